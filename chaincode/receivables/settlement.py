@@ -18,12 +18,21 @@ from .money import amount_text
 from .model import DiscountTerms, ScaleTier
 
 
-def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str) -> dict[str, int]:
-    """Each key's share of ``amount`` (all in ``currency``, the claim's, which a refusal names)."""
+def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str,
+                      receivable_id: str) -> dict[str, int]:
+    """Each key's share of ``amount`` (all in ``currency``, the claim's, which a refusal names), paid on
+    ``receivable_id``: the one claim ``outstanding`` lists, or the split claim whose unpaid parts it lists.
+
+    More than the total is refused (``payment-exceeds-outstanding``), naming the payment that settles the claim:
+    nothing of an overpayment is recorded, so the debtor who sent one must know what to send instead."""
     total = sum(o for _, o in outstanding)
     if amount > total:
-        raise rule("payment-exceeds-outstanding", f"payment of {amount_text(amount, currency)} exceeds the "
-                   f"{amount_text(total, currency)} outstanding")
+        whole = [key for key, _ in outstanding] == [receivable_id]
+        owed, paid = amount_text(total, currency), amount_text(amount, currency)
+        raise rule("payment-exceeds-outstanding", f"payment of {paid} exceeds the {owed} outstanding on "
+                   f"{receivable_id if whole else f'the unpaid parts of {receivable_id}'}: nothing is recorded, "
+                   "as a payment is recorded whole or not at all and the ledger keeps no credit above what is "
+                   f"owed; pay {owed} or less (RecordPayment of {owed} settles {'it' if whole else 'them'})")
     if total == 0:
         return {key: 0 for key, _ in outstanding}
     shares = {key: amount * o // total for key, o in outstanding}

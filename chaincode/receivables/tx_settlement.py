@@ -214,7 +214,7 @@ class SettlementTransactions(TransactionGroup):
                 _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
                                              no_one_may_cancel=await _no_one_may_cancel(s, leaf))
         shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
-                                              currency=r.currency)
+                                              currency=r.currency, receivable_id=r.id)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
         # the requests the payment ends (checked above): their financings read in one round trip
         requested = {leaf.id: leaf.financing_id for leaf in paid if leaf.financing_id is not None and leaf.notice_id is None}

@@ -323,7 +323,7 @@ def test_pro_rata_adds_up_exactly_and_stays_within_each_leaf(amounts, data):
     leaves = [(f"R-{i:03d}", a) for i, a in enumerate(amounts)]
     total = sum(amounts)
     payment = data.draw(st.integers(0, total))
-    shares = settlement.allocate_pro_rata(payment, leaves, currency="CNY")
+    shares = settlement.allocate_pro_rata(payment, leaves, currency="CNY", receivable_id="R")
     assert sum(shares.values()) == payment
     for key, outstanding in leaves:
         assert 0 <= shares[key] <= outstanding
@@ -333,20 +333,23 @@ def test_pro_rata_adds_up_exactly_and_stays_within_each_leaf(amounts, data):
 
 def test_pro_rata_hand_case():
     # 100 fen over three equal leaves: 33.33 each, the extra fen to the first by id
-    assert settlement.allocate_pro_rata(100, [("a", 100), ("b", 100), ("c", 100)], currency="CNY") == \
-        {"a": 34, "b": 33, "c": 33}
+    assert settlement.allocate_pro_rata(100, [("a", 100), ("b", 100), ("c", 100)], currency="CNY",
+                                        receivable_id="R") == {"a": 34, "b": 33, "c": 33}
     # 2 fen over three 1-fen leaves: ties broken in id order
-    assert settlement.allocate_pro_rata(2, [("c", 1), ("a", 1), ("b", 1)], currency="CNY") == {"a": 1, "b": 1, "c": 0}
+    assert settlement.allocate_pro_rata(2, [("c", 1), ("a", 1), ("b", 1)], currency="CNY",
+                                        receivable_id="R") == {"a": 1, "b": 1, "c": 0}
     # 10 over 3 and 7 is exact
-    assert settlement.allocate_pro_rata(10, [("a", 300), ("b", 700)], currency="CNY") == {"a": 3, "b": 7}
+    assert settlement.allocate_pro_rata(10, [("a", 300), ("b", 700)], currency="CNY",
+                                        receivable_id="R") == {"a": 3, "b": 7}
 
 
 def test_pro_rata_refuses_overpayment_in_the_claims_currency():
     with pytest.raises(RuleViolation) as err:
-        settlement.allocate_pro_rata(123_456_78, [("a", 56_500_00), ("b", 56_500_00)], currency="USD")
+        settlement.allocate_pro_rata(123_456_78, [("a", 56_500_00), ("b", 56_500_00)], currency="USD",
+                                     receivable_id="R")
     assert err.value.code == "payment-exceeds-outstanding"
-    assert str(err.value) == "RULE payment-exceeds-outstanding: payment of 123456.78 USD exceeds the 113000.00 USD " \
-                             "outstanding"
+    assert str(err.value).startswith("RULE payment-exceeds-outstanding: payment of 123456.78 USD exceeds the "
+                                     "113000.00 USD outstanding on the unpaid parts of R: nothing is recorded")
 
 
 def test_early_payment_hand_case():
