@@ -8,7 +8,7 @@ import inspect
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
@@ -132,7 +132,7 @@ class _EventsRequest(Signable):
 
     def _blocking_events(self) -> EventIterator:
         """Sign the request (unless it carries a signature) within ``Timeouts.open_events``, then open its stream."""
-        request = done_blocking(self._sending())
+        request = done_blocking(self._sending(self._context.deadline("open_events", None)))
         return open_events(lambda: self._open(request), self._convert, self._record_listener)
 
     def _async_events(self) -> AsyncEventIterator:
@@ -146,33 +146,33 @@ class _EventsRequest(Signable):
         a thread of its own, so that the event loop runs its other tasks, and the signature and a stream call
         written ``async def`` are each bounded by that timeout (``DEADLINE_EXCEEDED``), where a hung signer or
         peer held the first read, and with a signer the whole event loop, for ever."""
-        request = await done_awaiting(self._sending())
+        deadline = self._context.deadline("open_events", None)
+        request = await done_awaiting(self._sending(deadline))
         opening = self._open(request)
         if not (inspect.isawaitable(opening) and not hasattr(type(opening), "__anext__")):
             return opening   # the stream itself, as a plain stream call gives it
-        deadline = self._context.timeout("open_events", None)
         try:
             # in this task, not one of its own: a read cancelled meanwhile (the iterator closed or dropped)
             # cancels the opening at once, before it can make a stream nobody would read or cancel
-            async with asyncio.timeout(deadline) as limit:
+            async with asyncio.timeout(deadline.remaining()) as limit:
                 return await opening
         except TimeoutError:
             if not limit.expired():
                 raise   # the transport's own
             raise GatewayError(
                 f"the transport's {self._kind.removesuffix(' request')} stream call gave no stream within "
-                f"{deadline:g}s, Timeouts.open_events: the peer ({self._context.peer_address or 'the gateway'}) "
+                f"{deadline.seconds:g}s, Timeouts.open_events: the peer ({self._context.peer_address or 'the gateway'}) "
                 "may be down, unreachable or overloaded. Check it and open the stream again (from the "
                 "checkpointer, which lost nothing); a peer slow to accept streams needs a longer "
                 "Timeouts.open_events",
                 code=grpc.StatusCode.DEADLINE_EXCEEDED,
             ) from None
 
-    def _sending(self) -> Offload:
+    def _sending(self, deadline: CallDeadline) -> Offload:
         """The step that gives the request as it is sent: signed by the Gateway's signer, bounded by
-        ``Timeouts.open_events`` as a transaction's signature is by its call's timeout, unless it carries a
-        signature."""
-        return self._signing("open_events", self._context.deadline("open_events", None), GatewayError)
+        ``deadline`` (the opening's, ``Timeouts.open_events``) as a transaction's signature is by its call's,
+        unless it carries a signature."""
+        return self._signing("open_events", deadline, GatewayError)
 
     def _timeout_named(self, call_kind: str) -> str:
         if call_kind == "open_events":   # no event method takes a timeout= of its own
@@ -287,17 +287,14 @@ class _BlockEventsRequestBase(_EventsRequest):
         super().__init__(context, envelope)
         self.kind = kind
 
-    def _sending(self) -> Offload:
+    def _sending(self, deadline: CallDeadline) -> Offload:
         if not self._stamped_when_opened:
-            return super()._sending()
+            return super()._sending(deadline)
         # Deliver refuses (BAD_REQUEST) an envelope stamped more than the peer's time window
         # (peer.authentication.timewindow, 15 minutes by default) from its clock. An async iterator opens
         # its stream at its first read, and events() called again (a reconnect) opens another: each is
         # stamped then, bounded as any signature of an event request is.
-        deadline = self._context.timeout("open_events", None)
-        return Offload(self._newly_stamped, waits=self._context.signing.may_wait, deadline=deadline,
-                       finish=self._kept_as_sent,
-                       gave_up=lambda: self._signer_gave_no_answer("open_events", deadline, GatewayError))
+        return self._stamped_within("open_events", deadline, self._kept_as_sent)
 
     def _kept_as_sent(self, envelope: common_pb2.Envelope) -> common_pb2.Envelope:
         """The request just stamped and signed, kept as the request's message (``bytes``, ``signature``); a
@@ -310,11 +307,16 @@ class _BlockEventsRequestBase(_EventsRequest):
         :meth:`Signable._signing` bounds a signature (the time a signer that waits takes comes out of it), for
         a stream the body opens at once: ``events()`` then sends it as signed here, where a signer that hangs
         would hold the stream's opening for ever (and an async caller's event loop with it)."""
+        return self._stamped_within(call_kind, deadline, self._opened_as_stamped)
+
+    def _stamped_within(self, call_kind: str, deadline: CallDeadline,
+                        finish: Callable[[common_pb2.Envelope], Any]) -> Offload:
+        """The step that stamps and signs the request now (``_newly_stamped``), giving what ``finish`` makes
+        of it, within what is left of ``deadline``, which a signer that waits starts."""
         waits = self._context.signing.may_wait
         if waits:
             deadline.start()
-        return Offload(self._newly_stamped, waits=waits, deadline=deadline.remaining(),
-                       finish=self._opened_as_stamped,
+        return Offload(self._newly_stamped, waits=waits, deadline=deadline.remaining(), finish=finish,
                        gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline.seconds, GatewayError))
 
     def _opened_as_stamped(self, envelope: common_pb2.Envelope) -> None:

@@ -1,7 +1,8 @@
 """One call's timeout bounds the call as a whole: the time a signer that waits (an HSM, a signing service) takes
 to sign the call's request comes out of the timeout the gRPC call is then given, where each step got the whole
 of it and a call could last twice its timeout (docs/sdk-gateway.md, "Timeouts"); so does the limit of
-``wait_for_block``, whose wait for the block gets what the signature of its request left.
+``wait_for_block``, whose wait for the block gets what the signature of its request left, and that of opening
+an event stream, whose ``async def`` stream call gets what the signature left of ``Timeouts.open_events``.
 
 The clock is a fake one, moved on by the signer: no test here waits on real time."""
 
@@ -13,9 +14,10 @@ import threading
 import pytest
 
 from client.gateway import Timeouts, connect, connect_async, private_key_signer
-from client.gateway import _context, _event_iterators
+from client.gateway import _context, _event_iterators, _events
 
-from .gateway_fakes import AsyncFakeTransport, FakeTransport, filtered_block
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, events_response, filtered_block
+from .test_gateway_async_stream_calls import AwaitedStreamsTransport
 
 CHANNEL = "receivables-channel"
 SIGNING_TAKES = 4.0
@@ -160,4 +162,26 @@ def test_the_async_wait_for_block_waits_for_the_block_what_its_signature_left(cr
         return await gateway.get_network(CHANNEL).wait_for_block(7)
 
     assert asyncio.run(run()) == 7
+    assert armed == [26.0]
+
+
+def test_an_async_def_stream_call_gets_what_the_signature_left_of_open_events(credentials, clock, monkeypatch):
+    key, identity = credentials
+    fake = FakeTransport()
+    fake.event_responses = [events_response(5, "tx-1", "Confirmed")]
+    armed, real_timeout = [], asyncio.timeout
+
+    def recording_timeout(delay):
+        armed.append(delay)
+        return real_timeout(delay)
+
+    monkeypatch.setattr(_events.asyncio, "timeout", recording_timeout)
+
+    async def run():
+        gateway = connect_async(identity=identity, signer=_slow_signer(key, clock),
+                                transport=AwaitedStreamsTransport(fake), timeouts=Timeouts(open_events=30))
+        async with gateway.get_network(CHANNEL).chaincode_events("receivables") as events:
+            return await anext(events)
+
+    assert asyncio.run(run()).transaction_id == "tx-1"
     assert armed == [26.0]
