@@ -766,11 +766,16 @@ def netns_options(fn):
     return topology_option(fn)
 
 
-def netns_layout(topology_path, prefix, subnet, folder):
-    """The topology file, its namespaced folder, and the layout of the channel's orgs as that folder records them."""
+def netns_layout(topology_path, prefix, subnet, folder, *, live: bool = True):
+    """The topology file, its namespaced folder, and the layout of the channel's orgs as that folder records them.
+    live: refused when the prefix's bridge is up on another subnet than --subnet (`netns up`, passing False,
+    refuses it saying how to move the network too)."""
     topo = load_topology(topology_path)
     folder = folder or namespaces.default_folder(topo)
-    return topo, folder, namespaces.channel_layout(topo, prefix, subnet, folder)
+    layout = namespaces.channel_layout(topo, prefix, subnet, folder)
+    if live:
+        namespaces.check_live_subnet(layout)
+    return topo, folder, layout
 
 
 @network.group()
@@ -809,7 +814,7 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
       recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
       recfin network netns up --subnet 10.213.9.0/24 --json
     """
-    topo, folder, layout = netns_layout(topology_path, prefix, subnet, folder)
+    topo, folder, layout = netns_layout(topology_path, prefix, subnet, folder, live=False)
     reason = namespaces.unavailable_reason(prefix)
     if reason:
         raise NamespaceError(f"network namespaces cannot be made here: {reason}")

@@ -236,17 +236,24 @@ def free_subnet(pool: ipaddress.IPv4Network = FREE_SUBNET_POOL, avoid: tuple[str
                  if not any(candidate.overlaps(u) for u in used)), None)
 
 
+def check_live_subnet(layout: Layout, or_else: str = " (or set RECFIN_NETNS_SUBNET to it)") -> None:
+    """Refuse a layout on another subnet than the live bridge of its prefix: the orgs' namespaces have that
+    subnet's addresses, so a layout of another names addresses they do not have (its status would call every
+    org disconnected). Nothing where the bridge is not there. or_else: what else the refusal offers."""
+    if _link_exists(layout.bridge) and _bridge_addresses(layout.bridge):
+        live = bridge_subnet(layout.prefix)
+        if live != layout.subnet:
+            raise NamespaceError(f"the bridge {layout.bridge} is up on {live}, not {layout.subnet}: its namespaces "
+                                 f"have addresses of {live}; give --subnet {live}{or_else}")
+
+
 def _check_subnet(layout: Layout) -> None:
     """Refused before anything is made: a live bridge of this prefix on another subnet (its orgs' namespaces,
     and the topology written for them, have its addresses), or a subnet something else here uses already
     (two routes to it, and neither side knows which way a packet goes)."""
-    if _bridge_addresses(layout.bridge):
-        live = bridge_subnet(layout.prefix)
-        if live != layout.subnet:
-            raise NamespaceError(f"the bridge {layout.bridge} is up on {live}, not {layout.subnet}: its namespaces "
-                                 f"have addresses of {live}; give --subnet {live}, or move the network: stop it "
-                                 f"(`recfin network down --topology <the namespaced topology>`), then "
-                                 f"`recfin network netns down --prefix {layout.prefix}` and `netns up` again")
+    check_live_subnet(layout, f", or move the network: stop it (`recfin network down --topology <the namespaced "
+                              f"topology>`), then `recfin network netns down --prefix {layout.prefix}` and "
+                              f"`netns up` again")
     conflicts = subnet_conflicts(layout.subnet, layout.bridge)
     if conflicts:
         suggestion = free_subnet()

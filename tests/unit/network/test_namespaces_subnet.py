@@ -55,6 +55,27 @@ def test_up_on_another_subnet_than_the_live_bridges_is_refused_and_changes_nothi
     assert not (tmp_path / "topology.yaml").exists() and addresses_of(live.bridge) == [gateway]
 
 
+@pytest.mark.parametrize("command", [["status"], ["cut", "supplier"], ["restore", "supplier"],
+                                     ["exec", "supplier", "--", "true"]])
+def test_a_command_on_another_subnet_than_the_live_bridges_is_refused_and_changes_nothing(live, tmp_path, command):
+    # the addresses an org has are the live bridge's subnet's: read on another, status called every org
+    # disconnected at addresses it does not have, and restore said so of the org it had just put back
+    other = free_subnet(avoid=(str(live.subnet),))
+    namespaces.cut(live, "supplier")
+    result = CliRunner().invoke(_network(), ["netns", command[0], "--prefix", PREFIX, "--subnet", other,
+                                             "--folder", str(tmp_path), *command[1:]])
+    assert result.exit_code == 1, result.output
+    assert f"{live.bridge} is up on {live.subnet}, not {other}" in result.output
+    assert f"give --subnet {live.subnet}" in result.output
+    states = {state.org: state for state in namespaces.status(live)}
+    assert not states["supplier"].connected and states["bank"].connected     # the cut org is still cut
+
+    result = CliRunner().invoke(_network(), ["netns", "restore", "supplier", "--prefix", PREFIX,
+                                             "--subnet", str(live.subnet), "--folder", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"connected": true' in result.output and f'"address": "{live.org("supplier").address}"' in result.output
+
+
 def test_a_bridge_with_two_addresses_gives_no_subnet_to_place_an_org_in(live, topology):
     stray = free_subnet(avoid=(str(live.subnet),))
     namespaces.ip("addr", "add", f"{stray.rsplit('.', 1)[0]}.1/24", "dev", live.bridge)
