@@ -372,10 +372,11 @@ Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are yo
 
 
 def keys_missing_note(org_name: str, install_root: Path) -> str:
-    """What a bundle says it lacks when the org's keys never were where it was written."""
+    """What a bundle says it lacks when the org's keys never were where it was written (the command's install
+    root quoted for the shell, as the README's other `recfin host` commands have it)."""
     return (f"{org_name}'s own keys (its peers', users' and chaincode TLS pairs, so its chaincode package too): "
             f"they are on its own host, where `recfin org keys` made them; there, run `recfin host adopt-keys "
-            f"--bundle {install_root} --keys <that folder>`")
+            f"--bundle {shlex.quote(str(install_root))} --keys <that folder>`")
 
 
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,

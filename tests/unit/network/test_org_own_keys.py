@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -170,6 +171,23 @@ def test_adopt_keys_from_inside_the_bundle_names_files_under_the_install_root(co
     assert f"{bundle.DEFAULT_INSTALL_ROOT}/crypto/bank2/tlsca/tlsca.pem" in files
     assert any(f.endswith("_sk") for f in files)                   # the admin's key, adopted
     assert all(f.startswith(f"{bundle.DEFAULT_INSTALL_ROOT}/crypto/") for f in files), files
+
+
+def test_the_adopt_keys_command_a_keyless_bundle_gives_opens_its_install_root(company, keyless_bundle, hosts,
+                                                                               network_host, tmp_path):
+    # the README's `recfin host` commands quote the install root for the shell; the one that completes a
+    # bundle without its keys, in its README, bundle.json and the warning `org bundle` prints, did not
+    install_root = "/srv/recfin bank2"
+    written = bundle.write(hosts, network_host, "bank2", tmp_path / "spaced", Path(install_root))
+    readme = (written.root / bundle.README_FILE).read_text()
+    for text in (readme, *written.missing):
+        command = re.search(r"recfin host adopt-keys [^`\n]*", text).group(0)
+        words = shlex.split(command.replace("<that folder>", "KEYS"))
+        assert words[words.index("--bundle") + 1] == install_root, command
+        assert words[words.index("--keys") + 1] == "KEYS"
+    with pytest.raises(NetworkError, match=r"lacks bank2's own keys"):   # the note is still told apart
+        BundleHost.open(written.root)
+    assert adopt_keys(written.root, company.root).missing == []
 
 
 def files_named(document) -> list[str]:
