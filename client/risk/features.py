@@ -21,7 +21,8 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   fen), by the holder at the last event seen;
 - trend: late share of the receivables that fell due in the last 30, 90, 180
   and 365 days (counting overdue-now as late), by count and by amount (the face
-  the debtor confirmed: :class:`AmountFellDue`, what the model sees);
+  the debtor confirmed, and of it what was still owed when it fell due on the
+  parts paid late or not yet: :class:`AmountFellDue`, what the model sees);
 - season: late share of those that fell due in the 90 days that followed this
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
@@ -114,8 +115,9 @@ def mean_claim(faces: list[int]) -> float:
 
 
 class AmountFellDue(BaseModel):
-    """The claims that fell due in a window weighed by amount: the faces the debtor confirmed of them, and of
-    those paid late or not yet (a split claim once, at its face)."""
+    """The claims that fell due in a window weighed by amount: the faces the debtor confirmed of them (a split
+    claim once, at its face), and of those paid late or not yet, what was still owed on them when they fell
+    due (:attr:`OriginalClaim.late_amount`: of a split claim, the parts paid late or not yet, each once)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -124,7 +126,7 @@ class AmountFellDue(BaseModel):
 
     @classmethod
     def of(cls, fell_due: list["OriginalClaim"], late: list["OriginalClaim"]) -> "AmountFellDue":
-        return cls(amount=sum(o.face for o in fell_due), late_amount=sum(o.face for o in late))
+        return cls(amount=sum(o.face for o in fell_due), late_amount=sum(o.late_amount for o in late))
 
     def late_share(self, scale: "SmoothingClaims", prior: float = LATE_PRIOR) -> float:
         """The share of the amount paid late, smoothed towards ``prior`` with two pseudo-observations of a
@@ -361,6 +363,7 @@ class _Claim:
     settled_on: date | None = None      # the payment date
     settled_recorded_on: date | None = None   # the date the ledger recorded the settlement (on or after it)
     paid: int = 0  # fen paid by as_of; the claim owes face - paid until it is settled
+    payments: list[tuple[date, int]] = field(default_factory=list)   # (day, fen) of each payment by as_of
     overdue_marked: bool = False
     overdue_marked_on: date | None = None
     frozen: int = 0   # freeze orders recorded
@@ -372,6 +375,17 @@ class _Claim:
     def owed(self) -> int:
         """What is still owed in fen: the face less what was paid (a history without payments owes the face)."""
         return max(0, self.face - self.paid)
+
+    @property
+    def owed_when_due(self) -> int:
+        """What was still owed on it at the end of the day it was to be paid by (:attr:`pay_by`), in fen: the face
+        less the payments made by then. What was paid by then was paid on time, whenever the rest was."""
+        return max(0, self.face - sum(amount for day, amount in self.payments if day <= self.pay_by))
+
+    @property
+    def late(self) -> bool:
+        """Not paid in full by the day it was to be paid by: settled after it, or not settled yet."""
+        return self.settled_on is None or self.settled_on > self.pay_by
 
     @property
     def payable(self) -> bool:
@@ -440,6 +454,7 @@ def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
             claim.financed = True
         elif kind == "paid":
             claim.paid += event.amount or 0
+            claim.payments.append((event.event_date, event.amount or 0))
         elif kind == "settled":
             claim.settled_on = event.settled_date
             claim.settled_recorded_on = event.event_date
@@ -540,6 +555,14 @@ class OriginalClaim(NamedTuple):
     def owed(self) -> int:
         """What its unsettled parts still owe, in fen."""
         return sum(p.owed for p in self.parts if p.settled_on is None)
+
+    @property
+    def late_amount(self) -> int:
+        """What of it was paid late or not yet, in fen: what each part paid late or unpaid still owed on the day
+        it was to be paid by (:attr:`_Claim.owed_when_due`), each part once. A part settled on time, and what
+        was paid before the due date (on the claim before a split, or on a part), was paid on time: weighed at
+        the whole face, one part of 1 fen left unpaid made the claim's every yuan late."""
+        return sum(p.owed_when_due for p in self.parts if p.late)
 
 
 def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:

@@ -7,14 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.risk import ReceivableHistory, debtor_features
-from .risk_helpers import (DAY, DEBTOR, DUE, FACE, PART_CONFIRMED, PART_DUE, SPLIT_ON, ev, lifecycle, split_claim,
-                           split_part_again)
+from .risk_helpers import (DAY, DEBTOR, DUE, FACE, PART_CONFIRMED, PART_DUE, SPLIT_ON, ev, lifecycle, settle,
+                           split_claim, split_part_again)
 
 
 def unsplit_claim(settlements):
-    """The same claim never split: settled when its last part was, if every part was."""
-    paid = None if None in settlements else max(settlements)
-    return split_claim([paid])
+    """The same claim never split: each part's share of it paid on the day the part was, settled when its last
+    part was, if every part was."""
+    n = len(settlements)
+    faces = [FACE // n] * (n - 1) + [FACE - FACE // n * (n - 1)]   # as split_claim divides it
+    events = split_claim([None])
+    if None not in settlements:
+        events += settle("R", DUE, max(settlements), face=FACE, holder="S0")
+    return events + [ev("R", "paid", day, DUE, face=FACE, holder="S0", amount=face)
+                     for day, face in zip(settlements, faces) if day is not None]
 
 
 TIMELINESS = ("settled_on_time_count", "settled_late_count", "mean_days_late", "max_days_late", "overdue_count",
