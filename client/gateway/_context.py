@@ -27,6 +27,8 @@ from .hashing import Hash
 class Timeouts:
     """Deadlines in seconds for each kind of call, at most a year (``MAX_SECONDS``); ``None`` means no deadline.
 
+    Each bounds a call as a whole: a signer that waits (an HSM, a signing service) signs the call's request
+    within it, and the gRPC call gets what is left (``CallDeadline``).
     Endorsement runs the chaincode on several peers, so it gets the longest
     default; commit status waits for a block to be cut and validated.
     ``wait_for_block`` bounds ``Network.wait_for_block``: a block another peer
