@@ -610,23 +610,36 @@ async def discount_offer_as_seen_by(store: Store, reader: Party, d: DiscountOffe
     (None): its ids name other suppliers' claims, and an empty list would read as an offer on every payable.
 
     ``part``: a claim ``reader`` may read, shown as ``discount_offers_as_seen_by`` shows it (the claims it was
-    split from too), so one offer read by id reads as ListDiscountOffers by that claim lists it."""
-    return (await discount_offers_as_seen_by(store, reader, [d], part=part))[0]
+    split from too), so one offer read by id reads as ListDiscountOffers by that claim lists it.
+
+    A listed claim this peer cannot read is passed over, as the list passes it over, where the offer still shows
+    ``reader`` a claim: the claim of another supplier's refused the offer to every supplier. Where it shows none,
+    that claim is refused as its read refuses it (``record-unreadable``, ``record-newer-version``, naming its key
+    and the way out): it may be ``reader``'s own, and the offer is not told to be none of its business."""
+    passed = PassedOver()
+    seen = (await discount_offers_as_seen_by(store, reader, [d], part=part, passed=passed))[0]
+    if seen is None and (passed.unreadable or passed.newer_version):
+        await discount_offers_as_seen_by(store, reader, [d], part=part)   # refuses as the claim's read does
+    return seen
 
 
 async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[DiscountOffer], *,
-                                     part: Receivable | None = None) -> list[dict | None]:
+                                     part: Receivable | None = None, passed: PassedOver | None = None
+                                     ) -> list[dict | None]:
     """Each of ``offers`` as ``reader`` may see it (``discount_offer_as_seen_by``). The claims the offers list
     are read in one prefetch and each is decided once, however many offers list it: a page of offers costs one
     round trip (the stub splits a long list into the peer's chunks), not one per offer.
 
     ``part``, a claim ``reader`` may read: the claims it was split from are shown too where an offer lists them.
     Such an offer covers the part (``lifecycle.discount_offer_covers``), and the part's own id already names
-    them (``keys.child_id``), so its holder learns nothing from seeing them and can find the offer it may take."""
+    them (``keys.child_id``), so its holder learns nothing from seeing them and can find the offer it may take.
+
+    ``passed``: a listed claim this peer cannot read is added to it and shown to nobody, rather than refusing
+    every offer on the page (refused ``record-unreadable`` or ``record-newer-version`` without it)."""
     listed = list(dict.fromkeys(i for d in offers if not _seen_whole(reader, d) for i in d.receivable_ids))
     await store.prefetch(*((keys.RECEIVABLE, i) for i in listed))
     readable = {i for i in listed if (part is not None and lifecycle.is_part_of(part.id, i))
-                or ((r := await store.receivable_or_none(i)) is not None and await may_read(store, reader, r))}
+                or await _listed_claim_readable(store, reader, i, passed)}
     seen: list[dict | None] = []
     for d in offers:
         if _seen_whole(reader, d):
@@ -635,6 +648,14 @@ async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[D
         ids = [i for i in d.receivable_ids if i in readable]
         seen.append({**d.to_json(), "receivable_ids": ids} if ids else None)
     return seen
+
+
+async def _listed_claim_readable(store: Store, reader: Party, receivable_id: str, passed: PassedOver | None) -> bool:
+    """Whether ``reader`` may read the claim an offer lists (``may_read``); one this peer cannot read is added to
+    ``passed`` where given (False), refused otherwise."""
+    r = (await store.receivable_or_none(receivable_id) if passed is None
+         else await _claim_or_passed_over(store, receivable_id, passed))
+    return r is not None and await may_read(store, reader, r)
 
 
 async def discount_offer_page(store: Store, reader: Party, debtor: str, receivable: Receivable | None,
@@ -647,7 +668,7 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
     offers, meta = await store.discount_offers_page(debtor, page_size, bookmark, passed)
     kept = [d for d in offers if (receivable is None or lifecycle.discount_offer_covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
-    seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable)
+    seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable, passed=passed)
     # last, as it reads the offer's history: only the offers the page would show otherwise pay that read
     listed = [doc for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
     return _page_of(listed, meta, passed)
@@ -795,10 +816,15 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str, pa
 
 async def _offers_claim(store: Store, o: Offer, passed: PassedOver) -> Receivable | None:
     """The claim of offer ``o``, None where there is none or this peer cannot read it (added to ``passed``)."""
+    return await _claim_or_passed_over(store, o.receivable_id, passed)
+
+
+async def _claim_or_passed_over(store: Store, receivable_id: str, passed: PassedOver) -> Receivable | None:
+    """The claim, None where there is none or this peer cannot read it (added to ``passed``)."""
     try:
-        return await store.receivable_or_none(o.receivable_id)
+        return await store.receivable_or_none(receivable_id)
     except UNREADABLE_VALUE as problem:
-        passed.add(store.key(keys.RECEIVABLE, o.receivable_id), newer=isinstance(problem, NewerVersionRecord))
+        passed.add(store.key(keys.RECEIVABLE, receivable_id), newer=isinstance(problem, NewerVersionRecord))
         return None
 
 

@@ -8,9 +8,12 @@ import json
 
 from click.testing import CliRunner
 
+from chaincode.receivables import keys
+from chaincode.shim import create_composite_key
 from cli.main import main
 
 from . import test_cli_discount_accept_agreed as agreed
+from .test_cli_pages_and_currencies import registered
 from .test_cli_party_commands import ok, recfin
 
 offered = agreed.offered   # the fixture: a confirmed claim of supplier1's and the core enterprise's 5% offer on it
@@ -44,3 +47,23 @@ def test_a_supplier_names_whose_offers_before_anything_is_listed(offered):
     both = CliRunner().invoke(main, ["discount", "list", "--debtor", "91310000MA1K000019", "--receivable", "R-1",
                                      "--as", "supplier/supplier1"])
     assert both.exit_code == 2 and "not both" in both.output, both.output
+
+
+def test_a_supplier_lists_the_offers_past_a_claim_the_peer_cannot_read_and_is_told_of_it(offered):
+    """An offer listing a claim a newer contract version wrote: the rest of the debtor's offers are listed, and a
+    warning line names the claim's key (--json: newer_version), where the contract refused the whole list."""
+    channel, offer_id, _ = offered
+    other = registered("26312000000012345679")
+    ok("receivable", "confirm", other, "--as", "coreenterprise")
+    ok("discount", "publish", "--apr", "0.04", "--expires", "2026-04-01", "--receivable", other,
+       "--as", "coreenterprise")
+    key = create_composite_key(keys.RECEIVABLE, [other])
+    channel.ledger.state[key] = json.dumps({**json.loads(channel.ledger.state[key]), "of_a_newer_version": 1}).encode()
+    debtor = ("--debtor", json.loads(channel.ledger.state[key])["debtor"], "--as", "supplier/supplier1")
+    table = recfin("discount", "list", *debtor)
+    assert table.exit_code == 0, table.output
+    [warning] = [line for line in table.stdout.splitlines() if line.startswith("warning:")]
+    assert "1 record passed over" in warning and f"recfin.receivable {other}" in warning, warning
+    assert offer_id in table.stdout
+    page = json.loads(recfin("discount", "list", *debtor, "--json").stdout)
+    assert ([d["id"] for d in page["records"]], page["newer_version"]) == ([offer_id], [key])
