@@ -732,7 +732,8 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     """
     topo = load_topology(topology_path).on_hosts()
     data_root = data_root or compose.hosts_data_root(topo)
-    name = membership.effective(topo, data_root).org(org_name).name     # an org added by `recfin org add` too
+    # an org added by `recfin org add` too; one removed is refused saying so
+    name = bundle.channel_org(topo, membership.effective(topo, data_root), data_root, org_name).name
     result = bundle.write(topo, data_root, name, out or bundle.default_out(data_root, name), install_root)
     summary = {"org": result.org, "msp_id": result.msp_id, "folder": result.root, "files": len(result.files),
                "install_root": result.install_root, "missing": ", ".join(result.missing) or None}

@@ -62,7 +62,7 @@ from client.atomic_file import write_atomically
 
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
-from .errors import NetworkError
+from .errors import NetworkError, NodeNotFoundError
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
@@ -379,6 +379,24 @@ def keys_missing_note(org_name: str, install_root: Path) -> str:
             f"--bundle {shlex.quote(str(install_root))} --keys <that folder>`")
 
 
+def channel_org(defined: Topology, channel: Topology, data_root: Path, name: str) -> PeerOrgSpec:
+    """The org of the channel (channel: defined, topology.yaml, with data_root's membership.yaml applied) that name
+    (or MSP ID) names. NodeNotFoundError: for an org that has left the channel, saying so, where the lookup alone
+    would take its name for one mistyped; for any other, Topology.org's."""
+    try:
+        return channel.org(name)
+    except NodeNotFoundError:
+        departed = next((o for o in membership.departed_orgs(defined, channel, data_root)
+                         if name.lower() in (o.name.lower(), o.msp_id.lower())), None)
+        if departed is None:
+            raise
+        raise NodeNotFoundError(
+            f"{departed.name} ({departed.msp_id}) has left the channel, and {data_root} records it as removed: it "
+            f"runs no node, so there is no bundle to write for it. Write the bundle of each org of the channel "
+            f"({', '.join(o.name for o in channel.orgs)}) again with `recfin org bundle ORG`, so that none still "
+            f"names it") from None
+
+
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
           install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
     """Write the org's bundle into `out` (replacing the org's earlier bundle there, never another org's bundle
@@ -391,8 +409,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     only its owner can read (it holds the org's private keys) and renamed into place once complete: a
     failure leaves the earlier bundle as it was and nothing half-written."""
     out = real_folder(out)
-    topology = membership.effective(topology, data_root).on_hosts()
-    org = topology.org(org_name)
+    channel = membership.effective(topology, data_root).on_hosts()
+    org = channel_org(topology, channel, data_root, org_name)
+    topology = channel
     oo = topology.orderer_org
     others = [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]
     for name, domain in [(org.name, org.domain), *others]:

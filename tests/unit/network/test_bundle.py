@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from chaincode.receivables import config as contract
 from cli.connection import default_user
+from cli.org_commands import org as org_group
 from network import bundle, configtx, contract_config, crl, crypto, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError
 from network.org_users import list_users
@@ -491,8 +493,16 @@ def test_the_other_orgs_bundles_know_an_added_org_and_forget_a_removed_one(tmp_p
     assert "Bank2MSP" not in {p["msp_id"] for p in yaml.safe_load((b.root / "endpoints.yaml").read_text())["peers"]}
     assert not (b.root / "crypto" / "bank2").exists()
     assert "Bank2MSP" not in json.loads((b.root / "chaincode" / "receivables" / "network_config.json").read_text())["org_roles"]
-    with pytest.raises(NodeNotFoundError, match="bank2"):
-        bundle.write(hosts, root, "bank2", tmp_path / "bank2")
+    # it runs no node any more: said so, rather than taken for a name mistyped
+    for name in ("bank2", "Bank2MSP"):
+        with pytest.raises(NodeNotFoundError, match=r"bank2 \(Bank2MSP\) has left the channel.*records it as "
+                                                    r"removed.*no bundle.*recfin org bundle ORG"):
+            bundle.write(hosts, root, name, tmp_path / "bank2")
+    assert not (tmp_path / "bank2").exists()
+    result = CliRunner().invoke(org_group, ["bundle", "bank2", "--data-root", str(root), "--out", str(tmp_path / "b2")])
+    assert result.exit_code == 1 and "bank2 (Bank2MSP) has left the channel" in result.output, result.output
+    with pytest.raises(NodeNotFoundError, match="no peer org named 'bank3'"):     # one never in it, as before
+        bundle.write(hosts, root, "bank3", tmp_path / "bank3")
 
 
 # ---- a revoked user whose folder was removed: no identity to carry, shown revoked ---------------------------
