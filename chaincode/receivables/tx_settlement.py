@@ -15,7 +15,7 @@ from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Recei
 from .schemas import PaymentResult
 from .session import Session, rules
 from .store import Store
-from .tx_base import TransactionGroup
+from .tx_base import TransactionGroup, step_committed_in
 from .tx_financing import _end_request
 
 
@@ -205,7 +205,9 @@ class SettlementTransactions(TransactionGroup):
         if r.status == SPLIT:
             leaves = _payable_parts(r, await _parts_a_payment_reaches(s.store, r))
         else:
-            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on", today=s.today)
+            # a payment sent again (without its request id) after it settled the claim: named as the debtor's own
+            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on", today=s.today,
+                                    sent_again=step_committed_in(r.status, r.last, "RecordPayment", debtor.uscc))
             leaves = [r]
         for leaf in leaves:
             if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
@@ -265,7 +267,8 @@ class SettlementTransactions(TransactionGroup):
             _ensure_past_due(r, s.today_iso)
             parts = await queries.leaves(s.store, r)
             raise rule("invalid-state", _overdue_parts_instead(r, parts, party.uscc))
-        lifecycle.ensure_status(r, MARKABLE, "mark overdue", today=s.today)
+        lifecycle.ensure_status(r, MARKABLE, "mark overdue", today=s.today,
+                                sent_again=step_committed_in(r.status, r.last, "RecordOverdue", party.uscc))
         _ensure_past_due(r, s.today_iso)
         # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
         # party waits for the lifting only to be refused again
