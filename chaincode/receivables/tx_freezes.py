@@ -24,20 +24,36 @@ from .tx_base import TransactionGroup
 _ORDER_IN_EFFECT: Any = object()
 
 
-async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, receivable_id: str) -> None:
-    """Refused (``not-the-ordering-regulator``) unless ``regulator`` is of the org whose party recorded ``order``:
-    one regulator does not lift another's order, though any party of the recording org may. An order whose
-    recording party is not registered, or whose org this network's configuration no longer lets hold the
-    regulator role (``org_roles``), is lifted by any regulator: no org could lift it otherwise."""
+async def _recorder_barring(s: Session, regulator: Party, order: FreezeOrder) -> Party | None:
+    """The party that recorded ``order`` where its org alone lifts it, not ``regulator``'s: None where
+    ``regulator`` may lift it (``_ensure_may_lift``)."""
     if order.by == regulator.uscc:
-        return
+        return None
     recorder = await s.store.party(order.by)
     if recorder is None or recorder.msp_id == regulator.msp_id or not s.config.may_hold(recorder.msp_id,
                                                                                          cfg.REGULATOR):
+        return None
+    return recorder
+
+
+async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, r: Receivable) -> None:
+    """Refused (``not-the-ordering-regulator``) unless ``regulator`` is of the org whose party recorded ``order``:
+    one regulator does not lift another's order, though any party of the recording org may. An order whose
+    recording party is not registered, or whose org this network's configuration no longer lets hold the
+    regulator role (``org_roles``), is lifted by any regulator: no org could lift it otherwise. The refusal names
+    the orders binding ``r`` that ``regulator`` may lift, each by ``lifts``: sent without it, a lifting of its own
+    order queued behind another org's would otherwise be told only to wait for that org."""
+    recorder = await _recorder_barring(s, regulator, order)
+    if recorder is None:
         return
-    raise rule("not-the-ordering-regulator", f"{receivable_id}'s freeze order {shown(order.order_reference)} was "
+    own = [o for o in r.freeze_orders() if o is not order and await _recorder_barring(s, regulator, o) is None]
+    liftable = ", ".join(f"{shown(o.order_reference)} ({'in effect' if o is r.frozen else 'queued'})" for o in own)
+    name = "name it in lifts to lift it" if len(own) == 1 else "name in lifts the one to lift"
+    way_on = f"; of the orders binding {r.id}, {regulator.msp_id} lifts {liftable}: {name}" if own else ""
+    raise rule("not-the-ordering-regulator", f"{r.id}'s freeze order {shown(order.order_reference)} was "
                f"recorded by {recorder.uscc} of {recorder.msp_id}: while {recorder.msp_id} is a regulator org "
-               f"(org_roles), only its regulators lift it, not {regulator.msp_id}'s; ask {recorder.msp_id} to lift it")
+               f"(org_roles), only its regulators lift it, not {regulator.msp_id}'s; ask {recorder.msp_id} to lift it"
+               + way_on)
 
 
 def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
@@ -213,7 +229,7 @@ class FreezeTransactions(TransactionGroup):
         lifted = binding[0] if named is None else r.freeze_order_named(named)
         if lifted is None:
             raise rule("freeze-order-not-found", _order_not_binding(r, named, binding))
-        await _ensure_may_lift(s, regulator, lifted, r.id)
+        await _ensure_may_lift(s, regulator, lifted, r)
         before = r.model_copy()
         rest = [o for o in binding if o is not lifted]
         r.frozen, r.queued_freezes = (rest[0], rest[1:]) if rest else (None, [])

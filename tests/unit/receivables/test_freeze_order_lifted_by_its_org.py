@@ -110,3 +110,20 @@ async def test_a_queued_order_an_earlier_contract_stored_as_invisible_characters
     await net.refused(regulator, "UnfreezeReceivable", r["id"], "LIFT-Z", "\ufeff", rule="argument-invalid")
     lifted = await net.ok(regulator, "UnfreezeReceivable", r["id"], "LIFT-Z", "\u200b")
     assert lifted["frozen"]["order_reference"] == "ORDER-A" and lifted["queued_freezes"] == []
+
+
+async def test_the_refusal_names_the_orders_binding_the_claim_the_callers_org_lifts():
+    # Regulator2MSP's own order is queued behind RegulatorMSP's: sent without lifts (the order in effect), or
+    # naming the other org's, its lifting is refused; told only to ask the other org, its regulator would wait
+    # for that org to lift the order in effect, where naming its own in lifts lifts it now
+    net, rid, first, second = await _frozen_by_each_regulator_org()
+    for lifts in ((), ("ORDER-A",)):
+        message = await net.refused(second, "UnfreezeReceivable", rid, "LIFT-2", *lifts,
+                                    rule="not-the-ordering-regulator")
+        assert message.endswith(f"ask {REGULATOR} to lift it; of the orders binding {rid}, {REGULATOR2} lifts "
+                                "'ORDER-B' (queued): name it in lifts to lift it"), message
+    # and where the caller's org has no order binding the claim, the refusal adds nothing
+    third = await net.party("regulator2b", REGULATOR2, "regulator", "Another Second Regulator")
+    await net.ok(third, "UnfreezeReceivable", rid, "LIFT-2", "ORDER-B")
+    message = await net.refused(second, "UnfreezeReceivable", rid, "LIFT-3", rule="not-the-ordering-regulator")
+    assert message.endswith(f"ask {REGULATOR} to lift it"), message
