@@ -102,6 +102,27 @@ def names_an_order(_ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def as_the_contract_checks(check: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback holding each value of a text parameter (repeatable or not) to ``check``, the contract's
+    own check of that argument (from ``chaincode.receivables.arguments``, which need no contract runtime): what
+    they refuse is a usage error (exit 2) naming the parameter and saying the rule's detail, before anything
+    connects, where it came back as the contract's refusal (exit 1) once the command had connected, or was told
+    to start a network that was down. The value is passed on as given."""
+    def checked(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        from chaincode.receivables.errors import RuleViolation
+
+        for given in (value if isinstance(value, tuple) else (value,)):
+            if given is None:
+                continue
+            try:
+                check(given)
+            except RuleViolation as refused:
+                raise click.BadParameter(f"{refused.detail}; nothing was sent") from None
+        return value
+
+    return checked
+
+
 def names_an_identity(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """A click callback for an option naming a client identity (``--client USER``, ``--client-id
     ID``, repeatable or not): an empty or blank value, as an unset shell variable gives, is a usage

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import click
 
+from chaincode.receivables.arguments import _client_id, _party_name, _require_text
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
@@ -56,9 +57,9 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
-                      endorsing_org_option, endorsing_organizations, names_a_record, names_an_identity,
-                      read_date, said_on_the_record)
+from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code,
+                      credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
+                      names_an_identity, read_date, said_on_the_record)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
                      validated)
@@ -180,6 +181,20 @@ _A_USER = "the name of a user of this org's profile, e.g. supplier3"
 _AN_ID = "the client identity id as x509::<subject>::<issuer>"
 
 
+def _client_ids_held_to(check: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A --client-id callback: a blank id refused as ``names_an_identity`` refuses it, then ``check``, the contract's
+    own check of the id the transaction takes, before anything connects."""
+    blank, held = names_an_identity(_AN_ID), as_the_contract_checks(check)
+    return lambda ctx, param, value: held(ctx, param, blank(ctx, param, value))
+
+
+# RegisterParty and BindPartyIdentity bind an id, so only one a certificate presents; UnbindPartyIdentity takes any
+# id of 1 to 1000 characters, such as one an earlier contract version bound
+_BINDABLE_CLIENT_ID = _client_ids_held_to(lambda given: _client_id(given, "client id"))
+_LISTED_CLIENT_ID = _client_ids_held_to(lambda given: _require_text(given, "client id", 1000, one_line=False))
+_PARTY_NAME = as_the_contract_checks(_party_name)
+
+
 def _some_identity_named(clients: tuple[str, ...], client_ids: tuple[str, ...], **_: Any) -> None:
     """`party register` binds at least one identity: a user of the org's profile, or an id as given."""
     if not clients and not client_ids:
@@ -195,13 +210,14 @@ def _one_identity_named(client_user: str | None, client_id: str | None, **_: Any
 @party.command("register")
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
-@click.option("--name", required=True, help="The enterprise's name, as it is registered (one line).")
+@click.option("--name", required=True, callback=_PARTY_NAME,
+              help="The enterprise's name, as it is registered (one line, up to 200 characters).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
 @click.option("--client", "clients", multiple=True, callback=names_an_identity(_A_USER),
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
                    "Refused for a user the profile marks revoked.")
-@click.option("--client-id", "client_ids", multiple=True, callback=names_an_identity(_AN_ID),
+@click.option("--client-id", "client_ids", multiple=True, callback=_BINDABLE_CLIENT_ID,
               help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @checked_before_connecting(_some_identity_named)
@@ -229,7 +245,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 
 @party.command("rename")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--name", required=True,
+@click.option("--name", required=True, callback=_PARTY_NAME,
               help="The enterprise's new name, as it is now registered (one line, up to 200 characters).")
 @prints_document("supplier", ["uscc", "name", "role", "msp_id"], admin=True)
 def rename_party(session, uscc, name):
@@ -251,7 +267,7 @@ def rename_party(session, uscc, name):
 @click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", callback=names_an_identity(_A_USER),
               help="A user of this org to bind (not one the profile marks revoked).")
-@click.option("--client-id", callback=names_an_identity(_AN_ID),
+@click.option("--client-id", callback=_BINDABLE_CLIENT_ID,
               help="A client identity id to bind.")
 @checked_before_connecting(_one_identity_named)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
@@ -280,7 +296,7 @@ def bind_party(session, uscc, client_user, client_id):
 @click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", callback=names_an_identity(_A_USER),
               help="A user of this org to unbind.")
-@click.option("--client-id", callback=names_an_identity(_AN_ID),
+@click.option("--client-id", callback=_LISTED_CLIENT_ID,
               help="A client identity id to unbind (a user no longer in the profile).")
 @click.option("--force", is_flag=True,
               help="Unbind even when none of the party's other identities is a profile user not revoked (the "
@@ -1245,6 +1261,11 @@ def acknowledge(session, notice_id):
 @prints_document("bank", FINANCING_COLUMNS + ["repaid_on"])
 def repay(session, financing_id):
     """The bank records repayment; the financing closes.
+
+    It takes no amount: whatever the claim still owes is recorded as the debtor's
+    payment to the bank today, the claim is SETTLED and the bank's recourse ends,
+    for good. Paid only part, record nothing yet: the debtor records what it paid
+    (`recfin receivable pay`).
 
     \b
     Example:

@@ -15,7 +15,7 @@ from .errors import rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
 from .identity import refusal_of_client_id
-from .model import ensure_one_line, order_key
+from .model import PARTY_NAME_MAX, ensure_one_line, order_key, party_name_shown
 
 
 def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
@@ -43,6 +43,19 @@ def _order_reference(value: str, field: str) -> str:
         raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
                                        "reference as written on the order")
     return order
+
+
+def _party_name(name: str) -> str:
+    """A party's new name, refused (``argument-invalid``) as RegisterParty refuses its registration's name: 1 to
+    ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible. Here, not with the parties'
+    transactions, so that the CLI runs it before connecting, without the contract's runtime."""
+    if not 1 <= len(name) <= PARTY_NAME_MAX:
+        raise rule("argument-invalid", f"name must be 1 to {PARTY_NAME_MAX} characters (it has {len(name)}): "
+                   "give the enterprise's registered name")
+    try:
+        return party_name_shown(name)
+    except ValueError as exc:
+        raise rule("argument-invalid", str(exc)) from None
 
 
 def _client_id(value: str, field: str = "client_id") -> str:

@@ -11,10 +11,10 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, queries
-from .arguments import _client_id, _first_repeat, _require_text
+from .arguments import _client_id, _first_repeat, _party_name, _require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin, presented_by_a_certificate
-from .model import PARTY_NAME_MAX, Party, PartyRegistration, parse_request, party_name_shown
+from .model import Party, PartyRegistration, parse_request
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
 from .store_base import UNREADABLE_VALUE
 from .session import Session, rules
@@ -66,18 +66,6 @@ def _already_registered(party: Party, msp_id: str) -> RuleViolation:
     return rule("party-already-registered", f"credit code {party.uscc} is already registered, as "
                 f"{shown(party.name)}, a {party.role} of {party.msp_id} (GetParty {party.uscc} shows it): "
                 f"{way}")
-
-
-def _party_name(name: str) -> str:
-    """A party's new name, refused (``argument-invalid``) as RegisterParty refuses its registration's name: 1 to
-    ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible."""
-    if not 1 <= len(name) <= PARTY_NAME_MAX:
-        raise rule("argument-invalid", f"name must be 1 to {PARTY_NAME_MAX} characters (it has {len(name)}): "
-                   "give the enterprise's registered name")
-    try:
-        return party_name_shown(name)
-    except ValueError as exc:
-        raise rule("argument-invalid", str(exc)) from None
 
 
 async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
