@@ -111,31 +111,39 @@ def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFA
         net = ipaddress.IPv4Network(subnet)
     except ValueError as exc:
         raise NamespaceError(f"subnet {subnet!r} is not an IPv4 network: {exc}") from None
-    hosts = list(net.hosts())
-    if len(hosts) < FIRST_ORG_HOST + len(names):
+    # The host addresses by number, never listed: a /8 has 16 million, which listed took minutes and gigabytes
+    first, count = (int(net.network_address), net.num_addresses) if net.prefixlen >= 31 else \
+        (int(net.network_address) + 1, net.num_addresses - 2)
+    if count < FIRST_ORG_HOST + len(names):
         raise NamespaceError(f"subnet {subnet} is too small for {len(names)} orgs: use a /24 or larger")
-    slots = {str(address): i for i, address in enumerate(hosts[FIRST_ORG_HOST - 1:])}
+    first_org, slots = first + FIRST_ORG_HOST - 1, count - (FIRST_ORG_HOST - 1)     # slot i is .(10+i)
+
+    def slot_at(address: ipaddress.IPv4Address) -> int | None:
+        slot = int(address) - first_org
+        return slot if 0 <= slot < slots else None
+
     taken: set[int] = set()
     slot_of: dict[str, int] = {}
     # addresses in the subnet first: they are what runs now; then those of another subnet, by host number
     in_subnet = {name: ns for name, ns in (placed or {}).items() if ipaddress.ip_address(ns.address) in net}
     elsewhere = {name: ns for name, ns in (placed or {}).items() if name not in in_subnet}
     for name, ns in [*in_subnet.items(), *elsewhere.items()]:
-        slot = slots.get(str(_same_host_in(net, ipaddress.ip_address(ns.address))))
+        slot = slot_at(_same_host_in(net, ipaddress.ip_address(ns.address)))
         if slot is not None and slot not in taken:
             taken.add(slot)
             if name in names:
                 slot_of[name] = slot
-    free = (i for i in range(len(slots)) if i not in taken)
+    free = (i for i in range(slots) if i not in taken)
     for name in names:
         if name not in slot_of:
             slot_of[name] = next(free, None)
             if slot_of[name] is None:
                 raise NamespaceError(f"subnet {subnet} has no free address left for {name}: use a larger one")
-    orgs = tuple(OrgLink(org=name, netns=f"{prefix}-{name}", address=str(hosts[FIRST_ORG_HOST - 1 + slot_of[name]]),
+    orgs = tuple(OrgLink(org=name, netns=f"{prefix}-{name}",
+                         address=str(ipaddress.IPv4Address(first_org + slot_of[name])),
                          host_link=f"{prefix}-h{slot_of[name]}", ns_link=f"{prefix}-n{slot_of[name]}")
                  for name in names)
-    return Layout(prefix, net, f"{prefix}-br", str(hosts[0]), orgs)
+    return Layout(prefix, net, f"{prefix}-br", str(ipaddress.IPv4Address(first)), orgs)
 
 
 def _same_host_in(net: ipaddress.IPv4Network, address: ipaddress.IPv4Address) -> ipaddress.IPv4Address:

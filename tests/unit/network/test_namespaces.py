@@ -10,6 +10,7 @@ import dataclasses
 import ipaddress
 import json
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -67,6 +68,27 @@ def test_bad_prefixes_and_subnets_are_refused(topology):
         namespaces.plan(topology, PREFIX, "10.0.0.0/29")
     with pytest.raises(NamespaceError, match="not an IPv4 network"):
         namespaces.plan(topology, PREFIX, "10.0.0.300/24")
+
+
+def test_a_large_subnet_is_planned_by_number_not_by_listing_its_addresses(topology):
+    # a /8 has 16 million host addresses: listed, as they were, planning on one took minutes and some 4 GB
+    # before any check; in a process allowed 1 GB of address space it ran out of memory
+    script = (
+        "import json, resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from network import namespaces\n"
+        "from network.topology import load, OrgNamespace\n"
+        "placed = {'supplier': OrgNamespace(netns='rfu-supplier', address='10.0.0.40')}\n"
+        "layout = namespaces.plan(load(), 'rfu', '10.0.0.0/8', placed)\n"
+        "print(json.dumps([layout.gateway, *[(o.org, o.address, o.host_link) for o in layout.orgs]]))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    gateway, *orgs = json.loads(done.stdout)
+    # the same layout as on a small subnet: the lowest free addresses in file order, a placed org its host number
+    assert gateway == "10.0.0.1"
+    assert [tuple(o) for o in orgs] == [("orderer", "10.0.0.10", "rfu-h0"), ("coreenterprise", "10.0.0.11", "rfu-h1"),
+                                        ("supplier", "10.0.0.40", "rfu-h30"),
+                                        ("bank", "10.0.0.12", "rfu-h2"), ("regulator", "10.0.0.13", "rfu-h3")]
 
 
 def test_the_namespaced_topology_runs_each_org_at_its_address_in_its_namespace(placed, layout, tmp_path):
