@@ -113,6 +113,24 @@ class AttestationRecords(StoreBase):
         await self.stub.put_state(key, json.dumps(dataclasses.asdict(newest), sort_keys=True).encode())
         await self._set_policy(key, [attester_msp])
 
+    async def named_newest(self, fp: str, attestation_ids: list[str]) -> list[str]:
+        """Those of ``attestation_ids`` (records under the invoice a newer contract version wrote) that some
+        attester's ``recfin.attestation-last`` entry of the invoice names as its newest. Every attestation writes
+        its attester's entry, under the attester's org, so a newer version's attestation is named there, or was
+        before a later one of its attester's (itself a newer version's, so refused as well); one no entry names
+        is a new key any two orgs could write, which must not hold back the invoice's registration for good. An
+        entry whose value names no id names none: the attester's next attestation refuses it. Reads the
+        invoice's entries as a range, re-checked at commit (``every_row_of_a_write``)."""
+        named: set[str] = set()
+        async for kv in self.every_row_of_a_write(keys.ATTESTATION_LAST, fp):
+            try:
+                entry = json.loads(kv.value)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("attestation_id"), str):
+                named.add(entry["attestation_id"])
+        return [attestation_id for attestation_id in attestation_ids if attestation_id in named]
+
     async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
         """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id). One
         attester's are so in the order they committed (``attestation.order_problem``); the tx id only orders

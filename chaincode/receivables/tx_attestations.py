@@ -73,7 +73,8 @@ class AttestationTransactions(TransactionGroup):
         with ``unreadable`` and ``newer_version``, the keys of the records under the invoice
         this peer passed over as it cannot read them (``PassedOver``, as the list queries name them): one no
         contract version wrote, or one a newer version wrote, whose outcome this peer cannot tell, and which
-        refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``).
+        refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``) where its
+        attester's entry names it (``Store.named_newest``).
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed:

@@ -66,6 +66,19 @@ def _other_spelling(inv: Invoice) -> tuple[str, str, str] | None:
     return *other, fingerprint.invoice_fingerprint(inv.seller_tax_id, *other)
 
 
+async def _newer_named(s: Session, fp: str, newer: list[str], unreadable: list[str]
+                       ) -> tuple[list[tuple[str, str]], list[str]]:
+    """Of the invoice's records under ``fp`` a newer contract version wrote (``newer``, attestation ids), those
+    its attesters' entries name (``Store.named_newest``), as (fingerprint, id), which hold back its registration
+    on this peer; and ``unreadable`` with the others added: no attestation wrote them, so they count for nothing
+    and are named among those not counted, as any record no attestation parses to is."""
+    if not newer:
+        return [], unreadable
+    named = await s.store.named_newest(fp, newer)
+    return [(fp, attestation_id) for attestation_id in named], \
+        [*unreadable, *(attestation_id for attestation_id in newer if attestation_id not in named)]
+
+
 def _one_spelling_fingerprint(inv: Invoice) -> str:
     """The fingerprint ``inv`` has in the one spelling both of its spellings (:func:`_other_spelling`)
     share: that of its 20-digit number with no code, where it has two; its own where it has one."""
@@ -423,7 +436,7 @@ class RegistrationTransactions(TransactionGroup):
             for inv in invoices:
                 # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
                 kept, unreadable, newer = await s.store.attestations_kept(inv.fingerprint)
-                newer_records = [(inv.fingerprint, attestation_id) for attestation_id in newer]
+                newer_records, unreadable = await _newer_named(s, inv.fingerprint, newer, unreadable)
                 if (other := _other_spelling(inv)) is not None:
                     # the same invoice under its other spelling, as invoice-already-financed reads it: a
                     # failure attested there is this invoice's too, and registering the spelling it is not
@@ -431,8 +444,9 @@ class RegistrationTransactions(TransactionGroup):
                     other_kept, other_unreadable, other_newer = await s.store.attestations_kept(other[2])
                     kept = sorted([*kept, *other_kept],
                                   key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
+                    other_records, other_unreadable = await _newer_named(s, other[2], other_newer, other_unreadable)
                     unreadable = [*unreadable, *other_unreadable]
-                    newer_records += [(other[2], attestation_id) for attestation_id in other_newer]
+                    newer_records += other_records
                 if (why := attestation.newer_version_problem(inv, newer_records)) is not None:
                     raise why
                 why = attestation.registration_problem(self.config, inv, kept,
