@@ -169,6 +169,8 @@ class LoanTransactions(FinancingGroup):
                                                  step="RecordRepayment")
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
+        # what the claim still owed, recorded as paid to the bank today: none where the debtor's payments settled it
+        paid = 0 if r.status == SETTLED else r.outstanding
         if r.status != SETTLED:
             r.payments.append(Payment(amount=r.outstanding, payee=bank.uscc, payee_role="financier", date=s.today_iso,
                                       tx_id=s.tx_id, late=s.today_iso > r.due_date, method="repayment"))
@@ -177,7 +179,7 @@ class LoanTransactions(FinancingGroup):
         f.status, f.repaid_on, f.last = "REPAID", s.today_iso, act
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
-        s.emit(events.FINANCING_REPAID, r.id, financing_id=f.id, financier=bank.uscc)
+        s.emit(events.FINANCING_REPAID, r.id, financing_id=f.id, financier=bank.uscc, paid=paid, currency=r.currency)
         return f.to_json()
 
     @transaction

@@ -164,8 +164,14 @@ class AssignmentNoticeAcknowledged(EventDetails):
 
 
 class FinancingRepaid(EventDetails):
+    """The bank recorded its repayment and the claim is settled: ``paid`` is what the claim still owed, recorded as
+    the debtor's payment to the bank (0 where the debtor's own payments had settled it); None, with ``currency``,
+    in an earlier contract's event, which named neither."""
+
     financing_id: str
     financier: str
+    paid: Fen | None = None
+    currency: OlderEventCurrency = None
 
 
 class FinancingCancelled(EventDetails):

@@ -67,7 +67,11 @@ class _FinancingOperations:
         return self._submit("AcknowledgeAssignment", _id(notice_id, "notice_id"), model=AssignmentNotice)
 
     def record_repayment(self, financing_id: str) -> Financing:
-        """The financier records that it was repaid; the financing closes and the claim is settled."""
+        """The financier records that it was repaid; the financing closes and the claim is settled.
+
+        Whatever the claim still owes is recorded as the debtor's payment to the bank that day, and the bank's recourse
+        ends with the claim settled, for good: a bank paid only part records nothing yet (the debtor records what it
+        paid, :meth:`record_payment`)."""
         return self._submit("RecordRepayment", _id(financing_id, "financing_id"), model=Financing)
 
     def cancel_financing(self, financing_id: str, reason: str,

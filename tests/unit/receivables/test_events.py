@@ -234,7 +234,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     net.advance(days=30)
     # the financier repaid is the bank, not the claim's holder
     await ev.change(bank, "RecordRepayment", f["id"], event="FinancingRepaid", receivable=kept,
-                    details={"financing_id": f["id"], "financier": bank.uscc})
+                    details={"financing_id": f["id"], "financier": bank.uscc, "paid": 5000, "currency": "CNY"})
 
     assert ev.done == SUBMITS, f"not exercised: {sorted(SUBMITS - ev.done)}"
     assert ev.events == set(DOCUMENTED), f"documented, not emitted: {sorted(set(DOCUMENTED) - ev.events)}"
@@ -243,7 +243,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
 # the events whose payloads carry an amount, as the lifecycle above emits them
 WITH_AMOUNTS = {"ReceivableRegistered", "ReceivableConfirmed", "ReceivableTransferred", "ReceivableSplit",
                 "FinancingRequested", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue",
-                "RecourseDemanded", "RecourseExercised"}
+                "RecourseDemanded", "RecourseExercised", "FinancingRepaid"}
 
 
 def _amount_keys(value: Any) -> set[str]:
