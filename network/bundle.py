@@ -78,7 +78,8 @@ ADDRESS = "ADDRESS"      # where the topology gives no address: the operator wri
 # The chaincode image's build context: the company's recfin checkout, which only its host knows. Compose resolves
 # every variable of the file for each subcommand (restart, logs, ps, down too), from the environment or from .env
 # in the file's folder: recorded there once, it is never missing; never recorded, each command stops saying how.
-# The bundle ships no .env: a new bundle unpacked over the old would overwrite the company's.
+# The bundle ships no .env: a new bundle unpacked over the old would overwrite the company's. One written over the
+# org's earlier bundle keeps the .env there (COMPANY_FILES), which is the company's, never listed nor digested.
 SOURCE_VARIABLE = "RECFIN_SOURCE"
 SOURCE_STEP = f"echo {SOURCE_VARIABLE}=/path/to/recfin > .env"
 SOURCE_CONTEXT = (f"${{{SOURCE_VARIABLE}:?the chaincode image builds from a recfin checkout: record its path in this "
@@ -88,6 +89,7 @@ COMPOSE_FILE, ENDPOINTS_FILE, README_FILE = "docker-compose.yaml", "endpoints.ya
 # What `finish` writes from the topology and the bundle's own keys alone, never reading it back: `recfin host
 # adopt-keys` writes each again, so one a stopped run left newer than bundle.json's digest is written over
 REWRITTEN = (COMPOSE_FILE, ENDPOINTS_FILE, README_FILE)
+COMPANY_FILES = (".env",)   # what the company adds to its bundle, kept when the org's bundle is written over it
 
 
 @dataclass
@@ -399,9 +401,9 @@ def channel_org(defined: Topology, channel: Topology, data_root: Path, name: str
 
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
           install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
-    """Write the org's bundle into `out` (replacing the org's earlier bundle there, never another org's bundle
-    nor anything else), for the channel's orgs as data_root's membership.yaml records them (orgs added or
-    removed by `recfin org`).
+    """Write the org's bundle into `out` (replacing the org's earlier bundle there but for the company's .env,
+    never another org's bundle nor anything else), for the channel's orgs as data_root's membership.yaml
+    records them (orgs added or removed by `recfin org`).
     An org whose keys data_root never held (made on its own host) gets its certificates only: its
     company completes the bundle with `recfin host adopt-keys` (network.bundle_keys).
 
@@ -431,6 +433,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     try:
         bundle = Bundle(org.name, org.msp_id, building, Path(install_root))
         _fill(topology, data_root, org, others, bundle)
+        _keep_company_files(out, building)
         replaced = _swap_in(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -627,6 +630,14 @@ def collections_source(topology: Topology, data_root: Path) -> Path | None:
         return fixed
     prepared = contract_config.collections_path(data_root, topology.chaincode.name)
     return prepared if prepared.is_file() else None
+
+
+def _keep_company_files(out: Path, built: Path) -> None:
+    """Carry the company's own files (COMPANY_FILES) of the org's earlier bundle at out into the one built to
+    replace it, as they are (mode, or a link as a link)."""
+    for name in COMPANY_FILES:
+        if (out / name).is_file() or (out / name).is_symlink():
+            shutil.copy2(out / name, built / name, follow_symlinks=False)
 
 
 def _swap_in(built: Path, out: Path) -> Path | None:

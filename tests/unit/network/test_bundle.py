@@ -294,6 +294,22 @@ def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hos
     assert (other / "notes.txt").read_text() == "keep me"
 
 
+def test_a_bundle_written_again_over_the_orgs_earlier_one_keeps_the_companys_env(tmp_path, hosts, prepared_hosts):
+    # .env records the company's recfin checkout once, for every `docker compose` command (README step 3); the
+    # bundle ships none so that a new one unpacked over the old keeps it, and one written over it kept none
+    out = tmp_path / "out"
+    bundle.write(hosts, prepared_hosts, "supplier", out)
+    (out / ".env").write_text("RECFIN_SOURCE=/srv/recfin\n")
+    (out / ".env").chmod(0o600)
+    (out / "stale.txt").write_text("from before")
+    written = bundle.write(hosts, prepared_hosts, "supplier", out)
+    assert (out / ".env").read_text() == "RECFIN_SOURCE=/srv/recfin\n"
+    assert (out / ".env").stat().st_mode & 0o777 == 0o600
+    assert not (out / "stale.txt").exists()
+    manifest = json.loads((out / bundle.MANIFEST).read_text())       # the company's, not the bundle's: never checked
+    assert ".env" not in written.files and ".env" not in manifest["files"] and ".env" not in manifest["digests"]
+
+
 def test_a_bundle_goes_where_a_link_given_as_out_points_and_the_link_stays(tmp_path, hosts, prepared_hosts):
     target = tmp_path / "target"
     target.mkdir()
