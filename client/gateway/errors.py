@@ -66,7 +66,11 @@ class ErrorDetail:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.address} ({self.msp_id}): {self.message}"
+        # an answer that named no address or MSP ID (the Gateway peer's own, an endorser's without one) says so,
+        # rather than "()", which reads as a field lost on the way
+        address = self.address or "address not known"
+        msp_id = self.msp_id or "MSP ID not known"
+        return f"{address} ({msp_id}): {self.message}"
 
 
 class GatewayError(Exception):

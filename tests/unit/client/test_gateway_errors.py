@@ -101,3 +101,13 @@ def test_errors_survive_pickling_and_copying_with_every_field(error):
     for twin in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
         assert type(twin) is type(error)
         assert vars(twin) == vars(error) and str(twin) == str(error) and twin.args == error.args
+
+
+def test_a_detail_without_an_msp_id_or_address_says_so():
+    # "peer0:7051 (): ..." reads as a field lost on the way; the peer (or the SDK, for the Gateway peer's own
+    # answer) gave none
+    assert str(ErrorDetail("peer0.org1:7051", "", "chaincode response 500, no")) == (
+        "peer0.org1:7051 (MSP ID not known): chaincode response 500, no")
+    assert str(ErrorDetail("", "", "chaincode response 0, ")) == (
+        "address not known (MSP ID not known): chaincode response 0, ")
+    assert str(ErrorDetail("peer0.org1:7051", "Org1MSP", "no")) == "peer0.org1:7051 (Org1MSP): no"
