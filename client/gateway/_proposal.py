@@ -37,8 +37,21 @@ def new_nonce() -> bytes:
 
 
 def transaction_id_for(nonce: bytes, creator: bytes) -> str:
-    """Fabric's transaction ID: hex SHA-256 of the nonce followed by the creator bytes."""
-    return sha256(nonce + creator).hexdigest()
+    """Fabric's transaction ID: hex SHA-256 of the nonce followed by the creator bytes.
+
+    Both are bytes as the proposal's SignatureHeader holds them; text (a nonce written as hex, a PEM) is
+    refused with a TypeError that says which bytes to give, as the ID of its encoding would match no peer's."""
+    _check_id_part(nonce, "nonce", "the SignatureHeader's nonce; bytes.fromhex(string) for one written as hex")
+    _check_id_part(creator, "creator", "the serialized identity: identity.serialize(), or the SignatureHeader's "
+                                       "creator")
+    return sha256(bytes(nonce) + bytes(creator)).hexdigest()
+
+
+def _check_id_part(value, what: str, which: str) -> None:
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        shown = f"{value[:40]!r}..." if isinstance(value, str) and len(value) > 40 else repr(value)
+        raise TypeError(f"transaction_id_for takes the {what} as bytes ({which}), not {type(value).__name__} "
+                        f"{shown}")
 
 
 def _as_bytes(value: Argument, what: str) -> bytes:

@@ -74,6 +74,19 @@ def test_transaction_id_derivation():
     assert transaction_id_for(b"m" * 24, creator) != transaction_id_for(nonce, creator)
 
 
+def test_transaction_id_of_text_is_refused_with_the_bytes_to_give():
+    # a nonce as hex text (as logged) once failed on a bare "can't concat str to bytes"; its UTF-8 would give an
+    # ID no peer knows
+    nonce, creator = b"n" * 24, b"creator"
+    with pytest.raises(TypeError, match=r"the nonce as bytes .*bytes\.fromhex\(string\).*not str '6e6e"):
+        transaction_id_for(nonce.hex(), creator)
+    with pytest.raises(TypeError, match=r"the creator as bytes .*identity\.serialize\(\).*not str 'creator'"):
+        transaction_id_for(nonce, "creator")
+    with pytest.raises(TypeError, match=r"the nonce as bytes .*not NoneType None"):
+        transaction_id_for(None, creator)
+    assert transaction_id_for(bytearray(nonce), memoryview(creator)) == transaction_id_for(nonce, creator)
+
+
 def test_each_proposal_gets_a_fresh_nonce_and_transaction_id(contract):
     ids = {contract.new_proposal("Get").transaction_id for _ in range(20)}
     assert len(ids) == 20
