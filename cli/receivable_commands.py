@@ -944,7 +944,9 @@ def provenance(session, as_json, receivable_id) -> None:
     The contract answers 64 levels of splits below RECEIVABLE_ID; a lineage split deeper (before
     splits were limited) is cut there, and a line under the node cut names the command that shows
     the levels below it. A part you may not read (`receivable get` would be refused: one passed on
-    to another holder, say) shows its id, marked redacted, with the parts split from it below.
+    to another holder, say) shows its id, marked redacted, with the parts split from it below. A
+    part the peer cannot read is marked so too, with nothing below it, and a warning line after
+    the tree names it (--json: unreadable, newer_version).
 
     \b
     Example:
@@ -958,8 +960,13 @@ def provenance(session, as_json, receivable_id) -> None:
     for a in reversed(p.ancestors):
         click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount, currency)}")
 
+    # a part the peer cannot read is redacted too, its key named (composite: its id the last attribute)
+    unread = {key.split("\x00")[-2] for key in (*p.unreadable, *p.newer_version)}
+
     def walk(node, depth):
-        if node.redacted:   # a part the caller may not read: the contract names only where it lies
+        if node.id in unread:
+            click.echo(f"{'  ' * depth}- {node.id}  (redacted: the peer cannot read it, see the warning below)")
+        elif node.redacted:   # a part the caller may not read: the contract names only where it lies
             click.echo(f"{'  ' * depth}- {node.id}  (redacted: you may not read it)")
         else:
             click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  "
@@ -971,6 +978,7 @@ def provenance(session, as_json, receivable_id) -> None:
         elif node.children_omitted:   # a lineage split deeper than the contract answers in one tree
             click.echo(f"{'  ' * (depth + 1)}  (deeper splits not shown: recfin receivable provenance {node.id})")
     walk(p.tree, 0)
+    regulator_commands.note_passed_over(p.unreadable, p.newer_version, "shown redacted in the tree above")
 
 
 @receivable.command("find-invoice")

@@ -211,8 +211,12 @@ def _summary(r: Receivable) -> dict:
 
 def _redacted(r: Receivable) -> dict:
     """A node of a provenance tree its reader may not read (``may_read``): where it lies in the tree, nothing of it."""
-    return {"id": r.id, "status": None, "holder": None, "face_amount": None, "outstanding": None,
-            "parent_id": r.parent_id, "redacted": True}
+    return _redacted_id(r.id, r.parent_id)
+
+
+def _redacted_id(receivable_id: str, parent_id: str | None) -> dict:
+    return {"id": receivable_id, "status": None, "holder": None, "face_amount": None, "outstanding": None,
+            "parent_id": parent_id, "redacted": True}
 
 
 async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
@@ -233,10 +237,19 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
 
     # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
     tree = {**_summary(r), "children": []}
-    pending = [(child_id, tree["children"], 1) for child_id in reversed(r.children)]  # (id, its parent's list, level)
+    # (id, its parent's id and list, level)
+    pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
+    # a part this peer cannot read is shown where it lies, redacted, and named: refused, it would deny the tree to
+    # the holders of every other part
+    passed = PassedOver()
     while pending:
-        child_id, siblings, level = pending.pop()
-        node = await store.receivable(child_id)
+        child_id, parent_id, siblings, level = pending.pop()
+        try:
+            node = await store.receivable(child_id)
+        except UNREADABLE_VALUE as problem:
+            passed.add(store.key(keys.RECEIVABLE, child_id), newer=isinstance(problem, NewerVersionRecord))
+            siblings.append({**_redacted_id(child_id, parent_id), "children": []})
+            continue
         seen = _summary(node) if await may_read(store, reader, node) else _redacted(node)
         entry = {**seen, "children": []}
         siblings.append(entry)
@@ -246,9 +259,9 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
             # answers the levels below it.
             entry["children_omitted"] = True
             continue
-        pending.extend((grandchild, entry["children"], level + 1) for grandchild in reversed(node.children))
+        pending.extend((grandchild, node.id, entry["children"], level + 1) for grandchild in reversed(node.children))
 
-    return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree}
+    return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree, **passed.fields()}
 
 
 async def page(store: Store, index: str, value: str, page_size: int, bookmark: str) -> dict:

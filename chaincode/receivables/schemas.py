@@ -119,13 +119,6 @@ class ProvenanceNode(ReceivableSummary):
         "otherwise"))
 
 
-class Provenance(Doc):
-    id: str
-    root_id: str
-    ancestors: list[ReceivableSummary]
-    tree: ProvenanceNode
-
-
 UNREADABLE_FIELD = Field(default_factory=list, description=(
     "keys of the records passed over as no contract version wrote them (a value written outside the contract, "
     "or a copy of another record): in no record or figure here; report them to the network's operators"))
@@ -140,6 +133,16 @@ class PassedOver(Doc):
 
     unreadable: list[str] = UNREADABLE_FIELD
     newer_version: list[str] = NEWER_VERSION_FIELD
+
+
+class Provenance(PassedOver):
+    """GetProvenance's answer: a part of the tree this peer cannot read is shown where it lies, ``redacted``, with
+    nothing below it, its key named in ``unreadable`` or ``newer_version``."""
+
+    id: str
+    root_id: str
+    ancestors: list[ReceivableSummary]
+    tree: ProvenanceNode
 
 
 class FinancingView(Financing, PassedOver):

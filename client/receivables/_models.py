@@ -907,13 +907,6 @@ class ProvenanceNode(ReceivableSummary):
         return data
 
 
-class Provenance(Document):
-    id: str
-    root_id: str
-    ancestors: list[ReceivableSummary]
-    tree: ProvenanceNode
-
-
 RecordT = TypeVar("RecordT")
 
 
@@ -932,6 +925,16 @@ class PassedOver(Document):
     def passed_over(self) -> int:
         """How many records the answer left out as the peer could not read them: 0 for a whole answer."""
         return len(self.unreadable) + len(self.newer_version)
+
+
+class Provenance(PassedOver):
+    """``provenance``'s answer. A part of the tree the peer that answered cannot read is a ``redacted`` node where
+    it lies, with nothing below it, its key in ``unreadable`` or ``newer_version`` (:class:`PassedOver`)."""
+
+    id: str
+    root_id: str
+    ancestors: list[ReceivableSummary]
+    tree: ProvenanceNode
 
 
 class FinancingView(Financing, PassedOver):

@@ -4,7 +4,12 @@ test_cli_pages_and_currencies.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from chaincode.receivables import keys
+from chaincode.shim import create_composite_key
 
 from ..ledger_contract import Channel
 from .test_cli_pages_and_currencies import TIER2, parties_on_the_contract, registered
@@ -44,3 +49,20 @@ def test_provenance_prints_a_part_the_caller_may_not_read_as_its_id_alone(channe
     as_json = ok("receivable", "provenance", f"{rid}.1", "--as", "supplier/supplier2")
     assert [(c["id"], c.get("redacted", False), c["holder"]) for c in as_json["tree"]["children"]] == \
         [(f"{rid}.1.1", True, None), (f"{rid}.1.2", False, TIER2)]
+
+
+def test_provenance_shows_a_part_the_peer_cannot_read_where_it_lies_and_names_it(channel):
+    """A part a newer contract version wrote refused the whole tree to the holder of every other part."""
+    rid = registered("26312000000012345670")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
+    key = create_composite_key(keys.RECEIVABLE, [f"{rid}.1"])
+    channel.ledger.state[key] = json.dumps({**json.loads(channel.ledger.state[key]), "of_a_newer_version": 1}).encode()
+    printed = recfin("receivable", "provenance", rid, "--as", "supplier/supplier1")
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    assert f"  - {rid}.1  (redacted: the peer cannot read it, see the warning below)" in lines, lines
+    assert any(line.startswith(f"  - {rid}.2  CONFIRMED") for line in lines), lines
+    [warning] = [line for line in lines if line.startswith("warning:")]
+    assert "1 record passed over, shown redacted in the tree above" in warning and f"{rid}.1" in warning, warning
+    assert ok("receivable", "provenance", rid, "--as", "supplier/supplier1")["newer_version"] == [key]

@@ -137,7 +137,7 @@ CASES = [
     (lambda c: c.provenance(R), "evaluate", "GetProvenance", [R],
      {"id": R, "root_id": R, "ancestors": [],
       "tree": {"id": R, "status": "CONFIRMED", "holder": TIER1, "face_amount": 5, "outstanding": 5,
-               "parent_id": None, "children": []}}),
+               "parent_id": None, "children": []}, "unreadable": [], "newer_version": []}),
     (lambda c: c.receivable_endorsers(R), "evaluate", "GetReceivableEndorsers", [R],
      ["CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]),
     (lambda c: c.find_invoice("f" * 64), "evaluate", "FindInvoice", ["f" * 64],
