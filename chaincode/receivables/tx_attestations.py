@@ -74,7 +74,7 @@ class AttestationTransactions(TransactionGroup):
         this peer passed over as it cannot read them (``PassedOver``, as the list queries name them): one no
         contract version wrote, or one a newer version wrote, whose outcome this peer cannot tell, and which
         refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``) where its
-        attester's entry names it (``Store.named_newest``).
+        attester's entry names it (``Store.named_newest``); one no entry names is in ``unreadable``.
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed:
@@ -98,6 +98,11 @@ class AttestationTransactions(TransactionGroup):
         listed = [a.to_json() for a in records]
         if answer == "list":
             return listed
+        if newer:
+            # one no attester's entry names is no newer version's attestation but a new key two orgs wrote, as a
+            # registration reads it: named newer_version, its remedy would be a version that does not exist
+            named = await s.store.named_newest(fingerprint, newer)
+            unreadable, newer = [*unreadable, *(each for each in newer if each not in named)], named
         return {"attestations": listed,
                 "unreadable": [s.store.key(keys.ATTESTATION, fingerprint, each) for each in unreadable],
                 "newer_version": [s.store.key(keys.ATTESTATION, fingerprint, each) for each in newer]}

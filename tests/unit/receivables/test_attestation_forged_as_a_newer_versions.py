@@ -48,3 +48,16 @@ async def test_with_no_pass_standing_the_refusal_names_it_among_those_not_counte
     _forged_newer(net, passed, "A-forged")
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attested-values-differ")
     assert "unreadable, no attestation this contract recorded (A-forged)" in message, message
+
+
+async def test_the_attestations_name_it_unreadable_not_a_newer_versions():
+    """Named newer_version, it would tell the reader to install a version that does not exist."""
+    net = await standard_net(requiring())
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    passed = await net.ok(bank, "AttestInvoiceVerification",
+                          attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    key = _forged_newer(net, passed, "A-forged")
+    answer = await net.ok(bank, "GetInvoiceAttestations", passed["fingerprint"], "object", evaluate=True)
+    assert ([a["id"] for a in answer["attestations"]], answer["unreadable"], answer["newer_version"]) \
+        == ([passed["id"]], [key], [])
