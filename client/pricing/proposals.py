@@ -12,7 +12,8 @@ them two ways:
 
 Ties break on cash (for cost) or cost (for cash), then non-recourse before
 recourse, then one takeable now before one that needs a step first, then the
-offer's id. Offers that have expired, leave no cash, or do not apply (an
+offer's id; an offer's ``why`` names the offers it ties with and the tie-break that
+parts it from the one just before it. Offers that have expired, leave no cash, or do not apply (an
 early-payment scale whose first tier needs more days) are returned as
 ineligible with the reason.
 
@@ -609,6 +610,7 @@ class _Ranks:
 
     def __init__(self, by_cost: list[Proposal], by_cash: list[Proposal]) -> None:
         self.count = len(by_cost)
+        self.by_cost, self.by_cash = by_cost, by_cash
         self.cost = {p.offer_id: i + 1 for i, p in enumerate(by_cost)}
         self.cash = {p.offer_id: i + 1 for i, p in enumerate(by_cash)}
         self.cheapest, self.richest = (by_cost[0], by_cash[0]) if by_cost else (None, None)
@@ -626,6 +628,37 @@ def _cash_order(p: Proposal) -> tuple:
     return (-p.net_cash, p.exact_apr, p.recourse, not p.takeable_now, p.offer_id)
 
 
+def _tied(order: list[Proposal], rank: int, measure) -> tuple[list[Proposal], list[Proposal]]:
+    """The offers of ``order`` ranked before and after the one at ``rank`` that are equal to it on ``measure``
+    (its exact APR, or its net cash): they are apart on the tie-breaks alone."""
+    p = order[rank - 1]
+    ahead = [o for o in order[:rank - 1] if measure(o) == measure(p)]
+    after = [o for o in order[rank:] if measure(o) == measure(p)]
+    return ahead, after
+
+
+def _ids(offers: list[Proposal]) -> str:
+    ids = [o.offer_id for o in offers]
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
+
+
+def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown) -> str:
+    """Why ``ahead``, equal to ``p`` on ``by``, ranks directly before it: the first tie-break that parts them, in the
+    order :func:`_cost_order` and :func:`_cash_order` apply them."""
+    if by == "cost" and ahead.net_cash != p.net_cash:
+        return f", which pays {shown(ahead.net_cash - p.net_cash)} more now"
+    if by == "cash" and ahead.exact_apr != p.exact_apr:
+        # to as many places as tell the two apart, where 2 would show the same rate twice
+        places = next((n for n in range(2, 40) if percent_of(p.exact_apr, n) != percent_of(ahead.exact_apr, n)), 40)
+        return (f", which costs less a year all-in ({percent_of(ahead.exact_apr, places)} against "
+                f"{percent_of(p.exact_apr, places)})")
+    if ahead.recourse != p.recourse:
+        return ", which is without recourse"
+    if ahead.takeable_now != p.takeable_now:
+        return ", which can be taken now"
+    return " by offer id alone: the two are alike in all else"
+
+
 def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     def shown(fen: int) -> str:
         return money(fen, terms.currency)
@@ -633,21 +666,35 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     cost_rank, cash_rank = ranks.cost[p.offer_id], ranks.cash[p.offer_id]
     # an offer behind only offers that need a step first is the best the holder can take today: say so
     best_now = p.takeable_now and ranks.cheapest_now is p
+    # offers as cheap (or paying as much) as this one: ranked apart by the tie-breaks alone, which are said
+    cost_ahead, cost_after = _tied(ranks.by_cost, cost_rank, lambda o: o.exact_apr)
+    cash_ahead, cash_after = _tied(ranks.by_cash, cash_rank, lambda o: o.net_cash)
     if cost_rank == 1:
-        parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr)} a year all-in")
+        parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr)} a year all-in"
+                     + (f", as are {_ids(cost_after)}, ranked after it" if cost_after else ""))
     else:
-        # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the two
-        # rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74)
-        points = percent_of(p.exact_apr - ranks.cheapest.exact_apr).removesuffix("%")
+        gap = ""
+        if not cost_ahead or cost_ahead[0] is not ranks.cheapest:
+            # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the
+            # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74)
+            points = percent_of(p.exact_apr - ranks.cheapest.exact_apr).removesuffix("%")
+            gap = f", {points} points above {ranks.cheapest.offer_id}"
+        tie = (f", as cheap as {_ids(cost_ahead)}, after {cost_ahead[-1].offer_id}"
+               f"{_tie_break(p, cost_ahead[-1], 'cost', shown)}") if cost_ahead else ""
         # said of this offer before the other's id, not after it, where it would read as said of that one
         parts.append(f"#{cost_rank} by cost" + (", the cheapest takeable now" if best_now else "")
-                     + f": {percent_of(p.exact_apr)} a year, {points} points above {ranks.cheapest.offer_id}")
+                     + f": {percent_of(p.exact_apr)} a year{gap}{tie}")
     if cash_rank == 1:
-        parts.append(f"most cash now ({shown(p.net_cash)})")
+        parts.append(f"most cash now ({shown(p.net_cash)}"
+                     + (f"; as much from {_ids(cash_after)}, ranked after it" if cash_after else "") + ")")
     else:
+        gap = ("" if cash_ahead and cash_ahead[0] is ranks.richest else
+               f": {shown(ranks.richest.net_cash - p.net_cash)} less now than {ranks.richest.offer_id}")
+        tie = (f"{'; ' if gap else ': '}as much cash now ({shown(p.net_cash)}) as {_ids(cash_ahead)}, after "
+               f"{cash_ahead[-1].offer_id}{_tie_break(p, cash_ahead[-1], 'cash', shown)}") if cash_ahead else ""
         parts.append(f"#{cash_rank} by cash"
                      + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else "")
-                     + f": {shown(ranks.richest.net_cash - p.net_cash)} less now than {ranks.richest.offer_id}")
+                     + gap + tie)
     if p.source == "bank":
         if p.advance < terms.face_amount:
             parts.append(f"advances {shown(p.advance)} of {shown(terms.face_amount)} outstanding; the rest comes at "
