@@ -816,7 +816,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
                    "private terms.")
-@click.option("--discount-offer", metavar="ID",
+@click.option("--discount-offer", metavar="ID", callback=names_a_record,
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
                    "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
                    "--offers it must be one in the file. On the ledger one withdrawn or expired is shown not "

@@ -52,10 +52,13 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
     id, an invoice fingerprint): an empty or blank one, as an unset shell variable gives, names nothing,
     and is a usage error (exit 2) naming the argument before anything connects. The SDK refuses it too,
     but raised from the command it came out as the command's own answer: exit 1, as a refusal, or 3
-    from `receivable audit`, as an audit that could not be made."""
-    if value is not None and not value.strip():
-        raise click.BadParameter(f"{value!r} names nothing (an unset shell variable?): give the "
-                                 f"{param.name.replace('_', ' ')} itself")
+    from `receivable audit`, as an audit that could not be made. Of a repeatable option, each value is
+    held to it."""
+    for given in (value if isinstance(value, tuple) else (value,)):
+        if given is not None and not given.strip():
+            what = param.name.removesuffix("s") if isinstance(value, tuple) else param.name
+            raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the "
+                                     f"{what.replace('_', ' ')} itself")
     return value
 
 
@@ -339,7 +342,11 @@ def timeout_option(help_text: str, default: float = 60.0) -> Callable:
 def endorsing_org_option(default: str) -> Callable:
     """``--endorsing-org MSP`` (repeatable): the orgs whose peers endorse, instead of the ones the SDK names
     (``default``, said in the help); the command passes them on as ``endorsing_organizations``."""
+    # a blank one (an unset shell variable) was sent as given, and the Gateway answered that it found no peer of
+    # the org "" to endorse
     return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP",
+                        callback=names_an_identity("an org's MSP ID, e.g. SupplierMSP, or leave --endorsing-org out "
+                                                   "for the default"),
                         help=f"An org (MSP ID) whose peer endorses (repeatable), sent as given; include the org an "
                              f"audit looks for [default: {default}].")
 

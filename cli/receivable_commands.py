@@ -1521,7 +1521,8 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--expires", "expires_on", type=DATE, required=True,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
-@click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
+@click.option("--receivable", "receivable_ids", multiple=True, callback=names_a_record,
+              help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
 @request_id_option("the offer it published")
@@ -1776,7 +1777,7 @@ def list_discounts(session, as_json, debtor, receivable_id, scope, page_size, bo
 
 @discount.command("get")
 @click.argument("offer_id", callback=names_a_record)
-@click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID",
+@click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID", callback=names_a_record,
               help="Read the offer as it covers this receivable, one you may read: how the holder of a part split "
                    "from a claim the offer lists reads it. Refused if the offer does not cover it.")
 @prints_document("supplier", DISCOUNT_COLUMNS)

@@ -34,7 +34,7 @@ from client.business_dates import business_today
 from client.money import money
 
 from . import connection
-from .options import DateType, PathType, WholeNumberRange, currency_code
+from .options import DateType, PathType, WholeNumberRange, credit_code_option, currency_code
 from .output import as_typed, emit, file_refused, progress, read_json_file, table, validated
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -385,6 +385,20 @@ def offline_hint(hint: str) -> Iterator[None]:
         raise click.ClickException(f"{connection.describe(exc)} (without a network: {hint})") from exc
 
 
+def _refuse_a_debtor_the_ledger_has_not(debtor: str) -> None:
+    """A usage error (exit 2), before anything connects, for a DEBTOR to read from the ledger that is no credit code
+    (blank, mistyped, its check digit wrong, or a history file's or the simulator's id): the ledger names debtors by
+    credit code only, and it was found once connected, with the network down as a connection error."""
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == "debtor")
+    try:
+        credit_code_option()(ctx, param, debtor)
+    except click.BadParameter as refused:
+        raise click.BadParameter(f"{refused.message}; the ledger names a debtor by its credit code (a history "
+                                 "file's or the simulator's debtor is scored with --history or --synthetic-seed)",
+                                 ctx, param) from None
+
+
 @connection.reports_ledger_errors
 def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
                    ) -> tuple[ReceivableHistory, date]:
@@ -527,6 +541,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
         as_of = min(as_of or last_day, last_day)
     else:
+        _refuse_a_debtor_the_ledger_has_not(debtor)
         asked = as_of
         history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
         if asked is not None and as_of < asked:

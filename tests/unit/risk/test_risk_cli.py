@@ -30,7 +30,7 @@ def test_score_from_a_history_file_as_json_and_table(tmp_path):
 
 
 def test_score_without_a_network_says_what_works_without_one(tmp_path):
-    result = CliRunner().invoke(risk, ["score", "SOMEONE", "--data-root", str(tmp_path)])
+    result = CliRunner().invoke(risk, ["score", "91310000MA1K000019", "--data-root", str(tmp_path)])
     assert result.exit_code == 1
     assert "no connection profile for org 'regulator'" in result.output and "--history FILE" in result.output
 

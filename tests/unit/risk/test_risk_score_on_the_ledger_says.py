@@ -53,9 +53,9 @@ def test_a_debtor_with_claims_in_one_currency_only_gets_no_note_of_others(monkey
 def test_an_unknown_debtor_is_said_to_be_no_party_on_the_ledger_not_one_to_register(monkeypatch):
     w = World()
     w.serve(monkeypatch)
-    result = CliRunner().invoke(risk, ["score", "91310000MA1K00000X"])
+    result = CliRunner().invoke(risk, ["score", "91310000MA1K000006"])
     assert result.exit_code == 1
-    assert "no party 91310000MA1K00000X on the ledger: check DEBTOR, the debtor's credit code" \
+    assert "no party 91310000MA1K000006 on the ledger: check DEBTOR, the debtor's credit code" \
         in result.output
     assert "RULE party-not-registered" in result.output   # the contract's refusal stays, for scripts
 
