@@ -484,8 +484,13 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
                    "per invoice, named by the invoice's place in the file: invoice.json gives invoice-1.json, "
                    "invoice-2.json, ... (a place is always there and never shared, where a number may be misread "
                    "or printed by two sellers)")
+@click.option("--no-image-check", "image_check", flag_value=False, default=True,
+              help="do not read by OCR the images covering half a page or more of a PDF whose text layer is read "
+                   "(seconds a page): its number, date, tax ids and totals are then flagged as not compared with "
+                   "what the page shows")
 @click.option("--json", "as_json", is_flag=True, help="print the fields and the invoice as JSON")
-def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | None, as_json: bool) -> None:
+def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | None, image_check: bool,
+         as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
@@ -508,6 +513,13 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     (exit 1) and each is named with its pages: split the file into one file
     per invoice, or read them all with --each.
 
+    A PDF read from its text layer whose page is half or more covered by
+    images (a picture of the page, which may print another invoice than its
+    text says) has those images read by OCR too, a few seconds a page: its
+    number, date, tax ids and totals are flagged, both readings given, where
+    the picture prints them otherwise. --no-image-check skips that and flags
+    those fields as not compared.
+
     The examples read the shipped sample (a PDF with a text layer) from the
     repository root; the third reads each invoice of a file, as a list, and
     the fourth writes each to a file of its own: invoice-1.json, ...
@@ -525,7 +537,7 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
         _refuse_writing_over_the_scan(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name
                                       else invoice_out)
     with _sigterm_exits():
-        results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
+        results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence), image_check=image_check))
     if results[0].no_invoice_text:
         raise SystemExit(_no_invoice_text(results[0], each, as_json))
     if each:

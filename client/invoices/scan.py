@@ -79,11 +79,11 @@ from ._lines import TextLine
 from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, load_pages, require_tesseract, \
     too_many_images, too_many_pages, too_many_pixels, turned, upright_turn
 from ._page import ScannedPage
-from ._pdf_text import PageContents, scanned_layer, text_layer
+from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
-from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, invoice_text_on, invoices_in, \
-    item_rows, join_wrapped_names, read_again
+from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
+    invoices_in, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import code_problem
@@ -588,27 +588,35 @@ def _pdf_reader(data: bytes, source: str):
         raise MalformedInput(source, None, PDF_OTHER_ENCRYPTION) from None
 
 
-def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ScanResult:
+def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE, *,
+              image_check: bool = True) -> ScanResult:
     """Read a PDF or image invoice. Raises MalformedInput, UnsupportedFormat, MissingDependency.
+
+    A PDF whose text layer is read (not a scanner's) and whose page images cover half a page of it or more has
+    those pages' images read by OCR too, and its key fields (:data:`PICTURE_CHECKED_FIELDS`) compared with what
+    they print (:func:`_pictures_checked`): OCR of each such page, seconds a page. ``image_check=False`` skips
+    that, and flags those fields as not compared instead.
 
     A file holds one invoice. Where it holds several (another invoice number, or the same number with another
     seller, on a later page or lower on a page), the result is the first invoice's reading with no invoice, and
     the field ``invoices`` is flagged, naming each invoice's number and pages: split the file, or read it with
     :func:`read_scans`. Reading it as one would give one invoice with the first's fields and every invoice's
     rows."""
-    results = read_scans(path, min_confidence)
+    results = read_scans(path, min_confidence, image_check=image_check)
     return results[0] if len(results) == 1 else first_of_several(results)
 
 
-def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[ScanResult]:
+def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE, *,
+               image_check: bool = True) -> list[ScanResult]:
     """Read a PDF or image file that may hold several invoices: one result per invoice, in the order they are
-    printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does.
+    printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does;
+    ``image_check`` as there.
 
     A result's invoice carries its flagged fields as :attr:`Invoice.unreviewed` (where the field is, and why), so
     that it goes nowhere as trusted: a registration or attestation refuses it unless told a person reviewed them, and
     :func:`~client.invoices.invoice_to_json` writes them into the file, which every reader refuses until they are
     checked and the entry deleted."""
-    return [_with_unreviewed(result) for result in _read_scans(path, min_confidence)]
+    return [_with_unreviewed(result) for result in _read_scans(path, min_confidence, image_check)]
 
 
 def _with_unreviewed(result: ScanResult) -> ScanResult:
@@ -624,7 +632,7 @@ def _with_advice(problem: str) -> str:
     return f"{problem} {SCAN_TOO_LARGE_ADVICE}" if problem == too_large(MAX_SCAN_BYTES) else problem
 
 
-def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
+def _read_scans(path: str | Path, min_confidence: float, image_check: bool = True) -> list[ScanResult]:
     p = Path(path)
     source = str(p)
     try:
@@ -643,11 +651,15 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
         if "发票号码" in text or "价税合计" in text:
             layers = _results(source, "text-layer", layer_lines, min_confidence)
             try:
-                scanned = scanned_layer(reader.pages, contents)
+                verdict = layer_verdict(reader.pages, contents)
             except Exception as exc:  # pypdf raises many types on damaged files
                 raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
-            return layers if scanned is None else _checked_against_images(reader, source, layers, scanned,
-                                                                           min_confidence, contents)
+            if verdict.scanned is not None:
+                return _checked_against_images(reader, source, layers, verdict.scanned, min_confidence, contents)
+            if verdict.pictured:
+                return _pictures_checked(reader, source, layers, verdict.pictured, min_confidence, contents,
+                                         image_check)
+            return layers
         images = _pdf_images(reader, source, contents)
         if not images:
             # a text layer not read whole may hold an invoice in what was not read: that is what to say
@@ -748,6 +760,113 @@ def _checked_against_images(reader, source: str, layers: list[ScanResult], scann
             else _compared(image, layer, said_by) for image, layer in zip_longest(seen, layers)]
 
 
+def _pictures_checked(reader, source: str, layers: list[ScanResult], pictured: tuple[int, ...],
+                      min_confidence: float, contents: PageContents, image_check: bool) -> list[ScanResult]:
+    """A PDF whose text layer is the invoice's, but whose pages ``pictured`` (from 1) images cover half of or more:
+    a picture of a page may print another invoice than the text says (a file altered under its text, text drawn too
+    small to see beside a picture, a font whose character map names other digits than it draws), and a person
+    looking sees the picture. Those pages' images are read by OCR, once each, and each invoice's key fields
+    (:data:`PICTURE_CHECKED_FIELDS`) compared with what the pictures of its pages print (:func:`_picture_compared`).
+    Where they cannot be read (no tesseract or its language data, more pages or pixels than OCR reads) or
+    ``image_check`` is off, those fields are flagged as not compared: nothing says the picture agrees."""
+    if not image_check:
+        return [_picture_unchecked(layer, pictured, "the check against the page images was turned off")
+                for layer in layers]
+    try:
+        require_tesseract()
+        images = _pdf_images(reader, source, contents, pages={number - 1 for number in pictured})
+        if not images:   # drawn where pypdf does not list them: no picture read is no picture that agrees
+            return [_picture_unchecked(layer, pictured, "no image could be taken out of them to read")
+                    for layer in layers]
+        reading = _ocr_images(images, source)
+        lines = reading.invoice_lines()
+    except (MissingDependency, MalformedInput) as exc:
+        why = exc.problem if isinstance(exc, MalformedInput) else str(exc)
+        return [_picture_unchecked(layer, pictured, f"they could not be read: {why}") for layer in layers]
+    return [_picture_compared(layer, pictured, lines, min_confidence) for layer in layers]
+
+
+# The fields compared with the picture of a page under or beside a text layer that is not a scanner's
+# (:func:`_pictures_checked`): what names the invoice, and what it is worth
+PICTURE_CHECKED_FIELDS = ("number", "issue_date", "seller.tax_id", "buyer.tax_id", "total_amount", "total_tax",
+                          "total_with_tax")
+
+
+def _pictured_pages_of(layer: ScanResult, pictured: tuple[int, ...]) -> tuple[int, ...]:
+    """The pictured pages the invoice is printed on (all of them where its reading does not say its pages)."""
+    return tuple(page for page in pictured if not layer.pages or page in layer.pages)
+
+
+def _picture_compared(layer: ScanResult, pictured: tuple[int, ...], lines: list[TextLine],
+                      min_confidence: float) -> ScanResult:
+    """The text layer's reading, each key field the picture of the invoice's pages reads otherwise (or reads where
+    the text has none) flagged with confidence 0, both readings in the reason, its value left the text layer's for
+    a person to settle. Where the picture prints an invoice (reads some key field) but not one of them, that one is
+    flagged as not compared (a patch blurred over one figure); a picture that prints none of them (a form's frame
+    or a letterhead drawn as the page's background, a watermark) says nothing against the text."""
+    pages = _pictured_pages_of(layer, pictured)
+    if not pages:
+        return layer
+    seen_fields, _, _ = extract_fields([line for line in lines if line.page_number + 1 in pages], min_confidence)
+    seen = {name: seen_fields[name].value if name in seen_fields else None for name in PICTURE_CHECKED_FIELDS}
+    if all(value is None for value in seen.values()):
+        return layer
+    picture = f"the picture covering {pages_text(pages)}"
+    fields = dict(layer.fields)
+    for name in PICTURE_CHECKED_FIELDS:
+        said = layer.fields.get(name)
+        said_value = None if said is None else said.value
+        if seen[name] is None:
+            if said_value is None:
+                continue
+            why = (f"not read on {picture}, which prints an invoice: the text layer's {said_value!r} was not compared "
+                   "with it; check it against the page")
+        elif said_value is not None and _same_key_value(name, seen[name], said_value):
+            continue
+        else:
+            said_text = "has no such field" if said_value is None else f"reads {said_value!r}"
+            why = (f"{picture} reads {seen[name]!r}, the PDF's text layer {said_text}: the page shows the picture, "
+                   "the text may say other figures than it prints (an altered file, a picture of another invoice); "
+                   "check it against the page")
+        fields[name] = _low_and_flagged(said, why)
+    return layer.model_copy(update={"fields": fields})
+
+
+def _same_key_value(name: str, seen: str, said: str) -> bool:
+    """Whether the picture and the text layer say the same of a key field: an amount the same fen (``¥2,303.00`` and
+    ``2303.00``), a date the same day, anything else the same text spaces aside."""
+    read = {"money": to_fen, "date": _scan_date}.get(HEADER_KINDS.get(name, ""))
+    if read is not None:
+        try:
+            return read(seen) == read(said)
+        except (ValueError, ArithmeticError):   # one of them no amount, or no date: compared as text
+            pass
+    return _same_reading(name, seen, said)
+
+
+def _picture_unchecked(layer: ScanResult, pictured: tuple[int, ...], why: str) -> ScanResult:
+    """The text layer's reading with its key fields flagged, confidence 0, as not compared with the picture of the
+    invoice's pages: ``why``."""
+    pages = _pictured_pages_of(layer, pictured)
+    if not pages:
+        return layer
+    said_why = (f"not compared with the page images covering {pages_text(pages)} ({why}): they may print other "
+                "figures than the text layer says; check it against the page")
+    fields = dict(layer.fields)
+    for name in PICTURE_CHECKED_FIELDS:
+        if name in fields:
+            fields[name] = _low_and_flagged(fields[name], said_why)
+    return layer.model_copy(update={"fields": fields})
+
+
+def _low_and_flagged(reading: FieldReading | None, why: str) -> FieldReading:
+    """The reading (none: a field not read) flagged with confidence 0, ``why`` before any reason it has."""
+    if reading is None:
+        return FieldReading(value=None, confidence=0.0, flagged=True, reason=why)
+    return reading.model_copy(update={"confidence": 0.0, "flagged": True,
+                                      "reason": "; ".join(filter(None, (why, reading.reason)))})
+
+
 def _unchecked(layer: ScanResult, why: str) -> ScanResult:
     """The text layer's reading with every field flagged, confidence 0: nothing measured how sure it is."""
     fields = {name: field.model_copy(update={"confidence": 0.0, "flagged": True, "reason": "; ".join(
@@ -809,7 +928,8 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
     return "".join(seen.split()) == "".join(said.split())
 
 
-def _pdf_images(reader, source: str, contents: PageContents | None = None) -> list[tuple[int, bytes]]:
+def _pdf_images(reader, source: str, contents: PageContents | None = None,
+                pages: set[int] | None = None) -> list[tuple[int, bytes]]:
     """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one,
     the pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), or their images more than
     MAX_OCR_PIXELS pixels in all (by their /Width and /Height, an inline image's /W and /H), refused before
@@ -817,13 +937,15 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
     images (pypdf) decodes every one it draws inline. An image object that pages share (one scan drawn on
     every page) is decoded once, its bytes shared: 2000 pages drawing one took over an hour decoding and
     encoding it again for each. ``contents``: the pages' content as the text layer parsed it, so that it is
-    not parsed again."""
+    not parsed again. ``pages``: the pages (from 0) whose images are taken and counted, all where not given."""
     out = []
     decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
     contents = contents if contents is not None else PageContents()
     try:
+        chosen = [(page_number, page) for page_number, page in enumerate(reader.pages)
+                  if pages is None or page_number in pages]
         inline = []
-        for page_number, page in enumerate(reader.pages):
+        for page_number, page in chosen:
             with _content_within_pypdf_limits(source, page_number):
                 inline += _inline_image_pixels(page, contents)
         if len(inline) > MAX_OCR_IMAGES:
@@ -831,7 +953,7 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
         if sum(inline) > MAX_OCR_PIXELS:
             raise too_many_pixels(source, sum(inline))
         listed = []
-        for page_number, page in enumerate(reader.pages):
+        for page_number, page in chosen:
             with _content_within_pypdf_limits(source, page_number):   # listing parses the content again
                 listed.append((page_number, page, page.images.keys()))
         with_images = sum(1 for _, _, keys in listed if keys)

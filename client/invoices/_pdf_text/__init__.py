@@ -31,6 +31,6 @@ and ``_work`` (the work allowed, and counted).
 """
 
 from ._text_layer import PageContents, text_layer
-from ._verdict import scanned_layer
+from ._verdict import LayerVerdict, layer_verdict, scanned_layer
 
-__all__ = ["PageContents", "scanned_layer", "text_layer"]
+__all__ = ["LayerVerdict", "PageContents", "layer_verdict", "scanned_layer", "text_layer"]

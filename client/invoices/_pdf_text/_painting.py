@@ -105,6 +105,9 @@ class _Painting(_Work):
         self.number_painted_over = False  # whether one hides a number the text says (_painted_over_number)
         self.number_painted_by: set[str] = set()  # what paints over that number: images, shapes, lines
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
+        # what the images drawn on the page show of it, added up, wherever they lie and whatever lies over them: a
+        # page they cover half of or more carries a picture that may print another invoice than its text (pictured)
+        self.pictured_area = 0.0
         self.hidden_by = _IMAGE  # what hides the text, where it is hidden: images, or an annotation's appearance
         # whether something not white has been painted on the page that is not among what white text may lie on
         # (_painted_under): a shape filled before the first image, a line, a shading, an image that lets through
@@ -139,6 +142,7 @@ class _Painting(_Work):
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
+        self.pictured_area = 0.0
         self.number_painted_by = set()
         self.hidden_by, self._untracked_paint = _IMAGE, False
         self._redrawn, self._runs, self._runs_extent, self._painted_under = {}, [], None, []
@@ -338,6 +342,8 @@ class _Painting(_Work):
                           if piece)
         if not shown:
             return
+        if painter == _IMAGE:  # a mask or a see-through paint may hide nothing of what the picture prints
+            self.pictured_area += sum(_area(list(piece)) for piece in shown)
         opaque = not paint.lets_through() and _opaque(image)
         if opaque:  # one that lets what lies under it show is no picture white text can be laid over
             self._painted_under.append((shown, _extent([point for piece in shown for point in piece]), True))
@@ -376,6 +382,12 @@ class _Painting(_Work):
         if not self.hidden:
             for run, _ in under:
                 self._cover_digits(run, shown, painter)
+
+    @property
+    def pictured(self) -> bool:
+        """Whether the images drawn on the page followed last cover half of it or more, together (what two of
+        them share counted twice): a picture of a page, which may print other figures than the page's text says."""
+        return self.area > 0 and self.pictured_area >= _PAGE_IMAGE * self.area
 
     def _under(self, shown: tuple) -> list[tuple[_TextRun, float]]:
         """The runs of text drawn so far that what shows of an image or a filled shape (its pieces) lies over, each
