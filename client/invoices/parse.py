@@ -376,6 +376,8 @@ def _decode(data: bytes, source: str) -> str:
     else:
         m = _DECL.match(data.lstrip())
         encoding = _declared_encoding(m.group(0), m.group(1).decode("ascii"), source) if m else "utf-8"
+        if m:
+            _refuse_mislabelled(data, m.group(1).decode("ascii"), encoding, source)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
@@ -388,6 +390,35 @@ def _decode(data: bytes, source: str) -> str:
         raise MalformedInput(source, None, f"{encoding} text holding an unpaired UTF-16 surrogate, which is not a "
                                            f"Unicode character: {_ENCODING_ADVICE}") from None
     return text
+
+
+def _refuse_mislabelled(data: bytes, declared: str, encoding: str, source: str) -> None:
+    """Refuse a file whose declaration, readable one byte a character, names an encoding the file is not in. A
+    UTF-16 file writes its declaration two bytes a character (or begins with a byte order mark, read before the
+    declaration), so a UTF-16 declaration so read is never true. A file of text that is UTF-8 declaring GBK (as
+    converting it with iconv leaves it) would read as GBK into other characters, 深圳 as 娣卞湷, without an error;
+    GBK text of a few Chinese characters is not valid UTF-8, so a file holding some that is, is UTF-8."""
+    utf8 = _is_utf8(data)
+    if encoding.startswith("utf-16"):
+        what = "UTF-8" if utf8 else "not in UTF-16"
+        why = "UTF-16 writes the declaration two bytes to a character"
+        fix = 'change the declaration to encoding="UTF-8"' if utf8 else \
+            'save the file as UTF-8 and declare encoding="UTF-8"'
+    elif encoding == "gb18030" and not data.isascii() and utf8:
+        what, why = "UTF-8", f"read as {declared}, its Chinese would be other characters"
+        fix = f'change the declaration to encoding="UTF-8", or save the file as {declared}'
+    else:
+        return
+    raise MalformedInput(source, None, f'the XML declaration says encoding="{declared}", but the file is {what} '
+                                       f"({why}): {fix}")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _declared_encoding(declaration: bytes, name: str, source: str) -> str:
