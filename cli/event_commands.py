@@ -97,7 +97,8 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
 
 def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> Path | None:
     """--checkpoint, checked before anything connects: a file its folder lets this user write (each event's record
-    is written there, and the first would otherwise fail once events were being printed)."""
+    is written there, and the first would otherwise fail once events were being printed), that holds a checkpoint
+    if it holds anything, and that no other follower holds."""
     if path is None:
         return None
     if not path.parent.is_dir():
@@ -106,6 +107,16 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
                                  "check the path")
     if (problem := check_output_file(path)) is not None:
         raise click.BadParameter(f"cannot record events in {as_typed(path)}: {problem}")
+    # what the file holds, read here as the command reads it, so that one holding no checkpoint, or held by another
+    # follower, is said with the network down too, not after a connection (or the want of one) was reported first
+    try:
+        FileCheckpointer(path).close()
+    except BlockingIOError:
+        raise _held_elsewhere(path) from None
+    except NotACheckpointFile as exc:
+        raise click.BadParameter(_not_a_checkpoint(exc.path)) from None
+    except ValueError as exc:   # the SDK names the file and what is wrong with it
+        raise click.BadParameter(str(exc)) from None
     return path
 
 
