@@ -291,7 +291,8 @@ def _config(config_path: Path | None, name: str):
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31. The offer is open offer_valid_days from the day it is made (on the "
-                   "ledger, its today), whatever this date: a date after it would lapse, or before that day, is declined.")
+                   "ledger, its today), whatever this date, or until the day before the claim's due date if sooner: "
+                   "a date after it would lapse, or before that day, is declined.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
 @click.option("--lock-timeout", type=FiniteFloatRange(min=0), metavar="SECONDS",
               help="On the ledger, when an offer may be made: how long to wait while another quote of the same bank "

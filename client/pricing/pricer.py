@@ -31,7 +31,8 @@ can be disbursed), nothing
 is available under the limit, the advance would be below its minimum, its fees
 would take all of the advance (rule fees-not-below-advance, as the contract refuses
 such an offer), or the offer, open ``offer_valid_days`` from the day it is made, would lapse before the
-disbursement date it is priced for.
+disbursement date it is priced for. It is open until the day before the claim's due date if that comes
+first: the contract takes no acceptance from the due date on.
 Interest, net cash and APR follow :mod:`client.pricing.money`.
 
 Every amount is in the bank's configured currency (``BankPricing.currency``): a
@@ -173,11 +174,14 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
                         f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, {short}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
-    expires_on = made_on + timedelta(days=config.offer_valid_days)
-    if expires_on < on:
+    lapses_on = made_on + timedelta(days=config.offer_valid_days)
+    if lapses_on < on:
         return declined(f"an offer made on {made_on} is open {config.offer_valid_days} days (offer_valid_days), "
-                        f"until {expires_on}: it would lapse before the disbursement date {on}; quote for a "
-                        f"disbursement by {expires_on}")
+                        f"until {lapses_on}: it would lapse before the disbursement date {on}; quote for a "
+                        f"disbursement by {lapses_on}")
+    # the last day the holder may accept it: from the claim's due date on the contract takes no acceptance (rule
+    # past-maturity), so an expiry past the day before would name days on which the offer cannot be taken
+    expires_on = min(lapses_on, terms.due_date - timedelta(days=1))
     # offer_id and financier are labels from the configuration, not the ledger's: the contract gives an
     # offer its id when it is made, and names the bank by its credit code. With them the offer is a bank
     # offer of an offers file as it stands (`finance compare --offers`)
