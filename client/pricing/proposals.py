@@ -82,7 +82,7 @@ def _rate(value: object, field: str) -> Decimal:
         raise ValueError("write rates as strings, e.g. \"0.045\" for 4.5% (a float is not exact)")
     if isinstance(value, int):   # an unquoted 0 or 1 in YAML or JSON
         if not 0 <= value <= 1:
-            raise ValueError(f"{_shown(value)} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
+            raise ValueError(_not_a_fraction(_shown(value), Decimal(value) if 1 < value <= 100 else None))
         text = str(value)
     elif isinstance(value, Decimal):   # from code: its form is checked before it is written out (see RATE_TEXT)
         fits = value.is_finite() and value.as_tuple().exponent >= -RATE_PLACES and value.adjusted() < 3
@@ -95,8 +95,20 @@ def _rate(value: object, field: str) -> Decimal:
         raise ValueError(f"{_shown(value)} is not a rate the contract takes: write {RATE_FORM}")
     rate = Decimal(text)
     if rate > 1:
-        raise ValueError(f"{text} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
+        raise ValueError(_not_a_fraction(text, rate))
     return rate
+
+
+def _not_a_fraction(shown: str, rate: Decimal | None) -> str:
+    """Why a rate above 1 is refused; one up to 100 is most likely a percentage written for the fraction, so the
+    fraction it would be is named, when the contract takes it (at most 10 decimal places)."""
+    said = f"{shown} must be between 0 and 1 (a fraction: 0.045 is 4.5%)"
+    if rate is None or not 1 < rate <= 100:
+        return said
+    fraction = rate.scaleb(-2).normalize()
+    if fraction.as_tuple().exponent < -RATE_PLACES:
+        return said
+    return f'{said}; for {format(rate.normalize(), "f")}%, write "{format(fraction, "f")}"'
 
 
 def _shown(value: object) -> str:
