@@ -40,7 +40,8 @@ def test_a_lifts_the_contract_would_refuse_is_a_usage_error_before_connecting(le
 
 
 @pytest.mark.parametrize("args", [
-    ["regulator", "freeze", RECEIVABLE, "--order", " " + "B" * 200 + " "],     # 200 once trimmed, as the contract counts
+    # 200 characters once trimmed, as the contract counts them
+    ["regulator", "freeze", RECEIVABLE, "--order", " " + "B" * 200 + " "],
     ["regulator", "freeze", RECEIVABLE, "--order", "（2026）沪0101财保1号"],
     ["regulator", "unfreeze", RECEIVABLE, "--order", ORDER],
     # an invisible --lifts may name an order an earlier contract version recorded so: the contract decides
