@@ -44,8 +44,9 @@ _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DIGITS_AND_COMMAS = re.compile(r"[-+]?[\d,]+(?:\.\d*)?")
 # a currency sign before the figure, with the sign of the amount before it or after it (-¥1,234.50, ¥-1,234.50)
 _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
-# a figure typed in full-width forms (８０，０００．５０, as a Chinese input method gives it) is the same figure
-_FULL_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+# a figure typed in full-width forms (８０，０００．５０, －３０．００, １３％, as a Chinese input method gives it) is the
+# same figure: its sign and percent sign too, typed in the same mode as its digits
+_FULL_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９，．－＋％", "0123456789,.-+%")
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ def to_rate(value: object) -> Decimal:
     rate of "5%减按1.5%" (0.015), the rate the line's tax is computed at."""
     if carries_no_tax(value):
         return Decimal(0)
-    text = str(value).strip()
+    text = str(value).strip().translate(_FULL_WIDTH_FIGURES)
     reduced = _REDUCED_RATE.fullmatch(text)
     if reduced:
         statutory, text = reduced.group(1), reduced.group(2)
