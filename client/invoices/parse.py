@@ -359,6 +359,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
 XML_ENCODINGS = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "gbk", "gb2312")
 _READ_AS = {"gbk": "gb18030", "gb2312": "gb18030"}
 _ENCODING_ADVICE = 'save the file as UTF-8, or name its encoding in the XML declaration (e.g. encoding="GBK")'
+_JSON_ENCODING_ADVICE = ("save the file as UTF-8 (JSON has no declaration to name another encoding; a GBK file "
+                         "converts with iconv -f GBK -t UTF-8)")
 
 
 # Byte order marks and the codec each says the file is in. GB18030 has one too (U+FEFF in its four-byte form):
@@ -378,17 +380,19 @@ def _decode(data: bytes, source: str) -> str:
         encoding = _declared_encoding(m.group(0), m.group(1).decode("ascii"), source) if m else "utf-8"
         if m:
             _refuse_mislabelled(data, m.group(1).decode("ascii"), encoding, source)
+    # a JSON file has no declaration to name its encoding in: saving it as UTF-8 is the one way
+    advice = _JSON_ENCODING_ADVICE if data.lstrip()[:1] in (b"{", b"[") else _ENCODING_ADVICE
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        raise MalformedInput(source, None, f"not valid {encoding} text: {_ENCODING_ADVICE}") from None
+        raise MalformedInput(source, None, f"not valid {encoding} text: {advice}") from None
     try:
         # no encoding read above yields half of a surrogate pair (their decoders refuse one); should one, it is no
         # character, and the file is refused here rather than failing where the text is written out as UTF-8
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise MalformedInput(source, None, f"{encoding} text holding an unpaired UTF-16 surrogate, which is not a "
-                                           f"Unicode character: {_ENCODING_ADVICE}") from None
+                                           f"Unicode character: {advice}") from None
     return text
 
 
