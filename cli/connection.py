@@ -341,7 +341,16 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
-    return one_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _clock_hint(error)
+    return _own_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _clock_hint(error)
+
+
+def _own_line(error: BaseException) -> str:
+    """What ``error`` says, on one line. A submit that may have committed is said without the SDK's advice, which
+    names its Python calls (``network.new_commit(...).status()``): the line of such a change says what to do with
+    this CLI's commands (:func:`raise_if_it_may_have_committed`, ``request_ids.exactly_once``), once."""
+    if isinstance(error, (SubmitError, CommitStatusError)):
+        return "; ".join(line.strip() for line in error.without_advice().splitlines() if line.strip())
+    return one_line(error)
 
 
 # the words of Fabric's TimeWindowCheck auth filter, which every recfin peer lists, refusing a proposal stamped

@@ -85,8 +85,8 @@ class _CommitBase(Signable):
             # An empty answer (a proxy's, a peer's) decodes as exactly that, VALID: it would read as success.
             raise CommitStatusError(
                 "the Gateway peer answered CommitStatus with block 0, which holds only the channel's "
-                "configuration (an empty answer?), so it did not say where this transaction committed: it "
-                "may still commit. Ask its status() again, from a working peer, before submitting it anew",
+                "configuration (an empty answer?), so it did not say where this transaction committed; ask a "
+                "working peer",
                 transaction_id=self.transaction_id,
             )
         self._context.committed_blocks.record(self._request.channel_id, response.block_number)

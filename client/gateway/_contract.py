@@ -231,8 +231,7 @@ def _status_not_asked(submitted: SubmittedTransaction, error: Exception) -> Comm
     """The CommitStatusError for a submitted transaction whose status request failed before it was sent."""
     unknown = CommitStatusError(
         f"the transaction was submitted, but its commit status request failed before it was sent "
-        f"({type(error).__name__}: {error}): it may still commit. Ask "
-        "network.new_commit(transaction_id).status() before submitting it anew",
+        f"({type(error).__name__}: {error})",
         transaction_id=submitted.transaction_id,
         sent=False,
     )

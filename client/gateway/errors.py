@@ -102,7 +102,24 @@ class GatewayError(Exception):
         # process boundaries (a ProcessPool worker's CommitError) and copy.copy() keeps them whole.
         return _rebuild_error, (type(self), self.args, self.__dict__)
 
+    @property
+    def advice(self) -> str:
+        """What to do about this error that its message does not say, on the last line of ``str()``; "" for
+        none. A transaction that may still commit says so, with the call that tells whether it did: the
+        peer's words alone read as a failure, and an integrator who logs them and submits anew may apply it
+        twice."""
+        return ""
+
+    def without_advice(self) -> str:
+        """``str()`` without :attr:`advice`: the transaction ID, code, message and details, for a caller that
+        says what to do in its own words (a command line naming its commands)."""
+        return self._stated()
+
     def _render(self) -> str:
+        advice = self.advice
+        return self._stated() + (f"\n{advice}" if advice else "")
+
+    def _stated(self) -> str:
         text = self.message
         if self.code is not None:
             text = f"{self.code.name}: {text}"
@@ -126,8 +143,8 @@ class TransactionError(GatewayError):
         self.transaction_id = transaction_id
         super().__init__(message, code=code, details=details, sent=sent)
 
-    def _render(self) -> str:
-        return f"[tx {self.transaction_id}] " + super()._render()
+    def _stated(self) -> str:
+        return f"[tx {self.transaction_id}] " + super()._stated()
 
 
 class EvaluateError(TransactionError):
@@ -170,6 +187,10 @@ class SubmitError(TransactionError):
         """
         return self.sent and self.code not in SUBMIT_REFUSED_CODES
 
+    @property
+    def advice(self) -> str:
+        return may_still_commit(self.transaction_id) if self.may_have_been_ordered else ""
+
 
 class CommitStatusError(TransactionError):
     """The commit status could not be obtained (timeout, peer unavailable; from ``submit``, also its
@@ -183,6 +204,10 @@ class CommitStatusError(TransactionError):
     """
 
     result: bytes | None = None
+
+    @property
+    def advice(self) -> str:
+        return may_still_commit(self.transaction_id)
 
 
 class CommitError(TransactionError):
@@ -202,6 +227,13 @@ class CommitError(TransactionError):
             f"transaction committed in block {block_number} as invalid: {self.validation_code_name}",
             transaction_id=transaction_id,
         )
+
+    @property
+    def advice(self) -> str:
+        if self.validation_code in READ_CONFLICT_CODES:
+            return ("It wrote nothing: a transaction committed before it changed what it read; sent anew (a new "
+                    "proposal), it runs on what is there now.")
+        return "It wrote nothing: the changes of a transaction that commits as invalid never take effect."
 
 
 class BlockWaitTimeoutError(GatewayError):
@@ -262,6 +294,16 @@ with a 4xx status): the Gateway tries the orderers in turn, so an earlier one wh
 connection dropped after the send may have taken the transaction before a later one
 refused it.
 """
+
+
+READ_CONFLICT_CODES = frozenset({transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT})
+"""The validation codes of a transaction that read what another one changed first: run again, it may pass."""
+
+
+def may_still_commit(transaction_id: str) -> str:
+    """The advice of a transaction that may have reached an orderer but whose commit was not seen."""
+    return (f"It may still commit: ask network.new_commit({transaction_id!r}).status() whether it did before "
+            "submitting it anew, which makes a new transaction and could apply it twice.")
 
 
 def _rebuild_error(error_type: type[GatewayError], args: tuple, fields: dict) -> GatewayError:

@@ -224,7 +224,7 @@ def test_a_commit_status_answer_of_block_0_is_no_commit_but_a_commit_status_erro
         contract.submit_transaction("Confirm", "R-1")
     assert raised.value.result == transport.result
     assert raised.value.transaction_id == transport.requests("submit")[0].transaction_id
-    assert "block 0" in raised.value.message and "may still commit" in raised.value.message
+    assert "block 0" in raised.value.message and "may still commit" in str(raised.value)
 
 
 @pytest.mark.parametrize("response, named", [

@@ -1,0 +1,77 @@
+"""What str() of a transaction's error tells whoever logs it: a submit whose transaction may still commit says so,
+with its transaction ID and the call that tells whether it did, beside the peer's words, which stay in ``message``;
+one that cannot have been ordered says nothing of the kind; one committed as invalid says that it wrote nothing."""
+
+import pickle
+
+import grpc
+import pytest
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import CommitError, CommitStatusError, ErrorDetail, SubmitError, TransportError
+from client.gateway.errors import SUBMIT_REFUSED_CODES
+
+TX = "ab" * 32
+ASK = f"network.new_commit({TX!r}).status()"
+
+
+def test_a_submit_that_may_have_been_ordered_says_it_may_still_commit_and_how_to_find_out():
+    error = SubmitError("no orderers could successfully process transaction", transaction_id=TX,
+                        code=grpc.StatusCode.UNAVAILABLE, details=[ErrorDetail("orderer0:7050", "OrdererMSP", "EOF")])
+    lines = str(error).splitlines()
+    assert lines[:2] == [f"[tx {TX}] UNAVAILABLE: no orderers could successfully process transaction",
+                         "  - orderer0:7050 (OrdererMSP): EOF"]
+    assert lines[2].startswith("It may still commit: ") and ASK in lines[2] and "anew" in lines[2]
+    # the fields a program reads are the peer's, as they were
+    assert error.message == "no orderers could successfully process transaction"
+    assert error.may_have_been_ordered and error.code == grpc.StatusCode.UNAVAILABLE
+    assert error.without_advice() == "\n".join(lines[:2])
+
+
+@pytest.mark.parametrize("code", sorted(SUBMIT_REFUSED_CODES, key=lambda code: code.name))
+def test_a_submit_no_orderer_took_gives_no_such_advice(code):
+    error = SubmitError("refused", transaction_id=TX, code=code)
+    assert str(error) == f"[tx {TX}] {code.name}: refused" == error.without_advice()
+    assert error.advice == ""
+
+
+def test_a_submit_refused_before_it_was_sent_gives_no_such_advice():
+    error = SubmitError("the gateway is closed", transaction_id=TX, code=grpc.StatusCode.CANCELLED, sent=False)
+    assert "may still commit" not in str(error)
+
+
+def test_a_commit_status_not_obtained_says_it_may_still_commit_and_how_to_find_out():
+    error = CommitStatusError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED)
+    first, advice = str(error).splitlines()
+    assert first == f"[tx {TX}] DEADLINE_EXCEEDED: Deadline Exceeded"
+    assert advice.startswith("It may still commit: ") and ASK in advice
+    assert error.message == "Deadline Exceeded"
+
+
+def test_the_advice_survives_pickling():
+    error = CommitStatusError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED)
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+@pytest.mark.parametrize("code", [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT])
+def test_a_read_conflict_says_it_wrote_nothing_and_that_sent_anew_it_runs_on_what_is_there_now(code):
+    error = CommitError(transaction_id=TX, validation_code=code, block_number=9)
+    first, advice = str(error).splitlines()
+    # the message as the Node client's agreement test pins it, the advice beside it
+    assert error.message == f"transaction committed in block 9 as invalid: {error.validation_code_name}"
+    assert first == f"[tx {TX}] {error.message}"
+    assert advice.startswith("It wrote nothing") and "sent anew" in advice
+
+
+def test_another_invalid_commit_says_it_wrote_nothing():
+    error = CommitError(transaction_id=TX, validation_code=transaction_pb2.ENDORSEMENT_POLICY_FAILURE, block_number=9)
+    assert str(error).splitlines()[1].startswith("It wrote nothing")
+    assert "sent anew" not in str(error)
+
+
+def test_a_submit_that_timed_out_on_the_wire_says_it_may_still_commit(contract, transport):
+    transport.fail["submit"] = TransportError(grpc.StatusCode.DEADLINE_EXCEEDED, "submit timeout expired")
+    with pytest.raises(SubmitError) as caught:
+        contract.submit_transaction("Transfer", "R-1", "91350100M000100Y43")
+    assert f"network.new_commit({caught.value.transaction_id!r}).status()" in str(caught.value)
+    assert caught.value.message == "submit timeout expired"
