@@ -23,6 +23,11 @@ def attested_and_one_of_a_newer_version(monkeypatch) -> tuple[Ledger, str, str]:
     newer_key = create_composite_key(keys.ATTESTATION, [fp, "A-newer"])
     ledger.memory.state[newer_key] = json.dumps({**record.to_json(), "id": "A-newer",
                                                  "field_of_a_newer_version": 1}).encode()
+    # as a newer version's attestation writes it: its attester's newest entry names it (a record no entry names
+    # is one any two orgs could plant, read as unreadable: test_attestation_forged_as_a_newer_versions)
+    [newest_key] = [k for k in ledger.memory.state if k.startswith(create_composite_key(keys.ATTESTATION_LAST, [fp]))]
+    ledger.memory.state[newest_key] = json.dumps({**json.loads(ledger.memory.state[newest_key]),
+                                                  "attestation_id": "A-newer"}).encode()
     return ledger, fp, newer_key
 
 
