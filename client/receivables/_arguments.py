@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -188,6 +188,17 @@ def _date_text(value: date | None, what: str) -> str:
     if not isinstance(value, date):
         raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value.isoformat()
+
+
+def _request_of(value, model: type[Request], call: str, build: str) -> None:
+    """A TypeError unless ``value`` is a ``model``, naming what was given and how to build one (``build``): a dict of
+    its fields, as a JSON document reads, is the likeliest, and the model checks each field as it builds one."""
+    if isinstance(value, model):
+        return
+    name = model.__name__
+    how = (f"{name}.model_validate(the_dict) builds one from a dict of its fields, checking each"
+           if isinstance(value, Mapping) else f"build one: {build}")
+    raise TypeError(f"{call} takes a {name}, not {type(value).__name__}: {how}; nothing was sent")
 
 
 def _json(request: Request) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _order, _page_size, _part_of_a_claim, _request_id, _said, _text
+from ._arguments import _id, _json, _order, _page_size, _part_of_a_claim, _request_id, _request_of, _said, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -28,8 +28,8 @@ class _ClaimOperations:
 
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
-        if not isinstance(registration, ReceivableRegistration):
-            raise TypeError("register_receivable takes a ReceivableRegistration")
+        _request_of(registration, ReceivableRegistration, "register_receivable",
+                    "ReceivableRegistration(debtor=..., face_amount=..., issue_date=..., due_date=..., invoices=[...])")
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
 
     def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
@@ -123,8 +123,8 @@ class _ClaimOperations:
         ``client.invoices.attest.attest_verification``, which verifies and attests in one call).
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first record.
         """
-        if not isinstance(attestation_request, InvoiceAttestationRequest):
-            raise TypeError("attest_invoice_verification takes an InvoiceAttestationRequest")
+        _request_of(attestation_request, InvoiceAttestationRequest, "attest_invoice_verification",
+                    "InvoiceAttestationRequest.from_evidence(...)")
         return self._submit("AttestInvoiceVerification", _json(attestation_request), _request_id(request_id),
                             model=InvoiceAttestation)
 

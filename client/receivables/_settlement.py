@@ -6,7 +6,7 @@ from chaincode.receivables.model import DiscountTerms
 from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
-from ._arguments import _id, _json, _part_of_a_claim, _request_id
+from ._arguments import _id, _json, _part_of_a_claim, _request_id, _request_of
 from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable
 from ._read_refusals import _unless_refused_the_read_steps
@@ -22,8 +22,8 @@ class _SettlementOperations:
 
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first offer.
         """
-        if not isinstance(offer, DiscountOfferRequest):
-            raise TypeError("publish_discount_offer takes a DiscountOfferRequest")
+        _request_of(offer, DiscountOfferRequest, "publish_discount_offer",
+                    "DiscountOfferRequest(apr=... or scale=[...], expires_on=...)")
         return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id), model=DiscountOffer)
 
     def accept_discount_offer(self, offer_id: str, receivable_id: str, *, as_read: DiscountOffer | None = None,
