@@ -27,8 +27,14 @@ class Identity:
     credentials: bytes
 
     def __post_init__(self) -> None:
+        # an MSP ID of another type (a YAML value such as 1234, read as a number) would fail only at the first
+        # request, on protobuf's "bad argument type for built-in operation"; bytes are taken, as protobuf takes them
+        if not isinstance(self.msp_id, (str, bytes)):
+            raise TypeError(f"an identity's MSP ID must be a str, e.g. 'Org1MSP', not {type(self.msp_id).__name__} "
+                            f"{self.msp_id!r}: quote it where it is written (YAML reads 1234 as a number)")
         if not self.msp_id:
-            raise ValueError("an identity needs an MSP ID")
+            raise ValueError("an identity needs an MSP ID: give its org's, e.g. 'Org1MSP' (the org's mspid in the "
+                             "connection profile)")
         _refuse_all_but_certificates(self.credentials, "the PEM given as the identity's credentials")
 
     @classmethod

@@ -110,3 +110,13 @@ def test_a_certificate_on_a_curve_peers_verify_is_taken_though_signed_elsewhere(
     _, certificate = make_key_and_cert("user1@org1", curve=curve)
     with connect(identity=Identity("Org1MSP", certificate), transport=FakeTransport()) as gateway:
         assert gateway.identity.msp_id == "Org1MSP"
+
+
+def test_an_msp_id_that_is_no_text_is_refused_when_the_identity_is_made():
+    # it failed at the first request, on protobuf's bare "bad argument type for built-in operation"
+    _key, certificate = make_key_and_cert("user1@org1")
+    with pytest.raises(TypeError, match=r"MSP ID must be a str, e.g. 'Org1MSP', not int 1234: quote it"):
+        Identity(1234, certificate)
+    with pytest.raises(ValueError, match=r"needs an MSP ID: give its org's, e.g. 'Org1MSP'"):
+        Identity("", certificate)
+    assert Identity(b"Org1MSP", certificate).serialize() == Identity("Org1MSP", certificate).serialize()
