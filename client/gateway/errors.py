@@ -275,6 +275,25 @@ class DeliverStatusError(GatewayError):
         # The message is the one the Node client's agreement test pins (test_wire_agreement_with_node.py).
         super().__init__(f"block delivery ended with status {self.status_name}")
 
+    @property
+    def advice(self) -> str:
+        return _DELIVER_STATUS_ADVICE.get(self.status, "")
+
+
+_DELIVER_STATUS_ADVICE = {
+    common_pb2.FORBIDDEN: "The channel refuses this identity its blocks (its Readers policy, or the ACL of block "
+                          "events): the same request is refused again until an identity the channel admits asks, "
+                          "or the channel's ACL is changed.",
+    common_pb2.BAD_REQUEST: "The peer refused the request: one stamped further from the peer's clock than its time "
+                            "window (peer.authentication.timewindow; check this machine's clock), malformed, or "
+                            "without the TLS certificate hash mutual TLS needs. The same request is refused again.",
+    common_pb2.NOT_FOUND: "The peer has no such channel (is it joined to it?), or the start block is past the next "
+                          "one to be committed: check the channel name and the start block.",
+    common_pb2.SERVICE_UNAVAILABLE: "The peer cannot serve the channel's blocks for now: open the stream again in a "
+                                    "while, from the last block handled.",
+}
+"""What to do about a Deliver status reply, which names only the status."""
+
 
 SUBMIT_REFUSED_CODES = frozenset({
     grpc.StatusCode.INVALID_ARGUMENT,

@@ -119,7 +119,7 @@ def test_a_request_signed_elsewhere_refused_as_opened_late_says_why_and_what_to_
     clock.now += AN_HOUR   # the peer's Deliver refuses a request stamped an hour ago: BAD_REQUEST, no reason
     with pytest.raises(DeliverStatusError) as raised:
         next(signed.events())
-    assert str(raised.value) == "block delivery ended with status BAD_REQUEST"   # Deliver's words, as before
+    assert raised.value.message == "block delivery ended with status BAD_REQUEST"   # Deliver's words, as before
     (note,) = raised.value.__notes__
     assert "60 minutes before this machine's clock" in note
     assert "peer.authentication.timewindow, 15 minutes by default" in note

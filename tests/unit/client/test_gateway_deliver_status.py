@@ -50,4 +50,26 @@ def test_the_async_iterator_raises_it_too_at_every_read(credentials):
             return statuses
 
     assert asyncio.run(main()) == [(common_pb2.SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE",
-                                    "block delivery ended with status SERVICE_UNAVAILABLE")] * 2
+                                    "block delivery ended with status SERVICE_UNAVAILABLE\nThe peer cannot serve "
+                                    "the channel's blocks for now: open the stream again in a while, from the last "
+                                    "block handled.")] * 2
+
+
+@pytest.mark.parametrize("status, said", [
+    (common_pb2.FORBIDDEN, "refuses this identity its blocks"),
+    (common_pb2.BAD_REQUEST, "peer.authentication.timewindow"),
+    (common_pb2.NOT_FOUND, "is it joined to it?"),
+    (common_pb2.SERVICE_UNAVAILABLE, "open the stream again in a while"),
+], ids=["forbidden", "bad request", "not found", "service unavailable"])
+def test_str_says_what_to_do_about_the_status_beside_its_message(gateway, transport, status, said):
+    # the reply names its status alone: "block delivery ended with status FORBIDDEN" left the reader guessing
+    transport.deliver_responses = [events_pb2.DeliverResponse(status=status)]
+    with pytest.raises(DeliverStatusError) as raised:
+        next(gateway.get_network(CHANNEL).block_events())
+    message, advice = str(raised.value).splitlines()
+    assert message == raised.value.message == f"block delivery ended with status {raised.value.status_name}"
+    assert said in advice and raised.value.advice == advice
+
+
+def test_a_status_of_no_advice_is_its_message_alone():
+    assert str(DeliverStatusError(599)) == "block delivery ended with status 599"
