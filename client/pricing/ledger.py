@@ -9,8 +9,11 @@
   order, if any (the contract takes no offer while it holds);
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
-  offering bank and the regulator, from a peer of the collection); an offer the
-  peer cannot read is in none of them, its key given to ``passed_over``;
+  offering bank and the regulator, from a peer of the collection), the offer
+  expiring as the contract holds it to (``Offer.expiry``: the one in its terms, or
+  the public one an earlier contract version wrote on its record if that is
+  earlier); an offer the peer cannot read is in none of them, its key given to
+  ``passed_over``;
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
   named by its id, which, withdrawn or expired, is priced as not eligible, saying
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from chaincode.receivables.lifecycle import discount_offer_covers
+from chaincode.receivables.model import Offer as ContractOffer
 from client.receivables.errors import RuleViolation
 
 from .proposals import (READ_FROM_THE_LEDGER, BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier,
@@ -123,9 +127,13 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
         if offer.status != "OPEN":
             continue
         t = receivables.get_offer_terms(offer.id)
+        # the last day AcceptFinancingOffer takes it, by the contract's own rule on the SDK's records of the offer
+        # and its terms, which have the fields it reads: an offer an earlier contract version wrote with a public
+        # expiry is held to that one too, where earlier than its terms'
+        expires_on = ContractOffer.expiry(offer, t)
         bank_offers.append(BankOffer(offer_id=offer.id, financier=offer.financier, advance_rate=t.advance_rate,
                                      discount_rate=t.discount_rate, fees=t.fees, recourse=t.recourse,
-                                     day_count=t.day_count, expires_on=t.expires_on))
+                                     day_count=t.day_count, expires_on=expires_on))
     if discount_offer_id:
         # withdrawn or expired, it is priced as not eligible, the day and the contract's rule said
         covering = [_discount_offer_covering(receivables, discount_offer_id, r)]

@@ -16,8 +16,10 @@ class FakeReceivables:
                   due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, queued_freezes=[], children=[], parent_id=None)
 
     def get_financing(self, fid):
-        return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
-                          NS(id="OF-2", financier="bank-b", status="LAPSED")])
+        # as the SDK reads an offer's public record: no expiry but on one an earlier contract version made
+        return NS(id=fid, status="REQUESTED",
+                  offers=[NS(id="OF-1", financier="bank-a", status="OPEN", expires_on=None),
+                          NS(id="OF-2", financier="bank-b", status="LAPSED", expires_on=None)])
 
     def get_offer_terms(self, oid):
         assert oid == "OF-1"
