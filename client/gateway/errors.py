@@ -207,6 +207,12 @@ class CommitStatusError(TransactionError):
 
     @property
     def advice(self) -> str:
+        if self.code == grpc.StatusCode.PERMISSION_DENIED:
+            # asked again by the same identity, the status is refused again
+            return (f"It may still commit: the channel refuses this identity commit statuses, so ask "
+                    f"network.new_commit({self.transaction_id!r}).status() through a gateway of an identity it "
+                    "admits, or find the transaction in block events, before submitting it anew, which makes a "
+                    "new transaction and could apply it twice.")
         return may_still_commit(self.transaction_id)
 
 

@@ -75,3 +75,10 @@ def test_a_submit_that_timed_out_on_the_wire_says_it_may_still_commit(contract, 
         contract.submit_transaction("Transfer", "R-1", "91350100M000100Y43")
     assert f"network.new_commit({caught.value.transaction_id!r}).status()" in str(caught.value)
     assert caught.value.message == "submit timeout expired"
+
+
+def test_a_commit_status_refused_to_this_identity_does_not_say_to_ask_it_the_same_way():
+    error = CommitStatusError("access denied", transaction_id=TX, code=grpc.StatusCode.PERMISSION_DENIED)
+    advice = str(error).splitlines()[1]
+    assert advice.startswith("It may still commit: the channel refuses this identity commit statuses")
+    assert "an identity it admits" in advice and "block events" in advice
