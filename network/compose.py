@@ -36,9 +36,9 @@ What runs where:
   healthcheck asks /healthz there with the image's python (it has no curl) at the container's
   own hostname.
 
-Each node mounts only its own folder of crypto material (read-only) and the channel
-folder; ledgers live in named volumes. Host paths start with `data`, by default the
-variable RECFIN_HOSTS_DATA or ./.recfin/hosts (where `recfin network prepare --hostnames`
+Each node mounts only its own folder of crypto material (read-only), never the channel
+folder (the joins read the block on the host, `node_mounts`); ledgers live in named
+volumes. Host paths start with `data`, by default the variable RECFIN_HOSTS_DATA or ./.recfin/hosts (where `recfin network prepare --hostnames`
 writes), so one committed file serves any data folder. A file written elsewhere
 (`write`, `--output`) names the repository from its own folder in that fallback and in
 the chaincode image's build context, as compose reads them (`repository_from`).
@@ -142,11 +142,13 @@ def data_volume(node: Node) -> str:
 
 
 def node_mounts(topology: Topology, node: Node, data: str) -> list[str]:
+    """The node's own crypto folder (read-only) and its named data volume. Not the channel folder: no node reads
+    the genesis block inside its container (`osnadmin channel join` and `peer channel join` read it on the host
+    and send it), and a host folder a mount names but the bundle lacks (the block not made yet) `docker compose
+    up` makes owned by root, where a later bundle's block can then not be unpacked."""
     crypto_dir = _crypto_root(topology, node)
-    channel_dir = CONTAINER_ROOT / "channel"
     return [
         f"{host_path(data, crypto_dir)}:{crypto_dir.as_posix()}:ro",
-        f"{host_path(data, channel_dir)}:{channel_dir.as_posix()}:ro",
         f"{data_volume(node)}:{nodeconfig.node_dirs(CONTAINER_ROOT, node.name).data.as_posix()}",
     ]
 

@@ -94,7 +94,8 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
 # a new image would otherwise keep the old release's files there. Nothing kept is lost: each node's ledger, Raft
 # WAL and snapshots are in its named volume (compose.node_mounts; CORE_PEER_FILESYSTEMPATH,
 # CORE_LEDGER_SNAPSHOTS_ROOTDIR, ORDERER_FILELEDGER_LOCATION and ORDERER_CONSENSUS_WALDIR/SNAPDIR point there), its
-# crypto and the channel block are mounted from the data folder, and the chaincode image declares no volume.
+# crypto is mounted from the data folder (the channel block stays on the host), and the chaincode image declares
+# no volume.
 # --remove-orphans: the containers of services the compose file no longer names (an org removed since, its peer
 # and chaincode server left out when the file was written again) are stopped and removed, not left running.
 UP_ARGS = ["up", "-d", "--renew-anon-volumes", REMOVE_ORPHANS]

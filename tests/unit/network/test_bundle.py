@@ -280,6 +280,19 @@ def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, 
     assert "receivables.block" in (b.root / "README.md").read_text()
 
 
+def test_a_bundle_written_before_the_genesis_block_mounts_only_folders_it_holds(tmp_path, hosts):
+    # A host folder a container mounts that does not exist, `docker compose up` makes, owned by root: a later
+    # bundle (the one with the block) then cannot be unpacked over it by the company's own user.
+    bare = tmp_path / "bare"
+    crypto.generate(hosts, bare)
+    b = bundle.write(hosts, bare, "bank", tmp_path / "out")
+    assert not (b.root / "channel").exists()
+    doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+    for name, svc in doc["services"].items():
+        for container, source in _mount_sources(svc, b.root).items():
+            assert source.exists(), f"{name} mounts {source} at {container}, which the bundle does not hold"
+
+
 def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hosts, prepared_hosts):
     out = tmp_path / "out"
     bundle.write(hosts, prepared_hosts, "supplier", out)

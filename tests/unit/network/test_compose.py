@@ -242,7 +242,6 @@ def test_nothing_dials_or_advertises_the_loopback_address():
 def test_every_path_a_node_reads_is_mounted_from_the_generated_data_folder(doc, hosts, tmp_path):
     data = tmp_path / "hosts"
     crypto.generate(hosts, data)
-    (data / "channel").mkdir()
     for node in hosts.nodes():
         svc = doc["services"][node.hostname]
         data_dir = nodeconfig.node_dirs(compose.CONTAINER_ROOT, node.name).data.as_posix()
