@@ -9,9 +9,10 @@ Fabric CLIs, health probes, SDK clients) reach every org, and orgs reach each ot
 through the bridge. Cutting an org's link (its veth end on the bridge set down) isolates
 that org from everyone; restoring it sets the end up again.
 
-Every name starts with the prefix ("recfin" by default, at most 8 characters so that link
-names stay within Linux's 15), so `down(prefix)` finds and removes leftovers even after a
-crash. Everything is done with `ip` (iproute2) and needs CAP_NET_ADMIN (root);
+Every name starts with the prefix ("recfin" by default, at most 8 characters), so
+`down(prefix)` finds and removes leftovers even after a crash. Link names must stay within
+Linux's 15 characters: a layout whose slots are too long for its prefix is refused, naming
+the prefix length that fits (`_check_link_names`). Everything is done with `ip` (iproute2) and needs CAP_NET_ADMIN (root);
 `unavailable_reason()` says why namespaces cannot be made here, or None.
 
 A topology put into the namespaces (`Topology.in_namespaces(layout.namespaces())`) runs each
@@ -52,6 +53,7 @@ DEFAULT_PREFIX = "recfin"
 DEFAULT_SUBNET = "10.213.7.0/24"
 FIRST_ORG_HOST = 10
 PREFIX_RE = re.compile(r"^[a-z][a-z0-9]{0,7}\Z")   # \Z: "$" matches before a final newline too
+LINK_NAME_MAX = 15      # Linux's longest interface name (IFNAMSIZ 16, less the terminating NUL)
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,24 @@ def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFA
                          address=str(ipaddress.IPv4Address(first_org + slot_of[name])),
                          host_link=f"{prefix}-h{slot_of[name]}", ns_link=f"{prefix}-n{slot_of[name]}")
                  for name in names)
+    _check_link_names(prefix, subnet, orgs)
     return Layout(prefix, net, f"{prefix}-br", str(ipaddress.IPv4Address(first)), orgs)
+
+
+def _check_link_names(prefix: str, subnet: str, orgs: tuple[OrgLink, ...]) -> None:
+    """Refuse link names longer than Linux takes, before anything is made: `ip link add` would refuse the first
+    one with the bridge and the orgs before it made. An 8-character prefix leaves 5 digits for the slot, which
+    an org keeping its host number on a larger subnet passes (10.213.7.13 on 10.0.0.0/8 is slot 13960963)."""
+    too_long = [o for o in orgs if len(o.host_link) > LINK_NAME_MAX]
+    if not too_long:
+        return
+    longest = max(too_long, key=lambda o: len(o.host_link))
+    fitting = LINK_NAME_MAX - (len(longest.host_link) - len(prefix))
+    listed = ", ".join(f"{o.host_link} ({o.org}, at {o.address})" for o in too_long)
+    raise NamespaceError(f"on subnet {subnet} the link names {listed} are longer than the {LINK_NAME_MAX} characters "
+                         f"Linux allows an interface name (<prefix>-h<slot>, the slot from the org's host number, "
+                         f"which it keeps on another subnet): give a --prefix of at most {fitting} characters "
+                         f"instead of {prefix!r}, or a smaller --subnet. Nothing was made")
 
 
 def _same_host_in(net: ipaddress.IPv4Network, address: ipaddress.IPv4Address) -> ipaddress.IPv4Address:

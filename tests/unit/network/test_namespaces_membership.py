@@ -70,6 +70,21 @@ def test_a_new_subnet_keeps_every_orgs_slot_and_links_after_orgs_came_and_went(t
                                                           link.ns_link)
 
 
+def test_a_move_whose_kept_host_numbers_give_link_names_linux_refuses_is_refused_naming_the_limit(topology):
+    # On 10.0.0.0/8 an org from 10.213.7.0/24 keeps host number 213.7.x: slot 13960960 and more, a link name
+    # of 16 characters, which `ip link add` refuses once the bridge and the orgs before it are made.
+    first = namespaces.plan(topology, "recfin", "10.213.7.0/24")
+    with pytest.raises(NamespaceError) as refused:
+        namespaces.plan(topology, "recfin", "10.0.0.0/8", first.namespaces())
+    message = str(refused.value)
+    assert "recfin-h13960960" in message and "15 characters" in message
+    assert "--prefix of at most 5 characters" in message and "--subnet" in message
+    # the prefix it names fits every org's links on that subnet, host numbers kept
+    shorter = namespaces.plan(topology, "rfx12", "10.0.0.0/8", first.namespaces())
+    assert [o.address for o in shorter.orgs] == [f"10.213.7.{o.address.rsplit('.', 1)[1]}" for o in first.orgs]
+    assert max(len(name) for o in shorter.orgs for name in (o.host_link, o.ns_link)) == 15
+
+
 def test_a_recorded_address_of_an_org_outside_the_topology_is_not_handed_out(topology):
     held = {"bank2": OrgNamespace(netns="rfx-bank2", address=host(SUBNET, 10))}
     layout = namespaces.plan(topology, "rfx", SUBNET, held)
