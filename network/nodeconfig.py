@@ -88,6 +88,15 @@ def _list(*paths: Path) -> str:
     return "[" + ",".join(str(p) for p in paths) + "]"
 
 
+def gossip_bootstrap(topology: Topology, node: Node) -> str:
+    """peer.gossip.bootstrap of a peer: its org's other peers (Fabric dials only peers of its own org there), as
+    the space-separated list Fabric reads from one variable. Bootstrapped from itself, a peer would learn its org's
+    other peers only from the channel's anchor peers, once joined. An org's only peer names itself: it has no one
+    else to ask."""
+    others = [peer.address for peer in topology.peers(node.org_name) if peer.name != node.name]
+    return " ".join(others) or node.address
+
+
 def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
     dirs = node_dirs(data_root, node.name)
     crypto = _org_crypto(topology, data_root, node)
@@ -100,9 +109,8 @@ def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
         "CORE_PEER_LISTENADDRESS": node.listen(),
         "CORE_PEER_CHAINCODELISTENADDRESS": node.listen("chaincode_port"),
         "CORE_PEER_CHAINCODEADDRESS": f"{node.host}:{node.ports['chaincode_port']}",
-        # One peer per org: it bootstraps gossip from itself; other orgs learn it
-        # through its external endpoint and the anchor peers in the channel config.
-        "CORE_PEER_GOSSIP_BOOTSTRAP": node.address,
+        # Other orgs learn it through its external endpoint and the anchor peers in the channel config.
+        "CORE_PEER_GOSSIP_BOOTSTRAP": gossip_bootstrap(topology, node),
         "CORE_PEER_GOSSIP_EXTERNALENDPOINT": node.address,
         "CORE_PEER_LOCALMSPID": node.msp_id,
         "CORE_PEER_MSPCONFIGPATH": str(crypto.node_dir(node.hostname) / "msp"),

@@ -8,6 +8,7 @@ import yaml
 from network import nodeconfig
 from network.crypto import org_crypto
 from network.errors import NetworkError
+from network.topology import load, parse
 
 
 def test_peer_env_overrides(topology, data_root):
@@ -30,6 +31,22 @@ def test_peer_env_overrides(topology, data_root):
     assert env["CORE_METRICS_PROVIDER"] == "prometheus"
     for key in ("CORE_PEER_MSPCONFIGPATH", "CORE_PEER_TLS_CERT_FILE", "CORE_PEER_TLS_KEY_FILE", "CORE_PEER_TLS_ROOTCERT_FILE"):
         assert (data_root / env[key]).exists(), key
+
+
+def test_each_peer_of_an_org_bootstraps_gossip_from_the_orgs_other_peers(tmp_path):
+    data = load().model_dump(mode="json", exclude_none=True)
+    next(o for o in data["orgs"] if o["name"] == "bank")["peers"] += [
+        {"name": "peer1", "port": 9061, "chaincode_port": 9062, "operations_port": 9448},
+        {"name": "peer2", "port": 9071, "chaincode_port": 9072, "operations_port": 9449}]
+    three = parse(data, "a bank with three peers")
+    for topology in (three, three.on_hosts()):      # the native runtime's addresses, and compose's hostnames
+        bank = [n.address for n in topology.peers("bank")]
+        for node in topology.peers("bank"):
+            env = nodeconfig.peer_env(topology, tmp_path, node)
+            # Fabric reads peer.gossip.bootstrap as a list, space-separated in one variable
+            assert env["CORE_PEER_GOSSIP_BOOTSTRAP"].split(" ") == [a for a in bank if a != node.address]
+        alone = topology.node("peer0.supplier")     # an org's only peer: nothing but itself to ask
+        assert nodeconfig.peer_env(topology, tmp_path, alone)["CORE_PEER_GOSSIP_BOOTSTRAP"] == alone.address
 
 
 def test_orderer_env_overrides(topology, data_root):
