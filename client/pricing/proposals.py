@@ -426,16 +426,18 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     rate = offer.apr_for(days)
     base = dict(offer_id=offer.offer_id, source="early-payment", counterparty=offer.debtor, days=days,
                 day_count=offer.day_count, recourse=False, annual_rate=rate)
-    if offer.status == "WITHDRAWN":   # checked before the expiry, as the contract checks it
+    # in the order AcceptDiscountOffer refuses them: a claim past its due date first, as no offer pays it early
+    # (a new one the holder is sent to ask for neither), then the offer's withdrawal, then its expiry
+    if days <= 0:
+        return Proposal(eligible=False, why="not eligible: " + past_maturity(
+            terms, on, "day the cash would be taken", "pays no claim early"), **base)
+    if offer.status == "WITHDRAWN":
         on_day = f" on {offer.withdrawn_on}" if offer.withdrawn_on is not None else ""
         return Proposal(eligible=False, why=f"not eligible: withdrawn by its debtor {offer.debtor}{on_day}, and the "
                         f"contract pays no withdrawn offer (rule discount-offer-withdrawn): ask the debtor for a new "
                         f"offer", **base)
     if offer.expires_on < on:
         return Proposal(eligible=False, why=f"not eligible: {_expired(offer.expires_on)}", **base)
-    if days <= 0:
-        return Proposal(eligible=False, why="not eligible: " + past_maturity(
-            terms, on, "day the cash would be taken", "pays no claim early"), **base)
     if rate is None:
         first = min(t.min_days_early for t in offer.scale or [])
         short = (f"the scale starts at {days_text(first)} early, this is {days_text(days)} early "
