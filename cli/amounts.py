@@ -34,7 +34,7 @@ AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen
 # contract's events are held to this list (tests/unit/cli/test_event_lines.py): an event carrying a new amount
 # fails there until it is added here.
 MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount",
-                "paid")
+                "paid", "kept")
 
 # re.ASCII: without it \d is any script's digit, which Decimal would then read (read_amount names such a digit first)
 # A first group starting with 0 is refused, as invoices' amounts are (docs/invoices.md): 0,500 may be a decimal

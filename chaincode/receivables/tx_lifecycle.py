@@ -142,7 +142,8 @@ class LifecycleTransactions(TransactionGroup):
         r.status, r.outstanding, r.children = SPLIT, 0, [c.id for c in children]
         r.last = s.action("TransferReceivable", holder.uscc)
         await s.store.put_receivable(r, before)
+        # what each part holds, so a follower of the events keeps the parts' balances without reading them
         s.emit(events.RECEIVABLE_SPLIT, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
-               "currency": r.currency, "children": r.children})
+               "kept": kept, "currency": r.currency, "children": r.children})
         return await s.remember(holder, request_id, "TransferReceivable", args,
                                 {**r.to_json(), "children_records": [c.to_json() for c in children]})

@@ -99,9 +99,11 @@ class ReceivableTransferred(_HolderChange):
 
 
 class ReceivableSplit(_HolderChange):
-    """Part of the claim, ``amount``, went from ``from_`` to ``to``: the claim split into ``children`` (the part
-    sent, the part kept)."""
+    """Part of the claim, ``amount``, went from ``from_`` to ``to``, and ``from_`` kept the rest, ``kept``: the
+    claim split into ``children`` (the part sent, ``<id>.1``, then the part kept, ``<id>.2``), which hold those
+    amounts. ``kept`` is None in an older contract's event, which named the part sent only."""
 
+    kept: Fen | None = None
     children: list[str]
 
 

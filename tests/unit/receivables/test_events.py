@@ -130,7 +130,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     split = ("TransferReceivable", rid, tier2.uscc, "4000", "req-2")
     sold, kept = f"{rid}.1", f"{rid}.2"
     await ev.change(tier1, *split, event="ReceivableSplit", receivable=rid,
-                    details={"from": tier1.uscc, "to": tier2.uscc, "amount": 4000, "currency": "CNY",
+                    details={"from": tier1.uscc, "to": tier2.uscc, "amount": 4000, "kept": 6000, "currency": "CNY",
                              "children": [sold, kept]})
     await ev.change(tier2, "TransferReceivable", sold, tier1.uscc, "4000", event="ReceivableTransferred",
                     receivable=sold, details={"from": tier2.uscc, "to": tier1.uscc, "amount": 4000, "currency": "CNY"})

@@ -92,7 +92,7 @@ async def test_amounts_are_fen_with_their_currency_and_dates_are_dates(monkeypat
     assert isinstance(registered.face_amount, int) and registered.currency == "CNY"
     assert isinstance(registered.due_date, date)
     split = by_name["ReceivableSplit"]
-    assert (split.amount, split.currency, len(split.children)) == (4000, "CNY", 2)
+    assert (split.amount, split.kept, split.currency, len(split.children)) == (4000, 6000, "CNY", 2)
     assert not isinstance(split, ReceivableTransferred)
     accepted = by_name["DiscountOfferAccepted"]
     assert isinstance(accepted.apr, Decimal) and accepted.paid + accepted.discount == 4000
@@ -108,7 +108,7 @@ def _event(name: str, **details) -> ReceivablesEvent:
     return ReceivablesEvent.from_chaincode_event(ChaincodeEvent(7, "t9", "receivables", name, payload))
 
 
-SPLIT = {"from": "A", "to": "B", "amount": 4000, "currency": "CNY", "children": ["R-1.1", "R-1.2"]}
+SPLIT = {"from": "A", "to": "B", "amount": 4000, "kept": 6000, "currency": "CNY", "children": ["R-1.1", "R-1.2"]}
 
 
 def test_from_is_read_as_from_and_written_back_as_the_payload_spells_it():
@@ -153,6 +153,7 @@ def test_an_older_contracts_event_without_currency_reads_with_the_currency_unkno
     older = {"from": "A", "to": "B", "amount": 4000, "children": ["R-1.1", "R-1.2"]}
     typed = _event("ReceivableSplit", **older).typed()
     assert typed.currency is None and typed.amount == 4000
+    assert typed.kept is None     # what the holder kept: named since, unknown in an older contract's event
     assert typed.to_json() == older   # nothing added that the payload did not carry
 
 
