@@ -427,31 +427,34 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     base = dict(offer_id=offer.offer_id, source="early-payment", counterparty=offer.debtor, days=days,
                 day_count=offer.day_count, recourse=False, annual_rate=rate)
     # in the order AcceptDiscountOffer refuses them: a claim past its due date first, as no offer pays it early
-    # (a new one the holder is sent to ask for neither), then the offer's withdrawal, then its expiry
+    # (a new one the holder is sent to ask for neither), then what refuses the claim for good whatever the offer
+    # (its status, a disbursed financing), then the offer's withdrawal, its expiry, its scale and its discount
     if days <= 0:
         return Proposal(eligible=False, why="not eligible: " + past_maturity(
             terms, on, "day the cash would be taken", "pays no claim early"), **base)
+    for_good = _refused_whatever_the_offer(terms)
+
+    def not_eligible(fault: str, **amounts: int) -> Proposal:
+        return Proposal(eligible=False, why=f"not eligible: {for_good or fault}", **base, **amounts)
+
     if offer.status == "WITHDRAWN":
         on_day = f" on {offer.withdrawn_on}" if offer.withdrawn_on is not None else ""
-        return Proposal(eligible=False, why=f"not eligible: withdrawn by its debtor {offer.debtor}{on_day}, and the "
-                        f"contract pays no withdrawn offer (rule discount-offer-withdrawn): ask the debtor for a new "
-                        f"offer", **base)
+        return not_eligible(f"withdrawn by its debtor {offer.debtor}{on_day}, and the contract pays no withdrawn "
+                            f"offer (rule discount-offer-withdrawn): ask the debtor for a new offer")
     if offer.expires_on < on:
-        return Proposal(eligible=False, why=f"not eligible: {_expired(offer.expires_on)}", **base)
+        return not_eligible(_expired(offer.expires_on))
     if rate is None:
         first = min(t.min_days_early for t in offer.scale or [])
-        short = (f"the scale starts at {days_text(first)} early, this is {days_text(days)} early "
-                 f"(rule discount-not-applicable)")
-        return Proposal(eligible=False, why=f"not eligible: {short}", **base)
+        return not_eligible(f"the scale starts at {days_text(first)} early, this is {days_text(days)} early "
+                            f"(rule discount-not-applicable)")
     discount = interest_fen(terms.face_amount, rate, days, offer.day_count)
     net = terms.face_amount - discount
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
-        return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days_text(days)} "
-                        f"early ({offer.day_count}) is a discount of {money(discount, terms.currency)} on "
-                        f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "
-                        f"(rule discount-exceeds-amount); nearer the due date the discount is smaller",
-                        **base, **amounts)
+        return not_eligible(f"{percent(rate, 2)} a year for {days_text(days)} early ({offer.day_count}) is a "
+                            f"discount of {money(discount, terms.currency)} on "
+                            f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "
+                            f"(rule discount-exceeds-amount); nearer the due date the discount is smaller", **amounts)
     p = Proposal(eligible=True, apr=effective_annual_cost(discount, net, days), **base, **amounts)
     if obstacles := _obstacles(terms, early_payment=True):
         return _not_takeable(p, obstacles, terms.currency)
@@ -497,6 +500,14 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
                       f"{bank_offer.financier} to make its offer on, and the debtor's early payment waits while the "
                       f"request is open", "request financing"))
     return found
+
+
+def _refused_whatever_the_offer(terms: ReceivableTerms) -> str:
+    """Why the contract takes no early-payment offer on the claim, ever, before it looks at the offer itself
+    (AcceptDiscountOffer): a status other than CONFIRMED that no step changes, a financing the bank has disbursed.
+    "" when nothing does: a freeze, a financing request, an accepted financing or a confirmation to come is
+    refused after the offer's own faults, and each has a step that lifts it."""
+    return "; and ".join(reason for reason, step in _obstacles(terms, early_payment=True) if step is None)
 
 
 def _not_takeable(priced: Proposal, obstacles: list[Obstacle], currency: str) -> Proposal:
