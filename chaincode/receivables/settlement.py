@@ -18,13 +18,12 @@ from .money import amount_text
 from .model import DiscountTerms, ScaleTier
 
 
-def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str,
-                      receivable_id: str) -> dict[str, int]:
-    """Each key's share of ``amount`` (all in ``currency``, the claim's, which a refusal names), paid on
-    ``receivable_id``: the one claim ``outstanding`` lists, or the split claim whose unpaid parts it lists.
-
-    More than the total is refused (``payment-exceeds-outstanding``), naming the payment that settles the claim:
-    nothing of an overpayment is recorded, so the debtor who sent one must know what to send instead."""
+def ensure_within_outstanding(amount: int, outstanding: list[tuple[str, int]], *, currency: str,
+                              receivable_id: str, besides: str = "") -> None:
+    """Refused (``payment-exceeds-outstanding``) where ``amount`` is more than the total ``outstanding`` lists (as
+    ``allocate_pro_rata`` takes them), naming the payment that settles the claim: nothing of an overpayment is
+    recorded, so the debtor who sent one must know what to send instead. ``besides``: what else refuses the
+    payment for now (a freeze, a financing), added to the refusal when there is something."""
     total = sum(o for _, o in outstanding)
     if amount > total:
         whole = [key for key, _ in outstanding] == [receivable_id]
@@ -32,7 +31,18 @@ def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, curren
         raise rule("payment-exceeds-outstanding", f"payment of {paid} exceeds the {owed} outstanding on "
                    f"{receivable_id if whole else f'the unpaid parts of {receivable_id}'}: nothing is recorded, "
                    "as a payment is recorded whole or not at all and the ledger keeps no credit above what is "
-                   f"owed; pay {owed} or less (RecordPayment of {owed} settles {'it' if whole else 'them'})")
+                   f"owed; pay {owed} or less (RecordPayment of {owed} settles {'it' if whole else 'them'})"
+                   + (f"; besides, {besides}" if besides else ""))
+
+
+def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str,
+                      receivable_id: str) -> dict[str, int]:
+    """Each key's share of ``amount`` (all in ``currency``, the claim's, which a refusal names), paid on
+    ``receivable_id``: the one claim ``outstanding`` lists, or the split claim whose unpaid parts it lists.
+
+    More than the total is refused (``ensure_within_outstanding``)."""
+    ensure_within_outstanding(amount, outstanding, currency=currency, receivable_id=receivable_id)
+    total = sum(o for _, o in outstanding)
     if total == 0:
         return {key: 0 for key, _ in outstanding}
     shares = {key: amount * o // total for key, o in outstanding}

@@ -10,7 +10,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, settlement
-from .errors import PARTS_NAMED, parts_named, rule
+from .errors import PARTS_NAMED, RuleViolation, parts_named, rule
 from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
 from .session import Session, rules
@@ -174,6 +174,23 @@ def _paid_without(r: Receivable, stopping: Receivable, leaves: list[Receivable],
             "(RecordPayment on each)")
 
 
+# What refuses a payment for now, until the regulator lifts a freeze or a financing ends (``_ensure_not_held_back``)
+HELD_BACK = ("receivable-frozen", "financing-in-progress")
+
+
+async def _ensure_not_held_back(s: Session, r: Receivable, leaves: list[Receivable]) -> None:
+    """Refused while a freeze order binds ``r`` or one of the ``leaves`` a payment through it reaches
+    (``receivable-frozen``), or while a leaf's financing holds its payment back (``financing-in-progress``): each
+    naming the parts a payment of their own still reaches."""
+    lifecycle.ensure_not_frozen(r)
+    for leaf in leaves:
+        if leaf.frozen is not None:
+            lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves, s.today_iso))
+        if _financing_holds_back_payment(leaf, s.today_iso):
+            _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
+                                         no_one_may_cancel=await _no_one_may_cancel(s, leaf))
+
+
 class SettlementTransactions(TransactionGroup):
     """RecordPayment, RecordOverdue."""
 
@@ -201,7 +218,7 @@ class SettlementTransactions(TransactionGroup):
         debtor, r = await self._as_debtor(s, receivable_id)
         # at most what is owed (payment-exceeds-outstanding): a claim stored above today's cap can be paid in one go
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
-        lifecycle.ensure_not_frozen(r)
+        # refused by its status before a freeze: no lifting makes a claim not yet confirmed, or settled, payable
         if r.status == SPLIT:
             leaves = _payable_parts(r, await _parts_a_payment_reaches(s.store, r))
         else:
@@ -209,14 +226,18 @@ class SettlementTransactions(TransactionGroup):
             lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on", today=s.today,
                                     sent_again=step_committed_in(r.status, r.last, "RecordPayment", debtor.uscc))
             leaves = [r]
-        for leaf in leaves:
-            if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
-                lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves, s.today_iso))
-            if _financing_holds_back_payment(leaf, s.today_iso):
-                _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
-                                             no_one_may_cancel=await _no_one_may_cancel(s, leaf))
-        shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
-                                              currency=r.currency, receivable_id=r.id)
+        owed = [(leaf.id, leaf.outstanding) for leaf in leaves]
+        try:
+            await _ensure_not_held_back(s, r, leaves)
+        except RuleViolation as held_back:
+            # an amount above what is owed stays refused once the freeze is lifted or the financing ended: refused
+            # by that first, on what is read already, naming what holds the payment back too, so the debtor does
+            # not wait for the one only to be refused the other (a record unreadable on the way is refused as is)
+            if held_back.code in HELD_BACK:
+                settlement.ensure_within_outstanding(value, owed, currency=r.currency, receivable_id=r.id,
+                                                     besides=held_back.detail)
+            raise
+        shares = settlement.allocate_pro_rata(value, owed, currency=r.currency, receivable_id=r.id)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
         # the requests the payment ends (checked above): their financings read in one round trip
         requested = {leaf.id: leaf.financing_id for leaf in paid if leaf.financing_id is not None and leaf.notice_id is None}
