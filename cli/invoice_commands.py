@@ -1146,8 +1146,23 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
     return evidence
 
 
+def _names_an_invoice(_ctx: click.Context, _param: click.Parameter, invoice_ref: str) -> str:
+    """FILE|FINGERPRINT of `invoice attestations`, refused (a usage error naming it, before anything connects) where
+    it names no invoice: empty or blank (an unset shell variable; ``Path("")`` is the current folder, refused as
+    "Is a directory"), a folder, or no file and no fingerprint either (what the user meant is unknown, so the
+    message says both forms)."""
+    give = "give the invoice's XML or JSON file, or its fingerprint (64 hex digits)"
+    if not invoice_ref.strip():
+        raise click.BadParameter(f"{invoice_ref!r} names nothing (an unset shell variable?): {give}")
+    if os.path.isdir(invoice_ref):
+        raise click.BadParameter(f"{invoice_ref!r} is a folder: {give}")
+    if not os.path.exists(invoice_ref) and not is_fingerprint(invoice_ref.lower()):
+        raise click.BadParameter(f"{invoice_ref!r} is no file here, nor a fingerprint: {give}")
+    return invoice_ref
+
+
 @invoice.command("attestations")
-@click.argument("invoice_ref", metavar="FILE|FINGERPRINT")
+@click.argument("invoice_ref", metavar="FILE|FINGERPRINT", callback=_names_an_invoice)
 @_as_option("the invoice's seller's or buyer's, an attesting role's (a bank's by default) or the regulator's",
              "supplier/supplier1")
 @_DATA_ROOT
