@@ -23,7 +23,9 @@ from .session import Session
 def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
     """For the refusal of ``step`` by ``caller`` (a credit code) on a record now in ``status``: where the
     record's last change ``last`` is that same step by that same party, which took it into ``status``, the
-    transaction it committed in; "" where a later change followed, another step made it, or another party.
+    transaction it committed in; "" where a later change followed (a freeze or its lifting too: a claim keeps
+    no other record of a confirmation's or an overdue marking's transaction), another step made it, or another
+    party.
     A step a status allows once and that takes no request id (a confirmation, an acknowledgement, an
     acceptance of a discount, a disbursement) sent again after its answer was lost (a timeout, Ctrl-C) is
     refused by that status: this tells the caller its own first attempt committed, and in which transaction,

@@ -1,0 +1,47 @@
+"""A confirmation or an overdue marking sent again after its answer was lost names the transaction it committed
+in only while it is the claim's last change: a freeze, or the lifting of one, since is a change of the claim
+too, and the claim keeps only its last (``last``). Nothing else on the claim holds that transaction
+(``confirmed_on`` is a date; an overdue marking keeps neither its party nor its transaction), so the refusal
+names the status alone, and docs/receivables.md says so and where the caller tells its own step instead: the
+transaction id of the lost answer, and GetReceivableHistory, which lists the step with its transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .support import standard_net
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+ORDER, LIFTING = "(2026) Hu 0101 Bao 9", "(2026) Hu 0101 Jie 9"
+
+
+def _paragraph_on_steps_sent_again() -> str:
+    text = " ".join((DOCS / "receivables.md").read_text(encoding="utf-8").split())
+    start = text.index("The other writes take no request id")
+    return text[start:text.index("A lifting of a freeze sent again is refused", start)]
+
+
+async def test_a_step_sent_again_after_a_freeze_is_refused_by_its_status_as_the_docs_say():
+    net = await standard_net()
+    core, tier1, regulator = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    confirmed = await net.confirmed(tier1, core, 1000_00, due_in=10)
+    await net.ok(regulator, "FreezeReceivable", confirmed["id"], ORDER)
+    said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
+    assert said.endswith("while it is CONFIRMED: only when REGISTERED"), said
+    await net.ok(regulator, "UnfreezeReceivable", confirmed["id"], LIFTING)
+    said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
+    assert said.endswith("while it is CONFIRMED: only when REGISTERED"), said
+    # the history the docs send the caller to names the confirmation and its transaction
+    history = await net.ok(core, "GetReceivableHistory", confirmed["id"], evaluate=True)
+    assert confirmed["last"]["tx_id"] in {entry["tx_id"] for entry in history}
+
+    net.advance(days=11)
+    marked = await net.ok(tier1, "RecordOverdue", confirmed["id"])
+    await net.ok(regulator, "FreezeReceivable", confirmed["id"], ORDER + "-2")
+    said = await net.refused(tier1, "RecordOverdue", confirmed["id"], rule="invalid-state")
+    assert marked["last"]["tx_id"] not in said and said.endswith("only when CONFIRMED or FINANCED"), said
+
+    docs = _paragraph_on_steps_sent_again()
+    assert ("a freeze order recorded on the claim since, or one lifted since (the claim keeps only its last "
+            "change, and nothing else on it holds that step's transaction") in docs, docs
+    assert "`recfin transaction status TXID`" in docs and "`GetReceivableHistory`" in docs, docs
