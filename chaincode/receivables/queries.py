@@ -716,8 +716,8 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     after the read finds its offer counted (``dates.earliest_date_still_stamped``).
 
     ``uncounted_offers``: the offers the bank's own ``recfin.offer-made`` entries list on the debtor that
-    neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, their record or claim missing or
-    rewritten), in id order; but for an offer its own terms say has expired: AcceptFinancingOffer refuses it
+    neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, their loan ended, their record or
+    claim missing or rewritten), in id order; but for an offer its own terms say has expired: AcceptFinancingOffer refuses it
     by those terms, held to the ones kept under the offer, and named here it would be named in the priced
     offer's arguments and by the ``uncounted`` mark that offer leaves, both public, telling every org that
     the private expiry had passed. Two orgs can rewrite an offer's record to hide it while the bank reads

@@ -1154,8 +1154,9 @@ class FinancierExposure(PassedOver):
     financings: list[FinancedClaim]
     offered: dict[str, Fen]
     offers: list[OpenOffer]
-    # the bank's offers on the debtor its own entries list that neither offered nor exposure counts (lapsed,
-    # or their record rewritten by other orgs; not one its own terms say has expired, which acceptance
+    # the bank's offers on the debtor its own entries list that neither offered nor exposure counts (lapsed, the
+    # accepted offer of a loan since repaid, cancelled or ended by recourse, of which nothing is out, or their
+    # record rewritten by other orgs; not one its own terms say has expired, which acceptance
     # refuses by those terms), in id order: make_offer(..., uncounted_offers=) with an offer priced
     # on these figures drops them, so that none is accepted, or disbursed, after. Empty from a contract before them
     uncounted_offers: tuple[StrictStr, ...] = ()
