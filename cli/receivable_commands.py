@@ -51,6 +51,7 @@ from client.receivables import (
     unless_refused_the_read,
 )
 from network.crypto import load_cert
+from network.errors import NetworkError
 from network.org_users import HeldCertificate
 
 from . import audit_commands, connection, event_commands, regulator_commands
@@ -207,6 +208,43 @@ def _one_identity_named(client_user: str | None, client_id: str | None, **_: Any
         raise click.UsageError("give exactly one of --client USER or --client-id ID")
 
 
+def _profile_user(profile, user_name: str, otherwise: str):
+    """The user ``user_name`` of the org's connection profile; one it has not is a usage error naming its client
+    users and ``otherwise``, what else to do."""
+    user = profile.users.get(user_name)
+    if user is None:
+        users = ", ".join(name for name, u in profile.users.items() if u.role == "client" and not u.revoked)
+        raise click.BadParameter(f"{user_name!r}: org {profile.org}'s profile has no user of that name (its client "
+                                 f"users: {users or 'none'}): name one of them, or {otherwise}", param_hint="--client")
+    return user
+
+
+def _users_to_bind(*, clients: tuple[str, ...] = (), client_user: str | None = None, **options: Any) -> None:
+    """`party register`/`bind`: each --client a user of the org's profile not revoked (:func:`_bindable_user`),
+    told from the data folder before anything connects."""
+    if (profile := _profile_of_the_caller(options)) is not None:
+        for name in (*clients, *([client_user] if client_user is not None else [])):
+            _bindable_user(profile, name)
+
+
+def _user_to_unbind(*, client_user: str | None = None, **options: Any) -> None:
+    """`party unbind --client`: a user of the org's profile, told from the data folder before anything connects; one
+    gone from it is unbound by its id."""
+    if client_user is not None and (profile := _profile_of_the_caller(options)) is not None:
+        _profile_user(profile, client_user, "give the --client-id of one no longer in the profile (`recfin party get` "
+                                            "lists the party's)")
+
+
+def _profile_of_the_caller(options: dict[str, Any]):
+    """The connection profile of the org a party command acts as (``--as``, by default the supplier's, as
+    ``prints_document`` opens it), or None where it cannot be read: opening the session then says what is wrong."""
+    org, _user = connection.caller(options.get("as_"), options.get("org"), options.get("user"), "supplier")
+    try:
+        return connection.load_profile(org, options.get("data_root"))
+    except (NetworkError, OSError, ValueError):
+        return None
+
+
 @party.command("register")
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
@@ -221,6 +259,7 @@ def _one_identity_named(client_user: str | None, client_id: str | None, **_: Any
               help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @checked_before_connecting(_some_identity_named)
+@checked_before_connecting(_users_to_bind)
 @prints_document("supplier", PARTY_COLUMNS, admin=True)
 def register_party(session, uscc, name, role, clients, client_ids, endorsing_orgs):
     """An org admin registers an enterprise of its org.
@@ -270,6 +309,7 @@ def rename_party(session, uscc, name):
 @click.option("--client-id", callback=_BINDABLE_CLIENT_ID,
               help="A client identity id to bind.")
 @checked_before_connecting(_one_identity_named)
+@checked_before_connecting(_users_to_bind)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
@@ -302,6 +342,7 @@ def bind_party(session, uscc, client_user, client_id):
               help="Unbind even when none of the party's other identities is a profile user not revoked (the "
                    "contract still keeps the last identity it counts, revoked or not).")
 @checked_before_connecting(_one_identity_named)
+@checked_before_connecting(_user_to_unbind)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def unbind_party(session, uscc, client_user, client_id, force):
     """An org admin stops an identity acting for party USCC, at once (an employee left, a key was lost).
@@ -329,16 +370,22 @@ def unbind_party(session, uscc, client_user, client_id, force):
 
 
 def _live_client_id(session, user_name: str) -> str:
-    """The client id of a profile user to act for a party; a usage error for one the profile marks revoked (its
+    """The client id of a profile user to act for a party (:func:`_bindable_user`)."""
+    return connection.client_id_of(_bindable_user(session.profile, user_name).cert)
+
+
+def _bindable_user(profile, user_name: str):
+    """A profile user to act for a party; a usage error for one the profile does not have, or marks revoked (its
     certificate on the org's CRL): every peer refuses it, while the contract, which cannot see the CRL, would
     count it as an identity left to act for the party and let the last live one be unbound."""
-    user = session.profile.user(user_name)
+    user = _profile_user(profile, user_name, f"issue it a certificate first (`recfin org user add {profile.org} "
+                                             f"{user_name}`)")
     if user.revoked:
         raise click.BadParameter(
-            f"{user_name} is revoked: {session.profile.msp_id}'s CRL lists its certificate, so every peer refuses "
+            f"{user_name} is revoked: {profile.msp_id}'s CRL lists its certificate, so every peer refuses "
             f"it and it could not act for the party; name a user that is not revoked (`recfin org user list "
-            f"{session.profile.org}` shows them, `recfin org user add` issues a new one)", param_hint="--client")
-    return connection.client_id_of(user.cert)
+            f"{profile.org}` shows them, `recfin org user add` issues a new one)", param_hint="--client")
+    return user
 
 
 class _ProfileCertificates:
