@@ -82,6 +82,7 @@ from .request_ids import may_have_committed
 from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
+    _refuse_a_debtor_the_ledger_has_not,
     EARLIEST_AS_OF,
     SYNTHETIC_NOTE,
     history_as_of,
@@ -475,11 +476,18 @@ def _why_no_request(r, today: date) -> str:
             f"its due date {r.due_date}")
 
 
+# what a quote's --debtor on the ledger is, after the reason it is refused
+_THE_CLAIMS_DEBTOR = ("on the ledger --debtor is the receivable's debtor, named by its credit code (a history file's "
+                      "other debtor is priced without the ledger, with --face and --due)")
+
+
 @connection.reports_ledger_errors
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
                          exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations: list[str] | None) -> None:
     org, user = connection.parse_as(as_)
+    if debtor is not None:   # it must be the claim's debtor, which the ledger names by credit code
+        _refuse_a_debtor_the_ledger_has_not(debtor, _THE_CLAIMS_DEBTOR)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after

@@ -385,18 +385,19 @@ def offline_hint(hint: str) -> Iterator[None]:
         raise click.ClickException(f"{connection.describe(exc)} (without a network: {hint})") from exc
 
 
-def _refuse_a_debtor_the_ledger_has_not(debtor: str) -> None:
-    """A usage error (exit 2), before anything connects, for a DEBTOR to read from the ledger that is no credit code
-    (blank, mistyped, its check digit wrong, or a history file's or the simulator's id): the ledger names debtors by
-    credit code only, and it was found once connected, with the network down as a connection error."""
+def _refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
+        "the ledger names a debtor by its credit code (a history file's or the simulator's debtor is scored with "
+        "--history or --synthetic-seed)")) -> None:
+    """A usage error (exit 2), before anything connects, for a debtor to read from the ledger (the command's
+    parameter ``debtor``) that is no credit code (blank, mistyped, its check digit wrong, or a history file's or the
+    simulator's id): the ledger names debtors by credit code only, and it was found once connected, with the network
+    down as a connection error. ``otherwise`` follows the reason: what the command takes instead."""
     ctx = click.get_current_context()
     param = next(p for p in ctx.command.params if p.name == "debtor")
     try:
         credit_code_option()(ctx, param, debtor)
     except click.BadParameter as refused:
-        raise click.BadParameter(f"{refused.message}; the ledger names a debtor by its credit code (a history "
-                                 "file's or the simulator's debtor is scored with --history or --synthetic-seed)",
-                                 ctx, param) from None
+        raise click.BadParameter(f"{refused.message}; {otherwise}", ctx, param) from None
 
 
 @connection.reports_ledger_errors

@@ -357,18 +357,21 @@ def test_compare_recommends_early_payment_only_once_the_financing_request_is_wit
     assert world.client("tier1").accept_discount_offer(discount, world.receivable).status == "SETTLED"
 
 
-def test_quote_refuses_a_history_of_another_debtor_and_offers_nothing(world):
-    result = quote(world, "--history", SAMPLE_HISTORY, "--debtor", "SYN-DEBTOR-0007", "--yes")
+def test_quote_refuses_a_history_of_another_debtor_and_offers_nothing(world, tmp_path):
+    other = world.uscc("tier1")    # a credit code, but not the claim's debtor's
+    history = tmp_path / "history.json"
+    history.write_text(Path(SAMPLE_HISTORY).read_text().replace("SYN-DEBTOR-0007", other))
+    result = quote(world, "--history", str(history), "--debtor", other, "--yes")
     assert result.exit_code == 1
-    assert (f"--debtor SYN-DEBTOR-0007 is not the debtor of {world.receivable}, which {world.uscc('core')} owes"
-            in result.output)
+    assert f"--debtor {other} is not the debtor of {world.receivable}, which {world.uscc('core')} owes" in result.output
     assert world.client("tier1").get_financing(world.financing).offers == []
 
 
 def test_quote_refuses_a_debtor_that_is_not_the_receivables_without_history_too(world):
-    result = quote(world, "--grade", "B", "--debtor", "SOMEONE-ELSE", "--yes")
+    other = world.uscc("tier1")
+    result = quote(world, "--grade", "B", "--debtor", other, "--yes")
     assert result.exit_code == 1
-    assert (f"--debtor SOMEONE-ELSE is not the debtor of {world.receivable}, which {world.uscc('core')} owes: drop "
+    assert (f"--debtor {other} is not the debtor of {world.receivable}, which {world.uscc('core')} owes: drop "
             f"--debtor" in result.output)
     assert world.client("tier1").get_financing(world.financing).offers == []
     right = quote(world, "--grade", "B", "--debtor", world.uscc("core"), "--yes")
