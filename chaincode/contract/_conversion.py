@@ -24,11 +24,11 @@ from typing import Any
 import pydantic
 import pydantic_core
 
+from chaincode.caller_values import RepeatedKey, first_errors, no_repeated_keys, refuse_repeated_keys
 from chaincode.shim._errors import InvalidValue
 from chaincode.shim._text import excerpt
 
 from ._errors import ContractError
-from .validation_errors import first_errors
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _EMPTY = inspect.Parameter.empty
@@ -265,23 +265,6 @@ def _finite_number(text: str) -> float:
     return value
 
 
-class _RepeatedKey(ValueError):
-    """Raised inside json.loads, and let through: its message names the key, where "expected a JSON dict" would
-    not."""
-
-
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json.loads' object_pairs_hook refusing a key an object holds twice. JSON readers differ on which value
-    wins (Python's and pydantic's the last, others the first or an error), so an auditor reading the
-    arguments on the ledger could read another transaction than the one the chaincode ran."""
-    value = dict(pairs)
-    if len(value) < len(pairs):
-        seen: set[str] = set()
-        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _RepeatedKey(f"the key {excerpt(repeated)} appears more than once in one object: send each key once")
-    return value
-
-
 def _json_of(kind: type) -> Callable[[bytes], Any]:
     too_deep = (f"its arrays and objects nest more than {MAX_JSON_DEPTH} levels deep: "
                 f"send a flatter {kind.__name__}")
@@ -291,8 +274,8 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
         whole_number = int if _DIGITS_BEYOND_ANY_LIMIT.search(raw) is None else _whole_number
         try:
             value = json.loads(raw, parse_int=whole_number, parse_float=_finite_number, parse_constant=_no_constant,
-                               object_pairs_hook=_no_repeated_keys)
-        except (_NumberTooLong, _NotFinite, _RepeatedKey):
+                               object_pairs_hook=no_repeated_keys)
+        except (_NumberTooLong, _NotFinite, RepeatedKey):
             raise
         except RecursionError:   # far deeper than MAX_JSON_DEPTH: the parser itself gave up
             raise ValueError(too_deep) from None
@@ -316,23 +299,6 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
         return value
 
     return convert
-
-
-def refuse_repeated_keys(raw: bytes) -> None:
-    """Raise _RepeatedKey (a ValueError) for a JSON document with an object that holds a key twice; pydantic
-    keeps the last value without a word. Called once pydantic has read the document, so only valid JSON is
-    parsed a second time. A repeat needs two keys, four quotes at least: other documents skip the second
-    parse. Numbers are not built (pydantic has converted them already): ``len``, a builtin, stands in for the
-    number readers, at a fraction of the cost per number of a function written here. The receivables
-    contract calls it too, on the JSON text it reads itself (``parse_request``)."""
-    if raw.count(b'"') < 4:
-        return
-    try:
-        json.loads(raw, object_pairs_hook=_no_repeated_keys, parse_int=len, parse_float=len, parse_constant=len)
-    except _RepeatedKey:
-        raise
-    except (ValueError, RecursionError):   # what pydantic takes and json.loads does not: nothing to repeat in
-        pass
 
 
 def _refuse_overlong_whole_number(raw: bytes) -> None:

@@ -1,8 +1,9 @@
 """Checks of what a caller sends that several transactions of the receivables contract share.
 
-Text a party writes (a reason, an identity, a freeze order's reference), a request id, an invoice fingerprint, a page size and a list that
-must not repeat itself are checked alike wherever a transaction takes them, so each check is written once here
-rather than in the module of one group of transactions. None of them reads the ledger or imports the runtime.
+Text a party writes (a reason, an identity, a freeze order's reference), a request id, an invoice fingerprint, a page
+size, a list that must not repeat itself and the offers a priced offer names as left out of its figures are checked
+alike wherever a transaction takes them, so each check is written once here rather than in the module of one group
+of transactions. None of them reads the ledger or imports the runtime, so the SDK and the CLI run them before sending.
 """
 
 from __future__ import annotations
@@ -99,3 +100,36 @@ def _page_size(value: str) -> int:
         raise rule("page-size-invalid", f"page size {shown(value)}: ask for 1 to 100 "
                    "records per page, in digits 0-9")
     return int(value)
+
+
+# the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
+# ``uncounted_offers``): those of its offers on the debtor that lapsed, were accepted or expired since its last offer
+# there, or that two orgs hid
+UNCOUNTED_OFFERS_MAX = 1000
+
+
+def too_many_uncounted_offers(count: int) -> str:
+    """Why a priced offer naming ``count`` (> UNCOUNTED_OFFERS_MAX) uncounted offers is not made: each priced offer
+    drops the bank's entries its figures left out, so a bank's own offers alone do not pile up past the cap
+    between two of them; entries past it were written in its name by other orgs, or offers made without the list
+    let them pile up."""
+    return (f"the bank's exposure lists {count} uncounted offers on the debtor, more than the "
+            f"{UNCOUNTED_OFFERS_MAX} one offer drops: each offer priced with them drops those its figures left out, "
+            "so this many were written in the bank's name by other orgs (recfin.offer-made entries under its org), "
+            "or its offers were made without them; look at GetFinancierExposure's uncounted_offers before lending "
+            "more on this debtor")
+
+
+def uncounted_offers_problem(ids: object, given: str, what_to_send: str) -> str | None:
+    """Why ``ids`` (parsed) cannot be MakeFinancingOffer's ``uncounted_offers``, or None: a list of at most
+    UNCOUNTED_OFFERS_MAX offer ids. ``given`` names what was sent, ``what_to_send`` says what to send instead; the
+    contract and the SDK refuse with the same words."""
+    if not isinstance(ids, list):
+        problem = "not a list"
+    elif len(ids) > UNCOUNTED_OFFERS_MAX:
+        return too_many_uncounted_offers(len(ids))
+    elif wrong := [i for i in ids if not (isinstance(i, str) and keys.is_offer_id(i))]:
+        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
+    else:
+        return None
+    return f"{given}: {problem}; {what_to_send}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from chaincode.shim._errors import InvalidValue
+from chaincode.caller_values import InvalidValue
 
 from .errors import rule, shown
 

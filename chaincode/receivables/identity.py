@@ -28,7 +28,7 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
-from chaincode.shim import client_id_problem
+from chaincode.client_ids import client_id_problem
 
 from .errors import RuleViolation, _identity, rule
 

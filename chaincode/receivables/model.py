@@ -21,8 +21,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       field_validator, model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
 
-from chaincode.contract._conversion import refuse_repeated_keys
-from chaincode.contract.validation_errors import first_errors
+from chaincode.caller_values import first_errors, refuse_repeated_keys
 
 from . import config, dates, daycount, fingerprint, keys, money, uscc
 from .errors import RuleViolation, rule, shown

@@ -1,7 +1,7 @@
 """The banks' financing offers and what keeps a bank's figures on a debtor true: each offer's entries (by request,
 by bank, open, and the bank's own ``recfin.offer-made`` entry and its mark once dropped, ``OfferAsMade``), the
-version of the bank's exposure on the debtor, and the check of the offers a priced offer names as left out of its
-figures (``uncounted_offers_problem``), which the contract and the SDK share.
+version of the bank's exposure on the debtor. The check of the offers a priced offer names as left out of its
+figures, which the contract and the SDK share, is ``arguments.uncounted_offers_problem``.
 """
 
 from __future__ import annotations
@@ -15,39 +15,6 @@ from . import keys
 from .errors import NewerVersionRecord, UnreadableRecord, rule, shown, unreadable
 from .model import Offer, OfferParties, Receivable
 from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, StoreBase, parsed_private
-
-
-# the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
-# ``uncounted_offers``): those of its offers on the debtor that lapsed, were accepted or expired since its last offer
-# there, or that two orgs hid
-UNCOUNTED_OFFERS_MAX = 1000
-
-
-def too_many_uncounted_offers(count: int) -> str:
-    """Why a priced offer naming ``count`` (> UNCOUNTED_OFFERS_MAX) uncounted offers is not made: each priced offer
-    drops the bank's entries its figures left out, so a bank's own offers alone do not pile up past the cap
-    between two of them; entries past it were written in its name by other orgs, or offers made without the list
-    let them pile up."""
-    return (f"the bank's exposure lists {count} uncounted offers on the debtor, more than the "
-            f"{UNCOUNTED_OFFERS_MAX} one offer drops: each offer priced with them drops those its figures left out, "
-            "so this many were written in the bank's name by other orgs (recfin.offer-made entries under its org), "
-            "or its offers were made without them; look at GetFinancierExposure's uncounted_offers before lending "
-            "more on this debtor")
-
-
-def uncounted_offers_problem(ids: object, given: str, what_to_send: str) -> str | None:
-    """Why ``ids`` (parsed) cannot be MakeFinancingOffer's ``uncounted_offers``, or None: a list of at most
-    UNCOUNTED_OFFERS_MAX offer ids. ``given`` names what was sent, ``what_to_send`` says what to send instead; the
-    contract and the SDK refuse with the same words."""
-    if not isinstance(ids, list):
-        problem = "not a list"
-    elif len(ids) > UNCOUNTED_OFFERS_MAX:
-        return too_many_uncounted_offers(len(ids))
-    elif wrong := [i for i in ids if not (isinstance(i, str) and keys.is_offer_id(i))]:
-        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
-    else:
-        return None
-    return f"{given}: {problem}; {what_to_send}"
 
 
 # why the bank's transaction dropped an offer's ``keys.OFFER_MADE`` entry, as its ``keys.OFFER_MADE_DROPPED`` mark says

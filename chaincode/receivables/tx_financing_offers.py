@@ -14,11 +14,10 @@ from . import collections as colls
 from . import config as cfg
 from . import events, keys, lifecycle
 from . import financing as fin
-from .arguments import _require_text
+from .arguments import _require_text, uncounted_offers_problem
 from .errors import rule, shown
 from .model import CONFIRMED, FINANCED, Financing, Offer, OfferParties, OfferTerms
 from .session import rules
-from .store_offers import uncounted_offers_problem
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
     _ensure_request_of_claims_holder,

@@ -5,10 +5,12 @@ lazily here because the server depends on :mod:`chaincode.contract`, which in
 turn uses this package.
 """
 
+from chaincode.client_ids import client_id_problem, x509_client_id
+
 from ._composite import create_composite_key, split_composite_key
 from ._errors import PeerError
 from ._handler import StreamHandler
-from ._identity import ATTRIBUTES_OID, ClientIdentity, client_id_problem, x509_client_id
+from ._identity import ATTRIBUTES_OID, ClientIdentity
 from ._iterators import QueryIterator
 from ._key_policy import KeyEndorsementPolicy
 from ._peer_options import PeerOptions

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from chaincode.caller_values import InvalidValue
+
+__all__ = ["InvalidValue", "PeerError"]   # InvalidValue lives with the checks the contracts share, which load no shim
+
 
 class PeerError(Exception):
     """The peer answered a chaincode request (GET_STATE, PUT_STATE, ...) with ERROR.
@@ -11,9 +15,3 @@ class PeerError(Exception):
     capability. Letting it escape a transaction fails the transaction with that
     message.
     """
-
-
-class InvalidValue(ValueError):
-    """A value the shim refuses (an empty key, a request over the message limit, a proposal's bad timestamp...),
-    with a one-line text written for the transaction's caller. Escaping a transaction, it is answered as
-    ``ValueError: <text>``, where any other exception's text stays in the server's log."""

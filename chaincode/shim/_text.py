@@ -8,18 +8,15 @@ every transaction on it.
 
 from __future__ import annotations
 
-EXCERPT_CHARACTERS = 60
+from chaincode.caller_values import EXCERPT_CHARACTERS, excerpt
+
+# excerpt lives with the checks the contracts share, which load no shim
+__all__ = ["CUT_MARK", "EXCERPT_CHARACTERS", "MAX_RESPONSE_MESSAGE_BYTES", "cap_response_message", "excerpt"]
+
 # Longer response messages are cut: enough for any error worth reading, small beside any
 # payload, and far below the message limit.
 MAX_RESPONSE_MESSAGE_BYTES = 4096
 CUT_MARK = "…"
-
-
-def excerpt(value: str | bytes, limit: int = EXCERPT_CHARACTERS) -> str:
-    """``value`` as an error message quotes it: its repr, of at most ``limit`` characters of it,
-    with "..." ending a value that was cut (bytes are read as UTF-8, invalid bytes replaced)."""
-    text = value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else value
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def cap_response_message(message: str) -> str:

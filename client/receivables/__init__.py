@@ -11,7 +11,7 @@
 
 Talks to the contract through ``client.gateway`` only: the two share the JSON documents and transaction
 names, and a unit test checks they agree. Where it must decide exactly as the contract does, it runs the
-contract's own code rather than a copy: ``chaincode.shim.x509_client_id`` (in ``client_id_of``), so an id it
+contract's own code rather than a copy: ``chaincode.client_ids.x509_client_id`` (in ``client_id_of``), so an id it
 forms is the id the contract sees, and ``chaincode.receivables.model.invoices_in_the_claims_currency``, so an
 older claim's invoices read in the same currency as through GetReceivable.
 See docs/sdk-receivables.md.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from chaincode.shim import x509_client_id
+from chaincode.client_ids import x509_client_id
 
 
 def client_id_of(certificate: bytes | str | Path | x509.Certificate) -> str:

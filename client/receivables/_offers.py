@@ -8,8 +8,8 @@ import json
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
+from chaincode.receivables.arguments import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
 from chaincode.receivables.errors import rule
-from chaincode.receivables.store_offers import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
