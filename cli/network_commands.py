@@ -918,6 +918,10 @@ def netns_status(topology_path, prefix, subnet, folder, as_json):
 def netns_exec(topology_path, prefix, subnet, folder, org, command):
     """Run a command inside an org's namespace, as that org's nodes see the network.
 
+    Exits with the command's own exit status (0 when it succeeded), so a script tests it as it would the command
+    run directly. Refused with exit status 1 and a message naming why, before anything runs, for an org with no
+    namespace (run `netns up` first) or a --subnet other than the live bridge's.
+
     \b
     Example:
       recfin network netns exec bank -- python -m network.ccprobe connection.json
