@@ -1,8 +1,10 @@
+import asyncio
+import threading
 from contextlib import contextmanager
 
 import pytest
 
-from client.gateway import Identity, connect, private_key_signer
+from client.gateway import Identity, _event_iterators, connect, private_key_signer
 from .gateway_fakes import FakeTransport, make_key_and_cert
 
 CHANNEL = "receivables-channel"
@@ -41,3 +43,24 @@ def gateway(credentials, transport):
 @pytest.fixture
 def contract(gateway):
     return receivables_contract(gateway)
+
+
+@pytest.fixture
+def armed(monkeypatch):
+    """The deadlines the waits arm, in order: the interval of the sync wait's timer, the async wait's timeout."""
+    intervals = []
+
+    class RecordingTimer(threading.Timer):
+        def __init__(self, interval, *args, **kwargs):
+            intervals.append(interval)
+            super().__init__(interval, *args, **kwargs)
+
+    real_wait_for = asyncio.wait_for
+
+    async def recording_wait_for(awaitable, timeout):
+        intervals.append(timeout)
+        return await real_wait_for(awaitable, timeout)
+
+    monkeypatch.setattr(_event_iterators.threading, "Timer", RecordingTimer)
+    monkeypatch.setattr(_event_iterators.asyncio, "wait_for", recording_wait_for)
+    return intervals

@@ -6,7 +6,6 @@ block waited for, and gives up at its deadline with a BlockWaitTimeoutError.
 """
 
 import asyncio
-import threading
 from fractions import Fraction
 
 import grpc
@@ -26,7 +25,6 @@ from client.gateway import (
     connect_async,
     private_key_signer,
 )
-from client.gateway import _event_iterators
 from .gateway_fakes import (
     HANG,
     AsyncFakeTransport,
@@ -50,27 +48,6 @@ def async_gateway(credentials, fake, **options):
     key, identity = credentials
     return connect_async(identity=identity, signer=private_key_signer(key), transport=AsyncFakeTransport(fake),
                          **options)
-
-
-@pytest.fixture
-def armed(monkeypatch):
-    """The deadlines the waits arm, in order: the interval of the sync wait's timer, the async wait's timeout."""
-    intervals = []
-
-    class RecordingTimer(threading.Timer):
-        def __init__(self, interval, *args, **kwargs):
-            intervals.append(interval)
-            super().__init__(interval, *args, **kwargs)
-
-    real_wait_for = asyncio.wait_for
-
-    async def recording_wait_for(awaitable, timeout):
-        intervals.append(timeout)
-        return await real_wait_for(awaitable, timeout)
-
-    monkeypatch.setattr(_event_iterators.threading, "Timer", RecordingTimer)
-    monkeypatch.setattr(_event_iterators.asyncio, "wait_for", recording_wait_for)
-    return intervals
 
 
 # ------------------------------------------------------------------ the watermark

@@ -9,12 +9,11 @@ The clock is a fake one, moved on by the signer: no test here waits on real time
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
 from client.gateway import Timeouts, connect, connect_async, private_key_signer
-from client.gateway import _context, _event_iterators, _events
+from client.gateway import _context, _events
 
 from .gateway_fakes import AsyncFakeTransport, FakeTransport, events_response, filtered_block
 from .test_gateway_async_stream_calls import AwaitedStreamsTransport
@@ -116,27 +115,6 @@ def test_an_in_process_keys_signature_leaves_the_timeout_as_given(credentials, c
     clock.now += 100   # the clock plays no part: nothing waits before the call
     gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
     assert _timeouts_sent(transport) == [("endorse", 15), ("submit", 5), ("commit_status", 60)]
-
-
-@pytest.fixture
-def armed(monkeypatch):
-    """The limits the waits for a block arm, in order: the sync wait's timer, the async wait's timeout."""
-    intervals = []
-
-    class RecordingTimer(threading.Timer):
-        def __init__(self, interval, *args, **kwargs):
-            intervals.append(interval)
-            super().__init__(interval, *args, **kwargs)
-
-    real_wait_for = asyncio.wait_for
-
-    async def recording_wait_for(awaitable, timeout):
-        intervals.append(timeout)
-        return await real_wait_for(awaitable, timeout)
-
-    monkeypatch.setattr(_event_iterators.threading, "Timer", RecordingTimer)
-    monkeypatch.setattr(_event_iterators.asyncio, "wait_for", recording_wait_for)
-    return intervals
 
 
 def test_wait_for_block_waits_for_the_block_what_its_signature_left_of_its_limit(credentials, clock, armed):
