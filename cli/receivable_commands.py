@@ -31,7 +31,7 @@ from chaincode.receivables.arguments import _client_id, _party_name, _require_te
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import identity_problem, issue_year_problem
+from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem
 from chaincode.receivables.model import DiscountTerms, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
@@ -1028,11 +1028,25 @@ def provenance(session, as_json, receivable_id) -> None:
     regulator_commands.note_passed_over(p.unreadable, p.newer_version, "shown redacted in the tree above")
 
 
+def _invoice_fingerprint(ctx: click.Context, param: click.Parameter, fingerprint: str) -> str:
+    """FINGERPRINT of `receivable find-invoice`: 64 hex digits, in the ledger's lower case (other tools print it in
+    upper case, which `invoice attestations` takes too). What is none (an invoice file's path, one cut short) is a
+    usage error naming it before anything connects, where the contract refused it (fingerprint-invalid) once
+    connected, and a network that was down was to be started first."""
+    names_a_record(ctx, param, fingerprint)
+    if not is_fingerprint(fingerprint.lower()):
+        raise click.BadParameter(f"{fingerprint!r} is not an invoice fingerprint: give its 64 hex digits (`recfin "
+                                 "invoice verify FILE --json` prints an invoice file's)")
+    return fingerprint.lower()
+
+
 @receivable.command("find-invoice")
-@click.argument("fingerprint", callback=names_a_record)
+@click.argument("fingerprint", callback=_invoice_fingerprint)
 @acting("supplier")
 def find_invoice(session, as_json, fingerprint) -> None:
     """Whether the invoice with FINGERPRINT already backs a receivable (anti double-financing registry).
+
+    FINGERPRINT is the invoice's 64 hex digits, as `recfin invoice verify FILE --json` prints them.
 
     \b
     Example:
