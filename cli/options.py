@@ -62,6 +62,24 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def each_once(callback: Callable[[click.Context, click.Parameter, Any], Any]
+              ) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A repeatable option's ``callback``, then a value given twice refused: a usage error (exit 2) naming the option
+    and the value before anything connects, for a list the contract refuses with a repeat in it (argument-invalid,
+    "list each ... once"), which came back its refusal once the command had connected. Only values equal as given
+    are refused: the contract refuses those whatever it makes of them."""
+    def checked(ctx: click.Context, param: click.Parameter, values: Any) -> Any:
+        values = callback(ctx, param, values)
+        seen: set[str] = set()
+        for given in values or ():
+            if given in seen:
+                raise click.BadParameter(f"{given!r} is given twice: give each once")
+            seen.add(given)
+        return values
+
+    return checked
+
+
 def said_on_the_record(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A click callback for text a party writes on a record (``--reason``), held to the contract's own check of it
     (1 to 500 characters once trimmed, on one line: ``argument-invalid``), so that a reason it would refuse, a blank

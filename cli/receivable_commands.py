@@ -58,7 +58,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code,
+from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code, each_once,
                       credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
                       names_an_identity, read_date, said_on_the_record)
 from .org_commands import _left_to_act, identity_not_counted
@@ -252,10 +252,10 @@ def _profile_of_the_caller(options: dict[str, Any]):
               help="The enterprise's name, as it is registered (one line, up to 200 characters).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
-@click.option("--client", "clients", multiple=True, callback=names_an_identity(_A_USER),
+@click.option("--client", "clients", multiple=True, callback=each_once(names_an_identity(_A_USER)),
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
                    "Refused for a user the profile marks revoked.")
-@click.option("--client-id", "client_ids", multiple=True, callback=_BINDABLE_CLIENT_ID,
+@click.option("--client-id", "client_ids", multiple=True, callback=each_once(_BINDABLE_CLIENT_ID),
               help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @checked_before_connecting(_some_identity_named)
@@ -1582,7 +1582,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--expires", "expires_on", type=DATE, required=True,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
-@click.option("--receivable", "receivable_ids", multiple=True, callback=names_a_record,
+@click.option("--receivable", "receivable_ids", multiple=True, callback=each_once(names_a_record),
               help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
