@@ -311,8 +311,7 @@ class _ProposalBase(ChannelTransaction):
         if problem:
             raise EndorseError(
                 f"the Gateway peer answered Endorse with a prepared transaction that is not this proposal's: "
-                f"{problem}. Nothing was signed or sent to the orderer; endorse a new proposal, and check "
-                f"{peer}",
+                f"{problem}. Nothing was signed: check {peer}",
                 transaction_id=self.transaction_id,
             )
         status = action.response.status
@@ -323,8 +322,7 @@ class _ProposalBase(ChannelTransaction):
             raise EndorseError(
                 f"the Gateway peer answered Endorse with a prepared transaction whose chaincode response "
                 f"is status {status}, not a success (200-399): the chaincode refused the call (its message "
-                f"is in details) or gave no answer. Nothing was signed or sent to the orderer; check the "
-                f"call, and {peer}",
+                f"is in details) or gave no answer. Nothing was signed: check the call, and {peer}",
                 transaction_id=self.transaction_id,
                 code=grpc.StatusCode.ABORTED,
                 details=[ErrorDetail(self._context.peer_address, _first_endorser_msp_id(endorsed),

@@ -154,8 +154,13 @@ class EvaluateError(TransactionError):
 class EndorseError(TransactionError):
     """Endorsement failed (chaincode error, policy not satisfiable, peer down).
 
-    Nothing was sent to the orderer, so it is safe to retry with a new proposal.
+    Nothing was sent to the orderer, so it is safe to retry with a new proposal; :attr:`advice` says so.
     """
+
+    @property
+    def advice(self) -> str:
+        # the peer's words read as any failure, the same as those of a submit that may still commit
+        return "It changed nothing: it reached no orderer, so sending it anew cannot apply it twice."
 
 
 class SubmitError(TransactionError):

@@ -28,3 +28,14 @@ def test_another_refusal_gets_no_word_about_the_clock():
     line = describe(GatewayError("access denied: channel [recfin] creator org unknown",
                                  code=grpc.StatusCode.PERMISSION_DENIED))
     assert "clock" not in line, line
+
+
+def test_the_line_of_a_refused_endorsement_says_once_that_nothing_reached_the_orderer():
+    """The SDK's advice for a failed endorsement names no Python call, so the CLI's line keeps it, once, before its
+    own hint: sending the change again is safe."""
+    refused = EndorseError("failed to endorse transaction, see attached details for more info", transaction_id="tx",
+                           code=grpc.StatusCode.ABORTED,
+                           details=[ErrorDetail("peer0.bank.recfin.local:9051", "BankMSP", REFUSED)])
+    line = describe(refused)
+    assert line.count(refused.advice) == 1 and line.count("orderer") == 1, line
+    assert "\n" not in line

@@ -6,9 +6,11 @@ import pickle
 
 import grpc
 import pytest
+from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
-from client.gateway import CommitError, CommitStatusError, ErrorDetail, SubmitError, TransportError
+from client.gateway import (CommitError, CommitStatusError, EndorseError, ErrorDetail, SubmitError,
+                            TransportError)
 from client.gateway.errors import SUBMIT_REFUSED_CODES
 
 TX = "ab" * 32
@@ -82,3 +84,25 @@ def test_a_commit_status_refused_to_this_identity_does_not_say_to_ask_it_the_sam
     advice = str(error).splitlines()[1]
     assert advice.startswith("It may still commit: the channel refuses this identity commit statuses")
     assert "an identity it admits" in advice and "block events" in advice
+
+
+def test_a_failed_endorsement_says_that_it_changed_nothing_and_that_sending_it_anew_is_safe():
+    """Fabric's words for a refused endorsement read like any failure: whoever logs them cannot tell it from a
+    submit whose transaction may still commit, and may hold back a retry that could not apply anything twice."""
+    error = EndorseError("failed to endorse transaction, see attached details for more info", transaction_id=TX,
+                         code=grpc.StatusCode.ABORTED, details=[ErrorDetail("peer0:7051", "Org1MSP", "no")])
+    lines = str(error).splitlines()
+    assert lines[:2] == [f"[tx {TX}] ABORTED: failed to endorse transaction, see attached details for more info",
+                         "  - peer0:7051 (Org1MSP): no"]
+    assert lines[2] == error.advice
+    assert "reached no orderer" in error.advice and "sending it anew cannot apply it twice" in error.advice
+    assert error.without_advice() == "\n".join(lines[:2])
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+
+
+def test_a_peers_answer_that_is_not_the_proposals_says_once_that_no_orderer_was_sent_it(contract, transport):
+    transport.endorse = lambda request, timeout: gateway_pb2.EndorseResponse()   # an empty answer
+    with pytest.raises(EndorseError) as caught:
+        contract.submit_transaction("Transfer", "R-1", "91350100M000100Y43")
+    said = str(caught.value)
+    assert said.endswith(caught.value.advice) and said.count("orderer") == 1, said

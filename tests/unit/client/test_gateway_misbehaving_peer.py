@@ -69,7 +69,8 @@ def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_e
             contract.submit_transaction("Confirm", "R-1")
     assert raised.value.transaction_id == proposal.transaction_id
     assert "not this proposal's" in raised.value.message
-    assert "Nothing was signed or sent" in raised.value.message
+    assert "Nothing was signed" in raised.value.message
+    assert str(raised.value).endswith(raised.value.advice)   # that no orderer was sent it, said once
     assert transport.requests("submit") == []
 
 
@@ -142,7 +143,8 @@ def test_an_endorse_answer_of_the_proposals_id_on_another_channel_or_chaincode_i
             contract.submit_transaction("Confirm", "R-1")
     assert raised.value.transaction_id == proposal.transaction_id
     assert f"not this proposal's: {named}" in raised.value.message
-    assert "Nothing was signed or sent" in raised.value.message
+    assert "Nothing was signed" in raised.value.message
+    assert str(raised.value).endswith(raised.value.advice)   # that no orderer was sent it, said once
     assert transport.address in raised.value.message
     assert transport.requests("submit") == []
 
@@ -171,7 +173,8 @@ def test_an_endorse_answer_holding_a_chaincode_error_is_the_endorse_error_of_a_r
     error = raised.value
     assert error.transaction_id == proposal.transaction_id
     assert f"chaincode response is status {response.status}, not a success (200-399)" in error.message
-    assert "Nothing was signed or sent" in error.message
+    assert "Nothing was signed" in error.message
+    assert str(error).endswith(error.advice)
     assert transport.requests("submit") == []
     # The fields of a chaincode error as Fabric's Gateway reports it at Endorse: ABORTED, the chaincode's
     # status and message in the detail of the peer (its org, where it endorsed).

@@ -480,7 +480,8 @@ def test_a_step_the_network_failed_names_the_logs_that_say_why(world, monkeypatc
     res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--topology", str(topology)])
     assert res.exit_code == 1, res.output
     said = " ".join(res.output.split())
-    assert ("chaincode stream terminated. Its supplier peer and chaincode server log why: "
+    assert ("chaincode stream terminated; It changed nothing: it reached no orderer, so sending it anew cannot "
+            "apply it twice. Its supplier peer and chaincode server log why: "
             f"`recfin network logs peer0.supplier --topology {topology}` and "
             f"`recfin network logs receivables.supplier --topology {topology}`. Steps 1-19 stay") \
         in said, said

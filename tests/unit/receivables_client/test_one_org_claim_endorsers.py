@@ -642,4 +642,4 @@ def test_an_endorse_error_said_again_keeps_its_class_and_every_field():
     said = caught.value
     assert said.message.startswith(f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names")
     assert type(said) is PlannedEndorseError and said.sent is False and said.planned_orgs == [CORE, REGULATOR]
-    assert str(said) == f"[tx t] UNAVAILABLE: {said.message}" and said.args == (str(said),)
+    assert str(said) == f"[tx t] UNAVAILABLE: {said.message}\n{said.advice}" and said.args == (str(said),)
