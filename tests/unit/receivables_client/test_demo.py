@@ -12,7 +12,7 @@ import json
 import socket
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -31,6 +31,9 @@ from .test_cli import profile
 R, MOVED, KEPT = "R-00000000000000a1", "R-00000000000000a1.1", "R-00000000000000a1.2"
 DISPUTED = "R-00000000000000d2"  # the second delivery's claim
 BANK2 = demo_commands.SECOND_BANK_CODE_BODY + "X"
+# the business date the story runs on, held still: the demo and the doubles each read "today" many times, and a
+# run straddling midnight in China Standard Time (16:00 UTC) saw the claim paid on one day and due 90 days from another
+TODAY = date(2026, 3, 2)
 
 
 def refusal(rule: str) -> EndorseError:
@@ -184,6 +187,7 @@ def ledger(monkeypatch):
     monkeypatch.setattr(connection, "client_id_of", lambda cert: f"x509::CN={cert}::CN=ca")
     FakeNetwork.instances = []
     monkeypatch.setattr(demo_commands, "Network", FakeNetwork)
+    monkeypatch.setattr(demo_commands, "business_today", lambda: TODAY)
     return state
 
 
@@ -222,8 +226,7 @@ def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     assert refusals["receivable-frozen"]["what"] == f"pay {DISPUTED} while it is frozen -> refused"
     # paid ahead of maturity, and the step says when it was paid and when it was due
     (paid,) = [s for s in out["steps"] if s["what"].startswith("pay CNY 83,000.00 to the bank")]
-    today = demo_commands.business_today()
-    assert (paid["paid_on"], paid["due"], paid["late"]) == (today.isoformat(), (today + timedelta(days=90)).isoformat(),
+    assert (paid["paid_on"], paid["due"], paid["late"]) == (TODAY.isoformat(), (TODAY + timedelta(days=90)).isoformat(),
                                                             False)
     # the second bank is its own party, with its own valid credit code
     parties = [json.loads(args[0]) for _, args in ledger.calls("RegisterParty")]
