@@ -918,8 +918,9 @@ def netns_status(topology_path, prefix, subnet, folder, as_json):
 def netns_exec(topology_path, prefix, subnet, folder, org, command):
     """Run a command inside an org's namespace, as that org's nodes see the network.
 
-    Exits with the command's own exit status (0 when it succeeded), so a script tests it as it would the command
-    run directly. Refused with exit status 1 and a message naming why, before anything runs, for an org with no
+    Exits with the command's own exit status (0 when it succeeded), and for a command killed by a signal, 128 plus
+    its number (137 for SIGKILL), as a shell reports it, so a script tests it as it would the command run
+    directly. Refused with exit status 1 and a message naming why, before anything runs, for an org with no
     namespace (run `netns up` first) or a --subnet other than the live bridge's.
 
     \b
@@ -928,4 +929,6 @@ def netns_exec(topology_path, prefix, subnet, folder, org, command):
     """
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     done = namespaces.run_in(layout.org(org).netns, list(command))
-    raise SystemExit(done.returncode)
+    # subprocess gives -N for a command signal N killed; exiting with it would give 256 - N, a status the
+    # command could have chosen itself
+    raise SystemExit(128 - done.returncode if done.returncode < 0 else done.returncode)

@@ -26,3 +26,15 @@ def test_netns_exec_exits_with_its_commands_status_and_its_help_says_so(runner, 
     assert (result.exit_code, ran) == (3, [("recfin-bank", ["probe", "--flag"])]), result.output
     shown = " ".join(runner.invoke(network, ["netns", "exec", "--help"]).output.split())
     assert "Exits with the command's own exit status" in shown, shown
+
+
+def test_netns_exec_of_a_command_killed_by_a_signal_exits_128_plus_its_number_as_a_shell_does(runner, monkeypatch):
+    """subprocess gives -N for a command a signal N killed; SystemExit(-9) would exit 247, which a script reads as
+    the command's own status. A shell says 137 (128 + 9), and so does `netns exec`, in its --help too."""
+    layout = SimpleNamespace(org=lambda name: SimpleNamespace(netns=f"recfin-{name}"))
+    monkeypatch.setattr(network_commands, "netns_layout", lambda *args, **kwargs: (None, None, layout))
+    monkeypatch.setattr(namespaces, "run_in", lambda netns, argv, **kwargs: subprocess.CompletedProcess(argv, -9))
+    result = runner.invoke(network, ["netns", "exec", "bank", "--", "probe"])
+    assert result.exit_code == 137, result.output
+    shown = " ".join(runner.invoke(network, ["netns", "exec", "--help"]).output.split())
+    assert "killed by a signal, 128 plus its number" in shown, shown
