@@ -1262,13 +1262,13 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     \b
     Example:
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
-        --due 2026-11-30 --as supplier/supplier1 --json
+        --due 2027-08-31 --as supplier/supplier1 --json
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
-        --due 2026-11-30 --as supplier/supplier1 --request-id PO-2026-0042
+        --due 2027-08-31 --as supplier/supplier1 --request-id PO-2026-0042
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
-        --due 2026-11-30 --tolerance-fen 3 --as supplier/supplier1 --json
+        --due 2027-08-31 --tolerance-fen 3 --as supplier/supplier1 --json
       recfin invoice register invoice-1-of-2.xml --po purchase_order.csv --receipt goods_receipt.csv \\
-        --due 2026-11-30 --part-of-delivery --as supplier/supplier1
+        --due 2027-08-31 --part-of-delivery --as supplier/supplier1
     """
     from client.receivables import ReceivableRegistration, RuleViolation
 

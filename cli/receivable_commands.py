@@ -638,14 +638,14 @@ def register_receivable(session, debtor, face_fen, issue_date, due_date, invoice
     \b
     Example:
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
-        --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 \\
-        --invoice 26312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+        --face 113,000.00 --issue 2026-12-01 --due 2027-11-30 \\
+        --invoice 26312000000012345678,2026-11-30,100000.00,13000.00 --contract-file contract.pdf
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 --currency USD \\
-        --face "USD 11,300.00" --issue 2026-03-02 --due 2026-05-31 \\
-        --invoice 26312000000012345678,2026-03-01,10000.00,1300.00 --contract-file contract.pdf
+        --face "USD 11,300.00" --issue 2026-12-01 --due 2027-11-30 \\
+        --invoice 26312000000012345678,2026-11-30,10000.00,1300.00 --contract-file contract.pdf
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
-        --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 --request-id PO-2026-0042 \\
-        --invoice 26312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+        --face 113,000.00 --issue 2026-12-01 --due 2027-11-30 --request-id PO-2026-0042 \\
+        --invoice 26312000000012345678,2026-11-30,100000.00,13000.00 --contract-file contract.pdf
     """
     me = session.client.who_am_i().uscc
     parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in invoice_lines]
@@ -1206,9 +1206,9 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     \b
     Example:
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
-        --expires 2026-04-30 --as bank/officer1
+        --expires 2027-06-30 --as bank/officer1
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 \\
-        --expires 2026-04-30 --as supplier/supplier3 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
+        --expires 2027-06-30 --as supplier/supplier3 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
     fees_fen = fees.fen
     if fees.currency is not None:
@@ -1544,7 +1544,7 @@ def discount() -> None:
 
     \b
     Example:
-      recfin discount publish --apr 0.05 --expires 2026-04-01 --receivable R-0123456789abcdef.1 \\
+      recfin discount publish --apr 0.05 --expires 2027-06-30 --receivable R-0123456789abcdef.1 \\
         --as coreenterprise/treasurer
       recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2
     """
@@ -1596,9 +1596,9 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
 
     \b
     Example:
-      recfin discount publish --apr 0.05 --expires 2026-04-01 --receivable R-0123456789abcdef.1 \\
+      recfin discount publish --apr 0.05 --expires 2027-06-30 --receivable R-0123456789abcdef.1 \\
         --as coreenterprise/treasurer
-      recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2026-04-01 --as coreenterprise \\
+      recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2027-06-30 --as coreenterprise \\
         --request-id DISC-2026-03
     """
     request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
