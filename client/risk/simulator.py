@@ -22,10 +22,14 @@ different payment habits:
 Each debtor buys from a few suppliers of unequal weight, so concentration
 varies. A confirmed receivable is paid on or a few days before its due date,
 or late by a number of days that grows with the debtor's current propensity;
-late claims are marked overdue the day after their due date. Everything is
-drawn from generators seeded by the config's seed (one for the debtors, one
-per debtor, one per freeze order's lifting): the same seed gives the same
-histories.
+late claims are marked overdue the day after their due date. Holders split
+claims down the supply chain (partial transfers to a supplier of their own,
+``{id}.1`` passed on and ``{id}.2`` kept, as the contract splits), and debtors
+pay some claims and parts in instalments, before the due date or after it
+(:func:`_paid_in_parts`); each payment is a 'paid' event, as the ledger reader
+gives it. Everything is drawn from generators seeded by the config's seed (one
+for the debtors, one per debtor, one per freeze order's lifting, one per claim
+for its splits and instalments): the same seed gives the same histories.
 
 Nothing here describes a real enterprise; the numbers are chosen to be
 plausible, not estimated from data.
@@ -44,7 +48,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .history import LedgerEvent, ReceivableHistory
+from .history import LedgerEvent, ReceivableHistory, ledger_order
 
 _ARCHETYPES = (("reliable", 0.35), ("average", 0.28), ("seasonal", 0.14),
                ("deteriorating", 0.10), ("improving", 0.07), ("distressed", 0.06))
@@ -52,6 +56,8 @@ _BASE_LOGIT = {"reliable": (-3.3, 0.4), "average": (-2.1, 0.5), "seasonal": (-2.
                "deteriorating": (-2.8, 0.4), "improving": (-0.6, 0.4), "distressed": (-0.9, 0.5)}
 _TERMS = ((30, 2), (60, 3), (90, 4), (120, 2), (180, 1))
 _NEVER_LIFTED = 0.08   # the share of freeze orders the regulator never lifts
+_SPLIT = 0.15          # the share of confirmed claims a holder passes part of down the supply chain
+_PAID_IN_PARTS = 0.12  # the share of claims (and of parts) the debtor pays in instalments
 
 
 @dataclass(frozen=True)
@@ -179,15 +185,126 @@ def _financing_day(drawn: date, frozen_on: date | None, lifted_on: date | None, 
     return financed if financed < due and (settled_on is None or financed < settled_on) else None
 
 
+@dataclass(frozen=True)
+class _Paid:
+    """A confirmed claim no order binds when it is paid, as the draws for it left it."""
+
+    rid: str
+    holder: str
+    face: int
+    confirmed: date
+    pay_from: date            # the first day it may be paid: the day it was confirmed, or an order lifted
+    due: date
+    overdue_on: date | None   # the day it is marked overdue, when paid late
+    settled_on: date          # the day its last fen is paid
+    financed: date | None     # the day it is financed, if it is
+    p_late: float             # the probability it was drawn late with
+
+
+# (kind, id, holder, face, day, due, settled date, amount, parent): the arguments of one event
+_Event = tuple[str, str, str, int, date, date, "date | None", "int | None", "str | None"]
+
+
+def _instalments(rng: random.Random, owed: int, first: date, last: date) -> list[tuple[date, int]]:
+    """(day, fen) of the payments of ``owed`` fen, the last on ``last``: with probability _PAID_IN_PARTS one or
+    two payments of part of it on days drawn from ``first`` to the day before ``last`` (on time or late as the
+    days fall), else the whole on ``last``."""
+    if rng.random() >= _PAID_IN_PARTS or (last - first).days < 1 or owed < 2:
+        return [(last, owed)]
+    days = sorted(first + timedelta(days=rng.randint(0, (last - first).days - 1))
+                  for _ in range(rng.choice((1, 1, 2))))
+    payments, left = [], owed
+    for day in days:
+        amount = max(1, min(left - 1, round(left * rng.uniform(0.2, 0.6))))
+        if left - amount < 1:
+            break
+        payments.append((day, amount))
+        left -= amount
+    return payments + [(last, left)]
+
+
+def _paid_events(rng: random.Random, rid: str, holder: str, face: int, first: date, due: date,
+                 overdue_on: date | None, settled_on: date, parent: str | None) -> list[_Event]:
+    """The payments of a claim (or a part) owing ``face`` from ``first``, its overdue mark and its settlement,
+    as the ledger reads them: a 'paid' event per payment, the last paying what is left on the day it settles."""
+    events: list[_Event] = []
+    if overdue_on is not None:
+        events.append(("overdue", rid, holder, face, overdue_on, due, None, None, parent))
+    for day, amount in _instalments(rng, face, first, settled_on):
+        events.append(("paid", rid, holder, face, day, due, None, amount, parent))
+    events.append(("settled", rid, holder, face, settled_on, due, settled_on, None, parent))
+    return events
+
+
+def _paid_in_parts(rng: random.Random, claim: _Paid, *, can_split: bool) -> list[_Event]:
+    """The financing, splits and payments of ``claim``, as the ledger reads them.
+
+    With probability _SPLIT (never a frozen claim, ``can_split`` False, nor one financed by the day of its last
+    split: the contract splits only a CONFIRMED claim, and a part is financed from the day after it came to be),
+    its holder passes part of it down the supply chain (to a supplier of its own) one to three times before the
+    due date, each a partial transfer that splits the part it kept into ``{id}.1``, passed on, and ``{id}.2``,
+    kept, owing together what it still owed; the holder has the part it kept financed. A claim drawn
+    late stays late, paid so by one of its parts at least; each other part is paid late with even odds, else
+    on time. A claim or a part may be paid in instalments (:func:`_instalments`), the original before its first
+    split too. Every part falls due with the claim and settles when its last fen is paid."""
+    term_left = (claim.due - claim.confirmed).days
+    split_days = sorted(claim.confirmed + timedelta(days=rng.randint(1, term_left - 1))
+                        for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))) if term_left >= 2 else []
+    if (not can_split or rng.random() >= _SPLIT or not split_days
+            or (claim.financed is not None and claim.financed <= split_days[-1])):
+        events = _paid_events(rng, claim.rid, claim.holder, claim.face, claim.pay_from, claim.due,
+                              claim.overdue_on, claim.settled_on, None)
+        if claim.financed is not None:
+            events.append(("financed", claim.rid, claim.holder, claim.face, claim.financed, claim.due, None, None,
+                           None))
+        return events
+    events: list[_Event] = []
+    owed, rid, parent = claim.face, claim.rid, None
+    paid_before = _instalments(rng, owed, claim.confirmed, split_days[0])[:-1]   # the last is the split's day
+    for day, amount in paid_before:
+        events.append(("paid", rid, claim.holder, claim.face, day, claim.due, None, amount, None))
+        owed -= amount
+    leaves: list[tuple[str, str, int, date, str]] = []   # (id, holder, face, day it came to be, parent)
+    face = claim.face
+    for split_on in split_days:
+        events.append(("split", rid, claim.holder, face, split_on, claim.due, None, None, parent))
+        passed = max(1, min(owed - 1, round(owed * rng.uniform(0.2, 0.7))))
+        recipient = f"{claim.holder}-T{rng.randint(1, 4)}"
+        kept_id = f"{rid}.2"
+        for part, holder, part_face in ((f"{rid}.1", recipient, passed), (kept_id, claim.holder, owed - passed)):
+            events += [(kind, part, holder, part_face, split_on, claim.due, None, None, rid)
+                       for kind in ("registered", "confirmed")]
+        leaves.append((f"{rid}.1", recipient, passed, split_on, rid))
+        rid, parent, face, owed = kept_id, rid, owed - passed, owed - passed
+    leaves.append((rid, claim.holder, face, split_days[-1], parent))
+    late_leaf = rng.randrange(len(leaves)) if claim.overdue_on is not None else -1
+    kept_settled_on = claim.settled_on
+    for k, (part, holder, part_face, first, part_parent) in enumerate(leaves):
+        if k == late_leaf:
+            overdue_on, settled_on = claim.overdue_on, claim.settled_on
+        elif claim.overdue_on is not None and rng.random() < 0.5:
+            overdue_on, settled_on = claim.due + timedelta(days=1), claim.due + timedelta(
+                days=_days_late(rng, claim.p_late))
+        else:
+            overdue_on, settled_on = None, claim.due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+        settled_on = kept_settled_on = max(settled_on, first)
+        events += _paid_events(rng, part, holder, part_face, first, claim.due, overdue_on, settled_on, part_parent)
+    if claim.financed is not None and claim.financed < kept_settled_on:   # the holder finances the part it kept
+        events.append(("financed", rid, claim.holder, face, claim.financed, claim.due, None, None, parent))
+    return events
+
+
 def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> ReceivableHistory:
     events: list[LedgerEvent] = []
     end = cfg.end
     serial = 0
 
-    def add(kind: str, rid: str, holder: str, face: int, on: date, due: date, settled: date | None = None) -> None:
+    def add(kind: str, rid: str, holder: str, face: int, on: date, due: date, settled: date | None = None,
+            amount: int | None = None, parent: str | None = None) -> None:
         if on < end:
             events.append(LedgerEvent(receivable_id=rid, debtor=d.id, holder=holder, face_amount=face, kind=kind,
-                                      event_date=on, due_date=due, settled_date=settled))
+                                      event_date=on, due_date=due, settled_date=settled, amount=amount,
+                                      parent_id=parent))
 
     for month_start in range(0, cfg.days, 30):
         for _ in range(_poisson(rng, d.volume)):
@@ -235,15 +352,20 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
                         d, (payable_from - cfg.start).days, payable_from, cfg.days)), payable_from)
                 # lifted days before it fell due: paid once the contract can
                 settled_on = max(paid, payable_from)
-            if wanted_financing is not None and (financed := _financing_day(
-                    wanted_financing, frozen_on, payable_from, due, settled_on)) is not None:
-                add("financed", rid, holder, face, financed, due)
+            financed = None if wanted_financing is None else _financing_day(
+                wanted_financing, frozen_on, payable_from, due, settled_on)
             if settled_on is None:
+                if financed is not None:
+                    add("financed", rid, holder, face, financed, due)
                 continue   # nor an overdue mark while an order binds it
-            if overdue_on is not None:
-                add("overdue", rid, holder, face, overdue_on, due)
-            add("settled", rid, holder, face, settled_on, due, settled=settled_on)
-    events.sort(key=lambda e: (e.event_date, e.receivable_id))
+            # splits and part payments draw from a generator of the claim's own, so every other draw is that of
+            # a simulator which made neither (a frozen claim is never split: the contract splits no frozen claim)
+            for event in _paid_in_parts(random.Random(f"{cfg.seed}:{rid}:parts"), _Paid(
+                    rid, holder, face, decided, max(decided, payable_from), due, overdue_on, settled_on, financed,
+                    p_late),
+                    can_split=frozen_on is None):
+                add(*event)
+    events.sort(key=ledger_order)
     return ReceivableHistory(debtor=d.id, events=events, synthetic=True)
 
 

@@ -340,8 +340,11 @@ Python, loads no pickle and needs no scikit-learn. {gb_verdict}
 |---|---|
 {coefs}
 
-Late shares weigh each claim that fell due by its face: sixty claims of 1 fen
-paid on time move them no more than 60 fen of what fell due does. They are
+Late shares weigh each claim that fell due by its face, and of one paid late
+or not yet, by what was still owed on it when it fell due (what was paid by
+then was paid on time): of a split claim, each part paid late or unpaid once.
+Sixty claims of 1 fen paid on time move them no more than 60 fen of what fell
+due does. They are
 smoothed towards 0.1 with two pseudo-observations of a claim m the debtor's
 size ((late + 0.2 m) / (amount + 2 m): (late + 0.2) / (n + 2) for n claims of
 one size), taken from the whole record so that tiny claims do not move it: for
@@ -384,7 +387,11 @@ reliable, average, seasonal, deteriorating, improving, distressed; a Spring
 Festival squeeze; random shocks of 2-8 months; month-to-month wobble; the odd
 freeze order, most lifted after some weeks (before the due date or after it,
 the claim then paid from the day of the lifting), a few never; no claim
-financed while one binds it. Debtors
+financed while one binds it; about one claim in ten split down the supply
+chain (one to three partial transfers to a supplier's own suppliers, none of
+a frozen or financed claim), a claim paid late so by one part at least and
+each other part late with even odds; about one claim or part in eight paid in
+two or three instalments, some after the due date. Debtors
 split {report.training_debtors} training / {report.held_out_debtors} held out (no
 debtor in both). {len(model.training.get("as_of_dates", []))} as-of dates per debtor{_spacing(model)}, so
 no receivable is labelled at two of them; {report.training_examples} training and
@@ -436,6 +443,12 @@ without a build-up, so nothing in the history announces them.
   figure (`recfin risk score` notes a debtor with none).
 - Financing and concentration are random in the simulator, so the model has
   not learnt whether they warn of late payment on a real ledger.
+- Splits and instalments are drawn at rates chosen, not measured, and say
+  nothing of the debtor's habit in the simulator (a split claim drawn late is
+  late through one part at least, the rest of it late or not at even odds), so
+  the model has not learnt whether claims split down the supply chain, or paid
+  in parts, are paid later on a real ledger; it sees them only through the
+  late shares by amount, as what was still owed when they fell due.
 - {report.held_out_debtors} held-out debtors: other seeds give other figures and
   another lift over the baseline (docs/risk-and-pricing.md lists ten seeds).
 

@@ -66,13 +66,16 @@ def test_examples_use_only_the_past_for_inputs():
     as_of = snapshot_dates(cfg.start, cfg.days)[2]
     original = build_examples(histories, [as_of], history_ends=last_day(cfg))
 
-    # rewrite the future: every settlement after as_of becomes 30 days late
+    # rewrite the future: every settlement after as_of becomes 30 days late, with the payment of its last fen
     def shifted(h: ReceivableHistory) -> ReceivableHistory:
+        settled_on = {e.receivable_id: e.event_date for e in h.events if e.kind == "settled"}
         events = []
         for e in h.events:
             if e.kind == "settled" and e.event_date > as_of:
                 late = e.due_date + timedelta(days=30)
                 e = e.model_copy(update={"event_date": late, "settled_date": late})
+            elif e.kind == "paid" and e.event_date > as_of and e.event_date == settled_on.get(e.receivable_id):
+                e = e.model_copy(update={"event_date": e.due_date + timedelta(days=30)})
             events.append(e)
         return ReceivableHistory(debtor=h.debtor, events=events, synthetic=True)
 
