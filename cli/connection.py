@@ -18,8 +18,8 @@ from cryptography import x509
 from pydantic import ValidationError
 
 from chaincode.receivables.identity import is_org_admin
-from client.gateway import (CommitStatusError, EncryptedKeyError, GatewayError, Gateway, Identity, Signer,
-                            SubmitError, connect, open_msp_folder)
+from client.gateway import (CommitStatusError, EncryptedKeyError, EventStreamError, GatewayError, Gateway, Identity,
+                            Signer, SubmitError, connect, open_msp_folder)
 from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
 from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
@@ -347,8 +347,10 @@ def describe(error: BaseException) -> str:
 def _own_line(error: BaseException) -> str:
     """What ``error`` says, on one line. A submit that may have committed is said without the SDK's advice, which
     names its Python calls (``network.new_commit(...).status()``): the line of such a change says what to do with
-    this CLI's commands (:func:`raise_if_it_may_have_committed`, ``request_ids.exactly_once``), once."""
-    if isinstance(error, (SubmitError, CommitStatusError)):
+    this CLI's commands (:func:`raise_if_it_may_have_committed`, ``request_ids.exactly_once``), once. So is a
+    broken event stream, whose advice names the SDK's checkpointer: `recfin events` says how to resume with its
+    options."""
+    if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
         return "; ".join(line.strip() for line in error.without_advice().splitlines() if line.strip())
     return one_line(error)
 

@@ -44,6 +44,7 @@ from .errors import (
     EndorseError,
     ErrorDetail,
     EvaluateError,
+    EventStreamError,
     GatewayError,
     SubmitError,
     TransactionError,

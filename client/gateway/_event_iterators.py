@@ -1,4 +1,4 @@
-"""Iterators over event streams, sync and async: stream failures become GatewayError."""
+"""Iterators over event streams, sync and async: stream failures become EventStreamError, refusals GatewayError."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 import grpc
 
 from ._context import as_seconds, check_seconds
-from ._transport import TransportError, task_being_cancelled, transport_errors_as
+from ._reraise import Reraise
+from ._transport import TransportError, task_being_cancelled
 from ._twins import refuse_awaitable
-from .errors import GatewayError
+from .errors import EventStreamError, GatewayError, event_stream_error
 
 T = TypeVar("T")
 
@@ -33,6 +34,14 @@ reports a peer's refusal of a stream (a mistyped channel's NOT_FOUND, a Deliver 
 when the call is made, and a refused listener must not keep the checkpointer from the request made right."""
 
 
+_STREAM_FAILURES = Reraise(
+    TransportError,
+    lambda error: event_stream_error(error.message, code=error.code, details=error.details, sent=error.sent),
+)
+"""Inside it, a stream's TransportError is raised as what it is to the reader: a stream that broke, or one the
+peer refused (:func:`~client.gateway.errors.event_stream_error`)."""
+
+
 def _any_event(event) -> bool:
     return True
 
@@ -49,10 +58,10 @@ def _cancelled(error: TransportError) -> bool:
     return error.code == grpc.StatusCode.CANCELLED
 
 
-def _channel_closed() -> GatewayError:
-    return GatewayError(
-        "the event stream was cancelled because the gateway or its channel was closed;"
-        " connect again and resume from the checkpointer",
+def _channel_closed() -> EventStreamError:
+    # how to resume is the error's advice
+    return EventStreamError(
+        "the event stream was cancelled because the gateway or its channel was closed; connect again",
         code=grpc.StatusCode.CANCELLED,
     )
 
@@ -181,7 +190,7 @@ class EventIterator(Generic[T]):
 
 def _events_of(owner: weakref.ref, stream, convert: Convert) -> Iterator:
     """The events of ``stream``'s responses, for the EventIterator ``owner`` (held weakly)."""
-    with transport_errors_as():
+    with _STREAM_FAILURES:
         try:
             for response in stream:
                 yield from convert(response)
@@ -199,7 +208,7 @@ def open_events(open_stream: Callable[[], object], convert: Convert, on_open: On
     An async transport given to connect() (one whose family connect() could not tell) shows itself
     here: what it opened is closed or cancelled unread, and a ValueError names connect_async().
     """
-    with transport_errors_as():
+    with _STREAM_FAILURES:
         stream = open_stream()
     _refuse_async_stream(stream)
     return EventIterator(stream, convert, _opened(stream, on_open))
@@ -315,7 +324,7 @@ class AsyncEventIterator(Generic[T]):
         while not self._pending:
             if self._closed:
                 raise StopAsyncIteration
-            with transport_errors_as():
+            with _STREAM_FAILURES:
                 try:
                     response = await self._next_response()
                 except asyncio.CancelledError:

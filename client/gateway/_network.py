@@ -20,7 +20,7 @@ from ._events import (
 from ._proposal import check_name
 from ._retry import RetryPolicy
 from ._twins import Steps, awaiting, blocking
-from .errors import BlockWaitTimeoutError
+from .errors import BlockWaitTimeoutError, EventStreamError, GatewayError
 
 
 class _NetworkBase:
@@ -84,7 +84,7 @@ class _NetworkBase:
         already (``wait_for_block(0)`` reads a peer's newest block), else ``block_number``.
 
         Raises BlockWaitTimeoutError after ``timeout`` seconds, GatewayError if the peer refuses the
-        stream, or (code DEADLINE_EXCEEDED) if the signer gives no signature of the request within them. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
+        stream or it breaks (no EventStreamError: wait again), or (code DEADLINE_EXCEEDED) if the signer gives no signature of the request within them. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
         None in the Gateway's Timeouts means no limit.
         """
         check_block_number("block_number", block_number)
@@ -102,6 +102,9 @@ class _NetworkBase:
                 channel=self.name, block_number=block_number, address=self._context.peer_address,
                 timeout=deadline.seconds
             ) from None
+        except EventStreamError as broken:
+            # its advice, to resume the stream from a checkpointer, is not the caller's: it waits, with none
+            raise GatewayError(broken.message, code=broken.code, details=broken.details, sent=broken.sent) from broken
         return block.number
 
     def new_chaincode_events_request(

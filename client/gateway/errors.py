@@ -18,7 +18,9 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │                            (Network.wait_for_block): channel, block_number, address
     ├── DeliverStatusError       a block events stream ended by the peer's Deliver status
     │                            reply (status, status_name: common.Status); code is None
-    └── (event streams raise GatewayError itself when the stream fails otherwise)
+    └── EventStreamError         an event stream broke (the peer went away, the gateway was
+                                 closed): open it again from the checkpointer (a stream the
+                                 peer refuses raises GatewayError itself)
 
 ``details`` is a tuple of :class:`ErrorDetail`, one for each endorsing peer or
 orderer that answered the Gateway peer with an error, decoded from the
@@ -54,6 +56,7 @@ __all__ = [
     "CommitError",
     "BlockWaitTimeoutError",
     "DeliverStatusError",
+    "EventStreamError",
 ]
 
 
@@ -289,6 +292,43 @@ class DeliverStatusError(GatewayError):
     @property
     def advice(self) -> str:
         return _DELIVER_STATUS_ADVICE.get(self.status, "")
+
+
+class EventStreamError(GatewayError):
+    """An event stream broke: the peer went away or restarted (``UNAVAILABLE``), the connection dropped, the
+    gateway or its channel was closed under a read (``CANCELLED``). ``code`` and ``message`` are gRPC's.
+
+    No event is lost: opened again with the same checkpointer, the stream resumes after the last event
+    checkpointed, as :attr:`advice` says. A stream the peer refuses (``PERMISSION_DENIED``, ``NOT_FOUND``,
+    ``INVALID_ARGUMENT``... : :data:`STREAM_REFUSED_CODES`), which meets the same refusal when opened again,
+    raises a plain :class:`GatewayError`; a Deliver status reply, :class:`DeliverStatusError`.
+    """
+
+    @property
+    def advice(self) -> str:
+        return ("No event is lost: open the stream again with its checkpointer (checkpoint=) to resume after the "
+                "last event checkpointed, or with start_block= the block of the last event handled, whose events "
+                "then come again.")
+
+
+STREAM_REFUSED_CODES = frozenset({
+    grpc.StatusCode.INVALID_ARGUMENT,
+    grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.NOT_FOUND,
+    grpc.StatusCode.PERMISSION_DENIED,
+    grpc.StatusCode.UNAUTHENTICATED,
+    grpc.StatusCode.UNIMPLEMENTED,
+})
+"""The codes with which a peer refuses an event stream's request (its ACL, a channel it does not know, a request
+it will not take): the same request meets them again, so they are no :class:`EventStreamError`."""
+
+
+def event_stream_error(message: str, *, code: grpc.StatusCode | None = None, details: Iterable[ErrorDetail] = (),
+                       sent: bool = True) -> GatewayError:
+    """The error of an event stream that failed with ``code``: an :class:`EventStreamError`, or a plain
+    :class:`GatewayError` for a refusal (:data:`STREAM_REFUSED_CODES`)."""
+    kind = GatewayError if code in STREAM_REFUSED_CODES else EventStreamError
+    return kind(message, code=code, details=details, sent=sent)
 
 
 _DELIVER_STATUS_ADVICE = {

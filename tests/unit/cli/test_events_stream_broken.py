@@ -92,3 +92,15 @@ def test_a_stream_that_reaches_the_limit_ends_with_0(over_a_gateway):
     transport.event_responses = [_events_at(5, "aa" * 32)]
     over_a_gateway(transport)
     assert CliRunner().invoke(main, ["events", "--limit", "1"]).exit_code == 0
+
+
+def test_a_stream_broken_before_any_event_names_no_call_of_the_sdk(over_a_gateway):
+    """The SDK's advice for a broken stream names its checkpointer and start_block parameters, which a user of the
+    command line has none of: the line is the gateway's words and the CLI's hint."""
+    transport = FakeTransport()
+    transport.event_responses = [BROKEN]
+    over_a_gateway(transport)
+    broken = CliRunner().invoke(main, ["events"])
+    assert broken.exit_code == 1, broken.output
+    assert broken.output.splitlines()[-1] == ("Error: UNAVAILABLE: peer went away; is the network up? "
+                                              "`recfin network status` shows its nodes")

@@ -17,6 +17,7 @@ from client.gateway import (
     CommitStatusError,
     EndorseError,
     EvaluateError,
+    EventStreamError,
     GatewayError,
     SubmitError,
     connect,
@@ -68,7 +69,7 @@ def served():
 
 
 def _is_the_closed_gateway(error) -> bool:
-    return type(error) is GatewayError and error.code == grpc.StatusCode.CANCELLED and "closed" in error.message
+    return type(error) is EventStreamError and error.code == grpc.StatusCode.CANCELLED and "closed" in error.message
 
 
 @pytest.mark.parametrize("stream", STREAMS)
@@ -140,8 +141,8 @@ CALLS = {
 EXPECTED = {  # the error type and whether it names the call's transaction
     "evaluate": (EvaluateError, True),
     "submit": (EndorseError, True),
-    "chaincode events": (GatewayError, False),
-    "blocks": (GatewayError, False),
+    "chaincode events": (EventStreamError, False),
+    "blocks": (EventStreamError, False),
 }
 CHANNEL_CLOSED = "the gateway's gRPC channel was closed; connect again with an open channel to make calls"
 

@@ -18,6 +18,7 @@ from fabric_protos.peer import events_pb2
 
 from client.gateway import (
     ChaincodeEvent,
+    EventStreamError,
     FileCheckpointer,
     GatewayError,
     InMemoryCheckpointer,
@@ -265,7 +266,7 @@ def test_threads_reading_one_iterator_take_turns_and_all_end_at_close(gateway, t
 def test_threads_reading_one_iterator_all_get_the_failure_of_a_stream_cancelled_by_someone_else(gateway, transport):
     # the channel closed under both readers: not events.close(), so not a normal end for the one waiting its turn
     outcomes = _outcomes_of_two_readers(gateway, transport, lambda events, stream: stream.cancel())
-    assert [type(outcome) for outcome in outcomes] == [GatewayError, GatewayError], outcomes
+    assert [type(outcome) for outcome in outcomes] == [EventStreamError, EventStreamError], outcomes
     assert {(outcome.code, outcome.message) for outcome in outcomes} == {(grpc.StatusCode.CANCELLED, CANCELLED.message)}
 
 
@@ -295,7 +296,7 @@ def test_tasks_reading_one_async_iterator_all_get_the_failure_of_the_stream(cred
         return outcomes + later, after_close
 
     failures, (after_close,) = asyncio.run(main())
-    assert [type(failure) for failure in failures] == [GatewayError] * 3, failures
+    assert [type(failure) for failure in failures] == [EventStreamError] * 3, failures
     assert {(failure.code, failure.message) for failure in failures} == {(grpc.StatusCode.UNAVAILABLE, "peer gone")}
     assert isinstance(after_close, StopAsyncIteration)
 

@@ -19,6 +19,7 @@ from client.gateway import (
     EndorseError,
     ErrorDetail,
     EvaluateError,
+    EventStreamError,
     GatewayError,
     Timeouts,
     connect,
@@ -314,8 +315,8 @@ def test_calls_after_close_raise_the_same_gateway_errors_in_both_families(creden
         closed = "the gateway was closed; connect again to make calls"
         assert sync_outcomes == {
             "evaluate": {(EvaluateError, grpc.StatusCode.CANCELLED, closed)},
-            "chaincode events": {(GatewayError, grpc.StatusCode.CANCELLED, closed)},
-            "blocks": {(GatewayError, grpc.StatusCode.CANCELLED, closed)},
+            "chaincode events": {(EventStreamError, grpc.StatusCode.CANCELLED, closed)},
+            "blocks": {(EventStreamError, grpc.StatusCode.CANCELLED, closed)},
         }
         assert {name: {found} for name, found in asyncio.run(async_outcomes()).items()} == sync_outcomes
         assert servicer.seen == []

@@ -1001,8 +1001,10 @@ NODE_CLASSES = {
     # The Node client's CommitError is no GatewayError (no gRPC call failed); recfin's is one, with code None,
     # so that `except GatewayError` still catches every failure of a submit.
     "CommitError": ["CommitError", "Error"],
-    # A failed event stream, in both.
+    # A failed event stream, in both; a stream that broke is recfin's EventStreamError, a GatewayError
+    # subclass that says how to resume, the Node client's GatewayError itself.
     "GatewayError": ["GatewayError", "Error"],
+    "EventStreamError": ["GatewayError", "Error"],
     # A Deliver stream ended by a status reply: the Node client throws a plain Error; recfin's GatewayError
     # subclass carries the status besides naming it.
     "DeliverStatusError": ["Error"],
@@ -1029,6 +1031,8 @@ def as_node_reports(steps: list[dict[str, Any]]) -> None:
             # recfin names the transaction of the Evaluate request; the Node client's GatewayError has no ID.
             assert error["transaction_id"].startswith("<tx ")
             error["class"], error["transaction_id"] = "GatewayError", None
+        elif error["class"] == "EventStreamError":
+            error["class"] = "GatewayError"
         elif error["class"] == "CommitError":
             # Both hold the validation code (Node in `code`, recfin in `validation_code`, keeping `code` for
             # gRPC); recfin adds the block and words its message otherwise.
