@@ -30,10 +30,8 @@ import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.config import ContractSettings
-from cli.event_commands import events
-from cli.main import main
-from cli.regulator_commands import regulator
 
+from .cli.test_help_examples import tree
 from .receivables.support import standard_net, transient_terms
 
 CHECKED_ON = date(2026, 12, 5)        # the day the dated examples were last checked against the rules above
@@ -47,13 +45,6 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _JSON_BLOCK = re.compile(r"^( *)```json\n(.*?)^\1```", re.DOTALL | re.MULTILINE)
 
 
-def _tree() -> click.Group:
-    commands = dict(main.commands)
-    commands.setdefault("regulator", regulator)
-    commands.setdefault("events", events)
-    return click.Group("recfin", commands=commands)
-
-
 def _command_paths(group: click.Group, path: tuple[str, ...] = ()):
     yield path
     for name, cmd in sorted(group.commands.items()):
@@ -65,9 +56,9 @@ def _command_paths(group: click.Group, path: tuple[str, ...] = ()):
 
 def _help_examples() -> list[tuple[str, str]]:
     """(where, command line) of every line of an `Example:` block of every --help, continuations joined."""
-    found = []
-    for path in _command_paths(_tree()):
-        text = CliRunner().invoke(_tree(), [*path, "--help"], terminal_width=400).output
+    found, recfin = [], tree()
+    for path in _command_paths(recfin):
+        text = CliRunner().invoke(recfin, [*path, "--help"], terminal_width=400).output
         for block in text.split("Example:")[1:]:
             block = block.split("\n\n", 1)[0].replace("\\\n", " ")
             found += [(f"recfin {' '.join(path)} --help".replace("  ", " "), line.strip())
