@@ -869,8 +869,7 @@ def _low_and_flagged(reading: FieldReading | None, why: str) -> FieldReading:
 
 def _unchecked(layer: ScanResult, why: str) -> ScanResult:
     """The text layer's reading with every field flagged, confidence 0: nothing measured how sure it is."""
-    fields = {name: field.model_copy(update={"confidence": 0.0, "flagged": True, "reason": "; ".join(
-                  filter(None, (f"{why}; check it against the page image", field.reason)))})
+    fields = {name: _low_and_flagged(field, f"{why}; check it against the page image")
               for name, field in layer.fields.items()}
     return layer.model_copy(update={"method": "ocr-text-layer", "fields": fields})
 
