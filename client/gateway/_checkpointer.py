@@ -75,7 +75,9 @@ class InMemoryCheckpointer:
         self._set(block_number, transaction_id)
 
     def checkpoint_chaincode_event(self, event) -> None:
-        """Handled this chaincode event (and all before it): the ``ChaincodeEvent`` an iterator gave."""
+        """Handled this chaincode event (and all before it): the ``ChaincodeEvent`` an iterator gave. An event
+        of another chaincode than the listener's this checkpointer is of is refused (ValueError), nothing
+        changed."""
         try:
             block_number, transaction_id = event.block_number, event.transaction_id
         except AttributeError:
@@ -85,7 +87,27 @@ class InMemoryCheckpointer:
                 f"{given} is not a chaincode event (no block_number and transaction_id): give the "
                 "ChaincodeEvent the gateway's iterator gave (a ReceivablesEvents iterator's last_raw), or "
                 "call checkpoint_transaction(block_number, transaction_id)") from None
+        self._refuse_event_of_another_chaincode(getattr(event, "chaincode_name", None))
         self.checkpoint_transaction(block_number, transaction_id)
+
+    def _refuse_event_of_another_chaincode(self, chaincode: str | None) -> None:
+        """A ValueError when this checkpointer is of one chaincode's events and ``chaincode`` (the event's) is
+        another: the Gateway sends a listener its own chaincode's events only, so the event was read by another
+        listener, and its position, resumed here, would skip this listener's events up to it without a word."""
+        if chaincode is None or self._listener is None:
+            return
+        listened = self._listener[1]
+        if listened is None or chaincode == listened:   # block events: a position in a block replays it whole
+            return
+        raise ValueError(
+            f"{self._called()} is of {_describe(self._listener)}, and this event is of chaincode {chaincode!r}: "
+            "checkpointed here, it would have that listener resume at another chaincode's block and "
+            "transaction, skipping or replaying its own events. Checkpoint each event with the checkpointer of "
+            "the listener that read it")
+
+    def _called(self) -> str:
+        """The checkpointer as its errors name it."""
+        return "this checkpointer"
 
     def check_listener(self, channel: str, chaincode: str | None = None) -> None:
         """Refuse, naming both, a listener of another channel or chaincode than the one this checkpointer is of
@@ -194,6 +216,9 @@ class FileCheckpointer(InMemoryCheckpointer):
         return (f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give this listener its own file, or "
                 f"remove {self.path} to start it afresh")
+
+    def _called(self) -> str:
+        return f"the checkpointer of {self.path}"
 
     def _forget_listener(self, listener: _Listener, position: _Position) -> None:
         if not self._listener_in_file:   # a listener the file names is its own, whatever this process did
