@@ -42,12 +42,16 @@ could reach on this data.
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
+from ..atomic_file import write_atomically
 from .history import LedgerEvent, ReceivableHistory, ledger_order
 
 _ARCHETYPES = (("reliable", 0.35), ("average", 0.28), ("seasonal", 0.14),
@@ -401,3 +405,54 @@ def late_probability(cfg: SimulationConfig, debtor: str, due: date) -> float:
     hidden habit and the wobble and shocks up to the due date.
     """
     return _sigmoid(_logit(_debtors(cfg)[debtor], (due - cfg.start).days, due, cfg.days))
+
+
+def sample_history(cfg: SimulationConfig, debtor: str, registered_from: date) -> ReceivableHistory:
+    """``debtor``'s history (:func:`simulate_debtor`) cut to the claims registered on or after ``registered_from``,
+    each with every part split from it: a part kept without its claim, or a claim without its parts, is a
+    different record (an original the history never saw, or a split claim still owed whole). A ValueError names
+    a debtor the config has none of."""
+    history = simulate_debtor(cfg, debtor)
+    if history is None:
+        raise ValueError(f"the simulation of seed {cfg.seed} with {cfg.debtors} debtors has no debtor {debtor!r}: "
+                         f"give one of SYN-DEBTOR-0000 to SYN-DEBTOR-{cfg.debtors - 1:04d}")
+    parent_of = {e.receivable_id: e.parent_id for e in history.events if e.parent_id is not None}
+
+    def original(rid: str) -> str:
+        while rid in parent_of:
+            rid = parent_of[rid]
+        return rid
+
+    kept = {e.receivable_id for e in history.events
+            if e.kind == "registered" and e.parent_id is None and e.event_date >= registered_from}
+    return ReceivableHistory(debtor=debtor, synthetic=True,
+                             events=[e for e in history.events if original(e.receivable_id) in kept])
+
+
+def history_file_text(history: ReceivableHistory) -> str:
+    """``history`` as a `recfin risk score --history` file: one event a line, so a change reads as a diff."""
+    events = ",\n".join("  " + json.dumps(e.model_dump(mode="json", exclude_none=True)) for e in history.events)
+    head = json.dumps({"debtor": history.debtor, "synthetic": history.synthetic})[:-1]
+    return f'{head},\n "events": [\n{events}\n]}}\n'
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write one simulated debtor's history as a history file (how client/risk/samples/history.json is made)."""
+    parser = argparse.ArgumentParser(prog="python -m client.risk.simulator", description=main.__doc__)
+    parser.add_argument("debtor", help="the simulated debtor, SYN-DEBTOR-NNNN")
+    parser.add_argument("--seed", type=int, default=SimulationConfig.seed)
+    parser.add_argument("--debtors", type=int, default=SimulationConfig.debtors, help="the simulation's size")
+    parser.add_argument("--registered-from", type=date.fromisoformat, default=SimulationConfig.start,
+                        help="keep the claims registered on or after this date (YYYY-MM-DD), with their parts")
+    parser.add_argument("--out", type=Path, required=True, help="the history file to write")
+    args = parser.parse_args(argv)
+    try:
+        history = sample_history(SimulationConfig(debtors=args.debtors, seed=args.seed), args.debtor,
+                                 args.registered_from)
+    except ValueError as exc:
+        parser.error(str(exc))
+    write_atomically(args.out, history_file_text(history))
+
+
+if __name__ == "__main__":
+    main()
