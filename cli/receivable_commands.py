@@ -435,16 +435,19 @@ def get_party(session, uscc):
     return session.client.get_party(uscc)
 
 
-PARTY_HISTORY_COLUMNS = ["timestamp", "change", "name", "msp_id", "tx_id"]
+PARTY_HISTORY_COLUMNS = ["timestamp", "change", "name", "role", "msp_id", "tx_id"]
 
 
 @party.command("history")
 @click.argument("uscc", callback=credit_code_option())
 @acting("supplier")
 def party_history(session, as_json, uscc) -> None:
-    """Every write of party USCC's record, oldest first: when, what changed, the name and org the
-    record named after it, and the transaction (a rename shows the former name; --json gives the
-    contract's entries). Whoever may `party get` USCC may ask.
+    """Every write of party USCC's record, oldest first: when, what changed, the name, role and org
+    the record named after it, and the transaction (a rename shows the former name, a bind or an
+    unbind how many identities it bound or unbound; --json gives the contract's entries, each
+    with the identities acting for the party after it). No transaction changes a party's role or
+    org: a write that did was made outside the contract, by the party's own org, and is shown as
+    such. Whoever may `party get` USCC may ask.
 
     \b
     Example:
@@ -459,8 +462,8 @@ def party_history(session, as_json, uscc) -> None:
 
 
 def _party_changes(entries: list[dict]) -> list[str]:
-    """What each write of a party record changed, as its entry and the one before it show: the entries name the
-    record's name alone, so a write that kept it (an identity bound or unbound) says only that."""
+    """What each write of a party record changed, as its entry and the one before it show. An entry of a contract
+    older than ``role`` and ``client_ids`` names the name alone, so a write that kept it says only that."""
     changes = []
     for before, entry in zip([None, *entries], entries):
         former = before.get("name") if before is not None else None
@@ -468,14 +471,34 @@ def _party_changes(entries: list[dict]) -> list[str]:
             changes.append("deleted")
         elif before is None:
             changes.append("registered")
+        elif before["is_delete"]:
+            # a record written again after a delete, which no transaction makes: RegisterParty of the code anew
+            changes.append("registered anew after its deletion")
         elif entry.get("name") is None or former is None:
             # a contract older than the field, or a value no party record parses to: nothing to compare
             changes.append("name not recorded")
-        elif entry["name"] != former:
-            changes.append(f"renamed from {former}")
         else:
-            changes.append("name unchanged (identities bound or unbound)")
+            changes.append(_party_write(before, entry))
     return changes
+
+
+def _party_write(before: dict, entry: dict) -> str:
+    """What ``entry``, a write of a party record, changed against ``before``, the write before it: its name, and,
+    where both name them, its role, its org and its identities."""
+    said = [f"renamed from {before['name']}"] if entry["name"] != before["name"] else []
+    for field, what in (("role", "role"), ("msp_id", "org")):
+        if None not in (before.get(field), entry.get(field)) and entry[field] != before[field]:
+            # no transaction of the contract does this: the party's org rewrote its record alone
+            said.append(f"{what} changed from {before[field]} to {entry[field]}")
+    if None in (before.get("client_ids"), entry.get("client_ids")):
+        return "; ".join(said) or "name unchanged (identities bound or unbound)"
+    bound = [c for c in entry["client_ids"] if c not in before["client_ids"]]
+    unbound = [c for c in before["client_ids"] if c not in entry["client_ids"]]
+    for ids, done in ((bound, "bound"), (unbound, "unbound")):
+        if ids:
+            said.append(f"{len(ids)} {'identity' if len(ids) == 1 else 'identities'} {done}")
+    # a bind of an identity the record lists whose binding was gone writes the record as it was
+    return "; ".join(said) or "unchanged (its bindings written again)"
 
 
 @party.command("whoami")

@@ -190,14 +190,17 @@ async def ensure_history_whole(store: Store, receivable_id: str, writes: list[An
 
 
 async def party_history(store: Store, uscc: str) -> list[dict]:
-    """Every write of a party record, oldest first, with the org and the name the record named after each: a
-    renamed party's former names are those of its earlier writes."""
+    """Every write of a party record, oldest first, with the org, the name, the role and the identities the record
+    named after each: a renamed party's former names are those of its earlier writes, and a bind or an unbind
+    shows as the identities of one write against the one before."""
     return _key_history(await _key_writes(store, keys.PARTY, uscc), _party_entry)
 
 
 def _party_entry(value: bytes) -> dict[str, Any]:
+    # the role and the identities as well: no transaction of the contract changes the role, but the record is
+    # under its own org's policy alone, so that org's peer can rewrite either, and this is where it shows
     party = Party.model_validate_json(value)
-    return {"msp_id": party.msp_id, "name": party.name}
+    return {"msp_id": party.msp_id, "name": party.name, "role": party.role, "client_ids": list(party.client_ids)}
 
 
 def _ts(value: Any) -> str:

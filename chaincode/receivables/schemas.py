@@ -80,8 +80,9 @@ class HistoryEntry(Doc):
 
 
 class PartyHistoryEntry(Doc):
-    """One write of a party record: the transaction, when, and the org and name the record named after it (a
-    name that changes from one write to the next is a RenameParty: the former names are the earlier ones)."""
+    """One write of a party record: the transaction, when, and the org, name, role and identities the record named
+    after it (a name that changes from one write to the next is a RenameParty: the former names are the earlier
+    ones; identities that change, a bind or an unbind)."""
 
     tx_id: str
     timestamp: str
@@ -89,6 +90,12 @@ class PartyHistoryEntry(Doc):
     msp_id: str | None = None
     name: str | None = Field(default=None, description="the party's name after this write; null on a delete or a "
                                                        "value no party record parses to")
+    role: str | None = Field(default=None, description="the party's role after this write, which no transaction "
+                                                       "changes (one that does was written outside the contract, "
+                                                       "by the party's org alone); null as name is")
+    client_ids: list[str] | None = Field(default=None, description="the client identities the record listed as "
+                                                                   "acting for the party after this write; null as "
+                                                                   "name is")
 
 
 class ReceivableSummary(Doc):

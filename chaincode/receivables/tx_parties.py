@@ -276,8 +276,9 @@ class PartyTransactions(TransactionGroup):
     @transaction(evaluate=True)
     @rules
     async def GetPartyHistory(self, ctx: Context, uscc: str) -> list[PartyHistoryEntry]:
-        """Every write of a party record, oldest first, for whoever may look the party up (as GetParty): the
-        transactions an auditor checks the endorsements of (the first must carry the party's own org's)."""
+        """Every write of a party record, oldest first, with the org, name, role and identities it left, for whoever
+        may look the party up (as GetParty): the transactions an auditor checks the endorsements of (the first must
+        carry the party's own org's). No transaction changes a role: a write that does, the party's org made alone."""
         s = self._session(ctx)
         if not is_org_admin(ctx.client_identity):
             await s.party()

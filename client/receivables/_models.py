@@ -838,14 +838,18 @@ class HistoryEntry(Document):
 
 
 class PartyHistoryEntry(Document):
-    """One write of a party record (``party_history``): the transaction, when, and the org and the name the record
-    named after it (a renamed party's former names are those of its earlier writes)."""
+    """One write of a party record (``party_history``): the transaction, when, and the org, the name, the role and
+    the identities the record named after it (a renamed party's former names are those of its earlier writes; a
+    bind or an unbind changes ``client_ids``). No transaction changes a party's role: a write that does was made
+    outside the contract, by the party's own org, whose peer alone endorses changes of its parties' records."""
 
     tx_id: str
     timestamp: str
     is_delete: StrictBool
     msp_id: str | None = None
     name: str | None = None     # absent from a contract older than the field, and on a delete
+    role: str | None = None     # as name
+    client_ids: list[str] | None = None     # as name
 
 
 class InvoiceLookup(Document):

@@ -146,18 +146,56 @@ def test_a_user_who_is_no_admin_is_refused(registered):
 def test_history_lists_each_write_with_its_name_and_what_changed(sessions, registered):
     renamed = ok("party", "rename", USCC, "--name", "Tier-1 Harness Group Co.", "--as", "supplier")
     bound = ok("party", "bind", USCC, "--client", "supplier4", "--as", "supplier")
+    unbound = ok("party", "unbind", USCC, "--client", "supplier3", "--as", "supplier")
 
-    entries = ok("party", "history", USCC, "--as", "supplier/supplier3")
-    assert [(e["tx_id"], e["name"]) for e in entries] == [
-        (registered["tx_id"], "Tier-1 Wiring Co."), (renamed["tx_id"], "Tier-1 Harness Group Co."),
-        (bound["tx_id"], "Tier-1 Harness Group Co.")]
+    entries = ok("party", "history", USCC, "--as", "supplier/supplier4")
+    assert [(e["tx_id"], e["name"], e["role"], e["client_ids"]) for e in entries] == [
+        (registered["tx_id"], "Tier-1 Wiring Co.", "supplier", [user_id(sessions, "supplier3")]),
+        (renamed["tx_id"], "Tier-1 Harness Group Co.", "supplier", [user_id(sessions, "supplier3")]),
+        (bound["tx_id"], "Tier-1 Harness Group Co.", "supplier",
+         [user_id(sessions, "supplier3"), user_id(sessions, "supplier4")]),
+        (unbound["tx_id"], "Tier-1 Harness Group Co.", "supplier", [user_id(sessions, "supplier4")])]
 
-    table = recfin("party", "history", USCC, "--as", "supplier/supplier3")
+    table = recfin("party", "history", USCC, "--as", "supplier/supplier4")
     assert table.exit_code == 0, table.output
     header, *rows = table.stdout.strip().splitlines()
-    assert header.split() == ["TIMESTAMP", "CHANGE", "NAME", "MSP_ID", "TX_ID"]
-    assert len(rows) == 3
+    assert header.split() == ["TIMESTAMP", "CHANGE", "NAME", "ROLE", "MSP_ID", "TX_ID"]
+    assert len(rows) == 4
     assert "registered" in rows[0] and registered["tx_id"] in rows[0]
     assert "renamed from Tier-1 Wiring Co." in rows[1] and renamed["tx_id"] in rows[1]
-    assert "name unchanged" in rows[2] and bound["tx_id"] in rows[2]
-    assert all(e["timestamp"] in row for e, row in zip(entries, rows))
+    assert "1 identity bound" in rows[2] and bound["tx_id"] in rows[2]
+    assert "1 identity unbound" in rows[3] and unbound["tx_id"] in rows[3]
+    assert all(e["timestamp"] in row and "supplier" in row for e, row in zip(entries, rows))
+
+
+def _written(name: str, role: str | None, msp_id: str, client_ids: list[str] | None, *, deleted: bool = False) -> dict:
+    return {"tx_id": "t", "timestamp": "2026-03-02T02:00:00+00:00", "is_delete": deleted,
+            "msp_id": None if deleted else msp_id, "name": None if deleted else name,
+            "role": None if deleted else role, "client_ids": None if deleted else client_ids}
+
+
+def test_history_says_a_role_or_org_changed_where_a_write_outside_the_contract_changed_it():
+    # no transaction changes a party's role or org, but the party's org alone can rewrite its record
+    from cli.receivable_commands import _party_changes
+
+    entries = [_written("Core Co.", "core_enterprise", "CoreEnterpriseMSP", ["a"]),
+               _written("Core Co.", "financier", "CoreEnterpriseMSP", ["a", "b"]),
+               _written("Core Co.", "financier", "BankMSP", ["b"]),
+               _written("", None, "", None, deleted=True),
+               _written("Core Co.", "core_enterprise", "CoreEnterpriseMSP", ["c"])]
+    assert _party_changes(entries) == [
+        "registered",
+        "role changed from core_enterprise to financier; 1 identity bound",
+        "org changed from CoreEnterpriseMSP to BankMSP; 1 identity unbound",
+        "deleted",
+        "registered anew after its deletion"]
+
+
+def test_history_of_a_contract_naming_no_role_nor_identities_says_what_it_can():
+    from cli.receivable_commands import _party_changes
+
+    entries = [_written("Core Co.", None, "CoreEnterpriseMSP", None),
+               _written("Core Group Co.", None, "CoreEnterpriseMSP", None),
+               _written("Core Group Co.", None, "CoreEnterpriseMSP", None)]
+    assert _party_changes(entries) == ["registered", "renamed from Core Co.",
+                                       "name unchanged (identities bound or unbound)"]
