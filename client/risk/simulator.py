@@ -441,7 +441,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m client.risk.simulator", description=main.__doc__)
     parser.add_argument("debtor", help="the simulated debtor, SYN-DEBTOR-NNNN")
     parser.add_argument("--seed", type=int, default=SimulationConfig.seed)
-    parser.add_argument("--debtors", type=int, default=SimulationConfig.debtors, help="the simulation's size")
+    parser.add_argument("--debtors", type=_whole_number_from_1, default=SimulationConfig.debtors,
+                        help="the simulation's size")
     parser.add_argument("--registered-from", type=date.fromisoformat, default=SimulationConfig.start,
                         help="keep the claims registered on or after this date (YYYY-MM-DD), with their parts")
     parser.add_argument("--out", type=Path, required=True, help="the history file to write")
@@ -451,7 +452,17 @@ def main(argv: list[str] | None = None) -> None:
                                  args.registered_from)
     except ValueError as exc:
         parser.error(str(exc))
-    write_atomically(args.out, history_file_text(history))
+    try:
+        write_atomically(args.out, history_file_text(history))
+    except OSError as exc:   # a folder, or a place not writable: said in one line, nothing written
+        parser.exit(1, f"{parser.prog}: error: cannot write --out {exc.filename or args.out}: "
+                       f"{exc.strerror or exc}; give the path of a file to write\n")
+
+
+def _whole_number_from_1(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is no number of debtors: give a whole number from 1")
+    return int(text)
 
 
 if __name__ == "__main__":
