@@ -35,6 +35,8 @@ class Identity:
         if not self.msp_id:
             raise ValueError("an identity needs an MSP ID: give its org's, e.g. 'Org1MSP' (the org's mspid in the "
                              "connection profile)")
+        # kept as bytes, the form they are sent in: a certificate file read as text is as good as one read as bytes
+        object.__setattr__(self, "credentials", _pem_bytes(self.credentials))
         _refuse_all_but_certificates(self.credentials, "the PEM given as the identity's credentials")
 
     @classmethod
@@ -55,6 +57,21 @@ class Identity:
     def serialize(self) -> bytes:
         """The ``msp.SerializedIdentity`` bytes Fabric expects as creator."""
         return identities_pb2.SerializedIdentity(mspid=self.msp_id, id_bytes=self.credentials).SerializeToString()
+
+
+def _pem_bytes(credentials) -> bytes:
+    """The credentials given to Identity as bytes: PEM bytes (or bytearray, memoryview) as they are, PEM text as its
+    UTF-8; a TypeError naming what to give for anything else, a path above all, which is no PEM."""
+    if isinstance(credentials, (bytes, bytearray, memoryview)):
+        return bytes(credentials)
+    if isinstance(credentials, str) and "-----BEGIN" in credentials:
+        return credentials.encode("utf-8")
+    shown = os.fspath(credentials) if isinstance(credentials, os.PathLike) else credentials
+    # text of several lines is no path but PEM without its BEGIN line (a key's body, maybe): not shown
+    shown = "of several lines" if isinstance(shown, str) and "\n" in shown else f"{shown!r:.80}"
+    raise TypeError(f"an identity's credentials are its certificate's PEM (bytes, or text holding its -----BEGIN "
+                    f"CERTIFICATE----- line), not {type(credentials).__name__} {shown}: for a certificate file, "
+                    "use Identity.from_certificate_file(msp_id, path)")
 
 
 def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None = None) -> tuple[Identity, Signer]:
