@@ -195,6 +195,8 @@ def _quote_rows(result, receivable: str, day) -> dict:
         return money(fen, result.currency)
     rows = {"bank": result.bank, "receivable_id": receivable, "currency": result.currency, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
+            # only where the bank's policy for a debtor with no payment on record priced another grade's terms
+            **({"priced_grade": result.priced_grade} if result.priced_grade != result.debtor_grade else {}),
             "probability_late": None if result.probability_late is None else rate_text(result.probability_late),
             "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
             "open_offers": shown(result.open_offers), "available": shown(result.available)}
@@ -211,6 +213,13 @@ def _quote_rows(result, receivable: str, day) -> dict:
                      "priced.remainder_at_maturity": shown(pr.remainder_at_maturity),
                      "priced.apr": percent_of(pr.exact_apr, 4)})   # fees included: the cost of the cash taken
     return rows
+
+
+def _note_priced_grade(result) -> None:
+    """Say so when the quote priced another grade's terms than the debtor's (the bank's thin_record_grade)."""
+    if result.priced_grade != result.debtor_grade:
+        click.echo(f"note: priced at grade {result.priced_grade}, {result.bank}'s thin_record_grade for a debtor "
+                   f"with no payment on record, not at the model's grade {result.debtor_grade}", err=True)
 
 
 def _print_quote(rows: dict, risk: DebtorRisk) -> None:
@@ -391,7 +400,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
                                 due_date=due, currency=config.currency)
         exposure_fen = 0 if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
         result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
-                             probability_late=risk.probability_late)
+                             probability_late=risk.probability_late, thin_record=risk.thin_record is not None)
+        _note_priced_grade(result)
         if as_json:
             emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic,
                   "thin_record": risk.thin_record}, as_json=True)
@@ -563,7 +573,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 day = ledger_today
             result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                                  open_offers=open_offers, probability_late=risk.probability_late,
-                                 offered_on=ledger_today)
+                                 offered_on=ledger_today, thin_record=risk.thin_record is not None)
+            _note_priced_grade(result)
             # the contract would refuse the offer itself while the bank's own offer is open on the request: read
             # when only quoting too, so that --json's priced.takeable_now and why tell what --yes would meet
             own_offer = _own_offer_open(session, held.financier, r) \

@@ -130,6 +130,11 @@ class BankPricing(BaseModel):
     fees: Fees = Fees()
     limits: Limits
     grades: dict[str, Grade | None] = Field(description="A..E; null declines the grade")
+    # the model grades a debtor none of whose claims has fallen due by extrapolation (it was trained on no such
+    # debtor): how to lend to one is the bank's policy, not the model's
+    thin_record_grade: Literal["A", "B", "C", "D", "E"] | None = Field(
+        default=None, description="the grade a debtor with no payment on record is priced at, at the least (its "
+                                  "model grade where riskier); null: its model grade")
 
     @field_validator("base_rate", mode="before")
     @classmethod

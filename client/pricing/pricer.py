@@ -72,6 +72,8 @@ class Quote(BaseModel):
     receivable_id: str
     currency: str
     debtor_grade: str
+    # the grade whose terms are priced: debtor_grade, or the bank's thin_record_grade where that is riskier
+    priced_grade: str
     probability_late: Probability | None
     on: date
     debtor_limit: int
@@ -103,31 +105,38 @@ class LimitStanding(BaseModel):
 
 
 def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,
-          open_offers: int = 0, probability_late: Decimal | None = None, offered_on: date | None = None) -> Quote:
+          open_offers: int = 0, probability_late: Decimal | None = None, offered_on: date | None = None,
+          thin_record: bool = False) -> Quote:
     """The bank's offer for one receivable of a debtor with ``grade`` (``terms.face_amount``: what it still owes),
     priced for disbursement ``on``, given what the bank already lends against the debtor and what its open offers on
     the debtor's other claims would advance (both fen in the claim's currency, which must be the configuration's).
     ``offered_on``: the day the offer is made (on the ledger, its today), from which it is open
-    ``offer_valid_days`` [default: ``on``]."""
+    ``offer_valid_days`` [default: ``on``]. ``thin_record``: none of the debtor's claims has fallen due, so
+    ``grade`` is the model's extrapolation; priced at the configuration's ``thin_record_grade`` where that is
+    riskier."""
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
     if exposure < 0 or open_offers < 0:
         raise ValueError("exposure and open offers cannot be negative")
     if grade not in config.grades:
         raise ValueError(f"grade {grade!r} is not one of {', '.join(config.grades)}")
-    terms_by_grade = config.grades[grade]
+    priced_grade = _grade_priced(config, grade, thin_record)
+    terms_by_grade = config.grades[priced_grade]
     factor = terms_by_grade.limit_factor if terms_by_grade else Decimal(0)
     limit = proportion_fen(config.limits.per_debtor, factor)
     available = max(0, limit - exposure - open_offers)
     common = dict(bank=config.bank, receivable_id=terms.receivable_id, currency=terms.currency, debtor_grade=grade,
-                  probability_late=probability_late, on=on, debtor_limit=limit, exposure=exposure,
-                  open_offers=open_offers, available=available)
+                  priced_grade=priced_grade, probability_late=probability_late, on=on, debtor_limit=limit,
+                  exposure=exposure, open_offers=open_offers, available=available)
 
     def declined(reason: str) -> Quote:
         return Quote(offer=None, priced=None, declined=reason, **common)
 
     if terms_by_grade is None:
-        return declined(f"grade {grade} is declined by {config.bank}'s policy")
+        policy = "" if priced_grade == grade else (
+            f" (thin_record_grade {priced_grade}: the debtor has no payment on record, and the model's grade {grade} "
+            f"is its view of a debtor whose payments are not yet known)")
+        return declined(f"grade {priced_grade} is declined by {config.bank}'s policy{policy}")
     # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
     # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
     # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
@@ -192,6 +201,14 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     if not priced.eligible:
         return declined(priced.why.removeprefix("not eligible: "))
     return Quote(offer=offer, priced=priced, **common)
+
+
+def _grade_priced(config: BankPricing, grade: str, thin_record: bool) -> str:
+    """``grade``, or for a debtor with no payment on record the bank's ``thin_record_grade`` where that is riskier
+    (grades run from A, the safest, to E)."""
+    if not thin_record or config.thin_record_grade is None:
+        return grade
+    return max(grade, config.thin_record_grade)
 
 
 def _rate_within(available: int, outstanding: int) -> Decimal:

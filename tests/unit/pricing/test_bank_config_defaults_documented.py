@@ -29,6 +29,8 @@ def _settings(model: type[BaseModel], prefix: str = "") -> dict[str, object]:
 
 def _as_yaml(value: object) -> str:
     """A default as the page writes it: a YAML scalar, rates quoted as the file writes them."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (int, str)):
