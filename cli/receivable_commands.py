@@ -20,7 +20,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -1158,6 +1158,20 @@ def _listings_beyond_holdings(caller) -> str | None:
 
 # ------------------------------------------------------------------ financing
 
+def _not_surely_past(_ctx: click.Context, _param: click.Parameter, expires_on: date | None) -> date | None:
+    """An offer's --expires (``finance offer``, ``discount publish``), refused as a usage error before anything
+    connects when it is surely past: the contract refuses an offer expiring before the transaction's business date
+    (``offer-expired``), which came back once connected, or with the network down not at all. Only a day before
+    yesterday or earlier is refused here: yesterday is left to the contract, which judges it by the transaction's
+    own timestamp, so nothing it would take is refused for this machine's clock running ahead of the peers'."""
+    today = business_today()
+    if expires_on is not None and expires_on < today - timedelta(days=1):
+        raise click.BadParameter(f"the offer would expire on {expires_on}, before today {today} in China Standard "
+                                 "Time (the ledger's business date): no holder could accept it; give today or a "
+                                 "later day, the last day it may be accepted; nothing was sent")
+    return expires_on
+
+
 OFFER_ENDORSERS = ("the claim holder's org and the bank's; where they are one org, it and a regulator org, read from "
                    "the chaincode definition by that org's peer")
 """What ``--endorsing-org`` of an offer (``finance offer``, ``finance quote``) means when left out."""
@@ -1214,7 +1228,7 @@ def withdraw(session, financing_id):
               help="With recourse the holder repays the bank if the debtor does not pay; without, the bank bears it.")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="Interest on the actual days to the due date over a year of 360 or of 365 days.")
-@click.option("--expires", "expires_on", type=DATE, required=True,
+@click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day the holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
 @endorsing_org_option(OFFER_ENDORSERS)
@@ -1602,7 +1616,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
-@click.option("--expires", "expires_on", type=DATE, required=True,
+@click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
 @click.option("--receivable", "receivable_ids", multiple=True, callback=each_once(names_a_record),

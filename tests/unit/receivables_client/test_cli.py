@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from datetime import date
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from cli import connection
+from cli import connection, receivable_commands
 from cli.receivable_commands import COMMANDS
 from cli.regulator_commands import bookmark_token
 from client.gateway.errors import EndorseError, ErrorDetail
@@ -43,6 +44,8 @@ def ledger(monkeypatch):
         yield connection.Session(ReceivablesClient(contract), p, p.users["u1"])
 
     monkeypatch.setattr(connection, "open_session", open_session)
+    # the commands' checks before connecting count today as the double's records do (fakes: made on 2026-03-02)
+    monkeypatch.setattr(receivable_commands, "business_today", lambda: date(2026, 3, 2))
     return contract
 
 

@@ -20,7 +20,7 @@ import grpc
 import pytest
 from fabric_protos.peer import transaction_pb2
 
-from cli import connection
+from cli import connection, receivable_commands
 from cli.receivable_commands import RATE
 from cli.request_ids import may_have_committed
 from client.gateway.errors import (
@@ -58,6 +58,8 @@ def channel(monkeypatch, tmp_path) -> Channel:
     topology = load_topology()
     sessions = TopologySessions(Channel(network_config(topology)), topology, tmp_path)
     monkeypatch.setattr(connection, "open_session", sessions.open_session)
+    # the commands' checks before connecting count today as the contract does: the channel's business date
+    monkeypatch.setattr(receivable_commands, "business_today", sessions.channel.today)
     for org, uscc, name, role, user in [*PARTIES, ("bank", BANK2, "Second Bank", "financier", "officer2")]:
         ok("party", "register", "--uscc", uscc, "--name", name, "--role", role, "--client", user,
            "--as", f"{org}/admin")

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
-from cli import connection
+from cli import connection, receivable_commands
 from cli.main import main
 from network.topology import load as load_topology
 
@@ -35,6 +35,8 @@ def channel(monkeypatch, tmp_path) -> Channel:
     """The story's parties and, in the supplier org, a financier acting through supplier3."""
     sessions = TopologySessions(Channel(HOLDS_AND_FINANCES), load_topology(), tmp_path)
     monkeypatch.setattr(connection, "open_session", sessions.open_session)
+    # the commands' checks before connecting count today as the contract does: the channel's business date
+    monkeypatch.setattr(receivable_commands, "business_today", sessions.channel.today)
     for org, uscc, name, role, user in [*PARTIES, ("supplier", credit_code(77), "Group Finance", "financier",
                                                    "supplier3")]:
         ok("party", "register", "--uscc", uscc, "--name", name, "--role", role, "--client", user,

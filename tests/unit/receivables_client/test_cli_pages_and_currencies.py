@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from cli import connection
+from cli import connection, receivable_commands
 from client.invoices.credit_code import credit_code_check_digit
 from network.contract_config import network_config
 from network.topology import load as load_topology
@@ -41,6 +41,8 @@ def parties_on_the_contract(monkeypatch, tmp_path) -> Channel:
     topology = load_topology()
     sessions = TopologySessions(Channel(network_config(topology)), topology, tmp_path)
     monkeypatch.setattr(connection, "open_session", sessions.open_session)
+    # the commands' checks before connecting count today as the contract does: the channel's business date
+    monkeypatch.setattr(receivable_commands, "business_today", sessions.channel.today)
     for org, uscc, name, role, user in PARTIES:
         ok("party", "register", "--uscc", uscc, "--name", name, "--role", role, "--client", user,
            "--as", f"{org}/admin")
