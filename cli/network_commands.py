@@ -17,6 +17,7 @@ from network.compose_up import ComposeUp, services_not_the_channels, start_conta
 from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
+from network.supervisor import log_hint
 from network.tools import Tools
 from network.topology import Topology, load as load_topology
 from network.tuning import OrderingTuning
@@ -210,6 +211,11 @@ def status(topology_path, as_json):
     as they may hold its ports (`down` stops them; `up` and `chaincode deploy` stop a node's or
     server's before starting it again, their port check passing over ports only those hold).
 
+    A node or chaincode server whose process exited without `down` (a crash, a kill, a restart of
+    the machine: `down` removes its pid file, they leave it) is named on stderr with what its log
+    says since its last start, then `recfin network up` to start it again (with --json, its row's
+    exited is true); one stopped by `down` is not.
+
     A CA, node (signing or TLS) or admin certificate of the data folder that ends within 90 days,
     or has ended, is named on stderr with its file and date, soonest first; with --json each
     row's certificates_ending lists those it relies on ({file, ends, days_left, ended}: its org's
@@ -239,7 +245,26 @@ def status(topology_path, as_json):
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)
+    for line in exited_lines(statuses):
+        click.echo(line, err=True)
+    if unhealthy:
         raise SystemExit(1)
+
+
+def exited_lines(statuses: list[NodeStatus]) -> list[str]:
+    """The stderr lines of `status` naming each node and chaincode server whose process exited without `down` (its
+    row shows it down as it shows one stopped), with what its log says since its last start, then what starts them
+    again; [] when none did."""
+    exited = [s for s in statuses if s.exited]
+    if not exited:
+        return []
+    lines = [f"{s.name} exited without `recfin network down` (a crash, a kill or a restart of the machine): see "
+             f"{s.log}{log_hint(s.log)}" for s in exited]
+    if any(s.kind != "chaincode" for s in exited):
+        return [*lines, "`recfin network up` starts again what exited, on the ledgers kept; `recfin network logs "
+                        "NAME` shows the whole log"]
+    return [*lines, "`recfin network up` or `recfin chaincode restart` starts again what exited; `recfin network "
+                    "logs NAME` shows the whole log"]
 
 
 def certificates_ending_lines(statuses: list[NodeStatus]) -> list[str]:

@@ -56,6 +56,9 @@ class NodeStatus:
     # The certificates it relies on that end within 90 days or have ended: its org's CA, TLS CA and admin
     # certificates, and a node's own signing and TLS certificates.
     certificates_ending: list[crypto.CertificateEnd] = field(default_factory=list)
+    # True for one whose process exited without `recfin network down` (Supervisor.exited): crashed, killed, or gone
+    # with a restart of the machine; its log says why, and `up` starts it again.
+    exited: bool = False
 
 
 @dataclass
@@ -743,8 +746,9 @@ class Network:
             pid = self._pid(node)
             healthy = pid is not None and probes.healthy(node.operations_address)
             height = channel.node_height(tools, self.topology, self.data_root, node) if healthy else None
-            out.append(NodeStatus(node.name, node.msp_id, node.kind, node.address, pid, healthy, height,
-                                  nodeconfig.node_dirs(self.data_root, node.name).log))
+            dirs = nodeconfig.node_dirs(self.data_root, node.name)
+            out.append(NodeStatus(node.name, node.msp_id, node.kind, node.address, pid, healthy, height, dirs.log,
+                                  exited=pid is None and self.supervisor.exited(dirs.pid)))
         out.extend(self._unnamed_node_statuses())
         listed = set()
         for dep in ccservers.deployments(self.data_root):
@@ -754,7 +758,8 @@ class Network:
                 pid = self.supervisor.running_pid(spec.pid_file)
                 address = spec.env["CHAINCODE_SERVER_ADDRESS"]
                 healthy = pid is not None and probes.healthy(spec.env["CHAINCODE_OPERATIONS_ADDRESS"])
-                out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid, healthy, None, spec.log))
+                out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid, healthy, None, spec.log,
+                                      exited=pid is None and self.supervisor.exited(spec.pid_file)))
         # Servers running with no deployment of theirs listed above, as `down` finds them (by their pid files): a
         # deploy stopped before its commit started them, or their org is no longer the channel's.
         for pid_file in ccservers.server_pid_files(self.data_root):

@@ -188,6 +188,14 @@ class Supervisor:
         found = self.find(pid_file)
         return found.pid if found.alive else None
 
+    def exited(self, pid_file: Path) -> bool:
+        """Whether pid_file records a process of its own that no longer runs: one `down` did not stop (a stop removes
+        the pid file), so it crashed, was killed, or went with a restart of the machine. Not a record another
+        folder's process runs at (a copied data folder), nor one whose pid cannot be told (none readable, or the
+        oldest format's running its program)."""
+        found = self.find(pid_file)
+        return found.pid is not None and not found.alive and found.runs_for is None and not found.unverifiable
+
     def left_behind(self, pid_file: Path) -> tuple[int, ...]:
         """The live processes started for pid_file (carrying its tag) that run on while the process it records is
         gone: members of its process group and those that left it (a crashed server's worker, what a wrapper that
