@@ -323,8 +323,31 @@ def _check_arguments(
         raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
                         f"{timeouts!r:.80}: give e.g. timeouts=Timeouts(evaluate=10, endorse=30)")
     check_retry(retry)
+    _check_kinds(identity, signer)
     _check_identity(identity, signer)
     return SigningIdentity(identity, signer, hash), tls_hash
+
+
+_PRIVATE_KEY_KINDS = (ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey, rsa.RSAPrivateKey)
+
+
+def _check_kinds(identity, signer) -> None:
+    """A TypeError naming what to give for an identity that is no Identity or a signer that cannot be called,
+    before any channel opens: a key given as the signer was taken, and the first call failed deep inside with
+    "'bytes' object is not callable"; load_msp_folder's pair given as the identity with an AttributeError."""
+    if not isinstance(identity, Identity):
+        how = ("a tuple: load_msp_folder gives the identity and its signer, to unpack, identity, signer = "
+               "load_msp_folder(path, msp_id)" if isinstance(identity, tuple) else
+               f"{type(identity).__name__}: make one, Identity.from_pem(msp_id, certificate_pem) or "
+               "Identity.from_certificate_file(msp_id, path)")
+        raise TypeError(f"identity must be an Identity (an MSP ID and its certificate), not {how}")
+    if signer is None or callable(signer):
+        return
+    kinds = [kind.__name__ for kind in _PRIVATE_KEY_KINDS if isinstance(signer, kind)]
+    given = f"a private key ({kinds[0]})" if kinds else type(signer).__name__   # the key itself is not shown
+    raise TypeError(f"signer must be a function from a digest to its signature, not {given}: give "
+                    "private_key_signer(key) for a private key, signer_from_pem(private_key_pem) for a PEM one, "
+                    "or None to sign elsewhere")
 
 
 def _check_server_name_override(server_name_override) -> None:
