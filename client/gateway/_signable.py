@@ -58,13 +58,20 @@ class Signable:
         An ECDSA signature is kept in its low-S form (``SigningIdentity.low_s``), which Fabric
         requires and a remote signer need not give.
         """
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            # bytes stored or passed on between processes travel as text (JSON, a queue): protobuf's own
+            # refusal, "expected bytes, str found", names neither the argument nor the way back
+            raise TypeError(
+                f"the bytes of a {cls._kind} must be bytes (its `bytes`), not {type(data).__name__}: decode bytes "
+                "passed on as text first (bytes.fromhex(...) for hex, base64.b64decode(...) for base64)"
+            )
         if signature is not None and not isinstance(signature, (bytes, bytearray, memoryview)):
             raise TypeError(
                 f"signature must be the signature's bytes, not {type(signature).__name__}: decode a signature "
                 "passed on as text first (bytes.fromhex(...) for hex, base64.b64decode(...) for base64)"
             )
         try:
-            message = cls._message_type.FromString(data)
+            message = cls._message_type.FromString(bytes(data))
             problem = cls._problem(message)
             rebuilt = None if problem else cls(context, message, **options)
         except DecodeError as error:
