@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import click
+from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.arguments import _client_id, _party_name, _require_text
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem
-from chaincode.receivables.model import DiscountTerms, ScaleTier, buyer_number_as_shown
+from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
 from client.money import exact_percent, rate_text, yuan
@@ -227,6 +228,38 @@ def _users_to_bind(*, clients: tuple[str, ...] = (), client_user: str | None = N
             _bindable_user(profile, name)
 
 
+# the client ids a registration lists, as the contract reads them (trimmed) before it looks for one listed twice
+_IDS_AS_REGISTERED = TypeAdapter(PartyRegistration.model_fields["client_ids"].annotation)
+
+
+def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str, ...] = (), **options: Any) -> None:
+    """`party register`: two --client-id the contract trims to one, or a --client-id that is the identity of a
+    --client user (its certificate's id, which the command binds for it), name one identity twice, which the
+    contract refuses (argument-invalid, "list each identity once"): told from the line and the user's certificate
+    in the data folder before anything connects. A user whose certificate cannot be read here is left to the
+    session, which says what is wrong."""
+    try:
+        read = _IDS_AS_REGISTERED.validate_python(list(client_ids))
+    except ValidationError:   # refused by the contract for what it is, not for a repeat
+        return
+    given: dict[str, str] = {}
+    for as_read, as_given in zip(read, client_ids):
+        if as_read in given:
+            raise click.BadParameter(f"{as_given!r} and {given[as_read]!r} are one identity once trimmed, as the "
+                                     "contract reads them: name each identity once", param_hint="--client-id")
+        given[as_read] = as_given
+    if not clients or not client_ids or (profile := _profile_of_the_caller(options)) is None:
+        return
+    for name in clients:
+        try:
+            own = connection.client_id_of(profile.user(name).cert)
+        except (NetworkError, OSError, ValueError):
+            continue
+        if own in given:
+            raise click.BadParameter(f"{given[own]!r} is the identity of {name}, which --client {name} binds "
+                                     "already: name each identity once", param_hint="--client-id")
+
+
 def _user_to_unbind(*, client_user: str | None = None, **options: Any) -> None:
     """`party unbind --client`: a user of the org's profile, told from the data folder before anything connects; one
     gone from it is unbound by its id."""
@@ -260,6 +293,7 @@ def _profile_of_the_caller(options: dict[str, Any]):
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @checked_before_connecting(_some_identity_named)
 @checked_before_connecting(_users_to_bind)
+@checked_before_connecting(_each_identity_once)
 @prints_document("supplier", PARTY_COLUMNS, admin=True)
 def register_party(session, uscc, name, role, clients, client_ids, endorsing_orgs):
     """An org admin registers an enterprise of its org.
