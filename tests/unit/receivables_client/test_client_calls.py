@@ -78,7 +78,7 @@ CASES = [
     (lambda c: c.get_party(CORE), "evaluate", "GetParty", [CORE], fakes.party()),
     (lambda c: c.party_history(CORE), "evaluate", "GetPartyHistory", [CORE],
      [{"tx_id": "t1", "timestamp": "2026-03-02T02:00:00+00:00", "is_delete": False, "msp_id": "CoreEnterpriseMSP",
-       "name": "Core Motors Co."}]),
+       "name": "Core Motors Co.", "role": "core_enterprise", "client_ids": ["x509::CN=a::CN=ca"]}]),
     (lambda c: c.who_am_i(), "evaluate", "WhoAmI", [], fakes.party()),
     (lambda c: c.find_identity_party("SupplierMSP", "x509::CN=b::CN=ca"), "evaluate", "FindIdentityParty",
      ["SupplierMSP", "x509::CN=b::CN=ca"], fakes.identity_party()),
