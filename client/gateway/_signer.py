@@ -65,6 +65,9 @@ def private_key_signer(key) -> Signer:
         return _knowing_its_key(sign, key)
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return _knowing_its_key(lambda digest: key.sign(_checked(digest)), key)
+    if isinstance(key, (bytes, bytearray, memoryview, str)):   # the key as its file holds it: not shown
+        raise TypeError(f"private_key_signer takes a private key loaded with cryptography, not "
+                        f"{type(key).__name__}: for a PEM key, give it to signer_from_pem(private_key_pem, password)")
     raise TypeError(f"unsupported private key type {type(key).__name__}: this client signs with ECDSA keys "
                     "on P-256 or P-384, or with Ed25519 keys")
 
@@ -88,10 +91,13 @@ def signs_low_s_der(signer: Signer, public_key) -> bool:
     return getattr(signer, "returns_low_s_der", False) is True and signer_public_key(signer) == public_key
 
 
-def signer_from_pem(private_key_pem: bytes | str, password: bytes | None = None) -> Signer:
-    """A signer from a PEM private key (PKCS#8 or SEC1)."""
+def signer_from_pem(private_key_pem: bytes | str, password: bytes | str | None = None) -> Signer:
+    """A signer from a PEM private key (PKCS#8 or SEC1); ``password`` (bytes, or text taken as UTF-8, as
+    load_msp_folder takes it) decrypts an encrypted one."""
     if isinstance(private_key_pem, str):
         private_key_pem = private_key_pem.encode()
+    if isinstance(password, str):
+        password = password.encode()
     return private_key_signer(serialization.load_pem_private_key(private_key_pem, password=password))
 
 
