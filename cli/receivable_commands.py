@@ -32,7 +32,7 @@ from chaincode.receivables.arguments import _client_id, _party_name, _require_te
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem
+from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem, other_spelling
 from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
@@ -610,6 +610,30 @@ def _refuse_a_face_the_invoices_do_not_back(face_fen: int, backing_fen: int, cur
                                  "invoice the claim is for with --invoice" + hints, param_hint="'--face'")
 
 
+def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
+    """The contract's invoice-listed-twice, said before connecting: two --invoice of one code and number (another
+    date or amount does not make another invoice), or of the invoice's two spellings (``other_spelling``: a 12-digit
+    code and 8-digit number, and the two run together as a 20-digit number), which the contract compares in the one
+    spelling both share. Its fingerprint holds the seller too, which is the caller for every invoice."""
+    first_given: dict[tuple[str, str], InvoiceGiven] = {}
+    for given in invoices:
+        spelling = (given.code.strip(), given.number.strip())
+        other = other_spelling(*spelling)
+        shared = other if spelling[0] and other is not None else spelling
+        listed = first_given.setdefault(shared, given)
+        if listed is given:
+            continue
+        if (listed.code.strip(), listed.number.strip()) == spelling:
+            same = "the same code and number"
+        else:
+            coded = given if spelling[0] else listed
+            same = (f"code {coded.code.strip()} and number {coded.number.strip()} run together are the 20-digit "
+                    f"number {shared[1]}")
+        raise click.BadParameter(f"{given.text!r} is the same invoice as {listed.text!r}: {same} (another date or "
+                                 "amount does not make it another invoice), which the contract refuses "
+                                 "(invoice-listed-twice): list each invoice once", param_hint="--invoice")
+
+
 def _split_amount_hint(given: InvoiceGiven, currency: str) -> str:
     """What to check in an --invoice of four parts whose AMOUNT and TAX read as one amount a thousands
     separator split (``N,DATE,1,130.00``: amount 1.00 and tax 130.00, where 1,130.00 without its tax was
@@ -631,7 +655,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
     as such, not hidden behind a network that is down): exactly one of --contract-file and --contract-hash, a due
     date after the issue date (the contract takes a claim issued by today and due after it), the face and the
     invoices' amounts in --currency, and the contract's rules on them: each invoice's amount and the face above
-    zero, the face at most the invoices' total with tax. The command gets the face in fen, the invoices as the SDK takes them but
+    zero, each invoice listed once, the face at most the invoices' total with tax. The command gets the face in fen, the invoices as the SDK takes them but
     for the parties (the seller is the caller, which only the ledger says), and the contract's SHA-256."""
     @functools.wraps(command)
     def checked(*args: Any, face: Amount, issue_date: date, due_date: date, invoices: list[InvoiceGiven],
@@ -653,6 +677,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                 raise click.BadParameter(f"{given.text!r}: its amount is zero, which the contract refuses "
                                          "(amount-not-positive): give the invoice's amount excluding tax",
                                          param_hint="--invoice")
+        _refuse_an_invoice_given_twice(invoices)
         _refuse_a_face_the_invoices_do_not_back(face_fen, sum(line["amount"] + line["tax"] for line in lines),
                                                 currency, invoices)
         return command(*args, face_fen=face_fen, issue_date=issue_date, due_date=due_date, invoice_lines=lines,
