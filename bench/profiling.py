@@ -43,7 +43,9 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    return {"nproc": os.cpu_count(), "cpu_model": model, "python": sys.version.split()[0]}
+    # The CPUs this process may run on, as `nproc` counts them: a run pinned to some (taskset, a container's cpuset)
+    # is measured on those, not on every CPU of the host, which os.cpu_count() gives.
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu_model": model, "python": sys.version.split()[0]}
 
 
 def machine_line(figures: dict[str, Any]) -> str:
