@@ -8,6 +8,8 @@ totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing), and no line is negative but a
                        discount line (折扣行) under the line it discounts (a red-letter line on a blue invoice)
+totals.tax_rounding    the lines' taxes are within 1.27 of their amounts x rates summed, however many lines: each
+                       line's tolerance does not add up past what a whole invoice may round by
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
@@ -105,6 +107,11 @@ class InMemoryRegistry:
 # amount x rate by up to 6 fen (the device's rule); the fully digitalised invoice's platform allows 1.
 TAX_DEVICE_TAX_TOLERANCE_FEN = 6
 TOLERANCE_FEN = 1
+# The same software bounds a whole invoice: its lines' taxes may differ from their amounts x rates by at most 1.27
+# in all (单张发票税额合计误差不超过1.27元; past it, it has the sale split over invoices). Without that bound each
+# line's 6 fen would add up, over the hundreds of lines of a list of goods (销货清单), to a tax, and a face amount,
+# that no issued invoice carries. It holds for a fully digitalised invoice too, whose lines round by less.
+INVOICE_TAX_ROUNDING_FEN = 127
 
 
 def default_tolerance_fen(invoice: Invoice) -> int:
@@ -134,9 +141,11 @@ class CheckOptions:
 def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Report:
     """Run every check; the report lists one finding per check (per line for line checks)."""
     o = options or CheckOptions()
+    lines = _lines(invoice, o.tolerance_fen)
     findings = [
         *_totals(invoice),
-        *_lines(invoice, o.tolerance_fen),
+        _tax_rounding(lines),
+        *lines,
         _tax_id("seller.tax_id", invoice.seller.tax_id),
         _tax_id("buyer.tax_id", invoice.buyer.tax_id),
         *_number(invoice),
@@ -177,6 +186,30 @@ def _totals(inv: Invoice) -> list[Finding]:
             f"total with tax is {t(inv.total_with_tax_fen)}: a red-letter or zero invoice cannot back a receivable",
             total_fen=inv.total_with_tax_fen, **({"negative_lines": returned} if returned else {})),
     ]
+
+
+def _tax_rounding(lines: list[Finding]) -> Finding:
+    """The lines' taxes against their amounts x rates summed over the invoice, within
+    :data:`INVOICE_TAX_ROUNDING_FEN` either way: what each line's tolerance adds up to. Only the lines passing
+    ``line.tax`` are summed, with the tax it computed (``expected_fen``): a line failing it, or skipped (no deduction
+    given on a line taxed on the difference), is that finding's to tell, not counted twice."""
+    computed = [f.details for f in lines if f.check == "line.tax" and f.status == "pass"]
+    printed = sum(d["tax_fen"] for d in computed)
+    expected = sum(d["expected_fen"] for d in computed)
+    difference = printed - expected
+    t = plain_yuan
+    details = {"lines_fen": printed, "computed_fen": expected, "difference_fen": difference,
+               "most_fen": INVOICE_TAX_ROUNDING_FEN}
+    if not difference:
+        return Finding(check="totals.tax_rounding", status="pass",
+                       message="the lines' taxes are their amounts x rates, to the fen", details=details)
+    off = (f"the lines' taxes come to {t(printed)}, {t(abs(difference))} {'more' if difference > 0 else 'less'} "
+           f"than their amounts x rates ({t(expected)})")
+    return _ok("totals.tax_rounding", abs(difference) <= INVOICE_TAX_ROUNDING_FEN,
+               f"{off}, within the {t(INVOICE_TAX_ROUNDING_FEN)} a whole invoice may round by",
+               f"{off}: a line may round by a few fen, a whole invoice by at most {t(INVOICE_TAX_ROUNDING_FEN)} "
+               "(the invoicing software's rule), so these taxes, and the total with tax built on them, are not "
+               "those of an issued invoice; check the lines' taxes against the invoice", **details)
 
 
 def _red_letter_lines(inv: Invoice) -> list[int]:

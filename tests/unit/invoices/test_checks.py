@@ -24,7 +24,8 @@ def test_a_good_invoice_passes_every_check():
     assert report.ok
     assert {f.status for f in report.findings} == {"pass"}
     assert {f.check for f in report.findings} == {
-        "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.rate", "line.tax",
+        "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "totals.tax_rounding", "line.amount",
+        "line.rate", "line.tax",
         "seller.tax_id", "buyer.tax_id", "number.format", "number.code", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
 
 
