@@ -425,12 +425,26 @@ def _checked_position(block_number, transaction_id) -> _Position:
     return block_number, transaction_id or None
 
 
+_NUMBER_OF = {
+    "Block": "block.header.number",
+    "FilteredBlock": "block.number",
+    "BlockAndPrivateData": "block.block.header.number",
+    "ChaincodeEvent": "event.block_number, or checkpoint_chaincode_event(event)",
+}
+"""Where the block number is in what an event iterator gives, by its type's name."""
+
+
 def _checked_block_number(value) -> int:
-    """``value`` if it is a block number (``_is_block_number``), else a ValueError naming it."""
-    if not _is_block_number(value):
-        raise ValueError(f"block number {value!r}: give a whole number from 0 to 2**64 - 1 (the event's "
-                         "block_number)")
-    return value
+    """``value`` if it is a block number (``_is_block_number``), else a ValueError naming it. A block or an event
+    given whole is named by its type and where its number is, not shown: a log would hold every transaction of
+    the block, and the private data of a BlockAndPrivateData."""
+    if _is_block_number(value):
+        return value
+    where = _NUMBER_OF.get(type(value).__name__)
+    if where is not None:
+        raise ValueError(f"block number: a {type(value).__name__} was given, not its number: give {where}")
+    raise ValueError(f"block number {value!r:.80}: give a whole number from 0 to 2**64 - 1 (the event's "
+                     "block_number)")
 
 
 def _is_block_number(value) -> bool:
