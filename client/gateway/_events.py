@@ -17,7 +17,7 @@ from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
 import grpc
 
-from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, InMemoryCheckpointer
+from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, FileCheckpointer, InMemoryCheckpointer
 from ._context import CallDeadline, Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
@@ -78,6 +78,11 @@ def check_checkpoint(checkpoint) -> None:
     transaction ID (a path given in its place would otherwise fail only when the stream opens)."""
     if checkpoint is None:
         return
+    if isinstance(checkpoint, type):
+        # a class has the properties a checkpointer has, so it would pass for one and fail on a property object
+        made = "FileCheckpointer(path)" if issubclass(checkpoint, FileCheckpointer) else f"{checkpoint.__name__}()"
+        raise TypeError(f"checkpoint is the class {checkpoint.__name__} itself, not a checkpointer: make one, {made}, "
+                        "and give it")
     if not isinstance(checkpoint, Checkpoint):
         raise TypeError(
             f"checkpoint {checkpoint!r} is a {type(checkpoint).__name__}, not a checkpointer: give "
