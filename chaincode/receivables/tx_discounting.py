@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import dates, events, keys, lifecycle, queries, settlement
+from . import dates, events, keys, lifecycle, queries, settlement, upgrade
 from .arguments import _first_repeat
 from .errors import RuleViolation, parts_named, rule, shown
 from .model import (
@@ -297,6 +297,8 @@ class DiscountingTransactions(TransactionGroup):
                               f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
                               "settled on the word of a debtor that can neither pay nor withdraw the offer")
         paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
+        # before the freeze: no lifting cures an invoice two live claims hold
+        await upgrade.ensure_invoices_back_it_alone(s.store, r, "discount")
         lifecycle.ensure_not_frozen(r)
         if financing_status == "REQUESTED":
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only

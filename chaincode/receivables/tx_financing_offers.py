@@ -12,7 +12,7 @@ from chaincode.contract import Context, transaction
 
 from . import collections as colls
 from . import config as cfg
-from . import events, keys, lifecycle
+from . import events, keys, lifecycle, upgrade
 from . import financing as fin
 from .arguments import _require_text, uncounted_offers_problem
 from .errors import rule, shown
@@ -270,6 +270,8 @@ class FinancingOfferTransactions(FinancingGroup):
         s.ensure_role_allowed(await s.store.require_party(r.debtor), "takes part",
                               f"no offer on {r.id} is accepted until then, as its debtor could not pay the "
                               "bank: the request stays open, or its holder withdraws it (WithdrawFinancing)")
+        # a claim registered on an invoice another live claim holds under another spelling: no lifting cures it
+        await upgrade.ensure_invoices_back_it_alone(s.store, r, "finance")
         # last: every refusal above stands whether or not the claim is frozen (an offer no longer open or
         # expired, a claim past its due date), so no holder waits for the lifting only to be refused again
         lifecycle.ensure_not_frozen(r)

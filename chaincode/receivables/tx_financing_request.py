@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chaincode.contract import Context, transaction
 
-from . import events, keys, lifecycle, queries
+from . import events, keys, lifecycle, queries, upgrade
 from .errors import rule
 from .model import CONFIRMED, SPLIT, Financing
 from .session import rules
@@ -30,6 +30,8 @@ class FinancingRequestTransactions(FinancingGroup):
             own_parts = await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc)
             lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today, parts=own_parts)
             lifecycle.ensure_before_maturity(r, s.today, "finance")
+            # before the freeze: no lifting cures an invoice two live claims hold
+            await upgrade.ensure_invoices_back_it_alone(s.store, r, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
             raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id} (GetFinancing "

@@ -35,6 +35,8 @@ class LifecycleTransactions(TransactionGroup):
         lifecycle.ensure_before_maturity(
             r, s.today, "confirm", f"reject it (RejectReceivable), or its creditor {r.creditor} withdraws it "
             "(WithdrawReceivable) and registers the claim anew with a due date to come")
+        # before the freeze: no lifting cures an invoice two live claims hold
+        await upgrade.ensure_invoices_back_it_alone(s.store, r, "confirm")
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         r.status, r.confirmed_on = CONFIRMED, s.today_iso

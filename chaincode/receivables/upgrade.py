@@ -113,8 +113,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from . import fingerprint, keys, lifecycle, queries
-from .errors import NewerVersionRecord
-from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
+from .errors import NewerVersionRecord, rule
+from .model import LIVE_FINANCING, REGISTERED, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 from .store_base import NOT_A_RECORD, readable_record, written_by_a_newer_version
 
@@ -511,3 +511,81 @@ async def release_invoices(store: Store, r: Receivable) -> None:
                 await store.release_registry_entry(keys.FINGERPRINT, each)
     for gr in r.goods_receipts:
         await store.release_goods_receipt(gr.receipt_key, r.id)
+
+
+
+
+def _spellings_beside(inv: Invoice) -> list[tuple[str, str, str]]:
+    """The spellings (code, number, fingerprint) under which the registry may hold ``inv`` for another claim,
+    beside the one it was registered under: its current spelling (``fingerprint.current_spelling``), which
+    UpgradeLedger registers for the claim it scans first, and that spelling's other one
+    (``fingerprint.other_spelling``: a 12-digit code and 8-digit number run together, or the other way round),
+    which registrations before db3db1ca did not read."""
+    if (spelling := fingerprint.current_spelling(inv.code, inv.number)) is None:
+        return []
+    spellings = [spelling]
+    if (other := fingerprint.other_spelling(*spelling)) is not None:
+        spellings.append(other)
+    beside = {fingerprint.invoice_fingerprint(inv.seller_tax_id, *each): each for each in spellings}
+    return [(code, number, fp) for fp, (code, number) in beside.items() if fp != inv.fingerprint]
+
+
+async def _invoice_backing_another_claim(store: Store, root: Receivable
+                                         ) -> tuple[Invoice, tuple[str, str, str], str, Receivable | None] | None:
+    """An invoice of ``root`` (a root claim) whose registry entry under another spelling (``_spellings_beside``)
+    names another claim whose lineage is live, as (the invoice, that spelling, that claim's id, that claim,
+    None where this peer cannot read it); None where there is none. The entries are read in one round trip:
+    one for an invoice in its current spelling that has another spelling, two at most for one stored in a
+    spelling refused now, none otherwise. An entry no transaction of the contract wrote, or naming no claim on
+    the ledger, names none (as for a release); a claim named that cannot be read, or whose lineage cannot,
+    counts as live: the invoice is not financed twice on a record this peer cannot read."""
+    beside = [(inv, spelling) for inv in root.invoices for spelling in _spellings_beside(inv)]
+    await store.prefetch(*((keys.FINGERPRINT, spelling[2]) for _, spelling in beside))
+    for inv, spelling in beside:
+        try:
+            owner = await store.fingerprint_owner(spelling[2])
+        except UNREADABLE:
+            continue
+        if owner is None or owner == root.id:
+            continue
+        try:
+            if (other := await store.receivable_or_none(owner)) is None:
+                continue
+            live = await queries.lineage_live(store, other)
+        except UNREADABLE:
+            return inv, spelling, owner, None
+        if live:
+            return inv, spelling, owner, other
+    return None
+
+
+async def ensure_invoices_back_it_alone(store: Store, r: Receivable, step: str) -> None:
+    """Refuse ``step`` (``"confirm"``, ``"finance"``, ``"discount"``) of ``r`` while an invoice of its root is
+    held by another live claim under another spelling (``_invoice_backing_another_claim``): a ledger written
+    before registrations read an invoice's other spelling (db3db1ca), or before UpgradeLedger registered its
+    current spelling, may hold two live claims on one invoice, and each confirmation, financing or early
+    payment of both would pay that invoice twice. Refused ``invoice-already-financed``, naming the other claim
+    and what ends one of the two; a part of a split claim is judged by its root's invoices (one more read)."""
+    root = r if r.root_id == r.id else await store.receivable(r.root_id)
+    if (found := await _invoice_backing_another_claim(store, root)) is None:
+        return
+    inv, (code, number, fp), owner, other = found
+    of = f"{r.id}'s invoice" if root.id == r.id else f"the invoice of {r.id}'s root {root.id}"
+    given = f"code {inv.code} and number {inv.number}" if inv.code else f"number {inv.number} with no code"
+    as_ = f"code {code} and number {number}" if code else f"number {number} with no code"
+    held = (f"{of} given as {given} is registered as {as_} too (fingerprint {fp[:12]}…), for receivable "
+            f"{owner}, ")
+    if other is None:
+        state = ("which this peer cannot read (a record written outside the contract, or by a newer contract "
+                 "version): ask another peer, or the network's operators")
+    elif other.status == REGISTERED:
+        state = (f"which is REGISTERED: its creditor {other.creditor} withdraws whichever of the two is the "
+                 "mistaken claim (WithdrawReceivable) while it is REGISTERED, or its debtor rejects it "
+                 "(RejectReceivable)")
+    else:
+        state = (f"whose lineage is live ({owner} is {other.status}), so no withdrawal or rejection releases "
+                 f"that one: if {r.id} is the mistaken claim and REGISTERED, its creditor withdraws it "
+                 "(WithdrawReceivable) or its debtor rejects it (RejectReceivable)")
+    raise rule("invoice-already-financed", f"{held}{state}; the regulator may freeze either claim meanwhile "
+               f"(FreezeReceivable). One invoice backs one live claim, so {r.id} cannot {step} while both "
+               "stand (the two were registered before the contract read an invoice's other spellings)")
