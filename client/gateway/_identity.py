@@ -193,7 +193,11 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
     """The identity of an MSP folder's one certificate (``signcerts/*.pem``), and that file."""
     certs = _entries(folder / "signcerts", (".pem",))
     if not certs:
-        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
+        inner = folder / "msp"
+        # cryptogen and fabric-ca lay a user out as USER/msp (and USER/tls): the user's folder given for its MSP's
+        one_level_up = (f": {folder} is the user's folder, not its MSP folder; give {inner}"
+                        if (inner / "signcerts").is_dir() else "")
+        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem){one_level_up}")
     if len(certs) > 1:
         raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}: "
                          "keep only the certificate of the identity to sign as there (move the others out of "
