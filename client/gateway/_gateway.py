@@ -159,6 +159,8 @@ def _transport(
 ):  # fmt: skip
     if sum(x is not None for x in (target, grpc_channel, transport)) != 1:
         raise ValueError("give exactly one of target, grpc_channel or transport")
+    if target is not None:
+        _check_target(target)
     _refuse_other_family(grpc_module is grpc.aio, grpc_channel, transport)
     channel_options = {
         "tls_root_certificates": root is not None,
@@ -191,6 +193,27 @@ def _transport(
         options=_channel_options(grpc_options),
     )
     return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+# the scheme of a URL gRPC does not dial, as connection profiles write a peer's (grpcs://host:port)
+_URL_SCHEME = re.compile(r"(?i)(?:grpcs?|https?)://")
+
+
+def _check_target(target) -> None:
+    """A TypeError or ValueError naming a target gRPC cannot dial, before any channel opens: a connection
+    profile's url was resolved as a host name, every call failing as UNAVAILABLE ("errors resolving"), which
+    reads as a peer that is down; a port given as a number raised a bare AttributeError."""
+    example = "'host:port' such as 'peer0.org1.example.com:7051'"
+    if not isinstance(target, (str, bytes)):
+        raise TypeError(f"target must be a str, {example}, not {type(target).__name__} {target!r:.80}")
+    text = target.decode("utf-8", "replace") if isinstance(target, bytes) else target
+    if not text.strip():
+        raise ValueError(f"target is blank: give the peer's {example}")
+    scheme = _URL_SCHEME.match(text)
+    if scheme:
+        raise ValueError(f"target {target!r} is a URL, as a connection profile writes a peer's: give its host and "
+                         f"port alone, {text[scheme.end():].rstrip('/')!r} (connect() uses TLS unless "
+                         "insecure=True)")
 
 
 _METADATA_KEY = re.compile(r"[0-9a-z_.-]+\Z")
