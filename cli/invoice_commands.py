@@ -169,7 +169,8 @@ _PART_OF_DELIVERY = click.option(
     "--part-of-delivery", is_flag=True,
     help="the invoice is one of several for one delivery: an invoice for less than the whole receipt (a line "
          "invoicing less than was received, \"invoiced 100 of 200 received\", or receipt lines it leaves out) "
-         "matches as a part of it; a quantity above the received one, a price above the PO's, is no match")
+         "matches as a part of it; a quantity above the received one, a price above the PO's (by half a fen or more "
+         "over the line), is no match")
 
 # an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check
 _party_code_given = credit_code_option("to skip the check")
@@ -408,7 +409,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     price), both without tax, which recfin invoice register
     --part-of-delivery registers (a receipt worth more than the ledger
     takes is refused, exit 2); no quantity above the received one and no
-    price above the PO's is then within tolerance. Without it, the match is
+    price above the PO's (by half a fen or more over the line: the PO's
+    price printed to more places is that price) is then within tolerance.
+    Without it, the match is
     of the whole receipt: an invoice below a received quantity, or leaving
     out receipt lines that received goods, is partial (exit 1), the lines
     left out printed as a DOCUMENT problem.

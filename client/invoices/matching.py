@@ -36,7 +36,8 @@ With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice 
 (an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not
 invoice) is a part of the delivery, and a full match carries the part (``MatchResult.part``): the receipt's whole
 value and the invoice's amount, in fen without tax. Its tolerances are then one-sided: no quantity above the
-received one, no unit price above the PO's, no amount above the PO value of its quantities (each line rounded to
+received one, no unit price above the PO's (by half a fen or more over its line: the PO's price printed to more
+places, 7.96460177 for 7.9646, is that price), no amount above the PO value of its quantities (each line rounded to
 the fen) past a fen, the contract's allowance for a part, so no part is for more than its goods are worth; what
 all the parts add up to the contract bounds (docs/receivables.md). A line of a quantity or amount not above zero (a
 red-letter line, or one of nothing) is no part: ``partial``.
@@ -959,13 +960,22 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
     price = _order_price(ordered, unit_price)
     shown = (str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)") \
         if prices else ""
-    if prices and part_of_delivery and Fraction(unit_price) > price:
+    if prices and part_of_delivery and _priced_above(unit_price, price, item.quantity):
         # one-sided: the receipt is valued at the PO's prices, so parts priced above them could add up past it
         problems.append(f"unit price {_number(unit_price)} is above the PO price {shown}: an invoice of a delivery "
                         "invoiced in parts is at most at the PO's price, whatever the price tolerance")
     elif prices and not _within(unit_price, price, tol.price_rel):
         problems.append(f"unit price {_number(unit_price)} is not the PO price {shown}")
     return problems, part_note
+
+
+def _priced_above(unit_price: Decimal | Fraction, po_price: Fraction, quantity: Decimal | Fraction) -> bool:
+    """Whether a line of a delivery invoiced in parts is priced above the PO's: by enough that its quantity at that
+    price is worth half a fen more or above. Less is the PO's price printed to more places, not a higher one: an
+    order keeps 7.9646 without tax where the invoicing software prints 9.00 with tax at 13 % as 7.96460177, which
+    changes no line's amount at the fen (the invoice's amount is held to the PO value of its lines apart)."""
+    above = Fraction(unit_price) - po_price
+    return above > 0 and abs(Fraction(quantity)) * above * 100 >= Fraction(1, 2)
 
 
 def _not_a_part_problem(line: InvoiceLine) -> str:

@@ -120,6 +120,20 @@ def test_a_price_above_the_pos_is_no_part_whatever_the_tolerance(documents):
     assert below.ok and below.part == DeliveryPart(received_fen=30_000, invoiced_fen=14_950)
 
 
+def test_a_price_printed_to_more_places_than_the_pos_is_a_part_at_its_price(tmp_path):
+    # 9.00 with tax at 13 %: the order keeps the price without tax to 4 places, 7.9646, the invoicing software
+    # prints it to 8, 7.96460177, above the order's by less than a fen over the line: the same price, rounded
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace("1.50", "7.9646")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV))
+    result = match_invoice(capacitors("100", price="7.96460177"), po, gr, part_of_delivery=True)
+    assert result.ok, result.lines[0].problems
+    assert result.part == DeliveryPart(received_fen=159_292, invoiced_fen=79_646)
+    # above it by half a fen over the line's quantity, it is a higher price, whatever the line rounds to
+    higher = match_invoice(capacitors("100", price="7.96465"), po, gr, part_of_delivery=True)
+    assert higher.status == "partial" and higher.part is None
+    assert higher.lines[0].problems[0].startswith("unit price 7.96465 is above the PO price 7.9646: ")
+
+
 def test_an_amount_above_the_po_value_by_more_than_its_rounding_is_no_part(documents):
     po, gr = documents
     inv = capacitors("100")
