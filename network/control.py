@@ -34,7 +34,7 @@ from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_
 from .org_stranded import _deploy_command
 from .ports import ensure_free
 from .restore_asides import asides_of
-from .supervisor import ProcessSpec, Stopped, Supervisor
+from .supervisor import ProcessSpec, Stopped, Supervisor, log_hint
 from .tools import Tools, inherited_env
 from .topology import OPERATIONS_PORT_SHIFT, Node, PeerOrgSpec, Topology, load as load_topology
 
@@ -520,8 +520,17 @@ class Network:
             finally:
                 self.say_stopped_alongside("  ")
 
+    def _say_if_exited(self, spec: ProcessSpec) -> None:
+        """Before a start: say that the process spec's pid file records exited without `down` (Supervisor.exited),
+        with what its log says of it. Started again, it would pass unnoticed, and the quote reads from the last start
+        on, which the new start's line moves past."""
+        if self.supervisor.exited(spec.pid_file):
+            self.say(f"  {spec.name} had exited without `recfin network down` (a crash, a kill or a restart of the "
+                     f"machine): see {spec.log}{log_hint(spec.log)}")
+
     def _start_node(self, node: Node) -> None:
         spec = self.node_spec(node)
+        self._say_if_exited(spec)
         try:
             pid, started = self.supervisor.start(spec)
         finally:
@@ -889,6 +898,7 @@ class Network:
         return out
 
     def _start_server(self, spec: ProcessSpec) -> bool:
+        self._say_if_exited(spec)
         try:
             pid, started = self.supervisor.start(spec)
         finally:

@@ -52,6 +52,9 @@ class RecordingSupervisor:
     def left_behind(self, pid_file):
         return ()           # no process it started outlives it
 
+    def exited(self, pid_file):
+        return False        # none of its processes dies unstopped
+
     def wait_until(self, check, **kwargs):
         return None
 

@@ -90,3 +90,30 @@ def test_status_names_a_chaincode_server_that_exited_without_failing_for_it(home
                                f"of the machine): see {server.log} (log: ")
     assert lines[-1] == ("`recfin network up` or `recfin chaincode restart` starts again what exited; `recfin "
                          "network logs NAME` shows the whole log")
+
+
+def test_up_says_a_node_had_exited_and_why_before_it_starts_it_again(topology, home, fake_fabric, supervisor,
+                                                                     monkeypatch):
+    """`up` starts again what exited; it says so, with what the log says of the exit, before the new start's lines
+    follow it in the log (its quote reads from the last start on)."""
+    sup, start = supervisor
+    bank = nodeconfig.node_dirs(home, "peer0.bank")
+    run_until_it_exits(sup, start, ProcessSpec("peer0.bank", CRASHES, {}, bank.log, bank.pid))
+    (fake_fabric / "bin" / "peer").write_text("#!/bin/sh\nexec sleep 60\n")      # a peer that runs
+    monkeypatch.setattr("network.probes.not_serving", lambda node: None)
+    said = []
+    net = Network(topology, data_root=home, supervisor_=sup, say=said.append)
+    try:
+        net._start_node(topology.node("peer0.bank"))
+    finally:
+        sup.stop(bank.pid)
+    exited = next(i for i, line in enumerate(said) if line.startswith("  peer0.bank had exited"))
+    assert said[exited].startswith(f"  peer0.bank had exited without `recfin network down` (a crash, a kill or a "
+                                   f"restart of the machine): see {bank.log} (log: ")
+    assert "FATA [nodeCmd] serve -> Failed to start peer: ledger is damaged" in said[exited]
+    assert said[exited + 1].startswith("  started peer0.bank (pid ")
+    again = Network(topology, data_root=home, supervisor_=sup, say=said.append)
+    start(ProcessSpec("peer0.bank", SLEEPER, {}, bank.log, bank.pid))
+    del said[:]
+    again._start_node(topology.node("peer0.bank"))          # running: nothing to say of an exit
+    assert said == ["  peer0.bank healthy at 127.0.0.1:9051 (already running)"]

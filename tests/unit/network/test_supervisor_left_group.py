@@ -368,7 +368,9 @@ def test_a_chaincode_start_says_it_stopped_what_a_crashed_server_left_running(tm
     try:
         assert net._start_server(crashing) is True
         new = net.supervisor.running_pid(crashing.pid_file)
-        assert gone(worker) and lines == [
+        assert lines[0].startswith(f"  receivables.bank had exited without `recfin network down` (a crash, a kill or "
+                                   f"a restart of the machine): see {crashing.log} (log: ")
+        assert gone(worker) and lines[1:] == [
             f"  stopped pid {worker}, left running by receivables.bank's exited process (pid {pid}), to start it "
             f"afresh", f"  started receivables.bank (pid {new}) on 127.0.0.1:1, log {crashing.log}"]
     finally:

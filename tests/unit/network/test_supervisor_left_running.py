@@ -143,8 +143,10 @@ def test_a_start_that_cannot_stop_what_was_left_says_what_it_stopped_and_to_run_
                                            rf"SIGKILL .*: {crashing.pid_file} kept, receivables.bank not started: once "
                                            rf"they have exited, run the command again$"):
         net._start_server(crashing)
-    assert lines == [f"  stopped pid {own}, left running by receivables.bank's exited process (pid {pid}), to start "
-                     f"it afresh"]
+    assert lines[0].startswith("  receivables.bank had exited without `recfin network down` (a crash, a kill or a "
+                               "restart of the machine): see ")
+    assert lines[1:] == [f"  stopped pid {own}, left running by receivables.bank's exited process (pid {pid}), to "
+                         f"start it afresh"]
     assert gone(own) and not gone(member) and crashing.pid_file.exists()
     monkeypatch.undo()
     fresh().stop(crashing.pid_file)
