@@ -1194,7 +1194,15 @@ class Network:
                 contract_config.write_config(topo, root)
             if collections_config is not None:      # a record kept before its collections were: keep them now
                 ccservers.keep_collections(root, name, collections_config)
-            self.start_chaincode_servers(name)
+            started = self.start_chaincode_servers(name)
+            # A ccaas package names the servers, not the code they run: a change to the contract's code (the
+            # checkout pulled) leaves the definition as it is, and a server running since before it runs the old code.
+            kept = [ccservers.server_name(name, org.name) for org in topo.orgs if org.msp_id in dep.package_ids
+                    and ccservers.server_name(name, org.name) not in started]
+            if kept:
+                self.say(f"  {', '.join(kept)} already ran and go on with the contract code they started with: after "
+                         f"a change to that code, `recfin chaincode restart --name {name}` runs it, or a deploy with "
+                         f"a new --version makes it a new definition, which every org approves")
             return DeployResult(name, version, sequence, False, package_ids)
         what = "new" if committed is None else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}"
         self.say(f"[2/6] install on every peer ({what}, sequence {sequence})")

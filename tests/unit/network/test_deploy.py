@@ -137,6 +137,24 @@ def test_deploying_the_same_again_changes_nothing(net):
     assert [c[0] for c in net.tools.calls[before:]] == ["querycommitted"]
 
 
+def test_deploying_the_same_again_says_the_running_servers_keep_the_code_they_started_with(net):
+    """A ccaas package names the servers, not the contract's code: deployed again after that code changed (the
+    checkout pulled), the definition is the same, and the servers running go on with the code they started with."""
+    said = []
+    net.say = said.append
+    net.deploy_chaincode()
+    start = net.supervisor.start            # as Supervisor.start: a server already running is kept
+    net.supervisor.start = lambda spec: (4242, False) if spec.pid_file in net.supervisor.running else start(spec)
+    net.supervisor.running.discard(net._server_spec(ccservers.load_deployment(net.data_root, "receivables"),
+                                                    "bank").pid_file)
+    del said[:]
+    assert net.deploy_chaincode().changed is False
+    assert said[-1] == ("  receivables.coreenterprise, receivables.supplier, receivables.regulator already ran and "
+                        "go on with the contract code they started with: after a change to that code, `recfin "
+                        "chaincode restart --name receivables` runs it, or a deploy with a new --version makes it a "
+                        "new definition, which every org approves")
+
+
 def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net, data_root, topology):
     first = net.deploy_chaincode(version="1.0")
     net.supervisor.started.clear()
