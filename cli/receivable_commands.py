@@ -1075,7 +1075,9 @@ def provenance(session, as_json, receivable_id) -> None:
     the levels below it. A part you may not read (`receivable get` would be refused: one passed on
     to another holder, say) shows its id, marked redacted, with the parts split from it below. A
     part the peer cannot read is marked so too, with nothing below it, and a warning line after
-    the tree names it (--json: unreadable, newer_version).
+    the tree names it (--json: unreadable, newer_version); so is an ancestor, in its place, and
+    where its parent cannot be told (its record unread does not say it) a line says the
+    ancestors end there.
 
     \b
     Example:
@@ -1087,7 +1089,13 @@ def provenance(session, as_json, receivable_id) -> None:
         return
     currency = session.client.get_receivable(receivable_id).currency   # a claim's splits and ancestors share it
     for a in reversed(p.ancestors):
-        click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount, currency)}")
+        if a.parent_unknown:   # printed above it, as its parent would be
+            click.echo("^ ...  (the ancestors above cannot be told: the record below, unread, does not name its "
+                       "parent)")
+        if a.redacted:   # an ancestor the peer cannot read: the contract names only where it lies
+            click.echo(f"^ {a.id}  (redacted: the peer cannot read it, see the warning below)")
+        else:
+            click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount, currency)}")
 
     # a part the peer cannot read is redacted too, its key named (composite: its id the last attribute)
     unread = {key.split("\x00")[-2] for key in (*p.unreadable, *p.newer_version)}

@@ -222,6 +222,24 @@ def _redacted_id(receivable_id: str, parent_id: str | None) -> dict:
             "parent_id": parent_id, "redacted": True}
 
 
+async def _unread_ancestor(store: Store, receivable_id: str) -> dict:
+    """An ancestor this peer cannot read, redacted (``_redacted_id``). Unread, its record does not tell its
+    parent: that is the claim its id extends (``keys.child_id``: ``<parent>.<n>``) where that claim, read,
+    lists it among its children, so the ancestors go on from there; where none does (that claim missing,
+    unreadable too, or not listing it), ``parent_id`` is None and ``parent_unknown`` says that the ancestors
+    end there for that reason, not at the root. An id extending none is a root's, which has no parent."""
+    if "." not in receivable_id:
+        return _redacted_id(receivable_id, None)
+    named = receivable_id.rsplit(".", 1)[0]
+    try:
+        parent = await store.receivable_or_none(named)
+    except UNREADABLE_VALUE:
+        parent = None
+    if parent is not None and receivable_id in parent.children:
+        return _redacted_id(receivable_id, named)
+    return {**_redacted_id(receivable_id, None), "parent_unknown": True}
+
+
 async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     """``r``'s ancestors up to its root and the tree of the parts split from it, for ``reader``, who may read ``r``.
 
@@ -230,11 +248,22 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     after it left its holder, and its later holders, payments and financing are theirs and the debtor's: the
     holder of a claim that was split, or a part it passed on, keeps reading its own part but not theirs. The
     ancestors are shown whole: each is a claim split, which never changes again, so they tell how ``r`` came
-    about and nothing that happened since."""
+    about and nothing that happened since. An ancestor this peer cannot read is shown where it lies, redacted,
+    and named as a part of the tree is (``_unread_ancestor``)."""
+    # a part this peer cannot read is shown where it lies, redacted, and named: refused, it would deny the
+    # whole answer over one record
+    passed = PassedOver()
     ancestors = []
     parent_id = r.parent_id
     while parent_id is not None:
-        parent = await store.receivable(parent_id)
+        try:
+            parent = await store.receivable(parent_id)
+        except UNREADABLE_VALUE as problem:
+            passed.add(store.key(keys.RECEIVABLE, parent_id), newer=isinstance(problem, NewerVersionRecord))
+            ancestor = await _unread_ancestor(store, parent_id)
+            ancestors.append(ancestor)
+            parent_id = ancestor["parent_id"]
+            continue
         ancestors.append(_summary(parent))
         parent_id = parent.parent_id
 
@@ -242,9 +271,6 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     tree = {**_summary(r), "children": []}
     # (id, its parent's id and list, level)
     pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
-    # a part this peer cannot read is shown where it lies, redacted, and named: refused, it would deny the tree to
-    # the holders of every other part
-    passed = PassedOver()
     while pending:
         child_id, parent_id, siblings, level = pending.pop()
         try:

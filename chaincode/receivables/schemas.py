@@ -126,6 +126,27 @@ class ProvenanceNode(ReceivableSummary):
         "otherwise"))
 
 
+class ProvenanceAncestor(ReceivableSummary):
+    """A claim ``GetProvenance``'s claim was split from, shown whole, or ``redacted`` where this peer cannot
+    read it (its key in ``unreadable`` or ``newer_version``)."""
+
+    status: str | None = Field(description="null on a redacted ancestor")
+    holder: str | None = Field(description="null on a redacted ancestor")
+    face_amount: int | None = Field(description="null on a redacted ancestor")
+    outstanding: int | None = Field(description="null on a redacted ancestor")
+    parent_id: str | None = Field(description=(
+        "the claim it was split from; on a redacted ancestor, whose record is unread and so does not tell it, "
+        "the claim its id extends (<parent>.<n>) that lists it among its children, null where none does "
+        "(parent_unknown) or where its id is a root's"))
+    redacted: bool = Field(default=False, description=(
+        "true on an ancestor this peer cannot read (a newer contract version wrote it, or no version did): its "
+        "status, holder and amounts are null, its key is named in unreadable or newer_version. Absent "
+        "otherwise"))
+    parent_unknown: bool = Field(default=False, description=(
+        "true on a redacted ancestor whose parent could not be told (the claim its id extends is missing, "
+        "unreadable too, or does not list it): the ancestors end there, short of the root. Absent otherwise"))
+
+
 UNREADABLE_FIELD = Field(default_factory=list, description=(
     "keys of the records passed over as no contract version wrote them (a value written outside the contract, "
     "or a copy of another record): in no record or figure here; report them to the network's operators"))
@@ -144,11 +165,12 @@ class PassedOver(Doc):
 
 class Provenance(PassedOver):
     """GetProvenance's answer: a part of the tree this peer cannot read is shown where it lies, ``redacted``, with
-    nothing below it, its key named in ``unreadable`` or ``newer_version``."""
+    nothing below it, its key named in ``unreadable`` or ``newer_version``; so is an ancestor it cannot read,
+    in its place among ``ancestors`` (``ProvenanceAncestor``)."""
 
     id: str
     root_id: str
-    ancestors: list[ReceivableSummary]
+    ancestors: list[ProvenanceAncestor]
     tree: ProvenanceNode
 
 

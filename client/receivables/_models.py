@@ -911,6 +911,32 @@ class ProvenanceNode(ReceivableSummary):
         return data
 
 
+class ProvenanceAncestor(ReceivableSummary):
+    """A claim the one asked about was split from. One the peer that answered cannot read is ``redacted``: its
+    ``status``, ``holder`` and amounts are None, its key in ``unreadable`` or ``newer_version``. Unread, its
+    record does not tell its parent: ``parent_id`` is then the claim its id extends (``<parent>.<n>``) that lists
+    it among its children, None where none does (``parent_unknown``: the ancestors end there, short of the
+    root) or where its id is a root's."""
+
+    status: Status | None
+    holder: str | None
+    face_amount: Fen | None
+    outstanding: Fen | None
+    redacted: StrictBool = False
+    """True on an ancestor the peer cannot read: only where it lies in the chain is shown."""
+    parent_unknown: StrictBool = False
+    """True on a redacted ancestor whose parent could not be told: the ancestors end at it."""
+
+    @model_serializer(mode="wrap")
+    def _flags_only_when_true(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # the contract writes each flag only on the ancestor it is true of
+        data = handler(self)
+        for flag in ("redacted", "parent_unknown"):
+            if not data.get(flag):
+                data.pop(flag, None)
+        return data
+
+
 RecordT = TypeVar("RecordT")
 
 
@@ -933,11 +959,12 @@ class PassedOver(Document):
 
 class Provenance(PassedOver):
     """``provenance``'s answer. A part of the tree the peer that answered cannot read is a ``redacted`` node where
-    it lies, with nothing below it, its key in ``unreadable`` or ``newer_version`` (:class:`PassedOver`)."""
+    it lies, with nothing below it, its key in ``unreadable`` or ``newer_version`` (:class:`PassedOver`); so is
+    an ancestor, in its place among ``ancestors`` (:class:`ProvenanceAncestor`)."""
 
     id: str
     root_id: str
-    ancestors: list[ReceivableSummary]
+    ancestors: list[ProvenanceAncestor]
     tree: ProvenanceNode
 
 

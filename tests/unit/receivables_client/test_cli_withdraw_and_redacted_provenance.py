@@ -66,3 +66,30 @@ def test_provenance_shows_a_part_the_peer_cannot_read_where_it_lies_and_names_it
     [warning] = [line for line in lines if line.startswith("warning:")]
     assert "1 record passed over, shown redacted in the tree above" in warning and f"{rid}.1" in warning, warning
     assert ok("receivable", "provenance", rid, "--as", "supplier/supplier1")["newer_version"] == [key]
+
+
+def test_provenance_shows_an_ancestor_the_peer_cannot_read_where_it_lies(channel):
+    """An ancestor a newer contract version wrote refused the whole answer to the holder of the part below it."""
+    rid = registered("26312000000012345671")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
+    ok("receivable", "transfer", f"{rid}.1", "--to", ok("party", "whoami", "--as", "supplier/supplier1")["uscc"],
+       "--amount", "100.00", "--as", "supplier/supplier2")
+    key = create_composite_key(keys.RECEIVABLE, [f"{rid}.1"])
+    channel.ledger.state[key] = json.dumps({**json.loads(channel.ledger.state[key]), "of_a_newer_version": 1}).encode()
+    printed = recfin("receivable", "provenance", f"{rid}.1.2", "--as", "supplier/supplier2")
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    assert lines[0].startswith(f"^ {rid}  SPLIT  "), lines
+    assert lines[1] == f"^ {rid}.1  (redacted: the peer cannot read it, see the warning below)", lines
+    [warning] = [line for line in lines if line.startswith("warning:")]
+    assert "1 record passed over" in warning and f"{rid}.1" in warning, warning
+    as_json = ok("receivable", "provenance", f"{rid}.1.2", "--as", "supplier/supplier2")
+    assert [(a["id"], a.get("redacted", False), a["parent_id"]) for a in as_json["ancestors"]] == \
+        [(f"{rid}.1", True, rid), (rid, False, None)]
+    assert as_json["newer_version"] == [key]
+    # the root unreadable too: nothing tells the parent of the part above, and the lines say the chain ends there
+    channel.ledger.state[create_composite_key(keys.RECEIVABLE, [rid])] = b"garbage"
+    lines = recfin("receivable", "provenance", f"{rid}.1.2", "--as", "supplier/supplier2").output.splitlines()
+    assert lines[:2] == ["^ ...  (the ancestors above cannot be told: the record below, unread, does not name its "
+                         "parent)", f"^ {rid}.1  (redacted: the peer cannot read it, see the warning below)"], lines
