@@ -610,6 +610,34 @@ def _refuse_a_face_the_invoices_do_not_back(face_fen: int, backing_fen: int, cur
                                  "invoice the claim is for with --invoice" + hints, param_hint="'--face'")
 
 
+# How far the business date of the transaction a command sends may be from today's here (business_today), either way:
+# a clock here that differs from the peers', or a midnight passed while the command runs. A date the contract refuses
+# against every day within it is surely refused, and is said before connecting; one it might take is left to it.
+_TODAY_MARGIN = timedelta(days=1)
+_BUSINESS_DATE = "in China Standard Time (the ledger's business date)"
+
+
+def _refuse_dates_surely_refused(issue_date: date, due_date: date, invoices: list[InvoiceGiven]) -> None:
+    """The contract's rules on a registration's dates against the transaction's business date, said before
+    connecting where it surely refuses them (``_TODAY_MARGIN``): a claim fallen due (due-date-passed), one issued or
+    invoiced on a day still to come (issue-date-in-future, invoice-date-in-future)."""
+    today = business_today()
+    if due_date <= today - _TODAY_MARGIN:
+        raise click.BadParameter(f"{due_date} is before today {today} {_BUSINESS_DATE}: the claim has fallen due, "
+                                 "and the contract registers only claims not yet due (due-date-passed); check the "
+                                 "date", param_hint="'--due'")
+    if issue_date > today + _TODAY_MARGIN:
+        raise click.BadParameter(f"{issue_date} is after today {today} {_BUSINESS_DATE}, which the contract refuses "
+                                 "(issue-date-in-future): give the date the claim was issued, today or earlier, or "
+                                 "register it once that date has come", param_hint="'--issue'")
+    for given in invoices:
+        if given.date > today + _TODAY_MARGIN:
+            raise click.BadParameter(f"{given.text!r}: dated {given.date}, after today {today} {_BUSINESS_DATE}, "
+                                     "which the contract refuses (invoice-date-in-future): give the date on the "
+                                     "invoice, today or earlier, or register the claim once that date has come",
+                                     param_hint="--invoice")
+
+
 def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
     """The contract's invoice-listed-twice, said before connecting: two --invoice of one code and number (another
     date or amount does not make another invoice), or of the invoice's two spellings (``other_spelling``: a 12-digit
@@ -665,6 +693,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
         if due_date <= issue_date:
             raise click.BadParameter(f"{due_date} is not after the issue date {issue_date} (--issue): a claim falls "
                                      "due after it is issued; check both dates", param_hint="'--due'")
+        _refuse_dates_surely_refused(issue_date, due_date, invoices)
         face_fen = fen_of_option(face, currency, "--face")
         lines = []
         for given in invoices:
@@ -693,7 +722,8 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--issue", "issue_date", type=DATE, required=True,
               help="The claim's issue date; its payment term runs from it, or from its earliest invoice's date "
                    "when that is earlier.")
-@click.option("--due", "due_date", type=DATE, required=True, help="After --issue.")
+@click.option("--due", "due_date", type=DATE, required=True,
+              help="After --issue, and after today in China Standard Time (the ledger's business date).")
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
               callback=lambda ctx, param, texts: [_invoice_given(text) for text in texts],
               help="An invoice from you to the debtor: number, date (YYYY-MM-DD), amount excluding tax, tax (yuan, "

@@ -5,12 +5,13 @@ included, as the contract checks it); and a transfer or payment of nothing, whic
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from cli import connection
+from cli import connection, receivable_commands
 from cli.main import main
 
 DEBTOR = "91310000MA1K000019"
@@ -18,6 +19,12 @@ BAD_CHECK_DIGIT = "91310000MA1K00001X"     # GB 32100-2015 gives 9 as its last c
 INVOICE = "26312000000012345678,2026-03-01,100000.00,13000.00"
 REGISTER = {"--debtor": DEBTOR, "--face": "113,000.00", "--issue": "2026-03-02", "--due": "2026-05-31",
             "--invoice": INVOICE, "--contract-hash": "ab" * 32}
+
+
+@pytest.fixture(autouse=True)
+def business_day(monkeypatch):
+    """REGISTER's claim is issued on 2026-03-02 and due on 2026-05-31: the commands count today as its issue date."""
+    monkeypatch.setattr(receivable_commands, "business_today", lambda: date(2026, 3, 2))
 
 
 def run(*args: str):

@@ -6,9 +6,12 @@ connects. It came back the contract's refusal once connected (exit 1), and with 
 told to start it."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
+from cli import receivable_commands
 from cli.main import main
 
 REGISTER = ["receivable", "register", "--debtor", "91310000MA1K000019", "--face", "1,000.00", "--issue", "2026-03-02",
@@ -16,6 +19,12 @@ REGISTER = ["receivable", "register", "--debtor", "91310000MA1K000019", "--face"
 DIGITALISED = "26312000000012345678,2026-03-01,1000.00,130.00"
 CODED = "12345678,2022-03-01,1000.00,130.00,221010012345"
 RUN_TOGETHER = "22101001234512345678,2022-03-01,1000.00,130.00"
+
+
+@pytest.fixture(autouse=True)
+def business_day(monkeypatch):
+    """The claims here are issued on 2026-03-02: the command counts today as that day."""
+    monkeypatch.setattr(receivable_commands, "business_today", lambda: date(2026, 3, 2))
 
 
 def run(*invoices: str):
