@@ -181,6 +181,7 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     def __init__(self, path: str | os.PathLike) -> None:
         super().__init__()
+        _refuse_unexpanded_home(path)
         # absolute now: a relative path would name another file once the process changed its folder (os.chdir)
         self.path = Path(path).absolute()
         self._writing = threading.RLock()
@@ -294,6 +295,16 @@ class FileCheckpointer(InMemoryCheckpointer):
             self.close()
         except Exception:  # noqa: BLE001 - at interpreter exit os may be gone; the process's end frees the lock
             pass
+
+
+def _refuse_unexpanded_home(path) -> None:
+    """A ValueError for a path that starts with ~, which a shell expands and Python does not: taken as a folder named
+    "~" in the working folder, made at the first checkpoint, it held a checkpoint that a follower started from
+    another folder never found, so that one began at the next commit, past the events committed meanwhile."""
+    given = os.fspath(path)
+    if isinstance(given, str) and given.startswith("~"):
+        raise ValueError(f"checkpoint file {given!r} starts with ~, which Python does not expand to a home folder: "
+                         "give Path(path).expanduser() (or an absolute path), or ./~ for a folder named ~")
 
 
 def _lock_existing(path: Path) -> int | None:
