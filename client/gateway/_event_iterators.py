@@ -46,6 +46,15 @@ def _any_event(event) -> bool:
     return True
 
 
+def _check_condition(condition) -> None:
+    """A TypeError for a ``first()`` condition that cannot be called (an event name given for it), raised before the
+    wait, where the wait failed only once an event came, perhaps hours later, with the stream closed under it."""
+    if not callable(condition):
+        raise TypeError(f"condition must be a function of an event that is true for the one waited for, e.g. "
+                        f"lambda event: event.event_name == 'Confirmed', not {type(condition).__name__} "
+                        f"{condition!r:.80}")
+
+
 def _ended_early() -> GatewayError:
     return GatewayError("the event stream ended before the event waited for came")
 
@@ -133,6 +142,7 @@ class EventIterator(Generic[T]):
         seconds from 0 to a year is refused (``check_seconds``): above ``threading.TIMEOUT_MAX`` the
         timer's thread would die, leaving the wait without a limit.
         """
+        _check_condition(condition)
         check_seconds("timeout", timeout)
         timeout = as_seconds(timeout)
         expired = threading.Event()
@@ -408,6 +418,7 @@ class AsyncEventIterator(Generic[T]):
 
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
+        _check_condition(condition)
         check_seconds("timeout", timeout)
         timeout = as_seconds(timeout)
 
