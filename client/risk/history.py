@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator
 from datetime import date
+from types import SimpleNamespace
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -310,13 +311,18 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
 def _payment_record_pages(receivables: PaymentRecordReader, debtor: str, as_of: date,
                           page_size: int) -> Iterator[Any]:
     """Every page of the debtor's payment record (models or their JSON), all as of the first page's date, as
-    ``iter_payment_record`` reads them: a page also names the claims it could not count (``history_cut``)."""
-    bookmark = ""
+    ``iter_payment_record`` reads them: a page also names the claims it could not count (``history_cut``).
+    Each bookmark is followed once, as there (``next_bookmark``): a peer answering one already asked with would
+    have the read go round the same pages without end, or count their claims twice."""
+    # here, not at the top: the simulator and training read this module, and need no ledger client
+    from client.receivables._queries import next_bookmark
+
+    bookmark, sent = "", {""}
     while True:
         page = receivables.debtor_payment_record(debtor, page_size=page_size, bookmark=bookmark, as_of=as_of)
         yield page
-        as_of, bookmark = _day(_field(page, "as_of")), _field(page, "bookmark")
-        if not bookmark:
+        as_of = _day(_field(page, "as_of"))
+        if not (bookmark := next_bookmark(SimpleNamespace(bookmark=_field(page, "bookmark")), sent)):
             return
 
 
