@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 from click.core import ParameterSource
@@ -400,11 +401,22 @@ def _refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
         raise click.BadParameter(f"{refused.message}; {otherwise}", ctx, param) from None
 
 
+class LedgerRead(NamedTuple):
+    """The debtor's history as read from the ledger, the date it is as of, and what of the debtor's claims it
+    does not hold: the claims the contract could not count (``history_cut``), and how many claims of each other
+    currency were left out (``left_out``)."""
+
+    history: ReceivableHistory
+    as_of: date
+    history_cut: list[str]
+    left_out: dict[str, int]
+
+
 @connection.reports_ledger_errors
-def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
-                   ) -> tuple[ReceivableHistory, date]:
+def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY") -> LedgerRead:
     """The debtor's claims in ``currency`` on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]),
-    and the date they are as of: ``as_of``, or the ledger's today when that is earlier (nothing later is known).
+    and the date they are as of: ``as_of``, or the ledger's today when that is earlier (nothing later is known);
+    with the claims the read does not hold (:class:`LedgerRead`), each said on stderr.
 
     The contract lets banks, the debtor itself and the regulator read a
     debtor's payment record; anyone else is told what to do instead.
@@ -430,7 +442,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                                        f"({connection.describe(exc)})") from None
     note_other_currencies(debtor, currency, left_out)
     note_claims_not_counted(debtor, history_cut)
-    return history, day
+    return LedgerRead(history, day, history_cut, left_out)
 
 
 def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
@@ -530,6 +542,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
             raise click.UsageError(f"{named} {verb} for reading the ledger, which {source} replaces: its "
                                    f"history is scored whole, in no currency it names; leave {named} out, or "
                                    f"drop {source} to read the ledger")
+    not_counted: list[str] | None = None
+    other_currencies: dict[str, int] | None = None
     source = click.get_current_context().get_parameter_source("model_path")
     model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:
@@ -544,7 +558,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     else:
         _refuse_a_debtor_the_ledger_has_not(debtor)
         asked = as_of
-        history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
+        history, as_of, not_counted, other_currencies = ledger_history(debtor, as_, data_root,
+                                                                       asked or business_today(), currency)
         if asked is not None and as_of < asked:
             click.echo(f"note: the ledger's today is {as_of}: scored as of {as_of}, not {asked} (the ledger knows "
                        "nothing later)", err=True)
@@ -560,6 +575,11 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         data["synthetic"] = history.synthetic
         # the stderr note's reason, or null: a grade given for want of a payment record is no earned one
         data["thin_record"] = thin_record(result)
+        # the debtor's claims on the ledger the score is not of, as the stderr notes say: a script reading the
+        # JSON alone would take a score of some of them for one of all; null for a file's or the simulator's
+        # history, which is scored whole and says nothing of other claims
+        data["claims_not_counted"] = not_counted
+        data["claims_in_other_currencies"] = other_currencies
         emit(data, as_json=True)
         return
     if history.synthetic:
