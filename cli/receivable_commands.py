@@ -1262,10 +1262,10 @@ def _not_surely_past(_ctx: click.Context, _param: click.Parameter, expires_on: d
     yesterday or earlier is refused here: yesterday is left to the contract, which judges it by the transaction's
     own timestamp, so nothing it would take is refused for this machine's clock running ahead of the peers'."""
     today = business_today()
-    if expires_on is not None and expires_on < today - timedelta(days=1):
-        raise click.BadParameter(f"the offer would expire on {expires_on}, before today {today} in China Standard "
-                                 "Time (the ledger's business date): no holder could accept it; give today or a "
-                                 "later day, the last day it may be accepted; nothing was sent")
+    if expires_on is not None and expires_on < today - _TODAY_MARGIN:
+        raise click.BadParameter(f"the offer would expire on {expires_on}, before today {today} {_BUSINESS_DATE}: "
+                                 "no holder could accept it; give today or a later day, the last day it may be "
+                                 "accepted; nothing was sent")
     return expires_on
 
 
