@@ -1011,6 +1011,11 @@ def get_receivable(session, as_json, receivable_id) -> None:
     registered before such numbers were refused can carry, and any character
     that does not print, prints escaped (\\u200b), and a backslash doubled
     (a typed \\\\u200b is not U+200B).
+    A line per invoice the claim stands on follows (its number, code, date, amount
+    and tax: what its debtor confirms against; a part split off lists none, its
+    root does), then one per payment recorded on it: the day, the amount, the
+    payee and whether holder or bank, late, an early payment's discount, and its
+    transaction.
 
     \b
     Example:
@@ -1023,6 +1028,28 @@ def get_receivable(session, as_json, receivable_id) -> None:
     if not as_json:
         for gr in claim.goods_receipts:
             click.echo(f"goods_receipt: {_goods_receipt_line(gr, claim.currency, claim.face_amount)}")
+        for invoice in claim.invoices:
+            click.echo(f"invoice: {_invoice_line(invoice)}")
+        for payment in claim.payments:
+            click.echo(f"payment: {_payment_line(payment, claim.currency)}")
+
+
+def _invoice_line(invoice) -> str:
+    """An invoice of a claim as its debtor checks it against its own books before it confirms: number, code (an
+    invoice with one), date, amount and tax in the invoice's currency."""
+    code = f" (code {on_one_line(invoice.code)})" if invoice.code else ""
+    return (f"{on_one_line(invoice.number)}{code} of {invoice.date}: {money(invoice.amount, invoice.currency)}, "
+            f"tax {money(invoice.tax, invoice.currency)}")
+
+
+def _payment_line(payment, currency: str) -> str:
+    """A payment recorded on a claim: when, how much, to whom (its holder, or the bank financing it), whether
+    late or an early payment at a discount, and the transaction that recorded it."""
+    how = {"dynamic-discount": f", paid early less a discount of {money(payment.discount, currency)}",
+           "repayment": ", recorded by the bank as repaid to it"}.get(payment.method, "")
+    late = ", late" if payment.late else ""
+    return (f"{payment.date}: {money(payment.amount, currency)} to {payment.payee} ({payment.payee_role}){how}"
+            f"{late}, tx {payment.tx_id}")
 
 
 def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:

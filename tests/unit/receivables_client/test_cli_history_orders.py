@@ -82,6 +82,6 @@ def test_receivable_get_names_the_orders_queued_behind_the_one_in_effect(channel
     got = recfin("receivable", "get", rid, "--as", "supplier/supplier1")
     assert got.exit_code == 0, got.output
     assert "\nfrozen: ORDER-A (" in got.output
-    assert got.output.rstrip().endswith("+2 queued behind it: ORDER-Q, ORDER-R"), got.output
+    assert "+2 queued behind it: ORDER-Q, ORDER-R" in got.output.splitlines(), got.output
     assert [o["order_reference"] for o in ok("receivable", "get", rid, "--as", "supplier/supplier1")[
         "queued_freezes"]] == ["ORDER-Q", "ORDER-R"]
