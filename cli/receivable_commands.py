@@ -1086,17 +1086,18 @@ def history(session, as_json, receivable_id) -> None:
     too), the order it was frozen under after it, and on an unfreeze the order that lifted a freeze
     (LIFTING_ORDER) and the freeze order it lifted (LIFTED: the one of the orders binding the claim
     before the change that no longer does; --json gives the contract's entries, where it is the one
-    gone from freeze_order and queued_orders).
+    gone from freeze_order and queued_orders, each with the claim's currency, which they do not name).
 
     \b
     Example:
       recfin receivable history R-0123456789abcdef --as supplier/supplier1
     """
     entries = [h.to_json() for h in session.client.history(receivable_id)]
-    if as_json:
-        emit(entries, as_json=True)
-        return
+    # the entries' amounts are fen of the claim's currency, which they do not name: read from the claim
     currency = session.client.get_receivable(receivable_id).currency
+    if as_json:
+        emit([{**e, "currency": currency} for e in entries], as_json=True)
+        return
     # the queued orders as text, "-" where none (an empty list would show as "[]")
     emit([{**with_money(e, currency), "queued_orders": ", ".join(e.get("queued_orders") or ()) or None,
            "lifted": lifted} for e, lifted in zip(entries, _lifted_orders(entries))],
@@ -1134,17 +1135,18 @@ def provenance(session, as_json, receivable_id) -> None:
     part the peer cannot read is marked so too, with nothing below it, and a warning line after
     the tree names it (--json: unreadable, newer_version); so is an ancestor, in its place, and
     where its parent cannot be told (its record unread does not say it) a line says the
-    ancestors end there.
+    ancestors end there. --json gives the contract's answer and the claim's currency, which its
+    amounts are in.
 
     \b
     Example:
       recfin receivable provenance R-0123456789abcdef --as regulator
     """
     p = session.client.provenance(receivable_id)
-    if as_json:
-        emit(p.to_json(), as_json=True)
-        return
     currency = session.client.get_receivable(receivable_id).currency   # a claim's splits and ancestors share it
+    if as_json:
+        emit({**p.to_json(), "currency": currency}, as_json=True)
+        return
     for a in reversed(p.ancestors):
         if a.parent_unknown:   # printed above it, as its parent would be
             click.echo("^ ...  (the ancestors above cannot be told: the record below, unread, does not name its "
