@@ -37,7 +37,9 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   time, late or overdue (``fell_due_frozen``); one whose every order was lifted
   before it fell due counts as any other, and one whose last order was lifted
   after it is to be paid by the day of the lifting, from which its days late
-  and overdue count.
+  and overdue count. An order binds the part of a split claim it names: the
+  claim counts by its other parts (:func:`as_the_debtor_could_pay`), and in
+  none only when orders bind every part.
 
 A split closes its parent (neither settled nor overdue) and the parts carry
 on, each owed to its own holder: open amounts and concentration are the
@@ -249,8 +251,8 @@ class DebtorFeatures(BaseModel):
     concentration: float
     rejection_rate: float
     freezes: int
-    # the claims (by original id) that fell due under a freeze order not lifted yet (fell_due_under_a_freeze):
-    # in no timeliness measure, on time, late or overdue
+    # the claims (by original id) that fell due under a freeze order not lifted yet (fell_due_under_a_freeze),
+    # every part of a split one: in no timeliness measure, on time, late or overdue
     fell_due_frozen: list[str] = []
     fell_due_90: int
     fell_due_180: int
@@ -677,17 +679,41 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
     return any(p.payable_from is None for p in claim.parts)
 
 
+def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
+    """``claim`` fallen due, as far as the debtor could pay it: without the parts a freeze order bound at the end
+    of their due date and binds still (:func:`fell_due_under_a_freeze`), None when that is every part. An order
+    binds the part it names, not the claim it was split from: the contract takes payment on the other parts,
+    so what the debtor owes on them counts as on any claim (read whole, a court order on one tier-2 holder's part
+    of 1 yuan kept the 99,999 yuan beside it, unpaid 60 days past due, out of every timeliness measure). Their
+    face is the claim's less the bound parts'; it falls due, is settled and is late by the other parts alone.
+    The training labels still leave such a claim out whole (client.risk.dataset): the simulator freezes no part."""
+    payable = [p for p in claim.parts if p.payable_from is not None]
+    if len(payable) == len(claim.parts) or not payable:
+        return claim if payable else None
+    settled = [p for p in payable if p.settled_on is not None]
+    every_part_settled = len(settled) == len(payable)
+    return claim._replace(
+        due=min(p.pay_by for p in payable),
+        face=claim.face - sum(p.face for p in claim.parts if p.payable_from is None), parts=tuple(payable),
+        settled_on=max(p.settled_on for p in settled) if every_part_settled else None,
+        days_late=max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0,
+        settled_recorded_on=max(p.settled_recorded_on for p in settled) if every_part_settled else None)
+
+
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     """The debtor's features at the end of ``as_of``; later events are ignored. A history read from the ledger as
     of an earlier date is refused (:meth:`ReceivableHistory.checked_for`): it cannot tell what was paid since."""
     claims = claim_states(history.checked_for(as_of), as_of)
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
     # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
-    # pay them
-    every_original = original_claims(claims)
-    fell_due_frozen = [o for o in every_original if o.due <= as_of and fell_due_under_a_freeze(o)]
-    excused = {o.receivable_id for o in fell_due_frozen}
-    originals = [o for o in every_original if o.receivable_id not in excused]
+    # pay them. Of a split claim only the parts an order binds are left out (as_the_debtor_could_pay)
+    originals, fell_due_frozen = [], []
+    for o in original_claims(claims):
+        payable = as_the_debtor_could_pay(o) if o.due <= as_of else o
+        if payable is None:
+            fell_due_frozen.append(o)
+        else:
+            originals.append(payable)
     # confirmations count once: on the original claim, not again on the parts it was split into
     confirmed = _confirmed_originals(claims)
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
