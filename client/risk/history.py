@@ -277,6 +277,12 @@ def _field(record: Any, name: str) -> Any:
     return record[name] if isinstance(record, dict) else getattr(record, name)
 
 
+def _optional_field(record: Any, name: str) -> Any:
+    """A field of a record given as a model or as its JSON, None where the JSON leaves it out: a record given as
+    its JSON may leave out the fields it has no value for (:func:`events_from_payment_record`)."""
+    return record.get(name) if isinstance(record, dict) else getattr(record, name)
+
+
 def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     """The lifecycle events of one claim from its ``GetDebtorPaymentRecord`` entry (a model or its JSON).
 
@@ -358,7 +364,7 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
                 records.append(record)
             elif left_out is not None:
                 # parts of a split claim are records of their own: the claim counts once, as its original
-                original = _field(record, "parent_id") is None
+                original = _optional_field(record, "parent_id") is None
                 left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
     events = [event for record in _with_a_part_of_each_split(records)
               for event in events_from_payment_record(debtor, record)]
@@ -377,15 +383,12 @@ def _with_a_part_of_each_split(records: list[Any]) -> list[Any]:
     parts a history holds (a hand-written file may leave its parts out), which here would count a claim its
     parts paid in full as unpaid, and past its due date as overdue at its whole face. It is left out instead,
     as its parts are, which the page names."""
-    def optional(record: Any, name: str) -> Any:
-        # a record given as its JSON may leave out the fields it has no value for (events_from_payment_record)
-        return record.get(name) if isinstance(record, dict) else getattr(record, name)
-
     kept = list(records)
     while True:
         ids = {_field(r, "receivable_id") for r in kept}
-        with_parts = {held_ancestor(parent, ids) for r in kept if (parent := optional(r, "parent_id")) is not None}
-        partless = [r for r in kept if optional(r, "split_on") is not None
+        with_parts = {held_ancestor(parent, ids) for r in kept
+                      if (parent := _optional_field(r, "parent_id")) is not None}
+        partless = [r for r in kept if _optional_field(r, "split_on") is not None
                     and _field(r, "receivable_id") not in with_parts]
         if not partless:
             return kept
