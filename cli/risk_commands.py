@@ -273,6 +273,7 @@ def note_freezes(score: DebtorScore) -> None:
     takes no payment on a frozen claim): when the debtor has such claims, name them (stderr, beside --json),
     so that a reader can follow them. Once the order is lifted the claim counts from the day of the lifting;
     a history read from a contract older than the dated liftings reads such a claim as frozen still."""
+    note_frozen_parts(score)
     frozen = score.features.fell_due_frozen
     if not frozen:
         return
@@ -284,6 +285,20 @@ def note_freezes(score: DebtorScore) -> None:
                "of the lifting; read from a contract that does not date the liftings, it stays here: see the "
                "freezes and liftings of each (recfin receivable history)",
                err=True)
+
+
+def note_frozen_parts(score: DebtorScore) -> None:
+    """Parts of split claims that fell due under a freeze order not lifted yet count neither way, and their claims
+    by the other parts: name them (stderr, beside --json), as the claims every part of which is frozen are."""
+    parts = score.features.parts_fell_due_frozen
+    if not parts:
+        return
+    one = len(parts) == 1
+    click.echo(f"note: {'1 part' if one else f'{len(parts)} parts'} of split claims of {score.debtor} "
+               f"({first_five(parts)}) fell due under a freeze order and {'counts' if one else 'count'} neither "
+               f"on time nor late in grade {score.grade}; the claim {'it was' if one else 'each was'} split from "
+               "counts by its other parts, which the contract takes payment on: see the freezes and liftings of "
+               f"{'it' if one else 'each'} (recfin receivable history)", err=True)
 
 
 def note_what_the_score_cannot_tell(score: DebtorScore) -> None:

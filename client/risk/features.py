@@ -254,6 +254,9 @@ class DebtorFeatures(BaseModel):
     # the claims (by original id) that fell due under a freeze order not lifted yet (fell_due_under_a_freeze),
     # every part of a split one: in no timeliness measure, on time, late or overdue
     fell_due_frozen: list[str] = []
+    # the parts (by id) of split claims counted by their other parts (as_the_debtor_could_pay) that a freeze order
+    # bound when they fell due and binds still: in no timeliness measure, as the claims above
+    parts_fell_due_frozen: list[str] = []
     fell_due_90: int
     fell_due_180: int
     fell_due_365: int
@@ -707,13 +710,16 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
     # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
     # pay them. Of a split claim only the parts an order binds are left out (as_the_debtor_could_pay)
-    originals, fell_due_frozen = [], []
+    originals, fell_due_frozen, parts_fell_due_frozen = [], [], []
+    ids = {id(claim): receivable_id for receivable_id, claim in claims.items()}
     for o in original_claims(claims):
         payable = as_the_debtor_could_pay(o) if o.due <= as_of else o
         if payable is None:
             fell_due_frozen.append(o)
-        else:
-            originals.append(payable)
+            continue
+        originals.append(payable)
+        if payable is not o:   # a split claim counted without its bound parts
+            parts_fell_due_frozen += [ids[id(p)] for p in o.parts if p.payable_from is None]
     # confirmations count once: on the original claim, not again on the parts it was split into
     confirmed = _confirmed_originals(claims)
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
@@ -777,6 +783,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         rejection_rate=rejected / (len(confirmed) + rejected) if confirmed or rejected else 0.0,
         freezes=sum(c.frozen for c in claims.values()),
         fell_due_frozen=[o.receivable_id for o in fell_due_frozen],
+        parts_fell_due_frozen=sorted(parts_fell_due_frozen),
         fell_due_90=len(windows[90].claims), fell_due_180=len(windows[180].claims),
         fell_due_365=len(windows[365].claims), fell_due_30=len(windows[30].claims),
         late_30=len(windows[30].late),

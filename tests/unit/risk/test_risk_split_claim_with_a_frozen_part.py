@@ -65,3 +65,23 @@ def _kept(w: World) -> str:
     """The part its holder kept of the one claim on core: ``.2``."""
     record = w.client("regulator").debtor_payment_record(w.uscc("core"))
     return next(r.receivable_id for r in record.records if r.receivable_id.endswith(".2"))
+
+
+def test_the_frozen_part_is_named_in_the_features_and_beside_the_score(monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.risk_commands import risk
+
+    w = World()
+    claim = _claim_split_for_a_tier2_supplier(w, 100)
+    w.net.advance(85)
+    assert _features_today(w).parts_fell_due_frozen == [f"{claim}.1"]
+    w.serve(monkeypatch)
+    result = CliRunner().invoke(risk, ["score", w.uscc("core"), "--as", "bank", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["features"]["parts_fell_due_frozen"] == [f"{claim}.1"]
+    assert (f"note: 1 part of split claims of {w.uscc('core')} ({claim}.1) fell due under a freeze order and "
+            "counts neither on time nor late") in result.stderr
+    assert "the claim it was split from counts by its other parts" in result.stderr
