@@ -18,6 +18,7 @@ from . import keys
 from .errors import rule
 from .model import Action, Party, Receivable
 from .session import Session
+from .store_base import readable_record
 
 
 def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
@@ -37,6 +38,24 @@ def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
             "sent again, it records nothing twice")
 
 
+ReadsNext = Callable[[Receivable], list[tuple[str, ...]]]
+"""The records a transaction reads once it holds a claim, named from the claim (``Store.prefetch``'s records)."""
+
+
+async def _read_claim_first(s: Session, receivable_id: str, reads_next: ReadsNext) -> None:
+    """Read the claim with the caller's binding, then the records ``reads_next`` names from it with the caller's
+    party, in the round trip that reads the party anyway (``Session.read_with_party``) rather than in one of
+    their own: for records every successful path reads once it holds the claim (its root, the registry entries
+    of its invoices). Nothing is refused here: a claim whose key cannot be formed, or that cannot be read, reads
+    nothing ahead, left to the reads that refuse it where they refused it before."""
+    await s.store.prefetch(s.binding, (keys.RECEIVABLE, receivable_id))
+    if (key := s.store.key_or_none(keys.RECEIVABLE, receivable_id)) is None:
+        return
+    if (r := readable_record(Receivable, await s.store.stub.get_state(key), keys.RECEIVABLE,
+                             [receivable_id])) is not None:
+        await s.read_with_party(*reads_next(r))
+
+
 class TransactionGroup:
     """Transactions of one business area, mixed into ``ReceivablesContract``, which sets ``config`` and
     ``collection_names`` and defines ``_session``."""
@@ -45,7 +64,11 @@ class TransactionGroup:
     collection_names: set[str]
     _session: Callable[[Context], Session]
 
-    async def _as_debtor(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+    async def _as_debtor(self, s: Session, receivable_id: str,
+                         reads_next: ReadsNext | None = None) -> tuple[Party, Receivable]:
+        """The caller, which must be the claim's debtor, and the claim; ``reads_next``: see ``_read_claim_first``."""
+        if reads_next is not None:
+            await _read_claim_first(s, receivable_id, reads_next)
         party = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.RECEIVABLE, receivable_id),))
         r = await s.store.receivable(receivable_id)
         if r.debtor != party.uscc:
@@ -54,7 +77,11 @@ class TransactionGroup:
                        "check the receivable id")
         return party, r
 
-    async def _as_holder(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+    async def _as_holder(self, s: Session, receivable_id: str,
+                         reads_next: ReadsNext | None = None) -> tuple[Party, Receivable]:
+        """The caller, which must be the claim's holder, and the claim; ``reads_next``: see ``_read_claim_first``."""
+        if reads_next is not None:
+            await _read_claim_first(s, receivable_id, reads_next)
         party = await s.party((keys.RECEIVABLE, receivable_id))
         r = await s.store.receivable(receivable_id)
         if r.holder != party.uscc:

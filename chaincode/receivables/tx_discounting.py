@@ -244,7 +244,11 @@ class DiscountingTransactions(TransactionGroup):
                 return done
         # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
         # GetDiscountOffer tells no one else (a bank, another core enterprise)
-        holder, r = await self._as_holder(s, receivable_id)
+        # what the invoice check below reads first (a part's root), read with the holder's party; with a request
+        # id that was read with the request, which a retry answered above reads no claim with, so the check's
+        # reads wait for the debtor's party below
+        reads_next = None if request_id else upgrade.first_reads_of_the_invoice_check
+        holder, r = await self._as_holder(s, receivable_id, reads_next)
         # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
         # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
@@ -292,7 +296,9 @@ class DiscountingTransactions(TransactionGroup):
                        "debtor for an offer that pays this close to the due date")
         # the acceptance stands for the debtor's early payment: a debtor whose org lost its role could not
         # record that payment itself (RecordPayment), nor withdraw the offer (WithdrawDiscountOffer), so its
-        # offer binds no one until a new definition gives its org the role again
+        # offer binds no one until a new definition gives its org the role again. Its party read with the
+        # registry entries the invoice check below reads
+        await s.store.prefetch((keys.PARTY, d.debtor), *await upgrade.invoice_check_entries(s.store, r))
         s.ensure_role_allowed(await s.store.require_party(d.debtor), "takes part",
                               f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
                               "settled on the word of a debtor that can neither pay nor withdraw the offer")

@@ -18,6 +18,7 @@ from .arguments import _require_text, uncounted_offers_problem
 from .errors import rule, shown
 from .model import CONFIRMED, FINANCED, Financing, Offer, OfferParties, OfferTerms
 from .session import rules
+from .store_offers import offer_made_records
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
     _ensure_request_of_claims_holder,
@@ -226,6 +227,9 @@ class FinancingOfferTransactions(FinancingGroup):
             raise rule("invalid-state", f"offer {o.id} names {o.financier_msp} as its bank's org, but its bank "
                        f"{o.financier} acts for {bank_msp}: the offer record was changed outside the contract, and "
                        "it cannot be accepted; ask the bank for a new offer")
+        # with the bank's entry and mark, what the invoice check below reads first (a part's root)
+        await s.store.prefetch(*offer_made_records(o.financier, r.debtor, o.id),
+                               *upgrade.first_reads_of_the_invoice_check(r))
         as_made = await s.store.offer_as_made(o.financier, r.debtor, o.id, bank_msp)
         if not as_made.entry_standing:
             raise rule("offer-not-listed", f"offer {o.id} is OPEN but lacks its bank's recfin.offer-made entry on "
@@ -266,7 +270,9 @@ class FinancingOfferTransactions(FinancingGroup):
                               "accept another bank's open offer on the request, or withdraw the request "
                               "(WithdrawFinancing)")
         # nor could a debtor whose org lost its role pay the bank: lent, the loan would wait on a chaincode
-        # definition alone (RecordPayment refused to the debtor), where a request is the holder's to withdraw
+        # definition alone (RecordPayment refused to the debtor), where a request is the holder's to withdraw.
+        # Its party read with the registry entries the invoice check below reads
+        await s.store.prefetch((keys.PARTY, r.debtor), *await upgrade.invoice_check_entries(s.store, r))
         s.ensure_role_allowed(await s.store.require_party(r.debtor), "takes part",
                               f"no offer on {r.id} is accepted until then, as its debtor could not pay the "
                               "bank: the request stays open, or its holder withdraws it (WithdrawFinancing)")

@@ -20,7 +20,9 @@ class FinancingRequestTransactions(FinancingGroup):
     async def RequestFinancing(self, ctx: Context, receivable_id: str) -> Financing:
         """The holder asks banks to finance a confirmed claim (at most one live financing)."""
         s = self._session(ctx)
-        holder, r = await self._as_holder(s, receivable_id)
+        # what the invoice check below reads first (a part's root), read with the holder's party: every request
+        # that succeeds makes the check, as a claim with a live financing is refused
+        holder, r = await self._as_holder(s, receivable_id, upgrade.first_reads_of_the_invoice_check)
         if r.financing_id is None:
             # a claim not confirmed or past its due date: refused by that before the freeze, as no lifting
             # lets it be financed (one with a live financing is refused by the freeze, which keeps it live)

@@ -27,7 +27,8 @@ class LifecycleTransactions(TransactionGroup):
     async def ConfirmReceivable(self, ctx: Context, receivable_id: str) -> Receivable:
         """The debtor confirms (确权): its irrevocable promise to pay the holder at maturity."""
         s = self._session(ctx)
-        debtor, r = await self._as_debtor(s, receivable_id)
+        # what the invoice check below reads first, read with the debtor's party
+        debtor, r = await self._as_debtor(s, receivable_id, upgrade.first_reads_of_the_invoice_check)
         # a claim confirmed already or past its due date: refused by that first, as no lifting cures it
         again = step_committed_in(r.status, r.last, "ConfirmReceivable", debtor.uscc)
         lifecycle.ensure_status(r, (REGISTERED,), "confirm", sent_again=again)

@@ -513,8 +513,6 @@ async def release_invoices(store: Store, r: Receivable) -> None:
         await store.release_goods_receipt(gr.receipt_key, r.id)
 
 
-
-
 def _spellings_beside(inv: Invoice) -> list[tuple[str, str, str]]:
     """The spellings (code, number, fingerprint) under which the registry may hold ``inv`` for another claim,
     beside the one it was registered under: its current spelling (``fingerprint.current_spelling``), which
@@ -530,17 +528,45 @@ def _spellings_beside(inv: Invoice) -> list[tuple[str, str, str]]:
     return [(code, number, fp) for fp, (code, number) in beside.items() if fp != inv.fingerprint]
 
 
+def _entries_beside(root: Receivable) -> list[tuple[str, ...]]:
+    """The registry entries ``ensure_invoices_back_it_alone`` reads for ``root`` (a root claim): one per
+    invoice in its current spelling that has another spelling, two at most for one stored in a spelling
+    refused now, none otherwise (``_spellings_beside``)."""
+    return [(keys.FINGERPRINT, fp) for inv in root.invoices for _, _, fp in _spellings_beside(inv)]
+
+
+def first_reads_of_the_invoice_check(r: Receivable) -> list[tuple[str, ...]]:
+    """What ``ensure_invoices_back_it_alone`` reads first for ``r``, for a transaction making that check to read
+    it in a round trip it makes anyway once it holds ``r`` (``Store.prefetch``, ``Session.read_with_party``):
+    for a part of a split claim its root, whose invoices name the entries read next
+    (``invoice_check_entries``); for a root those entries."""
+    return [(keys.RECEIVABLE, r.root_id)] if r.root_id != r.id else _entries_beside(r)
+
+
+async def invoice_check_entries(store: Store, r: Receivable) -> list[tuple[str, ...]]:
+    """The registry entries ``ensure_invoices_back_it_alone`` reads for ``r``, for a transaction making that
+    check to read them in a round trip it makes anyway (``Store.prefetch``): those of ``r``'s root, which a
+    part's transaction reads ahead (``first_reads_of_the_invoice_check``), or else reads here. None where the
+    root cannot be read: the check refuses that itself, where it refused it before."""
+    if r.root_id == r.id:
+        return _entries_beside(r)
+    if (key := store.key_or_none(keys.RECEIVABLE, r.root_id)) is None:
+        return []
+    root = readable_record(Receivable, await store.stub.get_state(key), keys.RECEIVABLE, [r.root_id])
+    return [] if root is None else _entries_beside(root)
+
+
 async def _invoice_backing_another_claim(store: Store, root: Receivable
                                          ) -> tuple[Invoice, tuple[str, str, str], str, Receivable | None] | None:
     """An invoice of ``root`` (a root claim) whose registry entry under another spelling (``_spellings_beside``)
     names another claim whose lineage is live, as (the invoice, that spelling, that claim's id, that claim,
-    None where this peer cannot read it); None where there is none. The entries are read in one round trip:
-    one for an invoice in its current spelling that has another spelling, two at most for one stored in a
-    spelling refused now, none otherwise. An entry no transaction of the contract wrote, or naming no claim on
-    the ledger, names none (as for a release); a claim named that cannot be read, or whose lineage cannot,
-    counts as live: the invoice is not financed twice on a record this peer cannot read."""
+    None where this peer cannot read it); None where there is none. The entries (``_entries_beside``) are read
+    together, in one round trip where the transaction has not read them ahead with records of its own
+    (``invoice_check_entries``). An entry no transaction of the contract wrote, or naming no claim on the
+    ledger, names none (as for a release); a claim named that cannot be read, or whose lineage cannot, counts
+    as live: the invoice is not financed twice on a record this peer cannot read."""
     beside = [(inv, spelling) for inv in root.invoices for spelling in _spellings_beside(inv)]
-    await store.prefetch(*((keys.FINGERPRINT, spelling[2]) for _, spelling in beside))
+    await store.prefetch(*_entries_beside(root))
     for inv, spelling in beside:
         try:
             owner = await store.fingerprint_owner(spelling[2])
@@ -565,7 +591,16 @@ async def ensure_invoices_back_it_alone(store: Store, r: Receivable, step: str) 
     before registrations read an invoice's other spelling (db3db1ca), or before UpgradeLedger registered its
     current spelling, may hold two live claims on one invoice, and each confirmation, financing or early
     payment of both would pay that invoice twice. Refused ``invoice-already-financed``, naming the other claim
-    and what ends one of the two; a part of a split claim is judged by its root's invoices (one more read)."""
+    and what ends one of the two; a part of a split claim is judged by its root's invoices.
+
+    Its reads (a part's root, then the entries, ``_entries_beside``) depend on the claim, so each costs a round
+    trip of its own unless the transaction reads it ahead with records it reads anyway
+    (``first_reads_of_the_invoice_check``, ``invoice_check_entries``): ConfirmReceivable, RequestFinancing,
+    AcceptFinancingOffer and AcceptDiscountOffer do, and cost one round trip more than without the check only
+    where nothing is left to read a part's entries with (RequestFinancing, whose caller's party is read with
+    the root) or its root (AcceptDiscountOffer with a request id: read after the retry check, as a retry
+    answered from its request reads no claim). The other claim and its lineage are read only where an entry
+    names one."""
     root = r if r.root_id == r.id else await store.receivable(r.root_id)
     if (found := await _invoice_backing_another_claim(store, root)) is None:
         return
