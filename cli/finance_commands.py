@@ -108,18 +108,31 @@ def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
 class DebtorRisk(NamedTuple):
     """The debtor's risk a quote is priced on; ``synthetic``: scored from a simulated history, not a real
     debtor's; ``thin_record``: why the model's grade rests on no payment (``risk_commands.thin_record``), None
-    when it rests on some or the grade was given (--grade, --probability)."""
+    when it rests on some or the grade was given (--grade, --probability). ``claims_not_counted`` and
+    ``claims_in_other_currencies``: the debtor's claims on the ledger the score is not of, as `risk score --json`
+    names them; None where nothing was read of them (a grade or probability given)."""
 
     probability_late: Decimal | None
     grade: str
     synthetic: bool = False
     thin_record: str | None = None
+    claims_not_counted: list[str] | None = None
+    claims_in_other_currencies: dict[str, int] | None = None
+
+    def json_fields(self) -> dict:
+        """What the quote's --json says of the score beside the quote's own figures: a bank's system reading it
+        alone would otherwise take a score of some of the debtor's claims for one of all."""
+        return {"synthetic": self.synthetic, "thin_record": self.thin_record,
+                "claims_not_counted": self.claims_not_counted,
+                "claims_in_other_currencies": self.claims_in_other_currencies}
 
 
-def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
+def _score(model: LatePaymentModel, history, day, not_counted: list[str] | None = None,
+           other_currencies: dict[str, int] | None = None) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
-    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored))
+    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
+                      not_counted, other_currencies)
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
@@ -403,8 +416,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
                              probability_late=risk.probability_late, thin_record=risk.thin_record is not None)
         _note_priced_grade(result)
         if as_json:
-            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic,
-                  "thin_record": risk.thin_record}, as_json=True)
+            emit({**result.model_dump(mode="json"), **risk.json_fields()}, as_json=True)
         else:
             _print_quote(_quote_rows(result, receivable, day), risk)
         _exit_if_declined(result)
@@ -539,7 +551,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                                           history_cut=history_cut, left_out=left_out)
             note_other_currencies(r.debtor, r.currency, left_out, own_command=False)
             note_claims_not_counted(r.debtor, history_cut)
-            risk = _score(model, history, known)
+            risk = _score(model, history, known, history_cut, left_out)
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:
@@ -615,8 +627,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                         except (ReceivablesError, GatewayError) as exc:   # said, with the command to retry, below
                             unwithdrawn = exc
         if as_json:
-            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic,
-                  "thin_record": risk.thin_record, "debtor": r.debtor,
+            emit({**result.model_dump(mode="json"), **risk.json_fields(), "debtor": r.debtor,
                   "financing_id": r.financing_id,
                   "pending_offers": [_pending_json(p) for p in pending],
                   "made_offer": None if made is None else made.model_dump(mode="json"),

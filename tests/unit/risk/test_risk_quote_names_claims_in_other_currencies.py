@@ -3,6 +3,7 @@ score --currency` does, and says, as `risk score` does, which of the debtor's cl
 score leaves out. It said nothing: a debtor whose dollar claims were all paid months late was graded, on its one
 claim in yuan, as a debtor with no payments to go by, with nothing to tell the bank its record lay elsewhere."""
 import asyncio
+import json
 from datetime import date
 
 from click.testing import CliRunner
@@ -34,3 +35,6 @@ def test_a_quote_names_the_debtors_claims_in_other_currencies_left_out_of_its_sc
     assert (f"note: {core.uscc} is scored on its claims in CNY only; its claims in other currencies (3 in "
             f"USD) are not in this score: run `recfin risk score {core.uscc}` with --currency USD to score "
             "those") in said
+    # and in --json, for a bank's system that reads no stderr: what `risk score --json` names it
+    data = json.loads(result.stdout)
+    assert data["claims_in_other_currencies"] == {"USD": 3} and data["claims_not_counted"] == []
