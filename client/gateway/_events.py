@@ -270,12 +270,13 @@ class _BlockEventsRequestBase(_EventsRequest):
     """``kind`` is ``"block"`` (full blocks), ``"filtered"`` (filtered blocks:
     transaction IDs, validation codes, chaincode event names without payload)
     or ``"private"`` (blocks with the private data this client may see). ``bytes`` do not
-    carry it: give it again to ``new_signed_block_events_request``.
+    carry it: give it again to ``new_block_events_request`` or ``new_signed_block_events_request``.
     """
 
     _message_type = common_pb2.Envelope
     _signed_field = "payload"
     _kind = "block events request"
+    _rebuilt_from = "bytes, signature, kind=request.kind"
 
     @classmethod
     def _problem(cls, envelope: common_pb2.Envelope) -> str | None:
@@ -366,7 +367,7 @@ class _BlockEventsRequestBase(_EventsRequest):
                 f"the request is stamped {stamp.ToJsonString()}, {abs(late) // 60_000_000_000} minutes "
                 f"{'before' if late > 0 else 'after'} this machine's clock: the peer's Deliver service "
                 "refuses one stamped more than its time window (peer.authentication.timewindow, 15 minutes "
-                "by default) from its clock. Sign a new request (new_block_events_request, from the "
+                "by default) from its clock. Sign a new request (network.new_block_events_request, from the "
                 "checkpointer's position) and open it at once"
             )
         return refused

@@ -525,6 +525,14 @@ class _GatewayBase:
     def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes) -> ChaincodeEventsRequest:
         return self._models.chaincode_events_request._rebuild(self._context, request_bytes, signature)
 
+    def new_block_events_request(self, request_bytes: bytes, kind: str) -> BlockEventsRequest:
+        """A BlockEventsRequest from ``BlockEventsRequest.bytes``, unsigned (this Gateway's signer signs it when
+        its stream opens, if it has one). ``kind`` must be the request's ``kind``, as for
+        ``new_signed_block_events_request``. It is sent with the time it was built, which the peer's Deliver
+        service checks against its time window (15 minutes by default): open it within that.
+        """
+        return self._models.block_events_request._rebuild(self._context, request_bytes, kind=kind)
+
     def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, kind: str) -> BlockEventsRequest:
         """A BlockEventsRequest from ``BlockEventsRequest.bytes`` and the signature of its ``digest``.
 

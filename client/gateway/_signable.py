@@ -41,6 +41,8 @@ class Signable:
     """What the object is called in errors: "proposal", "transaction"..."""
     _signed_request: ClassVar[str | None] = None
     """What a signer's time-out calls the request it did not sign, when not the object's ``_kind``."""
+    _rebuilt_from: ClassVar[str] = "bytes, signature"
+    """The arguments of the ``new_signed_*`` method that rebuilds the object, as an error names them."""
     _after_it_was_not_sent: ClassVar[str] = ""
     """What that error adds to saying the request was not sent, where that is not the end of the matter."""
 
@@ -174,7 +176,7 @@ class Signable:
             f"Gateway's ({describe_identity(self._context.signing.creator)}): signed by this Gateway's "
             f"signer, every peer would refuse it (its signature checked with the key of the identity it "
             f"carries). Nothing was sent. Sign its digest with that identity's key and use "
-            f"gateway.{rebuild}(bytes, signature), or connect as that identity"
+            f"gateway.{rebuild}({self._rebuilt_from}), or connect as that identity"
         )
 
     def _signing(self, call_kind: str, deadline: CallDeadline, error_type: type[TransactionError]) -> Offload:

@@ -133,6 +133,7 @@ async def _offline_signing_and_submit(gateway, sign):
     await _returned(gateway, "new_chaincode_events_request", events.bytes)
     await _returned(gateway, "new_signed_chaincode_events_request", events.bytes, sign(events.digest))
     blocks = network.new_block_events_request()
+    await _returned(gateway, "new_block_events_request", blocks.bytes, kind=blocks.kind)
     await _returned(gateway, "new_signed_block_events_request", blocks.bytes, sign(blocks.digest), kind=blocks.kind)
 
 
