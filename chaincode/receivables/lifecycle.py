@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .errors import parts_named, rule, shown
 from .money import MAX_AMOUNT, amount_text
 from .model import (
-    CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
+    CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
 )
 
 # Tuples in the lifecycle's order, not sets: ensure_status names the allowed statuses in a refusal, and a set's
@@ -84,18 +84,52 @@ def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: 
     its debtor has yet to confirm is named as past confirming once its due date has come. ``sent_again``:
     where the caller's own step sent before made the status, the transaction it committed in
     (``tx_base.step_committed_in``), ending the refusal. ``parts``: of a ``SPLIT`` claim, the parts the caller
-    could take the action on instead (``queries.parts_to_act_on``), named by the refusal."""
+    could take the action on instead (``queries.parts_to_act_on``), named by the refusal. Every refusal says
+    where the claim stands and what, if anything, is left to do with it (``where_it_stands``)."""
     if r.status not in allowed:
         statuses = " or ".join(allowed)
-        # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
-        # claim takes is one to take on them: the refusal names them, as a split claim never changes again.
-        instead = (split_parts_instead(r, parts, statuses, action)
-                   if r.status == SPLIT and CONFIRMED in allowed and parts is not None else "")
+        raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
+                   f"only when {statuses}{where_it_stands(r, allowed, action, today, parts)}{sent_again}")
+
+
+def where_it_stands(r: Receivable, allowed: Sequence[str], action: str, today: date | None = None,
+                    parts: SplitParts | None = None) -> str:
+    """What a refusal of ``action`` on ``r``, in a status not ``allowed``, adds: how the claim came to stand
+    where it does, and the step, if any, open to its parties from there; or that none is, where its status is
+    final. "only when CONFIRMED" alone would send a caller to wait for a status the claim may never get back.
+    ``today``, ``parts``: as ``ensure_status`` takes them."""
+    if r.status == REGISTERED:
         # a claim its debtor has yet to answer: confirmation is the step that lets the action on, refused from
         # the due date on (past-maturity), so from then on the refusal names what ConfirmReceivable's does
-        confirm = _confirmation_way(r, today) if r.status == REGISTERED and CONFIRMED in allowed else ""
-        raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
-                   f"only when {statuses}{instead}{confirm}{sent_again}")
+        return _confirmation_way(r, today)
+    if r.status == SPLIT:
+        # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
+        # claim takes is one to take on them: the refusal names them, as a split claim never changes again.
+        if CONFIRMED in allowed and parts is not None:
+            return split_parts_instead(r, parts, " or ".join(allowed), action)
+        return (f"; its debt is held in its parts now ({parts_named(r.children, r.id)}), each acted on in its own "
+                f"right, and a split claim never changes again: GetProvenance {r.id} shows each part's status")
+    if r.status == REJECTED:
+        return (f"; its debtor {r.debtor} rejected it, which is final: no step acts on it again, and its invoices "
+                f"are released, so its creditor {r.creditor} registers a new claim on them (RegisterReceivable), "
+                "with nothing to withdraw first")
+    if r.status == WITHDRAWN:
+        on = f" on {r.withdrawn_on}" if r.withdrawn_on else ""
+        return (f"; its creditor {r.creditor} withdrew it{on}, which is final: no step acts on it again, and its "
+                "invoices are released, free to back a new claim (RegisterReceivable)")
+    if r.status == SETTLED:
+        return "; it is paid in full, which is final: nothing is left to pay on it, and no step acts on it again"
+    if r.status == OVERDUE:
+        since = f", in arrears since {r.overdue_since}" if r.overdue_since else ""
+        return (f"; it fell due on {r.due_date} unpaid{since}, and is never CONFIRMED again: what is left is for "
+                f"its debtor {r.debtor} to pay it (RecordPayment)")
+    if r.status == FINANCED and CONFIRMED in allowed:
+        return f"; it has a live financing ({r.financing_id}), at most one per claim: {financing_way_out(r)}"
+    if r.status in (CONFIRMED, FINANCED):
+        on = f" on {r.confirmed_on}" if r.confirmed_on else ""
+        return (f"; its debtor {r.debtor} confirmed it{on}, an irrevocable promise to pay that no step undoes: "
+                f"what is left is for the debtor to pay it by its due date {r.due_date} (RecordPayment)")
+    return ""
 
 
 def _confirmation_way(r: Receivable, today: date | None) -> str:

@@ -60,7 +60,8 @@ async def test_the_request_id_of_one_acceptance_is_refused_for_another_offer_pay
     settled = net.doc(r["id"])
     said = await net.refused(tier1, "AcceptDiscountOffer", other["id"], r["id"],
                              await _terms_of(net, tier1, other["id"], r["id"]), "accept-8", rule="invalid-state")
-    assert said.endswith(f"while it is SETTLED: only when CONFIRMED; {tier1.uscc} settled it by an acceptance "
+    assert said.endswith(f"while it is SETTLED: only when CONFIRMED; it is paid in full, which is final: nothing is left to pay "
+                         f"on it, and no step acts on it again; {tier1.uscc} settled it by an acceptance "
                          f"under another request id, in transaction {settled['last']['tx_id']} at "
                          f"{settled['last']['at']}: if that was this acceptance sent before, GetRequest of the id "
                          "it was sent with (recfin request get ID) returns it"), said

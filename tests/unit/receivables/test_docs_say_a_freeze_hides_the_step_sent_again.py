@@ -27,10 +27,14 @@ async def test_a_step_sent_again_after_a_freeze_is_refused_by_its_status_as_the_
     confirmed = await net.confirmed(tier1, core, 1000_00, due_in=10)
     await net.ok(regulator, "FreezeReceivable", confirmed["id"], ORDER)
     said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
-    assert said.endswith("while it is CONFIRMED: only when REGISTERED"), said
+    # where the claim stands, and nothing of the confirmation's transaction: the freeze was its last change
+    confirmed_by = (f"; its debtor {core.uscc} confirmed it on {confirmed['confirmed_on']}, an irrevocable promise "
+                    "to pay that no step undoes: what is left is for the debtor to pay it by its due date "
+                    f"{confirmed['due_date']} (RecordPayment)")
+    assert said.endswith(f"while it is CONFIRMED: only when REGISTERED{confirmed_by}"), said
     await net.ok(regulator, "UnfreezeReceivable", confirmed["id"], LIFTING)
     said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
-    assert said.endswith("while it is CONFIRMED: only when REGISTERED"), said
+    assert said.endswith(f"while it is CONFIRMED: only when REGISTERED{confirmed_by}"), said
     # the history the docs send the caller to names the confirmation and its transaction
     history = await net.ok(core, "GetReceivableHistory", confirmed["id"], evaluate=True)
     assert confirmed["last"]["tx_id"] in {entry["tx_id"] for entry in history}
@@ -39,7 +43,11 @@ async def test_a_step_sent_again_after_a_freeze_is_refused_by_its_status_as_the_
     marked = await net.ok(tier1, "RecordOverdue", confirmed["id"])
     await net.ok(regulator, "FreezeReceivable", confirmed["id"], ORDER + "-2")
     said = await net.refused(tier1, "RecordOverdue", confirmed["id"], rule="invalid-state")
-    assert marked["last"]["tx_id"] not in said and said.endswith("only when CONFIRMED or FINANCED"), said
+    assert marked["last"]["tx_id"] not in said and said.endswith("only when CONFIRMED or FINANCED; it fell due on "
+                                                          f"{confirmed['due_date']} unpaid, in arrears since "
+                                                          f"{marked['overdue_since']}, and is never CONFIRMED "
+                                                          f"again: what is left is for its debtor {core.uscc} to "
+                                                          "pay it (RecordPayment)"), said
 
     docs = _paragraph_on_steps_sent_again()
     assert ("a freeze order recorded on the claim since, or one lifted since (the claim keeps only its last "

@@ -23,7 +23,8 @@ async def test_a_payment_that_settled_the_claim_sent_again_names_its_transaction
 
     said = await net.refused(core, "RecordPayment", r["id"], "60000", "PAY-3", rule="invalid-state")
     assert said.endswith(f"cannot record a payment on receivable {r['id']} while it is SETTLED: only when "
-                         "CONFIRMED or FINANCED or OVERDUE" + _first_attempt("RecordPayment", "SETTLED", settled)), said
+                         "CONFIRMED or FINANCED or OVERDUE; it is paid in full, which is final: nothing is left to pay on it, "
+                         "and no step acts on it again" + _first_attempt("RecordPayment", "SETTLED", settled)), said
 
 
 async def test_a_claim_settled_by_its_banks_repayment_names_no_payment_of_the_debtor():
@@ -44,8 +45,10 @@ async def test_an_overdue_marking_sent_again_names_its_transaction_to_the_party_
     marked = await net.ok(tier1, "RecordOverdue", r["id"])
 
     said = await net.refused(tier1, "RecordOverdue", r["id"], rule="invalid-state")
+    in_arrears = (f"; it fell due on {r['due_date']} unpaid, in arrears since {marked['overdue_since']}, and is "
+                  f"never CONFIRMED again: what is left is for its debtor {core.uscc} to pay it (RecordPayment)")
     assert said.endswith(f"cannot mark overdue receivable {r['id']} while it is OVERDUE: only when CONFIRMED or "
-                         "FINANCED" + _first_attempt("RecordOverdue", "OVERDUE", marked)), said
+                         "FINANCED" + in_arrears + _first_attempt("RecordOverdue", "OVERDUE", marked)), said
     # the debtor did not mark it: told its status only
     said = await net.refused(core, "RecordOverdue", r["id"], rule="invalid-state")
-    assert said.endswith("only when CONFIRMED or FINANCED"), said
+    assert said.endswith("only when CONFIRMED or FINANCED" + in_arrears), said

@@ -15,13 +15,21 @@ def _first_attempt(step: str, status: str, done: dict) -> str:
             f"{done['last']['at']}: sent again, it records nothing twice")
 
 
+def _confirmed_by(claim: dict) -> str:
+    """What a refusal of a confirmed claim says of where it stands and what is left."""
+    return (f"; its debtor {claim['debtor']} confirmed it on {claim['confirmed_on']}, an irrevocable promise to pay "
+            f"that no step undoes: what is left is for the debtor to pay it by its due date {claim['due_date']} "
+            "(RecordPayment)")
+
+
 async def test_a_confirmation_sent_again_names_its_transaction_to_its_debtor_alone():
     net = await standard_net()
     core, core2, tier1 = net.actors["core"], net.actors["core2"], net.actors["tier1"]
     confirmed = await net.confirmed(tier1, core)
     said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
     assert said.endswith(f"cannot confirm receivable {confirmed['id']} while it is CONFIRMED: only when "
-                         f"REGISTERED{_first_attempt('ConfirmReceivable', 'CONFIRMED', confirmed)}"), said
+                         f"REGISTERED{_confirmed_by(confirmed)}"
+                         f"{_first_attempt('ConfirmReceivable', 'CONFIRMED', confirmed)}"), said
     # another core enterprise may not read the claim: refused as before, naming no transaction
     said = await net.refused(core2, "ConfirmReceivable", confirmed["id"], rule="not-the-debtor")
     assert confirmed["last"]["tx_id"] not in said, said
@@ -33,7 +41,7 @@ async def test_a_confirmation_refused_after_a_later_change_names_no_transaction(
     confirmed = await net.confirmed(tier1, core)
     await net.ok(tier1, "TransferReceivable", confirmed["id"], tier2.uscc, str(confirmed["outstanding"]))
     said = await net.refused(core, "ConfirmReceivable", confirmed["id"], rule="invalid-state")
-    assert said.endswith("while it is CONFIRMED: only when REGISTERED"), said
+    assert said.endswith(f"while it is CONFIRMED: only when REGISTERED{_confirmed_by(confirmed)}"), said
 
 
 async def test_an_acknowledgement_sent_again_names_its_transaction_to_its_debtor_alone():
@@ -56,7 +64,8 @@ async def test_a_discount_acceptance_sent_again_names_its_transaction_for_the_of
     taken = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
     other = await net.ok(core, "PublishDiscountOffer", {"apr": "0.08", "expires_on": net.day(30)})
     settled = await net.ok(tier1, "AcceptDiscountOffer", taken["id"], r["id"])
-    plain = f"cannot discount receivable {r['id']} while it is SETTLED: only when CONFIRMED"
+    plain = (f"cannot discount receivable {r['id']} while it is SETTLED: only when CONFIRMED; it is paid in full, "
+             "which is final: nothing is left to pay on it, and no step acts on it again")
 
     said = await net.refused(tier1, "AcceptDiscountOffer", taken["id"], r["id"], rule="invalid-state")
     assert said.endswith(plain + _first_attempt("AcceptDiscountOffer", "SETTLED", settled)), said
