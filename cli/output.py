@@ -44,7 +44,12 @@ def key_values(record: dict) -> str:
 
 def inline(value: Any) -> str:
     """A value on one line: nested records as ``{key=value, ...}`` and lists as ``[a, b]``, not as Python reprs;
-    text that would break the line quoted with escapes (:func:`on_one_line`)."""
+    None as ``-`` and booleans as yes/no, as tables show them (an event line or a nested record printed
+    ``frozen_by=None``, ``queued=False``); text that would break the line quoted with escapes (:func:`on_one_line`)."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dict):
         return "{" + key_values(value) + "}"
     if isinstance(value, list):
@@ -71,18 +76,10 @@ def display_width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return inline(value)
-
-
 def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     """Left-aligned columns with an upper-case header; None shows as "-", booleans as yes/no, lists and records
     as :func:`inline` writes them."""
-    cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[c.upper() for c in columns]] + [[inline(r.get(c)) for c in columns] for r in rows]
     # by the columns a cell takes on screen, not its characters: a Chinese name would push the rest of its row right
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
     return "\n".join("  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths)).rstrip()
@@ -98,9 +95,9 @@ def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> N
         click.echo(table(plain, columns or (list(plain[0]) if plain else [])))
     elif isinstance(plain, dict):
         for k in columns or plain:
-            click.echo(f"{k}: {_cell(plain.get(k))}")
+            click.echo(f"{k}: {inline(plain.get(k))}")
     else:
-        click.echo(_cell(plain))
+        click.echo(inline(plain))
 
 
 def emit_report(report: Any, text_lines: Callable[[Any], Sequence[str]], *, as_json: bool) -> None:
