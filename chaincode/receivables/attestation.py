@@ -302,8 +302,8 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
     if invoice.currency != ATTESTED_CURRENCY:
         differ.append(f"a VAT invoice, in {ATTESTED_CURRENCY} (registered in {invoice.currency})")
     if a.total_with_tax != invoice.amount + invoice.tax:
-        differ.append(f"total with tax {money.yuan(a.total_with_tax)} (registered: "
-                      f"{money.yuan(invoice.amount + invoice.tax)})")
+        differ.append(f"total with tax {money.amount_text(a.total_with_tax, ATTESTED_CURRENCY)} (registered: "
+                      f"{money.amount_text(invoice.amount + invoice.tax, invoice.currency)})")
     if a.issue_date != invoice.date:
         differ.append(f"date {a.issue_date} (registered: {invoice.date})")
     if a.buyer_tax_id != invoice.buyer_tax_id:

@@ -272,6 +272,6 @@ def split_amounts(face: int, amount: int, *, currency: str) -> tuple[int, int]:
                   if low <= high else "")
         raise rule("amount-too-large", f"splitting {amount_text(amount, currency)} off a receivable of "
                    f"{amount_text(face, currency)} would write a part of {amount_text(larger, currency)}: "
-                   f"each part of a split is capped at {MAX_AMOUNT} fen (the most every JSON parser "
-                   f"reads exactly); transfer the whole outstanding amount{within}")
+                   f"each part of a split is capped at {amount_text(MAX_AMOUNT, currency)} ({MAX_AMOUNT} fen, the "
+                   f"most every JSON parser reads exactly); transfer the whole outstanding amount{within}")
     return amount, kept

@@ -158,7 +158,7 @@ def test_a_passing_attestation_does_not_let_the_invoice_be_registered_for_more()
     with pytest.raises(RuleViolation) as refused:
         ledger.client("supplier").register_receivable(registration(amount=900_000_000, tax=99_999_900))
     assert refused.value.rule == "invoice-attested-values-differ"
-    assert "total with tax 2303.00 (registered: 9999999.00)" in str(refused.value)
+    assert "total with tax 2303.00 CNY (registered: 9999999.00 CNY)" in str(refused.value)
     with pytest.raises(RuleViolation, match=r"date 2026-09-01 \(registered: 2026-08-15\)"):
         ledger.client("supplier").register_receivable(registration(date=date(2026, 8, 15)))
     registered = ledger.client("supplier").register_receivable(registration())

@@ -221,7 +221,7 @@ async def test_a_passing_attestation_counts_only_for_the_buyer_date_and_total_it
     # the same invoice, registered for more than was verified
     inflated = net.registration(tier1, core, 900_000_00, invoice_no=NUMBER)
     message = await net.refused(tier1, "RegisterReceivable", inflated, rule="invoice-attested-values-differ")
-    assert "total with tax 113000.00 (registered: 1017000.00)" in message and a["attested"]["tx_id"] in message
+    assert "total with tax 113000.00 CNY (registered: 1017000.00 CNY)" in message and a["attested"]["tx_id"] in message
     # with another date, or against another debtor
     backdated = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
     backdated["invoices"][0]["date"] = net.day(-20)
@@ -307,8 +307,8 @@ async def test_passing_attestations_that_verified_different_values_block_registr
                          attestation_request(tier1.uscc, NUMBER, invoice=honest["invoices"][0]))
     wrong = await net.ok(bank2, "AttestInvoiceVerification",
                          attestation_request(tier1.uscc, NUMBER, invoice=inflated["invoices"][0]))
-    for reg, matched, other, verified in ((inflated, wrong, right, "total with tax 113000.00 (registered: 1017000.00)"),
-                                          (honest, right, wrong, "total with tax 1017000.00 (registered: 113000.00)")):
+    for reg, matched, other, verified in ((inflated, wrong, right, "total with tax 113000.00 CNY (registered: 1017000.00 CNY)"),
+                                          (honest, right, wrong, "total with tax 1017000.00 CNY (registered: 113000.00 CNY)")):
         message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
         assert f"{matched['attester']} (transaction {matched['attested']['tx_id']}) verified the values" in message
         assert f"{other['attester']} (transaction {other['attested']['tx_id']}) verified {verified}" in message
@@ -319,7 +319,7 @@ async def test_passing_attestations_that_verified_different_values_block_registr
     await net.ok(await net.party("bank3", BANK, "financier"), "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, sources=("reference-credit",), invoice=honest["invoices"][0]))
     message = await net.refused(tier1, "RegisterReceivable", honest, rule="invoice-attestations-disagree")
-    assert f"{wrong['attester']} (transaction {wrong['attested']['tx_id']}) verified total with tax 1017000.00" in message
+    assert f"{wrong['attester']} (transaction {wrong['attested']['tx_id']}) verified total with tax 1017000.00 CNY" in message
 
 
 async def test_the_attester_in_error_attesting_again_settles_the_disagreement():
@@ -480,7 +480,7 @@ async def test_an_attester_that_checks_again_and_finds_the_right_values_does_not
     net, reg = await registration_requiring(required)
     await attest(net, "bank2", misread(reg["invoices"][0]), (TAX, CREDIT))
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
-    assert "total with tax 113001.00 (registered: 113000.00)" in message
+    assert "total with tax 113001.00 CNY (registered: 113000.00 CNY)" in message
     assert f"have it verified again against {TAX if required else 'any source'}" in message
     net.advance(seconds=60)  # checked against the tax source again: its newer values replace its older ones
     await attest(net, "bank2", reg["invoices"][0], (TAX,))
@@ -494,7 +494,7 @@ async def test_an_attesters_newer_values_are_what_it_says_and_its_older_pass_doe
     net.advance(seconds=60)
     newer = await attest(net, "bank2", misread(reg["invoices"][0]), (TAX,))
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
-    assert f"transaction {newer['attested']['tx_id']}) verified total with tax 113001.00" in message
+    assert f"transaction {newer['attested']['tx_id']}) verified total with tax 113001.00 CNY" in message
     assert older["attested"]["tx_id"] not in message
     net.advance(seconds=60)
     await attest(net, "bank2", reg["invoices"][0], (TAX,))

@@ -38,7 +38,7 @@ async def test_another_attesters_pass_on_a_source_not_required_with_other_values
     other = await attest(net, "bank2", a_tenth(reg["invoices"][0]), (GOV_TAX,))
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attestations-disagree")
     assert f"{by(backing)} verified the values this registration gives it" in message
-    assert f"but {by(other)} verified total with tax 23000.00 (registered: 113000.00)" in message
+    assert f"but {by(other)} verified total with tax 23000.00 CNY (registered: 113000.00 CNY)" in message
     # the attester in error checks again, on the source it used: its newest values are the registration's
     await attest(net, "bank2", reg["invoices"][0], (GOV_TAX,))
     await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
@@ -50,7 +50,7 @@ async def test_an_attesters_newer_pass_on_a_source_not_required_replaces_the_val
     newer = await attest(net, "bank", a_tenth(reg["invoices"][0]), (GOV_TAX,))
     # registered as either pass verified it, the other would refuse it: a pass on the tax source is asked for
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-not-attested")
-    assert f"since, {by(newer)} verified total with tax 23000.00 (registered: 113000.00)" in message
+    assert f"since, {by(newer)} verified total with tax 23000.00 CNY (registered: 113000.00 CNY)" in message
     assert older["attested"]["tx_id"] not in message
     # a pass on another source with the same values leaves its pass on the tax source backing the registration
     await attest(net, "bank", reg["invoices"][0], (CREDIT,))
