@@ -87,8 +87,8 @@ from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
 from .output import emit, on_one_line, one_line, read_json_file
 from .regulator_commands import note_passed_over
-from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, request_get_command,
-                          request_id_option)
+from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
+                          request_get_command, request_id_option)
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -919,7 +919,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         _emit_json({"file": str(file), "invoice_number": inv.number, "fingerprint": record.fingerprint,
                     "outcome": record.outcome, "evidence": {"digest": done.evidence.digest,
                                                             "document": done.evidence.document},
-                    "attestation": record.to_json()})
+                    "attestation": record.to_json(), "request_id": sent_with[-1]})
     else:
         click.echo(f"invoice {inv.number}  fingerprint {record.fingerprint}")
         for f in result.findings:
@@ -1293,8 +1293,9 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
         try:
-            r = exactly_once(request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
-                             exit_code=EXIT_MISSING)
+            r, sent_with = exactly_once_naming_its_id(
+                request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
+                exit_code=EXIT_MISSING)
         except RuleViolation as refused:
             if predates_goods_receipts(refused.rule, refused.detail):
                 raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
@@ -1302,7 +1303,7 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
                 raise Refused(f"{describe(refused)}: {GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE}") from None
             raise
     if as_json:
-        _emit_json(r.to_json())
+        _emit_json({**r.to_json(), "request_id": sent_with})
     else:
         # the part as the contract recorded it: the share it counted, and what the receipt's earlier parts invoiced
         # (which the contract of e813413, the first with parts, did not record)

@@ -313,16 +313,19 @@ def reports_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def show(doc: Any, as_json: bool, columns: Sequence[str]) -> None:
+def show(doc: Any, as_json: bool, columns: Sequence[str], *, request_id: str | None = None) -> None:
     """A contract document (a client.receivables model): its JSON, or its columns with amounts as money
     (``CNY 12,345.67``) and the tx id that wrote it: its last change's, or for a party a write returned (whose
-    record keeps its registration only) that write's, which its JSON carries as ``tx_id``."""
+    record keeps its registration only) that write's, which its JSON carries as ``tx_id``. ``request_id``, the
+    business request id the write was sent with, is added to the JSON as ``request_id``."""
     from .amounts import with_money
 
     data = doc.to_json()
     write_tx = getattr(doc, "write_tx_id", None)
     if as_json:
-        emit(data if write_tx is None else {**data, "tx_id": write_tx}, as_json=True)
+        named = {**({} if write_tx is None else {"tx_id": write_tx}),
+                 **({} if request_id is None else {"request_id": request_id})}
+        emit({**data, **named}, as_json=True)
         return
     emit(with_money(data), as_json=False, columns=columns)
     if getattr(doc, "last", None) is not None:

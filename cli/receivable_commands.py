@@ -67,7 +67,7 @@ from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdi
                      validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
                                   ledger_exit_codes, with_page_options)
-from .request_ids import (REQUEST_ID, exactly_once, request_get_command, request_id_option,
+from .request_ids import (REQUEST_ID, exactly_once_naming_its_id, request_get_command, request_id_option,
                           transaction_status_command)
 
 T = TypeVar("T")
@@ -740,9 +740,9 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "invoices are in it.")
 @request_id_option("the receivable it registered")
 @_registration_read_first
-@prints_document("supplier", RECEIVABLE_COLUMNS)
-def register_receivable(session, debtor, face_fen, issue_date, due_date, invoice_lines, contract_hash, currency,
-                        request_id):
+@acting("supplier")
+def register_receivable(session, as_json, debtor, face_fen, issue_date, due_date, invoice_lines, contract_hash,
+                        currency, request_id) -> None:
     """The holder registers a receivable backed by invoices; you become creditor and holder.
 
     With --request-id, sending it again after a timeout registers nothing twice: you get the first receivable.
@@ -764,7 +764,9 @@ def register_receivable(session, debtor, face_fen, issue_date, due_date, invoice
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date, due_date=due_date, invoices=parsed,
                                           contract_hash=contract_hash)
-    return exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
+    registered, sent_with = exactly_once_naming_its_id(
+        request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
+    show(registered, as_json, RECEIVABLE_COLUMNS, request_id=sent_with)
 
 
 # the two sides of a thousands separator once the list's commas have split an amount: "1" | "000.00" of "1,000.00"
@@ -899,8 +901,9 @@ def transfer(session, as_json, receivable_id, recipient, amount, request_id) -> 
         --request-id order-7 --as supplier/supplier1 --json
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    moved = exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
-    show(moved, as_json, RECEIVABLE_COLUMNS + ["children"])
+    moved, sent_with = exactly_once_naming_its_id(
+        request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
+    show(moved, as_json, RECEIVABLE_COLUMNS + ["children"], request_id=sent_with)
     if not as_json:
         _echo_applied("TransferReceivable", moved.to_json())
 
@@ -924,22 +927,17 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
       recfin receivable pay R-0123456789abcdef --amount 83,000.00 --request-id PAY-2026-0517 --as coreenterprise
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    sent_with: list[str] = []
-
-    def send(rid: str):
-        sent_with.append(rid)
-        return session.client.record_payment(receivable_id, fen, request_id=rid)
-
-    result = exactly_once(request_id, send)
+    result, sent_with = exactly_once_naming_its_id(
+        request_id, lambda rid: session.client.record_payment(receivable_id, fen, request_id=rid))
     payment_tx = result.tx_id   # on a split claim read from the request record: None when that read failed
     if payment_tx is None and result.tx_id_unread_because:
         click.echo(f"cannot read the payment's transaction ({result.tx_id_unread_because}): "
-                   f"`{request_get_command(sent_with[-1])}` names it", err=True)
+                   f"`{request_get_command(sent_with)}` names it", err=True)
     if as_json:
-        emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with[-1]}, as_json=True)
+        emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with}, as_json=True)
         return
     emit(with_money(result.to_json()), as_json=False, columns=RECEIVABLE_COLUMNS)
-    click.echo(f"tx: {payment_tx or f'unknown: `{request_get_command(sent_with[-1])}` names it'}")
+    click.echo(f"tx: {payment_tx or f'unknown: `{request_get_command(sent_with)}` names it'}")
     emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
          columns=["receivable_id", "amount", "payee", "outstanding"])
 
@@ -1751,8 +1749,8 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
 @request_id_option("the offer it published")
 @_one_rate_form
-@prints_document("coreenterprise", DISCOUNT_COLUMNS)
-def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_id):
+@acting("coreenterprise")
+def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count, request_id) -> None:
     """The debtor publishes an early-payment offer: --apr or --tier (not both).
 
     With --request-id, sending it again after a timeout publishes no second offer.
@@ -1766,7 +1764,9 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
     """
     request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
                                    expires_on=expires_on, receivable_ids=list(receivable_ids))
-    return exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
+    offer, sent_with = exactly_once_naming_its_id(
+        request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
+    show(offer, as_json, DISCOUNT_COLUMNS, request_id=sent_with)
 
 
 AS_READ_WHAT = "the discount offer as `recfin discount get OFFER_ID --json` printed it"
@@ -1783,6 +1783,10 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
         document = read_json_stdin("--as-read", AS_READ_WHAT)
     else:
         document = read_json_file(path, "--as-read", AS_READ_WHAT)
+    if isinstance(document, dict):
+        # `discount publish --json` prints the offer with the request id it was sent with, which is no part of
+        # the offer: its output is taken as `discount get --json`'s is
+        document = {key: value for key, value in document.items() if key != "request_id"}
     offer = validated(DiscountOffer, document, "--as-read",
                       lambda exc: f"{shown} is not a discount offer's document ({validation_problems(exc)}): "
                                   f"give {AS_READ_WHAT}")
@@ -1871,14 +1875,14 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read, req
         if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id, request_id):
             click.echo(f"not accepted: nothing was sent, and {receivable_id} is as it was", err=as_json)
             return
-    r = exactly_once(request_id, lambda rid: session.client.accept_discount_offer(
+    r, sent_with = exactly_once_naming_its_id(request_id, lambda rid: session.client.accept_discount_offer(
         offer_id, receivable_id, as_read=as_read, request_id=rid))
     if as_json:
         # the terms the claim settled on, which --yes read only as the acceptance was sent: a script has no
         # other way to learn them
         read = None if as_read is None else as_read.to_json()
         terms = None if read is None else {name: read[name] for name in DiscountTerms.model_fields}
-        emit({**r.to_json(), "terms_accepted": terms}, as_json=True)
+        emit({**r.to_json(), "terms_accepted": terms, "request_id": sent_with}, as_json=True)
         return
     show(r, False, RECEIVABLE_COLUMNS)
     if r.payments:

@@ -23,7 +23,7 @@ import click
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 
 __all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
-           "request_get_command", "transaction_status_command", "exactly_once"]
+           "request_get_command", "transaction_status_command", "exactly_once", "exactly_once_naming_its_id"]
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def request_id_option(what: str, *, retry: str | None = None):
         "--request-id", type=REQUEST_ID, default=None,
         help=f"Your id for this call, e.g. an order number. {retry} `recfin request get ID` tells whether it "
              "committed [default: a fresh id each time, named in the error line when the call may have "
-             "committed].")
+             "committed; --json prints the id sent as request_id].")
 
 
 EXIT_INTERRUPTED = 130   # the shell's code for SIGINT: a ledger call Ctrl-C cut short
@@ -232,3 +232,16 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
                              ) from exc
         raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice(exc)})",
                          exit_code) from exc
+
+
+def exactly_once_naming_its_id(request_id: str | None, call: Callable[[str], T], **options: Any) -> tuple[T, str]:
+    """:func:`exactly_once`, with the request id the call was sent with (``--request-id``, or the fresh one), which
+    a command prints with --json as ``request_id``: a script that must retry the call after a lost answer, or ask
+    `recfin request get` about it, has it without giving every id itself."""
+    sent_with: list[str] = []
+
+    def send(rid: str) -> T:
+        sent_with.append(rid)
+        return call(rid)
+
+    return exactly_once(request_id, send, **options), sent_with[-1]

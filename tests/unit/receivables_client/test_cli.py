@@ -71,7 +71,8 @@ def test_transfer_in_yuan_sends_fen_and_json_prints_the_document(ledger):
     assert res.exit_code == 0, res.output
     assert ledger.only().arguments[:3] == ["R-1", TIER2, "30050"]  # then the SDK's business request id
     assert ledger.opened == [("supplier", "supplier1", False)]
-    assert json.loads(res.output) == fakes.receivable()
+    # with the request id it was sent with, for a retry
+    assert json.loads(res.output) == {**fakes.receivable(), "request_id": ledger.only().arguments[3]}
 
 
 @pytest.mark.parametrize("amount", ["12.5.0", "1.005", "-3", "1,00.00", "12.5fen", "ten"])
