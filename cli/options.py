@@ -52,13 +52,20 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
     id, an invoice fingerprint): an empty or blank one, as an unset shell variable gives, names nothing,
     and is a usage error (exit 2) naming the argument before anything connects. The SDK refuses it too,
     but raised from the command it came out as the command's own answer: exit 1, as a refusal, or 3
-    from `receivable audit`, as an audit that could not be made. Of a repeatable option, each value is
-    held to it."""
+    from `receivable audit`, as an audit that could not be made. So is one with spaces around it, as a
+    table's column pasted gives: no id the contract makes holds a space (``keys.new_id``: a prefix, ``-``
+    and hex digits; a split's parts add ``.1`` or ``.2``), so sent as given it could only come back
+    not-found, exit 1, as though the record were not there. Of a repeatable option, each value is held to it."""
     for given in (value if isinstance(value, tuple) else (value,)):
-        if given is not None and not given.strip():
-            what = param.name.removesuffix("s") if isinstance(value, tuple) else param.name
-            raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the "
-                                     f"{what.replace('_', ' ')} itself")
+        if given is None:
+            continue
+        what = (param.name.removesuffix("s") if isinstance(value, tuple) else param.name).replace("_", " ")
+        if not given.strip():
+            raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the {what} "
+                                     "itself")
+        if given != given.strip():
+            raise click.BadParameter(f"{given!r} has spaces around it, which no {what} holds: remove them: "
+                                     f"{on_one_line(given.strip())}")
     return value
 
 

@@ -64,7 +64,8 @@ def test_a_blank_client_or_client_id_is_a_usage_error_naming_the_option(opened, 
 
 
 def test_an_id_with_text_is_the_commands_to_look_up(opened):
-    """Only a blank value is refused: an id is sent as given, spaces around it included, as it was."""
-    res = CliRunner().invoke(main, ["finance", "get", " F-1", "--as", "bank"])
+    """An id with text and no spaces around it is sent as given, whatever its form (one with spaces around it is
+    refused: tests/unit/cli/test_record_ids_with_spaces_around.py)."""
+    res = CliRunner().invoke(main, ["finance", "get", "F-1", "--as", "bank"])
     assert res.exit_code == 1 and "connected as bank/None" in res.stderr, res.output
     assert opened == [("bank", None)]
