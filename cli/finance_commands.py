@@ -127,12 +127,10 @@ class DebtorRisk(NamedTuple):
                 "claims_in_other_currencies": self.claims_in_other_currencies}
 
 
-def _score(model: LatePaymentModel, history, day, not_counted: list[str] | None = None,
-           other_currencies: dict[str, int] | None = None) -> DebtorRisk:
+def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
-    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
-                      not_counted, other_currencies)
+    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored))
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
@@ -175,7 +173,9 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
         if known < day:
             click.echo(f"note: the debtor is scored as of {known}, {source}; the offer is priced for disbursement "
                        f"on {day}", err=True)
-        return _score(model, history, known)
+        note_claims_not_counted(debtor, history.claims_not_counted or [])
+        return _score(model, history, known)._replace(claims_not_counted=history.claims_not_counted,
+                                                      claims_in_other_currencies=history.claims_in_other_currencies)
     if grade is not None:
         return DebtorRisk(None, grade)
     return None
@@ -551,7 +551,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                                           history_cut=history_cut, left_out=left_out)
             note_other_currencies(r.debtor, r.currency, left_out, own_command=False)
             note_claims_not_counted(r.debtor, history_cut)
-            risk = _score(model, history, known, history_cut, left_out)
+            risk = _score(model, history, known)._replace(claims_not_counted=history_cut,
+                                                          claims_in_other_currencies=left_out)
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:

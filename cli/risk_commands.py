@@ -564,6 +564,9 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     if history_file:
         history = load_history(history_file, debtor)
         as_of = history_file_as_of(history, history_file, as_of)
+        # a history read from the ledger and saved keeps what its read left out; null for one that does not say
+        not_counted, other_currencies = history.claims_not_counted, history.claims_in_other_currencies
+        note_claims_not_counted(debtor, not_counted or [])
     elif synthetic_seed is not None:
         history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
         if as_of is not None and as_of > last_day:
@@ -591,8 +594,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the stderr note's reason, or null: a grade given for want of a payment record is no earned one
         data["thin_record"] = thin_record(result)
         # the debtor's claims on the ledger the score is not of, as the stderr notes say: a script reading the
-        # JSON alone would take a score of some of them for one of all; null for a file's or the simulator's
-        # history, which is scored whole and says nothing of other claims
+        # JSON alone would take a score of some of them for one of all; from a file, what its read left out, as
+        # saved with it; null for the simulator's history, which is scored whole, and a file that does not say
         data["claims_not_counted"] = not_counted
         data["claims_in_other_currencies"] = other_currencies
         emit(data, as_json=True)

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator
 from datetime import date
 from types import SimpleNamespace
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -110,6 +110,15 @@ class ReceivableHistory(BaseModel):
     # for unpaid since, so debtor_features refuses them (checked_for); None on a history built by hand
     read_as_of: IsoDay | None = Field(default=None, description="the ledger's date the history was read as of "
                                       "(history_from_ledger sets it); nothing later is known to it")
+    # what of the debtor's claims the read left out, kept with the history so that a score of it saved to a file
+    # still says it is not of them; None where not known (a file written before these fields, by hand, or the
+    # simulator's, whose histories are whole)
+    claims_not_counted: list[str] | None = Field(
+        default=None, description="the claims the contract could not count in the read (its history_cut; "
+                                  "history_from_ledger sets it, [] when it counted every one)")
+    claims_in_other_currencies: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, description="how many of the debtor's claims in each other currency the read left out "
+                                  "(a split claim once; history_from_ledger sets it, {} when it left out none)")
 
     @model_validator(mode="after")
     def _one_debtor_in_ledger_order(self) -> "ReceivableHistory":
@@ -139,7 +148,9 @@ class ReceivableHistory(BaseModel):
         the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that."""
         read_as_of = None if self.read_as_of is None else min(self.read_as_of, as_of)
         return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic, read_as_of=read_as_of,
-                                 events=[e for e in self.events if e.event_date <= as_of])
+                                 events=[e for e in self.events if e.event_date <= as_of],
+                                 claims_not_counted=self.claims_not_counted,
+                                 claims_in_other_currencies=self.claims_in_other_currencies)
 
     def checked_for(self, as_of: date) -> "ReceivableHistory":
         """This history, if it can be scored as of ``as_of``; else a ValueError saying what to do.
@@ -348,30 +359,38 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     ``history_cut``, when given, is extended with the claims the contract could not count (their history the
     peer cut at its totalQueryLimit, or a record no transaction of the contract created), so a caller can say
     that the score is not of them either; a split claim none of whose parts the read counts is left out with
-    them (:func:`_with_a_part_of_each_split`).
+    them (:func:`_with_a_part_of_each_split`). The history holds both as well (``claims_not_counted``,
+    ``claims_in_other_currencies``), so that saved to a file it still says what it is not of.
     """
     records = []
     read_as_of = as_of
+    cut: list[str] = []
+    other_currencies: dict[str, int] = {}
     for page in _payment_record_pages(receivables, debtor, as_of, page_size):
         # every page is as of the first's: the contract's today when as_of is later (ledger_as_of)
         read_as_of = min(read_as_of, _day(_field(page, "as_of")))
-        if history_cut is not None:
-            # absent from a contract older than the field: none named
-            history_cut += (page.get("history_cut") or [] if isinstance(page, dict) else page.history_cut)
+        # absent from a contract older than the field: none named
+        cut += (page.get("history_cut") or [] if isinstance(page, dict) else page.history_cut)
         for record in _field(page, "records"):
             record_currency = _field(record, "currency")
             if record_currency == currency:
                 records.append(record)
-            elif left_out is not None:
+            else:
                 # parts of a split claim are records of their own: the claim counts once, as its original
                 original = _optional_field(record, "parent_id") is None
-                left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
+                other_currencies[record_currency] = other_currencies.get(record_currency, 0) + (1 if original else 0)
     events = [event for record in _with_a_part_of_each_split(records)
               for event in events_from_payment_record(debtor, record)]
     # sorted into ledger order when made; read_as_of is no later than as_of, so nothing after as_of is kept, and
     # features as of a date after the one read are refused
+    if history_cut is not None:
+        history_cut += cut
+    if left_out is not None:
+        for code, count in other_currencies.items():
+            left_out[code] = left_out.get(code, 0) + count
     return ReceivableHistory(debtor=debtor, events=[e for e in events if e.event_date <= read_as_of],
-                             read_as_of=read_as_of)
+                             read_as_of=read_as_of, claims_not_counted=cut,
+                             claims_in_other_currencies=other_currencies)
 
 
 def _with_a_part_of_each_split(records: list[Any]) -> list[Any]:
