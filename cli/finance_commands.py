@@ -110,7 +110,9 @@ class DebtorRisk(NamedTuple):
     debtor's; ``thin_record``: why the model's grade rests on no payment (``risk_commands.thin_record``), None
     when it rests on some or the grade was given (--grade, --probability). ``claims_not_counted`` and
     ``claims_in_other_currencies``: the debtor's claims on the ledger the score is not of, as `risk score --json`
-    names them; None where nothing was read of them (a grade or probability given)."""
+    names them; None where nothing was read of them (a grade or probability given). ``scored_as_of`` and
+    ``model``: the date the debtor was scored as of (the ledger's today, or a history file's snapshot, when the
+    disbursement date priced for is later) and the model that scored it; None for a grade or probability given."""
 
     probability_late: Decimal | None
     grade: str
@@ -118,19 +120,24 @@ class DebtorRisk(NamedTuple):
     thin_record: str | None = None
     claims_not_counted: list[str] | None = None
     claims_in_other_currencies: dict[str, int] | None = None
+    scored_as_of: date | None = None
+    model: str | None = None
 
     def json_fields(self) -> dict:
         """What the quote's --json says of the score beside the quote's own figures: a bank's system reading it
         alone would otherwise take a score of some of the debtor's claims for one of all."""
         return {"synthetic": self.synthetic, "thin_record": self.thin_record,
                 "claims_not_counted": self.claims_not_counted,
-                "claims_in_other_currencies": self.claims_in_other_currencies}
+                "claims_in_other_currencies": self.claims_in_other_currencies,
+                "scored_as_of": None if self.scored_as_of is None else self.scored_as_of.isoformat(),
+                "model": self.model}
 
 
 def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
-    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored))
+    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
+                      scored_as_of=scored.as_of, model=scored.model)
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
