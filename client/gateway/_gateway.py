@@ -37,7 +37,14 @@ from ._twins import refuse_awaitable
 _DEFAULT_GRPC_OPTIONS = (
     ("grpc.max_receive_message_length", 100 * 1024 * 1024),
     ("grpc.max_send_message_length", 100 * 1024 * 1024),
+    # A ping every 2 minutes on a connection with a call open: often enough that a NAT or load balancer does not
+    # drop a quiet event stream's connection, and that one dropped is seen (the ping unanswered within gRPC's
+    # 20 s keepalive timeout) rather than the stream looking open for ever; not so often that a peer closes the
+    # connection (GOAWAY too_many_pings) for pinging more often than peer.keepalive.minInterval (60 s).
     ("grpc.keepalive_time_ms", 120_000),
+    # No limit on pings sent while the client sends no data: gRPC's default (2) would stop the pings of an
+    # event stream, which sends nothing after its request, two pings after it went quiet.
+    ("grpc.http2.max_pings_without_data", 0),
 )
 
 
@@ -73,7 +80,8 @@ def connect(
       uses plain text, for development only (none of the TLS options may be
       given beside it). ``grpc_options`` are gRPC channel arguments
       (``("grpc.max_receive_message_length", n)``...); each replaces the
-      client's default for its key (100 MiB messages, 2-minute keepalive).
+      client's default for its key (100 MiB messages, a keepalive ping every 2 minutes, kept up on a quiet
+      event stream).
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
