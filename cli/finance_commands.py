@@ -122,6 +122,8 @@ class DebtorRisk(NamedTuple):
     claims_in_other_currencies: dict[str, int] | None = None
     scored_as_of: date | None = None
     model: str | None = None
+    # the currency of the claims scored, where the history names it (one read from the ledger)
+    currency: str | None = None
 
     def json_fields(self) -> dict:
         """What the quote's --json says of the score beside the quote's own figures: a bank's system reading it
@@ -137,7 +139,20 @@ def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
-                      scored_as_of=scored.as_of, model=scored.model)
+                      scored_as_of=scored.as_of, model=scored.model, currency=history.currency)
+
+
+def _refuse_history_in_another_currency(risk: DebtorRisk, history_file: Path | None, debtor: str | None,
+                                        receivable: str, currency: str, instead: str) -> None:
+    """A --history file read from the ledger in another currency than the claim's is refused: its grade is of
+    claims in other money (the ledger's own read scores in the claim's currency), and not of the debtor's
+    record in the money lent. ``instead``: what else gives the debtor's risk."""
+    if history_file is None or risk.currency is None or risk.currency == currency:
+        return
+    raise click.ClickException(f"{as_typed(history_file)} is a history of {as_typed(debtor)}'s claims in "
+                               f"{risk.currency}, and {receivable} is in {currency}: pass a history read in "
+                               f"{currency} (history_from_ledger(..., currency=\"{currency}\")), or {instead}; "
+                               "nothing was offered")
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
@@ -416,6 +431,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         config = _config(config_path, connection.parse_as(as_)[0])
+        _refuse_history_in_another_currency(risk, history_file, debtor, receivable, config.currency,
+                                            "give --grade or --probability")
         terms = ReceivableTerms(receivable_id=receivable, face_amount=fen_of_option(face, config.currency, "--face"),
                                 due_date=due, currency=config.currency)
         exposure_fen = 0 if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
@@ -545,6 +562,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                    f"drop --debtor (the ledger says whose claim it is) or pass --debtor {r.debtor}")
             raise click.ClickException(f"--debtor {as_typed(debtor)} is not the debtor of {r.id}, which "
                                        f"{as_typed(r.debtor)} owes: {fix}")
+        if risk is not None:
+            _refuse_history_in_another_currency(risk, history_file, debtor, r.id, r.currency,
+                                                "drop --history to score it from the ledger")
         if risk is None:
             # priced for disbursement on ``day``, but scored as of what the ledger knows: features as of a later
             # date would count every open claim due before it as unpaid

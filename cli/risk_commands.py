@@ -584,8 +584,9 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     result = score_debtor(model, history, as_of)
     note_what_the_score_cannot_tell(result)
     note_originals_not_in_history(result)
-    # the ledger's claims are in one currency; a file's or the simulator's history does not say which
-    scored_in = currency if history_file is None and synthetic_seed is None else None
+    # the ledger's claims are in one currency, and a history read from it says which; the simulator's, and a
+    # file written by hand, do not
+    scored_in = currency if history_file is None and synthetic_seed is None else history.currency
     if as_json:
         data = result.model_dump(mode="json")
         # the table shows each amount in it: the fen here are of it, and a score in USD is not one in CNY

@@ -110,6 +110,10 @@ class ReceivableHistory(BaseModel):
     # for unpaid since, so debtor_features refuses them (checked_for); None on a history built by hand
     read_as_of: IsoDay | None = Field(default=None, description="the ledger's date the history was read as of "
                                       "(history_from_ledger sets it); nothing later is known to it")
+    # amounts of two currencies do not add up: a read holds the debtor's claims in one, and says which, so that a
+    # file of it scores no claim in another; None where not known (a file by hand, the simulator's)
+    currency: str | None = Field(default=None, description="the currency of every claim it holds "
+                                 "(history_from_ledger sets it)")
     # what of the debtor's claims the read left out, kept with the history so that a score of it saved to a file
     # still says it is not of them; None where not known (a file written before these fields, by hand, or the
     # simulator's, whose histories are whole)
@@ -148,7 +152,7 @@ class ReceivableHistory(BaseModel):
         the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that."""
         read_as_of = None if self.read_as_of is None else min(self.read_as_of, as_of)
         return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic, read_as_of=read_as_of,
-                                 events=[e for e in self.events if e.event_date <= as_of],
+                                 events=[e for e in self.events if e.event_date <= as_of], currency=self.currency,
                                  claims_not_counted=self.claims_not_counted,
                                  claims_in_other_currencies=self.claims_in_other_currencies)
 
@@ -389,7 +393,7 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
         for code, count in other_currencies.items():
             left_out[code] = left_out.get(code, 0) + count
     return ReceivableHistory(debtor=debtor, events=[e for e in events if e.event_date <= read_as_of],
-                             read_as_of=read_as_of, claims_not_counted=cut,
+                             read_as_of=read_as_of, currency=currency, claims_not_counted=cut,
                              claims_in_other_currencies=other_currencies)
 
 
