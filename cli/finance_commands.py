@@ -440,7 +440,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
                              probability_late=risk.probability_late, thin_record=risk.thin_record is not None)
         _note_priced_grade(result)
         if as_json:
-            emit({**result.model_dump(mode="json"), **risk.json_fields()}, as_json=True)
+            # nothing read from the ledger: null, as no record could be passed over
+            emit({**result.model_dump(mode="json"), **risk.json_fields(), "passed_over": None}, as_json=True)
         else:
             _print_quote(_quote_rows(result, receivable, day), risk)
         _exit_if_declined(result)
@@ -655,7 +656,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                         except (ReceivablesError, GatewayError) as exc:   # said, with the command to retry, below
                             unwithdrawn = exc
         if as_json:
+            # the bank's offers and claims on the debtor the peer could not read count in none of the limit's
+            # figures: said here too, for a system that reads no stderr
             emit({**result.model_dump(mode="json"), **risk.json_fields(), "debtor": r.debtor,
+                  "passed_over": {"unreadable": held.unreadable, "newer_version": held.newer_version},
                   "financing_id": r.financing_id,
                   "pending_offers": [_pending_json(p) for p in pending],
                   "made_offer": None if made is None else made.model_dump(mode="json"),
@@ -949,8 +953,11 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     except ValueError as exc:
         raise click.ClickException(f"{as_typed(offers_file)}: {exc}" if offers_file else str(exc)) from None
     if as_json:
+        # the request's offers the peer could not read are in no proposal: named for a system that reads no
+        # stderr, which would take the ranking for one of every offer; null for an --offers file
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
-              "proposals": [p.model_dump(mode="json") for p in ranked]}, as_json=True)
+              "proposals": [p.model_dump(mode="json") for p in ranked],
+              "passed_over": None if offers_file else passed_over.model_dump(mode="json")}, as_json=True)
         note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared", err=True)
         return
     _echo_compared(receivable, data, day, by, ranked)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -16,6 +17,8 @@ from client.receivables import PassedOver
 
 from ..receivables.support import transient_terms
 from ..receivables.test_queries_name_what_they_pass_over import as_newer_version_wrote
+
+OFFERS = str(Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json")
 
 
 def _two_offers_one_a_newer_versions(world) -> tuple[str, str, str]:
@@ -46,3 +49,16 @@ def test_compare_names_the_offer_the_peer_could_not_read(world):
     passed = PassedOver()
     inputs = proposal_inputs_from_ledger(world.client("tier1"), claim, passed_over=passed)
     assert ([o.offer_id for o in inputs.bank_offers], passed.newer_version, passed.unreadable) == ([kept], [key], [])
+
+
+def test_compares_json_names_the_offer_the_peer_could_not_read(world):
+    """A holder's system reading the --json alone took the ranking for one of every offer on the request."""
+    claim, kept, key = _two_offers_one_a_newer_versions(world)
+    as_json = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.net.today, "--json"])
+    assert json.loads(as_json.stdout)["passed_over"] == {"unreadable": [], "newer_version": [key]}
+
+
+def test_compare_of_an_offers_file_reads_nothing_passed_over():
+    data = json.loads(CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", OFFERS, "--on", "2026-12-01",
+                                                   "--json"]).stdout)
+    assert data["passed_over"] is None

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 
-from chaincode.receivables import keys
+from click.testing import CliRunner
 
-from .test_finance_ledger import quote
+from chaincode.receivables import keys
+from cli.finance_commands import finance
+
+from .test_finance_ledger import CONFIG, quote
 
 
 def test_a_quote_on_an_exposure_that_passed_over_an_offer_warns_on_stderr(world):
@@ -23,3 +26,23 @@ def test_a_quote_on_an_exposure_that_passed_over_an_offer_warns_on_stderr(world)
     [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert "1 record passed over" in warning and f"recfin.offer {offer['id']}" in warning, warning
     json.loads(result.stdout)   # --json on stdout stays one document
+
+
+def test_the_quotes_json_names_the_offer_its_figures_passed_over(world):
+    """A bank's system reading the --json alone took the limit's figures for whole: the room it was priced on is
+    larger by the offer the peer could not read."""
+    net = world.net
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    other = asyncio.run(net.confirmed(tier1, core, 5_000_000))
+    _, offer = asyncio.run(net.offered(tier1, other["id"], bank))
+    key = net._key(keys.OFFER, offer["id"])
+    net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]), "field_of_a_newer_version": 1}).encode()
+    data = json.loads(quote(world, "--json").stdout)
+    assert data["passed_over"] == {"unreadable": [], "newer_version": [key]}
+
+
+def test_a_whole_read_passes_over_nothing_and_a_quote_without_the_ledger_reads_none(world):
+    assert json.loads(quote(world, "--json").stdout)["passed_over"] == {"unreadable": [], "newer_version": []}
+    offline = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--config", CONFIG, "--face", "100000",
+                                           "--due", "2026-03-01", "--on", "2026-01-10", "--grade", "B", "--json"])
+    assert json.loads(offline.stdout)["passed_over"] is None
