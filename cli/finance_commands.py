@@ -196,6 +196,9 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
             click.echo(f"note: the debtor is scored as of {known}, {source}; the offer is priced for disbursement "
                        f"on {day}", err=True)
         note_claims_not_counted(debtor, history.claims_not_counted or [])
+        if history.currency is not None:   # the file names the currency it was read in, and so what it left out
+            note_other_currencies(debtor, history.currency, history.claims_in_other_currencies or {},
+                                  own_command=False)
         return _score(model, history, known)._replace(claims_not_counted=history.claims_not_counted,
                                                       claims_in_other_currencies=history.claims_in_other_currencies)
     if grade is not None:

@@ -481,8 +481,9 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                           ) -> None:
     """The debtor's claims in currencies other than the one scored are not in the score: say which, and how to
     score them (stderr, beside --json), or a debtor that trades only in USD would read, scored in CNY, as one
-    with no claims at all. ``own_command``: the command takes --currency (`risk score`); else (`finance
-    quote`, which scores in the claim's currency) the note names the `risk score` that does."""
+    with no claims at all. ``own_command``: the command takes --currency (`risk score` on the ledger); else
+    (`finance quote`, which scores in the claim's currency, or a --history file read in one) the note names the
+    `risk score` that does."""
     if not left_out:
         return
     shown = ", ".join(f"{count} in {code}" for code, count in sorted(left_out.items()))
@@ -567,6 +568,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # a history read from the ledger and saved keeps what its read left out; null for one that does not say
         not_counted, other_currencies = history.claims_not_counted, history.claims_in_other_currencies
         note_claims_not_counted(debtor, not_counted or [])
+        if history.currency is not None:   # the file names the currency it was read in, and so what it left out
+            note_other_currencies(debtor, history.currency, other_currencies or {}, own_command=False)
     elif synthetic_seed is not None:
         history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
         if as_of is not None and as_of > last_day:

@@ -50,6 +50,9 @@ def test_score_of_a_saved_history_names_what_its_read_left_out(tmp_path):
     assert data["claims_not_counted"] == [PLANTED]
     assert data["claims_in_other_currencies"] == {"USD": 1}
     assert f"({PLANTED}) is not in this score" in result.stderr
+    assert (f"note: {history.debtor} is scored on its claims in CNY only; its claims in other currencies (1 in "
+            f"USD) are not in this score: run `recfin risk score {history.debtor}` with --currency USD to score "
+            "those") in result.stderr.replace("\n", " ")
 
 
 def test_a_file_without_them_reads_as_not_known(tmp_path):
@@ -74,3 +77,4 @@ def test_a_quote_priced_on_a_saved_history_names_what_its_read_left_out(tmp_path
     data = json.loads(result.stdout)
     assert data["claims_not_counted"] == [PLANTED]
     assert data["claims_in_other_currencies"] == {"USD": 1}
+    assert "its claims in other currencies (1 in USD) are not in this score" in result.stderr.replace("\n", " ")
