@@ -125,6 +125,16 @@ def child_id(parent_id: str, n: int) -> str:
     return f"{parent_id}.{n}"
 
 
+def spaces_around_id(value: str, what: str) -> str | None:
+    """Why ``value``, given as a record's id (``what``: "receivable id", "offer id"...), names no record, if it has
+    white space at either end, as a table's column pasted gives; else None. No id :func:`new_id` or
+    :func:`child_id` makes holds a space, so sent as given it could only come back not-found, as though the record
+    were not there. The CLI and the SDK refuse it before anything is sent, in these words."""
+    if value == value.strip():
+        return None
+    return f"{value!r} has spaces around it, which no {what} holds: remove them: {value.strip()!r}"
+
+
 def holder_token(reader: str, debtor: str, holder: str) -> str:
     """A holder as one reader sees it in a debtor's payment record: ``H-`` + 16 hex digits.
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from chaincode.receivables import model as contract
 from chaincode.receivables.arguments import _order_reference, _require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
-from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
+from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id, spaces_around_id
 from chaincode.receivables.money import hundredths_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
 
@@ -40,6 +40,16 @@ def _id(value: str, what: str) -> str:
     return text
 
 
+def _record_id(value: str, what: str) -> str:
+    """An argument naming a record the contract made (a claim's, financing's, offer's or notice's id): as
+    :func:`_id`, and without spaces around it (``keys.spaces_around_id``, as the CLI refuses it). One pasted from a
+    table's column went out as given and came back not-found, as though the record were not there."""
+    text = _id(value, what)
+    if (why := spaces_around_id(text, what.replace("_", " "))) is not None:
+        raise ValueError(f"{what} {why}; nothing was sent")
+    return text
+
+
 def _optional_id(value: str | None, what: str) -> str:
     """An optional argument naming a record (a listing's debtor, the party a request is of...): ``""`` for none
     (``None`` or ``""``: left out, as the contract takes it), else as :func:`_id`. A blank one (``"  "``, a field
@@ -48,6 +58,14 @@ def _optional_id(value: str | None, what: str) -> str:
     if value is None or value == "":
         return ""
     return _id(value, what)
+
+
+def _optional_record_id(value: str | None, what: str) -> str:
+    """An optional argument naming a record the contract made (the claim a discount offer is read for...): ``""``
+    for none, else as :func:`_record_id`."""
+    if value is None or value == "":
+        return ""
+    return _record_id(value, what)
 
 
 @contextmanager

@@ -9,7 +9,8 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _order, _page_size, _part_of_a_claim, _request_id, _request_of, _said, _text
+from ._arguments import (_id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id, _request_of, _said,
+                         _text)
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -66,7 +67,7 @@ class _ClaimOperations:
         return self._confirmation(receivable_id, endorsing_organizations)
 
     def _confirmation(self, receivable_id: str, endorsing_organizations: Sequence[str] | None):
-        return self._submit("ConfirmReceivable", _id(receivable_id, "receivable_id"), model=Receivable,
+        return self._submit("ConfirmReceivable", _record_id(receivable_id, "receivable_id"), model=Receivable,
                             endorsing_organizations=endorsing_organizations)
 
     def _confirm_steps(self, receivable_id: str) -> Steps[Receivable]:
@@ -78,7 +79,7 @@ class _ClaimOperations:
             return self._confirmation(receivable_id, orgs)
 
         receivable = yield from _unless_refused_the_read_steps(
-            lambda: self.get_receivable(_id(receivable_id, "receivable_id")))
+            lambda: self.get_receivable(_record_id(receivable_id, "receivable_id")))
         if receivable is None:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
@@ -89,14 +90,14 @@ class _ClaimOperations:
 
     def reject(self, receivable_id: str, reason: str) -> Receivable:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""
-        return self._submit("RejectReceivable", _id(receivable_id, "receivable_id"),
+        return self._submit("RejectReceivable", _record_id(receivable_id, "receivable_id"),
                             _said(reason, "reason", "RejectReceivable"), model=Receivable)
 
     def withdraw(self, receivable_id: str, reason: str) -> Receivable:
         """The creditor withdraws a claim it registered that its debtor has not confirmed (REGISTERED, not
         frozen), any day, its due date passed or not: WITHDRAWN, with ``withdrawal_reason`` and ``withdrawn_on``;
         the invoices behind it are released for a new registration."""
-        return self._submit("WithdrawReceivable", _id(receivable_id, "receivable_id"),
+        return self._submit("WithdrawReceivable", _record_id(receivable_id, "receivable_id"),
                             _said(reason, "reason", "WithdrawReceivable"),
                             model=Receivable)
 
@@ -107,7 +108,7 @@ class _ClaimOperations:
         ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
-        return self._submit("TransferReceivable", _id(receivable_id, "receivable_id"), _id(to, "to"),
+        return self._submit("TransferReceivable", _record_id(receivable_id, "receivable_id"), _id(to, "to"),
                             _part_of_a_claim(amount, "TransferReceivable"), _request_id(request_id),
                             model=TransferResult)
 
@@ -152,7 +153,7 @@ class _ClaimOperations:
 
         A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
         its tree."""
-        return self._submit("FreezeReceivable", _id(receivable_id, "receivable_id"),
+        return self._submit("FreezeReceivable", _record_id(receivable_id, "receivable_id"),
                             _order(order_reference, "order_reference", "FreezeReceivable"),
                             model=Receivable)
 
@@ -173,7 +174,7 @@ class _ClaimOperations:
         if named and not lifts.strip():
             raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
                              "in effect")
-        return self._submit("UnfreezeReceivable", _id(receivable_id, "receivable_id"),
+        return self._submit("UnfreezeReceivable", _record_id(receivable_id, "receivable_id"),
                             _order(order_reference, "order_reference", "UnfreezeReceivable"),
                             *[_said(order, "lifts", "UnfreezeReceivable", max_len=200) for order in named],
                             model=Receivable)
@@ -215,7 +216,7 @@ class _ClaimOperations:
         contract then says why it refuses the reseal as well) or the key carries no policy: the chaincode-level
         policy guards such a key, so the orgs the Gateway names for it endorse the reseal, which gives the key the
         orgs due."""
-        receivable_id = _id(receivable_id, "receivable_id")
+        receivable_id = _record_id(receivable_id, "receivable_id")
         if endorsing_organizations is None:
             endorsing_organizations = (yield from _unless_refused_the_read_steps(
                 lambda: self.receivable_endorsers(receivable_id))) or None

@@ -8,7 +8,7 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _said, _text
+from ._arguments import _record_id, _said, _text
 from ._endorsers import _deal_orgs, _Endorsers
 from ._models import AssignmentNotice, Financing, FinancingTerms, FinancingView, Receivable
 from ._offers import _check_terms
@@ -21,10 +21,10 @@ class _FinancingOperations:
 
     def request_financing(self, receivable_id: str) -> Financing:
         """The holder asks banks to finance a confirmed claim."""
-        return self._submit("RequestFinancing", _id(receivable_id, "receivable_id"), model=Financing)
+        return self._submit("RequestFinancing", _record_id(receivable_id, "receivable_id"), model=Financing)
 
     def withdraw_financing(self, financing_id: str) -> Financing:
-        return self._submit("WithdrawFinancing", _id(financing_id, "financing_id"), model=Financing)
+        return self._submit("WithdrawFinancing", _record_id(financing_id, "financing_id"), model=Financing)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -57,14 +57,14 @@ class _FinancingOperations:
     def _disbursement(self, financing_id: str, terms: FinancingTerms | None, endorsing_organizations: Sequence[str]):
         # no terms only where none could be read back (no accepted offer, or a financing the caller may not read):
         # the contract refuses such a disbursement before it reads them
-        return self._submit("RecordDisbursement", _id(financing_id, "financing_id"),
+        return self._submit("RecordDisbursement", _record_id(financing_id, "financing_id"),
                             transient=None if terms is None else terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
     def acknowledge_assignment(self, notice_id: str) -> AssignmentNotice:
         """The debtor acknowledges the assignment notice: it will pay the financier. Only while the financing is
         DISBURSED: once it is repaid the contract refuses it (``invalid-state``)."""
-        return self._submit("AcknowledgeAssignment", _id(notice_id, "notice_id"), model=AssignmentNotice)
+        return self._submit("AcknowledgeAssignment", _record_id(notice_id, "notice_id"), model=AssignmentNotice)
 
     def record_repayment(self, financing_id: str) -> Financing:
         """The financier records that it was repaid; the financing closes and the claim is settled.
@@ -72,7 +72,7 @@ class _FinancingOperations:
         Whatever the claim still owes is recorded as the debtor's payment to the bank that day, and the bank's recourse
         ends with the claim settled, for good: a bank paid only part records nothing yet (the debtor records what it
         paid, :meth:`record_payment`)."""
-        return self._submit("RecordRepayment", _id(financing_id, "financing_id"), model=Financing)
+        return self._submit("RecordRepayment", _record_id(financing_id, "financing_id"), model=Financing)
 
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -104,7 +104,7 @@ class _FinancingOperations:
         return (yield from self._sent_to(endorsers, lambda orgs: self._cancellation(financing_id, reason, orgs)))
 
     def _cancellation(self, financing_id: str, reason: str, endorsing_organizations: Sequence[str]):
-        return self._submit("CancelFinancing", _id(financing_id, "financing_id"), _text(reason, "reason"),
+        return self._submit("CancelFinancing", _record_id(financing_id, "financing_id"), _text(reason, "reason"),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
     def demand_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
@@ -154,7 +154,7 @@ class _FinancingOperations:
                   endorsing_organizations: Sequence[str]):
         """DemandRecourse or ExerciseRecourse: the same arguments, terms and orgs."""
         # no terms only where none could be read back, as for a disbursement: the contract says why it refuses
-        return self._submit(transaction, _id(financing_id, "financing_id"), _text(reason, "reason"),
+        return self._submit(transaction, _record_id(financing_id, "financing_id"), _text(reason, "reason"),
                             transient=None if terms is None else terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 

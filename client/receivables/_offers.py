@@ -13,7 +13,7 @@ from chaincode.receivables.errors import rule
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
-from ._arguments import _as_the_contract_checks, _id, _int, _read_as_the_contract_reads, _said
+from ._arguments import _as_the_contract_checks, _int, _read_as_the_contract_reads, _record_id, _said
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -103,7 +103,7 @@ class _OfferOperations:
         # same bytes; the same salt on another financing is refused. It is held from before the send, so that two
         # offers under way at once cannot both take it, and kept as sent unless the call failed before anything
         # could be ordered (a failed transaction's public write, terms_hash included, is in its block all the same)
-        financing_id = _id(financing_id, "financing_id")
+        financing_id = _record_id(financing_id, "financing_id")
         earlier = self._offer_salts.get(terms.salt)
         if earlier is not None and earlier != financing_id:
             raise ValueError(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
@@ -159,7 +159,7 @@ class _OfferOperations:
         disbursement), lapsed or already withdrawn, and for any other caller; a freeze of the claim does not stop
         it. ``reason`` is on the public record: it should name no limit or exposure.
         """
-        return self._submit("WithdrawFinancingOffer", _id(offer_id, "offer_id"),
+        return self._submit("WithdrawFinancingOffer", _record_id(offer_id, "offer_id"),
                             _said(reason, "reason", "WithdrawFinancingOffer"), model=Offer)
 
     def accept_offer(self, offer_id: str) -> Financing:
@@ -181,7 +181,7 @@ class _OfferOperations:
     def _acceptance(self, offer_id: str, terms: OfferTerms | None):
         # no terms only where the contract refuses the caller their read (not the claim's holder): the contract
         # then says why it refuses the acceptance
-        return self._submit("AcceptFinancingOffer", _id(offer_id, "offer_id"),
+        return self._submit("AcceptFinancingOffer", _record_id(offer_id, "offer_id"),
                             transient=None if terms is None else terms.as_request().transient(), model=Financing)
 
 

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _date_text, _id, _optional_id, _page_size, _text
+from ._arguments import _date_text, _id, _optional_id, _optional_record_id, _page_size, _record_id, _text
 from ._models import (STATUSES, AssignmentNotice, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
@@ -31,18 +31,18 @@ class _QueryOperations:
                        endorsing_organizations: Sequence[str] | None = None) -> Receivable:
         """A receivable by id; ``endorsing_organizations`` (MSP IDs): a peer of which orgs answers (an auditor
         names its own, ``client.receivables.audit``), else the Gateway chooses."""
-        return self._evaluate("GetReceivable", _id(receivable_id, "receivable_id"), model=Receivable,
+        return self._evaluate("GetReceivable", _record_id(receivable_id, "receivable_id"), model=Receivable,
                               endorsing_organizations=endorsing_organizations)
 
     def history(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[HistoryEntry]:
         """Every change of a receivable, oldest first (``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("GetReceivableHistory", _id(receivable_id, "receivable_id"), model=_HISTORY,
-                              endorsing_organizations=endorsing_organizations)
+        return self._evaluate("GetReceivableHistory", _record_id(receivable_id, "receivable_id"),
+                              model=_HISTORY, endorsing_organizations=endorsing_organizations)
 
     def provenance(self, receivable_id: str) -> Provenance:
         """Ancestors up to the registered root, and the tree of children; a child the caller may not read
         (``get_receivable`` would be refused) comes ``redacted``, with its id, parent and children only."""
-        return self._evaluate("GetProvenance", _id(receivable_id, "receivable_id"), model=Provenance)
+        return self._evaluate("GetProvenance", _record_id(receivable_id, "receivable_id"), model=Provenance)
 
     def receivable_endorsers(self, receivable_id: str, *,
                              endorsing_organizations: Sequence[str] | None = None) -> list[str]:
@@ -50,7 +50,7 @@ class _QueryOperations:
         endorsement any change of it needs. Stored when the claim's policy was last written, so they may differ
         from the regulator orgs of today (a claim frozen before an org joined does not name it).
         ``endorsing_organizations`` as for :meth:`get_receivable`."""
-        return self._evaluate("GetReceivableEndorsers", _id(receivable_id, "receivable_id"), model=_MSP_IDS,
+        return self._evaluate("GetReceivableEndorsers", _record_id(receivable_id, "receivable_id"), model=_MSP_IDS,
                               endorsing_organizations=endorsing_organizations)
 
     def find_invoice(self, fingerprint: str, *,
@@ -106,11 +106,11 @@ class _QueryOperations:
         return self._evaluate("GetStatistics", model=Statistics)
 
     def get_financing(self, financing_id: str) -> FinancingView:
-        return self._evaluate("GetFinancing", _id(financing_id, "financing_id"), model=FinancingView)
+        return self._evaluate("GetFinancing", _record_id(financing_id, "financing_id"), model=FinancingView)
 
     def get_offer_terms(self, offer_id: str) -> OfferTerms:
         """An offer's private terms (holder, offering bank, regulator), from a peer of the collection."""
-        return self._evaluate("GetOfferTerms", _id(offer_id, "offer_id"), model=OfferTerms)
+        return self._evaluate("GetOfferTerms", _record_id(offer_id, "offer_id"), model=OfferTerms)
 
     def get_disbursement(self, financing_id: str) -> Disbursement:
         """A disbursed financing's private record of the advance (outstanding, principal, interest, fees, net
@@ -118,10 +118,10 @@ class _QueryOperations:
         org, a member of the collection as for :meth:`get_offer_terms`. Refused ``invalid-state`` before the
         bank disbursed, ``record-unreadable`` where the record does not hash to the financing's
         ``disbursement_hash``."""
-        return self._evaluate("GetDisbursement", _id(financing_id, "financing_id"), model=Disbursement)
+        return self._evaluate("GetDisbursement", _record_id(financing_id, "financing_id"), model=Disbursement)
 
     def get_assignment_notice(self, notice_id: str) -> AssignmentNotice:
-        return self._evaluate("GetAssignmentNotice", _id(notice_id, "notice_id"), model=AssignmentNotice)
+        return self._evaluate("GetAssignmentNotice", _record_id(notice_id, "notice_id"), model=AssignmentNotice)
 
     def get_discount_offer(self, offer_id: str, *, receivable_id: str | None = None) -> DiscountOffer:
         """A debtor's early-payment offer (the debtor, suppliers, the regulator).
@@ -132,8 +132,8 @@ class _QueryOperations:
         (``discount-offer-not-for-receivable``).
         """
         # sent only when given: a contract before the argument takes the offer id alone
-        receivable = _optional_id(receivable_id, "receivable_id")
-        return self._evaluate("GetDiscountOffer", _id(offer_id, "offer_id"),
+        receivable = _optional_record_id(receivable_id, "receivable_id")
+        return self._evaluate("GetDiscountOffer", _record_id(offer_id, "offer_id"),
                               *([receivable] if receivable else []),
                               model=DiscountOffer)
 
@@ -144,7 +144,7 @@ class _QueryOperations:
         Name the debtor, or a receivable you may read for only the offers that
         cover it. ``scope="open"``: not withdrawn and not expired today; ``"all"``: every one.
         """
-        debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_id(receivable_id, "receivable_id")
+        debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
             raise ValueError("name the debtor or a receivable whose discount offers to list")
         if scope not in DISCOUNT_OFFER_SCOPES:

@@ -6,7 +6,7 @@ from chaincode.receivables.model import DiscountTerms
 from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
-from ._arguments import _id, _json, _part_of_a_claim, _request_id, _request_of
+from ._arguments import _json, _part_of_a_claim, _record_id, _request_id, _request_of
 from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable
 from ._read_refusals import _unless_refused_the_read_steps
@@ -50,7 +50,7 @@ class _SettlementOperations:
     def _accept_discount_offer_steps(self, offer_id: str, receivable_id: str, as_read: DiscountOffer | None,
                                      request_id: str | None) -> Steps[Receivable]:
         """The acceptance, with the terms of the offer as read: given, or read now from the caller's peer."""
-        args = (_id(offer_id, "offer_id"), _id(receivable_id, "receivable_id"))
+        args = (_record_id(offer_id, "offer_id"), _record_id(receivable_id, "receivable_id"))
         request_id = _request_id(request_id)   # checked, or made, before anything is read
         if as_read is None:
             as_read = yield from _unless_refused_the_read_steps(
@@ -70,7 +70,7 @@ class _SettlementOperations:
         Claims already settled under it stay settled. A second withdrawal is refused (``discount-offer-withdrawn``,
         naming the transaction the first one committed in), so a retry after a lost answer learns that it committed.
         """
-        return self._submit("WithdrawDiscountOffer", _id(offer_id, "offer_id"), model=DiscountOffer)
+        return self._submit("WithdrawDiscountOffer", _record_id(offer_id, "offer_id"), model=DiscountOffer)
 
     def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
         """The debtor records a payment (spread pro rata over the leaves of a split claim).
@@ -88,7 +88,7 @@ class _SettlementOperations:
         """The payment, and its transaction (:attr:`PaymentResult.tx_id`): a split claim is paid through its
         leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
         from the request record, which names it on a retry answered from the record too."""
-        args = (_id(receivable_id, "receivable_id"), _part_of_a_claim(amount, "RecordPayment"),
+        args = (_record_id(receivable_id, "receivable_id"), _part_of_a_claim(amount, "RecordPayment"),
                 _request_id(request_id))
         paid = yield self._submit("RecordPayment", *args, model=PaymentResult)
         if paid.status == "SPLIT":
@@ -106,6 +106,6 @@ class _SettlementOperations:
 
     def record_overdue(self, receivable_id: str) -> Receivable:
         """Mark a claim unpaid after its due date (its debtor, holder or financier)."""
-        return self._submit("RecordOverdue", _id(receivable_id, "receivable_id"), model=Receivable)
+        return self._submit("RecordOverdue", _record_id(receivable_id, "receivable_id"), model=Receivable)
 
     mark_overdue = record_overdue
