@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from .errors import parts_named, rule, shown
-from .money import MAX_AMOUNT, amount_text
+from .money import MAX_AMOUNT, amount_text, amount_to_send
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
 )
@@ -268,7 +268,7 @@ def split_amounts(face: int, amount: int, *, currency: str) -> tuple[int, int]:
         # writes two new records: an amount above MAX_AMOUNT in them would not read exactly in every JSON
         # parser, which every record written since the cap came in does.
         low, high, larger = max(face - MAX_AMOUNT, 1), MAX_AMOUNT, max(amount, kept)
-        within = (f", or split off between {amount_text(low, currency)} and {amount_text(high, currency)}"
+        within = (f", or split off between {amount_to_send(low, currency)} and {amount_to_send(high, currency)}"
                   if low <= high else "")
         raise rule("amount-too-large", f"splitting {amount_text(amount, currency)} off a receivable of "
                    f"{amount_text(face, currency)} would write a part of {amount_text(larger, currency)}: "

@@ -87,3 +87,10 @@ def amount_text(fen: int, currency: str) -> str:
     """An amount of a claim as a refusal or a notice shows it: 123456, "CNY" -> '1234.56 CNY'. People type amounts
     in yuan (the CLI's --amount 1,234.56), so they read them back that way, with what they are an amount of."""
     return f"{yuan(fen)} {currency}"
+
+
+def amount_to_send(fen: int, currency: str) -> str:
+    """An amount a refusal tells the caller to send, as :func:`amount_text` shows it and then as the argument takes
+    it: 113000, "CNY" -> '1130.00 CNY (113000 fen)'. The transaction's argument is integer fen, so a caller who sent
+    the amount as shown ("1130.00") would be refused again."""
+    return f"{amount_text(fen, currency)} ({fen} fen)"

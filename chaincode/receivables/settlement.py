@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from . import dates, daycount
 from .errors import rule
-from .money import amount_text
+from .money import amount_text, amount_to_send
 from .model import DiscountTerms, ScaleTier
 
 
@@ -31,7 +31,8 @@ def ensure_within_outstanding(amount: int, outstanding: list[tuple[str, int]], *
         raise rule("payment-exceeds-outstanding", f"payment of {paid} exceeds the {owed} outstanding on "
                    f"{receivable_id if whole else f'the unpaid parts of {receivable_id}'}: nothing is recorded, "
                    "as a payment is recorded whole or not at all and the ledger keeps no credit above what is "
-                   f"owed; pay {owed} or less (RecordPayment of {owed} settles {'it' if whole else 'them'})"
+                   f"owed; pay {owed} or less (RecordPayment of {amount_to_send(total, currency)} settles "
+                   f"{'it' if whole else 'them'})"
                    + (f"; besides, {besides}" if besides else ""))
 
 

@@ -1,6 +1,7 @@
 """A payment above what a claim owes is refused naming what to do: how much is outstanding and on what, that
-nothing of the payment is recorded (no credit is kept for the excess), and the payment that settles the claim,
-which then does."""
+nothing of the payment is recorded (no credit is kept for the excess), and the payment that settles the claim, in
+yuan and in the integer fen RecordPayment takes (a caller who sent "700.00" as shown was refused again), which
+then, sent as named, does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ async def test_a_payment_above_a_claims_outstanding_names_the_payment_that_settl
     assert message == (f"RULE payment-exceeds-outstanding: payment of 1000.00 CNY exceeds the 700.00 CNY "
                        f"outstanding on {r['id']}: nothing is recorded, as a payment is recorded whole or not at "
                        "all and the ledger keeps no credit above what is owed; pay 700.00 CNY or less "
-                       "(RecordPayment of 700.00 CNY settles it)")
+                       "(RecordPayment of 700.00 CNY (70000 fen) settles it)")
 
     assert (await net.ok(core, "RecordPayment", r["id"], "70000"))["status"] == "SETTLED"
 
@@ -33,7 +34,7 @@ async def test_a_payment_above_a_split_claims_unpaid_parts_names_them_and_the_pa
     assert message == (f"RULE payment-exceeds-outstanding: payment of 900.01 CNY exceeds the 900.00 CNY "
                        f"outstanding on the unpaid parts of {split['id']}: nothing is recorded, as a payment is "
                        "recorded whole or not at all and the ledger keeps no credit above what is owed; pay "
-                       "900.00 CNY or less (RecordPayment of 900.00 CNY settles them)")
+                       "900.00 CNY or less (RecordPayment of 900.00 CNY (90000 fen) settles them)")
 
     paid = await net.ok(core, "RecordPayment", split["id"], "90000")
     assert {a["receivable_id"]: a["outstanding"] for a in paid["allocations"]} == {transferred: 0, kept: 0}

@@ -21,7 +21,7 @@ async def test_a_frozen_claim_refuses_a_payment_above_what_it_owes_naming_the_fr
     assert said == (f"RULE payment-exceeds-outstanding: payment of 1000.01 CNY exceeds the 1000.00 CNY outstanding "
                     f"on {r['id']}: nothing is recorded, as a payment is recorded whole or not at all and the ledger "
                     "keeps no credit above what is owed; pay 1000.00 CNY or less (RecordPayment of 1000.00 CNY "
-                    f"settles it); besides, receivable {r['id']} is frozen by order '{ORDER}': it accepts no change "
+                    f"(100000 fen) settles it); besides, receivable {r['id']} is frozen by order '{ORDER}': it accepts no change "
                     "until the regulator unfreezes it"), said
     # within what it owes: the freeze alone, as before
     said = await net.refused(core, "RecordPayment", r["id"], "100000", rule="receivable-frozen")
@@ -40,7 +40,7 @@ async def test_a_split_claim_with_a_frozen_part_refuses_a_payment_above_its_part
     said = await net.refused(core, "RecordPayment", r["id"], "100001", rule="payment-exceeds-outstanding")
     assert said.startswith(f"RULE payment-exceeds-outstanding: payment of 1000.01 CNY exceeds the 1000.00 CNY "
                            f"outstanding on the unpaid parts of {r['id']}: "), said
-    assert said.endswith(f"(RecordPayment of 1000.00 CNY settles them); besides, receivable {moved} is frozen by "
+    assert said.endswith(f"(RecordPayment of 1000.00 CNY (100000 fen) settles them); besides, receivable {moved} is frozen by "
                          f"order '{ORDER}': it accepts no change until the regulator unfreezes it; a payment "
                          f"through {r['id']} is spread over its unpaid parts, {moved} among them, so none is "
                          f"recorded: its other parts {kept} can be paid one by one (RecordPayment on each)"), said

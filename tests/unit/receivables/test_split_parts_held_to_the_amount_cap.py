@@ -34,7 +34,7 @@ async def test_a_split_that_would_write_a_part_above_the_cap_is_refused_naming_w
         "would write a part of 90071992547409.95 CNY: each part of a split is capped at 90071992547409.91 CNY "
         "(9007199254740991 fen, the most every JSON parser reads exactly); transfer the whole outstanding amount, "
         "or split off "
-        "between 0.06 CNY and 90071992547409.91 CNY"), message
+        "between 0.06 CNY (6 fen) and 90071992547409.91 CNY (9007199254740991 fen)"), message
     # the part transferred above the cap too
     await net.refused(tier1, "TransferReceivable", claim, tier2.uscc, str(ABOVE - 1), rule="amount-too-large")
     # within the bounds named, both parts are within the cap, and they add up to the claim
