@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from chaincode.receivables.keys import spaces_around_id
 from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
@@ -63,9 +64,8 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
         if not given.strip():
             raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the {what} "
                                      "itself")
-        if given != given.strip():
-            raise click.BadParameter(f"{given!r} has spaces around it, which no {what} holds: remove them: "
-                                     f"{on_one_line(given.strip())}")
+        if (padded := spaces_around_id(given, what)) is not None:
+            raise click.BadParameter(padded)
     return value
 
 

@@ -59,7 +59,7 @@ def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connectin
     res = CliRunner().invoke(main, [padded if word == "{}" else word for word in command] + ["--json"])
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': {padded!r} has spaces around it" in res.stderr, res.output
-    assert f"remove them: {padded.strip()}\n" in res.stderr, res.output
+    assert f"remove them: {padded.strip()!r}\n" in res.stderr, res.output
     assert res.stdout == ""
     assert opened == []
 
