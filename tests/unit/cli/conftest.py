@@ -130,14 +130,14 @@ def over_a_gateway(monkeypatch):
 
 @pytest.fixture
 def ledger_sessions(monkeypatch):
-    """Every ledger command's session (``cli.connection.open_session``): recorded, and refused with "connecting",
-    so that a test sees whether a command got as far as connecting."""
+    """Every ledger command's session (``cli.connection.open_session``): recorded as (org, user), and refused with
+    "connecting", so that a test sees whether a command got as far as connecting, and as whom."""
     from cli import connection
 
     opened = []
 
-    def open_session(*args, **kwargs):
-        opened.append(args)
+    def open_session(org, user=None, data_root=None, **_):
+        opened.append((org, user))
         raise click.ClickException("connecting")
 
     monkeypatch.setattr(connection, "open_session", open_session)

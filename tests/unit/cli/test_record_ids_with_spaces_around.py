@@ -5,28 +5,14 @@ space (``chaincode.receivables.keys.new_id``: a prefix, ``-`` and 16 hex digits;
 there. So for the other ids the contract makes (a financing's, an offer's, a notice's)."""
 import re
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.keys import child_id, new_id
-from cli import connection
 from cli.main import main
 
 RID = "R-0123456789abcdef"
 PADDED = [f" {RID}", f"{RID} ", f"  {RID}\t", f"{RID}.1 "]
-
-
-@pytest.fixture
-def opened(monkeypatch):
-    """The sessions the commands opened: none, for a usage error."""
-    sessions = []
-
-    def open_session(org, user=None, data_root=None, **_):
-        sessions.append((org, user))
-        raise click.ClickException(f"connected as {org}/{user}")
-    monkeypatch.setattr(connection, "open_session", open_session)
-    return sessions
 
 
 def test_no_id_the_contract_makes_holds_a_space():
@@ -54,14 +40,14 @@ RECEIVABLE_ID_COMMANDS = [
 @pytest.mark.parametrize("padded", PADDED, ids=repr)
 @pytest.mark.parametrize("command, argument", RECEIVABLE_ID_COMMANDS, ids=lambda c: " ".join(c[:2])
                          if isinstance(c, list) else c)
-def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connecting(opened, command, argument,
-                                                                                  padded):
+def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connecting(ledger_sessions, command,
+                                                                                  argument, padded):
     res = CliRunner().invoke(main, [padded if word == "{}" else word for word in command] + ["--json"])
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': {padded!r} has spaces around it" in res.stderr, res.output
     assert f"remove them: {padded.strip()!r}\n" in res.stderr, res.output
     assert res.stdout == ""
-    assert opened == []
+    assert ledger_sessions == []
 
 
 @pytest.mark.parametrize("command, argument", [
@@ -70,13 +56,13 @@ def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connectin
     (["finance", "notice", "{}"], "NOTICE_ID"),
     (["discount", "get", "{}"], "OFFER_ID"),
 ])
-def test_so_is_any_other_id_the_contract_makes(opened, command, argument):
+def test_so_is_any_other_id_the_contract_makes(ledger_sessions, command, argument):
     res = CliRunner().invoke(main, [" X-0123456789abcdef" if word == "{}" else word for word in command])
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': ' X-0123456789abcdef' has spaces around it" in res.stderr
-    assert opened == []
+    assert ledger_sessions == []
 
 
-def test_an_id_as_the_contract_makes_it_is_sent_as_given(opened):
+def test_an_id_as_the_contract_makes_it_is_sent_as_given(ledger_sessions):
     res = CliRunner().invoke(main, ["receivable", "get", f"{RID}.1"])
-    assert res.exit_code == 1 and opened == [("supplier", None)], res.output
+    assert res.exit_code == 1 and ledger_sessions == [("supplier", None)], res.output
