@@ -1,6 +1,6 @@
 """The benchmark report: counts by cause, throughput, latency percentiles, CPU per committed transaction, and
-the machine it ran on (``machine``: CPUs, CPU model, Python; the commands print it once per run, not in each
-report's text lines); as a dict (written as
+the machine it ran on (``machine``: CPUs, CPU model, memory, Python, recfin commit, Fabric; the commands print
+it once per run, not in each report's text lines); as a dict (written as
 JSON), as text lines, and the ratios of the Node client's figures to recfin's.
 
 Answered queries (``answered``: evaluates, never ordered) are counted apart from the committed
@@ -105,7 +105,7 @@ def build(run: Run, *, workload: str, client: str, cpu_usage: Mapping[str, float
                         "latency_s": latency_summary([s.latency for s in measured if s.kind == k and s.succeeded])}
                     for k in kinds},
         "timeline": timeline(run),
-        "machine": machine(),   # what the figures were measured on: CPUs, CPU model, Python
+        "machine": machine(),   # what produced the figures: CPUs, memory, Python, recfin commit, Fabric
     }
     report.update(extra or {})
     return report

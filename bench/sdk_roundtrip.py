@@ -11,7 +11,7 @@ The phases are ``bench.driver``'s closed loop, a warm-up and then a measured win
 reported the way ``recfin bench`` reports (``bench.report``): throughput, latency
 p50/p95/p99, and CPU seconds per committed transaction of this process and of every
 peer, orderer and chaincode server, with the machine they ran on (CPUs, CPU model,
-Python). Then ``recfin demo --skip-setup`` runs as its own
+memory, Python, recfin commit, Fabric version). Then ``recfin demo --skip-setup`` runs as its own
 process on the warm network (up, chaincode deployed), timed from start to exit.
 
 The feature contract is deployed as chaincode ``features`` first if the network does

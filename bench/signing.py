@@ -20,7 +20,8 @@ Wall time and this process's CPU time (``time.process_time``) per signature (the
 time's p50 and p99 over the signatures), after ``--warmup`` unmeasured ones. SoftHSM2 signs in this
 process, so its CPU shows here; a network HSM's work happens elsewhere and shows in the wall time. The
 last signature of each row is verified against the public key. Each row names the module and token it
-signed with, and the report the machine (CPUs, CPU model, Python), as the other benchmarks' do.
+signed with, and the report the machine (CPUs, CPU model, memory, Python, recfin commit, Fabric), as the other
+benchmarks' do.
 """
 from __future__ import annotations
 
