@@ -14,44 +14,13 @@ from client.receivables import AsyncReceivablesClient, ReceivablesClient
 
 from . import fakes
 from .test_async_client import FakeAsyncContract
-from .test_client_calls import TERMS
+from .record_id_calls import D, R, RECORD_ID_CALLS
 
-R, F, O, N = "R-00000000000000a1", "F-00000000000000b1", "O-00000000000000c1", "N-00000000000000d1"
-D = "D-00000000000000e1"
 CLIENT = "x509::CN=b::CN=ca"
 
-CALLS = [
-    ("receivable_id", lambda c, x: c.get_receivable(x)),
-    ("receivable_id", lambda c, x: c.history(x)),
-    ("receivable_id", lambda c, x: c.provenance(x)),
-    ("receivable_id", lambda c, x: c.confirm(x)),
-    ("receivable_id", lambda c, x: c.confirm(x, endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])),
-    ("receivable_id", lambda c, x: c.reject(x, "not owed")),
-    ("receivable_id", lambda c, x: c.withdraw(x, "mistake")),
-    ("receivable_id", lambda c, x: c.transfer(x, fakes.TIER2, 100)),
+# the other arguments naming a record: a party's credit code, a client identity, an invoice, a request
+CALLS = RECORD_ID_CALLS + [
     ("to", lambda c, x: c.transfer(R, x, 100)),
-    ("receivable_id", lambda c, x: c.record_payment(x, 100)),
-    ("receivable_id", lambda c, x: c.record_overdue(x)),
-    ("receivable_id", lambda c, x: c.freeze(x, "ORDER-1")),
-    ("receivable_id", lambda c, x: c.unfreeze(x, "ORDER-2")),
-    ("receivable_id", lambda c, x: c.reseal_receivable(x)),
-    ("receivable_id", lambda c, x: c.request_financing(x)),
-    ("receivable_id", lambda c, x: c.accept_discount_offer(D, x)),
-    ("offer_id", lambda c, x: c.accept_discount_offer(x, R)),
-    ("financing_id", lambda c, x: c.withdraw_financing(x)),
-    ("financing_id", lambda c, x: c.make_offer(x, TERMS)),
-    ("financing_id", lambda c, x: c.record_disbursement(x)),
-    ("financing_id", lambda c, x: c.record_repayment(x)),
-    ("financing_id", lambda c, x: c.cancel_financing(x, "no longer needed")),
-    ("financing_id", lambda c, x: c.exercise_recourse(x, "unpaid")),
-    ("financing_id", lambda c, x: c.get_financing(x)),
-    ("offer_id", lambda c, x: c.accept_offer(x)),
-    ("offer_id", lambda c, x: c.withdraw_offer(x, "repriced")),
-    ("offer_id", lambda c, x: c.get_offer_terms(x)),
-    ("offer_id", lambda c, x: c.get_discount_offer(x)),
-    ("offer_id", lambda c, x: c.withdraw_discount_offer(x)),
-    ("notice_id", lambda c, x: c.acknowledge_assignment(x)),
-    ("notice_id", lambda c, x: c.get_assignment_notice(x)),
     ("uscc", lambda c, x: c.get_party(x)),
     ("uscc", lambda c, x: c.bind_party_identity(x, CLIENT)),
     ("client_id", lambda c, x: c.unbind_party_identity(fakes.TIER1, x)),
