@@ -5,7 +5,6 @@ without them, `recfin risk score --history FILE` and `recfin finance quote --his
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date, timedelta
 
@@ -15,19 +14,14 @@ from cli.finance_commands import finance
 from cli.risk_commands import risk
 from client.risk import ReceivableHistory, history_from_ledger
 
-from ..pricing.ledger_world import World
-from ..receivables.test_payment_record_names_cut_claims import PLANTED, plant_confirmed_claim
+from ..receivables.test_payment_record_names_cut_claims import PLANTED
+from .ledger_debtors import core_with_claims_left_out
 from .risk_helpers import DEBTOR, ev
 
 
 def _history_read_with_claims_left_out() -> ReceivableHistory:
-    w = World()
-    net = w.net
-    tier1, core = net.actors["tier1"], net.actors["core"]
-    real = asyncio.run(net.confirmed(tier1, core, 900_000, due_in=30))
-    asyncio.run(net.confirmed(tier1, core, 500_000, due_in=30, currency="USD"))
-    plant_confirmed_claim(net, real["id"], w.uscc("core"))
-    return history_from_ledger(w.client("regulator"), w.uscc("core"), date.fromisoformat(net.today))
+    w = core_with_claims_left_out()
+    return history_from_ledger(w.client("regulator"), w.uscc("core"), date.fromisoformat(w.net.today))
 
 
 def test_a_history_read_from_the_ledger_names_what_it_left_out_and_keeps_it_saved():

@@ -12,16 +12,12 @@ from click.testing import CliRunner
 from cli.risk_commands import risk
 
 from ..pricing.ledger_world import World
-from ..receivables.test_payment_record_names_cut_claims import PLANTED, plant_confirmed_claim
+from ..receivables.test_payment_record_names_cut_claims import PLANTED
+from .ledger_debtors import core_with_claims_left_out
 
 
 def test_the_json_names_the_claims_cut_and_those_in_other_currencies(monkeypatch):
-    w = World()
-    net = w.net
-    tier1, core = net.actors["tier1"], net.actors["core"]
-    real = asyncio.run(net.confirmed(tier1, core, 900_000, due_in=30))
-    asyncio.run(net.confirmed(tier1, core, 500_000, due_in=30, currency="USD"))
-    plant_confirmed_claim(net, real["id"], w.uscc("core"))
+    w = core_with_claims_left_out()
     w.serve(monkeypatch)
     result = CliRunner().invoke(risk, ["score", w.uscc("core"), "--as", "bank", "--json"])
     assert result.exit_code == 0, result.output
