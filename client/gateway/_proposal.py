@@ -114,10 +114,16 @@ def _transient_map(transient: Transient | None) -> dict[str, bytes]:
             f"transient must be a mapping of str keys to str or bytes values, e.g. {{'price': b'100'}}, "
             f"not {type(transient).__name__}"
         )
-    entries = {_text(key, "a transient key"): value for key, value in transient.items()}
-    for key in entries:
+    entries = {}
+    for given, value in transient.items():
+        key = _text(given, "a transient key")
         if not isinstance(key, str):
             raise TypeError(f"transient keys must be str (or UTF-8 bytes), not {type(key).__name__} {key!r}")
+        if key in entries:
+            # "k" and b"k" are one key on the wire: keeping either value would send one the caller may not mean
+            raise ValueError(f"transient key {key!r} is given twice, as str and as bytes (one key to the "
+                             "chaincode): give it once, with the value to send")
+        entries[key] = value
     return {key: _as_bytes(value, f"transient value {key!r}") for key, value in entries.items()}
 
 

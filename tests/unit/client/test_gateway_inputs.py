@@ -140,6 +140,19 @@ def test_bytes_msp_ids_and_transient_keys_are_read_as_the_utf8_text_protobuf_mad
         contract.new_proposal("Confirm", transient={b"\xff": b"v"})
 
 
+@pytest.mark.parametrize("transient", [
+    {"price": b"100", b"price": b"999"},
+    {b"price": b"999", "price": b"100"},
+])
+def test_a_transient_key_given_as_str_and_as_bytes_is_refused_naming_it(contract, transport, transient):
+    # both are the one key "price" on the wire: keeping either would send a value the caller may not have meant
+    with pytest.raises(ValueError, match="transient key 'price' is given twice"):
+        contract.new_proposal("Confirm", transient=transient)
+    with pytest.raises(ValueError, match="transient key 'price' is given twice"):
+        contract.submit("Confirm", transient=transient)
+    assert transport.calls == []
+
+
 def test_async_contracts_check_the_same_way(credentials):
     from client.gateway import connect_async
 
