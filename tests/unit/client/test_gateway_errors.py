@@ -22,7 +22,7 @@ from client.gateway import (
 )
 from client.gateway import errors as errors_module
 from client.gateway._status import decode_error_details
-from .gateway_fakes import rpc_status
+from .gateway_fakes import _field, rpc_status
 
 
 def packed(message) -> any_pb2.Any:
@@ -46,6 +46,26 @@ def test_decodes_one_detail_per_peer_and_ignores_other_types():
         ErrorDetail("peer0.org1:7051", "Org1MSP", "chaincode said no"),
         ErrorDetail("peer0.org2:9051", "Org2MSP", "timeout"),
     )
+
+
+def error_detail_of_bytes(address: bytes, msp_id: bytes, message: bytes) -> any_pb2.Any:
+    """A gateway.ErrorDetail encoded by hand, as a peer may send it: its strings any bytes at all."""
+    encoded = _field(1, 2, address) + _field(2, 2, msp_id) + _field(3, 2, message)
+    return any_pb2.Any(type_url="type.googleapis.com/gateway.ErrorDetail", value=encoded)
+
+
+def test_a_detail_not_in_utf8_is_kept_decoded_with_replacement_characters_saying_so():
+    # which peer refused, and why, is still worth reading where a few of its bytes are not text
+    status = rpc_status(10, "failed to endorse transaction", [
+        error_detail_of_bytes(b"peer0.org1:7051", b"Org1MSP", b"chaincode said no: \xff\xfeR-1"),
+        error_detail_of_bytes(b"peer0.\xc3org2:9051", b"Org2MSP", b"timeout"),
+    ])
+    first, second = decode_error_details(status)
+    assert (first.address, first.msp_id) == ("peer0.org1:7051", "Org1MSP")
+    assert first.message.startswith("chaincode said no: \ufffd\ufffdR-1")
+    assert "message not valid UTF-8" in first.message
+    assert (second.address, second.msp_id) == ("peer0.\ufffdorg2:9051", "Org2MSP")
+    assert second.message.startswith("timeout") and "address not valid UTF-8" in second.message
 
 
 def test_undecodable_status_gives_no_details():
