@@ -16,6 +16,7 @@ import errno
 import functools
 import json
 import os
+import re
 import secrets
 import stat
 import threading
@@ -176,7 +177,8 @@ class FileCheckpointer(InMemoryCheckpointer):
     file. A second one on the same file, in this process or another, raises BlockingIOError naming it:
     it would resume at the other's position, and each would skip the events the other has not handled
     yet. Each checkpoint's new file is locked before it replaces the old one, so the lock passes with the
-    file, and no lock file is made beside it.
+    file, and no lock file is made beside it. The new file a writer killed mid-checkpoint left staged beside it
+    is removed when a checkpointer opens the file, its lock held.
     """
 
     def __init__(self, path: str | os.PathLike) -> None:
@@ -207,6 +209,8 @@ class FileCheckpointer(InMemoryCheckpointer):
         self._listener_in_file = self._listener is not None
         if block_number is not None:
             super()._set(block_number, transaction_id)
+        if self._held >= 0:
+            _remove_stale_staging(self.path)
 
     def _of_another_listener(self, listener: _Listener) -> str:
         if not self._listener_in_file:
@@ -335,6 +339,32 @@ def _lock_existing(path: Path) -> int | None:
         except FileNotFoundError:
             pass
         os.close(descriptor)
+
+
+_STAGING_TOKEN = re.compile(r"[0-9a-f]{8}")
+"""What ``secrets.token_hex(4)`` gives: the token in a staging name ``staged_file`` makes."""
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Remove the staging files (``.<name>.<token>.tmp``, regular files only) a writer of the checkpoint at
+    ``path`` left when it was killed mid-write, one per crash and kept for good otherwise. Called with the file's
+    flock held: no checkpointer can be writing it then (one creating it, having found none, fails when it finds
+    it made). Where nothing can be looked at or removed, the files stay: the checkpoint is good without that."""
+    try:
+        target = written_path(path)
+        prefix, suffix = f".{target.name}.", ".tmp"
+        with os.scandir(target.parent) as entries:
+            for entry in entries:
+                name = entry.name
+                if (name.startswith(prefix) and name.endswith(suffix)
+                        and _STAGING_TOKEN.fullmatch(name[len(prefix):-len(suffix)])
+                        and entry.is_file(follow_symlinks=False)):
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+    except OSError:
+        pass
 
 
 def _refuse_unless_regular(descriptor: int, path: Path) -> None:
