@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from network import bundle, compose, crypto
+from network.supervisor import Supervisor
 from network.topology import load
 
 from .scripted_docker import ScriptedDocker
@@ -141,3 +142,18 @@ def home(tmp_path, monkeypatch) -> Path:
 def docker(tmp_path, monkeypatch) -> ScriptedDocker:
     """A scripted `docker` on PATH: what compose-up, compose-status and down ask it (`containers` scripts it)."""
     return ScriptedDocker(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def supervisor():
+    """A real Supervisor and the ``start(spec)`` to start processes through it: each process it started is
+    stopped when the test ends, passed or failed, so none outlives it."""
+    sup = Supervisor(grace=2.0)
+    started = []
+
+    def start(spec):
+        started.append(spec.pid_file)
+        return sup.start(spec)
+    yield sup, start
+    for pid_file in started:
+        sup.stop(pid_file)

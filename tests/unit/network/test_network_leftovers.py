@@ -18,7 +18,7 @@ from network.control import (DATA_ROOT_MARKER, Network, NodeStatus, data_root_re
                              purge_aside, remove_data_root)
 from network.errors import NetworkError, NodeNotFoundError, PortInUseError
 from network.fabric_bin import FabricInstall
-from network.supervisor import ProcessSpec, Supervisor
+from network.supervisor import ProcessSpec
 
 from .scripted_peer import ScriptedPeer
 from .test_deploy import RecordingSupervisor, holding
@@ -113,19 +113,6 @@ def test_a_busy_server_port_stops_a_new_chaincode_before_any_ledger_step(net, da
             net.deploy_chaincode(name="alpha", contract=FEATURES)
     assert ledger_steps(net) == [] and net.supervisor.started == []
     assert not (data_root / "chaincode" / "alpha").exists()
-
-
-@pytest.fixture
-def supervisor():
-    sup = Supervisor(grace=2.0)
-    started = []
-
-    def start(spec):
-        started.append(spec.pid_file)
-        return sup.start(spec)
-    yield sup, start
-    for pid_file in started:
-        sup.stop(pid_file)
 
 
 def test_status_and_logs_find_the_servers_a_deploy_stopped_before_its_commit_left_running(topology, tmp_path,

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cli.main import main
 from network import ccservers, nodeconfig
 from network.control import Network
-from network.supervisor import ProcessSpec, Supervisor
+from network.supervisor import ProcessSpec
 
 CRASHES = [sys.executable, "-c",
            "import sys\n"
@@ -26,19 +26,6 @@ def home(tmp_path, monkeypatch, fake_fabric):
     monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
     (tmp_path / "home" / "network").mkdir(parents=True)
     return tmp_path / "home" / "network"
-
-
-@pytest.fixture
-def supervisor():
-    sup = Supervisor(grace=2.0)
-    started = []
-
-    def start(spec):
-        started.append(spec.pid_file)
-        return sup.start(spec)
-    yield sup, start
-    for pid_file in started:
-        sup.stop(pid_file)
 
 
 def run_until_it_exits(sup, start, spec):
