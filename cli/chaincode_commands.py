@@ -73,6 +73,10 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     Without --version the deployed version's number is kept: deploying again after
     `--version 1.1` changes nothing, and a changed setting deploys 1.1 with its new digest.
     Without --contract the contract class deployed under that name is kept.
+    A change to the contract's code alone (the checkout pulled) changes no definition, as
+    the package names the servers, not the code: servers already running go on with the
+    code they started with, and the deploy names them; `recfin chaincode restart` runs the
+    changed code, or --version makes it a new definition every org approves.
     After upgrading a network that holds records of an earlier version, run
     `recfin chaincode upgrade-ledger` once.
 

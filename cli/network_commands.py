@@ -79,7 +79,10 @@ def up(topology_path, timeout, as_json):
     """Start the network and join the channel (idempotent).
 
     Nodes already running and healthy are left alone; one line per step, then a status table
-    (a node running outside the topology named on stderr, as `status` does).
+    (a node running outside the topology named on stderr, as `status` does). A node or
+    chaincode server whose process exited without `down` (a crash, a kill, a restart of the
+    machine) is said to have exited, with its log and what the log says, before it is
+    started again on the kept ledgers.
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
 
