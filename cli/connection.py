@@ -289,8 +289,14 @@ def with_options(fn: Callable, options: list[Callable]) -> Callable:
     return fn
 
 
+JSON_HELP = ("Print the answer as JSON (amounts in integer fen): the contract's document, with the fields the "
+             "command adds to it (request_id, currency...) that docs/cli.md lists.")
+"""--json of a ledger command: the contract's document is its core, but a command adds what the contract does not
+return (the request id it sent, the currency of a history's amounts...), so the help points at the one list."""
+
+
 def acting(default_org: str, *, admin: bool = False,
-           json_help: str = "Print the contract's JSON document (amounts in integer fen)."):
+           json_help: str = JSON_HELP):
     """``--as ORG[/USER]`` (aliases ``--org``/``--user``), ``--data-root`` and ``--json``; the command gets an
     open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line.
 
