@@ -181,6 +181,19 @@ def _parties(lines: list[TextLine], hits: list[tuple[TextLine, int, Found]],
 _OWN_NUMBER = re.compile(r"(?<!\S)" + _NUMBER.pattern)
 
 
+# A second identity printed beside the invoice's number, as a field of its own (its label begins a line or follows a
+# blank): the 发票代码 of a paper form, or the platform's 20-digit number (数电票号码) on an invoice of the fully
+# digitalised platform delivered on paper (数电纸质发票). A red-letter invoice's remark citing the invoice it reverses
+# (被红冲蓝字数电发票号码：...) has the label inside a run of text.
+_SECOND_IDENTITY = re.compile(r"(?<!\S)(发票代码|数电票号码|数电发票号码)" + _COLON + r"(\S+)")
+
+
+def second_identity(lines: list[TextLine]) -> tuple[str, str] | None:
+    """The label and value of the first identity the page prints besides its 发票号码, or ``None``."""
+    found = next((m for line in lines for m in _SECOND_IDENTITY.finditer(line.text)), None)
+    return None if found is None else (found[1], found[2])
+
+
 @dataclass(frozen=True)
 class NumberReadOtherwise:
     """A number printed with no title block on a page of an invoice, one or two characters off the invoice's own:

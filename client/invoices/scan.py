@@ -83,7 +83,7 @@ from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
-    invoices_in, item_rows, join_wrapped_names, read_again
+    invoices_in, item_rows, join_wrapped_names, read_again, second_identity
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import code_problem
@@ -265,6 +265,8 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     read_again(raw, rows)
     join_wrapped_names(rows)
     values, problems = _header_values(raw)
+    if (other := second_identity(lines)) is not None:
+        problems["number"] = "; ".join(filter(None, (problems.get("number"), _two_identities(*other))))
     taxed_on_difference, deduction, deduction_flag, deduction_confidence = _difference_tax(lines, rows)
     _restore_figures(raw, rows, values, problems)
     if deduction is not None and deduction_flag is None:
@@ -290,6 +292,15 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     if invoice is not None and taxed_on_difference:
         invoice = invoice.model_copy(update={"taxed_on_difference": True})
     return fields, invoice, items
+
+
+def _two_identities(label: str, value: str) -> str:
+    """Why a number printed beside another identity of its invoice needs a person: the ledger cannot link the two."""
+    return (f"the page also prints {label} {value}: an invoice of the fully digitalised platform delivered on paper "
+            "(数电纸质发票) has two identities, the paper form's 发票代码 and 8-digit 发票号码 and the platform's "
+            "20-digit number, which fingerprint apart and which the ledger cannot link; before registering it "
+            "under one, look both up (FindInvoice, or recfin invoice verify --ledger) and make sure neither "
+            "backs another claim")
 
 
 def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int | None, str | None, float]:
