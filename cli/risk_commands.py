@@ -170,6 +170,17 @@ def _first_problem(error: dict) -> str:
     return f"{where}: {problem}" if where else problem
 
 
+def _without_the_files_own_currency(given: list[str], file_currency: str, currency: str) -> list[str]:
+    """The ledger read's options ``given`` with a --history file naming the currency its history was read in
+    (``ReceivableHistory.currency``, as one saved from the ledger names it), less a --currency naming that same
+    one: it agrees with the file. Another is refused naming the file's currency."""
+    if currency != file_currency:
+        raise click.UsageError(f"--currency {currency}: the --history file's history was read in {file_currency} "
+                               f"and is scored whole in it; give --currency {file_currency} or leave --currency "
+                               f"out, or drop --history to read the ledger in {currency}")
+    return [option for option in given if option != "--currency"]
+
+
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
     """The --history file: a ReceivableHistory object, or a bare list of events of one debtor."""
     data = read_json_file(path, "--history", f"the receivable history of {debtor}")
@@ -498,7 +509,8 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
 @click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
 @click.option("--currency", default="CNY", show_default=True, callback=currency_code,
-              help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only.")
+              help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only. With "
+                   "--history: only the currency the file names, if it names one.")
 @click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
@@ -547,16 +559,20 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         raise click.UsageError("--synthetic-debtors sizes the simulator of --synthetic-seed: give --synthetic-seed "
                                "too, or leave --synthetic-debtors out")
     if history_file or synthetic_seed is not None:
-        # options of the ledger read, with none made: a file's or the simulator's history is scored whole, in
-        # no currency it names, so `--currency USD` would score every claim as if it had picked the USD ones
+        # options of the ledger read, with none made: a file's or the simulator's history is scored whole, so
+        # `--currency USD` would score every claim as if it had picked the USD ones
         ledger_options = (("--as", "as_"), ("--currency", "currency"), ("--data-root", "data_root"))
         given = [option for option, name in ledger_options
                  if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
+        named_currency = load_history(history_file, debtor).currency if history_file and given else None
+        if "--currency" in given and named_currency is not None:
+            given = _without_the_files_own_currency(given, named_currency, currency)
         if given:
             source, named = ("--history" if history_file else "--synthetic-seed"), " and ".join(given)
             verb = "is" if len(given) == 1 else "are"
+            scored_in = f"in {named_currency}, the one it names" if named_currency else "in no currency it names"
             raise click.UsageError(f"{named} {verb} for reading the ledger, which {source} replaces: its "
-                                   f"history is scored whole, in no currency it names; leave {named} out, or "
+                                   f"history is scored whole, {scored_in}; leave {named} out, or "
                                    f"drop {source} to read the ledger")
     not_counted: list[str] | None = None
     other_currencies: dict[str, int] | None = None

@@ -59,3 +59,38 @@ def test_options_of_the_ledger_read_are_refused_where_no_ledger_is_read(tmp_path
     assert result.exit_code == 2, result.output
     assert f"{named} for reading the ledger, which {source} replaces" in result.output
     assert f"drop {source} to read the ledger" in result.output
+
+
+def _history_file_naming(tmp_path, currency: str | None):
+    """A --history file as `history_from_ledger` saves one: naming the currency its claims were read in."""
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0].model_copy(update={"currency": currency})
+    path = tmp_path / "history.json"
+    path.write_text(history.model_dump_json())
+    return history.debtor, str(path)
+
+
+def test_another_currency_than_the_files_own_is_refused_naming_it(tmp_path):
+    """A history saved from the ledger names its currency: "in no currency it names" was untrue of it."""
+    debtor, path = _history_file_naming(tmp_path, "USD")
+    result = CliRunner().invoke(risk, ["score", debtor, "--history", path, "--currency", "EUR"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "the --history file's history was read in USD" in said
+    assert "give --currency USD or leave --currency out" in said
+    assert "in no currency it names" not in said
+
+
+def test_the_files_own_currency_is_taken_and_scored_in(tmp_path):
+    debtor, path = _history_file_naming(tmp_path, "USD")
+    scored = CliRunner().invoke(risk, ["score", debtor, "--history", path, "--currency", "USD", "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["currency"] == "USD"
+
+
+def test_another_ledger_option_with_a_file_naming_its_currency_says_it(tmp_path):
+    debtor, path = _history_file_naming(tmp_path, "USD")
+    result = CliRunner().invoke(risk, ["score", debtor, "--history", path, "--as", "bank", "--currency", "USD"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "--as is for reading the ledger, which --history replaces: its history is scored whole, in USD, " \
+           "the one it names" in said
