@@ -263,7 +263,23 @@ def _note_priced_grade(result) -> None:
 def _print_quote(rows: dict, risk: DebtorRisk) -> None:
     if risk.synthetic:   # as `recfin risk score` says it: the grade priced on describes a simulated debtor
         click.echo(SYNTHETIC_NOTE)
-    emit(rows, as_json=False)
+    emit(_with_the_score(rows, risk), as_json=False)
+
+
+def _with_the_score(rows: dict, risk: DebtorRisk) -> dict:
+    """The quote's rows with the as-of date and model of the score it priced on after the probability, labelled
+    as --json names them: an officer reading the table can tell which model priced it, and of which day's record
+    (the ledger's today or a history file's snapshot, not ``on`` when that is later). None for a grade or
+    probability given: no score was computed."""
+    if risk.scored_as_of is None:
+        return rows
+    score = {"scored_as_of": risk.scored_as_of.isoformat(), "model": risk.model}
+    shown: dict = {}
+    for label, value in rows.items():
+        shown[label] = value
+        if label == "probability_late":
+            shown.update(score)
+    return shown
 
 
 # the offer was made, and with it the bank is above its limit on the debtor (then withdrawn again, with

@@ -45,3 +45,31 @@ def test_a_history_files_snapshot_date_is_named():
 def test_a_grade_given_names_no_score():
     data = json.loads(_offline_quote("--grade", "B").stdout)
     assert (data["scored_as_of"], data["model"]) == (None, None)
+
+
+def _table_rows(output: str) -> dict[str, str]:
+    """The quote table's `label: value` lines (or `label  value`), as a dict."""
+    rows = {}
+    for line in output.splitlines():
+        label, _, value = line.strip().partition(" ")
+        rows[label.rstrip(":")] = value.strip()
+    return rows
+
+
+def test_the_table_names_the_score_it_priced_on_as_json_does():
+    """A credit officer reading the table, not --json, learns which model and as-of date priced the quote."""
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--config", CONFIG, "--face", "100000",
+                                          "--due", "2026-03-01", "--on", "2026-01-10", "--history", SAMPLE_HISTORY,
+                                          "--debtor", "SYN-DEBTOR-0007"])
+    assert result.exit_code == 0, result.output
+    rows = _table_rows(result.stdout)
+    assert (rows["on"], rows["scored_as_of"], rows["model"]) == ("2026-01-10", "2025-12-30", _model_name())
+    labels = list(rows)
+    assert labels.index("probability_late") + 1 == labels.index("scored_as_of")
+
+
+def test_a_grade_given_shows_no_score_in_the_table():
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--config", CONFIG, "--face", "100000",
+                                          "--due", "2026-03-01", "--on", "2026-01-10", "--grade", "B"])
+    assert result.exit_code == 0, result.output
+    assert "scored_as_of" not in result.stdout and "model" not in _table_rows(result.stdout)
