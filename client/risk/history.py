@@ -151,10 +151,10 @@ class ReceivableHistory(BaseModel):
         """The history as it stood at the end of ``as_of``: events recorded after it are dropped. One read from
         the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that."""
         read_as_of = None if self.read_as_of is None else min(self.read_as_of, as_of)
-        return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic, read_as_of=read_as_of,
-                                 events=[e for e in self.events if e.event_date <= as_of], currency=self.currency,
-                                 claims_not_counted=self.claims_not_counted,
-                                 claims_in_other_currencies=self.claims_in_other_currencies)
+        # every other field as it is, and validated as any history: naming each one here lost the next field
+        # added until it was named too
+        return ReceivableHistory(**{**dict(self), "read_as_of": read_as_of,
+                                    "events": [e for e in self.events if e.event_date <= as_of]})
 
     def checked_for(self, as_of: date) -> "ReceivableHistory":
         """This history, if it can be scored as of ``as_of``; else a ValueError saying what to do.
