@@ -592,10 +592,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             if known < day:
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
-            history_cut: list[str] = []
-            left_out: dict[str, int] = {}
-            history = history_from_ledger(session.client, r.debtor, known, currency=r.currency,
-                                          history_cut=history_cut, left_out=left_out)
+            history = history_from_ledger(session.client, r.debtor, known, currency=r.currency)
+            # a read names what it left out (history_from_ledger sets both)
+            history_cut, left_out = history.claims_not_counted, history.claims_in_other_currencies
             note_other_currencies(r.debtor, r.currency, left_out, own_command=False)
             note_claims_not_counted(r.debtor, history_cut)
             risk = _score(model, history, known)._replace(claims_not_counted=history_cut,

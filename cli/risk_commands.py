@@ -448,14 +448,11 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
     debtor's payment record; anyone else is told what to do instead.
     """
     org, user = connection.parse_as(as_)
-    left_out: dict[str, int] = {}
-    history_cut: list[str] = []
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
         try:
             day = ledger_as_of(session.client, debtor, as_of)
-            history = history_from_ledger(session.client, debtor, day, currency=currency, left_out=left_out,
-                                          history_cut=history_cut)
+            history = history_from_ledger(session.client, debtor, day, currency=currency)
         except RuleViolation as exc:
             if exc.rule == "party-not-registered":   # a mistyped credit code, not a party to register
                 raise click.ClickException(f"no party {as_typed(debtor)} on the ledger: check DEBTOR, the "
@@ -466,6 +463,8 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                                        "the debtor itself and the regulator may): read it as one of them (--as bank, "
                                        "--as regulator), or pass --history FILE "
                                        f"({connection.describe(exc)})") from None
+    # a read names what it left out (history_from_ledger sets both)
+    history_cut, left_out = history.claims_not_counted, history.claims_in_other_currencies
     note_other_currencies(debtor, currency, left_out)
     note_claims_not_counted(debtor, history_cut)
     return LedgerRead(history, day, history_cut, left_out)
