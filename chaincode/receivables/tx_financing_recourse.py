@@ -4,6 +4,8 @@ the holder's taking the claim back, which the bank records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from chaincode.contract import Context, transaction
 
 from . import events, lifecycle
@@ -14,22 +16,46 @@ from .session import Session, rules
 from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup
 
 
+def _ensure_not_demanded_again(f: Financing, today_iso: str) -> None:
+    """Refused (``recourse-already-demanded``) where ``f``'s latest recourse demand is of ``today_iso`` or later.
+
+    One a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the demand
+    is on the ledger, naming its transaction, rather than a second demand. The date is the client's timestamp's,
+    which the peers take within their time window: around midnight a host whose clock is minutes behind stamps
+    the day before the latest demand's, so every demand up to the latest's day is refused, not only one of its
+    day, and the list stays one a day and in order (its last entry the latest demand)."""
+    latest = max(f.recourse_demands, key=lambda d: d.on, default=None)
+    if latest is None or latest.on < today_iso:
+        return
+    done = (f"demanded recourse today ({today_iso}) already" if latest.on == today_iso else
+            f"demanded recourse on {latest.on} already, and this demand's timestamp dates it {today_iso}, "
+            "before that")
+    # a demand the first recourse-demand version recorded kept no transaction
+    committed = f", in transaction {latest.tx_id}" if latest.tx_id else ""
+    raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} {done}{committed} (GetFinancing "
+               "shows the demand); demand again on a later day, or, once the holder has paid, record it with "
+               "ExerciseRecourse")
+
+
 class RecourseTransactions(FinancingGroup):
     """DemandRecourse, ExerciseRecourse."""
 
-    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str,
-                             step: str) -> tuple[Party, Financing, Receivable]:
+    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str, step: str, *,
+                             before_freeze: Callable[[Financing, Receivable], None] | None = None,
+                             ) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank may call on the holder's recourse
         (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not
         frozen (an ended financing is refused by its status first: its bank no longer reads the claim), the
         financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and
-        past its due date. Both transactions (``step``) refuse by these rules in this order."""
+        past its due date. Both transactions (``step``) refuse by these rules in this order, but for what
+        ``before_freeze`` refuses, checked before the freeze."""
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "recourse is demanded or exercised only on a disbursed "
                                                  "financing the debtor has not paid: an accepted one "
                                                  "is disbursed first (RecordDisbursement); a repaid, "
                                                  "recoursed or ended one has nothing left to recourse "
-                                                 "(GetFinancing shows how it ended)", step=step)
+                                                 "(GetFinancing shows how it ended)", step=step,
+                                                 refused_for_good=before_freeze)
         # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
         if not self._offered_terms(ctx, f.terms_hash).recourse:
             raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
@@ -60,20 +86,17 @@ class RecourseTransactions(FinancingGroup):
         repurchase with or without a demand before it.
         """
         s = self._session(ctx)
-        bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse")
-        # one a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the
-        # demand is on the ledger rather than a second demand. The date is the client's timestamp's, which the
-        # peers take within their time window: around midnight a host whose clock is minutes behind stamps the
-        # day before the latest demand's, so every demand up to the latest's day is refused, not only one of
-        # its day, and the list stays one a day and in order (its last entry the latest demand)
-        latest = max((d.on for d in f.recourse_demands), default=None)
-        if latest is not None and latest >= s.today_iso:
-            done = (f"demanded recourse today ({s.today_iso}) already" if latest == s.today_iso else
-                    f"demanded recourse on {latest} already, and this demand's timestamp dates it {s.today_iso}, "
-                    "before that")
-            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} {done} (GetFinancing shows "
-                       "the demand); demand again on a later day, or, once the holder has paid, record it with "
-                       "ExerciseRecourse")
+
+        def sent_again_after_a_freeze(f: Financing, r: Receivable) -> None:
+            # a resubmission after a lost answer, with a freeze recorded on the claim since, is told its demand is
+            # on the ledger as on a claim not frozen: refused as frozen, the bank would wait for the lifting and
+            # then, on a later day, record a second demand where the first stands
+            if r.frozen is not None:
+                _ensure_not_demanded_again(f, s.today_iso)
+
+        bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse",
+                                               before_freeze=sent_again_after_a_freeze)
+        _ensure_not_demanded_again(f, s.today_iso)
         why = _require_text(reason, "reason")
         # the financing record alone changes, under the policy its acceptance gave it (the holder's and the bank's
         # orgs, Store.put_financing); the claim and its policy are left as they are
