@@ -11,7 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .fingerprint import paper_identity_problem
 
 
 class _Frozen(BaseModel):
@@ -59,6 +61,10 @@ class Invoice(_Frozen):
     number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
                                               "empty on a fully digitalised e-invoice, which has none")
+    paper_code: str = Field(default="", description="the paper form's 发票代码 on a fully digitalised e-invoice "
+                                                    "delivered on paper (数电纸质发票); empty otherwise")
+    paper_number: str = Field(default="", description="the paper form's 8-digit 发票号码 beside paper_code; "
+                                                      "empty otherwise")
     issue_date: date
     seller: Party
     buyer: Party
@@ -73,6 +79,13 @@ class Invoice(_Frozen):
     unreviewed: tuple[UnreviewedField, ...] = Field(default=(), description="fields of a scan's reading flagged "
                                                     "for a person and not yet checked; empty on an invoice file's")
     source: str | None = Field(default=None, description="the file it was read from", exclude=True)
+
+    @model_validator(mode="after")
+    def _sound_paper_identity(self) -> Invoice:
+        # a paper identity the ledger could not look up, or the contract would refuse, is refused where it is given
+        if (problem := paper_identity_problem(self.code, self.number, self.paper_code, self.paper_number)) is not None:
+            raise ValueError(problem[1])
+        return self
 
 
 Status = Literal["pass", "fail", "skipped"]

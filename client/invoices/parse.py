@@ -32,6 +32,7 @@ from client.user_files import UnreadableFile, read_user_bytes
 from ._ocr import image_kind
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
 from .errors import MalformedInput, UnsupportedFormat
+from .fingerprint import paper_identity_problem
 from .model import Invoice, InvoiceLine, Party
 
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
@@ -322,6 +323,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
            if invoice.unreviewed else {}),
         "number": invoice.number,
         **({"code": invoice.code} if invoice.code else {}),
+        # written only when set, so that the evidence hash of every other invoice stays what it was
+        **({"paper_code": invoice.paper_code, "paper_number": invoice.paper_number} if invoice.paper_code else {}),
         "issue_date": invoice.issue_date.isoformat(),
         "kind": invoice.kind,
         "currency": invoice.currency,
@@ -871,9 +874,13 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     currency = r.text(None, ("currency",), required=False) or "CNY"
     if currency != "CNY":
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
+    number, code = r.identifier(None, ("number",)), r.identifier(None, ("code",), required=False) or ""
+    paper_code, paper_number = _paper_identity(r, code, number)
     return _identified(Invoice(
-        number=r.identifier(None, ("number",)),
-        code=r.identifier(None, ("code",), required=False) or "",
+        number=number,
+        code=code,
+        paper_code=paper_code,
+        paper_number=paper_number,
         issue_date=r.value(None, ("issue_date",), _parse_date),
         seller=party("seller"),
         buyer=party("buyer"),
@@ -885,6 +892,18 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         taxed_on_difference=bool(said or deducted),
         source=source,
     ), r, {"number": "number", "code": "code", "seller": "seller/tax_id"})
+
+
+def _paper_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
+    """The paper form's 发票代码 and 8-digit 发票号码 of a fully digitalised e-invoice delivered on paper
+    (``paper_code``, ``paper_number``), or two empty strings where the file gives neither; one given without the
+    other, beside an invoice that is not fully digitalised, or not of a code's and an 8-digit number's form, is
+    refused naming the field."""
+    paper_code = r.identifier(None, ("paper_code",), required=False) or ""
+    paper_number = r.identifier(None, ("paper_number",), required=False) or ""
+    if (problem := paper_identity_problem(code, number, paper_code, paper_number)) is not None:
+        raise r.fail(*problem)
+    return paper_code, paper_number
 
 
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
