@@ -194,6 +194,45 @@ def second_identity(lines: list[TextLine]) -> tuple[str, str] | None:
     return None if found is None else (found[1], found[2])
 
 
+# The labels of the two identities of a fully digitalised e-invoice delivered on paper, each a field of its own: the
+# paper form's 发票代码 (its 8-digit 发票号码 is labelled as an invoice's number is) and the platform's 20-digit number
+_PAPER_CODE = re.compile(r"(?<!\S)发票代码" + _COLON + r"(\S+)")
+_PLATFORM_NUMBER = re.compile(r"(?<!\S)(?:数电票号码|数电发票号码)" + _COLON + r"(\S+(?:\s+\d\S*)*)")
+
+
+@dataclass(frozen=True)
+class PaperIdentity:
+    """The two identities a page of a fully digitalised e-invoice delivered on paper prints: its 20-digit number
+    (labelled 发票号码 or 数电票号码) and the paper form's 发票代码 and 8-digit 发票号码, each as read (the least sure
+    reading where a value is printed more than once)."""
+
+    number: Found
+    paper_code: Found
+    paper_number: Found
+
+
+def paper_identity(lines: list[TextLine]) -> PaperIdentity | None:
+    """The page's two identities where it prints exactly one 发票代码, one 8-digit number and one 20-digit number
+    (each value perhaps more than once) and no other number; ``None`` otherwise: which value is which identity is
+    then not to be told from the page, and the number is flagged for a person (:func:`second_identity`)."""
+    numbers = [_found(line, (m.start(1), _before_column_gap(line, *m.span(1))))
+               for pattern in (_OWN_NUMBER, _PLATFORM_NUMBER) for line in lines for m in pattern.finditer(line.text)]
+    codes = _search(lines, _PAPER_CODE)
+    by_value: dict[str, Found] = {}
+    for found in numbers + codes:
+        value = "".join(found.value.split())
+        if value not in by_value or found.confidence < by_value[value].confidence:
+            by_value[value] = replace(found, value=value)
+    code_values = {"".join(found.value.split()) for found in codes}
+    number_values = {"".join(found.value.split()) for found in numbers}
+    eight = [v for v in number_values if re.fullmatch(r"[0-9]{8}", v)]
+    twenty = [v for v in number_values if re.fullmatch(r"[0-9]{20}", v)]
+    if len(code_values) != 1 or len(eight) != 1 or len(twenty) != 1 or len(number_values) != 2 \
+            or code_values & number_values:
+        return None
+    return PaperIdentity(by_value[twenty[0]], by_value[code_values.pop()], by_value[eight[0]])
+
+
 @dataclass(frozen=True)
 class NumberReadOtherwise:
     """A number printed with no title block on a page of an invoice, one or two characters off the invoice's own:

@@ -83,10 +83,10 @@ from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
-    invoices_in, item_rows, join_wrapped_names, read_again, second_identity
+    PaperIdentity, invoices_in, item_rows, join_wrapped_names, paper_identity, read_again, second_identity
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
-from .fingerprint import code_problem
+from .fingerprint import code_problem, paper_identity_problem
 from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_gzip, refuse_ofd
 
@@ -261,11 +261,16 @@ def extract_fields(lines: list[TextLine], min_confidence: float
                    ) -> tuple[dict[str, FieldReading], Invoice | None, tuple[InvoiceLine | None, ...]]:
     """Fields, the invoice when complete, and each item row as read (``None`` where unreadable)."""
     raw = header_readings(lines)
+    if (paper := paper_identity(lines)) is not None:
+        raw["number"] = paper.number    # the invoice's own number is its 20-digit one, whichever label it is under
     rows = item_rows(lines)
     read_again(raw, rows)
     join_wrapped_names(rows)
     values, problems = _header_values(raw)
-    if (other := second_identity(lines)) is not None:
+    paper_fields = _paper_fields(paper, raw, problems, min_confidence)
+    if paper_fields:
+        values.update((name, reading.value) for name, reading in paper_fields.items())
+    elif (other := second_identity(lines)) is not None:
         problems["number"] = "; ".join(filter(None, (problems.get("number"), _two_identities(*other))))
     taxed_on_difference, deduction, deduction_flag, deduction_confidence = _difference_tax(lines, rows)
     _restore_figures(raw, rows, values, problems)
@@ -276,6 +281,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
         deduction_flag = f"low confidence {deduction_confidence:.3f} < {min_confidence:.3f}"
     words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
+    fields.update(paper_fields)
     if words is not None:
         fields["total_in_words"] = words
     items = _row_fields(rows, values, fields, min_confidence)
@@ -292,6 +298,24 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     if invoice is not None and taxed_on_difference:
         invoice = invoice.model_copy(update={"taxed_on_difference": True})
     return fields, invoice, items
+
+
+def _paper_fields(paper: PaperIdentity | None, raw: dict[str, Found | None], problems: dict[str, str],
+                  min_confidence: float) -> dict[str, FieldReading]:
+    """The paper form's 发票代码 and 8-digit 发票号码 (``paper_code``, ``paper_number``) of a page printing them beside
+    its 20-digit number, where all three are read cleanly: the number unflagged and read as the 20 digits beside
+    the code, the code of a code's form, each as sure as ``min_confidence``. Empty otherwise, and the number is
+    flagged as printing a second identity: a misread digit of either would leave the paper identity to be looked
+    up, and the invoice registered, under another invoice's."""
+    if paper is None or "number" in problems or raw["number"] is None or raw["number"].value != paper.number.value:
+        return {}
+    readings = {"paper_code": paper.paper_code, "paper_number": paper.paper_number}
+    if min(found.confidence for found in (raw["number"], *readings.values())) < min_confidence \
+            or any(found.doubt for found in (raw["number"], *readings.values())) \
+            or paper_identity_problem("", paper.number.value, paper.paper_code.value, paper.paper_number.value):
+        return {}
+    return {name: FieldReading(value=found.value, confidence=round(found.confidence, 3), flagged=False)
+            for name, found in readings.items()}
 
 
 def _two_identities(label: str, value: str) -> str:
@@ -554,6 +578,7 @@ def _invoice(values: dict[str, object], items: tuple[InvoiceLine | None, ...]) -
         return None
     try:
         return Invoice(number=values["number"], issue_date=values["issue_date"],
+                       paper_code=values.get("paper_code", ""), paper_number=values.get("paper_number", ""),
                        seller=Party(name=values["seller.name"], tax_id=values["seller.tax_id"]),
                        buyer=Party(name=values["buyer.name"], tax_id=values["buyer.tax_id"]),
                        lines=tuple(items), total_amount_fen=values["total_amount"],
