@@ -32,7 +32,7 @@ from chaincode.receivables.arguments import _client_id, _party_name, _require_te
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem, other_spelling
+from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem, one_spelling
 from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
@@ -640,14 +640,13 @@ def _refuse_dates_surely_refused(issue_date: date, due_date: date, invoices: lis
 
 def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
     """The contract's invoice-listed-twice, said before connecting: two --invoice of one code and number (another
-    date or amount does not make another invoice), or of the invoice's two spellings (``other_spelling``: a 12-digit
-    code and 8-digit number, and the two run together as a 20-digit number), which the contract compares in the one
-    spelling both share. Its fingerprint holds the seller too, which is the caller for every invoice."""
+    date or amount does not make another invoice), or of the invoice's two spellings (a 12-digit code and 8-digit
+    number, and the two run together as a 20-digit number), which the contract compares in the one spelling both
+    share (``one_spelling``). Its fingerprint holds the seller too, which is the caller for every invoice."""
     first_given: dict[tuple[str, str], InvoiceGiven] = {}
     for given in invoices:
         spelling = (given.code.strip(), given.number.strip())
-        other = other_spelling(*spelling)
-        shared = other if spelling[0] and other is not None else spelling
+        shared = one_spelling(*spelling)
         listed = first_given.setdefault(shared, given)
         if listed is given:
             continue

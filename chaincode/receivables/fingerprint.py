@@ -249,6 +249,16 @@ def other_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | 
     return None
 
 
+def one_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str]:
+    """The code and number in which an invoice is compared with the others of one registration, so that it is
+    one invoice in either of its spellings (:func:`other_spelling`): its 20-digit number with no code where a
+    12-digit code and 8-digit number run together make one, its own code and number otherwise."""
+    code, number = invoice_code.strip(), invoice_number.strip()
+    if code and (other := other_spelling(code, number)) is not None:
+        return other
+    return code, number
+
+
 def current_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | None:
     """The code and number of a stored invoice in the one spelling this contract accepts, or ``None`` when
     none can be derived from them.

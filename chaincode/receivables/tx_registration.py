@@ -80,11 +80,9 @@ async def _newer_named(s: Session, fp: str, newer: list[str], unreadable: list[s
 
 
 def _one_spelling_fingerprint(inv: Invoice) -> str:
-    """The fingerprint ``inv`` has in the one spelling both of its spellings (:func:`_other_spelling`)
-    share: that of its 20-digit number with no code, where it has two; its own where it has one."""
-    if inv.code and (other := _other_spelling(inv)) is not None:
-        return other[2]
-    return inv.fingerprint
+    """The fingerprint ``inv`` has in the one spelling both of its spellings share (:func:`fingerprint.one_spelling`,
+    which the CLI compares a registration's invoices in before sending it)."""
+    return fingerprint.invoice_fingerprint(inv.seller_tax_id, *fingerprint.one_spelling(inv.code, inv.number))
 
 
 def _spelled(code: str, number: str) -> str:
