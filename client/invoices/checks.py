@@ -29,7 +29,8 @@ buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
 parties.debtor         the buyer is the registered debtor (credit code, and name)
 parties.supplier       the seller is the registering supplier (credit code, and name)
-duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled); skipped when the
+duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled), its other spelling's,
+                       its paper identity's (数电纸质发票) or that one's other spelling's; skipped when the
                        invoice has none (no seller tax id or number)
 =====================  ===========================================================
 
@@ -53,7 +54,7 @@ from client.money import plain_yuan
 from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import (
-    code_characters_problem, code_problem, invoice_fingerprint, number_problem, other_spelling_fingerprint,
+    code_characters_problem, code_problem, identities_looked_up, invoice_fingerprint, number_problem,
 )
 from .model import Finding, Invoice, InvoiceLine, Report
 
@@ -376,6 +377,19 @@ def _spaced_code_problem(code: str) -> str | None:
     return (f"invoice code {code!r} has spaces around it: give the 发票代码 exactly as printed, digits only")
 
 
+# how duplicate.ledger names an identity of the invoice other than its own that backs a claim, and the key of the
+# finding's details giving that identity's fingerprint
+_REGISTERED_AS = {
+    "other spelling": lambda code, number: (f", registered as code {code} and number {number}," if code
+                                            else f", registered as number {number} with no code,"),
+    "paper identity": lambda code, number: f", registered under its paper identity, code {code} and number {number},",
+    "paper identity's other spelling": lambda code, number: (
+        f", registered under its paper identity spelled as number {number} with no code,"),
+}
+_FINGERPRINT_KEY = {"other spelling": "other_spelling_fingerprint", "paper identity": "paper_fingerprint",
+                    "paper identity's other spelling": "paper_other_spelling_fingerprint"}
+
+
 def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
     try:
         fp = invoice_fingerprint(inv)
@@ -383,19 +397,23 @@ def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
         return Finding(check="duplicate.ledger", status="skipped",
                        message=f"not checked: the invoice has no fingerprint to ask the ledger about "
                                f"({no_fingerprint}); see seller.tax_id and number.format")
+    others = identities_looked_up(inv)
+    details = {"fingerprint": fp, **{_FINGERPRINT_KEY[what]: other_fp for what, _, _, other_fp in others
+                                     if what != "other spelling"}}
     if registry is None:
         return Finding(check="duplicate.ledger", status="skipped",
                        message="not asked: no ledger connection (needs the network and a Gateway identity)",
-                       details={"fingerprint": fp})
-    use, spelled, details = registry.receivable_for(fp), "", {"fingerprint": fp}
+                       details=details)
+    use, spelled = registry.receivable_for(fp), ""
     # the contract refuses the invoice also while its other spelling (a 12-digit code and 8-digit number run
-    # together as a 20-digit number, or the other way round) backs a claim, whose fingerprint differs
-    if use is None and (other := other_spelling_fingerprint(inv)) is not None:
-        other_code, other_number, other_fp = other
+    # together as a 20-digit number, or the other way round), its paper identity (the 发票代码 and 8-digit 发票号码
+    # of an invoice delivered on paper) or that identity's other spelling backs a claim, each its own fingerprint
+    for what, other_code, other_number, other_fp in others:
+        if use is not None:
+            break
         if (use := registry.receivable_for(other_fp)) is not None:
-            spelled = (f", registered as code {other_code} and number {other_number}," if other_code
-                       else f", registered as number {other_number} with no code,")
-            details = {**details, "other_spelling_fingerprint": other_fp}
+            spelled = _REGISTERED_AS[what](other_code, other_number)
+            details = {**details, _FINGERPRINT_KEY[what]: other_fp}
     if use is None:
         return Finding(check="duplicate.ledger", status="pass",
                        message="the invoice backs no receivable on the ledger", details=details)
