@@ -370,7 +370,9 @@ def _config(config_path: Path | None, name: str):
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
+              help="Print the quote as JSON (amounts in integer fen, rates as decimal fractions): recfin's pricing, "
+                   "not a contract document, each figure under the key the table names it by, with the score it "
+                   "priced on. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: date | None,
           grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
           model_path: Path | None, exposure: Amount | None, exposure_outside: Amount | None, on: date | None,
@@ -917,7 +919,10 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
               help="Order by effective annual cost or by net cash now.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the ranking as JSON (amounts in integer fen, rates as decimal fractions): recfin's "
+                   "comparison, not a contract document: the receivable, on, by and the proposals, each figure "
+                   "under the key its column is named by.")
 def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: Path | None, on: date | None,
             by: str, data_root: Path | None, as_json: bool) -> None:
     """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why.
