@@ -38,6 +38,25 @@ def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
             "sent again, it records nothing twice")
 
 
+# the regulator's steps on a claim: they change neither its status nor anything else its parties' steps record
+FREEZE_STEPS = ("FreezeReceivable", "UnfreezeReceivable")
+
+
+def step_hidden_by_a_freeze(status: str, last: Action, step: str, makes: str) -> str:
+    """For the refusal of ``step``, which takes a claim into ``makes``, on a claim now in ``status``: where it is
+    in ``makes`` and its last change ``last`` is the regulator's freeze or lifting of an order, that this change
+    came since and where the caller finds the step that made the status. The claim keeps only its last change,
+    so ``step_committed_in`` names no transaction then, and a confirmation or an overdue marking keeps its
+    transaction nowhere else: refused by its status alone, the caller sending its step again after a lost answer
+    could not tell its own success from another's change, nor why the refusal names none."""
+    if status != makes or last.action not in FREEZE_STEPS:
+        return ""
+    return (f"; the regulator's {last.action} at {last.at} came after it became {status} and is its last "
+            f"change, and the claim keeps no other record of the transaction that made it {status}: whether "
+            f"that was this {step} sent before, GetReceivableHistory shows (each change of the claim with its "
+            "party and transaction)")
+
+
 ReadsNext = Callable[[Receivable], list[tuple[str, ...]]]
 """The records a transaction reads once it holds a claim, named from the claim (``Store.prefetch``'s records)."""
 

@@ -16,7 +16,7 @@ from .errors import rule
 from .model import CONFIRMED, REGISTERED, REJECTED, SPLIT, WITHDRAWN, Receivable
 from .schemas import TransferResult
 from .session import rules
-from .tx_base import TransactionGroup, step_committed_in
+from .tx_base import TransactionGroup, step_committed_in, step_hidden_by_a_freeze
 
 
 class LifecycleTransactions(TransactionGroup):
@@ -30,7 +30,8 @@ class LifecycleTransactions(TransactionGroup):
         # what the invoice check below reads first, read with the debtor's party
         debtor, r = await self._as_debtor(s, receivable_id, upgrade.first_reads_of_the_invoice_check)
         # a claim confirmed already or past its due date: refused by that first, as no lifting cures it
-        again = step_committed_in(r.status, r.last, "ConfirmReceivable", debtor.uscc)
+        again = (step_committed_in(r.status, r.last, "ConfirmReceivable", debtor.uscc)
+                 or step_hidden_by_a_freeze(r.status, r.last, "ConfirmReceivable", CONFIRMED))
         lifecycle.ensure_status(r, (REGISTERED,), "confirm", sent_again=again)
         # the claim stays REGISTERED, holding its invoices, until one of these ends it
         lifecycle.ensure_before_maturity(

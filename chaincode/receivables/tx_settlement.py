@@ -11,11 +11,11 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, settlement
 from .errors import PARTS_NAMED, RuleViolation, parts_named, rule
-from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
+from .model import CONFIRMED, FINANCED, OVERDUE, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
 from .session import Session, rules
 from .store import Store
-from .tx_base import TransactionGroup, step_committed_in
+from .tx_base import TransactionGroup, step_committed_in, step_hidden_by_a_freeze
 from .tx_financing import _end_request
 
 
@@ -289,7 +289,8 @@ class SettlementTransactions(TransactionGroup):
             parts = await queries.leaves(s.store, r)
             raise rule("invalid-state", _overdue_parts_instead(r, parts, party.uscc))
         lifecycle.ensure_status(r, MARKABLE, "mark overdue", today=s.today,
-                                sent_again=step_committed_in(r.status, r.last, "RecordOverdue", party.uscc))
+                                sent_again=step_committed_in(r.status, r.last, "RecordOverdue", party.uscc)
+                                or step_hidden_by_a_freeze(r.status, r.last, "RecordOverdue", OVERDUE))
         _ensure_past_due(r, s.today_iso)
         # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
         # party waits for the lifting only to be refused again

@@ -15,7 +15,10 @@ async def _refused_the_same_frozen_or_not(net, rid: str, actor, fn: str, *args, 
     # named: called twice on a claim, the helper lifts the order it recorded again with the same lifting
     # order, which without lifts is refused as a lifting sent again (lifting-sent-again)
     await net.ok(reg, "UnfreezeReceivable", rid, "LIFT-A", "ORDER-A")
-    assert says in frozen and frozen == await net.refused(actor, fn, *args, rule=rule)
+    lifted = await net.refused(actor, fn, *args, rule=rule)
+    # the same but for what a status refusal adds where the regulator's step is the claim's last change
+    # (test_docs_say_a_freeze_hides_the_step_sent_again): the freeze there, its lifting here
+    assert says in frozen and frozen.partition("; the regulator's")[0] == lifted.partition("; the regulator's")[0]
 
 
 async def test_a_disbursed_financing_is_refused_withdrawal_by_its_status_and_an_acknowledged_notice_by_its():
