@@ -14,7 +14,8 @@ anything but a full match (:class:`NotMatched`): a match result computed on othe
 documents is not taken on trust. It then builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
 see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
-date, amount, tax, seller and buyer tax ids), ``contract_hash``, which carries the
+date, amount, tax, seller and buyer tax ids, and the paper form's code and number of an invoice delivered on
+paper, sent only where it has them), ``contract_hash``, which carries the
 hash of the three-way evidence (invoice + purchase order + goods receipt), and the
 goods receipt matched (``goods_receipts``: the PO and receipt numbers), which the
 contract keys with the debtor so that one delivery backs one claim, or one claim per
@@ -47,7 +48,7 @@ from chaincode.receivables import uscc
 
 from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
-from .fingerprint import invoice_fingerprint
+from .fingerprint import invoice_fingerprint, paper_identity_problem
 from .matching import (GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice,
                        without_none)
 from .model import Finding, Invoice, Report
@@ -109,6 +110,18 @@ class InvoiceReference(BaseModel):
     tax: int
     seller_tax_id: str
     buyer_tax_id: str
+    paper_code: str = Field(default="", description="the paper form's 发票代码 of a fully digitalised e-invoice "
+                                                    "delivered on paper (数电纸质发票), with paper_number; empty: none")
+    paper_number: str = Field(default="", description="the paper form's 8-digit 发票号码, with paper_code")
+
+    @model_serializer(mode="wrap")
+    def _paper_identity_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # an invoice with no paper identity goes out as before, which a contract from before paper identities takes
+        sent = handler(self)
+        if not self.paper_code and not self.paper_number:
+            sent.pop("paper_code", None)
+            sent.pop("paper_number", None)
+        return sent
 
 
 class GoodsReceiptPart(BaseModel):
@@ -239,6 +252,10 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
                            "figure further off is wrong, not rounded: have the invoice corrected or reissued")
     ensure_reviewed(invoice, reviewed, "register it")
+    if (paper := paper_identity_problem(invoice.code, invoice.number, invoice.paper_code,
+                                        invoice.paper_number)) is not None:
+        # an invoice built in code may bypass the model's own check (model_copy does not validate)
+        raise InvoiceError(f"invoice {invoice.number} cannot be registered with its paper identity: {paper[1]}")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed, unchecked = _blocking(invoice, report)
     failed += _not_credit_codes(invoice, failed)
@@ -271,7 +288,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         due_date=due_date.isoformat(),
         invoices=(InvoiceReference(number=invoice.number, code=invoice.code, date=invoice.issue_date.isoformat(),
                                    amount=invoice.total_amount_fen, tax=invoice.total_tax_fen,
-                                   seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id),),
+                                   seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id,
+                                   paper_code=invoice.paper_code, paper_number=invoice.paper_number),),
         contract_hash=evidence_hash(invoice, po, receipt),
         # the receipt's own PO, which it must name (a receipt naming none would match, and key a claim, under any
         # PO), and one naming another PO is no full match (match_invoice)
