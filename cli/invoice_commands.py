@@ -63,7 +63,7 @@ from client.invoices import (
     registration_from_match,
     verify_with_sources,
 )
-from client.invoices.fingerprint import is_fingerprint
+from client.invoices.fingerprint import fingerprint_of, is_fingerprint
 from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
 from client.invoices.sources import canonical_evidence
@@ -287,6 +287,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     if as_json:
         doc: dict[str, Any] = {
             "file": str(file), "invoice_number": inv.number, "fingerprint": invoice_fingerprint(inv),
+            **_paper_identity_json(inv),
             "result": "pass" if passed else "fail",
             "counts": {"passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skipped"],
                        "disagreements": counts["disagreements"]},
@@ -299,7 +300,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     else:
         # the invoice's text, and the findings that quote it, each on its own line: a name holding a line break or a
         # terminal escape would otherwise print a PASSED line of its own, or hide the FAIL lines after it
-        click.echo(f"invoice {on_one_line(inv.number)}  {on_one_line(inv.seller.name)} -> "
+        click.echo(f"invoice {on_one_line(inv.number)}{_paper_identity_text(inv)}  "
+                   f"{on_one_line(inv.seller.name)} -> "
                    f"{on_one_line(inv.buyer.name)}  {plain_yuan(inv.total_with_tax_fen)} {on_one_line(inv.currency)}  "
                    f"issued {inv.issue_date}")
         for f in findings:
@@ -313,6 +315,23 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
                    f"{counts['skipped']} skipped"
                    + (f", {disagreed} disagreement{'' if disagreed == 1 else 's'}" if disagreed else ""))
     raise SystemExit(EXIT_PASS if passed else EXIT_FAILED)
+
+
+def _paper_identity_text(inv: Invoice) -> str:
+    """The paper form's code and number of an invoice delivered on paper (数电纸质发票), as a line names the invoice
+    by both its identities; nothing for any other invoice."""
+    if not inv.paper_code:
+        return ""
+    return f" (on paper: code {on_one_line(inv.paper_code)} number {on_one_line(inv.paper_number)})"
+
+
+def _paper_identity_json(inv: Invoice) -> dict[str, str]:
+    """The paper identity of an invoice delivered on paper and its fingerprint, for a --json document naming the
+    invoice; nothing for any other invoice, whose document stays as it was."""
+    if not inv.paper_code:
+        return {}
+    return {"paper_code": inv.paper_code, "paper_number": inv.paper_number,
+            "paper_fingerprint": fingerprint_of(inv.seller.tax_id, inv.paper_code, inv.paper_number)}
 
 
 def _registered_party(option: str, credit_code: str | None, name: str | None) -> Enterprise | None:
