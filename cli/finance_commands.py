@@ -544,6 +544,24 @@ def _why_no_request(r, today: date) -> str:
             f"its due date {r.due_date}")
 
 
+def _why_financed(r) -> str:
+    """Why a quote on claim ``r``, FINANCED, makes no offer: the financing it names was accepted, so it is no open
+    request, and the contract takes offers only on one (MakeFinancingOffer, rule invalid-state). Said before the
+    debtor is scored, as for a claim without a request: priced, the quote would show terms no bank can offer on the
+    claim, exit 0, its own financing counted in the exposure it was priced against."""
+    bank = r.financier or "its bank"
+    if r.notice_id is not None:   # the assignment notice is issued when the advance is recorded
+        stage, way_out = (f"disbursed by {bank}", f": that financing ends with the claim settled, the debtor "
+                                                  f"paying {bank}")
+    else:
+        stage, way_out = (f"accepted from {bank}, not yet disbursed",
+                          f" while that financing lasts: the holder or {bank} may cancel it before it is disbursed "
+                          f"(recfin finance cancel {r.financing_id} --reason TEXT), after which the holder may "
+                          "request financing again")
+    return (f"{r.id} is already financed: financing {r.financing_id} was {stage}, and the contract takes offers only "
+            f"on an open financing request (rule invalid-state), so no offer can be made on it{way_out}")
+
+
 # what a quote's --debtor on the ledger is, after the reason it is refused
 _THE_CLAIMS_DEBTOR = ("on the ledger --debtor is the receivable's debtor, named by its credit code (a history file's "
                       "other debtor is priced without the ledger, with --face and --due)")
@@ -576,6 +594,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         today = ledger_today or business_today()
         if r.financing_id is None:
             raise click.ClickException(_why_no_request(r, today))
+        if r.status == "FINANCED":   # its financing was accepted: no request is open to offer on
+            raise click.ClickException(_why_financed(r))
         if on is None:   # priced and scored as of the ledger's today, as the offer is dated
             day = today
         if debtor is not None and debtor != r.debtor:   # with --history the grade would be another debtor's

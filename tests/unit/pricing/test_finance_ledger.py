@@ -473,7 +473,10 @@ def test_two_quotes_in_a_row_cannot_both_take_the_whole_limit(world, tmp_path):
         world.client(holder).accept_offer(made["made_offer"]["id"])
     lent = world.client("bank").financier_exposure(world.uscc("core"))
     assert lent.exposure_in("CNY") == 150_000_000   # all of the limit, and no more
-    full = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank", "--config", str(small), "--grade",
+    # on a third claim of the debtor: the two financed take no offer
+    third = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 100_000_000, due_in=90))["id"]
+    world.client("tier2").request_financing(third)
+    full = CliRunner().invoke(finance, ["quote", third, "--as", "bank", "--config", str(small), "--grade",
                                         "A", "--on", world.today, "--exposure-outside", "1,000", "--json"])
     assert json.loads(full.stdout)["exposure"] == 150_100_000   # lending outside the ledger added to its figure
 
