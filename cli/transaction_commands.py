@@ -49,6 +49,9 @@ class TransactionIdType(click.ParamType):
 
     def convert(self, value: Any, param, ctx) -> str:
         text = str(value).strip()
+        if not text:   # "$TX" of an unset variable: as_typed would show nothing where the value goes
+            self.fail(f"{str(value)!r} names nothing (an unset shell variable?): give the transaction id, the 64 "
+                      "hexadecimal characters an error line or a command's `tx:` prints", param, ctx)
         if not TRANSACTION_ID.fullmatch(text.lower()):
             self.fail(f"{as_typed(value)} is not a transaction id: Fabric's are 64 hexadecimal characters, "
                       "as an error line or a command's `tx:` prints them (no ledger holds any other, so it "

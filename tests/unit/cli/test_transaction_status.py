@@ -167,11 +167,22 @@ def test_an_id_in_upper_case_is_looked_up_as_fabric_writes_it(opened, ledger):
 
 
 @pytest.mark.parametrize("typed", ["abc", CONFIRMED[:-1], CONFIRMED + "0", "g" + CONFIRMED[1:],
-                                   "R-0123456789abcdef", ""])
+                                   "R-0123456789abcdef"])
 def test_an_id_that_is_not_64_hex_characters_is_a_usage_error_and_nothing_is_asked(opened, typed):
     res = status(typed)
     assert res.exit_code == 2, res.output
     assert "is not a transaction id: Fabric's are 64 hexadecimal characters" in res.output
+    assert opened == []
+
+
+@pytest.mark.parametrize("typed", ["", "  "])
+def test_a_blank_id_is_said_to_name_nothing(opened, typed):
+    # "$TX" of an unset variable: the line named no value at all ("Invalid value for 'TXID': is not a ...")
+    res = status(typed)
+    assert res.exit_code == 2, res.output
+    said = (f"Invalid value for 'TXID': {typed!r} names nothing (an unset shell variable?): give the "
+            "transaction id, the 64 hexadecimal characters")
+    assert " ".join(said.split()) in " ".join(res.output.split())
     assert opened == []
 
 
