@@ -7,7 +7,8 @@ totals.amount          the lines' amounts add up to 合计金额
 totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing), and no line is negative but a
-                       discount line (折扣行) under the line it discounts (a red-letter line on a blue invoice)
+                       discount line (折扣行) under the line it discounts (a red-letter line on a blue invoice),
+                       nor does a discount take its line below zero
 totals.tax_rounding    the lines' taxes are within 1.27 of their amounts x rates summed, however many lines: each
                        line's tolerance does not add up past what a whole invoice may round by
 line.amount            per line: quantity x unit price = amount, within tolerance
@@ -167,7 +168,9 @@ def _totals(inv: Invoice) -> list[Finding]:
     amount = sum(line.amount_fen for line in inv.lines)
     tax = sum(line.tax_fen for line in inv.lines)
     t = plain_yuan
-    returned = _red_letter_lines(inv) if inv.total_with_tax_fen > 0 else []
+    returned, beyond = _red_letter_lines(inv) if inv.total_with_tax_fen > 0 else ([], [])
+    problems = ([_red_letter_lines_problem(inv, returned)] if returned else []) + \
+        ([_discounted_below_zero_problem(beyond)] if beyond else [])
     return [
         _ok("totals.amount", amount == inv.total_amount_fen,
             f"lines add up to the total amount {t(amount)}",
@@ -182,11 +185,12 @@ def _totals(inv: Invoice) -> list[Finding]:
             f"amount {t(inv.total_amount_fen)} + tax {t(inv.total_tax_fen)} = "
             f"{t(inv.total_amount_fen + inv.total_tax_fen)}, not the total with tax {t(inv.total_with_tax_fen)}",
             expected_fen=inv.total_amount_fen + inv.total_tax_fen, total_fen=inv.total_with_tax_fen),
-        _ok("totals.positive", inv.total_with_tax_fen > 0 and not returned,
+        _ok("totals.positive", inv.total_with_tax_fen > 0 and not problems,
             "total with tax is positive, and no line but a discount line is negative",
-            _red_letter_lines_problem(inv, returned) if returned else
+            "; ".join(problems) if problems else
             f"total with tax is {t(inv.total_with_tax_fen)}: a red-letter or zero invoice cannot back a receivable",
-            total_fen=inv.total_with_tax_fen, **({"negative_lines": returned} if returned else {})),
+            total_fen=inv.total_with_tax_fen, **({"negative_lines": returned} if returned else {}),
+            **({"discounted_below_zero": [item.number for item in beyond]} if beyond else {})),
     ]
 
 
@@ -214,14 +218,29 @@ def _tax_rounding(lines: list[Finding]) -> Finding:
                "those of an issued invoice; check the lines' taxes against the invoice", **details)
 
 
-def _red_letter_lines(inv: Invoice) -> list[int]:
-    """The numbers of the lines of negative amount that discount no line: read as a matched invoice's lines are
-    (:func:`~client.invoices.matching.fold_discounts`), a discount line (折扣行) is a negative amount under a line
-    of the same name, folded into it; any other negative line is left an item of its own."""
+def _red_letter_lines(inv: Invoice) -> tuple[list[int], list]:
+    """The numbers of the lines of negative amount that discount no line, and the lines their discounts take below
+    zero: read as a matched invoice's lines are (:func:`~client.invoices.matching.fold_discounts`), a discount line
+    (折扣行) is a negative amount under a line of the same name, folded into it; any other negative line is left an
+    item of its own. A discount takes off at most its line's amount: beyond it, the rest takes back goods of
+    another sale as a red-letter line does (invoicing software refuses such a discount)."""
     # imported here: matching reads names through _item_keys, which imports this module (normalise_name)
     from .matching import fold_discounts
 
-    return [item.number for item in fold_discounts(inv.lines) if item.line.amount_fen < 0]
+    items = fold_discounts(inv.lines)
+    return ([item.number for item in items if item.line.amount_fen < 0],
+            [item for item in items if item.line.amount_fen > 0 and item.line.amount_fen + item.discount_fen < 0])
+
+
+def _discounted_below_zero_problem(items: list) -> str:
+    t = plain_yuan
+    named = "; ".join(f"line {item.number} ({item.line.name}) {t(item.line.amount_fen)} less its discount on line"
+                      f"{'s' if len(item.discount_lines) > 1 else ''} {', '.join(map(str, item.discount_lines))} "
+                      f"{t(item.discount_fen)} is {t(item.line.amount_fen + item.discount_fen)}"
+                      for item in items)
+    return (f"{named}: a discount (折扣行) takes off at most the amount of the line it discounts, and what it takes "
+            "off beyond that takes back goods of another sale, which the total with tax is no claim on: a return "
+            "is invoiced on a red-letter invoice of its own")
 
 
 def _red_letter_lines_problem(inv: Invoice, numbers: list[int]) -> str:
