@@ -220,8 +220,11 @@ class LoanTransactions(FinancingGroup):
             ended = _how_it_ended(f)
             hint = (": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED"
                     else f": {ended}" if ended is not None else "")
+            # the holder and the bank may each cancel: sent again after a lost answer, the caller's own
+            # cancellation is named, which "it was cancelled" alone does not tell from the other party's
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only an accepted financing not yet "
-                       f"disbursed can be cancelled{hint}")
+                       f"disbursed can be cancelled{hint}"
+                       f"{step_committed_in(f.status, f.last, 'CancelFinancing', party.uscc)}")
         _ensure_claim_names_financing(f, r)
         why = _require_text(reason, "reason")
         act = s.action("CancelFinancing", party.uscc)
