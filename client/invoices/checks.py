@@ -16,7 +16,8 @@ line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3,
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
                        2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31;
                        1 % from 2020-03-01 until 2022-03-31 and from 2023-01-01, not from a seller whose tax
-                       id shows Hubei until 2021-03-31, which was exempt instead; 0.5 % from 2020-05-01)
+                       id shows Hubei until 2021-03-31, which was exempt instead; 0.5 % from 2020-05-01); a
+                       discount line's rate is that of the line it discounts
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction
@@ -255,6 +256,7 @@ def _red_letter_lines_problem(inv: Invoice, numbers: list[int]) -> str:
 def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
     amount_tolerance = TOLERANCE_FEN if tolerance is None else tolerance
     tax_tolerance = default_tolerance_fen(inv) if tolerance is None else tolerance
+    discounted = _discounted_lines(inv)
     out = []
     for i, line in enumerate(inv.lines, start=1):
         if line.quantity is None or line.unit_price is None:
@@ -268,15 +270,35 @@ def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, "
                            f"but the amount is {plain_yuan(line.amount_fen)}",
                            line=i, expected_fen=expected, amount_fen=line.amount_fen))
-        out.append(_line_rate(inv, i, line))
+        out.append(_line_rate(inv, i, line, discounted.get(i)))
         out.append(_line_tax(inv, i, line, tax_tolerance))
     return out
 
 
-def _line_rate(inv: Invoice, i: int, line: InvoiceLine) -> Finding:
+def _discounted_lines(inv: Invoice) -> dict[int, int]:
+    """The line each discount line (折扣行) discounts, by their numbers, as the matcher folds them
+    (:func:`~client.invoices.matching.fold_discounts`)."""
+    from .matching import fold_discounts   # imported here, as in _red_letter_lines
+
+    return {d: item.number for item in fold_discounts(inv.lines) for d in item.discount_lines}
+
+
+def _line_rate(inv: Invoice, i: int, line: InvoiceLine, discounts: int | None = None) -> Finding:
     """The rate is one a line may be taxed at on the invoice's date, by a seller of the region its tax id shows
     (1 % not in Hubei until 2021-03-31): ``line.tax`` checks the tax against it, so a
-    made-up rate (90%) would pass there with a tax to match, and the total with tax, the face amount, with it."""
+    made-up rate (90%) would pass there with a tax to match, and the total with tax, the face amount, with it.
+    A discount line (折扣行, of line ``discounts``) is at that line's rate: the discount lowers that sale's amount,
+    and so its tax at its rate; at another rate (0 under a 13 % line) the invoice keeps the tax of the whole sale
+    while taking off its amount, and every line's own tax still passes."""
+    if discounts is not None and line.tax_rate != (of := inv.lines[discounts - 1]).tax_rate:
+        return Finding(check="line.rate", status="fail",
+                       message=f"line {i}: a discount (折扣行) of line {discounts} ({of.name}), taxed at "
+                               f"{percent(line.tax_rate)} where that line is taxed at {percent(of.tax_rate)}: a "
+                               "discount lowers the amount of the sale it discounts, and its tax at the same rate, "
+                               "so invoicing software gives it the same rate as its line; at another, the tax and "
+                               "the total with tax are not those of the sale: check the lines against the invoice",
+                       details={"line": i, "tax_rate": str(line.tax_rate), "discounts": discounts,
+                                "discounted_rate": str(of.tax_rate)})
     problem = rate_problem(line.tax_rate, inv.issue_date, inv.seller.tax_id)
     if problem is not None:
         return Finding(check="line.rate", status="fail", message=f"line {i}: {problem}",
