@@ -225,9 +225,12 @@ def status(topology_path, as_json):
     CA, TLS CA and admin certificates, and a node's own), so one of an org shows on each of its
     rows. They do not change the exit status.
 
-    Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
-    1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1
-    when the data folder does not exist.
+    Exit status: 0 when every orderer and peer of the topology, and every server of a committed
+    chaincode (its org's peer dials it for every transaction), runs and answers /healthz with OK;
+    1 otherwise, naming on stderr each one that does not, and 1 when the data folder does not
+    exist. Shown but not counted (with --json, counted is false): nodes outside the topology, a
+    server of an org with no package of the chaincode (it joined after the deploy), and one of a
+    deploy stopped before its commit.
 
     \b
     Example:
@@ -248,10 +251,29 @@ def status(topology_path, as_json):
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)
+    if servers_line := unhealthy_servers_line(statuses):
+        click.echo(servers_line, err=True)
     for line in exited_lines(statuses):
         click.echo(line, err=True)
-    if unhealthy:
+    if any(s.counted and not s.healthy for s in statuses):
         raise SystemExit(1)
+
+
+def unhealthy_servers_line(statuses: list[NodeStatus]) -> str | None:
+    """The stderr line of `status` naming each server of a committed chaincode that is down or fails its /healthz
+    (its row counted, not healthy), with the `chaincode restart` that starts it again; None when there is none. Its
+    org's peer dials it for every transaction of the chaincode, so those fail while it is down: it fails `status`
+    as a dead node does."""
+    servers = [s for s in statuses if s.kind == "chaincode" and s.counted]
+    unhealthy = [s for s in servers if not s.healthy]
+    if not unhealthy:
+        return None
+    # A server's name is <chaincode>.<org>; neither a chaincode's name nor an org's holds a dot.
+    chaincodes = dict.fromkeys(s.name.rsplit(".", 1)[0] for s in unhealthy)
+    restarts = " and ".join(f"`recfin chaincode restart --name {name}`" for name in chaincodes)
+    return (f"{len(unhealthy)} of {len(servers)} chaincode servers of committed chaincode not healthy: "
+            f"{', '.join(s.name for s in unhealthy)} (a peer runs no transaction of a chaincode while its org's "
+            f"server is down: {restarts} starts {'it' if len(unhealthy) == 1 else 'them'} again)")
 
 
 def exited_lines(statuses: list[NodeStatus]) -> list[str]:

@@ -59,6 +59,14 @@ class NodeStatus:
     # True for one whose process exited without `recfin network down` (Supervisor.exited): crashed, killed, or gone
     # with a restart of the machine; its log says why, and `up` starts it again.
     exited: bool = False
+    # True for what `status` counts in its exit status: an orderer or peer of the topology, and a server of a
+    # committed chaincode for an org with a package of it (its peer dials that server for every transaction of the
+    # chaincode, which fails while it is down). A node outside the topology is not, nor a server the network does
+    # not run: of an org that joined after the deploy (no package yet), or of a deploy stopped before its commit.
+    counted: bool = True
+
+    def __post_init__(self) -> None:
+        self.counted = self.counted and self.in_topology
 
 
 @dataclass
@@ -768,7 +776,8 @@ class Network:
                 address = spec.env["CHAINCODE_SERVER_ADDRESS"]
                 healthy = pid is not None and probes.healthy(spec.env["CHAINCODE_OPERATIONS_ADDRESS"])
                 out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid, healthy, None, spec.log,
-                                      exited=pid is None and self.supervisor.exited(spec.pid_file)))
+                                      exited=pid is None and self.supervisor.exited(spec.pid_file),
+                                      counted=org.msp_id in dep.package_ids))
         # Servers running with no deployment of theirs listed above, as `down` finds them (by their pid files): a
         # deploy stopped before its commit started them, or their org is no longer the channel's.
         for pid_file in ccservers.server_pid_files(self.data_root):
@@ -832,7 +841,7 @@ class Network:
             address = ccservers.server_address(self.topology, org, offset)
             healthy = probes.healthy(ccservers.operations_address(self.topology, org, offset))
         return NodeStatus(ccservers.folder_server_name(folder), org.msp_id if org else org_name, "chaincode", address,
-                          pid, healthy, None, folder / ccservers.SERVER_LOG_FILE)
+                          pid, healthy, None, folder / ccservers.SERVER_LOG_FILE, counted=False)
 
     def log_path(self, name: str) -> Path:
         """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier"): a node of the

@@ -356,13 +356,17 @@ def test_status_fails_while_a_node_is_not_healthy_and_still_shows_every_node(hom
                                     "orderer0.orderer, ")
 
 
-def test_status_passes_when_every_node_is_healthy_whatever_a_chaincode_server_says(home, monkeypatch):
+@pytest.mark.parametrize("counted, exit_code", [(False, 0), (True, 1)])
+def test_status_fails_for_a_chaincode_server_down_only_where_it_counts(home, monkeypatch, counted, exit_code):
+    """A server of a committed chaincode counts (its peer dials it for every transaction); one the network does not
+    run (no package for its org, a deploy stopped before its commit) is shown only."""
     (home / "network").mkdir(parents=True)
     rows = [NodeStatus("orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", 1, True, 3, Path("a.log")),
-            NodeStatus("receivables.bank", "BankMSP", "chaincode", "127.0.0.1:9993", None, False, None, Path("b"))]
+            NodeStatus("receivables.bank", "BankMSP", "chaincode", "127.0.0.1:9993", None, False, None, Path("b"),
+                       counted=counted)]
     monkeypatch.setattr(Network, "status", lambda _net: rows)
     result = CliRunner().invoke(main, ["network", "status"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
 
 
 def test_down_on_a_data_folder_that_is_not_there_says_so_not_that_ledgers_were_kept(home):

@@ -71,7 +71,7 @@ def test_status_names_a_chaincode_server_that_exited_without_failing_for_it(home
 
     result = CliRunner().invoke(main, ["network", "status"])
 
-    assert result.exit_code == 0, result.output         # chaincode servers are shown, not counted
+    assert result.exit_code == 0, result.output         # a server of an org with no package is shown, not counted
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"receivables.bank exited without `recfin network down` (a crash, a kill or a restart "
                                f"of the machine): see {server.log} (log: ")
