@@ -20,7 +20,10 @@ moves only its label: it is to be paid by the day the last order is lifted, and
 labelled against that day (as the features measure it), whether that day falls
 in the horizon or after it; one such an order still binds when the history ends
 has no label (:func:`~client.risk.features.fell_due_under_a_freeze`: the contract
-took no payment on it, and its outcome is not known yet).
+took no payment on it, and its outcome is not known yet). An order binds the part
+of a split receivable it names: the receivable is labelled by its other parts, as
+the features count it (:func:`~client.risk.features.as_the_debtor_could_pay`), and
+has no label only where orders bind every part.
 
 Only what the history shows is labelled: the date it ends (``history_ends``:
 the date the ledger was read as of, the simulation's last day) is given, and a
@@ -40,8 +43,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .features import (HORIZON_DAYS, DebtorFeatures, OriginalClaim, claim_states, debtor_features,
-                       fell_due_under_a_freeze, original_claims)
+from .features import (HORIZON_DAYS, DebtorFeatures, OriginalClaim, as_the_debtor_could_pay, claim_states,
+                       debtor_features, original_claims)
 from .history import ReceivableHistory
 
 __all__ = ["HORIZON_DAYS", "Examples", "build_examples", "labelled_claims", "late_labels", "snapshot_dates",
@@ -111,9 +114,15 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
             continue
         # an order recorded after as_of bound it when it fell due and binds it still when the history ends: the
         # contract took no payment, so whether it was paid in time says nothing of the debtor (the features leave
-        # it out of timeliness) and its outcome is not known. One whose last order was lifted after it fell due is
-        # to be paid by the day of the lifting (its ``due``), known only once that day is over
-        if fell_due_under_a_freeze(claim) or claim.due >= history_ends:
+        # it out of timeliness) and its outcome is not known. An order binds the part of a split claim it names:
+        # the claim is labelled by its other parts, as the features count it, and left out only where orders bind
+        # every part. One whose last order was lifted after it fell due is to be paid by the day of the lifting
+        # (its ``due``), known only once that day is over
+        claim = as_the_debtor_could_pay(claim)
+        if claim is None or claim.due >= history_ends:
+            continue
+        # the other parts settled by as_of: what was open then is the part an order binds since, outcome unknown
+        if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
             continue
         on_time = claim.settled_on is not None and claim.days_late == 0
         labels.append((claim.due, 0 if on_time else 1))

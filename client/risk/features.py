@@ -689,7 +689,7 @@ def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
     so what the debtor owes on them counts as on any claim (read whole, a court order on one tier-2 holder's part
     of 1 yuan kept the 99,999 yuan beside it, unpaid 60 days past due, out of every timeliness measure). Their
     face is the claim's less the bound parts'; it falls due, is settled and is late by the other parts alone.
-    The training labels still leave such a claim out whole (client.risk.dataset): the simulator freezes no part."""
+    The training labels count such a claim by its other parts too (client.risk.dataset)."""
     payable = [p for p in claim.parts if p.payable_from is not None]
     if len(payable) == len(claim.parts) or not payable:
         return claim if payable else None
