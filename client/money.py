@@ -44,8 +44,6 @@ MAX_FEN = 2**53 - 1
 # The contract's earlier cap (its STORED_AMOUNT_LIMIT): a ledger record written under it may hold an amount up to
 # it, so what is read from the ledger (a claim's face, a payment) is held to this, not to MAX_FEN.
 LEDGER_MAX_FEN = 10**17
-_HUNDRED = Decimal(100)
-_FEN = Decimal("0.01")
 
 
 class AboveCap(ValueError):
@@ -105,7 +103,8 @@ def to_yuan(fen: int) -> Decimal:
     """``Decimal`` yuan with two places (exact) from integer fen."""
     if isinstance(fen, bool) or not isinstance(fen, int):
         raise TypeError(f"fen must be an int, not {type(fen).__name__}")
-    return (Decimal(fen) / _HUNDRED).quantize(_FEN)
+    # built from its digits, exactly: dividing and quantizing rounds to the context's 28 digits, and fails past them
+    return Decimal((int(fen < 0), tuple(map(int, str(abs(fen)).zfill(3))), -2))
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:
