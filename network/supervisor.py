@@ -45,6 +45,7 @@ whenever `up` or `status` finds it past the limit, it is copied to <log>.1 and e
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
@@ -55,10 +56,10 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from client.atomic_file import make_folders, staged_file, write_atomically
 
@@ -255,10 +256,7 @@ class Supervisor:
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
-        with open(spec.log, "ab") as log:
-            stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
-            log.flush()
+        with _log_opened(spec) as log:
             try:
                 proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
                                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
@@ -433,6 +431,31 @@ class Supervisor:
                 raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s{f' ({found})' if found else ''}"
                                        f": see {log}{log_hint(log)}")
             self.sleep(self.poll_interval)
+
+
+@contextlib.contextmanager
+def _log_opened(spec: ProcessSpec) -> Iterator[BinaryIO]:
+    """spec's log, opened for appending with the line that marks this start written. NetworkError, nothing started,
+    when it cannot be written: a full disk (the data folder's) failed the start with the write's bare "No space
+    left on device", naming neither the process nor the file. Unbuffered, so a write that failed leaves nothing for
+    the close to fail on again."""
+    try:
+        log = open(spec.log, "ab", buffering=0)
+    except OSError as exc:
+        raise NetworkError(_log_not_written(spec, exc)) from exc
+    with log:
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        try:
+            log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
+        except OSError as exc:
+            raise NetworkError(_log_not_written(spec, exc)) from exc
+        yield log
+
+
+def _log_not_written(spec: ProcessSpec, exc: OSError) -> str:
+    return (f"{spec.name}: its log {spec.log} could not be written ({exc.strerror or exc}), so it was not started: "
+            f"free space on that disk (`df -h {spec.log.parent}`) or fix the folder's permissions, then run the "
+            f"command again")
 
 
 def _not_run(spec: ProcessSpec, exc: OSError) -> str:
