@@ -93,6 +93,7 @@ from .risk_commands import (
     note_other_currencies,
     note_what_the_score_cannot_tell,
     offline_hint,
+    score_meaning,
     thin_record,
 )
 
@@ -112,7 +113,9 @@ class DebtorRisk(NamedTuple):
     ``claims_in_other_currencies``: the debtor's claims on the ledger the score is not of, as `risk score --json`
     names them; None where nothing was read of them (a grade or probability given). ``scored_as_of`` and
     ``model``: the date the debtor was scored as of (the ledger's today, or a history file's snapshot, when the
-    disbursement date priced for is later) and the model that scored it; None for a grade or probability given."""
+    disbursement date priced for is later) and the model that scored it; None for a grade or probability given.
+    ``meaning``: what the model's probability says (``risk_commands.score_meaning``), as `risk score` says it; None
+    for a grade or probability given."""
 
     probability_late: Decimal | None
     grade: str
@@ -124,6 +127,7 @@ class DebtorRisk(NamedTuple):
     model: str | None = None
     # the currency of the claims scored, where the history names it (one read from the ledger)
     currency: str | None = None
+    meaning: str | None = None
 
     def json_fields(self) -> dict:
         """What the quote's --json says of the score beside the quote's own figures: a bank's system reading it
@@ -132,14 +136,15 @@ class DebtorRisk(NamedTuple):
                 "claims_not_counted": self.claims_not_counted,
                 "claims_in_other_currencies": self.claims_in_other_currencies,
                 "scored_as_of": None if self.scored_as_of is None else self.scored_as_of.isoformat(),
-                "model": self.model}
+                "model": self.model, "meaning": self.meaning}
 
 
 def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
-                      scored_as_of=scored.as_of, model=scored.model, currency=history.currency)
+                      scored_as_of=scored.as_of, model=scored.model, currency=history.currency,
+                      meaning=score_meaning(scored.as_of, scored.horizon_days))
 
 
 def _refuse_history_in_another_currency(risk: DebtorRisk, history_file: Path | None, debtor: str | None,
@@ -267,13 +272,15 @@ def _print_quote(rows: dict, risk: DebtorRisk) -> None:
 
 
 def _with_the_score(rows: dict, risk: DebtorRisk) -> dict:
-    """The quote's rows with the as-of date and model of the score it priced on after the probability, labelled
-    as --json names them: an officer reading the table can tell which model priced it, and of which day's record
-    (the ledger's today or a history file's snapshot, not ``on`` when that is later). None for a grade or
-    probability given: no score was computed."""
+    """The quote's rows with the as-of date and model of the score it priced on after the probability, and what
+    that probability means, labelled as --json names them: an officer reading the table can tell which model priced
+    it, of which day's record (the ledger's today or a history file's snapshot, not ``on`` when that is later), and
+    that the probability is of a claim falling due in the model's horizon being paid late (neither a share of the
+    claims paid late so far nor a chance of default). None for a grade or probability given: no score was
+    computed."""
     if risk.scored_as_of is None:
         return rows
-    score = {"scored_as_of": risk.scored_as_of.isoformat(), "model": risk.model}
+    score = {"scored_as_of": risk.scored_as_of.isoformat(), "model": risk.model, "meaning": risk.meaning}
     shown: dict = {}
     for label, value in rows.items():
         shown[label] = value
