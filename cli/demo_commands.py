@@ -86,7 +86,7 @@ from client.receivables import (
     to_fen,
 )
 from network import Network, ccservers, membership, profiles
-from network.errors import NodeNotFoundError
+from network.errors import NetworkError, NodeNotFoundError, first_few
 from network.org_users import ENTERPRISE_ATTR
 from network.probes import accepting
 from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
@@ -314,14 +314,40 @@ def check_story_fits(defined: Topology, topology_file: Path, data_root: Path) ->
     actor_codes({key: (org, user, attrs[org][user]) for key, (org, user) in ACTORS.items()}, where)
 
 
-def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], None]) -> None:
-    """Up (idempotent) and the receivables chaincode deployed (idempotent: the same definition changes nothing)."""
+def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], None],
+                   topology_path: Path | None = None, other_data_root: Path | None = None) -> None:
+    """Up (idempotent) and the receivables chaincode deployed (idempotent: the same definition changes nothing).
+
+    Where either fails while processes of the network run (nodes it started before a later one failed), the
+    error says so, and how to go on or stop them (:func:`setup_stopped_line`): the network's own line names
+    only what failed, and the operator of a first run would not know that the rest is up."""
     net = Network(topology, data_root=data_root, say=say)
     say("network: bringing it up if needed")
-    net.up()
-    result = net.deploy_chaincode()
+    try:
+        net.up()
+        result = net.deploy_chaincode()
+    except NetworkError as error:
+        try:
+            running = [row.name for row in net.status() if row.pid is not None]
+        except (NetworkError, OSError):
+            raise error from None   # what failed is the line to give, not why it could not be looked at
+        if not running:
+            raise
+        raise click.ClickException(setup_stopped_line(error, running, topology_path, other_data_root)) from error
     say(f"chaincode {result.name} {result.version} sequence {result.sequence}"
         + (" deployed" if result.changed else " already committed"))
+
+
+def setup_stopped_line(error: NetworkError, running: list[str], topology_path: Path | None,
+                       other_data_root: Path | None) -> str:
+    """The line for a setup that failed while ``running`` (names of nodes and chaincode servers) run: the error's
+    own line, what keeps running, and the commands that show and stop it (``up`` and ``deploy`` both take up
+    again from what runs, so running the demo again goes on)."""
+    option, needs = network_command_options(topology_path, other_data_root)
+    return (f"{connection.describe(error).rstrip('.')}. Setting the network up stopped there, and "
+            f"{first_few(running)} keep running ({len(running)} in all): once that is mended, run the demo again, "
+            f"which goes on with them (`recfin network status{option}` shows them), or stop them with "
+            f"`recfin network down{option}`, which keeps the ledgers{needs}")
 
 
 @click.command()
@@ -372,7 +398,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     # commands the ending suggests name that folder unless it is the one they find by default
     network_options = f" --data-root {shlex.quote(str(data_root))}" if on_another_network else ""
     if not skip_setup:
-        ensure_network(topology, data_root, say)
+        ensure_network(topology, data_root, say, topology_path, other_data_root)
     run = Run(say)
     network = membership.effective(topology, data_root)
 
