@@ -126,3 +126,23 @@ def test_a_dead_node_and_a_dead_server_are_each_named(home, supervisor, monkeypa
     assert "1 of 7 nodes not healthy: peer0.bank" in lines
     assert any(line.startswith("1 of 4 chaincode servers of committed chaincode not healthy: receivables.bank ")
                for line in lines)
+
+
+def test_up_names_a_server_it_found_running_but_failing_its_healthz(home, supervisor, monkeypatch):
+    """`up` leaves a running server alone once it listens (one started before it had /healthz only listens): a hung
+    one is passed over, and `up` said nothing of it but a row of its table, where the operator ran `up` to mend the
+    network and `status` goes on failing for it."""
+    _, start = supervisor
+    specs = deploy(home)
+    for spec in specs.values():
+        run(spec, start)
+    failing = specs["bank"].env["CHAINCODE_OPERATIONS_ADDRESS"]
+    monkeypatch.setattr("network.probes.healthy", lambda address: address != failing)
+    monkeypatch.setattr(Network, "up", lambda net: net.status())       # every node and server found running
+
+    result = CliRunner().invoke(main, ["network", "up"])
+
+    assert result.exit_code == 0, result.output
+    assert ("1 of 4 chaincode servers of committed chaincode not healthy: receivables.bank (a peer runs no "
+            "transaction of a chaincode while its org's server is down: `recfin chaincode restart --name "
+            "receivables` starts it again)") in result.stderr.splitlines()
