@@ -35,6 +35,10 @@ cannot refuse by its form, a 12-digit code opening with ``2`` run together with
 its 8-digit number (:func:`digitalised_year_problem`), has a fingerprint of its
 own, so a registration also reads the registry entry of an invoice's other
 spelling (:func:`other_spelling`) and is refused while that one backs a claim.
+
+An invoice of the fully digitalised platform delivered on paper (数电纸质发票) has a second identity that no
+rule derives from its number: the paper form's code and 8-digit number. A registration naming it
+(:func:`paper_identity_problem`) holds the invoice under that identity's fingerprint too.
 """
 
 from __future__ import annotations
@@ -283,3 +287,50 @@ def current_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] 
     if len(code) == 12 and code.startswith("00") and code_problem(code) is not None and code_problem(code[2:]) is None:
         code = code[2:]
     return (code, number) if identity_problem(code, number) is None else None
+
+
+def paper_number_problem(paper_number: str) -> str | None:
+    """Why a string is not the paper form's 8-digit 发票号码 of a fully digitalised e-invoice delivered on paper
+    (:func:`paper_identity_problem`), or ``None`` when it is one, or empty (no paper identity)."""
+    if not paper_number or _LEGACY_NUMBER.fullmatch(paper_number):
+        return None
+    if _DIGITALISED_NUMBER.fullmatch(paper_number):
+        return (f"paper number {paper_number} is a 20-digit number: the paper number is the 8-digit 发票号码 "
+                "printed beside the 发票代码 on the paper form; give the 20-digit 数电票号码 as the invoice's "
+                "number and the 8 digits as paper_number")
+    return (f"paper number {shown(paper_number)} is not the 8 digits of the paper form's 发票号码: give it "
+            "exactly as printed beside the 发票代码, digits only, no spaces, dashes or added zeros")
+
+
+def paper_identity_problem(invoice_code: str, invoice_number: str, paper_code: str,
+                           paper_number: str) -> str | None:
+    """Why an invoice (``invoice_code``, ``invoice_number``) cannot name the paper identity ``paper_code`` and
+    ``paper_number``, or ``None`` when it can, or names none (both empty).
+
+    An invoice of the fully digitalised platform delivered on paper (数电纸质发票) carries two identities:
+    its 20-digit number (数电票号码) and the paper form's code (发票代码) and 8-digit number. Neither is
+    computed from the other, so they fingerprint apart; naming both links them, and a registration holds the
+    invoice under each. Both paper fields or neither; only an invoice whose own identity is a 20-digit number
+    with no code has a paper form; the paper code and number pass the checks an invoice code and an 8-digit
+    number do (:func:`code_problem`, :func:`paper_number_problem`). The paper code is not held to the issue
+    year: its year digits are those its form was printed in."""
+    code, number = invoice_code.strip(), invoice_number.strip()
+    if not paper_code and not paper_number:
+        return None
+    if not paper_number:
+        return (f"paper_code {shown(paper_code)} is given without paper_number: give the paper form's 8-digit "
+                "发票号码 as paper_number with its 发票代码, or neither")
+    if not paper_code:
+        return (f"paper_number {shown(paper_number)} is given without paper_code: give the paper form's "
+                "10- or 12-digit 发票代码 as paper_code with its 发票号码, or neither")
+    if code or not _DIGITALISED_NUMBER.fullmatch(number):
+        own = f"code {code} and number {number}" if code else f"number {number}"
+        return (f"paper_code and paper_number name the paper form of a fully digitalised e-invoice (数电纸质发票), "
+                f"whose own number is 20 digits with no code, not {own}: give the 20-digit 数电票号码 as number, "
+                "with no code, and the paper form's code and number as paper_code and paper_number; an invoice "
+                "with a code has that one identity, so leave both paper fields out")
+    if (why := paper_number_problem(paper_number)) is not None:
+        return f"paper_number: {why}"
+    if (why := code_problem(paper_code)) is not None:
+        return f"paper_code: {why}"
+    return None

@@ -70,6 +70,13 @@ def _invoice_code(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def _paper_number(value: Any, info: ValidationInfo) -> Any:
+    # only a string can be a number; anything else is left to pydantic's type error (argument-invalid)
+    if isinstance(value, str) and (why := fingerprint.paper_number_problem(value)) is not None:
+        raise rule("invoice-number-invalid", f"{info.field_name}: {why}")
+    return value
+
+
 def _currency(value: Any, info: ValidationInfo) -> str:
     return money.parse_currency(value, info.field_name or "currency")
 
@@ -123,6 +130,7 @@ InvoiceNumber = Annotated[str, BeforeValidator(_invoice_number), Field(
                 "no other spelling, so that one invoice has one fingerprint")]
 # the pattern stays for the schema; the validator refuses first, naming the rule and what to send
 InvoiceCode = Annotated[str, BeforeValidator(_invoice_code), Field(max_length=12, pattern=r"^[0-9]*$")]
+PaperNumber = Annotated[str, BeforeValidator(_paper_number), Field(pattern=r"^([0-9]{8})?$")]
 Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217")]
 Rate = Annotated[str, BeforeValidator(_rate), Field(description="decimal fraction as a string: \"0.045\" is 4.5%")]
 Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or ACT/365")]
@@ -303,6 +311,8 @@ class Party(Doc):
 # ---------------------------------------------------------------- receivables
 
 INVOICES_MAX = 100   # invoices one registration may list
+# an invoice's paper identity (数电纸质发票), left out of its JSON where empty
+PAPER_FIELDS = ("paper_code", "paper_number", "paper_fingerprint")
 
 
 class InvoiceInput(Doc):
@@ -319,6 +329,22 @@ class InvoiceInput(Doc):
         default=money.DEFAULT_CURRENCY,
         description="the currency of amount and tax; CNY (the default) for a VAT invoice, the only kind the tax "
                     "authority issues and attesters verify. A claim is registered in its invoices' currency")
+    paper_code: Annotated[InvoiceCode, Field(description=(
+        "of a fully digitalised e-invoice delivered on paper (数电纸质发票): the paper form's 发票代码 (10 or 12 "
+        "digits), with paper_number; the invoice is then held under both identities (fingerprint.paper_identity_"
+        "problem). Only with a 20-digit number and no code; empty (the default): none"))] = ""
+    paper_number: Annotated[PaperNumber, Field(description=(
+        "the paper form's 8-digit 发票号码, with paper_code; empty (the default): none"))] = ""
+
+    @model_serializer(mode="wrap")
+    def _paper_identity_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # an invoice without a paper form is stored and answered as before invoices could name one, which an
+        # earlier SDK or contract version (refusing fields it does not know) still reads
+        data = handler(self)
+        for field in PAPER_FIELDS:
+            if data.get(field) == "":
+                data.pop(field)
+        return data
 
     @model_validator(mode="after")
     def _total_within_the_cap(self, info: ValidationInfo) -> "InvoiceInput":
@@ -348,6 +374,10 @@ class Invoice(InvoiceInput):
     number: str
     fingerprint: KeyAttribute = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number "
                                                   "(fingerprint.py)")
+    paper_number: str = ""
+    paper_fingerprint: KeyAttribute = Field(default="", description="the fingerprint of its paper identity "
+                                                                    "(paper_code, paper_number), under which the "
+                                                                    "registry holds it too; empty: none")
 
     @model_validator(mode="after")
     def _total_within_the_cap(self, info: ValidationInfo) -> "Invoice":

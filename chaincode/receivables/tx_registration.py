@@ -44,16 +44,19 @@ def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
 
 
 def _fingerprints(invoices) -> list[str]:
-    """The fingerprints of well-formed invoice identities and of their other spellings (for prefetching; the
-    checks report the others)."""
+    """The fingerprints of well-formed invoice identities, paper identities (``paper_code``, ``paper_number``)
+    and of their other spellings (for prefetching; the checks report the others)."""
     found = []
     for inv in invoices:
-        try:
-            found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number))
-            if (other := fingerprint.other_spelling(inv.code, inv.number)) is not None:
-                found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, *other))
-        except ValueError:
-            continue
+        for code, number in ((inv.code, inv.number), (inv.paper_code, inv.paper_number)):
+            if not number:
+                continue
+            try:
+                found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, code, number))
+                if (other := fingerprint.other_spelling(code, number)) is not None:
+                    found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, *other))
+            except ValueError:
+                continue
     return found
 
 
@@ -90,21 +93,27 @@ def _spelled(code: str, number: str) -> str:
 
 
 async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
-                            other: tuple[str, str, str] | None = None) -> str:
-    """Why ``inv``, the registration's invoice at ``position``, is refused, its fingerprint, or that of its
-    ``other`` spelling (:func:`_other_spelling`), backing ``owner``, and what can be done: a claim still
+                            other: tuple[str, str, str] | None = None, *, paper: bool = False) -> str:
+    """Why ``inv``, the registration's invoice at ``position`` (``paper``: its paper identity,
+    :func:`_paper_identity`), is refused, its fingerprint, or that of its ``other`` spelling
+    (:func:`_other_spelling`), backing ``owner``, and what can be done: a claim still
     REGISTERED releases it when withdrawn or rejected, one its debtor confirmed never does, settled or not.
     Only the claim's creditor, the invoice's seller, registers the invoice, and it may read the claim."""
-    code = f", code {inv.code}" if inv.code else ""   # an 8-digit number is one invoice only with its code
+    # an 8-digit number is one invoice only with its code (a paper identity is named with it)
+    code = f", code {inv.code}" if inv.code and not paper else ""
+    named = _identity_named(position, inv, paper)
+    either = (", under its 20-digit number or its paper form's code and number alike (数电纸质发票: the "
+              "registry holds a claim naming both under each)") if paper else ""
     if other is None:
-        held = (f"{invoice_label(position, inv.number)}{code} (fingerprint {inv.fingerprint[:12]}…) "
-                f"already backs receivable {owner}: an invoice backs one receivable")
+        held = (f"{named}{code} (fingerprint {inv.fingerprint[:12]}…) "
+                f"already backs receivable {owner}: an invoice backs one receivable{either}")
     else:
         other_code, other_number, other_fp = other
-        held = (f"{invoice_label(position, inv.number)}{code} is the invoice registered as "
+        held = (f"{named}{code} is the invoice registered as "
                 f"{_spelled(other_code, other_number)} (fingerprint {other_fp[:12]}…), a 12-digit code and "
                 f"8-digit number run together being one 20-digit number, which already backs receivable "
-                f"{owner}: an invoice backs one receivable, whichever of its two spellings it is given in")
+                f"{owner}: an invoice backs one receivable, whichever of its two spellings it is given in"
+                f"{either}")
     try:
         claim = await s.store.receivable_or_none(owner)
     except UNREADABLE_VALUE:   # an entry naming a claim no contract wrote: the rule alone
@@ -131,6 +140,34 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         return (f"{held}, but no receivable {owner} is on the ledger (or its record is none this "
                 f"contract wrote): the entry was written outside the contract. {BLOCKED_ENTRY}")
     return f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor)"
+
+
+def _paper_identity(inv: Invoice) -> Invoice | None:
+    """``inv``'s paper identity (数电纸质发票: ``paper_code``, ``paper_number``) as an invoice of its own, its
+    fingerprint ``paper_fingerprint``, for the checks an invoice's identity gets; None where it names none."""
+    if not inv.paper_fingerprint:
+        return None
+    return inv.model_copy(update={"code": inv.paper_code, "number": inv.paper_number,
+                                  "fingerprint": inv.paper_fingerprint, "paper_code": "", "paper_number": "",
+                                  "paper_fingerprint": ""})
+
+
+def _identities_listed(invoices: list[Invoice]) -> list[tuple[int, Invoice, bool]]:
+    """Each identity the registration's ``invoices`` name, as (the invoice's place, the identity as an invoice,
+    whether it is a paper identity): an invoice's own, then its paper one (:func:`_paper_identity`)."""
+    listed = []
+    for position, inv in enumerate(invoices):
+        listed.append((position, inv, False))
+        if (paper := _paper_identity(inv)) is not None:
+            listed.append((position, paper, True))
+    return listed
+
+
+def _identity_named(position: int, identity: Invoice, paper: bool) -> str:
+    """How a refusal names one identity of ``invoices[position]``: the invoice, or its paper identity."""
+    if paper:
+        return f"invoices[{position}]'s paper identity, {_spelled(identity.code, identity.number)}"
+    return invoice_label(position, identity.number)
 
 
 def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
@@ -372,21 +409,28 @@ class RegistrationTransactions(TransactionGroup):
             if (why := fingerprint.identity_problem(inv.code, inv.number)
                     or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
                 raise rule("invoice-code-invalid", why)
+            if (why := fingerprint.paper_identity_problem(inv.code, inv.number, inv.paper_code,
+                                                          inv.paper_number)) is not None:
+                raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
-            invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
-        # compared under one spelling of each: an invoice listed again in its other spelling fingerprints
-        # apart, and counted twice it would back a face of twice its total, holding an entry under each
-        if (repeat := _first_repeat(_one_spelling_fingerprint(i) for i in invoices)) is not None:
-            position, first = repeat
-            again, listed = invoices[position], invoices[first]
+            paper_fp = (fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.paper_code, inv.paper_number)
+                        if inv.paper_code else "")
+            invoices.append(Invoice(**inv.model_dump(), fingerprint=fp, paper_fingerprint=paper_fp))
+        # compared under one spelling of each, paper identities too: an invoice listed again in its other
+        # spelling, or as another's paper identity, fingerprints apart, and counted twice it would back a face
+        # of twice its total, holding an entry under each
+        identities = _identities_listed(invoices)
+        if (repeat := _first_repeat(_one_spelling_fingerprint(i) for _, i, _ in identities)) is not None:
+            (position, again, again_paper), (first, listed, listed_paper) = (identities[at] for at in repeat)
             same = ("the same seller, code and number" if again.fingerprint == listed.fingerprint else
                     f"the same seller, and {_spelled(again.code, again.number)} is "
                     f"{_spelled(listed.code, listed.number)} in its other spelling, a 12-digit code and "
                     "8-digit number run together being one 20-digit number")
-            raise rule("invoice-listed-twice", f"{invoice_label(position, again.number)} is the same invoice "
-                       f"as {invoice_label(first, listed.number)}: {same} (another date or amount does not "
-                       "make it another invoice); list each invoice once")
+            raise rule("invoice-listed-twice", f"{_identity_named(position, again, again_paper)} is the same "
+                       f"invoice as {_identity_named(first, listed, listed_paper)}: {same} (another date or amount "
+                       "does not make it another invoice); list each invoice once, its paper form's code and "
+                       "number as its paper_code and paper_number")
         # a part's figures are recorded below, once the registry says what its receipt's earlier parts invoiced
         receipts = [GoodsReceipt(**gr.model_dump(exclude={"part"}), receipt_key=key)
                     for gr, key in zip(req.goods_receipts, receipt_keys)]
@@ -394,7 +438,7 @@ class RegistrationTransactions(TransactionGroup):
             position, first = repeat
             raise rule("goods-receipt-listed-twice", f"{receipt_label(position, receipts[position])} is listed "
                        f"already as goods_receipts[{first}]: list each goods receipt once")
-        fps = [i.fingerprint for i in invoices]
+        fps = [i.fingerprint for _, i, _ in identities]   # with the paper identities': an entry under each
         backing = sum(i.amount + i.tax for i in invoices)
         if req.face_amount > backing:
             raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
@@ -403,16 +447,18 @@ class RegistrationTransactions(TransactionGroup):
         if not any(gr.part is not None for gr in req.goods_receipts) and \
                 (why := _face_past_vat_problem(req.face_amount, invoices, req.currency)) is not None:
             raise rule("face-exceeds-invoices", why)
-        for position, inv in enumerate(invoices):
+        # each identity: an invoice's own and its paper form's (all read before the first entry is written)
+        for position, inv, paper in identities:
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
-                raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner))
+                raise rule("invoice-already-financed",
+                           await _already_financed(s, position, inv, owner, paper=paper))
             # the same invoice under its other spelling, whose fingerprint differs
             # (fingerprint.other_spelling): its entry is read, not written, so it is in this transaction's
             # read set, and of two registrations of the two spellings in one block the later fails
             # validation (MVCC read conflict) as one of the same spelling does
             if (other := _other_spelling(inv)) is not None and \
                     (owner := await s.store.fingerprint_owner(other[2])) is not None:
-                why = await _already_financed(s, position, inv, owner, other)
+                why = await _already_financed(s, position, inv, owner, other, paper=paper)
                 raise rule("invoice-already-financed", why)
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)

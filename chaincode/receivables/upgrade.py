@@ -420,7 +420,8 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     if r.status in lifecycle.RELEASED or not registry_orgs_read:  # released invoices back nothing; (above)
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
-    registered = [inv.fingerprint for inv in r.invoices]  # the entries naming r this page did not write
+    # the entries naming r this page did not write: its invoices', their paper identities' (数电纸质发票)
+    registered = [inv.fingerprint for inv in r.invoices] + _paper_fingerprints(r)
     # an invoice registered under its current spelling first: a second spelling of it is the one listed twice
     for inv, fp in sorted(_spelt(r), key=lambda spelt: spelt[1] != spelt[0].fingerprint):
         if fp is None:
@@ -488,15 +489,23 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
             or next((inv for inv, current in spelt if current == fp), None))
 
 
+def _paper_fingerprints(r: Receivable) -> list[str]:
+    """The fingerprints of the paper identities (数电纸质发票: ``paper_code``, ``paper_number``) ``r``'s invoices
+    name, under which its registration wrote an entry each beside the invoice's own."""
+    return [inv.paper_fingerprint for inv in r.invoices if inv.paper_fingerprint]
+
+
 def registry_fingerprints(r: Receivable) -> list[str]:
     """The fingerprints whose registry entries a reseal of ``r`` covers (``Store.reseal_receivable``, with its
-    goods receipts' entries): those of its invoices, and of their current spellings the upgrade registered for
-    it."""
-    return [each for inv, fp in _spelt(r) for each in (inv.fingerprint, fp) if each is not None]
+    goods receipts' entries): those of its invoices, of their current spellings the upgrade registered for
+    it, and of their paper identities."""
+    return [*(each for inv, fp in _spelt(r) for each in (inv.fingerprint, fp) if each is not None),
+            *_paper_fingerprints(r)]
 
 
 async def release_invoices(store: Store, r: Receivable) -> None:
-    """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under, and the ones of their
+    """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under
+    (its invoices' and their paper identities', 数电纸质发票), and the ones of their
     current spellings the upgrade registered for it, each where its entry names ``r``: one another claim holds
     stays its, and one no claim wrote stays too.
     Its goods receipts go with them, as far as they are its: a receipt's entry naming it, or its part of a
@@ -506,7 +515,7 @@ async def release_invoices(store: Store, r: Receivable) -> None:
     for inv, fp in _spelt(r):
         # only an entry naming r: a claim record two orgs wrote as a new key could list another claim's
         # invoice, whose entry its withdrawal, endorsed by peers running this contract, would otherwise delete
-        for each in dict.fromkeys((inv.fingerprint, fp)):
+        for each in dict.fromkeys((inv.fingerprint, fp, inv.paper_fingerprint or None)):
             if each is not None and await store.fingerprint_names(each, r.id):
                 await store.release_registry_entry(keys.FINGERPRINT, each)
     for gr in r.goods_receipts:
@@ -518,12 +527,19 @@ def _spellings_beside(inv: Invoice) -> list[tuple[str, str, str]]:
     beside the one it was registered under: its current spelling (``fingerprint.current_spelling``), which
     UpgradeLedger registers for the claim it scans first, and that spelling's other one
     (``fingerprint.other_spelling``: a 12-digit code and 8-digit number run together, or the other way round),
-    which registrations before db3db1ca did not read."""
+    which registrations before db3db1ca did not read; and, where it names one, its paper identity (数电纸质发票:
+    ``paper_code``, ``paper_number``, whose entry its registration wrote for it) and that one's other spelling,
+    so that an entry of either naming another live claim holds the step back as the invoice's own would."""
     if (spelling := fingerprint.current_spelling(inv.code, inv.number)) is None:
         return []
     spellings = [spelling]
     if (other := fingerprint.other_spelling(*spelling)) is not None:
         spellings.append(other)
+    if inv.paper_fingerprint:
+        # its paper identity (数电纸质发票), whose entry its registration wrote, and that one's other spelling
+        spellings.append((inv.paper_code, inv.paper_number))
+        if (other := fingerprint.other_spelling(inv.paper_code, inv.paper_number)) is not None:
+            spellings.append(other)
     beside = {fingerprint.invoice_fingerprint(inv.seller_tax_id, *each): each for each in spellings}
     return [(code, number, fp) for fp, (code, number) in beside.items() if fp != inv.fingerprint]
 
@@ -531,7 +547,8 @@ def _spellings_beside(inv: Invoice) -> list[tuple[str, str, str]]:
 def _entries_beside(root: Receivable) -> list[tuple[str, ...]]:
     """The registry entries ``ensure_invoices_back_it_alone`` reads for ``root`` (a root claim): one per
     invoice in its current spelling that has another spelling, two at most for one stored in a spelling
-    refused now, none otherwise (``_spellings_beside``)."""
+    refused now, none otherwise, and one or two more for an invoice naming a paper identity, its entry and
+    that of its other spelling where it has one (``_spellings_beside``)."""
     return [(keys.FINGERPRINT, fp) for inv in root.invoices for _, _, fp in _spellings_beside(inv)]
 
 
