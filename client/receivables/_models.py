@@ -250,6 +250,11 @@ class InvoiceInput(Request):
     buyer_tax_id: str
     currency: str = Field(default="CNY", description="the currency of amount and tax (a VAT invoice's is CNY); "
                                                      "the registration's currency must be its invoices'")
+    paper_code: str = Field(default="", description=(
+        "of a fully digitalised e-invoice delivered on paper (数电纸质发票): the paper form's 发票代码, with "
+        "paper_number; the contract then holds the invoice under both identities. Only with a 20-digit number "
+        "and no code; empty (the default): none"))
+    paper_number: str = Field(default="", description="the paper form's 8-digit 发票号码, with paper_code")
 
     @field_validator("number", "date")
     @classmethod
@@ -271,6 +276,10 @@ class InvoiceInput(Request):
         data = handler(self)
         if data.get("currency") == "CNY":
             del data["currency"]
+        # so is one naming no paper identity
+        for field in ("paper_code", "paper_number"):
+            if data.get(field) == "":
+                del data[field]
         return data
 
 
@@ -284,6 +293,23 @@ class Invoice(Document):
     buyer_tax_id: str
     currency: str = "CNY"
     fingerprint: str
+    paper_code: str = ""
+    """The paper form's 发票代码 of a fully digitalised e-invoice delivered on paper (数电纸质发票); "" where the
+    registration named none, as on every invoice registered before the contract took one."""
+    paper_number: str = ""
+    """The paper form's 8-digit 发票号码, with ``paper_code``."""
+    paper_fingerprint: str = ""
+    """The fingerprint of the paper identity, under which the invoice registry holds the invoice too
+    (``find_invoice`` answers it)."""
+
+    @model_serializer(mode="wrap")
+    def _paper_identity_when_named(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # as the contract writes it: without the paper fields where the registration named no paper identity
+        data = handler(self)
+        for field in ("paper_code", "paper_number", "paper_fingerprint"):
+            if data.get(field) == "":
+                del data[field]
+        return data
 
 
 class GoodsReceiptPartReference(Request):

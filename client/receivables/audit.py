@@ -901,6 +901,13 @@ class ReceivableAudit:
                                       f"{label} is held by no entry of the invoice registry (fingerprint "
                                       f"{invoice.fingerprint}): the registration that reserves it never ran, "
                                       "so nothing keeps the invoice from backing another claim")
+            if invoice.paper_fingerprint in answers and not answers[invoice.paper_fingerprint].used:
+                return expected.check(None, False,
+                                      f"{label} names the paper identity code {invoice.paper_code} and number "
+                                      f"{invoice.paper_number}, which no entry of the invoice registry holds "
+                                      f"(fingerprint {invoice.paper_fingerprint}): the registration that "
+                                      "reserves it never ran, so nothing keeps the invoice from backing "
+                                      "another claim under it")
         return expected.check(None, True, f"the invoice registry holds each of the {len(invoices)} "
                                           f"invoice(s) of {root} for it, and no other claim")
 
@@ -1203,8 +1210,9 @@ def _registry_fingerprints(invoice: Invoice) -> tuple[list[str], list[str]]:
     """The fingerprints the invoice registry may hold ``invoice`` under: those of its own (the one stored
     with it, the one its seller, code and number give, and that of its current spelling, which UpgradeLedger
     registers for an invoice an earlier contract version took in an older one); and every one a registration
-    of it is refused under, its other spellings' too (``fingerprint.other_spelling``). Only well-formed ones:
-    a value two orgs wrote may hold any text."""
+    of it is refused under, its other spellings' too (``fingerprint.other_spelling``), and those of the paper
+    identity it names (数电纸质发票: its ``paper_fingerprint`` and that identity's other spelling). Only
+    well-formed ones: a value two orgs wrote may hold any text."""
     identities = [(invoice.code, invoice.number)]
     if (current := invoice_keys.current_spelling(invoice.code, invoice.number)) is not None:
         identities.append(current)
@@ -1221,6 +1229,13 @@ def _registry_fingerprints(invoice: Invoice) -> tuple[list[str], list[str]]:
                 spellings.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, *other))
             except ValueError:
                 continue
+    if invoice.paper_fingerprint:
+        spellings.append(invoice.paper_fingerprint)
+        if (other := invoice_keys.other_spelling(invoice.paper_code, invoice.paper_number)) is not None:
+            try:
+                spellings.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, *other))
+            except ValueError:
+                pass
     well_formed = [fp for fp in dict.fromkeys(spellings) if invoice_keys.is_fingerprint(fp)]
     return [fp for fp in dict.fromkeys(own) if fp in well_formed], well_formed
 

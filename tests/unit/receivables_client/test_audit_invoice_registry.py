@@ -64,3 +64,30 @@ def test_a_split_part_is_checked_on_the_invoices_its_root_was_registered_with(le
     passed, reason = checks_of(ledger.audit(PART)[0])["invoice registry"]
     assert passed is False and reason.startswith(f"invoice 1 (24312000000012345678) of {R} is registered as "
                                                  f"backing receivable {OTHER}")
+
+
+def _naming_a_paper_identity(ledger) -> str:
+    """The fake claim's invoice as one naming a paper identity (数电纸质发票), whose own fingerprint the
+    registry holds for it: the paper identity's fingerprint."""
+    paper = fingerprint.invoice_fingerprint(fakes.TIER1, "144031900111", "00012345")
+    invoice = {**ledger.receivable["invoices"][0], "paper_code": "144031900111", "paper_number": "00012345",
+               "paper_fingerprint": paper}
+    ledger.receivable = {**ledger.receivable, "invoices": [invoice]}
+    return paper
+
+
+def test_an_invoices_paper_identity_held_by_another_claim_fails(ledger):
+    ledger.registry[_naming_a_paper_identity(ledger)] = OTHER
+    passed, reason = checks_of(ledger.audit()[0])["invoice registry"]
+    assert passed is False and f"registered as backing receivable {OTHER}" in reason
+
+
+def test_an_invoices_paper_identity_the_registry_holds_for_no_claim_fails(ledger):
+    paper = _naming_a_paper_identity(ledger)
+    passed, reason = checks_of(ledger.audit()[0])["invoice registry"]
+    assert passed is False
+    assert (f"names the paper identity code 144031900111 and number 00012345, which no entry of the invoice "
+            f"registry holds (fingerprint {paper})") in reason
+    ledger.registry[paper] = R
+    passed, _ = checks_of(ledger.audit()[0])["invoice registry"]
+    assert passed is True
