@@ -5,7 +5,7 @@
 | ``recfin.party`` | credit code | Party |
 | ``recfin.client`` | MSP ID, client identity | credit code of the bound party |
 | ``recfin.receivable`` | receivable id | Receivable |
-| ``recfin.fingerprint`` | invoice fingerprint | ``{"fingerprint", "receivable_id"}`` (the root receivable) |
+| ``recfin.fingerprint`` | invoice fingerprint (of an invoice's own identity, or of the paper identity it names: 数电纸质发票) | ``{"fingerprint", "receivable_id"}`` (the root receivable) |
 | ``recfin.goods-receipt`` | goods receipt key (``fingerprint.goods_receipt_key``) | ``{"receipt_key", "receivable_id"}`` (the root receivable); a receipt invoiced in parts ``{"receipt_key", "received", "parts": [{"receivable_id", "invoiced"}]}`` |
 | ``recfin.financing`` | financing id | Financing |
 | ``recfin.offer`` | offer id | Offer |
