@@ -314,10 +314,12 @@ def note_frozen_parts(score: DebtorScore) -> None:
 
 def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
     """Every note on what a score rests on that its grade does not show: a thin record, lateness its amounts
-    dilute, claims that fell due under a freeze and so count neither way."""
+    dilute, claims that fell due under a freeze and so count neither way, claims the history holds only parts of
+    (`risk score` and `finance quote` alike)."""
     note_thin_record(score)
     note_late_by_count(score)
     note_freezes(score)
+    note_originals_not_in_history(score)
 
 
 def first_five(claim_ids: list[str]) -> str:
@@ -604,7 +606,6 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
     result = score_debtor(model, history, as_of)
     note_what_the_score_cannot_tell(result)
-    note_originals_not_in_history(result)
     # the ledger's claims are in one currency, and a history read from it says which; the simulator's, and a
     # file written by hand, do not
     scored_in = currency if history_file is None and synthetic_seed is None else history.currency

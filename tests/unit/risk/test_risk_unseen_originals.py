@@ -70,3 +70,16 @@ def test_risk_score_says_which_claims_it_holds_only_parts_of(tmp_path):
     whole.write_text(history(ROOT, *PARTS).model_dump_json())
     r = invoke(risk, "score", DEBTOR, "--history", whole, "--as-of", SCORED_ON.isoformat(), "--json")
     assert r.exit_code == 0 and "only parts of" not in r.stderr
+
+
+def test_finance_quote_says_which_claims_the_score_it_priced_on_holds_only_parts_of(tmp_path):
+    """The quote prices on the same score as `risk score`, and says what that score cannot tell alike."""
+    from cli.finance_commands import finance
+
+    path = tmp_path / "history.json"
+    path.write_text(history(*PARTS).model_dump_json())
+    r = invoke(finance, "quote", "RCV-1", "--as", "bank", "--face", "100,000", "--due", "2026-09-30", "--on",
+               SCORED_ON.isoformat(), "--history", path, "--debtor", DEBTOR, "--json")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count(f"note: the history of {DEBTOR} holds only parts of 1 confirmed claim (R), not the "
+                          "original registration") == 1
