@@ -380,7 +380,8 @@ def _spelt(r: Receivable) -> list[tuple[Invoice, str | None]]:
 def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
     """The entries ``_upgrade_receivable`` reads for ``r``, for one prefetch of the whole page."""
     live = [(keys.BY_FINANCIER, r.financier, r.debtor, r.id)] if r.financing_id and r.financier else []
-    spelt = ([(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None]
+    spelt = ([(keys.FINGERPRINT, fp) for fp in [*(fp for _, fp in _spelt(r) if fp is not None),
+                                                 *_paper_fingerprints(r)]]
              if r.status not in lifecycle.RELEASED else [])
     notice = [(keys.NOTICE, n)] if (n := _live_notice(r)) is not None else []
     return [(keys.BY_DEBTOR, r.debtor, r.id), *live, *notice, *spelt]

@@ -255,3 +255,13 @@ async def test_a_reseal_moves_the_paper_entry_with_the_invoices_own():
     net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": roles})
     await net.ok(core, "ResealReceivable", claim["id"])
     assert policy_orgs(net, paper) == policy_orgs(net, _entry(net, core_sup, "", NUMBER)) == [CORE, new_regulator]
+
+
+async def test_an_upgrade_page_reads_the_paper_entry_with_the_pages_other_entries(reads):
+    net, tier1, core, claim = await _paper_claim()
+    net.ledger.peer_options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
+    reads.clear()
+    await net.ok(net.admins["RegulatorMSP"], "UpgradeLedger", "100", "")
+    paper = _entry(net, tier1, PAPER_CODE, PAPER_NUMBER)
+    assert counted._read_with(reads, paper) != [paper]   # in the page's one read of its entries, not its own
+    assert _entry(net, tier1, "", NUMBER) in counted._read_with(reads, paper)
