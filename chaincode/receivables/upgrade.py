@@ -513,12 +513,15 @@ async def release_invoices(store: Store, r: Receivable) -> None:
     receipt invoiced in parts (an entry another claim holds stays that claim's, as a spelling's does): a claim
     registered before claims listed any has none, and the upgrade writes none (no earlier record names a
     receipt)."""
-    for inv, fp in _spelt(r):
+    released = [each for inv, fp in _spelt(r)
+                for each in dict.fromkeys((inv.fingerprint, fp, inv.paper_fingerprint or None)) if each is not None]
+    # read together: one round trip on a peer offering multi-key reads, however many invoices and identities
+    await store.prefetch(*((keys.FINGERPRINT, each) for each in released))
+    for each in released:
         # only an entry naming r: a claim record two orgs wrote as a new key could list another claim's
         # invoice, whose entry its withdrawal, endorsed by peers running this contract, would otherwise delete
-        for each in dict.fromkeys((inv.fingerprint, fp, inv.paper_fingerprint or None)):
-            if each is not None and await store.fingerprint_names(each, r.id):
-                await store.release_registry_entry(keys.FINGERPRINT, each)
+        if await store.fingerprint_names(each, r.id):
+            await store.release_registry_entry(keys.FINGERPRINT, each)
     for gr in r.goods_receipts:
         await store.release_goods_receipt(gr.receipt_key, r.id)
 

@@ -265,3 +265,12 @@ async def test_an_upgrade_page_reads_the_paper_entry_with_the_pages_other_entrie
     paper = _entry(net, tier1, PAPER_CODE, PAPER_NUMBER)
     assert counted._read_with(reads, paper) != [paper]   # in the page's one read of its entries, not its own
     assert _entry(net, tier1, "", NUMBER) in counted._read_with(reads, paper)
+
+
+async def test_a_withdrawal_reads_the_entries_it_releases_in_one_read(reads):
+    net, tier1, core, claim = await _paper_claim()
+    net.ledger.peer_options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
+    reads.clear()
+    await net.ok(tier1, "WithdrawReceivable", claim["id"], "registered in error")
+    own, paper = _entry(net, tier1, "", NUMBER), _entry(net, tier1, PAPER_CODE, PAPER_NUMBER)
+    assert counted._read_with(reads, paper) == [own, paper]
