@@ -71,8 +71,10 @@ from client.invoices.register import (
     GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
     GOODS_RECEIPTS_NEED_AN_UPGRADE,
     MAX_REGISTRATION_TOLERANCE_FEN,
+    PAPER_IDENTITIES_NEED_AN_UPGRADE,
     predates_goods_receipt_parts,
     predates_goods_receipts,
+    predates_paper_identities,
     tax_left_unchecked,
 )
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
@@ -1277,7 +1279,11 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     invoice's amount as the part), and the delivery's other invoices
     register their parts, up to what was received;
     a chaincode from before receipts in parts refuses it, the line saying to
-    upgrade it. Where the network requires it,
+    upgrade it. An invoice delivered on paper (数电纸质发票) whose file gives
+    its paper form's code and number (paper_code, paper_number) is registered
+    under both its identities, and the line names both; a chaincode from
+    before paper identities refuses it, the line saying to upgrade it.
+    Where the network requires it,
     the invoice needs a passing verification attestation first (recfin invoice
     attest), of these values: the buyer, the date and the total with tax.
 
@@ -1320,6 +1326,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
                 raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
             if predates_goods_receipt_parts(refused.rule, refused.detail):
                 raise Refused(f"{describe(refused)}: {GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE}") from None
+            if predates_paper_identities(refused.rule, refused.detail):
+                raise Refused(f"{describe(refused)}: {PAPER_IDENTITIES_NEED_AN_UPGRADE}") from None
             raise
     if as_json:
         _emit_json({**r.to_json(), "request_id": sent_with})
@@ -1332,5 +1340,6 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         of_delivery = "" if part is None else (
             f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of {plain_yuan(part.received)} received, "
             f"{before}without tax)")
-        click.echo(f"registered {r.id} for invoice {inv.number}{of_delivery}: {plain_yuan(r.face_amount)} "
+        click.echo(f"registered {r.id} for invoice {inv.number}{_paper_identity_text(inv)}{of_delivery}: "
+                   f"{plain_yuan(r.face_amount)} "
                    f"{r.currency} owed by {r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

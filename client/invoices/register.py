@@ -194,6 +194,25 @@ GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE = (
     "deploy`, then `recfin chaincode upgrade-ledger` once), then register again")
 
 
+# How a contract from before paper identities (whose invoice knows no paper_code or paper_number) refuses an invoice
+# naming one: the invoice entry's field path and pydantic's word for an unknown field ("invoices.0.paper_code: ...").
+_PAPER_UNKNOWN = re.compile(r"(?:^|: |; )invoices\.\d+\.paper_(?:code|number): Extra inputs are not permitted(?:;|$)")
+
+PAPER_IDENTITIES_NEED_AN_UPGRADE = (
+    "the receivables chaincode on this channel predates paper identities (an invoice delivered on paper, 数电纸质发票, "
+    "held under its paper form's 发票代码 and 发票号码 as well as its 20-digit number), so it takes no paper_code or "
+    "paper_number, and a claim registered without them would leave the invoice free to back a second claim under "
+    "its paper identity: have the network's operator upgrade the chaincode to this release's contract (`recfin "
+    "chaincode deploy`, then `recfin chaincode upgrade-ledger` once), then register again")
+
+
+def predates_paper_identities(rule: str, detail: str) -> bool:
+    """Whether a refusal of ``RegisterReceivable`` is a contract from before paper identities refusing an invoice's
+    ``paper_code`` or ``paper_number`` as a field it does not know: the chaincode needs upgrading
+    (:data:`PAPER_IDENTITIES_NEED_AN_UPGRADE`), not the paper identity leaving out."""
+    return rule == "argument-invalid" and _PAPER_UNKNOWN.search(detail) is not None
+
+
 def predates_goods_receipt_parts(rule: str, detail: str) -> bool:
     """Whether a refusal of ``RegisterReceivable`` is a contract from before goods receipts in parts refusing a
     receipt's ``part`` as a field it does not know: the chaincode needs upgrading
