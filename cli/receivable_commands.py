@@ -32,7 +32,8 @@ from chaincode.receivables.arguments import _client_id, _party_name, _require_te
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import identity_problem, is_fingerprint, issue_year_problem, one_spelling
+from chaincode.receivables.fingerprint import (identity_problem, is_fingerprint, issue_year_problem, one_spelling,
+                                               paper_identity_problem)
 from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
@@ -698,7 +699,10 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
         for given in invoices:
             try:
                 lines.append(dict(number=given.number, code=given.code, date=given.date,
-                                  amount=given.amount.in_currency(currency), tax=given.tax.in_currency(currency)))
+                                  amount=given.amount.in_currency(currency), tax=given.tax.in_currency(currency),
+                                  # only where given: an invoice without a paper identity is sent as before
+                                  **({"paper_code": given.paper_code, "paper_number": given.paper_number}
+                                     if given.paper_code else {})))
             except ValueError as exc:
                 raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="--invoice") from None
             if lines[-1]["amount"] == 0:
@@ -723,11 +727,14 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "when that is earlier.")
 @click.option("--due", "due_date", type=DATE, required=True,
               help="After --issue, and after today in China Standard Time (the ledger's business date).")
-@click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
+@click.option("--invoice", "invoices", multiple=True, required=True,
+              metavar="NUMBER,DATE,AMOUNT,TAX[,CODE[,PAPER_CODE,PAPER_NUMBER]]",
               callback=lambda ctx, param, texts: [_invoice_given(text) for text in texts],
               help="An invoice from you to the debtor: number, date (YYYY-MM-DD), amount excluding tax, tax (yuan, "
                    "or NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
-                   "and the invoice code of an older 8-digit-number invoice (repeatable).")
+                   "and the invoice code of an older 8-digit-number invoice; for a 20-digit invoice delivered on "
+                   "paper (数电纸质发票), an empty code then the paper form's 发票代码 and 8-digit 发票号码, "
+                   "N,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER, so the ledger holds it under both (repeatable).")
 @click.option("--contract-file", "contract_file_hash", type=PathType(dir_okay=False, exists=True, path_type=Path),
               callback=_sha256_of_file,
               help="The trade contract (a file of at most 1 GiB); its SHA-256 is recorded.  "
@@ -783,15 +790,18 @@ class InvoiceGiven(NamedTuple):
     amount: Amount
     tax: Amount
     code: str
+    paper_code: str = ""
+    paper_number: str = ""
 
 
 def _invoice_given(text: str) -> InvoiceGiven:
     """One ``--invoice`` read (:func:`_invoice_parts`): its date and amounts as every date and amount option reads
     them; a usage error naming the invoice as written otherwise, or when a 20-digit number does not open with
     its date's year (the client's check before a registration, which the contract does not make)."""
-    number, day, amount, tax, code = _invoice_parts(text)
+    number, day, amount, tax, code, paper_code, paper_number = _invoice_parts(text)
     try:
-        given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code)
+        given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code, paper_code,
+                             paper_number)
     except ValueError as exc:
         raise click.BadParameter(f"{text!r}: {exc}", param_hint="--invoice") from None
     if (why := issue_year_problem(number, given.date)) is not None:
@@ -800,19 +810,24 @@ def _invoice_given(text: str) -> InvoiceGiven:
 
 
 def _invoice_parts(text: str) -> list[str]:
-    """NUMBER, DATE, AMOUNT, TAX and CODE (``""`` when not given) of one ``--invoice``; a usage error (exit 2,
-    before the ledger is asked) when the parts cannot be one invoice: not four or five of them, or a fifth that
-    is not the code the number takes (the contract's own rule: only an 8-digit number has one, of 10 or 12
-    digits). A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after
-    it: the error then names the amount that looks so written, rather than the code the contract would blame."""
+    """NUMBER, DATE, AMOUNT, TAX, CODE, PAPER_CODE and PAPER_NUMBER (``""`` when not given) of one ``--invoice``; a
+    usage error (exit 2, before the ledger is asked) when the parts cannot be one invoice: not four, five or seven
+    of them, a fifth that is not the code the number takes (the contract's own rule: only an 8-digit number has
+    one, of 10 or 12 digits), or a sixth and seventh that are not the paper form's 发票代码 and 8-digit 发票号码 of
+    a 20-digit number with no code (数电纸质发票: the code left empty, ``N,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER``).
+    A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after it: the
+    error then names the amount that looks so written, rather than the code the contract would blame."""
     parts = [p.strip() for p in text.split(",")]
     problem = None
-    if len(parts) not in (4, 5):
-        problem = "write NUMBER,DATE,AMOUNT,TAX[,CODE]"
+    if len(parts) not in (4, 5, 7):
+        problem = "write NUMBER,DATE,AMOUNT,TAX[,CODE], or NUMBER,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER"
+    elif len(parts) == 7:
+        problem = (identity_problem(parts[4], parts[0])
+                   or paper_identity_problem(parts[4], parts[0], parts[5], parts[6]))
     elif len(parts) == 5:
         problem = identity_problem(parts[4], parts[0])
     if problem is None:
-        return (parts + [""])[:5]
+        return (parts + ["", "", ""])[:7]
     amounts = parts[2:]
     split = next((f"{before},{after}" for before, after in zip(amounts, amounts[1:])
                   if _BEFORE_A_SEPARATOR.fullmatch(before) and _AFTER_A_SEPARATOR.fullmatch(after)), None)
