@@ -38,6 +38,7 @@ from chaincode.receivables.fingerprint import (
     is_fingerprint,
     number_problem,
     other_spelling,
+    paper_identity_problem as contract_paper_identity_problem,
 )
 
 if TYPE_CHECKING:   # the model checks a paper identity with paper_identity_problem, so it imports this module
@@ -70,26 +71,16 @@ def paper_identity_problem(invoice_code: str, invoice_number: str, paper_code: s
 
     A fully digitalised e-invoice delivered on paper (数电纸质发票) is printed on a paper form that carries the form's
     own 发票代码 (10 or 12 digits) and 8-digit 发票号码 beside the invoice's 20-digit number: a second identity,
-    given both or neither, and only beside a 20-digit number with no code. The paper code and number are held to
-    the rules of an invoice's code and 8-digit number (:func:`code_characters_problem`, :func:`code_problem`),
-    so that the paper identity is one the ledger can look up and the contract takes."""
-    if not paper_code and not paper_number:
+    given both or neither, and only beside a 20-digit number with no code. The rule and its words are the
+    contract's (``chaincode.receivables.fingerprint.paper_identity_problem``), so a paper identity a reader takes is
+    one a registration of it is not refused for; the field is the one a reader names. A code in full-width digits
+    is told so, with the code to give (:func:`code_characters_problem`)."""
+    why = contract_paper_identity_problem(invoice_code, invoice_number, paper_code, paper_number)
+    if why is None:
         return None
-    if not paper_code or not paper_number:
-        given, missing = ("paper_code", "paper_number") if paper_code else ("paper_number", "paper_code")
-        return missing, (f"{given} is given without {missing}: the paper form of an invoice delivered on paper "
-                         "(数电纸质发票) prints both its 发票代码 and its 8-digit 发票号码; give both, or neither")
-    if invoice_code or len(invoice_number.strip()) != 20 or number_problem(invoice_number.strip()) is not None:
-        own = f"code {invoice_code} and number {invoice_number}" if invoice_code else f"number {invoice_number}"
-        return "paper_code", (f"a paper identity is that of a fully digitalised e-invoice delivered on paper "
-                              f"(数电纸质发票), whose own number is 20 digits with no code; invoice {own} is none: "
-                              "leave paper_code and paper_number out")
-    if (why := code_characters_problem(paper_code) or code_form_problem(paper_code)) is not None:
-        return "paper_code", f"paper_code: {why}"
-    if len(paper_number) != 8 or number_problem(paper_number) is not None:
-        return "paper_number", (f"paper_number {paper_number!r} is not the 8 digits of the paper form's 发票号码: give "
-                                "the number printed beside the 发票代码, exactly as printed, digits only")
-    return None
+    if why.startswith("paper_code:") and (characters := code_characters_problem(paper_code)) is not None:
+        why = f"paper_code: {characters}"
+    return ("paper_number" if not paper_number or why.startswith("paper_number:") else "paper_code"), why
 
 
 def identities_looked_up(invoice: Invoice) -> list[tuple[str, str, str, str]]:

@@ -42,7 +42,7 @@ def test_an_invoice_without_a_paper_identity_is_written_as_before():
     ({**PAPER, "paper_code": "003100204130"}, "paper_code", "province"),
     ({**PAPER, "paper_code": "３１００２０４１３０"}, "paper_code", "(3100204130)"),
     ({**PAPER, "paper_number": "1234567"}, "paper_number", "8 digits"),
-    ({**PAPER, "paper_number": "26442000000087654321"}, "paper_number", "8 digits"),
+    ({**PAPER, "paper_number": "26442000000087654321"}, "paper_number", "8-digit"),
 ])
 def test_a_paper_identity_that_could_not_be_looked_up_is_refused_naming_the_field(changes, field, said):
     with pytest.raises(MalformedInput) as refused:

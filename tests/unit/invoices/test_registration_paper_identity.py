@@ -35,5 +35,5 @@ def test_an_invoice_without_a_paper_identity_is_sent_as_before(tmp_path):
 
 def test_half_a_paper_identity_set_past_the_model_is_refused_before_anything_is_sent(tmp_path):
     half = invoice().model_copy(update={"paper_code": "144032400111"})   # model_copy does not validate
-    with pytest.raises(InvoiceError, match="paper identity: paper_code is given without paper_number"):
+    with pytest.raises(InvoiceError, match="paper identity: paper_code .144032400111. is given without paper_number"):
         _wire(half, tmp_path)
