@@ -369,7 +369,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     other paid early at a discount. The regulator freezes a disputed second claim, which
     stays frozen, and the rest settles: paid ahead of its due date, as the ledger dates
     each transaction when it is sent and the demo does not wait 90 days. Brings the
-    network up and deploys the chaincode if needed; runs again on the same ledger (new
+    network up and deploys the chaincode if needed, and leaves it running (its end
+    names `recfin network down`, which stops it); runs again on the same ledger (new
     invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
     A step that fails, or Ctrl-C (exit 130), stops it, naming the step and the
@@ -404,6 +405,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
 
     def logs(session: connection.Session) -> str:
         return logs_to_read(network, session, topology_path, other_data_root)
+    left_running = network_keeps_running(topology_path, other_data_root, story_told=False)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s, data_root)
@@ -420,11 +422,11 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
             # a party's registration is a step too; the refusals register_parties words itself stand as
             # they are
             except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
-                raise stopped(run, s, error, logs, network_options) from error
+                raise stopped(run, s, error, logs, network_options, left_running) from error
             try:
                 summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
             except (KeyboardInterrupt, click.ClickException) as error:
-                raise stopped(run, s, error, logs, network_options) from error
+                raise stopped(run, s, error, logs, network_options, left_running) from error
         except click.ClickException as ending:
             # the steps done stay on the ledger: a script reading stdout gets them, and what stopped the run
             if as_json:
@@ -432,6 +434,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
             raise
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
+        say(network_keeps_running(topology_path, other_data_root, story_told=True))
         return
     click.echo("\nLedger state (read by the regulator):")
     click.echo(table([{**row, "outstanding": money(row["outstanding"]), "frozen": "yes" if row["frozen"] else "no"}
@@ -447,15 +450,31 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo(table(statistics_rows(stats), EXPOSURE_COLUMNS))   # never empty: the disputed claim stays unpaid
     counts = summary["statistics"]["count_by_status"]
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
+    click.echo("")
+    click.echo(textwrap.fill(network_keeps_running(topology_path, other_data_root, story_told=True), width=100))
+
+
+def network_keeps_running(topology_path: Path | None, other_data_root: Path | None, *, story_told: bool) -> str:
+    """What the demo's end says of its network, which it leaves running (on the ports the tests' own network needs):
+    that it runs, and the commands that show and stop it (given the topology the demo ran on). ``story_told``: the
+    run's last line; else the sentence that ends the line of a step that stopped it (that line has no last period)."""
+    option, needs = network_command_options(topology_path, other_data_root)
+    if story_told:
+        return (f"The network keeps running, its ledgers holding the story: `recfin network status{option}` shows it, "
+                f"`recfin network down{option}` stops it (the ledgers stay, and the demo runs again on them){needs}.")
+    return f". The network keeps running: `recfin network down{option}` stops it, keeping the ledgers{needs}"
 
 
 def stopped(run: Run, s: dict[str, connection.Session], error: BaseException,
-            logs: Callable[[connection.Session], str], command_options: str = "") -> click.ClickException:
+            logs: Callable[[connection.Session], str], command_options: str = "",
+            network_left: str = "") -> click.ClickException:
     """The error that ends the demo where a step failed or Ctrl-C stopped it: one line
-    (:func:`stopped_midway`), with exit status 130 for Ctrl-C, as every ledger command a stop cuts short."""
+    (:func:`stopped_midway`, then ``network_left``: that the network keeps running), with exit status 130 for
+    Ctrl-C, as every ledger command a stop cuts short."""
+    line = stopped_midway(run, s, error, logs, command_options) + network_left
     if isinstance(error, KeyboardInterrupt):
-        return AnswerLost(stopped_midway(run, s, error, logs, command_options), EXIT_INTERRUPTED)
-    return click.ClickException(stopped_midway(run, s, error, logs, command_options))
+        return AnswerLost(line, EXIT_INTERRUPTED)
+    return click.ClickException(line)
 
 
 def acting_key(run: Run, s: dict[str, connection.Session]) -> str | None:
