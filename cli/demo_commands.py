@@ -318,34 +318,39 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
                    topology_path: Path | None = None, other_data_root: Path | None = None) -> None:
     """Up (idempotent) and the receivables chaincode deployed (idempotent: the same definition changes nothing).
 
-    Where either fails while processes of the network run (nodes it started before a later one failed), the
-    error says so, and how to go on or stop them (:func:`setup_stopped_line`): the network's own line names
-    only what failed, and the operator of a first run would not know that the rest is up."""
+    Where either fails, or Ctrl-C stops it (exit 130), while processes of the network run (nodes it started
+    before a later one failed), the error says so, and how to go on or stop them (:func:`setup_stopped_line`):
+    the network's own line names only what failed, and the operator of a first run would not know that the
+    rest is up."""
     net = Network(topology, data_root=data_root, say=say)
     say("network: bringing it up if needed")
     try:
         net.up()
         result = net.deploy_chaincode()
-    except NetworkError as error:
+    except (NetworkError, KeyboardInterrupt) as error:
         try:
             running = [row.name for row in net.status() if row.pid is not None]
         except (NetworkError, OSError):
             raise error from None   # what failed is the line to give, not why it could not be looked at
         if not running:
             raise
-        raise click.ClickException(setup_stopped_line(error, running, topology_path, other_data_root)) from error
+        line = setup_stopped_line(error, running, topology_path, other_data_root)
+        if isinstance(error, KeyboardInterrupt):   # exit 130, or a signal's own code (request_ids.Terminated)
+            raise AnswerLost(line, getattr(error, "exit_code", EXIT_INTERRUPTED)) from error
+        raise click.ClickException(line) from error
     say(f"chaincode {result.name} {result.version} sequence {result.sequence}"
         + (" deployed" if result.changed else " already committed"))
 
 
-def setup_stopped_line(error: NetworkError, running: list[str], topology_path: Path | None,
+def setup_stopped_line(error: NetworkError | KeyboardInterrupt, running: list[str], topology_path: Path | None,
                        other_data_root: Path | None) -> str:
     """The line for a setup that failed while ``running`` (names of nodes and chaincode servers) run: the error's
     own line, what keeps running, and the commands that show and stop it (``up`` and ``deploy`` both take up
     again from what runs, so running the demo again goes on)."""
     option, needs = network_command_options(topology_path, other_data_root)
+    mend = "" if isinstance(error, KeyboardInterrupt) else "once that is mended, "
     return (f"{connection.describe(error).rstrip('.')}. Setting the network up stopped there, and "
-            f"{first_few(running)} keep running ({len(running)} in all): once that is mended, run the demo again, "
+            f"{first_few(running)} keep running ({len(running)} in all): {mend}run the demo again, "
             f"which goes on with them (`recfin network status{option}` shows them), or stop them with "
             f"`recfin network down{option}`, which keeps the ledgers{needs}")
 

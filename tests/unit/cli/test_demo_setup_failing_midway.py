@@ -79,3 +79,14 @@ def test_a_setup_failing_before_anything_runs_keeps_its_own_line(runner, failing
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 1
     assert result.output.strip().endswith("Error: Fabric binaries peer not found: run scripts/install-fabric")
+
+
+def test_ctrl_c_during_the_setup_says_what_keeps_running_and_exits_130(runner, failing, monkeypatch):
+    monkeypatch.setattr(failing, "error", KeyboardInterrupt())
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 130
+    line = result.output.split("Error: ", 1)[1].replace("\n", " ")
+    assert line.startswith("interrupted. Setting the network up stopped there, and orderer0, orderer1, orderer2, "
+                           "peer0.coreenterprise keep running (4 in all): run the demo again")
+    assert "once that is mended" not in line     # nothing failed: there is nothing to mend
+    assert "`recfin network down`" in line
