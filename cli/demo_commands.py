@@ -43,8 +43,10 @@ and who acted, whether its transaction may still commit (with the `recfin transa
 and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
 server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130 (its transaction cannot
 commit where the SDK stopped it before the orderer was handed it). The steps before it stay on the ledger,
-and a new run starts a new story. With --json, stdout still gets one document: the steps done and what
-stopped the run (``stopped_document``), so a script keeps their tx ids.
+and a new run starts a new story. The network keeps running, and the end of a run says so, with the
+`recfin network down` that stops it (``network_keeps_running``); so does a setup that failed or was stopped
+while some of its nodes run (``ensure_network``). With --json, stdout still gets one document: the steps
+done and what stopped the run (``stopped_document``), so a script keeps their tx ids.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after

@@ -75,7 +75,8 @@ def test_the_commands_it_names_take_the_topology_the_demo_ran_on(runner, failing
 
 def test_a_setup_failing_before_anything_runs_keeps_its_own_line(runner, failing, monkeypatch):
     monkeypatch.setattr(failing, "running", [])
-    monkeypatch.setattr(failing, "error", MissingBinariesError("Fabric binaries peer not found: run scripts/install-fabric"))
+    monkeypatch.setattr(failing, "error",
+                        MissingBinariesError("Fabric binaries peer not found: run scripts/install-fabric"))
     result = runner.invoke(main, ["demo"])
     assert result.exit_code == 1
     assert result.output.strip().endswith("Error: Fabric binaries peer not found: run scripts/install-fabric")
