@@ -15,8 +15,8 @@ from google.protobuf.message import DecodeError
 
 from client.atomic_file import make_folders
 
-from . import channel_config, configtx, membership, probes
-from .errors import ToolError, TopologyError
+from . import channel_config, configtx, crypto, membership, probes
+from .errors import NetworkError, ToolError, TopologyError
 from .nodeconfig import osnadmin_tls_args, peer_admin_env
 from .org_change import addressed_like_channel, updates_dir
 from .org_definition import decode_anchor_peers
@@ -31,6 +31,8 @@ def create_genesis_block(tools: Tools, topology: Topology, data_root: Path) -> t
     if block.is_file() and block.stat().st_size > 0:
         check_addresses_kept(topology, data_root)
         return block, False
+    if (lost := genesis_block_lost(topology, data_root)) is not None:
+        raise NetworkError(lost)
     make_folders(block.parent)
     config_path = configtx.write(topology, data_root)
     # configtxgen writes its output in place: a run that stops half way (a full disk, a kill) would leave part of a
@@ -42,6 +44,35 @@ def create_genesis_block(tools: Tools, topology: Topology, data_root: Path) -> t
     finally:
         partial.unlink(missing_ok=True)
     return block, True
+
+
+def genesis_block_lost(topology: Topology, data_root: Path) -> str | None:
+    """Why the channel's genesis block is not made again here, and how to put it back: it is not there (or empty)
+    while a node's ledger here shows the channel was made. None when it is there, or no node has a ledger.
+
+    The block is the channel's block 0, whose hash its block 1 names, and configtxgen stamps each block it makes with
+    its own time and nonce: one made again is another channel's block 0, and a node joining with it (a peer whose
+    ledger was lost, a new orderer, `org add`'s peer, a bundle's) could not follow the channel."""
+    block = configtx.genesis_block_path(data_root, topology.channel)
+    if block.is_file() and block.stat().st_size > 0:
+        return None
+    ledger = crypto.ledger_here(data_root)
+    if ledger is None:
+        return None
+    return (f"the genesis block {block} of channel {topology.channel} is not there, while the ledger {ledger} "
+            f"shows the channel was made: a block made again would not be the channel's block 0 (configtxgen stamps each "
+            f"block with its own time), and a node joining with it could not follow the channel. Put the block "
+            f"back: from an archive `recfin network backup` made (its data/channel/{block.name}), from a bundle "
+            f"`recfin org bundle` wrote (its channel/{block.name}), or fetched from a running orderer as an org's "
+            f"admin (`peer channel fetch 0 {block} -c {topology.channel} ...`); or, to start a new channel, "
+            f"`recfin network down --purge`, which deletes the ledgers")
+
+
+def _block_to_join_with(topology: Topology, data_root: Path, node: Node, block: Path) -> None:
+    """Refuse (NetworkError) a join whose block is missing while the channel was made (genesis_block_lost)."""
+    if not block.is_file() and (lost := genesis_block_lost(topology, data_root)) is not None:
+        raise NetworkError(f"{node.name} has not joined {topology.channel}, and the block it joins with is "
+                           f"missing: {lost}")
 
 
 def check_addresses_kept(topology: Topology, data_root: Path) -> None:
@@ -203,6 +234,7 @@ def join_orderer(tools: Tools, topology: Topology, data_root: Path, node: Node, 
     """Join one orderer to the channel unless it already is. True if joined now."""
     if topology.channel in orderer_channels(tools, topology, data_root, node):
         return False
+    _block_to_join_with(topology, data_root, node, block)
     res = tools.run("osnadmin", ["channel", "join", "--channelID", topology.channel, "--config-block", str(block),
                                  "-o", node.admin_address, *osnadmin_tls_args(topology, data_root)])
     code, body = parse_osnadmin(res.stdout + res.stderr)
@@ -226,6 +258,7 @@ def join_peer(tools: Tools, topology: Topology, data_root: Path, node: Node, blo
     """`peer channel join` as the org admin unless already joined. True if joined now."""
     if topology.channel in peer_channels(tools, topology, data_root, node):
         return False
+    _block_to_join_with(topology, data_root, node, block)
     env = peer_admin_env(topology, data_root, node.org_name) | {"CORE_PEER_ADDRESS": node.address}
     tools.run("peer", ["channel", "join", "-b", str(block)], env)
     return True

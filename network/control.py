@@ -585,8 +585,15 @@ class Network:
         builder.install(root)
         for node in topo.nodes():
             nodeconfig.write_node_config(topo, root, node, self.fabric.config_dir)
-        block, created = channel.create_genesis_block(self.tools, topo, root)
-        self.say(f"[3/7] channel {topo.channel} genesis block {block}" + (" (created)" if created else " (kept)"))
+        if channel.genesis_block_lost(topo, root) is None:
+            block, created = channel.create_genesis_block(self.tools, topo, root)
+            self.say(f"[3/7] channel {topo.channel} genesis block {block}" + (" (created)" if created else " (kept)"))
+        else:
+            # Not made again (another channel's block 0): the nodes that joined need none, one that must join says
+            # how to put it back.
+            block = configtx.genesis_block_path(root, topo.channel)
+            self.say(f"[3/7] channel {topo.channel} genesis block {block} missing, not made again while the nodes' "
+                     f"ledgers here hold the channel: a node that has not joined cannot join until it is back")
         self.say("[4/7] orderers")
         for node in topo.orderers():
             self._start_node(node)

@@ -259,8 +259,9 @@ class OrgAddition(ChannelAdmins):
                                            for key, port in n.ports.items()])
         block = configtx.genesis_block_path(self.root, topo.channel)
         if not block.is_file():
-            raise NetworkError(f"no genesis block at {block}: the new peer joins with it; "
-                               f"run `recfin network up` first")
+            # `up` makes it for a new channel only: once the channel was made, another block would not be its block 0
+            raise NetworkError(channel.genesis_block_lost(topo, self.root) or
+                               f"no genesis block at {block}: the new peer joins with it; run `recfin network up` first")
         for node in nodes:
             nodeconfig.write_node_config(topo, self.root, node, net.fabric.config_dir)
             net._start_node(node)
