@@ -15,7 +15,7 @@ from google.protobuf.message import DecodeError
 
 from client.atomic_file import make_folders
 
-from . import channel_config, configtx, crypto, membership, probes
+from . import channel_config, configtx, membership, probes
 from .errors import NetworkError, ToolError, TopologyError
 from .nodeconfig import osnadmin_tls_args, peer_admin_env
 from .org_change import addressed_like_channel, updates_dir
@@ -48,7 +48,7 @@ def create_genesis_block(tools: Tools, topology: Topology, data_root: Path) -> t
 
 def genesis_block_lost(topology: Topology, data_root: Path) -> str | None:
     """Why the channel's genesis block is not made again here, and how to put it back: it is not there (or empty)
-    while a node's ledger here shows the channel was made. None when it is there, or no node has a ledger.
+    while a node's ledger here holds the channel. None when it is there, or no node has a ledger.
 
     The block is the channel's block 0, whose hash its block 1 names, and configtxgen stamps each block it makes with
     its own time and nonce: one made again is another channel's block 0, and a node joining with it (a peer whose
@@ -56,7 +56,9 @@ def genesis_block_lost(topology: Topology, data_root: Path) -> str | None:
     block = configtx.genesis_block_path(data_root, topology.channel)
     if block.is_file() and block.stat().st_size > 0:
         return None
-    ledger = crypto.ledger_here(data_root)
+    # A node's block store of this channel (a peer's ledgersData/chains/chains/<channel>, an orderer's
+    # ledger/chains/<channel>); one of another channel only (the topology's channel renamed) makes none here.
+    ledger = next(iter(sorted((data_root / "nodes").glob(f"*/data/**/chains/{topology.channel}"))), None)
     if ledger is None:
         return None
     return (f"the genesis block {block} of channel {topology.channel} is not there, while the ledger {ledger} "

@@ -756,14 +756,8 @@ def channel_made(topology: Topology, data_root: Path) -> str | None:
     block = genesis_block_path(data_root, topology.channel)
     if block.is_file():
         return f"its genesis block {block}"
-    ledger = ledger_here(data_root)
-    return f"the ledger {ledger}" if ledger else None
-
-
-def ledger_here(data_root: Path) -> Path | None:
-    """The first node folder's ledger (its data/ folder, not empty) under data_root, None when no node has one."""
     ledgers = sorted(p for p in (data_root / "nodes").glob("*/data") if p.is_dir() and any(p.iterdir()))
-    return ledgers[0] if ledgers else None
+    return f"the ledger {ledgers[0]}" if ledgers else None
 
 
 def _consenter_hostnames(data_root: Path, channel: str, made: str) -> list[str] | None:

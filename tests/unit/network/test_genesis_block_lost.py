@@ -29,13 +29,19 @@ class Tools:
         return Result("Channels peers has joined: \n", "", 0)
 
 
-@pytest.fixture
-def ledger(topology, data_root) -> Path:
-    """orderer0's ledger, as a node that joined the channel leaves it; no genesis block beside it."""
-    folder = data_root / "nodes" / "orderer0.orderer" / "data" / "chains" / topology.channel
+def block_store(data_root, node, channel_name) -> Path:
+    """A node's block store of a channel, where Fabric keeps it in the folders nodeconfig gives it."""
+    within = ("ledgersData", "chains", "chains") if node.startswith("peer") else ("ledger", "chains")
+    folder = data_root.joinpath("nodes", node, "data", *within, channel_name)
     folder.mkdir(parents=True)
     (folder / "blockfile_000000").write_bytes(b"blocks")
-    return folder.parents[1]
+    return folder
+
+
+@pytest.fixture
+def ledger(topology, data_root) -> Path:
+    """orderer0's block store of the channel, as a node that joined it leaves it; no genesis block beside it."""
+    return block_store(data_root, "orderer0.orderer", topology.channel)
 
 
 def test_a_block_missing_beside_a_ledger_is_not_made_again(topology, data_root, ledger):
@@ -101,3 +107,17 @@ def test_up_goes_on_for_the_nodes_that_joined_and_says_the_block_is_missing(topo
     assert f"[3/7] channel receivables genesis block {block} missing, not made again while the nodes' ledgers here " \
            f"hold the channel: a node that has not joined cannot join until it is back" in said
     assert "  peer0.bank already in receivables" in said
+
+
+@pytest.mark.parametrize("node", ["orderer0.orderer", "peer0.bank"])
+def test_a_ledger_of_another_channel_only_leaves_the_block_to_be_made(topology, data_root, node):
+    """The topology's channel renamed: the nodes' ledgers hold the old channel, not this one, which is new."""
+    block_store(data_root, node, "formerchannel")
+    block, created = channel.create_genesis_block(Tools(), topology, data_root)
+    assert created and block.is_file()
+
+
+def test_a_peer_s_ledger_of_the_channel_keeps_the_block_from_being_made(topology, data_root):
+    store = block_store(data_root, "peer0.bank", topology.channel)
+    with pytest.raises(NetworkError, match=f"while the ledger {store} shows the channel was made"):
+        channel.create_genesis_block(Tools(), topology, data_root)
