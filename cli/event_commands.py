@@ -15,7 +15,6 @@ import os
 import re
 import stat
 import sys
-from decimal import InvalidOperation, getcontext
 from pathlib import Path
 
 import click
@@ -76,10 +75,6 @@ def _event_line(raw: ChaincodeEvent, as_json: bool) -> str:
         # values nested deeper than the line's recursive rendering reaches, which the SDK let through (a newer SDK
         # bound, or none)
         raise _cannot_be_shown(raw, f"{type(problem).__name__}: {one_line(problem)}") from None
-    except InvalidOperation:
-        # an integer amount of more digits than Decimal yuan hold (valid JSON, but far beyond any claim's amount)
-        raise _cannot_be_shown(raw, f"an amount of more than {getcontext().prec} digits, too many to show as "
-                                    "yuan") from None
 
 
 def _cannot_be_shown(raw: ChaincodeEvent, reason: str) -> ValueError:
