@@ -26,8 +26,9 @@ seller.tax_id          the seller's tax id passes its check digit
 number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
 number.code            the invoice code is given exactly when the number needs one (8 digits), as printed (no
                        spaces around it, in half-width digits); a 20-digit number starts with its issue year's
-                       last two digits; the invoice is dated no earlier than the year its code's form was printed
-                       in (digits 5-6 of a 10-digit code, 6-7 of a 12-digit one opening with 0)
+                       last two digits; the invoice is dated no earlier than the year its code's form (or its
+                       paper code's) was printed in (digits 5-6 of a 10-digit code, 6-7 of a 12-digit one opening
+                       with 0)
 buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
 parties.debtor         the buyer is the registered debtor (credit code, and name)
@@ -402,7 +403,8 @@ def _number(inv: Invoice) -> list[Finding]:
     # fingerprint strips) would pass here and be refused there; a code in full-width digits, or with a dash,
     # fails in the contract's own words, which give the half-width code to send
     code_why = (_spaced_code_problem(inv.code) or code_characters_problem(inv.code)
-                or code_problem(inv.code, inv.number, inv.issue_date) or _code_year_problem(inv.code, inv.issue_date))
+                or code_problem(inv.code, inv.number, inv.issue_date) or _code_year_problem(inv.code, inv.issue_date)
+                or _code_year_problem(inv.paper_code, inv.issue_date, "paper code"))
     formed = Finding(check="number.format", status="pass",
                      message=f"number {inv.number} has {len(inv.number)} digits, a valid invoice number")
     if code_why is None:
@@ -430,13 +432,14 @@ def _code_year(code: str) -> int | None:
     return (1900 if two >= 90 else 2000) + two
 
 
-def _code_year_problem(code: str, issued: date) -> str | None:
-    """Why an invoice dated ``issued`` cannot be on the form of ``code``: it is dated before the year the code
-    says the form was printed in. ``None`` otherwise, and where the code's layout is not known."""
+def _code_year_problem(code: str, issued: date, which: str = "invoice code") -> str | None:
+    """Why an invoice dated ``issued`` cannot be on the form of ``code`` (its invoice code, or the ``paper code``
+    of the form a fully digitalised invoice was delivered on): it is dated before the year the code says the form
+    was printed in. ``None`` otherwise, and where the code's layout is not known."""
     year = _code_year(code)
     if year is None or issued.year >= year:
         return None
-    return (f"invoice code {code} is of a form printed in {year} (its year digits, 制版年度), but the invoice is "
+    return (f"{which} {code} is of a form printed in {year} (its year digits, 制版年度), but the invoice is "
             f"dated {issued}, before that year: no invoice is issued on a form before it is printed; the code or "
             "the issue date is wrong (misread, or altered): check both against the invoice, and the invoice with "
             "the tax authority")

@@ -40,3 +40,21 @@ def test_an_invoice_dated_before_its_codes_year_fails_number_code(code, issued):
 def test_an_invoice_dated_in_or_after_its_codes_year_passes(code, issued):
     finding = check_invoice(coded(code, issued)).finding("number.code")
     assert finding.status == "pass", finding.message
+
+
+def paper(paper_code: str, issued: date):
+    """A fully digitalised invoice delivered on paper (数电纸质发票), the form's code and number beside its own."""
+    return invoice(number=f"{issued.year % 100}442000000012345678", issued=issued).model_copy(
+        update={"paper_code": paper_code, "paper_number": "12345678"})
+
+
+def test_an_invoice_dated_before_its_paper_forms_year_fails_number_code():
+    finding = check_invoice(paper("044032600111", date(2025, 12, 31))).finding("number.code")
+    assert finding.status == "fail"
+    assert "paper code 044032600111" in finding.message and "2026" in finding.message and "2025-12-31" in finding.message
+
+
+def test_a_paper_form_of_the_invoices_year_or_earlier_passes():
+    for issued in (date(2026, 1, 1), date(2027, 3, 1)):
+        finding = check_invoice(paper("044032600111", issued)).finding("number.code")
+        assert finding.status == "pass", finding.message
