@@ -1612,13 +1612,15 @@ def get_financing(session, as_json, financing_id) -> None:
     # how a financing that ended other than by repayment ended, and why, where it did
     ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
              if getattr(f, field) is not None]
-    emit(with_money(f.to_json()), as_json=False, columns=FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
+    # every date --json holds: when the holder asked, and when the bank paid and was repaid
+    emit(with_money(f.to_json()), as_json=False,
+         columns=FINANCING_COLUMNS + ["requested_on", "disbursed_on", "repaid_on"] + ended)
     _echo_recourse_demands(f)
     click.echo(f"tx: {f.last.tx_id}")
     if offers:
         # when and why a bank took its offer back, where one did
         withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []
-        emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"] + withdrawn)
+        emit(offers, as_json=False, columns=["id", "financier", "status", "made_on", "expires_on"] + withdrawn)
     # an offer the peer cannot read is in no row above: said, so that a holder choosing among them knows
     regulator_commands.note_passed_over(f.unreadable, f.newer_version, "in no offer above")
 
