@@ -19,6 +19,7 @@
 | ``recfin.by-financier`` | bank credit code, debtor, receivable id | ``0x00`` (while the bank's financing is live) |
 | ``recfin.open-offer`` | bank credit code, debtor, offer id | ``0x00`` (while the offer is OPEN) |
 | ``recfin.discount-by-debtor`` | debtor, publication date, discount offer id | ``0x00`` |
+| ``recfin.discount-publisher`` | discount offer id | ``{"creator", "nonce"}`` of the publishing transaction (``identity.submitter_proof``) |
 | ``recfin.attestation`` | invoice fingerprint, attestation id | InvoiceAttestation |
 | ``recfin.attestation-last`` | invoice fingerprint, attester credit code | ``{"attestation_id", "at", "tx_id"}`` |
 | ``recfin.attestations-indexed`` | invoice fingerprint | ``0x00`` (every attester's newest is kept) |
@@ -76,6 +77,10 @@ OFFER_MADE = "recfin.offer-made"
 OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
+# [discount offer id] -> the submitter's identity and nonce of the transaction that published the offer, under the
+# debtor org's policy: the offer's key is new at publication, so any two orgs can write one in a debtor's name,
+# and only this shows that a member of the debtor's org submitted its first write (``identity.submitted_by``)
+DISCOUNT_PUBLISHER = "recfin.discount-publisher"
 ATTESTATION = "recfin.attestation"
 ATTESTATION_LAST = "recfin.attestation-last"
 ATTESTATIONS_INDEXED = "recfin.attestations-indexed"

@@ -333,6 +333,12 @@ class StoreBase:
         that often would have its rewrites taken for the first write; a peer joined from a snapshot lacks the
         writes before it. So is a peer that keeps no history (``ledger.history.enableHistoryDatabase: false``;
         ``HistoryUnavailable``). The history is read to its end: Fabric gives the newest write first."""
+        first = await self.first_write(id_prefix, object_type, *attributes)
+        return None if first is None or first.is_delete else first.value
+
+    async def first_write(self, id_prefix: str, object_type: str, *attributes: str) -> Any:
+        """The first write of the key ``object_type`` [``attributes``] in the peer's history (its ``tx_id``,
+        ``value``, ``is_delete``), as ``first_value`` reads and refuses it; None where the history records none."""
         key, label, record_id = self.key(object_type, *attributes), keys.label(object_type, *attributes), \
             attributes[-1]
         first = None
@@ -351,7 +357,7 @@ class StoreBase:
                 "returns (which only its own org, rewriting it, could have made), or the peer joined the "
                 f"channel from a snapshot taken after; the record cannot be held to its first write. "
                 f"{HISTORY_NEEDED}")
-        return None if first.is_delete else first.value
+        return first
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a

@@ -9,8 +9,15 @@ from typing import Any
 
 from . import keys
 from .errors import NewerVersionRecord, unreadable
+from .identity import submitted_by
 from .model import DiscountOffer
 from .store_base import UNREADABLE_VALUE, HistoryIncomplete, PassedOver, StoreBase
+
+# what a holder is told of an offer no member of its debtor's org can be shown to have published
+_OFFER_NOT_SHOWN_PUBLISHED = ("No holder can take it while it stands: ask the debtor whether it is its offer; if it "
+                              "is (one an earlier contract version published, which kept no such proof, included), "
+                              "the debtor withdraws it and publishes it again (PublishDiscountOffer); if not, report "
+                              "the key to the network's operators (its history names the transaction that wrote it)")
 
 _OFFER_OF_ANOTHER_ORG = ("No holder can take the offer, nor can it be withdrawn, while it stands: report the "
                          "key to the network's operators (its history names the transaction that wrote it); "
@@ -59,6 +66,45 @@ class DiscountRecords(StoreBase):
         published = ((first.get("debtor"), first.get("debtor_msp")) if isinstance(first, dict)
                      else (None, None))
         return None if published == (d.debtor, d.debtor_msp) else f"{published[1]} {published[0]}"
+
+    async def require_published_by_its_debtor(self, d: DiscountOffer) -> None:
+        """Refuse ``record-unreadable`` an offer whose publication no member of its debtor's org is shown to have
+        submitted. An offer's key is new when it is published, so the chaincode-level policy alone guards that
+        write: any two orgs (neither the debtor's), running altered chaincode, could write an offer in a
+        debtor's name, and a holder of a third org taking it would have its claim settled on an early payment the
+        debtor never offered, the debtor's peer, running the contract, endorsing the settlement. The publication
+        records its submitter's identity and nonce (``recfin.discount-publisher``, ``identity.submitter_proof``),
+        which hash to the transaction id of the offer key's first write only if they are that transaction's:
+        Fabric committed it with that submitter's signature verified as a member of the MSP it names. An offer
+        whose key has no history on this peer (written before a snapshot it joined from, and not since) is taken as
+        it is, as ``discount_offer`` takes it."""
+        first = await self.first_write("D", keys.DISCOUNT, d.id)
+        if first is None:
+            return
+        raw = await self.stub.get_state(self.key(keys.DISCOUNT_PUBLISHER, d.id))
+        try:
+            proof = json.loads(raw) if raw else None
+        except ValueError:
+            proof = None
+        by = submitted_by(proof, first.tx_id)
+        if by == d.debtor_msp:
+            return
+        debtor = f"a member of {d.debtor_msp}, whose debtor {d.debtor} it names"
+        why = (f"nothing shows that {debtor}, submitted transaction {first.tx_id}, which published it: there is no "
+               f"{keys.DISCOUNT_PUBLISHER} record of its submitter" if not raw
+               else f"its {keys.DISCOUNT_PUBLISHER} record is of no transaction that published it, so nothing shows "
+                    f"that {debtor}, did" if by is None
+               else f"transaction {first.tx_id}, which published it, was submitted by a member of {by}, not by {debtor}")
+        raise unreadable(keys.label(keys.DISCOUNT, d.id), f"{why}; two other orgs, running altered chaincode, could "
+                         "have written it in the debtor's name",
+                         _OFFER_NOT_SHOWN_PUBLISHED)
+
+    async def put_publisher_proof(self, d: DiscountOffer, proof: dict[str, str]) -> None:
+        """Record who submitted the publication of ``d`` (``require_published_by_its_debtor``), under the debtor
+        org's policy, as the offer is: no other orgs can delete it and make the offer one no holder takes."""
+        key = self.key(keys.DISCOUNT_PUBLISHER, d.id)
+        await self.stub.put_state(key, json.dumps(proof, sort_keys=True).encode())
+        await self._set_policy(key, [d.debtor_msp])
 
     async def put_discount_offer(self, d: DiscountOffer) -> None:
         """Write the offer and its index entry, both under the debtor org's key-level policy: the offer binds

@@ -20,6 +20,7 @@ from . import config as cfg
 from . import dates, events, keys, lifecycle, queries, settlement, upgrade
 from .arguments import _first_repeat
 from .errors import RuleViolation, parts_named, rule, shown
+from .identity import submitter_proof
 from .model import (
     CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
     parse_request,
@@ -210,6 +211,7 @@ class DiscountingTransactions(TransactionGroup):
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)
+        await s.store.put_publisher_proof(d, submitter_proof(ctx.stub))
         s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
         return await s.remember(debtor, request_id, "PublishDiscountOffer", (raw,), d.to_json())
 
@@ -235,8 +237,10 @@ class DiscountingTransactions(TransactionGroup):
         s = self._session(ctx)
         read = _terms_as_read(as_read)
         args = (offer_id, receivable_id, as_read)
-        # both read in the round trip of the caller's binding, which every acceptance reads anyway
-        await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
+        # read in the round trip of the caller's binding, which every acceptance reads anyway: the offer, the record
+        # of who published it (``require_published_by_its_debtor``) and the claim
+        await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.DISCOUNT_PUBLISHER, offer_id),
+                               (keys.RECEIVABLE, receivable_id))
         if request_id:
             # before any guard on the claim: the acceptance that committed settled it, and its retry is answered
             caller = await s.party(request_id=request_id)
@@ -252,6 +256,9 @@ class DiscountingTransactions(TransactionGroup):
         # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
         # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
+        # an offer no member of its debtor's org published settles nothing: its debtor's peer would otherwise endorse
+        # the settlement of the claim on an early payment it never offered
+        await s.store.require_published_by_its_debtor(d)
         # a claim settled, overdue, split or past its due date first, as for a transfer: neither ending
         # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.

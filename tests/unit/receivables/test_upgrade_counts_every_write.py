@@ -32,7 +32,9 @@ async def test_policies_in_the_earlier_form_and_entries_with_none_are_counted_th
     pages = await pages_with_their_writes(net, page_size="3")
     assert net.ledger.validation_parameters == now
     assert sum(page[field] for page, _ in pages for field in COUNTED) == 0
-    assert sum(page["writes"] for page, _ in pages) == len(now)
+    # a discount offer's publisher record no earlier version wrote: its policy is this version's, and not rewritten
+    assert sum(page["writes"] for page, _ in pages) == len([key for key in now
+                                                            if key.split("\x00")[1] != keys.DISCOUNT_PUBLISHER])
     assert [page["writes"] for page, _ in pages] == [committed for _, committed in pages]
     again = await pages_with_their_writes(net, page_size="3")
     assert [page["writes"] for page, _ in again] == [0] * len(again)

@@ -1,0 +1,118 @@
+"""A discount offer's key is new when it is published, so the chaincode-level policy recfin deploys (any two
+orgs' peers) alone guards that write. Two orgs, neither the debtor's (a bank's and the regulator's here), running
+altered chaincode, can write an offer in a debtor's name: a holder of a third org taking it would have its claim
+settled on an early payment the debtor never offered, the debtor's peer, running the contract, endorsing the
+settlement. Each altered write set is built by hand, as altered chaincode would, in a transaction a client of
+one of the two orgs submits, and committed endorsed by their two peers (``MemoryLedger.commit(...,
+endorsers=...)``): the ledger takes it, and the acceptance refuses the offer."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+
+import pytest
+
+from chaincode.receivables import keys
+from chaincode.receivables.collections import endorsement_policy
+from chaincode.receivables.config import DEFAULT_CONFIG
+from chaincode.receivables.identity import submitter_proof
+from chaincode.testing._proposals import make_signed_proposal
+
+from tests.unit.receivables.support import BANK, CORE, REGULATOR, standard_net
+
+TERMS = {"apr": "0.50", "expires_on": None}
+
+
+class _Proposal:
+    """What ``submitter_proof`` reads of a stub: the signed proposal."""
+
+    def __init__(self, signed) -> None:
+        self._signed = signed
+
+    def get_signed_proposal(self):
+        return self._signed
+
+
+async def _net_with_a_claim():
+    net = await standard_net()
+    net.ledger.chaincode_policy = endorsement_policy(DEFAULT_CONFIG, principal="peer")
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    return net, core, tier1, (await net.confirmed(tier1, core))["id"]
+
+
+async def _forged_offer(net, publisher_record: str) -> dict:
+    """Commit an offer in the core enterprise's name, in a transaction a bank's client submits and the bank's and
+    the regulator's peers endorse: the write set of the core enterprise's own publication (endorsed, never
+    committed), its offer named after the bank's transaction as a publication names it, with a
+    recfin.discount-publisher record that is the publication's (``copied``), the bank's transaction's
+    (``own``), or none (``none``). The offer as written."""
+    core, bank = net.actors["core"], net.actors["bank"]
+    genuine = await net.ledger.endorse(core.identity, "receivables:PublishDiscountOffer",
+                                       json.dumps({"apr": "0.50", "expires_on": net.day(20)}), transient={},
+                                       timestamp=net.now)
+    genuine_id = json.loads(genuine.result.payload)["id"]
+    signed, tx_id = make_signed_proposal(channel_id=net.ledger.channel_id, chaincode_name="receivables",
+                                         args=[b"WhoAmI"], creator=bytes(bank.identity), timestamp=net.now,
+                                         signing_key=bank.identity.private_key)
+    carrier = await net.ledger.endorse_proposal(signed)
+    assert carrier.result.tx_id == tx_id
+    forged_id = keys.new_id("D", tx_id)
+    proof_key = net._key(keys.DISCOUNT_PUBLISHER, genuine_id)
+    writes = []
+    for w in genuine.writes:
+        if w.key == proof_key and publisher_record == "none":
+            continue
+        value = w.value
+        if w.key == proof_key and value.startswith(b"{") and publisher_record == "own":
+            value = json.dumps(submitter_proof(_Proposal(signed)), sort_keys=True).encode()
+        elif value.startswith(b"{") and w.key != proof_key:
+            value = value.replace(genuine_id.encode(), forged_id.encode())
+        writes.append(dataclasses.replace(w, key=w.key.replace(genuine_id, forged_id), value=value))
+    forged = dataclasses.replace(carrier, writes=tuple(writes))
+    # no one org's peer makes it valid; two do, neither of them the debtor's
+    assert not any(net.ledger.endorsement_policies_met(forged.writes, (one_org,)) for one_org in (BANK, REGULATOR))
+    assert net.ledger.commit(forged, endorsers=(BANK, REGULATOR)) == "VALID"
+    return json.loads(net.ledger.state[net._key(keys.DISCOUNT, forged_id)])
+
+
+def _as_read(offer: dict) -> str:
+    return json.dumps({k: offer[k] for k in ("apr", "scale", "day_count", "expires_on")})
+
+
+@pytest.mark.parametrize("publisher_record", ["copied", "own", "none"])
+async def test_an_offer_two_other_orgs_wrote_in_the_debtors_name_settles_no_claim(publisher_record):
+    net, core, tier1, claim = await _net_with_a_claim()
+    offer = await _forged_offer(net, publisher_record)
+    assert (offer["debtor"], offer["debtor_msp"], offer["status"]) == (core.uscc, CORE, "OPEN")
+    message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim, _as_read(offer),
+                                rule="record-unreadable")
+    assert offer["id"] in message and CORE in message
+    assert {"copied": "of no transaction that published it", "own": f"submitted by a member of {BANK}",
+            "none": "there is no recfin.discount-publisher record"}[publisher_record] in message
+    assert "publishes it again" in message
+    claim_now = net.doc(claim)
+    assert (claim_now["status"], claim_now["payments"]) == ("CONFIRMED", [])
+
+
+async def test_an_offer_its_debtor_published_is_taken():
+    net, core, tier1, claim = await _net_with_a_claim()
+    offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
+    proof = json.loads(net.ledger.state[net._key(keys.DISCOUNT_PUBLISHER, offer["id"])])
+    assert base64.b64decode(proof["creator"]) == bytes(core.identity)
+    taken = await net.ok(tier1, "AcceptDiscountOffer", offer["id"], claim, _as_read(offer))
+    assert taken["status"] == "SETTLED"
+
+
+async def test_an_offer_an_earlier_version_published_is_refused_until_published_again():
+    net, core, tier1, claim = await _net_with_a_claim()
+    earlier = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
+    # an earlier contract version wrote no record of the publication's submitter
+    del net.ledger.state[net._key(keys.DISCOUNT_PUBLISHER, earlier["id"])]
+    message = await net.refused(tier1, "AcceptDiscountOffer", earlier["id"], claim, _as_read(earlier),
+                                rule="record-unreadable")
+    assert "withdraws it and publishes it again" in message
+    await net.ok(core, "WithdrawDiscountOffer", earlier["id"])
+    again = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
+    assert (await net.ok(tier1, "AcceptDiscountOffer", again["id"], claim, _as_read(again)))["status"] == "SETTLED"
