@@ -97,19 +97,25 @@ SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 RATE_EXPONENT_LIMIT = 30
 """How far an exponent may move a rate's decimal point (``3.6E-2``): far more than any rate the contract takes,
 and small enough that writing the rate out in full, as the contract takes it, costs nothing."""
-RATE_ADVICE = "write a decimal fraction from 0 to 1 with at most 10 decimal places, e.g. 0.036 for 3.6%"
 
 
 class RateType(click.ParamType):
     """A rate option (a decimal fraction, ``0.036``) read with the SDK's rate parser (``client.money.rate_text``),
     as the plain decimal string the contract takes, and checked with the contract's own rate rule
     (``chaincode.receivables.daycount.parse_rate``: 0 to 1, at most 10 decimal places; above 0 for an advance
-    rate, ``positive``); a bad one is a usage error (exit 2) naming the option."""
+    rate, ``positive``); a bad one is a usage error (exit 2) naming the option, with ``example``: a figure of the
+    kind the option takes, so that an advance rate is never shown an annual rate's example."""
 
     name = "RATE"
 
-    def __init__(self, *, positive: bool = False) -> None:
+    def __init__(self, *, example: str, positive: bool = False) -> None:
+        self.example = example
         self.positive = positive
+
+    @property
+    def advice(self) -> str:
+        bounds = "above 0 and at most 1" if self.positive else "from 0 to 1"
+        return f"write a decimal fraction {bounds} with at most 10 decimal places, e.g. {self.example}"
 
     def convert(self, value: Any, param, ctx) -> str:
         return self.checked(value, getattr(param, "name", None) or "rate", param, ctx)
@@ -122,21 +128,22 @@ class RateType(click.ParamType):
         except InvalidOperation:
             exponent = 0    # not a number: rate_text says so
         if isinstance(exponent, int) and abs(exponent) > RATE_EXPONENT_LIMIT:
-            self.fail(f"rate {text[:40]!r} has an exponent of {exponent}: {RATE_ADVICE}", param, ctx)
+            self.fail(f"rate {text[:40]!r} has an exponent of {exponent}: {self.advice}", param, ctx)
         try:
             plain = rate_text(text)
         except ValueError as exc:
-            self.fail(f"{exc}: {RATE_ADVICE}", param, ctx)
+            self.fail(f"{exc}: {self.advice}", param, ctx)
         try:
             parse_rate(plain, field, allow_zero=not self.positive)
         except ContractRule as refusal:
-            self.fail(f"rate {text!r} is refused by the contract's rate rule ({refusal.detail}): {RATE_ADVICE}",
+            self.fail(f"rate {text!r} is refused by the contract's rate rule ({refusal.detail}): {self.advice}",
                       param, ctx)
         return plain
 
 
-RATE = RateType()
-ADVANCE_RATE = RateType(positive=True)
+RATE = RateType(example="0.036 for 3.6% a year")     # a financing offer's annual discount rate
+APR = RateType(example="0.05 for 5% a year")        # a discount offer's annual rate, flat or of a tier
+ADVANCE_RATE = RateType(positive=True, example="0.9 for 90% of what the debtor owes")
 
 
 # the contract's own bounds on a tier's days (ScaleTier's Field(ge=..., le=...))
@@ -162,7 +169,7 @@ class TierType(click.ParamType):
         if len(digits) > len(str(TIER_DAYS_MAX)) or not TIER_DAYS_MIN <= int(digits or "0") <= TIER_DAYS_MAX:
             self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {TIER_DAYS_MIN} to "
                       f"{TIER_DAYS_MAX}", param, ctx)
-        return {"min_days_early": int(digits), "apr": RATE.checked(apr, "apr", param, ctx)}
+        return {"min_days_early": int(digits), "apr": APR.checked(apr, "apr", param, ctx)}
 
 
 # ------------------------------------------------------------------ parties
@@ -1753,7 +1760,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 
 
 @discount.command("publish")
-@click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
+@click.option("--apr", type=APR, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
 @click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
