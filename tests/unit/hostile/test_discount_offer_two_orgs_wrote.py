@@ -22,8 +22,6 @@ from chaincode.testing._proposals import make_signed_proposal
 
 from tests.unit.receivables.support import BANK, CORE, REGULATOR, standard_net
 
-TERMS = {"apr": "0.50", "expires_on": None}
-
 
 class _Proposal:
     """What ``submitter_proof`` reads of a stub: the signed proposal."""
