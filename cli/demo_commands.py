@@ -38,6 +38,9 @@ Then, printing who did what and the tx id of each step:
    outstanding, frozen), the disputed claim frozen and unpaid, and the regulator's statistics,
    whose exposure counts it.
 
+With --skip-setup, a network that answers without the chaincode deployed stops it before the story starts,
+saying so with `recfin chaincode deploy` to run (``chaincode_not_deployed``).
+
 A step that fails (a party's registration too) stops the story with the error's own line, naming the step
 and who acted, whether its transaction may still commit (with the `recfin transaction status` that tells)
 and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
@@ -87,6 +90,7 @@ from client.receivables import (
     Statistics,
     to_fen,
 )
+from client.receivables._endorsers import NO_ENDORSING_PEERS, _orgs_without_endorser
 from network import Network, ccservers, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError, first_few
 from network.org_users import ENTERPRISE_ATTR
@@ -422,10 +426,15 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
                     register_parties(run, stack, s, codes, data_root, network_options)
                 except GatewayError as error:
                     down = peers_not_answering(error, s.values())
-                    if not down:
-                        raise
-                    raise click.ClickException(not_answering_hint(down, skip_setup, topology_path,
-                                                                  other_data_root)) from error
+                    if down:
+                        raise click.ClickException(not_answering_hint(down, skip_setup, topology_path,
+                                                                      other_data_root)) from error
+                    # only a network the demo did not set up: one it set up has the chaincode just deployed
+                    acting = run.turns.acting
+                    if skip_setup and acting is not None and chaincode_not_deployed(error, acting.profile):
+                        raise click.ClickException(not_deployed_hint(error, acting.profile, topology_path,
+                                                                     other_data_root)) from error
+                    raise
             # a party's registration is a step too; the refusals register_parties words itself stand as
             # they are
             except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
@@ -612,6 +621,36 @@ def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | 
                 f"which starts it), and see its nodes with `recfin network status{topology}`{needs}")
     return (f"{said}, though {network} was just brought up: see which node stopped with `recfin network "
             f"status{topology}`, and why with `recfin network logs NODE{topology}`{needs}")
+
+
+def chaincode_not_deployed(error: GatewayError, profile: profiles.ConnectionProfile) -> bool:
+    """Whether ``error`` says that ``profile``'s chaincode is not deployed on its channel (not installed, or not
+    defined there), as Fabric's Gateway and peers say it: no peer of the acting org has it, though that org's
+    gateway peer answered (``failed to find any endorsing peers for org(s)`` naming that org: a down peer of
+    another org is no such sign); discovery holds no definition of it; no peer to evaluate it on; or a peer's
+    refusal that it is not defined there. Each names the chaincode, or the acting org, so another chaincode's
+    failure (qscc's, say) is not taken for it."""
+    name, channel = profile.chaincode, profile.channel
+    signs = (f"No metadata was found for chaincode {name} in channel {channel}",
+             f"no peers available to evaluate chaincode {name} in channel {channel}",
+             f"make sure the chaincode {name} has been successfully defined on channel {channel}")
+    said = [error.message or "", *(detail.message or "" for detail in error.details)]
+    if any(sign in words for sign in signs for words in said):
+        return True
+    return NO_ENDORSING_PEERS in (error.message or "") and profile.msp_id in _orgs_without_endorser(error)
+
+
+def not_deployed_hint(error: GatewayError, profile: profiles.ConnectionProfile, topology_path: Path | None,
+                      other_data_root: Path | None) -> str:
+    """The line for a network that runs without the story's chaincode deployed (``--skip-setup``): what is
+    missing and the deploy that adds it (given the topology to use, as :func:`network_command_options` says),
+    then the Gateway's and its peers' own words, for whoever reads the peer's logs. No transaction id: the
+    proposal reached no orderer, so there is nothing to look up."""
+    option, needs = network_command_options(topology_path, other_data_root)
+    words = "; ".join(dict.fromkeys([error.message, *(detail.message for detail in error.details)]))
+    return (f"the {profile.chaincode} chaincode is not deployed on channel {profile.channel} (the {profile.org} "
+            f"peer answered: {words}): deploy it with `recfin chaincode deploy{option}` (or run the demo without "
+            f"--skip-setup, which brings the network up and deploys it){needs}")
 
 
 def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None,
