@@ -17,9 +17,9 @@ Then, printing who did what and the tx id of each step:
 2. the tier-1 supplier registers a CNY 113,000.00 receivable backed by a new invoice (a new
    number each run), issued today and due in 90 days; the core enterprise confirms it;
 3. the tier-1 supplier splits CNY 30,000.00 off to its own tier-2 supplier;
-4. it requests financing on the CNY 83,000.00 it kept; both banks offer; it prices and ranks
-   the two offers with ``client.pricing.proposals`` and accepts the cheaper one (lowest
-   all-in annual cost); that bank disburses and the core enterprise acknowledges the
+4. it requests financing on the CNY 83,000.00 it kept; both banks offer (each shown on the terms the
+   ledger holds, read back); it prices and ranks the two offers on those terms with
+   ``client.pricing.proposals`` and accepts the cheaper one (lowest all-in annual cost); that bank disburses and the core enterprise acknowledges the
    assignment notice; a second receivable on the same invoice and a second financing of
    the same claim are refused;
 5. the core enterprise offers early payment at 5% APR on the tier-2 part, and the
@@ -88,7 +88,6 @@ from client.receivables import (
     ReceivableRegistration,
     RuleViolation,
     Statistics,
-    to_fen,
 )
 from client.receivables._endorsers import NO_ENDORSING_PEERS, _orgs_without_endorser
 from network import Network, ccservers, membership, profiles
@@ -893,8 +892,8 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              "payment on time.")
     owed = by("tier1").get_receivable(kept.id).outstanding
     payment = by("core").settle(kept.id, owed)
-    on = payment.payments[-1]
-    run.step("core", f"pay {money(owed, kept.currency)} to the bank, due {kept.due_date}", payment.tx_id,
+    on = payment.payments[-1]   # the payment as the ledger recorded it, its amount included
+    run.step("core", f"pay {money(on.amount, payment.currency)} to the bank, due {kept.due_date}", payment.tx_id,
              payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status,
              paid_on=on.date.isoformat(), due=kept.due_date.isoformat(), late=on.late,
              shown=f"payee={on.payee}  status={payment.status}  paid_on={on.date}, "
@@ -925,7 +924,8 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
 
 def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, tuple[BankOffer, Any]]:
     """Each bank offers its quote; a second bank that is not a separate party (an older ledger bound officer2 to
-    First Bank) is reported and skipped."""
+    First Bank) is reported and skipped. Each offer is shown, and compared, on the terms the ledger holds for it,
+    read back by its bank: the public offer keeps only their hash."""
     out: dict[str, tuple[BankOffer, Any]] = {}
     first = run.turns(s["bank"]).who_am_i().uscc
     for key in ("bank", "bank2"):
@@ -934,11 +934,12 @@ def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, 
             continue
         quote = QUOTES[key]
         terms = FinancingTerms(**quote, expires_on=today + timedelta(days=14))
-        fees = to_fen(quote["fees"])
         o = run.turns(s[key]).make_offer(financing_id, terms)
-        run.step(key, f"offer {quote['advance_rate'] * 100:.0f}% advance at {quote['discount_rate'] * 100:.1f}% "
-                      f"ACT/360, fees {money(fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash)
-        out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=terms.advance_rate,
-                              discount_rate=terms.discount_rate, fees=fees,
-                              recourse=terms.recourse, day_count=terms.day_count, expires_on=terms.expires_on), o)
+        # any peer of the terms' collection may answer: each the story used has the offer's block first (Turns)
+        held = run.turns(s[key]).get_offer_terms(o.id)
+        run.step(key, f"offer {held.advance_rate * 100:.0f}% advance at {held.discount_rate * 100:.1f}% "
+                      f"{held.day_count}, fees {money(held.fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash)
+        out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=held.advance_rate,
+                              discount_rate=held.discount_rate, fees=held.fees,
+                              recourse=held.recourse, day_count=held.day_count, expires_on=held.expires_on), o)
     return out

@@ -105,6 +105,12 @@ class Ledger:
                                     allocations=[{"receivable_id": KEPT, "amount": int(args[1]), "payee": BANK2,
                                                   "outstanding": 0}])
 
+        def stored_terms(args):
+            """An offer's terms as its bank quoted them (demo_commands.QUOTES, as a test may change them)."""
+            quote = demo_commands.QUOTES["bank2" if args[0] == "O-2" else "bank"]
+            return fakes.terms(advance_rate=str(quote["advance_rate"]), discount_rate=str(quote["discount_rate"]),
+                               fees=int(quote["fees"] * 100), recourse=quote["recourse"])
+
         financed = fakes.financing(receivable_id=KEPT, accepted_offer_id="O-2", financier=BANK2)
         return {
             "WhoAmI": me.get((org, user), fakes.party()),
@@ -119,7 +125,7 @@ class Ledger:
             "GetFinancing": {**financed, "status": "REQUESTED", "offers": []},
             "MakeFinancingOffer": offer,
             "AcceptFinancingOffer": {**financed, "last": self.tx("AcceptFinancingOffer")},
-            "GetOfferTerms": fakes.terms(advance_rate="0.85", discount_rate="0.032"),
+            "GetOfferTerms": stored_terms,
             "GetReceivable": lambda args: {R: fakes.receivable(status="SPLIT", outstanding=0, children=[MOVED, KEPT]),
                                            MOVED: moved, KEPT: kept,
                                            DISPUTED: {**disputed, "frozen": self.frozen.get(DISPUTED)}}[args[0]],

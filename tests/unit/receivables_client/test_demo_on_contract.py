@@ -290,8 +290,10 @@ def test_before_each_step_every_peer_the_story_used_has_the_latest_block(world):
     offers = [i for i, call in enumerate(channel.activity) if call.transaction == "MakeFinancingOffer"]
     between = channel.activity[offers[0] + 1:offers[1]]
     assert {c.msp_id for c in between if c.kind == "wait"} == {"CoreEnterpriseMSP", "SupplierMSP", "RegulatorMSP"}
+    # the first offer's terms read back as stored, then the second bank's look-ups before it offers
     assert [(c.kind, c.transaction) for c in between if c.kind != "wait"] == [
-        ("evaluate", "WhoAmI"), ("evaluate", "GetFinancing"), ("evaluate", "GetReceivable"), ("evaluate", "WhoAmI")]
+        ("evaluate", "GetOfferTerms"), ("evaluate", "WhoAmI"), ("evaluate", "GetFinancing"),
+        ("evaluate", "GetReceivable"), ("evaluate", "WhoAmI")]
 
 
 @pytest.mark.parametrize("org, code, name, bound, story_party, differences", [
