@@ -253,6 +253,9 @@ class StoreBase:
         parties are one org (``policy.endorsing_orgs``); required to write a claim."""
         self.stub = stub
         self.regulators = regulators
+        # first_write's answers by key: a transaction sees no write of its own in a history, so a key's first write
+        # stays what it was read as, and a second check of one record costs no second history query
+        self._first_writes: dict[str, Any] = {}
 
     def key(self, object_type: str, *attributes: str) -> str:
         if (key := self.key_or_none(object_type, *attributes)) is None:
@@ -341,6 +344,8 @@ class StoreBase:
         ``value``, ``is_delete``), as ``first_value`` reads and refuses it; None where the history records none."""
         key, label, record_id = self.key(object_type, *attributes), keys.label(object_type, *attributes), \
             attributes[-1]
+        if key in self._first_writes:
+            return self._first_writes[key]
         first = None
         try:
             async for mod in self.stub.get_history_for_key(key):
@@ -349,6 +354,7 @@ class StoreBase:
             raise HistoryUnavailable(f"the peer could not read the history of {label} ({exc}), which "
                                      f"holds the record to its first write: {HISTORY_NEEDED}") from None
         if first is None:
+            self._first_writes[key] = None
             return None
         if keys.new_id(id_prefix, first.tx_id) != record_id:
             raise HistoryIncomplete(
@@ -357,6 +363,7 @@ class StoreBase:
                 "returns (which only its own org, rewriting it, could have made), or the peer joined the "
                 f"channel from a snapshot taken after; the record cannot be held to its first write. "
                 f"{HISTORY_NEEDED}")
+        self._first_writes[key] = first
         return first
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:

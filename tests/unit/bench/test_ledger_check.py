@@ -368,9 +368,10 @@ def _first_key(state: dict, object_type: str) -> str:
 
 # the kinds no query answers, as the story writes them: two requests have one bank's offer each (the bank's second
 # offer on the debtor dropped the offer-made entry of its first, accepted by then, leaving its mark), and its one
-# attestation keeps its attester's newest and marks the invoice as holding them
+# attestation keeps its attester's newest and marks the invoice as holding them; its one discount offer keeps who
+# published it
 UNREAD_IN_THE_STORY = {"recfin.offer-by-bank": 2, "recfin.offer-made-dropped": 1, "recfin.attestation-last": 1,
-                       "recfin.attestations-indexed": 1, "recfin.goods-receipt": 1}
+                       "recfin.attestations-indexed": 1, "recfin.goods-receipt": 1, "recfin.discount-publisher": 1}
 
 
 def _offer_entries(state: dict) -> tuple[str, str]:
