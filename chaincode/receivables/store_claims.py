@@ -187,7 +187,8 @@ class ClaimRecords(StoreBase):
         rewritten or not (``_reseal_entry``): the live loan's ``recfin.by-financier`` entry, to the claim's
         orgs (``_financier_entry_orgs``), and its registry entries (those of ``fingerprints`` and of its
         goods receipts, ``reseal_registry_entries``): while ``r`` is REGISTERED to the orgs its registration
-        gives them, in any other state one in the earlier form to the same orgs' peers. Each is checked
+        gives them, in any other state one in the earlier form to the same orgs' peers, with its bank's org
+        while its financing is live. Each is checked
         against its own policy, which the orgs the key names (the reseal's endorsers) must meet: an entry
         naming an org beyond them is left as it is.
 

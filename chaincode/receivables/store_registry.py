@@ -1,5 +1,6 @@
 """The registries of invoice fingerprints and goods receipts: each entry names the root claim it backs, under that
-claim's orgs as registered, until a rejection or withdrawal of the claim releases it.
+claim's orgs as registered, and from the acceptance of a financing of its lineage the bank's org too, until a
+rejection or withdrawal of the claim releases it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import json
 
 from . import keys
 from .model import REGISTERED, GoodsReceiptEntry, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase, parsed_object
+from .store_base import UNREADABLE_VALUE, StoreBase, _named, org_policy, parsed_object
 
 # what a registrant can do about a registry entry no claim wrote
 BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
@@ -60,7 +61,8 @@ class RegistryRecords(StoreBase):
         (``_seal_unguarded``): ``new``, a key this transaction writes first, else one an earlier contract version
         wrote, whose policy is read. Under the chaincode-level policy alone, any two orgs (its
         supplier's and a bank's) could delete the entry of a confirmed, financed claim and register the invoice or
-        the delivery again. Releasing it needs the same orgs, which endorse the only changes that release it: the
+        the delivery again; the financing bank's org joins them at acceptance (``guard_for_financing``), or the
+        debtor's and the creditor's could. Releasing it needs the same orgs, which endorse the only changes that release it: the
         rejection or withdrawal of the claim, REGISTERED and unfrozen, its creditor its holder. An entry is guarded by
         the claim that wrote it first: a receipt's later parts are its creditor's, on the same debtor. None where
         those orgs are one (no other org's parties may be the regulator): the chaincode-level policy's two orgs
@@ -77,6 +79,38 @@ class RegistryRecords(StoreBase):
         creditor_msp = r.holder_msp if r.holder == r.creditor else (await self.require_party(r.creditor)).msp_id
         return self._claim_orgs(r.model_copy(update={"holder": r.creditor, "holder_msp": creditor_msp,
                                                      "financing_id": None, "frozen": None}))
+
+    async def guard_for_financing(self, root: Receivable, fingerprints: list[str], bank_msp: str) -> int:
+        """Add ``bank_msp``, the org of the bank whose offer on a claim of ``root``'s lineage (``root`` itself or a
+        part of it) is accepted, to the key-level policy of each registry entry naming ``root`` (those of
+        ``fingerprints`` and of its goods receipts, ``_registry_entries_naming``), keeping every org it names: the
+        debtor's and the creditor's (``_registry_entry_orgs``, where it has none yet), the regulator's, another
+        bank's that financed another part. Guarded by those two alone, the debtor and the supplier, running altered
+        chaincode on their two peers, could delete the entry of a claim a bank has financed and register the
+        invoice or the delivery again as a new claim, for a second bank to finance. The bank's org stays for good:
+        none of the changes ending a financing releases the entries (only a rejection or withdrawal of a
+        REGISTERED claim does), and a part financed again, by this bank or another, needs it as much. Each entry's
+        policy is read (one point read each, bounded as the claim's invoices and receipts are); one that names
+        the bank already, in this version's form, is left as it is. How many policies it wrote."""
+        written = 0
+        for key in await self._registry_entries_naming(root, fingerprints):
+            written += await self._add_bank(key, root, bank_msp, None)
+        return written
+
+    async def _add_bank(self, key: str, root: Receivable, bank_msp: str, endorsers: list[str] | None) -> bool:
+        """Give ``key``, a registry entry naming ``root``, this version's policy of the orgs it names (those
+        ``_registry_entry_orgs`` gives it where it names none) and ``bank_msp``, unless it is that already, or
+        ``endorsers`` (the orgs endorsing the change; None: the Gateway plans them from the policies of the keys
+        written) leave out an org it names: Fabric would invalidate the rewrite. Whether it wrote one."""
+        held = await self.stub.get_state_validation_parameter(key)
+        named = _named(held)
+        if endorsers is not None and not set(named) <= set(endorsers):
+            return False
+        orgs = sorted(set(named or await self._registry_entry_orgs(root)) | {bank_msp})
+        if len(orgs) < 2 or held == org_policy(orgs):
+            return False
+        await self._set_policy(key, orgs)
+        return True
 
     async def seal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
         """Guard (``_guard_registry_entry``) each entry naming ``r`` that an earlier contract version left without
@@ -97,16 +131,25 @@ class RegistryRecords(StoreBase):
         While ``r`` is REGISTERED, the one state in which a rejection or a withdrawal releases its entries,
         to the orgs due (``_registry_entry_orgs``) in this version's form, where it names other orgs (a
         regulator org the configuration replaced, which that release would otherwise have to endorse), is in
-        the form earlier versions wrote or has none (``_reseal_entry``). In any other state, and where those
-        orgs are one, an entry in the earlier form (MSP role MEMBER, which a client certificate of its orgs
+        the form earlier versions wrote or has none (``_reseal_entry``); not a receipt's entry naming other
+        claims' parts too, which may name the bank of one financed (``guard_for_financing``). In any other
+        state, for such an entry, and where those orgs are one, an entry of a claim whose financing is live
+        gets its bank's org beside the orgs it names (``guard_for_financing``, which a financing an earlier
+        contract version accepted never ran), in this version's form; any other entry in the earlier form (MSP role MEMBER, which a client certificate of its orgs
         meets) gets the same orgs' peers (``reseal_earlier_role``), as an UpgradeLedger page writes it: users
         of those orgs could otherwise delete the entry of a confirmed, financed or settled claim between them
         and register the invoice or the delivery again, for a second financing."""
         due = await self._registry_entry_orgs(r) if r.status == REGISTERED else []
+        bank = r.financier_msp if r.financing_id is not None else None
         rewritten = 0
-        for key in await self._registry_entries_naming(r, fingerprints):
-            if len(due) >= 2:
+        for key, shared in await self._registry_entries_and_sharing(r, fingerprints):
+            # a receipt's entry naming other claims' parts too may name the bank of one financed
+            # (``guard_for_financing``): rewritten to this claim's orgs, it would lose that bank's org
+            if len(due) >= 2 and not shared:
                 rewritten += await self._reseal_entry(key, due, endorsers)
+            elif bank is not None:
+                # a financing an earlier contract version accepted gave the entries no bank's org
+                rewritten += await self._add_bank(key, r, bank, endorsers)
             else:
                 rewritten += await self.reseal_earlier_role(key, endorsers)
         return rewritten
@@ -114,15 +157,21 @@ class RegistryRecords(StoreBase):
     async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:
         """The keys of the registry entries naming ``r``: those of ``fingerprints`` it holds, and those of its goods
         receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out."""
+        return [key for key, _ in await self._registry_entries_and_sharing(r, fingerprints)]
+
+    async def _registry_entries_and_sharing(self, r: Receivable, fingerprints: list[str]) -> list[tuple[str, bool]]:
+        """``_registry_entries_naming``, each key with whether its entry names other claims too (a receipt's
+        entry listing their parts beside ``r``'s)."""
         named = []
         for fp in dict.fromkeys(fingerprints):
             if await self.fingerprint_names(fp, r.id):
-                named.append(self.key(keys.FINGERPRINT, fp))
+                named.append((self.key(keys.FINGERPRINT, fp), False))
         for gr in r.goods_receipts:
             entry = await self._readable_goods_receipt_entry(gr.receipt_key)
-            if entry is not None and r.id in ([p.receivable_id for p in entry.parts] if entry.in_parts
-                                              else [entry.receivable_id]):
-                named.append(self.key(keys.GOODS_RECEIPT, gr.receipt_key))
+            claims = [p.receivable_id for p in entry.parts] if entry is not None and entry.in_parts else (
+                [entry.receivable_id] if entry is not None else [])
+            if r.id in claims:
+                named.append((self.key(keys.GOODS_RECEIPT, gr.receipt_key), set(claims) != {r.id}))
         return named
 
     async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:

@@ -271,8 +271,8 @@ class FinancingOfferTransactions(FinancingGroup):
                               "(WithdrawFinancing)")
         # nor could a debtor whose org lost its role pay the bank: lent, the loan would wait on a chaincode
         # definition alone (RecordPayment refused to the debtor), where a request is the holder's to withdraw.
-        # Its party read with the registry entries the invoice check below reads
-        await s.store.prefetch((keys.PARTY, r.debtor), *await upgrade.invoice_check_entries(s.store, r))
+        # Its party read with the registry entries the invoice check below reads, and those the acceptance guards
+        await s.store.prefetch((keys.PARTY, r.debtor), *await upgrade.invoice_check_entries(s.store, r, guarded=True))
         s.ensure_role_allowed(await s.store.require_party(r.debtor), "takes part",
                               f"no offer on {r.id} is accepted until then, as its debtor could not pay the "
                               "bank: the request stays open, or its holder withdraws it (WithdrawFinancing)")
@@ -295,5 +295,9 @@ class FinancingOfferTransactions(FinancingGroup):
         # the deal's record: its parties' orgs from now on, the claim's holder's and the offer's bank's
         await s.store.put_financing(f, parties=(r.holder_msp, o.financier_msp))
         await s.store.put_receivable(r, before)
+        # the claim's key names the bank while the financing is live; its invoices' and receipts' entries (its
+        # root's, for a part) name it too, or its debtor and supplier could free the invoice for a second bank
+        root = r if r.root_id == r.id else await s.store.receivable(r.root_id)
+        await s.store.guard_for_financing(root, upgrade.registry_fingerprints(root), o.financier_msp)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()

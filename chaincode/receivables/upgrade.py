@@ -564,17 +564,24 @@ def first_reads_of_the_invoice_check(r: Receivable) -> list[tuple[str, ...]]:
     return [(keys.RECEIVABLE, r.root_id)] if r.root_id != r.id else _entries_beside(r)
 
 
-async def invoice_check_entries(store: Store, r: Receivable) -> list[tuple[str, ...]]:
+async def invoice_check_entries(store: Store, r: Receivable, *, guarded: bool = False) -> list[tuple[str, ...]]:
     """The registry entries ``ensure_invoices_back_it_alone`` reads for ``r``, for a transaction making that
     check to read them in a round trip it makes anyway (``Store.prefetch``): those of ``r``'s root, which a
     part's transaction reads ahead (``first_reads_of_the_invoice_check``), or else reads here. None where the
-    root cannot be read: the check refuses that itself, where it refused it before."""
+    root cannot be read: the check refuses that itself, where it refused it before. ``guarded``: with the
+    entries naming the root that an accepted financing guards (``Store.guard_for_financing``: those of
+    ``registry_fingerprints`` and of its goods receipts), which AcceptFinancingOffer reads next."""
     if r.root_id == r.id:
-        return _entries_beside(r)
-    if (key := store.key_or_none(keys.RECEIVABLE, r.root_id)) is None:
+        root = r
+    elif (key := store.key_or_none(keys.RECEIVABLE, r.root_id)) is None:
         return []
-    root = readable_record(Receivable, await store.stub.get_state(key), keys.RECEIVABLE, [r.root_id])
-    return [] if root is None else _entries_beside(root)
+    elif (root := readable_record(Receivable, await store.stub.get_state(key), keys.RECEIVABLE, [r.root_id])) is None:
+        return []
+    entries = _entries_beside(root)
+    if guarded:
+        entries += [*((keys.FINGERPRINT, fp) for fp in registry_fingerprints(root)),
+                    *((keys.GOODS_RECEIPT, gr.receipt_key) for gr in root.goods_receipts)]
+    return list(dict.fromkeys(entries))
 
 
 async def _invoice_backing_another_claim(store: Store, root: Receivable

@@ -6,6 +6,8 @@ part, whose root alone names the entry, reads the entry in a round trip of its o
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
@@ -94,7 +96,9 @@ async def test_accepting_an_offer_on_a_part_reads_the_root_and_the_entry_with_re
     (with_root,) = [batch for batch in reads if root in batch]
     assert with_root == [net._key(keys.OFFER_MADE, bank.uscc, core.uscc, offer["id"]),
                          net._key(keys.OFFER_MADE_DROPPED, bank.uscc, core.uscc, offer["id"]), root]
-    assert _read_with(reads, entry) == [net._key(keys.PARTY, core.uscc), entry]
+    # with the entry, the one of the invoice as registered, whose key-level policy the acceptance gives the bank
+    registered = net._key(keys.FINGERPRINT, json.loads(net.ledger.state[root])["invoices"][0]["fingerprint"])
+    assert _read_with(reads, entry) == [net._key(keys.PARTY, core.uscc), entry, registered]
     assert len(reads) == 4   # the binding and the offer; the caller's party and the claim's; these two
 
     # the other part, kept by tier1

@@ -65,11 +65,13 @@ async def test_a_registration_guards_its_registry_entries_by_the_orgs_its_claims
 
     await net.ok(core, "ConfirmReceivable", r["id"])
     await net.financed(tier1, r["id"], bank)
-    # the supplier's and the bank's orgs cannot delete the entries of the financed claim between them
+    # no two of the debtor's, the supplier's and the bank's orgs can delete the entries of the financed claim
+    # between them: from the acceptance, the entries name the bank's org too
     for key in (fingerprint_key(net, r), receipt_key(net, r)):
         policy = net.ledger.validation_parameters[key]
         assert not _peers_satisfy(policy, (SUPPLIER, BANK)) and not _peers_satisfy(policy, (CORE, BANK))
-        assert _peers_satisfy(policy, (CORE, SUPPLIER))
+        assert not _peers_satisfy(policy, (CORE, SUPPLIER))
+        assert _peers_satisfy(policy, (CORE, SUPPLIER, BANK))
 
 
 async def test_a_claim_of_one_orgs_parties_guards_its_entries_with_the_regulators_org_as_its_key():

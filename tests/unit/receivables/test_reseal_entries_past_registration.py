@@ -2,8 +2,10 @@
 settled), where they are in the form earlier contract versions wrote (MSP role MEMBER, which a client
 certificate of its orgs meets): users of the debtor's and the creditor's orgs could otherwise delete the
 entry of a financed claim between them and register the invoice or the delivery again, for a second
-financing. Past registration it changes only the role, as an UpgradeLedger page does: the entry keeps its
-orgs, and one naming an org the claim's key does not (whose peer does not endorse the reseal) is left."""
+financing. Past registration it changes the role, as an UpgradeLedger page does: the entry keeps its orgs, and
+one naming an org the claim's key does not (whose peer does not endorse the reseal) is left. While the claim's
+financing is live it adds the bank's org too, which a financing an earlier contract version accepted never gave
+the entries: the debtor's and the creditor's orgs could otherwise still free the invoice between them."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ async def test_a_financed_claims_earlier_form_registry_entries_get_their_orgs_pe
     assert (resealed["orgs_before"], resealed["orgs_after"], resealed["member_form_resealed"],
             resealed["entries_resealed"]) == (orgs, orgs, False, 2)
     for entry in entries:
-        assert net.ledger.validation_parameters[entry] == org_policy(DEBTOR_AND_CREDITOR), entry
+        assert net.ledger.validation_parameters[entry] == org_policy(orgs), entry
         assert not _clients_satisfy(net.ledger.validation_parameters[entry], (CORE, SUPPLIER))
     # validated against each entry's earlier form, which the peers of the orgs the key names meet
     assert net.writes_not_endorsed(BANK, CORE, SUPPLIER) == []
@@ -50,12 +52,13 @@ async def test_a_financed_claims_earlier_form_registry_entries_get_their_orgs_pe
 
 async def test_past_registration_an_entry_keeps_its_orgs_and_one_in_this_versions_form_is_left():
     net, r, (fingerprint_entry, receipt_entry) = await financed_with_earlier_form_entries()
-    # the receipt's entry in this version's form, naming the debtor's org only: not the reseal's to widen
+    # the receipt's entry in this version's form, naming the debtor's org only: it keeps that org, and gets the
+    # live financing's bank beside it, never the orgs a registration would give it
     net.ledger.validation_parameters[receipt_entry] = org_policy([CORE])
     resealed = await net.ok(net.actors["core"], "ResealReceivable", r["id"])
-    assert resealed["entries_resealed"] == 1
-    assert net.ledger.validation_parameters[fingerprint_entry] == org_policy(DEBTOR_AND_CREDITOR)
-    assert net.ledger.validation_parameters[receipt_entry] == org_policy([CORE])
+    assert resealed["entries_resealed"] == 2
+    assert net.ledger.validation_parameters[fingerprint_entry] == org_policy([BANK, *DEBTOR_AND_CREDITOR])
+    assert net.ledger.validation_parameters[receipt_entry] == org_policy([BANK, CORE])
 
 
 async def test_an_earlier_form_entry_naming_an_org_the_key_does_not_is_left_past_registration_too():
@@ -65,7 +68,7 @@ async def test_an_earlier_form_entry_naming_an_org_the_key_does_not_is_left_past
     resealed = await net.ok(net.actors["tier1"], "ResealReceivable", r["id"])
     assert resealed["entries_resealed"] == 1
     assert net.ledger.validation_parameters[fingerprint_entry] == beyond
-    assert net.ledger.validation_parameters[receipt_entry] == org_policy(DEBTOR_AND_CREDITOR)
+    assert net.ledger.validation_parameters[receipt_entry] == org_policy([BANK, *DEBTOR_AND_CREDITOR])
     assert net.writes_not_endorsed(BANK, CORE, SUPPLIER) == []
 
 
