@@ -55,14 +55,21 @@ def chaincode() -> None:
                    "derived from the orgs' roles, or the file the topology names).")
 @click.option("--signature-policy", default=None, metavar="POLICY",
               help="Endorsement policy, e.g. \"AND('BankMSP.peer','SupplierMSP.peer')\" "
-                   "(default: the topology's: any 2 of the channel's orgs).")
+                   "(default: the topology's: any 2 of the channel's orgs). Refused before anything runs unless "
+                   "every way of meeting it takes the peers of two orgs ('MSP.peer' principals only): the "
+                   "contract's guarantee that no single org writes alone rests on it.")
 @click.option("--channel-policy", is_flag=True,
-              help="Use the channel's Endorsement policy (MAJORITY of orgs) instead of a signature policy.")
+              help="Use the channel's Endorsement policy (MAJORITY of orgs' Endorsement policies, each \"OR('MSP.peer')\" "
+                   "as recfin writes them) instead of a signature policy.")
+@click.option("--allow-one-org-policy", is_flag=True,
+              help="Deploy a --signature-policy one org's peers (or its clients or admins) could meet alone. This "
+                   "voids the contract's guarantee that no single org, running altered chaincode on its own peer, "
+                   "writes a key: only for a chaincode whose writes no other org needs to agree to.")
 @timeout_option("Seconds to wait for each server.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @reports_errors
 def deploy(topology_path, name, contract, version_, collections_config, signature_policy, channel_policy,
-           timeout, as_json):
+           allow_one_org_policy, timeout, as_json):
     """Deploy or upgrade chaincode as a service.
 
     Packages it, starts one server per org, installs on every peer, approves as each org,
@@ -87,10 +94,14 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     """
     if channel_policy and signature_policy:
         raise click.UsageError("--signature-policy and --channel-policy exclude each other")
+    if allow_one_org_policy and not signature_policy:
+        raise click.UsageError("--allow-one-org-policy is for a --signature-policy one org could meet alone: give it "
+                               "with one, or leave it out")
     policy = None if channel_policy else (signature_policy or "topology")
     net = open_network(topology_path, as_json, timeout)
     result = net.deploy_chaincode(name=name, contract=contract, version=version_,
-                                  collections_config=collections_config, signature_policy=policy)
+                                  collections_config=collections_config, signature_policy=policy,
+                                  allow_one_org_policy=allow_one_org_policy)
     emit(result, as_json=as_json, columns=("name", "version", "sequence", "changed"))
 
 

@@ -376,7 +376,9 @@ def _signature_policy_option(fn):
     return click.option("--signature-policy", default=None, metavar="POLICY",
                         help="The endorsement policy the chaincode is deployed again with once the org has left, "
                              "e.g. \"OutOf(2, 'BankMSP.peer', 'SupplierMSP.peer')\" (default: the one it has; "
-                             "needed when that one names the leaving org; it may name only orgs that stay).")(fn)
+                             "needed when that one names the leaving org; it may name only orgs that stay, and "
+                             "every way of meeting it must take the peers of two orgs, as for `recfin chaincode "
+                             "deploy`).")(fn)
 
 
 def _claim_check_options(fn):

@@ -71,6 +71,32 @@ def msp_ids_in(policy: str) -> list[str]:
     return sorted({msp_id for msp_id, _role in map(principal, signature_policy(policy).identities)})
 
 
+ENDORSING_ROLE = "peer"     # the one principal role a chaincode endorsement policy may name
+
+
+def one_org_endorses_alone(policy: str) -> str | None:
+    """Why a chaincode endorsement policy would let a single org endorse on its own, None when every way of meeting
+    it takes the peers of two orgs or more (PolicySyntaxError when it is no signature policy). A principal of
+    another role than peer lets an org endorse with no peer at all: an endorsement is a signature, and a client's
+    or an admin's certificate of the org signs a proposal response as well as its peer ('X.member' is met by any of
+    them). Otherwise each org's peers alone are tried, as many as the policy has leaves naming the org (more
+    could meet no more of it), and no identity at all (OutOf(0, ...))."""
+    envelope = signature_policy(policy)
+    not_peers = sorted({f"'{msp_id}.{role}'" for msp_id, role in map(principal, envelope.identities)
+                        if role != ENDORSING_ROLE})
+    if not_peers:
+        return (f"it names {', '.join(not_peers)}, of another role than peer: a client's or an admin's certificate of the org signs "
+                f"an endorsement as well as its peer, so the org could endorse with no peer at all; name "
+                f"'<MSP>.peer' principals only")
+    if met_by(envelope, []):
+        return "it is met by no endorsement at all"
+    leaves = leaves_naming(envelope)
+    alone = [msp_id for msp_id in sorted(leaves) if met_by(envelope, [(msp_id, ENDORSING_ROLE)] * leaves[msp_id])]
+    if alone:
+        return f"the peers of {' or of '.join(alone)} alone meet it"
+    return None
+
+
 def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
     """How many of the policy's signed-by leaves name each MSP ID: more identities of an org than that can meet
     no more of it (each identity counts once, for one leaf)."""

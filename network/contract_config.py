@@ -45,7 +45,7 @@ from chaincode.receivables import config as contract
 from client.atomic_file import write_atomically
 
 from . import ccservers
-from .config_policy import msp_ids_in, render_signature_rule
+from .config_policy import msp_ids_in, one_org_endorses_alone, render_signature_rule
 from .errors import ChaincodeError
 from .lifecycle import same_signature_policy
 from .org_definition import PolicySyntaxError, signature_policy
@@ -77,6 +77,35 @@ def endorsement_policy(topology: Topology) -> str | None:
     if policy == DERIVED:
         return contract_collections.endorsement_policy(network_config(topology), principal="peer")
     return policy
+
+
+ONE_ORG_POLICY_OPTION = "--allow-one-org-policy"
+TWO_ORGS_GUARANTEE = ("The contract's guarantee that no single org writes alone rests, for every new key and every key "
+                      "without a key-level policy of its own, on the chaincode's endorsement policy needing the peers "
+                      "of two orgs: with this one, one org running altered chaincode on its own peer could write them")
+
+
+def one_org_policy_refusal(policy: str, topology: Topology, given_as: str, deploying: bool = True) -> str | None:
+    """Why deploying this endorsement policy would void the contract's guarantee (one_org_endorses_alone), and what to
+    give instead, for the topology's orgs; None when every way of meeting it takes the peers of two orgs. given_as:
+    where it comes from, e.g. "--signature-policy"; deploying: said by `recfin chaincode deploy`, which takes
+    --channel-policy and the opt-in, rather than by `recfin org remove|submit`. PolicySyntaxError when it is no
+    signature policy."""
+    reason = one_org_endorses_alone(policy)
+    if reason is None:
+        return None
+    # what `derived` gives, written out from the orgs alone (no role need be held for it to be said)
+    peers = ", ".join(f"'{msp_id}.peer'" for msp_id in sorted(org.msp_id for org in topology.orgs))
+    instead = f"--signature-policy \"OutOf(2, {peers})\" (any two orgs' peers, what `endorsement_policy: derived` gives)"
+    if deploying:
+        return (f"{given_as} {policy}: {reason}. {TWO_ORGS_GUARANTEE}. Nothing was deployed: give a policy every "
+                f"way of meeting which takes the peers of two orgs, e.g. {instead}, or --channel-policy; "
+                f"{ONE_ORG_POLICY_OPTION} deploys it anyway, voiding the guarantee (for a chaincode whose writes no "
+                f"other org needs to agree to)")
+    return (f"{given_as} {policy}: {reason}. {TWO_ORGS_GUARANTEE}. Stopped before anything changed: give a "
+            f"policy every way of meeting which takes the peers of two orgs, e.g. {instead}; only `recfin chaincode "
+            f"deploy --signature-policy POLICY {ONE_ORG_POLICY_OPTION}` deploys one that does not, voiding the "
+            f"guarantee")
 
 
 def folder(data_root: Path, name: str) -> Path:

@@ -1108,13 +1108,17 @@ class Network:
 
     @_holding_run_lock("recfin chaincode deploy")
     def deploy_chaincode(self, name: str | None = None, contract: str | None = None, version: str | None = None,
-                         collections_config: Path | None = None, signature_policy: str | None = "topology") -> DeployResult:
+                         collections_config: Path | None = None, signature_policy: str | None = "topology",
+                         allow_one_org_policy: bool = False) -> DeployResult:
         """Package, serve, install, approve (each org), check readiness, commit; upgrade if committed.
 
         signature_policy: "topology" (default) uses topology.chaincode.endorsement_policy
         (derived from the orgs when it says "derived"); None or "" uses the channel's MAJORITY
         Endorsement policy; any other string is a signature policy such as
-        "AND('BankMSP.peer','SupplierMSP.peer')".
+        "AND('BankMSP.peer','SupplierMSP.peer')". A signature policy that one org's identities could meet alone, or
+        that names a principal of another role than peer, is refused before anything runs
+        (contract_config.one_org_policy_refusal) unless allow_one_org_policy: it voids the contract's guarantee
+        that no single org writes alone.
 
         The topology's own chaincode runs with the contract configuration derived from the
         channel's orgs as they are now (contract_config): its digest is added to the version,
@@ -1134,6 +1138,10 @@ class Network:
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
         if policy:
             compiled_signature_policy(policy)     # one the peer cannot read: refused before any write
+            if not allow_one_org_policy and (refusal := contract_config.one_org_policy_refusal(
+                    policy, topo, "the topology's chaincode.endorsement_policy" if signature_policy == "topology"
+                    else "endorsement policy")):
+                raise ChaincodeError(refusal)
             if recorded is not None and same_signature_policy(recorded.signature_policy, policy):
                 policy = recorded.signature_policy      # the rule deployed, typed otherwise: no new sequence
         if not (Path(root) / "crypto").is_dir():

@@ -102,11 +102,15 @@ class OrgChaincode(ChannelAdmins):
         file. A policy given explicitly at the earlier deploy (not the topology's) is kept, unless
         signature_policy replaces it; the collections are the topology's (derived, or its file).
         Should this step fail, running the same `org add` again completes it (the record says
-        whether the policy was the topology's, so it is derived again for the orgs as they are)."""
+        whether the policy was the topology's, so it is derived again for the orgs as they are).
+        A policy kept from the earlier deploy is deployed as it is even where one org could meet it alone (a deploy
+        given --allow-one-org-policy, or one from before deploys refused them): refusing it now, after the channel
+        changed, would strand the chaincode. A replacement was refused before anything changed
+        (check_policy_without)."""
         policy = signature_policy or ("topology" if self._policy_follows_topology(dep, before)
                                       else dep.signature_policy)
         result = self.net.deploy_chaincode(dep.name, dep.contract, untagged_version(dep.version),
-                                           signature_policy=policy)
+                                           signature_policy=policy, allow_one_org_policy=signature_policy is None)
         self.net.say(f"  {result.name} {result.version} sequence {result.sequence}: "
                      f"{'committed for the new set of orgs' if result.changed else 'already committed'}")
 
@@ -146,6 +150,10 @@ class OrgChaincode(ChannelAdmins):
             if unknown := sorted(set(named) - set(staying)):
                 raise OrgChangeError(f"--signature-policy {signature_policy} names {', '.join(unknown)}, which no "
                                      f"org staying on the channel has: name only {', '.join(staying)}")
+            after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
+            if refusal := contract_config.one_org_policy_refusal(signature_policy, after, "--signature-policy",
+                                                                 deploying=False):
+                raise OrgChangeError(refusal)
             return
         dep = ccservers.load_deployment(self.root, self.topology.chaincode.name)
         if dep is None or org not in self.topology.orgs:

@@ -164,7 +164,8 @@ def _deploy_command(dep: ccservers.Deployment, collections: str = "", policy: st
 def _policy_flag(dep: ccservers.Deployment) -> str:
     """The `chaincode deploy` option that gives ``dep``'s endorsement policy again, so that the deploy it is
     advised for keeps the definition as committed: none for the topology's (the default), `--channel-policy` for
-    the channel's, the exact expression otherwise."""
+    the channel's, the exact expression otherwise, with `--allow-one-org-policy` where one org could meet it alone
+    (deployed so knowingly, or before such a deploy was refused), as deploy would refuse it without."""
     if dep.signature_policy is None:
         return " --channel-policy"
     if dep.signature_policy_from_topology:
@@ -172,4 +173,8 @@ def _policy_flag(dep: ccservers.Deployment) -> str:
     policy = dep.signature_policy
     # a policy's own quotes are single: double quotes read best, where nothing in it means anything inside them
     quoted = f'"{policy}"' if not set(policy) & set('"$`\\!') else shlex.quote(policy)
-    return f" --signature-policy {quoted}"
+    try:
+        one_org = config_policy.one_org_endorses_alone(policy) is not None
+    except PolicySyntaxError:
+        one_org = False             # the deploy names what it cannot read
+    return f" --signature-policy {quoted}" + (" --allow-one-org-policy" if one_org else "")

@@ -466,6 +466,29 @@ class ChaincodeSpec(_Model):
     # (network/contract_config.py); part of the definition every org approves.
     collections_config: Literal["derived"] | Path | None = None
 
+    @field_validator("endorsement_policy")
+    @classmethod
+    def _needs_two_orgs_peers(cls, policy: str | None) -> str | None:
+        """A fixed policy one org could meet alone voids the contract's guarantee that no single org writes alone
+        (config_policy.one_org_endorses_alone): refused where the file is read, before anything runs, including
+        the deploys `recfin org add|remove` make. A chaincode that must run with such a policy is deployed with
+        `recfin chaincode deploy --signature-policy POLICY --allow-one-org-policy`."""
+        if policy is None or policy == DERIVED:
+            return policy
+        from .config_policy import one_org_endorses_alone      # it reads the policy language; imported late to
+        from .org_definition import PolicySyntaxError          # keep this module the first one network/ loads
+        try:
+            reason = one_org_endorses_alone(policy)
+        except PolicySyntaxError as exc:
+            raise ValueError(f"{exc}; or write `derived` (any two orgs' peers)") from None
+        if reason is not None:
+            raise ValueError(f"{policy}: {reason}. With it one org running altered chaincode on its own peer could "
+                             f"write every new key and every key without a key-level policy, which the contract "
+                             f"relies on two orgs' peers to endorse: write `derived` (any two orgs' peers) or a "
+                             f"policy every way of meeting which takes the peers of two orgs, e.g. "
+                             f"\"AND('BankMSP.peer', 'SupplierMSP.peer')\"")
+        return policy
+
     @property
     def derives_collections(self) -> bool:
         return self.collections_config == DERIVED

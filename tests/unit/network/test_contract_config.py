@@ -429,13 +429,14 @@ def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_co
     assert "Bank2MSP" not in ccservers.load_deployment(data_root, "features").package_ids
 
     command = shlex.split(re.search(r"`(recfin chaincode deploy [^`]*)`", message).group(1))
-    options = dict(zip(command[3::2], command[4::2]))
+    assert command[-1] == "--allow-one-org-policy"       # the recorded policy one org meets: deployed knowingly
+    options = dict(zip(command[3:-1:2], command[4:-1:2]))
     assert options == {"--name": "features", "--contract": FEATURES, "--version": "1.0",
                        "--collections-config": str(ccservers.committed_collections_file(data_root, "features")),
                        "--signature-policy": "OR('BankMSP.peer')"}
     net.deploy_chaincode(name=options["--name"], contract=options["--contract"], version=options["--version"],
                          collections_config=Path(options["--collections-config"]),
-                         signature_policy=options["--signature-policy"])
+                         signature_policy=options["--signature-policy"], allow_one_org_policy=True)
     OrgMembership(net)._join_chaincode(spec, before)              # `org add bank2` again
     assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
     assert net.tools.others["features"].committed["approvals"]["Bank2MSP"] is True

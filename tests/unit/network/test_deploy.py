@@ -378,7 +378,7 @@ def test_a_commit_whose_record_was_lost_is_recorded_not_committed_again(net, dat
 def test_a_lost_record_of_another_definition_is_a_new_sequence(net, data_root):
     net.deploy_chaincode(version="1.0")
     ccservers.state_file(data_root, "receivables").unlink()
-    other = net.deploy_chaincode(version="1.0", signature_policy="OR('BankMSP.peer')")
+    other = net.deploy_chaincode(version="1.0", signature_policy="AND('BankMSP.peer', 'SupplierMSP.peer')")
     assert (other.sequence, other.changed) == (2, True)         # the channel refused the policy as different
     assert net.tools.committed["sequence"] == 2
 

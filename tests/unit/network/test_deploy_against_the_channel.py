@@ -72,7 +72,7 @@ def test_a_lost_record_of_the_same_version_is_still_recorded_given_no_version(ne
     assert not verbs(net.tools, "commit")[1:]
 
 
-GIVEN_POLICY = "OR('BankMSP.peer')"
+GIVEN_POLICY = "AND('BankMSP.peer', 'SupplierMSP.peer')"
 FEATURES = "chaincode.feature_contract:FeatureContract"
 
 
@@ -113,16 +113,17 @@ def test_config_prints_the_deployed_policy_and_what_differs(net, data_root, tmp_
 
 
 def test_the_deployed_policy_typed_otherwise_is_no_new_sequence(net, data_root):
-    first = net.deploy_chaincode(signature_policy="OR('BankMSP.peer','SupplierMSP.peer')")
+    first = net.deploy_chaincode(signature_policy="AND('BankMSP.peer','SupplierMSP.peer')")
     calls = len(net.tools.calls)
-    again = net.deploy_chaincode(signature_policy="OR( 'BankMSP.peer', 'SupplierMSP.peer' )")
+    again = net.deploy_chaincode(signature_policy="AND( 'BankMSP.peer', 'SupplierMSP.peer' )")
     assert (again.sequence, again.changed) == (first.sequence, False)
     assert [c[0] for c in net.tools.calls[calls:]] == ["querycommitted"]         # no approval round
     assert ccservers.load_deployment(data_root, "receivables").signature_policy == \
-        "OR('BankMSP.peer','SupplierMSP.peer')"                                  # the text the channel has
-    one = net.deploy_chaincode(signature_policy="OR('BankMSP.peer')")
-    assert (one.sequence, one.changed) == (2, True)                      # another rule: a new sequence
-    assert net.deploy_chaincode(signature_policy="AND('BankMSP.peer')").changed is False      # the same
+        "AND('BankMSP.peer','SupplierMSP.peer')"                                 # the text the channel has
+    other = net.deploy_chaincode(signature_policy="AND('BankMSP.peer', 'RegulatorMSP.peer')")
+    assert (other.sequence, other.changed) == (2, True)                  # another rule: a new sequence
+    same = "OutOf(2, 'BankMSP.peer', 'RegulatorMSP.peer')"
+    assert net.deploy_chaincode(signature_policy=same).changed is False                      # the same
 
 
 def test_config_takes_the_deployed_policy_typed_otherwise_as_deployed(net, data_root, topology):
@@ -170,12 +171,12 @@ def test_a_restart_names_the_whole_deploy_of_another_chaincode(net, data_root, t
     collections = tmp_path / "collections.json"
     collections.write_text("[]")
     net.deploy_chaincode(name="features", contract=FEATURES, version="2.0", collections_config=collections,
-                         signature_policy="OR('BankMSP.peer')")
+                         signature_policy="OR('BankMSP.peer')", allow_one_org_policy=True)
     net.topology = servers_moved(topology, 500)
     kept = ccservers.committed_collections_file(data_root, "features")
     with pytest.raises(ChaincodeError, match=(
             rf"run `recfin chaincode deploy --name features --contract {FEATURES} --version 2.0 "
-            rf"--collections-config {kept} --signature-policy \"OR\('BankMSP.peer'\)\"`")):
+            rf"--collections-config {kept} --signature-policy \"OR\('BankMSP.peer'\)\" --allow-one-org-policy`")):
         net.start_chaincode_servers("features", restart=True)
 
 

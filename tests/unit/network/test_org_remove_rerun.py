@@ -206,7 +206,7 @@ def test_a_derived_policy_of_another_chaincode_is_checked_as_fixed_at_its_deploy
     net = _reloaded(topology, data_root, ScriptedPeer(topology))
     net.deploy_chaincode("ledgery", topology.chaincode.contract, "1.0")
     net.deploy_chaincode("ledgerz", topology.chaincode.contract, "1.0",
-                         signature_policy="OR('BankMSP.peer', 'RegulatorMSP.peer')")
+                         signature_policy="OR('BankMSP.peer', 'RegulatorMSP.peer')", allow_one_org_policy=True)
     core2 = membership.new_org_spec(topology, "core2", "core-enterprise", "91110000MA1K00008F")
     supplier2 = membership.new_org_spec(membership.with_orgs(topology, [*topology.orgs, core2]), "supplier2",
                                         "supplier", "91110000MA1K00009G")
@@ -250,7 +250,8 @@ def test_the_orgs_that_stay_are_the_channel_configs_not_the_data_folders(topolog
     whose policy only Bank2MSP or SupplierMSP can meet is stranded by Bank2MSP's leaving, and the deploy advised
     names only the orgs the channel config has."""
     net, members = network_with_bank2(topology, data_root, ScriptedPeer)
-    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2,
+                         allow_one_org_policy=True)
     assert "supplier" in [o.name for o in members.topology.orgs]
     current = _without_supplier(topology, data_root)
     removal = org_change.plan_remove(net.topology, data_root, current, "bank2")
@@ -272,7 +273,8 @@ def test_once_the_org_has_left_the_advice_names_the_channel_configs_orgs(topolog
     """Bank2MSP's removal went in while SupplierMSP had left too: the removal is finished and the deploy it advises
     for ledgerx names only the orgs the channel config has, not the supplier this data folder still records."""
     net, members = network_with_bank2(topology, data_root, ScriptedPeer)
-    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2,
+                         allow_one_org_policy=True)
     gone = config_of_channel.without_org(_without_supplier(topology, data_root), "Bank2MSP")
     said = []
     net.say = said.append
@@ -288,7 +290,7 @@ def test_a_channel_org_this_data_folder_does_not_record_endorses_with_one_peer(t
     ledgerx, so Bank2MSP's leaving strands nothing."""
     net, members = network_with_bank2(topology, data_root, ScriptedPeer)
     net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0",
-                         signature_policy="OR('Bank2MSP.peer', 'Bank3MSP.peer')")
+                         signature_policy="OR('Bank2MSP.peer', 'Bank3MSP.peer')", allow_one_org_policy=True)
     with_bank2_config = channel_config(with_bank2(topology), data_root)
     with_bank3 = config_of_channel.with_org(
         with_bank2_config, "Bank3MSP", with_bank2_config.channel_group.groups["Application"].groups["Bank2MSP"])
