@@ -97,6 +97,17 @@ class RegistryRecords(StoreBase):
             written += await self._add_bank(key, root, bank_msp, None)
         return written
 
+    async def entries_not_naming(self, root: Receivable) -> list[tuple[str, str]]:
+        """The registry entries (object type, key attribute) ``root`` was registered under (its invoices' fingerprints as registered,
+        their paper identities', its goods receipts') that no longer name it: deleted, or written again for
+        another claim or none, outside the contract (the debtor's and the creditor's orgs together can, until a
+        financing of the claim gives the entries its bank's org, ``guard_for_financing``)."""
+        registered = [fp for inv in root.invoices for fp in (inv.fingerprint, inv.paper_fingerprint) if fp]
+        named = set(await self._registry_entries_naming(root, registered))
+        wanted = [*((keys.FINGERPRINT, fp) for fp in dict.fromkeys(registered)),
+                  *((keys.GOODS_RECEIPT, gr.receipt_key) for gr in root.goods_receipts)]
+        return [entry for entry in wanted if self.key(*entry) not in named]
+
     async def _add_bank(self, key: str, root: Receivable, bank_msp: str, endorsers: list[str] | None) -> bool:
         """Give ``key``, a registry entry naming ``root``, this version's policy of the orgs it names (those
         ``_registry_entry_orgs`` gives it where it names none) and ``bank_msp``, unless it is that already, or

@@ -278,6 +278,16 @@ class FinancingOfferTransactions(FinancingGroup):
                               "bank: the request stays open, or its holder withdraws it (WithdrawFinancing)")
         # a claim registered on an invoice another live claim holds under another spelling: no lifting cures it
         await upgrade.ensure_invoices_back_it_alone(s.store, r, "finance")
+        # an entry its debtor's and creditor's orgs freed before any bank's org guarded it: the invoice may back a
+        # claim registered again, which another bank finances
+        root = r if r.root_id == r.id else await s.store.receivable(r.root_id)
+        if freed := await s.store.entries_not_naming(root):
+            of = f"{r.id}'s invoices" if root.id == r.id else f"the invoices of {r.id}'s root {root.id}"
+            raise rule("invoice-already-financed", f"the registry entry {freed[0][0]} {freed[0][1][:12]}… of {of} no longer "
+                       f"names {root.id}: it was deleted or written again outside the contract, so the invoice or "
+                       "the delivery may back another claim, and no offer on it is accepted; report the key to the "
+                       "network's operators, whose peers' history of the key names the transaction that changed it "
+                       "and the orgs that endorsed it, and withdraw the request (WithdrawFinancing)")
         # last: every refusal above stands whether or not the claim is frozen (an offer no longer open or
         # expired, a claim past its due date), so no holder waits for the lifting only to be refused again
         lifecycle.ensure_not_frozen(r)
@@ -297,7 +307,6 @@ class FinancingOfferTransactions(FinancingGroup):
         await s.store.put_receivable(r, before)
         # the claim's key names the bank while the financing is live; its invoices' and receipts' entries (its
         # root's, for a part) name it too, or its debtor and supplier could free the invoice for a second bank
-        root = r if r.root_id == r.id else await s.store.receivable(r.root_id)
         await s.store.guard_for_financing(root, upgrade.registry_fingerprints(root), o.financier_msp)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()

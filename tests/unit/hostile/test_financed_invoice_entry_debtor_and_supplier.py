@@ -116,3 +116,20 @@ async def test_a_split_lineage_financed_by_two_banks_entries_name_both():
     await net.financed(holders[1], parts[1], net.actors["bank3"], disburse=False)
     assert _policy_orgs(net, fp_key) == sorted([BANK, BANK2, CORE, SUPPLIER])
     assert await _deleted_by_debtor_and_supplier(net, fp_key) == "ENDORSEMENT_POLICY_FAILURE"
+
+
+@pytest.mark.parametrize("entry", [0, 1], ids=["invoice fingerprint", "goods receipt"])
+async def test_an_entry_freed_before_acceptance_stops_the_acceptance(entry):
+    # before a bank's org guards it, the debtor's and the supplier's orgs can still delete the entry and register the
+    # invoice again: the acceptance of an offer on the first claim is then refused, so no two banks finance it
+    net = await _net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    registration = net.registration(tier1, core, goods_receipts=[RECEIPT])
+    claim = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
+    await net.ok(core, "ConfirmReceivable", claim)
+    _, offer = await net.offered(tier1, claim)
+    key = _entry_keys(net, registration)[entry]
+    assert await _deleted_by_debtor_and_supplier(net, key) == "VALID"
+    message = await net.refused(tier1, "AcceptFinancingOffer", offer["id"], rule="invoice-already-financed")
+    assert f"no longer names {claim}" in message and "report the key to the network's operators" in message
+    assert net.doc(claim)["status"] == "CONFIRMED"
