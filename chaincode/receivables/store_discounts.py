@@ -9,7 +9,7 @@ from typing import Any
 
 from . import keys
 from .errors import NewerVersionRecord, unreadable
-from .identity import submitted_by
+from .submitter import submitted_by
 from .model import DiscountOffer
 from .store_base import UNREADABLE_VALUE, HistoryIncomplete, PassedOver, StoreBase
 

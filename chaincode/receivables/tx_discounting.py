@@ -20,7 +20,7 @@ from . import config as cfg
 from . import dates, events, keys, lifecycle, queries, settlement, upgrade
 from .arguments import _first_repeat
 from .errors import RuleViolation, parts_named, rule, shown
-from .identity import submitter_proof
+from .submitter import submitter_proof
 from .model import (
     CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
     parse_request,

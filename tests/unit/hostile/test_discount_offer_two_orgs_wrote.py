@@ -17,7 +17,7 @@ import pytest
 from chaincode.receivables import keys
 from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG
-from chaincode.receivables.identity import submitter_proof
+from chaincode.receivables.submitter import submitter_proof
 from chaincode.testing._proposals import make_signed_proposal
 
 from tests.unit.receivables.support import BANK, CORE, REGULATOR, standard_net
