@@ -513,8 +513,8 @@ async def release_invoices(store: Store, r: Receivable) -> None:
     receipt invoiced in parts (an entry another claim holds stays that claim's, as a spelling's does): a claim
     registered before claims listed any has none, and the upgrade writes none (no earlier record names a
     receipt)."""
-    released = [each for inv, fp in _spelt(r)
-                for each in dict.fromkeys((inv.fingerprint, fp, inv.paper_fingerprint or None)) if each is not None]
+    # the same entries a reseal covers: what a registration or UpgradeLedger wrote for r is what it releases
+    released = list(dict.fromkeys(registry_fingerprints(r)))
     # read together: one round trip on a peer offering multi-key reads, however many invoices and identities
     await store.prefetch(*((keys.FINGERPRINT, each) for each in released))
     for each in released:
