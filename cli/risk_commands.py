@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
 
 import click
 from click.core import ParameterSource
@@ -429,22 +428,13 @@ def _refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
         raise click.BadParameter(f"{refused.message}; {otherwise}", ctx, param) from None
 
 
-class LedgerRead(NamedTuple):
-    """The debtor's history as read from the ledger, the date it is as of, and what of the debtor's claims it
-    does not hold: the claims the contract could not count (``history_cut``), and how many claims of each other
-    currency were left out (``left_out``)."""
-
-    history: ReceivableHistory
-    as_of: date
-    history_cut: list[str]
-    left_out: dict[str, int]
-
-
 @connection.reports_ledger_errors
-def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY") -> LedgerRead:
+def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
+                   ) -> tuple[ReceivableHistory, date]:
     """The debtor's claims in ``currency`` on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]),
-    and the date they are as of: ``as_of``, or the ledger's today when that is earlier (nothing later is known);
-    with the claims the read does not hold (:class:`LedgerRead`), each said on stderr.
+    and the date they are as of: ``as_of``, or the ledger's today when that is earlier (nothing later is known).
+    The claims the read does not hold, which the history names (``claims_not_counted``,
+    ``claims_in_other_currencies``), are each said on stderr.
 
     The contract lets banks, the debtor itself and the regulator read a
     debtor's payment record; anyone else is told what to do instead.
@@ -466,10 +456,9 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                                        "--as regulator), or pass --history FILE "
                                        f"({connection.describe(exc)})") from None
     # a read names what it left out (history_from_ledger sets both)
-    history_cut, left_out = history.claims_not_counted, history.claims_in_other_currencies
-    note_other_currencies(debtor, currency, left_out)
-    note_claims_not_counted(debtor, history_cut)
-    return LedgerRead(history, day, history_cut, left_out)
+    note_other_currencies(debtor, currency, history.claims_in_other_currencies)
+    note_claims_not_counted(debtor, history.claims_not_counted)
+    return history, day
 
 
 def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
@@ -487,6 +476,15 @@ def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
                "newer contract version wrote it, which the peer's older version cannot read; read it "
                "through a peer whose operators set that limit (core.yaml) above the claim's writes, and "
                "that run the channel's contract version, to have such a claim counted", err=True)
+
+
+def note_what_a_saved_read_left_out(debtor: str, history: ReceivableHistory) -> None:
+    """A --history file saved from a ledger read keeps what that read left out: each said on stderr, as a read made
+    now says it (:func:`ledger_history`); the claims of other currencies only where the file names the one it was
+    read in. Nothing for a file that does not say (one written by hand)."""
+    note_claims_not_counted(debtor, history.claims_not_counted or [])
+    if history.currency is not None:
+        note_other_currencies(debtor, history.currency, history.claims_in_other_currencies or {}, own_command=False)
 
 
 def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], *, own_command: bool = True
@@ -578,18 +576,12 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
             raise click.UsageError(f"{named} {verb} for reading the ledger, which {source} replaces: its "
                                    f"history is scored whole, {scored_in}; leave {named} out, or "
                                    f"drop {source} to read the ledger")
-    not_counted: list[str] | None = None
-    other_currencies: dict[str, int] | None = None
     source = click.get_current_context().get_parameter_source("model_path")
     model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:
         history = load_history(history_file, debtor)
         as_of = history_file_as_of(history, history_file, as_of)
-        # a history read from the ledger and saved keeps what its read left out; null for one that does not say
-        not_counted, other_currencies = history.claims_not_counted, history.claims_in_other_currencies
-        note_claims_not_counted(debtor, not_counted or [])
-        if history.currency is not None:   # the file names the currency it was read in, and so what it left out
-            note_other_currencies(debtor, history.currency, other_currencies or {}, own_command=False)
+        note_what_a_saved_read_left_out(debtor, history)
     elif synthetic_seed is not None:
         history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
         if as_of is not None and as_of > last_day:
@@ -599,8 +591,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     else:
         _refuse_a_debtor_the_ledger_has_not(debtor)
         asked = as_of
-        history, as_of, not_counted, other_currencies = ledger_history(debtor, as_, data_root,
-                                                                       asked or business_today(), currency)
+        history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
         if asked is not None and as_of < asked:
             click.echo(f"note: the ledger's today is {as_of}: scored as of {as_of}, not {asked} (the ledger knows "
                        "nothing later)", err=True)
@@ -619,8 +610,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the debtor's claims on the ledger the score is not of, as the stderr notes say: a script reading the
         # JSON alone would take a score of some of them for one of all; from a file, what its read left out, as
         # saved with it; null for the simulator's history, which is scored whole, and a file that does not say
-        data["claims_not_counted"] = not_counted
-        data["claims_in_other_currencies"] = other_currencies
+        data["claims_not_counted"] = history.claims_not_counted
+        data["claims_in_other_currencies"] = history.claims_in_other_currencies
         emit(data, as_json=True)
         return
     if history.synthetic:
