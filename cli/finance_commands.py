@@ -91,6 +91,7 @@ from .risk_commands import (
     load_model,
     note_claims_not_counted,
     note_other_currencies,
+    note_what_a_saved_read_left_out,
     note_what_the_score_cannot_tell,
     offline_hint,
     score_meaning,
@@ -143,6 +144,8 @@ def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
+                      claims_not_counted=history.claims_not_counted,
+                      claims_in_other_currencies=history.claims_in_other_currencies,
                       scored_as_of=scored.as_of, model=scored.model, currency=history.currency,
                       meaning=score_meaning(scored.as_of, scored.horizon_days))
 
@@ -200,12 +203,8 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
         if known < day:
             click.echo(f"note: the debtor is scored as of {known}, {source}; the offer is priced for disbursement "
                        f"on {day}", err=True)
-        note_claims_not_counted(debtor, history.claims_not_counted or [])
-        if history.currency is not None:   # the file names the currency it was read in, and so what it left out
-            note_other_currencies(debtor, history.currency, history.claims_in_other_currencies or {},
-                                  own_command=False)
-        return _score(model, history, known)._replace(claims_not_counted=history.claims_not_counted,
-                                                      claims_in_other_currencies=history.claims_in_other_currencies)
+        note_what_a_saved_read_left_out(debtor, history)
+        return _score(model, history, known)
     if grade is not None:
         return DebtorRisk(None, grade)
     return None
@@ -623,11 +622,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                            f"later); the offer is priced for disbursement on {day}", err=True)
             history = history_from_ledger(session.client, r.debtor, known, currency=r.currency)
             # a read names what it left out (history_from_ledger sets both)
-            history_cut, left_out = history.claims_not_counted, history.claims_in_other_currencies
-            note_other_currencies(r.debtor, r.currency, left_out, own_command=False)
-            note_claims_not_counted(r.debtor, history_cut)
-            risk = _score(model, history, known)._replace(claims_not_counted=history_cut,
-                                                          claims_in_other_currencies=left_out)
+            note_other_currencies(r.debtor, r.currency, history.claims_in_other_currencies, own_command=False)
+            note_claims_not_counted(r.debtor, history.claims_not_counted)
+            risk = _score(model, history, known)
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:
