@@ -146,9 +146,10 @@ class CheckOptions:
 def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Report:
     """Run every check; the report lists one finding per check (per line for line checks)."""
     o = options or CheckOptions()
-    lines = _lines(invoice, o.tolerance_fen)
+    items = _items(invoice)   # folded once: the totals and the line checks read the same discounts
+    lines = _lines(invoice, o.tolerance_fen, items)
     findings = [
-        *_totals(invoice),
+        *_totals(invoice, items),
         _tax_rounding(lines),
         *lines,
         _tax_id("seller.tax_id", invoice.seller.tax_id),
@@ -166,11 +167,21 @@ def _ok(check: str, passed: bool, yes: str, no: str, **details: object) -> Findi
     return Finding(check=check, status="pass" if passed else "fail", message=yes if passed else no, details=details)
 
 
-def _totals(inv: Invoice) -> list[Finding]:
+def _items(inv: Invoice) -> list:
+    """The invoice's lines as a matched invoice's are read (:func:`~client.invoices.matching.fold_discounts`): a
+    discount line (折扣行) is a negative amount under a line of the same name, folded into it; any other negative
+    line is left an item of its own."""
+    # imported here: matching reads names through _item_keys, which imports this module (normalise_name)
+    from .matching import fold_discounts
+
+    return fold_discounts(inv.lines)
+
+
+def _totals(inv: Invoice, items: list) -> list[Finding]:
     amount = sum(line.amount_fen for line in inv.lines)
     tax = sum(line.tax_fen for line in inv.lines)
     t = plain_yuan
-    returned, beyond = _red_letter_lines(inv) if inv.total_with_tax_fen > 0 else ([], [])
+    returned, beyond = _red_letter_lines(items) if inv.total_with_tax_fen > 0 else ([], [])
     problems = ([_red_letter_lines_problem(inv, returned)] if returned else []) + \
         ([_discounted_below_zero_problem(beyond)] if beyond else [])
     return [
@@ -220,16 +231,10 @@ def _tax_rounding(lines: list[Finding]) -> Finding:
                "those of an issued invoice; check the lines' taxes against the invoice", **details)
 
 
-def _red_letter_lines(inv: Invoice) -> tuple[list[int], list]:
+def _red_letter_lines(items: list) -> tuple[list[int], list]:
     """The numbers of the lines of negative amount that discount no line, and the lines their discounts take below
-    zero: read as a matched invoice's lines are (:func:`~client.invoices.matching.fold_discounts`), a discount line
-    (折扣行) is a negative amount under a line of the same name, folded into it; any other negative line is left an
-    item of its own. A discount takes off at most its line's amount: beyond it, the rest takes back goods of
-    another sale as a red-letter line does (invoicing software refuses such a discount)."""
-    # imported here: matching reads names through _item_keys, which imports this module (normalise_name)
-    from .matching import fold_discounts
-
-    items = fold_discounts(inv.lines)
+    zero, of the invoice's :func:`_items`. A discount takes off at most its line's amount: beyond it, the rest takes
+    back goods of another sale as a red-letter line does (invoicing software refuses such a discount)."""
     return ([item.number for item in items if item.line.amount_fen < 0],
             [item for item in items if item.line.amount_fen > 0 and item.line.amount_fen + item.discount_fen < 0])
 
@@ -254,10 +259,11 @@ def _red_letter_lines_problem(inv: Invoice, numbers: list[int]) -> str:
             "its own, and a discount under the line it discounts")
 
 
-def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
+def _lines(inv: Invoice, tolerance: int | None, items: list) -> list[Finding]:
     amount_tolerance = TOLERANCE_FEN if tolerance is None else tolerance
     tax_tolerance = default_tolerance_fen(inv) if tolerance is None else tolerance
-    discounted = _discounted_lines(inv)
+    # the line each discount line discounts, by their numbers
+    discounted = {d: item.number for item in items for d in item.discount_lines}
     out = []
     for i, line in enumerate(inv.lines, start=1):
         if line.quantity is None or line.unit_price is None:
@@ -274,14 +280,6 @@ def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
         out.append(_line_rate(inv, i, line, discounted.get(i)))
         out.append(_line_tax(inv, i, line, tax_tolerance))
     return out
-
-
-def _discounted_lines(inv: Invoice) -> dict[int, int]:
-    """The line each discount line (折扣行) discounts, by their numbers, as the matcher folds them
-    (:func:`~client.invoices.matching.fold_discounts`)."""
-    from .matching import fold_discounts   # imported here, as in _red_letter_lines
-
-    return {d: item.number for item in fold_discounts(inv.lines) for d in item.discount_lines}
 
 
 def _line_rate(inv: Invoice, i: int, line: InvoiceLine, discounts: int | None = None) -> Finding:
