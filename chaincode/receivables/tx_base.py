@@ -18,7 +18,6 @@ from . import keys
 from .errors import rule
 from .model import Action, Party, Receivable
 from .session import Session
-from .store_base import readable_record
 
 
 def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
@@ -68,10 +67,7 @@ async def _read_claim_first(s: Session, receivable_id: str, reads_next: ReadsNex
     of its invoices). Nothing is refused here: a claim whose key cannot be formed, or that cannot be read, reads
     nothing ahead, left to the reads that refuse it where they refused it before."""
     await s.store.prefetch(s.binding, (keys.RECEIVABLE, receivable_id))
-    if (key := s.store.key_or_none(keys.RECEIVABLE, receivable_id)) is None:
-        return
-    if (r := readable_record(Receivable, await s.store.stub.get_state(key), keys.RECEIVABLE,
-                             [receivable_id])) is not None:
+    if (r := await s.store.receivable_to_read_ahead(receivable_id)) is not None:
         await s.read_with_party(*reads_next(r))
 
 

@@ -571,11 +571,7 @@ async def invoice_check_entries(store: Store, r: Receivable, *, guarded: bool = 
     root cannot be read: the check refuses that itself, where it refused it before. ``guarded``: with the
     entries naming the root that an accepted financing guards (``Store.guard_for_financing``: those of
     ``registry_fingerprints`` and of its goods receipts), which AcceptFinancingOffer reads next."""
-    if r.root_id == r.id:
-        root = r
-    elif (key := store.key_or_none(keys.RECEIVABLE, r.root_id)) is None:
-        return []
-    elif (root := readable_record(Receivable, await store.stub.get_state(key), keys.RECEIVABLE, [r.root_id])) is None:
+    if (root := r if r.root_id == r.id else await store.receivable_to_read_ahead(r.root_id)) is None:
         return []
     entries = _entries_beside(root)
     if guarded:
