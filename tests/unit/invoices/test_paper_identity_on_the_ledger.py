@@ -38,6 +38,20 @@ def _registry(ledger: Ledger) -> LedgerRegistry:
                                                      lambda: ledger.now)))
 
 
+def _register_on_paper(tmp_path):
+    """The sample e-invoice with a paper identity, registered by `recfin invoice register` as supplier1: the
+    document and the CLI's result."""
+    from cli.invoice_commands import invoice as invoice_group
+
+    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
+    doc.update(paper_code=PAPER_CODE, paper_number=PAPER_NUMBER)
+    path = tmp_path / "invoice.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return doc, CliRunner().invoke(invoice_group, [
+        "register", str(path), "--po", str(SAMPLES / "purchase_order.csv"),
+        "--receipt", str(SAMPLES / "goods_receipt.csv"), "--due", "2026-11-30", "--as", "supplier/supplier1"])
+
+
 def test_a_claim_registered_with_the_paper_identity_is_found_under_it(tmp_path):
     from client.receivables import ReceivableRegistration
 
@@ -57,16 +71,8 @@ def test_a_claim_registered_with_the_paper_identity_is_found_under_it(tmp_path):
 
 
 def test_register_names_both_identities_and_the_ledger_holds_both(tmp_path, monkeypatch):
-    from cli.invoice_commands import invoice as invoice_group
-
     ledger = Ledger().serve(monkeypatch)
-    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
-    doc.update(paper_code=PAPER_CODE, paper_number=PAPER_NUMBER)
-    path = tmp_path / "invoice.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    r = CliRunner().invoke(invoice_group, [
-        "register", str(path), "--po", str(SAMPLES / "purchase_order.csv"),
-        "--receipt", str(SAMPLES / "goods_receipt.csv"), "--due", "2026-11-30", "--as", "supplier/supplier1"])
+    doc, r = _register_on_paper(tmp_path)
     assert r.exit_code == 0, r.output
     assert f"for invoice {doc['number']} (on paper: code {PAPER_CODE} number {PAPER_NUMBER}): " in r.output
     used = _registry(ledger).receivable_for(fingerprint_of(SELLER.tax_id, PAPER_CODE, PAPER_NUMBER))
@@ -77,7 +83,6 @@ def test_register_on_a_chaincode_from_before_paper_identities_says_to_upgrade_it
     from pydantic import create_model
 
     from chaincode.receivables import model, tx_registration
-    from cli.invoice_commands import invoice as invoice_group
 
     # the contract's registration as it was before invoices named a paper identity: a field it does not know is
     # refused
@@ -89,13 +94,7 @@ def test_register_on_a_chaincode_from_before_paper_identities_says_to_upgrade_it
         for name, f in model.ReceivableRegistration.model_fields.items()})
     monkeypatch.setattr(tx_registration, "ReceivableRegistration", older)
     ledger = Ledger().serve(monkeypatch)
-    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
-    doc.update(paper_code=PAPER_CODE, paper_number=PAPER_NUMBER)
-    path = tmp_path / "invoice.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    r = CliRunner().invoke(invoice_group, [
-        "register", str(path), "--po", str(SAMPLES / "purchase_order.csv"),
-        "--receipt", str(SAMPLES / "goods_receipt.csv"), "--due", "2026-11-30", "--as", "supplier/supplier1"])
+    _, r = _register_on_paper(tmp_path)
     assert r.exit_code == 1, r.output
     [line] = r.output.strip().splitlines()
     assert "invoices.0.paper_code: Extra inputs are not permitted" in line
