@@ -56,13 +56,20 @@ async def _net():
     return net
 
 
-@pytest.mark.parametrize("entry", [0, 1], ids=["invoice fingerprint", "goods receipt"])
-async def test_a_financed_claims_entry_is_not_deleted_by_its_debtor_and_supplier_alone(entry):
+async def _confirmed_claim():
+    """The network (_net), a registration of tier1's invoice to core with RECEIPT, and the claim it made, confirmed."""
     net = await _net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
     registration = net.registration(tier1, core, goods_receipts=[RECEIPT])
     claim = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
     await net.ok(core, "ConfirmReceivable", claim)
+    return net, registration, claim
+
+
+@pytest.mark.parametrize("entry", [0, 1], ids=["invoice fingerprint", "goods receipt"])
+async def test_a_financed_claims_entry_is_not_deleted_by_its_debtor_and_supplier_alone(entry):
+    net, registration, claim = await _confirmed_claim()
+    tier1 = net.actors["tier1"]
     key = _entry_keys(net, registration)[entry]
     assert _policy_orgs(net, key) == [CORE, SUPPLIER]
     await net.financed(tier1, claim, disburse=False)
@@ -73,11 +80,8 @@ async def test_a_financed_claims_entry_is_not_deleted_by_its_debtor_and_supplier
 
 
 async def test_a_financed_parts_root_entries_name_the_bank_and_keep_it_once_repaid():
-    net = await _net()
+    net, registration, claim = await _confirmed_claim()
     core, tier1 = net.actors["core"], net.actors["tier1"]
-    registration = net.registration(tier1, core, goods_receipts=[RECEIPT])
-    claim = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
-    await net.ok(core, "ConfirmReceivable", claim)
     part = (await net.ok(tier1, "TransferReceivable", claim, net.actors["tier2"].uscc, "40000"))["children"][1]
     f = await net.financed(tier1, part)
     for key in _entry_keys(net, registration):
@@ -93,11 +97,8 @@ async def test_a_financed_parts_root_entries_name_the_bank_and_keep_it_once_repa
 
 async def test_an_unfinanced_claims_entries_stay_its_debtors_and_creditors():
     # the release a rejection or withdrawal makes needs those two orgs alone, as before
-    net = await _net()
-    core, tier1 = net.actors["core"], net.actors["tier1"]
-    registration = net.registration(tier1, core, goods_receipts=[RECEIPT])
-    claim = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
-    await net.ok(core, "ConfirmReceivable", claim)
+    net, registration, claim = await _confirmed_claim()
+    tier1 = net.actors["tier1"]
     f = (await net.ok(tier1, "RequestFinancing", claim))
     await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
     for key in _entry_keys(net, registration):
@@ -122,11 +123,8 @@ async def test_a_split_lineage_financed_by_two_banks_entries_name_both():
 async def test_an_entry_freed_before_acceptance_stops_the_acceptance(entry):
     # before a bank's org guards it, the debtor's and the supplier's orgs can still delete the entry and register the
     # invoice again: the acceptance of an offer on the first claim is then refused, so no two banks finance it
-    net = await _net()
-    core, tier1 = net.actors["core"], net.actors["tier1"]
-    registration = net.registration(tier1, core, goods_receipts=[RECEIPT])
-    claim = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
-    await net.ok(core, "ConfirmReceivable", claim)
+    net, registration, claim = await _confirmed_claim()
+    tier1 = net.actors["tier1"]
     _, offer = await net.offered(tier1, claim)
     key = _entry_keys(net, registration)[entry]
     assert await _deleted_by_debtor_and_supplier(net, key) == "VALID"
