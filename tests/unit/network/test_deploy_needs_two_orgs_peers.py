@@ -11,16 +11,13 @@ from click.testing import CliRunner
 
 from cli.main import main
 from network import ccservers, contract_config, membership
-from network.control import Network
 from network.errors import ChaincodeError, TopologyError
 from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership
-from network.fabric_bin import FabricInstall
 from network.topology import DEFAULT_TOPOLOGY, load
 
-from .scripted_peer import ScriptedPeer
 from .test_contract_config import bank2_recorded, committed_policy, deployed_on, remove_bank2_setup
-from .test_deploy import RecordingSupervisor
+from .test_deploy_against_the_channel import net  # noqa: F401 (a fixture: a Network with the peer CLI scripted)
 
 ONE_ORG_CAN_MEET = [
     "OR('BankMSP.peer', 'SupplierMSP.peer')",
@@ -39,14 +36,6 @@ TWO_ORGS_NEEDED = [
     "OutOf(2, 'BankMSP.peer', 'SupplierMSP.peer', 'RegulatorMSP.peer')",
     "OR(AND('BankMSP.peer', 'SupplierMSP.peer'), AND('RegulatorMSP.peer', 'CoreEnterpriseMSP.peer'))",
 ]
-
-
-@pytest.fixture
-def net(topology, data_root, fake_fabric):
-    network = Network(topology, data_root=data_root, fabric=FabricInstall.locate(),
-                      supervisor_=RecordingSupervisor(), say=lambda _: None)
-    network.tools = ScriptedPeer(topology)
-    return network
 
 
 @pytest.fixture
