@@ -42,6 +42,16 @@ def run(spec, start, argv=SLEEPER):
     start(ProcessSpec(spec.name, argv, {}, spec.log, spec.pid_file))
 
 
+def all_running_one_failing_healthz(home, supervisor, monkeypatch, org: str) -> None:
+    """The chaincode deployed (deploy) with every org's server running, org's not answering /healthz."""
+    _, start = supervisor
+    specs = deploy(home)
+    for spec in specs.values():
+        run(spec, start)
+    failing = specs[org].env["CHAINCODE_OPERATIONS_ADDRESS"]
+    monkeypatch.setattr("network.probes.healthy", lambda address: address != failing)
+
+
 def status(*options):
     result = CliRunner().invoke(main, ["network", "status", *options])
     return result, result.stderr.splitlines()
@@ -81,12 +91,7 @@ def test_a_dead_server_of_the_committed_chaincode_is_exit_1_naming_it(home, supe
 
 
 def test_a_server_that_runs_but_fails_its_healthz_is_exit_1(home, supervisor, monkeypatch):
-    _, start = supervisor
-    specs = deploy(home)
-    for spec in specs.values():
-        run(spec, start)
-    failing = specs["supplier"].env["CHAINCODE_OPERATIONS_ADDRESS"]
-    monkeypatch.setattr("network.probes.healthy", lambda address: address != failing)
+    all_running_one_failing_healthz(home, supervisor, monkeypatch, "supplier")
 
     result, lines = status()
 
@@ -132,12 +137,7 @@ def test_up_names_a_server_it_found_running_but_failing_its_healthz(home, superv
     """`up` leaves a running server alone once it listens (one started before it had /healthz only listens): a hung
     one is passed over, and `up` said nothing of it but a row of its table, where the operator ran `up` to mend the
     network and `status` goes on failing for it."""
-    _, start = supervisor
-    specs = deploy(home)
-    for spec in specs.values():
-        run(spec, start)
-    failing = specs["bank"].env["CHAINCODE_OPERATIONS_ADDRESS"]
-    monkeypatch.setattr("network.probes.healthy", lambda address: address != failing)
+    all_running_one_failing_healthz(home, supervisor, monkeypatch, "bank")
     monkeypatch.setattr(Network, "up", lambda net: net.status())       # every node and server found running
 
     result = CliRunner().invoke(main, ["network", "up"])
