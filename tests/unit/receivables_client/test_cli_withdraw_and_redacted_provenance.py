@@ -21,6 +21,15 @@ def channel(monkeypatch, tmp_path) -> Channel:
     return parties_on_the_contract(monkeypatch, tmp_path)
 
 
+def _part_passed_back(rid: str) -> None:
+    """rid confirmed and split: 430.00 of it to tier2 ({rid}.1, the rest {rid}.2), of which tier2 passes 100.00 back to
+    tier1 ({rid}.1.1, tier1's now, not tier2's to read; {rid}.1.2 stays tier2's)."""
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
+    ok("receivable", "transfer", f"{rid}.1", "--to", ok("party", "whoami", "--as", "supplier/supplier1")["uscc"],
+       "--amount", "100.00", "--as", "supplier/supplier2")
+
+
 def test_the_creditor_withdraws_a_claim_its_debtor_has_not_confirmed_and_its_invoice_is_free_again(channel):
     rid = registered("26312000000012345678")
     fingerprint = ok("receivable", "get", rid, "--as", "supplier/supplier1")["invoices"][0]["fingerprint"]
@@ -36,11 +45,7 @@ def test_the_creditor_withdraws_a_claim_its_debtor_has_not_confirmed_and_its_inv
 
 def test_provenance_prints_a_part_the_caller_may_not_read_as_its_id_alone(channel):
     rid = registered("26312000000012345679")
-    ok("receivable", "confirm", rid, "--as", "coreenterprise")
-    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
-    # tier2 passes part of its part back to tier1: that part is tier1's now, not tier2's to read
-    ok("receivable", "transfer", f"{rid}.1", "--to", ok("party", "whoami", "--as", "supplier/supplier1")["uscc"],
-       "--amount", "100.00", "--as", "supplier/supplier2")
+    _part_passed_back(rid)
     printed = recfin("receivable", "provenance", f"{rid}.1", "--as", "supplier/supplier2")
     assert printed.exit_code == 0, printed.output
     lines = printed.output.splitlines()
@@ -71,10 +76,7 @@ def test_provenance_shows_a_part_the_peer_cannot_read_where_it_lies_and_names_it
 def test_provenance_shows_an_ancestor_the_peer_cannot_read_where_it_lies(channel):
     """An ancestor a newer contract version wrote refused the whole answer to the holder of the part below it."""
     rid = registered("26312000000012345671")
-    ok("receivable", "confirm", rid, "--as", "coreenterprise")
-    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
-    ok("receivable", "transfer", f"{rid}.1", "--to", ok("party", "whoami", "--as", "supplier/supplier1")["uscc"],
-       "--amount", "100.00", "--as", "supplier/supplier2")
+    _part_passed_back(rid)
     key = create_composite_key(keys.RECEIVABLE, [f"{rid}.1"])
     channel.ledger.state[key] = json.dumps({**json.loads(channel.ledger.state[key]), "of_a_newer_version": 1}).encode()
     printed = recfin("receivable", "provenance", f"{rid}.1.2", "--as", "supplier/supplier2")
