@@ -650,20 +650,19 @@ def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
     """The contract's invoice-listed-twice, said before connecting: two --invoice of one code and number (another
     date or amount does not make another invoice), or of the invoice's two spellings (a 12-digit code and 8-digit
     number, and the two run together as a 20-digit number), which the contract compares in the one spelling both
-    share (``one_spelling``). Its fingerprint holds the seller too, which is the caller for every invoice."""
+    share (``one_spelling``). Its fingerprint holds the seller too, which is the caller for every invoice. The code
+    and number are compared as :func:`_invoice_parts` gives them, trimmed."""
     first_given: dict[tuple[str, str], InvoiceGiven] = {}
     for given in invoices:
-        spelling = (given.code.strip(), given.number.strip())
-        shared = one_spelling(*spelling)
+        shared = one_spelling(given.code, given.number)
         listed = first_given.setdefault(shared, given)
         if listed is given:
             continue
-        if (listed.code.strip(), listed.number.strip()) == spelling:
+        if (listed.code, listed.number) == (given.code, given.number):
             same = "the same code and number"
         else:
-            coded = given if spelling[0] else listed
-            same = (f"code {coded.code.strip()} and number {coded.number.strip()} run together are the 20-digit "
-                    f"number {shared[1]}")
+            coded = given if given.code else listed
+            same = f"code {coded.code} and number {coded.number} run together are the 20-digit number {shared[1]}"
         raise click.BadParameter(f"{given.text!r} is the same invoice as {listed.text!r}: {same} (another date or "
                                  "amount does not make it another invoice), which the contract refuses "
                                  "(invoice-listed-twice): list each invoice once", param_hint="--invoice")
