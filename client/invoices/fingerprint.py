@@ -59,9 +59,15 @@ def other_spelling_fingerprint(invoice: Invoice) -> tuple[str, str, str] | None:
     """The code, number and fingerprint of the invoice's other spelling, which a registration of it is refused
     under too (a 12-digit code and 8-digit number run together as a 20-digit number, or the other way round:
     ``other_spelling``); ``None`` where it has none."""
-    if (other := other_spelling(invoice.code, invoice.number)) is None:
+    return _other_spelling_fingerprint(invoice.seller.tax_id, invoice.code, invoice.number)
+
+
+def _other_spelling_fingerprint(seller_tax_id: str, code: str, number: str) -> tuple[str, str, str] | None:
+    """The code, number and fingerprint of the other spelling of ``code`` and ``number`` (``other_spelling``) under
+    the seller's tax id; ``None`` where they have none."""
+    if (other := other_spelling(code, number)) is None:
         return None
-    return *other, fingerprint_of(invoice.seller.tax_id, *other)
+    return *other, fingerprint_of(seller_tax_id, *other)
 
 
 def paper_identity_problem(invoice_code: str, invoice_number: str, paper_code: str,
@@ -90,11 +96,11 @@ def identities_looked_up(invoice: Invoice) -> list[tuple[str, str, str, str]]:
     that identity's other spelling (``"paper identity's other spelling"``), in that order, each that it has."""
     seller = invoice.seller.tax_id
     found = []
-    if (other := other_spelling(invoice.code, invoice.number)) is not None:
-        found.append(("other spelling", *other, fingerprint_of(seller, *other)))
+    if (other := other_spelling_fingerprint(invoice)) is not None:
+        found.append(("other spelling", *other))
     if invoice.paper_code and invoice.paper_number:
         found.append(("paper identity", invoice.paper_code, invoice.paper_number,
                       fingerprint_of(seller, invoice.paper_code, invoice.paper_number)))
-        if (other := other_spelling(invoice.paper_code, invoice.paper_number)) is not None:
-            found.append(("paper identity's other spelling", *other, fingerprint_of(seller, *other)))
+        if (other := _other_spelling_fingerprint(seller, invoice.paper_code, invoice.paper_number)) is not None:
+            found.append(("paper identity's other spelling", *other))
     return found
