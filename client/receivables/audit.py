@@ -1224,20 +1224,23 @@ def _registry_fingerprints(invoice: Invoice) -> tuple[list[str], list[str]]:
             continue
     spellings = list(own)
     for code, number in identities:
-        if (other := invoice_keys.other_spelling(code, number)) is not None:
-            try:
-                spellings.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, *other))
-            except ValueError:
-                continue
+        spellings += _other_spelling_fingerprint(invoice.seller_tax_id, code, number)
     if invoice.paper_fingerprint:
         spellings.append(invoice.paper_fingerprint)
-        if (other := invoice_keys.other_spelling(invoice.paper_code, invoice.paper_number)) is not None:
-            try:
-                spellings.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, *other))
-            except ValueError:
-                pass
+        spellings += _other_spelling_fingerprint(invoice.seller_tax_id, invoice.paper_code, invoice.paper_number)
     well_formed = [fp for fp in dict.fromkeys(spellings) if invoice_keys.is_fingerprint(fp)]
     return [fp for fp in dict.fromkeys(own) if fp in well_formed], well_formed
+
+
+def _other_spelling_fingerprint(seller_tax_id: str, code: str, number: str) -> list[str]:
+    """The fingerprint of the other spelling of ``code`` and ``number`` (``fingerprint.other_spelling``), as a list
+    of one; none where they have no other spelling or it gives no fingerprint."""
+    if (other := invoice_keys.other_spelling(code, number)) is None:
+        return []
+    try:
+        return [invoice_keys.invoice_fingerprint(seller_tax_id, *other)]
+    except ValueError:
+        return []
 
 
 def _confirmed(status: Any) -> bool:
