@@ -44,10 +44,35 @@ def test_a_thin_record_is_declined_where_the_banks_grade_for_it_is_declined(tmp_
                                  "are not yet known)")
 
 
+def config_without_thin_record_grade(tmp_path):
+    data = yaml.safe_load(bank_config_path("bank").read_text(encoding="utf-8"))
+    data.pop("thin_record_grade", None)
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
 def test_left_out_the_model_grade_is_priced(tmp_path):
-    config = load_bank_config(bank_config_path("bank"))
+    config = load_bank_config(config_without_thin_record_grade(tmp_path))
     assert config.thin_record_grade is None
     assert quote(config, TERMS, grade="C", on=ON, thin_record=True).priced_grade == "C"
+
+
+def test_the_example_bank_prices_a_debtor_with_no_payment_on_record_at_d_at_the_least():
+    # a bank that copies the example must not lend to a debtor whose payments are not yet known on the grade the
+    # model extrapolated for it (C for one with no record at all: 80% advanced under 30% of the limit)
+    config = load_bank_config(bank_config_path("bank"))
+    assert quote(config, TERMS, grade="C", on=ON, thin_record=True).priced_grade == "D"
+    assert quote(config, TERMS, grade="B", on=ON).priced_grade == "B"
+
+
+def test_finance_quote_with_the_example_bank_prices_a_debtor_with_no_record_at_d(empty_history):
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
+                                          "2027-01-30", "--on", "2026-12-01", "--history", empty_history,
+                                          "--debtor", "D-NEW", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["debtor_grade"], data["priced_grade"]) == ("C", "D")
 
 
 def test_a_grade_that_is_none_is_refused_naming_the_setting(tmp_path):
