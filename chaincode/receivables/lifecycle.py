@@ -198,10 +198,21 @@ def ensure_transferable(r: Receivable, today: date, parts: SplitParts | None = N
     ensure_actionable_but_for_financing(r, today, "split or transfer", "a claim that has fallen due is paid, "
                                         f"no longer moved: its debtor {r.debtor} pays it (RecordPayment)",
                                         parts=parts)
+    financed = r.status == FINANCED or r.financing_id is not None
+    # A loan disbursed (its notice issued) ends only once the claim is paid, or taken back overdue by recourse,
+    # after which it never moves: refused by that before the freeze too, as no lifting lets such a claim move.
+    # A request or an accepted financing its holder can end is refused by the freeze first: the lifting lets it.
+    if financed and r.notice_id is not None:
+        _refuse_financed(r)
     ensure_not_frozen(r)
-    if r.status == FINANCED or r.financing_id is not None:
-        raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
-                   f"a financed receivable cannot be split or transferred; {financing_way_out(r)}")
+    if financed:
+        _refuse_financed(r)
+
+
+def _refuse_financed(r: Receivable) -> None:
+    """The ``receivable-financed`` refusal of a split or transfer of ``r``, naming what ends its financing."""
+    raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
+               f"a financed receivable cannot be split or transferred; {financing_way_out(r)}")
 
 
 def financing_way_out(r: Receivable) -> str:
