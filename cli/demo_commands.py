@@ -88,8 +88,8 @@ from client.receivables import (
     ReceivableRegistration,
     RuleViolation,
     Statistics,
+    orgs_without_endorsing_peers,
 )
-from client.receivables._endorsers import NO_ENDORSING_PEERS, _orgs_without_endorser
 from network import Network, ccservers, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError, first_few
 from network.org_users import ENTERPRISE_ATTR
@@ -636,7 +636,7 @@ def chaincode_not_deployed(error: GatewayError, profile: profiles.ConnectionProf
     said = [error.message or "", *(detail.message or "" for detail in error.details)]
     if any(sign in words for sign in signs for words in said):
         return True
-    return NO_ENDORSING_PEERS in (error.message or "") and profile.msp_id in _orgs_without_endorser(error)
+    return profile.msp_id in orgs_without_endorsing_peers(error)
 
 
 def not_deployed_hint(error: GatewayError, profile: profiles.ConnectionProfile, topology_path: Path | None,

@@ -20,6 +20,7 @@ See docs/sdk-receivables.md.
 from ._arguments import new_request_id
 from ._async_client import AsyncReceivablesClient
 from ._contract_calls import CONTRACT_NAME, RACE_RETRY, may_have_committed
+from ._endorsers import orgs_without_endorsing_peers
 from ._event_details import (
     EVENT_DETAILS,
     AssignmentNoticeAcknowledged,
@@ -132,6 +133,7 @@ __all__ = [
     "CONTRACT_NAME",
     "new_request_id",
     "may_have_committed",
+    "orgs_without_endorsing_peers",
     "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",

@@ -105,13 +105,22 @@ def _no_endorser_of(error: EndorseError, org: str) -> bool:
     return _orgs_without_endorser(error) == [org]
 
 
-def _orgs_without_endorser(error: EndorseError) -> list[str]:
-    """The named orgs ``error`` says could not endorse: those the Gateway found no peer of (down, or without the
-    chaincode), else the orgs of the peers that failed, each once; empty when it names none."""
+def orgs_without_endorsing_peers(error: GatewayError) -> list[str]:
+    """The orgs Fabric's Gateway says in ``error`` it found no peer able to endorse of (:data:`NO_ENDORSING_PEERS`:
+    their peers are down, or none has the chaincode installed), in its order; empty where it says no such thing
+    (a peer that answered and refused is no such sign). Nothing reached the orderer: started again, or with
+    those orgs left out of ``endorsing_organizations``, the same call can go through."""
     message = error.message or ""
-    if NO_ENDORSING_PEERS in message:
-        return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",")]
-    return list(dict.fromkeys(detail.msp_id for detail in error.details))
+    if NO_ENDORSING_PEERS not in message:
+        return []
+    return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",") if name.strip()]
+
+
+def _orgs_without_endorser(error: EndorseError) -> list[str]:
+    """The named orgs ``error`` says could not endorse: those the Gateway found no peer of
+    (:func:`orgs_without_endorsing_peers`), else the orgs of the peers that failed, each once; empty when it names
+    none."""
+    return orgs_without_endorsing_peers(error) or list(dict.fromkeys(detail.msp_id for detail in error.details))
 
 
 def _unique(items: Iterable[str | None]) -> list[str]:
