@@ -174,6 +174,12 @@ def status(bundle_root, timeout, as_json):
     while that peer does not answer, and the committed definition is unknown (null) until it has
     joined the channel.
 
+    Exit status: 0 when every peer of the org answers and has joined the channel and, once a
+    definition is committed, it is the bundle's version, approved by the org, with the bundle's
+    package installed (nothing committed yet counts as no failure); 1 otherwise, naming on
+    stderr each thing wrong with what to do (with --json, also in "problems"). The chaincode
+    server is not asked: its container's healthcheck asks its /healthz (`docker compose ps`).
+
     \b
     Example:
       recfin host status --bundle /var/recfin
@@ -181,7 +187,16 @@ def status(bundle_root, timeout, as_json):
     report = _operations(bundle_root, timeout, as_json).status()
     if as_json:
         emit(report, as_json=True)
-        return
+    else:
+        _print_status(report)
+    for problem in report["problems"]:
+        click.echo(problem, err=True)
+    if report["problems"]:
+        raise SystemExit(1)
+
+
+def _print_status(report: dict) -> None:
+    """The status report as a table of the org's peers, then a line each for its package and the definition."""
     emit(report["peers"], as_json=False, columns=PEER_COLUMNS)
     committed, first = report["committed"], report["peers"][0]     # the peer the lifecycle calls go to
     unanswered = f"{first['peer']} did not answer: see its error above"

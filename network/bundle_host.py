@@ -465,10 +465,44 @@ class HostOperations:
         first = peers[0]
         installed = host.package_id in self.lifecycle.installed(host.org) if first["error"] is None else None
         committed = self._committed() if first["joined"] else None
-        return {"org": host.org, "msp_id": host.msp_id, "channel": topo.channel, "peers": peers,
-                "package_id": host.package_id, "installed": installed,
-                "chaincode_version": host.chaincode_version,
-                "committed": None if committed is None else {
-                    "version": committed.get("version"), "sequence": committed.get("sequence"),
-                    "approved_by_us": bool((committed.get("approvals") or {}).get(host.msp_id)),
-                    "is_bundle_version": committed.get("version") == host.chaincode_version}}
+        report = {"org": host.org, "msp_id": host.msp_id, "channel": topo.channel, "peers": peers,
+                  "package_id": host.package_id, "installed": installed,
+                  "chaincode_version": host.chaincode_version,
+                  "committed": None if committed is None else {
+                      "version": committed.get("version"), "sequence": committed.get("sequence"),
+                      "approved_by_us": bool((committed.get("approvals") or {}).get(host.msp_id)),
+                      "is_bundle_version": committed.get("version") == host.chaincode_version}}
+        report["problems"] = status_problems(report)
+        return report
+
+
+def status_problems(report: dict) -> list[str]:
+    """What keeps the org's node from running the channel's chaincode, each with what to do ([] when nothing):
+    a peer that does not answer or has not joined the channel; once a definition is committed, one of another
+    version than the bundle's, or the bundle's package not installed or the definition not approved by the org
+    (its peer then runs no transaction of the chaincode). Nothing committed yet is none: the org alone can do
+    nothing about it, as `recfin network status` counts no chaincode server before a commit."""
+    channel_id, problems = report["channel"], []
+    for row in report["peers"]:
+        if row["error"] is not None:
+            problems.append(f"{row['peer']} ({row['address']}) did not answer: {row['error']}; start the bundle's "
+                            f"containers (`docker compose up -d` in the bundle) and check that its hostname "
+                            f"resolves here")
+        elif not row["joined"]:
+            problems.append(f"{row['peer']} has not joined {channel_id}: `recfin host join`")
+    committed = report["committed"]
+    if committed is None:
+        return problems
+    if not committed["is_bundle_version"]:
+        problems.append(f"{channel_id} runs version {committed['version']} (sequence {committed['sequence']}), not "
+                        f"this bundle's {report['chaincode_version']}: ask the network's operator for the bundle "
+                        f"of the version in force (`recfin org bundle {report['org']}`), or, for a new version, "
+                        f"every org approves this one (`recfin host approve`) and one commits it")
+        return problems
+    if report["installed"] is False:
+        problems.append(f"package {report['package_id']} is not installed on {report['peers'][0]['peer']}, so it "
+                        f"runs no transaction of the chaincode: `recfin host approve`")
+    if not committed["approved_by_us"]:
+        problems.append(f"{report['msp_id']} has not approved the committed definition, so its peers run no "
+                        f"transaction of the chaincode: `recfin host approve`")
+    return problems

@@ -1,0 +1,93 @@
+"""`recfin host status` exits 1 when the org's node cannot run the channel's chaincode, naming on stderr what is
+wrong and what to do: an operator's monitoring reads the exit status, as of `recfin network status`."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from network.bundle_host import BundleHost
+from network.errors import ToolError
+from network.fabric_bin import FabricInstall
+
+from .scripted_peer import ScriptedPeer
+
+
+@pytest.fixture
+def cli_peer(monkeypatch, fake_fabric, hosts):
+    """The CLI on the placeholder Fabric install, its `peer` runner replaced by the scripted channel."""
+    peer = ScriptedPeer(hosts, fabric=FabricInstall.locate())
+    monkeypatch.setattr("cli.host_commands.Tools", lambda fabric, timeout: peer)
+    return peer
+
+
+def _joined(peer: ScriptedPeer, hosts) -> None:
+    supplier = hosts.peers("supplier")[0]
+    peer.joined.add(f"{supplier.hostname}:{supplier.ports['port']}")
+
+
+def _committed(peer: ScriptedPeer, version: str, approved: bool = True) -> None:
+    peer.committed = {"sequence": 1, "version": version, "approvals": {"SupplierMSP": approved}}
+
+
+def _status(unpacked, *options):
+    return CliRunner().invoke(main, ["host", "status", "--bundle", str(unpacked), *options])
+
+
+def test_a_joined_peer_running_the_bundles_committed_version_exits_0(unpacked, cli_peer, hosts):
+    host = BundleHost.open(unpacked)
+    _joined(cli_peer, hosts)
+    _committed(cli_peer, host.chaincode_version)
+    cli_peer.installed["SupplierMSP"].add(host.package_id)
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == []
+
+
+def test_nothing_committed_yet_is_no_failure(unpacked, cli_peer, hosts):
+    """Before the network's first commit the org has nothing to run and nothing it alone can do."""
+    _joined(cli_peer, hosts)
+    result = _status(unpacked)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_peer_that_does_not_answer_exits_1_naming_it(unpacked, cli_peer, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ToolError("peer channel list failed: connection refused")
+
+    monkeypatch.setattr(cli_peer, "run", refuse)
+    result = _status(unpacked)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("peer0.supplier (") and "did not answer: peer channel list failed" in result.stderr
+    assert "`docker compose up -d` in the bundle" in result.stderr
+
+
+def test_a_peer_not_joined_exits_1_with_host_join(unpacked, cli_peer):
+    result = _status(unpacked)
+    assert result.exit_code == 1, result.output
+    assert "peer0.supplier has not joined receivables: `recfin host join`" in result.stderr
+
+
+def test_another_version_committed_exits_1(unpacked, cli_peer, hosts):
+    host = BundleHost.open(unpacked)
+    _joined(cli_peer, hosts)
+    _committed(cli_peer, "0.9-0000")
+    cli_peer.installed["SupplierMSP"].add(host.package_id)
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == 1 and "version 0.9-0000" in problems[0] and host.chaincode_version in problems[0]
+    assert problems[0] in result.stderr
+
+
+def test_the_committed_version_not_installed_or_not_approved_exits_1_with_host_approve(unpacked, cli_peer, hosts):
+    host = BundleHost.open(unpacked)
+    _joined(cli_peer, hosts)
+    _committed(cli_peer, host.chaincode_version, approved=False)
+    result = _status(unpacked)
+    assert result.exit_code == 1, result.output
+    assert f"package {host.package_id} is not installed" in result.stderr
+    assert "SupplierMSP has not approved" in result.stderr
+    assert result.stderr.count("`recfin host approve`") == 2
