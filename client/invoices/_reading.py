@@ -9,6 +9,7 @@ rounding rule in :mod:`client.money`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -341,16 +342,25 @@ def to_fen(value: object) -> int:
     return fen
 
 
+def folded(text: str) -> str:
+    """Text as two spellings of it are compared: after NFKC (full-width letters, digits, brackets and ``＊`` as
+    ASCII, the ideographic space as a space) and without any space (免 税 as 免税)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def is_stars(value: object) -> bool:
-    """``***``: what an invoice prints in the tax (and sometimes the rate) column of a line that carries no tax."""
-    return isinstance(value, str) and bool(value.strip()) and set(value.strip()) == {"*"}
+    """``***``: what an invoice prints in the tax (and sometimes the rate) column of a line that carries no tax;
+    typed full-width (＊＊＊) or spaced (* * *) too, which is the same mark."""
+    return isinstance(value, str) and set(folded(value)) == {"*"}
 
 
 def carries_no_tax(rate: object) -> bool:
-    """A rate that says the line carries no tax at all: 免税, 不征税 (and the like), or ``***``.
+    """A rate that says the line carries no tax at all: 免税, 不征税 (and the like), or ``***``, with spaces inside
+    or typed full-width (免 税, ＊＊＊) as OCR and input methods give them. Only a whole word is such a rate: 免
+    alone or 免税 beside a rate says nothing certain.
 
     A rate of 0 (zero-rated exports) is a rate: its line prints a tax of 0.00, and one without is malformed."""
-    return isinstance(rate, str) and (rate.strip() in NO_TAX_WORDS or is_stars(rate))
+    return isinstance(rate, str) and (folded(rate) in NO_TAX_WORDS or is_stars(rate))
 
 
 _REDUCED_RATE = re.compile(REDUCED_RATE)

@@ -47,8 +47,11 @@ MONEY = (r"(?<![\d.,])"
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
 # computed at (5%减按1.5%), or a word or stars for none: the forms _reading.to_rate reads, from its own patterns.
 # Both the item-row pattern and a rate cell's reading are held to it; OCR may put a space before a % or around
-# 减按, which the row pattern allows and a cell's reading has taken out before it is matched.
-TAX_RATE = "|".join((REDUCED_RATE, PERCENT, *map(re.escape, NO_TAX_WORDS), r"\*{3}"))
+# 减按, or between the characters of a word (免 税), which the row pattern allows and a cell's reading has taken out
+# before it is matched. The stars may be typed full-width (＊＊＊); _reading.carries_no_tax reads both as ***.
+NO_TAX_STARS = r"[*＊](?:\s?[*＊]){2}"
+TAX_RATE = "|".join((REDUCED_RATE, PERCENT, *(r"\s?".join(map(re.escape, word)) for word in NO_TAX_WORDS),
+                     NO_TAX_STARS))
 _DIGITS = "0123456789"
 _LOOKALIKE = str.maketrans("IOSZ", "1052")
 # Letters a page pass reads for digits, as the digit they stand for: a malformed first reading compared with
@@ -264,7 +267,7 @@ KINDS: dict[str, FieldKind] = {
     "unit_price": FieldKind(_FIGURE, _figure_text, _matches(r"-?\d+(?:\.\d+)?")),
     "amount": FieldKind(_FIGURE, _money_text, _matches(_CLEAN_MONEY), dropped=_money_dropped),
     "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(TAX_RATE)),
-    "tax": FieldKind(_FIGURE, _money_text, _matches(_CLEAN_MONEY + r"|\*+"), dropped=_money_dropped),
+    "tax": FieldKind(_FIGURE, _money_text, _matches(_CLEAN_MONEY + r"|[*＊]+"), dropped=_money_dropped),
 }
 
 

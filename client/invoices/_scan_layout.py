@@ -18,7 +18,7 @@ from typing import Any
 
 from . import _item_table
 from ._lines import TextLine
-from ._scan_fields import KINDS, MONEY, STRAY, TAX_RATE, Found, _doubts, reconcile
+from ._scan_fields import KINDS, MONEY, NO_TAX_STARS, STRAY, TAX_RATE, Found, _doubts, reconcile
 from .checks import normalise_name
 
 HEADER_FIELDS = ("number", "issue_date", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id",
@@ -56,7 +56,8 @@ _IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*((?:[ⓧ�
                        r"[^\d(（¥￥]*[^\d\s(（¥￥])")
 _ROW = re.compile(
     r"^(?P<name>\S+)(?P<mid>(?:\s+\S+){0,2}?)\s+(?P<quantity>\d+(?:\.\d+)?)\s+(?P<unit_price>\d+(?:\.\d+)?)\s+"
-    r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>" + TAX_RATE + r")\s+(?P<tax>" + MONEY + r"|\*{3})\s*$"
+    r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>" + TAX_RATE + r")\s+(?P<tax>" + MONEY + r"|" + NO_TAX_STARS
+    + r")\s*$"
 )
 
 

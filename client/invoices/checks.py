@@ -47,7 +47,6 @@ on a fully digitalised one; quantity x unit price always 1 fen.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -55,7 +54,7 @@ from typing import Protocol
 from chaincode.receivables.dates import days_text
 from client.money import plain_yuan
 
-from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
+from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import (
     code_characters_problem, code_problem, identities_looked_up, invoice_fingerprint, number_problem,
@@ -369,7 +368,7 @@ def _date(inv: Invoice, o: CheckOptions) -> Finding:
 
 def normalise_name(name: str) -> str:
     """Enterprise names compare after NFKC (full-width brackets become ASCII) and without spaces."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    return folded(name)
 
 
 def _party(check: str, side: str, role: str, tax_id: str, name: str, registered: Enterprise | None) -> Finding:
