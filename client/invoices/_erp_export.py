@@ -89,6 +89,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         rows = doc.get("lines")
         if not isinstance(rows, list) or not all(isinstance(x, dict) for x in rows):
             raise MalformedInput(source, "lines", "missing or not a list of objects")
+        _refuse_nuls([("", {k: v for k, v in doc.items() if k != "lines"}),
+                      *((f"lines[{i}]", row) for i, row in enumerate(rows))], source)
         references = (reference_field,) if reference_field else ()
         _refuse_shapes(doc, (number_field, *references), source, "", identifiers=True)
         for i, row in enumerate(rows):
@@ -105,6 +107,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     else:
         places, rows = _csv_rows(text, source)
         holders = list(zip(places, rows))
+        _refuse_nuls(holders, source)
         _refuse_twin_numbers(holders, number_field, reference_field, source)
         number = _one(holders, number_field, source)
         reference = _one(holders, reference_field, source) if reference_field else ""
@@ -594,10 +597,42 @@ def _not_negative(text: str, source: str, field: str) -> Decimal:
         number = to_decimal(text)
     except ValueProblem as exc:
         raise MalformedInput(source, field, str(exc)) from None
+    if "e" in text.lower():
+        # a spreadsheet shows a figure it has rounded (1.23457E+11), or a cell it took for a number, so: read as
+        # 1000, 1E3 would back an invoice for a quantity nobody counted
+        raise MalformedInput(source, field, (
+            f"{shown_value(text)} is written with a power of ten (E), as a spreadsheet shows a figure it has "
+            "rounded or a cell it took for a number: send the export with the figure in plain digits (format the "
+            "column as a number with its decimals, or as text, before exporting), e.g. 1000 or 1.50"))
     if number < 0:
         raise MalformedInput(source, field, f"{text!r} is negative; an order or a receipt lists what was ordered "
                                             "or received")
     return number
+
+
+def _refuse_nuls(holders: list[tuple[str, dict[str, Any]]], source: str) -> None:
+    """Refuse a row (a JSON document or line; ``holders``: where each is, and its cells) with a NUL character in a
+    column's name or a cell, nested ones too: no text of an order or a receipt holds one. The export is damaged,
+    or is UTF-16 read as another encoding; read, a PO number with a NUL is another number, and a name with one
+    pairs with nothing."""
+    for where, cells in holders:
+        for key, value in cells.items():
+            if "\0" in str(key) or _holds_nul(value):
+                column = shown_value(key) if "\0" in str(key) else key
+                raise MalformedInput(source, f"{where}: {column}" if where else column, (
+                    "a NUL character (\\0), which no text of an order or a receipt holds: the export is damaged, "
+                    "or was saved as UTF-16 or another encoding than UTF-8; export it again as UTF-8 (Excel: Save "
+                    "As, CSV UTF-8 (Comma delimited)), or as JSON, and send that"))
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any("\0" in str(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def _filled(value: Any) -> str:
