@@ -75,6 +75,9 @@ T = TypeVar("T")
 
 PARTY_COLUMNS = ["uscc", "name", "role", "msp_id", "client_ids"]
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
+# what a financing step prints of the record it wrote: each command adds the date it set (requested_on,
+# disbursed_on, repaid_on, ...), not every date of the record, which `finance get` shows; accepting an offer and
+# withdrawing a request set no date of the financing (their day is the transaction's)
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
 # an offer's day-count basis is shown with its rate: ACT/360 or ACT/365 changes what the holder is paid
@@ -1336,7 +1339,7 @@ def finance() -> None:
 
 @finance.command("request")
 @click.argument("receivable_id", callback=names_a_record)
-@prints_document("supplier", FINANCING_COLUMNS)
+@prints_document("supplier", FINANCING_COLUMNS + ["requested_on"])
 def request_financing(session, receivable_id):
     """The holder asks banks to finance RECEIVABLE_ID.
 
@@ -1376,7 +1379,8 @@ def withdraw(session, financing_id):
               help="The last day the holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
 @endorsing_org_option(OFFER_ENDORSERS)
-@prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
+@prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "made_on", "expires_on",
+                          "terms_hash"])
 def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on, endorsing_orgs):
     """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
 
@@ -1707,7 +1711,8 @@ def disbursement(session, as_json, financing_id) -> None:
 
 @finance.command("notice")
 @click.argument("notice_id", callback=names_a_record)
-@prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "text"])
+@prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "issued_on",
+                                    "acknowledged_on", "released_on", "text"])
 def notice(session, notice_id):
     """An assignment notice.
 
