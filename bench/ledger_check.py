@@ -297,9 +297,10 @@ NOT_READABLE = {
                                "invoice, to keep its attestations in commit order); no query answers it",
     "recfin.attestations-indexed": "only AttestInvoiceVerification reads it (whether the invoice's earlier "
                                    "attesters have their attestation-last keys); no query answers it",
-    "recfin.discount-publisher": "only AcceptDiscountOffer reads it (who submitted the offer's publication: an "
-                                 "offer no member of its debtor's org is shown to have published settles nothing); "
-                                 "no query answers it",
+    "recfin.discount-publisher": "only AcceptDiscountOffer, and for a supplier GetDiscountOffer and "
+                                 "ListDiscountOffers, read it (who submitted the offer's publication: an offer no "
+                                 "member of its debtor's org is shown to have published settles nothing, and no "
+                                 "supplier is shown it); no query answers it",
     "recfin.goods-receipt": "only RegisterReceivable reads it (to refuse a second live claim on one goods "
                             "receipt); no query answers it",
     "recfin.offer-made-dropped": "only AcceptFinancingOffer, MakeFinancingOffer, RecordDisbursement and "

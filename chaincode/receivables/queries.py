@@ -35,7 +35,7 @@ __all__ = ["STATUSES", "reads_as_its_party", "may_read", "leaves", "parts_to_act
            "party_history", "provenance",
            "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
-           "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
+           "discount_offer_page", "discount_offer_as_seen_by", "shown_whoever_published", "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record", "key_endorsers"]
 
 M = TypeVar("M", bound=BaseModel)
@@ -640,6 +640,14 @@ def is_open(d: DiscountOffer, today: str) -> bool:
     return d.status == "OPEN" and d.expires_on >= today
 
 
+def shown_whoever_published(reader: Party, d: DiscountOffer) -> bool:
+    """Whether ``reader`` is shown ``d`` though no member of its debtor's org is shown to have published it
+    (``DiscountRecords.require_published_by_its_debtor``): the debtor, which withdraws such an offer (and, one an
+    earlier contract version published, publishes it again from its terms), and the regulator. A supplier is not:
+    it takes offers, and would plan cash on an early payment its debtor never offered and no holder can take."""
+    return reader.uscc == d.debtor or reader.role == cfg.REGULATOR
+
+
 def _seen_whole(reader: Party, d: DiscountOffer) -> bool:
     return not d.receivable_ids or reader.uscc == d.debtor or reader.role == cfg.REGULATOR
 
@@ -704,7 +712,8 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
                               open_on: str | None, page_size: int, bookmark: str) -> dict:
     """One page of the debtor's discount offers, oldest first, as ``reader`` may see them
     (``discount_offer_as_seen_by``): those covering ``receivable`` when given, those open on ``open_on`` when
-    given; none that acceptance would refuse as naming another debtor than published it (``as_published``).
+    given; none that acceptance would refuse as naming another debtor than published it (``as_published``), nor,
+    to a supplier, as published by no member of its debtor's org (``shown_whoever_published``).
     ``fetched`` counts the offers scanned before filtering."""
     passed = PassedOver()
     offers, meta = await store.discount_offers_page(debtor, page_size, bookmark, passed)
@@ -712,7 +721,13 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
             and (open_on is None or is_open(d, open_on))]
     seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable, passed=passed)
     # last, as it reads the offer's history: only the offers the page would show otherwise pay that read
-    listed = [doc for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
+    shown = [(d, doc) for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
+    # and, for a supplier, the offer's publisher record: those of the page's offers in one round trip (the history
+    # was read just above, and is not read again)
+    held = [d for d, _ in shown if not shown_whoever_published(reader, d)]
+    await store.prefetch(*((keys.DISCOUNT_PUBLISHER, d.id) for d in held))
+    listed = [doc for d, doc in shown
+              if shown_whoever_published(reader, d) or await store.shown_published_by_its_debtor(d)]
     return _page_of(listed, meta, passed)
 
 

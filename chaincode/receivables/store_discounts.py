@@ -69,7 +69,20 @@ class DiscountRecords(StoreBase):
 
     async def require_published_by_its_debtor(self, d: DiscountOffer) -> None:
         """Refuse ``record-unreadable`` an offer whose publication no member of its debtor's org is shown to have
-        submitted. An offer's key is new when it is published, so the chaincode-level policy alone guards that
+        submitted (``_not_shown_published``)."""
+        if (why := await self._not_shown_published(d)) is not None:
+            raise unreadable(keys.label(keys.DISCOUNT, d.id), f"{why}; two other orgs, running altered chaincode, "
+                             "could have written it in the debtor's name", _OFFER_NOT_SHOWN_PUBLISHED)
+
+    async def shown_published_by_its_debtor(self, d: DiscountOffer) -> bool:
+        """Whether ``require_published_by_its_debtor`` takes ``d``: for a list, which leaves out what it refuses.
+        Reads the offer key's history (once per transaction: ``first_write``) and its publisher record; read the
+        records of a page's offers in one round trip first (``DISCOUNT_PUBLISHER``)."""
+        return await self._not_shown_published(d) is None
+
+    async def _not_shown_published(self, d: DiscountOffer) -> str | None:
+        """Why no member of ``d``'s debtor's org is shown to have submitted its publication, or None where one is.
+        An offer's key is new when it is published, so the chaincode-level policy alone guards that
         write: any two orgs (neither the debtor's), running altered chaincode, could write an offer in a
         debtor's name, and a holder of a third org taking it would have its claim settled on an early payment the
         debtor never offered, the debtor's peer, running the contract, endorsing the settlement. The publication
@@ -80,7 +93,7 @@ class DiscountRecords(StoreBase):
         it is, as ``discount_offer`` takes it."""
         first = await self.first_write("D", keys.DISCOUNT, d.id)
         if first is None:
-            return
+            return None
         raw = await self.stub.get_state(self.key(keys.DISCOUNT_PUBLISHER, d.id))
         try:
             proof = json.loads(raw) if raw else None
@@ -88,16 +101,14 @@ class DiscountRecords(StoreBase):
             proof = None
         by = submitted_by(proof, first.tx_id)
         if by == d.debtor_msp:
-            return
+            return None
         debtor = f"a member of {d.debtor_msp}, whose debtor {d.debtor} it names"
-        why = (f"nothing shows that {debtor}, submitted transaction {first.tx_id}, which published it: there is no "
-               f"{keys.DISCOUNT_PUBLISHER} record of its submitter" if not raw
-               else f"its {keys.DISCOUNT_PUBLISHER} record is of no transaction that published it, so nothing shows "
-                    f"that {debtor}, did" if by is None
-               else f"transaction {first.tx_id}, which published it, was submitted by a member of {by}, not by {debtor}")
-        raise unreadable(keys.label(keys.DISCOUNT, d.id), f"{why}; two other orgs, running altered chaincode, could "
-                         "have written it in the debtor's name",
-                         _OFFER_NOT_SHOWN_PUBLISHED)
+        return (f"nothing shows that {debtor}, submitted transaction {first.tx_id}, which published it: there is no "
+                f"{keys.DISCOUNT_PUBLISHER} record of its submitter" if not raw
+                else f"its {keys.DISCOUNT_PUBLISHER} record is of no transaction that published it, so nothing shows "
+                     f"that {debtor}, did" if by is None
+                else f"transaction {first.tx_id}, which published it, was submitted by a member of {by}, not by "
+                     f"{debtor}")
 
     async def put_publisher_proof(self, d: DiscountOffer, proof: dict[str, str]) -> None:
         """Record who submitted the publication of ``d`` (``require_published_by_its_debtor``), under the debtor

@@ -424,7 +424,9 @@ class QueryTransactions(TransactionGroup):
         the receivable given was split from), and no offer listing none of
         them (``queries.discount_offers_as_seen_by``). An offer acceptance
         refuses as naming another debtor than published it is left out
-        (``DiscountRecords.as_published``).
+        (``DiscountRecords.as_published``), and, to a supplier, one it refuses
+        as published by no member of the debtor's org
+        (``queries.shown_whoever_published``).
         """
         s = self._session(ctx)
         party = await s.party()
@@ -483,15 +485,19 @@ class QueryTransactions(TransactionGroup):
         that receivable shows it: with the claims the receivable was split
         from, where the offer lists them, so the holder of part ``R.1`` reads
         the offer listing ``R``. An offer that does not cover it is refused
-        (``discount-offer-not-for-receivable``).
+        (``discount-offer-not-for-receivable``). A supplier is refused
+        ``record-unreadable`` an offer no member of its debtor's org is shown
+        to have published, as AcceptDiscountOffer refuses it
+        (``queries.shown_whoever_published``).
         """
         s = self._session(ctx)
         party = await s.party()
         if party.role == cfg.FINANCIER:   # decided by the role alone, before the offer is read: no id is told apart
             raise rule("not-permitted-to-read", "discount offers are for a debtor's suppliers, the debtor itself and "
                        "the regulator")
-        if receivable_id:   # every answer but a refusal reads both
-            await s.store.prefetch((keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
+        # every answer but a refusal reads the claim given, and, to a supplier, the offer's publisher record
+        await s.store.prefetch((keys.DISCOUNT, offer_id), *([(keys.RECEIVABLE, receivable_id)] if receivable_id else []),
+                               *([(keys.DISCOUNT_PUBLISHER, offer_id)] if party.role == cfg.SUPPLIER else []))
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):
             # another core enterprise: answered as an id that does not exist is, naming no debtor
@@ -507,4 +513,8 @@ class QueryTransactions(TransactionGroup):
             raise rule("not-permitted-to-read", f"discount offer {d.id} covers no claim {party.uscc} holds or created: "
                        "a supplier reads the offers on all its debtor's payables and those listing a claim of its own "
                        "(and, giving the part it holds, one listing a claim that part was split from)")
+        if not queries.shown_whoever_published(party, d):
+            # last, as ListDiscountOffers leaves it out: a supplier is not shown an early payment its debtor may
+            # never have offered, and no holder can take
+            await s.store.require_published_by_its_debtor(d)
         return seen

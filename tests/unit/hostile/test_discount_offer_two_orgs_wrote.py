@@ -114,3 +114,41 @@ async def test_an_offer_an_earlier_version_published_is_refused_until_published_
     await net.ok(core, "WithdrawDiscountOffer", earlier["id"])
     again = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
     assert (await net.ok(tier1, "AcceptDiscountOffer", again["id"], claim, _as_read(again)))["status"] == "SETTLED"
+
+
+async def _listed_ids(net, reader, debtor, *, scope: str = "open") -> list[str]:
+    page = await net.ok(reader, "ListDiscountOffers", debtor.uscc, "", "10", "", scope, evaluate=True)
+    return [d["id"] for d in page["records"]]
+
+
+@pytest.mark.parametrize("publisher_record", ["copied", "own", "none"])
+async def test_a_supplier_is_not_shown_an_offer_two_other_orgs_wrote_in_its_debtors_name(publisher_record):
+    """A supplier browsing its debtor's offers would plan cash on an early payment the debtor never offered and
+    no holder can take: the reads refuse it, and leave it out, as the acceptance refuses it."""
+    net, core, tier1, claim = await _net_with_a_claim()
+    genuine = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
+    offer = await _forged_offer(net, publisher_record)
+    message = await net.refused(tier1, "GetDiscountOffer", offer["id"], rule="record-unreadable", evaluate=True)
+    assert offer["id"] in message and CORE in message and "ask the debtor whether it is its offer" in message
+    await net.refused(tier1, "GetDiscountOffer", offer["id"], claim, rule="record-unreadable", evaluate=True)
+    assert await _listed_ids(net, tier1, core) == [genuine["id"]]
+    by_claim = await net.ok(tier1, "ListDiscountOffers", "", claim, "10", "", evaluate=True)
+    assert [d["id"] for d in by_claim["records"]] == [genuine["id"]]
+    # the debtor, which withdraws it, and the regulator still read it
+    assert (await net.ok(core, "GetDiscountOffer", offer["id"], evaluate=True))["id"] == offer["id"]
+    assert set(await _listed_ids(net, core, core)) == {genuine["id"], offer["id"]}
+    assert set(await _listed_ids(net, net.actors["regulator"], core)) == {genuine["id"], offer["id"]}
+    withdrawn = await net.ok(core, "WithdrawDiscountOffer", offer["id"])
+    assert withdrawn["status"] == "WITHDRAWN"
+
+
+async def test_an_offer_an_earlier_version_published_is_shown_to_its_debtor_not_to_its_suppliers():
+    net, core, tier1, claim = await _net_with_a_claim()
+    earlier = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)})
+    del net.ledger.state[net._key(keys.DISCOUNT_PUBLISHER, earlier["id"])]
+    message = await net.refused(tier1, "GetDiscountOffer", earlier["id"], rule="record-unreadable", evaluate=True)
+    assert "withdraws it and publishes it again" in message
+    assert await _listed_ids(net, tier1, core) == []
+    # its debtor reads its terms, to withdraw it and publish it again
+    assert (await net.ok(core, "GetDiscountOffer", earlier["id"], evaluate=True))["apr"] == earlier["apr"]
+    assert await _listed_ids(net, core, core) == [earlier["id"]]

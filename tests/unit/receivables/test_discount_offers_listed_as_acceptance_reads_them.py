@@ -14,7 +14,10 @@ import pytest
 from chaincode.receivables import keys
 from chaincode.receivables.store_base import org_policy
 from chaincode.shim._errors import PeerError
+from chaincode.shim._peer_options import PeerOptions
 from chaincode.testing import _memory_peer
+from chaincode.testing._memory_peer import MemoryPeerSession
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from .support import CORE, SUPPLIER
 from .test_one_org_rewriting_its_own_keys import CORE2, altered, two_debtor_orgs
@@ -149,3 +152,41 @@ async def test_an_offer_whose_history_the_peer_cuts_before_its_publication_is_le
                           evaluate=True)
     assert [([d["id"] for d in page["records"]], page["fetched"]) for page in (first, second)] == [
         ([], 1), ([whole["id"]], 1)]
+
+
+async def test_a_suppliers_page_reads_its_offers_publisher_records_in_one_round_trip(monkeypatch, history_reads):
+    """A supplier is shown only offers a member of their debtor's org is shown to have published
+    (``queries.shown_whoever_published``): that costs the page one GET_STATE_MULTIPLE more, of the publisher
+    records of the offers it would list otherwise, and no read of an offer's history more (the one the page reads
+    anyway answers it). The debtor's own page reads no publisher record."""
+    net = await two_debtor_orgs()
+    net.ledger.peer_options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
+    core = net.actors["core"]
+    offers = sorted([(await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20)}))["id"]
+                     for _ in range(3)])
+    await net.ok(core, "WithdrawDiscountOffer", offers[1])
+    publisher_key = net._key(keys.DISCOUNT_PUBLISHER)
+    batches: list[list[str]] = []
+    one_by_one: list[str] = []
+    get_state, get_multiple = MemoryPeerSession._get_state, MemoryPeerSession._get_state_multiple
+
+    def one(session, payload):
+        if (key := shim_pb2.GetState.FromString(payload).key).startswith(publisher_key):
+            one_by_one.append(key)
+        return get_state(session, payload)
+
+    def many(session, payload):
+        if wanted := [k for k in shim_pb2.GetStateMultiple.FromString(payload).keys if k.startswith(publisher_key)]:
+            batches.append(wanted)
+        return get_multiple(session, payload)
+
+    monkeypatch.setattr(MemoryPeerSession, "_get_state", one)
+    monkeypatch.setattr(MemoryPeerSession, "_get_state_multiple", many)
+    history_reads.clear()
+    assert await _listed(net, core) == [offers[0], offers[2]]
+    assert (sorted(batches), one_by_one) == ([sorted(net._key(keys.DISCOUNT_PUBLISHER, i)
+                                                     for i in (offers[0], offers[2]))], [])
+    assert len(history_reads) == 2
+    batches.clear()
+    page = await net.ok(core, "ListDiscountOffers", core.uscc, "", "10", "", "all", evaluate=True)
+    assert len(page["records"]) == 3 and (batches, one_by_one) == ([], [])
