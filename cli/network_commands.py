@@ -82,9 +82,12 @@ def up(topology_path, timeout, as_json):
     (a node running outside the topology named on stderr, as `status` does). A node or
     chaincode server whose process exited without `down` (a crash, a kill, a restart of the
     machine) is said to have exited, with its log and what the log says, before it is
-    started again on the kept ledgers. A chaincode server found running is left alone once it
-    listens: one of a committed chaincode that fails its /healthz is named on stderr with the
-    `recfin chaincode restart` that starts it afresh.
+    started again on the kept ledgers. A chaincode server of a committed chaincode found running
+    whose operations endpoint accepts connections but whose /healthz has not answered OK for
+    15 s is hung (every transaction its org's peer sends it fails): its process group is
+    stopped, saying why, and it is started afresh. One whose operations endpoint accepts
+    nothing (started before servers had /healthz) is left alone once it listens, and named on
+    stderr with the `recfin chaincode restart` that starts it afresh.
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
 
@@ -101,8 +104,9 @@ def up(topology_path, timeout, as_json):
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
     if outside := outside_topology_line(statuses):
         click.echo(outside, err=True)
-    # A server found running is left alone once it listens (one started before it had /healthz only listens), so a
-    # hung one passes `up`: said, or the operator who ran `up` to mend the network would take it as mended.
+    # A server found running whose operations endpoint accepts nothing is left alone once it listens (one started
+    # before it had /healthz only listens): said, or the operator who ran `up` to mend the network would take it as
+    # mended.
     if servers_line := unhealthy_servers_line(statuses):
         click.echo(servers_line, err=True)
 

@@ -367,6 +367,11 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
 _UNNAMED_HOLDER_WAIT = 0.1
 _UNNAMED_HOLDER_POLL = 0.005
 
+# How long `up` asks the /healthz of a chaincode server it found running, whose operations endpoint accepts
+# connections, before it takes the server as hung and starts it afresh: a busy server answers well within it.
+HUNG_SERVER_WAIT = 15.0
+_HUNG_SERVER_POLL = 0.5
+
 
 def _took_run_lock(fd: int) -> bool:
     """Take the run lock open as fd (exclusive, never waiting on a run): False when a run holds it.
@@ -970,9 +975,32 @@ class Network:
                 if restart:
                     self.supervisor.stop(spec.pid_file)
                     self.say_stopped_alongside("  ")
+                else:
+                    self._stop_if_hung(spec)
                 if self._start_server(spec):
                     started.append(spec.name)
         return started
+
+    def _stop_if_hung(self, spec: ProcessSpec) -> None:
+        """Stop a server of a recorded (committed) deployment found running whose operations endpoint accepts
+        connections but whose /healthz has not answered OK for HUNG_SERVER_WAIT seconds, saying why, so that it is
+        started afresh: its org's peer dials it for every transaction, each failing while it hangs, and `up` is
+        the operator's command to make the network healthy. One whose operations endpoint accepts nothing (started
+        before servers served /healthz, which then only had to listen) is left alone, as before."""
+        pid = self.supervisor.running_pid(spec.pid_file)
+        operations = spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
+        if pid is None or not probes.accepting(operations):
+            return
+        deadline = time.monotonic() + HUNG_SERVER_WAIT
+        while not probes.healthy(operations):
+            if time.monotonic() >= deadline:
+                self.say(f"  {spec.name} (pid {pid}) accepts connections but its /healthz on {operations} has not "
+                         f"answered OK for {HUNG_SERVER_WAIT:g} s, so every transaction its org's peer sends it "
+                         f"fails: stopping its process group to start it afresh (what it logged: {spec.log})")
+                self.supervisor.stop(spec.pid_file)
+                self.say_stopped_alongside("  ")
+                return
+            time.sleep(_HUNG_SERVER_POLL)
 
     def _refuse_servers_their_packages_do_not_name(self, deps: list[ccservers.Deployment]) -> None:
         """Refused (ChaincodeError), before any server is stopped, when a server would start at another
