@@ -773,6 +773,9 @@ def register_receivable(session, as_json, debtor, face_fen, issue_date, due_date
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
         --face 113,000.00 --issue 2026-12-01 --due 2027-11-30 --request-id PO-2026-0042 \\
         --invoice 26312000000012345678,2026-11-30,100000.00,13000.00 --contract-file contract.pdf
+      recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
+        --face 113,000.00 --issue 2026-12-01 --due 2027-11-30 --contract-file contract.pdf \\
+        --invoice 26312000000012345678,2026-11-30,100000.00,13000.00,,131002400111,87654321
     """
     me = session.client.who_am_i().uscc
     parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in invoice_lines]
