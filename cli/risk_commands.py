@@ -560,13 +560,15 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the simulator's size, with no simulation asked for: the score would come from the ledger or the file
         raise click.UsageError("--synthetic-debtors sizes the simulator of --synthetic-seed: give --synthetic-seed "
                                "too, or leave --synthetic-debtors out")
+    # read once: the file's currency decides whether --currency agrees with it, and the same history is scored
+    file_history = load_history(history_file, debtor) if history_file else None
     if history_file or synthetic_seed is not None:
         # options of the ledger read, with none made: a file's or the simulator's history is scored whole, so
         # `--currency USD` would score every claim as if it had picked the USD ones
         ledger_options = (("--as", "as_"), ("--currency", "currency"), ("--data-root", "data_root"))
         given = [option for option, name in ledger_options
                  if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
-        named_currency = load_history(history_file, debtor).currency if history_file and given else None
+        named_currency = file_history.currency if file_history is not None and given else None
         if "--currency" in given and named_currency is not None:
             given = _without_the_files_own_currency(given, named_currency, currency)
         if given:
@@ -579,7 +581,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     source = click.get_current_context().get_parameter_source("model_path")
     model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:
-        history = load_history(history_file, debtor)
+        history = file_history
         as_of = history_file_as_of(history, history_file, as_of)
         note_what_a_saved_read_left_out(debtor, history)
     elif synthetic_seed is not None:
