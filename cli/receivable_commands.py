@@ -1036,8 +1036,8 @@ def get_receivable(session, as_json, receivable_id) -> None:
     that does not print, prints escaped (\\u200b), and a backslash doubled
     (a typed \\\\u200b is not U+200B).
     A line per invoice the claim stands on follows (its number, code, date, amount
-    and tax: what its debtor confirms against; a part split off lists none, its
-    root does), then one per payment recorded on it: the day, the amount, the
+    and tax: what its debtor confirms against; for one delivered on paper, the
+    paper form's code and number too; a part split off lists none, its root does), then one per payment recorded on it: the day, the amount, the
     payee and whether holder or bank, late, an early payment's discount, and its
     transaction.
 
@@ -1060,8 +1060,11 @@ def get_receivable(session, as_json, receivable_id) -> None:
 
 def _invoice_line(invoice) -> str:
     """An invoice of a claim as its debtor checks it against its own books before it confirms: number, code (an
-    invoice with one), date, amount and tax in the invoice's currency."""
+    invoice with one), or the paper form's code and number of one delivered on paper (数电纸质发票), which books may
+    hold it under (worded as `recfin invoice verify` names it), date, amount and tax in the invoice's currency."""
     code = f" (code {on_one_line(invoice.code)})" if invoice.code else ""
+    if invoice.paper_code:
+        code = f" (on paper: code {on_one_line(invoice.paper_code)} number {on_one_line(invoice.paper_number)})"
     return (f"{on_one_line(invoice.number)}{code} of {invoice.date}: {money(invoice.amount, invoice.currency)}, "
             f"tax {money(invoice.tax, invoice.currency)}")
 
