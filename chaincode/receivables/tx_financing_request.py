@@ -7,9 +7,16 @@ from chaincode.contract import Context, transaction
 
 from . import events, keys, lifecycle, queries, upgrade
 from .errors import rule
-from .model import CONFIRMED, SPLIT, Financing
+from .model import CONFIRMED, SPLIT, Financing, Receivable
 from .session import rules
 from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing, _how_it_ended
+
+
+def _refuse_financing_live(r: Receivable) -> None:
+    """The ``financing-already-live`` refusal of a request on ``r``, naming what ends its live financing."""
+    raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id} (GetFinancing "
+               f"{r.financing_id} shows it): at most one per receivable, so a new request waits until it "
+               f"ends; {lifecycle.financing_way_out(r)}")
 
 
 class FinancingRequestTransactions(FinancingGroup):
@@ -25,7 +32,7 @@ class FinancingRequestTransactions(FinancingGroup):
         holder, r = await self._as_holder(s, receivable_id, upgrade.first_reads_of_the_invoice_check)
         if r.financing_id is None:
             # a claim not confirmed or past its due date: refused by that before the freeze, as no lifting
-            # lets it be financed (one with a live financing is refused by the freeze, which keeps it live)
+            # lets it be financed (one with a live financing: below)
             if r.status == SPLIT:
                 # its parts fall due with it: past that date the parts a refusal named would refuse in turn
                 lifecycle.ensure_before_maturity(r, s.today, "finance")
@@ -34,11 +41,15 @@ class FinancingRequestTransactions(FinancingGroup):
             lifecycle.ensure_before_maturity(r, s.today, "finance")
             # before the freeze: no lifting cures an invoice two live claims hold
             await upgrade.ensure_invoices_back_it_alone(s.store, r, "finance")
+        elif r.notice_id is not None:
+            # a loan disbursed (its notice issued) ends only once the claim is paid, or taken back overdue by
+            # recourse, after which it is never financed again: refused by that before the freeze, as no lifting
+            # lets the claim be financed (a request or an accepted financing its holder can end is refused by
+            # the freeze first: the lifting lets the holder end it)
+            _refuse_financing_live(r)
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
-            raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id} (GetFinancing "
-                       f"{r.financing_id} shows it): at most one per receivable, so a new request waits until it "
-                       f"ends; {lifecycle.financing_way_out(r)}")
+            _refuse_financing_live(r)
         f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
                       status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
         before = r.model_copy()

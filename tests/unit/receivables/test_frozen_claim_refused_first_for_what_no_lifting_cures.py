@@ -1,0 +1,48 @@
+"""On a frozen claim, a refusal no lifting of the freeze cures comes before ``receivable-frozen``, the same as on
+the claim not frozen: refused ``receivable-frozen`` first, the caller would wait for the regulator's lifting only to
+be refused again, for what it could have learnt at once. A step the lifting lets through is still refused by the
+freeze."""
+
+from __future__ import annotations
+
+import itertools
+
+from .support import standard_net
+
+_orders = itertools.count(1)
+
+
+async def _refused_the_same_frozen_or_not(net, rid: str, actor, fn: str, *args, rule: str) -> str:
+    """``fn`` refused by ``rule`` with the same words while ``rid`` is frozen and once the freeze is lifted."""
+    reg, n = net.actors["regulator"], next(_orders)
+    await net.ok(reg, "FreezeReceivable", rid, f"ORDER-{n}")
+    frozen = await net.refused(actor, fn, *args, rule=rule)
+    await net.ok(reg, "UnfreezeReceivable", rid, f"LIFT-{n}", f"ORDER-{n}")
+    lifted = await net.refused(actor, fn, *args, rule=rule)
+    assert frozen == lifted, (frozen, lifted)
+    return frozen
+
+
+async def test_a_financing_request_on_a_frozen_claim_lent_on_is_refused_by_the_loan():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    await net.financed(tier1, r["id"])
+    said = await _refused_the_same_frozen_or_not(net, r["id"], tier1, "RequestFinancing", r["id"],
+                                                 rule="financing-already-live")
+    assert "has disbursed it, and the debtor pays the bank" in said
+
+
+async def test_a_financing_request_on_a_frozen_claim_whose_financing_can_still_end_is_refused_by_the_freeze():
+    net = await standard_net()
+    core, tier1, reg = (net.actors[k] for k in ("core", "tier1", "regulator"))
+    requested = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    await net.ok(tier1, "RequestFinancing", requested["id"])
+    accepted = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    await net.financed(tier1, accepted["id"], disburse=False)
+    for r in (requested, accepted):
+        await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-A")
+        await net.refused(tier1, "RequestFinancing", r["id"], rule="receivable-frozen")
+        # and a transfer with inputs that are right, which the lifting and the financing's end let through
+        await net.refused(tier1, "TransferReceivable", r["id"], net.actors["tier2"].uscc, "100",
+                          rule="receivable-frozen")
