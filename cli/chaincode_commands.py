@@ -60,9 +60,11 @@ def chaincode() -> None:
                    "contract's guarantee that no single org writes alone rests on it.")
 @click.option("--channel-policy", is_flag=True,
               help="Use the channel's Endorsement policy (MAJORITY of orgs' Endorsement policies, each \"OR('MSP.peer')\" "
-                   "as recfin writes them) instead of a signature policy.")
+                   "as recfin writes them) instead of a signature policy. Refused on a channel of one org, whose "
+                   "peers alone meet it, unless --allow-one-org-policy.")
 @click.option("--allow-one-org-policy", is_flag=True,
-              help="Deploy a --signature-policy one org's peers (or its clients or admins) could meet alone. This "
+              help="Deploy a --signature-policy one org's peers (or its clients or admins) could meet alone, or "
+                   "--channel-policy on a channel of one org. This "
                    "voids the contract's guarantee that no single org, running altered chaincode on its own peer, "
                    "writes a key: only for a chaincode whose writes no other org needs to agree to.")
 @timeout_option("Seconds to wait for each server.")
@@ -94,9 +96,9 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     """
     if channel_policy and signature_policy:
         raise click.UsageError("--signature-policy and --channel-policy exclude each other")
-    if allow_one_org_policy and not signature_policy:
-        raise click.UsageError("--allow-one-org-policy is for a --signature-policy one org could meet alone: give it "
-                               "with one, or leave it out")
+    if allow_one_org_policy and not (signature_policy or channel_policy):
+        raise click.UsageError("--allow-one-org-policy is for a --signature-policy or --channel-policy one org "
+                               "could meet alone: give it with one, or leave it out")
     policy = None if channel_policy else (signature_policy or "topology")
     net = open_network(topology_path, as_json, timeout)
     result = net.deploy_chaincode(name=name, contract=contract, version=version_,

@@ -108,6 +108,19 @@ def build(topology: Topology, data_root: Path) -> dict:
     return {"Profiles": {PROFILE: profile}}
 
 
+# How many of the orgs' own policies an ImplicitMeta rule ("MAJORITY Endorsement") needs, of n.
+_IMPLICIT_META_NEEDS = {"ANY": lambda n: 1, "ALL": lambda n: n, "MAJORITY": lambda n: n // 2 + 1}
+
+
+def endorsement_orgs_needed(topology: Topology, data_root: Path) -> int:
+    """The fewest orgs whose peers meet the channel's /Channel/Application/Endorsement policy as build() writes it
+    for the topology: an ImplicitMeta rule over the orgs' own Endorsement policies, each met by that org's peers
+    alone (peer_org_policies), so the rule needs as many orgs as it needs of those policies."""
+    application = build(topology, data_root)["Profiles"][PROFILE]["Application"]
+    quantifier, _ = application["Policies"]["Endorsement"]["Rule"].split()
+    return _IMPLICIT_META_NEEDS[quantifier](len(application["Organizations"]))
+
+
 def write(topology: Topology, data_root: Path) -> Path:
     """Write <data_root>/config/configtx.yaml and return its folder (configtxgen's -configPath)."""
     folder = data_root / "config"

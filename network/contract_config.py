@@ -44,7 +44,7 @@ from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import config as contract
 from client.atomic_file import write_atomically
 
-from . import ccservers
+from . import ccservers, configtx
 from .config_policy import msp_ids_in, one_org_endorses_alone, render_signature_rule
 from .errors import ChaincodeError
 from .lifecycle import same_signature_policy
@@ -106,6 +106,21 @@ def one_org_policy_refusal(policy: str, topology: Topology, given_as: str, deplo
             f"policy every way of meeting which takes the peers of two orgs, e.g. {instead}; only `recfin chaincode "
             f"deploy --signature-policy POLICY {ONE_ORG_POLICY_OPTION}` deploys one that does not, voiding the "
             f"guarantee")
+
+
+def channel_policy_refusal(topology: Topology, data_root: Path) -> str | None:
+    """Why deploying with the channel's Endorsement policy (--channel-policy) would void the contract's guarantee,
+    and what to do instead; None when the channel's configuration recfin generates for the topology needs the peers
+    of two orgs (MAJORITY Endorsement of two orgs or more). What a config update changed on the channel since is
+    not read."""
+    if configtx.endorsement_orgs_needed(topology, data_root) >= 2:
+        return None
+    alone = " or of ".join(org.msp_id for org in topology.orgs)
+    return (f"--channel-policy: the channel's Endorsement policy as recfin writes it, MAJORITY Endorsement over "
+            f"its {len(topology.orgs)} org(s), is met by the peers of {alone} alone. {TWO_ORGS_GUARANTEE}. Nothing was deployed: add a second org to the "
+            f"channel first (`recfin org add NAME --role ROLE ...`), then deploy with --channel-policy; "
+            f"{ONE_ORG_POLICY_OPTION} deploys it anyway, voiding the guarantee (for a chaincode whose writes no "
+            f"other org needs to agree to)")
 
 
 def folder(data_root: Path, name: str) -> Path:

@@ -1146,7 +1146,8 @@ class Network:
         "AND('BankMSP.peer','SupplierMSP.peer')". A signature policy that one org's identities could meet alone, or
         that names a principal of another role than peer, is refused before anything runs
         (contract_config.one_org_policy_refusal) unless allow_one_org_policy: it voids the contract's guarantee
-        that no single org writes alone.
+        that no single org writes alone. So is the channel's policy where the channel's configuration, as recfin
+        generates it for the topology, lets one org's peers meet it (contract_config.channel_policy_refusal).
 
         The topology's own chaincode runs with the contract configuration derived from the
         channel's orgs as they are now (contract_config): its digest is added to the version,
@@ -1172,6 +1173,8 @@ class Network:
                 raise ChaincodeError(refusal)
             if recorded is not None and same_signature_policy(recorded.signature_policy, policy):
                 policy = recorded.signature_policy      # the rule deployed, typed otherwise: no new sequence
+        elif not allow_one_org_policy and (refusal := contract_config.channel_policy_refusal(topo, root)):
+            raise ChaincodeError(refusal)       # the channel's policy, on a channel where one org meets it
         if not (Path(root) / "crypto").is_dir():
             # before anything is written: a folder given files here would no longer be one `up` takes as new
             raise ChaincodeError(f"no network in {root} (no crypto/ there): run `recfin network up` first, with "
