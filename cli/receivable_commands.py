@@ -1037,7 +1037,8 @@ def get_receivable(session, as_json, receivable_id) -> None:
     (a typed \\\\u200b is not U+200B).
     A line per invoice the claim stands on follows (its number, code, date, amount
     and tax: what its debtor confirms against; for one delivered on paper, the
-    paper form's code and number too; a part split off lists none, its root does), then one per payment recorded on it: the day, the amount, the
+    paper form's code and number too; a part split off lists none, its root,
+    named by root_id, does), then one per payment recorded on it: the day, the amount, the
     payee and whether holder or bank, late, an early payment's discount, and its
     transaction.
 
@@ -1048,6 +1049,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
     claim = session.client.get_receivable(receivable_id)
     held = claim.to_json()
     columns = GET_COLUMNS + [c for c in LIFECYCLE_COLUMNS if held.get(c) is not None]
+    if claim.root_id != claim.id:
+        # a part lists no invoices: its root does, which parent_id names only for a part of the root itself
+        columns.insert(columns.index("parent_id") + 1, "root_id")
     regulator_commands.show_freeze_orders(claim, as_json, columns)
     if not as_json:
         for gr in claim.goods_receipts:
