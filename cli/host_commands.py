@@ -14,7 +14,7 @@ from network.tools import Tools
 from .options import PathType, timeout_option
 from .output import emit, progress, reports_errors
 
-PEER_COLUMNS = ["peer", "address", "joined", "height", "error"]
+PEER_COLUMNS = ["peer", "address", "joined", "height", "installed", "error"]
 
 
 @click.group()
@@ -168,15 +168,15 @@ def commit(bundle_root, timeout, as_json):
 @_bundle_options
 @reports_errors
 def status(bundle_root, timeout, as_json):
-    """The org's peers (joined, block height), its package and the committed definition.
+    """The org's peers (joined, block height, package installed), its package and the committed definition.
 
-    Asked of the org's first peer: whether the package is installed is "unknown" (null in --json)
-    while that peer does not answer, and the committed definition is unknown (null) until it has
-    joined the channel.
+    Whether the package is installed is asked of each peer, "unknown" (null in --json) while it
+    does not answer; the line of the package gives the first peer's. The committed definition is
+    asked of the first peer, unknown (null) until it has joined the channel.
 
     Exit status: 0 when every peer of the org answers and has joined the channel and, once a
     definition is committed, it is the bundle's version, approved by the org, with the bundle's
-    package installed (nothing committed yet counts as no failure); 1 otherwise, naming on
+    package installed on each peer (nothing committed yet counts as no failure); 1 otherwise, naming on
     stderr each thing wrong with what to do (with --json, also in "problems"). The chaincode
     server is not asked: its container's healthcheck asks its /healthz (`docker compose ps`).
 

@@ -445,25 +445,30 @@ class HostOperations:
         return sequence
 
     def status(self) -> dict:
-        """What the org's peers and the channel say: joined, height, package installed, definition approved.
-        ``installed`` is None when the org's first peer did not answer; ``committed`` is None when nothing is
-        committed or that peer has not joined the channel (its ``joined`` then says which)."""
+        """What the org's peers and the channel say: joined, height, package installed (on each peer, and on the
+        first as ``installed``), definition approved. ``installed`` is None where the peer did not answer;
+        ``committed`` is None when nothing is committed or the org's first peer has not joined the channel (its
+        ``joined`` then says which)."""
         host, topo = self.host, self.host.topology
         peers = []
         for node in host.peers():
-            row = {"peer": node.name, "address": node.address, "joined": None, "height": None, "error": None}
+            row = {"peer": node.name, "address": node.address, "joined": None, "height": None, "installed": None,
+                   "error": None}
             try:
                 row["joined"] = topo.channel in channel.peer_channels(self.tools, topo, host.root, node)
             except ToolError as exc:       # not started, not resolvable, or refusing this admin
                 row["error"] = str(exc)
             if row["joined"]:
                 row["height"] = channel.node_height(self.tools, topo, host.root, node)
+            # A peer that listed its channels answers this admin, joined or not, and queryinstalled asks the
+            # peer, not the channel: each peer endorses with what it has installed itself.
+            if row["error"] is None:
+                row["installed"] = host.package_id in self.lifecycle.installed(host.org, node)
             peers.append(row)
-        # The lifecycle calls go to the org's first peer. One that listed its channels answers this admin,
-        # joined or not, and queryinstalled asks the peer, not the channel; querycommitted needs the channel
-        # joined. None where it was not asked: the peer did not answer, or has not joined.
+        # The other lifecycle calls go to the org's first peer; querycommitted needs the channel joined. None
+        # where it was not asked: the peer did not answer, or has not joined.
         first = peers[0]
-        installed = host.package_id in self.lifecycle.installed(host.org) if first["error"] is None else None
+        installed = first["installed"]
         committed = self._committed() if first["joined"] else None
         report = {"org": host.org, "msp_id": host.msp_id, "channel": topo.channel, "peers": peers,
                   "package_id": host.package_id, "installed": installed,
@@ -499,9 +504,10 @@ def status_problems(report: dict) -> list[str]:
                         f"of the version in force (`recfin org bundle {report['org']}`), or, for a new version, "
                         f"every org approves this one (`recfin host approve`) and one commits it")
         return problems
-    if report["installed"] is False:
-        problems.append(f"package {report['package_id']} is not installed on {report['peers'][0]['peer']}, so it "
-                        f"runs no transaction of the chaincode: `recfin host approve`")
+    for row in report["peers"]:
+        if row["installed"] is False:
+            problems.append(f"package {report['package_id']} is not installed on {row['peer']}, so it endorses no "
+                            f"transaction of the chaincode: `recfin host approve`")
     if not committed["approved_by_us"]:
         problems.append(f"{report['msp_id']} has not approved the committed definition, so its peers run no "
                         f"transaction of the chaincode: `recfin host approve`")

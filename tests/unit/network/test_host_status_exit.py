@@ -2,6 +2,7 @@
 wrong and what to do: an operator's monitoring reads the exit status, as of `recfin network status`."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -11,6 +12,7 @@ from cli.main import main
 from network.bundle_host import BundleHost
 from network.errors import ToolError
 from network.fabric_bin import FabricInstall
+from network.lifecycle import Lifecycle
 
 from .scripted_peer import ScriptedPeer
 
@@ -91,3 +93,23 @@ def test_the_committed_version_not_installed_or_not_approved_exits_1_with_host_a
     assert f"package {host.package_id} is not installed" in result.stderr
     assert "SupplierMSP has not approved" in result.stderr
     assert result.stderr.count("`recfin host approve`") == 2
+
+
+def test_a_second_peer_without_the_package_exits_1_naming_it(unpacked, cli_peer, hosts, monkeypatch):
+    """A peer endorses with what it has installed itself: an org's second peer (added since its last `host approve`)
+    without the package fails every transaction sent to it, though its first peer has it."""
+    host = BundleHost.open(unpacked)
+    first = hosts.peers("supplier")[0]
+    second = dataclasses.replace(first, name="peer1.supplier", hostname="peer1.supplier.recfin.local",
+                                 host="peer1.supplier.recfin.local")
+    monkeypatch.setattr(BundleHost, "peers", lambda bundle: [first, second])
+    monkeypatch.setattr(Lifecycle, "installed",
+                        lambda lifecycle, org, peer=None: {host.package_id} if peer in (None, first) else set())
+    cli_peer.joined |= {first.address, second.address}
+    _committed(cli_peer, host.chaincode_version)
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert [row["installed"] for row in report["peers"]] == [True, False] and report["installed"] is True
+    assert report["problems"] == [f"package {host.package_id} is not installed on peer1.supplier, so it endorses no "
+                                  f"transaction of the chaincode: `recfin host approve`"]
