@@ -190,6 +190,8 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
 
 
 def ensure_transferable(r: Receivable, today: date, parts: SplitParts | None = None) -> None:
+    """What the claim refuses a split or transfer for, whatever its freeze: the caller checks what it was sent
+    next, and then ``ensure_free_to_move``, what a lifting or the end of a financing lets through."""
     # ``parts``: of a SPLIT claim, the holder's parts to move instead (``queries.parts_to_act_on``).
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call. Refused by
@@ -198,15 +200,23 @@ def ensure_transferable(r: Receivable, today: date, parts: SplitParts | None = N
     ensure_actionable_but_for_financing(r, today, "split or transfer", "a claim that has fallen due is paid, "
                                         f"no longer moved: its debtor {r.debtor} pays it (RecordPayment)",
                                         parts=parts)
-    financed = r.status == FINANCED or r.financing_id is not None
     # A loan disbursed (its notice issued) ends only once the claim is paid, or taken back overdue by recourse,
     # after which it never moves: refused by that before the freeze too, as no lifting lets such a claim move.
-    # A request or an accepted financing its holder can end is refused by the freeze first: the lifting lets it.
-    if financed and r.notice_id is not None:
+    if _financed(r) and r.notice_id is not None:
         _refuse_financed(r)
+
+
+def ensure_free_to_move(r: Receivable) -> None:
+    """A split or transfer of ``r``, which ``ensure_transferable`` passed, refused while a freeze binds it, then
+    while a financing its holder can end (a request, an accepted financing not yet disbursed) is live: last, as
+    the lifting and that end let it through, so that no caller waits for them only to be refused again."""
     ensure_not_frozen(r)
-    if financed:
+    if _financed(r):
         _refuse_financed(r)
+
+
+def _financed(r: Receivable) -> bool:
+    return r.status == FINANCED or r.financing_id is not None
 
 
 def _refuse_financed(r: Receivable) -> None:

@@ -109,6 +109,8 @@ class LifecycleTransactions(TransactionGroup):
         # of a split claim, the parts the holder can move instead, however deep below it
         own_parts = await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc)
         lifecycle.ensure_transferable(r, s.today, own_parts)
+        # what the caller sent is checked before the freeze and the financing: neither the lifting nor the
+        # financing's end cures a wrong recipient or amount, or a split past the depth limit
         # a part of the claim (split-exceeds-amount): held to the claim's cap, so one stored above today's moves whole
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         recipient = await s.store.require_party(to)
@@ -125,6 +127,7 @@ class LifecycleTransactions(TransactionGroup):
         transferred, kept = lifecycle.split_amounts(r.outstanding, value, currency=r.currency)
         if kept != 0:
             lifecycle.ensure_splittable(r)
+        lifecycle.ensure_free_to_move(r)
         before = r.model_copy()
         if kept == 0:
             r.holder, r.holder_msp = recipient.uscc, recipient.msp_id

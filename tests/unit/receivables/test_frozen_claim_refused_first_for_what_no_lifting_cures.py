@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import itertools
 
-from .support import standard_net
+from chaincode.receivables import lifecycle
+from .support import credit_code, standard_net
 
 _orders = itertools.count(1)
 
@@ -21,6 +22,36 @@ async def _refused_the_same_frozen_or_not(net, rid: str, actor, fn: str, *args, 
     lifted = await net.refused(actor, fn, *args, rule=rule)
     assert frozen == lifted, (frozen, lifted)
     return frozen
+
+
+async def test_a_transfer_of_a_frozen_claim_is_refused_for_the_callers_own_inputs_first():
+    net = await standard_net()
+    core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    for to, amount, rule in ((credit_code(999), "100", "party-not-registered"),
+                             (tier1.uscc, "100", "transfer-to-self"),
+                             (bank.uscc, "100", "recipient-cannot-hold"),
+                             (core.uscc, "100000", "recipient-cannot-hold"),
+                             (tier2.uscc, "100001", "split-exceeds-amount"),
+                             (tier2.uscc, "-1", "amount-negative"),
+                             (tier2.uscc, "1.5", "amount-not-integer-fen")):
+        await _refused_the_same_frozen_or_not(net, r["id"], tier1, "TransferReceivable", r["id"], to, amount,
+                                              rule=rule)
+    # with a request its holder can still end on the claim: the input is wrong whatever becomes of the request
+    await net.ok(tier1, "RequestFinancing", r["id"])
+    await _refused_the_same_frozen_or_not(net, r["id"], tier1, "TransferReceivable", r["id"], tier1.uscc, "100",
+                                          rule="transfer-to-self")
+
+
+async def test_a_split_of_a_frozen_claim_at_the_depth_limit_is_refused_by_the_limit(monkeypatch):
+    monkeypatch.setattr(lifecycle, "MAX_SPLIT_DEPTH", 1)
+    net = await standard_net()
+    core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    kept = (await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "100"))["children"][1]
+    said = await _refused_the_same_frozen_or_not(net, kept, tier1, "TransferReceivable", kept, tier2.uscc, "100",
+                                                 rule="split-too-deep")
+    assert "transfer the whole outstanding amount instead" in said
 
 
 async def test_a_financing_request_on_a_frozen_claim_lent_on_is_refused_by_the_loan():
