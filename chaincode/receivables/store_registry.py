@@ -80,10 +80,17 @@ class RegistryRecords(StoreBase):
         return self._claim_orgs(r.model_copy(update={"holder": r.creditor, "holder_msp": creditor_msp,
                                                      "financing_id": None, "frozen": None}))
 
-    async def guard_for_financing(self, root: Receivable, fingerprints: list[str], bank_msp: str) -> int:
+    async def registry_entries_naming(self, root: Receivable, fingerprints: list[str]) -> list[str]:
+        """The keys of the registry entries naming ``root``, a root claim: those of ``fingerprints`` (its invoices'
+        as registered, their paper identities' and the current spellings an upgrade registered for it,
+        ``upgrade.registry_fingerprints``) and those of its goods receipts. AcceptFinancingOffer works them out once
+        and passes them to :meth:`entries_not_naming` and :meth:`guard_for_financing`."""
+        return await self._registry_entries_naming(root, fingerprints)
+
+    async def guard_for_financing(self, root: Receivable, named: list[str], bank_msp: str) -> int:
         """Add ``bank_msp``, the org of the bank whose offer on a claim of ``root``'s lineage (``root`` itself or a
-        part of it) is accepted, to the key-level policy of each registry entry naming ``root`` (those of
-        ``fingerprints`` and of its goods receipts, ``_registry_entries_naming``), keeping every org it names: the
+        part of it) is accepted, to the key-level policy of each registry entry naming ``root`` (``named``, as
+        :meth:`registry_entries_naming` gives them), keeping every org it names: the
         debtor's and the creditor's (``_registry_entry_orgs``, where it has none yet), the regulator's, another
         bank's that financed another part. Guarded by those two alone, the debtor and the supplier, running altered
         chaincode on their two peers, could delete the entry of a claim a bank has financed and register the
@@ -93,20 +100,21 @@ class RegistryRecords(StoreBase):
         policy is read (one point read each, bounded as the claim's invoices and receipts are); one that names
         the bank already, in this version's form, is left as it is. How many policies it wrote."""
         written = 0
-        for key in await self._registry_entries_naming(root, fingerprints):
+        for key in named:
             written += await self._add_bank(key, root, bank_msp, None)
         return written
 
-    async def entries_not_naming(self, root: Receivable) -> list[tuple[str, str]]:
+    def entries_not_naming(self, root: Receivable, named: list[str]) -> list[tuple[str, str]]:
         """The registry entries (object type, key attribute) ``root`` was registered under (its invoices' fingerprints as registered,
-        their paper identities', its goods receipts') that no longer name it: deleted, or written again for
+        their paper identities', its goods receipts') that no longer name it, ``named`` being the keys of those
+        that do (:meth:`registry_entries_naming`, over those fingerprints at least): deleted, or written again for
         another claim or none, outside the contract (the debtor's and the creditor's orgs together can, until a
         financing of the claim gives the entries its bank's org, ``guard_for_financing``)."""
         registered = [fp for inv in root.invoices for fp in (inv.fingerprint, inv.paper_fingerprint) if fp]
-        named = set(await self._registry_entries_naming(root, registered))
         wanted = [*((keys.FINGERPRINT, fp) for fp in dict.fromkeys(registered)),
                   *((keys.GOODS_RECEIPT, gr.receipt_key) for gr in root.goods_receipts)]
-        return [entry for entry in wanted if self.key(*entry) not in named]
+        held = set(named)
+        return [entry for entry in wanted if self.key(*entry) not in held]
 
     async def _add_bank(self, key: str, root: Receivable, bank_msp: str, endorsers: list[str] | None) -> bool:
         """Give ``key``, a registry entry naming ``root``, this version's policy of the orgs it names (those

@@ -281,7 +281,9 @@ class FinancingOfferTransactions(FinancingGroup):
         # an entry its debtor's and creditor's orgs freed before any bank's org guarded it: the invoice may back a
         # claim registered again, which another bank finances
         root = r if r.root_id == r.id else await s.store.receivable(r.root_id)
-        if freed := await s.store.entries_not_naming(root):
+        # the entries naming the root, worked out once: checked here, and guarded with the bank's org below
+        named = await s.store.registry_entries_naming(root, upgrade.registry_fingerprints(root))
+        if freed := s.store.entries_not_naming(root, named):
             of = f"{r.id}'s invoices" if root.id == r.id else f"the invoices of {r.id}'s root {root.id}"
             raise rule("invoice-already-financed", f"the registry entry {freed[0][0]} {freed[0][1][:12]}… of {of} no longer "
                        f"names {root.id}: it was deleted or written again outside the contract, so the invoice or "
@@ -307,6 +309,6 @@ class FinancingOfferTransactions(FinancingGroup):
         await s.store.put_receivable(r, before)
         # the claim's key names the bank while the financing is live; its invoices' and receipts' entries (its
         # root's, for a part) name it too, or its debtor and supplier could free the invoice for a second bank
-        await s.store.guard_for_financing(root, upgrade.registry_fingerprints(root), o.financier_msp)
+        await s.store.guard_for_financing(root, named, o.financier_msp)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
