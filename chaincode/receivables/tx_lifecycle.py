@@ -55,9 +55,10 @@ class LifecycleTransactions(TransactionGroup):
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
         lifecycle.ensure_status(r, (REGISTERED,), "reject")   # first: a claim confirmed stays confirmed
+        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
-        r.status, r.rejection_reason = REJECTED, _require_text(reason, "reason")
+        r.status, r.rejection_reason = REJECTED, why
         r.last = s.action("RejectReceivable", debtor.uscc)
         await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
         await s.store.put_receivable(r, before)
@@ -79,9 +80,10 @@ class LifecycleTransactions(TransactionGroup):
         s = self._session(ctx)
         creditor, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_status(r, (REGISTERED,), "withdraw")   # first: a claim confirmed stays confirmed
+        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
-        r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, _require_text(reason, "reason"), s.today_iso
+        r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, why, s.today_iso
         r.last = s.action("WithdrawReceivable", creditor.uscc)
         await upgrade.release_invoices(s.store, r)   # as a rejection releases them
         await s.store.put_receivable(r, before)

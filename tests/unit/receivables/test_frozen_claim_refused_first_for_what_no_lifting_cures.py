@@ -54,6 +54,17 @@ async def test_a_split_of_a_frozen_claim_at_the_depth_limit_is_refused_by_the_li
     assert "transfer the whole outstanding amount instead" in said
 
 
+async def test_a_rejection_or_withdrawal_of_a_frozen_claim_without_a_reason_is_refused_for_it():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r = await net.registered(tier1, core, 1000_00, due_in=60)
+    for actor, fn in ((core, "RejectReceivable"), (tier1, "WithdrawReceivable")):
+        for reason in ("", "   "):
+            said = await _refused_the_same_frozen_or_not(net, r["id"], actor, fn, r["id"], reason,
+                                                         rule="argument-invalid")
+            assert "reason must be 1 to 500 characters" in said
+
+
 async def test_a_financing_request_on_a_frozen_claim_lent_on_is_refused_by_the_loan():
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
