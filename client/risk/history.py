@@ -144,6 +144,7 @@ class ReceivableHistory(BaseModel):
         # wrong shape
         in_order = sorted(events, key=ledger_order)
         _refuse_payments_past_the_face(in_order)
+        _refuse_parts_past_the_face(in_order)
         _refuse_liftings_of_no_order(in_order)
         return events
 
@@ -249,6 +250,29 @@ def _refuse_payments_past_the_face(events: list[LedgerEvent]) -> None:
                              f"add one with event_date and settled_date {event.event_date}, as the ledger "
                              "settles a claim in the payment of its last fen (without it the claim counts "
                              "as unpaid)")
+
+
+def _refuse_parts_past_the_face(events: list[LedgerEvent]) -> None:
+    """Refuse a history in which the parts split from a claim it holds add up to more than that claim's face. A
+    split divides what a claim still owes, so its parts never add up to more than its face; the features weigh
+    what its parts owed late against its face, and parts past it would read more than all of the claim as late
+    (a late share above 1, which no score is drawn from). A part whose parent the file leaves out counts against
+    the nearest claim it holds that the parent's id extends ({id}.{n}), as the features group it."""
+    face: dict[str, int] = {}
+    parent: dict[str, str | None] = {}
+    for event in events:   # in ledger order: a claim's first event gives its face and parent, as in the features
+        face.setdefault(event.receivable_id, event.face_amount)
+        parent.setdefault(event.receivable_id, event.parent_id)
+    parts: dict[str, list[str]] = {}
+    for receivable_id, parent_id in parent.items():
+        if parent_id is not None and (above := held_ancestor(parent_id, face)) in face:
+            parts.setdefault(above, []).append(receivable_id)
+    for above, ids in parts.items():
+        total = sum(face[part] for part in ids)
+        if total > face[above]:
+            raise ValueError(f"the parts split from {above} ({', '.join(sorted(ids))}) add up to {total} fen, more "
+                             f"than its face of {face[above]} fen: a split divides what a claim still owes; "
+                             "correct the face_amount of its parts, or the parent_id of those not split from it")
 
 
 def _refuse_liftings_of_no_order(events: list[LedgerEvent]) -> None:

@@ -34,10 +34,10 @@ DUE = date(2025, 7, 1)
 AS_OF = date(2025, 6, 1)
 
 
-def paid_before_recorded_after(rid="R", parent=None):
+def paid_before_recorded_after(rid="R", parent=None, face=100_000):
     """Confirmed 2025-05-01, paid 2025-05-20, the settlement recorded on 2025-06-10, after AS_OF."""
-    return [ev(rid, "confirmed", date(2025, 5, 1), DUE, parent=parent),
-            ev(rid, "settled", date(2025, 6, 10), DUE, settled=date(2025, 5, 20), parent=parent)]
+    return [ev(rid, "confirmed", date(2025, 5, 1), DUE, face=face, parent=parent),
+            ev(rid, "settled", date(2025, 6, 10), DUE, face=face, settled=date(2025, 5, 20), parent=parent)]
 
 
 def test_a_settlement_recorded_after_the_as_of_date_leaves_the_claim_labelled():
@@ -54,8 +54,9 @@ def test_a_settlement_recorded_after_the_as_of_date_leaves_the_claim_labelled():
 
 def test_a_split_claim_is_labelled_until_its_last_parts_settlement_is_recorded():
     events = [ev("R", "confirmed", date(2025, 4, 1), DUE), ev("R", "split", date(2025, 4, 10), DUE)]
-    events += [ev("R.1", "confirmed", date(2025, 4, 10), DUE, parent="R"),
-               ev("R.1", "settled", date(2025, 5, 20), DUE, settled=date(2025, 5, 20), parent="R")]
-    events += paid_before_recorded_after("R.2", parent="R")[1:]   # R.2 confirmed through R
+    # the split divides R's face between its parts
+    events += [ev("R.1", "confirmed", date(2025, 4, 10), DUE, face=50_000, parent="R"),
+               ev("R.1", "settled", date(2025, 5, 20), DUE, face=50_000, settled=date(2025, 5, 20), parent="R")]
+    events += paid_before_recorded_after("R.2", parent="R", face=50_000)[1:]   # R.2 confirmed through R
     history = ReceivableHistory(debtor=DEBTOR, events=events)
     assert labelled_claims(history, AS_OF, history_ends=date(2025, 12, 31)) == [(DUE, 0)]

@@ -76,15 +76,28 @@ def _generated_history(seed: int, originals: int = 60) -> list:
         for depth in range(rng.randint(0, 3)):
             parent = rng.choice(ids)[0]
             ids += [(f"{parent}.{n}", parent) for n in (1, 2)]
+        faces: dict[str, int] = {}
         for rid, parent in ids:
             if rng.random() < 0.3:
                 continue   # left out of the file
             face = rng.randint(1, 50) * 10_000
+            # a split divides its claim's face, as the contract splits what is still owed (ids list parents first)
+            face = faces[rid] = face if parent is None else faces_of_parts(faces, parent, rid)
             events += [ev(rid, kind, date(2025, 1, 1 + rid.count(".")), DUE, face=face, parent=parent)
                        for kind in ("registered", "confirmed")]
             if rng.random() < 0.5:
                 events.append(ev(rid, "settled", DUE, DUE, face=face, settled=DUE, parent=parent))
     return events
+
+
+def faces_of_parts(faces: dict[str, int], parent: str, rid: str) -> int:
+    """The face of part ``rid`` of ``parent``: half of the parent's (a parent left out of the file counts as the
+    face of the nearest claim above it the file holds, or 10,000.00 yuan), so the parts never add up to more."""
+    above = parent
+    while above not in faces and "." in above:
+        above = above.rsplit(".", 1)[0]
+    whole = faces.get(above, 1_000_000)
+    return max(1, whole // 2 ** (rid.count(".") - above.count(".")))
 
 
 class _FacesByScanning:
