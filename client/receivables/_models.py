@@ -33,8 +33,9 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       field_validator, model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
-from chaincode.receivables.fingerprint import (code_characters_problem, code_year_problem, issue_year_problem,
-                                               paper_identity_problem, paper_number_problem)
+from chaincode.receivables.fingerprint import (code_characters_problem, code_year_problem, identity_problem,
+                                               issue_year_problem, number_problem, paper_identity_problem,
+                                               paper_number_problem)
 from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_currency
 from chaincode.receivables.money import parse_currency
 
@@ -241,15 +242,19 @@ class Party(Document):
 
 # ---------------------------------------------------------------- receivables
 
-def _paper_identity_problem(code: str, number: str, paper_code: str, paper_number: str) -> str | None:
-    """Why the contract refuses an invoice's paper identity (``paper_code``, ``paper_number``), in its words and
-    order: each field's own form first (its ``paper_code`` and ``paper_number`` fields' rules), then the pair
-    (``paper_identity_problem``: both or neither, beside a 20-digit number with no code)."""
-    if paper_code and (why := code_characters_problem(paper_code)) is not None:
-        return f"paper_code: {why}"
+def _identity_problem(code: str, number: str, paper_code: str, paper_number: str) -> str | None:
+    """Why the contract refuses an invoice's code and number, or its paper identity (``paper_code``,
+    ``paper_number``), in its words and order: each field's own form first (its ``number``, ``code``,
+    ``paper_number`` and ``paper_code`` fields' rules), then code and number together (``identity_problem``), then
+    the paper pair (``paper_identity_problem``: both or neither, beside a 20-digit number with no code)."""
+    if (why := number_problem(number)) is not None:
+        return why
+    for field, given in (("code", code), ("paper_code", paper_code)):
+        if given and (why := code_characters_problem(given)) is not None:
+            return f"{field}: {why}"
     if (why := paper_number_problem(paper_number)) is not None:
         return f"paper_number: {why}"
-    return paper_identity_problem(code, number, paper_code, paper_number)
+    return identity_problem(code, number) or paper_identity_problem(code, number, paper_code, paper_number)
 
 
 class InvoiceInput(Request):
@@ -282,15 +287,16 @@ class InvoiceInput(Request):
         return value
 
     @model_validator(mode="after")
-    def _paper_identity_and_code_years(self, info: ValidationInfo) -> Self:
-        # The contract's checks of the paper identity (数电纸质发票) and of the years its code and paper code were
-        # printed in, in its words, when the invoice is built and again as it is sent (Request.checked), so that a
-        # mistake is told before an endorser refuses it. Not on an assignment, where pydantic names the field
-        # assigned (in a request holding invoices, the field holding them, which is none of an invoice's):
-        # paper_code and paper_number are given one after the other, and the pair is whole only once both are.
+    def _identity_and_code_years(self, info: ValidationInfo) -> Self:
+        # The contract's checks of the invoice's code and number, its paper identity (数电纸质发票) and the years
+        # its code and paper code were printed in, in its words, when the invoice is built and again as it is
+        # sent (Request.checked), so that a mistake is told before an endorser refuses it. Not on an assignment,
+        # where pydantic names the field assigned (in a request holding invoices, the field holding them, which is
+        # none of an invoice's): paper_code and paper_number, or code and number, are given one after the other,
+        # and a pair is whole only once both are.
         if info.field_name in type(self).model_fields:
             return self
-        if (why := _paper_identity_problem(self.code, self.number, self.paper_code, self.paper_number)) is not None:
+        if (why := _identity_problem(self.code, self.number, self.paper_code, self.paper_number)) is not None:
             raise ValueError(why)
         if (why := code_year_problem(self.code, self.date, "code")
                 or code_year_problem(self.paper_code, self.date, "paper_code")) is not None:

@@ -77,3 +77,18 @@ def test_invoices_the_contract_takes_are_built():
     assert invoice(number="12345678", code="3100264130").code == "3100264130"
     assert invoice(number="12345678", code="221012712345").code == "221012712345"   # no year read in its layout
     assert invoice().paper_code == ""
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ({"number": "12345678"}, fingerprint.identity_problem("", "12345678")),
+    ({"code": "3100204130"}, fingerprint.identity_problem("3100204130", NUMBER)),
+    ({"number": "12345678", "code": "003100204130"}, fingerprint.identity_problem("003100204130", "12345678")),
+    ({"number": "1234-5678", "code": "3100204130"}, fingerprint.number_problem("1234-5678")),
+    ({"number": "12345678", "code": "３１００２０４１３０"}, fingerprint.code_characters_problem("３１００２０４１３０")),
+], ids=["eight-digits-without-a-code", "twenty-digits-with-a-code", "code-of-no-province", "dashed-number",
+        "full-width-code"])
+def test_an_invoice_whose_code_and_number_the_contract_would_refuse_is_refused_in_its_words(given, said):
+    assert said is not None
+    with pytest.raises(ValidationError) as refused:
+        invoice(**given)
+    assert said in str(refused.value)
