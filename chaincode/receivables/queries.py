@@ -722,10 +722,10 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
     seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable, passed=passed)
     # last, as it reads the offer's history: only the offers the page would show otherwise pay that read
     shown = [(d, doc) for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
-    # and, for a supplier, the offer's publisher record: those of the page's offers in one round trip (the history
-    # was read just above, and is not read again)
+    # and, for a supplier, the offer's publisher record and the debtor's party, whose org it must name: those of
+    # the page's offers in one round trip (the history was read just above, and is not read again)
     held = [d for d, _ in shown if not shown_whoever_published(reader, d)]
-    await store.prefetch(*((keys.DISCOUNT_PUBLISHER, d.id) for d in held))
+    await store.prefetch(*((keys.DISCOUNT_PUBLISHER, d.id) for d in held), *([(keys.PARTY, debtor)] if held else []))
     listed = [doc for d, doc in shown
               if shown_whoever_published(reader, d) or await store.shown_published_by_its_debtor(d)]
     return _page_of(listed, meta, passed)

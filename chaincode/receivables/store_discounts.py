@@ -90,17 +90,26 @@ class DiscountRecords(StoreBase):
         which hash to the transaction id of the offer key's first write only if they are that transaction's:
         Fabric committed it with that submitter's signature verified as a member of the MSP it names. An offer
         whose key has no history on this peer (written before a snapshot it joined from, and not since) is taken as
-        it is, as ``discount_offer`` takes it."""
+        it is, as ``discount_offer`` takes it.
+
+        The org is the debtor party's (its record, under that org's policy), not the ``debtor_msp`` the offer
+        names: the orgs writing an offer write that too, and naming one of their own, with the record of their own
+        transaction, would pass for the debtor's."""
         first = await self.first_write("D", keys.DISCOUNT, d.id)
         if first is None:
             return None
         raw = await self.stub.get_state(self.key(keys.DISCOUNT_PUBLISHER, d.id))
+        party = await self.party(d.debtor)
+        if party is None or party.msp_id != d.debtor_msp:
+            return (f"it names {d.debtor_msp} as the org of its debtor {d.debtor}, but "
+                    + (f"{d.debtor} is a party of {party.msp_id}" if party is not None
+                       else f"no party {d.debtor} is registered"))
         try:
             proof = json.loads(raw) if raw else None
         except ValueError:
             proof = None
         by = submitted_by(proof, first.tx_id)
-        if by == d.debtor_msp:
+        if by == party.msp_id:
             return None
         debtor = f"a member of {d.debtor_msp}, whose debtor {d.debtor} it names"
         return (f"nothing shows that {debtor}, submitted transaction {first.tx_id}, which published it: there is no "

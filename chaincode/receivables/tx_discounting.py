@@ -256,6 +256,9 @@ class DiscountingTransactions(TransactionGroup):
         # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
         # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
+        # the debtor's party, whose org the check below holds the offer's publisher to and whose role is checked
+        # further on, read with the registry entries the invoice check below reads
+        await s.store.prefetch((keys.PARTY, d.debtor), *await upgrade.invoice_check_entries(s.store, r))
         # an offer no member of its debtor's org published settles nothing: its debtor's peer would otherwise endorse
         # the settlement of the claim on an early payment it never offered
         await s.store.require_published_by_its_debtor(d)
@@ -303,9 +306,7 @@ class DiscountingTransactions(TransactionGroup):
                        "debtor for an offer that pays this close to the due date")
         # the acceptance stands for the debtor's early payment: a debtor whose org lost its role could not
         # record that payment itself (RecordPayment), nor withdraw the offer (WithdrawDiscountOffer), so its
-        # offer binds no one until a new definition gives its org the role again. Its party read with the
-        # registry entries the invoice check below reads
-        await s.store.prefetch((keys.PARTY, d.debtor), *await upgrade.invoice_check_entries(s.store, r))
+        # offer binds no one until a new definition gives its org the role again
         s.ensure_role_allowed(await s.store.require_party(d.debtor), "takes part",
                               f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
                               "settled on the word of a debtor that can neither pay nor withdraw the offer")

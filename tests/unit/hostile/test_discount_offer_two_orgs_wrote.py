@@ -40,12 +40,12 @@ async def _net_with_a_claim():
     return net, core, tier1, (await net.confirmed(tier1, core))["id"]
 
 
-async def _forged_offer(net, publisher_record: str) -> dict:
+async def _forged_offer(net, publisher_record: str, *, debtor_msp: str = CORE) -> dict:
     """Commit an offer in the core enterprise's name, in a transaction a bank's client submits and the bank's and
     the regulator's peers endorse: the write set of the core enterprise's own publication (endorsed, never
     committed), its offer named after the bank's transaction as a publication names it, with a
     recfin.discount-publisher record that is the publication's (``copied``), the bank's transaction's
-    (``own``), or none (``none``). The offer as written."""
+    (``own``), or none (``none``), naming ``debtor_msp`` as its debtor's org. The offer as written."""
     core, bank = net.actors["core"], net.actors["bank"]
     genuine = await net.ledger.endorse(core.identity, "receivables:PublishDiscountOffer",
                                        json.dumps({"apr": "0.50", "expires_on": net.day(20)}), transient={},
@@ -66,7 +66,8 @@ async def _forged_offer(net, publisher_record: str) -> dict:
         if w.key == proof_key and value.startswith(b"{") and publisher_record == "own":
             value = json.dumps(submitter_proof(_Proposal(signed)), sort_keys=True).encode()
         elif value.startswith(b"{") and w.key != proof_key:
-            value = value.replace(genuine_id.encode(), forged_id.encode())
+            value = value.replace(genuine_id.encode(), forged_id.encode()).replace(
+                f'"debtor_msp":"{CORE}"'.encode(), f'"debtor_msp":"{debtor_msp}"'.encode())
         writes.append(dataclasses.replace(w, key=w.key.replace(genuine_id, forged_id), value=value))
     forged = dataclasses.replace(carrier, writes=tuple(writes))
     # no one org's peer makes it valid; two do, neither of them the debtor's
@@ -152,3 +153,19 @@ async def test_an_offer_an_earlier_version_published_is_shown_to_its_debtor_not_
     # its debtor reads its terms, to withdraw it and publish it again
     assert (await net.ok(core, "GetDiscountOffer", earlier["id"], evaluate=True))["apr"] == earlier["apr"]
     assert await _listed_ids(net, core, core) == [earlier["id"]]
+
+
+async def test_an_offer_naming_the_forgers_org_as_its_debtors_settles_no_claim():
+    """The publisher record was held to the org the offer itself names as its debtor's (``debtor_msp``), which
+    the two orgs writing it choose: naming one of their own, with the record of their own transaction, they had
+    a claim of the debtor settled on an early payment it never offered. The org is the debtor party's own."""
+    net, core, tier1, claim = await _net_with_a_claim()
+    offer = await _forged_offer(net, "own", debtor_msp=BANK)
+    assert (offer["debtor"], offer["debtor_msp"]) == (core.uscc, BANK)
+    message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim, _as_read(offer),
+                                rule="record-unreadable")
+    assert f"{core.uscc} is a party of {CORE}" in message
+    claim_now = net.doc(claim)
+    assert (claim_now["status"], claim_now["payments"]) == ("CONFIRMED", [])
+    await net.refused(tier1, "GetDiscountOffer", offer["id"], rule="record-unreadable", evaluate=True)
+    assert await _listed_ids(net, tier1, core) == []
