@@ -626,12 +626,18 @@ def _refuse_nuls(holders: list[tuple[str, dict[str, Any]]], source: str) -> None
 
 
 def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\0" in value
-    if isinstance(value, dict):
-        return any("\0" in str(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
+    """Whether a value, or any key or value nested in it, holds a NUL; walked without recursion, as a value may
+    be nested deeper than Python recurses (a quantity of 900 nested lists is refused as no number, not here)."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str) and "\0" in node:
+            return True
+        if isinstance(node, dict):
+            pending.extend(str(k) for k in node)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
     return False
 
 

@@ -11,7 +11,8 @@ from ._samples import invoice
 from .test_matching import GR_CSV, PO_CSV, documented_hash, write
 
 
-@pytest.mark.parametrize("written,hashed", [("200", "200"), ("200.0", "200.0"), ("2E+2", "2E+2"), ("2e2", "2E+2")])
+# (a quantity with a power of ten, 2E+2, is refused: test_export_powers_of_ten_and_nuls)
+@pytest.mark.parametrize("written,hashed", [("200", "200"), ("200.0", "200.0")])
 def test_a_quantity_is_hashed_as_written(tmp_path, written, hashed):
     po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV))
     receipt = {"receipt_number": "GR-1", "po_number": "PO-1", "lines": [

@@ -78,3 +78,11 @@ def test_a_json_value_with_a_nul_is_refused(tmp_path, doc, field):
     with pytest.raises(MalformedInput) as refused:
         read_purchase_order(write(tmp_path, "po.json", json.dumps(doc, ensure_ascii=False)))
     assert refused.value.field == field and "NUL" in refused.value.problem
+
+
+def test_a_nul_deep_in_a_nested_value_is_found_and_deep_nesting_is_no_crash(tmp_path):
+    nested = '"po_number": "PO-1", "lines": [{"item_name": "贴片电容", "quantity": "1000", "unit_price": "1.50", ' \
+             '"note": ' + "[" * 900 + '"a\\u0000b"' + "]" * 900 + "}]"
+    with pytest.raises(MalformedInput) as refused:
+        read_purchase_order(write(tmp_path, "po.json", "{" + nested + "}"))
+    assert refused.value.field == "lines[0]: note" and "NUL" in refused.value.problem
