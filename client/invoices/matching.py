@@ -26,7 +26,8 @@ A line is
   quantity equals the received quantity and does not exceed the ordered one, and
   its unit price equals the PO's, each within tolerance;
 - ``partial`` when it has a PO line but something is outside tolerance, it was
-  not received, or its invoice, PO and receipt lines give units that differ and do not convert
+  not received, it is a negative line that discounts no line above it (goods taken back, which counted with
+  the item's other lines would net them down to the receipt's quantity), or its invoice, PO and receipt lines give units that differ and do not convert
   (200 个 are not 200 盘, nor kg m; kg and 千克 are one unit, spelt two ways; a document that gives no unit
   is not compared). The invoice line's and the receipt lines' quantities in another unit of a fixed size than the
   order's are compared in the order's (1 吨 is 1000 kg, 1 打 12 个), the invoice's unit price so too, and the line
@@ -927,6 +928,11 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         # the registration would send as the invoice's share of the delivery
         problems.append(_not_a_part_problem(line))
         return problems, None
+    if line.amount_fen < 0 or (line.quantity is not None and line.quantity < 0):
+        # a negative line no discount: counted with the item's other lines, 1500 invoiced less 500 taken back
+        # would pass for the 1000 received
+        problems.append(_taken_back_problem(line))
+        return problems, None
     if item.quantity is None or item.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems, None
@@ -986,6 +992,16 @@ def _not_a_part_problem(line: InvoiceLine) -> str:
     return (f"the line invoices {figures}, not above zero: a line of no goods, or of goods taken back (a red-letter "
             "line), is no part of a delivery; invoice a part with lines above zero, and a return on a red-letter "
             "invoice of its own")
+
+
+def _taken_back_problem(line: InvoiceLine) -> str:
+    """Why a negative line that discounts no line above it (a red-letter line on a blue invoice) matches nothing."""
+    figures = (f"quantity {line.quantity}, " if line.quantity is not None else "") + \
+        f"amount {plain_yuan(line.amount_fen)}"
+    return (f"the line invoices {figures}: it takes goods back, and is no discount (a negative line right below "
+            "a line of the same name), so it is matched against no goods received; counted with the item's other "
+            "lines it would net them down to the receipt's quantity. Invoice the goods delivered, and a return on "
+            "a red-letter invoice of its own")
 
 
 def _unclear_problem(unclear: tuple[OrderLine, ...], index: _OrderIndex) -> str:
