@@ -80,7 +80,10 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 return finished.value
             resume = steps.send
             if isinstance(step, Pause):
-                reply = time.sleep(step.seconds) if step.seconds else None
+                try:
+                    reply = time.sleep(step.seconds) if step.seconds else None
+                except BaseException as error:  # noqa: BLE001 - Ctrl-C in the sleep reaches the body, as a cancel does
+                    resume, reply = steps.throw, error
             elif isinstance(step, Offload):
                 try:
                     reply = done_blocking(step)

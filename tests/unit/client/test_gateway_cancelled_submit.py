@@ -7,12 +7,13 @@ Both used to read as one that "may have committed": a caller could not tell a sa
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 
 from fabric_protos.peer import transaction_pb2
 
-from client.gateway import RetryPolicy, connect, connect_async, private_key_signer
+from client.gateway import RetryPolicy, _twins, connect, connect_async, private_key_signer
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
 
 from .gateway_fakes import AsyncFakeTransport, FakeTransport
@@ -180,3 +181,24 @@ def test_a_blocking_receivables_call_interrupted_while_it_is_endorsed_says_it_ca
     assert interrupted.value.__notes__[0].startswith(
         "request id TR-8: TransferReceivable was interrupted before a transaction of it that can commit "
         "reached the orderer")
+
+
+def test_a_blocking_submit_interrupted_by_ctrl_c_between_retries_cannot_commit_the_attempt_that_committed_invalid(
+        credentials, monkeypatch):
+    # Ctrl-C while the blocking submit waits out its backoff says what a cancellation there says in the async
+    # twin: the attempt committed invalid (it wrote nothing), and no later one was endorsed yet
+    key, identity = credentials
+    fake = FakeTransport()
+    fake.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+
+    def interrupted_sleep(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_twins, "time", SimpleNamespace(sleep=interrupted_sleep))
+    contract = connect(identity=identity, signer=private_key_signer(key), transport=fake) \
+        .get_network(CHANNEL).get_contract("receivables")
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        contract.submit("Confirm", arguments=["R-1"], retry=RetryPolicy(max_attempts=2, backoff=3600))
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"]
+    assert interrupted.value.may_have_been_ordered is False
+    assert interrupted.value.transaction_id == sent_transaction_id(fake, "submit")
