@@ -67,6 +67,15 @@ def _cancelled(error: TransportError) -> bool:
     return error.code == grpc.StatusCode.CANCELLED
 
 
+def _read_stopped(stopped: BaseException) -> EventStreamError:
+    """What every read after ``stopped`` ended one of a sync iterator's reads raises: the stream was cancelled."""
+    return EventStreamError(
+        f"a read of the event stream was stopped by {type(stopped).__name__}, and the stream was cancelled: this "
+        "iterator gives no more events",
+        code=grpc.StatusCode.CANCELLED,
+    )
+
+
 def _channel_closed() -> EventStreamError:
     # how to resume is the error's advice
     return EventStreamError(
@@ -98,7 +107,8 @@ class EventIterator(Generic[T]):
     ends the iteration (StopIteration), as every read after the close does. Threads reading the
     same iterator at once take turns, each getting the next event: none is given to two of them.
     Once the stream failed, every later read raises a GatewayError with its code and message,
-    so a reader that waited for its turn does not take the failure for a normal end.
+    so a reader that waited for its turn does not take the failure for a normal end. A read stopped by
+    anything else (Ctrl-C) cancels the stream, and every later read raises an EventStreamError naming it.
     """
 
     def __init__(self, stream, convert: Convert, withdraw: Withdraw = None) -> None:
@@ -130,6 +140,16 @@ class EventIterator(Generic[T]):
                     self._failure = failure
                     if self._withdraw is not None:  # failed before its first event: refused by the peer
                         self._withdraw()
+                raise
+            except StopIteration:
+                raise
+            except BaseException as stopped:
+                # Ctrl-C in the read, or a transport's failure that is no TransportError: the generator is spent,
+                # so a later read would end as if the stream had, its gRPC call left open. It is cancelled, and
+                # every later read says to open it again.
+                if not self._closed:
+                    self._failure = _read_stopped(stopped)
+                    self._cancel_stream()
                 raise
             self._withdraw = None  # an event came: the stream was not refused
             return event
