@@ -42,8 +42,8 @@ places, 7.96460177 for 7.9646, is that price), no amount above the PO value of i
 the fen) past a fen, the contract's allowance for a part, so no part is for more than its goods are worth; what
 all the parts add up to the contract bounds (docs/receivables.md). A line of a quantity or amount not above zero (a
 red-letter line, or one of nothing) is no part: ``partial``.
-The whole match is ``matched`` only when every line is and the invoice amount
-(without tax) equals the PO price x invoiced quantity summed, less the invoice's
+The whole match is ``matched`` only when every line is, the invoice's lines add up to its total amount (within
+the total tolerance), and the invoice amount (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
 (a currency, 币种 or 货币 column) other than the invoice's. Without ``part_of_delivery`` a match is of the
 whole receipt (registered as a claim on all of it), so receipt lines received (quantity above 0) but on no
@@ -580,6 +580,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             "file given as the receipt is no record of goods received; match against the goods "
                             "receipt (入库单) of the delivery")
     doc_problems.extend(_currency_problems(invoice, po, receipt))
+    doc_problems.extend(_lines_total_problem(invoice, tol))
     items = fold_discounts(invoice.lines)
     index = _OrderIndex(po, tol)
     ordered_of = _order_lines(index, items)
@@ -808,6 +809,19 @@ def _received_beyond_order(receipt: GoodsReceipt, index: _OrderIndex) -> list[st
                 "ordered, which one invoice for it may not; have the receipt corrected (a row exported "
                 "twice?) or the order amended to what was received")
     return problems
+
+
+def _lines_total_problem(invoice: Invoice, tol: Tolerances) -> list[str]:
+    """An invoice whose lines add up to another amount than its total (合计金额), past the total tolerance: the
+    total is compared with the PO value and the lines with the order, so each could pass while the invoice says
+    two amounts. (Within the tolerance the two amounts are as near as the total must be to the PO value;
+    ``totals.amount`` holds them to the fen.)"""
+    lines_fen = sum(line.amount_fen for line in invoice.lines)
+    if abs(lines_fen - invoice.total_amount_fen) <= tol.total_fen:
+        return []
+    return [f"the invoice's lines add up to {plain_yuan(lines_fen)}, its total amount (合计金额) says "
+            f"{plain_yuan(invoice.total_amount_fen)}: which amount it is for cannot be told; check the invoice "
+            "(recfin invoice verify names its lines)"]
 
 
 def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> list[str]:
