@@ -134,7 +134,7 @@ def test_a_bundle_written_before_digests_opens_and_says_its_files_were_not_check
     opened = BundleHost.open(unpacked)
     assert opened.org == "supplier" and opened.files_checked is False
     result = CliRunner().invoke(main, ["host", "status", "--bundle", str(unpacked), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output       # its peer has not joined (test_host_status_exit)
     assert json.loads(result.stdout)["org"] == "supplier"
     said = " ".join(result.stderr.split())
     assert "bundle.json records no file digests (an earlier recfin wrote it), so whether the bundle's " \
@@ -144,7 +144,8 @@ def test_a_bundle_written_before_digests_opens_and_says_its_files_were_not_check
 
 def test_a_checked_bundle_says_nothing_of_it(unpacked, cli_peer):
     result = CliRunner().invoke(main, ["host", "status", "--bundle", str(unpacked), "--json"])
-    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == [
+        "peer0.supplier has not joined receivables: `recfin host join`"], result.output
     assert "digests" not in result.stderr
 
 
