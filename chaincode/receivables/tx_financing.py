@@ -233,19 +233,21 @@ class FinancingGroup(TransactionGroup):
 
     async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *, step: str,
                                refused_for_good: Callable[[Financing, Receivable], None] | None = None,
-                               ) -> tuple[Party, Financing, Receivable]:
+                               freeze_checked_after: bool = False) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank takes a financing in ``status`` a
         step on (``step``: disburses an accepted one, records a disbursed one repaid, calls on its recourse):
         the financing's bank, the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
         follows which), the one its claim names, what ``refused_for_good`` refuses (a disbursement past the
-        due date) and the claim not frozen. Each of those transactions refuses
-        by these rules in this order, but for one: a live financing still on its way to ``status`` (an
-        accepted one repaid before it is disbursed) is refused by the freeze before its status, as the
-        lifting lets it get there, but for an accepted one whose claim is due, which never gets there. Every
-        other refusal comes before the freeze, as no lifting cures it (an ended financing, a disbursed one
-        disbursed again, a claim past its due date), so no bank waits for the lifting only to be refused
-        again; an ended one's bank, moreover, may no longer read the claim, and learns nothing of a freeze
-        ordered since (``_ensure_not_frozen_while_live``)."""
+        due date, recourse on terms without it or with no reason) and the claim not frozen. Each of those
+        transactions refuses by these rules in this order, but for one: a live financing still on its way to
+        ``status`` (an accepted one repaid before it is disbursed) is refused by the freeze before its status,
+        as the lifting lets it get there, but for an accepted one whose claim is due, which never gets there.
+        Every other refusal comes before the freeze, as no lifting cures it (an ended financing, a disbursed one
+        disbursed again, a claim past its due date, what the bank sent wrong), so no bank waits for the lifting
+        only to be refused again; an ended one's bank, moreover, may no longer read the claim, and learns nothing of a freeze
+        ordered since (``_ensure_not_frozen_while_live``). ``freeze_checked_after``: the caller refuses a freeze
+        itself, once what it checks next has passed, which no lifting cures either (the loan's records, the
+        terms sent)."""
         bank, f, r = await self._as_financier(s, financing_id)
         if f.status != status:
             # an accepted financing's way on is its disbursement, but for one whose claim is due: refused
@@ -267,5 +269,6 @@ class FinancingGroup(TransactionGroup):
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:
             refused_for_good(f, r)
-        lifecycle.ensure_not_frozen(r)
+        if not freeze_checked_after:
+            lifecycle.ensure_not_frozen(r)
         return bank, f, r

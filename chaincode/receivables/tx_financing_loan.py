@@ -45,10 +45,11 @@ class LoanTransactions(FinancingGroup):
             fin.ensure_disbursable_by_date(financing_id=f.id, receivable_id=r.id, due_date=r.due_date,
                                            days=_days_to_maturity(r, s.today))
 
+        # the freeze is checked below, once the loan's records and the terms have passed: no lifting cures those
         bank, f, r = await self._as_financier_in(s, financing_id, "ACCEPTED",
                                                  "disbursement follows acceptance, once",
                                                  step="RecordDisbursement",
-                                                 refused_for_good=ensure_before_maturity)
+                                                 refused_for_good=ensure_before_maturity, freeze_checked_after=True)
         # the loan's entry and the bank's own keys on the accepted offer, all read below, in one round trip
         await s.store.prefetch(*s.store.financier_entry_records(r),
                                *offer_made_records(bank.uscc, r.debtor, f.accepted_offer_id or ""))
@@ -101,6 +102,7 @@ class LoanTransactions(FinancingGroup):
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
                              days=_days_to_maturity(r, s.today))
+        lifecycle.ensure_not_frozen(r)
         act = s.action("RecordDisbursement", bank.uscc)
         notice = AssignmentNotice(
             id=keys.new_id("N", s.tx_id), receivable_id=r.id, financing_id=f.id, debtor=r.debtor, assignor=r.holder,
@@ -215,6 +217,7 @@ class LoanTransactions(FinancingGroup):
         if f.status == "DISBURSED":
             raise rule("financing-disbursed", f"financing {f.id} was disbursed on {f.disbursed_on}: it ends with "
                        "repayment (RecordRepayment by the bank), not cancellation")
+        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         _ensure_not_frozen_while_live(f, r)
         if f.status != "ACCEPTED":
             ended = _how_it_ended(f)
@@ -226,7 +229,6 @@ class LoanTransactions(FinancingGroup):
                        f"disbursed can be cancelled{hint}"
                        f"{step_committed_in(f.status, f.last, 'CancelFinancing', party.uscc)}")
         _ensure_claim_names_financing(f, r)
-        why = _require_text(reason, "reason")
         act = s.action("CancelFinancing", party.uscc)
         before = r.model_copy()
         if r.status == FINANCED:  # an overdue claim stays overdue

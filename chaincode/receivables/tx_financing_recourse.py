@@ -40,27 +40,37 @@ def _ensure_not_demanded_again(f: Financing, today_iso: str) -> None:
 class RecourseTransactions(FinancingGroup):
     """DemandRecourse, ExerciseRecourse."""
 
-    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str, step: str, *,
+    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str, step: str, reason: str, *,
                              before_freeze: Callable[[Financing, Receivable], None] | None = None,
                              ) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank may call on the holder's recourse
-        (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not
-        frozen (an ended financing is refused by its status first: its bank no longer reads the claim), the
-        financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and
-        past its due date. Both transactions (``step``) refuse by these rules in this order, but for what
-        ``before_freeze`` refuses, checked before the freeze."""
+        (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the financing
+        DISBURSED (an ended financing is refused by its status first: its bank no longer reads the claim) on
+        terms with recourse (the accepted ones again, transient), the claim not frozen, unpaid and past its due
+        date. Both transactions (``step``) refuse by these rules in this order, what ``before_freeze`` refuses
+        checked before the terms. The terms, and on a frozen claim a blank ``reason`` (checked last by the
+        transaction on one not frozen), come before the freeze, as no lifting cures either."""
+
+        def checked_before_freeze(f: Financing, r: Receivable) -> None:
+            if before_freeze is not None:
+                before_freeze(f, r)
+            # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
+            if not self._offered_terms(ctx, f.terms_hash).recourse:
+                raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
+                           "(recourse: false): the bank bears the debtor's default and cannot take the claim back "
+                           "to the holder; the debtor still owes it the claim")
+            if r.frozen is not None:
+                # a blank reason, which no lifting cures, before the freeze; on a claim not frozen each transaction
+                # checks it last, after what a demand sent again the same day is told whatever its reason
+                _require_text(reason, "reason")
+
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "recourse is demanded or exercised only on a disbursed "
                                                  "financing the debtor has not paid: an accepted one "
                                                  "is disbursed first (RecordDisbursement); a repaid, "
                                                  "recoursed or ended one has nothing left to recourse "
                                                  "(GetFinancing shows how it ended)", step=step,
-                                                 refused_for_good=before_freeze)
-        # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
-        if not self._offered_terms(ctx, f.terms_hash).recourse:
-            raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
-                       "(recourse: false): the bank bears the debtor's default and cannot take the claim back to "
-                       "the holder; the debtor still owes it the claim")
+                                                 refused_for_good=checked_before_freeze)
         if r.status == SETTLED:
             raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
                        "the repayment (RecordRepayment)")
@@ -94,7 +104,7 @@ class RecourseTransactions(FinancingGroup):
             if r.frozen is not None:
                 _ensure_not_demanded_again(f, s.today_iso)
 
-        bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse",
+        bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse", reason,
                                                before_freeze=sent_again_after_a_freeze)
         _ensure_not_demanded_again(f, s.today_iso)
         why = _require_text(reason, "reason")
@@ -123,7 +133,7 @@ class RecourseTransactions(FinancingGroup):
         without recourse leave the debtor's default with the bank: refused (``without-recourse``).
         """
         s = self._session(ctx)
-        bank, f, r = await self._recourse_open(ctx, s, financing_id, "ExerciseRecourse")
+        bank, f, r = await self._recourse_open(ctx, s, financing_id, "ExerciseRecourse", reason)
         why = _require_text(reason, "reason")
         act = s.action("ExerciseRecourse", bank.uscc)
         notice = await s.store.notice(f.notice_id or "")

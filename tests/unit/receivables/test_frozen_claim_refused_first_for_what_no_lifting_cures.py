@@ -8,18 +8,18 @@ from __future__ import annotations
 import itertools
 
 from chaincode.receivables import lifecycle
-from .support import credit_code, standard_net
+from .support import credit_code, standard_net, transient_terms
 
 _orders = itertools.count(1)
 
 
-async def _refused_the_same_frozen_or_not(net, rid: str, actor, fn: str, *args, rule: str) -> str:
+async def _refused_the_same_frozen_or_not(net, rid: str, actor, fn: str, *args, rule: str, **kw) -> str:
     """``fn`` refused by ``rule`` with the same words while ``rid`` is frozen and once the freeze is lifted."""
     reg, n = net.actors["regulator"], next(_orders)
     await net.ok(reg, "FreezeReceivable", rid, f"ORDER-{n}")
-    frozen = await net.refused(actor, fn, *args, rule=rule)
+    frozen = await net.refused(actor, fn, *args, rule=rule, **kw)
     await net.ok(reg, "UnfreezeReceivable", rid, f"LIFT-{n}", f"ORDER-{n}")
-    lifted = await net.refused(actor, fn, *args, rule=rule)
+    lifted = await net.refused(actor, fn, *args, rule=rule, **kw)
     assert frozen == lifted, (frozen, lifted)
     return frozen
 
@@ -88,3 +88,40 @@ async def test_a_financing_request_on_a_frozen_claim_whose_financing_can_still_e
         # and a transfer with inputs that are right, which the lifting and the financing's end let through
         await net.refused(tier1, "TransferReceivable", r["id"], net.actors["tier2"].uscc, "100",
                           rule="receivable-frozen")
+
+
+async def test_a_cancellation_of_a_financing_on_a_frozen_claim_without_a_reason_is_refused_for_it():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    f = await net.financed(tier1, r["id"], disburse=False)
+    for actor in (tier1, bank):
+        said = await _refused_the_same_frozen_or_not(net, r["id"], actor, "CancelFinancing", f["id"], " ",
+                                                     rule="argument-invalid")
+        assert "reason must be 1 to 500 characters" in said
+
+
+async def test_a_disbursement_on_a_frozen_claim_is_refused_for_terms_missing_or_not_the_offers():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    f = await net.financed(tier1, r["id"], disburse=False)
+    for transient, rule in (({}, "terms-missing"), (transient_terms(advance_rate="0.5"), "terms-mismatch")):
+        await _refused_the_same_frozen_or_not(net, r["id"], bank, "RecordDisbursement", f["id"],
+                                              transient=transient, rule=rule)
+
+
+async def test_recourse_on_a_frozen_claim_is_refused_for_its_terms_or_a_blank_reason():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    with_recourse = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    loan = await net.financed(tier1, with_recourse["id"], terms=transient_terms(recourse=True))
+    without = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    loan_without = await net.financed(tier1, without["id"])
+    net.advance(days=31)
+    for step in ("DemandRecourse", "ExerciseRecourse"):
+        for rid, fid, reason, transient, rule in (
+                (with_recourse["id"], loan["id"], "unpaid", {}, "terms-missing"),
+                (with_recourse["id"], loan["id"], "", transient_terms(recourse=True), "argument-invalid"),
+                (without["id"], loan_without["id"], "unpaid", transient_terms(), "without-recourse")):
+            await _refused_the_same_frozen_or_not(net, rid, bank, step, fid, reason, transient=transient, rule=rule)

@@ -46,7 +46,9 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
     requested, f_requested, o_requested = await _financing(net, "requested")
     accepted, f_accepted, _ = await _financing(net, "accepted")
     disbursed, f_disbursed, _ = await _financing(net, "disbursed")
-    claims = [registered, confirmed, requested["id"], accepted["id"], disbursed["id"]]
+    with_recourse = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
+    f_with_recourse = await net.financed(tier1, with_recourse, terms=transient_terms(recourse=True))
+    claims = [registered, confirmed, requested["id"], accepted["id"], disbursed["id"], with_recourse]
     for rid in claims:
         await net.ok(reg, "FreezeReceivable", rid, f"order-{rid}")
 
@@ -69,9 +71,10 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         # the freeze order is for the claim's parties: to anyone else the refusal says only that it is not one
         message = await net.refused(tier2, "RecordOverdue", rid, rule="not-a-party-to-claim")
         assert f"order-{rid}" not in message
-    # past the due date, unpaid: the freeze comes before the terms' recourse is looked at
+    # past the due date, unpaid, on the accepted terms with recourse: refused by the freeze (terms not the
+    # accepted ones, or without recourse, are refused by that first, as no lifting cures them)
     for fn in ("DemandRecourse", "ExerciseRecourse"):
-        await net.refused(bank, fn, f_disbursed["id"], "unpaid", rule="receivable-frozen",
+        await net.refused(bank, fn, f_with_recourse["id"], "unpaid", rule="receivable-frozen",
                           transient=transient_terms(recourse=True))
     # the one change a freeze lets through besides its lifting: a bank takes its open offer off the claim (it moves
     # nothing of the claim, and would otherwise count against the bank's limit until the freeze is lifted)
