@@ -126,18 +126,22 @@ class DiscountRecords(StoreBase):
         await self.stub.put_state(key, json.dumps(proof, sort_keys=True).encode())
         await self._set_policy(key, [d.debtor_msp])
 
-    async def put_discount_offer(self, d: DiscountOffer) -> None:
+    async def put_discount_offer(self, d: DiscountOffer, debtor_org: str) -> None:
         """Write the offer and its index entry, both under the debtor org's key-level policy: the offer binds
         the debtor alone, so only its org's endorsement may change it (withdraw it, or undo a withdrawal) or
         drop it from the debtor's list; under the chaincode policy any two other orgs could. A new offer's keys
-        fall under the chaincode policy for the publication itself, like every new key."""
+        fall under the chaincode policy for the publication itself, like every new key.
+
+        ``debtor_org``: the org of the debtor's party record (the caller's, who publishes or withdraws it), not
+        the offer's own ``debtor_msp``: two other orgs writing an offer write that field too, and an offer
+        naming one of their orgs, withdrawn, would hand that org alone its keys (``_not_shown_published``)."""
         key = self.key(keys.DISCOUNT, d.id)
         await self.stub.put_state(key, d.to_bytes())
         # indexed by fields that never change, so writing the entry again on a later update is harmless
         index_key = self._discount_entry(d)
         await self.stub.put_state(index_key, keys.INDEX_VALUE)
         for written in (key, index_key):
-            await self._set_policy(written, [d.debtor_msp])
+            await self._set_policy(written, [debtor_org])
 
     def _discount_entry(self, d: DiscountOffer) -> str:
         return self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)

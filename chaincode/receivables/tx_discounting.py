@@ -210,7 +210,7 @@ class DiscountingTransactions(TransactionGroup):
                            "take it out of receivable_ids or add a tier it reaches")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
-        await s.store.put_discount_offer(d)
+        await s.store.put_discount_offer(d, debtor.msp_id)
         await s.store.put_publisher_proof(d, submitter_proof(ctx.stub))
         s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
         return await s.remember(debtor, request_id, "PublishDiscountOffer", (raw,), d.to_json())
@@ -354,6 +354,7 @@ class DiscountingTransactions(TransactionGroup):
                        "any more, so there is nothing to withdraw")
         d.status, d.withdrawn_on = "WITHDRAWN", s.today_iso
         d.last = s.action("WithdrawDiscountOffer", debtor.uscc)
-        await s.store.put_discount_offer(d)
+        # the debtor's party record names its org: the offer's own debtor_msp is whatever its writers wrote
+        await s.store.put_discount_offer(d, debtor.msp_id)
         s.emit(events.DISCOUNT_OFFER_WITHDRAWN, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
         return d.to_json()

@@ -18,6 +18,8 @@ from chaincode.receivables import keys
 from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG
 from chaincode.receivables.submitter import submitter_proof
+from chaincode.testing._memory_peer import Write, WriteRecord
+from chaincode.testing._policies import policy_orgs
 from chaincode.testing._proposals import make_signed_proposal
 
 from tests.unit.receivables.support import BANK, CORE, REGULATOR, standard_net
@@ -169,3 +171,21 @@ async def test_an_offer_naming_the_forgers_org_as_its_debtors_settles_no_claim()
     assert (claim_now["status"], claim_now["payments"]) == ("CONFIRMED", [])
     await net.refused(tier1, "GetDiscountOffer", offer["id"], rule="record-unreadable", evaluate=True)
     assert await _listed_ids(net, tier1, core) == []
+
+
+async def test_withdrawing_an_offer_naming_the_forgers_org_leaves_it_to_the_debtors_org():
+    """The withdrawal gave the offer's key and its recfin.discount-by-debtor entry the policy of the org the
+    offer names as its debtor's (``debtor_msp``), which the two orgs writing it chose: withdrawing it handed
+    one of their orgs alone the power to reopen it, rewrite it or drop it from the debtor's list. The keys are
+    sealed with the org of the debtor's party record."""
+    net, core, _tier1, _claim = await _net_with_a_claim()
+    offer = await _forged_offer(net, "own", debtor_msp=BANK)
+    withdrawn = await net.ok(core, "WithdrawDiscountOffer", offer["id"])
+    assert (withdrawn["status"], withdrawn["debtor_msp"]) == ("WITHDRAWN", BANK)
+    offer_key = net._key(keys.DISCOUNT, offer["id"])
+    entry_key = net._key(keys.DISCOUNT_BY_DEBTOR, core.uscc, offer["published_on"], offer["id"])
+    for key in (offer_key, entry_key):
+        assert policy_orgs(net.ledger.validation_parameter("", key)) == [CORE]
+        rewrite = Write(WriteRecord.PUT_STATE, "", key, net.ledger.state[key])
+        assert not net.ledger.endorsement_policies_met([rewrite], (BANK,))
+        assert net.ledger.endorsement_policies_met([rewrite], (CORE,))
