@@ -7,7 +7,7 @@ from chaincode.contract import Context, transaction
 
 from . import events, keys, lifecycle, queries, upgrade
 from .errors import rule
-from .model import CONFIRMED, SPLIT, Financing, Receivable
+from .model import CONFIRMED, OVERDUE, SPLIT, Financing, Receivable
 from .session import rules
 from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing, _how_it_ended
 
@@ -47,6 +47,13 @@ class FinancingRequestTransactions(FinancingGroup):
             # lets the claim be financed (a request or an accepted financing its holder can end is refused by
             # the freeze first: the lifting lets the holder end it)
             _refuse_financing_live(r)
+        else:
+            # a request or an accepted financing on a claim in arrears or past its due date: ending it first, the
+            # way financing-already-live names, would only lead to this request refused for that, as the due date
+            # never moves; refused for it first, and before the freeze
+            if r.status == OVERDUE:
+                lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
+            lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
             _refuse_financing_live(r)

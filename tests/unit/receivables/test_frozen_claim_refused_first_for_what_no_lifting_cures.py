@@ -125,3 +125,23 @@ async def test_recourse_on_a_frozen_claim_is_refused_for_its_terms_or_a_blank_re
                 (with_recourse["id"], loan["id"], "", transient_terms(recourse=True), "argument-invalid"),
                 (without["id"], loan_without["id"], "unpaid", transient_terms(), "without-recourse")):
             await _refused_the_same_frozen_or_not(net, rid, bank, step, fid, reason, transient=transient, rule=rule)
+
+
+async def test_a_financing_request_on_a_claim_past_its_due_date_with_a_financing_not_lent_is_refused_by_the_date():
+    """Ending the request or the accepted financing first (the way ``financing-already-live`` named) would only
+    lead to the same request refused ``past-maturity``: the due date never moves."""
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    requested = await net.confirmed(tier1, core, 1000_00, due_in=5)
+    await net.ok(tier1, "RequestFinancing", requested["id"])
+    accepted = await net.confirmed(tier1, core, 1000_00, due_in=5)
+    await net.financed(tier1, accepted["id"], disburse=False)
+    net.advance(days=6)
+    for r in (requested, accepted):
+        said = await _refused_the_same_frozen_or_not(net, r["id"], tier1, "RequestFinancing", r["id"],
+                                                     rule="past-maturity")
+        assert "cannot finance it on or after maturity" in said
+        await net.ok(tier1, "RecordOverdue", r["id"])
+        said = await _refused_the_same_frozen_or_not(net, r["id"], tier1, "RequestFinancing", r["id"],
+                                                     rule="invalid-state")
+        assert "while it is OVERDUE" in said and "RecordPayment" in said
