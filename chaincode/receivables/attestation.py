@@ -98,12 +98,21 @@ def checked_issue_date(req: InvoiceAttestationRequest, today: date) -> None:
                    "only once issued; attest the date the sources give it, from that date on")
 
 
+def checked_code_year(req: InvoiceAttestationRequest) -> None:
+    """An invoice is verified on the form it was issued on: one dated before the year its code says the form was
+    printed in (:func:`fingerprint.code_year_problem`) was not, and RegisterReceivable refuses it so; its record,
+    pass or failure, would be of an invoice no registration can name (a code or date misread or altered)."""
+    if (why := fingerprint.code_year_problem(req.code.strip(), date.fromisoformat(req.issue_date))) is not None:
+        raise rule("invoice-code-invalid", f"invoice {req.number}: {why}, then verify it again and attest that")
+
+
 def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation_id: str,
                     attested: Action, today: date) -> InvoiceAttestation:
     """The record of ``req`` by ``attester``, made by the transaction ``attested`` on the business date ``today``."""
     checked_sources(req)
     checked_fingerprint(req)
     checked_issue_date(req, today)
+    checked_code_year(req)
     return InvoiceAttestation(**req.model_dump(), id=attestation_id, attester=attester.uscc,
                               attester_role=attester.role, attested=attested)
 

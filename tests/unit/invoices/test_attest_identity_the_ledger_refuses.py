@@ -69,3 +69,16 @@ def test_an_invoice_the_ledger_takes_is_not_refused_for_its_identity_or_date():
     request = attestation_request(inv, _evidence_of(inv))
     assert request.fingerprint == fingerprint.invoice_fingerprint(inv.seller.tax_id, "", inv.number)
     assert date.fromisoformat(str(request.issue_date)) == inv.issue_date
+
+
+def test_an_invoice_dated_before_its_codes_printing_year_is_refused_before_anything_is_sent():
+    # the contract refuses it invoice-code-invalid (attestation.checked_code_year), as it refuses its registration
+    later = business_today().year + 1
+    code = f"3100{later % 100:02d}4130"
+    inv = invoice(issued=business_today(), number="12345678").model_copy(update={"code": code})
+    with pytest.raises(ValueError) as refused:
+        attestation_request(inv, _evidence_of(inv))
+    said = str(refused.value)
+    assert said.startswith(f"code: code {code} is of a form printed in {later}") and "(rule invoice-code-invalid)" in said
+    on_its_year = inv.model_copy(update={"code": f"3100{(later - 1) % 100:02d}4130"})
+    assert attestation_request(on_its_year, _evidence_of(on_its_year)).code == on_its_year.code
