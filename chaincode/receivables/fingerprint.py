@@ -111,9 +111,8 @@ def code_characters_problem(invoice_code: str) -> str | None:
 # An invoice code carries the year its form's printing plate was made in (制版年度): digits 5-6 of a 10-digit code
 # (region 4, year 2, ...: 3100204130 is of 2020), digits 6-7 of a 12-digit code opening with 0 (0, region 4, year 2,
 # ...: 044031900111 is of 2019). A 12-digit code opening with 1 or 2 is not read so: no description of their layout
-# was at hand. Codes began with the VAT invoice of 1994, so 90-99 are 1990s years. The client's checks read a code
-# so too (client/invoices/checks.py, number.code); tests/unit/receivables/test_invoice_code_year.py holds the two
-# to one table.
+# was at hand. Codes began with the VAT invoice of 1994, so 90-99 are 1990s years. The client's checks
+# (client/invoices/checks.py, number.code) and the SDK's InvoiceInput call code_year_problem itself.
 _CODE_YEAR_DIGITS = {10: slice(4, 6), 12: slice(5, 7)}
 
 

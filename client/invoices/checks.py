@@ -57,7 +57,8 @@ from client.money import plain_yuan
 from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import (
-    code_characters_problem, code_problem, identities_looked_up, invoice_fingerprint, number_problem,
+    code_characters_problem, code_problem, code_year_problem, identities_looked_up, invoice_fingerprint,
+    number_problem,
 )
 from .model import Finding, Invoice, InvoiceLine, Report
 
@@ -400,8 +401,8 @@ def _number(inv: Invoice) -> list[Finding]:
     # fingerprint strips) would pass here and be refused there; a code in full-width digits, or with a dash,
     # fails in the contract's own words, which give the half-width code to send
     code_why = (_spaced_code_problem(inv.code) or code_characters_problem(inv.code)
-                or code_problem(inv.code, inv.number, inv.issue_date) or _code_year_problem(inv.code, inv.issue_date)
-                or _code_year_problem(inv.paper_code, inv.issue_date, "paper code"))
+                or code_problem(inv.code, inv.number, inv.issue_date) or code_year_problem(inv.code, inv.issue_date, "invoice code")
+                or code_year_problem(inv.paper_code, inv.issue_date, "paper code"))
     formed = Finding(check="number.format", status="pass",
                      message=f"number {inv.number} has {len(inv.number)} digits, a valid invoice number")
     if code_why is None:
@@ -410,36 +411,6 @@ def _number(inv: Invoice) -> list[Finding]:
                                 else f"number {inv.number} identifies the invoice without a code")]
     return [formed, Finding(check="number.code", status="fail", message=code_why,
                             details={"code": inv.code, "number": inv.number})]
-
-
-# An invoice code (发票代码) carries the year its form's printing plate was made in (制版年度): digits 5-6 of a
-# 10-digit code (region 4, year 2, batch, language, copies, amount version: 3100204130 is of 2020), digits 6-7 of a
-# 12-digit code opening with 0 (0, region 4, year 2, batch 3, kind and copies 2: 044031900111 is of 2019). A form
-# is used in that year or later, never before it was printed. A 12-digit code opening with 1 or 2 is not read so:
-# no description of their layout was at hand. Codes began with the VAT invoice of 1994, so 90-99 are 1990s years.
-_CODE_YEAR_DIGITS = {10: slice(4, 6), 12: slice(5, 7)}
-
-
-def _code_year(code: str) -> int | None:
-    """The year an invoice code's form was printed in, or ``None`` where its layout is not known here."""
-    where = _CODE_YEAR_DIGITS.get(len(code))
-    if where is None or not code.isdigit() or (len(code) == 12 and not code.startswith("0")):
-        return None
-    two = int(code[where])
-    return (1900 if two >= 90 else 2000) + two
-
-
-def _code_year_problem(code: str, issued: date, which: str = "invoice code") -> str | None:
-    """Why an invoice dated ``issued`` cannot be on the form of ``code`` (its invoice code, or the ``paper code``
-    of the form a fully digitalised invoice was delivered on): it is dated before the year the code says the form
-    was printed in. ``None`` otherwise, and where the code's layout is not known."""
-    year = _code_year(code)
-    if year is None or issued.year >= year:
-        return None
-    return (f"{which} {code} is of a form printed in {year} (its year digits, 制版年度), but the invoice is "
-            f"dated {issued}, before that year: no invoice is issued on a form before it is printed; the code or "
-            "the issue date is wrong (misread, or altered): check both against the invoice, and the invoice with "
-            "the tax authority")
 
 
 def _spaced_code_problem(code: str) -> str | None:

@@ -33,6 +33,7 @@ from chaincode.receivables.fingerprint import (
     canonical_form,
     code_characters_problem,
     code_problem as code_form_problem,
+    code_year_problem,
     identity_problem as code_problem,
     invoice_fingerprint as fingerprint_of,
     is_fingerprint,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:   # the model checks a paper identity with paper_identity_prob
     from .model import Invoice
 
 __all__ = ["FINGERPRINT_VERSION", "PROVINCE_CODES", "canonical_form", "code_characters_problem",
-           "code_form_problem", "code_problem", "fingerprint_of", "identities_looked_up", "invoice_fingerprint",
+           "code_form_problem", "code_problem", "code_year_problem", "fingerprint_of", "identities_looked_up", "invoice_fingerprint",
            "is_fingerprint", "number_problem", "other_spelling", "other_spelling_fingerprint",
            "paper_identity_problem"]
 
