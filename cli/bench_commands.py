@@ -16,7 +16,7 @@ from bench.profiling import machine, machine_line
 from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
-from client.gateway._context import MAX_SECONDS
+from client.gateway import MAX_SECONDS
 from network import Network, contract_config
 from network.batch_tuning import BatchTuner, batch_of
 from network.errors import MissingBinariesError, NetworkError

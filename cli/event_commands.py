@@ -21,7 +21,7 @@ import click
 
 from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
-from client.gateway._checkpointer import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
+from client.gateway import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
 from client.receivables import ReceivablesEvent
 
 from .amounts import with_money

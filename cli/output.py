@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel, ValidationError
 
-from client.invoices.parse import UNPAIRED_SURROGATE
-from client.invoices.parse import _unpaired_surrogate_in as unpaired_surrogate_in
+from client.invoices.parse import UNPAIRED_SURROGATE, unpaired_surrogate_in
 from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, too_large,
                                user_text)
 from client.user_files import on_one_line as text_on_one_line

@@ -21,7 +21,7 @@ import click
 from chaincode.receivables.model import order_key
 from client.money import percent
 from client.receivables import STATUSES, unless_refused_the_read
-from client.receivables._queries import next_bookmark
+from client.receivables import next_bookmark
 from client.receivables.ledger_keys import split_key
 
 from .amounts import with_money

@@ -12,9 +12,16 @@ See docs/sdk-gateway.md. Errors are in :mod:`client.gateway.errors`.
 """
 
 from . import errors, hashing
-from ._checkpointer import Checkpoint, FileCheckpointer, InMemoryCheckpointer
+from ._checkpointer import (
+    CHECKPOINT_FILE_FORM,
+    MAX_BLOCK_NUMBER,
+    Checkpoint,
+    FileCheckpointer,
+    InMemoryCheckpointer,
+    NotACheckpointFile,
+)
 from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
-from ._context import Timeouts
+from ._context import MAX_SECONDS, Timeouts
 from ._contract import AsyncContract, Contract, SubmitResult
 from ._event_iterators import AsyncEventIterator, EventIterator
 from ._events import (
@@ -76,6 +83,7 @@ __all__ = [
     "open_msp_folder",
     "hashing",
     "Timeouts",
+    "MAX_SECONDS",
     "RetryPolicy",
     "ChaincodeEvent",
     "ChaincodeEventsRequest",
@@ -84,6 +92,9 @@ __all__ = [
     "Checkpoint",
     "InMemoryCheckpointer",
     "FileCheckpointer",
+    "NotACheckpointFile",
+    "CHECKPOINT_FILE_FORM",
+    "MAX_BLOCK_NUMBER",
     "holds_position",
     "GatewayTransport",
     "GrpcTransport",

@@ -168,7 +168,7 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
     # where the text is written out as UTF-8 (a fingerprint, an evidence digest, the terminal), as a traceback. A
     # document with none of these escapes (nor such a character) is not walked
     if "\\u" in text or _SURROGATE.search(text):
-        unpaired = _unpaired_surrogate_in(doc)
+        unpaired = unpaired_surrogate_in(doc)
         if unpaired is not None:
             raise MalformedInput(source, unpaired or None, UNPAIRED_SURROGATE)
     return doc
@@ -179,7 +179,7 @@ UNPAIRED_SURROGATE = ("holds an unpaired UTF-16 surrogate (such as \\ud800), whi
                       "the character itself, or both halves of its surrogate pair")
 
 
-def _unpaired_surrogate_in(doc: Any) -> str | None:
+def unpaired_surrogate_in(doc: Any) -> str | None:
     """Where the first string or key holding an unpaired surrogate lies in a decoded JSON document (a key is named
     by its path with the key written escaped), or ``None``. Walked without recursion, as :func:`_refusal_in` is."""
     pending: list[tuple[str, Any]] = [("", doc)]

@@ -122,6 +122,7 @@ from ._models import (
     TransferResult,
     UnspelledInvoice,
 )
+from ._queries import next_bookmark
 from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_the_read
 from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
@@ -133,6 +134,7 @@ __all__ = [
     "CONTRACT_NAME",
     "new_request_id",
     "may_have_committed",
+    "next_bookmark",
     "orgs_without_endorsing_peers",
     "RACE_RETRY",
     "ReceivablesError",

@@ -1,7 +1,9 @@
 """`recfin demo` tells a chaincode not deployed from a peer down through the SDK's public API, as an integrator
 would: ``client.receivables.orgs_without_endorsing_peers``. It imported a private name of a private SDK module
 (``_endorsers._orgs_without_endorser``), which the SDK may rename or change at will, so a change inside the SDK
-could break the demo's hint with nothing public having changed."""
+could break the demo's hint with nothing public having changed. So does every other command of the CLI: the
+bench's deadline bound, the event follower's checkpoint names and the regulator's bookmark walk are public names of
+the SDK."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import grpc
 from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import orgs_without_endorsing_peers
 
-DEMO = Path(__file__).resolve().parents[3] / "cli" / "demo_commands.py"
+CLI = Path(__file__).resolve().parents[3] / "cli"
+DEMO = CLI / "demo_commands.py"
 
 
 def _private_client_imports(module: Path) -> list[str]:
@@ -29,6 +32,12 @@ def _private_client_imports(module: Path) -> list[str]:
 
 def test_the_demo_imports_nothing_private_of_the_sdk():
     assert _private_client_imports(DEMO) == []
+
+
+def test_no_command_of_the_cli_imports_anything_private_of_the_sdk():
+    modules = sorted(CLI.rglob("*.py"))
+    assert DEMO in modules
+    assert [found for module in modules for found in _private_client_imports(module)] == []
 
 
 def test_the_orgs_the_gateway_found_no_endorsing_peer_of_are_named_in_its_order():
