@@ -87,7 +87,7 @@ from client.money import plain_yuan
 
 from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
-from .output import emit, on_one_line, one_line, read_json_file
+from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
                           request_get_command, request_id_option)
@@ -302,7 +302,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     else:
         # the invoice's text, and the findings that quote it, each on its own line: a name holding a line break or a
         # terminal escape would otherwise print a PASSED line of its own, or hide the FAIL lines after it
-        click.echo(f"invoice {on_one_line(inv.number)}{_paper_identity_text(inv)}  "
+        click.echo(f"invoice {on_one_line(inv.number)}{paper_identity_text(inv)}  "
                    f"{on_one_line(inv.seller.name)} -> "
                    f"{on_one_line(inv.buyer.name)}  {plain_yuan(inv.total_with_tax_fen)} {on_one_line(inv.currency)}  "
                    f"issued {inv.issue_date}")
@@ -317,14 +317,6 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
                    f"{counts['skipped']} skipped"
                    + (f", {disagreed} disagreement{'' if disagreed == 1 else 's'}" if disagreed else ""))
     raise SystemExit(EXIT_PASS if passed else EXIT_FAILED)
-
-
-def _paper_identity_text(inv: Invoice) -> str:
-    """The paper form's code and number of an invoice delivered on paper (数电纸质发票), as a line names the invoice
-    by both its identities; nothing for any other invoice."""
-    if not inv.paper_code:
-        return ""
-    return f" (on paper: code {on_one_line(inv.paper_code)} number {on_one_line(inv.paper_number)})"
 
 
 def _paper_identity_json(inv: Invoice) -> dict[str, str]:
@@ -1340,6 +1332,6 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         of_delivery = "" if part is None else (
             f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of {plain_yuan(part.received)} received, "
             f"{before}without tax)")
-        click.echo(f"registered {r.id} for invoice {inv.number}{_paper_identity_text(inv)}{of_delivery}: "
+        click.echo(f"registered {r.id} for invoice {inv.number}{paper_identity_text(inv)}{of_delivery}: "
                    f"{plain_yuan(r.face_amount)} "
                    f"{r.currency} owed by {r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

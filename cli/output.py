@@ -69,6 +69,16 @@ as_typed = on_one_line
 """A value the user gave, for a message: the name the commands' messages know :func:`on_one_line` by."""
 
 
+def paper_identity_text(invoice: Any) -> str:
+    """The paper form's code and number of an invoice delivered on paper (数电纸质发票), as a line names the invoice
+    by both its identities, worded alike wherever the CLI names one (``recfin invoice check``, ``receivable get``);
+    nothing for an invoice without a paper code. ``invoice``: the SDK's ``Invoice`` of either kind (read from a
+    file, or a claim's on the ledger), both with ``paper_code`` and ``paper_number``."""
+    if not invoice.paper_code:
+        return ""
+    return f" (on paper: code {on_one_line(invoice.paper_code)} number {on_one_line(invoice.paper_number)})"
+
+
 def display_width(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a wide or full-width character (East Asian width W or F:
     Chinese, Japanese and Korean characters, full-width forms), none for a combining mark, one for the rest."""

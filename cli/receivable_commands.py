@@ -64,8 +64,8 @@ from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_check
                       credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
                       names_an_identity, read_date, said_on_the_record)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
-                     validated)
+from .output import (as_typed, emit, on_one_line, paper_identity_text, read_json_file, read_json_stdin,
+                     read_option_file, show, validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
                                   ledger_exit_codes, with_page_options)
 from .request_ids import (REQUEST_ID, exactly_once_naming_its_id, request_get_command, request_id_option,
@@ -1066,9 +1066,7 @@ def _invoice_line(invoice) -> str:
     """An invoice of a claim as its debtor checks it against its own books before it confirms: number, code (an
     invoice with one), or the paper form's code and number of one delivered on paper (数电纸质发票), which books may
     hold it under (worded as `recfin invoice verify` names it), date, amount and tax in the invoice's currency."""
-    code = f" (code {on_one_line(invoice.code)})" if invoice.code else ""
-    if invoice.paper_code:
-        code = f" (on paper: code {on_one_line(invoice.paper_code)} number {on_one_line(invoice.paper_number)})"
+    code = paper_identity_text(invoice) or (f" (code {on_one_line(invoice.code)})" if invoice.code else "")
     return (f"{on_one_line(invoice.number)}{code} of {invoice.date}: {money(invoice.amount, invoice.currency)}, "
             f"tax {money(invoice.tax, invoice.currency)}")
 
