@@ -824,7 +824,8 @@ def _invoice_given(text: str) -> InvoiceGiven:
 def _invoice_parts(text: str) -> list[str]:
     """NUMBER, DATE, AMOUNT, TAX, CODE, PAPER_CODE and PAPER_NUMBER (``""`` when not given) of one ``--invoice``; a
     usage error (exit 2, before the ledger is asked) when the parts cannot be one invoice: not four, five or seven
-    of them, a fifth that is not the code the number takes (the contract's own rule: only an 8-digit number has
+    of them, a number that is not one (20 or 8 ASCII digits: ``１２３`` full-width is not), a fifth that is not the
+    code the number takes (the contract's own rule: only an 8-digit number has
     one, of 10 or 12 digits), or a sixth and seventh that are not the paper form's 发票代码 and 8-digit 发票号码 of
     a 20-digit number with no code (数电纸质发票: the code left empty, ``N,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER``).
     A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after it: the
@@ -836,8 +837,8 @@ def _invoice_parts(text: str) -> list[str]:
     elif len(parts) == 7:
         problem = (identity_problem(parts[4], parts[0])
                    or paper_identity_problem(parts[4], parts[0], parts[5], parts[6]))
-    elif len(parts) == 5:
-        problem = identity_problem(parts[4], parts[0])
+    else:   # a number without a code is checked here too: else a wrong one would be refused only once connected
+        problem = identity_problem(parts[4] if len(parts) == 5 else "", parts[0])
     if problem is None:
         return (parts + ["", "", ""])[:7]
     amounts = parts[2:]
