@@ -37,6 +37,7 @@ from chaincode.receivables.fingerprint import (identity_problem, is_fingerprint,
 from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
+from client.gateway import GatewayError
 from client.money import exact_percent, rate_text, yuan
 from client.pricing import validation_problems
 from client.pricing.ledger import early_payment_offer, receivable_terms
@@ -49,6 +50,7 @@ from client.receivables import (
     InvoiceInput,
     Receivable,
     ReceivableRegistration,
+    ReceivablesError,
     RuleViolation,
     unless_refused_the_read,
 )
@@ -1617,16 +1619,20 @@ def recourse(session, financing_id, reason):
 @acting("supplier")
 def get_financing(session, as_json, financing_id) -> None:
     """A financing and its offers. An offer the peer cannot read (written by a newer contract version, or by
-    none) is in no row: a warning line names it, and --json lists its key in newer_version or unreadable.
+    none) is in no row: a warning line names it, and --json lists its key in newer_version or unreadable. An
+    offer whose private terms could not be read (a peer error) is shown without its expiry, and the command
+    exits 1 after showing the rest, naming it and why.
 
     \b
     Example:
       recfin finance get F-0123456789abcdef --as supplier/supplier1 --json
     """
     f = session.client.get_financing(financing_id)
-    offers = [_with_expiry(session, o) for o in f.offers]
+    unread_terms: list[tuple[str, BaseException]] = []
+    offers = [_with_expiry(session, o, unread_terms) for o in f.offers]
     if as_json:
         emit({**f.to_json(), "offers": offers}, as_json=True)
+        _fail_on_terms_unread(unread_terms)
         return
     # how a financing that ended other than by repayment ended, and why, where it did
     ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
@@ -1642,6 +1648,20 @@ def get_financing(session, as_json, financing_id) -> None:
         emit(offers, as_json=False, columns=["id", "financier", "status", "made_on", "expires_on"] + withdrawn)
     # an offer the peer cannot read is in no row above: said, so that a holder choosing among them knows
     regulator_commands.note_passed_over(f.unreadable, f.newer_version, "in no offer above")
+    _fail_on_terms_unread(unread_terms)
+
+
+def _fail_on_terms_unread(unread_terms: list[tuple[str, BaseException]]) -> None:
+    """Exit 1 after the financing was shown, where the private terms of an offer could not be read (a peer or
+    network error, not a refusal): its expiry is missing from its row, and a holder choosing among the offers must
+    not take the missing date for an offer without one. Each offer named with why, and how to read its terms."""
+    if not unread_terms:
+        return
+    why = "; ".join(f"offer {offer_id}: {connection.describe(error)}" for offer_id, error in unread_terms)
+    retry = " and ".join(f"`recfin finance terms {offer_id}`" for offer_id, _ in unread_terms)
+    raise click.ClickException(f"the financing is shown, but the private terms of {len(unread_terms)} of its offers "
+                               f"could not be read, so their expiry is not shown ({why}): read them with {retry} "
+                               "once the peer answers")
 
 
 def _echo_recourse_demands(f) -> None:
@@ -1654,17 +1674,21 @@ def _echo_recourse_demands(f) -> None:
                    f"{on_one_line(demand.reason)}")
 
 
-def _with_expiry(session, o) -> dict:
+def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> dict:
     """The offer's public record, with the expiry of its private terms where the caller may read them (the
     holder, the offering bank, the regulator); for anyone else none is shown. Terms this peer does not hold yet
-    (it missed them and has not reconciled) leave it out too, said on stderr: the financing was read."""
+    (it missed them and has not reconciled) leave it out too, said on stderr: the financing was read. Terms that
+    could not be read for another reason (a peer error) leave it out, and (offer id, error) is added to
+    ``unread_terms``: the command fails once it has shown the rest."""
     row = o.to_json()
     if o.expires_on is None:
         try:
             terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
-        except RuleViolation as refusal:
-            if refusal.rule != "not-found":
-                raise
+        except (ReceivablesError, GatewayError) as error:
+            if not isinstance(error, RuleViolation) or error.rule != "not-found":
+                unread_terms.append((o.id, error))
+                return row
+            refusal = error
             click.echo(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not hold yet "
                        f"({refusal.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
             terms = None
