@@ -156,18 +156,19 @@ class DiscountRecords(StoreBase):
         await self.stub.put_state(index_key, keys.INDEX_VALUE)
         return True
 
-    async def seal_discount_offer(self, d: DiscountOffer, *, entry_written: bool) -> int:
+    async def seal_discount_offer(self, d: DiscountOffer, debtor_org: str, *, entry_written: bool) -> int:
         """Give the offer's key and its ``recfin.discount-by-debtor`` entry the debtor org's policy, as
         ``put_discount_offer`` does, each where it has none (``_seal_unguarded``): an offer published before
         42422e6 and never changed since is under the chaincode-level policy, which lets any two orgs raise its
-        rate, extend its expiry, empty its claims or reopen it. ``entry_written``: this transaction wrote the entry
-        (``restore_discount_entry``), so it carries none, and its policy is not read. How many policies it
-        wrote."""
+        rate, extend its expiry, empty its claims or reopen it. ``debtor_org``: the org of the debtor's party
+        record, not the offer's own ``debtor_msp``, which two orgs writing the offer choose (``put_discount_offer``).
+        ``entry_written``: this transaction wrote the entry (``restore_discount_entry``), so it carries none, and
+        its policy is not read. How many policies it wrote."""
         offer_key, entry_key = self.key(keys.DISCOUNT, d.id), self._discount_entry(d)
-        written = await self._seal_unguarded(offer_key, [d.debtor_msp],
+        written = await self._seal_unguarded(offer_key, [debtor_org],
                                              await self.stub.get_state_validation_parameter(offer_key))
         entry_held = None if entry_written else await self.stub.get_state_validation_parameter(entry_key)
-        return written + await self._seal_unguarded(entry_key, [d.debtor_msp], entry_held)
+        return written + await self._seal_unguarded(entry_key, [debtor_org], entry_held)
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str,
                                    passed: PassedOver | None = None) -> tuple[list[DiscountOffer], Any]:

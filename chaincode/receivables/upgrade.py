@@ -39,9 +39,10 @@ and nothing has changed since, goes without them:
   financing's own record; as for claims, only a key without a policy gets one, the regulator's org added where one
   org both holds and finances, and none where no regulator's org is another (that org's policy alone would be
   weaker than the chaincode's two orgs);
-- a discount offer's key-level policy (the debtor's org) on its key and its ``recfin.discount-by-debtor`` entry,
-  which versions before 42422e6 never set: any two orgs could raise its rate, extend its expiry, empty its claims
-  or reopen it. Each key without a policy gets it, the entry whether or not this page wrote it;
+- a discount offer's key-level policy (the org of its debtor's party record, not the ``debtor_msp`` the offer
+  names, which two orgs writing it choose) on its key and its ``recfin.discount-by-debtor`` entry, which versions
+  before 42422e6 never set: any two orgs could raise its rate, extend its expiry, empty its claims or reopen it.
+  Each key without a policy gets it, the entry whether or not this page wrote it;
 - a claim's ``recfin.by-debtor`` entry, written back where missing, and its key-level policy (the orgs of its
   invoices' fingerprints, ``Store.restore_debtor_entry``), which earlier versions never set: the debtor's org
   and any other could delete the entry of a claim it paid late, hiding it from ``GetDebtorPaymentRecord``;
@@ -171,10 +172,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
         for r in receivables:
             await _upgrade_receivable(store, r, claimed, report, raised)
     elif scanning == keys.DISCOUNT:
-        for _, d in _parsed(store, DiscountOffer, records, report):
-            entry_written = await store.restore_discount_entry(d)
-            report["discount_offer_entries"] += entry_written
-            report["discount_offer_policies"] += await store.seal_discount_offer(d, entry_written=entry_written)
+        await _restore_discount_offers(store, _parsed(store, DiscountOffer, records, report), report)
     elif scanning == keys.OFFER:
         offers = _parsed(store, Offer, records, report)
         report["open_offer_entries"] += await _restore_open_offers(store, offers, raised, report)
@@ -247,6 +245,29 @@ class _WritesCounted:
     async def set_private_data_validation_parameter(self, collection: str, key: str, policy: bytes) -> None:
         await self._stub.set_private_data_validation_parameter(collection, key, policy)
         self.writes.add(("policy", collection, key))
+
+
+async def _restore_discount_offers(store: Store, offers: list[tuple[str, DiscountOffer]],
+                                   report: dict[str, Any]) -> None:
+    """Write each offer's missing ``recfin.discount-by-debtor`` entry and seal it and the offer with the org of
+    its debtor's party record (``Store.seal_discount_offer``), not the ``debtor_msp`` the offer names: two orgs
+    writing an offer write that too, and sealing with one of their orgs would hand that org alone its keys.
+    An offer whose debtor's party record is missing or unreadable is passed over, the party's key listed (as for
+    a claim's creditor): no org is shown to be its debtor's, and the offer's keys get no entry and no policy.
+    The parties and the entries are read together first, in one round trip, where the entries alone took one
+    each."""
+    await store.prefetch(*((keys.PARTY, d.debtor) for _, d in offers),
+                         *((keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id) for _, d in offers))
+    for _, d in offers:
+        try:
+            party = await store.require_party(d.debtor)
+        except UNREADABLE as problem:
+            _pass_over(report, store.key(keys.PARTY, d.debtor), isinstance(problem, NewerVersionRecord))
+            continue
+        entry_written = await store.restore_discount_entry(d)
+        report["discount_offer_entries"] += entry_written
+        report["discount_offer_policies"] += await store.seal_discount_offer(d, party.msp_id,
+                                                                             entry_written=entry_written)
 
 
 def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],

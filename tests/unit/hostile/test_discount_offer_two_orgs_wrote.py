@@ -189,3 +189,23 @@ async def test_withdrawing_an_offer_naming_the_forgers_org_leaves_it_to_the_debt
         rewrite = Write(WriteRecord.PUT_STATE, "", key, net.ledger.state[key])
         assert not net.ledger.endorsement_policies_met([rewrite], (BANK,))
         assert net.ledger.endorsement_policies_met([rewrite], (CORE,))
+
+
+async def test_upgrading_an_unguarded_offer_naming_the_forgers_org_leaves_it_to_the_debtors_org():
+    """UpgradeLedger sealed an offer an earlier version left without a policy, and its recfin.discount-by-debtor
+    entry, with the org the offer names as its debtor's (``debtor_msp``), which the two orgs writing it chose:
+    the upgrade handed one of their orgs alone the power to reopen it, rewrite it or drop it from the debtor's
+    list. The keys are sealed with the org of the debtor's party record, as the withdrawal seals them."""
+    net, core, _tier1, _claim = await _net_with_a_claim()
+    offer = await _forged_offer(net, "own", debtor_msp=BANK)
+    offer_key = net._key(keys.DISCOUNT, offer["id"])
+    entry_key = net._key(keys.DISCOUNT_BY_DEBTOR, core.uscc, offer["published_on"], offer["id"])
+    for key in (offer_key, entry_key):   # as versions before 42422e6 left an offer: under the chaincode policy
+        net.ledger.validation_parameters.pop(key, None)
+    pages = await net.upgrade_pages()
+    assert sum(page["discount_offer_policies"] for page in pages) == 2
+    for key in (offer_key, entry_key):
+        assert policy_orgs(net.ledger.validation_parameter("", key)) == [CORE]
+        rewrite = Write(WriteRecord.PUT_STATE, "", key, net.ledger.state[key])
+        assert not net.ledger.endorsement_policies_met([rewrite], (BANK,))
+        assert net.ledger.endorsement_policies_met([rewrite], (CORE,))

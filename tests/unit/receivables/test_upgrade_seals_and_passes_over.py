@@ -197,3 +197,19 @@ async def test_a_claim_of_one_orgs_parties_whose_key_has_no_policy_gets_it_at_it
     del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r)]
     await net.ok(core, "RecordPayment", r, "100000")
     assert net.claim_policy_orgs(r) == [CORE, REGULATOR]
+
+
+async def test_an_unguarded_offer_whose_debtor_has_no_party_record_is_listed_and_left_unsealed():
+    """The debtor's party record names the org that seals an offer: with none, no org is shown to be the
+    debtor's, and the party's key is listed (``unreadable``), the offer's keys left as they are."""
+    net = await standard_net()
+    core = net.actors["core"]
+    d = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
+    offer_key, entry = discount_keys(net, d["id"])
+    for key in (offer_key, entry):
+        del net.ledger.validation_parameters[key]
+    del net.ledger.state[net._key(keys.PARTY, core.uscc)]
+    pages = await net.upgrade_pages()
+    assert total(pages, "discount_offer_policies") == 0
+    assert net._key(keys.PARTY, core.uscc) in [key for page in pages for key in page["unreadable"]]
+    assert policy_orgs(net, offer_key) is None and policy_orgs(net, entry) is None
