@@ -967,6 +967,10 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
         return
     emit(with_money(result.to_json()), as_json=False, columns=RECEIVABLE_COLUMNS)
     click.echo(f"tx: {payment_tx or f'unknown: `{request_get_command(sent_with)}` names it'}")
+    # the payment as `receivable get` says it, late or not, as --json's payments hold it (a claim not split: a
+    # split claim's payment is recorded on its parts, in the rows below)
+    if payment_tx is not None and (paid := next((p for p in result.payments if p.tx_id == payment_tx), None)):
+        click.echo(f"payment: {_payment_line(paid, result.currency)}")
     emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
          columns=["receivable_id", "amount", "payee", "outstanding"])
 
