@@ -406,7 +406,8 @@ _EXPORT_FILE = PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MA
 @click.option("--quantity-tolerance", default="0", show_default=True, type=_FRACTION,
               help="quantity difference allowed, as a fraction")
 @click.option("--total-tolerance-fen", type=WholeNumberRange(min=0), default=100, show_default=True,
-              help="difference allowed between the invoice amount and the PO value, in fen")
+              help="difference allowed between the invoice amount and the PO value, and between the sum of the "
+                   "invoice's lines and its total amount, in fen")
 @_PART_OF_DELIVERY
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance: Decimal,
