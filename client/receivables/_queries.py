@@ -129,9 +129,9 @@ class _QueryOperations:
         ``receivable_id``: a receivable you may read that the offer covers; the offer is then shown as
         :meth:`list_discount_offers` by that receivable shows it, so the holder of part ``R.1`` reads an offer
         listing ``R`` (refused without it: ``not-permitted-to-read``). An offer not covering it is refused
-        (``discount-offer-not-for-receivable``). A supplier is refused an offer no member of its debtor's org is
-        shown to have published, which no holder can take (``record-unreadable``, naming why); its debtor and the
-        regulator read it.
+        (``discount-offer-not-for-receivable``). A supplier is refused an offer no member of its debtor's org (the org on
+        the debtor's party record, which the offer's ``debtor_msp`` must name) is shown to have published, which no
+        holder can take (``record-unreadable``, naming why); its debtor and the regulator read it.
         """
         # sent only when given: a contract before the argument takes the offer id alone
         receivable = _optional_record_id(receivable_id, "receivable_id")
@@ -145,7 +145,8 @@ class _QueryOperations:
 
         Name the debtor, or a receivable you may read for only the offers that
         cover it. ``scope="open"``: not withdrawn and not expired today; ``"all"``: every one. A supplier's page
-        leaves out an offer no holder can take as published by no member of its debtor's org.
+        leaves out an offer no holder can take as published by no member of its debtor's org (the org on the debtor's
+        party record, which the offer's ``debtor_msp`` must name).
         """
         debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
