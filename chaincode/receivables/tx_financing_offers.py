@@ -106,7 +106,6 @@ class FinancingOfferTransactions(FinancingGroup):
         # never be accepted, and would stand OPEN on the request for nothing (frozen or not: said first)
         lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
         lifecycle.ensure_before_maturity(r, s.today, "finance")
-        lifecycle.ensure_not_frozen(r)
         terms = self._terms(ctx)
         fin.ensure_disbursable(terms, r.outstanding, currency=r.currency)
         if terms.expires_on < s.today_iso:
@@ -116,6 +115,9 @@ class FinancingOfferTransactions(FinancingGroup):
         if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
             raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank "
                        "and request; to change its terms, withdraw it first (WithdrawFinancingOffer)")
+        # after the bank's own terms and its earlier offer: no lifting cures those, and refused by the freeze
+        # first, the bank would wait for the lifting only to be refused for them
+        lifecycle.ensure_not_frozen(r)
         version = await s.store.exposure_version(bank.uscc, r.debtor)
         if priced_at is not None and priced_at > version:
             raise rule("exposure-version-ahead", f"the exposure of {bank.uscc} on {r.debtor} is at version {version} "

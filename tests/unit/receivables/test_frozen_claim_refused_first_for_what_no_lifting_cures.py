@@ -6,6 +6,7 @@ freeze."""
 from __future__ import annotations
 
 import itertools
+import json
 
 from chaincode.receivables import lifecycle
 from .support import credit_code, standard_net, transient_terms
@@ -145,3 +146,64 @@ async def test_a_financing_request_on_a_claim_past_its_due_date_with_a_financing
         said = await _refused_the_same_frozen_or_not(net, r["id"], tier1, "RequestFinancing", r["id"],
                                                      rule="invalid-state")
         assert "while it is OVERDUE" in said and "RecordPayment" in said
+
+
+async def test_a_financing_offer_on_a_frozen_claim_is_refused_for_its_terms_or_a_second_offer_first():
+    """A bank offering on a frozen claim terms missing, that could never be disbursed, or expired already, or a
+    second offer on the request, was refused ``receivable-frozen``; once the freeze was lifted, for what it sent."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    yesterday = net.day(-1)
+    for transient, rule in (({}, "terms-missing"),
+                            (transient_terms(advance_rate="0"), "rate-invalid"),
+                            (transient_terms(fees=1000_00), "fees-not-below-advance"),
+                            (transient_terms(expires_on=yesterday), "offer-expired")):
+        await _refused_the_same_frozen_or_not(net, r["id"], bank, "MakeFinancingOffer", f["id"],
+                                              transient=transient, rule=rule)
+    await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    said = await _refused_the_same_frozen_or_not(net, r["id"], bank, "MakeFinancingOffer", f["id"],
+                                                 transient=transient_terms(salt="t" * 16), rule="offer-already-made")
+    assert "withdraw it first" in said
+    # with terms that are right, on a request without the bank's offer, the freeze refuses it
+    other = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    g = await net.ok(tier1, "RequestFinancing", other["id"])
+    await net.ok(net.actors["regulator"], "FreezeReceivable", other["id"], "ORDER-Z")
+    await net.refused(bank, "MakeFinancingOffer", g["id"], transient=transient_terms(), rule="receivable-frozen")
+
+
+async def test_a_payment_discount_or_offer_acceptance_on_a_frozen_claim_is_refused_for_the_callers_input_first():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    unconfirmed = await net.registered(tier1, core, 1000_00, due_in=60)
+    await _refused_the_same_frozen_or_not(net, unconfirmed["id"], core, "RecordPayment", unconfirmed["id"], "100",
+                                          rule="invalid-state")
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    for amount, rule in (("0", "amount-not-positive"), ("1.5", "amount-not-integer-fen"), ("-1", "amount-negative")):
+        await _refused_the_same_frozen_or_not(net, r["id"], core, "RecordPayment", r["id"], amount, rule=rule)
+    reg = net.actors["regulator"]
+    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-P")
+    over = await net.refused(core, "RecordPayment", r["id"], "100001", rule="payment-exceeds-outstanding")
+    assert "frozen by order 'ORDER-P'" in over   # named too, so that the debtor waits for nothing else
+    await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-P", "ORDER-P")
+    await net.refused(core, "RecordPayment", r["id"], "100001", rule="payment-exceeds-outstanding")
+
+    expiring = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(1)})
+    another = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    listed = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(20),
+                                                         "receivable_ids": [another["id"]]})
+    as_read = json.dumps({k: expiring[k] for k in ("apr", "scale", "day_count", "expires_on")})
+    changed = json.dumps({**json.loads(as_read), "apr": "0.06"})
+    listed_as_read = json.dumps({k: listed[k] for k in ("apr", "scale", "day_count", "expires_on")})
+    for offer_id, read, rule in ((expiring["id"], changed, "discount-offer-changed"),
+                                 (expiring["id"], "", "terms-missing"),
+                                 (listed["id"], listed_as_read, "discount-offer-not-for-receivable")):
+        await _refused_the_same_frozen_or_not(net, r["id"], tier1, "AcceptDiscountOffer", offer_id, r["id"], read,
+                                              rule=rule)
+    _, offer = await net.offered(tier1, r["id"], terms=transient_terms(expires_on=net.day(1)))
+    net.advance(days=2)
+    await _refused_the_same_frozen_or_not(net, r["id"], tier1, "AcceptDiscountOffer", expiring["id"], r["id"],
+                                          as_read, rule="offer-expired")
+    await _refused_the_same_frozen_or_not(net, r["id"], tier1, "AcceptFinancingOffer", offer["id"],
+                                          transient=transient_terms(expires_on=net.day(-1)), rule="offer-expired")
