@@ -199,6 +199,16 @@ class Net:
         accepted = await self.ok(holder, "AcceptFinancingOffer", o["id"])
         return await self.ok(bank, "RecordDisbursement", f["id"], transient=terms) if disburse else accepted
 
+    async def claims_whose_financing_can_still_end(self, holder: Actor, debtor: Actor, *,
+                                                   due_in: int) -> tuple[dict, dict]:
+        """Two of ``holder``'s confirmed claims on ``debtor`` (1,000.00, due in ``due_in`` days) whose financing the
+        holder can still end: one with a financing requested, one with a financing accepted but not disbursed."""
+        requested = await self.confirmed(holder, debtor, 1000_00, due_in=due_in)
+        await self.ok(holder, "RequestFinancing", requested["id"])
+        accepted = await self.confirmed(holder, debtor, 1000_00, due_in=due_in)
+        await self.financed(holder, accepted["id"], disburse=False)
+        return requested, accepted
+
     def doc(self, receivable_id: str) -> dict:
         from chaincode.receivables import keys
 

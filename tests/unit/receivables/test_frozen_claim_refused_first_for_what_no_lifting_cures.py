@@ -79,10 +79,7 @@ async def test_a_financing_request_on_a_frozen_claim_lent_on_is_refused_by_the_l
 async def test_a_financing_request_on_a_frozen_claim_whose_financing_can_still_end_is_refused_by_the_freeze():
     net = await standard_net()
     core, tier1, reg = (net.actors[k] for k in ("core", "tier1", "regulator"))
-    requested = await net.confirmed(tier1, core, 1000_00, due_in=60)
-    await net.ok(tier1, "RequestFinancing", requested["id"])
-    accepted = await net.confirmed(tier1, core, 1000_00, due_in=60)
-    await net.financed(tier1, accepted["id"], disburse=False)
+    requested, accepted = await net.claims_whose_financing_can_still_end(tier1, core, due_in=60)
     for r in (requested, accepted):
         await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-A")
         await net.refused(tier1, "RequestFinancing", r["id"], rule="receivable-frozen")
@@ -133,10 +130,7 @@ async def test_a_financing_request_on_a_claim_past_its_due_date_with_a_financing
     lead to the same request refused ``past-maturity``: the due date never moves."""
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
-    requested = await net.confirmed(tier1, core, 1000_00, due_in=5)
-    await net.ok(tier1, "RequestFinancing", requested["id"])
-    accepted = await net.confirmed(tier1, core, 1000_00, due_in=5)
-    await net.financed(tier1, accepted["id"], disburse=False)
+    requested, accepted = await net.claims_whose_financing_can_still_end(tier1, core, due_in=5)
     net.advance(days=6)
     for r in (requested, accepted):
         said = await _refused_the_same_frozen_or_not(net, r["id"], tier1, "RequestFinancing", r["id"],

@@ -26,10 +26,7 @@ async def test_a_frozen_claim_lent_on_is_refused_a_transfer_by_its_loan_as_when_
 async def test_a_frozen_claim_whose_financing_can_still_end_is_refused_a_transfer_by_the_freeze():
     net = await standard_net()
     core, tier1, tier2, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "regulator"))
-    requested = await net.confirmed(tier1, core, 1000_00, due_in=60)
-    await net.ok(tier1, "RequestFinancing", requested["id"])
-    accepted = await net.confirmed(tier1, core, 1000_00, due_in=60)
-    await net.financed(tier1, accepted["id"], disburse=False)
+    requested, accepted = await net.claims_whose_financing_can_still_end(tier1, core, due_in=60)
     for r in (requested, accepted):
         await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-A")
         await net.refused(tier1, "TransferReceivable", r["id"], tier2.uscc, "100000", rule="receivable-frozen")
