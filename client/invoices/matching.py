@@ -998,24 +998,26 @@ def _priced_above(unit_price: Decimal | Fraction, po_price: Fraction, quantity: 
     return above > 0 and abs(Fraction(quantity)) * above * 100 >= Fraction(1, 2)
 
 
+def _line_figures(line: InvoiceLine) -> str:
+    """An invoice line's quantity (where it gives one) and amount, as a refusal of the line names them."""
+    quantity = f"quantity {line.quantity}, " if line.quantity is not None else ""
+    return f"{quantity}amount {plain_yuan(line.amount_fen)}"
+
+
 def _not_a_part_problem(line: InvoiceLine) -> str:
     """Why a line of no goods (a quantity or amount of zero) or of goods taken back (a red-letter line, negative)
     is no part of a delivery."""
-    figures = (f"quantity {line.quantity}, " if line.quantity is not None else "") + \
-        f"amount {plain_yuan(line.amount_fen)}"
-    return (f"the line invoices {figures}, not above zero: a line of no goods, or of goods taken back (a red-letter "
-            "line), is no part of a delivery; invoice a part with lines above zero, and a return on a red-letter "
-            "invoice of its own")
+    return (f"the line invoices {_line_figures(line)}, not above zero: a line of no goods, or of goods taken back "
+            "(a red-letter line), is no part of a delivery; invoice a part with lines above zero, and a return on a "
+            "red-letter invoice of its own")
 
 
 def _taken_back_problem(line: InvoiceLine) -> str:
     """Why a negative line that discounts no line above it (a red-letter line on a blue invoice) matches nothing."""
-    figures = (f"quantity {line.quantity}, " if line.quantity is not None else "") + \
-        f"amount {plain_yuan(line.amount_fen)}"
-    return (f"the line invoices {figures}: it takes goods back, and is no discount (a negative line right below "
-            "a line of the same name), so it is matched against no goods received; counted with the item's other "
-            "lines it would net them down to the receipt's quantity. Invoice the goods delivered, and a return on "
-            "a red-letter invoice of its own")
+    return (f"the line invoices {_line_figures(line)}: it takes goods back, and is no discount (a negative line "
+            "right below a line of the same name), so it is matched against no goods received; counted with the "
+            "item's other lines it would net them down to the receipt's quantity. Invoice the goods delivered, and a "
+            "return on a red-letter invoice of its own")
 
 
 def _unclear_problem(unclear: tuple[OrderLine, ...], index: _OrderIndex) -> str:
