@@ -80,12 +80,13 @@ class RegistryRecords(StoreBase):
         return self._claim_orgs(r.model_copy(update={"holder": r.creditor, "holder_msp": creditor_msp,
                                                      "financing_id": None, "frozen": None}))
 
-    async def registry_entries_naming(self, root: Receivable, fingerprints: list[str]) -> list[str]:
-        """The keys of the registry entries naming ``root``, a root claim: those of ``fingerprints`` (its invoices'
-        as registered, their paper identities' and the current spellings an upgrade registered for it,
-        ``upgrade.registry_fingerprints``) and those of its goods receipts. AcceptFinancingOffer works them out once
+    async def registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:
+        """The keys of the registry entries naming ``r``: those of ``fingerprints`` it holds, and those of its goods
+        receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out.
+        AcceptFinancingOffer works them out once for a root claim, over ``upgrade.registry_fingerprints`` (its
+        invoices' as registered, their paper identities' and the current spellings an upgrade registered for it),
         and passes them to :meth:`entries_not_naming` and :meth:`guard_for_financing`."""
-        return await self._registry_entries_naming(root, fingerprints)
+        return [key for key, _ in await self._registry_entries_and_sharing(r, fingerprints)]
 
     async def guard_for_financing(self, root: Receivable, named: list[str], bank_msp: str) -> int:
         """Add ``bank_msp``, the org of the bank whose offer on a claim of ``root``'s lineage (``root`` itself or a
@@ -136,7 +137,7 @@ class RegistryRecords(StoreBase):
         a policy: those of ``fingerprints`` and of its goods receipts (registered whole for it, or in parts, one of
         them its). An entry naming another claim is that claim's, and is left to it. How many policies it wrote."""
         sealed = 0
-        for key in await self._registry_entries_naming(r, fingerprints):
+        for key in await self.registry_entries_naming(r, fingerprints):
             sealed += await self._guard_registry_entry(key, r, new=False)
         return sealed
 
@@ -173,13 +174,8 @@ class RegistryRecords(StoreBase):
                 rewritten += await self.reseal_earlier_role(key, endorsers)
         return rewritten
 
-    async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:
-        """The keys of the registry entries naming ``r``: those of ``fingerprints`` it holds, and those of its goods
-        receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out."""
-        return [key for key, _ in await self._registry_entries_and_sharing(r, fingerprints)]
-
     async def _registry_entries_and_sharing(self, r: Receivable, fingerprints: list[str]) -> list[tuple[str, bool]]:
-        """``_registry_entries_naming``, each key with whether its entry names other claims too (a receipt's
+        """``registry_entries_naming``, each key with whether its entry names other claims too (a receipt's
         entry listing their parts beside ``r``'s)."""
         named = []
         for fp in dict.fromkeys(fingerprints):
