@@ -9,21 +9,12 @@ from cli.main import main
 from network import ccservers, configtx
 from network.control import Network
 from network.errors import ChaincodeError
-from network.fabric_bin import FabricInstall
 
-from .scripted_peer import ScriptedPeer
-from .test_deploy import RecordingSupervisor
+from .test_deploy import scripted_network
 
 
 def one_org(topology):
     return topology.model_copy(update={"orgs": topology.orgs[:1]})
-
-
-def network_of(topology, data_root) -> Network:
-    net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(),
-                  supervisor_=RecordingSupervisor(), say=lambda _: None)
-    net.tools = ScriptedPeer(topology)
-    return net
 
 
 @pytest.mark.parametrize("orgs, needed", [(1, 1), (2, 2), (3, 2), (4, 3)])
@@ -33,7 +24,7 @@ def test_the_generated_channel_endorsement_policy_needs_a_majority_of_orgs(topol
 
 
 def test_channel_policy_on_a_one_org_channel_is_refused_before_anything_runs(topology, data_root, fake_fabric):
-    net = network_of(one_org(topology), data_root)
+    net = scripted_network(one_org(topology), data_root)
     with pytest.raises(ChaincodeError) as refused:
         net.deploy_chaincode(name="notes", signature_policy=None)
     message = str(refused.value)
@@ -45,7 +36,7 @@ def test_channel_policy_on_a_one_org_channel_is_refused_before_anything_runs(top
 
 
 def test_channel_policy_on_a_one_org_channel_is_deployed_when_asked_for_knowingly(topology, data_root, fake_fabric):
-    net = network_of(one_org(topology), data_root)
+    net = scripted_network(one_org(topology), data_root)
     """A chaincode of its own (the receivables contract needs orgs of every role, so never one org)."""
     net.deploy_chaincode(name="notes", signature_policy=None, allow_one_org_policy=True)
     assert ccservers.load_deployment(data_root, "notes").signature_policy is None

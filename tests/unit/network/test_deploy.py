@@ -59,12 +59,17 @@ class RecordingSupervisor:
         return None
 
 
-@pytest.fixture
-def net(topology, data_root, fake_fabric):
+def scripted_network(topology, data_root) -> Network:
+    """A Network of the topology whose peer CLI answers are scripted and whose processes are only recorded."""
     n = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor(),
                 say=lambda _: None)
     n.tools = ScriptedPeer(topology)
     return n
+
+
+@pytest.fixture
+def net(topology, data_root, fake_fabric):
+    return scripted_network(topology, data_root)
 
 
 def verbs(peer, verb):
