@@ -36,8 +36,8 @@ def test_channel_policy_on_a_one_org_channel_is_refused_before_anything_runs(top
 
 
 def test_channel_policy_on_a_one_org_channel_is_deployed_when_asked_for_knowingly(topology, data_root, fake_fabric):
-    net = scripted_network(one_org(topology), data_root)
     """A chaincode of its own (the receivables contract needs orgs of every role, so never one org)."""
+    net = scripted_network(one_org(topology), data_root)
     net.deploy_chaincode(name="notes", signature_policy=None, allow_one_org_policy=True)
     assert ccservers.load_deployment(data_root, "notes").signature_policy is None
 
