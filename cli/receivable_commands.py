@@ -833,16 +833,16 @@ def _invoice_parts(text: str) -> list[str]:
     A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after it: the
     error then names the amount that looks so written, rather than the code the contract would blame."""
     parts = [p.strip() for p in text.split(",")]
-    problem = None
+    given = (parts + [""] * 7)[:7]   # the parts not given empty (and too few or too many refused below)
+    number, _, _, _, code, paper_code, paper_number = given
     if len(parts) not in (4, 5, 7):
         problem = "write NUMBER,DATE,AMOUNT,TAX[,CODE], or NUMBER,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER"
-    elif len(parts) == 7:
-        problem = (identity_problem(parts[4], parts[0])
-                   or paper_identity_problem(parts[4], parts[0], parts[5], parts[6]))
-    else:   # a number without a code is checked here too: else a wrong one would be refused only once connected
-        problem = identity_problem(parts[4] if len(parts) == 5 else "", parts[0])
+    else:   # every form checked alike, a number without a code too (else a wrong one is refused only once
+        # connected); paper_identity_problem finds nothing where no paper identity is given
+        problem = (identity_problem(code, number)
+                   or paper_identity_problem(code, number, paper_code, paper_number))
     if problem is None:
-        return (parts + ["", "", ""])[:7]
+        return given
     amounts = parts[2:]
     split = next((f"{before},{after}" for before, after in zip(amounts, amounts[1:])
                   if _BEFORE_A_SEPARATOR.fullmatch(before) and _AFTER_A_SEPARATOR.fullmatch(after)), None)
