@@ -1685,19 +1685,19 @@ def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> d
     could not be read for another reason (a peer error) leave it out, and (offer id, error) is added to
     ``unread_terms``: the command fails once it has shown the rest."""
     row = o.to_json()
-    if o.expires_on is None:
-        try:
-            terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
-        except (ReceivablesError, GatewayError) as error:
-            if not isinstance(error, RuleViolation) or error.rule != "not-found":
-                unread_terms.append((o.id, error))
-                return row
-            refusal = error
+    if o.expires_on is not None:
+        return row
+    try:
+        terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
+    except (ReceivablesError, GatewayError) as error:
+        if isinstance(error, RuleViolation) and error.rule == "not-found":
             click.echo(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not hold yet "
-                       f"({refusal.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
-            terms = None
-        if terms is not None:
-            row["expires_on"] = terms.expires_on.isoformat()
+                       f"({error.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
+        else:
+            unread_terms.append((o.id, error))
+        return row
+    if terms is not None:
+        row["expires_on"] = terms.expires_on.isoformat()
     return row
 
 
