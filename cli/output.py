@@ -71,9 +71,9 @@ as_typed = on_one_line
 
 def paper_identity_text(invoice: Any) -> str:
     """The paper form's code and number of an invoice delivered on paper (数电纸质发票), as a line names the invoice
-    by both its identities, worded alike wherever the CLI names one (``recfin invoice check``, ``receivable get``);
-    nothing for an invoice without a paper code. ``invoice``: the SDK's ``Invoice`` of either kind (read from a
-    file, or a claim's on the ledger), both with ``paper_code`` and ``paper_number``."""
+    by both its identities, worded alike wherever the CLI names one (``recfin invoice verify``, ``invoice
+    register``, ``receivable get``); nothing for an invoice without a paper code. ``invoice``: the SDK's ``Invoice``
+    of either kind (read from a file, or a claim's on the ledger), both with ``paper_code`` and ``paper_number``."""
     if not invoice.paper_code:
         return ""
     return f" (on paper: code {on_one_line(invoice.paper_code)} number {on_one_line(invoice.paper_number)})"
