@@ -63,8 +63,8 @@ PROVINCE_CODES = frozenset(("11", "12", "13", "14", "15", "21", "22", "23", "31"
                             "64", "65"))
 # 10 digits: region, year (2), batch, language, copies, amount version; 12 digits: 0, 1 or 2 (which
 # administration printed it), region, year (2), batch (3), kind (2)
-_CODE_10 = re.compile(r"(?P<region>[0-9]{4})[0-9]{6}")
-_CODE_12 = re.compile(r"[012](?P<region>[0-9]{4})[0-9]{7}")
+_CODE_10 = re.compile(r"(?P<region>[0-9]{4})(?P<year>[0-9]{2})[0-9]{4}")
+_CODE_12 = re.compile(r"[012](?P<region>[0-9]{4})(?P<year>[0-9]{2})[0-9]{5}")
 
 
 def code_problem(invoice_code: str) -> str | None:
@@ -108,22 +108,18 @@ def code_characters_problem(invoice_code: str) -> str | None:
             "it empty for a fully digitalised e-invoice, which has none")
 
 
-# An invoice code carries the year its form's printing plate was made in (制版年度): digits 5-6 of a 10-digit code
-# (region 4, year 2, ...: 3100204130 is of 2020), digits 6-7 of a 12-digit code opening with 0 (0, region 4, year 2,
-# ...: 044031900111 is of 2019). A 12-digit code opening with 1 or 2 is not read so: no description of their layout
-# was at hand. Codes began with the VAT invoice of 1994, so 90-99 are 1990s years. The client's checks
-# (client/invoices/checks.py, number.code) and the SDK's InvoiceInput call code_year_problem itself.
-_CODE_YEAR_DIGITS = {10: slice(4, 6), 12: slice(5, 7)}
-
-
+# An invoice code carries the year its form's printing plate was made in (制版年度): the year digits of the code's
+# layout (_CODE_10, _CODE_12: 3100204130 is of 2020, 044031900111 of 2019). A 12-digit code opening with 1 or 2 is
+# not read so: no description of their layout was at hand. Codes began with the VAT invoice of 1994, so 90-99 are
+# 1990s years. The client's checks (client/invoices/checks.py, number.code) and the SDK's InvoiceInput call
+# code_year_problem itself.
 def code_year(invoice_code: str) -> int | None:
     """The year the form of ``invoice_code`` was printed in, or ``None`` where its layout carries no year read
     here (a 12-digit code opening with 1 or 2, or no code at all)."""
-    where = _CODE_YEAR_DIGITS.get(len(invoice_code))
-    if where is None or not _CODE_DIGITS.fullmatch(invoice_code) or \
-            (len(invoice_code) == 12 and not invoice_code.startswith("0")):
+    form = _CODE_10.fullmatch(invoice_code) or _CODE_12.fullmatch(invoice_code)
+    if form is None or (len(invoice_code) == 12 and not invoice_code.startswith("0")):
         return None
-    two = int(invoice_code[where])
+    two = int(form["year"])
     return (1900 if two >= 90 else 2000) + two
 
 
