@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import grpc
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from ._identity import Identity
 from ._signer import (VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
                       signs_low_s_der)
-from ._transport import transport_errors_as
+from ._transport import TransportError
 from ._twins import Steps
 from .errors import GatewayError
 from .hashing import Hash
@@ -297,9 +298,25 @@ class Context:
 
     def call(self, method: str, request, deadline: "CallDeadline", error_type, transaction_id: str) -> Steps:
         """A unary call through the transport, as a step of a shared body, given what is left of ``deadline``
-        (the call's, whose signature came first); failures raise ``error_type``."""
-        with transport_errors_as(error_type, transaction_id=transaction_id):
-            return (yield getattr(self.transport, method)(request, deadline.remaining()))
+        (the call's, whose signature came first); failures raise ``error_type``, with the call's timeout
+        (``timeout``) when it was that deadline that passed."""
+        remaining = deadline.remaining()
+        passes_at = None if remaining is None else time.monotonic() + remaining
+        try:
+            return (yield getattr(self.transport, method)(request, remaining))
+        except TransportError as error:
+            # gRPC says a bare "Deadline Exceeded" for the client's own deadline; a peer answers
+            # DEADLINE_EXCEEDED from a timeout of its own too, but before the client's has passed (gRPC reads
+            # the deadline on the wall clock, so a little slack for the two clocks' ticks)
+            ours = (error.code == grpc.StatusCode.DEADLINE_EXCEEDED and passes_at is not None
+                    and time.monotonic() >= passes_at - _CLOCK_SLACK)
+            raise error_type(error.message, code=error.code, details=error.details, sent=error.sent,
+                             transaction_id=transaction_id, timeout=deadline.seconds if ours else None) from error
+
+
+_CLOCK_SLACK = 0.01
+"""Seconds by which a call's failure may seem to come before its deadline, as gRPC and this client read it on
+different clocks."""
 
 
 class CallDeadline:

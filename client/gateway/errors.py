@@ -3,7 +3,8 @@
 Every error the client raises on purpose is a :class:`GatewayError`::
 
     GatewayError                 code (grpc.StatusCode or None), details, message, sent
-    ├── TransactionError         + transaction_id
+    ├── TransactionError         + transaction_id, timeout (seconds of the call's own timeout, when it
+    │   │                        passed: DEADLINE_EXCEEDED from this client's deadline; else None)
     │   ├── EvaluateError        the Evaluate call failed (no ledger change)
     │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
     │   ├── SubmitError          sending the endorsed transaction for ordering failed; unless
@@ -123,16 +124,28 @@ class GatewayError(Exception):
         return self._stated() + (f"\n{advice}" if advice else "")
 
     def _stated(self) -> str:
-        text = self.message
+        text = self.message + self._deadline_said()
         if self.code is not None:
             text = f"{self.code.name}: {text}"
         for detail in self.details:
             text += f"\n  - {detail}"
         return text
 
+    def _deadline_said(self) -> str:
+        return ""
+
 
 class TransactionError(GatewayError):
-    """A GatewayError that belongs to one transaction."""
+    """A GatewayError that belongs to one transaction.
+
+    ``timeout`` is the seconds of the call's own timeout when that timeout passed before the peer answered
+    (code ``DEADLINE_EXCEEDED``); None otherwise, and for a peer that answered ``DEADLINE_EXCEEDED`` from a
+    timeout of its own. gRPC's words for it are a bare "Deadline Exceeded", so ``str()`` then names the call
+    and its timeout, and :attr:`advice` the ``Timeouts`` field that sets it.
+    """
+
+    call_kind = ""
+    """The ``Timeouts`` field of the call this error is of ("evaluate", "endorse"...)."""
 
     def __init__(
         self,
@@ -142,16 +155,49 @@ class TransactionError(GatewayError):
         code: grpc.StatusCode | None = None,
         details: Iterable[ErrorDetail] = (),
         sent: bool = True,
+        timeout: float | None = None,
     ) -> None:
         self.transaction_id = transaction_id
+        self.timeout = timeout
         super().__init__(message, code=code, details=details, sent=sent)
 
     def _stated(self) -> str:
         return f"[tx {self.transaction_id}] " + super()._stated()
 
+    def _deadline_said(self) -> str:
+        if self.timeout is None:
+            return ""
+        return f" (no answer within the {self.call_kind} call's timeout, {self.timeout:g}s)"
+
+    def _longer_timeout(self) -> str:
+        """What to do about the call's own timeout having passed, after what the error says otherwise; "" when
+        it did not pass."""
+        if self.timeout is None:
+            return ""
+        return (f" A peer slow but working needs a longer timeout: connect with a longer Timeouts.{self.call_kind},"
+                f" or give {_STEP_CALLS[self.call_kind]} a longer timeout=; one that does not answer at all needs "
+                "looking at.")
+
+
+_STEP_CALLS = {
+    "evaluate": "the step-by-step new_proposal(...).evaluate()",
+    "endorse": "the step-by-step new_proposal(...).endorse()",
+    "submit": "the step-by-step transaction.submit()",
+    "commit_status": "status() (network.new_commit(...).status())",
+}
+"""Where a call of each kind takes its own ``timeout=``: the convenience calls take none."""
+
 
 class EvaluateError(TransactionError):
     """Evaluating a transaction failed; no ledger change can have happened."""
+
+    call_kind = "evaluate"
+
+    @property
+    def advice(self) -> str:
+        if self.timeout is None:
+            return ""
+        return "It changed nothing: an evaluation writes nothing to the ledger." + self._longer_timeout()
 
 
 class EndorseError(TransactionError):
@@ -160,10 +206,13 @@ class EndorseError(TransactionError):
     Nothing was sent to the orderer, so it is safe to retry with a new proposal; :attr:`advice` says so.
     """
 
+    call_kind = "endorse"
+
     @property
     def advice(self) -> str:
         # the peer's words read as any failure, the same as those of a submit that may still commit
-        return "It changed nothing: it reached no orderer, so sending it anew cannot apply it twice."
+        return ("It changed nothing: it reached no orderer, so sending it anew cannot apply it twice."
+                + self._longer_timeout())
 
 
 class SubmitError(TransactionError):
@@ -182,6 +231,7 @@ class SubmitError(TransactionError):
     """
 
     result: bytes | None = None
+    call_kind = "submit"
 
     @property
     def may_have_been_ordered(self) -> bool:
@@ -197,7 +247,9 @@ class SubmitError(TransactionError):
 
     @property
     def advice(self) -> str:
-        return may_still_commit(self.transaction_id) if self.may_have_been_ordered else ""
+        if not self.may_have_been_ordered:
+            return ""
+        return may_still_commit(self.transaction_id) + self._longer_timeout()
 
 
 class CommitStatusError(TransactionError):
@@ -212,6 +264,7 @@ class CommitStatusError(TransactionError):
     """
 
     result: bytes | None = None
+    call_kind = "commit_status"
 
     @property
     def advice(self) -> str:
@@ -221,7 +274,7 @@ class CommitStatusError(TransactionError):
                     f"network.new_commit({self.transaction_id!r}).status() through a gateway of an identity it "
                     "admits, or find the transaction in block events, before submitting it anew, which makes a "
                     "new transaction and could apply it twice.")
-        return may_still_commit(self.transaction_id)
+        return may_still_commit(self.transaction_id) + self._longer_timeout()
 
 
 class CommitError(TransactionError):
