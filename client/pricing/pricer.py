@@ -196,7 +196,8 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     # offer of an offers file as it stands (`finance compare --offers`)
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
-                      recourse=config.recourse, day_count=config.day_count, expires_on=expires_on)
+                      recourse=config.recourse, day_count=config.day_count, expires_on=expires_on,
+                      quoted_outstanding=terms.face_amount)
     priced = price_bank_offer(offer, terms, on)
     if not priced.eligible:
         return declined(priced.why.removeprefix("not eligible: "))

@@ -153,6 +153,13 @@ class BankOffer(BaseModel):
     recourse: bool = Field(strict=True)    # "yes" or 0 is no term a bank offered, as on the contract
     day_count: Basis = "ACT/360"
     expires_on: IsoDay
+    # A quote's advance rate and fees are priced on what the claim owed then: its fees are whole fen on that
+    # advance, and its rate may be cut to fit the limit on it. Taken on another amount (the debtor paid part of
+    # the claim since), they would lend another sum at a cost the bank never quoted. None for terms bound to no
+    # amount (an offer read from the ledger: the contract holds the outstanding amount while its request is open).
+    quoted_outstanding: LedgerFen | None = Field(
+        default=None, gt=0, description="fen: the claim's outstanding amount the offer was quoted on; its advance "
+                                        "rate and fees hold for that amount only")
 
     @field_validator("advance_rate", "discount_rate", mode="before")
     @classmethod
@@ -390,6 +397,8 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     if days <= 0:
         return Proposal(eligible=False, why="not eligible: " + past_maturity(
             terms, on, "day the cash would be taken", "finances no claim"), **base)
+    if offer.quoted_outstanding not in (None, terms.face_amount):
+        return Proposal(eligible=False, why=f"not eligible: {_quoted_on_another_amount(offer, terms)}", **base)
     advance = proportion_fen(terms.face_amount, offer.advance_rate)
     interest = interest_fen(advance, offer.discount_rate, days, offer.day_count)
     net = advance - interest - offer.fees
@@ -419,6 +428,18 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     if obstacles := _obstacles(terms, bank_offer=offer if accepting else None):
         return _not_takeable(p, obstacles, terms.currency)
     return p
+
+
+def _quoted_on_another_amount(offer: BankOffer, terms: ReceivableTerms) -> str:
+    """Why an offer quoted on one outstanding amount is not taken on the other the claim now owes: its fees (and
+    a rate cut to fit the bank's limit) were priced for the advance on the amount quoted."""
+    def shown(fen: int) -> str:
+        return money(fen, terms.currency)
+    quoted, now = offer.quoted_outstanding, terms.face_amount
+    return (f"quoted on {shown(quoted)} outstanding, but {terms.receivable_id} now owes {shown(now)}: its advance "
+            f"rate and fees of {shown(offer.fees)} were priced for an advance of "
+            f"{shown(proportion_fen(quoted, offer.advance_rate))}, not {shown(proportion_fen(now, offer.advance_rate))}; "
+            f"ask {offer.financier} to quote again on {shown(now)} outstanding")
 
 
 def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: date) -> Proposal:
