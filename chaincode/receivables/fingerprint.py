@@ -111,8 +111,8 @@ def code_characters_problem(invoice_code: str) -> str | None:
 # An invoice code carries the year its form's printing plate was made in (制版年度): the year digits of the code's
 # layout (_CODE_10, _CODE_12: 3100204130 is of 2020, 044031900111 of 2019). A 12-digit code opening with 1 or 2 is
 # not read so: no description of their layout was at hand. Codes began with the VAT invoice of 1994, so 90-99 are
-# 1990s years. The client's checks (client/invoices/checks.py, number.code) and the SDK's InvoiceInput call
-# code_year_problem itself.
+# 1990s years. The client's checks (client/invoices/checks.py, number.code) call code_year_problem itself, the
+# SDK's InvoiceInput invoice_code_years_problem, as the contract does.
 def code_year(invoice_code: str) -> int | None:
     """The year the form of ``invoice_code`` was printed in, or ``None`` where its layout carries no year read
     here (a 12-digit code opening with 1 or 2, or no code at all)."""
@@ -134,6 +134,14 @@ def code_year_problem(invoice_code: str, issued: date, which: str = "code") -> s
     return (f"{which} {invoice_code} is of a form printed in {year} (its year digits, 制版年度), but the invoice is "
             f"dated {issued.isoformat()}, before that year: no invoice is issued on a form before it is printed; "
             "check the code and the date against the invoice (one is misread or altered) and send them as printed")
+
+
+def invoice_code_years_problem(invoice_code: str, paper_code: str, issued: date) -> str | None:
+    """Why an invoice dated ``issued`` cannot be on the form its ``code`` names, nor on the paper form its
+    ``paper_code`` names (:func:`code_year_problem` of each, in that order, named as its field), or ``None``.
+    RegisterReceivable refuses such an invoice, and the SDK's InvoiceInput tells it before it is sent."""
+    return (code_year_problem(invoice_code, issued, "code")
+            or code_year_problem(paper_code, issued, "paper_code"))
 
 
 def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:

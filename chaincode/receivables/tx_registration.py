@@ -43,14 +43,6 @@ def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
     return issue, f"the issue date {issue}"
 
 
-def _code_year_problem(inv) -> str | None:
-    """Why ``inv``'s date comes before the year its code, or its paper code, says the form was printed in
-    (:func:`fingerprint.code_year_problem`), or ``None``."""
-    issued = date.fromisoformat(inv.date)
-    return (fingerprint.code_year_problem(inv.code, issued, "code")
-            or fingerprint.code_year_problem(inv.paper_code, issued, "paper_code"))
-
-
 def _fingerprints(invoices) -> list[str]:
     """The fingerprints of well-formed invoice identities, paper identities (``paper_code``, ``paper_number``)
     and of their other spellings (for prefetching; the checks report the others)."""
@@ -421,7 +413,8 @@ class RegistrationTransactions(TransactionGroup):
                                                           inv.paper_number)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             # no invoice is issued on a form before it is printed (the year digits of its code or paper code)
-            if (why := _code_year_problem(inv)) is not None:
+            if (why := fingerprint.invoice_code_years_problem(inv.code, inv.paper_code,
+                                                              date.fromisoformat(inv.date))) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)

@@ -33,7 +33,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       field_validator, model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
-from chaincode.receivables.fingerprint import (code_characters_problem, code_year_problem, identity_problem,
+from chaincode.receivables.fingerprint import (code_characters_problem, identity_problem, invoice_code_years_problem,
                                                issue_year_problem, number_problem, paper_identity_problem,
                                                paper_number_problem)
 from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_currency
@@ -298,8 +298,7 @@ class InvoiceInput(Request):
             return self
         if (why := _identity_problem(self.code, self.number, self.paper_code, self.paper_number)) is not None:
             raise ValueError(why)
-        if (why := code_year_problem(self.code, self.date, "code")
-                or code_year_problem(self.paper_code, self.date, "paper_code")) is not None:
+        if (why := invoice_code_years_problem(self.code, self.paper_code, self.date)) is not None:
             raise ValueError(why)
         return self
 
