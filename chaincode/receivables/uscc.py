@@ -11,6 +11,7 @@ identification number is its credit code, so invoice tax ids are checked here to
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from .errors import shown
 
@@ -41,13 +42,26 @@ def problem(code: object) -> str | None:
 def _problem_of_18(code: str) -> str | None:
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return f"{code!r} contains {''.join(bad)!r}, outside 0-9 and A-Z without I, O, S, V, Z (upper case)"
+        return (f"{code!r} contains {''.join(bad)!r}, outside 0-9 and A-Z without I, O, S, V, Z (upper case"
+                f"{_as_written(code)})")
     if not code[2:8].isdigit():
         return f"{code!r}: characters 3-8 must be the 6-digit administrative region code"
     expected = check_character(code[:17])
     if code[17] != expected:
         return f"{code!r}: check character is {code[17]!r}, GB 32100-2015 gives {expected!r}"
     return None
+
+
+def _as_written(code: str) -> str:
+    """The way on for a code typed in lower case or full-width characters (as a Chinese input method may type
+    it), where in ASCII capitals it is a valid code: that code, to send instead. Nothing otherwise: a letter
+    outside the set, or a wrong check character, is no mere spelling."""
+    written = unicodedata.normalize("NFKC", code).upper()
+    if written == code or len(written) != 18 or any(c not in _VALUE for c in written):
+        return ""
+    if not written[2:8].isdigit() or written[17] != check_character(written[:17]):
+        return ""
+    return f"; in ASCII capitals it is {written}, a valid credit code: send that"
 
 
 # The answer depends on the 18 characters alone, and a network has few credit codes, while every
