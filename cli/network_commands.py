@@ -83,8 +83,8 @@ def up(topology_path, timeout, as_json):
     chaincode server whose process exited without `down` (a crash, a kill, a restart of the
     machine) is said to have exited, with its log and what the log says, before it is
     started again on the kept ledgers. A chaincode server of a committed chaincode found running
-    whose operations endpoint accepts connections but whose /healthz has not answered OK for
-    15 s is hung (every transaction its org's peer sends it fails): its process group is
+    whose operations endpoint accepts connections but whose /healthz has not answered OK within
+    --timeout is hung (every transaction its org's peer sends it fails): its process group is
     stopped, saying why, and it is started afresh. One whose operations endpoint accepts
     nothing (started before servers had /healthz) is left alone once it listens, and named on
     stderr with the `recfin chaincode restart` that starts it afresh.

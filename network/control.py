@@ -367,9 +367,8 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
 _UNNAMED_HOLDER_WAIT = 0.1
 _UNNAMED_HOLDER_POLL = 0.005
 
-# How long `up` asks the /healthz of a chaincode server it found running, whose operations endpoint accepts
-# connections, before it takes the server as hung and starts it afresh: a busy server answers well within it.
-HUNG_SERVER_WAIT = 15.0
+# How often `up` asks the /healthz of a chaincode server it found running, whose operations endpoint accepts
+# connections, until it answers OK or the command's --timeout has passed (then it is taken as hung).
 _HUNG_SERVER_POLL = 0.5
 
 
@@ -983,24 +982,26 @@ class Network:
 
     def _stop_if_hung(self, spec: ProcessSpec) -> None:
         """Stop a server of a recorded (committed) deployment found running whose operations endpoint accepts
-        connections but whose /healthz has not answered OK for HUNG_SERVER_WAIT seconds, saying why, so that it is
-        started afresh: its org's peer dials it for every transaction, each failing while it hangs, and `up` is
-        the operator's command to make the network healthy. One whose operations endpoint accepts nothing (started
-        before servers served /healthz, which then only had to listen) is left alone, as before."""
+        connections but whose /healthz has not answered OK within the command's --timeout (self.timeout, as every
+        other wait of `up`), saying why, so that it is started afresh: its org's peer dials it for every
+        transaction, each failing while it hangs, and `up` is the operator's command to make the network healthy.
+        One whose operations endpoint accepts nothing (started before servers served /healthz, which then only had
+        to listen) is left alone, as before."""
         pid = self.supervisor.running_pid(spec.pid_file)
         operations = spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
         if pid is None or not probes.accepting(operations):
             return
-        deadline = time.monotonic() + HUNG_SERVER_WAIT
+        deadline = self.supervisor.clock() + self.timeout
         while not probes.healthy(operations):
-            if time.monotonic() >= deadline:
+            if self.supervisor.clock() >= deadline:
                 self.say(f"  {spec.name} (pid {pid}) accepts connections but its /healthz on {operations} has not "
-                         f"answered OK for {HUNG_SERVER_WAIT:g} s, so every transaction its org's peer sends it "
-                         f"fails: stopping its process group to start it afresh (what it logged: {spec.log})")
+                         f"answered OK for {self.timeout:g} s (--timeout), so every transaction its org's peer "
+                         f"sends it fails: stopping its process group to start it afresh (what it logged: "
+                         f"{spec.log})")
                 self.supervisor.stop(spec.pid_file)
                 self.say_stopped_alongside("  ")
                 return
-            time.sleep(_HUNG_SERVER_POLL)
+            self.supervisor.sleep(_HUNG_SERVER_POLL)
 
     def _refuse_servers_their_packages_do_not_name(self, deps: list[ccservers.Deployment]) -> None:
         """Refused (ChaincodeError), before any server is stopped, when a server would start at another

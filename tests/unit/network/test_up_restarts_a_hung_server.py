@@ -1,11 +1,14 @@
 """A chaincode server of a committed chaincode that runs and accepts connections but whose /healthz does not answer
 OK is hung: its org's peer dials it for every transaction, and each fails. `up`, the operator's command to make the
 network healthy, stops its process group and starts it afresh, saying why, where it left it running. One whose
-operations endpoint accepts no connection at all (started before servers served /healthz) is left alone."""
+operations endpoint accepts no connection at all (started before servers served /healthz) is left alone. How long
+a server has to answer OK is the command's --timeout, as for every other wait of `up`."""
+import time
+
 import pytest
 
-from network import control
 from network.control import Network
+from network.supervisor import Supervisor
 
 from . import test_status_counts_committed_chaincode_servers as committed_servers
 from .test_status_counts_committed_chaincode_servers import SLEEPER, deploy, run
@@ -20,17 +23,30 @@ def running(home, supervisor, monkeypatch):
     specs = deploy(home)
     for spec in specs.values():
         run(spec, start, SLEEPER)
-    monkeypatch.setattr(control, "HUNG_SERVER_WAIT", 0.0, raising=False)
     started = []
     monkeypatch.setattr(Network, "_start_server", lambda net, spec: started.append(spec.name) or True)
     monkeypatch.setattr("network.probes.accepting", lambda address: True)
     return sup, specs, started
 
 
-def start_servers(lines: list[str]) -> list[str]:
-    net = Network.load(None)
+def start_servers(lines: list[str], timeout: float = 1.0) -> list[str]:
+    """`up`'s start of the chaincode servers with --timeout timeout, on a clock that moves only by the waits it sleeps
+    (each sleep lasting a moment, so that a process a stop signalled can exit)."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        time.sleep(min(seconds, 0.01))
+
+    net = Network.load(None, timeout=timeout, supervisor_=Supervisor(clock=lambda: now[0], sleep=sleep))
     net.say = lines.append
     return net.start_chaincode_servers()
+
+
+def answers_ok_from_poll(n: int, operations: str):
+    """A /healthz probe under which the server at operations answers OK from its n-th look on, every other at once."""
+    looks = iter(range(1, 10**6))
+    return lambda address: address != operations or next(looks) >= n
 
 
 def test_up_restarts_a_server_that_fails_its_healthz(running, monkeypatch):
@@ -48,6 +64,30 @@ def test_up_restarts_a_server_that_fails_its_healthz(running, monkeypatch):
     assert "receivables.bank" in started
     said = [line for line in lines if "receivables.bank" in line]
     assert said and f"(pid {pid})" in said[0] and "/healthz" in said[0] and str(bank.log) in said[0]
+    assert "for 1 s (--timeout)" in said[0]
+
+
+def test_a_timeout_shorter_than_the_servers_silence_restarts_it(running, monkeypatch):
+    """--timeout 2: a server silent for 5 s (its 11th look, one each half second) is taken as hung at 2 s."""
+    sup, specs, started = running
+    bank = specs["bank"]
+    monkeypatch.setattr("network.probes.healthy", answers_ok_from_poll(11, bank.env["CHAINCODE_OPERATIONS_ADDRESS"]))
+
+    start_servers([], timeout=2.0)
+
+    assert sup.running_pid(bank.pid_file) is None
+    assert "receivables.bank" in started
+
+
+def test_a_timeout_longer_than_the_servers_silence_leaves_it(running, monkeypatch):
+    """--timeout 60: a busy server that answers OK after 20 s (its 41st look) is left running, not restarted."""
+    sup, specs, _ = running
+    bank = specs["bank"]
+    monkeypatch.setattr("network.probes.healthy", answers_ok_from_poll(41, bank.env["CHAINCODE_OPERATIONS_ADDRESS"]))
+
+    start_servers([], timeout=60.0)
+
+    assert sup.running_pid(bank.pid_file) is not None
 
 
 def test_up_leaves_a_server_whose_operations_endpoint_accepts_nothing(running, monkeypatch):
@@ -65,12 +105,8 @@ def test_up_leaves_a_server_whose_operations_endpoint_accepts_nothing(running, m
 def test_up_leaves_a_server_whose_healthz_answers_ok_within_the_wait(running, monkeypatch):
     sup, specs, _ = running
     bank = specs["bank"]
-    monkeypatch.setattr(control, "HUNG_SERVER_WAIT", 3600.0, raising=False)
-    monkeypatch.setattr(control, "_HUNG_SERVER_POLL", 0.0, raising=False)
-    answers = iter([False, False, True])
-    operations = bank.env["CHAINCODE_OPERATIONS_ADDRESS"]
-    monkeypatch.setattr("network.probes.healthy", lambda address: address != operations or next(answers))
+    monkeypatch.setattr("network.probes.healthy", answers_ok_from_poll(3, bank.env["CHAINCODE_OPERATIONS_ADDRESS"]))
 
-    start_servers([])
+    start_servers([], timeout=3600.0)
 
     assert sup.running_pid(bank.pid_file) is not None
