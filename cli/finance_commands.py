@@ -82,7 +82,6 @@ from .request_ids import may_have_committed
 from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
-    _refuse_a_debtor_the_ledger_has_not,
     EARLIEST_AS_OF,
     SYNTHETIC_NOTE,
     history_as_of,
@@ -94,6 +93,7 @@ from .risk_commands import (
     note_what_a_saved_read_left_out,
     note_what_the_score_cannot_tell,
     offline_hint,
+    refuse_a_debtor_the_ledger_has_not,
     score_meaning,
     thin_record,
 )
@@ -579,7 +579,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                          endorsing_organizations: list[str] | None) -> None:
     org, user = connection.parse_as(as_)
     if debtor is not None:   # it must be the claim's debtor, which the ledger names by credit code
-        _refuse_a_debtor_the_ledger_has_not(debtor, _THE_CLAIMS_DEBTOR)
+        refuse_a_debtor_the_ledger_has_not(debtor, _THE_CLAIMS_DEBTOR)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after

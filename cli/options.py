@@ -93,13 +93,13 @@ def said_on_the_record(_ctx: click.Context, _param: click.Parameter, value: str 
     one as an unset shell variable gives, is a usage error (exit 2) naming the option before anything connects. The
     SDK refuses it too, but only once the command has connected, and raised from the command it came out as a
     refusal (exit 1). Passed on as given: the contract trims it."""
-    from chaincode.receivables.arguments import _require_text
+    from chaincode.receivables.arguments import require_text
     from chaincode.receivables.errors import RuleViolation
 
     if value is None:
         return None
     try:
-        _require_text(value, "reason")
+        require_text(value, "reason")
     except RuleViolation as refused:
         raise click.BadParameter(f"{refused.detail}; nothing was sent") from None
     return value
@@ -109,11 +109,11 @@ def names_an_order(_ctx: click.Context, param: click.Parameter, value: str | Non
     """A click callback for the reference of a court or agency order (``--order`` of a freeze or an unfreeze; the
     freeze order ``--lifts`` names), held to the contract's own check of it, so that a reference it would refuse
     is a usage error (exit 2) naming the option before anything connects, with the network down too: ``--order``
-    as ``_order_reference`` (1 to 200 characters once trimmed, on one line, with a character that shows),
+    as ``require_order_reference`` (1 to 200 characters once trimmed, on one line, with a character that shows),
     ``--lifts`` as the contract checks it before it compares it with the claim's orders (the same, but an
     invisible one may name an order an earlier contract version recorded so). A blank ``--lifts`` is left to
     the command, whose refusal says what leaving it out does. Passed on as given: the contract trims it."""
-    from chaincode.receivables.arguments import _order_reference, _require_text
+    from chaincode.receivables.arguments import require_order_reference, require_text
     from chaincode.receivables.errors import RuleViolation
 
     if value is None:
@@ -122,9 +122,9 @@ def names_an_order(_ctx: click.Context, param: click.Parameter, value: str | Non
     try:
         if option == "lifts":
             if value.strip():
-                _require_text(value, option, 200)
+                require_text(value, option, 200)
         else:
-            _order_reference(value, option)
+            require_order_reference(value, option)
     except RuleViolation as refused:
         raise click.BadParameter(f"{refused.detail}; nothing was sent") from None
     return value

@@ -1021,8 +1021,8 @@ def identity_not_counted(client, party: Party, client_id: str) -> str | None:
     return f"it acts for {other}" if other else None
 
 
-def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str,
-                 revoking: list, not_counted: Callable[[str], str | None]) -> tuple[list[str], str]:
+def left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str,
+                revoking: list, not_counted: Callable[[str], str | None]) -> tuple[list[str], str]:
     """The party's identities other than ``leaving`` whose certificate this host holds and the org's CRL does not
     revoke, and which the contract counts as left to act (``not_counted`` gives why it would not: the identity
     acts for another party, or other orgs hold its binding), and, when there are none, why. ``revoking``: the CRLs
@@ -1066,7 +1066,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     contract as left to act. A refusal or a ledger
     that does not answer is reported in the step, not raised: by then the certificate's revocation may have
     committed. ``where``: the options the printed commands need to find the data folder; ``revoking``: the CRLs
-    of the channel once this revocation is in force (see ``_left_to_act``)."""
+    of the channel once this revocation is in force (see ``left_to_act``)."""
     ca = users.ca(org_name)
     cert = users.user_cert(ca, user)
     client_id = client_id_of(cert)
@@ -1096,8 +1096,8 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
             if record is None:
                 return LedgerStep("not-bound", client_id, disagreement=disagreement)
             party = record.uscc
-            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking,
-                                          functools.partial(identity_not_counted, session.client, record))
+            live, why_kept = left_to_act(users, org_name, msp_dir, record, client_id, revoking,
+                                         functools.partial(identity_not_counted, session.client, record))
             if not live:
                 return kept("would-keep" if dry_run else "last-identity", party, why_kept, disagreement)
             if dry_run:

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypeVar
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from chaincode.receivables.arguments import _client_id, _party_name, _require_text
+from chaincode.receivables.arguments import require_bindable_client_id, require_party_name, require_text
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
@@ -65,7 +65,7 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code, each_once,
                       credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
                       names_an_identity, read_date, said_on_the_record)
-from .org_commands import _left_to_act, identity_not_counted
+from .org_commands import identity_not_counted, left_to_act
 from .output import (as_typed, emit, on_one_line, paper_identity_text, read_json_file, read_json_stdin,
                      read_option_file, show, validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
@@ -205,9 +205,9 @@ def _client_ids_held_to(check: Callable[[str], object]) -> Callable[[click.Conte
 
 # RegisterParty and BindPartyIdentity bind an id, so only one a certificate presents; UnbindPartyIdentity takes any
 # id of 1 to 1000 characters, such as one an earlier contract version bound
-_BINDABLE_CLIENT_ID = _client_ids_held_to(lambda given: _client_id(given, "client id"))
-_LISTED_CLIENT_ID = _client_ids_held_to(lambda given: _require_text(given, "client id", 1000, one_line=False))
-_PARTY_NAME = as_the_contract_checks(_party_name)
+_BINDABLE_CLIENT_ID = _client_ids_held_to(lambda given: require_bindable_client_id(given, "client id"))
+_LISTED_CLIENT_ID = _client_ids_held_to(lambda given: require_text(given, "client id", 1000, one_line=False))
+_PARTY_NAME = as_the_contract_checks(require_party_name)
 
 
 def _some_identity_named(clients: tuple[str, ...], client_ids: tuple[str, ...], **_: Any) -> None:
@@ -436,7 +436,7 @@ def _bindable_user(profile, user_name: str):
 
 
 class _ProfileCertificates:
-    """The certificates ``_left_to_act`` counts a party's identities from, as the session's connection profile
+    """The certificates ``left_to_act`` counts a party's identities from, as the session's connection profile
     holds them: each user's whose certificate file is here, revoked as the profile marks it (from the org's CRL in
     the data folder)."""
 
@@ -451,7 +451,7 @@ class _ProfileCertificates:
 
 def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
     """Refuse (exit 1, nothing sent) an unbind after which none of the party's other identities is a profile user
-    not revoked that the contract counts (``_left_to_act``). Left to the contract's own refusals: a record the
+    not revoked that the contract counts (``left_to_act``). Left to the contract's own refusals: a record the
     caller cannot read, one of another org, one that does not list ``leaving``, or lists no other identity."""
     try:
         party = session.client.get_party(uscc)
@@ -459,7 +459,7 @@ def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
         return
     if party.msp_id != session.profile.msp_id or leaving not in party.client_ids or party.client_ids == [leaving]:
         return
-    live, why = _left_to_act(_ProfileCertificates(session), session.profile.org, None, party, leaving, [],
+    live, why = left_to_act(_ProfileCertificates(session), session.profile.org, None, party, leaving, [],
                              functools.partial(identity_not_counted, session.client, party))
     if not live:
         acting_as = f"--as {session.profile.org}/{session.user.name}"

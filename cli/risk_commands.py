@@ -413,7 +413,7 @@ def offline_hint(hint: str) -> Iterator[None]:
         raise click.ClickException(f"{connection.describe(exc)} (without a network: {hint})") from exc
 
 
-def _refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
+def refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
         "the ledger names a debtor by its credit code (a history file's or the simulator's debtor is scored with "
         "--history or --synthetic-seed)")) -> None:
     """A usage error (exit 2), before anything connects, for a debtor to read from the ledger (the command's
@@ -591,7 +591,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
         as_of = min(as_of or last_day, last_day)
     else:
-        _refuse_a_debtor_the_ledger_has_not(debtor)
+        refuse_a_debtor_the_ledger_has_not(debtor)
         asked = as_of
         history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
         if asked is not None and as_of < asked:

@@ -19,7 +19,7 @@ from .identity import refusal_of_client_id
 from .model import PARTY_NAME_MAX, ensure_one_line, order_key, party_name_shown
 
 
-def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
+def require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
     """``value`` trimmed, refused (``argument-invalid``) when empty or over ``max_len`` characters, or, with
     ``one_line`` (text a party writes: a reason, an order reference), when it holds a control character or a line
     or paragraph separator: on a record and in an event, it would start a line that reads as one of its own.
@@ -34,19 +34,19 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     return value
 
 
-def _order_reference(value: str, field: str) -> str:
-    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``_require_text`` takes it, refused
+def require_order_reference(value: str, field: str) -> str:
+    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``require_text`` takes it, refused
     (``argument-invalid``) too when nothing of it is compared (``order_key`` empty: only invisible characters, a
     zero-width space or a byte order mark): it would name the same order as every other such reference. Here, not
     with the freeze transactions, so that the SDK runs it before sending, without the contract's runtime."""
-    order = _require_text(value, field, 200)
+    order = require_text(value, field, 200)
     if not order_key(order):
         raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
                                        "reference as written on the order")
     return order
 
 
-def _party_name(name: str) -> str:
+def require_party_name(name: str) -> str:
     """A party's new name, refused (``argument-invalid``) as RegisterParty refuses its registration's name: 1 to
     ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible. Here, not with the parties'
     transactions, so that the CLI runs it before connecting, without the contract's runtime."""
@@ -59,12 +59,19 @@ def _party_name(name: str) -> str:
         raise rule("argument-invalid", str(exc)) from None
 
 
-def _client_id(value: str, field: str = "client_id") -> str:
+def require_bindable_client_id(value: str, field: str = "client_id") -> str:
     """An identity to bind to a party: ``value`` trimmed, refused unless a certificate could present it."""
-    client_id = _require_text(value, field, 1000, one_line=False)
+    client_id = require_text(value, field, 1000, one_line=False)
     if (refused := refusal_of_client_id(client_id, field)) is not None:
         raise refused
     return client_id
+
+
+# The names the contract's transactions and the SDK's argument checks still call these by.
+_require_text = require_text
+_order_reference = require_order_reference
+_party_name = require_party_name
+_client_id = require_bindable_client_id
 
 
 def _request_id(value: str) -> str:

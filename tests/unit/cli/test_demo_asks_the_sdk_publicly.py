@@ -51,3 +51,30 @@ def test_a_peer_that_answered_and_refused_is_no_org_without_endorsing_peers():
                          transaction_id="7" * 64, code=grpc.StatusCode.ABORTED,
                          details=[ErrorDetail("peer0:7051", "CoreEnterpriseMSP", "chaincode response 500, RULE x: no")])
     assert orgs_without_endorsing_peers(error) == []
+
+
+_PROJECT_PACKAGES = {"bench", "chaincode", "cli", "client", "network"}
+
+
+def _private_project_imports(module: Path) -> list[str]:
+    """Each name ``module`` imports from another module of the project (the contract's argument checks, another
+    command group of the CLI) that is private there: a leading underscore, dunders aside."""
+    found = []
+    for node in ast.walk(ast.parse(module.read_text(), str(module))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level == 0 and (node.module or "").split(".")[0] not in _PROJECT_PACKAGES:
+            continue
+        private = [alias.name for alias in node.names
+                   if alias.name.startswith("_") and not alias.name.endswith("__")]
+        if private:
+            found.append(f"{module.name}:{node.lineno} from {'.' * node.level}{node.module or ''} "
+                         f"import {', '.join(private)}")
+    return found
+
+
+def test_no_command_of_the_cli_imports_a_private_name_of_another_module():
+    """The CLI checks before sending what the contract would refuse with the contract's own public checks, and
+    one command group uses another's helper by its public name: a private name is its module's to rename."""
+    modules = sorted(CLI.rglob("*.py"))
+    assert [found for module in modules for found in _private_project_imports(module)] == []
