@@ -238,7 +238,8 @@ class FinancingGroup(TransactionGroup):
         step on (``step``: disburses an accepted one, records a disbursed one repaid, calls on its recourse):
         the financing's bank, the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
         follows which), the one its claim names, what ``refused_for_good`` refuses (a disbursement past the
-        due date, recourse on terms without it or with no reason) and the claim not frozen. Each of those
+        due date, recourse on terms without it, with no reason or before the claim is past due) and the claim not
+        frozen. Each of those
         transactions refuses by these rules in this order, but for one: a live financing still on its way to
         ``status`` (an accepted one repaid before it is disbursed) is refused by the freeze before its status,
         as the lifting lets it get there, but for an accepted one whose claim is due, which never gets there.

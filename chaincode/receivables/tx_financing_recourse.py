@@ -5,6 +5,7 @@ the holder's taking the claim back, which the bank records.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from chaincode.contract import Context, transaction
 
@@ -37,6 +38,18 @@ def _ensure_not_demanded_again(f: Financing, today_iso: str) -> None:
                "ExerciseRecourse")
 
 
+def _ensure_unpaid_and_past_due(r: Receivable, today: date) -> None:
+    """Refused where claim ``r`` leaves nothing to recourse (paid in full) or the debtor may still pay it (on or
+    before its due date). Neither is cured by lifting a freeze: the date alone cures the second."""
+    if r.status == SETTLED:
+        raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
+                   "the repayment (RecordRepayment)")
+    if today.isoformat() <= r.due_date:
+        raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {today}: recourse follows the "
+                   "debtor's failure to pay by the due date, so call on it from the day after "
+                   f"{r.due_date} if the debtor has not paid by then")
+
+
 class RecourseTransactions(FinancingGroup):
     """DemandRecourse, ExerciseRecourse."""
 
@@ -46,10 +59,12 @@ class RecourseTransactions(FinancingGroup):
         """The calling bank, the financing and its claim, where the bank may call on the holder's recourse
         (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the financing
         DISBURSED (an ended financing is refused by its status first: its bank no longer reads the claim) on
-        terms with recourse (the accepted ones again, transient), the claim not frozen, unpaid and past its due
-        date. Both transactions (``step``) refuse by these rules in this order, what ``before_freeze`` refuses
-        checked before the terms. The terms, and on a frozen claim a blank ``reason`` (checked last by the
-        transaction on one not frozen), come before the freeze, as no lifting cures either."""
+        terms with recourse (the accepted ones again, transient), the claim unpaid and past its due date, and
+        not frozen. Both transactions (``step``) refuse by these rules in this order, what ``before_freeze`` refuses
+        checked before the terms. The terms, the claim paid or not yet past its due date, and on a frozen claim
+        a blank ``reason`` (checked last by the transaction on one not frozen), come before the freeze, as no
+        lifting cures any of them: a bank refused as frozen before the due date would wait for the lifting only
+        to be told then to wait for the date."""
 
         def checked_before_freeze(f: Financing, r: Receivable) -> None:
             if before_freeze is not None:
@@ -59,6 +74,7 @@ class RecourseTransactions(FinancingGroup):
                 raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
                            "(recourse: false): the bank bears the debtor's default and cannot take the claim back "
                            "to the holder; the debtor still owes it the claim")
+            _ensure_unpaid_and_past_due(r, s.today)
             if r.frozen is not None:
                 # a blank reason, which no lifting cures, before the freeze; on a claim not frozen each transaction
                 # checks it last, after what a demand sent again the same day is told whatever its reason
@@ -71,13 +87,6 @@ class RecourseTransactions(FinancingGroup):
                                                  "recoursed or ended one has nothing left to recourse "
                                                  "(GetFinancing shows how it ended)", step=step,
                                                  refused_for_good=checked_before_freeze)
-        if r.status == SETTLED:
-            raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
-                       "the repayment (RecordRepayment)")
-        if s.today_iso <= r.due_date:
-            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: recourse follows the "
-                       "debtor's failure to pay by the due date, so call on it from the day after "
-                       f"{r.due_date} if the debtor has not paid by then")
         return bank, f, r
 
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})

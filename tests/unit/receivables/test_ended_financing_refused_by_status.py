@@ -54,6 +54,7 @@ async def test_a_live_financing_on_a_frozen_claim_is_still_refused_by_the_freeze
     a = net.actors
     r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=30)
     f = await net.financed(a["tier1"], r["id"], terms=WITH_RECOURSE)
+    net.advance(days=31)   # past the due date: recourse before it is refused not-yet-due, which no lifting cures
     await net.ok(a["regulator"], "FreezeReceivable", r["id"], ORDER)
     for fn, args, kw in (("RecordRepayment", (), {}),
                          ("DemandRecourse", ("unpaid",), {"transient": WITH_RECOURSE})):
