@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -141,6 +141,19 @@ def _financed(r: Receivable) -> str:
     financing."""
     return (f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid; "
             f"{lifecycle.financing_way_out(r)}")
+
+
+def _taken_once_lifted(d: DiscountOffer, r: Receivable) -> str:
+    """What a refusal of taking offer ``d`` on claim ``r``, frozen, adds: the last day the holder may still take it
+    once the freeze is lifted. Waiting for the lifting brings the early payment only by then: the offer's expiry,
+    the day before the claim's due date, or, on a sliding scale, the last day its first tier is reached."""
+    due = date.fromisoformat(r.due_date)
+    last_early = min((t.min_days_early for t in d.scale or []), default=1)
+    last = min(d.expires_on, (due - timedelta(days=max(last_early, 1))).isoformat())
+    reached = f", its scale's first tier {dates.days_text(last_early)} early" if d.scale else ""
+    return (f"discount offer {d.id} can be taken on it once the freeze is lifted, until {last} (the offer expires "
+            f"on {d.expires_on}{reached}, and {r.id} is due {r.due_date}), at the rate for the days then still "
+            "early")
 
 
 def _ensure_not_withdrawn(d: DiscountOffer) -> None:
@@ -313,7 +326,7 @@ class DiscountingTransactions(TransactionGroup):
         paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
         # before the freeze: no lifting cures an invoice two live claims hold
         await upgrade.ensure_invoices_back_it_alone(s.store, r, "discount")
-        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_not_frozen(r, _taken_once_lifted(d, r))
         if financing_status == "REQUESTED":
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
