@@ -28,6 +28,11 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
     """
     invoice_doc = invoice_to_json(invoice)
     invoice_doc.pop("unreviewed", None)
+    # hashed as str(Decimal) (5E-7), as before the recfin form wrote quantities and prices in plain digits
+    # (0.0000005): claims carry this hash, so its bytes stay as they were
+    for hashed, line in zip(invoice_doc["lines"], invoice.lines):
+        hashed["quantity"] = None if line.quantity is None else str(line.quantity)
+        hashed["unit_price"] = None if line.unit_price is None else str(line.unit_price)
     bundle = {
         "invoice": invoice_doc,
         "purchase_order": _as_evidence(po),

@@ -241,6 +241,25 @@ def to_decimal(value: object) -> Decimal:
     return number
 
 
+def to_plain_decimal(value: object) -> Decimal:
+    """A quantity or unit price of an invoice line, as :func:`to_decimal` reads it, refused where it is written with
+    a power of ten (``1E+2``, ``1.5e0``), as an order's and a receipt's are and as an invoice's amounts are: it is
+    how a spreadsheet shows a figure it has rounded, or a cell it took for a number, and read as 100 it would match
+    a receipt for goods nobody counted."""
+    number = to_decimal(value)
+    if not isinstance(value, float) and "e" in str(value).lower():
+        raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), as a spreadsheet shows a "
+                           "figure it has rounded or a cell it took for a number: write it in plain digits, as the "
+                           "invoice prints it, e.g. 200 or 1.50")
+    return number
+
+
+def plain_digits(number: Decimal) -> str:
+    """A number written in plain digits, never with a power of ten: ``0.0000005``, not Decimal's ``5E-7``, so that
+    a file written with it reads back (:func:`to_plain_decimal`)."""
+    return f"{number:f}"
+
+
 def beyond_digit_limits(number: Decimal) -> str | None:
     """What a finite number has more of than any figure of an invoice, an order or a receipt ("more than 20
     decimal places"), or ``None`` where it has not. Whatever is computed with such a figure (a tolerance a price

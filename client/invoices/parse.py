@@ -30,7 +30,8 @@ from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import ValueProblem, deduction_problem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
+from ._reading import (ValueProblem, deduction_problem, difference_tax, plain_digits, to_fen, to_line_tax,
+                       to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import paper_identity_problem
 from .model import Invoice, InvoiceLine, Party
@@ -143,7 +144,7 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
     naming the key inside it, whatever the other copies say. ``NaN``, ``Infinity`` and ``-Infinity``, which JSON
     does not have but Python's decoder reads, are refused naming where they stand."""
     try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=_Constant,
+        doc = json.loads(text, parse_float=_JsonNumber, parse_constant=_Constant,
                          object_pairs_hook=_object_keeping_repeats)
     except json.JSONDecodeError as exc:
         raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
@@ -172,6 +173,20 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
         if unpaired is not None:
             raise MalformedInput(source, unpaired or None, UNPAIRED_SURROGATE)
     return doc
+
+
+class _JsonNumber(Decimal):
+    """A JSON number with a fraction or an exponent, exactly, whose text is the one the file wrote: ``0.0000001``
+    stays that, not Decimal's ``1E-7``, so that a reader refusing a figure written with a power of ten (``1e3``)
+    refuses only one the file wrote so, and a message shows the figure as written."""
+
+    def __new__(cls, written: str) -> "_JsonNumber":
+        number = super().__new__(cls, written)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -335,8 +350,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
                 "name": line.name,
                 "spec": line.spec,
                 "unit": line.unit,
-                "quantity": None if line.quantity is None else str(line.quantity),
-                "unit_price": None if line.unit_price is None else str(line.unit_price),
+                "quantity": None if line.quantity is None else plain_digits(line.quantity),
+                "unit_price": None if line.unit_price is None else plain_digits(line.unit_price),
                 "amount": plain_yuan(line.amount_fen),
                 "tax_rate": str(line.tax_rate),
                 "tax": plain_yuan(line.tax_fen),
@@ -715,8 +730,8 @@ def _line(r: _Reader, node: _Tree, names: dict[str, str | None]) -> InvoiceLine:
         name=r.text(node, (names["name"],)),
         spec=r.text(node, (names["spec"],), required=False),
         unit=r.text(node, (names["unit"],), required=False),
-        quantity=r.value(node, (names["quantity"],), to_decimal, required=False),
-        unit_price=r.value(node, (names["unit_price"],), to_decimal, required=False),
+        quantity=r.value(node, (names["quantity"],), to_plain_decimal, required=False),
+        unit_price=r.value(node, (names["unit_price"],), to_plain_decimal, required=False),
         amount_fen=amount_fen,
         tax_rate=r.value(node, (names["tax_rate"],), to_rate),
         tax_fen=tax_fen,
