@@ -7,6 +7,7 @@ All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from fractions import Fraction
@@ -78,6 +79,7 @@ async def each_leaf(store: Store, r: Receivable) -> AsyncIterator[Receivable]:
     pending: list[tuple[str, str]] = []
     while True:
         if node.children:
+            ensure_parts_by_id(node)
             # a split's children are read together: whatever is done with the leaves reads every one of them
             await store.prefetch(*((keys.RECEIVABLE, child_id) for child_id in node.children))
             # so that they come off the stack in id order
@@ -90,10 +92,41 @@ async def each_leaf(store: Store, r: Receivable) -> AsyncIterator[Receivable]:
         node = await store.receivable(child_id)
         if node.parent_id != parent_id:
             raise rule("invalid-state", f"claim {parent_id} lists {node.id} as one of its parts, "
-                       f"but {node.id} was split from {node.parent_id or 'no claim'}: the record of "
-                       f"{parent_id} was written outside the contract, and nothing is done on its word; act "
-                       "on the claims themselves, and report the key to the network's operators, whose "
-                       "peers' history of it names the orgs that wrote it")
+                       f"but {node.id} was split from {node.parent_id or 'no claim'}: "
+                       f"{_written_outside(parent_id)}")
+
+
+# What ``keys.child_id`` appends to the id of the claim a part was split from: a dot and the part's number.
+_ONE_SPLIT_STEP = re.compile(r"\.[0-9]+")
+
+
+def split_from_by_id(part_id: str, claim_id: str) -> bool:
+    """Whether ``part_id`` is the id of a part split from ``claim_id`` itself (``keys.child_id``: the claim's id,
+    a dot and a number), not from one of its parts, nor another claim's."""
+    return part_id.startswith(claim_id) and _ONE_SPLIT_STEP.fullmatch(part_id, len(claim_id)) is not None
+
+
+def _written_outside(claim_id: str) -> str:
+    return (f"the record of {claim_id} was written outside the contract, and nothing is done on its word; act on "
+            "the claims themselves, and report the key to the network's operators, whose peers' history of it "
+            "names the orgs that wrote it")
+
+
+def ensure_parts_by_id(r: Receivable) -> None:
+    """Refused ``invalid-state`` unless every claim ``r`` lists as its part is one by its id
+    (``split_from_by_id``), each listed once: as every split writes its two parts. A claim record two orgs wrote
+    as a new key could list its own ancestor, or one part many times over, and a walk down such a lineage would
+    never end, or visit a part as often as 2 to the power of its depth, holding the chaincode server's one event
+    loop meanwhile: with each part's id longer than its claim's, and each listed once, a walk reads each record
+    at most once."""
+    seen: set[str] = set()
+    for part_id in r.children:
+        if part_id in seen or not split_from_by_id(part_id, r.id):
+            why = ("twice" if part_id in seen
+                   else f"but its id is not {r.id}'s with a part's number after it, as the id of a part split from it is")
+            raise rule("invalid-state", f"claim {r.id} lists {part_id} as one of its parts, {why}: "
+                       f"{_written_outside(r.id)}")
+        seen.add(part_id)
 
 
 async def parts_to_act_on(store: Store, r: Receivable, statuses: tuple[str, ...],
@@ -240,6 +273,16 @@ async def _unread_ancestor(store: Store, receivable_id: str) -> dict:
     return {**_redacted_id(receivable_id, None), "parent_unknown": True}
 
 
+def _ensure_split_from(part_id: str, claim_id: str) -> None:
+    """Refused ``invalid-state`` unless ``part_id``, a claim whose record names ``claim_id`` as the one it was
+    split from, is a part of it by its id (``split_from_by_id``): a record two orgs wrote as a new key could name
+    a part of its own, and a walk up its ancestors would never end."""
+    if not split_from_by_id(part_id, claim_id):
+        raise rule("invalid-state", f"receivable {part_id} names {claim_id} as the claim it was split from, but "
+                   f"its id is not {claim_id}'s with a part's number after it, as the id of a part split from it "
+                   f"is: {_written_outside(part_id)}")
+
+
 async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     """``r``'s ancestors up to its root and the tree of the parts split from it, for ``reader``, who may read ``r``.
 
@@ -254,21 +297,24 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     # whole answer over one record
     passed = PassedOver()
     ancestors = []
-    parent_id = r.parent_id
+    # each ancestor's id shorter than the one before (``_ensure_split_from``), so the walk up ends
+    child_id, parent_id = r.id, r.parent_id
     while parent_id is not None:
+        _ensure_split_from(child_id, parent_id)
         try:
             parent = await store.receivable(parent_id)
         except UNREADABLE_VALUE as problem:
             passed.add(store.key(keys.RECEIVABLE, parent_id), newer=isinstance(problem, NewerVersionRecord))
             ancestor = await _unread_ancestor(store, parent_id)
             ancestors.append(ancestor)
-            parent_id = ancestor["parent_id"]
+            child_id, parent_id = parent_id, ancestor["parent_id"]
             continue
         ancestors.append(_summary(parent))
-        parent_id = parent.parent_id
+        child_id, parent_id = parent_id, parent.parent_id
 
     # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
     tree = {**_summary(r), "children": []}
+    ensure_parts_by_id(r)   # and each node's below: no part is visited twice, and the walk ends
     # (id, its parent's id and list, level)
     pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
     while pending:
@@ -288,6 +334,7 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
             # answers the levels below it.
             entry["children_omitted"] = True
             continue
+        ensure_parts_by_id(node)
         pending.extend((grandchild, node.id, entry["children"], level + 1) for grandchild in reversed(node.children))
 
     return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree, **passed.fields()}
