@@ -174,11 +174,15 @@ def status(bundle_root, timeout, as_json):
     does not answer; the line of the package gives the first peer's. The committed definition is
     asked of the first peer, unknown (null) until it has joined the channel.
 
+    The org's chaincode server is asked of Docker (`docker container inspect`), as
+    `recfin network compose-status` asks it: its container's healthcheck asks its /healthz, whose
+    port the bundle does not publish. Its health is unknown (null) where Docker cannot say.
+
     Exit status: 0 when every peer of the org answers and has joined the channel and, once a
     definition is committed, it is the bundle's version, approved by the org, with the bundle's
-    package installed on each peer (nothing committed yet counts as no failure); 1 otherwise, naming on
-    stderr each thing wrong with what to do (with --json, also in "problems"). The chaincode
-    server is not asked: its container's healthcheck asks its /healthz (`docker compose ps`).
+    package installed on each peer and its chaincode server's container running healthy (nothing
+    committed yet, or a server's health unknown, counts as no failure); 1 otherwise, naming on
+    stderr each thing wrong with what to do (with --json, also in "problems").
 
     \b
     Example:
@@ -214,3 +218,8 @@ def _print_status(report: dict) -> None:
                    f"this bundle's version {report['chaincode_version']} "
                    f"{'is' if committed['is_bundle_version'] else 'is not'} the one committed; "
                    f"{report['msp_id']} {'has' if committed['approved_by_us'] else 'has not'} approved it")
+    server = report["chaincode_server"]
+    health = {True: "healthy", False: "not healthy"}.get(server["healthy"], "health unknown")
+    # one not healthy is named on stderr with the other problems; one of unknown health only here
+    click.echo(f"chaincode server {server['name']} (container {server['container']}): {health}"
+               + (f" ({server['problem']})" if server["healthy"] is None else ""))

@@ -26,9 +26,10 @@ from google.protobuf.message import DecodeError
 from client.atomic_file import make_folders
 from client.yaml_files import YamlProblem, read_yaml_file
 
-from . import channel, channel_config, compose, configtx, contract_config, packaging
+from . import ccservers, channel, channel_config, compose, configtx, contract_config, packaging
 from .bundle import (DIGESTS, MANIFEST, TOPOLOGY_FILE, collections_source, digested, file_digest,
                      keys_missing_note, load_manifest)
+from .containers import Hints, container_health
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
@@ -444,11 +445,25 @@ class HostOperations:
                                  f"{host.peers()[0].name}: see its peer's log")
         return sequence
 
+    def chaincode_server(self) -> dict:
+        """The org's chaincode server as Docker says its container is: its compose healthcheck asks its /healthz,
+        which publishes no port (`containers.container_health`, as `recfin network compose-status` asks it).
+        ``healthy`` is None where Docker cannot say (not installed here, its daemon not answering)."""
+        host = self.host
+        container = host.topology.chaincode_server_host(host.topology.org(host.org))  # as compose names it
+        hints = Hints(elsewhere="run `recfin host status` on the host the bundle's containers run on",
+                      start="`docker compose up -d` in the bundle starts it",
+                      compose_file="the bundle's docker-compose.yaml (`docker compose up -d` in the bundle)",
+                      restart=f"`docker compose restart {container}` in the bundle starts it afresh")
+        healthy, problem = container_health(container, hints)
+        return {"name": ccservers.server_name(host.chaincode_name, host.org), "container": container,
+                "healthy": healthy, "problem": problem}
+
     def status(self) -> dict:
         """What the org's peers and the channel say: joined, height, package installed (on each peer, and on the
-        first as ``installed``), definition approved. ``installed`` is None where the peer did not answer;
-        ``committed`` is None when nothing is committed or the org's first peer has not joined the channel (its
-        ``joined`` then says which)."""
+        first as ``installed``), definition approved; and whether its chaincode server runs healthy. ``installed``
+        is None where the peer did not answer; ``committed`` is None when nothing is committed or the org's first
+        peer has not joined the channel (its ``joined`` then says which)."""
         host, topo = self.host, self.host.topology
         peers = []
         for node in host.peers():
@@ -476,7 +491,8 @@ class HostOperations:
                   "committed": None if committed is None else {
                       "version": committed.get("version"), "sequence": committed.get("sequence"),
                       "approved_by_us": bool((committed.get("approvals") or {}).get(host.msp_id)),
-                      "is_bundle_version": committed.get("version") == host.chaincode_version}}
+                      "is_bundle_version": committed.get("version") == host.chaincode_version},
+                  "chaincode_server": self.chaincode_server()}
         report["problems"] = status_problems(report)
         return report
 
@@ -485,8 +501,10 @@ def status_problems(report: dict) -> list[str]:
     """What keeps the org's node from running the channel's chaincode, each with what to do ([] when nothing):
     a peer that does not answer or has not joined the channel; once a definition is committed, one of another
     version than the bundle's, or the bundle's package not installed or the definition not approved by the org
-    (its peer then runs no transaction of the chaincode). Nothing committed yet is none: the org alone can do
-    nothing about it, as `recfin network status` counts no chaincode server before a commit."""
+    (its peer then runs no transaction of the chaincode), or its chaincode server down or not answering its
+    /healthz (its peers dial it for every transaction of the chaincode). Nothing committed yet is none: the org
+    alone can do nothing about it, as `recfin network status` counts no chaincode server before a commit; nor is a
+    server Docker cannot say the health of (as compose-status counts it)."""
     channel_id, problems = report["channel"], []
     for row in report["peers"]:
         if row["error"] is not None:
@@ -511,4 +529,8 @@ def status_problems(report: dict) -> list[str]:
     if not committed["approved_by_us"]:
         problems.append(f"{report['msp_id']} has not approved the committed definition, so its peers run no "
                         f"transaction of the chaincode: `recfin host approve`")
+    server = report["chaincode_server"]
+    if server["healthy"] is False:
+        problems.append(f"chaincode server {server['name']} is not healthy, so every transaction of the chaincode "
+                        f"its org's peers endorse fails: {server['problem']}")
     return problems

@@ -11,16 +11,13 @@ row that says so, never an exception.
 """
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 from . import ccservers, channel, probes
 from .bundle_host import prepare_peer_cli
 from .compose_up import ComposeUp
+from .containers import Hints, container_health
 from .errors import ToolError
-from .tools import last_error_line
 from .topology import Node
 
 
@@ -89,55 +86,21 @@ def chaincode_rows(up: ComposeUp) -> list[ComposeNodeStatus]:
     rows = []
     for org in services.orgs:
         container = services.chaincode_server_host(org)
-        healthy, problem = container_health(container)
+        healthy, problem = container_health(container, COMPOSE_HINTS)
         rows.append(ComposeNodeStatus(ccservers.server_name(services.chaincode.name, org.name), org.msp_id,
                                       "chaincode", services.chaincode_server_address(org), healthy, None, None, None,
                                       problem))
     return rows
 
 
-# What `docker container inspect` says of a container: its state, the status of its healthcheck ("none" without one)
-# and how many times Docker restarted it.
-INSPECT_FORMAT = "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}"
-NO_SUCH_CONTAINER = re.compile(r"No such (container|object)")
-DOCKER_TIMEOUT = 30.0       # seconds: a daemon that does not answer leaves the health unknown, not the command hung
-
-
-def container_health(container: str) -> tuple[bool | None, str | None]:
-    """(healthy, problem) of a container with a healthcheck: healthy only while it runs and its healthcheck passes.
-
-    A container restarting in a loop is rarely "unhealthy": Docker resets its health to "starting" at every
-    start, and one that exits within its start period never fails a check. So anything but running and healthy
-    counts as not healthy (False), a missing container too. None where Docker cannot say: docker is not
-    installed, its daemon does not answer, or the container has no healthcheck."""
-    unknown = "container health unknown"
-    if shutil.which("docker") is None:
-        return None, f"{unknown}: docker is not installed here; run compose-status on the Docker machine"
-    argv = ["docker", "container", "inspect", "--format", INSPECT_FORMAT, container]
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, f"{unknown}: `docker container inspect {container}` did not answer within {DOCKER_TIMEOUT:g}s"
-    if done.returncode != 0:
-        said = last_error_line(done.stderr or done.stdout)
-        if NO_SUCH_CONTAINER.search(said):
-            # not `docker compose up -d`: run elsewhere than beside the compose file the network runs from, it
-            # would start another file's containers, on no data folder given
-            return False, (f"no container {container}: see `docker ps -a`; `recfin network compose-up "
-                           f"--start --compose-file FILE`, FILE the compose file the network runs from, "
-                           f"starts it")
-        return None, f"{unknown}: docker container inspect {container} failed: {said}"
-    words = done.stdout.split()
-    if len(words) != 3:
-        return None, f"{unknown}: docker container inspect {container} answered {done.stdout.strip()!r}"
-    state, health, restarts = words
-    if state == "running" and health == "healthy":
-        return True, None
-    if state == "running" and health == "none":
-        return None, (f"{unknown}: {container} has no healthcheck; recreate it from the compose file "
-                      f"`recfin network compose` writes")
-    return False, (f"container {state}, health {health}, restart count {restarts}: see "
-                   f"`docker logs {container}`")
+# What compose-status tells the operator to do about a chaincode server's container.
+COMPOSE_HINTS = Hints(
+    elsewhere="run compose-status on the Docker machine",
+    # not `docker compose up -d`: run elsewhere than beside the compose file the network runs from, it would start
+    # another file's containers, on no data folder given
+    start="`recfin network compose-up --start --compose-file FILE`, FILE the compose file the network runs from, "
+          "starts it",
+    compose_file="the compose file `recfin network compose` writes")
 
 
 def _orderer_membership(up: ComposeUp, node: Node) -> tuple[bool | None, str | None]:

@@ -40,8 +40,9 @@ def _manifest(root: Path) -> dict:
 
 
 @pytest.fixture
-def cli_peer(monkeypatch, fake_fabric, hosts) -> ScriptedPeer:
-    """`recfin host` on the placeholder Fabric install, its `peer` calls answered by a scripted channel."""
+def cli_peer(monkeypatch, fake_fabric, hosts, docker) -> ScriptedPeer:
+    """`recfin host` on the placeholder Fabric install, its `peer` calls answered by a scripted channel (and its
+    `docker` calls by the scripted one)."""
     peer = ScriptedPeer(hosts, fabric=FabricInstall.locate())
     monkeypatch.setattr("cli.host_commands.Tools", lambda fabric, timeout: peer)
     return peer

@@ -13,16 +13,41 @@ from network.bundle_host import BundleHost
 from network.errors import ToolError
 from network.fabric_bin import FabricInstall
 from network.lifecycle import Lifecycle
+from network.topology import load as load_topology
 
 from .scripted_peer import ScriptedPeer
 
 
 @pytest.fixture
-def cli_peer(monkeypatch, fake_fabric, hosts):
-    """The CLI on the placeholder Fabric install, its `peer` runner replaced by the scripted channel."""
+def cli_peer(monkeypatch, fake_fabric, hosts, docker):
+    """The CLI on the placeholder Fabric install, its `peer` runner replaced by the scripted channel; `docker` is the
+    scripted one, which says nothing of the chaincode server's container (its health unknown) unless a test
+    scripts it (_server_container)."""
     peer = ScriptedPeer(hosts, fabric=FabricInstall.locate())
     monkeypatch.setattr("cli.host_commands.Tools", lambda fabric, timeout: peer)
     return peer
+
+
+# the supplier's chaincode server's container, as its bundle's compose file names it
+SERVER_CONTAINER = load_topology().on_hosts().chaincode_server_host(load_topology().org("supplier"))
+
+
+def _server_container(docker, state: str | None = None, stderr: str | None = None) -> None:
+    """`docker container inspect` of the supplier's chaincode server says state ("state health restarts"), or fails
+    with stderr."""
+    if stderr is not None:
+        docker.fail("inspect", SERVER_CONTAINER, stderr=stderr)
+    else:
+        docker.answer("inspect", SERVER_CONTAINER, stdout=f"{state}\n")
+
+
+def _running_the_bundles_version(unpacked, peer: ScriptedPeer, hosts) -> BundleHost:
+    """The supplier joined, the bundle's version committed and approved, its package installed."""
+    host = BundleHost.open(unpacked)
+    _joined(peer, hosts)
+    _committed(peer, host.chaincode_version)
+    peer.installed["SupplierMSP"].add(host.package_id)
+    return host
 
 
 def _joined(peer: ScriptedPeer, hosts) -> None:
@@ -113,3 +138,60 @@ def test_a_second_peer_without_the_package_exits_1_naming_it(unpacked, cli_peer,
     assert [row["installed"] for row in report["peers"]] == [True, False] and report["installed"] is True
     assert report["problems"] == [f"package {host.package_id} is not installed on peer1.supplier, so it endorses no "
                                   f"transaction of the chaincode: `recfin host approve`"]
+
+
+def test_the_org_s_chaincode_server_found_healthy_is_reported(unpacked, cli_peer, hosts, docker):
+    _running_the_bundles_version(unpacked, cli_peer, hosts)
+    _server_container(docker, "running healthy 0")
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["chaincode_server"] == {
+        "name": "receivables.supplier", "container": SERVER_CONTAINER, "healthy": True, "problem": None}
+    assert any(call["args"][:2] == ["container", "inspect"] and SERVER_CONTAINER in call["args"]
+               for call in docker.calls)
+    assert f"container_name: {SERVER_CONTAINER}\n" in (unpacked / "docker-compose.yaml").read_text()
+
+
+def test_a_hung_chaincode_server_exits_1_naming_it(unpacked, cli_peer, hosts, docker):
+    """Its container runs but its healthcheck (its /healthz) fails: every transaction the org's peer endorses fails,
+    while the peer itself answers, has joined and has the package."""
+    _running_the_bundles_version(unpacked, cli_peer, hosts)
+    _server_container(docker, "running unhealthy 0")
+    result = _status(unpacked)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("chaincode server receivables.supplier is not healthy, so every transaction of "
+                                    "the chaincode its org's peers endorse fails: container running, health "
+                                    "unhealthy, restart count 0")
+    assert f"`docker logs {SERVER_CONTAINER}`" in result.stderr
+    assert f"`docker compose restart {SERVER_CONTAINER}` in the bundle" in result.stderr
+
+
+def test_a_dead_chaincode_server_exits_1_with_compose_up(unpacked, cli_peer, hosts, docker):
+    _running_the_bundles_version(unpacked, cli_peer, hosts)
+    _server_container(docker, stderr=f"Error response from daemon: No such container: {SERVER_CONTAINER}\n")
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 1, result.output
+    server = json.loads(result.stdout)["chaincode_server"]
+    assert server["healthy"] is False
+    assert "`docker compose up -d` in the bundle starts it" in server["problem"]
+    assert server["problem"] in result.stderr
+
+
+def test_a_chaincode_server_whose_health_docker_cannot_say_is_no_failure(unpacked, cli_peer, hosts, docker):
+    """As compose-status: a daemon that does not answer leaves the health unknown, said on the report's line."""
+    _running_the_bundles_version(unpacked, cli_peer, hosts)
+    _server_container(docker, stderr="Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n")
+    result = _status(unpacked)
+    assert result.exit_code == 0, result.output
+    assert (f"chaincode server receivables.supplier (container {SERVER_CONTAINER}): health unknown (container "
+            f"health unknown: docker container inspect {SERVER_CONTAINER} failed: Cannot connect") in result.stdout
+
+
+def test_a_dead_chaincode_server_before_any_commit_is_no_failure(unpacked, cli_peer, hosts, docker):
+    """No transaction of the chaincode runs before the network's first commit, as `network status` counts no
+    server before it."""
+    _joined(cli_peer, hosts)
+    _server_container(docker, "exited unhealthy 0")
+    result = _status(unpacked, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["chaincode_server"]["healthy"] is False

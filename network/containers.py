@@ -1,0 +1,61 @@
+"""What Docker says of a container's health, asked with `docker container inspect`.
+
+A chaincode server in a container publishes no port: its compose healthcheck asks its /healthz, and Docker is asked
+how that went. `recfin network compose-status` asks it of the compose network's servers, `recfin host status` of a
+company's own server run from its bundle; each says what to do in its own words (`Hints`).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from .tools import last_error_line
+
+# What `docker container inspect` says of a container: its state, the status of its healthcheck ("none" without one)
+# and how many times Docker restarted it.
+INSPECT_FORMAT = "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}"
+NO_SUCH_CONTAINER = re.compile(r"No such (container|object)")
+DOCKER_TIMEOUT = 30.0       # seconds: a daemon that does not answer leaves the health unknown, not the command hung
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the asking command tells the operator to do, where its containers come from."""
+    elsewhere: str          # docker is not installed here: where to run the command instead
+    start: str              # the container does not exist: what starts it
+    compose_file: str       # the container has no healthcheck: the compose file to recreate it from
+    restart: str = ""       # the container runs unhealthy or is stopped: what starts it afresh ("" to say nothing)
+
+
+def container_health(container: str, hints: Hints) -> tuple[bool | None, str | None]:
+    """(healthy, problem) of a container with a healthcheck: healthy only while it runs and its healthcheck passes.
+
+    A container restarting in a loop is rarely "unhealthy": Docker resets its health to "starting" at every
+    start, and one that exits within its start period never fails a check. So anything but running and healthy
+    counts as not healthy (False), a missing container too. None where Docker cannot say: docker is not
+    installed, its daemon does not answer, or the container has no healthcheck."""
+    unknown = "container health unknown"
+    if shutil.which("docker") is None:
+        return None, f"{unknown}: docker is not installed here; {hints.elsewhere}"
+    argv = ["docker", "container", "inspect", "--format", INSPECT_FORMAT, container]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, f"{unknown}: `docker container inspect {container}` did not answer within {DOCKER_TIMEOUT:g}s"
+    if done.returncode != 0:
+        said = last_error_line(done.stderr or done.stdout)
+        if NO_SUCH_CONTAINER.search(said):
+            return False, f"no container {container}: see `docker ps -a`; {hints.start}"
+        return None, f"{unknown}: docker container inspect {container} failed: {said}"
+    words = done.stdout.split()
+    if len(words) != 3:
+        return None, f"{unknown}: docker container inspect {container} answered {done.stdout.strip()!r}"
+    state, health, restarts = words
+    if state == "running" and health == "healthy":
+        return True, None
+    if state == "running" and health == "none":
+        return None, f"{unknown}: {container} has no healthcheck; recreate it from {hints.compose_file}"
+    return False, (f"container {state}, health {health}, restart count {restarts}: see `docker logs {container}`"
+                   + (f"; {hints.restart}" if hints.restart else ""))
