@@ -96,7 +96,8 @@ def one_org_policy_refusal(policy: str, topology: Topology, given_as: str, deplo
         return None
     # what `derived` gives, written out from the orgs alone (no role need be held for it to be said)
     peers = ", ".join(f"'{msp_id}.peer'" for msp_id in sorted(org.msp_id for org in topology.orgs))
-    instead = f"--signature-policy \"OutOf(2, {peers})\" (any two orgs' peers, what `endorsement_policy: derived` gives)"
+    instead = (f"--signature-policy \"OutOf(2, {peers})\" (any two orgs' peers, what `endorsement_policy: derived` "
+               f"gives)")
     if deploying:
         return (f"{given_as} {policy}: {reason}. {TWO_ORGS_GUARANTEE}. Nothing was deployed: give a policy every "
                 f"way of meeting which takes the peers of two orgs, e.g. {instead}, or --channel-policy; "
@@ -117,8 +118,9 @@ def channel_policy_refusal(topology: Topology, data_root: Path) -> str | None:
         return None
     alone = " or of ".join(org.msp_id for org in topology.orgs)
     return (f"--channel-policy: the channel's Endorsement policy as recfin writes it, MAJORITY Endorsement over "
-            f"its {len(topology.orgs)} org(s), is met by the peers of {alone} alone. {TWO_ORGS_GUARANTEE}. Nothing was deployed: add a second org to the "
-            f"channel first (`recfin org add NAME --role ROLE ...`), then deploy with --channel-policy; "
+            f"its {len(topology.orgs)} org(s), is met by the peers of {alone} alone. {TWO_ORGS_GUARANTEE}. Nothing "
+            f"was deployed: add a second org to the channel first (`recfin org add NAME --role ROLE ...`), then "
+            f"deploy with --channel-policy; "
             f"{ONE_ORG_POLICY_OPTION} deploys it anyway, voiding the guarantee (for a chaincode whose writes no "
             f"other org needs to agree to)")
 

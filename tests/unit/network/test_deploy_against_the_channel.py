@@ -5,20 +5,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from network import Network, ccservers, contract_config
+from network import ccservers, contract_config
 from network.errors import ChaincodeError
-from network.fabric_bin import FabricInstall
 
-from .scripted_peer import ScriptedPeer
-from .test_deploy import RecordingSupervisor, verbs
+from .test_deploy import scripted_network, verbs
 
 
 @pytest.fixture
 def net(topology, data_root, fake_fabric):
-    network = Network(topology, data_root=data_root, fabric=FabricInstall.locate(),
-                      supervisor_=RecordingSupervisor(), say=lambda _: None)
-    network.tools = ScriptedPeer(topology)
-    return network
+    return scripted_network(topology, data_root)
 
 
 def _upgrade_committed_but_not_recorded(net, version: str) -> None:
