@@ -6,6 +6,7 @@ commands, so neither package imports the other.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import shlex
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from chaincode.receivables.identity import is_org_admin
 from client.gateway import (CommitStatusError, EncryptedKeyError, EventStreamError, GatewayError, Gateway, Identity,
-                            Signer, SubmitError, connect, open_msp_folder)
+                            Signer, SubmitError, TransactionError, connect, open_msp_folder)
 from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
 from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
@@ -355,10 +356,27 @@ def _own_line(error: BaseException) -> str:
     names its Python calls (``network.new_commit(...).status()``): the line of such a change says what to do with
     this CLI's commands (:func:`raise_if_it_may_have_committed`, ``request_ids.exactly_once``), once. So is a
     broken event stream, whose advice names the SDK's checkpointer: `recfin events` says how to resume with its
-    options."""
+    options. So is the SDK's advice for a call whose own timeout passed (``timeout`` set), which names the
+    ``Timeouts`` field and the step's ``timeout=`` that set it, Python no command line reaches (its ledger
+    commands connect with the SDK's default timeouts): what the call changed is said as for any failure of it, and
+    :func:`_no_answer_hint` what to look at."""
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
-        return "; ".join(line.strip() for line in error.without_advice().splitlines() if line.strip())
+        return _on_one_line(error.without_advice())
+    if isinstance(error, TransactionError) and error.timeout is not None:
+        return _on_one_line(f"{error.without_advice()}\n{_advice_without_a_timeout(error)}")
     return one_line(error)
+
+
+def _on_one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _advice_without_a_timeout(error: TransactionError) -> str:
+    """``error``'s advice as it is for the same failure without its own timeout passed: what the call changed,
+    without the Python that lengthens a timeout."""
+    untimed = copy.copy(error)
+    untimed.timeout = None
+    return untimed.advice
 
 
 # the words of Fabric's TimeWindowCheck auth filter, which every recfin peer lists, refusing a proposal stamped

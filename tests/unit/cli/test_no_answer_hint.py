@@ -49,3 +49,20 @@ def test_a_call_whose_signer_gave_no_signature_in_time_does_not_send_the_user_to
     line = describe(EndorseError("the signer (HSMSigner) gave no signature of this proposal within 15s",
                                  transaction_id="tx", code=grpc.StatusCode.DEADLINE_EXCEEDED, sent=False))
     assert "gave no signature" in line and "no answer came in time" not in line, line
+
+
+def test_a_call_whose_own_timeout_passed_names_the_timeout_but_no_python_setting():
+    """The SDK's advice for a call whose own timeout passed names ``Timeouts.<kind>`` and the step's ``timeout=``,
+    which a command line cannot set (its ledger commands connect with the SDK's default timeouts): its line says the
+    call and the timeout, what the call changed (an endorsement: nothing; an evaluation is a read), and what to look
+    at, in the CLI's words."""
+    deadline = grpc.StatusCode.DEADLINE_EXCEEDED
+    for timed_out, kind, seconds, changed in (
+            (EndorseError("Deadline Exceeded", transaction_id="tx", code=deadline, timeout=15.0), "endorse", "15s",
+             "It changed nothing: it reached no orderer"),
+            (EvaluateError("Deadline Exceeded", transaction_id="tx", code=deadline, timeout=5.0), "evaluate", "5s",
+             "")):
+        line = describe(timed_out)
+        assert f"(no answer within the {kind} call's timeout, {seconds})" in line, line
+        assert changed in line and "`recfin network status` shows whether each is healthy" in line, line
+        assert "Timeouts" not in line and "timeout=" not in line and "new_proposal" not in line, line
