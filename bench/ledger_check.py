@@ -53,7 +53,8 @@ from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import header_hash
-from client.ledger.qscc import QSCC, ask_own_org, block_by_number
+from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, other_channel, transaction_by_id,
+                               transaction_header)
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -801,25 +802,47 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -
         yield block
 
 
+def _not_the_transaction_asked(processed: transaction_pb2.ProcessedTransaction, tx_id: str, channel: str,
+                               msp_id: str) -> str | None:
+    """Why a peer's answer to GetTransactionByID(``tx_id``) is not that transaction of ``channel``, or None. Its
+    validation code says nothing of ``tx_id`` unless its envelope is of it: an answer holding no envelope (an empty
+    one among them) decodes with the code 0, VALID, and would count a transaction the peer never showed as found."""
+    if not processed.HasField("transactionEnvelope"):
+        return f"{msp_id}'s peer answered no transaction envelope when asked for transaction {tx_id}"
+    try:
+        header = transaction_header(processed.transactionEnvelope)[1]
+    except LedgerReadError as error:
+        return f"the peer's answer is no transaction: {error}"
+    if header.tx_id != tx_id:
+        return f"{msp_id}'s peer answered transaction {header.tx_id!r} when asked for transaction {tx_id}"
+    return other_channel(header, channel, msp_id)
+
+
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
                acknowledged: Iterable[str], receivable_ids: Iterable[str],
                today: Callable[[], date] = business_today) -> PeerLedger:
     """One peer: each acknowledged tx by id, then every key of the replayed namespace against the world state
     (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. A tx is
     lost only when the peer answers that it holds no such transaction; any other failure of the lookup (the peer
-    restarting after a fault, a timeout, access refused) leaves it unread, with the error. Every
+    restarting after a fault, a timeout, access refused) leaves it unread, with the error, and so does an answer
+    that is not that transaction of ``channel`` (``_not_the_transaction_asked``). Every
     query names the peer's own org (``msp_id``), so no other org's peer answers for it; ``today`` is the business
     date the reader's queries carry."""
     ledger = PeerLedger(peer_name)
     for tx_id in acknowledged:
         try:
-            processed = transaction_pb2.ProcessedTransaction.FromString(
-                ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id))
+            processed = transaction_by_id(qscc, msp_id, channel, tx_id)
         except GatewayError as error:
             if no_such_transaction(error, tx_id):
                 ledger.lost.append(tx_id)
             else:
                 ledger.unread[tx_id] = str(error)
+            continue
+        except LedgerReadError as error:
+            ledger.unread[tx_id] = f"the peer's answer is no transaction: {error}"
+            continue
+        if (not_this_one := _not_the_transaction_asked(processed, tx_id, channel, msp_id)) is not None:
+            ledger.unread[tx_id] = not_this_one
             continue
         if processed.validationCode != transaction_pb2.VALID:
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)

@@ -42,6 +42,15 @@ def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTI
     return common_pb2.Envelope(payload=payload.SerializeToString()).SerializeToString()
 
 
+def processed(tx_id, code=transaction_pb2.VALID, channel="receivables"):
+    """A peer's answer to GetTransactionByID: the transaction ``tx_id`` of ``channel`` with its validation code."""
+    header = common_pb2.ChannelHeader(type=common_pb2.ENDORSER_TRANSACTION, channel_id=channel, tx_id=tx_id)
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()))
+    return transaction_pb2.ProcessedTransaction(
+        transactionEnvelope=common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"s"),
+        validationCode=code).SerializeToString()
+
+
 def block(envelopes, flags):
     """A block holding ``envelopes``, each with its validation flag; numbered 0, with a header as every block a
     peer stores has one."""
@@ -150,7 +159,7 @@ class OneOrgsQscc:
                                    code=grpc.StatusCode.UNKNOWN)
             if isinstance(code, GatewayError):
                 raise code
-            return transaction_pb2.ProcessedTransaction(validationCode=code).SerializeToString()
+            return processed(arguments[1], code)
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
         if function == "GetBlockByNumber":
@@ -205,7 +214,7 @@ class ChainPeer:
         from fabric_protos.common import ledger_pb2
 
         if function == "GetTransactionByID":
-            return transaction_pb2.ProcessedTransaction(validationCode=transaction_pb2.VALID).SerializeToString()
+            return processed(arguments[1])
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=len(self.blocks)).SerializeToString()
         if function == "GetBlockByNumber":

@@ -8,7 +8,7 @@ from fabric_protos.peer import transaction_pb2
 from bench.ledger_check import PeerLedger, Verdict, check_peer
 from client.gateway import GatewayError
 
-from .test_ledger_check import OneOrgsQscc
+from .test_ledger_check import OneOrgsQscc, processed
 
 RECORD = b'{"id":"R-1"}'
 
@@ -49,3 +49,33 @@ def test_a_tx_lost_on_one_peer_and_unread_on_another_counts_once_as_lost():
                         not_valid={"tx-2": transaction_pb2.TxValidationCode.Name(transaction_pb2.MVCC_READ_CONFLICT)})]
     verdict = Verdict(2, peers)
     assert (verdict.found, verdict.lost, verdict.unread) == (0, 1, 1)
+
+
+class Answers(OneOrgsQscc):
+    """A peer of SupplierMSP answering GetTransactionByID for tx-2 with ``answer``."""
+
+    def __init__(self, answer: bytes) -> None:
+        super().__init__(RECORD)
+        self.answer = answer
+
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
+        if function == "GetTransactionByID" and arguments[1] == "tx-2":
+            return self.answer
+        return super().evaluate(function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+
+
+@pytest.mark.parametrize("answer, named", [
+    (b"", "answered no transaction envelope when asked for transaction tx-2"),
+    (transaction_pb2.ProcessedTransaction(validationCode=transaction_pb2.VALID).SerializeToString(),
+     "answered no transaction envelope"),
+    (b"\xff\xff not a transaction", "the peer's answer is no transaction"),
+    (processed("tx-1"), "answered transaction 'tx-1' when asked for transaction tx-2"),
+    (processed("tx-2", channel="other"), "of channel 'other' when asked on channel receivables"),
+], ids=["empty", "no-envelope", "undecodable", "another-tx", "another-channel"])
+def test_an_answer_that_is_not_the_transaction_asked_for_leaves_it_unread_not_found(answer, named):
+    ledger = check_peer("peer0.supplier", Answers(answer), OneOrgsQscc(RECORD), "receivables", "receivables",
+                        "SupplierMSP", ["tx-1", "tx-2"], [])
+    assert (ledger.found, ledger.lost, ledger.not_valid) == (1, [], {})
+    assert named in ledger.unread["tx-2"]
+    verdict = Verdict(2, [ledger])
+    assert (verdict.found, verdict.lost, verdict.unread) == (1, 0, 1)
