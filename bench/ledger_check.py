@@ -196,11 +196,19 @@ def _shown_value(value: bytes | None, limit: int = 120) -> str:
     return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
+def validation_flags(block: common_pb2.Block) -> bytes:
+    """The block's TRANSACTIONS_FILTER: one validation code per transaction, as the committing peer wrote it; empty
+    where the block carries none. A transaction it gives no code was never marked valid (Fabric's txflags.New
+    starts each one NOT_VALIDATED), so none is replayed."""
+    metadata = block.metadata.metadata
+    return metadata[common_pb2.TRANSACTIONS_FILTER] if len(metadata) > common_pb2.TRANSACTIONS_FILTER else b""
+
+
 def _valid_rwsets(block: common_pb2.Block, namespace: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
     """The namespace's read-write set of each valid endorser transaction of a block, in order."""
-    flags = block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]
+    flags = validation_flags(block)
     for index, raw in enumerate(block.data.data):
-        if index < len(flags) and flags[index] != transaction_pb2.VALID:
+        if index >= len(flags) or flags[index] != transaction_pb2.VALID:
             continue
         payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(raw).payload)
         header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
@@ -798,7 +806,7 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     for number in range(info.height):
         block = block_by_number(qscc, msp_id, channel, number)
-        chain.append((header_hash(block.header), block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]))
+        chain.append((header_hash(block.header), validation_flags(block)))
         yield block
 
 
