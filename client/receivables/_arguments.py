@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from chaincode.receivables import model as contract
-from chaincode.receivables.arguments import _order_reference, _require_text
+from chaincode.receivables.arguments import require_order_reference, require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id, spaces_around_id
 from chaincode.receivables.money import hundredths_problem, parse_amount
@@ -94,7 +94,7 @@ def _said(value: str, what: str, transaction: str, *, max_len: int = 500) -> str
     as given once the contract's own check of it passes: neither blank nor over ``max_len`` characters, and on one
     line (``argument-invalid``), where a blank or multi-line reason went to the peers to be refused there."""
     with _as_the_contract_checks(transaction):
-        _require_text(_text(value, what), what, max_len)
+        require_text(_text(value, what), what, max_len)
     return value
 
 
@@ -105,7 +105,7 @@ def _order(value: str, what: str, transaction: str) -> str:
     other such reference, and went to the peers to be refused there. Not ``lifts``: the contract takes an
     invisible one that names exactly an order an earlier contract version recorded so, to lift it."""
     with _as_the_contract_checks(transaction):
-        _order_reference(_text(value, what), what)
+        require_order_reference(_text(value, what), what)
     return value
 
 

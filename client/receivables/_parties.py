@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import TypeAdapter
 
-from chaincode.receivables.arguments import _client_id
+from chaincode.receivables.arguments import require_bindable_client_id
 from chaincode.receivables.model import visible_characters
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
@@ -88,7 +88,7 @@ class _PartyOperations:
         ``client_id_of(cert)`` forms it) is refused as ValueError naming ``client-id-invalid``, nothing sent."""
         client_id = _id(client_id, "client_id")
         with _as_the_contract_checks("BindPartyIdentity"):
-            _client_id(client_id)
+            require_bindable_client_id(client_id)
         return self._submit("BindPartyIdentity", _id(uscc, "uscc"), client_id, model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
