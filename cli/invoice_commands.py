@@ -72,6 +72,7 @@ from client.invoices.register import (
     GOODS_RECEIPTS_NEED_AN_UPGRADE,
     MAX_REGISTRATION_TOLERANCE_FEN,
     PAPER_IDENTITIES_NEED_AN_UPGRADE,
+    matching_tolerances,
     predates_goods_receipt_parts,
     predates_goods_receipts,
     predates_paper_identities,
@@ -1300,7 +1301,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
         registration = registration_from_match(
-            inv, po, gr, match_invoice(inv, po, gr, Tolerances(), part_of_delivery=part_of_delivery), due_date,
+            inv, po, gr, match_invoice(inv, po, gr, matching_tolerances(tolerance_fen),
+                                       part_of_delivery=part_of_delivery), due_date,
             tolerance_fen, part_of_delivery=part_of_delivery)
     except ChecksFailed as exc:
         raise CommandError(f"{one_line(exc)} ({_where_verify_shows(exc)})", EXIT_FAILED) from None

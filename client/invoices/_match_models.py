@@ -58,11 +58,14 @@ def fraction_problem(value: Decimal) -> str | None:
 class Tolerances:
     """How far apart is still equal. Relative tolerances are fractions (0.01 = 1%), refused (``ValueError``) when
     they are not a fraction from 0 to 1 or have more digits than the figures they compare (:func:`fraction_problem`);
-    ``total_fen`` is refused when it is not a whole number of fen from 0 up."""
+    ``total_fen`` is refused when it is not a whole number of fen from 0 up, and so is ``line_fen``: how far a
+    line's amount may be from its quantity x unit price, the fen it is rounded to (as ``line.amount`` checks it;
+    a registration's ``tolerance_fen`` widens both alike)."""
 
     quantity_rel: Decimal = Decimal("0")
     price_rel: Decimal = Decimal("0.005")
     total_fen: int = 100
+    line_fen: int = 1
 
     def __post_init__(self) -> None:
         for name in ("quantity_rel", "price_rel"):
@@ -77,9 +80,11 @@ class Tolerances:
             object.__setattr__(self, name, without_trailing_zeros(value))
         # a whole number of fen, as the CLI's --total-tolerance-fen takes it: infinity matched any total, and a
         # negative one made every match partial
-        if isinstance(self.total_fen, bool) or not isinstance(self.total_fen, int) or self.total_fen < 0:
-            raise ValueError(f"Tolerances.total_fen is {self.total_fen!r}: give a whole number of fen from 0 up, "
-                             "such as 100 for CNY 1.00")
+        for name, example in (("total_fen", "100 for CNY 1.00"), ("line_fen", "1 for CNY 0.01")):
+            given = getattr(self, name)
+            if isinstance(given, bool) or not isinstance(given, int) or given < 0:
+                raise ValueError(f"Tolerances.{name} is {given!r}: give a whole number of fen from 0 up, "
+                                 f"such as {example}")
 
 
 LineStatus = Literal["matched", "partial", "unmatched"]

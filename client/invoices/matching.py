@@ -23,8 +23,9 @@ backs two items.
 
 A line is
 - ``matched`` when it has PO lines and receipt lines, the item's invoiced
-  quantity equals the received quantity and does not exceed the ordered one, and
-  its unit price equals the PO's, each within tolerance;
+  quantity equals the received quantity and does not exceed the ordered one,
+  its unit price equals the PO's, each within tolerance, and its amount is its quantity x unit price within
+  ``Tolerances.line_fen`` (one line too high beside another too low would add up to the right total);
 - ``partial`` when it has a PO line but something is outside tolerance, it was
   not received, it is a negative line that discounts no line above it (goods taken back, which counted with
   the item's other lines would net them down to the receipt's quantity), or its invoice, PO and receipt lines give units that differ and do not convert
@@ -65,6 +66,7 @@ from ._evidence import evidence_hash
 from ._item_keys import item_key, known_unit, unit_factor, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
+from ._reading import line_amount_fen
 from .errors import MalformedInput
 from .model import Invoice, InvoiceLine
 
@@ -624,6 +626,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
+        problems.extend(_amount_problems(invoice.lines, (item.number, *item.discount_lines), tol.line_fen))
         if item.quantity is not None and item.unit_price is not None:
             at_po_price = Fraction(item.quantity) * _order_price(ordered, item.unit_price)
             expected += at_po_price
@@ -996,6 +999,25 @@ def _priced_above(unit_price: Decimal | Fraction, po_price: Fraction, quantity: 
     changes no line's amount at the fen (the invoice's amount is held to the PO value of its lines apart)."""
     above = Fraction(unit_price) - po_price
     return above > 0 and abs(Fraction(quantity)) * above * 100 >= Fraction(1, 2)
+
+
+def _amount_problems(lines: tuple[InvoiceLine, ...], numbers: tuple[int, ...], tolerance_fen: int) -> list[str]:
+    """The lines (by number) whose amount is not their quantity x unit price, within the fen an amount is rounded
+    to (``Tolerances.line_fen``). Quantities and prices are compared with the order and the receipt, and only the
+    total amount with the PO value: one line priced a fen too high and another a fen too low add up to the total
+    all the same, and the invoice would match asking too much for one item."""
+    problems = []
+    for number in numbers:
+        line = lines[number - 1]
+        if line.quantity is None or line.unit_price is None:
+            continue
+        expected = line_amount_fen(line.quantity, line.unit_price)
+        if abs(expected - line.amount_fen) > tolerance_fen:
+            problems.append(f"line {number}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, but its "
+                            f"amount is {plain_yuan(line.amount_fen)}: an amount that is not its quantity x unit "
+                            "price matches no order, even where another line's makes up for it in the total; "
+                            "check the invoice (recfin invoice verify names its lines)")
+    return problems
 
 
 def _line_figures(line: InvoiceLine) -> str:

@@ -234,6 +234,13 @@ class ReceivableRegistrar(Protocol):
     def register(self, registration: ReceivableRegistration) -> str: ...
 
 
+def matching_tolerances(tolerance_fen: int | None = None) -> Tolerances:
+    """The match tolerances of a registration: the defaults, and a line's amount within ``tolerance_fen`` of its
+    quantity x unit price where one is given, as the checks' ``line.amount`` holds it, so that an invoice whose
+    checks pass with a tolerance does not fail its match on the same figure."""
+    return Tolerances() if tolerance_fen is None else Tolerances(line_fen=tolerance_fen)
+
+
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             match: MatchResult, due_date: date,
                             tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
@@ -247,7 +254,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
 
     ``match`` is the caller's three-way match, which must be a full one for these documents' numbers; the
     match is computed again from ``invoice``, ``po`` and ``receipt`` themselves with ``tolerances`` (``None``:
-    the defaults, as ``recfin invoice register`` uses), and must be a full one too, so that a result computed
+    the defaults, a line's amount held to its quantity x unit price within ``tolerance_fen`` where it is given:
+    :func:`matching_tolerances`, as ``recfin invoice register`` uses), and must be a full one too, so that a result computed
     on other documents (a receipt re-exported under the same number, say) backs nothing.
 
     With ``part_of_delivery`` (matched so too, :func:`match_invoice`), an invoice for less than the whole receipt
@@ -284,6 +292,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
                          f"{receipt.number}; only a matched invoice can back a receivable")
+    if tolerances is None:
+        tolerances = matching_tolerances(tolerance_fen)
     again = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
     if not again.ok:
         raise NotMatched(f"invoice {invoice.number} is {again.status} against PO {po.number} / receipt "
