@@ -25,6 +25,9 @@ highest ledger height (the host peer only on a tie). With one peer per org, as t
 peer checked; with more, a peer behind its org-mate would be answered for by the org-mate, so ``verify``
 refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report peers it did not read.
 
+A peer's blocks must be its chain as the ordering service cut it (``chain_problems``: each one's number, the
+hash of its data, the link to the one before), or what they replay to proves nothing of what it committed.
+
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
 So the peers are also compared with each other: the same block header hash and the
@@ -52,7 +55,7 @@ from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
-from client.ledger.block_integrity import header_hash
+from client.ledger.block_integrity import data_problem, header_hash, link_problem
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, other_channel, transaction_by_id,
                                transaction_header)
 from client.receivables.audit import no_such_transaction
@@ -75,6 +78,7 @@ class PeerLedger:
     # tx id -> the error that kept the peer from answering (unreachable, a timeout, access refused): not lost, since
     # the peer said nothing of its ledger, and not found either
     unread: dict[str, str] = field(default_factory=dict)
+    # each block not as the ordering service cut it (``chain_problems``), then each key that differs
     state_mismatches: list[str] = field(default_factory=list)
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
@@ -800,14 +804,35 @@ def _field(value: bytes, name: str) -> object:
     return None if record is None else record.get(name)
 
 
-def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -> Iterator[common_pb2.Block]:
-    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``. The
-    next block's previous_hash is that hash, so equal hashes at a height mean equal chains up to it."""
+def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
+            problems: list[str]) -> Iterator[common_pb2.Block]:
+    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and
+    why it is not the block of that number the ordering service cut after the one before it to ``problems``
+    (``chain_problems``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
+    chains up to it."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
+    previous = None
     for number in range(info.height):
         block = block_by_number(qscc, msp_id, channel, number)
+        problems += chain_problems(block, number, previous)
         chain.append((header_hash(block.header), validation_flags(block)))
+        previous = block.header
         yield block
+
+
+def chain_problems(block: common_pb2.Block, number: int, previous: common_pb2.BlockHeader | None) -> list[str]:
+    """Why ``block``, answered as block ``number``, is not it as the ordering service cut it: another number in
+    its header, data its header's data_hash does not hash (``data_problem``: a transaction dropped, added or
+    changed), a previous_hash other than the hash of the header before it (``previous``, None for the first).
+    What such a block replays to is no proof of what the peer committed, however its world state compares."""
+    problems = []
+    if block.header.number != number:
+        problems.append(f"block {number}: the peer answered a block numbered {block.header.number} when asked for it")
+    if (problem := data_problem(block)) is not None:
+        problems.append(problem)
+    if previous is not None and (problem := link_problem(block.header, previous)) is not None:
+        problems.append(problem)
+    return problems
 
 
 def _not_the_transaction_asked(processed: transaction_pb2.ProcessedTransaction, tx_id: str, channel: str,
@@ -856,8 +881,10 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
+    not_as_cut: list[str] = []
+    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
     ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
+    ledger.state_mismatches[:0] = not_as_cut
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
                                 if receivable_key(receivable_id) not in ledger.replayed.state]

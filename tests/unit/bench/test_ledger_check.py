@@ -39,7 +39,7 @@ def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTI
         payload=payload_action.SerializeToString())])
     header = common_pb2.Header(channel_header=common_pb2.ChannelHeader(type=kind).SerializeToString())
     payload = common_pb2.Payload(header=header, data=tx.SerializeToString())
-    return common_pb2.Envelope(payload=payload.SerializeToString()).SerializeToString()
+    return common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"signature").SerializeToString()
 
 
 def processed(tx_id, code=transaction_pb2.VALID, channel="receivables"):
@@ -58,6 +58,17 @@ def block(envelopes, flags):
     b.metadata.metadata.extend([b""] * 5)
     b.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes(flags)
     return b
+
+
+def sealed(blocks):
+    """``blocks`` as the ordering service cuts them: numbered from 0, each header's data_hash the hash of its
+    transactions and its previous_hash the hash of the header before it."""
+    from client.ledger.block_integrity import data_hash, header_hash
+
+    for number, b in enumerate(blocks):
+        b.header.number, b.header.data_hash = number, data_hash(b.data)
+        b.header.previous_hash = header_hash(blocks[number - 1].header) if number else b""
+    return blocks
 
 
 def test_replay_applies_only_valid_writes_of_the_namespace_in_order():
@@ -163,7 +174,7 @@ class OneOrgsQscc:
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
         if function == "GetBlockByNumber":
-            return block([envelope([(receivable_key("R-1"), self.state_value)])], [transaction_pb2.VALID]) \
+            return sealed([block([envelope([(receivable_key("R-1"), self.state_value)])], [transaction_pb2.VALID])])[0] \
                 .SerializeToString()
         if function == "GetReceivable":
             return self.state_value
@@ -226,13 +237,15 @@ class ChainPeer:
         raise AssertionError(f"unexpected query {function}")
 
 
-def two_writes_of_r1(second_flag, data_hash=b"d1"):
-    """Blocks 0 and 1, each writing R-1 (v 1, then v 2); block 1's transaction marked ``second_flag``."""
+def two_writes_of_r1(second_flag, data_hash=None):
+    """Blocks 0 and 1, each writing R-1 (v 1, then v 2); block 1's transaction marked ``second_flag``, its header
+    giving ``data_hash`` when one is given."""
     key = receivable_key("R-1")
     first = block([envelope([(key, b'{"id":"R-1","v":1}')])], [transaction_pb2.VALID])
     second = block([envelope([(key, b'{"id":"R-1","v":2}')])], [second_flag])
-    first.header.data_hash = b"d0"
-    second.header.number, second.header.data_hash = 1, data_hash
+    sealed([first, second])
+    if data_hash is not None:
+        second.header.data_hash = data_hash
     return [first, second]
 
 
@@ -355,6 +368,7 @@ def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=No
     clock = clock or (lambda: net.now)
     blocks = _blocks_replaying(net, replayed, policies)
     blocks.append(block([envelope([(key, None) for key in deleted])], [transaction_pb2.VALID]))
+    sealed(blocks)
     contract = LedgerContract(net.ledger, net.actors[reader].identity, clock)
     return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None),
                       contract if asked is None else Recorded(contract, asked), "receivables", "receivables",
@@ -365,8 +379,8 @@ def _blocks_replaying(net, replayed: dict, policies: dict | None = None) -> list
     """One block writing each key of ``replayed`` in a transaction of its own, with its key-level policy in
     ``policies`` (``net``'s world state's when not given)."""
     policies = net.ledger.validation_parameters if policies is None else policies
-    return [block([envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
-                   for key, value in replayed.items()], [transaction_pb2.VALID] * len(replayed))]
+    return sealed([block([envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
+                          for key, value in replayed.items()], [transaction_pb2.VALID] * len(replayed))])
 
 
 def _first_key(state: dict, object_type: str) -> str:
@@ -885,7 +899,7 @@ def test_a_receivable_the_run_wrote_must_be_in_the_replay(story):
     from tests.unit.ledger_contract import LedgerContract
 
     reader = LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: story.now)
-    ledger = check_peer("peer0.regulator", ChainPeer([block([], [])], None), reader, "receivables", "receivables",
+    ledger = check_peer("peer0.regulator", ChainPeer(sealed([block([envelope([])], [transaction_pb2.VALID])]), None), reader, "receivables", "receivables",
                         "RegulatorMSP", [], ["R-1"])
     assert ledger.state_mismatches == ["receivable R-1: the run wrote it, the replayed blocks do not have it"]
 

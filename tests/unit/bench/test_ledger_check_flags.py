@@ -6,7 +6,7 @@ from fabric_protos.peer import transaction_pb2
 
 from bench.ledger_check import check_peer, replay, valid_writes
 
-from .test_ledger_check import ChainPeer, block, envelope, receivable_key
+from .test_ledger_check import ChainPeer, block, envelope, receivable_key, sealed
 
 KEY = receivable_key("R-1")
 
@@ -18,8 +18,8 @@ def test_a_transaction_the_filter_gives_no_code_is_not_replayed():
 
 
 def test_a_block_with_no_metadata_replays_nothing_and_its_peers_check_goes_on():
-    bare = common_pb2.Block(header=common_pb2.BlockHeader(),
-                            data=common_pb2.BlockData(data=[envelope([(KEY, b'{"id":"R-1"}')])]))
+    bare, = sealed([common_pb2.Block(header=common_pb2.BlockHeader(),
+                                     data=common_pb2.BlockData(data=[envelope([(KEY, b'{"id":"R-1"}')])]))])
     assert replay([bare], "receivables").state == {}
     ledger = check_peer("peer0.supplier", ChainPeer([bare], b'{"id":"R-1"}'), ChainPeer([bare], b'{"id":"R-1"}'),
                         "receivables", "receivables", "SupplierMSP", [], ["R-1"])
