@@ -183,43 +183,67 @@ def _receivable_entry(value: bytes) -> dict[str, Any]:
 
 async def history(store: Store, receivable_id: str) -> list[dict]:
     """Every write of the claim's key, oldest first; refused ``history-cut`` where the peer's answer does not
-    reach the write that created the claim (``ensure_history_whole``)."""
+    reach the write that created the claim (``claim_writes``). A write before that one is no state of the claim
+    (``_since_creation``), and is shown by its transaction, time and delete flag alone, as a write no claim
+    parses to is."""
     writes = await _key_writes(store, keys.RECEIVABLE, receivable_id)
-    await ensure_history_whole(store, receivable_id, writes)
-    return _key_history(writes, _receivable_entry)
+    since = await claim_writes(store, receivable_id, writes)
+    before = writes[:len(writes) - len(since)]
+    return _key_history(before, lambda value: {}) + _key_history(since, _receivable_entry)
 
 
-async def _reaches_creation(store: Store, receivable_id: str, writes: list[Any]) -> bool:
-    """Whether the oldest of the claim's ``writes`` (oldest first) that is a state of it created it: its
-    registration, for a claim split from none; for a part, the split of the claim it was split from, the
-    transaction that claim's record names last (nothing writes a ``SPLIT`` claim's value after its split: a
-    reseal changes only its key's policy). A write no claim parses to, or naming another claim's id, is no
-    state of it (two orgs wrote the key outside the contract) and is passed over; a key with none holds no
-    claim, and nothing is cut of it. The peer returns a key's newest writes only, up to its
-    ``ledger.state.totalQueryLimit``, and says nothing when it stops short."""
-    for mod in writes:
-        first = (None if mod.is_delete
+async def _since_creation(store: Store, receivable_id: str, writes: list[Any]) -> list[Any] | None:
+    """The claim's ``writes`` (oldest first) from the one that created it on: its registration, for a claim
+    split from none; for a part, the split of the claim it was split from, the transaction that claim's record
+    names last (nothing writes a ``SPLIT`` claim's value after its split: a reseal changes only its key's
+    policy). None where no write of them created it: the peer returns a key's newest writes only, up to its
+    ``ledger.state.totalQueryLimit``, and says nothing when it stops short.
+
+    A write no claim parses to, or naming another claim's id, is no state of it (two orgs wrote the key outside
+    the contract) and is passed over; a key with none holds no claim, and nothing is cut of it (all its writes).
+    So is a write before the one that created the claim: a part's id is its claim's with ``.1`` or ``.2`` after
+    it, known before the split, and until the split writes the key with its policy any two orgs can write it.
+    Taken as the claim's first, such a write would cut the history of every part split from that claim since."""
+    parents: dict[str, Receivable | None] = {}
+    stated = False
+    for at, mod in enumerate(writes):
+        state = (None if mod.is_delete
                  else readable_record(Receivable, mod.value, keys.RECEIVABLE, [receivable_id]))
-        if first is None:
+        if state is None:
             continue
-        if first.parent_id is None:
-            return first.last.action == "RegisterReceivable"
-        parent = await store.receivable_or_none(first.parent_id)
-        return (first.last.action == "TransferReceivable" and parent is not None and parent.status == SPLIT
-                and parent.last.tx_id == mod.tx_id)
-    return True
+        stated = True
+        if await _created(store, state, mod.tx_id, parents):
+            return writes[at:]
+    return None if stated else writes
 
 
-async def ensure_history_whole(store: Store, receivable_id: str, writes: list[Any]) -> None:
-    """Refused ``history-cut`` unless ``writes``, the claim's key history as the peer returned it, reach the
-    write that created the claim: a history starting midway would read as the claim's whole life.
-    ``GetDebtorPaymentRecord`` names such a claim in its page's ``history_cut`` instead."""
-    if not await _reaches_creation(store, receivable_id, writes):
+async def _created(store: Store, state: Receivable, tx_id: str, parents: dict[str, Receivable | None]) -> bool:
+    """Whether ``state``, written by ``tx_id``, is the claim as the transaction that created it left it
+    (``_since_creation``); ``parents``: the claims named as those parts were split from, read once each."""
+    if state.parent_id is None:
+        return state.last.action == "RegisterReceivable"
+    if state.last.action != "TransferReceivable":
+        return False
+    if state.parent_id not in parents:
+        parents[state.parent_id] = await store.receivable_or_none(state.parent_id)
+    parent = parents[state.parent_id]
+    return (parent is not None and parent.status == SPLIT and parent.last.tx_id == tx_id
+            and state.id in parent.children)
+
+
+async def claim_writes(store: Store, receivable_id: str, writes: list[Any]) -> list[Any]:
+    """Of ``writes``, the claim's key history as the peer returned it (``_key_writes``), those from the one that
+    created the claim (``_since_creation``), oldest first; refused ``history-cut`` where they do not reach that
+    write: a history starting midway would read as the claim's whole life. ``GetDebtorPaymentRecord`` names
+    such a claim in its page's ``history_cut`` instead."""
+    since = await _since_creation(store, receivable_id, writes)
+    if since is None:
         raise rule("history-cut", f"the peer's history of receivable {receivable_id} holds its {len(writes)} "
                    "newest writes and does not reach the one that created it: the peer returns at most its "
                    "ledger.state.totalQueryLimit writes of a key, and more were made of this claim's; ask a "
                    "peer whose operators set ledger.state.totalQueryLimit (core.yaml) above the claim's "
                    "writes")
+    return since
 
 
 async def party_history(store: Store, uscc: str) -> list[dict]:
@@ -546,7 +570,7 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     contract writes (``StoreBase.entry_attributes``).
 
     A claim whose key history, as the peer returns it, does not reach the write that created it
-    (``_reaches_creation``) is left out and named in ``history_cut``: one the peer cut at its
+    (``_since_creation``) is left out and named in ``history_cut``: one the peer cut at its
     ``totalQueryLimit``, or a record no transaction of this contract created. The page still answers, as a
     record two orgs planted would otherwise refuse the debtor's record to every reader for good. So is a claim
     one of whose writes up to ``as_of`` a newer contract version made (``_states_until``): this peer,
@@ -559,11 +583,11 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
         if (entry := store.entry_attributes(kv.key, keys.BY_DEBTOR)) is None:
             continue
         claim_id = entry[-1]
-        writes = await _key_writes(store, keys.RECEIVABLE, claim_id)
-        if not await _reaches_creation(store, claim_id, writes):
+        all_writes = await _key_writes(store, keys.RECEIVABLE, claim_id)
+        if (writes := await _since_creation(store, claim_id, all_writes)) is None:
             # passed over and named, not refused: any two orgs can write a new key holding a claim of the
             # debtor whose one write created nothing, and a refusal would deny every bank the debtor's record
-            if (cut_states := _states_until(claim_id, writes, date.max)[0]) and _of_debtor(cut_states, debtor):
+            if (cut_states := _states_until(claim_id, all_writes, date.max)[0]) and _of_debtor(cut_states, debtor):
                 history_cut.append(claim_id)
             continue
         states, newer_version_wrote = _states_until(claim_id, writes, as_of)
@@ -598,7 +622,7 @@ def _states_until(receivable_id: str, writes: list[Any], as_of: date
     """The receivable as each of its key's ``writes`` (``_key_writes``) left it, oldest first, up to the end
     of ``as_of`` (business date), each write parsed once. A write no claim parses to, or naming another claim's id
     (two orgs wrote the key outside the contract: a copy of another claim), is no state of this claim, and is
-    passed over. The caller checks first that the writes reach the claim's creation (``_reaches_creation``):
+    passed over. The caller checks first that the writes reach the claim's creation (``_since_creation``):
     otherwise the claim would be left out, or its record start midway.
 
     With them, whether one of the writes up to the end of ``as_of`` holds a claim a newer contract version wrote
