@@ -50,7 +50,8 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf.message import DecodeError
 
-from chaincode.receivables.model import RETIRED_FINANCING_FIELDS, demand_before_the_list, without_retired_fields
+from chaincode.receivables.model import (RETIRED_FINANCING_FIELDS, STATUSES, demand_before_the_list,
+                                         without_retired_fields)
 from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
@@ -348,6 +349,7 @@ EXPOSURE_INDEXES = {
     EXPOSURE_VERSION_TYPE: "GetFinancierExposure, whose version it is, also reads the bank's private data: on a peer of an "
                       "org other than the bank's and the regulator's it cannot answer",
 }
+BY_STATUS_TYPE = "recfin.by-status"   # status, receivable id: every claim, under its status
 REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (client.receivables.Role)
 FINANCIER_ROLE = "financier"
 NOT_A_COMPOSITE_KEY = "(not a composite key)"
@@ -532,7 +534,7 @@ INDEXES = {
                               (RECEIVABLE_TYPE, "holder"), leaves_out_stale_entries=True),
     "recfin.by-debtor": Index(lambda live, debtor: {(r["id"],) for r in live.listed("ListReceivablesByDebtor", debtor)},
                               (RECEIVABLE_TYPE, "debtor"), leaves_out_stale_entries=True),
-    "recfin.by-status": Index(lambda live, status: {(r["id"],) for r in live.listed("ListReceivablesByStatus", status)},
+    BY_STATUS_TYPE: Index(lambda live, status: {(r["id"],) for r in live.listed("ListReceivablesByStatus", status)},
                               (RECEIVABLE_TYPE, "status"), leaves_out_stale_entries=True),
     "recfin.by-financing": Index(lambda live, financing: {(o["id"],) for o in live.financing(financing)["offers"]},
                                  (FINANCING_TYPE, "id")),
@@ -611,6 +613,10 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
         if served is not None:
             mismatches.append(f"{describe_key(key)}: deleted in the replayed blocks, still in the world state, which "
                               + _shown_value(json.dumps(served, ensure_ascii=False).encode()))
+    # every status is listed, whether or not a replayed claim is in it: each claim the world state holds has an
+    # entry under its status, so a claim the blocks never wrote is found, in a status no replayed claim has too
+    for status in STATUSES:
+        replayed_members.setdefault((BY_STATUS_TYPE, status), set())
     for (index, first), members in sorted(replayed_members.items()):
         name = f"{index.removeprefix('recfin.')} {first}"
         try:

@@ -180,6 +180,8 @@ class OneOrgsQscc:
             return self.state_value
         if function == "GetReceivableEndorsers":
             return b"[]"
+        if function == "ListReceivablesByStatus":       # its claim's record names no status: none listed
+            return b'{"records": [], "bookmark": ""}'
         raise AssertionError(f"unexpected query {function}")
 
 
@@ -234,6 +236,8 @@ class ChainPeer:
             return self.state
         if function == "GetReceivableEndorsers":
             return b"[]"
+        if function == "ListReceivablesByStatus":       # its claim's record names no status: none listed
+            return b'{"records": [], "bookmark": ""}'
         raise AssertionError(f"unexpected query {function}")
 
 
@@ -901,7 +905,23 @@ def test_a_receivable_the_run_wrote_must_be_in_the_replay(story):
     reader = LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: story.now)
     ledger = check_peer("peer0.regulator", ChainPeer(sealed([block([envelope([])], [transaction_pb2.VALID])]), None), reader, "receivables", "receivables",
                         "RegulatorMSP", [], ["R-1"])
-    assert ledger.state_mismatches == ["receivable R-1: the run wrote it, the replayed blocks do not have it"]
+    assert ledger.state_mismatches[-1] == "receivable R-1: the run wrote it, the replayed blocks do not have it"
+    # the world state's claims, which no block wrote, are listed under their statuses
+    assert all(line.startswith("by-status ") for line in ledger.state_mismatches[:-1])
+
+
+def test_every_claim_only_the_world_state_holds_is_named_under_its_status_whatever_the_replay_holds(story):
+    from collections import defaultdict
+
+    by_status = defaultdict(set)
+    for key in story.ledger.state:
+        if (split := split_key(key)) and split[0] == "recfin.by-status":
+            by_status[split[1][0]].add(split[1][1])
+    assert len(by_status) > 1
+    ledger = _checked_against(story, {})        # blocks that wrote nothing: no replayed claim names a status
+    assert [line for line in ledger.state_mismatches if line.startswith("by-status ")] == [
+        f"by-status {status}: listed by the contract, not in the replayed blocks: {', '.join(sorted(ids))}"
+        for status, ids in sorted(by_status.items())]
 
 
 def test_peers_whose_blocks_replay_any_key_differently_are_reported():
