@@ -57,8 +57,8 @@ from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
-from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, other_channel, transaction_by_id,
-                               transaction_header)
+from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, other_channel,
+                               transaction_by_id, transaction_header)
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -210,20 +210,35 @@ def validation_flags(block: common_pb2.Block) -> bytes:
 
 
 def _valid_rwsets(block: common_pb2.Block, namespace: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
-    """The namespace's read-write set of each valid endorser transaction of a block, in order."""
+    """The namespace's read-write set of each valid endorser transaction of a block, in order. LedgerReadError
+    naming the block and the transaction where one marked VALID does not decode: Fabric's validator decodes every
+    transaction down to its read-write set before it marks it VALID, so such bytes are not what the peer
+    committed."""
     flags = validation_flags(block)
     for index, raw in enumerate(block.data.data):
         if index >= len(flags) or flags[index] != transaction_pb2.VALID:
             continue
-        payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(raw).payload)
-        header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+        what = f"block {block.header.number}'s transaction {index}, marked VALID:"
+        payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, raw, f"{what} its envelope").payload,
+                          f"{what} its payload")
+        header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, f"{what} its channel header")
         if header.type != common_pb2.ENDORSER_TRANSACTION:
             continue
-        for action in transaction_pb2.Transaction.FromString(payload.data).actions:
-            endorsed = transaction_pb2.ChaincodeActionPayload.FromString(action.payload).action
-            response = proposal_response_pb2.ProposalResponsePayload.FromString(endorsed.proposal_response_payload)
-            results = rwset_pb2.TxReadWriteSet.FromString(proposal_pb2.ChaincodeAction.FromString(response.extension).results)
-            yield from (ns for ns in results.ns_rwset if ns.namespace == namespace)
+        for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
+            endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, f"{what} its action").action
+            response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
+                               f"{what} its proposal response")
+            results = decoded(rwset_pb2.TxReadWriteSet,
+                              decoded(proposal_pb2.ChaincodeAction, response.extension, f"{what} its chaincode action")
+                              .results, f"{what} its read-write set")
+            for ns in results.ns_rwset:
+                if ns.namespace == namespace:
+                    # the namespace's writes and private hashes are read here, so that the replay's apply decodes
+                    # nothing that was not checked
+                    decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"{what} its writes")
+                    for collection in ns.collection_hashed_rwset:
+                        decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
+                    yield ns
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
