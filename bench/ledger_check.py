@@ -132,12 +132,18 @@ class Verdict:
 
 
 def divergences(peers: Sequence[PeerLedger]) -> list[str]:
-    """One line per disagreement between the peers, naming which peers hold what: the first height they share
+    """One line per disagreement between the peers, naming which peers hold what: their heights, where they differ;
+    the first height they share
     whose block hash differs (every later one differs with it, the chain being linked), the first transaction
     whose validation code differs, and each key of the namespace whose replayed value, key-level policy or
     private data hash differs."""
     out = []
     shared = min((len(p.chain) for p in peers), default=0)
+    # a peer behind holds no block past its height to compare: the blocks it lacks are named by the heights alone
+    # (their transactions may have written nothing its replay would show, all invalid, or a config)
+    if groups := _disagreeing(peers, lambda p: len(p.chain)):
+        out.append(f"the peers' heights differ, their blocks compared up to block {shared - 1}: "
+                   + _describe(groups, lambda height: f"at height {height}"))
     for number in range(shared):
         if groups := _disagreeing(peers, lambda p: p.chain[number][0]):
             out.append(f"block {number}: the peers disagree on its hash: " + _describe(groups, lambda h: h.hex()[:16]))

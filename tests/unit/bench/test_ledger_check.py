@@ -295,7 +295,16 @@ def test_peers_with_the_same_chain_have_no_divergence_and_a_lagging_one_is_compa
     assert Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain)]).divergences == []
     # one block behind: the blocks they share agree, but what it replays for R-1 does not (yet)
     behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:1])])
-    assert [line.split(":")[0] for line in behind.divergences] == ["receivable R-1"]
+    assert [line.split(":")[0] for line in behind.divergences] == [
+        "the peers' heights differ, their blocks compared up to block 0", "receivable R-1"]
+
+
+def test_a_peer_behind_by_a_block_its_replay_would_not_show_is_reported_by_its_height():
+    # block 1's one transaction is invalid on every peer: a peer without it replays, and holds, the same state
+    chain = two_writes_of_r1(transaction_pb2.MVCC_READ_CONFLICT)
+    behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:1])])
+    assert behind.divergences == ["the peers' heights differ, their blocks compared up to block 0: peer0.core at "
+                                  "height 2; peer0.bank at height 1"]
 
 
 @pytest.mark.parametrize("number, previous, data, expected", [
@@ -956,6 +965,8 @@ def test_peers_whose_blocks_replay_a_keys_policy_or_a_private_hash_differently_a
     # peer0.bank's state lacks the block carrying them: each peer agrees with itself, not with the others
     verdict = Verdict(1, [checked("peer0.core", [*chain, policy]), checked("peer0.bank", chain)])
     assert verdict.divergences == [
+        "the peers' heights differ, their blocks compared up to block 1: peer0.core at height 3; peer0.bank at "
+        "height 2",
         "receivable R-1: the peers' blocks replay to different key-level policies: peer0.core name BankMSP, "
         "SupplierMSP; peer0.bank name none",
         f"private key {'01' * 8} of bankPrivate: the peers' blocks replay to different value hashes: "
