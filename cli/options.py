@@ -48,25 +48,50 @@ def credit_code_option(left_out_means: str | None = None
     return checked
 
 
-def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click callback for an argument naming a record (a claim's, financing's, offer's or notice's
-    id, an invoice fingerprint): an empty or blank one, as an unset shell variable gives, names nothing,
-    and is a usage error (exit 2) naming the argument before anything connects. The SDK refuses it too,
-    but raised from the command it came out as the command's own answer: exit 1, as a refusal, or 3
-    from `receivable audit`, as an audit that could not be made. So is one with spaces around it, as a
-    table's column pasted gives: no id the contract makes holds a space (``keys.new_id``: a prefix, ``-``
-    and hex digits; a split's parts add ``.1`` or ``.2``), so sent as given it could only come back
-    not-found, exit 1, as though the record were not there. Of a repeatable option, each value is held to it."""
-    for given in (value if isinstance(value, tuple) else (value,)):
-        if given is None:
-            continue
-        what = (param.name.removesuffix("s") if isinstance(value, tuple) else param.name).replace("_", " ")
+def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for an argument naming a record (a claim's, financing's, offer's or notice's id): what
+    :func:`names_something` refuses, and an id holding a character no id holds (a space inside, as an id retyped
+    from print or two words of a line pasted give; an invisible one; ``_``), a usage error (exit 2) naming the id
+    and the form of one before anything connects: the contract makes every id of a capital letter, ``-`` and 16
+    hex digits (``keys.new_id``), a split's parts adding ``.1`` or ``.2`` (``keys.child_id``), so sent as given
+    it could only come back not-found, exit 1, as though the record were not there. Of a repeatable option, each
+    value is held to it."""
+    names_something(ctx, param, value)
+    for given, what in _each_given(param, value):
+        if (stray := _ID_STRAY.search(given)) is not None:
+            # the example in the kind of id given (F-, O-...), where its prefix says
+            example = f"{given[0] if re.match(r'[A-Z]-', given) else 'R'}-0123456789abcdef"
+            raise click.BadParameter(f"{given!r} holds {stray.group()!r}, which no {what} holds: give it as recfin "
+                                     f"prints it, a capital letter, '-' and 16 hex digits ({example}), a split "
+                                     "claim's parts adding .1 or .2")
+    return value
+
+
+# what no id the contract makes holds (keys.new_id, keys.child_id): anything but ASCII letters, digits, '-' and '.'
+_ID_STRAY = re.compile(r"[^A-Za-z0-9.-]")
+
+
+def names_something(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for an argument naming a record (an id, an invoice fingerprint): an empty or blank one, as
+    an unset shell variable gives, names nothing, and is a usage error (exit 2) naming the argument before
+    anything connects. The SDK refuses it too, but raised from the command it came out as the command's own
+    answer: exit 1, as a refusal, or 3 from `receivable audit`, as an audit that could not be made. So is one
+    with spaces around it, as a table's column pasted gives: no id or fingerprint holds a space, so sent as
+    given it could only come back not-found, exit 1, as though the record were not there. Of a repeatable
+    option, each value is held to it."""
+    for given, what in _each_given(param, value):
         if not given.strip():
             raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the {what} "
                                      "itself")
         if (padded := spaces_around_id(given, what)) is not None:
             raise click.BadParameter(padded)
     return value
+
+
+def _each_given(param: click.Parameter, value: str | tuple[str, ...] | None) -> list[tuple[str, str]]:
+    """Each value given (one, or each of a repeatable option's) with what it names, in words ("receivable id")."""
+    what = (param.name.removesuffix("s") if isinstance(value, tuple) else param.name).replace("_", " ")
+    return [(given, what) for given in (value if isinstance(value, tuple) else (value,)) if given is not None]
 
 
 def each_once(callback: Callable[[click.Context, click.Parameter, Any], Any]

@@ -64,7 +64,7 @@ from .connection import acting
 from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code, each_once,
                       credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
-                      names_an_identity, read_date, said_on_the_record)
+                      names_an_identity, names_something, read_date, said_on_the_record)
 from .org_commands import identity_not_counted, left_to_act
 from .output import (as_typed, emit, on_one_line, paper_identity_text, read_json_file, read_json_stdin,
                      read_option_file, show, validated)
@@ -1218,7 +1218,7 @@ def _invoice_fingerprint(ctx: click.Context, param: click.Parameter, fingerprint
     upper case, which `invoice attestations` takes too). What is none (an invoice file's path, one cut short) is a
     usage error naming it before anything connects, where the contract refused it (fingerprint-invalid) once
     connected, and a network that was down was to be started first."""
-    names_a_record(ctx, param, fingerprint)
+    names_something(ctx, param, fingerprint)
     if not is_fingerprint(fingerprint.lower()):
         raise click.BadParameter(f"{fingerprint!r} is not an invoice fingerprint: give its 64 hex digits (`recfin "
                                  "invoice verify FILE --json` prints an invoice file's)")

@@ -66,3 +66,42 @@ def test_so_is_any_other_id_the_contract_makes(ledger_sessions, command, argumen
 def test_an_id_as_the_contract_makes_it_is_sent_as_given(ledger_sessions):
     res = CliRunner().invoke(main, ["receivable", "get", f"{RID}.1"])
     assert res.exit_code == 1 and ledger_sessions == [("supplier", None)], res.output
+
+
+INSIDE = ["R-01234 56789abcdef", "R-0123456789abcdef .1", "R-0123456789abcdef\u200b", "R-0123456789abcdef\n.1",
+          "R_0123456789abcdef"]
+
+
+@pytest.mark.parametrize("broken", INSIDE, ids=repr)
+@pytest.mark.parametrize("command, argument", RECEIVABLE_ID_COMMANDS, ids=lambda c: " ".join(c[:2])
+                         if isinstance(c, list) else c)
+def test_a_receivable_id_holding_what_no_id_holds_is_a_usage_error_before_connecting(ledger_sessions, command,
+                                                                                    argument, broken):
+    """A space inside (an id retyped from print, or two words of a line pasted), an invisible character, or any
+    other than the letters, digits, '-' and '.' ``keys.new_id`` and ``keys.child_id`` write: no record has such an
+    id, and sent it came back not-found, exit 1, as though the claim were not there."""
+    res = CliRunner().invoke(main, [broken if word == "{}" else word for word in command] + ["--json"])
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{argument}': {broken!r} holds " in res.stderr, res.output
+    assert "16 hex digits" in res.stderr, res.output
+    assert res.stdout == ""
+    assert ledger_sessions == []
+
+
+@pytest.mark.parametrize("command, argument", [
+    (["finance", "get", "{}"], "FINANCING_ID"),
+    (["finance", "terms", "{}"], "OFFER_ID"),
+    (["finance", "notice", "{}"], "NOTICE_ID"),
+    (["discount", "get", "{}"], "OFFER_ID"),
+])
+def test_so_is_any_other_id_holding_a_space(ledger_sessions, command, argument):
+    res = CliRunner().invoke(main, ["F-01234 56789abcdef" if word == "{}" else word for word in command])
+    assert res.exit_code == 2, res.output
+    assert (f"Invalid value for '{argument}': 'F-01234 56789abcdef' holds ' ', which no "
+            f"{argument.lower().replace('_', ' ')} holds") in res.stderr, res.output
+    assert ledger_sessions == []
+
+
+def test_the_parts_of_a_split_claim_are_sent_as_given(ledger_sessions):
+    res = CliRunner().invoke(main, ["receivable", "get", f"{RID}.2.1"])
+    assert res.exit_code == 1 and ledger_sessions == [("supplier", None)], res.output
