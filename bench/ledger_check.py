@@ -831,18 +831,32 @@ def _field(value: bytes, name: str) -> object:
     return None if record is None else record.get(name)
 
 
-def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
-            problems: list[str]) -> Iterator[common_pb2.Block]:
-    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and
-    why it is not the block of that number the ordering service cut after the one before it to ``problems``
-    (``chain_problems``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
-    chains up to it."""
+def valid_tx_ids(block: common_pb2.Block) -> set[str]:
+    """The tx ids of the block's transactions its TRANSACTIONS_FILTER marks VALID (one that does not decode names
+    none: the replay names it)."""
+    flags, ids = validation_flags(block), set()
+    for index, raw in enumerate(block.data.data):
+        if index < len(flags) and flags[index] == transaction_pb2.VALID:
+            try:
+                ids.add(transaction_header(decoded(common_pb2.Envelope, raw, "a transaction"))[1].tx_id)
+            except LedgerReadError:
+                continue
+    return ids
+
+
+def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]], problems: list[str],
+            valid_ids: set[str]) -> Iterator[common_pb2.Block]:
+    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, why
+    it is not the block of that number the ordering service cut after the one before it to ``problems``
+    (``chain_problems``), and the ids of its VALID transactions to ``valid_ids``. The next block's previous_hash
+    is that hash, so equal hashes at a height mean equal chains up to it."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     previous = None
     for number in range(info.height):
         block = block_by_number(qscc, msp_id, channel, number)
         problems += chain_problems(block, number, previous)
         chain.append((header_hash(block.header), validation_flags(block)))
+        valid_ids |= valid_tx_ids(block)
         previous = block.header
         yield block
 
@@ -878,6 +892,9 @@ def _not_the_transaction_asked(processed: transaction_pb2.ProcessedTransaction, 
     return other_channel(header, channel, msp_id)
 
 
+NOT_VALID_IN_BLOCKS = "VALID as GetTransactionByID answers it, but in none of the peer's blocks as VALID"
+
+
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
                acknowledged: Iterable[str], receivable_ids: Iterable[str],
                today: Callable[[], date] = business_today) -> PeerLedger:
@@ -888,7 +905,7 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
     that is not that transaction of ``channel`` (``_not_the_transaction_asked``). Every
     query names the peer's own org (``msp_id``), so no other org's peer answers for it; ``today`` is the business
     date the reader's queries carry."""
-    ledger = PeerLedger(peer_name)
+    ledger, found = PeerLedger(peer_name), []
     for tx_id in acknowledged:
         try:
             processed = transaction_by_id(qscc, msp_id, channel, tx_id)
@@ -907,9 +924,17 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         if processed.validationCode != transaction_pb2.VALID:
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
-            ledger.found += 1
+            found.append(tx_id)
     not_as_cut: list[str] = []
-    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
+    in_blocks: set[str] = set()
+    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut, in_blocks), chaincode)
+    # the lookup answers from the peer's index; the replay is of its blocks, where the transaction must be VALID
+    # too, or its writes are not in what the state is compared with
+    for tx_id in found:
+        if tx_id in in_blocks:
+            ledger.found += 1
+        else:
+            ledger.not_valid[tx_id] = NOT_VALID_IN_BLOCKS
     ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
     ledger.state_mismatches[:0] = not_as_cut
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"

@@ -14,7 +14,8 @@ from bench.ledger_check import (RECEIVABLE_TYPE, PeerLedger, Replay, Verdict, re
 from client.gateway import GatewayError
 
 
-def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION, policies=(), hashed=()):
+def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION, policies=(), hashed=(),
+             tx_id=""):
     """One transaction: ``writes`` (key, value or None for a delete), ``policies`` (key, VALIDATION_PARAMETER; None:
     a metadata write with no entry) and ``hashed`` private writes (collection, key hash, value hash or None for a
     delete)."""
@@ -37,7 +38,7 @@ def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTI
         action=transaction_pb2.ChaincodeEndorsedAction(proposal_response_payload=response.SerializeToString()))
     tx = transaction_pb2.Transaction(actions=[transaction_pb2.TransactionAction(
         payload=payload_action.SerializeToString())])
-    header = common_pb2.Header(channel_header=common_pb2.ChannelHeader(type=kind).SerializeToString())
+    header = common_pb2.Header(channel_header=common_pb2.ChannelHeader(type=kind, tx_id=tx_id).SerializeToString())
     payload = common_pb2.Payload(header=header, data=tx.SerializeToString())
     return common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"signature").SerializeToString()
 
@@ -174,8 +175,9 @@ class OneOrgsQscc:
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
         if function == "GetBlockByNumber":
-            return sealed([block([envelope([(receivable_key("R-1"), self.state_value)])], [transaction_pb2.VALID])])[0] \
-                .SerializeToString()
+            # tx-1 writes R-1; tx-2 writes nothing of it
+            return sealed([block([envelope([(receivable_key("R-1"), self.state_value)], tx_id="tx-1"),
+                                  envelope([], tx_id="tx-2")], [transaction_pb2.VALID] * 2)])[0].SerializeToString()
         if function == "GetReceivable":
             return self.state_value
         if function == "GetReceivableEndorsers":
@@ -245,7 +247,7 @@ def two_writes_of_r1(second_flag, data_hash=None):
     """Blocks 0 and 1, each writing R-1 (v 1, then v 2); block 1's transaction marked ``second_flag``, its header
     giving ``data_hash`` when one is given."""
     key = receivable_key("R-1")
-    first = block([envelope([(key, b'{"id":"R-1","v":1}')])], [transaction_pb2.VALID])
+    first = block([envelope([(key, b'{"id":"R-1","v":1}')], tx_id="tx-1")], [transaction_pb2.VALID])
     second = block([envelope([(key, b'{"id":"R-1","v":2}')])], [second_flag])
     sealed([first, second])
     if data_hash is not None:
