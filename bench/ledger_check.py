@@ -850,7 +850,8 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]], p
     it is not the block of that number the ordering service cut after the one before it to ``problems``
     (``chain_problems``), and the ids of its VALID transactions to ``valid_ids``. The next block's previous_hash
     is that hash, so equal hashes at a height mean equal chains up to it."""
-    info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
+    info = decoded(ledger_pb2.BlockchainInfo, ask_own_org(qscc, msp_id, "GetChainInfo", channel),
+                   f"the chain info of channel {channel}")
     previous = None
     for number in range(info.height):
         block = block_by_number(qscc, msp_id, channel, number)

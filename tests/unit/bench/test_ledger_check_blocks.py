@@ -69,3 +69,16 @@ def test_a_transaction_marked_valid_that_does_not_decode_stops_the_check_naming_
     peer = ChainPeer(sealed([block([transaction], [transaction_pb2.VALID])]), RECORD)
     with pytest.raises(LedgerReadError, match=rf"^block 0's transaction 0, marked VALID: {part} does not decode"):
         check_peer("peer0.supplier", peer, peer, "receivables", "receivables", "SupplierMSP", [], [])
+
+
+class AnswersNoChainInfo(OneOrgsQscc):
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
+        if function == "GetChainInfo":
+            return b"\xff\xff not chain info"
+        return super().evaluate(function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+
+
+def test_a_peer_answering_no_chain_info_stops_its_check_naming_the_channel():
+    with pytest.raises(LedgerReadError, match=r"^the chain info of channel receivables does not decode"):
+        check_peer("peer0.supplier", AnswersNoChainInfo(RECORD), OneOrgsQscc(RECORD), "receivables", "receivables",
+                   "SupplierMSP", [], [])
