@@ -87,11 +87,13 @@ class ClaimRecords(StoreBase):
             old_value = getattr(before, attr) if before is not None else None
             if old_value == new_value:
                 continue
-            if old_value is not None:
-                await self.stub.del_state(self.key(index, old_value, r.id))
-            await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
             if index == keys.BY_DEBTOR:   # a new claim's: its debtor never changes
+                await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
                 await self._guard_debtor_entry(r, new=True)
+                continue
+            if old_value is not None:
+                await self._move_unsealed_entry(self.key(index, old_value, r.id), None)
+            await self._move_unsealed_entry(self.key(index, new_value, r.id), keys.INDEX_VALUE)
         financier_entry_written = await self._index_financier(r, before)
         if one_org_already:
             # That org's peer can write the key alone already (an earlier contract version's policy naming only
@@ -111,6 +113,20 @@ class ClaimRecords(StoreBase):
             await self._set_policy(key, orgs)
         if financier_entry_written and (live := live_financier(r)) is not None:
             await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
+
+    async def _move_unsealed_entry(self, key: str, value: bytes | None) -> None:
+        """Write ``value`` to ``key``, a claim's ``recfin.by-holder`` or ``recfin.by-status`` entry (None: delete
+        it), unless the key carries a key-level policy. The contract gives these entries none, so one there was
+        set by two orgs running altered chaincode (the chaincode-level policy alone guards the entry): Fabric
+        would validate this write against it, and the change of the claim's holder or status, endorsed by the
+        claim's own orgs, would fail for as long as those two refused to endorse it. Left as it is, such an
+        entry only lists what its claim says: the lists go by the claim, not its entry (``queries.page``)."""
+        if await self.stub.get_state_validation_parameter(key) is not None:
+            return
+        if value is None:
+            await self.stub.del_state(key)
+        else:
+            await self.stub.put_state(key, value)
 
     async def _guard_debtor_entry(self, r: Receivable, *, new: bool) -> bool:
         """Give ``r``'s ``recfin.by-debtor`` entry the orgs its invoices' registry entries get
