@@ -13,15 +13,20 @@ from functools import lru_cache
 from .checks import normalise_name
 
 
-_CATEGORY = re.compile(r"^\*[^*]*\*")
+_CATEGORY = re.compile(r"^\*([^*]*)\*")
 
 
 # Asked of each PO line once per invoice item: an item invoiced on hundreds of lines asks the same names again.
 @lru_cache(maxsize=4096)
 def item_key(name: str) -> str:
-    """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no spaces, lower case."""
-    name = unicodedata.normalize("NFKC", name)
-    return "".join(_CATEGORY.sub("", name.strip()).split()).lower()
+    """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no spaces, lower case. A name that is a
+    category alone (``*信息技术服务*``) keys as that category (信息技术服务): with the prefix taken off it would key
+    as nothing, which every such line would share, another category's negative line folding in as its discount."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    key = "".join(_CATEGORY.sub("", name).split()).lower()
+    if key:
+        return key
+    return "".join(_CATEGORY.sub(r"\1", name).split()).lower()
 
 
 @dataclass(frozen=True)

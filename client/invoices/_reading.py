@@ -379,7 +379,8 @@ def carries_no_tax(rate: object) -> bool:
     alone or 免税 beside a rate says nothing certain.
 
     A rate of 0 (zero-rated exports) is a rate: its line prints a tax of 0.00, and one without is malformed."""
-    return isinstance(rate, str) and (folded(rate) in NO_TAX_WORDS or is_stars(rate))
+    # in any case: Exempt and EXEMPT are the English word as 免税 is the Chinese one (lower() leaves 免税 as it is)
+    return isinstance(rate, str) and (folded(rate).lower() in NO_TAX_WORDS or is_stars(rate))
 
 
 _REDUCED_RATE = re.compile(REDUCED_RATE)

@@ -50,7 +50,8 @@ MONEY = (r"(?<![\d.,])"
 # 减按, or between the characters of a word (免 税), which the row pattern allows and a cell's reading has taken out
 # before it is matched. The stars may be typed full-width (＊＊＊); _reading.carries_no_tax reads both as ***.
 NO_TAX_STARS = r"[*＊](?:\s?[*＊]){2}"
-TAX_RATE = "|".join((REDUCED_RATE, PERCENT, *(r"\s?".join(map(re.escape, word)) for word in NO_TAX_WORDS),
+TAX_RATE = "|".join((REDUCED_RATE, PERCENT,
+                     *("(?i:" + r"\s?".join(map(re.escape, word)) + ")" for word in NO_TAX_WORDS),   # Exempt too
                      NO_TAX_STARS))
 _DIGITS = "0123456789"
 _LOOKALIKE = str.maketrans("IOSZ", "1052")
