@@ -67,13 +67,6 @@ def require_bindable_client_id(value: str, field: str = "client_id") -> str:
     return client_id
 
 
-# The names the contract's transactions and the SDK's argument checks still call these by.
-_require_text = require_text
-_order_reference = require_order_reference
-_party_name = require_party_name
-_client_id = require_bindable_client_id
-
-
 def _request_id(value: str) -> str:
     if not keys.is_request_id(value):
         raise rule("request-id-invalid", f"request id {shown(value)}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "

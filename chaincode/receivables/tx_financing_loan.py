@@ -12,7 +12,7 @@ from . import collections as colls
 from . import config as cfg
 from . import events, keys, lifecycle, money
 from . import financing as fin
-from .arguments import _require_text
+from .arguments import require_text
 from .errors import rule
 from .model import (
     CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, Receivable, sha256_hex,
@@ -217,7 +217,7 @@ class LoanTransactions(FinancingGroup):
         if f.status == "DISBURSED":
             raise rule("financing-disbursed", f"financing {f.id} was disbursed on {f.disbursed_on}: it ends with "
                        "repayment (RecordRepayment by the bank), not cancellation")
-        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
+        why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         _ensure_not_frozen_while_live(f, r)
         if f.status != "ACCEPTED":
             ended = _how_it_ended(f)

@@ -14,7 +14,7 @@ from . import collections as colls
 from . import config as cfg
 from . import events, keys, lifecycle, upgrade
 from . import financing as fin
-from .arguments import _require_text, uncounted_offers_problem
+from .arguments import require_text, uncounted_offers_problem
 from .errors import rule, shown
 from .model import CONFIRMED, FINANCED, Financing, Offer, OfferParties, OfferTerms
 from .session import rules
@@ -187,7 +187,7 @@ class FinancingOfferTransactions(FinancingGroup):
                     "LAPSED": ": the holder accepted another offer or the request ended, so it can no longer be "
                               "accepted"}.get(o.status, "")
             raise rule("invalid-state", f"offer {o.id} is {o.status}: only an open offer can be withdrawn{hint}")
-        why = _require_text(reason, "reason")
+        why = require_text(reason, "reason")
         o.status, o.withdrawn_on, o.withdrawal_reason = "WITHDRAWN", s.today_iso, why
         o.last = s.action("WithdrawFinancingOffer", bank.uscc)
         await s.store.put_offer(o, r.debtor)

@@ -10,7 +10,7 @@ from datetime import date
 from chaincode.contract import Context, transaction
 
 from . import events, lifecycle
-from .arguments import _require_text
+from .arguments import require_text
 from .errors import rule
 from .model import SETTLED, Financing, OfferTerms, Party, Receivable, RecourseDemand
 from .session import Session, rules
@@ -78,7 +78,7 @@ class RecourseTransactions(FinancingGroup):
             if r.frozen is not None:
                 # a blank reason, which no lifting cures, before the freeze; on a claim not frozen each transaction
                 # checks it last, after what a demand sent again the same day is told whatever its reason
-                _require_text(reason, "reason")
+                require_text(reason, "reason")
 
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "recourse is demanded or exercised only on a disbursed "
@@ -116,7 +116,7 @@ class RecourseTransactions(FinancingGroup):
         bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse", reason,
                                                before_freeze=sent_again_after_a_freeze)
         _ensure_not_demanded_again(f, s.today_iso)
-        why = _require_text(reason, "reason")
+        why = require_text(reason, "reason")
         # the financing record alone changes, under the policy its acceptance gave it (the holder's and the bank's
         # orgs, Store.put_financing); the claim and its policy are left as they are
         act = s.action("DemandRecourse", bank.uscc)
@@ -143,7 +143,7 @@ class RecourseTransactions(FinancingGroup):
         """
         s = self._session(ctx)
         bank, f, r = await self._recourse_open(ctx, s, financing_id, "ExerciseRecourse", reason)
-        why = _require_text(reason, "reason")
+        why = require_text(reason, "reason")
         act = s.action("ExerciseRecourse", bank.uscc)
         notice = await s.store.notice(f.notice_id or "")
         notice.status, notice.released_on, notice.last = "RELEASED", s.today_iso, act

@@ -12,7 +12,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, queries
-from .arguments import _order_reference, _require_text
+from .arguments import require_order_reference, require_text
 from .errors import parts_named, rule, shown
 from .model import SPLIT, FreezeLifting, FreezeOrder, Party, Receivable, order_key
 from .session import Session, rules
@@ -159,7 +159,7 @@ class FreezeTransactions(TransactionGroup):
         ``(2026)沪0101财保1号``, and stored as given (trimmed)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
-        order = _order_reference(order_reference, "order_reference")
+        order = require_order_reference(order_reference, "order_reference")
         r = await s.store.receivable(receivable_id)
         # compared by ``order_key``: the same order typed with other spacing, case or full-width characters
         if (bound := r.freeze_order_named(order)) is not None:
@@ -209,21 +209,21 @@ class FreezeTransactions(TransactionGroup):
         ``_ensure_may_lift`` says when any regulator may)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
-        order = _order_reference(order_reference, "order_reference")
+        order = require_order_reference(order_reference, "order_reference")
         if lifts is _ORDER_IN_EFFECT:
             named = None
         elif not lifts.strip():
             raise rule("argument-invalid", "lifts is blank: name the freeze order lifted, or leave lifts out to "
                                            "lift the order in effect")
         else:
-            named = _require_text(lifts, "lifts", 200)
+            named = require_text(lifts, "lifts", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", await _nothing_to_lift(s, r, named))
         binding = r.freeze_orders()
         # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
         if named is not None and not any(o.order_reference == named for o in binding):
-            named = _order_reference(named, "lifts")
+            named = require_order_reference(named, "lifts")
         if named is None:
             _ensure_not_a_lifting_sent_again(r, order)
         lifted = binding[0] if named is None else r.freeze_order_named(named)

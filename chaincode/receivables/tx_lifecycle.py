@@ -11,7 +11,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, upgrade
-from .arguments import _require_text
+from .arguments import require_text
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, REJECTED, SPLIT, WITHDRAWN, Receivable
 from .schemas import TransferResult
@@ -55,7 +55,7 @@ class LifecycleTransactions(TransactionGroup):
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
         lifecycle.ensure_status(r, (REGISTERED,), "reject")   # first: a claim confirmed stays confirmed
-        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
+        why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         r.status, r.rejection_reason = REJECTED, why
@@ -80,7 +80,7 @@ class LifecycleTransactions(TransactionGroup):
         s = self._session(ctx)
         creditor, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_status(r, (REGISTERED,), "withdraw")   # first: a claim confirmed stays confirmed
-        why = _require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
+        why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, why, s.today_iso

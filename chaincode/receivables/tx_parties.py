@@ -11,7 +11,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, queries
-from .arguments import _client_id, _first_repeat, _party_name, _require_text
+from .arguments import _first_repeat, require_bindable_client_id, require_party_name, require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin, presented_by_a_certificate
 from .model import Party, PartyRegistration, parse_request
@@ -37,7 +37,7 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
         raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of "
                    f"{shown(ci.msp_id)} cannot change it; an admin of {party.msp_id} does ({action}s its "
                    "identities)")
-    return party, _require_text(client_id, "client_id", 1000, one_line=False)
+    return party, require_text(client_id, "client_id", 1000, one_line=False)
 
 
 def _already_acts_for(client_id: str, owner: str, instead: str, new_user: str) -> RuleViolation:
@@ -165,7 +165,7 @@ class PartyTransactions(TransactionGroup):
         if party.msp_id != ci.msp_id:
             raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of "
                        f"{shown(ci.msp_id)} cannot rename it; an admin of {party.msp_id} does")
-        name = _party_name(name)
+        name = require_party_name(name)
         if name == party.name:
             raise rule("party-name-unchanged", f"{party.uscc} is named {shown(name)} already: nothing is changed; "
                        "give the enterprise's new name as it is registered")
@@ -190,7 +190,7 @@ class PartyTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
-        client_id = _client_id(client_id)
+        client_id = require_bindable_client_id(client_id)
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
             if owner.uscc == party.uscc:
                 # unbinding it from this very party to bind it back is no way on (refused for its last one)
@@ -307,8 +307,8 @@ class PartyTransactions(TransactionGroup):
         caller can count, as UnbindPartyIdentity does, the identities left to act for a party.
         """
         s = self._session(ctx)
-        msp_id = _require_text(msp_id, "msp_id", 200, one_line=False)
-        client_id = _require_text(client_id, "client_id", 1000, one_line=False)
+        msp_id = require_text(msp_id, "msp_id", 200, one_line=False)
+        client_id = require_text(client_id, "client_id", 1000, one_line=False)
         await _may_find_identity_party(s, msp_id, client_id)
         party = await s.store.party_acted_for(msp_id, client_id)
         return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
