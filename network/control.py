@@ -959,6 +959,9 @@ class Network:
         if idle:
             self._stop_left_running(ensure_free(self.topology.listen_host, idle,
                                                 left_running_by=self._left_running_by))
+        hung = {} if restart else self._hung_servers(
+            [self._server_spec(dep, org.name) for dep in deps for org in self.topology.orgs
+             if org.msp_id in dep.package_ids])
         for dep in deps:
             for org in self.topology.orgs:
                 if org.msp_id not in dep.package_ids:
@@ -974,34 +977,42 @@ class Network:
                 if restart:
                     self.supervisor.stop(spec.pid_file)
                     self.say_stopped_alongside("  ")
-                else:
-                    self._stop_if_hung(spec)
+                elif spec.pid_file in hung:
+                    self._stop_hung(spec, hung[spec.pid_file])
                 if self._start_server(spec):
                     started.append(spec.name)
         return started
 
-    def _stop_if_hung(self, spec: ProcessSpec) -> None:
-        """Stop a server of a recorded (committed) deployment found running whose operations endpoint accepts
-        connections but whose /healthz has not answered OK within the command's --timeout (self.timeout, as every
-        other wait of `up`), saying why, so that it is started afresh: its org's peer dials it for every
-        transaction, each failing while it hangs, and `up` is the operator's command to make the network healthy.
-        One whose operations endpoint accepts nothing (started before servers served /healthz, which then only had
-        to listen) is left alone, as before."""
-        pid = self.supervisor.running_pid(spec.pid_file)
-        operations = spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
-        if pid is None or not probes.accepting(operations):
-            return
-        deadline = self.supervisor.clock() + self.timeout
-        while not probes.healthy(operations):
-            if self.supervisor.clock() >= deadline:
-                self.say(f"  {spec.name} (pid {pid}) accepts connections but its /healthz on {operations} has not "
-                         f"answered OK for {self.timeout:g} s (--timeout), so every transaction its org's peer "
-                         f"sends it fails: stopping its process group to start it afresh (what it logged: "
-                         f"{spec.log})")
-                self.supervisor.stop(spec.pid_file)
-                self.say_stopped_alongside("  ")
-                return
+    def _hung_servers(self, specs: list[ProcessSpec]) -> dict[Path, int]:
+        """The pid file -> pid of each server of specs (of recorded, committed deployments) found running whose
+        operations endpoint accepts connections but whose /healthz has not answered OK within the command's
+        --timeout (self.timeout, as every other wait of `up`): its org's peer dials it for every transaction, each
+        failing while it hangs, and `up` is the operator's command to make the network healthy. All are asked
+        together against one deadline, so that servers hung at once (the machine woke from sleep) cost one
+        --timeout, not one each. One whose operations endpoint accepts nothing (started before servers served
+        /healthz, which then only had to listen) is not asked, and left alone as before."""
+        waiting = {}
+        for spec in specs:
+            pid = self.supervisor.running_pid(spec.pid_file)
+            if pid is not None and probes.accepting(spec.env["CHAINCODE_OPERATIONS_ADDRESS"]):
+                waiting[spec.pid_file] = (spec, pid)
+        deadline = self.supervisor.clock() + self.timeout if waiting else 0.0
+        while waiting:
+            waiting = {pid_file: (spec, pid) for pid_file, (spec, pid) in waiting.items()
+                       if not probes.healthy(spec.env["CHAINCODE_OPERATIONS_ADDRESS"])}
+            if not waiting or self.supervisor.clock() >= deadline:
+                break
             self.supervisor.sleep(_HUNG_SERVER_POLL)
+        return {pid_file: pid for pid_file, (_spec, pid) in waiting.items()}
+
+    def _stop_hung(self, spec: ProcessSpec, pid: int) -> None:
+        """Stop a server _hung_servers found hung, saying why, so that it is started afresh."""
+        self.say(f"  {spec.name} (pid {pid}) accepts connections but its /healthz on "
+                 f"{spec.env['CHAINCODE_OPERATIONS_ADDRESS']} has not answered OK for {self.timeout:g} s (--timeout), "
+                 f"so every transaction its org's peer sends it fails: stopping its process group to start it afresh "
+                 f"(what it logged: {spec.log})")
+        self.supervisor.stop(spec.pid_file)
+        self.say_stopped_alongside("  ")
 
     def _refuse_servers_their_packages_do_not_name(self, deps: list[ccservers.Deployment]) -> None:
         """Refused (ChaincodeError), before any server is stopped, when a server would start at another

@@ -29,10 +29,10 @@ def running(home, supervisor, monkeypatch):
     return sup, specs, started
 
 
-def start_servers(lines: list[str], timeout: float = 1.0) -> list[str]:
-    """`up`'s start of the chaincode servers with --timeout timeout, on a clock that moves only by the waits it sleeps
-    (each sleep lasting a moment, so that a process a stop signalled can exit)."""
-    now = [0.0]
+def start_servers(lines: list[str], timeout: float = 1.0, now: list[float] | None = None) -> list[str]:
+    """`up`'s start of the chaincode servers with --timeout timeout, on a clock (now[0]) that moves only by the waits
+    it sleeps (each sleep lasting a moment, so that a process a stop signalled can exit)."""
+    now = [0.0] if now is None else now
 
     def sleep(seconds: float) -> None:
         now[0] += seconds
@@ -110,3 +110,15 @@ def test_up_leaves_a_server_whose_healthz_answers_ok_within_the_wait(running, mo
     start_servers([], timeout=3600.0)
 
     assert sup.running_pid(bank.pid_file) is not None
+
+
+def test_several_hung_servers_are_waited_for_together(running, monkeypatch):
+    """Every server hung at once (the machine woke from sleep, say) costs one --timeout, not one for each server."""
+    sup, specs, _ = running
+    monkeypatch.setattr("network.probes.healthy", lambda address: False)
+    now = [0.0]
+
+    start_servers([], timeout=10.0, now=now)
+
+    assert all(sup.running_pid(spec.pid_file) is None for spec in specs.values())
+    assert now[0] < 2 * 10.0
