@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from chaincode.receivables.keys import spaces_around_id
+from client.receivables import record_id_problem
 from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
@@ -58,17 +59,9 @@ def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None
     value is held to it."""
     names_something(ctx, param, value)
     for given, what in _each_given(param, value):
-        if (stray := _ID_STRAY.search(given)) is not None:
-            # the example in the kind of id given (F-, O-...), where its prefix says
-            example = f"{given[0] if re.match(r'[A-Z]-', given) else 'R'}-0123456789abcdef"
-            raise click.BadParameter(f"{given!r} holds {stray.group()!r}, which no {what} holds: give it as recfin "
-                                     f"prints it, a capital letter, '-' and 16 hex digits ({example}), a split "
-                                     "claim's parts adding .1 or .2")
+        if (problem := record_id_problem(given, what)) is not None:   # the SDK's rule, refused before it
+            raise click.BadParameter(problem)
     return value
-
-
-# what no id the contract makes holds (keys.new_id, keys.child_id): anything but ASCII letters, digits, '-' and '.'
-_ID_STRAY = re.compile(r"[^A-Za-z0-9.-]")
 
 
 def names_something(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -17,7 +17,7 @@ older claim's invoices read in the same currency as through GetReceivable.
 See docs/sdk-receivables.md.
 """
 
-from ._arguments import new_request_id
+from ._arguments import new_request_id, record_id_problem
 from ._async_client import AsyncReceivablesClient
 from ._contract_calls import CONTRACT_NAME, RACE_RETRY, may_have_committed
 from ._endorsers import orgs_without_endorsing_peers
@@ -134,6 +134,7 @@ __all__ = [
     "CONTRACT_NAME",
     "new_request_id",
     "may_have_committed",
+    "record_id_problem",
     "next_bookmark",
     "orgs_without_endorsing_peers",
     "RACE_RETRY",

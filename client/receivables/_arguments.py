@@ -4,6 +4,7 @@ them (the text of an id, a page size, a date, a JSON document)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -42,12 +43,32 @@ def _id(value: str, what: str) -> str:
 
 def _record_id(value: str, what: str) -> str:
     """An argument naming a record the contract made (a claim's, financing's, offer's or notice's id): as
-    :func:`_id`, and without spaces around it (``keys.spaces_around_id``, as the CLI refuses it). One pasted from a
-    table's column went out as given and came back not-found, as though the record were not there."""
+    :func:`_id`, and holding nothing no id holds (:func:`record_id_problem`, as the CLI refuses it). One pasted
+    from a table's column, or retyped from print with a space inside, went out as given and came back not-found,
+    as though the record were not there."""
     text = _id(value, what)
-    if (why := spaces_around_id(text, what.replace("_", " "))) is not None:
+    if (why := record_id_problem(text, what.replace("_", " "))) is not None:
         raise ValueError(f"{what} {why}; nothing was sent")
     return text
+
+
+# what no id the contract makes holds (keys.new_id, keys.child_id): anything but ASCII letters, digits, '-' and '.'
+_ID_STRAY = re.compile(r"[^A-Za-z0-9.-]")
+
+
+def record_id_problem(text: str, what: str) -> str | None:
+    """Why ``text`` is no id the contract makes (``what``: "receivable id"...), or None: spaces around it
+    (``keys.spaces_around_id``), or a character no id holds (a space inside, an invisible one, ``_``): the contract
+    makes every id of a capital letter, ``-`` and 16 hex digits, a split's parts adding ``.1`` or ``.2``. The one
+    rule of the SDK and the CLI."""
+    if (padded := spaces_around_id(text, what)) is not None:
+        return padded
+    if (stray := _ID_STRAY.search(text)) is None:
+        return None
+    # the example in the kind of id given (F-, O-...), where its prefix says
+    example = f"{text[0] if re.match(r'[A-Z]-', text) else 'R'}-0123456789abcdef"
+    return (f"{text!r} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a capital "
+            f"letter, '-' and 16 hex digits ({example}), a split claim's parts adding .1 or .2")
 
 
 def _optional_id(value: str | None, what: str) -> str:
