@@ -392,6 +392,10 @@ def to_rate(value: object) -> Decimal:
     if carries_no_tax(value):
         return Decimal(0)
     text = str(value).strip().translate(_FULL_WIDTH_FIGURES)
+    if "e" in text.lower():
+        # as a quantity or an amount so written (to_plain_decimal): a spreadsheet's rounding, not a rate printed
+        raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), which no invoice prints a "
+                           "rate with: write it as printed, e.g. 13%, 0.13 or 免税")
     reduced = _REDUCED_RATE.fullmatch(text)
     if reduced:
         statutory, text = reduced.group(1), reduced.group(2)

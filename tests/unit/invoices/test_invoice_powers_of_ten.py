@@ -83,3 +83,12 @@ def test_the_evidence_hash_takes_a_tiny_quantity_as_it_always_has(tmp_path):
                   {"line": "1", "item_code": None, "item_name": "标准品", "quantity": "5E-7", "unit_price": None}]}}
     canonical = json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert evidence_hash(inv, po, gr) == hashlib.sha256(canonical).hexdigest()
+
+
+@pytest.mark.parametrize("written", ["1.3E+1", "1.3e1%", "1.3E-1"])
+def test_a_rate_written_with_a_power_of_ten_is_refused(written):
+    doc = json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    assert '"tax_rate": "0.13"' in doc
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(doc.replace('"tax_rate": "0.13"', f'"tax_rate": "{written}"', 1).encode(), source="inv.json")
+    assert refused.value.field == "lines[0]/tax_rate" and "power of ten" in refused.value.problem
