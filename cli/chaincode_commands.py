@@ -120,6 +120,8 @@ def restart(topology_path, name, timeout, as_json):
     With nothing deployed in the data folder it fails: run `recfin chaincode deploy` first. A server
     whose address or TLS material changed since the deploy (topology.yaml's chaincode_server_port, say)
     is refused before anything stops, naming the deploy that installs packages for it as it is now.
+    A server whose start fails is left stopped, and the error says which servers run and that
+    `recfin network up` starts it again.
 
     \b
     Example:

@@ -962,6 +962,7 @@ class Network:
         hung = {} if restart else self._hung_servers(
             [self._server_spec(dep, org.name) for dep in deps for org in self.topology.orgs
              if org.msp_id in dep.package_ids])
+        specs = []
         for dep in deps:
             for org in self.topology.orgs:
                 if org.msp_id not in dep.package_ids:
@@ -973,15 +974,40 @@ class Network:
                              f"add` did not finish): run the same `recfin org add {org.name} ...` again, "
                              f"which completes it")
                     continue
-                spec = self._server_spec(dep, org.name)
-                if restart:
-                    self.supervisor.stop(spec.pid_file)
-                    self.say_stopped_alongside("  ")
-                elif spec.pid_file in hung:
-                    self._stop_hung(spec, hung[spec.pid_file])
+                specs.append(self._server_spec(dep, org.name))
+        for done, spec in enumerate(specs):
+            if restart:
+                self.supervisor.stop(spec.pid_file)
+                self.say_stopped_alongside("  ")
+            elif spec.pid_file in hung:
+                self._stop_hung(spec, hung[spec.pid_file])
+            try:
                 if self._start_server(spec):
                     started.append(spec.name)
+            except NetworkError as exc:
+                if not restart:
+                    raise
+                raise self._restart_failed_at(exc, name, spec, specs[:done], specs[done + 1:]) from exc
         return started
+
+    def _restart_failed_at(self, exc: NetworkError, name: str | None, failed: ProcessSpec,
+                           restarted: list[ProcessSpec], not_reached: list[ProcessSpec]) -> ChaincodeError:
+        """The error of a `chaincode restart` (of chaincode name, None: every one) whose start of failed raised exc:
+        which servers run, which is stopped and what starts it again. failed is stopped first (a start that timed
+        out may have left it running, not ready), so that the state the message states is the one left."""
+        self.supervisor.stop(failed.pid_file)
+        self.say_stopped_alongside("  ")
+        running = [spec.name for spec in not_reached if self.supervisor.running_pid(spec.pid_file) is not None]
+        dead = [spec.name for spec in not_reached if spec.name not in running]
+        state = ([f"restarted and running: {', '.join(spec.name for spec in restarted)}"] if restarted else []) + \
+            [f"{failed.name} is stopped"] + \
+            ([f"not restarted, still running as before: {', '.join(running)}"] if running else []) + \
+            ([f"not started: {', '.join(dead)}"] if dead else [])
+        again = "recfin chaincode restart" + (f" --name {shlex.quote(name)}" if name is not None else "")
+        return ChaincodeError(f"{exc}. The restart stopped there: {'; '.join(state)}. Once that is fixed, run "
+                              f"`recfin network up`, which starts {failed.name} again"
+                              + (" and the others not running" if dead else "")
+                              + (f" (`{again}` again restarts every one)" if running else ""))
 
     def _hung_servers(self, specs: list[ProcessSpec]) -> dict[Path, int]:
         """The pid file -> pid of each server of specs (of recorded, committed deployments) found running whose
