@@ -421,6 +421,13 @@ class StoreBase:
         return await self.stub.get_state_by_partial_composite_key_with_pagination(index, list(values), page_size,
                                                                                   bookmark)
 
+    async def sealed_by_others(self, key: str) -> bool:
+        """Whether ``key``, one to which the contract gives no key-level policy at the write asked for (an index
+        entry, an offer, a request before acceptance), carries one all the same: set by two orgs running altered
+        chaincode, which the chaincode-level policy alone lets write it. Fabric would validate the contract's write
+        against that policy, failing the step, endorsed by its own parties' orgs, until those two endorse it."""
+        return await self.stub.get_state_validation_parameter(key) is not None
+
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
         await self.stub.set_state_validation_parameter(key, org_policy(orgs))
 

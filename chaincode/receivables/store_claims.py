@@ -121,7 +121,7 @@ class ClaimRecords(StoreBase):
         would validate this write against it, and the change of the claim's holder or status, endorsed by the
         claim's own orgs, would fail for as long as those two refused to endorse it. Left as it is, such an
         entry only lists what its claim says: the lists go by the claim, not its entry (``queries.page``)."""
-        if await self.stub.get_state_validation_parameter(key) is not None:
+        if await self.sealed_by_others(key):
             return
         if value is None:
             await self.stub.del_state(key)

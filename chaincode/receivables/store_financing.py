@@ -54,6 +54,16 @@ class FinancingRecords(StoreBase):
         if parties is not None and (orgs := self._deal_policy_orgs(parties)) is not None:
             await self._set_policy(key, orgs)
 
+    async def end_request(self, f: Financing) -> None:
+        """Write ``f``, a request ended before any offer on it was accepted (``put_financing``), unless its key
+        carries a key-level policy (``sealed_by_others``): a request has none, so one there was set by two orgs
+        running altered chaincode, and the holder's withdrawal or the debtor's payment, endorsed by the claim's own
+        orgs, would fail validation while those two refused to endorse it. Left as it is, the request is acted on
+        no more: its claim no longer names it."""
+        if await self.sealed_by_others(self.key(keys.FINANCING, f.id)):
+            return
+        await self.put_financing(f)
+
     async def restore_financing_policy(self, f: Financing, parties: tuple[str, str]) -> bool:
         """Give ``f``'s key the policy ``put_financing`` writes at acceptance (``parties``: the holder's and the
         bank's orgs, with the regulator's where they are one) when it has none: a financing an earlier contract

@@ -148,7 +148,7 @@ class OfferRecords(StoreBase):
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if o.status == "OPEN":
             await self.stub.put_state(entry, keys.INDEX_VALUE)
-        else:
+        elif not await self.sealed_by_others(entry):   # a sealed entry shows nothing once its offer is not OPEN
             await self.stub.del_state(entry)
         # withdrawn, the bank may offer on the request again, on new terms: its entry goes, if it is this offer's
         # (rewritten after the bank offered again, an old withdrawn offer must not free the new one's place)
@@ -159,6 +159,16 @@ class OfferRecords(StoreBase):
             await self.stub.del_state(by_bank)
         if o.status == "WITHDRAWN":
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
+
+    async def lapse_offer(self, o: Offer, debtor: str) -> None:
+        """Write ``o``, an offer the end of its request or the acceptance of another offer lapses (``put_offer``),
+        unless its key carries a key-level policy (``sealed_by_others``): the contract gives an offer none, so one
+        there was set by two orgs running altered chaincode, and the holder's withdrawal, its acceptance of another
+        offer or the debtor's payment, endorsed by the claim's own orgs, would fail validation while those two
+        refused to endorse it. Left as it is, the offer is accepted no more: its request is no longer open."""
+        if await self.sealed_by_others(self.key(keys.OFFER, o.id)):
+            return
+        await self.put_offer(o, debtor)
 
     async def _put_offer_made(self, o: Offer, debtor: str, claim: Receivable | None) -> None:
         """``o``'s ``keys.OFFER_MADE`` entry, recording its request, ``claim``'s id, outstanding amount and currency

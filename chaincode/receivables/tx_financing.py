@@ -32,14 +32,15 @@ async def _end_request(s: Session, f: Financing, r: Receivable, act: Action) -> 
     """End ``f``, a request no offer of which was accepted, on its claim ``r``: its open offers lapse, it is
     WITHDRAWN and ``r`` drops it; the caller writes ``r``. Every key written here (offers, their open-offer
     entries, the financing) is under the chaincode-level policy, none under a bank's org: the debtor's and
-    holder's orgs, which endorse the claim's own change, endorse these too."""
+    holder's orgs, which endorse the claim's own change, endorse these too. One two orgs gave a policy of their
+    own is left as it is (``Store.end_request``, ``lapse_offer``), or they could hold the claim's change back."""
     for o in await s.store.offers_of(f.id):
         if o.status == "OPEN":
             o.status, o.last = "LAPSED", act
-            await s.store.put_offer(o, r.debtor)
+            await s.store.lapse_offer(o, r.debtor)
     f.status, f.last = "WITHDRAWN", act
     r.financing_id = None
-    await s.store.put_financing(f)
+    await s.store.end_request(f)
 
 
 def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:

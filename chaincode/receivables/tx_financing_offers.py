@@ -299,7 +299,7 @@ class FinancingOfferTransactions(FinancingGroup):
         for other in await s.store.offers_of(f.id):
             if other.id != o.id and other.status == "OPEN":
                 other.status, other.last = "LAPSED", act
-                await s.store.put_offer(other, r.debtor)
+                await s.store.lapse_offer(other, r.debtor)
         o.status, o.last = "ACCEPTED", act
         f.status, f.accepted_offer_id, f.financier, f.financier_msp = "ACCEPTED", o.id, o.financier, o.financier_msp
         f.collection, f.terms_hash, f.last = o.collection, o.terms_hash, act

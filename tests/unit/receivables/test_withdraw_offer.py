@@ -183,6 +183,9 @@ async def test_an_old_withdrawn_offer_written_again_does_not_free_the_place_of_t
         async def get_state(self, key):
             return net.ledger.state.get(key)
 
+        async def get_state_validation_parameter(self, key):
+            return net.ledger.validation_parameters.get(key)
+
         async def put_state(self, key, value):
             pass
 
