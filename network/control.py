@@ -569,6 +569,7 @@ class Network:
         _refuse_if_run_locked(self.data_root, "recfin network up")
         _refuse_where_a_restore_stopped(self.data_root)
         namespaces.refuse_missing_namespaces(topo)     # gone, each node would fail with ip's error in its log
+        namespaces.refuse_orgs_cut_off(topo)           # cut off, each node would be waited for in vain
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         passed_over: list[str] = []
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
@@ -949,6 +950,8 @@ class Network:
                 "`recfin network up` and `recfin chaincode deploy` first"
             raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
         if restart:
+            # cut off, a server would be stopped, then waited for in vain where it served its peer
+            namespaces.refuse_orgs_cut_off(self.topology)
             self._refuse_servers_their_packages_do_not_name(deps)
         # Before any server is stopped, as `up` and `deploy` check theirs: a port of a server that does not
         # run (it died, and another program took the port) is refused naming what holds it, where the running

@@ -473,10 +473,8 @@ def status(layout: Layout) -> list[OrgState]:
     present = set(existing_namespaces(layout.prefix))
     out = []
     for org in layout.orgs:
-        shown = ip("-o", "link", "show", "dev", org.host_link, check=False)
         exists = org.netns in present
-        connected = (shown.returncode == 0 and re.search(r"<[^>]*\bUP\b[^>]*>", shown.stdout) is not None
-                     and exists and _namespace_end_up(org))
+        connected = _link_up(org.host_link) and exists and _namespace_end_up(org)
         out.append(OrgState(org.org, org.netns, org.address, org.host_link, exists, connected,
                             len(pids_in(org.netns)) if exists else 0))
     return out
@@ -588,6 +586,47 @@ def refuse_missing_namespaces(topology: Topology) -> None:
         f"no network namespace {', '.join(missing)}: each org's nodes run in its own, and a reboot or "
         f"`recfin network netns down` removes them; make them again with `{command}` (adding the --topology "
         "and --subnet it was first run with), then run this again")
+
+
+def refuse_orgs_cut_off(topology: Topology) -> None:
+    """NamespaceError naming each org of a namespaced topology whose link does not work (cut with `netns cut`, or
+    left half made by a `netns up` stopped part way) and the `netns restore` or `netns up` that mends it; nothing
+    where every org is connected, or where the namespaces' layout cannot be read (refuse_missing_namespaces and the
+    nodes' own waits say what is wrong then). The org's nodes and chaincode server are probed from here, through
+    the bridge: cut off, a node that runs healthy never answers, and `network up` waited its --timeout for it to
+    fail saying only that /healthz did not answer."""
+    if not topology.namespaces:
+        return
+    try:
+        layout = layout_of(topology)
+    except NamespaceError:
+        return
+    where = ["--folder", str(topology.resolved_data_root().parent)]
+    where += [] if layout.prefix == DEFAULT_PREFIX else ["--prefix", layout.prefix]
+    where += [] if str(layout.subnet) == DEFAULT_SUBNET else ["--subnet", str(layout.subnet)]
+    problems = []
+    for state in status(layout):
+        if not state.exists or state.connected:
+            continue            # a namespace that is gone is refuse_missing_namespaces's to name
+        org = layout.org(state.org)
+        if not _link_up(org.host_link):
+            restore = shlex.join(["recfin", "network", "netns", "restore", org.org, *where])
+            problems.append(f"org {org.org} is cut off the bridge ({org.netns}'s link {org.host_link} is down): "
+                            f"put it back with `{restore}`")
+        else:
+            problems.append(f"org {org.org} is cut off the bridge ({org.netns}'s link {org.ns_link} in its namespace "
+                            f"is down or has no address): make it again with "
+                            f"`{shlex.join(['recfin', 'network', 'netns', 'up', *where])}`")
+    if problems:
+        raise NamespaceError("; ".join(problems) + ". The nodes and chaincode servers of an org cut off cannot be "
+                                                   "reached from here, so none would be seen to serve: run this "
+                                                   "again after that")
+
+
+def _link_up(name: str) -> bool:
+    """Whether the link of the root namespace is there and set up."""
+    shown = ip("-o", "link", "show", "dev", name, check=False)
+    return shown.returncode == 0 and re.search(r"<[^>]*\bUP\b[^>]*>", shown.stdout) is not None
 
 
 def _bridge_addresses(bridge: str) -> list[str]:

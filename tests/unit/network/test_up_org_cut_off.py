@@ -1,0 +1,82 @@
+"""`network up` and `chaincode restart` of a namespaced topology with an org cut off the bridge (`netns cut`) are
+refused before anything starts or stops, naming the org and the `netns restore` that puts it back: the org's nodes
+and chaincode server cannot be reached from here, so `up` waited its --timeout for a node that ran healthy and
+failed saying only that its /healthz did not answer, and `restart` stopped a server that served its peer. Run
+against a scripted `ip` (no root needed)."""
+import pytest
+
+from network import ccservers, namespaces
+from network.control import Network
+from network.errors import NamespaceError
+from network.fabric_bin import FabricInstall
+
+from .test_namespaces_half_made import ScriptedIp, made_whole
+
+PREFIX = "rfk"
+SUBNET = "10.214.249.0/24"
+
+
+@pytest.fixture
+def namespaced(topology, tmp_path, monkeypatch):
+    """The topology as `netns up` writes it, its data in <folder>/network, with a scripted `ip` made whole."""
+    ip = ScriptedIp()
+    monkeypatch.setattr(namespaces, "ip", ip)
+    layout = namespaces.plan(topology, PREFIX, SUBNET)
+    made_whole(ip, layout)
+    folder = tmp_path / "netns"
+    placed = topology.in_namespaces(layout.namespaces(), data_root=namespaces.data_root_in(folder))
+    return ip, layout, placed, folder
+
+
+def cut(ip, layout, org):
+    ip.links[None][layout.org(org).host_link] = (False, None)
+
+
+def _up_to_its_first_step(topology, monkeypatch) -> str:
+    monkeypatch.setattr(Network, "_up", lambda self: "past the namespace checks")
+    return Network(topology, fabric=FabricInstall.locate(), timeout=5).up()
+
+
+def test_up_refuses_naming_the_org_cut_off_and_the_restore(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "supplier")
+    with pytest.raises(NamespaceError) as refused:
+        _up_to_its_first_step(placed, monkeypatch)
+    message = str(refused.value)
+    assert message.startswith(f"org supplier is cut off the bridge ({PREFIX}-supplier's link "
+                              f"{layout.org('supplier').host_link} is down):")
+    assert f"`recfin network netns restore supplier --folder {folder.resolve()} --prefix {PREFIX} " \
+           f"--subnet {SUBNET}`" in message
+    assert ip.changes == []
+
+
+def test_up_names_netns_up_for_an_org_whose_namespace_end_is_down(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    bank = layout.org("bank")
+    ip.links[bank.netns][bank.ns_link] = (False, bank.address)       # a `netns up` stopped half-way
+    with pytest.raises(NamespaceError) as refused:
+        _up_to_its_first_step(placed, monkeypatch)
+    message = str(refused.value)
+    assert message.startswith(f"org bank is cut off the bridge ({PREFIX}-bank's link {bank.ns_link} in its "
+                              f"namespace is down or has no address):")
+    assert f"`recfin network netns up --folder {folder.resolve()} --prefix {PREFIX} --subnet {SUBNET}`" in message
+
+
+def test_up_goes_on_where_every_org_is_connected(namespaced, fake_fabric, monkeypatch):
+    _, _, placed, _ = namespaced
+    assert _up_to_its_first_step(placed, monkeypatch) == "past the namespace checks"
+
+
+def test_chaincode_restart_refuses_before_stopping_a_server(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    data_root = placed.resolved_data_root()
+    ccservers.save_deployment(data_root, ccservers.Deployment(
+        "receivables", "1.0", 1, placed.chaincode.contract, None, None, 0,
+        {org.msp_id: f"receivables_1.0:{org.name}" for org in placed.orgs}))
+    cut(ip, layout, "bank")
+    stopped = []
+    net = Network(placed, fabric=FabricInstall.locate(), timeout=5, say=lambda _: None)
+    monkeypatch.setattr(net.supervisor, "stop", lambda pid_file: stopped.append(pid_file))
+    with pytest.raises(NamespaceError, match=r"^org bank is cut off the bridge .*`recfin network netns restore bank "):
+        net.start_chaincode_servers(restart=True)
+    assert stopped == [] and ip.changes == []
