@@ -246,8 +246,8 @@ async def read_split_requests(client: Any, msp_id: str | None,
     """The request id whose record each split's transaction wrote (split id -> request id), read from the
     ledger through ``client`` (an AsyncReceivablesClient with its Network): qscc ``GetTransactionByID`` of the
     transaction that made the split (asked of ``msp_id``'s peers), and its writes of ``recfin.request`` keys
-    in the contract's namespace. A split whose transaction cannot be read, or wrote no request record, is left
-    out (and stays unaccounted)."""
+    in the contract's namespace. A split whose transaction cannot be read, is answered by another transaction or
+    by one the peer did not commit VALID, or wrote no request record, is left out (and stays unaccounted)."""
     transfers = list(transfers)
     if not transfers:
         return {}
@@ -262,6 +262,10 @@ async def read_split_requests(client: Any, msp_id: str | None,
             committed = committed_transaction(decoded(transaction_pb2.ProcessedTransaction, answer,
                                                       f"transaction {transfer.tx_id}"))
         except (GatewayError, LedgerReadError):
+            continue
+        if committed.tx_id != transfer.tx_id or committed.validation_code != transaction_pb2.VALID:
+            # an answer of another transaction, or of one the peer invalidated, wrote nothing the split can
+            # be told by: the split stays unaccounted rather than credited to a request it may not belong to
             continue
         for action in committed.actions:
             for write in action.writes:

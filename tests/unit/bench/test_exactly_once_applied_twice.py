@@ -46,7 +46,8 @@ def test_a_split_whose_transaction_recorded_no_request_of_the_run_stays_unaccoun
 
 class _Qscc:
     """qscc as a peer answers GetTransactionByID: tx-b made R.2.1 and wrote r1's request record; tx-c wrote
-    none; tx-d is not on the peer."""
+    none; tx-d is not on the peer; tx-e is answered with tx-b's transaction; tx-f wrote r2's record but was
+    invalidated (MVCC_READ_CONFLICT)."""
 
     def __init__(self):
         self.asked = []
@@ -55,17 +56,21 @@ class _Qscc:
         self.asked.append((function, tuple(arguments), endorsing_organizations))
         writes = {"tx-b": [(receivable_key("R.2.1"), b"{}"),
                            (composite_key("recfin.request", "91310000MA1FL0000X", "r1"), b"{}")],
-                  "tx-c": [(receivable_key("R.3.1"), b"{}")]}
-        if arguments[1] not in writes:
-            raise GatewayError(f"no such transaction ID [{arguments[1]}]")
+                  "tx-c": [(receivable_key("R.3.1"), b"{}")],
+                  "tx-f": [(receivable_key("R.5.1"), b"{}"),
+                           (composite_key("recfin.request", "91310000MA1FL0000X", "r2"), b"{}")]}
+        asked = arguments[1]
+        answered = "tx-b" if asked == "tx-e" else asked
+        if answered not in writes:
+            raise GatewayError(f"no such transaction ID [{asked}]")
+        code = transaction_pb2.MVCC_READ_CONFLICT if answered == "tx-f" else transaction_pb2.VALID
         return transaction_pb2.ProcessedTransaction(
-            transactionEnvelope=_envelope(writes[arguments[1]]), validationCode=transaction_pb2.VALID
-        ).SerializeToString()
+            transactionEnvelope=_envelope(writes[answered], answered), validationCode=code).SerializeToString()
 
 
-def _envelope(writes):
+def _envelope(writes, tx_id):
     from fabric_protos.common import common_pb2
-    return common_pb2.Envelope.FromString(envelope(writes))
+    return common_pb2.Envelope.FromString(envelope(writes, tx_id=tx_id))
 
 
 class _Client:
@@ -81,6 +86,12 @@ def test_the_request_a_split_belongs_to_is_read_from_the_transaction_that_made_i
               LedgerTransfer("R.4.1", 5, "tx-d")]
     assert asyncio.run(read_split_requests(client, "SupplierMSP", splits)) == {"R.2.1": "r1"}
     assert client.qscc.asked[0] == ("GetTransactionByID", ("recfin", "tx-b"), ["SupplierMSP"])
+
+
+def test_a_split_is_not_credited_from_another_transaction_or_one_the_peer_invalidated():
+    client = _Client()
+    splits = [LedgerTransfer("R.6.1", 5, "tx-e"), LedgerTransfer("R.5.1", 5, "tx-f")]
+    assert asyncio.run(read_split_requests(client, "SupplierMSP", splits)) == {}
 
 
 def test_no_split_to_read_asks_nothing():
