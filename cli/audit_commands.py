@@ -39,6 +39,7 @@ class AuditNotMade(click.ClickException):
 @lambda command: connection.with_options(command, connection.who_acts_options(
     "Who audits: an org (name or MSP ID) and optionally a user of its profile; every read goes to a peer of "
     "this org [default: bank, its first client user]."))
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with \"passed\", and "
               "\"financing_refusal\": why the contract would not finance the claim now, null when it would).")
 def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,

@@ -11,22 +11,24 @@ import functools
 import shlex
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from cryptography import x509
 from pydantic import ValidationError
 
 from chaincode.receivables.identity import is_org_admin
 from client.gateway import (CommitStatusError, EncryptedKeyError, EventStreamError, GatewayError, Gateway, Identity,
-                            Signer, SubmitError, TransactionError, connect, open_msp_folder)
+                            Signer, SubmitError, Timeouts, TransactionError, connect, open_msp_folder)
 from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
 from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
                                 client_id_of)
 from network import profiles
 from network.errors import NetworkError
+from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .options import PathType
 from .output import one_line
@@ -98,7 +100,8 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
         gateway = connect(profile.gateway.address, identity=identity, signer=signer,
                           tls_root_certificates=profile.gateway.tls_root_cert,
-                          server_name_override=profile.gateway.host_name_override, **mutual)
+                          server_name_override=profile.gateway.host_name_override, timeouts=_given_timeouts(),
+                          **mutual)
         try:
             network = gateway.get_network(profile.channel)
             contract = network.get_contract(profile.chaincode, CONTRACT_NAME)
@@ -203,6 +206,50 @@ def open_user_folder(msp_dir: Path, msp_id: str) -> Iterator[tuple[Identity, Sig
                 f"(`openssl pkey -in {key} -out {key}.plain` asks for its password; then move {key}.plain to {key}), "
                 "or, once decrypted, move it into an HSM with `recfin hsm import`") from None
         yield opened
+
+
+TIMEOUT_VARIABLE = "RECFIN_TIMEOUT"
+_TIMEOUTS = "recfin.timeouts"   # the click context's meta key of the Timeouts --timeout gave
+
+
+class _CallSeconds(FiniteFloatRange):
+    """--timeout's seconds; a bad value taken from RECFIN_TIMEOUT names the variable, where click's words name
+    only the option, which the line does not hold."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as refused:
+            if (ctx is not None and param is not None
+                    and ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT):
+                refused.message = f"{refused.message} (from {TIMEOUT_VARIABLE}: export it again, or unset it)"
+            raise
+
+
+def _keep_timeouts(ctx: click.Context, _param: click.Parameter, seconds: float | None) -> None:
+    """Keep --timeout's seconds as the Timeouts of every call of the command's session (open_session reads them)."""
+    if seconds is not None:
+        ctx.meta[_TIMEOUTS] = Timeouts(**{each.name: seconds for each in fields(Timeouts)})
+
+
+def _given_timeouts() -> Timeouts | None:
+    """The Timeouts --timeout (or RECFIN_TIMEOUT) gave the running command; None, the SDK's defaults, without."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(_TIMEOUTS)
+
+
+def call_timeout_option() -> Callable:
+    """``--timeout SECONDS`` (env RECFIN_TIMEOUT) of a command that calls the ledger: how long each of its calls
+    (an evaluation, an endorsement, a submit, a commit status, opening an event stream) waits for its answer, in
+    place of the SDK's defaults, for a network slow but working, where a commit status can take more than 60s.
+    One number for every call, not one per kind: what an operator knows is how slow the network is, and a call that
+    needs less ends as soon as it is answered. An option, as --as and --data-root are, with a variable for an
+    operator who sets it once for every command. 0, a negative number or no number is a usage error (exit 2)."""
+    return click.option(
+        "--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), metavar="SECONDS",
+        envvar=TIMEOUT_VARIABLE, expose_value=False, callback=_keep_timeouts,
+        help=f"Seconds each call to the network waits for its answer (env {TIMEOUT_VARIABLE}) [default: the "
+             "SDK's: an evaluation 5, an endorsement 15, a submit 5, a commit status 60].")
 
 
 _CALLER = "recfin.caller"   # the click context's meta key of note_caller
@@ -335,6 +382,7 @@ def acting(default_org: str, *, admin: bool = False,
             *who_acts_options(f"Who acts: an org (name or MSP ID) and optionally a user of its profile "
                               f"[default: {default_org}, {default_user_text}]."),
             *admin_folder,
+            call_timeout_option(),
             click.option("--json", "as_json", is_flag=True, help=json_help),
         ])
     return decorate
@@ -348,7 +396,8 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
-    return _own_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _clock_hint(error)
+    return (_own_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _longer_timeout_hint(error)
+            + _clock_hint(error))
 
 
 def _own_line(error: BaseException) -> str:
@@ -357,13 +406,13 @@ def _own_line(error: BaseException) -> str:
     this CLI's commands (:func:`raise_if_it_may_have_committed`, ``request_ids.exactly_once``), once. So is a
     broken event stream, whose advice names the SDK's checkpointer: `recfin events` says how to resume with its
     options. So is the SDK's advice for a call whose own timeout passed (``timeout`` set), which names the
-    ``Timeouts`` field and the step's ``timeout=`` that set it, Python no command line reaches (its ledger
-    commands connect with the SDK's default timeouts): what the call changed is said as for any failure of it, and
-    :func:`_no_answer_hint` what to look at."""
+    ``Timeouts`` field and the step's ``timeout=`` that set it, Python no command line reaches: what the call
+    changed is said as for any failure of it, :func:`_no_answer_hint` what to look at, and
+    :func:`_longer_timeout_hint` the option that waits longer."""
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
         return _on_one_line(error.without_advice())
     if isinstance(error, TransactionError) and error.timeout is not None:
-        return _on_one_line(f"{error.without_advice()}\n{_advice_without_a_timeout(error)}")
+        return _on_one_line(f"{error.without_advice()}\n{_advice_without_a_timeout(error).rstrip('.')}")
     return one_line(error)
 
 
@@ -427,8 +476,19 @@ def _no_answer_hint(error: BaseException) -> str:
     if isinstance(error, (SubmitError, CommitStatusError)):
         return ""
     status = _network_status_command()[2]
-    return (f"; no answer came in time: a node or chaincode server may be hung or overloaded, or a firewall "
-            f"may drop the connection to it: {status} shows whether each is healthy")
+    # the SDK's words of a call whose own timeout passed already say no answer came within it
+    said = "" if isinstance(error, TransactionError) and error.timeout is not None else "no answer came in time: "
+    return (f"; {said}a node or chaincode server may be hung or overloaded, or a firewall may drop the "
+            f"connection to it: {status} shows whether each is healthy")
+
+
+def _longer_timeout_hint(error: BaseException) -> str:
+    """The setting that waits longer, for a call whose own timeout passed (the SDK's ``timeout``: its line names
+    the call and its seconds), a commit status or a submit too, and a signer slow to sign: a network slow but
+    working needs a longer --timeout; "" for any other error."""
+    if not (isinstance(error, TransactionError) and error.timeout is not None):
+        return ""
+    return f"; a network slow but working needs a longer --timeout SECONDS (or {TIMEOUT_VARIABLE})"
 
 
 def _network_status_command() -> tuple[Path | None, str, str]:

@@ -373,6 +373,7 @@ def _config(config_path: Path | None, name: str):
                    "the offer again (exit 3 all the same) [default: the offer stands, and the quote exits 3 naming "
                    "the command that withdraws it].")
 @endorsing_org_option(f"{OFFER_ENDORSERS} (on the ledger, for the offer)")
+@connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
@@ -941,6 +942,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
+@connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,

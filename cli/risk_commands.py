@@ -530,6 +530,7 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                                       "(NAME.card.md for NAME.json); refused without the card, if its bytes "
                                       "do not have the sha256 the card records, or if the card names another "
                                       "model or other features.")
+@connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,

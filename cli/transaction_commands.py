@@ -219,6 +219,7 @@ def transaction() -> None:
 @lambda command: connection.with_options(command, connection.who_acts_options(
     "Who asks: an org (name or MSP ID) and optionally a user of its profile; the read goes to this org's "
     "peer, on its profile's channel [default: supplier, its first client user]."))
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True,
               help="Print the answer as JSON (\"committed\", \"valid\", \"validation\", \"block\"...).")
 def status(tx_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,
