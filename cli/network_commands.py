@@ -991,7 +991,8 @@ def netns_exec(topology_path, prefix, subnet, folder, org, command):
       recfin network netns exec bank -- python -m network.ccprobe connection.json
     """
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
-    done = namespaces.run_in(layout.org(org).netns, list(command))
+    done = namespaces.run_in(layout.org(org).netns, list(command),
+                             up=namespaces.up_command(prefix, subnet, topology_path, folder))
     # subprocess gives -N for a command signal N killed; exiting with it would give 256 - N, a status the
     # command could have chosen itself
     raise SystemExit(128 - done.returncode if done.returncode < 0 else done.returncode)

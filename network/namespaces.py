@@ -492,10 +492,11 @@ def command_in(netns: str, argv: list[str]) -> list[str]:
     return [_ip_binary(), "netns", "exec", netns, *argv]
 
 
-def run_in(netns: str, argv: list[str], **kwargs) -> subprocess.CompletedProcess:
-    """Run a command inside a namespace and wait for it (kwargs as for subprocess.run)."""
+def run_in(netns: str, argv: list[str], up: str | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command inside a namespace and wait for it (kwargs as for subprocess.run). up: the `netns up` command
+    the refusal of a namespace not made names (default: up_command's)."""
     if netns not in _all_namespaces():
-        raise NamespaceError(f"no network namespace {netns}: run `recfin network netns up` first")
+        raise NamespaceError(f"no network namespace {netns}: run `{up or up_command()}` first")
     return subprocess.run(command_in(netns, argv), **kwargs)
 
 
