@@ -53,9 +53,9 @@ def test_a_call_whose_signer_gave_no_signature_in_time_does_not_send_the_user_to
 
 def test_a_call_whose_own_timeout_passed_names_the_timeout_but_no_python_setting():
     """The SDK's advice for a call whose own timeout passed names ``Timeouts.<kind>`` and the step's ``timeout=``,
-    which a command line cannot set (its ledger commands connect with the SDK's default timeouts): its line says the
-    call and the timeout, what the call changed (an endorsement: nothing; an evaluation is a read), and what to look
-    at, in the CLI's words."""
+    Python a command line does not reach (its ledger commands take --timeout): its line says the call and the
+    timeout, what the call changed (an endorsement: nothing; an evaluation is a read), and what to look at, in the
+    CLI's words."""
     deadline = grpc.StatusCode.DEADLINE_EXCEEDED
     for timed_out, kind, seconds, changed in (
             (EndorseError("Deadline Exceeded", transaction_id="tx", code=deadline, timeout=15.0), "endorse", "15s",
