@@ -86,6 +86,7 @@ from client.business_dates import business_today
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
 
+from . import connection
 from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
 from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
@@ -232,6 +233,7 @@ def invoice() -> None:
 @click.option("--user", hidden=True, help="Alias: the USER of --as.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="with --ledger: network data folder holding profiles/ (default: the topology's)")
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
            supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int | None,
@@ -366,7 +368,6 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
     from client.receivables import CONTRACT_NAME
     from network.errors import NetworkError
 
-    from . import connection
 
     failures = (GatewayError, NetworkError, LedgerAnswerInvalid, OSError, ValueError)
 
@@ -733,7 +734,6 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
     from client.receivables import RuleViolation, UnreadableAnswer
     from network.errors import NetworkError
 
-    from . import connection
 
     org, user = connection.parse_as(identity)
     try:
@@ -803,6 +803,7 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
     "timeout returns the first attestation and attests nothing twice; an evidence file sent with another id is "
     "refused."))
 @_DATA_ROOT
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
 def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, data_root: Path | None,
            as_json: bool) -> None:
@@ -1184,6 +1185,7 @@ def _names_an_invoice(_ctx: click.Context, _param: click.Parameter, invoice_ref:
 @_as_option("the invoice's seller's or buyer's, an attesting role's (a bank's by default) or the regulator's",
              "supplier/supplier1")
 @_DATA_ROOT
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the attestations as JSON")
 def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_json: bool) -> None:
     """Show the verification attestations of an invoice on the ledger, oldest first.
@@ -1246,6 +1248,7 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 @_as_option("the supplier's", "supplier/supplier1")
 @request_id_option("the receivable it registered")
 @_DATA_ROOT
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
 def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tolerance_fen: int | None,
              part_of_delivery: bool, identity: str, request_id: str | None, data_root: Path | None,

@@ -6,6 +6,7 @@ no number is a usage error (exit 2) before anything connects; a call that ran ou
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 import click
 import grpc
@@ -19,12 +20,18 @@ from network import profiles
 from network.topology import load
 
 R = "R-0123456789abcdef"
+SAMPLES = Path(__file__).resolve().parents[3] / "client" / "invoices" / "reference_data" / "samples"
 COMMANDS = [
     ["receivable", "get", R, "--as", "supplier/supplier1"],
     ["receivable", "audit", R, "--as", "bank"],
     ["transaction", "status", "a" * 64, "--as", "supplier"],
     ["receivable", "list", "--as", "supplier"],
     ["risk", "score", "91310000MA1K000019", "--as", "bank"],
+    ["invoice", "attestations", "a" * 64, "--as", "bank"],
+    ["invoice", "attest", str(SAMPLES / "einvoice.xml"), "--as", "bank/officer1"],
+    ["invoice", "verify", str(SAMPLES / "einvoice.xml"), "--ledger", "--today", "2026-11-30"],
+    ["invoice", "register", str(SAMPLES / "einvoice.xml"), "--po", str(SAMPLES / "purchase_order.csv"),
+     "--receipt", str(SAMPLES / "goods_receipt.csv"), "--due", "2027-03-01", "--as", "supplier/supplier1"],
 ]
 
 
