@@ -31,7 +31,7 @@ from network.errors import NetworkError
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .options import PathType
-from .output import one_line
+from .output import joined_lines, one_line
 
 
 @dataclass
@@ -410,14 +410,10 @@ def _own_line(error: BaseException) -> str:
     changed is said as for any failure of it, :func:`_no_answer_hint` what to look at, and
     :func:`_longer_timeout_hint` the option that waits longer."""
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
-        return _on_one_line(error.without_advice())
+        return joined_lines(error.without_advice())
     if isinstance(error, TransactionError) and error.timeout is not None:
-        return _on_one_line(f"{error.without_advice()}\n{_advice_without_a_timeout(error).rstrip('.')}")
+        return joined_lines(f"{error.without_advice()}\n{_advice_without_a_timeout(error).rstrip('.')}")
     return one_line(error)
-
-
-def _on_one_line(text: str) -> str:
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _advice_without_a_timeout(error: TransactionError) -> str:

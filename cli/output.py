@@ -126,8 +126,13 @@ def progress(as_json: bool) -> Callable[[str], None]:
 def one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:   # "PATH: No such file or directory", not "[Errno 2] ..."
         return f"{as_typed(exc.filename)}: {exc.strerror}" if exc.filename is not None else exc.strerror
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return "; ".join(lines) or type(exc).__name__
+    return joined_lines(str(exc)) or type(exc).__name__
+
+
+def joined_lines(text: str) -> str:
+    """The lines of ``text`` that hold anything, trimmed and joined by "; ": a message of several lines (an
+    error's details, its advice) as the one line a command prints."""
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 class _KeyRepeated(dict):
