@@ -411,9 +411,15 @@ def _own_line(error: BaseException) -> str:
     :func:`_longer_timeout_hint` the option that waits longer."""
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
         return joined_lines(error.without_advice())
-    if isinstance(error, TransactionError) and error.timeout is not None:
+    if _own_timeout_passed(error):
         return joined_lines(f"{error.without_advice()}\n{_advice_without_a_timeout(error).rstrip('.')}")
     return one_line(error)
+
+
+def _own_timeout_passed(error: BaseException) -> bool:
+    """Whether ``error`` is of a call whose own timeout passed before the peer answered (the SDK's ``timeout``
+    set): its line, :func:`_no_answer_hint` and :func:`_longer_timeout_hint` each say so in their part."""
+    return isinstance(error, TransactionError) and error.timeout is not None
 
 
 def _advice_without_a_timeout(error: TransactionError) -> str:
@@ -473,7 +479,7 @@ def _no_answer_hint(error: BaseException) -> str:
         return ""
     status = _network_status_command()[2]
     # the SDK's words of a call whose own timeout passed already say no answer came within it
-    said = "" if isinstance(error, TransactionError) and error.timeout is not None else "no answer came in time: "
+    said = "" if _own_timeout_passed(error) else "no answer came in time: "
     return (f"; {said}a node or chaincode server may be hung or overloaded, or a firewall may drop the "
             f"connection to it: {status} shows whether each is healthy")
 
@@ -482,7 +488,7 @@ def _longer_timeout_hint(error: BaseException) -> str:
     """The setting that waits longer, for a call whose own timeout passed (the SDK's ``timeout``: its line names
     the call and its seconds), a commit status or a submit too, and a signer slow to sign: a network slow but
     working needs a longer --timeout; "" for any other error."""
-    if not (isinstance(error, TransactionError) and error.timeout is not None):
+    if not _own_timeout_passed(error):
         return ""
     return f"; a network slow but working needs a longer --timeout SECONDS (or {TIMEOUT_VARIABLE})"
 
