@@ -368,7 +368,6 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
     from client.receivables import CONTRACT_NAME
     from network.errors import NetworkError
 
-
     failures = (GatewayError, NetworkError, LedgerAnswerInvalid, OSError, ValueError)
 
     def asking(fn: Callable[[], T]) -> T:
@@ -734,7 +733,6 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
     from client.receivables import RuleViolation, UnreadableAnswer
     from network.errors import NetworkError
 
-
     org, user = connection.parse_as(identity)
     try:
         with connection.open_session(org, user, data_root) as session:
@@ -749,10 +747,8 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
 
 def _parsed_as(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """--as held to ORG[/USER] as the command line is read: before any file is written for the call."""
-    from .connection import parse_as   # here, so that the offline commands never need the network packages
-
     if value is not None:
-        parse_as(value)
+        connection.parse_as(value)
     return value
 
 
@@ -845,8 +841,6 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     """
     from client.invoices.attest import LedgerAttestation, attestation_request
 
-    from .connection import describe
-
     if request_id is not None and evidence_file is None:
         raise CommandError("--request-id needs --evidence FILE: a retry sends the evidence written there again (its "
                            "time included), so that the ledger returns the first attestation", EXIT_BAD_INPUT)
@@ -874,7 +868,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     try:
         request = attestation_request(inv, evidence)
     except ValueError as exc:
-        raise CommandError(f"{file}: {describe(exc)}; nothing was attested", EXIT_BAD_INPUT) from None
+        raise CommandError(f"{file}: {connection.describe(exc)}; nothing was attested", EXIT_BAD_INPUT) from None
     if request_id is not None and not sent_again:
         _create_evidence(evidence_file, evidence.document, request_id, folders_made)
         written_before = True
@@ -901,7 +895,8 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
                                                "anew, with --evidence, only if it did not")
                 # a signal's cut keeps its own words and exit code (130, 143, 129), as exactly_once gave them
                 stopped_by_signal = isinstance(lost.__cause__, KeyboardInterrupt)
-                cause = str(lost.__cause__) if isinstance(lost.__cause__, Terminated) else describe(lost.__cause__)
+                cause = (str(lost.__cause__) if isinstance(lost.__cause__, Terminated)
+                         else connection.describe(lost.__cause__))
                 raise AnswerLost(f"{cause} (request id {rid}: it "
                                  f"{'committed' if committed else 'may have committed'}; {one_line(exc)}, so its "
                                  f"evidence document is printed on stdout instead: keep it{advice})",
@@ -1297,8 +1292,6 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     """
     from client.receivables import ReceivableRegistration, RuleViolation
 
-    from .connection import describe
-
     inv = _call(lambda: read_invoice(file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
@@ -1321,11 +1314,11 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
                 exit_code=EXIT_MISSING)
         except RuleViolation as refused:
             if predates_goods_receipts(refused.rule, refused.detail):
-                raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
+                raise Refused(f"{connection.describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
             if predates_goods_receipt_parts(refused.rule, refused.detail):
-                raise Refused(f"{describe(refused)}: {GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE}") from None
+                raise Refused(f"{connection.describe(refused)}: {GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE}") from None
             if predates_paper_identities(refused.rule, refused.detail):
-                raise Refused(f"{describe(refused)}: {PAPER_IDENTITIES_NEED_AN_UPGRADE}") from None
+                raise Refused(f"{connection.describe(refused)}: {PAPER_IDENTITIES_NEED_AN_UPGRADE}") from None
             raise
     if as_json:
         _emit_json({**r.to_json(), "request_id": sent_with})
