@@ -68,6 +68,17 @@ def made_whole(ip: ScriptedIp, layout: namespaces.Layout) -> None:
         ip.links[org.netns] = {"lo": (True, "127.0.0.1"), org.ns_link: (True, org.address)}
 
 
+def placed_as_netns_up_writes(topology, prefix: str, subnet: str, folder, monkeypatch):
+    """``topology`` as `netns up` writes it, its data in <folder>/network, with a scripted `ip` made whole:
+    (the scripted ip, the layout, the placed topology)."""
+    ip = ScriptedIp()
+    monkeypatch.setattr(namespaces, "ip", ip)
+    layout = namespaces.plan(topology, prefix, subnet)
+    made_whole(ip, layout)
+    placed = topology.in_namespaces(layout.namespaces(), data_root=namespaces.data_root_in(folder))
+    return ip, layout, placed
+
+
 def connected(layout: namespaces.Layout) -> dict[str, bool]:
     return {state.org: state.connected for state in namespaces.status(layout)}
 

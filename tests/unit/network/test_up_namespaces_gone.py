@@ -3,12 +3,11 @@ anything starts, naming each missing namespace and the `netns up` that makes the
 with only ip's "Cannot open network namespace" in its log. Run against a scripted `ip` (no root needed)."""
 import pytest
 
-from network import namespaces
 from network.control import Network
 from network.errors import NamespaceError
 from network.fabric_bin import FabricInstall
 
-from .test_namespaces_half_made import ScriptedIp, made_whole
+from .test_namespaces_half_made import placed_as_netns_up_writes
 
 PREFIX = "rfg"
 SUBNET = "10.214.251.0/24"
@@ -17,13 +16,8 @@ SUBNET = "10.214.251.0/24"
 @pytest.fixture
 def namespaced(topology, tmp_path, monkeypatch):
     """The topology as `netns up` writes it, its data in <folder>/network, with a scripted `ip` made whole."""
-    ip = ScriptedIp()
-    monkeypatch.setattr(namespaces, "ip", ip)
-    layout = namespaces.plan(topology, PREFIX, SUBNET)
-    made_whole(ip, layout)
     folder = tmp_path / "netns"
-    placed = topology.in_namespaces(layout.namespaces(), data_root=namespaces.data_root_in(folder))
-    return ip, layout, placed, folder
+    return *placed_as_netns_up_writes(topology, PREFIX, SUBNET, folder, monkeypatch), folder
 
 
 def _up_to_its_first_step(topology, monkeypatch) -> str:

@@ -5,12 +5,12 @@ failed saying only that its /healthz did not answer, and `restart` stopped a ser
 against a scripted `ip` (no root needed)."""
 import pytest
 
-from network import ccservers, namespaces
+from network import ccservers
 from network.control import Network
 from network.errors import NamespaceError
 from network.fabric_bin import FabricInstall
 
-from .test_namespaces_half_made import ScriptedIp, made_whole
+from .test_namespaces_half_made import placed_as_netns_up_writes
 
 PREFIX = "rfk"
 SUBNET = "10.214.249.0/24"
@@ -19,13 +19,8 @@ SUBNET = "10.214.249.0/24"
 @pytest.fixture
 def namespaced(topology, tmp_path, monkeypatch):
     """The topology as `netns up` writes it, its data in <folder>/network, with a scripted `ip` made whole."""
-    ip = ScriptedIp()
-    monkeypatch.setattr(namespaces, "ip", ip)
-    layout = namespaces.plan(topology, PREFIX, SUBNET)
-    made_whole(ip, layout)
     folder = tmp_path / "netns"
-    placed = topology.in_namespaces(layout.namespaces(), data_root=namespaces.data_root_in(folder))
-    return ip, layout, placed, folder
+    return *placed_as_netns_up_writes(topology, PREFIX, SUBNET, folder, monkeypatch), folder
 
 
 def cut(ip, layout, org):
