@@ -21,7 +21,7 @@ from chaincode.testing._memory_peer import Write, WriteRecord
 from tests.unit.receivables.support import BANK, CORE, REGULATOR, SUPPLIER, standard_net
 
 
-async def _sealed_by_two_other_orgs(net, *entries: tuple[str, ...]) -> None:
+async def sealed_by_two_other_orgs(net, *entries: tuple[str, ...]) -> None:
     """Commit, in a transaction a bank's client submits and the bank's and the regulator's peers endorse, a key-level
     policy of those two orgs on each of ``entries`` (an object type and its attributes), as altered chaincode would."""
     carrier = await net.ledger.endorse(net.actors["bank"].identity, "receivables:WhoAmI", transient={},
@@ -41,9 +41,9 @@ async def _net_with_a_claim():
 async def test_a_payment_commits_past_a_status_entry_two_other_orgs_sealed():
     net, core, tier1, claim = await _net_with_a_claim()
     # the entry the payment deletes, and the one it would write, both sealed ahead
-    await _sealed_by_two_other_orgs(net, (keys.BY_STATUS, "CONFIRMED", claim))
+    await sealed_by_two_other_orgs(net, (keys.BY_STATUS, "CONFIRMED", claim))
     net.ledger.state[net._key(keys.BY_STATUS, "SETTLED", claim)] = keys.INDEX_VALUE
-    await _sealed_by_two_other_orgs(net, (keys.BY_STATUS, "SETTLED", claim))
+    await sealed_by_two_other_orgs(net, (keys.BY_STATUS, "SETTLED", claim))
     payment = await net.ledger.endorse(core.identity, "receivables:RecordPayment", claim, "100000",
                                        transient={}, timestamp=net.now)
     assert payment.result.status == 200, payment.result.message
@@ -58,7 +58,7 @@ async def test_a_payment_commits_past_a_status_entry_two_other_orgs_sealed():
 async def test_a_transfer_commits_past_a_holder_entry_two_other_orgs_sealed():
     net, core, tier1, claim = await _net_with_a_claim()
     tier2 = net.actors["tier2"]
-    await _sealed_by_two_other_orgs(net, (keys.BY_HOLDER, tier1.uscc, claim))
+    await sealed_by_two_other_orgs(net, (keys.BY_HOLDER, tier1.uscc, claim))
     transfer = await net.ledger.endorse(tier1.identity, "receivables:TransferReceivable", claim, tier2.uscc, "100000",
                                         transient={}, timestamp=net.now)
     assert transfer.result.status == 200, transfer.result.message

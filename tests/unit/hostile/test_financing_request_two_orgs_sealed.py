@@ -10,25 +10,13 @@ which financing is live, so a request or an offer left so is acted on no more)."
 
 from __future__ import annotations
 
-import dataclasses
-
 from chaincode.receivables import keys
 from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG
-from chaincode.receivables.store_base import org_policy
-from chaincode.testing._memory_peer import Write, WriteRecord
 
-from tests.unit.receivables.support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
+from tests.unit.receivables.support import BANK, CORE, SUPPLIER, standard_net, transient_terms
 
-
-async def _sealed_by_two_other_orgs(net, *entries: tuple[str, ...]) -> None:
-    """Commit, in a transaction a bank's client submits and the bank's and the regulator's peers endorse, a key-level
-    policy of those two orgs on each of ``entries`` (an object type and its attributes), as altered chaincode would."""
-    carrier = await net.ledger.endorse(net.actors["bank"].identity, "receivables:WhoAmI", transient={},
-                                       timestamp=net.now)
-    sealed = tuple(Write(WriteRecord.PUT_STATE_METADATA, "", net._key(*entry), org_policy([BANK, REGULATOR]))
-                   for entry in entries)
-    assert net.ledger.commit(dataclasses.replace(carrier, writes=sealed), endorsers=(BANK, REGULATOR)) == "VALID"
+from .test_claim_index_entry_two_orgs_sealed import sealed_by_two_other_orgs
 
 
 async def _requested_with_two_offers(*, due_in: int = 90):
@@ -41,7 +29,7 @@ async def _requested_with_two_offers(*, due_in: int = 90):
     request = await net.ok(tier1, "RequestFinancing", claim)
     offers = [await net.ok(bank, "MakeFinancingOffer", request["id"], transient=transient_terms())
               for bank in (net.actors["bank"], net.actors["bank2"])]
-    await _sealed_by_two_other_orgs(net, (keys.FINANCING, request["id"]), (keys.OFFER, offers[1]["id"]),
+    await sealed_by_two_other_orgs(net, (keys.FINANCING, request["id"]), (keys.OFFER, offers[1]["id"]),
                                     (keys.OPEN_OFFER, offers[1]["financier"], core.uscc, offers[1]["id"]))
     return net, claim, request["id"], offers
 
@@ -77,7 +65,7 @@ async def test_the_holder_accepts_an_offer_beside_one_two_other_orgs_sealed():
     request = await net.ok(tier1, "RequestFinancing", claim)
     taken, sealed = [await net.ok(bank, "MakeFinancingOffer", request["id"], transient=transient_terms())
                      for bank in (net.actors["bank"], net.actors["bank2"])]
-    await _sealed_by_two_other_orgs(net, (keys.OFFER, sealed["id"]),
+    await sealed_by_two_other_orgs(net, (keys.OFFER, sealed["id"]),
                                     (keys.OPEN_OFFER, sealed["financier"], core.uscc, sealed["id"]))
     terms = await net.ledger.evaluate(tier1.identity, "receivables:GetOfferTerms", taken["id"], transient={},
                                       timestamp=net.now)
