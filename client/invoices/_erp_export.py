@@ -18,7 +18,7 @@ from client.user_files import UnreadableFile, read_user_bytes, user_text
 
 from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
-from ._reading import ValueProblem, shown_value, to_decimal
+from ._reading import ValueProblem, refuse_power_of_ten, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .parse import _Tree, parse_json, refuse_gzip
 
@@ -595,15 +595,11 @@ def _currency(holders: list[tuple[str, dict[str, Any]]], what: str, source: str)
 def _not_negative(text: str, source: str, field: str) -> Decimal:
     try:
         number = to_decimal(text)
+        # read as 1000, 1E3 would back an invoice for a quantity nobody counted
+        refuse_power_of_ten(text, "send the export with the figure in plain digits (format the column as a number "
+                                  "with its decimals, or as text, before exporting), e.g. 1000 or 1.50")
     except ValueProblem as exc:
         raise MalformedInput(source, field, str(exc)) from None
-    if "e" in text.lower():
-        # a spreadsheet shows a figure it has rounded (1.23457E+11), or a cell it took for a number, so: read as
-        # 1000, 1E3 would back an invoice for a quantity nobody counted
-        raise MalformedInput(source, field, (
-            f"{shown_value(text)} is written with a power of ten (E), as a spreadsheet shows a figure it has "
-            "rounded or a cell it took for a number: send the export with the figure in plain digits (format the "
-            "column as a number with its decimals, or as text, before exporting), e.g. 1000 or 1.50"))
     if number < 0:
         raise MalformedInput(source, field, f"{text!r} is negative; an order or a receipt lists what was ordered "
                                             "or received")

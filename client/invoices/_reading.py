@@ -247,11 +247,20 @@ def to_plain_decimal(value: object) -> Decimal:
     how a spreadsheet shows a figure it has rounded, or a cell it took for a number, and read as 100 it would match
     a receipt for goods nobody counted."""
     number = to_decimal(value)
+    refuse_power_of_ten(value, "write it in plain digits, as the invoice prints it, e.g. 200 or 1.50")
+    return number
+
+
+def refuse_power_of_ten(value: object, advice: str) -> None:
+    """Refuse (:class:`ValueProblem`) a figure written with a power of ten (``1E+2``, ``1.23457E+11``), which no
+    figure of an invoice, an order or a receipt is: it is how a spreadsheet shows a figure it has rounded, or a cell
+    it took for a number. ``advice``: how to write the figure instead.
+
+    A float comes from code, not from a file (JSON numbers are read as Decimal, as the file wrote them): its repr
+    has an exponent of its own for large and small values, so it is judged by its value alone."""
     if not isinstance(value, float) and "e" in str(value).lower():
         raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), as a spreadsheet shows a "
-                           "figure it has rounded or a cell it took for a number: write it in plain digits, as the "
-                           "invoice prints it, e.g. 200 or 1.50")
-    return number
+                           f"figure it has rounded or a cell it took for a number: {advice}")
 
 
 def plain_digits(number: Decimal) -> str:
@@ -352,12 +361,7 @@ def to_fen(value: object) -> int:
                            "yuan)") from None
     except ValueError:
         raise ValueProblem(f"more than two decimal places: {shown_value(value)}") from None
-    # a float comes from code, not from a file (JSON numbers are read as Decimal): its repr has an exponent of
-    # its own for large and small values, so it is judged by its value alone
-    if not isinstance(value, float) and "e" in str(value).lower():
-        raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), which no amount of an "
-                           "invoice is, and a spreadsheet writes for an amount it has rounded: write the "
-                           "amount in digits with at most two decimals, e.g. 1272.50")
+    refuse_power_of_ten(value, "write the amount in digits with at most two decimals, e.g. 1272.50")
     return fen
 
 
