@@ -36,13 +36,25 @@ RECEIVABLE_ID_COMMANDS = [
     (["discount", "publish", "--apr", "0.05", "--expires", "2099-12-31", "--receivable", "{}"], "--receivable"),
 ]
 
+OTHER_ID_COMMANDS = [
+    (["finance", "get", "{}"], "FINANCING_ID"),
+    (["finance", "terms", "{}"], "OFFER_ID"),
+    (["finance", "notice", "{}"], "NOTICE_ID"),
+    (["discount", "get", "{}"], "OFFER_ID"),
+]
+
+
+def with_id(command: list[str], record_id: str) -> list[str]:
+    """``command`` with ``record_id`` in its "{}" place."""
+    return [record_id if word == "{}" else word for word in command]
+
 
 @pytest.mark.parametrize("padded", PADDED, ids=repr)
 @pytest.mark.parametrize("command, argument", RECEIVABLE_ID_COMMANDS, ids=lambda c: " ".join(c[:2])
                          if isinstance(c, list) else c)
 def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connecting(ledger_sessions, command,
                                                                                   argument, padded):
-    res = CliRunner().invoke(main, [padded if word == "{}" else word for word in command] + ["--json"])
+    res = CliRunner().invoke(main, with_id(command, padded) + ["--json"])
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': {padded!r} has spaces around it" in res.stderr, res.output
     assert f"remove them: {padded.strip()!r}\n" in res.stderr, res.output
@@ -50,14 +62,9 @@ def test_a_receivable_id_with_spaces_around_it_is_a_usage_error_before_connectin
     assert ledger_sessions == []
 
 
-@pytest.mark.parametrize("command, argument", [
-    (["finance", "get", "{}"], "FINANCING_ID"),
-    (["finance", "terms", "{}"], "OFFER_ID"),
-    (["finance", "notice", "{}"], "NOTICE_ID"),
-    (["discount", "get", "{}"], "OFFER_ID"),
-])
+@pytest.mark.parametrize("command, argument", OTHER_ID_COMMANDS)
 def test_so_is_any_other_id_the_contract_makes(ledger_sessions, command, argument):
-    res = CliRunner().invoke(main, [" X-0123456789abcdef" if word == "{}" else word for word in command])
+    res = CliRunner().invoke(main, with_id(command, " X-0123456789abcdef"))
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': ' X-0123456789abcdef' has spaces around it" in res.stderr
     assert ledger_sessions == []
@@ -80,7 +87,7 @@ def test_a_receivable_id_holding_what_no_id_holds_is_a_usage_error_before_connec
     """A space inside (an id retyped from print, or two words of a line pasted), an invisible character, or any
     other than the letters, digits, '-' and '.' ``keys.new_id`` and ``keys.child_id`` write: no record has such an
     id, and sent it came back not-found, exit 1, as though the claim were not there."""
-    res = CliRunner().invoke(main, [broken if word == "{}" else word for word in command] + ["--json"])
+    res = CliRunner().invoke(main, with_id(command, broken) + ["--json"])
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': {broken!r} holds " in res.stderr, res.output
     assert "16 hex digits" in res.stderr, res.output
@@ -88,14 +95,9 @@ def test_a_receivable_id_holding_what_no_id_holds_is_a_usage_error_before_connec
     assert ledger_sessions == []
 
 
-@pytest.mark.parametrize("command, argument", [
-    (["finance", "get", "{}"], "FINANCING_ID"),
-    (["finance", "terms", "{}"], "OFFER_ID"),
-    (["finance", "notice", "{}"], "NOTICE_ID"),
-    (["discount", "get", "{}"], "OFFER_ID"),
-])
+@pytest.mark.parametrize("command, argument", OTHER_ID_COMMANDS)
 def test_so_is_any_other_id_holding_a_space(ledger_sessions, command, argument):
-    res = CliRunner().invoke(main, ["F-01234 56789abcdef" if word == "{}" else word for word in command])
+    res = CliRunner().invoke(main, with_id(command, "F-01234 56789abcdef"))
     assert res.exit_code == 2, res.output
     assert (f"Invalid value for '{argument}': 'F-01234 56789abcdef' holds ' ', which no "
             f"{argument.lower().replace('_', ' ')} holds") in res.stderr, res.output
