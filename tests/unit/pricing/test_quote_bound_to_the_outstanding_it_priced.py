@@ -8,17 +8,16 @@ both amounts and saying to ask the bank to quote again; docs/risk-and-pricing.md
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pydantic import ValidationError
 
-from cli.finance_commands import finance
 from client.pricing import load_bank_config, quote
 from client.pricing.proposals import BankOffer, ReceivableTerms, price_bank_offer, rank_proposals
+
+from .test_quote_offer_labels import offline_quote_compared
 
 BANK = Path(__file__).parents[3] / "client" / "pricing" / "banks" / "bank.yaml"
 DOCS = Path(__file__).parents[3] / "docs" / "risk-and-pricing.md"
@@ -70,20 +69,8 @@ def test_the_quoted_outstanding_is_a_positive_whole_fen_amount():
 
 
 def test_compare_takes_the_offline_quote_only_on_the_amount_it_was_quoted_on(tmp_path):
-    runner = CliRunner()
-    quoted = runner.invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
-                                     "2027-03-01", "--grade", "B", "--on", "2026-12-01", "--json"])
-    assert quoted.exit_code == 0, quoted.output
-    offer = json.loads(quoted.stdout)["offer"]
+    offer, proposal = offline_quote_compared(tmp_path, owed_now=2_000_000)
     assert offer["quoted_outstanding"] == 100_000_000
-    offers = tmp_path / "offers.json"
-    offers.write_text(json.dumps({"receivable": {"receivable_id": "RCV-1", "face_amount": 2_000_000,
-                                                 "due_date": "2027-03-01", "financing_id": "F-1"},
-                                  "bank_offers": [offer]}), encoding="utf-8")
-    compared = runner.invoke(finance, ["compare", "RCV-1", "--offers", str(offers), "--on", "2026-12-01",
-                                       "--json"])
-    assert compared.exit_code == 0, compared.output
-    [proposal] = json.loads(compared.stdout)["proposals"]
     assert (proposal["eligible"], proposal["takeable_now"], proposal["net_cash"]) == (False, False, 0)
     assert "quoted on CNY 1,000,000.00 outstanding, but RCV-1 now owes CNY 20,000.00" in proposal["why"]
 

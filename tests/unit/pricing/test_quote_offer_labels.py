@@ -39,20 +39,28 @@ def test_the_docs_say_the_offers_id_and_financier_are_labels_and_where_the_ledge
     assert "`expires_on`, with `financier` and `offer_id`), and `priced`" not in flat
 
 
-def test_the_offline_quotes_offer_loads_back_as_an_offers_file_bank_offer(tmp_path):
+def offline_quote_compared(tmp_path, *, owed_now: int) -> tuple[dict, dict]:
+    """`finance quote --face 1,000,000 --json` of RCV-1 (grade B, on 2026-12-01), its ``offer`` written as the bank
+    offer of a `finance compare --offers` file whose RCV-1 owes ``owed_now`` fen, and compared: the offer and the
+    one proposal."""
     runner = CliRunner()
     quoted = runner.invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
                                      "2027-03-01", "--grade", "B", "--on", "2026-12-01", "--json"])
     assert quoted.exit_code == 0, quoted.output
     offer = json.loads(quoted.stdout)["offer"]
-    assert (offer["offer_id"], offer["financier"]) == ("bank:RCV-1", "bank")
     offers = tmp_path / "offers.json"
-    offers.write_text(json.dumps({"receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000,
+    offers.write_text(json.dumps({"receivable": {"receivable_id": "RCV-1", "face_amount": owed_now,
                                                  "due_date": "2027-03-01", "financing_id": "F-1"},
                                   "bank_offers": [offer]}), encoding="utf-8")
     compared = runner.invoke(finance, ["compare", "RCV-1", "--offers", str(offers), "--on", "2026-12-01",
                                        "--json"])
     assert compared.exit_code == 0, compared.output
     [proposal] = json.loads(compared.stdout)["proposals"]
+    return offer, proposal
+
+
+def test_the_offline_quotes_offer_loads_back_as_an_offers_file_bank_offer(tmp_path):
+    offer, proposal = offline_quote_compared(tmp_path, owed_now=100_000_000)
+    assert (offer["offer_id"], offer["financier"]) == ("bank:RCV-1", "bank")
     assert (proposal["offer_id"], proposal["counterparty"], proposal["takeable_now"]) == \
         ("bank:RCV-1", "bank", True)
