@@ -16,8 +16,7 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 
-from ._reraise import Reraise
-from .errors import ErrorDetail, GatewayError
+from .errors import ErrorDetail
 
 Metadata = Sequence[tuple[str, str | bytes]]
 
@@ -38,17 +37,6 @@ class TransportError(Exception):
         self.details = tuple(details)
         self.sent = sent
         super().__init__(f"{code.name}: {message}")
-
-
-def transport_errors_as(error_type: type[GatewayError] = GatewayError, **fields) -> Reraise:
-    """Inside the block, a TransportError is raised as ``error_type`` with its code, message, details and ``sent``.
-
-    ``fields`` are the error type's own (``transaction_id=`` for a TransactionError).
-    """
-    return Reraise(
-        TransportError,
-        lambda error: error_type(error.message, code=error.code, details=error.details, sent=error.sent, **fields),
-    )
 
 
 def task_being_cancelled() -> bool:
