@@ -962,9 +962,6 @@ class Network:
         if idle:
             self._stop_left_running(ensure_free(self.topology.listen_host, idle,
                                                 left_running_by=self._left_running_by))
-        hung = {} if restart else self._hung_servers(
-            [self._server_spec(dep, org.name) for dep in deps for org in self.topology.orgs
-             if org.msp_id in dep.package_ids])
         specs = []
         for dep in deps:
             for org in self.topology.orgs:
@@ -978,6 +975,7 @@ class Network:
                              f"which completes it")
                     continue
                 specs.append(self._server_spec(dep, org.name))
+        hung = {} if restart else self._hung_servers(specs)
         for done, spec in enumerate(specs):
             if restart:
                 self.supervisor.stop(spec.pid_file)
