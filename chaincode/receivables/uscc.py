@@ -55,11 +55,9 @@ def _problem_of_18(code: str) -> str | None:
 def _as_written(code: str) -> str:
     """The way on for a code typed in lower case or full-width characters (as a Chinese input method may type
     it), where in ASCII capitals it is a valid code: that code, to send instead. Nothing otherwise: a letter
-    outside the set, or a wrong check character, is no mere spelling."""
+    outside the set, or a wrong check character, is no mere spelling (``is_valid`` judges the code written so)."""
     written = unicodedata.normalize("NFKC", code).upper()
-    if written == code or len(written) != 18 or any(c not in _VALUE for c in written):
-        return ""
-    if not written[2:8].isdigit() or written[17] != check_character(written[:17]):
+    if written == code or not is_valid(written):
         return ""
     return f"; in ASCII capitals it is {written}, a valid credit code: send that"
 
