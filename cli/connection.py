@@ -6,7 +6,6 @@ commands, so neither package imports the other.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import shlex
 from collections.abc import Callable, Iterable, Iterator
@@ -407,12 +406,12 @@ def _own_line(error: BaseException) -> str:
     broken event stream, whose advice names the SDK's checkpointer: `recfin events` says how to resume with its
     options. So is the SDK's advice for a call whose own timeout passed (``timeout`` set), which names the
     ``Timeouts`` field and the step's ``timeout=`` that set it, Python no command line reaches: what the call
-    changed is said as for any failure of it, :func:`_no_answer_hint` what to look at, and
-    :func:`_longer_timeout_hint` the option that waits longer."""
+    changed is said in the SDK's words without that sentence (``advice_without_timeout``), :func:`_no_answer_hint`
+    what to look at, and :func:`_longer_timeout_hint` the option that waits longer."""
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
         return joined_lines(error.without_advice())
     if _own_timeout_passed(error):
-        return joined_lines(f"{error.without_advice()}\n{_advice_without_a_timeout(error).rstrip('.')}")
+        return joined_lines(f"{error.without_advice()}\n{error.advice_without_timeout.rstrip('.')}")
     return one_line(error)
 
 
@@ -420,14 +419,6 @@ def _own_timeout_passed(error: BaseException) -> bool:
     """Whether ``error`` is of a call whose own timeout passed before the peer answered (the SDK's ``timeout``
     set): its line, :func:`_no_answer_hint` and :func:`_longer_timeout_hint` each say so in their part."""
     return isinstance(error, TransactionError) and error.timeout is not None
-
-
-def _advice_without_a_timeout(error: TransactionError) -> str:
-    """``error``'s advice as it is for the same failure without its own timeout passed: what the call changed,
-    without the Python that lengthens a timeout."""
-    untimed = copy.copy(error)
-    untimed.timeout = None
-    return untimed.advice
 
 
 # the words of Fabric's TimeWindowCheck auth filter, which every recfin peer lists, refusing a proposal stamped

@@ -141,7 +141,8 @@ class TransactionError(GatewayError):
     ``timeout`` is the seconds of the call's own timeout when that timeout passed before the peer answered
     (code ``DEADLINE_EXCEEDED``); None otherwise, and for a peer that answered ``DEADLINE_EXCEEDED`` from a
     timeout of its own. gRPC's words for it are a bare "Deadline Exceeded", so ``str()`` then names the call
-    and its timeout, and :attr:`advice` the ``Timeouts`` field that sets it.
+    and its timeout, and :attr:`advice` the ``Timeouts`` field that sets it (:attr:`advice_without_timeout`
+    leaves that sentence out).
     """
 
     call_kind = ""
@@ -169,6 +170,18 @@ class TransactionError(GatewayError):
             return ""
         return f" (no answer within the {self.call_kind} call's timeout, {self.timeout:g}s)"
 
+    @property
+    def advice(self) -> str:
+        said = self.advice_without_timeout
+        return said + self._longer_timeout() if said else ""
+
+    @property
+    def advice_without_timeout(self) -> str:
+        """:attr:`advice` without its sentence on the call's own timeout (the ``Timeouts`` field and the step's
+        ``timeout=`` that lengthen it): what the call changed and what to do about that, for a caller that says
+        how to wait longer in its own words (a command line's option); "" for no advice."""
+        return ""
+
     def _longer_timeout(self) -> str:
         """What to do about the call's own timeout having passed, after what the error says otherwise; "" when
         it did not pass."""
@@ -194,10 +207,11 @@ class EvaluateError(TransactionError):
     call_kind = "evaluate"
 
     @property
-    def advice(self) -> str:
+    def advice_without_timeout(self) -> str:
+        # said only where a timeout passed: "Deadline Exceeded" alone leaves open whether the call ran
         if self.timeout is None:
             return ""
-        return "It changed nothing: an evaluation writes nothing to the ledger." + self._longer_timeout()
+        return "It changed nothing: an evaluation writes nothing to the ledger."
 
 
 class EndorseError(TransactionError):
@@ -209,10 +223,9 @@ class EndorseError(TransactionError):
     call_kind = "endorse"
 
     @property
-    def advice(self) -> str:
+    def advice_without_timeout(self) -> str:
         # the peer's words read as any failure, the same as those of a submit that may still commit
-        return ("It changed nothing: it reached no orderer, so sending it anew cannot apply it twice."
-                + self._longer_timeout())
+        return "It changed nothing: it reached no orderer, so sending it anew cannot apply it twice."
 
 
 class SubmitError(TransactionError):
@@ -246,10 +259,10 @@ class SubmitError(TransactionError):
         return self.sent and self.code not in SUBMIT_REFUSED_CODES
 
     @property
-    def advice(self) -> str:
+    def advice_without_timeout(self) -> str:
         if not self.may_have_been_ordered:
             return ""
-        return may_still_commit(self.transaction_id) + self._longer_timeout()
+        return may_still_commit(self.transaction_id)
 
 
 class CommitStatusError(TransactionError):
@@ -267,14 +280,14 @@ class CommitStatusError(TransactionError):
     call_kind = "commit_status"
 
     @property
-    def advice(self) -> str:
+    def advice_without_timeout(self) -> str:
         if self.code == grpc.StatusCode.PERMISSION_DENIED:
             # asked again by the same identity, the status is refused again
             return (f"It may still commit: the channel refuses this identity commit statuses, so ask "
                     f"network.new_commit({self.transaction_id!r}).status() through a gateway of an identity it "
                     "admits, or find the transaction in block events, before submitting it anew, which makes a "
                     "new transaction and could apply it twice.")
-        return may_still_commit(self.transaction_id) + self._longer_timeout()
+        return may_still_commit(self.transaction_id)
 
 
 class CommitError(TransactionError):
@@ -296,7 +309,7 @@ class CommitError(TransactionError):
         )
 
     @property
-    def advice(self) -> str:
+    def advice_without_timeout(self) -> str:
         if self.validation_code in READ_CONFLICT_CODES:
             return ("It wrote nothing: a transaction committed before it changed what it read; sent anew (a new "
                     "proposal), it runs on what is there now.")

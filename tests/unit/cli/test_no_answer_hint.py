@@ -54,14 +54,14 @@ def test_a_call_whose_signer_gave_no_signature_in_time_does_not_send_the_user_to
 def test_a_call_whose_own_timeout_passed_names_the_timeout_but_no_python_setting():
     """The SDK's advice for a call whose own timeout passed names ``Timeouts.<kind>`` and the step's ``timeout=``,
     Python a command line does not reach (its ledger commands take --timeout): its line says the call and the
-    timeout, what the call changed (an endorsement: nothing; an evaluation is a read), and what to look at, in the
-    CLI's words."""
+    timeout, what the call changed in the SDK's words (an endorsement: nothing; an evaluation is a read), and what
+    to look at, in the CLI's words."""
     deadline = grpc.StatusCode.DEADLINE_EXCEEDED
     for timed_out, kind, seconds, changed in (
             (EndorseError("Deadline Exceeded", transaction_id="tx", code=deadline, timeout=15.0), "endorse", "15s",
              "It changed nothing: it reached no orderer"),
             (EvaluateError("Deadline Exceeded", transaction_id="tx", code=deadline, timeout=5.0), "evaluate", "5s",
-             "")):
+             "It changed nothing: an evaluation writes nothing to the ledger")):
         line = describe(timed_out)
         assert f"(no answer within the {kind} call's timeout, {seconds})" in line, line
         assert changed in line and "`recfin network status` shows whether each is healthy" in line, line

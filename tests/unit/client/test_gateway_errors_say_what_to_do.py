@@ -9,7 +9,7 @@ import pytest
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
-from client.gateway import (CommitError, CommitStatusError, EndorseError, ErrorDetail, SubmitError,
+from client.gateway import (CommitError, CommitStatusError, EndorseError, ErrorDetail, EvaluateError, SubmitError,
                             TransportError)
 from client.gateway.errors import SUBMIT_REFUSED_CODES
 
@@ -106,3 +106,26 @@ def test_a_peers_answer_that_is_not_the_proposals_says_once_that_no_orderer_was_
         contract.submit_transaction("Transfer", "R-1", "91350100M000100Y43")
     said = str(caught.value)
     assert said.endswith(caught.value.advice) and said.count("orderer") == 1, said
+
+
+@pytest.mark.parametrize("timed_out", [
+    EvaluateError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED, timeout=5.0),
+    EndorseError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED, timeout=15.0),
+    SubmitError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED, timeout=5.0),
+    CommitStatusError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED, timeout=60.0),
+], ids=lambda error: error.call_kind)
+def test_the_advice_of_a_call_past_its_timeout_comes_also_without_the_timeout_sentence(timed_out):
+    """A caller that says how to wait longer in its own words (a command line's --timeout) takes what the call
+    changed from the SDK, without the sentence that names ``Timeouts`` and ``timeout=``."""
+    kept = timed_out.advice_without_timeout
+    assert kept.startswith("It ") and kept.endswith(".") and timed_out.advice.startswith(kept)
+    assert "Timeouts" not in kept and "timeout=" not in kept
+    assert f"Timeouts.{timed_out.call_kind}" in timed_out.advice[len(kept):]
+
+
+def test_the_advice_of_a_call_not_past_its_timeout_is_the_same_with_or_without_the_timeout_sentence():
+    for error in (EndorseError("refused", transaction_id=TX, code=grpc.StatusCode.ABORTED),
+                  SubmitError("Deadline Exceeded", transaction_id=TX, code=grpc.StatusCode.DEADLINE_EXCEEDED),
+                  CommitError(transaction_id=TX, validation_code=transaction_pb2.MVCC_READ_CONFLICT,
+                              block_number=7)):
+        assert error.advice_without_timeout == error.advice != ""
