@@ -488,7 +488,8 @@ def _namespace_end_up(org: OrgLink) -> bool:
 
 
 def command_in(netns: str, argv: list[str]) -> list[str]:
-    """argv run inside netns (what supervisor.ProcessSpec.netns runs too)."""
+    """argv run inside netns: the one builder of that command, for `run_in` and for a node or chaincode server the
+    supervisor starts there (ProcessSpec.netns). ip execs argv in place, so the process keeps argv as its own."""
     return [_ip_binary(), "netns", "exec", netns, *argv]
 
 

@@ -64,6 +64,7 @@ from typing import BinaryIO, NamedTuple
 from client.atomic_file import make_folders, staged_file, write_atomically
 
 from .errors import NetworkError, NodeTimeoutError, first_few
+from .namespaces import command_in
 
 # The environment entry naming the pid file a process was started for (its absolute path).
 PID_FILE_ENV = "RECFIN_PID_FILE"
@@ -84,7 +85,7 @@ class ProcessSpec:
         so the running process's own argv[0] stays argv[0], which is what the pid file records)."""
         if not self.netns:
             return list(self.argv)
-        return [shutil.which("ip") or "/usr/sbin/ip", "netns", "exec", self.netns, *self.argv]
+        return command_in(self.netns, self.argv)
 
 
 @dataclass(frozen=True)
