@@ -58,7 +58,7 @@ from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, other_channel,
-                               transaction_by_id, transaction_header)
+                               transaction_by_id, transaction_header, validation_flags)
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -207,19 +207,13 @@ def _shown_value(value: bytes | None, limit: int = 120) -> str:
     return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
-def validation_flags(block: common_pb2.Block) -> bytes:
-    """The block's TRANSACTIONS_FILTER: one validation code per transaction, as the committing peer wrote it; empty
-    where the block carries none. A transaction it gives no code was never marked valid (Fabric's txflags.New
-    starts each one NOT_VALIDATED), so none is replayed."""
-    metadata = block.metadata.metadata
-    return metadata[common_pb2.TRANSACTIONS_FILTER] if len(metadata) > common_pb2.TRANSACTIONS_FILTER else b""
-
-
-def _valid_rwsets(block: common_pb2.Block, namespace: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
-    """The namespace's read-write set of each valid endorser transaction of a block, in order. LedgerReadError
-    naming the block and the transaction where one marked VALID does not decode: Fabric's validator decodes every
-    transaction down to its read-write set before it marks it VALID, so such bytes are not what the peer
-    committed."""
+def _valid_transactions(block: common_pb2.Block,
+                        namespace: str) -> Iterator[tuple[str, list[rwset_pb2.NsReadWriteSet]]]:
+    """Each transaction of a block its TRANSACTIONS_FILTER marks VALID, in order, each envelope decoded once: its
+    tx id and the namespace's read-write sets (none for a transaction other than an endorser transaction).
+    LedgerReadError naming the block and the transaction where one marked VALID does not decode: Fabric's
+    validator decodes every transaction down to its read-write set before it marks it VALID, so such bytes are
+    not what the peer committed."""
     flags = validation_flags(block)
     for index, raw in enumerate(block.data.data):
         if index >= len(flags) or flags[index] != transaction_pb2.VALID:
@@ -229,29 +223,36 @@ def _valid_rwsets(block: common_pb2.Block, namespace: str) -> Iterator[rwset_pb2
                           f"{what} its payload")
         header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, f"{what} its channel header")
         if header.type != common_pb2.ENDORSER_TRANSACTION:
+            yield header.tx_id, []
             continue
-        for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
-            endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, f"{what} its action").action
-            response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
-                               f"{what} its proposal response")
-            results = decoded(rwset_pb2.TxReadWriteSet,
-                              decoded(proposal_pb2.ChaincodeAction, response.extension, f"{what} its chaincode action")
-                              .results, f"{what} its read-write set")
-            for ns in results.ns_rwset:
-                if ns.namespace == namespace:
-                    # the namespace's writes and private hashes are read here, so that the replay's apply decodes
-                    # nothing that was not checked
-                    decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"{what} its writes")
-                    for collection in ns.collection_hashed_rwset:
-                        decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
-                    yield ns
+        yield header.tx_id, list(_namespace_rwsets(payload, namespace, what))
+
+
+def _namespace_rwsets(payload: common_pb2.Payload, namespace: str, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
+    """The namespace's read-write set of each action of an endorser transaction's ``payload``."""
+    for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
+        endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, f"{what} its action").action
+        response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
+                           f"{what} its proposal response")
+        results = decoded(rwset_pb2.TxReadWriteSet,
+                          decoded(proposal_pb2.ChaincodeAction, response.extension, f"{what} its chaincode action")
+                          .results, f"{what} its read-write set")
+        for ns in results.ns_rwset:
+            if ns.namespace == namespace:
+                # the namespace's writes and private hashes are read here, so that the replay's apply decodes
+                # nothing that was not checked
+                decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"{what} its writes")
+                for collection in ns.collection_hashed_rwset:
+                    decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
+                yield ns
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
     """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
-    for ns in _valid_rwsets(block, namespace):
-        for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
-            yield write.key, None if write.is_delete else write.value
+    for _, rwsets in _valid_transactions(block, namespace):
+        for ns in rwsets:
+            for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
+                yield write.key, None if write.is_delete else write.value
 
 
 @dataclass
@@ -260,12 +261,13 @@ class Replay:
     write is a delete (tombstones), each with the value it held before (None when the blocks never wrote it one),
     so a record the world state kept is found. ``policies``: each key's key-level endorsement policy (its
     VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
-    blocks carry of it."""
+    blocks carry of it. ``valid_tx_ids``: the ids of the transactions the blocks mark VALID."""
 
     state: dict[str, bytes] = field(default_factory=dict)
     deleted: dict[str, bytes | None] = field(default_factory=dict)
     policies: dict[str, bytes] = field(default_factory=dict)
     private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
+    valid_tx_ids: set[str] = field(default_factory=set)
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
@@ -301,8 +303,10 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
     hashes."""
     replayed = Replay()
     for block in blocks:
-        for ns in _valid_rwsets(block, namespace):
-            replayed.apply(ns)
+        for tx_id, rwsets in _valid_transactions(block, namespace):
+            replayed.valid_tx_ids.add(tx_id)
+            for ns in rwsets:
+                replayed.apply(ns)
     return replayed
 
 
@@ -831,25 +835,12 @@ def _field(value: bytes, name: str) -> object:
     return None if record is None else record.get(name)
 
 
-def valid_tx_ids(block: common_pb2.Block) -> set[str]:
-    """The tx ids of the block's transactions its TRANSACTIONS_FILTER marks VALID (one that does not decode names
-    none: the replay names it)."""
-    flags, ids = validation_flags(block), set()
-    for index, raw in enumerate(block.data.data):
-        if index < len(flags) and flags[index] == transaction_pb2.VALID:
-            try:
-                ids.add(transaction_header(decoded(common_pb2.Envelope, raw, "a transaction"))[1].tx_id)
-            except LedgerReadError:
-                continue
-    return ids
-
-
-def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]], problems: list[str],
-            valid_ids: set[str]) -> Iterator[common_pb2.Block]:
-    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, why
+def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
+            problems: list[str]) -> Iterator[common_pb2.Block]:
+    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and why
     it is not the block of that number the ordering service cut after the one before it to ``problems``
-    (``chain_problems``), and the ids of its VALID transactions to ``valid_ids``. The next block's previous_hash
-    is that hash, so equal hashes at a height mean equal chains up to it."""
+    (``chain_problems``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
+    chains up to it."""
     info = decoded(ledger_pb2.BlockchainInfo, ask_own_org(qscc, msp_id, "GetChainInfo", channel),
                    f"the chain info of channel {channel}")
     previous = None
@@ -857,7 +848,6 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]], p
         block = block_by_number(qscc, msp_id, channel, number)
         problems += chain_problems(block, number, previous)
         chain.append((header_hash(block.header), validation_flags(block)))
-        valid_ids |= valid_tx_ids(block)
         previous = block.header
         yield block
 
@@ -927,12 +917,11 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         else:
             found.append(tx_id)
     not_as_cut: list[str] = []
-    in_blocks: set[str] = set()
-    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut, in_blocks), chaincode)
+    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
     # the lookup answers from the peer's index; the replay is of its blocks, where the transaction must be VALID
     # too, or its writes are not in what the state is compared with
     for tx_id in found:
-        if tx_id in in_blocks:
+        if tx_id in ledger.replayed.valid_tx_ids:
             ledger.found += 1
         else:
             ledger.not_valid[tx_id] = NOT_VALID_IN_BLOCKS

@@ -85,14 +85,21 @@ def position_in_block(block: common_pb2.Block, tx_id: str) -> int | None:
     return None
 
 
+def validation_flags(block: common_pb2.Block) -> bytes:
+    """The block's TRANSACTIONS_FILTER: one validation code per transaction, as the committing peer wrote it; empty
+    where the block carries none. A transaction it gives no code was never marked valid (Fabric's txflags.New
+    starts each one NOT_VALIDATED)."""
+    metadata = block.metadata.metadata
+    return metadata[common_pb2.TRANSACTIONS_FILTER] if len(metadata) > common_pb2.TRANSACTIONS_FILTER else b""
+
+
 def not_as_block_holds(processed: transaction_pb2.ProcessedTransaction, block: common_pb2.Block,
                        position: int) -> str | None:
     """How ``processed`` differs from the transaction ``block`` holds at ``position``, its envelope's bytes
     and the validation code the block's transaction filter gives it, or None where it does not."""
     if processed.transactionEnvelope.SerializeToString() != block.data.data[position]:
         return "its bytes differ"
-    metadata, filter_at = block.metadata.metadata, common_pb2.TRANSACTIONS_FILTER
-    flags = metadata[filter_at] if len(metadata) > filter_at else b""
+    flags = validation_flags(block)
     if position >= len(flags):
         return "the block gives it no validation code"
     if flags[position] != processed.validationCode:
