@@ -540,6 +540,9 @@ class OriginalClaim(NamedTuple):
     confirmed_on: date          # the day the debtor confirmed it: from then on it is a claim a bank could price
     # when the ledger recorded the settlement (of the last part): a payment recorded after a date is unknown on it
     settled_recorded_on: date | None = None
+    # the claims its parts were split from (none when it was never split): the freeze orders recorded on them stay
+    # on them, and one that bound the claim before a split bound it as much as one on a part (frozen_at)
+    split_from: tuple[_Claim, ...] = ()
 
     @property
     def due_date(self) -> date:
@@ -549,8 +552,10 @@ class OriginalClaim(NamedTuple):
 
     def frozen_at(self, day: date) -> bool:
         """A freeze order binds some part of it at the end of ``day``: the day it is to be paid by is the day
-        the regulator lifts the order, which that day does not tell, and the contract refuses financing it."""
-        return any(p.bound_at(day) for p in self.parts)
+        the regulator lifts the order, which that day does not tell, and the contract refuses financing it. An
+        order on a claim split since counts too (the contract splits no frozen claim, so it bound the claim whole
+        that day): judged by the parts alone, a split after the order was lifted would decide what ``day`` knew."""
+        return any(p.bound_at(day) for p in self.parts + self.split_from)
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
@@ -665,7 +670,8 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
             receivable_id, min(p.pay_by for p in group), face(receivable_id), tuple(group),
             max(p.settled_on for p in settled) if every_part_settled else None,
             max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0, confirmed_on,
-            max(p.settled_recorded_on for p in settled) if every_part_settled else None))
+            max(p.settled_recorded_on for p in settled) if every_part_settled else None,
+            tuple(m for m in members[receivable_id] if not m.payable)))
     return originals
 
 
