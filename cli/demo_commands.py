@@ -366,6 +366,7 @@ def setup_stopped_line(error: NetworkError | KeyboardInterrupt, running: list[st
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--skip-setup", is_flag=True,
               help="Do not bring the network up or deploy: use the running network's profiles as they are.")
+@connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True,
               help="Print the steps and the ledger state (its amounts in integer fen) as one JSON document; "
                    "progress goes to stderr. A run that stops midway prints the steps done and what stopped "

@@ -32,6 +32,8 @@ COMMANDS = [
     ["invoice", "verify", str(SAMPLES / "einvoice.xml"), "--ledger", "--today", "2026-11-30"],
     ["invoice", "register", str(SAMPLES / "einvoice.xml"), "--po", str(SAMPLES / "purchase_order.csv"),
      "--receipt", str(SAMPLES / "goods_receipt.csv"), "--due", "2027-03-01", "--as", "supplier/supplier1"],
+    # every org's session of the story: each connection waits as long
+    ["demo", "--skip-setup"],
 ]
 
 
