@@ -79,7 +79,8 @@ class PeerLedger:
     # tx id -> the error that kept the peer from answering (unreachable, a timeout, access refused): not lost, since
     # the peer said nothing of its ledger, and not found either
     unread: dict[str, str] = field(default_factory=dict)
-    # each block not as the ordering service cut it (``chain_problems``), then each key that differs
+    # each block not as the ordering service cut it (``chain_problems``), each transaction id marked VALID twice
+    # (``Replay.note_valid``), then each key that differs
     state_mismatches: list[str] = field(default_factory=list)
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
@@ -207,10 +208,11 @@ def _shown_value(value: bytes | None, limit: int = 120) -> str:
     return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
-def _valid_transactions(block: common_pb2.Block,
-                        namespace: str) -> Iterator[tuple[str, list[rwset_pb2.NsReadWriteSet]]]:
+def _valid_transactions(block: common_pb2.Block, namespace: str
+                        ) -> Iterator[tuple[int, common_pb2.ChannelHeader, list[rwset_pb2.NsReadWriteSet]]]:
     """Each transaction of a block its TRANSACTIONS_FILTER marks VALID, in order, each envelope decoded once: its
-    tx id and the namespace's read-write sets (none for a transaction other than an endorser transaction).
+    position, its channel header and the namespace's read-write sets (none for a transaction other than an
+    endorser transaction).
     LedgerReadError naming the block and the transaction where one marked VALID does not decode: Fabric's
     validator decodes every transaction down to its read-write set before it marks it VALID, so such bytes are
     not what the peer committed."""
@@ -223,9 +225,9 @@ def _valid_transactions(block: common_pb2.Block,
                           f"{what} its payload")
         header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, f"{what} its channel header")
         if header.type != common_pb2.ENDORSER_TRANSACTION:
-            yield header.tx_id, []
+            yield index, header, []
             continue
-        yield header.tx_id, list(_namespace_rwsets(payload, namespace, what))
+        yield index, header, list(_namespace_rwsets(payload, namespace, what))
 
 
 def _namespace_rwsets(payload: common_pb2.Payload, namespace: str, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
@@ -249,7 +251,7 @@ def _namespace_rwsets(payload: common_pb2.Payload, namespace: str, what: str) ->
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
     """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
-    for _, rwsets in _valid_transactions(block, namespace):
+    for _, _, rwsets in _valid_transactions(block, namespace):
         for ns in rwsets:
             for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
                 yield write.key, None if write.is_delete else write.value
@@ -261,13 +263,31 @@ class Replay:
     write is a delete (tombstones), each with the value it held before (None when the blocks never wrote it one),
     so a record the world state kept is found. ``policies``: each key's key-level endorsement policy (its
     VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
-    blocks carry of it. ``valid_tx_ids``: the ids of the transactions the blocks mark VALID."""
+    blocks carry of it. ``valid_tx_ids``: the id of each transaction the blocks mark VALID, with where it first is
+    (block number, position). ``problems``: each endorser transaction marked VALID whose id was already, which
+    Fabric marks DUPLICATE_TXID (``note_duplicate``)."""
 
     state: dict[str, bytes] = field(default_factory=dict)
     deleted: dict[str, bytes | None] = field(default_factory=dict)
     policies: dict[str, bytes] = field(default_factory=dict)
     private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
-    valid_tx_ids: set[str] = field(default_factory=set)
+    valid_tx_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def note_valid(self, number: int, position: int, header: common_pb2.ChannelHeader) -> None:
+        """A transaction the blocks mark VALID, at ``position`` of block ``number``. Fabric's validator marks an
+        endorser transaction whose id the channel already holds DUPLICATE_TXID (config transactions carry no id
+        it checks), so a second one marked VALID is a flag Fabric did not write, whose writes the replay then
+        applies twice, as the peer did. An empty id is no id to repeat (Fabric marks such a transaction
+        BAD_PROPOSAL_TXID: the id must hash its nonce and creator), and is left to the other checks."""
+        first = self.valid_tx_ids.setdefault(header.tx_id, (number, position))
+        if header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and first != (number, position):
+            self.problems.append(
+                f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, as it already "
+                f"is in block {first[0]}, transaction {first[1]}, where Fabric marks a transaction whose id the "
+                "channel holds DUPLICATE_TXID: this peer's validation flags are not Fabric's, and the replay applies "
+                "that transaction's writes twice. Stop the peer and run `peer node reset` so that it fetches its "
+                "blocks again and validates them itself")
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
@@ -303,8 +323,8 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
     hashes."""
     replayed = Replay()
     for block in blocks:
-        for tx_id, rwsets in _valid_transactions(block, namespace):
-            replayed.valid_tx_ids.add(tx_id)
+        for position, header, rwsets in _valid_transactions(block, namespace):
+            replayed.note_valid(block.header.number, position, header)
             for ns in rwsets:
                 replayed.apply(ns)
     return replayed
@@ -926,7 +946,7 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         else:
             ledger.not_valid[tx_id] = NOT_VALID_IN_BLOCKS
     ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
-    ledger.state_mismatches[:0] = not_as_cut
+    ledger.state_mismatches[:0] = not_as_cut + ledger.replayed.problems
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
                                 if receivable_key(receivable_id) not in ledger.replayed.state]

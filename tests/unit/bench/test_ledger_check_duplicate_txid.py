@@ -1,0 +1,56 @@
+"""A transaction id the channel already holds is marked DUPLICATE_TXID by Fabric's validator wherever it comes
+again, in a later block or the same one (validator.go: only endorser transactions are checked). The check counts an
+acknowledged tx once, whatever its copies; and a peer whose blocks mark a second endorser transaction of one id
+VALID is named, block and position, since its writes are then in the replay twice."""
+from fabric_protos.common import common_pb2
+from fabric_protos.peer import transaction_pb2
+
+from bench.ledger_check import Verdict, check_peer, replay
+
+from .test_ledger_check import ChainPeer, block, envelope, receivable_key, sealed
+
+R1 = receivable_key("R-1")
+V1, V2 = b'{"id":"R-1","v":1}', b'{"id":"R-1","v":2}'
+VALID, DUPLICATE = transaction_pb2.VALID, transaction_pb2.DUPLICATE_TXID
+
+
+def check(blocks, state):
+    peer = ChainPeer(blocks, state)
+    return check_peer("peer0.supplier", peer, peer, "receivables", "receivables", "SupplierMSP", ["tx-1"], [])
+
+
+def test_a_second_copy_marked_duplicate_is_not_replayed_and_the_tx_counts_once():
+    ledger = check(sealed([block([envelope([(R1, V1)], tx_id="tx-1")], [VALID]),
+                           block([envelope([(R1, V2)], tx_id="tx-1")], [DUPLICATE])]), V1)
+    assert (ledger.found, ledger.state_mismatches) == (1, [])
+    assert (Verdict(1, [ledger]).found, Verdict(1, [ledger]).lost) == (1, 0)
+
+
+def test_a_second_copy_marked_valid_in_a_later_block_is_named_with_both_places():
+    ledger = check(sealed([block([envelope([(R1, V1)], tx_id="tx-1")], [VALID]),
+                           block([envelope([], tx_id="tx-2"), envelope([(R1, V2)], tx_id="tx-1")], [VALID, VALID])]),
+                   V2)
+    assert ledger.found == 1
+    assert ledger.state_mismatches == [
+        "block 1, transaction 1: transaction tx-1 is marked VALID, as it already is in block 0, transaction 0, "
+        "where Fabric marks a transaction whose id the channel holds DUPLICATE_TXID: this peer's validation flags "
+        "are not Fabric's, and the replay applies that transaction's writes twice. Stop the peer and run `peer "
+        "node reset` so that it fetches its blocks again and validates them itself"]
+
+
+def test_a_second_copy_marked_valid_in_the_same_block_is_named():
+    replayed = replay(sealed([block([envelope([(R1, V1)], tx_id="tx-1"), envelope([(R1, V2)], tx_id="tx-1")],
+                                    [VALID, VALID])]), "receivables")
+    assert [problem.split(":")[0] for problem in replayed.problems] == ["block 0, transaction 1"]
+
+
+def test_config_transactions_without_an_id_are_no_duplicates():
+    config = envelope([], kind=common_pb2.CONFIG)
+    replayed = replay(sealed([block([config], [VALID]), block([config], [VALID])]), "receivables")
+    assert replayed.problems == []
+
+
+def test_endorser_transactions_without_an_id_are_left_to_the_other_checks():
+    nameless = envelope([(R1, V1)])
+    replayed = replay(sealed([block([nameless, nameless], [VALID, VALID])]), "receivables")
+    assert replayed.problems == []
