@@ -17,8 +17,8 @@ from fractions import Fraction
 
 from client.money import plain_yuan
 
-from ._reading import (EVER_RATES, ValueProblem, line_amount_fen, line_tax_fen, percent, to_decimal, to_fen,
-                       to_line_tax, to_rate)
+from ._reading import (EVER_RATES, ValueProblem, line_amount_fen, line_tax_fen, percent, to_fen, to_line_tax,
+                       to_plain_decimal, to_rate)
 from ._scan_fields import Found
 
 # The rates an unread rate may be restored as: the statutory ones but 0, since a tax of 0 cannot tell a zero-rated
@@ -44,7 +44,9 @@ class RowValues:
         return None if amount is None else amount - (self.deduction or 0)
 
 
-_CONVERT = {"quantity": to_decimal, "unit_price": to_decimal, "amount": to_fen, "tax_rate": to_rate}
+# a quantity or price written with a power of ten (1E3) is refused as the XML and JSON readers refuse it, and as
+# to_fen refuses an amount so written: no printed invoice shows one, and read as 1000 it would pass unseen
+_CONVERT = {"quantity": to_plain_decimal, "unit_price": to_plain_decimal, "amount": to_fen, "tax_rate": to_rate}
 
 
 def row_values(cells: dict[str, Found], deduction: int | None = None) -> RowValues:
