@@ -32,7 +32,6 @@ import ipaddress
 import os
 import re
 import shlex
-import shutil
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -43,8 +42,9 @@ import yaml
 
 from client.atomic_file import write_atomically
 
-from . import membership
+from . import membership, supervisor
 from .errors import NamespaceError
+from .supervisor import command_in, ip_binary as _ip_binary
 from .topology import OrgNamespace, Topology
 from .topology import load as load_topology
 
@@ -171,13 +171,6 @@ def _same_host_in(net: ipaddress.IPv4Network, address: ipaddress.IPv4Address) ->
 
 
 # ---- ip ------------------------------------------------------------------------------
-def _ip_binary() -> str:
-    found = shutil.which("ip") or next((p for p in ("/usr/sbin/ip", "/sbin/ip") if Path(p).is_file()), None)
-    if found is None:
-        raise NamespaceError("the `ip` command (iproute2) is not installed: apt-get install iproute2")
-    return found
-
-
 def ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run([_ip_binary(), *args], capture_output=True, text=True, timeout=30)
     if check and done.returncode != 0:
@@ -382,8 +375,8 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
     busy = {ns: pids for ns, pids in busy.items() if pids}
     if busy and not kill:
         listed = "; ".join(f"{ns}: pids {', '.join(map(str, pids))}" for ns, pids in busy.items())
-        raise NamespaceError(f"processes still run in the namespaces ({listed}): stop them first "
-                             f"(`recfin network down --topology <the namespaced topology>`), or pass --kill")
+        raise NamespaceError(f"processes still run in the namespaces ({listed}): stop them first: "
+                             f"{_how_to_stop([pid for pids in busy.values() for pid in pids])}; or pass --kill")
     for pids in busy.values():
         for pid in pids:
             try:
@@ -410,6 +403,40 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
                              + f": removing namespaces and links needs root (CAP_SYS_ADMIN and "
                                f"CAP_NET_ADMIN); run `recfin network netns down --prefix {prefix}` again as root")
     return removed
+
+
+def _how_to_stop(pids: list[int]) -> str:
+    """What stops these processes: the `recfin network down` of each namespaced topology whose nodes or chaincode
+    servers they are (their pid file lies in its data folder, data_root_in), and each other pid with its name."""
+    downs: list[str] = []
+    by_hand: list[str] = []
+    for pid in pids:
+        topology = _namespaced_topology_of(supervisor.pid_file_of(pid))
+        if topology is not None:
+            command = f"`{shlex.join(['recfin', 'network', 'down', '--topology', str(topology)])}`"
+            if command not in downs:
+                downs.append(command)
+        else:
+            by_hand.append(f"pid {pid} ({_process_name(pid)})")
+    if by_hand:
+        downs.append(f"{', '.join(by_hand)}, which no `recfin network up` started (a shell of `netns exec`?): "
+                     f"stop {'it' if len(by_hand) == 1 else 'them'} with `kill`")
+    return "; ".join(downs)
+
+
+def _namespaced_topology_of(pid_file: Path | None) -> Path | None:
+    """The topology `netns up` wrote whose data folder holds pid_file, None when none does."""
+    for folder in (pid_file.parents if pid_file is not None else ()):
+        if folder == data_root_in(folder.parent) and (folder.parent / TOPOLOGY_FILE).is_file():
+            return folder.parent / TOPOLOGY_FILE
+    return None
+
+
+def _process_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "gone meanwhile"
 
 
 def up_command(prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET, topology: Path | None = None,
@@ -485,12 +512,6 @@ def _namespace_end_up(org: OrgLink) -> bool:
     that is down)."""
     shown = ip("-n", org.netns, "-o", "-4", "addr", "show", "dev", org.ns_link, "up", check=False)
     return shown.returncode == 0 and re.search(rf"\binet {re.escape(org.address)}/", shown.stdout) is not None
-
-
-def command_in(netns: str, argv: list[str]) -> list[str]:
-    """argv run inside netns: the one builder of that command, for `run_in` and for a node or chaincode server the
-    supervisor starts there (ProcessSpec.netns). ip execs argv in place, so the process keeps argv as its own."""
-    return [_ip_binary(), "netns", "exec", netns, *argv]
 
 
 def run_in(netns: str, argv: list[str], up: str | None = None, **kwargs) -> subprocess.CompletedProcess:

@@ -63,11 +63,23 @@ from typing import BinaryIO, NamedTuple
 
 from client.atomic_file import make_folders, staged_file, write_atomically
 
-from .errors import NetworkError, NodeTimeoutError, first_few
-from .namespaces import command_in
+from .errors import NamespaceError, NetworkError, NodeTimeoutError, first_few
 
 # The environment entry naming the pid file a process was started for (its absolute path).
 PID_FILE_ENV = "RECFIN_PID_FILE"
+
+
+def ip_binary() -> str:
+    found = shutil.which("ip") or next((p for p in ("/usr/sbin/ip", "/sbin/ip") if Path(p).is_file()), None)
+    if found is None:
+        raise NamespaceError("the `ip` command (iproute2) is not installed: apt-get install iproute2")
+    return found
+
+
+def command_in(netns: str, argv: list[str]) -> list[str]:
+    """argv run inside netns: the one builder of that command, for a node or chaincode server started there
+    (ProcessSpec.netns) and for namespaces.run_in (`recfin network netns exec`)."""
+    return [ip_binary(), "netns", "exec", netns, *argv]
 
 
 @dataclass(frozen=True)
@@ -687,6 +699,13 @@ def _once_exec_done(read: Callable[[int], bytes | None], pid: int, start_time: s
         if shown != b"" or time.monotonic() >= deadline or not _lives(pid, start_time):
             return shown
         time.sleep(EXEC_SETTLE_POLL)
+
+
+def pid_file_of(pid: int) -> Path | None:
+    """The pid file the running process was started for (its RECFIN_PID_FILE), None for one start() did not start
+    (or whose environment cannot be read: another user's, or gone)."""
+    tag = _tag_in(_environ(pid) or b"")
+    return Path(tag) if tag else None
 
 
 def _tag_in(environ: bytes) -> str | None:

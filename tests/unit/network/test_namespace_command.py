@@ -1,5 +1,5 @@
 """One builder makes the command that runs a program inside an org's network namespace: the supervisor starting a
-node or chaincode server there and `recfin network netns exec` run what namespaces.command_in builds, so both find
+node or chaincode server there and `recfin network netns exec` run what supervisor.command_in builds, so both find
 `ip` the same way (where only /sbin/ip exists, off the PATH, the nodes were started with a /usr/sbin/ip that is
 not there, while `netns up` and `netns exec` worked) and both refuse a missing `ip` with the package to install."""
 from __future__ import annotations
@@ -20,8 +20,7 @@ def _spec(netns: str | None) -> ProcessSpec:
 
 def _ip_only_at(monkeypatch, found: str | None) -> None:
     """`ip` off the PATH, and found (or nothing) among the places looked at besides."""
-    for module in (namespaces, supervisor):
-        monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(supervisor.shutil, "which", lambda name: None)
     real_is_file = Path.is_file
     monkeypatch.setattr(Path, "is_file", lambda self: str(self) == found if str(self).endswith("/ip")
                         else real_is_file(self))
