@@ -396,10 +396,6 @@ def to_rate(value: object) -> Decimal:
     if carries_no_tax(value):
         return Decimal(0)
     text = str(value).strip().translate(_FULL_WIDTH_FIGURES)
-    if "e" in text.lower():
-        # as a quantity or an amount so written (to_plain_decimal): a spreadsheet's rounding, not a rate printed
-        raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), which no invoice prints a "
-                           "rate with: write it as printed, e.g. 13%, 0.13 or 免税")
     reduced = _REDUCED_RATE.fullmatch(text)
     if reduced:
         statutory, text = reduced.group(1), reduced.group(2)
@@ -411,6 +407,8 @@ def to_rate(value: object) -> Decimal:
         rate = to_decimal(text)
         if rate >= 1:
             rate = rate / 100
+    # refused once read, as a quantity or an amount is: a word that is no rate (none) is no number, not a power of ten
+    refuse_power_of_ten(value, "write the rate as printed, e.g. 13%, 0.13 or 免税")
     if rate < 0 or rate >= 1:
         raise ValueProblem(f"not a tax rate: {value!r}")
     return rate.normalize() if rate else Decimal(0)

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from client.invoices import MalformedInput, evidence_hash, invoice_to_json, parse_invoice
+from client.invoices._reading import ValueProblem, to_fen, to_rate
 from client.invoices.matching import read_goods_receipt, read_purchase_order
 
 from ._samples import einvoice_xml, invoice, line
@@ -92,3 +93,21 @@ def test_a_rate_written_with_a_power_of_ten_is_refused(written):
     with pytest.raises(MalformedInput) as refused:
         parse_invoice(doc.replace('"tax_rate": "0.13"', f'"tax_rate": "{written}"', 1).encode(), source="inv.json")
     assert refused.value.field == "lines[0]/tax_rate" and "power of ten" in refused.value.problem
+
+
+@pytest.mark.parametrize("written", ["1.3E+1", "1.3e1%", "0.13E0"])
+def test_a_rate_with_a_power_of_ten_is_refused_for_the_reason_a_quantity_or_an_amount_is(written):
+    with pytest.raises(ValueProblem) as rate:
+        to_rate(written)
+    with pytest.raises(ValueProblem) as amount:
+        to_fen("1.3E+1")
+    reason = "is written with a power of ten (E), as a spreadsheet shows a figure it has rounded or a cell it took"
+    assert reason in str(rate.value) and reason in str(amount.value)
+    assert "13%, 0.13 or 免税" in str(rate.value)
+
+
+@pytest.mark.parametrize("written", ["none", "see remark", "free"])
+def test_a_rate_that_is_no_number_is_not_said_to_have_a_power_of_ten(written):
+    with pytest.raises(ValueProblem) as refused:
+        to_rate(written)
+    assert "power of ten" not in str(refused.value) and written in str(refused.value)
