@@ -60,7 +60,7 @@ from client.invoices import (
     read_invoice,
     read_purchase_order,
     read_scans,
-    registration_from_match,
+    registration_from_documents,
     verify_with_sources,
 )
 from client.invoices.fingerprint import fingerprint_of, is_fingerprint
@@ -72,7 +72,6 @@ from client.invoices.register import (
     GOODS_RECEIPTS_NEED_AN_UPGRADE,
     MAX_REGISTRATION_TOLERANCE_FEN,
     PAPER_IDENTITIES_NEED_AN_UPGRADE,
-    matching_tolerances,
     predates_goods_receipt_parts,
     predates_goods_receipts,
     predates_paper_identities,
@@ -1296,10 +1295,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
-        registration = registration_from_match(
-            inv, po, gr, match_invoice(inv, po, gr, matching_tolerances(tolerance_fen),
-                                       part_of_delivery=part_of_delivery), due_date,
-            tolerance_fen, part_of_delivery=part_of_delivery)
+        registration = registration_from_documents(inv, po, gr, due_date, tolerance_fen,
+                                                   part_of_delivery=part_of_delivery)
     except ChecksFailed as exc:
         raise CommandError(f"{one_line(exc)} ({_where_verify_shows(exc)})", EXIT_FAILED) from None
     except NotMatched as exc:

@@ -10,6 +10,7 @@ Integrators import from here::
 - :func:`check_invoice` -- the named checks (totals, tax, check digits, dates, parties, duplicates)
 - :func:`match_invoice` -- three-way match against a purchase order and a goods receipt
 - :func:`registration_from_match` -- a receivable registration from a matched invoice that passes its checks
+  (:func:`registration_from_documents`: matching the invoice, the order and the receipt itself, once)
 - :func:`verify_with_sources` -- tax authority, business registry and credit bureau, disagreements shown
 - :func:`invoice_fingerprint` -- the fingerprint the ledger keys invoices by
 - :class:`LedgerRegistry` -- the ledger's fingerprint registry (``FindInvoice``) over the Fabric Gateway
@@ -40,6 +41,7 @@ from .register import (
     NotReviewed,
     ReceivableRegistrar,
     ReceivableRegistration,
+    registration_from_documents,
     registration_from_match,
 )
 from .scan import FieldReading, ScanResult, read_scan, read_scans
@@ -64,5 +66,6 @@ __all__ = [
     "TaxInvoiceVerifier", "Tolerances", "UnreviewedField", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
     "credit_code_check_digit", "evidence_hash", "fingerprint_of", "invoice_fingerprint", "invoice_to_json",
     "is_valid_credit_code", "match_invoice", "parse_invoice", "read_goods_receipt", "read_invoice",
-    "read_purchase_order", "read_scan", "read_scans", "registration_from_match", "verify_with_sources",
+    "read_purchase_order", "read_scan", "read_scans", "registration_from_documents", "registration_from_match",
+    "verify_with_sources",
 ]

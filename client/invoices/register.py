@@ -274,6 +274,44 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     tolerance outside 0 to 6 fen or a receipt that names no purchase order (its export left the PO column out):
     the ledger keys a receipt under its PO, so one naming none could back a claim under every PO it matches.
     """
+    _refuse_unregistrable(invoice, tolerance_fen, reviewed)
+    if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
+            or match.receipt_number != receipt.number:
+        raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
+                         f"{receipt.number}; only a matched invoice can back a receivable")
+    if tolerances is None:
+        tolerances = matching_tolerances(tolerance_fen)
+    again = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
+    if not again.ok:
+        raise NotMatched(f"invoice {invoice.number} is {again.status} against PO {po.number} / receipt "
+                         f"{receipt.number} as given here, though the match result passed in says matched (it was "
+                         "computed on other documents, or with other tolerances or options); only a matched invoice "
+                         "can back a receivable")
+    return _registration(invoice, po, receipt, again, due_date)
+
+
+def registration_from_documents(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, due_date: date,
+                                tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
+                                reviewed: bool = False, *, part_of_delivery: bool = False) -> ReceivableRegistration:
+    """The registration for an invoice whose own checks pass and that matches ``po`` and ``receipt`` in full, as
+    :func:`registration_from_match` gives it, matching the documents itself, once, where that takes a match
+    already computed and computes it again: for a caller that has no match of its own to show (``recfin invoice
+    register``). An invoice that fails its checks is refused before it is matched.
+
+    Raises as :func:`registration_from_match` does, :class:`NotMatched` where the match is not a full one."""
+    _refuse_unregistrable(invoice, tolerance_fen, reviewed)
+    if tolerances is None:
+        tolerances = matching_tolerances(tolerance_fen)
+    matched = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
+    if not matched.ok:
+        raise NotMatched(f"invoice {invoice.number} is {matched.status} against PO {po.number} / receipt "
+                         f"{receipt.number}; only a matched invoice can back a receivable")
+    return _registration(invoice, po, receipt, matched, due_date)
+
+
+def _refuse_unregistrable(invoice: Invoice, tolerance_fen: int | None, reviewed: bool) -> None:
+    """Refuse an invoice that cannot back a receivable whatever it matches: a tolerance outside 0 to 6 fen, flagged
+    fields no person reviewed, a paper identity that is no pair, or a failed or unchecked registration check."""
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
@@ -288,18 +326,11 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     failed += _not_credit_codes(invoice, failed)
     if failed:
         raise ChecksFailed(invoice.number, failed, unchecked)
-    if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
-            or match.receipt_number != receipt.number:
-        raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
-                         f"{receipt.number}; only a matched invoice can back a receivable")
-    if tolerances is None:
-        tolerances = matching_tolerances(tolerance_fen)
-    again = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
-    if not again.ok:
-        raise NotMatched(f"invoice {invoice.number} is {again.status} against PO {po.number} / receipt "
-                         f"{receipt.number} as given here, though the match result passed in says matched (it was "
-                         "computed on other documents, or with other tolerances or options); only a matched invoice "
-                         "can back a receivable")
+
+
+def _registration(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, matched: MatchResult,
+                  due_date: date) -> ReceivableRegistration:
+    """The request for an invoice that may back a receivable and the full match of it to ``po`` and ``receipt``."""
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} (--due) is not after the date of invoice {invoice.number}, "
                            f"{invoice.issue_date}: a claim falls due after the invoice it is for; give a due date "
@@ -308,7 +339,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         raise InvoiceError(f"goods receipt {receipt.number} names no purchase order, so it would match any PO and "
                            "one delivery could back a claim under each: export the receipt with its PO column "
                            "(po_number or 采购订单号), then register again")
-    part = None if again.part is None else GoodsReceiptPart(received=again.part.received_fen)
+    part = None if matched.part is None else GoodsReceiptPart(received=matched.part.received_fen)
     return ReceivableRegistration(
         debtor=invoice.buyer.tax_id,
         face_amount=invoice.total_with_tax_fen,
