@@ -6,7 +6,8 @@ so no rounding rule lives here:
     12,345.67    12345.67    12345    -> 1,234,567 fen
     1234567fen   1,234,567 fen        -> 1,234,567 fen
     CNY 12,345.67  USD 12,345.67      -> the currency code is kept and checked against the
-                                         claim's currency (or --currency) before anything is sent
+    12,345.67 CNY                        claim's currency (or --currency) before anything is sent;
+                                         after the amount as the contract's refusals write it
 
 Negative amounts, more than two decimals (zeros too: ``30.000`` is thirty thousand where a
 dot groups thousands), misplaced thousands separators (a first group
@@ -44,6 +45,9 @@ _ZERO_GROUPED = re.compile(r"^0\d{0,2}(,\d{3})+$", re.ASCII)
 _PLAIN = re.compile(r"^\d+$", re.ASCII)
 _FEN = re.compile(r"^(?P<digits>[\d,]+)\s*fen$", re.IGNORECASE | re.ASCII)
 _CURRENCY = re.compile(r"^(?P<code>[A-Z]{3})\s+(?P<rest>.+)$")
+# the contract's refusals write the code after the amount ("pay 1130.00 CNY or less"): copied, it reads the same
+# ("113000 FEN" stays fen, which _FEN reads in any case)
+_CURRENCY_AFTER = re.compile(r"^(?P<rest>.+?)\s+(?P<code>(?!FEN$)[A-Z]{3})$")
 
 
 def _integer_part(text: str, original: str) -> str:
@@ -77,7 +81,8 @@ class Amount:
 
 def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
     """An amount in yuan (``12,345.67``, at most two decimals) or fen (``1234567fen``), with an optional currency
-    code before it (``USD 12,345.67``), kept for the caller to check against the claim's currency; at most
+    code before it (``USD 12,345.67``, as the CLI shows amounts) or after it (``12,345.67 USD``, as the contract's
+    refusals do), kept for the caller to check against the claim's currency; at most
     ``cap`` fen (:data:`PART_OF_CLAIM` says when another cap than ``MAX_FEN`` applies).
 
     Raises ``ValueError`` with a line a person can act on.
@@ -88,7 +93,7 @@ def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
                          f"e.g. 12,345.67")
     text = text.strip()
     code = None
-    match = _CURRENCY.match(text)
+    match = _CURRENCY.match(text) or _CURRENCY_AFTER.match(text)
     if match:
         code, text = match["code"], match["rest"].strip()
     if text.startswith("-"):

@@ -135,3 +135,23 @@ def test_leading_zeros_of_fen_read_as_those_of_yuan_do(zeros):
     assert parse_amount("0" * zeros + "100fen") == parse_amount("0" * zeros + "1.00") == 100
     with pytest.raises(ValueError, match="above the cap"):
         parse_amount("0" * zeros + "9007199254740992fen")
+
+
+@pytest.mark.parametrize("text, fen, currency", [
+    ("1130.00 CNY", 113_000, "CNY"), ("99,999.00 USD", 9_999_900, "USD"), ("113000 fen CNY", 113_000, "CNY")])
+def test_an_amount_as_a_contract_refusal_writes_it_is_read_with_its_currency(text, fen, currency):
+    """The contract's refusals show an amount with the code after it (``pay 1130.00 CNY or less``), the CLI's
+    tables before it: either, copied into an option, is the amount it shows, its currency checked as always."""
+    assert read_amount(text) == Amount(fen, currency, text)
+    with pytest.raises(ValueError, match=f"is in {currency}, but the amount is in EUR"):
+        read_amount(text).in_currency("EUR")
+
+
+@pytest.mark.parametrize("text", ["CNY 1130.00 CNY", "1130.00 CNY CNY", "1130.00 cny"])
+def test_a_currency_code_is_written_once_before_or_after_the_amount(text):
+    with pytest.raises(ValueError, match="is not an amount"):
+        read_amount(text)
+
+
+def test_fen_written_in_capitals_stays_fen_not_a_currency():
+    assert read_amount("113000 FEN") == Amount(113_000, None, "113000 FEN")
