@@ -14,7 +14,8 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │   │                        transaction may or may not have committed
     │   │                        (+ result, the endorsed result, from submit)
     │   └── CommitError          committed to a block but marked invalid
-    │                            (validation_code, e.g. MVCC_READ_CONFLICT); code is None
+    │                            (validation_code, e.g. MVCC_READ_CONFLICT; attempts, the
+    │                            submissions a retry policy made); code is None
     ├── BlockWaitTimeoutError    the Gateway peer did not commit a block in time
     │                            (Network.wait_for_block): channel, block_number, address
     ├── DeliverStatusError       a block events stream ended by the peer's Deliver status
@@ -296,13 +297,16 @@ class CommitError(TransactionError):
     ``validation_code`` is the ``TxValidationCode`` number and
     ``validation_code_name`` its name (``MVCC_READ_CONFLICT``,
     ``ENDORSEMENT_POLICY_FAILURE``...). ``code`` is ``None``: the gRPC calls
-    succeeded.
+    succeeded. ``attempts`` is how many submissions were made, this one the last: more than 1 where a
+    ``RetryPolicy`` sent the transaction anew, each attempt committing as invalid; :attr:`advice` then says so,
+    as sending it anew at once has been done already (``message`` stays the last attempt's).
     """
 
-    def __init__(self, *, transaction_id: str, validation_code: int, block_number: int) -> None:
+    def __init__(self, *, transaction_id: str, validation_code: int, block_number: int, attempts: int = 1) -> None:
         self.validation_code = validation_code
         self.validation_code_name = validation_code_name(validation_code)
         self.block_number = block_number
+        self.attempts = attempts
         super().__init__(
             f"transaction committed in block {block_number} as invalid: {self.validation_code_name}",
             transaction_id=transaction_id,
@@ -310,10 +314,13 @@ class CommitError(TransactionError):
 
     @property
     def advice_without_timeout(self) -> str:
+        # a retry policy's attempts: the last one's words alone read as one failure, to be sent anew at once
+        retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
+                   "that committed as invalid. " if self.attempts > 1 else "")
         if self.validation_code in READ_CONFLICT_CODES:
-            return ("It wrote nothing: a transaction committed before it changed what it read; sent anew (a new "
-                    "proposal), it runs on what is there now.")
-        return "It wrote nothing: the changes of a transaction that commits as invalid never take effect."
+            return (f"{retried}It wrote nothing: a transaction committed before it changed what it read; sent anew "
+                    "(a new proposal), it runs on what is there now.")
+        return f"{retried}It wrote nothing: the changes of a transaction that commits as invalid never take effect."
 
 
 class BlockWaitTimeoutError(GatewayError):

@@ -214,6 +214,24 @@ def test_mvcc_retry_is_bounded(contract, transport):
     assert caught.value.transaction_id == endorsed[-1].transaction_id
 
 
+def test_the_commit_error_of_the_last_retry_says_how_many_attempts_were_made(contract, transport):
+    """Its words alone read as one conflict, to be sent anew at once: the policy did that already."""
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+    with pytest.raises(CommitError) as caught:
+        contract.submit_transaction("Confirm", "R-1", retry=RetryPolicy(max_attempts=3))
+    error = caught.value
+    assert error.attempts == 3
+    assert error.advice.startswith("This was the last of 3 attempts the retry policy made") and error.advice in str(error)
+    assert error.message.endswith("as invalid: MVCC_READ_CONFLICT")   # the last attempt's, as without a policy
+
+
+def test_a_commit_error_without_a_retry_says_nothing_of_attempts(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    with pytest.raises(CommitError) as caught:
+        contract.submit_transaction("Confirm", "R-1")
+    assert caught.value.attempts == 1 and "attempts" not in str(caught.value)
+
+
 def test_a_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(contract, transport):
     transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
     result = contract.submit(
