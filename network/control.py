@@ -568,8 +568,8 @@ class Network:
         # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
         _refuse_if_run_locked(self.data_root, "recfin network up")
         _refuse_where_a_restore_stopped(self.data_root)
-        namespaces.refuse_missing_namespaces(topo)     # gone, each node would fail with ip's error in its log
-        namespaces.refuse_orgs_cut_off(topo)           # cut off, each node would be waited for in vain
+        # gone, each node would fail with ip's error in its log; cut off, each would be waited for in vain
+        namespaces.refuse_unreachable(topo)
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         passed_over: list[str] = []
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
@@ -951,7 +951,7 @@ class Network:
             raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
         if restart:
             # cut off, a server would be stopped, then waited for in vain where it served its peer
-            namespaces.refuse_orgs_cut_off(self.topology)
+            namespaces.refuse_unreachable(self.topology)
             self._refuse_servers_their_packages_do_not_name(deps)
         # Before any server is stopped, as `up` and `deploy` check theirs: a port of a server that does not
         # run (it died, and another program took the port) is refused naming what holds it, where the running
@@ -1195,6 +1195,7 @@ class Network:
         """
         topo, root = self.topology, self.data_root
         self.fabric.require(("peer",))
+        namespaces.refuse_unreachable(topo)     # every org's peer installs and approves; its server is probed
         name = name or topo.chaincode.name
         recorded = ccservers.load_deployment(root, name)
         # As the version: the contract deployed under this name, so a deploy given no --contract never swaps

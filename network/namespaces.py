@@ -587,6 +587,15 @@ def prefix_of(topology: Topology) -> str:
     return prefix
 
 
+def refuse_unreachable(topology: Topology) -> None:
+    """Refused (NamespaceError) before a command that starts nodes or talks to them through the bridge does anything
+    (`network up`, `chaincode deploy|restart`, `org add`): an org of a namespaced topology whose namespace is gone
+    (refuse_missing_namespaces) or whose link does not work (refuse_orgs_cut_off), naming the `netns` command that
+    mends it. Each such command waited its --timeout for an org it could not reach instead."""
+    refuse_missing_namespaces(topology)
+    refuse_orgs_cut_off(topology)
+
+
 def refuse_missing_namespaces(topology: Topology) -> None:
     """NamespaceError naming each org of a namespaced topology whose namespace is not there (a reboot or
     `recfin network netns down` removes them all) and the `netns up` that makes them again; nothing for a

@@ -190,6 +190,8 @@ class OrgAddition(ChannelAdmins):
         beside it would start or stop the same processes (a `down` finishing with the new peer left running).
         Another run holding it refuses the add before anything is sent."""
         self.net.fabric.require()
+        # the config is fetched through the orderers, the peer joins from the others: none is waited for in vain
+        namespaces.refuse_unreachable(self.topology)
         spec = self.spec_for(name, role, enterprise, address)
         with run_lock(self.root, "recfin org add"):
             return self._add(spec, sign_as)

@@ -75,3 +75,38 @@ def test_chaincode_restart_refuses_before_stopping_a_server(namespaced, fake_fab
     with pytest.raises(NamespaceError, match=r"^org bank is cut off the bridge .*`recfin network netns restore bank "):
         net.start_chaincode_servers(restart=True)
     assert stopped == [] and ip.changes == []
+
+
+def _nothing_under(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+def test_chaincode_deploy_refuses_before_anything_is_written(namespaced, fake_fabric, monkeypatch):
+    """A deploy's install and approvals go to every org's peer, and its servers are probed from here: with one org
+    cut off, each waited its timeout in turn, the packages and servers of the others left behind."""
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "supplier")
+    data_root = placed.resolved_data_root()
+    before = _nothing_under(data_root)
+    net = Network(placed, fabric=FabricInstall.locate(), timeout=5, say=lambda _: None)
+    with pytest.raises(NamespaceError, match=r"^org supplier is cut off the bridge .*`recfin network netns restore "
+                                             r"supplier "):
+        net.deploy_chaincode()
+    assert _nothing_under(data_root) == before and ip.changes == []
+
+
+def test_org_add_refuses_before_the_channel_is_asked_anything(namespaced, fake_fabric, monkeypatch):
+    """An add fetches the channel's config through the orderers, has admins sign and starts the org's peer, which
+    joins from the others: with an org cut off, it waited its timeout for an answer that could not come."""
+    from network.org_membership import OrgMembership
+
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "orderer")
+    members = OrgMembership(Network(placed, fabric=FabricInstall.locate(), timeout=5, say=lambda _: None))
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via: pytest.fail("the channel was asked"))
+    data_root = placed.resolved_data_root()
+    before = _nothing_under(data_root)
+    with pytest.raises(NamespaceError, match=r"^org orderer is cut off the bridge .*`recfin network netns restore "
+                                             r"orderer "):
+        members.add("bank2", "bank", "91110000MA1K00007E")
+    assert _nothing_under(data_root) == before and ip.changes == []
