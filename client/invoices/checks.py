@@ -153,7 +153,7 @@ def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Repo
         _tax_rounding(lines),
         *lines,
         _tax_id("seller.tax_id", invoice.seller.tax_id),
-        _tax_id("buyer.tax_id", invoice.buyer.tax_id),
+        _seller_as_buyer(invoice) or _tax_id("buyer.tax_id", invoice.buyer.tax_id),
         *_number(invoice),
         _date(invoice, o),
         _party("parties.debtor", "buyer", "registered debtor", invoice.buyer.tax_id, invoice.buyer.name, o.debtor),
@@ -349,6 +349,21 @@ def _tax_id(check: str, tax_id: str) -> Finding:
                        details={"kind": "none"})
     result = check_tax_id(tax_id)
     return _ok(check, result.valid, f"{tax_id}: {result.reason}", f"{tax_id}: {result.reason}", kind=result.kind)
+
+
+def _seller_as_buyer(inv: Invoice) -> Finding | None:
+    """``buyer.tax_id`` failed where the buyer has the seller's tax id (``None`` otherwise): an invoice a taxpayer
+    issued to itself is a claim on no one, and more likely one of the two ids was misread or mistyped. Failed here,
+    the registration refuses it in these words, not the contract in words about the parties' roles."""
+    tax_id = inv.buyer.tax_id.strip()
+    if not tax_id or tax_id != inv.seller.tax_id.strip():
+        return None
+    return Finding(check="buyer.tax_id", status="fail",
+                   message=f"the buyer {inv.buyer.name!r} has the seller's tax id {tax_id} (the seller is "
+                           f"{inv.seller.name!r}): an invoice is issued to another taxpayer, and one issued to its "
+                           "own seller is a claim on no one; check both tax ids against the invoice, and have it "
+                           "reissued where it names the seller twice",
+                   details={"kind": check_tax_id(tax_id).kind, "seller": tax_id})
 
 
 def _date(inv: Invoice, o: CheckOptions) -> Finding:
