@@ -95,13 +95,21 @@ def _read_as_of(history: ReceivableHistory, path: Path, asked: date | None) -> d
     last event's: a claim open then is open as of then, however long ago its last event. An earlier ``asked`` is
     scored as of itself; a later one is a usage error with the SDK's words (ReceivableHistory.checked_for), as the
     ledger may have recorded since the payment of each claim open when it was read."""
+    read = history.read_as_of
     if asked is not None:
         try:
             history.checked_for(asked)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
+        if asked < read:
+            # the payment record names the holder of the day it is read, and drops the financing date of a financing
+            # cancelled or taken back by then, dating neither change: the shares built on them are of that day
+            click.echo(f"note: concentration and financed_share are of {read}, the date {as_typed(path)} was read "
+                       f"from the ledger as of, not of {asked}: the ledger's record gives each claim's holder, and "
+                       "drops a financing cancelled or taken back, as of the date it is read, without the day it "
+                       f"changed; neither is an input of the model, whose grade is of {asked} (read the ledger as "
+                       f"of {asked} for both as they stood then)", err=True)
         return asked
-    read = history.read_as_of
     if not _as_of_in_range(read):
         # an earlier --as-of helps only when the date read is past the range's end
         advice = ("pass --as-of with the date to score as of" if read > LATEST_AS_OF

@@ -150,7 +150,10 @@ class ReceivableHistory(BaseModel):
 
     def as_of(self, as_of: date) -> "ReceivableHistory":
         """The history as it stood at the end of ``as_of``: events recorded after it are dropped. One read from
-        the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that."""
+        the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that. Read from
+        the ledger as of a later date, its events still carry each claim's holder of that date, and a financing
+        cancelled or taken back by then has no 'financed' event: the concentration and financed share of a view
+        as of an earlier date are of the read (neither is a model input)."""
         read_as_of = None if self.read_as_of is None else min(self.read_as_of, as_of)
         # every other field as it is, and validated as any history: naming each one here lost the next field
         # added until it was named too
