@@ -42,7 +42,7 @@ import yaml
 
 from client.atomic_file import write_atomically
 
-from . import membership, supervisor
+from . import membership, ports, supervisor
 from .errors import NamespaceError
 from .supervisor import command_in, ip_binary as _ip_binary
 from .topology import OrgNamespace, Topology
@@ -411,7 +411,8 @@ def _how_to_stop(pids: list[int]) -> str:
     downs: list[str] = []
     by_hand: list[str] = []
     for pid in pids:
-        topology = _namespaced_topology_of(supervisor.pid_file_of(pid))
+        tag = supervisor.tag_of(pid)
+        topology = _namespaced_topology_of(Path(tag)) if tag else None
         if topology is not None:
             command = f"`{shlex.join(['recfin', 'network', 'down', '--topology', str(topology)])}`"
             if command not in downs:
@@ -424,12 +425,12 @@ def _how_to_stop(pids: list[int]) -> str:
     return "; ".join(downs)
 
 
-def _namespaced_topology_of(pid_file: Path | None) -> Path | None:
-    """The topology `netns up` wrote whose data folder holds pid_file, None when none does."""
-    for folder in (pid_file.parents if pid_file is not None else ()):
-        if folder == data_root_in(folder.parent) and (folder.parent / TOPOLOGY_FILE).is_file():
-            return folder.parent / TOPOLOGY_FILE
-    return None
+def _namespaced_topology_of(pid_file: Path) -> Path | None:
+    """The topology `netns up` wrote whose data folder holds a node's or chaincode server's pid_file, None when
+    none does."""
+    root = ports.data_folder_of(pid_file)
+    topology = root.parent / TOPOLOGY_FILE
+    return topology if root.resolve() == data_root_in(root.parent) and topology.is_file() else None
 
 
 def _process_name(pid: int) -> str:

@@ -211,7 +211,7 @@ def _describe(pid: int) -> str:
     if tag is None:
         return f"pid {pid} ({program})"
     pid_file = Path(tag)
-    root = _data_folder_of(pid_file)
+    root = data_folder_of(pid_file)
     supervisor = Supervisor()
     found = supervisor.find(pid_file)
     try:
@@ -240,7 +240,7 @@ def _describe(pid: int) -> str:
            f"with `{kill}`"
 
 
-def _data_folder_of(pid_file: Path) -> Path:
+def data_folder_of(pid_file: Path) -> Path:
     """The data folder a pid file is in, as node_dirs (<root>/nodes/<node>/node.pid) and ccservers
     (<root>/chaincode/<name>/<org>/server.pid) lay them out; another pid file's own folder."""
     depth = {node_dirs(Path(), "node").pid.name: 2, SERVER_PID_FILE: 3}.get(pid_file.name, 0)

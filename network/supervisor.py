@@ -701,13 +701,6 @@ def _once_exec_done(read: Callable[[int], bytes | None], pid: int, start_time: s
         time.sleep(EXEC_SETTLE_POLL)
 
 
-def pid_file_of(pid: int) -> Path | None:
-    """The pid file the running process was started for (its RECFIN_PID_FILE), None for one start() did not start
-    (or whose environment cannot be read: another user's, or gone)."""
-    tag = _tag_in(_environ(pid) or b"")
-    return Path(tag) if tag else None
-
-
 def _tag_in(environ: bytes) -> str | None:
     """The RECFIN_PID_FILE value in a /proc/PID/environ, None when it holds none."""
     prefix = f"{PID_FILE_ENV}=".encode()
