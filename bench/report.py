@@ -184,7 +184,6 @@ RATE_MODE_NOTE = ("rate mode sends both clients the same schedule, so their thro
 def lines(report: Mapping[str, Any]) -> list[str]:
     """A human summary of one report. Not its machine: a run prints several reports (phases, workloads, the Node
     client's), all measured on one machine, which its command names once (profiling.machine_line)."""
-    lat = report["latency_s"]
     plan = report["plan"]
     load = f"rate {plan['rate']}/s" if plan["mode"] == "rate" else f"concurrency {plan['concurrency']}"
     fmt = lambda v: "-" if v is None else f"{v * 1000:.1f} ms"
@@ -197,8 +196,7 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            f"  submitted {report['submitted']}  committed valid {report['committed']}  "
            + (f"answered (queries) {report['answered']}  " if report["answered"] else "")
            + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
-           f"  throughput {throughput_text}  latency "
-           + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
+           f"  throughput {throughput_text}  latency{_latency_text(report, fmt)}"]
     if report["exhausted"]:
         out.append("  ran out of operations: no CPU per tx (the CPU counters span the whole window, its idle end "
                    "included); a larger --pool avoids it where the workload takes one (the hot key's family takes "
@@ -215,6 +213,20 @@ def lines(report: Mapping[str, Any]) -> list[str]:
                    + ("not measured" if cpu["cpu_s"] is None else
                       f"{cpu['cpu_s']:.2f} s" + ("" if per is None else f"  {per * 1000:.2f} ms/tx")))
     return out
+
+
+def _latency_text(report: Mapping[str, Any], fmt) -> str:
+    """The percentiles with the number of committed operations they are of; where none committed, that said
+    plainly, with what it leaves out (the CPU per tx divides by the committed transactions too)."""
+    if report["committed"]:
+        return (f" of the {report['committed']} committed: "
+                + "  ".join(f"p{p} {fmt(report['latency_s'].get(f'p{p}'))}" for p in PERCENTILES))
+    if report["submitted"]:
+        why = ("no operation due in the measured window committed (the counts above say what became of the "
+               f"{report['submitted']} sent)")
+    else:
+        why = "no operation was due in the measured window"
+    return f": none, {why}; no CPU per tx either"
 
 
 def write_json(report: Mapping[str, Any], path: Path) -> Path:
