@@ -931,8 +931,8 @@ def netns_cut(topology_path, prefix, subnet, folder, org, as_json):
     """Take an org off the bridge: nothing reaches its nodes, they reach nothing.
 
     Until `netns restore` puts it back, `recfin network up`, `recfin chaincode deploy|restart` and
-    `recfin org add` are refused naming it: its nodes and chaincode server cannot be reached from here
-    to be seen serving.
+    `recfin org add|remove` (of another org) are refused naming it: its nodes and chaincode server
+    cannot be reached from here to be seen serving.
 
     \b
     Example:

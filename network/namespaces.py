@@ -588,16 +588,17 @@ def prefix_of(topology: Topology) -> str:
     return prefix
 
 
-def refuse_unreachable(topology: Topology) -> None:
+def refuse_unreachable(topology: Topology, leaving: str | None = None) -> None:
     """Refused (NamespaceError) before a command that starts nodes or talks to them through the bridge does anything
-    (`network up`, `chaincode deploy|restart`, `org add`): an org of a namespaced topology whose namespace is gone
-    (refuse_missing_namespaces) or whose link does not work (refuse_orgs_cut_off), naming the `netns` command that
-    mends it. Each such command waited its --timeout for an org it could not reach instead."""
-    refuse_missing_namespaces(topology)
-    refuse_orgs_cut_off(topology)
+    (`network up`, `chaincode deploy|restart`, `org add|remove`): an org of a namespaced topology whose namespace is
+    gone (refuse_missing_namespaces) or whose link does not work (refuse_orgs_cut_off), naming the `netns` command
+    that mends it. Each such command waited its --timeout for an org it could not reach instead. leaving: an org
+    `org remove` takes away, whose nodes are stopped, never asked."""
+    refuse_missing_namespaces(topology, leaving)
+    refuse_orgs_cut_off(topology, leaving)
 
 
-def refuse_missing_namespaces(topology: Topology) -> None:
+def refuse_missing_namespaces(topology: Topology, leaving: str | None = None) -> None:
     """NamespaceError naming each org of a namespaced topology whose namespace is not there (a reboot or
     `recfin network netns down` removes them all) and the `netns up` that makes them again; nothing for a
     topology without namespaces. Started in a namespace that is gone, a node fails with only ip's "Cannot open
@@ -606,7 +607,7 @@ def refuse_missing_namespaces(topology: Topology) -> None:
         return
     present = set(_all_namespaces())
     missing = [f"{placed.netns} (org {org})" for org, placed in sorted(topology.namespaces.items())
-               if placed.netns not in present]
+               if placed.netns not in present and org != leaving]
     if not missing:
         return
     try:
@@ -621,7 +622,7 @@ def refuse_missing_namespaces(topology: Topology) -> None:
         "and --subnet it was first run with), then run this again")
 
 
-def refuse_orgs_cut_off(topology: Topology) -> None:
+def refuse_orgs_cut_off(topology: Topology, leaving: str | None = None) -> None:
     """NamespaceError naming each org of a namespaced topology whose link does not work (cut with `netns cut`, or
     left half made by a `netns up` stopped part way) and the `netns restore` or `netns up` that mends it; nothing
     where every org is connected, or where the namespaces' layout cannot be read (refuse_missing_namespaces and the
@@ -639,7 +640,7 @@ def refuse_orgs_cut_off(topology: Topology) -> None:
     where += [] if str(layout.subnet) == DEFAULT_SUBNET else ["--subnet", str(layout.subnet)]
     problems = []
     for state in status(layout):
-        if not state.exists or state.connected:
+        if not state.exists or state.connected or state.org == leaving:
             continue            # a namespace that is gone is refuse_missing_namespaces's to name
         org = layout.org(state.org)
         if not _link_up(org.host_link):

@@ -150,6 +150,8 @@ class OrgRemoval(ChannelAdmins):
         holding it refuses the removal before anything is sent."""
         org = self._leaving_org(name)
         self.check_policy_without(org, signature_policy)
+        # the config goes through the orderers, the chaincode is approved again by every org that stays
+        namespaces.refuse_unreachable(self.topology, leaving=org.name)
         with run_lock(self.root, "recfin org remove"):
             return self._remove(org, sign_as, signature_policy, claims)
 

@@ -110,3 +110,39 @@ def test_org_add_refuses_before_the_channel_is_asked_anything(namespaced, fake_f
                                              r"orderer "):
         members.add("bank2", "bank", "91110000MA1K00007E")
     assert _nothing_under(data_root) == before and ip.changes == []
+
+
+def _members(placed, monkeypatch):
+    """The channel's members, any admin taken as the one the config is fetched through."""
+    from network.org_membership import OrgMembership
+    members = OrgMembership(Network(placed, fabric=FabricInstall.locate(), timeout=5, say=lambda _: None))
+    monkeypatch.setattr(type(members), "_via", lambda self, leaving=None: "bank")
+    return members
+
+
+def test_org_remove_refuses_while_an_org_that_stays_is_cut_off(namespaced, fake_fabric, monkeypatch):
+    """The removal's config update went through, then the chaincode deployed again without the org waited in vain
+    for the approval of the org cut off: the org gone from the channel, the chaincode still naming it."""
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "bank")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    with pytest.raises(NamespaceError, match=r"^org bank is cut off the bridge .*`recfin network netns restore bank "):
+        members.remove("regulator")
+    assert ip.changes == []
+
+
+def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
+    """Its own peer is stopped, not asked: cutting an org off, then removing it, is no reason to refuse."""
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "regulator")
+    members = _members(placed, monkeypatch)
+
+    class Asked(Exception):
+        pass
+
+    def fetch_config(self, via, keep=True):
+        raise Asked
+    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
+    with pytest.raises(Asked):
+        members.remove("regulator")
