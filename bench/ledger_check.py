@@ -937,7 +937,13 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         else:
             found.append(tx_id)
     not_as_cut: list[str] = []
-    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
+    try:
+        ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
+    except LedgerReadError as error:
+        # ``verify`` checks the peers in turn: the block's number alone does not say whose ledger holds it
+        raise LedgerReadError(f"{error}; read from {peer_name} ({msp_id}), whose blocks the check cannot replay: "
+                              "that ledger is not what Fabric commits. Stop the peer and run `peer node reset` so "
+                              "that it fetches its blocks again, or check what relays its answers") from error
     # the lookup answers from the peer's index; the replay is of its blocks, where the transaction must be VALID
     # too, or its writes are not in what the state is compared with
     for tx_id in found:
