@@ -22,7 +22,9 @@ import click
 from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
 from client.gateway import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
+from client.ledger.qscc import QSCC, LedgerReadError, transaction_by_id
 from client.receivables import ReceivablesEvent
+from client.receivables.audit import no_such_transaction
 
 from .amounts import with_money
 from .connection import acting, describe
@@ -123,7 +125,8 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
               help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
                    "must exist; one command per FILE at a time). A FILE that holds no checkpoint, or the "
                    "checkpoint of another channel or chaincode than the profile's, is a usage error "
-                   "(exit 2).")
+                   "(exit 2); one whose last transaction the peer's ledger does not hold (another ledger's) is "
+                   "refused (exit 1).")
 @click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
@@ -159,6 +162,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         _refuse_a_checkpoint_of_another_listener(checkpointer, session)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
+    if resume is not None and resume.transaction_id:
+        _refuse_a_checkpoint_of_another_ledger(resume, checkpoint_file, session)
     count = 0
     try:
         # given even with no position (start_block then counts): the gateway records in the file the channel and
@@ -252,6 +257,29 @@ def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, ses
         checkpointer.refuse_another_listener(session.profile.channel, session.profile.chaincode)
     except ValueError as exc:   # the SDK names the file, the listener it is of and this one
         raise file_refused("--checkpoint", str(exc)) from None
+
+
+def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, checkpoint_file: Path, session) -> None:
+    """A --checkpoint FILE whose last event's transaction the peer answers its ledger does not hold is refused
+    before the stream is asked for: the Gateway passes over every event until it meets that transaction, so
+    resumed from a checkpoint of another ledger (a network set up anew, another network's) the follower would
+    print nothing, ever, without a word. Only that answer says so: a read refused or not answered says nothing of
+    the file, and the stream asked next meets the same peer and says what it meets."""
+    tx_id = checkpointer.transaction_id
+    qscc = session.client.network.get_contract(QSCC)
+    try:
+        transaction_by_id(qscc, session.profile.msp_id, session.profile.channel, tx_id)
+    except GatewayError as error:
+        if no_such_transaction(error, tx_id):
+            raise click.ClickException(
+                f"{checkpoint_file} resumes after transaction {tx_id} of block {checkpointer.block_number}, which "
+                f"the peer's ledger of channel {session.profile.channel} does not hold: the file is the checkpoint "
+                "of another ledger (a network set up anew, or another network's), or this peer is behind the one "
+                "that gave that event; the gateway, which passes over every event until it meets that "
+                "transaction, would print none. To read this ledger's events, move the file away and run again "
+                "with --start-block 0 (every event) or without it (new events only)") from None
+    except LedgerReadError:
+        pass   # an answer, not the one that it holds no such transaction: the stream says what it meets
 
 
 def _print_and_record(line: str, raw: ChaincodeEvent, checkpointer: FileCheckpointer | None, *,

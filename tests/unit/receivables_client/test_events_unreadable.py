@@ -14,7 +14,7 @@ from client.receivables._events import MAX_EVENT_DEPTH
 from . import test_cli_ledger_commands as ledger_commands
 from .fakes import FakeContract
 from .test_cli_ledger_commands import chaincode_event, invoke
-from .test_events import FakeStream
+from .test_events import FakeStream, HoldsEveryTransaction
 
 ledger = ledger_commands.ledger   # the fixture: the recording contract, `recfin events` reading its network
 
@@ -59,6 +59,10 @@ class ResumingNetwork:
             handled = next((n for n, e in enumerate(after) if e.transaction_id == tx), -1)
             return FakeStream(after[handled + 1:])
         return FakeStream([e for e in self.events if start_block is None or e.block_number >= start_block])
+
+    def get_contract(self, name):
+        assert name == "qscc"
+        return HoldsEveryTransaction()
 
 
 @pytest.mark.parametrize("unreadable, bound, problem", [
