@@ -268,18 +268,31 @@ class OfferRecords(StoreBase):
         raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
         if not raw:
             return 0
-        # the key has no key-level policy, so any two orgs can rewrite it: read as an int, bytes that are none
-        # failed the bank's every offer on the debtor, and its exposure read, as an internal error
+        # before the bank's first offer on the debtor gives it the bank's org (``move_exposure_version``), any two
+        # orgs can write it: read as an int, bytes that are none failed the bank's every offer on the debtor, and
+        # its exposure read, as an internal error
         if not _STORED_VERSION.fullmatch(raw):
             raise unreadable(keys.label(keys.EXPOSURE_VERSION, bank, debtor),
                              f"{shown(raw)}, not a version in digits 0-9", REPORT_THE_KEY)
         return int(raw)
 
-    async def move_exposure_version(self, bank: str, debtor: str, read: int) -> None:
+    async def move_exposure_version(self, bank: str, debtor: str, read: int, *, bank_msp: str = "") -> None:
         """Move the version of ``bank``'s exposure on ``debtor`` on (``read``: the version read in this transaction).
         Read and written by each such change, so that two of them on one bank and debtor never commit in one
-        block: the second fails MVCC_READ_CONFLICT and, sent again, moves it after the first."""
-        await self.stub.put_state(self.key(keys.EXPOSURE_VERSION, bank, debtor), str(read + 1).encode())
+        block: the second fails MVCC_READ_CONFLICT and, sent again, moves it after the first.
+
+        ``bank_msp`` (the bank's org, given by its own offer, which its peer endorses): the version is written
+        under that org alone. Left under the chaincode-level policy, the debtor's org and a supplier's could
+        seal it with a policy of their own, or rewrite it to bytes no count parses to, and every later offer of
+        the bank on the debtor would fail for as long as they liked. Once under the bank's org, only the bank's
+        peer can change it or its policy. A policy two orgs set before the bank's first offer on the debtor
+        (a new key: the chaincode-level policy alone guards it) still fails that offer: Fabric takes a change of a
+        key's policy only from the orgs of the one it carries. An UpgradeLedger page, which the bank's peer need not
+        endorse, gives none: the key keeps the policy it has, and the bank's next offer there gives it one."""
+        key = self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        await self.stub.put_state(key, str(read + 1).encode())
+        if bank_msp:
+            await self._set_policy(key, [bank_msp])
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is

@@ -148,7 +148,7 @@ class FinancingOfferTransactions(FinancingGroup):
         made = OfferParties(offer_id=o.id, financier=bank.uscc, holder=r.holder)
         await s.store.put_private(collection, made, keys.OFFER_PARTIES, o.id)
         await s.store.put_offer(o, r.debtor, offered_on=r, uncounted=uncounted)
-        await s.store.move_exposure_version(bank.uscc, r.debtor, version)
+        await s.store.move_exposure_version(bank.uscc, r.debtor, version, bank_msp=bank.msp_id)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash)
         return o.to_json()

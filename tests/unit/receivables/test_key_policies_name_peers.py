@@ -134,13 +134,19 @@ async def test_the_assignment_notice_is_the_debtors_and_the_banks_so_no_two_othe
 
 # ---------------------------------------------------------------- the policies earlier versions wrote
 
+# the keys on which no earlier version wrote a key-level policy: an UpgradeLedger page has none in the earlier form
+# to rewrite there
+NO_EARLIER_POLICY = (keys.DISCOUNT_PUBLISHER, keys.EXPOSURE_VERSION)
+
+
 def to_earlier_versions(net: Net) -> dict[str, bytes]:
     """Every policy on the ledger as an earlier version wrote it (MEMBER), where it wrote one: none on a
-    payment record entry, a request record or a notice; a discount offer's publisher record, which no earlier
-    version wrote, keeps this version's. The policies this version writes, by key."""
+    payment record entry, a request record or a notice; a discount offer's publisher record and a bank's exposure
+    version, on which no earlier version wrote one (``NO_EARLIER_POLICY``), keep this version's. The policies this
+    version writes, by key."""
     now = dict(net.ledger.validation_parameters)
     for key, policy in now.items():
-        if key.split("\x00")[1] == keys.DISCOUNT_PUBLISHER:
+        if key.split("\x00")[1] in NO_EARLIER_POLICY:
             continue
         if key.split("\x00")[1] in (keys.BY_DEBTOR, keys.REQUEST, keys.NOTICE):
             del net.ledger.validation_parameters[key]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from chaincode.receivables import keys
 
 from .support import Net, standard_net
-from .test_key_policies_name_peers import every_kind_of_key, to_earlier_versions
+from .test_key_policies_name_peers import NO_EARLIER_POLICY, every_kind_of_key, to_earlier_versions
 
 COUNTED = ("financier_entries", "discount_offer_entries", "open_offer_entries", "fingerprint_entries",
            "claim_policies", "financing_policies", "discount_offer_policies")
@@ -32,9 +32,10 @@ async def test_policies_in_the_earlier_form_and_entries_with_none_are_counted_th
     pages = await pages_with_their_writes(net, page_size="3")
     assert net.ledger.validation_parameters == now
     assert sum(page[field] for page, _ in pages for field in COUNTED) == 0
-    # a discount offer's publisher record no earlier version wrote: its policy is this version's, and not rewritten
+    # a discount offer's publisher record and a bank's exposure version, on which no earlier version wrote a policy:
+    # theirs is this version's, and not rewritten
     assert sum(page["writes"] for page, _ in pages) == len([key for key in now
-                                                            if key.split("\x00")[1] != keys.DISCOUNT_PUBLISHER])
+                                                            if key.split("\x00")[1] not in NO_EARLIER_POLICY])
     assert [page["writes"] for page, _ in pages] == [committed for _, committed in pages]
     again = await pages_with_their_writes(net, page_size="3")
     assert [page["writes"] for page, _ in again] == [0] * len(again)
