@@ -34,6 +34,15 @@ def test_a_certificate_file_holding_the_private_key_too_is_refused_naming_the_fi
         Identity.from_pem("Org1MSP", key + CERT)
 
 
+def test_a_certificate_file_holding_a_private_key_alone_says_there_is_no_certificate(tmp_path):
+    """The key copied into signcerts/ in place of the certificate: "besides the certificate" would send its owner
+    looking for a certificate that is not there."""
+    cert_file = _msp(tmp_path, key_pem(KEY)) / "signcerts" / "cert.pem"
+    with pytest.raises(ValueError, match=rf"^{cert_file} holds a private key and no certificate: keep the key in "
+                                         r"keystore/ and the certificate issued for it alone in signcerts/$"):
+        load_msp_folder(tmp_path, "Org1MSP")
+
+
 def test_a_block_that_is_not_a_certificate_is_refused_and_its_text_not_shown(tmp_path):
     cert_file = _msp(tmp_path, EC_PARAMETERS + CERT) / "signcerts" / "cert.pem"
     with pytest.raises(ValueError, match=rf"^{cert_file} holds a PEM block that is not a certificate \('EC "
