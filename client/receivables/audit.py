@@ -106,7 +106,8 @@ from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
                                 current_config, decoded, last_config_index, not_as_block_holds,
-                                other_channel, position_in_block, transaction_by_id, transaction_header)
+                                other_channel, position_in_block, transaction_by_id, transaction_header,
+                                validation_flags)
 
 from ._validation_problems import _problem_in
 from ._models import FinancingView, FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
@@ -782,8 +783,7 @@ class ReceivableAudit:
             del self._blocks[next(iter(self._blocks))]
         if isinstance(block, str):
             return block
-        metadata = block.metadata.metadata
-        flags = metadata[common_pb2.TRANSACTIONS_FILTER] if len(metadata) > common_pb2.TRANSACTIONS_FILTER else b""
+        flags = validation_flags(block)
         if position >= min(len(block.data.data), len(flags)):
             return (f"block {number} holds {len(block.data.data)} transactions ({len(flags)} with a validation "
                     f"code), none at position {position}")
