@@ -357,8 +357,20 @@ def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableH
     history = simulate_debtor(cfg, debtor)
     if history is not None:
         return history, cfg.end - timedelta(days=1)  # the last simulated day
-    raise click.ClickException(f"no synthetic debtor {as_typed(debtor)}: ids run SYN-DEBTOR-0000 .. "
-                               f"SYN-DEBTOR-{debtors - 1:04d}")
+    # DEBTOR does not fit the options, as a debtor a --history file does not hold: a usage error (exit 2)
+    last = f"SYN-DEBTOR-{debtors - 1:04d}"
+    fix = "give one of those"
+    if (number := _synthetic_number(debtor)) is not None:
+        fix += f", or --synthetic-debtors {number + 1} (or more) to simulate {debtor}"
+    raise click.BadParameter(f"no synthetic debtor {as_typed(debtor)} with --synthetic-seed {seed} "
+                             f"--synthetic-debtors {debtors}: ids run SYN-DEBTOR-0000 .. {last}; {fix}",
+                             param_hint="'DEBTOR'")
+
+
+def _synthetic_number(debtor: str) -> int | None:
+    """The number of an id as the simulator writes them, of four digits (SYN-DEBTOR-0042: 42), else None."""
+    digits = debtor.removeprefix("SYN-DEBTOR-")
+    return int(digits) if digits != debtor and len(digits) == 4 and digits.isascii() and digits.isdigit() else None
 
 
 def score_meaning(as_of: date, horizon_days: int) -> str:

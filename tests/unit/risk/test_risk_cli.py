@@ -99,7 +99,7 @@ def test_score_a_synthetic_debtor_says_synthetic():
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.output and "grade" in result.output
     missing = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0009", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
-    assert missing.exit_code == 1 and "no synthetic debtor" in missing.output
+    assert missing.exit_code == 2 and "no synthetic debtor" in missing.output
 
 
 def test_a_history_file_is_scored_as_of_its_last_event_unless_told(tmp_path):

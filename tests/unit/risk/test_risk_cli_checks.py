@@ -26,7 +26,7 @@ def test_scoring_a_synthetic_debtor_simulates_no_other(monkeypatch):
     r = invoke(risk, "score", "SYN-DEBTOR-0003", "--synthetic-seed", "7", "--synthetic-debtors", "5", "--json")
     assert r.exit_code == 0 and '"debtor": "SYN-DEBTOR-0003"' in r.output
     r = invoke(risk, "score", "SYN-DEBTOR-0005", "--synthetic-seed", "7", "--synthetic-debtors", "5")
-    assert r.exit_code == 1 and "no synthetic debtor SYN-DEBTOR-0005" in error_line(r)
+    assert r.exit_code == 2 and "no synthetic debtor SYN-DEBTOR-0005" in error_line(r)
 
 
 def _no_work(monkeypatch):
