@@ -203,9 +203,9 @@ def identity_problem(invoice_code: str, invoice_number: str, issued: date | None
     must be given; a 20-digit number (a fully digitalised e-invoice) takes no code,
     and with ``issued``, the invoice's issue date, starts with that year's last two
     digits (:func:`issue_year_problem`). The client's checks pass ``issued`` before a
-    registration; the contract, which takes no date on trust, checks what needs none
-    (:func:`digitalised_year_problem`); an invoice already on the ledger keeps its
-    number.
+    registration; the contract checks what needs no date (:func:`digitalised_year_problem`)
+    here, and RegisterReceivable the issue year against the invoice's date apart, as the
+    date starts the payment term; an invoice already on the ledger keeps its number.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
     if (why := number_problem(number)) is not None:

@@ -409,6 +409,10 @@ class RegistrationTransactions(TransactionGroup):
             if (why := fingerprint.identity_problem(inv.code, inv.number)
                     or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
                 raise rule("invoice-code-invalid", why)
+            # a 20-digit number opens with its issue year: an old invoice dated within the term would start the
+            # payment term afresh (_payment_term_start), the date being the supplier's word
+            if (why := fingerprint.issue_year_problem(inv.number.strip(), date.fromisoformat(inv.date))) is not None:
+                raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             if (why := fingerprint.paper_identity_problem(inv.code, inv.number, inv.paper_code,
                                                           inv.paper_number)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")

@@ -161,7 +161,8 @@ class Net:
     def registration(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, *, due_in: int = 90,
                      invoice_no: str | None = None, **over: Any) -> dict:
         self._n += 1
-        number = invoice_no or f"26442{self._n:015d}"  # a fully digitalised e-invoice number (20 digits)
+        # a fully digitalised e-invoice number (20 digits), opening with its issue year's last two digits
+        number = invoice_no or f"{self.today[2:4]}442{self._n:015d}"
         req = {
             "debtor": debtor.uscc, "face_amount": face, "currency": "CNY",
             "issue_date": self.today, "due_date": self.day(due_in),

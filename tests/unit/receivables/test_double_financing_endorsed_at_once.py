@@ -12,7 +12,7 @@ from chaincode.receivables.model import DiscountTerms
 
 from .support import standard_net, transient_terms
 
-CODE, NUMBER = "221010012345", "12345678"
+CODE, NUMBER = "261010012345", "12345678"
 
 
 async def _endorsed(net, actor, fn: str, *args, transient: dict | None = None):

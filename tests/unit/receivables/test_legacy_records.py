@@ -38,11 +38,18 @@ def legacy_net() -> tuple[Net, dict]:
     return net, dump["ids"]
 
 
+IN_2024 = datetime.fromisoformat("2024-12-02T02:00:00+00:00")
+
+
 def total(pages: list[dict], field: str) -> int:
     return sum(page[field] for page in pages)
 
 
 def canonical_registration(net: Net, number: str, code: str = "") -> dict:
+    if number.startswith("24") and len(number) == 20:
+        # the fixture's invoices are of 2024 (2431-2000-...): a 20-digit number opens with its issue year, so the
+        # invoice registers only as of that year, within its payment term
+        net.now = IN_2024
     req = net.registration(net.actors["tier1"], net.actors["core"], 10_000_00, due_in=60, invoice_no=number)
     req["invoices"][0]["code"] = code
     return req
@@ -68,8 +75,10 @@ def stored_as_earlier_versions_spelt(net: Net, receivable_id: str, *spellings: t
 
 async def earlier_claim(net: Net, *spellings: tuple[str, str]) -> str:
     """A REGISTERED claim on the invoice of ``spellings``, stored as an earlier contract version spelt it."""
-    code, number = fingerprint.current_spelling(*spellings[0])
-    registered = await net.ok(net.actors["tier1"], "RegisterReceivable", canonical_registration(net, number, code))
+    # registered on an invoice of today's year, then rewritten: an invoice stored in an earlier spelling may be of an
+    # earlier year, whose current spelling no registration dated today takes
+    registered = await net.ok(net.actors["tier1"], "RegisterReceivable",
+                              net.registration(net.actors["tier1"], net.actors["core"], 10_000_00, due_in=60))
     stored_as_earlier_versions_spelt(net, registered["id"], *spellings)
     return registered["id"]
 
@@ -261,8 +270,8 @@ def test_the_current_spelling_of_a_stored_invoice(code, number, spelt):
     assert fingerprint.current_spelling(code, number) == spelt
 
 
-NUMBER, ZERO_LED = "24312000000099990001", "0024312000000099990001"
-DASHED_NUMBER = "2431-2000-0000-9999-0001"
+NUMBER, ZERO_LED = "26312000000099990001", "0026312000000099990001"
+DASHED_NUMBER = "2631-2000-0000-9999-0001"
 
 
 @pytest.mark.parametrize("spellings, reported, held, written", [

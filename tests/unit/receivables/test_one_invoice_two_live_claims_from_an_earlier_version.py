@@ -10,7 +10,7 @@ from .support import standard_net, transient_terms
 from .test_legacy_records import DASHED_NUMBER, NUMBER as CURRENT_NUMBER, earlier_claim, legacy_net
 from .test_legacy_records import stored_as_earlier_versions_spelt
 
-CODE, NUMBER = "221010012345", "12345678"
+CODE, NUMBER = "261010012345", "12345678"
 RUN_TOGETHER = CODE + NUMBER
 
 

@@ -23,7 +23,7 @@ from .test_registry_and_attestation_policies import DEBTOR_AND_CREDITOR, policy_
 
 NUMBER = "26990000000000000001"           # its first 12 digits are no code: the number has no other spelling
 PAPER_CODE, PAPER_NUMBER = "144031900111", "00012345"
-RUN_TOGETHER_CODE = "221010012345"        # a paper code whose other spelling is a 20-digit number
+RUN_TOGETHER_CODE = "261010012345"        # a paper code whose other spelling is a 20-digit number
 PLANTED = "R-00000000000000ff"
 
 reads = counted.reads   # the fixture: the world-state keys of each point read, in order

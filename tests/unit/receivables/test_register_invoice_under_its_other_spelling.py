@@ -9,7 +9,7 @@ from chaincode.receivables import fingerprint
 
 from .support import standard_net
 
-CODE, NUMBER = "221010012345", "12345678"
+CODE, NUMBER = "261010012345", "12345678"
 RUN_TOGETHER = CODE + NUMBER
 
 

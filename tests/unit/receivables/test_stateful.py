@@ -375,7 +375,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         creditor = outsider if flaw == "caller" else creditor
         debtor = not_a_debtor if flaw == "debtor" else debtor
         due_in = {"due-passed": 0, "term": 366}.get(flaw, due_in)
-        seller, number = (creditor if self.role(creditor) == "supplier" else "tier1"), f"26442{self.n:015d}"
+        year = f"{self.today.year % 100:02d}"    # a 20-digit number opens with its issue year's last two digits
+        seller, number = (creditor if self.role(creditor) == "supplier" else "tier1"), f"{year}442{self.n:015d}"
         if flaw == "reuse" and self.invoices:
             seller, number, _ = self.invoices[reuse % len(self.invoices)]
         debtor_actor = (self.actor(debtor) if debtor != "unregistered"
@@ -399,6 +400,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes.add("invoice-parties-mismatch")
         if fp in self.registry:
             codes.add("invoice-already-financed")
+        if not number.startswith(year):   # an invoice of an earlier year, dated today by the registration
+            codes.add("invoice-code-invalid")
         done = self.attempt(creditor, "RegisterReceivable", json.dumps(req), codes=codes,
                             event=("ReceivableRegistered", lambda doc: doc["id"]))
         if done:

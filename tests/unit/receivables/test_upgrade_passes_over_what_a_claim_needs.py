@@ -44,13 +44,13 @@ async def test_a_transferred_claim_whose_creditors_party_cannot_be_read_is_liste
 async def test_a_collision_whose_claim_has_a_part_it_cannot_read_is_reported_live_and_the_claim_listed(how):
     net, _ = legacy_net()
     tier1, core = net.actors["tier1"], net.actors["core"]
-    earlier = await earlier_claim(net, ("", "2431-2000-0000-9999-0001"))
+    earlier = await earlier_claim(net, ("", "2631-2000-0000-9999-0001"))
     await net.ok(core, "ConfirmReceivable", earlier)
     # part of it moved: split in two parts
     await net.ok(tier1, "TransferReceivable", earlier, net.actors["tier2"].uscc, "100000")
     # then the invoice's current spelling registered (before the upgrade, nothing holds it): confirmed once
     # the current spelling held it, the earlier claim would have been refused as the invoice's second claim
-    registration = canonical_registration(net, "24312000000099990001")
+    registration = canonical_registration(net, "26312000000099990001")
     current = (await net.ok(tier1, "RegisterReceivable", registration))["id"]
     part = net.doc(earlier)["children"][0]
     spoil(net, net._key(keys.RECEIVABLE, part), how)
