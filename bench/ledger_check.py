@@ -59,7 +59,7 @@ from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, other_channel,
                                transaction_by_id, transaction_header, validation_flags)
-from client.receivables.audit import no_such_transaction
+from client.receivables.audit import UNANSWERED_CODES, no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
 from network import profiles
@@ -856,20 +856,45 @@ def _field(value: bytes, name: str) -> object:
 
 
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
-            problems: list[str]) -> Iterator[common_pb2.Block]:
+            problems: list[str], peer_name: str) -> Iterator[common_pb2.Block]:
     """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and why
     it is not the block of that number the ordering service cut after the one before it to ``problems``
     (``chain_problems``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
-    chains up to it."""
-    info = decoded(ledger_pb2.BlockchainInfo, ask_own_org(qscc, msp_id, "GetChainInfo", channel),
-                   f"the chain info of channel {channel}")
+    chains up to it. A read the peer does not answer, or refuses, raises its GatewayError naming the peer
+    (``_not_given``)."""
+    what = f"the chain info of channel {channel}"
+    try:
+        answer = ask_own_org(qscc, msp_id, "GetChainInfo", channel)
+    except GatewayError as error:
+        raise _not_given(error, what, peer_name, msp_id) from error
+    info = decoded(ledger_pb2.BlockchainInfo, answer, what)
     previous = None
     for number in range(info.height):
-        block = block_by_number(qscc, msp_id, channel, number)
+        try:
+            block = block_by_number(qscc, msp_id, channel, number)
+        except GatewayError as error:
+            raise _not_given(error, f"block {number} of channel {channel}", peer_name, msp_id) from error
         problems += chain_problems(block, number, previous)
         chain.append((header_hash(block.header), validation_flags(block)))
         previous = block.header
         yield block
+
+
+def _not_given(error: GatewayError, what: str, peer_name: str, msp_id: str) -> GatewayError:
+    """``error``, which kept the check from reading ``what`` of a peer, naming the peer and its org (``verify``
+    reads the peers in turn, and the Gateway's words name neither) and what to do: a call the peer never answered
+    (down, unreachable, overloaded) is made again once it is up; a refusal it answered, a block its ledger does not
+    give, asks for its ledger to be fetched again."""
+    if error.sent and error.code not in UNANSWERED_CODES:
+        said = (f"refused {what} ({error.message}): the check reads every block of each peer, and stops here. A "
+                "peer whose ledger does not give a block below its height is not holding what Fabric committed: "
+                "stop the peer and run `peer node reset` so that it fetches its blocks again, or see its log for "
+                "why it refused, then run the check again")
+    else:
+        said = (f"did not answer when asked for {what} ({error.message}): the check reads every block of each "
+                "peer, and stops here. Start the peer, or wait until it is reachable and at the height of the "
+                "others, then run the check again")
+    return GatewayError(f"{peer_name} ({msp_id}) {said}", code=error.code, details=error.details, sent=error.sent)
 
 
 def chain_problems(block: common_pb2.Block, number: int, previous: common_pb2.BlockHeader | None) -> list[str]:
@@ -938,7 +963,7 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             found.append(tx_id)
     not_as_cut: list[str] = []
     try:
-        ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut), chaincode)
+        ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut, peer_name), chaincode)
     except LedgerReadError as error:
         # ``verify`` checks the peers in turn: the block's number alone does not say whose ledger holds it
         raise LedgerReadError(f"{error}; read from {peer_name} ({msp_id}), whose blocks the check cannot replay: "
