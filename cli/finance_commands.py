@@ -245,9 +245,15 @@ def _quote_rows(result, receivable: str, day) -> dict:
     if result.declined:
         rows["declined"] = result.declined
     else:
-        o, pr = result.offer, result.priced
+        o, pr, parts = result.offer, result.priced, result.rate_parts
+        # each rate followed by its parts, which add up to it: base rate + the priced grade's spread; the grade's
+        # advance rate - what it was cut to fit the limit
         rows.update({"offer.discount_rate": exact_percent(o.discount_rate),
+                     "rate_parts.base_rate": exact_percent(parts.base_rate),
+                     "rate_parts.spread": exact_percent(parts.spread),
                      "offer.advance_rate": exact_percent(o.advance_rate),
+                     "rate_parts.grade_advance_rate": exact_percent(parts.grade_advance_rate),
+                     "rate_parts.cut_to_fit": exact_percent(parts.cut_to_fit),
                      "offer.day_count": o.day_count, "offer.recourse": o.recourse,
                      "offer.expires_on": o.expires_on.isoformat(),
                      "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),

@@ -10,12 +10,13 @@
 
 from .config import BankPricing, PricingConfigError, bank_config_path, load_bank_config, validation_problems
 from .money import effective_annual_cost, interest_fen, proportion_fen
-from .pricer import LimitStanding, Quote, quote
+from .pricer import LimitStanding, Quote, RateParts, quote
 from .proposals import BankOffer, EarlyPaymentOffer, Proposal, ReceivableTerms, ScaleTier, rank_proposals
 from .quote_lock import QuoteLockTimeout, quote_lock
 
 __all__ = [
     "BankOffer", "BankPricing", "EarlyPaymentOffer", "LimitStanding", "PricingConfigError", "Proposal", "Quote",
-    "QuoteLockTimeout", "ReceivableTerms", "ScaleTier", "bank_config_path", "effective_annual_cost", "interest_fen",
-    "load_bank_config", "proportion_fen", "quote", "quote_lock", "rank_proposals", "validation_problems",
+    "QuoteLockTimeout", "RateParts", "ReceivableTerms", "ScaleTier", "bank_config_path", "effective_annual_cost",
+    "interest_fen", "load_bank_config", "proportion_fen", "quote", "quote_lock", "rank_proposals",
+    "validation_problems",
 ]

@@ -1,9 +1,10 @@
 """The bank-side pricer: a debtor's risk grade and the bank's exposure -> an offer.
 
-    annual discount rate = base rate + spread[grade]
+    annual discount rate = base rate + spread[grade]      (no part for the tenor or the limit)
     advance rate         = advance_rate[grade], or if that advance would not fit what is
                            available, a rate of the contract's 10 decimal places giving the
                            largest advance (rounded half up) that does, in the fewest places
+                         = advance_rate[grade] - cut to fit   (0 when it fits)
     debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
     available            = max(0, debtor limit - exposure - open offers)
     advance              = outstanding x advance rate                (fen, half up)
@@ -33,7 +34,9 @@ would take all of the advance (rule fees-not-below-advance, as the contract refu
 such an offer), or the offer, open ``offer_valid_days`` from the day it is made, would lapse before the
 disbursement date it is priced for. It is open until the day before the claim's due date if that comes
 first: the contract takes no acceptance from the due date on.
-Interest, net cash and APR follow :mod:`client.pricing.money`.
+Interest, net cash and APR follow :mod:`client.pricing.money`. A priced quote says how its two rates are made
+(:class:`RateParts`): the parts of each add up to it exactly. The tenor is priced in the interest, for the days
+to the due date (and declined past ``max_days``), not in the rate; the limit, in the advance.
 
 Every amount is in the bank's configured currency (``BankPricing.currency``): a
 claim in another currency is refused (``ValueError``), not priced against a
@@ -65,6 +68,24 @@ def _unsigned_zero(p: Decimal) -> Decimal:
 Probability = Annotated[Rate, AfterValidator(_unsigned_zero)]
 
 
+class RateParts(BaseModel):
+    """How a priced quote's two rates are made from the bank's configuration, each part a decimal fraction:
+
+        offer.discount_rate = base_rate + spread             (the priced grade's spread)
+        offer.advance_rate  = grade_advance_rate - cut_to_fit
+
+    ``cut_to_fit``: what the grade's advance rate lost so that the advance fits what is available under the
+    debtor limit (0 when it fits). The discount rate has no part for the tenor or the limit: the days to the due
+    date are priced in the interest, and the limit bounds only the advance."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_rate: Rate
+    spread: Rate
+    grade_advance_rate: Rate
+    cut_to_fit: Rate
+
+
 class Quote(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -83,6 +104,8 @@ class Quote(BaseModel):
     offer: BankOffer | None
     priced: Proposal | None
     declined: str | None = None
+    # how offer's rates are made; None when declined
+    rate_parts: RateParts | None = None
 
 
 class LimitStanding(BaseModel):
@@ -201,7 +224,10 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     priced = price_bank_offer(offer, terms, on)
     if not priced.eligible:
         return declined(priced.why.removeprefix("not eligible: "))
-    return Quote(offer=offer, priced=priced, **common)
+    parts = RateParts(base_rate=config.base_rate, spread=terms_by_grade.spread,
+                      grade_advance_rate=terms_by_grade.advance_rate,
+                      cut_to_fit=terms_by_grade.advance_rate - advance_rate)
+    return Quote(offer=offer, priced=priced, rate_parts=parts, **common)
 
 
 def _grade_priced(config: BankPricing, grade: str, thin_record: bool) -> str:
