@@ -22,9 +22,7 @@ import click
 from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
 from client.gateway import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
-from client.ledger.qscc import QSCC, LedgerReadError, transaction_by_id
-from client.receivables import ReceivablesEvent
-from client.receivables.audit import no_such_transaction
+from client.receivables import CheckpointOfAnotherLedger, ReceivablesEvent
 
 from .amounts import with_money
 from .connection import acting, describe
@@ -261,24 +259,21 @@ def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, ses
 
 def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, checkpoint_file: Path, session) -> None:
     """A --checkpoint FILE whose last event's transaction the peer answers its ledger does not hold is refused
-    before the stream is asked for: the Gateway passes over every event until it meets that transaction, so
-    resumed from a checkpoint of another ledger (a network set up anew, another network's) the follower would
-    print nothing, ever, without a word. Only that answer says so: a read refused or not answered says nothing of
-    the file, and the stream asked next meets the same peer and says what it meets."""
-    tx_id = checkpointer.transaction_id
-    qscc = session.client.network.get_contract(QSCC)
+    before the stream is asked for (the SDK's ``check_checkpoint``): the Gateway passes over every event until it
+    meets that transaction, so resumed from a checkpoint of another ledger (a network set up anew, another
+    network's) the follower would print nothing, ever, without a word. Only that answer says so: a read refused or
+    not answered says nothing of the file, and the stream asked next meets the same peer and says what it meets."""
     try:
-        transaction_by_id(qscc, session.profile.msp_id, session.profile.channel, tx_id)
-    except GatewayError as error:
-        if no_such_transaction(error, tx_id):
-            raise click.ClickException(
-                f"{checkpoint_file} resumes after transaction {tx_id} of block {checkpointer.block_number}, which "
-                f"the peer's ledger of channel {session.profile.channel} does not hold: the file is the checkpoint "
-                "of another ledger (a network set up anew, or another network's), or this peer is behind the one "
-                "that gave that event; the gateway, which passes over every event until it meets that "
-                "transaction, would print none. To read this ledger's events, move the file away and run again "
-                "with --start-block 0 (every event) or without it (new events only)") from None
-    except LedgerReadError:
+        session.client.check_checkpoint(checkpointer, msp_id=session.profile.msp_id)
+    except CheckpointOfAnotherLedger as other:
+        raise click.ClickException(
+            f"{checkpoint_file} resumes after transaction {other.transaction_id} of block {other.block_number}, "
+            f"which the peer's ledger of channel {other.channel} does not hold: the file is the checkpoint of "
+            "another ledger (a network set up anew, or another network's), or this peer is behind the one that "
+            "gave that event; the gateway, which passes over every event until it meets that transaction, would "
+            "print none. To read this ledger's events, move the file away and run again with --start-block 0 "
+            "(every event) or without it (new events only)") from None
+    except GatewayError:
         pass   # an answer, not the one that it holds no such transaction: the stream says what it meets
 
 

@@ -126,7 +126,7 @@ from ._queries import next_bookmark
 from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_the_read
 from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
-from .errors import RefusedBeforeSending, ReceivablesError, RuleViolation, UnreadableAnswer
+from .errors import CheckpointOfAnotherLedger, RefusedBeforeSending, ReceivablesError, RuleViolation, UnreadableAnswer
 
 __all__ = [
     "ReceivablesClient",
@@ -142,6 +142,7 @@ __all__ = [
     "RuleViolation",
     "RefusedBeforeSending",
     "UnreadableAnswer",
+    "CheckpointOfAnotherLedger",
     "READ_REFUSALS",
     "refuses_the_caller",
     "unless_refused_the_read",

@@ -7,7 +7,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from client.gateway import RetryPolicy
+from client.gateway import GatewayError, RetryPolicy, holds_position
+from client.gateway._twins import Steps
+from client.ledger.qscc import QSCC, ask_own_org
 
 from ._choosing_endorsers import _EndorserChoice
 from ._claims import _ClaimOperations
@@ -18,6 +20,8 @@ from ._offers import _OfferOperations
 from ._parties import _PartyOperations
 from ._queries import _QueryOperations
 from ._settlement import _SettlementOperations
+from .audit import no_such_transaction
+from .errors import CheckpointOfAnotherLedger
 
 
 class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _OfferOperations, _SettlementOperations,
@@ -71,5 +75,39 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
             raise ValueError("events need the gateway Network: ReceivablesClient(contract, network) or events(network=...)")
         raw = network.chaincode_events(self.contract.chaincode_name, start_block=start_block, checkpoint=checkpoint)
         return self._events_class(raw)
+
+    def check_checkpoint(self, checkpoint: Any, *, msp_id: str, network: Any | None = None):
+        """Raise :class:`~client.receivables.errors.CheckpointOfAnotherLedger` when the peer of ``msp_id``'s org
+        answers that its ledger holds no transaction ``checkpoint.transaction_id``; call it before ``events``
+        resumes from a checkpoint that may be another ledger's (a network set up anew).
+
+        The Gateway passes over every event until it meets the checkpoint's transaction, so resumed from such a
+        checkpoint ``events`` yields nothing, ever, and raises nothing. Asks qscc ``GetTransactionByID`` (the
+        caller needs the channel's Readers policy, as for events); a checkpoint that holds no position (None, or
+        block 0 with no transaction: a file before its first event) asks nothing. Any other failure of the read (a
+        peer that does not answer, access refused) is raised as the gateway's error: it says nothing of the
+        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor.
+        """
+        network = network or self.network
+        if network is None:
+            raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
+                             "or check_checkpoint(..., network=...)")
+        return self._run_steps(self._check_checkpoint_steps)(checkpoint, msp_id, network)
+
+    @staticmethod
+    def _check_checkpoint_steps(checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:
+        # as the gateway decides whether a checkpoint wins over start_block: one that holds no position names no
+        # transaction to meet
+        if not holds_position(checkpoint) or not checkpoint.transaction_id:
+            return
+        tx_id = checkpoint.transaction_id
+        try:
+            # any answer at all is the transaction: only its absence matters here
+            yield ask_own_org(network.get_contract(QSCC), msp_id, "GetTransactionByID", network.name, tx_id)
+        except GatewayError as error:
+            if no_such_transaction(error, tx_id):
+                raise CheckpointOfAnotherLedger(channel=network.name, block_number=checkpoint.block_number,
+                                                transaction_id=tx_id) from error
+            raise
 
     _events_class: type = ReceivablesEvents

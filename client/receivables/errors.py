@@ -8,10 +8,13 @@
     ├── RefusedBeforeSending         (also a ValueError) the contract's own check, run by this client,
     │                                refused an argument, so the call was not sent: .transaction, .rule,
     │                                .detail, .sent (False)
-    └── UnreadableAnswer             (also a ValueError) the contract answered with a document this
-                                     client cannot read: .committed (True for a submit: it committed),
-                                     .transaction, .transaction_id, .answer (the raw bytes); .request_id
-                                     for a submit that carried one
+    ├── UnreadableAnswer             (also a ValueError) the contract answered with a document this
+    │                                client cannot read: .committed (True for a submit: it committed),
+    │                                .transaction, .transaction_id, .answer (the raw bytes); .request_id
+    │                                for a submit that carried one
+    └── CheckpointOfAnotherLedger    (also a ValueError) an events checkpoint whose transaction the peer
+                                     answers its ledger does not hold (``check_checkpoint``): .channel,
+                                     .block_number, .transaction_id
 
 Each pickles and copies with every field (a ProcessPool worker's error reaches the caller whole), as the
 ``client.gateway`` errors do.
@@ -33,7 +36,8 @@ import re
 
 from client.gateway.errors import GatewayError, _rebuild_error
 
-__all__ = ["ReceivablesError", "RuleViolation", "RefusedBeforeSending", "UnreadableAnswer", "rule_violation_from",
+__all__ = ["ReceivablesError", "RuleViolation", "RefusedBeforeSending", "UnreadableAnswer", "CheckpointOfAnotherLedger",
+           "rule_violation_from",
            "RULE_PATTERN", "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading", "reworded"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
@@ -122,6 +126,25 @@ class UnreadableAnswer(ReceivablesError, ValueError):
         else:
             message = f"{transaction} answered with a document this client cannot read ({problem}); {upgrade}"
         super().__init__(message)
+
+
+class CheckpointOfAnotherLedger(ReceivablesError, ValueError):
+    """An events checkpoint whose last transaction (``transaction_id``, of block ``block_number``) the peer answers
+    its ledger of ``channel`` does not hold. The Gateway passes over every chaincode event until it meets that
+    transaction, so resumed from it a stream gives no event, ever, and no error: the checkpoint is another ledger's
+    (a network set up anew, another network's with the same channel and chaincode names), or this peer is behind
+    the one that gave that event. A ValueError too: the checkpoint given is the wrong one."""
+
+    def __init__(self, *, channel: str, block_number: int | None, transaction_id: str) -> None:
+        self.channel = channel
+        self.block_number = block_number
+        self.transaction_id = transaction_id
+        super().__init__(
+            f"the checkpoint resumes after transaction {transaction_id} of block {block_number}, which the peer's "
+            f"ledger of channel {channel} does not hold: it is the checkpoint of another ledger (a network set up "
+            "anew, or another network's), or this peer is behind the one that gave that event; the gateway, which "
+            "passes over every event until it meets that transaction, would give none. To read this ledger's "
+            "events, start from a start_block (0: every event) with a new checkpoint")
 
 
 def rule_violation_from(error: GatewayError, transaction: str) -> RuleViolation | None:

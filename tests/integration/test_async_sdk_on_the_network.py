@@ -18,6 +18,7 @@ import secrets
 from contextlib import AsyncExitStack, ExitStack
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,8 +27,9 @@ from cli.connection import Session, default_user, open_session
 from cli.demo_commands import ACTORS, business_today
 from client.invoices.credit_code import credit_code_check_digit
 from client.invoices.fingerprint import fingerprint_of
-from client.receivables import (AsyncReceivablesClient, DiscountOfferRequest, FinancingTerms,
-                                InvoiceAttestationRequest, Receivable, ReceivablesEvent, RuleViolation)
+from client.receivables import (AsyncReceivablesClient, CheckpointOfAnotherLedger, DiscountOfferRequest,
+                                FinancingTerms, InvoiceAttestationRequest, Receivable, ReceivablesEvent,
+                                RuleViolation)
 from network import profiles
 
 from .conftest import EVENT_WAIT, peers_caught_up, register_claim
@@ -179,6 +181,15 @@ def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivab
                 assert typed["ReceivableFrozen"].order_reference == order
                 assert (typed["ReceivableUnfrozen"].order_reference, typed["ReceivableUnfrozen"].lifted) == (lift, order)
                 assert (typed["PaymentRecorded"].amount, typed["PaymentRecorded"].currency) == (10_000, "CNY")
+
+                # a checkpoint after an event of this ledger is its own; one naming a transaction it never held
+                # (another ledger's) would have events() resumed from it give nothing, and is refused
+                paid_event, msp_id = seen[paid.last.tx_id], tier1_session.profile.msp_id
+                await tier1.check_checkpoint(SimpleNamespace(block_number=paid_event.block_number,
+                                                             transaction_id=paid_event.tx_id), msp_id=msp_id)
+                with pytest.raises(CheckpointOfAnotherLedger):
+                    await tier1.check_checkpoint(SimpleNamespace(block_number=paid_event.block_number,
+                                                                 transaction_id=secrets.token_hex(32)), msp_id=msp_id)
 
     asyncio.run(scenario())
 

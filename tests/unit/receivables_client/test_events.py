@@ -30,6 +30,8 @@ class FakeStream:
 
 
 class FakeNetwork:
+    name = "receivables-channel"   # the channel, as a Network names it
+
     def __init__(self, events):
         self.stream = FakeStream(events)
         self.requests = []

@@ -46,6 +46,8 @@ class ResumingNetwork:
     """The gateway's chaincode event service over a fixed ledger of events: from ``start_block``, or from a
     checkpoint holding a position, after its transaction in its block, as the peer resumes one."""
 
+    name = "receivables-channel"   # the channel, as a Network names it
+
     def __init__(self, events: list[ChaincodeEvent]) -> None:
         self.events = events
         self.requests: list[tuple[int | None, tuple[int | None, str | None] | None]] = []

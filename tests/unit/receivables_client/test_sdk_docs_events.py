@@ -42,6 +42,9 @@ def test_the_events_example_checkpoints_and_a_restart_resumes_after_the_last_eve
     assert json.loads((tmp_path / "receivables-events.json").read_text()) == {
         "blockNumber": 5, "transactionId": "aa" * 32, "channel": "receivables", "chaincode": "receivables"}
 
+    assert first.requests("evaluate") == []   # a new file holds no transaction to look for
+
     restart = FakeTransport()
     asked = _run_example(restart)
     assert asked.start_position.specified.number == 5 and asked.after_transaction_id == "aa" * 32
+    assert len(restart.requests("evaluate")) == 1   # the peer asked whether its ledger holds that transaction
