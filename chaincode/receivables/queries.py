@@ -21,7 +21,7 @@ from . import config as cfg
 from . import dates, keys, lifecycle
 from . import financing as fin
 from .daycount import round_half_up
-from .errors import NewerVersionRecord, rule
+from .errors import NewerVersionRecord, RuleViolation, rule
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, SPLIT, STATUSES, WITHDRAWN, DiscountOffer, Disbursement,
     Offer, OfferParties, OfferTerms, Party, Receivable,
@@ -307,6 +307,36 @@ def _ensure_split_from(part_id: str, claim_id: str) -> None:
                    f"is: {_written_outside(part_id)}")
 
 
+def _as_a_split_wrote_it(part: Receivable, listed_by: str) -> bool:
+    """Whether ``part``, a claim the claim ``listed_by`` lists as one of its parts, is as a split writes it: it
+    names ``listed_by`` as the claim it was split from, and lists its own parts by their ids, each once
+    (``ensure_parts_by_id``). Otherwise its record was written outside the contract (two orgs running altered
+    chaincode), and nothing it says of the lineage is taken."""
+    if part.parent_id != listed_by:
+        return False
+    try:
+        ensure_parts_by_id(part)
+    except RuleViolation:
+        return False
+    return True
+
+
+async def _readable_ancestor(store: Store, receivable_id: str, passed: PassedOver) -> Receivable | None:
+    """The ancestor's record, or None where this peer cannot read it, or where it names as the claim it was split
+    from one its id does not extend (``split_from_by_id``): no split writes that, and taken on its word, the walk
+    up could loop. Either is added to ``passed`` (the second as no version's record), so that the ancestors are
+    shown on by its id (``_unread_ancestor``) rather than the provenance of every part below it refused for good."""
+    try:
+        ancestor = await store.receivable(receivable_id)
+    except UNREADABLE_VALUE as problem:
+        passed.add(store.key(keys.RECEIVABLE, receivable_id), newer=isinstance(problem, NewerVersionRecord))
+        return None
+    if ancestor.parent_id is not None and not split_from_by_id(ancestor.id, ancestor.parent_id):
+        passed.add(store.key(keys.RECEIVABLE, receivable_id), newer=False)
+        return None
+    return ancestor
+
+
 async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     """``r``'s ancestors up to its root and the tree of the parts split from it, for ``reader``, who may read ``r``.
 
@@ -316,7 +346,12 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     holder of a claim that was split, or a part it passed on, keeps reading its own part but not theirs. The
     ancestors are shown whole: each is a claim split, which never changes again, so they tell how ``r`` came
     about and nothing that happened since. An ancestor this peer cannot read is shown where it lies, redacted,
-    and named as a part of the tree is (``_unread_ancestor``)."""
+    and named as a part of the tree is (``_unread_ancestor``).
+
+    So is a claim of the lineage whose record no split writes (``_readable_ancestor``, ``_as_a_split_wrote_it``:
+    the orgs its key's policy names rewrote it, running altered chaincode), with nothing below it, its key in
+    ``unreadable``: the walk takes nothing on its word, and still ends. Only ``r``'s own record is refused so
+    (``invalid-state``): it is the one asked about."""
     # a part this peer cannot read is shown where it lies, redacted, and named: refused, it would deny the
     # whole answer over one record
     passed = PassedOver()
@@ -324,11 +359,9 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     # each ancestor's id shorter than the one before (``_ensure_split_from``), so the walk up ends
     child_id, parent_id = r.id, r.parent_id
     while parent_id is not None:
-        _ensure_split_from(child_id, parent_id)
-        try:
-            parent = await store.receivable(parent_id)
-        except UNREADABLE_VALUE as problem:
-            passed.add(store.key(keys.RECEIVABLE, parent_id), newer=isinstance(problem, NewerVersionRecord))
+        _ensure_split_from(child_id, parent_id)   # the claim asked about; an ancestor is checked as it is read
+        parent = await _readable_ancestor(store, parent_id, passed)
+        if parent is None:
             ancestor = await _unread_ancestor(store, parent_id)
             ancestors.append(ancestor)
             child_id, parent_id = parent_id, ancestor["parent_id"]
@@ -338,7 +371,7 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
 
     # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
     tree = {**_summary(r), "children": []}
-    ensure_parts_by_id(r)   # and each node's below: no part is visited twice, and the walk ends
+    ensure_parts_by_id(r)   # and each node's below (``_as_a_split_wrote_it``): no part is visited twice, the walk ends
     # (id, its parent's id and list, level)
     pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
     while pending:
@@ -347,6 +380,12 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
             node = await store.receivable(child_id)
         except UNREADABLE_VALUE as problem:
             passed.add(store.key(keys.RECEIVABLE, child_id), newer=isinstance(problem, NewerVersionRecord))
+            siblings.append({**_redacted_id(child_id, parent_id), "children": []})
+            continue
+        if not _as_a_split_wrote_it(node, parent_id):
+            # shown as a part this peer cannot read is, and named: refused, two orgs rewriting one part would
+            # deny the tree of every other part to the regulator and the claim's creditor for good
+            passed.add(store.key(keys.RECEIVABLE, child_id), newer=False)
             siblings.append({**_redacted_id(child_id, parent_id), "children": []})
             continue
         seen = _summary(node) if await may_read(store, reader, node) else _redacted(node)
@@ -358,7 +397,6 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
             # answers the levels below it.
             entry["children_omitted"] = True
             continue
-        ensure_parts_by_id(node)
         pending.extend((grandchild, node.id, entry["children"], level + 1) for grandchild in reversed(node.children))
 
     return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree, **passed.fields()}

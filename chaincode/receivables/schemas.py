@@ -164,9 +164,9 @@ class PassedOver(Doc):
 
 
 class Provenance(PassedOver):
-    """GetProvenance's answer: a part of the tree this peer cannot read is shown where it lies, ``redacted``, with
-    nothing below it, its key named in ``unreadable`` or ``newer_version``; so is an ancestor it cannot read,
-    in its place among ``ancestors`` (``ProvenanceAncestor``)."""
+    """GetProvenance's answer: a part of the tree this peer cannot read, or whose record no split writes, is shown
+    where it lies, ``redacted``, with nothing below it, its key named in ``unreadable`` or ``newer_version``; so
+    is such an ancestor, in its place among ``ancestors`` (``ProvenanceAncestor``)."""
 
     id: str
     root_id: str
