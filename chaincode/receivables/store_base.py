@@ -423,7 +423,7 @@ class StoreBase:
 
     async def sealed_by_others(self, key: str) -> bool:
         """Whether ``key``, one to which the contract gives no key-level policy at the write asked for (an index
-        entry, an offer, a request before acceptance), carries one all the same: set by two orgs running altered
+        entry, an offer), carries one all the same: set by two orgs running altered
         chaincode, which the chaincode-level policy alone lets write it. Fabric would validate the contract's write
         against that policy, failing the step, endorsed by its own parties' orgs, until those two endorse it."""
         return await self.stub.get_state_validation_parameter(key) is not None

@@ -30,23 +30,25 @@ TERMS_TRANSIENT_KEY = "terms"
 
 async def _end_request(s: Session, f: Financing, r: Receivable, act: Action) -> None:
     """End ``f``, a request no offer of which was accepted, on its claim ``r``: its open offers lapse, it is
-    WITHDRAWN and ``r`` drops it; the caller writes ``r``. Every key written here (offers, their open-offer
-    entries, the financing) is under the chaincode-level policy, none under a bank's org: the debtor's and
-    holder's orgs, which endorse the claim's own change, endorse these too. One two orgs gave a policy of their
-    own is left as it is (``Store.end_request``, ``lapse_offer``), or they could hold the claim's change back."""
+    WITHDRAWN and ``r`` drops it; the caller writes ``r``. No key written here is under a bank's org: the
+    offers and their open-offer entries are under the chaincode-level policy, the request under the claim's
+    own orgs (``Store.put_financing_request``), and the debtor's and holder's orgs, which endorse the claim's
+    own change, endorse these too. One two orgs gave a policy of their own is left as it is (``Store.end_request``,
+    ``lapse_offer``), or they could hold the claim's change back."""
     for o in await s.store.offers_of(f.id):
         if o.status == "OPEN":
             o.status, o.last = "LAPSED", act
             await s.store.lapse_offer(o, r.debtor)
     f.status, f.last = "WITHDRAWN", act
     r.financing_id = None
-    await s.store.end_request(f)
+    await s.store.end_request(f, r)
 
 
 def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
     """Refuse a financing request that names another holder than its claim does. Until acceptance the request's
-    key has no key-level policy (any two orgs may write it, by running altered chaincode), while the claim's
-    names its holder's org: so the claim says whose request it is, and whose collection the terms go to."""
+    key has no key-level policy where an earlier contract version made it (any two orgs may write it, by running
+    altered chaincode), its claim's orgs' where this one did, while the claim's names its holder's org: so the
+    claim says whose request it is, and whose collection the terms go to."""
     if (f.holder, f.holder_msp) != (r.holder, r.holder_msp):
         raise rule("invalid-state", f"financing {f.id} names {f.holder} of {f.holder_msp} as the holder, but its "
                    f"claim {r.id} is held by {r.holder} of {r.holder_msp}: the request record was changed outside "
@@ -57,8 +59,9 @@ def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
 def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
     """Refuse acting on financing ``f`` through its claim ``r`` unless the claim names it as its live financing, at
     the stage the financing says it is at: a request (no financier on the claim yet), or an accepted or disbursed
-    financing (the claim's financier being the financing's bank). A request and its offers have no key-level policy
-    (any two orgs may write them, by running altered chaincode) and the records of an earlier contract's financings
+    financing (the claim's financier being the financing's bank). Offers, and a request an earlier contract version
+    made, have no key-level policy (any two orgs may write them, by running altered chaincode; a request this
+    one made, its claim's orgs), and the records of an earlier contract's financings
     none until UpgradeLedger: an ended request rewritten back to REQUESTED, or one made up on a live claim, would
     otherwise be offered on and accepted, and a request rewritten to ACCEPTED or DISBURSED disbursed, repaid or
     cancelled, with the claim financed by no bank it names. The claim, under its own key-level policy, says which

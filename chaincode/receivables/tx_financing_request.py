@@ -62,7 +62,8 @@ class FinancingRequestTransactions(FinancingGroup):
         before = r.model_copy()
         r.financing_id = f.id
         r.last = f.last
-        await s.store.put_financing(f)
+        # under the claim's own orgs: no two other orgs can seal it against the acceptance that must write it
+        await s.store.put_financing_request(f, r)
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, outstanding=r.outstanding, currency=r.currency,
                due_date=r.due_date)

@@ -71,7 +71,8 @@ async def test_a_bank_of_the_holders_org_puts_the_financing_under_that_org_and_t
     net = await net_of({SUPPLIER: ("supplier", "financier")}, SUPPLIER)
     seen = await full_flow(net)
     f = seen["disbursed"]["financing_id"]
-    assert seen["requested"]["financing"] is None                    # no bank yet: the holder withdraws alone
+    # no bank yet: the claim's own orgs, as its key, so the holder's withdrawal needs no bank
+    assert seen["requested"]["financing"] == [CORE, SUPPLIER]
     assert seen["accepted"]["financing"] == seen["disbursed"]["financing"] == [REGULATOR, SUPPLIER]
     assert seen["disbursed"]["notice"] == [CORE, SUPPLIER]            # the debtor's and the bank's: two orgs
     assert seen["repaid"] == {"financing": [REGULATOR, SUPPLIER], "status": "SETTLED"}
@@ -107,17 +108,19 @@ async def test_where_one_org_is_debtor_holder_and_bank_every_key_of_the_deal_nam
     assert net.writes_not_endorsed(CORE, REGULATOR) == []
 
 
-async def test_where_no_other_org_may_be_the_regulator_the_chaincode_policy_guards_the_deal():
+async def test_where_no_other_org_may_be_the_regulator_the_claims_orgs_guard_the_deal():
     """No org's parties may be the regulator (a configuration the contract refuses where it reads one, made here
     without that check, as tests/unit/receivables/test_claim_policy_never_one_org.py makes one): no second org to
-    name, and a policy of the holder-and-bank's org alone would let its peer rewrite the deal by itself."""
+    name, and a policy of the holder-and-bank's org alone would let its peer rewrite the deal by itself. The
+    acceptance writes none, so the deal keeps the request's, its claim's debtor's and holder's orgs."""
     roles = {org: roles for org, roles in DEFAULT_CONFIG.org_roles.items() if org != REGULATOR}
     net = Net(DEFAULT_CONFIG.model_copy(update={"org_roles": {**roles, SUPPLIER: ("supplier", "financier")}}))
     await net.party("core", CORE, "core_enterprise")
     await net.party("tier1", SUPPLIER, "supplier")
     await net.party("bank", SUPPLIER, "financier")
     seen = await full_flow(net)
-    assert seen["accepted"]["financing"] is seen["repaid"]["financing"] is None
+    assert seen["requested"]["financing"] == seen["accepted"]["financing"] == seen["repaid"]["financing"] == [
+        CORE, SUPPLIER]
     assert seen["disbursed"]["notice"] == [CORE, SUPPLIER]
     assert seen["repaid"]["status"] == "SETTLED"
 

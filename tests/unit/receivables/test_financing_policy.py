@@ -13,12 +13,14 @@ from chaincode.shim import KeyEndorsementPolicy
 from .support import BANK, CORE, REGULATOR, SUPPLIER, Net, standard_net, transient_terms
 
 
-async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_before_has_none():
+async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_before_its_claims_orgs():
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f, o = await net.offered(tier1, r["id"], bank)
-    assert net.financing_policy_orgs(f["id"]) is None       # the holder's withdrawal or the debtor's payment ends it alone
+    # the claim's own orgs: the holder's withdrawal or the debtor's payment ends it without any bank, and no two
+    # other orgs can seal it against the acceptance
+    assert net.financing_policy_orgs(f["id"]) == [CORE, SUPPLIER]
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
     # the disbursement writes the financing under that policy, with the claim's (debtor, holder, bank)
@@ -35,7 +37,8 @@ async def test_a_request_withdrawn_before_acceptance_needs_no_bank():
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
     await net.ok(tier1, "WithdrawFinancing", f["id"])
-    assert net.financing_policy_orgs(f["id"]) is None and net.writes_not_endorsed(CORE, SUPPLIER) == []
+    assert net._key(keys.FINANCING, f["id"]) in [key for key, _ in net.last_writes]
+    assert net.financing_policy_orgs(f["id"]) == [CORE, SUPPLIER] and net.writes_not_endorsed(CORE, SUPPLIER) == []
 
 
 async def test_the_policy_is_written_at_acceptance_only():
@@ -75,9 +78,10 @@ async def test_where_one_org_holds_and_finances_the_financing_names_that_org_and
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
 
 
-async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_and_gets_no_policy():
-    """A request is under the chaincode policy until acceptance, so two orgs could have rewritten its holder_msp:
-    acceptance refuses it while the holder can still withdraw it, and no policy is written for the org it names."""
+async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_and_keeps_its_claims_orgs():
+    """A request is under its claim's orgs until acceptance (one an earlier version made, the chaincode policy), so
+    those two orgs (any two) could have rewritten its holder_msp: acceptance refuses it while the holder can still
+    withdraw it, and no policy is written for the org it names."""
     import json
 
     net = await standard_net()
@@ -89,7 +93,7 @@ async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_an
     net.ledger.state[key] = json.dumps(forged).encode()
     refused = await net.call(tier1, "AcceptFinancingOffer", o["id"])
     assert refused.status != 200 and "invalid-state" in refused.message
-    assert net.financing_policy_orgs(f["id"]) is None
+    assert net.financing_policy_orgs(f["id"]) == [CORE, SUPPLIER]
 
 
 # ---------------------------------------------------------------- financings an earlier version accepted
@@ -117,7 +121,7 @@ async def test_the_upgrade_gives_financings_an_earlier_version_accepted_their_pa
     await net.ok(bank, "CancelFinancing", ended["id"], "terms out of date")
     current = await _accepted(net)                       # accepted by this version: it has its policy
     r = await net.confirmed(tier1, net.actors["core"], 1000_00, due_in=30)
-    requested = await net.ok(tier1, "RequestFinancing", r["id"])   # no bank: no policy
+    requested = await net.ok(tier1, "RequestFinancing", r["id"])   # no bank: its claim's orgs
     for f in (live, ended):
         _as_an_earlier_version_left_it(net, f["id"])
     # two other orgs rewrote the live financing's record while it had no policy: the claim still names its parties
@@ -128,7 +132,7 @@ async def test_the_upgrade_gives_financings_an_earlier_version_accepted_their_pa
     pages = await net.upgrade_pages("2")
     assert sum(page["financing_policies"] for page in pages) == 2
     assert net.financing_policy_orgs(live["id"]) == net.financing_policy_orgs(ended["id"]) == [BANK, SUPPLIER]
-    assert net.financing_policy_orgs(requested["id"]) is None
+    assert net.financing_policy_orgs(requested["id"]) == [CORE, SUPPLIER]
     changed = {k for k, v in net.ledger.validation_parameters.items() if v != policies.get(k)}
     assert changed == {net._key(keys.FINANCING, live["id"]), net._key(keys.FINANCING, ended["id"])}
     assert net.ledger.state == state and net.financing_policy_orgs(current["id"]) == [BANK, SUPPLIER]

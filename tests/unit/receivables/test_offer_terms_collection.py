@@ -16,9 +16,10 @@ import pytest
 
 from chaincode.receivables import collections, keys
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from chaincode.receivables.store_base import org_policy
 from network.org_definition import signature_policy
 
-from .support import BANK, REGULATOR, SUPPLIER, _peers_satisfy, standard_net, transient_terms
+from .support import BANK, CORE, REGULATOR, SUPPLIER, _peers_satisfy, standard_net, transient_terms
 
 SUPPLIER2, REGULATOR2 = "Supplier2MSP", "Regulator2MSP"
 HOLDS_AND_FINANCES = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER: ("supplier", "financier")})
@@ -106,7 +107,9 @@ async def test_an_offer_on_a_request_naming_another_holder_org_than_its_claim_is
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f = await net.ok(tier1, "RequestFinancing", r["id"])
-    assert net.ledger.validation_parameters.get(net._key(keys.FINANCING, f["id"])) is None
+    # under its claim's orgs, which between them (or any two orgs, for a request an earlier version made) can
+    # rewrite it, running altered chaincode
+    assert net.ledger.validation_parameters[net._key(keys.FINANCING, f["id"])] == org_policy([CORE, SUPPLIER])
     _rewrite(net, keys.FINANCING, f["id"], holder_msp=SUPPLIER2)
 
     refused = await net.call(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
