@@ -259,7 +259,9 @@ def _quote_rows(result, receivable: str, day) -> dict:
                      "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),
                      "priced.fees": shown(pr.fees), "priced.net_cash": shown(pr.net_cash),
                      "priced.remainder_at_maturity": shown(pr.remainder_at_maturity),
-                     "priced.apr": percent_of(pr.exact_apr, 4)})   # fees included: the cost of the cash taken
+                     "priced.apr": percent_of(pr.exact_apr, 4),   # fees included: the cost of the cash taken
+                     # beside offer.day_count, which is the discount rate's basis, not the APR's
+                     "priced.apr_day_count": pr.apr_day_count})
     return rows
 
 
@@ -861,9 +863,10 @@ def _withdrawal_failed(over: str, made, r, error: BaseException, as_: str) -> st
 
 
 # Each column of the compare table is the key of its figure in a proposal of --json, so a script written from the
-# table finds it there ("APR" is proposals[].apr); interest and fees are two keys, so two columns.
+# table finds it there ("APR" is proposals[].apr); interest and fees are two keys, so two columns. APR_DAY_COUNT
+# follows APR: DAY_COUNT is the basis of the offer's ANNUAL_RATE, and read as the APR's it would mislead.
 COMPARE_COLUMNS = ["rank_by_cost", "rank_by_cash", "offer_id", "counterparty", "source", "annual_rate", "day_count",
-                   "net_cash", "interest", "fees", "apr", "recourse", "takeable_now", "first_step"]
+                   "net_cash", "interest", "fees", "apr", "apr_day_count", "recourse", "takeable_now", "first_step"]
 
 
 def _compare_row(p: Proposal, currency: str) -> dict:

@@ -25,7 +25,8 @@ the 6-place figure again could move the last shown digit (4.1049990...%
 is 0.041050 to 6 places, which would show as 4.11%).
 
 The APR always uses a 365-day year whatever the offer's day-count basis, so an
-ACT/360 offer shows its true, slightly higher, cost next to an ACT/365 one. It
+ACT/360 offer shows its true, slightly higher, cost next to an ACT/365 one, and
+says so (``APR_DAY_COUNT``, ACT/365, beside the offer's own). It
 is a simple (not compounded) annual rate on the cash actually received.
 """
 
@@ -39,6 +40,7 @@ from client import money
 
 BASES = {"ACT/360": 360, "ACT/365": 365}
 APR_YEAR_DAYS = 365
+APR_DAY_COUNT = "ACT/365"   # what an APR states as its basis: actual days over APR_YEAR_DAYS
 APR_PLACES = Decimal("0.000001")
 
 

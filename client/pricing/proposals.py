@@ -49,8 +49,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, computed_field,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from chaincode.receivables.dates import days_text
@@ -62,7 +62,8 @@ from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
-from .money import BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of, proportion_fen
+from .money import (APR_DAY_COUNT, BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of,
+                    proportion_fen)
 
 Basis = Literal["ACT/360", "ACT/365"]
 
@@ -349,6 +350,13 @@ class Proposal(BaseModel):
         if isinstance(data, dict) and "takeable_now" not in data:
             data = {**data, "takeable_now": data.get("eligible")}
         return data
+
+    @computed_field
+    @property
+    def apr_day_count(self) -> str | None:
+        """The day count ``apr`` is on: ACT/365, a 365-day year, whatever the offer's ``day_count`` (the basis of its
+        ``annual_rate``), so that offers on either basis compare; None where ``apr`` is."""
+        return None if self.apr is None else APR_DAY_COUNT
 
     @property
     def exact_apr(self) -> Fraction | None:
