@@ -47,7 +47,7 @@ from pathlib import Path
 from fabric_protos.common import common_pb2, ledger_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
-from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
+from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
 from chaincode.receivables.model import (RETIRED_FINANCING_FIELDS, STATUSES, demand_before_the_list,
@@ -57,6 +57,7 @@ from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
+from client.ledger.endorsements import action_results
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, other_channel,
                                transaction_by_id, transaction_header, validation_flags)
 from client.receivables.audit import UNANSWERED_CODES, no_such_transaction
@@ -221,9 +222,7 @@ def _valid_transactions(block: common_pb2.Block, namespace: str
         if index >= len(flags) or flags[index] != transaction_pb2.VALID:
             continue
         what = f"block {block.header.number}'s transaction {index}, marked VALID:"
-        payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, raw, f"{what} its envelope").payload,
-                          f"{what} its payload")
-        header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, f"{what} its channel header")
+        payload, header = transaction_header(decoded(common_pb2.Envelope, raw, f"{what} its envelope"), f"{what} its")
         if header.type != common_pb2.ENDORSER_TRANSACTION:
             yield index, header, []
             continue
@@ -233,13 +232,7 @@ def _valid_transactions(block: common_pb2.Block, namespace: str
 def _namespace_rwsets(payload: common_pb2.Payload, namespace: str, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
     """The namespace's read-write set of each action of an endorser transaction's ``payload``."""
     for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
-        endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, f"{what} its action").action
-        response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
-                           f"{what} its proposal response")
-        results = decoded(rwset_pb2.TxReadWriteSet,
-                          decoded(proposal_pb2.ChaincodeAction, response.extension, f"{what} its chaincode action")
-                          .results, f"{what} its read-write set")
-        for ns in results.ns_rwset:
+        for ns in action_results(action, f"{what} its")[2].ns_rwset:
             if ns.namespace == namespace:
                 # the namespace's writes and private hashes are read here, so that the replay's apply decodes
                 # nothing that was not checked

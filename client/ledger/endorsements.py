@@ -33,7 +33,7 @@ from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import CERTIFICATE_ERRORS, SIGNATURE_HASHES, ChannelMsp
-from .qscc import LedgerReadError, decoded, enum_name
+from .qscc import LedgerReadError, decoded, enum_name, transaction_header
 
 
 @dataclass(frozen=True)
@@ -176,10 +176,23 @@ def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payloa
     return Endorsement(endorser.mspid, certificate, problem)
 
 
-def _read_write_set(chaincode_action: proposal_pb2.ChaincodeAction) -> dict:
+def action_results(action: transaction_pb2.TransactionAction, of: str = "the") -> tuple[
+        transaction_pb2.ChaincodeEndorsedAction, proposal_pb2.ChaincodeAction, rwset_pb2.TxReadWriteSet]:
+    """A transaction's action decoded down to what its endorsers signed: the endorsed action (the proposal
+    response payload and its endorsements), the chaincode action that payload carries, and its read-write set.
+    LedgerReadError where a part does not decode, naming it after ``of``, whose it is (``"the"``, or
+    ``"block 3's transaction 0, marked VALID: its"``)."""
+    endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, f"{of} chaincode action payload").action
+    response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
+                       f"{of} proposal response payload")
+    chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, f"{of} chaincode action")
+    return endorsed, chaincode_action, decoded(rwset_pb2.TxReadWriteSet, chaincode_action.results,
+                                               f"{of} read-write set")
+
+
+def _read_write_set(results: rwset_pb2.TxReadWriteSet) -> dict:
     """The namespaces the read-write set lists, every write in order (None for a delete's value), every read and
     every metadata write: :class:`EndorsedAction`'s fields of the same names."""
-    results = decoded(rwset_pb2.TxReadWriteSet, chaincode_action.results, "the read-write set")
     writes: list[KeyWrite] = []
     reads: list[KeyRead] = []
     metadata_writes: list[tuple[str, str]] = []
@@ -194,14 +207,11 @@ def _read_write_set(chaincode_action: proposal_pb2.ChaincodeAction) -> dict:
 
 
 def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, ChannelMsp] | None) -> EndorsedAction:
-    endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, "the chaincode action payload").action
-    response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
-                        "the proposal response payload")
-    chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, "the chaincode action")
+    endorsed, chaincode_action, results = action_results(action)
     return EndorsedAction(chaincode_action.chaincode_id.name,
                           endorsements=tuple(_endorsement(e, endorsed.proposal_response_payload, msps)
                                              for e in endorsed.endorsements),
-                          **_read_write_set(chaincode_action))
+                          **_read_write_set(results))
 
 
 def _creator_msp(header: common_pb2.Header) -> str | None:
@@ -224,8 +234,7 @@ def committed_transaction(processed: transaction_pb2.ProcessedTransaction,
     endorsement of an org whose MSP is set to SHA3.
 
     Raises LedgerReadError for bytes that are not an endorser transaction."""
-    payload = decoded(common_pb2.Payload, processed.transactionEnvelope.payload, "the transaction's payload")
-    header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, "the transaction's channel header")
+    payload, header = transaction_header(processed.transactionEnvelope)
     if header.type != common_pb2.ENDORSER_TRANSACTION:
         raise LedgerReadError(f"transaction {header.tx_id} is of type "
                               f"{enum_name(common_pb2.HeaderType, header.type)}, not an endorser transaction")

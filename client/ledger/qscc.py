@@ -41,10 +41,12 @@ def decoded(message_type, data: bytes, what: str):
         raise LedgerReadError(f"{what} does not decode as a {message_type.DESCRIPTOR.full_name} ({exc})") from None
 
 
-def transaction_header(envelope: common_pb2.Envelope) -> tuple[common_pb2.Payload, common_pb2.ChannelHeader]:
-    """A transaction's payload and channel header; LedgerReadError where they do not decode."""
-    payload = decoded(common_pb2.Payload, envelope.payload, "the transaction's payload")
-    return payload, decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
+def transaction_header(envelope: common_pb2.Envelope,
+                       of: str = "the transaction's") -> tuple[common_pb2.Payload, common_pb2.ChannelHeader]:
+    """A transaction's payload and channel header; LedgerReadError where they do not decode, naming the part
+    after ``of``, whose it is (``"block 3's transaction 0, marked VALID: its"``)."""
+    payload = decoded(common_pb2.Payload, envelope.payload, f"{of} payload")
+    return payload, decoded(common_pb2.ChannelHeader, payload.header.channel_header, f"{of} channel header")
 
 
 def other_channel(header: common_pb2.ChannelHeader, channel: str, msp_id: str) -> str | None:
@@ -76,9 +78,7 @@ def position_in_block(block: common_pb2.Block, tx_id: str) -> int | None:
     ``tx_id`` holds it at all."""
     for position, data in enumerate(block.data.data):
         try:
-            payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
-                              "its payload")
-            if decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").tx_id == tx_id:
+            if transaction_header(decoded(common_pb2.Envelope, data, "a transaction"), "its")[1].tx_id == tx_id:
                 return position
         except LedgerReadError:
             continue
@@ -156,8 +156,7 @@ def config_of(block: common_pb2.Block) -> configtx_pb2.Config:
         raise LedgerReadError(f"block {block.header.number} holds {len(block.data.data)} transactions, "
                               "not the one of a config block")
     envelope = decoded(common_pb2.Envelope, block.data.data[0], f"block {block.header.number}'s transaction")
-    payload = decoded(common_pb2.Payload, envelope.payload, f"block {block.header.number}'s payload")
-    header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
+    payload, header = transaction_header(envelope, f"block {block.header.number}'s")
     if header.type != common_pb2.CONFIG:
         raise LedgerReadError(f"block {block.header.number} is not a config block (its transaction is of type "
                               f"{enum_name(common_pb2.HeaderType, header.type)})")
