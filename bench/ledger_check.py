@@ -27,6 +27,10 @@ refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report p
 
 A peer's blocks must be its chain as the ordering service cut it (``chain_problems``: each one's number, the
 hash of its data, the link to the one before), or what they replay to proves nothing of what it committed.
+Their orderer signatures and the endorsements of the transactions replayed are not verified, and each block's
+validation flags are taken as the peer wrote them: this shows a fault lost and forked nothing, not who wrote
+what, which ``client.receivables.audit`` proves for one claim (docs/benchmark.md, "The fault suite", says why
+the check does not reuse its endorsement check).
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
