@@ -333,6 +333,12 @@ def _number(value: object) -> Decimal:
     return number
 
 
+def grouped_in_thousands(text: str) -> bool:
+    """Whether a figure is written with commas between groups of three digits before its point (``1,000``,
+    ``1,272.50``), the one place :func:`to_decimal` and :func:`to_fen` read a comma."""
+    return _THOUSANDS.fullmatch(text) is not None
+
+
 def shown_value(value: object) -> str:
     """A value for a message, cut short when it is too long to be read in one."""
     text = repr(value if isinstance(value, str) else str(value))

@@ -80,7 +80,7 @@ from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, loa
     too_many_images, too_many_pages, too_many_pixels, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, layer_verdict, text_layer
-from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, to_fen
+from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
     PaperIdentity, invoices_in, item_rows, join_wrapped_names, paper_identity, read_again, second_identity
@@ -538,6 +538,12 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
 _CJK_AMONG_LATIN = re.compile(r"[\u4e00-\u9fff]\s*[A-Za-z0-9]|[A-Za-z0-9]\s*[\u4e00-\u9fff]")
 
 
+# A quantity or unit price read off a scan is held to plain digits: OCR may read a point as a comma (1.000 as 1,000),
+# and only a person can tell which was printed. A text layer holds the invoice's own characters, none misread, so
+# there one printed with thousands separators (1,000) is read as printed.
+_GROUPED_ON_A_TEXT_LAYER = ("quantity", "unit_price")
+
+
 def _cell_problems(cells: dict[str, Found], figures: RowValues, scanned: bool = False) -> dict[str, str]:
     """Why each cell of a row is to be checked. On a scan (``scanned``: read off a page image, not a text layer) a
     spec with a Chinese character beside Latin letters or digits is one: OCR's Chinese model reads a symbol it has
@@ -545,7 +551,8 @@ def _cell_problems(cells: dict[str, Found], figures: RowValues, scanned: bool = 
     problems = dict.fromkeys((c for c in REQUIRED if c not in cells), "not found")
     for column, found in cells.items():
         unreadable = hasattr(figures, column) and getattr(figures, column) is None
-        if unreadable or not KINDS[column].well_formed(found.value):
+        if unreadable or not (KINDS[column].well_formed(found.value) or
+                              not scanned and column in _GROUPED_ON_A_TEXT_LAYER and grouped_in_thousands(found.value)):
             problems[column] = "unreadable: probably misread"
     spec = cells.get("spec")
     if scanned and spec is not None and _CJK_AMONG_LATIN.search(spec.value):
