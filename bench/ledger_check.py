@@ -62,8 +62,8 @@ from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
 from client.ledger.endorsements import action_results
-from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, other_channel,
-                               transaction_by_id, transaction_header, validation_flags)
+from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, enum_name,
+                               other_channel, transaction_by_id, transaction_header, validation_flags)
 from client.receivables.audit import UNANSWERED_CODES, no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -955,7 +955,8 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.unread[tx_id] = not_this_one
             continue
         if processed.validationCode != transaction_pb2.VALID:
-            ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
+            # a code this SDK's protos do not name (a newer Fabric's) is named by its number
+            ledger.not_valid[tx_id] = enum_name(transaction_pb2.TxValidationCode, processed.validationCode)
         else:
             found.append(tx_id)
     not_as_cut: list[str] = []
