@@ -713,6 +713,12 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown)
     return " by offer id alone: the two are alike in all else"
 
 
+def _apart(apr: Fraction, other: Fraction) -> str:
+    """Two different APRs as percentages to as many places as tell them apart: '4.3336% against 4.3327%'."""
+    places = next((n for n in range(2, 40) if percent_of(apr, n) != percent_of(other, n)), 40)
+    return f"{percent_of(apr, places)} against {percent_of(other, places)}"
+
+
 def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     def shown(fen: int) -> str:
         return money(fen, terms.currency)
@@ -727,17 +733,25 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
         parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr)} a year all-in"
                      + (f", as are {_ids(cost_after)}, ranked after it" if cost_after else ""))
     else:
+        # dearer than the offer just before it, which shows the same rate to 2 places: said to the places that
+        # part them, where 4.33% and 4.33% alone do not say why one ranks first
+        before = ranks.by_cost[cost_rank - 2]
+        alike = (f"above {before.offer_id}, alike at 2 places: {_apart(p.exact_apr, before.exact_apr)}"
+                 if not cost_ahead and percent_of(before.exact_apr) == percent_of(p.exact_apr) else "")
         gap = ""
-        if not cost_ahead or cost_ahead[0] is not ranks.cheapest:
+        if (not cost_ahead or cost_ahead[0] is not ranks.cheapest) and not (alike and before is ranks.cheapest):
             # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the
-            # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74)
-            points = percent_of(p.exact_apr - ranks.cheapest.exact_apr).removesuffix("%")
-            gap = f", {points} points above {ranks.cheapest.offer_id}"
+            # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74); to more places where 2 would
+            # say 0.00 of an offer that costs more
+            gap_apr = p.exact_apr - ranks.cheapest.exact_apr
+            places = next(n for n in range(2, 40) if percent_of(gap_apr, n) != percent_of(Fraction(0), n))
+            gap = f", {percent_of(gap_apr, places).removesuffix('%')} points above {ranks.cheapest.offer_id}"
+        alike = "" if not alike else f", and {alike}" if gap else f", {alike}"
         tie = (f", as cheap as {_ids(cost_ahead)}, after {cost_ahead[-1].offer_id}"
                f"{_tie_break(p, cost_ahead[-1], 'cost', shown)}") if cost_ahead else ""
         # said of this offer before the other's id, not after it, where it would read as said of that one
         parts.append(f"#{cost_rank} by cost" + (", the cheapest takeable now" if best_now else "")
-                     + f": {percent_of(p.exact_apr)} a year{gap}{tie}")
+                     + f": {percent_of(p.exact_apr)} a year{gap}{alike}{tie}")
     if cash_rank == 1:
         parts.append(f"most cash now ({shown(p.net_cash)}"
                      + (f"; as much from {_ids(cash_after)}, ranked after it" if cash_after else "") + ")")

@@ -281,7 +281,8 @@ def test_the_gap_to_the_cheapest_is_the_exact_gap_rounded_once():
     ranked = rank_proposals(FINANCED, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])
     assert (ranked[0].apr, ranked[1].apr) == (Decimal("0.040398"), Decimal("0.040448"))
     assert ranked[1].exact_apr - ranked[0].exact_apr < Fraction(5, 100_000)
-    assert ranked[1].why.startswith("#2 by cost: 4.04% a year, 0.00 points above A;")
+    # shown alike to 2 places: said to the places that part them, not as "0.00 points above A"
+    assert ranked[1].why.startswith("#2 by cost: 4.04% a year, above A, alike at 2 places: 4.045% against 4.040%;")
     # 4.33% and 5.06% shown, 0.7359 points apart exactly: 0.74, not the 0.73 between the two rounded figures
     early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
     cheap, dear = rank_proposals(FINANCED, ON, [bank("A", advance="0.90", fees=50_000, basis="ACT/360")], [early])
@@ -299,7 +300,7 @@ def test_offers_whose_aprs_differ_past_the_6th_place_rank_on_the_exact_apr():
     assert [(p.offer_id, p.rank_by_cost) for p in ranked] == [("A", 1), ("B", 2)]
     assert ranked[0].exact_apr < ranked[1].exact_apr and ranked[0].net_cash < ranked[1].net_cash
     assert ranked[0].why.startswith("cheapest of 2 at 9.11% a year all-in")
-    assert ranked[1].why.startswith("#2 by cost: 9.11% a year, 0.00 points above A;")
+    assert ranked[1].why.startswith("#2 by cost: 9.11% a year, above A, alike at 2 places: 9.107% against 9.106%;")
 
 
 def test_the_apr_shown_is_rounded_once_from_the_exact_value():
