@@ -680,7 +680,7 @@ REFUSALS = {
     "model name too long": (["risk", "score", "R-1", "--model", "@name-too-long", "--synthetic-seed", "1"], 2,
                             "Invalid value for '--model': no model at"),
     "synthetic debtor with a newline": (["risk", "score", FORGED, "--synthetic-seed", "1", "--synthetic-debtors",
-                                         "20"], 1, "no synthetic debtor 'R-1\\nError: forged'"),
+                                         "20"], 2, "no synthetic debtor 'R-1\\nError: forged'"),
     # an empty path is "." to pathlib: these wrote a model, or an org's private keys, into the current folder
     "model folder empty": (["risk", "train", "--debtors", "20", "--out", ""], 2,
                            "Invalid value for '--out': '' is empty: give the path of a folder"),
