@@ -50,6 +50,13 @@ _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
 _FULL_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９，．－＋％", "0123456789,.-+%")
 
 
+def half_width_figures(text: str) -> str:
+    """``text`` with a figure's full-width forms (digits, ``，``, ``．``, ``－``, ``＋``, ``％``) as their ASCII ones: how
+    every reader, of a file, a text layer or a scan, reads a figure typed in full-width mode (``８００．００`` is
+    ``800.00``)."""
+    return text.translate(_FULL_WIDTH_FIGURES)
+
+
 @dataclass(frozen=True)
 class TaxRate:
     """A period in which a line of a Chinese VAT invoice could be taxed at a rate: a VAT rate (税率) or a levy rate
@@ -307,7 +314,7 @@ def _number(value: object) -> Decimal:
         value = repr(value)
     # the currency sign goes, and may stand apart from the figure (¥ 1,234.50); a minus may stand before it or after
     # it (-¥1,234.50 and ¥-1,234.50, the amount of a red-letter or a discount line, are one amount)
-    text = _CURRENCY_SIGN.sub(r"\1", str(value).strip().translate(_FULL_WIDTH_FIGURES), count=1)
+    text = _CURRENCY_SIGN.sub(r"\1", half_width_figures(str(value).strip()), count=1)
     # Decimal reads any script's digits as 0-9 (٣٠٠ as 300) and takes _ between digits (3_00.00 as 300.00): a
     # figure so written is not one a file of these documents holds, and is not read as another silently
     if (digit := money.non_ascii_digit(text)) is not None:
@@ -401,7 +408,7 @@ def to_rate(value: object) -> Decimal:
     rate of "5%减按1.5%" (0.015), the rate the line's tax is computed at."""
     if carries_no_tax(value):
         return Decimal(0)
-    text = str(value).strip().translate(_FULL_WIDTH_FIGURES)
+    text = half_width_figures(str(value).strip())
     reduced = _REDUCED_RATE.fullmatch(text)
     if reduced:
         statutory, text = reduced.group(1), reduced.group(2)

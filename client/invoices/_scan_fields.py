@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ._amount_words import WORD_CHARACTERS, amount_in_words_fen
 from ._ocr import Box, Reading, ReadMode
-from ._reading import NO_TAX_WORDS, PERCENT, REDUCED_RATE, ValueProblem
+from ._reading import NO_TAX_WORDS, PERCENT, REDUCED_RATE, ValueProblem, half_width_figures
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, number_problem
 
@@ -29,7 +29,8 @@ _AS_ASCII_MINUS = str.maketrans(MINUS_SIGNS, "-" * len(MINUS_SIGNS))
 # a figure, these are the sign; any other character taken off may have stood for a minus sign.
 PRINTED_CURRENCY = "¥￥"
 CURRENCY_READINGS = PRINTED_CURRENCY + "Y半闻"
-_FIGURES = r"\d[\d,]*\.\d{2}"
+# a figure as printed, its digits, comma and point typed full-width or not (８００．００): its cleaning makes it ASCII
+_FIGURES = r"\d[\d,，]*[.．]\d{2}"
 _CLEAN_MONEY = r"-?" + _FIGURES  # a money field's value once cleaned
 # What may stand before a figure in its sign's place: neither a digit, a blank, a bracket nor a colon
 _BEFORE = r"[^\d\s()（）:：]"
@@ -41,7 +42,7 @@ _SIGN = "[" + re.escape(MINUS_SIGNS + CURRENCY_READINGS) + "]"
 # stand a blank apart); where more stand there (the words ran into the figures), the currency and minus signs
 # right before the figure. It never starts inside a figure (after a digit, a point or a comma): where the figure
 # cannot be taken whole (---- 2303.00: the dash a blank before it may be its minus), no part of it (303.00) is.
-MONEY = (r"(?<![\d.,])"
+MONEY = (r"(?<![\d.,．，])"
          r"(?:(?<!" + _BEFORE + r")(?<!" + _MINUS + r"\s)(?:" + _BEFORE + "{0,2}" + _MINUS + r"\s|" + _BEFORE
          + r"{1,3})?|(?<=" + _BEFORE + r"{3})" + _SIGN + r"{0,3})" + _FIGURES)
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
@@ -103,7 +104,7 @@ def _money_parts(text: str) -> tuple[str, str, str]:
     """A figure as read, cleaned: ``¥－2,100.00`` as ``-2,100.00``; and what was taken off before it: the readings
     of the currency sign, and any other characters (at most two). Text with more before its digits, or more than
     one minus, is left as read: malformed, not guessed at."""
-    text = _no_spaces(text).translate(_AS_ASCII_MINUS)
+    text = half_width_figures(_no_spaces(text)).translate(_AS_ASCII_MINUS)
     head = re.match(r"\D*", text).group()
     if not head or len(head) == len(text):
         return text, "", ""
@@ -151,7 +152,7 @@ def is_negative_figure(text: str) -> bool:
 
 def _figure_text(text: str) -> str:
     """A quantity or unit price as read, a red-letter line's minus sign (any of MINUS_SIGNS) as ``-``."""
-    return _no_spaces(text).translate(_AS_ASCII_MINUS)
+    return half_width_figures(_no_spaces(text)).translate(_AS_ASCII_MINUS)
 
 
 _PUNCTUATION = r"[.,:;，。：；_、]"
