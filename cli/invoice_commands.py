@@ -63,6 +63,7 @@ from client.invoices import (
     registration_from_documents,
     verify_with_sources,
 )
+from client.invoices.checks import offset_identity
 from client.invoices.fingerprint import fingerprint_of, is_fingerprint
 from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
@@ -251,6 +252,11 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     as the skipped line says (with --json, its finding has "registration":
     "refused" and why in "registration_reason").
 
+    A red-letter (negative) invoice fails totals.positive naming the invoice
+    it offsets, where its remark names one (with --json, "offsets": its
+    number, code and fingerprint): a claim that invoice backs is owed that
+    much less.
+
     The examples read the shipped samples from the repository root; the
     second needs the network; the third allows a line's figures to be 3 fen
     off (the default is chosen by the invoice, see --tolerance-fen).
@@ -292,6 +298,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         doc: dict[str, Any] = {
             "file": str(file), "invoice_number": inv.number, "fingerprint": invoice_fingerprint(inv),
             **_paper_identity_json(inv),
+            # the invoice a red-letter invoice offsets, and its fingerprint: a claim it backs is owed that much less
+            **({"offsets": offset_identity(inv)} if inv.original_number else {}),
             "result": "pass" if passed else "fail",
             "counts": {"passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skipped"],
                        "disagreements": counts["disagreements"]},

@@ -534,3 +534,35 @@ def deduction_problem(deduction_fen: int, amount_fen: int) -> str | None:
         return (f"{shown} is more than the amount {money.plain_yuan(amount_fen)} it is taken off: the amount taxed "
                 "cannot be below 0; check it against the invoice")
     return None
+
+
+# A red-letter invoice (红字发票) names the blue one it offsets in its remark (备注), as invoicing software writes it:
+# a fully digitalised one by its 20-digit number (被红冲蓝字数电发票号码：..., or 对应蓝字发票号码：...), an older one
+# by the blue invoice's code and number (对应正数发票代码:3100204130号码:12345678, 对应蓝字发票代码：... 号码：...).
+# The digits are taken as printed, half- or full-width: the identity checks say what is wrong with them.
+_OFFSET_FIGURES = r"([0-9０-９]+)"
+_OFFSET_NUMBER = re.compile(r"(?:被红冲蓝字|对应蓝字)(?:数电)?发票号码\s*[:：]\s*" + _OFFSET_FIGURES)
+_OFFSET_CODE_AND_NUMBER = re.compile(r"(?:对应正数|对应蓝字|被红冲蓝字)发票代码\s*[:：]\s*" + _OFFSET_FIGURES
+                                     + r"\s*[,，;；、]?\s*(?:发票)?号码\s*[:：]\s*" + _OFFSET_FIGURES)
+
+
+def offset_invoices_in(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """Each invoice ``text`` says a red-letter invoice offsets (:data:`_OFFSET_NUMBER`,
+    :data:`_OFFSET_CODE_AND_NUMBER`): its code (empty for a fully digitalised invoice), its number, and where in the
+    text it is named."""
+    found = [(m.group(1), m.group(2), m.span()) for m in _OFFSET_CODE_AND_NUMBER.finditer(text)]
+    found += [("", m.group(1), m.span()) for m in _OFFSET_NUMBER.finditer(text)
+              if not any(start <= m.start() < end for _, _, (start, end) in found)]
+    return found
+
+
+def offset_invoice(texts: Iterable[str]) -> tuple[str, str] | None:
+    """The code (empty for a fully digitalised invoice) and number of the invoice a red-letter invoice's remark says
+    it offsets (:func:`offset_invoices_in`), or ``None`` where it names none. The same invoice named twice is one;
+    two that differ are refused (``ValueProblem``): which one it offsets cannot be told."""
+    named = sorted({(code, number) for text in texts for code, number, _ in offset_invoices_in(text)})
+    if len(named) > 1:
+        shown = "; ".join(f"code {code} number {number}" if code else f"number {number}" for code, number in named)
+        raise ValueProblem(f"names {len(named)} invoices it offsets ({shown}): a red-letter invoice offsets one; "
+                           "check the remark against the invoice")
+    return named[0] if named else None

@@ -57,8 +57,8 @@ from client.money import plain_yuan
 from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import (
-    code_characters_problem, code_problem, code_year_problem, identities_looked_up, invoice_fingerprint,
-    number_problem,
+    code_characters_problem, code_problem, code_year_problem, fingerprint_of, identities_looked_up,
+    invoice_fingerprint, number_problem,
 )
 from .model import Finding, Invoice, InvoiceLine, Report
 
@@ -200,11 +200,36 @@ def _totals(inv: Invoice, items: list) -> list[Finding]:
             expected_fen=inv.total_amount_fen + inv.total_tax_fen, total_fen=inv.total_with_tax_fen),
         _ok("totals.positive", inv.total_with_tax_fen > 0 and not problems,
             "total with tax is positive, and no line but a discount line is negative",
-            "; ".join(problems) if problems else
-            f"total with tax is {t(inv.total_with_tax_fen)}: a red-letter or zero invoice cannot back a receivable",
+            "; ".join(problems) if problems else _not_positive_problem(inv),
             total_fen=inv.total_with_tax_fen, **({"negative_lines": returned} if returned else {}),
-            **({"discounted_below_zero": [item.number for item in beyond]} if beyond else {})),
+            **({"discounted_below_zero": [item.number for item in beyond]} if beyond else {}),
+            **({"offsets": offset_identity(inv)} if inv.total_with_tax_fen <= 0 and inv.original_number else {})),
     ]
+
+
+def offset_identity(inv: Invoice) -> dict[str, str]:
+    """The invoice a red-letter invoice says it offsets, as ``totals.positive`` and ``verify --json`` give it: its
+    number, its code where it has one, and its fingerprint (the same seller's), under which the ledger holds the
+    claim it backs, if any."""
+    return {"number": inv.original_number, **({"code": inv.original_code} if inv.original_code else {}),
+            "fingerprint": fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)}
+
+
+def _not_positive_problem(inv: Invoice) -> str:
+    """Why an invoice whose total with tax is not above zero backs no receivable; a red-letter invoice's names the
+    invoice it offsets, as its remark does, since a claim that invoice backs is owed that much less."""
+    total = plain_yuan(inv.total_with_tax_fen)
+    refused = f"total with tax is {total}: a red-letter or zero invoice cannot back a receivable"
+    if inv.total_with_tax_fen == 0:
+        return refused
+    if not inv.original_number:
+        return (f"{refused}; it names no invoice it offsets (对应蓝字发票号码, in its remark), so which invoice, and "
+                "which claim, it takes that much off cannot be told: ask its seller")
+    original = (f"code {inv.original_code} number {inv.original_number}" if inv.original_code
+                else f"number {inv.original_number}")
+    return (f"total with tax is {total}: a red-letter invoice, offsetting invoice {original} (对应蓝字发票), cannot "
+            "back a receivable; it takes that much off the invoice it offsets, so check any claim that invoice backs "
+            f"(recfin invoice verify --ledger on it, or FindInvoice {offset_identity(inv)['fingerprint']})")
 
 
 def _tax_rounding(lines: list[Finding]) -> Finding:

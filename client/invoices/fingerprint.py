@@ -47,7 +47,7 @@ if TYPE_CHECKING:   # the model checks a paper identity with paper_identity_prob
 
 __all__ = ["FINGERPRINT_VERSION", "PROVINCE_CODES", "canonical_form", "code_characters_problem",
            "code_form_problem", "code_problem", "code_year_problem", "fingerprint_of", "identities_looked_up", "invoice_fingerprint",
-           "is_fingerprint", "number_problem", "other_spelling", "other_spelling_fingerprint",
+           "is_fingerprint", "number_problem", "offset_identity_problem", "other_spelling", "other_spelling_fingerprint",
            "paper_identity_problem"]
 
 
@@ -88,6 +88,22 @@ def paper_identity_problem(invoice_code: str, invoice_number: str, paper_code: s
     if why.startswith("paper_code:") and (characters := code_characters_problem(paper_code)) is not None:
         why = f"paper_code: {characters}"
     return ("paper_number" if not paper_number or why.startswith("paper_number:") else "paper_code"), why
+
+
+def offset_identity_problem(original_code: str, original_number: str, invoice_code: str,
+                            invoice_number: str) -> str | None:
+    """Why the invoice a red-letter invoice says it offsets (its 对应蓝字发票: ``original_code``, empty for a fully
+    digitalised one, and ``original_number``) is not one an invoice can name, or ``None``: its code and number are
+    checked as any invoice's are (:func:`number_problem`, :func:`code_characters_problem`, :func:`code_problem`), and
+    a red-letter invoice offsets another invoice, not itself."""
+    why = (number_problem(original_number) or code_characters_problem(original_code)
+           or code_problem(original_code, original_number))
+    if why is not None:
+        return f"the invoice it offsets (对应蓝字发票): {why}"
+    if (original_code.strip(), original_number.strip()) == (invoice_code.strip(), invoice_number.strip()):
+        return (f"the invoice it offsets (对应蓝字发票) is the invoice itself, number {original_number}: a red-letter "
+                "invoice names the blue invoice it offsets; check the remark against the invoice")
+    return None
 
 
 def identities_looked_up(invoice: Invoice) -> list[tuple[str, str, str, str]]:

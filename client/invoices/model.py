@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .fingerprint import paper_identity_problem
+from .fingerprint import offset_identity_problem, paper_identity_problem
 
 
 class _Frozen(BaseModel):
@@ -65,6 +65,11 @@ class Invoice(_Frozen):
                                                     "delivered on paper (数电纸质发票); empty otherwise")
     paper_number: str = Field(default="", description="the paper form's 8-digit 发票号码 beside paper_code; "
                                                       "empty otherwise")
+    original_number: str = Field(default="", description="of a red-letter (负数) invoice, the number of the blue "
+                                                         "invoice it offsets (对应蓝字发票号码), as its remark names "
+                                                         "it; empty where it names none")
+    original_code: str = Field(default="", description="the 发票代码 of that invoice where its number is of 8 digits; "
+                                                       "empty otherwise")
     issue_date: date
     seller: Party
     buyer: Party
@@ -85,6 +90,17 @@ class Invoice(_Frozen):
         # a paper identity the ledger could not look up, or the contract would refuse, is refused where it is given
         if (problem := paper_identity_problem(self.code, self.number, self.paper_code, self.paper_number)) is not None:
             raise ValueError(problem[1])
+        return self
+
+    @model_validator(mode="after")
+    def _sound_original(self) -> Invoice:
+        # the invoice a red-letter invoice offsets is named as any invoice is, or not at all
+        if self.original_code and not self.original_number:
+            raise ValueError(f"original_code {self.original_code} without original_number: give the number of the "
+                             "invoice it offsets too")
+        if self.original_number and (problem := offset_identity_problem(
+                self.original_code, self.original_number, self.code, self.number)) is not None:
+            raise ValueError(problem)
         return self
 
 

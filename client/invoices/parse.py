@@ -30,10 +30,10 @@ from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import (ValueProblem, deduction_problem, difference_tax, plain_digits, to_fen, to_line_tax,
-                       to_plain_decimal, to_rate)
+from ._reading import (ValueProblem, deduction_problem, difference_tax, offset_invoice, plain_digits, to_fen,
+                       to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
-from .fingerprint import paper_identity_problem
+from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
 from .model import Invoice, InvoiceLine, Party
 
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
@@ -340,6 +340,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
         **({"code": invoice.code} if invoice.code else {}),
         # written only when set, so that the evidence hash of every other invoice stays what it was
         **({"paper_code": invoice.paper_code, "paper_number": invoice.paper_number} if invoice.paper_code else {}),
+        **({"original_number": invoice.original_number} if invoice.original_number else {}),
+        **({"original_code": invoice.original_code} if invoice.original_code else {}),
         "issue_date": invoice.issue_date.isoformat(),
         "kind": invoice.kind,
         "currency": invoice.currency,
@@ -790,6 +792,22 @@ def _difference_tax_said(r: _Reader, root: _Tree, data: _Tree,
     return said, deduction
 
 
+def _original_said(r: _Reader, data: _Tree, number: str) -> tuple[str, str]:
+    """The code and number of the invoice a red-letter invoice's remark (``AdditionalInformation/Remark``) says it
+    offsets (``被红冲蓝字数电发票号码：...``, as the platform writes it; :func:`offset_invoice`), or two empty
+    strings where it names none; an identity that is no invoice's (:func:`offset_identity_problem`), or two that
+    differ, are refused naming the remark."""
+    try:
+        original = offset_invoice(_texts_of(data.obj.get("AdditionalInformation"), "Remark"))
+    except ValueProblem as exc:
+        raise r.fail(_REMARK, f"the remark {exc}") from None
+    if original is None:
+        return "", ""
+    if (problem := offset_identity_problem(*original, "", number)) is not None:
+        raise r.fail(_REMARK, problem)
+    return original
+
+
 def _from_tree(root: _Tree, source: str) -> Invoice:
     if root.path != "EInvoice":
         raise UnsupportedFormat(source, None, f"root element is {root.path!r}, expected 'EInvoice'")
@@ -819,6 +837,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", "no item lines")
     lines = [_line(r, item, _XML_LINE) for item in items]
     taxed_on_difference, deduction = _difference_tax_said(r, root, data, lines)
+    original_code, original_number = _original_said(r, data, number)
     if deduction is not None and len(lines) == 1:
         # invoicing software lets a 差额征税 invoice have one item line, which the remark's deduction is of
         lines = [lines[0].model_copy(update={"deduction_fen": deduction})]
@@ -828,6 +847,8 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         kind = r.text(label, ("GeneralOrSpecialVAT", "LabelName"), ("EInvoiceType", "LabelName"), required=False)
     return _identified(Invoice(
         number=number,
+        original_number=original_number,
+        original_code=original_code,
         issue_date=issue_date,
         seller=Party(name=r.text(seller, ("SellerName",)), tax_id=r.identifier(seller, ("SellerIdNum",))),
         # a natural person (个人) buying has no tax id: read as none, the buyer checks then fail by name
@@ -891,11 +912,14 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
     number, code = r.identifier(None, ("number",)), r.identifier(None, ("code",), required=False) or ""
     paper_code, paper_number = _paper_identity(r, code, number)
+    original_code, original_number = _original_identity(r, code, number)
     return _identified(Invoice(
         number=number,
         code=code,
         paper_code=paper_code,
         paper_number=paper_number,
+        original_number=original_number,
+        original_code=original_code,
         issue_date=r.value(None, ("issue_date",), _parse_date),
         seller=party("seller"),
         buyer=party("buyer"),
@@ -919,6 +943,24 @@ def _paper_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
     if (problem := paper_identity_problem(code, number, paper_code, paper_number)) is not None:
         raise r.fail(*problem)
     return paper_code, paper_number
+
+
+def _original_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
+    """The code and number of the invoice a red-letter invoice offsets (``original_code``, ``original_number``), or
+    two empty strings where the file gives none; a code without a number, or an identity that is no invoice's
+    (:func:`offset_identity_problem`), is refused naming the field."""
+    original_code = r.identifier(None, ("original_code",), required=False) or ""
+    original_number = r.identifier(None, ("original_number",), required=False) or ""
+    if original_code and not original_number:
+        raise r.fail("original_number", "missing beside original_code: give the number of the invoice this "
+                                        "red-letter invoice offsets too")
+    if original_number and (problem := offset_identity_problem(original_code, original_number, code,
+                                                                number)) is not None:
+        # the code is named where it is no code by itself; otherwise the number, or the pair, is what is wrong
+        code_at_fault = bool(original_code) and (code_characters_problem(original_code)
+                                                 or code_form_problem(original_code)) is not None
+        raise r.fail("original_code" if code_at_fault else "original_number", problem)
+    return original_code, original_number
 
 
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '

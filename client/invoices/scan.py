@@ -80,13 +80,14 @@ from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, loa
     too_many_images, too_many_pages, too_many_pixels, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, layer_verdict, text_layer
-from ._reading import ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands, to_fen
+from ._reading import (ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands,
+                       offset_invoice, offset_invoices_in, to_fen)
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
     PaperIdentity, invoices_in, item_rows, join_wrapped_names, paper_identity, read_again, second_identity
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
-from .fingerprint import code_problem, paper_identity_problem
+from .fingerprint import code_problem, offset_identity_problem, paper_identity_problem
 from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_gzip, refuse_ofd
 
@@ -287,6 +288,9 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
+    original_field, original = _original_reading(lines, rows, values.get("number"), min_confidence)
+    if original_field is not None:
+        fields["original"] = original_field
     if deduction is not None or deduction_flag is not None:
         # a field wherever a deduction is read, flagged or not: a searchable PDF's text layer and a second
         # copy are compared with the reading field by field, and a deduction they print otherwise is said
@@ -297,6 +301,8 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     invoice = _invoice(values, items)
     if invoice is not None and taxed_on_difference:
         invoice = invoice.model_copy(update={"taxed_on_difference": True})
+    if invoice is not None and original is not None:   # checked as any invoice's identity (_original_reading)
+        invoice = invoice.model_copy(update={"original_code": original[0], "original_number": original[1]})
     return fields, invoice, items
 
 
@@ -346,6 +352,32 @@ def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int |
     confidence = min((line.span_conf(start, end)
                       for line in outside for start, end in deduction_spans(line.text)), default=1.0)
     return said, deduction, None, confidence
+
+
+def _original_reading(lines: list[TextLine], rows: list[Row], number: object,
+                      min_confidence: float) -> tuple[FieldReading | None, tuple[str, str] | None]:
+    """The invoice a red-letter invoice's remark says it offsets (field ``original``: its code and number, or its
+    number alone), read as the XML reader reads it (:func:`offset_invoice`) from text outside the item rows; and its
+    code and number where they are to be trusted. Flagged, and not given to the invoice, where two are named, where
+    its identity is no invoice's (:func:`offset_identity_problem`, as any invoice's is checked), or where it was
+    read with low confidence. ``(None, None)`` where the page names none."""
+    in_rows = {id(line) for row in rows for line in row.lines}
+    outside = [line for line in lines if id(line) not in in_rows]
+    named = [(line, span) for line in outside for *_, span in offset_invoices_in(line.text)]
+    if not named:
+        return None, None
+    confidence = min(line.span_conf(*span) for line, span in named)
+    try:
+        original = offset_invoice(line.text for line in outside)
+    except ValueProblem as exc:
+        return FieldReading(value=None, confidence=0.0, flagged=True, reason=f"the remark {exc}"), None
+    code, original_number = original
+    problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "")
+    if problem is None and confidence < min_confidence:
+        problem = f"low confidence {confidence:.3f} < {min_confidence:.3f}"
+    reading = FieldReading(value=f"{code} {original_number}" if code else original_number,
+                           confidence=round(confidence, 3), flagged=problem is not None, reason=problem)
+    return reading, (original if problem is None else None)
 
 
 def _deduction_off_amount(deduction: int, rows: list[Row]) -> str | None:
