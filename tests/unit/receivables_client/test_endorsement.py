@@ -205,9 +205,10 @@ STORY = [
 NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing",
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
-# apply to them (every other call writes at least one key without a policy of its own).
+# apply to them (every other call writes at least one key without a policy of its own). A withdrawal of a request
+# no bank offered on writes the claim and the request, under its claim's orgs from the request on.
 KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "RenameParty", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer",
-                  "DemandRecourse", "AcknowledgeAssignment"}
+                  "DemandRecourse", "AcknowledgeAssignment", "WithdrawFinancing"}
 
 
 @pytest.fixture(scope="module")
