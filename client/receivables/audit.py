@@ -550,7 +550,8 @@ class ReceivableAudit:
         """The holder and its org the claim's live financing request names, where the claim is otherwise one the
         contract would finance (CONFIRMED, not frozen, not yet due): a bank's offer on the request is then what
         the report advises, and the contract takes none on a request naming another holder than the claim's
-        (a request's key has no key-level policy, so two orgs can rewrite it). (None, None) where not read."""
+        (a request's key is under the debtor's and the holder's orgs at most, under none where an earlier contract
+        version wrote it, so two orgs can rewrite it). (None, None) where not read."""
         if (receivable.financing_id is None or receivable.status != FINANCEABLE or receivable.frozen is not None
                 or receivable.due_date <= audited_on):
             return None, None
