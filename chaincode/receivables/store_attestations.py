@@ -10,7 +10,8 @@ import json
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import HistoryIncomplete, StoreBase, parsed_object, readable_record, written_by_a_newer_version
+from .store_base import (UNREADABLE_VALUE, HistoryIncomplete, StoreBase, parsed_object, readable_record,
+                         written_by_a_newer_version)
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -69,10 +70,40 @@ class AttestationRecords(StoreBase):
         attester that has not attested it), every record is counted. With them, the ids of the records no
         attestation parses to and of those a newer contract version wrote (``attestation_records``)."""
         found, unreadable, newer = await self.attestation_records(fp)
+        newest = await self._attesters_newest(fp, found)
+        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable, newer
+
+    async def attestations_listed(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
+        """The invoice's attestations as a registration counts them (``attestations_kept``), for a read: a record
+        past its attester's newest is named with the records no attestation parses to (``unreadable``), not
+        listed as the attester's word. An attester whose entry no attestation wrote (``_newest_entry``) has all
+        its records listed, as before entries existed: a read is not refused over a key any two orgs can write."""
+        found, unreadable, newer = await self.attestation_records(fp)
+        newest = await self._attesters_newest(fp, found, forged_entry_as_none=True)
+        listed = []
+        for a in found:
+            if attestation.past_newest(a, newest[a.attester]):
+                unreadable.append(a.id)
+            else:
+                listed.append(a)
+        return listed, unreadable, newer
+
+    async def _attesters_newest(self, fp: str, found: list[InvoiceAttestation], *,
+                                forged_entry_as_none: bool = False) -> dict[str, attestation.Newest | None]:
+        """The newest of each attester of ``found`` as its own entry keeps it (``_newest_entry``), the entries
+        read in one round trip; with ``forged_entry_as_none``, an entry no attestation wrote reads as none rather
+        than refusing."""
         attesters = list(dict.fromkeys(a.attester for a in found))
         await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
-        newest = {attester: await self._newest_entry(fp, attester) for attester in attesters}
-        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable, newer
+        newest: dict[str, attestation.Newest | None] = {}
+        for attester in attesters:
+            try:
+                newest[attester] = await self._newest_entry(fp, attester)
+            except UNREADABLE_VALUE:
+                if not forged_entry_as_none:
+                    raise
+                newest[attester] = None
+        return newest
 
     async def _in_its_first_attesters_name(self, a: InvoiceAttestation) -> bool:
         """Whether the record names the attester, and its org, the first write of its key named (or its key

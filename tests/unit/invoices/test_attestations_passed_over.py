@@ -4,6 +4,7 @@ reads as whole would have a bank finance on a pass alone."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
@@ -21,13 +22,17 @@ def attested_and_one_of_a_newer_version(monkeypatch) -> tuple[Ledger, str, str]:
     fp = invoice_fingerprint(read_invoice(INVOICE))
     [record] = ledger.client("bank").invoice_attestations(fp)
     newer_key = create_composite_key(keys.ATTESTATION, [fp, "A-newer"])
+    # made after the bank's first, as the attester's attestations of an invoice are (attestation-out-of-order)
+    later = (datetime.fromisoformat(record.attested.at.replace("Z", "+00:00")) + timedelta(minutes=1)
+             ).isoformat().replace("+00:00", "Z")
     ledger.memory.state[newer_key] = json.dumps({**record.to_json(), "id": "A-newer",
+                                                 "attested": {**record.attested.model_dump(), "at": later},
                                                  "field_of_a_newer_version": 1}).encode()
     # as a newer version's attestation writes it: its attester's newest entry names it (a record no entry names
     # is one any two orgs could plant, read as unreadable: test_attestation_forged_as_a_newer_versions)
     [newest_key] = [k for k in ledger.memory.state if k.startswith(create_composite_key(keys.ATTESTATION_LAST, [fp]))]
     ledger.memory.state[newest_key] = json.dumps({**json.loads(ledger.memory.state[newest_key]),
-                                                  "attestation_id": "A-newer"}).encode()
+                                                  "attestation_id": "A-newer", "at": later}).encode()
     return ledger, fp, newer_key
 
 
