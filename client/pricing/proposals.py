@@ -703,9 +703,7 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown)
         return f", which pays {shown(ahead.net_cash - p.net_cash)} more now"
     if by == "cash" and ahead.exact_apr != p.exact_apr:
         # to as many places as tell the two apart, where 2 would show the same rate twice
-        places = next((n for n in range(2, 40) if percent_of(p.exact_apr, n) != percent_of(ahead.exact_apr, n)), 40)
-        return (f", which costs less a year all-in ({percent_of(ahead.exact_apr, places)} against "
-                f"{percent_of(p.exact_apr, places)})")
+        return f", which costs less a year all-in ({_apart(ahead.exact_apr, p.exact_apr)})"
     if ahead.recourse != p.recourse:
         return ", which is without recourse"
     if ahead.takeable_now != p.takeable_now:
@@ -713,9 +711,14 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown)
     return " by offer id alone: the two are alike in all else"
 
 
+def _places_apart(rate: Fraction, other: Fraction) -> int:
+    """The fewest places, from 2, at which :func:`percent_of` shows two different rates differently."""
+    return next((n for n in range(2, 40) if percent_of(rate, n) != percent_of(other, n)), 40)
+
+
 def _apart(apr: Fraction, other: Fraction) -> str:
     """Two different APRs as percentages to as many places as tell them apart: '4.3336% against 4.3327%'."""
-    places = next((n for n in range(2, 40) if percent_of(apr, n) != percent_of(other, n)), 40)
+    places = _places_apart(apr, other)
     return f"{percent_of(apr, places)} against {percent_of(other, places)}"
 
 
@@ -744,7 +747,7 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
             # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74); to more places where 2 would
             # say 0.00 of an offer that costs more
             gap_apr = p.exact_apr - ranks.cheapest.exact_apr
-            places = next(n for n in range(2, 40) if percent_of(gap_apr, n) != percent_of(Fraction(0), n))
+            places = _places_apart(gap_apr, Fraction(0))
             gap = f", {percent_of(gap_apr, places).removesuffix('%')} points above {ranks.cheapest.offer_id}"
         alike = "" if not alike else f", and {alike}" if gap else f", {alike}"
         tie = (f", as cheap as {_ids(cost_ahead)}, after {cost_ahead[-1].offer_id}"
