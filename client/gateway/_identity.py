@@ -237,10 +237,10 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
                          "identity's certificate in PEM (`openssl x509 -inform der -in FILE -out FILE.pem` "
                          "writes a DER one so)")
     others = [label for label in labels if label not in _CERTIFICATE_LABELS]
-    if others == labels and any("PRIVATE KEY" in label for label in others):   # the key copied in its place
-        raise ValueError(f"{where} holds a private key and no certificate: keep the key in keystore/ and the "
-                         "certificate issued for it alone in signcerts/")
     if any("PRIVATE KEY" in label for label in others):
+        if others == labels:   # the key copied in the certificate's place
+            raise ValueError(f"{where} holds a private key and no certificate: keep the key in keystore/ and the "
+                             "certificate issued for it alone in signcerts/")
         raise ValueError(f"{where} holds a private key besides the certificate, and an identity's bytes go whole "
                          "into every transaction it sends: keep the key in keystore/ and the certificate alone in "
                          "signcerts/")
