@@ -7,28 +7,16 @@ a forged pass dated after the attester's failure as the attester's newest word, 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from chaincode.receivables import keys
 
-from .support import attestation_request, standard_net
-from .test_registry_and_attestation_policies import NUMBER, forged_in_the_name_of
-
-
-def _later(at: str, **delta) -> str:
-    return (datetime.fromisoformat(at.replace("Z", "+00:00")) + timedelta(**delta)).isoformat().replace("+00:00", "Z")
+from .support import standard_net
+from .test_registry_and_attestation_policies import a_pass_forged_after, a_pass_then_a_failure
 
 
 async def _a_failure_and_a_pass_forged_after_it():
     net = await standard_net()
-    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
-    inv = net.registration(tier1, core, invoice_no=NUMBER)["invoices"][0]
-    passed = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv))
-    net.advance(hours=1)
-    failed = await net.ok(bank, "AttestInvoiceVerification",
-                          attestation_request(tier1.uscc, NUMBER, invoice=inv, outcome="fail"))
-    forged_in_the_name_of(net, failed, outcome="pass",
-                          attested={**failed["attested"], "at": _later(failed["attested"]["at"], minutes=1)})
+    _, passed, failed = await a_pass_then_a_failure(net)
+    a_pass_forged_after(net, failed)
     return net, passed, failed
 
 

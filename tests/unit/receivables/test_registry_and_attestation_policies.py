@@ -187,14 +187,23 @@ async def test_a_reseal_of_a_registered_claim_moves_its_entries_to_the_regulator
 
 # ---------------------------------------------------------------- attestations
 
-async def test_an_attestation_and_its_attesters_newest_are_guarded_by_the_attesters_org():
-    net = await standard_net(DEFAULT_CONFIG.model_copy(update={"require_attestation": True}))
+async def a_pass_then_a_failure(net: Net) -> tuple[dict, dict, dict]:
+    """The bank's pass on tier1's invoice NUMBER to core, and an hour later its failure: the invoice's registration
+    request, the pass and the failure."""
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
-    inv = net.registration(tier1, core, invoice_no=NUMBER)["invoices"][0]
+    req = net.registration(tier1, core, invoice_no=NUMBER)
+    inv = req["invoices"][0]
     passed = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv))
     net.advance(hours=1)
     failed = await net.ok(bank, "AttestInvoiceVerification",
                           attestation_request(tier1.uscc, NUMBER, invoice=inv, outcome="fail"))
+    return req, passed, failed
+
+
+async def test_an_attestation_and_its_attesters_newest_are_guarded_by_the_attesters_org():
+    net = await standard_net(DEFAULT_CONFIG.model_copy(update={"require_attestation": True}))
+    bank = net.actors["bank"]
+    _, passed, failed = await a_pass_then_a_failure(net)
     last_key = net._key(keys.ATTESTATION_LAST, failed["fingerprint"], bank.uscc)
     # the bank's newest is rewritten by its own attestations, which its org endorses
     assert last_key in written_keys(net)
@@ -232,23 +241,28 @@ def forged_in_the_name_of(net: Net, genuine: dict, **over) -> None:
     net.ledger.state[net._key(keys.ATTESTATION, genuine["fingerprint"], forged["id"])] = json.dumps(forged).encode()
 
 
+def dated_later(genuine: dict, **delta) -> dict:
+    """``genuine``'s ``attested`` with its ``at`` moved on by ``delta`` (timedelta's keywords), written as the
+    contract writes it."""
+    at = datetime.fromisoformat(genuine["attested"]["at"].replace("Z", "+00:00")) + timedelta(**delta)
+    return {**genuine["attested"], "at": at.isoformat().replace("+00:00", "Z")}
+
+
+def a_pass_forged_after(net: Net, failed: dict) -> None:
+    """A pass in the attester's name dated a minute after its failure, which its newest-pointer (its org's) does not
+    name."""
+    forged_in_the_name_of(net, failed, outcome="pass", attested=dated_later(failed, minutes=1))
+
+
 async def test_a_record_forged_in_an_attesters_name_after_its_newest_does_not_count_for_a_registration():
     net = await standard_net(DEFAULT_CONFIG.model_copy(update={"require_attestation": True}))
-    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
-    req = net.registration(tier1, core, invoice_no=NUMBER)
-    inv = req["invoices"][0]
-    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv))
-    net.advance(hours=1)
-    failed = await net.ok(bank, "AttestInvoiceVerification",
-                          attestation_request(tier1.uscc, NUMBER, invoice=inv, outcome="fail"))
-    # a pass in the bank's name dated after its failure, which its newest-pointer (the bank's org's) does not name
-    later = (datetime.fromisoformat(failed["attested"]["at"].replace("Z", "+00:00")) + timedelta(minutes=1))
-    forged_in_the_name_of(net, failed, outcome="pass",
-                          attested={**failed["attested"], "at": later.isoformat().replace("+00:00", "Z")})
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    req, _, failed = await a_pass_then_a_failure(net)
+    a_pass_forged_after(net, failed)
     net.advance(hours=1)
     await net.refused(tier1, "RegisterReceivable", req, rule="invoice-verification-failed")
     # the bank's own next pass counts, as ever
-    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv))
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=req["invoices"][0]))
     assert (await net.ok(tier1, "RegisterReceivable", req))["status"] == "REGISTERED"
 
 
@@ -260,8 +274,7 @@ async def test_an_attesters_own_newest_outweighs_a_record_forged_ahead_in_its_na
     passed = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv))
     # two other orgs delete the mark and write a pass in the bank's name dated a year ahead
     del net.ledger.state[net._key(keys.ATTESTATIONS_INDEXED, passed["fingerprint"])]
-    later = datetime.fromisoformat(passed["attested"]["at"].replace("Z", "+00:00")) + timedelta(days=365)
-    forged_in_the_name_of(net, passed, attested={**passed["attested"], "at": later.isoformat().replace("+00:00", "Z")})
+    forged_in_the_name_of(net, passed, attested=dated_later(passed, days=365))
     net.advance(hours=1)
     # the bank's own entry names its pass, so its failure is the newer and is recorded, and it counts
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=inv, outcome="fail"))
