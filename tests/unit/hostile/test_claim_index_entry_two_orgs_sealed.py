@@ -21,14 +21,20 @@ from chaincode.testing._memory_peer import Write, WriteRecord
 from tests.unit.receivables.support import BANK, CORE, REGULATOR, SUPPLIER, standard_net
 
 
-async def sealed_by_two_other_orgs(net, *entries: tuple[str, ...]) -> None:
-    """Commit, in a transaction a bank's client submits and the bank's and the regulator's peers endorse, a key-level
-    policy of those two orgs on each of ``entries`` (an object type and its attributes), as altered chaincode would."""
+async def seal_of_two_other_orgs(net, *entries: tuple[str, ...]) -> str:
+    """How a transaction a bank's client submits and the bank's and the regulator's peers endorse, giving each of
+    ``entries`` (an object type and its attributes) a key-level policy of those two orgs, as altered chaincode
+    would, is validated."""
     carrier = await net.ledger.endorse(net.actors["bank"].identity, "receivables:WhoAmI", transient={},
                                        timestamp=net.now)
     sealed = tuple(Write(WriteRecord.PUT_STATE_METADATA, "", net._key(*entry), org_policy([BANK, REGULATOR]))
                    for entry in entries)
-    assert net.ledger.commit(dataclasses.replace(carrier, writes=sealed), endorsers=(BANK, REGULATOR)) == "VALID"
+    return net.ledger.commit(dataclasses.replace(carrier, writes=sealed), endorsers=(BANK, REGULATOR))
+
+
+async def sealed_by_two_other_orgs(net, *entries: tuple[str, ...]) -> None:
+    """Commit such a seal of ``entries`` (seal_of_two_other_orgs), which the contract gives no policy of its own."""
+    assert await seal_of_two_other_orgs(net, *entries) == "VALID"
 
 
 async def _net_with_a_claim():

@@ -10,27 +10,14 @@ left so is acted on no more)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from chaincode.receivables import keys
 from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG
 from chaincode.receivables.store_base import org_policy
-from chaincode.testing._memory_peer import Write, WriteRecord
 
-from tests.unit.receivables.support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
+from tests.unit.receivables.support import BANK, CORE, SUPPLIER, standard_net, transient_terms
 
-from .test_claim_index_entry_two_orgs_sealed import sealed_by_two_other_orgs
-
-
-async def _seal_of_two_other_orgs(net, *entries: tuple[str, ...]) -> str:
-    """How a transaction the bank's and the regulator's peers endorse, giving each of ``entries`` a key-level
-    policy of those two orgs, as altered chaincode would, is validated."""
-    carrier = await net.ledger.endorse(net.actors["bank"].identity, "receivables:WhoAmI", transient={},
-                                       timestamp=net.now)
-    sealed = tuple(Write(WriteRecord.PUT_STATE_METADATA, "", net._key(*entry), org_policy([BANK, REGULATOR]))
-                   for entry in entries)
-    return net.ledger.commit(dataclasses.replace(carrier, writes=sealed), endorsers=(BANK, REGULATOR))
+from .test_claim_index_entry_two_orgs_sealed import seal_of_two_other_orgs, sealed_by_two_other_orgs
 
 
 async def _requested_with_two_offers(*, due_in: int = 90, earlier_version: bool = False):
@@ -49,7 +36,7 @@ async def _requested_with_two_offers(*, due_in: int = 90, earlier_version: bool 
     await sealed_by_two_other_orgs(net, (keys.OFFER, offers[1]["id"]),
                                     (keys.OPEN_OFFER, offers[1]["financier"], core.uscc, offers[1]["id"]))
     expected = "VALID" if earlier_version else "ENDORSEMENT_POLICY_FAILURE"
-    assert await _seal_of_two_other_orgs(net, (keys.FINANCING, request["id"])) == expected
+    assert await seal_of_two_other_orgs(net, (keys.FINANCING, request["id"])) == expected
     return net, claim, request["id"], offers
 
 
@@ -80,25 +67,27 @@ async def test_the_holder_accepts_an_offer_on_a_request_two_other_orgs_tried_to_
     assert net.ledger.validation_parameter("", net._key(keys.FINANCING, request)) == org_policy([BANK, SUPPLIER])
 
 
-async def test_the_holder_withdraws_a_request_two_other_orgs_tried_to_seal():
-    net, claim, request, _ = await _requested_with_two_offers()
+async def _withdrawn_by_the_holder(*, earlier_version: bool = False) -> str:
+    """Withdraw the request of _requested_with_two_offers as its holder, endorsed by the claim's own orgs; check
+    that it commits and that the claim names no request, so the holder asks again; return the status the request's
+    own record was left with."""
+    net, claim, request, _ = await _requested_with_two_offers(earlier_version=earlier_version)
     tier1 = net.actors["tier1"]
     assert await _committed_by_the_claims_orgs(net, tier1, "WithdrawFinancing", request) == "VALID"
     assert net.doc(claim).get("financing_id") is None
-    # the request's own record says it ended: no other org's policy kept the withdrawal from writing it
-    assert (await net.ok(tier1, "GetFinancing", request))["status"] == "WITHDRAWN"
-    # the claim names no request, so the holder asks again
+    left = (await net.ok(tier1, "GetFinancing", request))["status"]
     await net.ok(tier1, "RequestFinancing", claim)
+    return left
+
+
+async def test_the_holder_withdraws_a_request_two_other_orgs_tried_to_seal():
+    # the request's own record says it ended: no other org's policy kept the withdrawal from writing it
+    assert await _withdrawn_by_the_holder() == "WITHDRAWN"
 
 
 async def test_the_holder_withdraws_an_earlier_versions_request_two_other_orgs_sealed():
-    net, claim, request, _ = await _requested_with_two_offers(earlier_version=True)
-    tier1 = net.actors["tier1"]
-    assert await _committed_by_the_claims_orgs(net, tier1, "WithdrawFinancing", request) == "VALID"
-    assert net.doc(claim).get("financing_id") is None
     # left as the two orgs sealed it: the claim no longer names it
-    assert (await net.ok(tier1, "GetFinancing", request))["status"] == "REQUESTED"
-    await net.ok(tier1, "RequestFinancing", claim)
+    assert await _withdrawn_by_the_holder(earlier_version=True) == "REQUESTED"
 
 
 async def test_the_debtor_pays_a_claim_whose_request_two_other_orgs_tried_to_seal():
@@ -128,9 +117,7 @@ async def test_the_holder_accepts_an_offer_beside_one_two_other_orgs_sealed():
                                     (keys.OPEN_OFFER, sealed["financier"], core.uscc, sealed["id"]))
     terms = await net.ledger.evaluate(tier1.identity, "receivables:GetOfferTerms", taken["id"], transient={},
                                       timestamp=net.now)
-    endorsement = await net.ledger.endorse(tier1.identity, "receivables:AcceptFinancingOffer", taken["id"],
-                                           transient={"terms": terms.payload}, timestamp=net.now)
-    assert endorsement.result.status == 200, endorsement.result.message
     # the claim's key names the debtor's and the holder's orgs, the taken offer's bank's entries its own
-    assert net.ledger.commit(endorsement, endorsers=(CORE, SUPPLIER, BANK)) == "VALID"
+    assert await _committed_by_the_claims_orgs(net, tier1, "AcceptFinancingOffer", taken["id"],
+                                               transient={"terms": terms.payload}, bank=BANK) == "VALID"
     assert net.doc(claim)["financier"] == taken["financier"]
