@@ -321,6 +321,23 @@ def _as_a_split_wrote_it(part: Receivable, listed_by: str) -> bool:
     return True
 
 
+async def _readable_part(store: Store, part_id: str, listed_by: str, passed: PassedOver) -> Receivable | None:
+    """The record of ``part_id``, a part the claim ``listed_by`` lists, or None where this peer cannot read it, or
+    where it is not as a split writes it (``_as_a_split_wrote_it``). Either is added to ``passed`` (the second as
+    no version's record), so that the part is shown where it lies, redacted, with nothing below it: refused, two
+    orgs rewriting one part would deny the tree of every other part to the regulator and the claim's creditor
+    for good."""
+    try:
+        part = await store.receivable(part_id)
+    except UNREADABLE_VALUE as problem:
+        passed.add(store.key(keys.RECEIVABLE, part_id), newer=isinstance(problem, NewerVersionRecord))
+        return None
+    if not _as_a_split_wrote_it(part, listed_by):
+        passed.add(store.key(keys.RECEIVABLE, part_id), newer=False)
+        return None
+    return part
+
+
 async def _readable_ancestor(store: Store, receivable_id: str, passed: PassedOver) -> Receivable | None:
     """The ancestor's record, or None where this peer cannot read it, or where it names as the claim it was split
     from one its id does not extend (``split_from_by_id``): no split writes that, and taken on its word, the walk
@@ -348,7 +365,7 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     about and nothing that happened since. An ancestor this peer cannot read is shown where it lies, redacted,
     and named as a part of the tree is (``_unread_ancestor``).
 
-    So is a claim of the lineage whose record no split writes (``_readable_ancestor``, ``_as_a_split_wrote_it``:
+    So is a claim of the lineage whose record no split writes (``_readable_ancestor``, ``_readable_part``:
     the orgs its key's policy names rewrote it, running altered chaincode), with nothing below it, its key in
     ``unreadable``: the walk takes nothing on its word, and still ends. Only ``r``'s own record is refused so
     (``invalid-state``): it is the one asked about."""
@@ -371,21 +388,13 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
 
     # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
     tree = {**_summary(r), "children": []}
-    ensure_parts_by_id(r)   # and each node's below (``_as_a_split_wrote_it``): no part is visited twice, the walk ends
+    ensure_parts_by_id(r)   # and each node's below (``_readable_part``): no part is visited twice, the walk ends
     # (id, its parent's id and list, level)
     pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
     while pending:
         child_id, parent_id, siblings, level = pending.pop()
-        try:
-            node = await store.receivable(child_id)
-        except UNREADABLE_VALUE as problem:
-            passed.add(store.key(keys.RECEIVABLE, child_id), newer=isinstance(problem, NewerVersionRecord))
-            siblings.append({**_redacted_id(child_id, parent_id), "children": []})
-            continue
-        if not _as_a_split_wrote_it(node, parent_id):
-            # shown as a part this peer cannot read is, and named: refused, two orgs rewriting one part would
-            # deny the tree of every other part to the regulator and the claim's creditor for good
-            passed.add(store.key(keys.RECEIVABLE, child_id), newer=False)
+        node = await _readable_part(store, child_id, parent_id, passed)
+        if node is None:
             siblings.append({**_redacted_id(child_id, parent_id), "children": []})
             continue
         seen = _summary(node) if await may_read(store, reader, node) else _redacted(node)
