@@ -402,7 +402,8 @@ class RegistrationTransactions(TransactionGroup):
                 raise rule("invoice-currency-mismatch", f"invoice {inv.number} is in {inv.currency}, the claim in "
                            f"{req.currency}: register the claim in its invoices' currency (a VAT invoice is in "
                            f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
-            if date.fromisoformat(inv.date) > s.today:
+            invoice_date = date.fromisoformat(inv.date)
+            if invoice_date > s.today:
                 raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after "
                            f"today {s.today}: give the date on the invoice, today or earlier, or register "
                            "the claim once that date has come")
@@ -411,14 +412,13 @@ class RegistrationTransactions(TransactionGroup):
                 raise rule("invoice-code-invalid", why)
             # a 20-digit number opens with its issue year: an old invoice dated within the term would start the
             # payment term afresh (_payment_term_start), the date being the supplier's word
-            if (why := fingerprint.issue_year_problem(inv.number.strip(), date.fromisoformat(inv.date))) is not None:
+            if (why := fingerprint.issue_year_problem(inv.number.strip(), invoice_date)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             if (why := fingerprint.paper_identity_problem(inv.code, inv.number, inv.paper_code,
                                                           inv.paper_number)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             # no invoice is issued on a form before it is printed (the year digits of its code or paper code)
-            if (why := fingerprint.invoice_code_years_problem(inv.code, inv.paper_code,
-                                                              date.fromisoformat(inv.date))) is not None:
+            if (why := fingerprint.invoice_code_years_problem(inv.code, inv.paper_code, invoice_date)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
