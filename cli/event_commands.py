@@ -158,10 +158,9 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)
         _refuse_a_checkpoint_of_another_listener(checkpointer, session)
+        _refuse_a_checkpoint_of_another_ledger(checkpointer, checkpoint_file, session)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
-    if resume is not None and resume.transaction_id:
-        _refuse_a_checkpoint_of_another_ledger(resume, checkpoint_file, session)
     count = 0
     try:
         # given even with no position (start_block then counts): the gateway records in the file the channel and
@@ -262,7 +261,8 @@ def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, check
     before the stream is asked for (the SDK's ``check_checkpoint``): the Gateway passes over every event until it
     meets that transaction, so resumed from a checkpoint of another ledger (a network set up anew, another
     network's) the follower would print nothing, ever, without a word. Only that answer says so: a read refused or
-    not answered says nothing of the file, and the stream asked next meets the same peer and says what it meets."""
+    not answered says nothing of the file, and the stream asked next meets the same peer and says what it meets.
+    A file that names no transaction (one before its first event) the SDK asks nothing of."""
     try:
         session.client.check_checkpoint(checkpointer, msp_id=session.profile.msp_id)
     except CheckpointOfAnotherLedger as other:
