@@ -1000,8 +1000,9 @@ RecordT = TypeVar("RecordT")
 
 
 class PassedOver(Document):
-    """The records an answer passed over because the peer that answered cannot read them, by ledger key, as
-    ``upgrade_ledger`` names them: in none of its records or figures. Empty from a contract before the fields.
+    """The records an answer passed over, as the peer that answered cannot read them or no contract version
+    wrote them, by ledger key, as ``upgrade_ledger`` names them: in none of its records or figures. Empty from a
+    contract before the fields.
 
     ``unreadable``: records no contract version wrote (a value written outside the contract): report the keys to
     the network's operators. ``newer_version``: records a newer contract version wrote, which the peer's older
