@@ -40,7 +40,7 @@ from fabric_protos.msp import identities_pb2
 
 from .config_policies import SignedBy, evaluate_signed, msp_signature_problem
 from .msp import CERTIFICATE_ERRORS, channel_msps
-from .qscc import LedgerReadError, decoded
+from .qscc import LedgerReadError, decoded, transaction_header
 
 BLOCK_VALIDATION = ("Channel", "Orderer", "BlockValidation")
 BFT_CAPABILITY = "V3_0"         # the channel capability under which Fabric reads identifier headers
@@ -71,9 +71,7 @@ def data_hash(data: common_pb2.BlockData) -> bytes:
 
 def _is_config_transaction(data: bytes) -> bool:
     try:
-        payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
-                          "its payload")
-        return decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").type == \
+        return transaction_header(decoded(common_pb2.Envelope, data, "a transaction"), "its")[1].type == \
             common_pb2.CONFIG
     except LedgerReadError:
         return False
