@@ -62,9 +62,9 @@ from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.block_integrity import data_problem, header_hash, link_problem
 from client.ledger.endorsements import action_results
-from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, decoded, enum_name,
-                               other_channel, transaction_by_id, transaction_header, validation_flags)
-from client.receivables.audit import UNANSWERED_CODES, no_such_transaction
+from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, decoded,
+                               enum_name, other_channel, transaction_by_id, transaction_header, validation_flags)
+from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
 from network import profiles
@@ -882,7 +882,7 @@ def _not_given(error: GatewayError, what: str, peer_name: str, msp_id: str) -> G
     reads the peers in turn, and the Gateway's words name neither) and what to do: a call the peer never answered
     (down, unreachable, overloaded) is made again once it is up; a refusal it answered, a block its ledger does not
     give, asks for its ledger to be fetched again."""
-    if error.sent and error.code not in UNANSWERED_CODES:
+    if answered_by_peer(error):
         said = (f"refused {what} ({error.message}): the check reads every block of each peer, and stops here. A "
                 "peer whose ledger does not give a block below its height is not holding what Fabric committed: "
                 "stop the peer and run `peer node reset` so that it fetches its blocks again, or see its log for "

@@ -8,17 +8,35 @@ every member of an application org meets.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import grpc
 from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
 from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
 from ..gateway._twins import Steps, awaiting, blocking
 
+if TYPE_CHECKING:
+    from ..gateway.errors import GatewayError
+
 QSCC = "qscc"
 
 
 class LedgerReadError(ValueError):
     """A peer's answer that is not what Fabric stores: a block or transaction that does not decode."""
+
+
+UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
+                              grpc.StatusCode.CANCELLED, grpc.StatusCode.RESOURCE_EXHAUSTED})
+"""The gRPC codes of a qscc read that failed on its way (no peer reached, a timeout, the call cancelled, the peer
+overloaded): no answer of the ledger, whatever its message echoes."""
+
+
+def answered_by_peer(error: GatewayError) -> bool:
+    """Whether a failed qscc read is the own org's peer's answer (a refusal, or its ledger holding no such
+    transaction or block), not a call never sent or failed on its way (``UNANSWERED_CODES``)."""
+    return error.sent and error.code not in UNANSWERED_CODES
 
 
 def enum_name(enum, number: int) -> str:

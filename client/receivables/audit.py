@@ -92,7 +92,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-import grpc
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -104,8 +103,8 @@ from client.gateway.errors import GatewayError
 from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, last_config_index, not_as_block_holds,
+from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, block_by_number, block_by_tx_id,
+                                config_of, current_config, decoded, last_config_index, not_as_block_holds,
                                 other_channel, position_in_block, transaction_by_id, transaction_header,
                                 validation_flags)
 
@@ -1142,12 +1141,6 @@ class ReceivableAudit:
                 "cannot be told)")
 
 
-UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
-                              grpc.StatusCode.CANCELLED, grpc.StatusCode.RESOURCE_EXHAUSTED})
-"""The gRPC codes of a qscc read that failed on its way (no peer reached, a timeout, the call cancelled, the peer
-overloaded): no answer of the ledger, whatever its message echoes."""
-
-
 def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
     """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
     ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
@@ -1158,7 +1151,7 @@ def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
 def peer_answered(error: GatewayError, said: str) -> bool:
     """Whether a failed qscc read is the own org's peer answering ``said`` (in the message or an endorser's
     detail), not a call never sent or failed on its way."""
-    if not error.sent or error.code in UNANSWERED_CODES:
+    if not answered_by_peer(error):
         return False
     return said in error.message or any(said in detail.message for detail in error.details)
 
