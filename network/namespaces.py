@@ -443,7 +443,14 @@ def _process_name(pid: int) -> str:
 def up_command(prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET, topology: Path | None = None,
                folder: Path | None = None) -> str:
     """The `recfin network netns up` that makes the namespaces of these options (those not left at their default)."""
-    words = ["recfin", "network", "netns", "up"]
+    return netns_command(["up"], prefix, subnet, topology, folder)
+
+
+def netns_command(words: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET,
+                  topology: Path | None = None, folder: Path | None = None) -> str:
+    """`recfin network netns` with words (its subcommand and arguments) and the options that name the namespaces it
+    acts on (those not left at their default), as every netns subcommand takes them."""
+    words = ["recfin", "network", "netns", *words]
     if topology is not None:
         words += ["--topology", str(topology)]
     if folder is not None:
@@ -635,22 +642,20 @@ def refuse_orgs_cut_off(topology: Topology, leaving: str | None = None) -> None:
         layout = layout_of(topology)
     except NamespaceError:
         return
-    where = ["--folder", str(topology.resolved_data_root().parent)]
-    where += [] if layout.prefix == DEFAULT_PREFIX else ["--prefix", layout.prefix]
-    where += [] if str(layout.subnet) == DEFAULT_SUBNET else ["--subnet", str(layout.subnet)]
+    folder = topology.resolved_data_root().parent
+    present = set(existing_namespaces(layout.prefix))
     problems = []
-    for state in status(layout):
-        if not state.exists or state.connected or state.org == leaving:
+    for org in layout.orgs:
+        if org.netns not in present or org.org == leaving:
             continue            # a namespace that is gone is refuse_missing_namespaces's to name
-        org = layout.org(state.org)
         if not _link_up(org.host_link):
-            restore = shlex.join(["recfin", "network", "netns", "restore", org.org, *where])
+            restore = netns_command(["restore", org.org], layout.prefix, layout.subnet, folder=folder)
             problems.append(f"org {org.org} is cut off the bridge ({org.netns}'s link {org.host_link} is down): "
                             f"put it back with `{restore}`")
-        else:
+        elif not _namespace_end_up(org):
             problems.append(f"org {org.org} is cut off the bridge ({org.netns}'s link {org.ns_link} in its namespace "
                             f"is down or has no address): make it again with "
-                            f"`{shlex.join(['recfin', 'network', 'netns', 'up', *where])}`")
+                            f"`{up_command(layout.prefix, layout.subnet, folder=folder)}`")
     if problems:
         raise NamespaceError("; ".join(problems) + ". The nodes and chaincode servers of an org cut off cannot be "
                                                    "reached from here, so none would be seen to serve: run this "
