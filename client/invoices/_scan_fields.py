@@ -104,7 +104,7 @@ def _money_parts(text: str) -> tuple[str, str, str]:
     """A figure as read, cleaned: ``¥－2,100.00`` as ``-2,100.00``; and what was taken off before it: the readings
     of the currency sign, and any other characters (at most two). Text with more before its digits, or more than
     one minus, is left as read: malformed, not guessed at."""
-    text = half_width_figures(_no_spaces(text)).translate(_AS_ASCII_MINUS)
+    text = _figure_text(text)
     head = re.match(r"\D*", text).group()
     if not head or len(head) == len(text):
         return text, "", ""
@@ -151,7 +151,8 @@ def is_negative_figure(text: str) -> bool:
 
 
 def _figure_text(text: str) -> str:
-    """A quantity or unit price as read, a red-letter line's minus sign (any of MINUS_SIGNS) as ``-``."""
+    """A figure as read (a quantity, a unit price, or an amount before :func:`_money_parts` takes its signs off):
+    without blanks, half-width, a red-letter line's minus sign (any of MINUS_SIGNS) as ``-``."""
     return half_width_figures(_no_spaces(text)).translate(_AS_ASCII_MINUS)
 
 
