@@ -6,16 +6,15 @@ CLI refuses it with; sent as given, it came back not-found, as though the record
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from client.receivables import ReceivablesClient
 
 from . import fakes
 from .record_id_calls import IDS, RECORD_ID_CALLS
-from .test_async_client import FakeAsyncContract
+from .test_ids_with_spaces_around_refused_before_sending import refused_before_sending
 
 # a space inside, a tab inside, a zero-width space, an underscore, a fullwidth hyphen
 STRAYS = [(lambda i: i[:7] + " " + i[7:], " "), (lambda i: i[:7] + "\t" + i[7:], "\t"),
@@ -31,14 +30,7 @@ def test_an_id_holding_a_stray_character_is_refused_naming_it_before_anything_is
     given = spoil(IDS[argument])
     said = "^" + re.escape(f"{argument} {given!r} holds {character!r}, which no {argument.replace('_', ' ')} "
                            "holds:") + ".*; nothing was sent$"
-    contract = fakes.FakeContract()
-    with pytest.raises(ValueError, match=said):
-        call(ReceivablesClient(contract), given)
-    assert contract.calls == []
-    async_contract = FakeAsyncContract()
-    with pytest.raises(ValueError, match=said):
-        asyncio.run(call(AsyncReceivablesClient(async_contract), given))
-    assert async_contract.calls == []
+    refused_before_sending(call, given, said)
 
 
 @pytest.mark.parametrize("argument, call", RECORD_ID_CALLS[:1] + RECORD_ID_CALLS[16:17])

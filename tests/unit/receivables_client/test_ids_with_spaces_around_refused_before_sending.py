@@ -32,12 +32,18 @@ def test_an_id_with_spaces_around_it_is_refused_naming_it_before_anything_is_sen
     padded = padding.format(IDS[argument])
     said = "^" + re.escape(f"{argument} {padded!r} has spaces around it, which no {argument.replace('_', ' ')} "
                            f"holds: remove them: {padded.strip()!r}; nothing was sent") + "$"
+    refused_before_sending(call, padded, said)
+
+
+def refused_before_sending(call, given: str, said: str) -> None:
+    """``call`` of ``given`` refused with a ValueError matching ``said`` by the blocking and the async client alike,
+    neither sending anything."""
     contract = fakes.FakeContract()
     with pytest.raises(ValueError, match=said):
-        call(ReceivablesClient(contract), padded)
+        call(ReceivablesClient(contract), given)
     assert contract.calls == []
     async_contract = FakeAsyncContract()
     with pytest.raises(ValueError, match=said):
-        asyncio.run(call(AsyncReceivablesClient(async_contract), padded))
+        asyncio.run(call(AsyncReceivablesClient(async_contract), given))
     assert async_contract.calls == []
 
