@@ -83,8 +83,11 @@ from client.invoices.register import (
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, MAX_SCAN_BYTES, SCAN_TOO_LARGE_ADVICE, first_of_several, \
     pages_text
 from client.business_dates import business_today
+from client.gateway import GatewayError
+from client.receivables import CONTRACT_NAME, ReceivableRegistration, RuleViolation, UnreadableAnswer
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
+from network.errors import NetworkError
 
 from . import connection
 from .amounts import money
@@ -370,11 +373,6 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
     if not wanted:
         yield None
         return
-    # imported here, so that the offline commands never need the network packages
-    from client.gateway import GatewayError
-    from client.receivables import CONTRACT_NAME
-    from network.errors import NetworkError
-
     failures = (GatewayError, NetworkError, LedgerAnswerInvalid, OSError, ValueError)
 
     def asking(fn: Callable[[], T]) -> T:
@@ -735,11 +733,6 @@ def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None
 def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
     """A Gateway session as ``ORG[/USER]``. A contract refusal exits 1 naming the rule (:class:`Refused`); an
     answer this client cannot read, a network, profile or gateway failure exits 3 with one line."""
-    # imported here, so that the offline commands never need the network packages
-    from client.gateway import GatewayError
-    from client.receivables import RuleViolation, UnreadableAnswer
-    from network.errors import NetworkError
-
     org, user = connection.parse_as(identity)
     try:
         with connection.open_session(org, user, data_root) as session:
@@ -1297,8 +1290,6 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
       recfin invoice register invoice-1-of-2.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2027-08-31 --part-of-delivery --as supplier/supplier1
     """
-    from client.receivables import ReceivableRegistration, RuleViolation
-
     inv = _call(lambda: read_invoice(file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
