@@ -38,6 +38,7 @@ from chaincode.receivables.fingerprint import (
     invoice_fingerprint as fingerprint_of,
     is_fingerprint,
     number_problem,
+    one_spelling,
     other_spelling,
     paper_identity_problem as contract_paper_identity_problem,
 )
@@ -90,19 +91,38 @@ def paper_identity_problem(invoice_code: str, invoice_number: str, paper_code: s
     return ("paper_number" if not paper_number or why.startswith("paper_number:") else "paper_code"), why
 
 
-def offset_identity_problem(original_code: str, original_number: str, invoice_code: str,
-                            invoice_number: str) -> str | None:
+def offset_identity_problem(original_code: str, original_number: str, invoice_code: str, invoice_number: str,
+                            paper_code: str = "", paper_number: str = "") -> str | None:
     """Why the invoice a red-letter invoice says it offsets (its 对应蓝字发票: ``original_code``, empty for a fully
     digitalised one, and ``original_number``) is not one an invoice can name, or ``None``: its code and number are
     checked as any invoice's are (:func:`number_problem`, :func:`code_characters_problem`, :func:`code_problem`), and
-    a red-letter invoice offsets another invoice, not itself."""
+    a red-letter invoice offsets another invoice, not itself: not its own code and number, nor their other spelling
+    (:func:`one_spelling`), nor the paper identity (``paper_code``, ``paper_number``) of an invoice delivered on
+    paper."""
     why = (number_problem(original_number) or code_characters_problem(original_code)
            or code_problem(original_code, original_number))
     if why is not None:
         return f"the invoice it offsets (对应蓝字发票): {why}"
-    if (original_code.strip(), original_number.strip()) == (invoice_code.strip(), invoice_number.strip()):
-        return (f"the invoice it offsets (对应蓝字发票) is the invoice itself, number {original_number}: a red-letter "
+    if (spelled := _own_identity_named(original_code, original_number, invoice_code, invoice_number, paper_code,
+                                       paper_number)) is not None:
+        named = f"code {original_code} number {original_number}" if original_code else f"number {original_number}"
+        return (f"the invoice it offsets (对应蓝字发票), {named}, is the invoice itself{spelled}: a red-letter "
                 "invoice names the blue invoice it offsets; check the remark against the invoice")
+    return None
+
+
+def _own_identity_named(original_code: str, original_number: str, invoice_code: str, invoice_number: str,
+                        paper_code: str, paper_number: str) -> str | None:
+    """How ``original_code``/``original_number`` spell the invoice's own identity (``""`` as given, or words to
+    add), or ``None`` where they name another invoice. Both spellings of one identity fingerprint apart, so an
+    invoice naming itself in the other would otherwise be taken as naming another invoice."""
+    original = (original_code.strip(), original_number.strip())
+    if original == (invoice_code.strip(), invoice_number.strip()):
+        return ""
+    if one_spelling(*original) == one_spelling(invoice_code, invoice_number):
+        return f" (its code and number {'run together' if not original[0] else 'apart'})"
+    if paper_number and one_spelling(*original) == one_spelling(paper_code, paper_number):
+        return " (the paper form's 发票代码 and 发票号码 it is printed on)"
     return None
 
 

@@ -99,7 +99,8 @@ class Invoice(_Frozen):
             raise ValueError(f"original_code {self.original_code} without original_number: give the number of the "
                              "invoice it offsets too")
         if self.original_number and (problem := offset_identity_problem(
-                self.original_code, self.original_number, self.code, self.number)) is not None:
+                self.original_code, self.original_number, self.code, self.number, self.paper_code,
+                self.paper_number)) is not None:
             raise ValueError(problem)
         return self
 

@@ -912,7 +912,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
     number, code = r.identifier(None, ("number",)), r.identifier(None, ("code",), required=False) or ""
     paper_code, paper_number = _paper_identity(r, code, number)
-    original_code, original_number = _original_identity(r, code, number)
+    original_code, original_number = _original_identity(r, code, number, paper_code, paper_number)
     return _identified(Invoice(
         number=number,
         code=code,
@@ -945,7 +945,7 @@ def _paper_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
     return paper_code, paper_number
 
 
-def _original_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
+def _original_identity(r: _Reader, code: str, number: str, paper_code: str, paper_number: str) -> tuple[str, str]:
     """The code and number of the invoice a red-letter invoice offsets (``original_code``, ``original_number``), or
     two empty strings where the file gives none; a code without a number, or an identity that is no invoice's
     (:func:`offset_identity_problem`), is refused naming the field."""
@@ -954,8 +954,8 @@ def _original_identity(r: _Reader, code: str, number: str) -> tuple[str, str]:
     if original_code and not original_number:
         raise r.fail("original_number", "missing beside original_code: give the number of the invoice this "
                                         "red-letter invoice offsets too")
-    if original_number and (problem := offset_identity_problem(original_code, original_number, code,
-                                                                number)) is not None:
+    if original_number and (problem := offset_identity_problem(original_code, original_number, code, number,
+                                                                paper_code, paper_number)) is not None:
         # the code is named where it is no code by itself; otherwise the number, or the pair, is what is wrong
         code_at_fault = bool(original_code) and (code_characters_problem(original_code)
                                                  or code_form_problem(original_code)) is not None

@@ -288,7 +288,8 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
-    original_field, original = _original_reading(lines, rows, values.get("number"), min_confidence)
+    paper = tuple(paper_fields[name].value for name in ("paper_code", "paper_number")) if paper_fields else ("", "")
+    original_field, original = _original_reading(lines, rows, values.get("number"), paper, min_confidence)
     if original_field is not None:
         fields["original"] = original_field
     if deduction is not None or deduction_flag is not None:
@@ -354,13 +355,14 @@ def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int |
     return said, deduction, None, confidence
 
 
-def _original_reading(lines: list[TextLine], rows: list[Row], number: object,
+def _original_reading(lines: list[TextLine], rows: list[Row], number: object, paper: tuple[str, str],
                       min_confidence: float) -> tuple[FieldReading | None, tuple[str, str] | None]:
     """The invoice a red-letter invoice's remark says it offsets (field ``original``: its code and number, or its
     number alone), read as the XML reader reads it (:func:`offset_invoice`) from text outside the item rows; and its
     code and number where they are to be trusted. Flagged, and not given to the invoice, where two are named, where
     its identity is no invoice's (:func:`offset_identity_problem`, as any invoice's is checked), or where it was
-    read with low confidence. ``(None, None)`` where the page names none."""
+    read with low confidence; ``paper`` is the page's paper identity, or two empty strings, which the invoice may
+    not name as the one it offsets either. ``(None, None)`` where the page names none."""
     in_rows = {id(line) for row in rows for line in row.lines}
     outside = [line for line in lines if id(line) not in in_rows]
     named = [(line, span) for line in outside for *_, span in offset_invoices_in(line.text)]
@@ -372,7 +374,7 @@ def _original_reading(lines: list[TextLine], rows: list[Row], number: object,
     except ValueProblem as exc:
         return FieldReading(value=None, confidence=0.0, flagged=True, reason=f"the remark {exc}"), None
     code, original_number = original
-    problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "")
+    problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "", *paper)
     if problem is None and confidence < min_confidence:
         problem = f"low confidence {confidence:.3f} < {min_confidence:.3f}"
     reading = FieldReading(value=f"{code} {original_number}" if code else original_number,
