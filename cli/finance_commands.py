@@ -63,7 +63,7 @@ from client.pricing import (
     validation_problems,
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
-from client.pricing.money import percent_of
+from client.pricing.money import APR_PERCENT_PLACES, percent_of, places_apart
 from client.pricing.proposals import nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
 from client.receivables import PassedOver, ReceivablesError, RuleViolation, unless_refused_the_read
@@ -259,7 +259,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
                      "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),
                      "priced.fees": shown(pr.fees), "priced.net_cash": shown(pr.net_cash),
                      "priced.remainder_at_maturity": shown(pr.remainder_at_maturity),
-                     "priced.apr": percent_of(pr.exact_apr, 4),   # fees included: the cost of the cash taken
+                     "priced.apr": percent_of(pr.exact_apr, APR_PERCENT_PLACES),   # fees included: the cost of the cash taken
                      # beside offer.day_count, which is the discount rate's basis, not the APR's
                      "priced.apr_day_count": pr.apr_day_count})
     return rows
@@ -869,17 +869,24 @@ COMPARE_COLUMNS = ["rank_by_cost", "rank_by_cash", "offer_id", "counterparty", "
                    "net_cash", "interest", "fees", "apr", "apr_day_count", "recourse", "takeable_now", "first_step"]
 
 
-def _compare_row(p: Proposal, currency: str) -> dict:
+def _apr_places(ranked: list[Proposal]) -> int:
+    """The places the APR column is shown to: the quote's, or more where two different APRs would look alike at
+    them, so an offer ranked after another by cost never shows the same APR as it."""
+    aprs = sorted({p.exact_apr for p in ranked if p.apr is not None})
+    return max([APR_PERCENT_PLACES, *(places_apart(a, b, APR_PERCENT_PLACES) for a, b in zip(aprs, aprs[1:]))])
+
+
+def _compare_row(p: Proposal, currency: str, apr_places: int) -> dict:
     """A proposal as the compare table shows it: the figures of its --json in the table's form (money for fen,
-    percentages for decimal fractions, the APR rounded once from the exact value); an offer that is not eligible pays
-    nothing, so its amounts show as "-"."""
+    percentages for decimal fractions, the APR rounded once from the exact value to ``apr_places``); an offer that
+    is not eligible pays nothing, so its amounts show as "-"."""
     def shown(fen: int) -> str | None:
         return money(fen, currency) if p.eligible else None
     # every column is the proposal's field of that name; these five are shown in the table's form
     return {column: getattr(p, column) for column in COMPARE_COLUMNS} | {
         "annual_rate": None if p.annual_rate is None else exact_percent(p.annual_rate),   # a term, as it binds
         "net_cash": shown(p.net_cash), "interest": shown(p.interest), "fees": shown(p.fees),
-        "apr": percent_of(p.exact_apr) if p.apr is not None else None}
+        "apr": percent_of(p.exact_apr, apr_places) if p.apr is not None else None}
 
 
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns
@@ -1032,7 +1039,8 @@ def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked
     if not ranked:
         click.echo("no open offers on it")
         return
-    click.echo(table([_compare_row(p, claim.currency) for p in ranked], COMPARE_COLUMNS))
+    apr_places = _apr_places(ranked)
+    click.echo(table([_compare_row(p, claim.currency, apr_places) for p in ranked], COMPARE_COLUMNS))
     click.echo("")
     for p in ranked:
         click.echo(f"{p.offer_id}: {p.why}")

@@ -19,7 +19,7 @@ records. Amounts here are never negative.
                 -> exact Fraction (:func:`annual_cost`); Decimal, 6 places
                    (0.0001%), half up (:func:`effective_annual_cost`)
 
-What people are shown (a percentage to 2 places, the gap between two offers
+What people are shown (a percentage, to 2 or 4 places, the gap between two offers
 in points) is rounded once from the exact value (:func:`percent_of`): rounding
 the 6-place figure again could move the last shown digit (4.1049990...%
 is 0.041050 to 6 places, which would show as 4.11%).
@@ -42,6 +42,9 @@ BASES = {"ACT/360": 360, "ACT/365": 365}
 APR_YEAR_DAYS = 365
 APR_DAY_COUNT = "ACT/365"   # what an APR states as its basis: actual days over APR_YEAR_DAYS
 APR_PLACES = Decimal("0.000001")
+# the places of a percentage an APR is shown to, at least (4.3265%): the 6 places of the fraction offers and --json
+# state, so a quote and a comparison show all of it, and two offers 0.01 points apart or less apart show apart
+APR_PERCENT_PLACES = 4
 
 
 def _round_amount(value: Fraction) -> int:
@@ -88,4 +91,9 @@ def percent_of(rate: Fraction, places: int = 2) -> str:
     (:func:`client.money.percent` takes a Decimal, already rounded where it came from a division.)"""
     units = money.round_half_up(Fraction(rate) * 100 * 10**places)
     return f"{Decimal(units).scaleb(-places)}%"
+
+
+def places_apart(rate: Fraction, other: Fraction, at_least: int = 2) -> int:
+    """The fewest places, from ``at_least``, at which :func:`percent_of` shows two different rates differently."""
+    return next((n for n in range(at_least, 40) if percent_of(rate, n) != percent_of(other, n)), max(at_least, 40))
 

@@ -63,7 +63,7 @@ from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
 from .money import (APR_DAY_COUNT, BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of,
-                    proportion_fen)
+                    places_apart, proportion_fen)
 
 Basis = Literal["ACT/360", "ACT/365"]
 
@@ -711,14 +711,9 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown)
     return " by offer id alone: the two are alike in all else"
 
 
-def _places_apart(rate: Fraction, other: Fraction) -> int:
-    """The fewest places, from 2, at which :func:`percent_of` shows two different rates differently."""
-    return next((n for n in range(2, 40) if percent_of(rate, n) != percent_of(other, n)), 40)
-
-
 def _apart(apr: Fraction, other: Fraction) -> str:
     """Two different APRs as percentages to as many places as tell them apart: '4.3336% against 4.3327%'."""
-    places = _places_apart(apr, other)
+    places = places_apart(apr, other)
     return f"{percent_of(apr, places)} against {percent_of(other, places)}"
 
 
@@ -747,7 +742,7 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
             # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74); to more places where 2 would
             # say 0.00 of an offer that costs more
             gap_apr = p.exact_apr - ranks.cheapest.exact_apr
-            places = _places_apart(gap_apr, Fraction(0))
+            places = places_apart(gap_apr, Fraction(0))
             gap = f", {percent_of(gap_apr, places).removesuffix('%')} points above {ranks.cheapest.offer_id}"
         alike = "" if not alike else f", and {alike}" if gap else f", {alike}"
         tie = (f", as cheap as {_ids(cost_ahead)}, after {cost_ahead[-1].offer_id}"

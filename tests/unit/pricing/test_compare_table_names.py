@@ -40,6 +40,8 @@ def as_shown(key: str, value, proposal: dict, currency: str) -> str:
         return "yes" if value else "no"
     if key in AMOUNTS:
         return money(value, currency)
+    if key == "apr":   # to the quote's 4 places, all the 6-place fraction carries
+        return f"{Decimal(value) * 100:.4f}%"
     if key in RATES:
         return f"{Decimal(value) * 100:.2f}%"
     return str(value)
@@ -71,7 +73,7 @@ def test_every_column_of_a_comparison_from_a_file_is_a_key_of_each_proposal_in_j
     assert_every_column_is_a_key_of_each_proposal(rows, as_json)
     of_a, *_, old = rows
     assert (of_a["APR"], of_a["NET_CASH"], of_a["INTEREST"], of_a["FEES"]) == \
-        ("4.33%", "CNY 890,500.00", "CNY 9,000.00", "CNY 500.00")
+        ("4.3265%", "CNY 890,500.00", "CNY 9,000.00", "CNY 500.00")
     assert old["OFFER_ID"] == "OF-OLD" and old["NET_CASH"] == old["APR"] == old["RANK_BY_COST"] == "-"
     assert rows[-2]["FIRST_STEP"] == "withdraw the financing request"   # DD-1: a cell with spaces
 

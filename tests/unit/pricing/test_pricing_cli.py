@@ -325,7 +325,8 @@ def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path)
 
 
 def test_compare_shows_the_apr_rounded_once_from_its_exact_value(tmp_path):
-    # 901,844 / 89,098,156 x 365 / 90 = 4.1049990...%: --json states 0.041050, the table 4.10% (not 4.11%)
+    # 901,844 / 89,098,156 x 365 / 90 = 4.1049990...%: --json states 0.041050, the table 4.1050% (to the quote's 4
+    # places), and the why 4.10% (not 4.11%)
     data = {"receivable": OFFERS["receivable"], "bank_offers": [{**OFFERS["bank_offers"][0], "fees": 1_844}]}
     args = ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on", "2026-12-01"]
     [proposal] = json.loads(CliRunner().invoke(finance, args + ["--json"]).stdout)["proposals"]
@@ -333,7 +334,7 @@ def test_compare_shows_the_apr_rounded_once_from_its_exact_value(tmp_path):
     table = CliRunner().invoke(finance, args)
     assert table.exit_code == 0, table.output
     row = table.output.splitlines()[2].split()
-    assert row[2] == "OF-A" and "4.10%" in row and "4.11%" not in table.output
+    assert row[2] == "OF-A" and "4.1050%" in row and "4.11%" not in table.output
     assert "OF-A: cheapest of 1 at 4.10% a year all-in" in table.output
 
 
