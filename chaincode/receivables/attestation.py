@@ -106,6 +106,14 @@ def checked_code_year(req: InvoiceAttestationRequest) -> None:
         raise rule("invoice-code-invalid", f"invoice {req.number}: {why}, then verify it again and attest that")
 
 
+def checked_number_year(req: InvoiceAttestationRequest) -> None:
+    """A fully digitalised invoice's 20-digit number opens with its issue year's last two digits
+    (:func:`fingerprint.issue_year_problem`), and RegisterReceivable refuses one dated in another year: a record of
+    it, pass or failure, would be of an invoice no registration can name (its number or date misread or altered)."""
+    if (why := fingerprint.issue_year_problem(req.number.strip(), date.fromisoformat(req.issue_date))) is not None:
+        raise rule("invoice-code-invalid", f"invoice {req.number}: {why}, then verify it again and attest that")
+
+
 def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation_id: str,
                     attested: Action, today: date) -> InvoiceAttestation:
     """The record of ``req`` by ``attester``, made by the transaction ``attested`` on the business date ``today``."""
@@ -113,6 +121,7 @@ def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation
     checked_fingerprint(req)
     checked_issue_date(req, today)
     checked_code_year(req)
+    checked_number_year(req)
     return InvoiceAttestation(**req.model_dump(), id=attestation_id, attester=attester.uscc,
                               attester_role=attester.role, attested=attested)
 

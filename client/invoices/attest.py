@@ -29,7 +29,7 @@ from typing import Any
 
 from chaincode.receivables.attestation import ATTESTED_CURRENCY
 from chaincode.receivables.fingerprint import (code_characters_problem, code_year_problem, digitalised_year_problem,
-                                               identity_problem, number_problem)
+                                               identity_problem, issue_year_problem, number_problem)
 from client.business_dates import business_today
 from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
@@ -184,10 +184,11 @@ def _refuse_a_tax_id_of_no_credit_code(invoice: Invoice, party: str) -> None:
 def _refuse_what_the_ledger_attests_no_invoice_as(invoice: Invoice) -> None:
     """ValueError for an invoice whose attestation the contract refuses by its identity or its date, with
     the contract's own checks in its order (``InvoiceAttestationRequest``'s number and code, then
-    ``attestation.checked_fingerprint``, ``checked_issue_date`` and ``checked_code_year``): a number or code
-    misread or mistyped fingerprints no invoice a registration can name, so even a failure attested of it would
-    warn no bank, an invoice dated after today was not issued yet, and one dated before its code's printing year
-    was not issued on that form."""
+    ``attestation.checked_fingerprint``, ``checked_issue_date``, ``checked_code_year`` and ``checked_number_year``): a
+    number or code misread or mistyped fingerprints no invoice a registration can name, so even a failure attested
+    of it would warn no bank, an invoice dated after today was not issued yet, one dated before its code's printing
+    year was not issued on that form, and a 20-digit number opening with another year than its date's is no
+    invoice issued on that date."""
     if (why := number_problem(invoice.number)) is not None:
         field, rule = "number", "invoice-number-invalid"
     elif (why := code_characters_problem(invoice.code) or identity_problem(invoice.code, invoice.number)
@@ -204,6 +205,8 @@ def _refuse_what_the_ledger_attests_no_invoice_as(invoice: Invoice) -> None:
                          "that date on")
     if (why := code_year_problem(invoice.code, invoice.issue_date)) is not None:
         raise ValueError(f"code: {why} (rule invoice-code-invalid), then verify the invoice again and attest that")
+    if (why := issue_year_problem(invoice.number, invoice.issue_date)) is not None:
+        raise ValueError(f"number: {why} (rule invoice-code-invalid), then verify the invoice again and attest that")
 
 
 def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,

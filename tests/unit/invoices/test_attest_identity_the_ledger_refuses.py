@@ -26,6 +26,7 @@ from .test_attest import AT, sources
 # a week ahead, not a day: the dates are taken when the module is collected, and a run crossing midnight in China
 # Standard Time (16:00 UTC) would otherwise find "tomorrow" come by the time the tests run
 AHEAD = business_today() + timedelta(days=7)
+LAST_YEAR = business_today().replace(month=6, day=1) - timedelta(days=366)
 REFUSED = [
     # 19 digits: the request's number rule
     (dict(number="2644200000001234567"), "number: ", "invoice-number-invalid"),
@@ -34,6 +35,9 @@ REFUSED = [
     (dict(number="20442000000012345678"), "code: ", "invoice-code-invalid"),
     (dict(issued=AHEAD, number=f"{AHEAD.year % 100:02d}442000000012345678"), "issue_date: ",
      "invoice-date-in-future"),
+    # a 20-digit number opening with another year than its date's (attestation.checked_number_year)
+    (dict(issued=LAST_YEAR, number=f"{(LAST_YEAR.year + 1) % 100:02d}442000000012345678"), "number: ",
+     "invoice-code-invalid"),
 ]
 
 
