@@ -248,7 +248,24 @@ def call_timeout_option() -> Callable:
         "--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), metavar="SECONDS",
         envvar=TIMEOUT_VARIABLE, expose_value=False, callback=_keep_timeouts,
         help=f"Seconds each call to the network waits for its answer (env {TIMEOUT_VARIABLE}) [default: the "
-             "SDK's: an evaluation 5, an endorsement 15, a submit 5, a commit status 60].")
+             f"SDK's: {_sdk_default_timeouts()}].")
+
+
+# how --timeout's help names each kind of call of the SDK's Timeouts (a field without words here is named by
+# its own name: the help still gives its default)
+_CALL_WORDS = {"evaluate": "an evaluation", "endorse": "an endorsement", "submit": "a submit",
+               "commit_status": "a commit status", "wait_for_block": "a wait for a block",
+               "open_events": "opening an event stream"}
+
+
+def _sdk_default_timeouts() -> str:
+    """The SDK's default seconds of each kind of call, read from its Timeouts, so the help says what a command
+    without --timeout waits, whatever the SDK's defaults become."""
+    defaults = Timeouts()
+    return ", ".join(
+        f"{_CALL_WORDS.get(each.name, each.name.replace('_', ' '))} "
+        f"{'no limit' if getattr(defaults, each.name) is None else format(getattr(defaults, each.name), 'g') + 's'}"
+        for each in fields(Timeouts))
 
 
 _CALLER = "recfin.caller"   # the click context's meta key of note_caller

@@ -114,3 +114,19 @@ def test_a_deadline_the_peer_gave_names_no_setting():
     """A DEADLINE_EXCEEDED the peer answered with (its own timeout, ``timeout`` None): --timeout changes nothing."""
     line = describe(EvaluateError("Deadline Exceeded", transaction_id="tx", code=DEADLINE))
     assert "--timeout" not in line and "no answer came in time" in line, line
+
+
+# how the help names each kind of call --timeout sets: a Timeouts field added to the SDK fails here until it is said
+CALL_WORDS = {"evaluate": "an evaluation", "endorse": "an endorsement", "submit": "a submit",
+              "commit_status": "a commit status", "wait_for_block": "a wait for a block",
+              "open_events": "opening an event stream"}
+
+
+def test_help_says_the_sdks_own_default_of_each_call(runner):
+    """The help's defaults are the SDK's Timeouts, each kind of call the option sets named with its seconds: a
+    default changed in the SDK changes the help, which cannot tell an operator an old number."""
+    result = runner.invoke(main, ["receivable", "get", "--help"])
+    words = " ".join(result.output.split())
+    for each in fields(Timeouts):
+        said = f"{CALL_WORDS[each.name]} {each.default:g}s"
+        assert said in words, (said, words)
