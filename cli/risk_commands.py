@@ -382,6 +382,9 @@ def score_meaning(as_of: date, horizon_days: int) -> str:
             f"{GRADES[-1][0]} from {float(GRADES[-2][1] * 100):g}%")
 
 
+NO_CONCENTRATION = "- (nothing open: the largest holder's share of the open amount)"
+
+
 def _score_rows(score, currency: str) -> dict:
     """The score's lines, amounts as every command shows them: in ``currency``, or as plain yuan ("") for a
     history that does not say its currency (a file's, the simulator's)."""
@@ -406,7 +409,9 @@ def _score_rows(score, currency: str) -> dict:
         "late_share_by_amount_90/180/365": ", ".join(
             f"{w.late_amount / w.amount:.0%}" if w.amount else "-"
             for w in (f.by_amount_90, f.by_amount_180, f.by_amount_365)),
-        "financed_share": f"{f.financed_share:.3f}", "concentration": f"{f.concentration:.3f}",
+        # a share of nothing open is none: 0.000 would read as claims spread over many holders
+        "financed_share": f"{f.financed_share:.3f}",
+        "concentration": f"{f.concentration:.3f}" if f.open_amount else NO_CONCENTRATION,
         "rejection_rate": f"{f.rejection_rate:.3f}", "freezes": f.freezes,
     }
 
