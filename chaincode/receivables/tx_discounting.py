@@ -340,8 +340,11 @@ class DiscountingTransactions(TransactionGroup):
         r.outstanding, r.status = 0, SETTLED
         r.last = s.action("AcceptDiscountOffer", holder.uscc)
         await s.store.put_receivable(r, before)
+        # the basis with the rate and the days: the discount is outstanding x apr x days early / basis, and the same
+        # rate and days give another figure on ACT/365 than on ACT/360
         s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, currency=r.currency,
-               days_early=early, apr=format(apr, "f"))   # fixed point, as stored rates are: never "1E-7"
+               days_early=early, apr=format(apr, "f"),   # fixed point, as stored rates are: never "1E-7"
+               day_count=d.day_count)
         return await s.remember(holder, request_id, "AcceptDiscountOffer", args, r.to_json())
 
     @transaction

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from ._models import Allocation, BusinessDate, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
+from ._models import Allocation, BusinessDate, DayCount, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
 
 # The currency of an event that carries an amount: None in an older contract's event, which named it only in
 # ReceivableRegistered; those events stay in the blocks for good and must still read (unknown, not CNY).
@@ -221,7 +221,8 @@ class DiscountOfferPublished(_DiscountOfferChange):
 
 
 class DiscountOfferAccepted(EventDetails):
-    """The holder took early payment: ``paid`` to it, ``discount`` off the claim, ``days_early`` at ``apr``."""
+    """The holder took early payment: ``paid`` to it, ``discount`` off the claim, ``days_early`` at ``apr`` on the
+    ``day_count`` basis (None in an earlier contract's event, which did not name it: the offer's, GetDiscountOffer)."""
 
     offer_id: str
     paid: Fen
@@ -229,6 +230,7 @@ class DiscountOfferAccepted(EventDetails):
     currency: OlderEventCurrency = None
     days_early: StrictInt
     apr: RateValue
+    day_count: DayCount | None = None
 
 
 class DiscountOfferWithdrawn(_DiscountOfferChange):

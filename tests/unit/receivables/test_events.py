@@ -202,7 +202,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     # 4000 fen x 0.05 x 60 / 360 = 33.3 fen of discount, 3967 paid
     await ev.change(tier1, "AcceptDiscountOffer", d["id"], sold, event="DiscountOfferAccepted", receivable=sold,
                     details={"offer_id": d["id"], "paid": 3967, "discount": 33, "currency": "CNY", "days_early": 60,
-                             "apr": "0.05"})
+                             "apr": "0.05", "day_count": "ACT/360"})
     await ev.change(core, "WithdrawDiscountOffer", d["id"], event="DiscountOfferWithdrawn", receivable=None,
                     details={"offer_id": d["id"], "debtor": core.uscc, "receivable_ids": [sold]})
     other_due = net.day(30)
