@@ -251,6 +251,22 @@ def call_timeout_option() -> Callable:
              f"SDK's: {_sdk_default_timeouts()}].")
 
 
+def call_and_wait_timeout_option(waits_for: str, wait_default: float = 60.0) -> Callable:
+    """``--timeout SECONDS`` (env RECFIN_TIMEOUT) of a command that waits for nodes or the channel and also calls
+    the ledger (`org remove` reads the claims, `org user revoke` unbinds the revoked identity): one number, as
+    :func:`call_timeout_option`'s, for each of its ledger calls (the SDK's defaults without it) and for each of its
+    waits (``wait_default`` without it), which the command gets as ``timeout``. An operator who set RECFIN_TIMEOUT
+    for a slow network, or gave --timeout, has every call and every wait of the command wait that long."""
+    def keep(ctx: click.Context, param: click.Parameter, seconds: float | None) -> float:
+        _keep_timeouts(ctx, param, seconds)
+        return wait_default if seconds is None else seconds
+
+    return click.option(
+        "--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), metavar="SECONDS",
+        envvar=TIMEOUT_VARIABLE, callback=keep,
+        help=f"Seconds {waits_for} [default: {wait_default:g}], and each call to the ledger waits for its answer "
+             f"[default: the SDK's: {_sdk_default_timeouts()}] (env {TIMEOUT_VARIABLE}).")
+
 # how --timeout's help names each kind of call of the SDK's Timeouts (a field without words here is named by
 # its own name: the help still gives its default)
 _CALL_WORDS = {"evaluate": "an evaluation", "endorse": "an endorsement", "submit": "a submit",

@@ -51,11 +51,11 @@ def _sign_as_option(fn):
                              "of the channel whose keys are in the data folder).")(fn)
 
 
-def _plan_options(fn):
+def _plan_options(fn, timeout=timeout_option("Seconds to wait for each node or signal.")):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")(fn)
     fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The running network's data folder (default: the topology's).")(fn)
-    fn = timeout_option("Seconds to wait for each node or signal.")(fn)
+    fn = timeout(fn)
     fn = click.option("--config-block", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
                       help="With --dry-run or --update-out: compute against this config block (e.g. from "
                            "`peer channel fetch config`) instead of fetching the channel's.")(fn)
@@ -433,7 +433,9 @@ def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
 @org.command("remove")
 @topology_option
 @click.argument("name")
-@_plan_options
+# its claims are read on the ledger: the --timeout of every ledger command, for those calls too
+@functools.partial(_plan_options,
+                   timeout=connection.call_and_wait_timeout_option("to wait for each node or signal"))
 @_signature_policy_option
 @_claim_check_options
 @reports_errors
@@ -496,7 +498,7 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     _render(change, as_json, submitted=change is not None)
 
 
-def _file_options(fn):
+def _file_options(fn, timeout=timeout_option("Seconds to wait for each node or signal.")):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the signers and the policy verdict as JSON.")(fn)
     fn = click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path),
                       default=None,
@@ -506,7 +508,7 @@ def _file_options(fn):
                       help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")(fn)
     fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The network's data folder (default: the topology's).")(fn)
-    fn = timeout_option("Seconds to wait for each node or signal.")(fn)
+    fn = timeout(fn)
     fn = click.argument("update_file", metavar="FILE",
                         type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True))(fn)
     return topology_option(fn)
@@ -581,7 +583,9 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
 
 
 @org.command("submit")
-@_file_options
+# a removal's claims are read on the ledger: the --timeout of every ledger command, for those calls too
+@functools.partial(_file_options,
+                   timeout=connection.call_and_wait_timeout_option("to wait for each node or signal"))
 @_admin_as_option("submits", "Submit as this org's admin (name or MSP ID; default: an admin of a staying org "
                              "whose keys are in the data folder, one whose MSP is SHA2 and that signed if "
                              "any; with --bundle: the bundle's org). An admin of an org whose MSP is SHA3 is "
@@ -1143,7 +1147,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
                    "fetching the channel's; the ledger is not asked either.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
-@timeout_option("Seconds to wait for the channel to take it.")
+@connection.call_and_wait_timeout_option("to wait for the channel to take it")
 @click.option("--json", "as_json", is_flag=True, help="Print the update, the policy verdict and what became of "
                                                        "USER's binding on the ledger as JSON.")
 @reports_errors
