@@ -215,6 +215,11 @@ def _history_problem(path: Path, exc: ValidationError) -> str:
     # of the right shape about the whole of it (claims split from each other in a cycle) has its own advice
     if kind in _SHAPE_ERRORS and tuple(first["loc"]) in ((), ("events",)):
         hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
+    # a currency on each event: claims in two currencies side by side, whose amounts do not add up
+    if kind == "extra_forbidden" and first["loc"][0] == "events" and first["loc"][-1] == "currency":
+        hint = (": a history holds the claims of one currency, named once by its `currency` (\"currency\": "
+                "\"CNY\" beside \"events\"); put the claims of each currency in a file of their own and score "
+                "the debtor on the file of the claim's currency")
     return f"{as_typed(path)}: {_first_problem(first)}{hint}"
 
 
