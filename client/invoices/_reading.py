@@ -546,6 +546,16 @@ _OFFSET_CODE_AND_NUMBER = re.compile(r"(?:对应正数|对应蓝字|被红冲蓝
                                      + r"\s*[,，;；、]?\s*(?:发票)?号码\s*[:：]\s*" + _OFFSET_FIGURES)
 
 
+# Where a naming of the invoice offset begins, whether or not the rest of it is on the same printed line
+_OFFSET_MARK = re.compile(r"被红冲蓝字|对应蓝字|对应正数")
+
+
+def offset_marks_in(text: str) -> list[int]:
+    """Where in ``text`` each naming of an invoice a red-letter invoice offsets begins (:data:`_OFFSET_MARK`), whole
+    or not: a printed remark may wrap before its figures, or inside them."""
+    return [m.start() for m in _OFFSET_MARK.finditer(text)]
+
+
 def offset_invoices_in(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     """Each invoice ``text`` says a red-letter invoice offsets (:data:`_OFFSET_NUMBER`,
     :data:`_OFFSET_CODE_AND_NUMBER`): its code (empty for a fully digitalised invoice), its number, and where in the

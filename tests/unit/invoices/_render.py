@@ -64,14 +64,15 @@ def _width(text: str) -> int:
 
 def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = False,
                 printed: dict[tuple[int, str], str] | None = None,
-                remark: str | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
+                remark: str | tuple[str, ...] | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
     """The invoice as rows of (x, text) cells, each row with its y in layout units; a wrapped item name's
     further lines are rows of one cell, under the name column. ``words``: the amount in words (大写) to print,
     when not the invoice's own. ``side_by_side``: buyer and seller blocks next to each other, as the printed
     fully digitalised invoice has them, rather than one above the other. ``printed``: a cell's text where it is
     not the value's (line index, column) -> text, e.g. ``{(1, "tax_rate"): "免税", (1, "tax"): "***"}``.
-    ``remark``: the 备注 printed below the totals. A spec wider than its column (:data:`SPEC_WIDTH`) is refused
-    with ``ValueError``."""
+    ``remark``: the 备注 printed below the totals; a tuple prints it wrapped, each part on a line of its own under
+    the first, :data:`WRAP_PITCH` apart, as a long remark wraps. A spec wider than its column (:data:`SPEC_WIDTH`)
+    is refused with ``ValueError``."""
     printed = printed or {}
     out: list[tuple[int, list[tuple[int, str]]]] = []
     y = 40
@@ -105,7 +106,10 @@ def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = 
     put([(40, "价税合计（大写）"), (300, in_words(inv.total_with_tax_fen) if words is None else words),
          (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
     if remark is not None:
-        put([(40, "备注"), (160, remark)])
+        first, *more = (remark,) if isinstance(remark, str) else remark
+        put([(40, "备注"), (160, first)])
+        for part in more:
+            put([(160, part)], WRAP_PITCH)
     return out
 
 

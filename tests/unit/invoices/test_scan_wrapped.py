@@ -41,19 +41,19 @@ class RenderedPage:
         return [Reading("", 0.0) for _ in regions]
 
 
-def placed_lines(inv, conf=0.95, overrides=None, extra=None, scan=False):
+def placed_lines(inv, conf=0.95, overrides=None, extra=None, scan=False, **layout):
     """The rendered rows as lines whose characters have boxes, each with confidence ``conf`` (``overrides``:
     per text). ``extra`` adds (x, text) cells to the row holding a given text. ``scan``: the lines belong to the
-    rendered page (with the extra cells drawn on it), as OCR's do."""
+    rendered page (with the extra cells drawn on it), as OCR's do. ``layout``: :func:`_render.placed_rows`'s."""
     from PIL import ImageDraw, ImageFont
 
     placed = [(y, cells + [c for text, c in (extra or {}).items() if any(t == text for _, t in cells)])
-              for y, cells in _render.placed_rows(inv)]
+              for y, cells in _render.placed_rows(inv, **layout)]
     scale = 1.4
     font = ImageFont.truetype(str(_render.cjk_font()), round(28 * scale))
     page = None
     if scan:
-        image = _render.render_image(inv).convert("L")
+        image = _render.render_image(inv, **layout).convert("L")
         draw = ImageDraw.Draw(image)
         for text, (x, added) in (extra or {}).items():
             y = next(y for y, cells in placed if any(t == text for _, t in cells))
