@@ -1164,14 +1164,14 @@ def _lifted_orders(entries: list[dict]) -> list[str | None]:
 def provenance(session, as_json, receivable_id) -> None:
     """Ancestors and the tree of splits of RECEIVABLE_ID.
 
-    The contract answers 64 levels of splits below RECEIVABLE_ID; a lineage split deeper (before
-    splits were limited) is cut there, and a line under the node cut names the command that shows
-    the levels below it. A part you may not read (`receivable get` would be refused: one passed on
-    to another holder, say) shows its id, marked redacted, with the parts split from it below. A
-    part the peer cannot read is marked so too, with nothing below it, and a warning line after
-    the tree names it (--json: unreadable, newer_version); so is an ancestor, in its place, and
-    where its parent cannot be told (its record unread does not say it) a line says the
-    ancestors end there. --json gives the contract's answer and the claim's currency, which its
+    The contract answers 64 levels of splits below RECEIVABLE_ID, and at most 500 parts, level by
+    level; a lineage split deeper (before splits were limited) or into more parts is cut there, and
+    a line under each node cut names the command that shows the parts below it. A part you may not
+    read (`receivable get` would be refused: one passed on to another holder, say) shows its id,
+    marked redacted, with the parts split from it below. A part the peer cannot read is marked so
+    too, with nothing below it, and a warning line after the tree names it (--json: unreadable,
+    newer_version); so is an ancestor, in its place, and where its parent cannot be told (its
+    record unread does not say it) a line says the ancestors end there. --json gives the contract's answer and the claim's currency, which its
     amounts are in.
 
     \b
@@ -1207,7 +1207,7 @@ def provenance(session, as_json, receivable_id) -> None:
             walk(child, depth + 1)
         if node.children_omitted and node.redacted:   # asking from there would be refused the same way
             click.echo(f"{'  ' * (depth + 1)}  (deeper splits not shown, and not yours to read)")
-        elif node.children_omitted:   # a lineage split deeper than the contract answers in one tree
+        elif node.children_omitted:   # a lineage split deeper or wider than the contract answers in one tree
             click.echo(f"{'  ' * (depth + 1)}  (deeper splits not shown: recfin receivable provenance {node.id})")
     walk(p.tree, 0)
     regulator_commands.note_passed_over(p.unreadable, p.newer_version, "shown redacted in the tree above")

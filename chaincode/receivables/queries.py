@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from fractions import Fraction
@@ -354,6 +355,14 @@ async def _readable_ancestor(store: Store, receivable_id: str, passed: PassedOve
     return ancestor
 
 
+# How many parts below the claim asked about one GetProvenance reads at most. A claim split again and again has a
+# tree with no bound but the split depth's (2^64 parts), and one answer reading them all would read unboundedly
+# many keys in one evaluate: past this, a node's children are left out (``children_omitted``), as at
+# ``lifecycle.MAX_SPLIT_DEPTH``, and GetProvenance of that node answers them. The tree is read level by level, so
+# what is left out is the farthest from the claim asked about. As many parts as a payment spreads over at most.
+PROVENANCE_PARTS_MAX = 500
+
+
 async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
     """``r``'s ancestors up to its root and the tree of the parts split from it, for ``reader``, who may read ``r``.
 
@@ -386,13 +395,15 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
         ancestors.append(_summary(parent))
         child_id, parent_id = parent_id, parent.parent_id
 
-    # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
+    # built with a queue rather than recursion: a lineage's depth is no recursion depth; level by level, so that
+    # the parts left out past PROVENANCE_PARTS_MAX are the deepest
     tree = {**_summary(r), "children": []}
     ensure_parts_by_id(r)   # and each node's below (``_readable_part``): no part is visited twice, the walk ends
     # (id, its parent's id and list, level)
-    pending = [(child_id, r.id, tree["children"], 1) for child_id in reversed(r.children)]
+    pending = deque((child_id, r.id, tree["children"], 1) for child_id in r.children)
+    to_read = PROVENANCE_PARTS_MAX - len(pending)   # how many more parts this answer may read
     while pending:
-        child_id, parent_id, siblings, level = pending.pop()
+        child_id, parent_id, siblings, level = pending.popleft()
         node = await _readable_part(store, child_id, parent_id, passed)
         if node is None:
             siblings.append({**_redacted_id(child_id, parent_id), "children": []})
@@ -400,13 +411,14 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
         seen = _summary(node) if await may_read(store, reader, node) else _redacted(node)
         entry = {**seen, "children": []}
         siblings.append(entry)
-        if level == lifecycle.MAX_SPLIT_DEPTH and node.children:
-            # Only a lineage split deeper before the limit existed (ca1ccfd) reaches this: a nesting that deep
-            # is past what JSON readers take (pydantic's parser stops at 200 levels). GetProvenance of this node
-            # answers the levels below it.
+        if node.children and (level == lifecycle.MAX_SPLIT_DEPTH or len(node.children) > to_read):
+            # At that depth, only a lineage split deeper before the limit existed (ca1ccfd): a nesting that deep
+            # is past what JSON readers take (pydantic's parser stops at 200 levels). Past PROVENANCE_PARTS_MAX,
+            # a tree split too wide to read in one evaluate. GetProvenance of this node answers the rest below it.
             entry["children_omitted"] = True
             continue
-        pending.extend((grandchild, node.id, entry["children"], level + 1) for grandchild in reversed(node.children))
+        to_read -= len(node.children)
+        pending.extend((grandchild, node.id, entry["children"], level + 1) for grandchild in node.children)
 
     return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree, **passed.fields()}
 

@@ -117,9 +117,10 @@ class ProvenanceNode(ReceivableSummary):
     outstanding: int | None = Field(description="null on a redacted node")
     children: list[ProvenanceNode]
     children_omitted: bool = Field(default=False, description=(
-        "true (and children empty) on a node 64 levels below the one asked about whose children are not in "
-        "this answer: only a lineage split deeper before splits were limited has one; GetProvenance of this "
-        "node answers the levels below. Absent otherwise"))
+        "true (and children empty) on a node whose children are not in this answer: one 64 levels below the "
+        "one asked about (only a lineage split deeper before splits were limited has one), or one whose "
+        "children would take the answer past 500 parts, read level by level; GetProvenance of this node "
+        "answers the parts below. Absent otherwise"))
     redacted: bool = Field(default=False, description=(
         "true on a node the caller may not read (GetReceivable would refuse it: a part passed on to another "
         "holder, say): its status, holder and amounts are null, its id, parent and children are shown. Absent "

@@ -955,8 +955,9 @@ class ProvenanceNode(ReceivableSummary):
     outstanding: Fen | None
     children: list[ProvenanceNode]
     children_omitted: StrictBool = False
-    """True (children empty) on a node 64 levels below the one asked about: a lineage split deeper before the
-    contract limited splits. ``provenance(node.id)`` answers the levels below."""
+    """True (children empty) on a node whose children are not in this answer: one 64 levels below the one asked
+    about (a lineage split deeper before the contract limited splits), or one whose children would take the
+    answer past 500 parts, read level by level. ``provenance(node.id)`` answers the parts below."""
     redacted: StrictBool = False
     """True on a node the caller may not read: only where it lies in the tree is shown."""
 
