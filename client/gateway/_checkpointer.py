@@ -26,6 +26,7 @@ from typing import Callable, Protocol, runtime_checkable
 
 from ..atomic_file import errors_named_by, fill, staged_file, sync_folder, written_path
 from ..user_files import not_a_file, special_kind
+from ._commit import _TRANSACTION_ID
 
 try:
     import fcntl
@@ -421,12 +422,14 @@ CHECKPOINT_FILE_FORM = ('{"blockNumber": N, "transactionId": "...", "channel": "
 
 
 class NotACheckpointFile(ValueError):
-    """A checkpoint file that holds something else (``path`` names it). Its advice keeps the events committed since
-    the last good checkpoint: removed alone, the file would have its listener start at the next commit, past them."""
+    """A checkpoint file that holds something else (``path`` names it; ``problem``, when known, what is wrong in it).
+    Its advice keeps the events committed since the last good checkpoint: removed alone, the file would have its
+    listener start at the next commit, past them."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, problem: str = "") -> None:
         self.path = path
-        super().__init__(f"{path} is not a checkpoint file ({CHECKPOINT_FILE_FORM}): give another file, or remove it "
+        said = f" ({problem})" if problem else ""
+        super().__init__(f"{path} is not a checkpoint file{said} ({CHECKPOINT_FILE_FORM}): give another file, or remove it "
                          "and start the listener with start_block at the block of the last event handled (its "
                          "events up to that one come again): removed alone, the listener starts at the next commit "
                          "and skips every event committed since the last good checkpoint")
@@ -453,6 +456,11 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
             block_number is None and transaction_id) or not (  # a transaction with no block: where would it resume?
             channel is None and chaincode is None or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
         raise NotACheckpointFile(path)
+    if transaction_id and not _is_transaction_id(transaction_id):
+        # a hand-edited or damaged ID: the peer finds no such transaction in the block, and resumed from it the
+        # listener would skip or replay that block's events without a word
+        raise NotACheckpointFile(path, f"its transactionId {transaction_id!r:.80} is no Fabric transaction ID, "
+                                       "64 lowercase hex digits")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
 
 
@@ -463,7 +471,17 @@ def _checked_position(block_number, transaction_id) -> _Position:
     if not (transaction_id is None or isinstance(transaction_id, str)):
         raise TypeError(f"transaction ID {transaction_id!r}: give the transaction's ID (a str, the event's "
                         "transaction_id) or None")
+    if transaction_id and not _is_transaction_id(transaction_id):
+        raise ValueError(f"transaction ID {transaction_id!r:.80} is no Fabric transaction ID (64 lowercase hex "
+                         "digits): give the event's transaction_id as the iterator gave it, or "
+                         "checkpoint_chaincode_event(event)")
     return block_number, transaction_id or None
+
+
+def _is_transaction_id(value: str) -> bool:
+    """Whether ``value`` is a Fabric transaction ID, as peers write them: resuming after any other, the peer finds
+    no such transaction in the block."""
+    return _TRANSACTION_ID.fullmatch(value) is not None
 
 
 _NUMBER_OF = {

@@ -790,9 +790,9 @@ def test_a_checkpoint_file_holding_something_else_is_refused_naming_it(tmp_path)
         (tmp_path / "checkpoint").write_text(text)
         with pytest.raises(ValueError, match="is not a checkpoint file"):
             FileCheckpointer(tmp_path / "checkpoint")
-    (tmp_path / "checkpoint").write_text('{"blockNumber": 3, "transactionId": "tx"}')
+    (tmp_path / "checkpoint").write_text('{"blockNumber": 3, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}')
     resumed = FileCheckpointer(tmp_path / "checkpoint")
-    assert (resumed.block_number, resumed.transaction_id) == (3, "tx")
+    assert (resumed.block_number, resumed.transaction_id) == (3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
 
 
 # ------------------------------------------------------------------ text that is not UTF-8, refused up front

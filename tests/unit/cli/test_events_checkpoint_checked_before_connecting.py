@@ -22,7 +22,7 @@ def test_a_file_holding_no_checkpoint_is_a_usage_error_before_connecting(tmp_pat
 def test_a_file_another_follower_holds_is_refused_before_connecting(tmp_path, ledger_sessions):
     path = tmp_path / "events.checkpoint"
     with FileCheckpointer(path) as first:
-        first.checkpoint_transaction(3, "tx3")
+        first.checkpoint_transaction(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")
         res = CliRunner().invoke(main, ["receivable", "events", "--checkpoint", str(path)])
     assert res.exit_code == 1, res.output
     assert f"another recfin events, or another program, holds {path}: one follower per checkpoint file" in res.output
@@ -32,7 +32,7 @@ def test_a_file_another_follower_holds_is_refused_before_connecting(tmp_path, le
 def test_a_checkpoint_or_a_file_not_there_yet_gets_as_far_as_connecting(tmp_path, ledger_sessions):
     held = tmp_path / "held.checkpoint"
     with FileCheckpointer(held) as first:
-        first.checkpoint_transaction(3, "tx3")
+        first.checkpoint_transaction(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")
     for path in (held, tmp_path / "new.checkpoint"):
         res = CliRunner().invoke(main, ["events", "--checkpoint", str(path)])
         assert res.exit_code == 1 and "connecting" in res.output, res.output

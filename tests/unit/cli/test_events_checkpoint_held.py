@@ -19,7 +19,7 @@ def test_a_second_follower_on_a_checkpoint_file_in_use_is_refused_in_one_line(tm
     monkeypatch.setattr(connection, "note_caller", lambda *args: None)
     path = tmp_path / "events.checkpoint"
     with FileCheckpointer(path) as first:
-        first.checkpoint_transaction(3, "tx3")
+        first.checkpoint_transaction(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")
         result = CliRunner().invoke(main, ["events", "--checkpoint", str(path)])
     assert result.exit_code == 1, result.output
     assert result.output == (

@@ -348,7 +348,7 @@ class Servicer(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.DeliverServicer
         for block in (3, 4):
             yield gateway_pb2.ChaincodeEventsResponse(
                 block_number=block,
-                events=[chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=f"tx{block}", event_name="E")],
+                events=[chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=f"{block:a>64}", event_name="E")],
             )
         context.abort(grpc.StatusCode.UNAVAILABLE, "peer shutting down")
 

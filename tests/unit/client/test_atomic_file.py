@@ -217,8 +217,8 @@ def test_each_checkpoint_of_a_file_checkpointer_has_its_folder_flushed_after_the
     order = []
     path = tmp_path / "events.json"
     _record_fsyncs(monkeypatch, order, tmp_path, path)
-    FileCheckpointer(path).checkpoint_transaction(7, "tx7")
-    assert order[-1] == ("fsync folder", '{"blockNumber": 7, "transactionId": "tx7"}')
+    FileCheckpointer(path).checkpoint_transaction(7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
+    assert order[-1] == ("fsync folder", '{"blockNumber": 7, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7"}')
 
 
 def test_check_output_file_names_a_folder_this_user_may_not_write(tmp_path, monkeypatch):

@@ -109,9 +109,9 @@ def test_async_offline_signing(credentials):
 
 def test_async_chaincode_events_with_checkpoint(credentials):
     fake = FakeTransport()
-    fake.event_responses = [events_response(5, "tx2", "tx3")]
+    fake.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")]
     checkpointer = InMemoryCheckpointer()
-    checkpointer.checkpoint_transaction(5, "tx1")
+    checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
 
     async def main():
         network = async_gateway(credentials, fake).get_network(CHANNEL)
@@ -119,11 +119,11 @@ def test_async_chaincode_events_with_checkpoint(credentials):
             return [event async for event in events]
 
     assert asyncio.run(main()) == [
-        ChaincodeEvent(5, "tx2", "receivables", "Confirmed", b"tx2"),
-        ChaincodeEvent(5, "tx3", "receivables", "Confirmed", b"tx3"),
+        ChaincodeEvent(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "receivables", "Confirmed", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"),
+        ChaincodeEvent(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3", "receivables", "Confirmed", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3"),
     ]
     request = gateway_pb2.ChaincodeEventsRequest.FromString(fake.requests("chaincode_events")[0].request)
-    assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
+    assert request.start_position.specified.number == 5 and request.after_transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
 
 
 def test_async_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(credentials):
@@ -226,7 +226,7 @@ def test_async_grpc_transport_against_real_server(credentials):
     assert servicer.seen[0][2] == "async"
     assert error.code == grpc.StatusCode.ABORTED
     assert error.details == (ErrorDetail("peer0.org2:9051", "Org2MSP", "chaincode response 500, no such receivable"),)
-    assert [e.transaction_id for e in received] == ["tx3", "tx4"]
+    assert [e.transaction_id for e in received] == ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4"]
     assert stream_error.code == grpc.StatusCode.UNAVAILABLE
 
 

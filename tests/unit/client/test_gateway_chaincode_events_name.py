@@ -19,8 +19,8 @@ NAMES = [("", ValueError, "the chaincode name must not be empty"),
 def test_a_chaincode_events_request_without_a_chaincode_name_is_refused_before_anything_is_sent(
         tmp_path, gateway, transport, entry, name, error, message):
     path = tmp_path / "checkpoint.json"
-    path.write_text('{"blockNumber": 5, "transactionId": "tx1"}')
-    transport.event_responses = [events_response(5, "tx2")]
+    path.write_text('{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}')
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")]
     with FileCheckpointer(path) as checkpointer:
         with pytest.raises(error, match=message):
             getattr(gateway.get_network(CHANNEL), entry)(name, checkpoint=checkpointer)
@@ -29,7 +29,7 @@ def test_a_chaincode_events_request_without_a_chaincode_name_is_refused_before_a
         checkpointer.checkpoint_chaincode_event(next(events))
         events.close()
     assert [sent for sent, _, _ in transport.calls] == ["chaincode_events"]
-    assert FileCheckpointer(path).transaction_id == "tx2"
+    assert FileCheckpointer(path).transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"
 
 
 @pytest.mark.parametrize("name, error, message", NAMES, ids=["empty", "None"])

@@ -20,19 +20,19 @@ def _disk_full(descriptor):
 
 @pytest.mark.parametrize("checkpoint", [
     lambda checkpointer: checkpointer.checkpoint_chaincode_event(
-        ChaincodeEvent(9, "tx9", "receivables", "Confirmed", b"")),
-    lambda checkpointer: checkpointer.checkpoint_transaction(9, "tx9"),
+        ChaincodeEvent(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9", "receivables", "Confirmed", b"")),
+    lambda checkpointer: checkpointer.checkpoint_transaction(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9"),
     lambda checkpointer: checkpointer.checkpoint_block(8),
 ], ids=["chaincode event", "transaction", "block"])
 def test_a_checkpoint_that_fails_leaves_the_position_where_the_file_is(tmp_path, monkeypatch, checkpoint):
     path = tmp_path / "events.json"
     with FileCheckpointer(path) as checkpointer:
-        checkpointer.checkpoint_transaction(6, "tx6")
+        checkpointer.checkpoint_transaction(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6")
         monkeypatch.setattr(atomic_file.os, "fsync", _disk_full)
         with pytest.raises(OSError, match="No space left on device"):
             checkpoint(checkpointer)
-        assert (checkpointer.block_number, checkpointer.transaction_id) == (6, "tx6")
-        assert json.loads(path.read_text()) == {"blockNumber": 6, "transactionId": "tx6"}
+        assert (checkpointer.block_number, checkpointer.transaction_id) == (6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6")
+        assert json.loads(path.read_text()) == {"blockNumber": 6, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6"}
         monkeypatch.undo()   # space again: the same checkpoint goes through
         checkpoint(checkpointer)
         assert checkpointer.block_number == 9
@@ -44,6 +44,6 @@ def test_the_first_checkpoint_of_a_new_file_that_fails_leaves_no_position(tmp_pa
     with FileCheckpointer(path) as checkpointer:
         monkeypatch.setattr(atomic_file.os, "fsync", _disk_full)
         with pytest.raises(OSError, match="No space left on device"):
-            checkpointer.checkpoint_transaction(9, "tx9")
+            checkpointer.checkpoint_transaction(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9")
         assert (checkpointer.block_number, checkpointer.transaction_id) == (None, None)
     assert not path.exists()

@@ -34,33 +34,33 @@ def test_an_empty_checkpoint_file_is_refused_naming_it_and_left_as_it_was(tmp_pa
 def test_a_checkpoint_that_fails_while_written_leaves_the_one_before(tmp_path, monkeypatch):
     path = tmp_path / "events.json"
     with FileCheckpointer(path) as checkpointer:
-        checkpointer.checkpoint_transaction(5, "tx5")
+        checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
 
         def power_cut(descriptor):
             raise OSError(5, "Input/output error")
 
         monkeypatch.setattr(os, "fsync", power_cut)
         with pytest.raises(OSError):
-            checkpointer.checkpoint_transaction(9, "tx9")
+            checkpointer.checkpoint_transaction(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9")
     monkeypatch.undo()
-    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "tx5"}
+    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.json"]
 
 
 def test_a_second_checkpointer_on_a_file_in_use_is_refused_naming_it(tmp_path):
     path = tmp_path / "events.json"
     first = FileCheckpointer(path)
-    first.checkpoint_transaction(5, "tx5")
+    first.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
     with pytest.raises(BlockingIOError, match=f"another checkpointer, in this process or another, holds {path}"):
         FileCheckpointer(path)
     for n in range(6, 9):   # each checkpoint replaces the file: the lock goes with it
-        first.checkpoint_transaction(n, f"tx{n}")
+        first.checkpoint_transaction(n, f"{n:a>64}")
         with pytest.raises(BlockingIOError):
             FileCheckpointer(path)
     first.close()
     with FileCheckpointer(path) as restarted:
-        assert (restarted.block_number, restarted.transaction_id) == (8, "tx8")
-    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (8, "tx8")
+        assert (restarted.block_number, restarted.transaction_id) == (8, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa8")
+    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (8, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa8")
 
 
 def test_another_process_is_refused_the_file_while_one_holds_it(tmp_path):
@@ -80,7 +80,7 @@ def test_another_process_is_refused_the_file_while_one_holds_it(tmp_path):
                               check=True, timeout=60).stdout
 
     with FileCheckpointer(path) as checkpointer:
-        checkpointer.checkpoint_chaincode_event(event(5, "tx5"))
+        checkpointer.checkpoint_chaincode_event(event(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"))
         assert other_process().startswith("refused: ")
     assert other_process() == "taken\n"
 
@@ -88,11 +88,11 @@ def test_another_process_is_refused_the_file_while_one_holds_it(tmp_path):
 def test_two_checkpointers_started_before_the_file_is_made_cannot_both_record(tmp_path):
     path = tmp_path / "events.json"
     slow, fast = FileCheckpointer(path), FileCheckpointer(path)
-    slow.checkpoint_chaincode_event(event(5, "tx5"))
+    slow.checkpoint_chaincode_event(event(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"))
     with pytest.raises(BlockingIOError, match=f"another checkpointer, .* has created {path} since this one started"):
-        fast.checkpoint_chaincode_event(event(9, "tx9"))
+        fast.checkpoint_chaincode_event(event(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9"))
     slow.close()
-    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (5, "tx5")
+    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
 
 
 def test_two_checkpointers_on_a_symlink_to_a_file_not_made_yet_cannot_both_record(tmp_path):
@@ -102,16 +102,16 @@ def test_two_checkpointers_on_a_symlink_to_a_file_not_made_yet_cannot_both_recor
     link, target = tmp_path / "events.json", tmp_path / "data" / "events.json"
     link.symlink_to(target)
     slow, fast = FileCheckpointer(link), FileCheckpointer(link)
-    slow.checkpoint_chaincode_event(event(5, "tx5"))
+    slow.checkpoint_chaincode_event(event(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"))
     with pytest.raises(BlockingIOError, match=f"another checkpointer, .* has created {link} since this one started"):
-        fast.checkpoint_chaincode_event(event(9, "tx9"))
-    slow.checkpoint_chaincode_event(event(6, "tx6"))
-    assert link.is_symlink() and json.loads(target.read_text()) == {"blockNumber": 6, "transactionId": "tx6"}
+        fast.checkpoint_chaincode_event(event(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9"))
+    slow.checkpoint_chaincode_event(event(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6"))
+    assert link.is_symlink() and json.loads(target.read_text()) == {"blockNumber": 6, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6"}
     with pytest.raises(BlockingIOError):
         FileCheckpointer(link)
     slow.close()
     with FileCheckpointer(link) as restarted:
-        assert (restarted.block_number, restarted.transaction_id) == (6, "tx6")
+        assert (restarted.block_number, restarted.transaction_id) == (6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6")
 
 
 def test_a_checkpoint_whose_folder_sync_fails_still_releases_the_file_at_close(tmp_path, monkeypatch):
@@ -119,14 +119,14 @@ def test_a_checkpoint_whose_folder_sync_fails_still_releases_the_file_at_close(t
 
     path = tmp_path / "events.json"
     checkpointer = FileCheckpointer(path)
-    checkpointer.checkpoint_transaction(5, "tx5")
+    checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
 
     def failing_sync(folder):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(_checkpointer, "sync_folder", failing_sync)
     with pytest.raises(OSError, match="Input/output error"):
-        checkpointer.checkpoint_transaction(6, "tx6")
+        checkpointer.checkpoint_transaction(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6")
     monkeypatch.undo()
     with pytest.raises(BlockingIOError):   # still held while open: the new file's lock was kept
         FileCheckpointer(path)
@@ -153,15 +153,15 @@ def test_the_documented_threaded_pattern_checkpoints_in_stream_order(tmp_path, m
     (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "ThreadPoolExecutor" in b]
     key, cert = make_key_and_cert()
     transport = FakeTransport()
-    transport.event_responses = [events_response(5, "tx1", "tx2", "tx3")]
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")]
     gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
     monkeypatch.chdir(tmp_path)
     checkpoint = tmp_path / "state" / "receivables-events.json"
-    later_done = {"tx2": threading.Event(), "tx3": threading.Event()}
+    later_done = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2": threading.Event(), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3": threading.Event()}
     at_crash = []
 
     def handle(event):
-        if event.transaction_id == "tx1":   # slow: the others finish first
+        if event.transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1":   # slow: the others finish first
             assert all(done.wait(5) for done in later_done.values())
             at_crash.append(checkpoint.read_text() if checkpoint.exists() else None)
         else:
@@ -180,7 +180,7 @@ def test_the_documented_threaded_pattern_raises_a_failed_handler_at_once(tmp_pat
     (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "ThreadPoolExecutor" in b]
     key, cert = make_key_and_cert()
     transport = FakeTransport()
-    transport.event_responses = [events_response(5, "tx1", "tx2")] + ([HANG] if then == "a quiet stream" else [])
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")] + ([HANG] if then == "a quiet stream" else [])
     read_all = threading.Event()
 
     class Stream(gateway_fakes.FakeStream):
@@ -194,7 +194,7 @@ def test_the_documented_threaded_pattern_raises_a_failed_handler_at_once(tmp_pat
     monkeypatch.chdir(tmp_path)
 
     def handle(event):
-        if event.transaction_id == "tx1":
+        if event.transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1":
             assert read_all.wait(5)
             raise RuntimeError("database down")
 

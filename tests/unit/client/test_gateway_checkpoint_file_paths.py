@@ -16,7 +16,7 @@ def test_a_relative_path_names_the_same_file_after_the_process_changes_its_folde
     moved_to.mkdir()
     monkeypatch.chdir(started)
     if existing:
-        (started / "checkpoint.json").write_text('{"blockNumber": 5, "transactionId": "t1"}')
+        (started / "checkpoint.json").write_text('{"blockNumber": 5, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"}')
     with FileCheckpointer("checkpoint.json") as checkpointer:
         monkeypatch.chdir(moved_to)        # a daemon library, say, changing to another folder
         checkpointer.checkpoint_block(9)
@@ -43,7 +43,7 @@ def test_a_device_is_refused_naming_it():
 def test_a_block_number_beyond_uint64_is_no_checkpoint_file_and_the_refusal_names_the_file(tmp_path,
                                                                                             block_number):
     path = tmp_path / "checkpoint.json"
-    text = f'{{"blockNumber": {block_number}, "transactionId": "t1"}}'
+    text = f'{{"blockNumber": {block_number}, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"}}'
     path.write_text(text)
     with pytest.raises(ValueError, match=rf"^{path} is not a checkpoint file"):
         FileCheckpointer(path)
@@ -52,6 +52,6 @@ def test_a_block_number_beyond_uint64_is_no_checkpoint_file_and_the_refusal_name
 
 def test_the_highest_block_number_is_read(tmp_path):
     path = tmp_path / "checkpoint.json"
-    path.write_text(f'{{"blockNumber": {2**64 - 1}, "transactionId": "t1"}}')
+    path.write_text(f'{{"blockNumber": {2**64 - 1}, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"}}')
     with FileCheckpointer(path) as checkpointer:
         assert checkpointer.block_number == 2**64 - 1

@@ -13,7 +13,7 @@ from .gateway_fakes import AsyncFakeTransport, FakeTransport, events_response
 CHANNEL = "receivables-channel"
 
 
-def _written_for(path, channel, chaincode=None, block=5, transaction="tx1"):
+def _written_for(path, channel, chaincode=None, block=5, transaction="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"):
     state = {"blockNumber": block, "transactionId": transaction, "channel": channel}
     if chaincode is not None:
         state["chaincode"] = chaincode
@@ -23,12 +23,12 @@ def _written_for(path, channel, chaincode=None, block=5, transaction="tx1"):
 
 def test_the_file_records_the_channel_and_chaincode_of_the_listener_it_was_given_to(tmp_path, gateway, transport):
     path = tmp_path / "checkpoint.json"
-    transport.event_responses = [events_response(5, "tx1", "tx2")]
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")]
     with FileCheckpointer(path) as checkpointer:
         for event in gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer):
             checkpointer.checkpoint_chaincode_event(event)
             break
-    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "tx1", "channel": CHANNEL,
+    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "channel": CHANNEL,
                                             "chaincode": "receivables"}
     with FileCheckpointer(path) as checkpointer:
         gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)  # the same: resumed
@@ -74,16 +74,16 @@ def test_a_file_of_block_events_is_refused_to_a_chaincode_listener_and_another_c
 def test_a_file_of_the_earlier_format_is_taken_and_names_its_listener_from_its_next_checkpoint(tmp_path, gateway,
                                                                                                transport):
     path = tmp_path / "checkpoint.json"
-    path.write_text('{"blockNumber": 5, "transactionId": "tx1"}')
+    path.write_text('{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}')
     with FileCheckpointer(path) as checkpointer:
         gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
-        assert path.read_text() == '{"blockNumber": 5, "transactionId": "tx1"}'   # not written until a checkpoint
+        assert path.read_text() == '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}'   # not written until a checkpoint
         # the file does not name its listener yet: the checkpointer was given to one, the file is not at fault
         with pytest.raises(ValueError, match=rf"^the checkpointer of {path} was given to chaincode 'receivables' "
                                              r"events of channel '.*', not to chaincode 'other' events"):
             gateway.get_network(CHANNEL).chaincode_events("other", checkpoint=checkpointer)   # one file, one listener
-        checkpointer.checkpoint_transaction(6, "tx2")
-    assert json.loads(path.read_text()) == {"blockNumber": 6, "transactionId": "tx2", "channel": CHANNEL,
+        checkpointer.checkpoint_transaction(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")
+    assert json.loads(path.read_text()) == {"blockNumber": 6, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "channel": CHANNEL,
                                             "chaincode": "receivables"}
     with FileCheckpointer(path) as restarted, pytest.raises(ValueError, match="not of chaincode 'other' events"):
         gateway.get_network(CHANNEL).chaincode_events("other", checkpoint=restarted)
@@ -93,17 +93,17 @@ def test_a_checkpointer_read_without_a_gateway_is_told_its_listener(tmp_path):
     path = tmp_path / "checkpoint.json"
     with FileCheckpointer(path) as checkpointer:
         checkpointer.check_listener(CHANNEL, "receivables")
-        checkpointer.checkpoint_transaction(3, "tx")
+        checkpointer.checkpoint_transaction(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
         with pytest.raises(ValueError, match="not of block events"):
             checkpointer.check_listener(CHANNEL)
     assert json.loads(path.read_text())["channel"] == CHANNEL
 
 
 @pytest.mark.parametrize("text", [
-    '{"blockNumber": 5, "transactionId": "tx1", "chaincode": "receivables"}',       # a chaincode of no channel
-    '{"blockNumber": 5, "transactionId": "tx1", "channel": ""}',
-    '{"blockNumber": 5, "transactionId": "tx1", "channel": 7, "chaincode": "receivables"}',
-    '{"blockNumber": 5, "transactionId": "tx1", "channel": "c", "chaincode": ["receivables"]}',
+    '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "chaincode": "receivables"}',       # a chaincode of no channel
+    '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "channel": ""}',
+    '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "channel": 7, "chaincode": "receivables"}',
+    '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "channel": "c", "chaincode": ["receivables"]}',
 ])
 def test_a_file_naming_its_listener_wrongly_is_no_checkpoint_file(tmp_path, text):
     path = tmp_path / "checkpoint.json"
@@ -138,11 +138,11 @@ def test_an_in_memory_checkpointer_shared_by_two_listeners_is_refused_to_the_sec
                 else getattr(network, blocks)(checkpoint=checkpointer))
 
     listen(*first)
-    checkpointer.checkpoint_transaction(5, "tx1")   # the first listener's progress, which the second would resume at
+    checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")   # the first listener's progress, which the second would resume at
     with pytest.raises(ValueError, match=IN_MEMORY_REFUSAL.format(recorded=recorded, given=given)):
         listen(*second)
     listen(*first)   # its own listener again, reconnecting after a dropped stream: taken
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "tx1")
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
 
 
 def test_an_in_memory_checkpointer_is_refused_to_a_listener_of_another_channel_in_the_async_client(credentials):
@@ -151,7 +151,7 @@ def test_an_in_memory_checkpointer_is_refused_to_a_listener_of_another_channel_i
 
     async def main():
         transport = FakeTransport()
-        transport.event_responses = [events_response(5, "tx1")]
+        transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")]
         async with connect_async(identity=identity, signer=private_key_signer(key),
                                  transport=AsyncFakeTransport(transport)) as gateway:
             events = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)

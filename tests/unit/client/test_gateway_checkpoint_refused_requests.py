@@ -60,17 +60,17 @@ def block_events_refused_by_a_deliver_status(gateway, transport, checkpointer) -
 def test_a_chaincode_events_request_the_peer_refuses_leaves_the_checkpointer_to_the_corrected_one(
         tmp_path, gateway, transport, make, refuse):
     path = tmp_path / "checkpoint.json"
-    path.write_text('{"blockNumber": 50, "transactionId": "t9"}')   # an earlier version's file: no listener
+    path.write_text('{"blockNumber": 50, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9"}')   # an earlier version's file: no listener
     checkpointer = make(path)
     refuse(gateway, transport, checkpointer)
 
-    transport.event_responses = [events_response(50, "t10")]
+    transport.event_responses = [events_response(50, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb10")]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
     checkpointer.checkpoint_chaincode_event(next(events))
     events.close()
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (50, "t10")
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (50, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb10")
     if isinstance(checkpointer, FileCheckpointer):
-        assert json.loads(path.read_text()) == {"blockNumber": 50, "transactionId": "t10", "channel": CHANNEL,
+        assert json.loads(path.read_text()) == {"blockNumber": 50, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb10", "channel": CHANNEL,
                                                 "chaincode": "receivables"}
         checkpointer.close()
 
@@ -99,7 +99,7 @@ def test_a_block_events_request_of_an_unknown_kind_leaves_the_checkpointer_unbou
 def test_a_file_not_naming_its_listener_says_the_checkpointer_was_given_to_one_and_keeps_the_file(tmp_path,
                                                                                                   gateway):
     path = tmp_path / "checkpoint.json"
-    path.write_text('{"blockNumber": 5, "transactionId": "tx1"}')
+    path.write_text('{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}')
     with FileCheckpointer(path) as checkpointer:
         gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
         with pytest.raises(ValueError) as refused:
@@ -109,7 +109,7 @@ def test_a_file_not_naming_its_listener_says_the_checkpointer_was_given_to_one_a
         f"the checkpointer of {path} was given to chaincode 'receivables' events of channel '{CHANNEL}', not to "
         "chaincode 'receivables' events of channel 'other-channel': resumed there, its position would skip or "
         "replay events. Give this listener its own file")
-    assert path.read_text() == '{"blockNumber": 5, "transactionId": "tx1"}'
+    assert path.read_text() == '{"blockNumber": 5, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}'
 
 
 def test_an_async_stream_records_its_listener_when_it_opens_and_one_opened_later_for_another_is_refused(
@@ -117,14 +117,14 @@ def test_an_async_stream_records_its_listener_when_it_opens_and_one_opened_later
     key, identity = credentials
     checkpointer = InMemoryCheckpointer()
     fake = FakeTransport()
-    fake.event_responses = [events_response(5, "tx1")]
+    fake.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")]
 
     async def main():
         async with connect_async(identity=identity, signer=private_key_signer(key),
                                  transport=AsyncFakeTransport(fake)) as gateway:
             unread = gateway.get_network("other-channel").chaincode_events("receivables", checkpoint=checkpointer)
             read = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
-            assert (await anext(read)).transaction_id == "tx1"   # opened first: its listener is the one recorded
+            assert (await anext(read)).transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"   # opened first: its listener is the one recorded
             await read.aclose()
             with pytest.raises(ValueError, match=f"was given to chaincode 'receivables' events of channel "
                                                  f"'{CHANNEL}', not to chaincode 'receivables' events of channel "
@@ -137,7 +137,7 @@ def test_an_async_stream_records_its_listener_when_it_opens_and_one_opened_later
 
 def test_a_stream_that_read_an_event_keeps_its_listener_when_it_fails(gateway, transport):
     checkpointer = InMemoryCheckpointer()
-    transport.event_responses = [events_response(5, "tx1"), TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
     next(events)
     with pytest.raises(GatewayError, match="peer gone"):
@@ -148,7 +148,7 @@ def test_a_stream_that_read_an_event_keeps_its_listener_when_it_fails(gateway, t
 
 def test_a_file_naming_its_listener_keeps_it_when_that_listener_is_refused(tmp_path, gateway, transport):
     path = tmp_path / "checkpoint.json"
-    path.write_text(json.dumps({"blockNumber": 50, "transactionId": "t9", "channel": CHANNEL,
+    path.write_text(json.dumps({"blockNumber": 50, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9", "channel": CHANNEL,
                                 "chaincode": "receivables"}))
     with FileCheckpointer(path) as checkpointer:
         transport.event_responses = [NOT_FOUND]
@@ -170,10 +170,10 @@ def test_an_async_stream_refused_at_its_first_read_leaves_the_checkpointer_to_th
             refused = gateway.get_network(MISTYPED).chaincode_events("receivables", checkpoint=checkpointer)
             with pytest.raises(GatewayError, match="NOT_FOUND"):
                 await anext(refused)
-            fake.event_responses = [events_response(5, "tx1")]
+            fake.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")]
             corrected = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
             checkpointer.checkpoint_chaincode_event(await anext(corrected))
             await corrected.aclose()
 
     asyncio.run(main())
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "tx1")
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")

@@ -28,12 +28,12 @@ def test_every_checkpoint_is_staged_under_the_same_temporary_name(tmp_path, monk
     path = tmp_path / "events.json"
     with FileCheckpointer(path) as checkpointer:
         for number in range(1, 9):
-            checkpointer.checkpoint_transaction(number, f"tx{number}")
+            checkpointer.checkpoint_transaction(number, f"{number:a>64}")
     assert len(linked) == 1 and len(replaced) == 7
     assert set(replaced) == set(linked), "a new temporary name per checkpoint"
     assert sorted(os.listdir(tmp_path)) == ["events.json"]   # none left behind
     with FileCheckpointer(path) as resumed:
-        assert (resumed.block_number, resumed.transaction_id) == (8, "tx8")
+        assert (resumed.block_number, resumed.transaction_id) == (8, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa8")
 
 
 def test_two_checkpointers_stage_under_names_of_their_own(tmp_path, monkeypatch):
@@ -41,6 +41,6 @@ def test_two_checkpointers_stage_under_names_of_their_own(tmp_path, monkeypatch)
     linked = _recording(monkeypatch, "link")
     for name in ("a.json", "b.json"):
         with FileCheckpointer(tmp_path / name) as checkpointer:
-            checkpointer.checkpoint_transaction(1, "tx1")
+            checkpointer.checkpoint_transaction(1, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
     tokens = {name.rsplit(".", 2)[-2] for name in linked}
     assert len(linked) == 2 and len(tokens) == 2

@@ -22,7 +22,7 @@ KILLED_WHILE_WRITING = textwrap.dedent("""
     from client.gateway import FileCheckpointer
     checkpointer = FileCheckpointer(sys.argv[1])
     os.replace = lambda *args, **kwargs: os._exit(9)   # dies with the new checkpoint written, not yet in place
-    checkpointer.checkpoint_transaction(8, "tx8")
+    checkpointer.checkpoint_transaction(8, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa8")
 """)
 
 
@@ -33,7 +33,7 @@ def _checkpoint(path: Path, block_number: int, transaction_id: str) -> None:
 
 def test_the_file_a_killed_writer_left_is_removed_when_the_checkpoint_is_opened_again(tmp_path):
     path = tmp_path / "events.json"
-    _checkpoint(path, 7, "tx7")
+    _checkpoint(path, 7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
     for _ in range(3):   # each restart removes what the last crash left, before it crashes in turn
         killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_WRITING, str(path)], cwd=REPOSITORY)
         assert killed.returncode == 9
@@ -41,7 +41,7 @@ def test_the_file_a_killed_writer_left_is_removed_when_the_checkpoint_is_opened_
         assert len(left) == 1 and left[0].startswith(".events.json."), left
 
     with FileCheckpointer(path) as resumed:
-        assert (resumed.block_number, resumed.transaction_id) == (7, "tx7")
+        assert (resumed.block_number, resumed.transaction_id) == (7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
         assert os.listdir(tmp_path) == ["events.json"]
 
 
@@ -57,7 +57,7 @@ OTHERS = [
 
 def test_only_its_own_files_staging_names_are_removed(tmp_path):
     path = tmp_path / "events.json"
-    _checkpoint(path, 7, "tx7")
+    _checkpoint(path, 7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
     for name in [*OTHERS, ".events.json.0123abcd.tmp"]:
         (tmp_path / name).write_bytes(b"{}")
     (tmp_path / ".events.json.4567cdef.tmp").mkdir()   # no checkpoint was ever staged as a folder
@@ -73,7 +73,7 @@ def test_nothing_is_removed_while_another_checkpointer_holds_the_file_or_before_
     FileCheckpointer(path).close()
     assert staged.exists()
 
-    _checkpoint(path, 7, "tx7")
+    _checkpoint(path, 7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
     staged.write_bytes(b"{}")
     with FileCheckpointer(path):
         staged.write_bytes(b"{}")   # as the holder's own write would stage it
@@ -85,7 +85,7 @@ def test_nothing_is_removed_while_another_checkpointer_holds_the_file_or_before_
 def test_through_a_symlink_the_staging_names_beside_the_file_it_leads_to_are_removed(tmp_path):
     kept, linked = tmp_path / "kept", tmp_path / "linked"
     kept.mkdir(), linked.mkdir()
-    _checkpoint(kept / "events.json", 7, "tx7")
+    _checkpoint(kept / "events.json", 7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
     (linked / "events.json").symlink_to(kept / "events.json")
     (kept / ".events.json.0123abcd.tmp").write_bytes(b"{}")
     (linked / ".events.json.0123abcd.tmp").write_bytes(b"{}")   # not where the link's checkpoints are staged

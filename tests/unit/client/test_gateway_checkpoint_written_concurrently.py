@@ -35,13 +35,13 @@ class _SignallingLock:
 def test_a_checkpoint_made_while_another_is_being_written_waits_for_it_and_is_the_one_kept(tmp_path, monkeypatch):
     path = tmp_path / "events.json"
     checkpointer = FileCheckpointer(path)
-    checkpointer.checkpoint_transaction(5, "tx5")
+    checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
     first_inside, let_first_go, second_stuck_or_done = threading.Event(), threading.Event(), threading.Event()
     checkpointer._writing = _SignallingLock(second_stuck_or_done)
     fill = _checkpointer.fill
 
     def paused_fill(temporary, content, **options):
-        if b"tx6" in content:   # the first write: paused once its staged file is there
+        if b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6" in content:   # the first write: paused once its staged file is there
             first_inside.set()
             let_first_go.wait(HANGS_AT_MOST)
         return fill(temporary, content, **options)
@@ -51,17 +51,17 @@ def test_a_checkpoint_made_while_another_is_being_written_waits_for_it_and_is_th
 
     def checkpoint(transaction: str) -> None:
         try:
-            checkpointer.checkpoint_transaction(int(transaction[2:]), transaction)
+            checkpointer.checkpoint_transaction(int(transaction.lstrip("a")), transaction)
         except Exception as failure:  # noqa: BLE001 - reported by the test
             failures.append(failure)
         finally:
-            if transaction == "tx7":
+            if transaction == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7":
                 second_stuck_or_done.set()
 
-    first = threading.Thread(target=checkpoint, args=("tx6",))
+    first = threading.Thread(target=checkpoint, args=("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6",))
     first.start()
     assert first_inside.wait(HANGS_AT_MOST)
-    second = threading.Thread(target=checkpoint, args=("tx7",))
+    second = threading.Thread(target=checkpoint, args=("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7",))
     second.start()
     assert second_stuck_or_done.wait(HANGS_AT_MOST)
     let_first_go.set()
@@ -69,7 +69,7 @@ def test_a_checkpoint_made_while_another_is_being_written_waits_for_it_and_is_th
     second.join(HANGS_AT_MOST)
 
     assert failures == []
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (7, "tx7")
-    assert json.loads(path.read_text()) == {"blockNumber": 7, "transactionId": "tx7"}
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (7, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7")
+    assert json.loads(path.read_text()) == {"blockNumber": 7, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7"}
     checkpointer.close()
-    assert FileCheckpointer(path).transaction_id == "tx7"   # the lock was released with the file it is on
+    assert FileCheckpointer(path).transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7"   # the lock was released with the file it is on

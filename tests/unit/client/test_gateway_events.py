@@ -47,12 +47,12 @@ def sent_events_request(transport):
 
 def test_chaincode_events_default_to_next_commit_and_are_signed(gateway, transport, credentials):
     key, identity = credentials
-    transport.event_responses = [events_response(5, "tx1", "tx2"), events_response(6, "tx3")]
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"), events_response(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3")]
     events = list(gateway.get_network(CHANNEL).chaincode_events("receivables"))
     assert events == [
-        ChaincodeEvent(5, "tx1", "receivables", "Confirmed", b"tx1"),
-        ChaincodeEvent(5, "tx2", "receivables", "Confirmed", b"tx2"),
-        ChaincodeEvent(6, "tx3", "receivables", "Confirmed", b"tx3"),
+        ChaincodeEvent(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "receivables", "Confirmed", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"),
+        ChaincodeEvent(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "receivables", "Confirmed", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2"),
+        ChaincodeEvent(6, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3", "receivables", "Confirmed", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3"),
     ]
     signed, request = sent_events_request(transport)
     assert request.channel_id == CHANNEL and request.chaincode_id == "receivables"
@@ -70,11 +70,11 @@ def test_chaincode_events_from_start_block(gateway, transport):
 
 def test_checkpoint_wins_over_start_block_and_skips_handled_transactions(gateway, transport):
     checkpointer = InMemoryCheckpointer()
-    checkpointer.checkpoint_chaincode_event(ChaincodeEvent(9, "tx-b", "receivables", "Confirmed", b""))
+    checkpointer.checkpoint_chaincode_event(ChaincodeEvent(9, "74782d6200000000000000000000000000000000000000000000000000000000", "receivables", "Confirmed", b""))
     gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=1, checkpoint=checkpointer)
     _, request = sent_events_request(transport)
     assert request.start_position.specified.number == 9
-    assert request.after_transaction_id == "tx-b"
+    assert request.after_transaction_id == "74782d6200000000000000000000000000000000000000000000000000000000"
 
 
 def test_empty_checkpoint_uses_start_block(gateway, transport):
@@ -103,10 +103,10 @@ def test_checkpoint_file_written_before_any_event_by_the_official_clients_is_emp
 def test_checkpoint_file_of_the_node_client_resumes_where_it_says(tmp_path, gateway, transport):
     # fabric-gateway's Node FileCheckPointer writes its BigInt block number as a decimal string.
     path = tmp_path / "checkpoint.json"
-    path.write_text('{"blockNumber":"12","transactionId":"tx-node"}')
+    path.write_text('{"blockNumber":"12","transactionId":"74782d6e6f646500000000000000000000000000000000000000000000000000"}')
     gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=FileCheckpointer(path))
     _, request = sent_events_request(transport)
-    assert request.start_position.specified.number == 12 and request.after_transaction_id == "tx-node"
+    assert request.start_position.specified.number == 12 and request.after_transaction_id == "74782d6e6f646500000000000000000000000000000000000000000000000000"
     for text in ('{"blockNumber":"-1"}', '{"blockNumber":"1e3"}', '{"blockNumber":" 7"}'):
         path.write_text(text)
         with pytest.raises(ValueError, match="is not a checkpoint file"):
@@ -117,8 +117,8 @@ def test_a_json_file_that_is_no_checkpoint_is_refused_and_left_as_it_was(tmp_pat
     # another program's JSON, or a transaction with no block to find it in, is no place to resume from:
     # reading it as "no checkpoint" would start elsewhere and then overwrite the file with a checkpoint
     path = tmp_path / "settings.json"
-    for text in ('{"db": "postgres://erp", "transactionId": "tx41"}', '{"transactionId": "tx5"}', "",
-                 '{"blockNumber": null, "transactionId": "tx5"}', '{"blockNumber": 3, "transactionId": "t", "x": 1}'):
+    for text in ('{"db": "postgres://erp", "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa41"}', '{"transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"}', "",
+                 '{"blockNumber": null, "transactionId": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5"}', '{"blockNumber": 3, "transactionId": "t", "x": 1}'):
         path.write_text(text)
         with pytest.raises(ValueError, match="is not a checkpoint file"):
             FileCheckpointer(path)
@@ -130,17 +130,17 @@ def test_a_json_file_that_is_no_checkpoint_is_refused_and_left_as_it_was(tmp_pat
 
 def test_checkpoint_in_block_0_after_a_transaction_resumes_there(gateway, transport):
     checkpointer = InMemoryCheckpointer()
-    checkpointer.checkpoint_transaction(0, "tx-genesis-neighbour")
+    checkpointer.checkpoint_transaction(0, "74782d67656e657369732d6e65696768626f7572000000000000000000000000")
     gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
     _, request = sent_events_request(transport)
-    assert request.start_position.specified.number == 0 and request.after_transaction_id == "tx-genesis-neighbour"
+    assert request.start_position.specified.number == 0 and request.after_transaction_id == "74782d67656e657369732d6e65696768626f7572000000000000000000000000"
 
 
 def test_checkpointer_semantics():
     checkpointer = InMemoryCheckpointer()
     assert checkpointer.block_number is None and checkpointer.transaction_id is None
-    checkpointer.checkpoint_transaction(4, "tx1")
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (4, "tx1")
+    checkpointer.checkpoint_transaction(4, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (4, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
     checkpointer.checkpoint_block(4)
     assert (checkpointer.block_number, checkpointer.transaction_id) == (5, None)
     with pytest.raises(ValueError):
@@ -151,18 +151,18 @@ def test_file_checkpointer_resumes_after_restart(tmp_path, gateway, transport):
     path = tmp_path / "state" / "checkpoint.json"
     first = FileCheckpointer(path)
     assert first.block_number is None and not path.exists()
-    transport.event_responses = [events_response(5, "tx1", "tx2")]
+    transport.event_responses = [events_response(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")]
     for event in gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=first):
         first.checkpoint_chaincode_event(event)
         break  # the process stops after handling tx1
     first.close()  # as the process ending would: it holds the file until then
 
     restarted = FileCheckpointer(path)
-    assert (restarted.block_number, restarted.transaction_id) == (5, "tx1")
+    assert (restarted.block_number, restarted.transaction_id) == (5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1")
     transport.calls.clear()
     gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=restarted)
     _, request = sent_events_request(transport)
-    assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
+    assert request.start_position.specified.number == 5 and request.after_transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
 
     restarted.checkpoint_block(5)
     restarted.close()
@@ -171,16 +171,16 @@ def test_file_checkpointer_resumes_after_restart(tmp_path, gateway, transport):
 
 
 def test_event_stream_failure_is_a_gateway_error(gateway, transport):
-    transport.event_responses = [events_response(1, "tx1"), TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
+    transport.event_responses = [events_response(1, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables")
-    assert next(events).transaction_id == "tx1"
+    assert next(events).transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
     with pytest.raises(GatewayError) as caught:
         next(events)
     assert caught.value.code == grpc.StatusCode.UNAVAILABLE
 
 
 def test_closing_event_iterator_cancels_stream(gateway, transport):
-    transport.event_responses = [events_response(1, "tx1"), events_response(2, "tx2")]
+    transport.event_responses = [events_response(1, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), events_response(2, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2")]
     with gateway.get_network(CHANNEL).chaincode_events("receivables") as events:
         next(events)
     assert transport.streams[0].cancelled
@@ -189,7 +189,7 @@ def test_closing_event_iterator_cancels_stream(gateway, transport):
 
 
 def test_closing_from_another_thread_ends_the_read_in_progress(gateway, transport):
-    transport.event_responses = [events_response(3, "tx1"), HANG]
+    transport.event_responses = [events_response(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), HANG]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables")
     received, failures = [], []
 
@@ -205,7 +205,7 @@ def test_closing_from_another_thread_ends_the_read_in_progress(gateway, transpor
     events.close()  # while the reader's thread is inside the iterator
     reader.join(10)
     assert not reader.is_alive()
-    assert received == ["tx1"] and failures == []
+    assert received == ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"] and failures == []
     assert stream.cancelled
     with pytest.raises(StopIteration):
         next(events)
@@ -234,9 +234,9 @@ def _wait_until_running(thread: threading.Thread, function_name: str) -> None:
 def _outcomes_of_two_readers(gateway, transport, end) -> list:
     """What each of two threads reading one iterator got, once ``end(events, stream)`` acted while the first was
     inside the read waiting for the next block and the second was waiting for its turn."""
-    transport.event_responses = [events_response(3, "tx1"), HANG]
+    transport.event_responses = [events_response(3, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"), HANG]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables")
-    assert next(events).transaction_id == "tx1"
+    assert next(events).transaction_id == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
     outcomes = []
 
     def read_one():

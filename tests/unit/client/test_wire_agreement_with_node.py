@@ -979,13 +979,13 @@ def test_each_client_resumes_from_the_checkpoint_file_the_other_wrote(folder, us
     """Not a wire message, but the same agreement: the file checkpointers' format. The Node client
     writes its block number as a decimal string, the Go client and recfin as a number."""
     ours, theirs = tmp_path / "recfin-checkpoint.json", tmp_path / "node-checkpoint.json"
-    FileCheckpointer(ours).checkpoint_transaction(9, "tx-recfin")
-    step = {"op": "file_checkpoint", "write": str(theirs), "block": 7, "transaction_id": "tx-node", "read": str(ours)}
+    FileCheckpointer(ours).checkpoint_transaction(9, "74782d72656366696e0000000000000000000000000000000000000000000000")
+    step = {"op": "file_checkpoint", "write": str(theirs), "block": 7, "transaction_id": "74782d6e6f646500000000000000000000000000000000000000000000000000", "read": str(ours)}
     (done,) = run_node(folder, user, "127.0.0.1:1", [step])     # no call reaches the address
-    assert done["read"] == {"block_number": 9, "transaction_id": "tx-recfin"}
-    assert json.loads(theirs.read_text()) == {"blockNumber": "7", "transactionId": "tx-node"}
+    assert done["read"] == {"block_number": 9, "transaction_id": "74782d72656366696e0000000000000000000000000000000000000000000000"}
+    assert json.loads(theirs.read_text()) == {"blockNumber": "7", "transactionId": "74782d6e6f646500000000000000000000000000000000000000000000000000"}
     resumed = FileCheckpointer(theirs)
-    assert (resumed.block_number, resumed.transaction_id) == (7, "tx-node")
+    assert (resumed.block_number, resumed.transaction_id) == (7, "74782d6e6f646500000000000000000000000000000000000000000000000000")
 
 
 # ---------------------------------------------------------------- failure paths

@@ -60,9 +60,9 @@ def test_an_error_naming_its_file_or_none_at_all_is_left_as_it_is(tmp_path):
 def test_a_checkpoint_on_a_full_disk_names_the_checkpoint_file(tmp_path, monkeypatch):
     path = tmp_path / "events.json"
     with FileCheckpointer(path) as checkpointer:
-        checkpointer.checkpoint_transaction(5, "tx5")
+        checkpointer.checkpoint_transaction(5, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5")
         _disk_full(monkeypatch)
         with pytest.raises(OSError) as failed:
-            checkpointer.checkpoint_transaction(9, "tx9")
+            checkpointer.checkpoint_transaction(9, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa9")
     assert (failed.value.errno, failed.value.filename) == (errno.ENOSPC, str(path))
     assert str(path) in str(failed.value)

@@ -212,54 +212,54 @@ def test_regulator_list_refuses_an_unknown_status(ledger):
 # ------------------------------------------------------------------ events
 
 def test_events_print_json_lines_up_to_the_limit(ledger):
-    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2", "ReceivableFrozen"),
-                                  chaincode_event(7, "t3")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", "ReceivableFrozen"),
+                                  chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     res = invoke("events", "--start-block", "5", "--limit", "2", "--json")
     assert res.exit_code == 0, res.output
     lines = [json.loads(line) for line in res.output.splitlines()]
-    assert [(e["block"], e["event"], e["tx_id"]) for e in lines] == [(5, "ReceivableConfirmed", "t1"),
-                                                                    (6, "ReceivableFrozen", "t2")]
+    assert [(e["block"], e["event"], e["tx_id"]) for e in lines] == [(5, "ReceivableConfirmed", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"),
+                                                                    (6, "ReceivableFrozen", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")]
     assert ledger.network.requests == [("receivables", 5, None)]
     assert ledger.network.stream.closed
 
 
 def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path):
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")])
     first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--limit", "2")
     assert first.exit_code == 0, first.output
-    assert "block 6  ReceivableConfirmed  R-1  tx t2" in first.output
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}
+    assert "block 6  ReceivableConfirmed  R-1  tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2" in first.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"}
 
-    ledger.network = FakeNetwork([chaincode_event(7, "t3")])
+    ledger.network = FakeNetwork([chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--limit", "1")
     assert again.exit_code == 0, again.output
     (_, start_block, resume), = ledger.network.requests
     assert start_block is None and resume is not None  # the checkpoint wins over --start-block
-    assert "resuming at block 6 after tx t2" in again.output
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+    assert "resuming at block 6 after tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2" in again.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"}
 
 
 def test_with_json_the_resume_and_stop_notes_go_to_stderr_and_stdout_holds_only_event_lines(ledger, tmp_path):
     """`recfin events --checkpoint FILE --json >> events.jsonl`: the file gets the events and nothing else."""
     checkpoint = tmp_path / "events.checkpoint"
-    checkpoint.write_text('{"blockNumber": 6, "transactionId": "t2"}')
+    checkpoint.write_text('{"blockNumber": 6, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"}')
 
     def followed_until_ctrl_c():
-        yield chaincode_event(7, "t3")
-        yield chaincode_event(8, "t4")
+        yield chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")
+        yield chaincode_event(8, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4")
         raise KeyboardInterrupt
 
     ledger.network = FakeNetwork(followed_until_ctrl_c())
     res = invoke("events", "--checkpoint", str(checkpoint), "--json")
     assert res.exit_code == 0, res.output
-    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["t3", "t4"]
-    assert res.stderr.splitlines() == [f"resuming at block 6 after tx t2 ({checkpoint})", "stopped after 2 event(s)"]
+    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4"]
+    assert res.stderr.splitlines() == [f"resuming at block 6 after tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2 ({checkpoint})", "stopped after 2 event(s)"]
 
 
 def test_a_ctrl_c_while_the_checkpoint_is_written_still_records_the_event_printed(ledger, tmp_path, monkeypatch):
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2"), chaincode_event(7, "t3")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"), chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     real = FileCheckpointer.checkpoint_chaincode_event
     writes = []
 
@@ -273,12 +273,12 @@ def test_a_ctrl_c_while_the_checkpoint_is_written_still_records_the_event_printe
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert res.exit_code == 0, res.output
     assert "stopped after 2 event(s)" in res.output
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}   # a resume starts at t3
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"}   # a resume starts at bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3
 
 
 def test_a_ctrl_c_while_an_event_line_is_written_records_that_event(ledger, tmp_path, monkeypatch):
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2"), chaincode_event(7, "t3")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"), chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     real_echo = event_commands.click.echo
     lines = []
 
@@ -293,7 +293,7 @@ def test_a_ctrl_c_while_an_event_line_is_written_records_that_event(ledger, tmp_
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert res.exit_code == 0, res.output
     assert "stopped after 2 event(s)" in res.output
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}   # a resume starts at t3
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"}   # a resume starts at bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3
 
 
 def test_a_checkpoint_file_at_block_0_without_a_transaction_leaves_start_block_in_force(ledger, tmp_path):
@@ -301,19 +301,19 @@ def test_a_checkpoint_file_at_block_0_without_a_transaction_leaves_start_block_i
     (client.gateway.holds_position), so --start-block says where to begin."""
     checkpoint = tmp_path / "events.checkpoint"
     checkpoint.write_text('{"blockNumber": 0, "transactionId": ""}')
-    ledger.network = FakeNetwork([chaincode_event(5, "t1")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1")])
     res = invoke("events", "--start-block", "5", "--checkpoint", str(checkpoint), "--limit", "1")
     assert res.exit_code == 0, res.output
     (chaincode, start_block, given), = ledger.network.requests
     assert (chaincode, start_block) == ("receivables", 5) and "resuming" not in res.output
     assert given.path == checkpoint   # given all the same, for the gateway to record its channel and chaincode
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 5, "transactionId": "t1"}
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 5, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"}
 
 
 def test_event_amounts_are_printed_without_a_currency_the_event_does_not_name(ledger):
     """Events carry amounts in fen but not the claim's currency: a USD claim's must not read as CNY."""
-    ledger.network = FakeNetwork([chaincode_event(5, "t1", face_amount=113_000),
-                                  chaincode_event(6, "t2", amount=500, currency="USD")])
+    ledger.network = FakeNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", face_amount=113_000),
+                                  chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", amount=500, currency="USD")])
     res = invoke("events", "--start-block", "5", "--limit", "2")
     assert res.exit_code == 0, res.output
     first, second = res.output.splitlines()[-2:]
@@ -377,8 +377,8 @@ def test_sigterm_or_sighup_stops_following_as_ctrl_c_does_with_the_checkpoint_pa
     checkpoint = tmp_path / "events.checkpoint"
 
     def followed_until_signalled():
-        yield chaincode_event(7, "t3")
-        yield chaincode_event(8, "t4")
+        yield chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")
+        yield chaincode_event(8, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4")
         if signal.getsignal(signum) is signal.SIG_DFL:   # the signal would end the process, and this test
             raise AssertionError(f"{signal.Signals(signum).name} would end `recfin events` wherever it was")
         os.kill(os.getpid(), signum)
@@ -388,7 +388,7 @@ def test_sigterm_or_sighup_stops_following_as_ctrl_c_does_with_the_checkpoint_pa
     ledger.network = FakeNetwork(followed_until_signalled())
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json")
     assert res.exit_code == 0, res.output
-    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["t3", "t4"]
+    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4"]
     assert res.stderr.splitlines()[-1] == "stopped after 2 event(s)"
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 8, "transactionId": "t4"}
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 8, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4"}
     assert signal.getsignal(signum) is signal.SIG_DFL   # left as it was found

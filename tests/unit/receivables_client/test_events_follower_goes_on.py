@@ -27,14 +27,14 @@ def raw_event(block: int, tx: str, payload: bytes, name: str = "ReceivableConfir
 
 def test_an_unreadable_event_is_recorded_and_passed_over_and_a_restart_goes_on(ledger, tmp_path):
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), raw_event(6, "t2", NAN_PAYLOAD),
-                                      chaincode_event(7, "t3")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), raw_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", NAN_PAYLOAD),
+                                      chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert first.exit_code == 1 and "the peer ended the event stream" in first.stderr, first.output
     assert [line.split("  ")[0] for line in first.stdout.splitlines()] == ["block 5", "block 7"]
     [skipped] = first.stderr.splitlines()[:-1]
-    assert skipped.startswith(f"skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx t2 {NOT_JSON}")
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+    assert skipped.startswith(f"skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2 {NOT_JSON}")
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"}
 
     again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert again.exit_code == 1 and "the peer ended the event stream" in again.stderr, again.output
@@ -42,8 +42,8 @@ def test_an_unreadable_event_is_recorded_and_passed_over_and_a_restart_goes_on(l
 
 
 def test_with_json_the_same_events_are_shown_as_in_text(ledger):
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1", amount=10**28 - 1), raw_event(6, "t2", NAN_PAYLOAD),
-                                      chaincode_event(7, "t3")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", amount=10**28 - 1), raw_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", NAN_PAYLOAD),
+                                      chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     text = invoke("events", "--start-block", "0")
     as_json = invoke("events", "--start-block", "0", "--json")
     assert text.exit_code == as_json.exit_code == 1, (text.output, as_json.output)
@@ -56,7 +56,7 @@ def test_with_json_the_same_events_are_shown_as_in_text(ledger):
 
 def test_an_amount_of_more_digits_than_decimal_arithmetic_keeps_is_shown_exactly(ledger):
     # far beyond any claim's cap, but what the ledger says: shown as it is, in both forms, not passed over
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1", amount=10**30 + 1)])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", amount=10**30 + 1)])
     text = invoke("events", "--start-block", "0")
     as_json = invoke("events", "--start-block", "0", "--json")
     assert text.exit_code == as_json.exit_code == 1, (text.output, as_json.output)
@@ -70,30 +70,30 @@ def test_an_amount_of_more_digits_than_decimal_arithmetic_keeps_is_shown_exactly
 def test_a_payload_python_would_read_as_nan_or_infinity_is_unreadable_and_json_lines_stay_json(ledger, number,
                                                                                                problem):
     ledger.network = ResumingNetwork([
-        raw_event(5, "t1", b'{"event": "ReceivableConfirmed", "receivable_id": "R-1", "rate": %s}' % number),
-        chaincode_event(6, "t2")])
+        raw_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", b'{"event": "ReceivableConfirmed", "receivable_id": "R-1", "rate": %s}' % number),
+        chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")])
     res = invoke("events", "--start-block", "0", "--json")
     assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     strict = {"parse_constant": lambda constant: pytest.fail(f"{constant} in a JSON line")}
     unreadable, shown = (json.loads(line, **strict) for line in res.stdout.splitlines())
-    assert unreadable["unreadable"].startswith("event 'ReceivableConfirmed' in block 5 tx t1 has a payload that is "
+    assert unreadable["unreadable"].startswith("event 'ReceivableConfirmed' in block 5 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1 has a payload that is "
                                                f"not JSON ({problem})")
-    assert (shown["block"], shown["tx_id"]) == (6, "t2")
+    assert (shown["block"], shown["tx_id"]) == (6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")
 
 
 def test_the_sdk_refuses_nan_in_a_payload_naming_the_event():
-    with pytest.raises(ValueError, match=r"^event 'ReceivableConfirmed' in block 5 tx t1 has a payload that is "
+    with pytest.raises(ValueError, match=r"^event 'ReceivableConfirmed' in block 5 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1 has a payload that is "
                                          r"not JSON \(NaN is not a JSON number\)"):
-        ReceivablesEvent.from_chaincode_event(raw_event(5, "t1", b'{"event": "ReceivableConfirmed", "x": NaN}'))
+        ReceivablesEvent.from_chaincode_event(raw_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", b'{"event": "ReceivableConfirmed", "x": NaN}'))
 
 
 def test_typed_refuses_a_rate_sent_as_a_json_number_with_a_value_error_naming_the_event_and_field():
     details = {"offer_id": "D-1", "paid": 2_962_500, "discount": 37_500, "currency": "CNY", "days_early": 90}
     accepted = [ReceivablesEvent.from_chaincode_event(raw_event(
-        12, "t9", json.dumps({"event": "DiscountOfferAccepted", "receivable_id": "R-1", **details, "apr": apr}).encode(),
+        12, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9", json.dumps({"event": "DiscountOfferAccepted", "receivable_id": "R-1", **details, "apr": apr}).encode(),
         name="DiscountOfferAccepted")) for apr in ("0.05", 0.05)]
     assert str(accepted[0].typed().apr) == "0.05"
-    with pytest.raises(ValueError, match=r"^event 'DiscountOfferAccepted' in block 12 tx t9 does not read as "
+    with pytest.raises(ValueError, match=r"^event 'DiscountOfferAccepted' in block 12 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9 does not read as "
                                          r"DiscountOfferAccepted: apr: 0\.05 is a float"):
         accepted[1].typed()
 
@@ -103,9 +103,9 @@ def test_typed_refuses_a_rate_sent_as_a_whole_json_number_as_it_would_not_be_wri
     details = {"offer_id": "D-1", "paid": 2_962_500, "discount": 37_500, "currency": "CNY", "days_early": 90}
     for apr, kind in ((1, "a number"), (0, "a number"), (True, "a boolean")):
         event = ReceivablesEvent.from_chaincode_event(raw_event(
-            12, "t9", json.dumps({"event": "DiscountOfferAccepted", "receivable_id": "R-1", **details,
+            12, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9", json.dumps({"event": "DiscountOfferAccepted", "receivable_id": "R-1", **details,
                                   "apr": apr}).encode(), name="DiscountOfferAccepted"))
-        with pytest.raises(ValueError, match=rf"^event 'DiscountOfferAccepted' in block 12 tx t9 does not read as "
+        with pytest.raises(ValueError, match=rf"^event 'DiscountOfferAccepted' in block 12 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9 does not read as "
                                              rf"DiscountOfferAccepted: apr: {str(apr).lower()} is {kind}: a rate is "
                                              rf"a decimal string"):
             event.typed()
@@ -121,7 +121,7 @@ def test_a_document_built_with_a_float_rate_still_raises_type_error_naming_the_f
 
 
 def test_a_checkpoint_file_in_a_folder_that_does_not_exist_is_refused_before_reading(ledger, tmp_path):
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1")])
     mistyped = tmp_path / "no-such-folder" / "events.checkpoint"
     res = invoke("events", "--start-block", "0", "--checkpoint", str(mistyped))
     assert res.exit_code == 2, res.output
@@ -139,11 +139,11 @@ def test_a_follower_whose_new_checkpoint_file_another_created_meanwhile_stops_in
     class OtherFollowerRecordsFirst(ResumingNetwork):
         def chaincode_events(self, chaincode, **kwargs):
             other = FileCheckpointer(path)        # another `recfin events --checkpoint` on the same new file...
-            other.checkpoint_transaction(9, "t9")     # ...records its first event before this one does
+            other.checkpoint_transaction(9, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9")     # ...records its first event before this one does
             others.append(other)
             return super().chaincode_events(chaincode, **kwargs)
 
-    ledger.network = OtherFollowerRecordsFirst([chaincode_event(5, "t1"), chaincode_event(6, "t2")])
+    ledger.network = OtherFollowerRecordsFirst([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), chaincode_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2")])
     try:
         res = invoke("events", "--start-block", "0", "--checkpoint", str(path))
     finally:
@@ -155,7 +155,7 @@ def test_a_follower_whose_new_checkpoint_file_another_created_meanwhile_stops_in
         f"Error: another recfin events, or another program, holds {path}: one follower per checkpoint file, or each "
         "would skip the events the other has not printed yet; stop the other, or give this one its own --checkpoint "
         "FILE\n")
-    assert json.loads(path.read_text()) == {"blockNumber": 9, "transactionId": "t9"}
+    assert json.loads(path.read_text()) == {"blockNumber": 9, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb9"}
 
 
 def test_a_checkpoint_file_in_a_folder_this_user_may_not_write_is_refused_before_reading(ledger, tmp_path,
@@ -163,7 +163,7 @@ def test_a_checkpoint_file_in_a_folder_this_user_may_not_write_is_refused_before
     """Bug: accepted, the command followed events until its first record of one failed. The folder is refused as
     os.access refuses it to a user but root."""
     import os
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1")])
     asked = os.access
     monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if str(path) == str(tmp_path) and mode & os.W_OK
                         else asked(path, mode, **kw))

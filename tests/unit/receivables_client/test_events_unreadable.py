@@ -68,99 +68,99 @@ class ResumingNetwork:
 
 
 @pytest.mark.parametrize("unreadable, bound, problem", [
-    (not_json(6, "t2"), MAX_EVENT_DEPTH, NOT_JSON),
+    (not_json(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"), MAX_EVENT_DEPTH, NOT_JSON),
     # json.loads takes it; printing its nested values would exceed Python's recursion limit
-    (nested(6, "t2", 900), MAX_EVENT_DEPTH, TOO_DEEP),
+    (nested(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", 900), MAX_EVENT_DEPTH, TOO_DEEP),
     # the SDK's bound lifted: a line that cannot be made is reported as unreadable too, not a traceback
-    (nested(6, "t2", 500), 10**6, "cannot be shown (RecursionError: maximum recursion depth exceeded"),
+    (nested(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", 500), 10**6, "cannot be shown (RecursionError: maximum recursion depth exceeded"),
 ], ids=["not JSON", "nested too deep", "cannot be shown"])
 def test_an_unreadable_event_is_reported_recorded_and_passed_over_and_a_rerun_resumes_after_the_last(
         ledger, tmp_path, monkeypatch, unreadable, bound, problem):
     monkeypatch.setattr("client.receivables._events.MAX_EVENT_DEPTH", bound, raising=False)
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), unreadable, chaincode_event(7, "t3")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), unreadable, chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert first.exit_code == 1 and "the peer ended the event stream" in first.stderr, first.output
     assert [line.split("  ")[:2] for line in first.stdout.splitlines()] == [["block 5", "ReceivableConfirmed"],
                                                                             ["block 7", "ReceivableConfirmed"]]
     report, ended = first.stderr.splitlines()
-    assert ended.startswith("Error: the peer ended the event stream after the event of block 7 tx t3")
-    assert report.startswith("skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx t2 ")
+    assert ended.startswith("Error: the peer ended the event stream after the event of block 7 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")
+    assert report.startswith("skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2 ")
     assert problem in report
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"}
 
-    ledger.network.events.append(chaincode_event(8, "t4"))
+    ledger.network.events.append(chaincode_event(8, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4"))
     again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert again.exit_code == 1 and "the peer ended the event stream" in again.stderr, again.output
-    assert ledger.network.requests[-1] == (None, (7, "t3"))   # the checkpoint wins over --start-block
+    assert ledger.network.requests[-1] == (None, (7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"))   # the checkpoint wins over --start-block
     assert [line.split("  ")[0] for line in again.stdout.splitlines()] == ["block 8"]
-    assert again.stderr.splitlines()[:-1] == [f"resuming at block 7 after tx t3 ({checkpoint})"]   # block 6 not again
+    assert again.stderr.splitlines()[:-1] == [f"resuming at block 7 after tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3 ({checkpoint})"]   # block 6 not again
 
 
 def test_with_json_an_unreadable_event_is_a_json_line_naming_it_and_why(ledger, tmp_path):
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), not_json(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"), chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json")
     assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     first, unreadable, last = (json.loads(line) for line in res.stdout.splitlines())
-    assert (first["block"], first["tx_id"], last["block"], last["tx_id"]) == (5, "t1", 7, "t3")
+    assert (first["block"], first["tx_id"], last["block"], last["tx_id"]) == (5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", 7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")
     assert set(unreadable) == {"block", "tx_id", "event", "unreadable"}
-    assert (unreadable["block"], unreadable["tx_id"], unreadable["event"]) == (6, "t2", "ReceivableConfirmed")
+    assert (unreadable["block"], unreadable["tx_id"], unreadable["event"]) == (6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", "ReceivableConfirmed")
     assert NOT_JSON in unreadable["unreadable"]
-    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"}
 
 
 def test_a_payload_naming_another_transaction_is_unreadable_and_one_naming_a_block_does_not_move_it(ledger):
     ledger.network = ResumingNetwork([
-        payload_event(5, "t1", {"receivable_id": "R-1", "tx_id": "t-forged"}),
-        payload_event(6, "t2", {"receivable_id": "R-2", "tx_id": "t2", "block": 99})])
+        payload_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", {"receivable_id": "R-1", "tx_id": "t-forged"}),
+        payload_event(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", {"receivable_id": "R-2", "tx_id": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", "block": 99})])
     res = invoke("events", "--start-block", "0", "--json")
     assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     unreadable, moved = (json.loads(line) for line in res.stdout.splitlines())
-    assert (unreadable["block"], unreadable["tx_id"]) == (5, "t1")
+    assert (unreadable["block"], unreadable["tx_id"]) == (5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1")
     assert "naming transaction 't-forged', not the one that emitted it" in unreadable["unreadable"]
-    assert (moved["block"], moved["tx_id"], moved["receivable_id"]) == (6, "t2", "R-2")
+    assert (moved["block"], moved["tx_id"], moved["receivable_id"]) == (6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", "R-2")
 
 
 @pytest.mark.parametrize("payload, problem", [
     ({"receivable_id": "R-1", "tx_id": "t-other"}, "naming transaction 't-other'"),
-    ({"receivable_id": 5, "tx_id": "t1"}, "does not read as an event: receivable_id"),
+    ({"receivable_id": 5, "tx_id": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"}, "does not read as an event: receivable_id"),
 ])
 def test_the_sdk_refuses_a_payload_it_cannot_take_at_its_word_naming_the_event(payload, problem):
     with pytest.raises(ValueError, match=problem) as refused:
-        ReceivablesEvent.from_chaincode_event(payload_event(5, "t1", payload))
-    assert "event 'ReceivableConfirmed' in block 5 tx t1" in str(refused.value)
+        ReceivablesEvent.from_chaincode_event(payload_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", payload))
+    assert "event 'ReceivableConfirmed' in block 5 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1" in str(refused.value)
     assert "\n" not in str(refused.value)
 
 
 def test_a_payload_without_a_transaction_is_the_blocks():
-    event = ReceivablesEvent.from_chaincode_event(payload_event(5, "t1", {"receivable_id": "R-1"}))
-    assert (event.tx_id, event.block_number) == ("t1", 5)
+    event = ReceivablesEvent.from_chaincode_event(payload_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", {"receivable_id": "R-1"}))
+    assert (event.tx_id, event.block_number) == ("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", 5)
 
 
-@pytest.mark.parametrize("unreadable, problem", [(not_json(6, "t2"), NOT_JSON), (nested(6, "t2", 900), TOO_DEEP)],
+@pytest.mark.parametrize("unreadable, problem", [(not_json(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"), NOT_JSON), (nested(6, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2", 900), TOO_DEEP)],
                          ids=["not JSON", "nested too deep"])
 def test_the_sdk_iterator_goes_on_after_an_unreadable_event_with_last_raw_naming_it(unreadable, problem):
-    raw = [chaincode_event(5, "t1"), unreadable, chaincode_event(7, "t3")]
+    raw = [chaincode_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"), unreadable, chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")]
     network = ResumingNetwork(raw)
     with ReceivablesClient(FakeContract(), network).events(start_block=0) as events:
-        assert next(events).tx_id == "t1"
+        assert next(events).tx_id == "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1"
         with pytest.raises(ValueError, match=problem):
             next(events)
         assert events.last_raw is raw[1]     # what a follower checkpoints past
-        assert next(events).tx_id == "t3"
+        assert next(events).tx_id == "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3"
 
 
 @pytest.mark.parametrize("depth", [MAX_EVENT_DEPTH, 5000], ids=["one level past the bound", "past the decoder"])
 def test_the_sdk_refuses_a_payload_nested_past_its_bound_however_deep_naming_the_event(depth):
     with pytest.raises(ValueError, match=TOO_DEEP) as refused:
-        ReceivablesEvent.from_chaincode_event(nested(5, "t1", depth))
-    assert str(refused.value).startswith("event 'ReceivableConfirmed' in block 5 tx t1 ")
+        ReceivablesEvent.from_chaincode_event(nested(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", depth))
+    assert str(refused.value).startswith("event 'ReceivableConfirmed' in block 5 tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1 ")
 
 
 def test_a_payload_nested_as_deep_as_the_bound_allows_reads_and_prints_on_its_line(ledger):
-    ledger.network = ResumingNetwork([nested(5, "t1", MAX_EVENT_DEPTH - 1)])
+    ledger.network = ResumingNetwork([nested(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", MAX_EVENT_DEPTH - 1)])
     res = invoke("events", "--start-block", "0")
     assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     assert res.stdout.splitlines() == [
-        "block 5  ReceivableConfirmed  R-1  tx t1  note=" + "[" * (MAX_EVENT_DEPTH - 1) + "]" * (MAX_EVENT_DEPTH - 1)]
+        "block 5  ReceivableConfirmed  R-1  tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1  note=" + "[" * (MAX_EVENT_DEPTH - 1) + "]" * (MAX_EVENT_DEPTH - 1)]
