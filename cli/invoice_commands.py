@@ -258,7 +258,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     A red-letter (negative) invoice fails totals.positive naming the invoice
     it offsets, where its remark names one (with --json, "offsets": its
     number, code and fingerprint): a claim that invoice backs is owed that
-    much less.
+    much less. With --ledger, offsets.ledger says which receivable the
+    invoice it offsets backs, live or settled, or that it backs none.
 
     The examples read the shipped samples from the repository root; the
     second needs the network; the third allows a line's figures to be 3 fen

@@ -36,6 +36,9 @@ parties.supplier       the seller is the registering supplier (credit code, and 
 duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled), its other spelling's,
                        its paper identity's (数电纸质发票) or that one's other spelling's; skipped when the
                        invoice has none (no seller tax id or number)
+offsets.ledger         only on an invoice naming the invoice it offsets (a red-letter one): the ledger holds no
+                       receivable for that invoice's fingerprint or its other spelling's; fails naming the
+                       receivable, live or settled, whose invoice this one takes back
 =====================  ===========================================================
 
 Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` absorbs the
@@ -58,7 +61,7 @@ from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, 
 from .credit_code import check_tax_id
 from .fingerprint import (
     code_characters_problem, code_problem, code_year_problem, fingerprint_of, identities_looked_up,
-    invoice_fingerprint, number_problem,
+    invoice_fingerprint, number_problem, other_spelling,
 )
 from .model import Finding, Invoice, InvoiceLine, Report
 
@@ -159,6 +162,7 @@ def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Repo
         _party("parties.debtor", "buyer", "registered debtor", invoice.buyer.tax_id, invoice.buyer.name, o.debtor),
         _party("parties.supplier", "seller", "registering supplier", invoice.seller.tax_id, invoice.seller.name, o.supplier),
         _duplicate(invoice, o.registry),
+        *_offset_on_ledger(invoice, o.registry),
     ]
     return Report(subject=f"invoice {invoice.number}", findings=tuple(findings))
 
@@ -470,6 +474,35 @@ _REGISTERED_AS = {
 }
 _FINGERPRINT_KEY = {"other spelling": "other_spelling_fingerprint", "paper identity": "paper_fingerprint",
                     "paper identity's other spelling": "paper_other_spelling_fingerprint"}
+
+
+def _offset_on_ledger(inv: Invoice, registry: FingerprintRegistry | None) -> list[Finding]:
+    """Whether the invoice a red-letter invoice offsets backs a receivable: a claim on an invoice taken back is
+    owed that much less, which its creditor's bank needs to know. Asked under the original's fingerprint and its
+    other spelling's, as a registration of it would be refused under either; none where it names no original."""
+    if not inv.original_number:
+        return []
+    seller = inv.seller.tax_id
+    fp = fingerprint_of(seller, inv.original_code, inv.original_number)
+    named = (f"code {inv.original_code} number {inv.original_number}" if inv.original_code
+             else f"number {inv.original_number}")
+    if registry is None:
+        return [Finding(check="offsets.ledger", status="skipped",
+                        message=f"not asked whether the invoice it offsets ({named}) backs a receivable: no ledger "
+                                "connection (recfin invoice verify --ledger)", details={"fingerprint": fp})]
+    spellings = [fp] + [fingerprint_of(seller, *other)
+                        for other in [other_spelling(inv.original_code, inv.original_number)] if other is not None]
+    use = next((found for found in map(registry.receivable_for, spellings) if found is not None), None)
+    if use is None:
+        return [Finding(check="offsets.ledger", status="pass",
+                        message=f"the invoice it offsets ({named}) backs no receivable on the ledger",
+                        details={"fingerprint": fp})]
+    state = "still live: its creditor and any bank financing it should be told" if use.live else "settled"
+    return [Finding(check="offsets.ledger", status="fail",
+                    message=f"the invoice it offsets ({named}) backs receivable {use.receivable_id} ({state}); this "
+                            f"red-letter invoice takes {plain_yuan(abs(inv.total_with_tax_fen))} off it, so that claim "
+                            "stands on an invoice taken back in whole or in part",
+                    details={"fingerprint": fp, "receivable_id": use.receivable_id, "live": use.live})]
 
 
 def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
