@@ -285,6 +285,7 @@ def _sdk_default_timeouts() -> str:
 
 
 _CALLER = "recfin.caller"   # the click context's meta key of note_caller
+_GATEWAY_PEER = "recfin.gateway_peer"   # the click context's meta key of the peer note_caller's session asks
 
 
 def note_caller(session: Session, data_root: Path | None) -> None:
@@ -294,6 +295,7 @@ def note_caller(session: Session, data_root: Path | None) -> None:
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.meta[_CALLER] = (session.profile.org, session.user.name, data_root)
+        ctx.meta[_GATEWAY_PEER] = getattr(session.profile, "gateway", None)  # a Session made by hand may hold no peer
 
 
 def noted_caller() -> tuple[str, str, Path | None] | None:
@@ -504,8 +506,21 @@ def _no_answer_hint(error: BaseException) -> str:
     status = _network_status_command()[2]
     # the SDK's words of a call whose own timeout passed already say no answer came within it
     said = "" if _own_timeout_passed(error) else "no answer came in time: "
-    return (f"; {said}a node or chaincode server may be hung or overloaded, or a firewall may drop the "
-            f"connection to it: {status} shows whether each is healthy")
+    return (f"; {said}{_asked_peer()} may be hung or overloaded, or a firewall may drop the connection to it: "
+            f"{status} shows whether each is healthy")
+
+
+def _asked_peer() -> str:
+    """What may not have answered: the gateway peer the command's one session asked (:func:`note_caller`), named
+    by its address, or what it asks in turn. gRPC's words of a deadline name no address, where those of a peer
+    that refuses the connection do. Without a noted session (a command of several), a node or server."""
+    ctx = click.get_current_context(silent=True)
+    gateway = None if ctx is None else ctx.meta.get(_GATEWAY_PEER)
+    if gateway is None:
+        return "a node or chaincode server"
+    host = gateway.host_name_override
+    named = f"{gateway.address} ({host})" if host and host not in gateway.address else gateway.address
+    return f"the gateway peer {named} it asked, or a node or chaincode server behind it,"
 
 
 def _longer_timeout_hint(error: BaseException) -> str:

@@ -66,3 +66,41 @@ def test_a_call_whose_own_timeout_passed_names_the_timeout_but_no_python_setting
         assert f"(no answer within the {kind} call's timeout, {seconds})" in line, line
         assert changed in line and "`recfin network status` shows whether each is healthy" in line, line
         assert "Timeouts" not in line and "timeout=" not in line and "new_proposal" not in line, line
+
+
+def test_a_ledger_command_names_the_gateway_peer_it_waited_for(runner, network_copy, monkeypatch):
+    """A peer that took the connection but never answered: gRPC's words name no address, so the line names the
+    gateway peer of the caller's connection profile the command asked (its address and host name), which the
+    operator looks at first."""
+    from cli import connection
+    from cli.main import main
+    from network import profiles
+    from network.topology import load
+
+    profiles.write_all(load(), network_copy)
+    gateway = profiles.load("supplier", network_copy).gateway
+
+    class Unanswered:
+        def __getattr__(self, _name):
+            def call(*_args, **_kwargs):
+                raise EvaluateError("Deadline Exceeded", transaction_id="tx",
+                                    code=grpc.StatusCode.DEADLINE_EXCEEDED, timeout=5.0)
+            return call
+
+    class Gateway:
+        def get_network(self, _channel):
+            return self
+
+        def get_contract(self, *_names):
+            return None
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(connection, "connect", lambda *_args, **_kwargs: Gateway())
+    monkeypatch.setattr(connection, "ReceivablesClient", lambda *_args, **_kwargs: Unanswered())
+    result = runner.invoke(main, ["receivable", "get", "R-0123456789abcdef", "--as", "supplier"])
+    assert result.exit_code == 1, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert f"the gateway peer {gateway.address} ({gateway.host_name_override})" in line, line
+    assert "hung or overloaded" in line, line
