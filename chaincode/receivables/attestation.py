@@ -186,6 +186,29 @@ def past_newest(a: InvoiceAttestation, newest: Newest | None) -> bool:
     return at > newest_at or (at == newest_at and a.id != newest.attestation_id)
 
 
+@dataclass(frozen=True)
+class Vouched:
+    """What the peer's history of an attester's ``recfin.attestation-last`` entry of an invoice says of its records:
+    ``ids``, those its attestations named as they wrote them (a write in the very transaction the id it names was
+    made in) and the one its first write named, and ``since``, that one's time. Each attestation writes that entry,
+    under its attester's org, and nothing a later transaction writes changes what an earlier one wrote."""
+
+    ids: frozenset[str]
+    since: datetime
+
+
+def unvouched(a: InvoiceAttestation, vouched: Vouched | None) -> bool:
+    """Whether ``a``, a record in an attester's name dated no later than its newest (``past_newest``), is none of
+    its attestations: dated at or after the first record its entry named (``vouched.since``), from when each of its
+    attestations wrote that entry naming itself, and named by no such write. Only two other orgs writing a new key
+    wrote it. One dated before is counted as before: an earlier contract version recorded attestations without the
+    entry, and the first write names only the newest of those. None (the entry's history holds no write: a peer
+    joined from a snapshot since) vouches for nothing and leaves out nothing."""
+    if vouched is None or a.id in vouched.ids:
+        return False
+    return attested_time(a) >= vouched.since
+
+
 def order_problem(a: InvoiceAttestation, newest: Newest | None) -> RuleViolation | None:
     """Why ``a`` may not be recorded after ``newest``, its attester's newest attestation of the invoice on the ledger
     (None: there is none), or None when it may: its time must be after that one's.

@@ -7,16 +7,31 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from chaincode.shim import PeerError
+
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import (UNREADABLE_VALUE, HistoryIncomplete, StoreBase, parsed_object, readable_record,
-                         written_by_a_newer_version)
+from .store_base import (HISTORY_NEEDED, UNREADABLE_VALUE, HistoryIncomplete, HistoryUnavailable, StoreBase,
+                         parsed_object, readable_record, written_by_a_newer_version)
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
                   "counted, while the entry stands: report the key to the network's operators, whose peers' history "
                   "of the key names the transaction that wrote it and the orgs that endorsed it")
+
+
+def _entry_of(value: bytes) -> dict[str, str] | None:
+    """A write of a ``recfin.attestation-last`` entry as its fields, None where it is no such entry (it names no
+    record then)."""
+    try:
+        entry = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(field), str) for field in _NEWEST_FIELDS) \
+            or not attestation.is_time(entry["at"]):
+        return None
+    return entry
 
 
 class AttestationRecords(StoreBase):
@@ -71,7 +86,8 @@ class AttestationRecords(StoreBase):
         attestation parses to and of those a newer contract version wrote (``attestation_records``)."""
         found, unreadable, newer = await self.attestation_records(fp)
         newest = await self._attesters_newest(fp, found)
-        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable, newer
+        vouched = await self._attesters_vouched(fp, newest)
+        return [a for a in found if not self._not_its_attesters(a, newest, vouched)], unreadable, newer
 
     async def attestations_listed(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
         """The invoice's attestations as a registration counts them (``attestations_kept``), for a read: a record
@@ -80,9 +96,10 @@ class AttestationRecords(StoreBase):
         its records listed, as before entries existed: a read is not refused over a key any two orgs can write."""
         found, unreadable, newer = await self.attestation_records(fp)
         newest = await self._attesters_newest(fp, found, forged_entry_as_none=True)
+        vouched = await self._attesters_vouched(fp, newest)
         listed = []
         for a in found:
-            if attestation.past_newest(a, newest[a.attester]):
+            if self._not_its_attesters(a, newest, vouched):
                 unreadable.append(a.id)
             else:
                 listed.append(a)
@@ -104,6 +121,49 @@ class AttestationRecords(StoreBase):
                     raise
                 newest[attester] = None
         return newest
+
+    @staticmethod
+    def _not_its_attesters(a: InvoiceAttestation, newest: dict[str, attestation.Newest | None],
+                           vouched: dict[str, attestation.Vouched | None]) -> bool:
+        """Whether ``a`` is a record two other orgs wrote in its attester's name: dated past the newest its entry
+        names (``attestation.past_newest``), or before it but named by no write of that entry
+        (``attestation.unvouched``)."""
+        return (attestation.past_newest(a, newest[a.attester])
+                or attestation.unvouched(a, vouched.get(a.attester)))
+
+    async def _attesters_vouched(self, fp: str, newest: dict[str, attestation.Newest | None]
+                                 ) -> dict[str, attestation.Vouched | None]:
+        """For each attester with an entry in ``newest``, what the peer's history of that entry vouches for
+        (``_entry_vouches``)."""
+        return {attester: await self._entry_vouches(fp, attester)
+                for attester, theirs in newest.items() if theirs is not None}
+
+    async def _entry_vouches(self, fp: str, attester: str) -> attestation.Vouched | None:
+        """The records the peer's history of ``attester``'s ``recfin.attestation-last`` entry of the invoice names
+        (``attestation.Vouched``): each attestation writes the entry naming itself, in its own transaction, under
+        its attester's org, so a write whose transaction is the one the id it names was made in is the attester's
+        own; the first write names the record the attester's attestations go on from (its first under entries, or
+        an earlier version's newest, indexed). None where the history holds no write (a peer joined from a
+        snapshot since). A peer keeping no history is refused ``history-unavailable``, as a record's first write
+        is read (``first_write``)."""
+        key = self.key(keys.ATTESTATION_LAST, fp, attester)
+        writes = []
+        try:
+            async for mod in self.stub.get_history_for_key(key):
+                writes.append(mod)
+        except PeerError as exc:
+            raise HistoryUnavailable(f"the peer could not read the history of "
+                                     f"{keys.label(keys.ATTESTATION_LAST, fp, attester)} ({exc}), which tells the "
+                                     f"attester's own attestations from records in its name: {HISTORY_NEEDED}") \
+                from None
+        named = [(mod.tx_id, entry) for mod in reversed(writes)   # Fabric gives the newest write first
+                 if not mod.is_delete and (entry := _entry_of(mod.value)) is not None]
+        if not named:
+            return None
+        first = named[0][1]
+        ids = {entry["attestation_id"] for tx_id, entry in named if entry["tx_id"] == tx_id}
+        return attestation.Vouched(ids=frozenset({first["attestation_id"], *ids}),
+                                   since=attestation.as_time(first["at"]))
 
     async def _in_its_first_attesters_name(self, a: InvoiceAttestation) -> bool:
         """Whether the record names the attester, and its org, the first write of its key named (or its key

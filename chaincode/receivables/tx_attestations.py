@@ -72,8 +72,8 @@ class AttestationTransactions(TransactionGroup):
         describes (its schema subset cannot say "one of two shapes"). ``object``: the list as ``attestations``,
         with ``unreadable`` and ``newer_version``, the keys of the records under the invoice
         this peer passed over as it cannot read them (``PassedOver``, as the list queries name them): one no
-        contract version wrote (among them one dated after its attester's newest, which a registration does not
-        count either: ``Store.attestations_listed``), or one a newer version wrote, whose outcome this peer cannot tell, and which
+        contract version wrote (among them one dated after its attester's newest, or before it but written by none
+        of its attestations, which a registration does not count either: ``Store.attestations_listed``), or one a newer version wrote, whose outcome this peer cannot tell, and which
         refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``) where its
         attester's entry names it (``Store.named_newest``); one no entry names is in ``unreadable``.
 
