@@ -14,6 +14,7 @@ scikit-learn and numpy are imported here only: scoring needs neither.
 
 from __future__ import annotations
 
+import platform
 import shlex
 import time
 from contextlib import ExitStack
@@ -250,7 +251,9 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
             "seed": seed, "debtors": debtors, "training_debtors": len(train_ids),
             "held_out_debtors": len(held_ids), "training_examples": len(train),
             "as_of_dates": [d.isoformat() for d in dates],
-            "scikit_learn": _version("scikit-learn"),
+            # the libraries the fit ran on: others can move the coefficients in their last digits
+            "python": platform.python_version(), "scikit_learn": _version("scikit-learn"),
+            "numpy": _version("numpy"),
             "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
         "metrics": {"held_out_auc": round(report_model.auc, 4), "held_out_brier": round(report_model.brier, 4),
@@ -274,6 +277,18 @@ def _spacing(model: LatePaymentModel) -> str:
         return ""
     apart = f"{gaps[0]} days" if len(gaps) == 1 else f"{gaps[0]} to {gaps[-1]} days"
     return f", {apart} apart (at least the horizon)"
+
+
+def _trained_with(model: LatePaymentModel) -> str:
+    """When, and with which Python, scikit-learn and numpy, the model was fitted, for the card."""
+    training = model.training
+    if not all(training.get(k) for k in ("python", "scikit_learn", "numpy")):
+        return "The library versions it was fitted with are not recorded."
+    when = f" on {training['trained_at']}" if training.get("trained_at") else ""
+    return (f"Fitted{when} with Python {training['python']}, scikit-learn {training['scikit_learn']} and numpy "
+            f"{training['numpy']}. Scoring uses none of them (the artefact is JSON, the scorer plain Python), so "
+            "an artefact fitted with other versions loads and scores alike; re-trained with other versions, the "
+            "coefficients can differ in their last digits.")
 
 
 def _retrain_command(report: EvaluationReport, folder: Path | None) -> str:
@@ -400,6 +415,7 @@ on the as-of date and falling due in the horizon (one settled by then is left
 out: its label would already be known; one not yet confirmed too: there was no
 claim to price; and one a freeze order binds then: no bank could finance it,
 and the day it is to be paid by was not known); held-out late rate {report.held_out_late_rate:.3f}.
+{_trained_with(model)}
 
 ## Held-out metrics
 | model | AUC | Brier |

@@ -3,9 +3,11 @@
 No test asserts a fixed metric value or a timing.
 """
 import math
+import platform
 import random
 import re
 from datetime import date, timedelta
+from importlib.metadata import version
 
 import pytest
 
@@ -249,3 +251,29 @@ def test_the_shipped_artefact_is_what_the_code_trains_on_its_seed(default_run):
     same = ("data", "seed", "debtors", "training_debtors", "held_out_debtors", "training_examples", "as_of_dates")
     assert {k: trained.training[k] for k in same} == {k: shipped.training[k] for k in same}
     assert trained.metrics == pytest.approx(shipped.metrics, abs=1e-4)
+
+
+def test_the_card_says_which_libraries_the_model_was_fitted_with(small_run):
+    """Re-trained with another scikit-learn or numpy, the coefficients can move in their last digits: the
+    artefact records the versions it was fitted with, and its card states them."""
+    model, report = small_run
+    fitted_with = (platform.python_version(), version("scikit-learn"), version("numpy"))
+    assert tuple(model.training.get(k) for k in ("python", "scikit_learn", "numpy")) == fitted_with
+    card = " ".join(model_card(model, report).split())
+    assert (f"Fitted on {model.training['trained_at']} with Python {fitted_with[0]}, scikit-learn {fitted_with[1]} "
+            f"and numpy {fitted_with[2]}.") in card
+
+
+def test_a_card_of_a_model_without_recorded_versions_says_they_are_not_recorded(small_run):
+    model, report = small_run
+    card = model_card(model.model_copy(update={"training": {}}), report)
+    assert "The library versions it was fitted with are not recorded." in card
+
+
+def test_the_shipped_card_states_the_libraries_the_shipped_artefact_records():
+    from client.risk import LatePaymentModel
+    training = LatePaymentModel.load(DEFAULT_MODEL).training
+    recorded = [training.get(k) for k in ("trained_at", "python", "scikit_learn", "numpy")]
+    assert all(recorded), f"the shipped artefact records no {recorded}"
+    shipped = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
+    assert "Fitted on {} with Python {}, scikit-learn {} and numpy {}.".format(*recorded) in shipped
