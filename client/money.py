@@ -28,6 +28,7 @@ The rules, stated once for every package in ``client`` (and the CLI on top):
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -53,7 +54,7 @@ class AboveCap(ValueError):
 def above_cap(shown: str, cap: int = MAX_FEN) -> AboveCap:
     """The one wording of an amount beyond ``cap``, wherever it was read (``shown``: the amount as given,
     with its unit)."""
-    return AboveCap(f"amount {shown} is above the cap of {plain_yuan(cap)} yuan ({cap} fen) "
+    return AboveCap(f"amount {shown} is above the cap of {yuan(cap)} yuan ({cap:,} fen) "
                     "that the ledger accepts: check the amount")
 
 
@@ -71,7 +72,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
         raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never {never}")
     if isinstance(amount, int):
         if abs(amount) > cap:
-            raise above_cap(f"{amount if amount.bit_length() < 200 else f'{amount:.6e}'} fen", cap)
+            raise above_cap(_shown_fen(amount), cap)
         return amount
     if isinstance(amount, Decimal):
         if not amount.is_finite():
@@ -81,8 +82,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
         # copy_abs, not abs(): abs() rounds to the context's 28 digits, and a rounded value could pass the cap
         max_yuan = Decimal(cap).scaleb(-2)
         if amount and (amount.adjusted() > max_yuan.adjusted() or amount.copy_abs() > max_yuan):
-            digits = amount.as_tuple().digits
-            raise above_cap(f"{amount if len(digits) <= 40 else f'{amount:.6E}'} yuan", cap)
+            raise above_cap(f"{_shown_number(amount)} yuan", cap)
         # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
         # 28 digits and could turn 300.0000000000000000000000000001 into a whole number of fen.
         sign, digits, exponent = amount.as_tuple()
@@ -94,9 +94,26 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")
             fen = fen.to_integral_value(rounding=rounding)
             if fen.copy_abs() > cap:      # rounded away from zero, across the cap
-                raise above_cap(f"{amount} yuan", cap)
+                raise above_cap(f"{_shown_number(amount)} yuan", cap)
         return int(fen)
     raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan")
+
+
+def _shown_fen(amount: int) -> str:
+    """Int fen for a message (:func:`_shown_number`); one of hundreds of digits or more by the power of ten it is
+    at least, as building the Decimal of a million-digit int takes seconds."""
+    if amount.bit_length() < 1000:
+        return f"{_shown_number(Decimal(amount))} fen"
+    digits = int((amount.bit_length() - 1) * math.log10(2)) + 1   # 2**(bits - 1) <= |amount|
+    return f"{'-' if amount < 0 else ''}1E+{digits - 1} fen or more"
+
+
+def _shown_number(amount: Decimal) -> str:
+    """An amount for a message, with thousands separators as every amount shown; in exponent form when written
+    out it would run to more than 40 digits (1E+1000000 yuan would be a million)."""
+    if amount.as_tuple().exponent > -40 and amount.adjusted() < 40 and len(amount.as_tuple().digits) <= 40:
+        return format(amount, ",f")
+    return f"{amount:.6E}"
 
 
 def to_yuan(fen: int) -> Decimal:

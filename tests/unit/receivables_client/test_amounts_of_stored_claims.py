@@ -19,7 +19,7 @@ from chaincode.receivables import money as contract_money
 from chaincode.shim import create_composite_key
 from cli import connection
 from cli.amounts import read_amount
-from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, to_fen
+from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, to_fen, yuan
 from client.receivables import FinancingTerms, ReceivablesClient
 from client.receivables import _offers as offers_module
 from client.receivables._models import AMOUNT_CAP
@@ -65,17 +65,17 @@ def test_a_claim_stored_above_the_cap_is_transferred_and_paid_in_full_from_the_c
     assert (settled["status"], settled["outstanding"]) == ("SETTLED", 0)
 
     beyond = recfin("receivable", "pay", moved, "--amount", f"{STORED + 1}fen", "--as", "coreenterprise")
-    assert beyond.exit_code == 2 and f"above the cap of {STORED // 100}.00 yuan" in beyond.output
+    assert beyond.exit_code == 2 and f"above the cap of {yuan(STORED)} yuan" in beyond.output
 
 
 def test_a_new_amount_is_still_held_to_the_cap_every_json_parser_reads_exactly():
     assert read_amount(f"{MAX_FEN}fen").fen == MAX_FEN
-    with pytest.raises(AboveCap, match=f"{MAX_FEN} fen"):
+    with pytest.raises(AboveCap, match=f"{MAX_FEN:,} fen"):
         read_amount(f"{MAX_FEN + 1}fen")
     assert read_amount(f"{LEDGER_MAX_FEN}fen", cap=LEDGER_MAX_FEN).fen == LEDGER_MAX_FEN
     with pytest.raises(AboveCap):
         to_fen(MAX_FEN + 1)
-    with pytest.raises(AboveCap, match=f"{LEDGER_MAX_FEN} fen"):
+    with pytest.raises(AboveCap, match=f"{LEDGER_MAX_FEN:,} fen"):
         to_fen(Decimal(LEDGER_MAX_FEN + 1).scaleb(-2), cap=LEDGER_MAX_FEN)
     with pytest.raises(ValueError, match="fees"):
         FinancingTerms(advance_rate="0.9", discount_rate="0.036", fees=MAX_FEN + 1, recourse=False,
