@@ -75,6 +75,11 @@ OFFER_MADE = "recfin.offer-made"
 # but not delete this one, so AcceptFinancingOffer refuses the offer whatever its record says, and
 # RecordDisbursement an offer accepted before the bank's offer that named it "uncounted"
 OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
+# [bank credit code, debtor] -> the bank's exposure version on the debtor (digits), under the bank's org alone from
+# its first offer there; [bank credit code, debtor, holder org, offer id] -> the same, moved aside by the bank's offer
+# ``offer id`` because the first carried a policy two other orgs set (a fixed name, they could write it first), with
+# a private copy of the key (0x00) in the terms collection of the holder org and the bank's, which no write reaches
+# without the bank's peer: one without it says nothing (``Store.exposure_version_held``)
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 # [discount offer id] -> the submitter's identity and nonce of the transaction that published the offer, under the

@@ -11,10 +11,13 @@ import json
 import re
 from collections.abc import Collection
 
+from chaincode.shim import PeerError
+
+from . import collections as colls
 from . import keys
 from .errors import NewerVersionRecord, UnreadableRecord, rule, shown, unreadable
 from .model import Offer, OfferParties, Receivable
-from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, StoreBase, parsed_private
+from .store_base import UNREADABLE_VALUE, PassedOver, StoreBase, contract_policy_orgs, parsed_private
 
 
 # why the bank's transaction dropped an offer's ``keys.OFFER_MADE`` entry, as its ``keys.OFFER_MADE_DROPPED`` mark says
@@ -73,6 +76,17 @@ def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str
 # an exposure version as ``move_exposure_version`` writes it: a count in digits, of no more than a caller may
 # send (MakeFinancingOffer's ``exposure_version``), which no count of offers reaches
 _STORED_VERSION = re.compile(rb"[0-9]{1,15}")
+_VERSION_MAX = 10 ** 15 - 1   # the highest such count: moved on, it would no longer be one
+
+
+@dataclasses.dataclass(frozen=True)
+class ExposureVersion:
+    """A bank's exposure version on a debtor as read (``Store.exposure_version_held``): ``value``, and ``key``, the
+    key its next move writes (None: ``recfin.exposure-version [bank, debtor]`` carries a policy others set, and the
+    bank's next offer moves the version aside to a key of its own)."""
+
+    value: int
+    key: str | None
 
 
 # longer than any entry or mark this contract writes (some 150 bytes): two orgs can write a new key's value, and a
@@ -258,41 +272,83 @@ class OfferRecords(StoreBase):
             return None
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
-        """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
-        it moves with every change that can raise what the bank has out and on offer on the debtor
-        (``queries.financier_exposure``): an offer of the bank on the debtor's claims, and an UpgradeLedger page
-        restoring the bank's entries there. An acceptance moves an advance from offered to out and adds nothing
-        (the exposure counts an offer while an acceptance of it may still commit), and everything else lowers
-        them. A limit checked against the figures read with a version still holds while the version stands
-        still."""
-        raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
-        if not raw:
-            return 0
-        # before the bank's first offer on the debtor gives it the bank's org (``move_exposure_version``), any two
-        # orgs can write it: read as an int, bytes that are none failed the bank's every offer on the debtor, and
-        # its exposure read, as an internal error
-        if not _STORED_VERSION.fullmatch(raw):
-            raise unreadable(keys.label(keys.EXPOSURE_VERSION, bank, debtor),
-                             f"{shown(raw)}, not a version in digits 0-9", REPORT_THE_KEY)
-        return int(raw)
+        """The version of ``bank``'s exposure on ``debtor`` (0 before it first moves): it moves with every change that
+        can raise what the bank has out and on offer on the debtor (``queries.financier_exposure``): an offer of the
+        bank on the debtor's claims, and an UpgradeLedger page restoring the bank's entries there. An acceptance
+        moves an advance from offered to out and adds nothing (the exposure counts an offer while an acceptance of
+        it may still commit), and everything else lowers them. A limit checked against the figures read with a
+        version still holds while the version stands still. Where it is kept: ``exposure_version_held``."""
+        party = await self.party(bank)
+        return (await self.exposure_version_held(bank, debtor, party.msp_id if party else "")).value
 
-    async def move_exposure_version(self, bank: str, debtor: str, read: int, *, bank_msp: str = "") -> None:
-        """Move the version of ``bank``'s exposure on ``debtor`` on (``read``: the version read in this transaction).
-        Read and written by each such change, so that two of them on one bank and debtor never commit in one
-        block: the second fails MVCC_READ_CONFLICT and, sent again, moves it after the first.
+    async def exposure_version_held(self, bank: str, debtor: str, bank_msp: str) -> ExposureVersion:
+        """The version of ``bank``'s exposure on ``debtor`` and the key its next move writes (``bank_msp``: the bank's
+        org, from its party record).
 
-        ``bank_msp`` (the bank's org, given by its own offer, which its peer endorses): the version is written
-        under that org alone. Left under the chaincode-level policy, the debtor's org and a supplier's could
-        seal it with a policy of their own, or rewrite it to bytes no count parses to, and every later offer of
-        the bank on the debtor would fail for as long as they liked. Once under the bank's org, only the bank's
-        peer can change it or its policy. A policy two orgs set before the bank's first offer on the debtor
-        (a new key: the chaincode-level policy alone guards it) still fails that offer: Fabric takes a change of a
-        key's policy only from the orgs of the one it carries. An UpgradeLedger page, which the bank's peer need not
-        endorse, gives none: the key keeps the policy it has, and the bank's next offer there gives it one."""
-        key = self.key(keys.EXPOSURE_VERSION, bank, debtor)
-        await self.stub.put_state(key, str(read + 1).encode())
-        if bank_msp:
-            await self._set_policy(key, [bank_msp])
+        ``recfin.exposure-version [bank, debtor]`` holds it, under the bank's org alone from the bank's first offer
+        on the debtor. Before that offer the key is new, a fixed name: any two orgs (the debtor's and a supplier's)
+        can write it first, with a value and a policy of their own, and Fabric would hold every offer of the bank
+        on the debtor to that policy. So a value there that is no count the next move can still write reads as 0,
+        and where the key carries another policy than the bank's org alone, the bank's next offer leaves it and
+        moves the version aside (``move_exposure_version``) to ``recfin.exposure-version [bank, debtor, holder org,
+        offer id]``, named after that offer (its id comes from its transaction's, so no other org can write the key
+        first), under the bank's org alone, with a private copy in the terms collection of the claim's holder org
+        and the bank's, which no write reaches without the bank's peer. Such an entry, where one stands, holds the
+        version from then on, whatever the fixed key says; one without its copy, which two other orgs wrote (a new
+        key, under any policy, holding any count), or naming a collection the contract's definition lacks, says
+        nothing. The fixed key and the entries are read in one plain range query: an entry written meanwhile
+        fails the transaction at commit, as a change of the fixed key does."""
+        fixed = self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        raw, found = None, None
+        async for kv in self.stub.get_state_by_partial_composite_key(keys.EXPOSURE_VERSION, [bank, debtor]):
+            if kv.key == fixed:
+                raw = kv.value
+                continue
+            _, attributes = self.stub.split_composite_key(kv.key)
+            if (len(attributes) != 4 or not bank_msp or not all(keys.can_be_attribute(a) for a in attributes)
+                    or not _STORED_VERSION.fullmatch(kv.value or b"")
+                    or (found is not None and int(kv.value) <= found.value)):
+                continue
+            if await self._written_by_the_bank(kv.key, attributes[2], bank_msp):
+                found = ExposureVersion(int(kv.value), kv.key)
+        if found is not None:
+            return found
+        # Fabric keeps a key's policy only with a value: an empty key carries none
+        held = await self.stub.get_state_validation_parameter(fixed) if raw else None
+        value = int(raw) if raw and _STORED_VERSION.fullmatch(raw) and int(raw) < _VERSION_MAX else 0
+        return ExposureVersion(value, fixed if held is None or contract_policy_orgs(held) == [bank_msp] else None)
+
+    async def _written_by_the_bank(self, key: str, holder_msp: str, bank_msp: str) -> bool:
+        """Whether ``key``, a bank's exposure version moved aside, has its private copy in the terms collection
+        of ``holder_msp`` and ``bank_msp``, which only a write the bank's peer endorsed puts there."""
+        try:
+            return bool(await self.stub.get_private_data_hash(colls.collection_name(holder_msp, bank_msp), key))
+        except PeerError:
+            return False
+
+    async def move_exposure_version(self, bank: str, debtor: str, read: ExposureVersion, *,
+                                    offer: tuple[str, str, str] | None = None) -> None:
+        """Move the version of ``bank``'s exposure on ``debtor`` on from ``read``, as this transaction read it
+        (``exposure_version_held``). Read and written by each such change, so that two of them on one bank and
+        debtor never commit in one block: the second fails MVCC_READ_CONFLICT (or its range read a phantom) and,
+        sent again, moves it after the first.
+
+        ``offer`` (the bank's org, the claim's holder org and the offer's id: a bank's offer, which the bank's peer
+        endorses): the version is written under the bank's org alone, so that no other org can rewrite it or seal
+        it with a policy of its own; where ``read`` found the fixed key sealed by others, to a new
+        ``recfin.exposure-version`` entry named after the claim's holder org and the offer, with its private copy. An UpgradeLedger
+        page, which the bank's peer need not endorse, gives no policy and moves nothing aside: it writes the key it
+        read (needing the bank's peer where that key is under the bank's org), or the fixed key sealed by others
+        (failing unless those orgs endorse)."""
+        key = read.key
+        if key is None and offer is not None:
+            bank_msp, holder_msp, offer_id = offer
+            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, offer_id)
+            await self.stub.put_private_data(colls.collection_name(holder_msp, bank_msp), key, keys.INDEX_VALUE)
+        key = key or self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        await self.stub.put_state(key, str(read.value + 1).encode())
+        if offer is not None:
+            await self._set_policy(key, [offer[0]])
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is

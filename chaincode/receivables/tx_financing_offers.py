@@ -118,7 +118,8 @@ class FinancingOfferTransactions(FinancingGroup):
         # after the bank's own terms and its earlier offer: no lifting cures those, and refused by the freeze
         # first, the bank would wait for the lifting only to be refused for them
         lifecycle.ensure_not_frozen(r)
-        version = await s.store.exposure_version(bank.uscc, r.debtor)
+        held = await s.store.exposure_version_held(bank.uscc, r.debtor, bank.msp_id)
+        version = held.value
         if priced_at is not None and priced_at > version:
             raise rule("exposure-version-ahead", f"the exposure of {bank.uscc} on {r.debtor} is at version {version} "
                        f"on this peer, behind the {priced_at} the offer was priced on: the peer that endorses has "
@@ -148,7 +149,7 @@ class FinancingOfferTransactions(FinancingGroup):
         made = OfferParties(offer_id=o.id, financier=bank.uscc, holder=r.holder)
         await s.store.put_private(collection, made, keys.OFFER_PARTIES, o.id)
         await s.store.put_offer(o, r.debtor, offered_on=r, uncounted=uncounted)
-        await s.store.move_exposure_version(bank.uscc, r.debtor, version, bank_msp=bank.msp_id)
+        await s.store.move_exposure_version(bank.uscc, r.debtor, held, offer=(bank.msp_id, r.holder_msp, o.id))
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash)
         return o.to_json()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from chaincode.receivables import keys
 from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG
@@ -61,3 +63,63 @@ async def test_the_debtor_and_a_supplier_cannot_rewrite_the_version_of_a_bank_th
         assert await _committed_by_the_debtor_and_a_supplier(net, rewrite) == "ENDORSEMENT_POLICY_FAILURE"
     assert net.ledger.state[version] == b"1"
     assert await _offer_committed_by_the_holder_and_the_bank(net, request, "1") == "VALID"
+
+
+async def _a_bank_yet_to_offer_on_the_debtor():
+    net = await standard_net()
+    net.ledger.chaincode_policy = endorsement_policy(DEFAULT_CONFIG, principal="peer")
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    requests = [await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000_00))["id"])
+                for _ in range(2)]
+    return net, net._key(keys.EXPOSURE_VERSION, net.actors["bank"].uscc, core.uscc), [r["id"] for r in requests]
+
+
+async def _exposure_version(net) -> int:
+    read = await net.ok(net.actors["bank"], "GetFinancierExposure", net.actors["core"].uscc, "", evaluate=True)
+    return read["version"]
+
+
+@pytest.mark.parametrize("forged, read", [(b"7", 7), (b"not a count", 0), (b"9" * 15, 0)])
+async def test_a_version_the_debtor_and_a_supplier_sealed_before_the_banks_first_offer_stops_none_of_its_offers(
+        forged, read):
+    """The version's key has a fixed name, so the two orgs can write it before the bank ever offers on the debtor,
+    under a policy of their own. The bank's offers leave it and move the version aside to an entry of the bank's own,
+    named after its first offer there (no one could write that key first), which they cannot rewrite either."""
+    net, version, requests = await _a_bank_yet_to_offer_on_the_debtor()
+    seal = (Write(WriteRecord.PUT_STATE, "", version, forged),
+            Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy([CORE, SUPPLIER])))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *seal) == "VALID"
+    # a count the next move can still write is taken as it is; anything else reads as 0
+    assert await _exposure_version(net) == read
+
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], str(read)) == "VALID"
+    assert await _exposure_version(net) == read + 1
+    moved = [k for k in net.ledger.state
+             if k.startswith(version) and k != version]
+    assert len(moved) == 1 and net.ledger.state[moved[0]] == str(read + 1).encode()
+    assert net.ledger.state[version] == forged    # left as they wrote it
+    # the entry is the bank's alone: the two orgs can neither rewrite it nor seal it
+    for write in (Write(WriteRecord.PUT_STATE, "", moved[0], b"0"),
+                  Write(WriteRecord.PUT_STATE_METADATA, "", moved[0], org_policy([CORE, SUPPLIER]))):
+        assert await _committed_by_the_debtor_and_a_supplier(net, write) == "ENDORSEMENT_POLICY_FAILURE"
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[1], str(read + 1)) == "VALID"
+    assert await _exposure_version(net) == read + 2 and net.ledger.state[moved[0]] == str(read + 2).encode()
+
+
+async def test_an_entry_the_debtor_and_a_supplier_write_beside_the_banks_says_nothing():
+    """An entry of the bank's moved version is a new key until written: the two orgs can write one under any name and
+    policy, the bank's org alone included, but not its private copy in the holder's and the bank's collection."""
+    net, version, requests = await _a_bank_yet_to_offer_on_the_debtor()
+    bank, core = net.actors["bank"].uscc, net.actors["core"].uscc
+    forged = net._key(keys.EXPOSURE_VERSION, bank, core, SUPPLIER, "O-forged")
+    writes = (Write(WriteRecord.PUT_STATE, "", version, b"3"),
+              Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy([CORE, SUPPLIER])),
+              Write(WriteRecord.PUT_STATE, "", forged, b"40"),
+              Write(WriteRecord.PUT_STATE_METADATA, "", forged, org_policy([BANK])),
+              Write(WriteRecord.PUT_STATE, "", net._key(keys.EXPOSURE_VERSION, bank, core, "NoSuchMSP", "O-x"),
+                    b"50"))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *writes) == "VALID"
+    assert await _exposure_version(net) == 3
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], "3") == "VALID"
+    assert await _exposure_version(net) == 4
+    assert net.ledger.state[forged] == b"40"
