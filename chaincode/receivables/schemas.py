@@ -483,7 +483,8 @@ class LedgerUpgrade(Doc):
                                             "none, REGISTERED, REJECTED or WITHDRAWN ones an earlier version left "
                                             "so, and ones of any status written while their orgs due were one")
     financing_policies: int = Field(description="key-level policies written (the holder's and the bank's orgs): "
-                                                "financings an earlier version accepted without one")
+                                                "financings an earlier version accepted without one; and (the "
+                                                "claim's own orgs) open requests it made without one")
     discount_offer_policies: int = Field(description="key-level policies written (the debtor's org): discount "
                                                      "offers' keys and recfin.discount-by-debtor entries an "
                                                      "earlier version left without one")

@@ -104,6 +104,17 @@ class FinancingRecords(StoreBase):
         key = self.key(keys.FINANCING, f.id)
         return await self._seal_unguarded(key, orgs, await self.stub.get_state_validation_parameter(key))
 
+    async def restore_request_policy(self, f: Financing, r: Receivable) -> bool:
+        """Give ``f``'s key, an open request on claim ``r`` (which names it) made by an earlier contract version, the
+        policy ``put_financing_request`` gives a request now (the claim's own orgs, ``_request_policy_orgs``) when it
+        has none: under the chaincode-level policy alone, any two orgs could still seal it with one of their own and
+        fail its acceptance. Every step writing the request writes the claim's key, which names those orgs, so none
+        asks a new endorser. A key carrying any policy is left as it is. Whether it wrote one."""
+        if (orgs := self._request_policy_orgs(r)) is None:
+            return False
+        key = self.key(keys.FINANCING, f.id)
+        return await self._seal_unguarded(key, orgs, await self.stub.get_state_validation_parameter(key))
+
     async def notice(self, notice_id: str) -> AssignmentNotice:
         return await self._require(AssignmentNotice, keys.NOTICE, notice_id, "assignment notice")
 

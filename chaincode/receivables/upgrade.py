@@ -370,15 +370,21 @@ async def _seal_requests(store: Store, request_keys: list[str], report: dict[str
 async def _restore_financing_policies(store: Store, financings: list[tuple[str, Financing]],
                                       report: dict[str, Any]) -> int:
     """Give the key of each financing (key, financing) a bank accepted its holder's and its bank's orgs where it
-    has no policy; how many. A live one (the claim names it) takes them from its claim, whose key-level policy has
-    guarded them since its confirmation; an ended one from its own record: a transaction no longer changes it, and
-    any two orgs could have rewritten that record before as after, so the upgrade lets no org do what two could
-    not. A live one whose claim cannot be read is listed as unreadable, and gets none."""
+    has no policy, and each open request its claim names the claim's own orgs, as RequestFinancing gives one now
+    (``Store.restore_request_policy``); how many. A live one (the claim names it) takes them from its claim, whose
+    key-level policy has guarded them since its confirmation; an ended one from its own record: a transaction no
+    longer changes it, and any two orgs could have rewritten that record before as after, so the upgrade lets no
+    org do what two could not. A live one or an open request whose claim cannot be read is listed as unreadable,
+    and gets none; a request its claim no longer names is acted on no more, and is left."""
     accepted = [(key, f) for key, f in financings if f.financier_msp is not None]
     live = [(key, f) for key, f in accepted if f.status in LIVE_FINANCING]
-    claims = await _claims_of(store, live, lambda f: f.receivable_id, report)
+    requested = [(key, f) for key, f in financings if f.status == "REQUESTED" and f.financier_msp is None]
+    claims = await _claims_of(store, live + requested, lambda f: f.receivable_id, report)
     without_claim = {key for key, _ in live} - set(claims)   # listed as unreadable
     written = 0
+    for key, f in requested:
+        if (claim := claims.get(key)) is not None and claim.financing_id == f.id:
+            written += await store.restore_request_policy(f, claim)
     for key, f in accepted:
         if key in without_claim:
             continue

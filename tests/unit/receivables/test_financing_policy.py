@@ -163,3 +163,31 @@ async def test_the_upgrade_leaves_a_financing_key_with_another_policy_and_gives_
     assert sum(page["financing_policies"] for page in pages) == 1
     assert net.financing_policy_orgs(in_group["id"]) == [REGULATOR, SUPPLIER]     # never that org's alone
     assert net.financing_policy_orgs(foreign_held["id"]) == [CORE, REGULATOR]
+
+
+async def test_the_upgrade_gives_an_open_request_an_earlier_version_made_its_claims_orgs_so_no_two_others_can_seal_it():
+    """A request an earlier version made has no key-level policy: after the upgrade, any two orgs could still seal it
+    with one of their own and fail its acceptance (ENDORSEMENT_POLICY_FAILURE). The upgrade gives an open request its
+    claim names the policy RequestFinancing gives one now, the claim's own orgs', as it gives an accepted financing its
+    parties': its acceptance, the holder's withdrawal and the debtor's payment write the claim's key, which those orgs
+    guard already, so no step asks a new endorser. One its claim no longer names, and one sealed since, are left."""
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    open_request, o = await net.offered(tier1, (await net.confirmed(tier1, core, 1000_00, due_in=30))["id"])
+    withdrawn = await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000_00, due_in=30))["id"])
+    await net.ok(tier1, "WithdrawFinancing", withdrawn["id"])
+    sealed = await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000_00, due_in=30))["id"])
+    for f in (open_request, withdrawn, sealed):
+        _as_an_earlier_version_left_it(net, f["id"])
+    foreign = KeyEndorsementPolicy()
+    foreign.add_orgs("PEER", BANK, REGULATOR)
+    net.ledger.validation_parameters[net._key(keys.FINANCING, sealed["id"])] = foreign.policy()
+
+    pages = await net.upgrade_pages("2")
+    assert sum(page["financing_policies"] for page in pages) == 1
+    assert net.financing_policy_orgs(open_request["id"]) == [CORE, SUPPLIER]
+    assert net.financing_policy_orgs(withdrawn["id"]) is None
+    assert net.financing_policy_orgs(sealed["id"]) == [BANK, REGULATOR]
+    assert net.writes_not_endorsed(CORE, REGULATOR) == []     # written under the chaincode policy
+    accepted = await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    assert accepted["status"] == "ACCEPTED"

@@ -162,10 +162,10 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
     assert total(pages, "financier_entries") == 1 and total(pages, "discount_offer_entries") == 1
     # the offer still OPEN is indexed; the accepted one is not
     assert total(pages, "open_offer_entries") == 1
-    # the accepted financing gets its holder's and its bank's orgs; the request no bank accepted, none
-    assert total(pages, "financing_policies") == 1
+    # the accepted financing gets its holder's and its bank's orgs; the request still open, its claim's own orgs
+    assert total(pages, "financing_policies") == 2
     assert net.financing_policy_orgs(ids["accepted"]["financing"]) == ["BankMSP", "SupplierMSP"]
-    assert net.financing_policy_orgs(ids["requested"]["financing"]) is None
+    assert net.financing_policy_orgs(ids["requested"]["financing"]) == ["CoreEnterpriseMSP", "SupplierMSP"]
     assert total(pages, "scanned") == len([k for k in net.ledger.state
                                            if k.startswith(tuple(map(net._key, upgrade.SCANNED)))])
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
