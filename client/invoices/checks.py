@@ -36,7 +36,7 @@ parties.supplier       the seller is the registering supplier (credit code, and 
 duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled), its other spelling's,
                        its paper identity's (数电纸质发票) or that one's other spelling's; skipped when the
                        invoice has none (no seller tax id or number)
-offsets.ledger         only on an invoice naming the invoice it offsets (a red-letter one): the ledger holds no
+offsets.ledger         only on a red-letter invoice (价税合计 <= 0) naming the invoice it offsets: the ledger holds no
                        receivable for that invoice's fingerprint or its other spelling's; fails naming the
                        receivable, live or settled, whose invoice this one takes back
 =====================  ===========================================================
@@ -479,8 +479,9 @@ _FINGERPRINT_KEY = {"other spelling": "other_spelling_fingerprint", "paper ident
 def _offset_on_ledger(inv: Invoice, registry: FingerprintRegistry | None) -> list[Finding]:
     """Whether the invoice a red-letter invoice offsets backs a receivable: a claim on an invoice taken back is
     owed that much less, which its creditor's bank needs to know. Asked under the original's fingerprint and its
-    other spelling's, as a registration of it would be refused under either; none where it names no original."""
-    if not inv.original_number:
+    other spelling's, as a registration of it would be refused under either; none where it names no original, or
+    on an invoice not negative, which takes nothing back (and whose registration this must not stop)."""
+    if not inv.original_number or inv.total_with_tax_fen > 0:
         return []
     seller = inv.seller.tax_id
     fp = fingerprint_of(seller, inv.original_code, inv.original_number)

@@ -62,3 +62,11 @@ def test_verify_ledger_asks_about_the_original_and_says_so(monkeypatch, tmp_path
     as_json = CliRunner().invoke(invoice_group, ["verify", str(path), "--ledger", "--as", "bank/officer1", "--json"])
     (finding,) = [f for f in json.loads(as_json.stdout)["findings"] if f["check"] == "offsets.ledger"]
     assert finding["details"]["receivable_id"] == "R-00000000000000aa" and finding["details"]["live"] is True
+
+
+def test_a_positive_invoice_naming_an_original_is_not_held_up_by_it():
+    # a blue invoice takes nothing back: a claim on the invoice it names is no reason to stop its own registration
+    blue = invoice().model_copy(update={"original_number": BLUE_NUMBER[:-1] + "9"})
+    registry = InMemoryRegistry({fingerprint_of(blue.seller.tax_id, "", blue.original_number):
+                                 InvoiceUse("RCV-0009", live=True)})
+    assert "offsets.ledger" not in {f.check for f in check_invoice(blue, CheckOptions(registry=registry)).findings}
