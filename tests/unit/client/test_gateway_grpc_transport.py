@@ -89,7 +89,7 @@ def test_commit_status_deadline_becomes_commit_status_error(served):
 def test_chaincode_event_stream_and_its_failure(served):
     _, gateway, _ = served
     events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3)
-    assert [(next(events).block_number), next(events).transaction_id] == [3, "tx4"]
+    assert [(next(events).block_number), next(events).transaction_id] == [3, "4".rjust(64, "a")]
     with pytest.raises(GatewayError) as caught:
         next(events)
     assert caught.value.code == grpc.StatusCode.UNAVAILABLE
