@@ -12,6 +12,9 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from bench.ledger_check import (RECEIVABLE_TYPE, PeerLedger, Replay, Verdict, receivable_key, replay, split_key,
                                 valid_writes)
 from client.gateway import GatewayError
+from client.ledger.block_integrity import header_hash
+from client.ledger.qscc import LedgerReadError, config_of
+from tests.unit.receivables_client.audit_ledger import ORDERER, config_block, signed_by, with_last_config
 
 
 def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION, policies=(), hashed=(),
@@ -61,15 +64,29 @@ def block(envelopes, flags):
     return b
 
 
-def sealed(blocks):
-    """``blocks`` as the ordering service cuts them: numbered from 0, each header's data_hash the hash of its
-    transactions and its previous_hash the hash of the header before it."""
-    from client.ledger.block_integrity import data_hash, header_hash
+def is_config_block(b) -> bool:
+    """Whether ``b`` carries a channel config (``config_block`` builds one)."""
+    try:
+        config_of(b)
+    except LedgerReadError:
+        return False
+    return True
 
-    for number, b in enumerate(blocks):
-        b.header.number, b.header.data_hash = number, data_hash(b.data)
-        b.header.previous_hash = header_hash(blocks[number - 1].header) if number else b""
-    return blocks
+
+def sealed(blocks, signer=lambda number: ORDERER):
+    """The channel's chain holding ``blocks`` after its genesis config block (``config_block``: the orderer org
+    ``ORDERER``, whose CA issued the orderer identity that signs), as the ordering service cuts it: numbered from
+    0, each header's data_hash the hash of its transactions and its previous_hash the hash of the header before
+    it; each block after the genesis block (which no orderer signs) names the newest config block before it, or
+    itself for a config block, in its orderer metadata and is signed by ``signer(its number)``. A config block
+    among ``blocks`` is in force from the next block on."""
+    chain, in_force = [signed_by(config_block([]), None)], 0
+    for number, b in enumerate(blocks, start=1):
+        b.header.number, b.header.previous_hash = number, header_hash(chain[-1].header)
+        if is_config_block(b):
+            in_force = number
+        chain.append(signed_by(with_last_config(b, in_force), signer(number)))
+    return chain
 
 
 def test_replay_applies_only_valid_writes_of_the_namespace_in_order():
@@ -159,6 +176,9 @@ class OneOrgsQscc:
     def __init__(self, state_value, codes=None):
         self.state_value, self.codes = state_value, codes or {}
         self.named = []
+        # the genesis config block, then one block where tx-1 writes R-1 and tx-2 writes nothing of it
+        self.chain = sealed([block([envelope([(receivable_key("R-1"), state_value)], tx_id="tx-1"),
+                                    envelope([], tx_id="tx-2")], [transaction_pb2.VALID] * 2)])
 
     def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
         from fabric_protos.common import ledger_pb2
@@ -173,11 +193,9 @@ class OneOrgsQscc:
                 raise code
             return processed(arguments[1], code)
         if function == "GetChainInfo":
-            return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
+            return ledger_pb2.BlockchainInfo(height=len(self.chain)).SerializeToString()
         if function == "GetBlockByNumber":
-            # tx-1 writes R-1; tx-2 writes nothing of it
-            return sealed([block([envelope([(receivable_key("R-1"), self.state_value)], tx_id="tx-1"),
-                                  envelope([], tx_id="tx-2")], [transaction_pb2.VALID] * 2)])[0].SerializeToString()
+            return self.chain[int(arguments[1])].SerializeToString()
         if function == "GetReceivable":
             return self.state_value
         if function == "GetReceivableEndorsers":
@@ -195,7 +213,7 @@ def test_every_query_of_a_peers_check_names_that_peers_own_org():
                         ["tx-1", "tx-2"], ["R-1"])
     assert (ledger.found, ledger.lost, ledger.not_valid, ledger.state_mismatches) == (2, [], {}, [])
     assert [function for function, _ in qscc.named] == ["GetTransactionByID", "GetTransactionByID", "GetChainInfo",
-                                                        "GetBlockByNumber"]
+                                                        "GetBlockByNumber", "GetBlockByNumber"]
     assert {tuple(orgs) for _, orgs in qscc.named + reader.named} == {("SupplierMSP",)}
 
 
@@ -244,15 +262,15 @@ class ChainPeer:
 
 
 def two_writes_of_r1(second_flag, data_hash=None):
-    """Blocks 0 and 1, each writing R-1 (v 1, then v 2); block 1's transaction marked ``second_flag``, its header
-    giving ``data_hash`` when one is given."""
+    """The genesis block, then blocks 1 and 2, each writing R-1 (v 1, then v 2); block 2's transaction marked
+    ``second_flag``, its header giving ``data_hash`` when one is given."""
     key = receivable_key("R-1")
     first = block([envelope([(key, b'{"id":"R-1","v":1}')], tx_id="tx-1")], [transaction_pb2.VALID])
     second = block([envelope([(key, b'{"id":"R-1","v":2}')])], [second_flag])
-    sealed([first, second])
+    chain = sealed([first, second])
     if data_hash is not None:
         second.header.data_hash = data_hash
-    return [first, second]
+    return chain
 
 
 def checked(name, blocks):
@@ -265,21 +283,21 @@ def checked(name, blocks):
 
 
 def test_peers_that_each_agree_with_themselves_but_not_with_each_other_are_reported():
-    # peer0.bank marked block 1's transaction invalid (an MVCC conflict), the other two valid: each peer's world
+    # peer0.bank marked block 2's transaction invalid (an MVCC conflict), the other two valid: each peer's world
     # state is its own replay and the acknowledged tx is valid everywhere, so only comparing the peers shows it
     verdict = Verdict(1, [checked("peer0.core", two_writes_of_r1(transaction_pb2.VALID)),
                           checked("peer0.bank", two_writes_of_r1(transaction_pb2.MVCC_READ_CONFLICT)),
                           checked("peer0.supplier", two_writes_of_r1(transaction_pb2.VALID))])
     assert verdict.lost == 0 and not [m for p in verdict.peers for m in p.state_mismatches]
     assert verdict.divergences == [
-        "block 1, transaction 0: the peers disagree on its validation code: peer0.core, peer0.supplier VALID; "
+        "block 2, transaction 0: the peers disagree on its validation code: peer0.core, peer0.supplier VALID; "
         "peer0.bank MVCC_READ_CONFLICT",
         "receivable R-1: the peers' blocks replay to different values: peer0.core, peer0.supplier has "
         '{"id":"R-1","v":2}; peer0.bank has {"id":"R-1","v":1}']
     report = verdict.to_json()
     assert report["divergences"] == verdict.divergences
-    assert [(p["peer"], p["height"]) for p in report["peers"]] == [("peer0.core", 2), ("peer0.bank", 2),
-                                                                    ("peer0.supplier", 2)]
+    assert [(p["peer"], p["height"]) for p in report["peers"]] == [("peer0.core", 3), ("peer0.bank", 3),
+                                                                    ("peer0.supplier", 3)]
 
 
 def test_a_block_that_differs_between_peers_is_named_by_its_hash():
@@ -288,25 +306,25 @@ def test_a_block_that_differs_between_peers_is_named_by_its_hash():
     same, other = two_writes_of_r1(transaction_pb2.VALID), two_writes_of_r1(transaction_pb2.VALID, data_hash=b"dX")
     verdict = Verdict(1, [checked("peer0.core", same), checked("peer0.bank", other)])
     assert verdict.divergences == [
-        f"block 1: the peers disagree on its hash: peer0.core {header_hash(same[1].header).hex()[:16]}; "
-        f"peer0.bank {header_hash(other[1].header).hex()[:16]}"]
+        f"block 2: the peers disagree on its hash: peer0.core {header_hash(same[2].header).hex()[:16]}; "
+        f"peer0.bank {header_hash(other[2].header).hex()[:16]}"]
 
 
 def test_peers_with_the_same_chain_have_no_divergence_and_a_lagging_one_is_compared_where_they_overlap():
     chain = two_writes_of_r1(transaction_pb2.VALID)
     assert Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain)]).divergences == []
     # one block behind: the blocks they share agree, but what it replays for R-1 does not (yet)
-    behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:1])])
+    behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:2])])
     assert [line.split(":")[0] for line in behind.divergences] == [
-        "the peers' heights differ, their blocks compared up to block 0", "receivable R-1"]
+        "the peers' heights differ, their blocks compared up to block 1", "receivable R-1"]
 
 
 def test_a_peer_behind_by_a_block_its_replay_would_not_show_is_reported_by_its_height():
-    # block 1's one transaction is invalid on every peer: a peer without it replays, and holds, the same state
+    # block 2's one transaction is invalid on every peer: a peer without it replays, and holds, the same state
     chain = two_writes_of_r1(transaction_pb2.MVCC_READ_CONFLICT)
-    behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:1])])
-    assert behind.divergences == ["the peers' heights differ, their blocks compared up to block 0: peer0.core at "
-                                  "height 2; peer0.bank at height 1"]
+    behind = Verdict(1, [checked("peer0.core", chain), checked("peer0.bank", chain[:2])])
+    assert behind.divergences == ["the peers' heights differ, their blocks compared up to block 1: peer0.core at "
+                                  "height 3; peer0.bank at height 2"]
 
 
 @pytest.mark.parametrize("number, previous, data, expected", [
@@ -381,9 +399,8 @@ def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=No
     from tests.unit.ledger_contract import LedgerContract
 
     clock = clock or (lambda: net.now)
-    blocks = _blocks_replaying(net, replayed, policies)
-    blocks.append(block([envelope([(key, None) for key in deleted])], [transaction_pb2.VALID]))
-    sealed(blocks)
+    blocks = sealed([*_blocks_replaying(net, replayed, policies),
+                     block([envelope([(key, None) for key in deleted])], [transaction_pb2.VALID])])
     contract = LedgerContract(net.ledger, net.actors[reader].identity, clock)
     return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None),
                       contract if asked is None else Recorded(contract, asked), "receivables", "receivables",
@@ -392,10 +409,10 @@ def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=No
 
 def _blocks_replaying(net, replayed: dict, policies: dict | None = None) -> list:
     """One block writing each key of ``replayed`` in a transaction of its own, with its key-level policy in
-    ``policies`` (``net``'s world state's when not given)."""
+    ``policies`` (``net``'s world state's when not given); not yet cut (``sealed``)."""
     policies = net.ledger.validation_parameters if policies is None else policies
-    return sealed([block([envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
-                          for key, value in replayed.items()], [transaction_pb2.VALID] * len(replayed))])
+    return [block([envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
+                          for key, value in replayed.items()], [transaction_pb2.VALID] * len(replayed))]
 
 
 def _first_key(state: dict, object_type: str) -> str:
@@ -702,7 +719,7 @@ def test_an_open_offer_whose_claim_falls_due_while_the_query_is_sent_is_not_held
     # says 31 May, when no holder could accept it. Either answer is right, so neither is a mismatch.
     eve = datetime(2026, 5, 30, 15, 59, tzinfo=timezone.utc)     # 23:59 in Beijing
     days = iter([eve.date(), eve.date().replace(day=31)])
-    blocks = _blocks_replaying(story, story.ledger.state)
+    blocks = sealed(_blocks_replaying(story, story.ledger.state))
     reader = LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: eve)
     ledger = check_peer("peer0.regulator", ChainPeer(blocks, None), reader, "receivables", "receivables",
                         "RegulatorMSP", [], [], today=lambda: next(days))
@@ -962,13 +979,13 @@ def test_peers_whose_blocks_replay_a_keys_policy_or_a_private_hash_differently_a
     both = _policy("BankMSP", "SupplierMSP")
     policy = block([envelope([], policies=[(key, both)], hashed=[("bankPrivate", b"\x01" * 32, b"\xaa" * 32)])],
                    [transaction_pb2.VALID])
-    policy.header.number = 2
+    policy.header.number = 3
     chain = two_writes_of_r1(transaction_pb2.VALID)
     # peer0.bank's state lacks the block carrying them: each peer agrees with itself, not with the others
     verdict = Verdict(1, [checked("peer0.core", [*chain, policy]), checked("peer0.bank", chain)])
     assert verdict.divergences == [
-        "the peers' heights differ, their blocks compared up to block 1: peer0.core at height 3; peer0.bank at "
-        "height 2",
+        "the peers' heights differ, their blocks compared up to block 2: peer0.core at height 4; peer0.bank at "
+        "height 3",
         "receivable R-1: the peers' blocks replay to different key-level policies: peer0.core name BankMSP, "
         "SupplierMSP; peer0.bank name none",
         f"private key {'01' * 8} of bankPrivate: the peers' blocks replay to different value hashes: "

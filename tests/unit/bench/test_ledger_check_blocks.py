@@ -67,7 +67,7 @@ def test_a_transaction_marked_valid_that_does_not_decode_stops_the_check_naming_
     from .test_ledger_check import ChainPeer, block, sealed
 
     peer = ChainPeer(sealed([block([transaction], [transaction_pb2.VALID])]), RECORD)
-    with pytest.raises(LedgerReadError, match=rf"^block 0's transaction 0, marked VALID: {part} does not decode"):
+    with pytest.raises(LedgerReadError, match=rf"^block 1's transaction 0, marked VALID: {part} does not decode"):
         check_peer("peer0.supplier", peer, peer, "receivables", "receivables", "SupplierMSP", [], [])
 
 

@@ -28,31 +28,32 @@ def mismatches(blocks, state=V2):
 
 
 def test_a_chain_as_the_ordering_service_cut_it_has_no_problem():
-    assert mismatches(chain()[:1], V1) == []
+    assert mismatches(chain()[:2], V1) == []
 
 
 def test_a_transaction_dropped_from_a_blocks_data_is_named_though_the_world_state_agrees_with_the_rest():
     blocks = chain()
-    del blocks[1].data.data[1]           # R-2's transaction gone, its flag and the header kept
-    blocks[1].metadata.metadata[2] = bytes([VALID])
+    del blocks[2].data.data[1]           # R-2's transaction gone, its flag and the header kept
+    blocks[2].metadata.metadata[2] = bytes([VALID])
     found = mismatches(blocks)
     assert len(found) == 1
-    assert found[0].startswith(f"block 1's header gives data hash {blocks[1].header.data_hash.hex()}, but its "
+    assert found[0].startswith(f"block 2's header gives data hash {blocks[2].header.data_hash.hex()}, but its "
                                "transactions hash to ")
 
 
 def test_a_block_answered_for_another_number_is_named():
     blocks = chain()
-    blocks[1] = blocks[0]                # block 0 again, in place of block 1
+    blocks[2] = blocks[1]                # block 1 again, in place of block 2
     found = mismatches(blocks, V1)
-    assert found[0] == "block 1: the peer answered a block numbered 0 when asked for it"
-    assert found[1].startswith("block 0's header gives previous hash (none), but block 0's header hashes to ")
+    assert found[0] == "block 2: the peer answered a block numbered 1 when asked for it"
+    assert found[1].startswith(f"block 1's header gives previous hash {header_hash(blocks[0].header).hex()}, but "
+                               "block 1's header hashes to ")
 
 
 def test_a_block_of_another_chain_is_named_by_its_previous_hash():
     blocks, other = chain(), chain(second_value=b'{"id":"R-1","v":3}')
-    other_first = sealed([block([envelope([(R1, b'{"id":"R-1","v":0}')])], [VALID]), other[1]])[0]
-    assert other[1].header.previous_hash == header_hash(other_first.header)
-    found = mismatches([blocks[0], other[1]], b'{"id":"R-1","v":3}')
-    assert found[0] == (f"block 1's header gives previous hash {header_hash(other_first.header).hex()}, but block "
-                        f"0's header hashes to {header_hash(blocks[0].header).hex()}: the two are not of one chain")
+    other_first = sealed([block([envelope([(R1, b'{"id":"R-1","v":0}')])], [VALID]), other[2]])[1]
+    assert other[2].header.previous_hash == header_hash(other_first.header)
+    found = mismatches([*blocks[:2], other[2]], b'{"id":"R-1","v":3}')
+    assert found[0] == (f"block 2's header gives previous hash {header_hash(other_first.header).hex()}, but block "
+                        f"1's header hashes to {header_hash(blocks[1].header).hex()}: the two are not of one chain")

@@ -32,7 +32,7 @@ def test_a_second_copy_marked_valid_in_a_later_block_is_named_with_both_places()
                    V2)
     assert ledger.found == 1
     assert ledger.state_mismatches == [
-        "block 1, transaction 1: transaction tx-1 is marked VALID, as it already is in block 0, transaction 0, "
+        "block 2, transaction 1: transaction tx-1 is marked VALID, as it already is in block 1, transaction 0, "
         "where Fabric marks a transaction whose id the channel holds DUPLICATE_TXID: this peer's validation flags "
         "are not Fabric's, and the replay applies that transaction's writes twice. Stop the peer and run `peer "
         "node reset` so that it fetches its blocks again and validates them itself"]
@@ -41,7 +41,7 @@ def test_a_second_copy_marked_valid_in_a_later_block_is_named_with_both_places()
 def test_a_second_copy_marked_valid_in_the_same_block_is_named():
     replayed = replay(sealed([block([envelope([(R1, V1)], tx_id="tx-1"), envelope([(R1, V2)], tx_id="tx-1")],
                                     [VALID, VALID])]), "receivables")
-    assert [problem.split(":")[0] for problem in replayed.problems] == ["block 0, transaction 1"]
+    assert [problem.split(":")[0] for problem in replayed.problems] == ["block 1, transaction 1"]
 
 
 def test_config_transactions_without_an_id_are_no_duplicates():

@@ -18,9 +18,12 @@ def test_a_transaction_the_filter_gives_no_code_is_not_replayed():
 
 
 def test_a_block_with_no_metadata_replays_nothing_and_its_peers_check_goes_on():
-    bare, = sealed([common_pb2.Block(header=common_pb2.BlockHeader(),
-                                     data=common_pb2.BlockData(data=[envelope([(KEY, b'{"id":"R-1"}')])]))])
+    bare = common_pb2.Block(header=common_pb2.BlockHeader(),
+                            data=common_pb2.BlockData(data=[envelope([(KEY, b'{"id":"R-1"}')])]))
     assert replay([bare], "receivables").state == {}
-    ledger = check_peer("peer0.supplier", ChainPeer([bare], b'{"id":"R-1"}'), ChainPeer([bare], b'{"id":"R-1"}'),
+    # cut and signed, it carries its orderer metadata, and still no transaction filter
+    chain = sealed([bare])
+    assert chain[1].metadata.metadata[common_pb2.TRANSACTIONS_FILTER] == b""
+    ledger = check_peer("peer0.supplier", ChainPeer(chain, b'{"id":"R-1"}'), ChainPeer(chain, b'{"id":"R-1"}'),
                         "receivables", "receivables", "SupplierMSP", [], ["R-1"])
     assert ledger.state_mismatches == ["receivable R-1: the run wrote it, the replayed blocks do not have it"]

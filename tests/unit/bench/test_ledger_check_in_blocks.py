@@ -12,7 +12,8 @@ RECORD = b'{"id":"R-1"}'
 
 
 class BlocksDisagree(OneOrgsQscc):
-    """A peer of SupplierMSP answering every lookup VALID, whose one block holds ``held`` (tx id -> its flag)."""
+    """A peer of SupplierMSP answering every lookup VALID, whose one block after the genesis block holds ``held``
+    (tx id -> its flag)."""
 
     def __init__(self, held: dict) -> None:
         super().__init__(RECORD)
@@ -22,7 +23,7 @@ class BlocksDisagree(OneOrgsQscc):
         if function == "GetBlockByNumber":
             envelopes = [envelope([(receivable_key("R-1"), RECORD)] if tx_id == "tx-1" else [], tx_id=tx_id)
                          for tx_id in self.held]
-            return sealed([block(envelopes, list(self.held.values()))])[0].SerializeToString()
+            return sealed([block(envelopes, list(self.held.values()))])[int(arguments[1])].SerializeToString()
         return super().evaluate(function, arguments=arguments, endorsing_organizations=endorsing_organizations)
 
 

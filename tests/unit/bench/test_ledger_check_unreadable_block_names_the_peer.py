@@ -17,7 +17,7 @@ def test_the_refusal_names_the_peer_the_block_and_the_transaction():
     with pytest.raises(LedgerReadError) as refused:
         check_peer("peer0.supplier", peer, peer, "receivables", "receivables", "SupplierMSP", [], [])
     message = str(refused.value)
-    assert message.startswith("block 1's transaction 0, marked VALID: its payload does not decode as a "
+    assert message.startswith("block 2's transaction 0, marked VALID: its payload does not decode as a "
                               "common.Payload")
     assert message.endswith("; read from peer0.supplier (SupplierMSP), whose blocks the check cannot replay: that "
                             "ledger is not what Fabric commits. Stop the peer and run `peer node reset` so that it "
