@@ -31,6 +31,14 @@ _rpc_errors = Reraise(grpc.RpcError, as_transport_error)
 
 _GATEWAY_CLOSED = "the gateway was closed; connect again to make calls"
 _CHANNEL_CLOSED = "the gateway's gRPC channel was closed; connect again with an open channel to make calls"
+_GRPC_CHANNEL_CLOSED = "Channel closed!"
+"""What a sync gRPC channel says as it ends the calls in flight when it closes, code CANCELLED ("Stream removed
+(Channel closed!)" to a stream's read)."""
+
+
+def _cut_by_channel_close(error: TransportError) -> bool:
+    """Whether a sync gRPC call or stream read failed because its channel closed while it was in flight."""
+    return error.code == grpc.StatusCode.CANCELLED and _GRPC_CHANNEL_CLOSED in error.message
 
 
 def _refused_by_closed_channel(error: BaseException) -> bool:
@@ -67,8 +75,9 @@ class _GrpcTransportBase:
     cancels the streams still open, whose readers would otherwise go on reading from a
     channel the caller keeps open. A call on a channel the caller closed fails with
     code CANCELLED too, its message naming the channel. Such refused calls are marked
-    not sent. A call in flight when the channel closes fails with CANCELLED in both
-    families (grpc.aio would raise a bare CancelledError).
+    not sent. A call or stream read in flight when the channel closes fails with CANCELLED in both
+    families, its message naming which closed (grpc.aio would raise a bare CancelledError, a sync
+    channel say "Channel closed!").
 
     The calls are annotated as :class:`GatewayTransport` declares them: the async family's unary
     calls give the same responses once awaited, and its streams are async iterators.
@@ -131,6 +140,11 @@ class _GrpcTransportBase:
     def _call_metadata(self):
         return self._metadata or None
 
+    def _cut_by_close(self) -> TransportError:
+        """The failure of a call or read in flight that the close of the gateway or the caller's channel cut, its
+        message naming which closed."""
+        return TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED if self._closed else _CHANNEL_CLOSED)
+
     def _check_open(self, *, sent: bool = False) -> None:
         """Refuse a call once the gateway is closed. ``sent`` says whether the call's request went out
         before the close (a stream being read); a call refused before it started was not sent."""
@@ -153,11 +167,18 @@ class GrpcTransport(_GrpcTransportBase):
 
     def _unary(self, method, request, timeout):
         self._check_open()
-        with _call_errors():
-            return method(request, timeout=timeout, metadata=self._call_metadata)
+        try:
+            with _call_errors():
+                return method(request, timeout=timeout, metadata=self._call_metadata)
+        except TransportError as error:
+            if _cut_by_channel_close(error):
+                # gRPC's "Channel closed!" names neither which closed nor what to do: said as the async family
+                # and a call after the close say it
+                raise self._cut_by_close() from error
+            raise
 
     def _stream(self, call) -> "_GrpcStream":
-        return _GrpcStream(call, functools.partial(self._check_open, sent=True))
+        return _GrpcStream(call, functools.partial(self._check_open, sent=True), self._cut_by_close)
 
 
 class AsyncGrpcTransport(_GrpcTransportBase):
@@ -180,19 +201,15 @@ class AsyncGrpcTransport(_GrpcTransportBase):
                 # same failed call the sync family reports, so that a submit keeps its transaction ID.
                 raise self._cut_by_close() from None
 
-    def _cut_by_close(self) -> TransportError:
-        """The failure of a call or read that grpc.aio cancelled under a task nobody cancelled: the gateway or
-        the caller closed the channel, which the message names."""
-        return TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED if self._closed else _CHANNEL_CLOSED)
-
     def _stream(self, call) -> "_AsyncGrpcStream":
         return _AsyncGrpcStream(call, self._cut_by_close)
 
 
 class _GrpcStream:
-    def __init__(self, call, check_open) -> None:
+    def __init__(self, call, check_open, cut_by_close) -> None:
         self._call = call
         self._check_open = check_open
+        self._cut_by_close = cut_by_close
 
     def __iter__(self):
         return self
@@ -201,10 +218,12 @@ class _GrpcStream:
         try:
             with _rpc_errors:
                 return next(self._call)
-        except TransportError:
+        except TransportError as error:
             # Cancelled by the gateway's close(): say that, as a call after the close does, rather
-            # than gRPC's "Locally cancelled by application!".
+            # than gRPC's "Locally cancelled by application!"; cut by the caller's channel closing, say that.
             self._check_open()
+            if _cut_by_channel_close(error):
+                raise self._cut_by_close() from error
             raise
 
     def cancel(self) -> None:

@@ -333,6 +333,72 @@ def test_an_async_call_in_flight_when_the_gateway_or_its_channel_closes_fails_as
         assert error.may_have_been_ordered
 
 
+def gateway_closing(credentials, address: str, close: str):
+    """A gateway to ``address``, the function that closes what ``close`` names (the gateway, which opened its
+    channel, or the caller's own channel given to it), and what to close after the test."""
+    key, identity = credentials
+    if close == "channel":
+        channel = grpc.insecure_channel(address)
+        return connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key)), channel.close
+    gateway = connect(address, identity=identity, signer=private_key_signer(key), insecure=True)
+    return gateway, gateway.close
+
+
+@pytest.mark.parametrize("close", ["gateway", "channel"])
+def test_a_call_in_flight_when_the_gateway_or_its_channel_closes_says_which_closed(credentials, holding, close):
+    # The sync family said gRPC's "Channel closed!", where the async one and every call after the close say
+    # which closed and to connect again: a submit waiting for its commit status in another thread is the case.
+    servicer, address = holding
+    gateway, close_it = gateway_closing(credentials, address, close)
+    transaction = _endorsed(gateway).endorse()
+    outcome = []
+
+    def held_call():
+        try:
+            commit = transaction.submit()
+            commit.status()
+        except GatewayError as error:
+            outcome.append(error)
+
+    waiting = threading.Thread(target=held_call, daemon=True)
+    waiting.start()
+    assert servicer.arrived.wait(10), "the held call never reached the server"
+    close_it()
+    waiting.join(10)
+    assert not waiting.is_alive(), "the call still waits on a closed channel"
+    gateway.close()
+    (error,) = outcome
+    expected_type = SubmitError if servicer.held == "submit" else CommitStatusError
+    message = "the gateway was closed; connect again to make calls" if close == "gateway" else CHANNEL_CLOSED
+    assert (type(error), error.code, error.message, error.transaction_id, error.sent) == (
+        expected_type, grpc.StatusCode.CANCELLED, message, transaction.transaction_id, True
+    )
+
+
+def test_a_read_cut_by_the_close_of_the_callers_channel_says_so(credentials, served):
+    # gRPC said "Stream removed (Channel closed!)"; the async family names the gateway's channel.
+    servicer, address = served
+    gateway, close_channel = gateway_closing(credentials, address, "channel")
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+    next(events)
+    outcome = []
+
+    def read():
+        try:
+            outcome.append(next(events))
+        except GatewayError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()  # waits for an event that never comes: only the closed channel ends its read
+    close_channel()
+    reader.join(10)
+    assert not reader.is_alive(), "the reader still waits on a closed channel"
+    gateway.close()
+    (error,) = outcome
+    assert (type(error), error.code, error.message) == (EventStreamError, grpc.StatusCode.CANCELLED, CHANNEL_CLOSED)
+
+
 def test_cancelling_the_callers_own_task_during_an_async_call_still_cancels_it(credentials, holding):
     servicer, address = holding
     key, identity = credentials
