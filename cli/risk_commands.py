@@ -656,6 +656,8 @@ def _metrics_rows(report) -> list[dict]:
     rows = [{"model": "logistic (this model)", "auc": f"{report.model.auc:.4f}", "brier": f"{report.model.brier:.4f}"},
             {"model": "baseline: last-365-day late share", "auc": f"{report.baseline.auc:.4f}",
              "brier": f"{report.baseline.brier:.4f}"},
+            {"model": f"no skill: training late rate ({report.training_late_rate:.3f}) for all",
+             "auc": f"{report.no_skill.auc:.4f}", "brier": f"{report.no_skill.brier:.4f}"},
             {"model": "ceiling: the simulator's own probability", "auc": f"{report.ceiling.auc:.4f}",
              "brier": f"{report.ceiling.brier:.4f}"}]
     if report.gradient_boosting:

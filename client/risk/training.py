@@ -70,12 +70,16 @@ class EvaluationReport(BaseModel):
     training_examples: int
     held_out_examples: int
     held_out_late_rate: float
+    training_late_rate: float
     # the fewest claims that fell due in the 365 days before its as-of date of any training example's debtor: a
     # debtor with fewer (a new one, none at all) is scored outside the records the model was fitted on
     least_fell_due_365: int
     horizon_days: int
     model: Metrics
     baseline: Metrics
+    # the training late rate for every held-out example: what the late rate alone scores, which a Brier score of
+    # imbalanced labels is read against (an AUC against 0.5)
+    no_skill: Metrics
     ceiling: Metrics
     gradient_boosting: Metrics | None = None
     simulate_seconds: float
@@ -221,6 +225,7 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
     prior = sum(train.labels) / len(train.labels)
     report_model = metrics(probabilities, held.labels)
     report_base = metrics(baseline_probabilities(held, prior), held.labels)
+    report_no_skill = metrics([prior] * len(held), held.labels)
     report_ceiling = metrics([late_probability(cfg, d, due) for d, due in zip(held.debtors, held.due_dates)],
                              held.labels)
     gb = None
@@ -240,9 +245,9 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
         data="SYNTHETIC (client.risk.simulator)", seed=seed, debtors=debtors,
         training_debtors=len(train_ids), held_out_debtors=len(held_ids),
         training_examples=len(train), held_out_examples=len(held),
-        held_out_late_rate=sum(held.labels) / len(held.labels),
+        held_out_late_rate=sum(held.labels) / len(held.labels), training_late_rate=prior,
         least_fell_due_365=min(f.fell_due_365 for f in train.features), horizon_days=HORIZON_DAYS,
-        model=report_model, baseline=report_base, ceiling=report_ceiling, gradient_boosting=gb,
+        model=report_model, baseline=report_base, no_skill=report_no_skill, ceiling=report_ceiling, gradient_boosting=gb,
         simulate_seconds=simulate_seconds, fit_seconds=fit_seconds, score_ms_per_debtor=per_debtor_ms,
         held_out_probabilities=probabilities, held_out_labels=held.labels)
     model = model.model_copy(update={
@@ -289,6 +294,18 @@ def _trained_with(model: LatePaymentModel) -> str:
             f"{training['numpy']}. Scoring uses none of them (the artefact is JSON, the scorer plain Python), so "
             "an artefact fitted with other versions loads and scores alike; re-trained with other versions, the "
             "coefficients can differ in their last digits.")
+
+
+def _against_no_skill(report: EvaluationReport) -> str:
+    """What share of the no-skill Brier score the model and the baseline remove, for the card: with one claim in
+    eight late, a Brier score near the late rate's own says little."""
+    def removed(m: Metrics) -> str:
+        return f"{1 - m.brier / report.no_skill.brier:.1%}" if report.no_skill.brier else "-"
+    return (f"With {report.held_out_late_rate:.1%} of the held-out claims late ({report.training_late_rate:.1%} of "
+            f"the training ones), the training late rate alone scores a Brier of {report.no_skill.brier:.4f} (no "
+            f"skill): this model removes {removed(report.model)} of it, the "
+            f"baseline {removed(report.baseline)}. Giving every claim the same probability, it ranks none above "
+            "another: its AUC is 0.5.")
 
 
 def _retrain_command(report: EvaluationReport, folder: Path | None) -> str:
@@ -422,8 +439,11 @@ and the day it is to be paid by was not known); held-out late rate {report.held_
 |---|---|---|
 | this model | {report.model.auc:.4f} | {report.model.brier:.4f} |
 | baseline: last-365-day late share | {report.baseline.auc:.4f} | {report.baseline.brier:.4f} |
+| no skill: the training late rate ({report.training_late_rate:.3f}) for every claim | {report.no_skill.auc:.4f} | {report.no_skill.brier:.4f} |
 | ceiling: the simulator's own probability (no model can see it) | {report.ceiling.auc:.4f} | {report.ceiling.brier:.4f} |
 {gb}
+{_against_no_skill(report)}
+
 Calibration (held out):
 
 | predicted | examples | mean predicted | observed late rate |

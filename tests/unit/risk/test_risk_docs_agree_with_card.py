@@ -22,3 +22,16 @@ def test_the_docs_quote_the_shipped_models_lift_as_its_card_computes_it():
     lift = shipped_card_lift()
     assert f"the lift over the baseline is +{lift} AUC against" in docs
     assert f"then the shipped seed's, +{lift}." in docs
+
+
+def test_the_docs_read_the_brier_scores_against_the_no_skill_row_of_the_shipped_card():
+    card = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
+    row = re.search(r"\| no skill: the training late rate \((0\.\d{3})\) for every claim \| 0\.5000 \| (0\.\d{4}) \|",
+                    card)
+    removed = re.search(r"\((\d+\.\d)% of the training ones\).*?this model removes (\d+\.\d)% of it, the baseline "
+                        r"(\d+\.\d)%\.", card)
+    assert row and removed, "the shipped card no longer reads its Brier scores against the no-skill row"
+    docs = " ".join(DOCS.read_text(encoding="utf-8").split())
+    assert f"| no skill: the training late rate ({row[1]}) for every claim | 0.5000 | {row[2]} |" in docs
+    assert f"and {removed[1]}% of the training ones are late" in docs
+    assert f"the model removes {removed[2]}% of that Brier score, the baseline {removed[3]}%." in docs

@@ -277,3 +277,29 @@ def test_the_shipped_card_states_the_libraries_the_shipped_artefact_records():
     assert all(recorded), f"the shipped artefact records no {recorded}"
     shipped = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
     assert "Fitted on {} with Python {}, scikit-learn {} and numpy {}.".format(*recorded) in shipped
+
+
+def test_the_brier_scores_are_read_against_the_late_rate_alone(small_run):
+    """About one claim in eight is late: a Brier score near what the training late rate alone scores says little.
+    The report, the card and `risk evaluate` give that no-skill score beside the model's and the baseline's."""
+    from cli.risk_commands import _metrics_rows
+    model, report = small_run
+    cfg = SimulationConfig(debtors=SMALL, seed=11)
+    histories = simulate(cfg)
+    training, _ = split_debtors([h.debtor for h in histories], 11)
+    train = build_examples([h for h in histories if h.debtor in training], snapshot_dates(cfg.start, cfg.days),
+                           history_ends=last_day(cfg))
+    rate = sum(train.labels) / len(train)
+    held = report.held_out_labels
+    no_skill = sum((rate - y) ** 2 for y in held) / len(held)
+    assert report.training_late_rate == pytest.approx(rate)
+    assert report.no_skill.auc == 0.5 and report.no_skill.brier == pytest.approx(no_skill)
+    assert report.model.brier < no_skill
+    card = " ".join(model_card(model, report).split())
+    assert f"| no skill: the training late rate ({rate:.3f}) for every claim | 0.5000 | {no_skill:.4f} |" in card
+    assert (f"late ({rate:.1%} of the training ones), the training late rate alone scores a Brier of "
+            f"{no_skill:.4f} (no skill): this model removes "
+            f"{1 - report.model.brier / no_skill:.1%} of it, the baseline {1 - report.baseline.brier / no_skill:.1%}."
+            ) in card
+    assert {"model": f"no skill: training late rate ({rate:.3f}) for all", "auc": "0.5000",
+            "brier": f"{no_skill:.4f}"} in _metrics_rows(report)
