@@ -26,11 +26,12 @@ peer checked; with more, a peer behind its org-mate would be answered for by the
 refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report peers it did not read.
 
 A peer's blocks must be its chain as the ordering service cut it (``chain_problems``: each one's number, the
-hash of its data, the link to the one before), or what they replay to proves nothing of what it committed.
-Their orderer signatures and the endorsements of the transactions replayed are not verified, and each block's
-validation flags are taken as the peer wrote them: this shows a fault lost and forked nothing, not who wrote
-what, which ``client.receivables.audit`` proves for one claim (docs/benchmark.md, "The fault suite", says why
-the check does not reuse its endorsement check).
+hash of its data, the link to the one before) and signed it (``OrdererSignatures``: each block's orderer
+signatures under the config of the config block its metadata names, from the genesis config block on), or what
+they replay to proves nothing of what it committed. The endorsements of the transactions replayed are not
+verified, and each block's validation flags, which no orderer signs, are taken as the peer wrote them: this shows
+a fault lost and forked nothing, not who endorsed what, which ``client.receivables.audit`` proves for one claim
+(docs/benchmark.md, "The fault suite", says why the check does not reuse its endorsement check).
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
@@ -48,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from fabric_protos.common import common_pb2, ledger_pb2
+from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import transaction_pb2
@@ -60,10 +61,11 @@ from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
-from client.ledger.block_integrity import data_problem, header_hash, link_problem
+from client.ledger.block_integrity import data_problem, header_hash, link_problem, signature_problem
 from client.ledger.endorsements import action_results
-from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, decoded,
-                               enum_name, other_channel, transaction_by_id, transaction_header, validation_flags)
+from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, config_of,
+                               decoded, enum_name, last_config_index, other_channel, transaction_by_id,
+                               transaction_header, validation_flags)
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -84,8 +86,8 @@ class PeerLedger:
     # tx id -> the error that kept the peer from answering (unreachable, a timeout, access refused): not lost, since
     # the peer said nothing of its ledger, and not found either
     unread: dict[str, str] = field(default_factory=dict)
-    # each block not as the ordering service cut it (``chain_problems``), each transaction id marked VALID twice
-    # (``Replay.note_valid``), then each key that differs
+    # each block not as the ordering service cut it (``chain_problems``) or signed it (``OrdererSignatures``), each
+    # transaction id marked VALID twice (``Replay.note_valid``), then each key that differs
     state_mismatches: list[str] = field(default_factory=list)
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
@@ -855,8 +857,8 @@ def _field(value: bytes, name: str) -> object:
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
             problems: list[str], peer_name: str) -> Iterator[common_pb2.Block]:
     """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and why
-    it is not the block of that number the ordering service cut after the one before it to ``problems``
-    (``chain_problems``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
+    it is not the block of that number the ordering service cut after the one before it, and signed, to
+    ``problems`` (``chain_problems``, ``OrdererSignatures``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
     chains up to it. A read the peer does not answer, or refuses, raises its GatewayError naming the peer
     (``_not_given``)."""
     what = f"the chain info of channel {channel}"
@@ -865,13 +867,13 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
     except GatewayError as error:
         raise _not_given(error, what, peer_name, msp_id) from error
     info = decoded(ledger_pb2.BlockchainInfo, answer, what)
-    previous = None
+    previous, signatures = None, OrdererSignatures()
     for number in range(info.height):
         try:
             block = block_by_number(qscc, msp_id, channel, number)
         except GatewayError as error:
             raise _not_given(error, f"block {number} of channel {channel}", peer_name, msp_id) from error
-        problems += chain_problems(block, number, previous)
+        problems += chain_problems(block, number, previous) + signatures.problems(block, number)
         chain.append((header_hash(block.header), validation_flags(block)))
         previous = block.header
         yield block
@@ -907,6 +909,87 @@ def chain_problems(block: common_pb2.Block, number: int, previous: common_pb2.Bl
     if previous is not None and (problem := link_problem(block.header, previous)) is not None:
         problems.append(problem)
     return problems
+
+
+FETCH_AGAIN = ("Stop the peer and run `peer node reset` so that it fetches its blocks again from the ordering "
+               "service, then run the check again")
+
+
+class OrdererSignatures:
+    """Each block's orderer signatures, checked as the walk of a peer's chain from block 0 reaches it
+    (``problems``) under the config of the config block its orderer metadata names (``last_config_index``); a
+    config block under the one the block before it names, which was in force when the ordering service cut it
+    (as ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s). Block 0 is the
+    channel's genesis config block, which no orderer signs: it is taken as the peer holds it. Each config block's
+    config is kept as the walk passes it, so a change of the orderer orgs or their CAs counts from the next
+    block on."""
+
+    def __init__(self) -> None:
+        # config block number -> its config; None for one named already as a config the check cannot take
+        self.configs: dict[int, configtx_pb2.Config | None] = {}
+        self.named_by_previous: int | None = None    # the config block the block before names, None if unknown
+
+    def problems(self, block: common_pb2.Block, number: int) -> list[str]:
+        """Why block ``number``, the next block of the walk, is not signed as the ordering service signs it."""
+        if number == 0:
+            return self._genesis(block)
+        before, self.named_by_previous = self.named_by_previous, None
+        try:
+            named = last_config_index(block)
+        except LedgerReadError as error:
+            return [f"block {number}: which config block it was verified under cannot be told ({error}), so its "
+                    f"orderer signatures are not checked. {FETCH_AGAIN}"]
+        self.named_by_previous = named
+        if named != number:
+            return [p for p in [self._signature_problem(block, number, named, False)] if p is not None]
+        # a config block: verified under the config before it, its own in force from the next block on
+        problems = [self._signature_problem(block, number, before, True), self._take_config(block, number)]
+        return [p for p in problems if p is not None]
+
+    def _genesis(self, block: common_pb2.Block) -> list[str]:
+        self.named_by_previous = 0
+        try:
+            self.configs[0] = config_of(block)
+        except LedgerReadError as error:
+            self.configs[0] = None
+            return [f"block 0 is not the channel's genesis config block ({error}), under whose config the first "
+                    f"blocks are signed: their orderer signatures are not checked. {FETCH_AGAIN}"]
+        return []
+
+    def _signature_problem(self, block: common_pb2.Block, number: int, under: int | None,
+                           config_block: bool) -> str | None:
+        """Why block ``number`` is not signed as config block ``under`` asks, and what to do; None when it is, or
+        when that config cannot be taken and that is named already."""
+        if under is None:
+            return (f"block {number}, a config block, is verified under the config the block before it names, "
+                    f"which that block does not say: its orderer signatures are not checked. {FETCH_AGAIN}")
+        if under >= number:
+            return (f"block {number} names block {under} as the config block it was verified under, which is not "
+                    f"a block before it: its orderer signatures are not checked. {FETCH_AGAIN}")
+        if under not in self.configs:
+            self.configs[under] = None
+            return (f"block {number} names block {under} as the config block it was verified under, which is no "
+                    f"config block of the chain: its orderer signatures are not checked, nor those of the later "
+                    f"blocks naming it. {FETCH_AGAIN}")
+        config = self.configs[under]
+        if config is None or (problem := signature_problem(block, config)) is None:
+            return None
+        if config_block:
+            return (f"{problem}: the ordering service did not sign this config block as the peer holds it, and the "
+                    f"blocks after it are checked under the config it carries, which proves nothing of them. "
+                    f"{FETCH_AGAIN}")
+        return (f"{problem}: the ordering service did not sign this block as the peer holds it, so what it replays "
+                f"to proves nothing. {FETCH_AGAIN}")
+
+    def _take_config(self, block: common_pb2.Block, number: int) -> str | None:
+        """Keep config block ``number``'s config, or say why it cannot be taken."""
+        try:
+            self.configs[number] = config_of(block)
+        except LedgerReadError as error:
+            self.configs[number] = None
+            return (f"block {number} names itself as a config block, but carries no config ({error}): the orderer "
+                    f"signatures of the blocks verified under it are not checked. {FETCH_AGAIN}")
+        return None
 
 
 def _not_the_transaction_asked(processed: transaction_pb2.ProcessedTransaction, tx_id: str, channel: str,
