@@ -975,11 +975,11 @@ class OrdererSignatures:
         if config is None or (problem := signature_problem(block, config)) is None:
             return None
         if config_block:
-            return (f"{problem}: the ordering service did not sign this config block as the peer holds it, and the "
-                    f"blocks after it are checked under the config it carries, which proves nothing of them. "
+            return (f"{problem}: no signature of the ordering service shows this config block as the peer holds it, "
+                    f"and the blocks after it are checked under the config it carries, which proves nothing of them. "
                     f"{FETCH_AGAIN}")
-        return (f"{problem}: the ordering service did not sign this block as the peer holds it, so what it replays "
-                f"to proves nothing. {FETCH_AGAIN}")
+        return (f"{problem}: no signature of the ordering service shows this block as the peer holds it, so what "
+                f"it replays to proves nothing. {FETCH_AGAIN}")
 
     def _take_config(self, block: common_pb2.Block, number: int) -> str | None:
         """Keep config block ``number``'s config, or say why it cannot be taken."""

@@ -37,6 +37,7 @@ from cryptography import x509
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.common import configuration_pb2 as common_config_pb2
 from fabric_protos.msp import identities_pb2
+from google.protobuf.message import DecodeError
 
 from .config_policies import SignedBy, evaluate_signed, msp_signature_problem
 from .msp import CERTIFICATE_ERRORS, channel_msps
@@ -166,11 +167,14 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         signatures = decoded(common_pb2.Metadata, metadata[common_pb2.SIGNATURES], "its signatures metadata")
     except LedgerReadError as error:
         return f"block {number}'s {error}"
-    consenters, signed_header = _consenters(config), header_bytes(block.header)
+    unreadable = f"block {number} cannot be checked under the channel config it was verified under"
+    signed_header = header_bytes(block.header)
     try:
-        msps = channel_msps(config)
+        consenters, msps = _consenters(config), channel_msps(config)
     except LedgerReadError as error:
-        return f"block {number} cannot be checked under the channel config it was verified under: {error}"
+        return f"{unreadable}: {error}"
+    except (DecodeError, RuntimeError) as error:     # the protobuf backend raises either
+        return f"{unreadable}: its capabilities or its consenters do not decode ({error})"
     signed, ignored = [], []
     for place, signature in enumerate(signatures.signatures, start=1):
         try:
@@ -190,7 +194,10 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
             problem = f"its certificate's key cannot be read ({error})"
         signed.append(SignedBy(identity.mspid, certificate, not problem, problem))
-    verdict = evaluate_signed(config, BLOCK_VALIDATION, signed)
+    try:
+        verdict = evaluate_signed(config, BLOCK_VALIDATION, signed)
+    except (DecodeError, RuntimeError) as error:
+        return f"{unreadable}: a policy BlockValidation rests on does not decode ({error})"
     if verdict.ok:
         return None
     if not signatures.signatures:

@@ -52,8 +52,8 @@ def test_a_block_whose_data_was_changed_and_every_hash_recomputed_down_the_chain
     assert [line.split(" is not signed")[0] for line in found] == ["block 2", "block 3"]
     assert found[0].startswith("block 2 is not signed as the channel config it was verified under asks: "
                                "/Channel/Orderer/BlockValidation (ANY Writers)")
-    assert found[0].endswith(": the ordering service did not sign this block as the peer holds it, so what it "
-                             f"replays to proves nothing. {FETCH_AGAIN}")
+    assert found[0].endswith(": no signature of the ordering service shows this block as the peer holds it, so "
+                             f"what it replays to proves nothing. {FETCH_AGAIN}")
 
 
 def test_a_block_signed_by_an_orderer_certificate_of_another_ca_is_named():
@@ -79,8 +79,8 @@ def test_a_config_block_changing_the_orderer_orgs_ca_takes_effect_from_the_next_
     found = mismatches(chain, b'{"id":"R-1","v":2}')
     assert [line.split(" is not signed")[0] for line in found] == named
     if named == ["block 2"]:
-        assert "the ordering service did not sign this config block as the peer holds it, and the blocks after it " \
-               "are checked under the config it carries, which proves nothing of them" in found[0]
+        assert "no signature of the ordering service shows this config block as the peer holds it, and the blocks " \
+               "after it are checked under the config it carries, which proves nothing of them" in found[0]
 
 
 def test_a_chain_whose_block_0_is_no_config_block_is_named_once():
@@ -111,3 +111,43 @@ def test_a_block_whose_metadata_names_no_config_block_is_named():
     found = mismatches(chain, b'{"id":"R-1","v":1}')
     assert found == [f"block 1: which config block it was verified under cannot be told (block 1 names no last "
                      f"config block in its metadata), so its orderer signatures are not checked. {FETCH_AGAIN}"]
+
+
+def config_block_with(broken: str) -> common_pb2.Block:
+    """A config block whose config holds bytes that decode as nothing at ``broken``: the channel's capabilities,
+    the Orderer group's BlockValidation policy, the orderer org's Writers policy, or the consenters of a channel
+    whose capabilities have Fabric read them."""
+    from fabric_protos.common import configtx_pb2
+    from fabric_protos.common import configuration_pb2 as channel_config
+
+    built = config_block([])
+    envelope_ = common_pb2.Envelope.FromString(built.data.data[0])
+    payload = common_pb2.Payload.FromString(envelope_.payload)
+    config_envelope = configtx_pb2.ConfigEnvelope.FromString(payload.data)
+    channel, garbage = config_envelope.config.channel_group, b"\xff\xff"
+    orderer = channel.groups["Orderer"]
+    if broken == "capabilities":
+        channel.values["Capabilities"].value = garbage
+    elif broken == "block-validation":
+        orderer.policies["BlockValidation"].policy.value = garbage
+    elif broken == "writers":
+        orderer.groups[ORDERER.msp_id].policies["Writers"].policy.value = garbage
+    else:
+        channel.values["Capabilities"].value = channel_config.Capabilities(
+            capabilities={"V3_0": channel_config.Capability()}).SerializeToString()
+        orderer.values["Orderers"].value = garbage
+    payload.data = config_envelope.SerializeToString()
+    envelope_.payload = payload.SerializeToString()
+    built.data.data[0] = envelope_.SerializeToString()
+    return built
+
+
+@pytest.mark.parametrize("broken", ["capabilities", "block-validation", "writers", "consenters"])
+def test_a_block_under_a_config_that_does_not_decode_is_named_not_a_traceback(broken):
+    # block 2, a config block signed under config 0, carries a config part of which decodes as nothing: block 3,
+    # checked under it, cannot be checked, and the check goes on to say so
+    chain = sealed([*writes(b'{"id":"R-1","v":1}'), config_block_with(broken), *writes(b'{"id":"R-1","v":2}')])
+    found = mismatches(chain, b'{"id":"R-1","v":2}')
+    assert [line.split(" ")[1] for line in found] == ["3"]
+    assert found[0].startswith("block 3 cannot be checked under the channel config it was verified under: ")
+    assert found[0].endswith(FETCH_AGAIN)
