@@ -191,6 +191,7 @@ class AsyncGrpcTransport(_GrpcTransportBase):
 
     async def _unary(self, method, request, timeout):
         self._check_open()
+        self._check_loop()
         with _call_errors():
             try:
                 return await method(request, timeout=timeout, metadata=self._call_metadata)
@@ -200,6 +201,29 @@ class AsyncGrpcTransport(_GrpcTransportBase):
                 # grpc.aio cancels the calls in flight when the gateway or the caller closes the channel: the
                 # same failed call the sync family reports, so that a submit keeps its transaction ID.
                 raise self._cut_by_close() from None
+
+    def _open_stream(self, start_call):
+        self._check_open()
+        self._check_loop()
+        return super()._open_stream(start_call)
+
+    def _check_loop(self) -> None:
+        """A RuntimeError before anything is sent when the call runs in another event loop than the channel's
+        (the loop current when it was opened). gRPC would send it on the channel, where a submit reaches the
+        orderer, and then fail awaiting its answer with a bare RuntimeError ("attached to a different loop")."""
+        owner = getattr(self._channel, "_loop", None)   # grpc.aio.Channel's loop; a stand-in may have none
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            return   # no loop running: nothing to compare the channel's with
+        if owner is not None and owner is not running:
+            raise RuntimeError(
+                "this AsyncGateway's gRPC channel belongs to the event loop current when it was opened, and this "
+                "call runs in another event loop (another thread's asyncio.run, a framework's async_to_sync): nothing "
+                "was sent. Call connect_async() in the loop that makes the calls (one gateway per loop), or run "
+                "the call in the gateway's loop (asyncio.run_coroutine_threadsafe(call, loop)), or use connect() "
+                "for a gateway shared by threads"
+            )
 
     def _stream(self, call) -> "_AsyncGrpcStream":
         return _AsyncGrpcStream(call, self._cut_by_close)

@@ -1,0 +1,101 @@
+"""An AsyncGateway's gRPC channel belongs to the event loop it was connected in. A call made from another running
+loop (another thread's ``asyncio.run``, a framework's ``async_to_sync``) went out on that channel, reached the peer
+(a submit was handed to the orderer), and then failed with a bare RuntimeError ("got Future attached to a different
+loop"): no transaction ID, no ``may_have_been_ordered``, outside the GatewayError tree. It is now refused before
+anything is sent, with a RuntimeError saying so and what to do."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from client.gateway import connect_async, private_key_signer
+
+from .gateway_fakes import Servicer, events_response, start_server
+
+CHANNEL = "receivables-channel"
+
+
+class Peer(Servicer):
+    def ChaincodeEvents(self, request, context):
+        self.seen.append(("chaincode_events", request, None, None))
+        yield events_response(3, "a" * 64)
+
+
+@pytest.fixture
+def served():
+    servicer = Peer()
+    server, port = start_server(servicer)
+    yield servicer, f"127.0.0.1:{port}"
+    servicer.release.set()
+    server.stop(None)
+
+
+def in_another_loop(make_call):
+    """What ``make_call()``'s coroutine raises when it is run by another thread's event loop while the gateway's
+    own loop runs on."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(asyncio.run(make_call()))
+        except BaseException as error:  # noqa: BLE001 - reported to the test
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_submit_from_another_event_loop_is_refused_before_it_is_sent(credentials, served):
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            transaction = await gateway.get_network(CHANNEL).get_contract("receivables").new_proposal(
+                "Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"]).endorse()
+            thread, outcome = in_another_loop(transaction.submit)
+            await asyncio.to_thread(thread.join, 10)
+            return outcome
+
+    (error,) = asyncio.run(main())
+    assert isinstance(error, RuntimeError), error
+    assert "another event loop" in str(error) and "nothing was sent" in str(error)
+    assert "connect_async" in str(error)
+    assert [name for name, *_ in servicer.seen] == ["endorse"]
+
+
+def test_an_event_stream_read_from_another_event_loop_is_refused_before_it_opens(credentials, served):
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3)
+            thread, outcome = in_another_loop(events.__anext__)
+            await asyncio.to_thread(thread.join, 10)
+            return outcome
+
+    (error,) = asyncio.run(main())
+    assert isinstance(error, RuntimeError), error
+    assert "another event loop" in str(error)
+    assert servicer.seen == []
+
+
+def test_calls_from_the_gateways_own_loop_are_made(credentials, served):
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            network = gateway.get_network(CHANNEL)
+            result = await network.get_contract("receivables").evaluate_transaction("Get")
+            events = network.chaincode_events("receivables", start_block=3)
+            event = await events.__anext__()
+            await events.aclose()
+            return result, event.block_number
+
+    assert asyncio.run(main()) == (b"42", 3)
