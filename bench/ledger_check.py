@@ -917,9 +917,10 @@ FETCH_AGAIN = ("Stop the peer and run `peer node reset` so that it fetches its b
 
 class OrdererSignatures:
     """Each block's orderer signatures, checked as the walk of a peer's chain from block 0 reaches it
-    (``problems``) under the config of the config block its orderer metadata names (``last_config_index``); a
-    config block under the one the block before it names, which was in force when the ordering service cut it
-    (as ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s). Block 0 is the
+    (``problems``) under the config of the config block its orderer metadata names (``last_config_index``), which
+    must be the newest config block before it, as the ordering service names it; a config block, which names
+    itself, under the config before it, in force when the ordering service cut it (as
+    ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s). Block 0 is the
     channel's genesis config block, which no orderer signs: it is taken as the peer holds it. Each config block's
     config is kept as the walk passes it, so a change of the orderer orgs or their CAs counts from the next
     block on."""
@@ -927,27 +928,30 @@ class OrdererSignatures:
     def __init__(self) -> None:
         # config block number -> its config; None for one named already as a config the check cannot take
         self.configs: dict[int, configtx_pb2.Config | None] = {}
-        self.named_by_previous: int | None = None    # the config block the block before names, None if unknown
+        self.newest = 0             # the newest config block the walk passed, whose config is in force after it
 
     def problems(self, block: common_pb2.Block, number: int) -> list[str]:
         """Why block ``number``, the next block of the walk, is not signed as the ordering service signs it."""
         if number == 0:
             return self._genesis(block)
-        before, self.named_by_previous = self.named_by_previous, None
         try:
             named = last_config_index(block)
         except LedgerReadError as error:
             return [f"block {number}: which config block it was verified under cannot be told ({error}), so its "
                     f"orderer signatures are not checked. {FETCH_AGAIN}"]
-        self.named_by_previous = named
+        if named < self.newest:
+            # an orderer names the config in force; an older one could be one under which an orderer identity a
+            # config update since dropped (a CA rotated out, a key retired) still verifies
+            return [f"block {number} names block {named} as the config block it was verified under, where the "
+                    f"ordering service names the newest config block before it, block {self.newest}: its orderer "
+                    f"signatures prove nothing of the config in force when it was cut. {FETCH_AGAIN}"]
         if named != number:
             return [p for p in [self._signature_problem(block, number, named, False)] if p is not None]
         # a config block: verified under the config before it, its own in force from the next block on
-        problems = [self._signature_problem(block, number, before, True), self._take_config(block, number)]
+        problems = [self._signature_problem(block, number, self.newest, True), self._take_config(block, number)]
         return [p for p in problems if p is not None]
 
     def _genesis(self, block: common_pb2.Block) -> list[str]:
-        self.named_by_previous = 0
         try:
             self.configs[0] = config_of(block)
         except LedgerReadError as error:
@@ -956,13 +960,10 @@ class OrdererSignatures:
                     f"blocks are signed: their orderer signatures are not checked. {FETCH_AGAIN}"]
         return []
 
-    def _signature_problem(self, block: common_pb2.Block, number: int, under: int | None,
+    def _signature_problem(self, block: common_pb2.Block, number: int, under: int,
                            config_block: bool) -> str | None:
         """Why block ``number`` is not signed as config block ``under`` asks, and what to do; None when it is, or
         when that config cannot be taken and that is named already."""
-        if under is None:
-            return (f"block {number}, a config block, is verified under the config the block before it names, "
-                    f"which that block does not say: its orderer signatures are not checked. {FETCH_AGAIN}")
         if under >= number:
             return (f"block {number} names block {under} as the config block it was verified under, which is not "
                     f"a block before it: its orderer signatures are not checked. {FETCH_AGAIN}")
@@ -983,6 +984,7 @@ class OrdererSignatures:
 
     def _take_config(self, block: common_pb2.Block, number: int) -> str | None:
         """Keep config block ``number``'s config, or say why it cannot be taken."""
+        self.newest = number
         try:
             self.configs[number] = config_of(block)
         except LedgerReadError as error:

@@ -151,3 +151,16 @@ def test_a_block_under_a_config_that_does_not_decode_is_named_not_a_traceback(br
     assert [line.split(" ")[1] for line in found] == ["3"]
     assert found[0].startswith("block 3 cannot be checked under the channel config it was verified under: ")
     assert found[0].endswith(FETCH_AGAIN)
+
+
+def test_a_block_naming_a_config_block_older_than_the_one_in_force_is_named():
+    # the orderer org's CA changes at block 2; block 3, signed by an orderer of the CA it dropped, names the
+    # genesis config, under which that signature verifies: the ordering service names the config in force
+    new = orderer_of_another_ca()
+    chain = sealed([*writes(b'{"id":"R-1","v":1}'), config_block([], orderer=new), *writes(b'{"id":"R-1","v":2}')],
+                   signer={1: ORDERER, 2: ORDERER, 3: new}.__getitem__)
+    signed_by(with_last_config(chain[3], 0), ORDERER)
+    assert mismatches(chain, b'{"id":"R-1","v":2}') == [
+        "block 3 names block 0 as the config block it was verified under, where the ordering service names the "
+        "newest config block before it, block 2: its orderer signatures prove nothing of the config in force "
+        f"when it was cut. {FETCH_AGAIN}"]
