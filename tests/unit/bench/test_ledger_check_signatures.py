@@ -1,7 +1,8 @@
 """Each peer's blocks must carry the orderer signatures the ordering service made, verified under the config of the
-config block each block's orderer metadata names (a config block under the one before it), from the genesis
-config block on: a block rewritten with every hash down the chain recomputed, or signed by an identity of another
-CA, is named by its number, with what to do, among the peer's state mismatches."""
+config block each block's orderer metadata names, the newest before it (a config block under the config before
+it), from the genesis config block on: a block rewritten with every hash down the chain recomputed, signed by an
+identity of another CA, or naming an older config, is named by its number, with what to do, among the peer's
+state mismatches."""
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
