@@ -83,6 +83,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     msp_dir: sign as the identity in this MSP folder instead of the profile's folder of that user (an org admin's
     folder kept elsewhere, as `--msp-dir` gives it to the commands that change the channel config)."""
     profile = load_profile(org, data_root)
+    refuse_missing_tls_root(profile, data_root)
     who = profile.user(user if user is not None else default_user(profile, admin=admin))
     if msp_dir is None:
         refuse_revoked(profile, who)
@@ -109,6 +110,21 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
         finally:
             gateway.close()
+
+
+def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
+    """Refuse, before connecting, a profile whose gateway's TLS root certificate file is not there (a data folder
+    copied without its crypto/, a file removed), naming the profile that points at it: the SDK's words name its
+    Python argument and offer to take the PEM itself, which no command line gives."""
+    tls_root = Path(profile.gateway.tls_root_cert)
+    if tls_root.is_file():
+        return
+    folder = profiles.profiles_dir(Path(data_root) if data_root else profiles.default_data_root())
+    # its own file, as `recfin network up` names it; the folder where the profile was found in another
+    profile_file = folder / f"{profile.org}.json" if (folder / f"{profile.org}.json").is_file() else folder
+    raise NetworkError(f"the TLS root certificate {tls_root} that org {profile.org}'s connection profile "
+                       f"{profile_file} names for its gateway peer is not there: restore it (the crypto/ folder "
+                       "of the network's data folder), or give the running network's data folder with --data-root")
 
 
 def refuse_revoked(profile: profiles.ConnectionProfile, who: profiles.UserIdentity) -> None:
