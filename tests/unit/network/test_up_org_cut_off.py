@@ -146,3 +146,50 @@ def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, m
     monkeypatch.setattr(type(members), "fetch_config", fetch_config)
     with pytest.raises(Asked):
         members.remove("regulator")
+
+
+def _refusal(call) -> str:
+    with pytest.raises(NamespaceError) as refused:
+        call()
+    return str(refused.value)
+
+
+def test_org_add_dry_run_refuses_as_the_add_does(namespaced, fake_fabric, monkeypatch):
+    """The dry run said the update would go through where the add itself refuses up front: it makes the same
+    check, before the channel is asked anything, and is refused in the same words."""
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "supplier")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    data_root = placed.resolved_data_root()
+    before = _nothing_under(data_root)
+    run = _refusal(lambda: members.add("bank2", "bank", "91110000MA1K00007E"))
+    dry_run = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E", throwaway_crypto=True))
+    assert dry_run == run and dry_run.startswith("org supplier is cut off the bridge ")
+    assert _nothing_under(data_root) == before and ip.changes == []
+
+
+def test_org_remove_dry_run_refuses_as_the_removal_does(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "bank")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    run = _refusal(lambda: members.remove("regulator"))
+    dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
+    assert dry_run == run and dry_run.startswith("org bank is cut off the bridge ")
+    assert ip.changes == []
+
+
+def test_org_remove_dry_run_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "regulator")
+    members = _members(placed, monkeypatch)
+
+    class Asked(Exception):
+        pass
+
+    def fetch_config(self, via, keep=True):
+        raise Asked
+    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
+    with pytest.raises(Asked):
+        members.plan_remove("regulator", dry_run=True)
