@@ -1625,7 +1625,8 @@ def get_financing(session, as_json, financing_id) -> None:
     """A financing and its offers. An offer the peer cannot read (written by a newer contract version, or by
     none) is in no row: a warning line names it, and --json lists its key in newer_version or unreadable. An
     offer whose private terms could not be read (a peer error) is shown without its expiry, and the command
-    exits 1 after showing the rest, naming it and why.
+    exits 1 after showing the rest, naming it and why. --json says of each offer whether its terms were read
+    (terms_on_this_peer true), are not on this peer yet (false) or were not read (null).
 
     \b
     Example:
@@ -1683,8 +1684,12 @@ def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> d
     holder, the offering bank, the regulator); for anyone else none is shown. Terms this peer does not hold yet
     (it missed them and has not reconciled) leave it out too, said on stderr: the financing was read. Terms that
     could not be read for another reason (a peer error) leave it out, and (offer id, error) is added to
-    ``unread_terms``: the command fails once it has shown the rest."""
-    row = o.to_json()
+    ``unread_terms``: the command fails once it has shown the rest.
+
+    ``terms_on_this_peer`` says which it was, for a script that finds no expiry: true (read), false (this peer
+    does not hold them yet: ask again, or a peer of another member org), null (not read: refused to the caller,
+    the read failed, or an earlier contract's offer whose expiry is public)."""
+    row = {**o.to_json(), "terms_on_this_peer": None}
     if o.expires_on is not None:
         return row
     try:
@@ -1693,11 +1698,13 @@ def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> d
         if isinstance(error, RuleViolation) and error.rule == "not-found":
             click.echo(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not hold yet "
                        f"({error.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
+            row["terms_on_this_peer"] = False
         else:
             unread_terms.append((o.id, error))
         return row
     if terms is not None:
         row["expires_on"] = terms.expires_on.isoformat()
+        row["terms_on_this_peer"] = True
     return row
 
 

@@ -519,6 +519,8 @@ def test_an_offers_private_expiry_is_shown_to_the_holder_and_its_bank_and_not_to
         assert ("2026-04-30" in res.output) is shown, user
         offers = ok("finance", "get", financing, "--as", user)["offers"]
         assert [o.get("expires_on") for o in offers] == ["2026-04-30" if shown else None], user
+        # another bank is refused the terms: whether this peer holds them is not known, not said to be false
+        assert [o["terms_on_this_peer"] for o in offers] == [True if shown else None], user
     assert ok("finance", "accept", made["id"], "--as", "supplier/supplier1")["status"] == "ACCEPTED"
 
 
@@ -534,5 +536,7 @@ def test_finance_get_shows_the_financing_when_this_peer_lacks_an_offers_terms(ch
     assert res.exit_code == 0, res.output
     assert [o["id"] for o in json.loads(res.stdout)["offers"]] == [made["id"]]
     assert "expires_on" not in json.loads(res.stdout)["offers"][0]
+    # a script tells an offer whose terms this peer lacks (ask again, or another member's peer) from one it read
+    assert json.loads(res.stdout)["offers"][0]["terms_on_this_peer"] is False
     assert f"note: offer {made['id']}'s expiry is in its private terms, which this peer does not hold yet" \
         in res.stderr

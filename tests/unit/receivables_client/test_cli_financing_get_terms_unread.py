@@ -48,6 +48,7 @@ def test_with_json_the_document_is_printed_before_the_failure(ledger):
     doc = json.loads(shown.stdout)
     assert doc["status"] == "REQUESTED"
     assert [o["id"] for o in doc["offers"]] == ["O-1"] and doc["offers"][0].get("expires_on") is None
+    assert doc["offers"][0]["terms_on_this_peer"] is None   # the read failed: not known either way
     assert shown.stderr.splitlines()[-1].startswith("Error: the financing is shown, but the private terms")
 
 
