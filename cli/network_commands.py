@@ -229,11 +229,12 @@ def status(topology_path, as_json):
     says since its last start, then `recfin network up` to start it again (with --json, its row's
     exited is true); one stopped by `down` is not.
 
-    A CA, node (signing or TLS) or admin certificate of the data folder that ends within 90 days,
-    or has ended, is named on stderr with its file and date, soonest first; with --json each
-    row's certificates_ending lists those it relies on ({file, ends, days_left, ended}: its org's
-    CA, TLS CA and admin certificates, and a node's own), so one of an org shows on each of its
-    rows. They do not change the exit status.
+    A CA, node (signing or TLS), admin or chaincode server TLS certificate (and the client
+    certificate the org's peers present to its server) of the data folder that ends within 90
+    days, or has ended, is named on stderr with its file and date, soonest first; with --json
+    each row's certificates_ending lists those it relies on ({file, ends, days_left, ended}: its
+    org's CA, TLS CA and admin certificates, a node's own, a chaincode server's TLS pair), so one
+    of an org shows on each of its rows. They do not change the exit status.
 
     Exit status: 0 when every orderer and peer of the topology, and every server of a committed
     chaincode (its org's peer dials it for every transaction), runs and answers /healthz with OK;

@@ -54,7 +54,8 @@ class NodeStatus:
     # not counted in the network's health; `down` stops it.
     in_topology: bool = True
     # The certificates it relies on that end within 90 days or have ended: its org's CA, TLS CA and admin
-    # certificates, and a node's own signing and TLS certificates.
+    # certificates, a node's own signing and TLS certificates, and a chaincode server's TLS pair and the client
+    # certificate its org's peers present to it.
     certificates_ending: list[crypto.CertificateEnd] = field(default_factory=list)
     # True for one whose process exited without `recfin network down` (Supervisor.exited): crashed, killed, or gone
     # with a restart of the machine; its log says why, and `up` starts it again.
@@ -67,6 +68,12 @@ class NodeStatus:
 
     def __post_init__(self) -> None:
         self.counted = self.counted and self.in_topology
+
+
+def _chaincode_tls_owner(msp_id: str) -> str:
+    """Network.certificates_ending's key for a peer org's chaincode server TLS certificates (one pair per org, for
+    every chaincode's server of it): apart from its MSP ID's, which each row of the org takes."""
+    return f"{msp_id} chaincode servers"
 
 
 @dataclass
@@ -802,13 +809,17 @@ class Network:
         ending = self.certificates_ending()
         for row in out:
             row.certificates_ending = ending.get(row.org, []) + ending.get(row.name, [])
+            if row.kind == "chaincode":
+                row.certificates_ending += ending.get(_chaincode_tls_owner(row.org), [])
         return out
 
     def certificates_ending(self) -> dict[str, list[crypto.CertificateEnd]]:
         """The data folder's CA, node and admin certificates that end within crypto.ENDING_NOTICE or have
         ended (crypto.certificates_ending), by what they belong to: an org's MSP ID (its CA's, TLS CA's and
         admin's signing and TLS certificates), a node's name (its own signing and TLS certificates). The orgs
-        and nodes of the channel and of topology.yaml (an org removed since may still run here)."""
+        and nodes of the channel and of topology.yaml (an org removed since may still run here); and, under
+        _chaincode_tls_owner(its MSP ID), a peer org's chaincode server TLS certificate and the client certificate
+        its peers present to that server: ended, the handshake fails and the org's peer runs no transaction."""
         orgs = {org.name: org for topo in (self.defined_topology, self.topology)
                 for org in (topo.orderer_org, *topo.orgs)}
         nodes = {node.name: node for topo in (self.defined_topology, self.topology) for node in topo.nodes()}
@@ -817,6 +828,11 @@ class Network:
         owners = {org.msp_id: folders[name].org_certificates(org.admin) for name, org in orgs.items()}
         for node in nodes.values():
             owners[node.name] = folders[node.org_name].node_certificates(node.hostname)
+        for name, org in orgs.items():
+            if name != self.topology.orderer_org.name:
+                host = self.topology.chaincode_server_host(org)
+                owners[_chaincode_tls_owner(org.msp_id)] = [folders[name].chaincode_server_tls(host) / "server.crt",
+                                                            folders[name].chaincode_client_tls(host) / "client.crt"]
         ending = {owner: crypto.certificates_ending(files) for owner, files in owners.items()}
         return {owner: ends for owner, ends in ending.items() if ends}
 

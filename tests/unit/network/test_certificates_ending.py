@@ -127,3 +127,24 @@ def test_user_commands_show_the_end_and_say_the_shortened_one(topology, data_roo
     assert header.split() == ["USER", "ROLE", "RECFIN_ROLE", "ENTERPRISE", "SERIAL", "ENDS", "REVOKED", "CLIENT_ID"]
     [row] = [row for row in rows if row.startswith("supplier9 ")]
     assert ca_ends.isoformat() in row.split(), row
+
+
+def test_status_names_a_chaincode_servers_tls_certificates_on_its_rows(topology, data_root, fake_fabric):
+    """A peer dials its org's chaincode server over mutual TLS for every transaction: once the server's certificate,
+    or the client certificate the peer presents to it, has ended, the handshake fails and the org endorses nothing,
+    while no certificate `status` looked at was said to end."""
+    from network import ccservers
+    ccservers.save_deployment(data_root, ccservers.Deployment(
+        "receivables", "1.0", 1, topology.chaincode.contract, None, None, 0,
+        {org.msp_id: f"receivables_1.0:{org.name}" for org in topology.orgs}))
+    bank = topology.org("bank")
+    paths = org_crypto(data_root, bank.name, bank.domain)
+    server = ccservers.server_tls_dir(topology, data_root, bank) / "server.crt"
+    client = ccservers.client_tls_dir(topology, data_root, bank) / "client.crt"
+    certificate_ending_in(server, paths.tlsca_key, 10)
+    certificate_ending_in(client, paths.tlsca_key, -1)
+    rows = {row.name: row for row in Network(topology, data_root=data_root, timeout=5).status()}
+    named = {end.file: end.ended for end in rows[ccservers.server_name("receivables", "bank")].certificates_ending}
+    assert named == {server: False, client: True}
+    assert not [row.name for row in rows.values() if row.certificates_ending
+                and row.name != ccservers.server_name("receivables", "bank")]
