@@ -979,7 +979,14 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
 @click.argument("receivable_id", callback=names_a_record)
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["overdue_since"])
 def overdue(session, receivable_id):
-    """Record that RECEIVABLE_ID is unpaid past its due date.
+    """The claim's debtor, holder or bank records that RECEIVABLE_ID is unpaid past its due date.
+
+    Past due by the ledger's business date (China Standard Time, from the transaction's
+    timestamp): on the due date itself it is refused (not-yet-due), and so is anyone not a
+    party to the claim (not-a-party-to-claim). Only a CONFIRMED or FINANCED claim is marked; a
+    split one is refused naming its parts, which are marked instead; a frozen one, until it is
+    unfrozen. The claim becomes OVERDUE, in arrears since the day after its due date
+    (overdue_since); the debtor can still pay it, recorded late.
 
     \b
     Example:
