@@ -53,6 +53,19 @@ class RegistryRecords(StoreBase):
         await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", r.id)
         await self._guard_registry_entry(self.key(keys.FINGERPRINT, fp), r, new=True)
 
+    async def put_fingerprint_as(self, fp: str, r: Receivable, guarded_as: str) -> None:
+        """Register ``fp`` (a key no claim holds) for ``r``, a root claim, under the key-level policy of
+        ``guarded_as``, the registry entry of the same invoice's own identity naming ``r``: the orgs of the claim
+        as registered, and of each bank that financed a part of its lineage (``guard_for_financing``), so that no
+        pair that could not release the one entry releases the other. Where that entry carries none (an earlier
+        contract version wrote it), as a registration guards a new entry (``_guard_registry_entry``)."""
+        await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", r.id)
+        key = self.key(keys.FINGERPRINT, fp)
+        if (held := await self.stub.get_state_validation_parameter(guarded_as)) is not None:
+            await self.stub.set_state_validation_parameter(key, held)
+        else:
+            await self._guard_registry_entry(key, r, new=True)
+
     async def _guard_registry_entry(self, key: str, r: Receivable, *, new: bool) -> bool:
         """Give ``key``, an entry of the fingerprint or goods receipt registry naming ``r`` (a root claim), the
         key-level policy ``put_receivable`` gives the claim's key at registration (``policy.endorsing_orgs`` of the

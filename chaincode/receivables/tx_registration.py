@@ -14,13 +14,13 @@ from datetime import date
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import attestation, dates, events, fingerprint, keys, lifecycle, money
+from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries
 from .arguments import _first_repeat
 from .errors import rule, shown
 from .model import (
-    REGISTERED, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, Invoice, Party,
-    ReceiptPartHeld, Receivable, ReceivableRegistration, buyer_number_character_problem, invoice_label, parse_request,
-    receipt_label,
+    PAPER_FIELDS, REGISTERED, SPLIT, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference,
+    Invoice, InvoiceInput, Party, ReceiptPartHeld, Receivable, ReceivableRegistration,
+    buyer_number_character_problem, invoice_label, parse_request, receipt_label,
 )
 from .schemas import json_argument
 from .session import Session, rules
@@ -168,6 +168,44 @@ def _identity_named(position: int, identity: Invoice, paper: bool) -> str:
     if paper:
         return f"invoices[{position}]'s paper identity, {_spelled(identity.code, identity.number)}"
     return invoice_label(position, identity.number)
+
+
+def _ensure_paper_identity_fits(position: int, inv: InvoiceInput, paper_code: str, paper_number: str) -> None:
+    """Refused ``invoice-code-invalid`` where ``inv``, the invoice at ``position``, cannot name the paper identity
+    ``paper_code`` and ``paper_number`` (:func:`fingerprint.paper_identity_problem`: a 20-digit number with no
+    code only, both paper fields or neither), or its code or that paper code says its form was printed after
+    the invoice's date. RegisterReceivable and LinkPaperIdentity check a paper identity here alike."""
+    if (why := fingerprint.paper_identity_problem(inv.code, inv.number, paper_code, paper_number)) is not None:
+        raise rule("invoice-code-invalid", f"{invoice_label(position, inv.number)}: {why}")
+    # no invoice is issued on a form before it is printed (the year digits of its code or paper code)
+    issued = date.fromisoformat(inv.date)
+    if (why := fingerprint.invoice_code_years_problem(inv.code, paper_code, issued)) is not None:
+        raise rule("invoice-code-invalid", f"{invoice_label(position, inv.number)}: {why}")
+
+
+async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: bool, *,
+                                by_creditor: bool = True) -> None:
+    """Refused ``invoice-already-financed`` where ``inv`` (``paper``: the paper identity of the invoice at
+    ``position``, :func:`_paper_identity`) backs a claim under its fingerprint or that of its other spelling
+    (:func:`_other_spelling`), with the advice of :func:`_already_financed`. Not ``by_creditor`` (the debtor
+    linking a paper identity): the claim holding it is named by its id alone, as FindInvoice names it to any
+    party, not by its status, as it may be the seller's claim on another debtor, which only its parties read."""
+    owner = await s.store.fingerprint_owner(inv.fingerprint)
+    other = None
+    # the same invoice under its other spelling, whose fingerprint differs (fingerprint.other_spelling): its
+    # entry is read, not written, so it is in this transaction's read set, and of two registrations of the two
+    # spellings in one block the later fails validation (MVCC read conflict) as one of the same spelling does
+    if owner is None and (other := _other_spelling(inv)) is not None:
+        owner = await s.store.fingerprint_owner(other[2])
+    if owner is None:
+        return
+    if not by_creditor:
+        raise rule("invoice-already-financed", f"{_identity_named(position, inv, paper)} already backs "
+                   f"receivable {owner} of its seller {inv.seller_tax_id}, under that identity or its other "
+                   "spelling (as FindInvoice answers any party): an invoice backs one receivable. Check the code "
+                   "and number on the paper form; if they are right, the seller registered this invoice twice: "
+                   "take it up with the seller, and tell the banks financing either claim")
+    raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper))
 
 
 def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
@@ -337,7 +375,7 @@ def _part_face_problem(face: int, invoiced: int, currency: str) -> str | None:
 
 
 class RegistrationTransactions(TransactionGroup):
-    """RegisterReceivable."""
+    """RegisterReceivable, LinkPaperIdentity."""
 
     @transaction
     @rules
@@ -414,12 +452,7 @@ class RegistrationTransactions(TransactionGroup):
             # payment term afresh (_payment_term_start), the date being the supplier's word
             if (why := fingerprint.issue_year_problem(inv.number.strip(), invoice_date)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
-            if (why := fingerprint.paper_identity_problem(inv.code, inv.number, inv.paper_code,
-                                                          inv.paper_number)) is not None:
-                raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
-            # no invoice is issued on a form before it is printed (the year digits of its code or paper code)
-            if (why := fingerprint.invoice_code_years_problem(inv.code, inv.paper_code, invoice_date)) is not None:
-                raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
+            _ensure_paper_identity_fits(n - 1, inv, inv.paper_code, inv.paper_number)
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
             paper_fp = (fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.paper_code, inv.paper_number)
@@ -457,17 +490,7 @@ class RegistrationTransactions(TransactionGroup):
             raise rule("face-exceeds-invoices", why)
         # each identity: an invoice's own and its paper form's (all read before the first entry is written)
         for position, inv, paper in identities:
-            if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
-                raise rule("invoice-already-financed",
-                           await _already_financed(s, position, inv, owner, paper=paper))
-            # the same invoice under its other spelling, whose fingerprint differs
-            # (fingerprint.other_spelling): its entry is read, not written, so it is in this transaction's
-            # read set, and of two registrations of the two spellings in one block the later fails
-            # validation (MVCC read conflict) as one of the same spelling does
-            if (other := _other_spelling(inv)) is not None and \
-                    (owner := await s.store.fingerprint_owner(other[2])) is not None:
-                why = await _already_financed(s, position, inv, owner, other, paper=paper)
-                raise rule("invoice-already-financed", why)
+            await _ensure_identity_free(s, position, inv, paper)
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
@@ -527,3 +550,104 @@ class RegistrationTransactions(TransactionGroup):
         s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
                currency=r.currency, due_date=r.due_date)
         return await s.remember(creditor, request_id, "RegisterReceivable", (raw,), r.to_json())
+
+    @transaction
+    @rules
+    async def LinkPaperIdentity(self, ctx: Context, receivable_id: str, invoice_number: str, paper_code: str,
+                                paper_number: str) -> Receivable:
+        """An invoice a claim was registered with by its 20-digit number alone names its paper form's identity
+        afterwards (数电纸质发票: ``paper_code``, ``paper_number``), which the registry then holds for the claim's
+        lineage too, as a registration naming both would have.
+
+        ``receivable_id``: the claim or any part split from it; the invoice is its root's. Before the debtor
+        confirms the claim its creditor links it (the debtor then confirms the claim naming it); from the
+        confirmation on, while some claim of the lineage is unsettled, its debtor, which received the paper
+        form. Refused on a frozen root, an ended lineage, an invoice naming a paper identity already, and an
+        identity that backs a claim, checked as a registration checks it.
+        """
+        s = self._session(ctx)
+        caller = await s.party((keys.RECEIVABLE, receivable_id))
+        claim = await s.store.receivable(receivable_id)
+        root = claim if claim.id == claim.root_id else await s.store.receivable(claim.root_id)
+        by_creditor = root.status == REGISTERED
+        _ensure_linker(caller, root, by_creditor, party_only=True)
+        await _ensure_lineage_live(s, root)
+        _ensure_linker(caller, root, by_creditor)
+        lifecycle.ensure_not_frozen(root)
+        position, inv = _invoice_numbered(root, invoice_number)
+        if inv.paper_fingerprint:
+            same = (inv.paper_code, inv.paper_number) == (paper_code, paper_number)
+            raise rule("paper-identity-already-named", f"{invoice_label(position, inv.number)} of {root.id} "
+                       f"names the paper identity {_spelled(inv.paper_code, inv.paper_number)} already"
+                       + (": this one, so nothing is left to do" if same else
+                          ": an invoice has one paper form, and the identity a claim was registered or linked "
+                          "with stays; if that one is wrong, the claim holds an invoice it should not, which "
+                          "only its rejection or withdrawal before confirmation releases"))
+        # the same rules as a paper identity given at registration: the fields', then the identity's
+        parse_request(InvoiceInput, {**inv.model_dump(include=set(InvoiceInput.model_fields) - set(PAPER_FIELDS)),
+                                     "paper_code": paper_code, "paper_number": paper_number}, "invoice")
+        _ensure_paper_identity_fits(position, inv, paper_code, paper_number)
+        paper_fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, paper_code, paper_number)
+        linked = inv.model_copy(update={"paper_code": paper_code, "paper_number": paper_number,
+                                        "paper_fingerprint": paper_fp})
+        invoices = [*root.invoices[:position], linked, *root.invoices[position + 1:]]
+        identities = _identities_listed(invoices)
+        if (repeat := _first_repeat(_one_spelling_fingerprint(i) for _, i, _ in identities)) is not None:
+            (at, again, again_paper), (first, listed, listed_paper) = (identities[n] for n in repeat)
+            raise rule("invoice-listed-twice", f"{_identity_named(at, again, again_paper)} is the same invoice "
+                       f"as {_identity_named(first, listed, listed_paper)} of {root.id}: a paper identity is "
+                       "another invoice's identity than those the claim lists; check the paper form's code and "
+                       "number")
+        await _ensure_identity_free(s, position, _paper_identity(linked), True, by_creditor=by_creditor)
+        # the new entry is guarded as the invoice's own entry is (the orgs of the claim as registered, and of
+        # each bank that financed a part of the lineage): its policy is copied, so no pair that could not
+        # release the invoice's entry can release this one
+        own_key = s.store.key(keys.FINGERPRINT, inv.fingerprint)
+        if not await s.store.fingerprint_names(inv.fingerprint, root.id):
+            raise rule("invoice-already-financed", f"{invoice_label(position, inv.number)} of {root.id} is no "
+                       f"longer held for it by the invoice registry (fingerprint {inv.fingerprint[:12]}…): its "
+                       f"entry was deleted or written again outside the contract. {BLOCKED_ENTRY}")
+        await s.store.put_fingerprint_as(paper_fp, root, own_key)
+        before = root.model_copy()
+        root.invoices = invoices
+        root.last = s.action("LinkPaperIdentity", caller.uscc)
+        await s.store.put_receivable(root, before)
+        s.emit(events.PAPER_IDENTITY_LINKED, root.id, invoice_number=inv.number, paper_code=paper_code,
+               paper_number=paper_number, paper_fingerprint=paper_fp, by=caller.uscc)
+        return root.to_json()
+
+
+def _ensure_linker(caller: Party, root: Receivable, by_creditor: bool, *, party_only: bool = False) -> None:
+    """Refused unless ``caller`` may link a paper identity to ``root``'s invoices: its creditor while the claim
+    is REGISTERED (the debtor confirms it naming the identity), its debtor from the confirmation on (the
+    claim's invoices are then what it confirmed, and it holds the paper form). ``party_only``: refused only
+    where the caller is neither, before the claim's status is told it."""
+    if party_only and caller.uscc in (root.creditor, root.debtor):
+        return
+    if by_creditor and caller.uscc != root.creditor:
+        raise rule("not-the-holder", f"{caller.uscc} is not the creditor of {root.id}: until its debtor confirms "
+                   "it, only its creditor links a paper identity to its invoices; check the receivable id")
+    if not by_creditor and caller.uscc != root.debtor:
+        creditor = (f"; as its creditor, ask the debtor {root.debtor}, which holds the paper form: from the "
+                    "confirmation on, the invoices are those it confirmed" if caller.uscc == root.creditor else "")
+        raise rule("not-the-debtor", f"{caller.uscc} is not the debtor of {root.id}: once the claim is confirmed, "
+                   f"only its debtor links a paper identity to its invoices{creditor}; check the receivable id")
+
+
+async def _ensure_lineage_live(s: Session, root: Receivable) -> None:
+    """Refused ``invalid-state`` where no claim of ``root``'s lineage is unsettled (a split root's parts are
+    walked to the first live one): a rejected or withdrawn claim released its invoices, and a settled one is
+    paid, so an identity linked there would only block the invoice's paper form from a claim of its own."""
+    if root.status == SPLIT and await queries.lineage_live(s.store, root):
+        return
+    lifecycle.ensure_status(root, lifecycle.LIVE, "link a paper identity to")
+
+
+def _invoice_numbered(root: Receivable, invoice_number: str) -> tuple[int, Invoice]:
+    """The place and the invoice of ``root`` whose number is ``invoice_number``; refused ``not-found``."""
+    for position, inv in enumerate(root.invoices):
+        if inv.number == invoice_number:
+            return position, inv
+    numbers = ", ".join(inv.number for inv in root.invoices)
+    raise rule("not-found", f"no invoice of {root.id} has the number {shown(invoice_number)}: its invoices are "
+               f"numbered {numbers}; give the 20-digit number of the one printed on paper")

@@ -1,5 +1,5 @@
 """The operations of a claim's life outside financing and settlement: registration, confirmation, rejection,
-withdrawal, transfer; the invoice verifications a registration may need; the regulator's freezes and reseals; the
+withdrawal, a paper identity's link, transfer; the invoice verifications a registration may need; the regulator's freezes and reseals; the
 ledger upgrade."""
 
 from __future__ import annotations
@@ -100,6 +100,19 @@ class _ClaimOperations:
         return self._submit("WithdrawReceivable", _record_id(receivable_id, "receivable_id"),
                             _said(reason, "reason", "WithdrawReceivable"),
                             model=Receivable)
+
+    def link_paper_identity(self, receivable_id: str, invoice_number: str, paper_code: str,
+                            paper_number: str) -> Receivable:
+        """Link the paper form's identity (数电纸质发票: its 发票代码 ``paper_code`` and 8-digit 发票号码
+        ``paper_number``) to the invoice numbered ``invoice_number`` (its 20-digit number) of a claim registered
+        without it: the invoice registry then holds the invoice under both, so no claim can be registered on it
+        under the paper identity. ``receivable_id``: the claim or a part split from it; the invoice and the
+        change are its root's, which is returned. Its creditor links it before the debtor confirms the claim,
+        its debtor from then on; refused on a frozen root, an ended lineage, an invoice naming a paper identity
+        already, and an identity a registration would refuse or that backs a claim."""
+        return self._submit("LinkPaperIdentity", _record_id(receivable_id, "receivable_id"),
+                            _id(invoice_number, "invoice_number"), _id(paper_code, "paper_code"),
+                            _id(paper_number, "paper_number"), model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
         """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).

@@ -107,6 +107,19 @@ class ReceivableSplit(_HolderChange):
     children: list[str]
 
 
+class PaperIdentityLinked(EventDetails):
+    """Party ``by`` (its credit code: the claim's creditor before confirmation, its debtor from then on) linked
+    the paper form's identity (数电纸质发票: ``paper_code``, ``paper_number``, fingerprint
+    ``paper_fingerprint``) to the invoice numbered ``invoice_number`` of the claim, the lineage's root: the
+    invoice registry holds the invoice under it too."""
+
+    invoice_number: str
+    paper_code: str
+    paper_number: str
+    paper_fingerprint: str
+    by: str
+
+
 class FinancingRequested(EventDetails):
     """``outstanding``: what the claim's debtor still owes, the amount a bank's advance is on."""
 
@@ -309,7 +322,8 @@ class LedgerUpgraded(EventDetails, LedgerUpgrade):
 
 EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
     PartyRegistered, PartyRenamed, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
-    ReceivableRejected, ReceivableWithdrawn, ReceivableTransferred, ReceivableSplit, FinancingRequested,
+    ReceivableRejected, ReceivableWithdrawn, ReceivableTransferred, ReceivableSplit, PaperIdentityLinked,
+    FinancingRequested,
     FinancingWithdrawn, FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
     AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,
     DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,

@@ -288,6 +288,17 @@ def test_a_claim_the_debtor_rejects_or_the_creditor_withdraws_releases_its_invoi
     assert lookup["used"] is False
 
 
+def test_the_debtor_links_a_confirmed_claims_paper_identity_which_the_registry_then_holds_for_it(recfin, codes):
+    claim = confirmed(recfin, codes)
+    paper_number = f"{secrets.randbelow(10**8):08d}"
+    linked = recfin.json("receivable", "link-paper", claim["id"], "--invoice", claim["invoices"][0]["number"],
+                         "--paper-code", "144031900111", "--paper-number", paper_number, as_="coreenterprise")
+    invoice = linked["invoices"][0]
+    assert (invoice["paper_code"], invoice["paper_number"]) == ("144031900111", paper_number)
+    lookup = recfin.json("receivable", "find-invoice", invoice["paper_fingerprint"], as_="supplier/supplier1")
+    assert (lookup["used"], lookup["receivable_id"]) == (True, claim["id"])
+
+
 # ---- financing, pricing and settlement ---------------------------------------------------------------------
 
 

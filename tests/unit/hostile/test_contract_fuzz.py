@@ -123,6 +123,7 @@ class _World:
         fresh = net.registration(tier1, core, 2_000_00)["invoices"][0]
         self.attestation = attestation_request(tier1.uscc, fresh["number"], invoice=fresh)
         self.client_ids = [a.identity.id for a in net.actors.values()]
+        self.registered_invoice = registered["invoices"][0]["number"]
         self.good_calls = self._good_calls(net, confirmed=confirmed["id"], registered=registered["id"],
                                            f=f["id"], o=o["id"], f2=f2["id"], o2=o2["id"],
                                            accepted=accepted["id"], notice=notice, d=d["id"], frozen=frozen["id"],
@@ -156,6 +157,7 @@ class _World:
             "ConfirmReceivable": (core, [registered]),
             "RejectReceivable": (core, [registered, "the goods were not delivered"]),
             "WithdrawReceivable": (tier1, [registered, "registered twice"]),
+            "LinkPaperIdentity": (tier1, [registered, self.registered_invoice, "144031900111", "00012345"]),
             "TransferReceivable": (tier1, [confirmed, tier2.uscc, "1000000", "seed-second-transfer"]),
             "RequestFinancing": (tier1, [confirmed]),
             "WithdrawFinancing": (tier1, [f2]),

@@ -128,6 +128,18 @@ async def s_reject(net):
     return (await s_registered(net))[0] + ["not owed"], {}
 
 
+async def _paper_link(r: dict) -> list[str]:
+    return [r["id"], r["invoices"][0]["number"], "144031900111", "00012345"]
+
+
+async def s_link_registered(net):
+    return await _paper_link(await net.registered(net.actors["tier1"], net.actors["core"], 1000)), {}
+
+
+async def s_link_confirmed(net):
+    return await _paper_link(await _confirmed(net)), {}
+
+
 async def s_transfer(net):
     return [(await _confirmed(net))["id"], net.actors["tier2"].uscc, "100"], {}
 
@@ -333,6 +345,8 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("ConfirmReceivable", s_registered, {"core"}, False),
     ("RejectReceivable", s_reject, {"core"}, False),
     ("WithdrawReceivable", s_reject, {"tier1"}, False),   # the creditor, holder of its registered claim
+    ("LinkPaperIdentity", s_link_registered, {"tier1"}, False),   # before confirmation, its creditor
+    ("LinkPaperIdentity", s_link_confirmed, {"core"}, False),     # from then on, its debtor
     ("TransferReceivable", s_transfer, {"tier1"}, False),
     ("RequestFinancing", s_confirmed, {"tier1"}, False),
     ("WithdrawFinancing", s_requested, {"tier1"}, False),

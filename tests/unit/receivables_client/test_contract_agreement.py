@@ -45,7 +45,8 @@ METHODS = {
     "RegisterParty": "register_party", "RenameParty": "rename_party", "BindPartyIdentity": "bind_party_identity",
     "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party", "GetPartyHistory": "party_history",
     "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
-    "RejectReceivable": "reject", "WithdrawReceivable": "withdraw", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
+    "RejectReceivable": "reject", "WithdrawReceivable": "withdraw",
+    "LinkPaperIdentity": "link_paper_identity", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
     "WithdrawFinancingOffer": "withdraw_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
@@ -385,6 +386,11 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
         life.registration(tier1, core, Decimal("2000.00"), "26312000000088888888", 30).to_json()))
     withdrawn_claim = sdk.Receivable.model_validate(
         life.ok(tier1, "WithdrawReceivable", mistaken["id"], "wrong face amount"))
+    paper = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("2000.00"), "26312000000055555555", 30).to_json()))
+    linked = sdk.Receivable.model_validate(
+        life.ok(tier1, "LinkPaperIdentity", paper["id"], "26312000000055555555", "144031900111", "00012345"))
+    assert (linked.invoices[0].paper_code, linked.invoices[0].paper_number) == ("144031900111", "00012345")
     assert (withdrawn_claim.status, withdrawn_claim.withdrawn_on, withdrawn_claim.withdrawal_reason) == \
         ("WITHDRAWN", life.today(), "wrong face amount")
     life.ok(regulator, "FreezeReceivable", f"{moved}.1", "ORDER-1")

@@ -189,6 +189,9 @@ STORY = [
     ("RejectReceivable", frozenset({CORE, SUPPLIER})),          # and the rejected claim keeps that policy
     ("RegisterReceivable", ANY_TWO),
     ("WithdrawReceivable", frozenset({CORE, SUPPLIER})),        # the creditor's withdrawal: the same policy
+    ("RegisterReceivable", ANY_TWO),
+    ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
+    ("LinkPaperIdentity", frozenset({CORE, SUPPLIER})),         # the claim's policy; its new entry, the chaincode's
     ("AttestInvoiceVerification", ANY_TWO),
     ("RegisterReceivable", ANY_TWO),
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
@@ -259,6 +262,9 @@ def story_channel() -> Channel:
     # a claim its creditor registered by mistake and withdraws before its debtor answers
     mistaken = claim(channel, tier1, core, "26312000000000000008", confirmed=False)
     tier1.client.withdraw(mistaken, "registered in error")
+    # a claim its debtor confirmed, then linked to the paper form's identity of its invoice
+    printed = claim(channel, tier1, core, "26312000000000000009")
+    core.client.link_paper_identity(printed, "26312000000000000009", "144031900111", "00012345")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number="26312000000000000005",
         fingerprint=fingerprint_of(tier1.uscc, "", "26312000000000000005"), buyer_tax_id=core.uscc,
@@ -327,7 +333,7 @@ def claims_in(snapshot: Snapshot, status: str) -> dict[str, dict]:
 
 def test_a_registration_writes_the_claims_policy_and_is_checked_by_the_chaincode_policy_alone(story_channel):
     registrations = [s for s in story_channel.submits if s.transaction == "RegisterReceivable"]
-    assert len(registrations) == 7
+    assert len(registrations) == 8
     for s in registrations:
         (key, claim), = ((k, c) for k, c in claims_in(s.after, "REGISTERED").items() if k not in s.before.state)
         assert KeyEndorsementPolicy(s.after.policies[key]).list_orgs() == sorted({claim["debtor_msp"],

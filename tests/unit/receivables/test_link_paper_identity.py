@@ -1,0 +1,178 @@
+"""LinkPaperIdentity: an invoice a claim was registered with by its 20-digit number alone names its paper form's
+code and number afterwards (数电纸质发票), so the same supplier can no longer register the invoice again under
+that paper identity as a second claim. Its creditor links it before confirmation, its debtor from then on; a
+refusal names its rule and writes nothing; the new registry entry carries the policy of the invoice's own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import fingerprint, keys
+
+from .support import BANK, CORE, SUPPLIER, standard_net
+from .test_registry_and_attestation_policies import policy_orgs
+
+NUMBER = "26990000000000000001"           # its first 12 digits are no code: the number has no other spelling
+PAPER_CODE, PAPER_NUMBER = "144031900111", "00012345"
+
+
+def _registration(net, tier1, core, *, number: str = NUMBER, code: str = "") -> dict:
+    req = net.registration(tier1, core, 1000_00, invoice_no=number)
+    req["invoices"][0]["code"] = code
+    return req
+
+
+def _paper_fingerprint(tier1, code: str = PAPER_CODE, number: str = PAPER_NUMBER) -> str:
+    return fingerprint.invoice_fingerprint(tier1.uscc, code, number)
+
+
+async def _claim(*, confirm: bool = True):
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core))
+    if confirm:
+        claim = await net.ok(core, "ConfirmReceivable", claim["id"])
+    return net, tier1, core, claim
+
+
+async def test_the_debtor_links_a_confirmed_claims_paper_identity_and_a_second_claim_under_it_is_refused():
+    net, tier1, core, claim = await _claim()
+    paper_claim = _registration(net, tier1, core, number=PAPER_NUMBER, code=PAPER_CODE)
+    result = await net.call(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    assert result.status == 200, result.message
+    linked = json.loads(result.payload)
+    (invoice,) = linked["invoices"]
+    paper_fp = _paper_fingerprint(tier1)
+    assert (invoice["paper_code"], invoice["paper_number"], invoice["paper_fingerprint"]) == \
+        (PAPER_CODE, PAPER_NUMBER, paper_fp)
+    assert linked["status"] == "CONFIRMED" and linked["last"]["action"] == "LinkPaperIdentity"
+    assert net.doc(claim["id"])["invoices"][0]["paper_fingerprint"] == paper_fp
+    assert json.loads(net.ledger.state[net._key(keys.FINGERPRINT, paper_fp)])["receivable_id"] == claim["id"]
+    name, payload = result.event
+    assert name == "PaperIdentityLinked"
+    assert json.loads(payload)["paper_fingerprint"] == paper_fp
+    message = await net.refused(tier1, "RegisterReceivable", paper_claim, rule="invoice-already-financed")
+    assert f"already backs receivable {claim['id']}" in message
+
+
+async def test_the_creditor_links_before_confirmation_and_the_debtor_confirms_the_claim_naming_it():
+    net, tier1, core, claim = await _claim(confirm=False)
+    await net.ok(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    confirmed = await net.ok(core, "ConfirmReceivable", claim["id"])
+    assert confirmed["invoices"][0]["paper_number"] == PAPER_NUMBER
+    await net.refused(tier1, "RegisterReceivable", _registration(net, tier1, core, number=PAPER_NUMBER,
+                                                                 code=PAPER_CODE), rule="invoice-already-financed")
+
+
+async def test_a_withdrawal_releases_the_paper_identity_its_creditor_linked():
+    net, tier1, core, claim = await _claim(confirm=False)
+    await net.ok(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    await net.ok(tier1, "WithdrawReceivable", claim["id"], "registered without its paper identity")
+    assert net._key(keys.FINGERPRINT, _paper_fingerprint(tier1)) not in net.ledger.state
+    await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=PAPER_NUMBER, code=PAPER_CODE))
+
+
+async def test_the_new_entry_carries_the_policy_of_the_invoices_own_entry_with_the_financing_banks_org():
+    net, tier1, core, claim = await _claim()
+    await net.financed(tier1, claim["id"])
+    own = net._key(keys.FINGERPRINT, claim["invoices"][0]["fingerprint"])
+    assert policy_orgs(net, own) == sorted([BANK, CORE, SUPPLIER])
+    await net.ok(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    paper = net._key(keys.FINGERPRINT, _paper_fingerprint(tier1))
+    assert net.ledger.validation_parameters[paper] == net.ledger.validation_parameters[own]
+    # the claim's own key is written under the policy it has: its orgs endorse the link
+    assert net.writes_not_endorsed(BANK, CORE, SUPPLIER) == []
+
+
+async def test_a_part_of_a_split_claim_links_the_paper_identity_on_its_root():
+    net, tier1, core, claim = await _claim()
+    split = await net.ok(tier1, "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "40000")
+    part = split["children"][0]
+    linked = await net.ok(core, "LinkPaperIdentity", part, NUMBER, PAPER_CODE, PAPER_NUMBER)
+    assert linked["id"] == claim["id"] and linked["invoices"][0]["paper_number"] == PAPER_NUMBER
+
+
+async def test_a_link_sent_again_is_refused_saying_the_invoice_names_it_already():
+    net, tier1, core, claim = await _claim()
+    await net.ok(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    same = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                             rule="paper-identity-already-named")
+    assert "nothing is left to do" in same
+    other = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, "00054321",
+                              rule="paper-identity-already-named")
+    assert "stays" in other
+
+
+async def test_an_invoice_registered_with_its_paper_identity_takes_no_other():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    req = _registration(net, tier1, core)
+    req["invoices"][0]["paper_code"], req["invoices"][0]["paper_number"] = PAPER_CODE, PAPER_NUMBER
+    claim = await net.ok(tier1, "RegisterReceivable", req)
+    await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, "00054321",
+                      rule="paper-identity-already-named")
+
+
+async def test_an_identity_backing_another_claim_is_refused():
+    net, tier1, core, claim = await _claim()
+    held = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=PAPER_NUMBER,
+                                                                   code=PAPER_CODE))
+    message = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="invoice-already-financed")
+    assert held["id"] in message and "paper identity" in message
+
+
+async def test_the_paper_identity_of_another_invoice_of_the_claim_is_refused_as_listed_twice():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    req = _registration(net, tier1, core)
+    req["invoices"].append({**req["invoices"][0], "number": PAPER_NUMBER, "code": PAPER_CODE})
+    claim = await net.ok(tier1, "RegisterReceivable", req)
+    await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                      rule="invoice-listed-twice")
+
+
+@pytest.mark.parametrize("number, code, paper_number, rule", [
+    (NUMBER, PAPER_CODE, "123", "invoice-number-invalid"),                   # no 8-digit paper number
+    (NUMBER, "", PAPER_NUMBER, "invoice-code-invalid"),                      # half a paper identity
+    (NUMBER, "3100274130", PAPER_NUMBER, "invoice-code-invalid"),            # a form printed in 2027
+    ("26990000000000000002", PAPER_CODE, PAPER_NUMBER, "not-found"),         # no such invoice on the claim
+], ids=["paper-number", "paper-code-missing", "form-printed-after-the-invoice", "invoice-not-on-the-claim"])
+async def test_an_identity_a_registration_refuses_is_refused(number, code, paper_number, rule):
+    net, tier1, core, claim = await _claim()
+    await net.refused(core, "LinkPaperIdentity", claim["id"], number, code, paper_number, rule=rule)
+
+
+async def test_a_frozen_claim_is_refused():
+    net, tier1, core, claim = await _claim()
+    await net.ok(net.actors["regulator"], "FreezeReceivable", claim["id"], "order-1")
+    await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                      rule="receivable-frozen")
+
+
+@pytest.mark.parametrize("end", ["withdrawn", "settled"])
+async def test_an_ended_lineage_is_refused(end):
+    net, tier1, core, claim = await _claim(confirm=end != "withdrawn")
+    if end == "withdrawn":
+        await net.ok(tier1, "WithdrawReceivable", claim["id"], "registered in error")
+        caller = tier1
+    else:
+        await net.ok(core, "RecordPayment", claim["id"], "100000")
+        caller = core
+    await net.refused(caller, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                      rule="invalid-state")
+
+
+@pytest.mark.parametrize("confirm, who, rule", [
+    (True, "tier1", "not-the-debtor"),       # the creditor, once its debtor confirmed the invoices
+    (True, "tier2", "not-the-debtor"),       # another supplier
+    (True, "bank", "not-the-debtor"),        # a bank, even one about to finance the claim
+    (False, "core", "not-the-holder"),       # the debtor, before it has confirmed
+    (False, "tier2", "not-the-holder"),
+], ids=["creditor-after", "other-supplier", "bank", "debtor-before", "other-supplier-before"])
+async def test_no_one_but_the_party_named_links(confirm, who, rule):
+    net, tier1, core, claim = await _claim(confirm=confirm)
+    await net.refused(net.actors[who], "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                      rule=rule)
