@@ -12,7 +12,8 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    wrote is the claim its registration wrote, but for the fields the contract's transactions of a REGISTERED
    claim on the way to its confirmation change (``CHANGED_BEFORE_CONFIRMATION``: a confirmation's status,
    confirmed_on and last, a freeze's frozen (or queued_freezes) and last, an unfreeze's frozen, queued_freezes,
-   last_unfreeze and last; UpgradeLedger writes no record value),
+   last_unfreeze and last; UpgradeLedger writes no record value; and a paper identity its creditor linked to an
+   invoice registered without one, ``LinkPaperIdentity``: ``_paper_identities_linked``),
    and no transaction between them left it REJECTED or WITHDRAWN (the contract confirms only a REGISTERED claim,
    and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
    contract version did not write reads as its default and invoices read as the contract reads them. So no pair
@@ -133,7 +134,8 @@ CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "queued_freez
 ConfirmReceivable (status, confirmed_on, last), FreezeReceivable (frozen, or queued_freezes on a claim another
 order froze, and last) and UnfreezeReceivable (frozen, queued_freezes, last_unfreeze, last).
 UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) and
-WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's."""
+WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's,
+but for the one change of ``invoices`` LinkPaperIdentity makes (``_paper_identities_linked``)."""
 
 NOT_CHECKED = "not checked: "
 """How the reason of a check that passes without having been made starts. No check of this audit passes so (a
@@ -848,6 +850,10 @@ class ReceivableAudit:
         self._registered[claim_id] = registered
         differ = [name for name in Receivable.model_fields
                   if name not in CHANGED_BEFORE_CONFIRMATION and getattr(registered, name) != getattr(confirmed, name)]
+        linked = _paper_identities_linked(registered.invoices, confirmed.invoices) if differ == ["invoices"] else None
+        if linked:
+            differ = []
+            self._registered[claim_id] = confirmed   # the registry check then covers the paper identity linked
         kept = ", ".join(CHANGED_BEFORE_CONFIRMATION)
         if differ:
             return expected.check(confirmation, False,
@@ -859,6 +865,8 @@ class ReceivableAudit:
         return expected.check(confirmation, True,
                               f"its confirmation ({confirmation}) wrote {claim_id} as its registration "
                               f"({registration}) did, but for {kept}"
+                              + (f", and the paper identity its creditor linked to invoice(s) {', '.join(linked)} "
+                                 "(LinkPaperIdentity)" if linked else "")
                               + (f"; {between} transaction(s) between them, none rejecting or withdrawing it"
                                  if between else ""))
 
@@ -1198,6 +1206,32 @@ def _not_its_registration(creation: _Change, claim_id: str) -> str | None:
         return (f"was submitted by {submitter} but writes {holder} as the holder's org, so it is not the "
                 "registration, which its creditor submits from the org it writes as the holder's")
     return None
+
+
+def _paper_identities_linked(registered: Sequence[Invoice], confirmed: Sequence[Invoice]) -> list[str] | None:
+    """The numbers of the invoices whose paper identity (数电纸质发票) was linked between a claim's registration
+    and its confirmation (``LinkPaperIdentity``, its creditor's before confirmation), where that is all that
+    tells ``confirmed`` from ``registered``: the same invoices in the same order, each as registered but for
+    ``paper_code``, ``paper_number`` and ``paper_fingerprint``, which one registered without any gained, its
+    fingerprint that of its seller's paper code and number. None where anything else differs, a paper
+    identity registered was changed or dropped, or none was linked."""
+    if len(registered) != len(confirmed):
+        return None
+    linked = []
+    for before, after in zip(registered, confirmed):
+        if after == before:
+            continue
+        unlinked = after.model_copy(update={"paper_code": "", "paper_number": "", "paper_fingerprint": ""})
+        if before.paper_fingerprint or before.paper_code or before.paper_number or unlinked != before:
+            return None
+        try:
+            paper_fp = invoice_keys.invoice_fingerprint(after.seller_tax_id, after.paper_code, after.paper_number)
+        except ValueError:
+            return None
+        if not (after.paper_code and after.paper_number) or after.paper_fingerprint != paper_fp:
+            return None
+        linked.append(after.number)
+    return linked or None
 
 
 def _registry_fingerprints(invoice: Invoice) -> tuple[list[str], list[str]]:

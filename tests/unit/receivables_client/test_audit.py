@@ -24,6 +24,7 @@ from fabric_protos.msp import msp_config_pb2
 from fabric_protos.peer import transaction_pb2
 
 from chaincode.receivables import keys
+from chaincode.receivables.fingerprint import invoice_fingerprint
 from chaincode.shim import create_composite_key
 from cli import connection
 from cli.receivable_commands import COMMANDS
@@ -854,6 +855,59 @@ def test_the_changes_between_registration_and_confirmation_are_counted_and_later
     assert before == (True, f"its confirmation (t-confirm) wrote {R} as its registration (t-register) did, but for "
                             "status, confirmed_on, frozen, queued_freezes, last_unfreeze, last; 2 transaction(s) "
                             "between them, none rejecting or withdrawing it")
+
+
+PAPER_CODE, PAPER_NUMBER = "144031900111", "00012345"
+
+
+def _paper_linked(invoice: dict, **over) -> dict:
+    """``invoice`` with the paper identity LinkPaperIdentity gives it, and ``over`` on top."""
+    paper_fp = invoice_fingerprint(invoice["seller_tax_id"], PAPER_CODE, PAPER_NUMBER)
+    return {**invoice, "paper_code": PAPER_CODE, "paper_number": PAPER_NUMBER, "paper_fingerprint": paper_fp, **over}
+
+
+def test_a_paper_identity_its_creditor_linked_before_confirmation_is_the_one_change_of_invoices_that_passes(ledger):
+    linked = _paper_linked(ledger.receivable["invoices"][0])
+    ledger.registry[linked["paper_fingerprint"]] = R
+    _confirmed_as_changed(ledger, invoices=[linked])
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
+    passed, reason = checks_of(report)["changes before confirmation"]
+    assert passed and f"the paper identity its creditor linked to invoice(s) {linked['number']}" in reason
+
+
+def test_a_linked_paper_identity_the_registry_does_not_hold_fails_the_invoice_registry(ledger):
+    _confirmed_as_changed(ledger, invoices=[_paper_linked(ledger.receivable["invoices"][0])])
+    passed, reason = checks_of(ledger.audit()[0])["invoice registry"]
+    assert not passed and f"names the paper identity code {PAPER_CODE}" in reason
+
+
+@pytest.mark.parametrize("over", [
+    {"paper_fingerprint": "e" * 64},                     # a fingerprint not of the paper code and number
+    {"amount": 20000000},                                # the link and another change of the invoice
+    {"paper_number": ""},                                # half a paper identity
+], ids=["fingerprint-not-the-paper-identitys", "amount-changed-too", "half-an-identity"])
+def test_any_other_change_of_invoices_beside_a_paper_identity_still_fails(ledger, over):
+    linked = _paper_linked(ledger.receivable["invoices"][0], **over)
+    ledger.registry[linked["paper_fingerprint"]] = R
+    _confirmed_as_changed(ledger, invoices=[linked])
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert not passed and f"wrote {R} with invoices other than its registration" in reason
+
+
+def test_a_paper_identity_registered_and_replaced_before_confirmation_fails(ledger):
+    registered = _paper_linked(ledger.receivable["invoices"][0])
+    ledger.receivable = {**ledger.receivable, "invoices": [registered]}
+    ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): {**ledger.receivable,
+                                                                                      "status": "REGISTERED"}},
+                                                 ledger.peers(SUPPLIER, BANK))
+    replaced = _paper_linked(registered, paper_number="00054321",
+                             paper_fingerprint=invoice_fingerprint(registered["seller_tax_id"], PAPER_CODE,
+                                                                   "00054321"))
+    ledger.registry.update({registered["paper_fingerprint"]: R, replaced["paper_fingerprint"]: R})
+    _confirmed_as_changed(ledger, invoices=[replaced])
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert not passed and "with invoices other than" in reason
 
 
 def test_a_claim_an_earlier_version_registered_differs_where_its_invoices_currency_is_not_the_claims(ledger):
