@@ -193,11 +193,7 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
     """The identity of an MSP folder's one certificate (``signcerts/*.pem``), and that file."""
     certs = _entries(folder / "signcerts", (".pem",))
     if not certs:
-        inner = folder / "msp"
-        # cryptogen and fabric-ca lay a user out as USER/msp (and USER/tls): the user's folder given for its MSP's
-        one_level_up = (f": {folder} is the user's folder, not its MSP folder; give {inner}"
-                        if (inner / "signcerts").is_dir() else "")
-        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem){one_level_up}")
+        raise ValueError(_no_certificate(folder))
     if len(certs) > 1:
         raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}: "
                          "keep only the certificate of the identity to sign as there (move the others out of "
@@ -205,6 +201,26 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
     credentials = _file_bytes(certs[0], "a certificate")   # a folder named cert.pem is named as one
     _refuse_all_but_certificates(credentials, str(certs[0]))
     return Identity(msp_id, credentials), certs[0]
+
+
+def _no_certificate(folder: Path) -> str:
+    """Why ``folder`` gives no certificate, and what to do: a path mistyped, the user's folder given for its MSP
+    folder, a certificate not named *.pem, or none there at all."""
+    if not folder.is_dir():
+        found = "is a file, not a folder" if folder.exists() else "does not exist"
+        return f"{folder} {found}: give the identity's MSP folder, the one holding signcerts/ and keystore/"
+    signcerts, inner = folder / "signcerts", folder / "msp"
+    what = f"no certificate in {signcerts} (expected *.pem)"
+    # cryptogen and fabric-ca lay a user out as USER/msp (and USER/tls): the user's folder given for its MSP's
+    if (inner / "signcerts").is_dir():
+        return f"{what}: {folder} is the user's folder, not its MSP folder; give {inner}"
+    others = [entry.name for entry in _entries(signcerts, ("",))]
+    if others:
+        return (f"{what}: it holds {_few_names(others)}, not named *.pem: rename the identity's PEM certificate to "
+                "end in .pem")
+    return (f"{what}: put there the certificate its org's CA issued for the identity's key, or give the MSP "
+            "folder that holds it (`recfin org user add ORG NAME` writes a user's MSP folder whole, its "
+            "certificate with it)")
 
 
 # A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.
