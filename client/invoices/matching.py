@@ -66,7 +66,7 @@ from ._evidence import evidence_hash
 from ._item_keys import item_key, known_unit, unit_factor, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
-from ._reading import line_amount_fen
+from ._reading import line_amount_fen, percent
 from .errors import MalformedInput
 from .model import Invoice, InvoiceLine
 
@@ -576,7 +576,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     tol = tolerances or Tolerances()
     doc_problems: list[str] = []
     if receipt.po_number and receipt.po_number != po.number:
-        doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
+        doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}: match the "
+                            f"invoice against PO {receipt.po_number}, or against the receipt of PO {po.number}")
     if receipt.number == po.number:
         doc_problems.append(f"the goods receipt's number {receipt.number} is the purchase order's: the order's own "
                             "file given as the receipt is no record of goods received; match against the goods "
@@ -610,7 +611,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         line, ordered = item.line, ordered_of[item.number]
         if not ordered:
             results.append(LineMatch(invoice_line=item.number, item=line.name, status="unmatched",
-                                     problems=("no purchase order line for this item",)))
+                                     problems=(_NO_PO_LINE,)))
             results.extend(LineMatch(invoice_line=d, item=line.name, status="unmatched", discount_of=item.number,
                                      problems=(f"a discount on line {item.number}, which is not on the order",))
                            for d in item.discount_lines)
@@ -647,7 +648,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     if abs(expected_fen - invoice.total_amount_fen) > tol.total_fen:
         doc_problems.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is not the PO value of the "
                             f"invoiced quantities less the invoice's discounts {plain_yuan(expected_fen)} "
-                            f"(tolerance {plain_yuan(tol.total_fen)})")
+                            f"(tolerance {plain_yuan(tol.total_fen)}): each line may be within the price tolerance "
+                            "while the invoice asks more, or less, than the order's value past the total tolerance; "
+                            "have the invoice reissued at the order's prices")
     part = None
     if part_of_delivery:
         # less than the whole receipt: an item below its received quantity, or receipt lines it does not invoice
@@ -852,6 +855,16 @@ def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal | Fract
     return sum((Fraction(l.quantity) * Fraction(p) for l, p in zip(ordered, prices)), Fraction(0)) / quantity
 
 
+# What a partial line does next, as its problem says: the field that did not match, the tolerance it was held to, and
+# the way forward, which an officer deciding whether the invoice can back a receivable reads.
+_NO_PO_LINE = ("no purchase order line for this item: no PO line has its name (its *category* prefix aside), nor an "
+               "item code that is its name or spec; match the invoice against the order the item was bought on")
+_INVOICED_BELOW_RECEIVED = ("an invoice for part of a delivery is matched with --part-of-delivery "
+                            "(part_of_delivery=True); otherwise have the invoice reissued for what was received")
+_INVOICED_ABOVE_RECEIVED = ("more is invoiced than was received; have the invoice reissued for what this receipt "
+                            "received (an invoice covering several deliveries matches no one receipt)")
+
+
 class _Invoiced:
     """Invoice items whose quantities count together (a group of items whose lines overlap, or the items of the
     same PO lines): their quantities, added up once for all of them, and a note naming their lines, made only for
@@ -951,14 +964,16 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         problems.append(_taken_back_problem(line))
         return problems, None
     if item.quantity is None or item.unit_price is None:
-        problems.append("the invoice line has no quantity or unit price")
+        problems.append("the invoice line has no quantity or unit price: what it invoices cannot be compared with the "
+                        "order and the receipt; have the invoice reissued giving the line's quantity and unit price")
         return problems, None
     unit_price = item.unit_price   # in the order's unit
     part_note = None
     if unclear:
         problems.append(_unclear_problem(unclear, index))
     elif not received:
-        problems.append("not received: no goods receipt line for this item")
+        problems.append("not received: no goods receipt line for this item; match the invoice against the receipt of "
+                        "the delivery that brought it, once the goods are received")
     else:
         invoiced = counts.whole
         got_each = [index.received(l) for l in received]
@@ -972,13 +987,16 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
                             f"{_shown(got_each)}{parts}: an invoice of a delivery invoiced "
                             "in parts invoices at most what was received, whatever the quantity tolerance")
         elif abs(invoiced.total - got) > got * Fraction(tol.quantity_rel):
-            problems.append(f"invoiced quantity {invoiced.shown} is not the received "
-                            f"{_shown(got_each)}{parts}")
+            problems.append(f"invoiced quantity {invoiced.shown} is not the received {_shown(got_each)}{parts}, past "
+                            f"the quantity tolerance of {percent(tol.quantity_rel)}: "
+                            + (_INVOICED_BELOW_RECEIVED if invoiced.total < got else _INVOICED_ABOVE_RECEIVED))
     invoiced = counts.same_item[id(own)]
     if invoiced.total > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
         problems.append(f"invoiced quantity {invoiced.shown} exceeds the ordered "
-                        f"{_shown([l.quantity for l in ordered])}{parts}")
+                        f"{_shown([l.quantity for l in ordered])}{parts}, past the quantity tolerance of "
+                        f"{percent(tol.quantity_rel)}: have the invoice reissued for at most what was ordered, or "
+                        "match against the order amended to what was delivered")
     prices = [l.unit_price for l in ordered if l.unit_price is not None]
     price = _order_price(ordered, unit_price)
     shown = (str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)") \
@@ -988,7 +1006,9 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         problems.append(f"unit price {_number(unit_price)} is above the PO price {shown}: an invoice of a delivery "
                         "invoiced in parts is at most at the PO's price, whatever the price tolerance")
     elif prices and not _within(unit_price, price, tol.price_rel):
-        problems.append(f"unit price {_number(unit_price)} is not the PO price {shown}")
+        problems.append(f"unit price {_number(unit_price)} is not the PO price {shown}, past the price tolerance of "
+                        f"{percent(tol.price_rel)}: have the invoice reissued at the order's price, or match against "
+                        "the order amended to the price agreed")
     return problems, part_note
 
 

@@ -11,6 +11,7 @@ from client.invoices import match_invoice, registration_from_match
 from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder
 
 from ._samples import invoice, line
+from .test_partial_match_says_what_to_do import price_off
 
 
 def _order_line(number: str, name: str, quantity: str, price: str | None = None) -> OrderLine:
@@ -34,7 +35,7 @@ def test_a_line_priced_past_the_tolerance_is_compared_with_the_nearest_price_and
     assert (first.status, first.po_lines, first.receipt_lines, first.problems) == ("matched", ("1",), ("1",), ())
     # the wrong price is the problem, against the grade whose price is nearest, not an average of both
     assert (second.status, second.po_lines, second.problems) == (
-        "partial", ("2",), ("unit price 2.02 is not the PO price 2.00",))
+        "partial", ("2",), (price_off("unit price 2.02 is not the PO price 2.00"),))
     assert result.expected_amount_fen == 30000
 
 

@@ -16,6 +16,7 @@ from client.invoices import invoice_to_json, match_invoice
 from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder, receipt_value
 
 from ._samples import invoice, line
+from .test_partial_match_says_what_to_do import invoiced_above_received, price_off
 
 
 def _po(quantity: str, price: str, unit: str | None, name: str = "不锈钢板") -> PurchaseOrder:
@@ -60,13 +61,13 @@ def test_a_receipt_in_grams_is_compared_in_the_orders_kilograms():
 def test_converted_quantities_that_differ_are_still_a_difference_in_the_orders_unit():
     result = match_invoice(_invoiced("2", "5000.00", "t"), _po("2000", "5.00", "kg"), _gr("1500", "kg"))
     assert result.status == "partial"
-    assert result.lines[0].problems == ("invoiced quantity 2000 is not the received 1500",)
+    assert result.lines[0].problems == (invoiced_above_received("invoiced quantity 2000 is not the received 1500"),)
     assert result.lines[0].units_converted is not None
 
 
 def test_a_price_that_differs_once_converted_is_named_in_the_orders_unit():
     result = match_invoice(_invoiced("2", "5100.00", "吨"), _po("2000", "5.00", "kg"), _gr("2000", "kg"))
-    assert result.lines[0].problems == ("unit price 5.1 is not the PO price 5.00",)
+    assert result.lines[0].problems == (price_off("unit price 5.1 is not the PO price 5.00"),)
 
 
 def test_units_of_different_kinds_are_a_named_problem_not_a_match():
