@@ -89,10 +89,26 @@ class OrgAddition(ChannelAdmins):
         self._check_name_free(spec, current)
         # before the org's crypto is made: a --sign-as naming no org of the channel is refused with nothing written
         signing_orgs(grown, channel_config.application_orgs(current), sign_as)
+        if spec.msp_id in channel_config.application_orgs(current):
+            self._refuse_planning_a_member(spec, current, role, enterprise)
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
         self._generate(spec, grown, current)
         return self._plan_add(spec, grown, current, sign_as)
+
+    def _refuse_planning_a_member(self, spec: PeerOrgSpec, current: configtx_pb2.Config, role: str,
+                                  enterprise: str | None) -> None:
+        """Refused (OrgChangeError) when the channel (current) already has the org's MSP ID: there is no update to
+        show or write. add() skips the update and finishes the rest, so that is what is said, once the checks it
+        makes on such an org pass here too: its folder gone (_is_new_org), or a CA other than this folder's in the
+        channel (_check_same_msp), is refused in its words. Nothing is written."""
+        self._is_new_org(spec, current)
+        self._check_same_msp(current, spec)
+        add = f"recfin org add {spec.name} --role {role}" + (f" --enterprise {enterprise}" if enterprise else "")
+        raise OrgChangeError(f"{spec.msp_id} is already in {self.topology.channel}'s config: there is no update to "
+                             f"show or write. `{add}` (without --dry-run and --update-out) finishes its add here: "
+                             f"it skips the update, starts and joins {spec.name}'s peer, deploys the chaincode with "
+                             f"it and writes its connection profile")
 
     def _check_name_free(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> None:
         """check_identifiers_free before anything of the org is written or signed: its spec was held to the
