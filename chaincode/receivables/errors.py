@@ -41,11 +41,15 @@ PARTS_NAMED = 10
 
 def parts_named(part_ids: list[str], claim_id: str) -> str:
     """The parts ``part_ids`` of the split claim ``claim_id``, as a refusal names them: each, or the first
-    ``PARTS_NAMED`` and how many more, with where the caller reads them all."""
+    ``PARTS_NAMED`` and how many more, with where the caller reads them all: GetProvenance, which answers
+    ``queries.PROVENANCE_PARTS_MAX`` parts at most and is asked again of each part it marks ``children_omitted``."""
     if len(part_ids) <= PARTS_NAMED:
         return ", ".join(part_ids)
+    from .queries import PROVENANCE_PARTS_MAX   # here: queries imports this module
     return (f"{', '.join(part_ids[:PARTS_NAMED])} and {len(part_ids) - PARTS_NAMED} more "
-            f"({len(part_ids)} in all: GetProvenance {claim_id} lists every part with its status)")
+            f"({len(part_ids)} in all: GetProvenance {claim_id} lists them with their status, up to "
+            f"{PROVENANCE_PARTS_MAX} parts an answer; ask it again of a part marked children_omitted for the parts "
+            "below it)")
 
 
 def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
