@@ -35,8 +35,11 @@ financing its terms name, as the ledger reader refuses it. Each proposal's ``why
 puts it there, and, for one not takeable now, why and what to do.
 
 The remainder of the outstanding amount a bank does not advance (outstanding -
-advance) is not financed: the holder still collects it at maturity. It is shown
-(``remainder_at_maturity``) but not counted as cash now.
+advance) is not financed: it is the holder's at maturity, though not paid to it on the
+ledger. From disbursement every payment on the claim is recorded as the bank's, so the
+debtor pays the bank the whole outstanding amount, and the bank pays the excess over the
+advance over to the holder off the ledger (docs/receivables.md, "Financing", step 6). It
+is shown (``remainder_at_maturity``) but not counted as cash now.
 """
 
 from __future__ import annotations
