@@ -61,7 +61,8 @@ from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
-from client.ledger.block_integrity import data_problem, header_hash, link_problem, signature_problem
+from client.ledger.block_integrity import (data_problem, header_hash, link_problem, signature_problem,
+                                          stale_config_problem)
 from client.ledger.endorsements import action_results
 from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, config_of,
                                decoded, enum_name, last_config_index, other_channel, transaction_by_id,
@@ -920,7 +921,8 @@ class OrdererSignatures:
     (``problems``) under the config of the config block its orderer metadata names (``last_config_index``), which
     must be the newest config block before it, as the ordering service names it; a config block, which names
     itself, under the config before it, in force when the ordering service cut it (as
-    ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s). Block 0 is the
+    ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s, the rule
+    ``stale_config_problem``'s). Block 0 is the
     channel's genesis config block, which no orderer signs: it is taken as the peer holds it. Each config block's
     config is kept as the walk passes it, so a change of the orderer orgs or their CAs counts from the next
     block on."""
@@ -939,12 +941,9 @@ class OrdererSignatures:
         except LedgerReadError as error:
             return [f"block {number}: which config block it was verified under cannot be told ({error}), so its "
                     f"orderer signatures are not checked. {FETCH_AGAIN}"]
-        if named < self.newest:
-            # an orderer names the config in force; an older one could be one under which an orderer identity a
-            # config update since dropped (a CA rotated out, a key retired) still verifies
-            return [f"block {number} names block {named} as the config block it was verified under, where the "
-                    f"ordering service names the newest config block before it, block {self.newest}: its orderer "
-                    f"signatures prove nothing of the config in force when it was cut. {FETCH_AGAIN}"]
+        stale = stale_config_problem(number, named, self.newest)
+        if stale is not None:
+            return [f"{stale}. {FETCH_AGAIN}"]
         if named != number:
             return [p for p in [self._signature_problem(block, number, named, False)] if p is not None]
         # a config block: verified under the config before it, its own in force from the next block on

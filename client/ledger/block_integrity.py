@@ -126,6 +126,19 @@ def link_problem(header: common_pb2.BlockHeader, previous: common_pb2.BlockHeade
             f"header hashes to {expected.hex()}: the two are not of one chain")
 
 
+def stale_config_problem(number: int, named: int, in_force: int) -> str | None:
+    """Why block ``number``, whose orderer metadata names config block ``named`` as the config it was verified
+    under, cannot be taken for one the ordering service cut where config block ``in_force`` is the newest before
+    it; None when it names that one or a later. The ordering service names the config in force in every block it
+    cuts: under an older one, an orderer identity a config update since dropped (a CA rotated out, a key retired)
+    still verifies, so the block's signatures would prove nothing."""
+    if named >= in_force:
+        return None
+    return (f"block {number} names block {named} as the config block it was verified under, where the ordering "
+            f"service names the newest config block before it, block {in_force}: its orderer signatures prove "
+            "nothing of the config in force when it was cut")
+
+
 def _consenters(config: configtx_pb2.Config) -> dict[int, bytes]:
     """The serialized identity of each consenter of the config's ``Orderers`` value, by its id, on a channel
     with the capability under which Fabric looks signers up by identifier; else none."""

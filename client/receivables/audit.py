@@ -65,12 +65,14 @@ The MSP ID an endorser wrote is never taken on its word. Every read (the claim, 
 histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
 one ledger it trusts; every block read from it is checked as a peer checks one the orderer delivers
 (:meth:`ReceivableAudit._integrity_problem`: its data hash, its link with a block next to it the audit read
-too, its orderer signatures under /Channel/Orderer/BlockValidation of the config it was verified under), and
+too, its orderer signatures under /Channel/Orderer/BlockValidation of the config it was verified under, which
+must be the newest config block before it, as the ordering service names it), and
 a transaction read by its id must be the one its block holds. A block that fails fails the check of the key
 whose transaction it holds. What that peer is still trusted for: the genesis block (no orderer signs it), which
 transactions a key's history lists, each transaction's validation code (the block's transaction filter, which
-no orderer signs), that the config block a block names is the newest before it, and today's configuration,
-read for its revocation lists alone (which can only add refusals).
+no orderer signs), which blocks are the channel's config blocks (as its newest block, and the block before each
+config block, name them), and today's configuration, read for its revocation lists alone (which can only add
+refusals).
 
 What it does not prove: that a credit code belongs to the org a party record names (an org can register its own
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
@@ -93,7 +95,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-from fabric_protos.common import common_pb2, configtx_pb2
+from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -104,8 +106,8 @@ from client.gateway.errors import GatewayError
 from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, block_by_number, block_by_tx_id,
-                                config_of, current_config, decoded, last_config_index, not_as_block_holds,
+from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number,
+                                block_by_tx_id, config_of, current_config, decoded, last_config_index, not_as_block_holds,
                                 other_channel, position_in_block, transaction_by_id, transaction_header,
                                 validation_flags)
 
@@ -367,6 +369,8 @@ class ReceivableAudit:
         # ordering service's (None: it is); each config block's config, or why it cannot be had
         self._checked: dict[int, tuple[common_pb2.BlockHeader, str | None]] = {}
         self._configs: dict[int, configtx_pb2.Config | str] = {}
+        # the channel's config blocks, newest first, as far down as read (:meth:`_config_in_force`)
+        self._config_blocks: list[int] = []
         self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
         # the MSPs each transaction read was validated under, by its id
         self._validated_under: dict[str, dict[str, channel_msp.ChannelMsp]] = {}
@@ -424,7 +428,8 @@ class ReceivableAudit:
         or None when it can (``client.ledger.block_integrity``): its header's data hash is Fabric's hash of
         its data; it follows the block before it and precedes the one after it, where the audit read those
         too; and its orderer signatures meet /Channel/Orderer/BlockValidation of the config it was verified
-        under: the config block it names, or, for a config block, the one in force at the block before it (its
+        under: the config block it names, which must be the newest config block before it
+        (:meth:`_stale_config_problem`), or, for a config block, the one in force at the block before it (its
         own takes effect after it), each such block checked the same way. Block 0, the genesis block the
         channel was created from, is signed by no orderer: it is taken as the peer holds it, the root every
         later config descends from. Checked once per block and audit; a second, other block of the same
@@ -456,12 +461,17 @@ class ReceivableAudit:
         try:
             index = last_config_index(block)
             if index == number:
-                # a config block is verified under the config before it: the one the block before it names
+                # a config block is verified under the config before it: the one the block before it names (that
+                # block checked, so the newest config block before it)
                 before = self._block(number - 1)
                 if isinstance(before, str):
                     return (f"block {number}, a config block, is verified under the config in force at block "
                             f"{number - 1}, which cannot be taken: {before}")
                 index = last_config_index(before)
+            elif index < number:
+                problem = self._stale_config_problem(number, index)
+                if problem is not None:
+                    return problem
         except LedgerReadError as error:
             return f"block {number}'s config block cannot be told: {error}"
         if index >= number:
@@ -472,6 +482,39 @@ class ReceivableAudit:
             return (f"block {number} was verified under the config of block {index}, which cannot be taken: "
                     f"{config}")
         return block_integrity.signature_problem(block, config)
+
+    def _stale_config_problem(self, number: int, named: int) -> str | None:
+        """Why block ``number``, no config block, naming config block ``named`` does not name the newest config
+        block before it, as the ordering service does in every block it cuts (``block_integrity``'s rule, the
+        fault suite's ledger check's too); or None. The channel's config blocks are read from the newest down,
+        once per audit and only as far as asked: the one the newest block names, then the one the block before
+        each names, unchecked, as :meth:`_config_at` orders its work (each config block is checked in its turn
+        under the config the block before it names, that block checked too). A block read that failed on its
+        way, or that the peer refused, is raised."""
+        try:
+            if not self._config_blocks:
+                info = ask_own_org(self.qscc, self.msp_id, "GetChainInfo", self.channel)
+                newest = decoded(ledger_pb2.BlockchainInfo, info, f"the chain info of {self.channel}").height - 1
+                self._config_blocks.append(self._config_named(newest))
+            while self._config_blocks[-1] >= number and self._config_blocks[-1] > 0:
+                self._config_blocks.append(self._config_named(self._config_blocks[-1] - 1))
+        except LedgerReadError as error:
+            return f"which config block is in force at block {number} cannot be told: {error}"
+        except GatewayError as error:
+            if not peer_answered(error, "Failed to get block number"):
+                raise
+            return f"which config block is in force at block {number} cannot be told: {error.message}"
+        in_force = next(config for config in self._config_blocks if config < number)
+        return block_integrity.stale_config_problem(number, named, in_force)
+
+    def _config_named(self, number: int) -> int:
+        """The config block block ``number`` names (read unchecked: :meth:`_config_in_force`), which must be one
+        before the last config block read, if any; LedgerReadError where it is none."""
+        named = last_config_index(block_by_number(self.qscc, self.msp_id, self.channel, number))
+        if named > number or (self._config_blocks and named >= self._config_blocks[-1]):
+            raise LedgerReadError(f"block {number} names block {named} as its config block, which is not a "
+                                  "config block before it")
+        return named
 
     def _chain_problem(self, header: common_pb2.BlockHeader) -> str | None:
         """Why the block of ``header`` does not link with a block numbered next to it that the audit checked

@@ -189,3 +189,23 @@ def test_a_block_with_no_transaction_fails_though_its_header_hashes_its_empty_da
     block.header.data_hash = block_integrity.data_hash(block.data)
     assert block_integrity.data_problem(block) == (
         "block 7's data is not what the ordering service hashes: the block holds no transaction")
+
+
+def test_a_block_naming_a_config_block_older_than_the_one_in_force_fails(ledger):
+    # config block 2 rotates the orderer org's CA: the genesis config's orderer is dropped. Block 3, signed
+    # by that dropped orderer, names the genesis config, under which its signature verifies: the ordering
+    # service names the newest config block before a block, so block 3 is none it cut
+    dropped = Org(ORDERER.msp_id)
+    dropped.peer_key, dropped.peer_cert = dropped.issue("orderer0.orderer", ou="orderer")
+    orgs = list(ledger.orgs.values())
+    qscc = ScriptedQscc([config_block(orgs, orderer=dropped), plain_block(1, 0), config_block(orgs, 2),
+                         transaction_block(3, [ledger.transactions["t-confirm"]]), plain_block(4, 2)],
+                        ledger.transactions)
+    for number in (1, 2, 3):
+        signed_by(qscc.blocks[number], dropped)
+    ledger.qscc = lambda: qscc
+    passed, reason = checks_of(ledger.audit()[0])["confirmation"]
+    assert (passed, reason) == (
+        False, "block 3 names block 0 as the config block it was verified under, where the ordering service names "
+               "the newest config block before it, block 2: its orderer signatures prove nothing of the config in "
+               "force when it was cut")
