@@ -155,19 +155,27 @@ class OrgChaincode(ChannelAdmins):
                                                                  deploying=False):
                 raise OrgChangeError(refusal)
             return
+        if (kept := self.kept_policy_naming(org)) is not None:
+            problem, staying = kept
+            raise OrgChangeError(f"{problem}. Stopped before anything changed: run the command again with the policy "
+                                 f"the chaincode is to have without {org.msp_id}, e.g. --signature-policy \"{staying}\"")
+
+    def kept_policy_naming(self, org: PeerOrgSpec) -> tuple[str, str] | None:
+        """When the chaincode definition deployed without the org would keep an endorsement policy naming it (one
+        given at deploy, or a fixed one of topology.yaml): what is wrong, and a policy of the staying orgs to give
+        instead; None otherwise. check_policy_without refuses on it; a removal that sends nothing warns of it."""
         dep = ccservers.load_deployment(self.root, self.topology.chaincode.name)
         if dep is None or org not in self.topology.orgs:
-            return
+            return None
         after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
         from_topology = self._policy_follows_topology(dep, self.topology)
         policy = contract_config.endorsement_policy(after) if from_topology else dep.signature_policy
-        if policy and org.msp_id in config_policy.msp_ids_in(policy):
-            staying = contract_collections.endorsement_policy(contract_config.network_config(after), principal="peer")
-            given = "topology.yaml's chaincode.endorsement_policy" if from_topology else "given at its deploy"
-            raise OrgChangeError(f"the endorsement policy of {dep.name}, {policy} ({given}), names {org.msp_id}, "
-                                 f"which leaves the channel: kept, no transaction could be endorsed once it has gone. "
-                                 f"Stopped before anything changed: run the command again with the policy the "
-                                 f"chaincode is to have without {org.msp_id}, e.g. --signature-policy \"{staying}\"")
+        if not policy or org.msp_id not in config_policy.msp_ids_in(policy):
+            return None
+        staying = contract_collections.endorsement_policy(contract_config.network_config(after), principal="peer")
+        given = "topology.yaml's chaincode.endorsement_policy" if from_topology else "given at its deploy"
+        return (f"the endorsement policy of {dep.name}, {policy} ({given}), names {org.msp_id}, which leaves the "
+                f"channel: kept, no transaction could be endorsed once it has gone"), staying
 
     def check_collections_without(self, org: PeerOrgSpec) -> None:
         """Refused, before anything changes, when the topology's chaincode, deployed again without the org, would carry

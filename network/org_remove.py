@@ -139,7 +139,18 @@ class OrgRemoval(ChannelAdmins):
         # the org is in the channel (plan_remove refuses otherwise)
         self.check_other_chaincodes_without(org, current)
         self.check_claims_without(org, claims)
+        self._say_kept_policy_naming(org)
         return change
+
+    def _say_kept_policy_naming(self, org: PeerOrgSpec) -> None:
+        """A dry run's or --update-out's word that the removal, and `org submit` of its file, refuse it while the
+        policy the chaincode keeps names the org (check_policy_without): neither takes --signature-policy, so
+        neither refuses on it."""
+        if (kept := self.kept_policy_naming(org)) is not None:
+            problem, staying = kept
+            self.net.say(f"  {problem}: `recfin org remove {org.name}` and `recfin org submit` of its removal "
+                         f"refuse it until --signature-policy gives the policy it is to have without {org.msp_id}, "
+                         f"e.g. --signature-policy \"{staying}\"")
 
     def remove(self, name: str, sign_as: list[str] | None = None,
                signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange | None:

@@ -286,3 +286,25 @@ def test_an_address_no_other_host_reaches_is_refused_before_anything_is_written(
     assert address_refusal("org bank2", "::ffff:127.0.0.1", "--address") in " ".join(result.output.split())
     assert "leave --address out" in " ".join(result.output.split())
     assert files_under(root) == before and not (tmp_path / "bank2.tx").exists()
+
+
+@pytest.mark.parametrize("mode", ["--dry-run", "--update-out"])
+def test_a_removal_that_sends_nothing_warns_that_the_deployed_policy_names_the_org(runner, network_home, tmp_path,
+                                                                                 mode):
+    """The removal refuses while the policy the chaincode keeps names the leaving org, until --signature-policy
+    gives another; its dry run (which takes no --signature-policy) and --update-out said nothing of it."""
+    root, block = network_home
+    spec = membership.new_org_spec(load(), "bank2", "bank", "91110000MA1K00007E")
+    _added_to_the_channel(root, block, spec)
+    ccservers.save_deployment(root, ccservers.Deployment(
+        "receivables", "1.0+cfg.0", 2, "chaincode.receivables:ReceivablesContract",
+        "AND('Bank2MSP.peer', 'SupplierMSP.peer')", None, 0, {}, None, signature_policy_from_topology=False))
+    out = tmp_path / "remove-bank2.tx"
+    args = ["remove", "bank2", "--config-block", str(block), "--no-claim-check", mode] + \
+        ([str(out)] if mode == "--update-out" else [])
+    result = runner.invoke(org, args)
+    assert result.exit_code == 0, result.output
+    assert "the endorsement policy of receivables, AND('Bank2MSP.peer', 'SupplierMSP.peer') (given at its deploy), " \
+           "names Bank2MSP, which leaves the channel" in result.output
+    assert "`recfin org remove bank2` and `recfin org submit` of its removal refuse it until --signature-policy " \
+           "gives the policy it is to have without Bank2MSP, e.g. --signature-policy \"" in result.output
