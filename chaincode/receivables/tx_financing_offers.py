@@ -52,11 +52,19 @@ def _uncounted_offers(value: str) -> frozenset[str]:
 
 
 
-def _acceptance_way_on(o: Offer, f: Financing) -> str:
-    """What the holder can do about an offer it may not accept: ``o`` is not open, or ``f``, its request."""
+def _acceptance_way_on(o: Offer, f: Financing, caller: str) -> str:
+    """What ``caller``, the claim's holder, can do about an offer it may not accept: ``o`` is not open, or ``f``, its
+    request."""
     if f.status != "REQUESTED":
-        if o.status == "ACCEPTED" and f.financier == o.financier:
-            return f"it was accepted already, and nothing is to be done (GetFinancing {f.id} shows the deal)"
+        # a live deal is the caller's own (no claim changes hands while one is): an acceptance sent again, or of
+        # another bank's offer at the same moment, which lapsed when the first committed
+        if f.status in ("ACCEPTED", "DISBURSED") and f.holder == caller:
+            if o.status == "ACCEPTED" and f.financier == o.financier:
+                return f"it was accepted already, and nothing is to be done (GetFinancing {f.id} shows the deal)"
+            if f.accepted_offer_id is not None and f.accepted_offer_id != o.id:
+                return (f"the holder accepted offer {f.accepted_offer_id} of {f.financier} on request {f.id}, and "
+                        f"this one lapsed then: the claim is financed, and nothing is to be done (GetFinancing "
+                        f"{f.id} shows the deal)")
         return (f"request {f.id} has ended, so no offer on it can be accepted: ask banks again with a new "
                 "request (RequestFinancing) once the claim has no live financing")
     if o.status == "WITHDRAWN":
@@ -211,7 +219,7 @@ class FinancingOfferTransactions(FinancingGroup):
         holder, r = await self._as_holder(s, f.receivable_id)
         if f.status != "REQUESTED" or o.status != "OPEN":
             raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open "
-                       f"offer on an open request can be accepted; {_acceptance_way_on(o, f)}")
+                       f"offer on an open request can be accepted; {_acceptance_way_on(o, f, holder.uscc)}")
         # the claim, not the request record, says which request is live: accepted, the claim would be financed
         # with no financing it names, its bank out of recfin.by-financier and the debtor paying the holder
         _ensure_claim_names_financing(f, r)
