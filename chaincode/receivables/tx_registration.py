@@ -184,12 +184,14 @@ def _ensure_paper_identity_fits(position: int, inv: InvoiceInput, paper_code: st
 
 
 async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: bool, *,
-                                by_creditor: bool = True) -> None:
+                                by_creditor: bool = True, linking: str | None = None) -> None:
     """Refused ``invoice-already-financed`` where ``inv`` (``paper``: the paper identity of the invoice at
     ``position``, :func:`_paper_identity`) backs a claim under its fingerprint or that of its other spelling
     (:func:`_other_spelling`), with the advice of :func:`_already_financed`. Not ``by_creditor`` (the debtor
     linking a paper identity): the claim holding it is named by its id alone, as FindInvoice names it to any
-    party, not by its status, as it may be the seller's claim on another debtor, which only its parties read."""
+    party, not by its status, as it may be the seller's claim on another debtor, which only its parties read.
+    ``linking``: the root claim LinkPaperIdentity links ``inv`` to; an entry naming it, or (for the debtor) a claim
+    that is not on the ledger, was written outside the contract (:func:`_written_outside`)."""
     owner = await s.store.fingerprint_owner(inv.fingerprint)
     other = None
     # the same invoice under its other spelling, whose fingerprint differs (fingerprint.other_spelling): its
@@ -199,6 +201,9 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
         owner = await s.store.fingerprint_owner(other[2])
     if owner is None:
         return
+    held_fp = inv.fingerprint if other is None else other[2]   # the entry read: its own, or its other spelling's
+    if linking is not None and (why := await _written_outside(s, position, inv, held_fp, owner, linking)):
+        raise rule("invoice-already-financed", why)
     if not by_creditor:
         raise rule("invoice-already-financed", f"{_identity_named(position, inv, paper)} already backs "
                    f"receivable {owner} of its seller {inv.seller_tax_id}, under that identity or its other "
@@ -206,6 +211,31 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
                    "and number on the paper form; if they are right, the seller registered this invoice twice: "
                    "take it up with the seller, and tell the banks financing either claim")
     raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper))
+
+
+async def _written_outside(s: Session, position: int, paper: Invoice, held_fp: str, owner: str,
+                           linking: str) -> str | None:
+    """Why the registry entry of ``paper``, the paper identity LinkPaperIdentity links to the invoice at
+    ``position`` of the root claim ``linking`` (``held_fp``: the fingerprint whose entry names ``owner``, its own
+    or its other spelling's), is no claim's registration but an entry written outside the contract
+    (two orgs' altered chaincode, under the chaincode-level policy, sealed under a policy of theirs that the link's
+    write could not meet), or None: it names ``linking`` itself, whose invoice names no paper identity (no
+    rejection or withdrawal of it would release the entry), or ``owner``, a claim not on the ledger. Refusing it
+    as a second registration would send the debtor to the seller, and the creditor to a withdrawal, for nothing."""
+    named = f"{_identity_named(position, paper, True)} (the entry of fingerprint {held_fp[:12]}…)"
+    if owner == linking:
+        return (f"{named} is held by the invoice registry for {linking} itself, whose invoice names no paper "
+                f"identity, so no rejection or withdrawal of {linking} would release it: the entry was written "
+                f"outside the contract. {BLOCKED_ENTRY}, and link the paper identity then")
+    try:
+        claim = await s.store.receivable_or_none(owner)
+    except UNREADABLE_VALUE:   # a record no contract wrote: no claim either
+        claim = None
+    if claim is not None:
+        return None
+    return (f"{named} is held by the invoice registry for {owner}, but no receivable {owner} is on the ledger "
+            f"(or its record is none this contract wrote): the entry was written outside the contract. "
+            f"{BLOCKED_ENTRY}, and link the paper identity then")
 
 
 def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
@@ -598,7 +628,8 @@ class RegistrationTransactions(TransactionGroup):
                        f"as {_identity_named(first, listed, listed_paper)} of {root.id}: a paper identity is "
                        "another invoice's identity than those the claim lists; check the paper form's code and "
                        "number")
-        await _ensure_identity_free(s, position, _paper_identity(linked), True, by_creditor=by_creditor)
+        await _ensure_identity_free(s, position, _paper_identity(linked), True, by_creditor=by_creditor,
+                                    linking=root.id)
         # the new entry is guarded as the invoice's own entry is (the orgs of the claim as registered, and of
         # each bank that financed a part of the lineage): its policy is copied, so no pair that could not
         # release the invoice's entry can release this one
