@@ -138,3 +138,36 @@ async def test_an_offer_on_a_claim_split_transferred_or_paid_since_is_refused_an
     message = await net.refused(tier2, "AcceptFinancingOffer", offer["id"], transient=transient_terms(),
                                 rule="invalid-state")
     assert "has ended, so no offer on it can be accepted" in message, message
+
+
+async def test_a_new_offer_and_an_acceptance_at_once_leave_no_offer_open_on_the_financed_request():
+    # the acceptance lapses every open offer on the request, read by a range a new offer writes into; the new
+    # offer reads the request the acceptance writes: whichever commits first, the other fails, and no offer
+    # stays OPEN, counted in its bank's figures, on a request that can never take it
+    for new_offer_first in (False, True):
+        net = await standard_net()
+        core, tier1 = net.actors["core"], net.actors["tier1"]
+        bank3 = await net.party("bank3", net.actors["bank"].msp, "financier")
+        _, request, (first, terms), _ = await _two_offers(net)
+        accepted = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+        offered = await _endorsed(net, bank3, "MakeFinancingOffer", request["id"], transient=transient_terms())
+        if new_offer_first:
+            assert [net.ledger.commit(offered), net.ledger.commit(accepted)] == ["VALID", "PHANTOM_READ_CONFLICT"]
+            await net.ok(tier1, "AcceptFinancingOffer", first["id"], transient=terms)   # sent again
+        else:
+            assert [net.ledger.commit(accepted), net.ledger.commit(offered)] == ["VALID", "MVCC_READ_CONFLICT"]
+        figures = await net.ok(bank3, "GetFinancierExposure", core.uscc, evaluate=True)
+        assert (figures["offered"], figures["offers"]) == ({}, [])
+
+
+async def test_an_acceptance_and_its_banks_withdrawal_at_once_commit_one():
+    for withdrawal_first in (False, True):
+        net = await standard_net()
+        tier1, bank = net.actors["tier1"], net.actors["bank"]
+        claim, _, (first, terms), _ = await _two_offers(net)
+        accepted = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+        withdrawn = await _endorsed(net, bank, "WithdrawFinancingOffer", first["id"], "terms repriced")
+        pair = (withdrawn, accepted) if withdrawal_first else (accepted, withdrawn)
+        assert [net.ledger.commit(e) for e in pair] == ["VALID", "MVCC_READ_CONFLICT"]
+        left = await net.ok(tier1, "GetReceivable", claim, evaluate=True)
+        assert left["status"] == ("CONFIRMED" if withdrawal_first else "FINANCED")
