@@ -613,6 +613,10 @@ class RegistrationTransactions(TransactionGroup):
                           ": an invoice has one paper form, and the identity a claim was registered or linked "
                           "with stays; if that one is wrong, the claim holds an invoice it should not, which "
                           "only its rejection or withdrawal before confirmation releases"))
+        # a registration may name no paper identity; a link is nothing without one
+        if not paper_code and not paper_number:
+            raise rule("invoice-code-invalid", f"{invoice_label(position, inv.number)} of {root.id}: no paper "
+                       "identity given: send the paper form's 发票代码 and its 8-digit 发票号码, exactly as printed")
         # the same rules as a paper identity given at registration: the fields', then the identity's
         parse_request(InvoiceInput, {**inv.model_dump(include=set(InvoiceInput.model_fields) - set(PAPER_FIELDS)),
                                      "paper_code": paper_code, "paper_number": paper_number}, "invoice")

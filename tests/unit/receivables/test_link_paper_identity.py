@@ -137,9 +137,11 @@ async def test_the_paper_identity_of_another_invoice_of_the_claim_is_refused_as_
 @pytest.mark.parametrize("number, code, paper_number, rule", [
     (NUMBER, PAPER_CODE, "123", "invoice-number-invalid"),                   # no 8-digit paper number
     (NUMBER, "", PAPER_NUMBER, "invoice-code-invalid"),                      # half a paper identity
+    (NUMBER, "", "", "invoice-code-invalid"),                                # none at all
     (NUMBER, "3100274130", PAPER_NUMBER, "invoice-code-invalid"),            # a form printed in 2027
     ("26990000000000000002", PAPER_CODE, PAPER_NUMBER, "not-found"),         # no such invoice on the claim
-], ids=["paper-number", "paper-code-missing", "form-printed-after-the-invoice", "invoice-not-on-the-claim"])
+], ids=["paper-number", "paper-code-missing", "no-paper-identity", "form-printed-after-the-invoice",
+         "invoice-not-on-the-claim"])
 async def test_an_identity_a_registration_refuses_is_refused(number, code, paper_number, rule):
     net, tier1, core, claim = await _claim()
     await net.refused(core, "LinkPaperIdentity", claim["id"], number, code, paper_number, rule=rule)
