@@ -1355,6 +1355,10 @@ class Network:
             elif running is not None and recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
+            elif running is not None and recorded.contract != contract:
+                # the same package (a package names the server, not its code): it runs the contract recorded
+                self.supervisor.stop(spec.pid_file)
+                self.say(f"  stopped {spec.name}, which ran {recorded.contract}")
             self.say_stopped_alongside("  ")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
                 # as before the install, where a server then running (an old one, stopped above) was passed over

@@ -467,3 +467,19 @@ def test_a_restart_passes_over_an_org_the_deployment_has_no_package_for_saying_h
     assert all(spec.env["CHAINCODE_ID"] for spec in net.supervisor.started)
     assert any("features.bank: not started, features has no package for BankMSP" in line
                and "`recfin org add bank ...` again" in line for line in lines)
+
+
+def test_another_contract_under_the_same_version_replaces_the_running_servers(net, data_root):
+    """A ccaas package names the servers, not the contract they run: deployed again with another --contract and
+    the same --version, the packages are the same, so the servers running the old contract were kept while the
+    definition committed as a new sequence and the record named the new contract."""
+    first = net.deploy_chaincode(name="features", contract="chaincode.feature_contract:FeatureContract",
+                                 version="1.0")
+    net.supervisor.started.clear()
+    start = net.supervisor.start            # as Supervisor.start: a server already running is kept
+    net.supervisor.start = lambda spec: (4242, False) if spec.pid_file in net.supervisor.running else start(spec)
+    second = net.deploy_chaincode(name="features", contract="chaincode.receivables:ReceivablesContract",
+                                  version="1.0")
+    assert (second.sequence, second.changed, second.package_ids) == (2, True, first.package_ids)
+    assert len(net.supervisor.stopped) == 4
+    assert [s.argv[-1] for s in net.supervisor.started] == ["chaincode.receivables:ReceivablesContract"] * 4
