@@ -421,8 +421,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
           quantity_tolerance: Decimal, total_tolerance_fen: int, part_of_delivery: bool, as_json: bool) -> None:
     """Three-way match an invoice against a purchase order and a goods receipt.
 
-    Lines pair by item name (else item code); quantities and prices compare
-    per item, within the tolerances. With --part-of-delivery, an invoice for
+    Lines pair by item name (else item code: such a line prints the code and
+    both names under it); quantities and prices compare per item, within the
+    tolerances. With --part-of-delivery, an invoice for
     less than the whole receipt (one of several invoices for a delivery)
     matches, each line below its received quantity saying what it invoiced
     of what was received, and a last line gives the invoice's amount and
@@ -474,6 +475,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
                 click.echo(f"            part of the delivery: {on_one_line(line.part_of_delivery)}")
             if line.units_converted:   # "converted to the order's unit, kg: ..."
                 click.echo(f"            units {on_one_line(line.units_converted)}")
+            if line.paired_by_code:    # the invoice's name and the order's differ: both shown
+                click.echo(f"            {on_one_line(line.paired_by_code)}")
             for problem in line.problems:
                 click.echo(f"            - {on_one_line(problem)}")
         for problem in result.problems:   # of the documents as wholes: totals, currencies, which PO a receipt is for

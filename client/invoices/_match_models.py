@@ -109,9 +109,15 @@ class LineMatch(_Frozen):
         "the factor their quantities were multiplied by (unit prices divided by) to compare in the order's; None "
         "where none was"))
 
+    paired_by_code: str | None = Field(default=None, description=(
+        "where no PO line has the invoice line's name and an item code paired them: the code and both names, which "
+        "may be of other goods (\"paired by item code C0805: the invoice names ..., PO line 1 ...\"); None where a "
+        "name paired them"))
+
     @model_serializer(mode="wrap")
     def _part_when_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return without_none(without_none(handler(self), "part_of_delivery"), "units_converted")
+        dumped = without_none(without_none(handler(self), "part_of_delivery"), "units_converted")
+        return without_none(dumped, "paired_by_code")
 
 
 class DeliveryPart(_Frozen):

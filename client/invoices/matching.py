@@ -34,6 +34,7 @@ A line is
   order's are compared in the order's (1 吨 is 1000 kg, 1 打 12 个), the invoice's unit price so too, and the line
   says what was converted (``LineMatch.units_converted``);
 - ``unmatched`` when no PO line has its item.
+A line that an item code paired (no PO line has its name) says so, with both names (``LineMatch.paired_by_code``).
 With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice for less than the whole receipt
 (an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not
 invoice) is a part of the delivery, and a full match carries the part (``MatchResult.part``): the receipt's whole
@@ -155,6 +156,18 @@ def _conversion_note(item: "_Item", ordered: tuple[OrderLine, ...], received: tu
         if factor != 1:
             notes.append(f"receipt line {r.line} in {_given_unit(r.unit)}: quantity x {_factor_text(factor)}")
     return f"converted to the order's unit, {order_unit}: {'; '.join(notes)}" if notes else None
+
+
+def _code_pairing_note(line: InvoiceLine, ordered: tuple[OrderLine, ...], index: "_OrderIndex") -> str | None:
+    """Where no PO line has the invoice line's name and an item code paired them (:func:`_order_lines`), the code and
+    both names: goods the order calls otherwise may be other goods (resistors invoiced against a capacitor line of the
+    same code), which the quantities and prices agreeing do not show. None where a name paired them."""
+    if index.by_name.get(item_key(line.name)):
+        return None
+    codes = ", ".join(sorted({l.item_code for l in ordered if l.item_code}))
+    names = " / ".join(dict.fromkeys(l.item_name for l in ordered))
+    return (f"paired by item code {codes}: the invoice names {line.name}, PO line {', '.join(_ids(ordered))} "
+            f"{names}; check that they are the same goods")
 
 
 def _within(a: Decimal | Fraction, b: Decimal | Fraction, rel: Decimal) -> bool:
@@ -640,7 +653,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         results.append(LineMatch(invoice_line=item.number, item=line.name, status=status, problems=tuple(problems),
                                  part_of_delivery=part_note,
                                  units_converted=_conversion_note(item, ordered, received_of[item.number], index),
-                                 **where))
+                                 paired_by_code=_code_pairing_note(line, ordered, index), **where))
         results.extend(LineMatch(invoice_line=d, item=line.name, status=status, discount_of=item.number, **where)
                        for d in item.discount_lines)
     results.sort(key=lambda r: r.invoice_line)
