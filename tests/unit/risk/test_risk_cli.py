@@ -45,7 +45,9 @@ def test_score_refuses_a_history_of_someone_else(tmp_path):
 
 STAGES = ("simulating the histories of 40 SYNTHETIC debtors (seed 3)",
           "building features: 28 training and 12 held-out debtors at 7 as-of dates",
-          "fitting the logistic regression on ", "evaluating on ", "timing the scorer on 12 held-out debtors")
+          "fitting the logistic regression on ", "evaluating on ",
+          "resampling the 12 held-out debtors 200 times for the interval of the lift over the baseline",
+          "timing the scorer on 12 held-out debtors")
 
 
 def stage_lines(text: str, *stages: str) -> list[int]:
@@ -79,7 +81,7 @@ def test_train_says_each_stage_on_stderr_beside_json(tmp_path, monkeypatch):
                                        "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["gradient_boosting"] is not None   # stdout is the JSON document alone
-    said = stage_lines(result.stderr, *STAGES[:4], "fitting and calibrating a gradient-boosted model", STAGES[4],
+    said = stage_lines(result.stderr, *STAGES[:4], "fitting and calibrating a gradient-boosted model", *STAGES[4:],
                        f"writing {tmp_path / f'late_payment-{VERSION}.card.md'} and "
                        f"{tmp_path / f'late_payment-{VERSION}.json'}")
     assert said == sorted(said) and len(result.stderr.splitlines()) == len(said)

@@ -35,3 +35,16 @@ def test_the_docs_read_the_brier_scores_against_the_no_skill_row_of_the_shipped_
     assert f"| no skill: the training late rate ({row[1]}) for every claim | 0.5000 | {row[2]} |" in docs
     assert f"and {removed[1]}% of the training ones are late" in docs
     assert f"the model removes {removed[2]}% of that Brier score, the baseline {removed[3]}%." in docs
+
+
+def test_the_docs_quote_the_interval_of_the_lift_the_shipped_card_states():
+    """The docs say how sure the shipped model's lift over the baseline is, as its card measures it."""
+    card = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
+    stated = re.search(r"AUC ([+-]\d\.\d{4} \[[+-]\d\.\d{4}, [+-]\d\.\d{4}\]), ([a-z ]+); "
+                       r"Brier ([+-]\d\.\d{4} \[[+-]\d\.\d{4}, [+-]\d\.\d{4}\]), ([a-z ]+)\.", card)
+    assert stated, "the shipped card no longer states the interval of its lift over the baseline"
+    docs = " ".join(DOCS.read_text(encoding="utf-8").split())
+    assert f"| AUC | {stated[1]} | {stated[2]} |" in docs
+    assert f"| Brier | {stated[3]} | {stated[4]} |" in docs
+    assert re.search(rf"\| 20261128 \(shipped\) \| [^|]+ \| {re.escape(stated[1])} \| [^|]+ \| "
+                     rf"{re.escape(stated[3])} \|", docs), "the docs' seed table gives the shipped seed another interval"
