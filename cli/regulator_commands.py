@@ -121,7 +121,8 @@ def _refuse_a_blank_lifts(lifts: str | None, **_: Any) -> None:
 @acting("regulator")
 def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     """Lift a freeze order of RECEIVABLE_ID: the one in effect, or the one --lifts names. The
-    claim keeps this order and the one it lifted (`last_unfreeze` in `receivable get --json`);
+    claim keeps this order and the one it lifted (`last_unfreeze` in `receivable get --json`),
+    which a line under the table names ("lifted: freeze order ..., by order ...");
     `receivable history` shows each freeze order and lifting order.
 
     A claim another order froze already holds the later order queued (轮候冻结): lifting the
@@ -145,7 +146,7 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     """
     if lifts is None:
         _refuse_a_lifting_sent_again(session, receivable_id, order_reference)
-    show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json)
+    show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json, lifting=True)
 
 
 def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: str) -> None:
@@ -171,11 +172,18 @@ def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: s
         f"`recfin receivable history {claim.id}` shows each order and its lifting")
 
 
-def show_freeze_orders(claim, as_json: bool, columns: list[str] = COLUMNS) -> None:
+def show_freeze_orders(claim, as_json: bool, columns: list[str] = COLUMNS, *, lifting: bool = False) -> None:
     """The claim a freeze, an unfreeze or `receivable get` answered, its FROZEN column the order in effect, and
     under the table "+N" and every order queued behind it, which the table leaves out (--json has them as
-    "queued_freezes"): one lifting does not free a claim orders are queued on."""
+    "queued_freezes"): one lifting does not free a claim orders are queued on.
+
+    ``lifting`` (an unfreeze's answer): first a line naming the freeze order lifted and the order that lifted it
+    (``last_unfreeze``; --json has it so): without --lifts the contract chose the order, and the table shows only
+    what binds the claim after."""
     show(claim, as_json, columns)
+    if not as_json and lifting and claim.last_unfreeze is not None:
+        click.echo(f"lifted: freeze order {inline(claim.last_unfreeze.lifted)}, "
+                   f"by order {inline(claim.last_unfreeze.order_reference)}")
     if not as_json and claim.queued_freezes:
         click.echo(f"+{len(claim.queued_freezes)} queued behind it: "
                    + ", ".join(inline(o.order_reference) for o in claim.queued_freezes))
