@@ -32,8 +32,8 @@
 Operations: ``RegisterReceivable`` by the tier-1 supplier, ``ConfirmReceivable`` by the debtor,
 ``TransferReceivable`` splitting 100.00 off each confirmed receivable to the tier-2 supplier (both
 parts); then, chaincode server only, the financing of the part kept (request, a bank's offer with
-private terms, acceptance, disbursement, the debtor's acknowledgement and payment to the bank, the
-bank's repayment record) and the part moved (the regulator's freeze and unfreeze, the debtor's
+private terms, acceptance, the debtor's link of the paper identity of the root's invoice, disbursement,
+the debtor's acknowledgement and payment to the bank, the bank's repayment record) and the part moved (the regulator's freeze and unfreeze, the debtor's
 early-payment offer, the holder's acceptance). Everything runs one transaction at a time. See
 docs/benchmark.md, "Component CPU".
 """
@@ -42,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import cProfile
+import itertools
 import json
 import os
 import pstats
@@ -75,11 +76,18 @@ from .stats import latency_summary
 
 OPERATIONS = ("register", "confirm", "transfer")
 """Measured in both parts."""
-SETTLEMENT_OPERATIONS = ("request_financing", "make_offer", "accept_offer", "disburse", "acknowledge",
-                         "record_payment", "repay", "freeze", "unfreeze", "publish_discount", "accept_discount")
+SETTLEMENT_OPERATIONS = ("request_financing", "make_offer", "accept_offer", "link_paper", "disburse",
+                         "acknowledge", "record_payment", "repay", "freeze", "unfreeze", "publish_discount",
+                         "accept_discount")
 """Measured in the chaincode server only, on the two parts each transfer left: the part kept is financed,
-paid to the bank and its repayment recorded; the part moved is frozen, unfrozen and paid early at a discount."""
+paid to the bank and its repayment recorded (its debtor linking the paper form's identity of the root's invoice,
+``link_paper``, once the bank accepted); the part moved is frozen, unfrozen and paid early at a discount."""
 CHAINCODE_OPERATIONS = OPERATIONS + SETTLEMENT_OPERATIONS
+PAPER_CODE = "144031900111"
+"""The paper form's 发票代码 of each invoice's paper identity (``link_paper``), printed before any invoice's date;
+its 8-digit numbers are counted (``_paper_numbers``), one per link in this process, as one seller's paper
+identities differ."""
+_paper_numbers = itertools.count(1)
 ENDORSERS = 2       # the network's policy: any two orgs; a confirmed receivable's key-level policy: debtor + holder
 FABRIC_31_OPTIONS = PeerOptions(use_write_batch=True, max_size_write_batch=1000,
                                 use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
@@ -171,6 +179,11 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
         "request_financing": lambda i: (users["tier1"], "RequestFinancing", [kept(i)], None),
         "make_offer": lambda i: (users["bank"], "MakeFinancingOffer", [done["request_financing"][i]["id"]], terms),
         "accept_offer": lambda i: (users["tier1"], "AcceptFinancingOffer", [done["make_offer"][i]["id"]], terms),
+        # the debtor, on the financed part: the paper identity is linked on its root, its entry under the bank's
+        # org too (the invoice's own entry's policy since the acceptance)
+        "link_paper": lambda i: (users["core"], "LinkPaperIdentity",
+                                 [kept(i), done["register"][i]["invoices"][0]["number"], PAPER_CODE,
+                                  f"{next(_paper_numbers):08d}"], None),
         "disburse": lambda i: (users["bank"], "RecordDisbursement", [done["request_financing"][i]["id"]], terms),
         "acknowledge": lambda i: (users["core"], "AcknowledgeAssignment", [done["disburse"][i]["notice_id"]], None),
         "record_payment": lambda i: (users["core"], "RecordPayment",

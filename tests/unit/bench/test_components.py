@@ -117,9 +117,12 @@ def test_the_chaincode_server_asks_the_peer_once_per_dependent_read_and_once_to_
     # what it lapses (3 more: 13), so two other orgs sealing one cannot hold the claim; a new claim's entries
     # are written without that look (register stays 4). Making an offer reads the key-level policy of its bank's
     # exposure version on the debtor, so two other orgs sealing it cannot stop the bank's offers (9.5, not 8.5).
+    # The debtor's link of a paper identity on the financed part reads, each in a round trip of its own, the
+    # root, its first live part, the paper identity's registry entry, its other spelling's, the invoice's own
+    # entry and that entry's key-level policy, which the new entry copies: 9 with the binding, party and write.
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"] if r["part"] == "chaincode"}
     assert trips == {"register": 4, "confirm": 5, "transfer": 5, "request_financing": 4, "make_offer": 9.5,
-                     "accept_offer": 13, "disburse": 9, "acknowledge": 3, "record_payment": 5, "repay": 3,
+                     "accept_offer": 13, "link_paper": 9, "disburse": 9, "acknowledge": 3, "record_payment": 5, "repay": 3,
                      "freeze": 3, "unfreeze": 3, "publish_discount": 3, "accept_discount": 7}
 
 

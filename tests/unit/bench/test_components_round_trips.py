@@ -13,11 +13,14 @@ def test_only_making_an_offer_has_round_trips_that_depend_on_the_iterations_and_
     its root's invoice under the invoice's other spelling in a round trip of its own (4). Accepting an offer reads
     the key-level policy of the invoice's registry entry, to add the bank's org to it, and of the request's
     records it ends (13); a change of an existing claim's status or holder reads the policy of the index
-    entries it moves (2 more)."""
+    entries it moves (2 more). The debtor's link of a paper identity on the financed part reads the part, the
+    caller's party, the root, the root's first live part (the lineage is live), the paper identity's registry
+    entry and its other spelling's, the invoice's own entry and its key-level policy (copied to the new entry),
+    one round trip each, then writes (9)."""
     report = asyncio.run(run_components(Settings(iterations=3, warmup=1, parts=("chaincode",))))
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"]}
     assert trips["make_offer"] == 8 + 3 * 1 / 3
     assert {op: n for op, n in trips.items() if op != "make_offer"} == {
-        "register": 4, "confirm": 5, "transfer": 5, "request_financing": 4, "accept_offer": 13, "disburse": 9,
+        "register": 4, "confirm": 5, "transfer": 5, "request_financing": 4, "accept_offer": 13, "link_paper": 9, "disburse": 9,
         "acknowledge": 3, "record_payment": 5, "repay": 3, "freeze": 3, "unfreeze": 3, "publish_discount": 3,
         "accept_discount": 7}
