@@ -178,3 +178,37 @@ async def test_no_one_but_the_party_named_links(confirm, who, rule):
     net, tier1, core, claim = await _claim(confirm=confirm)
     await net.refused(net.actors[who], "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
                       rule=rule)
+
+
+async def _endorsed_link(net, actor, claim_id: str, number: str):
+    """``actor``'s LinkPaperIdentity of PAPER_CODE/PAPER_NUMBER endorsed on the ledger as it stands, not committed."""
+    endorsement = await net.ledger.endorse(actor.identity, "receivables:LinkPaperIdentity", claim_id, number,
+                                           PAPER_CODE, PAPER_NUMBER, transient={}, timestamp=net.now)
+    assert endorsement.result.status == 200, endorsement.result.message
+    return endorsement
+
+
+async def test_one_paper_identity_linked_to_two_claims_endorsed_at_once_commits_once():
+    # each reads the paper identity's registry entry, absent, which the other writes: the later of the two in a
+    # block fails validation, so the paper identity never backs two claims of its seller
+    net, tier1, core, claim = await _claim()
+    second_number = "26990000000000000002"
+    other = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=second_number))
+    await net.ok(core, "ConfirmReceivable", other["id"])
+    first = await _endorsed_link(net, core, claim["id"], NUMBER)
+    second = await _endorsed_link(net, core, other["id"], second_number)
+    assert net.ledger.commit(first) == "VALID"
+    assert net.ledger.commit(second) == "MVCC_READ_CONFLICT"
+    assert net.doc(other["id"])["invoices"][0].get("paper_fingerprint", "") == ""
+
+
+async def test_a_link_and_a_registration_under_the_paper_identity_endorsed_at_once_commit_one():
+    net, tier1, core, claim = await _claim()
+    link = await _endorsed_link(net, core, claim["id"], NUMBER)
+    registration = await net.ledger.endorse(
+        tier1.identity, "receivables:RegisterReceivable",
+        json.dumps(_registration(net, tier1, core, number=PAPER_NUMBER, code=PAPER_CODE)), "",
+        transient={}, timestamp=net.now)
+    assert registration.result.status == 200, registration.result.message
+    assert net.ledger.commit(link) == "VALID"
+    assert net.ledger.commit(registration) == "MVCC_READ_CONFLICT"
