@@ -761,9 +761,12 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
               help="Move a data folder that holds anything aside to DIR.before-restore-<timestamp> first "
                    "(never a home folder, the file system's root, the repository or a folder inside a data "
                    "folder: refused).")
+@click.option("--allow-rollback", is_flag=True,
+              help="With --replace: restore even when the archive holds fewer blocks of a channel than a node's "
+                   "ledger in the data folder (or a ledger's block files cannot be read); refused otherwise.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was restored as JSON.")
 @reports_errors
-def restore_command(topology_path, archive, data_root, replace, as_json):
+def restore_command(topology_path, archive, data_root, replace, allow_rollback, as_json):
     """Restore an archive `recfin network backup` wrote; then `recfin network up` resumes the network.
 
     An archive of one org's part (--for-org) is no network `up` can start: the report says what it
@@ -779,6 +782,12 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     refused (exit status 2). An archive of another channel or other orgs than the topology's is
     refused: give --topology the one the backup was made with.
 
+    Over a data folder, each node's ledger of each channel (its block files, read offline) is
+    compared with the archive's: a restore that would lower any node's height, or one over a
+    ledger whose block files cannot be read, is refused, naming each node with its height now and
+    the archive's and where the data folder would be moved aside, unless --allow-rollback; with
+    it, the report lists the same figures (`rolled_back` in --json).
+
     Exit status: 0 restored; 2 for a usage error, among them an ARCHIVE not there, a folder or a
     FIFO, or a file no backup wrote at all (empty, not gzip, not tar, its first member no backup
     manifest), and for a running network as above; 1 for a backup refused on what it holds (a
@@ -793,7 +802,8 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     topology = load_topology(topology_path)
     root = (data_root or topology.resolved_data_root()).absolute()
     try:
-        report = restores.restore_backup(archive, root, replace=replace, topology=topology)
+        report = restores.restore_backup(archive, root, replace=replace, allow_rollback=allow_rollback,
+                                         topology=topology)
     except backups.NetworkRunningError as refused:
         raise NetworkStillRunning(one_line(refused)) from refused
     except NotABackupArchive as wrong_file:

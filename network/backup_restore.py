@@ -21,7 +21,7 @@ from pathlib import Path
 
 from client.atomic_file import sync_folder
 
-from . import membership
+from . import block_files, membership
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER
@@ -49,6 +49,9 @@ class RestoreReport:
     # DIR.before-restore-* beside a data folder that was not there: a `restore --replace` stopped between moving the
     # data folder aside and renaming its new one into place leaves it so.
     interrupted_asides: list[Path] = field(default_factory=list)
+    # Each node's ledger of a channel the restore took back to a lower height (or whose height could not be read),
+    # restored only because --allow-rollback said so.
+    rolled_back: list[LedgerRollback] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
@@ -57,6 +60,9 @@ class RestoreReport:
                f"restored {self.files} files, {self.bytes} bytes into {self.data_root}"]
         if self.moved_aside is not None:
             out.append(f"what was there is kept in {self.moved_aside}")
+        if self.rolled_back:
+            out.append(f"rolled back (--allow-rollback): {'; '.join(r.text() for r in self.rolled_back)}; the "
+                       f"blocks past the restored heights are only in {self.moved_aside}")
         if self.leftovers_removed:
             out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
                        f"{first_few([p.name for p in self.leftovers_removed])}")
@@ -84,6 +90,55 @@ class RestoreReport:
                 f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
                 f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
                 f"again, to unpack at its install root (docs/deployment.md, section 3)"]
+
+
+@dataclass(frozen=True)
+class LedgerRollback:
+    """A node's ledger of a channel that a restore over it would take to a lower height, or whose height in the
+    data folder or in the archive could not be read (its height None, why in unreadable)."""
+
+    node: str
+    channel: str
+    folder: str             # the ledger's folder in the data folder
+    height_now: int | None
+    height_restored: int | None
+    unreadable: str | None = None
+
+    def text(self) -> str:
+        if self.unreadable is not None:
+            return f"{self.node} channel {self.channel}: its block files cannot be read ({self.unreadable})"
+        return (f"{self.node} channel {self.channel} from height {self.height_now} to "
+                f"{self.height_restored}")
+
+
+def ledger_rollbacks(now_root: Path, restored_root: Path) -> list[LedgerRollback]:
+    """Each node's ledger of a channel in now_root whose height in restored_root is lower (a ledger not there
+    at all has height 0), or whose height cannot be read: in now_root, or in restored_root while now_root holds
+    blocks there."""
+    now, restored = block_files.ledgers(now_root), block_files.ledgers(restored_root)
+    found = []
+    for folder, ledger in sorted(now.items()):
+        after = restored.get(folder, block_files.Ledger(folder, 0))
+        unreadable = ledger.unreadable if ledger.height is None else (
+            after.unreadable if after.height is None and ledger.height > 0 else None)
+        if unreadable is not None or (after.height is not None and after.height < ledger.height):
+            found.append(LedgerRollback(ledger.node, ledger.channel, folder, ledger.height, after.height,
+                                        unreadable))
+    return found
+
+
+def _check_rollback(archive: Path, target: Path, rollbacks: list[LedgerRollback], allowed: bool) -> None:
+    """NetworkError, nothing written, when the restore would lower a ledger's height (or one could not be
+    read) and allowed (--allow-rollback) does not say to go on."""
+    if not rollbacks or allowed:
+        return
+    aside = aside_path(target)
+    raise NetworkError(
+        f"refusing to restore {archive} over {target}: it would roll ledgers back ("
+        f"{'; '.join(r.text() for r in rollbacks)}). Those nodes would start again from the archive's blocks, "
+        f"and the blocks past them would be kept only in the folder {target} is moved aside to ({aside}, named "
+        f"by the time of the restore). Nothing was written: restore a newer archive, or give --allow-rollback "
+        f"to restore this one anyway")
 
 
 def _holds_anything(target: Path) -> bool:
@@ -129,15 +184,16 @@ def _unescape_mount(field: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
-def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
+def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, allow_rollback: bool = False,
                    supervisor: Supervisor | None = None, topology: Topology | None = None) -> RestoreReport:
     """Restore the archive `backup` wrote into data_root. Refused, nothing written, when the archive is no
     archive a backup wrote at all (NotABackupArchive, before anything else is looked at), when data_root holds
     anything (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its
     network runs), when the archive does not match its manifest (read whole before anything is written), and,
-    given the topology `up` will run on data_root, when the archive is of another channel or other orgs. The
-    files are written into a new folder beside data_root, their modes restored, and that folder renamed into
-    place."""
+    given the topology `up` will run on data_root, when the archive is of another channel or other orgs; and,
+    over a data folder, when the archive would lower a node's ledger of a channel (or a ledger's block files
+    cannot be read: ledger_rollbacks), unless allow_rollback. The files are written into a new folder beside
+    data_root, their modes restored, and that folder renamed into place."""
     archive, target = Path(archive), Path(data_root).absolute()
     if not archive.is_file():
         raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
@@ -178,6 +234,9 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
         again, read_digest = _read_archive(archive, into=staging)
         if read_digest != digest:
             raise _bad(archive, "it changed while it was restored")
+        # Compared before the restored files get the manifest's modes, while every one of them is this user's to read.
+        rolled_back = ledger_rollbacks(target, staging) if holds else []
+        _check_rollback(archive, target, rolled_back, allow_rollback)
         _set_modes(staging, again)
         moved_aside = _swap_in(staging, target, holds, supervisor, topology)
     except BaseException:
@@ -188,7 +247,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     sync_folder(target.parent)
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
-                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted, rolled_back)
 
 
 def _other_orgs_material(target: Path, manifest: Manifest) -> list[str]:

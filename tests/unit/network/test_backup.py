@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fabric_protos.common import common_pb2
+from google.protobuf.internal.encoder import _VarintBytes
 
 from cli.network_commands import network
 from network import backup, backup_archive, backup_restore, bundle, ccservers, membership, nodeconfig
@@ -31,6 +33,16 @@ from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
 
 SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
+
+
+def block_file_of_one_block(content: bytes) -> bytes:
+    """A block file as Fabric writes it (a varint length, then the block) holding block 0, content its data: a
+    restore reads a ledger's height from it."""
+    block = common_pb2.Block()
+    block.data.data.append(content)
+    block.header.number = 0
+    serialized = block.SerializeToString()
+    return _VarintBytes(len(serialized)) + serialized
 
 
 @pytest.fixture
@@ -45,7 +57,7 @@ def data(data_root, topology) -> Path:
         dirs = nodeconfig.node_dirs(data_root, node.name)
         ledger = dirs.data / ("ledger" if node.kind == "orderer" else "ledgersData/chains/chains/receivables")
         ledger.mkdir(parents=True)
-        (ledger / "blockfile_000000").write_bytes(os.urandom(2048) + node.name.encode())
+        (ledger / "blockfile_000000").write_bytes(block_file_of_one_block(os.urandom(2048) + node.name.encode()))
         if node.kind == "orderer":
             (dirs.data / "etcdraft" / "wal").mkdir(parents=True)
             (dirs.data / "etcdraft" / "wal" / "0000000000000000-0000000000000000.wal").write_bytes(os.urandom(512))
@@ -995,8 +1007,13 @@ def test_restore_replace_over_a_folder_holding_the_topologys_running_data_folder
     finally:
         supervisor.stop(where_now(pid_file, srv))
     assert not list(tmp_path.glob("srv.before-restore-*")) and (srv / "network" / "crypto").is_dir()
+    # Stopped (its stale pid files left): restored, once told to, as its nodes' ledgers under srv/network would
+    # no longer be where the restored folder keeps its own.
     result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(srv), "--replace"])
-    assert result.exit_code == 0, result.output      # stopped (its stale pid files left): restored
+    assert result.exit_code == 1 and "network/peer0.bank channel receivables from height 1 to 0" in result.output
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(srv), "--replace",
+                                          "--allow-rollback"])
+    assert result.exit_code == 0, result.output
 
 
 def test_restore_replace_over_a_folder_whose_link_leads_to_the_topologys_running_data_folder_is_refused(

@@ -1,0 +1,136 @@
+"""A node's block store read offline: the height of each channel's ledger under a data folder, from Fabric's files.
+
+Fabric keeps a channel's blocks in files named blockfile_NNNNNN (a peer under ledgersData/chains/chains/<channel>,
+an orderer under ledger/chains/<channel>), each a sequence of records: the block's length as a protobuf varint,
+then the serialized common.Block. A node killed while it wrote a block leaves part of a record at the end of its
+last file, which Fabric cuts off when it starts again: it is no block of the ledger, and is passed over here too.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fabric_protos.common import common_pb2
+from google.protobuf.message import DecodeError
+
+_BLOCK_FILE = re.compile(r"blockfile_(\d{6,})")
+_VARINT_MAX_BYTES = 10
+_SCAN_CHUNK = 1 << 16
+
+
+class UnreadableLedger(Exception):
+    """A block file that holds no sequence of blocks as Fabric writes them (or cannot be opened)."""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A channel's block store in a data folder: its folder (relative to the data folder), and its height (the
+    number of blocks: the last complete block's number + 1, 0 when it holds none), or why it cannot be read."""
+
+    folder: str
+    height: int | None
+    unreadable: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return self.folder.rsplit("/", 1)[-1]
+
+    @property
+    def node(self) -> str:
+        """The node folder's name (nodes/<node>/data/...), or the folder's path when it lies elsewhere."""
+        parts = self.folder.split("/")
+        for place in range(len(parts) - 2):
+            if parts[place] == "nodes" and parts[place + 2] == "data":
+                return "/".join(parts[:place] + [parts[place + 1]])
+        return self.folder
+
+
+def ledgers(data_root: Path) -> dict[str, Ledger]:
+    """Every folder under data_root holding block files, by its path relative to data_root, with its height."""
+    found = {}
+
+    def unlisted(error: OSError) -> None:
+        # A folder of a node's data/ that cannot be listed may be a ledger: named, not passed over.
+        rel = Path(error.filename).relative_to(data_root).as_posix()
+        if (ledger := Ledger(rel, None, f"{error.filename}: {error.strerror}")).node != rel:
+            found[rel] = ledger
+
+    for parent, folders, names in os.walk(data_root, onerror=unlisted):
+        folders.sort()
+        if any(_BLOCK_FILE.fullmatch(name) for name in names):
+            rel = Path(parent).relative_to(data_root).as_posix()
+            try:
+                found[rel] = Ledger(rel, height(Path(parent)))
+            except UnreadableLedger as why:
+                found[rel] = Ledger(rel, None, str(why))
+    return found
+
+
+def height(folder: Path) -> int:
+    """The height of the block store in folder: its last block file holding a complete block gives it (Fabric
+    moves to a new file before it writes a block there, so the last file may hold none yet)."""
+    try:
+        names = os.listdir(folder)
+    except OSError as exc:
+        raise UnreadableLedger(f"{folder}: {exc.strerror or exc}") from None
+    files = sorted(((int(m.group(1)), folder / name) for name in names if (m := _BLOCK_FILE.fullmatch(name))),
+                   reverse=True)
+    for _, path in files:
+        last = last_block_number(path)
+        if last is not None:
+            return last + 1
+    return 0
+
+
+def last_block_number(path: Path) -> int | None:
+    """header.number of the last complete block in the block file at path; None when it holds none (empty, or
+    part of one record alone). UnreadableLedger when a complete record is no block."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            last_start = last_length = None
+            offset = 0
+            while offset < size:
+                handle.seek(offset)
+                head = handle.read(_VARINT_MAX_BYTES)
+                decoded = _varint(head)
+                if decoded is None:
+                    if len(head) < _VARINT_MAX_BYTES and offset + len(head) == size:
+                        break           # the length of a record cut short
+                    raise UnreadableLedger(f"{path}: no block length at byte {offset}")
+                length, used = decoded
+                if length == 0:
+                    raise UnreadableLedger(f"{path}: an empty record at byte {offset}")
+                if offset + used + length > size:
+                    break               # a record cut short: Fabric cuts it off when its node starts again
+                last_start, last_length = offset + used, length
+                offset += used + length
+            if last_start is None:
+                return None
+            handle.seek(last_start)
+            return _block_number(path, handle.read(last_length), last_start)
+    except OSError as exc:
+        raise UnreadableLedger(f"{path}: {exc.strerror or exc}") from None
+
+
+def _varint(data: bytes) -> tuple[int, int] | None:
+    """The protobuf varint at the start of data and the bytes it takes, or None when data holds no whole one."""
+    value = 0
+    for place, byte in enumerate(data[:_VARINT_MAX_BYTES]):
+        value |= (byte & 0x7F) << (7 * place)
+        if not byte & 0x80:
+            return value, place + 1
+    return None
+
+
+def _block_number(path: Path, data: bytes, offset: int) -> int:
+    block = common_pb2.Block()
+    try:
+        block.ParseFromString(data)
+    except DecodeError:
+        raise UnreadableLedger(f"{path}: the record at byte {offset} is no block") from None
+    if not block.HasField("header"):
+        raise UnreadableLedger(f"{path}: the record at byte {offset} is a block without a header")
+    return block.header.number
