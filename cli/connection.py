@@ -253,6 +253,14 @@ def _given_timeouts() -> Timeouts | None:
     return None if ctx is None else ctx.meta.get(_TIMEOUTS)
 
 
+def _seconds_option(**how) -> Callable:
+    """``--timeout SECONDS`` (env RECFIN_TIMEOUT) with the seconds every ledger command takes: an operator sets the
+    variable once for every command, so a value one of them takes no other may refuse. ``how``: the option's
+    callback, whether the command gets the value, and its help."""
+    return click.option("--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
+                        metavar="SECONDS", envvar=TIMEOUT_VARIABLE, **how)
+
+
 def call_timeout_option() -> Callable:
     """``--timeout SECONDS`` (env RECFIN_TIMEOUT) of a command that calls the ledger: how long each of its calls
     (an evaluation, an endorsement, a submit, a commit status, opening an event stream) waits for its answer, in
@@ -260,9 +268,8 @@ def call_timeout_option() -> Callable:
     One number for every call, not one per kind: what an operator knows is how slow the network is, and a call that
     needs less ends as soon as it is answered. An option, as --as and --data-root are, with a variable for an
     operator who sets it once for every command. 0, a negative number or no number is a usage error (exit 2)."""
-    return click.option(
-        "--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), metavar="SECONDS",
-        envvar=TIMEOUT_VARIABLE, expose_value=False, callback=_keep_timeouts,
+    return _seconds_option(
+        expose_value=False, callback=_keep_timeouts,
         help=f"Seconds each call to the network waits for its answer (env {TIMEOUT_VARIABLE}) [default: the "
              f"SDK's: {_sdk_default_timeouts()}].")
 
@@ -277,9 +284,8 @@ def call_and_wait_timeout_option(waits_for: str, wait_default: float = 60.0) -> 
         _keep_timeouts(ctx, param, seconds)
         return wait_default if seconds is None else seconds
 
-    return click.option(
-        "--timeout", type=_CallSeconds(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), metavar="SECONDS",
-        envvar=TIMEOUT_VARIABLE, callback=keep,
+    return _seconds_option(
+        callback=keep,
         help=f"Seconds {waits_for} [default: {wait_default:g}], and each call to the ledger waits for its answer "
              f"[default: the SDK's: {_sdk_default_timeouts()}] (env {TIMEOUT_VARIABLE}).")
 
