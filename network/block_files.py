@@ -1,8 +1,11 @@
 """A node's block store read offline: the height of each channel's ledger under a data folder, from Fabric's files.
 
 Fabric keeps a channel's blocks in files named blockfile_NNNNNN (a peer under ledgersData/chains/chains/<channel>,
-an orderer under ledger/chains/<channel>), each a sequence of records: the block's length as a protobuf varint,
-then the serialized common.Block. A node killed while it wrote a block leaves part of a record at the end of its
+an orderer under ledger/chains/<channel>), each a sequence of records: the record's length as a protobuf varint,
+then the block as its block store serializes it (common/ledger/blkstorage, block_serialization.go), not as a
+common.Block message: the header's number (a varint), its data hash and previous hash (each a varint length and
+the bytes), the count of data entries (a varint) and each entry (length and bytes), then the count of metadata
+entries and each entry likewise. A node killed while it wrote a block leaves part of a record at the end of its
 last file, which Fabric cuts off when it starts again: it is no block of the ledger, and is passed over here too.
 """
 from __future__ import annotations
@@ -11,9 +14,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from fabric_protos.common import common_pb2
-from google.protobuf.message import DecodeError
 
 _BLOCK_FILE = re.compile(r"blockfile_(\d{6,})")
 _VARINT_MAX_BYTES = 10
@@ -90,7 +90,7 @@ def last_block_number(path: Path) -> int | None:
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            last_start = last_length = None
+            last_record = last_start = last_length = None
             offset = 0
             while offset < size:
                 handle.seek(offset)
@@ -105,12 +105,12 @@ def last_block_number(path: Path) -> int | None:
                     raise UnreadableLedger(f"{path}: an empty record at byte {offset}")
                 if offset + used + length > size:
                     break               # a record cut short: Fabric cuts it off when its node starts again
-                last_start, last_length = offset + used, length
+                last_record, last_start, last_length = offset, offset + used, length
                 offset += used + length
             if last_start is None:
                 return None
             handle.seek(last_start)
-            return _block_number(path, handle.read(last_length), last_start)
+            return _block_number(path, handle.read(last_length), last_record)
     except OSError as exc:
         raise UnreadableLedger(f"{path}: {exc.strerror or exc}") from None
 
@@ -126,11 +126,39 @@ def _varint(data: bytes) -> tuple[int, int] | None:
 
 
 def _block_number(path: Path, data: bytes, offset: int) -> int:
-    block = common_pb2.Block()
-    try:
-        block.ParseFromString(data)
-    except DecodeError:
-        raise UnreadableLedger(f"{path}: the record at byte {offset} is no block") from None
-    if not block.HasField("header"):
-        raise UnreadableLedger(f"{path}: the record at byte {offset} is a block without a header")
-    return block.header.number
+    """The number of the block serialized as data (the record at offset), every field of it read to its end, as
+    Fabric's block store reads it back: UnreadableLedger when it is not a whole block so serialized."""
+    fields = _Fields(data)
+    number = fields.varint()
+    for _ in range(2):          # its data hash and previous hash
+        fields.raw_bytes()
+    for _ in range(2):          # its data entries, then its metadata entries
+        count = fields.varint()
+        if count > len(data):   # each entry takes a byte at least: a count no block has
+            fields.broken = True
+        for _ in range(count if not fields.broken else 0):
+            fields.raw_bytes()
+    if fields.broken or fields.at != len(data):
+        raise UnreadableLedger(f"{path}: the record at byte {offset} is no block as Fabric stores one")
+    return number
+
+
+class _Fields:
+    """Reads varints and length-prefixed bytes from the start of data; broken once one runs past its end."""
+
+    def __init__(self, data: bytes):
+        self.data, self.at, self.broken = data, 0, False
+
+    def varint(self) -> int:
+        decoded = None if self.broken else _varint(self.data[self.at:self.at + _VARINT_MAX_BYTES])
+        if decoded is None:
+            self.broken = True
+            return 0
+        self.at += decoded[1]
+        return decoded[0]
+
+    def raw_bytes(self) -> None:
+        length = self.varint()
+        if self.at + length > len(self.data):
+            self.broken = True
+        self.at += length

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fabric_protos.common import common_pb2
-from google.protobuf.internal.encoder import _VarintBytes
 
 from cli.network_commands import network
 from network import backup, backup_archive, backup_restore, bundle, ccservers, membership, nodeconfig
@@ -32,17 +31,17 @@ from network.control import DATA_ROOT_MARKER, MARKER_TEXT, run_lock
 from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
 
+from .fabric_block_files import block_file
+
 SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
 
 
 def block_file_of_one_block(content: bytes) -> bytes:
-    """A block file as Fabric writes it (a varint length, then the block) holding block 0, content its data: a
-    restore reads a ledger's height from it."""
+    """A block file as Fabric writes it holding block 0, content its data: a restore reads a ledger's height from
+    it."""
     block = common_pb2.Block()
     block.data.data.append(content)
-    block.header.number = 0
-    serialized = block.SerializeToString()
-    return _VarintBytes(len(serialized)) + serialized
+    return block_file([block])
 
 
 @pytest.fixture

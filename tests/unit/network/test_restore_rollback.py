@@ -1,8 +1,8 @@
 """`restore --replace` of an archive holding fewer blocks of a channel than a node's ledger in the data folder is
 refused, naming each node, its height now and the archive's and where the folder would be moved aside, and moves
 nothing, unless --allow-rollback (then the report gives the same figures). The heights are read offline from
-Fabric's block files (a varint length, then a serialized common.Block, per record; a record cut short at the end
-ignored), here written with real, signed blocks in a peer's and an orderer's layout."""
+Fabric's block files (a varint length, then the block as Fabric's block store serializes it, per record; a record
+cut short at the end ignored), here written with real, signed blocks in a peer's and an orderer's layout."""
 from __future__ import annotations
 
 import json
@@ -17,6 +17,8 @@ from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 from network.errors import NetworkError
 from tests.unit.receivables_client.audit_ledger import plain_block, seal
 
+from .fabric_block_files import block_file, stored
+
 CHANNEL = "receivables"
 
 
@@ -29,8 +31,7 @@ def block_store(data_root, node):
 
 def records(first, count):
     """Blocks first .. first+count-1 as a block file holds them."""
-    blocks = seal([plain_block(number, 0) for number in range(first, first + count)])
-    return b"".join(_VarintBytes(len(data)) + data for data in (block.SerializeToString() for block in blocks))
+    return block_file(seal([plain_block(number, 0) for number in range(first, first + count)]))
 
 
 def write_ledger(folder, height, *, file_name="blockfile_000000"):
@@ -163,6 +164,17 @@ def test_a_new_block_file_not_yet_written_and_blocks_over_several_files(tmp_path
     empty.mkdir()
     (empty / "blockfile_000000").write_bytes(b"")
     assert block_files.height(empty) == 0
+
+
+def test_a_serialized_common_block_message_is_not_a_block_as_fabric_stores_one(tmp_path):
+    # Fabric's block store writes its own serialization: a block file of common.Block messages is none of its.
+    block = seal([plain_block(0, 0)])[0]
+    message = block.SerializeToString()
+    (tmp_path / "blockfile_000000").write_bytes(_VarintBytes(len(message)) + message)
+    with pytest.raises(block_files.UnreadableLedger, match="the record at byte 0 is no block as Fabric stores one"):
+        block_files.height(tmp_path)
+    (tmp_path / "blockfile_000000").write_bytes(_VarintBytes(len(stored(block))) + stored(block))
+    assert block_files.height(tmp_path) == 1
 
 
 def test_block_files_that_cannot_be_read_are_named_and_refused_unless_allowed(data, archive_at_3, nodes, topology):
