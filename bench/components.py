@@ -32,7 +32,7 @@
 Operations: ``RegisterReceivable`` by the tier-1 supplier, ``ConfirmReceivable`` by the debtor,
 ``TransferReceivable`` splitting 100.00 off each confirmed receivable to the tier-2 supplier (both
 parts); then, chaincode server only, the financing of the part kept (request, a bank's offer with
-private terms, acceptance, the debtor's link of the paper identity of the root's invoice, disbursement,
+private terms, acceptance, the creditor's link of the paper identity of the root's invoice, disbursement,
 the debtor's acknowledgement and payment to the bank, the bank's repayment record) and the part moved (the regulator's freeze and unfreeze, the debtor's
 early-payment offer, the holder's acceptance). Everything runs one transaction at a time. See
 docs/benchmark.md, "Component CPU".
@@ -80,7 +80,7 @@ SETTLEMENT_OPERATIONS = ("request_financing", "make_offer", "accept_offer", "lin
                          "acknowledge", "record_payment", "repay", "freeze", "unfreeze", "publish_discount",
                          "accept_discount")
 """Measured in the chaincode server only, on the two parts each transfer left: the part kept is financed,
-paid to the bank and its repayment recorded (its debtor linking the paper form's identity of the root's invoice,
+paid to the bank and its repayment recorded (its creditor linking the paper form's identity of the root's invoice,
 ``link_paper``, once the bank accepted); the part moved is frozen, unfrozen and paid early at a discount."""
 CHAINCODE_OPERATIONS = OPERATIONS + SETTLEMENT_OPERATIONS
 PAPER_CODE = "144031900111"
@@ -179,9 +179,9 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
         "request_financing": lambda i: (users["tier1"], "RequestFinancing", [kept(i)], None),
         "make_offer": lambda i: (users["bank"], "MakeFinancingOffer", [done["request_financing"][i]["id"]], terms),
         "accept_offer": lambda i: (users["tier1"], "AcceptFinancingOffer", [done["make_offer"][i]["id"]], terms),
-        # the debtor, on the financed part: the paper identity is linked on its root, its entry under the bank's
-        # org too (the invoice's own entry's policy since the acceptance)
-        "link_paper": lambda i: (users["core"], "LinkPaperIdentity",
+        # the creditor, the invoice's seller, on the financed part: the paper identity is linked on its root, its
+        # entry under the bank's org too (the invoice's own entry's policy since the acceptance)
+        "link_paper": lambda i: (users["tier1"], "LinkPaperIdentity",
                                  [kept(i), done["register"][i]["invoices"][0]["number"], PAPER_CODE,
                                   f"{next(_paper_numbers):08d}"], None),
         "disburse": lambda i: (users["bank"], "RecordDisbursement", [done["request_financing"][i]["id"]], terms),

@@ -913,20 +913,22 @@ def withdraw_receivable(session, receivable_id, reason):
               help="The 10- or 12-digit 发票代码 printed on the invoice's paper form.")
 @click.option("--paper-number", required=True, metavar="NUMBER",
               help="The 8-digit 发票号码 printed beside the code on the paper form.")
-@prints_document("coreenterprise", RECEIVABLE_COLUMNS)
+@prints_document("supplier", RECEIVABLE_COLUMNS)
 def link_paper(session, receivable_id, invoice_number, paper_code, paper_number):
     """Link the paper form's code and number to an invoice of RECEIVABLE_ID (数电纸质发票).
 
     A fully digitalised invoice printed on paper carries its 20-digit number and the paper
     form's code and 8-digit number. Linked, the invoice registry holds it under both, so no
     claim can be registered on it under the paper identity. The invoice is the lineage's
-    root's (a part's id names its root), which is printed. Its creditor links it while the
-    claim is REGISTERED, its debtor once it has confirmed the claim.
+    root's (a part's id names its root), which is printed. Only the claim's creditor, the
+    invoice's seller, links it, before or after the debtor confirms the claim, while the
+    lineage is unsettled: the registry holds the identity under the seller's tax id, so a
+    debtor's link could lock an invoice the seller issued to another buyer.
 
     \b
     Example:
       recfin receivable link-paper R-0123456789abcdef --invoice 26312000000000000001 \\
-        --paper-code 144031900111 --paper-number 00012345 --as coreenterprise
+        --paper-code 144031900111 --paper-number 00012345 --as supplier/supplier1
     """
     return session.client.link_paper_identity(receivable_id, invoice_number, paper_code, paper_number)
 

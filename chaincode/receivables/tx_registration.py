@@ -184,14 +184,13 @@ def _ensure_paper_identity_fits(position: int, inv: InvoiceInput, paper_code: st
 
 
 async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: bool, *,
-                                by_creditor: bool = True, linking: str | None = None) -> None:
+                                linking: str | None = None) -> None:
     """Refused ``invoice-already-financed`` where ``inv`` (``paper``: the paper identity of the invoice at
     ``position``, :func:`_paper_identity`) backs a claim under its fingerprint or that of its other spelling
-    (:func:`_other_spelling`), with the advice of :func:`_already_financed`. Not ``by_creditor`` (the debtor
-    linking a paper identity): the claim holding it is named by its id alone, as FindInvoice names it to any
-    party, not by its status, as it may be the seller's claim on another debtor, which only its parties read.
-    ``linking``: the root claim LinkPaperIdentity links ``inv`` to; an entry naming it, or (for the debtor) a claim
-    that is not on the ledger, was written outside the contract (:func:`_written_outside`)."""
+    (:func:`_other_spelling`), with the advice of :func:`_already_financed`: the caller is the invoice's seller,
+    the creditor of any claim holding it, and may read that claim. ``linking``: the root claim LinkPaperIdentity
+    links ``inv`` to; an entry naming it, or a claim that is not on the ledger, was written outside the contract
+    (:func:`_written_outside`)."""
     owner = await s.store.fingerprint_owner(inv.fingerprint)
     other = None
     # the same invoice under its other spelling, whose fingerprint differs (fingerprint.other_spelling): its
@@ -204,12 +203,6 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
     held_fp = inv.fingerprint if other is None else other[2]   # the entry read: its own, or its other spelling's
     if linking is not None and (why := await _written_outside(s, position, inv, held_fp, owner, linking)):
         raise rule("invoice-already-financed", why)
-    if not by_creditor:
-        raise rule("invoice-already-financed", f"{_identity_named(position, inv, paper)} already backs "
-                   f"receivable {owner} of its seller {inv.seller_tax_id}, under that identity or its other "
-                   "spelling (as FindInvoice answers any party): an invoice backs one receivable. Check the code "
-                   "and number on the paper form; if they are right, the seller registered this invoice twice: "
-                   "take it up with the seller, and tell the banks financing either claim")
     raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper))
 
 
@@ -221,7 +214,7 @@ async def _written_outside(s: Session, position: int, paper: Invoice, held_fp: s
     (two orgs' altered chaincode, under the chaincode-level policy, sealed under a policy of theirs that the link's
     write could not meet), or None: it names ``linking`` itself, whose invoice names no paper identity (no
     rejection or withdrawal of it would release the entry), or ``owner``, a claim not on the ledger. Refusing it
-    as a second registration would send the debtor to the seller, and the creditor to a withdrawal, for nothing."""
+    as a second registration would send the creditor to a withdrawal for nothing."""
     named = f"{_identity_named(position, paper, True)} (the entry of fingerprint {held_fp[:12]}…)"
     if owner == linking:
         return (f"{named} is held by the invoice registry for {linking} itself, whose invoice names no paper "
@@ -589,20 +582,18 @@ class RegistrationTransactions(TransactionGroup):
         afterwards (数电纸质发票: ``paper_code``, ``paper_number``), which the registry then holds for the claim's
         lineage too, as a registration naming both would have.
 
-        ``receivable_id``: the claim or any part split from it; the invoice is its root's. Before the debtor
-        confirms the claim its creditor links it (the debtor then confirms the claim naming it); from the
-        confirmation on, while some claim of the lineage is unsettled, its debtor, which received the paper
-        form. Refused on a frozen root, an ended lineage, an invoice naming a paper identity already, and an
-        identity that backs a claim, checked as a registration checks it.
+        ``receivable_id``: the claim or any part split from it; the invoice is its root's. Its creditor, the
+        invoice's seller, links it (:func:`_ensure_linker`), before or after the confirmation, while some claim
+        of the lineage is unsettled; linked before, the debtor confirms the claim naming it. Refused on a frozen
+        root, an ended lineage, an invoice naming a paper identity already, and an identity that backs a claim,
+        checked as a registration checks it.
         """
         s = self._session(ctx)
         caller = await s.party((keys.RECEIVABLE, receivable_id))
         claim = await s.store.receivable(receivable_id)
         root = claim if claim.id == claim.root_id else await s.store.receivable(claim.root_id)
-        by_creditor = root.status == REGISTERED
-        _ensure_linker(caller, root, by_creditor, party_only=True)
+        _ensure_linker(caller, root)
         await _ensure_lineage_live(s, root)
-        _ensure_linker(caller, root, by_creditor)
         lifecycle.ensure_not_frozen(root)
         position, inv = _invoice_numbered(root, invoice_number)
         if inv.paper_fingerprint:
@@ -632,8 +623,7 @@ class RegistrationTransactions(TransactionGroup):
                        f"as {_identity_named(first, listed, listed_paper)} of {root.id}: a paper identity is "
                        "another invoice's identity than those the claim lists; check the paper form's code and "
                        "number")
-        await _ensure_identity_free(s, position, _paper_identity(linked), True, by_creditor=by_creditor,
-                                    linking=root.id)
+        await _ensure_identity_free(s, position, _paper_identity(linked), True, linking=root.id)
         # the new entry is guarded as the invoice's own entry is (the orgs of the claim as registered, and of
         # each bank that financed a part of the lineage): its policy is copied, so no pair that could not
         # release the invoice's entry can release this one
@@ -652,21 +642,26 @@ class RegistrationTransactions(TransactionGroup):
         return root.to_json()
 
 
-def _ensure_linker(caller: Party, root: Receivable, by_creditor: bool, *, party_only: bool = False) -> None:
-    """Refused unless ``caller`` may link a paper identity to ``root``'s invoices: its creditor while the claim
-    is REGISTERED (the debtor confirms it naming the identity), its debtor from the confirmation on (the
-    claim's invoices are then what it confirmed, and it holds the paper form). ``party_only``: refused only
-    where the caller is neither, before the claim's status is told it."""
-    if party_only and caller.uscc in (root.creditor, root.debtor):
+def _ensure_linker(caller: Party, root: Receivable) -> None:
+    """Refused ``not-the-creditor`` unless ``caller`` is ``root``'s creditor, the seller of its invoices, whoever
+    holds the claim now. The registry holds a paper identity under its seller's tax id, and the contract cannot
+    tell whether a code and number are those of this invoice's paper form: linked by the debtor, any code and
+    number of its supplier (numbers in a code's batch run in sequence) would be held for good for a confirmed
+    claim, an invoice the seller issued to another buyer among them, which the seller could then never register.
+    Linked by the seller, a wrong identity locks only an invoice of the seller's own. Told before the claim's
+    status, so no one else learns it."""
+    if caller.uscc == root.creditor:
         return
-    if by_creditor and caller.uscc != root.creditor:
-        raise rule("not-the-holder", f"{caller.uscc} is not the creditor of {root.id}: until its debtor confirms "
-                   "it, only its creditor links a paper identity to its invoices; check the receivable id")
-    if not by_creditor and caller.uscc != root.debtor:
-        creditor = (f"; as its creditor, ask the debtor {root.debtor}, which holds the paper form: from the "
-                    "confirmation on, the invoices are those it confirmed" if caller.uscc == root.creditor else "")
-        raise rule("not-the-debtor", f"{caller.uscc} is not the debtor of {root.id}: once the claim is confirmed, "
-                   f"only its debtor links a paper identity to its invoices{creditor}; check the receivable id")
+    if caller.uscc == root.debtor:
+        raise rule("not-the-creditor", f"{caller.uscc} is the debtor of {root.id}, not its creditor: only its "
+                   f"creditor {root.creditor}, the invoices' seller, links a paper identity to them, as the registry "
+                   "holds it under the seller's tax id and the contract cannot tell a code and number of this "
+                   "invoice from one the seller issued to another buyer, which a link would lock for good. As "
+                   "its debtor you are kept from paying one invoice twice by confirming each claim: confirm only "
+                   "claims whose invoices you received and have not confirmed on another claim, and ask the "
+                   "seller to link the paper form's code and number")
+    raise rule("not-the-creditor", f"{caller.uscc} is not the creditor of {root.id}: only its creditor, the "
+               "invoices' seller, links a paper identity to them; check the receivable id")
 
 
 async def _ensure_lineage_live(s: Session, root: Receivable) -> None:

@@ -107,9 +107,10 @@ class _ClaimOperations:
         ``paper_number``) to the invoice numbered ``invoice_number`` (its 20-digit number) of a claim registered
         without it: the invoice registry then holds the invoice under both, so no claim can be registered on it
         under the paper identity. ``receivable_id``: the claim or a part split from it; the invoice and the
-        change are its root's, which is returned. Its creditor links it before the debtor confirms the claim,
-        its debtor from then on; refused on a frozen root, an ended lineage, an invoice naming a paper identity
-        already, and an identity a registration would refuse or that backs a claim."""
+        change are its root's, which is returned. Only the claim's creditor, the invoice's seller, links it,
+        before or after the debtor confirms the claim (anyone else: ``not-the-creditor``, as the registry holds
+        the identity under the seller's tax id); refused on a frozen root, an ended lineage, an invoice naming a
+        paper identity already, and an identity a registration would refuse or that backs a claim."""
         return self._submit("LinkPaperIdentity", _record_id(receivable_id, "receivable_id"),
                             _id(invoice_number, "invoice_number"), _id(paper_code, "paper_code"),
                             _id(paper_number, "paper_number"), model=Receivable)

@@ -138,8 +138,8 @@ def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivab
                 assert (released.used, released.receivable_id) == (False, None)
                 await core.confirm(claim.id)
                 paper_number = f"{secrets.randbelow(10**8):08d}"
-                linked = await core.link_paper_identity(claim.id, claim.invoices[0].number, "144031900111",
-                                                        paper_number)
+                linked = await tier1.link_paper_identity(claim.id, claim.invoices[0].number, "144031900111",
+                                                         paper_number)
                 assert linked.invoices[0].paper_number == paper_number
                 await everywhere()
                 frozen = await regulator.freeze(claim.id, order)

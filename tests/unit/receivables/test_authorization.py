@@ -345,8 +345,8 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("ConfirmReceivable", s_registered, {"core"}, False),
     ("RejectReceivable", s_reject, {"core"}, False),
     ("WithdrawReceivable", s_reject, {"tier1"}, False),   # the creditor, holder of its registered claim
-    ("LinkPaperIdentity", s_link_registered, {"tier1"}, False),   # before confirmation, its creditor
-    ("LinkPaperIdentity", s_link_confirmed, {"core"}, False),     # from then on, its debtor
+    ("LinkPaperIdentity", s_link_registered, {"tier1"}, False),   # its creditor, the invoices' seller,
+    ("LinkPaperIdentity", s_link_confirmed, {"tier1"}, False),    # before and after the confirmation
     ("TransferReceivable", s_transfer, {"tier1"}, False),
     ("RequestFinancing", s_confirmed, {"tier1"}, False),
     ("WithdrawFinancing", s_requested, {"tier1"}, False),

@@ -129,10 +129,10 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     await ev.change(core, "ConfirmReceivable", rid, event="ReceivableConfirmed", receivable=rid,
                     details={"debtor": core.uscc, "holder": tier1.uscc, "face_amount": 10_000, "currency": "CNY"})
     number, paper_fp = r["invoices"][0]["number"], invoice_fingerprint(tier1.uscc, "144031900111", "00012345")
-    await ev.change(core, "LinkPaperIdentity", rid, number, "144031900111", "00012345", event="PaperIdentityLinked",
+    await ev.change(tier1, "LinkPaperIdentity", rid, number, "144031900111", "00012345", event="PaperIdentityLinked",
                     receivable=rid, details={"invoice_number": number, "paper_code": "144031900111",
                                              "paper_number": "00012345", "paper_fingerprint": paper_fp,
-                                             "by": core.uscc})
+                                             "by": tier1.uscc})
     split = ("TransferReceivable", rid, tier2.uscc, "4000", "req-2")
     sold, kept = f"{rid}.1", f"{rid}.2"
     await ev.change(tier1, *split, event="ReceivableSplit", receivable=rid,

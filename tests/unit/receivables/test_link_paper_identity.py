@@ -1,7 +1,9 @@
 """LinkPaperIdentity: an invoice a claim was registered with by its 20-digit number alone names its paper form's
 code and number afterwards (数电纸质发票), so the same supplier can no longer register the invoice again under
-that paper identity as a second claim. Its creditor links it before confirmation, its debtor from then on; a
-refusal names its rule and writes nothing; the new registry entry carries the policy of the invoice's own."""
+that paper identity as a second claim. Its creditor, the invoice's seller, links it, before or after confirmation,
+while the lineage is live; the debtor is refused (the registry holds the identity under the seller's tax id, so a
+debtor's link could lock an invoice the seller issued to another buyer); a refusal names its rule and writes
+nothing; the new registry entry carries the policy of the invoice's own."""
 
 from __future__ import annotations
 
@@ -37,10 +39,10 @@ async def _claim(*, confirm: bool = True):
     return net, tier1, core, claim
 
 
-async def test_the_debtor_links_a_confirmed_claims_paper_identity_and_a_second_claim_under_it_is_refused():
+async def test_the_creditor_links_a_confirmed_claims_paper_identity_and_a_second_claim_under_it_is_refused():
     net, tier1, core, claim = await _claim()
     paper_claim = _registration(net, tier1, core, number=PAPER_NUMBER, code=PAPER_CODE)
-    result = await net.call(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    result = await net.call(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
     assert result.status == 200, result.message
     linked = json.loads(result.payload)
     (invoice,) = linked["invoices"]
@@ -79,7 +81,7 @@ async def test_the_new_entry_carries_the_policy_of_the_invoices_own_entry_with_t
     await net.financed(tier1, claim["id"])
     own = net._key(keys.FINGERPRINT, claim["invoices"][0]["fingerprint"])
     assert policy_orgs(net, own) == sorted([BANK, CORE, SUPPLIER])
-    await net.ok(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    await net.ok(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
     paper = net._key(keys.FINGERPRINT, _paper_fingerprint(tier1))
     assert net.ledger.validation_parameters[paper] == net.ledger.validation_parameters[own]
     # the claim's own key is written under the policy it has: its orgs endorse the link
@@ -90,17 +92,17 @@ async def test_a_part_of_a_split_claim_links_the_paper_identity_on_its_root():
     net, tier1, core, claim = await _claim()
     split = await net.ok(tier1, "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "40000")
     part = split["children"][0]
-    linked = await net.ok(core, "LinkPaperIdentity", part, NUMBER, PAPER_CODE, PAPER_NUMBER)
+    linked = await net.ok(tier1, "LinkPaperIdentity", part, NUMBER, PAPER_CODE, PAPER_NUMBER)
     assert linked["id"] == claim["id"] and linked["invoices"][0]["paper_number"] == PAPER_NUMBER
 
 
 async def test_a_link_sent_again_is_refused_saying_the_invoice_names_it_already():
     net, tier1, core, claim = await _claim()
-    await net.ok(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
-    same = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+    await net.ok(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    same = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
                              rule="paper-identity-already-named")
     assert "nothing is left to do" in same
-    other = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, "00054321",
+    other = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, "00054321",
                               rule="paper-identity-already-named")
     assert "stays" in other
 
@@ -119,7 +121,7 @@ async def test_an_identity_backing_another_claim_is_refused():
     net, tier1, core, claim = await _claim()
     held = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=PAPER_NUMBER,
                                                                    code=PAPER_CODE))
-    message = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+    message = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
                                 rule="invoice-already-financed")
     assert held["id"] in message and "paper identity" in message
 
@@ -144,13 +146,13 @@ async def test_the_paper_identity_of_another_invoice_of_the_claim_is_refused_as_
          "invoice-not-on-the-claim"])
 async def test_an_identity_a_registration_refuses_is_refused(number, code, paper_number, rule):
     net, tier1, core, claim = await _claim()
-    await net.refused(core, "LinkPaperIdentity", claim["id"], number, code, paper_number, rule=rule)
+    await net.refused(tier1, "LinkPaperIdentity", claim["id"], number, code, paper_number, rule=rule)
 
 
 async def test_a_frozen_claim_is_refused():
     net, tier1, core, claim = await _claim()
     await net.ok(net.actors["regulator"], "FreezeReceivable", claim["id"], "order-1")
-    await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+    await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
                       rule="receivable-frozen")
 
 
@@ -159,25 +161,42 @@ async def test_an_ended_lineage_is_refused(end):
     net, tier1, core, claim = await _claim(confirm=end != "withdrawn")
     if end == "withdrawn":
         await net.ok(tier1, "WithdrawReceivable", claim["id"], "registered in error")
-        caller = tier1
     else:
         await net.ok(core, "RecordPayment", claim["id"], "100000")
-        caller = core
-    await net.refused(caller, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+    await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
                       rule="invalid-state")
 
 
-@pytest.mark.parametrize("confirm, who, rule", [
-    (True, "tier1", "not-the-debtor"),       # the creditor, once its debtor confirmed the invoices
-    (True, "tier2", "not-the-debtor"),       # another supplier
-    (True, "bank", "not-the-debtor"),        # a bank, even one about to finance the claim
-    (False, "core", "not-the-holder"),       # the debtor, before it has confirmed
-    (False, "tier2", "not-the-holder"),
-], ids=["creditor-after", "other-supplier", "bank", "debtor-before", "other-supplier-before"])
-async def test_no_one_but_the_party_named_links(confirm, who, rule):
+@pytest.mark.parametrize("confirm, who", [
+    (True, "core"),        # the debtor, once it confirmed the invoices
+    (False, "core"),       # the debtor, before it has confirmed
+    (True, "tier2"),       # another supplier
+    (True, "bank"),        # a bank, even one about to finance the claim
+    (False, "tier2"),
+], ids=["debtor-after", "debtor-before", "other-supplier", "bank", "other-supplier-before"])
+async def test_no_one_but_the_creditor_links(confirm, who):
     net, tier1, core, claim = await _claim(confirm=confirm)
-    await net.refused(net.actors[who], "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
-                      rule=rule)
+    before = dict(net.ledger.state)
+    message = await net.refused(net.actors[who], "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="not-the-creditor")
+    assert "only its creditor" in message
+    assert net.ledger.state == before
+
+
+async def test_the_debtor_is_told_why_only_the_seller_links_and_what_protects_it():
+    net, tier1, core, claim = await _claim()
+    message = await net.refused(core, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="not-the-creditor")
+    assert "another buyer" in message and "confirm" in message and tier1.uscc in message
+
+
+async def test_a_creditor_that_transferred_the_claim_whole_still_links():
+    net, tier1, core, claim = await _claim()
+    await net.ok(tier1, "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "100000")
+    await net.refused(net.actors["tier2"], "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                      rule="not-the-creditor")
+    linked = await net.ok(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER)
+    assert linked["invoices"][0]["paper_number"] == PAPER_NUMBER
 
 
 async def _endorsed_link(net, actor, claim_id: str, number: str):
@@ -195,8 +214,8 @@ async def test_one_paper_identity_linked_to_two_claims_endorsed_at_once_commits_
     second_number = "26990000000000000002"
     other = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=second_number))
     await net.ok(core, "ConfirmReceivable", other["id"])
-    first = await _endorsed_link(net, core, claim["id"], NUMBER)
-    second = await _endorsed_link(net, core, other["id"], second_number)
+    first = await _endorsed_link(net, tier1, claim["id"], NUMBER)
+    second = await _endorsed_link(net, tier1, other["id"], second_number)
     assert net.ledger.commit(first) == "VALID"
     assert net.ledger.commit(second) == "MVCC_READ_CONFLICT"
     assert net.doc(other["id"])["invoices"][0].get("paper_fingerprint", "") == ""
@@ -204,7 +223,7 @@ async def test_one_paper_identity_linked_to_two_claims_endorsed_at_once_commits_
 
 async def test_a_link_and_a_registration_under_the_paper_identity_endorsed_at_once_commit_one():
     net, tier1, core, claim = await _claim()
-    link = await _endorsed_link(net, core, claim["id"], NUMBER)
+    link = await _endorsed_link(net, tier1, claim["id"], NUMBER)
     registration = await net.ledger.endorse(
         tier1.identity, "receivables:RegisterReceivable",
         json.dumps(_registration(net, tier1, core, number=PAPER_NUMBER, code=PAPER_CODE)), "",

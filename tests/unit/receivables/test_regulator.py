@@ -62,7 +62,7 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         (core, "AcknowledgeAssignment", f_disbursed["notice_id"]), (core, "RecordPayment", disbursed["id"], "100"),
         (bank, "RecordRepayment", f_disbursed["id"]), (tier1, "CancelFinancing", f_accepted["id"], "not disbursed"),
         (bank, "CancelFinancing", f_accepted["id"], "will not disburse"),
-        (core, "LinkPaperIdentity", confirmed, net.doc(confirmed)["invoices"][0]["number"], "144031900111",
+        (tier1, "LinkPaperIdentity", confirmed, net.doc(confirmed)["invoices"][0]["number"], "144031900111",
          "00012345"),
     ]
     for actor, fn, *args in attempts:

@@ -91,7 +91,7 @@ CASES = [
                       withdrawal_reason="wrong face amount", last=fakes.action("WithdrawReceivable", TIER1, "SupplierMSP"))),
     (lambda c: c.link_paper_identity(R, "26312000000000000001", "144031900111", "00012345"), "submit",
      "LinkPaperIdentity", [R, "26312000000000000001", "144031900111", "00012345"],
-     fakes.receivable(last=fakes.action("LinkPaperIdentity", CORE, "CoreEnterpriseMSP"))),
+     fakes.receivable(last=fakes.action("LinkPaperIdentity", TIER1, "SupplierMSP"))),
     (lambda c: c.transfer(R, TIER2, 4_000_000, request_id="q-1"), "submit", "TransferReceivable",
      [R, TIER2, "4000000", "q-1"],
      {**fakes.receivable(status="SPLIT"), "children_records": [fakes.receivable(id=R + ".1"), fakes.receivable(id=R + ".2")]}),

@@ -262,9 +262,9 @@ def story_channel() -> Channel:
     # a claim its creditor registered by mistake and withdraws before its debtor answers
     mistaken = claim(channel, tier1, core, "26312000000000000008", confirmed=False)
     tier1.client.withdraw(mistaken, "registered in error")
-    # a claim its debtor confirmed, then linked to the paper form's identity of its invoice
+    # a claim its debtor confirmed, then its creditor linked to the paper form's identity of its invoice
     printed = claim(channel, tier1, core, "26312000000000000009")
-    core.client.link_paper_identity(printed, "26312000000000000009", "144031900111", "00012345")
+    tier1.client.link_paper_identity(printed, "26312000000000000009", "144031900111", "00012345")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number="26312000000000000005",
         fingerprint=fingerprint_of(tier1.uscc, "", "26312000000000000005"), buyer_tax_id=core.uscc,
