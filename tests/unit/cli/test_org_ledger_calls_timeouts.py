@@ -5,8 +5,6 @@ sessions ignored it: a network slow but working timed their calls out at the SDK
 """
 from __future__ import annotations
 
-from dataclasses import fields
-
 import click
 import pytest
 
@@ -18,13 +16,10 @@ from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config
 from tests.unit.network.scripted_channel import ChannelTakingUpdates
 
+from .test_ledger_call_timeouts import each_call
 from .test_org_membership_commands import _added_to_the_channel
 
 CODE = "91110000MA1K00007E"
-
-
-def each_call(seconds: float) -> Timeouts:
-    return Timeouts(**{each.name: seconds for each in fields(Timeouts)})
 
 
 @pytest.fixture
@@ -52,28 +47,29 @@ def revoking(network_copy, scripted_peer_cli, connected):
 
 
 @pytest.fixture
-def removing(network_home, peer_serving, connected):
-    """`org remove bank2 --dry-run ARGS...`, whose claims are read as the regulator's user."""
+def bank2_served(network_home, peer_serving):
+    """bank2 in the channel, every org's connection profile written, and the channel's block served."""
     root, block = network_home
     _added_to_the_channel(root, block, membership.new_org_spec(load(), "bank2", "bank", CODE))
     profiles.write_all(load(), root)
     peer_serving(block)
-    return lambda runner, *args, env=None: runner.invoke(org, ["remove", "bank2", "--dry-run", *args], env=env)
-
 
 
 @pytest.fixture
-def submitting(network_home, peer_serving, connected, runner, tmp_path):
+def removing(bank2_served, connected):
+    """`org remove bank2 --dry-run ARGS...`, whose claims are read as the regulator's user."""
+    return lambda runner, *args, env=None: runner.invoke(org, ["remove", "bank2", "--dry-run", *args], env=env)
+
+
+@pytest.fixture
+def submitting(bank2_served, connected, runner, tmp_path):
     """`org submit FILE ARGS...` of bank2's removal, signed by every org admin, whose claims are read as the
     regulator's user before it is sent."""
-    root, block = network_home
-    _added_to_the_channel(root, block, membership.new_org_spec(load(), "bank2", "bank", CODE))
-    profiles.write_all(load(), root)
-    peer_serving(block)
     update = tmp_path / "remove-bank2.tx"
     written = runner.invoke(org, ["remove", "bank2", "--update-out", str(update), "--no-claim-check"])
     assert written.exit_code == 0, written.output
     return lambda runner, *args, env=None: runner.invoke(org, ["submit", str(update), *args], env=env)
+
 
 @pytest.mark.parametrize("command", ["revoking", "removing", "submitting"])
 def test_timeout_sets_how_long_each_ledger_call_waits(runner, connected, command, request):
