@@ -121,7 +121,8 @@ def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path
         return
     folder = profiles.profiles_dir(Path(data_root) if data_root else profiles.default_data_root())
     # its own file, as `recfin network up` names it; the folder where the profile was found in another
-    profile_file = folder / f"{profile.org}.json" if (folder / f"{profile.org}.json").is_file() else folder
+    own_file = folder / f"{profile.org}.json"
+    profile_file = own_file if own_file.is_file() else folder
     raise NetworkError(f"the TLS root certificate {tls_root} that org {profile.org}'s connection profile "
                        f"{profile_file} names for its gateway peer is not there: restore it (the crypto/ folder "
                        "of the network's data folder), or give the running network's data folder with --data-root")
