@@ -132,8 +132,12 @@ def test_org_remove_refuses_while_an_org_that_stays_is_cut_off(namespaced, fake_
     assert ip.changes == []
 
 
-def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
-    """Its own peer is stopped, not asked: cutting an org off, then removing it, is no reason to refuse."""
+@pytest.mark.parametrize("removal", [lambda members: members.remove("regulator"),
+                                     lambda members: members.plan_remove("regulator", dry_run=True)],
+                         ids=["removal", "dry-run"])
+def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch, removal):
+    """Its own peer is stopped, not asked: cutting an org off, then removing it (or showing the removal), is no
+    reason to refuse."""
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "regulator")
     members = _members(placed, monkeypatch)
@@ -145,7 +149,7 @@ def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, m
         raise Asked
     monkeypatch.setattr(type(members), "fetch_config", fetch_config)
     with pytest.raises(Asked):
-        members.remove("regulator")
+        removal(members)
 
 
 def _refusal(call) -> str:
@@ -178,18 +182,3 @@ def test_org_remove_dry_run_refuses_as_the_removal_does(namespaced, fake_fabric,
     dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
     assert dry_run == run and dry_run.startswith("org bank is cut off the bridge ")
     assert ip.changes == []
-
-
-def test_org_remove_dry_run_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
-    ip, layout, placed, folder = namespaced
-    cut(ip, layout, "regulator")
-    members = _members(placed, monkeypatch)
-
-    class Asked(Exception):
-        pass
-
-    def fetch_config(self, via, keep=True):
-        raise Asked
-    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
-    with pytest.raises(Asked):
-        members.plan_remove("regulator", dry_run=True)
