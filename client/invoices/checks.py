@@ -60,8 +60,8 @@ from client.money import plain_yuan
 from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import (
-    code_characters_problem, code_problem, code_year_problem, fingerprint_of, identities_looked_up,
-    invoice_fingerprint, number_problem, other_spelling,
+    _other_spelling_fingerprint, code_characters_problem, code_problem, code_year_problem, fingerprint_of,
+    identities_looked_up, invoice_fingerprint, number_problem,
 )
 from .model import Finding, Invoice, InvoiceLine, Report
 
@@ -219,6 +219,13 @@ def offset_identity(inv: Invoice) -> dict[str, str]:
             "fingerprint": fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)}
 
 
+def _offset_named(inv: Invoice) -> str:
+    """The invoice a red-letter invoice offsets, as its messages name it: by code and number, or number alone."""
+    if inv.original_code:
+        return f"code {inv.original_code} number {inv.original_number}"
+    return f"number {inv.original_number}"
+
+
 def _not_positive_problem(inv: Invoice) -> str:
     """Why an invoice whose total with tax is not above zero backs no receivable; a red-letter invoice's names the
     invoice it offsets, as its remark does, since a claim that invoice backs is owed that much less."""
@@ -229,8 +236,7 @@ def _not_positive_problem(inv: Invoice) -> str:
     if not inv.original_number:
         return (f"{refused}; it names no invoice it offsets (对应蓝字发票号码, in its remark), so which invoice, and "
                 "which claim, it takes that much off cannot be told: ask its seller")
-    original = (f"code {inv.original_code} number {inv.original_number}" if inv.original_code
-                else f"number {inv.original_number}")
+    original = _offset_named(inv)
     return (f"total with tax is {total}: a red-letter invoice, offsetting invoice {original} (对应蓝字发票), cannot "
             "back a receivable; it takes that much off the invoice it offsets, so check any claim that invoice backs "
             f"(recfin invoice verify --ledger on it, or FindInvoice {offset_identity(inv)['fingerprint']})")
@@ -483,16 +489,14 @@ def _offset_on_ledger(inv: Invoice, registry: FingerprintRegistry | None) -> lis
     on an invoice not negative, which takes nothing back (and whose registration this must not stop)."""
     if not inv.original_number or inv.total_with_tax_fen > 0:
         return []
-    seller = inv.seller.tax_id
-    fp = fingerprint_of(seller, inv.original_code, inv.original_number)
-    named = (f"code {inv.original_code} number {inv.original_number}" if inv.original_code
-             else f"number {inv.original_number}")
+    fp = fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)
+    named = _offset_named(inv)
     if registry is None:
         return [Finding(check="offsets.ledger", status="skipped",
                         message=f"not asked whether the invoice it offsets ({named}) backs a receivable: no ledger "
                                 "connection (recfin invoice verify --ledger)", details={"fingerprint": fp})]
-    spellings = [fp] + [fingerprint_of(seller, *other)
-                        for other in [other_spelling(inv.original_code, inv.original_number)] if other is not None]
+    other = _other_spelling_fingerprint(inv.seller.tax_id, inv.original_code, inv.original_number)
+    spellings = [fp] if other is None else [fp, other[2]]
     use = next((found for found in map(registry.receivable_for, spellings) if found is not None), None)
     if use is None:
         return [Finding(check="offsets.ledger", status="pass",
