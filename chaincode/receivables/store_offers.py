@@ -278,12 +278,11 @@ class OfferRecords(StoreBase):
         moves an advance from offered to out and adds nothing (the exposure counts an offer while an acceptance of
         it may still commit), and everything else lowers them. A limit checked against the figures read with a
         version still holds while the version stands still. Where it is kept: ``exposure_version_held``."""
-        party = await self.party(bank)
-        return (await self.exposure_version_held(bank, debtor, party.msp_id if party else "")).value
+        return (await self.exposure_version_held(bank, debtor)).value
 
-    async def exposure_version_held(self, bank: str, debtor: str, bank_msp: str) -> ExposureVersion:
+    async def exposure_version_held(self, bank: str, debtor: str, bank_msp: str | None = None) -> ExposureVersion:
         """The version of ``bank``'s exposure on ``debtor`` and the key its next move writes (``bank_msp``: the bank's
-        org, from its party record).
+        org; left out, read from the bank's party record, none where it has none).
 
         ``recfin.exposure-version [bank, debtor]`` holds it, under the bank's org alone from the bank's first offer
         on the debtor. Before that offer the key is new, a fixed name: any two orgs (the debtor's and a supplier's)
@@ -298,6 +297,9 @@ class OfferRecords(StoreBase):
         key, under any policy, holding any count), or naming a collection the contract's definition lacks, says
         nothing. The fixed key and the entries are read in one plain range query: an entry written meanwhile
         fails the transaction at commit, as a change of the fixed key does."""
+        if bank_msp is None:
+            party = await self.party(bank)
+            bank_msp = party.msp_id if party else ""
         fixed = self.key(keys.EXPOSURE_VERSION, bank, debtor)
         raw, found = None, None
         async for kv in self.stub.get_state_by_partial_composite_key(keys.EXPOSURE_VERSION, [bank, debtor]):

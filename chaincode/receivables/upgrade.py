@@ -196,9 +196,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes
     for bank, debtor in sorted(raised):
-        party = await store.party(bank)
-        await store.move_exposure_version(bank, debtor,
-                                          await store.exposure_version_held(bank, debtor, party.msp_id if party else ""))
+        await store.move_exposure_version(bank, debtor, await store.exposure_version_held(bank, debtor))
     report["scanned"] = len(records)
     report["writes"] = len(written.writes)
     for passed in ("unreadable", "newer_version"):   # a claim several records name, once
