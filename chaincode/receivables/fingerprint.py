@@ -46,6 +46,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import string
 from datetime import date
 
 from .errors import shown
@@ -161,18 +162,48 @@ def invoice_fingerprint(seller_tax_id: str, invoice_code: str, invoice_number: s
 RECEIPT_VERSION = "recfin-goods-receipt-v1"
 
 
+# ASCII letters in capitals: a buyer's number in another case is the same number (ERPs, and people, compare them
+# so), as a credit code is upper-cased; no other character is folded (the request's rules refuse look-alikes)
+_ASCII_CAPITALS = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+_ASCII_SMALL = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _receipt_key_as_given(debtor: str, po_number: str, receipt_number: str) -> str:
+    form = json.dumps([RECEIPT_VERSION, debtor, po_number, receipt_number], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(form.encode("utf-8")).hexdigest()
+
+
 def goods_receipt_key(debtor: str, po_number: str, receipt_number: str) -> str:
     """The key of the goods receipt registry: one delivery backs one claim, or one claim per part of a delivery
     invoiced in parts, until that claim is rejected or withdrawn.
 
     A goods receipt (入库单) is the buyer's document, numbered by the buyer under its purchase order, so it is
-    identified by the debtor's credit code, the PO number and the receipt number, as given (the request's rules
-    refuse surrounding whitespace, so there is no second spelling by padding). The key is the lower-case hex
-    SHA-256 of the UTF-8 JSON array ``[RECEIPT_VERSION, debtor, po number, receipt number]`` (no spaces, non-ASCII
-    as it is): a JSON array, not ``|``-joined fields, as the buyer's numbers may hold any character.
+    identified by the debtor's credit code, the PO number and the receipt number, each as given but for its ASCII
+    letters, taken in capitals: ``GR-1`` and ``gr-1`` are one receipt (the request's rules refuse surrounding
+    whitespace and look-alike characters, so there is no second spelling by padding or by full-width letters).
+    The key is the lower-case hex SHA-256 of the UTF-8 JSON array ``[RECEIPT_VERSION, debtor, po number, receipt
+    number]`` (no spaces, non-ASCII as it is): a JSON array, not ``|``-joined fields, as the buyer's numbers may
+    hold any character. A number without ASCII lower-case letters keeps the key an earlier contract gave it; one
+    with them was keyed as sent before (:func:`earlier_receipt_keys`).
     """
-    form = json.dumps([RECEIPT_VERSION, debtor, po_number, receipt_number], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(form.encode("utf-8")).hexdigest()
+    return _receipt_key_as_given(debtor, po_number.translate(_ASCII_CAPITALS),
+                                 receipt_number.translate(_ASCII_CAPITALS))
+
+
+def earlier_receipt_keys(debtor: str, po_number: str, receipt_number: str) -> list[str]:
+    """The keys other than :func:`goods_receipt_key` under which a contract from before ASCII letters were taken in
+    capitals may hold this receipt, as it keyed the numbers as sent: each number as given, in ASCII capitals or in
+    ASCII lower case (the spellings a number typed or exported in another case most likely had), in every
+    pairing of the two numbers' spellings, at most 8 keys. A registration reads them too, in the same multi-key
+    read, as it reads an invoice's other spelling, and takes the receipt as held where one is. A mixed-case
+    spelling other than the one given is not read (``Gr-1`` for ``GR-1``). Empty for numbers without ASCII
+    letters."""
+    now = goods_receipt_key(debtor, po_number, receipt_number)
+    po_spellings, receipt_spellings = (
+        dict.fromkeys((number, number.translate(_ASCII_CAPITALS), number.translate(_ASCII_SMALL)))
+        for number in (po_number, receipt_number))
+    earlier = (_receipt_key_as_given(debtor, po, receipt) for po in po_spellings for receipt in receipt_spellings)
+    return [key for key in dict.fromkeys(earlier) if key != now]
 
 
 def is_fingerprint(value: str) -> bool:

@@ -542,8 +542,9 @@ class GoodsReceipt(GoodsReceiptReference):
         "the claim's part of a delivery invoiced in parts, {received, invoiced, invoiced_before} in fen (none: the "
         "claim is for the whole receipt)"))
     receipt_key: KeyAttribute = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, "
-                                                  "debtor, po number, receipt number] "
-                                                  "(fingerprint.goods_receipt_key)")
+                                                  "debtor, po number, receipt number], their ASCII letters in "
+                                                  "capitals (fingerprint.goods_receipt_key), or the key an earlier "
+                                                  "contract held the receipt under, its numbers as sent")
 
 
 class ReceiptPartHeld(Doc):

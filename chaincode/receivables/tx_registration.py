@@ -246,6 +246,23 @@ def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
                        "that receipt alone")
 
 
+async def _receipt_key_held(s: Session, position: int, gr: GoodsReceiptReference, key: str, earlier: list[str],
+                            debtor: str) -> str:
+    """The registry key a registration takes ``gr``, the goods receipt at ``position``, under: ``key``
+    (``fingerprint.goods_receipt_key``: its numbers' ASCII letters in capitals), or one of ``earlier``
+    (``fingerprint.earlier_receipt_keys``: the numbers as sent, or in lower case), where an earlier contract, which
+    keyed a number as sent, holds the receipt under it alone: the same delivery, whose entry's rules apply. Refused
+    ``goods-receipt-already-financed`` where two of them hold an entry: claims an earlier contract took as two
+    receipts, numbered in two cases, which no further claim can be counted against as one."""
+    held = [candidate for candidate in (key, *earlier) if await s.store.goods_receipt_entry(candidate) is not None]
+    if len(held) > 1:
+        raise rule("goods-receipt-already-financed", f"{receipt_label(position, gr)} of debtor {debtor} backs claims "
+                   "under two spellings of its numbers, in another case, which an earlier contract version took as "
+                   "two receipts: one delivery backs one receivable (or its parts), so it backs no further claim; "
+                   f"if the delivery is yours, ask the debtor {debtor}, which sees the receipt on those claims")
+    return held[0] if held else key
+
+
 async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReference, receipt_key: str, invoiced: int,
                               debtor: Party, creditor: Party, currency: str) -> GoodsReceiptEntry | None:
     """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
@@ -416,11 +433,17 @@ class RegistrationTransactions(TransactionGroup):
         if (why := money.hundredths_problem(req.currency)) is not None:
             raise rule("currency-invalid", why)     # its invoices are in it too (invoice-currency-mismatch below)
         _part_with_one_receipt(req.goods_receipts)
-        # the debtor's buyer documents: its PO and receipt numbers, so its credit code is in each key
-        receipt_keys = [fingerprint.goods_receipt_key(req.debtor, gr.po_number, gr.receipt_number)
+        # the debtor's buyer documents: its PO and receipt numbers, so its credit code is in each key, their ASCII
+        # letters in capitals; an earlier contract keyed them as sent, so those keys are read too (all in one read)
+        folded_keys = [fingerprint.goods_receipt_key(req.debtor, gr.po_number, gr.receipt_number)
+                       for gr in req.goods_receipts]
+        earlier_keys = [fingerprint.earlier_receipt_keys(req.debtor, gr.po_number, gr.receipt_number)
                         for gr in req.goods_receipts]
         await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)),
-                               *((keys.GOODS_RECEIPT, key) for key in receipt_keys))
+                               *((keys.GOODS_RECEIPT, key) for key in folded_keys),
+                               *((keys.GOODS_RECEIPT, key) for earlier in earlier_keys for key in earlier))
+        receipt_keys = [await _receipt_key_held(s, position, gr, key, earlier, req.debtor)
+                        for position, (gr, key, earlier) in enumerate(zip(req.goods_receipts, folded_keys, earlier_keys))]
         # a number with a character no number may hold (invisible, a look-alike) would key a delivery again; it is
         # taken only where the registry holds a receipt under that very spelling, which an earlier contract took:
         # the same delivery, whose entry's rules (whole, parts, over-invoiced) apply below as to any other
@@ -498,7 +521,7 @@ class RegistrationTransactions(TransactionGroup):
         # a part's figures are recorded below, once the registry says what its receipt's earlier parts invoiced
         receipts = [GoodsReceipt(**gr.model_dump(exclude={"part"}), receipt_key=key)
                     for gr, key in zip(req.goods_receipts, receipt_keys)]
-        if (repeat := _first_repeat(gr.receipt_key for gr in receipts)) is not None:
+        if (repeat := _first_repeat(folded_keys)) is not None:   # one receipt, in two cases too
             position, first = repeat
             raise rule("goods-receipt-listed-twice", f"{receipt_label(position, receipts[position])} is listed "
                        f"already as goods_receipts[{first}]: list each goods receipt once")

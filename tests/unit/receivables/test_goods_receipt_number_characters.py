@@ -120,7 +120,7 @@ def key_as_written_before(debtor: str, po_number: str, receipt_number: str) -> s
 
 @pytest.mark.parametrize("po_number, receipt_number", [
     ("PO-2026-0042", "GR-2026-0107"),
-    ("PO 2026/0042 (A)", "GR#0107_b.1"),           # spaces inside and ASCII punctuation
+    ("PO 2026/0042 (A)", "GR#0107_B.1"),           # spaces inside and ASCII punctuation (lower case: its own test)
     ("采购-2026-0042", "入库-0107"),                   # a Chinese ERP's prefix
     ("采购二〇二六-〇四二", "入库-0107"),               # 〇 (U+3007), the numeral zero of a Chinese number
     ("PO-1", "入库\U00020000-1"),                     # an ideograph of extension B
