@@ -109,7 +109,7 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
     except BlockingIOError:
         raise _held_elsewhere(path) from None
     except NotACheckpointFile as exc:
-        raise click.BadParameter(_not_a_checkpoint(exc.path)) from None
+        raise click.BadParameter(_not_a_checkpoint(exc)) from None
     except ValueError as exc:   # the SDK names the file and what is wrong with it
         raise click.BadParameter(str(exc)) from None
     return path
@@ -151,7 +151,7 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     except BlockingIOError:
         raise _held_elsewhere(checkpoint_file) from None
     except NotACheckpointFile as exc:
-        raise file_refused("--checkpoint", _not_a_checkpoint(exc.path)) from None
+        raise file_refused("--checkpoint", _not_a_checkpoint(exc)) from None
     except ValueError as exc:   # the SDK names the file and what is wrong with it
         raise file_refused("--checkpoint", str(exc)) from None
     if checkpointer is not None:
@@ -214,16 +214,18 @@ def _stream_broke(broken: GatewayError, last: ChaincodeEvent,
         "last event printed")
 
 
-def _not_a_checkpoint(path: Path) -> str:
-    """The refusal of a --checkpoint FILE holding something else, with the way to go on that loses no event: removed
-    alone, the file would have the follower start at the next commit, past every event committed since the last
-    good checkpoint."""
-    return (f"{as_typed(path)} is not a checkpoint file ({CHECKPOINT_FILE_FORM}): give another file; or, to go on "
-            f"without missing an event, remove it and run again with --start-block N, N the block of the last event "
-            "already handled (the last line of your output: \"block\" with --json, else \"block N\" at its start; "
-            "that block's events up to it come again, a consumer keyed by tx_id takes them once). Removed alone, "
-            "the follower starts at the next commit and never shows the events committed since its last good "
-            "checkpoint")
+def _not_a_checkpoint(refusal: NotACheckpointFile) -> str:
+    """The refusal of a --checkpoint FILE holding something else, with what the SDK found wrong in it when it says
+    (a transactionId not in Fabric's form: without it the user is left to guess which field to look at), and the
+    way to go on that loses no event: removed alone, the file would have the follower start at the next commit,
+    past every event committed since the last good checkpoint."""
+    found = f" ({on_one_line(refusal.problem)})" if refusal.problem else ""
+    return (f"{as_typed(refusal.path)} is not a checkpoint file{found} ({CHECKPOINT_FILE_FORM}): give another file; "
+            "or, to go on without missing an event, remove it and run again with --start-block N, N the block of the "
+            "last event already handled (the last line of your output: \"block\" with --json, else \"block N\" at "
+            "its start; that block's events up to it come again, a consumer keyed by tx_id takes them once). "
+            "Removed alone, the follower starts at the next commit and never shows the events committed since its "
+            "last good checkpoint")
 
 
 def _stream_ended(count: int, last: ChaincodeEvent | None, checkpoint_file: Path | None) -> click.ClickException:

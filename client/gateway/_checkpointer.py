@@ -428,6 +428,7 @@ class NotACheckpointFile(ValueError):
 
     def __init__(self, path: Path, problem: str = "") -> None:
         self.path = path
+        self.problem = problem
         said = f" ({problem})" if problem else ""
         super().__init__(f"{path} is not a checkpoint file{said} ({CHECKPOINT_FILE_FORM}): give another file, or remove it "
                          "and start the listener with start_block at the block of the last event handled (its "

@@ -40,3 +40,21 @@ def test_the_sdk_says_to_give_a_start_block_too(tmp_path):
     with pytest.raises(ValueError, match="remove it and start the listener with start_block at the block of the last "
                                          "event handled"):
         FileCheckpointer(path)
+
+
+@pytest.mark.parametrize("transaction_id", ["AA" * 32, "aa" * 31, "tx-7"])
+def test_a_transaction_id_not_in_fabrics_form_is_refused_saying_so(tmp_path, over_a_gateway, transaction_id):
+    """A file whose transactionId is not 64 lowercase hex digits (edited by hand, or written by another tool) was
+    refused only as "not a checkpoint file", leaving the user to guess which of its fields was wrong: the refusal
+    says what the SDK found in it."""
+    path = tmp_path / "events.checkpoint"
+    path.write_text(f'{{"blockNumber": 5, "transactionId": "{transaction_id}"}}')
+    transport = FakeTransport()
+    over_a_gateway(transport)
+    refused = CliRunner().invoke(main, ["events", "--checkpoint", str(path)])
+    assert refused.exit_code == 2 and transport.calls == []
+    error = refused.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: Invalid value for '--checkpoint': {path} is not a checkpoint file (its "
+                            f"transactionId '{transaction_id}' is no Fabric transaction ID, 64 lowercase hex digits) "
+                            "("), error
+    assert "remove it and run again with --start-block N, N the block of the last event already handled" in error
