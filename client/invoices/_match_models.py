@@ -115,9 +115,8 @@ class LineMatch(_Frozen):
         "name paired them"))
 
     @model_serializer(mode="wrap")
-    def _part_when_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        dumped = without_none(without_none(handler(self), "part_of_delivery"), "units_converted")
-        return without_none(dumped, "paired_by_code")
+    def _notes_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_none(handler(self), "part_of_delivery", "units_converted", "paired_by_code")
 
 
 class DeliveryPart(_Frozen):
@@ -153,9 +152,11 @@ class MatchResult(_Frozen):
         return without_none(handler(self), "part")
 
 
-def without_none(dumped: dict[str, Any], field: str) -> dict[str, Any]:
-    """``dumped`` without ``field`` where it is None: a field only a delivery invoiced in parts sets, so that a
-    document without one dumps (and goes out) as before parts were matched."""
-    if field in dumped and dumped[field] is None:
-        del dumped[field]
+def without_none(dumped: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """``dumped`` without each of ``fields`` that is None: fields set only in some matches (a delivery invoiced in
+    parts, units converted, a line paired by item code), so that a document without them dumps (and goes out) as
+    before they were added."""
+    for field in fields:
+        if field in dumped and dumped[field] is None:
+            del dumped[field]
     return dumped
