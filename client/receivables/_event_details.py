@@ -108,10 +108,10 @@ class ReceivableSplit(_HolderChange):
 
 
 class PaperIdentityLinked(EventDetails):
-    """Party ``by`` (its credit code: the claim's creditor before confirmation, its debtor from then on) linked
-    the paper form's identity (数电纸质发票: ``paper_code``, ``paper_number``, fingerprint
-    ``paper_fingerprint``) to the invoice numbered ``invoice_number`` of the claim, the lineage's root: the
-    invoice registry holds the invoice under it too."""
+    """Party ``by`` (its credit code: the claim's creditor, the invoice's seller, before or after the debtor
+    confirmed the claim) linked the paper form's identity (数电纸质发票: ``paper_code``, ``paper_number``,
+    fingerprint ``paper_fingerprint``) to the invoice numbered ``invoice_number`` of the claim, the lineage's
+    root: the invoice registry holds the invoice under it too."""
 
     invoice_number: str
     paper_code: str

@@ -288,11 +288,12 @@ def test_a_claim_the_debtor_rejects_or_the_creditor_withdraws_releases_its_invoi
     assert lookup["used"] is False
 
 
-def test_the_debtor_links_a_confirmed_claims_paper_identity_which_the_registry_then_holds_for_it(recfin, codes):
+def test_the_creditor_links_a_confirmed_claims_paper_identity_which_the_registry_then_holds_for_it(recfin, codes):
     claim = confirmed(recfin, codes)
     paper_number = f"{secrets.randbelow(10**8):08d}"
+    # only the claim's creditor, the invoice's seller, links: the registry holds the identity under its tax id
     linked = recfin.json("receivable", "link-paper", claim["id"], "--invoice", claim["invoices"][0]["number"],
-                         "--paper-code", "144031900111", "--paper-number", paper_number, as_="coreenterprise")
+                         "--paper-code", "144031900111", "--paper-number", paper_number, as_="supplier/supplier1")
     invoice = linked["invoices"][0]
     assert (invoice["paper_code"], invoice["paper_number"]) == ("144031900111", paper_number)
     lookup = recfin.json("receivable", "find-invoice", invoice["paper_fingerprint"], as_="supplier/supplier1")

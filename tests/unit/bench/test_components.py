@@ -117,7 +117,7 @@ def test_the_chaincode_server_asks_the_peer_once_per_dependent_read_and_once_to_
     # what it lapses (3 more: 13), so two other orgs sealing one cannot hold the claim; a new claim's entries
     # are written without that look (register stays 4). Making an offer reads the key-level policy of its bank's
     # exposure version on the debtor, so two other orgs sealing it cannot stop the bank's offers (9.5, not 8.5).
-    # The debtor's link of a paper identity on the financed part reads, each in a round trip of its own, the
+    # The creditor's link of a paper identity on the financed part reads, each in a round trip of its own, the
     # root, its first live part, the paper identity's registry entry, its other spelling's, the invoice's own
     # entry and that entry's key-level policy, which the new entry copies: 9 with the binding, party and write.
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"] if r["part"] == "chaincode"}

@@ -13,7 +13,7 @@ def test_only_making_an_offer_has_round_trips_that_depend_on_the_iterations_and_
     its root's invoice under the invoice's other spelling in a round trip of its own (4). Accepting an offer reads
     the key-level policy of the invoice's registry entry, to add the bank's org to it, and of the request's
     records it ends (13); a change of an existing claim's status or holder reads the policy of the index
-    entries it moves (2 more). The debtor's link of a paper identity on the financed part reads the part, the
+    entries it moves (2 more). The creditor's link of a paper identity on the financed part reads the part, the
     caller's party, the root, the root's first live part (the lineage is live), the paper identity's registry
     entry and its other spelling's, the invoice's own entry and its key-level policy (copied to the new entry),
     one round trip each, then writes (9)."""
