@@ -241,12 +241,15 @@ class _ClaimOperations:
 
     def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
         """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
-        refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
-        of earlier contract versions lack, and the key-level policy of a claim without one whose orgs due are two
-        or more (``claim_policies``: one they left REGISTERED or REJECTED, or REGISTERED and rejected or withdrawn
-        since, and one of any status written while its orgs due were one org) and of a financing they accepted
-        without one (``financing_policies``),
-        reports invoices registered twice under two spellings
-        (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
+        refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze
+        state): writes the index and fingerprint entries records of earlier contract versions lack, and the
+        key-level policy of a claim without one whose orgs due are two or more (``claim_policies``: one they left
+        REGISTERED or REJECTED, or REGISTERED and rejected or withdrawn since, and one of any status written while
+        its orgs due were one org); ``financing_policies`` counts those it gives a financing an earlier version
+        accepted without one (its holder's and bank's orgs) and an open financing request an earlier version made
+        without one, that its claim still names (the claim's own orgs, as RequestFinancing gives one now: any two
+        other orgs could otherwise seal it, and its acceptance, withdrawal and the debtor's payment would then
+        fail; one sealed before the page ran keeps that seal); reports invoices registered twice under two
+        spellings (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
         return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
