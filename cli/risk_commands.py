@@ -265,28 +265,30 @@ def note_thin_record(score: DebtorScore) -> None:
         click.echo(f"note: {reason}", err=True)
 
 
-# how far the share of what fell due that was paid late (or not yet) by count may lie above the share
-# by amount before a score says its amounts hide it: the model weighs claims by amount (since
-# late_payment-v8), so a few large claims paid on time outweigh many small ones paid late
+# how far the share of what fell due that was paid late (or not yet) by count may lie above the share the
+# model weighs before a score says its amounts hide it: the model weighs claims by amount (since
+# late_payment-v8; by the square root of the face since v15), so a few large claims paid on time outweigh many
+# small ones paid late
 LATE_BY_COUNT_GAP = 0.10
 
 
 def note_late_by_count(score: DebtorScore) -> None:
-    """The model weighs each claim that fell due by its face, so padding with small claims paid on time moves
-    it no more than their amount does; but a few large claims paid on time (cheapest round-tripped through a
+    """The model weighs each claim that fell due by the square root of its face, so padding with small claims
+    paid on time moves it little; but a few large claims paid on time (cheapest round-tripped through a
     supplier the debtor controls) outweigh many small ones paid late. When the late share by count is well
-    above the share by amount, say both (stderr, beside --json), with what to check."""
+    above the weighted share the model weighs, say both (stderr, beside --json), with what to check."""
     f = score.features
     fell_due = f.settled_on_time_count + f.settled_late_count + f.overdue_count
-    if not fell_due or not f.by_amount_all.amount:
+    by_weight = f.by_amount_all.weighted_late_share()
+    if not fell_due or by_weight is None:
         return
     by_count = (f.settled_late_count + f.overdue_count) / fell_due
-    by_amount = f.by_amount_all.late_amount / f.by_amount_all.amount
-    if by_count - by_amount < LATE_BY_COUNT_GAP:
+    if by_count - by_weight < LATE_BY_COUNT_GAP:
         return
     click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_count:.0%} of the claims "
-               f"that fell due but {by_amount:.0%} of their amount: grade {score.grade} weighs claims by "
-               "amount, so a few large claims paid on time outweigh many small ones paid late; check who "
+               f"that fell due but {by_weight:.0%} of them weighed by the square root of their amounts: "
+               f"grade {score.grade} weighs claims by the square root of their amount, so a few large claims "
+               "paid on time outweigh many small ones paid late; check who "
                "held the large ones (one supplier, one of the debtor's group, never financed) before "
                "relying on it", err=True)
 
@@ -409,10 +411,10 @@ def _score_rows(score, currency: str) -> dict:
         "mean_days_late": f"{f.mean_days_late:.1f} (each claim weighed by its face: not a model input)",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
-        # what the model weighs (since late_payment-v8): the late share of the amount that fell due ("-":
-        # none did)
+        # what the model weighs, unsmoothed: the late share of what fell due, each claim weighed by the square
+        # root of its face (since late_payment-v15; by its face from v8 to v14) ("-": none fell due)
         "late_share_by_amount_90/180/365": ", ".join(
-            f"{w.late_amount / w.amount:.0%}" if w.amount else "-"
+            "-" if w.weighted_late_share() is None else f"{w.weighted_late_share():.0%}"
             for w in (f.by_amount_90, f.by_amount_180, f.by_amount_365)),
         # a share of nothing open is none: 0.000 would read as claims spread over many holders
         "financed_share": f"{f.financed_share:.3f}",

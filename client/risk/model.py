@@ -72,8 +72,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  after it; features are v12's;
 #  v14: trained on a simulator whose holders split claims down the supply chain and whose debtors pay some claims
 #  and parts in instalments, some late, so the late shares by amount meet what was still owed when a claim fell
-#  due, each part once, as on a ledger; features and labels are v13's)
-VERSION = "v14"
+#  due, each part once, as on a ledger; features and labels are v13's;
+#  v15: the late shares weigh each claim by the square root of its face, not its face, so a few large claims
+#  no longer decide them (features.claim_weight); labels are v14's)
+VERSION = "v15"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -115,8 +117,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v14.json``:
-    ``late_payment-v14.card.md``); None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v15.json``:
+    ``late_payment-v15.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

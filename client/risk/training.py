@@ -472,17 +472,19 @@ Python, loads no pickle and needs no scikit-learn. {gb_verdict}
 |---|---|
 {coefs}
 
-Late shares weigh each claim that fell due by its face, and of one paid late
-or not yet, by what was still owed on it when it fell due (what was paid by
-then was paid on time): of a split claim, each part paid late or unpaid once.
-Sixty claims of 1 fen paid on time move them no more than 60 fen of what fell
-due does. They are
+Late shares weigh each claim that fell due by the square root of its face (a
+claim a hundred times larger weighs ten times more, in any currency unit), and
+of one paid late or not yet, by that weight times the share of its face still
+owed on it when it fell due (what was paid by then was paid on time): of a
+split claim, each part paid late or unpaid once. Sixty claims of 1 fen paid on
+time weigh what one of 36 yuan does, and hiding four claims of 50 million yuan
+paid late takes some 2.5 million of them. They are
 smoothed towards 0.1 with two pseudo-observations of a claim m the debtor's
 size ((late + 0.2 m) / (amount + 2 m): (late + 0.2) / (n + 2) for n claims of
 one size), taken from the whole record so that tiny claims do not move it: for
 a window at least 10% late, the largest claim paid on time or the smallest
 paid late, whichever is larger; for one less late, the mean claim paid on time
-(the sum of the squared faces over their sum), the largest paid late or the
+(the sum of the squared weights over their sum), the largest paid late or the
 mean claim confirmed and not yet due, whichever is largest, so dust paid on
 time does not read as a clean record when no real claim has fallen due. So a
 claim paid late or overdue, whatever its size, never lowers a share, nor does

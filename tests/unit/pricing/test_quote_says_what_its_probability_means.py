@@ -1,5 +1,5 @@
 """`recfin finance quote` says what the probability it priced on means, as `recfin risk score` does: a bare
-probability_late of 0.2679 beside a grade could be read as the share of the debtor's claims paid late so far, or as
+probability_late of 0.2506 beside a grade could be read as the share of the debtor's claims paid late so far, or as
 a chance of default, where it is the chance that a claim falling due in the next 90 days is paid late. A grade or a
 probability given is no score the model made: nothing is said of it."""
 

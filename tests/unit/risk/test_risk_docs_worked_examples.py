@@ -50,8 +50,10 @@ def one_claim(face, paid_late):
 
 def test_the_padding_example_quotes_the_shipped_models_score(model, docs):
     four = shown(model, big_late_claims())
-    assert shown(model, big_late_claims() + tiny_claims_on_time()) == four
+    padded = shown(model, big_late_claims() + tiny_claims_on_time())
+    assert padded[0] == four[0]   # the grade; the probability may move in its last digit (since v15)
     assert f"50 million yuan paid 30 days late score {four} with late_payment-{VERSION}" in docs
+    assert f"held by one supplier and paid on time, {padded}:" in docs
 
 
 def test_the_large_claims_paid_on_time_example_quotes_the_shipped_models_scores(model, docs):

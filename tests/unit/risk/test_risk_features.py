@@ -66,19 +66,21 @@ def test_empty_history_is_all_zero_and_usable():
 
 
 def test_late_shares_enter_as_smoothed_log_odds():
-    """Weighed by amount (since v8), smoothed towards 0.1 with two pseudo-observations of a claim the debtor's
-    size: for a mostly late window, the mean claim paid on time (R1, 100,000) or the smallest claim paid late
-    or overdue (R2, 200,000), whichever is larger."""
+    """Weighed by amount (since v8; each claim by the square root of its face since v15), smoothed towards 0.1
+    with two pseudo-observations of a claim the debtor's size: for a mostly late window, the mean claim paid on
+    time (R1, 100,000) or the smallest claim paid late or overdue (R2, 200,000), whichever is larger, each
+    weighed as a claim is."""
     inputs = dict(zip(MODEL_FEATURES, debtor_features(history(), AS_OF).model_inputs()))
-    claim = 200_000
+    r1, r2, r3 = math.sqrt(100_000), math.sqrt(200_000), math.sqrt(300_000)
+    claim = r2
 
     def log_odds(share):
         return pytest.approx(math.log(share / (1 - share)), rel=1e-12)
 
     # R3 late, of R3: by count (1 + 0.2) / (1 + 2), as v7 had it
-    assert inputs["late_log_odds_90"] == log_odds((300_000 + 0.2 * claim) / (300_000 + 2 * claim))
+    assert inputs["late_log_odds_90"] == log_odds((r3 + 0.2 * claim) / (r3 + 2 * claim))
     # R2 and R3 late, of R1, R2 and R3: by count (2 + 0.2) / (3 + 2)
-    assert inputs["late_log_odds_180"] == log_odds((500_000 + 0.2 * claim) / (600_000 + 2 * claim))
+    assert inputs["late_log_odds_180"] == log_odds((r2 + r3 + 0.2 * claim) / (r1 + r2 + r3 + 2 * claim))
     assert inputs["log_overdue_days_max"] == math.log1p(29)
     # R5 rejected, beside R4 (100,000) confirmed, counted in units of the mean claim of R1 .. R4: by count
     # (1 + 0.1) / (2 + 2)

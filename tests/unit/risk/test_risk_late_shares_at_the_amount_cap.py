@@ -5,9 +5,11 @@ amounts late and not late, not from 1 - share, which was 0.0 there and the score
 import math
 from datetime import date, timedelta
 
+import pytest
+
 from client.money import MAX_FEN
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, debtor_features, score_debtor
-from client.risk.features import MODEL_FEATURES
+from client.risk.features import MODEL_FEATURES, claim_weight
 
 from .risk_helpers import DEBTOR, lifecycle
 
@@ -27,9 +29,9 @@ def overdue_at_the_cap() -> ReceivableHistory:
 def test_late_log_odds_of_a_window_all_late_at_the_cap_are_finite():
     features = debtor_features(overdue_at_the_cap(), AS_OF)
     inputs = dict(zip(MODEL_FEATURES, features.model_inputs()))
-    late = 2 * MAX_FEN + 1
-    # smoothed with the smallest claim overdue, 1 fen: (late + 0.2) / (0 not late + 1.8)
-    assert inputs["late_log_odds_30"] == math.log((late + 0.2) / 1.8)
+    late = 2 * claim_weight(MAX_FEN) + claim_weight(1)
+    # smoothed with the smallest claim overdue, of 1 fen (weight 1): (late + 0.2) / (0 not late + 1.8)
+    assert inputs["late_log_odds_30"] == pytest.approx(math.log((late + 0.2) / 1.8), rel=1e-12)
     assert all(math.isfinite(value) for value in inputs.values())
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cli.risk_commands import risk
 from client.risk import ReceivableHistory, debtor_features
+from client.risk.features import claim_weight
 
 from .risk_helpers import DEBTOR, ev, lifecycle
 
@@ -33,7 +34,7 @@ def history():
 def test_a_window_holding_only_a_claim_whose_part_is_due_later_has_a_finite_smoothed_share():
     features = debtor_features(history(), AS_OF)
     assert (features.fell_due_30, features.late_30) == (1, 1)
-    assert features.smoothing_claims.late_record == 800_000
+    assert features.smoothing_claims.late_record == claim_weight(800_000)   # the claim's, at its face
     inputs = features.model_inputs()
     assert all(math.isfinite(x) for x in inputs)
 

@@ -1,5 +1,5 @@
 """What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the
-model weighs claims by amount (since late_payment-v8), so a few large claims paid on time outweigh many small
+model weighs claims by amount (since late_payment-v8; by the square root of the face since v15), so a few large claims paid on time outweigh many small
 ones paid late; and a claim that fell due under a freeze, which the contract would not let the debtor pay,
 counts neither on time nor late."""
 import json
@@ -26,7 +26,8 @@ def score(tmp_path, events, as_of=AS_OF):
 
 def small_late_claims_beside_a_large_one_on_time():
     """Ten claims of 1,000 yuan paid 30 days late, and one of 50 million yuan held by one supplier and paid on
-    time: 91% of the claims late, 0% of the amount."""
+    time: 91% of the claims late, 4% of them weighed by the square root of their amounts (10 x 316 of
+    10 x 316 + 70,711)."""
     events = lifecycle("L", date(2025, 12, 1), date(2026, 3, 1), face=BIG, holder="SHELL",
                        paid=date(2026, 3, 1))
     for k in range(10):
@@ -38,9 +39,10 @@ def small_late_claims_beside_a_large_one_on_time():
 
 def test_large_claims_paid_on_time_that_outweigh_small_late_ones_are_named_beside_the_grade(tmp_path):
     scored, said = score(tmp_path, small_late_claims_beside_a_large_one_on_time())
-    assert (f"note: {DEBTOR} paid late, or has not yet paid, 91% of the claims that fell due but 0% of their "
-            f"amount: grade {scored['grade']} weighs claims by amount, so a few large claims paid on time "
-            "outweigh many small ones paid late") in said.replace("\n", " ")
+    assert (f"note: {DEBTOR} paid late, or has not yet paid, 91% of the claims that fell due but 4% of them "
+            f"weighed by the square root of their amounts: grade {scored['grade']} weighs claims by the square "
+            "root of their amount, so a few large claims paid on time outweigh many small ones paid late"
+            ) in said.replace("\n", " ")
     assert "check who held the large ones" in said
 
 
@@ -64,7 +66,8 @@ def test_a_quote_scored_from_a_history_whose_amounts_hide_late_claims_names_it_t
                                           "2026-09-01", "--on", str(AS_OF), "--history", str(path), "--debtor",
                                           DEBTOR, "--json"])
     assert result.exit_code == 0, result.output
-    assert "weighs claims by amount, so a few large claims paid on time" in result.stderr.replace("\n", " ")
+    assert ("weighs claims by the square root of their amount, so a few large claims paid on time"
+            in result.stderr.replace("\n", " "))
 
 
 def frozen_claim(paid=None):
@@ -98,3 +101,16 @@ def test_a_claim_that_fell_due_under_a_freeze_is_named_as_counted_neither_way(tm
             for e in frozen_claim(date(2026, 6, 10))]
     scored, said = score(tmp_path, on_time_claims() + late)
     assert freeze_note not in said and scored["features"]["settled_late_count"] == 1
+
+
+def test_the_table_shows_the_late_share_the_model_weighs(tmp_path):
+    """The table's late shares by amount are the ones the grade weighs, each claim by the square root of its
+    face (since late_payment-v15): 4% late for the ten small claims beside the large one, where by face they
+    would read 0% and hide what the grade counts."""
+    path = tmp_path / "history.json"
+    path.write_text(ReceivableHistory(debtor=DEBTOR, events=small_late_claims_beside_a_large_one_on_time())
+                    .model_dump_json())
+    table = CliRunner().invoke(risk, ["score", DEBTOR, "--history", str(path), "--as-of", str(AS_OF)])
+    assert table.exit_code == 0, table.output
+    shown = dict(line.split(": ", 1) for line in table.stdout.splitlines() if ": " in line)
+    assert shown["late_share_by_amount_90/180/365"] == "100%, 4%, 4%"   # only small claims fell due in 90 days
