@@ -17,7 +17,6 @@ from pathlib import Path
 
 _BLOCK_FILE = re.compile(r"blockfile_(\d{6,})")
 _VARINT_MAX_BYTES = 10
-_SCAN_CHUNK = 1 << 16
 
 
 class UnreadableLedger(Exception):
