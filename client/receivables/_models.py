@@ -411,7 +411,8 @@ class GoodsReceipt(GoodsReceiptReference):
         "the claim's part of a delivery invoiced in parts: received, invoiced and invoiced_before, as the contract "
         "recorded them; None: the claim is for the whole receipt"))
     receipt_key: str = Field(description="the registry's key: sha256 of [recfin-goods-receipt-v1, debtor, PO number, "
-                                         "receipt number] as JSON")
+                                         "receipt number] as JSON, the numbers' ASCII letters in capitals, or the "
+                                         "key an earlier contract held the receipt under, its numbers as sent")
 
 
 class ReceivableRegistration(Request):
