@@ -114,6 +114,15 @@ class Net:
             self.results.append((fn, result.payload))
         return result
 
+    async def endorsed(self, actor: Actor, fn: str, *args: Any, transient: dict | None = None):
+        """``actor``'s call endorsed on the ledger as it stands, not committed (``ledger.commit`` validates it as a
+        peer would)."""
+        sent = [a if isinstance(a, str) else json.dumps(a) for a in args]
+        endorsement = await self.ledger.endorse(actor.identity, f"receivables:{fn}", *sent,
+                                                transient=transient or {}, timestamp=self.now)
+        assert endorsement.result.status == 200, endorsement.result.message
+        return endorsement
+
     async def ok(self, actor: Actor, fn: str, *args: Any, **kw: Any) -> Any:
         result = await self.call(actor, fn, *args, **kw)
         assert result.status == 200, f"{fn} by {actor.name} failed: {result.message}"

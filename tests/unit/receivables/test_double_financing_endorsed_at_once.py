@@ -6,22 +6,11 @@ has committed yet: only the read sets keep the second out."""
 
 from __future__ import annotations
 
-import json
-
 from chaincode.receivables.model import DiscountTerms
 
 from .support import standard_net, transient_terms
 
 CODE, NUMBER = "261010012345", "12345678"
-
-
-async def _endorsed(net, actor, fn: str, *args, transient: dict | None = None):
-    """``actor``'s call endorsed on the ledger as it stands, not committed."""
-    sent = [a if isinstance(a, str) else json.dumps(a) for a in args]
-    endorsement = await net.ledger.endorse(actor.identity, f"receivables:{fn}", *sent, transient=transient or {},
-                                           timestamp=net.now)
-    assert endorsement.result.status == 200, endorsement.result.message
-    return endorsement
 
 
 async def test_two_banks_offers_on_one_request_accepted_at_once_finance_the_claim_once():
@@ -31,8 +20,8 @@ async def test_two_banks_offers_on_one_request_accepted_at_once_finance_the_clai
     terms = transient_terms()
     request, first = await net.offered(tier1, claim, bank, terms=terms)
     second = await net.ok(bank2, "MakeFinancingOffer", request["id"], transient=transient_terms(salt="t" * 16))
-    taken = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
-    also = await _endorsed(net, tier1, "AcceptFinancingOffer", second["id"],
+    taken = await net.endorsed(tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+    also = await net.endorsed(tier1, "AcceptFinancingOffer", second["id"],
                            transient=transient_terms(salt="t" * 16))
     assert net.ledger.commit(taken) == "VALID"
     assert net.ledger.commit(also) == "MVCC_READ_CONFLICT"
@@ -48,8 +37,8 @@ async def test_an_invoice_registered_under_its_two_spellings_at_once_backs_one_c
     with_code["invoices"][0]["code"] = CODE
     run_together = net.registration(tier1, core, 1000_00, invoice_no=CODE + NUMBER)
     # each reads the entry of the other's spelling, which the other writes
-    first = await _endorsed(net, tier1, "RegisterReceivable", with_code)
-    second = await _endorsed(net, tier1, "RegisterReceivable", run_together)
+    first = await net.endorsed(tier1, "RegisterReceivable", with_code)
+    second = await net.endorsed(tier1, "RegisterReceivable", run_together)
     assert net.ledger.commit(first) == "VALID"
     assert net.ledger.commit(second) == "MVCC_READ_CONFLICT"
     await net.refused(tier1, "RegisterReceivable", run_together, rule="invoice-already-financed")
@@ -59,8 +48,8 @@ async def test_a_claim_split_off_and_put_up_for_financing_at_once_takes_one_of_t
     net = await standard_net()
     core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
     claim = (await net.confirmed(tier1, core))["id"]
-    split = await _endorsed(net, tier1, "TransferReceivable", claim, tier2.uscc, "40000")
-    requested = await _endorsed(net, tier1, "RequestFinancing", claim)
+    split = await net.endorsed(tier1, "TransferReceivable", claim, tier2.uscc, "40000")
+    requested = await net.endorsed(tier1, "RequestFinancing", claim)
     assert net.ledger.commit(split) == "VALID"
     assert net.ledger.commit(requested) == "MVCC_READ_CONFLICT"
     parent = await net.ok(tier1, "GetReceivable", claim, evaluate=True)
@@ -74,8 +63,8 @@ async def test_a_claim_paid_early_and_put_up_for_financing_at_once_takes_one_of_
     offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30),
                                                         "receivable_ids": [claim]})
     read = await net.ok(tier1, "GetDiscountOffer", offer["id"], claim, evaluate=True)
-    discounted = await _endorsed(net, tier1, "AcceptDiscountOffer", offer["id"], claim, DiscountTerms.as_read(read))
-    requested = await _endorsed(net, tier1, "RequestFinancing", claim)
+    discounted = await net.endorsed(tier1, "AcceptDiscountOffer", offer["id"], claim, DiscountTerms.as_read(read))
+    requested = await net.endorsed(tier1, "RequestFinancing", claim)
     assert net.ledger.commit(requested) == "VALID"
     assert net.ledger.commit(discounted) == "MVCC_READ_CONFLICT"
     left = await net.ok(tier1, "GetReceivable", claim, evaluate=True)

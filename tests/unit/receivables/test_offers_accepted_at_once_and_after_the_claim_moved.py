@@ -9,20 +9,9 @@ split, transferred or paid is refused and writes nothing."""
 
 from __future__ import annotations
 
-import json
-
 from .support import standard_net, transient_terms
 
 OTHER_SALT = "t" * 16
-
-
-async def _endorsed(net, actor, fn: str, *args, transient: dict | None = None):
-    """``actor``'s call endorsed on the ledger as it stands, not committed."""
-    sent = [a if isinstance(a, str) else json.dumps(a) for a in args]
-    endorsement = await net.ledger.endorse(actor.identity, f"receivables:{fn}", *sent, transient=transient or {},
-                                           timestamp=net.now)
-    assert endorsement.result.status == 200, endorsement.result.message
-    return endorsement
 
 
 async def _two_offers(net):
@@ -40,8 +29,8 @@ async def test_of_two_acceptances_at_once_one_commits_and_the_other_sent_again_n
     net = await standard_net()
     core, tier1, bank, bank2 = (net.actors[name] for name in ("core", "tier1", "bank", "bank2"))
     claim, request, (first, terms), (second, other_terms) = await _two_offers(net)
-    taken = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
-    losing = await _endorsed(net, tier1, "AcceptFinancingOffer", second["id"], transient=other_terms)
+    taken = await net.endorsed(tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+    losing = await net.endorsed(tier1, "AcceptFinancingOffer", second["id"], transient=other_terms)
     assert net.ledger.commit(taken) == "VALID"
     after_the_first = net.snapshot()
     assert net.ledger.commit(losing) == "MVCC_READ_CONFLICT"
@@ -91,8 +80,8 @@ async def test_an_acceptance_and_the_requests_withdrawal_at_once_commit_one():
     net = await standard_net()
     tier1 = net.actors["tier1"]
     claim, request, (first, terms), _ = await _two_offers(net)
-    withdrawn = await _endorsed(net, tier1, "WithdrawFinancing", request["id"])
-    accepted = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+    withdrawn = await net.endorsed(tier1, "WithdrawFinancing", request["id"])
+    accepted = await net.endorsed(tier1, "AcceptFinancingOffer", first["id"], transient=terms)
     assert net.ledger.commit(withdrawn) == "VALID"
     before = net.snapshot()
     assert net.ledger.commit(accepted) == "MVCC_READ_CONFLICT"
@@ -149,8 +138,8 @@ async def test_a_new_offer_and_an_acceptance_at_once_leave_no_offer_open_on_the_
         core, tier1 = net.actors["core"], net.actors["tier1"]
         bank3 = await net.party("bank3", net.actors["bank"].msp, "financier")
         _, request, (first, terms), _ = await _two_offers(net)
-        accepted = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
-        offered = await _endorsed(net, bank3, "MakeFinancingOffer", request["id"], transient=transient_terms())
+        accepted = await net.endorsed(tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+        offered = await net.endorsed(bank3, "MakeFinancingOffer", request["id"], transient=transient_terms())
         if new_offer_first:
             assert [net.ledger.commit(offered), net.ledger.commit(accepted)] == ["VALID", "PHANTOM_READ_CONFLICT"]
             await net.ok(tier1, "AcceptFinancingOffer", first["id"], transient=terms)   # sent again
@@ -165,8 +154,8 @@ async def test_an_acceptance_and_its_banks_withdrawal_at_once_commit_one():
         net = await standard_net()
         tier1, bank = net.actors["tier1"], net.actors["bank"]
         claim, _, (first, terms), _ = await _two_offers(net)
-        accepted = await _endorsed(net, tier1, "AcceptFinancingOffer", first["id"], transient=terms)
-        withdrawn = await _endorsed(net, bank, "WithdrawFinancingOffer", first["id"], "terms repriced")
+        accepted = await net.endorsed(tier1, "AcceptFinancingOffer", first["id"], transient=terms)
+        withdrawn = await net.endorsed(bank, "WithdrawFinancingOffer", first["id"], "terms repriced")
         pair = (withdrawn, accepted) if withdrawal_first else (accepted, withdrawn)
         assert [net.ledger.commit(e) for e in pair] == ["VALID", "MVCC_READ_CONFLICT"]
         left = await net.ok(tier1, "GetReceivable", claim, evaluate=True)
