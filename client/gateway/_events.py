@@ -17,8 +17,7 @@ from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
 import grpc
 
-from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, FileCheckpointer, InMemoryCheckpointer
-from ._commit import _TRANSACTION_ID as TRANSACTION_ID
+from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, FileCheckpointer, InMemoryCheckpointer, _is_transaction_id
 from ._context import CallDeadline, Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
@@ -93,7 +92,7 @@ def check_checkpoint(checkpoint) -> None:
         check_block_number("checkpoint.block_number", checkpoint.block_number)
     if not (checkpoint.transaction_id is None or isinstance(checkpoint.transaction_id, str)):
         raise TypeError(f"checkpoint.transaction_id {checkpoint.transaction_id!r}: give a transaction ID (str) or None")
-    if checkpoint.transaction_id and not TRANSACTION_ID.fullmatch(checkpoint.transaction_id):
+    if checkpoint.transaction_id and not _is_transaction_id(checkpoint.transaction_id):
         # a checkpointer of your own, read from a damaged store: the peer would find no such transaction to resume
         # after, and the listener would skip or replay its block's events without a word
         raise ValueError(f"checkpoint.transaction_id {checkpoint.transaction_id!r:.80} is no Fabric transaction ID "
