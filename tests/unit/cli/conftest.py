@@ -162,3 +162,17 @@ def connecting(network_copy, monkeypatch):
 
     monkeypatch.setattr(connection, "connect", connect)
     return connected
+
+
+@pytest.fixture
+def timeouts_given(monkeypatch):
+    """The Timeouts each ledger connection was given, then refused with "connecting"; RECFIN_TIMEOUT unset."""
+    given = []
+
+    def connect(address, *, identity, timeouts=None, **_):
+        given.append(timeouts)
+        raise click.ClickException("connecting")
+
+    monkeypatch.setattr(connection, "connect", connect)
+    monkeypatch.delenv("RECFIN_TIMEOUT", raising=False)
+    return given

@@ -8,11 +8,9 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-import click
 import grpc
 import pytest
 
-from cli import connection
 from cli.connection import describe
 from cli.main import main
 from client.gateway import CommitStatusError, EndorseError, EvaluateError, Timeouts
@@ -38,18 +36,10 @@ COMMANDS = [
 
 
 @pytest.fixture
-def timeouts_connected(network_copy, monkeypatch):
-    """The Timeouts each connection was given, then refused with "connecting"."""
+def timeouts_connected(network_copy, timeouts_given):
+    """The Timeouts each connection was given, with every org's profile written."""
     profiles.write_all(load(), network_copy)
-    given = []
-
-    def connect(address, *, identity, timeouts=None, **_):
-        given.append(timeouts)
-        raise click.ClickException("connecting")
-
-    monkeypatch.setattr(connection, "connect", connect)
-    monkeypatch.delenv("RECFIN_TIMEOUT", raising=False)
-    return given
+    return timeouts_given
 
 
 def each_call(seconds: float) -> Timeouts:

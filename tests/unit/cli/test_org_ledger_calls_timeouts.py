@@ -5,10 +5,8 @@ sessions ignored it: a network slow but working timed their calls out at the SDK
 """
 from __future__ import annotations
 
-import click
 import pytest
 
-from cli import connection
 from cli.org_commands import org
 from client.gateway import Timeouts
 from network import membership, profiles
@@ -23,21 +21,7 @@ CODE = "91110000MA1K00007E"
 
 
 @pytest.fixture
-def connected(monkeypatch):
-    """The Timeouts each ledger connection was given, then refused with "connecting"."""
-    given = []
-
-    def connect(address, *, identity, timeouts=None, **_):
-        given.append(timeouts)
-        raise click.ClickException("connecting")
-
-    monkeypatch.setattr(connection, "connect", connect)
-    monkeypatch.delenv("RECFIN_TIMEOUT", raising=False)
-    return given
-
-
-@pytest.fixture
-def revoking(network_copy, scripted_peer_cli, connected):
+def revoking(network_copy, scripted_peer_cli, timeouts_given):
     """`org user revoke supplier supplier2 ARGS...` on a channel that takes the revocation."""
     topology = load()
     profiles.write_all(topology, network_copy)
@@ -56,13 +40,13 @@ def bank2_served(network_home, peer_serving):
 
 
 @pytest.fixture
-def removing(bank2_served, connected):
+def removing(bank2_served, timeouts_given):
     """`org remove bank2 --dry-run ARGS...`, whose claims are read as the regulator's user."""
     return lambda runner, *args, env=None: runner.invoke(org, ["remove", "bank2", "--dry-run", *args], env=env)
 
 
 @pytest.fixture
-def submitting(bank2_served, connected, runner, tmp_path):
+def submitting(bank2_served, timeouts_given, runner, tmp_path):
     """`org submit FILE ARGS...` of bank2's removal, signed by every org admin, whose claims are read as the
     regulator's user before it is sent."""
     update = tmp_path / "remove-bank2.tx"
@@ -72,24 +56,24 @@ def submitting(bank2_served, connected, runner, tmp_path):
 
 
 @pytest.mark.parametrize("command", ["revoking", "removing", "submitting"])
-def test_timeout_sets_how_long_each_ledger_call_waits(runner, connected, command, request):
+def test_timeout_sets_how_long_each_ledger_call_waits(runner, timeouts_given, command, request):
     result = request.getfixturevalue(command)(runner, "--timeout", "120")
     assert "connecting" in result.output, result.output
-    assert connected and set(connected) == {each_call(120.0)}, connected
+    assert timeouts_given and set(timeouts_given) == {each_call(120.0)}, timeouts_given
 
 
 @pytest.mark.parametrize("command", ["revoking", "removing", "submitting"])
-def test_the_variable_sets_it_too(runner, connected, command, request):
+def test_the_variable_sets_it_too(runner, timeouts_given, command, request):
     result = request.getfixturevalue(command)(runner, env={"RECFIN_TIMEOUT": "90"})
     assert "connecting" in result.output, result.output
-    assert connected and set(connected) == {each_call(90.0)}, connected
+    assert timeouts_given and set(timeouts_given) == {each_call(90.0)}, timeouts_given
 
 
 @pytest.mark.parametrize("command", ["revoking", "removing", "submitting"])
-def test_without_it_the_sdks_defaults_hold(runner, connected, command, request):
+def test_without_it_the_sdks_defaults_hold(runner, timeouts_given, command, request):
     result = request.getfixturevalue(command)(runner)
     assert "connecting" in result.output, result.output
-    assert connected and all(given in (None, Timeouts()) for given in connected), connected
+    assert timeouts_given and all(given in (None, Timeouts()) for given in timeouts_given), timeouts_given
 
 
 @pytest.mark.parametrize("args", [["user", "revoke", "supplier", "supplier2"], ["remove", "bank2"],
