@@ -38,6 +38,16 @@ def small_run():
     return run(11, SMALL)
 
 
+@pytest.fixture(scope="module")
+def small_run_training() -> Examples:
+    """The training examples small_run's model was fitted on, built again from the same simulation and split."""
+    cfg = SimulationConfig(debtors=SMALL, seed=11)
+    histories = simulate(cfg)
+    training, _ = split_debtors([h.debtor for h in histories], 11)
+    return build_examples([h for h in histories if h.debtor in training], snapshot_dates(cfg.start, cfg.days),
+                          history_ends=last_day(cfg))
+
+
 def test_simulator_is_deterministic_and_seed_sensitive():
     a = simulate(SimulationConfig(debtors=8, seed=3))
     b = simulate(SimulationConfig(debtors=8, seed=3))
@@ -213,16 +223,12 @@ def test_a_claim_closed_by_a_split_is_labelled_once_late_if_a_part_was():
         [(date(2026, 3, 31), 0)]
 
 
-def test_the_card_says_how_thin_a_record_the_model_was_fitted_on(small_run):
+def test_the_card_says_how_thin_a_record_the_model_was_fitted_on(small_run, small_run_training):
     """A debtor none of whose claims has fallen due yet gets a score all the same; no training example was of
     one like it. The card names the fewest claims any training example's debtor had fall due in the year
     before its date, which a debtor with fewer is scored beyond."""
     model, report = small_run
-    cfg = SimulationConfig(debtors=SMALL, seed=11)
-    histories = simulate(cfg)
-    training, _ = split_debtors([h.debtor for h in histories], 11)
-    train = build_examples([h for h in histories if h.debtor in training], snapshot_dates(cfg.start, cfg.days),
-                           history_ends=last_day(cfg))
+    train = small_run_training
     least = min(f.fell_due_365 for f in train.features)
     assert report.least_fell_due_365 == least > 0
     card = " ".join(model_card(model, report).split())
@@ -279,16 +285,12 @@ def test_the_shipped_card_states_the_libraries_the_shipped_artefact_records():
     assert "Fitted on {} with Python {}, scikit-learn {} and numpy {}.".format(*recorded) in shipped
 
 
-def test_the_brier_scores_are_read_against_the_late_rate_alone(small_run):
+def test_the_brier_scores_are_read_against_the_late_rate_alone(small_run, small_run_training):
     """About one claim in eight is late: a Brier score near what the training late rate alone scores says little.
     The report, the card and `risk evaluate` give that no-skill score beside the model's and the baseline's."""
     from cli.risk_commands import _metrics_rows
     model, report = small_run
-    cfg = SimulationConfig(debtors=SMALL, seed=11)
-    histories = simulate(cfg)
-    training, _ = split_debtors([h.debtor for h in histories], 11)
-    train = build_examples([h for h in histories if h.debtor in training], snapshot_dates(cfg.start, cfg.days),
-                           history_ends=last_day(cfg))
+    train = small_run_training
     rate = sum(train.labels) / len(train)
     held = report.held_out_labels
     no_skill = sum((rate - y) ** 2 for y in held) / len(held)
