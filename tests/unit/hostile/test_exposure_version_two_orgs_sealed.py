@@ -37,13 +37,9 @@ async def _offer_committed_by_the_holder_and_the_bank(net, request_id: str, vers
 
 
 async def _a_bank_that_offered_once():
-    net = await standard_net()
-    net.ledger.chaincode_policy = endorsement_policy(DEFAULT_CONFIG, principal="peer")
-    tier1, core = net.actors["tier1"], net.actors["core"]
-    requests = [await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000_00))["id"])
-                for _ in range(2)]
-    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0]["id"]) == "VALID"
-    return net, net._key(keys.EXPOSURE_VERSION, net.actors["bank"].uscc, core.uscc), requests[1]["id"]
+    net, version, (offered_on, request) = await _a_bank_yet_to_offer_on_the_debtor()
+    assert await _offer_committed_by_the_holder_and_the_bank(net, offered_on) == "VALID"
+    return net, version, request
 
 
 async def test_the_debtor_and_a_supplier_cannot_seal_the_version_of_a_bank_that_offered_on_the_debtor():
