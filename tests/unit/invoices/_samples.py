@@ -6,11 +6,14 @@ check digit from GB 32100 arithmetic done here, so they are valid by constructio
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from client.invoices.credit_code import credit_code_check_digit
 from client.invoices.model import Invoice, InvoiceLine, Party
+from client.invoices.parse import invoice_to_json
 
 
 def code(first17: str) -> str:
@@ -42,6 +45,20 @@ def invoice(number: str = "26442000000012345678", issued: date = date(2026, 9, 1
     return Invoice(number=number, issue_date=issued, seller=seller, buyer=buyer, lines=lines,
                    total_amount_fen=amount, total_tax_fen=tax, total_with_tax_fen=amount + tax,
                    kind="增值税专用发票")
+
+
+def match_files(folder: Path, inv: Invoice) -> list[str]:
+    """The invoice as JSON with a PO-1 of 200 C0805 capacitors at 1.50 and their receipt GR-1, written to
+    ``folder``: the file arguments of ``invoice match``."""
+    path = folder / "inv.json"
+    path.write_text(json.dumps(invoice_to_json(inv), ensure_ascii=False), encoding="utf-8")
+    po = folder / "po.csv"
+    po.write_text("po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,200,1.50\n",
+                  encoding="utf-8")
+    gr = folder / "gr.csv"
+    gr.write_text("receipt_number,po_number,line,item_code,item_name,quantity\nGR-1,PO-1,1,C0805,贴片电容,200\n",
+                  encoding="utf-8")
+    return [str(path), "--po", str(po), "--receipt", str(gr)]
 
 
 def money(fen: int) -> str:

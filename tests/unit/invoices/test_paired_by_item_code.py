@@ -5,16 +5,15 @@ line now says it was paired by code, and both names; a line paired by its name s
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from click.testing import CliRunner
 
 from cli.invoice_commands import invoice as invoice_group
-from client.invoices import invoice_to_json, match_invoice
+from client.invoices import match_invoice
 from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder
 
-from ._samples import invoice, line
+from ._samples import invoice, line, match_files
 
 PO = PurchaseOrder(number="PO-1", lines=(OrderLine(line="1", item_code="C0805", item_name="贴片电容",
                                                    quantity=Decimal(200), unit_price=Decimal("1.50")),))
@@ -39,15 +38,7 @@ def test_a_line_paired_by_name_says_nothing_and_dumps_as_before():
 
 
 def test_match_prints_the_pairing_under_the_line(tmp_path):
-    path = tmp_path / "inv.json"
-    path.write_text(json.dumps(invoice_to_json(RESISTORS), ensure_ascii=False), encoding="utf-8")
-    po = tmp_path / "po.csv"
-    po.write_text("po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,200,1.50\n",
-                  encoding="utf-8")
-    gr = tmp_path / "gr.csv"
-    gr.write_text("receipt_number,po_number,line,item_code,item_name,quantity\nGR-1,PO-1,1,C0805,贴片电容,200\n",
-                  encoding="utf-8")
-    r = CliRunner().invoke(invoice_group, ["match", str(path), "--po", str(po), "--receipt", str(gr)])
+    r = CliRunner().invoke(invoice_group, ["match", *match_files(tmp_path, RESISTORS)])
     assert r.exit_code == 0, r.output
     assert ("            paired by item code C0805: the invoice names *电子元件*贴片电阻, PO line 1 贴片电容; check "
             "that they are the same goods") in r.output.splitlines()

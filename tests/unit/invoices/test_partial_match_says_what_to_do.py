@@ -11,11 +11,11 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from cli.invoice_commands import invoice as invoice_group
-from client.invoices import Tolerances, invoice_to_json, match_invoice
+from client.invoices import Tolerances, match_invoice
 from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder
 from client.invoices.model import InvoiceLine
 
-from ._samples import invoice, line
+from ._samples import invoice, line, match_files
 
 
 def price_off(problem: str, tolerance: str = "0.5%") -> str:
@@ -126,16 +126,7 @@ def test_a_receipt_of_another_po_and_an_amount_off_the_po_value_say_what_to_do()
 
 
 def test_the_cli_prints_the_tolerance_and_what_to_do(tmp_path):
-    path = tmp_path / "inv.json"
-    path.write_text(__import__("json").dumps(invoice_to_json(_capacitors(price="1.55")), ensure_ascii=False),
-                    encoding="utf-8")
-    po = tmp_path / "po.csv"
-    po.write_text("po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,200,1.50\n",
-                  encoding="utf-8")
-    gr = tmp_path / "gr.csv"
-    gr.write_text("receipt_number,po_number,line,item_code,item_name,quantity\nGR-1,PO-1,1,C0805,贴片电容,200\n",
-                  encoding="utf-8")
-    r = CliRunner().invoke(invoice_group, ["match", str(path), "--po", str(po), "--receipt", str(gr),
+    r = CliRunner().invoke(invoice_group, ["match", *match_files(tmp_path, _capacitors(price="1.55")),
                                            "--price-tolerance", "0.01"])
     assert r.exit_code == 1, r.output
     assert ("- unit price 1.55 is not the PO price 1.50, past the price tolerance of 1%: have the invoice reissued "
