@@ -60,7 +60,7 @@ def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
     """The ``already-frozen`` refusal of ``order`` on ``r``, which ``bound`` binds already (in effect or
     queued): where that order stands and the way on. A court's second order queues (轮候冻结), but the same
     order recorded twice would leave the claim bound after the court's one lifting, and a freeze retried
-    after a lost answer finds its first call committed."""
+    after a lost answer finds its first call committed, in the transaction named."""
     named = "" if bound.order_reference == order else (
         f" ({shown(order)} is that order, compared regardless of spacing, case and full-width forms)")
     if bound is r.frozen:
@@ -71,7 +71,7 @@ def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
         place = (f"queued behind order {shown(r.frozen.order_reference)}{queued}, taking effect once the "
                  "orders before it are lifted")
     return (f"{r.id} is already frozen by order {shown(bound.order_reference)}{named}, {place} (recorded by "
-            f"{bound.by} on {bound.date}): an order binds a claim once, so nothing is recorded; an order of "
+            f"{bound.by} on {bound.date} in transaction {bound.tx_id}): an order binds a claim once, so nothing is recorded; an order of "
             "another reference is queued behind those binding the claim (FreezeReceivable), and this one is "
             f"lifted by UnfreezeReceivable with lifts {shown(bound.order_reference)}")
 

@@ -95,12 +95,18 @@ async def test_freezing_under_an_order_that_binds_the_claim_already_names_where_
     way_on = ("an order binds a claim once, so nothing is recorded; an order of another reference is "
               "queued behind those binding the claim (FreezeReceivable), and this one is lifted by "
               "UnfreezeReceivable with lifts")
-    recorded = f"(recorded by {reg.uscc} on {net.today})"
+    claim = net.doc(rid)
+    first, last = claim["frozen"], claim["queued_freezes"][-1]
+    assert first["tx_id"] != last["tx_id"]
+
+    def recorded(order: dict) -> str:   # the freeze that recorded the order, as other refusals name a step's
+        return f"(recorded by {reg.uscc} on {net.today} in transaction {order['tx_id']})"
+
     message = await net.refused(reg, "FreezeReceivable", rid, "order-a", rule="already-frozen")
     assert message.endswith(f"{rid} is already frozen by order 'ORDER-A' ('order-a' is that order, "
                             "compared regardless of spacing, case and full-width forms), in effect "
-                            f"{recorded}: {way_on} 'ORDER-A'"), message
+                            f"{recorded(first)}: {way_on} 'ORDER-A'"), message
     message = await net.refused(reg, "FreezeReceivable", rid, "ORDER-C", rule="already-frozen")
     assert message.endswith(f"{rid} is already frozen by order 'ORDER-C', queued behind order 'ORDER-A' "
                             "(2 of 2 in the queue), taking effect once the orders before it are lifted "
-                            f"{recorded}: {way_on} 'ORDER-C'"), message
+                            f"{recorded(last)}: {way_on} 'ORDER-C'"), message
