@@ -16,7 +16,7 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries
 from .arguments import _first_repeat
-from .errors import rule, shown
+from .errors import parts_named, rule, shown
 from .model import (
     PAPER_FIELDS, REGISTERED, SPLIT, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference,
     Invoice, InvoiceInput, Party, ReceiptPartHeld, Receivable, ReceivableRegistration,
@@ -607,9 +607,10 @@ class RegistrationTransactions(TransactionGroup):
 
         ``receivable_id``: the claim or any part split from it; the invoice is its root's. Its creditor, the
         invoice's seller, links it (:func:`_ensure_linker`), before or after the confirmation, while some claim
-        of the lineage is unsettled; linked before, the debtor confirms the claim naming it. Refused on a frozen
-        root, an ended lineage, an invoice naming a paper identity already, and an identity that backs a claim,
-        checked as a registration checks it.
+        of the lineage is unsettled; linked before, the debtor confirms the claim naming it. Refused while a
+        freeze order binds the root or any part of it (:func:`_ensure_no_part_frozen`), on an ended lineage, an
+        invoice naming a paper identity already, and an identity that backs a claim, checked as a registration
+        checks it.
         """
         s = self._session(ctx)
         caller = await s.party((keys.RECEIVABLE, receivable_id))
@@ -617,7 +618,7 @@ class RegistrationTransactions(TransactionGroup):
         root = claim if claim.id == claim.root_id else await s.store.receivable(claim.root_id)
         _ensure_linker(caller, root)
         await _ensure_lineage_live(s, root)
-        lifecycle.ensure_not_frozen(root)
+        await _ensure_no_part_frozen(s, root)
         position, inv = _invoice_numbered(root, invoice_number)
         if inv.paper_fingerprint:
             same = (inv.paper_code, inv.paper_number) == (paper_code, paper_number)
@@ -694,6 +695,29 @@ async def _ensure_lineage_live(s: Session, root: Receivable) -> None:
     if root.status == SPLIT and await queries.lineage_live(s.store, root):
         return
     lifecycle.ensure_status(root, lifecycle.LIVE, "link a paper identity to")
+
+
+async def _ensure_no_part_frozen(s: Session, root: Receivable) -> None:
+    """Refused ``receivable-frozen`` while a freeze order binds ``root`` or, split, any of its parts (the leaves
+    of its splits, however deep). The link writes the root's invoices, which every part of the lineage stands
+    on: a court's order freezing one part binds what backs that part's debt, as it binds a claim never split,
+    whose link it holds back. The refusal names each frozen part's order and the freeze's transaction."""
+    if root.status != SPLIT:
+        lifecycle.ensure_not_frozen(root)
+        return
+    frozen = [leaf for leaf in await queries.leaves(s.store, root) if leaf.frozen is not None]
+    if not frozen:
+        return
+    first = frozen[0]
+    queue = f", {len(first.queued_freezes)} more queued behind it" if first.queued_freezes else ""
+    more = (f"; frozen too: {parts_named([leaf.id for leaf in frozen[1:]], root.id)}" if len(frozen) > 1
+            else "")
+    raise rule("receivable-frozen", f"part {first.id} of {root.id} is frozen by order "
+               f"{shown(first.frozen.order_reference)} (transaction {first.frozen.tx_id}{queue}){more}: a paper "
+               f"identity is linked to the invoices of {root.id}, which every part of it stands on, the frozen "
+               "ones too, so nothing is linked while an order binds any of them, as on a frozen claim never "
+               "split; link it once the regulator lifts each order binding its parts (UnfreezeReceivable; "
+               "GetReceivable of a part shows its orders)")
 
 
 def _invoice_numbered(root: Receivable, invoice_number: str) -> tuple[int, Invoice]:

@@ -231,3 +231,26 @@ async def test_a_link_and_a_registration_under_the_paper_identity_endorsed_at_on
     assert registration.result.status == 200, registration.result.message
     assert net.ledger.commit(link) == "VALID"
     assert net.ledger.commit(registration) == "MVCC_READ_CONFLICT"
+
+
+@pytest.mark.parametrize("through", ["root", "part"])
+async def test_a_part_of_the_lineage_frozen_holds_the_link_back_until_its_order_is_lifted(through):
+    """The link writes the invoice every part of a split claim stands on: a court's order freezing one part
+    binds what backs it, as it does on a claim never split."""
+    net, tier1, core, claim = await _claim()
+    reg = net.actors["regulator"]
+    split = await net.ok(tier1, "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "40000")
+    transferred, kept = split["children"]
+    await net.ok(reg, "FreezeReceivable", transferred, "ORDER-A")
+    order = net.doc(transferred)["frozen"]
+    before = dict(net.ledger.state)
+    named = claim["id"] if through == "root" else kept
+    message = await net.refused(tier1, "LinkPaperIdentity", named, NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="receivable-frozen")
+    assert net.ledger.state == before
+    assert f"part {transferred} of {claim['id']} is frozen by order 'ORDER-A' (transaction {order['tx_id']})" \
+        in message, message
+    assert "UnfreezeReceivable" in message and kept not in message   # the part not frozen is not named
+    await net.ok(reg, "UnfreezeReceivable", transferred, "LIFT-A")
+    linked = await net.ok(tier1, "LinkPaperIdentity", named, NUMBER, PAPER_CODE, PAPER_NUMBER)
+    assert linked["invoices"][0]["paper_number"] == PAPER_NUMBER
