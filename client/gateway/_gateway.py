@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import re
 import warnings
@@ -29,7 +28,7 @@ from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy, check_retry
 from ._signer import VERIFIED_CURVE_ORDERS, Signer, signer_public_key
 from ._transaction import Transaction
-from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
+from ._grpc_transport import AsyncGrpcTransport, GrpcTransport, current_loop
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
 from ._trusted_certificate import TRUSTED_CERTIFICATE_LABEL, certificate_block, read_trusted_certificate
 from ._twins import refuse_awaitable
@@ -451,35 +450,13 @@ def _refuse_without_running_loop() -> None:
     loop of its own, and its first call, awaited in the loop that uses the gateway, fail with asyncio's
     "attached to a different loop". A loop set and not yet running (``loop.run_until_complete``,
     ``asyncio.Runner``) is the one the channel then works in."""
-    loop = _current_loop()
+    loop = current_loop()
     if loop is None or loop.is_closed():
         raise RuntimeError(
             "connect_async() was called with no event loop running or set for this thread: call it inside the "
             "loop that will use the gateway (in an async function, e.g. `async with connect_async(...) as "
             "gateway:`), or after asyncio.set_event_loop(loop) of the loop that will run it; or use connect()"
         )
-
-
-def _current_loop() -> asyncio.AbstractEventLoop | None:
-    """The running event loop, else the one set for this thread, else None; never a new one."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.14 deprecates the policy API
-        policy = asyncio.get_event_loop_policy()
-    per_thread = getattr(policy, "_local", None)
-    if per_thread is not None:
-        # The default policy's (and uvloop's) loop of this thread, read as it is: up to Python 3.11,
-        # get_event_loop() would make and set one without a warning.
-        return getattr(per_thread, "_loop", None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DeprecationWarning)  # warned before a loop is made, from Python 3.12
-        try:
-            return asyncio.get_event_loop()
-        except (DeprecationWarning, RuntimeError):
-            return None
 
 
 def _context(transport, signing, tls_hash, timeouts, models, target) -> Context:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
+import warnings
 import weakref
 from contextlib import contextmanager
 
@@ -62,6 +63,29 @@ def _call_errors():
         if not _refused_by_closed_channel(error):
             raise
         raise TransportError(grpc.StatusCode.CANCELLED, _CHANNEL_CLOSED, sent=False) from error
+
+
+def current_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop, else the one set for this thread, else None; never a new one. It is the loop a
+    ``grpc.aio`` channel opened now belongs to."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.14 deprecates the policy API
+        policy = asyncio.get_event_loop_policy()
+    per_thread = getattr(policy, "_local", None)
+    if per_thread is not None:
+        # The default policy's (and uvloop's) loop of this thread, read as it is: up to Python 3.11,
+        # get_event_loop() would make and set one without a warning.
+        return getattr(per_thread, "_loop", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # warned before a loop is made, from Python 3.12
+        try:
+            return asyncio.get_event_loop()
+        except (DeprecationWarning, RuntimeError):
+            return None
 
 
 class _GrpcTransportBase:
@@ -182,7 +206,18 @@ class GrpcTransport(_GrpcTransportBase):
 
 
 class AsyncGrpcTransport(_GrpcTransportBase):
-    """The real async transport, over a ``grpc.aio`` channel; unary calls return awaitables."""
+    """The real async transport, over a ``grpc.aio`` channel; unary calls return awaitables.
+
+    The channel is taken to belong to the event loop current when the transport is made (running, or set for
+    the thread), as one opened then does: make both in the loop that will make the calls. Calls from another
+    running loop are refused before anything is sent (``_check_loop``).
+    """
+
+    def __init__(self, channel, *, metadata: Metadata = (), owns_channel: bool = False) -> None:
+        super().__init__(channel, metadata=metadata, owns_channel=owns_channel)
+        # Recorded here, not read from the channel: grpc.aio keeps its loop in a private attribute that
+        # a grpcio release may rename, which would turn the check off without a word.
+        self._loop = current_loop()
 
     async def close(self) -> None:
         self._close_streams()
@@ -209,9 +244,10 @@ class AsyncGrpcTransport(_GrpcTransportBase):
 
     def _check_loop(self) -> None:
         """A RuntimeError before anything is sent when the call runs in another event loop than the channel's
-        (the loop current when it was opened). gRPC would send it on the channel, where a submit reaches the
-        orderer, and then fail awaiting its answer with a bare RuntimeError ("attached to a different loop")."""
-        owner = getattr(self._channel, "_loop", None)   # grpc.aio.Channel's loop; a stand-in may have none
+        (the loop current when the transport was made; None when there was none, and nothing to compare). gRPC
+        would send it on the channel, where a submit reaches the orderer, and then fail awaiting its answer
+        with a bare RuntimeError ("attached to a different loop")."""
+        owner = self._loop
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

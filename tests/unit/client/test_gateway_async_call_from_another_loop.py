@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import grpc
 import pytest
 
 from client.gateway import connect_async, private_key_signer
@@ -83,6 +84,70 @@ def test_an_event_stream_read_from_another_event_loop_is_refused_before_it_opens
     assert isinstance(error, RuntimeError), error
     assert "another event loop" in str(error)
     assert servicer.seen == []
+
+
+class PublicOnlyChannel(grpc.aio.Channel):
+    """A grpc.aio channel seen through its public API alone, as a grpcio that keeps its loop under another private
+    name (or a wrapper around the channel) shows it: the check must not rely on what gRPC keeps to itself."""
+
+    def __init__(self, channel):
+        self._wrapped = channel
+
+    def unary_unary(self, *args, **kwargs):
+        return self._wrapped.unary_unary(*args, **kwargs)
+
+    def unary_stream(self, *args, **kwargs):
+        return self._wrapped.unary_stream(*args, **kwargs)
+
+    def stream_unary(self, *args, **kwargs):
+        return self._wrapped.stream_unary(*args, **kwargs)
+
+    def stream_stream(self, *args, **kwargs):
+        return self._wrapped.stream_stream(*args, **kwargs)
+
+    def get_state(self, try_to_connect=False):
+        return self._wrapped.get_state(try_to_connect)
+
+    async def wait_for_state_change(self, last_observed_state):
+        return await self._wrapped.wait_for_state_change(last_observed_state)
+
+    async def channel_ready(self):
+        return await self._wrapped.channel_ready()
+
+    async def close(self, grace=None):
+        return await self._wrapped.close(grace)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        await self.close()
+
+
+@pytest.mark.parametrize("given", ["target", "grpc_channel"])
+def test_a_submit_from_another_event_loop_is_refused_whatever_gRPC_keeps_private(credentials, served, monkeypatch,
+                                                                                given):
+    servicer, address = served
+    key, identity = credentials
+    insecure_channel = grpc.aio.insecure_channel
+    monkeypatch.setattr(grpc.aio, "insecure_channel", lambda *a, **kw: PublicOnlyChannel(insecure_channel(*a, **kw)))
+
+    async def main():
+        opened = ({"target": address, "insecure": True} if given == "target"
+                  else {"grpc_channel": grpc.aio.insecure_channel(address)})
+        async with connect_async(**opened, identity=identity, signer=private_key_signer(key)) as gateway:
+            transaction = await gateway.get_network(CHANNEL).get_contract("receivables").new_proposal(
+                "Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"]).endorse()
+            thread, outcome = in_another_loop(transaction.submit)
+            await asyncio.to_thread(thread.join, 10)
+            if given == "grpc_channel":
+                await opened["grpc_channel"].close()
+            return outcome
+
+    (error,) = asyncio.run(main())
+    assert isinstance(error, RuntimeError), error
+    assert "another event loop" in str(error) and "nothing was sent" in str(error)
+    assert [name for name, *_ in servicer.seen] == ["endorse"]
 
 
 def test_calls_from_the_gateways_own_loop_are_made(credentials, served):
