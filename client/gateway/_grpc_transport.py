@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import threading
 import warnings
 import weakref
@@ -24,7 +25,30 @@ def as_transport_error(error: grpc.RpcError) -> TransportError:
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
     message = error.details() if hasattr(error, "details") else str(error)
     trailers = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
+    if code == grpc.StatusCode.UNAVAILABLE and message:
+        not_resolved = _NOT_RESOLVED.match(message)
+        if not_resolved:
+            return TransportError(code, _not_resolved(not_resolved["address"], message), sent=False)
     return TransportError(code or grpc.StatusCode.UNKNOWN, message or "", details_from_metadata(trailers))
+
+
+_NOT_RESOLVED = re.compile(r"(?:errors resolving|DNS resolution failed for(?: service:)?) (?P<address>\S+?)(?:: |\Z)")
+"""gRPC's words for a call failed because the target's host name could not be resolved: "errors resolving
+HOST:PORT: [...]" (grpcio 1.60 on), "DNS resolution failed for HOST:PORT: ..." (its c-ares resolver before).
+gRPC fails the call so before it goes to any connection: nothing was sent."""
+
+
+def _not_resolved(address: str, said: str) -> str:
+    """The message of a call whose target's host name could not be resolved: which host, that nothing was sent,
+    and what to check, then gRPC's words (with the resolver's reason: no such name, no DNS server answering).
+    gRPC's alone read as a peer that is down."""
+    host, colon, port = address.rpartition(":")
+    host = host if colon and port.isdigit() else address
+    return (f"the host name {host!r} of the gateway address {address!r} could not be resolved to an address, so "
+            f"nothing was sent: check the address given (a connection profile's gateway address). A peer known "
+            f"by a name that resolves only inside its own network (a container's name) is reached at an address "
+            f"that resolves here, such as 127.0.0.1:7051, with server_name_override={host!r} (a profile's "
+            f"host_name_override) for its TLS name; or add its name to /etc/hosts. gRPC: {said}")
 
 
 _rpc_errors = Reraise(grpc.RpcError, as_transport_error)
