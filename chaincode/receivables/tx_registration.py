@@ -93,12 +93,15 @@ def _spelled(code: str, number: str) -> str:
 
 
 async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
-                            other: tuple[str, str, str] | None = None, *, paper: bool = False) -> str:
+                            other: tuple[str, str, str] | None = None, *, paper: bool = False,
+                            linking: Receivable | None = None) -> str:
     """Why ``inv``, the registration's invoice at ``position`` (``paper``: its paper identity,
     :func:`_paper_identity`), is refused, its fingerprint, or that of its ``other`` spelling
     (:func:`_other_spelling`), backing ``owner``, and what can be done: a claim still
     REGISTERED releases it when withdrawn or rejected, one its debtor confirmed never does, settled or not.
-    Only the claim's creditor, the invoice's seller, registers the invoice, and it may read the claim."""
+    Only the claim's creditor, the invoice's seller, registers the invoice, and it may read the claim.
+    ``linking``: the root claim LinkPaperIdentity links the paper identity to, whose creditor is told what a
+    link can do (:func:`_link_refused`), not how to register."""
     # an 8-digit number is one invoice only with its code (a paper identity is named with it)
     code = f", code {inv.code}" if inv.code and not paper else ""
     named = _identity_named(position, inv, paper)
@@ -118,6 +121,8 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         claim = await s.store.receivable_or_none(owner)
     except UNREADABLE_VALUE:   # an entry naming a claim no contract wrote: the rule alone
         claim = None
+    if linking is not None and claim is not None and claim.status not in lifecycle.RELEASED:
+        return f"{held}; {_link_refused(claim, linking)}"
     if claim is not None and claim.status == REGISTERED and claim.frozen is not None:
         # a frozen claim is neither withdrawn nor rejected (lifecycle.ensure_not_frozen): advising the
         # withdrawal alone would send the creditor to a receivable-frozen refusal
@@ -140,6 +145,38 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         return (f"{held}, but no receivable {owner} is on the ledger (or its record is none this "
                 f"contract wrote): the entry was written outside the contract. {BLOCKED_ENTRY}")
     return f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor)"
+
+
+def _link_refused(holder: Receivable, root: Receivable) -> str:
+    """What the creditor linking a paper identity to ``root`` can do where ``holder``, a claim still holding
+    the invoice (not rejected or withdrawn), was registered under that code and number. If they are this
+    invoice's, one invoice backs two claims, which a link cannot fix: one of them has to end while its debtor
+    has not confirmed it, and once it has confirmed both, no step on the ledger ends either, so the debtor and
+    the banks have to be told. If they are another invoice's (the paper form misread), the right ones link."""
+    whose = f"your claim {holder.id}" if holder.creditor == root.creditor else f"receivable {holder.id}"
+    if holder.debtor != root.debtor:
+        return (f"{whose} is {holder.status}, on another debtor ({holder.debtor}), so the paper identity cannot be "
+                f"linked to {root.id}: check the code and number against the paper form of this invoice, "
+                f"which is {root.debtor}'s, and link those printed on it")
+    check = (f"so the paper identity cannot be linked to {root.id}: check the code and number against the "
+             "paper form, and if they are another invoice's, link this invoice's own; if they are this "
+             "invoice's, the one invoice backs both claims")
+    if holder.status == REGISTERED:
+        lifted = ("" if holder.frozen is None else f" once the regulator lifts every order binding it (it is "
+                  f"frozen by order {shown(holder.frozen.order_reference)}: UnfreezeReceivable)")
+        instead = (f", or withdraw {root.id} instead if that is the one registered in error"
+                   if root.status == REGISTERED else "")
+        return (f"{whose} is REGISTERED under the paper form's code and number, {check}: withdraw "
+                f"{holder.id} (WithdrawReceivable){lifted}, then link the paper identity again{instead}")
+    if root.status == REGISTERED:
+        way_on = (f"withdraw {root.id} (WithdrawReceivable), which its debtor has not confirmed, so that the "
+                  "invoice backs one claim")
+    else:
+        way_on = (f"its debtor has confirmed both, and no step on the ledger ends a confirmed claim: tell its "
+                  f"debtor {root.debtor}, and any bank financing either claim, so that the invoice is paid and "
+                  "financed once (FindInvoice of either identity names the claim it backs)")
+    return (f"{whose} is {holder.status}: its debtor confirmed it under the paper form's code and number, and a "
+            f"confirmed claim keeps its invoices for good, {check}: {way_on}")
 
 
 def _paper_identity(inv: Invoice) -> Invoice | None:
@@ -184,7 +221,7 @@ def _ensure_paper_identity_fits(position: int, inv: InvoiceInput, paper_code: st
 
 
 async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: bool, *,
-                                linking: str | None = None) -> None:
+                                linking: Receivable | None = None) -> None:
     """Refused ``invoice-already-financed`` where ``inv`` (``paper``: the paper identity of the invoice at
     ``position``, :func:`_paper_identity`) backs a claim under its fingerprint or that of its other spelling
     (:func:`_other_spelling`), with the advice of :func:`_already_financed`: the caller is the invoice's seller,
@@ -201,9 +238,10 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
     if owner is None:
         return
     held_fp = inv.fingerprint if other is None else other[2]   # the entry read: its own, or its other spelling's
-    if linking is not None and (why := await _written_outside(s, position, inv, held_fp, owner, linking)):
+    if linking is not None and (why := await _written_outside(s, position, inv, held_fp, owner, linking.id)):
         raise rule("invoice-already-financed", why)
-    raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper))
+    raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper,
+                                                                   linking=linking))
 
 
 async def _written_outside(s: Session, position: int, paper: Invoice, held_fp: str, owner: str,
@@ -556,13 +594,15 @@ class RegistrationTransactions(TransactionGroup):
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
-                kept, unreadable, newer = await s.store.attestations_kept(inv.fingerprint)
+                kept, unreadable, newer, unnamed = await s.store.attestations_kept(inv.fingerprint)
                 newer_records, unreadable = await _newer_named(s, inv.fingerprint, newer, unreadable)
                 if (other := _other_spelling(inv)) is not None:
                     # the same invoice under its other spelling, as invoice-already-financed reads it: a
                     # failure attested there is this invoice's too, and registering the spelling it is not
                     # under must not pass it (nor another attester's values verified there)
-                    other_kept, other_unreadable, other_newer = await s.store.attestations_kept(other[2])
+                    other_kept, other_unreadable, other_newer, other_unnamed = \
+                        await s.store.attestations_kept(other[2])
+                    unnamed |= other_unnamed
                     kept = sorted([*kept, *other_kept],
                                   key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
                     other_records, other_unreadable = await _newer_named(s, other[2], other_newer, other_unreadable)
@@ -572,7 +612,8 @@ class RegistrationTransactions(TransactionGroup):
                     raise why
                 why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
-                                                       registered_at=s.now, unreadable=unreadable)
+                                                       registered_at=s.now, unreadable=unreadable,
+                                                       unnamed=unnamed)
                 if why is not None:
                     raise why
         rid = keys.new_id("R", s.tx_id)
@@ -647,7 +688,7 @@ class RegistrationTransactions(TransactionGroup):
                        f"as {_identity_named(first, listed, listed_paper)} of {root.id}: a paper identity is "
                        "another invoice's identity than those the claim lists; check the paper form's code and "
                        "number")
-        await _ensure_identity_free(s, position, _paper_identity(linked), True, linking=root.id)
+        await _ensure_identity_free(s, position, _paper_identity(linked), True, linking=root)
         # the new entry is guarded as the invoice's own entry is (the orgs of the claim as registered, and of
         # each bank that financed a part of the lineage): its policy is copied, so no pair that could not
         # release the invoice's entry can release this one

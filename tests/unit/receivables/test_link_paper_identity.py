@@ -126,6 +126,60 @@ async def test_an_identity_backing_another_claim_is_refused():
     assert held["id"] in message and "paper identity" in message
 
 
+async def _held_by_another_claim(*, confirm_held: bool, confirm_linked: bool):
+    """The creditor's claim on the invoice by its 20-digit number, and its other claim registered under the
+    paper form's code and number, each confirmed or not."""
+    net, tier1, core, claim = await _claim(confirm=confirm_linked)
+    held = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core, number=PAPER_NUMBER,
+                                                                   code=PAPER_CODE))
+    if confirm_held:
+        held = await net.ok(core, "ConfirmReceivable", held["id"])
+    return net, tier1, core, claim, held
+
+
+@pytest.mark.parametrize("confirm_linked", [False, True], ids=["linked-registered", "linked-confirmed"])
+async def test_an_identity_backing_the_creditors_other_confirmed_claim_is_refused_with_link_advice(confirm_linked):
+    """Registration's advice (register this claim without the invoice) is no way on for a link: the claim is
+    registered already. The creditor is told that the other claim is its own, that the link cannot be made, and
+    what it can do: check the code and number, and, if they are this invoice's, end the claim the debtor has not
+    confirmed, or tell the debtor and the banks, as one invoice then backs two confirmed claims."""
+    net, tier1, core, claim, held = await _held_by_another_claim(confirm_held=True, confirm_linked=confirm_linked)
+    before = dict(net.ledger.state)
+    message = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="invoice-already-financed")
+    assert net.ledger.state == before
+    assert "register this claim" not in message, message
+    assert f"your claim {held['id']}" in message and "CONFIRMED" in message, message
+    assert f"cannot be linked to {claim['id']}" in message and "check the code and number" in message, message
+    if confirm_linked:
+        assert f"tell its debtor {core.uscc}" in message and "FindInvoice" in message, message
+        assert "WithdrawReceivable" not in message, message
+    else:
+        assert f"withdraw {claim['id']} (WithdrawReceivable)" in message, message
+
+
+async def test_an_identity_backing_the_creditors_other_registered_claim_is_refused_with_link_advice():
+    net, tier1, core, claim, held = await _held_by_another_claim(confirm_held=False, confirm_linked=True)
+    message = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="invoice-already-financed")
+    assert "register again" not in message, message
+    assert f"your claim {held['id']}" in message and "REGISTERED" in message, message
+    assert f"withdraw {held['id']} (WithdrawReceivable), then link the paper identity again" in message, message
+
+
+async def test_an_identity_backing_the_creditors_claim_on_another_debtor_is_another_buyers_invoice():
+    """The paper identity is keyed by its seller alone: held by a claim on another debtor, it is an invoice to
+    another buyer, not this invoice's paper form, and nothing of the other claim is the way on."""
+    net, tier1, core, claim = await _claim()
+    core2 = net.actors["core2"]
+    held = await net.ok(tier1, "RegisterReceivable", _registration(net, tier1, core2, number=PAPER_NUMBER,
+                                                                   code=PAPER_CODE))
+    message = await net.refused(tier1, "LinkPaperIdentity", claim["id"], NUMBER, PAPER_CODE, PAPER_NUMBER,
+                                rule="invoice-already-financed")
+    assert f"your claim {held['id']} is REGISTERED, on another debtor ({core2.uscc})" in message, message
+    assert "WithdrawReceivable" not in message and "link those printed on it" in message, message
+
+
 async def test_the_paper_identity_of_another_invoice_of_the_claim_is_refused_as_listed_twice():
     net = await standard_net()
     tier1, core = net.actors["tier1"], net.actors["core"]
