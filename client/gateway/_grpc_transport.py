@@ -29,7 +29,15 @@ def as_transport_error(error: grpc.RpcError) -> TransportError:
         not_resolved = _NOT_RESOLVED.match(message)
         if not_resolved:
             return TransportError(code, _not_resolved(not_resolved["address"], message), sent=False)
+        if message.startswith(_NOT_CONNECTED):
+            return TransportError(code, message, details_from_metadata(trailers), sent=False)
     return TransportError(code or grpc.StatusCode.UNKNOWN, message or "", details_from_metadata(trailers))
+
+
+_NOT_CONNECTED = "failed to connect to all addresses"
+"""gRPC's words for a call failed because no connection to the target could be made (nothing listening, a TLS
+handshake refused): its channel fails the call so before it goes to any connection, so nothing was sent, and a
+submit cannot have been ordered. (The Gateway peer's own failures to reach an orderer are in words of its own.)"""
 
 
 _NOT_RESOLVED = re.compile(r"(?:errors resolving|DNS resolution failed for(?: service:)?) (?P<address>\S+?)(?:: |\Z)")

@@ -31,7 +31,9 @@ failure happened on the Gateway peer itself.
 
 ``sent`` is False when the client refused the call before anything was sent
 (the gateway, or the gRPC channel given to it, was closed; or the signer gave no
-signature within the call's timeout, code ``DEADLINE_EXCEEDED``): the peer never saw it.
+signature within the call's timeout, code ``DEADLINE_EXCEEDED``), or gRPC failed it
+before any connection (the peer's host name did not resolve, or no connection to it
+could be made, code ``UNAVAILABLE``): the peer never saw it.
 
 Arguments the caller got wrong (a bad PEM, an empty function name, bytes given
 to a ``new_*`` rebuild that are not of its kind) raise ordinary
@@ -253,7 +255,9 @@ class SubmitError(TransactionError):
 
         False for a submit the client refused before sending it (``sent`` False: the gateway
         or its channel was closed, code ``CANCELLED``, or the signer gave no signature within
-        the submit's timeout, code ``DEADLINE_EXCEEDED``), and for the codes with which the Gateway
+        the submit's timeout, code ``DEADLINE_EXCEEDED``) or that gRPC failed before any connection
+        (the Gateway peer's host name did not resolve, or no connection to it could be made, code
+        ``UNAVAILABLE``), and for the codes with which the Gateway
         peer says that no orderer took it (:data:`SUBMIT_REFUSED_CODES`); every other code, and
         a failure without one, may hide a commit.
         """
