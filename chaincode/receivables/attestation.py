@@ -32,7 +32,10 @@ None that counts may fail, and one must pass, naming every source in
 (buyer, date, amount + tax, in CNY). The values an attester verified are those of
 its newest pass, whatever sources it names (its older values never contradict its newer ones,
 and a reading of the invoice against another source is a reading all the same), and no
-other attester's may differ: attesters that disagree are named, not outvoted. The pass that backs
+other attester's may differ: attesters that disagree are named, not outvoted. A pass that no write of its
+attester's ``recfin.attestation-last`` entry names (:func:`named_by_no_write`: an earlier contract version's, or
+one two other orgs wrote in its name) counts against a registration but never backs one, nor clears a failure of
+its attester's. The pass that backs
 the registration is the attester's newest naming every required source, and only while its values
 are still the attester's newest. A pass dated after the
 registration's own time does not count for it (a registering client whose clock is behind gives the
@@ -56,7 +59,7 @@ network that counts on a source having been asked names it in ``attestation_sour
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -197,16 +200,23 @@ class Vouched:
     since: datetime
 
 
+def named_by_no_write(a: InvoiceAttestation, vouched: Vouched | None) -> bool:
+    """Whether nothing ``a``'s attester wrote names ``a``: the history of its entry holds writes (``vouched``), and
+    none of them names it. Such a record is no attestation of this contract version's, and the entry's first write
+    names only the newest of the attester's earlier ones: it is an earlier version's, or one two other orgs wrote as
+    a new key, which nothing on the ledger tells apart. None (the entry's history holds no write: a peer joined
+    from a snapshot since, or an attester without an entry) tells nothing of any record."""
+    return vouched is not None and a.id not in vouched.ids
+
+
 def unvouched(a: InvoiceAttestation, vouched: Vouched | None) -> bool:
     """Whether ``a``, a record in an attester's name dated no later than its newest (``past_newest``), is none of
     its attestations: dated at or after the first record its entry named (``vouched.since``), from when each of its
-    attestations wrote that entry naming itself, and named by no such write. Only two other orgs writing a new key
-    wrote it. One dated before is counted as before: an earlier contract version recorded attestations without the
-    entry, and the first write names only the newest of those. None (the entry's history holds no write: a peer
-    joined from a snapshot since) vouches for nothing and leaves out nothing."""
-    if vouched is None or a.id in vouched.ids:
-        return False
-    return attested_time(a) >= vouched.since
+    attestations wrote that entry naming itself, and named by no such write (``named_by_no_write``). Only two other
+    orgs writing a new key wrote it. One dated before is counted against a registration as before, but backs none
+    (``registration_problem``'s ``unnamed``): an earlier contract version recorded attestations without the entry,
+    and the first write names only the newest of those."""
+    return named_by_no_write(a, vouched) and attested_time(a) >= vouched.since
 
 
 def order_problem(a: InvoiceAttestation, newest: Newest | None) -> RuleViolation | None:
@@ -273,22 +283,36 @@ def _too_old_reason(config: NetworkConfig, a: InvoiceAttestation, registered_at:
             "again and the result attested")
 
 
+def _unnamed_reason(unnamed: Sequence[InvoiceAttestation]) -> str:
+    named = ", ".join(f"{a.id} of {a.attester}" for a in unnamed[:_NAMED_AT_MOST])
+    return (f"passing, but named by no write of its attester's recfin.attestation-last entry of the invoice ({named}"
+            f"{', ...' if len(unnamed) > _NAMED_AT_MOST else ''}: an earlier contract version's record, or one two "
+            "other orgs wrote in its name), so it counts against a registration but backs none; have the invoice "
+            "verified again and the result attested")
+
+
 def _dated_after_reason(registered_at: str) -> str:
     return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
             "(the registering client gives that time: if its clock is behind, set it right and register again)")
 
 
-def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttestation]:
+def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[str] = ()) -> list[InvoiceAttestation]:
     """What each attester says now of each source it named: for every (attester, source), its newest attestation
     naming that source (the input is oldest first). Each attestation still standing for some source is returned
     with ``sources`` narrowed to those (a copy, never stored); one replaced on all its sources is left out.
 
     So a later attestation replaces an earlier one by the same attester on the sources both name, and only there:
     a pass on the tax source clears that attester's failure on it (the invoice checked again), a failure on it
-    overrides its pass, and a pass of a credit check alone leaves a failure on the tax source standing."""
+    overrides its pass, and a pass of a credit check alone leaves a failure on the tax source standing. A pass
+    whose id is in ``unnamed`` (no write of its attester's entry names it: ``named_by_no_write``) clears no
+    failure: it may be one two other orgs wrote, dated between an earlier version's failure and the attester's
+    first record its entry names."""
     newest: dict[tuple[str, str], InvoiceAttestation] = {}
     for a in attestations:
         for source in a.sources:
+            held = newest.get((a.attester, source))
+            if a.id in unnamed and a.outcome == "pass" and held is not None and held.outcome == "fail":
+                continue
             newest[(a.attester, source)] = a
     standing_now = []
     for a in attestations:
@@ -298,13 +322,14 @@ def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttesta
     return standing_now
 
 
-def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
-             stake: dict[str, str]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
+def standing(config: NetworkConfig, attestations: list[InvoiceAttestation], stake: dict[str, str],
+             unnamed: Collection[str] = ()) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
     """What the checkers say now of an invoice (``_as_it_stands``; the input is oldest first), split into the
     attestations that count and those the network does not count (``_why_not_counted``) for a claim whose
     creditor's and debtor's orgs are ``stake``. Whatever their dates: which passes back a registration by its
-    time is decided after each attester's newest values are found (``registration_problem``)."""
-    now = _as_it_stands(attestations)
+    time is decided after each attester's newest values are found (``registration_problem``). ``unnamed``: the ids
+    of passes that clear no failure (``_as_it_stands``)."""
+    now = _as_it_stands(attestations, unnamed)
     why_not = [_why_not_counted(config, a, stake) for a in now]
     counted = [a for a, why in zip(now, why_not) if why is None]
     ignored = [a for a, why in zip(now, why_not) if why is not None]
@@ -354,20 +379,23 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
 
 def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
                  late: list[InvoiceAttestation], stale: list[InvoiceAttestation], registered_at: str,
-                 unreadable: Sequence[str]) -> str:
+                 unreadable: Sequence[str], unnamed: Sequence[InvoiceAttestation] = ()) -> str:
     """Why attestations were not counted for a registration at ``registered_at``: those the network does not count
-    (``ignored``), passes dated after it (``late``), passes older than the network lets back it (``stale``), and
-    the ids of records no attestation parses to (``unreadable``, ``Store.attestation_records``)."""
-    if not ignored and not late and not stale and not unreadable:
+    (``ignored``), passes dated after it (``late``), passes older than the network lets back it (``stale``), the
+    ids of records no attestation parses to (``unreadable``, ``Store.attestation_records``), and passes no write
+    of their attester's entry names (``unnamed``)."""
+    if not ignored and not late and not stale and not unreadable and not unnamed:
         return ""
     reasons = {_why_not_counted(config, a, stake) for a in ignored}
     if late:
         reasons.add(_dated_after_reason(registered_at))
     reasons.update(_too_old_reason(config, a, registered_at) for a in stale)
+    if unnamed:
+        reasons.add(_unnamed_reason(unnamed))
     if unreadable:
         reasons.add(f"unreadable, no attestation this contract recorded ({', '.join(unreadable[:_NAMED_AT_MOST])}"
                     f"{', ...' if len(unreadable) > _NAMED_AT_MOST else ''})")
-    return (f"; not counted: {len(ignored) + len(late) + len(stale) + len(unreadable)} attestation(s) "
+    return (f"; not counted: {len(ignored) + len(late) + len(stale) + len(unreadable) + len(unnamed)} attestation(s) "
             f"{'; '.join(sorted(reasons))}")
 
 
@@ -406,13 +434,14 @@ def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]]) ->
 
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
                          creditor_msp: str, debtor_msp: str, registered_at: str,
-                         unreadable: Sequence[str] = ()) -> RuleViolation | None:
+                         unreadable: Sequence[str] = (), unnamed: Collection[str] = ()) -> RuleViolation | None:
     """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
     ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may.
     ``unreadable``: the ids of the invoice's records no attestation parses to, which count for nothing and are
-    named among those not counted."""
+    named among those not counted. ``unnamed``: the ids of those of ``attestations`` no write of their attester's
+    entry names (``named_by_no_write``), which count against the registration as any other but back none."""
     stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
-    counted, ignored = standing(config, attestations, stake)
+    counted, ignored = standing(config, attestations, stake, unnamed)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
     for a in counted:
         if a.outcome == "fail":
@@ -433,8 +462,15 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # passes once per source, the tax source then a credit check, is backed by its pass on the tax source), and
     # only while the attester's newest values are still the registration's
     differs_newest = {a.attester: differ for a, differ in newest}
+    # ...and named by a write of its attester's entry: one no write names may be an earlier version's, which counts
+    # against the registration as ever, or one two other orgs dated before the attester's first, which must not be
+    # what lets it through. Every pass its attester's entry names is newer than one none names, so leaving these
+    # out finds the attester's newest it names
+    on_required = [a for a in passing if required <= set(a.sources)]
     newest_required = [(a, value_differences(a, invoice))
-                       for a in _each_attesters_newest([a for a in passing if required <= set(a.sources)])]
+                       for a in _each_attesters_newest([a for a in on_required if a.id not in unnamed])]
+    unnamed_agreeing = [a for a in _each_attesters_newest(on_required)
+                        if a.id in unnamed and not value_differences(a, invoice)]
     backing = [(a, differ) for a, differ in newest_required if not differs_newest[a.attester]]
     # values some registration could be made on: an attester's newest pass naming the required sources verified the
     # same as its newest pass of all (each compared with this registration's values)
@@ -447,7 +483,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     matching = [a for a in agreeing if not _dated_after(a, registered_at) and not _too_old(config, a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [(a, differ) for a, differ in newest if differ and _records_values(a)]
-    not_counted = _not_counted(config, ignored, stake, late, stale, registered_at, unreadable)
+    not_counted = _not_counted(config, ignored, stake, late, stale, registered_at, unreadable, unnamed_agreeing)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "

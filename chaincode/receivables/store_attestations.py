@@ -78,16 +78,21 @@ class AttestationRecords(StoreBase):
         await self.stub.put_state(indexed, keys.INDEX_VALUE)
         return own if own is not None else newest.get(attester)
 
-    async def attestations_kept(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
+    async def attestations_kept(self, fp: str
+                                ) -> tuple[list[InvoiceAttestation], list[str], list[str], frozenset[str]]:
         """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
         names it (``attestation.past_newest``): records two other orgs wrote in its name, after its last
         attestation. Under an attester without an entry (an invoice not attested since the entries exist, or an
         attester that has not attested it), every record is counted. With them, the ids of the records no
-        attestation parses to and of those a newer contract version wrote (``attestation_records``)."""
+        attestation parses to and of those a newer contract version wrote (``attestation_records``), and the ids of
+        the records kept that no write of their attester's entry names (``attestation.named_by_no_write``: dated
+        before the first it named), which count against a registration but back none."""
         found, unreadable, newer = await self.attestation_records(fp)
         newest = await self._attesters_newest(fp, found)
         vouched = await self._attesters_vouched(fp, newest)
-        return [a for a in found if not self._not_its_attesters(a, newest, vouched)], unreadable, newer
+        kept = [a for a in found if not self._not_its_attesters(a, newest, vouched)]
+        unnamed = frozenset(a.id for a in kept if attestation.named_by_no_write(a, vouched.get(a.attester)))
+        return kept, unreadable, newer, unnamed
 
     async def attestations_listed(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
         """The invoice's attestations as a registration counts them (``attestations_kept``), for a read: a record
