@@ -51,11 +51,11 @@ def _not_resolved(address: str, said: str) -> str:
     and what to check, then gRPC's words (with the resolver's reason: no such name, no DNS server answering).
     gRPC's alone read as a peer that is down."""
     host, colon, port = address.rpartition(":")
-    host = host if colon and port.isdigit() else address
+    host, port = (host, port) if colon and port.isdigit() else (address, "7051")
     return (f"the host name {host!r} of the gateway address {address!r} could not be resolved to an address, so "
             f"nothing was sent: check the address given (a connection profile's gateway address). A peer known "
             f"by a name that resolves only inside its own network (a container's name) is reached at an address "
-            f"that resolves here, such as 127.0.0.1:7051, with server_name_override={host!r} (a profile's "
+            f"that resolves here, such as 127.0.0.1:{port}, with server_name_override={host!r} (a profile's "
             f"host_name_override) for its TLS name; or add its name to /etc/hosts. gRPC: {said}")
 
 

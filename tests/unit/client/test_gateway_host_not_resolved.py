@@ -23,13 +23,14 @@ CHANNEL = "receivables-channel"
 HOST = "peer0.org1.no-such-network.invalid"
 # gRPC asks the DNS server of the target's authority: one that cannot be there makes the lookup fail at once and
 # the same way on any machine, with or without a network.
-UNRESOLVED = f"dns://127.0.0.1:1/{HOST}:7051"
+UNRESOLVED = f"dns://127.0.0.1:1/{HOST}:9051"
 
 
 def assert_says_what_to_check(error):
     said, grpc_said = str(error).split("gRPC: ")
-    assert f"'{HOST}'" in said and f"'{HOST}:7051'" in said, said
+    assert f"'{HOST}'" in said and f"'{HOST}:9051'" in said, said
     assert "could not be resolved" in said and "nothing was sent" in said, said
+    assert "127.0.0.1:9051" in said, said   # the address's own port, beside an address that resolves
     assert "server_name_override" in said and "host_name_override" in said and "/etc/hosts" in said, said
     assert error.code == grpc.StatusCode.UNAVAILABLE
     assert error.sent is False
