@@ -77,7 +77,8 @@ OFFER_MADE = "recfin.offer-made"
 OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 # [bank credit code, debtor] -> the bank's exposure version on the debtor (digits), under the bank's org alone from
 # its first offer there; [bank credit code, debtor, holder org, offer id] -> the same, moved aside by the bank's offer
-# ``offer id`` because the first carried a policy two other orgs set (a fixed name, they could write it first), with
+# ``offer id`` (or by the UpgradeLedger page whose transaction id it is, restoring the bank's entries) because the
+# first carried a policy two other orgs set (a fixed name, they could write it first), with
 # a private copy of the key (0x00) in the terms collection of the holder org and the bank's, which no write reaches
 # without the bank's peer: one without it says nothing (``Store.exposure_version_held``)
 EXPOSURE_VERSION = "recfin.exposure-version"

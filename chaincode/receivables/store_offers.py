@@ -291,7 +291,8 @@ class OfferRecords(StoreBase):
         and where the key carries another policy than the bank's org alone, the bank's next offer leaves it and
         moves the version aside (``move_exposure_version``) to ``recfin.exposure-version [bank, debtor, holder org,
         offer id]``, named after that offer (its id comes from its transaction's, so no other org can write the key
-        first), under the bank's org alone, with a private copy in the terms collection of the claim's holder org
+        first; an UpgradeLedger page that restores the bank's entries there moves it aside as well, named after the
+        page's transaction id), under the bank's org alone, with a private copy in the terms collection of the claim's holder org
         and the bank's, which no write reaches without the bank's peer. Such an entry, where one stands, holds the
         version from then on, whatever the fixed key says; one without its copy, which two other orgs wrote (a new
         key, under any policy, holding any count), or naming a collection the contract's definition lacks, says
@@ -329,7 +330,8 @@ class OfferRecords(StoreBase):
             return False
 
     async def move_exposure_version(self, bank: str, debtor: str, read: ExposureVersion, *,
-                                    offer: tuple[str, str, str] | None = None) -> None:
+                                    offer: tuple[str, str, str] | None = None,
+                                    upgrade: tuple[str, str] | None = None) -> None:
         """Move the version of ``bank``'s exposure on ``debtor`` on from ``read``, as this transaction read it
         (``exposure_version_held``). Read and written by each such change, so that two of them on one bank and
         debtor never commit in one block: the second fails MVCC_READ_CONFLICT (or its range read a phantom) and,
@@ -338,19 +340,26 @@ class OfferRecords(StoreBase):
         ``offer`` (the bank's org, the claim's holder org and the offer's id: a bank's offer, which the bank's peer
         endorses): the version is written under the bank's org alone, so that no other org can rewrite it or seal
         it with a policy of its own; where ``read`` found the fixed key sealed by others, to a new
-        ``recfin.exposure-version`` entry named after the claim's holder org and the offer, with its private copy. An UpgradeLedger
-        page, which the bank's peer need not endorse, gives no policy and moves nothing aside: it writes the key it
-        read (needing the bank's peer where that key is under the bank's org), or the fixed key sealed by others
-        (failing unless those orgs endorse)."""
-        key = read.key
-        if key is None and offer is not None:
-            bank_msp, holder_msp, offer_id = offer
-            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, offer_id)
+        ``recfin.exposure-version`` entry named after the claim's holder org and the offer, with its private copy.
+
+        ``upgrade`` (the bank's org and the holder org of a record of the bank's an UpgradeLedger page restored an
+        entry of): the page writes the key it read without a policy (needing the bank's peer where that key is under
+        the bank's org); where that is the fixed key sealed by others, which their peers alone could let it write,
+        it moves the version aside as an offer does, to an entry named after the holder org and the page's
+        transaction id, which no one could write first: the page then needs the holder's and the bank's peers (the
+        collection's endorsement policy), as the bank's offers there do, not the orgs that sealed the key. Neither
+        given (or ``upgrade`` naming no bank org, a bank without a party record): the key read, else the fixed key."""
+        key, seal_with = read.key, offer[0] if offer is not None else None
+        aside = offer or ((*upgrade, self.stub.tx_id) if upgrade is not None and upgrade[0] else None)
+        if key is None and aside is not None:
+            bank_msp, holder_msp, named_after = aside
+            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, named_after)
             await self.stub.put_private_data(colls.collection_name(holder_msp, bank_msp), key, keys.INDEX_VALUE)
+            seal_with = bank_msp   # a new key: under the chaincode-level policy, any two orgs could rewrite it
         key = key or self.key(keys.EXPOSURE_VERSION, bank, debtor)
         await self.stub.put_state(key, str(read.value + 1).encode())
-        if offer is not None:
-            await self._set_policy(key, [offer[0]])
+        if seal_with is not None:
+            await self._set_policy(key, [seal_with])
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is

@@ -81,7 +81,9 @@ listed, not the offer's or financing's naming it), and the channel's version, ru
 
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
-(``Store.exposure_version``) once: an offer priced on a read before it is refused.
+(``Store.exposure_version``) once: an offer priced on a read before it is refused. Where two other orgs sealed
+that version's fixed key before the bank's first offer there, the page moves it aside to an entry of the bank's, as
+the bank's offers do, rather than need the peers of the orgs that sealed it (``_move_exposure_version``).
 
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
 financing offers, then financings, then request records, then the keys of each kind of ``RESEALED_ONLY``, from
@@ -113,6 +115,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from . import collections as colls
 from . import fingerprint, keys, lifecycle, queries
 from .errors import NewerVersionRecord, rule
 from .model import LIVE_FINANCING, REGISTERED, DiscountOffer, Financing, Invoice, Offer, Receivable
@@ -140,11 +143,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 async def upgrade_page(store: Store, page_size: int, bookmark: str,
-                       channel_orgs: Collection[str]) -> dict[str, Any]:
+                       channel_orgs: Collection[str], collections: Collection[str]) -> dict[str, Any]:
     """Upgrade the next ``page_size`` records from ``bookmark`` ("" for the first page); the answer says what
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none).
     ``channel_orgs``: the orgs of the configuration, the only ones whose policies a page reseals
-    (``Store.reseal_earlier_role``)."""
+    (``Store.reseal_earlier_role``); ``collections``: the private data collections the contract defines."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     # every write of the page goes through this stub, which counts them (``writes``): the fields below count
     # some kinds only, and a page that wrote only what they leave out would otherwise say it wrote nothing
@@ -154,7 +157,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
                               "financing_policies": 0, "discount_offer_policies": 0, "collisions": [],
                               "without_current_spelling": [], "unreadable": [], "newer_version": [],
                               "claims_to_reseal": []}
-    raised: set[tuple[str, str]] = set()   # (bank, debtor) whose exposure or offers an entry written adds to
+    # (bank, debtor) whose exposure or offers an entry written adds to -> the holder org of the first such record
+    raised: dict[tuple[str, str], str] = {}
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
     async for kv in iterator:
@@ -195,8 +199,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     # an entry restored adds to what its bank has out or on offer on the debtor: a quote priced on a read before it
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes
-    for bank, debtor in sorted(raised):
-        await store.move_exposure_version(bank, debtor, await store.exposure_version_held(bank, debtor))
+    for (bank, debtor), holder_msp in sorted(raised.items()):
+        await _move_exposure_version(store, bank, debtor, holder_msp, collections)
     report["scanned"] = len(records)
     report["writes"] = len(written.writes)
     for passed in ("unreadable", "newer_version"):   # a claim several records name, once
@@ -245,6 +249,21 @@ class _WritesCounted:
     async def set_private_data_validation_parameter(self, collection: str, key: str, policy: bytes) -> None:
         await self._stub.set_private_data_validation_parameter(collection, key, policy)
         self.writes.add(("policy", collection, key))
+
+
+async def _move_exposure_version(store: Store, bank: str, debtor: str, holder_msp: str,
+                                 collections: Collection[str]) -> None:
+    """Move the version of ``bank``'s exposure on ``debtor`` once (``Store.move_exposure_version``). Where two other
+    orgs sealed its fixed key before the bank's first offer there, the version moves aside to an entry of the
+    bank's, its copy in the terms collection of ``holder_msp`` (the holder org of a record whose entry the page
+    restored) and the bank's org, as the bank's offers move it: written to that key, the page would need the peers
+    of the orgs that sealed it, and it and every page after it would fail for as long as they withheld them. A
+    bank without a party record, or a pair whose collection the contract lacks, has the key written as read."""
+    party = await store.party(bank)
+    bank_msp = party.msp_id if party else ""
+    held = await store.exposure_version_held(bank, debtor, bank_msp)
+    known = bank_msp and colls.collection_name(holder_msp, bank_msp) in collections
+    await store.move_exposure_version(bank, debtor, held, upgrade=(bank_msp, holder_msp) if known else None)
 
 
 async def _restore_discount_offers(store: Store, offers: list[tuple[str, DiscountOffer]],
@@ -312,20 +331,20 @@ async def _claims_of(store: Store, records: list[tuple[str, M]], claim_id: Calla
     return claims
 
 
-async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], raised: set[tuple[str, str]],
+async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], raised: dict[tuple[str, str], str],
                                report: dict[str, Any]) -> int:
     """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers`` (key, offer); how many, each one's
-    bank and debtor added to ``raised``. The debtor is their claims', read in one batch, and the entries are looked
+    bank and debtor added to ``raised`` (with its claim's holder org). The debtor is their claims', read in one batch, and the entries are looked
     up in another; an offer whose claim cannot be read is listed as unreadable."""
     claims = await _claims_of(store, [(key, o) for key, o in offers if o.status == "OPEN"],
                               lambda o: o.receivable_id, report)
-    still_open = [(o, claims[key].debtor) for key, o in offers if key in claims]
-    await store.prefetch(*((index, o.financier, debtor, o.id) for o, debtor in still_open
+    still_open = [(o, claims[key]) for key, o in offers if key in claims]
+    await store.prefetch(*((index, o.financier, r.debtor, o.id) for o, r in still_open
                            for index in (keys.OPEN_OFFER, keys.OFFER_MADE, keys.OFFER_MADE_DROPPED)))
     written = 0
-    for o, debtor in still_open:
-        if await store.restore_open_offer_entry(o, debtor):
-            raised.add((o.financier, debtor))
+    for o, r in still_open:
+        if await store.restore_open_offer_entry(o, r.debtor):
+            raised.setdefault((o.financier, r.debtor), r.holder_msp)
             written += 1
     return written
 
@@ -420,10 +439,10 @@ def _live_notice(r: Receivable) -> str | None:
 
 
 async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any],
-                              raised: set[tuple[str, str]]) -> None:
+                              raised: dict[tuple[str, str], str]) -> None:
     if await store.restore_financier_entry(r):
         report["financier_entries"] += 1
-        raised.add((r.financier or "", r.debtor))
+        raised.setdefault((r.financier or "", r.debtor), r.holder_msp)
     registry_orgs_read = True
     try:
         await store.restore_debtor_entry(r)

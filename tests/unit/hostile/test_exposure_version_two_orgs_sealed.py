@@ -9,6 +9,7 @@ and its later offers commit with the holder's and the bank's peers."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -119,3 +120,56 @@ async def test_an_entry_the_debtor_and_a_supplier_write_beside_the_banks_says_no
     assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], "3") == "VALID"
     assert await _exposure_version(net) == 4
     assert net.ledger.state[forged] == b"40"
+
+
+async def _a_loan_an_earlier_version_left_out_of_the_banks_figures():
+    """A loan of the bank on the debtor, disbursed, as an earlier version left it: no ``recfin.by-financier`` entry
+    (UpgradeLedger restores it, and so moves the bank's version there), and no version yet under the bank's org;
+    then the debtor's org and a supplier's seal the version's fixed key under a policy of their own. Also a request
+    of the same holder on the debtor, for the bank's next offer."""
+    net, version, requests = await _a_bank_yet_to_offer_on_the_debtor()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    lent = (await net.confirmed(tier1, core, 1000_00, due_in=60))["id"]
+    await net.financed(tier1, lent)
+    entry = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, lent)
+    for written in [entry, *(k for k in net.ledger.state if k.startswith(version))]:   # the version, and any aside
+        del net.ledger.state[written]
+        net.ledger.validation_parameters.pop(written, None)
+    seal = (Write(WriteRecord.PUT_STATE, "", version, b"5"),
+            Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy([CORE, SUPPLIER])))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *seal) == "VALID"
+    return net, version, requests[0]
+
+
+async def _upgrade_page_committed_by(net, *endorsers: str) -> tuple[dict, str]:
+    endorsement = await net.ledger.endorse(net.admins["RegulatorMSP"].identity, "receivables:UpgradeLedger", "100",
+                                           "", transient={}, timestamp=net.now)
+    assert endorsement.result.status == 200, endorsement.result.message
+    return json.loads(endorsement.result.payload), net.ledger.commit(endorsement, endorsers=endorsers)
+
+
+async def test_a_version_two_orgs_sealed_does_not_hold_up_the_upgrade_page_that_restores_the_banks_entries():
+    """The page that restores the bank's loan moves its version, as an offer would: written to the fixed key the
+    two orgs sealed, it needed their peers, and the page, and every page after it, failed for as long as they
+    withheld them. It leaves the key and moves the version aside as the bank's offers do, under the bank's org
+    alone, with its copy in the holder's and the bank's terms collection: the page commits with those orgs' peers,
+    a quote priced before it is refused, and the bank's offers go on from the entry."""
+    net, version, request = await _a_loan_an_earlier_version_left_out_of_the_banks_figures()
+    read = await _exposure_version(net)
+    assert read == 5
+    page, committed = await _upgrade_page_committed_by(net, SUPPLIER, BANK)
+    assert committed == "VALID" and page["financier_entries"] == 1
+    assert net.ledger.state[version] == b"5"    # left as they wrote it
+    moved = [k for k in net.ledger.state if k.startswith(version) and k != version]
+    assert len(moved) == 1 and net.ledger.state[moved[0]] == b"6"
+    assert await _exposure_version(net) == 6
+    # the entry is the bank's alone: the two orgs can neither rewrite it nor seal it
+    for write in (Write(WriteRecord.PUT_STATE, "", moved[0], b"5"),
+                  Write(WriteRecord.PUT_STATE_METADATA, "", moved[0], org_policy([CORE, SUPPLIER]))):
+        assert await _committed_by_the_debtor_and_a_supplier(net, write) == "ENDORSEMENT_POLICY_FAILURE"
+    # a quote priced on the figures read before the loan came back is refused; priced again, it commits
+    refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", request,
+                                       str(read), transient=transient_terms(), timestamp=net.now)
+    assert "RULE exposure-changed" in refused.result.message
+    assert await _offer_committed_by_the_holder_and_the_bank(net, request, "6") == "VALID"
+    assert await _exposure_version(net) == 7 and net.ledger.state[moved[0]] == b"7"
