@@ -124,13 +124,8 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
     if linking is not None and claim is not None and claim.status not in lifecycle.RELEASED:
         return f"{held}; {_link_refused(claim, linking)}"
     if claim is not None and claim.status == REGISTERED and claim.frozen is not None:
-        # a frozen claim is neither withdrawn nor rejected (lifecycle.ensure_not_frozen): advising the
-        # withdrawal alone would send the creditor to a receivable-frozen refusal
-        queue = f" ({len(claim.queued_freezes)} more queued behind it)" if claim.queued_freezes else ""
         return (f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor): "
-                f"{owner} is REGISTERED and frozen by order {shown(claim.frozen.order_reference)}{queue}, "
-                "so it can be withdrawn (WithdrawReceivable), if it is the mistaken claim, only once the "
-                "regulator lifts every order binding it (UnfreezeReceivable); then register again")
+                f"{_withdrawal_held_back(claim)}; then register again")
     if claim is not None and claim.status == REGISTERED:
         return (f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor): "
                 f"{owner} is REGISTERED, so if it is the mistaken claim, withdraw it (WithdrawReceivable) "
@@ -177,6 +172,17 @@ def _link_refused(holder: Receivable, root: Receivable) -> str:
                   "financed once (FindInvoice of either identity names the claim it backs)")
     return (f"{whose} is {holder.status}: its debtor confirmed it under the paper form's code and number, and a "
             f"confirmed claim keeps its invoices for good, {check}: {way_on}")
+
+
+def _withdrawal_held_back(claim: Receivable) -> str:
+    """Of ``claim``, REGISTERED and frozen, holding an invoice or a goods receipt a registration lists: that its
+    withdrawal waits for the regulator. A frozen claim is neither withdrawn nor rejected
+    (lifecycle.ensure_not_frozen): advising the withdrawal alone would send the creditor to a receivable-frozen
+    refusal."""
+    queue = f" ({len(claim.queued_freezes)} more queued behind it)" if claim.queued_freezes else ""
+    return (f"{claim.id} is REGISTERED and frozen by order {shown(claim.frozen.order_reference)}{queue}, so it "
+            "can be withdrawn (WithdrawReceivable), if it is the mistaken claim, only once the regulator lifts "
+            "every order binding it (UnfreezeReceivable)")
 
 
 def _paper_identity(inv: Invoice) -> Invoice | None:
@@ -328,7 +334,7 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
     if not entry.in_parts:
         if first.status == REGISTERED or first.status in lifecycle.RELEASED:
             released = ("it is released only when that one is rejected (by its debtor) or withdrawn (by its "
-                        "creditor)")
+                        "creditor)" + ("" if first.frozen is None else f"; {_withdrawal_held_back(first)}"))
             then = ", after which the delivery can be registered in parts, each claim with its part"
         else:   # no step releases it any more: waiting for one would be waiting for good
             released = (f"{first.id} is {first.status}: a claim its debtor has confirmed keeps its goods "

@@ -33,3 +33,20 @@ async def test_a_receipt_held_whole_by_a_confirmed_or_settled_claim_is_refused_f
         assert "released only when" not in message and "after which" not in message
         if status == "CONFIRMED":
             await net.ok(core, "RecordPayment", held["id"], str(held["face_amount"]))
+
+
+@pytest.mark.parametrize("again", [RECEIPT, PART], ids=["whole", "part"])
+async def test_a_receipt_held_whole_by_a_frozen_registered_claim_names_the_order_holding_back_its_withdrawal(again):
+    """A frozen claim is neither withdrawn nor rejected: sent to withdraw it, the creditor would be refused
+    receivable-frozen, as the invoice registry's refusal of the same claim already says."""
+    net = await standard_net()
+    tier1, core, reg = net.actors["tier1"], net.actors["core"], net.actors["regulator"]
+    held = await net.ok(tier1, "RegisterReceivable",
+                        net.registration(tier1, core, 1000, goods_receipts=[RECEIPT]))
+    await net.ok(reg, "FreezeReceivable", held["id"], "ORDER-A")
+    message = await net.refused(tier1, "RegisterReceivable", net.registration(tier1, core, 1000,
+                                goods_receipts=[again]), rule="goods-receipt-already-financed")
+    assert (f"{held['id']} is REGISTERED and frozen by order 'ORDER-A', so it can be withdrawn "
+            "(WithdrawReceivable), if it is the mistaken claim, only once the regulator lifts every order "
+            "binding it (UnfreezeReceivable)") in message, message
+    await net.refused(tier1, "WithdrawReceivable", held["id"], "mistaken", rule="receivable-frozen")
