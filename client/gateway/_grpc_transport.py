@@ -294,7 +294,7 @@ class AsyncGrpcTransport(_GrpcTransportBase):
             )
 
     def _stream(self, call) -> "_AsyncGrpcStream":
-        return _AsyncGrpcStream(call, self._cut_by_close)
+        return _AsyncGrpcStream(call, self._cut_by_close, self._check_loop)
 
 
 class _GrpcStream:
@@ -329,15 +329,19 @@ class _AsyncGrpcStream:
     reader that may give up waiting must leave the read running: AsyncEventIterator shields it.
     """
 
-    def __init__(self, call, cut_by_close) -> None:
+    def __init__(self, call, cut_by_close, check_loop) -> None:
         self._call = call
         self._responses = call.__aiter__()
         self._cut_by_close = cut_by_close
+        self._check_loop = check_loop
 
     def __aiter__(self):
         return self
 
     async def __anext__(self):
+        # Before the call is touched: gRPC's read from another loop fails only after it took the next response,
+        # and leaves the stream ended, so the gateway's own loop would then read a clean end and lose that event.
+        self._check_loop()
         with _rpc_errors:
             try:
                 return await self._responses.__anext__()

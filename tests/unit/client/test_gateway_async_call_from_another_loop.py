@@ -86,6 +86,39 @@ def test_an_event_stream_read_from_another_event_loop_is_refused_before_it_opens
     assert servicer.seen == []
 
 
+class TwoEvents(Servicer):
+    def ChaincodeEvents(self, request, context):
+        self.seen.append(("chaincode_events", request, None, None))
+        yield events_response(3, "a" * 64)
+        yield events_response(4, "b" * 64)
+
+
+def test_a_read_of_an_open_event_stream_from_another_event_loop_is_refused_and_loses_no_event(credentials):
+    """gRPC's read from another loop failed with a bare RuntimeError, took the next event with it and ended the
+    stream: the gateway's own loop then read a clean end, as after a close, and never saw that event."""
+    servicer = TwoEvents()
+    server, port = start_server(servicer)
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key),
+                                 insecure=True) as gateway:
+            events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3)
+            first = await events.__anext__()
+            thread, outcome = in_another_loop(events.__anext__)
+            await asyncio.to_thread(thread.join, 10)
+            second = await asyncio.wait_for(events.__anext__(), 10)
+            await events.aclose()
+            return first.block_number, outcome, second.block_number
+
+    try:
+        first, (error,), second = asyncio.run(main())
+    finally:
+        server.stop(None)
+    assert isinstance(error, RuntimeError) and "another event loop" in str(error), error
+    assert (first, second) == (3, 4)
+
+
 class PublicOnlyChannel(grpc.aio.Channel):
     """A grpc.aio channel seen through its public API alone, as a grpcio that keeps its loop under another private
     name (or a wrapper around the channel) shows it: the check must not rely on what gRPC keeps to itself."""
