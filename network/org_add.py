@@ -78,10 +78,10 @@ class OrgAddition(ChannelAdmins):
         """The signed update adding the org, checked; nothing submitted. throwaway_crypto (dry runs): when
         the org has no crypto yet, encode certificates made in a temporary folder, and fetch the channel's
         config into one, leaving the data folder as it is. address: its host's (spec_for); the update carries
-        it with the org's spec. A dry run is refused as add() is, up front, while an org is cut off the bridge
-        (namespaces.refuse_unreachable): its update may go through, the run itself would not send it."""
-        if throwaway_crypto:
-            namespaces.refuse_unreachable(self.topology)
+        it with the org's spec. Refused as add() is, up front, while an org is cut off the bridge
+        (namespaces.refuse_unreachable), before the org's crypto is made: a dry run previews a run that would
+        send nothing, and --update-out's file, written in that run's place, is refused in the same words."""
+        namespaces.refuse_unreachable(self.topology)
         spec = self.spec_for(name, role, enterprise, address)
         grown = self.grown(spec)
         if current is None:

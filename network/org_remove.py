@@ -118,11 +118,10 @@ class OrgRemoval(ChannelAdmins):
         """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
         strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from
         the channel (current). dry_run: the channel's config is fetched into a temporary folder, leaving the
-        data folder as it is, and the dry run refused as remove() is, up front, while an org that stays is cut
-        off the bridge (namespaces.refuse_unreachable)."""
+        data folder as it is. A dry run, and --update-out's file written in the removal's place, are refused as
+        remove() is, up front, while an org that stays is cut off the bridge (namespaces.refuse_unreachable)."""
         org = self._leaving_org(name)
-        if dry_run:
-            namespaces.refuse_unreachable(self.topology, leaving=org.name)
+        namespaces.refuse_unreachable(self.topology, leaving=org.name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name), keep=not dry_run)

@@ -182,3 +182,48 @@ def test_org_remove_dry_run_refuses_as_the_removal_does(namespaced, fake_fabric,
     dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
     assert dry_run == run and dry_run.startswith("org bank is cut off the bridge ")
     assert ip.changes == []
+
+
+def test_org_add_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric, monkeypatch):
+    """--update-out's file was written (the org's crypto made for it) while its dry run, and the add itself, were
+    refused up front: the file is planned as the run would be, the channel asked nothing, the data folder as it
+    was, in the dry run's words; with --config-block (a config given) too, as for the dry run."""
+    from fabric_protos.common import configtx_pb2
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "supplier")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    data_root = placed.resolved_data_root()
+    before = _nothing_under(data_root)
+    dry_run = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E", throwaway_crypto=True))
+    update_out = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E"))
+    offline = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E",
+                                                current=configtx_pb2.Config()))
+    assert update_out == offline == dry_run and update_out.startswith("org supplier is cut off the bridge ")
+    assert _nothing_under(data_root) == before and ip.changes == []
+
+
+def test_org_remove_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "bank")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
+    update_out = _refusal(lambda: members.plan_remove("regulator"))
+    assert update_out == dry_run and update_out.startswith("org bank is cut off the bridge ")
+    assert ip.changes == []
+
+
+def test_org_remove_update_out_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "regulator")
+    members = _members(placed, monkeypatch)
+
+    class Asked(Exception):
+        pass
+
+    def fetch_config(self, via, keep=True):
+        raise Asked
+    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
+    with pytest.raises(Asked):
+        members.plan_remove("regulator")
