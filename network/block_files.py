@@ -7,6 +7,12 @@ common.Block message: the header's number (a varint), its data hash and previous
 the bytes), the count of data entries (a varint) and each entry (length and bytes), then the count of metadata
 entries and each entry likewise. A node killed while it wrote a block leaves part of a record at the end of its
 last file, which Fabric cuts off when it starts again: it is no block of the ledger, and is passed over here too.
+
+A peer that joined its channel from a snapshot (`peer channel joinbysnapshot`) holds no block up to the snapshot's:
+its block store starts with a file SNAPSHOT_INFO (blkstorage's bootstrappingSnapshotInfo message: the snapshot's
+last block number, field 1, and that block's hash and previous hash, fields 2 and 3) and an empty
+blockfile_000000, which takes the first block after the snapshot's. Fabric counts its height from that file until
+a block is written (blockfile_mgr.go, newBlockfileMgr), and so is it counted here.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _BLOCK_FILE = re.compile(r"blockfile_(\d{6,})")
+SNAPSHOT_INFO = "bootstrappingSnapshot.info"
 _VARINT_MAX_BYTES = 10
 
 
@@ -58,7 +65,7 @@ def ledgers(data_root: Path) -> dict[str, Ledger]:
 
     for parent, folders, names in os.walk(data_root, onerror=unlisted):
         folders.sort()
-        if any(_BLOCK_FILE.fullmatch(name) for name in names):
+        if any(_BLOCK_FILE.fullmatch(name) or name == SNAPSHOT_INFO for name in names):
             rel = Path(parent).relative_to(data_root).as_posix()
             try:
                 found[rel] = Ledger(rel, height(Path(parent)))
@@ -69,7 +76,8 @@ def ledgers(data_root: Path) -> dict[str, Ledger]:
 
 def height(folder: Path) -> int:
     """The height of the block store in folder: its last block file holding a complete block gives it (Fabric
-    moves to a new file before it writes a block there, so the last file may hold none yet)."""
+    moves to a new file before it writes a block there, so the last file may hold none yet); where none holds
+    one, the snapshot it was joined from (SNAPSHOT_INFO), else 0."""
     try:
         names = os.listdir(folder)
     except OSError as exc:
@@ -80,7 +88,32 @@ def height(folder: Path) -> int:
         last = last_block_number(path)
         if last is not None:
             return last + 1
+    if SNAPSHOT_INFO in names:
+        info = folder / SNAPSHOT_INFO
+        try:
+            return snapshot_height(info.read_bytes(), info)
+        except OSError as exc:
+            raise UnreadableLedger(f"{info}: {exc.strerror or exc}") from None
     return 0
+
+
+def snapshot_height(data: bytes, path: Path | str) -> int:
+    """The height a block store joined from a snapshot has before its first block: the snapshot's last block
+    number (field 1 of the bootstrappingSnapshotInfo message in data, SNAPSHOT_INFO's bytes) + 1. UnreadableLedger
+    when data is no such message (path: where it was read, for the message)."""
+    fields, number = _Fields(data), 0
+    while fields.at < len(data) and not fields.broken:
+        key = fields.varint()
+        if key == 1 << 3:                   # field 1, a varint
+            number = fields.varint()
+        elif key in (2 << 3 | 2, 3 << 3 | 2):   # fields 2 and 3, bytes
+            fields.raw_bytes()
+        else:
+            fields.broken = True
+    if fields.broken or fields.at != len(data):
+        raise UnreadableLedger(f"{path}: not the snapshot information Fabric writes when a peer joins from a "
+                               f"snapshot")
+    return number + 1
 
 
 def last_block_number(path: Path) -> int | None:

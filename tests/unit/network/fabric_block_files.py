@@ -21,3 +21,10 @@ def stored(block: common_pb2.Block) -> bytes:
 def block_file(blocks: list[common_pb2.Block]) -> bytes:
     """The bytes of a block file holding blocks, each record its length then the stored block."""
     return b"".join(_raw(stored(block)) for block in blocks)
+
+
+def snapshot_info(last_block_number: int, last_block_hash: bytes, previous_block_hash: bytes) -> bytes:
+    """bootstrappingSnapshot.info as Fabric's block store writes it when a peer joins from a snapshot
+    (blkstorage's bootstrappingSnapshotInfo message: lastBlockNum = 1, lastBlockHash = 2, previousBlockHash = 3)."""
+    number = b"\x08" + _VarintBytes(last_block_number) if last_block_number else b""   # proto3 leaves out a 0
+    return number + b"\x12" + _raw(last_block_hash) + b"\x1a" + _raw(previous_block_hash)
