@@ -1660,8 +1660,10 @@ def get_financing(session, as_json, financing_id) -> None:
     """A financing and its offers. An offer the peer cannot read (written by a newer contract version, or by
     none) is in no row: a warning line names it, and --json lists its key in newer_version or unreadable. An
     offer whose private terms could not be read (a peer error) is shown without its expiry, and the command
-    exits 1 after showing the rest, naming it and why. --json says of each offer whether its terms were read
-    (terms_on_this_peer true), are not on this peer yet (false) or were not read (null).
+    exits 1 after showing the rest, naming it and why; one whose terms this peer does not hold yet is shown
+    without it too, and a note under the offers says so (on stderr with --json). --json says of each offer
+    whether its terms were read (terms_on_this_peer true), are not on this peer yet (false) or were not read
+    (null).
 
     \b
     Example:
@@ -1669,9 +1671,12 @@ def get_financing(session, as_json, financing_id) -> None:
     """
     f = session.client.get_financing(financing_id)
     unread_terms: list[tuple[str, BaseException]] = []
-    offers = [_with_expiry(session, o, unread_terms) for o in f.offers]
+    not_on_this_peer: list[str] = []
+    offers = [_with_expiry(session, o, unread_terms, not_on_this_peer) for o in f.offers]
     if as_json:
         emit({**f.to_json(), "offers": offers}, as_json=True)
+        for note in not_on_this_peer:   # beside the JSON, which says it as terms_on_this_peer false
+            click.echo(note, err=True)
         _fail_on_terms_unread(unread_terms)
         return
     # how a financing that ended other than by repayment ended, and why, where it did
@@ -1686,6 +1691,9 @@ def get_financing(session, as_json, financing_id) -> None:
         # when and why a bank took its offer back, where one did
         withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []
         emit(offers, as_json=False, columns=["id", "financier", "status", "made_on", "expires_on"] + withdrawn)
+    # under the table, whose expiry cell it explains: a reader of stdout alone would take it for none
+    for note in not_on_this_peer:
+        click.echo(note)
     # an offer the peer cannot read is in no row above: said, so that a holder choosing among them knows
     regulator_commands.note_passed_over(f.unreadable, f.newer_version, "in no offer above")
     _fail_on_terms_unread(unread_terms)
@@ -1714,12 +1722,12 @@ def _echo_recourse_demands(f) -> None:
                    f"{on_one_line(demand.reason)}")
 
 
-def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> dict:
+def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]], not_on_this_peer: list[str]) -> dict:
     """The offer's public record, with the expiry of its private terms where the caller may read them (the
     holder, the offering bank, the regulator); for anyone else none is shown. Terms this peer does not hold yet
-    (it missed them and has not reconciled) leave it out too, said on stderr: the financing was read. Terms that
-    could not be read for another reason (a peer error) leave it out, and (offer id, error) is added to
-    ``unread_terms``: the command fails once it has shown the rest.
+    (it missed them and has not reconciled) leave it out too, a note saying so added to ``not_on_this_peer``:
+    the financing was read. Terms that could not be read for another reason (a peer error) leave it out, and
+    (offer id, error) is added to ``unread_terms``: the command fails once it has shown the rest.
 
     ``terms_on_this_peer`` says which it was, for a script that finds no expiry: true (read), false (this peer
     does not hold them yet: ask again, or a peer of another member org), null (not read: refused to the caller,
@@ -1731,8 +1739,8 @@ def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]]) -> d
         terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
     except (ReceivablesError, GatewayError) as error:
         if isinstance(error, RuleViolation) and error.rule == "not-found":
-            click.echo(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not hold yet "
-                       f"({error.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
+            not_on_this_peer.append(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not "
+                                    f"hold yet ({error.detail}); `recfin finance terms {o.id}` reads them once it does")
             row["terms_on_this_peer"] = False
         else:
             unread_terms.append((o.id, error))
