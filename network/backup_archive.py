@@ -14,7 +14,7 @@ import os
 import re
 import tarfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,9 @@ KEPT_LIMIT = MAX_YAML_BYTES     # a file kept in memory as the archive is read (
 # setgid and sticky bits (network/backup_restore.py).
 MODE_LIMIT = 0o7777
 _CHUNK = 1 << 20
+# What takes a file's bytes as an archive is read: by the file's path in the data folder, a function given each
+# chunk in order, or None for a file it does not read.
+Readers = Callable[[str], Callable[[bytes], None] | None]
 
 
 class BackupArchiveError(NetworkError):
@@ -229,16 +232,18 @@ class _Bounded:
         return data
 
 
-def _read_archive(archive: Path, *, into: Path | None = None,
-                  kept: dict[str, bytes] | None = None) -> tuple[Manifest, str]:
+def _read_archive(archive: Path, *, into: Path | None = None, kept: dict[str, bytes] | None = None,
+                  readers: Readers | None = None) -> tuple[Manifest, str]:
     """Read the archive against its manifest (the manifest and the archive's own sha256), every member checked:
     listed, a regular file or folder inside the data folder, of its listed size and digest, none twice, none
     listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
     and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
     after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError.
-    With kept, the bytes of each file its keys name (at most KEPT_LIMIT) are put there once found whole."""
+    With kept, the bytes of each file its keys name (at most KEPT_LIMIT) are put there once found whole. With
+    readers, each file's bytes are also handed, chunk by chunk as they are read, to what readers(its path) gives
+    (None: not that file's): what they make of them counts only once the archive is read whole."""
     with _opened(archive) as (reading, unpacked, tar, manifest):
-        _members(archive, tar, unpacked, manifest, into, kept)
+        _members(archive, tar, unpacked, manifest, into, kept, readers)
         _nothing_after_the_end(archive, unpacked)
         while reading.read(_CHUNK):     # the rest of the file, for the archive's own digest
             pass
@@ -304,7 +309,7 @@ def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded,
     return _parse_manifest(archive, tar.extractfile(first).read())
 
 def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
-             into: Path | None, kept: dict[str, bytes] | None = None) -> None:
+             into: Path | None, kept: dict[str, bytes] | None = None, readers: Readers | None = None) -> None:
     seen: set[str] = set()
     prefix = f"{DATA_PREFIX}/"
     while True:
@@ -336,6 +341,7 @@ def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: 
         source = tar.extractfile(member)
         digest = hashlib.sha256()
         keeping = kept is not None and rel in kept and entry.size <= KEPT_LIMIT
+        reader = readers(rel) if readers is not None else None
         content = bytearray()
         target = None
         if into is not None:
@@ -346,6 +352,8 @@ def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: 
                 digest.update(chunk)
                 if keeping:
                     content += chunk
+                if reader is not None:
+                    reader(chunk)
                 if target is not None:
                     with _writing(archive, into, rel):
                         _write_all(target, chunk)
@@ -393,7 +401,9 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view):]
 
 
-def verify_archive(archive: Path, *, kept: dict[str, bytes] | None = None) -> tuple[Manifest, str]:
+def verify_archive(archive: Path, *, kept: dict[str, bytes] | None = None,
+                   readers: Readers | None = None) -> tuple[Manifest, str]:
     """The archive's manifest and sha256 once every member is checked against it (BackupArchiveError
-    otherwise). With kept, the bytes of each small file its keys name are put there (_read_archive)."""
-    return _read_archive(Path(archive), kept=kept)
+    otherwise). With kept, the bytes of each small file its keys name are put there; with readers, each file's
+    bytes handed on as they are read (_read_archive)."""
+    return _read_archive(Path(archive), kept=kept, readers=readers)

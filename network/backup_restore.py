@@ -1,8 +1,8 @@
 """Restore an archive `recfin network backup` wrote into a data folder: `recfin network restore`.
 
-A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything, then
-again as it writes into a temporary folder beside the target, which is renamed into place: a target that held
-anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
+A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything (the
+heights of its ledgers read as it goes), then again as it writes into a temporary folder beside the target, which
+is renamed into place: a target that held anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
 backup takes (network/backup.py).
 """
 from __future__ import annotations
@@ -111,11 +111,11 @@ class LedgerRollback:
                 f"{self.height_restored}")
 
 
-def ledger_rollbacks(now_root: Path, restored_root: Path) -> list[LedgerRollback]:
-    """Each node's ledger of a channel in now_root whose height in restored_root is lower (a ledger not there
-    at all has height 0), or whose height cannot be read: in now_root, or in restored_root while now_root holds
-    blocks there."""
-    now, restored = block_files.ledgers(now_root), block_files.ledgers(restored_root)
+def ledger_rollbacks(now_root: Path, restored: dict[str, block_files.Ledger]) -> list[LedgerRollback]:
+    """Each node's ledger of a channel in now_root whose height in restored (the archive's ledgers, read as it
+    was verified) is lower (a ledger not there at all has height 0), or whose height cannot be read: in
+    now_root, or in the archive while now_root holds blocks there."""
+    now = block_files.ledgers(now_root)
     found = []
     for folder, ledger in sorted(now.items()):
         after = restored.get(folder, block_files.Ledger(folder, 0))
@@ -219,10 +219,15 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
                 f"of its own (--data-root NEW), or restore a whole network's backup here")
         _refuse_over_running(target, supervisor, topology)
     records: dict[str, bytes] = {MEMBERSHIP_STATE_FILE: b""}      # its membership.yaml, read as it is checked
-    manifest, digest = verify_archive(archive, kept=records)
+    # the heights of its ledgers too: a rollback is refused before anything is written or removed beside the data
+    # folder, the archive unpacked nowhere (the second reading, which unpacks it, checks it is the same archive)
+    archive_ledgers = block_files.StreamedLedgers(where=lambda rel: f"{rel} in {archive}")
+    manifest, digest = verify_archive(archive, kept=records, readers=archive_ledgers.reader)
     if topology is not None:
         channel_topology = _channel_topology(archive, topology, records[MEMBERSHIP_STATE_FILE])
         _check_topology(archive, target, manifest, channel_topology)
+    rolled_back = ledger_rollbacks(target, archive_ledgers.ledgers()) if holds else []
+    _check_rollback(archive, target, rolled_back, allow_rollback)
     interrupted = [] if target.exists() or target.is_symlink() else asides_of(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
@@ -234,9 +239,6 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
         again, read_digest = _read_archive(archive, into=staging)
         if read_digest != digest:
             raise _bad(archive, "it changed while it was restored")
-        # Compared before the restored files get the manifest's modes, while every one of them is this user's to read.
-        rolled_back = ledger_rollbacks(target, staging) if holds else []
-        _check_rollback(archive, target, rolled_back, allow_rollback)
         _set_modes(staging, again)
         moved_aside = _swap_in(staging, target, holds, supervisor, topology)
     except BaseException:

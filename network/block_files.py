@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,101 @@ def last_block_number(path: Path) -> int | None:
         raise UnreadableLedger(f"{path}: {exc.strerror or exc}") from None
 
 
+class StreamedLedgers:
+    """The block stores among files read as streams, each file by its path relative to a data folder (an archive's
+    members as they are read), their heights as ledgers() reads them on disk, without writing the files anywhere.
+    where(rel): how a file is named in a message."""
+
+    def __init__(self, where: Callable[[str], str] = str):
+        self._where = where
+        self._block_files: dict[str, _BlockFileScan] = {}
+        self._snapshot_infos: dict[str, bytearray] = {}
+
+    def reader(self, rel: str) -> Callable[[bytes], None] | None:
+        """What takes the bytes of the file rel, chunk by chunk, in order; None for a file of no block store."""
+        name = rel.rpartition("/")[2]
+        if _BLOCK_FILE.fullmatch(name):
+            scan = self._block_files[rel] = _BlockFileScan(self._where(rel))
+            return scan.feed
+        if name == SNAPSHOT_INFO:
+            return self._snapshot_infos.setdefault(rel, bytearray()).extend
+        return None
+
+    def ledgers(self) -> dict[str, Ledger]:
+        """Every folder holding block files (or a snapshot's information) among the files read, with its height."""
+        folders: dict[str, list[tuple[int, _BlockFileScan]]] = {}
+        for rel, scan in self._block_files.items():
+            folder, name = rel.rpartition("/")[::2]
+            folders.setdefault(folder, []).append((int(_BLOCK_FILE.fullmatch(name).group(1)), scan))
+        for rel in self._snapshot_infos:
+            folders.setdefault(rel.rpartition("/")[0], [])
+        found = {}
+        for folder, scans in sorted(folders.items()):
+            try:
+                found[folder] = Ledger(folder, self._height(folder, sorted(scans, key=lambda s: s[0], reverse=True)))
+            except UnreadableLedger as why:
+                found[folder] = Ledger(folder, None, str(why))
+        return found
+
+    def _height(self, folder: str, scans: list[tuple[int, _BlockFileScan]]) -> int:
+        """height()'s reading, of the files read as streams."""
+        for _, scan in scans:
+            last = scan.last_block_number()
+            if last is not None:
+                return last + 1
+        rel = f"{folder}/{SNAPSHOT_INFO}"
+        if rel in self._snapshot_infos:
+            return snapshot_height(bytes(self._snapshot_infos[rel]), self._where(rel))
+        return 0
+
+
+class _BlockFileScan:
+    """last_block_number() of a block file whose bytes come in chunks (feed): of each whole record, only what it
+    tells (its block's number, or why it is no block) is kept, which counts once it is the last."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.pending = bytearray()      # from the start of the record not yet whole
+        self.offset = 0                 # where pending starts in the file
+        self.record: tuple[int, int] | None = None      # the bytes its length takes, and that length, once read
+        self.last: int | UnreadableLedger | None = None     # the last whole record's block number, or why it is none
+        self.broken: str | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        if self.broken is not None:
+            return
+        self.pending += chunk
+        while True:
+            if self.record is None:
+                decoded = _varint(self.pending[:_VARINT_MAX_BYTES])
+                if decoded is None:
+                    if len(self.pending) >= _VARINT_MAX_BYTES:
+                        self.broken = f"no block length at byte {self.offset}"
+                    return          # else the length's bytes are still to come (or were cut short)
+                if decoded[0] == 0:
+                    self.broken = f"an empty record at byte {self.offset}"
+                    return
+                self.record = (decoded[1], decoded[0])
+            used, length = self.record
+            if len(self.pending) < used + length:
+                return
+            try:
+                self.last = _block_number(self.where, self.pending[used:used + length], self.offset)
+            except UnreadableLedger as why:
+                self.last = why
+            del self.pending[:used + length]
+            self.offset += used + length
+            self.record = None
+
+    def last_block_number(self) -> int | None:
+        """As last_block_number(path): what is left pending at the end is a record cut short, passed over."""
+        if self.broken is not None:
+            raise UnreadableLedger(f"{self.where}: {self.broken}")
+        if isinstance(self.last, UnreadableLedger):
+            raise self.last
+        return self.last
+
+
 def _varint(data: bytes) -> tuple[int, int] | None:
     """The protobuf varint at the start of data and the bytes it takes, or None when data holds no whole one."""
     value = 0
@@ -157,7 +253,7 @@ def _varint(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _block_number(path: Path, data: bytes, offset: int) -> int:
+def _block_number(path: Path | str, data: bytes | bytearray, offset: int) -> int:
     """The number of the block serialized as data (the record at offset), every field of it read to its end, as
     Fabric's block store reads it back: UnreadableLedger when it is not a whole block so serialized."""
     fields = _Fields(data)

@@ -6,6 +6,8 @@ cut short at the end ignored), here written with real, signed blocks in a peer's
 from __future__ import annotations
 
 import json
+import os
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -189,3 +191,67 @@ def test_block_files_that_cannot_be_read_are_named_and_refused_unless_allowed(da
                                            topology=topology)
     assert [(r.node, r.height_now, r.height_restored) for r in report.rolled_back] == [(nodes[0].name, None, 3)]
     assert block_files.height(folder) == 3
+
+
+def test_a_refused_rollback_unpacks_nothing_and_leaves_all_beside_the_data_folder_as_it_was(data, archive_at_3, nodes,
+                                                                                              topology, monkeypatch):
+    """The heights were compared only once the whole archive was unpacked beside the data folder, after a killed
+    restore's leftovers there were removed and the disk asked for room (a disk too full was said first, not the
+    rollback): they are read as the archive is verified, so the refusal comes before anything is written or
+    removed, and names the rollback."""
+    grow(data, nodes, (7, 8))
+    leftover = data.parent / f".{data.name}.restoring-0123abcd"      # a restore killed midway, long ago
+    leftover.mkdir()
+    os.utime(leftover, (0, 0))
+    around = beside(data)
+    monkeypatch.setattr(backup_restore, "_read_archive", lambda *a, **k: pytest.fail("the archive was unpacked"))
+    monkeypatch.setattr(backup_restore.shutil, "disk_usage", lambda path: SimpleNamespace(free=0))
+    with pytest.raises(NetworkError, match=f"{nodes[0].name} channel {CHANNEL} from height 7 to 3"):
+        backup_restore.restore_backup(archive_at_3, data, replace=True, topology=topology)
+    assert beside(data) == around
+
+
+def test_block_files_of_the_archive_that_cannot_be_read_are_named_in_the_archive(data, nodes, topology, tmp_path):
+    folder = block_store(data, nodes[0])
+    (folder / "blockfile_000000").write_bytes(_VarintBytes(5) + b"\xff" * 5)
+    archive = tmp_path / "unreadable.tar.gz"
+    backup.write_backup(data, archive, topology=topology)
+    write_ledger(folder, 2)
+    rel = folder.relative_to(data).as_posix()
+    with pytest.raises(NetworkError, match=rf"{nodes[0].name} channel {CHANNEL}: its block files cannot be read "
+                                           rf"\({rel}/blockfile_000000 in {archive}: the record at byte 0 is no "
+                                           rf"block"):
+        backup_restore.restore_backup(archive, data, replace=True, topology=topology)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_the_archives_heights_are_read_as_the_block_files_on_disk_are(tmp_path, chunk):
+    """The archive's ledgers are read from its members' bytes as they come (block_files.StreamedLedgers), whatever
+    the chunks: each folder's height, or why it cannot be read, is the one block_files.ledgers gives on disk."""
+    whole = records(0, 4)
+    stores = {
+        "several/files": {"blockfile_000000": records(0, 4), "blockfile_000001": records(4, 2),
+                          "blockfile_000002": b""},
+        "cut/short": {"blockfile_000000": whole[:-7]},
+        "length/cut/short": {"blockfile_000000": whole + b"\x80"},
+        "empty/store": {"blockfile_000000": b""},
+        "no/length": {"blockfile_000000": b"\xff" * 11},
+        "empty/record": {"blockfile_000000": whole + b"\x00"},
+        "not/a/block": {"blockfile_000000": _VarintBytes(5) + b"\xff" * 5},
+        "not/the/last": {"blockfile_000000": _VarintBytes(5) + b"\xff" * 5 + records(1, 1)},
+    }
+    streamed = block_files.StreamedLedgers()
+    for folder, files in stores.items():
+        (tmp_path / folder).mkdir(parents=True)
+        for name, content in files.items():
+            (tmp_path / folder / name).write_bytes(content)
+            reader = streamed.reader(f"{folder}/{name}")
+            for start in range(0, len(content), chunk):
+                reader(content[start:start + chunk])
+    on_disk = block_files.ledgers(tmp_path)
+
+    def shown(ledgers):
+        return {folder: (ledger.height, ledger.unreadable and ledger.unreadable.split(": ", 1)[1])
+                for folder, ledger in ledgers.items()}
+    assert shown(streamed.ledgers()) == shown(on_disk)
+    assert shown(on_disk)["several/files"] == (6, None) and shown(on_disk)["cut/short"] == (3, None)
