@@ -13,7 +13,7 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from client.ledger import config_policies
 from client.ledger.msp import channel_msps
 
-from . import channel_config, config_policy, config_signing, membership
+from . import channel_config, config_policy, config_signing, membership, namespaces
 from .control import run_lock
 from .crypto import org_crypto
 from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
@@ -256,8 +256,15 @@ class OrgUpdateFiles(ChannelAdmins):
 
         Unless channel_only, under the data folder's run lock once the file is read (one that is no update writes
         nothing), as add and remove are: they start and stop the org's processes here. channel_only starts and
-        stops nothing, and its folder may be a bundle's."""
+        stops nothing, and its folder may be a bundle's. Unless channel_only, refused as add and remove are, up
+        front, while an org is cut off the bridge (namespaces.refuse_unreachable; for a removal the leaving org's own
+        link does not count): once the update is in, the org's peer joins from the others, or the chaincode is
+        deployed again without the org, which waited in vain for the org cut off."""
         read = self._read_update(path)
+        if not channel_only:
+            carried = read[2]
+            leaving = carried.org.msp_id if carried is not None and carried.action == "remove" else None
+            namespaces.refuse_unreachable(self.topology, leaving=self._name_of(leaving))
         with nullcontext() if channel_only else run_lock(self.root, "recfin org submit"):
             return self._submit_update_file(path, read, channel_only, as_org, msp_dir, record, signature_policy,
                                             claims)

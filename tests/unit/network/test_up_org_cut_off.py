@@ -227,3 +227,54 @@ def test_org_remove_update_out_of_the_org_cut_off_itself_goes_on(namespaced, fak
     monkeypatch.setattr(type(members), "fetch_config", fetch_config)
     with pytest.raises(Asked):
         members.plan_remove("regulator")
+
+
+@pytest.fixture
+def removal_file(topology, data_root, tmp_path):
+    """regulator's removal as `org remove --update-out` writes it."""
+    from network.org_change import plan_remove
+
+    from .channel_fixtures import channel_config
+    from .scripted_channel import ScriptedChannel, host
+    current = channel_config(topology, data_root)
+    writer = host(topology, data_root, ScriptedChannel(topology, current))
+    return writer.write_update(plan_remove(topology, data_root, current, "regulator"), tmp_path / "remove.tx")
+
+
+class _Asked(Exception):
+    pass
+
+
+def _asked(self, via, keep=True):
+    raise _Asked
+
+
+def test_org_submit_of_a_file_refuses_as_the_add_and_the_removal_do(namespaced, fake_fabric, monkeypatch,
+                                                                    bank2_update_file, removal_file):
+    """`org submit` sent the update, then started and joined the added org's peer, or deployed the chaincode again
+    without the removed org, waiting in vain for the org cut off: refused up front, in the run's words, the channel
+    asked nothing. --channel-only, which starts and deploys nothing, goes on."""
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "bank")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    removal = _refusal(lambda: members.remove("regulator"))
+    assert removal.startswith("org bank is cut off the bridge ")
+    for path in (bank2_update_file[1], removal_file):
+        assert _refusal(lambda: members.submit_update_file(path)) == removal
+    assert ip.changes == []
+    monkeypatch.setattr(type(members), "fetch_config", _asked)
+    monkeypatch.setattr(type(members), "_file_submitter", lambda self, *args: None)
+    with pytest.raises(_Asked):
+        members.submit_update_file(removal_file, channel_only=True)
+
+
+def test_org_submit_of_the_removal_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch,
+                                                                     removal_file):
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "regulator")
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", _asked)
+    monkeypatch.setattr(type(members), "_file_submitter", lambda self, *args: None)
+    with pytest.raises(_Asked):
+        members.submit_update_file(removal_file)
