@@ -783,10 +783,11 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     refused: give --topology the one the backup was made with.
 
     Over a data folder, each node's ledger of each channel (its block files, read offline) is
-    compared with the archive's: a restore that would lower any node's height, or one over a
-    ledger whose block files cannot be read, is refused, naming each node with its height now and
-    the archive's and where the data folder would be moved aside, unless --allow-rollback; with
-    it, the report lists the same figures (`rolled_back` in --json).
+    compared with the archive's, as the archive is checked and before anything is written (a peer
+    joined from a snapshot counts from the snapshot's height): a restore that would lower any node's
+    height, or one over a ledger whose block files cannot be read, is refused, naming each node with
+    its height now and the archive's and where the data folder would be moved aside, unless
+    --allow-rollback; with it, the report lists the same figures (`rolled_back` in --json).
 
     Exit status: 0 restored; 2 for a usage error, among them an ARCHIVE not there, a folder or a
     FIFO, or a file no backup wrote at all (empty, not gzip, not tar, its first member no backup
