@@ -546,14 +546,21 @@ _OFFSET_CODE_AND_NUMBER = re.compile(r"(?:对应正数|对应蓝字|被红冲蓝
                                      + r"\s*[,，;；、]?\s*(?:发票)?号码\s*[:：]\s*" + _OFFSET_FIGURES)
 
 
-# Where a naming of the invoice offset begins, whether or not the rest of it is on the same printed line
-_OFFSET_MARK = re.compile(r"被红冲蓝字|对应蓝字|对应正数")
+# The words a naming of the invoice offset begins with, and where one begins, whether or not the rest of it is on
+# the same printed line
+_OFFSET_MARK_WORDS = ("被红冲蓝字", "对应蓝字", "对应正数")
+_OFFSET_MARK = re.compile("|".join(_OFFSET_MARK_WORDS))
 
 
 def offset_marks_in(text: str) -> list[int]:
     """Where in ``text`` each naming of an invoice a red-letter invoice offsets begins (:data:`_OFFSET_MARK`), whole
-    or not: a printed remark may wrap before its figures, or inside them."""
-    return [m.start() for m in _OFFSET_MARK.finditer(text)]
+    or not: a printed remark may wrap before its figures, or inside them. A line ending in a mark's first
+    characters (``对应正`` of ``对应正数``, cut by the wrap) holds where one may begin too, the rest of the mark on the
+    next line."""
+    marks = [m.start() for m in _OFFSET_MARK.finditer(text)]
+    end = text.rstrip()
+    begun = [len(end) - n for word in _OFFSET_MARK_WORDS for n in range(1, len(word)) if end.endswith(word[:n])]
+    return marks + sorted(set(begun) - set(marks))
 
 
 def offset_invoices_in(text: str) -> list[tuple[str, str, tuple[int, int]]]:
