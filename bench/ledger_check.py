@@ -27,7 +27,8 @@ refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report p
 
 A peer's blocks must be its chain as the ordering service cut it (``chain_problems``: each one's number, the
 hash of its data, the link to the one before) and signed it (``OrdererSignatures``: each block's orderer
-signatures under the config of the config block its metadata names, from the genesis config block on), or what
+signatures under the config of the config block its metadata names, from the genesis config block on, which no
+orderer signs and must be the one the network made, kept in its data folder: ``channel_genesis``), or what
 they replay to proves nothing of what it committed. The endorsements of the transactions replayed are not
 verified, and each block's validation flags, which no orderer signs, are taken as the peer wrote them: this shows
 a fault lost and forked nothing, not who endorsed what, which ``client.receivables.audit`` proves for one claim
@@ -61,8 +62,8 @@ from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
-from client.ledger.block_integrity import (data_problem, header_hash, link_problem, signature_problem,
-                                          stale_config_problem)
+from client.ledger.block_integrity import (data_hash, data_problem, genesis_block, header_hash, link_problem,
+                                          signature_problem, stale_config_problem)
 from client.ledger.endorsements import action_results
 from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, config_of,
                                decoded, enum_name, last_config_index, other_channel, transaction_by_id,
@@ -70,7 +71,8 @@ from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
-from network import profiles
+from network import configtx, profiles
+from network.errors import NetworkError
 from network.topology import Topology
 
 from .network_session import connect_peer
@@ -856,11 +858,12 @@ def _field(value: bytes, name: str) -> object:
 
 
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
-            problems: list[str], peer_name: str) -> Iterator[common_pb2.Block]:
+            problems: list[str], peer_name: str, genesis: ChannelGenesis | None = None) -> Iterator[common_pb2.Block]:
     """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``, and why
     it is not the block of that number the ordering service cut after the one before it, and signed, to
-    ``problems`` (``chain_problems``, ``OrdererSignatures``). The next block's previous_hash is that hash, so equal hashes at a height mean equal
-    chains up to it. A read the peer does not answer, or refuses, raises its GatewayError naming the peer
+    ``problems`` (``chain_problems``, ``OrdererSignatures``, which holds block 0 to ``genesis``, the channel's
+    genesis block the network made, where one is given). The next block's previous_hash is that hash, so equal
+    hashes at a height mean equal chains up to it. A read the peer does not answer, or refuses, raises its GatewayError naming the peer
     (``_not_given``)."""
     what = f"the chain info of channel {channel}"
     try:
@@ -868,7 +871,7 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]],
     except GatewayError as error:
         raise _not_given(error, what, peer_name, msp_id) from error
     info = decoded(ledger_pb2.BlockchainInfo, answer, what)
-    previous, signatures = None, OrdererSignatures()
+    previous, signatures = None, OrdererSignatures(genesis, f"{peer_name} ({msp_id})", channel)
     for number in range(info.height):
         try:
             block = block_by_number(qscc, msp_id, channel, number)
@@ -916,6 +919,35 @@ FETCH_AGAIN = ("Stop the peer and run `peer node reset` so that it fetches its b
                "service, then run the check again")
 
 
+@dataclass(frozen=True)
+class ChannelGenesis:
+    """The channel's genesis block as the network made it, and the file it was read from (``channel_genesis``)."""
+
+    path: Path
+    block: common_pb2.Block
+
+
+def channel_genesis(topology: Topology, data_root: Path | None) -> ChannelGenesis:
+    """The genesis block of ``topology``'s channel in the data folder, which `recfin network up` had configtxgen
+    write there (``configtx.genesis_block_path``) and joined every node with: no orderer signs a genesis block,
+    so this copy, not what a peer serves as its block 0, anchors the checks of every peer's chain. NetworkError
+    naming the file and what to do when it cannot be read or is no genesis block (the check could then anchor
+    nothing)."""
+    root = Path(data_root) if data_root else topology.resolved_data_root()
+    path = configtx.genesis_block_path(root, topology.channel)
+    anchors = "every peer's block 0 is checked against it, since no orderer signs a genesis block"
+    try:
+        return ChannelGenesis(path, genesis_block(path.read_bytes(), str(path)))
+    except OSError as error:
+        raise NetworkError(f"the channel's genesis block {path} cannot be read ({error.strerror or error}): "
+                           f"{anchors}. Run the check on the data folder of the network the fault suite ran on, "
+                           "or put the block back (`recfin network up` says how)") from None
+    except LedgerReadError as error:
+        raise NetworkError(f"{path} is not the channel's genesis block ({error}): {anchors}. Put back the "
+                           "block `recfin network up` made (from a `recfin network backup` archive, or fetched "
+                           f"as an org admin: `peer channel fetch 0 {path} -c {topology.channel} ...`)") from None
+
+
 class OrdererSignatures:
     """Each block's orderer signatures, checked as the walk of a peer's chain from block 0 reaches it
     (``problems``) under the config of the config block its orderer metadata names (``last_config_index``), which
@@ -923,11 +955,14 @@ class OrdererSignatures:
     itself, under the config before it, in force when the ordering service cut it (as
     ``client.receivables.audit`` checks a block; the verification is ``signature_problem``'s, the rule
     ``stale_config_problem``'s). Block 0 is the
-    channel's genesis config block, which no orderer signs: it is taken as the peer holds it. Each config block's
-    config is kept as the walk passes it, so a change of the orderer orgs or their CAs counts from the next
-    block on."""
+    channel's genesis config block, which no orderer signs: it must be ``genesis``, the one the network made
+    (its header and data hashes compared), whose config the blocks after it are checked under; without one, it is
+    taken as the peer holds it. Each config block's config is kept as the walk passes it, so a change of the
+    orderer orgs or their CAs counts from the next block on. ``peer`` names the peer in what it says, ``channel``
+    the channel."""
 
-    def __init__(self) -> None:
+    def __init__(self, genesis: ChannelGenesis | None = None, peer: str = "the peer", channel: str = "") -> None:
+        self.genesis, self.peer, self.channel = genesis, peer, channel
         # config block number -> its config; None for one named already as a config the check cannot take
         self.configs: dict[int, configtx_pb2.Config | None] = {}
         self.newest = 0             # the newest config block the walk passed, whose config is in force after it
@@ -951,6 +986,10 @@ class OrdererSignatures:
         return [p for p in problems if p is not None]
 
     def _genesis(self, block: common_pb2.Block) -> list[str]:
+        if self.genesis is not None:
+            # the network's own, read and checked as a genesis config block already (``channel_genesis``)
+            self.configs[0] = config_of(self.genesis.block)
+            return [p for p in [self._not_the_networks(block)] if p is not None]
         try:
             self.configs[0] = config_of(block)
         except LedgerReadError as error:
@@ -958,6 +997,22 @@ class OrdererSignatures:
             return [f"block 0 is not the channel's genesis config block ({error}), under whose config the first "
                     f"blocks are signed: their orderer signatures are not checked. {FETCH_AGAIN}"]
         return []
+
+    def _not_the_networks(self, block: common_pb2.Block) -> str | None:
+        """Why the peer's block 0 is not the genesis block the network made, naming both hashes; None when it is.
+        The header hash alone would tell (it covers the data hash, which ``data_problem`` holds to the data); the
+        data hashes say whether the config itself differs. ``peer node reset`` would keep the block: the peer is
+        to leave the channel and join it again with the file."""
+        expected, held = self.genesis.block, block
+        if (header_hash(held.header), data_hash(held.data)) == (header_hash(expected.header), data_hash(expected.data)):
+            return None
+        return (f"{self.peer} holds a block 0 other than the channel's genesis block the network made "
+                f"({self.genesis.path}): its header hashes to {header_hash(held.header).hex()} and its data to "
+                f"{data_hash(held.data).hex()}, that file's header to {header_hash(expected.header).hex()} and its "
+                f"data to {data_hash(expected.data).hex()}. No orderer signs a genesis block, so the blocks after it "
+                f"are checked under that file's config. Stop the peer, run `peer node unjoin -c {self.channel}` on "
+                "it, which removes its ledger of the channel, and join it again with that file (`recfin network up` "
+                "joins a peer that has not joined), then run the check again")
 
     def _signature_problem(self, block: common_pb2.Block, number: int, under: int,
                            config_block: bool) -> str | None:
@@ -1014,14 +1069,15 @@ NOT_VALID_IN_BLOCKS = "VALID as GetTransactionByID answers it, but in none of th
 
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
                acknowledged: Iterable[str], receivable_ids: Iterable[str],
-               today: Callable[[], date] = business_today) -> PeerLedger:
+               today: Callable[[], date] = business_today, *, genesis: ChannelGenesis | None = None) -> PeerLedger:
     """One peer: each acknowledged tx by id, then every key of the replayed namespace against the world state
     (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. A tx is
     lost only when the peer answers that it holds no such transaction; any other failure of the lookup (the peer
     restarting after a fault, a timeout, access refused) leaves it unread, with the error, and so does an answer
     that is not that transaction of ``channel`` (``_not_the_transaction_asked``). Every
     query names the peer's own org (``msp_id``), so no other org's peer answers for it; ``today`` is the business
-    date the reader's queries carry."""
+    date the reader's queries carry; ``genesis``, the channel's genesis block the network made, which the peer's
+    block 0 must be (``verify`` passes it; without it, block 0 is taken as the peer holds it)."""
     ledger, found = PeerLedger(peer_name), []
     for tx_id in acknowledged:
         try:
@@ -1045,7 +1101,8 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             found.append(tx_id)
     not_as_cut: list[str] = []
     try:
-        ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut, peer_name), chaincode)
+        ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain, not_as_cut, peer_name, genesis),
+                                 chaincode)
     except LedgerReadError as error:
         # ``verify`` checks the peers in turn: the block's number alone does not say whose ledger holds it
         raise LedgerReadError(f"{error}; read from {peer_name} ({msp_id}), whose blocks the check cannot replay: "
@@ -1083,11 +1140,13 @@ def refuse_orgs_sharing_a_gateway(topology: Topology) -> None:
 
 def verify(acknowledged: Iterable[str], receivable_ids: Iterable[str], topology: Topology, data_root: Path | None,
            reader_org: str = "regulator") -> Verdict:
-    """Check every peer of every org in the topology (one peer per org: ``refuse_orgs_sharing_a_gateway``); the
-    reader org's client reads the world state."""
+    """Check every peer of every org in the topology (one peer per org: ``refuse_orgs_sharing_a_gateway``), each
+    one's block 0 against the channel's genesis block in the data folder (``channel_genesis``, read before any
+    peer is); the reader org's client reads the world state."""
     from cli.connection import open_session
 
     refuse_orgs_sharing_a_gateway(topology)
+    genesis = channel_genesis(topology, data_root)
     acknowledged, receivable_ids = sorted(set(acknowledged)), sorted(set(receivable_ids))
     peers: list[PeerLedger] = []
     with open_session(reader_org, None, data_root) as reading:
@@ -1101,7 +1160,8 @@ def verify(acknowledged: Iterable[str], receivable_ids: Iterable[str], topology:
                 try:
                     qscc = gateway.get_network(profile.channel).get_contract(QSCC)
                     peers.append(check_peer(endpoint.host_name_override, qscc, reader, profile.channel,
-                                            profile.chaincode, profile.msp_id, acknowledged, receivable_ids))
+                                            profile.chaincode, profile.msp_id, acknowledged, receivable_ids,
+                                            genesis=genesis))
                 finally:
                     gateway.close()
     return Verdict(len(acknowledged), peers)

@@ -41,7 +41,7 @@ from google.protobuf.message import DecodeError
 
 from .config_policies import SignedBy, evaluate_signed, msp_signature_problem
 from .msp import CERTIFICATE_ERRORS, channel_msps
-from .qscc import LedgerReadError, decoded, transaction_header
+from .qscc import LedgerReadError, config_of, decoded, transaction_header
 
 BLOCK_VALIDATION = ("Channel", "Orderer", "BlockValidation")
 BFT_CAPABILITY = "V3_0"         # the channel capability under which Fabric reads identifier headers
@@ -68,6 +68,21 @@ def header_hash(header: common_pb2.BlockHeader) -> bytes:
 def data_hash(data: common_pb2.BlockData) -> bytes:
     """SHA-256 of the block's transactions' bytes one after another (protoutil.ComputeBlockDataHash)."""
     return hashlib.sha256(b"".join(data.data)).digest()
+
+
+def genesis_block(raw: bytes, source: str) -> common_pb2.Block:
+    """The channel's genesis block in ``raw``, as configtxgen writes it and ``peer channel join -b`` reads it: block
+    0, carrying the channel's config. No orderer signs it, so what anchors a chain's checks is a copy of it kept
+    apart from the peers (the network's data folder, an org bundle), held to the block 0 a peer serves.
+    LedgerReadError naming ``source`` where ``raw`` is no such block."""
+    block = decoded(common_pb2.Block, raw, source)
+    if block.header.number != 0:
+        raise LedgerReadError(f"{source} is block {block.header.number}, not a genesis block (block 0)")
+    try:
+        config_of(block)
+    except LedgerReadError as error:
+        raise LedgerReadError(f"{source} carries no channel config ({error})") from None
+    return block
 
 
 def _is_config_transaction(data: bytes) -> bool:

@@ -73,14 +73,15 @@ def is_config_block(b) -> bool:
     return True
 
 
-def sealed(blocks, signer=lambda number: ORDERER):
-    """The channel's chain holding ``blocks`` after its genesis config block (``config_block``: the orderer org
-    ``ORDERER``, whose CA issued the orderer identity that signs), as the ordering service cuts it: numbered from
+def sealed(blocks, signer=lambda number: ORDERER, genesis=None):
+    """The channel's chain holding ``blocks`` after its genesis config block (``genesis``, by default
+    ``config_block``: the orderer org ``ORDERER``, whose CA issued the orderer identity that signs), as the
+    ordering service cuts it: numbered from
     0, each header's data_hash the hash of its transactions and its previous_hash the hash of the header before
     it; each block after the genesis block (which no orderer signs) names the newest config block before it, or
     itself for a config block, in its orderer metadata and is signed by ``signer(its number)``. A config block
     among ``blocks`` is in force from the next block on."""
-    chain, in_force = [signed_by(config_block([]), None)], 0
+    chain, in_force = [signed_by(config_block([]) if genesis is None else genesis, None)], 0
     for number, b in enumerate(blocks, start=1):
         b.header.number, b.header.previous_hash = number, header_hash(chain[-1].header)
         if is_config_block(b):
