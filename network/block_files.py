@@ -24,6 +24,8 @@ from pathlib import Path
 
 _BLOCK_FILE = re.compile(r"blockfile_(\d{6,})")
 SNAPSHOT_INFO = "bootstrappingSnapshot.info"
+# Its message holds a number and two hashes: a file far larger is none of Fabric's, and is not read whole.
+_SNAPSHOT_INFO_LIMIT = 1 << 10
 _VARINT_MAX_BYTES = 10
 
 
@@ -92,7 +94,8 @@ def height(folder: Path) -> int:
     if SNAPSHOT_INFO in names:
         info = folder / SNAPSHOT_INFO
         try:
-            return snapshot_height(info.read_bytes(), info)
+            with open(info, "rb") as handle:
+                return snapshot_height(handle.read(_SNAPSHOT_INFO_LIMIT + 1), info)
         except OSError as exc:
             raise UnreadableLedger(f"{info}: {exc.strerror or exc}") from None
     return 0
@@ -103,6 +106,7 @@ def snapshot_height(data: bytes, path: Path | str) -> int:
     number (field 1 of the bootstrappingSnapshotInfo message in data, SNAPSHOT_INFO's bytes) + 1. UnreadableLedger
     when data is no such message (path: where it was read, for the message)."""
     fields, number = _Fields(data), 0
+    fields.broken = len(data) > _SNAPSHOT_INFO_LIMIT
     while fields.at < len(data) and not fields.broken:
         key = fields.varint()
         if key == 1 << 3:                   # field 1, a varint
@@ -165,7 +169,9 @@ class StreamedLedgers:
             scan = self._block_files[rel] = _BlockFileScan(self._where(rel))
             return scan.feed
         if name == SNAPSHOT_INFO:
-            return self._snapshot_infos.setdefault(rel, bytearray()).extend
+            kept = self._snapshot_infos.setdefault(rel, bytearray())
+            # past its limit, a byte more says it is too large (snapshot_height): the rest is not kept
+            return lambda chunk: kept.extend(chunk[:_SNAPSHOT_INFO_LIMIT + 1 - len(kept)])
         return None
 
     def ledgers(self) -> dict[str, Ledger]:

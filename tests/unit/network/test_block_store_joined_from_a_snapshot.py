@@ -87,3 +87,20 @@ def test_an_archive_of_a_peer_joined_from_a_snapshot_restores_over_a_lower_one(d
     report = backup_restore.restore_backup(archive, data_root, replace=True, topology=topology)
     assert report.rolled_back == []
     assert block_files.height(block_store(data_root, peer)) == LAST_IN_SNAPSHOT + 1
+
+
+def test_snapshot_information_far_larger_than_fabrics_is_named_unread(tmp_path):
+    """A file of that name far larger than the message Fabric writes (a number and two hashes) is none of its:
+    named, and not read whole, on disk or in an archive."""
+    join_from_snapshot(tmp_path)
+    info = tmp_path / block_files.SNAPSHOT_INFO
+    info.write_bytes(info.read_bytes() + b"\x12" + b"\xff\xff\x3f" + b"\0" * ((1 << 20) - 1))
+    with pytest.raises(block_files.UnreadableLedger, match="not the snapshot information Fabric writes"):
+        block_files.height(tmp_path)
+    streamed = block_files.StreamedLedgers()
+    reader = streamed.reader(f"chain/{block_files.SNAPSHOT_INFO}")
+    content = info.read_bytes()
+    for start in range(0, len(content), 4096):
+        reader(content[start:start + 4096])
+    ledger = streamed.ledgers()["chain"]
+    assert ledger.height is None and "not the snapshot information Fabric writes" in ledger.unreadable
