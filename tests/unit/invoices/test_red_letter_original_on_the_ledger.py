@@ -70,3 +70,35 @@ def test_a_positive_invoice_naming_an_original_is_not_held_up_by_it():
     registry = InMemoryRegistry({fingerprint_of(blue.seller.tax_id, "", blue.original_number):
                                  InvoiceUse("RCV-0009", live=True)})
     assert "offsets.ledger" not in {f.check for f in check_invoice(blue, CheckOptions(registry=registry)).findings}
+
+
+def test_an_original_named_by_its_paper_identity_is_found_under_the_link(tmp_path):
+    # a claim registered on the 20-digit number, its paper form's code and number linked afterwards
+    # (LinkPaperIdentity): a red-letter invoice naming the original by the paper identity finds that claim, as
+    # the contract keys a linked paper identity under the fingerprint of that code and number
+    from datetime import date
+
+    from client.invoices import match_invoice, registration_from_match
+    from client.receivables import ReceivableRegistration
+
+    from ._ledger import Ledger
+    from .test_paper_identity_on_the_ledger import PAPER_CODE, PAPER_NUMBER, _registry
+    from .test_registration_goods_receipt import documents
+
+    ledger = Ledger()
+    blue = invoice()
+    po, gr = documents(tmp_path)
+    registration = registration_from_match(blue, po, gr, match_invoice(blue, po, gr), date(2026, 12, 1))
+    supplier = ledger.client("supplier")
+    claim = supplier.register_receivable(ReceivableRegistration.model_validate(json.loads(registration.wire())))
+    red = red_letter(original_code=PAPER_CODE, original_number=PAPER_NUMBER)
+    assert _offsets_of(red, _registry(ledger)).status == "pass"
+    supplier.link_paper_identity(claim.id, blue.number, PAPER_CODE, PAPER_NUMBER)
+    finding = _offsets_of(red, _registry(ledger))
+    assert finding.status == "fail" and claim.id in finding.message and f"code {PAPER_CODE}" in finding.message
+    assert finding.details == {"fingerprint": fingerprint_of(blue.seller.tax_id, PAPER_CODE, PAPER_NUMBER),
+                               "receivable_id": claim.id, "live": True}
+
+
+def _offsets_of(red, registry):
+    return check_invoice(red, CheckOptions(registry=registry)).finding("offsets.ledger")
