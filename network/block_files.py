@@ -138,8 +138,8 @@ def last_block_number(path: Path) -> int | None:
                         break           # the length of a record cut short
                     raise UnreadableLedger(f"{path}: no block length at byte {offset}")
                 length, used = decoded
-                if length == 0:
-                    raise UnreadableLedger(f"{path}: an empty record at byte {offset}")
+                if (wrong := _wrong_length(length, offset)) is not None:
+                    raise UnreadableLedger(f"{path}: {wrong}")
                 if offset + used + length > size:
                     break               # a record cut short: Fabric cuts it off when its node starts again
                 last_record, last_start, last_length = offset, offset + used, length
@@ -225,8 +225,8 @@ class _BlockFileScan:
                     if len(self.pending) >= _VARINT_MAX_BYTES:
                         self.broken = f"no block length at byte {self.offset}"
                     return          # else the length's bytes are still to come (or were cut short)
-                if decoded[0] == 0:
-                    self.broken = f"an empty record at byte {self.offset}"
+                if (wrong := _wrong_length(decoded[0], self.offset)) is not None:
+                    self.broken = wrong
                     return
                 self.record = (decoded[1], decoded[0])
             used, length = self.record
@@ -247,6 +247,21 @@ class _BlockFileScan:
         if isinstance(self.last, UnreadableLedger):
             raise self.last
         return self.last
+
+
+# More than any block Fabric stores (the orderer's AbsoluteMaxBytes stays under the 100 MB gRPC messages carry): a
+# record's length past it is no block's, and a record is held in memory whole to be read (in an archive, one
+# unpacking to gigabytes from a small gzip stream would be).
+_RECORD_LIMIT = 1 << 28
+
+
+def _wrong_length(length: int, offset: int) -> str | None:
+    """Why a record of length bytes at offset is no block's record, or None."""
+    if length == 0:
+        return f"an empty record at byte {offset}"
+    if length > _RECORD_LIMIT:
+        return f"a record of {length} bytes at byte {offset}, more than any block Fabric stores"
+    return None
 
 
 def _varint(data: bytes) -> tuple[int, int] | None:

@@ -237,6 +237,8 @@ def test_the_archives_heights_are_read_as_the_block_files_on_disk_are(tmp_path, 
         "empty/store": {"blockfile_000000": b""},
         "no/length": {"blockfile_000000": b"\xff" * 11},
         "empty/record": {"blockfile_000000": whole + b"\x00"},
+        # a length no block has (a gigabyte), its record cut short: not held in memory as it comes
+        "too/long": {"blockfile_000000": whole + _VarintBytes(1 << 30) + b"\0" * 100},
         "not/a/block": {"blockfile_000000": _VarintBytes(5) + b"\xff" * 5},
         "not/the/last": {"blockfile_000000": _VarintBytes(5) + b"\xff" * 5 + records(1, 1)},
     }
@@ -255,3 +257,5 @@ def test_the_archives_heights_are_read_as_the_block_files_on_disk_are(tmp_path, 
                 for folder, ledger in ledgers.items()}
     assert shown(streamed.ledgers()) == shown(on_disk)
     assert shown(on_disk)["several/files"] == (6, None) and shown(on_disk)["cut/short"] == (3, None)
+    assert shown(on_disk)["too/long"] == (None, f"a record of {1 << 30} bytes at byte {len(whole)}, more than "
+                                                f"any block Fabric stores")
