@@ -291,6 +291,16 @@ def _unnamed_reason(unnamed: Sequence[InvoiceAttestation]) -> str:
             "verified again and the result attested")
 
 
+def _unnamed_failure(a: InvoiceAttestation, unnamed: Collection[str]) -> str:
+    """What a refusal on failure ``a`` adds where no write of its attester's entry names it: an earlier version's
+    failure and one two other orgs wrote look the same, and a bank that never attested it learns where to look."""
+    if a.id not in unnamed:
+        return ""
+    return (f" ({a.id}, named by no write of its attester's recfin.attestation-last entry of the invoice: an earlier "
+            "contract version's record, or one two other orgs wrote in its name; the block holding that transaction "
+            "shows which, and the attester reports a record it did not make to the network's operators)")
+
+
 def _dated_after_reason(registered_at: str) -> str:
     return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
             "(the registering client gives that time: if its clock is behind, set it right and register again)")
@@ -447,7 +457,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
         if a.outcome == "fail":
             return rule("invoice-verification-failed", f"{named} was attested{_spelled(a, invoice)} as "
                         f"failing verification against {', '.join(a.sources)} by {a.attester} in transaction "
-                        f"{a.attested.tx_id}: settle the "
+                        f"{a.attested.tx_id}{_unnamed_failure(a, unnamed)}: settle the "
                         "discrepancy with the tax authority, then have that party verify it again against those "
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)

@@ -79,3 +79,15 @@ async def test_a_pass_forged_between_an_earlier_versions_failure_and_its_atteste
     net.advance(hours=1)
     message = await net.refused(tier1, "RegisterReceivable", req, rule="invoice-verification-failed")
     assert failed["attested"]["tx_id"] in message
+
+
+async def test_a_failure_no_write_of_its_attesters_entry_names_is_told_as_such():
+    """A failure dated before an attester's first record its entry named still refuses a registration (an earlier
+    version's failure looks the same), but the refusal says its attester's entry names it nowhere, so the bank told
+    it failed an invoice it never failed learns where to look, rather than only to verify again."""
+    net, req, credit = await a_credit_check_and_a_tax_pass_forged_before_it()
+    forged_in_the_name_of(net, credit, id="A-forged-failure", outcome="fail", sources=["reference-registry"],
+                          attested=dated_later(credit, minutes=-20))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", req, rule="invoice-verification-failed")
+    assert "named by no write of its attester's recfin.attestation-last entry" in message
+    assert "A-forged-failure" in message
