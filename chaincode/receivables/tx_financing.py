@@ -104,6 +104,15 @@ _REQUEST_ENDED_BY = {
 }
 
 
+# what follows a loan that ended with the money lent, by how it ended: the repayment settles the claim, and
+# recourse gives it back past its due date, after which it is financed no more (a new request is refused)
+_AFTER_THE_LOAN = {
+    "REPAID": "the claim is paid in full, so no financing of it follows, and nothing is left to do on it",
+    "RECOURSED": ("the claim is past its due date, so no financing of it follows: its debtor pays the holder what "
+                  "it still owes (RecordPayment)"),
+}
+
+
 # the bank's step that takes a financing into each of these statuses
 _STEP_INTO = {"DISBURSED": "RecordDisbursement", "REPAID": "RecordRepayment", "RECOURSED": "ExerciseRecourse"}
 
@@ -127,9 +136,17 @@ def _how_it_ended(f: Financing) -> str | None:
                 f"recorded on it; {way_on}")
     return {"CANCELLED": f"it was cancelled on {f.cancelled_on}, before any disbursement, and nothing "
                          f"more is recorded on it; {_NEW_REQUEST}",
-            "REPAID": f"its repayment was recorded on {f.repaid_on}, and nothing more is recorded on it",
+            "REPAID": f"its repayment was recorded on {f.repaid_on}, and nothing more is recorded on it; "
+                      f"{_AFTER_THE_LOAN['REPAID']}",
             "RECOURSED": f"the claim went back to its holder on {f.recourse_on} (ExerciseRecourse), and "
-                         "nothing more is recorded on it"}.get(f.status)
+                         f"nothing more is recorded on it; {_AFTER_THE_LOAN['RECOURSED']}"}.get(f.status)
+
+
+def request_ended_for_good(f: Financing) -> bool:
+    """Whether financing ``f`` ended in a way no new request of its claim follows: its loan repaid (the claim
+    settled), the claim taken back by recourse (past its due date), or the request ended by the debtor's payment
+    from the due date on. A request its holder withdrew, or a financing cancelled, may be followed by one."""
+    return f.status in _AFTER_THE_LOAN or (f.status == "WITHDRAWN" and f.last.action == "RecordPayment")
 
 
 def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:

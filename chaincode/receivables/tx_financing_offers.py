@@ -21,7 +21,7 @@ from .session import rules
 from .store_offers import offer_made_records
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
-    _ensure_request_of_claims_holder,
+    _ensure_request_of_claims_holder, _how_it_ended, request_ended_for_good,
 )
 
 _VERSION = re.compile(r"[0-9]{1,15}")
@@ -65,6 +65,8 @@ def _acceptance_way_on(o: Offer, f: Financing, caller: str) -> str:
                 return (f"the holder accepted offer {f.accepted_offer_id} of {f.financier} on request {f.id}, and "
                         f"this one lapsed then: the claim is financed, and nothing is to be done (GetFinancing "
                         f"{f.id} shows the deal)")
+        if request_ended_for_good(f):   # a new request would be refused: how it ended says what follows
+            return f"request {f.id} has ended, so no offer on it can be accepted: {_how_it_ended(f)}"
         return (f"request {f.id} has ended, so no offer on it can be accepted: ask banks again with a new "
                 "request (RequestFinancing) once the claim has no live financing")
     if o.status == "WITHDRAWN":
@@ -105,6 +107,10 @@ class FinancingOfferTransactions(FinancingGroup):
         r = await s.store.receivable(f.receivable_id)
         # before the freeze check, and without the state: a bank reads the claim only while the request is open
         if f.status != "REQUESTED":
+            # the deal's own bank reads how it ended (GetFinancing); another bank learns no more of a deal not its own
+            if f.financier == bank.uscc and request_ended_for_good(f):
+                raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
+                           f"only on open requests, and nothing reopens one: {_how_it_ended(f)}")
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
                        "only on open requests, and nothing reopens one; the holder makes a new request "
                        "(RequestFinancing) if it still wants financing")

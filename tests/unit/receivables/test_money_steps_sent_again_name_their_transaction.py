@@ -25,8 +25,8 @@ async def test_a_disbursement_and_a_repayment_sent_again_name_the_transaction_th
     repaid = await net.ok(bank, "RecordRepayment", f)
     again = await net.refused(bank, "RecordRepayment", f, rule="invalid-state")
     assert again.endswith(
-        f"its repayment was recorded on {repaid['repaid_on']}, and nothing more is recorded on it; the "
-        f"RecordRepayment that made it REPAID committed in transaction {repaid['last']['tx_id']} at "
+        f"its repayment was recorded on {repaid['repaid_on']}, and nothing more is recorded on it; the claim is "
+        f"paid in full, so no financing of it follows, and nothing is left to do on it; the RecordRepayment that made it REPAID committed in transaction {repaid['last']['tx_id']} at "
         f"{repaid['last']['at']}: sent again, it records nothing twice"), again
 
 

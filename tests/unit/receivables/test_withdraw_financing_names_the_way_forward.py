@@ -20,4 +20,5 @@ async def test_withdrawing_an_accepted_or_disbursed_financing_names_what_ends_it
     await net.ok(a["bank"], "RecordRepayment", f["id"])
     message = await net.refused(a["tier1"], "WithdrawFinancing", f["id"], rule="invalid-state")
     assert message.endswith("only a request not yet accepted can be withdrawn: its repayment was recorded on "
-                            f"{net.today}, and nothing more is recorded on it")
+                            f"{net.today}, and nothing more is recorded on it; the claim is paid in full, so no "
+                            "financing of it follows, and nothing is left to do on it")

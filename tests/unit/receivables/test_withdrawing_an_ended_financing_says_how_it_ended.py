@@ -36,7 +36,8 @@ async def test_withdrawing_a_recoursed_financing_says_when_the_claim_came_back()
     message = await net.refused(a["tier1"], "WithdrawFinancing", f["id"], rule="invalid-state")
     assert message.endswith(f"financing {f['id']} is RECOURSED: {ONLY_A_REQUEST}: the claim went back to "
                             f"its holder on {net.today} (ExerciseRecourse), and nothing more is recorded on "
-                            "it"), message
+                            "it; the claim is past its due date, so no financing of it follows: its debtor pays "
+                            "the holder what it still owes (RecordPayment)"), message
 
 
 async def test_withdrawing_or_cancelling_a_withdrawn_request_names_the_withdrawal_and_a_new_request():

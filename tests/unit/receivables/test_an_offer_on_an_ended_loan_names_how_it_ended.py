@@ -1,0 +1,94 @@
+"""An offer on a request whose loan has ended (repaid, or the claim taken back by recourse), or which the debtor's
+payment ended from the claim's due date on, is refused naming what ended it and what follows at that stage: the
+refusal sent the holder to make a new request (RequestFinancing), which a claim paid in full or past its due date
+never gets, and the deal's own bank to wait for one. A request its holder withdrew, or a financing cancelled before
+disbursement, still names the new request, its way on; and another bank, which does not read an ended deal, is told
+only that the request is no longer open."""
+
+from __future__ import annotations
+
+from .support import Net, standard_net, transient_terms
+
+WITH_RECOURSE = transient_terms(recourse=True)
+PAID_IN_FULL = "the claim is paid in full, so no financing of it follows, and nothing is left to do on it"
+TAKEN_BACK = ("the claim is past its due date, so no financing of it follows: its debtor pays the holder what it "
+              "still owes (RecordPayment)")
+
+
+async def _loan_with_a_lapsed_offer(net: Net, due_in: int = 30) -> tuple[dict, dict, dict, dict]:
+    """tier1's claim on core, its request offered on by bank and bank2, bank's offer accepted and disbursed: the
+    claim, the request, the accepted offer and bank2's, which lapsed."""
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=due_in)
+    f, accepted = await net.offered(a["tier1"], r["id"], a["bank"], terms=WITH_RECOURSE)
+    lapsed = await net.ok(a["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(a["tier1"], "AcceptFinancingOffer", accepted["id"])
+    await net.ok(a["bank"], "RecordDisbursement", f["id"], transient=WITH_RECOURSE)
+    return r, f, accepted, lapsed
+
+
+async def _acceptances_refused(net: Net, *offers: dict) -> list[str]:
+    return [await net.refused(net.actors["tier1"], "AcceptFinancingOffer", o["id"], transient=transient_terms(),
+                              rule="invalid-state") for o in offers]
+
+
+async def test_an_offer_on_a_repaid_loan_names_the_repayment_and_that_no_financing_follows():
+    net = await standard_net()
+    a = net.actors
+    r, f, accepted, lapsed = await _loan_with_a_lapsed_offer(net)
+    await net.ok(a["core"], "RecordPayment", r["id"], "100000")
+    await net.ok(a["bank"], "RecordRepayment", f["id"])
+    for message in await _acceptances_refused(net, accepted, lapsed):
+        assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: its repayment "
+                                f"was recorded on {net.today}, and nothing more is recorded on it; "
+                                f"{PAID_IN_FULL}"), message
+        assert "RequestFinancing" not in message, message
+    message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                                rule="invalid-state")
+    assert message.endswith(f"nothing reopens one: its repayment was recorded on {net.today}, and nothing more is "
+                            f"recorded on it; {PAID_IN_FULL}"), message
+
+
+async def test_an_offer_on_a_loan_ended_by_recourse_names_it_and_the_debtors_payment_to_the_holder():
+    net = await standard_net()
+    a = net.actors
+    r, f, accepted, lapsed = await _loan_with_a_lapsed_offer(net, due_in=5)
+    net.advance(days=6)
+    await net.ok(a["bank"], "ExerciseRecourse", f["id"], "unpaid", transient=WITH_RECOURSE)
+    for message in await _acceptances_refused(net, accepted, lapsed):
+        assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: the claim went "
+                                f"back to its holder on {net.today} (ExerciseRecourse), and nothing more is "
+                                f"recorded on it; {TAKEN_BACK}"), message
+        assert "RequestFinancing" not in message, message
+    message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                                rule="invalid-state")
+    assert message.endswith(f"(ExerciseRecourse), and nothing more is recorded on it; {TAKEN_BACK}"), message
+    # the holder withdrawing the ended deal is told the same
+    message = await net.refused(a["tier1"], "WithdrawFinancing", f["id"], rule="invalid-state")
+    assert message.endswith(TAKEN_BACK), message
+
+
+async def test_an_offer_on_a_request_the_debtors_payment_ended_says_no_financing_follows():
+    net = await standard_net()
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=5)
+    f, o = await net.offered(a["tier1"], r["id"])
+    net.advance(days=6)
+    await net.ok(a["core"], "RecordPayment", r["id"], "100000")
+    [message] = await _acceptances_refused(net, o)
+    assert f"request {f['id']} has ended, so no offer on it can be accepted: the debtor's payment of the claim, " \
+           "from its due date on, ended the request (RecordPayment at " in message, message
+    assert message.endswith("no financing follows, as a claim is financed only before its due date"), message
+
+
+async def test_another_bank_is_told_only_that_the_request_is_no_longer_open():
+    net = await standard_net()
+    a = net.actors
+    r, f, _, _ = await _loan_with_a_lapsed_offer(net)
+    await net.ok(a["core"], "RecordPayment", r["id"], "100000")
+    await net.ok(a["bank"], "RecordRepayment", f["id"])
+    message = await net.refused(a["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                                rule="invalid-state")
+    assert message.endswith(f"financing {f['id']} is no longer an open request: offers are made only on open "
+                            "requests, and nothing reopens one; the holder makes a new request (RequestFinancing) "
+                            "if it still wants financing"), message
