@@ -63,8 +63,8 @@ from client.pricing import (
     validation_problems,
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
-from client.pricing.money import APR_PERCENT_PLACES, percent_of, places_apart
-from client.pricing.proposals import nothing_outstanding
+from client.pricing.money import APR_PERCENT_PLACES, percent_of
+from client.pricing.proposals import apr_places, nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
 from client.receivables import PassedOver, ReceivablesError, RuleViolation, unless_refused_the_read
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
@@ -869,13 +869,6 @@ COMPARE_COLUMNS = ["rank_by_cost", "rank_by_cash", "offer_id", "counterparty", "
                    "net_cash", "interest", "fees", "apr", "apr_day_count", "recourse", "takeable_now", "first_step"]
 
 
-def _apr_places(ranked: list[Proposal]) -> int:
-    """The places the APR column is shown to: the quote's, or more where two different APRs would look alike at
-    them, so an offer ranked after another by cost never shows the same APR as it."""
-    aprs = sorted({p.exact_apr for p in ranked if p.apr is not None})
-    return max([APR_PERCENT_PLACES, *(places_apart(a, b, APR_PERCENT_PLACES) for a, b in zip(aprs, aprs[1:]))])
-
-
 def _compare_row(p: Proposal, currency: str, apr_places: int) -> dict:
     """A proposal as the compare table shows it: the figures of its --json in the table's form (money for fen,
     percentages for decimal fractions, the APR rounded once from the exact value to ``apr_places``); an offer that
@@ -1039,8 +1032,8 @@ def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked
     if not ranked:
         click.echo("no open offers on it")
         return
-    apr_places = _apr_places(ranked)
-    click.echo(table([_compare_row(p, claim.currency, apr_places) for p in ranked], COMPARE_COLUMNS))
+    places = apr_places(ranked)   # as each offer's why below says its APR
+    click.echo(table([_compare_row(p, claim.currency, places) for p in ranked], COMPARE_COLUMNS))
     click.echo("")
     for p in ranked:
         click.echo(f"{p.offer_id}: {p.why}")

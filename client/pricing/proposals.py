@@ -65,8 +65,8 @@ from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
-from .money import (APR_DAY_COUNT, BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of,
-                    places_apart, proportion_fen)
+from .money import (APR_DAY_COUNT, APR_PERCENT_PLACES, BASES, annual_cost, days_between, effective_annual_cost,
+                    interest_fen, percent_of, places_apart, proportion_fen)
 
 Basis = Literal["ACT/360", "ACT/365"]
 
@@ -551,7 +551,7 @@ def _not_takeable(priced: Proposal, obstacles: list[Obstacle], currency: str) ->
     return priced.model_copy(update={
         "takeable_now": False, "first_step": ", then ".join(steps),
         "why": f"{_hold(obstacles)}; taken then, it would pay {money(priced.net_cash, currency)} now at "
-               f"{percent_of(priced.exact_apr)} a year all-in"})
+               f"{percent_of(priced.exact_apr, APR_PERCENT_PLACES)} a year all-in"})
 
 
 def _hold(obstacles: list[Obstacle]) -> str:
@@ -649,10 +649,11 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     choices = [p for p in priced if p.rankable]
     by_cost, by_cash = sorted(choices, key=_cost_order), sorted(choices, key=_cash_order)
     ranks = _Ranks(by_cost, by_cash)
+    places = apr_places(priced)   # the APR column's: the reasons say the figures the table shows
 
     ranked = []
     for p in choices:
-        reasons = _why(p, ranks, terms)
+        reasons = _why(p, ranks, terms, places)
         ranked.append(p.model_copy(update={
             "rank_by_cost": ranks.cost[p.offer_id], "rank_by_cash": ranks.cash[p.offer_id],
             # what stands between the holder and the offer first, then how it compares once taken
@@ -660,6 +661,14 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     order = (lambda p: p.rank_by_cost) if by == "cost" else (lambda p: p.rank_by_cash)
     never = sorted((p for p in priced if p.eligible and not p.rankable), key=_cost_order if by == "cost" else _cash_order)
     return sorted(ranked, key=order) + never + [p for p in priced if not p.eligible]
+
+
+def apr_places(proposals: Sequence[Proposal]) -> int:
+    """The places an APR of ``proposals`` is shown to, in a table and in each ``why``: a quote's
+    (APR_PERCENT_PLACES), or more where two different APRs would look alike at them, so an offer ranked after
+    another by cost never shows the same APR as it."""
+    aprs = sorted({p.exact_apr for p in proposals if p.apr is not None})
+    return max([APR_PERCENT_PLACES, *(places_apart(a, b, APR_PERCENT_PLACES) for a, b in zip(aprs, aprs[1:]))])
 
 
 class _Ranks:
@@ -699,14 +708,14 @@ def _ids(offers: list[Proposal]) -> str:
     return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
 
 
-def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown) -> str:
+def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown, places: int) -> str:
     """Why ``ahead``, equal to ``p`` on ``by``, ranks directly before it: the first tie-break that parts them, in the
-    order :func:`_cost_order` and :func:`_cash_order` apply them."""
+    order :func:`_cost_order` and :func:`_cash_order` apply them. ``places``: the APRs' (:func:`apr_places`)."""
     if by == "cost" and ahead.net_cash != p.net_cash:
         return f", which pays {shown(ahead.net_cash - p.net_cash)} more now"
     if by == "cash" and ahead.exact_apr != p.exact_apr:
-        # to as many places as tell the two apart, where 2 would show the same rate twice
-        return f", which costs less a year all-in ({_apart(ahead.exact_apr, p.exact_apr)})"
+        return (f", which costs less a year all-in ({percent_of(ahead.exact_apr, places)} against "
+                f"{percent_of(p.exact_apr, places)})")
     if ahead.recourse != p.recourse:
         return ", which is without recourse"
     if ahead.takeable_now != p.takeable_now:
@@ -714,13 +723,8 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown)
     return " by offer id alone: the two are alike in all else"
 
 
-def _apart(apr: Fraction, other: Fraction) -> str:
-    """Two different APRs as percentages to as many places as tell them apart: '4.3336% against 4.3327%'."""
-    places = places_apart(apr, other)
-    return f"{percent_of(apr, places)} against {percent_of(other, places)}"
-
-
-def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
+def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str:
+    """Where ``p`` ranks and why, its APRs to ``places`` (:func:`apr_places`), at which different APRs show apart."""
     def shown(fen: int) -> str:
         return money(fen, terms.currency)
     parts = []
@@ -731,28 +735,22 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     cost_ahead, cost_after = _tied(ranks.by_cost, cost_rank, lambda o: o.exact_apr)
     cash_ahead, cash_after = _tied(ranks.by_cash, cash_rank, lambda o: o.net_cash)
     if cost_rank == 1:
-        parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr)} a year all-in"
+        parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr, places)} a year all-in"
                      + (f", as are {_ids(cost_after)}, ranked after it" if cost_after else ""))
     else:
-        # dearer than the offer just before it, which shows the same rate to 2 places: said to the places that
-        # part them, where 4.33% and 4.33% alone do not say why one ranks first
-        before = ranks.by_cost[cost_rank - 2]
-        alike = (f"above {before.offer_id}, alike at 2 places: {_apart(p.exact_apr, before.exact_apr)}"
-                 if not cost_ahead and percent_of(before.exact_apr) == percent_of(p.exact_apr) else "")
         gap = ""
-        if (not cost_ahead or cost_ahead[0] is not ranks.cheapest) and not (alike and before is ranks.cheapest):
+        if not cost_ahead or cost_ahead[0] is not ranks.cheapest:
             # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the
-            # two rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74); to more places where 2 would
-            # say 0.00 of an offer that costs more
+            # two rounded rates shown (5.0624% and 4.3265%, 0.73587... points apart: 0.7359); to more places where
+            # these would say 0.0000 of an offer that costs more
             gap_apr = p.exact_apr - ranks.cheapest.exact_apr
-            places = places_apart(gap_apr, Fraction(0))
-            gap = f", {percent_of(gap_apr, places).removesuffix('%')} points above {ranks.cheapest.offer_id}"
-        alike = "" if not alike else f", and {alike}" if gap else f", {alike}"
+            gap_places = places_apart(gap_apr, Fraction(0), places)
+            gap = f", {percent_of(gap_apr, gap_places).removesuffix('%')} points above {ranks.cheapest.offer_id}"
         tie = (f", as cheap as {_ids(cost_ahead)}, after {cost_ahead[-1].offer_id}"
-               f"{_tie_break(p, cost_ahead[-1], 'cost', shown)}") if cost_ahead else ""
+               f"{_tie_break(p, cost_ahead[-1], 'cost', shown, places)}") if cost_ahead else ""
         # said of this offer before the other's id, not after it, where it would read as said of that one
         parts.append(f"#{cost_rank} by cost" + (", the cheapest takeable now" if best_now else "")
-                     + f": {percent_of(p.exact_apr)} a year{gap}{alike}{tie}")
+                     + f": {percent_of(p.exact_apr, places)} a year{gap}{tie}")
     if cash_rank == 1:
         parts.append(f"most cash now ({shown(p.net_cash)}"
                      + (f"; as much from {_ids(cash_after)}, ranked after it" if cash_after else "") + ")")
@@ -760,7 +758,7 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
         gap = ("" if cash_ahead and cash_ahead[0] is ranks.richest else
                f": {shown(ranks.richest.net_cash - p.net_cash)} less now than {ranks.richest.offer_id}")
         tie = (f"{'; ' if gap else ': '}as much cash now ({shown(p.net_cash)}) as {_ids(cash_ahead)}, after "
-               f"{cash_ahead[-1].offer_id}{_tie_break(p, cash_ahead[-1], 'cash', shown)}") if cash_ahead else ""
+               f"{cash_ahead[-1].offer_id}{_tie_break(p, cash_ahead[-1], 'cash', shown, places)}") if cash_ahead else ""
         parts.append(f"#{cash_rank} by cash"
                      + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else "")
                      + gap + tie)
@@ -781,5 +779,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
 
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "TIER_DAYS_MAX",
            "TIER_DAYS_MIN", "BankOffer", "EarlyPaymentOffer",
-           "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "nothing_outstanding",
+           "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "apr_places", "nothing_outstanding",
            "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]

@@ -40,7 +40,7 @@ def test_compare_ranks_with_why(tmp_path):
     assert ("DD-1: not takeable now: RCV-1 has a live financing request F-1, and the contract pays early only a claim "
             "without one (rule receivable-financed); withdraw the request first (recfin finance withdraw F-1), and "
             "the bank offers on it lapse "
-            "then; taken then: #3 by cost: 5.06% a year, 0.74 points above OF-A; #2 by cash: CNY 1,232.88 less now than "
+            "then; taken then: #3 by cost: 5.0624% a year, 0.7359 points above OF-A; #2 by cash: CNY 1,232.88 less now than "
             "OF-B") in result.output
 
 
@@ -69,7 +69,7 @@ def test_compare_ranks_a_banks_quoted_terms_before_any_request_with_request_fina
     assert proposals[0]["why"].startswith("not takeable now: RCV-1 has no financing request, and a bank's offer is "
                                           "accepted only on one; request financing first (recfin finance request "
                                           "RCV-1) for bank-a to make its offer on")
-    assert proposals[2]["why"].startswith("#3 by cost, the cheapest takeable now: 5.06% a year, 0.74 points above "
+    assert proposals[2]["why"].startswith("#3 by cost, the cheapest takeable now: 5.0624% a year, 0.7359 points above "
                                           "OF-A; #2 by cash, the most cash takeable now: CNY 1,232.88 less now than "
                                           "OF-B")
 
@@ -326,7 +326,7 @@ def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path)
 
 def test_compare_shows_the_apr_rounded_once_from_its_exact_value(tmp_path):
     # 901,844 / 89,098,156 x 365 / 90 = 4.1049990...%: --json states 0.041050, the table 4.1050% (to the quote's 4
-    # places), and the why 4.10% (not 4.11%)
+    # places) and the why as the table (not 4.1049% nor 4.11%)
     data = {"receivable": OFFERS["receivable"], "bank_offers": [{**OFFERS["bank_offers"][0], "fees": 1_844}]}
     args = ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on", "2026-12-01"]
     [proposal] = json.loads(CliRunner().invoke(finance, args + ["--json"]).stdout)["proposals"]
@@ -335,7 +335,7 @@ def test_compare_shows_the_apr_rounded_once_from_its_exact_value(tmp_path):
     assert table.exit_code == 0, table.output
     row = table.output.splitlines()[2].split()
     assert row[2] == "OF-A" and "4.1050%" in row and "4.11%" not in table.output
-    assert "OF-A: cheapest of 1 at 4.10% a year all-in" in table.output
+    assert "OF-A: cheapest of 1 at 4.1050% a year all-in" in table.output
 
 
 def test_compare_shows_amounts_in_the_claims_currency(tmp_path):

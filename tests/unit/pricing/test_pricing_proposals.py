@@ -175,9 +175,9 @@ def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_rece
     assert (early.net_cash, early.apr) == (99_753_425, Decimal("0.010025"))   # what it would pay, once takeable
     assert early.why.startswith("not takeable now: RCV-1 has a live financing request F-1")
     assert ("withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse then; taken "
-            "then: cheapest of 2 at 1.00% a year all-in; most cash now (CNY 997,534.25)") in early.why
+            "then: cheapest of 2 at 1.0025% a year all-in; most cash now (CNY 997,534.25)") in early.why
     # the bank's offer is behind one that needs a step first: the best the holder can take today
-    assert offered.why.startswith("#2 by cost, the cheapest takeable now: 5.06% a year, 4.06 points above DD; #2 by "
+    assert offered.why.startswith("#2 by cost, the cheapest takeable now: 5.0624% a year, 4.0599 points above DD; #2 by "
                                   "cash, the most cash takeable now: CNY 9,863.02 less now than DD; without recourse")
     by_cash = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap], by="cash")
     assert [p.offer_id for p in by_cash] == ["DD", "A"]
@@ -281,13 +281,13 @@ def test_the_gap_to_the_cheapest_is_the_exact_gap_rounded_once():
     ranked = rank_proposals(FINANCED, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])
     assert (ranked[0].apr, ranked[1].apr) == (Decimal("0.040398"), Decimal("0.040448"))
     assert ranked[1].exact_apr - ranked[0].exact_apr < Fraction(5, 100_000)
-    # shown alike to 2 places: said to the places that part them, not as "0.00 points above A"
-    assert ranked[1].why.startswith("#2 by cost: 4.04% a year, above A, alike at 2 places: 4.045% against 4.040%;")
+    # said as the exact gap rounded once, 0.0049 points, not as the 0.0050 between the two rates shown
+    assert ranked[1].why.startswith("#2 by cost: 4.0448% a year, 0.0049 points above A;")
     # 4.33% and 5.06% shown, 0.7359 points apart exactly: 0.74, not the 0.73 between the two rounded figures
     early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
     cheap, dear = rank_proposals(FINANCED, ON, [bank("A", advance="0.90", fees=50_000, basis="ACT/360")], [early])
-    assert cheap.why.startswith("cheapest of 2 at 4.33% a year all-in")
-    assert "taken then: #2 by cost: 5.06% a year, 0.74 points above A;" in dear.why
+    assert cheap.why.startswith("cheapest of 2 at 4.3265% a year all-in")
+    assert "taken then: #2 by cost: 5.0624% a year, 0.7359 points above A;" in dear.why
 
 
 def test_offers_whose_aprs_differ_past_the_6th_place_rank_on_the_exact_apr():
@@ -299,8 +299,9 @@ def test_offers_whose_aprs_differ_past_the_6th_place_rank_on_the_exact_apr():
     assert ranked[0].apr == ranked[1].apr == Decimal("0.091065")
     assert [(p.offer_id, p.rank_by_cost) for p in ranked] == [("A", 1), ("B", 2)]
     assert ranked[0].exact_apr < ranked[1].exact_apr and ranked[0].net_cash < ranked[1].net_cash
-    assert ranked[0].why.startswith("cheapest of 2 at 9.11% a year all-in")
-    assert ranked[1].why.startswith("#2 by cost: 9.11% a year, above A, alike at 2 places: 9.107% against 9.106%;")
+    # both 9.1065% to the 4 places a comparison shows: said to the 5 that part them, as its APR column shows them
+    assert ranked[0].why.startswith("cheapest of 2 at 9.10648% a year all-in")
+    assert ranked[1].why.startswith("#2 by cost: 9.10652% a year, 0.00004 points above A;")
 
 
 def test_the_apr_shown_is_rounded_once_from_the_exact_value():
@@ -309,10 +310,10 @@ def test_the_apr_shown_is_rounded_once_from_the_exact_value():
     [p] = rank_proposals(FINANCED, ON, [offer])
     assert (p.interest + p.fees, p.net_cash, p.days) == (901_844, 89_098_156, 90)
     assert p.apr == Decimal("0.041050") and p.exact_apr == Fraction(901_844, 89_098_156) * 365 / 90
-    assert p.why.startswith("cheapest of 1 at 4.10% a year all-in")
+    assert p.why.startswith("cheapest of 1 at 4.1050% a year all-in")
     # priced as the bank quotes it, on a frozen claim: the reason's figure is rounded once too
     held = price_bank_offer(offer, FINANCED.model_copy(update={"frozen_by": "ORDER-1"}), ON)
-    assert held.why.endswith("taken then, it would pay CNY 890,981.56 now at 4.10% a year all-in")
+    assert held.why.endswith("taken then, it would pay CNY 890,981.56 now at 4.1050% a year all-in")
 
 
 def test_amounts_in_the_reasons_carry_the_claims_currency():

@@ -21,16 +21,16 @@ def test_identical_offers_say_they_are_as_good_and_what_put_one_first():
     ranked = rank_proposals(TERMS, ON, [bank("OF-B"), bank("OF-A"), bank("OF-C", recourse=False)])
     assert [p.offer_id for p in ranked] == ["OF-C", "OF-A", "OF-B"]
     said = why(ranked)
-    # not "0.00 points above OF-C" and "CNY 0.00 less now than OF-C": nothing said why it ranks second
-    assert said["OF-A"].startswith("#2 by cost: 4.10% a year, as cheap as OF-C, after OF-C, which is without "
+    # not "0.0000 points above OF-C" and "CNY 0.00 less now than OF-C": nothing said why it ranks second
+    assert said["OF-A"].startswith("#2 by cost: 4.0965% a year, as cheap as OF-C, after OF-C, which is without "
                                    "recourse; #2 by cash: as much cash now (CNY 891,000.00) as OF-C, after OF-C, "
                                    "which is without recourse;")
-    assert said["OF-B"].startswith("#3 by cost: 4.10% a year, as cheap as OF-C and OF-A, after OF-A by offer id "
+    assert said["OF-B"].startswith("#3 by cost: 4.0965% a year, as cheap as OF-C and OF-A, after OF-A by offer id "
                                    "alone: the two are alike in all else; #3 by cash: as much cash now "
                                    "(CNY 891,000.00) as OF-C and OF-A, after OF-A by offer id alone")
-    assert said["OF-C"].startswith("cheapest of 3 at 4.10% a year all-in, as are OF-A and OF-B, ranked after it; "
+    assert said["OF-C"].startswith("cheapest of 3 at 4.0965% a year all-in, as are OF-A and OF-B, ranked after it; "
                                    "most cash now (CNY 891,000.00; as much from OF-A and OF-B, ranked after it);")
-    assert all("0.00 points" not in w and "CNY 0.00 less" not in w for w in said.values())
+    assert all("0.0000 points" not in w and "CNY 0.00 less" not in w for w in said.values())
 
 
 def test_as_cheap_but_less_cash_is_said_so():
@@ -38,7 +38,7 @@ def test_as_cheap_but_less_cash_is_said_so():
     # 1/99 of the cash for 90 days, the same APR exactly
     more, less = rank_proposals(TERMS, ON, [bank("SMALL", advance="0.80"), bank("LARGE")])
     assert (more.offer_id, less.offer_id) == ("LARGE", "SMALL") and more.exact_apr == less.exact_apr
-    assert less.why.startswith("#2 by cost: 4.10% a year, as cheap as LARGE, after LARGE, which pays CNY 99,000.00 "
+    assert less.why.startswith("#2 by cost: 4.0965% a year, as cheap as LARGE, after LARGE, which pays CNY 99,000.00 "
                                "more now; #2 by cash: CNY 99,000.00 less now than LARGE;")
 
 
@@ -47,6 +47,6 @@ def test_as_much_cash_but_dearer_is_said_so():
     # 19,000.00 against 9,000.00
     cheap, dear = rank_proposals(TERMS, ON, [bank("DEAR", advance="0.91", fees=990_000), bank("CHEAP")], by="cash")
     assert (cheap.offer_id, dear.offer_id) == ("CHEAP", "DEAR") and cheap.net_cash == dear.net_cash
-    assert dear.why.startswith("#2 by cost: 8.65% a year, 4.55 points above CHEAP; #2 by cash: as much cash now "
-                               "(CNY 891,000.00) as CHEAP, after CHEAP, which costs less a year all-in (4.10% "
-                               "against 8.65%);")
+    assert dear.why.startswith("#2 by cost: 8.6482% a year, 4.5517 points above CHEAP; #2 by cash: as much cash now "
+                               "(CNY 891,000.00) as CHEAP, after CHEAP, which costs less a year all-in (4.0965% "
+                               "against 8.6482%);")
