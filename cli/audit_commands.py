@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 
 from client.gateway import GatewayError
+from client.ledger.block_integrity import genesis_block, header_hash
 from client.ledger.qscc import LedgerReadError
 from client.receivables import RuleViolation
 from client.receivables.audit import AuditCheck, ReceivableAudit
 from network.errors import NetworkError
 
 from . import connection
-from .options import names_a_record
+from .options import PathType, names_a_record
 from .output import as_typed, emit
 
 EXIT_PASSED, EXIT_CHECK_FAILED, EXIT_NOT_AUDITED = 0, 1, 3
@@ -40,10 +41,16 @@ class AuditNotMade(click.ClickException):
     "Who audits: an org (name or MSP ID) and optionally a user of its profile; every read goes to a peer of "
     "this org [default: bank, its first client user]."))
 @connection.call_timeout_option()
+@click.option("--genesis-block", "genesis_file", metavar="FILE",
+              type=PathType(dir_okay=False, path_type=Path, reads=True),
+              help="The channel's genesis block as your org has it apart from its peer (the block it joined with: "
+              "an org bundle's or the network data folder's channel/<channel>.block). No orderer signs block 0, so "
+              "the peer's must be this one, or every check resting on a block's signatures fails; without it, "
+              "block 0 is taken as the peer holds it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with \"passed\", and "
               "\"financing_refusal\": why the contract would not finance the claim now, null when it would).")
 def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,
-          as_json: bool) -> None:
+          genesis_file: Path | None, as_json: bool) -> None:
     """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
     peer's endorsement, that the claim that confirmation wrote is the one its registration wrote (only
     status, confirmed_on, frozen, queued_freezes, last_unfreeze and last may differ, and no rejection or withdrawal may come between: no holder,
@@ -96,9 +103,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     """
     who_org, who_user = connection.caller(as_, org, user, "bank")
     claim, auditor = as_typed(receivable_id), as_typed(who_org)
+    genesis_hash = None if genesis_file is None else _genesis_hash(genesis_file)
     try:
         with connection.open_session(who_org, who_user, data_root) as session:
-            report = ReceivableAudit.of(session.client, session.profile.msp_id).audit(receivable_id)
+            report = ReceivableAudit.of(session.client, session.profile.msp_id,
+                                        genesis_hash=genesis_hash).audit(receivable_id)
     except RuleViolation as refusal:
         raise AuditNotMade(f"cannot audit {claim}: {connection.describe(refusal)}") from None
     except GatewayError as error:
@@ -124,6 +133,18 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
             refusal = report.financing_refusal
             click.echo(verdict if refusal is None else f"{verdict}; yet {refusal}")
     raise SystemExit(EXIT_PASSED if report.passed else EXIT_CHECK_FAILED)
+
+
+def _genesis_hash(path: Path) -> bytes:
+    """The header hash of the genesis block in ``path``; a usage error (exit 2) naming the file where it is none."""
+    try:
+        return header_hash(genesis_block(path.read_bytes(), str(path)).header)
+    except OSError as error:
+        problem = f"{path} cannot be read ({error.strerror or error})"
+    except LedgerReadError as error:
+        problem = str(error)
+    raise click.BadParameter(f"{problem}: give the channel's genesis block file your org joined with (an org "
+                             "bundle's channel/<channel>.block)", param_hint="--genesis-block")
 
 
 def _result(check: AuditCheck) -> str:

@@ -68,7 +68,9 @@ one ledger it trusts; every block read from it is checked as a peer checks one t
 too, its orderer signatures under /Channel/Orderer/BlockValidation of the config it was verified under, which
 must be the newest config block before it, as the ordering service names it), and
 a transaction read by its id must be the one its block holds. A block that fails fails the check of the key
-whose transaction it holds. What that peer is still trusted for: the genesis block (no orderer signs it), which
+whose transaction it holds. What that peer is still trusted for: the genesis block (no orderer signs it), unless
+the audit is given its hash (``genesis_hash``: a peer's block 0 of another header hash then fails every check
+resting on a block's signatures), which
 transactions a key's history lists, each transaction's validation code (the block's transaction filter, which
 no orderer signs), which blocks are the channel's config blocks (as its newest block, and the block before each
 config block, name them), and today's configuration, read for its revocation lists alone (which can only add
@@ -357,12 +359,18 @@ class ReceivableAudit:
 
     ``receivables``: a ReceivablesClient (or any object with ``get_receivable``, ``history`` and
     ``party_history`` taking ``endorsing_organizations``) whose contract names the chaincode (``chaincode_name``);
-    ``qscc``: a Gateway Contract of chaincode ``qscc`` on the same channel; ``msp_id``: the auditor's own org.
+    ``qscc``: a Gateway Contract of chaincode ``qscc`` on the same channel; ``msp_id``: the auditor's own org;
+    ``genesis_hash``: the header hash (``block_integrity.header_hash``) of the channel's genesis block as the
+    auditor knows it from elsewhere than the peer (the block its org joined with, an org bundle's
+    ``channel/<channel>.block``: ``block_integrity.genesis_block`` reads one), which the peer's block 0 must have;
+    None takes block 0 as the peer holds it.
     """
 
-    def __init__(self, receivables: Any, qscc: Any, *, channel: str, msp_id: str, chaincode: str) -> None:
+    def __init__(self, receivables: Any, qscc: Any, *, channel: str, msp_id: str, chaincode: str,
+                 genesis_hash: bytes | None = None) -> None:
         self.receivables, self.qscc = receivables, qscc
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
+        self.genesis_hash = genesis_hash
         self._msps: dict[str, channel_msp.ChannelMsp] | None = None
         self._msps_under: dict[int, dict[str, channel_msp.ChannelMsp]] = {}    # by config block number
         # each block checked (:meth:`_integrity_problem`), by number: its header and why it is not the
@@ -382,13 +390,13 @@ class ReceivableAudit:
         self._invoice_answers: dict[str, InvoiceLookup] = {}
 
     @classmethod
-    def of(cls, receivables: Any, msp_id: str) -> ReceivableAudit:
+    def of(cls, receivables: Any, msp_id: str, *, genesis_hash: bytes | None = None) -> ReceivableAudit:
         """The audit over a ReceivablesClient built with its Network: qscc and the channel come from it."""
         network = receivables.network
         if network is None:
             raise ValueError("an audit reads blocks through the gateway Network: ReceivablesClient(contract, network)")
         return cls(receivables, network.get_contract(QSCC), channel=network.name, msp_id=msp_id,
-                   chaincode=receivables.contract.chaincode_name)
+                   chaincode=receivables.contract.chaincode_name, genesis_hash=genesis_hash)
 
     @property
     def own_org(self) -> list[str]:
@@ -431,9 +439,10 @@ class ReceivableAudit:
         under: the config block it names, which must be the newest config block before it
         (:meth:`_stale_config_problem`), or, for a config block, the one in force at the block before it (its
         own takes effect after it), each such block checked the same way. Block 0, the genesis block the
-        channel was created from, is signed by no orderer: it is taken as the peer holds it, the root every
-        later config descends from. Checked once per block and audit; a second, other block of the same
-        number fails."""
+        channel was created from, is signed by no orderer: it is the root every later config descends from,
+        taken as the peer holds it unless the audit was given its hash (``genesis_hash``), which its header must
+        then hash to (:meth:`_genesis_problem`). Checked once per block and audit; a second, other block of the
+        same number fails."""
         number = block.header.number
         problem = block_integrity.data_problem(block)
         if problem is not None:
@@ -457,7 +466,7 @@ class ReceivableAudit:
         (:meth:`_integrity_problem`), or None."""
         number = block.header.number
         if number == 0:
-            return None
+            return self._genesis_problem(block)
         try:
             index = last_config_index(block)
             if index == number:
@@ -482,6 +491,19 @@ class ReceivableAudit:
             return (f"block {number} was verified under the config of block {index}, which cannot be taken: "
                     f"{config}")
         return block_integrity.signature_problem(block, config)
+
+    def _genesis_problem(self, block: common_pb2.Block) -> str | None:
+        """Why block 0 is not the genesis block whose header hash the audit was given, or None (None too when it
+        was given none). Its header hash covers its data hash, which :meth:`_integrity_problem` holds to its data
+        first, so the whole block is compared."""
+        held = block_integrity.header_hash(block.header)
+        if self.genesis_hash is None or held == self.genesis_hash:
+            return None
+        return (f"block 0, the genesis block {self.msp_id}'s peer holds, has a header hashing to {held.hex()}, where "
+                f"the channel's genesis block the audit was given hashes to {self.genesis_hash.hex()}: no orderer "
+                "signs a genesis block, and every later block is checked under the config it carries, so none can "
+                "be taken. Check that the genesis block given is the channel's; if it is, the peer's ledger is of "
+                "another channel: have it leave the channel (`peer node unjoin`) and join it again with that block")
 
     def _stale_config_problem(self, number: int, named: int) -> str | None:
         """Why block ``number``, no config block, naming config block ``named`` does not name the newest config
@@ -1341,6 +1363,8 @@ def _json_object(data: bytes) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def audit_receivable(receivables: Any, receivable_id: str, msp_id: str) -> AuditReport:
-    """Audit one receivable as org ``msp_id`` (the caller's own), through the client's Network."""
-    return ReceivableAudit.of(receivables, msp_id).audit(receivable_id)
+def audit_receivable(receivables: Any, receivable_id: str, msp_id: str, *,
+                     genesis_hash: bytes | None = None) -> AuditReport:
+    """Audit one receivable as org ``msp_id`` (the caller's own), through the client's Network; ``genesis_hash``
+    as :class:`ReceivableAudit` takes it."""
+    return ReceivableAudit.of(receivables, msp_id, genesis_hash=genesis_hash).audit(receivable_id)
