@@ -924,8 +924,18 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                           passed_over: PassedOver) -> OffersFile:
     org, user = connection.parse_as(as_)
     with offline_hint("pass --offers FILE"), connection.open_session(org, user, data_root) as session:
-        return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer,
-                                           passed_over=passed_over)
+        try:
+            return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer,
+                                               passed_over=passed_over)
+        except RuleViolation as refusal:
+            if refusal.rule != "not-permitted-to-read":
+                raise
+            # the read refused names who may read that one record ("the holder, the bank and the regulator"), which
+            # a bank that did not make the offer, or the debtor, reads as a way in: say whose comparison it is
+            raise click.ClickException(
+                f"{connection.describe(refusal)}; `recfin finance compare` reads every offer on the claim, the "
+                "banks' private terms included, which only the claim's holder and the regulator may read: run it "
+                "--as the holder's org (and user), or --as regulator") from None
 
 
 @finance.command()
