@@ -16,7 +16,7 @@ from . import events, keys, lifecycle, upgrade
 from . import financing as fin
 from .arguments import require_text, uncounted_offers_problem
 from .errors import rule, shown
-from .model import CONFIRMED, FINANCED, Financing, Offer, OfferParties, OfferTerms
+from .model import CONFIRMED, FINANCED, LIVE_FINANCING, Financing, Offer, OfferParties, OfferTerms
 from .session import rules
 from .store_offers import offer_made_records
 from .tx_financing import (
@@ -111,6 +111,12 @@ class FinancingOfferTransactions(FinancingGroup):
             if f.financier == bank.uscc and request_ended_for_good(f):
                 raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
                            f"only on open requests, and nothing reopens one: {_how_it_ended(f)}")
+            # its own offer accepted (an offer sent again after its answer was lost): a new request of the claim
+            # is refused while the deal is live
+            if f.financier == bank.uscc and f.status in LIVE_FINANCING:
+                raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
+                           f"only on open requests, and nothing reopens one: its holder accepted {bank.uscc}'s "
+                           f"offer {f.accepted_offer_id} on it, and the deal is live (GetFinancing {f.id} shows it)")
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
                        "only on open requests, and nothing reopens one; the holder makes a new request "
                        "(RequestFinancing) if it still wants financing")

@@ -92,3 +92,20 @@ async def test_another_bank_is_told_only_that_the_request_is_no_longer_open():
     assert message.endswith(f"financing {f['id']} is no longer an open request: offers are made only on open "
                             "requests, and nothing reopens one; the holder makes a new request (RequestFinancing) "
                             "if it still wants financing"), message
+
+
+async def test_the_banks_offer_sent_again_after_its_acceptance_names_the_live_deal():
+    """A bank whose offer the holder accepted, sending the offer again (its answer lost), was told the holder makes
+    a new request, which a claim under a live financing is refused: it is told its offer was accepted."""
+    net = await standard_net()
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=30)
+    f, o = await net.offered(a["tier1"], r["id"], a["bank"])
+    await net.ok(a["tier1"], "AcceptFinancingOffer", o["id"])
+    for disburse in (False, True):
+        if disburse:
+            await net.ok(a["bank"], "RecordDisbursement", f["id"], transient=transient_terms())
+        message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                                    rule="invalid-state")
+        assert message.endswith(f"nothing reopens one: its holder accepted {a['bank'].uscc}'s offer {o['id']} on "
+                                f"it, and the deal is live (GetFinancing {f['id']} shows it)"), (disburse, message)
