@@ -412,7 +412,10 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
 
     Each line of the table is named as its figure is in --json:
     offer.discount_rate is the key discount_rate in the object offer (there
-    amounts are in fen and rates decimal fractions).
+    amounts are in fen and rates decimal fractions). In both, each amount is
+    rounded once to whole fen, half up (四舍五入), as the contract rounds them;
+    the APR (fees included) once, half up, from its exact value, to 4 places
+    in the table.
 
     \b
     Exit codes:
@@ -994,7 +997,11 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
 
     Each column is named, in capitals, by the key of its figure in each
     object of proposals in --json: the column APR is its apr (there amounts
-    are in fen and rates decimal fractions).
+    are in fen and rates decimal fractions). In both, each amount is rounded
+    once to whole fen, half up (四舍五入), as the contract rounds them; the APR
+    (fees included) once, half up, from its exact value, to 4 places, or more
+    where two different APRs would look alike at 4, in the table and in each
+    offer's why alike.
 
     \b
     Example:
