@@ -57,6 +57,11 @@ _DRAINED = object()   # what the next message is once a draining stream has no t
 DEFAULT_PEER_REPLY_TIMEOUT = 60.0
 # The tx IDs the warning of a stream that ended under running transactions names; it counts the rest.
 _LOGGED_CUT_TRANSACTIONS = 10
+# Seconds after REGISTER by when a stream not yet READY is logged as an error. A peer answers REGISTERED, then
+# READY, as soon as REGISTER arrives; one that refuses the registration (a package ID it is not launching: a
+# stale CHAINCODE_ID after a new package was installed, say) says nothing to the chaincode and leaves the stream
+# open, so without this line the server's log would show only the peer's connection.
+REGISTRATION_TIMEOUT_SECONDS = 10.0
 
 
 # Requests that carry what the transaction writes; any other request carries only keys or a query to read with.
@@ -208,7 +213,8 @@ class StreamHandler:
     closed the stream; ``write`` sends one message. ``metrics`` (the server's, shared by its
     streams) counts the stream, its transactions and their requests to the peer. A message
     that does not parse ends the stream with :class:`MalformedMessage`. A request unanswered
-    after ``reply_timeout`` seconds fails its transaction.
+    after ``reply_timeout`` seconds fails its transaction. A stream the peer has not made ready
+    ``registration_timeout`` seconds after REGISTER is logged as an error naming ``peer`` (its address).
     """
 
     def __init__(
@@ -219,9 +225,14 @@ class StreamHandler:
         write: Callable[[shim_pb2.ChaincodeMessage], Awaitable[None]],
         metrics: ChaincodeMetrics | None = None,
         reply_timeout: float = DEFAULT_PEER_REPLY_TIMEOUT,
+        *,
+        registration_timeout: float = REGISTRATION_TIMEOUT_SECONDS,
+        peer: str = "",
     ) -> None:
         self.metrics = metrics if metrics is not None else ChaincodeMetrics()
         self.reply_timeout = reply_timeout   # seconds a request waits for the peer's reply
+        self._registration_timeout = registration_timeout
+        self._peer = peer
         self._invoke = invoke
         self._package_id = package_id
         self._read = read
@@ -247,6 +258,7 @@ class StreamHandler:
         until no transaction runs on it."""
         register = Msg(type=Msg.REGISTER, payload=chaincode_pb2.ChaincodeID(name=self._package_id).SerializeToString())
         self.metrics.peer_streams += 1
+        overdue = asyncio.get_running_loop().call_later(self._registration_timeout, self._registration_overdue)
         try:
             await self._send(register)
             while True:
@@ -269,8 +281,29 @@ class StreamHandler:
                 if not await self._dispatch(message):
                     return
         finally:
+            overdue.cancel()
             self.metrics.peer_streams -= 1
             await self._shut_down()
+
+    def _registration_overdue(self) -> None:
+        """The stream is not ready ``registration_timeout`` seconds after REGISTER: say why that may be, as the
+        peer tells the chaincode nothing."""
+        if self._state is _State.READY or self.closed:
+            return
+        peer = f"peer {self._peer}" if self._peer else "the peer"
+        timeout = self._registration_timeout
+        if self._state is _State.CREATED:
+            logger.error("%s has not accepted this chaincode's registration as %r (no REGISTERED within %g s): a "
+                         "peer refuses, without a word to the chaincode, a registration under a package ID it is "
+                         "not launching, and its log says \"peer will not accept external chaincode connection %s\" "
+                         "(or \"duplicate chaincodeID\"); set CHAINCODE_ID to the package ID `peer lifecycle "
+                         "chaincode queryinstalled` lists for the definition committed on the channel (a new "
+                         "package has a new ID) and restart this server", peer, self._package_id, timeout,
+                         self._package_id)
+        else:
+            logger.error("%s registered this chaincode as %r but sent no READY within %g s: no transaction can run "
+                         "on the stream; look for \"failed to start %s\" in the peer's log", peer,
+                         self._package_id, timeout, self._package_id)
 
     async def _next_message(self) -> object:
         """The next message from the peer, or _DRAINED: at once when the stream is drained, or as soon

@@ -174,7 +174,7 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
             await context.abort(grpc.StatusCode.UNAVAILABLE, STOPPING_REASON)
         logger.info("peer %s connected", peer)
         handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write,
-                                self._metrics, self._peer_reply_timeout)
+                                self._metrics, self._peer_reply_timeout, peer=peer)
         self._streams.add(handler)
         try:
             await handler.run()
