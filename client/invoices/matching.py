@@ -68,6 +68,7 @@ from ._item_keys import item_key, known_unit, unit_factor, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
 from ._reading import line_amount_fen, percent
+from .checks import offset_identity
 from .errors import MalformedInput
 from .model import Invoice, InvoiceLine
 
@@ -595,6 +596,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         doc_problems.append(f"the goods receipt's number {receipt.number} is the purchase order's: the order's own "
                             "file given as the receipt is no record of goods received; match against the goods "
                             "receipt (入库单) of the delivery")
+    red_letter = invoice.total_with_tax_fen < 0
+    if red_letter:
+        doc_problems.append(_red_letter_problem(invoice))
     doc_problems.extend(_currency_problems(invoice, po, receipt))
     doc_problems.extend(_lines_total_problem(invoice, tol))
     items = fold_discounts(invoice.lines)
@@ -636,7 +640,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         received = received_of_group[id(group)]
         problems, part_note = _item_problems(item, counts_of_group[id(group)], ordered, received,
                                              unclear_of[item.number], index, part_of_delivery,
-                                             own=line_ids[item.number], other_code=other_code_of[item.number])
+                                             own=line_ids[item.number], other_code=other_code_of[item.number],
+                                             red_letter=red_letter)
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
@@ -948,12 +953,14 @@ def _group_counts(group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...
 def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, ...],
                    received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], index: _OrderIndex,
                    part_of_delivery: bool = False, *, own: frozenset[int],
-                   other_code: tuple[OrderLine, ...] = ()) -> tuple[list[str], str | None]:
+                   other_code: tuple[OrderLine, ...] = (),
+                   red_letter: bool = False) -> tuple[list[str], str | None]:
     """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
     where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines
     (``ordered``, their ids ``own``), shared only with the invoice lines of the same item; its received quantity
     is compared for the whole group of items whose lines overlap (``counts``), so no receipt line counts twice.
-    ``other_code``: receipt lines of its name but of another item code, which back nothing."""
+    ``other_code``: receipt lines of its name but of another item code, which back nothing. ``red_letter``: the
+    invoice is a red-letter one, whose negative lines are its return, not a blue invoice's to put on one."""
     line, tol = item.line, index.tol
     problems: list[str] = []
     shared, overlapping = counts.overlap[id(own)]
@@ -969,12 +976,12 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
     if part_of_delivery and (line.amount_fen <= 0 or (line.quantity is not None and line.quantity <= 0)):
         # below the received quantity, it would read as a part: a part of no value, or of negative value, which
         # the registration would send as the invoice's share of the delivery
-        problems.append(_not_a_part_problem(line))
+        problems.append(_on_the_red_letter_invoice(line) if red_letter else _not_a_part_problem(line))
         return problems, None
     if line.amount_fen < 0 or (line.quantity is not None and line.quantity < 0):
         # a negative line no discount: counted with the item's other lines, 1500 invoiced less 500 taken back
         # would pass for the 1000 received
-        problems.append(_taken_back_problem(line))
+        problems.append(_on_the_red_letter_invoice(line) if red_letter else _taken_back_problem(line))
         return problems, None
     if item.quantity is None or item.unit_price is None:
         problems.append("the invoice line has no quantity or unit price: what it invoices cannot be compared with the "
@@ -1073,6 +1080,29 @@ def _taken_back_problem(line: InvoiceLine) -> str:
             "right below a line of the same name), so it is matched against no goods received; counted with the "
             "item's other lines it would net them down to the receipt's quantity. Invoice the goods delivered, and a "
             "return on a red-letter invoice of its own")
+
+
+def _red_letter_problem(invoice: Invoice) -> str:
+    """Why a red-letter invoice (total with tax below zero) matches no goods received: it takes back goods of the
+    invoice it offsets, named as its remark names it (:func:`~client.invoices.checks.offset_identity`), which is the
+    one to match; one naming none sends the reader to its seller."""
+    said = (f"invoice {invoice.number} is a red-letter invoice (total with tax "
+            f"{plain_yuan(invoice.total_with_tax_fen)})")
+    taken_back = "it takes goods back, so it matches no goods received and backs no receivable"
+    if not invoice.original_number:
+        return (f"{said} that names no invoice it offsets (对应蓝字发票号码, in its remark): {taken_back}; ask its "
+                "seller which invoice it takes back, and match that one")
+    original = offset_identity(invoice)
+    named = f"code {original['code']} number {original['number']}" if "code" in original else \
+        f"number {original['number']}"
+    return (f"{said}, offsetting invoice {named}: {taken_back}; match the invoice it offsets, and check any claim "
+            "that invoice backs (recfin invoice verify --ledger on this invoice)")
+
+
+def _on_the_red_letter_invoice(line: InvoiceLine) -> str:
+    """Why a line of a red-letter invoice matches nothing: the invoice is the return (:func:`_red_letter_problem`)."""
+    return (f"the line invoices {_line_figures(line)}: it takes goods back, as the red-letter invoice it is on does, "
+            "so it is matched against no goods received")
 
 
 def _unclear_problem(unclear: tuple[OrderLine, ...], index: _OrderIndex) -> str:
