@@ -119,13 +119,18 @@ def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path
     tls_root = Path(profile.gateway.tls_root_cert)
     if tls_root.is_file():
         return
-    folder = profiles.profiles_dir(Path(data_root) if data_root else profiles.default_data_root())
-    # its own file, as `recfin network up` names it; the folder where the profile was found in another
-    own_file = folder / f"{profile.org}.json"
-    profile_file = own_file if own_file.is_file() else folder
     raise NetworkError(f"the TLS root certificate {tls_root} that org {profile.org}'s connection profile "
-                       f"{profile_file} names for its gateway peer is not there: restore it (the crypto/ folder "
-                       "of the network's data folder), or give the running network's data folder with --data-root")
+                       f"{_profile_file(profile.org, data_root)} names for its gateway peer is not there: restore "
+                       "it (the crypto/ folder of the network's data folder), or give the running network's data "
+                       "folder with --data-root")
+
+
+def _profile_file(org: str, data_root: Path | None) -> Path:
+    """The org's connection profile file, as `recfin network up` names it (profiles/ORG.json of the data folder);
+    the profiles/ folder where the org's profile was found in a file named otherwise."""
+    folder = profiles.profiles_dir(Path(data_root) if data_root else profiles.default_data_root())
+    own_file = folder / f"{org}.json"
+    return own_file if own_file.is_file() else folder
 
 
 def refuse_revoked(profile: profiles.ConnectionProfile, who: profiles.UserIdentity) -> None:
@@ -502,6 +507,8 @@ def _unavailable_hint(error: BaseException) -> str:
     step to take; "" for any other error."""
     if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "UNAVAILABLE"):
         return ""
+    if _host_not_resolved(error):
+        return _unresolved_address_hint()
     data_root, shown, status = _network_status_command()
     if any(words in str(error) for words in _TLS_TRUST_FAILURES):
         # a peer answered, with a certificate the profile's TLS CA did not issue or for another name
@@ -510,6 +517,32 @@ def _unavailable_hint(error: BaseException) -> str:
                 f"{'--data-root ' + shown if data_root else 'the data folder'} the running network's? {status} "
                 f"shows the network it names")
     return f"; is the network up? {status} shows its nodes"
+
+
+# the SDK's words of a call whose gateway address's host name did not resolve (nothing was sent: ``sent`` False)
+_HOST_NOT_RESOLVED = "could not be resolved"
+
+
+def _host_not_resolved(error: GatewayError) -> bool:
+    """Whether the gateway address's host name did not resolve: no node was asked, so whether the network is up
+    is beside the point; the address the profile gives is what to look at."""
+    return not error.sent and _HOST_NOT_RESOLVED in error.message
+
+
+def _unresolved_address_hint() -> str:
+    """Where the address whose host did not resolve comes from: the connection profile of the org the command
+    acted as (:func:`note_caller`), to correct, or the --data-root of another network's profiles; "" when no one
+    session was noted (the SDK's line already says to check the profile's gateway address)."""
+    caller = noted_caller()
+    if caller is None:
+        return ""
+    org, _user, data_root = caller
+    try:
+        profile_file = _profile_file(org, data_root)
+    except (NetworkError, OSError):   # no topology to find the default data folder by: the SDK's words stand
+        return ""
+    return (f"; org {org}'s connection profile {profile_file} gives that gateway address: correct it there, "
+            "or give --data-root the data folder of the network meant")
 
 
 def _no_answer_hint(error: BaseException) -> str:

@@ -248,6 +248,7 @@ def status(tx_id: str, as_: str | None, org: str | None, user: str | None, data_
     asker = as_typed(who_org)
     try:
         with connection.open_session(who_org, who_user, data_root) as session:
+            connection.note_caller(session, data_root)   # a failure's hint names the peer and profile it used
             qscc = session.client.network.get_contract(QSCC)
             found = transaction_status(qscc, session.profile.msp_id, session.profile.channel, tx_id)
     except (GatewayError, NetworkError, LedgerReadError, OSError, ValueError) as error:
