@@ -238,11 +238,20 @@ def validation_problems(exc: ValidationError) -> str:
     not."""
     def problem(e) -> str:
         text = e["msg"].removeprefix("Value error, ")
+        if e["type"] in ("model_type", "dict_type"):   # pydantic names the class it reads into, which no file does
+            text = f"should be an object of named fields (a JSON object, a YAML mapping), not {_kind(e['input'])}"
         # a key from the file may hold a line break, which would start what reads as a second error line
         return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in e["loc"]), text)))
     listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
     unlisted = exc.error_count() - len(listed)
     return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))
+
+
+def _kind(value: object) -> str:
+    """What a value read from JSON or YAML is, in the words of those formats."""
+    kinds = {list: "a list", tuple: "a list", str: "a string", bool: "true or false", int: "a number",
+             float: "a number", type(None): "null"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def bank_config_path(bank: str) -> Path:
