@@ -102,6 +102,12 @@ def check_package_id(package_id: str, what: str = "chaincode package ID") -> Non
         raise ValueError(f"{what} {package_id!r} is not a package ID (LABEL:HASH): give the ID the peers "
                          f"installed the package under, as `peer lifecycle chaincode queryinstalled` lists "
                          f"it; a peer ignores a chaincode server that registers under any other")
+    # Fabric's labels are letters, digits and _.+- and its hashes hex: such a character can only be a stray
+    if any(character.isspace() or not character.isprintable() for character in package_id):
+        raise ValueError(f"{what} {package_id!r} holds whitespace or a control character, which no package ID "
+                         f"does: remove it (a line end left by a file written on Windows, or a space copied "
+                         f"with the ID); a peer ignores a chaincode server that registers under any other ID "
+                         f"than the one it installed")
 
 
 def check_server_address(address: str, what: str = "chaincode server address") -> None:

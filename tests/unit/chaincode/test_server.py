@@ -340,6 +340,26 @@ def test_a_package_id_that_is_not_label_colon_hash_is_refused(package_id):
         ChaincodeServer([FeatureContract()], "127.0.0.1:0", package_id)
 
 
+@pytest.mark.parametrize("package_id", ["receivables_1.0:ab12\r", "receivables_1.0:ab12 ", " receivables_1.0:ab12",
+                                        "receivables_1.0:ab\tcd", "receivables_1.0:ab12\n"])
+def test_a_package_id_holding_whitespace_or_a_control_character_is_refused_naming_it(package_id):
+    """A line end left by an env file written on Windows, or a space copied with the ID: no package ID holds one
+    (Fabric's labels are letters, digits and _.+-, its hashes hex), so every peer would refuse the registration
+    without a word to the chaincode."""
+    with pytest.raises(ValueError) as refused:
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", package_id)
+    assert str(refused.value).startswith(f"chaincode package ID {package_id!r} holds whitespace or a control "
+                                         f"character"), refused.value
+    assert "remove it" in str(refused.value)
+
+
+def test_python_m_chaincode_refuses_a_chaincode_id_with_a_stray_line_end_before_serving():
+    result = _python_m_chaincode(env_extra={"CHAINCODE_ID": "receivables_1.0:ab12\r"})
+    assert result.returncode == 2
+    assert "error: CHAINCODE_ID 'receivables_1.0:ab12\\r' holds whitespace or a control character" in result.stderr
+    assert "listening" not in result.stderr
+
+
 def test_python_m_chaincode_refuses_a_chaincode_id_that_is_no_package_id_before_serving():
     result = _python_m_chaincode(env_extra={"CHAINCODE_ID": "receivables"})
     assert result.returncode == 2
