@@ -399,7 +399,8 @@ def test_thousands_of_invalid_settings_are_reported_as_the_first_few_and_a_count
         load_bank_config(path)
     listed = str(err.value).removeprefix("bank.yaml: ").split("; ")
     assert len(listed) == MAX_LISTED_PROBLEMS + 1
-    assert listed[0] == "grades.g0: Input should be a valid dictionary or instance of Grade"
+    assert listed[0] == ("grades.g0: should be an object of named fields (a JSON object, a YAML mapping), not a "
+                         "number")
     assert listed[-1] == "and 1980 more problems: fix these, then run the command again to see the rest"
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
     assert r.exit_code == 2 and error_line(r).endswith("and 1980 more problems: fix these, then run the command "
