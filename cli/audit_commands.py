@@ -106,14 +106,14 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     genesis_hash = None if genesis_file is None else _genesis_hash(genesis_file)
     try:
         with connection.open_session(who_org, who_user, data_root) as session:
+            connection.note_caller(session, data_root)   # a failure's hint names the peer and profile it used
             report = ReceivableAudit.of(session.client, session.profile.msp_id,
                                         genesis_hash=genesis_hash).audit(receivable_id)
     except RuleViolation as refusal:
         raise AuditNotMade(f"cannot audit {claim}: {connection.describe(refusal)}") from None
-    except GatewayError as error:
-        raise AuditNotMade(f"cannot audit {claim} as {auditor}: {connection.describe(error)} (is the org's "
-                           "peer up? `recfin network status`)") from None
-    except (NetworkError, LedgerReadError, OSError, ValueError) as error:
+    # describe() adds what to look at for the error it is (a peer not reached, no answer in time), none for a
+    # peer that answered
+    except (GatewayError, NetworkError, LedgerReadError, OSError, ValueError) as error:
         raise AuditNotMade(f"cannot audit {claim} as {auditor}: {connection.describe(error)}") from None
     if as_json:
         emit(report.to_json(), as_json=True)

@@ -34,7 +34,8 @@ def unresolved_profile(network_copy):
 
 @pytest.mark.parametrize("command, exit_code", [(["receivable", "get", "R-1"], 1),
                                                 (["receivable", "confirm", "R-1"], 1),
-                                                (["transaction", "status", "ab" * 32], 3)])
+                                                (["transaction", "status", "ab" * 32], 3),
+                                                (["receivable", "audit", "R-1"], 3)])
 def test_a_host_that_does_not_resolve_names_the_profile_not_the_network(runner, unresolved_profile, command,
                                                                         exit_code):
     result = runner.invoke(main, [*command, "--as", "supplier"])
