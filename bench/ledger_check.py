@@ -13,8 +13,9 @@ each index through the listing that pages it (``ListReceivablesByHolder``...), c
 as JSON with the replayed value. A bank's exposure indexes (``recfin.by-financier``,
 ``recfin.open-offer``, ``recfin.offer-made``) are read back through ``GetFinancierExposure`` on the peers
 that hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``), and so
-is the version of a bank's exposure on a debtor (``recfin.exposure-version``), the query's ``version``. What no
-query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
+is the version of a bank's exposure on a debtor (``recfin.exposure-version``), the query's ``version``: of the
+fixed key and the entries the version may be moved aside to, the one the query reads (``exposure_version_read``).
+What no query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
 Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
 the replayed claims say the bank finances live (``compare_financed_lists``). A record whose last write in
 the blocks is a delete must read back as gone (``_still_served``), and each replayed claim's key-level
@@ -42,6 +43,7 @@ policy and private data hash of every key of the namespace (``Verdict.divergence
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter, defaultdict
@@ -56,9 +58,12 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
+from chaincode.receivables.collections import collection_name
+from chaincode.receivables.keys import can_be_attribute
 from chaincode.receivables.model import (RETIRED_FINANCING_FIELDS, STATUSES, demand_before_the_list,
                                          without_retired_fields)
 from chaincode.receivables.store_base import org_policy
+from chaincode.receivables.store_offers import _STORED_VERSION, _VERSION_MAX
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
@@ -394,7 +399,10 @@ EXPOSURE_INDEXES = {
                      "claim no longer CONFIRMED under that request, or due), and lists none by an entry under another "
                      "policy than the bank's org alone",
     EXPOSURE_VERSION_TYPE: "GetFinancierExposure, whose version it is, also reads the bank's private data: on a peer of an "
-                      "org other than the bank's and the regulator's it cannot answer",
+                      "org other than the bank's and the regulator's it cannot answer; and of a bank's fixed key on a "
+                      "debtor and the entries beside it it reads one (the highest entry the version moved aside to "
+                      "with its private copy, else the fixed key): the others, such as a fixed key two other orgs "
+                      "sealed, are counted",
 }
 BY_STATUS_TYPE = "recfin.by-status"   # status, receivable id: every claim, under its status
 REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (client.receivables.Role)
@@ -607,12 +615,14 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
         if object_type in INDEXES and attributes:
             replayed_members[object_type, attributes[0]].add(tuple(attributes[1:]))
             continue
+        if object_type == EXPOSURE_VERSION_TYPE and len(attributes) >= 2:
+            # the fixed key [bank, debtor] or a key beside it, such as the version moved aside: the query reads one
+            # of them (exposure_version_read), so the member is the key
+            exposure_entries[attributes[0], attributes[1]][object_type].add(key)
+            continue
         if object_type in EXPOSURE_INDEXES and len(attributes) == 3:
             bank, debtor, member = attributes
             exposure_entries[bank, debtor][object_type].add(member)
-            continue
-        if object_type == EXPOSURE_VERSION_TYPE and len(attributes) == 2:     # its value, the version, is the member
-            exposure_entries[tuple(attributes)][object_type].add(value.decode("utf-8", "replace"))
             continue
         if object_type not in RECORD_TYPES or not attributes:
             not_read[object_type] += 1
@@ -677,7 +687,8 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
             entries = "1 entry" if live.left_out == 1 else f"{live.left_out} entries"
             mismatches.append(f"{name}: {entries} kept in the world state, out of step with the claims "
                               f"(scanned and left out by the contract), not in the replayed blocks: {named}")
-    exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live, rebuilt.policies)
+    exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live, rebuilt.policies,
+                                                               rebuilt.private_hashes)
     mismatches += exposure_mismatches
     not_read.update(exposure_not_read)
     mismatches += compare_financed_lists(state, live)
@@ -730,7 +741,8 @@ def compare_financed_lists(state: dict[str, bytes], live: LivePeer) -> list[str]
 
 
 def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], dict[str, set[str]]],
-                      live: LivePeer, policies: dict[str, bytes]) -> tuple[list[str], Counter]:
+                      live: LivePeer, policies: dict[str, bytes],
+                      private_hashes: dict[tuple[str, bytes], bytes]) -> tuple[list[str], Counter]:
     """The ``recfin.by-financier``, ``recfin.open-offer`` and ``recfin.offer-made`` entries (``entries``: per bank
     and debtor, the members of each kind) against GetFinancierExposure(debtor, bank), asked for every bank and
     debtor the entries or the replayed offers name, so an entry the world state has and the replay lacks is found
@@ -747,7 +759,12 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
     decides; a query sent as that day turns may hold them to either day, so an offer
     acceptable on the first and not on the second may be listed or not. An offer's expiry is private, so the
     replay does not carry it: an offer the query left out is asked for its terms (GetOfferTerms), whose expiry
-    decides; where this identity may not read them, the offer may be listed or not."""
+    decides; where this identity may not read them, the offer may be listed or not.
+
+    The ``recfin.exposure-version`` keys of the bank and debtor (their members are the keys) are compared as the
+    version the query reads of them (``exposure_version_read``, which ``private_hashes`` decides, as the replayed
+    private data hashes), the others counted: where the version moved aside, the fixed key beside it is read by
+    no query."""
     mismatches: list[str] = []
     not_read: Counter = Counter()
     parties = _records(state, PARTY_TYPE)
@@ -760,11 +777,11 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
         financed = entries.get((bank, debtor), {}).get(BY_FINANCIER_TYPE, set())
         offered_open = entries.get((bank, debtor), {}).get(OPEN_OFFER_TYPE, set())
         made = entries.get((bank, debtor), {}).get(OFFER_MADE_TYPE, set())
-        counted = entries.get((bank, debtor), {}).get(EXPOSURE_VERSION_TYPE, set())
+        version_keys = entries.get((bank, debtor), {}).get(EXPOSURE_VERSION_TYPE, set())
         bank_msp = parties.get(bank, {}).get("msp_id")
         if live.msp_id not in regulators | {bank_msp}:
             not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered_open),
-                             OFFER_MADE_TYPE: len(made), EXPOSURE_VERSION_TYPE: len(counted)})
+                             OFFER_MADE_TYPE: len(made), EXPOSURE_VERSION_TYPE: len(version_keys)})
             continue
         # the entries the query lists offers by, per kind: an offer-made entry only under the bank's org alone
         bank_only = org_policy([bank_msp]) if isinstance(bank_msp, str) else None
@@ -780,10 +797,14 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
                               f"({error.message})")
             continue
         last_day = live.offers_day().isoformat()
-        # the replayed value of the version against the query's; no entry: the version never moved, 0
-        replayed_version = next(iter(counted), "0")
-        if replayed_version != str(answer.get("version", 0)):
-            mismatches.append(f"exposure-version {bank}/{debtor}: {replayed_version} in the replayed blocks, "
+        # the version the query reads in the replay against the one it answers; no key: it never moved, 0
+        read_key, replayed_version = exposure_version_read(state, private_hashes, bank, debtor, bank_msp,
+                                                           version_keys)
+        not_read[EXPOSURE_VERSION_TYPE] += len(version_keys - {read_key})
+        if replayed_version != answer.get("version", 0):
+            where = ("" if read_key in (None, composite_key(EXPOSURE_VERSION_TYPE, bank, debtor))
+                     else f"/{'/'.join(split_key(read_key)[1][2:])} (the version moved aside)")
+            mismatches.append(f"exposure-version {bank}/{debtor}{where}: {replayed_version} in the replayed blocks, "
                               f"{answer.get('version', 0)} as GetFinancierExposure answers it")
         mismatches += _one_side_only(f"by-financier {bank}/{debtor}", financed,
                                      {row["receivable_id"] for row in answer["financings"]})
@@ -815,6 +836,33 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
             mismatches.append(f"{name}: listed by the contract, though by the replayed records no holder could "
                               f"accept it on {first_day}: {', '.join(sorted(unacceptable))}")
     return mismatches, not_read
+
+
+def exposure_version_read(state: dict[str, bytes], private_hashes: dict[tuple[str, bytes], bytes], bank: str,
+                          debtor: str, bank_msp: object, version_keys: set[str]) -> tuple[str | None, int]:
+    """The key of ``version_keys`` (the bank's ``recfin.exposure-version`` keys on the debtor) GetFinancierExposure
+    reads its ``version`` from in the replayed ``state``, and that version, as ``Store.exposure_version_held`` reads
+    it: the highest entry moved aside, ``[bank, debtor, holder org, tx id]`` holding a count, whose private copy
+    ``private_hashes`` holds in the terms collection of the holder org and ``bank_msp`` (the bank's org by its
+    replayed party record: two other orgs can write such an entry, but not its copy); else the fixed key ``[bank,
+    debtor]``, whose value reads as 0 where it is no count the contract writes (two orgs can write it first). None
+    and 0 where the replay has neither."""
+    aside: tuple[int, str] | None = None
+    for key in sorted(version_keys):        # the contract's range read: of equal counts, the first key decides
+        attributes, value = split_key(key)[1], state[key]
+        if (len(attributes) == 4 and isinstance(bank_msp, str) and bank_msp
+                and all(can_be_attribute(a) for a in attributes) and _STORED_VERSION.fullmatch(value)
+                and private_hashes.get((collection_name(attributes[2], bank_msp),
+                                        hashlib.sha256(key.encode()).digest()))
+                and (aside is None or int(value) > aside[0])):
+            aside = int(value), key
+    if aside is not None:
+        return aside[1], aside[0]
+    fixed = composite_key(EXPOSURE_VERSION_TYPE, bank, debtor)
+    if fixed not in version_keys:
+        return None, 0
+    raw = state[fixed]
+    return fixed, int(raw) if _STORED_VERSION.fullmatch(raw) and int(raw) < _VERSION_MAX else 0
 
 
 def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str,
