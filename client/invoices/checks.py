@@ -214,9 +214,19 @@ def _totals(inv: Invoice, items: list) -> list[Finding]:
 def offset_identity(inv: Invoice) -> dict[str, str]:
     """The invoice a red-letter invoice says it offsets, as ``totals.positive`` and ``verify --json`` give it: its
     number, its code where it has one, and its fingerprint (the same seller's), under which the ledger holds the
-    claim it backs, if any."""
+    claim it backs, if any: none on an invoice with no seller tax id, which no fingerprint is computed without."""
+    fp = _offset_fingerprint(inv)
     return {"number": inv.original_number, **({"code": inv.original_code} if inv.original_code else {}),
-            "fingerprint": fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)}
+            **({"fingerprint": fp} if fp is not None else {})}
+
+
+def _offset_fingerprint(inv: Invoice) -> str | None:
+    """The fingerprint of the invoice a red-letter invoice offsets (its seller's), or ``None`` where the seller's
+    tax id gives none (missing, or holding a ``|``): seller.tax_id says what is wrong with it."""
+    try:
+        return fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)
+    except ValueError:
+        return None
 
 
 def _offset_named(inv: Invoice) -> str:
@@ -237,9 +247,10 @@ def _not_positive_problem(inv: Invoice) -> str:
         return (f"{refused}; it names no invoice it offsets (对应蓝字发票号码, in its remark), so which invoice, and "
                 "which claim, it takes that much off cannot be told: ask its seller")
     original = _offset_named(inv)
+    fp = _offset_fingerprint(inv)
     return (f"total with tax is {total}: a red-letter invoice, offsetting invoice {original} (对应蓝字发票), cannot "
             "back a receivable; it takes that much off the invoice it offsets, so check any claim that invoice backs "
-            f"(recfin invoice verify --ledger on it, or FindInvoice {offset_identity(inv)['fingerprint']})")
+            f"(recfin invoice verify --ledger on it{f', or FindInvoice {fp}' if fp is not None else ''})")
 
 
 def _tax_rounding(lines: list[Finding]) -> Finding:
@@ -489,8 +500,12 @@ def _offset_on_ledger(inv: Invoice, registry: FingerprintRegistry | None) -> lis
     on an invoice not negative, which takes nothing back (and whose registration this must not stop)."""
     if not inv.original_number or inv.total_with_tax_fen > 0:
         return []
-    fp = fingerprint_of(inv.seller.tax_id, inv.original_code, inv.original_number)
+    fp = _offset_fingerprint(inv)
     named = _offset_named(inv)
+    if fp is None:
+        return [Finding(check="offsets.ledger", status="skipped",
+                        message=f"not asked whether the invoice it offsets ({named}) backs a receivable: its "
+                                "fingerprint needs the seller's tax id; see seller.tax_id")]
     if registry is None:
         return [Finding(check="offsets.ledger", status="skipped",
                         message=f"not asked whether the invoice it offsets ({named}) backs a receivable: no ledger "
