@@ -43,11 +43,26 @@ WITH_REQUEST_ID = frozenset({"AcceptDiscountOffer", "AttestInvoiceVerification",
 """The contract's transactions that take a business request id, as their last argument, and apply it once."""
 
 
-def may_have_committed(error: GatewayError) -> bool:
-    """Whether a failed submit may have committed all the same: its commit status was not received
-    (``CommitStatusError``), or its send failed after the orderer may have taken it
-    (``SubmitError.may_have_been_ordered``). A failed endorsement sent nothing; a ``CommitError`` wrote
-    nothing."""
+def may_have_committed(error: BaseException) -> bool:
+    """Whether the call that raised ``error`` may have committed all the same, whatever it raised: its commit
+    status was not received (``CommitStatusError``); its send failed after the orderer may have taken it
+    (``SubmitError.may_have_been_ordered``); it committed with an answer this client cannot read
+    (:class:`UnreadableAnswer` ``committed``); or its caller gave up on it (:data:`CALL_GIVEN_UP`) after its
+    transaction was handed to the orderer (the Gateway's ``may_have_been_ordered``), after it committed
+    (``committed``, a split claim's payment read back), or, with a request id, while it was submitted by a
+    Contract that does not say how far it got (as the note on it says). A failed endorsement sent nothing, a
+    ``CommitError`` wrote nothing, a refusal (:class:`RuleViolation`, :class:`RefusedBeforeSending`) changed
+    nothing, and a query cancelled wrote nothing.
+
+    True: call again with the same request id (``error.request_id``), which applies it at most once, or read
+    ``client.request(error.request_id)``; never send it under a new one, which would apply it twice."""
+    if isinstance(error, UnreadableAnswer):
+        return error.committed
+    if isinstance(error, CALL_GIVEN_UP):
+        if getattr(error, "committed", False):
+            return True
+        ordered = getattr(error, "may_have_been_ordered", None)
+        return ordered is True or (ordered is None and hasattr(error, "request_id"))
     if isinstance(error, CommitStatusError):
         return True
     return isinstance(error, SubmitError) and error.may_have_been_ordered
