@@ -220,6 +220,19 @@ def test_a_build_moves_its_tools_and_configuration_in_then_records_the_commit(tm
     assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == []
 
 
+def test_the_tools_are_stamped_with_the_release_and_commit_as_fabrics_makefile_does(tmp_path):
+    # Fabric's Makefile links its version and commit into common/metadata; a plain `go install` leaves them
+    # "latest" and "development build", which `peer version`, each node's /version endpoint and so the Fabric
+    # version of a benchmark report (bench/profiling.py) then say
+    home, result = run_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
+    assert result.returncode == 0, result.stderr
+    [install] = go_installs(tmp_path)
+    metadata = "github.com/hyperledger/fabric/common/metadata"
+    assert (f"-ldflags -X {metadata}.Version={FABRIC_RELEASE} -X {metadata}.CommitSHA={PINNED_COMMIT[:7]} "
+            in install), install
+    assert install.endswith(" ".join(f"github.com/hyperledger/fabric/cmd/{tool}@{PINNED_COMMIT}" for tool in TOOLS))
+
+
 def sample_configuration(tmp_path: Path) -> str:
     """The `go mod download -json` answer (a case arm) naming a module folder that holds the sample configuration."""
     module = tmp_path / "module"
