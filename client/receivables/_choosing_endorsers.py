@@ -37,15 +37,15 @@ class _EndorserChoice:
         config = yield from current_config_steps(self.network.get_contract(QSCC), msp_id, self.network.name)
         return application_msp_ids(config)
 
-    def _with_another_org(self, msp_id: str, send: Callable[[list[str] | None], Any]) -> Steps[Any]:
+    def _with_another_org(self, msp_id: str, send: Callable[[list[str] | None], Any], action: str) -> Steps[Any]:
         """``send`` endorsed by ``msp_id`` and one other org of the channel: two orgs, as the chaincode's "any two
         orgs" policy asks of a new key, one of them the org that must have endorsed it for an audit
         (``client.receivables.audit``) to find its endorsement. The other org is the first in name order whose
         peers can endorse: when the Gateway finds none of that org's (its peers down, or without the chaincode)
         or they all fail, the next is tried, each once. ``send(None)`` (the Gateway plans) when the channel's
-        orgs cannot be read (no Network) or it has no other org."""
-        orgs = yield from self._channel_orgs_of(msp_id)
-        others = [org for org in orgs or () if org != msp_id]
+        orgs cannot be read (no Network) or it has no other org. A failure of their read is raised saying it was
+        read for ``action`` and that nothing was sent (:meth:`_channel_orgs_for`)."""
+        others = [org for org in (yield from self._channel_orgs_for(msp_id, action)) if org != msp_id]
         if not others:
             return (yield send(None))
         unable: list[EndorseError] = []
@@ -279,9 +279,10 @@ class _EndorserChoice:
                                                        "to endorse")
 
     def _channel_orgs_for(self, org: str, action: str) -> Steps[list[str]]:
-        """The channel's application orgs (:meth:`_channel_orgs_of`), read for ``action``, a change to a claim of
-        ``org``'s parties, by a client with its Network; a GatewayError saying what was read and why
-        (:func:`~client.receivables.errors.while_reading`) where they cannot be, and nothing is sent."""
+        """The channel's application orgs (:meth:`_channel_orgs_of`; none without the Network), read for
+        ``action`` (a change to a claim of ``org``'s parties, a registration of its party); a GatewayError saying
+        what was read and why (:func:`~client.receivables.errors.while_reading`) where they cannot be, and nothing
+        is sent."""
         try:
             return (yield from self._channel_orgs_of(org)) or []
         except GatewayError as error:

@@ -57,7 +57,8 @@ class _PartyOperations:
         (``client.receivables.audit``) takes the record only if the org it names endorsed its first write. The Gateway,
         left to plan, endorses first on a peer of its own org, which need not be the party's, so the endorsers are
         named: the party's org (``msp_id``) and one other org of the channel, the first in name order, read from the
-        channel's config block (qscc, through a peer of ``msp_id``'s org). When the Gateway finds no peer of that other
+        channel's config block (qscc, through a peer of ``msp_id``'s org; a failure of that read, a mistyped
+        ``msp_id`` or no peer of that org up, is raised saying what it read and that nothing was sent). When the Gateway finds no peer of that other
         org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or lack the
         chaincode), the registration goes to the next other org, each tried once; nothing was ordered in between. A
         client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
@@ -126,4 +127,5 @@ class _PartyOperations:
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
         return (yield from self._with_another_org(request.msp_id,
-                                                  lambda orgs: self._party_registration(request, orgs)))
+                                                  lambda orgs: self._party_registration(request, orgs),
+                                                  f"the registration of party {request.uscc}"))
