@@ -6,6 +6,8 @@ financing requests from the due date on (``_ensure_payment_ends_request``).
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
@@ -104,8 +106,15 @@ async def _parts_a_payment_reaches(store: Store, r: Receivable) -> list[Receivab
 
 
 def _ensure_past_due(r: Receivable, today_iso: str) -> None:
+    """Refused (``not-yet-due``) on or before ``r``'s due date, naming the first day it can be marked: only the
+    date cures this, so a party told just that the claim is not overdue would not know when to mark it."""
     if today_iso <= r.due_date:
-        raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {today_iso}: it is not overdue")
+        due = date.fromisoformat(r.due_date)
+        # from the day mark_overdue dates the arrears from; the calendar's last day has none after it
+        when = (f"mark it overdue (RecordOverdue) from {due + timedelta(days=1)} if it is unpaid by then"
+                if due < date.max else "the calendar has no day after it on which it could be marked overdue")
+        raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {today_iso}: it is not overdue, as its "
+                   f"debtor may pay it until its due date ends; {when}")
 
 
 def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
