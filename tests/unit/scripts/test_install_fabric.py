@@ -233,6 +233,35 @@ def test_the_tools_are_stamped_with_the_release_and_commit_as_fabrics_makefile_d
     assert install.endswith(" ".join(f"github.com/hyperledger/fabric/cmd/{tool}@{PINNED_COMMIT}" for tool in TOOLS))
 
 
+@pytest.mark.parametrize("placed_by_hand, killed_moving", [(False, "configtxlator"), (True, "configtxgen")])
+def test_a_run_killed_while_moving_the_tools_in_is_built_again_by_the_next(tmp_path, placed_by_hand, killed_moving):
+    # kill -9 (or a power cut) among the moves into bin: what the run leaves must not pass for a set placed by
+    # hand, or the next run keeps it unbuilt (and keeps it once the pin moves); nor may the new tools mix with
+    # those of a set placed by hand that lacked one (peer), which a build then fills
+    home = tmp_path / "fabric"
+    if placed_by_hand:
+        earlier_install(home, PINNED_COMMIT)
+        (home / "installed-commit").unlink()
+        (home / "bin" / "peer").unlink()
+        for tool in TOOLS[1:]:
+            (home / "bin" / tool).write_text("#!/bin/sh\necho placed by hand\n")
+    tools = path_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
+    (tools / "mv").unlink()
+    (tools / "mv").write_text(f'#!/bin/sh\ncase "$3" in */{killed_moving}) kill -9 $PPID; exit 1 ;; esac\n'
+                              f'exec {shutil.which("mv")} "$@"\n')
+    (tools / "mv").chmod(0o755)
+    killed = run_script(home, str(tools))
+    assert killed.returncode == -9, killed.stderr
+    (tools / "mv").unlink()
+    (tools / "mv").symlink_to(shutil.which("mv"))
+    again = run_script(home, str(tools))
+    assert again.returncode == 0, again.stderr
+    assert len(go_installs(tmp_path)) == 2, again.stderr
+    assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
+    assert not [tool for tool in TOOLS if "placed by hand" in (home / "bin" / tool).read_text()]
+    assert not list(home.glob("build.*"))
+
+
 def sample_configuration(tmp_path: Path) -> str:
     """The `go mod download -json` answer (a case arm) naming a module folder that holds the sample configuration."""
     module = tmp_path / "module"
