@@ -1294,13 +1294,14 @@ def _one_listing(holder: str | None, debtor: str | None, status: str | None, fin
 
 
 @receivable.command("list")
-@click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
-@click.option("--debtor", callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
+@click.option("--holder", metavar="USCC", callback=_credit_code_given, help="Credit code of the holder.")
+@click.option("--debtor", metavar="USCC",
+              callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
 @click.option("--status", type=regulator_commands.STATUS, metavar="STATUS",
               help=f"A status, one of {', '.join(STATUSES)}, in any case (the regulator; also `recfin regulator "
                    f"list`).")
-@click.option("--financier", callback=credit_code_option("to list by holder, debtor or status"),
+@click.option("--financier", metavar="USCC", callback=credit_code_option("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
 @checked_before_connecting(_one_listing)

@@ -1,0 +1,40 @@
+"""An option that takes a party's credit code is shown in --help as USCC, as `receivable register --debtor USCC`
+and `receivable transfer --to USCC` show theirs: `receivable list` showed --holder, --debtor and --financier as
+TEXT, which says nothing of the 18-character code they are held to."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from cli.main import main
+
+GROUPS = ["receivable", "regulator", "request", "transaction", "events"]
+
+
+def commands(command: click.Command, path: list[str]):
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from commands(sub, [*path, name])
+    else:
+        yield " ".join(path), command
+
+
+def takes_a_credit_code(option: click.Option) -> bool:
+    return getattr(option.callback, "__qualname__", "").startswith("credit_code_option.")
+
+
+@pytest.mark.parametrize("path, command", [found for group in GROUPS for found in commands(main.commands[group],
+                                                                                            [group])])
+def test_each_credit_code_option_is_shown_as_uscc(path, command):
+    ctx = click.Context(command, info_name=path)
+    shown = {option.opts[0]: option.make_metavar(ctx) for option in command.params
+             if isinstance(option, click.Option) and takes_a_credit_code(option)}
+    assert all(metavar == "USCC" for metavar in shown.values()), (path, shown)
+
+
+def test_receivable_list_help_names_its_filters_uscc(runner):
+    result = runner.invoke(main, ["receivable", "list", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--holder USCC", "--debtor USCC", "--financier USCC"):
+        assert option in result.output, result.output
