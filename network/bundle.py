@@ -37,7 +37,8 @@ the topology gives only say where those names point (Topology.host_addresses). P
 profile are under `install_root` (default /var/recfin, the folder the README says to
 unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
 No other org's private key is ever copied: other orgs contribute certificates only (a file among
-them that holds a key, a link to one or a key saved as .pem, is left out). An org that
+them that holds a key, a link to one or a key saved as .pem, is left out; a CA or TLS CA certificate file,
+which every bundle needs, holding one is refused with nothing written). An org that
 made its own keys (`recfin org keys`) has only its certificates in data_root: its bundle is
 written without its identities and package (listed as missing), and its company adds them on
 its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes what follows from them).
@@ -160,6 +161,17 @@ def _keep_private(secret: Path, root: Path) -> None:
     for folder in (root / part for part in list(secret.relative_to(root).parents)[:-1]):
         if stat.S_IMODE(folder.stat().st_mode) != PRIVATE_FOLDER_MODE:
             folder.chmod(PRIVATE_FOLDER_MODE)
+
+
+def _copy_certificate(src: Path, dst: Path, bundle: Bundle) -> None:
+    """Copy an org's CA or TLS CA certificate file, which the bundle needs by name and so cannot leave out: one
+    that holds a private key (the CA's key saved in the same PEM file, or the file a link to the key) is refused,
+    naming it, before the bundle is swapped in, so the key never reaches a company."""
+    if _holds_private_key(src, src.read_bytes()):
+        raise NetworkError(f"{src} holds a private key, and every org's bundle carries this file: keep the key in a "
+                           f"file of its own (its CA's .key beside it) and the certificate alone in {src.name}, then "
+                           f"run the command again. Nothing was written")
+    _copy(src, dst, bundle)
 
 
 def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False, keys: bool = True) -> None:
@@ -591,8 +603,8 @@ def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tu
     # among its CA certificates say, stays out.
     own, mine = org_crypto(data_root, org.name, org.domain), org_crypto(bundle.root, org.name, org.domain)
     _copy_tree(own.msp_dir, mine.msp_dir, bundle, keys=False)
-    _copy(own.ca_cert, mine.ca_cert, bundle)
-    _copy(own.tlsca_cert, mine.tlsca_cert, bundle)
+    _copy_certificate(own.ca_cert, mine.ca_cert, bundle)
+    _copy_certificate(own.tlsca_cert, mine.tlsca_cert, bundle)
     if own.public_only:
         bundle.missing.append(keys_missing_note(org.name, bundle.install_root))
     else:
@@ -601,8 +613,8 @@ def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tu
     for name, domain in others:
         theirs, copy = org_crypto(data_root, name, domain), org_crypto(bundle.root, name, domain)
         _copy_tree(theirs.msp_dir, copy.msp_dir, bundle, public_only=True)
-        _copy(theirs.ca_cert, copy.ca_cert, bundle)
-        _copy(theirs.tlsca_cert, copy.tlsca_cert, bundle)
+        _copy_certificate(theirs.ca_cert, copy.ca_cert, bundle)
+        _copy_certificate(theirs.tlsca_cert, copy.tlsca_cert, bundle)
 
     block = configtx.genesis_block_path(data_root, topology.channel)
     if block.is_file():

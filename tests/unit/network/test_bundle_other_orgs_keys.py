@@ -6,8 +6,12 @@ under a .pem name there, or a link to the org's CA key, would go to another comp
 from __future__ import annotations
 
 import os
+import re
+
+import pytest
 
 from network import bundle
+from network.errors import NetworkError
 from network.crypto import org_crypto
 
 
@@ -22,3 +26,24 @@ def test_another_orgs_key_among_its_certificates_is_left_out_of_the_bundle(hosts
     assert copied and not [p for p in copied if b"PRIVATE KEY" in (theirs.root / p).read_bytes()]
     assert "msp/cacerts/ca.pem" in copied and "msp/cacerts/ca-key.pem" not in copied
     assert "msp/tlscacerts/saved.pem" not in copied
+
+
+@pytest.mark.parametrize("org, certificate", [("bank", "ca_cert"), ("bank", "tlsca_cert"), ("supplier", "ca_cert")])
+def test_a_ca_certificate_file_holding_its_key_is_refused_and_the_earlier_bundle_stays(
+        hosts, network_host, tmp_path, org, certificate):
+    out = tmp_path / "bundles" / "supplier"
+    bundle.write(hosts, network_host, "supplier", out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    spec = hosts.org(org)
+    crypto = org_crypto(network_host, spec.name, spec.domain)
+    cert_file = getattr(crypto, certificate)
+    key_file = cert_file.with_suffix(".key")     # the generator keeps the CA's key beside its certificate
+    cert_file.write_bytes(cert_file.read_bytes() + key_file.read_bytes())   # one PEM file holding both
+
+    with pytest.raises(NetworkError, match=rf"{re.escape(str(cert_file))} holds a private key.*Nothing was written"):
+        bundle.write(hosts, network_host, "supplier", out)
+
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not [p for p in out.rglob("*") if p.is_file() and crypto.root.name in p.parts
+                and p.parent.name in ("ca", "tlsca") and b"PRIVATE KEY" in p.read_bytes()]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["supplier"]      # no half-built bundle beside it
