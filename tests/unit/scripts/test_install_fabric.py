@@ -160,6 +160,20 @@ def test_a_toolchain_go_could_not_fetch_is_recorded_with_the_go_to_install(tmp_p
     assert what_to_do.startswith("What to do: install Go 1.26.4 or newer"), what_to_do
 
 
+@pytest.mark.parametrize("said", [
+    "go build github.com/hyperledger/fabric/cmd/peer: /usr/local/go/pkg/tool/linux_amd64/link: signal: killed",
+    "go: creating work dir: mkdir /tmp/go-build123: no space left on device",
+])
+def test_a_build_short_of_memory_or_disk_says_so_rather_than_blame_the_proxy(tmp_path, said):
+    home, result = run_with_fake_go(tmp_path, go_install_saying(
+        "go: downloading github.com/hyperledger/fabric v1.4.0-rc1.0.20260618074816-86c1172bec37", said))
+    assert result.returncode == 3, result.stderr
+    reason, what_to_do = (home / "install-error.txt").read_text().splitlines()
+    assert reason.endswith(f"failed: {said}")
+    assert what_to_do.startswith("What to do: this machine ran short of disk or memory"), what_to_do
+    assert "GOFLAGS=-p=1" in what_to_do and "GOPROXY" not in what_to_do
+
+
 def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
     home = tmp_path / "fabric"
     earlier_install(home, PINNED_COMMIT)
