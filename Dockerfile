@@ -8,11 +8,13 @@ WORKDIR /opt/recfin
 # The chaincode server's own install step: the pip arguments the README gives for a host that runs
 # only a chaincode server, into the image's Python here (on a host, into a venv); a unit test,
 # tests/unit/network/test_compose.py, checks the two agree:
-# chaincode/requirements.txt names what the server imports, at the versions pyproject.toml allows.
+# chaincode/requirements.txt names what the server imports, at the versions pyproject.toml allows, and
+# chaincode/constraints.txt the one version of each distribution installed, so every org's image built from
+# this checkout runs the same packages, whenever it is built.
 # The developer setup (scripts/install) adds the CLI's, the off-chain services' and the tests'
 # packages, none of which the server loads.
-COPY chaincode/requirements.txt ./chaincode/requirements.txt
-RUN python -m pip install --quiet --disable-pip-version-check --no-cache-dir -r chaincode/requirements.txt
+COPY chaincode/requirements.txt chaincode/constraints.txt ./chaincode/
+RUN python -m pip install --quiet --disable-pip-version-check --no-cache-dir -r chaincode/requirements.txt -c chaincode/constraints.txt
 
 # The server is the chaincode package alone (it imports nothing else of recfin), run from here.
 COPY chaincode ./chaincode
