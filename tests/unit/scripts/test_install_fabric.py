@@ -304,6 +304,23 @@ def test_a_go_older_than_fabric_asks_for_exits_2_naming_both_versions(tmp_path):
     assert not [call for call in calls if call.startswith("install")]
 
 
+@pytest.mark.parametrize("go_env_version, go_version", [
+    ("go1.19.8", "go version go1.19.8 linux/amd64"),     # Debian 12's: no toolchain switching yet
+    ("", "go version go1.13.8 linux/amd64"),             # Ubuntu 20.04's: no GOVERSION yet either
+])
+def test_a_go_too_old_to_fetch_a_toolchain_is_told_to_install_one_not_to_set_gotoolchain(tmp_path, go_env_version,
+                                                                                        go_version):
+    # before Go 1.21 no GOTOOLCHAIN fetches a newer go (such a go prints the variable empty), so setting it helps
+    # nothing; and before 1.16 `go env GOVERSION` prints an empty line, so the version comes from `go version`
+    home, result = run_with_fake_go(tmp_path, BUILDS + f"  version) echo '{go_version}' ;;\n",
+                                    version=go_env_version, toolchain="")
+    assert result.returncode == 2, result.stderr
+    recorded = (home / "install-error.txt").read_text()
+    assert go_version.split()[2] in recorded and "older than Go 1.21" in recorded, recorded
+    assert "install Go 1.26.4 or newer (https://go.dev/dl)" in recorded and "GOTOOLCHAIN" not in recorded
+    assert not go_installs(tmp_path)
+
+
 @pytest.mark.parametrize("toolchain", ["auto", "go1.22.2+auto", "path"])
 def test_an_older_go_that_may_fetch_the_newer_toolchain_goes_on_to_build(tmp_path, toolchain):
     home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n",
