@@ -282,8 +282,10 @@ class DiscountingTransactions(TransactionGroup):
         # the offer that settled the claim paid, and naming that as this one's first attempt would merge the two
         sent_again = (_settled_under_another_request(r, holder.uscc) if request_id
                       else _acceptance_committed_in(d, r, holder.uscc))
+        # past its due date, what is left is the debtor's payment of the whole: no wait brings an early one
         lifecycle.ensure_actionable_but_for_financing(
-            r, s.today, "discount", sent_again=sent_again,
+            r, s.today, "discount", "a claim that has fallen due is paid, no longer paid early: its debtor "
+            f"{r.debtor} pays what is outstanding (RecordPayment)", sent_again=sent_again,
             parts=await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc))
         # A freeze, and a live financing the holder can end (a request it withdraws, an accepted financing it
         # or the bank cancels), are refused below, once the offer is known to be one the holder could take:
