@@ -215,7 +215,8 @@ def attest_verification(receivables: Any, invoice: Invoice, verification: Source
     """Attest ``verification`` of ``invoice`` on the ledger through ``receivables`` (a ReceivablesClient).
 
     ``reviewed``: as :func:`attestation_request`.
-    ``attested_at`` goes into the evidence document (default: now); the ledger
+    ``attested_at`` goes into the evidence document (default: now), an aware datetime
+    (one without a time zone raises ValueError, nothing sent); the ledger
     records its own time, the transaction's. Pass the same ``request_id`` and
     ``attested_at`` on a retry so that it returns the first record. A call whose
     answer was lost (its error carries ``request_id``) keeps the document it sent

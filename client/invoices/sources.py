@@ -576,8 +576,16 @@ class Attestation(_Frozen):
 def attestation(result: SourceVerification, attested_at: datetime | None = None) -> Attestation:
     """The canonical attestation of a verification (keys sorted, compact, UTF-8, then SHA-256).
 
+    ``attested_at`` (default: now) must carry its time zone: it is written as that moment in UTC. One without
+    (``datetime.utcnow()``, a local clock's reading) raises ValueError rather than being read as this machine's
+    local time, which would shift the verification by the machine's offset from UTC.
+
     Putting it on the ledger needs the network and is not done here.
     """
+    if attested_at is not None and attested_at.utcoffset() is None:
+        raise ValueError(f"attested_at {attested_at} has no time zone: give the moment of the verification with "
+                         "its zone, e.g. datetime.now(timezone.utc) (datetime.utcnow() gives none), or leave it out "
+                         "for now")
     when = (attested_at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     document = {
         "kind": ATTESTATION_KIND,
