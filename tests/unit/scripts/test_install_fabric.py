@@ -276,6 +276,30 @@ def test_a_run_killed_while_moving_the_tools_in_is_built_again_by_the_next(tmp_p
     assert not list(home.glob("build.*"))
 
 
+def test_a_run_killed_while_removing_another_commits_tools_leaves_none_taken_for_a_set_placed_by_hand(tmp_path):
+    # the pin moved: a run killed (kill -9, a power cut) among the removals of the old build must not leave that
+    # build whole without its installed-commit, which every later run would keep as placed by hand
+    home = tmp_path / "fabric"
+    earlier_install(home, "0ldc0mmit")
+    tools = path_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
+    (tools / "rm").unlink()
+    # the first removal of the old build (a tool or its record) goes through, the second is where the run dies
+    removed_one = tmp_path / "removed-one"
+    (tools / "rm").write_text(f'#!/bin/sh\ncase "$*" in *"{home}/bin/"*|*"{home}/installed-commit"*)\n'
+                              f'  [ -e "{removed_one}" ] && {{ kill -9 $PPID; exit 1; }}; : > "{removed_one}" ;; esac\n'
+                              f'exec {shutil.which("rm")} "$@"\n')
+    (tools / "rm").chmod(0o755)
+    killed = run_script(home, str(tools))
+    assert killed.returncode == -9, killed.stderr
+    assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing()    # the old build is not run
+    (tools / "rm").unlink()
+    (tools / "rm").symlink_to(shutil.which("rm"))
+    again = run_script(home, str(tools))
+    assert again.returncode == 0, again.stderr
+    assert go_installs(tmp_path), again.stderr
+    assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
+
+
 def sample_configuration(tmp_path: Path) -> str:
     """The `go mod download -json` answer (a case arm) naming a module folder that holds the sample configuration."""
     module = tmp_path / "module"
