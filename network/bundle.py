@@ -318,9 +318,13 @@ def _resolving(res: Resolution, own: list[str]) -> str:
 {publish}"""
     unknown = ""
     if res.missing:
+        # the override is the bundle's own file, read where it lies: the next bundle unpacked over this one
+        # brings it back with its placeholders, and a peer container recreated from it loses the names filled in
         unknown = (f"   The topology gives no address for {', '.join(res.missing)}: their lines in both\n"
                    f"   files are commented out, with {ADDRESS} in place of the address. Write each host's\n"
-                   f"   address there and remove the #, or leave those names to DNS.\n")
+                   f"   address there and remove the #, or leave those names to DNS. A new bundle unpacked\n"
+                   f"   over this one writes both files again, {ADDRESS} and all: to keep the addresses,\n"
+                   f"   ask the network's operator to give them in its topology (`address:`).\n")
     return f"""{head} Without DNS, in two places, both written here from the addresses in the
    network's topology: `{HOSTS_FILE}`, whose lines go into /etc/hosts on this host (for `recfin host`
    and your SDK clients; it names your own peers too), and {COMPOSE_OVERRIDE},

@@ -241,6 +241,8 @@ def test_the_readme_says_the_files_were_written_and_which_names_have_no_address(
     assert "write a docker-compose.override.yaml here" not in readme
     assert re.search(r"gives no address for (.*?): their lines", readme, re.S).group(1).split(", ") == missing
     assert {bundle.HOSTS_FILE, bundle.COMPOSE_OVERRIDE} <= set(b.files)
+    # the override the company fills in is the bundle's file: the next bundle brings back its placeholders
+    assert re.search(r"A new bundle unpacked\s+over this one writes both files again.*?`address:`", readme, re.S)
 
 
 def test_with_every_address_given_nothing_is_left_to_fill_in(tmp_path, prepared_hosts):
