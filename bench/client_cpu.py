@@ -26,7 +26,7 @@ This is a benchmark of the two clients' own work, never a test of Fabric behavio
   threads, from ``time.process_time`` (the kernel's count in nanoseconds; /proc/self/stat's is in 10 ms
   ticks, too coarse for a loop of a few hundred transactions) just before and after the measured loop.
 - **The Node client**: ``bench/node/client_cpu.js`` on ``@hyperledger/fabric-gateway`` (bench/node's
-  pinned packages, ``npm ci`` there on first use) doing the same ``submitTransaction`` calls with the
+  pinned packages, ``npm ci`` there unless it holds them) doing the same ``submitTransaction`` calls with the
   same kind of arguments, as a subprocess. CPU: the script's own ``process.cpuUsage()`` (the whole
   process, the same OS counters) just before and after its measured loop, so Node's start-up, module
   loading and warm-up are left out, as they are for this process.

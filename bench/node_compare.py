@@ -1,7 +1,8 @@
 """The same workload sent by the official Fabric Gateway Node client (bench/node), for comparison.
 
 ``install()`` checks for Node.js (NODE_MAJOR or later) and runs ``npm ci`` (or ``npm install`` without a lock
-file) in bench/node once; ``recfin bench --compare-node`` calls it before anything runs;
+file) in bench/node unless its node_modules holds every package at the version the lock file pins (again after
+a pin moved on); ``recfin bench --compare-node`` calls it before anything runs;
 ``run()`` writes the script's config (the actors' peers and identities from the connection
 profiles, the parties' codes, a registration document to copy, the plan, each step's deadline and
 the time limit of a wait for the other org's block, as the Python client's ``step_timeouts``), runs
@@ -65,12 +66,43 @@ def _check_version(node: str) -> None:
                                    f"{NODE_MAJOR} or later: {GET_NODE}")
 
 
+def unlike_the_lock(folder: Path) -> list[str]:
+    """The packages of ``folder``'s package-lock.json that its node_modules lacks or holds at another version
+    ("@hyperledger/fabric-gateway 1.10.0, pinned 1.11.0"): a checkout whose lock file moved on since its last
+    install (a pin raised) still has the old packages there. Optional ones (a platform's native module) are not
+    required. The gateway package, which the script runs, always is."""
+    lock = folder / "package-lock.json"
+    gateway = "node_modules/@hyperledger/fabric-gateway"
+    gateway_there = (folder / gateway).is_dir()
+    out = [] if gateway_there else [f"{gateway.removeprefix('node_modules/')} missing"]
+    if not lock.is_file():
+        return out
+    try:
+        pinned = json.loads(lock.read_text()).get("packages", {})
+    except (OSError, ValueError):
+        return [*out, f"{lock.name} unreadable"]      # npm ci says what is wrong with it
+    for path, entry in pinned.items():
+        if path == gateway and not gateway_there:
+            continue                                    # said missing above
+        if not path.startswith("node_modules/") or entry.get("optional") or "version" not in entry:
+            continue
+        name = path.removeprefix("node_modules/")
+        try:
+            installed = json.loads((folder / path / "package.json").read_text()).get("version")
+        except (OSError, ValueError):
+            installed = None
+        if installed != entry["version"]:
+            out.append(f"{name} {installed or 'missing'}, pinned {entry['version']}")
+    return out
+
+
 def install(folder: Path = NODE_DIR) -> None:
-    """Check Node.js and install the pinned packages into bench/node/node_modules unless they are there;
+    """Check Node.js and install the pinned packages into bench/node/node_modules unless they are there at the
+    versions its lock file pins (``unlike_the_lock``: the figures are of those versions, which the docs name);
     NodeUnavailableError naming what is missing (node, npm, a recent enough node) and how to get it, and
     NodeClientError when the install fails."""
     _check_version(_tool("node"))
-    if (folder / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
+    if not unlike_the_lock(folder):
         return
     command = [_tool("npm"), "ci" if (folder / "package-lock.json").is_file() else "install", "--no-audit", "--no-fund"]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)

@@ -264,9 +264,9 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,
-              help="Also send each workload with the official Node client (npm ci into bench/node on first use), "
-                   "as one process with default gRPC options: not with --clients above 1 or --grpc-option (hotkey, "
-                   "which it does not send, excepted).")
+              help="Also send each workload with the official Node client (npm ci into bench/node unless it holds "
+                   "the pinned packages), as one process with default gRPC options: not with --clients above 1 "
+                   "or --grpc-option (hotkey, which it does not send, excepted).")
 @click.option("--output", "output_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>]; one holding an earlier run's reports is refused "
