@@ -102,14 +102,19 @@ def install(folder: Path = NODE_DIR) -> None:
     NodeUnavailableError naming what is missing (node, npm, a recent enough node) and how to get it, and
     NodeClientError when the install fails."""
     _check_version(_tool("node"))
-    if not unlike_the_lock(folder):
+    unlike = unlike_the_lock(folder)
+    if not unlike:
         return
+    # installed before, and now unlike the lock file: said, since the install that worked before needs the registry
+    why = (f"; it ran as {folder / 'node_modules'} is not as the lock file pins ({', '.join(unlike[:3])}"
+           + (f" and {len(unlike) - 3} more" if len(unlike) > 3 else "") + ")"
+           if (folder / "node_modules").is_dir() else "")
     command = [_tool("npm"), "ci" if (folder / "package-lock.json").is_file() else "install", "--no-audit", "--no-fund"]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise NodeClientError(f"npm {command[1]} in {folder} failed ({' / '.join(tail)}): run `npm {command[1]}` "
-                              f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later)")
+                              f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later){why}")
 
 
 def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:

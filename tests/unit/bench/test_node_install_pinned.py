@@ -2,6 +2,8 @@
 node_modules holds (a pin raised since the last install), so the Node figures are of the versions pinned."""
 import json
 
+import pytest
+
 from bench import node_compare
 
 from .test_bench_network_checks import a_path_holding
@@ -61,3 +63,15 @@ def test_bench_nodes_own_node_modules_is_as_its_lock_file_pins():
     # what scripts/install put there: nothing for install() to do before a run
     if (node_compare.NODE_DIR / "node_modules").is_dir():
         assert node_compare.unlike_the_lock(node_compare.NODE_DIR) == []
+
+
+def test_a_failed_reinstall_says_which_packages_were_not_as_pinned(tmp_path, monkeypatch):
+    # the comparison that ran yesterday needs the registry today: the error says why npm ci ran at all
+    folder = a_node_folder(tmp_path, {"@hyperledger/fabric-gateway": "1.10.0", "@grpc/grpc-js": "1.14.7"})
+    monkeypatch.setenv("PATH", a_path_holding(tmp_path / "bin", node="echo v20.11.1",
+                                              npm="echo 'npm error network request failed' >&2; exit 1"))
+    with pytest.raises(node_compare.NodeClientError) as caught:
+        node_compare.install(folder)
+    assert str(caught.value).startswith(f"npm ci in {folder} failed (npm error network request failed)")
+    assert str(caught.value).endswith(f"; it ran as {folder / 'node_modules'} is not as the lock file pins "
+                                      "(@hyperledger/fabric-gateway 1.10.0, pinned 1.11.0)")
