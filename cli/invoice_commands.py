@@ -936,11 +936,15 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
                                                             "document": done.evidence.document},
                     "attestation": record.to_json(), "request_id": sent_with[-1]})
     else:
-        click.echo(f"invoice {inv.number}  fingerprint {record.fingerprint}")
+        # the invoice's text, and the answers quoting it, each on its own line, as verify prints them: a party name
+        # holding a line break or a terminal escape would otherwise print an ATTESTED line of its own, or hide the
+        # one below that the ledger's record gives
+        click.echo(f"invoice {on_one_line(inv.number)}  fingerprint {record.fingerprint}")
         for f in result.findings:
-            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}")
+            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {on_one_line(f.message)}")
         for d in result.disagreements:
-            click.echo(f"  DISAGREE  {d.field:<20} {'; '.join(f'{k}: {v}' for k, v in d.values.items())}")
+            said = "; ".join(f"{on_one_line(k)}: {on_one_line(v)}" for k, v in d.values.items())
+            click.echo(f"  DISAGREE  {on_one_line(d.field):<20} {said}")
         click.echo(f"ATTESTED {record.outcome.upper()} by {record.attester} ({record.attester_role}, "
                    f"{record.attested.msp_id}) at {record.attested.at} in tx {record.tx_id}")
         click.echo(f"  verified {_verified(record)}")
