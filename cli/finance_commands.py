@@ -62,7 +62,7 @@ from client.pricing import (
     rank_proposals,
     validation_problems,
 )
-from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
+from client.pricing.ledger import ProposalInputs, TermsNotOnThisPeer, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import APR_PERCENT_PLACES, percent_of
 from client.pricing.proposals import apr_places, nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
@@ -75,7 +75,7 @@ from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option,
                       endorsing_organizations, names_a_record)
-from .output import as_typed, emit, file_refused, one_line, read_json_file, table, validated
+from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import may_have_committed
@@ -924,12 +924,12 @@ def _refuse_a_date_gone_by(on: date | None) -> None:
 
 @connection.reports_ledger_errors
 def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None,
-                          passed_over: PassedOver) -> OffersFile:
+                          passed_over: PassedOver, not_here: list[TermsNotOnThisPeer]) -> OffersFile:
     org, user = connection.parse_as(as_)
     with offline_hint("pass --offers FILE"), connection.open_session(org, user, data_root) as session:
         try:
             return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer,
-                                               passed_over=passed_over)
+                                               passed_over=passed_over, terms_not_on_this_peer=not_here)
         except RuleViolation as refusal:
             if refusal.rule != "not-permitted-to-read":
                 raise
@@ -993,7 +993,10 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     offer no step would make takeable (early payment once a financing is
     disbursed: it ends only with the claim settled) is priced but not ranked.
     A receivable with nothing outstanding (settled or split) is refused:
-    nothing is left to finance.
+    nothing is left to finance. A bank offer whose private terms this peer
+    does not hold yet is not compared: a note under the table names it (on
+    stderr with --json, which lists it in terms_not_on_this_peer), the rest
+    are ranked, and the exit status is 0; compare again shortly.
 
     Each column is named, in capitals, by the key of its figure in each
     object of proposals in --json: the column APR is its apr (there amounts
@@ -1011,6 +1014,9 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --discount-offer DD-1
     """
     passed_over = PassedOver()   # the request's offers the peer could not read: in no row, and said
+    # the request's open offers whose private terms this peer does not hold yet: in no row either, and said, the
+    # rest compared all the same (a partial answer, exit 0, as `finance get` shows such an offer)
+    not_here: list[TermsNotOnThisPeer] = []
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
@@ -1021,7 +1027,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
             data = _only_discount_offer(data, discount_offer, offers_file)
     else:
         _refuse_a_date_gone_by(on)
-        data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root, passed_over)
+        data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root, passed_over, not_here)
     day = on or business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
@@ -1032,11 +1038,22 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         # stderr, which would take the ranking for one of every offer; null for an --offers file
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
               "proposals": [p.model_dump(mode="json") for p in ranked],
-              "passed_over": None if offers_file else passed_over.model_dump(mode="json")}, as_json=True)
+              "passed_over": None if offers_file else passed_over.model_dump(mode="json"),
+              "terms_not_on_this_peer": None if offers_file else [each.model_dump() for each in not_here]},
+             as_json=True)
         note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared", err=True)
+        _note_terms_not_here(not_here, err=True)
         return
     _echo_compared(receivable, data, day, by, ranked)
     note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared")
+    _note_terms_not_here(not_here)
+
+
+def _note_terms_not_here(not_here: list[TermsNotOnThisPeer], *, err: bool = False) -> None:
+    """One line per open bank offer left out as this peer does not hold its private terms yet, under the table
+    (beside the JSON, on stderr): a holder reading the ranking alone would take it for one of every offer."""
+    for each in not_here:
+        click.echo(f"note: offer {each.offer_id} of {each.financier} is {joined_lines(each.why)}", err=err)
 
 
 def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list) -> None:

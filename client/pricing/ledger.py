@@ -13,7 +13,9 @@
   expiring as the contract holds it to (``Offer.expiry``: the one in its terms, or
   the public one an earlier contract version wrote on its record if that is
   earlier); an offer the peer cannot read is in none of them, its key given to
-  ``passed_over``;
+  ``passed_over``, and so is one whose private terms the peer does not hold yet
+  (``GetOfferTerms`` not-found: it missed them and has not reconciled), named in
+  ``terms_not_on_this_peer`` (:class:`TermsNotOnThisPeer`) where the caller gives that list;
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
   named by its id, which, withdrawn or expired, is priced as not eligible, saying
@@ -85,6 +87,17 @@ class ProposalInputs(BaseModel):
         return data
 
 
+class TermsNotOnThisPeer(BaseModel):
+    """A bank offer on the request left out of a comparison: the peer that answered does not hold its private terms
+    yet (``GetOfferTerms`` not-found), so its rates are unknown there; ``why`` says so and what to do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str
+    financier: str
+    why: str
+
+
 class OfferReader(Protocol):
     def get_receivable(self, receivable_id: str) -> Any: ...
     def get_financing(self, financing_id: str) -> Any: ...
@@ -107,11 +120,14 @@ def receivable_terms(receivable: Any, *, financing_status: str | None = None) ->
 
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                 discount_offer_id: str | None = None,
-                                passed_over: PassedOver | None = None) -> ProposalInputs:
+                                passed_over: PassedOver | None = None,
+                                terms_not_on_this_peer: list[TermsNotOnThisPeer] | None = None) -> ProposalInputs:
     """What ranking the offers on ``receivable_id`` needs (the module's docstring). ``passed_over``, where
     given, gets the keys of the request's offers the peer passed over as it cannot read them
     (``FinancingView``'s ``unreadable`` and ``newer_version``): they are in no bank offer here, and a holder
-    comparing the offers should be told one is missing."""
+    comparing the offers should be told one is missing. ``terms_not_on_this_peer``, where given, gets each open
+    offer whose private terms the peer does not hold yet, which is then in no bank offer either: one such offer
+    does not keep the others from being compared. Without it, that refusal (not-found) is raised, as before."""
     r = receivables.get_receivable(receivable_id)
     if r.outstanding == 0:
         raise ValueError(nothing_outstanding(r.id, r.status, r.children))
@@ -126,7 +142,13 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
     for offer in financing.offers if financing else ():
         if offer.status != "OPEN":
             continue
-        t = receivables.get_offer_terms(offer.id)
+        try:
+            t = receivables.get_offer_terms(offer.id)
+        except RuleViolation as refusal:
+            if refusal.rule != "not-found" or terms_not_on_this_peer is None:
+                raise
+            terms_not_on_this_peer.append(_terms_not_here(offer, refusal))
+            continue
         # the last day AcceptFinancingOffer takes it, by the contract's own rule on the SDK's records of the offer
         # and its terms, which have the fields it reads: an offer an earlier contract version wrote with a public
         # expiry is held to that one too, where earlier than its terms'
@@ -141,6 +163,14 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers,
                           early_payments=[early_payment_offer(d) for d in covering])
+
+
+def _terms_not_here(offer: Any, refusal: RuleViolation) -> TermsNotOnThisPeer:
+    """An open offer whose private terms this peer does not hold yet: a peer of the terms' collection that missed
+    them when they were written gets them by private data reconciliation, so asking again soon finds them."""
+    return TermsNotOnThisPeer(offer_id=offer.id, financier=offer.financier,
+                              why=f"not compared: its private terms are not on this peer yet, so ask again shortly, "
+                                  f"or read from a peer of another org of the offer ({refusal.detail})")
 
 
 def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any:
