@@ -117,6 +117,26 @@ def install(folder: Path = NODE_DIR) -> None:
                               f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later){why}")
 
 
+def client_versions(folder: Path = NODE_DIR) -> dict[str, Any]:
+    """What the Node client's figures were measured with, for its report: Node.js (``node --version``) and each
+    package bench/node's package.json depends on, at the version installed there (None where it cannot be read)."""
+    try:
+        node = subprocess.run([_tool("node"), "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (NodeClientError, OSError, subprocess.SubprocessError):
+        node = ""
+    try:
+        names = sorted(json.loads((folder / "package.json").read_text()).get("dependencies", {}))
+    except (OSError, ValueError):
+        names = []
+    packages = {}
+    for name in names:
+        try:
+            packages[name] = json.loads((folder / "node_modules" / name / "package.json").read_text()).get("version")
+        except (OSError, ValueError):
+            packages[name] = None
+    return {"node": node or None, "packages": packages}
+
+
 def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
     """What the script needs to act as ``user`` of ``org``: gateway peer, TLS root, MSP ID, cert and key files."""
     profile = profiles.load(org, data_root)
@@ -174,8 +194,10 @@ def report_from(output: dict[str, Any], workload: str, plan: Plan, pool_size: in
 
 def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None,
         settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Install if needed, run the script, return its report (``settings``: the network's, for the report)."""
+    """Install if needed, run the script, return its report (``settings``: the network's, for the report, with
+    the Node.js and package versions the script ran on under ``node_client``)."""
     install()
+    settings = {**(settings or {}), "node_client": client_versions()}
     with tempfile.TemporaryDirectory(prefix="recfin-bench-node-") as tmp:
         path = Path(tmp) / "config.json"
         path.write_text(json.dumps(config(workload, plan, pool_size, codes, data_root)))

@@ -75,3 +75,26 @@ def test_a_failed_reinstall_says_which_packages_were_not_as_pinned(tmp_path, mon
     assert str(caught.value).startswith(f"npm ci in {folder} failed (npm error network request failed)")
     assert str(caught.value).endswith(f"; it ran as {folder / 'node_modules'} is not as the lock file pins "
                                       "(@hyperledger/fabric-gateway 1.10.0, pinned 1.11.0)")
+
+
+def test_the_node_report_names_the_node_and_package_versions_it_ran_on(tmp_path, monkeypatch):
+    # the Node figures are of one Node.js and one gateway package: its report says which, as `machine` says
+    # which Python and recfin commit produced the Python figures
+    folder = a_node_folder(tmp_path, {"@hyperledger/fabric-gateway": "1.11.0", "@grpc/grpc-js": "1.14.7"})
+    (folder / "package.json").write_text(json.dumps({"dependencies": {
+        "@hyperledger/fabric-gateway": "1.11.0", "@grpc/grpc-js": "1.14.7", "@hyperledger/fabric-protos": "0.3.7"}}))
+    samples = json.dumps({"samples": [["register", 0.0, 0.0, 0.2, "committed", "tx-0", "", True]],
+                          "exhausted": False, "cpu_s": 0.01})
+    monkeypatch.setenv("PATH", a_path_holding(tmp_path / "bin", node=(
+        f'if [ "$1" = --version ]; then echo v20.11.1; else echo \'{samples}\'; fi')))
+    monkeypatch.setattr(node_compare, "NODE_DIR", folder)
+    monkeypatch.setattr(node_compare.client_versions, "__defaults__", (folder,))
+    monkeypatch.setattr(node_compare, "install", lambda: None)
+    monkeypatch.setattr(node_compare, "config", lambda *arguments: {})
+    plan = node_compare.Plan("rate", rate=1, warmup=0, duration=1, call_timeout=None)
+    report = node_compare.run("register", plan, 0, {}, None, {"clients": 1})
+    assert report["settings"]["node_client"] == {
+        "node": "v20.11.1",
+        "packages": {"@grpc/grpc-js": "1.14.7", "@hyperledger/fabric-gateway": "1.11.0",
+                     "@hyperledger/fabric-protos": None}}     # not installed: not read as any version
+    assert report["committed"] == 1
