@@ -174,6 +174,33 @@ def test_a_build_short_of_memory_or_disk_says_so_rather_than_blame_the_proxy(tmp
     assert "GOFLAGS=-p=1" in what_to_do and "GOPROXY" not in what_to_do
 
 
+SUMDB_UNREACHED = ('go: github.com/hyperledger/fabric@v1.4.0-rc1.0.20260618074816-86c1172bec37: verifying module: '
+                   'github.com/hyperledger/fabric@v1.4.0-rc1.0.20260618074816-86c1172bec37: Get "https://sum.golang.org'
+                   '/lookup/github.com/hyperledger/fabric@v1.4.0-rc1.0.20260618074816-86c1172bec37": dial tcp: lookup '
+                   'sum.golang.org: no such host')
+
+
+def test_a_checksum_database_go_cannot_reach_is_named_rather_than_the_proxy(tmp_path):
+    # the proxy served the modules; what failed is the check against sum.golang.org
+    home, result = run_with_fake_go(tmp_path, go_install_saying(
+        "go: downloading github.com/hyperledger/fabric v1.4.0-rc1.0.20260618074816-86c1172bec37", SUMDB_UNREACHED))
+    assert result.returncode == 3, result.stderr
+    reason, what_to_do = (home / "install-error.txt").read_text().splitlines()
+    assert reason.endswith(f"failed: {SUMDB_UNREACHED}")
+    assert "could not check them against the checksum database that 'go env GOSUMDB' names" in what_to_do
+    assert "GOPROXY" not in what_to_do
+
+
+def test_a_checksum_mismatch_is_not_told_to_go_round_the_checksum_database(tmp_path):
+    # content altered on the way: the advice stays the proxy's, never a way round the check
+    home, result = run_with_fake_go(tmp_path, go_install_saying(
+        "verifying github.com/hyperledger/fabric@v1.4.0-rc1.0.20260618074816-86c1172bec37: checksum mismatch",
+        "SECURITY ERROR"))
+    assert result.returncode == 3, result.stderr
+    what_to_do = (home / "install-error.txt").read_text().splitlines()[1]
+    assert "GOSUMDB" not in what_to_do and "GOPROXY" in what_to_do
+
+
 def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
     home = tmp_path / "fabric"
     earlier_install(home, PINNED_COMMIT)
