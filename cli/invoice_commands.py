@@ -50,6 +50,7 @@ from client.invoices import (
     ReferenceCreditBureau,
     ReferenceTaxInvoiceVerifier,
     ScanResult,
+    SourceUnavailable,
     Tolerances,
     attestation,
     check_invoice,
@@ -122,7 +123,7 @@ def _call(fn: Callable[[], T]) -> T:
         return fn()
     except MalformedInput as exc:
         raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None
-    except MissingDependency as exc:
+    except (MissingDependency, SourceUnavailable) as exc:   # something needed is not there: not the input's fault
         raise CommandError(one_line(exc), EXIT_MISSING) from None
     except InvoiceError as exc:
         raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None

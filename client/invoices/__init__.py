@@ -20,7 +20,8 @@ Integrators import from here::
 
 from .checks import CheckOptions, Enterprise, FingerprintRegistry, InMemoryRegistry, InvoiceUse, check_invoice
 from .credit_code import check_tax_id, credit_code_check_digit, is_valid_credit_code
-from .errors import InvoiceError, LedgerAnswerInvalid, MalformedInput, MissingDependency, UnsupportedFormat
+from .errors import (InvoiceError, LedgerAnswerInvalid, MalformedInput, MissingDependency, SourceUnavailable,
+                     UnsupportedFormat)
 from .fingerprint import fingerprint_of, invoice_fingerprint
 from .ledger import InvoiceLookup, LedgerRegistry
 from .matching import (
@@ -62,7 +63,8 @@ __all__ = [
     "FingerprintRegistry", "GoodsReceipt", "InMemoryRegistry", "Invoice", "InvoiceError", "InvoiceLine",
     "InvoiceLookup", "InvoiceUse", "LedgerAnswerInvalid", "LedgerRegistry", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "NotReviewed", "Party",
     "PurchaseOrder", "ReceivableRegistrar", "ReceivableRegistration", "ReferenceBusinessRegistry",
-    "ReferenceCreditBureau", "ReferenceTaxInvoiceVerifier", "Report", "ScanResult", "SourceVerification",
+    "ReferenceCreditBureau", "ReferenceTaxInvoiceVerifier", "Report", "ScanResult", "SourceUnavailable",
+    "SourceVerification",
     "TaxInvoiceVerifier", "Tolerances", "UnreviewedField", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
     "credit_code_check_digit", "evidence_hash", "fingerprint_of", "invoice_fingerprint", "invoice_to_json",
     "is_valid_credit_code", "match_invoice", "parse_invoice", "read_goods_receipt", "read_invoice",

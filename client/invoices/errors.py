@@ -7,6 +7,8 @@ The family, as a tree::
     │   └── UnsupportedFormat     the file is none of the formats this package reads
     ├── MissingDependency         an OS tool or Python package needed for this call is absent
     │                             (e.g. the ``tesseract`` binary, ``pypdf``)
+    ├── SourceUnavailable         a data source could not be asked (its provider raised: a timeout, a
+    │                             service down), so nothing was verified
     └── LedgerAnswerInvalid       the ledger answered a lookup with something not of its documented shape
 
 Findings that fail (a total that does not add up, a wrong check digit) are not
@@ -46,6 +48,20 @@ class MissingDependency(InvoiceError):
         self.what = what
         self.how_to_install = how_to_install
         super().__init__(f"{what} is not available; {how_to_install}")
+
+
+class SourceUnavailable(InvoiceError):
+    """A data source could not be asked: its provider raised (a timeout, a service down, a refusal) where it answers
+    with a record, or ``None`` for a source that holds none. ``source`` names it, ``question`` what it was asked;
+    the provider's error is the ``__cause__``. No verification is made: a source that did not answer did not say
+    the invoice is unknown."""
+
+    def __init__(self, source: str, question: str, cause: Exception) -> None:
+        self.source = source
+        self.question = question
+        super().__init__(f"{source} could not be asked {question}: {type(cause).__name__}: {cause}; nothing was "
+                         "verified: ask it again once it answers (a source that does not answer says nothing of the "
+                         "invoice)")
 
 
 class LedgerAnswerInvalid(InvoiceError):

@@ -10,7 +10,11 @@ Three kinds of source, one small typed interface each:
 
 The reference providers read local files under ``reference_data/`` (synthetic
 data, made up for the project) so the platform runs without outside access. A
-real provider implements the same Protocol; nothing else changes.
+real provider implements the same Protocol; nothing else changes. A lookup answers
+with a record, or ``None`` where the source holds none; one the source cannot answer
+(a timeout, a service down) raises, and :func:`verify_with_sources` raises that as
+:class:`~client.invoices.errors.SourceUnavailable`, naming the source: a source that
+did not answer did not say the invoice is unknown.
 
 :func:`verify_with_sources` asks every source given and reports, as findings,
 what each says; where sources (or the invoice) disagree on a field, it lists
@@ -53,7 +57,7 @@ from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
 from .credit_code import check_tax_id
-from .errors import MalformedInput
+from .errors import MalformedInput, SourceUnavailable
 from .fingerprint import code_form_problem, code_problem, invoice_fingerprint, number_problem
 from .matching import _csv_row
 from .model import Finding, Invoice
@@ -167,20 +171,30 @@ class TaxInvoiceVerifier(Protocol):
         """The seller's invoice with this number and code (``""`` for a fully digitalised e-invoice).
 
         An older invoice is identified by code and number together: a provider that answers by number
-        alone returns the record with its own code, and :func:`verify_with_sources` compares the two."""
+        alone returns the record with its own code, and :func:`verify_with_sources` compares the two.
+
+        ``None`` is the source's answer that it holds no such invoice, which fails the verification. A provider
+        that cannot answer (a timeout, the service down, a refusal) raises instead, as every source here does:
+        :func:`verify_with_sources` raises that as :class:`SourceUnavailable`, and nothing is verified."""
         ...
 
 
 class BusinessRegistry(Protocol):
     source: str
 
-    def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None: ...
+    def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None:
+        """The enterprise of this credit code; ``None`` where the registry holds none. A provider that cannot
+        answer raises (see :meth:`TaxInvoiceVerifier.lookup_invoice`)."""
+        ...
 
 
 class CreditBureau(Protocol):
     source: str
 
-    def lookup_credit(self, credit_code: str) -> CreditRecord | None: ...
+    def lookup_credit(self, credit_code: str) -> CreditRecord | None:
+        """The credit record of this credit code; ``None`` where the bureau holds none. A provider that cannot
+        answer raises (see :meth:`TaxInvoiceVerifier.lookup_invoice`)."""
+        ...
 
 
 # --- reference providers over local files ----------------------------------------
@@ -397,7 +411,8 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     """Ask each source given about the invoice and its parties; nothing is hidden.
 
     Raises ValueError when two sources share a ``source`` name, or one is named ``invoice``: their answers
-    are kept by name, so one would hide the other's.
+    are kept by name, so one would hide the other's. Raises :class:`SourceUnavailable` when a source's lookup
+    raises (it could not answer), naming the source and what it was asked, the provider's error chained.
     """
     used = _source_names(tax, registry, bureau)
     findings: list[Finding] = []
@@ -410,9 +425,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         "buyer.name": {INVOICE_ITSELF: invoice.buyer.name},
     }
     if tax is not None:
-        record = tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code)
+        coded = f" with code {invoice.code}" if invoice.code else ""
+        record = _asked(tax, f"about invoice {invoice.number}{coded} of seller {invoice.seller.tax_id}",
+                        lambda: tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code))
         if record is None:
-            coded = f" with code {invoice.code}" if invoice.code else ""
             findings.append(Finding(check=TAX_FOUND, status="fail",
                                     message=f"{tax.source}: no such invoice{coded} from seller {invoice.seller.tax_id}"))
         else:
@@ -436,7 +452,8 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         findings.append(Finding(check=TAX_FOUND, status="skipped", message="no tax invoice verifier given"))
     if registry is not None:
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
-            record = registry.lookup_enterprise(party.tax_id)
+            record = _asked(registry, f"about enterprise {party.tax_id}",
+                            lambda: registry.lookup_enterprise(party.tax_id))
             check = f"source.registry.{side}"
             if record is None:
                 findings.append(Finding(check=check, status="fail",
@@ -454,7 +471,8 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
     if bureau is not None:
-        record = bureau.lookup_credit(invoice.buyer.tax_id)
+        record = _asked(bureau, f"about the credit of {invoice.buyer.tax_id}",
+                        lambda: bureau.lookup_credit(invoice.buyer.tax_id))
         if record is None:
             findings.append(Finding(check="source.credit.debtor", status="skipped",
                                     message=f"{bureau.source}: no credit record for {invoice.buyer.tax_id}"))
@@ -486,6 +504,17 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                               issue_date=invoice.issue_date, total_with_tax_fen=invoice.total_with_tax_fen,
                               fingerprint=invoice_fingerprint(invoice), sources=tuple(used),
                               findings=tuple(findings), disagreements=tuple(disagreements))
+
+
+def _asked(source: TaxInvoiceVerifier | BusinessRegistry | CreditBureau, question: str, lookup):
+    """What ``source`` answers ``lookup()``: a record, or None where it holds none. A provider that cannot answer
+    raises, and that is raised as :class:`SourceUnavailable` naming the source and the ``question``: taken as no
+    record, it would fail the invoice (an attested failure warns the next bank of an invoice nobody found wrong).
+    An interruption (Ctrl-C, a signal's SystemExit) is no source failing and goes through as it is."""
+    try:
+        return lookup()
+    except Exception as exc:
+        raise SourceUnavailable(source.source, question, exc) from exc
 
 
 def _source_names(*sources: TaxInvoiceVerifier | BusinessRegistry | CreditBureau | None) -> list[str]:
