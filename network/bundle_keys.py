@@ -17,15 +17,18 @@ the new manifest) is finished by running it again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Callable
 
+import yaml
+
 from client.atomic_file import write_atomically
 
 from . import membership
-from .bundle import (DIGESTS, MANIFEST, REWRITTEN, Bundle, copy_own_keys, finish, keys_missing_note,
-                     real_folder)
+from .bundle import (DIGESTS, MANIFEST, REWRITTEN, TOPOLOGY_FILE, Bundle, copy_own_keys, file_digest, finish,
+                     keys_missing_note, real_folder, topology_document)
 from .bundle_host import check_digests, read_network, rewrite_fix
 from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
@@ -42,6 +45,7 @@ def adopt_keys(bundle_root: Path, keys_root: Path, say: Callable[[str], None] = 
     # absolute, as bundle.write has it: finish rebases the connection profile's paths from it to the install root
     bundle_root, keys_root = real_folder(bundle_root, "--bundle"), Path(keys_root)
     doc, topology = read_network(bundle_root)
+    doc = _topology_of_a_stopped_run(bundle_root, doc, topology, keys_root)
     if not check_digests(bundle_root, doc, f"nothing was copied; {rewrite_fix(doc['org'])}"):
         say(f"{bundle_root / MANIFEST} records no file digests (an earlier recfin wrote it), so the files "
             f"the bundle came with could not be checked for damage: the digests recorded now are of them as "
@@ -68,6 +72,28 @@ def adopt_keys(bundle_root: Path, keys_root: Path, say: Callable[[str], None] = 
     copy_own_keys(topology, keys, mine, bundle)
     finish(topology, bundle)
     return bundle
+
+
+def _topology_of_a_stopped_run(bundle_root: Path, doc: dict, topology: Topology, keys_root: Path) -> dict:
+    """doc, taking the bundle's topology.yaml as checked where it is the one `finish` writes, the bundle's own with the
+    users the keys folder records (`recfin org user add --keys`) added: a run stopped after writing it, before
+    its new bundle.json (a disk that filled while the README was written), would otherwise leave a bundle the next
+    run refuses as damaged. Any other difference from the recorded digest is still refused."""
+    recorded = doc.get(DIGESTS)
+    if not isinstance(recorded, dict) or TOPOLOGY_FILE not in recorded:
+        return doc
+    now = file_digest(bundle_root / TOPOLOGY_FILE)
+    added = {user.name for user in membership.recorded_users(keys_root, doc["org"])}
+    org = topology.org(doc["org"])
+    if now == recorded[TOPOLOGY_FILE] or not added & {user.name for user in org.users}:
+        return doc
+    own = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
+                                      "users": [u.model_dump(mode="python") for u in org.users if u.name not in added]})
+    written = membership.with_orgs(topology, [own if o.name == own.name else o for o in topology.orgs])
+    text = yaml.safe_dump(topology_document(written), sort_keys=False, allow_unicode=True).encode()
+    if hashlib.sha256(text).hexdigest() != recorded[TOPOLOGY_FILE]["sha256"]:
+        return doc
+    return doc | {DIGESTS: {**recorded, TOPOLOGY_FILE: now}}
 
 
 def _start(bundle_root: Path, doc: dict) -> None:

@@ -7,6 +7,7 @@ network's operator for a new bundle.
 """
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from network import bundle, org_keys
 from network.bundle_host import BundleHost
 from network.bundle_keys import adopt_keys
 from network.errors import NetworkError
+from network.org_users import CaFolder, add_user, keys_folder_org
 
 from .channel_fixtures import certificates_only_bundle
 
@@ -60,3 +62,36 @@ def test_a_stopped_adopt_keys_is_finished_by_running_it_again_and_still_checks_t
     assert manifest["package_id"] == done.package_id is not None and manifest["missing"] == []
     assert set(bundle.REWRITTEN) <= set(manifest[bundle.DIGESTS])
     assert BundleHost.open(root).files_checked
+
+
+def test_a_run_stopped_after_writing_the_topology_with_the_keys_folders_users_is_finished_by_running_it_again(
+        hosts, network_host, tmp_path, monkeypatch):
+    # the topology.yaml finish writes names the users issued from the keys folder, which the bundle's did not
+    company = org_keys.make(hosts, "bank2", "bank", CODE, tmp_path / "bank2-host" / "keys")
+    root = certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle")
+    adopt_keys(root, company.root)
+    add_user(CaFolder(company.root, keys_folder_org(company.root, "bank2")), "officer3", {})
+    write_file = bundle.write_atomically
+
+    def disk_full_at_the_readme(path, *args, **kwargs):
+        if Path(path).name == bundle.README_FILE:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return write_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(bundle, "write_atomically", disk_full_at_the_readme)
+    with pytest.raises(OSError):
+        adopt_keys(root, company.root)
+    monkeypatch.setattr(bundle, "write_atomically", write_file)
+    topology_file = root / bundle.TOPOLOGY_FILE
+    written = topology_file.read_text()
+    assert "officer3" in written
+
+    # any other change to the file is still refused
+    topology_file.write_text(written.replace("port: 7050", "port: 7059", 1))
+    with pytest.raises(NetworkError, match=r"topology\.yaml .*nothing was copied"):
+        adopt_keys(root, company.root)
+    topology_file.write_text(written)
+
+    done = adopt_keys(root, company.root)
+    assert "officer3" in json.loads((root / "profiles" / "bank2.json").read_text())["users"]
+    assert done.package_id is not None and BundleHost.open(root).files_checked
