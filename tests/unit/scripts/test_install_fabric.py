@@ -401,6 +401,20 @@ def test_the_pinned_commit_is_the_same_in_the_script_the_network_package_and_the
     assert f"commit `{PINNED_COMMIT}`" in (ROOT / "README.md").read_text()
 
 
+def test_the_release_is_the_same_in_the_script_the_network_package_and_the_readme_and_said_once_in_the_script():
+    # the script links FABRIC_RELEASE into the tools (`peer version`, the benchmark report) and the network package
+    # runs that release's images: a pin moved in one file alone would stamp tools with another release than they are
+    script = SCRIPT.read_text()
+    [in_script] = re.findall(r"^FABRIC_RELEASE=(\S+)", script, re.MULTILINE)
+    assert in_script == FABRIC_RELEASE
+    # its messages say $FABRIC_RELEASE, so moving the pin leaves none of them naming the old release
+    spelt = [line for line in script.splitlines()
+             if FABRIC_RELEASE in line and not line.startswith("FABRIC_RELEASE=")]
+    assert spelt == []
+    readme_releases = set(re.findall(r"Fabric v?(\d+\.\d+\.\d+)", (ROOT / "README.md").read_text()))
+    assert readme_releases == {FABRIC_RELEASE}
+
+
 def hand_placed(home: Path, tools: tuple[str, ...] = TOOLS,
                 configs: tuple[str, ...] = ("core.yaml", "orderer.yaml")) -> None:
     """Tools and base configuration put in place by hand (an official release's), with no installed-commit."""
