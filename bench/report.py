@@ -17,7 +17,6 @@ figure for (it committed nothing, its CPU was not measured): ``comparison_note``
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -57,7 +56,7 @@ def timeline(run: Run, bin_seconds: float = 1.0) -> list[dict[str, Any]]:
     """Per time bin of the whole run (warm-up included): committed completions and their latency p50/p99."""
     if not run.samples:
         return []
-    bins = math.ceil(max(s.finished for s in run.samples) / bin_seconds) + 1
+    bins = int(max(s.finished for s in run.samples) // bin_seconds) + 1     # up to the bin of the last to finish
     grouped: list[list[float]] = [[] for _ in range(bins)]
     for s in run.samples:
         if s.committed:
