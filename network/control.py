@@ -563,8 +563,20 @@ class Network:
             def serving() -> bool:
                 last_look[0] = probes.not_serving(node)
                 return last_look[0] is None
-            self.supervisor.wait_until(serving, what="healthy /healthz and listening", name=node.name, log=spec.log,
-                                       timeout=self.timeout, pid_file=spec.pid_file, last_look=lambda: last_look[0])
+            # One already running that does not answer (hung) is left running: its wait's failure says so, and how
+            # to start it afresh, not only that /healthz was not reached, which reads as a start that failed.
+            name = node.name if started else (f"{node.name} (pid {pid}, already running: `recfin network up` "
+                                              f"restarts no node it did not start)")
+            try:
+                self.supervisor.wait_until(serving, what="healthy /healthz and listening", name=name, log=spec.log,
+                                           timeout=self.timeout, pid_file=spec.pid_file,
+                                           last_look=lambda: last_look[0])
+            except NodeTimeoutError as exc:
+                if started or self.supervisor.running_pid(spec.pid_file) != pid:
+                    raise
+                raise NodeTimeoutError(f"{exc}; stop it (`kill -- -{pid}`, or `recfin network down` for the whole "
+                                       f"network), then run `recfin network up` again, which starts it afresh on its "
+                                       f"ledger") from exc
         self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
 
     # ---- up ---------------------------------------------------------------------
