@@ -79,7 +79,9 @@ def up(topology_path, timeout, as_json):
     """Start the network and join the channel (idempotent).
 
     Nodes already running and healthy are left alone; one line per step, then a status table
-    (a node running outside the topology named on stderr, as `status` does). A node or
+    (a node running outside the topology named on stderr, as `status` does). A peer or orderer
+    already running that does not answer /healthz within --timeout (hung) is not restarted: up
+    fails naming its pid and how to start it afresh (`kill -- -PID`, or `down`, then `up`). A node or
     chaincode server whose process exited without `down` (a crash, a kill, a restart of the
     machine) is said to have exited, with its log and what the log says, before it is
     started again on the kept ledgers. A chaincode server of a committed chaincode found running
