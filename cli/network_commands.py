@@ -106,6 +106,9 @@ def up(topology_path, timeout, as_json):
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
     if outside := outside_topology_line(statuses):
         click.echo(outside, err=True)
+    # left alone as running, healthy or not, though each opens its files by its old folder's paths
+    if moved := moved_folder_line(net):
+        click.echo(moved, err=True)
     # A server found running whose operations endpoint accepts nothing is left alone once it listens (one started
     # before it had /healthz only listens): said, or the operator who ran `up` to mend the network would take it as
     # mended.
@@ -221,6 +224,10 @@ def status(topology_path, as_json):
     topology.yaml or removed from the channel) is listed too, and named on stderr with the
     `kill` that stops it alone (`down` stops it with the whole network).
 
+    A node or server still running from where the data folder was before it was moved or renamed
+    is named on stderr with the path it was started for: it opens its files by the old paths, and
+    `down`, then `up`, restarts it from the folder's new place (`up` names it too).
+
     A node or server whose own process exited is down, also while processes it started run on
     (a crashed server's worker, what a wrapper that daemonised left): those are named on stderr,
     as they may hold its ports (`down` stops them; `up` and `chaincode deploy` stop a node's or
@@ -259,6 +266,8 @@ def status(topology_path, as_json):
         click.echo(outside, err=True)
     if left := left_behind_line(net):
         click.echo(left, err=True)
+    if moved := moved_folder_line(net):
+        click.echo(moved, err=True)
     for line in certificates_ending_lines(statuses):
         click.echo(line, err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
@@ -330,6 +339,23 @@ def left_behind_line(net: Network) -> str | None:
         return None
     listed = ", ".join(f"pid {first_few([str(pid) for pid in pids])} ({name})" for name, pids in left)
     return f"running after their node's or server's own process exited: {listed} (`recfin network down` stops them)"
+
+
+def moved_folder_line(net: Network) -> str | None:
+    """The stderr line of `status` and `up` naming each node and chaincode server that runs from where the data folder
+    was before it was moved or renamed (Supervisor.started_elsewhere), None when none does. Each counts as running,
+    its pid file having moved along, while it opens its files by the old paths."""
+    root = net.data_root
+    pid_files = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(root)] + [
+        (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(root)]
+    moved = [(name, net.supervisor.running_pid(pid_file), old) for name, pid_file in pid_files
+             if (old := net.supervisor.started_elsewhere(pid_file)) is not None]
+    if not moved:
+        return None
+    listed = ", ".join(f"{name} (pid {pid}, started for {old})" for name, pid, old in moved)
+    return (f"running from where their data folder was before it moved: {listed}: each opens its files by the old "
+            f"paths, which no longer lead to {root}: `recfin network down`, then `recfin network up`, restarts them "
+            f"from {root}")
 
 
 @network.command()

@@ -232,6 +232,18 @@ class Supervisor:
         if self.left_behind(pid_file):
             self._stop(pid_file, self.find(pid_file), to_start=True)
 
+    def started_elsewhere(self, pid_file: Path) -> str | None:
+        """The pid file path pid_file's running process was started for (its tag) when that path no longer leads to
+        pid_file: its data folder was moved or renamed while it ran, the pid file moving along. It runs on as the
+        node, with its configuration and ledger named by the old paths, which it goes on opening files by. None
+        while it does not run, runs for this very path (or another that leads here: a symlink, a bind mount), or its
+        tag cannot be read (another user's process)."""
+        found = self.find(pid_file)
+        if not found.alive or found.pid is None:
+            return None
+        carried = tag_of(found.pid)
+        return None if carried is None or _same_file(carried, pid_file_tag(pid_file)) else carried
+
     @staticmethod
     def _own_unrecorded(pid_file: Path, found: Found) -> bool:
         """Whether the pid the record names runs still as pid_file's own process (it carries the tag) though the
