@@ -27,6 +27,9 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
   look-ahead);
+- recent days late: the days late of the claims that fell due, each weighed as
+  in the late shares and halved every 15 days since it fell due, over the
+  claims paid on time weighed alike (:func:`recent_days_late`, since v16);
 - rejection rate: rejected / (confirmed + rejected), over all time and over
   the decisions of the last 90 days (and for the model, the confirmations of
   those 90 days as their amount in units of the debtor's mean claim,
@@ -75,6 +78,8 @@ HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 
 SPRING_FESTIVAL_MONTHS = (1, 2)
 LATE_PRIOR = 0.1       # late shares are smoothed towards this with two pseudo-observations (of a mean claim)
 REJECTION_PRIOR = 0.05
+RECENT_HALF_LIFE_DAYS = 15   # recent_days_late: a claim weighs half as much for every 15 days since it fell due
+RECENT_PRIOR_CLAIMS = 0.1    # recent_days_late: the claims paid on time it starts from, in units of late_record
 
 # the model's inputs, in order; see DebtorFeatures.model_inputs
 MODEL_FEATURES: tuple[str, ...] = (
@@ -89,6 +94,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "log_overdue_days_max",
     "rejection_rate_90",
     "spring_festival_share",
+    "log_recent_days_late",
 )
 
 # Inputs that only grow with bad news about how the debtor pays: more late payments, days late, overdue claims or
@@ -99,7 +105,7 @@ MODEL_FEATURES: tuple[str, ...] = (
 RISING_FEATURES: frozenset[str] = frozenset({
     "late_log_odds_30", "late_log_odds_90", "late_log_odds_180", "late_log_odds_365", "late_log_odds_all",
     "late_log_odds_same_season", "log_max_days_late", "log_overdue_count", "log_overdue_days_max",
-    "rejection_rate_90",
+    "rejection_rate_90", "log_recent_days_late",
 })
 
 
@@ -244,6 +250,39 @@ def amount_weighted_days_late(late: list["OriginalClaim"]) -> float:
     return sum(o.face * o.days_late for o in late) / amount if amount else 0.0
 
 
+def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "SmoothingClaims") -> float:
+    """The days late of the debtor's recent claims against its recent claims paid on time (since v16): how late
+    it pays now, where the late shares say how often and the most days late how badly it ever paid.
+
+    Each claim that fell due before ``as_of`` weighs as in the late shares (:func:`claim_weight`, and of one paid
+    late or not yet, the part of its face still owed when it fell due), halved for every
+    ``RECENT_HALF_LIFE_DAYS`` since it fell due. The claims paid late or not yet add their weight times their
+    days late: those paid late their days late, those still unpaid their days past due so far. Halved every 15
+    days, a claim's days late count most some 22 days after it fell due and fade after: the claims long
+    overdue are the overdue inputs' (log_overdue_count, log_overdue_days_max). That sum is divided by the
+    weight of the claims paid on time, plus ``RECENT_PRIOR_CLAIMS`` times ``scale.late_record``
+    (:func:`smoothing_claims`): a debtor with no claim paid on time lately is read by its days late, not
+    divided by nothing, and a clean record reads 0.
+
+    A claim paid late or overdue never lowers it, nor does paying a claim late rather than on time: the claim
+    adds to the days late and takes nothing from, or leaves, the claims paid on time, and ``late_record`` (the
+    larger of the largest claim paid on time and the smallest paid late) can then only fall. Claims paid on
+    time lower it, each by its weight: a 1-fen claim weighs 1 beside 7,071 for one of 500,000 yuan, so dust
+    paid on time buys next to nothing (tests/unit/risk/test_risk_padding_with_small_claims.py). Nothing after
+    ``as_of`` is read: the claims are those of :func:`claim_states` at its end."""
+    def recency(o: OriginalClaim) -> float:
+        return 0.5 ** ((as_of - o.due).days / RECENT_HALF_LIFE_DAYS)
+
+    fell_due = [o for o in originals if o.due < as_of]
+    days = sum(claim_weight(o.face) * recency(o) * (o.late_amount / o.face)
+               * (o.days_late if o.settled_on is not None else (as_of - o.due).days)
+               for o in fell_due if (o.settled_on is None or o.days_late > 0) and o.face)
+    on_time = sum(claim_weight(o.face) * recency(o)
+                  for o in fell_due if o.settled_on is not None and not o.days_late)
+    weight = on_time + RECENT_PRIOR_CLAIMS * scale.late_record
+    return days / weight if weight else 0.0
+
+
 def log_odds(share: float) -> float:
     return math.log(share / (1.0 - share))
 
@@ -303,6 +342,8 @@ class DebtorFeatures(BaseModel):
     by_amount_180: AmountFellDue = AmountFellDue()
     by_amount_365: AmountFellDue = AmountFellDue()
     by_amount_same_season: AmountFellDue = AmountFellDue()
+    # days late of the recent claims against those paid on time (recent_days_late, since v16)
+    recent_days_late: float = 0.0
     confirmed_count_365: int
     confirmed_count_90: int
     # the face of the confirmations of the last 90 days, and the mean claim (mean_claim) of every
@@ -336,7 +377,10 @@ class DebtorFeatures(BaseModel):
         days any claim was paid late (since v8; v7 took the mean of the last
         365 days): a mean, counted or weighed by amount, falls when a claim is
         paid a day late beside others paid 30 days late, so bad news would
-        lower it, where the most only rises. Counts and days enter as log1p.
+        lower it, where the most only rises. How late the debtor pays now
+        enters as the recent days late (since v16, :func:`recent_days_late`),
+        which a claim paid late or overdue only raises. Counts and days enter
+        as log1p.
         Financed share and concentration are measured (and shown with a
         score) but are not inputs: the synthetic training data
         gives them no relation to payment, so any weight learned there would
@@ -376,6 +420,7 @@ class DebtorFeatures(BaseModel):
             "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 + confirmed_90,
                                                 REJECTION_PRIOR),
             "spring_festival_share": spring_festival_share(self.as_of),
+            "log_recent_days_late": math.log1p(self.recent_days_late),
         }
         return [values[name] for name in MODEL_FEATURES]
 
@@ -794,6 +839,9 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     settled_late_365 = [o for o in windows[365].late if o.settled_on is not None]
     year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
     confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
+    # all that fell due: settled, on time or late, or overdue now (as the counts above)
+    scale = smoothing_claims(on_time, late + unpaid_fell_due, [
+        o for o in originals if o.settled_on is None and not (o.due < as_of or o.overdue(as_of))])
     return DebtorFeatures(
         debtor=history.debtor,
         as_of=as_of,
@@ -822,9 +870,8 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         fell_due_same_season=len(same_season.claims), late_same_season=len(same_season.late),
         late_90=len(windows[90].late), late_180=len(windows[180].late), late_365=len(windows[365].late),
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
-        # all that fell due: settled, on time or late, or overdue now (as the counts above)
-        smoothing_claims=smoothing_claims(on_time, late + unpaid_fell_due, [
-            o for o in originals if o.settled_on is None and not (o.due < as_of or o.overdue(as_of))]),
+        smoothing_claims=scale,
+        recent_days_late=recent_days_late(originals, as_of, scale),
         by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue),
         by_amount_30=AmountFellDue.of(*windows[30]), by_amount_90=AmountFellDue.of(*windows[90]),
         by_amount_180=AmountFellDue.of(*windows[180]), by_amount_365=AmountFellDue.of(*windows[365]),

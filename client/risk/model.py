@@ -74,8 +74,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  and parts in instalments, some late, so the late shares by amount meet what was still owed when a claim fell
 #  due, each part once, as on a ledger; features and labels are v13's;
 #  v15: the late shares weigh each claim by the square root of its face, not its face, so a few large claims
-#  no longer decide them (features.claim_weight); labels are v14's)
-VERSION = "v15"
+#  no longer decide them (features.claim_weight); labels are v14's;
+#  v16: a new input, the days late of recent claims against the claims paid on time, each halved every 15 days
+#  since it fell due (features.recent_days_late); the other inputs and the labels are v15's)
+VERSION = "v16"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -117,8 +119,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v15.json``:
-    ``late_payment-v15.card.md``); None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v16.json``:
+    ``late_payment-v16.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

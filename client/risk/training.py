@@ -490,14 +490,18 @@ time does not read as a clean record when no real claim has fallen due. So a
 claim paid late or overdue, whatever its size, never lowers a share, nor does
 paying a claim late rather than on time. They enter as log-odds, the scale on which a logistic model adds
 evidence; counts and days enter as log1p, days late as the most days any
-claim was paid late, which no claim added can lower (`client/risk/features.py`). The confirmations of the last 365 days are
+claim was paid late, which no claim added can lower (`client/risk/features.py`). The recent days late
+(`log_recent_days_late`, since v16) are the days late of the claims that fell due, each weighed as in the late
+shares and halved for every 15 days since it fell due (one unpaid by its days past due so far), over the weight
+of the claims paid on time, weighed alike, plus a tenth of the late-record smoothing claim: how late the debtor
+pays now, which no claim paid late or overdue lowers. The confirmations of the last 365 days are
 not an input: their weight came out negative, so confirming claims, 1 fen to a
 supplier the debtor controls included, scored a debtor safer. Financed share and concentration are computed and
 shown with every score but are not inputs: the simulator gives them no bearing
 on payment, so a weight learned from it would be noise applied to real debtors.
 
-The late shares, days late, overdue claims and the 90-day rejection rate only
-rise with bad news, so none may weigh negatively: training leaves out (weight
+The late shares, days late, recent days late, overdue claims and the 90-day
+rejection rate only rise with bad news, so none may weigh negatively: training leaves out (weight
 0) one that comes out negative and refits ({_left_out(model)}), and the
 scorer refuses an artefact that breaks the rule. A rejection changes no input
 but the 90-day rejection rate, and a freeze order recorded after a claim fell
@@ -562,7 +566,7 @@ A debtor's history shows its habit through the few receivables that fall due
 each month (about five for a typical debtor), so last year's late share
 already carries most of what can be known; the model adds recent and
 long-run shares weighed against each other, the season ahead, days late,
-how long claims have been overdue, and recent rejections, which rise with the
+how late the recent claims were paid, how long claims have been overdue, and recent rejections, which rise with the
 debtor's current propensity but are rare. Shocks in the simulator start
 without a build-up, so nothing in the history announces them.
 
