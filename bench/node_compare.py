@@ -69,8 +69,9 @@ def _check_version(node: str) -> None:
 def unlike_the_lock(folder: Path) -> list[str]:
     """The packages of ``folder``'s package-lock.json that its node_modules lacks or holds at another version
     ("@hyperledger/fabric-gateway 1.10.0, pinned 1.11.0"): a checkout whose lock file moved on since its last
-    install (a pin raised) still has the old packages there. Optional ones (a platform's native module) are not
-    required. The gateway package, which the script runs, always is."""
+    install (a pin raised) still has the old packages there. Optional ones (a platform's native module) and
+    development ones (which ``npm ci`` leaves out under NODE_ENV=production) are not required. The gateway package,
+    which the script runs, always is."""
     lock = folder / "package-lock.json"
     gateway = "node_modules/@hyperledger/fabric-gateway"
     gateway_there = (folder / gateway).is_dir()
@@ -84,7 +85,8 @@ def unlike_the_lock(folder: Path) -> list[str]:
     for path, entry in pinned.items():
         if path == gateway and not gateway_there:
             continue                                    # said missing above
-        if not path.startswith("node_modules/") or entry.get("optional") or "version" not in entry:
+        if not path.startswith("node_modules/") or "version" not in entry \
+                or any(entry.get(flag) for flag in ("optional", "dev", "devOptional")):
             continue
         name = path.removeprefix("node_modules/")
         try:

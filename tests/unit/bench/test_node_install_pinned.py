@@ -13,6 +13,7 @@ LOCK = {"lockfileVersion": 3, "packages": {
     "node_modules/@hyperledger/fabric-gateway": {"version": "1.11.0"},
     "node_modules/@grpc/grpc-js": {"version": "1.14.7"},
     "node_modules/pkcs11js": {"version": "2.1.7", "optional": True},
+    "node_modules/eslint": {"version": "9.0.0", "dev": True},
 }}
 
 
@@ -52,7 +53,8 @@ def test_a_pinned_package_missing_beside_the_gateway_is_installed(tmp_path, monk
 
 
 def test_the_pinned_versions_in_place_are_not_installed_again(tmp_path, monkeypatch):
-    # the optional package (a native module some platforms lack) is not required
+    # the optional package (a native module some platforms lack) is not required, nor the development one, which
+    # npm ci leaves out under NODE_ENV=production (else every run would install again)
     folder = a_node_folder(tmp_path, {"@hyperledger/fabric-gateway": "1.11.0", "@grpc/grpc-js": "1.14.7"})
     said = npm_recording(tmp_path, monkeypatch)
     node_compare.install(folder)
