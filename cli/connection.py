@@ -458,8 +458,10 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
-    return (_own_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _longer_timeout_hint(error)
-            + _clock_hint(error))
+    hints = _unavailable_hint(error) + _no_answer_hint(error) + _longer_timeout_hint(error) + _clock_hint(error)
+    # each hint goes on after "; ": a full stop ending the error's own words before it would read ".;"
+    own = _own_line(error)
+    return (own.rstrip(".") if hints else own) + hints
 
 
 def _own_line(error: BaseException) -> str:

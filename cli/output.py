@@ -131,8 +131,14 @@ def one_line(exc: BaseException) -> str:
 
 def joined_lines(text: str) -> str:
     """The lines of ``text`` that hold anything, trimmed and joined by "; ": a message of several lines (an
-    error's details, its advice) as the one line a command prints."""
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+    error's details, its advice) as the one line a command prints. A line that ends a sentence (".", "!", "?") is
+    followed by a space alone: the next line is a sentence of its own, and ".;" reads as a typo."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "".join(line + ("" if at == len(lines) - 1 else " " if line.endswith(SENTENCE_ENDS) else "; ")
+                   for at, line in enumerate(lines))
+
+
+SENTENCE_ENDS = (".", "!", "?")
 
 
 class _KeyRepeated(dict):
