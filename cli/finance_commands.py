@@ -349,8 +349,9 @@ def _config(config_path: Path | None, name: str):
 @click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The debtor's history file: score it with the model to get the grade, as of its last event's "
                    "date (--on, if earlier).")
-@click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
-                               "ledger it must be the receivable's debtor, with or without --history.")
+@click.option("--debtor", metavar="DEBTOR",
+              help="The debtor's id in --history (without the ledger, only with --history); on the ledger it must "
+                   "be the receivable's debtor, with or without --history.")
 @click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The late-payment model artefact that scores the debtor's history (on the ledger or --history), "
                    "with the model card training wrote beside it (NAME.card.md for NAME.json; refused without it "

@@ -292,7 +292,7 @@ def _profile_of_the_caller(options: dict[str, Any]):
 
 
 @party.command("register")
-@click.option("--uscc", required=True, callback=credit_code_option(),
+@click.option("--uscc", required=True, callback=credit_code_option(), metavar="USCC",
               help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True, callback=_PARTY_NAME,
               help="The enterprise's name, as it is registered (one line, up to 200 characters).")
@@ -1482,10 +1482,10 @@ def withdraw_offer(session, offer_id, reason):
 
 
 @finance.command("offers")
-@click.option("--financier", callback=credit_code_option("to list your own bank's"),
+@click.option("--financier", callback=credit_code_option("to list your own bank's"), metavar="USCC",
               help="Credit code of the bank whose open offers to list (the regulator names any bank) "
                    "[default: your own].")
-@click.option("--debtor", callback=credit_code_option("to list every debtor's"),
+@click.option("--debtor", callback=credit_code_option("to list every debtor's"), metavar="USCC",
               help="Credit code of a debtor: the offers on its claims only.")
 @with_page_options
 @acting("bank")
@@ -2084,7 +2084,7 @@ def _whose_offers(debtor: str | None, receivable_id: str | None, **_: Any) -> No
 
 
 @discount.command("list")
-@click.option("--debtor", callback=credit_code_option("to list your own, as a debtor"),
+@click.option("--debtor", callback=credit_code_option("to list your own, as a debtor"), metavar="USCC",
               help="Credit code of the debtor whose offers to list [default: your own, for a debtor].")
 @click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID", callback=names_a_record,
               help="The offers covering this receivable, one you may read: how the holder of a claim or of a "

@@ -1,6 +1,8 @@
 """An option that takes a party's credit code is shown in --help as USCC, as `receivable register --debtor USCC`
 and `receivable transfer --to USCC` show theirs: `receivable list` showed --holder, --debtor and --financier as
-TEXT, which says nothing of the 18-character code they are held to."""
+TEXT, which says nothing of the 18-character code they are held to, and so did `party register --uscc`, `discount
+list --debtor` and `finance offers --financier/--debtor`. `finance quote --debtor`, a credit code on the ledger but
+a history file's own id without it (SYN-DEBTOR-0007), is shown as DEBTOR, as `risk score DEBTOR` is."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 
 from cli.main import main
 
-GROUPS = ["receivable", "regulator", "request", "transaction", "events"]
+GROUPS = ["receivable", "regulator", "request", "transaction", "events", "party", "discount", "finance"]
 
 
 def commands(command: click.Command, path: list[str]):
@@ -38,3 +40,9 @@ def test_receivable_list_help_names_its_filters_uscc(runner):
     assert result.exit_code == 0, result.output
     for option in ("--holder USCC", "--debtor USCC", "--financier USCC"):
         assert option in result.output, result.output
+
+
+def test_finance_quote_help_names_its_debtor_option_debtor(runner):
+    result = runner.invoke(main, ["finance", "quote", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--debtor DEBTOR" in result.output, result.output
