@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
@@ -423,6 +424,7 @@ def acting(default_org: str, *, admin: bool = False,
 
             with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
                 note_caller(session, data_root)
+                commits = _note_commits(session)
                 # SIGTERM or SIGHUP (timeout(1), a stopped service, a dropped ssh session) while a change
                 # waits is a stop as Ctrl-C is, so that one handed to the orderer is named, not lost unsaid
                 try:
@@ -433,6 +435,7 @@ def acting(default_org: str, *, admin: bool = False,
                     raise
                 except KeyboardInterrupt as stopped:
                     raise_if_stopped_after_the_orderer(stopped)
+                    raise_if_stopped_before_the_orderer(stopped, commits.committed)
                     raise
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
@@ -633,6 +636,55 @@ def raise_if_stopped_after_the_orderer(stopped: KeyboardInterrupt) -> None:
     if getattr(stopped, "may_have_been_ordered", None) and transaction and not told:
         raise AnswerLost(_said_it_may_have_committed(stopped, transaction),
                          getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from stopped
+
+
+def raise_if_stopped_before_the_orderer(stopped: KeyboardInterrupt, committed_before: list[str]) -> None:
+    """Ctrl-C (SIGTERM, SIGHUP) while a change sent without a request id was endorsed or signed, before the
+    orderer was handed its transaction (the Gateway's ``may_have_been_ordered`` False and ``transaction_id`` on
+    the interrupt), as one line that says so: that transaction cannot commit, and sent again it applies once.
+    Said only "interrupted", an operator could not tell whether a freeze took effect. Where the command committed
+    a transaction of its own before the stop (``committed_before``), those are named and no advice to run it
+    again is given: that would apply them twice. A stop whose orderer is not said, one outside a submit, and one
+    whose command said its own way on (``way_on_told``) stay a plain stop."""
+    from .request_ids import EXIT_INTERRUPTED, AnswerLost
+
+    transaction = getattr(stopped, "transaction_id", None)
+    if getattr(stopped, "may_have_been_ordered", None) is not False or not transaction or getattr(
+            stopped, "way_on_told", False):
+        return
+    cannot = f"transaction {transaction} was stopped before it reached the orderer, so it cannot commit"
+    if committed_before:
+        sent = ", ".join(committed_before)
+        said = (f"{cannot}; transaction{'s' if len(committed_before) > 1 else ''} {sent}, which this command sent "
+                f"before it, committed")
+    else:
+        said = f"{cannot}: nothing changed; run the same command again"
+    raise AnswerLost(f"{describe(stopped)} ({said})", getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from stopped
+
+
+class _CommitsNoted:
+    """A session's contract that notes the transaction of each submit of the command that committed (returned),
+    and is the contract otherwise: a stop before the orderer advises running the command again only where nothing
+    of it committed before (:func:`raise_if_stopped_before_the_orderer`)."""
+
+    def __init__(self, contract: Any) -> None:
+        self._contract = contract
+        self.committed: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._contract, name)
+
+    def submit(self, name: str, **options: Any) -> Any:
+        result = self._contract.submit(name, **options)
+        self.committed.append(getattr(result, "transaction_id", None) or "?")
+        return result
+
+
+def _note_commits(session: Session) -> _CommitsNoted:
+    """Put :class:`_CommitsNoted` between the session's client and its contract, and return it."""
+    noted = _CommitsNoted(session.client.contract)
+    session.client.contract = noted
+    return noted
 
 
 def _said_it_may_have_committed(error: BaseException, transaction: str) -> str:

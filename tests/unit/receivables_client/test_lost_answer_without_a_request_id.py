@@ -3,15 +3,20 @@ the orderer may have taken its transaction says that it may have committed and h
 was, `commit status not received` read as a failure, and an UNAVAILABLE as a network that is down, so the
 change could be sent again after it took effect. A failure that proves nothing committed is reported as it is.
 So is Ctrl-C once the orderer was handed the transaction, which the Gateway says on the interrupt: said only
-"interrupted", the transaction id, the one way to learn whether it committed, was lost; stopped while it was
-endorsed, nothing can commit, and it stays a plain stop. Over the real contract on MemoryLedger (``channel``)."""
+"interrupted", the transaction id, the one way to learn whether it committed, was lost. Stopped while it was
+endorsed, nothing reached the orderer and it cannot commit, which the line says with the way on (run it again),
+where "interrupted" alone left an operator unable to tell whether a freeze took effect; a command that committed a
+transaction of its own before the stop gives no such advice, which would apply that one twice. Over the real
+contract on MemoryLedger (``channel``)."""
 
 from __future__ import annotations
 
 import re
 
+import click
 import grpc
 import pytest
+from click.testing import CliRunner
 
 from client.gateway import CommitStatusError, EndorseError, SubmitError
 from cli import connection
@@ -103,9 +108,58 @@ def test_a_confirmation_stopped_after_the_orderer_took_it_names_its_transaction_
     assert channel.document("recfin.receivable", rid)["status"] == "CONFIRMED"   # it had
 
 
-def test_a_confirmation_stopped_while_it_was_endorsed_is_a_plain_stop(channel, monkeypatch):
+NEVER_SENT = ("Error: interrupted (transaction tx-endorsed was stopped before it reached the orderer, so it cannot "
+              "commit: nothing changed; run the same command again)")
+
+
+def test_a_confirmation_stopped_while_it_was_endorsed_says_it_cannot_commit(channel, monkeypatch):
     rid = registered("26312000000012345678")
     interrupted(monkeypatch, reached_the_orderer=False)
     res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
-    assert res.exit_code == 130 and res.output.strip() == "Error: interrupted", res.output
+    assert res.exit_code == 130 and res.output.strip() == NEVER_SENT, res.output
     assert channel.document("recfin.receivable", rid)["status"] == "REGISTERED"
+
+
+@pytest.mark.parametrize("command", [["regulator", "freeze", "{rid}", "--order", "(2026)沪01执123号",
+                                      "--as", "regulator"],
+                                     ["receivable", "overdue", "{rid}", "--as", "supplier"]],
+                         ids=["regulator-freeze", "receivable-overdue"])
+def test_a_change_stopped_while_it_was_endorsed_says_it_cannot_commit(channel, monkeypatch, command):
+    rid = registered("26312000000012345678")
+    before = len(channel.submits)
+    interrupted(monkeypatch, reached_the_orderer=False)
+    res = recfin(*(word.format(rid=rid) for word in command))
+    assert res.exit_code == 130 and res.output.strip() == NEVER_SENT, res.output
+    assert len(channel.submits) == before
+
+
+def test_a_stop_before_the_orderer_after_the_command_committed_a_change_gives_no_advice_to_run_it_again(
+        channel, monkeypatch):
+    """A command of two changes stopped at its second: sent again, its first would apply twice."""
+    first, second = registered("26312000000012345678"), registered("26312000000012345679")
+    submit = LedgerContract.submit
+    sent: list[str] = []
+
+    def second_stopped(self, name, **options):
+        if sent:
+            stop = KeyboardInterrupt()
+            stop.transaction_id, stop.may_have_been_ordered = "tx-endorsed", False
+            raise stop
+        result = submit(self, name, **options)
+        sent.append(result.transaction_id)
+        return result
+
+    @click.command()
+    @connection.acting("coreenterprise")
+    def confirm_two(session, as_json) -> None:
+        session.client.confirm(first)
+        session.client.confirm(second)
+
+    monkeypatch.setattr(LedgerContract, "submit", second_stopped)
+    res = CliRunner().invoke(confirm_two, ["--as", "coreenterprise"])
+    assert res.exit_code == 130, res.output
+    assert res.output.strip() == (
+        f"Error: interrupted (transaction tx-endorsed was stopped before it reached the orderer, so it cannot "
+        f"commit; transaction {sent[0]}, which this command sent before it, committed)"), res.output
+    assert [channel.document("recfin.receivable", rid)["status"] for rid in (first, second)] == [
+        "CONFIRMED", "REGISTERED"]

@@ -57,9 +57,11 @@ def test_a_confirmation_ended_by_a_signal_after_the_orderer_took_it_names_its_tr
     assert signal.getsignal(signum) is signal.SIG_DFL   # the command left the signal as it found it
 
 
-def test_a_confirmation_ended_by_sigterm_while_it_was_endorsed_is_a_plain_stop(channel, monkeypatch):
+def test_a_confirmation_ended_by_sigterm_while_it_was_endorsed_says_it_cannot_commit(channel, monkeypatch):
     rid = registered("26312000000012345678")
     signalled(monkeypatch, signal.SIGTERM, reached_the_orderer=False)
     res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
-    assert res.exit_code == 143 and res.output.strip() == "Error: terminated by SIGTERM", res.output
+    assert res.exit_code == 143 and res.output.strip() == (
+        "Error: terminated by SIGTERM (transaction tx-endorsed was stopped before it reached the orderer, so it "
+        "cannot commit: nothing changed; run the same command again)"), res.output
     assert channel.document("recfin.receivable", rid)["status"] == "REGISTERED"
