@@ -424,18 +424,18 @@ def acting(default_org: str, *, admin: bool = False,
 
             with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
                 note_caller(session, data_root)
-                commits = _note_commits(session)
                 # SIGTERM or SIGHUP (timeout(1), a stopped service, a dropped ssh session) while a change
                 # waits is a stop as Ctrl-C is, so that one handed to the orderer is named, not lost unsaid
+                committed: list[str] = []   # the command's own transactions that committed, as it runs
                 try:
-                    with terminations_raised():
+                    with terminations_raised(), _commits_noted(session, committed):
                         return fn(session=session, as_json=as_json, **kwargs)
                 except GatewayError as exc:
                     raise_if_it_may_have_committed(exc)
                     raise
                 except KeyboardInterrupt as stopped:
                     raise_if_stopped_after_the_orderer(stopped)
-                    raise_if_stopped_before_the_orderer(stopped, commits.committed)
+                    raise_if_stopped_before_the_orderer(stopped, committed)
                     raise
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
@@ -663,13 +663,13 @@ def raise_if_stopped_before_the_orderer(stopped: KeyboardInterrupt, committed_be
 
 
 class _CommitsNoted:
-    """A session's contract that notes the transaction of each submit of the command that committed (returned),
-    and is the contract otherwise: a stop before the orderer advises running the command again only where nothing
-    of it committed before (:func:`raise_if_stopped_before_the_orderer`)."""
+    """A session's contract that notes in ``committed`` the transaction of each submit of the command that
+    committed (returned), and is the contract otherwise: a stop before the orderer advises running the command
+    again only where nothing of it committed before (:func:`raise_if_stopped_before_the_orderer`)."""
 
-    def __init__(self, contract: Any) -> None:
+    def __init__(self, contract: Any, committed: list[str]) -> None:
         self._contract = contract
-        self.committed: list[str] = []
+        self.committed = committed
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._contract, name)
@@ -680,11 +680,20 @@ class _CommitsNoted:
         return result
 
 
-def _note_commits(session: Session) -> _CommitsNoted:
-    """Put :class:`_CommitsNoted` between the session's client and its contract, and return it."""
-    noted = _CommitsNoted(session.client.contract)
-    session.client.contract = noted
-    return noted
+@contextmanager
+def _commits_noted(session: Session, committed: list[str]) -> Iterator[None]:
+    """:class:`_CommitsNoted` between the session's client and its contract while the command runs, noting in
+    ``committed`` (a client without a contract of its own notes nothing); the client's own contract is put back
+    after it."""
+    contract = getattr(session.client, "contract", None)
+    if contract is None:
+        yield
+        return
+    session.client.contract = _CommitsNoted(contract, committed)
+    try:
+        yield
+    finally:
+        session.client.contract = contract
 
 
 def _said_it_may_have_committed(error: BaseException, transaction: str) -> str:
