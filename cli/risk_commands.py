@@ -409,6 +409,9 @@ def _score_rows(score, currency: str) -> dict:
         # claim is paid a day late beside others paid later, so it is shown only as a reading of the record
         "max_days_late": f"{f.max_days_late} (the most days a claim was paid late: the model's input)",
         "mean_days_late": f"{f.mean_days_late:.1f} (each claim weighed by its face: not a model input)",
+        # how late the debtor pays now (log_recent_days_late, since late_payment-v16), in days as a person reads it
+        "recent_days_late": f"{f.recent_days_late:.1f} (days late of the claims that fell due lately, each halved "
+                            "for every 15 days since it fell due, over those paid on time: the model's input)",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
         # what the model weighs, unsmoothed: the late share of what fell due, each claim weighed by the square
