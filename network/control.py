@@ -906,7 +906,7 @@ class Network:
             raise exc
 
     def logs(self, name: str, lines: int = 50) -> list[str]:
-        return supervisor.tail(self.log_path(name), lines)
+        return supervisor.last_lines(self.log_path(name), lines)
 
     def follow(self, name: str, lines: int = 10, *, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
         return supervisor.follow(self.log_path(name), lines, stop=stop, sleep=self.supervisor.sleep)

@@ -1005,12 +1005,22 @@ def tail(path: Path, n: int) -> list[str]:
     return [line.decode(errors="replace") for line in data.splitlines()[-n:]] if n > 0 else []
 
 
+def last_lines(log: Path, n: int) -> list[str]:
+    """The last n lines of a process's log, read on into <log>.1 (the log before its last rotation, rotate_log or
+    copy_truncate_log) when the log holds fewer: right after a rotation it holds a line or two, and the lines asked
+    for, the process's recent history, are in <log>.1."""
+    lines = tail(log, n)
+    if len(lines) < n:
+        lines = tail(log.with_name(log.name + ".1"), n - len(lines)) + lines
+    return lines
+
+
 def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: False,
            sleep: Callable[[float], None] = time.sleep, interval: float = 0.25):
-    """Yield the last `lines` lines of a log, then each line appended to it until stop() is true. A log moved
-    aside at a restart (rotated to .1) is read to its end, then the new one at path from its start; one emptied in
-    place while its process runs (copy_truncate_log) is read again from its start."""
-    yield from tail(path, lines)
+    """Yield the last `lines` lines of a log (last_lines), then each line appended to it until stop() is true. A log
+    moved aside at a restart (rotated to .1) is read to its end, then the new one at path from its start; one emptied
+    in place while its process runs (copy_truncate_log) is read again from its start."""
+    yield from last_lines(path, lines)
     try:
         f = open(path, "rb")
     except OSError:
