@@ -301,6 +301,25 @@ def _unnamed_failure(a: InvoiceAttestation, unnamed: Collection[str]) -> str:
             "shows which, and the attester reports a record it did not make to the network's operators)")
 
 
+def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Collection[str]) -> str | None:
+    """Why no registration of the invoice counts ``a`` as a pass its attester vouches for, whoever registers it and
+    when, or None where one may (``GetInvoiceAttestations`` lists it so): a pass no write of its attester's entry
+    names (``named_by_no_write``: ``unnamed`` holds the ids), or one recorded before attestations carried the values
+    verified. What depends on the registration (its creditor's and debtor's orgs, its time, the network's roles
+    then) is for ``registration_problem`` to say. A failure is counted against a registration however it came."""
+    if a.outcome != "pass":
+        return None
+    if a.id in unnamed:
+        return ("passing, but named by no write of its attester's recfin.attestation-last entry of the invoice (an "
+                "earlier contract version's record, or one two other orgs wrote in its name), so it backs no "
+                "registration and clears none of its attester's failures, though its values count against one; "
+                "have the invoice verified again and the result attested")
+    if not _records_values(a):
+        return ("passing, but with no buyer, date or total with tax: its record was written before attestations "
+                "recorded the values verified, so it backs no registration")
+    return None
+
+
 def _dated_after_reason(registered_at: str) -> str:
     return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
             "(the registering client gives that time: if its clock is behind, set it right and register again)")

@@ -94,11 +94,14 @@ class AttestationRecords(StoreBase):
         unnamed = frozenset(a.id for a in kept if attestation.named_by_no_write(a, vouched.get(a.attester)))
         return kept, unreadable, newer, unnamed
 
-    async def attestations_listed(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
+    async def attestations_listed(self, fp: str
+                                  ) -> tuple[list[InvoiceAttestation], list[str], list[str], frozenset[str]]:
         """The invoice's attestations as a registration counts them (``attestations_kept``), for a read: a record
         past its attester's newest is named with the records no attestation parses to (``unreadable``), not
         listed as the attester's word. An attester whose entry no attestation wrote (``_newest_entry``) has all
-        its records listed, as before entries existed: a read is not refused over a key any two orgs can write."""
+        its records listed, as before entries existed: a read is not refused over a key any two orgs can write.
+        Last, the ids of the records listed that no write of their attester's entry names
+        (``attestation.named_by_no_write``), from the entries' history read already."""
         found, unreadable, newer = await self.attestation_records(fp)
         newest = await self._attesters_newest(fp, found, forged_entry_as_none=True)
         vouched = await self._attesters_vouched(fp, newest)
@@ -108,7 +111,8 @@ class AttestationRecords(StoreBase):
                 unreadable.append(a.id)
             else:
                 listed.append(a)
-        return listed, unreadable, newer
+        unnamed = frozenset(a.id for a in listed if attestation.named_by_no_write(a, vouched.get(a.attester)))
+        return listed, unreadable, newer, unnamed
 
     async def _attesters_newest(self, fp: str, found: list[InvoiceAttestation], *,
                                 forged_entry_as_none: bool = False) -> dict[str, attestation.Newest | None]:

@@ -75,7 +75,11 @@ class AttestationTransactions(TransactionGroup):
         contract version wrote (among them one dated after its attester's newest, or before it but written by none
         of its attestations, which a registration does not count either: ``Store.attestations_listed``), or one a newer version wrote, whose outcome this peer cannot tell, and which
         refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``) where its
-        attester's entry names it (``Store.named_newest``); one no entry names is in ``unreadable``.
+        attester's entry names it (``Store.named_newest``); one no entry names is in ``unreadable``. Each
+        attestation there carries ``not_counted_reason``: why no registration counts it as a pass its attester
+        vouches for (``attestation.listed_not_counted_reason``: a pass no write of its attester's entry names, which
+        counts against a registration but backs none, or one recorded without the values verified), null where
+        one may; what depends on the registration (who registers, when) a refusal names.
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed:
@@ -92,13 +96,16 @@ class AttestationTransactions(TransactionGroup):
         if answer not in ("list", "object"):
             raise rule("argument-invalid", f"answer {shown(answer)}: ask for list (the attestations alone) or object "
                        "(with the records passed over, unreadable and newer_version)")
-        records, unreadable, newer = await s.store.attestations_listed(fingerprint)
+        records, unreadable, newer, unnamed = await s.store.attestations_listed(fingerprint)
         if not attestation.may_read(self.config, party, records):
             # nor what was passed over: that too would tell an attested invoice from one nobody attested
             records, unreadable, newer = [], [], []
-        listed = [a.to_json() for a in records]
         if answer == "list":
-            return listed
+            return [a.to_json() for a in records]
+        # each with whether a registration counts it as its attester's pass: one no write of its attester's entry
+        # names is listed (it counts against a registration) but would otherwise read as the attester's word
+        listed = [{**a.to_json(), "not_counted_reason": attestation.listed_not_counted_reason(a, unnamed)}
+                  for a in records]
         if newer:
             # one no attester's entry names is no newer version's attestation but a new key two orgs wrote, as a
             # registration reads it: named newer_version, its remedy would be a version that does not exist

@@ -877,6 +877,30 @@ class InvoiceAttestation(Document):
         return self.attested.tx_id
 
 
+class ListedAttestation(InvoiceAttestation):
+    """An attestation as ``invoice_attestations`` lists it, with ``not_counted_reason``: why no registration counts
+    it as a pass its attester vouches for (a pass no write of its attester's ``recfin.attestation-last`` entry
+    names, an earlier contract version's or one two other orgs wrote in its name, which counts against a
+    registration but backs none; or one recorded before attestations carried the values verified), None where one
+    may, and from a contract before the field. What depends on the registration (who registers it, when) a refusal
+    names."""
+
+    not_counted_reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The attestation as the contract's JSON, exactly: without ``not_counted_reason`` where the answer had none
+        (a contract before the field, or the list answer)."""
+        document = super().to_json()
+        if "not_counted_reason" not in self.model_fields_set:
+            del document["not_counted_reason"]
+        return document
+
+    @property
+    def counted(self) -> bool:
+        """Whether a registration may count it as its attester's word (as far as the answer tells)."""
+        return self.not_counted_reason is None
+
+
 # ---------------------------------------------------------------- queries
 
 class HistoryEntry(Document):
@@ -1040,18 +1064,18 @@ class FinancingView(Financing, PassedOver):
 
 
 class _AttestationsRead(PassedOver):
-    attestations: list[InvoiceAttestation]
+    attestations: list[ListedAttestation]
 
 
 class InvoiceAttestations(list):
-    """``invoice_attestations``: an invoice's attestations, oldest first (a list of :class:`InvoiceAttestation`),
-    and the records under the invoice the peer that answered passed over as it cannot read them
+    """``invoice_attestations``: an invoice's attestations, oldest first (a list of :class:`ListedAttestation`, each
+    saying whether a registration counts it), and the records under the invoice the peer that answered passed over as it cannot read them
     (``unreadable``, ``newer_version``: their ledger keys, as :class:`PassedOver` names them; empty from a
     contract before the fields). One in ``newer_version`` is an attestation a newer contract version wrote, whose
     outcome that peer cannot tell: a registration of the invoice there, under ``require_attestation``, is refused
     ``record-newer-version``."""
 
-    def __init__(self, attestations: Iterable[InvoiceAttestation] = (), *, unreadable: Iterable[str] = (),
+    def __init__(self, attestations: Iterable[ListedAttestation] = (), *, unreadable: Iterable[str] = (),
                  newer_version: Iterable[str] = ()) -> None:
         super().__init__(attestations)
         self.unreadable, self.newer_version = list(unreadable), list(newer_version)
@@ -1068,7 +1092,7 @@ class InvoiceAttestations(list):
         if isinstance(payload, bytes):
             payload = payload.decode()
         if payload.lstrip().startswith("["):
-            return cls(TypeAdapter(list[InvoiceAttestation]).validate_json(payload))
+            return cls(TypeAdapter(list[ListedAttestation]).validate_json(payload))
         read = _AttestationsRead.model_validate_json(payload)
         return cls(read.attestations, unreadable=read.unreadable, newer_version=read.newer_version)
 

@@ -1,0 +1,31 @@
+"""``GetInvoiceAttestations`` (``answer`` ``object``) marks each listed attestation a registration would not count
+for the invoice, saying why: a pass in an attester's name, dated before the first record its
+``recfin.attestation-last`` entry named, that no write of that entry names backs no registration
+(``attestation.named_by_no_write``), yet it was listed as the attester's word with nothing to tell it apart from
+the bank's own. The attester's own attestation carries no such mark (``not_counted_reason`` null), and the list
+answer (the one GetMetadata describes) is as before."""
+
+from __future__ import annotations
+
+from .test_attestation_forged_before_its_attesters_first import a_credit_check_and_a_tax_pass_forged_before_it
+
+
+async def _listed(net, credit) -> dict:
+    return await net.ok(net.actors["tier1"], "GetInvoiceAttestations", credit["fingerprint"], "object",
+                        evaluate=True)
+
+
+async def test_a_forged_pass_is_listed_as_counted_by_no_registration_and_the_attesters_own_is_not():
+    net, _, credit = await a_credit_check_and_a_tax_pass_forged_before_it()
+    listed = {a["id"]: a for a in (await _listed(net, credit))["attestations"]}
+    assert set(listed) == {"A-forged", credit["id"]}
+    why = listed["A-forged"]["not_counted_reason"]
+    assert why and "named by no write of its attester's recfin.attestation-last entry" in why, why
+    assert "backs no registration" in why
+    assert listed[credit["id"]]["not_counted_reason"] is None
+
+
+async def test_the_list_answer_is_the_records_alone():
+    net, _, credit = await a_credit_check_and_a_tax_pass_forged_before_it()
+    records = await net.ok(net.actors["tier1"], "GetInvoiceAttestations", credit["fingerprint"], evaluate=True)
+    assert all("not_counted_reason" not in a for a in records)
