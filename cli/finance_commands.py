@@ -1045,7 +1045,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared", err=True)
         _note_terms_not_here(not_here, err=True)
         return
-    _echo_compared(receivable, data, day, by, ranked)
+    _echo_compared(receivable, data, day, by, ranked, left_out=bool(not_here))
     note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared")
     _note_terms_not_here(not_here)
 
@@ -1057,15 +1057,17 @@ def _note_terms_not_here(not_here: list[TermsNotOnThisPeer], *, err: bool = Fals
         click.echo(f"note: offer {each.offer_id} of {each.financier} is {joined_lines(each.why)}", err=err)
 
 
-def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list) -> None:
-    """The claim, the table of ``ranked`` offers and why each ranks where it does."""
+def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list, *,
+                   left_out: bool = False) -> None:
+    """The claim, the table of ``ranked`` offers and why each ranks where it does. ``left_out``: an open offer was
+    not compared (its private terms are not on this peer yet), so none ranked is not none open."""
     claim = data.receivable
     early = (claim.due_date - day).days
     timing = f"{days_text(early)} early" if early >= 0 else f"{days_text(-early)} after the due date"
     click.echo(f"{receivable}: {claim.status.lower()}, {money(claim.face_amount, claim.currency)} outstanding, due "
                f"{claim.due_date}; cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:
-        click.echo("no open offers on it")
+        click.echo("no open offer on it could be compared on this peer" if left_out else "no open offers on it")
         return
     places = apr_places(ranked)   # as each offer's why below says its APR
     click.echo(table([_compare_row(p, claim.currency, places) for p in ranked], COMPARE_COLUMNS))

@@ -60,3 +60,19 @@ def test_the_sdks_gathering_hands_the_offer_to_a_caller_that_asks(world):
     inputs = proposal_inputs_from_ledger(world.client("tier1"), claim, terms_not_on_this_peer=not_here)
     assert [o.offer_id for o in inputs.bank_offers] == [kept]
     assert [each.offer_id for each in not_here] == [missing]
+
+
+def test_a_request_whose_only_offers_terms_are_not_here_is_not_said_to_have_no_offers(world):
+    """The fixture's claim has a request with one bank's offer, whose terms this peer lacks: nothing is ranked, and
+    the output does not say the claim has no open offers."""
+    net = world.net
+    offer = asyncio.run(net.ok(net.actors["bank"], "MakeFinancingOffer", world.financing,
+                               transient=transient_terms()))
+    terms_key = net._key(keys.TERMS, offer["id"])
+    for collection in net.ledger.private_state.values():
+        collection.pop(terms_key, None)
+    shown = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.today])
+    assert shown.exit_code == 0, shown.output
+    assert "no open offers on it" not in shown.stdout
+    assert "no open offer on it could be compared on this peer" in shown.stdout
+    assert any(line.startswith(f"note: offer {offer['id']}") for line in shown.stdout.splitlines()), shown.stdout
