@@ -52,6 +52,10 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                         ) -> InvoiceAttestationRequest:
     """The ``AttestInvoiceVerification`` request for an invoice's evidence document.
 
+    The request names as its sources those that checked the invoice (the document's ``sources``), never one
+    asked that held nothing of it (its ``sources_skipped``): the ledger counts every source an attestation names
+    as having checked the invoice (a network's ``attestation_sources``).
+
     Raises NotReviewed for an invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) unless
     ``reviewed``: a person has checked them, since the ledger would record a verification of a misreading.
 
@@ -97,7 +101,8 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          "digest is another document's, and the ledger would hold the digest of no document anyone "
                          "keeps; attest the evidence as attestation() makes it")
     sources = document.get("sources")
-    if not sources:
+    skipped = document.get("sources_skipped") or []
+    if not sources and not skipped:
         raise ValueError(f"the evidence of invoice {invoice.number} names no data source: a verification that asked "
                          "none verified nothing, so there is nothing to attest; verify the invoice against the tax "
                          "invoice verifier (and the business registry or credit bureau) and attest that")
@@ -109,7 +114,8 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     statuses = [(f.get("check"), f.get("status")) for f in document.get("findings", [])]
     answers = [status for check, status in statuses if from_a_source(check or "")]
     if all(status == "skipped" for status in answers):
-        raise ValueError(f"no source the evidence of invoice {invoice.number} names ({', '.join(sources)}) knew the "
+        raise ValueError(f"no source the evidence of invoice {invoice.number} names "
+                         f"({', '.join([*(sources or []), *skipped])}) knew the "
                          "invoice or its parties (each answer skipped): nothing was verified, so there is nothing to "
                          "attest; verify the invoice against the tax invoice verifier and attest that")
     failed = [check for check, status in statuses if status == "fail"]

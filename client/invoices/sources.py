@@ -375,6 +375,16 @@ class SourceVerification(_Frozen):
     sources: tuple[str, ...]
     findings: tuple[Finding, ...]
     disagreements: tuple[Disagreement, ...]
+    # the sources asked whose every answer skipped (a credit bureau with no record of the buyer): they checked
+    # nothing, so an attestation does not name them as sources of its outcome (see :attr:`checked`)
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def checked(self) -> tuple[str, ...]:
+        """The sources asked that checked the invoice or its parties (some answer passed or failed), in the order
+        asked: those an attestation names. The ledger counts a pass as a check by every source it names
+        (``attestation_sources``), so one that knew nothing of the debtor would count as a credit check made."""
+        return tuple(name for name in self.sources if name not in self.skipped)
 
     @property
     def confirmed(self) -> tuple[Finding, ...]:
@@ -494,6 +504,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                    "itself (its number, buyer, date and total with tax)")
         findings.append(Finding(check=INVOICE_NOT_CONFIRMED, status="fail",
                                 message=f"{why}: ask the tax invoice verifier, which knows the invoice"))
+    skipped = _skipped_sources(findings, tax, registry, bureau)
     disagreements = []
     for field, values in said.items():
         distinct = {normalise_name(v) if field.endswith(".name") else v for v in values.values()}
@@ -503,7 +514,16 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                               seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id,
                               issue_date=invoice.issue_date, total_with_tax_fen=invoice.total_with_tax_fen,
                               fingerprint=invoice_fingerprint(invoice), sources=tuple(used),
-                              findings=tuple(findings), disagreements=tuple(disagreements))
+                              findings=tuple(findings), disagreements=tuple(disagreements), skipped=skipped)
+
+
+def _skipped_sources(findings: list[Finding], tax: TaxInvoiceVerifier | None, registry: BusinessRegistry | None,
+                     bureau: CreditBureau | None) -> tuple[str, ...]:
+    """The names of the sources given whose findings all skipped: each kind of source answers under its own
+    checks (``source.tax.``, ``source.registry.``, ``source.credit.``)."""
+    kinds = ((f"{SOURCE_CHECK}tax.", tax), (f"{SOURCE_CHECK}registry.", registry), (f"{SOURCE_CHECK}credit.", bureau))
+    return tuple(source.source for prefix, source in kinds if source is not None
+                 and all(f.status == "skipped" for f in findings if f.check.startswith(prefix)))
 
 
 def _asked(source: TaxInvoiceVerifier | BusinessRegistry | CreditBureau, question: str, lookup):
@@ -626,7 +646,10 @@ def attestation(result: SourceVerification, attested_at: datetime | None = None)
         "buyer_tax_id": result.buyer_tax_id,
         "issue_date": result.issue_date.isoformat(),
         "total_with_tax_fen": result.total_with_tax_fen,
-        "sources": list(result.sources),
+        # the sources that checked the invoice, which the ledger records as its sources; those asked that held
+        # nothing of it are named apart, so that no network counts them as having checked it
+        "sources": list(result.checked),
+        "sources_skipped": list(result.skipped),
         "outcome": "pass" if result.ok else "fail",
         "findings": [{"check": f.check, "status": f.status, "message": f.message} for f in result.findings],
         "disagreements": [d.model_dump() for d in result.disagreements],
