@@ -151,7 +151,9 @@ def down(topology_path, purge, as_json):
     {name, pid}). A node or server whose own process had exited is not stopped (nor listed as
     stopped): what it left running is, said by a line of its own (with --json, under
     stopped_left_running: {name, pid, left_by}, left_by the exited process's pid). A data folder
-    that does not exist is said so (exit status 0).
+    that does not exist is said so (exit status 0). A process started for a pid file of the data
+    folder that is gone (deleted by hand) is not stopped, nothing recording it: it is named with
+    the `kill` that stops it, and down fails (--purge deleting nothing).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a

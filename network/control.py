@@ -449,6 +449,24 @@ def _holding_run_lock(what: str):
     return wrap
 
 
+def _unrecorded(pid_file: Path, pids: list[int]) -> str:
+    """What `down` says of processes started for pid_file, which is gone (unrecorded_under): not stopped, and how to."""
+    name = ccservers.folder_server_name(pid_file.parent) if pid_file.name == ccservers.SERVER_PID_FILE \
+        else pid_file.parent.name
+    listed = ",".join(map(str, pids))
+    kills = " and ".join(f"`kill -- -{pid}`" if _leads_its_group(pid) else f"`kill {pid}`" for pid in pids)
+    return (f"{name}: pid {first_few([str(pid) for pid in pids])} runs with {pid_file}'s tag, and no pid file records "
+            f"it (deleted?), so it was not stopped: check it is this data folder's (`ps -o pid,lstart,args -p "
+            f"{listed}`), stop it with {kills}, then run the command again")
+
+
+def _leads_its_group(pid: int) -> bool:
+    try:
+        return os.getpgid(pid) == pid
+    except OSError:
+        return False
+
+
 def _server_ports(name: str, org: PeerOrgSpec, offset: int) -> list[tuple[str, str, int]]:
     """The ports chaincode name's server for org binds, as the port check names them (owner, what, port)."""
     (_, port), (_, operations_port) = ccservers.server_ports(org, offset)
@@ -769,6 +787,8 @@ class Network:
         for pid_file in unnamed + named:
             stop(pid_file, pid_file.parent.name,       # as node_dirs names its folder
                  " (a node the topology no longer names)" if pid_file in unnamed else "")
+        # One whose pid file is gone runs on unseen by the stops above, and a purge would delete its folder under it.
+        refused += [_unrecorded(Path(tag), pids) for tag, pids in supervisor.unrecorded_under(self.data_root).items()]
         if refused:
             raise ProcessesNotStoppedError(f"{len(refused)} process(es) not stopped" + (f" ({len(stopped)} stopped)" if stopped
                                else "") + f": {'; '.join(refused[:3])}{'; ...' if len(refused) > 3 else ''}")

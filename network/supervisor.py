@@ -851,6 +851,22 @@ def _started_for(tag: str, group: int | None, *, exact: bool = False) -> tuple[l
     return sorted(members), sorted(outside)
 
 
+def unrecorded_under(root: Path) -> dict[str, list[int]]:
+    """The live processes this user can see that were started for a pid file under the folder root that is not there
+    (deleted by hand, say), by that pid file's path (their tag): nothing records them, so a stop, which finds what to
+    stop by the pid files, passes them by. Not stopped here: a tag names a path, and a folder moved away while its
+    nodes ran leaves processes naming this one's paths."""
+    roots = {Path(root).absolute(), Path(root).resolve()}
+    found: dict[str, list[int]] = {}
+    for pid in _pids():
+        carried = tag_of(pid)
+        if carried is None or pid == os.getpid() or not any(Path(carried).is_relative_to(each) for each in roots):
+            continue
+        if not Path(carried).exists() and _lives(pid):
+            found.setdefault(carried, []).append(pid)
+    return found
+
+
 def _leaders_first(pids: list[int]) -> tuple[int, ...]:
     """pids, those leading a process group of their own first (a daemonised program's main process, not a worker of
     it), each part in order."""
