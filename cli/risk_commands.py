@@ -392,9 +392,19 @@ def score_meaning(as_of: date, horizon_days: int) -> str:
 NO_CONCENTRATION = "- (nothing open: the largest holder's share of the open amount)"
 
 
-def _score_rows(score, currency: str) -> dict:
+def weighed_by(model: LatePaymentModel, feature: str) -> str:
+    """What the table says of an input of ``model`` beside the figure it is computed from: "the model's input", or,
+    for one training left out (a rising input that came out negative is fit again at weight 0), that the model
+    weighs it 0, so that no one reads the grade as resting on it."""
+    weight = dict(zip(model.features, model.coef))[feature]
+    return ("the model's input" if weight
+            else f"an input {model.name}-{model.version} weighs 0, as training left it out")
+
+
+def _score_rows(score, currency: str, model: LatePaymentModel) -> dict:
     """The score's lines, amounts as every command shows them: in ``currency``, or as plain yuan ("") for a
-    history that does not say its currency (a file's, the simulator's)."""
+    history that does not say its currency (a file's, the simulator's); of the inputs shown, whether ``model``,
+    which scored it, weighs them."""
     f = score.features
     return {
         "debtor": score.debtor, "as_of": score.as_of.isoformat(),
@@ -407,11 +417,13 @@ def _score_rows(score, currency: str) -> dict:
         "settled_late": f"{f.settled_late_count} ({money(f.settled_late_amount, currency)})",
         # the model weighs the most days late (log_max_days_late, since late_payment-v8): a mean falls when a
         # claim is paid a day late beside others paid later, so it is shown only as a reading of the record
-        "max_days_late": f"{f.max_days_late} (the most days a claim was paid late: the model's input)",
+        "max_days_late": f"{f.max_days_late} (the most days a claim was paid late: "
+                         f"{weighed_by(model, 'log_max_days_late')})",
         "mean_days_late": f"{f.mean_days_late:.1f} (each claim weighed by its face: not a model input)",
         # how late the debtor pays now (log_recent_days_late, since late_payment-v16), in days as a person reads it
         "recent_days_late": f"{f.recent_days_late:.1f} (days late of the claims that fell due lately, each halved "
-                            "for every 15 days since it fell due, over those paid on time: the model's input)",
+                            "for every 15 days since it fell due, over those paid on time: "
+                            f"{weighed_by(model, 'log_recent_days_late')})",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
         # what the model weighs, unsmoothed: the late share of what fell due, each claim weighed by the square
@@ -654,7 +666,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         return
     if history.synthetic:
         click.echo(SYNTHETIC_NOTE)
-    emit(_score_rows(result, scored_in or ""), as_json=False)
+    emit(_score_rows(result, scored_in or "", model), as_json=False)
 
 
 def _metrics_rows(report) -> list[dict]:

@@ -2,7 +2,6 @@
 takes the model's largest coefficient. The table of `risk score` did not show it: a reader saw it only among the
 top factors, as a log-odds share, or in --json. It is a line of its own, in days, as the model's input, beside
 the most days late, as docs/risk-and-pricing.md says."""
-from datetime import date
 from pathlib import Path
 
 from click.testing import CliRunner
