@@ -390,6 +390,9 @@ def score_meaning(as_of: date, horizon_days: int) -> str:
 
 
 NO_CONCENTRATION = "- (nothing open: the largest holder's share of the open amount)"
+# what the numbers of the top factors are (client.risk.model.LatePaymentModel.contributions)
+TOP_FACTORS_MEANING = ("(each input's push on the log-odds of paying late, against the mean of the debtors the "
+                       "model was trained on: + raises the probability, - lowers it; the largest three)")
 
 
 def weighed_by(model: LatePaymentModel, feature: str) -> str:
@@ -411,7 +414,8 @@ def _score_rows(score, currency: str, model: LatePaymentModel) -> dict:
         "probability_late": str(score.probability_late), "grade": score.grade,
         "meaning": score_meaning(score.as_of, score.horizon_days),
         "horizon_days": score.horizon_days, "model": score.model,
-        "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors),
+        # bare, "+0.82" reads as points of probability, and a minus as something the debtor did well
+        "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors) + f" {TOP_FACTORS_MEANING}",
         "confirmed": f"{f.confirmed_count} ({money(f.confirmed_amount, currency)})",
         "settled_on_time": f"{f.settled_on_time_count} ({money(f.settled_on_time_amount, currency)})",
         "settled_late": f"{f.settled_late_count} ({money(f.settled_late_amount, currency)})",
