@@ -14,10 +14,10 @@ from network.backup_archive import NotABackupArchive
 from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, services_not_the_channels, start_containers
-from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
+from network.control import NodeStatus, kill_command, mark_data_root, pid_file_owner, purge_refusal, run_lock
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
-from network.supervisor import log_hint
+from network.supervisor import log_hint, unrecorded_under
 from network.tools import Tools
 from network.topology import Topology, load as load_topology
 from network.tuning import OrderingTuning
@@ -226,6 +226,9 @@ def status(topology_path, as_json):
     topology.yaml or removed from the channel) is listed too, and named on stderr with the
     `kill` that stops it alone (`down` stops it with the whole network).
 
+    A process started for a pid file of the data folder that is gone (deleted by hand) is named on
+    stderr with the `kill` that stops it: its node shows down, and `down` does not stop it.
+
     A node or server still running from where the data folder was before it was moved or renamed
     is named on stderr with the path it was started for: it opens its files by the old paths, and
     `down`, then `up`, restarts it from the folder's new place (`up` names it too).
@@ -270,6 +273,8 @@ def status(topology_path, as_json):
         click.echo(left, err=True)
     if moved := moved_folder_line(net):
         click.echo(moved, err=True)
+    if unrecorded := unrecorded_line(net):
+        click.echo(unrecorded, err=True)
     for line in certificates_ending_lines(statuses):
         click.echo(line, err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
@@ -341,6 +346,21 @@ def left_behind_line(net: Network) -> str | None:
         return None
     listed = ", ".join(f"pid {first_few([str(pid) for pid in pids])} ({name})" for name, pids in left)
     return f"running after their node's or server's own process exited: {listed} (`recfin network down` stops them)"
+
+
+def unrecorded_line(net: Network) -> str | None:
+    """The stderr line of `status` naming each process started for a pid file of the data folder that is gone
+    (supervisor.unrecorded_under), None when there is none. Its row shows its node down, and `down` passes it by."""
+    found = unrecorded_under(net.data_root)
+    if not found:
+        return None
+    pids = [pid for each in found.values() for pid in each]
+    listed = ", ".join(f"pid {first_few([str(pid) for pid in each])} ({pid_file_owner(Path(tag))}, {tag}'s tag)"
+                       for tag, each in found.items())
+    kills = ", ".join(kill_command(pid) for pid in pids)
+    return (f"running with no pid file recording them (deleted?), so `recfin network down` does not stop them: "
+            f"{listed}: check each is this data folder's (`ps -o pid,lstart,args -p {','.join(map(str, pids))}`), "
+            f"then stop it ({kills})")
 
 
 def moved_folder_line(net: Network) -> str | None:

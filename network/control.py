@@ -451,20 +451,28 @@ def _holding_run_lock(what: str):
 
 def _unrecorded(pid_file: Path, pids: list[int]) -> str:
     """What `down` says of processes started for pid_file, which is gone (unrecorded_under): not stopped, and how to."""
-    name = ccservers.folder_server_name(pid_file.parent) if pid_file.name == ccservers.SERVER_PID_FILE \
-        else pid_file.parent.name
     listed = ",".join(map(str, pids))
-    kills = " and ".join(f"`kill -- -{pid}`" if _leads_its_group(pid) else f"`kill {pid}`" for pid in pids)
-    return (f"{name}: pid {first_few([str(pid) for pid in pids])} runs with {pid_file}'s tag, and no pid file records "
-            f"it (deleted?), so it was not stopped: check it is this data folder's (`ps -o pid,lstart,args -p "
-            f"{listed}`), stop it with {kills}, then run the command again")
+    kills = " and ".join(kill_command(pid) for pid in pids)
+    return (f"{pid_file_owner(pid_file)}: pid {first_few([str(pid) for pid in pids])} runs with {pid_file}'s tag, and "
+            f"no pid file records it (deleted?), so it was not stopped: check it is this data folder's (`ps -o "
+            f"pid,lstart,args -p {listed}`), stop it with {kills}, then run the command again")
 
 
-def _leads_its_group(pid: int) -> bool:
+def pid_file_owner(pid_file: Path) -> str:
+    """The node or chaincode server a pid file of the data folder is for, by its path (peer0.bank, receivables.bank)."""
+    if pid_file.name == ccservers.SERVER_PID_FILE:
+        return ccservers.folder_server_name(pid_file.parent)
+    return pid_file.parent.name         # as node_dirs names its folder
+
+
+def kill_command(pid: int) -> str:
+    """The kill that stops a process started for a pid file: its whole group when it leads one (each node and server
+    runs in a session of its own), else itself alone."""
     try:
-        return os.getpgid(pid) == pid
+        leads = os.getpgid(pid) == pid
     except OSError:
-        return False
+        leads = False
+    return f"`kill -- -{pid}`" if leads else f"`kill {pid}`"
 
 
 def _server_ports(name: str, org: PeerOrgSpec, offset: int) -> list[tuple[str, str, int]]:

@@ -46,3 +46,15 @@ def test_down_names_it_fails_and_deletes_nothing(unrecorded, purge):
             f"not stopped: check it is this data folder's (`ps -o pid,lstart,args -p {pid}`), stop it with "
             f"`kill -- -{pid}`, then run the command again") in result.output, result.output
     assert root.is_dir() and os.path.exists(f"/proc/{pid}")
+
+
+def test_status_names_it_with_the_kill_that_stops_it(unrecorded, monkeypatch):
+    root, pid_file, pid = unrecorded
+    monkeypatch.setattr("network.probes.healthy", lambda address: False)
+
+    result = CliRunner().invoke(main, ["network", "status"])
+
+    said = [line for line in result.stderr.splitlines() if line.startswith("running with no pid file")]
+    assert said == [f"running with no pid file recording them (deleted?), so `recfin network down` does not stop "
+                    f"them: pid {pid} (peer0.bank, {pid_file}'s tag): check each is this data folder's (`ps -o "
+                    f"pid,lstart,args -p {pid}`), then stop it (`kill -- -{pid}`)"], result.output
