@@ -15,6 +15,7 @@ from bench.plot import plot
 from bench.profiling import machine, machine_line
 from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
+from bench.sweep import GRPC, KNOBS, NetworkSteps, Sweep, parse_sweep, run_sweep, table_lines
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from client.gateway import MAX_SECONDS
 from network import Network, contract_config
@@ -191,6 +192,76 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
             "--compare-node")
 
 
+def knob_option(_ctx, _param, text: str | None) -> Sweep | None:
+    """--knob NAME=V1,V2,...: a usage error naming the knob or the value outside its range, before anything runs."""
+    if text is None:
+        return None
+    try:
+        return parse_sweep(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def refuse_unsweepable(sweep: Sweep, names: list[str], compare_node: bool, grpc_options: tuple) -> None:
+    """A usage error, before anything runs, for a sweep whose table would not compare one load: more than one
+    workload, the Node client beside it, or a gRPC option given both swept and fixed."""
+    if len(names) != 1:
+        raise click.UsageError(f"--knob runs one workload per value, and {', '.join(names)} are "
+                               f"{len(names)}: give one --workload")
+    if compare_node:
+        raise click.UsageError("--knob with --compare-node: the Node client does not take the knob's values; "
+                               "leave out --compare-node")
+    if any(key == sweep.knob.name for key, _ in grpc_options):
+        raise click.UsageError(f"--knob {sweep.knob.name} and --grpc-option {sweep.knob.name}: give it in "
+                               "--knob only")
+
+
+def swept_clients(sweep: Sweep | None, clients: int) -> tuple[int, ...]:
+    """The client process counts the runs will have: each value of a --knob clients sweep, else --clients."""
+    return sweep.values if sweep is not None and sweep.knob.name == "clients" else (clients,)
+
+
+def value_folder(output_dir: Path, sweep: Sweep, value: Any) -> Path:
+    """Where one value's reports go: --output/NAME=VALUE (a character no file name takes as _)."""
+    text = "".join(c if c.isalnum() or c in "._-" else "_" for c in str(value))
+    return output_dir / f"{sweep.knob.name}={text}"
+
+
+def sweep_one_knob(sweep: Sweep, names, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout,
+                   max_in_flight, grpc_options, output_dir, replace, topology_path, data_root, as_json,
+                   say) -> None:
+    """`recfin bench --knob`: the runs of the sweep (each as `recfin bench` runs it), its table and sweep.json."""
+    knob = sweep.knob
+    folders = {value: value_folder(output_dir, sweep, value) for value in sweep.values}
+    earlier = {value: refuse_earlier_reports(folder, replace) for value, folder in folders.items()}
+    sweep_file = output_dir / "sweep.json"
+    if sweep_file.is_file() and not replace:
+        raise click.UsageError(f"--output {output_dir} holds an earlier sweep ({sweep_file.name}): give another "
+                               "--output, or --replace")
+    running_network(topology_path, data_root)      # nothing is changed on a network that is not running
+    sweep_file.unlink(missing_ok=True)              # --replace: an earlier table must not read as this sweep's
+
+    def measure_value(value: Any) -> dict[str, Any]:
+        runs_clients = value if knob.name == "clients" else clients
+        runs_grpc = (*grpc_options, (knob.name, value)) if knob.name.startswith("grpc.") else grpc_options
+        summary, failures = measure(names, mode, rate, concurrency, warmup, duration, runs_clients, pool_size,
+                                    call_timeout, max_in_flight, runs_grpc, False, folders[value], earlier[value],
+                                    topology_path, data_root, say)
+        if failures:
+            raise click.ClickException(f"{knob.name}={value}: " + "; ".join(failures))
+        return summary
+
+    result = run_sweep(sweep, NetworkSteps(topology_path, data_root, say), measure_value, say,
+                       before=clients if knob.name == "clients" else None)
+    write_json(result, sweep_file)
+    if as_json:
+        emit(result, as_json=True)
+    else:
+        for line in table_lines(result):
+            click.echo(line)
+    say(f"sweep in {sweep_file}; each value's reports in {output_dir}/{knob.name}=VALUE")
+
+
 REPORT_FILES = ("summary.json", "bench-*.json", "bench.png")
 """What `recfin bench` writes in its --output folder (bench-*.json: each workload's report and the Node
 client's)."""
@@ -267,6 +338,12 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
               help="Also send each workload with the official Node client (npm ci into bench/node unless it holds "
                    "the pinned packages), as one process with default gRPC options: not with --clients above 1 "
                    "or --grpc-option (hotkey, which it does not send, excepted).")
+@click.option("--knob", "sweep", default=None, callback=knob_option, metavar="NAME=V1,V2,...",
+              help=f"Run the workload once per value of one knob ({', '.join(KNOBS)} or {GRPC}), applied as "
+                   "docs/benchmark.md \"The knobs\" says, and print one table (value, tx/s, p50/p95/p99, "
+                   "failures, CPU per tx) with the baseline (the setting before the sweep, else the first value) "
+                   "marked; the setting is put back afterwards, on failure or Ctrl-C too. One workload; the "
+                   "reports of each value in --output/NAME=VALUE, the table's JSON in --output/sweep.json.")
 @click.option("--output", "output_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>]; one holding an earlier run's reports is refused "
@@ -280,7 +357,7 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (progress goes to stderr).")
 @reports_ledger_errors
 def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout, max_in_flight,
-          grpc_options, compare_node, output_dir, replace, topology_path, data_root, as_json) -> None:
+          grpc_options, compare_node, sweep, output_dir, replace, topology_path, data_root, as_json) -> None:
     """Load-test the receivables contract on the running network: counts by outcome, throughput,
     latency p50/p95/p99 and CPU seconds per committed transaction of every process.
 
@@ -296,19 +373,43 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
       recfin bench --mode concurrency --concurrency 32 --clients 2 --json
       recfin bench --workload mixed --compare-node --output results/mixed
       recfin bench --workload hotkey --mode concurrency --concurrency 8 --duration 30
+      recfin bench --workload register --rate 100 --knob batch-timeout=100ms,250ms,500ms
     """
     say = progress(as_json)
     names = workloads_named(workloads)
-    refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
-    refuse_unlike_comparison(compare_node, names, clients, grpc_options)
-    refuse_short_pool(names, pool_size, clients)
+    if sweep is not None:
+        refuse_unsweepable(sweep, names, compare_node, grpc_options)
+    for each in swept_clients(sweep, clients):
+        refuse_unrunnable(names, mode, concurrency, each, max_in_flight)
+        refuse_unlike_comparison(compare_node, names, each, grpc_options)
+        refuse_short_pool(names, pool_size, each)
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    if sweep is not None:
+        sweep_one_knob(sweep, names, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout,
+                       max_in_flight, grpc_options, output_dir, replace, topology_path, data_root, as_json, say)
+        return
     earlier = refuse_earlier_reports(output_dir, replace)
     if compare_node and any(WORKLOADS[name].node_counterpart for name in names):
         try:                    # before the network is asked or anything runs: Node.js and the pinned packages
             node_compare.install()
         except node_compare.NodeClientError as error:
             raise click.ClickException(f"--compare-node: {error}; or leave out --compare-node") from error
+    summary, failures = measure(names, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout,
+                                max_in_flight, grpc_options, compare_node, output_dir, earlier, topology_path,
+                                data_root, say)
+    if as_json:
+        emit(summary, as_json=True)
+    if failures:
+        raise click.ClickException("; ".join(failures))
+
+
+def measure(names: list[str], mode: str, rate: float, concurrency: int, warmup: float, duration: float,
+            clients: int, pool_size: int | None, call_timeout: float, max_in_flight: int, grpc_options: tuple,
+            compare_node: bool, output_dir: Path, earlier: list[Path], topology_path: Path | None,
+            data_root: Path | None, say) -> tuple[dict[str, Any], list[str]]:
+    """Run the workloads on the running network and write their reports in ``output_dir`` (``earlier``: the
+    files --replace removes there): the summary, and what failed (exactly-once, the Node client) for the command
+    to say once every report is written."""
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
@@ -383,8 +484,6 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         say(f"bench.png not written: the plot needs matplotlib ({error}): pip install 'recfin[risk]' "
             f"(in a checkout: .venv/bin/python -m pip install -e '.[risk]')")
     say(f"reports in {output_dir}: {', '.join(written)}")
-    if as_json:
-        emit(summary, as_json=True)
     broken = [n for n, entry in summary["workloads"].items()
               if not entry["python"].get("exactly_once", {}).get("holds", True)]
     failures = [f"exactly-once does not hold for {', '.join(broken)}: see \"exactly_once\" in "
@@ -393,5 +492,4 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         failures.append(f"the Node client failed for {', '.join(no_node)} (\"node_error\" in {output_dir}/"
                         "summary.json says how; the Python reports are written): see that the network serves "
                         "(`recfin network status`) and run again, or leave out --compare-node")
-    if failures:
-        raise click.ClickException("; ".join(failures))
+    return summary, failures
