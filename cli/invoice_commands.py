@@ -67,7 +67,7 @@ from client.invoices import (
 from client.invoices.checks import offset_identity
 from client.invoices.fingerprint import fingerprint_of, is_fingerprint
 from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
-from client.invoices.parse import UNREVIEWED_ADVICE
+from client.invoices.parse import LOW_CONFIDENCE_ADVICE, UNREVIEWED_ADVICE
 from client.invoices.sources import canonical_evidence
 from client.invoices.register import (
     GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
@@ -499,7 +499,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 @click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MAX_SCAN_BYTES,
                                       too_large_advice=SCAN_TOO_LARGE_ADVICE))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
-              help="fields read with less confidence (0 to 1) are flagged for a person")
+              help="fields read with less confidence (0 to 1) are flagged for a person; a file --invoice-out "
+                   "writes below the default is refused by verify, match and register until a person has checked "
+                   "every field and deleted its \"min_confidence\" entry")
 @click.option("--each", is_flag=True,
               help="read every invoice the file holds (a PDF of a month's invoices, two invoices on one page) and "
                    "print each, in the order printed (--json: a list); exit 0 only when every one is read with "
@@ -532,7 +534,10 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the
-    scan, corrected them and deleted that entry. An incomplete reading writes
+    scan, corrected them and deleted that entry. The file records the
+    --min-confidence used: one below the default flagged no field read with
+    less, and those commands refuse it until a person has checked every field
+    and deleted its "min_confidence" entry. An incomplete reading writes
     nothing. A file of more than 50 pages (or frames) to read by OCR is
     refused (exit 2): split it. Stopped by SIGTERM, the command stops
     tesseract, removes the page images it wrote for it and exits 143.
@@ -569,12 +574,12 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     if results[0].no_invoice_text:
         raise SystemExit(_no_invoice_text(results[0], each, as_json))
     if each:
-        raise SystemExit(_read_each(scan, results, invoice_out, as_json))
+        raise SystemExit(_read_each(scan, results, invoice_out, min_confidence, as_json))
     if len(results) > 1:
         raise SystemExit(_several_invoices(scan, results, invoice_out, as_json))
     [result] = results
     if invoice_out is not None:
-        _write_invoice_read(result, invoice_out)
+        _write_invoice_read(result, invoice_out, min_confidence)
     if as_json:
         _emit_json(_reading_json(result))
     else:
@@ -671,7 +676,8 @@ def _several_invoices(scan: Path, results: list[ScanResult], invoice_out: Path |
     return EXIT_FAILED
 
 
-def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, as_json: bool) -> int:
+def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, min_confidence: Decimal,
+               as_json: bool) -> int:
     """--each: every invoice of the file, in the order printed (--json a list, one reading each); the exit code is
     the worst of theirs. --invoice-out writes each invoice to its own file (:func:`_each_invoice_path`)."""
     if invoice_out is not None:
@@ -679,7 +685,7 @@ def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, 
         for path in paths:      # all of them before any is written: no file is half the answer
             _refuse_writing_over_the_scan(scan, path)
         for place, (result, path) in enumerate(zip(results, paths), start=1):
-            _write_invoice_read(result, path, f"invoice {place} of {len(results)}")
+            _write_invoice_read(result, path, min_confidence, f"invoice {place} of {len(results)}")
     if as_json:
         _emit_json([_reading_json(result) for result in results])
     else:
@@ -714,22 +720,35 @@ def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
         raise CommandError(f"--invoice-out {invoice_out}: {problem}", EXIT_BAD_INPUT)
 
 
-def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None) -> None:
+def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal, which: str | None = None) -> None:
     """The invoice a reading produced, as recfin invoice JSON, so the checks and registration take it; a
     reading with fields missing has no invoice, and writing part of one would pass for the whole. Fields flagged
     go into the file's ``unreviewed`` list (each field and why), which every reader refuses until a person has
-    checked them and deleted the entry. ``which`` names the invoice among several (--each)."""
+    checked them and deleted the entry. The file records the ``min_confidence`` the fields were flagged below: one
+    under the default flagged none read with less, and every reader refuses it until a person has checked every
+    field and deleted that entry. ``which`` names the invoice among several (--each)."""
     if result.invoice is None:
         click.echo(f"{path} not written: the reading{f' of {which}' if which else ''} is incomplete "
                    f"({len(result.flagged)} field(s) flagged)", err=True)
         return
     try:
-        write_atomically(path, json.dumps(invoice_to_json(result.invoice), ensure_ascii=False, indent=2) + "\n")
+        write_atomically(path, json.dumps(_with_threshold(invoice_to_json(result.invoice), min_confidence),
+                                          ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
     flagged = (f"; it lists the {len(result.flagged)} flagged field(s) under \"unreviewed\", and verify, match and "
                f"register refuse it until you {UNREVIEWED_ADVICE}" if result.invoice.unreviewed else "")
-    click.echo(f"{which or 'invoice'} written to {path}{flagged}", err=True)
+    below = (f"; read with --min-confidence {min_confidence}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, it "
+             f"flags no field read with less, and verify, match and register refuse it until you "
+             f"{LOW_CONFIDENCE_ADVICE}" if min_confidence < Decimal(str(DEFAULT_MIN_CONFIDENCE)) else "")
+    click.echo(f"{which or 'invoice'} written to {path}{flagged}{below}", err=True)
+
+
+def _with_threshold(document: dict[str, Any], min_confidence: Decimal) -> dict[str, Any]:
+    """The invoice's recfin JSON recording, after its format, the confidence its fields were flagged below: a
+    reader refuses one under the default (``parse``), whose fields read with less were flagged for no one."""
+    return {"format": document["format"], "min_confidence": float(min_confidence),
+            **{key: value for key, value in document.items() if key != "format"}}
 
 
 # ------------------------------------------------------------------ on the ledger

@@ -42,6 +42,11 @@ class InvoiceLine(_Frozen):
                                                                 "its tax is (amount - deduction) x rate")
 
 
+# the confidence (0 to 1) below which a field read from a scan is flagged for a person, unless asked otherwise; a
+# file written from a reading with a lower one is refused by every reader until a person has checked it
+DEFAULT_MIN_CONFIDENCE = 0.80
+
+
 class UnreviewedField(_Frozen):
     """A field of a scanned invoice flagged when it was read (:class:`~client.invoices.scan.ScanResult`) and not yet
     checked by a person: where it is (``lines[1].name``) and why it was flagged."""

@@ -34,7 +34,7 @@ from ._reading import (ValueProblem, deduction_problem, difference_tax, offset_i
                        to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
-from .model import Invoice, InvoiceLine, Party
+from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
 
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
 MAX_BYTES = 5 * 1024 * 1024
@@ -882,6 +882,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     root = _Tree(doc, "")
     r = _Reader(root, source)
     _refuse_unreviewed(r, doc.get("unreviewed"))
+    _refuse_read_below_the_default_confidence(r, doc.get("min_confidence"))
 
     def party(name: str) -> Party:
         node = root.child(name)
@@ -965,6 +966,27 @@ def _original_identity(r: _Reader, code: str, number: str, paper_code: str, pape
 
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
                      "entry")
+
+
+LOW_CONFIDENCE_ADVICE = ("check every field against the scan (or read it again without --min-confidence), correct "
+                         'the values in this file, then delete the "min_confidence" entry')
+
+
+def _refuse_read_below_the_default_confidence(r: _Reader, threshold: Any) -> None:
+    """A file written from a scan's reading records the confidence below which a field was flagged
+    (``min_confidence``, ``recfin invoice read --invoice-out``). One below the default flagged none of the fields read
+    with less than the default, so they are listed nowhere as unreviewed: it is refused, as an unreviewed list is,
+    until a person has checked every field and deleted the entry."""
+    if threshold is None:
+        return
+    # a JSON number is read as a Decimal (or an int)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, Decimal)) or not 0 <= threshold <= 1:
+        raise r.fail("min_confidence", f"{threshold!r} is no confidence from 0 to 1: it records the confidence below "
+                                       "which the scan's fields were flagged; read the scan again with --invoice-out")
+    if threshold < Decimal(str(DEFAULT_MIN_CONFIDENCE)):
+        raise r.fail("min_confidence", f"the scan was read with --min-confidence {threshold:g}, below the default "
+                                       f"{DEFAULT_MIN_CONFIDENCE:.2f}, so no field read with less confidence than "
+                                       f"{DEFAULT_MIN_CONFIDENCE:.2f} was flagged for a person; {LOW_CONFIDENCE_ADVICE}")
 
 
 def _refuse_unreviewed(r: _Reader, listed: Any) -> None:

@@ -88,10 +88,9 @@ from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, heade
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import code_problem, offset_identity_problem, paper_identity_problem
-from .model import Invoice, InvoiceLine, Party, UnreviewedField
+from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_gzip, refuse_ofd
 
-DEFAULT_MIN_CONFIDENCE = 0.80
 # The largest scan file read. A page scanned at 300 dpi is a few MB as JPEG or a scanner's PDF, and a file is read
 # for at most MAX_OCR_PAGES pages, so a real scan stays far below this; the 1 GiB of any other file was read whole
 # into memory, and a PDF's parse and its images' decoding then hold several times that.
