@@ -73,6 +73,20 @@ def _acceptance_way_on(o: Offer, f: Financing, caller: str) -> str:
         return f"ask {o.financier} for a new offer, or accept another bank's open offer on {f.id}"
     return f"accept another bank's open offer on {f.id}, or ask a bank for one"
 
+
+def _offer_way_on(f: Financing, bank: str) -> str:
+    """What ``bank``, refused an offer on ``f`` as no longer an open request, is told of the way on. The deal's own
+    bank reads how it ended (GetFinancing); another bank learns no more of a deal not its own."""
+    if f.financier == bank and request_ended_for_good(f):
+        return f": {_how_it_ended(f)}"
+    # its own offer accepted (an offer sent again after its answer was lost): a new request of the claim is refused
+    # while the deal is live
+    if f.financier == bank and f.status in LIVE_FINANCING:
+        return (f": its holder accepted {bank}'s offer {f.accepted_offer_id} on it, and the deal is live "
+                f"(GetFinancing {f.id} shows it)")
+    return "; the holder makes a new request (RequestFinancing) if it still wants financing"
+
+
 class FinancingOfferTransactions(FinancingGroup):
     """MakeFinancingOffer, WithdrawFinancingOffer, AcceptFinancingOffer."""
 
@@ -107,19 +121,8 @@ class FinancingOfferTransactions(FinancingGroup):
         r = await s.store.receivable(f.receivable_id)
         # before the freeze check, and without the state: a bank reads the claim only while the request is open
         if f.status != "REQUESTED":
-            # the deal's own bank reads how it ended (GetFinancing); another bank learns no more of a deal not its own
-            if f.financier == bank.uscc and request_ended_for_good(f):
-                raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
-                           f"only on open requests, and nothing reopens one: {_how_it_ended(f)}")
-            # its own offer accepted (an offer sent again after its answer was lost): a new request of the claim
-            # is refused while the deal is live
-            if f.financier == bank.uscc and f.status in LIVE_FINANCING:
-                raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
-                           f"only on open requests, and nothing reopens one: its holder accepted {bank.uscc}'s "
-                           f"offer {f.accepted_offer_id} on it, and the deal is live (GetFinancing {f.id} shows it)")
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
-                       "only on open requests, and nothing reopens one; the holder makes a new request "
-                       "(RequestFinancing) if it still wants financing")
+                       f"only on open requests, and nothing reopens one{_offer_way_on(f, bank.uscc)}")
         _ensure_claim_names_financing(f, r)
         _ensure_request_of_claims_holder(f, r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
