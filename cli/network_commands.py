@@ -9,12 +9,13 @@ import click
 from click.core import ParameterSource
 
 from client.user_files import on_one_line
-from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
+from network import Network, backup as backups, backup_restore as restores, compose, compose_down, crypto, membership, namespaces, profiles
 from network.backup_archive import NotABackupArchive
 from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, services_not_the_channels, start_containers
-from network.control import NodeStatus, kill_command, mark_data_root, pid_file_owner, purge_refusal, run_lock
+from network.control import (NodeStatus, kill_command, mark_data_root, owned_pid_files, pid_file_owner, purge_refusal,
+                             run_lock)
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.supervisor import log_hint, unrecorded_under
@@ -338,10 +339,8 @@ def left_behind_line(net: Network) -> str | None:
     """The stderr line of `status` naming the processes a node or chaincode server started that run on while its own
     process has exited (Supervisor.left_behind), as `down` finds them (by pid file), None when there are none. Its row
     shows it down, which it is, while they may still hold its ports."""
-    root = net.data_root
-    pid_files = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(root)] + [
-        (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(root)]
-    left = [(name, pids) for name, pid_file in pid_files if (pids := net.supervisor.left_behind(pid_file))]
+    left = [(name, pids) for name, pid_file in owned_pid_files(net.data_root)
+            if (pids := net.supervisor.left_behind(pid_file))]
     if not left:
         return None
     listed = ", ".join(f"pid {first_few([str(pid) for pid in pids])} ({name})" for name, pids in left)
@@ -368,9 +367,7 @@ def moved_folder_line(net: Network) -> str | None:
     was before it was moved or renamed (Supervisor.started_elsewhere), None when none does. Each counts as running,
     its pid file having moved along, while it opens its files by the old paths."""
     root = net.data_root
-    pid_files = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(root)] + [
-        (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(root)]
-    moved = [(name, net.supervisor.running_pid(pid_file), old) for name, pid_file in pid_files
+    moved = [(name, net.supervisor.running_pid(pid_file), old) for name, pid_file in owned_pid_files(root)
              if (old := net.supervisor.started_elsewhere(pid_file)) is not None]
     if not moved:
         return None

@@ -36,7 +36,7 @@ from . import ccservers, configtx, nodeconfig
 from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST_NAME, _CHUNK, FileEntry,
                              _Hashing, _shown, _too_long)
 from .bundle import PUBLIC_SUFFIXES
-from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, run_lock
+from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, owned_pid_files, run_lock
 from .errors import NetworkError, first_few
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
@@ -83,9 +83,7 @@ class BackupReport:
 def running_processes(data_root: Path, supervisor: Supervisor | None = None) -> list[str]:
     """The nodes and chaincode servers of data_root that run (by their pid files, as `status` and `down` find them),
     and those whose exited process left processes running: each as `name (pid N)`."""
-    named = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(data_root)] + [
-        (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(data_root)]
-    return _running(named, supervisor or Supervisor())
+    return _running(owned_pid_files(data_root), supervisor or Supervisor())
 
 
 def running_within(folder: Path, supervisor: Supervisor | None = None) -> list[str]:

@@ -465,6 +465,13 @@ def pid_file_owner(pid_file: Path) -> str:
     return pid_file.parent.name         # as node_dirs names its folder
 
 
+def owned_pid_files(data_root: Path) -> list[tuple[str, Path]]:
+    """Every node's and chaincode server's pid file under data_root, as `status` and `down` find them, each with the
+    node or server it is for (pid_file_owner): nodes first, then servers."""
+    return [(pid_file_owner(pid_file), pid_file)
+            for pid_file in nodeconfig.node_pid_files(data_root) + ccservers.server_pid_files(data_root)]
+
+
 def kill_command(pid: int) -> str:
     """The kill that stops a process started for a pid file: its whole group when it leads one (each node and server
     runs in a session of its own), else itself alone."""
