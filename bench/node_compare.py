@@ -89,10 +89,7 @@ def unlike_the_lock(folder: Path) -> list[str]:
                 or any(entry.get(flag) for flag in ("optional", "dev", "devOptional")):
             continue
         name = path.removeprefix("node_modules/")
-        try:
-            installed = json.loads((folder / path / "package.json").read_text()).get("version")
-        except (OSError, ValueError):
-            installed = None
+        installed = installed_version(folder, name)
         if installed != entry["version"]:
             out.append(f"{name} {installed or 'missing'}, pinned {entry['version']}")
     return out
@@ -130,13 +127,16 @@ def client_versions(folder: Path = NODE_DIR) -> dict[str, Any]:
         names = sorted(json.loads((folder / "package.json").read_text()).get("dependencies", {}))
     except (OSError, ValueError):
         names = []
-    packages = {}
-    for name in names:
-        try:
-            packages[name] = json.loads((folder / "node_modules" / name / "package.json").read_text()).get("version")
-        except (OSError, ValueError):
-            packages[name] = None
-    return {"node": node or None, "packages": packages}
+    return {"node": node or None, "packages": {name: installed_version(folder, name) for name in names}}
+
+
+def installed_version(folder: Path, name: str) -> str | None:
+    """The version of package ``name`` installed in ``folder``'s node_modules, as its package.json says; None where
+    it is not there or cannot be read."""
+    try:
+        return json.loads((folder / "node_modules" / name / "package.json").read_text()).get("version")
+    except (OSError, ValueError):
+        return None
 
 
 def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
