@@ -29,7 +29,8 @@ from client.receivables import RuleViolation
 from network.errors import NetworkError
 from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
                          ledger_as_of, score_debtor)
-from client.risk.model import GRADES, ArtefactRefused, card_path, check_card, check_digest, read_card
+from client.risk.model import (GRADES, ArtefactRefused, card_path, check_card, check_digest, fewest_fell_due_365,
+                               read_card)
 from client.business_dates import business_today
 from client.money import money
 
@@ -270,6 +271,20 @@ def note_thin_record(score: DebtorScore) -> None:
 # late_payment-v8; by the square root of the face since v15), so a few large claims paid on time outweigh many
 # small ones paid late
 LATE_BY_COUNT_GAP = 0.10
+
+
+def note_fewer_than_trained_on(score: DebtorScore, model_path: Path) -> None:
+    """A debtor with some claims fallen due in the 365 days before the date, but fewer than any debtor the model
+    was trained on (the fewest its card gives), is scored from a record unlike any it was fitted on: one claim
+    paid a day late grades it D. Say so (stderr, beside --json), as for a debtor with none (:func:`thin_record`)."""
+    fell_due = score.features.fell_due_365
+    fewest = fewest_fell_due_365(_refused(read_card, Path(model_path)))
+    if not fell_due or fewest is None or fell_due >= fewest:
+        return
+    click.echo(f"note: {score.debtor} has {fell_due} {'claim' if fell_due == 1 else 'claims'} fallen due in the "
+               f"365 days before {score.as_of}, and every debtor {score.model} was trained on had at least "
+               f"{fewest}: grade {score.grade} is the model's extrapolation from a record that short, not a "
+               "figure measured on such debtors", err=True)
 
 
 def note_late_by_count(score: DebtorScore) -> None:
@@ -651,6 +666,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
     result = score_debtor(model, history, as_of)
     note_what_the_score_cannot_tell(result)
+    note_fewer_than_trained_on(result, model_path)
     # the ledger's claims are in one currency, and a history read from it says which; the simulator's, and a
     # file written by hand, do not
     scored_in = currency if history_file is None and synthetic_seed is None else history.currency

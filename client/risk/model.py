@@ -162,6 +162,19 @@ def read_card(artefact: Path) -> str | None:
                               f"{RETRAIN}") from None
 
 
+# the card's limit that gives the fewest claims any training example's debtor had fall due in the 365 days before
+# its as-of date (client.risk.training.model_card writes it)
+_FEWEST_FELL_DUE = re.compile(r"Every training example's debtor had at least (?P<fewest>\d+) claims fall due in the 365")
+
+
+def fewest_fell_due_365(card_text: str | None) -> int | None:
+    """The fewest claims that fell due in the 365 days before its as-of date of any debtor the model was trained on,
+    as its card (``card_text``) gives it; None for a card that does not say. A debtor scored with fewer is scored
+    from a record unlike any the model was fitted on."""
+    found = _FEWEST_FELL_DUE.search(card_text or "")
+    return int(found["fewest"]) if found else None
+
+
 def check_digest(artefact: Path, content: bytes, card_text: str | None) -> None:
     """Refuse ``content``, read from ``artefact``, unless its sha256 is the one its card (``card_text``, as
     :func:`read_card` read it) records.
