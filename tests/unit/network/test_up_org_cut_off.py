@@ -132,23 +132,26 @@ def test_org_remove_refuses_while_an_org_that_stays_is_cut_off(namespaced, fake_
     assert ip.changes == []
 
 
+class _Asked(Exception):
+    pass
+
+
+def _asked(self, via, keep=True):
+    raise _Asked
+
+
 @pytest.mark.parametrize("removal", [lambda members: members.remove("regulator"),
-                                     lambda members: members.plan_remove("regulator", dry_run=True)],
-                         ids=["removal", "dry-run"])
+                                     lambda members: members.plan_remove("regulator", dry_run=True),
+                                     lambda members: members.plan_remove("regulator")],
+                         ids=["removal", "dry-run", "update-out"])
 def test_org_remove_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch, removal):
-    """Its own peer is stopped, not asked: cutting an org off, then removing it (or showing the removal), is no
-    reason to refuse."""
+    """Its own peer is stopped, not asked: cutting an org off, then removing it (or showing the removal, or writing
+    it to a file with --update-out), is no reason to refuse."""
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "regulator")
     members = _members(placed, monkeypatch)
-
-    class Asked(Exception):
-        pass
-
-    def fetch_config(self, via, keep=True):
-        raise Asked
-    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
-    with pytest.raises(Asked):
+    monkeypatch.setattr(type(members), "fetch_config", _asked)
+    with pytest.raises(_Asked):
         removal(members)
 
 
@@ -214,21 +217,6 @@ def test_org_remove_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabr
     assert ip.changes == []
 
 
-def test_org_remove_update_out_of_the_org_cut_off_itself_goes_on(namespaced, fake_fabric, monkeypatch):
-    ip, layout, placed, folder = namespaced
-    cut(ip, layout, "regulator")
-    members = _members(placed, monkeypatch)
-
-    class Asked(Exception):
-        pass
-
-    def fetch_config(self, via, keep=True):
-        raise Asked
-    monkeypatch.setattr(type(members), "fetch_config", fetch_config)
-    with pytest.raises(Asked):
-        members.plan_remove("regulator")
-
-
 @pytest.fixture
 def removal_file(topology, data_root, tmp_path):
     """regulator's removal as `org remove --update-out` writes it."""
@@ -239,14 +227,6 @@ def removal_file(topology, data_root, tmp_path):
     current = channel_config(topology, data_root)
     writer = host(topology, data_root, ScriptedChannel(topology, current))
     return writer.write_update(plan_remove(topology, data_root, current, "regulator"), tmp_path / "remove.tx")
-
-
-class _Asked(Exception):
-    pass
-
-
-def _asked(self, via, keep=True):
-    raise _Asked
 
 
 def test_org_submit_of_a_file_refuses_as_the_add_and_the_removal_do(namespaced, fake_fabric, monkeypatch,
