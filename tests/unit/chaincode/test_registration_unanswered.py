@@ -7,6 +7,7 @@ connected, and each invocation waited out the peer's launch timeout.
 """
 
 import asyncio
+import contextlib
 import logging
 
 from chaincode.contract import ContractRouter
@@ -32,6 +33,16 @@ async def _handler_waiting(peer: ScriptedPeer) -> tuple[StreamHandler, asyncio.T
     return handler, running
 
 
+@contextlib.asynccontextmanager
+async def _stream_closed_after(peer: ScriptedPeer, running: asyncio.Task):
+    """Whatever the block does, the peer then closes the stream and the handler is seen to end."""
+    try:
+        yield
+    finally:
+        peer.incoming.put_nowait(None)
+        await asyncio.wait_for(running, 5)
+
+
 async def _until_an_error(caplog) -> list[str]:
     for _ in range(500):
         if errors_of(caplog):
@@ -43,11 +54,8 @@ async def _until_an_error(caplog) -> list[str]:
 async def test_a_registration_the_peer_never_answers_is_an_error_naming_the_package_id_and_what_to_check(caplog):
     peer = ScriptedPeer()
     _, running = await _handler_waiting(peer)
-    try:
+    async with _stream_closed_after(peer, running):
         errors = await _until_an_error(caplog)
-    finally:
-        peer.incoming.put_nowait(None)
-        await asyncio.wait_for(running, 5)
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"peer ipv4:10.0.0.7:51234 has not accepted this chaincode's registration as "
                                 f"{PACKAGE_ID!r} (no REGISTERED within {DEADLINE:g} s)"), errors[0]
@@ -59,11 +67,8 @@ async def test_a_peer_that_registers_the_chaincode_but_sends_no_ready_is_named_t
     peer = ScriptedPeer()
     _, running = await _handler_waiting(peer)
     peer.send(Msg(type=Msg.REGISTERED))
-    try:
+    async with _stream_closed_after(peer, running):
         errors = await _until_an_error(caplog)
-    finally:
-        peer.incoming.put_nowait(None)
-        await asyncio.wait_for(running, 5)
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"peer ipv4:10.0.0.7:51234 registered this chaincode as {PACKAGE_ID!r} but sent "
                                 f"no READY within {DEADLINE:g} s"), errors[0]
@@ -74,11 +79,8 @@ async def test_a_peer_that_registers_and_readies_the_chaincode_in_time_leaves_no
     _, running = await _handler_waiting(peer)
     peer.send(Msg(type=Msg.REGISTERED))
     peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
-    try:
+    async with _stream_closed_after(peer, running):
         await asyncio.sleep(DEADLINE * 10)   # well past the deadline
-    finally:
-        peer.incoming.put_nowait(None)
-        await asyncio.wait_for(running, 5)
     assert errors_of(caplog) == []
 
 
