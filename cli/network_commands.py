@@ -115,6 +115,15 @@ def up(topology_path, timeout, as_json):
     # mended.
     if servers_line := unhealthy_servers_line(statuses):
         click.echo(servers_line, err=True)
+    for line in logs_not_rotated_lines(net):
+        click.echo(line, err=True)
+
+
+def logs_not_rotated_lines(net: Network) -> list[str]:
+    """The stderr lines of `up` and `status` naming each running node's or chaincode server's log found past its
+    limit whose last part could not be written to <log>.1 (a full disk), with the space it needs: the log is left
+    whole and grows on, so it is said each time, once per command, until space is freed."""
+    return [failure.line() for failure in net.supervisor.logs_not_rotated.values()]
 
 
 def outside_topology_line(statuses: list[NodeStatus]) -> str | None:
@@ -251,6 +260,10 @@ def status(topology_path, as_json):
     org's CA, TLS CA and admin certificates, a node's own, a chaincode server's TLS pair), so one
     of an org shows on each of its rows. They do not change the exit status.
 
+    A running node's or server's log past 16 MiB has its last 16 MiB copied to <log>.1 and is
+    emptied; one whose copy cannot be written (a full disk) is left whole and named on stderr
+    with the space to free (`up` too). It does not change the exit status.
+
     Exit status: 0 when every orderer and peer of the topology, and every server of a committed
     chaincode (its org's peer dials it for every transaction), runs and answers /healthz with OK;
     1 otherwise, naming on stderr each one that does not, and 1 when the data folder does not
@@ -284,6 +297,8 @@ def status(topology_path, as_json):
     if servers_line := unhealthy_servers_line(statuses):
         click.echo(servers_line, err=True)
     for line in exited_lines(statuses):
+        click.echo(line, err=True)
+    for line in logs_not_rotated_lines(net):
         click.echo(line, err=True)
     if any(s.counted and not s.healthy for s in statuses):
         raise SystemExit(1)

@@ -40,8 +40,10 @@ Waiting polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
 is moved to <log>.1 (replacing the previous one) when the process starts again; while it runs,
-whenever `up` or `status` finds it past the limit, it is copied to <log>.1 and emptied in place
-(the process writes it with O_APPEND, so it goes on at the emptied log's start).
+whenever `up` or `status` finds it past the limit, its last log_limit bytes (from a line's start)
+are copied to <log>.1 and it is emptied in place (the process writes it with O_APPEND, so it goes on
+at the emptied log's start). A log whose part could not be written to <log>.1 (a full disk) is
+left whole and recorded (logs_not_rotated), for the command to say what to free.
 """
 from __future__ import annotations
 
@@ -144,13 +146,40 @@ class Stopped(NamedTuple):
         return f"stopped pid {self.pid}, left running by {self.name}'s exited process (pid {self.left_by}){afresh}"
 
 
+class LogNotRotated(NamedTuple):
+    """A running process's log past its limit whose last part could not be written to <log>.1 (copy_truncate_log):
+    left whole, for the command to say (line)."""
+    log: Path
+    size: int                       # the log's size when looked at
+    needed: int                     # bytes of its last part, what <log>.1 was to hold
+    reason: str                     # why it could not be written ("No space left on device")
+    no_space: bool                  # the disk (or the user's quota) was full
+    free: int | None                # bytes free to this user in the log's folder then, None when unknown
+
+    def line(self) -> str:
+        aside = self.log.with_name(self.log.name + ".1")
+        said = (f"{self.log} ({_mib(self.size)}) is past its limit and was left whole: writing its last "
+                f"{_mib(self.needed)} to {aside} failed ({self.reason})")
+        if not self.no_space:
+            return (f"{said}: make {aside} a file this user can replace (its folder writable to it), then run "
+                    f"`recfin network status` again; until then the log grows on")
+        free = f"; {_mib(self.free)} free there now" if self.free is not None else ""
+        return (f"{said}: it needs {_mib(self.needed)} free on the disk holding {self.log.parent}{free}: free "
+                f"that much (the previous {aside.name} may be deleted; the log itself is emptied only once its "
+                f"last part is copied), then run `recfin network status` again; until then the log grows on")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB" if size >= 1 << 20 else f"{size} bytes"
+
+
 def pid_file_tag(pid_file: Path) -> str:
     """The RECFIN_PID_FILE value of pid_file's process."""
     return str(Path(pid_file).absolute())
 
 
 # A log larger than this is moved aside to <log>.1: when its process starts (rotate_log), and, while it runs,
-# when `up` or `status` finds it so (copy_truncate_log).
+# when `up` or `status` finds it so (copy_truncate_log: its last this many bytes copied there).
 LOG_LIMIT_BYTES = 16 << 20
 
 
@@ -166,6 +195,9 @@ class Supervisor:
     # Each process a stop found outside its pid file's process group, or a start found left running, and stopped: kept
     # for the command to say (take_stopped_alongside), a stop's own line naming the recorded process only.
     stopped_alongside: list[Stopped] = field(default_factory=list)
+    # Each running process's log bound_log found past the limit but could not rotate (copy_truncate_log), by log: for
+    # the command to say, once, and not tried again by this object (a command's `up` looks at a log twice).
+    logs_not_rotated: dict[Path, LogNotRotated] = field(default_factory=dict)
 
     def _running(self, pid: int) -> bool:
         proc = self._children.get(pid)
@@ -316,8 +348,12 @@ class Supervisor:
 
     def bound_log(self, log: Path) -> None:
         """Keep a running process's log within log_limit (copy_truncate_log): it is rotated at a start only
-        otherwise, and a node may run for months."""
-        copy_truncate_log(log, self.log_limit)
+        otherwise, and a node may run for months. One it could not rotate is recorded in logs_not_rotated and
+        left alone by this object from then on."""
+        if log in self.logs_not_rotated:
+            return
+        if (failure := copy_truncate_log(log, self.log_limit)) is not None:
+            self.logs_not_rotated[log] = failure
 
     # ---- stopping ----------------------------------------------------------
     def stop(self, pid_file: Path) -> bool:
@@ -911,44 +947,96 @@ def rotate_log(log: Path, limit: int) -> None:
         pass
 
 
-def copy_truncate_log(log: Path, limit: int) -> None:
-    """Rotate the log of a process that still runs: past limit bytes, copy it to <log>.1 (replacing the one there),
-    then empty it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead,
-    written with O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy
-    and the emptying (a line or so) is lost. A log that cannot be copied (a full disk, another user's folder) is
-    left as it is, nothing lost, for the next look to try again.
+def copy_truncate_log(log: Path, limit: int) -> LogNotRotated | None:
+    """Rotate the log of a process that still runs: past limit bytes, copy its last part (at most limit bytes,
+    from the first line that starts within them: _copy_last_part) to <log>.1 (replacing the one there), then empty
+    it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead, written with
+    O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy and the
+    emptying (a line or so) is lost. Only the last part is copied: a log that grew to gigabytes between two looks
+    would otherwise need as much free disk again, and its older lines are what a node's recent history does not
+    need. A log whose last part cannot be written to <log>.1 (a full disk, another user's folder) is left as it
+    is, nothing lost, and returned as a LogNotRotated for the command to say what to free; None otherwise (also
+    when there was nothing to rotate, or the log could not be looked at).
 
     Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the
     size looked at again once it is held: one that found the log past the limit and copied it after the other
-    had emptied it would replace <log>.1, the whole log, with what little was written since. A look that
+    had emptied it would replace <log>.1, the log's last part, with what little was written since. A look that
     finds the log held leaves it to that one. <log>.1 is replaced whole (as write_atomically replaces a
     file): never seen half-copied."""
     try:
         if log.stat().st_size <= limit:
-            return
+            return None
         descriptor = os.open(log, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
-        return
+        return None
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:     # another look is rotating it
-            return
-        if os.fstat(descriptor).st_size <= limit or not os.path.samestat(os.fstat(descriptor), log.stat()):
-            return          # rotated meanwhile (emptied, or moved aside by a start)
+            return None
+        size = os.fstat(descriptor).st_size
+        if size <= limit or not os.path.samestat(os.fstat(descriptor), log.stat()):
+            return None     # rotated meanwhile (emptied, or moved aside by a start)
+        start = _last_part_start(descriptor, size, limit)
         try:
             with staged_file(log.with_name(log.name + ".1")) as copy:
-                shutil.copyfile(log, copy)
-        except OSError:     # a part copied (the disk filled up) is removed with the temporary file
-            return
+                _copy_last_part(descriptor, start, copy)
+        except OSError as exc:  # a part copied (the disk filled up) is removed with the temporary file
+            return _not_rotated(log, size, size - start, exc)
         try:
             os.truncate(log, 0)
         except OSError:
             pass
     except OSError:
-        return
+        return None
     finally:
         os.close(descriptor)    # releases the flock
+    return None
+
+
+_COPY_BLOCK = 1 << 20           # bytes read at a time: a log is never read into memory whole
+
+
+def _last_part_start(descriptor: int, size: int, limit: int) -> int:
+    """Where the last part of a log of size bytes kept in <log>.1 starts: at the first line that starts within its
+    last limit bytes, so that <log>.1 opens with a whole line; at size - limit when none starts there (one line
+    longer than the limit, or a sparse file's hole), cut mid-line rather than keeping nothing."""
+    window = size - limit
+    offset = window - 1             # a line starts right after a newline, also one just before the window
+    while offset < size:
+        block = os.pread(descriptor, min(_COPY_BLOCK, size - offset), offset)
+        if not block:
+            break
+        if (newline := block.find(b"\n")) >= 0:
+            return min(offset + newline + 1, size)
+        offset += len(block)
+    return window
+
+
+def _copy_last_part(descriptor: int, start: int, target: Path) -> None:
+    """Copy the log open at descriptor from start to its end (what the process wrote meanwhile included) to target,
+    a block at a time. OSError (ENOSPC on a full disk) as os.write raises it."""
+    out = os.open(target, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        offset = start
+        while block := os.pread(descriptor, _COPY_BLOCK, offset):
+            offset += len(block)
+            view = memoryview(block)
+            while view:
+                view = view[os.write(out, view):]
+        os.fsync(out)
+    finally:
+        os.close(out)
+
+
+def _not_rotated(log: Path, size: int, needed: int, exc: OSError) -> LogNotRotated:
+    try:
+        stats = os.statvfs(log.parent)
+        free = stats.f_bavail * stats.f_frsize
+    except OSError:
+        free = None
+    return LogNotRotated(log, size, needed, exc.strerror or str(exc), exc.errno in (errno.ENOSPC, errno.EDQUOT),
+                         free)
 
 
 def _signal_group(pid: int, sig: int) -> None:

@@ -1,14 +1,13 @@
 """Two looks at one running node's log at once (`recfin network status` from cron beside an operator's, or
 `up`) each rotate it past the limit (copy_truncate_log). One that had found the log past the limit copied it to
-node.log.1 after the other had emptied it: node.log.1, the node's whole history, was replaced by the emptied
-log.
+node.log.1 after the other had emptied it: node.log.1, the node's recent history (the log's last part), was
+replaced by the emptied log.
 
 Two real processes; the second one's copy is held until the first has had its turn.
 """
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 from pathlib import Path
 
 from network import supervisor
@@ -18,18 +17,24 @@ HISTORY = "".join(f"line {number} of the node's history\n" for number in range(2
 
 
 def _second_look(log: str, copying, first_done) -> None:
-    copy = shutil.copyfile
+    copy = supervisor._copy_last_part
 
-    def copy_once_the_first_looked(source, target, **kwargs):
+    def copy_once_the_first_looked(*args):
         copying.set()               # it has found the log past the limit and is about to copy it ...
         first_done.wait(60)         # ... and the first look has its turn meanwhile
-        return copy(source, target, **kwargs)
+        return copy(*args)
 
-    shutil.copyfile = copy_once_the_first_looked
+    supervisor._copy_last_part = copy_once_the_first_looked
     supervisor.copy_truncate_log(Path(log), LIMIT)
 
 
-def test_two_looks_at_once_keep_the_whole_log_in_its_copy(tmp_path):
+def last_part(text: str) -> str:
+    """The lines at the end of text that fit in LIMIT characters: what node.log.1 keeps of a log past it."""
+    window = text[len(text) - LIMIT:]
+    return window[window.index("\n") + 1:]
+
+
+def test_two_looks_at_once_keep_the_log_s_last_part_in_its_copy(tmp_path):
     log = tmp_path / "node.log"
     log.write_text(HISTORY)
     context = multiprocessing.get_context("fork")
@@ -43,4 +48,4 @@ def test_two_looks_at_once_keep_the_whole_log_in_its_copy(tmp_path):
         first_done.set()
         second.join(60)
     assert second.exitcode == 0
-    assert log.with_name("node.log.1").read_text() + log.read_text() == HISTORY
+    assert log.with_name("node.log.1").read_text() == last_part(HISTORY) and log.read_text() == ""
