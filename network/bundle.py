@@ -113,6 +113,12 @@ def topology_document(topology: Topology) -> dict:
     return data
 
 
+def topology_text(topology: Topology) -> str:
+    """The bundle's topology.yaml as `finish` writes it: `recfin host adopt-keys` writes it again to tell a run of its
+    own stopped midway by the file's digest, so both take it from here."""
+    return yaml.safe_dump(topology_document(topology), sort_keys=False, allow_unicode=True)
+
+
 def digested(path: str) -> bool:
     """Whether bundle.json records the digest of the bundle's file at path (relative to the bundle):
     every file the bundle writes but those the normal flows change in an installed bundle, which `recfin
@@ -737,8 +743,7 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     if res.dialled_addresses:
         _write(out / COMPOSE_OVERRIDE, compose_override(org.name, res), bundle)
     # The network as this bundle's package and configuration were made for: `recfin host` reads it.
-    _write(out / TOPOLOGY_FILE,
-           yaml.safe_dump(topology_document(topology), sort_keys=False, allow_unicode=True), bundle)
+    _write(out / TOPOLOGY_FILE, topology_text(topology), bundle)
 
     profile = profiles.build(topology, out, org.name).model_dump(mode="json")
     profile = _rebase(profile, str(out), str(bundle.install_root))

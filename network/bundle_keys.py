@@ -22,13 +22,11 @@ import json
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from client.atomic_file import write_atomically
 
 from . import membership
 from .bundle import (DIGESTS, MANIFEST, REWRITTEN, TOPOLOGY_FILE, Bundle, copy_own_keys, file_digest, finish,
-                     keys_missing_note, real_folder, topology_document)
+                     keys_missing_note, real_folder, topology_text)
 from .bundle_host import check_digests, read_network, rewrite_fix
 from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
@@ -90,8 +88,7 @@ def _topology_of_a_stopped_run(bundle_root: Path, doc: dict, topology: Topology,
     own = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
                                       "users": [u.model_dump(mode="python") for u in org.users if u.name not in added]})
     written = membership.with_orgs(topology, [own if o.name == own.name else o for o in topology.orgs])
-    text = yaml.safe_dump(topology_document(written), sort_keys=False, allow_unicode=True).encode()
-    if hashlib.sha256(text).hexdigest() != recorded[TOPOLOGY_FILE]["sha256"]:
+    if hashlib.sha256(topology_text(written).encode()).hexdigest() != recorded[TOPOLOGY_FILE]["sha256"]:
         return doc
     return doc | {DIGESTS: {**recorded, TOPOLOGY_FILE: now}}
 
