@@ -139,6 +139,14 @@ def home(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def data_folder(home, fake_fabric) -> Path:
+    """The native network's data folder under RECFIN_HOME (home/network), made empty, Fabric's binaries scripted."""
+    folder = home / "network"
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
 def docker(tmp_path, monkeypatch) -> ScriptedDocker:
     """A scripted `docker` on PATH: what compose-up, compose-status and down ask it (`containers` scripts it)."""
     return ScriptedDocker(tmp_path, monkeypatch)

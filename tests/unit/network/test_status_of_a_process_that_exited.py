@@ -4,7 +4,6 @@ says since its last start, and says what starts it again."""
 import json
 import sys
 
-import pytest
 from click.testing import CliRunner
 
 from cli.main import main
@@ -20,14 +19,6 @@ CRASHES = [sys.executable, "-c",
 SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake_fabric):
-    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
-    (tmp_path / "home" / "network").mkdir(parents=True)
-    return tmp_path / "home" / "network"
-
-
 def run_until_it_exits(sup, start, spec):
     start(spec)
     sup.wait_until(lambda: sup.running_pid(spec.pid_file) is None, what="its exit", name=spec.name, log=spec.log,
@@ -35,12 +26,12 @@ def run_until_it_exits(sup, start, spec):
     assert spec.pid_file.is_file()          # as a crash leaves it: nothing removed it
 
 
-def test_status_names_a_node_that_exited_with_its_log_and_what_starts_it_again(home, supervisor):
+def test_status_names_a_node_that_exited_with_its_log_and_what_starts_it_again(data_folder, supervisor):
     sup, start = supervisor
-    bank = nodeconfig.node_dirs(home, "peer0.bank")
+    bank = nodeconfig.node_dirs(data_folder, "peer0.bank")
     run_until_it_exits(sup, start, ProcessSpec("peer0.bank", CRASHES, {}, bank.log, bank.pid))
     # stopped by `down` (its pid file removed), and never started: neither exited
-    supplier = nodeconfig.node_dirs(home, "peer0.supplier")
+    supplier = nodeconfig.node_dirs(data_folder, "peer0.supplier")
     start(ProcessSpec("peer0.supplier", SLEEPER, {}, supplier.log, supplier.pid))
     assert sup.stop(supplier.pid) and not supplier.pid.exists()
 
@@ -59,11 +50,11 @@ def test_status_names_a_node_that_exited_with_its_log_and_what_starts_it_again(h
                          "NAME` shows the whole log")
 
 
-def test_status_names_a_chaincode_server_that_exited_without_failing_for_it(home, supervisor, monkeypatch):
+def test_status_names_a_chaincode_server_that_exited_without_failing_for_it(data_folder, supervisor, monkeypatch):
     sup, start = supervisor
-    ccservers.save_deployment(home, ccservers.Deployment("receivables", "1.0", 1, "m:C", None, None, 0, {}))
+    ccservers.save_deployment(data_folder, ccservers.Deployment("receivables", "1.0", 1, "m:C", None, None, 0, {}))
     net = Network.load(None)
-    server = next(net._server_spec(dep, "bank") for dep in ccservers.deployments(home))
+    server = next(net._server_spec(dep, "bank") for dep in ccservers.deployments(data_folder))
     run_until_it_exits(sup, start, ProcessSpec(server.name, CRASHES, {}, server.log, server.pid_file))
     monkeypatch.setattr("network.probes.healthy", lambda address: True)        # every node healthy
     monkeypatch.setattr(Network, "_pid", lambda self, node: 1)
@@ -79,17 +70,17 @@ def test_status_names_a_chaincode_server_that_exited_without_failing_for_it(home
                          "network logs NAME` shows the whole log")
 
 
-def test_up_says_a_node_had_exited_and_why_before_it_starts_it_again(topology, home, fake_fabric, supervisor,
+def test_up_says_a_node_had_exited_and_why_before_it_starts_it_again(topology, data_folder, fake_fabric, supervisor,
                                                                      monkeypatch):
     """`up` starts again what exited; it says so, with what the log says of the exit, before the new start's lines
     follow it in the log (its quote reads from the last start on)."""
     sup, start = supervisor
-    bank = nodeconfig.node_dirs(home, "peer0.bank")
+    bank = nodeconfig.node_dirs(data_folder, "peer0.bank")
     run_until_it_exits(sup, start, ProcessSpec("peer0.bank", CRASHES, {}, bank.log, bank.pid))
     (fake_fabric / "bin" / "peer").write_text("#!/bin/sh\nexec sleep 60\n")      # a peer that runs
     monkeypatch.setattr("network.probes.not_serving", lambda node: None)
     said = []
-    net = Network(topology, data_root=home, supervisor_=sup, say=said.append)
+    net = Network(topology, data_root=data_folder, supervisor_=sup, say=said.append)
     try:
         net._start_node(topology.node("peer0.bank"))
     finally:
@@ -99,7 +90,7 @@ def test_up_says_a_node_had_exited_and_why_before_it_starts_it_again(topology, h
                                    f"restart of the machine): see {bank.log} (log: ")
     assert "FATA [nodeCmd] serve -> Failed to start peer: ledger is damaged" in said[exited]
     assert said[exited + 1].startswith("  started peer0.bank (pid ")
-    again = Network(topology, data_root=home, supervisor_=sup, say=said.append)
+    again = Network(topology, data_root=data_folder, supervisor_=sup, say=said.append)
     start(ProcessSpec("peer0.bank", SLEEPER, {}, bank.log, bank.pid))
     del said[:]
     again._start_node(topology.node("peer0.bank"))          # running: nothing to say of an exit

@@ -15,14 +15,6 @@ from network.supervisor import ProcessSpec, Supervisor
 SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake_fabric):
-    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
-    (tmp_path / "home" / "network").mkdir(parents=True)
-    return tmp_path / "home" / "network"
-
-
 def network_on_a_clock(timeout: float) -> Network:
     """A Network whose waits move a clock of their own (each sleep lasting a moment), not the wall clock."""
     now = [0.0]
@@ -33,12 +25,12 @@ def network_on_a_clock(timeout: float) -> Network:
     return Network.load(None, timeout=timeout, supervisor_=Supervisor(clock=lambda: now[0], sleep=sleep))
 
 
-def test_a_running_node_that_does_not_answer_is_named_as_left_running_with_how_to_restart_it(home, supervisor,
+def test_a_running_node_that_does_not_answer_is_named_as_left_running_with_how_to_restart_it(data_folder, supervisor,
                                                                                             monkeypatch):
     sup, start = supervisor
     net = network_on_a_clock(timeout=3)
     node = net.topology.node("peer0.bank")
-    dirs = nodeconfig.node_dirs(home, node.name)
+    dirs = nodeconfig.node_dirs(data_folder, node.name)
     pid, _ = start(ProcessSpec(node.name, SLEEPER, {}, dirs.log, dirs.pid))
     monkeypatch.setattr("network.probes.not_serving", lambda n: f"no OK from /healthz at {n.operations_address}")
     monkeypatch.setattr("network.probes.serving", lambda n: False)
@@ -55,10 +47,10 @@ def test_a_running_node_that_does_not_answer_is_named_as_left_running_with_how_t
     assert sup.running_pid(dirs.pid) == pid         # left as it was
 
 
-def test_a_node_this_up_started_is_named_as_before(home, supervisor, monkeypatch):
+def test_a_node_this_up_started_is_named_as_before(data_folder, supervisor, monkeypatch):
     net = network_on_a_clock(timeout=3)
     node = net.topology.node("peer0.bank")
-    dirs = nodeconfig.node_dirs(home, node.name)
+    dirs = nodeconfig.node_dirs(data_folder, node.name)
     monkeypatch.setattr(Network, "node_spec",
                         lambda self, n: ProcessSpec(n.name, SLEEPER, {}, dirs.log, dirs.pid))
     monkeypatch.setattr("network.probes.not_serving", lambda n: f"no OK from /healthz at {n.operations_address}")
