@@ -584,7 +584,7 @@ without a build-up, so nothing in the history announces them.
   days before its as-of date: a debtor with fewer, or with none (new to the
   ledger, or its claims not yet due), is scored from a record unlike any the
   model was fitted on, so its probability is an extrapolation, not a measured
-  figure (`recfin risk score` notes a debtor with none).
+  figure (`recfin risk score` notes a debtor with none or fewer).
 - Financing and concentration are random in the simulator, so the model has
   not learnt whether they warn of late payment on a real ledger.
 - Splits and instalments are drawn at rates chosen, not measured, and say
