@@ -27,7 +27,7 @@ from client.pricing import bank_config_path
 from client.receivables import ReceivablesClient
 
 from ..ledger_contract import LedgerContract, ScriptedLifecycle, committed_definition
-from ..receivables.support import DEFAULT_CONFIG, standard_net
+from ..receivables.support import DEFAULT_CONFIG, standard_net, transient_terms
 
 CONFIG = str(bank_config_path("bank"))
 CHANNEL = "receivables-channel"
@@ -145,3 +145,13 @@ class World:
 
         monkeypatch.setattr(connection, "open_session", open_session)
         return self
+
+
+def a_claim_with_two_offers(net) -> tuple[str, dict, dict]:
+    """A claim of tier1's on core (10,000.00 yuan, due in 60 days) with a request, offered on by bank, then by bank2:
+    the claim's id, bank's offer and bank2's."""
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = asyncio.run(net.confirmed(tier1, core, 1_000_000, due_in=60))["id"]
+    f, first = asyncio.run(net.offered(tier1, claim))
+    second = asyncio.run(net.ok(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    return claim, first, second

@@ -16,16 +16,14 @@ from cli.finance_commands import finance
 from client.pricing.ledger import proposal_inputs_from_ledger
 
 from ..receivables.support import transient_terms
+from .ledger_world import a_claim_with_two_offers
 
 
 def _two_offers_one_whose_terms_this_peer_lacks(world) -> tuple[str, str, str]:
     """A claim of tier1's with a request and two banks' offers on it, this peer holding the private terms of the
     second only: the claim, the offer compared and the one whose terms are missing."""
     net = world.net
-    tier1, core = net.actors["tier1"], net.actors["core"]
-    claim = asyncio.run(net.confirmed(tier1, core, 1_000_000, due_in=60))["id"]
-    f, missing = asyncio.run(net.offered(tier1, claim))
-    kept = asyncio.run(net.ok(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    claim, missing, kept = a_claim_with_two_offers(net)
     terms_key = net._key(keys.TERMS, missing["id"])
     held = [collection for collection in net.ledger.private_state.values() if terms_key in collection]
     assert held, "the offer's terms were not found where the test removes them from"

@@ -4,7 +4,6 @@ choosing among the offers knows one is missing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from cli.finance_commands import finance
 from client.pricing.ledger import proposal_inputs_from_ledger
 from client.receivables import PassedOver
 
-from ..receivables.support import transient_terms
 from ..receivables.test_queries_name_what_they_pass_over import as_newer_version_wrote
+from .ledger_world import a_claim_with_two_offers
 
 OFFERS = str(Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json")
 
@@ -25,10 +24,7 @@ def _two_offers_one_a_newer_versions(world) -> tuple[str, str, str]:
     """A claim of tier1's with a request and two banks' offers on it, the first rewritten as a newer contract
     version writes it: the claim, the offer still read and the ledger key of the other."""
     net = world.net
-    tier1, core = net.actors["tier1"], net.actors["core"]
-    claim = asyncio.run(net.confirmed(tier1, core, 1_000_000, due_in=60))["id"]
-    f, newer = asyncio.run(net.offered(tier1, claim))
-    kept = asyncio.run(net.ok(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    claim, newer, kept = a_claim_with_two_offers(net)
     key = net._key(keys.OFFER, newer["id"])
     as_newer_version_wrote(net, key)
     return claim, kept["id"], key
