@@ -32,6 +32,12 @@ async def _acceptances_refused(net: Net, *offers: dict) -> list[str]:
                               rule="invalid-state") for o in offers]
 
 
+async def _new_offer_refused(net: Net, bank: str, f: dict) -> str:
+    """``bank`` offering again on the request ``f``, which is no longer open: the refusal's message."""
+    return await net.refused(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                             rule="invalid-state")
+
+
 async def test_an_offer_on_a_repaid_loan_names_the_repayment_and_that_no_financing_follows():
     net = await standard_net()
     a = net.actors
@@ -43,8 +49,7 @@ async def test_an_offer_on_a_repaid_loan_names_the_repayment_and_that_no_financi
                                 f"was recorded on {net.today}, and nothing more is recorded on it; "
                                 f"{PAID_IN_FULL}"), message
         assert "RequestFinancing" not in message, message
-    message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
-                                rule="invalid-state")
+    message = await _new_offer_refused(net, "bank", f)
     assert message.endswith(f"nothing reopens one: its repayment was recorded on {net.today}, and nothing more is "
                             f"recorded on it; {PAID_IN_FULL}"), message
 
@@ -60,8 +65,7 @@ async def test_an_offer_on_a_loan_ended_by_recourse_names_it_and_the_debtors_pay
                                 f"back to its holder on {net.today} (ExerciseRecourse), and nothing more is "
                                 f"recorded on it; {TAKEN_BACK}"), message
         assert "RequestFinancing" not in message, message
-    message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
-                                rule="invalid-state")
+    message = await _new_offer_refused(net, "bank", f)
     assert message.endswith(f"(ExerciseRecourse), and nothing more is recorded on it; {TAKEN_BACK}"), message
     # the holder withdrawing the ended deal is told the same
     message = await net.refused(a["tier1"], "WithdrawFinancing", f["id"], rule="invalid-state")
@@ -87,8 +91,7 @@ async def test_another_bank_is_told_only_that_the_request_is_no_longer_open():
     r, f, _, _ = await _loan_with_a_lapsed_offer(net)
     await net.ok(a["core"], "RecordPayment", r["id"], "100000")
     await net.ok(a["bank"], "RecordRepayment", f["id"])
-    message = await net.refused(a["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
-                                rule="invalid-state")
+    message = await _new_offer_refused(net, "bank2", f)
     assert message.endswith(f"financing {f['id']} is no longer an open request: offers are made only on open "
                             "requests, and nothing reopens one; the holder makes a new request (RequestFinancing) "
                             "if it still wants financing"), message
@@ -105,7 +108,6 @@ async def test_the_banks_offer_sent_again_after_its_acceptance_names_the_live_de
     for disburse in (False, True):
         if disburse:
             await net.ok(a["bank"], "RecordDisbursement", f["id"], transient=transient_terms())
-        message = await net.refused(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(),
-                                    rule="invalid-state")
+        message = await _new_offer_refused(net, "bank", f)
         assert message.endswith(f"nothing reopens one: its holder accepted {a['bank'].uscc}'s offer {o['id']} on "
                                 f"it, and the deal is live (GetFinancing {f['id']} shows it)"), (disburse, message)
