@@ -27,6 +27,15 @@ async def _loan_with_a_lapsed_offer(net: Net, due_in: int = 30) -> tuple[dict, d
     return r, f, accepted, lapsed
 
 
+async def _repaid_loan_with_a_lapsed_offer(net: Net) -> tuple[dict, dict, dict, dict]:
+    """The loan of :func:`_loan_with_a_lapsed_offer`, its claim then paid in full by core and the loan's repayment
+    recorded by bank: the claim, the request, the accepted offer and the lapsed one."""
+    r, f, accepted, lapsed = await _loan_with_a_lapsed_offer(net)
+    await net.ok(net.actors["core"], "RecordPayment", r["id"], "100000")
+    await net.ok(net.actors["bank"], "RecordRepayment", f["id"])
+    return r, f, accepted, lapsed
+
+
 async def _acceptances_refused(net: Net, *offers: dict) -> list[str]:
     return [await net.refused(net.actors["tier1"], "AcceptFinancingOffer", o["id"], transient=transient_terms(),
                               rule="invalid-state") for o in offers]
@@ -40,10 +49,7 @@ async def _new_offer_refused(net: Net, bank: str, f: dict) -> str:
 
 async def test_an_offer_on_a_repaid_loan_names_the_repayment_and_that_no_financing_follows():
     net = await standard_net()
-    a = net.actors
-    r, f, accepted, lapsed = await _loan_with_a_lapsed_offer(net)
-    await net.ok(a["core"], "RecordPayment", r["id"], "100000")
-    await net.ok(a["bank"], "RecordRepayment", f["id"])
+    _, f, accepted, lapsed = await _repaid_loan_with_a_lapsed_offer(net)
     for message in await _acceptances_refused(net, accepted, lapsed):
         assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: its repayment "
                                 f"was recorded on {net.today}, and nothing more is recorded on it; "
@@ -87,10 +93,7 @@ async def test_an_offer_on_a_request_the_debtors_payment_ended_says_no_financing
 
 async def test_another_bank_is_told_only_that_the_request_is_no_longer_open():
     net = await standard_net()
-    a = net.actors
-    r, f, _, _ = await _loan_with_a_lapsed_offer(net)
-    await net.ok(a["core"], "RecordPayment", r["id"], "100000")
-    await net.ok(a["bank"], "RecordRepayment", f["id"])
+    _, f, _, _ = await _repaid_loan_with_a_lapsed_offer(net)
     message = await _new_offer_refused(net, "bank2", f)
     assert message.endswith(f"financing {f['id']} is no longer an open request: offers are made only on open "
                             "requests, and nothing reopens one; the holder makes a new request (RequestFinancing) "
