@@ -120,13 +120,19 @@ def _members(placed, monkeypatch):
     return members
 
 
+def _members_never_asking(placed, monkeypatch):
+    """The channel's members, the test failing if they ask the channel for its config."""
+    members = _members(placed, monkeypatch)
+    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    return members
+
+
 def test_org_remove_refuses_while_an_org_that_stays_is_cut_off(namespaced, fake_fabric, monkeypatch):
     """The removal's config update went through, then the chaincode deployed again without the org waited in vain
     for the approval of the org cut off: the org gone from the channel, the chaincode still naming it."""
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "bank")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     with pytest.raises(NamespaceError, match=r"^org bank is cut off the bridge .*`recfin network netns restore bank "):
         members.remove("regulator")
     assert ip.changes == []
@@ -166,8 +172,7 @@ def test_org_add_dry_run_refuses_as_the_add_does(namespaced, fake_fabric, monkey
     check, before the channel is asked anything, and is refused in the same words."""
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "supplier")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     data_root = placed.resolved_data_root()
     before = _nothing_under(data_root)
     run = _refusal(lambda: members.add("bank2", "bank", "91110000MA1K00007E"))
@@ -179,8 +184,7 @@ def test_org_add_dry_run_refuses_as_the_add_does(namespaced, fake_fabric, monkey
 def test_org_remove_dry_run_refuses_as_the_removal_does(namespaced, fake_fabric, monkeypatch):
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "bank")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     run = _refusal(lambda: members.remove("regulator"))
     dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
     assert dry_run == run and dry_run.startswith("org bank is cut off the bridge ")
@@ -194,8 +198,7 @@ def test_org_add_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric,
     from fabric_protos.common import configtx_pb2
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "supplier")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     data_root = placed.resolved_data_root()
     before = _nothing_under(data_root)
     dry_run = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E", throwaway_crypto=True))
@@ -209,8 +212,7 @@ def test_org_add_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric,
 def test_org_remove_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric, monkeypatch):
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "bank")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     dry_run = _refusal(lambda: members.plan_remove("regulator", dry_run=True))
     update_out = _refusal(lambda: members.plan_remove("regulator"))
     assert update_out == dry_run and update_out.startswith("org bank is cut off the bridge ")
@@ -236,8 +238,7 @@ def test_org_submit_of_a_file_refuses_as_the_add_and_the_removal_do(namespaced, 
     asked nothing. --channel-only, which starts and deploys nothing, goes on."""
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "bank")
-    members = _members(placed, monkeypatch)
-    monkeypatch.setattr(type(members), "fetch_config", lambda self, via, keep=True: pytest.fail("the channel was asked"))
+    members = _members_never_asking(placed, monkeypatch)
     removal = _refusal(lambda: members.remove("regulator"))
     assert removal.startswith("org bank is cut off the bridge ")
     for path in (bank2_update_file[1], removal_file):
