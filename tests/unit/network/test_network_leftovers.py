@@ -18,7 +18,7 @@ from network.control import (DATA_ROOT_MARKER, Network, NodeStatus, data_root_re
                              purge_aside, remove_data_root)
 from network.errors import NetworkError, NodeNotFoundError, PortInUseError
 from network.fabric_bin import FabricInstall
-from network.supervisor import ProcessSpec
+from network.supervisor import ProcessSpec, Supervisor
 
 from .scripted_peer import ScriptedPeer
 from .test_deploy import RecordingSupervisor, holding
@@ -199,6 +199,7 @@ class NetworkWithANodeOutside:
     """What `up` and `status` get: a healthy node of the topology and an unhealthy one outside it."""
 
     data_root = Path("/srv/recfin")
+    supervisor = Supervisor()      # its looks found no log past the limit it could not rotate
 
     def no_network_here(self):
         return None
