@@ -187,6 +187,14 @@ class Net:
     async def registered(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, **kw: Any) -> dict:
         return await self.ok(creditor, "RegisterReceivable", self.registration(creditor, debtor, face, **kw))
 
+    async def registered_in_year_9999(self, creditor: Actor, debtor: Actor, face: int, *, due_date: str) -> dict:
+        """``creditor``'s claim on ``debtor``, issued 9999-03-01 and due ``due_date``, registered on 9999-06-01: a
+        claim in the calendar's last year, which has no day a year (or a day) after some of its dates."""
+        self.now = datetime(9999, 6, 1, 2, tzinfo=timezone.utc)
+        req = self.registration(creditor, debtor, face, issue_date="9999-03-01", due_date=due_date)
+        req["invoices"][0]["date"] = "9999-03-01"
+        return await self.ok(creditor, "RegisterReceivable", req)
+
     async def confirmed(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, **kw: Any) -> dict:
         r = await self.registered(creditor, debtor, face, **kw)
         return await self.ok(debtor, "ConfirmReceivable", r["id"])
