@@ -47,17 +47,23 @@ async def _new_offer_refused(net: Net, bank: str, f: dict) -> str:
                              rule="invalid-state")
 
 
+async def _assert_the_deals_bank_and_holder_are_told(net: Net, f: dict, *offers: dict, how_it_ended: str) -> None:
+    """The holder accepting any of ``offers`` on the ended request ``f``, and the deal's bank offering on it again,
+    are each refused naming ``how_it_ended``; the holder is not sent to make a new request."""
+    for message in await _acceptances_refused(net, *offers):
+        assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: {how_it_ended}"
+                                ), message
+        assert "RequestFinancing" not in message, message
+    message = await _new_offer_refused(net, "bank", f)
+    assert message.endswith(f"nothing reopens one: {how_it_ended}"), message
+
+
 async def test_an_offer_on_a_repaid_loan_names_the_repayment_and_that_no_financing_follows():
     net = await standard_net()
     _, f, accepted, lapsed = await _repaid_loan_with_a_lapsed_offer(net)
-    for message in await _acceptances_refused(net, accepted, lapsed):
-        assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: its repayment "
-                                f"was recorded on {net.today}, and nothing more is recorded on it; "
-                                f"{PAID_IN_FULL}"), message
-        assert "RequestFinancing" not in message, message
-    message = await _new_offer_refused(net, "bank", f)
-    assert message.endswith(f"nothing reopens one: its repayment was recorded on {net.today}, and nothing more is "
-                            f"recorded on it; {PAID_IN_FULL}"), message
+    await _assert_the_deals_bank_and_holder_are_told(
+        net, f, accepted, lapsed,
+        how_it_ended=f"its repayment was recorded on {net.today}, and nothing more is recorded on it; {PAID_IN_FULL}")
 
 
 async def test_an_offer_on_a_loan_ended_by_recourse_names_it_and_the_debtors_payment_to_the_holder():
@@ -66,13 +72,9 @@ async def test_an_offer_on_a_loan_ended_by_recourse_names_it_and_the_debtors_pay
     r, f, accepted, lapsed = await _loan_with_a_lapsed_offer(net, due_in=5)
     net.advance(days=6)
     await net.ok(a["bank"], "ExerciseRecourse", f["id"], "unpaid", transient=WITH_RECOURSE)
-    for message in await _acceptances_refused(net, accepted, lapsed):
-        assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: the claim went "
-                                f"back to its holder on {net.today} (ExerciseRecourse), and nothing more is "
-                                f"recorded on it; {TAKEN_BACK}"), message
-        assert "RequestFinancing" not in message, message
-    message = await _new_offer_refused(net, "bank", f)
-    assert message.endswith(f"(ExerciseRecourse), and nothing more is recorded on it; {TAKEN_BACK}"), message
+    await _assert_the_deals_bank_and_holder_are_told(
+        net, f, accepted, lapsed, how_it_ended=f"the claim went back to its holder on {net.today} "
+                                               f"(ExerciseRecourse), and nothing more is recorded on it; {TAKEN_BACK}")
     # the holder withdrawing the ended deal is told the same
     message = await net.refused(a["tier1"], "WithdrawFinancing", f["id"], rule="invalid-state")
     assert message.endswith(TAKEN_BACK), message
