@@ -607,7 +607,7 @@ class Network:
             except NodeTimeoutError as exc:
                 if started or self.supervisor.running_pid(spec.pid_file) != pid:
                     raise
-                raise NodeTimeoutError(f"{exc}; stop it (`kill -- -{pid}`, or `recfin network down` for the whole "
+                raise NodeTimeoutError(f"{exc}; stop it ({kill_command(pid)}, or `recfin network down` for the whole "
                                        f"network), then run `recfin network up` again, which starts it afresh on its "
                                        f"ledger") from exc
         self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
