@@ -381,6 +381,19 @@ def transient_terms(**over: Any) -> dict:
     return {"terms": json.dumps(terms(**over)).encode()}
 
 
+async def assert_told_to_request_again(net: Net, holder: Actor, claim_id: str, financing_id: str,
+                                      offer_id: str) -> None:
+    """``holder`` accepting ``offer_id`` on ``financing_id``, a request that ended before any deal (withdrawn, or
+    its financing cancelled before disbursement), is refused naming a new request as the way on; and that new
+    request on ``claim_id`` is taken."""
+    message = await net.refused(holder, "AcceptFinancingOffer", offer_id, transient=transient_terms(),
+                                rule="invalid-state")
+    assert message.endswith(f"request {financing_id} has ended, so no offer on it can be accepted: ask banks "
+                            "again with a new request (RequestFinancing) once the claim has no live "
+                            "financing"), message
+    await net.ok(holder, "RequestFinancing", claim_id)
+
+
 def _peers_satisfy(policy: bytes, endorsers: tuple[str, ...]) -> bool:
     """Whether one endorsing peer of each of ``endorsers`` satisfies the policy, as the memory ledger's
     validation evaluates it (``MemoryLedger.commit(..., endorsers=...)``): a peer's signature meets MEMBER and

@@ -4,7 +4,7 @@ statuses."""
 
 from __future__ import annotations
 
-from .support import standard_net, transient_terms
+from .support import assert_told_to_request_again, standard_net, transient_terms
 
 
 async def test_an_offer_not_open_names_what_the_holder_can_do():
@@ -33,9 +33,4 @@ async def test_an_offer_on_an_ended_request_says_to_request_again():
     claim = (await net.confirmed(tier1, core))["id"]
     f, o = await net.offered(tier1, claim)
     await net.ok(tier1, "WithdrawFinancing", f["id"])
-    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(),
-                                rule="invalid-state")
-    assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: ask banks "
-                            "again with a new request (RequestFinancing) once the claim has no live "
-                            "financing"), message
-    await net.ok(tier1, "RequestFinancing", claim)
+    await assert_told_to_request_again(net, tier1, claim, f["id"], o["id"])

@@ -9,7 +9,7 @@ split, transferred or paid is refused and writes nothing."""
 
 from __future__ import annotations
 
-from .support import standard_net, transient_terms
+from .support import assert_told_to_request_again, standard_net, transient_terms
 
 OTHER_SALT = "t" * 16
 
@@ -69,11 +69,7 @@ async def test_an_offer_accepted_and_cancelled_since_is_refused_naming_a_new_req
     claim = (await net.confirmed(tier1, core))["id"]
     f = await net.financed(tier1, claim, disburse=False)
     await net.ok(tier1, "CancelFinancing", f["id"], "terms no longer wanted")
-    message = await net.refused(tier1, "AcceptFinancingOffer", f["accepted_offer_id"], transient=transient_terms(),
-                                rule="invalid-state")
-    assert message.endswith(f"request {f['id']} has ended, so no offer on it can be accepted: ask banks again "
-                            "with a new request (RequestFinancing) once the claim has no live financing"), message
-    await net.ok(tier1, "RequestFinancing", claim)
+    await assert_told_to_request_again(net, tier1, claim, f["id"], f["accepted_offer_id"])
 
 
 async def test_an_acceptance_and_the_requests_withdrawal_at_once_commit_one():
