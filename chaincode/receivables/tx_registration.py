@@ -138,7 +138,8 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         # no such claim, or no record this contract wrote: the entry is a new key two orgs wrote outside
         # the contract (under the chaincode-level policy alone), and no rejection or withdrawal releases it
         return (f"{held}, but no receivable {owner} is on the ledger (or its record is none this "
-                f"contract wrote): the entry was written outside the contract. {BLOCKED_ENTRY}")
+                f"contract wrote): the entry was written outside the contract. {BLOCKED_ENTRY}"
+                + (", and link the paper identity then" if linking is not None else ""))
     return f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor)"
 
 
@@ -232,8 +233,8 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
     ``position``, :func:`_paper_identity`) backs a claim under its fingerprint or that of its other spelling
     (:func:`_other_spelling`), with the advice of :func:`_already_financed`: the caller is the invoice's seller,
     the creditor of any claim holding it, and may read that claim. ``linking``: the root claim LinkPaperIdentity
-    links ``inv`` to; an entry naming it, or a claim that is not on the ledger, was written outside the contract
-    (:func:`_written_outside`)."""
+    links ``inv`` to; an entry naming it was written outside the contract (:func:`_held_for_the_claim_linked`), as
+    was one naming a claim that is not on the ledger (:func:`_already_financed`)."""
     owner = await s.store.fingerprint_owner(inv.fingerprint)
     other = None
     # the same invoice under its other spelling, whose fingerprint differs (fingerprint.other_spelling): its
@@ -243,35 +244,23 @@ async def _ensure_identity_free(s: Session, position: int, inv: Invoice, paper: 
         owner = await s.store.fingerprint_owner(other[2])
     if owner is None:
         return
-    held_fp = inv.fingerprint if other is None else other[2]   # the entry read: its own, or its other spelling's
-    if linking is not None and (why := await _written_outside(s, position, inv, held_fp, owner, linking.id)):
-        raise rule("invoice-already-financed", why)
+    if linking is not None and owner == linking.id:
+        held_fp = inv.fingerprint if other is None else other[2]   # the entry read: its own, or its other spelling's
+        raise rule("invoice-already-financed", _held_for_the_claim_linked(position, inv, held_fp, linking.id))
     raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner, other, paper=paper,
                                                                    linking=linking))
 
 
-async def _written_outside(s: Session, position: int, paper: Invoice, held_fp: str, owner: str,
-                           linking: str) -> str | None:
+def _held_for_the_claim_linked(position: int, paper: Invoice, held_fp: str, linking: str) -> str:
     """Why the registry entry of ``paper``, the paper identity LinkPaperIdentity links to the invoice at
-    ``position`` of the root claim ``linking`` (``held_fp``: the fingerprint whose entry names ``owner``, its own
-    or its other spelling's), is no claim's registration but an entry written outside the contract
-    (two orgs' altered chaincode, under the chaincode-level policy, sealed under a policy of theirs that the link's
-    write could not meet), or None: it names ``linking`` itself, whose invoice names no paper identity (no
-    rejection or withdrawal of it would release the entry), or ``owner``, a claim not on the ledger. Refusing it
-    as a second registration would send the creditor to a withdrawal for nothing."""
-    named = f"{_identity_named(position, paper, True)} (the entry of fingerprint {held_fp[:12]}…)"
-    if owner == linking:
-        return (f"{named} is held by the invoice registry for {linking} itself, whose invoice names no paper "
-                f"identity, so no rejection or withdrawal of {linking} would release it: the entry was written "
-                f"outside the contract. {BLOCKED_ENTRY}, and link the paper identity then")
-    try:
-        claim = await s.store.receivable_or_none(owner)
-    except UNREADABLE_VALUE:   # a record no contract wrote: no claim either
-        claim = None
-    if claim is not None:
-        return None
-    return (f"{named} is held by the invoice registry for {owner}, but no receivable {owner} is on the ledger "
-            f"(or its record is none this contract wrote): the entry was written outside the contract. "
+    ``position`` of the root claim ``linking`` (``held_fp``: the fingerprint whose entry names it, its own or its
+    other spelling's), is no claim's registration but an entry written outside the contract (two orgs' altered
+    chaincode, under the chaincode-level policy, sealed under a policy of theirs that the link's write could not
+    meet): it names ``linking`` itself, whose invoice names no paper identity, so no rejection or withdrawal of it
+    would release the entry. An entry naming a claim not on the ledger is told so by :func:`_already_financed`."""
+    return (f"{_identity_named(position, paper, True)} (the entry of fingerprint {held_fp[:12]}…) is held by the "
+            f"invoice registry for {linking} itself, whose invoice names no paper identity, so no rejection or "
+            f"withdrawal of {linking} would release it: the entry was written outside the contract. "
             f"{BLOCKED_ENTRY}, and link the paper identity then")
 
 
