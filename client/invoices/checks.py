@@ -229,7 +229,7 @@ def _offset_fingerprint(inv: Invoice) -> str | None:
         return None
 
 
-def _offset_named(inv: Invoice) -> str:
+def offset_named(inv: Invoice) -> str:
     """The invoice a red-letter invoice offsets, as its messages name it: by code and number, or number alone."""
     if inv.original_code:
         return f"code {inv.original_code} number {inv.original_number}"
@@ -246,7 +246,7 @@ def _not_positive_problem(inv: Invoice) -> str:
     if not inv.original_number:
         return (f"{refused}; it names no invoice it offsets (对应蓝字发票号码, in its remark), so which invoice, and "
                 "which claim, it takes that much off cannot be told: ask its seller")
-    original = _offset_named(inv)
+    original = offset_named(inv)
     fp = _offset_fingerprint(inv)
     return (f"total with tax is {total}: a red-letter invoice, offsetting invoice {original} (对应蓝字发票), cannot "
             "back a receivable; it takes that much off the invoice it offsets, so check any claim that invoice backs "
@@ -501,7 +501,7 @@ def _offset_on_ledger(inv: Invoice, registry: FingerprintRegistry | None) -> lis
     if not inv.original_number or inv.total_with_tax_fen > 0:
         return []
     fp = _offset_fingerprint(inv)
-    named = _offset_named(inv)
+    named = offset_named(inv)
     if fp is None:
         return [Finding(check="offsets.ledger", status="skipped",
                         message=f"not asked whether the invoice it offsets ({named}) backs a receivable: its "

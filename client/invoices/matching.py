@@ -68,7 +68,7 @@ from ._item_keys import item_key, known_unit, unit_factor, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
 from ._reading import line_amount_fen, percent
-from .checks import offset_identity
+from .checks import offset_named
 from .errors import MalformedInput
 from .model import Invoice, InvoiceLine
 
@@ -1084,7 +1084,7 @@ def _taken_back_problem(line: InvoiceLine) -> str:
 
 def _red_letter_problem(invoice: Invoice) -> str:
     """Why a red-letter invoice (total with tax below zero) matches no goods received: it takes back goods of the
-    invoice it offsets, named as its remark names it (:func:`~client.invoices.checks.offset_identity`), which is the
+    invoice it offsets, named as its remark names it (:func:`~client.invoices.checks.offset_named`), which is the
     one to match; one naming none sends the reader to its seller."""
     said = (f"invoice {invoice.number} is a red-letter invoice (total with tax "
             f"{plain_yuan(invoice.total_with_tax_fen)})")
@@ -1092,11 +1092,8 @@ def _red_letter_problem(invoice: Invoice) -> str:
     if not invoice.original_number:
         return (f"{said} that names no invoice it offsets (对应蓝字发票号码, in its remark): {taken_back}; ask its "
                 "seller which invoice it takes back, and match that one")
-    original = offset_identity(invoice)
-    named = f"code {original['code']} number {original['number']}" if "code" in original else \
-        f"number {original['number']}"
-    return (f"{said}, offsetting invoice {named}: {taken_back}; match the invoice it offsets, and check any claim "
-            "that invoice backs (recfin invoice verify --ledger on this invoice)")
+    return (f"{said}, offsetting invoice {offset_named(invoice)}: {taken_back}; match the invoice it offsets, and "
+            "check any claim that invoice backs (recfin invoice verify --ledger on this invoice)")
 
 
 def _on_the_red_letter_invoice(line: InvoiceLine) -> str:

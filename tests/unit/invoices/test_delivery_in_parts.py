@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from chaincode.receivables import model
 from cli.invoice_commands import invoice as invoice_group
-from client.invoices import ChecksFailed, NotMatched, evidence_hash, invoice_to_json, match_invoice, registration_from_match
+from client.invoices import (ChecksFailed, NotMatched, check_invoice, evidence_hash, invoice_to_json, match_invoice,
+                             registration_from_match)
 from client.invoices.matching import DeliveryPart, read_goods_receipt, read_purchase_order, receipt_value
 from client.invoices.model import Party
 from client.invoices.register import GoodsReceiptPart, GoodsReceiptReference, predates_goods_receipt_parts
@@ -457,3 +458,14 @@ def test_the_help_of_match_and_register_tells_the_option():
         said = " ".join(run(command, "--help").output.split())   # as wrapped to the terminal, in one line
         assert "--part-of-delivery" in said and '"invoiced 100 of 200 received"' in said
         assert "price above the PO's" in said
+
+
+@pytest.mark.parametrize("code, named", [("", "number 12345678"), ("3100231130", "code 3100231130 number 12345678")],
+                         ids=["number alone", "code and number"])
+def test_a_red_letter_invoice_names_the_invoice_it_offsets_as_its_check_does(documents, code, named):
+    po, gr = documents
+    inv = capacitors("-200").model_copy(update={"original_number": "12345678", "original_code": code})
+    (told,) = [p for p in match_invoice(inv, po, gr).problems if "is a red-letter invoice" in p]
+    assert f", offsetting invoice {named}: it takes goods back" in told
+    (positive,) = [f for f in check_invoice(inv).findings if f.check == "totals.positive"]
+    assert f"offsetting invoice {named} (对应蓝字发票)" in positive.message
