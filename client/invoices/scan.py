@@ -81,7 +81,8 @@ from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, loa
 from ._page import ScannedPage
 from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import (ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands,
-                       offset_invoice, offset_invoices_in, offset_marks_in, to_fen)
+                       offset_invoice, offset_invoices_in, to_fen)
+from ._remark_lines import wrapped_namings_joined
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
     PaperIdentity, invoices_in, item_rows, join_wrapped_names, paper_identity, read_again, second_identity
@@ -358,13 +359,13 @@ def _original_reading(lines: list[TextLine], rows: list[Row], number: object, pa
                       min_confidence: float) -> tuple[FieldReading | None, tuple[str, str] | None]:
     """The invoice a red-letter invoice's remark says it offsets (field ``original``: its code and number, or its
     number alone), read as the XML reader reads it (:func:`offset_invoice`) from text outside the item rows, a
-    naming wrapped over two printed lines read as one (:func:`_wrapped_namings_joined`); and its
+    naming wrapped over two printed lines read as one (:func:`wrapped_namings_joined`); and its
     code and number where they are to be trusted. Flagged, and not given to the invoice, where two are named, where
     its identity is no invoice's (:func:`offset_identity_problem`, as any invoice's is checked), or where it was
     read with low confidence; ``paper`` is the page's paper identity, or two empty strings, which the invoice may
     not name as the one it offsets either. ``(None, None)`` where the page names none."""
     in_rows = {id(line) for row in rows for line in row.lines}
-    outside = _wrapped_namings_joined([line for line in lines if id(line) not in in_rows])
+    outside = wrapped_namings_joined([line for line in lines if id(line) not in in_rows])
     named = [(line, span) for line in outside for *_, span in offset_invoices_in(line.text)]
     if not named:
         return None, None
@@ -380,47 +381,6 @@ def _original_reading(lines: list[TextLine], rows: list[Row], number: object, pa
     reading = FieldReading(value=f"{code} {original_number}" if code else original_number,
                            confidence=round(confidence, 3), flagged=problem is not None, reason=problem)
     return reading, (original if problem is None else None)
-
-
-def _wrapped_namings_joined(lines: list[TextLine]) -> list[TextLine]:
-    """``lines``, each whose naming of the invoice offset is cut at its end (:func:`_cut_namings`) joined with the
-    line after it on the same page where the two read together name it: a remark wrapped after its label, inside its
-    figures or between the code and the number. A line whose naming is whole is never run into the next line's
-    figures."""
-    out: list[TextLine] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if i + 1 < len(lines) and line.same_page(lines[i + 1]) and (cut := _cut_namings(line.text)):
-            joined = _joined(line, lines[i + 1])
-            if any(start in cut and end > len(line.text) for *_, (start, end) in offset_invoices_in(joined.text)):
-                out.append(joined)
-                i += 2
-                continue
-        out.append(line)
-        i += 1
-    return out
-
-
-def _cut_namings(text: str) -> set[int]:
-    """Where in ``text`` a naming of the invoice offset begins that the line does not hold whole: its mark without
-    the figures after it, or figures running to the line's end that are no invoice's identity."""
-    whole = {start: (code, number, end) for code, number, (start, end) in offset_invoices_in(text)}
-    cut = set()
-    for start in offset_marks_in(text):
-        if start not in whole:
-            cut.add(start)
-            continue
-        code, number, end = whole[start]
-        if end >= len(text.rstrip()) and offset_identity_problem(code, number, "", "") is not None:
-            cut.add(start)
-    return cut
-
-
-def _joined(first: TextLine, second: TextLine) -> TextLine:
-    """Two printed lines read as one, with nothing between them: a wrap may fall inside a figure."""
-    return TextLine(text=first.text + second.text, conf=first.conf + second.conf, boxes=first.boxes + second.boxes,
-                    starts=first.starts + second.starts, page=first.page, page_number=first.page_number)
 
 
 def _deduction_off_amount(deduction: int, rows: list[Row]) -> str | None:
