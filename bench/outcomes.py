@@ -13,8 +13,9 @@ The causes the report counts separately::
                        (a CommitStatusError with UNAVAILABLE: the gateway peer went away; or without a gRPC
                        code: its request's signer failed before it was sent, or the peer answered block 0):
                        it may have committed
-    ordering           the Gateway peer said no orderer took the endorsed transaction: a SubmitError
-                       whose ``may_have_been_ordered`` is False (a bad request, a channel unknown, the call refused)
+    ordering           no orderer took the endorsed transaction: a SubmitError whose ``may_have_been_ordered``
+                       is False, the Gateway peer saying so (a bad request, a channel unknown, the call refused) or
+                       never reached (an UNAVAILABLE gRPC gave before any connection: nothing was sent)
     ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
                        SubmitError but a DEADLINE_EXCEEDED): it may still commit
     refused            the contract refused it on a business rule (RuleViolation)

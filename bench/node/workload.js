@@ -35,9 +35,19 @@ function grpcCodeName(code) {
 }
 
 // The gRPC codes of a SubmitError that prove no orderer took the transaction (client/gateway/errors.py
-// SUBMIT_REFUSED_CODES). With any other code it may still commit.
+// SUBMIT_REFUSED_CODES). With any other code it may still commit, unless it never left this client (sentNothing).
 const SUBMIT_REFUSED_CODES = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED,
     grpc.status.FAILED_PRECONDITION, grpc.status.UNIMPLEMENTED, grpc.status.UNAUTHENTICATED]);
+
+// grpc-js's words for a call it failed before the call went to any connection: no connection to the peer could be
+// made, or its host name did not resolve. Nothing was sent, so a submit so failed was not ordered, as the Python
+// SDK marks such a call not sent (client/gateway/_grpc_transport.py, as_transport_error). Any other UNAVAILABLE
+// (the Gateway peer reaching no orderer, a connection dropped after the send) may hide a commit.
+const NOT_SENT = /^(?:[a-z_]+: )?No connection established|^Name resolution failed for target /;
+
+function sentNothing(err) {
+    return err.code === grpc.status.UNAVAILABLE && NOT_SENT.test((err.cause && err.cause.details) || '');
+}
 
 // A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
 // throw; the Python SDK raises EvaluateError, counted as `query_failed` (bench/outcomes.py), and so is this.
@@ -81,7 +91,8 @@ function classify(err) {
     }
     if (err.name === 'EndorseError') return ['endorsement', txId, code];
     if (err.name === 'SubmitError') {
-        return [SUBMIT_REFUSED_CODES.has(err.code) ? 'ordering' : 'ordering_unknown', txId, code];
+        const notOrdered = SUBMIT_REFUSED_CODES.has(err.code) || sentNothing(err);
+        return [notOrdered ? 'ordering' : 'ordering_unknown', txId, code];
     }
     if (err.name === 'EvaluateError') return ['query_failed', txId, code];
     if (err.name === 'GatewayError') return ['unavailable', txId, code];
