@@ -730,7 +730,9 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     chaincode-server compose file, endpoints, connection profile and a README; where the topology
     gives host addresses (`address:`), its /etc/hosts lines and the peers' extra_hosts too.
 
-    ORG is an org name or MSP ID (supplier, BankMSP, ...).
+    ORG is an org name or MSP ID (supplier, BankMSP, ...). The bundle is built beside the folder and
+    renamed into place once complete; what a run stopped midway (killed) left there is finished or
+    cleaned up by the next run, which says which.
 
     \b
     Example:
@@ -741,6 +743,8 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     # an org added by `recfin org add` too; one removed is refused saying so
     name = bundle.channel_org(topo, membership.effective(topo, data_root), data_root, org_name).name
     result = bundle.write(topo, data_root, name, out or bundle.default_out(data_root, name), install_root)
+    for line in result.recovered:
+        click.echo(f"note: {line}", err=True)
     summary = {"org": result.org, "msp_id": result.msp_id, "folder": result.root, "files": len(result.files),
                "install_root": result.install_root, "missing": ", ".join(result.missing) or None}
     emit(summary, as_json=as_json, columns=list(summary))

@@ -45,13 +45,18 @@ its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes wha
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import stat
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 from pathlib import Path, PurePosixPath
@@ -91,6 +96,13 @@ COMPOSE_FILE, ENDPOINTS_FILE, README_FILE = "docker-compose.yaml", "endpoints.ya
 # adopt-keys` writes each again, so one a stopped run left newer than bundle.json's digest is written over
 REWRITTEN = (COMPOSE_FILE, ENDPOINTS_FILE, README_FILE)
 COMPANY_FILES = (".env",)   # what the company adds to its bundle, kept when the org's bundle is written over it
+# Beside out, while a bundle is written: .<out's name>.<mkdtemp's random part>.new, the bundle being built, and
+# .old (the same random part), the earlier bundle renamed aside for it; a run stopped midway leaves them there
+BUILD_SUFFIX, ASIDE_SUFFIX = ".new", ".old"
+_RANDOM_PART = re.compile(r"[a-z0-9_]+")    # what tempfile.mkdtemp puts between prefix and suffix
+# How long a write waits for another run writing a bundle into the same folder (a few seconds' work) to finish
+WRITER_WAIT = 60.0
+_WRITER_POLL = 0.1
 
 
 @dataclass
@@ -102,6 +114,7 @@ class Bundle:
     files: list[str] = field(default_factory=list)      # relative to root
     missing: list[str] = field(default_factory=list)    # what the data folder did not hold yet
     package_id: str | None = None                       # None until the org's own keys are in
+    recovered: list[str] = field(default_factory=list)  # what a run stopped midway left at out, and what was done
 
 
 def topology_document(topology: Topology) -> dict:
@@ -431,7 +444,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
 
     What it needs is checked before `out` is touched, and the bundle is built in a folder next to it that
     only its owner can read (it holds the org's private keys) and renamed into place once complete: a
-    failure leaves the earlier bundle as it was and nothing half-written."""
+    failure leaves the earlier bundle as it was and nothing half-written. What a run killed midway left beside
+    `out` is finished or cleaned up by the next (_recover, said in Bundle.recovered): `out` itself holds a whole
+    bundle, or none, at every moment."""
     out = real_folder(out)
     channel = membership.effective(topology, data_root).on_hosts()
     org = channel_org(topology, channel, data_root, org_name)
@@ -443,27 +458,114 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
             raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
     check_prepared_for_hostnames(topology, data_root)
     collections_source(topology, data_root)
+    _check_out(out, org)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _sole_writer(out):
+        recovered = _recover(out)
+        _check_out(out, org)
+        # A sibling, so the final rename stays on one filesystem; mkdtemp makes it mode 0700.
+        building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=BUILD_SUFFIX, dir=out.parent))
+        try:
+            bundle = Bundle(org.name, org.msp_id, building, Path(install_root), recovered=recovered)
+            _fill(topology, data_root, org, others, bundle)
+            _keep_company_files(out, building)
+            replaced = _swap_in(building, out)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        if replaced is not None:
+            _remove(replaced)
+    bundle.root = out
+    return bundle
+
+
+def _check_out(out: Path, org: PeerOrgSpec) -> None:
+    """Refused unless out is new, empty, or the org's own earlier bundle (_check_replaceable)."""
     if out.exists() and not out.is_dir():
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
     if (out / MANIFEST).is_file():
         _check_replaceable(out, org)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # A sibling, so the final rename stays on one filesystem; mkdtemp makes it mode 0700.
-    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+
+
+@contextlib.contextmanager
+def _sole_writer(out: Path) -> Iterator[None]:
+    """Hold an flock on out's folder while a bundle is written into out: what lies beside out under a write's
+    names (BUILD_SUFFIX, ASIDE_SUFFIX) is then no other run's work in progress, so _recover may finish or remove
+    it. Another run writing there is waited for (WRITER_WAIT), as a bundle takes seconds to write; the lock goes
+    with the process, however it ends."""
+    folder = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        bundle = Bundle(org.name, org.msp_id, building, Path(install_root))
-        _fill(topology, data_root, org, others, bundle)
-        _keep_company_files(out, building)
-        replaced = _swap_in(building, out)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    if replaced is not None:
-        _remove(replaced)
-    bundle.root = out
-    return bundle
+        deadline = time.monotonic() + WRITER_WAIT
+        while True:
+            try:
+                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise NetworkError(f"another `recfin org bundle` has been writing a bundle into {out.parent} "
+                                       f"for over {WRITER_WAIT:.0f} s: wait for it to finish (or stop it), then run "
+                                       f"the command again. Nothing was written") from None
+                time.sleep(_WRITER_POLL)
+        yield
+    finally:
+        os.close(folder)        # releases the flock
+
+
+def _leftovers(out: Path) -> dict[str, dict[str, Path]]:
+    """What runs of write() into out left beside it, by the random part of their names: {"new": the folder a run
+    built in, "old": the earlier bundle it renamed aside}. Only names of that exact form count: another bundle's
+    (out "a" beside "a.b") or a file of the operator's never does."""
+    prefix = f".{out.name}."
+    found: dict[str, dict[str, Path]] = {}
+    for path in out.parent.iterdir():
+        if not path.name.startswith(prefix):
+            continue
+        random_part, dot, suffix = path.name[len(prefix):].rpartition(".")
+        if _RANDOM_PART.fullmatch(random_part) and f"{dot}{suffix}" in (BUILD_SUFFIX, ASIDE_SUFFIX):
+            found.setdefault(random_part, {})[f"{dot}{suffix}"] = path
+    return found
+
+
+def _recover(out: Path) -> list[str]:
+    """Finish or clean up what a run of write() stopped midway (killed, the host down) left beside out, before this
+    run looks at out; a line for the command to say for each thing done.
+
+    A run builds the bundle in .new, renames out's earlier bundle aside to .old, renames .new to out, then deletes
+    .old. Stopped between the two renames, it left no bundle at out, its complete new one in .new (the company's
+    files carried over) and the earlier one in .old: the swap is finished (.new put in place, .old removed); an
+    .old with no .new beside it is put back. Stopped before them, its .new was never in place (perhaps half
+    written): removed, as its own failure removes it. Stopped after them, its .old is the earlier bundle it was
+    deleting (perhaps in part): removed. out itself is always a whole bundle, or none."""
+    left = _leftovers(out)
+    done = []
+    if not out.exists() and not out.is_symlink():
+        aside = sorted(random_part for random_part, parts in left.items() if ASIDE_SUFFIX in parts)
+        if len(aside) > 1:
+            names = ", ".join(str(left[r][s]) for r in aside for s in sorted(left[r]))
+            raise NetworkError(f"runs of `recfin org bundle` stopped midway left {names} and no bundle at {out}: "
+                               f"which is the one to keep cannot be told. Rename the one to keep to {out}, remove "
+                               f"the others, then run the command again. Nothing was written")
+        if aside:
+            parts = left.pop(aside[0])
+            if BUILD_SUFFIX in parts:
+                parts[BUILD_SUFFIX].rename(out)
+                _remove(parts[ASIDE_SUFFIX])
+                done.append(f"finished a run of `recfin org bundle` stopped midway: its complete bundle "
+                            f"{parts[BUILD_SUFFIX].name} is now {out}, and the earlier one it had set aside "
+                            f"({parts[ASIDE_SUFFIX].name}) is removed")
+            else:
+                parts[ASIDE_SUFFIX].rename(out)
+                done.append(f"put back at {out} the bundle a run of `recfin org bundle` stopped midway had set "
+                            f"aside as {parts[ASIDE_SUFFIX].name}")
+    for parts in left.values():
+        for suffix, path in sorted(parts.items()):
+            _remove(path)
+            what = ("the unfinished bundle" if suffix == BUILD_SUFFIX
+                    else f"the earlier bundle it had replaced at {out.name} and was deleting")
+            done.append(f"cleaned up after a run of `recfin org bundle` stopped midway: removed {path.name}, {what}")
+    return done
 
 
 def _configtx_addresses(document) -> list[str]:
@@ -668,7 +770,7 @@ def _swap_in(built: Path, out: Path) -> Path | None:
     if not out.exists():
         built.rename(out)
         return None
-    aside = built.with_suffix(".old")
+    aside = built.with_suffix(ASIDE_SUFFIX)
     out.rename(aside)
     try:
         built.rename(out)
