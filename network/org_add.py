@@ -175,7 +175,11 @@ class OrgAddition(ChannelAdmins):
         """The signed update adding the org its public definition describes (its keys stay on its own
         host, so its node starts there); nothing of the org written to the data folder, nothing submitted.
         address: the org's host's, in place of any its definition gives (the certificates do not name it).
-        dry_run: the channel's config is fetched into a temporary folder, leaving the data folder as it is."""
+        dry_run: the channel's config is fetched into a temporary folder, leaving the data folder as it is.
+        Refused as plan_add is, up front, while an org is cut off the bridge (namespaces.refuse_unreachable): the
+        config fetched through the orderers waited its timeout for it; with a config given (--config-block) too,
+        so that --update-out and --dry-run are refused alike, with or without --definition."""
+        namespaces.refuse_unreachable(self.topology)
         definition = replace(definition, org=membership.with_address(definition.org, address, "--address"))
         self._check_not_departed(definition.org, (definition.ca_cert,), "the definition's")
         if current is None:

@@ -209,6 +209,29 @@ def test_org_add_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric,
     assert _nothing_under(data_root) == before and ip.changes == []
 
 
+def test_org_add_definition_refuses_as_the_add_without_it_does(namespaced, fake_fabric, monkeypatch, tmp_path):
+    """`org add --definition` (its keys made on the company's host) planned the update without the check the other
+    `org add` paths make up front: with an org cut off it fetched the config through the orderers and waited its
+    timeout, and with --config-block wrote the file the add itself refuses. Now refused in the same words, the
+    channel asked nothing, for --update-out, --dry-run and a config given alike."""
+    from fabric_protos.common import configtx_pb2
+
+    from network import org_keys
+    ip, layout, placed, folder = namespaced
+    cut(ip, layout, "supplier")
+    definition = org_keys.make(placed, "bank2", "bank", "91110000MA1K00007E", tmp_path / "bank2-keys").definition
+    members = _members_never_asking(placed, monkeypatch)
+    data_root = placed.resolved_data_root()
+    before = _nothing_under(data_root)
+    without = _refusal(lambda: members.plan_add("bank2", "bank", "91110000MA1K00007E"))
+    for attempt in (lambda: members.plan_add_definition(definition),
+                    lambda: members.plan_add_definition(definition, dry_run=True),
+                    lambda: members.plan_add_definition(definition, current=configtx_pb2.Config())):
+        assert _refusal(attempt) == without
+    assert without.startswith("org supplier is cut off the bridge ")
+    assert _nothing_under(data_root) == before and ip.changes == []
+
+
 def test_org_remove_update_out_refuses_as_its_dry_run_does(namespaced, fake_fabric, monkeypatch):
     ip, layout, placed, folder = namespaced
     cut(ip, layout, "bank")
