@@ -40,7 +40,7 @@ from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLocked
 from .errors import NetworkError, first_few
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
-from .supervisor import Supervisor
+from .supervisor import ROTATED_LOGS, Supervisor
 from .topology import Topology
 
 if TYPE_CHECKING:
@@ -50,9 +50,9 @@ if TYPE_CHECKING:
 _LEFT_OUT = (
     RUN_LOCK_FILE, MEMBERSHIP_LOCK_FILE,
     str(nodeconfig.node_dirs(Path(), "*").pid), str(nodeconfig.node_dirs(Path(), "*").log),
-    str(nodeconfig.node_dirs(Path(), "*").log) + ".1",
+    str(nodeconfig.node_dirs(Path(), "*").log) + ROTATED_LOGS,
     f"chaincode/*/*/{ccservers.SERVER_PID_FILE}", f"chaincode/*/*/{ccservers.SERVER_LOG_FILE}",
-    f"chaincode/*/*/{ccservers.SERVER_LOG_FILE}.1",
+    f"chaincode/*/*/{ccservers.SERVER_LOG_FILE}{ROTATED_LOGS}",
 )
 
 class NetworkRunningError(NetworkError):

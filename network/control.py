@@ -34,7 +34,7 @@ from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_
 from .org_stranded import _deploy_command
 from .ports import ensure_free
 from .restore_asides import asides_of
-from .supervisor import ProcessSpec, Stopped, Supervisor, log_hint
+from .supervisor import ROTATED_LOGS, ProcessSpec, Stopped, Supervisor, log_hint
 from .tools import Tools, inherited_env
 from .topology import OPERATIONS_PORT_SHIFT, Node, PeerOrgSpec, Topology, load as load_topology
 
@@ -125,7 +125,7 @@ _DATA_ROOT_LAYOUT: dict = {
     RUN_LOCK_FILE: _FILE,
     "crypto": {"*": _org_folder},
     "nodes": {"*": {"config": {"core.yaml": _STAGED, "orderer.yaml": _STAGED}, "data": _ANY_FOLDER,
-                    "node.log": _FILE, "node.log.1": _FILE, "node.pid": _STAGED}},
+                    "node.log": _FILE, f"node.log{ROTATED_LOGS}": _FILE, "node.pid": _STAGED}},
     "profiles": {"*.json": _STAGED, ".*.json.tmp": _FILE},
     "channel": {"*.block": _FILE, "updates": {"*.block": _FILE, "*.tx": _STAGED, "*.json": _STAGED}},
     "config": {"configtx.yaml": _STAGED},
@@ -136,7 +136,7 @@ _DATA_ROOT_LAYOUT: dict = {
                         ccservers.PORT_OFFSET_FILE: _STAGED,
                         "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
                               ccservers.SERVER_PID_FILE: _STAGED, ccservers.SERVER_LOG_FILE: _FILE,
-                              f"{ccservers.SERVER_LOG_FILE}.1": _FILE}}},
+                              f"{ccservers.SERVER_LOG_FILE}{ROTATED_LOGS}": _FILE}}},
     "builder": {"bin": {name: _FILE for name in builder.SCRIPTS}},
     "bundles": {"*": _bundle_folder},
 }

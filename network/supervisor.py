@@ -38,12 +38,15 @@ when the recorded process ran), and a wait fails naming it (a program that daemo
 supported: the process started is the one watched).
 Waiting polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
-check, so another program answering for it is not taken for it). A log past log_limit bytes
-is moved to <log>.1 (replacing the previous one) when the process starts again; while it runs,
-whenever `up` or `status` finds it past the limit, its last log_limit bytes (from a line's start)
-are copied to <log>.1 and it is emptied in place (the process writes it with O_APPEND, so it goes on
-at the emptied log's start). A log whose part could not be written to <log>.1 (a full disk) is
-left whole and recorded (logs_not_rotated), for the command to say what to free.
+check, so another program answering for it is not taken for it). A restarted process appends to
+its log, after a line marking the start. A log past log_limit bytes is moved to <log>.1 when the
+process starts again; while it runs, whenever `up` or `status` finds it past the limit, its last
+log_limit bytes (from a line's start) are copied to <log>.1 and it is emptied in place (the process
+writes it with O_APPEND, so it goes on at the emptied log's start). Either way the earlier rotated
+logs move up one number first (<log>.1 to <log>.2, ...), the oldest beyond log_kept dropped, so a
+process's history is kept to (log_kept + 1) x log_limit bytes. A log whose part could not be written
+to <log>.1 (a full disk) is left whole, nothing moved, and recorded (logs_not_rotated), for the
+command to say what to free.
 """
 from __future__ import annotations
 
@@ -157,16 +160,18 @@ class LogNotRotated(NamedTuple):
     free: int | None                # bytes free to this user in the log's folder then, None when unknown
 
     def line(self) -> str:
-        aside = self.log.with_name(self.log.name + ".1")
+        aside = rotated_log(self.log)
         said = (f"{self.log} ({_mib(self.size)}) is past its limit and was left whole: writing its last "
                 f"{_mib(self.needed)} to {aside} failed ({self.reason})")
         if not self.no_space:
             return (f"{said}: make {aside} a file this user can replace (its folder writable to it), then run "
                     f"`recfin network status` again; until then the log grows on")
         free = f"; {_mib(self.free)} free there now" if self.free is not None else ""
+        oldest = rotated_log(self.log, LOG_KEPT).name
         return (f"{said}: it needs {_mib(self.needed)} free on the disk holding {self.log.parent}{free}: free "
-                f"that much (the previous {aside.name} may be deleted; the log itself is emptied only once its "
-                f"last part is copied), then run `recfin network status` again; until then the log grows on")
+                f"that much (the rotated logs {aside.name} to {oldest} may be deleted, the oldest first; the log "
+                f"itself is emptied only once its last part is copied), then run `recfin network status` again; "
+                f"until then the log grows on")
 
 
 def _mib(size: int) -> str:
@@ -181,6 +186,9 @@ def pid_file_tag(pid_file: Path) -> str:
 # A log larger than this is moved aside to <log>.1: when its process starts (rotate_log), and, while it runs,
 # when `up` or `status` finds it so (copy_truncate_log: its last this many bytes copied there).
 LOG_LIMIT_BYTES = 16 << 20
+# How many rotated logs are kept: <log>.1 (the newest) to <log>.LOG_KEPT. One digit each: ROTATED_LOGS matches them.
+LOG_KEPT = 3
+ROTATED_LOGS = ".[1-9]"     # the suffix of a rotated log, as an fnmatch pattern (backups leave them out)
 
 
 @dataclass
@@ -188,6 +196,7 @@ class Supervisor:
     grace: float = 10.0
     poll_interval: float = 0.1
     log_limit: int = LOG_LIMIT_BYTES
+    log_kept: int = LOG_KEPT
     clock: Callable[[], float] = field(default=time.monotonic)
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Children started by this object: polled through Popen so their exit is collected cleanly.
@@ -312,7 +321,7 @@ class Supervisor:
         self.stop_left_behind(spec.pid_file)
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
-        rotate_log(spec.log, self.log_limit)
+        rotate_log(spec.log, self.log_limit, self.log_kept)
         with _log_opened(spec) as log:
             try:
                 proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
@@ -352,7 +361,7 @@ class Supervisor:
         left alone by this object from then on."""
         if log in self.logs_not_rotated:
             return
-        if (failure := copy_truncate_log(log, self.log_limit)) is not None:
+        if (failure := copy_truncate_log(log, self.log_limit, self.log_kept)) is not None:
             self.logs_not_rotated[log] = failure
 
     # ---- stopping ----------------------------------------------------------
@@ -938,19 +947,36 @@ def _group_alive(pgid: int) -> bool:
     return bool(_group_members(pgid))
 
 
-def rotate_log(log: Path, limit: int) -> None:
-    """Move a log past limit bytes to <log>.1 (replacing the one there), so a restarted process starts a new one."""
+def rotated_log(log: Path, number: int = 1) -> Path:
+    """<log>.<number>: the log as it was <number> rotations ago."""
+    return log.with_name(f"{log.name}.{number}")
+
+
+def _move_rotated_up(log: Path, kept: int) -> None:
+    """Make room for a new <log>.1: each rotated log moves up one number, the one at <log>.<kept> dropped (replaced
+    by the one below it). A number missing (deleted by hand to free space) is passed over."""
+    for number in range(kept - 1, 0, -1):
+        try:
+            os.replace(rotated_log(log, number), rotated_log(log, number + 1))
+        except FileNotFoundError:
+            pass
+
+
+def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> None:
+    """Move a log past limit bytes to <log>.1, the earlier rotated ones up one number (kept of them at most), so
+    a restarted process starts a new one and the one before stays readable."""
     try:
         if log.stat().st_size > limit:
-            os.replace(log, log.with_name(log.name + ".1"))
+            _move_rotated_up(log, kept)
+            os.replace(log, rotated_log(log))
     except FileNotFoundError:
         pass
 
 
-def copy_truncate_log(log: Path, limit: int) -> LogNotRotated | None:
+def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRotated | None:
     """Rotate the log of a process that still runs: past limit bytes, copy its last part (at most limit bytes,
-    from the first line that starts within them: _copy_last_part) to <log>.1 (replacing the one there), then empty
-    it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead, written with
+    from the first line that starts within them: _copy_last_part) to <log>.1 (the earlier rotated ones moved up
+    one number once the copy is complete, kept of them at most), then empty it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead, written with
     O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy and the
     emptying (a line or so) is lost. Only the last part is copied: a log that grew to gigabytes between two looks
     would otherwise need as much free disk again, and its older lines are what a node's recent history does not
@@ -979,8 +1005,9 @@ def copy_truncate_log(log: Path, limit: int) -> LogNotRotated | None:
             return None     # rotated meanwhile (emptied, or moved aside by a start)
         start = _last_part_start(descriptor, size, limit)
         try:
-            with staged_file(log.with_name(log.name + ".1")) as copy:
+            with staged_file(rotated_log(log)) as copy:
                 _copy_last_part(descriptor, start, copy)
+                _move_rotated_up(log, kept)
         except OSError as exc:  # a part copied (the disk filled up) is removed with the temporary file
             return _not_rotated(log, size, size - start, exc)
         try:
@@ -1115,7 +1142,7 @@ def last_lines(log: Path, n: int) -> list[str]:
     for, the process's recent history, are in <log>.1."""
     lines = tail(log, n)
     if len(lines) < n:
-        lines = tail(log.with_name(log.name + ".1"), n - len(lines)) + lines
+        lines = tail(rotated_log(log), n - len(lines)) + lines
     return lines
 
 
