@@ -63,7 +63,7 @@ from chaincode.receivables.keys import can_be_attribute
 from chaincode.receivables.model import (RETIRED_FINANCING_FIELDS, STATUSES, demand_before_the_list,
                                          without_retired_fields)
 from chaincode.receivables.store_base import org_policy
-from chaincode.receivables.store_offers import _STORED_VERSION, _VERSION_MAX
+from chaincode.receivables.store_offers import _STORED_VERSION, _UNGUARDED_COUNT_MAX
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
@@ -845,7 +845,7 @@ def exposure_version_read(state: dict[str, bytes], private_hashes: dict[tuple[st
     it: the highest entry moved aside, ``[bank, debtor, holder org, tx id]`` holding a count, whose private copy
     ``private_hashes`` holds in the terms collection of the holder org and ``bank_msp`` (the bank's org by its
     replayed party record: two other orgs can write such an entry, but not its copy); else the fixed key ``[bank,
-    debtor]``, whose value reads as 0 where it is no count the contract writes (two orgs can write it first). None
+    debtor]``, whose value reads as 0 where it is no count two orgs may set (they can write it first). None
     and 0 where the replay has neither."""
     aside: tuple[int, str] | None = None
     for key in sorted(version_keys):        # the contract's range read: of equal counts, the first key decides
@@ -862,7 +862,7 @@ def exposure_version_read(state: dict[str, bytes], private_hashes: dict[tuple[st
     if fixed not in version_keys:
         return None, 0
     raw = state[fixed]
-    return fixed, int(raw) if _STORED_VERSION.fullmatch(raw) and int(raw) < _VERSION_MAX else 0
+    return fixed, int(raw) if _STORED_VERSION.fullmatch(raw) and int(raw) <= _UNGUARDED_COUNT_MAX else 0
 
 
 def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str,

@@ -77,6 +77,12 @@ def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str
 # send (MakeFinancingOffer's ``exposure_version``), which no count of offers reaches
 _STORED_VERSION = re.compile(rb"[0-9]{1,15}")
 _VERSION_MAX = 10 ** 15 - 1   # the highest such count: moved on, it would no longer be one
+# the highest count taken from a key two orgs other than the bank's can write a count of their choosing to (the
+# fixed key, before the bank's first offer): the bank's own entries count on from it, and from a
+# count near _VERSION_MAX they would run past 15 digits after a few moves, no read would take them, and the version
+# would fall back to what those orgs wrote, where the next move would bring back a version read before. From this
+# one, more moves than any bank makes are left.
+_UNGUARDED_COUNT_MAX = 10 ** 12 - 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -287,10 +293,10 @@ class OfferRecords(StoreBase):
         ``recfin.exposure-version [bank, debtor]`` holds it, under the bank's org alone from the bank's first offer
         on the debtor. Before that offer the key is new, a fixed name: any two orgs (the debtor's and a supplier's)
         can write it first, with a value and a policy of their own, and Fabric would hold every offer of the bank
-        on the debtor to that policy. So a value there that is no count the next move can still write reads as 0,
-        and where the key carries another policy than the bank's org alone, the bank's next offer leaves it and
-        moves the version aside (``move_exposure_version``) to ``recfin.exposure-version [bank, debtor, holder org,
-        offer id]``, named after that offer (its id comes from its transaction's, so no other org can write the key
+        on the debtor to that policy. So a value there that is no count in digits, or one past
+        ``_UNGUARDED_COUNT_MAX``, reads as 0, and where the key carries another policy than the bank's org alone,
+        the bank's next offer leaves it and moves the version aside (``move_exposure_version``) to
+        ``recfin.exposure-version [bank, debtor, holder org, offer id]``, named after that offer (its id comes from its transaction's, so no other org can write the key
         first; an UpgradeLedger page that restores the bank's entries there moves it aside as well, named after the
         page's transaction id), under the bank's org alone, with a private copy in the terms collection of the claim's holder org
         and the bank's, which no write reaches without the bank's peer. Such an entry, where one stands, holds the
@@ -318,7 +324,7 @@ class OfferRecords(StoreBase):
             return found
         # Fabric keeps a key's policy only with a value: an empty key carries none
         held = await self.stub.get_state_validation_parameter(fixed) if raw else None
-        value = int(raw) if raw and _STORED_VERSION.fullmatch(raw) and int(raw) < _VERSION_MAX else 0
+        value = int(raw) if raw and _STORED_VERSION.fullmatch(raw) and int(raw) <= _UNGUARDED_COUNT_MAX else 0
         return ExposureVersion(value, fixed if held is None or contract_policy_orgs(held) == [bank_msp] else None)
 
     async def _written_by_the_bank(self, key: str, holder_msp: str, bank_msp: str) -> bool:

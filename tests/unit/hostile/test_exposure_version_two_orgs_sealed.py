@@ -76,7 +76,8 @@ async def _exposure_version(net) -> int:
     return read["version"]
 
 
-@pytest.mark.parametrize("forged, read", [(b"7", 7), (b"not a count", 0), (b"9" * 15, 0)])
+@pytest.mark.parametrize("forged, read", [(b"7", 7), (b"not a count", 0), (b"9" * 12, 10 ** 12 - 1),
+                                          (b"1" + b"0" * 12, 0), (b"9" * 15, 0)])
 async def test_a_version_the_debtor_and_a_supplier_sealed_before_the_banks_first_offer_stops_none_of_its_offers(
         forged, read):
     """The version's key has a fixed name, so the two orgs can write it before the bank ever offers on the debtor,
@@ -173,3 +174,31 @@ async def test_a_version_two_orgs_sealed_does_not_hold_up_the_upgrade_page_that_
     assert "RULE exposure-changed" in refused.result.message
     assert await _offer_committed_by_the_holder_and_the_bank(net, request, "6") == "VALID"
     assert await _exposure_version(net) == 7 and net.ledger.state[moved[0]] == b"7"
+
+
+async def test_a_count_the_debtor_and_a_supplier_seal_near_the_top_does_not_bring_an_old_version_back():
+    """The two orgs seal the fixed key at a count just under the top the version may hold (15 digits). Taken as it
+    is, the bank's entry moved aside started there and, two offers on, held a count past 15 digits that no read
+    takes: the version fell back to what the two orgs wrote, and the next offer brought back a version read before,
+    so a quote priced on it, before two offers of the bank on the debtor, committed. A count two orgs could write
+    is taken only far below the top (else read as 0), so the bank's versions only ever rise."""
+    net = await standard_net()
+    net.ledger.chaincode_policy = endorsement_policy(DEFAULT_CONFIG, principal="peer")
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    requests = [(await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000_00))["id"]))["id"]
+                for _ in range(4)]
+    version = net._key(keys.EXPOSURE_VERSION, net.actors["bank"].uscc, core.uscc)
+    seal = (Write(WriteRecord.PUT_STATE, "", version, b"9" * 14 + b"8"),
+            Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy([CORE, SUPPLIER])))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *seal) == "VALID"
+    read = [await _exposure_version(net)]
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], str(read[-1])) == "VALID"
+    read.append(await _exposure_version(net))
+    priced_before_two_offers = read[-1]
+    for request in requests[1:3]:
+        assert await _offer_committed_by_the_holder_and_the_bank(net, request, str(read[-1])) == "VALID"
+        read.append(await _exposure_version(net))
+    assert read == sorted(set(read)), read
+    refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", requests[3],
+                                       str(priced_before_two_offers), transient=transient_terms(), timestamp=net.now)
+    assert "RULE exposure-changed" in refused.result.message
