@@ -62,7 +62,7 @@ from chaincode.receivables.collections import collection_name
 from chaincode.receivables.keys import can_be_attribute
 from chaincode.receivables.model import (RETIRED_FINANCING_FIELDS, STATUSES, demand_before_the_list,
                                          without_retired_fields)
-from chaincode.receivables.store_base import org_policy
+from chaincode.receivables.store_base import contract_policy_orgs, org_policy
 from chaincode.receivables.store_offers import _STORED_VERSION, _UNGUARDED_COUNT_MAX
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
@@ -798,8 +798,8 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
             continue
         last_day = live.offers_day().isoformat()
         # the version the query reads in the replay against the one it answers; no key: it never moved, 0
-        read_key, replayed_version = exposure_version_read(state, private_hashes, bank, debtor, bank_msp,
-                                                           version_keys)
+        read_key, replayed_version = exposure_version_read(state, private_hashes, policies, bank, debtor,
+                                                           bank_msp, version_keys)
         not_read[EXPOSURE_VERSION_TYPE] += len(version_keys - {read_key})
         if replayed_version != answer.get("version", 0):
             where = ("" if read_key in (None, composite_key(EXPOSURE_VERSION_TYPE, bank, debtor))
@@ -838,31 +838,42 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
     return mismatches, not_read
 
 
-def exposure_version_read(state: dict[str, bytes], private_hashes: dict[tuple[str, bytes], bytes], bank: str,
-                          debtor: str, bank_msp: object, version_keys: set[str]) -> tuple[str | None, int]:
+def exposure_version_read(state: dict[str, bytes], private_hashes: dict[tuple[str, bytes], bytes],
+                          policies: dict[str, bytes], bank: str, debtor: str, bank_msp: object,
+                          version_keys: set[str]) -> tuple[str | None, int]:
     """The key of ``version_keys`` (the bank's ``recfin.exposure-version`` keys on the debtor) GetFinancierExposure
     reads its ``version`` from in the replayed ``state``, and that version, as ``Store.exposure_version_held`` reads
     it: the highest entry moved aside, ``[bank, debtor, holder org, tx id]`` holding a count, whose private copy
     ``private_hashes`` holds in the terms collection of the holder org and ``bank_msp`` (the bank's org by its
     replayed party record: two other orgs can write such an entry, but not its copy); else the fixed key ``[bank,
-    debtor]``, whose value reads as 0 where it is no count two orgs may set (they can write it first). None
-    and 0 where the replay has neither."""
+    debtor]``, whose value reads as 0 where it is no count two orgs may set (they can write it first), or, while
+    that key is not under the bank's org alone (``policies``: each key's replayed key-level policy), an entry
+    without its copy under the bank's org alone holding a higher such count (an UpgradeLedger page moved the
+    version aside to it). None and 0 where the replay has none of them."""
     aside: tuple[int, str] | None = None
+    without_copy: list[tuple[int, str]] = []
+    bank_only = [bank_msp] if isinstance(bank_msp, str) and bank_msp else None
     for key in sorted(version_keys):        # the contract's range read: of equal counts, the first key decides
         attributes, value = split_key(key)[1], state[key]
-        if (len(attributes) == 4 and isinstance(bank_msp, str) and bank_msp
-                and all(can_be_attribute(a) for a in attributes) and _STORED_VERSION.fullmatch(value)
-                and private_hashes.get((collection_name(attributes[2], bank_msp),
-                                        hashlib.sha256(key.encode()).digest()))
-                and (aside is None or int(value) > aside[0])):
-            aside = int(value), key
+        if not (len(attributes) == 4 and bank_only and all(can_be_attribute(a) for a in attributes)
+                and _STORED_VERSION.fullmatch(value)):
+            continue
+        if private_hashes.get((collection_name(attributes[2], bank_msp), hashlib.sha256(key.encode()).digest())):
+            if aside is None or int(value) > aside[0]:
+                aside = int(value), key
+        elif int(value) <= _UNGUARDED_COUNT_MAX and contract_policy_orgs(policies.get(key)) == bank_only:
+            without_copy.append((int(value), key))
     if aside is not None:
         return aside[1], aside[0]
     fixed = composite_key(EXPOSURE_VERSION_TYPE, bank, debtor)
-    if fixed not in version_keys:
-        return None, 0
-    raw = state[fixed]
-    return fixed, int(raw) if _STORED_VERSION.fullmatch(raw) and int(raw) <= _UNGUARDED_COUNT_MAX else 0
+    raw = state.get(fixed, b"")
+    read = fixed, int(raw) if _STORED_VERSION.fullmatch(raw) and int(raw) <= _UNGUARDED_COUNT_MAX else 0
+    if fixed in version_keys and bank_only and contract_policy_orgs(policies.get(fixed)) == bank_only:
+        return read
+    raised = max(((count, key) for count, key in without_copy if count > read[1]), default=None)
+    if raised is not None:
+        return raised[1], raised[0]
+    return read if fixed in version_keys else (None, 0)
 
 
 def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str,

@@ -80,7 +80,8 @@ OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 # ``offer id`` (or by the UpgradeLedger page whose transaction id it is, restoring the bank's entries) because the
 # first carried a policy two other orgs set (a fixed name, they could write it first), with
 # a private copy of the key (0x00) in the terms collection of the holder org and the bank's, which no write reaches
-# without the bank's peer: one without it says nothing (``Store.exposure_version_held``)
+# without the bank's peer (not a page's, which the holder's peer would then have to endorse): one without it counts
+# only until the bank's own key stands, and only under the bank's org alone (``Store.exposure_version_held``)
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 # [discount offer id] -> the submitter's identity and nonce of the transaction that published the offer, under the

@@ -78,7 +78,7 @@ def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str
 _STORED_VERSION = re.compile(rb"[0-9]{1,15}")
 _VERSION_MAX = 10 ** 15 - 1   # the highest such count: moved on, it would no longer be one
 # the highest count taken from a key two orgs other than the bank's can write a count of their choosing to (the
-# fixed key, before the bank's first offer): the bank's own entries count on from it, and from a
+# fixed key, an entry moved aside without its private copy): the bank's own entries count on from it, and from a
 # count near _VERSION_MAX they would run past 15 digits after a few moves, no read would take them, and the version
 # would fall back to what those orgs wrote, where the next move would bring back a version read before. From this
 # one, more moves than any bank makes are left.
@@ -296,19 +296,24 @@ class OfferRecords(StoreBase):
         on the debtor to that policy. So a value there that is no count in digits, or one past
         ``_UNGUARDED_COUNT_MAX``, reads as 0, and where the key carries another policy than the bank's org alone,
         the bank's next offer leaves it and moves the version aside (``move_exposure_version``) to
-        ``recfin.exposure-version [bank, debtor, holder org, offer id]``, named after that offer (its id comes from its transaction's, so no other org can write the key
-        first; an UpgradeLedger page that restores the bank's entries there moves it aside as well, named after the
-        page's transaction id), under the bank's org alone, with a private copy in the terms collection of the claim's holder org
-        and the bank's, which no write reaches without the bank's peer. Such an entry, where one stands, holds the
-        version from then on, whatever the fixed key says; one without its copy, which two other orgs wrote (a new
-        key, under any policy, holding any count), or naming a collection the contract's definition lacks, says
-        nothing. The fixed key and the entries are read in one plain range query: an entry written meanwhile
-        fails the transaction at commit, as a change of the fixed key does."""
+        ``recfin.exposure-version [bank, debtor, holder org, offer id]``, named after that offer (its id comes from
+        its transaction's, so no other org can write the key first), under the bank's org alone, with a private copy
+        in the terms collection of the claim's holder org and the bank's, which no write reaches without the bank's
+        peer. Such an entry, where one stands, holds the version from then on, whatever the fixed key says, and so
+        does the fixed key once under the bank's org alone. Until one of those stands, an entry without its copy
+        raises the version to its count where it is under the bank's org alone (no other org can lower or delete
+        it then) and that count is no more than ``_UNGUARDED_COUNT_MAX``: an UpgradeLedger page restoring the
+        bank's entries moves the version aside to one, named after the page's transaction id, where the fixed key
+        is sealed by others. Two orgs can write one too (a new key, under any policy), but then only raise a
+        version that, before the bank's own key, they could set anyway; once that key stands, an entry without its
+        copy, or naming a collection the contract's definition lacks, says nothing. The fixed key and the entries
+        are read in one plain range query: an entry written meanwhile fails the transaction at commit, as a change
+        of the fixed key does."""
         if bank_msp is None:
             party = await self.party(bank)
             bank_msp = party.msp_id if party else ""
         fixed = self.key(keys.EXPOSURE_VERSION, bank, debtor)
-        raw, found = None, None
+        raw, found, without_copy = None, None, []
         async for kv in self.stub.get_state_by_partial_composite_key(keys.EXPOSURE_VERSION, [bank, debtor]):
             if kv.key == fixed:
                 raw = kv.value
@@ -320,12 +325,23 @@ class OfferRecords(StoreBase):
                 continue
             if await self._written_by_the_bank(kv.key, attributes[2], bank_msp):
                 found = ExposureVersion(int(kv.value), kv.key)
+            elif int(kv.value) <= _UNGUARDED_COUNT_MAX:
+                without_copy.append((int(kv.value), kv.key))
         if found is not None:
             return found
         # Fabric keeps a key's policy only with a value: an empty key carries none
         held = await self.stub.get_state_validation_parameter(fixed) if raw else None
         value = int(raw) if raw and _STORED_VERSION.fullmatch(raw) and int(raw) <= _UNGUARDED_COUNT_MAX else 0
-        return ExposureVersion(value, fixed if held is None or contract_policy_orgs(held) == [bank_msp] else None)
+        if held is not None and contract_policy_orgs(held) == [bank_msp]:
+            return ExposureVersion(value, fixed)
+        # not yet the bank's: an entry an UpgradeLedger page moved it aside to, under the bank's org alone, raises it
+        for count, key in sorted(without_copy, reverse=True):
+            if count <= value:
+                break
+            if await self._under(key, [bank_msp]):
+                value = count
+                break
+        return ExposureVersion(value, fixed if held is None else None)
 
     async def _written_by_the_bank(self, key: str, holder_msp: str, bank_msp: str) -> bool:
         """Whether ``key``, a bank's exposure version moved aside, has its private copy in the terms collection
@@ -351,16 +367,21 @@ class OfferRecords(StoreBase):
         ``upgrade`` (the bank's org and the holder org of a record of the bank's an UpgradeLedger page restored an
         entry of): the page writes the key it read without a policy (needing the bank's peer where that key is under
         the bank's org); where that is the fixed key sealed by others, which their peers alone could let it write,
-        it moves the version aside as an offer does, to an entry named after the holder org and the page's
-        transaction id, which no one could write first: the page then needs the holder's and the bank's peers (the
-        collection's endorsement policy), as the bank's offers there do, not the orgs that sealed the key. Neither
-        given (or ``upgrade`` naming no bank org, a bank without a party record): the key read, else the fixed key."""
+        it moves the version aside to an entry named after the holder org and the page's transaction id, under the
+        bank's org alone, without a private copy: a copy needs the collection's endorsement policy, the holder's
+        peer among it, and a holder's org that sealed the key with the debtor's could then hold the page, and
+        every page after it, by withholding its peer. Such an entry counts only until the bank has a key of its
+        own there (``exposure_version_held``), so the page needs no org's peer in particular, as before that key
+        no write of the version does. Neither given (or ``upgrade`` naming no bank org, a bank without a party
+        record): the key read, else the fixed key."""
         key, seal_with = read.key, offer[0] if offer is not None else None
-        aside = offer or ((*upgrade, self.stub.tx_id) if upgrade is not None and upgrade[0] else None)
-        if key is None and aside is not None:
-            bank_msp, holder_msp, named_after = aside
-            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, named_after)
+        if key is None and offer is not None:
+            bank_msp, holder_msp, offer_id = offer
+            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, offer_id)
             await self.stub.put_private_data(colls.collection_name(holder_msp, bank_msp), key, keys.INDEX_VALUE)
+        elif key is None and upgrade is not None and upgrade[0]:
+            bank_msp, holder_msp = upgrade
+            key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, self.stub.tx_id)
             seal_with = bank_msp   # a new key: under the chaincode-level policy, any two orgs could rewrite it
         key = key or self.key(keys.EXPOSURE_VERSION, bank, debtor)
         await self.stub.put_state(key, str(read.value + 1).encode())

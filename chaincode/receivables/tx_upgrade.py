@@ -140,8 +140,7 @@ class UpgradeTransactions(TransactionGroup):
             raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
                        "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
                        f"an admin of the regulator's org ({regulators}) runs it; ask them to")
-        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark, self.config.org_roles,
-                                            self.collection_names)
+        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark, self.config.org_roles)
         # One event per change: a page that wrote nothing (records upgraded already, a page run again)
         # changed nothing, and a follower of the events must not be told the ledger was upgraded. Its
         # findings are the exception: the event carries them to the regulator's listeners, to act on.

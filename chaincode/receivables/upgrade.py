@@ -82,8 +82,9 @@ listed, not the offer's or financing's naming it), and the channel's version, ru
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
 (``Store.exposure_version``) once: an offer priced on a read before it is refused. Where two other orgs sealed
-that version's fixed key before the bank's first offer there, the page moves it aside to an entry of the bank's, as
-the bank's offers do, rather than need the peers of the orgs that sealed it (``_move_exposure_version``).
+that version's fixed key before the bank's first offer there, the page moves it aside to an entry under the bank's
+org alone, without the private copy the bank's offers give theirs, so that it needs neither the peers of the orgs
+that sealed it nor the holder's, one of them where its org sealed it with the debtor's (``_move_exposure_version``).
 
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
 financing offers, then financings, then request records, then the keys of each kind of ``RESEALED_ONLY``, from
@@ -115,7 +116,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from . import collections as colls
 from . import fingerprint, keys, lifecycle, queries
 from .errors import NewerVersionRecord, rule
 from .model import LIVE_FINANCING, REGISTERED, DiscountOffer, Financing, Invoice, Offer, Receivable
@@ -143,11 +143,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 async def upgrade_page(store: Store, page_size: int, bookmark: str,
-                       channel_orgs: Collection[str], collections: Collection[str]) -> dict[str, Any]:
+                       channel_orgs: Collection[str]) -> dict[str, Any]:
     """Upgrade the next ``page_size`` records from ``bookmark`` ("" for the first page); the answer says what
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none).
     ``channel_orgs``: the orgs of the configuration, the only ones whose policies a page reseals
-    (``Store.reseal_earlier_role``); ``collections``: the private data collections the contract defines."""
+    (``Store.reseal_earlier_role``)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     # every write of the page goes through this stub, which counts them (``writes``): the fields below count
     # some kinds only, and a page that wrote only what they leave out would otherwise say it wrote nothing
@@ -200,7 +200,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes
     for (bank, debtor), holder_msp in sorted(raised.items()):
-        await _move_exposure_version(store, bank, debtor, holder_msp, collections)
+        await _move_exposure_version(store, bank, debtor, holder_msp)
     report["scanned"] = len(records)
     report["writes"] = len(written.writes)
     for passed in ("unreadable", "newer_version"):   # a claim several records name, once
@@ -251,19 +251,18 @@ class _WritesCounted:
         self.writes.add(("policy", collection, key))
 
 
-async def _move_exposure_version(store: Store, bank: str, debtor: str, holder_msp: str,
-                                 collections: Collection[str]) -> None:
+async def _move_exposure_version(store: Store, bank: str, debtor: str, holder_msp: str) -> None:
     """Move the version of ``bank``'s exposure on ``debtor`` once (``Store.move_exposure_version``). Where two other
-    orgs sealed its fixed key before the bank's first offer there, the version moves aside to an entry of the
-    bank's, its copy in the terms collection of ``holder_msp`` (the holder org of a record whose entry the page
-    restored) and the bank's org, as the bank's offers move it: written to that key, the page would need the peers
-    of the orgs that sealed it, and it and every page after it would fail for as long as they withheld them. A
-    bank without a party record, or a pair whose collection the contract lacks, has the key written as read."""
+    orgs sealed its fixed key before the bank's first offer there, the version moves aside to an entry under the
+    bank's org alone, named after ``holder_msp`` (the holder org of a record whose entry the page restored) and the
+    page's transaction, without the private copy the bank's offers give theirs: written to the fixed key, the page
+    would need the peers of the orgs that sealed it, and with a copy in the holder's and the bank's collection the
+    holder's peer, which, where the holder's org is one of those that sealed it, could withhold it; either way it
+    and every page after it would fail for as long as they withheld them. A bank without a party record has the key
+    written as read."""
     party = await store.party(bank)
-    bank_msp = party.msp_id if party else ""
-    held = await store.exposure_version_held(bank, debtor, bank_msp)
-    known = bank_msp and colls.collection_name(holder_msp, bank_msp) in collections
-    await store.move_exposure_version(bank, debtor, held, upgrade=(bank_msp, holder_msp) if known else None)
+    held = await store.exposure_version_held(bank, debtor, party.msp_id if party else "")
+    await store.move_exposure_version(bank, debtor, held, upgrade=(party.msp_id if party else "", holder_msp))
 
 
 async def _restore_discount_offers(store: Store, offers: list[tuple[str, DiscountOffer]],

@@ -45,10 +45,9 @@ def _moved_aside(net, version: str) -> list[str]:
     return [key for key in net.ledger.state if key.startswith(version) and key != version]
 
 
-def _blocks(net, state: dict, private: dict) -> list:
-    """The blocks of a peer that replay to ``state`` with each key's policy as ``net``'s world state has it, and
-    to the hashes of ``private`` (collection -> key -> value) as the peers commit them."""
-    policies = net.ledger.validation_parameters
+def _blocks(net, state: dict, private: dict, policies: dict) -> list:
+    """The blocks of a peer that replay to ``state`` with each key's policy as ``policies`` has it, and to the hashes
+    of ``private`` (collection -> key -> value) as the peers commit them."""
     public = [envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
               for key, value in state.items()]
     hashed = [(collection, hashlib.sha256(key.encode()).digest(), hashlib.sha256(value).digest())
@@ -56,15 +55,17 @@ def _blocks(net, state: dict, private: dict) -> list:
     return sealed([block([*public, envelope([], hashed=hashed)], [transaction_pb2.VALID] * (len(public) + 1))])
 
 
-def _checked(net, state: dict | None = None, private: dict | None = None, msp_id: str = "RegulatorMSP"):
-    """check_peer on a peer of ``msp_id`` whose blocks replay to ``state`` and ``private`` (the world state's when
-    not given) and whose world state is ``net``'s ledger, read through the contract as the regulator."""
+def _checked(net, state: dict | None = None, private: dict | None = None, msp_id: str = "RegulatorMSP",
+             policies: dict | None = None):
+    """check_peer on a peer of ``msp_id`` whose blocks replay to ``state``, ``private`` and ``policies`` (the world
+    state's when not given) and whose world state is ``net``'s ledger, read through the contract as the regulator."""
     from bench.ledger_check import check_peer
     from client.business_dates import business_date
     from tests.unit.ledger_contract import LedgerContract
 
     blocks = _blocks(net, dict(net.ledger.state) if state is None else state,
-                     net.ledger.private_state if private is None else private)
+                     net.ledger.private_state if private is None else private,
+                     net.ledger.validation_parameters if policies is None else policies)
     reader = LedgerContract(net.ledger, net.actors["regulator"].identity, lambda: net.now)
     return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None), reader, "receivables", "receivables", msp_id,
                       [], [], today=lambda: business_date(net.now))
@@ -135,14 +136,15 @@ def test_entries_two_orgs_wrote_without_the_private_copy_are_counted_not_compare
 
 
 @contextmanager
-def _private_copy_gone(net, aside: str):
-    """The world state without the private copy of the entry ``aside`` for the while."""
+def _private_copy_and_policy_gone(net, aside: str):
+    """The world state without the private copy of the entry ``aside``, and without its key-level policy, for the
+    while."""
     collection = next(c for c, values in net.ledger.private_state.items() if aside in values)
-    kept = net.ledger.private_state[collection].pop(aside)
+    kept = net.ledger.private_state[collection].pop(aside), net.ledger.validation_parameters.pop(aside)
     try:
         yield
     finally:
-        net.ledger.private_state[collection][aside] = kept
+        net.ledger.private_state[collection][aside], net.ledger.validation_parameters[aside] = kept
 
 
 def test_a_difference_in_the_version_moved_aside_is_named_by_its_entry():
@@ -154,12 +156,18 @@ def test_a_difference_in_the_version_moved_aside_is_named_by_its_entry():
     # the blocks hold another count in the entry than the world state
     ledger = _checked(net, {**net.ledger.state, aside: b"12"})
     assert ledger.state_mismatches == [f"{entry}: 12 in the replayed blocks, 9 as GetFinancierExposure answers it"]
-    # the blocks carry no private copy of the entry: they say the fixed key holds the version, the query the entry
-    ledger = _checked(net, private={})
+    # the blocks carry no private copy of the entry, under the bank's org alone: it raises the fixed key's count
+    # as an UpgradeLedger page's would, so they say what the query answers
+    assert _checked(net, private={}).state_mismatches == []
+    # nor its policy: they say the fixed key holds the version, the query the entry
+    ledger = _checked(net, private={}, policies={k: v for k, v in net.ledger.validation_parameters.items()
+                                                 if k != aside})
     assert ledger.state_mismatches == [
         f"exposure-version {bank}/{debtor}: 7 in the replayed blocks, 9 as GetFinancierExposure answers it"]
-    # the world state lost the entry's private copy, which the blocks carry: the query falls back to the fixed key
+    # the world state lost the entry's private copy and policy, which the blocks carry: the query falls back to the
+    # fixed key
     replayed_private = {collection: dict(values) for collection, values in net.ledger.private_state.items()}
-    with _private_copy_gone(net, aside):
-        ledger = _checked(net, private=replayed_private)
+    replayed_policies = dict(net.ledger.validation_parameters)
+    with _private_copy_and_policy_gone(net, aside):
+        ledger = _checked(net, private=replayed_private, policies=replayed_policies)
     assert ledger.state_mismatches == [f"{entry}: 9 in the replayed blocks, 7 as GetFinancierExposure answers it"]

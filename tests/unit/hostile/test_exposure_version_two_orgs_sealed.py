@@ -19,7 +19,7 @@ from chaincode.receivables.config import DEFAULT_CONFIG
 from chaincode.receivables.store_base import org_policy
 from chaincode.testing._memory_peer import Write, WriteRecord
 
-from tests.unit.receivables.support import BANK, CORE, SUPPLIER, standard_net, transient_terms
+from tests.unit.receivables.support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
 
 
 async def _committed_by_the_debtor_and_a_supplier(net, *writes: Write) -> str:
@@ -104,23 +104,36 @@ async def test_a_version_the_debtor_and_a_supplier_sealed_before_the_banks_first
     assert await _exposure_version(net) == read + 2 and net.ledger.state[moved[0]] == str(read + 2).encode()
 
 
-async def test_an_entry_the_debtor_and_a_supplier_write_beside_the_banks_says_nothing():
+async def test_an_entry_the_debtor_and_a_supplier_write_beside_the_banks_says_nothing_once_the_bank_has_its_own():
     """An entry of the bank's moved version is a new key until written: the two orgs can write one under any name and
-    policy, the bank's org alone included, but not its private copy in the holder's and the bank's collection."""
+    policy, the bank's org alone included, but not its private copy in the holder's and the bank's collection. Before
+    the bank's own entry, one under the bank's org alone raises the version (as an UpgradeLedger page's does), which
+    the two orgs, holding the fixed key, could set as they liked anyway; none lowers it, and from the bank's first
+    offer on, one without its copy says nothing."""
     net, version, requests = await _a_bank_yet_to_offer_on_the_debtor()
     bank, core = net.actors["bank"].uscc, net.actors["core"].uscc
-    forged = net._key(keys.EXPOSURE_VERSION, bank, core, SUPPLIER, "O-forged")
+
+    def forged(name: str, count: bytes, orgs: list[str]) -> tuple[Write, Write]:
+        key = net._key(keys.EXPOSURE_VERSION, bank, core, SUPPLIER, name)
+        return (Write(WriteRecord.PUT_STATE, "", key, count),
+                Write(WriteRecord.PUT_STATE_METADATA, "", key, org_policy(orgs)))
+
     writes = (Write(WriteRecord.PUT_STATE, "", version, b"3"),
               Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy([CORE, SUPPLIER])),
-              Write(WriteRecord.PUT_STATE, "", forged, b"40"),
-              Write(WriteRecord.PUT_STATE_METADATA, "", forged, org_policy([BANK])),
+              *forged("O-theirs", b"60", [CORE, SUPPLIER]),   # under their own orgs: they could lower it again
+              *forged("O-past-the-top", b"9" * 13, [BANK]),  # a count the bank's entries would soon run past
               Write(WriteRecord.PUT_STATE, "", net._key(keys.EXPOSURE_VERSION, bank, core, "NoSuchMSP", "O-x"),
                     b"50"))
     assert await _committed_by_the_debtor_and_a_supplier(net, *writes) == "VALID"
     assert await _exposure_version(net) == 3
-    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], "3") == "VALID"
-    assert await _exposure_version(net) == 4
-    assert net.ledger.state[forged] == b"40"
+    assert await _committed_by_the_debtor_and_a_supplier(net, *forged("O-forged", b"40", [BANK])) == "VALID"
+    assert await _exposure_version(net) == 40
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0], "40") == "VALID"
+    assert await _exposure_version(net) == 41
+    assert await _committed_by_the_debtor_and_a_supplier(net, *forged("O-later", b"70", [BANK])) == "VALID"
+    assert await _exposure_version(net) == 41
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[1], "41") == "VALID"
+    assert await _exposure_version(net) == 42
 
 
 async def _a_loan_an_earlier_version_left_out_of_the_banks_figures():
@@ -173,7 +186,29 @@ async def test_a_version_two_orgs_sealed_does_not_hold_up_the_upgrade_page_that_
                                        str(read), transient=transient_terms(), timestamp=net.now)
     assert "RULE exposure-changed" in refused.result.message
     assert await _offer_committed_by_the_holder_and_the_bank(net, request, "6") == "VALID"
-    assert await _exposure_version(net) == 7 and net.ledger.state[moved[0]] == b"7"
+    # the bank's first offer there moves it aside to an entry of its own, with its copy, which holds it from then on
+    [offered] = [k for k in net.ledger.state if k.startswith(version) and k not in (version, moved[0])]
+    assert await _exposure_version(net) == 7 and net.ledger.state[offered] == b"7"
+
+
+@pytest.mark.parametrize("endorsers", [(REGULATOR, BANK), (REGULATOR, CORE)])
+async def test_the_holder_org_among_the_orgs_that_sealed_the_version_does_not_hold_up_the_upgrade_page(endorsers):
+    """The holder's org is one of the two that sealed the version (the supplier's, with the debtor's): a page whose
+    version moved aside needed the holder's peer (its copy in the holder's and the bank's terms collection), so that
+    org, withholding it, kept the bank's loan out of its figures and every page after it waiting. The page moves it
+    aside to an entry of the bank's without a copy, which any two orgs' peers commit; the bank's offers go on from
+    it."""
+    net, version, request = await _a_loan_an_earlier_version_left_out_of_the_banks_figures()
+    assert await _exposure_version(net) == 5
+    page, committed = await _upgrade_page_committed_by(net, *endorsers)
+    assert committed == "VALID" and page["financier_entries"] == 1
+    assert net.ledger.state[version] == b"5"    # left as they wrote it
+    assert await _exposure_version(net) == 6
+    refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", request, "5",
+                                       transient=transient_terms(), timestamp=net.now)
+    assert "RULE exposure-changed" in refused.result.message
+    assert await _offer_committed_by_the_holder_and_the_bank(net, request, "6") == "VALID"
+    assert await _exposure_version(net) == 7
 
 
 async def test_a_count_the_debtor_and_a_supplier_seal_near_the_top_does_not_bring_an_old_version_back():
