@@ -9,8 +9,8 @@ and reports (outcomes by cause, throughput, latency percentiles, CPU per committ
 - ``stats``, ``cpu``, ``report``, ``plot``: percentiles, /proc CPU seconds, the JSON report, the PNG;
 - ``runner``: one run, in this process or across client processes;
 - ``node_compare``: the same workload through the official Node Gateway client (``bench/node``);
-- ``ledger_check``: after a fault, every acknowledged tx on every peer, the state replayed from blocks, and the
-  peers compared with each other.
+- ``ledger_check``: after a fault, every acknowledged tx on every peer, the state replayed from blocks, each valid
+  tx's endorsements against its policies, and the peers compared with each other.
 - ``sdk_roundtrip``: ``python -m bench.sdk_roundtrip``, the Gateway SDK's round trip on the feature contract
   (sequential and concurrent submits from one process) and the demo's time.
 - ``components``: ``python -m bench.components``, CPU and peer round trips per transaction of the chaincode

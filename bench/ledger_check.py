@@ -30,10 +30,11 @@ A peer's blocks must be its chain as the ordering service cut it (``chain_proble
 hash of its data, the link to the one before) and signed it (``OrdererSignatures``: each block's orderer
 signatures under the config of the config block its metadata names, from the genesis config block on, which no
 orderer signs and must be the one the network made, kept in its data folder: ``channel_genesis``), or what
-they replay to proves nothing of what it committed. The endorsements of the transactions replayed are not
-verified, and each block's validation flags, which no orderer signs, are taken as the peer wrote them: this shows
-a fault lost and forked nothing, not who endorsed what, which ``client.receivables.audit`` proves for one claim
-(docs/benchmark.md, "The fault suite", says why the check does not reuse its endorsement check).
+they replay to proves nothing of what it committed. Each block's validation flags, which no orderer signs, are
+the peer's word; a transaction marked VALID must carry endorsements that meet the policies Fabric's validation
+held it to (``EndorsementReplay``: the chaincode's, as the definition committed in the blocks before it gives
+it, and each written key's key-level policy as the replay has it), or the flag is not Fabric's. Which org's peer
+endorsed a claim's confirmation, beyond what its policies ask, ``client.receivables.audit`` proves for one claim.
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
@@ -47,7 +48,7 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -67,6 +68,7 @@ from chaincode.receivables.store_offers import _STORED_VERSION, _UNGUARDED_COUNT
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
+from client.ledger import endorsement_policy
 from client.ledger.block_integrity import (data_hash, data_problem, genesis_block, header_hash, link_problem,
                                           signature_problem, stale_config_problem)
 from client.ledger.endorsements import action_results
@@ -99,6 +101,10 @@ class PeerLedger:
     state_mismatches: list[str] = field(default_factory=list)
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
+    # each transaction marked VALID whose endorsements do not meet the policies Fabric's validation held it to, and
+    # each whose check could not be made (``EndorsementReplay``)
+    endorsement_failures: list[str] = field(default_factory=list)
+    endorsements_untold: list[str] = field(default_factory=list)
     # for comparing the peers with each other: per block, its header hash and its validation flags; the
     # namespace as this peer's blocks leave it (its state, its keys' key-level policies, its private data's hashes)
     chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
@@ -107,7 +113,8 @@ class PeerLedger:
     def to_json(self) -> dict:
         return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
                 "not_valid": self.not_valid, "unread": self.unread, "keys": len(self.replayed.state),
-                "state_mismatches": self.state_mismatches, "not_read_back": self.not_read_back}
+                "state_mismatches": self.state_mismatches, "not_read_back": self.not_read_back,
+                "endorsement_failures": self.endorsement_failures, "endorsements_untold": self.endorsements_untold}
 
 
 @dataclass
@@ -223,11 +230,11 @@ def _shown_value(value: bytes | None, limit: int = 120) -> str:
     return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
-def _valid_transactions(block: common_pb2.Block, namespace: str
+def _valid_transactions(block: common_pb2.Block
                         ) -> Iterator[tuple[int, common_pb2.ChannelHeader, list[rwset_pb2.NsReadWriteSet]]]:
     """Each transaction of a block its TRANSACTIONS_FILTER marks VALID, in order, each envelope decoded once: its
-    position, its channel header and the namespace's read-write sets (none for a transaction other than an
-    endorser transaction).
+    position, its channel header and the read-write set of each namespace it lists (none for a transaction other
+    than an endorser transaction).
     LedgerReadError naming the block and the transaction where one marked VALID does not decode: Fabric's
     validator decodes every transaction down to its read-write set before it marks it VALID, so such bytes are
     not what the peer committed."""
@@ -240,26 +247,27 @@ def _valid_transactions(block: common_pb2.Block, namespace: str
         if header.type != common_pb2.ENDORSER_TRANSACTION:
             yield index, header, []
             continue
-        yield index, header, list(_namespace_rwsets(payload, namespace, what))
+        yield index, header, list(_namespace_rwsets(payload, what))
 
 
-def _namespace_rwsets(payload: common_pb2.Payload, namespace: str, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
-    """The namespace's read-write set of each action of an endorser transaction's ``payload``."""
+def _namespace_rwsets(payload: common_pb2.Payload, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
+    """The read-write set of each namespace each action of an endorser transaction's ``payload`` lists."""
     for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
         for ns in action_results(action, f"{what} its")[2].ns_rwset:
-            if ns.namespace == namespace:
-                # the namespace's writes and private hashes are read here, so that the replay's apply decodes
-                # nothing that was not checked
-                decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"{what} its writes")
-                for collection in ns.collection_hashed_rwset:
-                    decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
-                yield ns
+            # the writes and private hashes are read here, so that the replay's apply decodes nothing that was not
+            # checked
+            decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"{what} its writes")
+            for collection in ns.collection_hashed_rwset:
+                decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
+            yield ns
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
     """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
-    for _, _, rwsets in _valid_transactions(block, namespace):
+    for _, _, rwsets in _valid_transactions(block):
         for ns in rwsets:
+            if ns.namespace != namespace:
+                continue
             for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
                 yield write.key, None if write.is_delete else write.value
 
@@ -270,16 +278,21 @@ class Replay:
     write is a delete (tombstones), each with the value it held before (None when the blocks never wrote it one),
     so a record the world state kept is found. ``policies``: each key's key-level endorsement policy (its
     VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
-    blocks carry of it. ``valid_tx_ids``: the id of each transaction the blocks mark VALID, with where it first is
-    (block number, position). ``problems``: each endorser transaction marked VALID whose id was already, which
-    Fabric marks DUPLICATE_TXID (``note_duplicate``)."""
+    blocks carry of it, and ``private_policies`` the key-level policy of each such key. ``valid_tx_ids``: the id of
+    each transaction the blocks mark VALID, with where it first is (block number, position). ``problems``: each
+    endorser transaction marked VALID whose id was already, which Fabric marks DUPLICATE_TXID (``note_duplicate``).
+    ``endorsement_failures``: each transaction marked VALID whose endorsements do not meet the policies Fabric's
+    validation held it to, and ``endorsements_untold`` each whose check could not be made (``EndorsementReplay``)."""
 
     state: dict[str, bytes] = field(default_factory=dict)
     deleted: dict[str, bytes | None] = field(default_factory=dict)
     policies: dict[str, bytes] = field(default_factory=dict)
     private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
+    private_policies: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
     valid_tx_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    endorsement_failures: list[str] = field(default_factory=list)
+    endorsements_untold: list[str] = field(default_factory=list)
 
     def note_valid(self, number: int, position: int, header: common_pb2.ChannelHeader) -> None:
         """A transaction the blocks mark VALID, at ``position`` of block ``number``. Fabric's validator marks an
@@ -300,7 +313,7 @@ class Replay:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
         then the metadata. A value written alone keeps the key's policy; a delete takes it with it, even one the
         same transaction wrote; metadata written to a key with no value is dropped; a metadata write without
-        a VALIDATION_PARAMETER, or with an empty one, clears the policy."""
+        a VALIDATION_PARAMETER, or with an empty one, clears the policy. A private key's hash and policy alike."""
         rwset = kv_rwset_pb2.KVRWSet.FromString(ns.rwset)
         for write in rwset.writes:
             if write.is_delete:
@@ -309,32 +322,114 @@ class Replay:
             else:
                 self.state[write.key] = write.value
                 self.deleted.pop(write.key, None)
-        for metadata in rwset.metadata_writes:
-            if metadata.key not in self.state:
-                continue
-            if policy := next((e.value for e in metadata.entries if e.name == VALIDATION_PARAMETER), b""):
-                self.policies[metadata.key] = policy
-            else:
-                self.policies.pop(metadata.key, None)
+        _apply_metadata(rwset.metadata_writes, lambda m: m.key, self.state, self.policies)
         for collection in ns.collection_hashed_rwset:
-            for write in kv_rwset_pb2.HashedRWSet.FromString(collection.hashed_rwset).hashed_writes:
+            hashed = kv_rwset_pb2.HashedRWSet.FromString(collection.hashed_rwset)
+            for write in hashed.hashed_writes:
                 place = (collection.collection_name, write.key_hash)
                 if write.is_delete or write.is_purge:
                     self.private_hashes.pop(place, None)
+                    self.private_policies.pop(place, None)
                 else:
                     self.private_hashes[place] = write.value_hash
+            _apply_metadata(hashed.metadata_writes, lambda m: (collection.collection_name, m.key_hash),
+                            self.private_hashes, self.private_policies)
+
+
+def _apply_metadata(writes, key_of: Callable, values: Mapping, policies: dict) -> None:
+    """Metadata writes applied as a peer commits them: dropped for a key that holds no value (``values``), each
+    key's VALIDATION_PARAMETER kept in ``policies``, cleared by a write without one or with an empty one."""
+    for metadata in writes:
+        key = key_of(metadata)
+        if key not in values:
+            continue
+        if policy := next((e.value for e in metadata.entries if e.name == VALIDATION_PARAMETER), b""):
+            policies[key] = policy
+        else:
+            policies.pop(key, None)
 
 
 def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
     """The namespace's world state rebuilt from blocks, with its tombstones, key-level policies and private data
-    hashes."""
+    hashes; and each VALID transaction's endorsements judged as the replay reaches its block (``EndorsementReplay``),
+    against what every namespace the blocks write holds at that block's start (the other namespaces replayed
+    beside it, ``_lifecycle``'s chaincode definitions among them)."""
     replayed = Replay()
+    others: dict[str, Replay] = {}
+    endorsements = EndorsementReplay(lambda name: replayed if name == namespace else others.get(name), replayed)
     for block in blocks:
-        for position, header, rwsets in _valid_transactions(block, namespace):
+        transactions = list(_valid_transactions(block))
+        endorsements.judge(block, transactions)
+        for position, header, rwsets in transactions:
             replayed.note_valid(block.header.number, position, header)
             for ns in rwsets:
-                replayed.apply(ns)
+                (replayed if ns.namespace == namespace else others.setdefault(ns.namespace, Replay())).apply(ns)
+        endorsements.take_config(block)
     return replayed
+
+
+class EndorsementReplay:
+    """Each VALID endorser transaction's endorsements against the policies Fabric's validation held it to
+    (``client.ledger.endorsement_policy``): under the channel config of the newest config block before its block
+    (block 0, the genesis block, the first), against the chaincode definitions ``_lifecycle`` and the key-level
+    policies every namespace hold at the block's start, as the replay (``replayed_namespace``: a namespace's
+    replay, None for one the blocks never wrote) has them before applying the block. A transaction whose
+    endorsements do not meet them is named in ``into.endorsement_failures``, with each policy not met; one whose
+    check could not be made, in ``into.endorsements_untold``."""
+
+    def __init__(self, replayed_namespace: Callable[[str], Replay | None], into: Replay) -> None:
+        self.replayed_namespace, self.into = replayed_namespace, into
+        # the config the next block is validated under, or why none can be taken
+        self.channel: endorsement_policy.ChannelJudge | str = "no channel config block precedes it"
+
+    def lifecycle_value(self, key: str) -> bytes | None:
+        held = self.replayed_namespace(endorsement_policy.LIFECYCLE)
+        return None if held is None else held.state.get(key)
+
+    def key_policy(self, namespace: str, collection: str, key: str | bytes) -> bytes | None:
+        held = self.replayed_namespace(namespace)
+        if held is None:
+            return None
+        return held.private_policies.get((collection, key)) if collection else held.policies.get(key)
+
+    def judge(self, block: common_pb2.Block, transactions: list) -> None:
+        """Judge the block's VALID endorser transactions (``transactions``, as ``_valid_transactions`` gave them),
+        before the replay applies their writes."""
+        positions = {position: header for position, header, _ in transactions
+                     if header.type == common_pb2.ENDORSER_TRANSACTION}
+        if not positions:
+            return
+        number = block.header.number
+        if isinstance(self.channel, str):
+            self.into.endorsements_untold += [f"block {number}, transaction {p} ({h.tx_id}): the channel config it "
+                                              f"was validated under cannot be taken ({self.channel})"
+                                              for p, h in positions.items()]
+            return
+        judged = endorsement_policy.block_judgements(block, self.channel, self, positions)
+        for position, judgement in judged.items():
+            named = f"block {number}, transaction {position} ({positions[position].tx_id})"
+            if judgement.failures:
+                self.into.endorsement_failures.append(
+                    f"{named}: marked VALID, but its endorsements do not meet what Fabric's validation holds it to: "
+                    f"{'; '.join(judgement.failures)}. No Fabric peer marks such a transaction VALID, so this "
+                    f"peer's validation flags are not Fabric's, and the replay applies writes Fabric would not. "
+                    f"{FETCH_AGAIN}")
+            elif judgement.untold:
+                self.into.endorsements_untold.append(f"{named}: {'; '.join(judgement.untold)}")
+
+    def take_config(self, block: common_pb2.Block) -> None:
+        """Where ``block`` is a config block (one config transaction, whatever its flag: a peer keeps none for the
+        genesis block), its config is the one the blocks after it are validated under."""
+        try:
+            if len(block.data.data) != 1 or transaction_header(
+                    common_pb2.Envelope.FromString(block.data.data[0]))[1].type != common_pb2.CONFIG:
+                return
+        except (DecodeError, RuntimeError, LedgerReadError):
+            return
+        try:
+            self.channel = endorsement_policy.ChannelJudge(config_of(block))
+        except LedgerReadError as error:
+            self.channel = f"config block {block.header.number}: {error}"
 
 
 # ---------------------------------------------------------------- the world state as the contract shows it
@@ -1176,6 +1271,8 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = NOT_VALID_IN_BLOCKS
     ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
     ledger.state_mismatches[:0] = not_as_cut + ledger.replayed.problems
+    ledger.endorsement_failures = ledger.replayed.endorsement_failures
+    ledger.endorsements_untold = ledger.replayed.endorsements_untold
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
                                 if receivable_key(receivable_id) not in ledger.replayed.state]

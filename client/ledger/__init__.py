@@ -15,7 +15,9 @@
 - :mod:`.endorsements`: a committed transaction's endorsements, each signature verified against its
   endorser's certificate, and what the transaction wrote;
 - :mod:`.block_integrity`: whether a block is one the ordering service cut (its data hash, its link with the
-  block before it, its orderer signatures under the channel's BlockValidation policy).
+  block before it, its orderer signatures under the channel's BlockValidation policy);
+- :mod:`.endorsement_policy`: whether a committed transaction's endorsements meet the policies Fabric's validation
+  held it to (the chaincode's definition, the collections', each written key's key-level policy).
 
 ``client.receivables.audit`` builds on them to prove who endorsed the transactions a claim rests on.
 """

@@ -324,9 +324,13 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
 
 # ---- evaluation -------------------------------------------------------------------------------------
 class Evaluator:
-    def __init__(self, config: configtx_pb2.Config, signed: list[SignedBy]):
+    """``signed`` counted as Fabric counts a signature set's signers under ``config`` (``msps``: its org MSPs,
+    ``org_msps(config)``, given where one config judges many signature sets), and its policies checked."""
+
+    def __init__(self, config: configtx_pb2.Config, signed: list[SignedBy],
+                 msps: dict[str, OrgMsp] | None = None):
         self.config = config
-        self.msps = org_msps(config)
+        self.msps = org_msps(config) if msps is None else msps
         reasons = []
         verified = set()    # (MSP ID, certificate) of each identity with a signature that verified
         for signer in signed:
@@ -340,9 +344,13 @@ class Evaluator:
             # nor does it remember one of an MSP it does not know: each such signature is dropped for that
             if signer.valid and signer.msp_id in self.msps:
                 verified.add(identity)
-            reasons.append((signer, refusal(signer, self.msps, config)))
+            reasons.append((signer, self.refusal(signer)))
         self.signed = [s for s, why in reasons if why is None]
         self.refused = [(s, why) for s, why in reasons if why is not None]
+
+    def refusal(self, signer: SignedBy) -> str | None:
+        """Why the signature counts for no principal at all (:func:`refusal`), None when it is checked against them."""
+        return refusal(signer, self.msps, self.config)
 
     def policy_at(self, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
         group = group_at(self.config, path[:-1])

@@ -176,6 +176,14 @@ def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payloa
     return Endorsement(endorser.mspid, certificate, problem)
 
 
+def endorsements_of(endorsed: transaction_pb2.ChaincodeEndorsedAction,
+                    msps: Mapping[str, ChannelMsp] | None = None) -> tuple[Endorsement, ...]:
+    """Each endorsement of an endorsed action, its signature over the proposal response payload and the endorser's
+    identity verified in the signature hash family of the MSP the endorser names (``msps``, as
+    :func:`committed_transaction` takes them)."""
+    return tuple(_endorsement(e, endorsed.proposal_response_payload, msps) for e in endorsed.endorsements)
+
+
 def action_results(action: transaction_pb2.TransactionAction, of: str = "the") -> tuple[
         transaction_pb2.ChaincodeEndorsedAction, proposal_pb2.ChaincodeAction, rwset_pb2.TxReadWriteSet]:
     """A transaction's action decoded down to what its endorsers signed: the endorsed action (the proposal
@@ -208,9 +216,7 @@ def _read_write_set(results: rwset_pb2.TxReadWriteSet) -> dict:
 
 def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, ChannelMsp] | None) -> EndorsedAction:
     endorsed, chaincode_action, results = action_results(action)
-    return EndorsedAction(chaincode_action.chaincode_id.name,
-                          endorsements=tuple(_endorsement(e, endorsed.proposal_response_payload, msps)
-                                             for e in endorsed.endorsements),
+    return EndorsedAction(chaincode_action.chaincode_id.name, endorsements=endorsements_of(endorsed, msps),
                           **_read_write_set(results))
 
 

@@ -142,7 +142,7 @@ class ChaincodeEndorsement(NamedTuple):
     unreadable: str = ""
 
 
-_DEFAULT_VALIDATION = ("", "vscc")
+DEFAULT_VALIDATION = ("", "vscc")
 """The validation plugin names of Fabric's default validation, which checks a transaction against the validation
 parameter as an ApplicationPolicy (``vscc``, or none given, which the peer takes as ``vscc``)."""
 
@@ -151,7 +151,7 @@ def chaincode_endorsement(definition: lifecycle_pb2.QueryChaincodeDefinitionResu
     """The endorsement policy ``definition`` commits (:class:`ChaincodeEndorsement`). LedgerReadError where its
     validation parameter, or a principal of its signature policy, does not decode."""
     plugin = definition.validation_plugin
-    if plugin not in _DEFAULT_VALIDATION:
+    if plugin not in DEFAULT_VALIDATION:
         return ChaincodeEndorsement(None, None, f"the chaincode's committed definition names validation plugin "
                                                 f"{plugin}, whose policy the SDK cannot read")
     policy = decoded(policy_pb2.ApplicationPolicy, definition.validation_parameter,

@@ -210,6 +210,7 @@ def check_nothing_lost(network, measured: Measured, workload: WatchedMixedWorklo
     assert verdict.lost == 0, verdict.to_json()
     assert all(p.found == verdict.acknowledged for p in verdict.peers), verdict.to_json()
     assert not [m for p in verdict.peers for m in p.state_mismatches], verdict.to_json()
+    assert not [f for p in verdict.peers for f in p.endorsement_failures], verdict.to_json()
     assert not verdict.divergences, verdict.to_json()
 
 

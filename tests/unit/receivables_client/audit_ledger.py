@@ -197,10 +197,11 @@ Reads = dict[str, tuple[int, int] | None] | list[tuple[str, tuple[int, int] | No
 """key -> the version read (block number, position), None for a key that did not exist; or (key, version) pairs"""
 
 
-def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] = ()) -> bytes:
+def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] | dict[str, bytes] = ()) -> bytes:
     """A KVRWSet reading each key of ``reads`` at its version, writing each key's JSON document in order (None: a
     delete; bytes: written as they are, as altered chaincode may write any) and the metadata (a key-level policy)
-    of each key of ``metadata``."""
+    of each key of ``metadata`` (key -> the policy's bytes; a placeholder for a key named alone)."""
+    policies = metadata if isinstance(metadata, dict) else dict.fromkeys(metadata, b"policy")
     pairs = writes.items() if isinstance(writes, dict) else writes
     read_pairs = reads.items() if isinstance(reads, dict) else reads
     return kv_rwset_pb2.KVRWSet(reads=[
@@ -211,20 +212,21 @@ def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] = ())
         kv_rwset_pb2.KVWrite(key=k, value=v if isinstance(v, bytes) else json.dumps(v).encode())
         for k, v in pairs], metadata_writes=[
         kv_rwset_pb2.KVMetadataWrite(key=k, entries=[kv_rwset_pb2.KVMetadataEntry(name="VALIDATION_PARAMETER",
-                                                                                  value=b"policy")])
-        for k in metadata]).SerializeToString()
+                                                                                  value=policy)])
+        for k, policy in policies.items()]).SerializeToString()
 
 
 def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: str = CHAINCODE,
              entries: list[tuple[str, Writes]] | None = None, when: dt.datetime | None = None,
              validation: int = transaction_pb2.VALID, tamper: bool = False, reads: Reads = (),
-             metadata: tuple[str, ...] = (), creator: str | None = None) -> transaction_pb2.ProcessedTransaction:
+             metadata: tuple[str, ...] | dict[str, bytes] = (),
+             creator: str | None = None) -> transaction_pb2.ProcessedTransaction:
     """A committed endorser transaction of ``namespace`` writing ``writes`` (key -> JSON document, or a list of
     (key, document or None for a delete) in the order written), endorsed by each signer, timestamped ``when``
     (default: now); ``entries``: the read-write set's namespace entries as listed, (namespace, writes) each,
     instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it;
     ``reads``: the keys of ``namespace`` it read, with the versions read; ``metadata``: the keys of ``namespace``
-    whose metadata (a key-level policy) it wrote; ``creator``: the MSP ID of the client that submitted it, which its
+    whose metadata (a key-level policy) it wrote (key -> the policy, or the keys alone, each given a placeholder); ``creator``: the MSP ID of the client that submitted it, which its
     signature header names (default: the first signer's org; none without signers), its certificate a placeholder
     (the audit takes the committing peer's VALID for the creator's signature)."""
     results = rwset_pb2.TxReadWriteSet(data_model=rwset_pb2.TxReadWriteSet.KV, ns_rwset=[
