@@ -33,9 +33,12 @@ None that counts may fail, and one must pass, naming every source in
 its newest pass, whatever sources it names (its older values never contradict its newer ones,
 and a reading of the invoice against another source is a reading all the same), and no
 other attester's may differ: attesters that disagree are named, not outvoted. A pass that no write of its
-attester's ``recfin.attestation-last`` entry names (:func:`named_by_no_write`: an earlier contract version's, or
-one two other orgs wrote in its name) counts against a registration but never backs one, nor clears a failure of
-its attester's. The pass that backs
+attester's ``recfin.attestation-last`` entry names, as the peer's history holds them (:func:`vouching_gap`: an
+earlier contract version's, one two other orgs wrote in its name, one of an attester without an entry, or one
+read on a peer whose history holds no write of the entry) counts against a registration but never backs one, nor
+clears a failure of its attester's. A failure so written still refuses one: nothing tells it from an earlier
+version's failure, which a bank found, and its attester clears it by passing the invoice on its sources. The pass
+that backs
 the registration is the attester's newest naming every required source, and only while its values
 are still the attester's newest. A pass dated after the
 registration's own time does not count for it (a registering client whose clock is behind gives the
@@ -59,7 +62,7 @@ network that counts on a source having been asked names it in ``attestation_sour
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -200,23 +203,44 @@ class Vouched:
     since: datetime
 
 
-def named_by_no_write(a: InvoiceAttestation, vouched: Vouched | None) -> bool:
-    """Whether nothing ``a``'s attester wrote names ``a``: the history of its entry holds writes (``vouched``), and
-    none of them names it. Such a record is no attestation of this contract version's, and the entry's first write
-    names only the newest of the attester's earlier ones: it is an earlier version's, or one two other orgs wrote as
-    a new key, which nothing on the ledger tells apart. None (the entry's history holds no write: a peer joined
-    from a snapshot since, or an attester without an entry) tells nothing of any record."""
-    return vouched is not None and a.id not in vouched.ids
+# Why nothing a record's attester wrote shows, as a peer reads the ledger, that the record is its attestation
+# (:func:`vouching_gap`)
+NAMED_BY_NO_WRITE = "named-by-no-write"   # the entry's history holds writes, and none names it
+NO_ENTRY = "no-entry"                     # the attester has no recfin.attestation-last entry of the invoice
+ENTRY_UNREADABLE = "entry-unreadable"     # the attester's entry is none an attestation wrote (a read lists it so)
+NO_HISTORY = "no-history"                 # the peer's history of the entry holds no write (joined from a snapshot)
+
+
+def vouching_gap(a: InvoiceAttestation, newest: Newest | None, vouched: Vouched | None, *,
+                 entry_unreadable: bool = False) -> str | None:
+    """Why nothing ``a``'s attester wrote shows, on this peer, that ``a`` is its attestation, or None where a write
+    of its attester's ``recfin.attestation-last`` entry of the invoice names it (``newest``: the entry, None where
+    it has none; ``vouched``: what the entry's history names, None where it holds no write). Each attestation writes
+    that entry naming itself, in its own transaction, under its attester's org, so only such a write vouches for a
+    record. What none names (:data:`NAMED_BY_NO_WRITE`) is an earlier contract version's record (the entry's first
+    write names only the newest of those) or a new key two other orgs wrote in the attester's name, and nothing on
+    the ledger tells which; so is every record of an attester with no entry (:data:`NO_ENTRY`: it has not attested
+    the invoice since entries exist) or with one no attestation wrote (:data:`ENTRY_UNREADABLE`). On a peer whose
+    history of the entry holds no write (:data:`NO_HISTORY`: joined the channel from a snapshot taken after) no
+    record can be shown to be the attester's. Such a record counts against a registration as any other, but backs
+    none and clears no failure of its attester's (``registration_problem``'s ``unnamed``)."""
+    if entry_unreadable:
+        return ENTRY_UNREADABLE
+    if newest is None:
+        return NO_ENTRY
+    if vouched is None:
+        return NO_HISTORY
+    return None if a.id in vouched.ids else NAMED_BY_NO_WRITE
 
 
 def unvouched(a: InvoiceAttestation, vouched: Vouched | None) -> bool:
     """Whether ``a``, a record in an attester's name dated no later than its newest (``past_newest``), is none of
     its attestations: dated at or after the first record its entry named (``vouched.since``), from when each of its
-    attestations wrote that entry naming itself, and named by no such write (``named_by_no_write``). Only two other
-    orgs writing a new key wrote it. One dated before is counted against a registration as before, but backs none
-    (``registration_problem``'s ``unnamed``): an earlier contract version recorded attestations without the entry,
-    and the first write names only the newest of those."""
-    return named_by_no_write(a, vouched) and attested_time(a) >= vouched.since
+    attestations wrote that entry naming itself, and named by no such write. Only two other orgs writing a new key
+    wrote it. One dated before is counted against a registration as before, but backs none (``vouching_gap``): an
+    earlier contract version recorded attestations without the entry, and the first write names only the newest
+    of those."""
+    return vouched is not None and a.id not in vouched.ids and attested_time(a) >= vouched.since
 
 
 def order_problem(a: InvoiceAttestation, newest: Newest | None) -> RuleViolation | None:
@@ -283,37 +307,66 @@ def _too_old_reason(config: NetworkConfig, a: InvoiceAttestation, registered_at:
             "again and the result attested")
 
 
-def _unnamed_reason(unnamed: Sequence[InvoiceAttestation]) -> str:
+_ATTEST_AGAIN = "have the invoice verified again and the result attested"
+
+
+def _unvouched_words(gap: str, records: str = "") -> str:
+    """Why a record is not shown to be its attester's word (``gap``, :func:`vouching_gap`), as each refusal and
+    listing says it before its own consequence and remedy; ``records`` names the records where it stands for
+    several."""
+    named = f"{records}: " if records else ""
+    either = "an earlier contract version's record, or one two other orgs wrote in its name"
+    if gap == NO_HISTORY:
+        return (f"with no write of its attester's recfin.attestation-last entry of the invoice in this peer's history "
+                f"({named}the peer joined the channel from a snapshot taken after the entry was written, so nothing "
+                "here tells it from a record two other orgs wrote in its name)")
+    if gap == NO_ENTRY:
+        return f"of an attester with no recfin.attestation-last entry of the invoice ({named}{either})"
+    if gap == ENTRY_UNREADABLE:
+        return (f"of an attester whose recfin.attestation-last entry of the invoice is none an attestation wrote "
+                f"({named}{either})")
+    return f"named by no write of its attester's recfin.attestation-last entry of the invoice ({named}{either})"
+
+
+def _unvouched_remedy(gap: str) -> str:
+    """What makes a pass its attester's word where ``gap`` says why nothing shows it is."""
+    if gap == NO_HISTORY:
+        return (f"{_ATTEST_AGAIN} (a peer joined from a snapshot holds the write of every attestation made since), "
+                "or endorse on peers that joined the channel from its genesis block")
+    return _ATTEST_AGAIN
+
+
+def _unnamed_reason(unnamed: Sequence[InvoiceAttestation], gap: str) -> str:
+    """Why passes on the required sources, each its attester's newest, were not counted for a registration: each
+    is so for ``gap`` (:func:`vouching_gap`)."""
     named = ", ".join(f"{a.id} of {a.attester}" for a in unnamed[:_NAMED_AT_MOST])
-    return (f"passing, but named by no write of its attester's recfin.attestation-last entry of the invoice ({named}"
-            f"{', ...' if len(unnamed) > _NAMED_AT_MOST else ''}: an earlier contract version's record, or one two "
-            "other orgs wrote in its name), so it counts against a registration but backs none; have the invoice "
-            "verified again and the result attested")
+    more = ", ..." if len(unnamed) > _NAMED_AT_MOST else ""
+    return (f"passing, but {_unvouched_words(gap, named + more)}, so it counts against a registration but backs none; "
+            f"{_unvouched_remedy(gap)}")
 
 
-def _unnamed_failure(a: InvoiceAttestation, unnamed: Collection[str]) -> str:
-    """What a refusal on failure ``a`` adds where no write of its attester's entry names it: an earlier version's
-    failure and one two other orgs wrote look the same, and a bank that never attested it learns where to look."""
-    if a.id not in unnamed:
+def _unnamed_failure(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str:
+    """What a refusal on failure ``a`` adds where nothing its attester wrote shows it is its own: an earlier
+    version's failure and one two other orgs wrote look the same, and a bank that never attested it learns where
+    to look."""
+    if (gap := unnamed.get(a.id)) is None:
         return ""
-    return (f" ({a.id}, named by no write of its attester's recfin.attestation-last entry of the invoice: an earlier "
-            "contract version's record, or one two other orgs wrote in its name; the block holding that transaction "
-            "shows which, and the attester reports a record it did not make to the network's operators)")
+    return (f" ({a.id}, {_unvouched_words(gap)}; the block holding that transaction shows who submitted it, and an "
+            "attester reports a record it did not make to the network's operators)")
 
 
-def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Collection[str]) -> str | None:
+def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str | None:
     """Why no registration of the invoice counts ``a`` as a pass its attester vouches for, whoever registers it and
-    when, or None where one may (``GetInvoiceAttestations`` lists it so): a pass no write of its attester's entry
-    names (``named_by_no_write``: ``unnamed`` holds the ids), or one recorded before attestations carried the values
-    verified. What depends on the registration (its creditor's and debtor's orgs, its time, the network's roles
-    then) is for ``registration_problem`` to say. A failure is counted against a registration however it came."""
+    when, or None where one may (``GetInvoiceAttestations`` lists it so): a pass nothing its attester wrote shows
+    to be its own (``unnamed``: the ids, each with its :func:`vouching_gap`), or one recorded before attestations
+    carried the values verified. What depends on the registration (its creditor's and debtor's orgs, its time, the
+    network's roles then) is for ``registration_problem`` to say. A failure is counted against a registration
+    however it came."""
     if a.outcome != "pass":
         return None
-    if a.id in unnamed:
-        return ("passing, but named by no write of its attester's recfin.attestation-last entry of the invoice (an "
-                "earlier contract version's record, or one two other orgs wrote in its name), so it backs no "
-                "registration and clears none of its attester's failures, though its values count against one; "
-                "have the invoice verified again and the result attested")
+    if (gap := unnamed.get(a.id)) is not None:
+        return (f"passing, but {_unvouched_words(gap)}, so it backs no registration and clears none of its "
+                f"attester's failures, though its values count against one; {_unvouched_remedy(gap)}")
     if not _records_values(a):
         return ("passing, but with no buyer, date or total with tax: its record was written before attestations "
                 "recorded the values verified, so it backs no registration")
@@ -333,9 +386,9 @@ def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[st
     So a later attestation replaces an earlier one by the same attester on the sources both name, and only there:
     a pass on the tax source clears that attester's failure on it (the invoice checked again), a failure on it
     overrides its pass, and a pass of a credit check alone leaves a failure on the tax source standing. A pass
-    whose id is in ``unnamed`` (no write of its attester's entry names it: ``named_by_no_write``) clears no
+    whose id is in ``unnamed`` (nothing its attester wrote shows it is its own: :func:`vouching_gap`) clears no
     failure: it may be one two other orgs wrote, dated between an earlier version's failure and the attester's
-    first record its entry names."""
+    first record its entry names, or in the name of an attester without an entry."""
     newest: dict[tuple[str, str], InvoiceAttestation] = {}
     for a in attestations:
         for source in a.sources:
@@ -408,23 +461,23 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
 
 def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
                  late: list[InvoiceAttestation], stale: list[InvoiceAttestation], registered_at: str,
-                 unreadable: Sequence[str], unnamed: Sequence[InvoiceAttestation] = ()) -> str:
+                 unreadable: Sequence[str], unnamed: Mapping[str, Sequence[InvoiceAttestation]]) -> str:
     """Why attestations were not counted for a registration at ``registered_at``: those the network does not count
     (``ignored``), passes dated after it (``late``), passes older than the network lets back it (``stale``), the
-    ids of records no attestation parses to (``unreadable``, ``Store.attestation_records``), and passes no write
-    of their attester's entry names (``unnamed``)."""
+    ids of records no attestation parses to (``unreadable``, ``Store.attestation_records``), and passes nothing
+    their attester wrote shows are its own (``unnamed``, by their :func:`vouching_gap`)."""
     if not ignored and not late and not stale and not unreadable and not unnamed:
         return ""
     reasons = {_why_not_counted(config, a, stake) for a in ignored}
     if late:
         reasons.add(_dated_after_reason(registered_at))
     reasons.update(_too_old_reason(config, a, registered_at) for a in stale)
-    if unnamed:
-        reasons.add(_unnamed_reason(unnamed))
+    reasons.update(_unnamed_reason(records, gap) for gap, records in unnamed.items())
     if unreadable:
         reasons.add(f"unreadable, no attestation this contract recorded ({', '.join(unreadable[:_NAMED_AT_MOST])}"
                     f"{', ...' if len(unreadable) > _NAMED_AT_MOST else ''})")
-    return (f"; not counted: {len(ignored) + len(late) + len(stale) + len(unreadable) + len(unnamed)} attestation(s) "
+    unvouched = sum(len(records) for records in unnamed.values())
+    return (f"; not counted: {len(ignored) + len(late) + len(stale) + len(unreadable) + unvouched} attestation(s) "
             f"{'; '.join(sorted(reasons))}")
 
 
@@ -463,12 +516,13 @@ def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]]) ->
 
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
                          creditor_msp: str, debtor_msp: str, registered_at: str,
-                         unreadable: Sequence[str] = (), unnamed: Collection[str] = ()) -> RuleViolation | None:
+                         unnamed: Mapping[str, str], unreadable: Sequence[str] = ()) -> RuleViolation | None:
     """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
     ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may.
     ``unreadable``: the ids of the invoice's records no attestation parses to, which count for nothing and are
-    named among those not counted. ``unnamed``: the ids of those of ``attestations`` no write of their attester's
-    entry names (``named_by_no_write``), which count against the registration as any other but back none."""
+    named among those not counted. ``unnamed``: the ids of those of ``attestations`` nothing their attester wrote
+    shows are its own, each with its :func:`vouching_gap`, which count against the registration as any other but
+    back none."""
     stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
     counted, ignored = standing(config, attestations, stake, unnamed)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
@@ -492,9 +546,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # only while the attester's newest values are still the registration's
     differs_newest = {a.attester: differ for a, differ in newest}
     # ...and named by a write of its attester's entry: one no write names may be an earlier version's, which counts
-    # against the registration as ever, or one two other orgs dated before the attester's first, which must not be
-    # what lets it through. Every pass its attester's entry names is newer than one none names, so leaving these
-    # out finds the attester's newest it names
+    # against the registration as ever, or one two other orgs dated before the attester's first or wrote in the
+    # name of an attester without an entry, which must not be what lets it through. Every pass its attester's entry
+    # names is newer than one none names, so leaving these out finds the attester's newest it names
     on_required = [a for a in passing if required <= set(a.sources)]
     newest_required = [(a, value_differences(a, invoice))
                        for a in _each_attesters_newest([a for a in on_required if a.id not in unnamed])]
@@ -512,7 +566,10 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     matching = [a for a in agreeing if not _dated_after(a, registered_at) and not _too_old(config, a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [(a, differ) for a, differ in newest if differ and _records_values(a)]
-    not_counted = _not_counted(config, ignored, stake, late, stale, registered_at, unreadable, unnamed_agreeing)
+    unvouched: dict[str, list[InvoiceAttestation]] = {}
+    for a in unnamed_agreeing:
+        unvouched.setdefault(unnamed[a.id], []).append(a)
+    not_counted = _not_counted(config, ignored, stake, late, stale, registered_at, unreadable, unvouched)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Collection
 
 from chaincode.shim import PeerError
 
@@ -79,31 +80,33 @@ class AttestationRecords(StoreBase):
         return own if own is not None else newest.get(attester)
 
     async def attestations_kept(self, fp: str
-                                ) -> tuple[list[InvoiceAttestation], list[str], list[str], frozenset[str]]:
+                                ) -> tuple[list[InvoiceAttestation], list[str], list[str], dict[str, str]]:
         """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
         names it (``attestation.past_newest``): records two other orgs wrote in its name, after its last
         attestation. Under an attester without an entry (an invoice not attested since the entries exist, or an
-        attester that has not attested it), every record is counted. With them, the ids of the records no
+        attester that has not attested it), every record is kept. With them, the ids of the records no
         attestation parses to and of those a newer contract version wrote (``attestation_records``), and the ids of
-        the records kept that no write of their attester's entry names (``attestation.named_by_no_write``: dated
-        before the first it named), which count against a registration but back none."""
+        the records kept that nothing their attester wrote shows are its own, each with why
+        (``attestation.vouching_gap``: dated before the first its entry named, of an attester without an entry, or
+        read on a peer whose history of the entry holds no write), which count against a registration but back
+        none."""
         found, unreadable, newer = await self.attestation_records(fp)
         newest = await self._attesters_newest(fp, found)
         vouched = await self._attesters_vouched(fp, newest)
         kept = [a for a in found if not self._not_its_attesters(a, newest, vouched)]
-        unnamed = frozenset(a.id for a in kept if attestation.named_by_no_write(a, vouched.get(a.attester)))
-        return kept, unreadable, newer, unnamed
+        return kept, unreadable, newer, self._unvouched(kept, newest, vouched)
 
     async def attestations_listed(self, fp: str
-                                  ) -> tuple[list[InvoiceAttestation], list[str], list[str], frozenset[str]]:
+                                  ) -> tuple[list[InvoiceAttestation], list[str], list[str], dict[str, str]]:
         """The invoice's attestations as a registration counts them (``attestations_kept``), for a read: a record
         past its attester's newest is named with the records no attestation parses to (``unreadable``), not
         listed as the attester's word. An attester whose entry no attestation wrote (``_newest_entry``) has all
         its records listed, as before entries existed: a read is not refused over a key any two orgs can write.
-        Last, the ids of the records listed that no write of their attester's entry names
-        (``attestation.named_by_no_write``), from the entries' history read already."""
+        Last, the ids of the records listed that nothing their attester wrote shows are its own, each with why
+        (``attestation.vouching_gap``), from the entries and their history read already."""
         found, unreadable, newer = await self.attestation_records(fp)
-        newest = await self._attesters_newest(fp, found, forged_entry_as_none=True)
+        forged_entries: set[str] = set()
+        newest = await self._attesters_newest(fp, found, forged_entries=forged_entries)
         vouched = await self._attesters_vouched(fp, newest)
         listed = []
         for a in found:
@@ -111,14 +114,23 @@ class AttestationRecords(StoreBase):
                 unreadable.append(a.id)
             else:
                 listed.append(a)
-        unnamed = frozenset(a.id for a in listed if attestation.named_by_no_write(a, vouched.get(a.attester)))
-        return listed, unreadable, newer, unnamed
+        return listed, unreadable, newer, self._unvouched(listed, newest, vouched, forged_entries)
+
+    @staticmethod
+    def _unvouched(records: list[InvoiceAttestation], newest: dict[str, attestation.Newest | None],
+                   vouched: dict[str, attestation.Vouched | None], forged_entries: Collection[str] = ()
+                   ) -> dict[str, str]:
+        """The ids of ``records`` nothing their attester wrote shows are its own, each with why
+        (``attestation.vouching_gap``)."""
+        gaps = {a.id: attestation.vouching_gap(a, newest[a.attester], vouched.get(a.attester),
+                                               entry_unreadable=a.attester in forged_entries) for a in records}
+        return {attestation_id: gap for attestation_id, gap in gaps.items() if gap is not None}
 
     async def _attesters_newest(self, fp: str, found: list[InvoiceAttestation], *,
-                                forged_entry_as_none: bool = False) -> dict[str, attestation.Newest | None]:
+                                forged_entries: set[str] | None = None) -> dict[str, attestation.Newest | None]:
         """The newest of each attester of ``found`` as its own entry keeps it (``_newest_entry``), the entries
-        read in one round trip; with ``forged_entry_as_none``, an entry no attestation wrote reads as none rather
-        than refusing."""
+        read in one round trip; given ``forged_entries``, an entry no attestation wrote reads as none, its attester
+        added there, rather than refusing."""
         attesters = list(dict.fromkeys(a.attester for a in found))
         await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
         newest: dict[str, attestation.Newest | None] = {}
@@ -126,9 +138,10 @@ class AttestationRecords(StoreBase):
             try:
                 newest[attester] = await self._newest_entry(fp, attester)
             except UNREADABLE_VALUE:
-                if not forged_entry_as_none:
+                if forged_entries is None:
                     raise
                 newest[attester] = None
+                forged_entries.add(attester)
         return newest
 
     @staticmethod
