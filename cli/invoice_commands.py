@@ -1215,9 +1215,10 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
 
     Name the invoice by its file or by its fingerprint (64 hex digits). An attestation the peer cannot read (a
     newer contract version's, whose outcome it cannot tell, or one no version wrote) is not shown: a warning
-    line after the list names it, and --json lists the keys in newer_version and unreadable. An attestation no
-    registration counts as its attester's pass (one no write of its attester's entry names, or one without the
-    values verified) has a "not counted:" line saying why (--json: not_counted_reason, null where counted).
+    line after the list names it, and --json lists the keys in newer_version and unreadable. A pass no
+    registration counts as its attester's (nothing its attester wrote shows it is its own, or it has no values
+    verified) has a "not counted:" line saying why; a failure nothing its attester wrote shows is its own, which
+    still refuses a registration, a "not vouched for:" line (--json: not_counted_reason, null where neither).
 
     \b
     Example:
@@ -1238,8 +1239,8 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
         click.echo(f"  {a.outcome.upper():<4}  {a.attested.at}  {a.attester} ({a.attester_role}, {a.attested.msp_id})  "
                    f"sources {', '.join(a.sources)}  tx {a.tx_id}")
         click.echo(f"        verified {_verified(a)}")
-        if a.not_counted_reason:   # listed, but no registration counts it as its attester's pass
-            click.echo(f"        not counted: {a.not_counted_reason}")
+        if a.not_counted_reason:   # listed, but not shown to be its attester's word
+            click.echo(f"        {'not counted' if a.passed else 'not vouched for'}: {a.not_counted_reason}")
     # a newer version's attestation may be a failure: the list above is not all the ledger holds of the invoice
     note_passed_over(records.unreadable, records.newer_version, "in no attestation above")
 

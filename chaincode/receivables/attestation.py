@@ -356,15 +356,22 @@ def _unnamed_failure(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str:
 
 
 def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str | None:
-    """Why no registration of the invoice counts ``a`` as a pass its attester vouches for, whoever registers it and
-    when, or None where one may (``GetInvoiceAttestations`` lists it so): a pass nothing its attester wrote shows
-    to be its own (``unnamed``: the ids, each with its :func:`vouching_gap`), or one recorded before attestations
-    carried the values verified. What depends on the registration (its creditor's and debtor's orgs, its time, the
-    network's roles then) is for ``registration_problem`` to say. A failure is counted against a registration
-    however it came."""
+    """Why no registration of the invoice counts ``a`` as its attester's word, whoever registers it and when, or
+    None where one may (``GetInvoiceAttestations`` lists it so): a record nothing its attester wrote shows to be
+    its own (``unnamed``: the ids, each with its :func:`vouching_gap`), or a pass recorded before attestations
+    carried the values verified. Such a pass backs no registration; such a failure still refuses one, as nothing
+    tells it from its attester's own (an earlier contract version's), but its reader learns its attester may never
+    have made it. What depends on the registration (its creditor's and debtor's orgs, its time, the network's roles
+    then) is for ``registration_problem`` to say."""
+    gap = unnamed.get(a.id)
+    if gap is not None and a.outcome == "fail":
+        return (f"failing, but {_unvouched_words(gap)}: as nothing tells it from its attester's own, it still "
+                f"refuses a registration of the invoice until its attester passes it on {', '.join(a.sources)}; "
+                f"the block holding transaction {a.attested.tx_id} shows who submitted it, and an attester reports "
+                "a record it did not make to the network's operators")
     if a.outcome != "pass":
         return None
-    if (gap := unnamed.get(a.id)) is not None:
+    if gap is not None:
         return (f"passing, but {_unvouched_words(gap)}, so it backs no registration and clears none of its "
                 f"attester's failures, though its values count against one; {_unvouched_remedy(gap)}")
     if not _records_values(a):

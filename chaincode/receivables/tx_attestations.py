@@ -76,10 +76,11 @@ class AttestationTransactions(TransactionGroup):
         of its attestations, which a registration does not count either: ``Store.attestations_listed``), or one a newer version wrote, whose outcome this peer cannot tell, and which
         refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``) where its
         attester's entry names it (``Store.named_newest``); one no entry names is in ``unreadable``. Each
-        attestation there carries ``not_counted_reason``: why no registration counts it as a pass its attester
-        vouches for (``attestation.listed_not_counted_reason``: a pass no write of its attester's entry names, which
-        counts against a registration but backs none, or one recorded without the values verified), null where
-        one may; what depends on the registration (who registers, when) a refusal names.
+        attestation there carries ``not_counted_reason``: why no registration counts it as its attester's word
+        (``attestation.listed_not_counted_reason``: a record nothing its attester wrote vouches for, a pass of which
+        counts against a registration but backs none and a failure of which still refuses one, or a pass recorded
+        without the values verified), null where one may; what depends on the registration (who registers, when)
+        a refusal names.
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed:
@@ -102,8 +103,8 @@ class AttestationTransactions(TransactionGroup):
             records, unreadable, newer = [], [], []
         if answer == "list":
             return [a.to_json() for a in records]
-        # each with whether a registration counts it as its attester's pass: one no write of its attester's entry
-        # names is listed (it counts against a registration) but would otherwise read as the attester's word
+        # each with whether a registration counts it as its attester's word: a record nothing its attester wrote
+        # vouches for is listed (it counts against a registration) but would otherwise read as the attester's word
         listed = [{**a.to_json(), "not_counted_reason": attestation.listed_not_counted_reason(a, unnamed)}
                   for a in records]
         if newer:

@@ -879,11 +879,13 @@ class InvoiceAttestation(Document):
 
 class ListedAttestation(InvoiceAttestation):
     """An attestation as ``invoice_attestations`` lists it, with ``not_counted_reason``: why no registration counts
-    it as a pass its attester vouches for (a pass no write of its attester's ``recfin.attestation-last`` entry
-    names, an earlier contract version's or one two other orgs wrote in its name, which counts against a
-    registration but backs none; or one recorded before attestations carried the values verified), None where one
-    may, and from a contract before the field. What depends on the registration (who registers it, when) a refusal
-    names."""
+    it as its attester's word, None where one may, and from a contract before the field. A pass nothing its
+    attester wrote shows is its own (no write of its attester's ``recfin.attestation-last`` entry names it, the
+    attester has no entry, or the answering peer's history holds no write of it: an earlier contract version's
+    record or one two other orgs wrote in its name) counts against a registration but backs none, as does one
+    recorded before attestations carried the values verified; a failure so written still refuses a registration,
+    since nothing tells it from its attester's own, and the reason says so. What depends on the registration (who
+    registers it, when) a refusal names."""
 
     not_counted_reason: str | None = None
 
@@ -897,7 +899,8 @@ class ListedAttestation(InvoiceAttestation):
 
     @property
     def counted(self) -> bool:
-        """Whether a registration may count it as its attester's word (as far as the answer tells)."""
+        """Whether a registration may count it as its attester's word (as far as the answer tells). A failure not
+        so counted still refuses a registration: its ``not_counted_reason`` says so."""
         return self.not_counted_reason is None
 
 

@@ -59,3 +59,18 @@ def test_an_answer_without_the_field_reads_as_counted(monkeypatch):
                                                                "newer_version": []}))
     assert read[0].not_counted_reason is None and read[0].counted
     assert InvoiceAttestations.model_validate_json(json.dumps([older]))[0].counted
+
+
+def test_a_failure_nothing_its_attester_wrote_vouches_for_is_shown_as_such(monkeypatch):
+    """A failure in the bank's name dated before its first record, that no write of its entry names, still refuses
+    a registration: the CLI says it is not vouched for, not that it is not counted."""
+    ledger, fp, own = attested_and_a_pass_forged_before_it(monkeypatch)
+    forged = json.loads(ledger.memory.state[create_composite_key(keys.ATTESTATION, [fp, "A-forged"])])
+    ledger.memory.state[create_composite_key(keys.ATTESTATION, [fp, "A-forged"])] = json.dumps(
+        {**forged, "outcome": "fail"}).encode()
+    r = run("attestations", fp, "--as", "supplier")
+    assert r.exit_code == 0, r.output
+    said = [line.strip() for line in r.output.splitlines() if line.strip().startswith(("not counted:",
+                                                                                       "not vouched for:"))]
+    assert len(said) == 1 and said[0].startswith("not vouched for: failing, but"), r.output
+    assert "still refuses a registration" in said[0]
