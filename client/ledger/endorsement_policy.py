@@ -57,7 +57,6 @@ from .lifecycle import DEFAULT_VALIDATION, LIFECYCLE
 from .msp import MSP_KEY, ChannelMsp, application_msp_ids, channel_msps, fabric_msp_config
 from .qscc import LedgerReadError, decoded, transaction_header, validation_flags
 
-VALIDATION_PARAMETER = "VALIDATION_PARAMETER"
 LIFECYCLE_ENDORSEMENT = ("Channel", "Application", "LifecycleEndorsement")
 IMPLICIT_COLLECTION = "_implicit_org_"
 DEFINITION_TYPE = "ChaincodeDefinition"     # the datatype a chaincode's definition metadata names in _lifecycle

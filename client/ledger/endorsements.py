@@ -35,6 +35,8 @@ from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import CERTIFICATE_ERRORS, SIGNATURE_HASHES, ChannelMsp
 from .qscc import LedgerReadError, decoded, enum_name, transaction_header
 
+VALIDATION_PARAMETER = "VALIDATION_PARAMETER"     # the metadata entry that holds a key's key-level policy
+
 
 @dataclass(frozen=True)
 class Endorsement:
@@ -72,8 +74,9 @@ class KeyRead:
 @dataclass(frozen=True)
 class EndorsedAction:
     """One chaincode action of a transaction: the chaincode that ran, the namespaces its read-write set lists
-    (in order, one listed twice appears twice), every write in order, and its endorsements; every read, and the
-    (namespace, key) of every metadata write (a key-level policy)."""
+    (in order, one listed twice appears twice), every write in order, and its endorsements; every read, the
+    (namespace, key) of every metadata write, and (namespace, key, policy) of each, the policy its
+    ``VALIDATION_PARAMETER`` entry holds (the key-level policy it sets; empty where it clears it)."""
 
     chaincode: str
     namespaces: tuple[str, ...]
@@ -81,6 +84,7 @@ class EndorsedAction:
     endorsements: tuple[Endorsement, ...]
     reads: tuple[KeyRead, ...] = ()
     metadata_writes: tuple[tuple[str, str], ...] = ()
+    policies_written: tuple[tuple[str, str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,18 +204,23 @@ def action_results(action: transaction_pb2.TransactionAction, of: str = "the") -
 
 def _read_write_set(results: rwset_pb2.TxReadWriteSet) -> dict:
     """The namespaces the read-write set lists, every write in order (None for a delete's value), every read and
-    every metadata write: :class:`EndorsedAction`'s fields of the same names."""
+    every metadata write with the policy it sets: :class:`EndorsedAction`'s fields of the same names."""
     writes: list[KeyWrite] = []
     reads: list[KeyRead] = []
     metadata_writes: list[tuple[str, str]] = []
+    policies_written: list[tuple[str, str, bytes]] = []
     for ns in results.ns_rwset:
         kv = decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"the read-write set of namespace {ns.namespace}")
         writes.extend(KeyWrite(ns.namespace, w.key, None if w.is_delete else w.value) for w in kv.writes)
         reads.extend(KeyRead(ns.namespace, r.key, (r.version.block_num, r.version.tx_num)
                              if r.HasField("version") else None) for r in kv.reads)
         metadata_writes.extend((ns.namespace, w.key) for w in kv.metadata_writes)
+        policies_written.extend((ns.namespace, w.key, next((e.value for e in w.entries
+                                                            if e.name == VALIDATION_PARAMETER), b""))
+                                for w in kv.metadata_writes)
     return {"namespaces": tuple(ns.namespace for ns in results.ns_rwset), "writes": tuple(writes),
-            "reads": tuple(reads), "metadata_writes": tuple(metadata_writes)}
+            "reads": tuple(reads), "metadata_writes": tuple(metadata_writes),
+            "policies_written": tuple(policies_written)}
 
 
 def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, ChannelMsp] | None) -> EndorsedAction:

