@@ -79,7 +79,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     the org's CA certificates in the channel config its transaction was validated under (the one its
     block names, not today's), was valid at the transaction's time, is not revoked, then or today,
     and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason says
-    the role cannot be told). Each block read must be the ordering service's: its header hashes its
+    the role cannot be told). A transaction a check rests on must also carry endorsements meeting the
+    policies Fabric's validation held it to, under the config of its block: the chaincode's, from its
+    definition in the blocks, and each key-level policy of the keys it wrote, read back through the
+    versions it read (one the peer marks VALID that does not fails its check; what those reads
+    cannot tell, such as a key written without reading it, the reason says). Each block read must be the ordering service's: its header hashes its
     data, it follows a block before it that the audit read too, and orderer signatures meeting the
     channel's /Channel/Orderer/BlockValidation, under the config it was verified under, sign it (a
     block that fails fails the check naming it). A transaction the peer says it holds none of fails
