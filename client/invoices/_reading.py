@@ -473,8 +473,8 @@ _PRINTED_DEDUCTION = r"差额征税\s*[:：]\s*(?>[-+]?\d+(?:[,，]\d{3})*[.．]
 # from such wording, the flag would have line.tax skipped where the tax is merely wrong.
 # The half label is taken only as the upright label prints it, with no colon and a gap after it: 注：at the start of
 # a remark is the usual "Note:", and a note that merely mentions 差额征税 must not mark the invoice.
-_REMARK_LABEL = r"(?:备\s*注\s*[:：]?\s*|[备注]\s+)"
-_DIFFERENCE_MARK = re.compile(r"\s*" + _REMARK_LABEL + r"?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
+REMARK_LABEL = r"(?:备\s*注\s*[:：]?\s*|[备注]\s+)"
+_DIFFERENCE_MARK = re.compile(r"\s*" + REMARK_LABEL + r"?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
 # A printed line need not begin with the remark: an older invoice prints the seller's block to the left of the 备注
 # box, so the scan reader's line runs from the seller's name or bank account into the remark. There the label (whole,
 # or the half left on the line, standing apart from what precedes it) says where the remark begins; and only the mark
@@ -483,7 +483,7 @@ _DIFFERENCE_MARK = re.compile(r"\s*" + _REMARK_LABEL + r"?(?:差额征税|差额
 # sentence merely mentioning it (注 差额征税政策解读见附件, a note on an invoice not so taxed), as may a figure that is
 # no deduction (注 差额征税：2016年第47号公告适用, 注 差额征税：5%征收率); and taken, the mark would have an understated tax skipped. An XML field holds its own text
 # alone, so only a printed line is read so (difference_tax's ``printed_lines``).
-_LABELLED_MARK = re.compile(r"(?<=\s)" + _REMARK_LABEL + r"(?=" + _PRINTED_DEDUCTION + ")")
+_LABELLED_MARK = re.compile(r"(?<=\s)" + REMARK_LABEL + r"(?=" + _PRINTED_DEDUCTION + ")")
 
 
 def difference_tax(texts: Iterable[str], *, printed_lines: bool = False) -> tuple[bool, int | None]:
@@ -519,6 +519,24 @@ def deduction_spans(text: str) -> list[tuple[int, int]]:
     return [(found.start(), found.end(1)) for found in _DIFFERENCE_TAX.finditer(text)]
 
 
+# A deduction its printed line cuts short, as a remark wraps where its box is full: the mark at the line's end with
+# no figure after it, or with a figure that has not reached its fen (差额征税：8000 then 0.00。 on the next line)
+_CUT_DEDUCTION = re.compile(r"差额征税\s*[:：]\s*(?:[-+]?[\d,，]*(?:[.．]\d?)?)\s*$")
+_PRINTED = re.compile(_PRINTED_DEDUCTION)
+
+
+def cut_deductions_in(text: str) -> list[int]:
+    """Where in ``text`` a mark 差额征税 begins whose deduction the text ends before its fen (:data:`_CUT_DEDUCTION`):
+    the rest may be on the printed line below."""
+    return [m.start() for m in _CUT_DEDUCTION.finditer(text)]
+
+
+def printed_deductions_in(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` each mark 差额征税 stands with its deduction as invoicing software prints it, in yuan and
+    fen (:data:`_PRINTED_DEDUCTION`), from the mark to the figure's end."""
+    return [m.span() for m in _PRINTED.finditer(text)]
+
+
 def deduction_problem(deduction_fen: int, amount_fen: int) -> str | None:
     """Why a deduction (扣除额) cannot be taken off an amount, or ``None`` where it can.
 
@@ -544,6 +562,9 @@ _OFFSET_FIGURES = r"([0-9０-９]+)"
 _OFFSET_NUMBER = re.compile(r"(?:被红冲蓝字|对应蓝字)(?:数电)?发票号码\s*[:：]\s*" + _OFFSET_FIGURES)
 _OFFSET_CODE_AND_NUMBER = re.compile(r"(?:对应正数|对应蓝字|被红冲蓝字)发票代码\s*[:：]\s*" + _OFFSET_FIGURES
                                      + r"\s*[,，;；、]?\s*(?:发票)?号码\s*[:：]\s*" + _OFFSET_FIGURES)
+# A naming's label with its colon, whether or not figures follow: a label left without the identity it introduces
+# (对应蓝字发票号码：见附件, a code with no number after it) names an invoice nobody can look up
+_OFFSET_LABEL = re.compile(r"(?:被红冲蓝字|对应蓝字|对应正数)(?:数电)?发票(?:号码|代码)\s*[:：]")
 
 
 # The words a naming of the invoice offset begins with, and where one begins, whether or not the rest of it is on
@@ -576,7 +597,17 @@ def offset_invoices_in(text: str) -> list[tuple[str, str, tuple[int, int]]]:
 def offset_invoice(texts: Iterable[str]) -> tuple[str, str] | None:
     """The code (empty for a fully digitalised invoice) and number of the invoice a red-letter invoice's remark says
     it offsets (:func:`offset_invoices_in`), or ``None`` where it names none. The same invoice named twice is one;
-    two that differ are refused (``ValueProblem``): which one it offsets cannot be told."""
+    two that differ are refused (``ValueProblem``): which one it offsets cannot be told; so is a naming's label with
+    no identity after it (:data:`_OFFSET_LABEL`)."""
+    texts = list(texts)
+    for text in texts:
+        spans = [span for *_, span in offset_invoices_in(text)]
+        for label in _OFFSET_LABEL.finditer(text):
+            if not any(start <= label.start() < end for start, end in spans):
+                raise ValueProblem(f"begins naming the invoice it offsets ({label.group(0)}) but gives no "
+                                   f"{'code and number' if '代码' in label.group(0) else 'number'} after it: a "
+                                   "red-letter invoice names the invoice it takes back so that it can be looked up; "
+                                   "check the remark against the invoice")
     named = sorted({(code, number) for text in texts for code, number, _ in offset_invoices_in(text)})
     if len(named) > 1:
         shown = "; ".join(f"code {code} number {number}" if code else f"number {number}" for code, number in named)

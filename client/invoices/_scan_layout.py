@@ -46,7 +46,7 @@ _NEXT_LABEL = r"(?!纳税人识别号|统一社会信用代码|名\s*称|购\s*�
 _TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" + _COLON +
                      r"([0-9A-Za-z]{15,22}|(?:" + _NEXT_LABEL + r"[^\s:：])+)?")
 # A gap this many character heights wide inside a name is a column gap: the other party's block begins there
-_COLUMN_GAP = 3
+COLUMN_GAP = 3
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)
 TOTALS = re.compile(r"^合\s*计\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s*$")
 _WITH_TAX = re.compile(r"价税合计.*?(" + MONEY + r")\s*$")
@@ -398,13 +398,13 @@ def _other_seller(first: tuple[str | None, str | None], then: tuple[str | None, 
 
 def _before_column_gap(line: TextLine, start: int, end: int) -> int:
     """Where a value from ``start`` to ``end`` ends: at the first gap between characters wider than
-    :data:`_COLUMN_GAP` character heights (where the characters have boxes), else at ``end``."""
+    :data:`COLUMN_GAP` character heights (where the characters have boxes), else at ``end``."""
     previous = None
     for i in range(start, end):
         box = line.boxes[i] if i < len(line.boxes) else None
         if box is None:
             continue
-        if previous is not None and box[0] - previous[2] > _COLUMN_GAP * max(1, box[3] - box[1]):
+        if previous is not None and box[0] - previous[2] > COLUMN_GAP * max(1, box[3] - box[1]):
             return len(line.text[:i].rstrip())
         previous = box
     return end

@@ -82,7 +82,7 @@ from ._page import ScannedPage
 from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import (ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands,
                        offset_invoice, offset_invoices_in, to_fen)
-from ._remark_lines import wrapped_namings_joined
+from ._remark_lines import remark_wraps_joined
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
     PaperIdentity, invoices_in, item_rows, join_wrapped_names, paper_identity, read_again, second_identity
@@ -340,10 +340,9 @@ def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int |
     characters of the mark and figure it is read from (1.0 on a text layer). The deduction is given to the
     invoice's one item row.
 
-    Only text outside the item rows is read, as the XML reader reads only text outside its item lines: an item
-    named ``*经纪代理服务*差额征税代理费`` says nothing about how the invoice is taxed."""
-    in_rows = {id(line) for row in rows for line in row.lines}
-    outside = [line for line in lines if id(line) not in in_rows]
+    Only text outside the item rows is read (:func:`_remark_text`), as the XML reader reads only text outside its
+    item lines: an item named ``*经纪代理服务*差额征税代理费`` says nothing about how the invoice is taxed."""
+    outside = _remark_text(lines, rows)
     try:
         said, deduction = difference_tax((line.text for line in outside), printed_lines=True)
     except ValueProblem as exc:
@@ -355,25 +354,30 @@ def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int |
     return said, deduction, None, confidence
 
 
+def _remark_text(lines: list[TextLine], rows: list[Row]) -> list[TextLine]:
+    """The lines outside the item rows, where the remark is, a naming or a deduction the remark wraps inside read as
+    one line, apart from the blocks OCR read onto the remark's lines (:func:`remark_wraps_joined`)."""
+    in_rows = {id(line) for row in rows for line in row.lines}
+    return remark_wraps_joined([line for line in lines if id(line) not in in_rows])
+
+
 def _original_reading(lines: list[TextLine], rows: list[Row], number: object, paper: tuple[str, str],
                       min_confidence: float) -> tuple[FieldReading | None, tuple[str, str] | None]:
     """The invoice a red-letter invoice's remark says it offsets (field ``original``: its code and number, or its
-    number alone), read as the XML reader reads it (:func:`offset_invoice`) from text outside the item rows, a
-    naming wrapped over two printed lines read as one (:func:`wrapped_namings_joined`); and its
-    code and number where they are to be trusted. Flagged, and not given to the invoice, where two are named, where
-    its identity is no invoice's (:func:`offset_identity_problem`, as any invoice's is checked), or where it was
-    read with low confidence; ``paper`` is the page's paper identity, or two empty strings, which the invoice may
-    not name as the one it offsets either. ``(None, None)`` where the page names none."""
-    in_rows = {id(line) for row in rows for line in row.lines}
-    outside = wrapped_namings_joined([line for line in lines if id(line) not in in_rows])
-    named = [(line, span) for line in outside for *_, span in offset_invoices_in(line.text)]
-    if not named:
-        return None, None
-    confidence = min(line.span_conf(*span) for line, span in named)
+    number alone), read as the XML reader reads it (:func:`offset_invoice`) from text outside the item rows
+    (:func:`_remark_text`); and its code and number where they are to be trusted. Flagged, and not given to the
+    invoice, where two are named, where a naming's label has no identity after it, where its identity is no
+    invoice's (:func:`offset_identity_problem`, as any invoice's is checked), or where it was read with low
+    confidence; ``paper`` is the page's paper identity, or two empty strings, which the invoice may not name as the
+    one it offsets either. ``(None, None)`` where the page names none."""
+    outside = _remark_text(lines, rows)
     try:
         original = offset_invoice(line.text for line in outside)
     except ValueProblem as exc:
         return FieldReading(value=None, confidence=0.0, flagged=True, reason=f"the remark {exc}"), None
+    if original is None:
+        return None, None
+    confidence = min(line.span_conf(*span) for line in outside for *_, span in offset_invoices_in(line.text))
     code, original_number = original
     problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "", *paper)
     if problem is None and confidence < min_confidence:

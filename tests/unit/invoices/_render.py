@@ -64,15 +64,19 @@ def _width(text: str) -> int:
 
 def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = False,
                 printed: dict[tuple[int, str], str] | None = None,
-                remark: str | tuple[str, ...] | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
+                remark: str | tuple[str, ...] | None = None, remark_x: int = 160,
+                beside_remark: dict[int, tuple[int, str]] | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
     """The invoice as rows of (x, text) cells, each row with its y in layout units; a wrapped item name's
     further lines are rows of one cell, under the name column. ``words``: the amount in words (大写) to print,
     when not the invoice's own. ``side_by_side``: buyer and seller blocks next to each other, as the printed
     fully digitalised invoice has them, rather than one above the other. ``printed``: a cell's text where it is
     not the value's (line index, column) -> text, e.g. ``{(1, "tax_rate"): "免税", (1, "tax"): "***"}``.
     ``remark``: the 备注 printed below the totals; a tuple prints it wrapped, each part on a line of its own under
-    the first, :data:`WRAP_PITCH` apart, as a long remark wraps. A spec wider than its column (:data:`SPEC_WIDTH`)
-    is refused with ``ValueError``."""
+    the first, :data:`WRAP_PITCH` apart, as a long remark wraps; its text begins at ``remark_x``, its label 备注
+    120 units left of it. ``beside_remark``: another block's (x, text) printed on a line of the remark, by the
+    remark line's index (0 its first), as the drawer (开票人) stands right of the remark, or an older invoice's seller
+    block left of it: what OCR may read into the remark's line. A spec wider than its column
+    (:data:`SPEC_WIDTH`) is refused with ``ValueError``."""
     printed = printed or {}
     out: list[tuple[int, list[tuple[int, str]]]] = []
     y = 40
@@ -107,9 +111,10 @@ def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = 
          (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
     if remark is not None:
         first, *more = (remark,) if isinstance(remark, str) else remark
-        put([(40, "备注"), (160, first)])
-        for part in more:
-            put([(160, part)], WRAP_PITCH)
+        beside = beside_remark or {}
+        for i, part in enumerate((first, *more)):
+            cells = [(remark_x - 120, "备注"), (remark_x, part)] if i == 0 else [(remark_x, part)]
+            put(sorted(cells + ([beside[i]] if i in beside else [])), ROW_PITCH if i == 0 else WRAP_PITCH)
     return out
 
 
