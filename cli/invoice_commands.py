@@ -1236,8 +1236,9 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
         return
     click.echo(f"fingerprint {fingerprint}: {len(records)} attestation(s)")
     for a in records:
+        skipped = f" (skipped {', '.join(a.sources_skipped)})" if a.sources_skipped else ""
         click.echo(f"  {a.outcome.upper():<4}  {a.attested.at}  {a.attester} ({a.attester_role}, {a.attested.msp_id})  "
-                   f"sources {', '.join(a.sources)}  tx {a.tx_id}")
+                   f"sources {', '.join(a.sources)}{skipped}  tx {a.tx_id}")
         click.echo(f"        verified {_verified(a)}")
         if a.not_counted_reason:   # listed, but not shown to be its attester's word
             click.echo(f"        {'not counted' if a.passed else 'not vouched for'}: {a.not_counted_reason}")

@@ -86,12 +86,20 @@ def checked_fingerprint(req: InvoiceAttestationRequest) -> str:
 
 
 def checked_sources(req: InvoiceAttestationRequest) -> None:
-    """Each source asked is named once. A name given twice says nothing more, and would make a record that
-    reads as if more were verified than was; the client refuses one before sending, this refuses the rest."""
-    twice = sorted({source for source in req.sources if req.sources.count(source) > 1})
-    if twice:
-        raise rule("argument-invalid", f"attestation_request: sources names {', '.join(shown(s) for s in twice)} "
-                   "more than once: name each source asked once")
+    """Each source asked is named once, among ``sources`` (it checked the invoice) or ``sources_skipped`` (it
+    held nothing of it). A name given twice says nothing more, and would make a record that reads as if more
+    were verified than was, or a source both checked and not; the client refuses one before sending, this
+    refuses the rest."""
+    for field, names in (("sources", req.sources), ("sources_skipped", req.sources_skipped)):
+        twice = sorted({source for source in names if names.count(source) > 1})
+        if twice:
+            raise rule("argument-invalid", f"attestation_request: {field} names {', '.join(shown(s) for s in twice)} "
+                       "more than once: name each source asked once")
+    both = [source for source in req.sources if source in req.sources_skipped]
+    if both:
+        raise rule("argument-invalid", f"attestation_request: {', '.join(shown(s) for s in both)} is named both in "
+                   "sources (it checked the invoice) and in sources_skipped (it held nothing of it): name a source "
+                   "that answered in sources alone")
 
 
 def checked_issue_date(req: InvoiceAttestationRequest, today: date) -> None:
@@ -385,7 +393,8 @@ def _dated_after_reason(registered_at: str) -> str:
             "(the registering client gives that time: if its clock is behind, set it right and register again)")
 
 
-def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[str] = ()) -> list[InvoiceAttestation]:
+def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[str] = (),
+                  required: Collection[str] = ()) -> list[InvoiceAttestation]:
     """What each attester says now of each source it named: for every (attester, source), its newest attestation
     naming that source (the input is oldest first). Each attestation still standing for some source is returned
     with ``sources`` narrowed to those (a copy, never stored); one replaced on all its sources is left out.
@@ -395,7 +404,16 @@ def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[st
     overrides its pass, and a pass of a credit check alone leaves a failure on the tax source standing. A pass
     whose id is in ``unnamed`` (nothing its attester wrote shows it is its own: :func:`vouching_gap`) clears no
     failure: it may be one two other orgs wrote, dated between an earlier version's failure and the attester's
-    first record its entry names, or in the name of an attester without an entry."""
+    first record its entry names, or in the name of an attester without an entry.
+
+    A source asked again that held nothing of the invoice (``sources_skipped``: a credit bureau that has lost the
+    buyer's record) can never be named by a pass, so a failure its attester made while it answered would stand
+    for good on it, whatever that failure was about. A later pass of the same attester that names every source
+    in ``required`` (the network's ``attestation_sources``: it covers what a claim needs) and lists that source
+    among those it asked and skipped clears the failure there: the attester asked it again, and its newest
+    verification, complete for a registration, passes. The pass does not stand for that source (it did not
+    check it), and one that did not ask it (a verification without a credit bureau) leaves the failure, as one
+    on other sources does; so does one in ``unnamed``."""
     newest: dict[tuple[str, str], InvoiceAttestation] = {}
     for a in attestations:
         for source in a.sources:
@@ -403,9 +421,13 @@ def _as_it_stands(attestations: list[InvoiceAttestation], unnamed: Collection[st
             if a.id in unnamed and a.outcome == "pass" and held is not None and held.outcome == "fail":
                 continue
             newest[(a.attester, source)] = a
+        if a.outcome == "pass" and a.id not in unnamed and set(required) <= set(a.sources):
+            for source in a.sources_skipped:
+                if (held := newest.get((a.attester, source))) is not None and held.outcome == "fail":
+                    del newest[(a.attester, source)]
     standing_now = []
     for a in attestations:
-        still = [source for source in a.sources if newest[(a.attester, source)] is a]
+        still = [source for source in a.sources if newest.get((a.attester, source)) is a]
         if still:
             standing_now.append(a if still == a.sources else a.model_copy(update={"sources": still}))
     return standing_now
@@ -418,7 +440,7 @@ def standing(config: NetworkConfig, attestations: list[InvoiceAttestation], stak
     creditor's and debtor's orgs are ``stake``. Whatever their dates: which passes back a registration by its
     time is decided after each attester's newest values are found (``registration_problem``). ``unnamed``: the ids
     of passes that clear no failure (``_as_it_stands``)."""
-    now = _as_it_stands(attestations, unnamed)
+    now = _as_it_stands(attestations, unnamed, config.attestation_sources)
     why_not = [_why_not_counted(config, a, stake) for a in now]
     counted = [a for a, why in zip(now, why_not) if why is None]
     ignored = [a for a, why in zip(now, why_not) if why is not None]
@@ -432,6 +454,12 @@ def _each_attesters_newest(attestations: list[InvoiceAttestation]) -> list[Invoi
     ``_as_it_stands``)."""
     newest = {a.attester: a for a in attestations}
     return [a for a in attestations if newest[a.attester] is a]
+
+
+def _required_sources(config: NetworkConfig) -> str:
+    """The sources a pass must name to cover what a registration needs, as a refusal names them."""
+    required = sorted(config.attestation_sources)
+    return f"every source this network requires ({', '.join(required)})" if required else "any source"
 
 
 def _sources_to_attest_again(config: NetworkConfig) -> str:
@@ -539,7 +567,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                         f"failing verification against {', '.join(a.sources)} by {a.attester} in transaction "
                         f"{a.attested.tx_id}{_unnamed_failure(a, unnamed)}: settle the "
                         "discrepancy with the tax authority, then have that party verify it again against those "
-                        "sources and attest the result (a pass on other sources leaves the failure standing)")
+                        "sources and attest the result (a pass on other sources leaves the failure standing, but for "
+                        "a source it asked that held nothing of the invoice, sources_skipped, where it names "
+                        f"{_required_sources(config)})")
     required = set(config.attestation_sources)
     passing = [a for a in counted if a.outcome == "pass"]
     # each attester's newest values, whatever sources its pass names (a pass on another source than the required

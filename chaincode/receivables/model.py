@@ -1057,9 +1057,22 @@ class InvoiceAttestationRequest(Doc):
     issue_date: Annotated[IsoDate, Field(description="the invoice's date, as verified")]
     total_with_tax: Annotated[Fen, Field(description="价税合计 (amount + tax) as verified, integer fen")]
     sources: list[SourceName] = Field(min_length=1, max_length=config.MAX_SOURCES, description="the sources asked")
+    # never counted as having checked the invoice; what they clear is attestation._as_it_stands's
+    sources_skipped: list[SourceName] = Field(
+        default_factory=list, max_length=config.MAX_SOURCES,
+        description="the sources asked that held nothing of the invoice or its parties (each answer skipped), named "
+                    "in none of sources; left out of the record where empty")
     outcome: Literal["pass", "fail"]
     evidence_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                           description="SHA-256 hex of the canonical verification document (client.invoices.attestation)")]
+
+    def to_json(self) -> dict:
+        """Without ``sources_skipped`` where it is empty: such a record reads as every contract version before the
+        field wrote one, and a peer still running one reads it."""
+        document = super().to_json()
+        if not document["sources_skipped"]:
+            del document["sources_skipped"]
+        return document
 
 
 class InvoiceAttestation(InvoiceAttestationRequest):

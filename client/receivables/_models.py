@@ -802,6 +802,13 @@ class DiscountOffer(Document):
 Outcome = Literal["pass", "fail"]
 
 
+def _without_empty_sources_skipped(document: dict[str, Any]) -> dict[str, Any]:
+    """An attestation's JSON as the contract writes it: ``sources_skipped`` only where it lists some."""
+    if not document["sources_skipped"]:
+        del document["sources_skipped"]
+    return document
+
+
 class InvoiceAttestationRequest(Request):
     """What a bank attests about an invoice: the values verified, the sources asked, the outcome,
     the evidence's digest.
@@ -820,10 +827,12 @@ class InvoiceAttestationRequest(Request):
     issue_date: date = Field(description="the invoice's date, as verified")
     total_with_tax: AmountIn = Field(description="价税合计 (amount + tax) as verified, fen")
     sources: list[str] = Field(min_length=1)
+    sources_skipped: list[str] = Field(default_factory=list,
+                                       description="the sources asked that held nothing of the invoice or its parties")
     outcome: Outcome
     evidence_digest: str = Field(description="SHA-256 hex of the canonical verification document")
 
-    @field_validator("sources")
+    @field_validator("sources", "sources_skipped")
     @classmethod
     def _each_source_once(cls, sources: list[str]) -> list[str]:
         # the contract refuses a name given twice (argument-invalid): refused here, before anything is signed
@@ -831,6 +840,19 @@ class InvoiceAttestationRequest(Request):
         if twice:
             raise ValueError(f"names {', '.join(twice)} more than once: name each source asked once")
         return sources
+
+    @model_validator(mode="after")
+    def _checked_or_skipped(self) -> "InvoiceAttestationRequest":
+        # the contract refuses a source named in both (argument-invalid)
+        both = [s for s in self.sources if s in self.sources_skipped]
+        if both:
+            raise ValueError(f"{', '.join(both)} is named both in sources (it checked the invoice) and in "
+                             "sources_skipped (it held nothing of it): name a source that answered in sources alone")
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        """As sent: without ``sources_skipped`` where it is empty, which a contract before the field refuses."""
+        return _without_empty_sources_skipped(super().to_json())
 
     @classmethod
     def from_evidence(cls, document: dict[str, Any], digest: str) -> "InvoiceAttestationRequest":
@@ -845,6 +867,7 @@ class InvoiceAttestationRequest(Request):
                    number=document["invoice_number"], fingerprint=document["fingerprint"],
                    buyer_tax_id=document["buyer_tax_id"], issue_date=date.fromisoformat(document["issue_date"]),
                    total_with_tax=document["total_with_tax_fen"], sources=list(document["sources"]),
+                   sources_skipped=list(document.get("sources_skipped") or []),
                    outcome=document["outcome"], evidence_digest=digest)
 
 
@@ -861,12 +884,18 @@ class InvoiceAttestation(Document):
     issue_date: BusinessDate | None = None
     total_with_tax: Fen | None = None
     sources: list[str]
+    # empty, and left out of the contract's JSON, where no source asked held nothing of the invoice
+    sources_skipped: list[str] = Field(default_factory=list)
     outcome: Outcome
     evidence_digest: str
     id: str
     attester: str
     attester_role: Role
     attested: Action
+
+    def to_json(self) -> dict[str, Any]:
+        """The attestation as the contract's JSON, exactly: without ``sources_skipped`` where it had none."""
+        return _without_empty_sources_skipped(super().to_json())
 
     @property
     def passed(self) -> bool:
