@@ -13,6 +13,7 @@ from datetime import date, datetime
 from chaincode.receivables import model as contract
 from chaincode.receivables.arguments import require_order_reference, require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
+from chaincode.receivables.fingerprint import is_fingerprint
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id, spaces_around_id
 from chaincode.receivables.money import hundredths_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
@@ -50,6 +51,24 @@ def _record_id(value: str, what: str) -> str:
     if (why := record_id_problem(text, what.replace("_", " "))) is not None:
         raise ValueError(f"{what} {why}; nothing was sent")
     return text
+
+
+def _fingerprint(value: str, transaction: str) -> str:
+    """An invoice fingerprint to look up (``transaction``: FindInvoice, GetInvoiceAttestations): as :func:`_id`,
+    and 64 lower-case hex digits (``is_fingerprint``, the contract's own test), the one spelling the invoice
+    registry keys by. Anything else (an invoice number, a file's path, one cut short or in capitals) is refused
+    under the rule the contract refuses it with, ``fingerprint-invalid``, before anything is sent: it came back
+    from the peers after a round trip, or, unanswered, read as a network that is down."""
+    text = _id(value, "fingerprint")
+    if is_fingerprint(text):
+        return text
+    if is_fingerprint(text.lower()):
+        why = (f"{text!r} is an invoice fingerprint in capitals: give it in lower case (fingerprint.lower()), "
+               "the one spelling the invoice registry keys by")
+    else:
+        why = (f"{text[:80]!r} is not an invoice fingerprint: give the invoice's 64 lower-case hex digits "
+               "(client.invoices.fingerprint_of computes them)")
+    raise RefusedBeforeSending(transaction, "fingerprint-invalid", why)
 
 
 # what no id the contract makes holds (keys.new_id, keys.child_id): anything but ASCII letters, digits, '-' and '.'

@@ -9,8 +9,8 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import (_id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id, _request_of, _said,
-                         _text)
+from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id,
+                         _request_of, _said, _text)
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -148,8 +148,9 @@ class _ClaimOperations:
         parties of an attesting role and the regulator; to anyone else an empty list, as for an invoice
         nobody attested. A list, with ``unreadable`` and ``newer_version``, the keys of the records under the
         invoice the peer passed over as it cannot read them (:class:`InvoiceAttestations`; empty from a contract
-        before them, which is asked for the list alone)."""
-        return self._run_steps(self._attestations_steps)(_id(fingerprint, "fingerprint"))
+        before them, which is asked for the list alone). A ``fingerprint`` that is not 64 lower-case hex digits is
+        refused before it is sent (``RefusedBeforeSending``, rule ``fingerprint-invalid``)."""
+        return self._run_steps(self._attestations_steps)(_fingerprint(fingerprint, "GetInvoiceAttestations"))
 
     def _attestations_steps(self, fingerprint: str) -> Steps[InvoiceAttestations]:
         try:

@@ -10,7 +10,8 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _date_text, _id, _optional_id, _optional_record_id, _page_size, _record_id, _text
+from ._arguments import (_date_text, _fingerprint, _id, _optional_id, _optional_record_id, _page_size, _record_id,
+                         _text)
 from ._models import (STATUSES, AssignmentNotice, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
@@ -56,8 +57,9 @@ class _QueryOperations:
     def find_invoice(self, fingerprint: str, *,
                      endorsing_organizations: Sequence[str] | None = None) -> InvoiceLookup:
         """Whether an invoice fingerprint already backs a receivable (any registered party may ask;
-        ``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("FindInvoice", _id(fingerprint, "fingerprint"), model=InvoiceLookup,
+        ``endorsing_organizations`` as for :meth:`get_receivable`). A ``fingerprint`` that is not 64 lower-case hex
+        digits is refused before it is sent (``RefusedBeforeSending``, rule ``fingerprint-invalid``)."""
+        return self._evaluate("FindInvoice", _fingerprint(fingerprint, "FindInvoice"), model=InvoiceLookup,
                               endorsing_organizations=endorsing_organizations)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:

@@ -220,3 +220,38 @@ def test_an_exposure_version_the_contract_would_refuse_is_refused_under_its_rule
 def test_uncounted_offers_the_contract_would_refuse_are_refused_under_its_rule_before_any_look_up(wrong):
     refused_before_sending(lambda c: c.make_offer(F, terms(), uncounted_offers=wrong), "argument-invalid",
                            "MakeFinancingOffer")
+
+
+FINGERPRINT = "3f5a" * 16
+NOT_FINGERPRINTS = ["invoice.xml", FINGERPRINT[:-1], FINGERPRINT + "0", "3f5a...e9", FINGERPRINT.upper(),
+                    "26312000000012345678"]
+LOOK_UPS = [("FindInvoice", lambda c, fp: c.find_invoice(fp)),
+            ("GetInvoiceAttestations", lambda c, fp: c.invoice_attestations(fp))]
+
+
+@pytest.mark.parametrize("given", NOT_FINGERPRINTS)
+@pytest.mark.parametrize("transaction, look_up", LOOK_UPS, ids=[t for t, _ in LOOK_UPS])
+def test_what_is_no_fingerprint_is_refused_as_the_contract_refuses_it_before_it_is_sent(transaction, look_up, given):
+    from chaincode.receivables.arguments import _fingerprint as contracts_check
+    from chaincode.receivables.errors import RuleViolation as ContractRefusal
+
+    with pytest.raises(ContractRefusal) as by_the_contract:   # what the peers would have answered
+        contracts_check(given)
+    assert by_the_contract.value.code == "fingerprint-invalid"
+    refused_before_sending(lambda c: look_up(c, given), "fingerprint-invalid", transaction)
+
+
+def test_a_fingerprint_in_capitals_is_told_to_go_in_lower_case():
+    with pytest.raises(RefusedBeforeSending) as refused:
+        ReceivablesClient(fakes.FakeContract()).find_invoice(FINGERPRINT.upper())
+    assert refused.value.detail == (f"{FINGERPRINT.upper()!r} is an invoice fingerprint in capitals: give it in "
+                                    "lower case (fingerprint.lower()), the one spelling the invoice registry keys by")
+
+
+@pytest.mark.parametrize("transaction, look_up", LOOK_UPS, ids=[t for t, _ in LOOK_UPS])
+def test_a_fingerprint_goes_out_as_given(transaction, look_up):
+    contract = fakes.FakeContract(responses={
+        "FindInvoice": {"fingerprint": FINGERPRINT, "used": False, "receivable_id": None, "live": False},
+        "GetInvoiceAttestations": {"attestations": [], "unreadable": [], "newer_version": []}})
+    look_up(ReceivablesClient(contract), FINGERPRINT)
+    assert contract.calls[0].name == transaction and contract.calls[0].arguments[0] == FINGERPRINT
