@@ -66,3 +66,28 @@ def test_other_invalidations_are_not_retried(receivables, transport):
         receivables.confirm("R-00000000000000a1")
     assert len(transport.requests("endorse")) == 1
 
+
+
+def test_the_calls_it_names_as_sent_to_fixed_orgs_are_every_submit_that_takes_its_endorsing_orgs():
+    """RACE_RETRY's docstring names the calls whose tries all go to the orgs fixed before the first: each submit
+    of the client that takes ``endorsing_organizations`` (it chooses them itself when they are not given), and no
+    other, so a reader learns from it which calls end in the same CommitError after a race that changed who must
+    endorse."""
+    import ast
+    import inspect
+    import re
+
+    from client.receivables import _contract_calls
+    from client.receivables._contract_calls import QUERIES
+
+    from .test_contract_agreement import METHODS
+
+    module = ast.parse(inspect.getsource(_contract_calls)).body
+    at = next(i for i, node in enumerate(module) if isinstance(node, ast.Assign)
+              and [target.id for target in node.targets] == ["RACE_RETRY"])
+    docstring = module[at + 1].value.value   # the string under the assignment, as Sphinx reads it
+    fixed = re.search(r"fixed before the\s+first try \((.*?) and any call given", docstring, re.S)
+    named = set(re.findall(r"``(\w+)``", fixed.group(1)))
+    taking_orgs = {method for transaction, method in METHODS.items() if transaction not in QUERIES
+                   and "endorsing_organizations" in inspect.signature(getattr(ReceivablesClient, method)).parameters}
+    assert named == taking_orgs
