@@ -15,7 +15,7 @@ from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_fi
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, services_not_the_channels, start_containers
 from network.control import (NodeStatus, kill_command, mark_data_root, owned_pid_files, pid_file_owner, purge_refusal,
-                             run_lock)
+                             run_lock, writes_said)
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.supervisor import log_hint, unrecorded_under
@@ -458,17 +458,18 @@ def prepare(topology_path, hostnames, data_root, as_json):
     packages = {}
     if not hostnames:
         net.fabric.require(("configtxgen",))    # as prepare does, before the folder is made
-    mark_data_root(net.data_root)   # refuses a folder holding other files before anything is written there
-    # The run lock `up` holds: two prepares at once, or one beside an `up` or a deploy, would each make an
-    # org's missing CA, and leave its key of one and its certificate of the other.
-    with run_lock(net.data_root, "recfin network prepare"):
-        if hostnames:
-            # the packages carry each org's chaincode TLS material
-            crypto.generate(net.topology, net.data_root, say=say)
-            for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
-                say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
-                packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
-        block = net.prepare(node_config=not hostnames)
+    with writes_said(net.data_root, "recfin network prepare"):
+        mark_data_root(net.data_root)   # refuses a folder holding other files before anything is written there
+        # The run lock `up` holds: two prepares at once, or one beside an `up` or a deploy, would each make an
+        # org's missing CA, and leave its key of one and its certificate of the other.
+        with run_lock(net.data_root, "recfin network prepare"):
+            if hostnames:
+                # the packages carry each org's chaincode TLS material
+                crypto.generate(net.topology, net.data_root, say=say)
+                for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
+                    say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
+                    packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
+            block = net.prepare(node_config=not hostnames)
     say(f"prepared {net.data_root} (channel block {block})")
     if as_json:
         emit({"data_root": net.data_root, "block": block, "packages": packages}, as_json=True)

@@ -15,7 +15,6 @@ network/backup_restore.py, which takes the same guard against a running network 
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import fnmatch
 import hashlib
 import io
@@ -36,8 +35,9 @@ from . import ccservers, configtx, nodeconfig
 from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST_NAME, _CHUNK, FileEntry,
                              _Hashing, _shown, _too_long)
 from .bundle import PUBLIC_SUFFIXES
-from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, owned_pid_files, run_lock
-from .errors import NetworkError, first_few
+from .control import (DATA_ROOT_MARKER, DISK_FULL_ERRNOS, NOT_WRITABLE_ERRNOS, RUN_LOCK_FILE, STAGED_LEFTOVER,
+                      RunLockedError, owned_pid_files, run_lock)
+from .errors import DataRootNotWritable, NetworkError, first_few
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
 from .supervisor import ROTATED_LOGS, Supervisor
@@ -140,19 +140,19 @@ def _holding_run_lock(data_root: Path, what: str, *, membership: bool = False,
                 held.enter_context(membership_locked(data_root))
         except RunLockedError as exc:
             raise NetworkRunningError(str(exc)) from exc
-        except OSError as exc:
-            if exc.errno not in _NOT_WRITABLE or Path(exc.filename or "").name not in _LOCK_FILES:
+        except (OSError, DataRootNotWritable) as exc:
+            cause = exc.cause if isinstance(exc, DataRootNotWritable) else exc
+            if cause.errno not in NOT_WRITABLE_ERRNOS or Path(cause.filename or "").name not in _LOCK_FILES:
                 raise
             raise NetworkError(
                 f"cannot lock {data_root}: `{what}` holds lock files in the data folder ({RUN_LOCK_FILE}, "
                 f"{MEMBERSHIP_LOCK_FILE}) while it runs, so that no `up`, `down`, deploy or `org user` "
-                f"change starts meanwhile, and this user cannot write {exc.filename} ({exc.strerror}). "
+                f"change starts meanwhile, and this user cannot write {cause.filename} ({cause.strerror}). "
                 f"Nothing was written: {unwritable_hint or _unwritable_hint(data_root)}") from exc
         yield
 
 
 _LOCK_FILES = (RUN_LOCK_FILE, MEMBERSHIP_LOCK_FILE)
-_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 def _unwritable_hint(data_root: Path) -> str:
@@ -410,10 +410,27 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
         except FileExistsError:
             raise NetworkError(f"{out} appeared while the backup was written: it is left as it is; give another "
                                f"file, or --replace") from None
+        except OSError as exc:
+            if exc.errno not in DISK_FULL_ERRNOS:
+                raise
+            raise NetworkError(_disk_full(out, exc, sum(e.size for e in chosen.files))) from exc
     sync_folder(out.absolute().parent)
     return BackupReport(out, root, len(chosen.files), sum(e.size for e in chosen.files), digest,
                         f"{ARCHIVE_MODE:04o}", topology.channel, scope.name if scope else None,
                         left_out=chosen.left_out)
+
+
+def _disk_full(out: Path, exc: OSError, size: int) -> str:
+    """Why the archive could not be written to out (a full disk, or this user's quota), and what to do."""
+    folder = out.absolute().parent
+    try:
+        stats = os.statvfs(folder)
+        free = f"{stats.f_bavail * stats.f_frsize} bytes free there"
+    except OSError:
+        free = "free space unknown"
+    return (f"the backup could not be written to {out} ({exc.strerror}): the disk holding {folder} is full "
+            f"({free}; the data folder's files take {size} bytes before compression). Nothing was written (the "
+            f"part written is removed): free space there, or give a path on another disk")
 
 
 def _write_archive(path: Path, root: Path, manifest: dict, chosen: _Selection) -> None:
@@ -449,8 +466,10 @@ def _add_file(tar: tarfile.TarFile, root: Path, entry: FileEntry, listed: _Stamp
         try:
             tar.addfile(_member(f"{DATA_PREFIX}/{entry.path}", entry.size, entry.mode, tarfile.REGTYPE,
                                 os.fstat(handle.fileno()).st_mtime), reading)
-        except OSError as exc:      # tarfile's "unexpected end of data": it shrank
-            raise _changed(source) from exc
+        except OSError as exc:
+            if exc.errno is not None:   # the archive's write (a full disk) or the file's read failed: not a change
+                raise
+            raise _changed(source) from exc     # tarfile's "unexpected end of data": it shrank
         now = _stamp(os.fstat(handle.fileno()))
     if now != listed:
         raise _changed(source, f"changed ({listed[1]} bytes when listed, {now[1]} once copied)")

@@ -16,6 +16,8 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +26,8 @@ from client.atomic_file import sync_folder
 from . import block_files, membership
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
-from .control import DATA_ROOT_MARKER
-from .errors import NetworkError, first_few
+from .control import DATA_ROOT_MARKER, write_fix
+from .errors import DataRootNotWritable, NetworkError, first_few
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
 from .restore_asides import aside_path, asides_of, finished_mark
@@ -231,9 +233,10 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     interrupted = [] if target.exists() or target.is_symlink() else asides_of(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
-    target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}{_STAGING_MARK}{secrets.token_hex(4)}")
-    os.mkdir(staging, 0o700)
+    with _unpacking_said(target, staging):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(staging, 0o700)
     held = _hold(staging)       # a restore's own, while it writes: _sweep_leftovers leaves it
     try:
         again, read_digest = _read_archive(archive, into=staging)
@@ -250,6 +253,23 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted, rolled_back)
+
+
+@contextmanager
+def _unpacking_said(target: Path, staging: Path) -> Iterator[None]:
+    """An OSError of the block, which makes the staging folder beside target, raised saying what to do where
+    write_fix knows (a full disk, a read-only mount, another user's folder): its bare "Read-only file system" named
+    the staging folder only, never the restore's target nor the way on. (A write into it is RestoreWriteError.)"""
+    try:
+        yield
+    except OSError as exc:
+        fix = write_fix(exc, target.parent, "give --data-root a folder on a writable disk")
+        if fix is None:
+            raise
+        raise DataRootNotWritable(
+            f"`recfin network restore` could not write {exc.filename or staging} ({exc.strerror}), where it unpacks "
+            f"the archive beside {target} before renaming it into place: {fix}, then restore again. Nothing was "
+            f"restored", exc) from exc
 
 
 def _other_orgs_material(target: Path, manifest: Manifest) -> list[str]:

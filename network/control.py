@@ -6,6 +6,7 @@ leader, block heights (metrics, falling back to the CLIs) for catch-up.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import fnmatch
 import functools
@@ -26,8 +27,8 @@ from client.atomic_file import make_folders, write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
                namespaces, nodeconfig, packaging, probes, profiles, supervisor)
-from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, NodeTimeoutError,
-                     ProcessesNotStoppedError, first_few)
+from .errors import (ChaincodeError, DataRootNotWritable, MissingBinariesError, NetworkError, NodeNotFoundError,
+                     NodeTimeoutError, ProcessesNotStoppedError, first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
                         next_sequence, same_signature_policy)
@@ -340,9 +341,60 @@ class RunLockedError(NetworkError):
     """Another run holds the data folder's run lock."""
 
 
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+NOT_WRITABLE_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def write_fix(exc: OSError, folder: Path, elsewhere: str) -> str | None:
+    """What to do about exc, an OSError writing in folder: free space, remount, or write as the user who may; None
+    for an error of another kind. elsewhere: how to give the command another folder (for a read-only mount)."""
+    if exc.errno in DISK_FULL_ERRNOS:
+        return f"free space on that disk (`df -h {folder}`)"
+    if exc.errno == errno.EROFS:
+        return f"it is on a read-only filesystem: remount it read-write, or {elsewhere}"
+    if exc.errno in NOT_WRITABLE_ERRNOS:
+        return (f"run the command as the user who may write {folder}, the one that runs the network (`ls -ld "
+                f"{folder}` shows its owner)")
+    return None
+
+
+def unwritable(data_root: Path, exc: OSError, what: str) -> DataRootNotWritable | None:
+    """The failure of `what` (a command, as typed) that could not write exc.filename in data_root (or make a folder
+    on the way to it), saying what to do (write_fix). None for another OSError, or one about a file elsewhere
+    (the Fabric install's, say), which says what it says."""
+    root = Path(data_root).resolve()
+    where = Path(exc.filename).resolve() if isinstance(exc.filename, (str, os.PathLike)) else root
+    if where != root and root not in where.parents and where not in root.parents:
+        return None
+    fix = write_fix(exc, root if root.is_dir() else where,
+                    "point the topology's data_root (or RECFIN_HOME) at a folder on a writable disk")
+    if fix is None:
+        return None
+    if exc.errno in DISK_FULL_ERRNOS:
+        fix += (f" (rotated logs, nodes/*/node.log.[1-9], may be deleted), then run `{what}` again: it goes on "
+                f"from what is written")
+    failed = (f"could not make the data folder {root} ({exc.strerror}: {where})" if where in root.parents else
+              f"could not write {where} ({exc.strerror}), in the data folder {root}")
+    return DataRootNotWritable(f"`{what}` {failed}: {fix}", exc)
+
+
+@contextmanager
+def writes_said(data_root: Path, what: str) -> Iterator[None]:
+    """An OSError of the block that unwritable() explains raised as its DataRootNotWritable: a full disk, a
+    read-only mount or another user's folder failed `up` with the bare "No space left on device" of a file deep
+    in the crypto folder, naming neither the cause nor the way on."""
+    try:
+        yield
+    except OSError as exc:
+        if (said := unwritable(data_root, exc, what)) is None:
+            raise
+        raise said from exc
+
+
 @contextmanager
 def run_lock(data_root: Path, what: str) -> Iterator[None]:
-    """Hold <data_root>/network.lock for the block; RunLockedError naming the holder when another run holds it.
+    """Hold <data_root>/network.lock for the block; RunLockedError naming the holder when another run holds it,
+    DataRootNotWritable when the lock file cannot be made (unwritable).
 
     Refused rather than waited for: the other run may take minutes (a deploy), and what it leaves (nodes up, a
     chaincode committed) changes what this run should do, so it is run again once the other has finished."""
@@ -353,7 +405,8 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
         yield
         return
     path = root / RUN_LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with writes_said(root, what):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if not _took_run_lock(fd):
             raise _run_locked(fd, path, what)
@@ -628,10 +681,11 @@ class Network:
             passed_over = ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports(),
                                       left_running_by=self._left_running_by)
         # Marked before the run lock is written there: a folder refused as not the network's gets nothing.
-        mark_data_root(self.data_root)
-        with run_lock(self.data_root, "recfin network up"):
-            self._stop_left_running(passed_over)
-            return self._up()
+        with writes_said(self.data_root, "recfin network up"):
+            mark_data_root(self.data_root)
+            with run_lock(self.data_root, "recfin network up"):
+                self._stop_left_running(passed_over)
+                return self._up()
 
     def _up(self) -> list[NodeStatus]:
         topo, root = self.topology, self.data_root
@@ -679,9 +733,13 @@ class Network:
         """Crypto material, configtx.yaml and the channel's genesis block; with node_config, also
         each node's config folder and the ccaas builder (native runtime). Starts nothing: all that
         compose or a separate host needs from the generator. Returns the genesis block path."""
-        topo, root = self.topology, self.data_root
         if node_config:
             self.fabric.require(("configtxgen",))
+        with writes_said(self.data_root, "recfin network prepare"):
+            return self._prepare(node_config)
+
+    def _prepare(self, node_config: bool) -> Path:
+        topo, root = self.topology, self.data_root
         mark_data_root(root)
         channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
         crypto.generate(topo, root, say=self.say)

@@ -8,7 +8,8 @@
     ├── NodeTimeoutError          a node did not become healthy / reach a height in time
     ├── NodeNotFoundError         a node name that is not in the topology
     ├── ChaincodeError            a chaincode deploy / restart could not proceed
-    └── NamespaceError            a network namespace, bridge or link could not be made or changed
+    ├── NamespaceError            a network namespace, bridge or link could not be made or changed
+    └── DataRootNotWritable       the data folder cannot be written (read-only, another user's, a full disk)
 """
 from __future__ import annotations
 
@@ -66,3 +67,11 @@ class ChaincodeError(NetworkError):
 
 class NamespaceError(NetworkError):
     pass
+
+
+class DataRootNotWritable(NetworkError):
+    """A command could not write in the data folder: its OSError (cause) says which file and why."""
+
+    def __init__(self, message: str, cause: OSError):
+        super().__init__(message)
+        self.cause = cause
