@@ -658,7 +658,15 @@ class Network:
                                            timeout=self.timeout, pid_file=spec.pid_file,
                                            last_look=lambda: last_look[0])
             except NodeTimeoutError as exc:
-                if started or self.supervisor.running_pid(spec.pid_file) != pid:
+                running = self.supervisor.running_pid(spec.pid_file) == pid
+                if started and running:
+                    # Said, as the run ends with it still running: an operator took the failure for a start that
+                    # had failed, and the next `up` for a node of another run's.
+                    raise NodeTimeoutError(f"{exc}; it was left running (pid {pid}), in case it is only slow: "
+                                           f"`recfin network status` shows whether it comes up, and `recfin network "
+                                           f"down` stops it (the whole network; {kill_command(pid)} stops it "
+                                           f"alone)") from exc
+                if started or not running:
                     raise
                 raise NodeTimeoutError(f"{exc}; stop it ({kill_command(pid)}, or `recfin network down` for the whole "
                                        f"network), then run `recfin network up` again, which starts it afresh on its "

@@ -62,3 +62,24 @@ def test_a_node_this_up_started_is_named_as_before(data_folder, supervisor, monk
 
     assert str(err.value).startswith("peer0.bank: healthy /healthz and listening not reached within 3s")
     assert "already running" not in str(err.value)
+
+
+def test_a_node_this_up_started_and_waited_for_in_vain_is_said_to_be_left_running(data_folder, monkeypatch):
+    """The run ends with it running (a slow start may yet finish): said, with how to see it and stop it, where the
+    failure read as a start that had failed, and the next `up` then found it running as a node of another run's."""
+    net = network_on_a_clock(timeout=3)
+    node = net.topology.node("peer0.bank")
+    dirs = nodeconfig.node_dirs(data_folder, node.name)
+    monkeypatch.setattr(Network, "node_spec",
+                        lambda self, n: ProcessSpec(n.name, SLEEPER, {}, dirs.log, dirs.pid))
+    monkeypatch.setattr("network.probes.not_serving", lambda n: f"no OK from /healthz at {n.operations_address}")
+    try:
+        with pytest.raises(NodeTimeoutError) as err:
+            net._start_node(node)
+        pid = net.supervisor.running_pid(dirs.pid)
+    finally:
+        net.supervisor.stop(dirs.pid)
+    assert pid is not None
+    assert str(err.value).endswith(f"; it was left running (pid {pid}), in case it is only slow: `recfin network "
+                                   f"status` shows whether it comes up, and `recfin network down` stops it (the "
+                                   f"whole network; `kill -- -{pid}` stops it alone)")
