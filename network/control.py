@@ -660,8 +660,8 @@ class Network:
             except NodeTimeoutError as exc:
                 running = self.supervisor.running_pid(spec.pid_file) == pid
                 if started and running:
-                    # Said, as the run ends with it still running: an operator took the failure for a start that
-                    # had failed, and the next `up` for a node of another run's.
+                    # Said, as the run ends with it still running: unsaid, the failure reads as a start that failed,
+                    # and the next `up` finds it running as if another run had started it.
                     raise NodeTimeoutError(f"{exc}; it was left running (pid {pid}), in case it is only slow: "
                                            f"`recfin network status` shows whether it comes up, and `recfin network "
                                            f"down` stops it (the whole network; {kill_command(pid)} stops it "
