@@ -143,6 +143,7 @@ class ReceivableHistory(BaseModel):
         # checked as the field: a refusal of the whole model reads, to `risk score`, as a file of the
         # wrong shape
         in_order = sorted(events, key=ledger_order)
+        _refuse_claims_described_twice(in_order)
         _refuse_payments_past_the_face(in_order)
         _refuse_parts_past_the_face(in_order)
         _refuse_liftings_of_no_order(in_order)
@@ -224,6 +225,23 @@ def _refuse_parent_cycles(events: list[LedgerEvent]) -> None:
                 path.append(nxt)
                 on_path.add(nxt)
                 stack.append(iter(above[nxt]))
+
+
+def _refuse_claims_described_twice(events: list[LedgerEvent]) -> None:
+    """Refuse a history in which two events of one claim give it different face amounts or due dates. The
+    ledger never changes either (a payment lowers what is owed, not the face; a split makes parts of their own),
+    and every event a read gives carries the claim's own; the features take them from a claim's first event, so a
+    file by hand whose events disagree would be scored on one of them with nothing said."""
+    first: dict[str, LedgerEvent] = {}
+    for event in events:   # in ledger order: the first event of each claim is the one the features take
+        seen = first.setdefault(event.receivable_id, event)
+        for name, unit in (("face_amount", " fen"), ("due_date", "")):
+            if getattr(event, name) != getattr(seen, name):
+                raise ValueError(
+                    f"{event.receivable_id} has two {name}s: {getattr(seen, name)}{unit} on its '{seen.kind}' "
+                    f"event of {seen.event_date} and {getattr(event, name)}{unit} on its '{event.kind}' event of "
+                    f"{event.event_date}: a claim keeps one {name} on the ledger; give every event of it the same "
+                    "(the one the debtor confirmed), or another receivable_id to the events of another claim")
 
 
 def _refuse_payments_past_the_face(events: list[LedgerEvent]) -> None:
