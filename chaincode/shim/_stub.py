@@ -104,7 +104,7 @@ class ChaincodeStub:
         # key (and kind) replaces an earlier one, as the peer's write set would.
         self._write_batch: dict[tuple[str, str, str], shim_pb2.WriteRecord] = {}
         self._state_read: dict[str, bytes | None] = {}  # world-state values this transaction has read
-        self._returned = False   # the transaction function has returned: its writes are taken (end_writes)
+        self._returned = False   # the transaction function has returned: its writes and event are taken (end_writes)
 
     # -- what the transaction was asked (no round trip)
 
@@ -158,7 +158,13 @@ class ChaincodeStub:
         return self._proposal.binding
 
     def set_event(self, name: str, payload: bytes) -> None:
-        """Attach the transaction's event; a later call replaces an earlier one."""
+        """Attach the transaction's event; a later call replaces an earlier one, until the function returns."""
+        if self._returned:
+            # the answer is being made or sent: the event would replace the function's in some endorsers' answers
+            # and not in others', or vanish
+            raise InvalidValue(f"set_event {excerpt(name)} after the transaction function returned: the "
+                               f"transaction's event is taken when it returns; await every task that sets it "
+                               f"before returning")
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
@@ -343,9 +349,10 @@ class ChaincodeStub:
     # -- end of transaction (called by the runtime, not by contracts)
 
     def end_writes(self) -> None:
-        """The transaction function has returned: refuse every write from here on. One made later (by a task
-        the transaction started and did not await) would miss the write batch already taken, or reach the
-        peer after COMPLETED, and be lost while the transaction was reported a success."""
+        """The transaction function has returned: refuse every write, and every event, from here on. A write
+        made later (by a task the transaction started and did not await) would miss the write batch already
+        taken, or reach the peer after COMPLETED, and be lost while the transaction was reported a success;
+        an event would replace the function's only where it came before the answer was made."""
         self._returned = True
 
     async def flush_writes(self) -> None:

@@ -73,3 +73,47 @@ async def test_a_write_after_the_transaction_returned_fails_instead_of_vanishing
             await contract.leftover
     assert [kind for side, kind in peer.log if side == "chaincode"] == [
         "REGISTER", "WRITE_BATCH_STATE" if batched else "PUT_STATE", "COMPLETED"]
+
+
+class LateEvent(Contract):
+    """Sets event "early", leaves a read of "a" for the peer to answer and a task to set event "late" once the
+    test lets it: after the function returned, while the answer waits for that read's reply."""
+
+    name = "late_event"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.let_go = asyncio.Event()
+        self.leftover: asyncio.Task | None = None
+
+    @transaction
+    async def Emit(self, ctx: Context) -> None:
+        ctx.stub.set_event("early", b"1")
+        reading = asyncio.create_task(ctx.stub.get_state("a"))
+        await asyncio.sleep(0)   # the read goes out; the transaction does not wait for it
+
+        async def emit_later():
+            await self.let_go.wait()
+            ctx.stub.set_event("late", b"2")
+
+        self.leftover = asyncio.create_task(emit_later())
+        reading.cancel()
+
+
+async def test_an_event_set_after_the_transaction_returned_fails_instead_of_changing_the_answer():
+    """The answer waits for the reply to the read the function left: an event set meanwhile replaced the one the
+    function had set, and one set after the answer vanished without a word. Endorsers that ran the leftover task
+    at other moments would answer with different events, and their endorsements would not match."""
+    contract = LateEvent()
+    peer = ScriptedPeer()
+    async with serving(peer, contract, PeerOptions()):
+        peer.start("tx1", "late_event:Emit")
+        await peer.received(Msg.GET_STATE)
+        contract.let_go.set()
+        refused = r"^set_event 'late' after the transaction function returned: "
+        with pytest.raises(ValueError, match=refused):
+            await contract.leftover
+        peer.reply("tx1", b"")
+        completed = await peer.received(Msg.COMPLETED)
+        assert proposal_response_pb2.Response.FromString(completed.payload).status == 200
+        assert (completed.chaincode_event.event_name, completed.chaincode_event.payload) == ("early", b"1")
