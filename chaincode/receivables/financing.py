@@ -58,12 +58,13 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int, *, currency: str) ->
 
 def ensure_disbursable_by_date(*, financing_id: str, receivable_id: str, due_date: str, days: int) -> None:
     """Refused (``past-maturity``) with ``days`` left to ``due_date`` none: from the due date on, the accepted
-    financing can never be disbursed, and until it ends the debtor may not pay either (financing-in-progress),
-    so the refusal names the one way out."""
+    financing can never be disbursed, so the refusal names the ways it ends: a cancellation, or the debtor's
+    payment, which ends it from then on (RecordPayment)."""
     if days <= 0:
         raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on "
                    f"or after maturity, so financing {financing_id} can no longer be disbursed; end it with "
-                   "CancelFinancing (the holder or the bank), after which the debtor pays the holder")
+                   "CancelFinancing (the holder or the bank), or the debtor's payment of the holder "
+                   "(RecordPayment) ends it")
 
 
 def _most_days_leaving_cash(advanced: int, terms: OfferTerms, days: int) -> int | None:

@@ -714,8 +714,10 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
     a financing cancelled before disbursement returns the claim to CONFIRMED
     (or leaves it OVERDUE) with no financing, and counts no more, as in the
     regulator's statistics; so does one the bank took back to the holder under
-    recourse (OVERDUE, no financing). A financing that ended in settlement (repayment,
-    or the debtor paying the bank) stays on the record.
+    recourse (OVERDUE, no financing), and one the debtor's payment from the due date on
+    ended before disbursement, settling the claim in the same write (SETTLED, the bank
+    gone from it). A financing that ended in settlement (repayment, or the debtor paying
+    the bank) stays on the record: its claim keeps its financier.
     """
     reached: dict[str, str] = {}
     freezes: list[str] = []
@@ -726,7 +728,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         reached.setdefault(doc.status, day.isoformat())
         if doc.status == FINANCED and financed_on is None:
             financed_on = day.isoformat()
-        elif doc.financing_id is None and doc.status != SETTLED:
+        elif doc.financing_id is None and (doc.status != SETTLED or doc.financier is None):
             financed_on = None  # the financing was cancelled, withdrawn or recoursed without settling the claim
         # a date per order recorded, in effect or queued behind another, and per order lifted (a lifting takes
         # one off, even where a queued order takes effect), so that a reader counting both knows on each day

@@ -20,7 +20,9 @@ from chaincode.contract import Context
 from . import config as cfg
 from . import keys, lifecycle, money
 from .errors import rule
-from .model import LIVE_FINANCING, Action, Financing, Offer, OfferTerms, Party, Receivable, parse_request
+from .model import (
+    CONFIRMED, FINANCED, LIVE_FINANCING, Action, Financing, Offer, OfferTerms, Party, Receivable, parse_request,
+)
 from .session import Session
 from .store_offers import OfferAsMade
 from .tx_base import TransactionGroup, step_committed_in
@@ -42,6 +44,19 @@ async def _end_request(s: Session, f: Financing, r: Receivable, act: Action) -> 
     f.status, f.last = "WITHDRAWN", act
     r.financing_id = None
     await s.store.end_request(f, r)
+
+
+def _cancel_accepted(f: Financing, r: Receivable, act: Action, why: str, on: str) -> None:
+    """End ``f``, a financing a bank accepted and has not disbursed, on its claim ``r``, on business date ``on``:
+    CancelFinancing by the holder or the bank, or the debtor's payment from the due date on, when the bank can no
+    longer disburse it. The bank leaves the claim (its index entry and its org in the claim's key-level policy go
+    with it: Store.put_receivable), a FINANCED claim is CONFIRMED again and an OVERDUE one stays OVERDUE, and the
+    financing is CANCELLED with ``why``; the accepted offer and its private terms stay as they were, for the
+    record. The caller writes both."""
+    if r.status == FINANCED:
+        r.status = CONFIRMED
+    r.financing_id, r.financier, r.financier_msp, r.last = None, None, None, act
+    f.status, f.cancelled_on, f.cancellation_reason, f.last = "CANCELLED", on, why, act
 
 
 def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
@@ -134,6 +149,10 @@ def _how_it_ended(f: Financing) -> str | None:
         how, way_on = _REQUEST_ENDED_BY.get(f.last.action, ("the request ended", _NEW_REQUEST))
         return (f"{how} ({f.last.action} at {f.last.at}), its open offers lapsed, and nothing more is "
                 f"recorded on it; {way_on}")
+    if f.status == "CANCELLED" and f.last.action == "RecordPayment":
+        return (f"the debtor's payment on {f.cancelled_on}, from the claim's due date on, ended it before any "
+                f"disbursement ({f.last.action} at {f.last.at}), and nothing more is recorded on it; "
+                f"{_REQUEST_ENDED_BY['RecordPayment'][1]}")
     return {"CANCELLED": f"it was cancelled on {f.cancelled_on}, before any disbursement, and nothing "
                          f"more is recorded on it; {_NEW_REQUEST}",
             "REPAID": f"its repayment was recorded on {f.repaid_on}, and nothing more is recorded on it; "
@@ -144,9 +163,11 @@ def _how_it_ended(f: Financing) -> str | None:
 
 def request_ended_for_good(f: Financing) -> bool:
     """Whether financing ``f`` ended in a way no new request of its claim follows: its loan repaid (the claim
-    settled), the claim taken back by recourse (past its due date), or the request ended by the debtor's payment
-    from the due date on. A request its holder withdrew, or a financing cancelled, may be followed by one."""
-    return f.status in _AFTER_THE_LOAN or (f.status == "WITHDRAWN" and f.last.action == "RecordPayment")
+    settled), the claim taken back by recourse (past its due date), or the request, or the financing a bank accepted
+    and never disbursed, ended by the debtor's payment from the due date on. A request its holder withdrew, or a
+    financing its holder or its bank cancelled, may be followed by one."""
+    ended_by_payment = f.status in ("WITHDRAWN", "CANCELLED") and f.last.action == "RecordPayment"
+    return f.status in _AFTER_THE_LOAN or ended_by_payment
 
 
 def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:
@@ -284,8 +305,8 @@ class FinancingGroup(TransactionGroup):
             if accepted_past_due:
                 raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
                            f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
-                           "repay or take back; end it with CancelFinancing (the holder or the bank), after "
-                           "which the debtor pays the holder")
+                           "repay or take back; end it with CancelFinancing (the holder or the bank), or the "
+                           "debtor's payment of the holder (RecordPayment) ends it")
             raise rule("invalid-state",
                        f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f, step, bank)}")
         _ensure_claim_names_financing(f, r)

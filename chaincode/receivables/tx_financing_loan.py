@@ -14,14 +14,12 @@ from . import events, keys, lifecycle, money
 from . import financing as fin
 from .arguments import require_text
 from .errors import rule
-from .model import (
-    CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, Receivable, sha256_hex,
-)
+from .model import SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, Receivable, sha256_hex
 from .session import rules
 from .store_offers import DROPPED_UNCOUNTED, offer_made_records
 from .tx_financing import (
-    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing, _how_it_ended,
-    _ensure_not_frozen_while_live,
+    TERMS_TRANSIENT_KEY, FinancingGroup, _cancel_accepted, _ensure_as_offered, _ensure_claim_names_financing,
+    _how_it_ended, _ensure_not_frozen_while_live,
 )
 from .tx_base import step_committed_in
 
@@ -189,9 +187,10 @@ class LoanTransactions(FinancingGroup):
     async def CancelFinancing(self, ctx: Context, financing_id: str, reason: str) -> Financing:
         """The holder or the accepted bank ends an accepted financing the bank has not disbursed.
 
-        Nothing else ends one: withdrawal is for requests not yet accepted, the
-        debtor cannot pay before disbursement, and disbursement is refused from
-        maturity on. The bank leaves the claim: a FINANCED claim is CONFIRMED
+        Withdrawal is for requests not yet accepted, and the debtor cannot pay
+        before disbursement; disbursement is refused from maturity on, and from
+        then on the debtor's payment ends the financing too (RecordPayment), as
+        this does. The bank leaves the claim: a FINANCED claim is CONFIRMED
         again (paid, or before its due date financed anew or transferred), an
         OVERDUE one stays OVERDUE (only payment is left for it); the accepted
         offer and its private terms stay as they were, for the record. No assignment
@@ -229,13 +228,8 @@ class LoanTransactions(FinancingGroup):
                        f"disbursed can be cancelled{hint}"
                        f"{step_committed_in(f.status, f.last, 'CancelFinancing', party.uscc)}")
         _ensure_claim_names_financing(f, r)
-        act = s.action("CancelFinancing", party.uscc)
         before = r.model_copy()
-        if r.status == FINANCED:  # an overdue claim stays overdue
-            r.status = CONFIRMED
-        # the bank leaves the claim: its index entry and its org in the key-level policy go with it (Store)
-        r.financing_id, r.financier, r.financier_msp, r.last = None, None, None, act
-        f.status, f.cancelled_on, f.cancellation_reason, f.last = "CANCELLED", s.today_iso, why, act
+        _cancel_accepted(f, r, s.action("CancelFinancing", party.uscc), why, s.today_iso)
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_CANCELLED, r.id, financing_id=f.id, financier=f.financier, by=party.uscc,

@@ -1,7 +1,7 @@
 """Settlement: the debtor's payments on a claim (spread pro rata over a split claim's parts) and marking it overdue.
 
 Apart because a payment is on the debtor's word and may reach every part of a split claim at once, ending
-financing requests from the due date on (``_ensure_payment_ends_request``).
+financings not disbursed (requested, or accepted) from the due date on (``_ensure_payment_ends_financing``).
 """
 
 from __future__ import annotations
@@ -18,46 +18,47 @@ from .schemas import PaymentResult
 from .session import Session, rules
 from .store import Store
 from .tx_base import TransactionGroup, step_committed_in, step_hidden_by_a_freeze
-from .tx_financing import _end_request
+from .tx_financing import _cancel_accepted, _end_request, _ensure_claim_names_financing
+
+# why the debtor's payment ended a financing a bank accepted and never disbursed (its cancellation_reason)
+_ENDED_BY_PAYMENT = ("the debtor's payment, from the claim's due date on, when the bank could no longer "
+                     "disburse it (RecordPayment)")
 
 
-def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str = "", *,
-                                 no_one_may_cancel: bool = False) -> None:
-    """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed,
-    may end that financing: only a request no offer of which was accepted, and only from the claim's due date on.
+def _ensure_payment_ends_financing(leaf: Receivable, today_iso: str, way_on: str = "", *,
+                                   no_one_may_cancel: bool = False) -> None:
+    """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed, may
+    end that financing: only from the claim's due date on, whether it is a request no offer of which was accepted
+    or a financing a bank accepted.
 
-    From the due date on no bank may offer on the request nor the holder accept an offer (``past-maturity``), so
-    it can never be taken up, and only its holder could withdraw it: a request left open would hold back the
-    debtor's payment of the part (and of its whole split tree) and have the debtor recorded late. Before then
-    the request is live business between the holder and the banks, which the debtor's payment must not end: the
-    holder withdraws it to be paid (or the debtor pays from the due date on). An accepted financing waits on its
-    bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled. From the
-    due date on the bank can no longer disburse (RecordDisbursement: ``past-maturity``), so only cancelling it
-    lets the debtor pay, and the refusal says so rather than send the debtor to wait for the money.
-    ``way_on``: what the debtor can pay meanwhile (other parts of a split claim), added when there is
-    something. ``no_one_may_cancel``: neither the holder nor the bank of an accepted financing may act (a
-    chaincode definition took the role each is registered in from its org), so the refusal names the
-    definition the financing waits on, not a cancellation neither can send."""
+    From the due date on no bank may offer on a request nor the holder accept an offer, nor may a bank disburse an
+    accepted financing (``past-maturity``): neither lends anything any more, and only its holder (or, accepted, its
+    bank) could end it, so one left standing would hold back the debtor's payment of the part (and of its whole
+    split tree) and have the debtor recorded late. Before then a request is live business between the holder and
+    the banks, and an accepted financing one the bank may still disburse, which the debtor's payment must not end:
+    the holder withdraws a request to be paid; the debtor pays an accepted financing's bank after disbursement, or
+    the holder once the holder or the bank cancels it. ``way_on``: what the debtor can pay meanwhile (other parts
+    of a split claim), added when there is something. ``no_one_may_cancel``: neither the holder nor the bank of an
+    accepted financing may act (a chaincode definition took the role each is registered in from its org), so the
+    refusal names the definition the financing waits on, not a cancellation neither can send, beside the due
+    date."""
     if not _financing_holds_back_payment(leaf, today_iso):
         return
     also = f"; {way_on}" if way_on else ""
     if leaf.financier is not None:
         accepted = (f"{leaf.id} has financing {leaf.financing_id} accepted by {leaf.financier}, "
                     "not yet disbursed")
+        ends = (f"from its due date {leaf.due_date} on, when the bank can no longer disburse it and the payment "
+                "ends it")
         if no_one_may_cancel:
-            disbursed = (", or, the bank's role given back before the due date, pay the bank once it "
-                         "disburses it" if today_iso < leaf.due_date else "")
             raise rule("financing-in-progress", f"{accepted}, and neither its holder {leaf.holder} nor "
                        f"{leaf.financier} may cancel it now: this network's configuration (org_roles) lets "
                        "neither's org hold the role its party is registered in, so the financing waits on a "
                        "new chaincode definition giving one of them its role again (`recfin chaincode "
-                       f"deploy`); then pay once that party cancels it (CancelFinancing){disbursed}{also}")
-        if today_iso < leaf.due_date:
-            raise rule("financing-in-progress", f"{accepted}: pay after disbursement (to the financier) or "
-                       f"once the holder or the bank cancels it (CancelFinancing){also}")
-        raise rule("financing-in-progress", f"{accepted}, and from its due date {leaf.due_date} on the bank "
-                   "can no longer disburse it: pay once the holder or the bank cancels it "
-                   f"(CancelFinancing){also}")
+                       "deploy`); then pay once that party cancels it (CancelFinancing), or, the bank's role "
+                       f"given back, pay the bank once it disburses it; or pay {ends}{also}")
+        raise rule("financing-in-progress", f"{accepted}: pay after disbursement (to the financier), once the "
+                   f"holder or the bank cancels it (CancelFinancing), or {ends}{also}")
     raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
                f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
                f"(WithdrawFinancing), or from the due date on, when the payment ends the request{also}")
@@ -74,11 +75,12 @@ async def _no_one_may_cancel(s: Session, leaf: Receivable) -> bool:
 
 
 def _financing_holds_back_payment(leaf: Receivable, today_iso: str) -> bool:
-    """Whether ``leaf``'s financing refuses a payment of it (``_ensure_payment_ends_request``): one accepted
-    and not yet disbursed, or a request before the claim's due date. A disbursed one is paid to its bank."""
+    """Whether ``leaf``'s financing refuses a payment of it (``_ensure_payment_ends_financing``): one not yet
+    disbursed (requested, or accepted), before the claim's due date; from then on the payment ends it. A
+    disbursed one is paid to its bank."""
     if leaf.financing_id is None or leaf.notice_id is not None:
         return False
-    return leaf.financier is not None or today_iso < leaf.due_date
+    return today_iso < leaf.due_date
 
 
 # The most parts a payment through a split claim reaches. Each part paid is a write, and the walk to them a
@@ -196,8 +198,8 @@ async def _ensure_not_held_back(s: Session, r: Receivable, leaves: list[Receivab
         if leaf.frozen is not None:
             lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves, s.today_iso))
         if _financing_holds_back_payment(leaf, s.today_iso):
-            _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
-                                         no_one_may_cancel=await _no_one_may_cancel(s, leaf))
+            _ensure_payment_ends_financing(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
+                                           no_one_may_cancel=await _no_one_may_cancel(s, leaf))
 
 
 class SettlementTransactions(TransactionGroup):
@@ -215,8 +217,9 @@ class SettlementTransactions(TransactionGroup):
         Against a claim that was split, the payment is spread pro rata over its
         unpaid leaves, exact to the fen. With a ``request_id``, a retry of a
         payment that committed returns its result and pays nothing twice.
-        From the due date on, a leaf paid whose financing is only requested has
-        that request ended, as WithdrawFinancing ends it (``_ensure_payment_ends_request``).
+        From the due date on, a leaf paid whose financing is not disbursed has it
+        ended: a request as WithdrawFinancing ends it, one a bank accepted as
+        CancelFinancing does (``_ensure_payment_ends_financing``).
         """
         s = self._session(ctx)
         args = (receivable_id, amount)
@@ -248,17 +251,26 @@ class SettlementTransactions(TransactionGroup):
             raise
         shares = settlement.allocate_pro_rata(value, owed, currency=r.currency, receivable_id=r.id)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
-        # the requests the payment ends (checked above): their financings read in one round trip
-        requested = {leaf.id: leaf.financing_id for leaf in paid if leaf.financing_id is not None and leaf.notice_id is None}
-        await s.store.prefetch(*((keys.FINANCING, financing_id) for financing_id in requested.values()))
-        allocations, withdrawn = [], []
+        # the financings not disbursed the payment ends (checked above), read in one round trip
+        ending = {leaf.id: leaf.financing_id for leaf in paid
+                  if leaf.financing_id is not None and leaf.notice_id is None}
+        await s.store.prefetch(*((keys.FINANCING, financing_id) for financing_id in ending.values()))
+        act = s.action("RecordPayment", debtor.uscc)
+        allocations, withdrawn, cancelled = [], [], []
         for leaf in paid:
             share = shares[leaf.id]
             before = leaf.model_copy()
-            if leaf.id in requested:
-                f = await s.store.financing(requested[leaf.id])
-                await _end_request(s, f, leaf, s.action("RecordPayment", debtor.uscc))
-                withdrawn.append({"receivable_id": leaf.id, "financing_id": f.id})
+            if leaf.id in ending:
+                f = await s.store.financing(ending[leaf.id])
+                if leaf.financier is None:
+                    await _end_request(s, f, leaf, act)
+                    withdrawn.append({"receivable_id": leaf.id, "financing_id": f.id})
+                else:
+                    # the claim, under its key-level policy, says the financing is accepted: its record must too
+                    _ensure_claim_names_financing(f, leaf)
+                    cancelled.append({"receivable_id": leaf.id, "financing_id": f.id, "financier": leaf.financier})
+                    _cancel_accepted(f, leaf, act, _ENDED_BY_PAYMENT, s.today_iso)
+                    await s.store.put_financing(f)
             to_financier = leaf.notice_id is not None and leaf.financing_id is not None
             payee = leaf.financier if to_financier else leaf.holder
             leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
@@ -266,13 +278,15 @@ class SettlementTransactions(TransactionGroup):
             leaf.outstanding -= share
             if leaf.outstanding == 0:
                 leaf.status = SETTLED
-            leaf.last = s.action("RecordPayment", debtor.uscc)
+            leaf.last = act
             await s.store.put_receivable(leaf, before)
             allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
-        # one event per transaction: the requests the payment ended are named in it (FinancingWithdrawn's
-        # financing_id, with the part), as the parts paid are, and only when there are any
+        # one event per transaction: the requests and accepted financings the payment ended are named in it (with
+        # the part, as FinancingWithdrawn and FinancingCancelled name them), as the parts paid are, and only when
+        # there are any
         s.emit(events.PAYMENT_RECORDED, r.id, amount=value, currency=r.currency, allocations=allocations,
-               **({"financings_withdrawn": withdrawn} if withdrawn else {}))
+               **({"financings_withdrawn": withdrawn} if withdrawn else {}),
+               **({"financings_cancelled": cancelled} if cancelled else {}))
         return await s.remember(debtor, request_id, "RecordPayment", args, {**r.to_json(), "allocations": allocations})
 
     @transaction

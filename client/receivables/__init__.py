@@ -24,6 +24,7 @@ from ._endorsers import orgs_without_endorsing_peers
 from ._event_details import (
     EVENT_DETAILS,
     AssignmentNoticeAcknowledged,
+    CancelledFinancing,
     DiscountOfferAccepted,
     DiscountOfferPublished,
     DiscountOfferWithdrawn,
@@ -220,6 +221,7 @@ __all__ = [
     "TransferResult",
     "Allocation",
     "WithdrawnRequest",
+    "CancelledFinancing",
     "PaymentResult",
     "RequestRecord",
     "FinancingTerms",

@@ -257,13 +257,24 @@ class WithdrawnRequest(Document):
     financing_id: str
 
 
+class CancelledFinancing(Document):
+    """A financing a bank accepted and never disbursed that a payment from the due date on ended: the part paid, its
+    financing, now CANCELLED, and the bank that accepted it, which has left the part."""
+
+    receivable_id: str
+    financing_id: str
+    financier: str
+
+
 class PaymentRecorded(EventDetails):
     amount: Fen
     currency: OlderEventCurrency = None
     allocations: list[Allocation]
     # from the due date on, a payment on a part whose financing is only requested ends the request (its open
-    # offers lapse): each named here; the field is left out when the payment ended none
+    # offers lapse), and one on a part whose financing a bank accepted and never disbursed ends that (it could no
+    # longer be disbursed): each named here; each field is left out when the payment ended none of its kind
     financings_withdrawn: list[WithdrawnRequest] = Field(default_factory=list)
+    financings_cancelled: list[CancelledFinancing] = Field(default_factory=list)
 
 
 class ReceivableOverdue(EventDetails):

@@ -42,8 +42,8 @@ def _documented_fields() -> dict[str, set[str]]:
 
 
 DOCUMENTED = _documented_fields()
-# documented fields a payload carries only in some cases: the requests a payment ended, when it ended any
-ONLY_SOMETIMES = {"PaymentRecorded": {"financings_withdrawn"}}
+# documented fields a payload carries only in some cases: the financings a payment ended, when it ended any
+ONLY_SOMETIMES = {"PaymentRecorded": {"financings_withdrawn", "financings_cancelled"}}
 
 
 class _Events:

@@ -2,8 +2,8 @@
 
 From the due date on no bank may offer on such a request and its holder may accept none (past-maturity), and only
 the holder could withdraw it: left open, it held back the debtor's payment of its part and of the whole split tree,
-and the debtor was recorded late. The payment ends it as WithdrawFinancing does. An accepted financing not yet
-disbursed still refuses the payment.
+and the debtor was recorded late. The payment ends it as WithdrawFinancing does (and an accepted financing not yet
+disbursed as CancelFinancing does: test_payment_ends_an_accepted_financing_at_maturity.py).
 """
 
 from __future__ import annotations
@@ -113,15 +113,3 @@ async def test_before_the_due_date_a_request_still_refuses_the_payment():
     assert "WithdrawFinancing" in message and "from the due date on" in message
     await net.refused(core, "RecordPayment", part, "100", rule="financing-in-progress")
     assert (_financing(net, f["id"])["status"], _offer_state(net, o)[0]) == ("REQUESTED", "OPEN")
-
-
-async def test_an_accepted_financing_not_yet_disbursed_still_refuses_the_payment_at_maturity():
-    net = await standard_net()
-    core, t2 = net.actors["core"], net.actors["tier2"]
-    root, part, f, (o,) = await _tree_with_request(net)
-    await net.ok(t2, "AcceptFinancingOffer", o["id"])
-    net.advance(days=30)
-    message = await net.refused(core, "RecordPayment", root, str(100_000_00), rule="financing-in-progress")
-    assert "CancelFinancing" in message
-    await net.refused(core, "RecordPayment", part, str(30_000_00), rule="financing-in-progress")
-    assert _financing(net, f["id"])["status"] == "ACCEPTED"

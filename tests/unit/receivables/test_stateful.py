@@ -931,9 +931,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 codes.add("invalid-state")
             for leaf in leaves:
                 codes |= {"receivable-frozen"} if leaf.frozen else set()
-                # a request (no offer accepted) the payment ends from the due date on; before, or accepted: refused
+                # a financing not disbursed (requested, or accepted) the payment ends from the due date on; before,
+                # refused
                 pending = leaf.financing and not leaf.notice
-                codes |= {"financing-in-progress"} if pending and (leaf.financier or self.today < leaf.due) else set()
+                codes |= {"financing-in-progress"} if pending and self.today < leaf.due else set()
             if value is not None and leaves and value > sum(leaf.outstanding for leaf in leaves):
                 codes.add("payment-exceeds-outstanding")
         done = self.attempt(caller, "RecordPayment", *args, *([request_id] if request_id else []), codes=codes,
@@ -948,7 +949,12 @@ class ReceivablesMachine(RuleBasedStateMachine):
         for leaf in leaves:
             if shares[leaf.id] == 0:
                 continue
-            if leaf.financing and not leaf.notice:   # a request, ended as WithdrawFinancing ends it
+            if leaf.financing and not leaf.notice and leaf.financier:   # accepted, ended as CancelFinancing ends it
+                self.financings[leaf.financing].status = "CANCELLED"
+                if leaf.status == "FINANCED":
+                    leaf.status = "CONFIRMED"
+                leaf.financing = leaf.financier = None
+            elif leaf.financing and not leaf.notice:   # a request, ended as WithdrawFinancing ends it
                 self.financings[leaf.financing].status = "WITHDRAWN"
                 for o in self.offers.values():
                     if o.financing == leaf.financing and o.status == "OPEN":

@@ -81,10 +81,17 @@ async def test_a_payment_held_by_an_accepted_financing_neither_party_may_cancel_
     assert (f"neither its holder {tier1.uscc} nor {bank.uscc} may cancel it now" in message
             and "waits on a new chaincode definition giving one of them its role again" in message), message
     assert "pay the bank once it disburses it" in message, message
-    net.advance(days=61)   # from the due date on the bank could not disburse even with its role back
-    message = await net.refused(core, "RecordPayment", r["id"], "100000", rule="financing-in-progress")
-    assert message.endswith("then pay once that party cancels it (CancelFinancing)"), message
+    assert message.endswith(f"or pay from its due date {r['due_date']} on, when the bank can no longer disburse it "
+                            "and the payment ends it"), message
     # one of them acting again, the refusal names the cancellation as before
     net.contract.config = _without("SupplierMSP")
     message = await net.refused(core, "RecordPayment", r["id"], "100000", rule="financing-in-progress")
-    assert "pay once the holder or the bank cancels it (CancelFinancing)" in message, message
+    assert "once the holder or the bank cancels it (CancelFinancing)" in message, message
+    # from the due date on the bank could not disburse even with its role back: the payment ends the financing,
+    # which neither party may cancel
+    net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": {
+        org: roles for org, roles in DEFAULT_CONFIG.org_roles.items()
+        if org not in ("SupplierMSP", "BankMSP")}})
+    net.advance(days=60)
+    paid = await net.ok(core, "RecordPayment", r["id"], "100000")
+    assert (paid["status"], paid["financier"]) == ("SETTLED", None)

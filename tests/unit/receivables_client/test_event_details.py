@@ -137,6 +137,19 @@ def test_a_payment_names_the_financing_requests_it_ended_and_leaves_the_field_ou
     assert plain.financings_withdrawn == [] and plain.to_json() == paid
 
 
+def test_a_payment_names_the_accepted_financings_it_ended_and_leaves_the_field_out_when_none():
+    # from the due date on a payment ends a financing a bank accepted and never disbursed: typed() refused the
+    # event while the model lacked the field
+    paid = {"amount": 100, "currency": "CNY",
+            "allocations": [{"receivable_id": "R-1", "amount": 100, "payee": "A", "outstanding": 0}]}
+    ended = {**paid, "financings_cancelled": [{"receivable_id": "R-1", "financing_id": "F-9", "financier": "B"}]}
+    typed = _event("PaymentRecorded", **ended).typed()
+    assert [(c.receivable_id, c.financing_id, c.financier) for c in typed.financings_cancelled] == [("R-1", "F-9", "B")]
+    assert typed.to_json() == ended
+    plain = _event("PaymentRecorded", **paid).typed()
+    assert plain.financings_cancelled == [] and plain.to_json() == paid
+
+
 def test_an_amount_that_is_not_integer_fen_is_refused():
     with pytest.raises(ValueError, match="amount: Input should be a valid integer"):
         _event("ReceivableSplit", **{**SPLIT, "amount": 40.5}).typed()
