@@ -69,6 +69,12 @@ def _as_bytes(value: object, what: str) -> bytes:
                        f".encode(), a document with json.dumps(...).encode())")
 
 
+def _utf8(text: str, what: str) -> bytes:
+    """``text`` encoded as UTF-8; one that has no UTF-8 form is refused as a key is (validate_utf8)."""
+    composite.validate_utf8(text, what)
+    return text.encode("utf-8")
+
+
 def _require(value: str, what: str) -> None:
     """A key, collection or name: neither empty nor without a UTF-8 form."""
     if not value:
@@ -331,8 +337,9 @@ class ChaincodeStub:
     async def invoke_chaincode(self, name: str, args: list[bytes | str], channel: str = "") -> Response:
         """Call another chaincode in this transaction (same channel: its writes join this transaction)."""
         _require(name, "chaincode name")
+        composite.validate_utf8(channel, "channel")
         target = f"{name}/{channel}" if channel else name
-        encoded = [arg.encode("utf-8") if isinstance(arg, str) else _as_bytes(arg, "chaincode argument")
+        encoded = [_utf8(arg, "chaincode argument") if isinstance(arg, str) else _as_bytes(arg, "chaincode argument")
                    for arg in args]
         spec = chaincode_pb2.ChaincodeSpec(
             chaincode_id=chaincode_pb2.ChaincodeID(name=target),

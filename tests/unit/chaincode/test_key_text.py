@@ -25,6 +25,8 @@ CALLS = {
         "start key", lambda stub: stub.get_state_by_partial_composite_key_from("t", [], "\x00t\x00\udc80").collect()),
     "get_query_result": ("query", lambda stub: stub.get_query_result('{"selector": "\udc80"}').collect()),
     "put_private_data": ("collection", lambda stub: stub.put_private_data(NOT_UTF8, "k", b"v")),
+    "invoke_chaincode channel": ("channel", lambda stub: stub.invoke_chaincode("other", ["Fn"], NOT_UTF8)),
+    "invoke_chaincode argument": ("chaincode argument", lambda stub: stub.invoke_chaincode("other", ["Fn", NOT_UTF8])),
 }
 
 
