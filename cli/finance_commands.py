@@ -89,6 +89,7 @@ from .risk_commands import (
     load_history,
     load_model,
     note_claims_not_counted,
+    note_fewer_than_trained_on,
     note_other_currencies,
     note_what_a_saved_read_left_out,
     note_what_the_score_cannot_tell,
@@ -140,9 +141,13 @@ class DebtorRisk(NamedTuple):
                 "model": self.model, "meaning": self.meaning}
 
 
-def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
+def _score(model: LatePaymentModel, model_path: Path | None, history, day) -> DebtorRisk:
+    """The debtor's risk as ``model`` (read from ``model_path``, None for the shipped one) scores ``history`` as of
+    ``day``, with the notes `risk score` gives of what the grade rests on (a thin record, a record shorter than
+    any the model was trained on, claims that fell due under a freeze) said on stderr as it says them."""
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
+    note_fewer_than_trained_on(scored, model_path or DEFAULT_MODEL)
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
                       claims_not_counted=history.claims_not_counted,
                       claims_in_other_currencies=history.claims_in_other_currencies,
@@ -204,7 +209,7 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
             click.echo(f"note: the debtor is scored as of {known}, {source}; the offer is priced for disbursement "
                        f"on {day}", err=True)
         note_what_a_saved_read_left_out(debtor, history)
-        return _score(model, history, known)
+        return _score(model, model_path, history, known)
     if grade is not None:
         return DebtorRisk(None, grade)
     return None
@@ -637,7 +642,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             # a read names what it left out (history_from_ledger sets both)
             note_other_currencies(r.debtor, r.currency, history.claims_in_other_currencies, own_command=False)
             note_claims_not_counted(r.debtor, history.claims_not_counted)
-            risk = _score(model, history, known)
+            risk = _score(model, model_path, history, known)
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:

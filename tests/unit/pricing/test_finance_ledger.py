@@ -111,7 +111,8 @@ def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_toda
     later = (date.fromisoformat(world.today) + timedelta(days=120)).isoformat()      # after the claim falls due
     scored, real = [], commands._score
     monkeypatch.setattr(commands, "_score",
-                        lambda model, history, day: scored.append(day) or real(model, history, day))
+                        lambda model, model_path, history, day: scored.append(day) or real(model, model_path,
+                                                                                           history, day))
     result = quote(world, "--json", "--on", later)
     assert result.exit_code == 1, result.output       # declined: on that day the claim is past its due date
     assert json.loads(result.stdout)["declined"]
@@ -136,7 +137,8 @@ def test_quote_with_a_history_file_scores_the_debtor_as_of_the_files_last_event(
     shared.write_text(json.dumps({**sample, "debtor": core, "events": events}))
     scored, real = [], commands._score
     monkeypatch.setattr(commands, "_score",
-                        lambda model, history, day: scored.append(day) or real(model, history, day))
+                        lambda model, model_path, history, day: scored.append(day) or real(model, model_path,
+                                                                                           history, day))
     result = quote(world, "--history", str(shared), "--debtor", core, "--json")
     assert result.exit_code == 0, result.output
     assert scored == [last] and json.loads(result.stdout)["on"] == world.today
