@@ -631,10 +631,9 @@ def raise_if_stopped_after_the_orderer(stopped: KeyboardInterrupt) -> None:
     and never gets here (``exactly_once``)."""
     from .request_ids import EXIT_INTERRUPTED, AnswerLost
 
-    transaction = getattr(stopped, "transaction_id", None)
-    told = getattr(stopped, "way_on_told", False)
-    if getattr(stopped, "may_have_been_ordered", None) and transaction and not told:
-        raise AnswerLost(_said_it_may_have_committed(stopped, transaction),
+    cut_short = stopped_submit(stopped)
+    if cut_short is not None and cut_short.may_have_been_ordered:
+        raise AnswerLost(_said_it_may_have_committed(stopped, cut_short.transaction_id),
                          getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from stopped
 
 
@@ -648,11 +647,10 @@ def raise_if_stopped_before_the_orderer(stopped: KeyboardInterrupt, committed_be
     whose command said its own way on (``way_on_told``) stay a plain stop."""
     from .request_ids import EXIT_INTERRUPTED, AnswerLost
 
-    transaction = getattr(stopped, "transaction_id", None)
-    if getattr(stopped, "may_have_been_ordered", None) is not False or not transaction or getattr(
-            stopped, "way_on_told", False):
+    cut_short = stopped_submit(stopped)
+    if cut_short is None or cut_short.may_have_been_ordered:
         return
-    cannot = f"transaction {transaction} was stopped before it reached the orderer, so it cannot commit"
+    cannot = cannot_commit(cut_short.transaction_id)
     if committed_before:
         sent = ", ".join(committed_before)
         said = (f"{cannot}; transaction{'s' if len(committed_before) > 1 else ''} {sent}, which this command sent "
@@ -699,11 +697,45 @@ def _commits_noted(session: Session, committed: list[str]) -> Iterator[None]:
 def _said_it_may_have_committed(error: BaseException, transaction: str) -> str:
     """The one line of a change sent without a request id that may have committed: what stopped it, and
     `recfin transaction status` of its transaction, as the caller runs it, and the record it changes."""
+    return (f"{describe(error)} ({may_have_committed_all_the_same(transaction)}; read the record it changes, "
+            "with its `get` command, before you send it again)")
+
+
+@dataclass(frozen=True)
+class StoppedSubmit:
+    """How far a change sent without a request id got when a stop (Ctrl-C, SIGTERM, SIGHUP) cut it short, as the
+    Gateway says it on the interrupt: its ``transaction_id``, and ``may_have_been_ordered``: False while it was
+    endorsed or signed (nothing reached the orderer, so it cannot commit), True once the orderer was handed it
+    (it may commit)."""
+
+    transaction_id: str
+    may_have_been_ordered: bool
+
+
+def stopped_submit(stopped: BaseException) -> StoppedSubmit | None:
+    """The submit ``stopped`` cut short (:class:`StoppedSubmit`); None for a stop outside a submit (a read, or
+    before a transaction was built: nothing was sent), one the Gateway did not say how far it got, and one
+    whose command said its own way on (``way_on_told``)."""
+    transaction = getattr(stopped, "transaction_id", None)
+    ordered = getattr(stopped, "may_have_been_ordered", None)
+    if not transaction or ordered is None or getattr(stopped, "way_on_told", False):
+        return None
+    return StoppedSubmit(transaction, bool(ordered))
+
+
+def cannot_commit(transaction: str) -> str:
+    """What a line says of a transaction a stop cut short before the orderer was handed it."""
+    return f"transaction {transaction} was stopped before it reached the orderer, so it cannot commit"
+
+
+def may_have_committed_all_the_same(transaction: str, status_command: str | None = None) -> str:
+    """What a line says of a transaction whose answer was lost after the orderer may have taken it (a stop, a
+    commit status not received): that it may have committed, and `recfin transaction status` of it, which tells
+    whether it did: ``status_command``, or as this command's caller runs it (``transaction_status_command``)."""
     from .request_ids import transaction_status_command
 
-    return (f"{describe(error)} (transaction {transaction} may have committed all the same: "
-            f"`{transaction_status_command(transaction)}` tells whether it did; read the record it changes, "
-            "with its `get` command, before you send it again)")
+    command = status_command or transaction_status_command(transaction)
+    return f"transaction {transaction} may have committed all the same: `{command}` tells whether it did"
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:

@@ -28,6 +28,7 @@ from network.topology import load as load_topology
 from . import connection
 from .network_commands import topology_option
 from .options import PathType, ROLE_HELP, RoleType, timeout_option
+from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
@@ -1092,10 +1093,17 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
 
     party: str | None = None
     disagreement: str | None = None
+
+    def status_command(transaction: str) -> str:
+        # of an unbind whose answer was lost, asked as the org's first client user: its peer holds the channel's
+        # ledger, and the admin's folder may be kept where that command cannot sign with it
+        return f"recfin transaction status {transaction} --as {shlex.quote(ca.org.name)}{where}"
+
     try:
         admin = users.members.admin(ca.org.name, msp_dir)
-        with connection.open_session(ca.org.name, None, users.members.root, admin=True,
-                                     msp_dir=admin.msp_dir) as session:
+        # SIGTERM or SIGHUP is a stop as Ctrl-C is: the line that says what became of the unbinding is printed
+        with terminations_raised(), connection.open_session(ca.org.name, None, users.members.root, admin=True,
+                                                            msp_dir=admin.msp_dir) as session:
             found = session.client.find_identity_party(ca.org.msp_id, client_id)
             record = found.party
             if record is None:
@@ -1125,9 +1133,41 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
         failure = exc       # a read's: nothing was unbound
     except (GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
         failure = exc
-    return LedgerStep("failed", client_id, party, reason=connection.describe(failure), disagreement=disagreement,
+    except KeyboardInterrupt as stopped:   # the certificate is revoked by then: a dry run's stop changed nothing
+        if dry_run:
+            raise
+        raise _unbinding_stopped(stopped, user, users.members.topology.channel, party,
+                                 _unbind_command(party or "USCC", client_id, acting_as), status_command) from None
+    reason = connection.describe(failure)
+    if may_have_committed(failure):   # the unbind's answer was lost after the orderer may have taken it
+        transaction = failure.transaction_id
+        reason += f" ({connection.may_have_committed_all_the_same(transaction, status_command(transaction))})"
+    return LedgerStep("failed", client_id, party, reason=reason, disagreement=disagreement,
                       next=None if dry_run else f"once the ledger answers, run this revoke again, or "
                       f"{_unbind_command(party or 'USCC', client_id, acting_as)}")
+
+
+def _unbinding_stopped(stopped: KeyboardInterrupt, user: str, channel: str, party: str | None, unbind: str,
+                       status_command: Callable[[str], str]) -> AnswerLost:
+    """The one line of a revocation stopped (Ctrl-C, SIGTERM, SIGHUP) in its ledger step, once the certificate's
+    revocation committed, and its exit status (130, or the signal's): what is known of the unbinding, as a change
+    stopped anywhere says it (``connection.stopped_submit``): not sent, cannot commit, or may have committed with
+    the `recfin transaction status` that tells; then the way on. This revoke run again finds the certificate
+    revoked and unbinds USER where it still acts for its party, so it is the way on in each case."""
+    from_party = f" from {party}" if party else ""
+    cut_short = connection.stopped_submit(stopped)
+    if cut_short is None:
+        said = f"it was stopped before its unbinding{from_party} on the ledger was sent: nothing changed there; "
+    elif not cut_short.may_have_been_ordered:
+        said = (f"its unbinding{from_party} on the ledger was stopped: "
+                f"{connection.cannot_commit(cut_short.transaction_id)}, and {user} still acts for {party}; ")
+    else:
+        transaction = cut_short.transaction_id
+        said = (f"its unbinding{from_party} on the ledger was stopped: "
+                f"{connection.may_have_committed_all_the_same(transaction, status_command(transaction))}; "
+                "if it did not, ")
+    return AnswerLost(f"{connection.describe(stopped)} ({user}'s certificate is revoked on channel {channel}, but "
+                      f"{said}run this revoke again, or {unbind})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
 
 
 @user.command("revoke")
@@ -1182,7 +1222,10 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     bind another identity to the party (`recfin party bind`), then run this revoke again, which
     finds the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it
     prints (with --msp-dir and --data-root as this run acted). A ledger that does not answer is
-    reported the same way; with --json the summary is printed before the error. --keep-binding
+    reported the same way; with --json the summary is printed before the error. Stopped while
+    it unbinds (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 + the signal), or with the unbind's answer
+    lost, it says whether the unbinding was sent, cannot commit, or may have committed, with the
+    `recfin transaction status` that tells; this revoke run again finishes it. --keep-binding
     revokes the certificate only. --dry-run also names the party USER would be unbound from.
 
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
