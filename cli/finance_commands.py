@@ -78,7 +78,7 @@ from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_
 from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
-from .request_ids import may_have_committed
+from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed
 from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
@@ -434,7 +434,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       3    offered, and the bank is then above its limit on the debtor
            (with --withdraw-over-limit, withdrawn again)
       130  Ctrl-C, at the prompt too (once the offer was sent, the
-           message says whether it may still commit)
+           message says whether it may still commit; once it committed,
+           that it stands, and with --withdraw-over-limit whether its
+           withdrawal was sent, cannot commit or may have committed)
 
     The rest (scoring, the limit, turns among quotes of one bank on one
     debtor, offers whose outcome was lost): see docs/risk-and-pricing.md,
@@ -706,6 +708,12 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                     after = session.client.financier_exposure(r.debtor)
                 except (ReceivablesError, GatewayError) as exc:   # the offer stands all the same: said below
                     unread = connection.describe(exc)
+                except KeyboardInterrupt as stopped:   # Ctrl-C: the offer stands, unchecked
+                    raise AnswerLost(_offer_unchecked(
+                        made, r, withdraw_over_limit,
+                        f"the quote was {connection.describe(stopped)} before it read the bank's exposure to "
+                        f"{r.debtor} again to check it against the limit {money(result.debtor_limit, r.currency)}"),
+                        getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
                 else:
                     standing = LimitStanding(
                         currency=r.currency, open_offers=after.offered_in(r.currency), debtor_limit=result.debtor_limit,
@@ -717,6 +725,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                             withdrawn = session.client.withdraw_offer(made.id, _withdrawal_reason(standing))
                         except (ReceivablesError, GatewayError) as exc:   # said, with the command to retry, below
                             unwithdrawn = exc
+                        except KeyboardInterrupt as stopped:   # Ctrl-C: said now, with what is known of it
+                            over = _above_limit(made, r, standing, session.profile.msp_id, withdrawn=False)
+                            raise AnswerLost(_withdrawal_failed(over, made, r, stopped, as_),
+                                             getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
         if as_json:
             # the bank's offers and claims on the debtor the peer could not read count in none of the limit's
             # figures: said here too, for a system that reads no stderr
@@ -732,13 +744,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         elif result.offer is not None and refused is None:
             click.echo("no offer made")
         if unread is not None:
-            not_withdrawn = " (not withdrawn: --withdraw-over-limit withdraws only an offer found above the limit)" \
-                if withdraw_over_limit else ""
-            raise click.ClickException(
-                f"{made.id} is offered on {r.financing_id}, but the bank's exposure to {r.debtor} could not be read "
-                f"again to check it against the limit {money(result.debtor_limit, r.currency)}: {unread}. The offer "
-                f"stands{not_withdrawn}; before the next offer on the debtor, check that exposure and open offers (a "
-                f"quote shows both) stay within the limit")
+            raise click.ClickException(_offer_unchecked(
+                made, r, withdraw_over_limit,
+                f"the bank's exposure to {r.debtor} could not be read again to check it against the limit "
+                f"{money(result.debtor_limit, r.currency)}: {unread}"))
         if standing is not None and standing.over_limit_by:
             over = _above_limit(made, r, standing, session.profile.msp_id, withdrawn is not None)
             if withdrawn is not None:
@@ -860,15 +869,40 @@ def _withdrawn_over_limit(over: str, withdrawn, r, standing: LimitStanding, adva
             f"recfin finance quote {r.id} --as {as_typed(as_)}")
 
 
+def _offer_unchecked(made, r, withdraw_over_limit: bool, unchecked: str) -> str:
+    """The quote's offer, made, that was not checked against the limit again (``unchecked``: the exposure's second
+    read failed, or the quote was stopped before it): it stands, and the bank is to check its figures itself."""
+    not_withdrawn = " (not withdrawn: --withdraw-over-limit withdraws only an offer found above the limit)" \
+        if withdraw_over_limit else ""
+    return (f"{made.id} is offered on {r.financing_id}, but {unchecked}. The offer stands{not_withdrawn}; before the "
+            f"next offer on the debtor, check that exposure and open offers (a quote shows both) stay within the "
+            f"limit")
+
+
 def _withdrawal_failed(over: str, made, r, error: BaseException, as_: str) -> str:
-    """The quote's offer above the limit, whose withdrawal (--withdraw-over-limit) was refused or has no known
-    outcome: it stands, or may, and the same withdrawal can be sent again (a second one of a withdrawn offer is
-    refused, and changes nothing)."""
-    outcome = ("its outcome is not known: the offer may be withdrawn or stand" if may_have_committed(error) else
-               "it was not withdrawn")
-    return (f"{over}. Withdrawing {made.id} (--withdraw-over-limit) failed: {connection.describe(error)}; "
-            f"{outcome}. Retry: {_withdraw_command(made, as_)} (`recfin finance get {r.financing_id} --as "
-            f"{as_typed(as_)}` shows the offer's status). {_cancel_advice(r, as_)}")
+    """The quote's offer above the limit, whose withdrawal (--withdraw-over-limit) was refused, stopped (Ctrl-C) or
+    has no known outcome: what is known of it, as a change stopped anywhere says it (not sent, cannot commit, or
+    may have committed and the `recfin transaction status` that tells, ``connection.stopped_submit``): the offer
+    stands, or may, and the same withdrawal can be sent again (a second one of a withdrawn offer is refused, and
+    changes nothing)."""
+    why = connection.describe(error)
+    if isinstance(error, KeyboardInterrupt):
+        cut_short = connection.stopped_submit(error)
+        happened = f"was {why}"
+        outcome = ("it was not sent: the offer stands" if cut_short is None else
+                   f"{connection.cannot_commit(cut_short.transaction_id)}: the offer stands"
+                   if not cut_short.may_have_been_ordered else
+                   f"its outcome is not known: the offer may be withdrawn or stand "
+                   f"({connection.may_have_committed_all_the_same(cut_short.transaction_id)})")
+    else:
+        happened = f"failed: {why}"
+        transaction = getattr(error, "transaction_id", None)
+        outcome = ("its outcome is not known: the offer may be withdrawn or stand"
+                   + (f" ({connection.may_have_committed_all_the_same(transaction)})" if transaction else "")
+                   if may_have_committed(error) else "it was not withdrawn")
+    return (f"{over}. Withdrawing {made.id} (--withdraw-over-limit) {happened}; {outcome}. Retry: "
+            f"{_withdraw_command(made, as_)} (`recfin finance get {r.financing_id} --as {as_typed(as_)}` shows the "
+            f"offer's status). {_cancel_advice(r, as_)}")
 
 
 # Each column of the compare table is the key of its figure in a proposal of --json, so a script written from the
