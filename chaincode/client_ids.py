@@ -131,6 +131,18 @@ def _dn_problem(dn: str, *, may_be_empty: bool = False) -> str | None:
     return None
 
 
+def client_id_as_sent(sent: str) -> str:
+    """The client id a caller names with ``sent``: trimmed of surrounding white space (an id pasted from a table
+    column or a wrapped line), but for the space a certificate's own id ends in. An issuer DN whose last value
+    ends in a space ends the id in that space, escaped (``O=Org\\ ``): trimmed off, it would leave a lone
+    backslash, no certificate's id, and no user of such a CA's org could be named."""
+    trimmed = sent.strip()
+    after = sent[len(sent) - len(sent.lstrip()) + len(trimmed):]
+    if after.startswith(" ") and client_id_problem(trimmed) is not None and client_id_problem(trimmed + " ") is None:
+        return trimmed + " "
+    return trimmed
+
+
 def client_id_problem(client_id: str) -> str | None:
     """Why ``client_id`` is no id :func:`x509_client_id` forms from any certificate, or None when it is one.
 

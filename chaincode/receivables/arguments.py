@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from chaincode.client_ids import client_id_as_sent
+
 from . import keys
 from .errors import rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
@@ -59,9 +61,17 @@ def require_party_name(name: str) -> str:
         raise rule("argument-invalid", str(exc)) from None
 
 
+def require_client_id(value: str, field: str = "client_id") -> str:
+    """An identity a caller names: ``value`` as ``client_id_as_sent`` takes it (trimmed, but for the escaped
+    space a certificate's id may end in), refused (``argument-invalid``) as ``require_text`` refuses one."""
+    require_text(value, field, 1000, one_line=False)
+    return client_id_as_sent(value)
+
+
 def require_bindable_client_id(value: str, field: str = "client_id") -> str:
-    """An identity to bind to a party: ``value`` trimmed, refused unless a certificate could present it."""
-    client_id = require_text(value, field, 1000, one_line=False)
+    """An identity to bind to a party: ``value`` as ``require_client_id`` takes it, refused unless a certificate
+    could present it."""
+    client_id = require_client_id(value, field)
     if (refused := refusal_of_client_id(client_id, field)) is not None:
         raise refused
     return client_id

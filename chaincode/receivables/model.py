@@ -22,6 +22,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from chaincode.caller_values import first_errors, refuse_repeated_keys
+from chaincode.client_ids import client_id_as_sent
 
 from . import config, dates, daycount, fingerprint, keys, money, uscc
 from .errors import RuleViolation, rule, shown
@@ -274,6 +275,11 @@ def party_name_shown(name: str) -> str:
     return name
 
 
+def _client_id_as_sent(value: Any) -> Any:
+    # only text is an id; anything else is left to pydantic's type error (argument-invalid)
+    return client_id_as_sent(value) if isinstance(value, str) else value
+
+
 class PartyRegistration(Doc):
     uscc: CreditCode
     name: Text
@@ -284,9 +290,10 @@ class PartyRegistration(Doc):
     @classmethod
     def _name_on_one_line(cls, name: str) -> str:
         return party_name_shown(name)
-    # Trimmed as BindPartyIdentity trims: no certificate's client id has surrounding spaces, so a padded one
-    # kept as sent would be a binding that acts for no one yet counts as one left to act (last-identity rule).
-    client_ids: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] = Field(
+    # Trimmed as BindPartyIdentity trims (client_id_as_sent): a padded id kept as sent would be a binding that acts
+    # for no one yet counts as one left to act (last-identity rule); the escaped space an id may end in stays.
+    client_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=1000),
+                               BeforeValidator(_client_id_as_sent)]] = Field(
         min_length=1, description="client identities that act for the party: x509::<subject>::<issuer> (trimmed)")
 
     @field_validator("client_ids")

@@ -7,11 +7,12 @@ bindings rather than on a claim's state.
 
 from __future__ import annotations
 
+from chaincode.client_ids import client_id_as_sent
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, queries
-from .arguments import _first_repeat, require_bindable_client_id, require_party_name, require_text
+from .arguments import _first_repeat, require_bindable_client_id, require_client_id, require_party_name, require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin, presented_by_a_certificate
 from .model import Party, PartyRegistration, parse_request
@@ -24,20 +25,20 @@ PartyArgument = json_argument(PartyRegistration)
 
 
 async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) -> tuple[Party, str]:
-    """The party whose identities an org admin changes, and the client id named (trimmed): refused unless the
-    caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
+    """The party whose identities an org admin changes, and the client id named (``require_client_id``): refused
+    unless the caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
     ci = s.ctx.client_identity
     if not is_org_admin(ci):
         raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)}: only org "
                    f"admins {action} identities")
     # only a party of the admin's own org passes: the binding's key is known before the party is read
-    await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
+    await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id_as_sent(client_id)))
     party = await s.store.require_party(uscc)
     if party.msp_id != ci.msp_id:
         raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of "
                    f"{shown(ci.msp_id)} cannot change it; an admin of {party.msp_id} does ({action}s its "
                    "identities)")
-    return party, require_text(client_id, "client_id", 1000, one_line=False)
+    return party, require_client_id(client_id)
 
 
 def _already_acts_for(client_id: str, owner: str, instead: str, new_user: str) -> RuleViolation:
@@ -308,7 +309,7 @@ class PartyTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         msp_id = require_text(msp_id, "msp_id", 200, one_line=False)
-        client_id = require_text(client_id, "client_id", 1000, one_line=False)
+        client_id = require_client_id(client_id)
         await _may_find_identity_party(s, msp_id, client_id)
         party = await s.store.party_acted_for(msp_id, client_id)
         return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
