@@ -138,6 +138,8 @@ class EventIterator(Generic[T]):
             except GatewayError as failure:
                 if not self._closed:  # a stream failing as close() cancels it ends as closed, for every reader
                     self._failure = failure
+                    # one that failed on a response it could not read is still open at the peer
+                    self._cancel_stream()
                     if self._withdraw is not None:  # failed before its first event: refused by the peer
                         self._withdraw()
                 raise
@@ -344,6 +346,8 @@ class AsyncEventIterator(Generic[T]):
             except GatewayError as failure:
                 if not self._closed:  # nothing more will come: later reads get the failure, not an end
                     self._failure = failure
+                    # one that failed on a response it could not read is still open at the peer
+                    self._cancel_read()
                     if self._withdraw is not None:  # failed before its first event: refused by the peer
                         self._withdraw()
                 raise

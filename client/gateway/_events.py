@@ -352,13 +352,22 @@ class _BlockEventsRequestBase(_EventsRequest):
         return self._context.transport.deliver(envelope, self.kind)
 
     def _convert(self, response: events_pb2.DeliverResponse) -> list:
-        field = DELIVER_KINDS[self.kind].response_field
+        service = DELIVER_KINDS[self.kind]
         kind = response.WhichOneof("Type")
-        if kind == field:
-            return [getattr(response, field)]
-        if kind == "status" and response.status != common_pb2.SUCCESS:
-            raise self._refusal(response.status)
-        return []
+        if kind == service.response_field:
+            return [getattr(response, kind)]
+        if kind == "status":
+            if response.status != common_pb2.SUCCESS:
+                raise self._refusal(response.status)
+            return []   # the end of a bounded seek: the stream ends after it
+        # Passed over, it would be a block the listener never saw, and a checkpoint after the next one skips it.
+        raise GatewayError(
+            f"the peer answered a {service.events} request ({service.method}) with a Deliver response holding "
+            f"{_deliver_answer(kind)}, not a {service.response_field}: the stream was cancelled, and nothing after "
+            "the last event given was read. Something other than Fabric's Deliver service answered (a proxy, or a "
+            f"peer that does not serve {service.method}): check the peer's address, then open the stream again "
+            "from the checkpointer"
+        )
 
     def _refusal(self, status: int) -> DeliverStatusError:
         """The status reply as an error; a BAD_REQUEST of a request stamped outside the peers' default time
@@ -377,6 +386,11 @@ class _BlockEventsRequestBase(_EventsRequest):
                 "checkpointer's position) and open it at once"
             )
         return refused
+
+
+def _deliver_answer(kind: str | None) -> str:
+    """What a Deliver response of another kind than the one asked for holds, as an error names it."""
+    return f"a {kind}" if kind else "nothing (no block and no status)"
 
 
 class BlockEventsRequest(_BlockEventsRequestBase):

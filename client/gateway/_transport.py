@@ -51,16 +51,18 @@ def task_being_cancelled() -> bool:
 
 @dataclass(frozen=True)
 class DeliverKind:
-    """One of the peer's Deliver services: its gRPC method and the DeliverResponse field it fills."""
+    """One of the peer's Deliver services: its gRPC method, the DeliverResponse field it fills, and its events as
+    messages name them."""
 
     method: str
     response_field: str
+    events: str
 
 
 DELIVER_KINDS = {
-    "block": DeliverKind("Deliver", "block"),
-    "filtered": DeliverKind("DeliverFiltered", "filtered_block"),
-    "private": DeliverKind("DeliverWithPrivateData", "block_and_private_data"),
+    "block": DeliverKind("Deliver", "block", "block events"),
+    "filtered": DeliverKind("DeliverFiltered", "filtered_block", "filtered block events"),
+    "private": DeliverKind("DeliverWithPrivateData", "block_and_private_data", "block and private data events"),
 }
 """The ``kind`` a transport's ``deliver`` takes: full blocks, filtered blocks, blocks with private data."""
 

@@ -27,11 +27,18 @@ OPENING = {
 }
 
 
+class _EachDeliverServiceItsOwn(FakeTransport):
+    """Answers each Deliver service with block 7 in its own kind, as a peer does."""
+
+    def deliver(self, envelope, kind):
+        full = events_pb2.DeliverResponse(block=common_pb2.Block(header=common_pb2.BlockHeader(number=7)))
+        self.deliver_responses = [full if kind == "block" else filtered_block(7)]
+        return super().deliver(envelope, kind)
+
+
 def _fake_with_events() -> FakeTransport:
-    fake = FakeTransport()
+    fake = _EachDeliverServiceItsOwn()
     fake.event_responses = [events_response(7, "tx-1")]
-    block = events_pb2.DeliverResponse(block=common_pb2.Block(header=common_pb2.BlockHeader(number=7)))
-    fake.deliver_responses = [block, filtered_block(7)]   # each kind of stream reads the one of its kind
     return fake
 
 
