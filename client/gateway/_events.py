@@ -98,6 +98,12 @@ def check_checkpoint(checkpoint) -> None:
         raise ValueError(f"checkpoint.transaction_id {checkpoint.transaction_id!r:.80} is no Fabric transaction ID "
                          "(64 lowercase hex digits): repair the store it was read from, or resume with start_block "
                          "at the block of the last event handled")
+    if checkpoint.transaction_id and checkpoint.block_number is None:
+        # taken as no position, the stream would start at start_block or the next commit, past the events after it
+        raise ValueError(f"checkpoint.transaction_id {checkpoint.transaction_id!r} comes with no block_number: a "
+                         "checkpoint names the block to resume from and, within it, the last transaction handled. "
+                         "Store the block number with it (the event's block_number), or resume with start_block at "
+                         "the block of the last event handled")
 
 
 def check_block_event_kind(kind) -> None:

@@ -32,3 +32,23 @@ def test_one_with_a_transaction_id_or_none_is_taken(gateway, transport):
     for checkpoint in (StoredCheckpoint(7, "5" * 64), StoredCheckpoint(7, None), StoredCheckpoint(7, "")):
         network.new_chaincode_events_request("receivables", checkpoint=checkpoint)
     assert transport.calls == []
+
+
+@pytest.mark.parametrize("start_block", [None, 3], ids=["next commit", "a start block"])
+def test_a_checkpoint_of_your_own_with_a_transaction_id_and_no_block_is_refused_before_anything_is_sent(
+        gateway, transport, start_block):
+    # taken as no position, the stream began at start_block or the next commit, past every event after that one
+    network = gateway.get_network(CHANNEL)
+    checkpoint = StoredCheckpoint(None, "5" * 64)
+    for asking in (lambda: network.chaincode_events("receivables", start_block=start_block, checkpoint=checkpoint),
+                   lambda: network.block_events(start_block=start_block, checkpoint=checkpoint)):
+        with pytest.raises(ValueError, match=r"'5{64}' comes with no block_number.*the event's block_number"):
+            asking()
+    assert transport.calls == []
+
+
+def test_one_with_neither_is_no_position_and_the_start_block_holds(gateway, transport):
+    network = gateway.get_network(CHANNEL)
+    for checkpoint in (StoredCheckpoint(None, None), StoredCheckpoint(None, "")):
+        network.new_chaincode_events_request("receivables", start_block=3, checkpoint=checkpoint)
+    assert transport.calls == []
