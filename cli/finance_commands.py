@@ -352,8 +352,8 @@ def _config(config_path: Path | None, name: str):
 @click.option("--probability", type=FRACTION,
               help="The debtor's probability of late payment (a fraction from 0 to 1, e.g. 0.3); sets the grade.")
 @click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="The debtor's history file: score it with the model to get the grade, as of its last event's "
-                   "date (--on, if earlier).")
+              help="The debtor's history file: score it with the model to get the grade, as of the date it was "
+                   "read from the ledger as of (its read_as_of), else its last event's date; --on, if earlier.")
 @click.option("--debtor", metavar="DEBTOR",
               help="The debtor's id in --history (without the ledger, only with --history); on the ledger it must "
                    "be the receivable's debtor, with or without --history.")

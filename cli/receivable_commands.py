@@ -1852,14 +1852,16 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 
 
 @discount.command("publish")
-@click.option("--apr", type=APR, help="A flat annual rate (0.05).")
+@click.option("--apr", type=APR, help="A flat annual rate, a decimal fraction from 0 to 1 (0.05 for 5% a year).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
-              help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
+              help=f"A sliding-scale tier: paid at least DAYS days early ({TIER_DAYS_MIN} to {TIER_DAYS_MAX}), the "
+                   "annual rate APR, a decimal fraction (30:0.04); repeatable, each at its own DAYS.")
 @click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
 @click.option("--receivable", "receivable_ids", multiple=True, callback=each_once(names_a_record),
-              help="Limit to these receivables (default: all).")
+              metavar="RECEIVABLE_ID",
+              help="Limit the offer to this receivable (repeatable) [default: every confirmed payable of yours].")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
 @request_id_option("the offer it published")
