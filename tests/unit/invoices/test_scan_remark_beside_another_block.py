@@ -106,3 +106,10 @@ def test_a_scanned_deduction_wrapped_inside_its_figure_is_read_whole(tmp_path):
                                         remark=("差额征税：8000", "0.00。")))
     assert result.fields["deduction"].value == "80000.00"
     assert result.invoice is not None and result.invoice.lines[0].deduction_fen == 8_000_000
+
+
+def test_a_text_layer_pdf_with_the_drawer_beside_the_remark_gives_the_original(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    pdf = _render.save_text_pdf(RED, tmp_path / "red.pdf", words=WORDS, remark=WRAPPED, beside_remark={0: DRAWER})
+    result = read_scan(pdf)
+    assert result.method == "text-layer" and _original(result.fields, result.invoice) == ("", BLUE_NUMBER)
