@@ -298,10 +298,10 @@ def _profile_of_the_caller(options: dict[str, Any]):
               help="The enterprise's name, as it is registered (one line, up to 200 characters).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
-@click.option("--client", "clients", multiple=True, callback=each_once(names_an_identity(_A_USER)),
+@click.option("--client", "clients", multiple=True, callback=each_once(names_an_identity(_A_USER)), metavar="USER",
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
-                   "Refused for a user the profile marks revoked.")
-@click.option("--client-id", "client_ids", multiple=True, callback=each_once(_BINDABLE_CLIENT_ID),
+                   "Refused for a user the profile marks revoked. At least one --client or --client-id.")
+@click.option("--client-id", "client_ids", multiple=True, callback=each_once(_BINDABLE_CLIENT_ID), metavar="ID",
               help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @checked_before_connecting(_some_identity_named)
@@ -351,10 +351,11 @@ def rename_party(session, uscc, name):
 
 @party.command("bind")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--client", "client_user", callback=names_an_identity(_A_USER),
-              help="A user of this org to bind (not one the profile marks revoked).")
-@click.option("--client-id", callback=_BINDABLE_CLIENT_ID,
-              help="A client identity id to bind.")
+@click.option("--client", "client_user", callback=names_an_identity(_A_USER), metavar="USER",
+              help="A user of this org to bind (not one the profile marks revoked). Give it or --client-id, not "
+                   "both.")
+@click.option("--client-id", callback=_BINDABLE_CLIENT_ID, metavar="ID",
+              help="A client identity id x509::<subject>::<issuer> to bind.")
 @checked_before_connecting(_one_identity_named)
 @checked_before_connecting(_users_to_bind)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
@@ -381,9 +382,9 @@ def bind_party(session, uscc, client_user, client_id):
 
 @party.command("unbind")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--client", "client_user", callback=names_an_identity(_A_USER),
-              help="A user of this org to unbind.")
-@click.option("--client-id", callback=_LISTED_CLIENT_ID,
+@click.option("--client", "client_user", callback=names_an_identity(_A_USER), metavar="USER",
+              help="A user of this org to unbind. Give it or --client-id, not both.")
+@click.option("--client-id", callback=_LISTED_CLIENT_ID, metavar="ID",
               help="A client identity id to unbind (a user no longer in the profile).")
 @click.option("--force", is_flag=True,
               help="Unbind even when none of the party's other identities is a profile user not revoked (the "

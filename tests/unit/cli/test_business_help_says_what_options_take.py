@@ -64,3 +64,12 @@ def test_quote_history_help_names_the_date_a_file_read_from_the_ledger_is_scored
     assert result.exit_code == 0, result.output
     import json
     assert json.loads(result.stdout)["scored_as_of"] == read_as_of.isoformat()
+
+
+def test_party_bind_and_unbind_say_they_take_one_identity_and_refuse_none_or_two():
+    for command in (["party", "bind"], ["party", "unbind"]):
+        assert "Give it or --client-id, not both" in option_help(command, "--client USER")
+        for given in ([], ["--client", "supplier3", "--client-id", "x509::CN=a::CN=b"]):
+            result = CliRunner().invoke(main, [*command, "91310000MA1K00002C", "--as", "supplier/admin", *given])
+            assert result.exit_code == 2 and "give exactly one of --client USER or --client-id ID" in result.output
+    assert "At least one --client or --client-id" in option_help(["party", "register"], "--client USER")
