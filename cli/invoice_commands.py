@@ -732,8 +732,7 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
                    f"({len(result.flagged)} field(s) flagged)", err=True)
         return
     try:
-        write_atomically(path, json.dumps(_with_threshold(invoice_to_json(result.invoice), min_confidence),
-                                          ensure_ascii=False, indent=2) + "\n")
+        write_atomically(path, json.dumps(invoice_to_json(result.invoice), ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
     flagged = (f"; it lists the {len(result.flagged)} flagged field(s) under \"unreviewed\", and verify, match and "
@@ -742,13 +741,6 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
              f"flags no field read with less, and verify, match and register refuse it until you "
              f"{LOW_CONFIDENCE_ADVICE}" if min_confidence < Decimal(str(DEFAULT_MIN_CONFIDENCE)) else "")
     click.echo(f"{which or 'invoice'} written to {path}{flagged}{below}", err=True)
-
-
-def _with_threshold(document: dict[str, Any], min_confidence: Decimal) -> dict[str, Any]:
-    """The invoice's recfin JSON recording, after its format, the confidence its fields were flagged below: a
-    reader refuses one under the default (``parse``), whose fields read with less were flagged for no one."""
-    return {"format": document["format"], "min_confidence": float(min_confidence),
-            **{key: value for key, value in document.items() if key != "format"}}
 
 
 # ------------------------------------------------------------------ on the ledger

@@ -56,8 +56,9 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     asked that held nothing of it (its ``sources_skipped``): the ledger counts every source an attestation names
     as having checked the invoice (a network's ``attestation_sources``).
 
-    Raises NotReviewed for an invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) unless
-    ``reviewed``: a person has checked them, since the ledger would record a verification of a misreading.
+    Raises NotReviewed for an invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`), or with a
+    ``min_confidence`` below the default, unless ``reviewed``: a person has checked them, since the ledger would
+    record a verification of a misreading.
 
     Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take;
     for an invoice in another currency than CNY (:data:`ATTESTED_CURRENCY`), since an attestation verifies a

@@ -61,7 +61,8 @@ class Invoice(_Frozen):
     ``unreviewed`` lists the fields of a scan's reading flagged for a person (:func:`~client.invoices.read_scan`
     sets it); it is empty on an invoice read from a file, since every reader refuses a file whose ``unreviewed``
     list is not empty. A registration or attestation refuses an invoice that has any unless told they were
-    reviewed."""
+    reviewed, and so one read with ``min_confidence`` below :data:`DEFAULT_MIN_CONFIDENCE`, which flagged no field
+    read with less: nothing says which of its fields a person should check."""
 
     number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
@@ -88,6 +89,10 @@ class Invoice(_Frozen):
                                                                  "(差额征税), whether or not it gives the deduction")
     unreviewed: tuple[UnreviewedField, ...] = Field(default=(), description="fields of a scan's reading flagged "
                                                     "for a person and not yet checked; empty on an invoice file's")
+    min_confidence: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False, exclude=True,
+                                         description="of an invoice read from a scan, the confidence its fields were "
+                                                     "flagged below (read_scan's min_confidence); None on one read "
+                                                     "from a file")
     source: str | None = Field(default=None, description="the file it was read from", exclude=True)
 
     @model_validator(mode="after")

@@ -331,9 +331,12 @@ def _json_kind(value: Any) -> str:
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     """The recfin JSON form of an invoice (what :func:`parse_invoice` reads back). A scan's invoice with fields
     flagged and not yet checked (:attr:`Invoice.unreviewed`) is written with them in ``unreviewed``, each field and
-    why, which :func:`parse_invoice` refuses until a person checks them and deletes the entry."""
+    why, which :func:`parse_invoice` refuses until a person checks them and deletes the entry; its ``min_confidence``
+    (the confidence its fields were flagged below) is written after the format, and one below the default is
+    refused the same way."""
     return {
         "format": RECFIN_JSON_FORMAT,
+        **({"min_confidence": invoice.min_confidence} if invoice.min_confidence is not None else {}),
         **({"unreviewed": [{"field": u.field, "reason": u.reason} for u in invoice.unreviewed]}
            if invoice.unreviewed else {}),
         "number": invoice.number,

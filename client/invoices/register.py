@@ -51,7 +51,7 @@ from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint, paper_identity_problem
 from .matching import (GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice,
                        without_none)
-from .model import Finding, Invoice, Report
+from .model import DEFAULT_MIN_CONFIDENCE, Finding, Invoice, Report
 
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
 # contract, which checks them against the ledger at the transaction's time.
@@ -74,13 +74,24 @@ class NotReviewed(InvoiceError):
 
 
 def ensure_reviewed(invoice: Invoice, reviewed: bool, then: str) -> None:
-    """Raise :class:`NotReviewed` when the invoice carries flagged fields (:attr:`Invoice.unreviewed`) and the
-    caller has not said a person reviewed them; ``then`` says what to do once they are ("register it")."""
-    if invoice.unreviewed and not reviewed:
+    """Raise :class:`NotReviewed` when the invoice carries flagged fields (:attr:`Invoice.unreviewed`), or was read
+    from a scan with a ``min_confidence`` below the default (:attr:`Invoice.min_confidence`: no field read with less
+    was flagged, so every field wants a person), and the caller has not said a person reviewed them; ``then`` says
+    what to do once they are ("register it")."""
+    if reviewed:
+        return
+    said = []
+    below = invoice.min_confidence is not None and invoice.min_confidence < DEFAULT_MIN_CONFIDENCE
+    if below:
+        said.append(f"min_confidence {invoice.min_confidence:g}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, so "
+                    "no field read with less confidence was flagged for a person")
+    if invoice.unreviewed:
         named = "; ".join(f"{u.field} ({u.reason})" for u in invoice.unreviewed)
-        raise NotReviewed(f"invoice {invoice.number} was read from a scan with {len(invoice.unreviewed)} field(s) "
-                          f"flagged and not yet reviewed: {named}; check them against the scan, correct the "
-                          f"invoice, then {then} with reviewed=True")
+        said.append(f"{len(invoice.unreviewed)} field(s) flagged and not yet reviewed: {named}")
+    if said:
+        raise NotReviewed(f"invoice {invoice.number} was read from a scan with {'; and with '.join(said)}; check "
+                          f"{'every field' if below else 'them'} against the scan, correct the invoice, then {then} "
+                          "with reviewed=True")
 
 
 class ChecksFailed(InvoiceError):
@@ -264,9 +275,9 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     and lets the delivery's other invoices register their parts, up to what was received. An invoice for all of it
     registers whole, as without the option.
 
-    An invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) is refused unless ``reviewed``
-    is true: a person has checked those fields against the scan and corrected the invoice where they were
-    misread.
+    An invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`), or with a ``min_confidence``
+    below the default (which flagged none read with less), is refused unless ``reviewed`` is true: a person has
+    checked those fields (every field) against the scan and corrected the invoice where they were misread.
 
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
     :data:`REGISTRATION_CHECKS` fails or a ``line.tax`` is left unchecked (:func:`tax_left_unchecked`),

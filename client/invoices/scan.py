@@ -58,11 +58,13 @@ amount, flag the words, and in the second case the total too.
 from __future__ import annotations
 
 import io
+import math
 import re
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
@@ -672,7 +674,8 @@ def _pdf_reader(data: bytes, source: str):
 
 def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE, *,
               image_check: bool = True) -> ScanResult:
-    """Read a PDF or image invoice. Raises MalformedInput, UnsupportedFormat, MissingDependency.
+    """Read a PDF or image invoice. Raises MalformedInput, UnsupportedFormat, MissingDependency; ValueError for a
+    ``min_confidence`` that is no number from 0 to 1 (:func:`read_scans`).
 
     A PDF whose text layer is read (not a scanner's) and whose page images cover half a page of it or more has
     those pages' images read by OCR too, and its key fields (:data:`PICTURE_CHECKED_FIELDS`) compared with what
@@ -697,16 +700,36 @@ def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     A result's invoice carries its flagged fields as :attr:`Invoice.unreviewed` (where the field is, and why), so
     that it goes nowhere as trusted: a registration or attestation refuses it unless told a person reviewed them, and
     :func:`~client.invoices.invoice_to_json` writes them into the file, which every reader refuses until they are
-    checked and the entry deleted."""
-    return [_with_unreviewed(result) for result in _read_scans(path, min_confidence, image_check)]
+    checked and the entry deleted. It carries the ``min_confidence`` it was read with too
+    (:attr:`Invoice.min_confidence`): one below the default flagged no field read with less, and is refused alike.
+
+    ``min_confidence`` is a number from 0 to 1, whatever it is, asked before the file is read (``ValueError``
+    otherwise): NaN would flag nothing, as no confidence is below it."""
+    threshold = _threshold(min_confidence)
+    return [_as_read(result, threshold) for result in _read_scans(path, threshold, image_check)]
 
 
-def _with_unreviewed(result: ScanResult) -> ScanResult:
-    if result.invoice is None or not result.flagged:
+def _threshold(min_confidence: object) -> float:
+    """``min_confidence`` as the confidence fields are flagged below; ``ValueError`` where it is no number from 0
+    to 1."""
+    number = isinstance(min_confidence, (int, float, Decimal)) and not isinstance(min_confidence, bool)
+    finite = number and (min_confidence.is_finite() if isinstance(min_confidence, Decimal)
+                         else math.isfinite(min_confidence))
+    if not finite or not 0 <= min_confidence <= 1:
+        raise ValueError(f"min_confidence {min_confidence!r} is no confidence from 0 to 1: fields read with less "
+                         f"are flagged for a person; give a number such as {DEFAULT_MIN_CONFIDENCE}, the default")
+    return float(min_confidence)
+
+
+def _as_read(result: ScanResult, min_confidence: float) -> ScanResult:
+    """The reading, its invoice carrying the fields flagged (:attr:`Invoice.unreviewed`) and the confidence they
+    were flagged below."""
+    if result.invoice is None:
         return result
     unreviewed = tuple(UnreviewedField(field=name, reason=field.reason or "flagged")
                        for name, field in result.fields.items() if field.flagged)
-    return result.model_copy(update={"invoice": result.invoice.model_copy(update={"unreviewed": unreviewed})})
+    return result.model_copy(update={"invoice": result.invoice.model_copy(
+        update={"unreviewed": unreviewed, "min_confidence": min_confidence})})
 
 
 def _with_advice(problem: str) -> str:

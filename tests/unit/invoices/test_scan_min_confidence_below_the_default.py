@@ -1,0 +1,89 @@
+"""Every min_confidence the SDK's read_scan is given goes through the checks `recfin invoice read --min-confidence`
+goes through. read_scan(min_confidence=0) flagged no field read with less than the default, and the invoice it gave
+went on as trusted: a registration or attestation took it without a person having looked, and invoice_to_json wrote
+a file every reader took, where the CLI's file is refused until every field is checked. A threshold that is no
+confidence (NaN, below 0, above 1, a string, True) was taken as given: NaN flagged nothing, as no confidence is
+below it. The invoice now carries the threshold it was read with, and a threshold that is no number from 0 to 1 is
+refused before the file is read."""
+
+import json
+import math
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from client.invoices import (
+    MalformedInput,
+    NotReviewed,
+    ReferenceBusinessRegistry,
+    ReferenceCreditBureau,
+    ReferenceTaxInvoiceVerifier,
+    attestation,
+    evidence_hash,
+    invoice_to_json,
+    match_invoice,
+    parse_invoice,
+    read_goods_receipt,
+    read_purchase_order,
+    read_scan,
+    read_scans,
+    registration_from_match,
+    verify_with_sources,
+)
+from client.invoices.attest import attestation_request
+
+SAMPLES = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
+SCAN = SAMPLES / "einvoice.pdf"    # a text layer: read in a moment, every field at confidence 1
+DUE = datetime(2026, 12, 1).date()
+AT = datetime(2026, 9, 10, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return read_purchase_order(SAMPLES / "purchase_order.csv"), read_goods_receipt(SAMPLES / "goods_receipt.csv")
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, math.nan, math.inf, Decimal("NaN"), None, True, "0.5"])
+@pytest.mark.parametrize("read", [read_scan, read_scans])
+def test_a_threshold_that_is_no_confidence_is_refused_before_the_file_is_read(read, threshold):
+    # a file that does not exist: the threshold is what is named, whatever the file
+    with pytest.raises(ValueError, match="is no confidence from 0 to 1") as refused:
+        read(SAMPLES / "no-such-scan.png", threshold)
+    assert f"min_confidence {threshold!r}" in str(refused.value)
+
+
+@pytest.mark.parametrize("threshold", [0, 0.0, 0.5, Decimal("0.79")])
+def test_an_invoice_read_below_the_default_goes_nowhere_until_reviewed(threshold, documents):
+    po, gr = documents
+    inv = read_scan(SCAN, threshold).invoice
+    assert inv.min_confidence == float(threshold) and inv.unreviewed == ()
+    with pytest.raises(NotReviewed, match=rf"min_confidence {float(threshold):g}, below the default 0\.80, so no "
+                                          r"field read with less confidence was flagged.*check every field against "
+                                          r"the scan.*register it with reviewed=True"):
+        registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
+    verified = verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
+                                   ReferenceCreditBureau())
+    with pytest.raises(NotReviewed, match="attest it with reviewed=True"):
+        attestation_request(inv, attestation(verified, AT))
+    # its file records the threshold, and every reader refuses it until a person deletes the entry
+    doc = invoice_to_json(inv)
+    assert list(doc)[:2] == ["format", "min_confidence"] and doc["min_confidence"] == float(threshold)
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(json.dumps(doc, ensure_ascii=False).encode())
+    assert refused.value.field == "min_confidence" and "below the default 0.80" in refused.value.problem
+    # once a person has checked every field, it registers, under the hash of the invoice itself
+    reg = registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE, reviewed=True)
+    assert reg.contract_hash == evidence_hash(inv.model_copy(update={"min_confidence": None}), po, gr)
+
+
+@pytest.mark.parametrize("threshold", [0.8, 1])
+def test_an_invoice_read_at_the_default_or_above_goes_on(threshold, documents):
+    po, gr = documents
+    inv = read_scan(SCAN, threshold).invoice
+    assert inv.min_confidence == threshold and inv.unreviewed == ()
+    registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
+    doc = invoice_to_json(inv)
+    assert doc["min_confidence"] == threshold
+    assert parse_invoice(json.dumps(doc, ensure_ascii=False).encode()).number == inv.number
