@@ -1,7 +1,7 @@
-"""docs/chaincode-api.md lists exactly the feature contract's transactions ("The feature contract") and the
-receivables contract's options ("The receivables contract's options"): the integration tests call the one by
-those names and operators set the other by those keys, so a transaction or option added, renamed or given
-another default must not leave the page behind."""
+"""docs/chaincode-api.md lists exactly the feature contract's transactions ("The feature contract"), the
+receivables contract's options ("The receivables contract's options") and the chaincode server's metrics
+("Operations endpoint"): the integration tests call the first by those names, operators set the second by
+those keys and scrape the third, so one added, renamed or changed must not leave the page behind."""
 from __future__ import annotations
 
 import ast
@@ -9,7 +9,9 @@ import re
 
 from chaincode.feature_contract import FeatureContract
 from chaincode.receivables.config import NetworkConfig
-from tests.unit.test_documented_python import ROOT
+from chaincode.shim.operations import ChaincodeMetrics
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+from tests.unit.test_documented_python import ROOT, fences
 
 PAGE = (ROOT / "docs" / "chaincode-api.md").read_text(encoding="utf-8")
 
@@ -34,3 +36,25 @@ def test_the_options_table_is_the_network_configs_fields_with_their_defaults():
         if written is not None:
             assert ast.literal_eval(written[1]) == fields[name].get_default(call_default_factory=True), \
                 f"the options table gives {name} the default {written[1]}"
+
+
+def test_the_metrics_table_and_scrape_are_what_the_server_exposes():
+    """The /metrics table names each family the server exposes with its type and labels, and the example
+    scrape's HELP and TYPE lines are the server's own."""
+    section = PAGE.split("\n### Operations endpoint: /healthz and /metrics\n", 1)[1].split("\n## ", 1)[0]
+    table = {name: (kind, set(re.findall(r"`(\w+)`", labels)))
+             for name, kind, labels in re.findall(r"^\| `(recfin_\w+)` \| (\w+) \|([^|]*)\|", section, re.MULTILINE)}
+    metrics = ChaincodeMetrics()
+    metrics.request_sent(shim_pb2.ChaincodeMessage.GET_STATE)
+    metrics.transaction_finished(b"features:GetState", 200, metrics.transaction_started())
+    exposed = metrics.render().splitlines()
+    kinds = dict(re.findall(r"^# TYPE (\w+) (\w+)$", "\n".join(exposed), re.MULTILINE))
+    labels: dict[str, set[str]] = {name: set() for name in kinds}
+    for line in exposed:
+        if sample := re.match(r"^(\w+?)(?:_bucket|_sum|_count)?\{(.*)\} ", line):
+            family = next(name for name in kinds if sample[1].startswith(name))
+            labels[family] |= set(re.findall(r'(\w+)="', sample[2])) - {"le"}
+    assert table == {name: (kind, labels[name]) for name, kind in kinds.items()}, "the /metrics table"
+    scrape = next(fence.source for fence in fences(section) if "curl -s" in fence.source)
+    said = [line for line in scrape.splitlines() if line.startswith("# ")]
+    assert said == [line for line in exposed if line.startswith("# ")], "the example scrape's HELP and TYPE lines"
