@@ -1,11 +1,15 @@
 """docs/chaincode-api.md lists exactly the feature contract's transactions ("The feature contract"), the
-receivables contract's options ("The receivables contract's options") and the chaincode server's metrics
-("Operations endpoint"): the integration tests call the first by those names, operators set the second by
-those keys and scrape the third, so one added, renamed or changed must not leave the page behind."""
+receivables contract's options ("The receivables contract's options"), the chaincode server's metrics
+("Operations endpoint") and the server's command-line options: the integration tests call the first by those
+names, operators set the second by those keys, scrape the third and start the server with the last, so one
+added, renamed or changed must not leave the page behind."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 
 from chaincode.feature_contract import FeatureContract
 from chaincode.receivables.config import NetworkConfig
@@ -58,3 +62,15 @@ def test_the_metrics_table_and_scrape_are_what_the_server_exposes():
     scrape = next(fence.source for fence in fences(section) if "curl -s" in fence.source)
     said = [line for line in scrape.splitlines() if line.startswith("# ")]
     assert said == [line for line in exposed if line.startswith("# ")], "the example scrape's HELP and TYPE lines"
+
+
+def test_every_flag_of_the_chaincode_server_is_named():
+    """Each option ``python -m chaincode`` takes (its --help) is named on the page: an operator setting up the
+    server reads its options there."""
+    shown = subprocess.run([sys.executable, "-m", "chaincode", "--help"], cwd=ROOT, capture_output=True, text=True,
+                           check=True, env={**os.environ, "COLUMNS": "400"}).stdout
+    flags = {flag for line in shown.splitlines() if line.startswith("  -")
+             for flag in re.findall(r"(?:^|, )(--[a-z][a-z-]+)", line.strip())} - {"--help"}
+    assert {"--contract", "--operations-address"} <= flags, "the server's --help is not read as it is laid out"
+    unnamed = sorted(flag for flag in flags if f"`{flag}" not in PAGE and f" {flag} " not in PAGE)
+    assert not unnamed, f"chaincode-api.md does not name the server's options {unnamed}"

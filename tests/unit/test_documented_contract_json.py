@@ -60,7 +60,8 @@ def problems(document: dict, cls: type[BaseModel]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("line", "document"), examples(), ids=lambda value: str(value) if isinstance(value, int) else "")
+@pytest.mark.parametrize(("line", "document"), examples(),
+                         ids=lambda value: str(value) if isinstance(value, int) else "")
 def test_the_example_is_a_document_of_the_contract(line, document):
     fitting = [cls for cls in MODELS if not problems(document, cls)]
     closest = min(MODELS, key=lambda cls: len(problems(document, cls)))
