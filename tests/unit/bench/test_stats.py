@@ -46,3 +46,33 @@ def test_summary_and_throughput():
     assert summary["max"] == 0.4 and summary["mean"] == pytest.approx(0.25)
     assert summary["p50"] == pytest.approx(0.25)
     assert throughput(120, 60) == 2.0
+
+
+SMALL_AND_TIED = [
+    [0.2, 0.2],
+    [0.3, 0.1],
+    [0.1, 0.1, 0.1, 0.9],
+    [0.9, 0.1, 0.1, 0.1],
+    [0.5, 0.5, 0.5, 0.5, 0.5],
+    [1.0, 2.0, 2.0, 2.0, 3.0],
+    [0.25, 0.25, 0.75, 0.75, 0.75, 4.0],
+]
+
+
+@pytest.mark.parametrize("values", SMALL_AND_TIED)
+def test_small_and_tied_samples_match_the_standard_librarys_inclusive_quantiles(values):
+    # statistics.quantiles interpolates on its own (integer cut points over n - 1 gaps): an independent reckoning
+    reference = statistics.quantiles(values, n=100, method="inclusive")
+    for p in (1, 25, 50, 75, 95, 99):
+        assert percentile(values, p) == pytest.approx(reference[p - 1], rel=1e-12, abs=1e-15)
+    ordered = [percentile(values, p) for p in range(0, 101)]
+    assert ordered == sorted(ordered)                                   # never decreasing in p
+    assert ordered[0] == min(values) and ordered[-1] == max(values)
+
+
+def test_a_tie_is_every_percentile_of_itself_exactly():
+    # ties are where an interpolation written as a weighted sum drifts off the value in its last digit
+    for value in (0.1, 0.3, 1e-3, 7.7):
+        for n in (1, 2, 3, 10):
+            summary = latency_summary([value] * n)
+            assert summary["p50"] == summary["p95"] == summary["p99"] == summary["max"] == value
