@@ -1,4 +1,4 @@
-"""More rejections, and the rule codes stay documented."""
+"""More rejections, and rules about the contract's own source."""
 
 from __future__ import annotations
 
@@ -8,15 +8,6 @@ from pathlib import Path
 from .support import standard_net, transient_terms
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def test_every_rule_code_in_the_code_is_documented():
-    source = "".join(p.read_text() for p in (ROOT / "chaincode" / "receivables").glob("*.py"))
-    codes = set(re.findall(r'rule\(\s*"([a-z-]+)"', source))
-    assert len(codes) > 40
-    doc = (ROOT / "docs" / "receivables.md").read_text()
-    missing = sorted(c for c in codes if f"`{c}`" not in doc)
-    assert not missing, f"rule codes missing from docs/receivables.md: {missing}"
 
 
 async def test_payment_amount_rules():
