@@ -27,7 +27,10 @@ Then, printing who did what and the tx id of each step:
 6. the tier-1 supplier registers the claim for a second delivery (CNY 22,600.00, its own new
    invoice, dated the day it is registered, due in 90 days) and the core enterprise confirms it;
 7. the regulator reads the exposure, then freezes the second delivery's claim under a court
-   order: the core enterprise disputes the goods delivered. The demo never lifts the freeze;
+   order: the core enterprise disputes the goods delivered. A second order on the claim queues
+   behind the court's (轮候冻结) and is lifted when its applicant withdraws, the story's one
+   unfreeze (``lift_a_queued_order``): the court's order still holds the claim, and the demo
+   never lifts it;
 8. maturity settles the rest: the core enterprise pays the financed part to the bank and the
    bank records repayment; its payment on the disputed claim is refused while it is frozen.
    Settlement at maturity is the debtor's ``RecordPayment``: the contract takes each
@@ -378,7 +381,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
 
     A claim is confirmed and split; one part is financed by the cheaper of two banks, the
     other paid early at a discount. The regulator freezes a disputed second claim, which
-    stays frozen, and the rest settles: paid ahead of its due date, as the ledger dates
+    stays frozen (a second order queued behind the first is lifted), and the rest
+    settles: paid ahead of its due date, as the ledger dates
     each transaction when it is sent and the demo does not wait 90 days. Brings the
     network up and deploys the chaincode if needed, and leaves it running (its end
     names `recfin network down`, which stops it); runs again on the same ledger (new
@@ -884,6 +888,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     frozen = by("regulator").freeze(
         disputed.id, f"{order} (dispute over the goods of invoice {disputed.invoices[0].number})")
     run.step("regulator", f"freeze {disputed.id} under order {order}", frozen.tx_id, frozen=True, shown="frozen=yes")
+    lift_a_queued_order(run, by, frozen, order)
 
     # 7. maturity settles the rest; the disputed claim stays frozen, unpaid
     run.note(f"maturity: {kept.id} falls due on {kept.due_date}, {disputed.id} on {disputed.due_date}. Settlement "
@@ -921,6 +926,33 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
         "proposals": [p.model_dump(mode="json") for p in ranked],
         "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": by("regulator").provenance(r.id).to_json(),
     }, stats
+
+
+def lift_a_queued_order(run: Run, by: Callable[[str], ReceivablesClient], frozen: Receivable, court: str) -> None:
+    """The story's unfreeze, which leaves the claim frozen: a second order on the claim ``frozen`` (under the court's
+    order ``court``) queues behind the first (轮候冻结), and the regulator lifts it once its applicant withdraws. A
+    lifting of the court's order would free the disputed claim, which the story keeps frozen to its end."""
+    second = f"{court}-2"
+    run.note(f"a creditor of the tier-1 supplier obtains a second order freezing {frozen.id}, which queues behind the "
+             "court's (轮候冻结).")
+    queued = by("regulator").freeze(frozen.id, f"{second} (preservation for a creditor of the tier-1 supplier)")
+    if not queued.queued_freezes:
+        raise click.ClickException(f"a second order on frozen {frozen.id} took effect at once: the court's order "
+                                   "no longer held it")
+    run.step("regulator", f"freeze {frozen.id} under order {second}: queued", queued.tx_id, frozen=True, queued=True,
+             shown=f"queued behind {court}")
+    run.note(f"the creditor withdraws its application: the regulator lifts order {second}, and the court's order "
+             f"still holds {frozen.id}.")
+    lifted = by("regulator").unfreeze(frozen.id, f"{second}-LIFTED (application withdrawn)",
+                                      lifts=queued.queued_freezes[-1].order_reference)
+    if lifted.frozen is None or lifted.frozen.order_reference != frozen.frozen.order_reference:
+        raise click.ClickException(f"lifting the queued order {second} left {frozen.id} "
+                                   + ("free" if lifted.frozen is None else
+                                      f"frozen under {lifted.frozen.order_reference}")
+                                   + f": the court's order {court} no longer held it")
+    run.step("regulator", f"unfreeze {frozen.id}: lift order {second}", lifted.tx_id, frozen=True,
+             lifted=lifted.last_unfreeze.lifted if lifted.last_unfreeze else None,
+             shown=f"still frozen under {court}")
 
 
 def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, tuple[BankOffer, Any]]:

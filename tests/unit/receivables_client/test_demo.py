@@ -47,7 +47,8 @@ class Ledger:
     def __init__(self, second_bank_party: str = BANK2):
         self.contracts: dict[tuple, FakeContract] = {}
         self.second_bank_party = second_bank_party
-        self.frozen: dict[str, dict] = {}  # receivable id -> its freeze order
+        self.frozen: dict[str, dict] = {}  # receivable id -> its freeze order in effect
+        self.queued: dict[str, list[dict]] = {}  # receivable id -> the orders queued behind it
         self.invoices: list[str] = []
         self.requests = 0
 
@@ -93,8 +94,29 @@ class Ledger:
                                last=self.tx("MakeFinancingOffer" + ("2" if bank2 else "1")))
 
         def freeze(args):
-            self.frozen[args[0]] = {"order_reference": args[1], "by": "reg", "date": "2026-03-05", "tx_id": "f" * 64}
-            return {**disputed, "frozen": self.frozen[args[0]], "last": self.tx("FreezeReceivable")}
+            order = {"order_reference": args[1], "by": "reg", "date": "2026-03-05", "tx_id": "f" * 64}
+            if args[0] in self.frozen:   # 轮候冻结: a later order queues behind the one in effect
+                self.queued.setdefault(args[0], []).append(order)
+            else:
+                self.frozen[args[0]] = order
+            return {**disputed, "frozen": self.frozen[args[0]], "queued_freezes": self.queued.get(args[0], []),
+                    "last": self.tx("FreezeReceivable" + ("2" if args[0] in self.queued else ""))}
+
+        def unfreeze(args):
+            lifts = args[2] if len(args) > 2 else self.frozen[args[0]]["order_reference"]
+            binding = [self.frozen[args[0]], *self.queued.get(args[0], [])]
+            rest = [o for o in binding if o["order_reference"] != lifts]
+            if len(rest) == len(binding):
+                raise refusal("freeze-order-not-found")
+            if rest:
+                self.frozen[args[0]], self.queued[args[0]] = rest[0], rest[1:]
+            else:
+                del self.frozen[args[0]]
+                self.queued.pop(args[0], None)
+            return {**disputed, "frozen": self.frozen.get(args[0]), "queued_freezes": self.queued.get(args[0], []),
+                    "last_unfreeze": {"order_reference": args[1], "lifted": lifts, "by": "reg",
+                                      "date": "2026-03-05", "tx_id": "u" * 64},
+                    "last": self.tx("UnfreezeReceivable")}
 
         def pay(args):
             if args[0] in self.frozen:
@@ -139,6 +161,7 @@ class Ledger:
                                                   "discount": 37_500}]},
             "GetStatistics": fakes.statistics(),
             "FreezeReceivable": freeze,
+            "UnfreezeReceivable": unfreeze,
             "RecordPayment": pay,
             "RecordRepayment": {**financed, "status": "REPAID", "last": self.tx("RecordRepayment")},
             "GetProvenance": {"id": R, "root_id": R, "ancestors": [],
@@ -215,14 +238,20 @@ def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     assert [who for who, _ in ledger.calls("RecordDisbursement")] == [("bank", "officer2", False)]
     assert out["chosen_offer"] == "O-2" and [p["offer_id"] for p in out["proposals"]] == ["O-2", "O-1"]
     # a second delivery's claim was registered on its own invoice and confirmed; the regulator froze it under an
-    # order and never lifted the freeze
+    # order and never lifted that order: the one it lifted was a second order, queued behind it
     registered = [json.loads(args[0]) for _, args in ledger.calls("RegisterReceivable")]
     assert [r["face_amount"] for r in registered] == [11_300_000, 11_300_000, 2_260_000]
     assert registered[2]["invoices"][0]["number"] != registered[0]["invoices"][0]["number"]
     assert [args[0] for _, args in ledger.calls("ConfirmReceivable")] == [R, DISPUTED]
-    (who, (rid, order)), = ledger.calls("FreezeReceivable")
-    assert who[0] == "regulator" and rid == DISPUTED and order.startswith("DEMO-")
-    assert ledger.calls("UnfreezeReceivable") == []
+    (who, (rid, order)), (who2, (rid2, queued)) = ledger.calls("FreezeReceivable")
+    assert who[0] == who2[0] == "regulator" and rid == rid2 == DISPUTED and order.startswith("DEMO-")
+    assert queued.startswith(order.split()[0] + "-2 ")
+    (who, (rid, lifting, lifts)), = ledger.calls("UnfreezeReceivable")
+    assert who[0] == "regulator" and rid == DISPUTED and lifts == queued and lifting not in (order, queued)
+    assert ledger.frozen[DISPUTED]["order_reference"] == order and ledger.queued[DISPUTED] == []
+    (lifted,) = [s for s in out["steps"] if s["what"].startswith("unfreeze ")]
+    assert (lifted["actor"], lifted["lifted"], lifted["frozen"]) == ("regulator", queued, True)
+    assert lifted["tx_id"] == "UnfreezeReceivable-tx".ljust(64, "0")
     # at maturity the financed part was paid to the bank and repaid; the payment on the frozen claim was refused
     payments = ledger.calls("RecordPayment")
     assert [args[:2] for _, args in payments] == [[KEPT, "8300000"], [DISPUTED, "2260000"]]
@@ -314,6 +343,55 @@ def test_the_closing_table_shows_the_disputed_claim_frozen_and_the_others_not(le
     header, *rows = lines[lines.index("Ledger state (read by the regulator):") + 1:][:5]
     assert header.split() == ["ID", "HOLDER", "STATUS", "OUTSTANDING", "FROZEN"]
     assert {row.split()[0]: row.split()[-1] for row in rows} == {R: "no", MOVED: "no", KEPT: "no", DISPUTED: "yes"}
+
+
+def test_people_see_the_second_order_queued_then_lifted_and_the_court_s_order_holding(ledger):
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    (court,) = [line for line in lines if f"freeze {DISPUTED} under order DEMO-" in line and "queued" not in line]
+    order = court.split(" under order ")[1].split()[0]
+    (queued,) = [line for line in lines if f"freeze {DISPUTED} under order {order}-2: queued" in line]
+    (lifted,) = [line for line in lines if f"unfreeze {DISPUTED}: lift order {order}-2 " in line]
+    assert queued.endswith(f"queued behind {order}") and "FreezeReceivable2-tx" in queued
+    assert lifted.endswith(f"still frozen under {order}") and "UnfreezeReceivable-tx" in lifted
+    said = " ".join(res.output.split())
+    assert "queues behind the court's (轮候冻结)" in said and f"the regulator lifts order {order}-2" in said
+
+
+def _answering_unfreeze(ledger, answer) -> None:
+    """Every session's UnfreezeReceivable answers ``answer(the double's own document)``."""
+    answers = ledger.answers
+
+    def changed(who):
+        own = answers(who)
+        return {**own, "UnfreezeReceivable": lambda args: answer(own["UnfreezeReceivable"](args))}
+    ledger.answers = changed
+
+
+def test_a_lifting_of_the_queued_order_that_frees_the_claim_stops_the_story_before_the_payments(ledger):
+    _answering_unfreeze(ledger, lambda doc: {**doc, "frozen": None})
+    res = run_demo("--skip-setup", "--json")
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.stderr.split())
+    assert "lifting the queued order DEMO-" in said and f"left {DISPUTED} free: the court's order" in said, said
+    assert "no longer held it" in said and ledger.calls("RecordPayment") == []
+    stopped = json.loads(res.stdout)["stopped"]
+    assert (stopped["actor"], stopped["call"]) == ("regulator", "unfreeze")
+
+
+def test_a_second_order_that_takes_effect_at_once_stops_the_story_before_any_lifting(ledger):
+    answers = ledger.answers
+
+    def changed(who):
+        own = answers(who)
+        return {**own, "FreezeReceivable": lambda args: {**own["FreezeReceivable"](args), "queued_freezes": []}}
+    ledger.answers = changed
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert f"a second order on frozen {DISPUTED} took effect at once" in said, said
+    assert ledger.calls("UnfreezeReceivable") == [] and ledger.calls("RecordPayment") == []
 
 
 def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledger):

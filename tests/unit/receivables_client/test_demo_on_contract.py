@@ -43,7 +43,9 @@ STORY_EVENTS = [
     "FinancingOffered", "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed",
     "AssignmentNoticeAcknowledged", "DiscountOfferPublished", "DiscountOfferAccepted",
     "ReceivableRegistered", "ReceivableConfirmed",  # the second delivery's claim
-    "ReceivableFrozen", "PaymentRecorded", "FinancingRepaid",  # no ReceivableUnfrozen: the freeze stays
+    # the court's order, a second order queued behind it and lifted: the court's order stays
+    "ReceivableFrozen", "ReceivableFrozen", "ReceivableUnfrozen",
+    "PaymentRecorded", "FinancingRepaid",
 ]
 
 
@@ -152,6 +154,14 @@ def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(worl
     assert disputed["face_amount"] == disputed["outstanding"] == 2_260_000 and disputed["payments"] == []
     assert disputed["frozen"]["order_reference"].startswith(f"DEMO-{today:%Y%m%d}-")
     assert (disputed["frozen"]["by"], disputed["frozen"]["date"]) == (REGULATOR, today.isoformat())
+    # the story's one unfreeze lifted a second order, queued behind the court's: the court's order holds the claim
+    court = disputed["frozen"]["order_reference"].split()[0]
+    lifting = disputed["last_unfreeze"]
+    assert lifting["lifted"].startswith(f"{court}-2 ") and lifting["order_reference"].startswith(f"{court}-2-LIFTED ")
+    assert (lifting["by"], disputed["queued_freezes"]) == (REGULATOR, [])
+    assert step_value(out, f"unfreeze {d}", "lifted") == lifting["lifted"]
+    assert step_value(out, f"unfreeze {d}", "tx_id") == lifting["tx_id"]
+    assert step_value(out, f"freeze {d} under order {court}-2", "queued") is True
     assert [s["actor"] for s in out["steps"] if s.get("rule") == "receivable-frozen"] == ["core"]
     assert step_value(out, f"pay {d} while it is frozen", "rule") == "receivable-frozen"
     # no other claim of the story was ever frozen
