@@ -9,7 +9,8 @@ records. Amounts here are never negative.
                 (outstanding: what the claim still owes, its face while
                  nothing is paid; the contract advances on it, not the face)
     interest  = advance x annual_rate x days / basis     -> fen, half up
-                (days: actual calendar days from disbursement to the due date;
+                (days: actual calendar days from disbursement to the due date, the
+                 disbursement day counted and the due date not;
                  basis 360 for ACT/360, 365 for ACT/365)
     fees      = flat fee + advance x fee rate            -> fen, half up
     net cash  = advance - interest - fees
