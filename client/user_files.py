@@ -16,6 +16,10 @@ from pathlib import Path
 
 # Files from Windows tools in China are often GBK; Excel's "CSV UTF-8" and iconv both fix that.
 UTF8_ADVICE = "save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f GBK -t UTF-8)"
+# Excel's "Unicode Text" and Notepad's "Unicode" save UTF-16 with its byte-order mark first; converting that as
+# GBK would give other characters, so such a file is told its own conversion.
+UTF16_ADVICE = "it is UTF-16 text: save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f UTF-16 -t UTF-8)"
+_UTF16_BYTE_ORDER_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _shown_as_is(char: str) -> bool:
@@ -132,7 +136,8 @@ def user_text(path: str | Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableFile(path, f"not UTF-8 text: {UTF8_ADVICE}") from None
+        advice = UTF16_ADVICE if data.startswith(_UTF16_BYTE_ORDER_MARKS) else UTF8_ADVICE
+        raise UnreadableFile(path, f"not UTF-8 text: {advice}") from None
 
 
 def read_user_text(path: str | Path, limit: int = MAX_USER_FILE_BYTES) -> str:

@@ -6,7 +6,7 @@ import pytest
 from client.invoices.errors import MalformedInput
 from client.invoices.sources import ReferenceBusinessRegistry, ReferenceCreditBureau
 from client.pricing.config import PricingConfigError, load_bank_config
-from client.user_files import UTF8_ADVICE, UnreadableFile, read_regular_file, read_user_bytes, read_user_text
+from client.user_files import UTF8_ADVICE, UTF16_ADVICE, UnreadableFile, read_regular_file, read_user_bytes, read_user_text
 from client.yaml_files import read_yaml_file
 
 
@@ -24,6 +24,18 @@ def test_gbk_text_is_refused_with_how_to_convert_it(tmp_path):
     assert caught.value.path == str(path)
     assert caught.value.problem == f"not UTF-8 text: {UTF8_ADVICE}"
     assert str(caught.value) == f"{path}: not UTF-8 text: {UTF8_ADVICE}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_is_told_to_convert_from_utf16_not_gbk(tmp_path, encoding):
+    path = tmp_path / "po.csv"
+    # Excel's "Unicode Text" writes the byte-order mark itself; the plain "utf-16" codec adds one already
+    mark = "" if encoding == "utf-16" else "\ufeff"
+    path.write_bytes((mark + "number,品名\n").encode(encoding))
+    with pytest.raises(UnreadableFile) as caught:
+        read_user_text(path)
+    assert caught.value.problem == f"not UTF-8 text: {UTF16_ADVICE}"
+    assert "iconv -f UTF-16 -t UTF-8" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["missing.json", "."])
