@@ -2,15 +2,19 @@
 and bring the ledger's records of earlier contract versions up to the deployed one (`upgrade-ledger`)."""
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from chaincode.receivables.config import NetworkConfig
+from chaincode.shim.server import find_contract_class
 from client.receivables import RuleViolation
 from client.receivables.ledger_keys import split_key
-from network import contract_config
-from network.lifecycle import Lifecycle
+from network import ccservers, contract_config
+from network.errors import ChaincodeError
+from network.lifecycle import Lifecycle, check_name, check_version, compiled_signature_policy
 
 from .connection import acting, describe
 from .network_commands import open_network, topology_option
@@ -24,9 +28,64 @@ CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config
                  "committed")
 
 
+def _nothing_done(ctx: click.Context) -> str:
+    return f"nothing was {'restarted' if ctx.info_name == 'restart' else 'deployed'}"
+
+
+def _refused_as_the_option(ctx: click.Context, check, value: str | None) -> str | None:
+    """``value`` once ``check`` (a network.lifecycle check) takes it; its ChaincodeError as the option's usage
+    error (exit 2), said before anything runs: the Fabric tools looked for, a package written, a server stopped."""
+    if value is None:
+        return None
+    try:
+        check(value)
+    except ChaincodeError as problem:
+        raise click.BadParameter(f"{problem}; {_nothing_done(ctx)}") from None
+    return value
+
+
+def _chaincode_name(ctx, _param, name: str | None) -> str | None:
+    # a blank one (an unset variable) would stand for the default: the topology's chaincode, or every one
+    return _refused_as_the_option(ctx, check_name, name)
+
+
+def _definition_version(ctx, _param, version: str | None) -> str | None:
+    return _refused_as_the_option(ctx, check_version, version)
+
+
+def _signature_policy(ctx, _param, policy: str | None) -> str | None:
+    # one Fabric's policy language cannot read; whether one org could meet it is the deploy's to say, from the
+    # topology's orgs
+    return _refused_as_the_option(ctx, compiled_signature_policy, policy)
+
+
+@contextmanager
+def _on_the_servers_path():
+    """sys.path as a chaincode server has it: `python -m chaincode` runs in the checkout, which comes first."""
+    sys.path.insert(0, str(ccservers.REPO_ROOT))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(ccservers.REPO_ROOT))
+
+
+def _contract(ctx, _param, spec: str | None) -> str | None:
+    """--contract, imported as the servers will import it: one they cannot run would otherwise be found only once
+    each org had approved the new definition and its servers had been stopped for ones that never start."""
+    if spec is None:
+        return None
+    try:
+        with _on_the_servers_path():
+            find_contract_class(spec)
+    except ValueError as problem:
+        said = str(problem).removeprefix(f"--contract {spec!r}: ")
+        raise click.BadParameter(f"{spec!r}: {said}; {_nothing_done(ctx)}") from None
+    return spec
+
+
 @click.group()
 def chaincode() -> None:
-    """Deploy, restart and configure chaincode as a service.
+    """Deploy, restart and configure chaincode as a service; upgrade the ledger's records of earlier versions.
 
     One Python chaincode server per org, dialled by that org's peer.
 
@@ -39,12 +98,14 @@ def chaincode() -> None:
 
 @chaincode.command()
 @topology_option
-@click.option("--name", default=None, help="Chaincode name (default: the topology's, receivables).")
-@click.option("--contract", default=None, metavar="MODULE:CLASS",
-              help="The contract class the servers run. Default: the one deployed under --name (an earlier "
-                   "--contract included), or the topology's (chaincode.contract) where none is recorded for "
-                   "that name.")
-@click.option("--version", "version_", default=None,
+@click.option("--name", default=None, callback=_chaincode_name,
+              help="Chaincode name (default: the topology's, receivables).")
+@click.option("--contract", default=None, metavar="MODULE:CLASS", callback=_contract,
+              help="The contract class the servers run, imported first as they import it (one that does not "
+                   "import, or is no Contract class, is a usage error). Default: the one deployed under --name "
+                   "(an earlier --contract included), or the topology's (chaincode.contract) where none is "
+                   "recorded for that name.")
+@click.option("--version", "version_", default=None, callback=_definition_version,
               help="Definition version (a new one upgrades in place). Default: the one deployed (an earlier "
                    "--version included), or the topology's for a first deploy or once topology.yaml names "
                    "another version than at that deploy; refused when the channel's definition in force is not the "
@@ -53,7 +114,7 @@ def chaincode() -> None:
               default=None,
               help="Private data collections JSON for the definition (default for the topology's chaincode: "
                    "derived from the orgs' roles, or the file the topology names).")
-@click.option("--signature-policy", default=None, metavar="POLICY",
+@click.option("--signature-policy", default=None, metavar="POLICY", callback=_signature_policy,
               help="Endorsement policy, e.g. \"AND('BankMSP.peer','SupplierMSP.peer')\" "
                    "(default: the topology's: any 2 of the channel's orgs). Refused before anything runs unless "
                    "every way of meeting it takes the peers of two orgs ('MSP.peer' principals only): the "
@@ -109,7 +170,7 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
 
 @chaincode.command()
 @topology_option
-@click.option("--name", default=None, help="Only this chaincode (default: every deployed one).")
+@click.option("--name", default=None, callback=_chaincode_name, help="Only this chaincode (default: every deployed one).")
 @timeout_option("Seconds to wait for each server.")
 @click.option("--json", "as_json", is_flag=True, help='Print the servers restarted as JSON: {"restarted": [NAME, ...]}.')
 @reports_errors

@@ -29,11 +29,21 @@ SYSTEM_CHAINCODES = frozenset({"cscc", "escc", "lscc", "qscc", "vscc"})
 
 def check_name_and_version(name: str, version: str) -> None:
     """Raise ChaincodeError naming the problem when Fabric would refuse this name or version."""
+    check_name(name)
+    check_version(version)
+
+
+def check_name(name: str) -> None:
+    """Raise ChaincodeError naming the problem when Fabric would refuse this chaincode name."""
     if not NAME_RE.fullmatch(name):
         raise ChaincodeError(f"chaincode name {name!r} is not one Fabric accepts: use letters and digits, "
                              f"joined by single '-' or '_' (e.g. receivables)")
     if name in SYSTEM_CHAINCODES:
         raise ChaincodeError(f"chaincode name {name!r} is a Fabric system chaincode's: choose another")
+
+
+def check_version(version: str) -> None:
+    """Raise ChaincodeError naming the problem when Fabric would refuse this definition version."""
     if not VERSION_RE.fullmatch(version):
         raise ChaincodeError(f"chaincode version {version!r} is not one Fabric accepts: use letters, digits "
                              f"and _.+- only (e.g. 1.1)")

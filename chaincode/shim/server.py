@@ -416,9 +416,24 @@ async def serve(
 def load_contract(spec: str) -> Contract:
     """Instantiate ``module:Class`` (a Contract subclass taking no arguments).
 
-    Raises ValueError naming what is wrong with ``spec``: no colon, a module that cannot be
-    imported (missing, or raising as it runs), no Contract class of that name in it, or a class
+    Raises ValueError naming what is wrong with ``spec``: what :func:`find_contract_class` refuses, or a class
     that cannot be instantiated without arguments.
+    """
+    contract_class = find_contract_class(spec)
+    class_name = spec.partition(":")[2]
+    try:
+        return contract_class()
+    except Exception as exc:   # most often a constructor that needs arguments the server cannot give
+        raise ValueError(f"--contract {spec!r}: {class_name}() raised {type(exc).__name__}: {exc}: the server "
+                         f"creates each contract without arguments, so {class_name}() must succeed") from None
+
+
+def find_contract_class(spec: str) -> type[Contract]:
+    """The Contract class ``module:Class`` names, imported as the server imports it (``recfin chaincode deploy``
+    checks its --contract so before anything is deployed).
+
+    Raises ValueError naming what is wrong with ``spec``: no colon, a module that cannot be imported (missing, or
+    raising as it runs), or no Contract class of that name in it.
     """
     from chaincode.contract import Contract  # here: chaincode.contract imports this package
 
@@ -440,11 +455,7 @@ def load_contract(spec: str) -> Contract:
     if not (isinstance(contract_class, type) and issubclass(contract_class, Contract)):
         raise ValueError(f"--contract {spec!r}: {class_name} is not a Contract class: give a subclass of "
                          f"chaincode.contract.Contract")
-    try:
-        return contract_class()
-    except Exception as exc:   # most often a constructor that needs arguments the server cannot give
-        raise ValueError(f"--contract {spec!r}: {class_name}() raised {type(exc).__name__}: {exc}: the server "
-                         f"creates each contract without arguments, so {class_name}() must succeed") from None
+    return contract_class
 
 
 def main(argv: Sequence[str] | None = None) -> None:

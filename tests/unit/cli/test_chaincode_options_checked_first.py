@@ -1,0 +1,88 @@
+"""`recfin chaincode deploy` and `restart` refuse a --name, --version, --signature-policy or --contract that cannot
+be deployed as a usage error (exit 2) naming the option, before anything runs (docs/cli.md, "Bad input").
+
+Before, each was found inside the deploy: after the Fabric tools were looked for (so a machine without them was
+told to build Fabric, and then refused the option), and a --contract the servers cannot import only once every org
+had approved the new definition and the running servers had been stopped for ones that never started. A blank
+--name (an unset variable) stood for the default: the topology's chaincode, or every deployed one for `restart`.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from cli import chaincode_commands
+from cli.main import main
+from network import ccservers
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """What the command asked of the network: nothing, where its line was refused."""
+    asked = []
+
+    class Network:
+        def deploy_chaincode(self, **given):
+            asked.append(("deploy", given))
+            from network.control import DeployResult
+            return DeployResult(given["name"] or "receivables", "1.0", 1, False, {})
+
+        def start_chaincode_servers(self, name=None, restart=False):
+            asked.append(("restart", name))
+            return []
+
+    monkeypatch.setattr(chaincode_commands, "open_network", lambda *args, **kwargs: asked.append("opened") or Network())
+    return asked
+
+
+@pytest.mark.parametrize("args, option, said", [
+    (["--name", ""], "--name", "chaincode name '' is not one Fabric accepts"),
+    (["--name", "qscc"], "--name", "chaincode name 'qscc' is a Fabric system chaincode's"),
+    (["--version", ""], "--version", "chaincode version '' is not one Fabric accepts"),
+    (["--version", "1 1"], "--version", "chaincode version '1 1' is not one Fabric accepts"),
+    (["--signature-policy", "AND('BankMSP.peer'"], "--signature-policy", "endorsement policy: policy "),
+    (["--signature-policy", ""], "--signature-policy", "endorsement policy: policy ''"),
+    (["--contract", "chaincode.receivables"], "--contract", "'chaincode.receivables': expected module:Class"),
+    (["--contract", "nosuchmodule:Nothing"], "--contract", "cannot import nosuchmodule"),
+    (["--contract", "chaincode.receivables:Nothing"], "--contract", "module chaincode.receivables has no Nothing"),
+    (["--contract", "os:system"], "--contract", "system is not a Contract class"),
+])
+def test_deploy_refuses_the_option_before_anything_runs(runner, opened, args, option, said):
+    result = runner.invoke(main, ["chaincode", "deploy", *args])
+    assert result.exit_code == 2, result.output
+    error = " ".join(result.stderr.splitlines()[-1].split())
+    assert error.startswith(f"Error: Invalid value for '{option}': ") and said in error, error
+    assert error.endswith("; nothing was deployed"), error
+    assert opened == []
+
+
+@pytest.mark.parametrize("name", ["", "no such"])
+def test_restart_refuses_a_name_no_chaincode_can_have_rather_than_restart_every_one(runner, opened, name):
+    result = runner.invoke(main, ["chaincode", "restart", "--name", name])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--name': chaincode name {name!r} is not one Fabric accepts" in result.stderr
+    assert result.stderr.rstrip().endswith("; nothing was restarted") and opened == []
+
+
+def test_the_options_the_deploy_can_take_reach_it(runner, opened):
+    result = runner.invoke(main, ["chaincode", "deploy", "--name", "ledgery", "--version", "1.1+rc.2",
+                                  "--contract", "chaincode.receivables:ReceivablesContract",
+                                  "--signature-policy", "AND('BankMSP.peer','SupplierMSP.peer')"])
+    assert result.exit_code == 0, result.output
+    [_, (_, given)] = opened
+    assert (given["name"], given["version"], given["contract"], given["signature_policy"]) == (
+        "ledgery", "1.1+rc.2", "chaincode.receivables:ReceivablesContract", "AND('BankMSP.peer','SupplierMSP.peer')")
+
+
+def test_a_contract_is_imported_from_where_the_servers_run(runner, opened, monkeypatch, tmp_path):
+    """`python -m chaincode` runs in the checkout, which comes first on its path: a contract module there is one the
+    servers import, though this process (run from elsewhere) would not find it; the path is left as it was."""
+    (tmp_path / "house_rules.py").write_text(
+        "from chaincode.contract import Contract\n\n\nclass HouseRules(Contract):\n    pass\n")
+    monkeypatch.setattr(ccservers, "REPO_ROOT", tmp_path)
+    monkeypatch.delitem(sys.modules, "house_rules", raising=False)
+    path = list(sys.path)
+    result = runner.invoke(main, ["chaincode", "deploy", "--name", "house", "--contract", "house_rules:HouseRules"])
+    assert result.exit_code == 0, result.output
+    assert opened[1][1]["contract"] == "house_rules:HouseRules" and sys.path == path
