@@ -471,10 +471,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 def test_damaged_pdfs_are_refused_cleanly(tmp_path, head, body):
     path = tmp_path / "x.pdf"
     path.write_bytes(head + body)
-    try:
+    with pytest.raises(MalformedInput):  # UnsupportedFormat is one
         read_scan(path)
-    except MalformedInput:  # UnsupportedFormat is one
-        pass
 
 
 # --- the invoice number ------------------------------------------------------------------------------------------
