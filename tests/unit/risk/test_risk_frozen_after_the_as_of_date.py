@@ -19,9 +19,9 @@ def test_an_order_recorded_after_the_date_and_never_lifted_changes_no_feature(cl
     """R1 paid on time, R2 paid late, R3 overdue, R4 open and due after the order: each frozen after AS_OF
     (before R4 falls due, or after), no order ever lifted."""
     base = history()
-    due = next(e.due_date for e in base.events if e.receivable_id == claim)
+    due, face = next((e.due_date, e.face_amount) for e in base.events if e.receivable_id == claim)
     frozen = ReceivableHistory(debtor=DEBTOR, events=base.events + [
-        ev(claim, "frozen", AS_OF + timedelta(days=days_after), due)])
+        ev(claim, "frozen", AS_OF + timedelta(days=days_after), due, face=face)])
     assert debtor_features(frozen, AS_OF) == debtor_features(base, AS_OF)
     assert debtor_features(frozen, AS_OF).fell_due_frozen == []
 
