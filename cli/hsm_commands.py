@@ -55,6 +55,18 @@ def _key_label(_ctx, _param, key_label: str | None) -> str | None:
     return key_label
 
 
+def _token_label(_ctx, _param, token_label: str) -> str:
+    # refused as the option, before the module is loaded or a PIN asked for: a blank one (an unset variable) names
+    # no token, and one with a control character cannot be the label a token's tools show
+    if not token_label.strip():
+        raise click.BadParameter("the token label is blank (an unset variable?): give the label the token was "
+                                 "initialised with (softhsm2-util --show-slots lists SoftHSM2's)")
+    if not token_label.isprintable():
+        raise click.BadParameter(f"{token_label!r} has a control, line-break or invisible format character: give "
+                                 "the label the token was initialised with")
+    return token_label
+
+
 def _variable_name(_ctx, _param, pin_env: str) -> str:
     # refused as the option, before the module is loaded or a PIN asked for: the value may be the PIN itself
     if problem := pin_env_problem(pin_env):
@@ -67,7 +79,8 @@ _library = click.option("--library", type=PathType(dir_okay=False, path_type=str
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
                              "another user could replace it (it, or a folder or symlink on its path, writable or "
                              "owned by others).")
-_token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
+_token = click.option("--token", "token_label", required=True, callback=_token_label,
+                      help="Label of the token that keeps the key.")
 _pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=_variable_name,
                         help="Name of the environment variable holding the token's user PIN (asked for on stderr "
                              "when unset, in a terminal); never the PIN itself.")
