@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
+
+from click.testing import CliRunner
 
 from cli.main import main
 from network import ccservers, nodeconfig
@@ -56,3 +59,29 @@ def test_the_tour_shows_every_command_group():
     shown = {words[1] for words in (line.split() for line in tour.splitlines())
              if len(words) > 1 and words[0].endswith("recfin")}
     assert set(main.commands) - shown == set(), f"the README's tour leaves out {sorted(set(main.commands) - shown)}"
+
+
+def test_the_node_whose_log_the_readme_follows_is_one_the_network_runs():
+    logs = _paragraph_starting("Logs and files:")
+    followed = re.findall(r"recfin network logs (\S+)", logs)
+    topology = load_topology(DEFAULT_TOPOLOGY)
+    nodes = {node.name for node in topology.nodes()}
+    assert followed and set(followed) <= nodes, (followed, sorted(nodes))
+
+
+def test_the_time_a_hanging_test_is_given_is_the_one_pyproject_sets():
+    said = _paragraph_starting("`./scripts/demo` and `./scripts/test` both call `scripts/install` first")
+    minutes = int(re.search(r"A test that hangs fails after (\d+) minutes", said).group(1))
+    pytest_options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert int(pytest_options["timeout"]) == minutes * 60
+
+
+def test_the_offline_invoice_check_the_readme_shows_runs_as_written_and_passes(monkeypatch):
+    offline = README.split("These need no network:", 1)[1].split("\n## ", 1)[0]
+    (line,) = [line for line in offline.splitlines() if "recfin invoice verify" in line]
+    words = shlex.split(line, comments=True)
+    assert words[0].endswith("recfin")
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, words[1:])
+    assert result.exit_code == 0, result.output
+    assert "PASSED:" in result.output and " 0 failed" in result.output
