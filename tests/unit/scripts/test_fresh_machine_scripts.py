@@ -150,6 +150,20 @@ def test_demo_stops_with_the_fabric_builds_code_when_it_has_no_other_tools(tmp_p
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 3, done.stderr
     assert done.stdout == "", "recfin demo is not reached"
+    # the install step's own words end with what to do about its scripts: the last line says what became of the demo
+    *said, last = done.stderr.splitlines()
+    assert "go: 403 Forbidden" in said
+    assert last == ("demo: not started, as the install step failed (exit 3: why and what to do above); once it "
+                    "succeeds, run ./scripts/demo again")
+
+
+@pytest.mark.parametrize("stopped", [130, 143])
+def test_demo_stopped_in_its_install_step_ends_with_the_stop_s_code_and_no_more_words(tmp_path, stopped):
+    checkout, env = demo_where_the_fabric_build_is_refused(tmp_path)
+    (checkout / "scripts" / "install").write_text(f"#!/usr/bin/env bash\necho 'install: stopped' >&2\nexit {stopped}\n")
+    done = subprocess.run(["bash", str(checkout / "scripts" / "demo")], cwd=checkout, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (stopped, "", "install: stopped\n")
 
 
 @pytest.mark.parametrize("overrides", [("RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG"), ("RECFIN_FABRIC_BIN",)])
