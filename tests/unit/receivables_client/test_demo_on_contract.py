@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import Any
 from datetime import date, datetime, timedelta, timezone
 
@@ -21,6 +22,7 @@ from click.testing import CliRunner
 from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
 from cli import connection, demo_commands
+from cli.main import main
 from client.gateway import CommitStatusError
 from client.gateway.errors import EndorseError, ErrorDetail
 from client.invoices.credit_code import credit_code_check_digit
@@ -274,6 +276,22 @@ def test_the_unfreeze_it_suggests_names_the_network_folder_the_demo_ran_on(world
     assert res.exit_code == 0, res.output
     (hint,) = [line for line in res.output.splitlines() if "recfin regulator unfreeze" in line]
     assert hint.endswith(f"--order ORDER-LIFTING-IT --data-root '{folder}'")
+
+
+def test_the_unfreeze_it_suggests_frees_the_disputed_claim_after_the_queued_order_s_lifting(world):
+    """The story lifted a queued order of the disputed claim: the command its end names, run as printed, lifts the
+    court's order, the last that binds it, and is not taken for that lifting sent again."""
+    channel, _ = world
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 0, res.output
+    (hint,) = [line for line in res.output.splitlines() if "recfin regulator unfreeze" in line]
+    (disputed,) = [d for d in channel.documents(keys.RECEIVABLE).values() if d["frozen"]]
+    court = disputed["frozen"]["order_reference"]
+    lifted = CliRunner().invoke(main, shlex.split(hint)[1:])
+    assert lifted.exit_code == 0, lifted.output
+    freed = channel.document(keys.RECEIVABLE, disputed["id"])
+    assert (freed["frozen"], freed["queued_freezes"]) == (None, [])
+    assert (freed["last_unfreeze"]["lifted"], freed["last_unfreeze"]["order_reference"]) == (court, "ORDER-LIFTING-IT")
 
 
 def test_before_each_step_every_peer_the_story_used_has_the_latest_block(world):
