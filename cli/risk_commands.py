@@ -400,7 +400,8 @@ def score_meaning(as_of: date, horizon_days: int) -> str:
     read as the share of the debtor's claims paid late so far, or as a default probability."""
     bands = ", ".join(f"{grade} below {float(upper * 100):g}%" for grade, upper in GRADES[:-1])
     return (f"the probability that a confirmed receivable of the debtor, open on {as_of} and falling due "
-            f"in the {horizon_days} days after it, is not paid by its due date; grades: {bands}, "
+            f"in the {horizon_days} days after it, is not paid by its due date (or the next working day when "
+            f"that is a day off); grades: {bands}, "
             f"{GRADES[-1][0]} from {float(GRADES[-2][1] * 100):g}%")
 
 
@@ -720,7 +721,8 @@ def _print_report(report, seconds: float) -> None:
                f"(seed {report.seed}); examples: {report.training_examples} training, "
                f"{report.held_out_examples} held out; held-out late rate {report.held_out_late_rate:.3f}")
     click.echo(f"label: receivable confirmed and open on the as-of date and falling due in the "
-               f"{report.horizon_days} days after it not paid by its due date (a split claim once)")
+               f"{report.horizon_days} days after it not paid by its due date, or the next working day when that is "
+               "a day off (a split claim once)")
     click.echo("")
     click.echo(table(_metrics_rows(report), ["model", "auc", "brier"]))
     click.echo("")
@@ -742,7 +744,7 @@ def _print_report(report, seconds: float) -> None:
 @risk.command()
 @click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
 @click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
-              help="Synthetic debtors to simulate (default 300).")
+              help="Synthetic debtors to simulate (default 1000).")
 @click.option("--out", "out_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
@@ -855,7 +857,7 @@ def _check_plot_path(path: Path) -> None:
 @risk.command()
 @click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
 @click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
-              help="Synthetic debtors to simulate (default 300).")
+              help="Synthetic debtors to simulate (default 1000).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
 @click.option("--plot", "plot_path", type=PathType(dir_okay=False, path_type=Path), default=None,
               help="Write the calibration curve and score distribution to this PNG.")

@@ -10,8 +10,10 @@ later (the contract refuses financing it, and the day it is to be paid by is the
 day of a lifting not known yet). Its inputs
 are the debtor's features as of ``as_of`` (computed from the history cut at
 ``as_of``, so nothing after it can leak in); its label is 1 when the
-receivable was not paid by its due date (paid late, or still unpaid when the
-history ends), else 0. The model thus estimates: the probability that an open
+receivable was not paid by its due date, or by the next working day when that is
+a Saturday, Sunday or public holiday (paid late, or still unpaid when the
+history ends), else 0, as the features count it; the label is dated by that last
+day on time. The model thus estimates: the probability that an open
 receivable of this debtor falling due in the next ``horizon`` days is paid
 late. A receivable is counted as the debtor confirmed it, however its holders
 split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.

@@ -8,7 +8,12 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 
 - confirmed: receivables the debtor confirmed (确权), count and amount;
 - settled on time / late: settlements recorded by ``as_of``; late means paid
-  after the due date, and days late = settled date - due date;
+  after the due date, or when that is a Saturday, Sunday or public holiday
+  after the next working day (顺延, :mod:`client.risk.working_days`), and days
+  late are the calendar days from that last day on time to the payment (due
+  on a Saturday: paid on Monday, on time; on Tuesday, 1 day late). Every
+  timeliness measure below (overdue, the late shares, days late, the recent
+  days late) and the training labels count from that day alike;
 - open: confirmed and not settled by ``as_of``, at what was still owed on it
   then (face less the payments made by ``as_of``), in fen;
 - overdue now: open, due before ``as_of`` (or marked overdue), its amount
@@ -35,14 +40,15 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   those 90 days as their amount in units of the debtor's mean claim,
   :func:`mean_claim`);
 - freezes: freeze orders recorded; a claim an order bound at the end of its
-  due date and binds still fell due under a freeze
-  (:func:`fell_due_under_a_freeze`) and counts in no timeliness measure, on
-  time, late or overdue (``fell_due_frozen``); one whose every order was lifted
-  before it fell due counts as any other, and one whose last order was lifted
-  after it is to be paid by the day of the lifting, from which its days late
-  and overdue count. An order binds the part of a split claim it names: the
-  claim counts by its other parts (:func:`as_the_debtor_could_pay`), and in
-  none only when orders bind every part.
+  due date (moved to the next working day, as above) and binds still fell
+  due under a freeze (:func:`fell_due_under_a_freeze`) and counts in no
+  timeliness measure, on time, late or overdue (``fell_due_frozen``); one
+  whose every order was lifted before it fell due counts as any other, and one
+  whose last order was lifted after it is to be paid by the day of the lifting
+  (or the next working day), from which its days late and overdue count. An
+  order binds the part of a split claim it names: the claim counts by its
+  other parts (:func:`as_the_debtor_could_pay`), and in none only when orders
+  bind every part.
 
 A split closes its parent (neither settled nor overdue) and the parts carry
 on, each owed to its own holder: open amounts and concentration are the
@@ -72,6 +78,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .history import ReceivableHistory
 from .history import held_ancestor as _held_ancestor
+from .working_days import next_working_day
 
 WINDOWS = (90, 180, 365)
 HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 days (client.risk.dataset)
@@ -474,18 +481,25 @@ class _Claim:
         return sum(change for changed, change in self.freeze_changes if changed <= day) > 0
 
     @property
+    def due_on_a_working_day(self) -> date:
+        """The last day a payment is on time by its due date: the due date, or when that is a Saturday, Sunday
+        or public holiday, the next working day (顺延, client.risk.working_days)."""
+        return next_working_day(self.due)
+
+    @property
     def payable_from(self) -> date | None:
         """The day the debtor could pay it from: its due date, unless a freeze order still bound it at the
-        end of that day, and then the first day after it by whose end every order was lifted; None while one
-        still binds it. An order recorded after the due date finds the claim paid or already late, and
-        changes nothing. Days, not hours: an order lifted on the due date leaves the debtor that day to
-        pay."""
-        binding = sum(change for day, change in self.freeze_changes if day <= self.due)
+        end of the last day it could be paid on time (:attr:`due_on_a_working_day`), and then the first day
+        after that by whose end every order was lifted; None while one still binds it. An order recorded
+        after that day finds the claim paid or already late, and changes nothing. Days, not hours: an order
+        lifted on that day leaves the debtor that day to pay."""
+        on_time_until = self.due_on_a_working_day
+        binding = sum(change for day, change in self.freeze_changes if day <= on_time_until)
         if binding <= 0:
             return self.due
         later: dict[date, int] = {}
         for day, change in self.freeze_changes:
-            if day > self.due:
+            if day > on_time_until:
                 later[day] = later.get(day, 0) + change
         for day in sorted(later):
             binding += later[day]
@@ -495,17 +509,20 @@ class _Claim:
 
     @property
     def pay_by(self) -> date:
-        """The day timeliness is measured from: :attr:`payable_from`, the due date or, for a claim a freeze
-        order bound when it fell due, the day the last such order was lifted (the contract took no payment
-        before it); the due date while an order still binds it, which leaves it out of timeliness
+        """The last day a payment of it is on time, from which its days late and overdue count: the day
+        it could be paid from (:attr:`payable_from`: the due date or, for a claim a freeze order bound
+        when it fell due, the day the last such order was lifted, the contract taking no payment before
+        it), or the next working day when that is a Saturday, Sunday or public holiday; the due date so
+        moved while an order still binds it, which leaves it out of timeliness
         (:func:`fell_due_under_a_freeze`)."""
-        return self.payable_from or self.due
+        return next_working_day(self.payable_from or self.due)
 
     @property
     def marked_overdue(self) -> bool:
         """Marked overdue (RecordOverdue) after the day it was to be paid by: a claim a freeze held past its
         due date may be marked the day the order is lifted, which is the day it is to be paid by, not past
-        it."""
+        it, and one due on a day off the day after its due date (the contract counts no working days),
+        which is before the next working day it may still be paid on."""
         return self.overdue_marked and (self.pay_by == self.due or self.overdue_marked_on is None
                                         or self.overdue_marked_on > self.pay_by)
 
@@ -601,8 +618,8 @@ class OriginalClaim(NamedTuple):
     """
 
     receivable_id: str
-    # the day it was to be paid by: its parts' due date, or where a freeze order bound a part when it fell
-    # due, the day the last such order was lifted (_Claim.pay_by)
+    # the last day it was on time: its parts' due date, or where a freeze order bound a part when it fell due,
+    # the day the last such order was lifted; the next working day when that is a day off (_Claim.pay_by)
     due: date
     face: int                   # as the debtor confirmed it, what was paid before a split included
     parts: tuple[_Claim, ...]   # the payable parts (the claim itself when it was never split)
@@ -747,8 +764,9 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
 
 
 def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
-    """A freeze order bound a part of ``claim`` at the end of its due date and binds it still (as of the date
-    the claims were read): the contract takes no payment on a frozen claim until the regulator lifts every
+    """A freeze order bound a part of ``claim`` at the end of its due date (moved to the next working day when it
+    is a day off, :attr:`_Claim.due_on_a_working_day`) and binds it still (as of the date the claims were
+    read): the contract takes no payment on a frozen claim until the regulator lifts every
     order on it, and an order is about the receivable (a dispute, an invoice the supplier may have faked, a
     court order on the holder), not the debtor's doing, so the claim says nothing yet of how the debtor pays,
     on time or late. A claim whose every order was lifted before it fell due counts as any other; one whose

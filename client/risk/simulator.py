@@ -20,9 +20,12 @@ different payment habits:
   the lifting, or not at all (:func:`_financing_day`).
 
 Each debtor buys from a few suppliers of unequal weight, so concentration
-varies. A confirmed receivable is paid on or a few days before its due date,
-or late by a number of days that grows with the debtor's current propensity;
-late claims are marked overdue the day after their due date. Holders split
+varies. A confirmed receivable is paid on or a few days before its due date
+(on the next working day when that is a Saturday, Sunday or public holiday, as
+debtors pay: :mod:`client.risk.working_days`), or late by a number of days
+after the last day it could be paid on time that grows with the debtor's
+propensity on that day; late claims are marked overdue the day after their
+due date, a working day or not, as the contract lets a holder. Holders split
 claims down the supply chain (partial transfers to a supplier of their own,
 ``{id}.1`` passed on and ``{id}.2`` kept, as the contract splits), and debtors
 pay some claims and parts in instalments, before the due date or after it
@@ -53,6 +56,7 @@ from pathlib import Path
 
 from ..atomic_file import write_atomically
 from .history import LedgerEvent, ReceivableHistory, ledger_order
+from .working_days import next_working_day
 
 _ARCHETYPES = (("reliable", 0.35), ("average", 0.28), ("seasonal", 0.14),
                ("deteriorating", 0.10), ("improving", 0.07), ("distressed", 0.06))
@@ -155,18 +159,31 @@ def _lifting_date(rng: random.Random, frozen_on: date) -> date | None:
     return frozen_on + timedelta(days=7 + int(rng.expovariate(1.0 / 35)))
 
 
+def _paid_on_time(rng: random.Random, due: date) -> date:
+    """The day a claim due on ``due`` is paid on time: that day or up to three days before, on the next working
+    day when that is a day off (so never after the last day it is on time)."""
+    return next_working_day(due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3))))
+
+
+def _late_probability_on(d: _Debtor, day: date, cfg: SimulationConfig) -> float:
+    """The probability ``d`` pays late a claim whose last day on time is ``day``."""
+    return _sigmoid(_logit(d, (day - cfg.start).days, day, cfg.days))
+
+
 def _days_late(rng: random.Random, p_late: float) -> int:
     """How many days late a claim paid late is paid: more, the likelier the debtor is to pay late."""
     return 1 + int(rng.expovariate(1.0 / (4 + 40 * p_late)))
 
 
-def _paid_from(rng: random.Random, p_late: float, pay_by: date) -> tuple[date | None, date]:
-    """(the day it is marked overdue or None, the day it is paid) for a claim to be paid by ``pay_by``, which
-    the debtor pays late with probability ``p_late``, by as many days as a claim falling due that day; on
-    time, on that day: the first it may pay a claim an order held past its due date."""
+def _paid_from(rng: random.Random, p_late: float, lifted_on: date) -> tuple[date | None, date]:
+    """(the day it is marked overdue or None, the day it is paid) for a claim an order held past its due date
+    until ``lifted_on``, which the debtor pays late with probability ``p_late``, by as many days after the last
+    day it is on time (that day, or the next working day) as a claim falling due that day; on time, on that
+    last day: the first working day it may pay it."""
+    on_time_until = next_working_day(lifted_on)
     if rng.random() < p_late:
-        return pay_by + timedelta(days=1), pay_by + timedelta(days=_days_late(rng, p_late))
-    return None, pay_by
+        return lifted_on + timedelta(days=1), on_time_until + timedelta(days=_days_late(rng, p_late))
+    return None, on_time_until
 
 
 def _financing_day(drawn: date, frozen_on: date | None, lifted_on: date | None, due: date,
@@ -287,10 +304,10 @@ def _paid_in_parts(rng: random.Random, claim: _Paid, *, can_split: bool) -> list
         if k == late_leaf:
             overdue_on, settled_on = claim.overdue_on, claim.settled_on
         elif claim.overdue_on is not None and rng.random() < 0.5:
-            overdue_on, settled_on = claim.due + timedelta(days=1), claim.due + timedelta(
+            overdue_on, settled_on = claim.due + timedelta(days=1), next_working_day(claim.due) + timedelta(
                 days=_days_late(rng, claim.p_late))
         else:
-            overdue_on, settled_on = None, claim.due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+            overdue_on, settled_on = None, _paid_on_time(rng, claim.due)
         settled_on = kept_settled_on = max(settled_on, first)
         events += _paid_events(rng, part, holder, part_face, first, claim.due, overdue_on, settled_on, part_parent)
     if claim.financed is not None and claim.financed < kept_settled_on:   # the holder finances the part it kept
@@ -341,19 +358,21 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
                 payable_from = _lifting_date(lifting_rng, frozen_on)
                 if payable_from is not None:
                     add("unfrozen", rid, holder, face, payable_from, due)
-            due_day = day + term
-            p_late = _sigmoid(_logit(d, due_day, due, cfg.days))
+            # paid late or not as the debtor's habits stand on the last day it may pay on time, which its labels
+            # are dated by (late_probability)
+            on_time_until = next_working_day(due)
+            p_late = _late_probability_on(d, on_time_until, cfg)
             if rng.random() < p_late:
-                overdue_on, paid = due + timedelta(days=1), due + timedelta(days=_days_late(rng, p_late))
+                overdue_on, paid = due + timedelta(days=1), on_time_until + timedelta(days=_days_late(rng, p_late))
             else:
-                overdue_on, paid = None, due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+                overdue_on, paid = None, _paid_on_time(rng, due)
             settled_on: date | None = None   # none while an order binds it: the contract takes no payment
             if payable_from is not None:
-                if payable_from > due:
+                if payable_from > on_time_until:
                     # lifted after it fell due: it is to be paid by the day of the lifting, and the debtor
                     # pays it as its habits stand that day (the draws above, for the due date, are not used)
-                    overdue_on, paid = _paid_from(lifting_rng, _sigmoid(_logit(
-                        d, (payable_from - cfg.start).days, payable_from, cfg.days)), payable_from)
+                    overdue_on, paid = _paid_from(lifting_rng, _late_probability_on(
+                        d, next_working_day(payable_from), cfg), payable_from)
                 # lifted days before it fell due: paid once the contract can
                 settled_on = max(paid, payable_from)
             financed = None if wanted_financing is None else _financing_day(
@@ -398,13 +417,14 @@ def archetypes(cfg: SimulationConfig = SimulationConfig()) -> dict[str, str]:
 
 
 def late_probability(cfg: SimulationConfig, debtor: str, due: date) -> float:
-    """The probability the simulator gave a receivable of ``debtor`` due on ``due`` of being paid late (for
-    one a freeze order held past its due date, ``due`` is the day of the lifting, as its label dates it).
+    """The probability the simulator gave a receivable of ``debtor`` to be paid by ``due`` of being paid late:
+    ``due`` is the last day it is on time, as its label dates it (its due date, or for one a freeze order held
+    past it the day of the lifting, moved to the next working day when that is a day off).
 
     For measuring the ceiling only, never a model input: it knows the debtor's
     hidden habit and the wobble and shocks up to the due date.
     """
-    return _sigmoid(_logit(_debtors(cfg)[debtor], (due - cfg.start).days, due, cfg.days))
+    return _late_probability_on(_debtors(cfg)[debtor], due, cfg)
 
 
 def sample_history(cfg: SimulationConfig, debtor: str, registered_from: date) -> ReceivableHistory:

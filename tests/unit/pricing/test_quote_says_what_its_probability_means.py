@@ -17,7 +17,8 @@ from .test_finance_ledger import CONFIG, SAMPLE_HISTORY
 QUOTE = ["quote", "RCV-1", "--as", "bank", "--config", CONFIG, "--face", "100000", "--due", "2026-03-01", "--on",
          "2026-01-10"]
 MEANING = ("the probability that a confirmed receivable of the debtor, open on 2025-12-30 and falling due in the 90 "
-           "days after it, is not paid by its due date; grades: A below 3%, B below 7%, C below 15%, D below 30%, "
+           "days after it, is not paid by its due date (or the next working day when that is a day off); grades: "
+           "A below 3%, B below 7%, C below 15%, D below 30%, "
            "E from 30%")
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from client.risk.history import LedgerEvent
+from client.risk.working_days import next_working_day
 from client.risk.model import CARD_TITLE, DIGEST_LABEL, artefact_digest, card_path
 
 DEBTOR = "91310000MA1FL00000"
@@ -27,12 +28,13 @@ BIG = 50_000_000_00   # 50 million yuan, in fen
 
 
 def big_late_claims():
-    """Four claims of 50 million yuan each, confirmed from 2026-01-01, paid 30 days late."""
+    """Four claims of 50 million yuan each, confirmed from 2026-01-01, paid 30 days late (after the last day each
+    was on time: two fall due on a weekend)."""
     events = []
     for k in range(4):
         confirmed = date(2026, 1, 1) + timedelta(days=20 * k)
-        events += lifecycle(f"B{k}", confirmed, confirmed + timedelta(days=59), face=BIG,
-                            paid=confirmed + timedelta(days=89))
+        due = confirmed + timedelta(days=59)
+        events += lifecycle(f"B{k}", confirmed, due, face=BIG, paid=next_working_day(due) + timedelta(days=30))
     return events
 
 

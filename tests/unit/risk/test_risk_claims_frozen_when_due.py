@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cli.risk_commands import risk
 from client.receivables import RuleViolation
-from client.risk import debtor_features
+from client.risk import LatePaymentModel, debtor_features, score_debtor
 from client.risk.history import ReceivableHistory
 
 from ..pricing.ledger_world import World
@@ -53,7 +53,8 @@ def test_a_claim_frozen_by_its_due_date_counts_neither_on_time_nor_late(paid):
 
 def test_an_order_recorded_after_the_due_date_leaves_the_claim_late():
     frozen = features(on_time_claims() + claim_frozen_on(date(2026, 5, 10), date(2026, 6, 10)))
-    assert frozen.fell_due_frozen == [] and frozen.settled_late_count == 1 and frozen.max_days_late == 40
+    # due on Labour Day: to be paid by 6 May, the first working day after the holiday, and frozen after it
+    assert frozen.fell_due_frozen == [] and frozen.settled_late_count == 1 and frozen.max_days_late == 35
     overdue = features(on_time_claims() + claim_frozen_on(date(2026, 5, 10)))
     assert overdue.fell_due_frozen == [] and overdue.overdue_count == 1
 
@@ -81,10 +82,13 @@ def test_the_regulators_freeze_over_the_due_date_does_not_grade_the_debtor_on_th
     assert result.exit_code == 0, result.output
     scored = json.loads(result.stdout)
     assert scored["features"]["overdue_count"] == 0 and scored["features"]["fell_due_frozen"] == [claim]
-    assert scored["grade"] == "C"   # as a debtor with no payment to go by, not E
+    # as a debtor with no payment to go by, not E
+    no_record = score_debtor(LatePaymentModel.load(), ReceivableHistory(debtor=debtor),
+                             date.fromisoformat(net.today)).grade
+    assert scored["grade"] == no_record
     said = result.stderr.replace("\n", " ")
     assert (f"note: 1 claim of {debtor} ({claim}) fell due under a freeze order and counts neither on time "
-            "nor late in grade C") in said
+            f"nor late in grade {no_record}") in said
     assert (f"note: {debtor} has no confirmed receivable on record by {net.today} but 1 that fell due under "
             "a freeze order (not counted, on time or late)") in said
     # paid the day the order is lifted: still not the debtor's lateness
@@ -92,4 +96,4 @@ def test_the_regulators_freeze_over_the_due_date_does_not_grade_the_debtor_on_th
     w.client("core").record_payment(claim, 1000_00)
     net.advance(1)
     after = json.loads(CliRunner().invoke(risk, ["score", debtor, "--json"]).stdout)
-    assert after["features"]["settled_late_count"] == 0 and after["grade"] == "C"
+    assert (after["features"]["settled_late_count"], after["features"]["settled_on_time_count"]) == (0, 1)

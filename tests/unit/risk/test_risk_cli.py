@@ -161,7 +161,9 @@ def test_a_debtor_with_nothing_fallen_due_yet_is_scored_with_a_note(tmp_path):
     assert len(said) == 1 and "has 2 confirmed receivables on record by 2025-03-01, none yet settled or overdue" \
         in said[0]
     assert notes(confirmed + [settled], "2025-02-20")[1] == []   # one paid: a payment to go by
-    assert notes(confirmed, "2025-03-02")[1] == []               # both overdue
+    # due on a Saturday: payable on time until Monday the 3rd, overdue from the 4th
+    assert len(notes(confirmed, "2025-03-03")[1]) == 1
+    assert notes(confirmed, "2025-03-04")[1] == []               # both overdue
 
 
 def test_train_keeps_a_model_of_its_version_unless_told_to_replace_it(tmp_path, monkeypatch):

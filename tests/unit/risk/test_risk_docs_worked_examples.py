@@ -8,6 +8,7 @@ import pytest
 
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, score_debtor
 from client.risk.model import VERSION
+from client.risk.working_days import next_working_day
 
 from .risk_helpers import BIG, DEBTOR, big_late_claims, lifecycle, tiny_claims_on_time
 
@@ -32,18 +33,18 @@ def shown(model, events):
 
 
 def ten_small_claims_paid_late():
-    """Ten claims of 1,000 yuan paid 30 days late."""
+    """Ten claims of 1,000 yuan paid 30 days late (after the last day each was on time)."""
     events = []
     for k in range(10):
         confirmed = date(2026, 1, 1) + timedelta(days=10 * k)
-        events += lifecycle(f"S{k}", confirmed, confirmed + timedelta(days=60),
-                            paid=confirmed + timedelta(days=90))
+        due = confirmed + timedelta(days=60)
+        events += lifecycle(f"S{k}", confirmed, due, paid=next_working_day(due) + timedelta(days=30))
     return events
 
 
 def one_claim(face, paid_late):
     """One claim beside the four of big_late_claims, paid on its due date or 30 days late."""
-    due = date(2026, 3, 1)
+    due = date(2026, 3, 2)   # a working day
     return lifecycle("H", date(2026, 1, 10), due, face=face,
                      paid=due + timedelta(days=30 if paid_late else 0))
 
@@ -81,7 +82,7 @@ def test_the_small_claim_paid_late_example_quotes_the_shipped_models_scores(mode
     window: a claim of 100 yuan paid a day late beside four of 50 million yuan paid 30 days late takes the
     score far further than 100 yuan weigh, and the docs say by how much."""
     four = shown(model, big_late_claims())
-    small = lifecycle("T", date(2026, 4, 1), date(2026, 5, 1), face=10_000, paid=date(2026, 5, 2))
+    small = lifecycle("T", date(2026, 4, 1), date(2026, 4, 30), face=10_000, paid=date(2026, 5, 1))
     beside = shown(model, big_late_claims() + small)
     assert (f"Four claims of 50 million yuan paid 30 days late score {four}, and beside one claim of 100 "
             f"yuan paid a day late, {beside}.") in docs

@@ -20,6 +20,7 @@ from ..receivables_client import fakes
 from .risk_helpers import DEBTOR, ev, lifecycle
 
 DUE = date(2026, 5, 1)
+ON_TIME_UNTIL = date(2026, 5, 6)   # DUE is Labour Day: the first working day after the holiday
 AS_OF = date(2026, 6, 30)
 
 
@@ -47,13 +48,13 @@ def features(events, as_of=AS_OF):
 def test_a_claim_whose_order_was_lifted_before_its_due_date_and_paid_late_counts_late():
     f = features(on_time_claims() + claim(date(2026, 4, 10), date(2026, 4, 20), date(2026, 5, 21)))
     assert f.fell_due_frozen == []
-    assert (f.settled_late_count, f.max_days_late, f.settled_on_time_count) == (1, 20, 6)
+    assert (f.settled_late_count, f.max_days_late, f.settled_on_time_count) == (1, 15, 6)   # from ON_TIME_UNTIL
     assert f.model_inputs() != features(on_time_claims()).model_inputs()
 
 
 def test_a_claim_whose_order_was_lifted_before_its_due_date_and_not_paid_is_overdue():
     f = features(on_time_claims() + claim(date(2026, 4, 10), date(2026, 4, 20)))
-    assert f.fell_due_frozen == [] and (f.overdue_count, f.overdue_days_max) == (1, 60)
+    assert f.fell_due_frozen == [] and (f.overdue_count, f.overdue_days_max) == (1, (AS_OF - ON_TIME_UNTIL).days)
 
 
 @pytest.mark.parametrize("paid", [None, date(2026, 6, 10)])
@@ -85,9 +86,12 @@ def test_a_claim_lifted_after_its_due_date_is_to_be_paid_by_the_day_of_the_lifti
     assert (unpaid.overdue_count, unpaid.overdue_days_max) == (1, (AS_OF - lifted).days)
 
 
-def test_an_order_lifted_on_the_due_date_leaves_the_day_to_pay():
-    f = features(on_time_claims() + claim(date(2026, 4, 20), DUE, date(2026, 5, 3)))
+def test_an_order_lifted_on_the_last_day_on_time_leaves_the_day_to_pay():
+    f = features(on_time_claims() + claim(date(2026, 4, 20), ON_TIME_UNTIL, date(2026, 5, 8)))
     assert f.fell_due_frozen == [] and (f.settled_late_count, f.max_days_late) == (1, 2)
+    # lifted on the due date, a holiday, and paid on the first working day after it: on time
+    f = features(on_time_claims() + claim(date(2026, 4, 20), DUE, ON_TIME_UNTIL))
+    assert f.fell_due_frozen == [] and (f.settled_late_count, f.settled_on_time_count) == (0, 7)
 
 
 def test_a_lifting_of_no_order_is_refused():
@@ -133,7 +137,7 @@ def test_training_labels_leave_out_a_claim_still_frozen_when_it_fell_due():
     assert labels(claim(date(2026, 4, 20), paid=date(2026, 6, 10))) == []
     assert labels(claim(date(2026, 4, 20))) == []
     # frozen after the as-of date, lifted before it fell due, paid late: late
-    assert labels(claim(date(2026, 4, 10), date(2026, 4, 20), date(2026, 5, 10))) == [(DUE, 1)]
+    assert labels(claim(date(2026, 4, 10), date(2026, 4, 20), date(2026, 5, 10))) == [(ON_TIME_UNTIL, 1)]
     # frozen on the as-of date: no example, however the order was lifted later
     assert labels(claim(date(2026, 3, 10), date(2026, 4, 20), date(2026, 5, 10))) == []
     # lifted after it fell due and paid that day: on time, by the day of the lifting

@@ -22,13 +22,13 @@ def test_a_claim_due_on_or_after_the_day_the_history_ends_is_not_labelled():
     The last day may not be over (a ledger read as of today), so a claim due on it is left out paid or not: keeping
     the ones paid that day would keep only on-time outcomes of that day."""
     h = history(lifecycle("LATER", date(2026, 1, 3), date(2026, 4, 15)),           # due after ENDS
-                lifecycle("UNPAID", date(2026, 1, 3), date(2026, 2, 20)),          # due before ENDS, never paid
+                lifecycle("UNPAID", date(2026, 1, 3), date(2026, 2, 12)),          # due before ENDS, never paid
                 lifecycle("LAST-DAY", date(2026, 1, 3), ENDS),                     # due on ENDS, unpaid so far
                 lifecycle("LAST-DAY-PAID", date(2026, 1, 3), ENDS, paid=ENDS),     # due on ENDS, paid on it
                 lifecycle("DAY-BEFORE", date(2026, 1, 3), ENDS - DAY),             # due the day before, unpaid
                 lifecycle("PAID", date(2026, 1, 3), date(2026, 2, 25), paid=date(2026, 2, 25)),
                 lifecycle("EARLY", date(2026, 1, 3), date(2026, 4, 20), paid=date(2026, 2, 10)))  # due after ENDS
-    assert sorted(labelled_claims(h, AS_OF, history_ends=ENDS)) == [(date(2026, 2, 20), 1), (date(2026, 2, 25), 0),
+    assert sorted(labelled_claims(h, AS_OF, history_ends=ENDS)) == [(date(2026, 2, 12), 1), (date(2026, 2, 25), 0),
                                                                     (ENDS - DAY, 1)]
     assert sorted(build_examples([h], [AS_OF], history_ends=ENDS).labels) == [0, 1, 1]
 
@@ -40,15 +40,17 @@ def test_a_claim_due_the_day_the_ledger_is_read_is_labelled_alike_in_the_morning
     afternoon = history(lifecycle("R", date(2026, 1, 3), ENDS, paid=ENDS))
     assert labelled_claims(morning, AS_OF, history_ends=ENDS) == labelled_claims(afternoon, AS_OF,
                                                                                  history_ends=ENDS) == []
-    # once that day is over (read as of the next day) it is labelled, by what happened on it
-    assert labelled_claims(morning, AS_OF, history_ends=ENDS + DAY) == [(ENDS, 1)]
-    assert labelled_claims(afternoon, AS_OF, history_ends=ENDS + DAY) == [(ENDS, 0)]
+    # ENDS is a Sunday: the claim may still be paid on time on Monday, so it is labelled once that day is over
+    # (read as of the Tuesday), by what happened by then, and dated by it
+    assert labelled_claims(morning, AS_OF, history_ends=ENDS + DAY) == []
+    assert labelled_claims(morning, AS_OF, history_ends=ENDS + 2 * DAY) == [(ENDS + DAY, 1)]
+    assert labelled_claims(afternoon, AS_OF, history_ends=ENDS + 2 * DAY) == [(ENDS + DAY, 0)]
 
 
 def test_events_after_the_history_ends_are_not_read_and_an_as_of_date_after_it_is_refused():
-    h = history(lifecycle("R", date(2026, 1, 3), date(2026, 2, 20), paid=date(2026, 2, 20)))
-    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 21)) == [(date(2026, 2, 20), 0)]
-    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 20)) == []       # its due day not over: not known
+    h = history(lifecycle("R", date(2026, 1, 3), date(2026, 2, 12), paid=date(2026, 2, 12)))
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 13)) == [(date(2026, 2, 12), 0)]
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 12)) == []       # its due day not over: not known
     with pytest.raises(ValueError, match="as_of 2026-03-02 is after 2026-03-01, the date the history ends"):
         labelled_claims(h, ENDS + DAY, history_ends=ENDS)
     with pytest.raises(ValueError, match="the date the history ends"):
@@ -57,7 +59,7 @@ def test_events_after_the_history_ends_are_not_read_and_an_as_of_date_after_it_i
 
 def test_a_claim_settled_by_the_as_of_date_is_not_labelled():
     """Its label would be known on the day it is predicted for, and the features already count its settlement."""
-    due = date(2026, 2, 20)
+    due = date(2026, 2, 12)
     h = history(lifecycle("EARLY", date(2026, 1, 3), due, paid=AS_OF - 5 * DAY),
                 lifecycle("ON-THE-DAY", date(2026, 1, 3), due, paid=AS_OF),
                 lifecycle("NEXT-DAY", date(2026, 1, 3), due, paid=AS_OF + DAY),
@@ -90,7 +92,7 @@ def test_as_of_dates_are_a_horizon_apart_so_no_receivable_is_labelled_twice(days
 def test_a_claim_not_yet_confirmed_on_the_as_of_date_is_not_labelled():
     """Registered later, or awaiting the debtor then: there was no claim to price on the day, and which claims came
     to be, on what terms, is known only later."""
-    due = date(2026, 2, 20)
+    due = date(2026, 2, 12)
     h = history(lifecycle("LATER", AS_OF + 10 * DAY, due, paid=due + 5 * DAY),        # registered after AS_OF
                 lifecycle("PENDING", AS_OF + DAY, due, paid=due + 5 * DAY),           # registered on AS_OF
                 lifecycle("THAT-DAY", AS_OF, due, paid=due + 5 * DAY))                # confirmed on AS_OF
@@ -116,5 +118,6 @@ def test_a_part_split_again_after_the_as_of_date_is_labelled_from_its_own_confir
     ends = PART_DUE + 30 * DAY
     assert labelled_claims(parts, PART_CONFIRMED - DAY, history_ends=ends) == []     # registered, not confirmed
     for as_of in (PART_CONFIRMED, PART_SPLIT_ON - 5 * DAY, PART_SPLIT_ON):
-        assert labelled_claims(parts, as_of, history_ends=ends) == [(PART_DUE, 0)]
+        # PART_DUE is a Sunday: dated by the Monday, the last day it was on time
+        assert labelled_claims(parts, as_of, history_ends=ends) == [(PART_DUE + DAY, 0)]
     assert build_examples([parts], [PART_SPLIT_ON - 5 * DAY], history_ends=ends).labels == [0]

@@ -18,6 +18,7 @@ from .risk_helpers import DEBTOR, ev, settle
 FACE, DUE = 10_000_000, date(2026, 3, 1)
 FROZEN_ON, AS_OF, LIFTED_ON, SPLIT_ON = date(2026, 1, 10), date(2026, 1, 15), date(2026, 1, 25), date(2026, 2, 1)
 ENDS = date(2026, 6, 1)
+PAY_BY = date(2026, 3, 2)   # DUE is a Sunday: the last day on time, the label's date
 PAID_ON = DUE + timedelta(days=5)
 
 
@@ -52,4 +53,4 @@ def test_a_claim_frozen_on_the_as_of_date_is_no_example_however_it_is_split_late
 @pytest.mark.parametrize("split_later", [False, True], ids=["left whole", "split after the lifting"])
 def test_once_the_order_is_lifted_the_claim_is_an_example_split_later_or_not(split_later):
     history = _claim_frozen_on_the_as_of_date(split_later=split_later)
-    assert labelled_claims(history, LIFTED_ON, history_ends=ENDS) == [(DUE, 1)]
+    assert labelled_claims(history, LIFTED_ON, history_ends=ENDS) == [(PAY_BY, 1)]

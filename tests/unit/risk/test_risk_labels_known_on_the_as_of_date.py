@@ -12,6 +12,7 @@ from .risk_helpers import DEBTOR, ev
 AS_OF = date(2026, 4, 1)      # the horizon runs to 2026-06-30
 ENDS = date(2026, 12, 31)     # the date the ledger was read as of
 DUE = date(2026, 5, 1)        # in the horizon
+PAY_BY = date(2026, 5, 6)     # DUE is Labour Day: the first working day after the holiday
 # after the as-of date: before the due date, after it within the horizon, after the horizon
 LIFTINGS = (date(2026, 4, 20), date(2026, 5, 20), date(2026, 7, 20))
 
@@ -51,7 +52,7 @@ def test_a_claim_frozen_after_the_as_of_date_is_an_example_whenever_its_order_is
     be paid by, the day of the lifting when that came after the due date; a lifting after the horizon left it
     out."""
     for lifted_on in LIFTINGS:
-        assert labelled(DUE, date(2026, 4, 10), lifted_on) == [(max(DUE, lifted_on), 0)], lifted_on
+        assert labelled(DUE, date(2026, 4, 10), lifted_on) == [(max(PAY_BY, lifted_on), 0)], lifted_on
 
 
 def test_a_claim_frozen_after_the_as_of_date_and_paid_late_after_its_lifting_is_late():

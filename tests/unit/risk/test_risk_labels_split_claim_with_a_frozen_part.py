@@ -15,6 +15,7 @@ from .risk_helpers import DEBTOR, ev, settle
 
 CONFIRMED, SPLIT_ON, FROZEN_ON = date(2026, 1, 5), date(2026, 1, 20), date(2026, 2, 10)
 DUE = date(2026, 3, 1)
+PAY_BY = date(2026, 3, 2)       # DUE is a Sunday: the last day on time, the label's date
 AS_OF = date(2026, 2, 1)        # the claim open, no order on it yet: an example then
 ENDS = date(2026, 6, 1)          # the history's end, the order on the frozen part still binding it
 
@@ -38,7 +39,7 @@ def _split_claim_with_a_frozen_part(*, kept_paid_on: date | None, freeze_every_p
 
 def test_a_claim_whose_other_parts_are_left_unpaid_past_its_due_date_is_labelled_late():
     history = _split_claim_with_a_frozen_part(kept_paid_on=None)
-    assert labelled_claims(history, AS_OF, history_ends=ENDS) == [(DUE, 1)]
+    assert labelled_claims(history, AS_OF, history_ends=ENDS) == [(PAY_BY, 1)]
     # as the features count it once it has fallen due: overdue by the part the debtor could pay
     assert debtor_features(history, date(2026, 4, 1)).overdue_count == 1
 
@@ -46,8 +47,8 @@ def test_a_claim_whose_other_parts_are_left_unpaid_past_its_due_date_is_labelled
 def test_a_claim_whose_other_parts_are_paid_late_is_labelled_late_and_one_paid_on_time_on_time():
     late = _split_claim_with_a_frozen_part(kept_paid_on=DUE + timedelta(days=20))
     on_time = _split_claim_with_a_frozen_part(kept_paid_on=DUE)
-    assert labelled_claims(late, AS_OF, history_ends=ENDS) == [(DUE, 1)]
-    assert labelled_claims(on_time, AS_OF, history_ends=ENDS) == [(DUE, 0)]
+    assert labelled_claims(late, AS_OF, history_ends=ENDS) == [(PAY_BY, 1)]
+    assert labelled_claims(on_time, AS_OF, history_ends=ENDS) == [(PAY_BY, 0)]
 
 
 def test_a_claim_every_part_of_which_an_order_binds_still_is_not_labelled():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, debtor_features
 from client.risk.features import MODEL_FEATURES
+from client.risk.working_days import next_working_day
 
 from .risk_helpers import BIG, DEBTOR, big_late_claims, lifecycle
 
@@ -17,7 +18,8 @@ LATE_SHARES = [k for k, name in enumerate(MODEL_FEATURES) if name.startswith("la
 MODEL = LatePaymentModel.load(DEFAULT_MODEL)
 
 face = st.one_of(st.integers(1, 10**12), st.sampled_from([1, 100, BIG, 100 * BIG, 10**12]))
-# how a claim went: paid this many days after its due date (0: on time), or None: not paid (overdue)
+# how a claim went: paid this many days after the last day it was on time (0: on its due date), or None: not
+# paid (overdue)
 outcome = st.one_of(st.none(), st.just(0), st.integers(1, 120))
 due_days_ago = st.integers(1, 800)   # due before the as-of date: it fell due
 claim = st.tuples(due_days_ago, face, outcome)
@@ -25,8 +27,12 @@ claim = st.tuples(due_days_ago, face, outcome)
 
 def claim_events(rid, days_ago, face, days_late):
     due = AS_OF - timedelta(days=days_ago)
-    paid = None if days_late is None else min(due + timedelta(days=days_late), AS_OF)
-    if paid == due and days_late:   # due today or yesterday and "late": keep it unpaid, overdue
+    # late counts from the last day it is paid on time: its due date, or the next working day after a day off
+    on_time_until = next_working_day(due)
+    paid = None if days_late is None else min(on_time_until + timedelta(days=days_late), AS_OF)
+    if paid is not None and not days_late:
+        paid = due
+    if paid is not None and days_late and paid <= on_time_until:   # "late" by the as-of date: keep it unpaid
         paid = None
     return lifecycle(rid, due - timedelta(days=60), due, face=face, paid=paid)
 

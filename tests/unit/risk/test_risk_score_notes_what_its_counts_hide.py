@@ -91,7 +91,8 @@ def test_a_claim_that_fell_due_under_a_freeze_is_named_as_counted_neither_way(tm
     freeze_note = "fell due under a freeze order and counts neither on time nor late"
     _, said = score(tmp_path, on_time_claims())
     assert freeze_note not in said
-    for paid in (None, date(2026, 6, 10), date(2026, 5, 1)):
+    # 2026-05-06: the last day it is on time, the first working day after Labour Day, its due date
+    for paid in (None, date(2026, 6, 10), date(2026, 5, 6)):
         scored, said = score(tmp_path, on_time_claims() + frozen_claim(paid))
         assert (f"note: 1 claim of {DEBTOR} (F) fell due under a freeze order and counts neither on time "
                 f"nor late in grade {scored['grade']}: a frozen claim takes no payment until the regulator "

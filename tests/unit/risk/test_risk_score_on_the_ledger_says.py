@@ -65,5 +65,6 @@ def test_the_table_says_what_the_probability_and_the_grade_mean():
                                        "--history", "client/risk/samples/history.json"])
     assert result.exit_code == 0, result.output
     assert ("meaning: the probability that a confirmed receivable of the debtor, open on 2025-12-30 and "
-            "falling due in the 90 days after it, is not paid by its due date; grades: A below 3%, "
+            "falling due in the 90 days after it, is not paid by its due date (or the next working day when "
+            "that is a day off); grades: A below 3%, "
             "B below 7%, C below 15%, D below 30%, E from 30%") in result.output

@@ -19,7 +19,7 @@ AS_OF = date(2026, 6, 30)
 def history():
     """A claim of 1,000 yuan paid 30 days late and one of 9,000 yuan paid 10 days late: 30 days at most, 12 by
     amount ((1,000 x 30 + 9,000 x 10) / 10,000)."""
-    due = date(2026, 3, 1)
+    due = date(2026, 3, 2)   # a working day: late from the day after it
     return ReceivableHistory(debtor=DEBTOR, events=[
         *lifecycle("A", date(2026, 1, 5), due, face=100_000, paid=due + timedelta(days=30)),
         *lifecycle("B", date(2026, 1, 6), due, face=900_000, paid=due + timedelta(days=10))])

@@ -9,6 +9,7 @@ import pytest
 from client.risk.dataset import HORIZON_DAYS, labelled_claims
 from client.risk.history import ReceivableHistory
 from client.risk.simulator import SimulationConfig, simulate
+from client.risk.working_days import next_working_day
 
 CFG = SimulationConfig(debtors=80, seed=7)
 ENDS = CFG.end - timedelta(days=1)   # the simulation's last day, as training reads it
@@ -73,17 +74,19 @@ def test_a_claim_lifted_after_its_due_date_is_labelled_by_its_payment_against_th
         if "unfrozen" not in kinds or "confirmed" not in kinds:
             continue
         lifted, due = kinds["unfrozen"].event_date, kinds["frozen"].due_date
-        if lifted <= due or lifted >= ENDS:
+        # to be paid by the day of the lifting, or the next working day after a day off
+        pay_by = next_working_day(lifted)
+        if lifted <= next_working_day(due) or pay_by >= ENDS:
             continue
         # chosen by its due date, before the order was recorded (one frozen on the as-of date is no example)
         as_of = max(kinds["confirmed"].event_date, due - timedelta(days=HORIZON_DAYS))
         if as_of >= kinds["frozen"].event_date:
             continue
         paid = kinds["settled"].settled_date if "settled" in kinds else None
-        label = 0 if paid is not None and paid <= lifted else 1   # the rule: paid by the day of the lifting
+        label = 0 if paid is not None and paid <= pay_by else 1   # the rule: paid by the day of the lifting
         alone = ReceivableHistory(debtor=history.debtor, events=list(kinds.values()), synthetic=True)
-        assert labelled_claims(alone, as_of, history_ends=ENDS) == [(lifted, label)], rid
-        assert (lifted, label) in labelled_claims(history, as_of, history_ends=ENDS), rid
+        assert labelled_claims(alone, as_of, history_ends=ENDS) == [(pay_by, label)], rid
+        assert (pay_by, label) in labelled_claims(history, as_of, history_ends=ENDS), rid
         checked += 1
     assert checked >= 5
 
@@ -92,14 +95,15 @@ def test_a_claim_whose_order_was_lifted_before_its_due_date_is_labelled_as_any_o
     checked = 0
     for history, rid, kinds in frozen_claims:
         due = kinds["frozen"].due_date
-        if "unfrozen" not in kinds or kinds["unfrozen"].event_date > due or due >= ENDS:
+        pay_by = next_working_day(due)   # the due date, or the next working day after a day off
+        if "unfrozen" not in kinds or kinds["unfrozen"].event_date > pay_by or pay_by >= ENDS:
             continue
         as_of = max(kinds["confirmed"].event_date, due - timedelta(days=HORIZON_DAYS))
-        label = 0 if "settled" in kinds and kinds["settled"].settled_date <= due else 1
+        label = 0 if "settled" in kinds and kinds["settled"].settled_date <= pay_by else 1
         alone = ReceivableHistory(debtor=history.debtor, events=list(kinds.values()), synthetic=True)
         # frozen on the as-of date: no example, though the order was lifted before the claim fell due
         frozen_then = kinds["frozen"].event_date <= as_of < kinds["unfrozen"].event_date
-        assert labelled_claims(alone, as_of, history_ends=ENDS) == ([] if frozen_then else [(due, label)]), rid
+        assert labelled_claims(alone, as_of, history_ends=ENDS) == ([] if frozen_then else [(pay_by, label)]), rid
         checked += 0 if frozen_then else 1
     assert checked >= 5
 

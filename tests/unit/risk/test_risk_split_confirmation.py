@@ -14,6 +14,7 @@ from .risk_helpers import DAY, DEBTOR, DUE, SPLIT_ON, ev, split_claim
 from .test_risk_timeliness import AS_OF_DATES, SETTLEMENTS
 
 R_DUE = date(2025, 3, 1)
+R_PAY_BY = date(2025, 3, 3)   # R_DUE is a Saturday: the last day on time, its label's date
 AS_OF = date(2025, 6, 1)
 CONFIRMED_R = [ev("R", "registered", date(2025, 1, 1), R_DUE), ev("R", "confirmed", date(2025, 1, 1), R_DUE)]
 PARTS_REGISTERED_ONLY = [ev("R", "split", date(2025, 2, 1), R_DUE),
@@ -45,7 +46,7 @@ def test_a_split_claim_whose_parts_the_history_leaves_out_stays_payable_as_the_p
 def test_such_a_split_claim_is_labelled_as_the_claim_unsplit(parts):
     as_of = date(2025, 2, 15)
     assert labelled_claims(ReceivableHistory(debtor=DEBTOR, events=CONFIRMED_R + parts), as_of,
-                           history_ends=AS_OF) == [(R_DUE, 1)]
+                           history_ends=AS_OF) == [(R_PAY_BY, 1)]
 
 
 @pytest.mark.parametrize("chained", [True, False])
@@ -192,7 +193,7 @@ def test_parts_close_their_parent_whose_split_event_the_history_leaves_out_or_da
         before = features(events, date(2025, 1, 31))
         assert (before.open_amount, before.concentration) == (100_000, 1.0)   # R itself, to S1
         assert labelled_claims(ReceivableHistory(debtor=DEBTOR, events=events), date(2025, 2, 15),
-                               history_ends=AS_OF) == [(R_DUE, 1)]
+                               history_ends=AS_OF) == [(R_PAY_BY, 1)]
 
 
 SPLIT_R = CONFIRMED_R + [ev("R", "split", date(2025, 2, 1), R_DUE)]
@@ -208,7 +209,7 @@ def test_a_split_parent_is_not_reopened_beside_a_part_that_could_be_its():
     assert (f.overdue_count, f.overdue_amount, f.open_amount) == (1, 50_000, 50_000)   # X only, not R again
     labels = labelled_claims(ReceivableHistory(debtor=DEBTOR, events=SPLIT_R + _part_under_left_out_middle()),
                              date(2025, 2, 15), history_ends=AS_OF)
-    assert labels == [(R_DUE, 1)]
+    assert labels == [(R_PAY_BY, 1)]
 
 
 @pytest.mark.parametrize("part", [

@@ -17,6 +17,7 @@ from client.risk.features import MODEL_FEATURES
 from client.risk.history import ReceivableHistory
 from client.risk.model import card_path
 from client.risk.simulator import SimulationConfig, simulate
+from client.risk.working_days import is_working_day, next_working_day
 from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, debtor_folds, fit_logistic,
                                   model_card, plot, run)
 
@@ -120,7 +121,9 @@ def test_examples_carry_the_due_date_their_label_is_for():
     as_of = snapshot_dates(cfg.start, cfg.days)[0]
     examples = build_examples(simulate(cfg), [as_of], history_ends=last_day(cfg))
     assert len(examples.due_dates) == len(examples) > 0
-    assert all(as_of < due <= as_of + timedelta(days=90) for due in examples.due_dates)
+    # the last day each was on time: a due date in the horizon, or the next working day after it when it is a day off
+    last = next_working_day(as_of + timedelta(days=90))
+    assert all(as_of < due <= last and is_working_day(due) for due in examples.due_dates)
 
 
 def test_gradient_boosting_is_calibrated_on_folds_of_whole_debtors():

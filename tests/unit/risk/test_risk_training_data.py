@@ -62,10 +62,10 @@ def test_a_simulation_too_small_to_fit_is_refused_in_one_line(command, tmp_path,
 
 def test_a_simulation_of_the_fewest_debtors_may_hold_too_few_late_examples(tmp_path):
     """20 debtors, the fewest `risk train` takes, do not always give ten late examples per input (the docs said
-    they gave well over that): seed 11's training debtors give 99, refused in one line, nothing written."""
+    they gave well over that): seed 11's training debtors give 98, refused in one line, nothing written."""
     pytest.importorskip("sklearn")
     result = invoke(risk, "train", "--seed", "11", "--debtors", "20", "--out", tmp_path)
     assert result.exit_code == 1
-    assert error_line(result).startswith("Error: the training examples hold 99 labelled late and ")
+    assert error_line(result).startswith("Error: the training examples hold 98 labelled late and ")
     assert "pass --debtors with more simulated debtors" in error_line(result)
     assert list(tmp_path.iterdir()) == []
