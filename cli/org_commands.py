@@ -588,10 +588,11 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
 @functools.partial(_file_options,
                    timeout=connection.call_and_wait_timeout_option("to wait for each node or signal"))
 @_admin_as_option("submits", "Submit as this org's admin (name or MSP ID; default: an admin of a staying org "
-                             "whose keys are in the data folder, one whose MSP is SHA2 and that signed if "
-                             "any; with --bundle: the bundle's org). An admin of an org whose MSP is SHA3 is "
-                             "refused before sending: `peer channel update` signs as it over SHA-256, which "
-                             "its MSP does not verify.")
+                             "whose keys are in the data folder, one whose certificate has not ended, then "
+                             "one whose MSP is SHA2 and that signed if any; with --bundle: the bundle's org). "
+                             "An admin of an org whose MSP is SHA3 is refused before sending: `peer channel "
+                             "update` signs as it over SHA-256, which its MSP does not verify; so is one whose "
+                             "certificate has ended, as whom the `peer` CLI does not act.")
 @click.option("--channel-only", is_flag=True,
               help="Submit and record the change in the data folder (not with --bundle), start and stop "
                    "nothing: for networks where each company runs its own node from its bundle (it then runs "

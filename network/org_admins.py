@@ -9,8 +9,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from cryptography import x509
 from fabric_protos.common import configtx_pb2
 
 from client.ledger.msp import ChannelMsp, channel_msps
@@ -101,6 +103,35 @@ class Admin:
     msp_dir: Path
 
 
+def certificate_ended(msp_dir: Path) -> tuple[Path, datetime] | None:
+    """(certificate file, end) of the MSP folder's one certificate (signcerts/*.pem) when it has ended, None when
+    it has not or cannot be read (the folder's loader says what is wrong with it then). The `peer` CLI sets up no
+    local MSP whose signing identity has ended, and the ordering service refuses a transaction whose creator's
+    certificate has, while a signature on a config update counts whatever its certificate's dates: Fabric's MSP
+    validates a signer as at its certificate's notBefore."""
+    found = sorted((msp_dir / "signcerts").glob("*.pem"))
+    if len(found) != 1:
+        return None
+    try:
+        ends = x509.load_pem_x509_certificate(found[0].read_bytes()).not_valid_after_utc
+    except (OSError, ValueError):
+        return None
+    return (found[0], ends) if ends <= datetime.now(timezone.utc) else None
+
+
+def ended_refusal(msp_id: str, ended: tuple[Path, datetime]) -> str:
+    """Why nothing is fetched or sent through the `peer` CLI as msp_id's admin, whose certificate ended
+    (certificate_ended), and what to do."""
+    cert_file, ends = ended
+    return (f"{msp_id}'s admin certificate {cert_file} ended on {ends:%Y-%m-%d %H:%M} UTC, and the `peer` CLI acts "
+            f"as no identity whose certificate has ended (it sets up no such MSP, and the ordering service refuses "
+            f"what one sends), so nothing can be fetched or sent as it. A signature it made on an update still "
+            f"counts (Fabric does not hold a config update's signers to their certificates' dates): act as another "
+            f"org's admin, or renew this certificate for its key (in recfin's own admin folder: move "
+            f"{cert_file.name} out of signcerts/ and run `recfin network prepare`, which issues it again for the key "
+            f"kept in keystore/)")
+
+
 class ChannelAdmins:
     """The channel as its org admins reach it; the base that each of OrgMembership's operations builds on."""
 
@@ -131,6 +162,8 @@ class ChannelAdmins:
         certificate, and a core.yaml for its client settings (where no peer of the org runs on this host,
         the Fabric install's base one, as `recfin host` gives a bundle). scratch: a folder that base core.yaml
         goes to, where one is needed, in place of the peer's config folder (a dry run writes nothing here)."""
+        if (ended := certificate_ended(admin.msp_dir)) is not None:
+            raise OrgChangeError(ended_refusal(admin.org.msp_id, ended))
         tls_ca = orderer_tls_ca(self.topology, self.root)
         if not tls_ca.is_file():
             raise OrgChangeError(f"no TLS CA certificate of the ordering service at {tls_ca}: the `peer` CLI "
@@ -213,17 +246,22 @@ class ChannelAdmins:
 
     def _submitter(self, change: OrgChange, leaving: str | None = None) -> str:
         """The MSP ID of the signing org, staying in the channel, whose admin submits the change: the first of
-        the topology whose MSP the `peer` CLI signs for so that its signature counts
-        (peer_cli_signature_counts), else the first. Submitting, an admin's signature gives way to the CLI's:
-        one of an org of another family would count for nothing, where sent by another org's admin it
-        counts."""
-        staying = [o.msp_id for o in self.topology.orgs
-                   if o.msp_id in change.signatures and o.msp_id != leaving]
+        the topology whose admin's certificate has not ended (certificate_ended: the `peer` CLI cannot act as
+        one that has, while its signature counts sent by another) and whose MSP the `peer` CLI signs for so
+        that its signature counts (peer_cli_signature_counts), else the first. Submitting, an admin's
+        signature gives way to the CLI's: one of an org of another family would count for nothing, where sent
+        by another org's admin it counts."""
+        staying = [o for o in self.topology.orgs if o.msp_id in change.signatures and o.msp_id != leaving]
         if not staying:
             raise OrgChangeError("no admin of an org staying in the channel signed the update: add one with "
                                  "--sign-as")
         msps = channel_msps(change.current)
-        return min(staying, key=lambda msp_id: not peer_cli_signature_counts(msp_id, msps))
+        return min(staying, key=lambda org: (self._admin_ended(org),
+                                             not peer_cli_signature_counts(org.msp_id, msps))).msp_id
+
+    def _admin_ended(self, org: PeerOrgSpec) -> bool:
+        """Whether the certificate of org's admin in the data folder has ended (certificate_ended)."""
+        return certificate_ended(org_crypto(self.root, org.name, org.domain).user_msp(org.admin)) is not None
 
     @staticmethod
     def check_sent_as(submitter: Admin, others: configtx_pb2.ConfigUpdateEnvelope,
@@ -237,7 +275,10 @@ class ChannelAdmins:
         verifies, in the family of the submitter's MSP in current: an admin of an MSP set to SHA3 sends a
         signature that counts for nothing, on the update as on the transaction (whose signer the ordering
         service holds to /Channel/Writers first), whatever the others' signatures. way_out: what to do then,
-        the command's own."""
+        the command's own. Refused first when the submitter's certificate has ended (certificate_ended): the
+        CLI would not run as it, nor the ordering service take what it sends."""
+        if (ended := certificate_ended(submitter.msp_dir)) is not None:
+            raise PolicyNotSatisfiedError(f"not submitted: {ended_refusal(submitter.org.msp_id, ended)}")
         sent = configtx_pb2.ConfigUpdateEnvelope()
         sent.CopyFrom(others)
         signed = config_signing.add_signature(sent, config_signing.load_admin(submitter.msp_dir,
@@ -256,7 +297,11 @@ class ChannelAdmins:
                                           f"another org's admin")
 
     def _via(self, leaving: str | None = None) -> str:
-        for org in self.topology.orgs:
-            if org.name != leaving and org_crypto(self.root, org.name, org.domain).user_msp(org.admin).is_dir():
-                return org.name
-        raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the config")
+        """The org (not ``leaving``) whose admin fetches the channel's config: the first with its admin's folder
+        here, one whose certificate has not ended first (the `peer` CLI cannot act as that one)."""
+        here = [org for org in self.topology.orgs
+                if org.name != leaving and org_crypto(self.root, org.name, org.domain).user_msp(org.admin).is_dir()]
+        if not here:
+            raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the "
+                               "config")
+        return min(here, key=self._admin_ended).name

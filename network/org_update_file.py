@@ -355,8 +355,9 @@ class OrgUpdateFiles(ChannelAdmins):
         that its signature counts (peer_cli_signature_counts) and that signed (its signature gives way to the
         CLI's), one of those that did not (the CLI adds a signature that counts), one of another family that
         did not sign (nothing lost, nothing gained), and last one of another family that signed: it would
-        lose that signature, which goes with the update when another org's admin submits it. Without current,
-        every MSP is taken as SHA2's, and the signatures verified over SHA-256."""
+        lose that signature, which goes with the update when another org's admin submits it. Before all of
+        them, an admin whose certificate has not ended (the CLI cannot act as one that has: _admin_ended).
+        Without current, every MSP is taken as SHA2's, and the signatures verified over SHA-256."""
         if as_org is not None:
             admin = self.admin(as_org, msp_dir)
             if admin.org.msp_id == leaving:
@@ -368,9 +369,9 @@ class OrgUpdateFiles(ChannelAdmins):
         local = [o for o in self.topology.orgs if o.msp_id != leaving
                  and (org_crypto(self.root, o.name, o.domain).user_msp(o.admin) / "signcerts").is_dir()]
 
-        def preference(org: PeerOrgSpec) -> tuple[bool, bool]:
+        def preference(org: PeerOrgSpec) -> tuple[bool, bool, bool]:
             counts = peer_cli_signature_counts(org.msp_id, msps)
-            return not counts, (org.msp_id in signed) != counts
+            return self._admin_ended(org), not counts, (org.msp_id in signed) != counts
 
         for org in sorted(local, key=preference):
             return self.admin(org.name)

@@ -117,14 +117,16 @@ def with_crls(current: configtx_pb2.Config, msp_id: str, pems: list[bytes]) -> c
     return changed
 
 
-def certificate_ending_in(cert_path: Path, signer_key_path: Path, days: float) -> dt.datetime:
+def certificate_ending_in(cert_path: Path, signer_key_path: Path, days: float,
+                          began: dt.datetime | None = None) -> dt.datetime:
     """The certificate at cert_path signed again by signer_key_path (its issuer's key, or its own for a CA),
-    same subject, issuer, key and extensions, ending in days; returns its new end."""
+    same subject, issuer, key and extensions, ending in days; returns its new end. began: its new start
+    (default 3000 days ago; one within its CA's dates keeps it an identity Fabric's MSP validates)."""
     old = load_cert(cert_path)
     now = dt.datetime.now(dt.timezone.utc)
     builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.issuer)
                .public_key(old.public_key()).serial_number(old.serial_number)
-               .not_valid_before(now - dt.timedelta(days=3000))
+               .not_valid_before(began or now - dt.timedelta(days=3000))
                .not_valid_after(now + dt.timedelta(days=days)))
     for extension in old.extensions:
         builder = builder.add_extension(extension.value, extension.critical)
