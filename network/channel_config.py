@@ -80,6 +80,12 @@ def application_orgs(config: configtx_pb2.Config) -> list[str]:
     return sorted(config.channel_group.groups[APPLICATION].groups)
 
 
+def orderer_orgs(config: configtx_pb2.Config) -> list[str]:
+    """The MSP IDs (group names) of the channel's ordering orgs, sorted."""
+    orderer = config.channel_group.groups.get(ORDERER)
+    return [] if orderer is None else sorted(orderer.groups)
+
+
 def raft_consenters(config: configtx_pb2.Config) -> list[etcdraft_config_pb2.Consenter]:
     """The channel's Raft consenter set (each one's host, port and TLS certificates); empty when its ordering
     service is not etcdraft."""

@@ -321,7 +321,20 @@ def check_identifiers_free(topology: Topology, current: configtx_pb2.Config, nam
     (one added from another host) does not hold a new name to it: the two would stand in the channel, and in
     the record once the joining org is recorded, apart in case only, where a lookup in another case fits both.
     The same MSP ID exactly is the rule of an org in the channel (its CA) or of one that left, whose own org
-    may come back: left to those checks."""
+    may come back: left to those checks. Not so an ordering org's (the topology's, or one the channel's config
+    has), in any case: Fabric keeps one MSP per MSP ID on a channel, so an application org under that MSP ID
+    would be the ordering org itself, whose admin would then count among the application orgs' admins (a copy
+    of its MSP, whose CAs check_cas_its_own finds no other application org's), or, with another MSP, be
+    refused by the ordering service ("two different versions of MSP")."""
+    ordering = {member: member for member in channel_config.orderer_orgs(current)} | \
+        {topology.orderer_org.msp_id: topology.orderer_org.name}
+    if (same := next((m for m in sorted(ordering) if m.lower() == msp_id.lower()), None)) is not None:
+        raise OrgChangeError(f"{name} ({msp_id}) cannot join: its MSP ID {msp_id} is "
+                             f"{'' if same == msp_id else f'{same}, in another case, '}the MSP ID of "
+                             f"{ordering[same]}, the channel's ordering org: Fabric keeps one MSP per MSP ID on a "
+                             f"channel, so the org would be {ordering[same]} itself, its admin counting among the "
+                             f"application orgs' admins, or, with another MSP, be refused by the ordering "
+                             f"service. {remedy}")
     joining = (("name", name), ("MSP ID", msp_id))
     taken = [(f"org {o.name}'s {what} {identifier}", given, mine)
              for o in [topology.orderer_org, *topology.orgs] if o.name != name
