@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from chaincode.receivables.config import NetworkConfig
-from chaincode.shim.server import find_contract_class
 from client.receivables import RuleViolation
 from client.receivables.ledger_keys import split_key
 from network import ccservers, contract_config
@@ -74,6 +73,8 @@ def _contract(ctx, _param, spec: str | None) -> str | None:
     each org had approved the new definition and its servers had been stopped for ones that never start."""
     if spec is None:
         return None
+    # here, not at the top: the contract's module loads the chaincode runtime, which no other command needs
+    from chaincode.shim.server import find_contract_class
     try:
         with _on_the_servers_path():
             find_contract_class(spec)
