@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -15,6 +15,7 @@ from client.risk import (DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel, Receiv
                          score_debtor)
 from client.risk.model import VERSION, card_path
 from client.risk.simulator import SimulationConfig, simulate
+from client.risk.working_days import next_working_day
 from .risk_helpers import DEBTOR, ev, lifecycle
 
 # spelt out rather than imported, so the test reads the words a user reads: a bare `recfin risk train` refuses while
@@ -168,11 +169,13 @@ def with_bad_news(history, news, as_of):
         if kind == "rejected registration" or not claims:
             extra += [ev(f"NEW{n}", "registered", on, on + timedelta(days=90), debtor=history.debtor),
                       ev(f"NEW{n}", "rejected", on, on + timedelta(days=90), debtor=history.debtor)]
-        else:   # a freeze order on a claim on record, after it fell due: paid by then, or already late (one
-            # recorded by the due date takes the claim out of timeliness: test_risk_claims_frozen_when_due)
+        else:   # a freeze order on a claim on record, after its last on-time day (the due date, or the next
+            # working day when that is a day off): paid by then, or already late (one recorded by then takes the
+            # claim out of timeliness: test_risk_claims_frozen_when_due)
             claim = claims[pick % len(claims)]
             extra.append(ev(claim.receivable_id, "frozen",
-                            max(on, claim.event_date, claim.due_date + timedelta(days=1)), claim.due_date,
+                            max(on, claim.event_date, next_working_day(claim.due_date) + timedelta(days=1)),
+                            claim.due_date,
                             face=claim.face_amount, debtor=history.debtor))
     return ReceivableHistory(debtor=history.debtor, events=sorted(history.events + extra, key=lambda e: e.event_date))
 
@@ -194,6 +197,7 @@ bad_news = st.lists(st.tuples(st.sampled_from(["rejected registration", "freeze 
 
 @settings(max_examples=80, deadline=None)
 @given(st.integers(0, 11), st.integers(0, 400), bad_news)
+@example(debtor=8, days_back=250, news=[("freeze order", 15, 326)])   # a freeze the day after a Saturday due date
 def test_rejections_and_freezes_never_lower_the_probability(histories, debtor, days_back, news):
     model = LatePaymentModel.load(DEFAULT_MODEL)
     as_of = date(2025, 6, 30) - timedelta(days=days_back)
