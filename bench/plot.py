@@ -12,7 +12,8 @@ OUTSIDE_THE_WINDOW = "0.9"
 
 
 def plot(reports: Sequence[Mapping[str, Any]], path: Path) -> Path:
-    """Top: committed tx/s per second; bottom: latency p50 and p99 per second; outside the measured window shaded."""
+    """Top: committed tx/s per bin (a second, laid from the measured window's start); bottom: latency p50 and
+    p99 per bin; outside the measured window shaded."""
     figure = draw(reports)
     import matplotlib.pyplot as plt     # the backend chosen by draw
 
@@ -24,10 +25,14 @@ def plot(reports: Sequence[Mapping[str, Any]], path: Path) -> Path:
     return path
 
 
-def bin_width(points: Sequence[Mapping[str, Any]]) -> float:
-    """The width of a report's timeline bins: the step between their starts (``t``), as bench/report.py
-    ``timeline`` spaces them, a second each (taken when there is only one bin)."""
-    return points[1]["t"] - points[0]["t"] if len(points) > 1 else 1.0
+def bin_widths(points: Sequence[Mapping[str, Any]]) -> list[float]:
+    """The width of each of a report's timeline bins: its ``width_s`` (bench/report.py ``timeline``: bins laid
+    from the measured window's start, the first and the window's last perhaps shorter); in a report written
+    before bins carried it, the step between their starts (``t``), a second each, taken when there is one bin."""
+    if all("width_s" in p for p in points):
+        return [p["width_s"] for p in points]
+    step = points[1]["t"] - points[0]["t"] if len(points) > 1 else 1.0
+    return [step] * len(points)
 
 
 def draw(reports: Sequence[Mapping[str, Any]]):
@@ -43,13 +48,13 @@ def draw(reports: Sequence[Mapping[str, Any]]):
     for report in reports:
         label = f"{report['workload']} ({report['client']})"
         points = report["timeline"]
-        width = bin_width(points)
-        t = [p["t"] + width / 2 for p in points]      # each bin's figures at its middle, not its start
+        widths = bin_widths(points)
+        t = [p["t"] + w / 2 for p, w in zip(points, widths)]     # each bin's figures at its middle, not its start
         top.plot(t, [p["committed_tps"] for p in points], marker=".", label=label)
         bottom.plot(t, [p["p50_s"] for p in points], marker=".", label=f"{label} p50")
         bottom.plot(t, [p["p99_s"] for p in points], marker=".", linestyle="--", label=f"{label} p99")
         if points:
-            last_bin_end = max(last_bin_end, points[-1]["t"] + width)
+            last_bin_end = max(last_bin_end, points[-1]["t"] + widths[-1])
     if reports:
         plan = reports[0]["plan"]
         window_end = plan["warmup"] + plan["duration"]

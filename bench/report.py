@@ -16,15 +16,17 @@ ratios of throughput and CPU are not given when either side ran out, nor any rat
 figure for (it committed nothing, its CPU was not measured): ``comparison_note`` says why."""
 from __future__ import annotations
 
+import bisect
 import json
+import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from client.atomic_file import write_atomically
 
-from .driver import Run, Sample
+from .driver import Plan, Run, Sample
 from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
 from .profiling import machine
 from .stats import METHOD as LATENCY_METHOD
@@ -53,20 +55,49 @@ def _counts(samples: list[Sample]) -> dict[str, Any]:
 
 
 def timeline(run: Run, bin_seconds: float = 1.0) -> list[dict[str, Any]]:
-    """Per time bin of the whole run (warm-up included): committed completions and their latency p50/p99."""
+    """Per time bin of the whole run (warm-up included): committed completions per second and their latency
+    p50/p99. Bins are laid from the measured window's start (``bin_starts``), so none straddles the window's
+    edges; each bin's ``width_s`` is its real width, shorter than ``bin_seconds`` at the run's start and at the
+    window's end when the warm-up or the window is no whole number of bins, and its rate is of that width: a
+    steady rate plots flat, with no dip at a bin only partly inside the run or the window."""
     if not run.samples:
         return []
-    bins = int(max(s.finished for s in run.samples) // bin_seconds) + 1     # up to the bin of the last to finish
-    grouped: list[list[float]] = [[] for _ in range(bins)]
+    last = max(s.finished for s in run.samples)
+    starts = bin_starts(run.plan, last, bin_seconds)
+    grouped: list[list[float]] = [[] for _ in starts]
     for s in run.samples:
         if s.committed:
-            grouped[int(s.finished // bin_seconds)].append(s.latency)
+            grouped[bisect.bisect_right(starts, s.finished) - 1].append(s.latency)
     out = []
     for i, latencies in enumerate(grouped):
+        width = _bin_end(run.plan, starts, i, bin_seconds) - starts[i]
         summary = latency_summary(latencies, (50, 99))
-        out.append({"t": i * bin_seconds, "committed_tps": len(latencies) / bin_seconds,
+        out.append({"t": starts[i], "width_s": width, "committed_tps": len(latencies) / width,
                     "p50_s": summary["p50"], "p99_s": summary["p99"]})
     return out
+
+
+def bin_starts(plan: Plan, last: float, width: float) -> list[float]:
+    """Where each timeline bin starts, in seconds from the run's start: whole bins of ``width`` back from the
+    measured window's start to the run's (the first of them shorter where the warm-up is no whole number of
+    bins), on from it to the window's end (the last of them cut at the end), then on from the end; up to the bin
+    ``last`` (the last completion) falls in. Rounded to the nanosecond, as the driver's due times are, so that
+    a warm-up of 0.3 s in bins of 0.1 s does not start with a bin of 1e-17 s."""
+    def bins(span: float, whole: Callable[[float], float] = math.ceil) -> int:    # bins over ``span`` seconds
+        return max(0, int(whole(round(span / width, 9))))
+
+    starts = [max(0.0, plan.warmup - k * width) for k in range(bins(plan.warmup), 0, -1)]
+    starts += [plan.warmup + k * width for k in range(bins(plan.duration))]
+    if last >= plan.end:
+        starts += [plan.end + k * width for k in range(bins(last - plan.end, math.floor) + 1)]
+    return [t for t in dict.fromkeys(round(t, 9) for t in starts) if t <= last]
+
+
+def _bin_end(plan: Plan, starts: list[float], i: int, width: float) -> float:
+    """Where bin ``i`` ends: where the next starts, or, for the last, a whole bin on, cut at the window's end."""
+    if i + 1 < len(starts):
+        return starts[i + 1]
+    return min(starts[i] + width, plan.end) if starts[i] < plan.end else starts[i] + width
 
 
 def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], committed: int | None) -> dict[str, Any]:
