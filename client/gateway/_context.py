@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from ._identity import Identity
 from ._signer import (VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
                       signs_low_s_der)
-from ._transport import TransportError
+from ._transport import UNARY_RESPONSES, TransportError, wrong_answer
 from ._twins import Steps
 from .errors import GatewayError
 from .hashing import Hash
@@ -299,11 +299,12 @@ class Context:
     def call(self, method: str, request, deadline: "CallDeadline", error_type, transaction_id: str) -> Steps:
         """A unary call through the transport, as a step of a shared body, given what is left of ``deadline``
         (the call's, whose signature came first); failures raise ``error_type``, with the call's timeout
-        (``timeout``) when it was that deadline that passed."""
+        (``timeout``) when it was that deadline that passed, and when the transport answered with anything
+        other than the call's response message (``wrong_answer``)."""
         remaining = deadline.remaining()
         passes_at = None if remaining is None else time.monotonic() + remaining
         try:
-            return (yield getattr(self.transport, method)(request, remaining))
+            answer = yield getattr(self.transport, method)(request, remaining)
         except TransportError as error:
             # gRPC says a bare "Deadline Exceeded" for the client's own deadline; a peer answers
             # DEADLINE_EXCEEDED from a timeout of its own too, but before the client's has passed (gRPC reads
@@ -312,6 +313,11 @@ class Context:
                     and time.monotonic() >= passes_at - _CLOCK_SLACK)
             raise error_type(error.message, code=error.code, details=error.details, sent=error.sent,
                              transaction_id=transaction_id, timeout=deadline.seconds if ours else None) from error
+        problem = wrong_answer(self.transport, method, answer, UNARY_RESPONSES[method])
+        if problem:
+            # sent: the transport was called, so for a submit the transaction may have been ordered
+            raise error_type(problem, transaction_id=transaction_id)
+        return answer
 
 
 _CLOCK_SLACK = 0.01

@@ -22,7 +22,7 @@ from ._context import CallDeadline, Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
-from ._transport import DELIVER_KINDS
+from ._transport import DELIVER_KINDS, wrong_answer
 from ._twins import Offload, done_awaiting, done_blocking
 from .errors import DeliverStatusError, GatewayError
 
@@ -202,6 +202,14 @@ class _EventsRequest(Signable):
     def _convert(self, response) -> list:
         raise NotImplementedError
 
+    def _refuse_wrong_answer(self, call: str, response, expected: type) -> None:
+        """A GatewayError, which ends the stream, for a response that is not the ``expected`` message (a
+        transport of your own giving bytes or another message): no EventStreamError, as the stream opened again
+        gives the same."""
+        problem = wrong_answer(self._context.transport, f"{call} stream", response, expected, given="gave")
+        if problem:
+            raise GatewayError(f"{problem}. The stream was cancelled; nothing after the last event given was read")
+
 
 def _record_listener(
     checkpointer: weakref.ref, channel: str, chaincode: str | None
@@ -235,6 +243,7 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
         return self._context.transport.chaincode_events(request)
 
     def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
+        self._refuse_wrong_answer("chaincode_events", response, gateway_pb2.ChaincodeEventsResponse)
         return [
             ChaincodeEvent(
                 block_number=response.block_number,
@@ -358,6 +367,7 @@ class _BlockEventsRequestBase(_EventsRequest):
         return self._context.transport.deliver(envelope, self.kind)
 
     def _convert(self, response: events_pb2.DeliverResponse) -> list:
+        self._refuse_wrong_answer("deliver", response, events_pb2.DeliverResponse)
         service = DELIVER_KINDS[self.kind]
         kind = response.WhichOneof("Type")
         if kind == service.response_field:

@@ -3,7 +3,8 @@
 :class:`~client.gateway.GrpcTransport` is the real one, over a ``grpc.Channel``
 to a peer. Tests of code built on the client can pass their own transport to
 ``connect(transport=...)``; it must raise :class:`TransportError` for failed
-calls so the client can turn them into typed errors.
+calls so the client can turn them into typed errors, and return each call's response
+message (``UNARY_RESPONSES``), which the client checks (``wrong_answer``).
 """
 
 from __future__ import annotations
@@ -65,6 +66,47 @@ DELIVER_KINDS = {
     "private": DeliverKind("DeliverWithPrivateData", "block_and_private_data", "block and private data events"),
 }
 """The ``kind`` a transport's ``deliver`` takes: full blocks, filtered blocks, blocks with private data."""
+
+
+UNARY_RESPONSES = {
+    "evaluate": gateway_pb2.EvaluateResponse,
+    "endorse": gateway_pb2.EndorseResponse,
+    "submit": gateway_pb2.SubmitResponse,
+    "commit_status": gateway_pb2.CommitStatusResponse,
+}
+"""The message each unary call of a transport returns."""
+
+
+def wrong_answer(transport, call: str, answer, expected: type, *, given: str = "returned") -> str | None:
+    """Why ``answer``, which ``transport``'s ``call`` returned (or its stream gave), is not the ``expected``
+    protobuf message; None when it is.
+
+    A transport of your own that answers with anything else (the serialized bytes, None, a gRPC future, a
+    message of another kind) would otherwise fail later with a bare AttributeError inside the client,
+    naming neither the call nor the transport.
+    """
+    if isinstance(answer, expected):
+        return None
+    advice = ""
+    if isinstance(answer, (bytes, bytearray, memoryview)):
+        advice = f"; bytes are the message serialized: return {expected.__name__}.FromString(them)"
+    return (
+        f"the transport's {call} ({type(transport).__qualname__}) {given} {type_named(answer)}, not the "
+        f"{expected.DESCRIPTOR.full_name} it must give{advice}. Fix the transport: each call returns the response "
+        "message of its gRPC call (a stream gives one per read) and raises TransportError for a failed call"
+    )
+
+
+def type_named(value) -> str:
+    """The type of ``value`` as an error names it: a protobuf message by its full name (with its module, which
+    tells two generated copies of one .proto apart), anything else by its class."""
+    kind = type(value)
+    full_name = getattr(getattr(kind, "DESCRIPTOR", None), "full_name", None)
+    if isinstance(full_name, str):
+        return f"a {full_name} message (class {kind.__module__}.{kind.__qualname__})"
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 class EventStream(Protocol):
