@@ -524,17 +524,19 @@ def _admin_as_option(acts: str, help_text: str):
 
 
 def _file_members(topology_path: Path | None, data_root: Path | None, bundle_root: Path | None, timeout: float,
-                  as_json: bool) -> tuple[OrgMembership, str | None]:
-    """The channel's orgs as this host knows them, and the bundle's org when acting from a bundle."""
+                  as_json: bool, membership_class: type[OrgMembership] = OrgMembership
+                  ) -> tuple[OrgMembership, str | None]:
+    """The channel's orgs as this host knows them (a ``membership_class``), and the bundle's org when acting from a
+    bundle."""
     if bundle_root is None:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
-        return OrgMembership(net), None
+        return membership_class(net), None
     given = click.get_current_context().get_parameter_source("topology_path") == click.core.ParameterSource.COMMANDLINE
     if given or data_root is not None:
         raise click.UsageError("--bundle gives the network and its data folder: leave out --topology and --data-root")
     host = BundleHost.open(bundle_root)
     net = Network(host.topology, data_root=bundle_root, say=progress(as_json), timeout=timeout)
-    return OrgMembership(net), host.org
+    return membership_class(net), host.org
 
 
 def _not_an_update_file(exc: NotAnUpdateFile) -> click.ClickException:
@@ -1171,6 +1173,63 @@ def _unbinding_stopped(stopped: KeyboardInterrupt, user: str, channel: str, part
                       f"{said}run this revoke again, or {unbind})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
 
 
+class _ChannelStepWatched(OrgMembership):
+    """The channel's orgs, noting how far `org user revoke`'s config update got (``reached``), so that a stop in its
+    channel step says what it left: ``"not sent"`` until `peer channel update` starts, ``"sending"`` while it runs
+    (the ordering service may or may not take it), ``"sent"`` once it returned (the ordering service took it) and
+    ``"in force"`` once the channel's config was seen to carry it."""
+
+    reached = "not sent"
+
+    def send(self, *args, **kwargs):
+        self.reached = "sending"
+        sent = super().send(*args, **kwargs)
+        self.reached = "sent"
+        return sent
+
+    def wait_for_config(self, *args, **kwargs):
+        super().wait_for_config(*args, **kwargs)
+        self.reached = "in force"
+
+
+def _revocation_stopped(stopped: KeyboardInterrupt, reached: str, user: str, channel: str, keep_binding: bool,
+                        check: str) -> AnswerLost:
+    """The one line of a revocation stopped (Ctrl-C, SIGTERM, SIGHUP) in its channel step, and its exit status
+    (130, or the signal's): whether the channel revokes USER's certificate, as far as ``reached``
+    (:class:`_ChannelStepWatched`) tells, that nothing changed on the ledger, and the way on. This revoke run again
+    submits the revocation where the channel lacks it, or finds it there, writes the channel's CRL here and
+    unbinds USER; ``check`` (`recfin org user list ORG --sync`) tells whether the channel revokes it, and writes
+    its CRL here, which is all that is left with --keep-binding."""
+    finish = (f"`{check}` writes the channel's CRL here" if keep_binding else
+              f"run this revoke again: it finds the certificate revoked, writes the channel's CRL here and unbinds "
+              f"{user} from its party on the ledger")
+    said = {
+        "not sent": f"it was stopped before the revocation of {user}'s certificate was submitted: nothing was sent "
+                    f"to channel {channel}, and nothing changed on the ledger; run this revoke again",
+        "sending": f"it was stopped while the revocation of {user}'s certificate was being submitted to channel "
+                   f"{channel}: whether the ordering service took it is not known, so the channel may or may not "
+                   f"revoke it, and nothing changed on the ledger; `{check}` tells (its revoked column) and writes "
+                   f"the channel's CRL here; then run this revoke again, which submits the revocation where the "
+                   f"channel lacks it, or finds it there and finishes",
+        "sent": f"the ordering service took the revocation of {user}'s certificate, so channel {channel} revokes it "
+                f"from the config block that carries it, but the run was stopped before it saw that block: the CRL "
+                f"is not written here yet, and nothing changed on the ledger; {finish}",
+        "in force": f"{user}'s certificate is revoked on channel {channel}, but the run was stopped before it wrote "
+                    f"the CRL to every MSP folder here, and nothing changed on the ledger; {finish}",
+    }[reached]
+    return AnswerLost(f"{connection.describe(stopped)} ({said})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
+
+
+def _sync_command(org_name: str, keys_root: Path | None, bundle_root: Path | None, msp_dir: Path | None,
+                  where: str) -> str:
+    """`recfin org user list ORG --sync` as this revoke acted: from the keys folder, the bundle, the admin's MSP
+    folder and the data folder it was given (``where``: its --data-root, which --keys excludes there)."""
+    given = [("--keys", keys_root), ("--bundle", bundle_root), ("--msp-dir", msp_dir)]
+    options = "".join(f" {name} {shlex.quote(str(path))}" for name, path in given if path is not None)
+    return (f"recfin org user list {shlex.quote(org_name)} --sync{options}"
+            + ("" if keys_root is not None or bundle_root is not None else where))
+
+
 @user.command("revoke")
 @topology_option
 @click.argument("org_name", metavar="ORG")
@@ -1226,7 +1285,10 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     reported the same way; with --json the summary is printed before the error. Stopped while
     it unbinds (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 + the signal), or with the unbind's answer
     lost, it says whether the unbinding was sent, cannot commit, or may have committed, with the
-    `recfin transaction status` that tells; this revoke run again finishes it. --keep-binding
+    `recfin transaction status` that tells; this revoke run again finishes it. Stopped before
+    that, on the channel, it says whether the channel revokes the certificate: not submitted, not
+    known (`recfin org user list ORG --sync` tells), or taken, its CRL not yet written here; this
+    revoke run again finishes it there too. --keep-binding
     revokes the certificate only. --dry-run also names the party USER would be unbound from.
 
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
@@ -1247,7 +1309,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     if config_block is not None and not dry_run:
         raise click.UsageError("--config-block is for --dry-run: a submitted revocation starts from the channel's "
                                "config")
-    members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+    members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, _ChannelStepWatched)
     users = org_users.OrgUsers(members, keys_root)
     # the printed commands must read profiles from the data folder acted from; without --data-root they read the
     # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
@@ -1261,9 +1323,16 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
             change, admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
             refused = users.submission_refusal(change, admin)
         else:
-            change = users.revoke(org_name, name, msp_dir)
+            # SIGTERM or SIGHUP is a stop as Ctrl-C is: the line that says whether the channel revokes USER is printed
+            with terminations_raised():
+                change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
         already = exc        # the channel has it: what is left to do is on the ledger
+    except KeyboardInterrupt as stopped:   # a dry run's stop sent nothing and wrote nothing: a plain stop
+        if dry_run:
+            raise
+        raise _revocation_stopped(stopped, members.reached, name, members.topology.channel, keep_binding,
+                                  _sync_command(org_name, keys_root, bundle_root, msp_dir, where)) from None
     # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
     # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
     definition = org_keys.with_kept_crls(keys_root, users.ca(org_name).org.name) \

@@ -35,3 +35,16 @@ class CtrlCAtThePrompt(io.RawIOBase):
         if not len(buffer):   # click's check that this is a binary stream, before anything is asked
             return 0
         raise KeyboardInterrupt
+
+
+def terminated_here() -> None:
+    """SIGTERM to this process, as `kill PID` or `timeout` sends it to a running command: its handler runs at once,
+    as it would between two of the command's steps. Where the command left SIGTERM at its default, which would end
+    the test run with it, the test fails instead: that command, so stopped, would end saying nothing."""
+    import signal
+
+    import pytest
+
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, signal.SIG_IGN, None):
+        pytest.fail("SIGTERM here ends the command at once: it has no handler that says what the stop left")
+    signal.raise_signal(signal.SIGTERM)

@@ -2,7 +2,9 @@
 unbind's answer lost, says what is known, as any change stopped says it: the certificate is revoked; the unbinding
 was not sent, or cannot commit, and the run again (or the `recfin party unbind` it names) finishes it; or it may
 have committed, and the `recfin transaction status` that tells. It said only "interrupted", exit 130, with
-nothing to tell whether the user could still act for its party.
+nothing to tell whether the user could still act for its party. Stopped before that, in its channel step, it says
+whether the channel revokes the certificate (nothing sent; not known, with the `recfin org user list --sync` that
+tells; taken by the ordering service; in force, its CRL not yet written here) and that the run again finishes it.
 
 The channel and the ledger as in test_org_user_revoke_ledger.py: the `peer` CLI scripted, and the real contract
 on MemoryLedger behind the real SDK.
@@ -160,3 +162,111 @@ def test_the_help_says_what_a_stop_tells(runner):
     assert ("Stopped while it unbinds (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 + the signal), or with the unbind's "
             "answer lost, it says whether the unbinding was sent, cannot commit, or may have committed, with the "
             "`recfin transaction status` that tells") in text
+
+
+# ---- stopped on the channel, before the ledger step
+
+def stopped_in_the_update(scripted, monkeypatch, stop=None) -> None:
+    """`peer channel update` stopped (Ctrl-C, or ``stop``) before the ordering service took the update."""
+    def update(msp, args, env):
+        if stop is None:
+            raise KeyboardInterrupt()
+        stop()
+    monkeypatch.setattr(scripted, "_channel_update", update)
+
+
+def stopped_once_the_update_was_taken(scripted, monkeypatch) -> None:
+    """Ctrl-C while the run fetches the channel's config to see the update it sent in force."""
+    fetch = scripted._channel_fetch
+
+    def fetched(msp, args, env):
+        if scripted.updates:
+            raise KeyboardInterrupt()
+        return fetch(msp, args, env)
+    monkeypatch.setattr(scripted, "_channel_fetch", fetched)
+
+
+def sync_command(line: str) -> list[str]:
+    sync, = [c for c in printed_commands(line) if c[:3] == ["org", "user", "list"]]
+    return sync
+
+
+def test_stopped_while_the_update_was_sent_says_whether_it_is_known_and_what_tells(runner, world, monkeypatch):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    with pytest.MonkeyPatch.context() as stopping:
+        stopped_in_the_update(scripted, stopping)
+        result = revoke(runner, "supplier2", "--json")
+    line = error_line(result)
+    assert result.stdout == ""
+    assert line.startswith("Error: interrupted (it was stopped while the revocation of supplier2's certificate was "
+                           "being submitted to channel receivables: whether the ordering service took it is not "
+                           "known, so the channel may or may not revoke it, and nothing changed on the ledger; ")
+    assert sync_command(line) == ["org", "user", "list", "supplier", "--sync"]
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+
+    again = revoke(runner, "supplier2", "--json")   # the channel lacked it: the run again submits it, and unbinds
+    assert again.exit_code == 0, again.output
+    assert len(scripted.updates) == 1 and json.loads(again.stdout)["ledger"]["outcome"] == "unbound"
+
+
+def test_stopped_once_the_ordering_service_took_it_says_the_channel_revokes_it_and_the_run_again_finishes(
+        runner, world, monkeypatch):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    with pytest.MonkeyPatch.context() as stopping:
+        stopped_once_the_update_was_taken(scripted, stopping)
+        line = error_line(revoke(runner, "supplier2"))
+    assert line == ("Error: interrupted (the ordering service took the revocation of supplier2's certificate, so "
+                    "channel receivables revokes it from the config block that carries it, but the run was stopped "
+                    "before it saw that block: the CRL is not written here yet, and nothing changed on the ledger; "
+                    "run this revoke again: it finds the certificate revoked, writes the channel's CRL here and "
+                    "unbinds supplier2 from its party on the ledger)")
+    assert not test_org_user_revoke_ledger.crl_lists(root, "supplier2")
+
+    again = revoke(runner, "supplier2", "--json")
+    assert again.exit_code == 0, again.output
+    assert len(scripted.updates) == 1   # found revoked: not sent again
+    assert json.loads(again.stdout)["ledger"]["outcome"] == "unbound"
+    assert test_org_user_revoke_ledger.crl_lists(root, "supplier2")
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+
+def test_stopped_as_the_crl_is_written_here_says_it_is_in_force_and_with_keep_binding_names_the_sync(
+        runner, world, monkeypatch):
+    from network import org_users
+
+    _root, scripted, _ledger = world
+
+    def writing(*_args, **_kwargs):
+        raise KeyboardInterrupt()
+
+    monkeypatch.setattr(org_users.OrgUsers, "keep_locally", writing)
+    line = error_line(revoke(runner, "supplier2", "--keep-binding"))
+    assert line.startswith("Error: interrupted (supplier2's certificate is revoked on channel receivables, but the run "
+                           "was stopped before it wrote the CRL to every MSP folder here, and nothing changed on the "
+                           "ledger; `recfin org user list supplier --sync` writes the channel's CRL here)")
+    assert len(scripted.updates) == 1
+
+
+def test_stopped_before_the_update_was_sent_says_nothing_was_sent(runner, world, monkeypatch):
+    _root, scripted, _ledger = world
+    monkeypatch.setattr(scripted, "_channel_fetch", lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    line = error_line(revoke(runner, "supplier2"))
+    assert line == ("Error: interrupted (it was stopped before the revocation of supplier2's certificate was "
+                    "submitted: nothing was sent to channel receivables, and nothing changed on the ledger; run this "
+                    "revoke again)")
+    assert scripted.updates == []
+
+
+def test_sigterm_while_the_update_was_sent_is_named_and_exits_with_its_status(runner, world, monkeypatch):
+    from tests.unit.cli_errors import terminated_here
+
+    _root, scripted, _ledger = world
+    stopped_in_the_update(scripted, monkeypatch, stop=terminated_here)
+    result = revoke(runner, "supplier2", "--data-root", str(world[0]))
+    assert result.exit_code == 143, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("Error: terminated by SIGTERM (it was stopped while the revocation of supplier2's "
+                           "certificate was being submitted")
+    assert sync_command(line) == ["org", "user", "list", "supplier", "--sync", "--data-root", str(world[0])]
