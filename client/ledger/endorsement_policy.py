@@ -403,7 +403,13 @@ class _Namespace:
             if application.HasField("signature_policy"):
                 envelope = application.signature_policy
             elif application.channel_config_policy_reference:
-                path = tuple(p for p in application.channel_config_policy_reference.split("/") if p)
+                reference = application.channel_config_policy_reference
+                path = channel_policy_path(reference)
+                if path is None:
+                    self.failures.append(f"{where} names channel policy {reference!r}, which the peer's channel policy "
+                                         "manager resolves to no policy (an absolute path starts /Channel/, a "
+                                         "relative one is read under /Channel), so no endorsement meets it")
+                    return
                 self._verdict(where, self.signers.check(path))
                 return
             else:
@@ -429,6 +435,22 @@ class _Unmet(Exception):
 
 _NOT_TOLD = object()
 """What :meth:`_Namespace._told` gives for what it could not find, having noted why."""
+
+
+def channel_policy_path(reference: str) -> tuple[str, ...] | None:
+    """The config path of the policy a chaincode's ``channel_config_policy_reference`` names, as the peer's channel
+    policy manager finds it (common/policies ManagerImpl.GetPolicy): an absolute reference from ``/Channel/`` on, a
+    relative one under ``/Channel`` (``Application/Endorsement`` is ``/Channel/Application/Endorsement``); None where
+    it names none (another root, an empty part), which Fabric evaluates as a policy nobody meets."""
+    root = "/" + config_policies.ROOT + "/"
+    if reference.startswith("/"):
+        if not reference.startswith(root):
+            return None
+        reference = reference[len(root):]
+    parts = reference.split("/")
+    if "" in parts:
+        return None
+    return (config_policies.ROOT, *parts)
 
 
 def _policy_at(config: configtx_pb2.Config, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
