@@ -78,7 +78,7 @@ from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_
 from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
-from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed
+from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
@@ -437,6 +437,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
            message says whether it may still commit; once it committed,
            that it stands, and with --withdraw-over-limit whether its
            withdrawal was sent, cannot commit or may have committed)
+      143  SIGTERM (129: SIGHUP), which ends it as Ctrl-C does, saying the
+           same
 
     The rest (scoring, the limit, turns among quotes of one bank on one
     debtor, offers whose outcome was lost): see docs/risk-and-pricing.md,
@@ -607,7 +609,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     # the claim must be in the configuration's currency (refused below otherwise), so --exposure-outside is in it too
     outside_fen = 0 if exposure_outside is None else fen_of_option(exposure_outside, config.currency,
                                                                    "--exposure-outside")
-    with offline_hint("pass --face AMOUNT --due YYYY-MM-DD and the debtor's risk to quote"), \
+    # SIGTERM or SIGHUP (timeout(1), a stopped service) is a stop as Ctrl-C is: what became of the offer is said
+    with offline_hint("pass --face AMOUNT --due YYYY-MM-DD and the debtor's risk to quote"), terminations_raised(), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)
         if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered

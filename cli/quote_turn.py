@@ -40,9 +40,12 @@ OFFER_TRANSACTION = "MakeFinancingOffer"
 
 
 class OfferInterrupted(click.ClickException):
-    """Ctrl-C during the offer, whose outcome is known all the same (nothing sent, or its commit status came): 130."""
+    """Ctrl-C during the offer, whose outcome is known all the same (nothing sent, or its commit status came): 130,
+    or SIGTERM's or SIGHUP's 128 + the signal (``request_ids.Terminated``)."""
 
-    exit_code = EXIT_INTERRUPTED
+    def __init__(self, message: str, stopped: KeyboardInterrupt) -> None:
+        super().__init__(message)
+        self.exit_code = getattr(stopped, "exit_code", EXIT_INTERRUPTED)
 
 
 def ask_pending(turn: QuoteTurn, session) -> None:
@@ -212,7 +215,7 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_versio
         made = client.make_offer(r.financing_id, terms, endorsing_organizations=endorsing_organizations,
                                  exposure_version=exposure_version, uncounted_offers=uncounted_offers)
     except KeyboardInterrupt as exc:
-        raise _interrupted_offer(session, turn, attempt, noted, this_offer, as_, connection.describe(exc)) from None
+        raise _interrupted_offer(session, turn, attempt, noted, this_offer, as_, exc) from None
     except Exception as exc:
         if committed_unread(exc) or (isinstance(exc, (GatewayError, ReceivablesError)) and not may_have_committed(exc)):
             for transaction_id in noted:   # its outcome is known: committed, or nothing that can commit
@@ -227,14 +230,16 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_versio
 
 
 def _interrupted_offer(session, turn: QuoteTurn, attempt: OfferAttempt, noted: list[str], p: PendingOffer, as_: str,
-                       why: str) -> click.ClickException:
-    """What Ctrl-C during the offer leaves (exit 130). Before the latest attempt was sent to the orderer (building or
-    endorsing it, or before any attempt), or once its commit status came back, the outcome is known: each earlier
-    attempt was sent again only after its status came back invalid. Then the notes go, and the line says what
-    happened; else the offer may still commit, and its note stays."""
+                       stopped: KeyboardInterrupt) -> click.ClickException:
+    """What a stop during the offer leaves (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 + the signal). Before the latest
+    attempt was sent to the orderer (building or endorsing it, or before any attempt), or once its commit status came
+    back, the outcome is known: each earlier attempt was sent again only after its status came back invalid. Then the
+    notes go, and the line says what happened; else the offer may still commit, and its note stays."""
+    why = connection.describe(stopped)
     tx = attempt.transaction_id
     if tx is not None and attempt.sent and attempt.status is None:
-        return AnswerLost(_may_still_commit(session, turn, tx, p, as_, why), EXIT_INTERRUPTED)
+        return AnswerLost(_may_still_commit(session, turn, tx, p, as_, why),
+                          getattr(stopped, "exit_code", EXIT_INTERRUPTED))
     for transaction_id in noted:
         turn.forget(transaction_id)
     again = "Run the quote again"
@@ -251,7 +256,7 @@ def _interrupted_offer(session, turn: QuoteTurn, attempt: OfferAttempt, noted: l
         told = (f"the offer on {p.financing_id} committed (transaction {tx}, block {attempt.status.block_number}), "
                 f"but the quote was {why} before reading it back: `recfin finance get {p.financing_id} --as "
                 f"{as_typed(as_)}` lists it")
-    return OfferInterrupted(told)
+    return OfferInterrupted(told, stopped)
 
 
 def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, this_offer: PendingOffer,
@@ -268,7 +273,8 @@ def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, 
         status = ask_outcome(session.client.network, transaction_id, within=OUTCOME_WAIT_SECONDS)
     except KeyboardInterrupt as interrupted:
         raise AnswerLost(_may_still_commit(session, turn, transaction_id, this_offer, as_,
-                                           connection.describe(interrupted)), EXIT_INTERRUPTED) from None
+                                           connection.describe(interrupted)),
+                         getattr(interrupted, "exit_code", EXIT_INTERRUPTED)) from None
     if status is None:
         raise click.ClickException(_may_still_commit(
             session, turn, transaction_id, this_offer, as_, f"{why}; asked again for {OUTCOME_WAIT_SECONDS:g} s"))
