@@ -10,12 +10,10 @@ import json
 import math
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from client.invoices import (
-    MalformedInput,
     NotReviewed,
     ReferenceBusinessRegistry,
     ReferenceCreditBureau,
@@ -23,26 +21,17 @@ from client.invoices import (
     attestation,
     evidence_hash,
     invoice_to_json,
-    match_invoice,
     parse_invoice,
-    read_goods_receipt,
-    read_purchase_order,
     read_scan,
     read_scans,
-    registration_from_match,
     verify_with_sources,
 )
 from client.invoices.attest import attestation_request
 
-SAMPLES = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
+from ._review import SAMPLES, file_refused, registration
+
 SCAN = SAMPLES / "einvoice.pdf"    # a text layer: read in a moment, every field at confidence 1
-DUE = datetime(2026, 12, 1).date()
 AT = datetime(2026, 9, 10, 9, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return read_purchase_order(SAMPLES / "purchase_order.csv"), read_goods_receipt(SAMPLES / "goods_receipt.csv")
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, math.nan, math.inf, Decimal("NaN"), None, True, "0.5"])
@@ -55,14 +44,13 @@ def test_a_threshold_that_is_no_confidence_is_refused_before_the_file_is_read(re
 
 
 @pytest.mark.parametrize("threshold", [0, 0.0, 0.5, Decimal("0.79")])
-def test_an_invoice_read_below_the_default_goes_nowhere_until_reviewed(threshold, documents):
-    po, gr = documents
+def test_an_invoice_read_below_the_default_goes_nowhere_until_reviewed(threshold, sample_documents):
     inv = read_scan(SCAN, threshold).invoice
     assert inv.min_confidence == float(threshold) and inv.unreviewed == ()
     with pytest.raises(NotReviewed, match=rf"min_confidence {float(threshold):g}, below the default 0\.80, so no "
                                           r"field read with less confidence was flagged.*check every field against "
                                           r"the scan.*register it with reviewed=True"):
-        registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
+        registration(inv, sample_documents)
     verified = verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                    ReferenceCreditBureau())
     with pytest.raises(NotReviewed, match="attest it with reviewed=True"):
@@ -70,20 +58,18 @@ def test_an_invoice_read_below_the_default_goes_nowhere_until_reviewed(threshold
     # its file records the threshold, and every reader refuses it until a person deletes the entry
     doc = invoice_to_json(inv)
     assert list(doc)[:2] == ["format", "min_confidence"] and doc["min_confidence"] == float(threshold)
-    with pytest.raises(MalformedInput) as refused:
-        parse_invoice(json.dumps(doc, ensure_ascii=False).encode())
-    assert refused.value.field == "min_confidence" and "below the default 0.80" in refused.value.problem
+    refused = file_refused(doc)
+    assert refused.field == "min_confidence" and "below the default 0.80" in refused.problem
     # once a person has checked every field, it registers, under the hash of the invoice itself
-    reg = registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE, reviewed=True)
-    assert reg.contract_hash == evidence_hash(inv.model_copy(update={"min_confidence": None}), po, gr)
+    reg = registration(inv, sample_documents, reviewed=True)
+    assert reg.contract_hash == evidence_hash(inv.model_copy(update={"min_confidence": None}), *sample_documents)
 
 
 @pytest.mark.parametrize("threshold", [0.8, 1])
-def test_an_invoice_read_at_the_default_or_above_goes_on(threshold, documents):
-    po, gr = documents
+def test_an_invoice_read_at_the_default_or_above_goes_on(threshold, sample_documents):
     inv = read_scan(SCAN, threshold).invoice
     assert inv.min_confidence == threshold and inv.unreviewed == ()
-    registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
+    registration(inv, sample_documents)
     doc = invoice_to_json(inv)
     assert doc["min_confidence"] == threshold
     assert parse_invoice(json.dumps(doc, ensure_ascii=False).encode()).number == inv.number

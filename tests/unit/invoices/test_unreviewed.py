@@ -3,7 +3,6 @@ documents it is given; an e-invoice with two invoice numbers that differ is refu
 character among Latin letters or digits is flagged."""
 
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from client.invoices import (
     invoice_to_json,
     match_invoice,
     parse_invoice,
-    read_goods_receipt,
-    read_purchase_order,
     read_scan,
     registration_from_match,
 )
@@ -29,21 +26,14 @@ from client.invoices.matching import GoodsReceipt
 from client.invoices.scan import extract_fields
 
 from . import _render
+from ._review import DUE, SAMPLES, file_refused, registration
 from ._samples import BUYER, SELLER, einvoice_xml, invoice, line
 from ._tesseract import needs_tesseract
-from .test_cli import run, write
-from .test_matching import GR_CSV, PO_CSV
+from .test_cli import run
 from .test_scan import lines_of
 from .test_scan_layouts import PERSON, needs_font
 
-DUE = date(2026, 12, 1)
 FLAGS = (UnreviewedField(field="lines[1].name", reason="low confidence 0.561 < 0.800"),)
-
-
-@pytest.fixture
-def docs(tmp_path):
-    return (read_purchase_order(write(tmp_path, "po.csv", PO_CSV)),
-            read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV)))
 
 
 def _person_pdf(tmp_path) -> Path:
@@ -70,38 +60,35 @@ def test_an_invoice_file_listing_unreviewed_fields_is_refused_naming_them():
     doc = invoice_to_json(invoice().model_copy(update={"unreviewed": FLAGS}))
     assert list(doc)[:2] == ["format", "unreviewed"]
     assert doc["unreviewed"] == [{"field": "lines[1].name", "reason": "low confidence 0.561 < 0.800"}]
-    with pytest.raises(MalformedInput) as refused:
-        parse_invoice(json.dumps(doc, ensure_ascii=False).encode())
-    assert refused.value.field == "unreviewed"
-    assert "lines[1].name (low confidence 0.561 < 0.800)" in refused.value.problem
+    refused = file_refused(doc)
+    assert refused.field == "unreviewed"
+    assert "lines[1].name (low confidence 0.561 < 0.800)" in refused.problem
     assert 'check them against the scan, correct the values in this file, then delete the "unreviewed" entry' in \
-        refused.value.problem
+        refused.problem
     # once the entry is deleted (or emptied), the file is read
     del doc["unreviewed"]
     assert invoice_to_json(parse_invoice(json.dumps(doc, ensure_ascii=False).encode())) == doc
     assert invoice_to_json(parse_invoice(json.dumps({**doc, "unreviewed": []}, ensure_ascii=False).encode())) == doc
-    with pytest.raises(MalformedInput, match="not a list of flagged fields"):
-        parse_invoice(json.dumps({**doc, "unreviewed": "lines[1].name"}, ensure_ascii=False).encode())
+    assert "not a list of flagged fields" in file_refused({**doc, "unreviewed": "lines[1].name"}).problem
 
 
-def test_an_invoice_with_unreviewed_fields_registers_only_once_said_reviewed(docs):
-    po, gr = docs
+def test_an_invoice_with_unreviewed_fields_registers_only_once_said_reviewed(sample_documents):
+    po, gr = sample_documents
     flagged = invoice().model_copy(update={"unreviewed": FLAGS})
     with pytest.raises(NotReviewed, match=r"lines\[1\]\.name \(low confidence 0.561 < 0.800\)"):
-        registration_from_match(flagged, po, gr, match_invoice(flagged, po, gr), DUE)
-    reg = registration_from_match(flagged, po, gr, match_invoice(flagged, po, gr), DUE, reviewed=True)
+        registration(flagged, sample_documents)
+    reg = registration(flagged, sample_documents, reviewed=True)
     # the evidence hash is of the invoice, not of the list of what was flagged on it
     assert reg.contract_hash == evidence_hash(invoice(), po, gr) == evidence_hash(flagged, po, gr)
 
 
 @needs_font
-def test_a_scanned_invoice_with_flags_reaches_its_checks_only_once_reviewed(tmp_path, docs):
-    po, gr = docs
+def test_a_scanned_invoice_with_flags_reaches_its_checks_only_once_reviewed(tmp_path, sample_documents):
     inv = read_scan(_person_pdf(tmp_path)).invoice
     with pytest.raises(NotReviewed, match="buyer.tax_id"):
-        registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
+        registration(inv, sample_documents)
     with pytest.raises(ChecksFailed, match="buyer.tax_id"):
-        registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE, reviewed=True)
+        registration(inv, sample_documents, reviewed=True)
 
 
 @needs_font
@@ -111,7 +98,7 @@ def test_read_invoice_out_lists_flagged_fields_and_verify_match_register_refuse_
     assert r.exit_code == 1 and 'flagged field(s) under "unreviewed"' in r.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert [u["field"] for u in doc["unreviewed"]] == ["buyer.tax_id"]
-    po, gr = write(tmp_path, "po.csv", PO_CSV), write(tmp_path, "gr.csv", GR_CSV)
+    po, gr = SAMPLES / "purchase_order.csv", SAMPLES / "goods_receipt.csv"
     for args in (("verify", out, "--today", "2026-09-10"), ("match", out, "--po", po, "--receipt", gr),
                  ("register", out, "--po", po, "--receipt", gr, "--due", "2026-12-01", "--as", "supplier/supplier1")):
         refused = run(*args)
@@ -128,8 +115,8 @@ def test_read_invoice_out_lists_flagged_fields_and_verify_match_register_refuse_
 
 # ------------------------------------------------------------------ a registration matches again
 
-def test_a_match_computed_on_other_documents_backs_no_registration(docs):
-    po, gr = docs
+def test_a_match_computed_on_other_documents_backs_no_registration(sample_documents):
+    po, gr = sample_documents
     inv = invoice()
     matched = match_invoice(inv, po, gr)
     assert matched.ok
@@ -137,13 +124,13 @@ def test_a_match_computed_on_other_documents_backs_no_registration(docs):
     short = GoodsReceipt(number=gr.number, po_number=gr.po_number,
                          lines=(gr.lines[0].model_copy(update={"quantity": Decimal(50)}), *gr.lines[1:]))
     assert match_invoice(inv, po, short).status == "partial"
-    with pytest.raises(NotMatched, match="partial against PO PO-1 / receipt GR-1 as given here"):
+    with pytest.raises(NotMatched, match=f"partial against PO {po.number} / receipt {gr.number} as given here"):
         registration_from_match(inv, po, short, matched, DUE)
     assert registration_from_match(inv, po, gr, matched, DUE).face_amount == inv.total_with_tax_fen
 
 
-def test_the_match_is_computed_again_with_the_tolerances_given(docs):
-    po, gr = docs
+def test_the_match_is_computed_again_with_the_tolerances_given(sample_documents):
+    po, gr = sample_documents
     dearer = invoice(lines=(line("*电子元件*贴片电容", "200", "1.51", "0.13", unit="个", spec="0805"),
                             line("*金属制品*不锈钢螺栓", "1000", "0.80", "0.13", unit="个", spec="M6"),
                             line("*信息技术服务*软件维护服务费", "1", "1000.00", "0.06", unit="项")))
