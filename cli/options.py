@@ -378,8 +378,11 @@ def timeout_option(help_text: str, default: float = 60.0) -> Callable:
     """``--timeout SECONDS``: how long a command waits for a node, a server or the channel. More than 0, finite and
     at most MAX_TIMEOUT_SECONDS: with nan or inf a deadline check (``clock() >= deadline``) never holds and a node
     that never gets healthy would be waited for forever; 0 or less would time out before the first look."""
+    # given as a person writes seconds, so that --help shows "60" (as the ledger commands' --timeout shows its
+    # default), not "60.0": the type still gives the command a float
+    written = int(default) if float(default).is_integer() else default
     return click.option("--timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
-                        metavar="SECONDS", default=default, show_default=True, help=help_text)
+                        metavar="SECONDS", default=written, show_default=True, help=help_text)
 
 
 def endorsing_org_option(default: str) -> Callable:
