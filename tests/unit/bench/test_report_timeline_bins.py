@@ -71,3 +71,12 @@ def test_the_plot_draws_each_bin_at_the_middle_of_its_own_width():
     finally:
         import matplotlib.pyplot as plt
         plt.close(figure)
+
+
+def test_a_report_written_before_bins_carried_their_width_takes_it_from_the_step_between_starts():
+    from bench.plot import bin_widths
+
+    points = [{"t": 0.0, "committed_tps": 4.0}, {"t": 1.0, "committed_tps": 4.0}]
+    assert bin_widths(points) == [1.0, 1.0]
+    assert bin_widths(points[:1]) == [1.0]
+    assert bin_widths([{**p, "width_s": 0.5} for p in points]) == [0.5, 0.5]
