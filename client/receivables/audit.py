@@ -1339,6 +1339,12 @@ class _ReadBack:
                         if (ns, written) == (namespace, key)]
             if policies:
                 return policies[-1] or None
+            if not committed.writes_of(namespace, key):
+                # a key's version is the last transaction that wrote it: read back through another's reads, the
+                # walk would give a policy of some other moment of the key, perhaps one laxer than it held
+                raise endorsement_policy.Untold(
+                    f"transaction {committed.tx_id} ({_at(version)}), the version of key {key!r} a read names, does "
+                    "not write it, so the key-level policy the key held cannot be told from the versions read")
             earlier = reads.versions.get((namespace, key))
             if not earlier:
                 raise endorsement_policy.Untold(

@@ -101,3 +101,23 @@ def test_a_confirmation_whose_definition_read_is_not_in_the_blocks_says_what_can
                            "told from the blocks read: it records no read of chaincode receivables's definition (its "
                            "sequence, which a peer reads for every invocation), so the definition it was validated "
                            "against cannot be told from the blocks"), reason
+
+
+def test_a_read_naming_a_version_of_a_transaction_that_did_not_write_the_key_tells_no_policy(ledger):
+    # the registration put the claim under the debtor's and the bank's orgs; the confirmation's read of the claim
+    # names t-taken, which read the claim before it existed and wrote another key: read back through t-taken's read,
+    # the claim held no policy, and the confirmation, short of the bank's org, seemed to meet every policy
+    ledger.transactions["t-register"] = endorsed(
+        "t-register", {receivable_key(R): {**ledger.receivable, "status": "REGISTERED"}},
+        ledger.peers(SUPPLIER, BANK), metadata={receivable_key(R): org_policy([CORE, BANK])})
+    defined(ledger, ANY_TWO)
+    ledger.transactions["t-taken"] = endorsed("t-taken", {"another-key": {"id": "X"}}, ledger.peers(SUPPLIER, BANK),
+                                              reads={receivable_key(R): None})
+    confirm = ledger.transactions["t-confirm"]
+    ledger.transactions["t-confirm"] = endorsed(
+        "t-confirm", {receivable_key(R): ledger.receivable}, ledger.peers(*_endorsers(confirm)),
+        reads={receivable_key(R): at("t-taken")}, also_read={"_lifecycle": {SEQUENCE: DEFINED_AT}})
+    passed, reason = checks_of(ledger.audit()[0])["confirmation"]
+    assert not reason.endswith("; its endorsements meet every policy Fabric's validation held it to"), reason
+    assert (f"transaction t-taken (block {at('t-taken')[0]}, transaction 0), the version of key {receivable_key(R)!r} a "
+            "read names, does not write it") in reason, reason
