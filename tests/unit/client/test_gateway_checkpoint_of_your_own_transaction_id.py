@@ -5,6 +5,7 @@ find no such transaction in the block to resume after, and the listener skip or 
 from dataclasses import dataclass
 
 import pytest
+from fabric_protos.gateway import gateway_pb2
 
 CHANNEL = "receivables-channel"
 
@@ -27,10 +28,19 @@ def test_a_checkpoint_of_your_own_with_no_transaction_id_is_refused_before_anyth
     assert transport.calls == []
 
 
+def _position(request) -> tuple[int | None, str]:
+    """The block a chaincode events request starts at (None: the next commit) and the transaction after which."""
+    sent = gateway_pb2.ChaincodeEventsRequest.FromString(
+        gateway_pb2.SignedChaincodeEventsRequest.FromString(request.bytes).request)
+    start = sent.start_position
+    return (start.specified.number if start.HasField("specified") else None), sent.after_transaction_id
+
+
 def test_one_with_a_transaction_id_or_none_is_taken(gateway, transport):
     network = gateway.get_network(CHANNEL)
     for checkpoint in (StoredCheckpoint(7, "5" * 64), StoredCheckpoint(7, None), StoredCheckpoint(7, "")):
-        network.new_chaincode_events_request("receivables", checkpoint=checkpoint)
+        request = network.new_chaincode_events_request("receivables", start_block=3, checkpoint=checkpoint)
+        assert _position(request) == (7, checkpoint.transaction_id or "")   # the checkpoint wins over start_block
     assert transport.calls == []
 
 
@@ -50,5 +60,6 @@ def test_a_checkpoint_of_your_own_with_a_transaction_id_and_no_block_is_refused_
 def test_one_with_neither_is_no_position_and_the_start_block_holds(gateway, transport):
     network = gateway.get_network(CHANNEL)
     for checkpoint in (StoredCheckpoint(None, None), StoredCheckpoint(None, "")):
-        network.new_chaincode_events_request("receivables", start_block=3, checkpoint=checkpoint)
+        request = network.new_chaincode_events_request("receivables", start_block=3, checkpoint=checkpoint)
+        assert _position(request) == (3, "")
     assert transport.calls == []
