@@ -318,11 +318,16 @@ class ReceivableResealed(EventDetails):
 
 
 class InvoiceVerificationAttested(EventDetails):
+    """``sources_skipped``: the sources the attester asked that held nothing of the invoice, which a pass naming
+    every source the network requires clears its attester's failure on; left out of the event where none (and by
+    a contract before the field), read as empty."""
+
     attestation_id: str
     fingerprint: str
     outcome: Outcome
     sources: list[str]
     attester: str
+    sources_skipped: list[str] = Field(default_factory=list)
 
 
 class LedgerUpgraded(EventDetails, LedgerUpgrade):

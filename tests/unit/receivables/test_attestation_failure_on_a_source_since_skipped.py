@@ -110,3 +110,16 @@ async def test_a_record_with_no_source_skipped_is_stored_as_before_the_field():
     net, req, failed = await a_failure_naming_the_bureau()
     stored = json.loads(net.ledger.state[net._key(keys.ATTESTATION, failed["fingerprint"], failed["id"])])
     assert "sources_skipped" not in stored and "sources_skipped" not in failed
+
+
+async def test_the_event_names_the_sources_skipped_only_where_there_are_some():
+    # a follower of the events sees that a pass clears its attester's failure on the sources it skipped
+    net, req, _ = await a_failure_naming_the_bureau()
+    bank = net.actors["bank"]
+    skipped = await net.call(bank, "AttestInvoiceVerification", tax_pass(net, req, sources_skipped=["reference-credit"]))
+    assert skipped.status == 200, skipped.message
+    assert json.loads(skipped.event[1])["sources_skipped"] == ["reference-credit"]
+    net.advance(hours=1)
+    plain = await net.call(bank, "AttestInvoiceVerification", tax_pass(net, req))
+    assert plain.status == 200, plain.message
+    assert "sources_skipped" not in json.loads(plain.event[1])   # as every event before the field

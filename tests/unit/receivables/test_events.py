@@ -42,8 +42,10 @@ def _documented_fields() -> dict[str, set[str]]:
 
 
 DOCUMENTED = _documented_fields()
-# documented fields a payload carries only in some cases: the financings a payment ended, when it ended any
-ONLY_SOMETIMES = {"PaymentRecorded": {"financings_withdrawn", "financings_cancelled"}}
+# documented fields a payload carries only in some cases: the financings a payment ended, when it ended any; the
+# sources an attestation asked that held nothing, when there were some
+ONLY_SOMETIMES = {"PaymentRecorded": {"financings_withdrawn", "financings_cancelled"},
+                  "InvoiceVerificationAttested": {"sources_skipped"}}
 
 
 class _Events:

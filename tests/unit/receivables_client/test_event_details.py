@@ -150,6 +150,16 @@ def test_a_payment_names_the_accepted_financings_it_ended_and_leaves_the_field_o
     assert plain.financings_cancelled == [] and plain.to_json() == paid
 
 
+def test_an_attestation_names_the_sources_it_skipped_and_reads_as_none_skipped_without_them():
+    attested = {"attestation_id": "A-1", "fingerprint": "f" * 64, "outcome": "pass", "sources": ["reference-tax"],
+                "attester": "BANK"}
+    skipped = {**attested, "sources_skipped": ["reference-credit"]}
+    typed = _event("InvoiceVerificationAttested", **skipped).typed()
+    assert typed.sources_skipped == ["reference-credit"] and typed.to_json() == skipped
+    plain = _event("InvoiceVerificationAttested", **attested).typed()
+    assert plain.sources_skipped == [] and plain.to_json() == attested
+
+
 def test_an_amount_that_is_not_integer_fen_is_refused():
     with pytest.raises(ValueError, match="amount: Input should be a valid integer"):
         _event("ReceivableSplit", **{**SPLIT, "amount": 40.5}).typed()
