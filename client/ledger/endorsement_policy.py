@@ -20,7 +20,8 @@ A key whose metadata a transaction before it in the same block wrote is held to 
 later transaction (ValidationParameterUpdatedError) where the earlier one passed its own endorsement check. The
 block says how the earlier one ended, not always whether it passed that check: ``VALID``, ``MVCC_READ_CONFLICT``
 and ``PHANTOM_READ_CONFLICT`` (checked after the endorsements) say it passed, ``ENDORSEMENT_POLICY_FAILURE`` that
-it did not; after any other code the check is :class:`Untold`.
+it did not where Fabric validated it in the key's namespace alone; after any other code, or such a failure of a
+transaction validated in several namespaces (one of the others' may have failed), the check is :class:`Untold`.
 
 The signature set is each endorsement: the endorser's signature over the proposal response payload followed by
 its serialized identity, verified in the signature hash family of the MSP it names (:mod:`.endorsements`), and
@@ -154,6 +155,7 @@ def block_judgements(block: common_pb2.Block, judge: ChannelJudge, state: Policy
     wanted = sorted(set(positions))
     out: dict[int, Judgement] = {}
     updated: dict[tuple[str, str, str | bytes], list[int]] = {}    # key -> positions before that wrote its metadata
+    several: set[int] = set()       # the positions before validated in more than one namespace
     for position, raw in enumerate(block.data.data):
         if wanted and position > wanted[-1]:
             break
@@ -163,39 +165,63 @@ def block_judgements(block: common_pb2.Block, judge: ChannelJudge, state: Policy
             payload, header = transaction_header(envelope, f"{what}: its")
             if header.type == common_pb2.ENDORSER_TRANSACTION:
                 transaction = decoded(transaction_pb2.Transaction, payload.data, f"{what}: its transaction")
-                earlier = {key: [flags[p] if p < len(flags) else None for p in places]
+                earlier = {key: [_earlier_code(flags, p, p in several) for p in places]
                            for key, places in updated.items()}
                 out[position] = _judged(transaction, judge, state, earlier, f"{what}: its")
-        for key in _metadata_written(raw):
+        keys, namespaces = _metadata_written(raw)
+        for key in keys:
             updated.setdefault(key, []).append(position)
+        if namespaces > 1:
+            several.add(position)
     return out
 
 
-def _metadata_written(raw: bytes) -> list[tuple[str, str, str | bytes]]:
+FAILED_IN_ONE_OF_SEVERAL = "ENDORSEMENT_POLICY_FAILURE in one of the several namespaces it was validated in"
+"""What an earlier transaction's ENDORSEMENT_POLICY_FAILURE tells where Fabric validated it in more than one
+namespace: the validator walks them in no fixed order and records a result for each namespace it checked, so the
+check of the key's own namespace may have passed (holding a later transaction to no policy) or never run."""
+
+
+def _earlier_code(flags, position: int, in_several_namespaces: bool) -> int | str | None:
+    """The code by which a transaction before the one judged says whether it passed its endorsement check: its flag
+    (None past the flags), or :data:`FAILED_IN_ONE_OF_SEVERAL` for an endorsement failure that may be another
+    namespace's."""
+    code = flags[position] if position < len(flags) else None
+    if code == transaction_pb2.ENDORSEMENT_POLICY_FAILURE and in_several_namespaces:
+        return FAILED_IN_ONE_OF_SEVERAL
+    return code
+
+
+def _metadata_written(raw: bytes) -> tuple[list[tuple[str, str, str | bytes]], int]:
     """(namespace, collection, key) of each key whose metadata the transaction ``raw`` writes, public and private,
-    as Fabric records a block's dependencies: a transaction that does not decode records none."""
+    as Fabric records a block's dependencies (a transaction that does not decode records none); and how many
+    namespaces Fabric validates it in (its chaincode's and each it writes to)."""
     try:
         envelope = common_pb2.Envelope.FromString(raw)
         payload = common_pb2.Payload.FromString(envelope.payload)
         channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
         if channel_header.type != common_pb2.ENDORSER_TRANSACTION:
-            return []
-        keys = []
+            return [], 0
+        keys, validated = [], set()
         for action in transaction_pb2.Transaction.FromString(payload.data).actions:
-            for ns in action_results(action)[2].ns_rwset:
+            _, chaincode_action, results = action_results(action)
+            validated.add(chaincode_action.chaincode_id.name)
+            for ns in results.ns_rwset:
                 kv = kv_rwset_pb2.KVRWSet.FromString(ns.rwset)
                 keys += [(ns.namespace, "", write.key) for write in kv.metadata_writes]
                 for collection in ns.collection_hashed_rwset:
                     hashed = kv_rwset_pb2.HashedRWSet.FromString(collection.hashed_rwset)
                     keys += [(ns.namespace, collection.collection_name, write.key_hash)
                              for write in hashed.metadata_writes]
-        return keys
+                if _writes(ns, "an earlier transaction's"):
+                    validated.add(ns.namespace)
+        return keys, len(validated)
     except (DecodeError, RuntimeError, LedgerReadError):
-        return []
+        return [], 0
 
 
 def _judged(transaction: transaction_pb2.Transaction, judge: ChannelJudge, state: PolicyState,
-            earlier: dict[tuple[str, str, str | bytes], list[int | None]], what: str) -> Judgement:
+            earlier: dict[tuple[str, str, str | bytes], list[int | str | None]], what: str) -> Judgement:
     failures: list[str] = []
     untold: list[str] = []
     for action in transaction.actions:
@@ -477,11 +503,13 @@ def _key_named(namespace: str, collection: str, key: str | bytes) -> str:
     return f"key {key!r} of chaincode {namespace}"
 
 
-def _code_names(codes: list[int | None]) -> str:
+def _code_names(codes: list[int | str | None]) -> str:
     names = []
     for code in codes:
         if code is None:
             names.append("with no code")
+        elif isinstance(code, str):
+            names.append(code)
         else:
             try:
                 names.append(transaction_pb2.TxValidationCode.Name(code))
