@@ -56,7 +56,21 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 # (org_name_too_long), not by the model, which also reads the orgs membership.yaml records.
 MAX_ORG_NAME = 63
 MSP_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]*MSP$"
-MspId = Annotated[str, Field(pattern=MSP_ID_PATTERN)]
+# An org's MSP ID names its group in the channel's config (configtx.py), and Fabric holds a group's name to 249
+# characters (common/configtx validateConfigID); one longer is refused only deep in configtxgen or the ordering
+# service, after an `org add` has made the org's keys. Checked by the model: no channel can hold such an org, so no
+# membership.yaml record of one can be lost to it.
+MAX_MSP_ID = 249
+
+
+def _msp_id_length(value: str) -> str:
+    if len(value) > MAX_MSP_ID:
+        raise ValueError(f"an MSP ID of {len(value)} characters is over the {MAX_MSP_ID} Fabric allows (it names "
+                         f"the org's group in the channel's config): shorten it by {len(value) - MAX_MSP_ID} or more")
+    return value
+
+
+MspId = Annotated[str, Field(pattern=MSP_ID_PATTERN), AfterValidator(_msp_id_length)]
 
 
 def _dns_name(value: str) -> str:

@@ -1,20 +1,22 @@
 """What topology validation refuses of the names and addresses the network is built on: an org name or MSP ID that
 another org's name or MSP ID equals ignoring case, where such a name comes in (commands find an org by either, in
 any case when none has it exactly), a listen_host that is not an address nodes can be dialled at, a channel name
-Fabric refuses, an org name too long for a DNS label, where such a name comes in too."""
+Fabric refuses, an org name too long for a DNS label, where such a name comes in too, an MSP ID longer than Fabric
+takes."""
 from __future__ import annotations
 
 import copy
+import json
 from types import SimpleNamespace
 
 import pytest
 import yaml
 
-from network import Network, bundle, membership
+from network import Network, bundle, membership, org_definition_file
 from network.errors import NetworkError, NodeNotFoundError, TopologyError
 from network.org_change import OrgChangeError, plan_add_defined
 from network.org_membership import OrgMembership
-from network.topology import DEFAULT_TOPOLOGY, load, parse
+from network.topology import DEFAULT_TOPOLOGY, MAX_MSP_ID, load, parse
 
 RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
 CODE = "91110000MA1K00007E"
@@ -213,3 +215,36 @@ def test_a_definition_whose_name_is_too_long_is_refused(topology, tmp_path):
                                              rf"over the 63 .*\. The company chooses a shorter name with `recfin org "
                                              rf"keys`$"):
         plan_add_defined(topology, tmp_path, None, SimpleNamespace(org=spec))
+
+
+# ---- MSP IDs: Fabric's length ---------------------------------------------------------------------------------------
+def msp_id_of_length(length: int) -> str:
+    return "B" * (length - len("MSP")) + "MSP"
+
+
+@pytest.mark.parametrize("org", ["orderer_org", "orgs"])
+def test_an_msp_id_over_fabrics_249_characters_is_refused_by_the_topology_loader(tmp_path, org):
+    """It names the org's group in the channel's config: configtxgen or the ordering service refused it only once
+    the crypto was made."""
+    data = raw()
+    spec = data[org] if org == "orderer_org" else data[org][0]
+    spec["msp_id"] = msp_id_of_length(MAX_MSP_ID + 1)
+    where = "orderer_org" if org == "orderer_org" else r"orgs\[0\]"
+    with pytest.raises(TopologyError, match=rf"^topology.yaml: {where}.msp_id: an MSP ID of 250 characters is over "
+                                            rf"the 249 Fabric allows \(it names the org's group in the channel's "
+                                            rf"config\): shorten it by 1 or more$"):
+        load_written(tmp_path, data)
+    spec["msp_id"] = msp_id_of_length(MAX_MSP_ID)
+    loaded = load_written(tmp_path, data)
+    assert spec["msp_id"] in [loaded.orderer_org.msp_id, *(o.msp_id for o in loaded.orgs)]
+
+
+def test_a_definition_whose_msp_id_is_over_fabrics_249_characters_is_refused_as_it_is_read(topology, tmp_path):
+    """`recfin org add --definition`: the file is read before anything of the org is laid out or computed."""
+    spec = membership.new_org_spec(topology, "bank2", "bank", CODE).model_dump(mode="json")
+    path = tmp_path / "bank2.definition.json"
+    path.write_text(json.dumps({"format": org_definition_file.FORMAT_WITH_CRLS,
+                                "org": spec | {"msp_id": msp_id_of_length(MAX_MSP_ID + 1)}}))
+    with pytest.raises(NetworkError, match=rf"^{path} org: msp_id: an MSP ID of 250 characters is over the 249 "
+                                           rf"Fabric allows"):
+        org_definition_file.read(path)
