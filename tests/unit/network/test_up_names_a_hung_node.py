@@ -47,26 +47,9 @@ def test_a_running_node_that_does_not_answer_is_named_as_left_running_with_how_t
     assert sup.running_pid(dirs.pid) == pid         # left as it was
 
 
-def test_a_node_this_up_started_is_named_as_before(data_folder, supervisor, monkeypatch):
-    net = network_on_a_clock(timeout=3)
-    node = net.topology.node("peer0.bank")
-    dirs = nodeconfig.node_dirs(data_folder, node.name)
-    monkeypatch.setattr(Network, "node_spec",
-                        lambda self, n: ProcessSpec(n.name, SLEEPER, {}, dirs.log, dirs.pid))
-    monkeypatch.setattr("network.probes.not_serving", lambda n: f"no OK from /healthz at {n.operations_address}")
-    try:
-        with pytest.raises(NodeTimeoutError) as err:
-            net._start_node(node)
-    finally:
-        net.supervisor.stop(dirs.pid)
-
-    assert str(err.value).startswith("peer0.bank: healthy /healthz and listening not reached within 3s")
-    assert "already running" not in str(err.value)
-
-
-def test_a_node_this_up_started_and_waited_for_in_vain_is_said_to_be_left_running(data_folder, monkeypatch):
-    """The run ends with it running (a slow start may yet finish): said, with how to see it and stop it, where the
-    failure read as a start that had failed, and the next `up` then found it running as a node of another run's."""
+def failure_of_a_node_this_up_starts(data_folder, monkeypatch) -> tuple[NodeTimeoutError, int | None]:
+    """peer0.bank started by `up` as a process that never answers /healthz: the wait's failure, and the pid that
+    ran when the wait gave up (stopped since)."""
     net = network_on_a_clock(timeout=3)
     node = net.topology.node("peer0.bank")
     dirs = nodeconfig.node_dirs(data_folder, node.name)
@@ -79,7 +62,22 @@ def test_a_node_this_up_started_and_waited_for_in_vain_is_said_to_be_left_runnin
         pid = net.supervisor.running_pid(dirs.pid)
     finally:
         net.supervisor.stop(dirs.pid)
+    return err.value, pid
+
+
+def test_a_node_this_up_started_is_named_as_before(data_folder, monkeypatch):
+    failure, _pid = failure_of_a_node_this_up_starts(data_folder, monkeypatch)
+
+    assert str(failure).startswith("peer0.bank: healthy /healthz and listening not reached within 3s")
+    assert "already running" not in str(failure)
+
+
+def test_a_node_this_up_started_and_waited_for_in_vain_is_said_to_be_left_running(data_folder, monkeypatch):
+    """The run ends with it running (a slow start may yet finish): said, with how to see it and stop it, where the
+    failure read as a start that had failed, and the next `up` then found it running as a node of another run's."""
+    failure, pid = failure_of_a_node_this_up_starts(data_folder, monkeypatch)
+
     assert pid is not None
-    assert str(err.value).endswith(f"; it was left running (pid {pid}), in case it is only slow: `recfin network "
-                                   f"status` shows whether it comes up, and `recfin network down` stops it (the "
-                                   f"whole network; `kill -- -{pid}` stops it alone)")
+    assert str(failure).endswith(f"; it was left running (pid {pid}), in case it is only slow: `recfin network "
+                                 f"status` shows whether it comes up, and `recfin network down` stops it (the "
+                                 f"whole network; `kill -- -{pid}` stops it alone)")
