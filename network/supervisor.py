@@ -992,7 +992,7 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     try:
         if log.stat().st_size <= limit:
             return None
-        descriptor = os.open(log, os.O_RDONLY | os.O_CLOEXEC)
+        descriptor = _opened_to_empty(log)
     except OSError:
         return None
     try:
@@ -1011,7 +1011,9 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
         except OSError as exc:  # a part copied (the disk filled up) is removed with the temporary file
             return _not_rotated(log, size, size - start, exc)
         try:
-            os.truncate(log, 0)
+            # the file copied, not whatever the name holds now: a restart meanwhile (`down`, then `up`) moved it to
+            # <log>.1 and began a new log there, whose start a truncate by name would empty
+            os.ftruncate(descriptor, 0)
         except OSError:
             pass
     except OSError:
@@ -1019,6 +1021,15 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     finally:
         os.close(descriptor)    # releases the flock
     return None
+
+
+def _opened_to_empty(log: Path) -> int:
+    """log opened to be copied and then emptied through the same descriptor; read-only where this user may read it
+    but not write it (then copied where <log>.1 may be written, and left whole)."""
+    try:
+        return os.open(log, os.O_RDWR | os.O_CLOEXEC)
+    except PermissionError:
+        return os.open(log, os.O_RDONLY | os.O_CLOEXEC)
 
 
 _COPY_BLOCK = 1 << 20           # bytes read at a time: a log is never read into memory whole
