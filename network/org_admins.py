@@ -302,6 +302,9 @@ class ChannelAdmins:
         here = [org for org in self.topology.orgs
                 if org.name != leaving and org_crypto(self.root, org.name, org.domain).user_msp(org.admin).is_dir()]
         if not here:
-            raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the "
-                               "config")
+            raise NetworkError(f"no org admin of the channel has its MSP folder in the data folder {self.root} "
+                               f"(crypto/<org>/users/<admin>/msp), so the channel's config cannot be fetched here: "
+                               f"run the command on the host that holds an org admin's keys (give its folder with "
+                               f"--data-root), or, with --dry-run or --update-out, give the channel's config block "
+                               f"with --config-block")
         return min(here, key=self._admin_ended).name
