@@ -16,8 +16,10 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   days late) and the training labels count from that day alike;
 - open: confirmed and not settled by ``as_of``, at what was still owed on it
   then (face less the payments made by ``as_of``), in fen;
-- overdue now: open, due before ``as_of`` (or marked overdue), its amount
-  owed as for open, and how many days past due the oldest of them is;
+- overdue now: open, its last day on time (the due date, or the next working
+  day after a day off) before ``as_of`` (or marked overdue after that day),
+  its amount owed as for open, and how many days past that day the oldest of
+  them is;
 - financed share: face amount of the claims with a financing live on
   ``as_of`` (or ended in settlement) / confirmed face amount; a financing
   cancelled before disbursement, or taken back to the holder under recourse,
