@@ -31,6 +31,8 @@ from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivabl
                          ledger_as_of, score_debtor)
 from client.risk.model import (GRADES, ArtefactRefused, card_path, check_card, check_digest, fewest_fell_due_365,
                                read_card)
+from client.risk.working_days import (CALENDAR_ENV, HOLIDAY_YEARS, CalendarFileError, calendar_years,
+                                     use_calendar_file)
 from client.business_dates import business_today
 from client.money import money
 
@@ -132,6 +134,12 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
         raise file_refused(option, f"no model at {as_typed(path)}: {_how_to_train(path)}")
+    # every command that scores loads its model first: the calendar file RECFIN_HOLIDAY_CALENDAR names is read
+    # here too, so that a wrong one stops the command in one line before any work, not midway through a score
+    try:
+        calendar_years()
+    except CalendarFileError as exc:
+        raise file_refused(None, str(exc)) from None
     # the card and the artefact are each read once: the bytes checked against the card are those scored, and
     # the card whose digest they match is the one checked to describe them
     card_text = _refused(read_card, Path(path))
@@ -343,12 +351,50 @@ def note_frozen_parts(score: DebtorScore) -> None:
 
 def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
     """Every note on what a score rests on that its grade does not show: a thin record, lateness its amounts
-    dilute, claims that fell due under a freeze and so count neither way, claims the history holds only parts of
-    (`risk score` and `finance quote` alike)."""
+    dilute, claims that fell due under a freeze and so count neither way, claims the history holds only parts of,
+    due dates in years whose public holidays the calendar does not hold (`risk score` and `finance quote` alike)."""
     note_thin_record(score)
     note_late_by_count(score)
     note_freezes(score)
     note_originals_not_in_history(score)
+    note_holiday_years_unknown(score)
+
+
+def note_holiday_years_unknown(score: DebtorScore) -> None:
+    """Claims that fell due in a year whose public holidays the working-day calendar does not hold were counted
+    with the weekends as the only days off there (features.holiday_years_unknown): say which years, and how to
+    give their holidays (stderr, beside --json)."""
+    years = score.features.holiday_years_unknown
+    if not years:
+        return
+    named = ", ".join(map(str, years))
+    click.echo(f"note: {score.debtor} has claims that fell due in {named}, whose public holidays the working-day "
+               f"calendar does not hold (it holds {_spans(calendar_years())}): "
+               f"grade {score.grade} counts only the weekends of {named} as days off, so a claim due on a public "
+               "holiday there counts as due that day, not on the next working day; give each year's holidays as "
+               f"the State Council announced them in a calendar file named by {CALENDAR_ENV} or `risk score "
+               "--holiday-calendar` (docs/risk-and-pricing.md, \"Working days\")", err=True)
+
+
+def _spans(years: tuple[int, ...]) -> str:
+    """Years as runs: "2021 to 2026, 2028"."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{run[0]} to {run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+
+
+def _holiday_calendar(_ctx, _param, path: Path | None) -> Path | None:
+    """--holiday-calendar (RECFIN_HOLIDAY_CALENDAR): the years its file adds to the working-day calendar count from
+    here on; a file that cannot be used is a usage error naming it, the year and the entry."""
+    try:
+        use_calendar_file(path)
+    except CalendarFileError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return path
 
 
 def first_five(claim_ids: list[str]) -> str:
@@ -597,6 +643,12 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                                       "(NAME.card.md for NAME.json); refused without the card, if its bytes "
                                       "do not have the sha256 the card records, or if the card names another "
                                       "model or other features.")
+@click.option("--holiday-calendar", type=PathType(dir_okay=False, path_type=Path, reads=True),
+              envvar=CALENDAR_ENV, callback=_holiday_calendar, expose_value=False,
+              help="A calendar file (YAML or JSON) with the public holidays and the weekend days worked in "
+                   "exchange of the years the built-in working-day calendar "
+                   f"({HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]}) lacks: a claim due on a Saturday, Sunday or public "
+                   f"holiday is on time paid on the next working day. Default: the file {CALENDAR_ENV} names.")
 @connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")

@@ -80,7 +80,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .history import ReceivableHistory
 from .history import held_ancestor as _held_ancestor
-from .working_days import next_working_day
+from .working_days import next_working_day, years_not_held
 
 WINDOWS = (90, 180, 365)
 HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 days (client.risk.dataset)
@@ -363,6 +363,11 @@ class DebtorFeatures(BaseModel):
     # confirmed claims the history holds only parts of (by the id the parts lead to): each counts once, as one
     # claim, in the counts and amounts, and in no dated window of confirmations (its day is not in the history)
     originals_not_in_history: list[str] = []
+    # the years whose public holidays the working-day calendar does not hold, of the claims that fell due by as_of
+    # (their due dates, the liftings that moved them, and the next working day after each): there it counted the
+    # weekends only as days off, so a claim due on such a year's holiday was to be paid that day
+    # (client.risk.working_days: a calendar file gives the years the built-in table lacks)
+    holiday_years_unknown: list[int] = []
 
     def model_inputs(self) -> list[float]:
         """The numbers the model sees, in the order of MODEL_FEATURES.
@@ -903,4 +908,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         mean_claim_confirmed=mean_claim([c.face for c in confirmed]),
         rejected_count_90=sum(1 for c in claims.values() if c.rejected_on and c.rejected_on > quarter_ago),
         originals_not_in_history=[c.receivable_id for c in confirmed if c.confirmed_on is None],
+        holiday_years_unknown=years_not_held(
+            day for c in claims.values() if c.confirmed_on is not None
+            for day in (c.due, c.payable_from) if day is not None and day <= as_of),
     )
