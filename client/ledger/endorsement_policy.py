@@ -34,7 +34,8 @@ What the policies rest on comes from the caller (:class:`PolicyState`): the ``_l
 key-level policy at the start of the block. A caller that cannot tell one raises :class:`Untold`; a check resting
 on it is then neither met nor failed, and what a transaction fails elsewhere still fails it. What is not checked
 at all: a definition naming a validation plugin other than Fabric's default (``vscc``), which may read its
-parameter as it likes (untold), and anything of Fabric's validation other than the endorsements (the creator's
+parameter as it likes (untold), a signature policy naming a principal other than 'MSPID.role' (an identity, an
+organizational unit, an anonymity or combined principal: untold), and anything of Fabric's validation other than the endorsements (the creator's
 signature, the read versions).
 """
 from __future__ import annotations
@@ -441,6 +442,13 @@ class _Namespace:
             else:
                 self.failures.append(f"{where} holds no policy, which no endorsement meets")
                 return
+        others = _principal_kinds_not_evaluated(envelope)
+        if others:
+            # Fabric's MSP evaluates them (an identity's exact certificate, an OU, any identity at all); taken as met
+            # by nobody here, they made a transaction Fabric passed read as one its flags let through unmet
+            self.untold.append(f"{where} names principals of a kind this check does not evaluate ({others}), so "
+                               "whether the endorsements meet it cannot be told")
+            return
         self._verdict(where, self.signers.signature_check(where, envelope))
 
     def _verdict(self, where: str, check: PolicyCheck) -> None:
@@ -461,6 +469,16 @@ class _Unmet(Exception):
 
 _NOT_TOLD = object()
 """What :meth:`_Namespace._told` gives for what it could not find, having noted why."""
+
+
+def _principal_kinds_not_evaluated(envelope: policies_pb2.SignaturePolicyEnvelope) -> str:
+    """The kinds of principal of ``envelope`` other than ROLE ('MSPID.role'), the one kind the checks evaluate,
+    named and joined; "" where it has none."""
+    kinds = {p.principal_classification for p in envelope.identities
+             if p.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE}
+    return ", ".join(sorted(msp_principal_pb2.MSPPrincipal.Classification.Name(kind)
+                            if kind in msp_principal_pb2.MSPPrincipal.Classification.values() else f"kind {kind}"
+                            for kind in kinds))
 
 
 def channel_policy_path(reference: str) -> tuple[str, ...] | None:
