@@ -1302,6 +1302,12 @@ class _ReadBack:
         if sequence[0] is None:
             return None     # no definition of the chaincode was committed
         commit, commit_reads = self._at(sequence[0])
+        if not commit.writes_of(endorsement_policy.LIFECYCLE, f"namespaces/fields/{chaincode}/Sequence"):
+            # no commit of the definition: its reads would give the fields of another moment, or of none
+            raise endorsement_policy.Untold(
+                f"transaction {commit.tx_id} ({_at(sequence[0])}), the version of chaincode {chaincode}'s definition "
+                "sequence a read names, does not write it, so the definition it was validated against cannot be "
+                "told from the blocks")
         written = commit.writes_of(endorsement_policy.LIFECYCLE, key)
         if written:
             return written[-1][1].value

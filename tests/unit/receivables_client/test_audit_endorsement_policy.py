@@ -121,3 +121,21 @@ def test_a_read_naming_a_version_of_a_transaction_that_did_not_write_the_key_tel
     assert not reason.endswith("; its endorsements meet every policy Fabric's validation held it to"), reason
     assert (f"transaction t-taken (block {at('t-taken')[0]}, transaction 0), the version of key {receivable_key(R)!r} a "
             "read names, does not write it") in reason, reason
+
+
+def test_a_read_of_the_definitions_sequence_naming_no_commit_of_it_tells_no_definition(ledger):
+    # the confirmation's read of the sequence names t-taken, which wrote another key and read the definition's fields
+    # before any was committed: read back through it, the chaincode had no definition, and the check failed
+    defined(ledger, ANY_TWO)
+    ledger.transactions["t-taken"] = endorsed(
+        "t-taken", {"another-key": {"id": "X"}}, ledger.peers(SUPPLIER, BANK),
+        also_read={"_lifecycle": {"namespaces/metadata/receivables": None,
+                                  "namespaces/fields/receivables/ValidationInfo": None}})
+    confirm = ledger.transactions["t-confirm"]
+    ledger.transactions["t-confirm"] = endorsed(
+        "t-confirm", {receivable_key(R): ledger.receivable}, ledger.peers(*_endorsers(confirm)),
+        reads={receivable_key(R): at("t-register")}, also_read={"_lifecycle": {SEQUENCE: at("t-taken")}})
+    passed, reason = checks_of(ledger.audit()[0])["confirmation"]
+    assert passed, reason
+    assert (f"transaction t-taken (block {at('t-taken')[0]}, transaction 0), the version of chaincode receivables's "
+            "definition sequence a read names, does not write it") in reason, reason
