@@ -182,8 +182,8 @@ def test_a_whole_card_without_a_digest_line_is_refused_as_naming_no_artefact(cop
     assert r.exit_code == 1 and error_line(r) == f"Error: {expected}"
 
 
-def test_training_records_the_digest_of_the_artefact_it_writes(tmp_path, monkeypatch):
-    model, report = training.run(5, 20, compare=False)
+def test_training_records_the_digest_of_the_artefact_it_writes(tmp_path, monkeypatch, small_fit):
+    model, report = small_fit
     monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
     _, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
     assert recorded_digest(card_path(path)) == hashlib.sha256(path.read_bytes()).hexdigest()

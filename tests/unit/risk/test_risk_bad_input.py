@@ -151,8 +151,8 @@ def test_an_out_folder_that_cannot_be_made_is_refused_before_training(tmp_path, 
     assert r.exit_code == 1 and "cannot write the model to" in error_line(r) and "--out" in error_line(r)
 
 
-def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch):
-    model, report = training.run(5, 20)
+def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch, small_fit):
+    model, report = small_fit
     monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
 
     def broken_card(*_):
@@ -164,9 +164,9 @@ def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def trained_once(monkeypatch):
+def trained_once(monkeypatch, small_fit):
     """Training answers at once with one small fit (the files written are what these tests are about)."""
-    model, report = training.run(5, 20)
+    model, report = small_fit
     monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
     return model
 

@@ -39,8 +39,11 @@ def liftings(histories):
 
 
 def test_the_liftings_are_the_same_for_the_same_seed_and_differ_for_another(histories):
-    assert liftings(histories) == liftings(simulate(CFG))
-    assert liftings(histories) != liftings(simulate(SimulationConfig(debtors=80, seed=8)))
+    # simulated again for its first 20 debtors (each drawn from the seed in turn, its claims from the seed and its
+    # own id): the same seed gives the same liftings at any size that has some
+    first = liftings(histories[:20])
+    assert first and first == liftings(simulate(SimulationConfig(debtors=20, seed=CFG.seed)))
+    assert first != liftings(simulate(SimulationConfig(debtors=20, seed=8)))
 
 
 def test_orders_are_lifted_before_the_due_date_after_it_and_some_never(frozen_claims):

@@ -19,8 +19,10 @@ SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 EXAMPLES = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def small(seed: int) -> SimulationConfig:
-    return SimulationConfig(debtors=20, days=2 * 365, seed=seed)
+def small(seed: int, debtors: int = 20) -> SimulationConfig:
+    """``debtors`` fewer than 20 are the first of small(seed)'s: each debtor is drawn from the seed in turn, and its
+    claims from the seed and its own id."""
+    return SimulationConfig(debtors=debtors, days=2 * 365, seed=seed)
 
 
 def by_claim(history: ReceivableHistory) -> dict[str, list]:
@@ -119,18 +121,20 @@ def test_the_histories_hold_claims_paid_late_at_less_than_their_face():
 @EXAMPLES
 @given(SEEDS)
 def test_the_same_seed_gives_the_same_histories(seed):
-    first, again = simulate(small(seed)), simulate(small(seed))
+    # a few debtors: the same seed gives the same histories at any size
+    first, again = simulate(small(seed, debtors=4)), simulate(small(seed, debtors=4))
+    assert any(e.kind == "split" for h in first for e in h.events)   # splits and parts among them
     assert [h.model_dump() for h in first] == [h.model_dump() for h in again]
-    other = simulate(small(seed ^ 1))
+    other = simulate(small(seed ^ 1, debtors=4))
     assert [h.model_dump() for h in first] != [h.model_dump() for h in other]
 
 
 @EXAMPLES
 @given(SEEDS, st.integers(min_value=30, max_value=2 * 365 - 1))
 def test_features_as_of_a_date_see_no_split_or_payment_after_it(seed, day):
-    cfg = small(seed)
+    cfg = small(seed, debtors=5)
     as_of = cfg.start + timedelta(days=day)
-    for history in simulate(cfg)[:5]:
+    for history in simulate(cfg):
         assert debtor_features(history, as_of) == debtor_features(history.as_of(as_of), as_of)
 
 
@@ -153,7 +157,7 @@ def payment_record(events) -> dict:
 @EXAMPLES
 @given(SEEDS)
 def test_a_simulated_history_is_what_the_ledger_reader_gives_for_the_same_claims(seed):
-    for history in simulate(small(seed))[:5]:
+    for history in simulate(small(seed, debtors=5)):
         read = [e for events in by_claim(history).values()
                 for e in events_from_payment_record(history.debtor, payment_record(events))]
         assert ReceivableHistory(debtor=history.debtor, events=read).events == history.events

@@ -1,0 +1,10 @@
+"""Fixtures the risk tests share."""
+import pytest
+
+
+@pytest.fixture(scope="session")
+def small_fit():
+    """(model, report) of one small training run, seed 5 on 20 SYNTHETIC debtors: fitted once for every test that
+    needs some trained model (what training writes, and how) rather than a particular one."""
+    from client.risk import training   # needs scikit-learn, which test_training_dependencies_missing hides
+    return training.run(5, 20)
