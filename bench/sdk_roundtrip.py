@@ -143,7 +143,9 @@ def summary_rows(reports: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         return None if value is None else f"{value * 1000:.1f}"
 
     return [{"phase": r["phase"], "in_flight": r["plan"]["concurrency"], "committed": r["committed"],
-             "failed": sum(r["failed"].values()), "tx_per_s": f"{r['throughput_tps']:.1f}",
+             "failed": sum(r["failed"].values()),
+             # None where the phase had no measured window (it ran out of work during warm-up)
+             "tx_per_s": None if r["throughput_tps"] is None else f"{r['throughput_tps']:.1f}",
              "p50_ms": ms(r["latency_s"]["p50"]), "p99_ms": ms(r["latency_s"]["p99"]),
              "client_cpu_ms_per_tx": (None if (c := client_cpu_per_tx(r)) is None else f"{c * 1000:.2f}")}
             for r in reports]

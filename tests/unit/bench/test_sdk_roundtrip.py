@@ -118,6 +118,9 @@ def test_the_table_rows_give_each_phase_in_milliseconds(reports):
     unmeasured = {**measured[0], "cpu": {"client": {"kind": "client", "cpu_s": None, "cpu_s_per_tx": None}}}
     assert summary_rows([unmeasured])[0]["client_cpu_ms_per_tx"] is None
 
+    windowless = {**measured[0], "throughput_tps": None, "throughput_window_s": None}
+    assert summary_rows([windowless])[0]["tx_per_s"] is None
+
 
 def test_the_demo_is_its_own_process_on_the_given_network(tmp_path):
     command = demo_command(tmp_path)
