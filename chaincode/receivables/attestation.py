@@ -37,7 +37,8 @@ attester's ``recfin.attestation-last`` entry names, as the peer's history holds 
 earlier contract version's, one two other orgs wrote in its name, one of an attester without an entry, or one
 read on a peer whose history holds no write of the entry) counts against a registration but never backs one, nor
 clears a failure of its attester's. A failure so written still refuses one: nothing tells it from an earlier
-version's failure, which a bank found, and its attester clears it by passing the invoice on its sources. The pass
+version's failure, which a bank found, and its attester clears it by passing the invoice on its sources (or, on a
+source that since holds nothing of it, as :func:`_as_it_stands` says: :func:`_what_clears_a_failure`). The pass
 that backs
 the registration is the attester's newest naming every required source, and only while its values
 are still the attester's newest. A pass dated after the
@@ -363,7 +364,8 @@ def _unnamed_failure(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str:
             "attester reports a record it did not make to the network's operators)")
 
 
-def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Mapping[str, str]) -> str | None:
+def listed_not_counted_reason(config: NetworkConfig, a: InvoiceAttestation,
+                               unnamed: Mapping[str, str]) -> str | None:
     """Why no registration of the invoice counts ``a`` as its attester's word, whoever registers it and when, or
     None where one may (``GetInvoiceAttestations`` lists it so): a record nothing its attester wrote shows to be
     its own (``unnamed``: the ids, each with its :func:`vouching_gap`), or a pass recorded before attestations
@@ -374,9 +376,9 @@ def listed_not_counted_reason(a: InvoiceAttestation, unnamed: Mapping[str, str])
     gap = unnamed.get(a.id)
     if gap is not None and a.outcome == "fail":
         return (f"failing, but {_unvouched_words(gap)}: as nothing tells it from its attester's own, it still "
-                f"refuses a registration of the invoice until its attester passes it on {', '.join(a.sources)}; "
-                f"the block holding transaction {a.attested.tx_id} shows who submitted it, and an attester reports "
-                "a record it did not make to the network's operators")
+                f"refuses a registration of the invoice until {_what_clears_a_failure(config, a.sources)}; the "
+                f"block holding transaction {a.attested.tx_id} shows who submitted it, and an attester reports a "
+                "record it did not make to the network's operators")
     if a.outcome != "pass":
         return None
     if gap is not None:
@@ -460,6 +462,14 @@ def _required_sources(config: NetworkConfig) -> str:
     """The sources a pass must name to cover what a registration needs, as a refusal names them."""
     required = sorted(config.attestation_sources)
     return f"every source this network requires ({', '.join(required)})" if required else "any source"
+
+
+def _what_clears_a_failure(config: NetworkConfig, sources: Sequence[str]) -> str:
+    """What clears an attester's failure on ``sources`` (:func:`_as_it_stands`), as a registration's refusal and
+    the attestations' listing both say it, so neither leaves out a way the other names."""
+    return (f"its attester passes the invoice on {', '.join(sources)} (a pass on other sources leaves the failure "
+            "standing), or, for a source it asked again that held nothing of the invoice, attests a pass naming "
+            f"{_required_sources(config)} that lists that source in sources_skipped")
 
 
 def _sources_to_attest_again(config: NetworkConfig) -> str:
@@ -566,10 +576,8 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
             return rule("invoice-verification-failed", f"{named} was attested{_spelled(a, invoice)} as "
                         f"failing verification against {', '.join(a.sources)} by {a.attester} in transaction "
                         f"{a.attested.tx_id}{_unnamed_failure(a, unnamed)}: settle the "
-                        "discrepancy with the tax authority, then have that party verify it again against those "
-                        "sources and attest the result (a pass on other sources leaves the failure standing, but for "
-                        "a source it asked that held nothing of the invoice, sources_skipped, where it names "
-                        f"{_required_sources(config)})")
+                        "discrepancy with the tax authority, then have that party verify it again and attest the "
+                        f"result; the failure refuses registrations until {_what_clears_a_failure(config, a.sources)}")
     required = set(config.attestation_sources)
     passing = [a for a in counted if a.outcome == "pass"]
     # each attester's newest values, whatever sources its pass names (a pass on another source than the required

@@ -108,7 +108,8 @@ class AttestationTransactions(TransactionGroup):
             return [a.to_json() for a in records]
         # each with whether a registration counts it as its attester's word: a record nothing its attester wrote
         # vouches for is listed (it counts against a registration) but would otherwise read as the attester's word
-        listed = [{**a.to_json(), "not_counted_reason": attestation.listed_not_counted_reason(a, unnamed)}
+        listed = [{**a.to_json(),
+                   "not_counted_reason": attestation.listed_not_counted_reason(self.config, a, unnamed)}
                   for a in records]
         if newer:
             # one no attester's entry names is no newer version's attestation but a new key two orgs wrote, as a

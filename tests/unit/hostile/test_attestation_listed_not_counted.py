@@ -8,7 +8,8 @@ registration, but its reader learns the attester's entry names it nowhere."""
 
 from __future__ import annotations
 
-from ..receivables.test_registry_and_attestation_policies import dated_later, forged_in_the_name_of
+from ..receivables.support import attestation_request
+from ..receivables.test_registry_and_attestation_policies import NUMBER, dated_later, forged_in_the_name_of
 from .test_attestation_forged_before_its_attesters_first import a_credit_check_and_a_tax_pass_forged_before_it
 
 
@@ -45,3 +46,23 @@ async def test_a_forged_failure_is_listed_as_still_refusing_registration_and_mar
     assert why and why.startswith("failing, but named by no write of its attester's recfin.attestation-last"), why
     assert "still refuses a registration" in why and "reference-registry" in why
     assert listed[credit["id"]]["not_counted_reason"] is None
+
+
+async def test_a_forged_failure_is_listed_with_every_way_a_registration_refusal_names_to_clear_it():
+    """The listing named only the attester's pass on the failure's sources; a registration's refusal also names the
+    attester's pass covering the required sources that lists a source it asked again and found nothing of
+    (``sources_skipped``). Both now say the same, and that way does clear it."""
+    net, req, credit = await a_credit_check_and_a_tax_pass_forged_before_it()
+    forged_in_the_name_of(net, credit, id="A-forged-failure", outcome="fail", sources=["reference-registry"],
+                          attested=dated_later(credit, minutes=-20))
+    why = (await _listed(net, credit))["attestations"]
+    why = next(a["not_counted_reason"] for a in why if a["id"] == "A-forged-failure")
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    refusal = await net.refused(tier1, "RegisterReceivable", req, rule="invoice-verification-failed")
+    clears = why.split(" until ", 1)[1].split("; the block", 1)[0]
+    assert "sources_skipped" in clears and "reference-tax" in clears and "reference-registry" in clears, why
+    assert clears in refusal, (clears, refusal)
+    await net.ok(bank, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=req["invoices"][0], sources=("reference-tax",),
+                                     sources_skipped=["reference-registry"]))
+    assert (await net.ok(tier1, "RegisterReceivable", req))["status"] == "REGISTERED"
