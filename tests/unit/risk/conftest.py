@@ -8,3 +8,11 @@ def small_fit():
     needs some trained model (what training writes, and how) rather than a particular one."""
     from client.risk import training   # needs scikit-learn, which test_training_dependencies_missing hides
     return training.run(5, 20)
+
+
+@pytest.fixture(scope="session")
+def evaluated_3_40():
+    """(model, report) of `risk evaluate --seed 3 --debtors 40`'s run: fitted once for the tests that read its
+    figures."""
+    from client.risk import training
+    return training.run(3, 40)
