@@ -4,7 +4,7 @@ score` noted only a debtor with none; it notes one with fewer too
 say so, and the shipped card still gives the fewest the note reads."""
 from client.risk import DEFAULT_MODEL
 from client.risk.model import card_path, fewest_fell_due_365
-from client.risk.training import model_card, run
+from client.risk.training import model_card
 
 SAID = "(`recfin risk score` notes a debtor with none or fewer)"
 
@@ -15,8 +15,8 @@ def test_the_shipped_card_says_risk_score_notes_a_debtor_with_fewer():
     assert fewest_fell_due_365(card) > 0
 
 
-def test_the_card_training_writes_says_it():
-    model, report = run(11, 40)
+def test_the_card_training_writes_says_it(small_fit):
+    model, report = small_fit
     card = model_card(model, report)
     assert SAID in " ".join(card.split())
     assert fewest_fell_due_365(card) == report.least_fell_due_365
