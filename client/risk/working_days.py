@@ -117,8 +117,10 @@ def calendar_years() -> tuple[int, ...]:
 def years_not_held(days) -> list[int]:
     """The years of ``days``, and of the first working day after each, whose public holidays the calendar does not
     hold: for them it counts the weekends only as days off."""
-    held = calendar_years()
-    return sorted({d.year for day in days for d in (day, next_working_day(day)) if d.year not in held})
+    past_the_table = {d.year for day in days for d in (day, next_working_day(day))} - set(_HOLIDAYS)
+    # the calendar file is read only for a year past the built-in table: training, whose dates lie in the table's
+    # years, neither reads it nor depends on it
+    return sorted(past_the_table - set(_added_years())) if past_the_table else []
 
 
 @lru_cache(maxsize=None)

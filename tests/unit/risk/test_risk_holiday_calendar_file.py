@@ -76,6 +76,19 @@ def test_the_file_the_environment_names_is_read_at_the_first_look_up(tmp_path, m
     assert next_working_day(DUE) == date(2031, 1, 4)
 
 
+def test_features_within_the_built_in_years_never_read_the_calendar_file(tmp_path, monkeypatch):
+    """Training's histories lie in the built-in years: there the file is not read, so a wrong one stops no training
+    and a right one changes none."""
+    wrong = written(tmp_path, "2031:\n  holidays: [[10-07, 10-01]]\n  worked_weekend_days: []\n")
+    monkeypatch.setenv(CALENDAR_ENV, str(wrong))
+    working_days.use_calendar_from_environment()
+    built_in = lifecycle("R", date(2026, 1, 5), date(2026, 3, 7), paid=date(2026, 3, 9))   # due Saturday, paid Monday
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=built_in), date(2026, 6, 30))
+    assert (f.settled_on_time_count, f.holiday_years_unknown) == (1, [])
+    with pytest.raises(CalendarFileError):   # a year past the table reads it, and is refused
+        debtor_features(history(), AS_OF)
+
+
 @pytest.mark.parametrize("text, said", [
     ("2031:\n  holidays: [[01-01, 01-03], [02-30, 03-02]]\n  worked_weekend_days: []\n",
      "2031, holiday 2 [02-30, 03-02]: 02-30 is no day of 2031"),
