@@ -22,14 +22,17 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
     Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, decimals as
     their strings. It depends on the documents' content, not on their file format (nor on a scan's flagged fields
     listed on the invoice, :attr:`Invoice.unreviewed`, nor the confidence they were flagged below: what a person
-    reviewed is the invoice itself), except that the lines are hashed in the order the documents give them (an
-    export sorted otherwise hashes apart) and a quantity or unit price is hashed as written (``str(Decimal)``:
-    ``200`` and ``200.0`` hash apart).
+    reviewed is the invoice itself; nor on the total in words, :attr:`Invoice.total_in_words`), except that the
+    lines are hashed in the order the documents give them (an export sorted otherwise hashes apart) and a quantity
+    or unit price is hashed as written (``str(Decimal)``: ``200`` and ``200.0`` hash apart).
     Claims on the ledger carry this hash and it carries no version, so those bytes stay as they are.
     """
     invoice_doc = invoice_to_json(invoice)
     invoice_doc.pop("unreviewed", None)
     invoice_doc.pop("min_confidence", None)     # how the scan was read, as the unreviewed list is
+    # the total again, in words (totals.in_words checks they say it): hashed, every claim made from an XML invoice
+    # that gives them, before they were read, would hash apart from its documents
+    invoice_doc.pop("total_in_words", None)
     # hashed as str(Decimal) (5E-7), as before the recfin form wrote quantities and prices in plain digits
     # (0.0000005): claims carry this hash, so its bytes stay as they were
     for hashed, line in zip(invoice_doc["lines"], invoice.lines):

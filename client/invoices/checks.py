@@ -9,6 +9,9 @@ totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing), and no line is negative but a
                        discount line (折扣行) under the line it discounts (a red-letter line on a blue invoice),
                        nor does a discount take its line below zero
+totals.in_words        only where the invoice gives its total in words (价税合计（大写）: the XML's
+                       TotalTax-includedAmountInChinese, recfin JSON's total_in_words): they are an amount as
+                       amounts are written in words (壹万壹仟叁佰圆整, （负数）伍佰圆整) and say 价税合计 in figures
 totals.tax_rounding    the lines' taxes are within 1.27 of their amounts x rates summed, however many lines: each
                        line's tolerance does not add up past what a whole invoice may round by
 line.amount            per line: quantity x unit price = amount, within tolerance
@@ -57,7 +60,9 @@ from typing import Protocol
 from chaincode.receivables.dates import days_text
 from client.money import plain_yuan
 
-from ._reading import deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
+from ._amount_words import amount_in_words_fen
+from ._reading import (ValueProblem, deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem,
+                       statutory_rate)
 from .credit_code import check_tax_id
 from .fingerprint import (
     _other_spelling_fingerprint, code_characters_problem, code_problem, code_year_problem, fingerprint_of,
@@ -153,6 +158,7 @@ def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Repo
     lines = _lines(invoice, o.tolerance_fen, items)
     findings = [
         *_totals(invoice, items),
+        *_in_words(invoice),
         _tax_rounding(lines),
         *lines,
         _tax_id("seller.tax_id", invoice.seller.tax_id),
@@ -209,6 +215,29 @@ def _totals(inv: Invoice, items: list) -> list[Finding]:
             **({"discounted_below_zero": [item.number for item in beyond]} if beyond else {}),
             **({"offsets": offset_identity(inv)} if inv.total_with_tax_fen <= 0 and inv.original_number else {})),
     ]
+
+
+def _in_words(inv: Invoice) -> list[Finding]:
+    """The total in words (大写) against the total with tax in figures, where the invoice gives words: the two are
+    printed so that neither can be altered alone, and words that say another amount, or no amount at all, mean one
+    of them was altered or mistyped. None where it gives no words, which an invoice file need not."""
+    words = inv.total_in_words
+    if words is None:
+        return []
+    total = plain_yuan(inv.total_with_tax_fen)
+    details = {"words": words, "total_fen": inv.total_with_tax_fen}
+    try:
+        said = amount_in_words_fen(words)
+    except ValueProblem as exc:
+        return [Finding(check="totals.in_words", status="fail",
+                        message=f"the total in words cannot be read as an amount: {exc}; so it does not confirm "
+                                f"the total with tax {total}: check both against the invoice, or download it again "
+                                "from where it was issued", details=details)]
+    return [_ok("totals.in_words", said == inv.total_with_tax_fen,
+                f"the total in words {words} says {total}, the total with tax",
+                f"the total in words {words} says {plain_yuan(said)}, but the total with tax in figures is {total}: "
+                "one of them was altered or mistyped; check both against the invoice, or download it again from "
+                "where it was issued", words_fen=said, **details)]
 
 
 def offset_identity(inv: Invoice) -> dict[str, str]:

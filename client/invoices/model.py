@@ -83,6 +83,9 @@ class Invoice(_Frozen):
     total_amount_fen: int = Field(description="合计金额, without tax")
     total_tax_fen: int = Field(description="合计税额")
     total_with_tax_fen: int = Field(description="价税合计")
+    total_in_words: str | None = Field(default=None, description="价税合计（大写）, the total with tax in words "
+                                                                 "(壹万壹仟叁佰圆整) as the file gives it; None where "
+                                                                 "it gives none")
     currency: str = "CNY"
     kind: str | None = Field(default=None, description="e.g. 增值税专用发票 / 普通发票, when the file says")
     taxed_on_difference: bool = Field(default=False, description="the invoice says it is taxed on the difference "

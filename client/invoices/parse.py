@@ -369,6 +369,8 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
         "total_amount": plain_yuan(invoice.total_amount_fen),
         "total_tax": plain_yuan(invoice.total_tax_fen),
         "total_with_tax": plain_yuan(invoice.total_with_tax_fen),
+        # written only when given, so that every other invoice's file stays what it was
+        **({"total_in_words": invoice.total_in_words} if invoice.total_in_words is not None else {}),
     }
 
 
@@ -861,6 +863,8 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         total_amount_fen=r.value(basic, ("TotalAmWithoutTax",), to_fen),
         total_tax_fen=r.value(basic, ("TotalTaxAm",), to_fen),
         total_with_tax_fen=r.value(basic, ("TotalTax-includedAmount",), to_fen),
+        # checked against the figures by totals.in_words, not here: words that disagree are a finding to show
+        total_in_words=r.text(basic, ("TotalTax-includedAmountInChinese",), required=False),
         kind=kind,
         taxed_on_difference=taxed_on_difference,
         source=source,
@@ -931,6 +935,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         total_amount_fen=r.value(None, ("total_amount",), to_fen),
         total_tax_fen=r.value(None, ("total_tax",), to_fen),
         total_with_tax_fen=r.value(None, ("total_with_tax",), to_fen),
+        total_in_words=r.text(None, ("total_in_words",), required=False),
         kind=r.text(None, ("kind",), required=False),
         taxed_on_difference=bool(said or deducted),
         source=source,

@@ -55,9 +55,9 @@ from .model import DEFAULT_MIN_CONFIDENCE, Finding, Invoice, Report
 
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
 # contract, which checks them against the ledger at the transaction's time.
-REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "totals.tax_rounding",
-                       "line.amount", "line.rate", "line.tax", "seller.tax_id", "buyer.tax_id", "number.format",
-                       "number.code")
+REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.in_words", "totals.positive",
+                       "totals.tax_rounding", "line.amount", "line.rate", "line.tax", "seller.tax_id", "buyer.tax_id",
+                       "number.format", "number.code")
 
 # The most per-line rounding a registration allows: the tax-control device's rule (6 fen of tax), the widest any
 # invoice was issued under. A wider tolerance would let a wrong tax, and the face amount built on it, through.

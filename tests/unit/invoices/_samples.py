@@ -97,8 +97,10 @@ def in_words(fen: int) -> str:
     return out + (_NUMERALS[fen_digit] + "分" if fen_digit else "")
 
 
-def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, str] | None = None) -> str:
-    """The invoice as fully digitalised e-invoice XML; ``drop`` removes an element, ``replace`` edits text."""
+def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, str] | None = None,
+                 words: str | None = None) -> str:
+    """The invoice as fully digitalised e-invoice XML; ``drop`` removes an element, ``replace`` edits text,
+    ``words`` is the total in words (``TotalTax-includedAmountInChinese``), left out where not given."""
     items = "".join(
         "<IssuItemInformation>"
         f"<ItemName>{l.name}</ItemName>"
@@ -118,7 +120,7 @@ def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, st
         "<SellerInformation><SellerIdNum>{sid}</SellerIdNum><SellerName>{sname}</SellerName></SellerInformation>"
         "<BuyerInformation><BuyerIdNum>{bid}</BuyerIdNum><BuyerName>{bname}</BuyerName></BuyerInformation>"
         "<BasicInformation><TotalAmWithoutTax>{amount}</TotalAmWithoutTax><TotalTaxAm>{tax}</TotalTaxAm>"
-        "<TotalTax-includedAmount>{total}</TotalTax-includedAmount><Drawer>张三</Drawer>"
+        "<TotalTax-includedAmount>{total}</TotalTax-includedAmount>{words}<Drawer>张三</Drawer>"
         "<RequestTime>{date} 10:11:12</RequestTime></BasicInformation>"
         "{items}"
         "</EInvoiceData>"
@@ -127,7 +129,9 @@ def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, st
         "</EInvoice>"
     ).format(number=inv.number, sid=inv.seller.tax_id, sname=inv.seller.name, bid=inv.buyer.tax_id,
              bname=inv.buyer.name, amount=money(inv.total_amount_fen), tax=money(inv.total_tax_fen),
-             total=money(inv.total_with_tax_fen), date=inv.issue_date.isoformat(), items=items)
+             total=money(inv.total_with_tax_fen), date=inv.issue_date.isoformat(), items=items,
+             words="" if words is None else
+             f"<TotalTax-includedAmountInChinese>{words}</TotalTax-includedAmountInChinese>")
     if drop:
         import re
         xml = re.sub(rf"<{drop}>.*?</{drop}>", "", xml, count=1)
