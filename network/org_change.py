@@ -325,7 +325,10 @@ def check_identifiers_free(topology: Topology, current: configtx_pb2.Config, nam
     has), in any case: Fabric keeps one MSP per MSP ID on a channel, so an application org under that MSP ID
     would be the ordering org itself, whose admin would then count among the application orgs' admins (a copy
     of its MSP, whose CAs check_cas_its_own finds no other application org's), or, with another MSP, be
-    refused by the ordering service ("two different versions of MSP")."""
+    refused by the ordering service ("two different versions of MSP"). Nor the same name exactly under another
+    MSP ID (any name of the ordering org's): an org is found by its name (Topology.org), so the signers of a file
+    carrying it would read it as that org, and the record, which keeps one org per name, would take it for
+    that org once it is in."""
     ordering = {member: member for member in channel_config.orderer_orgs(current)} | \
         {topology.orderer_org.msp_id: topology.orderer_org.name}
     if (same := next((m for m in sorted(ordering) if m.lower() == msp_id.lower()), None)) is not None:
@@ -335,6 +338,11 @@ def check_identifiers_free(topology: Topology, current: configtx_pb2.Config, nam
                              f"channel, so the org would be {ordering[same]} itself, its admin counting among the "
                              f"application orgs' admins, or, with another MSP, be refused by the ordering "
                              f"service. {remedy}")
+    if (namesake := next((o for o in [topology.orderer_org, *topology.orgs]
+                          if o.name == name and (o is topology.orderer_org or o.msp_id != msp_id)), None)) is not None:
+        whose = "the channel's ordering org" if namesake is topology.orderer_org else "an org of the network"
+        raise OrgChangeError(f"{name} ({msp_id}) cannot join: its name {name} is the name of {namesake.name} "
+                             f"({namesake.msp_id}), {whose}, so either could be taken for the other. {remedy}")
     joining = (("name", name), ("MSP ID", msp_id))
     taken = [(f"org {o.name}'s {what} {identifier}", given, mine)
              for o in [topology.orderer_org, *topology.orgs] if o.name != name
