@@ -44,7 +44,8 @@ process starts again; while it runs, whenever `up` or `status` finds it past the
 log_limit bytes (from a line's start) are copied to <log>.1 and it is emptied in place (the process
 writes it with O_APPEND, so it goes on at the emptied log's start). Either way the earlier rotated
 logs move up one number first (<log>.1 to <log>.2, ...), the oldest beyond log_kept dropped, so a
-process's history is kept to (log_kept + 1) x log_limit bytes. A log whose part could not be written
+process's history is kept to log_kept rotated logs beside the current one (log_limit bytes each where
+copied while the process ran; a log moved at a start is moved whole). A log whose part could not be written
 to <log>.1 (a full disk) is left whole, nothing moved, and recorded (logs_not_rotated), for the
 command to say what to free.
 """
@@ -976,8 +977,9 @@ def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> None:
 def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRotated | None:
     """Rotate the log of a process that still runs: past limit bytes, copy its last part (at most limit bytes,
     from the first line that starts within them: _copy_last_part) to <log>.1 (the earlier rotated ones moved up
-    one number once the copy is complete, kept of them at most), then empty it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead, written with
-    O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy and the
+    one number once the copy is complete, kept of them at most), then empty it in place. Moving it would leave
+    the process writing to <log>.1; it keeps its open file instead, written with O_APPEND, so its next line
+    lands at the start of the emptied log. What it writes between the copy and the
     emptying (a line or so) is lost. Only the last part is copied: a log that grew to gigabytes between two looks
     would otherwise need as much free disk again, and its older lines are what a node's recent history does not
     need. A log whose last part cannot be written to <log>.1 (a full disk, another user's folder) is left as it
