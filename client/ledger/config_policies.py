@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
+from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
@@ -504,9 +505,14 @@ def way_out(current: configtx_pb2.Config, msp_id: str) -> WayOut | None:
 
 
 def principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:
+    """A ROLE principal as (MSP ID, role name); one of another kind, or whose MSPRole does not decode, as an MSP ID
+    "?" that no signer is (Fabric's MSP fails to read the latter at evaluation, so nobody satisfies it)."""
     if p.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
         return ("?", "unsupported-principal")
-    role = msp_principal_pb2.MSPRole.FromString(p.principal)
+    try:
+        role = msp_principal_pb2.MSPRole.FromString(p.principal)
+    except (DecodeError, RuntimeError):
+        return ("?", "unreadable-principal")
     return role.msp_identifier, ROLE_NAMES.get(role.role, "?")
 
 

@@ -40,3 +40,15 @@ def test_a_role_policy_is_still_judged():
     assert untold == [] and len(failures) == 1
     assert (f"the key-level policy of key {R1!r} of chaincode receivables ('CoreEnterpriseMSP.peer') needs 1 of 1 "
             "principals, has 0") in failures[0], failures
+
+
+def test_a_role_principal_that_does_not_decode_is_met_by_nobody():
+    # Fabric's MSP fails to read it when the policy is evaluated; the check stopped on a bare DecodeError
+    garbled = msp_principal_pb2.MSPPrincipal(principal_classification=msp_principal_pb2.MSPPrincipal.ROLE,
+                                             principal=b"\xff\xff\xff")
+    sealing = endorsed("tx-2", {R1: CLAIM}, peers(SUPPLIER, BANK), metadata={R1: _only(garbled)})
+    writing = endorsed("tx-3", {R1: {**CLAIM, "v": 2}}, peers(SUPPLIER, BANK))
+    failures, untold = judged(the_chain(committed(sealing), committed(writing)))
+    assert untold == [] and len(failures) == 1
+    assert (f"the key-level policy of key {R1!r} of chaincode receivables ('?.unreadable-principal') needs 1 of 1 "
+            "principals, has 0") in failures[0], failures
