@@ -99,7 +99,9 @@ COMPANY_FILES = (".env",)   # what the company adds to its bundle, kept when the
 # Beside out, while a bundle is written: .<out's name>.<mkdtemp's random part>.new, the bundle being built, and
 # .old (the same random part), the earlier bundle renamed aside for it; a run stopped midway leaves them there
 BUILD_SUFFIX, ASIDE_SUFFIX = ".new", ".old"
-_RANDOM_PART = re.compile(r"[a-z0-9_]+")    # what tempfile.mkdtemp puts between prefix and suffix
+# What tempfile.mkdtemp puts between prefix and suffix: 8 of these characters. Held to that length, so that a folder
+# an operator named in that form (.bank.backup.old: the earlier bundle kept aside by hand) is not taken for a leftover.
+_RANDOM_PART = re.compile(r"[a-z0-9_]{8}")
 # How long a write waits for another run writing a bundle into the same folder (a few seconds' work) to finish
 WRITER_WAIT = 60.0
 _WRITER_POLL = 0.1
@@ -515,8 +517,8 @@ def _sole_writer(out: Path) -> Iterator[None]:
 
 def _leftovers(out: Path) -> dict[str, dict[str, Path]]:
     """What runs of write() into out left beside it, by the random part of their names: {"new": the folder a run
-    built in, "old": the earlier bundle it renamed aside}. Only names of that exact form count: another bundle's
-    (out "a" beside "a.b") or a file of the operator's never does."""
+    built in, "old": the earlier bundle it renamed aside}. Only names of that exact form count (_RANDOM_PART): another
+    bundle's (out "a" beside "a.b"), or a folder of the operator's named otherwise, never does."""
     prefix = f".{out.name}."
     found: dict[str, dict[str, Path]] = {}
     for path in out.parent.iterdir():

@@ -166,6 +166,15 @@ def test_what_is_not_a_leftover_of_this_folder_s_runs_is_left_alone(earlier, hos
     assert sorted(p.name for p in earlier.parent.iterdir()) == sorted([*others, "supplier"])
 
 
+def test_a_folder_named_like_a_leftover_but_for_its_random_part_s_length_is_left_alone(earlier, hosts, prepared_hosts):
+    """mkdtemp's random part is 8 characters: an operator's copy of the earlier bundle, set aside by hand under a
+    name of that form, was removed with its keys as a leftover."""
+    kept = earlier.parent / ".supplier.backup.old"
+    shutil.copytree(earlier, kept)
+    assert bundle.write(hosts, prepared_hosts, "supplier", earlier).recovered == []
+    assert _whole(kept) and sorted(p.name for p in earlier.parent.iterdir()) == [kept.name, "supplier"]
+
+
 def test_a_run_writing_into_the_same_folder_is_waited_for_then_named(earlier, hosts, prepared_hosts, monkeypatch):
     """A run's .new beside the bundle is its work in progress, not a leftover: the folder's lock tells them apart."""
     building = earlier.parent / ".supplier.inflight.new"
