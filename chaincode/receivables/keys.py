@@ -78,7 +78,8 @@ OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 # [bank credit code, debtor] -> the bank's exposure version on the debtor (digits), under the bank's org alone from
 # its first offer there; [bank credit code, debtor, holder org, offer id] -> the same, moved aside by the bank's offer
 # ``offer id`` (or by the UpgradeLedger page whose transaction id it is, restoring the bank's entries) because the
-# first carried a policy two other orgs set (a fixed name, they could write it first), with
+# first carried a policy two other orgs set (a fixed name, they could write it first), or, for the offer, a count
+# one more of which no read takes from the first (``Store.move_exposure_version``), with
 # a private copy of the key (0x00) in the terms collection of the holder org and the bank's, which no write reaches
 # without the bank's peer (not a page's, which the holder's peer would then have to endorse): one without it counts
 # only until the bank's own key stands, and only under the bank's org alone (``Store.exposure_version_held``)

@@ -294,8 +294,9 @@ class OfferRecords(StoreBase):
         on the debtor. Before that offer the key is new, a fixed name: any two orgs (the debtor's and a supplier's)
         can write it first, with a value and a policy of their own, and Fabric would hold every offer of the bank
         on the debtor to that policy. So a value there that is no count in digits, or one past
-        ``_UNGUARDED_COUNT_MAX``, reads as 0, and where the key carries another policy than the bank's org alone,
-        the bank's next offer leaves it and moves the version aside (``move_exposure_version``) to
+        ``_UNGUARDED_COUNT_MAX``, reads as 0, and where the key carries another policy than the bank's org alone
+        (or holds ``_UNGUARDED_COUNT_MAX``, one more of which would read as 0), the bank's next offer leaves it and
+        moves the version aside (``move_exposure_version``) to
         ``recfin.exposure-version [bank, debtor, holder org, offer id]``, named after that offer (its id comes from
         its transaction's, so no other org can write the key first), under the bank's org alone, with a private copy
         in the terms collection of the claim's holder org and the bank's, which no write reaches without the bank's
@@ -306,9 +307,12 @@ class OfferRecords(StoreBase):
         bank's entries moves the version aside to one, named after the page's transaction id, where the fixed key
         is sealed by others. Two orgs can write one too (a new key, under any policy), but then only raise a
         version that, before the bank's own key, they could set anyway; once that key stands, an entry without its
-        copy, or naming a collection the contract's definition lacks, says nothing. The fixed key and the entries
-        are read in one plain range query: an entry written meanwhile fails the transaction at commit, as a change
-        of the fixed key does."""
+        copy, or naming a collection the contract's definition lacks, says nothing; and two orgs that can write the
+        fixed key before the bank's first offer can put it under the bank's org alone at a lower count, read as the
+        bank's own, so that a page's entry says nothing and the version falls back (docs/receivables.md, "Before
+        the bank's first offer on a debtor": a limit, as this read cannot tell that key from the bank's). The fixed
+        key and the entries are read in one plain range query: an entry written meanwhile fails the transaction at
+        commit, as a change of the fixed key does."""
         if bank_msp is None:
             party = await self.party(bank)
             bank_msp = party.msp_id if party else ""
@@ -361,7 +365,8 @@ class OfferRecords(StoreBase):
 
         ``offer`` (the bank's org, the claim's holder org and the offer's id: a bank's offer, which the bank's peer
         endorses): the version is written under the bank's org alone, so that no other org can rewrite it or seal
-        it with a policy of its own; where ``read`` found the fixed key sealed by others, to a new
+        it with a policy of its own; where ``read`` found the fixed key sealed by others, or at a count one more of
+        which no read takes from it (``_UNGUARDED_COUNT_MAX``: it would read as 0, a version read before), to a new
         ``recfin.exposure-version`` entry named after the claim's holder org and the offer, with its private copy.
 
         ``upgrade`` (the bank's org and the holder org of a record of the bank's an UpgradeLedger page restored an
@@ -375,6 +380,11 @@ class OfferRecords(StoreBase):
         no write of the version does. Neither given (or ``upgrade`` naming no bank org, a bank without a party
         record): the key read, else the fixed key."""
         key, seal_with = read.key, offer[0] if offer is not None else None
+        fixed = self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        if key == fixed and offer is not None and read.value >= _UNGUARDED_COUNT_MAX:
+            # one more on the fixed key would read as 0 (a count there past _UNGUARDED_COUNT_MAX may be any two
+            # orgs'), a version read before: the offer moves it aside to its own entry, which reads back as written
+            key = None
         if key is None and offer is not None:
             bank_msp, holder_msp, offer_id = offer
             key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, offer_id)
@@ -383,7 +393,7 @@ class OfferRecords(StoreBase):
             bank_msp, holder_msp = upgrade
             key = self.key(keys.EXPOSURE_VERSION, bank, debtor, holder_msp, self.stub.tx_id)
             seal_with = bank_msp   # a new key: under the chaincode-level policy, any two orgs could rewrite it
-        key = key or self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        key = key or fixed
         await self.stub.put_state(key, str(read.value + 1).encode())
         if seal_with is not None:
             await self._set_policy(key, [seal_with])

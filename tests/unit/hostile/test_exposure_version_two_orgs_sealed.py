@@ -237,3 +237,26 @@ async def test_a_count_the_debtor_and_a_supplier_seal_near_the_top_does_not_brin
     refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", requests[3],
                                        str(priced_before_two_offers), transient=transient_terms(), timestamp=net.now)
     assert "RULE exposure-changed" in refused.result.message
+
+
+@pytest.mark.parametrize("policy", [None, [BANK]], ids=["without a policy", "sealed under the bank's org"])
+async def test_a_count_two_orgs_write_at_the_top_does_not_make_the_banks_first_offer_read_back_as_0(policy):
+    """Before the bank's first offer on the debtor, the debtor's org and a supplier's write the fixed key at the
+    highest count a read takes from it (12 digits). The first offer wrote one more there, which reads as 0 (any two
+    orgs could have written such a count), so a quote priced at 0 before they wrote it, on figures that did not
+    count that offer, committed after it. The offer moves the version aside to an entry of its own instead, which
+    reads back as written."""
+    net, version, requests = await _a_bank_yet_to_offer_on_the_debtor()
+    priced_on_an_untouched_key = await _exposure_version(net)
+    assert priced_on_an_untouched_key == 0
+    top = (Write(WriteRecord.PUT_STATE, "", version, b"9" * 12),
+           *([Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy(policy))] if policy else []))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *top) == "VALID"
+    assert await _exposure_version(net) == 10 ** 12 - 1
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[0]) == "VALID"
+    assert await _exposure_version(net) == 10 ** 12
+    refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", requests[1],
+                                       str(priced_on_an_untouched_key), transient=transient_terms(), timestamp=net.now)
+    assert "RULE exposure-changed" in refused.result.message
+    assert await _offer_committed_by_the_holder_and_the_bank(net, requests[1], str(10 ** 12)) == "VALID"
+    assert await _exposure_version(net) == 10 ** 12 + 1
