@@ -116,7 +116,8 @@ async def test_the_event_names_the_sources_skipped_only_where_there_are_some():
     # a follower of the events sees that a pass clears its attester's failure on the sources it skipped
     net, req, _ = await a_failure_naming_the_bureau()
     bank = net.actors["bank"]
-    skipped = await net.call(bank, "AttestInvoiceVerification", tax_pass(net, req, sources_skipped=["reference-credit"]))
+    skipped = await net.call(bank, "AttestInvoiceVerification",
+                             tax_pass(net, req, sources_skipped=["reference-credit"]))
     assert skipped.status == 200, skipped.message
     assert json.loads(skipped.event[1])["sources_skipped"] == ["reference-credit"]
     net.advance(hours=1)
