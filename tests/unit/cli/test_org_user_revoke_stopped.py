@@ -133,9 +133,7 @@ def test_an_unbind_whose_answer_was_lost_names_the_status_that_tells_whether_it_
 
 
 def test_sigterm_while_the_unbind_was_endorsed_is_named_and_exits_with_its_status(runner, world, monkeypatch):
-    import signal
-
-    from cli.request_ids import Terminated
+    from tests.unit.cli_errors import terminated_here
 
     registered(world, "supplier1", "supplier2")
     submit = LedgerContract.submit
@@ -143,9 +141,11 @@ def test_sigterm_while_the_unbind_was_endorsed_is_named_and_exits_with_its_statu
     def terminated(self, name, **options):
         if name != UNBIND:
             return submit(self, name, **options)
-        stop = Terminated(signal.SIGTERM)
-        stop.transaction_id, stop.may_have_been_ordered = "cd" * 32, False
-        raise stop
+        try:
+            terminated_here()   # the signal itself: the command's own handler must turn it into a stop
+        except KeyboardInterrupt as stop:   # marked as the Gateway marks a stop while it endorses
+            stop.transaction_id, stop.may_have_been_ordered = "cd" * 32, False
+            raise
 
     monkeypatch.setattr(LedgerContract, "submit", terminated)
     result = revoke(runner, "supplier2")
