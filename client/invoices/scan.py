@@ -68,7 +68,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, ValidationError, field_serializer
 
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes, too_large
@@ -140,6 +140,16 @@ class ScanResult(BaseModel):
     line_items: tuple[InvoiceLine | None, ...] = ()
     invoice: Invoice | None
     pages: tuple[int, ...] = ()  # the pages (from 1; an image's frames) the invoice was read from
+
+    @field_serializer("invoice", mode="wrap")
+    def _invoice_with_its_threshold(self, invoice: Invoice | None, dump: SerializerFunctionWrapHandler) -> object:
+        # the invoice's own dump leaves out the confidence its fields were flagged below (so that a reading compares
+        # equal to the invoice it read); a reading written out (model_dump_json, `recfin invoice read --json`) keeps
+        # it, or one read below the default would be read back as trusted
+        dumped = dump(invoice)
+        if invoice is not None and invoice.min_confidence is not None:
+            dumped["min_confidence"] = invoice.min_confidence
+        return dumped
 
     @property
     def flagged(self) -> list[str]:

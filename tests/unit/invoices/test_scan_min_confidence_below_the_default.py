@@ -27,6 +27,7 @@ from client.invoices import (
     verify_with_sources,
 )
 from client.invoices.attest import attestation_request
+from client.invoices.scan import ScanResult
 
 from ._review import SAMPLES, file_refused, registration
 
@@ -73,3 +74,16 @@ def test_an_invoice_read_at_the_default_or_above_goes_on(threshold, sample_docum
     doc = invoice_to_json(inv)
     assert doc["min_confidence"] == threshold
     assert parse_invoice(json.dumps(doc, ensure_ascii=False).encode()).number == inv.number
+
+
+def test_a_reading_below_the_default_written_out_and_read_back_keeps_its_threshold(sample_documents):
+    """A reading written out as JSON (ScanResult.model_dump_json, `recfin invoice read --json`) and read back lost the
+    confidence its fields were flagged below: the invoice came back as one read at the default, and registered."""
+    written = read_scan(SCAN, 0.5)
+    assert json.loads(written.model_dump_json())["invoice"]["min_confidence"] == 0.5
+    back = ScanResult.model_validate_json(written.model_dump_json())
+    assert back.invoice.min_confidence == 0.5
+    with pytest.raises(NotReviewed, match="min_confidence 0.5, below the default"):
+        registration(back.invoice, sample_documents)
+    # a reading at the default keeps its threshold too, and goes on
+    assert ScanResult.model_validate_json(read_scan(SCAN).model_dump_json()).invoice.min_confidence == 0.8
