@@ -42,7 +42,7 @@ from .output import as_typed, emit, file_refused, progress, read_json_file, tabl
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
-MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
+MAX_DEBTORS = 10_000  # ten times the 1,000 the shipped model is trained on: more is a typo, not a plan
 # the features look a year back and a horizon ahead of the scoring date, which must stay on the calendar
 EARLIEST_AS_OF, LATEST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)
 
