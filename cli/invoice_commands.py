@@ -633,6 +633,13 @@ def _reading_json(result: ScanResult) -> dict[str, Any]:
     return doc
 
 
+def _read_below_the_default(result: ScanResult) -> bool:
+    """The reading's fields were flagged below a confidence under the default, as it recorded it (the float the
+    readers of its file compare), so that no field of it is known to be right."""
+    threshold = result.invoice.min_confidence if result.invoice is not None else None
+    return threshold is not None and threshold < DEFAULT_MIN_CONFIDENCE
+
+
 def _print_reading(result: ScanResult, indent: str = "") -> None:
     """Each field with its confidence, then a line saying whether a person must look; ``indent`` sets an
     invoice of --each apart from the line that sums up the file."""
@@ -642,7 +649,13 @@ def _print_reading(result: ScanResult, indent: str = "") -> None:
         reason = f"  <- {f.reason}" if f.reason else ""
         click.echo(f"{indent}  {mark} {name:<{width}} {f.confidence:4.2f}  "
                    f"{f.value if f.value is not None else '-'}{reason}")
-    if result.ok:
+    if result.ok and _read_below_the_default(result):
+        # nothing flagged only because the bar was lowered: no field is known to be right, and what the reading
+        # writes is refused until a person has checked each one
+        click.echo(f"{indent}READ below the default confidence ({result.invoice.min_confidence:.2f} < "
+                   f"{DEFAULT_MIN_CONFIDENCE:.2f}): no field flagged, but a person must check every field before "
+                   f"verify, match and register take it")
+    elif result.ok:
         click.echo(f"{indent}READ: every field read with confidence")
     else:
         click.echo(f"{indent}NEEDS REVIEW: {len(result.flagged)} field(s) flagged"
@@ -697,6 +710,9 @@ def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, 
         if flagged:
             click.echo(f"NEEDS REVIEW: {len(flagged)} of {len(results)} invoice(s) with fields flagged: invoice "
                        f"{', '.join(flagged)}")
+        elif any(_read_below_the_default(result) for result in results):
+            click.echo(f"READ below the default confidence: {len(results)} invoice(s), no field flagged, but a "
+                       f"person must check every field before verify, match and register take them")
         else:
             click.echo(f"READ: {len(results)} invoice(s), every field of each read with confidence")
     return max(_reading_exit_code(result) for result in results)
@@ -737,9 +753,11 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
     flagged = (f"; it lists the {len(result.flagged)} flagged field(s) under \"unreviewed\", and verify, match and "
                f"register refuse it until you {UNREVIEWED_ADVICE}" if result.invoice.unreviewed else "")
+    # the threshold the reading recorded, as the readers of the file will compare it: a --min-confidence within
+    # float rounding of the default is recorded as the default, and the file then is not refused for it
     below = (f"; read with --min-confidence {min_confidence}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, it "
              f"flags no field read with less, and verify, match and register refuse it until you "
-             f"{LOW_CONFIDENCE_ADVICE}" if min_confidence < Decimal(str(DEFAULT_MIN_CONFIDENCE)) else "")
+             f"{LOW_CONFIDENCE_ADVICE}" if _read_below_the_default(result) else "")
     click.echo(f"{which or 'invoice'} written to {path}{flagged}{below}", err=True)
 
 

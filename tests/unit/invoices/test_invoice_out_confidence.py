@@ -54,3 +54,30 @@ def test_a_threshold_that_is_no_confidence_is_refused(tmp_path):
         out.write_text(json.dumps({**doc, "min_confidence": odd}, ensure_ascii=False), encoding="utf-8")
         refused = run("match", out, *MATCHED)
         assert refused.exit_code == 2 and "is no confidence from 0 to 1" in refused.output, refused.output
+
+
+def test_a_reading_below_the_default_confidence_says_every_field_needs_a_person_not_that_it_read_well(tmp_path):
+    r = run("read", SCAN, "--min-confidence", "0.1")
+    assert r.exit_code == 0, r.output
+    assert "READ: every field read with confidence" not in r.output
+    assert "READ below the default confidence (0.10 < 0.80): no field flagged, but a person must check every " \
+           "field" in r.output
+
+    r = run("read", SCAN, "--min-confidence", "0.1", "--each")
+    assert r.exit_code == 0, r.output
+    assert "every field of each read with confidence" not in r.output
+    assert r.output.splitlines()[-1].startswith("READ below the default confidence: 1 invoice(s), no field flagged")
+
+    r = run("read", SCAN)
+    assert r.output.splitlines()[-1] == "READ: every field read with confidence"
+
+
+def test_a_threshold_the_reading_records_as_the_default_is_not_said_to_be_below_it(tmp_path):
+    # below 0.8 as written, 0.8 as the float the reading records and the file's readers compare: the file goes on,
+    # so nothing may say it is refused
+    out = tmp_path / "invoice.json"
+    r = run("read", SCAN, "--min-confidence", "0.79999999999999999999", "--invoice-out", out)
+    assert r.exit_code == 0, r.output
+    assert "below the default" not in r.output
+    assert json.loads(out.read_text(encoding="utf-8"))["min_confidence"] == 0.8
+    assert run("match", out, *MATCHED).exit_code == 0
