@@ -35,5 +35,9 @@ class FiniteFloatRange(click.FloatRange):
         if not math.isfinite(click.FLOAT.convert(value, param, ctx)):
             unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
             self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
-        number = super().convert(value, param, ctx)
+        try:
+            number = super().convert(value, param, ctx)
+        except click.BadParameter:
+            # click names the float it made of the value ("0.0", "10000000000.0"): say the value as it was given
+            self.fail(f"{value} is not in the range {self._describe_range()}.", param, ctx)
         return number or 0.0   # -0 as 0: no message should say "-0 s"

@@ -84,7 +84,7 @@ def test_a_call_timeout_over_a_year_is_refused_before_the_network_is_touched(mon
     monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", "--call-timeout", value])
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '--call-timeout': {float(value)} is not in the range 0<x<=31536000." in result.output
+    assert f"Invalid value for '--call-timeout': {value} is not in the range 0<x<=31536000." in result.output
     assert touched == []
 
 
@@ -135,7 +135,7 @@ def test_a_timeout_of_some_seconds_is_taken(path, cmd):
 def test_a_timeout_over_a_day_says_the_range():
     result = CliRunner().invoke(main, ["host", "join", "--timeout", "1e10"])
     assert result.exit_code == 2, result.output
-    assert "Invalid value for '--timeout': 10000000000.0 is not in the range 0<x<=86400." in result.output
+    assert "Invalid value for '--timeout': 1e10 is not in the range 0<x<=86400." in result.output
 
 
 # ------------------------------------------------------------------ network tune: the batch values
@@ -174,6 +174,6 @@ def test_a_bench_window_over_a_day_is_refused_before_the_network_is_touched(monk
     monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '{option}': {float(value)} is not in the range" in result.output
+    assert f"Invalid value for '{option}': {value} is not in the range" in result.output
     assert "86400" in result.output
     assert touched == []
