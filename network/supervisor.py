@@ -965,7 +965,31 @@ def _move_rotated_up(log: Path, kept: int) -> None:
 
 def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> None:
     """Move a log past limit bytes to <log>.1, the earlier rotated ones up one number (kept of them at most), so
-    a restarted process starts a new one and the one before stays readable."""
+    a restarted process starts a new one and the one before stays readable.
+
+    It takes the flock copy_truncate_log takes, waiting for a look that holds it (a copy of at most limit bytes),
+    and looks at the size again once it is held: a start beside a `status` that rotates the same log would
+    otherwise move the rotated logs up twice for one rotation, the oldest one lost. A log this user may not read
+    (so no look can rotate it either) is moved without the lock."""
+    try:
+        descriptor = os.open(log, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return
+    except PermissionError:
+        _move_aside_past_limit(log, limit, kept)
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        if os.path.samestat(os.fstat(descriptor), log.stat()):     # not moved aside by another start meanwhile
+            _move_aside_past_limit(log, limit, kept)
+    except FileNotFoundError:
+        pass
+    finally:
+        os.close(descriptor)    # releases the flock
+
+
+def _move_aside_past_limit(log: Path, limit: int, kept: int) -> None:
+    """log moved to <log>.1, the earlier rotated ones up one number, when it is past limit bytes."""
     try:
         if log.stat().st_size > limit:
             _move_rotated_up(log, kept)
@@ -989,7 +1013,7 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the
     size looked at again once it is held: one that found the log past the limit and copied it after the other
     had emptied it would replace <log>.1, the log's last part, with what little was written since. A look that
-    finds the log held leaves it to that one. <log>.1 is replaced whole (as write_atomically replaces a
+    finds the log held leaves it to that one; a start's rotate_log waits for it. <log>.1 is replaced whole (as write_atomically replaces a
     file): never seen half-copied."""
     try:
         if log.stat().st_size <= limit:
