@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import functools
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -315,6 +316,11 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     nothing written, as a topology `address:` is: malformed, loopback, link-local, multicast,
     unspecified, broadcast, or with a zone.
 
+    Stopped (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 + the signal) in its channel step, it says
+    whether the channel has the org: nothing sent; not known (the same add with --dry-run tells:
+    it refuses, saying the org is in the config, when it is); taken; or in force, the steps after
+    it not finished here. The same add run again finishes it.
+
     \b
     Example:
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
@@ -335,7 +341,7 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
                                "so its node starts there; the update goes on with `recfin org sign` and "
                                "`recfin org submit --channel-only`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
-    members = OrgMembership(net)
+    members = _ChannelStepWatched(net)
     signers = _signers(sign_as, no_sign, update_out)
     if definition is not None:
         if update_out is not None and dry_run:
@@ -368,7 +374,10 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
                 refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
-    change = members.add(name, role, enterprise, signers, address)
+    with _channel_step(members, lambda: _addition(name, net.topology.channel, shlex.join(
+            ["recfin", "org", "add", name, "--role", role, *(["--enterprise", enterprise] if enterprise else []),
+             *_acted_on(topology_path, data_root), "--dry-run"]))):
+        change = members.add(name, role, enterprise, signers, address)
     _render(change, as_json, submitted=change is not None)
     progress(as_json)(f"{name} added: its connection profile is {net.data_root / 'profiles' / (name + '.json')}")
 
@@ -465,7 +474,11 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     without the org first (the refusal names each and the command); once the org has left the channel,
     the removal finishes and prints those commands instead. The removal is recorded
     only once that deployment is done, so after a failure the same command finishes the job. The
-    org's crypto and ledger stay in the data folder.
+    org's crypto and ledger stay in the data folder. Stopped (Ctrl-C: exit 130; SIGTERM, SIGHUP: 128 +
+    the signal) in its channel step, it says whether the channel has dropped the org: nothing sent;
+    not known (the same removal with --dry-run tells: it refuses, saying the org is gone, when it
+    is); taken; or in force, the steps after it not finished here. The same removal run again
+    finishes it.
 
     \b
     Example:
@@ -479,7 +492,7 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
         raise click.UsageError("--signature-policy is for the chaincode deployed again after the removal: give it "
                                "to `recfin org remove` without --dry-run/--update-out, or to `recfin org submit`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
-    members = OrgMembership(net)
+    members = _ChannelStepWatched(net)
     signers = _signers(sign_as, no_sign, update_out)
     claims = _claims_check(net.data_root, claims_as, no_claim_check,
                            sends_nothing=dry_run or update_out is not None)
@@ -495,7 +508,9 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
                 refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
-    change = members.remove(name, signers, signature_policy, claims)
+    with _channel_step(members, lambda: _removal(name, net.topology.channel, shlex.join(
+            ["recfin", "org", "remove", name, *_acted_on(topology_path, data_root), "--dry-run"]))):
+        change = members.remove(name, signers, signature_policy, claims)
     _render(change, as_json, submitted=change is not None)
 
 
@@ -628,7 +643,9 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     update of this channel at all as the file alone shows included (as for `recfin org sign`): the
     wrong file, named as FILE; 1 when the update is refused against the channel's config (signatures
     short of the policy, stale versions, a joining group other admins could act for, more than its
-    org changed) or for any other reason.
+    org changed) or for any other reason. Stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal) in
+    its channel step, it says whether the channel has the update: nothing sent; not known; taken; or
+    in force, the steps after it not finished here. The same submit run again finishes it.
 
     \b
     Example:
@@ -644,13 +661,15 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     if bundle_root is not None and not channel_only:
         raise click.UsageError("--bundle submits with --channel-only: a company's host runs its node from its "
                                "bundle, so nothing is started or stopped there")
-    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, _ChannelStepWatched)
     try:
-        checked = members.submit_update_file(update_file, channel_only=channel_only,
-                                             as_org=as_org or bundle_org, msp_dir=msp_dir,
-                                             record=bundle_root is None,
-                                             signature_policy=signature_policy,
-                                             claims=_claims_check(members.root, claims_as, no_claim_check))
+        with _channel_step(members, lambda: _file_update(update_file, members.topology.channel, channel_only,
+                                                         record=bundle_root is None)):
+            checked = members.submit_update_file(update_file, channel_only=channel_only,
+                                                 as_org=as_org or bundle_org, msp_dir=msp_dir,
+                                                 record=bundle_root is None,
+                                                 signature_policy=signature_policy,
+                                                 claims=_claims_check(members.root, claims_as, no_claim_check))
     except NotAnUpdateFile as exc:
         raise _not_an_update_file(exc) from None
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
@@ -1174,10 +1193,11 @@ def _unbinding_stopped(stopped: KeyboardInterrupt, user: str, channel: str, part
 
 
 class _ChannelStepWatched(OrgMembership):
-    """The channel's orgs, noting how far `org user revoke`'s config update got (``reached``), so that a stop in its
-    channel step says what it left: ``"not sent"`` until `peer channel update` starts, ``"sending"`` while it runs
-    (the ordering service may or may not take it), ``"sent"`` once it returned (the ordering service took it) and
-    ``"in force"`` once the channel's config was seen to carry it."""
+    """The channel's orgs, noting how far a command's config update got (``reached``), so that a stop in its
+    channel step says what it left (_channel_step): ``"not sent"`` until `peer channel update` starts,
+    ``"sending"`` while it runs (the ordering service may or may not take it), ``"sent"`` once it returned (the
+    ordering service took it) and ``"in force"`` once the channel's config was seen to carry it, or once an org's
+    arrival or departure goes on past a channel that had it already."""
 
     reached = "not sent"
 
@@ -1191,33 +1211,136 @@ class _ChannelStepWatched(OrgMembership):
         super().wait_for_config(*args, **kwargs)
         self.reached = "in force"
 
+    def _after_add(self, *args, **kwargs):
+        self.reached = "in force"
+        return super()._after_add(*args, **kwargs)
 
-def _revocation_stopped(stopped: KeyboardInterrupt, reached: str, user: str, channel: str, keep_binding: bool,
-                        check: str) -> AnswerLost:
-    """The one line of a revocation stopped (Ctrl-C, SIGTERM, SIGHUP) in its channel step, and its exit status
-    (130, or the signal's): whether the channel revokes USER's certificate, as far as ``reached``
-    (:class:`_ChannelStepWatched`) tells, that nothing changed on the ledger, and the way on. This revoke run again
-    submits the revocation where the channel lacks it, or finds it there, writes the channel's CRL here and
-    unbinds USER; ``check`` (`recfin org user list ORG --sync`) tells whether the channel revokes it, and writes
-    its CRL here, which is all that is left with --keep-binding."""
+    def _after_remove(self, *args, **kwargs):
+        self.reached = "in force"
+        return super()._after_remove(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class _ChannelUpdate:
+    """A command's config update, worded for the line a stop in its channel step prints (_channel_step_stopped);
+    each field as the revocation of supplier2's certificate words it."""
+
+    what: str           # the update: "the revocation of supplier2's certificate"
+    it: str             # the update, named again: "the revocation"
+    may: str            # what the channel does with it, after "may or may not": "revoke it"
+    does: str           # the same, once it has it: "revokes it"
+    in_force: str       # the channel seen to carry it: "supplier2's certificate is revoked on channel receivables"
+    left: str           # what the run had still to do here then, after "stopped before": "it wrote the CRL ..."
+    unchanged: str      # what stays as it was until the channel has it: "nothing changed on the ledger"
+    again: str          # "run this revoke again"
+    finish: str         # once the channel has it: what finishes the job
+    not_yet: str = ""   # what is not done here yet once it was sent: "the CRL is not written here yet"
+    check: str = ""     # with its fate unknown, what tells: "`recfin org user list ... --sync` tells (...)"
+
+
+def _channel_step_stopped(stopped: KeyboardInterrupt, reached: str, channel: str, update: _ChannelUpdate
+                          ) -> AnswerLost:
+    """The one line of a config update stopped (Ctrl-C, SIGTERM, SIGHUP) in its command's channel step, and its
+    exit status (130, or 128 + the signal): whether the channel has ``update``, as far as ``reached``
+    (:class:`_ChannelStepWatched`) tells, what stays as it was here, and the way on. The command run again submits
+    the update where the channel lacks it, or finds it there and finishes."""
+    check = f"{update.check}; then " if update.check else ""
+    said = {
+        "not sent": f"it was stopped before {update.what} was submitted: nothing was sent to channel {channel}, and "
+                    f"{update.unchanged}; {update.again}",
+        "sending": f"it was stopped while {update.what} was being submitted to channel {channel}: whether the "
+                   f"ordering service took it is not known, so the channel may or may not {update.may}, and "
+                   f"{update.unchanged}; {check}{update.again}, which submits {update.it} where the channel lacks "
+                   f"it, or finds it there and finishes",
+        "sent": f"the ordering service took {update.what}, so channel {channel} {update.does} from the config block "
+                f"that carries it, but the run was stopped before it saw that block: "
+                f"{', and '.join(filter(None, (update.not_yet, update.unchanged)))}; {update.finish}",
+        "in force": f"{update.in_force}, but the run was stopped before {update.left}; {update.finish}",
+    }[reached]
+    return AnswerLost(f"{connection.describe(stopped)} ({said})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
+
+
+@contextmanager
+def _channel_step(members: _ChannelStepWatched, update: Callable[[], _ChannelUpdate]) -> Iterator[None]:
+    """A command's channel step: SIGTERM and SIGHUP stop it as Ctrl-C does, and a stop ends it with the line that
+    says whether the channel has ``update()`` (_channel_step_stopped) instead of a bare "interrupted"."""
+    try:
+        with terminations_raised():
+            yield
+    except KeyboardInterrupt as stopped:
+        raise _channel_step_stopped(stopped, members.reached, members.topology.channel, update()) from None
+
+
+def _revocation(user: str, channel: str, keep_binding: bool, check: str) -> _ChannelUpdate:
+    """`org user revoke`'s config update: revoking USER's certificate. This revoke run again submits the
+    revocation where the channel lacks it, or finds it there, writes the channel's CRL here and unbinds USER;
+    ``check`` (`recfin org user list ORG --sync`) tells whether the channel revokes it, and writes its CRL here,
+    which is all that is left with --keep-binding."""
     finish = (f"`{check}` writes the channel's CRL here" if keep_binding else
               f"run this revoke again: it finds the certificate revoked, writes the channel's CRL here and unbinds "
               f"{user} from its party on the ledger")
-    said = {
-        "not sent": f"it was stopped before the revocation of {user}'s certificate was submitted: nothing was sent "
-                    f"to channel {channel}, and nothing changed on the ledger; run this revoke again",
-        "sending": f"it was stopped while the revocation of {user}'s certificate was being submitted to channel "
-                   f"{channel}: whether the ordering service took it is not known, so the channel may or may not "
-                   f"revoke it, and nothing changed on the ledger; `{check}` tells (its revoked column) and writes "
-                   f"the channel's CRL here; then run this revoke again, which submits the revocation where the "
-                   f"channel lacks it, or finds it there and finishes",
-        "sent": f"the ordering service took the revocation of {user}'s certificate, so channel {channel} revokes it "
-                f"from the config block that carries it, but the run was stopped before it saw that block: the CRL "
-                f"is not written here yet, and nothing changed on the ledger; {finish}",
-        "in force": f"{user}'s certificate is revoked on channel {channel}, but the run was stopped before it wrote "
-                    f"the CRL to every MSP folder here, and nothing changed on the ledger; {finish}",
-    }[reached]
-    return AnswerLost(f"{connection.describe(stopped)} ({said})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
+    return _ChannelUpdate(
+        what=f"the revocation of {user}'s certificate", it="the revocation", may="revoke it", does="revokes it",
+        in_force=f"{user}'s certificate is revoked on channel {channel}",
+        left="it wrote the CRL to every MSP folder here, and nothing changed on the ledger",
+        unchanged="nothing changed on the ledger", again="run this revoke again", finish=finish,
+        not_yet="the CRL is not written here yet",
+        check=f"`{check}` tells (its revoked column) and writes the channel's CRL here")
+
+
+def _addition(name: str, channel: str, dry_run: str) -> _ChannelUpdate:
+    """`org add NAME`'s config update. The add run again finds the org in the channel, or submits it (its crypto
+    material, made before the update, is used again), and finishes; ``dry_run`` (the add with --dry-run) refuses
+    saying the org is in the channel's config when the channel has it."""
+    return _ChannelUpdate(
+        what=f"the update adding {name}", it="the update", may=f"have {name}", does=f"has {name}",
+        in_force=f"{name} is in channel {channel}",
+        left=f"it finished here: recording {name} in the data folder, starting and joining its peer, deploying the "
+             f"chaincode with it and writing its connection profile (some of that may be done)",
+        unchanged=f"nothing of {name} was recorded or started here (its crypto material, where made, stays in the "
+                  f"data folder for the run again)",
+        again="run this add again",
+        finish=f"run this add again: it finds {name} in the channel, skips the update and does what is left of "
+               f"starting and joining its peer, deploying the chaincode with it and writing its connection profile",
+        check=f"`{dry_run}` tells (it refuses, saying {name} is in the channel's config, when the channel has it)")
+
+
+def _removal(name: str, channel: str, dry_run: str) -> _ChannelUpdate:
+    """`org remove NAME`'s config update. The removal run again finds the org gone from the channel, or submits it,
+    and finishes; ``dry_run`` (the removal with --dry-run) refuses saying the org is gone when it is."""
+    return _ChannelUpdate(
+        what=f"the update removing {name}", it="the update", may=f"have dropped {name}", does=f"no longer has {name}",
+        in_force=f"{name} is gone from channel {channel}",
+        left=f"it finished here: stopping {name}'s chaincode servers and peers, deploying the chaincode again "
+             f"without it and recording it as removed in the data folder (some of that may be done)",
+        unchanged=f"{name}'s peers and chaincode servers still run here and the data folder still records it",
+        again="run this removal again (with the same options)",
+        finish=f"run this removal again (with the same options): it finds {name} gone from the channel, skips the "
+               f"update, stops its chaincode servers and peers, deploys the chaincode without it and records it as "
+               f"removed",
+        check=f"`{dry_run}` tells (it refuses, saying {name} is gone already, when the channel dropped it)")
+
+
+def _file_update(update_file: Path, channel: str, channel_only: bool, record: bool) -> _ChannelUpdate:
+    """`org submit FILE`'s config update. The submit run again finds the update in the channel, sends nothing and
+    runs the steps after it, or submits it and goes on."""
+    here = (("recording the change in the data folder and " if record else "") + "printing each company's next steps"
+            if channel_only else
+            "starting the added org's peer or stopping the removed org's nodes, deploying the chaincode again and "
+            "recording the change in the data folder")
+    return _ChannelUpdate(
+        what=f"the update in {update_file}", it="it", may="have it", does="has it",
+        in_force=f"channel {channel} has the update in {update_file}",
+        left=f"it finished here: {here} (some of that may be done)",
+        unchanged="nothing was recorded here" if channel_only else "nothing was started, stopped or recorded here",
+        again="run this submit again",
+        finish="run this submit again: it finds the update in the channel, sends nothing and does what is left")
+
+
+def _acted_on(topology_path: Path | None, data_root: Path | None) -> list[str]:
+    """The --topology and --data-root a command printed for the network acted on takes: the ones it was given."""
+    given = [("--topology", topology_path), ("--data-root", data_root)]
+    return [part for name, path in given if path is not None for part in (name, str(path))]
 
 
 def _sync_command(org_name: str, keys_root: Path | None, bundle_root: Path | None, msp_dir: Path | None,
@@ -1322,17 +1445,13 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         if dry_run:
             change, admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
             refused = users.submission_refusal(change, admin)
-        else:
-            # SIGTERM or SIGHUP is a stop as Ctrl-C is: the line that says whether the channel revokes USER is printed
-            with terminations_raised():
+        else:   # a dry run's stop sent nothing and wrote nothing: a plain stop
+            with _channel_step(members, lambda: _revocation(
+                    name, members.topology.channel, keep_binding,
+                    _sync_command(org_name, keys_root, bundle_root, msp_dir, where))):
                 change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
         already = exc        # the channel has it: what is left to do is on the ledger
-    except KeyboardInterrupt as stopped:   # a dry run's stop sent nothing and wrote nothing: a plain stop
-        if dry_run:
-            raise
-        raise _revocation_stopped(stopped, members.reached, name, members.topology.channel, keep_binding,
-                                  _sync_command(org_name, keys_root, bundle_root, msp_dir, where)) from None
     # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
     # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
     definition = org_keys.with_kept_crls(keys_root, users.ca(org_name).org.name) \
