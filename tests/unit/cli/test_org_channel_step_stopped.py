@@ -5,19 +5,25 @@ it saw it in force; or in force, the steps after it not finished here; and that 
 it. They ended with a bare "interrupted" (a SIGTERM with nothing at all), which left an operator unable to tell
 whether the org was in the channel.
 
+A stopped revoke given --keys and --data-root names the `recfin org user list --sync` that tells with both: without
+--data-root that command read another network.
+
 The channel is the `peer` CLI scripted (tests/unit/network/scripted_channel.py).
 """
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from cli.main import main
 from network import channel_config as channel_config_module
-from network import membership
+from network import membership, org_keys, profiles
+from network.crypto import org_crypto
 from network.topology import load
 from tests.unit.cli_errors import terminated_here
 from tests.unit.network.channel_fixtures import channel_config
-from tests.unit.network.scripted_channel import ScriptedChannel
+from tests.unit.network.scripted_channel import ChannelTakingUpdates, ScriptedChannel
 
 from .test_org_membership_commands import _added_to_the_channel
 from .test_org_user_revoke_ledger import printed_commands
@@ -175,3 +181,35 @@ def test_a_dry_run_stopped_stays_a_plain_stop(runner, network_copy, channel, mon
     scripted = channel(channel_config(load(), network_copy))
     stopped_fetching(scripted, monkeypatch)
     assert stopped_line(runner.invoke(main, [*ADD, "--dry-run"])) == "Error: interrupted"
+
+
+def test_a_revoke_with_keys_and_a_data_root_names_the_sync_that_runs_with_both(
+        runner, network_copy, scripted_peer_cli, monkeypatch, tmp_path):
+    """`org user list` refuses --keys with --data-root for a listing alone; with --sync it takes both, as the
+    revoke does: the network's data folder, and the keys folder the CRL is written into."""
+    supplier = load().org("supplier")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(org_crypto(network_copy, "supplier", supplier.domain).root,
+                    org_crypto(keys, "supplier", supplier.domain).root)
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(load().on_hosts(), keys, "supplier"),
+                                       org_keys.definition_path(keys, "supplier"))
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(network_copy, elsewhere)
+    profiles.write_all(load(), elsewhere)
+    scripted = scripted_peer_cli(ChannelTakingUpdates(load(), channel_config(load(), elsewhere)))
+    with pytest.MonkeyPatch.context() as stopping:
+        stopped_in_the_update(scripted, stopping, stop=terminated_here)
+        result = runner.invoke(main, ["org", "user", "revoke", "supplier", "supplier2", "--keys", str(keys),
+                                      "--data-root", str(elsewhere)])
+    sync, = [c for c in printed_commands(stopped_line(result, 143)) if c[:3] == ["org", "user", "list"]]
+    assert sync == ["org", "user", "list", "supplier", "--sync", "--keys", str(keys), "--data-root", str(elsewhere)]
+
+    listed = runner.invoke(main, sync)
+    assert listed.exit_code == 0, listed.output
+    assert "the channel has no CRL of SupplierMSP" in listed.output
+
+
+def test_a_listing_alone_still_refuses_keys_with_a_data_root(runner, network_copy, tmp_path):
+    result = runner.invoke(main, ["org", "user", "list", "supplier", "--keys", str(tmp_path),
+                                  "--data-root", str(network_copy)])
+    assert result.exit_code == 2 and "give --keys or --data-root, not both" in result.output, result.output
