@@ -56,7 +56,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from ipaddress import ip_address
 from pathlib import Path, PurePosixPath
@@ -437,7 +437,7 @@ def channel_org(defined: Topology, channel: Topology, data_root: Path, name: str
 
 
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
-          install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
+          install_root: Path = DEFAULT_INSTALL_ROOT, said: Callable[[str], None] | None = None) -> Bundle:
     """Write the org's bundle into `out` (replacing the org's earlier bundle there but for the company's .env,
     never another org's bundle nor anything else), for the channel's orgs as data_root's membership.yaml
     records them (orgs added or removed by `recfin org`).
@@ -448,7 +448,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     only its owner can read (it holds the org's private keys) and renamed into place once complete: a
     failure leaves the earlier bundle as it was and nothing half-written. What a run killed midway left beside
     `out` is finished or cleaned up by the next (_recover, said in Bundle.recovered): `out` itself holds a whole
-    bundle, or none, at every moment."""
+    bundle, or none, at every moment. said, given, is called with each line of that as soon as the step is done,
+    so that a command says what was finished or removed also when this run then fails (a full disk, say) and
+    returns no Bundle."""
     out = real_folder(out)
     channel = membership.effective(topology, data_root).on_hosts()
     org = channel_org(topology, channel, data_root, org_name)
@@ -462,8 +464,14 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     collections_source(topology, data_root)
     _check_out(out, org)
     out.parent.mkdir(parents=True, exist_ok=True)
+    recovered: list[str] = []
+
+    def recovered_step(line: str) -> None:
+        recovered.append(line)
+        if said is not None:
+            said(line)
     with _sole_writer(out):
-        recovered = _recover(out)
+        _recover(out, recovered_step)
         _check_out(out, org)
         # A sibling, so the final rename stays on one filesystem; mkdtemp makes it mode 0700.
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=BUILD_SUFFIX, dir=out.parent))
@@ -530,9 +538,9 @@ def _leftovers(out: Path) -> dict[str, dict[str, Path]]:
     return found
 
 
-def _recover(out: Path) -> list[str]:
+def _recover(out: Path, said: Callable[[str], None]) -> None:
     """Finish or clean up what a run of write() stopped midway (killed, the host down) left beside out, before this
-    run looks at out; a line for the command to say for each thing done.
+    run looks at out; said with a line for the command to say for each thing done, once it is done.
 
     A run builds the bundle in .new, renames out's earlier bundle aside to .old, renames .new to out, then deletes
     .old. Stopped between the two renames, it left no bundle at out, its complete new one in .new (the company's
@@ -541,7 +549,6 @@ def _recover(out: Path) -> list[str]:
     written): removed, as its own failure removes it. Stopped after them, its .old is the earlier bundle it was
     deleting (perhaps in part): removed. out itself is always a whole bundle, or none."""
     left = _leftovers(out)
-    done = []
     if not out.exists() and not out.is_symlink():
         aside = sorted(random_part for random_part, parts in left.items() if ASIDE_SUFFIX in parts)
         if len(aside) > 1:
@@ -554,20 +561,19 @@ def _recover(out: Path) -> list[str]:
             if BUILD_SUFFIX in parts:
                 parts[BUILD_SUFFIX].rename(out)
                 _remove(parts[ASIDE_SUFFIX])
-                done.append(f"finished a run of `recfin org bundle` stopped midway: its complete bundle "
+                said(f"finished a run of `recfin org bundle` stopped midway: its complete bundle "
                             f"{parts[BUILD_SUFFIX].name} is now {out}, and the earlier one it had set aside "
                             f"({parts[ASIDE_SUFFIX].name}) is removed")
             else:
                 parts[ASIDE_SUFFIX].rename(out)
-                done.append(f"put back at {out} the bundle a run of `recfin org bundle` stopped midway had set "
+                said(f"put back at {out} the bundle a run of `recfin org bundle` stopped midway had set "
                             f"aside as {parts[ASIDE_SUFFIX].name}")
     for parts in left.values():
         for suffix, path in sorted(parts.items()):
             _remove(path)
             what = ("the unfinished bundle" if suffix == BUILD_SUFFIX
                     else f"the earlier bundle it had replaced at {out.name} and was deleting")
-            done.append(f"cleaned up after a run of `recfin org bundle` stopped midway: removed {path.name}, {what}")
-    return done
+            said(f"cleaned up after a run of `recfin org bundle` stopped midway: removed {path.name}, {what}")
 
 
 def _configtx_addresses(document) -> list[str]:
