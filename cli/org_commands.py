@@ -907,7 +907,7 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
 @click.option("--msp-dir", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
               help="With --sync: the org admin's MSP folder, when it is not in the data folder.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
-              help="The network's data folder (default: the topology's).")
+              help="The network's data folder (default: the topology's); with --keys, for --sync only.")
 @timeout_option("With --sync: seconds to wait for the channel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @reports_errors
@@ -940,8 +940,10 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
     """
     if (bundle_root is not None or msp_dir is not None) and not sync:
         raise click.UsageError("--bundle and --msp-dir are for --sync: listing alone reads this host's folders")
-    if keys_root is not None and data_root is not None:
-        raise click.UsageError("give --keys or --data-root, not both")
+    # with --sync, --data-root names the network the channel's config is fetched from, as for `org user revoke`
+    if keys_root is not None and data_root is not None and not sync:
+        raise click.UsageError("give --keys or --data-root, not both: the users listed are in one of them (with "
+                               "--sync, --data-root names the network's data folder)")
     if sync:
         members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
         users = org_users.OrgUsers(members, keys_root)
@@ -1346,11 +1348,10 @@ def _acted_on(topology_path: Path | None, data_root: Path | None) -> list[str]:
 def _sync_command(org_name: str, keys_root: Path | None, bundle_root: Path | None, msp_dir: Path | None,
                   where: str) -> str:
     """`recfin org user list ORG --sync` as this revoke acted: from the keys folder, the bundle, the admin's MSP
-    folder and the data folder it was given (``where``: its --data-root, which --keys excludes there)."""
+    folder and the data folder it was given (``where``: its --data-root; a bundle is its own data folder)."""
     given = [("--keys", keys_root), ("--bundle", bundle_root), ("--msp-dir", msp_dir)]
     options = "".join(f" {name} {shlex.quote(str(path))}" for name, path in given if path is not None)
-    return (f"recfin org user list {shlex.quote(org_name)} --sync{options}"
-            + ("" if keys_root is not None or bundle_root is not None else where))
+    return f"recfin org user list {shlex.quote(org_name)} --sync{options}" + ("" if bundle_root is not None else where)
 
 
 @user.command("revoke")
