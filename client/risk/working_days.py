@@ -157,11 +157,12 @@ def read_calendar_file(path: Path, source: str | None = None) -> dict[int, _Year
 
     The file is YAML (or JSON, which YAML reads): per year, the public holidays as the State Council announced
     them, each a ``[first, last]`` span of month-days, and the weekend days worked in exchange (调休), as the
-    built-in table holds them::
+    built-in table holds them (here 2026's, as the table has them; a file gives a year the table lacks)::
 
-        2027:
-          holidays: [[01-01, 01-03], [02-06, 02-14]]
-          worked_weekend_days: [02-20]
+        2026:
+          holidays: [[01-01, 01-03], [02-15, 02-23], [04-04, 04-06], [05-01, 05-05], [06-19, 06-21],
+                     [09-25, 09-27], [10-01, 10-07]]
+          worked_weekend_days: [01-04, 02-14, 02-28, 05-09, 09-20, 10-10]
 
     Refused with :class:`CalendarFileError`, naming the file, the year and the entry: a file that cannot be read
     or holds no such mapping, a key that is no year or a year with other keys, a day that is not a month-day of
