@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import click
+from click.core import ParameterSource
 
 from chaincode.receivables.dates import days_text
 from client.money import exact_percent, rate_text
@@ -74,7 +75,7 @@ from network.fabric_bin import REPO_ROOT
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option,
-                      endorsing_organizations, names_a_record)
+                      endorsing_organizations, holiday_calendar_option, names_a_record)
 from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
@@ -186,6 +187,10 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
     if model_path is not None and (grade is not None or probability is not None):
         raise click.UsageError("--model scores the debtor from its history; with --grade or --probability nothing "
                                "is scored: drop --model")
+    if (grade is not None or probability is not None) and \
+            click.get_current_context().get_parameter_source("holiday_calendar") is ParameterSource.COMMANDLINE:
+        raise click.UsageError("--holiday-calendar gives the working days a score of the debtor's history counts; "
+                               "with --grade or --probability nothing is scored: drop --holiday-calendar")
     if probability is not None:
         return DebtorRisk(probability, grade_for(probability))
     if history_file is not None:
@@ -362,6 +367,7 @@ def _config(config_path: Path | None, name: str):
                    "with the model card training wrote beside it (NAME.card.md for NAME.json; refused without it "
                    "or with another model's card, as `recfin risk score --model` is) "
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
+@holiday_calendar_option()
 @click.option("--exposure", type=AMOUNT,
               help=f"Without the ledger (--face, --due): what the bank already lends against this debtor, "
                    f"{AMOUNT_HELP}, in the bank's currency [default: 0]. On the ledger the bank's exposure is read "
@@ -429,8 +435,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       1    declined, refused or failed (the message says whether an offer
            was made, or may have been, and how to check); or the prompt's
            input ended without an answer (nothing offered)
-      2    a usage error, a file --config, --history or --model names that
-           cannot be read or holds a wrong field included
+      2    a usage error, a file --config, --history, --model or
+           --holiday-calendar (or RECFIN_HOLIDAY_CALENDAR) names that
+           cannot be read or holds a wrong field or entry included
       3    offered, and the bank is then above its limit on the debtor
            (with --withdraw-over-limit, withdrawn again)
       130  Ctrl-C, at the prompt too (once the offer was sent, the

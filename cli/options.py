@@ -443,6 +443,43 @@ class PathType(click.Path):
             self.fail(f"{shown} is {too_large(self.max_bytes)}{advice}", param, ctx)
 
 
+def holiday_calendar_option() -> Callable:
+    """``--holiday-calendar FILE`` (or the file ``RECFIN_HOLIDAY_CALENDAR`` names; the option wins) of every command
+    that scores a debtor: the years its calendar file adds to the built-in working-day table count from here on. It
+    is read as the line is, so a file that cannot be used is a usage error (exit 2) naming it, the year and the
+    entry, and, when the variable named it, the variable, before the command reads or connects to anything. The
+    value is not passed to the command: the working-day calendar holds it."""
+    # imported here, as the invoice package is above: most commands never score, and this module is read by all
+    from client.risk.working_days import CALENDAR_ENV, HOLIDAY_YEARS
+
+    return click.option("--holiday-calendar", type=PathType(dir_okay=False, reads=True), envvar=CALENDAR_ENV,
+                        callback=_use_holiday_calendar, expose_value=False, metavar="FILE",
+                        help="A calendar file (YAML or JSON) with the public holidays and the weekend days worked in "
+                             "exchange of the years the built-in working-day calendar "
+                             f"({HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]}) lacks: a claim due on a Saturday, Sunday "
+                             "or public holiday is on time paid on the next working day. Default: the file "
+                             f"{CALENDAR_ENV} names.")
+
+
+def _use_holiday_calendar(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:
+    from click.core import ParameterSource
+
+    from client.risk.working_days import CalendarFileError, calendar_years, use_calendar_file, \
+        use_calendar_from_environment
+
+    try:
+        if ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
+            # read as the variable names it, so that a refusal says where the file came from: the option that
+            # the error line names was not on the line
+            use_calendar_from_environment()
+            calendar_years()
+        else:
+            use_calendar_file(path)   # None: the built-in table alone
+    except CalendarFileError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return path
+
+
 def _given_values(value: Any) -> tuple:
     """What the parser read for one parameter, as a tuple of the words given (a repeated or multi-word one is
     a list or tuple of them)."""

@@ -31,13 +31,12 @@ from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivabl
                          ledger_as_of, score_debtor)
 from client.risk.model import (GRADES, ArtefactRefused, card_path, check_card, check_digest, fewest_fell_due_365,
                                read_card)
-from client.risk.working_days import (CALENDAR_ENV, HOLIDAY_YEARS, CalendarFileError, calendar_years,
-                                     use_calendar_file)
+from client.risk.working_days import CALENDAR_ENV, CalendarFileError, calendar_years
 from client.business_dates import business_today
 from client.money import money
 
 from . import connection
-from .options import DateType, PathType, WholeNumberRange, credit_code_option, currency_code
+from .options import DateType, PathType, WholeNumberRange, credit_code_option, currency_code, holiday_calendar_option
 from .output import as_typed, emit, file_refused, progress, read_json_file, table, validated
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -387,16 +386,6 @@ def _spans(years: tuple[int, ...]) -> str:
     return ", ".join(f"{run[0]} to {run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
-def _holiday_calendar(_ctx, _param, path: Path | None) -> Path | None:
-    """--holiday-calendar (RECFIN_HOLIDAY_CALENDAR): the years its file adds to the working-day calendar count from
-    here on; a file that cannot be used is a usage error naming it, the year and the entry."""
-    try:
-        use_calendar_file(path)
-    except CalendarFileError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return path
-
-
 def first_five(claim_ids: list[str]) -> str:
     """The first five of ``claim_ids`` and how many more: what a note on stderr names of a list that can be
     long."""
@@ -643,12 +632,7 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                                       "(NAME.card.md for NAME.json); refused without the card, if its bytes "
                                       "do not have the sha256 the card records, or if the card names another "
                                       "model or other features.")
-@click.option("--holiday-calendar", type=PathType(dir_okay=False, path_type=Path, reads=True),
-              envvar=CALENDAR_ENV, callback=_holiday_calendar, expose_value=False,
-              help="A calendar file (YAML or JSON) with the public holidays and the weekend days worked in "
-                   "exchange of the years the built-in working-day calendar "
-                   f"({HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]}) lacks: a claim due on a Saturday, Sunday or public "
-                   f"holiday is on time paid on the next working day. Default: the file {CALENDAR_ENV} names.")
+@holiday_calendar_option()
 @connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
