@@ -15,8 +15,10 @@ import os
 import re
 import shlex
 import shutil
+import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -358,24 +360,55 @@ def write_fix(exc: OSError, folder: Path, elsewhere: str) -> str | None:
     return None
 
 
+_ANOTHER_DATA_ROOT = "point the topology's data_root (or RECFIN_HOME) at a folder on a writable disk"
+_ROTATED_NODE_LOGS = f"nodes/*/node.log{ROTATED_LOGS}"
+
+
 def unwritable(data_root: Path, exc: OSError, what: str) -> DataRootNotWritable | None:
     """The failure of `what` (a command, as typed) that could not write exc.filename in data_root (or make a folder
     on the way to it), saying what to do (write_fix). None for another OSError, or one about a file elsewhere
-    (the Fabric install's, say), which says what it says."""
+    (the Fabric install's, say), which says what it says. An error that names no file: _no_file_named."""
     root = Path(data_root).resolve()
-    where = Path(exc.filename).resolve() if isinstance(exc.filename, (str, os.PathLike)) else root
+    if not isinstance(exc.filename, (str, os.PathLike)):
+        return _no_file_named(root, exc, what)
+    where = Path(exc.filename).resolve()
     if where != root and root not in where.parents and where not in root.parents:
         return None
-    fix = write_fix(exc, root if root.is_dir() else where,
-                    "point the topology's data_root (or RECFIN_HOME) at a folder on a writable disk")
+    fix = write_fix(exc, root if root.is_dir() else where, _ANOTHER_DATA_ROOT)
     if fix is None:
         return None
     if exc.errno in DISK_FULL_ERRNOS:
-        fix += (f" (rotated logs, nodes/*/node.log.[1-9], may be deleted), then run `{what}` again: it goes on "
-                f"from what is written")
+        fix += f" (rotated logs, {_ROTATED_NODE_LOGS}, may be deleted), then {_run_again(what)}"
     failed = (f"could not make the data folder {root} ({exc.strerror}: {where})" if where in root.parents else
               f"could not write {where} ({exc.strerror}), in the data folder {root}")
     return DataRootNotWritable(f"`{what}` {failed}: {fix}", exc)
+
+
+def _no_file_named(root: Path, exc: OSError, what: str) -> DataRootNotWritable | None:
+    """The failure of `what` on an OSError that names no file (a write to a file already open, a signal to another
+    user's process): the operation that failed named, and said to name no file, rather than taken for the data
+    folder's, which it need not be. None for an error write_fix has nothing to say about."""
+    if exc.errno in DISK_FULL_ERRNOS:
+        fix = (f"free space on the disk it was writing: the data folder's (`df -h {root}`; rotated logs, "
+               f"{_ROTATED_NODE_LOGS}, may be deleted) or the temporary folder's "
+               f"(`df -h {tempfile.gettempdir()}`), then {_run_again(what)}")
+    elif (fix := write_fix(exc, root, _ANOTHER_DATA_ROOT)) is None:
+        return None
+    return DataRootNotWritable(f"`{what}` failed in {_operation(exc)} ({exc.strerror}), an error that names no file, "
+                               f"so not necessarily one in the data folder {root}: {fix}", exc)
+
+
+def _operation(exc: BaseException) -> str:
+    """The function exc was raised in, with its file and line: what failed, where the error names no file."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "an operation it does not name"
+    innermost = frames[-1]
+    return f"{innermost.name} ({Path(innermost.filename).name}:{innermost.lineno})"
+
+
+def _run_again(what: str) -> str:
+    return f"run `{what}` again: it goes on from what is written"
 
 
 @contextmanager
