@@ -133,8 +133,9 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
         raise file_refused(option, f"no model at {as_typed(path)}: {_how_to_train(path)}")
-    # every command that scores loads its model first: the calendar file RECFIN_HOLIDAY_CALENDAR names is read
-    # here too, so that a wrong one stops the command in one line before any work, not midway through a score
+    # the commands' --holiday-calendar option reads the calendar file first; a caller without it (a command that
+    # scores and takes no such option) meets a wrong file RECFIN_HOLIDAY_CALENDAR names here, in one line before
+    # any work, not midway through a score
     try:
         calendar_years()
     except CalendarFileError as exc:
@@ -371,8 +372,8 @@ def note_holiday_years_unknown(score: DebtorScore) -> None:
                f"calendar does not hold (it holds {_spans(calendar_years())}): "
                f"grade {score.grade} counts only the weekends of {named} as days off, so a claim due on a public "
                "holiday there counts as due that day, not on the next working day; give each year's holidays as "
-               f"the State Council announced them in a calendar file named by {CALENDAR_ENV} or `risk score "
-               "--holiday-calendar` (docs/risk-and-pricing.md, \"Working days\")", err=True)
+               f"the State Council announced them in a calendar file named by {CALENDAR_ENV} or by the command's "
+               "--holiday-calendar option (docs/risk-and-pricing.md, \"Working days\")", err=True)
 
 
 def _spans(years: tuple[int, ...]) -> str:

@@ -151,7 +151,7 @@ def test_risk_score_says_which_year_it_holds_no_holidays_of_and_how_to_give_them
     said = " ".join(result.stderr.split())
     assert (f"note: {DEBTOR} has claims that fell due in 2031, whose public holidays the working-day calendar does "
             f"not hold (it holds {HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]})") in said
-    assert f"calendar file named by {CALENDAR_ENV} or `risk score --holiday-calendar`" in said
+    assert f"calendar file named by {CALENDAR_ENV} or by the command's --holiday-calendar option" in said
 
 
 def test_risk_score_counts_the_year_a_calendar_file_gives(history_file, tmp_path):
@@ -172,7 +172,8 @@ def test_risk_score_refuses_a_wrong_calendar_file_naming_it(history_file, tmp_pa
 
 
 def test_a_wrong_file_the_environment_names_stops_a_score_in_one_line(tmp_path, monkeypatch):
-    """As `finance quote` loads its model, before it scores: one line, not a traceback midway."""
+    """Where no --holiday-calendar option read it first, as a caller loads its model, before it scores: one line,
+    not a traceback midway."""
     calendar = written(tmp_path, "2031:\n  holidays: [[10-07, 10-01]]\n  worked_weekend_days: []\n")
     monkeypatch.setenv(CALENDAR_ENV, str(calendar))
     working_days.use_calendar_from_environment()
