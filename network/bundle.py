@@ -559,15 +559,17 @@ def _recover(out: Path, said: Callable[[str], None]) -> None:
         if aside:
             parts = left.pop(aside[0])
             if BUILD_SUFFIX in parts:
+                # said before .old is removed: a removal that then fails (another user's file in it, a read-only
+                # disk) must not leave unsaid that the bundle at out is now the stopped run's
                 parts[BUILD_SUFFIX].rename(out)
-                _remove(parts[ASIDE_SUFFIX])
                 said(f"finished a run of `recfin org bundle` stopped midway: its complete bundle "
-                            f"{parts[BUILD_SUFFIX].name} is now {out}, and the earlier one it had set aside "
-                            f"({parts[ASIDE_SUFFIX].name}) is removed")
+                     f"{parts[BUILD_SUFFIX].name} is now {out}")
+                _remove(parts[ASIDE_SUFFIX])
+                said(f"removed {parts[ASIDE_SUFFIX].name}, the earlier bundle that run had set aside from {out.name}")
             else:
                 parts[ASIDE_SUFFIX].rename(out)
                 said(f"put back at {out} the bundle a run of `recfin org bundle` stopped midway had set "
-                            f"aside as {parts[ASIDE_SUFFIX].name}")
+                     f"aside as {parts[ASIDE_SUFFIX].name}")
     for parts in left.values():
         for suffix, path in sorted(parts.items()):
             _remove(path)

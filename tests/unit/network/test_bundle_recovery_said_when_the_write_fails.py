@@ -4,6 +4,7 @@ disk) left the operator with an earlier bundle back in place, or folders gone, a
 from __future__ import annotations
 
 import errno
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -43,3 +44,25 @@ def test_the_command_says_what_it_put_back_though_the_write_failed(set_aside, pr
     assert result.exit_code != 0
     assert "No space left on device" in result.stderr
     assert f"note: put back at {set_aside} the bundle a run of `recfin org bundle` stopped midway" in result.stderr
+
+
+def test_a_stopped_swap_finished_is_said_though_removing_the_earlier_bundle_then_fails(
+        tmp_path, hosts, prepared_hosts, monkeypatch):
+    """Stopped between its renames, a run left its complete bundle in .new and the earlier one in .old; the next
+    puts .new in place, then removes .old. A removal that fails (a file of another user in it) must not leave
+    unsaid that the bundle at out is now the stopped run's."""
+    out = tmp_path / "bundles" / "supplier"
+    bundle.write(hosts, prepared_hosts, "supplier", out)
+    built = out.parent / ".supplier.k3j9x0q_.new"
+    shutil.copytree(out, built)
+    out.rename(out.parent / ASIDE)
+
+    def not_permitted(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(bundle, "_remove", not_permitted)
+    said = []
+    with pytest.raises(PermissionError):
+        bundle.write(hosts, prepared_hosts, "supplier", out, said=said.append)
+    assert said == [f"finished a run of `recfin org bundle` stopped midway: its complete bundle {built.name} is now "
+                    f"{out}"]
+    assert (out / bundle.MANIFEST).is_file() and not built.exists()
