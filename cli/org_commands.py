@@ -1199,7 +1199,7 @@ class _ChannelStepWatched(OrgMembership):
     channel step says what it left (_channel_step): ``"not sent"`` until `peer channel update` starts,
     ``"sending"`` while it runs (the ordering service may or may not take it), ``"sent"`` once it returned (the
     ordering service took it) and ``"in force"`` once the channel's config was seen to carry it, or once an org's
-    arrival or departure goes on past a channel that had it already."""
+    arrival or departure (or an update file's) goes on past a channel that had it already."""
 
     reached = "not sent"
 
@@ -1212,6 +1212,13 @@ class _ChannelStepWatched(OrgMembership):
     def wait_for_config(self, *args, **kwargs):
         super().wait_for_config(*args, **kwargs)
         self.reached = "in force"
+
+    def _check(self, *args, **kwargs):
+        # an update file the channel has already (an earlier run's): nothing is sent, and the steps after it run
+        checked = super()._check(*args, **kwargs)
+        if checked.applied:
+            self.reached = "in force"
+        return checked
 
     def _after_add(self, *args, **kwargs):
         self.reached = "in force"

@@ -213,3 +213,27 @@ def test_a_listing_alone_still_refuses_keys_with_a_data_root(runner, network_cop
     result = runner.invoke(main, ["org", "user", "list", "supplier", "--keys", str(tmp_path),
                                   "--data-root", str(network_copy)])
     assert result.exit_code == 2 and "give --keys or --data-root, not both" in result.output, result.output
+
+
+def test_a_submit_of_an_update_the_channel_has_stopped_after_it_says_the_channel_has_it(
+        runner, network_copy, scripted_peer_cli, monkeypatch, tmp_path):
+    """The channel took the file's update from an earlier run: nothing is sent, and a stop while this run records
+    it is past the update, not before it ("nothing was sent", as if the channel lacked it)."""
+    scripted = scripted_peer_cli(ChannelTakingUpdates(load(), channel_config(load(), network_copy)))
+    update = tmp_path / "bank2.tx"
+    written = runner.invoke(main, [*ADD, "--update-out", str(update), "--sign-as", "bank", "--sign-as", "supplier",
+                                   "--sign-as", "coreenterprise"])
+    assert written.exit_code == 0, written.output
+    taken = runner.invoke(main, ["org", "submit", str(update), "--channel-only"])
+    assert taken.exit_code == 0 and len(scripted.updates) == 1, taken.output
+    scripted.last_update = scripted.updates[-1][2]      # the config block names the update that made it
+
+    def recording(*_args, **_kwargs):
+        raise KeyboardInterrupt()
+    monkeypatch.setattr(membership, "record_added", recording)
+    line = stopped_line(runner.invoke(main, ["org", "submit", str(update), "--channel-only"]))
+    assert line == (f"Error: interrupted (channel receivables has the update in {update}, but the run was stopped "
+                    f"before it finished here: recording the change in the data folder and printing each company's "
+                    f"next steps (some of that may be done); run this submit again: it finds the update in the "
+                    f"channel, sends nothing and does what is left)")
+    assert len(scripted.updates) == 1
