@@ -88,10 +88,13 @@ def terminations_raised() -> Iterator[None]:
     def terminated(signum: int, _frame: Any) -> None:
         raise Terminated(signum)
 
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
-            kept[signum] = signal.signal(signum, terminated)
     try:
+        # each handler noted before it is set, and set within the try: a SIGTERM raised while SIGHUP's is being set
+        # must not leave SIGTERM's set after the block
+        for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+                kept[signum] = signal.SIG_DFL
+                signal.signal(signum, terminated)
         yield
     finally:
         for signum, handler in kept.items():
