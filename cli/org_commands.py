@@ -1229,6 +1229,16 @@ class _ChannelStepWatched(OrgMembership):
         return super()._after_remove(*args, **kwargs)
 
 
+class _RevocationWatched(org_users.OrgUsers):
+    """The org's users, noting in its _ChannelStepWatched that a revocation the channel has already (an earlier run's,
+    or another host's) is in force once its CRL is being written here: nothing is sent then, and a stop is past the
+    channel step."""
+
+    def _keep_channel_crl(self, *args, **kwargs):
+        self.members.reached = "in force"
+        return super()._keep_channel_crl(*args, **kwargs)
+
+
 @dataclass(frozen=True)
 class _ChannelUpdate:
     """A command's config update, worded for the line a stop in its channel step prints (_channel_step_stopped);
@@ -1441,7 +1451,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         raise click.UsageError("--config-block is for --dry-run: a submitted revocation starts from the channel's "
                                "config")
     members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, _ChannelStepWatched)
-    users = org_users.OrgUsers(members, keys_root)
+    users = _RevocationWatched(members, keys_root)
     # the printed commands must read profiles from the data folder acted from; without --data-root they read the
     # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
     acted_elsewhere = members.root.absolute() != load_topology().resolved_data_root().absolute()

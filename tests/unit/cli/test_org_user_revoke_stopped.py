@@ -270,3 +270,24 @@ def test_sigterm_while_the_update_was_sent_is_named_and_exits_with_its_status(ru
     assert line.startswith("Error: terminated by SIGTERM (it was stopped while the revocation of supplier2's "
                            "certificate was being submitted")
     assert sync_command(line) == ["org", "user", "list", "supplier", "--sync", "--data-root", str(world[0])]
+
+
+def test_a_run_again_stopped_writing_the_channel_s_crl_says_the_certificate_is_revoked_not_that_nothing_was_sent(
+        runner, world, monkeypatch):
+    """The revocation is on the channel (an earlier run stopped as it wrote the CRL here): the run again sends
+    nothing and writes the channel's CRL here. Stopped there, it is past the channel step, not before it."""
+    from network import org_users
+
+    _root, scripted, _ledger = world
+
+    def writing(*_args, **_kwargs):
+        raise KeyboardInterrupt()
+
+    monkeypatch.setattr(org_users.OrgUsers, "keep_locally", writing)
+    error_line(revoke(runner, "supplier2"))
+    line = error_line(revoke(runner, "supplier2"))
+    assert line == ("Error: interrupted (supplier2's certificate is revoked on channel receivables, but the run was "
+                    "stopped before it wrote the CRL to every MSP folder here, and nothing changed on the ledger; run "
+                    "this revoke again: it finds the certificate revoked, writes the channel's CRL here and unbinds "
+                    "supplier2 from its party on the ledger)")
+    assert len(scripted.updates) == 1
