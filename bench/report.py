@@ -70,7 +70,7 @@ def timeline(run: Run, bin_seconds: float = 1.0) -> list[dict[str, Any]]:
             grouped[bisect.bisect_right(starts, s.finished) - 1].append(s.latency)
     out = []
     for i, latencies in enumerate(grouped):
-        width = _bin_end(run.plan, starts, i, bin_seconds) - starts[i]
+        width = round(_bin_end(run.plan, starts, i, bin_seconds) - starts[i], 9)   # 0.1, not 0.09999999999999998
         summary = latency_summary(latencies, (50, 99))
         out.append({"t": starts[i], "width_s": width, "committed_tps": len(latencies) / width,
                     "p50_s": summary["p50"], "p99_s": summary["p99"]})
@@ -94,10 +94,13 @@ def bin_starts(plan: Plan, last: float, width: float) -> list[float]:
 
 
 def _bin_end(plan: Plan, starts: list[float], i: int, width: float) -> float:
-    """Where bin ``i`` ends: where the next starts, or, for the last, a whole bin on, cut at the window's end."""
+    """Where bin ``i`` ends: where the next starts, or, for the last, a whole bin on, cut at the window's end.
+    The end is rounded to the nanosecond as the starts are: 0.1 + 0.2 s is 0.30000000000000004, and a drain bin
+    starting at 0.3 would otherwise be cut there, a bin of 6e-17 s whose rate is a count over nothing."""
     if i + 1 < len(starts):
         return starts[i + 1]
-    return min(starts[i] + width, plan.end) if starts[i] < plan.end else starts[i] + width
+    end = round(plan.end, 9)
+    return min(starts[i] + width, end) if starts[i] < end else starts[i] + width
 
 
 def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], committed: int | None) -> dict[str, Any]:

@@ -80,3 +80,14 @@ def test_a_report_written_before_bins_carried_their_width_takes_it_from_the_step
     assert bin_widths(points) == [1.0, 1.0]
     assert bin_widths(points[:1]) == [1.0]
     assert bin_widths([{**p, "width_s": 0.5} for p in points]) == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("warmup, duration", [(0.1, 0.2), (0.2, 0.1)])
+def test_a_drain_bin_at_a_window_end_of_float_sums_is_a_whole_bin_not_a_sliver(warmup, duration):
+    # 0.1 + 0.2 is 0.30000000000000004: the drain's bin starts at 0.3, and is no bin of 6e-17 s
+    plan = Plan(RATE, rate=RATE_PER_S, warmup=warmup, duration=duration, call_timeout=None)
+    run = Run(plan, [Sample("register", 0.0, 0.0, 0.35, "committed", "tx-0", "", True)])
+    points = timeline(run, bin_seconds=0.1)
+    assert points[-1]["t"] == 0.3
+    assert points[-1]["width_s"] == pytest.approx(0.1)
+    assert points[-1]["committed_tps"] == pytest.approx(10.0)
