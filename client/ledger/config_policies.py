@@ -14,12 +14,15 @@ a block's orderer signatures (:mod:`.block_integrity`) are judged alike, here:
   NodeOUs on, exactly one NodeOU OU), and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
   role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
 
-Signatures that do not verify (a high-S ECDSA signature among them), signatures of a certificate that a CRL of
-its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a CRL
-without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose
-first one counts (Fabric counts an identity once) are ignored, as the orderer ignores them; the verdict names
-each with why. One of an MSP's listed admin certificates, its NodeOUs on, still counts as its admin whatever
-its CRLs say, as Fabric takes it as the admin without validating it (for no other principal).
+Signatures that do not verify (a high-S ECDSA signature among them), signatures of a certificate signed with
+ECDSA that does not chain to its MSP's CAs (Fabric's MSP cannot deserialize it), signatures of a certificate that a
+CRL of its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a
+CRL without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose
+first one counts (Fabric counts an identity once, naming it by its MSP ID and its certificate with the CA's ECDSA
+signature in low-S form: two certificates differing only in that signature's S are one identity) are ignored, as
+the orderer ignores them; the verdict names each with why. One of an MSP's listed admin certificates, its NodeOUs
+on, still counts as its admin whatever its CRLs say, as Fabric takes it as the admin without validating it (for
+no other principal).
 """
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
-                  fabric_msp_config, role_problem)
+                  fabric_identity, fabric_msp_config, role_problem)
 from .revocation import lacking_aki, number_text, refusing, without_aki
 from chaincode.signature_policy import ROLES
 
@@ -285,11 +288,24 @@ def refusal(signer: SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Conf
         return (f"{signer.msp_id} is no MSP of this channel ({', '.join(sorted(msps)) or 'none'}), so the "
                 "ordering service cannot read the signer's identity and drops the signature: only the "
                 "signatures of the channel's orgs count")
+    if identity_of(signer, msps) is None:
+        return (f"its certificate is no identity {signer.msp_id}'s MSP can read: it does not chain to the MSP's CAs in "
+                "the channel config (or its CA's ECDSA signature on it is not one Fabric reads), so Fabric drops the "
+                "signature before checking it")
     if not signer.valid:
         return signer.problem or "the signature does not verify"
     if admin_unvalidated(signer.certificate, msp):
         return None     # its CRLs do not touch the admin it is; satisfies() refuses it any other principal
     return revocation(signer.certificate, msp, config)
+
+
+def identity_of(signer: SignedBy, msps: dict[str, OrgMsp]) -> tuple[str, bytes] | None:
+    """The identity Fabric's MSP deserializes the signer as, (MSP ID, its certificate as the MSP names it:
+    :func:`.msp.fabric_identity`), a signature set counting each such identity once; None where it cannot: an MSP
+    the channel does not have, or a certificate signed with ECDSA that does not chain to the MSP's CAs."""
+    msp = msps.get(signer.msp_id)
+    certificate = None if msp is None else fabric_identity(signer.certificate, msp.identities)
+    return None if certificate is None else (signer.msp_id, certificate)
 
 
 def admin_unvalidated(cert: x509.Certificate, msp: OrgMsp) -> bool:
@@ -333,21 +349,29 @@ class Evaluator:
         self.config = config
         self.msps = org_msps(config) if msps is None else msps
         reasons = []
-        verified = set()    # (MSP ID, certificate) of each identity with a signature that verified
+        verified = set()    # (MSP ID, certificate as Fabric names it) of each identity with a signature that verified
         for signer in signed:
-            identity = (signer.msp_id, signer.certificate)
+            identity = self.identity(signer)
+            if identity is None:
+                # the orderer drops a signer its MSPs do not deserialize before anything else
+                # (policies.SignatureSetToValidIdentities); refusal() says why
+                reasons.append((signer, self.refusal(signer)))
+                continue
             if identity in verified:
                 # the orderer drops an identity's signatures after one of them verified
                 # (policies.SignatureSetToValidIdentities), before checking any principal
                 reasons.append((signer, "its identity signed already: Fabric counts the first of its signatures that "
                                         "verifies and ignores any further one"))
                 continue
-            # nor does it remember one of an MSP it does not know: each such signature is dropped for that
-            if signer.valid and signer.msp_id in self.msps:
+            if signer.valid:
                 verified.add(identity)
             reasons.append((signer, self.refusal(signer)))
         self.signed = [s for s, why in reasons if why is None]
         self.refused = [(s, why) for s, why in reasons if why is not None]
+
+    def identity(self, signer: SignedBy) -> tuple[str, bytes] | None:
+        """The identity Fabric deserializes the signer as (:func:`identity_of`), None where it cannot."""
+        return identity_of(signer, self.msps)
 
     def refusal(self, signer: SignedBy) -> str | None:
         """Why the signature counts for no principal at all (:func:`refusal`), None when it is checked against them."""

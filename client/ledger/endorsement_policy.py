@@ -26,8 +26,10 @@ transaction validated in several namespaces (one of the others' may have failed)
 The signature set is each endorsement: the endorser's signature over the proposal response payload followed by
 its serialized identity, verified in the signature hash family of the MSP it names (:mod:`.endorsements`), and
 counted as Fabric counts a signature set for a policy (:class:`.config_policies.Evaluator`): an identity of no MSP
-of the channel config the block was validated under, a signature that does not verify, a revoked certificate
-count for nothing, an identity counts once; a principal is met as that MSP satisfies it (its CA chain, its
+of the channel config the block was validated under, a certificate that does not chain to its MSP's CAs (Fabric
+cannot deserialize it), a signature that does not verify, a revoked certificate count for nothing, an identity
+counts once (two certificates differing only in the S of their CA's ECDSA signature being one identity, as
+Fabric's MSP names it); a principal is met as that MSP satisfies it (its CA chain, its
 organizational units, its role by NodeOU).
 
 What the policies rest on comes from the caller (:class:`PolicyState`): the ``_lifecycle`` state and each key's
@@ -112,6 +114,7 @@ class ChannelJudge:
             raise LedgerReadError(f"an org's MSP of the channel config cannot be read ({error})") from None
         self.satisfied: dict[tuple, bool] = {}      # (signer's MSP ID, certificate, MSP ID, role) -> met
         self.refused: dict[tuple, str | None] = {}  # (MSP ID, certificate, verified, problem) -> why it counts not
+        self.identities: dict[tuple, tuple | None] = {}  # (MSP ID, certificate) -> the identity Fabric reads
 
     def application_org(self, msp_id: str) -> str | None:
         """The name of the application org group whose MSP is ``msp_id``, None where none is."""
@@ -131,6 +134,12 @@ class _Signers(Evaluator):
         self.judge = judge
         super().__init__(judge.config, signed, judge.orgs)
         self.unread = unread        # the endorsements no MSP of the channel reads, each with why
+
+    def identity(self, signer: SignedBy) -> tuple[str, bytes] | None:
+        key = (signer.msp_id, signer.certificate)
+        if key not in self.judge.identities:
+            self.judge.identities[key] = super().identity(signer)
+        return self.judge.identities[key]
 
     def refusal(self, signer: SignedBy) -> str | None:
         key = (signer.msp_id, signer.certificate, signer.valid, signer.problem)

@@ -30,12 +30,15 @@ from functools import cached_property
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
+from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from . import revocation
 from .qscc import LedgerReadError
 
@@ -203,6 +206,58 @@ def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     except (ValueError, TypeError, InvalidSignature):
         return False
     return True
+
+
+ECDSA_SIGNED = frozenset({SignatureAlgorithmOID.ECDSA_WITH_SHA1, SignatureAlgorithmOID.ECDSA_WITH_SHA256,
+                          SignatureAlgorithmOID.ECDSA_WITH_SHA384, SignatureAlgorithmOID.ECDSA_WITH_SHA512})
+"""The certificate signatures Fabric's MSP takes as ECDSA ones (msp/mspimpl.go isECDSASignedCert), whose S it
+brings to the low half before it names the identity."""
+
+
+def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
+    """The certificate (DER) of the identity Fabric's MSP ``msp`` deserializes ``cert`` as, None where it cannot.
+
+    Fabric names an identity by its MSP ID and the hash of its certificate as sanitized (msp/identities.go
+    newIdentity, msp/mspimpl.go sanitizeCert): a certificate signed with ECDSA is first chained to the MSP's CAs
+    (no chain: the identity does not deserialize) and its CA's signature on it re-encoded with S in the low half
+    of the issuer's curve order, so a certificate and its twin with the other S are one identity."""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    if cert.signature_algorithm_oid not in ECDSA_SIGNED:
+        return der
+    chain = chain_to(cert, msp)
+    if chain is None:
+        return None
+    # a root CA is its own issuer: chain_to gives it alone
+    return _low_s_certificate(der, cert.signature, chain[min(1, len(chain) - 1)].public_key())
+
+
+def _low_s_certificate(der: bytes, signature: bytes, issuer_key) -> bytes | None:
+    """``der`` with its CA's ECDSA ``signature`` in the low-S DER form (bccsp/utils SignatureToLowS), unchanged
+    where that is the signature it holds; None where the issuer's key is no ECDSA key on a curve Fabric knows."""
+    if not isinstance(issuer_key, ec.EllipticCurvePublicKey):
+        return None
+    order, numbers = VERIFIED_CURVE_ORDERS.get(issuer_key.curve.name), leading_der_signature(signature)
+    if order is None or numbers is None:
+        return None
+    r, s = numbers
+    low = encode_dss_signature(r, s if s <= order // 2 else order - s)
+    if low == signature:
+        return der
+    # Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, BIT STRING signature }: kept but the last
+    old_value = _der_tlv(0x03, b"\x00" + signature)
+    if not der.endswith(old_value):
+        return None
+    body_start = 2 + (der[1] & 0x7F if der[1] & 0x80 else 0)     # past the outer SEQUENCE's tag and length
+    return _der_tlv(0x30, der[body_start:len(der) - len(old_value)] + _der_tlv(0x03, b"\x00" + low))
+
+
+def _der_tlv(tag: int, content: bytes) -> bytes:
+    """One DER element: its tag, its length in the shortest form, its content."""
+    length = len(content)
+    if length < 0x80:
+        return bytes([tag, length]) + content
+    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + content
 
 
 def _within_dates(cert: x509.Certificate, at: datetime) -> bool:
