@@ -33,6 +33,7 @@ from datetime import timedelta
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fabric_protos.common import configtx_pb2, policies_pb2
@@ -313,8 +314,17 @@ def admin_unvalidated(cert: x509.Certificate, msp: OrgMsp) -> bool:
     Fabric (satisfiesPrincipalInternalV142) takes it as the ADMIN principal before it validates the identity
     at all, so neither a CRL that lists it nor one without an Authority Key Identifier keeps it from signing
     as the admin."""
-    return msp.identities.node_ous is not None and any(x509.load_pem_x509_certificate(pem) == cert
-                                                       for pem in msp.admins)
+    return msp.identities.node_ous is not None and listed_admin(cert, msp)
+
+
+def listed_admin(cert: x509.Certificate, msp: OrgMsp) -> bool:
+    """Whether cert is one of msp's listed admin certificates as Fabric compares them (msp/mspimpl.go isInAdmins:
+    the certificates as its MSP names identities, :func:`.msp.fabric_identity`), so that a twin of an admin
+    certificate differing only in the S of its CA's signature is that admin too."""
+    def named(certificate: x509.Certificate) -> bytes:
+        return fabric_identity(certificate, msp.identities) or certificate.public_bytes(Encoding.DER)
+    signer = named(cert)
+    return any(named(x509.load_pem_x509_certificate(pem)) == signer for pem in msp.admins)
 
 
 def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
@@ -322,8 +332,9 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
     identity of that MSP as Fabric's MSP validates one (client.ledger.msp.certificate_problem: CA chain, SKIs, CRLs,
     organizational units and NodeOUs), its CAs' dates taken where Fabric takes them (a second after the
     certificate's notBefore: the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs tell
-    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins: with
-    NodeOUs on, a certificate byte-for-byte one of them is the admin without that validation, as in Fabric)."""
+    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins, as
+    :func:`listed_admin` compares them: with NodeOUs on, one of them is the admin without that validation, as in
+    Fabric)."""
     msp = msps.get(msp_id)
     if msp is None or signer.msp_id != msp_id or not signer.valid:
         return False
@@ -331,10 +342,10 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
     if role == "admin" and admin_unvalidated(cert, msp):
         # setup only asked the admincert to carry the client or admin OU (postSetupV142)
         return True
-    listed_admin = role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)
+    admin = role == "admin" and listed_admin(cert, msp)
     if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
         return False
-    if role == "member" or listed_admin:
+    if role == "member" or admin:
         return True
     return identities.tells_role(role) and role_problem(chain_to(cert, identities), identities, role) is None
 

@@ -6,9 +6,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from client.ledger.config_policies import OrgMsp, SignedBy, satisfies
 from tests.unit.bench.test_ledger_check_endorsements import (BANK, CLAIM, R1, STRANGER, SUPPLIER, committed, endorsed,
                                                              judged, peers, signed_policy, the_chain)
-from tests.unit.receivables_client.audit_ledger import Signer
+from tests.unit.receivables_client.audit_ledger import Signer, pem
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 TWO_SUPPLIER_PEERS = "OutOf(2, 'SupplierMSP.peer', 'SupplierMSP.peer')"
@@ -76,3 +77,12 @@ def test_a_certificate_of_another_ca_naming_the_org_is_dropped_before_the_policy
     assert "its certificate is no identity SupplierMSP's MSP can read" in failures[0], failures
     assert "endorsed by BankMSP" in failures[0], failures
 
+
+def test_the_twin_of_a_listed_admin_certificate_is_that_admin():
+    # Fabric compares an identity with the MSP's admin certificates as both are sanitized (isInAdmins)
+    _, admin = SUPPLIER.issue("admin.supplier", ou="admin")
+    msps = {SUPPLIER.msp_id: OrgMsp(SUPPLIER.msp_id, (pem(SUPPLIER.ca_cert),), (), {}, admins=(pem(admin),))}
+    twin = SignedBy(SUPPLIER.msp_id, high_s_twin(admin), True)
+    assert satisfies(twin, SUPPLIER.msp_id, "admin", msps)
+    _, other = SUPPLIER.issue("admin2.supplier", ou="admin")
+    assert not satisfies(SignedBy(SUPPLIER.msp_id, other, True), SUPPLIER.msp_id, "admin", msps)
