@@ -14,6 +14,7 @@ request ids against the contract's real replay of a recorded request.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import grpc
@@ -21,7 +22,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from bench.driver import CONCURRENCY, Plan
+from bench import workloads
+from bench.driver import CONCURRENCY, MonotonicClock, Plan
 from bench.runner import execute
 from bench.workloads import (
     FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for,
@@ -191,6 +193,51 @@ def run_all_at_once(world: World, requests: int, *, duplicate_every: int,
     return asyncio.run(scenario())
 
 
+class EndsOnceDrained(MonotonicClock):
+    """The real clock, except that a wait ends once every worker of a closed loop has found the workload out of
+    operations: the rest of the window (sized for a loaded machine) would measure nothing more."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers, self.ended = workers, 0
+        self.drained = asyncio.Event()
+
+    def watch(self, workload: HotKeyWorkload) -> None:
+        """Count the workers that ask ``workload`` for an operation past its last (each then returns)."""
+        operations = workload.operations
+        workload.operations = lambda: CountsItsEnd(operations(), self)
+
+    def worker_ended(self) -> None:
+        self.ended += 1
+        if self.ended == self.workers:
+            self.drained.set()
+
+    async def sleep(self, seconds: float) -> None:
+        waits = {asyncio.ensure_future(super().sleep(seconds)), asyncio.ensure_future(self.drained.wait())}
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+
+@dataclass
+class CountsItsEnd:
+    """``operations``, telling ``clock`` of each ask past the last."""
+
+    operations: Iterator
+    clock: EndsOnceDrained
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.operations)
+        except StopIteration:
+            self.clock.worker_ended()
+            raise
+
+
 def counts(verdict: dict) -> tuple[int, int, int, int]:
     return verdict["acknowledged"], verdict["found"], verdict["duplicated"], verdict["lost"]
 
@@ -245,14 +292,16 @@ def test_a_resend_under_a_new_request_id_moves_the_amount_twice_and_the_check_sa
 
 def test_many_clients_under_the_driver_conflict_retry_and_every_transfer_happens_exactly_once():
     world = World()
-    # every one of the 30 requests has to be sent inside the window, and the run lasts the window: 15 s leaves
-    # room for a loaded machine, where 2.5 s once ran out with requests unsent
+    # every one of the 30 requests has to be sent inside the window: 15 s leaves room for a loaded machine, where
+    # 2.5 s once ran out with requests unsent; the run ends once all are answered, not at the window's end
     plan = Plan(CONCURRENCY, concurrency=6, warmup=0, duration=15, call_timeout=30)
 
     async def scenario():
         workload = HotKeyWorkload(world.parties(), duplicate_every=5, retry=NO_BACKOFF)
         await workload.prepare(30, say=quiet)
-        return workload, await execute(workload, plan, [])
+        clock = EndsOnceDrained(plan.concurrency)
+        clock.watch(workload)
+        return workload, await execute(workload, plan, [], clock=clock)
 
     workload, measured = asyncio.run(scenario())
     samples = measured.run.samples
@@ -289,12 +338,16 @@ def test_a_whole_family_commits_every_transfer_the_contract_allows():
     assert counts(asyncio.run(scenario())) == (MAX_SPLIT_DEPTH, MAX_SPLIT_DEPTH, 0, 0)
 
 
-def test_requests_past_the_amount_cycle_repeat_amounts_and_are_matched_by_request_id():
+def test_requests_past_the_amount_cycle_repeat_amounts_and_are_matched_by_request_id(monkeypatch):
+    # the cycle's length does not matter to the matching: a short one keeps the requests sent at once few
+    cycle = 5
+    assert cycle < HOT_AMOUNT_CYCLE
+    monkeypatch.setattr(workloads, "HOT_AMOUNT_CYCLE", cycle)
     world = World()
-    workload, _, _, verdict = run_all_at_once(world, HOT_AMOUNT_CYCLE + 3, duplicate_every=0)
+    workload, _, _, verdict = run_all_at_once(world, cycle + 3, duplicate_every=0)
     amounts = sorted(a for _, a in world.transfers_on_ledger(workload.root))
-    assert amounts == sorted([*range(1, HOT_AMOUNT_CYCLE + 1), 1, 2, 3])
-    assert counts(verdict) == (HOT_AMOUNT_CYCLE + 3, HOT_AMOUNT_CYCLE + 3, 0, 0) and verdict["holds"]
+    assert amounts == sorted([*range(1, cycle + 1), 1, 2, 3])
+    assert counts(verdict) == (cycle + 3, cycle + 3, 0, 0) and verdict["holds"]
 
 
 def test_the_workload_sdk_client_carries_its_counting_retry_policy():
@@ -325,7 +378,9 @@ def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_pat
             ran.append(settings.workload)
             workload = workload_class(world.parties(), retry=NO_BACKOFF)
             await workload.prepare(min(settings.pool_size, 6), say=say)
-            return await execute(workload, settings.plan, [])
+            clock = EndsOnceDrained(settings.plan.concurrency)
+            clock.watch(workload)
+            return await execute(workload, settings.plan, [], clock=clock)
         return fake_run
 
     monkeypatch.setattr(bench_commands, "running_network",
