@@ -18,6 +18,12 @@ from bench.runner import READY, ClientProcessError, Settings, _across_processes
 SETTINGS = Settings("register", Plan(RATE, rate=2, warmup=0, duration=0.1, call_timeout=None), 0, clients=2)
 
 
+@pytest.fixture(autouse=True)
+def quick_watch(monkeypatch):
+    """The parent notices an exit or a stall within a tenth of a second instead of its default second."""
+    monkeypatch.setattr(runner, "WATCH_INTERVAL", 0.1)
+
+
 def _fail_like_a_client(barrier, results, index, error):
     barrier.abort()
     results.put((index, None, f"{type(error).__name__}: {error}"))
@@ -49,10 +55,10 @@ def sends_one_sample_and_exits(settings, codes, barrier, results, index, progres
 
 
 def prepares_longer_than_the_stall_timeout_saying_how_far_it_got(settings, codes, barrier, results, index, progress):
-    """Preparing takes 6 s in all, with a progress line every 0.75 s (the stall timeout is 5 s here)."""
-    for done in range(1, 9):
-        progress.put((index, f" pool: {done}/8 registered"))
-        time.sleep(0.75)
+    """Preparing takes 3 s in all, with a progress line every 0.25 s (the stall timeout is 2 s here)."""
+    for done in range(1, 13):
+        progress.put((index, f" pool: {done}/12 registered"))
+        time.sleep(0.25)
     progress.put((index, READY))
     sends_one_sample_and_exits(settings, codes, barrier, results, index, progress)
 
@@ -70,10 +76,12 @@ def client_0_stalls_while_preparing(settings, codes, barrier, results, index, pr
         _fail_like_a_client(barrier, results, index, error)
 
 
-def run_across_processes(body, said=None):
+def run_across_processes(body, said=None, *, say=None):
+    """``say`` takes each line the run says; without it, they are appended to ``said``."""
+    say = say or (said if said is not None else []).append
     before = {child.pid for child in multiprocessing.active_children()}
     try:
-        return _across_processes(SETTINGS, {}, [], (said if said is not None else []).append, client=body)
+        return _across_processes(SETTINGS, {}, [], say, client=body)
     finally:
         left = [child.pid for child in multiprocessing.active_children() if child.pid not in before]
         assert left == [], "client processes left running"
@@ -104,28 +112,27 @@ def test_client_processes_that_send_their_samples_and_exit_are_merged():
 
 
 @pytest.fixture
-def five_second_stall_timeout(monkeypatch):
+def two_second_stall_timeout(monkeypatch):
     # the stall clock starts at a process's first line: a spawned process may take many seconds to get there on a
     # loaded machine, which must not count as a stalled preparation (its own, long, clock covers that)
-    monkeypatch.setattr(runner, "PREPARE_STALL_TIMEOUT", 5.0)
+    monkeypatch.setattr(runner, "PREPARE_STALL_TIMEOUT", 2.0)
     monkeypatch.setattr(runner, "PROCESS_START_TIMEOUT", 120.0)
-    monkeypatch.setattr(runner, "WATCH_INTERVAL", 0.1)
 
 
-def test_preparing_past_the_stall_timeout_goes_on_while_each_process_reports_progress(five_second_stall_timeout):
+def test_preparing_past_the_stall_timeout_goes_on_while_each_process_reports_progress(two_second_stall_timeout):
     said = []
     measured = run_across_processes(prepares_longer_than_the_stall_timeout_saying_how_far_it_got, said)
     assert sorted(s.tx_id for s in measured.run.samples) == ["tx-0", "tx-1"]
     for index in (0, 1):   # each process's progress reaches the operator, marked with its name
-        assert f"  client-{index}: pool: 8/8 registered" in said
+        assert f"  client-{index}: pool: 12/12 registered" in said
         assert f"  client-{index}: pool ready, waiting for the others" in said
 
 
-def test_a_client_process_that_reports_no_progress_while_preparing_stops_the_run(five_second_stall_timeout):
+def test_a_client_process_that_reports_no_progress_while_preparing_stops_the_run(two_second_stall_timeout):
     with pytest.raises(ClientProcessError) as failed:
         run_across_processes(client_0_stalls_while_preparing)
     message = str(failed.value)
-    assert "client-0: no progress preparing its pool for 5 s (stopped); it last said: pool: 0/8 registered so far" \
+    assert "client-0: no progress preparing its pool for 2 s (stopped); it last said: pool: 0/8 registered so far" \
         in message
     assert "client-1: BrokenBarrierError" in message
 
@@ -139,13 +146,19 @@ def client_0_never_speaks(settings, codes, barrier, results, index, progress):
 
 def test_a_client_process_that_never_says_a_word_stops_the_run_on_its_start_clock(monkeypatch):
     monkeypatch.setattr(runner, "PREPARE_STALL_TIMEOUT", 600.0)     # not this clock
-    # long enough for client-1 to start and speak on a loaded 2-core machine (a spawned Python took over 5 s there)
-    monkeypatch.setattr(runner, "PROCESS_START_TIMEOUT", 20.0)
-    monkeypatch.setattr(runner, "WATCH_INTERVAL", 0.1)
+    # The start clock is long until client-1 has started and spoken (a spawned Python took over 5 s on a loaded
+    # 2-core machine), then short: the watcher reads it on each look, so client-0's silence ends the run at once
+    # instead of after a fixed wait sized for the slowest machine.
+    monkeypatch.setattr(runner, "PROCESS_START_TIMEOUT", 600.0)
+
+    def say(line):
+        if line == "  client-1: pool ready, waiting for the others":
+            runner.PROCESS_START_TIMEOUT = 0.5
+
     with pytest.raises(ClientProcessError) as failed:
-        run_across_processes(client_0_never_speaks)
+        run_across_processes(client_0_never_speaks, say=say)
     message = str(failed.value)
-    assert "client-0: not a word within 20 s of its start (stopped)" in message
+    assert "client-0: not a word within 0.5 s of its start (stopped)" in message
     assert "client-1: BrokenBarrierError" in message
 
 
@@ -154,7 +167,7 @@ REFUSED = "  pool: 0/8 registered so far (tries: 16; last failure: EndorseError:
 
 def repeats_one_line_while_preparing(settings, codes, barrier, results, index, progress):
     """client-0 says the same pool line over and over (its tries stuck) for 15 s, then gets ready; client-1 is
-    ready at once. The stall timeout is 5 s here."""
+    ready at once. The stall timeout is 2 s here."""
     if index == 0:
         for _ in range(30):
             progress.put((index, REFUSED))
@@ -166,11 +179,11 @@ def repeats_one_line_while_preparing(settings, codes, barrier, results, index, p
         _fail_like_a_client(barrier, results, index, error)
 
 
-def test_a_pool_line_that_only_repeats_is_no_progress_and_the_stop_names_what_it_last_said(five_second_stall_timeout):
+def test_a_pool_line_that_only_repeats_is_no_progress_and_the_stop_names_what_it_last_said(two_second_stall_timeout):
     with pytest.raises(ClientProcessError) as failed:
         run_across_processes(repeats_one_line_while_preparing)
     message = str(failed.value)
-    assert ("client-0: no progress preparing its pool for 5 s (stopped); it last said: pool: 0/8 registered so far "
+    assert ("client-0: no progress preparing its pool for 2 s (stopped); it last said: pool: 0/8 registered so far "
             "(tries: 16; last failure: EndorseError: refused)") in message
 
 
@@ -262,7 +275,7 @@ def client_0_prepares_for_10_s_saying_how_far_it_got(settings, codes, barrier, r
     sends_one_sample_and_exits(settings, codes, barrier, results, index, progress)
 
 
-def test_an_interrupt_while_preparing_stops_the_client_processes_at_once(five_second_stall_timeout, monkeypatch):
+def test_an_interrupt_while_preparing_stops_the_client_processes_at_once(two_second_stall_timeout, monkeypatch):
     """SIGINT to the command alone cancels asyncio.run's task; the thread running the processes must not go on
     waiting at the barrier (asyncio.run waits for it), so it stops them and ends."""
     monkeypatch.setitem(runner._across_processes.__kwdefaults__, "client",
