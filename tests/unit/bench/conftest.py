@@ -25,3 +25,11 @@ def samples(cast):
 def gateway(samples):
     with stand_in_gateway(samples) as running:
         yield running
+
+
+@pytest.fixture
+def samples_of_the_session(cast, samples, monkeypatch):
+    """`run_client_cpu` runs each operation through the contract in a server process of its own before it
+    measures: the session's run serves it as well (the samples are only read), its stand-in Gateway stays its own."""
+    monkeypatch.setattr(client_cpu.Cast, "create", lambda: cast)
+    monkeypatch.setattr(client_cpu, "execute_samples", lambda of: samples)

@@ -136,6 +136,7 @@ def clients(request) -> tuple[str, ...]:
     return ("python", "node")
 
 
+@pytest.mark.usefixtures("samples_of_the_session")
 def test_the_report_has_one_row_per_client_operation_and_concurrency_with_the_label(clients):
     report = run_client_cpu(Settings(iterations=3, warmup=1, concurrency=(1, 2), operations=("register",),
                                      clients=clients))
@@ -155,6 +156,7 @@ def test_the_report_has_one_row_per_client_operation_and_concurrency_with_the_la
     assert set(report["machine"]) >= {"nproc", "cpu_model", "python", "node"}
 
 
+@pytest.mark.usefixtures("samples_of_the_session")
 def test_without_node_on_path_the_report_says_the_node_client_was_not_measured(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     report = run_client_cpu(Settings(iterations=1, warmup=0, concurrency=(1,), operations=("register",),

@@ -14,6 +14,7 @@ from bench.node_compare import NodeClientError
 STOPPED = "the Node client stopped: Error: 14 UNAVAILABLE: No connection established"
 
 
+@pytest.mark.usefixtures("samples_of_the_session")
 def test_a_node_run_that_fails_leaves_recfins_rows_and_says_why(monkeypatch):
     tried = []
 
