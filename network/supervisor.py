@@ -1008,7 +1008,8 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     would otherwise need as much free disk again, and its older lines are what a node's recent history does not
     need. A log whose last part cannot be written to <log>.1 (a full disk, another user's folder) is left as it
     is, nothing lost, and returned as a LogNotRotated for the command to say what to free; None otherwise (also
-    when there was nothing to rotate, or the log could not be looked at).
+    when there was nothing to rotate, or the log could not be opened to be read and emptied: another user's log
+    is left to that user).
 
     Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the
     size looked at again once it is held: one that found the log past the limit and copied it after the other
@@ -1018,7 +1019,10 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     try:
         if log.stat().st_size <= limit:
             return None
-        descriptor = _opened_to_empty(log)
+        # read and emptied through one descriptor; a log this user may not write (another user's) cannot be
+        # emptied, and copied all the same it would be copied again at every look, the rotated logs moved up each
+        # time until they all held the same part: it is left to the user who may write it
+        descriptor = os.open(log, os.O_RDWR | os.O_CLOEXEC)
     except OSError:
         return None
     try:
@@ -1047,15 +1051,6 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     finally:
         os.close(descriptor)    # releases the flock
     return None
-
-
-def _opened_to_empty(log: Path) -> int:
-    """log opened to be copied and then emptied through the same descriptor; read-only where this user may read it
-    but not write it (then copied where <log>.1 may be written, and left whole)."""
-    try:
-        return os.open(log, os.O_RDWR | os.O_CLOEXEC)
-    except PermissionError:
-        return os.open(log, os.O_RDONLY | os.O_CLOEXEC)
 
 
 _COPY_BLOCK = 1 << 20           # bytes read at a time: a log is never read into memory whole
