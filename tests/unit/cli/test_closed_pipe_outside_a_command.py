@@ -6,47 +6,46 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 
 from cli.main import EXIT_READER_GONE
-from tests.unit.cli.test_closed_pipe import ROOT, run_into_a_closed_pipe
+from tests.unit.cli.test_closed_pipe import finished_together, start, start_into_a_closed_pipe
+
+TOP_LEVEL = ["--help", "--version"]
+ERRORS = {"usage error": ["no-such-command"], "command error": ["network", "status", "--json"]}
 
 
-def run_with_stderr_closed(args: list[str], home) -> subprocess.CompletedProcess:
-    read_end, write_end = os.pipe()
-    os.close(read_end)   # the reader of stderr is gone before the command writes a byte
-    try:
-        env = {**os.environ, "RECFIN_HOME": str(home), "PYTHONPATH": str(ROOT)}
-        return subprocess.run([sys.executable, "-m", "cli", *args], stdout=subprocess.PIPE, stderr=write_end,
-                              cwd=ROOT, env=env, timeout=300)
-    finally:
-        os.close(write_end)
+@pytest.fixture(scope="module")
+def done(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    def home():
+        return tmp_path_factory.mktemp("home")
+
+    started = {option: start_into_a_closed_pipe(["-m", "cli", option], home()) for option in TOP_LEVEL}
+    started.update({name: start_into_a_closed_pipe(["-m", "cli", *args], home(), closed="stderr")
+                    for name, args in ERRORS.items()})
+    # `recfin ... 2>&-`: no stderr at all
+    started["stderr closed"] = start(["-m", "cli", "party", "get", "x"], home(), stdout=subprocess.PIPE,
+                                     preexec_fn=lambda: os.close(2))
+    return finished_together(started)
 
 
-@pytest.mark.parametrize("option", ["--help", "--version"])
-def test_the_top_level_help_and_version_into_a_closed_pipe_end_quietly(tmp_path, option):
-    done = run_into_a_closed_pipe(["-m", "cli", option], tmp_path)
-    assert done.stderr.decode() == ""
-    assert done.returncode == EXIT_READER_GONE
+@pytest.mark.parametrize("option", TOP_LEVEL)
+def test_the_top_level_help_and_version_into_a_closed_pipe_end_quietly(done, option):
+    assert done[option].stderr.decode() == ""
+    assert done[option].returncode == EXIT_READER_GONE
 
 
-@pytest.mark.parametrize("args", [["no-such-command"], ["network", "status", "--json"]],
-                         ids=["usage error", "command error"])
-def test_an_error_line_into_a_closed_stderr_ends_as_a_reader_gone(tmp_path, args):
+@pytest.mark.parametrize("error", ERRORS)
+def test_an_error_line_into_a_closed_stderr_ends_as_a_reader_gone(done, error):
     """Exit 1 or 2 would say the command's failure was reported, which no one could read."""
-    done = run_with_stderr_closed(args, tmp_path)
-    assert done.stdout.decode() == ""
-    assert done.returncode == EXIT_READER_GONE
+    assert done[error].stdout.decode() == ""
+    assert done[error].returncode == EXIT_READER_GONE
 
 
-def test_a_command_started_with_stderr_closed_keeps_its_exit_status_and_its_stdout(tmp_path):
+def test_a_command_started_with_stderr_closed_keeps_its_exit_status_and_its_stdout(done):
     """`recfin ... 2>&-` leaves sys.stderr None: every line meant for stderr failed the command with exit 1
     (`events --checkpoint` could never resume, its `resuming at` line failing), and click's error report
     would go to stdout. What is said on stderr goes nowhere instead."""
-    env = {**os.environ, "RECFIN_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "cli", "party", "get", "x"], stdout=subprocess.PIPE,
-                          preexec_fn=lambda: os.close(2), cwd=ROOT, env=env, timeout=300)
-    assert done.stdout.decode() == ""
-    assert done.returncode == 2   # the usage error it is, not a crash writing it
+    assert done["stderr closed"].stdout.decode() == ""
+    assert done["stderr closed"].returncode == 2   # the usage error it is, not a crash writing it
