@@ -1198,8 +1198,8 @@ class _ChannelStepWatched(OrgMembership):
     """The channel's orgs, noting how far a command's config update got (``reached``), so that a stop in its
     channel step says what it left (_channel_step): ``"not sent"`` until `peer channel update` starts,
     ``"sending"`` while it runs (the ordering service may or may not take it), ``"sent"`` once it returned (the
-    ordering service took it) and ``"in force"`` once the channel's config was seen to carry it, or once an org's
-    arrival or departure (or an update file's) goes on past a channel that had it already."""
+    ordering service took it) and ``"in force"`` once the channel's config was seen to carry it, or was found to
+    carry it already (an earlier run's update) before anything was to be sent."""
 
     reached = "not sent"
 
@@ -1212,6 +1212,12 @@ class _ChannelStepWatched(OrgMembership):
     def wait_for_config(self, *args, **kwargs):
         super().wait_for_config(*args, **kwargs)
         self.reached = "in force"
+
+    def _check_name_free(self, spec, current):
+        # an add whose org the channel has already (an earlier run's update): nothing is to be sent
+        super()._check_name_free(spec, current)
+        if spec.msp_id in channel_config.application_orgs(current):
+            self.reached = "in force"
 
     def _check(self, *args, **kwargs):
         # an update file the channel has already (an earlier run's): nothing is sent, and the steps after it run
