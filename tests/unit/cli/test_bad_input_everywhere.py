@@ -182,6 +182,14 @@ class World:
 
     def __post_init__(self) -> None:   # not a field: no repr of 100 kB in hypothesis' reports
         self.contents = {str(path): path.read_bytes() for path in self.files.values() if os.path.isfile(path)}
+        self.strategies: dict[click.Parameter, st.SearchStrategy[str]] = {}
+
+    def values_for(self, param: click.Parameter) -> st.SearchStrategy[str]:
+        """``values_for(param, self)``, built once per parameter: hypothesis works out a new strategy's properties
+        before its first draw, which cost more than the draws and the command lines run with them."""
+        if param not in self.strategies:
+            self.strategies[param] = values_for(param, self)
+        return self.strategies[param]
 
     def undo(self, changed: list[str]) -> None:
         """Put back what a command changed in the world (a command may write where it was asked to, or write by
@@ -465,7 +473,7 @@ def command_lines(draw, path: tuple[str, ...], cmd: click.Command, world: World)
         if good and draw(st.booleans()):
             return draw(st.sampled_from(good))
         hostile.append(p.name)
-        return draw(values_for(p, world))
+        return draw(world.values_for(p))
 
     if profiled:
         where = draw(st.sampled_from(["stopped", "stopped", "default", "hostile"]))
