@@ -120,15 +120,17 @@ def test_an_add_stopped_before_its_update_was_sent_says_nothing_was_sent(runner,
     assert scripted.updates == []
 
 
+@pytest.mark.parametrize("step", ["_generate", "_start_peers"], ids=["crypto material", "peer"])
 def test_an_add_of_an_org_the_channel_has_stopped_after_it_says_it_is_in_the_channel(
-        runner, network_copy, bank2_in_the_channel, monkeypatch):
-    """The channel has bank2 already: nothing is sent, and a stop in what follows is past the update."""
+        runner, network_copy, bank2_in_the_channel, monkeypatch, step):
+    """The channel has bank2 already: nothing is sent, and a stop in what follows is past the update, also while
+    its crypto material is completed, before the update is skipped."""
     from network import org_add
 
-    def starting(*_args, **_kwargs):
+    def stopped(*_args, **_kwargs):
         raise KeyboardInterrupt()
 
-    monkeypatch.setattr(org_add.OrgAddition, "_start_peers", starting)
+    monkeypatch.setattr(org_add.OrgAddition, step, stopped)
     line = stopped_line(runner.invoke(main, ADD))
     assert line.startswith("Error: interrupted (bank2 is in channel receivables, but the run was stopped before it "
                            "finished here: recording bank2 in the data folder, starting and joining its peer")
@@ -237,19 +239,3 @@ def test_a_submit_of_an_update_the_channel_has_stopped_after_it_says_the_channel
                     f"next steps (some of that may be done); run this submit again: it finds the update in the "
                     f"channel, sends nothing and does what is left)")
     assert len(scripted.updates) == 1
-
-
-def test_an_add_of_an_org_the_channel_has_stopped_before_its_peer_says_it_is_in_the_channel(
-        runner, network_copy, bank2_in_the_channel, monkeypatch):
-    """The channel has bank2 already: a stop while its crypto material is completed, before the update would have
-    been skipped, is past the channel step too, not before an update that was never to be sent."""
-    from network import org_add
-
-    def making_crypto(*_args, **_kwargs):
-        raise KeyboardInterrupt()
-
-    monkeypatch.setattr(org_add.OrgAddition, "_generate", making_crypto)
-    line = stopped_line(runner.invoke(main, ADD))
-    assert line.startswith("Error: interrupted (bank2 is in channel receivables, but the run was stopped before it "
-                           "finished here")
-    assert bank2_in_the_channel.updates == []
