@@ -175,6 +175,19 @@ class LogNotRotated(NamedTuple):
                 f"until then the log grows on")
 
 
+class LogLockHeld(NamedTuple):
+    """A log past its limit that a start could not rotate (rotate_log): another process held its flock for longer
+    than the start waits. The process was started on it, for the command to say (line)."""
+    log: Path
+    waited: float                   # seconds the start waited for the lock
+
+    def line(self) -> str:
+        return (f"{self.log} was not rotated at this start: another process held its lock for {self.waited:g} s "
+                f"(a `recfin network status` stopped with Ctrl-Z or hung, say; `fuser {self.log}` or `lsof "
+                f"{self.log}` names it): the node was started on it, and the log grows on until that process ends "
+                f"or is resumed and `recfin network status` is run")
+
+
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB" if size >= 1 << 20 else f"{size} bytes"
 
@@ -190,6 +203,12 @@ LOG_LIMIT_BYTES = 16 << 20
 # How many rotated logs are kept: <log>.1 (the newest) to <log>.LOG_KEPT. One digit each: ROTATED_LOGS matches them.
 LOG_KEPT = 3
 ROTATED_LOGS = ".[1-9]"     # the suffix of a rotated log, as an fnmatch pattern (backups leave them out)
+# How long a start waits for the flock a look (copy_truncate_log) holds on the log before starting the process without
+# rotating it. A look copies at most LOG_LIMIT_BYTES, a block at a time, in well under a second on any disk; five
+# seconds leaves room for a slow or busy one, while a look suspended (Ctrl-Z) or hung holding the lock would
+# otherwise keep `up` waiting silently for ever.
+LOG_LOCK_WAIT_SECONDS = 5.0
+_LOG_LOCK_POLL_SECONDS = 0.05     # how often the start tries the lock again meanwhile
 
 
 @dataclass
@@ -198,6 +217,7 @@ class Supervisor:
     poll_interval: float = 0.1
     log_limit: int = LOG_LIMIT_BYTES
     log_kept: int = LOG_KEPT
+    log_lock_wait: float = LOG_LOCK_WAIT_SECONDS
     clock: Callable[[], float] = field(default=time.monotonic)
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Children started by this object: polled through Popen so their exit is collected cleanly.
@@ -205,9 +225,10 @@ class Supervisor:
     # Each process a stop found outside its pid file's process group, or a start found left running, and stopped: kept
     # for the command to say (take_stopped_alongside), a stop's own line naming the recorded process only.
     stopped_alongside: list[Stopped] = field(default_factory=list)
-    # Each running process's log bound_log found past the limit but could not rotate (copy_truncate_log), by log: for
-    # the command to say, once, and not tried again by this object (a command's `up` looks at a log twice).
-    logs_not_rotated: dict[Path, LogNotRotated] = field(default_factory=dict)
+    # Each running process's log bound_log found past the limit but could not rotate (copy_truncate_log), and each
+    # log a start could not rotate for its lock held elsewhere (rotate_log), by log: for the command to say, once,
+    # and not tried again by this object (a command's `up` looks at a log twice).
+    logs_not_rotated: dict[Path, LogNotRotated | LogLockHeld] = field(default_factory=dict)
 
     def _running(self, pid: int) -> bool:
         proc = self._children.get(pid)
@@ -322,7 +343,8 @@ class Supervisor:
         self.stop_left_behind(spec.pid_file)
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
-        rotate_log(spec.log, self.log_limit, self.log_kept)
+        if (held := rotate_log(spec.log, self.log_limit, self.log_kept, self.log_lock_wait)) is not None:
+            self.logs_not_rotated[spec.log] = held      # started all the same: a log too large beats no node
         with _log_opened(spec) as log:
             try:
                 proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
@@ -963,29 +985,48 @@ def _move_rotated_up(log: Path, kept: int) -> None:
             pass
 
 
-def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> None:
+def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT,
+               wait: float = LOG_LOCK_WAIT_SECONDS) -> LogLockHeld | None:
     """Move a log past limit bytes to <log>.1, the earlier rotated ones up one number (kept of them at most), so
     a restarted process starts a new one and the one before stays readable.
 
     It takes the flock copy_truncate_log takes, waiting for a look that holds it (a copy of at most limit bytes),
     and looks at the size again once it is held: a start beside a `status` that rotates the same log would
     otherwise move the rotated logs up twice for one rotation, the oldest one lost. A log this user may not read
-    (so no look can rotate it either) is moved without the lock."""
+    (so no look can rotate it either) is moved without the lock. Held for longer than wait seconds (a look
+    suspended or hung), the log is left as it is, nothing moved, and returned as a LogLockHeld for the command to
+    say; None otherwise."""
     try:
         descriptor = os.open(log, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        return
+        return None
     except PermissionError:
         _move_aside_past_limit(log, limit, kept)
-        return
+        return None
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        if not _flock_within(descriptor, wait):
+            return LogLockHeld(log, wait)
         if os.path.samestat(os.fstat(descriptor), log.stat()):     # not moved aside by another start meanwhile
             _move_aside_past_limit(log, limit, kept)
     except FileNotFoundError:
         pass
     finally:
         os.close(descriptor)    # releases the flock
+    return None
+
+
+def _flock_within(descriptor: int, wait: float) -> bool:
+    """Whether an exclusive flock on descriptor was taken within wait seconds: tried again every little while,
+    as a blocking flock cannot be given a time limit."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+        time.sleep(_LOG_LOCK_POLL_SECONDS)
 
 
 def _move_aside_past_limit(log: Path, limit: int, kept: int) -> None:

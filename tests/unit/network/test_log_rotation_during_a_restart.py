@@ -45,9 +45,12 @@ def copied_while_the_node_restarts(log, monkeypatch) -> threading.Thread:
     flock = fcntl.flock
 
     def flock_seen(descriptor, operation):
-        if threading.current_thread() is restarting and not operation & fcntl.LOCK_NB:
-            went_its_way.set()
-        return flock(descriptor, operation)
+        try:
+            return flock(descriptor, operation)
+        except BlockingIOError:
+            if threading.current_thread() is restarting:
+                went_its_way.set()      # found the lock held: tries again until the copy lets go of it
+            raise
     monkeypatch.setattr(fcntl, "flock", flock_seen)
 
     copy = supervisor._copy_last_part
