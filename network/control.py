@@ -17,7 +17,6 @@ import shlex
 import shutil
 import tempfile
 import threading
-import time
 import traceback
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
@@ -32,6 +31,7 @@ from . import (builder, bundle, ccservers, channel, compose, configtx, contract_
 from .errors import (ChaincodeError, DataRootNotWritable, MissingBinariesError, NetworkError, NodeNotFoundError,
                      NodeTimeoutError, ProcessesNotStoppedError, first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
+from .flock_wait import flock_within
 from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
                         next_sequence, same_signature_policy)
 from .org_stranded import _deploy_command
@@ -471,15 +471,7 @@ def _took_run_lock(fd: int) -> bool:
     A holder that has written nothing is a check of _refuse_if_run_locked (its shared lock), or a run between taking
     the lock and naming itself: both let go or name themselves within moments, so that is tried again for
     _UNNAMED_HOLDER_WAIT before it counts as held (refusing then said a run was going on when none was)."""
-    deadline = time.monotonic() + _UNNAMED_HOLDER_WAIT
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if os.pread(fd, 1, 0) or time.monotonic() >= deadline:
-                return False
-        time.sleep(_UNNAMED_HOLDER_POLL)
+    return flock_within(fd, _UNNAMED_HOLDER_WAIT, _UNNAMED_HOLDER_POLL, held_for_good=lambda: bool(os.pread(fd, 1, 0)))
 
 
 def _run_locked(fd: int, path: Path, what: str) -> RunLockedError:

@@ -70,6 +70,7 @@ from typing import BinaryIO, NamedTuple
 from client.atomic_file import make_folders, staged_file, write_atomically
 
 from .errors import NamespaceError, NetworkError, NodeTimeoutError, first_few
+from .flock_wait import flock_within
 
 # The environment entry naming the pid file a process was started for (its absolute path).
 PID_FILE_ENV = "RECFIN_PID_FILE"
@@ -1004,7 +1005,7 @@ def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT,
         _move_aside_past_limit(log, limit, kept)
         return None
     try:
-        if not _flock_within(descriptor, wait):
+        if not flock_within(descriptor, wait, _LOG_LOCK_POLL_SECONDS):
             return LogLockHeld(log, wait)
         if os.path.samestat(os.fstat(descriptor), log.stat()):     # not moved aside by another start meanwhile
             _move_aside_past_limit(log, limit, kept)
@@ -1013,20 +1014,6 @@ def rotate_log(log: Path, limit: int, kept: int = LOG_KEPT,
     finally:
         os.close(descriptor)    # releases the flock
     return None
-
-
-def _flock_within(descriptor: int, wait: float) -> bool:
-    """Whether an exclusive flock on descriptor was taken within wait seconds: tried again every little while,
-    as a blocking flock cannot be given a time limit."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-        time.sleep(_LOG_LOCK_POLL_SECONDS)
 
 
 def _move_aside_past_limit(log: Path, limit: int, kept: int) -> None:

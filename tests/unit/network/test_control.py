@@ -656,7 +656,7 @@ def test_a_run_is_not_refused_by_a_check_of_the_lock_made_at_the_same_moment(tmp
     import os
     import time
     from types import SimpleNamespace
-    from network import control
+    from network import control, flock_wait
     root = tmp_path / "net"
     root.mkdir()
     check = _shared_check_of_the_run_lock(root)
@@ -665,7 +665,7 @@ def test_a_run_is_not_refused_by_a_check_of_the_lock_made_at_the_same_moment(tmp
     def check_ends(seconds):        # the check lets go while the run waits for it
         waits.append(seconds)
         os.close(check)
-    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=time.monotonic, sleep=check_ends), raising=False)
+    monkeypatch.setattr(flock_wait, "time", SimpleNamespace(monotonic=time.monotonic, sleep=check_ends), raising=False)
     with control.run_lock(root, "recfin chaincode deploy"):
         assert (root / control.RUN_LOCK_FILE).read_text() == f"pid {os.getpid()} (`recfin chaincode deploy`)\n"
     assert len(waits) == 1
@@ -686,12 +686,12 @@ def _refusal_while_held(root, holder):
 
 def test_a_lock_held_without_a_name_for_longer_than_a_check_is_refused(tmp_path, monkeypatch):
     from types import SimpleNamespace
-    from network import control
+    from network import flock_wait
     root = tmp_path / "net"
     root.mkdir()
     holder = _shared_check_of_the_run_lock(root)
     clock = iter(range(1000))       # each reading a second later: the wait for it to let go runs out at once
-    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda seconds: None),
+    monkeypatch.setattr(flock_wait, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda seconds: None),
                         raising=False)
     assert re.search(r"a process that has not said which holds .*network\.lock", _refusal_while_held(root, holder))
 
@@ -700,13 +700,13 @@ def test_a_named_holder_is_refused_without_waiting(tmp_path, monkeypatch):
     import fcntl
     import os
     from types import SimpleNamespace
-    from network import control
+    from network import control, flock_wait
     root = tmp_path / "net"
     root.mkdir()
     holder = os.open(root / control.RUN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
     os.pwrite(holder, b"pid 4242 (`recfin network up`)\n", 0)
     waits = []
-    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=lambda: 0, sleep=waits.append), raising=False)
+    monkeypatch.setattr(flock_wait, "time", SimpleNamespace(monotonic=lambda: 0, sleep=waits.append), raising=False)
     assert "pid 4242 (`recfin network up`) holds" in _refusal_while_held(root, holder)
     assert waits == []
