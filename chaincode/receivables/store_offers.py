@@ -377,10 +377,18 @@ class OfferRecords(StoreBase):
         peer among it, and a holder's org that sealed the key with the debtor's could then hold the page, and
         every page after it, by withholding its peer. Such an entry counts only until the bank has a key of its
         own there (``exposure_version_held``), so the page needs no org's peer in particular, as before that key
-        no write of the version does. Neither given (or ``upgrade`` naming no bank org, a bank without a party
-        record): the key read, else the fixed key."""
+        no write of the version does. Where ``read`` found the version at ``_UNGUARDED_COUNT_MAX`` on the fixed key or
+        an entry without its copy, the page writes nothing: one more there would read as 0 or not count, and only
+        an entry with its copy, which the page cannot write, holds a count above it. Neither given (or ``upgrade``
+        naming no bank org, a bank without a party record): the key read, else the fixed key."""
         key, seal_with = read.key, offer[0] if offer is not None else None
         fixed = self.key(keys.EXPOSURE_VERSION, bank, debtor)
+        if offer is None and key in (fixed, None) and read.value >= _UNGUARDED_COUNT_MAX:
+            # a count only two orgs other than the bank's can have written: one more, on the fixed key or an entry
+            # without its copy, would read as 0 or not at all, and the page can write no entry with its copy
+            # (the holder's peer), so it leaves the version where they put it (docs/receivables.md, "Before the
+            # bank's first offer on a debtor"); the bank's next offer moves it aside to an entry of its own
+            return
         if key == fixed and offer is not None and read.value >= _UNGUARDED_COUNT_MAX:
             # one more on the fixed key would read as 0 (a count there past _UNGUARDED_COUNT_MAX may be any two
             # orgs'), a version read before: the offer moves it aside to its own entry, which reads back as written

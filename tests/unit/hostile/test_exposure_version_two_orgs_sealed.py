@@ -260,3 +260,30 @@ async def test_a_count_two_orgs_write_at_the_top_does_not_make_the_banks_first_o
     assert "RULE exposure-changed" in refused.result.message
     assert await _offer_committed_by_the_holder_and_the_bank(net, requests[1], str(10 ** 12)) == "VALID"
     assert await _exposure_version(net) == 10 ** 12 + 1
+
+
+@pytest.mark.parametrize("policy", [None, [BANK]], ids=["without a policy", "sealed under the bank's org"])
+async def test_an_upgrade_page_on_a_count_two_orgs_write_at_the_top_does_not_bring_version_0_back(policy):
+    """Before the bank's first offer on the debtor, the debtor's org and a supplier's write the fixed key at the
+    highest count a read takes from it (12 digits). The page restoring the bank's loan wrote one more there, which
+    reads as 0: a quote priced at 0 before they wrote it, on figures without the loan, committed after the page. No
+    count the page can write without the bank's and the holder's peers reads back above the top, so it leaves the
+    version there, and only a quote priced on a read of the count those orgs wrote commits after it."""
+    net, version, request = await _a_loan_an_earlier_version_left_out_of_the_banks_figures()
+    del net.ledger.state[version]
+    net.ledger.validation_parameters.pop(version, None)
+    priced_before_the_loan_came_back = await _exposure_version(net)
+    assert priced_before_the_loan_came_back == 0
+    top = (Write(WriteRecord.PUT_STATE, "", version, b"9" * 12),
+           *([Write(WriteRecord.PUT_STATE_METADATA, "", version, org_policy(policy))] if policy else []))
+    assert await _committed_by_the_debtor_and_a_supplier(net, *top) == "VALID"
+    page, committed = await _upgrade_page_committed_by(net, SUPPLIER, BANK)
+    assert committed == "VALID" and page["financier_entries"] == 1
+    assert await _exposure_version(net) == 10 ** 12 - 1
+    refused = await net.ledger.endorse(net.actors["bank"].identity, "receivables:MakeFinancingOffer", request,
+                                       str(priced_before_the_loan_came_back), transient=transient_terms(),
+                                       timestamp=net.now)
+    assert "RULE exposure-changed" in refused.result.message
+    # the bank's first offer there moves the version aside to an entry of its own, which reads back as written
+    assert await _offer_committed_by_the_holder_and_the_bank(net, request, str(10 ** 12 - 1)) == "VALID"
+    assert await _exposure_version(net) == 10 ** 12
