@@ -395,7 +395,15 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", 0), (codecs.BOM_UTF16_LE, "utf-16", 0), 
          (b"\x84\x31\x95\x33", "gb18030", 4))
 
 
+# UTF-32's marks, looked for before UTF-16's: the little-endian one begins with UTF-16's (FF FE), and read as UTF-16
+# the file is text of NUL characters, refused as neither XML nor JSON
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
 def _decode(data: bytes, source: str) -> str:
+    if data.startswith(_UTF32_BOMS):
+        raise MalformedInput(source, None, "UTF-32 text (its byte order mark says so), which e-invoices are not "
+                                           "written in: save the file as UTF-8 (iconv -f UTF-32 -t UTF-8)")
     for bom, enc, cut in _BOMS:
         if data.startswith(bom):
             encoding, data = enc, data[cut:]
