@@ -113,8 +113,11 @@ def parse_sweep(text: str) -> Sweep:
     if not values or any(not value for value in values):
         raise ValueError(f"{text!r} lists no values: write {name}=V1,V2,..., e.g. batch-timeout=100ms,250ms,500ms")
     parsed = tuple(knob.parse(value) for value in values)
-    if len({str(value) for value in parsed}) < len(parsed):
-        raise ValueError(f"{text!r} lists a value twice: give each value once")
+    # one setting spelt twice ("1s" and "1000ms") would be run twice and only one of the two marked the baseline
+    twice = next(((a, b) for i, a in enumerate(parsed) for b in parsed[i + 1:] if knob.same(a, b)), None)
+    if twice:
+        spelt = f": {twice[0]} and {twice[1]} are one setting" if str(twice[0]) != str(twice[1]) else ""
+        raise ValueError(f"{text!r} lists a value twice{spelt}; give each value once")
     return Sweep(knob, parsed)
 
 

@@ -150,6 +150,7 @@ def test_a_client_knob_changes_only_each_runs_option(tmp_path, monkeypatch):
     ("batch-timeout", "'batch-timeout' lists no values"),
     ("batch-timeout=100ms,,1s", "lists no values"),
     ("batch-timeout=1s,1s", "lists a value twice"),
+    ("batch-timeout=1s,1000ms", "'batch-timeout=1s,1000ms' lists a value twice: 1s and 1000ms are one setting"),
 ])
 def test_an_unknown_knob_or_a_value_out_of_range_is_refused_before_anything_changes(tmp_path, monkeypatch, knob,
                                                                                       named):
