@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -330,9 +329,8 @@ def listed_admin(cert: x509.Certificate, msp: OrgMsp) -> bool:
 def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
     """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs: its certificate is an
     identity of that MSP as Fabric's MSP validates one (client.ledger.msp.certificate_problem: CA chain, SKIs, CRLs,
-    organizational units and NodeOUs), its CAs' dates taken where Fabric takes them (a second after the
-    certificate's notBefore: the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs tell
-    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins, as
+    organizational units and NodeOUs; the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs
+    tell that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins, as
     :func:`listed_admin` compares them: with NodeOUs on, one of them is the admin without that validation, as in
     Fabric)."""
     msp = msps.get(msp_id)
@@ -343,7 +341,7 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
         # setup only asked the admincert to carry the client or admin OU (postSetupV142)
         return True
     admin = role == "admin" and listed_admin(cert, msp)
-    if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
+    if certificate_problem(cert, identities, None) is not None:
         return False
     if role == "member" or admin:
         return True

@@ -2,8 +2,9 @@
 
 Fabric's MSP takes an identity as its org's when the certificate chains, through the MSP's intermediate
 certificates, to one of its root certificates, and no CRL of an issuing CA lists it (msp/mspimplvalidate.go).
-The MSP itself ignores expiry there; an auditor asks more: every certificate of the chain was within its
-dates at the moment being audited. Nothing here trusts an MSP ID written in a message: the MSP is the one the
+It builds that chain at one moment, a second past the identity's notBefore, whatever the clock says
+(getValidityOptsForCert): only CAs within their dates then issue it, and expiry alone refuses nobody. An auditor
+asks more: every certificate of the chain was within its dates at the moment being audited too. Nothing here trusts an MSP ID written in a message: the MSP is the one the
 configuration defines under that ID, and the certificate must chain to its CAs.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from cryptography import x509
@@ -224,7 +225,7 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
     der = cert.public_bytes(serialization.Encoding.DER)
     if cert.signature_algorithm_oid not in ECDSA_SIGNED:
         return der
-    chain = chain_to(cert, msp)
+    chain = fabric_chain(cert, msp)
     if chain is None:
         return None
     # a root CA is its own issuer: chain_to gives it alone
@@ -275,20 +276,38 @@ def _subject(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string()
 
 
-def chain_to(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
+def chain_to(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None = None) -> list[x509.Certificate] | None:
     """[cert, its issuer, ..., a root of the MSP], each issued (and signed) by the next; None when it does not
-    chain to one of the MSP's roots."""
+    chain to one of the MSP's roots. With ``at``, only certificates within their dates then make the chain (a CA
+    renewed under the same key is found in the certificate valid at ``at``)."""
+    if at is not None and not _within_dates(cert, at):
+        return None
+
+    def issuing(ca: x509.Certificate, current: x509.Certificate) -> bool:
+        return (at is None or _within_dates(ca, at)) and issued_by(current, ca)
+
     chain = [cert]
     for _ in range(MAX_CHAIN):
         current = chain[-1]
-        root = next((r for r in msp.roots if issued_by(current, r)), None)
+        root = next((r for r in msp.roots if issuing(r, current)), None)
         if root is not None:
             return chain + [root] if root != current else chain
-        issuer = next((i for i in msp.intermediates if i not in chain and issued_by(current, i)), None)
+        issuer = next((i for i in msp.intermediates if i not in chain and issuing(i, current)), None)
         if issuer is None:
             return None
         chain.append(issuer)
     return None
+
+
+def fabric_moment(cert: x509.Certificate) -> datetime:
+    """When Fabric's MSP verifies ``cert``'s chain: a second past its notBefore (getValidityOptsForCert)."""
+    return cert.not_valid_before_utc + timedelta(seconds=1)
+
+
+def fabric_chain(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
+    """``cert``'s chain to the MSP's roots as Fabric's MSP builds it, at :func:`fabric_moment`; None where it has
+    none then."""
+    return chain_to(cert, msp, fabric_moment(cert))
 
 
 def _organizational_units(cert: x509.Certificate) -> list[str]:
@@ -298,7 +317,7 @@ def _organizational_units(cert: x509.Certificate) -> list[str]:
 def _issued_as(chain: list[x509.Certificate], identifier: NodeOU, msp: ChannelMsp) -> bool:
     """Whether the identity (``chain[0]``, chained to ``msp``) is issued as the OU identifier asks: where it names a
     certificate, the chain above the identity is that certificate's (Fabric compares the two chains' hashes)."""
-    return identifier.certificate is None or chain[1:] == (chain_to(identifier.certificate, msp) or [])
+    return identifier.certificate is None or chain[1:] == (fabric_chain(identifier.certificate, msp) or [])
 
 
 def _ou_problem(chain: list[x509.Certificate], msp: ChannelMsp) -> str | None:
@@ -355,9 +374,11 @@ def role_problem(chain: list[x509.Certificate], msp: ChannelMsp, role: str) -> s
     return f"the certificate of {_subject(chain[0])} carries {other}: it is no {role}"
 
 
-def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, role: str | None = None) -> str | None:
-    """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime), or None when it is:
-    it chains to one of the MSP's roots, it and its CAs are within their dates, each issuing CA has a Subject Key
+def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
+                        role: str | None = None) -> str | None:
+    """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime; None: as Fabric's MSP
+    validates it, expiry aside), or None when it is: it chains to one of the MSP's roots through CAs within their
+    dates at :func:`fabric_moment`, it and its CAs are within their dates at ``at``, each issuing CA has a Subject Key
     Identifier Fabric reads, no CRL of an issuing CA (matched as the MSP matches them) lists it or a CA between it
     and the root, its organizational units are the MSP's (its OU identifiers, its NodeOUs: :func:`_ou_problem`),
     and, with ``role`` and an MSP whose NodeOUs tell it, it is of that role. A certificate whose fields cannot be
@@ -368,17 +389,29 @@ def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, r
         return f"the certificate cannot be read as an identity ({type(error).__name__}: {error})"
 
 
-def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, role: str | None) -> str | None:
+def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
+    link = next((link for link in chain if not _within_dates(link, at)), None)
+    if link is None:
+        return None
+    return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
+            f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
+
+
+def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
+                         role: str | None) -> str | None:
     who = _subject(cert)
     if _is_ca(cert):
         return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
-    chain = chain_to(cert, msp)
+    chain = fabric_chain(cert, msp)
     if chain is None:
-        return f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config"
-    for link in chain:
-        if not _within_dates(link, at):
-            return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
-                    f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
+        undated = chain_to(cert, msp)
+        if undated is None:
+            return f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config"
+        # built greedily, the chain at Fabric's moment would be this one had all its links been valid then
+        return (f"{_dates_problem(undated, fabric_moment(cert))}, a second past the notBefore of {who}, when "
+                f"Fabric's MSP verifies its chain: Fabric refuses the identity")
+    if at is not None and (expired := _dates_problem(chain, at)) is not None:
+        return expired
     for child, issuer in zip(chain, chain[1:]):
         unreadable = revocation.ski_problem(issuer)
         if unreadable is not None:
