@@ -403,9 +403,12 @@ def _exit_description(exitcode: int | None) -> str:
 
 
 def _drain(results) -> list[tuple[int, Any, str | None]]:
+    """The answers that have come, without waiting for more: it is called once the run has failed, when each
+    process that exited flushed its answer into the pipe before it did, and one still running is not waited for
+    (a wait here only delayed the failure's report)."""
     out = []
     while True:
         try:
-            out.append(results.get(timeout=1))
+            out.append(results.get_nowait())
         except queue.Empty:
             return out

@@ -5,6 +5,7 @@ import asyncio
 import dataclasses
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -322,3 +323,29 @@ def test_an_interrupt_during_the_run_stops_the_client_processes(monkeypatch):
     monkeypatch.setattr(runner, "_gather", interrupted_once_the_run_begins)
     with pytest.raises(ClientProcessError, match="interrupted: the client processes were stopped"):
         run_across_processes(wait_in_the_run)
+
+
+class ComeAlready(queue.Queue):
+    """The client processes' answers that have come; asked to wait for one more, it says so instead of waiting."""
+
+    def get(self, block=True, timeout=None):
+        if block and self.empty():
+            raise AssertionError(f"waited up to {timeout} s for an answer more")
+        return super().get(block, timeout)
+
+
+def test_the_answers_that_have_come_are_read_without_waiting_for_more():
+    # read as a run fails: a process that exited flushed its answer first, and one still running is not waited for
+    results = ComeAlready()
+    results.put((0, None, "RuntimeError: endorse refused"))
+    results.put((1, {"samples": []}, None))
+    assert runner._drain(results) == [(0, None, "RuntimeError: endorse refused"), (1, {"samples": []}, None)]
+    assert runner._drain(results) == []
+
+
+def test_an_answer_a_process_sent_before_it_exited_is_read_from_the_pipe_without_waiting():
+    results = multiprocessing.get_context("spawn").Queue()
+    child = multiprocessing.get_context("spawn").Process(target=results.put, args=((3, None, "ValueError: bad"),))
+    child.start()
+    child.join()
+    assert runner._drain(results) == [(3, None, "ValueError: bad")]
