@@ -3,8 +3,10 @@
 Fabric's MSP takes an identity as its org's when the certificate chains, through the MSP's intermediate
 certificates, to one of its root certificates, and no CRL of an issuing CA lists it (msp/mspimplvalidate.go).
 It builds that chain at one moment, a second past the identity's notBefore, whatever the clock says
-(getValidityOptsForCert): only CAs within their dates then issue it, and expiry alone refuses nobody. An auditor
-asks more: every certificate of the chain was within its dates at the moment being audited too. Nothing here trusts an MSP ID written in a message: the MSP is the one the
+(getValidityOptsForCert): only CAs within their dates then issue it, and expiry alone refuses nobody. The CA that
+issued it must be a leaf of the MSP's certification tree: one that issued an intermediate CA of the MSP issues no
+identity (getValidationChain). An auditor asks more: every certificate of the chain was within its dates at the
+moment being audited too. Nothing here trusts an MSP ID written in a message: the MSP is the one the
 configuration defines under that ID, and the certificate must chain to its CAs.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
@@ -105,6 +107,17 @@ class ChannelMsp:
         knows (such an MSP verifies no signature)."""
         found = SIGNATURE_HASHES.get(self.signature_hash_family)
         return None if found is None else found()
+
+    @cached_property
+    def internal_cas(self) -> frozenset[bytes]:
+        """The CA certificates (DER) above one of the MSP's intermediate CAs in its chain: the internal nodes of
+        its certification tree (Fabric's certificationTreeInternalNodesMap), which issue none of its identities."""
+        return frozenset(ca.public_bytes(serialization.Encoding.DER) for intermediate in self.intermediates
+                         for ca in (fabric_chain(intermediate, self) or [])[1:])
+
+    def issues_identities(self, ca: x509.Certificate) -> bool:
+        """Whether an identity issued by ``ca`` can be the MSP's: ``ca`` is a leaf of its certification tree."""
+        return ca.public_bytes(serialization.Encoding.DER) not in self.internal_cas
 
     def tells_role(self, role: str) -> bool:
         """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
@@ -226,7 +239,7 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
     if cert.signature_algorithm_oid not in ECDSA_SIGNED:
         return der
     chain = fabric_chain(cert, msp)
-    if chain is None:
+    if chain is None or len(chain) > 1 and not msp.issues_identities(chain[1]):
         return None
     # a root CA is its own issuer: chain_to gives it alone
     return _low_s_certificate(der, cert.signature, chain[min(1, len(chain) - 1)].public_key())
@@ -378,11 +391,12 @@ def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | 
                         role: str | None = None) -> str | None:
     """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime; None: as Fabric's MSP
     validates it, expiry aside), or None when it is: it chains to one of the MSP's roots through CAs within their
-    dates at :func:`fabric_moment`, it and its CAs are within their dates at ``at``, each issuing CA has a Subject Key
-    Identifier Fabric reads, no CRL of an issuing CA (matched as the MSP matches them) lists it or a CA between it
-    and the root, its organizational units are the MSP's (its OU identifiers, its NodeOUs: :func:`_ou_problem`),
-    and, with ``role`` and an MSP whose NodeOUs tell it, it is of that role. A certificate whose fields cannot be
-    read is no identity."""
+    dates at :func:`fabric_moment`, its issuer issued none of the MSP's intermediate CAs
+    (:meth:`ChannelMsp.issues_identities`), it and its CAs are within their dates at ``at``, each issuing CA has a
+    Subject Key Identifier Fabric reads, no CRL of an issuing CA (matched as the MSP matches them) lists it or a
+    CA between it and the root, its organizational units are the MSP's (its OU identifiers, its NodeOUs:
+    :func:`_ou_problem`), and, with ``role`` and an MSP whose NodeOUs tell it, it is of that role. A certificate
+    whose fields cannot be read is no identity."""
     try:
         return _certificate_problem(cert, msp, at, role)
     except CERTIFICATE_ERRORS as error:
@@ -406,10 +420,15 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime |
     if chain is None:
         undated = chain_to(cert, msp)
         if undated is None:
-            return f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config"
+            return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel "
+                    "config")
         # built greedily, the chain at Fabric's moment would be this one had all its links been valid then
         return (f"{_dates_problem(undated, fabric_moment(cert))}, a second past the notBefore of {who}, when "
                 f"Fabric's MSP verifies its chain: Fabric refuses the identity")
+    if len(chain) > 1 and not msp.issues_identities(chain[1]):
+        return (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA of "
+                f"{msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "
+                "intermediate CAs")
     if at is not None and (expired := _dates_problem(chain, at)) is not None:
         return expired
     for child, issuer in zip(chain, chain[1:]):

@@ -67,3 +67,22 @@ def test_fabrics_rule_alone_ignores_expiry_and_the_audit_adds_the_moment_audited
     msp = ChannelMsp("BankMSP", (ca,), (), ())
     assert certificate_problem(user, msp, None) is None
     assert certificate_problem(user, msp, NOW).startswith("the certificate of CN=user1 was not valid at 2026-11-30")
+
+
+def test_an_identity_issued_by_a_ca_that_issued_an_intermediate_of_the_msp_is_refused():
+    # Fabric's MSP takes identities only from the leaves of its certification tree (getValidationChain): a root
+    # that issued one of the MSP's intermediate CAs issues no identity itself
+    root_key, ca_key, user_key = _key(), _key(), _key()
+    root = _certificate("root", root_key, "root", root_key, since=NOW - 90 * DAY, until=NOW + 900 * DAY, ca=True)
+    intermediate = _certificate("ica", ca_key, "root", root_key, since=NOW - 80 * DAY, until=NOW + 600 * DAY,
+                                ca=True, serial=2)
+    under_the_root = _certificate("user1", user_key, "root", root_key, since=NOW - 50 * DAY, until=NOW + 300 * DAY)
+    under_the_intermediate = _certificate("user2", user_key, "ica", ca_key, since=NOW - 50 * DAY,
+                                          until=NOW + 300 * DAY)
+    with_intermediate = ChannelMsp("BankMSP", (root,), (intermediate,), ())
+    assert certificate_problem(under_the_intermediate, with_intermediate, NOW) is None
+    assert certificate_problem(under_the_root, with_intermediate, NOW) == (
+        "the certificate of CN=user1 is issued by CN=root, which issued an intermediate CA of BankMSP too: "
+        "Fabric's MSP takes identities only from the CAs that issued none of its intermediate CAs")
+    assert fabric_identity(under_the_root, with_intermediate) is None
+    assert certificate_problem(under_the_root, ChannelMsp("BankMSP", (root,), (), ()), NOW) is None
