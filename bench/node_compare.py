@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -194,6 +195,23 @@ def report_from(output: dict[str, Any], workload: str, plan: Plan, pool_size: in
                  extra={"settings": {**(settings or {}), **NODE_SETTINGS}, "client_processes": [share]})
 
 
+THROWN_AT = re.compile(r"\S+:\d+")
+"""The first line Node prints for an error nothing caught (an unhandled 'error' event, a syntax error): where it
+was thrown (``node:events:502``, ``/path/workload.js:12``), then the source line and a caret, a blank line, and
+the error's own line."""
+
+
+def stopped(stderr: str, returncode: int) -> str:
+    """Why the script stopped, in one line: the first of its stderr (its own refusals, or the stack ``main``
+    prints, which starts with the error), or, where Node reported an error nothing caught, the error's own line
+    rather than where it was thrown; the exit code where it said nothing."""
+    lines = stderr.strip().splitlines()
+    if lines and THROWN_AT.fullmatch(lines[0].strip()):
+        after_blank = lines[next((i for i, line in enumerate(lines) if not line.strip()), len(lines)):]
+        lines = [line.strip() for line in after_blank if line.strip()] or lines
+    return "the Node client stopped: " + (lines[0] if lines else f"exit code {returncode}")
+
+
 def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None,
         settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """Install if needed, run the script, return its report (``settings``: the network's, for the report, with
@@ -205,6 +223,5 @@ def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_r
         path.write_text(json.dumps(config(workload, plan, pool_size, codes, data_root)))
         done = subprocess.run([_tool("node"), str(SCRIPT), str(path)], cwd=NODE_DIR, capture_output=True, text=True)
     if done.returncode != 0:
-        lines = done.stderr.strip().splitlines()
-        raise NodeClientError("the Node client stopped: " + (lines[0] if lines else f"exit code {done.returncode}"))
+        raise NodeClientError(stopped(done.stderr, done.returncode))
     return report_from(json.loads(done.stdout.strip().splitlines()[-1]), workload, plan, pool_size, settings)
