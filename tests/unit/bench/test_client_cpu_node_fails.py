@@ -3,6 +3,7 @@ says from which row on the Node client is missing and why, where the command end
 every row it had measured.
 
 Client CPU only; the Gateway is a stand-in returning prepared replies; no Fabric involved."""
+import shutil
 import subprocess
 
 import pytest
@@ -42,3 +43,14 @@ def test_a_node_script_past_its_time_is_a_node_client_error(cast, samples, tmp_p
     monkeypatch.setattr(client_cpu, "_tool", lambda name: name)
     with pytest.raises(NodeClientError, match=r"the Node client did not finish within 80 s"):
         run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not found on PATH")
+def test_a_node_script_stopped_by_an_error_nothing_caught_is_named_by_that_error(cast, samples, tmp_path, monkeypatch):
+    crash = tmp_path / "crash.js"   # as an unhandled 'error' event of a gRPC stream stops it
+    crash.write_text("setTimeout(() => new (require('events').EventEmitter)()"
+                     ".emit('error', new Error('14 UNAVAILABLE: stream broke')), 1);")
+    monkeypatch.setattr(client_cpu, "NODE_SCRIPT", crash)
+    with pytest.raises(NodeClientError) as stopped:
+        run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
+    assert str(stopped.value) == "the Node client stopped: Error: 14 UNAVAILABLE: stream broke"
