@@ -73,6 +73,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -441,7 +442,11 @@ class DebtorFeatures(BaseModel):
 
 @dataclass
 class _Claim:
-    """One receivable's state at the end of a date (a claim, or a part a split made of one)."""
+    """One receivable's state at the end of a date (a claim, or a part a split made of one).
+
+    :func:`claim_states` fills it in from the events, and it is read only after: the days it is to be paid by
+    (:attr:`payable_from`, :attr:`pay_by`), asked for many times over as the features are computed, are worked
+    out once."""
 
     face: int
     due: date
@@ -493,7 +498,7 @@ class _Claim:
         or public holiday, the next working day (顺延, client.risk.working_days)."""
         return next_working_day(self.due)
 
-    @property
+    @cached_property
     def payable_from(self) -> date | None:
         """The day the debtor could pay it from: its due date, unless a freeze order still bound it at the
         end of the last day it could be paid on time (:attr:`due_on_a_working_day`), and then the first day
@@ -514,7 +519,7 @@ class _Claim:
                 return day
         return None
 
-    @property
+    @cached_property
     def pay_by(self) -> date:
         """The last day a payment of it is on time, from which its days late and overdue count: the day
         it could be paid from (:attr:`payable_from`: the due date or, for a claim a freeze order bound
