@@ -306,10 +306,17 @@ def without_trailing_zeros(number: Decimal) -> Decimal:
     return Decimal((sign, digits[:len(digits) - dropped], exponent + dropped))
 
 
+# What each refusal of a figure says to do: one written otherwise than in digits is written again; one that is a
+# number but no figure a document holds (NaN, too large, fractions of a fen) is a damaged or misread one
+WRITE_DIGITS = "write the figure in the digits 0-9, with a decimal point, as the document prints it (e.g. 1272.50)"
+CHECK_DOCUMENT = "check the figure against the document"
+WRITE_RATE = "write the rate as printed, e.g. 13%, 0.13 or 免税"
+
+
 def _number(value: object) -> Decimal:
     """The number written, with no more than :data:`_MAX_INTEGER_DIGITS` digits before the point."""
     if isinstance(value, bool) or value is None:
-        raise ValueProblem(f"expected a number, got {value!r}")
+        raise ValueProblem(f"expected a number, got {value!r}; {CHECK_DOCUMENT}")
     if isinstance(value, float):
         value = repr(value)
     # the currency sign goes, and may stand apart from the figure (¥ 1,234.50); a minus may stand before it or after
@@ -332,11 +339,12 @@ def _number(value: object) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueProblem(f"not a number: {shown_value(value)}") from None
+        raise ValueProblem(f"not a number: {shown_value(value)}; {WRITE_DIGITS}") from None
     if not number.is_finite():
-        raise ValueProblem(f"not a finite number: {shown_value(value)}")
+        raise ValueProblem(f"not a finite number: {shown_value(value)}; {CHECK_DOCUMENT}")
     if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
-        raise ValueProblem(f"too large: {shown_value(value)} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
+        raise ValueProblem(f"too large: {shown_value(value)} (more than {_MAX_INTEGER_DIGITS} digits before the "
+                           f"point); {CHECK_DOCUMENT}")
     return number
 
 
@@ -371,9 +379,10 @@ def to_fen(value: object) -> int:
         fen = money.to_fen(number)
     except money.AboveCap:
         raise ValueProblem(f"too large: {shown_value(value)} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} "
-                           "yuan)") from None
+                           f"yuan); {CHECK_DOCUMENT}") from None
     except ValueError:
-        raise ValueProblem(f"more than two decimal places: {shown_value(value)}") from None
+        raise ValueProblem(f"more than two decimal places: {shown_value(value)} (an amount is in yuan and fen); "
+                           f"{CHECK_DOCUMENT}") from None
     refuse_power_of_ten(value, "write the amount in digits with at most two decimals, e.g. 1272.50")
     return fen
 
@@ -413,7 +422,7 @@ def to_rate(value: object) -> Decimal:
     if reduced:
         statutory, text = reduced.group(1), reduced.group(2)
         if to_rate(text) >= to_rate(statutory):
-            raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself)")
+            raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself): {WRITE_RATE}")
     if text.endswith("%"):
         rate = to_decimal(text[:-1]) / 100
     else:
@@ -421,9 +430,9 @@ def to_rate(value: object) -> Decimal:
         if rate >= 1:
             rate = rate / 100
     # refused once read, as a quantity or an amount is: a word that is no rate (none) is no number, not a power of ten
-    refuse_power_of_ten(value, "write the rate as printed, e.g. 13%, 0.13 or 免税")
+    refuse_power_of_ten(value, WRITE_RATE)
     if rate < 0 or rate >= 1:
-        raise ValueProblem(f"not a tax rate: {value!r}")
+        raise ValueProblem(f"not a tax rate: {value!r} (a rate is from 0 up to 100%, not including it): {WRITE_RATE}")
     return rate.normalize() if rate else Decimal(0)
 
 
