@@ -12,7 +12,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
-from ._signer import Signer, private_key_signer
+from ._signer import EncryptedKeyError, Signer, _is_encrypted, private_key_signer
 
 
 @dataclass(frozen=True)
@@ -171,22 +171,6 @@ def _file_bytes(path: Path, what: str) -> bytes:
         raise ValueError(f"cannot read {path}: it is a folder, not a file holding {what}") from None
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-class EncryptedKeyError(ValueError):
-    """The MSP folder's keystore key is encrypted and the password was not given (or is wrong); ``keystore`` and
-    ``key_files`` (their names) let a caller that cannot pass a password, as the CLI, say what to do instead."""
-
-    def __init__(self, message: str, *, keystore: Path, key_files: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.keystore = keystore
-        self.key_files = key_files
-
-
-def _is_encrypted(pem: bytes) -> bool:
-    """Whether a PEM key is password-protected: PKCS#8 ``ENCRYPTED PRIVATE KEY``, or OpenSSL's
-    ``Proc-Type: 4,ENCRYPTED`` header on a traditional key."""
-    return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem or b"Proc-Type: 4,ENCRYPTED" in pem
 
 
 def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:

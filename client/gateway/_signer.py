@@ -13,8 +13,10 @@ Ed25519, signs a 32-byte digest.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
@@ -91,14 +93,53 @@ def signs_low_s_der(signer: Signer, public_key) -> bool:
     return getattr(signer, "returns_low_s_der", False) is True and signer_public_key(signer) == public_key
 
 
+class EncryptedKeyError(ValueError):
+    """The private key is encrypted and the password was not given (or is wrong). From load_msp_folder,
+    ``keystore`` and ``key_files`` (their names) let a caller that cannot pass a password, as the CLI, say what to
+    do instead; from signer_from_pem, which reads no folder, they are None and empty."""
+
+    def __init__(self, message: str, *, keystore: Path | None = None, key_files: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.keystore = keystore
+        self.key_files = key_files
+
+
+def _is_encrypted(pem: bytes) -> bool:
+    """Whether a PEM key is password-protected: PKCS#8 ``ENCRYPTED PRIVATE KEY``, or OpenSSL's
+    ``Proc-Type: 4,ENCRYPTED`` header on a traditional key."""
+    return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem or b"Proc-Type: 4,ENCRYPTED" in pem
+
+
 def signer_from_pem(private_key_pem: bytes | str, password: bytes | str | None = None) -> Signer:
     """A signer from a PEM private key (PKCS#8 or SEC1); ``password`` (bytes, or text taken as UTF-8, as
-    load_msp_folder takes it) decrypts an encrypted one."""
+    load_msp_folder takes it) decrypts an encrypted one, and a key that is not encrypted is read without it.
+
+    Raises EncryptedKeyError for an encrypted key without its password (or with a wrong one), ValueError for
+    text that holds no PEM private key (a path, a certificate), neither showing the key."""
     if isinstance(private_key_pem, str):
         private_key_pem = private_key_pem.encode()
+    if not isinstance(private_key_pem, (bytes, bytearray, memoryview)):
+        raise TypeError(f"signer_from_pem takes the key file's PEM as bytes or text, not "
+                        f"{type(private_key_pem).__name__}: e.g. signer_from_pem(Path(key_file).read_bytes())")
     if isinstance(password, str):
         password = password.encode()
-    return private_key_signer(serialization.load_pem_private_key(private_key_pem, password=password))
+    pem = bytes(private_key_pem)
+    encrypted = _is_encrypted(pem)
+    try:
+        # cryptography refuses a password for a key that has none; load_msp_folder reads such a key without it
+        key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
+    except UnsupportedAlgorithm as error:
+        raise ValueError(f"the private key given is of a kind this client cannot read ({error}): this client "
+                         "signs with ECDSA keys on P-256 or P-384, or with Ed25519 keys") from None
+    except (ValueError, TypeError):
+        if encrypted:
+            why = "no password was given" if password is None else "the password given is wrong"
+            raise EncryptedKeyError(f"the private key given is encrypted and {why}: pass the key's password as "
+                                    "signer_from_pem(private_key_pem, password=b\"...\")") from None
+        raise ValueError("signer_from_pem got no PEM private key (-----BEGIN PRIVATE KEY----- block): give the "
+                         "text of the key file (keystore/*_sk), e.g. signer_from_pem(Path(key_file).read_bytes()), "
+                         "not its path nor the certificate") from None
+    return private_key_signer(key)
 
 
 def leading_der_signature(data: bytes) -> tuple[int, int] | None:
