@@ -72,7 +72,7 @@ from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import OnePeerChain, StandInDeliver, creator_msp, prepared_transaction
 from .profiling import machine, machine_line, profile_lines, top_functions
-from .node_compare import NODE_DIR, NodeClientError, _tool, install, stopped
+from .node_compare import NODE_DIR, NodeClientError, _tool, install, script_output
 
 LABEL = "client CPU only; the Gateway is a stand-in returning prepared replies; no Fabric involved"
 SCHEMA = "recfin.bench.client_cpu/1"
@@ -442,9 +442,7 @@ def run_node(address: str, ca_path: Path, workload: Workload, concurrency: int) 
                                   capture_output=True, text=True, timeout=seconds)
         except subprocess.TimeoutExpired:
             raise NodeClientError(f"the Node client did not finish within {seconds:g} s") from None
-    if done.returncode != 0:
-        raise NodeClientError(stopped(done.stderr, done.returncode))
-    output = json.loads(done.stdout.strip().splitlines()[-1])
+    output = script_output(done)
     if output["transactions"] != len(workload.measured):
         raise NodeClientError(f"the Node client measured {output['transactions']} transactions, "
                               f"not {len(workload.measured)}")

@@ -212,6 +212,20 @@ def stopped(stderr: str, returncode: int) -> str:
     return "the Node client stopped: " + (lines[0] if lines else f"exit code {returncode}")
 
 
+def script_output(done: subprocess.CompletedProcess) -> dict[str, Any]:
+    """The figures a Node script printed as JSON on its last line; a NodeClientError where it stopped with an
+    error (``stopped``) or ended without them: Node exits 0 once nothing is left to run, also while the script
+    still waits on something that will never come."""
+    if done.returncode != 0:
+        raise NodeClientError(stopped(done.stderr, done.returncode))
+    lines = done.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, ValueError):
+        said = f"its last line is not JSON: {lines[-1][:200]}" if lines else "it printed nothing"
+        raise NodeClientError(f"the Node client ended (exit code 0) without its figures: {said}") from None
+
+
 def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None,
         settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """Install if needed, run the script, return its report (``settings``: the network's, for the report, with
@@ -222,6 +236,4 @@ def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_r
         path = Path(tmp) / "config.json"
         path.write_text(json.dumps(config(workload, plan, pool_size, codes, data_root)))
         done = subprocess.run([_tool("node"), str(SCRIPT), str(path)], cwd=NODE_DIR, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise NodeClientError(stopped(done.stderr, done.returncode))
-    return report_from(json.loads(done.stdout.strip().splitlines()[-1]), workload, plan, pool_size, settings)
+    return report_from(script_output(done), workload, plan, pool_size, settings)

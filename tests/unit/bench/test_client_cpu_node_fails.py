@@ -54,3 +54,13 @@ def test_a_node_script_stopped_by_an_error_nothing_caught_is_named_by_that_error
     with pytest.raises(NodeClientError) as stopped:
         run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
     assert str(stopped.value) == "the Node client stopped: Error: 14 UNAVAILABLE: stream broke"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not found on PATH")
+def test_a_node_script_that_ends_without_its_figures_is_a_node_client_error(cast, samples, tmp_path, monkeypatch):
+    silent = tmp_path / "silent.js"   # a wait nothing will ever end: Node exits 0 once nothing is left to run
+    silent.write_text("(async () => { await new Promise(() => {}); console.log('{}'); })();")
+    monkeypatch.setattr(client_cpu, "NODE_SCRIPT", silent)
+    with pytest.raises(NodeClientError, match=r"^the Node client ended \(exit code 0\) without its figures: "
+                                              r"it printed nothing"):
+        run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)

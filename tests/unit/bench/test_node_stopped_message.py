@@ -46,3 +46,22 @@ def test_the_scripts_own_one_line_refusal_and_an_error_it_prints_are_kept_as_the
     stack = "Error: 10 ABORTED: failed to endorse\n    at Actor.submit (/x/workload.js:140:19)\n"
     assert stopped(stack, 1) == "the Node client stopped: Error: 10 ABORTED: failed to endorse"
     assert stopped("", 137) == "the Node client stopped: exit code 137"
+
+
+@pytest.mark.skipif(NODE is None, reason="node not found on PATH")
+@pytest.mark.parametrize(("script", "said"), [
+    ("(async () => { await new Promise(() => {}); console.log('{}'); })();", "it printed nothing"),
+    ("console.log('pool: 10 registered');", "its last line is not JSON: pool: 10 registered"),
+])
+def test_a_comparison_run_whose_script_ends_without_its_figures_is_a_node_client_error(tmp_path, monkeypatch,
+                                                                                         script, said):
+    from bench import node_compare
+    from bench.driver import RATE, Plan
+
+    (tmp_path / "ends.js").write_text(script)
+    monkeypatch.setattr(node_compare, "SCRIPT", tmp_path / "ends.js")
+    monkeypatch.setattr(node_compare, "install", lambda: None)
+    monkeypatch.setattr(node_compare, "config", lambda *arguments: {})    # the network's profiles: none here
+    with pytest.raises(node_compare.NodeClientError) as ended:
+        node_compare.run("register", Plan(RATE, rate=1, warmup=0, duration=1), 0, {}, tmp_path)
+    assert str(ended.value) == f"the Node client ended (exit code 0) without its figures: {said}"
