@@ -233,13 +233,14 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
 
     Fabric names an identity by its MSP ID and the hash of its certificate as sanitized (msp/identities.go
     newIdentity, msp/mspimpl.go sanitizeCert): a certificate signed with ECDSA is first chained to the MSP's CAs
-    (no chain: the identity does not deserialize) and its CA's signature on it re-encoded with S in the low half
+    at :func:`fabric_moment` (no chain: the identity does not deserialize; the certification tree is not asked
+    here, only when the identity is validated) and its CA's signature on it re-encoded with S in the low half
     of the issuer's curve order, so a certificate and its twin with the other S are one identity."""
     der = cert.public_bytes(serialization.Encoding.DER)
     if cert.signature_algorithm_oid not in ECDSA_SIGNED:
         return der
     chain = fabric_chain(cert, msp)
-    if chain is None or len(chain) > 1 and not msp.issues_identities(chain[1]):
+    if chain is None:
         return None
     # a root CA is its own issuer: chain_to gives it alone
     return _low_s_certificate(der, cert.signature, chain[min(1, len(chain) - 1)].public_key())

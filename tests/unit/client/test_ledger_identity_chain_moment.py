@@ -84,5 +84,6 @@ def test_an_identity_issued_by_a_ca_that_issued_an_intermediate_of_the_msp_is_re
     assert certificate_problem(under_the_root, with_intermediate, NOW) == (
         "the certificate of CN=user1 is issued by CN=root, which issued an intermediate CA of BankMSP too: "
         "Fabric's MSP takes identities only from the CAs that issued none of its intermediate CAs")
-    assert fabric_identity(under_the_root, with_intermediate) is None
+    # the MSP deserializes it all the same (sanitizeCert builds no tree): it is refused when validated
+    assert fabric_identity(under_the_root, with_intermediate) is not None
     assert certificate_problem(under_the_root, ChannelMsp("BankMSP", (root,), (), ()), NOW) is None
