@@ -579,8 +579,10 @@ def main(iterations, warmup, concurrency, operations, clients, profile, as_json,
     if gateway_folder:
         serve_gateway(gateway_folder)
         return
-    settings = Settings(iterations, warmup, tuple(concurrency) or (1, 16), tuple(operations) or OPERATIONS,
-                        tuple(clients) or ("python", "node"), profile)
+    # each given once: a value repeated would be measured again, a row twice over
+    settings = Settings(iterations, warmup, tuple(dict.fromkeys(concurrency)) or (1, 16),
+                        tuple(dict.fromkeys(operations)) or OPERATIONS,
+                        tuple(dict.fromkeys(clients)) or ("python", "node"), profile)
     report = run_client_cpu(settings, progress(as_json))
     emit_report(report, text_lines, as_json=as_json)
 

@@ -192,3 +192,14 @@ def test_help_has_an_example_and_the_label():
     assert LABEL[len("client CPU"):] in " ".join(result.output.split())      # wrapped by click
     for option in ("--iterations", "--concurrency", "--json"):
         assert option in result.output
+
+
+@pytest.mark.usefixtures("samples_of_the_session")
+def test_a_concurrency_or_operation_given_twice_is_measured_once():
+    result = CliRunner().invoke(main, ["--iterations", "1", "--warmup", "0", "--client", "python", "--json",
+                                       "--concurrency", "2", "--concurrency", "2",
+                                       "--operation", "register", "--operation", "register"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert [(r["api"], r["operation"], r["concurrency"]) for r in report["rows"]] == [("async", "register", 2)]
+    assert report["settings"]["concurrency"] == [2] and report["settings"]["operations"] == ["register"]
