@@ -38,6 +38,8 @@ from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
 
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
 MAX_BYTES = 5 * 1024 * 1024
+# what to do with a file that is damaged, cut short or lacks what every issued invoice has
+DOWNLOAD_AGAIN = "check the file, or download it again from where it was issued"
 
 # XML allows white space around the '=' of a declaration's attribute: encoding = "GBK"
 _DECL = re.compile(rb"^<\?xml[^>]*\sencoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"']")
@@ -90,8 +92,7 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
         # what cannot be read is a malformed file (exit 2), never a traceback taken for failed findings (exit 1)
         raise MalformedInput(source, None, "nested too deeply to be an e-invoice: elements (or JSON values) inside "
                                            "one another hundreds of levels deep, where an invoice's fields lie a "
-                                           "few levels down; check the file, or download it again from where it "
-                                           "was issued") from None
+                                           f"few levels down; {DOWNLOAD_AGAIN}") from None
     if (scalar := _json_scalar(text)) is not None:
         raise UnsupportedFormat(source, None, f"JSON holding {scalar}, not an invoice object: expected "
                                               f'{{"EInvoice": ...}} or {{"format": "{RECFIN_JSON_FORMAT}", ...}}')
@@ -481,15 +482,16 @@ def _declared_encoding(declaration: bytes, name: str, source: str) -> str:
 
 def _xml_tree(text: str, source: str) -> "_Tree":
     if re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
-        raise MalformedInput(source, None, "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
+        raise MalformedInput(source, None, "XML with a DOCTYPE or ENTITY declaration is refused (entity expansion): an "
+                                           f"e-invoice as issued has none; {DOWNLOAD_AGAIN}")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
         root = ET.fromstring(text)
         return _Tree(_element_to_obj(root), _local(root.tag))
     except ET.ParseError as exc:
-        raise MalformedInput(source, None, f"invalid XML: {exc}") from None
+        raise MalformedInput(source, None, f"invalid XML: {exc}; {DOWNLOAD_AGAIN}") from None
     except RecursionError:
-        raise MalformedInput(source, None, "XML nested too deeply to be an e-invoice") from None
+        raise MalformedInput(source, None, f"XML nested too deeply to be an e-invoice; {DOWNLOAD_AGAIN}") from None
 
 
 def _local(tag: str) -> str:
@@ -637,7 +639,7 @@ class _Reader:
                                                         "the value alone, or check the file against the invoice")
         if required:
             shown = " or ".join(_join(base.path, p) for p in paths)
-            raise self.fail(shown, "missing or empty")
+            raise self.fail(shown, f"missing or empty; {DOWNLOAD_AGAIN}")
         return None
 
     def identifier(self, node: _Tree | None, *paths: tuple[str, ...], required: bool = True) -> str | None:
@@ -823,17 +825,19 @@ def _original_said(r: _Reader, data: _Tree, number: str) -> tuple[str, str]:
 
 def _from_tree(root: _Tree, source: str) -> Invoice:
     if root.path != "EInvoice":
-        raise UnsupportedFormat(source, None, f"root element is {root.path!r}, expected 'EInvoice'")
+        raise UnsupportedFormat(source, None, f"root element is {root.path!r}, expected 'EInvoice': give the fully "
+                                              "digitalised e-invoice's XML (its root element is EInvoice), or check "
+                                              "that this is the invoice's file")
     r = _Reader(root, source)
     data = root.child("EInvoiceData")
     if data is None:
-        raise r.fail("EInvoice/EInvoiceData", "missing")
+        raise r.fail("EInvoice/EInvoiceData", f"missing; {DOWNLOAD_AGAIN}")
     seller = data.child("SellerInformation")
     buyer = data.child("BuyerInformation")
     basic = data.child("BasicInformation")
     for name, node in (("SellerInformation", seller), ("BuyerInformation", buyer), ("BasicInformation", basic)):
         if node is None:
-            raise r.fail(f"EInvoice/EInvoiceData/{name}", "missing")
+            raise r.fail(f"EInvoice/EInvoiceData/{name}", f"missing; {DOWNLOAD_AGAIN}")
     number = _number(r)
     issued = r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)
     if issued is None:
@@ -847,7 +851,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         raise r.fail(date_field, str(exc)) from None
     items = data.children("IssuItemInformation")
     if not items:
-        raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", "no item lines")
+        raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", f"no item lines; {DOWNLOAD_AGAIN}")
     lines = [_line(r, item, _XML_LINE) for item in items]
     taxed_on_difference, deduction = _difference_tax_said(r, root, data, lines)
     original_code, original_number = _original_said(r, data, number)
@@ -902,17 +906,17 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     def party(name: str) -> Party:
         node = root.child(name)
         if node is None or not isinstance(node.obj, dict):
-            raise r.fail(name, "missing or not an object")
+            raise r.fail(name, f'missing or not an object: give it as {{"name": ..., "tax_id": ...}}')
         return Party(name=r.text(node, ("name",)), tax_id=r.identifier(node, ("tax_id",)))
 
     raw_lines = doc.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
-        raise r.fail("lines", "missing, empty or not a list")
+        raise r.fail("lines", "missing, empty or not a list: give the item lines as a list of objects, one a line")
     lines = []
     for i, item in enumerate(raw_lines):
         node = _Tree(item, f"lines[{i}]")
         if not isinstance(item, dict):
-            raise r.fail(node.path, "not an object")
+            raise r.fail(node.path, 'not an object: give each line as {"name": ..., "amount": ..., ...}')
         lines.append(_line(r, node, _RECFIN_LINE))
     said = doc.get("taxed_on_difference")
     if said is not None and not isinstance(said, bool):
