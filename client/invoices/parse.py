@@ -906,7 +906,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     def party(name: str) -> Party:
         node = root.child(name)
         if node is None or not isinstance(node.obj, dict):
-            raise r.fail(name, f'missing or not an object: give it as {{"name": ..., "tax_id": ...}}')
+            raise r.fail(name, 'missing or not an object: give it as {"name": ..., "tax_id": ...}')
         return Party(name=r.text(node, ("name",)), tax_id=r.identifier(node, ("tax_id",)))
 
     raw_lines = doc.get("lines")
