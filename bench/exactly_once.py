@@ -55,6 +55,7 @@ from client.receivables.ledger_keys import split_key
 SPLIT = "SPLIT"
 REQUEST_TYPE = "recfin.request"   # the contract's request records: caller's credit code, request id
 READ_CONCURRENCY = 16
+SHOWN_PROBLEMS = 10   # the exactly-once problems the text summary lists; the report's JSON has them all
 
 
 @dataclass(frozen=True)
@@ -361,5 +362,9 @@ def lines(findings: Mapping[str, Any]) -> list[str]:
                    f"unaccounted {verdict['unaccounted']} "
                    f"(committed unacknowledged {verdict['committed_unacknowledged']}); parts {yuan(verdict['leaves_total'])} of face "
                    f"{yuan(verdict['face_amount'])}: {'add up' if verdict['amounts_add_up'] else 'DO NOT add up'}")
-        out += [f"    {problem}" for problem in verdict["problems"][:10]]
+        problems = verdict["problems"]
+        out += [f"    {problem}" for problem in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:    # the counts above include them: say where they are
+            out.append(f"    and {len(problems) - SHOWN_PROBLEMS} more problems: every one is under \"exactly_once\", "
+                       "\"problems\" in the JSON report")
     return out

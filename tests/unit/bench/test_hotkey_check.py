@@ -334,3 +334,15 @@ def test_exactly_once_broken_in_one_process_fails_the_merge_whichever_process_co
     for order in ([held, broken], [broken, held]):
         merged = merge_findings([{"exactly_once": verdict} for verdict in order])["exactly_once"]
         assert merged["holds"] is False and merged["lost"] == 1
+
+
+def test_problems_past_the_first_ten_are_counted_in_the_text_not_left_out_unsaid():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    problems = [f"lost: request r{n} was answered with ['x'], the ledger has no record of it" for n in range(13)]
+    verdict = {**family.judge(five_requests()).to_json(), "lost": 13, "holds": False, "problems": problems}
+    text = lines({"exactly_once": verdict})
+    assert text[1:11] == [f"    {problem}" for problem in problems[:10]]
+    assert text[11:] == ['    and 3 more problems: every one is under "exactly_once", "problems" in the JSON report']
+    assert len(lines({"exactly_once": {**verdict, "problems": problems[:10]}})) == 11
