@@ -39,7 +39,6 @@ the commands that change one folder from one host.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import threading
@@ -55,6 +54,7 @@ from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
+from .flock_wait import flock_within
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
                        org_identifier_clash, org_name_ends_in_hyphen, org_name_too_long)
@@ -65,6 +65,11 @@ LOCK_FILE = "membership.lock"
 ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "financier", "regulator": "regulator"}
 CONTRACT_ROLES = {add_role: contract_role for contract_role, add_role in ORG_ADD_ROLES.items()}
 USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "officer", "regulator": "inspector"}
+# How long a run waits for another holding a data folder's membership.lock. Its holders keep it for seconds (issuing a
+# user, recording an org, writing the profiles), a `network backup` for as long as it writes its archive; a run
+# stopped with Ctrl-Z or hung while it holds the lock would otherwise keep every other waiting silently for ever.
+LOCK_WAIT_SECONDS = 60.0
+_LOCK_POLL_SECONDS = 0.1
 
 
 def state_path(data_root: Path) -> Path:
@@ -113,7 +118,8 @@ def _held_lock_file(root: Path) -> int:
     while True:
         fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            if not flock_within(fd, LOCK_WAIT_SECONDS, _LOCK_POLL_SECONDS):
+                raise _lock_held(root / LOCK_FILE)
             if os.path.samestat(os.fstat(fd), os.stat(root / LOCK_FILE)):
                 return fd
         except FileNotFoundError:   # the restored folder has no lock file yet: opened again, it is made
@@ -122,6 +128,13 @@ def _held_lock_file(root: Path) -> int:
             os.close(fd)
             raise
         os.close(fd)
+
+
+def _lock_held(path: Path) -> NetworkError:
+    return NetworkError(f"another recfin run has held {path} for over {LOCK_WAIT_SECONDS:g} s (a `recfin network "
+                        f"backup` holds it while it writes its archive; an `org user add|revoke` stopped with Ctrl-Z "
+                        f"or hung holds it for ever; `fuser {path}` or `lsof {path}` names it): wait for that run to "
+                        f"finish (or resume or stop it), then run the command again")
 
 
 def load_state(data_root: Path) -> dict:

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from network import membership
+from network import flock_wait, membership
 
 
 def _restore(root: str, held, waiting, swapped) -> None:
@@ -33,7 +33,7 @@ def _user_add(root: str, waiting, inside, leave) -> None:
         waiting.set()
         return take(descriptor, operation)
 
-    membership.fcntl.flock = flock
+    flock_wait.fcntl.flock = flock
     with membership.locked(Path(root)):
         inside.set()
         leave.wait(60)
