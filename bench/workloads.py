@@ -181,11 +181,17 @@ class Workload:
             return None
         return Operation("query", call)
 
-    async def _fill(self, count: int, make: Callable[[], Operation], concurrency: int, what: str,
+    def _confirm_next(self) -> Operation | None:
+        """A confirm of the next registered receivable, or None when none is left (each failed confirm of a
+        pool's preparation has taken one)."""
+        return self.confirm(self.registered.popleft()) if self.registered else None
+
+    async def _fill(self, count: int, make: Callable[[], Operation | None], concurrency: int, what: str,
                     say: Callable[[str], None]) -> None:
-        """Run ``count`` operations to build a pool; failures are retried with a new operation up to count * 2 tries.
-        How far it has got, how many tries it has started and its last failure are said every PROGRESS_INTERVAL
-        seconds on the way (a large pool takes minutes, and a pool whose calls are refused says why)."""
+        """Run ``count`` operations to build a pool; failures are retried with a new operation up to count * 2 tries,
+        or until ``make`` has nothing left to build on (None). How far it has got, how many tries it has started and
+        its last failure are said every PROGRESS_INTERVAL seconds on the way (a large pool takes minutes, and a pool
+        whose calls are refused says why)."""
         gate = asyncio.Semaphore(concurrency)
         done = 0
         tries = 0
@@ -195,9 +201,12 @@ class Workload:
             nonlocal done, tries, last_error
             async with gate:
                 while done < count and tries < 2 * count:
+                    operation = make()
+                    if operation is None:   # nothing left to build on: the last failure stays the one said
+                        return
                     tries += 1
                     try:
-                        tx_id = await make().call()
+                        tx_id = await operation.call()
                         done += 1
                         if tx_id:
                             self.prepared.append(tx_id)
@@ -245,7 +254,7 @@ class TransferWorkload(Workload):
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         await self._fill(pool_size, self.register, concurrency, "registered", say)
-        await self._fill(len(self.registered), lambda: self.confirm(self.registered.popleft()), concurrency,
+        await self._fill(len(self.registered), self._confirm_next, concurrency,
                          "confirmed to transfer", say)
 
     def operations(self) -> Iterator[Operation]:
@@ -264,7 +273,7 @@ class MixedWorkload(Workload):
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         seed = max(1, pool_size // 10)
         await self._fill(2 * seed, self.register, concurrency, "registered (seed)", say)
-        await self._fill(seed, lambda: self.confirm(self.registered.popleft()), concurrency, "confirmed (seed)", say)
+        await self._fill(seed, self._confirm_next, concurrency, "confirmed (seed)", say)
         self.known.extend(self.confirmed)
 
     def operations(self) -> Iterator[Operation]:

@@ -1,14 +1,16 @@
 """A pool's preparation says how far it has got at least every PROGRESS_INTERVAL: its count, the tries it has
 started and its last failure, also when nothing succeeds (each call refused) or nothing answers at all."""
 import asyncio
+import types
 
 import pytest
 
 from bench import workloads
 from bench.driver import Operation
-from bench.workloads import Parties, RegisterWorkload
+from bench.workloads import Parties, RegisterWorkload, TransferWorkload
 
 CODES = ("91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D")
+ORGS = {"supplier_msp": "SupplierMSP", "debtor_msp": "CoreEnterpriseMSP"}
 
 
 @pytest.fixture
@@ -53,3 +55,29 @@ def test_a_pool_whose_calls_do_not_answer_still_says_how_far_it_got(workload):
 
     asyncio.run(fill())
     assert said == ["  pool: 0/1 registered so far (tries: 1)"] * 2 + ["  pool: 1/1 registered"]
+
+
+class ConfirmsRefused:
+    """A client for both orgs whose registrations commit and whose confirms are all refused."""
+
+    last_committed_block = None
+
+    def __init__(self):
+        self.registered = 0
+
+    async def register_receivable(self, registration):
+        self.registered += 1
+        return types.SimpleNamespace(id=f"R-{self.registered}", tx_id=f"tx-{self.registered}")
+
+    async def confirm(self, receivable_id, *, endorsing_organizations=None):
+        raise RuntimeError(f"endorsement refused for {receivable_id} by peer0.core")
+
+
+def test_a_pool_of_confirms_that_fail_names_their_refusal_not_the_empty_pool_of_registrations():
+    # each failed confirm takes a registered receivable: once they are all taken, the tries left have nothing
+    # to confirm, which is no failure of the network and must not stand in for the refusal in the last line
+    client = ConfirmsRefused()
+    said = []
+    asyncio.run(TransferWorkload(Parties(client, client, *CODES, **ORGS)).prepare(3, say=said.append))
+    assert said[-2:] == ["  pool: 3/3 registered",
+                         "  pool: 0/3 confirmed to transfer (last failure: endorsement refused for R-3 by peer0.core)"]
