@@ -13,8 +13,8 @@ and signs the outer envelope.
 """
 from __future__ import annotations
 
-import fcntl
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ from client.ledger.qscc import LedgerReadError
 
 from .channel_config import ConfigUpdateError
 from .errors import NetworkError
+from .flock_wait import flock_within
 
 NONCE_BYTES = 24
 SIGNING_DIGESTS: dict[str, hashing.Hash] = {"SHA2": hashing.sha256, "SHA3": hashing.sha3_256}
@@ -164,6 +165,12 @@ def write_update_file(path: Path, channel_id: str, update_envelope: configtx_pb2
     return path
 
 
+# How long a signer waits for another holding the update file's lock: the holder fetches the channel config, signs
+# and rewrites the file, in seconds; one stopped with Ctrl-Z or hung would otherwise keep this one waiting for ever.
+UPDATE_FILE_WAIT_SECONDS = 120.0
+_UPDATE_FILE_POLL_SECONDS = 0.1
+
+
 @contextmanager
 def update_file_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock while a signer reads, signs and rewrites the update file, so that two admins
@@ -172,7 +179,13 @@ def update_file_lock(path: Path) -> Iterator[None]:
     because the rewrite replaces the file itself, and a lock on it would stay with the old one."""
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(folder, fcntl.LOCK_EX)
+        if not flock_within(folder, UPDATE_FILE_WAIT_SECONDS, _UPDATE_FILE_POLL_SECONDS):
+            shown = shlex.quote(str(path.parent))
+            raise UpdateFileError(f"another run signing or writing an update file in {path.parent} has held its lock "
+                                  f"for over {UPDATE_FILE_WAIT_SECONDS:g} s (a `recfin org sign` stopped with Ctrl-Z "
+                                  f"or hung; `fuser {shown}` or `lsof {shown}` names it): {path} was left as it "
+                                  f"was. Wait for that run to finish (or resume or stop it), then run the command "
+                                  f"again")
         yield
     finally:
         os.close(folder)     # releases the lock
