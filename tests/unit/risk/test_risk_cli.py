@@ -69,7 +69,7 @@ def test_evaluate_prints_figures_and_writes_the_plot(tmp_path):
     assert said == sorted(said)
 
 
-def test_train_says_each_stage_on_stderr_beside_json(tmp_path, monkeypatch):
+def test_train_says_each_stage_on_stderr_beside_json_and_writes_artefact_and_card(tmp_path, monkeypatch):
     from sklearn.dummy import DummyClassifier
 
     from client.risk import training
@@ -80,20 +80,14 @@ def test_train_says_each_stage_on_stderr_beside_json(tmp_path, monkeypatch):
     result = CliRunner().invoke(risk, ["train", "--seed", "3", "--debtors", "40", "--out", str(tmp_path), "--compare",
                                        "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["gradient_boosting"] is not None   # stdout is the JSON document alone
+    data = json.loads(result.stdout)   # stdout is the JSON document alone
+    assert data["gradient_boosting"] is not None and data["data"].startswith("SYNTHETIC")
+    card, artefact = tmp_path / f"late_payment-{VERSION}.card.md", tmp_path / f"late_payment-{VERSION}.json"
     said = stage_lines(result.stderr, *STAGES[:4], "fitting and calibrating a gradient-boosted model", *STAGES[4:],
-                       f"writing {tmp_path / f'late_payment-{VERSION}.card.md'} and "
-                       f"{tmp_path / f'late_payment-{VERSION}.json'}")
+                       f"writing {card} and {artefact}")
     assert said == sorted(said) and len(result.stderr.splitlines()) == len(said)
-
-
-def test_train_writes_artefact_and_card(tmp_path):
-    result = CliRunner().invoke(risk, ["train", "--seed", "3", "--debtors", "40", "--out", str(tmp_path), "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert data["data"].startswith("SYNTHETIC")
-    assert (tmp_path / f"late_payment-{VERSION}.json").exists()
-    assert "SYNTHETIC" in (tmp_path / f"late_payment-{VERSION}.card.md").read_text()
+    # and what it said it wrote is there
+    assert artefact.exists() and "SYNTHETIC" in card.read_text()
 
 
 def test_score_a_synthetic_debtor_says_synthetic():
