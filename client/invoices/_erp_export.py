@@ -119,22 +119,26 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     for i, (where, row) in enumerate(zip(places, rows)):
         name = _cell(row, "item_name")
         if not name:
-            raise MalformedInput(source, f"{where}: item_name", "missing")
+            named = tuple(k for k in _COLUMNS["item_name"] if k in row)
+            raise MalformedInput(source, f"{where}: item_name",
+                                 _missing(where, named, _COLUMNS["item_name"], "item name", what))
         quantity_columns, price_columns = _quantity_columns(row, what, source, where), _price_columns(row)
         quantity = _figure(row, quantity_columns, source, where)
         if quantity is None:
-            raise MalformedInput(source, f"{where}: {' or '.join(quantity_columns.names) or 'quantity'}", "missing")
+            raise MalformedInput(source, f"{where}: {' or '.join(quantity_columns.names) or 'quantity'}",
+                                 _missing(where, quantity_columns.names, _COLUMNS["quantity"], "quantity", what))
         unit_price = _figure(row, price_columns, source, where)
         if price_required and unit_price is None:
             raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}",
-                                 _missing_price(row, price_columns))
+                                 _missing_price(row, where, price_columns, what))
         lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
                                item_name=name, quantity=quantity, unit_price=unit_price,
                                unit=_unit(row, source, where)))
     if not lines:
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
-        raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
+        raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})",
+                             f"missing: give the {what}'s number under one of these names")
     if reference_field and not reference and _numbered_as_number_only(numbered, number_field) \
             and any(l.unit_price is not None for l in lines):
         raise MalformedInput(source, "number", (
@@ -522,14 +526,26 @@ def _unread_price_column(name: str) -> bool:
     return name not in _READ_COLUMNS and any(word in folded for word in ("单价", "含税价", "price"))
 
 
-def _missing_price(row: dict[str, Any], columns: _Columns) -> str:
+def _missing(where: str, given: tuple[str, ...], names: tuple[str, ...], thing: str, what: str) -> str:
+    """Why a row (a JSON line) has no ``thing``: the columns (keys) ``given`` for it are blank, to be filled in, or
+    it has none of them, and one of ``names`` is to be added."""
+    if given:
+        return f"missing: the row's {_one_of(given)} is blank; fill in the {thing} from the {what}"
+    holder = "key" if where.startswith("lines") else "column"
+    return f"missing: no {holder} gives the {thing}; add one named {_one_of(names)}"
+
+
+_PRICE_NAMES = (*_COLUMNS["price_without_tax"], *_COLUMNS["unit_price"])
+
+
+def _missing_price(row: dict[str, Any], where: str, columns: _Columns, what: str) -> str:
     """Why a purchase order's row has no unit price: none of the columns read holds one, or it has none of
     them and gives a price only under a name the reader does not read (含税单价, the price with tax): said as
     ``missing`` alone, that would send one looking for a column the file has."""
     unread = [name for name, value in row.items()
               if name is not None and _unread_price_column(name) and _filled(value)]
     if columns.names or not unread:
-        return "missing"
+        return _missing(where, columns.names, _PRICE_NAMES, "unit price", what)
     shown = ", ".join(f"{name} {_filled(row[name])}" for name in unread)
     return (f"missing: the row gives {shown}, under a name the reader does not read; an invoice's unit price "
             "is without tax, and is compared with the order's price without tax, read from a column named "

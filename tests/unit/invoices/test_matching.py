@@ -512,7 +512,7 @@ def test_a_receipt_is_read_by_what_was_received_not_what_was_expected(tmp_path, 
 def test_a_receipt_line_with_nothing_in_its_received_column_is_refused_not_read_by_the_expected(tmp_path):
     with pytest.raises(MalformedInput) as err:
         read_goods_receipt(write(tmp_path, "gr.csv", "入库单号,物料名称,数量,实收数量\nGR-1,贴片电容,200,\n"))
-    assert err.value.field == "row 2: 实收数量" and err.value.problem == "missing"
+    assert err.value.field == "row 2: 实收数量" and err.value.problem.startswith("missing: the row's 实收数量 is blank")
 
 
 def test_a_purchase_order_is_read_by_what_was_ordered(tmp_path):
@@ -533,7 +533,7 @@ def test_the_po_price_compared_is_the_one_without_tax(tmp_path, docs):
     # a price without tax left empty is missing, never taken from 单价
     with pytest.raises(MalformedInput) as err:
         read_purchase_order(write(tmp_path, "empty.csv", "采购订单号,物料名称,数量,单价,不含税单价\nPO-1,贴片电容,200,1.70,\n"))
-    assert err.value.field == "row 2: 不含税单价" and err.value.problem == "missing"
+    assert err.value.field == "row 2: 不含税单价" and err.value.problem.startswith("missing: the row's 不含税单价 is blank")
 
 
 @pytest.mark.parametrize("reader, header, differ, same, shown, names", [
