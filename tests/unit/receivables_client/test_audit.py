@@ -395,7 +395,7 @@ def _a_certificate_with_the_peer_and_the_client_ou_signs(ledger):
                          x509.NameAttribute(NameOID.COMMON_NAME, "both1.core")])
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(core.ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_before(now - dt.timedelta(minutes=1)).not_valid_after(now + dt.timedelta(days=30))
             .sign(core.ca_key, hashes.SHA256()))
     ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
                                                 [Signer(CORE, cert, key), *ledger.peers(SUPPLIER)])
