@@ -46,7 +46,6 @@ its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes wha
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -55,7 +54,6 @@ import shlex
 import shutil
 import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from ipaddress import ip_address
@@ -69,6 +67,7 @@ from client.atomic_file import write_atomically
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError, NodeNotFoundError
+from .flock_wait import flock_within
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
@@ -507,17 +506,10 @@ def _sole_writer(out: Path) -> Iterator[None]:
     with the process, however it ends."""
     folder = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        deadline = time.monotonic() + WRITER_WAIT
-        while True:
-            try:
-                fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise NetworkError(f"another `recfin org bundle` has been writing a bundle into {out.parent} "
-                                       f"for over {WRITER_WAIT:.0f} s: wait for it to finish (or stop it), then run "
-                                       f"the command again. Nothing was written") from None
-                time.sleep(_WRITER_POLL)
+        if not flock_within(folder, WRITER_WAIT, _WRITER_POLL):
+            raise NetworkError(f"another `recfin org bundle` has been writing a bundle into {out.parent} for over "
+                               f"{WRITER_WAIT:.0f} s: wait for it to finish (or stop it), then run the command "
+                               f"again. Nothing was written")
         yield
     finally:
         os.close(folder)        # releases the flock
