@@ -75,9 +75,14 @@ class LedgerRegistry:
         return InvoiceUse(receivable_id=found.receivable_id or "", live=found.live)
 
 
+# what an answer of another shape says: the peer runs another contract, or another version of it, than this SDK asks
+OTHER_CONTRACT = ("another contract, or another version of the receivables contract than this SDK's, answered: "
+                  "check what the channel runs (recfin chaincode config --committed) against this release")
+
+
 def _lookup(raw: bytes, asked: str) -> InvoiceLookup:
     def bad(why: str) -> LedgerAnswerInvalid:
-        return LedgerAnswerInvalid(f"{FIND_INVOICE} answered {raw[:200]!r}: {why}")
+        return LedgerAnswerInvalid(f"{FIND_INVOICE} answered {raw[:200]!r}: {why}; {OTHER_CONTRACT}")
 
     try:
         doc = json.loads(raw)
