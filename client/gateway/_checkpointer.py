@@ -69,8 +69,14 @@ class InMemoryCheckpointer:
         return self._transaction_id
 
     def checkpoint_block(self, block_number: int) -> None:
-        """The whole block is handled: resume at the next one."""
-        self._set(_checked_block_number(block_number) + 1, None)
+        """The whole block is handled: resume at the next one (so ``MAX_BLOCK_NUMBER``, which has none, is
+        refused)."""
+        if _checked_block_number(block_number) == MAX_BLOCK_NUMBER:
+            # the position would be one past the largest block number: say so of the number the caller gave
+            raise ValueError(f"block number {block_number}: checkpoint_block resumes at the next block, and none "
+                             f"follows the largest block number; give a block number from 0 to "
+                             f"{MAX_BLOCK_NUMBER - 1} (2**64 - 2)")
+        self._set(block_number + 1, None)
 
     def checkpoint_transaction(self, block_number: int, transaction_id: str) -> None:
         """Handled up to and including this transaction of this block."""
