@@ -256,8 +256,24 @@ def _typed(model, rows: list[dict], path: Path, where=_json_row) -> list:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"])
-            raise MalformedInput(str(path), where(i, field), first["msg"].removeprefix("Value error, ")) from None
+            raise MalformedInput(str(path), where(i, field), _record_problem(model, first)) from None
     return out
+
+
+def _record_problem(model, error) -> str:
+    """A record's first validation error said with what to do: the validator's own words ("Field required",
+    "Input should be a valid integer") say neither what the record needs nor what to write."""
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "missing":
+        return f"missing: every record gives its {field}; add it as the source gives it"
+    if error["type"] == "extra_forbidden":
+        return (f"not a field of such a record: correct its name, or delete it (the fields are "
+                f"{', '.join(model.model_fields)})")
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "string_type":
+        return f"{message}: write it as a JSON string, in quotes, as the source gives it"
+    described = model.model_fields[field].description if field in model.model_fields else None
+    return f"{message}: {described}" if described and error["type"] != "value_error" else message
 
 
 def _by_key(records: list, key, path: Path, what, where=_json_row, key_problem=lambda record: None) -> dict:
