@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import os
+import shlex
 import stat
 import tarfile
 from collections.abc import Iterator
@@ -158,7 +159,7 @@ _LOCK_FILES = (RUN_LOCK_FILE, MEMBERSHIP_LOCK_FILE)
 def _unwritable_hint(data_root: Path) -> str:
     return (f"run it as the user who may write the folder (the one that runs the network), or, for a "
             f"read-only copy (a snapshot, a read-only mount), copy it to a folder you may write "
-            f"(`cp -a {data_root} NEW`) and give --data-root NEW")
+            f"(`cp -a {shlex.quote(str(data_root))} NEW`) and give --data-root NEW")
 
 
 _WHILE_RUNNING_HINT = ("a ledger copied while its node writes it may not be whole: run `recfin network down` first, "

@@ -12,6 +12,7 @@ import fcntl
 import os
 import re
 import secrets
+import shlex
 import shutil
 import stat
 import tempfile
@@ -73,12 +74,13 @@ class RestoreReport:
             # keystore kept 0500), which refuse `rm -rf` the removal of what they hold, as any user but root.
             out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds "
                        f"private keys); once no restore runs, remove it with "
-                       f"`chmod -R u+rwX {folder} && rm -rf {folder}`")
+                       f"`chmod -R u+rwX {shlex.quote(str(folder))} && rm -rf {shlex.quote(str(folder))}`")
         for folder in self.interrupted_asides:
             out.append(f"{self.data_root} was not there but {folder} is: a `restore --replace` stopped midway (killed, "
                        f"or the machine went down) moved the data folder there and did not put its own in place. It is "
                        f"kept as it was (it holds private keys): remove it once you no longer need it, or to go back "
-                       f"to it, move {self.data_root} aside and `mv {folder} {self.data_root}`")
+                       f"to it, move {self.data_root} aside and "
+                       f"`mv {shlex.quote(str(folder))} {shlex.quote(str(self.data_root))}`")
         out.extend(self._next_steps())
         return out
 

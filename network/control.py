@@ -351,12 +351,12 @@ def write_fix(exc: OSError, folder: Path, elsewhere: str) -> str | None:
     """What to do about exc, an OSError writing in folder: free space, remount, or write as the user who may; None
     for an error of another kind. elsewhere: how to give the command another folder (for a read-only mount)."""
     if exc.errno in DISK_FULL_ERRNOS:
-        return f"free space on that disk (`df -h {folder}`)"
+        return f"free space on that disk (`df -h {shlex.quote(str(folder))}`)"
     if exc.errno == errno.EROFS:
         return f"it is on a read-only filesystem: remount it read-write, or {elsewhere}"
     if exc.errno in NOT_WRITABLE_ERRNOS:
         return (f"run the command as the user who may write {folder}, the one that runs the network (`ls -ld "
-                f"{folder}` shows its owner)")
+                f"{shlex.quote(str(folder))}` shows its owner)")
     return None
 
 
@@ -389,9 +389,10 @@ def _no_file_named(root: Path, exc: OSError, what: str) -> DataRootNotWritable |
     user's process): the operation that failed named, and said to name no file, rather than taken for the data
     folder's, which it need not be. None for an error write_fix has nothing to say about."""
     if exc.errno in DISK_FULL_ERRNOS:
-        fix = (f"free space on the disk it was writing: the data folder's (`df -h {root}`; rotated logs, "
+        fix = (f"free space on the disk it was writing: the data folder's (`df -h {shlex.quote(str(root))}`; "
+               f"rotated logs, "
                f"{_ROTATED_NODE_LOGS}, may be deleted) or the temporary folder's "
-               f"(`df -h {tempfile.gettempdir()}`), then {_run_again(what)}")
+               f"(`df -h {shlex.quote(tempfile.gettempdir())}`), then {_run_again(what)}")
     elif (fix := write_fix(exc, root, _ANOTHER_DATA_ROOT)) is None:
         return None
     return DataRootNotWritable(f"`{what}` failed in {_operation(exc)} ({exc.strerror}), an error that names no file, "
@@ -490,7 +491,8 @@ def _refuse_where_a_restore_stopped(data_root: Path) -> None:
     raise NetworkError(f"{data_root} is not there but {first_few([str(a) for a in asides])} is: a `recfin network "
                        f"restore --replace` stopped midway (killed, or the machine went down) moved the data folder "
                        f"there and did not put its own in place, and `up` would start a new network, with new keys "
-                       f"and an empty ledger, in its stead. Put it back (`mv {asides[-1]} {data_root}`) or run the "
+                       f"and an empty ledger, in its stead. Put it back "
+                       f"(`mv {shlex.quote(str(asides[-1]))} {shlex.quote(str(data_root))}`) or run the "
                        f"restore again, then `recfin network up`; to start a new network there after all, move the "
                        f"folder(s) named elsewhere first")
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -131,9 +132,10 @@ def _held_lock_file(root: Path) -> int:
 
 
 def _lock_held(path: Path) -> NetworkError:
+    shown = shlex.quote(str(path))
     return NetworkError(f"another recfin run has held {path} for over {LOCK_WAIT_SECONDS:g} s (a `recfin network "
                         f"backup` holds it while it writes its archive; an `org user add|revoke` stopped with Ctrl-Z "
-                        f"or hung holds it for ever; `fuser {path}` or `lsof {path}` names it): wait for that run to "
+                        f"or hung holds it for ever; `fuser {shown}` or `lsof {shown}` names it): wait for that run to "
                         f"finish (or resume or stop it), then run the command again")
 
 

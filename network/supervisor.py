@@ -58,6 +58,7 @@ import fcntl
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -183,9 +184,10 @@ class LogLockHeld(NamedTuple):
     waited: float                   # seconds the start waited for the lock
 
     def line(self) -> str:
+        shown = shlex.quote(str(self.log))
         return (f"{self.log} was not rotated at this start: another process held its lock for {self.waited:g} s "
-                f"(a `recfin network status` stopped with Ctrl-Z or hung, say; `fuser {self.log}` or `lsof "
-                f"{self.log}` names it): the node was started on it, and the log grows on until that process ends "
+                f"(a `recfin network status` stopped with Ctrl-Z or hung, say; `fuser {shown}` or `lsof {shown}` "
+                f"names it): the node was started on it, and the log grows on until that process ends "
                 f"or is resumed and `recfin network status` is run")
 
 
@@ -548,7 +550,8 @@ def _log_opened(spec: ProcessSpec) -> Iterator[BinaryIO]:
 
 def _log_not_written(spec: ProcessSpec, exc: OSError) -> str:
     return (f"{spec.name}: its log {spec.log} could not be written ({exc.strerror or exc}), so it was not started: "
-            f"free space on that disk (`df -h {spec.log.parent}`) or fix the folder's permissions, then run the "
+            f"free space on that disk (`df -h {shlex.quote(str(spec.log.parent))}`) or fix the folder's "
+            f"permissions, then run the "
             f"command again")
 
 
@@ -564,7 +567,8 @@ def _not_run(spec: ProcessSpec, exc: OSError) -> str:
     elif exc.errno == errno.ENOENT:
         why = "it is not there"
     elif exc.errno == errno.EACCES:
-        why = f"it may not be executed: `chmod +x {program}`, and check each folder above it may be searched"
+        why = (f"it may not be executed: `chmod +x {shlex.quote(str(program))}`, and check each folder above it may "
+               f"be searched")
     elif exc.errno == errno.ENOEXEC:
         why = "it is neither a program for this machine (one built for another architecture?) nor a #! script"
     else:

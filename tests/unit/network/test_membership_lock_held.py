@@ -16,7 +16,7 @@ from network.errors import NetworkError
 @pytest.fixture
 def held_lock(tmp_path):
     """The data folder's membership.lock, held by another open file (as another process's run holds it)."""
-    root = tmp_path / "held"
+    root = tmp_path / "held data ü"
     root.mkdir()
     (root / membership.LOCK_FILE).touch()
     holder = os.open(root / membership.LOCK_FILE, os.O_RDWR)
@@ -44,7 +44,7 @@ def test_a_lock_held_past_the_wait_is_refused_naming_it(held_lock, never_hangs, 
             pytest.fail("the lock was taken while another held it")
     said = str(refused.value)
     assert str(held_lock / membership.LOCK_FILE) in said
-    assert f"fuser {held_lock / membership.LOCK_FILE}" in said
+    assert f"fuser '{held_lock / membership.LOCK_FILE}'" in said     # a command to paste, the space quoted
     assert "run the command again" in said
     assert not getattr(membership._held, "roots", set())      # nothing left counted as held
 

@@ -1,0 +1,54 @@
+"""The commands a report or refusal gives the operator to paste named paths unquoted: in a data folder whose path
+holds a space (`/srv/recfin data`), `rm -rf` was handed two paths, the first a folder that is not the one meant, and
+`mv` three; `fuser`, `df -h` and the like named a folder that is not there. Each path is quoted as the shell must
+be given it."""
+from __future__ import annotations
+
+import errno
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from network import control
+from network.backup_restore import RestoreReport
+from network.errors import NetworkError
+from network.restore_asides import aside_path
+from network.supervisor import LogLockHeld
+
+
+def _commands(text: str) -> list[list[str]]:
+    return [shlex.split(command) for command in re.findall(r"`([^`]*)`", text)]
+
+
+def test_a_restore_s_leftover_and_aside_are_each_one_word_of_their_commands(tmp_path):
+    data_root = tmp_path / "recfin data ü"
+    leftover = tmp_path / ".recfin data ü.restoring-0a1b2c3d"
+    aside = tmp_path / "recfin data ü.before-restore-20261206T000000Z"
+    report = RestoreReport(Path("backup.tar.gz"), data_root, 1, 1, "0" * 64, "receivables", None, "now",
+                           leftovers_kept=[leftover], interrupted_asides=[aside])
+    said = "\n".join(report.lines())
+    commands = _commands(said)
+    assert ["chmod", "-R", "u+rwX", str(leftover), "&&", "rm", "-rf", str(leftover)] in commands
+    assert ["mv", str(aside), str(data_root)] in commands
+
+
+def test_up_where_a_restore_stopped_says_to_move_the_aside_back_as_one_word(tmp_path):
+    data_root = tmp_path / "recfin data"
+    aside = aside_path(data_root)
+    aside.mkdir()
+    with pytest.raises(NetworkError) as refused:
+        control._refuse_where_a_restore_stopped(data_root)
+    assert ["mv", str(aside), str(data_root)] in _commands(str(refused.value))
+
+
+def test_a_log_not_rotated_names_the_commands_finding_its_holder_with_the_log_as_one_word(tmp_path):
+    log = tmp_path / "recfin data" / "nodes" / "peer0.bank" / "node.log"
+    commands = _commands(LogLockHeld(log, 5.0).line())
+    assert ["fuser", str(log)] in commands and ["lsof", str(log)] in commands
+
+
+def test_a_full_disk_s_fix_names_the_folder_as_one_word(tmp_path):
+    folder = tmp_path / "recfin data"
+    assert ["df", "-h", str(folder)] in _commands(control.write_fix(OSError(errno.ENOSPC, "full"), folder, "elsewhere"))
