@@ -43,6 +43,8 @@ PREPARE_STALL_TIMEOUT = 600.0   # the longest a client process may prepare witho
 # is not preparing, and takes many seconds on a loaded machine, so it is not held to the stall timeout.
 PROCESS_START_TIMEOUT = 600.0
 WATCH_INTERVAL = 1.0      # how often the parent checks that the client processes it waits for are alive
+FAILURE_GRACE = 1.0       # after one client process fails, the longest the others' answers are awaited
+ALONGSIDE_POLL = 0.05     # how often, meanwhile, the parent looks whether those it waits for have exited
 
 
 class ClientProcessError(RuntimeError):
@@ -354,9 +356,9 @@ def _exit_with_parent() -> None:
 def _gather(children: Sequence[multiprocessing.Process], results,
             interrupted: threading.Event) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:
     """Each client process's (result, failure) as it sends them, and the indexes of any that exited without
-    sending one. A failure, or one exiting silently, ends the wait: the rest are not waited for (whatever else
-    has come by then, as when a Ctrl-C reaches them all, is read first). When ``interrupted``, what has come
-    so far."""
+    sending one. A failure, or one exiting silently, ends the wait: the rest are not waited for (after a failure,
+    the others' answers for up to FAILURE_GRACE, as when a Ctrl-C reaches them all: ``_read_alongside``).
+    When ``interrupted``, what has come so far."""
     answers: dict[int, tuple[Any, str | None]] = {}
     while len(answers) < len(children) and not interrupted.is_set():
         if any(failure for _, failure in answers.values()):
@@ -376,8 +378,24 @@ def _gather(children: Sequence[multiprocessing.Process], results,
             continue
         answers[index] = (result, failure)
         if failure:
-            answers.update({index: (result, failure) for index, result, failure in _drain(results)})
+            _read_alongside(children, results, answers)
     return answers, []
+
+
+def _read_alongside(children: Sequence[multiprocessing.Process], results,
+                    answers: dict[int, tuple[Any, str | None]]) -> None:
+    """After a client process's failure, the answers the others send within FAILURE_GRACE (a Ctrl-C fails them all
+    within moments, each saying so), added to ``answers``: the wait ends as soon as each has answered or exited,
+    and what those that exited sent is read from the pipe, where they flushed it before they did."""
+    deadline = time.monotonic() + FAILURE_GRACE
+    while any(i not in answers and child.exitcode is None for i, child in enumerate(children)) \
+            and (left := deadline - time.monotonic()) > 0:
+        try:
+            index, result, failure = results.get(timeout=min(left, ALONGSIDE_POLL))
+        except queue.Empty:
+            continue
+        answers[index] = (result, failure)
+    answers.update({index: (result, failure) for index, result, failure in _drain(results)})
 
 
 def _stop(children: Sequence[multiprocessing.Process]) -> None:
@@ -403,9 +421,8 @@ def _exit_description(exitcode: int | None) -> str:
 
 
 def _drain(results) -> list[tuple[int, Any, str | None]]:
-    """The answers that have come, without waiting for more: it is called once the run has failed, when each
-    process that exited flushed its answer into the pipe before it did, and one still running is not waited for
-    (a wait here only delayed the failure's report)."""
+    """The answers that have come, without waiting for more: each process that exited flushed its answer into the
+    pipe before it did, and one still running is waited for, where it is, by the caller (``_read_alongside``)."""
     out = []
     while True:
         try:

@@ -9,6 +9,7 @@ import queue
 import signal
 import threading
 import time
+import types
 
 import pytest
 
@@ -349,3 +350,16 @@ def test_an_answer_a_process_sent_before_it_exited_is_read_from_the_pipe_without
     child.start()
     child.join()
     assert runner._drain(results) == [(3, None, "ValueError: bad")]
+
+
+def test_after_a_failure_the_others_answers_are_read_and_the_wait_ends_once_each_has_answered_or_exited():
+    # client-1 answered and is still running, client-2 answered and exited, client-3 exited: nothing to wait for
+    children = [types.SimpleNamespace(exitcode=None), types.SimpleNamespace(exitcode=None),
+                types.SimpleNamespace(exitcode=-2), types.SimpleNamespace(exitcode=1)]
+    results = ComeAlready()
+    results.put((1, None, "KeyboardInterrupt: "))
+    results.put((2, None, "KeyboardInterrupt: "))
+    answers = {0: (None, "KeyboardInterrupt: ")}
+    runner._read_alongside(children, results, answers)
+    assert answers == {0: (None, "KeyboardInterrupt: "), 1: (None, "KeyboardInterrupt: "),
+                       2: (None, "KeyboardInterrupt: ")}
