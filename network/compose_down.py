@@ -114,11 +114,18 @@ def not_running_from(compose_file: Path, data_root: Path, *,
         return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
     ours = str(compose_file.resolve())
     for started_from in inspected.stdout.splitlines():
-        files = [str(Path(f).resolve()) for f in started_from.split(",") if f]
-        if ours not in files:
+        if ours not in _files_in_label(started_from):
             return (f"the project's containers run from {started_from or 'an unnamed file'}, not {compose_file} "
                     f"(their {CONFIG_FILES_LABEL} label)")
     return None
+
+
+def _files_in_label(label: str) -> set[str]:
+    """The files (resolved) a container's CONFIG_FILES_LABEL may name. Compose joins them with commas, and a path may
+    hold one itself (/srv/net,prod/docker-compose.yaml): every run of consecutive pieces is taken as a file."""
+    pieces = label.split(",")
+    runs = (",".join(pieces[first:last]) for first in range(len(pieces)) for last in range(first + 1, len(pieces) + 1))
+    return {str(Path(run).resolve()) for run in runs if run}
 
 
 def recorded(topology: Topology) -> ComposeRun | None:
