@@ -5,9 +5,13 @@ certificates, to one of its root certificates, and no CRL of an issuing CA lists
 It builds that chain at one moment, a second past the identity's notBefore, whatever the clock says
 (getValidityOptsForCert): only CAs within their dates then issue it, and expiry alone refuses nobody. The CA that
 issued it must be a leaf of the MSP's certification tree: one that issued an intermediate CA of the MSP issues no
-identity (getValidationChain). An auditor asks more: every certificate of the chain was within its dates at the
-moment being audited too. Nothing here trusts an MSP ID written in a message: the MSP is the one the
-configuration defines under that ID, and the certificate must chain to its CAs.
+identity (getValidationChain). The chain is the one Go's x509 Verify builds with the MSP's options: an identity
+with more than one chain then is refused (getUniqueValidationChain), and as those options set no key usages, which
+Go reads as serverAuth, a certificate of the chain that lists extended key usages must list serverAuth or
+anyExtendedKeyUsage; a CA issues nothing beyond its path length limit or with a key usage lacking keyCertSign. An
+auditor asks more: every certificate of the chain was within its dates at the moment being audited too. Nothing
+here trusts an MSP ID written in a message: the MSP is the one the configuration defines under that ID, and the
+certificate must chain to its CAs.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
 attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
@@ -36,12 +40,13 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from cryptography.x509.oid import NameOID, SignatureAlgorithmOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, SignatureAlgorithmOID
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
+from ..gateway._trusted_certificate import _names as purpose_names
 from . import revocation
 from .qscc import LedgerReadError
 
@@ -233,7 +238,7 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
 
     Fabric names an identity by its MSP ID and the hash of its certificate as sanitized (msp/identities.go
     newIdentity, msp/mspimpl.go sanitizeCert): a certificate signed with ECDSA is first chained to the MSP's CAs
-    at :func:`fabric_moment` (no chain: the identity does not deserialize; the certification tree is not asked
+    at :func:`fabric_moment` (no chain, or more than one: the identity does not deserialize; the tree is not asked
     here, only when the identity is validated) and its CA's signature on it re-encoded with S in the low half
     of the issuer's curve order, so a certificate and its twin with the other S are one identity."""
     der = cert.public_bytes(serialization.Encoding.DER)
@@ -291,25 +296,112 @@ def _subject(cert: x509.Certificate) -> str:
 
 
 def chain_to(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None = None) -> list[x509.Certificate] | None:
-    """[cert, its issuer, ..., a root of the MSP], each issued (and signed) by the next; None when it does not
-    chain to one of the MSP's roots. With ``at``, only certificates within their dates then make the chain (a CA
-    renewed under the same key is found in the certificate valid at ``at``)."""
+    """[cert, its issuer, ..., a root of the MSP], each issued (and signed) by the next, the first of
+    :func:`validation_chains`; None when it does not chain to one of the MSP's roots. With ``at``, only certificates
+    within their dates then make the chain (a CA renewed under the same key is found in the certificate valid at
+    ``at``). Whether Fabric's MSP takes the chain (one chain only, its key usages) is :func:`fabric_chain`'s."""
+    chains = validation_chains(cert, msp, at)
+    return chains[0] if chains else None
+
+
+def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
+                      at: datetime | None = None) -> list[list[x509.Certificate]]:
+    """Every chain from ``cert`` to one of the MSP's roots, as Go's x509 Verify (which Fabric's MSP calls) builds
+    them: through each root and each intermediate CA that signed the link before it (a CA whose subject and key
+    are already in the chain left out, as Go's alreadyInChain does), the roots first; with ``at``, through
+    certificates within their dates then. A CA issues nothing beyond its path length limit, nor with a key usage
+    that lacks keyCertSign or without the CA flag (Go's isValid and CheckSignatureFrom). Chains that differ only
+    in a CA listed twice, or in a twin of one whose CA's ECDSA signature has the other S, are one: Fabric's MSP
+    pools its CA certificates sanitized, and a pool holds a certificate once."""
     if at is not None and not _within_dates(cert, at):
+        return []
+    if cert in msp.roots:
+        return [[cert]]
+    found: list[list[x509.Certificate]] = []
+
+    def extend(chain: list[x509.Certificate]) -> None:
+        for ca, is_root in [(root, True) for root in msp.roots] + [(ca, False) for ca in msp.intermediates]:
+            if (_already_in_chain(ca, chain) or (at is not None and not _within_dates(ca, at))
+                    or not _may_issue(ca, intermediates_below=len(chain) - 1) or not issued_by(chain[-1], ca)):
+                continue
+            if is_root:
+                found.append(chain + [ca])
+            elif len(chain) <= MAX_CHAIN:
+                extend(chain + [ca])
+
+    extend([cert])
+    distinct: dict[tuple[bytes, ...], list[x509.Certificate]] = {}
+    for chain in found:
+        distinct.setdefault(tuple(_as_pooled(link, issuer) for link, issuer in zip(chain[1:], chain[2:] + chain[-1:])),
+                            chain)
+    return list(distinct.values())
+
+
+def _already_in_chain(ca: x509.Certificate, chain: list[x509.Certificate]) -> bool:
+    """Whether a certificate of ``ca``'s subject, key and subject alternative names is in ``chain`` already (Go's
+    alreadyInChain: a loop of cross-signatures ends there)."""
+    def names(cert: x509.Certificate):
+        return _extension(cert, x509.SubjectAlternativeName)
+    key = ca.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return any(link.subject == ca.subject and names(link) == names(ca) and link.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) == key for link in chain)
+
+
+def _may_issue(ca: x509.Certificate, intermediates_below: int) -> bool:
+    """Whether Go's x509 takes ``ca`` as the issuer of a chain's link with ``intermediates_below`` CAs under it:
+    it is a CA, its key usage (where it has one) allows keyCertSign, and its path length limit (where set) is not
+    exceeded."""
+    if _unreadable_extensions(ca):
+        return True
+    constraints, usage = _extension(ca, x509.BasicConstraints), _extension(ca, x509.KeyUsage)
+    if constraints is None or not constraints.ca:
+        return False
+    if constraints.path_length is not None and intermediates_below > constraints.path_length:
+        return False
+    return usage is None or usage.key_cert_sign
+
+
+def _unreadable_extensions(cert: x509.Certificate) -> bool:
+    """Whether cryptography cannot read ``cert``'s extensions (Go's parser reads some it refuses, as an SKI with
+    bytes after it): no constraint is read from them then, none is made up either."""
+    try:
+        cert.extensions
+    except CERTIFICATE_ERRORS:
+        return True
+    return False
+
+
+def _extension(cert: x509.Certificate, kind: type[x509.ExtensionType]):
+    """The value of ``cert``'s extension of ``kind``, None where it has none or its extensions cannot be read."""
+    try:
+        return cert.extensions.get_extension_for_class(kind).value
+    except (x509.ExtensionNotFound, *CERTIFICATE_ERRORS):
         return None
 
-    def issuing(ca: x509.Certificate, current: x509.Certificate) -> bool:
-        return (at is None or _within_dates(ca, at)) and issued_by(current, ca)
 
-    chain = [cert]
-    for _ in range(MAX_CHAIN):
-        current = chain[-1]
-        root = next((r for r in msp.roots if issuing(r, current)), None)
-        if root is not None:
-            return chain + [root] if root != current else chain
-        issuer = next((i for i in msp.intermediates if i not in chain and issuing(i, current)), None)
-        if issuer is None:
-            return None
-        chain.append(issuer)
+def _as_pooled(cert: x509.Certificate, issuer: x509.Certificate) -> bytes:
+    """``cert`` (DER) as Fabric's MSP holds a CA certificate: sanitized (:func:`_low_s_certificate`) where its
+    ``issuer`` signed it with ECDSA."""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    if cert.signature_algorithm_oid not in ECDSA_SIGNED:
+        return der
+    return _low_s_certificate(der, cert.signature, issuer.public_key()) or der
+
+
+SERVER_AUTH_USAGES = frozenset({ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE})
+"""The extended key usages a certificate of a chain Fabric's MSP verifies must list one of, where it lists any: the
+MSP's verify options set no KeyUsages, which Go's x509 Verify reads as serverAuth, and checks down the chain."""
+
+
+def _usage_problem(chain: list[x509.Certificate]) -> str | None:
+    """Why Go's x509 Verify, as Fabric's MSP calls it, drops ``chain`` for its extended key usages, or None."""
+    for cert in reversed(chain):
+        usages = _extension(cert, x509.ExtendedKeyUsage)
+        if usages is not None and SERVER_AUTH_USAGES.isdisjoint(usages):
+            listed = purpose_names(usage.dotted_string for usage in usages) or "none"
+            return (f"the certificate of {_subject(cert)} lists the extended key usages {listed}, without serverAuth "
+                    "or anyExtendedKeyUsage, which Fabric's MSP asks of every certificate of an identity's chain "
+                    "that lists any (its verify options set none, which Go's x509 reads as serverAuth)")
     return None
 
 
@@ -318,10 +410,18 @@ def fabric_moment(cert: x509.Certificate) -> datetime:
     return cert.not_valid_before_utc + timedelta(seconds=1)
 
 
+def fabric_chains(cert: x509.Certificate, msp: ChannelMsp) -> list[list[x509.Certificate]]:
+    """``cert``'s chains to the MSP's roots that Go's x509 Verify gives Fabric's MSP: built at
+    :func:`fabric_moment`, those whose extended key usages Go refuses (:func:`_usage_problem`) left out. Fabric
+    takes an identity with exactly one."""
+    return [chain for chain in validation_chains(cert, msp, fabric_moment(cert)) if _usage_problem(chain) is None]
+
+
 def fabric_chain(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
-    """``cert``'s chain to the MSP's roots as Fabric's MSP builds it, at :func:`fabric_moment`; None where it has
-    none then."""
-    return chain_to(cert, msp, fabric_moment(cert))
+    """``cert``'s chain to the MSP's roots as Fabric's MSP builds it (:func:`fabric_chains`); None where it has none
+    then, or more than one (getUniqueValidationChain refuses it)."""
+    chains = fabric_chains(cert, msp)
+    return chains[0] if len(chains) == 1 else None
 
 
 def _organizational_units(cert: x509.Certificate) -> list[str]:
@@ -412,20 +512,37 @@ def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
             f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
 
 
+def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
+    """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none)."""
+    who, moment = _subject(cert), fabric_moment(cert)
+    then = validation_chains(cert, msp, moment)
+    if then:
+        return f"{_usage_problem(then[0])}: Fabric refuses {who}"
+    undated = chain_to(cert, msp)
+    if undated is None:
+        return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config "
+                "(through CAs allowed to issue it: one whose key usage lacks keyCertSign issues nothing, nor one "
+                "beyond its path length limit)")
+    # the chain at Fabric's moment would be this one had all its links been valid then
+    return (f"{_dates_problem(undated, moment)}, a second past the notBefore of {who}, when Fabric's MSP verifies "
+            "its chain: Fabric refuses the identity")
+
+
 def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
                          role: str | None) -> str | None:
     who = _subject(cert)
     if _is_ca(cert):
         return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
-    chain = fabric_chain(cert, msp)
-    if chain is None:
-        undated = chain_to(cert, msp)
-        if undated is None:
-            return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel "
-                    "config")
-        # built greedily, the chain at Fabric's moment would be this one had all its links been valid then
-        return (f"{_dates_problem(undated, fabric_moment(cert))}, a second past the notBefore of {who}, when "
-                f"Fabric's MSP verifies its chain: Fabric refuses the identity")
+    chains = fabric_chains(cert, msp)
+    if len(chains) > 1:
+        through = "; ".join(" -> ".join(f"{_subject(ca)} (serial {ca.serial_number:x})" for ca in chain[1:])
+                            for chain in chains)
+        return (f"the certificate of {who} has {len(chains)} validation chains to {msp.msp_id}'s CA certificates "
+                f"in the channel config a second past its notBefore ({through}), and Fabric's MSP supports a single "
+                "validation chain: it refuses the identity (list only one of those CA certificates valid then)")
+    if not chains:
+        return _chainless_problem(cert, msp)
+    chain = chains[0]
     if len(chain) > 1 and not msp.issues_identities(chain[1]):
         return (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA of "
                 f"{msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "
