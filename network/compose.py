@@ -293,9 +293,10 @@ def repository_from(folder: Path) -> str:
     Compose reads a relative path in a file (the build context, the data folder's fallback) against the file's
     own folder, not the shell's. A file inside the repository names it relatively, so the file holds no machine's
     path ("." for the committed one); a file outside names it by its absolute path, which still holds when the
-    file is moved."""
+    file is moved. A `$` of it is written `$$`, which Compose reads as a `$` (`$name` would be a variable)."""
     folder, root = folder.resolve(), REPO_ROOT.resolve()
-    return os.path.relpath(root, folder) if folder.is_relative_to(root) else root.as_posix()
+    named = os.path.relpath(root, folder) if folder.is_relative_to(root) else root.as_posix()
+    return named.replace("$", "$$")
 
 
 def write(topology: Topology, path: Path = COMPOSE_FILE) -> Path:
