@@ -376,23 +376,6 @@ def who_acts_options(as_help: str) -> list[Callable]:
     ]
 
 
-class ShownSuggestionsGroup(click.Group):
-    """The top-level group: an unknown option's "Did you mean" names only options its command's --help shows. Click
-    suggests from every option the command parses, so `--bogus` would offer the hidden old aliases `--org` and
-    `--user` (:func:`who_acts_options`), options --help never tells of, in place of `--as`. Set on the top group
-    because the error of any command below it passes through its invoke."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except click.NoSuchOption as error:
-            if error.ctx is not None and error.possibilities:
-                hidden = {name for param in error.ctx.command.params if getattr(param, "hidden", False)
-                          for name in (*param.opts, *param.secondary_opts)}
-                error.possibilities = [name for name in error.possibilities if name not in hidden]
-            raise
-
-
 def with_options(fn: Callable, options: list[Callable]) -> Callable:
     """fn with the click options, listed as they appear in --help."""
     for option in reversed(options):

@@ -14,12 +14,14 @@ invalid) that a script under `set -o pipefail` would take the cut output for.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import select
 import signal
 import sys
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 INTERRUPTED = "Error: interrupted"
 PROMPT_UNANSWERED = "Error: aborted: the prompt got no answer (its input ended): {way_out}"
@@ -78,32 +80,13 @@ def _stderr_line_end_tracked():
             nowhere.close()
 
 
-# Loading the commands' modules takes seconds on a busy host, and Ctrl-C then would print Python's traceback.
+# Ctrl-C while click loads would print Python's traceback. The commands' own modules, which take seconds to load
+# on a busy host, are imported only when one of their commands runs (_GroupsLoadedWhenUsed), under _Recfin's guard.
 try:
-    from importlib.metadata import PackageNotFoundError, version
-
     import click
-
-    from .request_ids import EXIT_INTERRUPTED
-    from .options import refuse_text_not_utf8
-    from .bench_commands import bench
-    from .chaincode_commands import chaincode
-    from .connection import ShownSuggestionsGroup
-    from .demo_commands import demo
-    from .finance_commands import finance
-    from .host_commands import host
-    from .hsm_commands import hsm
-    from .invoice_commands import invoice
-    from .network_commands import network
-    from .org_commands import org
-    from .receivable_commands import discount, party, receivable, request
-    from .regulator_commands import regulator
-    from .risk_commands import risk
-    from .transaction_commands import transaction
-    from .event_commands import events
 except KeyboardInterrupt:
     _say_stopped()
-    sys.exit(130)   # request_ids.EXIT_INTERRUPTED, whose module may be the one the stop cut short
+    sys.exit(130)   # request_ids.EXIT_INTERRUPTED, whose module is not loaded yet
 
 
 @contextmanager
@@ -127,6 +110,8 @@ def _stop(stopped: KeyboardInterrupt) -> NoReturn:
     """End the command stopped by Ctrl-C, exit 130, or by request_ids.Terminated: SIGTERM or SIGHUP, which a
     command waiting on the ledger or at a question takes as a stop, ends with the shell's code for that signal
     (128 + its number) and names it."""
+    from .request_ids import EXIT_INTERRUPTED   # here: a stop while a group loads may come before any module
+
     signum = getattr(stopped, "signum", None)
     _say_stopped(f"Error: {stopped}" if signum else INTERRUPTED)
     sys.exit(getattr(stopped, "exit_code", EXIT_INTERRUPTED))
@@ -182,8 +167,145 @@ def _closed_pipe_ends_quietly():
         raise
 
 
+class _Group(NamedTuple):
+    """A top-level command: the module that defines it (relative to cli), its name there, and the first paragraph
+    of its help, which `recfin --help` lists without importing the module."""
+    module: str
+    attribute: str
+    summary: str
+
+
+# In the order they were registered, which `recfin.commands` keeps. Each summary is its command's own, word for
+# word (tests/unit/cli/test_groups_loaded_when_used.py holds them to it).
+_GROUPS = {
+    "network": _Group(".network_commands", "network",
+                      "Run the Fabric network as native processes, or prepare it for docker compose."),
+    "chaincode": _Group(".chaincode_commands", "chaincode",
+                        "Deploy, restart and configure chaincode as a service; upgrade the ledger's records of "
+                        "earlier versions."),
+    "org": _Group(".org_commands", "org",
+                  "Add and remove orgs on the running channel, issue and revoke their users; per-org bundles for "
+                  "running an org on its own host."),
+    "host": _Group(".host_commands", "host",
+                   "On a company's own host: join the channel and approve the chaincode from its bundle."),
+    "invoice": _Group(".invoice_commands", "invoice",
+                      "Check e-invoices, match them to orders and receipts, read scans; attest and register on the "
+                      "ledger."),
+    "risk": _Group(".risk_commands", "risk",
+                   "Score debtors by their probability of paying late; train and evaluate the model."),
+    # defined with the receivable groups, its quote and compare added by the finance module, which imports both
+    "finance": _Group(".finance_commands", "finance",
+                      "Financing of a confirmed receivable (保理): request, offers (made, listed and withdrawn), "
+                      "acceptance, disbursement, repayment, cancellation, recourse; a bank's priced quote and "
+                      "every offer compared."),
+    "party": _Group(".receivable_commands", "party",
+                    "Enterprises on the ledger and the identities that act for them (org admins)."),
+    "receivable": _Group(".receivable_commands", "receivable",
+                         "Register, confirm, transfer, pay and look up receivables (应收账款)."),
+    "discount": _Group(".receivable_commands", "discount",
+                       "Dynamic discounting (动态折扣): the debtor offers early payment, the holder takes it."),
+    "request": _Group(".receivable_commands", "request",
+                      "Business request ids: whether a call sent with --request-id (or whose error line named its "
+                      "id) committed."),
+    "demo": _Group(".demo_commands", "demo",
+                   "Tell one story across the four orgs with real transactions, printing each step's tx id."),
+    "transaction": _Group(".transaction_commands", "transaction",
+                          "Fabric transactions by their id: whether one committed, as your org's peer holds the "
+                          "ledger."),
+    "regulator": _Group(".regulator_commands", "regulator",
+                        "The regulator (监管机构): freeze and unfreeze claims under an order, statistics, claims by "
+                        "status."),
+    "events": _Group(".event_commands", "events",
+                     "Follow the receivables contract's events: one line per event, in ledger order."),
+    "bench": _Group(".bench_commands", "bench",
+                    "Load-test the receivables contract on the running network: counts by outcome, throughput, "
+                    "latency p50/p95/p99 and CPU seconds per committed transaction of every process."),
+    "hsm": _Group(".hsm_commands", "hsm",
+                  "Keep users' signing keys in an HSM (PKCS#11): import, generate, link, check."),
+}
+
+
+class _GroupsLoadedWhenUsed(MutableMapping):
+    """recfin's top-level commands by name (the group's ``commands``), each imported with its module the first
+    time it is asked for: the modules, the network package, risk model and invoice readers under them, took a
+    second and more to import, and every process imported all of them before running one command. Names are
+    known without importing anything; a command added with ``add_command`` is kept as given."""
+
+    def __init__(self, groups: dict[str, _Group]):
+        self._groups = dict(groups)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            group = self._groups[name]   # KeyError: no such command, as a dict says it
+            command = getattr(importlib.import_module(group.module, __package__), group.attribute)
+            _text_checked_first(command)
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def listed(self, name: str) -> click.Command:
+        """The command to list under ``name`` in help or a completion: the command itself once loaded, else one
+        standing in for it that carries its summary, so that listing imports nothing."""
+        if name in self._loaded or name not in self._groups:
+            return self[name]
+        return click.Command(name, help=self._groups[name].summary)
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._groups.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:   # Mapping's own would import the group to answer
+        return name in self._groups or name in self._loaded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._groups, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._groups, *self._loaded]))
+
+
+_LISTING = "recfin.listing"   # ctx.meta key: set while the top group lists its commands, rather than runs one
+
+
+@contextmanager
+def _listing(ctx: click.Context) -> Iterator[None]:
+    ctx.meta[_LISTING] = True
+    try:
+        yield
+    finally:
+        del ctx.meta[_LISTING]
+
+
+class ShownSuggestionsGroup(click.Group):
+    """The top-level group: an unknown option's "Did you mean" names only options its command's --help shows. Click
+    suggests from every option the command parses, so `--bogus` would offer the hidden old aliases `--org` and
+    `--user` (:func:`cli.connection.who_acts_options`), options --help never tells of, in place of `--as`. Set on
+    the top group because the error of any command below it passes through its invoke."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.NoSuchOption as error:
+            if error.ctx is not None and error.possibilities:
+                hidden = {name for param in error.ctx.command.params if getattr(param, "hidden", False)
+                          for name in (*param.opts, *param.secondary_opts)}
+                error.possibilities = [name for name in error.possibilities if name not in hidden]
+            raise
+
+
 class _Recfin(ShownSuggestionsGroup):
-    """The top-level group, which runs every subcommand inside its own invoke: a stop anywhere in one reaches it."""
+    """The top-level group, which runs every subcommand inside its own invoke: a stop anywhere in one reaches it.
+    Its commands are imported only when one is run (:class:`_GroupsLoadedWhenUsed`); its help and the completion
+    of a command's name list them by their summaries."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commands = _GroupsLoadedWhenUsed(_GROUPS)
 
     def main(self, *args, **kwargs):
         # before click's own handling begins (shell completion); the stop's line said while stderr is tracked
@@ -206,12 +328,27 @@ class _Recfin(ShownSuggestionsGroup):
         with _stops_exit_130(ctx), _closed_pipe_ends_quietly():
             return super().invoke(ctx)
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if ctx.meta.get(_LISTING) and cmd_name in self.commands:
+            return self.commands.listed(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _listing(ctx):
+            super().format_commands(ctx, formatter)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str):
+        with _listing(ctx):
+            return super().shell_complete(ctx, incomplete)
+
 
 def _show_version(ctx: click.Context, _param, given: bool) -> None:
     """`--version`: the installed distribution's version, read only when asked for: read at import, it ran outside
     the guard around the commands' loading, where Ctrl-C printed Python's traceback, and cost every command its time."""
     if not given or ctx.resilient_parsing:
         return
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         installed = version("recfin")
     except PackageNotFoundError:   # run from a source tree that was never installed
@@ -238,27 +375,14 @@ def main() -> None:
         sys.stdout.reconfigure(errors="surrogateescape")
 
 
-main.add_command(network)
-main.add_command(chaincode)
-main.add_command(org)
-main.add_command(host)
-main.add_command(invoice)
-main.add_command(risk)
-main.add_command(finance)
-for group in (party, receivable, discount, request, demo):
-    main.add_command(group)
-main.add_command(transaction)
-main.add_command(regulator)
-main.add_command(events)
-main.add_command(bench)
-main.add_command(hsm)
-
-
 def _text_checked_first(command: click.Command) -> None:
     """Have ``command`` and every command under it refuse a word of its line that is not UTF-8 text before it
-    reads the line (:func:`cli.options.refuse_text_not_utf8`): one check for the whole tree, where each
-    command's callbacks would name it in words of their own, or send it to the ledger unchecked. Set on each
-    command object, as click creates each one's context and parses its line itself."""
+    reads the line (:func:`cli.options.refuse_text_not_utf8`): one check for each group's whole tree, set as the
+    group is loaded, where each command's callbacks would name it in words of their own, or send it to the
+    ledger unchecked. Set on each command object, as click creates each one's context and parses its line
+    itself. recfin's own options are flags, which the check leaves as given, so it is not set on recfin."""
+    from .options import refuse_text_not_utf8   # loaded with any group: every group's module imports it
+
     parse_args = command.parse_args
     if getattr(parse_args, "text_checked", False):   # a command under two groups is checked once
         return
@@ -271,9 +395,6 @@ def _text_checked_first(command: click.Command) -> None:
     command.parse_args = parse_args_text_checked
     for sub in getattr(command, "commands", {}).values():
         _text_checked_first(sub)
-
-
-_text_checked_first(main)
 
 if __name__ == "__main__":   # ``python -m cli.main``: run, rather than define the commands and exit 0 silently
     main(prog_name="recfin")

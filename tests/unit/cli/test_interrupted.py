@@ -18,8 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = Path(sys.executable).parent / "recfin"
 
-# Loaded by Python at start-up (sitecustomize, from PYTHONPATH): the first recfin module that cli.main imports waits
-# until the test's SIGINT comes, as a slow import would, after a line on stdout that says it is waiting.
+# Loaded by Python at start-up (sitecustomize, from PYTHONPATH): the first recfin module that cli.main imports (the
+# module of the group run) waits until the test's SIGINT comes, as a slow import would, after a line on stdout that
+# says it is waiting.
 HOLD_THE_FIRST_IMPORT = '''
 import importlib.abc
 import sys
@@ -101,8 +102,9 @@ def test_ctrl_c_while_the_commands_load_exits_130_with_one_line_and_no_traceback
     (tmp_path / "sitecustomize.py").write_text(HOLD_THE_FIRST_IMPORT)
     command = [sys.executable, "-m", "cli"] if how == "python -m cli" else [str(SCRIPT)]
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
-    ready, ended = interrupted([*command, "--version"], env={"PYTHONPATH": path})
-    assert ready.startswith("loading cli."), ready
+    # a group's module is loaded when one of its commands runs: --version loads none
+    ready, ended = interrupted([*command, "receivable", "--help"], env={"PYTHONPATH": path})
+    assert ready.startswith("loading cli.receivable_commands"), ready
     assert (ended.returncode, ended.stderr) == (130, "Error: interrupted\n"), ended
 
 
