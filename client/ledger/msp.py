@@ -310,7 +310,8 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
     them: through each root and each intermediate CA that signed the link before it (a CA whose subject and key
     are already in the chain left out, as Go's alreadyInChain does), the roots first; with ``at``, through
     certificates within their dates then. A CA issues nothing beyond its path length limit, nor with a key usage
-    that lacks keyCertSign or without the CA flag (Go's isValid and CheckSignatureFrom). Chains that differ only
+    that lacks keyCertSign or without the CA flag (Go's isValid and CheckSignatureFrom), and no SHA-1 signature
+    makes a link. Chains that differ only
     in a CA listed twice, or in a twin of one whose CA's ECDSA signature has the other S, are one: Fabric's MSP
     pools its CA certificates sanitized, and a pool holds a certificate once."""
     if at is not None and not _within_dates(cert, at):
@@ -320,6 +321,8 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
     found: list[list[x509.Certificate]] = []
 
     def extend(chain: list[x509.Certificate]) -> None:
+        if _signed_with_sha1(chain[-1]):
+            return
         for ca, is_root in [(root, True) for root in msp.roots] + [(ca, False) for ca in msp.intermediates]:
             if (_already_in_chain(ca, chain) or (at is not None and not _within_dates(ca, at))
                     or not _may_issue(ca, intermediates_below=len(chain) - 1) or not issued_by(chain[-1], ca)):
@@ -335,6 +338,15 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
         distinct.setdefault(tuple(_as_pooled(link, issuer) for link, issuer in zip(chain[1:], chain[2:] + chain[-1:])),
                             chain)
     return list(distinct.values())
+
+
+def _signed_with_sha1(cert: x509.Certificate) -> bool:
+    """Whether ``cert``'s CA signed it with SHA-1, a signature Go's x509 builds no chain through ("insecure
+    algorithm")."""
+    try:
+        return isinstance(cert.signature_hash_algorithm, hashes.SHA1)
+    except CERTIFICATE_ERRORS:
+        return False
 
 
 def _already_in_chain(ca: x509.Certificate, chain: list[x509.Certificate]) -> bool:
@@ -518,11 +530,14 @@ def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
     then = validation_chains(cert, msp, moment)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"
+    if _signed_with_sha1(cert):
+        return (f"the certificate of {who} is signed with SHA-1, which Go's x509 Verify (Fabric's MSP's) takes no "
+                "chain through: Fabric refuses the identity; have its CA issue it again with SHA-256")
     undated = chain_to(cert, msp)
     if undated is None:
         return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config "
                 "(through CAs allowed to issue it: one whose key usage lacks keyCertSign issues nothing, nor one "
-                "beyond its path length limit)")
+                "beyond its path length limit, nor one whose own certificate is signed with SHA-1)")
     # the chain at Fabric's moment would be this one had all its links been valid then
     return (f"{_dates_problem(undated, moment)}, a second past the notBefore of {who}, when Fabric's MSP verifies "
             "its chain: Fabric refuses the identity")

@@ -99,3 +99,38 @@ def test_a_ca_issues_nothing_beyond_its_path_length_or_without_key_cert_sign():
     assert fabric_identity(user, no_deeper) is None
     not_signing = _certificate("ica", ca_key, "root", root_key, ca=True, serial=2, cert_sign=False)
     assert certificate_problem(user, ChannelMsp("BankMSP", (_root(root_key),), (not_signing,), ()), NOW) is not None
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 0x80:
+        return bytes([tag, size]) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+ECDSA_WITH_SHA256 = _der(0x30, _der(0x06, bytes.fromhex("2a8648ce3d040302")))
+ECDSA_WITH_SHA1 = _der(0x30, _der(0x06, bytes.fromhex("2a8648ce3d0401")))
+
+
+def _signed_with_sha1(cert: x509.Certificate, issuer_key) -> x509.Certificate:
+    """``cert`` signed again by ``issuer_key`` with ECDSA and SHA-1 (which OpenSSL here refuses to write itself)."""
+    tbs = cert.tbs_certificate_bytes
+    body = tbs[2 + (tbs[1] & 0x7F if tbs[1] & 0x80 else 0):].replace(ECDSA_WITH_SHA256, ECDSA_WITH_SHA1, 1)
+    tbs = _der(0x30, body)
+    signature = issuer_key.sign(tbs, ec.ECDSA(hashes.SHA1()))
+    return x509.load_der_x509_certificate(_der(0x30, tbs + ECDSA_WITH_SHA1 + _der(0x03, b"\x00" + signature)))
+
+
+def test_a_certificate_signed_with_sha1_is_in_no_chain_as_go_builds_none_through_it():
+    # Go's x509 Verify uses no SHA-1 signature to build a chain ("x509: cannot verify signature: insecure algorithm")
+    root_key, user_key = _key(), _key()
+    root = _root(root_key)
+    msp = ChannelMsp("BankMSP", (root,), (), ())
+    user = _certificate("user1", user_key, "root", root_key)
+    assert certificate_problem(user, msp, NOW) is None
+    sha1 = _signed_with_sha1(user, root_key)
+    assert isinstance(sha1.signature_hash_algorithm, hashes.SHA1)
+    problem = certificate_problem(sha1, msp, NOW)
+    assert problem is not None and "is signed with SHA-1" in problem
+    assert fabric_identity(sha1, msp) is None
