@@ -92,8 +92,8 @@ class RestoreReport:
                 f"channel's files, other orgs' certificates): `recfin network up` cannot run on it, as the other "
                 f"orgs' keys are not in it",
                 f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
-                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
-                f"again, to unpack at its install root (docs/deployment.md, section 3)"]
+                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {shlex.quote(str(self.data_root))}` "
+                f"writes its bundle again, to unpack at its install root (docs/deployment.md, section 3)"]
 
 
 @dataclass(frozen=True)

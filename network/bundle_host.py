@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -213,7 +214,7 @@ class BundleHost:
                                f"{_rewrite_hint(doc['org'])}")
         if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc["install_root"])) in doc["missing"]:
             raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "
-                               f"with `recfin host adopt-keys --bundle {root} --keys DIR`, DIR the folder "
+                               f"with `recfin host adopt-keys --bundle {shlex.quote(str(root))} --keys DIR`, DIR the folder "
                                f"`recfin org keys` wrote on this company's host")
         if not doc.get("package_id"):
             raise NetworkError(f"{root / MANIFEST} lacks package_id: write the bundle again with `recfin org bundle`")

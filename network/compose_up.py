@@ -126,7 +126,7 @@ def services_not_the_channels(compose_file: Path, channel_topology: Topology, da
                    else []) + ([f"its services {', '.join(extra)} are no node of the channel (an org removed since "
                                 f"it was written?)"] if extra else [])
     return (f"{compose_file} does not run the channel's nodes as {data_root} records them: {'; '.join(differences)}. "
-            f"Write the channel's compose file with `recfin network compose --data-root {data_root} --write "
+            f"Write the channel's compose file with `recfin network compose --data-root {shlex.quote(str(data_root))} --write "
             f"--output FILE` and give --compose-file FILE")
 
 

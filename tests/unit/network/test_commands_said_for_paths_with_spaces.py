@@ -52,3 +52,9 @@ def test_a_log_not_rotated_names_the_commands_finding_its_holder_with_the_log_as
 def test_a_full_disk_s_fix_names_the_folder_as_one_word(tmp_path):
     folder = tmp_path / "recfin data"
     assert ["df", "-h", str(folder)] in _commands(control.write_fix(OSError(errno.ENOSPC, "full"), folder, "elsewhere"))
+
+
+def test_an_org_s_restored_part_says_how_to_write_its_bundle_with_the_folder_as_one_word(tmp_path):
+    data_root = tmp_path / "hosts data"
+    report = RestoreReport(Path("bank.tar.gz"), data_root, 1, 1, "0" * 64, "receivables", "bank", "now")
+    assert ["recfin", "org", "bundle", "bank", "--data-root", str(data_root)] in _commands("\n".join(report.lines()))
