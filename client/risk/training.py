@@ -154,6 +154,15 @@ def lift_over_baseline(model: list[float], baseline: list[float], labels: list[i
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
+    from scipy.stats import rankdata
+
+    def auc(yd, scores) -> float:
+        # roc_auc_score's figure (the share of late-on-time pairs ranked right, ties counting half) from the ranks
+        # alone: its checks of its inputs took most of the time of the resamples' hundreds of calls
+        late = yd == 1
+        n_late = int(late.sum())
+        return float((rankdata(scores)[late].sum() - n_late * (n_late + 1) / 2) / (n_late * (len(yd) - n_late)))
+
     p, b, y = np.asarray(model, dtype=float), np.asarray(baseline, dtype=float), np.asarray(labels, dtype=int)
     names = sorted(set(debtors))
     rows = {name: [] for name in names}
@@ -167,7 +176,7 @@ def lift_over_baseline(model: list[float], baseline: list[float], labels: list[i
         yd = y[drawn]
         brier_lifts.append(float(np.mean((p[drawn] - yd) ** 2) - np.mean((b[drawn] - yd) ** 2)))
         if 0 < yd.sum() < len(yd):
-            auc_lifts.append(float(roc_auc_score(yd, p[drawn]) - roc_auc_score(yd, b[drawn])))
+            auc_lifts.append(auc(yd, p[drawn]) - auc(yd, b[drawn]))
 
     def difference(whole: float, lifts: list[float]) -> Difference:
         if not lifts:
