@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fabric_protos.common import policies_pb2
 from fabric_protos.msp import msp_principal_pb2
+from google.protobuf.message import DecodeError
 
+from ._composite import validate_utf8
 from ._errors import InvalidValue
 
 MSPRole = msp_principal_pb2.MSPRole
@@ -29,7 +31,12 @@ class KeyEndorsementPolicy:
             self._load(policy)
 
     def _load(self, policy: bytes) -> None:
-        envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
+        try:
+            envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
+        except DecodeError:
+            raise InvalidValue("key-level policy bytes do not parse as a SignaturePolicyEnvelope: pass the bytes "
+                               "get_state_validation_parameter (or get_private_data_validation_parameter) "
+                               "returned, or None for a new policy") from None
         for principal in envelope.identities:
             if principal.principal_classification != MSPPrincipal.ROLE:
                 raise InvalidValue("key-level policy holds a principal that is not an MSP role")
@@ -43,13 +50,14 @@ class KeyEndorsementPolicy:
         a key whose policy asked for one could never be written again, not even to change the policy.
         So, like Fabric's Go ``statebased.AddOrgs``, only the two roles a peer holds are accepted.
         """
-        role_value = _ENDORSING_ROLES.get(role.upper())
+        role_value = _ENDORSING_ROLES.get(role.upper()) if isinstance(role, str) else None
         if role_value is None:
             raise InvalidValue(f"MSP role {role!r} cannot endorse a key: use MEMBER or PEER "
                                f"(endorsements are peers' signatures)")
+        # all checked before any is added: a refused call leaves the policy as it was
         for msp_id in msp_ids:
-            if not msp_id:
-                raise InvalidValue("MSP ID must not be empty")
+            _check_msp_id(msp_id)
+        for msp_id in msp_ids:
             self._orgs[msp_id] = role_value
 
     def del_orgs(self, *msp_ids: str) -> None:
@@ -83,3 +91,14 @@ class KeyEndorsementPolicy:
         )
         envelope = policies_pb2.SignaturePolicyEnvelope(version=0, rule=rule, identities=principals)
         return envelope.SerializeToString(deterministic=True)
+
+
+def _check_msp_id(msp_id: object) -> None:
+    """Refuse an MSP ID no principal can hold: not a str (bytes, a number), empty, or without a UTF-8 form.
+    Taken, it would fail only ``policy()``, with a TypeError or UnicodeEncodeError far from the call."""
+    if not isinstance(msp_id, str):
+        raise InvalidValue(f"MSP ID must be a str, not {type(msp_id).__name__}: give the org's MSP ID as text, "
+                           f"e.g. 'SupplierMSP'")
+    if not msp_id:
+        raise InvalidValue("MSP ID must not be empty")
+    validate_utf8(msp_id, "MSP ID")

@@ -76,3 +76,32 @@ def test_a_policy_naming_no_org_is_refused_rather_than_satisfied_by_anyone():
     for policy in (KeyEndorsementPolicy(), emptied):
         with pytest.raises(ValueError, match=r"needs at least one org .*set_state_validation_parameter\(key, b\"\"\)"):
             policy.policy()
+
+
+@pytest.mark.parametrize("msp_id, named", [
+    (5, "MSP ID must be a str, not int: give the org's MSP ID as text"),
+    (b"SupplierMSP", "MSP ID must be a str, not bytes"),
+    (None, "MSP ID must be a str, not NoneType"),
+    ("Supplier\udc80MSP", "MSP ID 'Supplier\\\\udc80MSP' is not valid UTF-8"),
+    ("", "MSP ID must not be empty"),
+])
+def test_an_msp_id_no_policy_can_hold_is_refused_and_adds_no_org(msp_id, named):
+    # refused by add_orgs, naming it, rather than later by policy() as an internal TypeError or UnicodeEncodeError;
+    # and the orgs named before it in the same call are not added either
+    policy = KeyEndorsementPolicy()
+    policy.add_orgs("PEER", "BankMSP")
+    with pytest.raises(ValueError, match=named):
+        policy.add_orgs("PEER", "CoreEnterpriseMSP", msp_id)
+    assert policy.list_orgs() == ["BankMSP"]
+    _, principals = decode(policy.policy())
+    assert principals == [("BankMSP", "PEER")]
+
+
+def test_a_role_that_is_no_str_is_refused_by_name():
+    with pytest.raises(ValueError, match="MSP role 1 cannot endorse a key: use MEMBER or PEER"):
+        KeyEndorsementPolicy().add_orgs(1, "SupplierMSP")
+
+
+def test_bytes_that_are_no_policy_are_refused_saying_so():
+    with pytest.raises(ValueError, match="key-level policy bytes do not parse as a SignaturePolicyEnvelope"):
+        KeyEndorsementPolicy(b"garbage")
