@@ -17,10 +17,22 @@ MAX_UNICODE_RUNE = "\U0010ffff"
 EMPTY_KEY_SUBSTITUTE = "\x01"
 
 
+def require_str(value: object, what: str) -> None:
+    """Refuse ``value`` that is no str, naming its type: a key given as bytes, the values' type, is an easy slip,
+    which protobuf or ``str.encode`` would otherwise refuse with a TypeError or AttributeError that says neither
+    which argument nor what to give."""
+    if not isinstance(value, str):
+        is_bytes = isinstance(value, (bytes, bytearray, memoryview))
+        advice = " (decode bytes first, e.g. with .decode())" if is_bytes else ""
+        raise InvalidValue(f"{what} must be a str, not {type(value).__name__}: give it as text{advice}")
+
+
 def validate_utf8(text: str, what: str) -> None:
-    """Refuse ``text`` that has no UTF-8 form: one holding an unpaired surrogate (from bytes decoded with
-    "surrogateescape", or a JSON "\\udc80" escape). Keys, collections and queries travel as protobuf strings,
-    which must be UTF-8, and the peer keeps keys as UTF-8 text, as Fabric's Go shim requires them."""
+    """Refuse ``text`` that is no str (``require_str``), or has no UTF-8 form: one holding an unpaired surrogate
+    (from bytes decoded with "surrogateescape", or a JSON "\\udc80" escape). Keys, collections and queries travel
+    as protobuf strings, which must be UTF-8, and the peer keeps keys as UTF-8 text, as Fabric's Go shim requires
+    them."""
+    require_str(text, what)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -6,7 +6,7 @@ from fabric_protos.common import policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 from google.protobuf.message import DecodeError
 
-from ._composite import validate_utf8
+from ._composite import require_str, validate_utf8
 from ._errors import InvalidValue
 
 MSPRole = msp_principal_pb2.MSPRole
@@ -96,9 +96,7 @@ class KeyEndorsementPolicy:
 def _check_msp_id(msp_id: object) -> None:
     """Refuse an MSP ID no principal can hold: not a str (bytes, a number), empty, or without a UTF-8 form.
     Taken, it would fail only ``policy()``, with a TypeError or UnicodeEncodeError far from the call."""
-    if not isinstance(msp_id, str):
-        raise InvalidValue(f"MSP ID must be a str, not {type(msp_id).__name__}: give the org's MSP ID as text, "
-                           f"e.g. 'SupplierMSP'")
+    require_str(msp_id, "MSP ID")
     if not msp_id:
         raise InvalidValue("MSP ID must not be empty")
     validate_utf8(msp_id, "MSP ID")

@@ -76,7 +76,8 @@ def _utf8(text: str, what: str) -> bytes:
 
 
 def _require(value: str, what: str) -> None:
-    """A key, collection or name: neither empty nor without a UTF-8 form."""
+    """A key, collection or name: a str, neither empty nor without a UTF-8 form."""
+    composite.require_str(value, what)   # first: None is no empty string
     if not value:
         raise InvalidValue(f"{what} must not be an empty string")
     composite.validate_utf8(value, what)
@@ -171,6 +172,7 @@ class ChaincodeStub:
             raise InvalidValue(f"set_event {excerpt(name)} after the transaction function returned: the "
                                f"transaction's event is taken when it returns; await every task that sets it "
                                f"before returning")
+        composite.require_str(name, "event name")
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:

@@ -79,8 +79,8 @@ def test_a_policy_naming_no_org_is_refused_rather_than_satisfied_by_anyone():
 
 
 @pytest.mark.parametrize("msp_id, named", [
-    (5, "MSP ID must be a str, not int: give the org's MSP ID as text"),
-    (b"SupplierMSP", "MSP ID must be a str, not bytes"),
+    (5, "MSP ID must be a str, not int: give it as text"),
+    (b"SupplierMSP", "MSP ID must be a str, not bytes: give it as text \\(decode bytes first"),
     (None, "MSP ID must be a str, not NoneType"),
     ("Supplier\udc80MSP", "MSP ID 'Supplier\\\\udc80MSP' is not valid UTF-8"),
     ("", "MSP ID must not be empty"),

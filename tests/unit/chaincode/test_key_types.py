@@ -1,0 +1,53 @@
+"""Keys, collections, range bounds, names and queries that are no str are refused by name, saying what to give.
+
+Values are bytes, so a key given as bytes (``put_state(b"inv-1", ...)``) is an easy slip: unchecked, it failed
+deep in the shim and the caller read only "internal error (AttributeError) in tx ...", and None was refused as
+"an empty string", which it is not.
+"""
+
+import pytest
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.testing import MemoryLedger, make_identity
+
+CALLS = {
+    "get_state bytes": ("key", "bytes", lambda stub: stub.get_state(b"inv-1")),
+    "get_state None": ("key", "NoneType", lambda stub: stub.get_state(None)),
+    "get_multiple_states": ("key", "bytes", lambda stub: stub.get_multiple_states(["a", b"inv-1"])),
+    "put_state": ("key", "int", lambda stub: stub.put_state(7, b"v")),
+    "del_state": ("key", "bytes", lambda stub: stub.del_state(b"inv-1")),
+    "get_history_for_key": ("key", "bytes", lambda stub: stub.get_history_for_key(b"inv-1").collect()),
+    "get_state_by_range": ("range key", "bytes", lambda stub: stub.get_state_by_range(b"a", "z").collect()),
+    "get_state_by_range_with_pagination": (
+        "bookmark", "NoneType", lambda stub: stub.get_state_by_range_with_pagination("a", "z", 10, None)),
+    "get_query_result": ("query", "dict", lambda stub: stub.get_query_result({"selector": {}}).collect()),
+    "put_private_data": ("collection", "bytes", lambda stub: stub.put_private_data(b"offers", "k", b"v")),
+    "get_private_data key": ("key", "bytes", lambda stub: stub.get_private_data("offers", b"k")),
+    "set_event": ("event name", "bytes", lambda stub: _async(stub.set_event(b"Registered", b"{}"))),
+    "invoke_chaincode": ("chaincode name", "bytes", lambda stub: stub.invoke_chaincode(b"other", ["Fn"])),
+}
+
+
+async def _async(value):
+    return value
+
+
+class Keys(Contract):
+    name = "keys"
+
+    @transaction
+    async def Call(self, ctx: Context, which: str) -> None:
+        await ctx.stub.put_state("written", b"before the refused call")
+        await CALLS[which][2](ctx.stub)
+
+
+@pytest.mark.parametrize("which", sorted(CALLS))
+async def test_a_value_that_is_no_str_is_refused_naming_what_and_its_type(which):
+    ledger = MemoryLedger(contracts=[Keys()])
+    result = await ledger.submit(make_identity("SupplierMSP", "alice"), "keys:Call", which)
+    what, kind, _ = CALLS[which]
+    assert result.status == 500
+    assert result.message.startswith(f"ValueError: {what} must be a str, not {kind}: give it as text"), result.message
+    if kind == "bytes":
+        assert "decode bytes first" in result.message
+    assert ledger.state == {}   # the failed transaction wrote nothing
