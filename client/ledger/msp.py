@@ -310,11 +310,12 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
     them: through each root and each intermediate CA that signed the link before it (a CA whose subject and key
     are already in the chain left out, as Go's alreadyInChain does), the roots first; with ``at``, through
     certificates within their dates then. A CA issues nothing beyond its path length limit, nor with a key usage
-    that lacks keyCertSign or without the CA flag (Go's isValid and CheckSignatureFrom), and no SHA-1 signature
-    makes a link. Chains that differ only
+    that lacks keyCertSign or without the CA flag (Go's isValid and CheckSignatureFrom), no SHA-1 signature makes
+    a link, and no certificate marking critical an extension Go does not handle is one
+    (:func:`unhandled_critical_extensions`). Chains that differ only
     in a CA listed twice, or in a twin of one whose CA's ECDSA signature has the other S, are one: Fabric's MSP
     pools its CA certificates sanitized, and a pool holds a certificate once."""
-    if at is not None and not _within_dates(cert, at):
+    if (at is not None and not _within_dates(cert, at)) or unhandled_critical_extensions(cert):
         return []
     if cert in msp.roots:
         return [[cert]]
@@ -325,7 +326,8 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
             return
         for ca, is_root in [(root, True) for root in msp.roots] + [(ca, False) for ca in msp.intermediates]:
             if (_already_in_chain(ca, chain) or (at is not None and not _within_dates(ca, at))
-                    or not _may_issue(ca, intermediates_below=len(chain) - 1) or not issued_by(chain[-1], ca)):
+                    or not _may_issue(ca, intermediates_below=len(chain) - 1) or unhandled_critical_extensions(ca)
+                    or not issued_by(chain[-1], ca)):
                 continue
             if is_root:
                 found.append(chain + [ca])
@@ -338,6 +340,38 @@ def validation_chains(cert: x509.Certificate, msp: ChannelMsp,
         distinct.setdefault(tuple(_as_pooled(link, issuer) for link, issuer in zip(chain[1:], chain[2:] + chain[-1:])),
                             chain)
     return list(distinct.values())
+
+
+GO_HANDLED_EXTENSIONS = frozenset({
+    "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.19", "2.5.29.30", "2.5.29.31", "2.5.29.32", "2.5.29.33",
+    "2.5.29.35", "2.5.29.36", "2.5.29.37", "2.5.29.54",
+    "1.3.6.1.5.5.7.1.1",                                   # authority information access
+})
+"""The extensions Go's x509 parser processes (processExtensions); any other marked critical it records as
+unhandled, and Verify takes no chain holding the certificate."""
+_GO_NAME_TYPES = (x509.DNSName, x509.RFC822Name, x509.IPAddress, x509.UniformResourceIdentifier)
+
+
+def unhandled_critical_extensions(cert: x509.Certificate) -> list[str]:
+    """The dotted OIDs of ``cert``'s critical extensions Go's x509 does not handle: one it does not process, a
+    subject alternative name of no DNS, email, IP or URI name, name constraints of another kind of name."""
+    if _unreadable_extensions(cert):
+        return []
+    unhandled = []
+    for extension in cert.extensions:
+        oid = extension.oid.dotted_string
+        if not extension.critical:
+            continue
+        if oid not in GO_HANDLED_EXTENSIONS:
+            unhandled.append(oid)
+        elif isinstance(extension.value, x509.SubjectAlternativeName):
+            if not any(isinstance(name, _GO_NAME_TYPES) for name in extension.value):
+                unhandled.append(oid)
+        elif isinstance(extension.value, x509.NameConstraints):
+            subtrees = [*(extension.value.permitted_subtrees or ()), *(extension.value.excluded_subtrees or ())]
+            if not all(isinstance(name, _GO_NAME_TYPES) for name in subtrees):
+                unhandled.append(oid)
+    return unhandled
 
 
 def _signed_with_sha1(cert: x509.Certificate) -> bool:
@@ -530,6 +564,9 @@ def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
     then = validation_chains(cert, msp, moment)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"
+    if unhandled := unhandled_critical_extensions(cert):
+        return (f"the certificate of {who} marks critical the extensions {', '.join(unhandled)}, which Go's x509 "
+                "(Fabric's MSP's) does not handle: Fabric refuses the identity")
     if _signed_with_sha1(cert):
         return (f"the certificate of {who} is signed with SHA-1, which Go's x509 Verify (Fabric's MSP's) takes no "
                 "chain through: Fabric refuses the identity; have its CA issue it again with SHA-256")
@@ -537,7 +574,8 @@ def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
     if undated is None:
         return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config "
                 "(through CAs allowed to issue it: one whose key usage lacks keyCertSign issues nothing, nor one "
-                "beyond its path length limit, nor one whose own certificate is signed with SHA-1)")
+                "beyond its path length limit, nor one whose own certificate is signed with SHA-1 or marks critical "
+                "an extension Go's x509 does not handle)")
     # the chain at Fabric's moment would be this one had all its links been valid then
     return (f"{_dates_problem(undated, moment)}, a second past the notBefore of {who}, when Fabric's MSP verifies "
             "its chain: Fabric refuses the identity")

@@ -134,3 +134,30 @@ def test_a_certificate_signed_with_sha1_is_in_no_chain_as_go_builds_none_through
     problem = certificate_problem(sha1, msp, NOW)
     assert problem is not None and "is signed with SHA-1" in problem
     assert fabric_identity(sha1, msp) is None
+
+
+def test_a_critical_extension_go_does_not_handle_makes_a_certificate_no_link_of_a_chain():
+    # Go's x509 records a critical extension it does not process (UnhandledCriticalExtensions) and Verify refuses a
+    # chain holding such a certificate: the identity's own, or a CA's
+    root_key, ca_key, user_key = _key(), _key(), _key()
+    root = _root(root_key)
+    unknown = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x05\x00")
+    builder = (x509.CertificateBuilder().subject_name(_name("user1")).issuer_name(_name("root"))
+               .public_key(user_key.public_key()).serial_number(5).not_valid_before(NOW - 50 * DAY)
+               .not_valid_after(NOW + 300 * DAY)
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True))
+    msp = ChannelMsp("BankMSP", (root,), (), ())
+    assert certificate_problem(builder.add_extension(unknown, critical=False).sign(root_key, hashes.SHA256()),
+                               msp, NOW) is None
+    critical = builder.add_extension(unknown, critical=True).sign(root_key, hashes.SHA256())
+    problem = certificate_problem(critical, msp, NOW)
+    assert problem is not None and "1.3.6.1.4.1.99999.1" in problem and "critical" in problem
+    assert fabric_identity(critical, msp) is None
+    intermediate = (x509.CertificateBuilder().subject_name(_name("ica")).issuer_name(_name("root"))
+                    .public_key(ca_key.public_key()).serial_number(2).not_valid_before(NOW - 80 * DAY)
+                    .not_valid_after(NOW + 600 * DAY)
+                    .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+                    .add_extension(unknown, critical=True).sign(root_key, hashes.SHA256()))
+    under = _certificate("user2", user_key, "ica", ca_key)
+    assert certificate_problem(under, ChannelMsp("BankMSP", (root,), (intermediate,), ()), NOW) is not None
