@@ -83,6 +83,15 @@ def _require(value: str, what: str) -> None:
     composite.validate_utf8(value, what)
 
 
+def _key_list(keys: object) -> list[str]:
+    """``keys`` as a list; a single str (or bytes) is refused, since ``list()`` would take each of its characters
+    for a key and read those, answering a question nobody asked."""
+    if isinstance(keys, (str, bytes, bytearray, memoryview)):
+        raise InvalidValue(f"keys must be a list of str, not a {type(keys).__name__}: wrap a single key in a list, "
+                           f"[{excerpt(keys)}]")
+    return list(keys)
+
+
 class ChaincodeStub:
     """One transaction's view of the ledger. Created by the runtime, handed to contracts as ``ctx.stub``."""
 
@@ -210,7 +219,7 @@ class ChaincodeStub:
         Keys this transaction has read already are answered from that read, and the ones read here
         are kept, so reading several keys first and then each with ``get_state`` costs one round trip.
         """
-        keys = list(keys)
+        keys = _key_list(keys)
         missing = list(dict.fromkeys(key for key in keys if key not in self._state_read))
         if missing:
             self._state_read.update(zip(missing, await self._get_many(missing, "")))
@@ -286,7 +295,7 @@ class ChaincodeStub:
 
     async def get_multiple_private_data(self, collection: str, keys: list[str]) -> list[bytes | None]:
         _require(collection, "collection")
-        return await self._get_many(list(keys), collection)
+        return await self._get_many(_key_list(keys), collection)
 
     async def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
         """SHA-256 of the private value; readable by every peer on the channel, members or not."""

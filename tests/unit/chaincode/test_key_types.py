@@ -51,3 +51,24 @@ async def test_a_value_that_is_no_str_is_refused_naming_what_and_its_type(which)
     if kind == "bytes":
         assert "decode bytes first" in result.message
     assert ledger.state == {}   # the failed transaction wrote nothing
+
+
+@pytest.mark.parametrize("read", [
+    lambda stub: stub.get_multiple_states("inv-1"),
+    lambda stub: stub.get_multiple_private_data("offers", "inv-1"),
+])
+async def test_keys_given_as_one_str_are_refused_rather_than_read_letter_by_letter(read):
+    # list("inv-1") would be the five keys "i", "n", "v", "-", "1": a wrong answer, not an error
+    class Reader(Contract):
+        name = "reader"
+
+        @transaction
+        async def Read(self, ctx: Context) -> list:
+            return [value and value.decode() for value in await read(ctx.stub)]
+
+    ledger = MemoryLedger(contracts=[Reader()])
+    ledger.state.update({"i": b"one letter", "inv-1": b"the invoice"})
+    result = await ledger.evaluate(make_identity("SupplierMSP", "alice"), "reader:Read")
+    assert result.status == 500, result.payload
+    assert result.message == ("ValueError: keys must be a list of str, not a str: wrap a single key in a list, "
+                              "['inv-1']"), result.message
