@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from client.ledger.msp import ChannelMsp, certificate_problem, fabric_identity
+from client.ledger.msp import _der_tlv as _der      # one DER element, as the certificate holds it
 
 NOW = datetime(2026, 11, 30, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -99,14 +100,6 @@ def test_a_ca_issues_nothing_beyond_its_path_length_or_without_key_cert_sign():
     assert fabric_identity(user, no_deeper) is None
     not_signing = _certificate("ica", ca_key, "root", root_key, ca=True, serial=2, cert_sign=False)
     assert certificate_problem(user, ChannelMsp("BankMSP", (_root(root_key),), (not_signing,), ()), NOW) is not None
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    size = len(content)
-    if size < 0x80:
-        return bytes([tag, size]) + content
-    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(length)]) + length + content
 
 
 ECDSA_WITH_SHA256 = _der(0x30, _der(0x06, bytes.fromhex("2a8648ce3d040302")))
