@@ -83,13 +83,14 @@ def _require(value: str, what: str) -> None:
     composite.validate_utf8(value, what)
 
 
-def _key_list(keys: object) -> list[str]:
-    """``keys`` as a list; a single str (or bytes) is refused, since ``list()`` would take each of its characters
-    for a key and read those, answering a question nobody asked."""
-    if isinstance(keys, (str, bytes, bytearray, memoryview)):
-        raise InvalidValue(f"keys must be a list of str, not a {type(keys).__name__}: wrap a single key in a list, "
-                           f"[{excerpt(keys)}]")
-    return list(keys)
+def _as_list(values: object, what: str, one: str) -> list:
+    """``values`` (keys, arguments) as a list; a single str or bytes is refused, since ``list()`` would take each of
+    its characters (or byte values) for one of them: keys read one per letter, a chaincode called with function
+    "F" for "Fn". ``what`` says what ``values`` must be, ``one`` names one of them."""
+    if isinstance(values, (str, bytes, bytearray, memoryview)):
+        raise InvalidValue(f"{what}, not a {type(values).__name__}: wrap a single {one} in a list, "
+                           f"[{excerpt(bytes(values) if isinstance(values, memoryview) else values)}]")
+    return list(values)
 
 
 class ChaincodeStub:
@@ -219,7 +220,7 @@ class ChaincodeStub:
         Keys this transaction has read already are answered from that read, and the ones read here
         are kept, so reading several keys first and then each with ``get_state`` costs one round trip.
         """
-        keys = _key_list(keys)
+        keys = _as_list(keys, "keys must be a list of str", "key")
         missing = list(dict.fromkeys(key for key in keys if key not in self._state_read))
         if missing:
             self._state_read.update(zip(missing, await self._get_many(missing, "")))
@@ -295,7 +296,7 @@ class ChaincodeStub:
 
     async def get_multiple_private_data(self, collection: str, keys: list[str]) -> list[bytes | None]:
         _require(collection, "collection")
-        return await self._get_many(_key_list(keys), collection)
+        return await self._get_many(_as_list(keys, "keys must be a list of str", "key"), collection)
 
     async def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
         """SHA-256 of the private value; readable by every peer on the channel, members or not."""
@@ -351,7 +352,7 @@ class ChaincodeStub:
         composite.validate_utf8(channel, "channel")
         target = f"{name}/{channel}" if channel else name
         encoded = [_utf8(arg, "chaincode argument") if isinstance(arg, str) else _as_bytes(arg, "chaincode argument")
-                   for arg in args]
+                   for arg in _as_list(args, "chaincode arguments must be a list", "argument")]
         spec = chaincode_pb2.ChaincodeSpec(
             chaincode_id=chaincode_pb2.ChaincodeID(name=target),
             input=chaincode_pb2.ChaincodeInput(args=encoded),

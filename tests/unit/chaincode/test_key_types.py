@@ -72,3 +72,26 @@ async def test_keys_given_as_one_str_are_refused_rather_than_read_letter_by_lett
     assert result.status == 500, result.payload
     assert result.message == ("ValueError: keys must be a list of str, not a str: wrap a single key in a list, "
                               "['inv-1']"), result.message
+
+
+class _Recorder:
+    """A transport that records what would be sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    async def request(self, message_type: int, payload: bytes) -> bytes:
+        self.sent.append(message_type)
+        return b""
+
+
+@pytest.mark.parametrize("args", ["Fn", b"Fn"])
+async def test_chaincode_arguments_given_as_one_str_or_bytes_are_refused_before_anything_is_sent(args):
+    # list("Fn") would call function "F" with the argument "n"
+    from chaincode.shim import ChaincodeStub
+    transport = _Recorder()
+    stub = ChaincodeStub(transport, channel_id="recfin", tx_id="tx1", args=[])
+    with pytest.raises(ValueError, match=r"chaincode arguments must be a list, not a (str|bytes): wrap a single "
+                                         r"argument in a list, \[b?'Fn'\]"):
+        await stub.invoke_chaincode("other", args)
+    assert transport.sent == []
