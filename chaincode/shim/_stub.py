@@ -137,7 +137,16 @@ class ChaincodeStub:
         return list(self._args)
 
     def get_string_args(self) -> list[str]:
-        return [arg.decode("utf-8") for arg in self._args]
+        """The arguments as text; one that is no UTF-8 (the caller chose the bytes) raises ValueError naming it."""
+        texts = []
+        for index, arg in enumerate(self._args):
+            try:
+                texts.append(arg.decode("utf-8"))
+            except UnicodeDecodeError:
+                shown = excerpt(arg.decode("utf-8", "backslashreplace"))
+                raise InvalidValue(f"argument {index} ({shown}) is not valid UTF-8: read it as bytes with get_args() "
+                                   f"(argument 0 is the function name)") from None
+        return texts
 
     def get_function_and_parameters(self) -> tuple[str, list[str]]:
         args = self.get_string_args()

@@ -95,3 +95,13 @@ async def test_chaincode_arguments_given_as_one_str_or_bytes_are_refused_before_
                                          r"argument in a list, \[b?'Fn'\]"):
         await stub.invoke_chaincode("other", args)
     assert transport.sent == []
+
+
+@pytest.mark.parametrize("read", [lambda stub: stub.get_string_args(), lambda stub: stub.get_function_and_parameters()])
+def test_string_args_of_an_argument_that_is_no_utf8_say_which_and_what_to_use(read):
+    # the caller chose the bytes: answered "internal error (UnicodeDecodeError)", it could not tell what was wrong
+    from chaincode.shim import ChaincodeStub
+    stub = ChaincodeStub(_Recorder(), channel_id="recfin", tx_id="tx1", args=[b"Fn", b"ok", b"\xff\xfe"])
+    with pytest.raises(ValueError, match=r"argument 2 \('\\\\xff\\\\xfe'\) is not valid UTF-8: read it as bytes with "
+                                         r"get_args\(\)"):
+        read(stub)
