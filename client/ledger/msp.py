@@ -465,9 +465,42 @@ def fabric_chains(cert: x509.Certificate, msp: ChannelMsp) -> list[list[x509.Cer
 
 def fabric_chain(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
     """``cert``'s chain to the MSP's roots as Fabric's MSP builds it (:func:`fabric_chains`); None where it has none
-    then, or more than one (getUniqueValidationChain refuses it)."""
+    then, or more than one, or Go 1.14's name constraints refuse the one (getUniqueValidationChain refuses it)."""
     chains = fabric_chains(cert, msp)
-    return chains[0] if len(chains) == 1 else None
+    return chains[0] if len(chains) == 1 and _legacy_name_constraints_problem(chains[0]) is None else None
+
+
+def _legacy_name_constraints_problem(chain: list[x509.Certificate]) -> str | None:
+    """Why Fabric's verifyLegacyNameConstraints refuses ``chain`` (the check Go 1.14's x509 made), or None: its leaf
+    has no subject alternative name, its common name looks like a host name, and a CA of the chain carries name
+    constraints."""
+    leaf = chain[0]
+    common_names = leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if (len(chain) < 2 or _unreadable_extensions(leaf) or _extension(leaf, x509.SubjectAlternativeName) is not None
+            or not common_names or not _host_like(str(common_names[-1].value))):
+        return None
+    constrained = next((ca for ca in chain[1:] if _extension(ca, x509.NameConstraints) is not None), None)
+    if constrained is None:
+        return None
+    return (f"the certificate of {_subject(leaf)} has no subject alternative name and a common name like a host "
+            f"name, while {_subject(constrained)} above it carries name constraints: Fabric's MSP refuses such an "
+            "identity as Go 1.14's x509 did (verifyLegacyNameConstraints); give the certificate a subject "
+            "alternative name")
+
+
+def _host_like(name: str) -> bool:
+    """Whether ``name`` is a host name as Fabric's validHostname (msp/mspimpl.go) reads one."""
+    name = name.removesuffix(".")
+    if not name:
+        return False
+    for index, part in enumerate(name.split(".")):
+        if not part:
+            return False
+        if index == 0 and part == "*":
+            continue
+        if not all(c.isascii() and (c.isalnum() or c in "_:" or (c == "-" and at > 0)) for at, c in enumerate(part)):
+            return False
+    return True
 
 
 def _organizational_units(cert: x509.Certificate) -> list[str]:
@@ -596,6 +629,8 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime |
     if not chains:
         return _chainless_problem(cert, msp)
     chain = chains[0]
+    if (legacy := _legacy_name_constraints_problem(chain)) is not None:
+        return legacy
     if len(chain) > 1 and not msp.issues_identities(chain[1]):
         return (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA of "
                 f"{msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "

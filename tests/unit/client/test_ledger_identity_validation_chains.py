@@ -28,7 +28,7 @@ def _key():
 
 def _certificate(cn: str, key, issuer: str, issuer_key, *, since: datetime = NOW - 50 * DAY,
                  until: datetime = NOW + 300 * DAY, ca: bool = False, serial: int = 1, path_length: int | None = None,
-                 usages: list | None = None, cert_sign: bool = True) -> x509.Certificate:
+                 usages: list | None = None, cert_sign: bool = True, extensions=()) -> x509.Certificate:
     builder = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(issuer))
                .public_key(key.public_key()).serial_number(serial).not_valid_before(since).not_valid_after(until)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length if ca else None), critical=True))
@@ -40,6 +40,8 @@ def _certificate(cn: str, key, issuer: str, issuer_key, *, since: datetime = NOW
                                                 decipher_only=False), critical=True))
     if usages is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -135,22 +137,27 @@ def test_a_critical_extension_go_does_not_handle_makes_a_certificate_no_link_of_
     root_key, ca_key, user_key = _key(), _key(), _key()
     root = _root(root_key)
     unknown = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x05\x00")
-    builder = (x509.CertificateBuilder().subject_name(_name("user1")).issuer_name(_name("root"))
-               .public_key(user_key.public_key()).serial_number(5).not_valid_before(NOW - 50 * DAY)
-               .not_valid_after(NOW + 300 * DAY)
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True))
     msp = ChannelMsp("BankMSP", (root,), (), ())
-    assert certificate_problem(builder.add_extension(unknown, critical=False).sign(root_key, hashes.SHA256()),
+    assert certificate_problem(_certificate("user1", user_key, "root", root_key, extensions=[(unknown, False)]),
                                msp, NOW) is None
-    critical = builder.add_extension(unknown, critical=True).sign(root_key, hashes.SHA256())
+    critical = _certificate("user1", user_key, "root", root_key, extensions=[(unknown, True)])
     problem = certificate_problem(critical, msp, NOW)
     assert problem is not None and "1.3.6.1.4.1.99999.1" in problem and "critical" in problem
     assert fabric_identity(critical, msp) is None
-    intermediate = (x509.CertificateBuilder().subject_name(_name("ica")).issuer_name(_name("root"))
-                    .public_key(ca_key.public_key()).serial_number(2).not_valid_before(NOW - 80 * DAY)
-                    .not_valid_after(NOW + 600 * DAY)
-                    .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-                    .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-                    .add_extension(unknown, critical=True).sign(root_key, hashes.SHA256()))
+    intermediate = _certificate("ica", ca_key, "root", root_key, ca=True, serial=2, extensions=[(unknown, True)])
     under = _certificate("user2", user_key, "ica", ca_key)
     assert certificate_problem(under, ChannelMsp("BankMSP", (root,), (intermediate,), ()), NOW) is not None
+
+
+def test_a_host_like_name_without_alternative_names_under_name_constraints_is_refused_as_go_1_14_refused_it():
+    # Fabric's verifyLegacyNameConstraints: a leaf with no subject alternative name whose common name looks like a
+    # host name is refused where a CA of its chain carries name constraints
+    root_key, user_key = _key(), _key()
+    constraints = x509.NameConstraints(permitted_subtrees=[x509.DNSName("bank.example.com")], excluded_subtrees=None)
+    msp = ChannelMsp("BankMSP", (_root(root_key, extensions=[(constraints, True)]),), (), ())
+    host_like = _certificate("user1", user_key, "root", root_key)
+    problem = certificate_problem(host_like, msp, NOW)
+    assert problem is not None and "name constraints" in problem and "CN=root" in problem
+    assert fabric_identity(host_like, msp) is None
+    assert certificate_problem(_certificate("user 1", user_key, "root", root_key), msp, NOW) is None  # no host name
+    assert certificate_problem(host_like, ChannelMsp("BankMSP", (_root(root_key),), (), ()), NOW) is None
