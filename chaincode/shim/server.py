@@ -225,6 +225,10 @@ class ChaincodeServer:
         if client_ca and not tls_cert:
             raise ValueError("a client CA needs TLS: give the server's certificate and key too "
                              "(without them the server would accept plaintext connections from anyone)")
+        if isinstance(client_names, (str, bytes)):
+            # frozenset() of it would be its letters: the peer's certificate refused, one whose CN is a letter admitted
+            raise ValueError(f"client names must be a list of subject common names, not a "
+                             f"{type(client_names).__name__}: wrap a single name in a list, [{client_names!r}]")
         if client_names and not client_ca:
             raise ValueError(f"client names ({CLIENT_NAMES_ENV}) need a client CA (CHAINCODE_TLS_CLIENT_CA): "
                              f"without one no client presents a certificate whose name could be checked")

@@ -503,3 +503,11 @@ def test_client_names_without_a_client_ca_are_refused(chaincode_tls_files):
 def test_client_names_are_read_comma_separated():
     assert server.parse_client_names(" peer-client.a , ,peer-client.b,") == {"peer-client.a", "peer-client.b"}
     assert server.parse_client_names(None) == server.parse_client_names("  ") == frozenset()
+
+
+def test_client_names_given_as_one_str_are_refused_rather_than_taken_letter_by_letter():
+    # frozenset("peer-client.chaincode") is its letters: the peer's certificate refused, one whose CN is "p" admitted
+    with pytest.raises(ValueError, match=r"client names must be a list of subject common names, not a str: wrap a "
+                                         r"single name in a list, \['peer-client.chaincode'\]"):
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, tls_cert=b"cert", tls_key=b"key",
+                        client_ca=b"ca", client_names="peer-client.chaincode")
