@@ -42,8 +42,8 @@ DEFAULT_DEBTORS = 1000
 # 85 late examples), and a ledger with a few debtors may not.
 MIN_EXAMPLES_PER_OUTCOME = 10 * len(MODEL_FEATURES)
 # how many times the held-out debtors are resampled for the interval of the model's lift over the baseline: enough
-# for the 2.5th and 97.5th percentiles to settle to about a thousandth of AUC, in seconds (two to three on the
-# shipped seed's 7,289 held-out examples)
+# for the 2.5th and 97.5th percentiles to settle to about a thousandth of AUC, in seconds (about two on 7,289
+# held-out examples on a busy 2-core machine)
 BOOTSTRAP_RESAMPLES = 200
 
 
