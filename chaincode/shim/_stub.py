@@ -22,6 +22,7 @@ from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, pr
 from . import _composite as composite
 from ._errors import InvalidValue, PeerError
 from ._iterators import QueryIterator
+from ._key_policy import KeyEndorsementPolicy
 from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
 from ._proposal import ProposalDetails, timestamp_to_datetime
 from ._text import excerpt
@@ -503,6 +504,10 @@ class ChaincodeStub:
         return None
 
     async def _write_validation_parameter(self, key: str, collection: str, policy: bytes) -> None:
+        if isinstance(policy, KeyEndorsementPolicy):
+            # the object rather than its bytes: _as_bytes's advice to encode it would not help
+            raise InvalidValue("policy must be bytes, not KeyEndorsementPolicy: pass its policy() (the "
+                               "SignaturePolicyEnvelope bytes), or b\"\" to drop the key's policy")
         metadata = shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=_as_bytes(policy, "policy"))
         await self._write(WriteRecord.PUT_STATE_METADATA, key, collection, metadata=metadata)
 

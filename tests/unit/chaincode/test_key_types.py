@@ -105,3 +105,18 @@ def test_string_args_of_an_argument_that_is_no_utf8_say_which_and_what_to_use(re
     with pytest.raises(ValueError, match=r"argument 2 \('\\\\xff\\\\xfe'\) is not valid UTF-8: read it as bytes with "
                                          r"get_args\(\)"):
         read(stub)
+
+
+@pytest.mark.parametrize("write", [
+    lambda stub, policy: stub.set_state_validation_parameter("inv-1", policy),
+    lambda stub, policy: stub.set_private_data_validation_parameter("offers", "inv-1", policy),
+])
+async def test_a_policy_object_given_for_its_bytes_is_refused_saying_to_call_policy(write):
+    from chaincode.shim import ChaincodeStub, KeyEndorsementPolicy
+    policy = KeyEndorsementPolicy()
+    policy.add_orgs("PEER", "SupplierMSP")
+    transport = _Recorder()
+    stub = ChaincodeStub(transport, channel_id="recfin", tx_id="tx1", args=[])
+    with pytest.raises(ValueError, match=r"policy must be bytes, not KeyEndorsementPolicy: pass its policy\(\)"):
+        await write(stub, policy)
+    assert transport.sent == []
