@@ -301,7 +301,8 @@ class MemoryLedger:
         return (await self._run(identity, function, args, transient, timestamp)).result
 
     async def _run(self, identity, function, args, transient, timestamp) -> Endorsement:
-        raw_args = [function.encode("utf-8")] + [a.encode("utf-8") if isinstance(a, str) else bytes(a) for a in args]
+        raw_args = [function.encode("utf-8")] + [_argument_bytes(function, index, arg)
+                                                  for index, arg in enumerate(args, start=1)]
         when = timestamp or datetime.now(timezone.utc)
         signed, tx_id = make_signed_proposal(
             channel_id=self.channel_id,
@@ -389,6 +390,18 @@ class MemoryLedger:
             policies[key] = value
         else:
             policies.pop(key, None)
+
+
+def _argument_bytes(function: str, index: int, value: object) -> bytes:
+    """Argument ``index`` of ``function`` as the proposal carries it: a str as UTF-8, bytes as they are. Anything
+    else is refused: ``bytes()`` would make an int that many zero bytes and a list of ints their bytes, an
+    argument the test never meant."""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise TypeError(f"argument {index} of {function} is of type {type(value).__name__}, not str or bytes: pass "
+                    f"str(value) for a number, json.dumps(value) for a list or dict")
 
 
 def _signature_policy(collection: str, endorsement_policy: Mapping) -> bytes:

@@ -1,0 +1,30 @@
+"""MemoryLedger sends a transaction's arguments as text or bytes only: an int or a list given to submit or
+evaluate is refused, naming it, where bytes() made an int that many zero bytes and a list of ints their
+bytes, and the transaction ran on with an argument the test never meant."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from chaincode.feature_contract import FeatureContract
+from chaincode.testing import MemoryLedger, make_identity
+
+ALICE = make_identity("SupplierMSP", "alice")
+T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, kind", [(3, "int"), ([104, 105], "list")])
+@pytest.mark.parametrize("call", ["submit", "evaluate", "endorse"])
+async def test_an_argument_that_is_no_str_or_bytes_is_refused_before_the_transaction_runs(call, value, kind):
+    ledger = MemoryLedger([FeatureContract()])
+    with pytest.raises(TypeError, match=f"argument 2 of features:PutState is of type {kind}, not str or bytes: pass "
+                                        f"str\\(value\\) for a number, json.dumps\\(value\\) for a list or dict"):
+        await getattr(ledger, call)(ALICE, "features:PutState", "k", value, timestamp=T0)
+    assert ledger.state == {}
+
+
+async def test_str_and_bytes_arguments_are_sent_as_given():
+    ledger = MemoryLedger([FeatureContract()])
+    result = await ledger.submit(ALICE, "features:PutState", "k", b"v", timestamp=T0)
+    assert result.status == 200, result.message
+    assert ledger.state == {"k": b"v"}
