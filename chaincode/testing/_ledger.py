@@ -101,6 +101,10 @@ class MemoryLedger:
         collections: Iterable[Mapping] | None = None,
         chaincode_policy: str | bytes | None = None,
     ) -> None:
+        for option, rows in (("query_batch_size", query_batch_size), ("total_query_limit", total_query_limit)):
+            # none would answer a query: 0 rows a batch, each saying more follow, would loop for good
+            if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+                raise ValueError(f"{option} {rows!r} is not a whole number of rows from 1 up")
         self.router = ContractRouter(contracts)
         self.channel_id = channel_id
         self.chaincode_name = chaincode_name

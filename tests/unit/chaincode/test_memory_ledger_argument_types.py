@@ -28,3 +28,11 @@ async def test_str_and_bytes_arguments_are_sent_as_given():
     result = await ledger.submit(ALICE, "features:PutState", "k", b"v", timestamp=T0)
     assert result.status == 200, result.message
     assert ledger.state == {"k": b"v"}
+
+
+@pytest.mark.parametrize("option", ["query_batch_size", "total_query_limit"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, "100"])
+def test_a_query_size_that_is_no_positive_whole_number_is_refused_as_the_ledger_is_built(option, value):
+    # a batch size of 0 answered every query with empty batches that always had more: a test iterating one hung
+    with pytest.raises(ValueError, match=f"{option} {value!r} is not a whole number of rows from 1 up"):
+        MemoryLedger([FeatureContract()], **{option: value})
