@@ -25,6 +25,11 @@ def make_signed_proposal(
     signing_key: ec.EllipticCurvePrivateKey | None = None,
 ) -> tuple[proposal_pb2.SignedProposal, str]:
     """An endorser-transaction proposal and its tx id (SHA-256 of nonce and creator, as clients compute it)."""
+    for key, value in (transient or {}).items():
+        # protobuf's own refusal names neither the key nor what to do
+        if not isinstance(value, (bytes, bytearray)):
+            raise TypeError(f"transient value of {key!r} is of type {type(value).__name__}, not bytes: encode it, "
+                            f"e.g. json.dumps({key}).encode()")
     nonce = os.urandom(24)
     tx_id = hashlib.sha256(nonce + creator).hexdigest()
     when = timestamp or datetime.now(timezone.utc)

@@ -36,3 +36,11 @@ def test_a_query_size_that_is_no_positive_whole_number_is_refused_as_the_ledger_
     # a batch size of 0 answered every query with empty batches that always had more: a test iterating one hung
     with pytest.raises(ValueError, match=f"{option} {value!r} is not a whole number of rows from 1 up"):
         MemoryLedger([FeatureContract()], **{option: value})
+
+
+async def test_a_transient_value_that_is_no_bytes_is_refused_naming_its_key():
+    # protobuf's own refusal, "expected bytes, str found", named neither the key nor what to do
+    ledger = MemoryLedger([FeatureContract()])
+    with pytest.raises(TypeError, match=r"transient value of 'terms' is of type str, not bytes: encode it, e.g. "
+                                        r"json.dumps\(terms\).encode\(\)"):
+        await ledger.evaluate(ALICE, "features:EchoTransient", transient={"terms": '{"rate": 1}'}, timestamp=T0)
