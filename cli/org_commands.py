@@ -1313,6 +1313,22 @@ def _revocation(user: str, channel: str, keep_binding: bool, check: str) -> _Cha
         check=f"`{check}` tells (its revoked column) and writes the channel's CRL here")
 
 
+def _definition_with_kept_crls(keys_root: Path, org_name: str, user: str, channel: str, revocation: _ChannelUpdate
+                               ) -> Path | None:
+    """``org_keys.with_kept_crls``, once the channel revokes ``user``'s certificate: a stop while it writes the
+    definition (Ctrl-C, SIGTERM, SIGHUP) says that the certificate is revoked, that the definition may lack the
+    revocation, and what writes it (``revocation.finish``), where SIGTERM ended the run at once, saying nothing."""
+    try:
+        with terminations_raised():
+            return org_keys.with_kept_crls(keys_root, org_name)
+    except KeyboardInterrupt as stopped:
+        raise AnswerLost(
+            f"{connection.describe(stopped)} ({user}'s certificate is revoked on channel {channel}, but the run was "
+            f"stopped while it wrote {org_keys.definition_path(keys_root, org_name)} again with the org's CRLs: the "
+            f"definition sent to add {org_name} back may lack the revocation, and {revocation.unchanged}; "
+            f"{revocation.finish})", getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
+
+
 def _addition(name: str, channel: str, dry_run: str) -> _ChannelUpdate:
     """`org add NAME`'s config update. The add run again finds the org in the channel, or submits it (its crypto
     material, made before the update, is used again), and finishes; ``dry_run`` (the add with --dry-run) refuses
@@ -1435,7 +1451,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     `recfin transaction status` that tells; this revoke run again finishes it. Stopped before
     that, on the channel, it says whether the channel revokes the certificate: not submitted, not
     known (`recfin org user list ORG --sync` tells), or taken, its CRL not yet written here; this
-    revoke run again finishes it there too. --keep-binding
+    revoke run again finishes it there too. Stopped while it writes the definition in --keys, it
+    says the certificate is revoked and what writes the definition. --keep-binding
     revokes the certificate only. --dry-run also names the party USER would be unbound from.
 
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
@@ -1465,20 +1482,22 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     already: org_users.AlreadyRevokedError | None = None
     change = None
     refused = None          # a dry run's: what the run would refuse its update with before sending it
+    # the revocation's way on, said by a stop in its channel step or while the keys folder's definition is written
+    revocation = _revocation(name, members.topology.channel, keep_binding,
+                             _sync_command(org_name, keys_root, bundle_root, msp_dir, where))
     try:
         if dry_run:
             change, admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
             refused = users.submission_refusal(change, admin)
         else:   # a dry run's stop sent nothing and wrote nothing: a plain stop
-            with _channel_step(members, lambda: _revocation(
-                    name, members.topology.channel, keep_binding,
-                    _sync_command(org_name, keys_root, bundle_root, msp_dir, where))):
+            with _channel_step(members, lambda: revocation):
                 change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
         already = exc        # the channel has it: what is left to do is on the ledger
     # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
     # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
-    definition = org_keys.with_kept_crls(keys_root, users.ca(org_name).org.name) \
+    definition = _definition_with_kept_crls(keys_root, users.ca(org_name).org.name, name, members.topology.channel,
+                                            revocation) \
         if keys_root is not None and not dry_run and (change is not None or already is not None) else None
     if already is not None and (keep_binding or config_block is not None):
         if definition is None:

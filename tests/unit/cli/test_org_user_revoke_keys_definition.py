@@ -8,6 +8,7 @@ from cli.org_commands import org
 from network import org_keys
 from network.crypto import org_crypto
 from network.topology import load
+from tests.unit.cli_errors import terminated_here
 from tests.unit.network.scripted_channel import ScriptedChannel
 
 from .test_org_user_commands import channel_revoking
@@ -56,3 +57,30 @@ def test_a_revoke_refused_with_nothing_to_unbind_says_it_wrote_the_keys_definiti
     assert result.exit_code == 1 and "already revoked" in result.output, result.output
     assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
     assert f"{definition_path} written again with the org's CRLs" in result.output
+
+
+def test_stopped_while_it_writes_the_keys_definition_says_the_certificate_is_revoked_and_what_finishes_it(
+        runner, network_home, scripted_peer_cli, tmp_path, monkeypatch):
+    """SIGTERM while the definition is written again, after the channel's CRL reached the keys folder: the run
+    says the certificate is revoked, that the definition may lack the revocation, and the command that writes it;
+    it ended at once, saying nothing, the definition possibly still without the CRL."""
+    root, _ = network_home
+    keys, definition_path, current, revoked = _keys_folder_of_a_revoked_user(root, tmp_path)
+    scripted_peer_cli(ScriptedChannel(load(), current))
+    before = definition_path.read_bytes()
+    with monkeypatch.context() as stopping:
+        stopping.setattr(org_keys, "with_kept_crls", lambda *_: terminated_here())
+        result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys),
+                                     "--keep-binding"])
+    assert result.exit_code == 143, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    sync = f"recfin org user list supplier --sync --keys {keys}"
+    assert line == (f"Error: terminated by SIGTERM (supplier2's certificate is revoked on channel receivables, but "
+                    f"the run was stopped while it wrote {definition_path} again with the org's CRLs: the definition "
+                    f"sent to add supplier back may lack the revocation, and nothing changed on the ledger; `{sync}` "
+                    f"writes the channel's CRL here)"), line
+    assert definition_path.read_bytes() == before   # not written: the stop came first
+
+    finished = runner.invoke(org, ["user", "list", "supplier", "--sync", "--keys", str(keys)])   # the way on
+    assert finished.exit_code == 0, finished.output
+    assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
