@@ -739,33 +739,57 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                             over = _above_limit(made, r, standing, session.profile.msp_id, withdrawn=False)
                             raise AnswerLost(_withdrawal_failed(over, made, r, stopped, as_),
                                              getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
-        if as_json:
-            # the bank's offers and claims on the debtor the peer could not read count in none of the limit's
-            # figures: said here too, for a system that reads no stderr
-            emit({**result.model_dump(mode="json"), **risk.json_fields(), "debtor": r.debtor,
-                  "passed_over": {"unreadable": held.unreadable, "newer_version": held.newer_version},
-                  "financing_id": r.financing_id,
-                  "pending_offers": [_pending_json(p) for p in pending],
-                  "made_offer": None if made is None else made.model_dump(mode="json"),
-                  "after_offer": None if standing is None else standing.model_dump(mode="json"),
-                  "withdrawn_offer": None if withdrawn is None else withdrawn.model_dump(mode="json")}, as_json=True)
-        elif made is not None:
-            click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
-        elif result.offer is not None and refused is None:
-            click.echo("no offer made")
-        if unread is not None:
-            raise click.ClickException(_offer_unchecked(
-                made, r, withdraw_over_limit,
-                f"the bank's exposure to {r.debtor} could not be read again to check it against the limit "
-                f"{money(result.debtor_limit, r.currency)}: {unread}"))
-        if standing is not None and standing.over_limit_by:
-            over = _above_limit(made, r, standing, session.profile.msp_id, withdrawn is not None)
-            if withdrawn is not None:
-                raise OverLimit(_withdrawn_over_limit(over, withdrawn, r, standing, result.priced.advance, as_))
-            if unwithdrawn is not None:
-                raise OverLimit(_withdrawal_failed(over, made, r, unwithdrawn, as_))
-            raise OverLimit(f"{over}. {_standing_over_limit(made, r, as_)}")
+        # what the offer came to is known before it is printed: a stop while it prints (a terminal or a pipe slow to
+        # take it) says it, where it said only "interrupted", the offer made and unnamed
+        ending = None if made is None else _offer_ending(made, r, result, standing, withdrawn, unwithdrawn, unread,
+                                                         withdraw_over_limit, session.profile.msp_id, as_)
+        made_line = None if made is None else (f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, "
+                                               f"expires {made.expires_on})")
+        try:
+            if as_json:
+                # the bank's offers and claims on the debtor the peer could not read count in none of the limit's
+                # figures: said here too, for a system that reads no stderr
+                emit({**result.model_dump(mode="json"), **risk.json_fields(), "debtor": r.debtor,
+                      "passed_over": {"unreadable": held.unreadable, "newer_version": held.newer_version},
+                      "financing_id": r.financing_id,
+                      "pending_offers": [_pending_json(p) for p in pending],
+                      "made_offer": None if made is None else made.model_dump(mode="json"),
+                      "after_offer": None if standing is None else standing.model_dump(mode="json"),
+                      "withdrawn_offer": None if withdrawn is None else withdrawn.model_dump(mode="json")},
+                     as_json=True)
+            elif made_line is not None:
+                click.echo(made_line)
+            elif result.offer is not None and refused is None:
+                click.echo("no offer made")
+        except KeyboardInterrupt as stopped:
+            if made is None:   # nothing offered: a plain stop
+                raise
+            told = ending.message if ending is not None else f"{made_line}: the offer stands"
+            raise AnswerLost(f"{connection.describe(stopped)} while the quote printed its result: {told}",
+                             getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
+        if ending is not None:
+            raise ending
         _exit_if_declined(result)
+
+
+def _offer_ending(made, r, result, standing: LimitStanding | None, withdrawn, unwithdrawn: BaseException | None,
+                  unread: str | None, withdraw_over_limit: bool, bank: str, as_: str) -> click.ClickException | None:
+    """The error a quote whose offer was made ends with once its result is printed: the bank's exposure could not be
+    read again to check the offer against the limit (exit 1), or with the offer the bank is above its limit, the
+    offer withdrawn again or not (exit 3); None when the offer stands within the limit."""
+    if unread is not None:
+        return click.ClickException(_offer_unchecked(
+            made, r, withdraw_over_limit,
+            f"the bank's exposure to {r.debtor} could not be read again to check it against the limit "
+            f"{money(result.debtor_limit, r.currency)}: {unread}"))
+    if standing is None or not standing.over_limit_by:
+        return None
+    over = _above_limit(made, r, standing, bank, withdrawn is not None)
+    if withdrawn is not None:
+        return OverLimit(_withdrawn_over_limit(over, withdrawn, r, standing, result.priced.advance, as_))
+    if unwithdrawn is not None:
+        return OverLimit(_withdrawal_failed(over, made, r, unwithdrawn, as_))
+    return OverLimit(f"{over}. {_standing_over_limit(made, r, as_)}")
 
 
 def _exit_if_declined(result) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import click
 from click.testing import CliRunner
 
 from cli.main import main
@@ -68,3 +69,22 @@ def test_sigterm_once_the_offer_was_sent_says_it_may_still_commit_and_exits_143(
 def test_the_help_names_the_signals_exit_codes():
     result = CliRunner().invoke(main, ["finance", "quote", "--help"])
     assert "143  SIGTERM (129: SIGHUP), which ends it as Ctrl-C does, saying the" in result.output
+
+
+def test_sigterm_while_the_result_is_printed_says_the_offer_stands_and_exits_143(world, monkeypatch):
+    """The offer committed and checked against the limit: a stop while its line is written (a terminal or pipe slow
+    to take it) says that the offer stands, where it said only "terminated by SIGTERM", the offer unnamed."""
+    echo = click.echo
+
+    def terminated_on_the_result(message=None, *args, **kwargs):
+        if isinstance(message, str) and message.startswith("offered "):
+            terminated_here()
+        return echo(message, *args, **kwargs)
+
+    monkeypatch.setattr(click, "echo", terminated_on_the_result)
+    code, line = quoted(world)
+    [offer] = open_offers(world)
+    assert code == 143, line
+    assert line.startswith(f"Error: terminated by SIGTERM while the quote printed its result: offered "
+                           f"{offer.offer_id} on {world.financing} (terms hash "), line
+    assert line.endswith(f", expires {offer.expires_on}): the offer stands"), line
