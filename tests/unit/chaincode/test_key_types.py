@@ -8,6 +8,8 @@ deep in the shim and the caller read only "internal error (AttributeError) in tx
 import pytest
 
 from chaincode.contract import Context, Contract, transaction
+from chaincode.shim import ChaincodeStub
+from chaincode.shim._execution import failure_response
 from chaincode.testing import MemoryLedger, make_identity
 
 CALLS = {
@@ -32,25 +34,20 @@ async def _async(value):
     return value
 
 
-class Keys(Contract):
-    name = "keys"
-
-    @transaction
-    async def Call(self, ctx: Context, which: str) -> None:
-        await ctx.stub.put_state("written", b"before the refused call")
-        await CALLS[which][2](ctx.stub)
-
-
 @pytest.mark.parametrize("which", sorted(CALLS))
 async def test_a_value_that_is_no_str_is_refused_naming_what_and_its_type(which):
-    ledger = MemoryLedger(contracts=[Keys()])
-    result = await ledger.submit(make_identity("SupplierMSP", "alice"), "keys:Call", which)
-    what, kind, _ = CALLS[which]
-    assert result.status == 500
-    assert result.message.startswith(f"ValueError: {what} must be a str, not {kind}: give it as text"), result.message
+    # each call is refused before anything is sent, and the caller reads why: the runtime answers a ValueError
+    # of the shim with its text (failure_response)
+    what, kind, call = CALLS[which]
+    transport = _Recorder()
+    with pytest.raises(ValueError) as refused:
+        await call(ChaincodeStub(transport, channel_id="recfin", tx_id="tx1", args=[]))
+    answer = failure_response(refused.value, "tx1")
+    assert answer.status == 500
+    assert answer.message.startswith(f"ValueError: {what} must be a str, not {kind}: give it as text"), answer.message
     if kind == "bytes":
-        assert "decode bytes first" in result.message
-    assert ledger.state == {}   # the failed transaction wrote nothing
+        assert "decode bytes first" in answer.message
+    assert transport.sent == []
 
 
 @pytest.mark.parametrize("read", [
@@ -88,7 +85,6 @@ class _Recorder:
 @pytest.mark.parametrize("args", ["Fn", b"Fn"])
 async def test_chaincode_arguments_given_as_one_str_or_bytes_are_refused_before_anything_is_sent(args):
     # list("Fn") would call function "F" with the argument "n"
-    from chaincode.shim import ChaincodeStub
     transport = _Recorder()
     stub = ChaincodeStub(transport, channel_id="recfin", tx_id="tx1", args=[])
     with pytest.raises(ValueError, match=r"chaincode arguments must be a list, not a (str|bytes): wrap a single "
@@ -100,7 +96,6 @@ async def test_chaincode_arguments_given_as_one_str_or_bytes_are_refused_before_
 @pytest.mark.parametrize("read", [lambda stub: stub.get_string_args(), lambda stub: stub.get_function_and_parameters()])
 def test_string_args_of_an_argument_that_is_no_utf8_say_which_and_what_to_use(read):
     # the caller chose the bytes: answered "internal error (UnicodeDecodeError)", it could not tell what was wrong
-    from chaincode.shim import ChaincodeStub
     stub = ChaincodeStub(_Recorder(), channel_id="recfin", tx_id="tx1", args=[b"Fn", b"ok", b"\xff\xfe"])
     with pytest.raises(ValueError, match=r"argument 2 \('\\\\xff\\\\xfe'\) is not valid UTF-8: read it as bytes with "
                                          r"get_args\(\)"):
@@ -112,7 +107,7 @@ def test_string_args_of_an_argument_that_is_no_utf8_say_which_and_what_to_use(re
     lambda stub, policy: stub.set_private_data_validation_parameter("offers", "inv-1", policy),
 ])
 async def test_a_policy_object_given_for_its_bytes_is_refused_saying_to_call_policy(write):
-    from chaincode.shim import ChaincodeStub, KeyEndorsementPolicy
+    from chaincode.shim import KeyEndorsementPolicy
     policy = KeyEndorsementPolicy()
     policy.add_orgs("PEER", "SupplierMSP")
     transport = _Recorder()
