@@ -16,13 +16,21 @@ from .checks import normalise_name
 _CATEGORY = re.compile(r"^\*([^*]*)\*")
 
 
+def _visible(text: str) -> str:
+    """``text`` without its invisible format characters (Unicode category Cf: a zero-width space or joiner, a byte
+    order mark, a soft hyphen), which copying a name from a web page or a spreadsheet cell can carry: a person sees
+    贴片电\u200b容 as 贴片电容, and a line so named is of the goods so named."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 # Asked of each PO line once per invoice item: an item invoiced on hundreds of lines asks the same names again.
 @lru_cache(maxsize=4096)
 def item_key(name: str) -> str:
-    """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no spaces, lower case. A name that is a
-    category alone (``*信息技术服务*``) keys as that category (信息技术服务): with the prefix taken off it would key
-    as nothing, which every such line would share, another category's negative line folding in as its discount."""
-    name = unicodedata.normalize("NFKC", name).strip()
+    """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no invisible format characters
+    (:func:`_visible`), no spaces, lower case. A name that is a category alone (``*信息技术服务*``) keys as that
+    category (信息技术服务): with the prefix taken off it would key as nothing, which every such line would share,
+    another category's negative line folding in as its discount."""
+    name = _visible(unicodedata.normalize("NFKC", name)).strip()
     key = "".join(_CATEGORY.sub("", name).split()).lower()
     if key:
         return key
