@@ -64,7 +64,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
@@ -110,6 +110,13 @@ TURNED = "turned"
 NOT_TURNED = "not_turned"
 # the fields that are notes on how the pages were read, not what they print
 _NOTES = (TURNED, NOT_TURNED)
+
+
+def shown_confidence(confidence: float) -> float:
+    """A confidence to three places, rounded down: one just below the threshold a field is flagged under (0.7996
+    under 0.80) is shown below it (0.799), never rounded up to it, which would leave a person, or a program reading
+    the confidence, unable to tell why the field was flagged."""
+    return float(Decimal(repr(confidence)).quantize(Decimal("0.001"), rounding=ROUND_FLOOR))
 
 
 class FieldReading(BaseModel):
@@ -291,7 +298,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
         deduction_flag = _deduction_off_amount(deduction, rows)
     if deduction is not None and deduction_flag is None and deduction_confidence < min_confidence:
         # the row's tax check passes a deduction misread by a few fen (8 fen at 6% is half a fen of tax)
-        deduction_flag = f"low confidence {deduction_confidence:.3f} < {min_confidence:.3f}"
+        deduction_flag = f"low confidence {shown_confidence(deduction_confidence):.3f} < {min_confidence:.3f}"
     words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
     fields.update(paper_fields)
@@ -309,7 +316,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
         # copy are compared with the reading field by field, and a deduction they print otherwise is said
         fields["deduction"] = FieldReading(
             value=None if deduction is None else plain_yuan(deduction),
-            confidence=0.0 if deduction is None else round(deduction_confidence, 3),
+            confidence=0.0 if deduction is None else shown_confidence(deduction_confidence),
             flagged=deduction_flag is not None, reason=deduction_flag)
     invoice = _invoice(values, items)
     if invoice is not None and taxed_on_difference:
@@ -333,7 +340,7 @@ def _paper_fields(paper: PaperIdentity | None, raw: dict[str, Found | None], pro
             or any(found.doubt for found in (raw["number"], *readings.values())) \
             or paper_identity_problem("", paper.number.value, paper.paper_code.value, paper.paper_number.value):
         return {}
-    return {name: FieldReading(value=found.value, confidence=round(found.confidence, 3), flagged=False)
+    return {name: FieldReading(value=found.value, confidence=shown_confidence(found.confidence), flagged=False)
             for name, found in readings.items()}
 
 
@@ -393,9 +400,9 @@ def _original_reading(lines: list[TextLine], rows: list[Row], number: object, pa
     code, original_number = original
     problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "", *paper)
     if problem is None and confidence < min_confidence:
-        problem = f"low confidence {confidence:.3f} < {min_confidence:.3f}"
+        problem = f"low confidence {shown_confidence(confidence):.3f} < {min_confidence:.3f}"
     reading = FieldReading(value=f"{code} {original_number}" if code else original_number,
-                           confidence=round(confidence, 3), flagged=problem is not None, reason=problem)
+                           confidence=shown_confidence(confidence), flagged=problem is not None, reason=problem)
     return reading, (original if problem is None else None)
 
 
@@ -502,20 +509,20 @@ def _words_reading(words: Found | None, total_with_tax: object, problems: dict[s
                     f"{plain_yuan(total_with_tax)} is not negative: one of them is misread or altered (a minus "
                     "sign lost from the figures?)")
             problems.setdefault("total_with_tax", sign)
-            return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True,
+            return FieldReading(value=words.value, confidence=shown_confidence(words.confidence), flagged=True,
                                 reason=f"{sign}; {why}")
         if words.page is not None:
-            return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=False,
+            return FieldReading(value=words.value, confidence=shown_confidence(words.confidence), flagged=False,
                                 reason=f"not compared: {why}")
-        return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True, reason=why)
+        return FieldReading(value=words.value, confidence=shown_confidence(words.confidence), flagged=True, reason=why)
     if not isinstance(total_with_tax, int) or said == total_with_tax:
         unconfirmed = None if isinstance(total_with_tax, int) else "not compared: the total with tax was not read"
-        return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=False,
+        return FieldReading(value=words.value, confidence=shown_confidence(words.confidence), flagged=False,
                             reason=unconfirmed)
     why = (f"the amount in words {words.value} is {plain_yuan(said)}, not the total with tax "
            f"{plain_yuan(total_with_tax)}: one of them is misread or altered")
     problems.setdefault("total_with_tax", why)
-    return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True, reason=why)
+    return FieldReading(value=words.value, confidence=shown_confidence(words.confidence), flagged=True, reason=why)
 
 
 def _convert(raw: dict[str, Found | None], name: str, convert, values: dict[str, object],
@@ -544,8 +551,8 @@ def _reading(found: Found | None, problem: str | None, min_confidence: float) ->
         reason = f"derived, not read: {found.derived}"
     reason = reason or found.doubt
     if reason is None and found.confidence < min_confidence:
-        reason = f"low confidence {found.confidence:.3f} < {min_confidence:.3f}"
-    return FieldReading(value=found.value, confidence=round(found.confidence, 3), flagged=reason is not None,
+        reason = f"low confidence {shown_confidence(found.confidence):.3f} < {min_confidence:.3f}"
+    return FieldReading(value=found.value, confidence=shown_confidence(found.confidence), flagged=reason is not None,
                         reason=reason, derived=found.derived or found.note)
 
 
@@ -566,7 +573,7 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
     for i, row in enumerate(rows):
         key = f"lines[{i}]"
         if row.problem is not None:
-            fields[key] = FieldReading(value=row.text, confidence=round(row.confidence, 3), flagged=True,
+            fields[key] = FieldReading(value=row.text, confidence=shown_confidence(row.confidence), flagged=True,
                                        reason=row.problem)
             items.append(None)
             continue

@@ -1,0 +1,22 @@
+"""A scan's field read with a confidence just below the threshold (0.7996 under 0.80) was flagged as "low
+confidence 0.800 < 0.800", with a confidence of 0.8 in its reading: a person shown both could not tell why it was
+flagged, and a program reading the confidence took it for one at the threshold. A confidence is shown to three
+places rounded down, never up to or past the threshold it is below."""
+
+import pytest
+
+from client.invoices._scan_fields import Found
+from client.invoices.scan import _reading
+
+
+@pytest.mark.parametrize("confidence, shown", [(0.7996, 0.799), (0.79999, 0.799), (0.7994, 0.799)])
+def test_a_confidence_just_below_the_threshold_is_shown_below_it(confidence, shown):
+    reading = _reading(Found("2303.00", confidence), None, 0.8)
+    assert reading.flagged and reading.confidence == shown < 0.8
+    assert reading.reason == f"low confidence {shown:.3f} < 0.800"
+
+
+@pytest.mark.parametrize("confidence, shown", [(0.93, 0.93), (0.29, 0.29), (0.8, 0.8), (1.0, 1.0), (0.0, 0.0)])
+def test_a_confidence_of_three_places_or_fewer_is_shown_as_it_is(confidence, shown):
+    reading = _reading(Found("2303.00", confidence), None, 0.8)
+    assert reading.confidence == shown and reading.flagged == (confidence < 0.8)
