@@ -61,8 +61,8 @@ from chaincode.receivables.dates import days_text
 from client.money import plain_yuan
 
 from ._amount_words import amount_in_words_fen
-from ._reading import (ValueProblem, deduction_problem, folded, line_amount_fen, line_tax_fen, percent, rate_problem,
-                       statutory_rate)
+from ._reading import (ValueProblem, deduction_problem, folded, half_width_figures, line_amount_fen, line_tax_fen,
+                       percent, rate_problem, statutory_rate)
 from .credit_code import check_tax_id
 from .fingerprint import (
     _other_spelling_fingerprint, code_characters_problem, code_problem, code_year_problem, fingerprint_of,
@@ -484,6 +484,10 @@ def _party(check: str, side: str, role: str, tax_id: str, name: str, registered:
 def _number(inv: Invoice) -> list[Finding]:
     why = number_problem(inv.number)
     if why is not None:
+        half_width = half_width_figures(inv.number)
+        if half_width != inv.number and number_problem(half_width) is None:
+            # a person sees digits either way: say which ones, and the number to write
+            why += f"; its digits are full-width: give it in half-width digits, {half_width}"
         return [Finding(check="number.format", status="fail", message=why, details={"number": inv.number}),
                 Finding(check="number.code", status="skipped",
                         message="not checked: the number has no valid form to fit a code to (see number.format)")]
