@@ -32,7 +32,7 @@ from typing import Any
 
 import click
 
-from bench.profiling import machine, profile_lines, top_functions
+from bench.profiling import machine, machine_line, profile_lines, top_functions
 from client.invoices import InvoiceError, read_scans
 from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, _results
@@ -128,7 +128,8 @@ def measure(path: Path, runs: int, profile: int, name: str | None = None) -> dic
 
 
 def text_report(report: dict[str, Any]) -> list[str]:
-    out = [f"{report['file']}: {report['pages']} pages, {report['invoices']} invoices read"
+    out = [machine_line(report["machine"]),
+           f"{report['file']}: {report['pages']} pages, {report['invoices']} invoices read"
            + (f" (and {report['copies']} further copies)" if report["copies"] else "")
            + f"; best and median of {report['runs']} runs",
            f"{'':<16} {'wall best s':>12} {'median s':>9} {'CPU best s':>11} {'median s':>9}"]
