@@ -20,6 +20,9 @@ UTF8_ADVICE = "save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f GBK -t U
 # GBK would give other characters, so such a file is told its own conversion.
 UTF16_ADVICE = "it is UTF-16 text: save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f UTF-16 -t UTF-8)"
 _UTF16_BYTE_ORDER_MARKS = (b"\xff\xfe", b"\xfe\xff")
+# UTF-32's marks are looked for first: the little-endian one begins with UTF-16's (FF FE 00 00).
+_UTF32_BYTE_ORDER_MARKS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+UTF32_ADVICE = "it is UTF-32 text: save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f UTF-32 -t UTF-8)"
 
 
 def _shown_as_is(char: str) -> bool:
@@ -136,7 +139,8 @@ def user_text(path: str | Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        advice = UTF16_ADVICE if data.startswith(_UTF16_BYTE_ORDER_MARKS) else UTF8_ADVICE
+        advice = (UTF32_ADVICE if data.startswith(_UTF32_BYTE_ORDER_MARKS)
+                  else UTF16_ADVICE if data.startswith(_UTF16_BYTE_ORDER_MARKS) else UTF8_ADVICE)
         raise UnreadableFile(path, f"not UTF-8 text: {advice}") from None
 
 

@@ -6,7 +6,7 @@ import pytest
 from client.invoices.errors import MalformedInput
 from client.invoices.sources import ReferenceBusinessRegistry, ReferenceCreditBureau
 from client.pricing.config import PricingConfigError, load_bank_config
-from client.user_files import UTF8_ADVICE, UTF16_ADVICE, UnreadableFile, read_regular_file, read_user_bytes, read_user_text
+from client.user_files import UTF8_ADVICE, UTF16_ADVICE, UTF32_ADVICE, UnreadableFile, read_regular_file, read_user_bytes, read_user_text
 from client.yaml_files import read_yaml_file
 
 
@@ -36,6 +36,18 @@ def test_utf16_text_is_told_to_convert_from_utf16_not_gbk(tmp_path, encoding):
         read_user_text(path)
     assert caught.value.problem == f"not UTF-8 text: {UTF16_ADVICE}"
     assert "iconv -f UTF-16 -t UTF-8" in str(caught.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_text_is_told_to_convert_from_utf32_not_utf16(tmp_path, encoding):
+    # UTF-32's little-endian mark begins with UTF-16's: converting it as UTF-16 gives text of NUL characters
+    path = tmp_path / "po.csv"
+    mark = "" if encoding == "utf-32" else "\ufeff"
+    path.write_bytes((mark + "number,品名\n").encode(encoding))
+    with pytest.raises(UnreadableFile) as caught:
+        read_user_text(path)
+    assert caught.value.problem == f"not UTF-8 text: {UTF32_ADVICE}"
+    assert "iconv -f UTF-32 -t UTF-8" in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["missing.json", "."])
