@@ -26,10 +26,12 @@ def make_signed_proposal(
 ) -> tuple[proposal_pb2.SignedProposal, str]:
     """An endorser-transaction proposal and its tx id (SHA-256 of nonce and creator, as clients compute it)."""
     for key, value in (transient or {}).items():
-        # protobuf's own refusal names neither the key nor what to do
+        # protobuf's own refusal names neither the key nor what to do. Text is most often JSON already, which
+        # json.dumps would wrap in a JSON string; the value is not shown, transient data being the private kind
         if not isinstance(value, (bytes, bytearray)):
-            raise TypeError(f"transient value of {key!r} is of type {type(value).__name__}, not bytes: encode it, "
-                            f"e.g. json.dumps({key}).encode()")
+            advice = ("encode the text as UTF-8: value.encode()" if isinstance(value, str)
+                      else "encode it as JSON: json.dumps(value).encode()")
+            raise TypeError(f"transient value of {key!r} is of type {type(value).__name__}, not bytes: {advice}")
     nonce = os.urandom(24)
     tx_id = hashlib.sha256(nonce + creator).hexdigest()
     when = timestamp or datetime.now(timezone.utc)

@@ -2,6 +2,7 @@
 evaluate is refused, naming it, where bytes() made an int that many zero bytes and a list of ints their
 bytes, and the transaction ran on with an argument the test never meant."""
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -38,9 +39,24 @@ def test_a_query_size_that_is_no_positive_whole_number_is_refused_as_the_ledger_
         MemoryLedger([FeatureContract()], **{option: value})
 
 
-async def test_a_transient_value_that_is_no_bytes_is_refused_naming_its_key():
+@pytest.mark.parametrize("value, kind, advice", [
+    # text, JSON already: its UTF-8 bytes are the value meant; json.dumps of it would send a JSON string of the JSON
+    ('{"rate": 1}', "str", r"encode the text as UTF-8: value.encode\(\)"),
+    ({"rate": 1}, "dict", r"encode it as JSON: json.dumps\(value\).encode\(\)"),
+    (7, "int", r"encode it as JSON: json.dumps\(value\).encode\(\)"),
+])
+async def test_a_transient_value_that_is_no_bytes_is_refused_naming_its_key_and_how_to_encode_it(value, kind, advice):
     # protobuf's own refusal, "expected bytes, str found", named neither the key nor what to do
     ledger = MemoryLedger([FeatureContract()])
-    with pytest.raises(TypeError, match=r"transient value of 'terms' is of type str, not bytes: encode it, e.g. "
-                                        r"json.dumps\(terms\).encode\(\)"):
-        await ledger.evaluate(ALICE, "features:EchoTransient", transient={"terms": '{"rate": 1}'}, timestamp=T0)
+    with pytest.raises(TypeError, match=f"transient value of 'terms' is of type {kind}, not bytes: {advice}"):
+        await ledger.evaluate(ALICE, "features:EchoTransient", transient={"terms": value}, timestamp=T0)
+
+
+async def test_the_encoding_a_refused_str_transient_value_is_told_to_take_reaches_the_contract_as_written():
+    text = '{"rate": 1}'
+    ledger = MemoryLedger([FeatureContract()])
+    with pytest.raises(TypeError, match="encode the text as UTF-8"):
+        await ledger.evaluate(ALICE, "features:EchoTransient", transient={"terms": text}, timestamp=T0)
+    result = await ledger.evaluate(ALICE, "features:EchoTransient", transient={"terms": text.encode()}, timestamp=T0)
+    assert result.status == 200, result.message
+    assert json.loads(result.payload) == {"terms": text}
