@@ -5,6 +5,7 @@ raised cryptography's "Password was not given but private key is encrypted" (a T
 file" for a path."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -41,9 +42,12 @@ def test_what_is_no_pem_private_key_is_refused_saying_what_to_give(given):
     assert not isinstance(refused.value, EncryptedKeyError)
 
 
-def test_a_key_of_no_text_kind_is_a_type_error_naming_it():
-    with pytest.raises(TypeError, match=r"^signer_from_pem takes the key file's PEM as bytes or text, not NoneType"):
-        signer_from_pem(None)
+@pytest.mark.parametrize("given, kind", [(None, "NoneType"), (Path("/home/user1/msp/keystore/priv_sk"), "\\w*Path")])
+def test_a_key_of_no_text_kind_is_a_type_error_naming_it(given, kind):
+    # a Path is the likeliest: it is told to read the file, not taken for the text of its name
+    with pytest.raises(TypeError, match=rf"^signer_from_pem takes the key file's PEM as bytes or text, not {kind}: "
+                                        r"e.g. signer_from_pem\(Path\(key_file\).read_bytes\(\)\)$"):
+        signer_from_pem(given)
 
 
 def test_a_key_on_a_curve_this_client_cannot_read_is_named_as_such():
