@@ -264,6 +264,10 @@ def _record_problem(model, error) -> str:
     """A record's first validation error said with what to do: the validator's own words ("Field required",
     "Input should be a valid integer") say neither what the record needs nor what to write."""
     field = str(error["loc"][0]) if error["loc"] else ""
+    if error.get("input", ...) is None and field:
+        # a blank CSV cell (read as None) or a JSON null: the type's own advice ("a JSON string, in quotes") would
+        # send one to write JSON into a CSV cell
+        return f"empty: every record gives its {field}; fill it in as the source gives it"
     if error["type"] == "missing":
         return f"missing: every record gives its {field}; add it as the source gives it"
     if error["type"] == "extra_forbidden":

@@ -48,15 +48,23 @@ def test_an_identifier_written_as_a_number_says_to_write_it_as_a_string(tmp_path
                              "gives it")
 
 
-def test_a_registry_row_lacking_a_status_says_to_fill_it_in(tmp_path):
+@pytest.mark.parametrize("column", ["credit_code", "name", "status"])
+def test_a_registry_row_with_a_blank_cell_says_to_fill_it_in(tmp_path, column):
+    # a CSV holds no JSON: a blank cell was told to be written "as a JSON string, in quotes", or not told anything
     path = tmp_path / "registry.csv"
     rows = (REFERENCE_DATA / "business_registry.csv").read_text(encoding="utf-8").splitlines()
     header, first = rows[0], rows[1].split(",")
-    first[header.split(",").index("status")] = ""
+    first[header.split(",").index(column)] = ""
     path.write_text(header + "\n" + ",".join(first) + "\n", encoding="utf-8")
     with pytest.raises(MalformedInput) as refused:
         ReferenceBusinessRegistry(path)
-    assert refused.value.problem.startswith("Input should be 'active', 'deregistered' or 'revoked'")
+    assert (refused.value.field, refused.value.problem) == (
+        f"row 2: {column}", f"empty: every record gives its {column}; fill it in as the source gives it")
+
+
+def test_a_record_with_a_null_says_to_fill_it_in(tmp_path):
+    assert refusal(tmp_path, {"seller_name": None}) == (
+        "records[0].seller_name", "empty: every record gives its seller_name; fill it in as the source gives it")
 
 
 def test_a_credit_record_with_a_negative_overdue_count_says_what_the_field_holds(tmp_path):
