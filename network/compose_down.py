@@ -23,6 +23,7 @@ costs one quick call. When docker fails, nothing is removed.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def not_running_from(compose_file: Path, data_root: Path, *,
         return str(exc)
     containers = done.stdout.split()
     if not containers:
-        return f"`docker compose -f {compose_file} ps` lists no running container"
+        return f"`docker compose -f {shlex.quote(str(compose_file))} ps` lists no running container"
     inspected = run(["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}',
                      *containers], capture_output=True, text=True)
     if inspected.returncode != 0:

@@ -7,15 +7,21 @@ from __future__ import annotations
 import errno
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from network import control
+from network import Network, compose_down, control
 from network.backup_restore import RestoreReport
 from network.errors import NetworkError
+from network.org_membership import OrgMembership, PolicyNotSatisfiedError
 from network.restore_asides import aside_path
 from network.supervisor import LogLockHeld
+
+from . import test_org_membership
+
+channel_peer = test_org_membership.channel_peer   # a `peer` fetching the channel's config block
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -58,3 +64,27 @@ def test_an_org_s_restored_part_says_how_to_write_its_bundle_with_the_folder_as_
     data_root = tmp_path / "hosts data"
     report = RestoreReport(Path("bank.tar.gz"), data_root, 1, 1, "0" * 64, "receivables", "bank", "now")
     assert ["recfin", "org", "bundle", "bank", "--data-root", str(data_root)] in _commands("\n".join(report.lines()))
+
+
+def test_containers_not_running_names_the_compose_file_as_one_word(tmp_path):
+    compose_file = tmp_path / "compose files" / "docker-compose.yaml"
+    compose_file.parent.mkdir()
+    compose_file.write_text("services: {}\n")
+
+    def no_container(argv, **_kwargs):
+        return subprocess.CompletedProcess(argv, 0, "", "")
+
+    said = compose_down.not_running_from(compose_file, tmp_path, run=no_container)
+    assert ["docker", "compose", "-f", str(compose_file), "ps"] in _commands(said)
+
+
+@pytest.mark.usefixtures("channel_peer")
+def test_an_update_file_short_of_signatures_is_named_as_one_word_in_the_signing_command(topology, data_root, tmp_path):
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    change = members.plan_add("bank2", "bank", test_org_membership.CODE, sign_as=["bank"])
+    path = tmp_path / "signed updates" / "bank2.tx"
+    path.parent.mkdir()
+    members.write_update(change, path)
+    with pytest.raises(PolicyNotSatisfiedError) as refused:
+        members.submit_update_file(path)
+    assert ["recfin", "org", "sign", str(path), "--as", "ORG"] in _commands(str(refused.value))
