@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 from pathlib import Path
 from typing import Callable
 
@@ -168,6 +169,7 @@ def _removed_after_revocation(org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path
         f"{keys.user_dir(user)} is missing, though {org.name}'s CA issued {user} a certificate (serial "
         f"{cert.serial_number:x}, its copy in {copy}) that the keys folder's CRL does not list: restore the folder "
         f"from a backup, then run adopt-keys again; `recfin org keys` issues no certificate in its place. A lost "
-        f"user is revoked with the org's CA key (recfin org user revoke {org.name} {user} --keys {keys_root}); once "
-        f"the keys folder's CRL lists it (a revocation made from another host reaches it with `recfin org user "
-        f"list {org.name} --keys {keys_root} --sync`), adopt-keys passes the user over")
+        f"user is revoked with the org's CA key (`recfin org user revoke {org.name} {user} --keys "
+        f"{shlex.quote(str(keys_root))}`); once the keys folder's CRL lists it (a revocation made from another host "
+        f"reaches it with `recfin org user list {org.name} --keys {shlex.quote(str(keys_root))} --sync`), adopt-keys "
+        f"passes the user over")

@@ -7,19 +7,23 @@ from __future__ import annotations
 import errno
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from network import Network, compose_down, control
+from network import Network, compose_down, control, org_keys
 from network.backup_restore import RestoreReport
+from network.bundle_keys import AdoptKeysError, adopt_keys
+from network.crypto import org_crypto
 from network.errors import NetworkError
 from network.org_membership import OrgMembership, PolicyNotSatisfiedError
 from network.restore_asides import aside_path
 from network.supervisor import LogLockHeld
 
 from . import test_org_membership
+from .channel_fixtures import certificates_only_bundle
 
 channel_peer = test_org_membership.channel_peer   # a `peer` fetching the channel's config block
 
@@ -88,3 +92,14 @@ def test_an_update_file_short_of_signatures_is_named_as_one_word_in_the_signing_
     with pytest.raises(PolicyNotSatisfiedError) as refused:
         members.submit_update_file(path)
     assert ["recfin", "org", "sign", str(path), "--as", "ORG"] in _commands(str(refused.value))
+
+
+def test_a_lost_user_folder_s_refusal_names_the_keys_folder_as_one_word(hosts, network_host, tmp_path):
+    company = org_keys.make(hosts, "bank2", "bank", test_org_membership.CODE, tmp_path / "bank2 host" / "keys")
+    bundle_root = certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle")
+    shutil.rmtree(org_crypto(company.root, "bank2", company.definition.org.domain).user_dir("officer2"))
+    with pytest.raises(AdoptKeysError) as refused:
+        adopt_keys(bundle_root, company.root)
+    commands = _commands(str(refused.value))
+    assert ["recfin", "org", "user", "revoke", "bank2", "officer2", "--keys", str(company.root)] in commands
+    assert ["recfin", "org", "user", "list", "bank2", "--keys", str(company.root), "--sync"] in commands
