@@ -64,7 +64,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
@@ -116,7 +116,21 @@ def shown_confidence(confidence: float) -> float:
     """A confidence to three places, rounded down: one just below the threshold a field is flagged under (0.7996
     under 0.80) is shown below it (0.799), never rounded up to it, which would leave a person, or a program reading
     the confidence, unable to tell why the field was flagged."""
-    return float(Decimal(repr(confidence)).quantize(Decimal("0.001"), rounding=ROUND_FLOOR))
+    return _to_thousandths(confidence, ROUND_FLOOR)
+
+
+def low_confidence_reason(confidence: float, min_confidence: float) -> str:
+    """Why a field read with ``confidence`` below ``min_confidence`` is flagged, each to three places: the
+    threshold rounded up, as the confidence is rounded down, so that one given to more places (0.8005) is never
+    shown as low as a confidence below it (0.8003: "0.800 < 0.801", not "0.800 < 0.800")."""
+    return (f"low confidence {shown_confidence(confidence):.3f} < "
+            f"{_to_thousandths(min_confidence, ROUND_CEILING):.3f}")
+
+
+def _to_thousandths(number: float, rounding: str) -> float:
+    # from the float's shortest repr, not its binary value: 0.8 is 0.8000000000000000444 in binary, which
+    # rounded up would be 0.801
+    return float(Decimal(repr(number)).quantize(Decimal("0.001"), rounding=rounding))
 
 
 class FieldReading(BaseModel):
@@ -298,7 +312,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
         deduction_flag = _deduction_off_amount(deduction, rows)
     if deduction is not None and deduction_flag is None and deduction_confidence < min_confidence:
         # the row's tax check passes a deduction misread by a few fen (8 fen at 6% is half a fen of tax)
-        deduction_flag = f"low confidence {shown_confidence(deduction_confidence):.3f} < {min_confidence:.3f}"
+        deduction_flag = low_confidence_reason(deduction_confidence, min_confidence)
     words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
     fields.update(paper_fields)
@@ -400,7 +414,7 @@ def _original_reading(lines: list[TextLine], rows: list[Row], number: object, pa
     code, original_number = original
     problem = offset_identity_problem(code, original_number, "", number if isinstance(number, str) else "", *paper)
     if problem is None and confidence < min_confidence:
-        problem = f"low confidence {shown_confidence(confidence):.3f} < {min_confidence:.3f}"
+        problem = low_confidence_reason(confidence, min_confidence)
     reading = FieldReading(value=f"{code} {original_number}" if code else original_number,
                            confidence=shown_confidence(confidence), flagged=problem is not None, reason=problem)
     return reading, (original if problem is None else None)
@@ -551,7 +565,7 @@ def _reading(found: Found | None, problem: str | None, min_confidence: float) ->
         reason = f"derived, not read: {found.derived}"
     reason = reason or found.doubt
     if reason is None and found.confidence < min_confidence:
-        reason = f"low confidence {shown_confidence(found.confidence):.3f} < {min_confidence:.3f}"
+        reason = low_confidence_reason(found.confidence, min_confidence)
     return FieldReading(value=found.value, confidence=shown_confidence(found.confidence), flagged=reason is not None,
                         reason=reason, derived=found.derived or found.note)
 

@@ -20,3 +20,14 @@ def test_a_confidence_just_below_the_threshold_is_shown_below_it(confidence, sho
 def test_a_confidence_of_three_places_or_fewer_is_shown_as_it_is(confidence, shown):
     reading = _reading(Found("2303.00", confidence), None, 0.8)
     assert reading.confidence == shown and reading.flagged == (confidence < 0.8)
+
+
+@pytest.mark.parametrize("confidence, threshold, said", [
+    (0.8003, 0.8005, "low confidence 0.800 < 0.801"),
+    (0.8004, 0.80041, "low confidence 0.800 < 0.801"),
+    (0.5, 0.5001, "low confidence 0.500 < 0.501"),
+])
+def test_a_threshold_of_more_than_three_places_is_shown_above_the_confidence_it_flags(confidence, threshold, said):
+    # the threshold rounded to nearest could meet the confidence rounded down: "0.800 < 0.800" says no reason
+    reading = _reading(Found("2303.00", confidence), None, threshold)
+    assert reading.flagged and reading.reason == said
