@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from network import Network, compose_down, control, org_keys
+from network import Network, compose_down, control, namespaces, org_keys
 from network.backup_restore import RestoreReport
 from network.bundle_keys import AdoptKeysError, adopt_keys
 from network.crypto import org_crypto
@@ -103,3 +103,9 @@ def test_a_lost_user_folder_s_refusal_names_the_keys_folder_as_one_word(hosts, n
     commands = _commands(str(refused.value))
     assert ["recfin", "org", "user", "revoke", "bank2", "officer2", "--keys", str(company.root)] in commands
     assert ["recfin", "org", "user", "list", "bank2", "--keys", str(company.root), "--sync"] in commands
+
+
+def test_the_namespaced_topology_s_header_names_it_as_one_word(topology, tmp_path):
+    layout = namespaces.plan(topology, "rfx", "10.214.250.0/24")     # planned only: nothing is made
+    path = namespaces.write_topology(topology, layout, tmp_path / "netns folder")
+    assert ["recfin", "network", "up", "--topology", str(path)] in _commands(path.read_text())
