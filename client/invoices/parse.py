@@ -40,6 +40,8 @@ RECFIN_JSON_FORMAT = "recfin.invoice/1"
 MAX_BYTES = 5 * 1024 * 1024
 # what to do with a file that is damaged, cut short or lacks what every issued invoice has
 DOWNLOAD_AGAIN = "check the file, or download it again from where it was issued"
+# and with recfin's own form lacking a field: it is written from a reading or by hand, never issued
+FILL_IN = "fill it in from the invoice"
 
 # XML allows white space around the '=' of a declaration's attribute: encoding = "GBK"
 _DECL = re.compile(rb"^<\?xml[^>]*\sencoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"']")
@@ -619,9 +621,10 @@ class _Tree:
 class _Reader:
     """Takes fields out of a tree, turning every problem into MalformedInput."""
 
-    def __init__(self, root: _Tree, source: str) -> None:
+    def __init__(self, root: _Tree, source: str, missing_advice: str = DOWNLOAD_AGAIN) -> None:
         self.root = root
         self.source = source
+        self.missing_advice = missing_advice   # what to do about a required field missing or empty
 
     def fail(self, field: str, problem: str) -> MalformedInput:
         return MalformedInput(self.source, field, problem)
@@ -639,7 +642,7 @@ class _Reader:
                                                         "the value alone, or check the file against the invoice")
         if required:
             shown = " or ".join(_join(base.path, p) for p in paths)
-            raise self.fail(shown, f"missing or empty; {DOWNLOAD_AGAIN}")
+            raise self.fail(shown, f"missing or empty; {self.missing_advice}")
         return None
 
     def identifier(self, node: _Tree | None, *paths: tuple[str, ...], required: bool = True) -> str | None:
@@ -899,7 +902,7 @@ def _number(r: _Reader) -> str:
 
 def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     root = _Tree(doc, "")
-    r = _Reader(root, source)
+    r = _Reader(root, source, FILL_IN)
     _refuse_unreviewed(r, doc.get("unreviewed"))
     _refuse_read_below_the_default_confidence(r, doc.get("min_confidence"))
 
