@@ -80,8 +80,10 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
     A failure is one line: `docker compose ARGS failed:` and docker's telling line, then
     after_failure (what to do); without_docker says what to do where docker is not installed."""
     if ":" in str(data_root):
-        # Compose reads a volume as HOST:CONTAINER[:MODE], split at every colon, and the file mounts from data_root
-        link = shlex.quote(f"/tmp/recfin-hosts-{data_root.name.replace(':', '-')}")
+        # Compose reads a volume as HOST:CONTAINER[:MODE], split at every colon, and the file mounts from data_root.
+        # The link is offered in the user's home: in /tmp another user could have made its name a folder of theirs
+        # first, `ln -s` would put the link inside it, and --data-root would name their folder and its keys.
+        link = "~/" + shlex.quote(f"recfin-hosts-{data_root.name.replace(':', '-')}")
         raise NetworkError(f"the data folder {data_root} holds a ':' in its path, which Docker Compose's volume "
                            f"syntax (HOST:CONTAINER:ro) cannot name: give --data-root a path without one, such as a "
                            f"link to it (`ln -s {shlex.quote(str(data_root))} {link}`, then --data-root {link})")
