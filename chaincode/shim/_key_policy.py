@@ -16,6 +16,11 @@ MSPPrincipal = msp_principal_pb2.MSPPrincipal
 _ENDORSING_ROLES = {"MEMBER": MSPRole.MEMBER, "PEER": MSPRole.PEER}
 
 
+# what a policy refused as no bytes, or as bytes of no policy, says to give instead
+_GIVE_POLICY_BYTES = ("pass the bytes get_state_validation_parameter (or get_private_data_validation_parameter) "
+                      "returned, or None for a new policy")
+
+
 class KeyEndorsementPolicy:
     """Which orgs must endorse changes to a key: all of them (n-out-of-n), each in one MSP role.
 
@@ -31,12 +36,14 @@ class KeyEndorsementPolicy:
             self._load(policy)
 
     def _load(self, policy: bytes) -> None:
+        if not isinstance(policy, (bytes, bytearray, memoryview)):
+            # protobuf's refusal, a TypeError, reaches the transaction's caller as an internal error
+            raise InvalidValue(f"key-level policy must be bytes, not {type(policy).__name__}: {_GIVE_POLICY_BYTES}")
         try:
-            envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
+            envelope = policies_pb2.SignaturePolicyEnvelope.FromString(bytes(policy))
         except DecodeError:
-            raise InvalidValue("key-level policy bytes do not parse as a SignaturePolicyEnvelope: pass the bytes "
-                               "get_state_validation_parameter (or get_private_data_validation_parameter) "
-                               "returned, or None for a new policy") from None
+            raise InvalidValue(f"key-level policy bytes do not parse as a SignaturePolicyEnvelope: "
+                               f"{_GIVE_POLICY_BYTES}") from None
         for principal in envelope.identities:
             if principal.principal_classification != MSPPrincipal.ROLE:
                 raise InvalidValue("key-level policy holds a principal that is not an MSP role")

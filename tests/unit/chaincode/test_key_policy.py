@@ -105,3 +105,12 @@ def test_a_role_that_is_no_str_is_refused_by_name():
 def test_bytes_that_are_no_policy_are_refused_saying_so():
     with pytest.raises(ValueError, match="key-level policy bytes do not parse as a SignaturePolicyEnvelope"):
         KeyEndorsementPolicy(b"garbage")
+
+
+@pytest.mark.parametrize("given, kind", [("CgQIARAB", "str"), (5, "int")])
+def test_a_policy_that_is_no_bytes_is_refused_naming_its_type(given, kind):
+    # protobuf's own "expected bytes, str found" reached the transaction's caller as an internal TypeError
+    with pytest.raises(ValueError, match=rf"^key-level policy must be bytes, not {kind}: pass the bytes "
+                                         r"get_state_validation_parameter \(or get_private_data_validation_parameter\) "
+                                         r"returned, or None for a new policy$"):
+        KeyEndorsementPolicy(given)
