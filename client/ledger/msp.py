@@ -247,7 +247,7 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
     chain = fabric_chain(cert, msp)
     if chain is None:
         return None
-    # a root CA is its own issuer: chain_to gives it alone
+    # a root CA is its own issuer: fabric_chain gives it alone
     return _low_s_certificate(der, cert.signature, chain[min(1, len(chain) - 1)].public_key())
 
 
