@@ -1,5 +1,6 @@
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,15 @@ def supervisor():
     yield sup, start
     for pid_file in started:
         sup.stop(pid_file)
+
+
+@pytest.fixture
+def never_hangs():
+    """A lock wait that never ends fails the test after 10 s instead of hanging it."""
+    def stop(_signum, _frame):
+        raise AssertionError("still waiting for the lock")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import signal
 
 import pytest
 
@@ -23,18 +22,6 @@ def held_lock(tmp_path):
     fcntl.flock(holder, fcntl.LOCK_EX)
     yield root
     os.close(holder)
-
-
-@pytest.fixture
-def never_hangs():
-    """A wait that never ends fails the test instead of hanging it."""
-    def stop(_signum, _frame):
-        raise AssertionError("still waiting for membership.lock")
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_lock_held_past_the_wait_is_refused_naming_it(held_lock, never_hangs, monkeypatch):

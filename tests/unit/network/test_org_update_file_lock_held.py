@@ -6,23 +6,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import signal
 
 import pytest
 
 from network import config_signing
-
-
-@pytest.fixture
-def never_hangs():
-    """A wait that never ends fails the test instead of hanging it."""
-    def stop(_signum, _frame):
-        raise AssertionError("still waiting for the update file's lock")
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_signer_holding_the_lock_past_the_wait_is_named(tmp_path, never_hangs, monkeypatch):
