@@ -26,28 +26,20 @@ def test_gbk_text_is_refused_with_how_to_convert_it(tmp_path):
     assert str(caught.value) == f"{path}: not UTF-8 text: {UTF8_ADVICE}"
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
-def test_utf16_text_is_told_to_convert_from_utf16_not_gbk(tmp_path, encoding):
-    path = tmp_path / "po.csv"
-    # Excel's "Unicode Text" writes the byte-order mark itself; the plain "utf-16" codec adds one already
-    mark = "" if encoding == "utf-16" else "\ufeff"
-    path.write_bytes((mark + "number,品名\n").encode(encoding))
-    with pytest.raises(UnreadableFile) as caught:
-        read_user_text(path)
-    assert caught.value.problem == f"not UTF-8 text: {UTF16_ADVICE}"
-    assert "iconv -f UTF-16 -t UTF-8" in str(caught.value)
-
-
-@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
-def test_utf32_text_is_told_to_convert_from_utf32_not_utf16(tmp_path, encoding):
+@pytest.mark.parametrize("encoding, advice, iconv", [
+    *[(encoding, UTF16_ADVICE, "iconv -f UTF-16 -t UTF-8") for encoding in ("utf-16", "utf-16-le", "utf-16-be")],
     # UTF-32's little-endian mark begins with UTF-16's: converting it as UTF-16 gives text of NUL characters
+    *[(encoding, UTF32_ADVICE, "iconv -f UTF-32 -t UTF-8") for encoding in ("utf-32", "utf-32-le", "utf-32-be")],
+])
+def test_unicode_text_other_than_utf8_is_told_its_own_conversion_not_gbk(tmp_path, encoding, advice, iconv):
     path = tmp_path / "po.csv"
-    mark = "" if encoding == "utf-32" else "\ufeff"
+    # Excel's "Unicode Text" writes the byte-order mark itself; the plain "utf-16" and "utf-32" codecs add one already
+    mark = "" if encoding in ("utf-16", "utf-32") else "\ufeff"
     path.write_bytes((mark + "number,品名\n").encode(encoding))
     with pytest.raises(UnreadableFile) as caught:
         read_user_text(path)
-    assert caught.value.problem == f"not UTF-8 text: {UTF32_ADVICE}"
-    assert "iconv -f UTF-32 -t UTF-8" in str(caught.value)
+    assert caught.value.problem == f"not UTF-8 text: {advice}"
+    assert iconv in str(caught.value)
 
 
 @pytest.mark.parametrize("name", ["missing.json", "."])
