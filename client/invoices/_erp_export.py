@@ -18,7 +18,7 @@ from client.user_files import UnreadableFile, read_user_bytes, user_text
 
 from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
-from ._reading import ValueProblem, refuse_power_of_ten, shown_value, to_decimal
+from ._reading import ValueProblem, json_spelled, refuse_power_of_ten, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .parse import _Tree, parse_json, refuse_gzip
 
@@ -234,11 +234,11 @@ def _refuse_receipt_number(holders: list[tuple[str, dict[str, Any]]], number: st
     and match the receipt against itself, the order's half of a three-way match never made."""
     own = _own_number_columns("receipt_number")
     for where, cells in holders:
-        column = next((k for k in own if cells.get(k) is not None and str(cells[k]).strip()), None)
+        column = next((k for k in own if _filled(cells.get(k))), None)
         if column is not None:
             field = f"{where}: {column}" if where else column
             raise MalformedInput(source, field, (
-                f"a file giving a receipt number ({column} {str(cells[column]).strip()}) is a goods receipt's "
+                f"a file giving a receipt number ({column} {_filled(cells[column])}) is a goods receipt's "
                 f"export, not a purchase order's (read as PO {number}): give the purchase order's export instead, "
                 f"its number under {_one_of(_COLUMNS['po_number'])}, giving no receipt number ({_one_of(own)})"))
     _refuse_number_beside_po_number(holders, source)
@@ -286,13 +286,19 @@ def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str,
         if key is None:
             continue
         named = f"{where}: {key}" if where else key
-        if not (node := _Tree(holder[key], key)).is_plain():
-            raise MalformedInput(source, named, f"{node.shape()}, not a value (text or a number): write the value alone")
+        _refuse_shape(holder[key], named, source)
         if identifiers and not isinstance(holder[key], str):
             raise MalformedInput(source, named, (
                 f"a JSON number ({holder[key]}), not a string: a document number written as a number may have lost "
                 "its leading zeros or digits on its way through a conversion; write it as a JSON string, as the "
                 "export's document gives it"))
+
+
+def _refuse_shape(value: Any, named: str, source: str) -> None:
+    """Refuse a JSON value that is an object, a list or a boolean where a cell's text or number belongs, shown as
+    the file wrote it (:meth:`_Tree.shape`)."""
+    if not (node := _Tree(value, named)).is_plain():
+        raise MalformedInput(source, named, f"{node.shape()}, not a value (text or a number): write the value alone")
 
 
 def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
@@ -557,6 +563,9 @@ def _missing_price(row: dict[str, Any], where: str, columns: _Columns, what: str
 def _figure(row: dict[str, Any], columns: _Columns, source: str, where: str) -> Decimal | None:
     """A quantity or price from the columns that may hold it; ``None`` where none does. Columns that hold it
     twice must say the same: which one the row means cannot be told otherwise."""
+    for c in columns.names:
+        if row.get(c) is not None:
+            _refuse_shape(row[c], f"{where}: {c}", source)
     given = {c: str(row[c]).strip() for c in columns.names if row.get(c) is not None and str(row[c]).strip()}
     figures = {c: _not_negative(text, source, f"{where}: {c}") for c, text in given.items()}
     if len(set(figures.values())) > 1:
@@ -654,8 +663,9 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _filled(value: Any) -> str:
-    """A cell's text without surrounding spaces, ``""`` where it is empty or absent."""
-    return "" if value is None else str(value).strip()
+    """A cell's text without surrounding spaces, ``""`` where it is empty or absent; a JSON value that is no text
+    as JSON spells it (``true``, not Python's ``True``), as a message naming it shows it."""
+    return "" if value is None else (value if isinstance(value, str) else json_spelled(value)).strip()
 
 
 def _cell(row: dict[str, Any], field: str) -> str:

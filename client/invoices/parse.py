@@ -30,8 +30,8 @@ from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import (ValueProblem, deduction_problem, difference_tax, offset_invoice, plain_digits, to_fen,
-                       to_line_tax, to_plain_decimal, to_rate)
+from ._reading import (SHOWN_LENGTH, ValueProblem, deduction_problem, difference_tax, json_spelled, offset_invoice,
+                       plain_digits, shown_value, to_fen, to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
 from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
@@ -549,11 +549,7 @@ class _Repeated(Exception):
 
 
 def _shown_copy(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    return str(value)
+    return repr(value) if isinstance(value, str) else json_spelled(value)
 
 
 class _Tree:
@@ -611,8 +607,8 @@ class _Tree:
             return f"element(s) {', '.join(self.obj)} inside it"
         kind = ("an object" if isinstance(self.obj, dict) else "a list" if isinstance(self.obj, list)
                 else "a boolean" if isinstance(self.obj, bool) else type(self.obj).__name__)
-        shown = json.dumps(self.obj, ensure_ascii=False, default=str)
-        described = f"{kind} ({shown})" if len(shown) <= 60 else kind
+        shown = json_spelled(self.obj, SHOWN_LENGTH)
+        described = f"{kind} ({shown})" if len(shown) <= SHOWN_LENGTH else kind
         if isinstance(self.obj, dict) and any(key.startswith(("@", "#")) for key in self.obj):
             described += ", as an XML-to-JSON converter writes an element with attributes"
         return described
@@ -923,7 +919,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         lines.append(_line(r, node, _RECFIN_LINE))
     said = doc.get("taxed_on_difference")
     if said is not None and not isinstance(said, bool):
-        raise r.fail("taxed_on_difference", f"{said!r}: true or false (or absent, for false)")
+        raise r.fail("taxed_on_difference", f"{shown_value(said)}: true or false (or absent, for false)")
     deducted = [i for i, line in enumerate(lines) if line.deduction_fen is not None]
     if said is False and deducted:
         # a deduction is what taxing on the difference takes off: a line with one on an invoice said not to be so
@@ -1004,7 +1000,7 @@ def _refuse_read_below_the_default_confidence(r: _Reader, threshold: Any) -> Non
         return
     # a JSON number is read as a Decimal (or an int)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, Decimal)) or not 0 <= threshold <= 1:
-        raise r.fail("min_confidence", f"{threshold!r} is no confidence from 0 to 1: it records the confidence below "
+        raise r.fail("min_confidence", f"{shown_value(threshold)} is no confidence from 0 to 1: it records the confidence below "
                                        "which the scan's fields were flagged; read the scan again with --invoice-out")
     if threshold < Decimal(str(DEFAULT_MIN_CONFIDENCE)):
         raise r.fail("min_confidence", f"the scan was read with --min-confidence {threshold:g}, below the default "

@@ -23,7 +23,7 @@ WRITE_RATE = "write the rate as printed, e.g. 13%, 0.13 or 免税"
     ("-Infinity", "not a finite number: '-Infinity'", CHECK_DOCUMENT),
     ("9999999999999999999", "too large: '9999999999999999999' (more than 18 digits before the point)",
      CHECK_DOCUMENT),
-    (None, "expected a number, got None", CHECK_DOCUMENT),
+    (None, "expected a number, got null", CHECK_DOCUMENT),
 ])
 def test_a_figure_that_is_no_number_is_refused_saying_what_to_do(read, text, says, advice):
     with pytest.raises(ValueProblem) as refused:
