@@ -24,21 +24,13 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from .extended_key_usages import purpose_names
+
 TRUSTED_CERTIFICATE_LABEL = "TRUSTED CERTIFICATE"
 
 # what a TLS client checks a root for: server authentication, or any purpose
 _SERVER_PURPOSES = frozenset({ExtendedKeyUsageOID.SERVER_AUTH.dotted_string,
                               ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string})
-# the names `openssl x509 -addtrust/-addreject` takes, so that an error reads as the command that wrote the settings
-_PURPOSE_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH.dotted_string: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE.dotted_string: "anyExtendedKeyUsage",
-}
 
 _SEQUENCE, _OID = 0x30, 0x06
 # the longest object identifier read, in content octets: purposes take 8 to 10; far longer ones are no purpose, and
@@ -67,9 +59,9 @@ class TrustedCertificate:
         written so keep it from authenticating servers, so it is refused.)"""
         rejected = [purpose for purpose in self.reject if purpose in _SERVER_PURPOSES]
         if rejected:
-            return f"its OpenSSL trust settings reject {_names(rejected)}"
+            return f"its OpenSSL trust settings reject {purpose_names(rejected)}"
         if self.trust is not None and not _SERVER_PURPOSES.intersection(self.trust):
-            trusted_for = _names(self.trust) if self.trust else "no purpose (an empty trust list)"
+            trusted_for = purpose_names(self.trust) if self.trust else "no purpose (an empty trust list)"
             return f"its OpenSSL trust settings trust it only for {trusted_for}"
         return None
 
@@ -194,7 +186,3 @@ def _dotted(content: bytes, name: str) -> str:
             value = 0
     first = min(arcs[0] // 40, 2)  # the first octets carry two arcs: 40 * first + second
     return ".".join(map(str, [first, arcs[0] - 40 * first, *arcs[1:]]))
-
-
-def _names(purposes) -> str:
-    return ", ".join(f"{_PURPOSE_NAMES[p]} ({p})" if p in _PURPOSE_NAMES else p for p in purposes)

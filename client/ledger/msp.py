@@ -45,8 +45,8 @@ from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
+from ..gateway.extended_key_usages import purpose_names
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
-from ..gateway._trusted_certificate import _names as purpose_names
 from . import revocation
 from .qscc import LedgerReadError
 
