@@ -12,7 +12,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
-from ._signer import EncryptedKeyError, Signer, _is_encrypted, private_key_signer
+from ._signer import SIGNING_KEYS, EncryptedKeyError, Signer, _is_encrypted, private_key_signer, unsupported_key
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,12 @@ def _few_names(names: list[str], shown: int = 3) -> str:
 def _signer_of_key_file(key, key_file: Path, cert_file: Path) -> Signer:
     """The signer over the certificate's key, or a ValueError naming the key file when it is of a kind this
     client does not sign with (an RSA key, an ECDSA key on a curve other than P-256 or P-384)."""
-    try:
+    kind = unsupported_key(key)
+    if kind is None:
         return private_key_signer(key)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"cannot sign with {key_file}, the key of the certificate {cert_file.name}: "
-                         f"{error}; issue the user a certificate for an ECDSA P-256 key (as cryptogen and "
-                         "fabric-ca do by default), and put that key in keystore/") from None
+    raise ValueError(f"cannot sign with {key_file}, the key of the certificate {cert_file.name}: unsupported private "
+                     f"key, {kind}: {SIGNING_KEYS}; issue the user a certificate for an ECDSA P-256 key (as "
+                     "cryptogen and fabric-ca do by default), and put that key in keystore/")
 
 
 def _entries(folder: Path, endings: tuple[str, ...]) -> list[Path]:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, utils, x448, x25519
 
 Signer = Callable[[bytes], bytes]
 """Digest in, signature out, synchronously (in connect_async() too): bytes, bytearray or memoryview. For ECDSA:
@@ -56,8 +56,7 @@ def private_key_signer(key) -> Signer:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         order = _CURVE_ORDERS.get(key.curve.name)
         if order is None:
-            raise ValueError(f"unsupported ECDSA curve {key.curve.name}: this client signs with ECDSA keys "
-                             "on P-256 or P-384, or with Ed25519 keys")
+            raise ValueError(_unsupported(unsupported_key(key)))
 
         def sign(digest: bytes) -> bytes:
             der = key.sign(_checked(digest), _PREHASHED_32)
@@ -70,8 +69,34 @@ def private_key_signer(key) -> Signer:
     if isinstance(key, (bytes, bytearray, memoryview, str)):   # the key as its file holds it: not shown
         raise TypeError(f"private_key_signer takes a private key loaded with cryptography, not "
                         f"{type(key).__name__}: for a PEM key, give it to signer_from_pem(private_key_pem, password)")
-    raise TypeError(f"unsupported private key type {type(key).__name__}: this client signs with ECDSA keys "
-                    "on P-256 or P-384, or with Ed25519 keys")
+    kind = unsupported_key(key)
+    if kind is not None:
+        # a private key right enough, of an algorithm Fabric's signing here does not use: a value refused, not a type
+        raise ValueError(_unsupported(kind))
+    raise TypeError(f"unsupported private key type {type(key).__name__}: {SIGNING_KEYS}")
+
+
+SIGNING_KEYS = "this client signs with ECDSA keys on P-256 or P-384, or with Ed25519 keys"
+"""The keys :func:`private_key_signer` signs with, as its refusals say it."""
+
+
+def _unsupported(kind: str) -> str:
+    return (f"unsupported private key, {kind}: {SIGNING_KEYS}; give one of those (cryptogen and Fabric CA issue "
+            "ECDSA P-256 keys)")
+
+
+def unsupported_key(key) -> str | None:
+    """What a cryptography private key this client does not sign with is, for a refusal ("an RSA key of 2048
+    bits", "an ECDSA key on curve secp521r1"); None for a key it signs with, and for any other object."""
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return None if key.curve.name in _CURVE_ORDERS else f"an ECDSA key on curve {key.curve.name}"
+    if isinstance(key, rsa.RSAPrivateKey):
+        return f"an RSA key of {key.key_size} bits"
+    if isinstance(key, dsa.DSAPrivateKey):
+        return f"a DSA key of {key.key_size} bits"
+    kinds = {ed448.Ed448PrivateKey: "an Ed448 key", x25519.X25519PrivateKey: "an X25519 key, which signs nothing",
+             x448.X448PrivateKey: "an X448 key, which signs nothing"}
+    return next((said for kind, said in kinds.items() if isinstance(key, kind)), None)
 
 
 def _knowing_its_key(sign: Signer, key) -> Signer:
@@ -129,8 +154,8 @@ def signer_from_pem(private_key_pem: bytes | str, password: bytes | str | None =
         # cryptography refuses a password for a key that has none; load_msp_folder reads such a key without it
         key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
     except UnsupportedAlgorithm as error:
-        raise ValueError(f"the private key given is of a kind this client cannot read ({error}): this client "
-                         "signs with ECDSA keys on P-256 or P-384, or with Ed25519 keys") from None
+        raise ValueError(f"the private key given is of a kind this client cannot read ({error}): "
+                         f"{SIGNING_KEYS}") from None
     except (ValueError, TypeError):
         if encrypted:
             why = "no password was given" if password is None else "the password given is wrong"
