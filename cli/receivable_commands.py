@@ -295,7 +295,8 @@ def _profile_of_the_caller(options: dict[str, Any]):
 @click.option("--uscc", required=True, callback=credit_code_option(), metavar="USCC",
               help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True, callback=_PARTY_NAME,
-              help="The enterprise's name, as it is registered (one line, up to 200 characters).")
+              help="The enterprise's name, as it is registered (one line, up to 200 characters, no space at "
+                   "either end).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
 @click.option("--client", "clients", multiple=True, callback=each_once(names_an_identity(_A_USER)), metavar="USER",
@@ -332,7 +333,8 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 @party.command("rename")
 @click.argument("uscc", callback=credit_code_option())
 @click.option("--name", required=True, callback=_PARTY_NAME,
-              help="The enterprise's new name, as it is now registered (one line, up to 200 characters).")
+              help="The enterprise's new name, as it is now registered (one line, up to 200 characters, no space "
+                   "at either end).")
 @prints_document("supplier", ["uscc", "name", "role", "msp_id"], admin=True)
 def rename_party(session, uscc, name):
     """An org admin records the new name of party USCC, an enterprise of its org that changed its

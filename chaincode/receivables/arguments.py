@@ -50,8 +50,9 @@ def require_order_reference(value: str, field: str) -> str:
 
 def require_party_name(name: str) -> str:
     """A party's new name, refused (``argument-invalid``) as RegisterParty refuses its registration's name: 1 to
-    ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible. Here, not with the parties'
-    transactions, so that the CLI runs it before connecting, without the contract's runtime."""
+    ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible, and no white space or
+    invisible character at either end. Here, not with the parties' transactions, so that the CLI and the SDK run it
+    before connecting, without the contract's runtime."""
     if not 1 <= len(name) <= PARTY_NAME_MAX:
         raise rule("argument-invalid", f"name must be 1 to {PARTY_NAME_MAX} characters (it has {len(name)}): "
                    "give the enterprise's registered name")

@@ -263,15 +263,27 @@ class Action(Doc):
 # ---------------------------------------------------------------- parties
 
 PARTY_NAME_MAX = 200    # Text's bound: a party's name is 1 to 200 characters as sent
+# long enough for ``shown`` to quote any name whole, each character escaped at most as \U0001xxxx
+_WHOLE_NAME = 10 * PARTY_NAME_MAX + 2
 
 
 def party_name_shown(name: str) -> str:
     """``name``, a party's name as RegisterParty and RenameParty take it, refused unless it shows an enterprise
-    on one line: a name is printed in records and events, as a reason is (``ensure_one_line``), and one of
-    spaces or invisible characters alone (a zero-width space) would show no party in them at all (ValueError)."""
+    on one line: a name is printed in records and events, as a reason is (``ensure_one_line``), one of
+    spaces or invisible characters alone (a zero-width space) would show no party in them at all, and one that starts
+    or ends with such a character would print as the name without it, another party's perhaps (ValueError, naming
+    the name to send). Records stored before keep theirs, and are renamed to the trimmed name."""
     ensure_one_line(name, "name")
     if not visible_characters(name):
         raise ValueError("name has no visible character: give the enterprise's registered name")
+    if (trimmed := without_invisible_ends(name)) != name:
+        # "Acme Ltd " prints as "Acme Ltd": a second party whose name reads as the first's
+        ends = [where for where, end in (("starts", name[0]), ("ends", name[-1])) if _invisible(end)]
+        first = name[0] if _invisible(name[0]) else name[-1]
+        raise ValueError(f"name {' and '.join(ends)} with U+{ord(first):04X} "
+                         f"{unicodedata.name(first, 'FORMAT CHARACTER')}, white space or an invisible character: it "
+                         "would print as the name without it, which another party may have; send "
+                         f"{shown(trimmed, _WHOLE_NAME)}")
     return name
 
 
@@ -666,10 +678,26 @@ def order_key(reference: str) -> str:
     return visible_characters(unicodedata.normalize("NFKC", reference)).translate(_CASE_BRACKETS).casefold()
 
 
+def _invisible(character: str) -> bool:
+    """Whitespace, or an invisible format character (Unicode category Cf: a zero-width space, a byte order mark)."""
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
 def visible_characters(text: str) -> str:
     """``text`` without whitespace or invisible format characters (Unicode category Cf: a zero-width space, a byte
     order mark): what a reader sees of it."""
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if not _invisible(c))
+
+
+def without_invisible_ends(text: str) -> str:
+    """``text`` without the whitespace and invisible format characters it starts or ends with (``str.strip``
+    keeps a zero-width space or a byte order mark); those inside it stay."""
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 class FreezeOrder(Doc):

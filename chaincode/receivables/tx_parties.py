@@ -106,10 +106,11 @@ class PartyTransactions(TransactionGroup):
         """An org admin registers an enterprise of its own org, with the client identities that act for it.
 
         Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a registration that
-        does not parse (``argument-invalid``, ``credit-code-invalid``...), a party of another org
-        (``admin-of-own-org-only``), a credit code registered already (``party-already-registered``), a role
-        its org may not hold (``role-not-allowed-for-org``), then the identities (listed twice, acting for a
-        party already, a binding other orgs hold).
+        does not parse (``argument-invalid``, ``credit-code-invalid``...; a name that starts or ends with white
+        space or an invisible character is ``argument-invalid``, naming the trimmed name to send), a party of
+        another org (``admin-of-own-org-only``), a credit code registered already (``party-already-registered``),
+        a role its org may not hold (``role-not-allowed-for-org``), then the identities (listed twice, acting for
+        a party already, a binding other orgs hold).
         """
         s = self._session(ctx)
         ci = ctx.client_identity
@@ -154,8 +155,9 @@ class PartyTransactions(TransactionGroup):
 
         Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a party of another org
         (``admin-of-own-org-only``), a name RegisterParty would refuse (``argument-invalid``: 1 to 200
-        characters as sent, one line, at least one visible), and the name the record has already
-        (``party-name-unchanged``: nothing to change).
+        characters as sent, one line, at least one visible, none at either end white space or invisible), and the
+        name the record has already (``party-name-unchanged``: nothing to change; a name an earlier contract stored
+        padded is renamed to its trimmed form).
         """
         s = self._session(ctx)
         ci = ctx.client_identity

@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import TypeAdapter
 
-from chaincode.receivables.arguments import require_bindable_client_id
-from chaincode.receivables.model import visible_characters
+from chaincode.receivables.arguments import require_bindable_client_id, require_party_name
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
@@ -18,13 +17,12 @@ from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration,
 _PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
 
 
-def _party_name(name: str) -> str:
-    """A party's name, refused (ValueError, nothing sent) when it has no visible character and so shows no
-    enterprise: the contract refuses it too, but only once the call was sent."""
-    if not visible_characters(_text(name, "name")):
-        raise ValueError(f"name {name[:60]!r} has no visible character: give the enterprise's "
-                         "registered name; nothing was sent")
-    return name
+def _party_name(name: str, transaction: str) -> str:
+    """A party's name, held to the contract's own check (``require_party_name``: 1 to 200 characters, one line, a
+    visible character, none invisible at either end), refused as :class:`RefusedBeforeSending` naming the rule
+    ``transaction`` would answer with, before anything is read or sent."""
+    with _as_the_contract_checks(transaction):
+        return require_party_name(_text(name, "name"))
 
 
 class _PartyOperations:
@@ -33,11 +31,11 @@ class _PartyOperations:
     @staticmethod
     def _party_request(uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> PartyRegistration:
         """The registration, checked before anything is read or sent: an empty or blank credit code, MSP
-        ID or client identity names nothing, and a name with no visible character shows no enterprise.
-        The contract refuses each, but only once the channel's orgs were read to endorse the
-        registration and it was sent."""
+        ID or client identity names nothing, and a name the contract's own check refuses (no visible character,
+        one padded with a space) shows no enterprise or another's. The contract refuses each, but only once the
+        channel's orgs were read to endorse the registration and it was sent."""
         uscc = _id(uscc, "uscc")
-        _party_name(name)
+        _party_name(name, "RegisterParty")
         request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
                                     client_ids=[_id(client_id, "client_id")
                                                 for client_id in as_tuple(client_ids, "client_ids")])
@@ -73,11 +71,12 @@ class _PartyOperations:
         """An org admin records the new name of an enterprise of its org that changed its name, its credit code
         the same: only the name changes, and ``party_history`` keeps the former ones (each write's ``name``).
 
-        A name with no visible character is refused as ValueError, nothing sent, as ``register_party`` refuses it;
-        the contract refuses, as ``RuleViolation``, a name of more than 200 characters or of more than one line
-        (``argument-invalid``), the name the party has already (``party-name-unchanged``) and a party of another
-        org (``admin-of-own-org-only``)."""
-        return self._submit("RenameParty", _id(uscc, "uscc"), _party_name(name), model=Party)
+        A name ``register_party`` would refuse (empty, over 200 characters, of more than one line, with no visible
+        character, or starting or ending with white space or an invisible character) is refused as
+        :class:`RefusedBeforeSending` (``argument-invalid``, a ValueError), nothing sent; the contract refuses, as
+        ``RuleViolation``, the name the party has already (``party-name-unchanged``) and a party of another org
+        (``admin-of-own-org-only``)."""
+        return self._submit("RenameParty", _id(uscc, "uscc"), _party_name(name, "RenameParty"), model=Party)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org.

@@ -26,7 +26,9 @@ def run(*args: str):
                                         ("P" * 201, "name must be 1 to 200 characters (it has 201)"),
                                         ("Tier-1\nParts Co.", "name holds '\\n' (U+000A"),
                                         ("\u200b ", "name has no visible character: give the enterprise's "
-                                                    "registered name")])
+                                                    "registered name"),
+                                        ("Tier-1 Parts Co. ", "name ends with U+0020 SPACE"),
+                                        ("\ufeffTier-1 Parts Co.", "send 'Tier-1 Parts Co.'")])
 def test_a_name_the_contract_would_refuse_is_a_usage_error_before_connecting(ledger_sessions, command, name, said):
     res = run(*command, "--name", name)
     assert res.exit_code == 2, res.output

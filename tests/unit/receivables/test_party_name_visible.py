@@ -1,5 +1,6 @@
 """A party's name is printed in records, events and tables: one of spaces or invisible characters alone would show no
-enterprise there, so it is refused, naming the field; a name with visible characters is stored as sent."""
+enterprise there, so it is refused, naming the field; a name with visible characters, and none invisible at either end
+(test_party_name_padded), is stored as sent."""
 
 from __future__ import annotations
 
@@ -22,6 +23,6 @@ async def test_a_name_with_no_visible_character_is_refused_and_nothing_written(n
 async def test_a_name_with_visible_characters_is_stored_as_sent():
     net = await standard_net()
     party = await net.ok(net.admins[SUPPLIER], "RegisterParty",
-                         {"uscc": credit_code(90), "name": " 深圳\u200b市 ", "role": "supplier", "msp_id": SUPPLIER,
+                         {"uscc": credit_code(90), "name": "深圳\u200b 市", "role": "supplier", "msp_id": SUPPLIER,
                           "client_ids": [client_identity(SUPPLIER, "new-user").id]})
-    assert party["name"] == " 深圳\u200b市 "
+    assert party["name"] == "深圳\u200b 市"

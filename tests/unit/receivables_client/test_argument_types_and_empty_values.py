@@ -98,8 +98,7 @@ def test_the_sdks_largest_exposure_version_is_the_contracts():
 EMPTY_REGISTRATIONS = [
     ("client_id '' names nothing", dict(client_ids=[""])),
     ("client_id '  ' names nothing", dict(client_ids=[CLIENT_ID, "  "])),
-    ("name '' has no visible character", dict(name="")),
-    ("name ' \\u200b' has no visible character", dict(name=" \u200b")),   # a space and a zero-width space
+    # an empty or blank name: the contract's own check, test_party_names_checked_before_sending
     ("uscc '' names nothing", dict(uscc="")),
     ("msp_id ' ' names nothing", dict(msp_id=" ")),
 ]
