@@ -91,6 +91,7 @@ def _checked_composite_key(object_type: str, attributes: list[str] | tuple[str, 
 
 def split_composite_key(key: str) -> tuple[str, list[str]]:
     """Undo :func:`create_composite_key`: ``(object_type, attributes)``."""
+    require_str(key, "composite key")   # a key read back as bytes would fail as a TypeError, an internal error
     if not key.startswith(COMPOSITE_KEY_NAMESPACE):
         raise InvalidValue(f"{excerpt(key)} is not a composite key")
     components = key[1:].split(MIN_UNICODE_RUNE)

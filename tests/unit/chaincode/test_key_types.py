@@ -27,6 +27,10 @@ CALLS = {
     "get_private_data key": ("key", "bytes", lambda stub: stub.get_private_data("offers", b"k")),
     "set_event": ("event name", "bytes", lambda stub: _async(stub.set_event(b"Registered", b"{}"))),
     "invoke_chaincode": ("chaincode name", "bytes", lambda stub: stub.invoke_chaincode(b"other", ["Fn"])),
+    # a key read back from a range as bytes, split: it was "internal error (TypeError)", None an AttributeError
+    "split_composite_key bytes": ("composite key", "bytes",
+                                  lambda stub: _async(stub.split_composite_key(b"\x00invoice\x00inv-1\x00"))),
+    "split_composite_key None": ("composite key", "NoneType", lambda stub: _async(stub.split_composite_key(None))),
 }
 
 
