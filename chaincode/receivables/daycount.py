@@ -24,15 +24,37 @@ DEFAULT_BASIS = "ACT/360"
 RATE_WHOLE_DIGITS = 3
 RATE_PLACES = 10
 _RATE = re.compile(rf"[0-9]{{1,{RATE_WHOLE_DIGITS}}}(\.[0-9]{{1,{RATE_PLACES}}})?")
+# a decimal of any length: one _RATE refuses is refused for its digits, saying how many a rate has
+_DECIMAL = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
+_A_FRACTION = 'a rate is a decimal fraction: "0.045" for 4.5%'
+
+
+def _too_many_digits(value: str) -> str:
+    """Why the decimal ``value`` (``_DECIMAL``) is no rate: more places, or more digits before its point, than a
+    rate has; "" for none such."""
+    match = _DECIMAL.fullmatch(value)
+    if match is None:
+        return ""
+    # counted by the match's bounds, not copied out: a stored rate can be megabytes of digits
+    whole = match.end(1) - match.start(1)
+    places = match.end(2) - match.start(2) if match.start(2) != -1 else 0
+    if places > RATE_PLACES:
+        return f": it has {places} decimal places, a rate at most {RATE_PLACES}: round it to {RATE_PLACES}"
+    if whole > RATE_WHOLE_DIGITS:
+        return f": it has {whole} digits before its point, a rate at most {RATE_WHOLE_DIGITS}"
+    return ""
 
 
 def parse_rate(value: object, field: str, *, upper: Decimal = Decimal(1), allow_zero: bool = True) -> Decimal:
     """A rate as a decimal fraction in a string ("0.045" for 4.5%); floats are refused."""
     if not isinstance(value, str) or not _RATE.fullmatch(value):
-        raise rule("rate-invalid", f"{field} is {shown(value)}: give a rate as a decimal string fraction, e.g. \"0.045\" for 4.5%")
+        why = _too_many_digits(value) if isinstance(value, str) else ""
+        raise rule("rate-invalid", f"{field} is {shown(value)}: give a rate as a decimal string fraction, e.g. "
+                   f"\"0.045\" for 4.5%{why}")
     rate = Decimal(value)
     if rate > upper or (rate == 0 and not allow_zero):
-        raise rule("rate-invalid", f"{field} is {value}: must be {'above' if not allow_zero else 'at least'} 0 and at most {upper}")
+        raise rule("rate-invalid", f"{field} is {value}: must be {'above' if not allow_zero else 'at least'} 0 and "
+                   f"at most {upper} ({_A_FRACTION})")
     return rate
 
 
