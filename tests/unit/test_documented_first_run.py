@@ -1,6 +1,7 @@
 """What README.md tells a new operator for a first run stays true: the test command is the one CI runs, the
 log files it sends the reader to are where the network writes them, its tour shows every command group, and
-"Read next" leads to every page of docs/.
+"Read next" leads to every page of docs/; and the chaincode version the docs show for the shipped topology is
+the one `recfin chaincode config` prints for it.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from network import ccservers, nodeconfig
+from network.contract_config import definition_version
 from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 from tests.unit.test_documented_python import ROOT
 
@@ -85,3 +87,12 @@ def test_the_offline_invoice_check_the_readme_shows_runs_as_written_and_passes(m
     result = CliRunner().invoke(main, words[1:])
     assert result.exit_code == 0, result.output
     assert "PASSED:" in result.output and " 0 failed" in result.output
+
+
+def test_the_chaincode_version_the_docs_show_is_the_one_the_shipped_topology_deploys():
+    shown = {(page.name, version) for page in (ROOT / "docs").glob("*.md")
+             for version in re.findall(r"\b\d+\.\d+\+cfg\.[0-9a-f]{12}\b", page.read_text(encoding="utf-8"))}
+    deployed = definition_version(load_topology(DEFAULT_TOPOLOGY))
+    assert shown, "no page shows the version a configuration's digest makes"
+    assert {version for _, version in shown} == {deployed}, \
+        f"`recfin chaincode config` prints version {deployed} for network/topology.yaml; the docs show {sorted(shown)}"
