@@ -196,21 +196,33 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def _request_id(value: str | None) -> str:
-    """The business request id to send: a fresh one for ``None``, else the caller's.
+def _request_id(value: str | None, transaction: str) -> str:
+    """The business request id ``transaction`` sends: a fresh one for ``None``, else the caller's.
 
-    ``""`` is refused: the contract reads an empty id as "no request id" and would apply every retry again, so
-    an id that went missing upstream (``order.get("ref", "")``) must fail here instead of losing exactly-once.
-    Any other id is checked with the contract's own rule (``is_request_id``), so that a bad one
-    (``"order 7"``, 200 characters) fails here, before anything is sent, as an id of the wrong type does.
+    ``""`` is refused (ValueError): the contract reads an empty id as "no request id" and would apply every retry
+    again, so an id that went missing upstream (``order.get("ref", "")``) must fail here instead of losing
+    exactly-once. Any other id is checked with the contract's own rule (:func:`_known_request_id`), so that a bad
+    one (``"order 7"``, 200 characters) fails here, before anything is sent, as an id of the wrong type does.
     """
     if value is None:
         return new_request_id()
     text = _text(value, "request_id")
+    if not text:
+        raise ValueError(f"request_id '': {_REQUEST_ID_ADVICE}; nothing was sent")
+    return _known_request_id(text, transaction)
+
+
+_REQUEST_ID_RULE = (f"a request id is 1 to {REQUEST_ID_MAX} letters, digits, '-', '_', '.' or ':' (unique per "
+                    "party, e.g. an order number)")
+_REQUEST_ID_ADVICE = f"{_REQUEST_ID_RULE}; pass None for a fresh one"
+
+
+def _known_request_id(text: str, transaction: str, advice: str = _REQUEST_ID_ADVICE) -> str:
+    """``text``, a request id ``transaction`` sends or asks about, unless the contract's rule (``is_request_id``)
+    refuses it: :class:`RefusedBeforeSending` ``request-id-invalid`` then, the contract's answer to it, saying
+    ``advice``."""
     if not is_request_id(text):
-        raise ValueError(f"request_id {text[:140]!r}: a request id is 1 to {REQUEST_ID_MAX} letters, digits, "
-                         "'-', '_', '.' or ':' (unique per party, e.g. an order number); pass None for a "
-                         "fresh one; nothing was sent")
+        raise RefusedBeforeSending(transaction, "request-id-invalid", f"request_id {text[:140]!r}: {advice}")
     return text
 
 
@@ -225,11 +237,23 @@ def _int(value: int, what: str, advice: str) -> int:
     return value
 
 
-def _page_size(value: int) -> str:
+def _page_size(value: int, transaction: str) -> str:
+    """A page size ``transaction`` sends: an int (TypeError otherwise), from 1 to 100, else
+    :class:`RefusedBeforeSending` ``page-size-invalid``, as the contract answers it."""
     advice = "ask for 1 to 100 records per page"
     if not 1 <= _int(value, "page_size", advice) <= 100:
-        raise ValueError(f"page_size {value!r}: {advice}; nothing was sent")
+        raise RefusedBeforeSending(transaction, "page-size-invalid", f"page_size {value!r}: {advice}")
     return str(value)
+
+
+def _one_of(value: str, what: str, known: tuple[str, ...], transaction: str) -> str:
+    """An argument the contract takes one of a few words for (a listing's status, a scope): a str (TypeError
+    otherwise), one of ``known``, else :class:`RefusedBeforeSending` ``argument-invalid``, as the contract
+    answers it."""
+    if _text(value, what) not in known:
+        raise RefusedBeforeSending(transaction, "argument-invalid",
+                                   f"{what} {value[:60]!r} is not one of {', '.join(known)}")
+    return value
 
 
 def _date_text(value: date | None, what: str) -> str:

@@ -31,7 +31,8 @@ class _ClaimOperations:
         """
         _request_of(registration, ReceivableRegistration, "register_receivable",
                     "ReceivableRegistration(debtor=..., face_amount=..., issue_date=..., due_date=..., invoices=[...])")
-        return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
+        return self._submit("RegisterReceivable", _json(registration), _request_id(request_id, "RegisterReceivable"),
+                            model=Receivable)
 
     def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
         """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
@@ -123,8 +124,8 @@ class _ClaimOperations:
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
         return self._submit("TransferReceivable", _record_id(receivable_id, "receivable_id"), _id(to, "to"),
-                            _part_of_a_claim(amount, "TransferReceivable"), _request_id(request_id),
-                            model=TransferResult)
+                            _part_of_a_claim(amount, "TransferReceivable"),
+                            _request_id(request_id, "TransferReceivable"), model=TransferResult)
 
     split = transfer
 
@@ -140,7 +141,8 @@ class _ClaimOperations:
         """
         _request_of(attestation_request, InvoiceAttestationRequest, "attest_invoice_verification",
                     "InvoiceAttestationRequest.from_evidence(...)")
-        return self._submit("AttestInvoiceVerification", _json(attestation_request), _request_id(request_id),
+        return self._submit("AttestInvoiceVerification", _json(attestation_request),
+                            _request_id(request_id, "AttestInvoiceVerification"),
                             model=InvoiceAttestation)
 
     def invoice_attestations(self, fingerprint: str) -> InvoiceAttestations:
@@ -253,4 +255,5 @@ class _ClaimOperations:
         fail; one sealed before the page ran keeps that seal); reports invoices registered twice under two
         spellings (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
-        return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
+        return self._submit("UpgradeLedger", _page_size(page_size, "UpgradeLedger"), _text(bookmark, "bookmark"),
+                            model=LedgerUpgrade)

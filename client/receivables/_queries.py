@@ -10,12 +10,12 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import (_date_text, _fingerprint, _id, _optional_id, _optional_record_id, _page_size, _record_id,
-                         _text)
+from ._arguments import (_REQUEST_ID_RULE, _date_text, _fingerprint, _id, _known_request_id, _one_of, _optional_id,
+                         _optional_record_id, _page_size, _record_id, _text)
 from ._models import (STATUSES, AssignmentNotice, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
-from .errors import ReceivablesError, RuleViolation, while_reading
+from .errors import ReceivablesError, RefusedBeforeSending, RuleViolation, while_reading
 
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
@@ -23,6 +23,9 @@ _MSP_IDS = TypeAdapter(list[str])
 
 
 DISCOUNT_OFFER_SCOPES = ("open", "all")
+
+_ASKED_REQUEST_ID = (f"{_REQUEST_ID_RULE}, so no call was sent with it: give the request id the call was sent with "
+                     "(its error's request_id)")
 
 
 class _QueryOperations:
@@ -69,16 +72,16 @@ class _QueryOperations:
         return self._page("ListReceivablesByDebtor", debtor, "debtor", page_size, bookmark)
 
     def list_by_status(self, status: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        if status not in STATUSES:
-            raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
-        return self._page("ListReceivablesByStatus", status, "status", page_size, bookmark)
+        return self._page("ListReceivablesByStatus", _one_of(status, "status", STATUSES, "ListReceivablesByStatus"),
+                          "status", page_size, bookmark)
 
     def list_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
                           bookmark: str = "") -> Page:
         """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
         debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
         return self._evaluate("ListReceivablesByFinancier", _id(financier, "financier"),
-                              _optional_id(debtor, "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
+                              _optional_id(debtor, "debtor"), _page_size(page_size, "ListReceivablesByFinancier"),
+                              _text(bookmark, "bookmark"),
                               model=Page)
 
     def list_offers_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
@@ -89,7 +92,8 @@ class _QueryOperations:
         ``withdraw_offer`` takes any of them back."""
         return self._evaluate("ListOffersByFinancier", _id(financier, "financier"),
                               _optional_id(debtor, "debtor"),
-                              _page_size(page_size), _text(bookmark, "bookmark"), model=OfferPage)
+                              _page_size(page_size, "ListOffersByFinancier"), _text(bookmark, "bookmark"),
+                              model=OfferPage)
 
     def _lister(self, by: str):
         lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status,
@@ -100,7 +104,7 @@ class _QueryOperations:
 
     def _page(self, name: str, value: str, what: str, page_size: int, bookmark: str) -> Page:
         """A page of the listing ``name``: the claims whose ``what`` (holder, debtor, status) is ``value``."""
-        return self._evaluate(name, _id(value, what), _page_size(page_size), _text(bookmark, "bookmark"),
+        return self._evaluate(name, _id(value, what), _page_size(page_size, name), _text(bookmark, "bookmark"),
                               model=Page)
 
     def statistics(self) -> Statistics:
@@ -152,17 +156,18 @@ class _QueryOperations:
         """
         debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
-            raise ValueError("name the debtor or a receivable whose discount offers to list")
-        if scope not in DISCOUNT_OFFER_SCOPES:
-            raise ValueError(f"scope {scope!r} is not one of {', '.join(DISCOUNT_OFFER_SCOPES)}")
-        return self._evaluate("ListDiscountOffers", debtor, receivable_id, _page_size(page_size),
+            raise RefusedBeforeSending("ListDiscountOffers", "argument-invalid", "debtor and receivable_id are both "
+                                       "empty: name the debtor or a receivable whose discount offers to list")
+        _one_of(scope, "scope", DISCOUNT_OFFER_SCOPES, "ListDiscountOffers")
+        return self._evaluate("ListDiscountOffers", debtor, receivable_id, _page_size(page_size, "ListDiscountOffers"),
                               _text(bookmark, "bookmark"), scope, model=DiscountOfferPage)
 
     def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
                               as_of: date | None = None) -> PaymentRecordPage:
         """A page of the debtor's claims as the ledger stood at the end of ``as_of`` (default: the contract's
         today), for risk scoring: banks (holders as opaque tokens), the debtor itself and the regulator."""
-        return self._evaluate("GetDebtorPaymentRecord", _id(debtor, "debtor"), _page_size(page_size),
+        return self._evaluate("GetDebtorPaymentRecord", _id(debtor, "debtor"),
+                              _page_size(page_size, "GetDebtorPaymentRecord"),
                               _text(bookmark, "bookmark"), _date_text(as_of, "as_of"), model=PaymentRecordPage)
 
     def financier_exposure(self, debtor: str, financier: str | None = None) -> FinancierExposure:
@@ -187,7 +192,8 @@ class _QueryOperations:
         """:meth:`request`, its ``not-found`` of the caller's own request ids saying whose ids were read."""
         party = _optional_id(party, "party")
         try:
-            return (yield self._evaluate("GetRequest", _id(request_id, "request_id"), party,
+            return (yield self._evaluate("GetRequest", _known_request_id(_id(request_id, "request_id"), "GetRequest",
+                                                                         _ASKED_REQUEST_ID), party,
                                          model=RequestRecord))
         except RuleViolation as refusal:
             if party or refusal.rule != "not-found":

@@ -24,7 +24,8 @@ class _SettlementOperations:
         """
         _request_of(offer, DiscountOfferRequest, "publish_discount_offer",
                     "DiscountOfferRequest(apr=... or scale=[...], expires_on=...)")
-        return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id), model=DiscountOffer)
+        return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id, "PublishDiscountOffer"),
+                            model=DiscountOffer)
 
     def accept_discount_offer(self, offer_id: str, receivable_id: str, *, as_read: DiscountOffer | None = None,
                               request_id: str | None = None) -> Receivable:
@@ -51,7 +52,7 @@ class _SettlementOperations:
                                      request_id: str | None) -> Steps[Receivable]:
         """The acceptance, with the terms of the offer as read: given, or read now from the caller's peer."""
         args = (_record_id(offer_id, "offer_id"), _record_id(receivable_id, "receivable_id"))
-        request_id = _request_id(request_id)   # checked, or made, before anything is read
+        request_id = _request_id(request_id, "AcceptDiscountOffer")   # checked, or made, before anything is read
         if as_read is None:
             as_read = yield from _unless_refused_the_read_steps(
                 lambda: self.get_discount_offer(offer_id, receivable_id=receivable_id))
@@ -89,7 +90,7 @@ class _SettlementOperations:
         leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
         from the request record, which names it on a retry answered from the record too."""
         args = (_record_id(receivable_id, "receivable_id"), _part_of_a_claim(amount, "RecordPayment"),
-                _request_id(request_id))
+                _request_id(request_id, "RecordPayment"))
         paid = yield self._submit("RecordPayment", *args, model=PaymentResult)
         if paid.status == "SPLIT":
             try:

@@ -59,8 +59,9 @@ def test_a_page_size_of_another_type_raises_type_error_naming_it_before_anything
 
 @pytest.mark.parametrize("size", [0, 101])
 def test_a_page_size_outside_1_to_100_is_still_a_value_error(size):
+    # the contract's refusal of it (RefusedBeforeSending page-size-invalid), a ValueError as it always was
     raised, contracts = both_clients(lambda c: c.list_by_holder(TIER1, page_size=size))
-    assert [type(error) for error in raised] == [ValueError, ValueError]
+    assert [(isinstance(error, ValueError), type(error)) for error in raised] == [(True, RefusedBeforeSending)] * 2
     assert [c.calls for c in contracts] == [[], []]
 
 
