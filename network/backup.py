@@ -138,7 +138,8 @@ def _holding_run_lock(data_root: Path, what: str, *, membership: bool = False,
         try:
             held.enter_context(run_lock(data_root, what))
             if membership:
-                held.enter_context(membership_locked(data_root))
+                # recorded as lasting: a run waiting behind it waits while it runs, however long its folder
+                held.enter_context(membership_locked(data_root, what=f"`{what}`", lasting=True))
         except RunLockedError as exc:
             raise NetworkRunningError(str(exc)) from exc
         except (OSError, DataRootNotWritable) as exc:

@@ -32,17 +32,26 @@ On a network whose orgs run in Linux network namespaces (topology `namespaces:`,
 Commands on one data folder may run at once (two operators issuing users): each change of
 membership.yaml, and whatever a caller does while holding `locked(data_root)` (issuing a user and
 recording it), runs under an exclusive lock on <data_root>/membership.lock (flock: released when the
-process ends, however it ends). The lock file is empty and stays. It orders the processes of one host;
+process ends, however it ends). The lock file stays; while a run holds the lock it holds that run's record (its
+pid, its start and what it is), emptied when it lets go. A run waits LOCK_WAIT_SECONDS for another's lock, and
+longer (up to LASTING_HOLDER_WAIT_SECONDS, saying so) only behind a holder whose work lasts with the folder's size
+(`network backup`, `restore`) seen running: a stopped, gone or unrecorded holder is refused as before, and a record
+counts only while its process holds the flock, so a record left by a killed run never keeps anyone waiting.
+It orders the processes of one host;
 on a data folder shared over NFS, whether two clients' flocks exclude each other depends on the NFS
 setup (Linux emulates flock with the server's byte-range locks, where locking is served at all), so run
 the commands that change one folder from one host.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import shlex
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -70,7 +79,11 @@ USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "o
 # user, recording an org, writing the profiles), a `network backup` for as long as it writes its archive; a run
 # stopped with Ctrl-Z or hung while it holds the lock would otherwise keep every other waiting silently for ever.
 LOCK_WAIT_SECONDS = 60.0
+# How long a run waits behind a holder that records its work lasts with the folder's size (a `network backup` of a
+# large ledger) while that process is seen running; LOCK_WAIT_SECONDS run again from the last look that saw it so.
+LASTING_HOLDER_WAIT_SECONDS = 6 * 3600.0
 _LOCK_POLL_SECONDS = 0.1
+_HOLDER_LOOK_SECONDS = 1.0     # how often a waiter looks again at who holds the lock
 
 
 def state_path(data_root: Path) -> Path:
@@ -85,10 +98,12 @@ class LockOrderError(RuntimeError):
 
 
 @contextmanager
-def locked(*data_roots: Path) -> Iterator[None]:
+def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False) -> Iterator[None]:
     """Hold the exclusive lock of each data folder (created when missing) until the block ends; other processes
     and threads wait for it. Taken in one order (by resolved path), so two holders of several never deadlock;
-    a thread that holds one already goes on.
+    a thread that holds one already goes on. The lock file holds this run's record meanwhile (HolderRecord: what,
+    and whether its work lasts with the folder's size, so that waiters wait for it while it runs): lasting is for
+    a holder that takes no other lock while it holds these, so that no wait can close a circle through it.
 
     Nested, a block may take only folders that come after every folder the thread holds already: holding B,
     asking for A (alone or as locked(A, B)) would take A after B while another holder of A may be waiting for
@@ -103,9 +118,13 @@ def locked(*data_roots: Path) -> Iterator[None]:
                              f"holder of the first waiting for the second. Ask for both in the outer "
                              f"membership.locked(...)")
     with ExitStack() as stack:
+        record = _own_record(what, lasting)
         for root in wanted:
             make_folders(root)
-            stack.callback(os.close, _held_lock_file(root))
+            fd = _held_lock_file(root)
+            stack.callback(os.close, fd)
+            _write_record(fd, record)
+            stack.callback(_write_record, fd, b"")      # emptied before the lock is let go
             held.add(root)
             stack.callback(held.discard, root)
         yield
@@ -119,8 +138,7 @@ def _held_lock_file(root: Path) -> int:
     while True:
         fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            if not flock_within(fd, LOCK_WAIT_SECONDS, _LOCK_POLL_SECONDS):
-                raise _lock_held(root / LOCK_FILE)
+            _wait_for_lock(fd, root / LOCK_FILE)
             if os.path.samestat(os.fstat(fd), os.stat(root / LOCK_FILE)):
                 return fd
         except FileNotFoundError:   # the restored folder has no lock file yet: opened again, it is made
@@ -131,12 +149,131 @@ def _held_lock_file(root: Path) -> int:
         os.close(fd)
 
 
-def _lock_held(path: Path) -> NetworkError:
+class HolderRecord(NamedTuple):
+    """What a holder of a membership.lock wrote in it: its process (pid, and its start in clock ticks since boot,
+    which a pid taken again by a later process does not share), when it took the lock, what it is, and whether
+    its work lasts with the folder's size."""
+    pid: int
+    start_ticks: int
+    since: str
+    what: str
+    lasting: bool
+
+    def named(self) -> str:
+        return f"{self.what} (pid {self.pid}, holding it since {self.since})"
+
+
+class LockHeldError(NetworkError):
+    """A data folder's membership.lock held by another run for longer than a run waits. holder: that run, as
+    far as it is known ("another recfin run ..."), and what to do about it, for a caller to put in its own words."""
+
+    def __init__(self, path: Path, holder: str, advice: str):
+        super().__init__(f"{holder}: {advice}, then run the command again")
+        self.path, self.holder, self.advice = path, holder, advice
+
+
+def _process_stat(pid: int) -> tuple[str, int] | None:
+    """The state letter and start (clock ticks since boot) of process pid, None where there is none (or no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            fields = stat_file.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode(), int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _own_record(what: str, lasting: bool) -> bytes:
+    own = _process_stat(os.getpid())
+    return json.dumps({"pid": os.getpid(), "start_ticks": own[1] if own else None,
+                       "since": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "what": what, "lasting": lasting}).encode() + b"\n"
+
+
+def _write_record(fd: int, record: bytes) -> None:
+    """Put record in the held lock file in place of what was there. A record not written (a full disk) leaves
+    waiters their plain wait, so a failure here fails no run."""
+    try:
+        os.ftruncate(fd, 0)
+        if record:
+            os.pwrite(fd, record, 0)
+    except OSError:
+        pass
+
+
+def _read_record(fd: int) -> HolderRecord | None:
+    """The record in the lock file, None where there is none or it cannot be read whole (being written)."""
+    try:
+        doc = json.loads(os.pread(fd, 4096, 0))
+        return HolderRecord(int(doc["pid"]), int(doc["start_ticks"]), str(doc["since"]), str(doc["what"]),
+                            doc["lasting"] is True)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _flock_holders(fd: int) -> set[int] | None:
+    """The pids holding a flock on fd's file (/proc/locks), None where that cannot be read."""
+    st = os.fstat(fd)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks") as locks:
+            return {int(fields[4]) for fields in (line.split() for line in locks)
+                    if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode and fields[4].isdigit()}
+    except OSError:
+        return None
+
+
+def _holder(fd: int) -> tuple[HolderRecord | None, str]:
+    """The record of the run holding fd's lock, and that run's state: "running", "stopped" (Ctrl-Z, a debugger),
+    "gone" (its process ended, or another took its pid: the record is a killed run's), or "unrecorded" (no record,
+    or its process does not hold the lock). Only a record whose process holds the lock is trusted."""
+    record = _read_record(fd)
+    if record is None:
+        return None, "unrecorded"
+    stat = _process_stat(record.pid)
+    if stat is None or stat[1] != record.start_ticks or stat[0] in "ZX":
+        return record, "gone"
+    if record.pid not in (_flock_holders(fd) or set()):
+        return record, "unrecorded"
+    return record, "stopped" if stat[0] in "Tt" else "running"
+
+
+def _wait_for_lock(fd: int, path: Path) -> None:
+    """Take fd's exclusive flock, waiting LOCK_WAIT_SECONDS for its holder, or, behind a lasting holder seen running,
+    as long as it runs (up to LASTING_HOLDER_WAIT_SECONDS), saying once on stderr what it waits for; LockHeldError
+    when that wait ends. Ctrl-C stops it."""
+    started = time.monotonic()
+    deadline = started + LOCK_WAIT_SECONDS
+    announced: HolderRecord | None = None
+    look = min(_HOLDER_LOOK_SECONDS, LOCK_WAIT_SECONDS)
+    while not flock_within(fd, look, _LOCK_POLL_SECONDS):
+        now = time.monotonic()
+        record, state = _holder(fd)
+        if record is not None and record.lasting and state == "running":
+            if now - started < LASTING_HOLDER_WAIT_SECONDS:
+                deadline = now + LOCK_WAIT_SECONDS
+                if record != announced:
+                    announced = record
+                    print(f"waiting for {record.named()} to let go of {shlex.quote(str(path))}: it holds it while "
+                          f"it runs (Ctrl-C stops waiting)", file=sys.stderr, flush=True)
+        if now >= deadline:
+            raise _lock_held(path, record, state, now - started)
+
+
+def _lock_held(path: Path, record: HolderRecord | None, state: str, waited: float) -> LockHeldError:
     shown = shlex.quote(str(path))
-    return NetworkError(f"another recfin run has held {path} for over {LOCK_WAIT_SECONDS:g} s (a `recfin network "
-                        f"backup` holds it while it writes its archive; an `org user add|revoke` stopped with Ctrl-Z "
-                        f"or hung holds it for ever; `fuser {shown}` or `lsof {shown}` names it): wait for that run to "
-                        f"finish (or resume or stop it), then run the command again")
+    find = f"`fuser {shown}` or `lsof {shown}` names it"
+    if record is not None and state == "running" and record.lasting:
+        return LockHeldError(path, f"{record.named()} has held {path} for over {waited:.0f} s, more than a run "
+                                   f"waits for it ({LASTING_HOLDER_WAIT_SECONDS:g} s)",
+                             "wait for it to finish, or stop it")
+    if record is not None and state == "stopped":
+        return LockHeldError(path, f"{record.named()} holds {path} and is stopped (Ctrl-Z, a debugger): it lets "
+                                   f"go of it only once resumed (`kill -CONT {record.pid}`) or ended",
+                             "resume it (or stop it)")
+    return LockHeldError(path, f"another recfin run has held {path} for over {LOCK_WAIT_SECONDS:g} s (a `recfin "
+                               f"network backup` holds it while it writes its archive; an `org user add|revoke` "
+                               f"stopped with Ctrl-Z or hung holds it for ever; {find})",
+                         "wait for that run to finish (or resume or stop it)")
 
 
 def load_state(data_root: Path) -> dict:
