@@ -21,6 +21,10 @@ Inline code in prose often names a command without the arguments it needs ("`rec
 required argument and option (but not with --help, nor on a synopsis line whose lone ``...`` says "and the
 rest"); an option written without its value is wrong anywhere. `Example:` blocks of every command's --help
 are held to the same rules.
+
+The command synopses of docs/network.md, docs/risk-and-pricing.md and docs/invoices.md, where a reader looks up
+what a command takes, must give every option of each command they show, but those the pages say in prose which
+commands take (--topology, --timeout, --data-root).
 """
 from __future__ import annotations
 
@@ -427,3 +431,70 @@ def test_a_command_path_is_named_with_its_alternatives():
     assert named_command_paths("recfin host join|approve --bundle B && recfin network netns cut bank") >= {
         ("host", "join"), ("host", "approve"), ("network", "netns", "cut")}
     assert named_command_paths("recfin network stats") == {("network",)}
+
+
+# --- A synopsis gives every option its command takes ------------------------------------------------------
+
+# (page, the text the synopses follow, the text that ends them): the command synopses a reader looks an option up in
+SYNOPSES = [("docs/network.md", "\n## Commands\n", "\n`org keys` is in"),
+            ("docs/risk-and-pricing.md", "\n## Commands\n", "\n**(ledger)**"),
+            ("docs/invoices.md", "The synopsis:\n", "\n`read --invoice-out FILE`")]
+# The pages say in prose which commands take these (network.md, "Commands"), so a synopsis may leave them out.
+SAID_IN_PROSE = {"--topology", "--timeout", "--data-root"}
+OPTION_WORD = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*)")
+
+
+def synopsis_options(text: str) -> dict[tuple[str, ...], set[str]]:
+    """The option words each command of a block of synopses is given: its own lines and those that go on from
+    them (lines naming no `recfin` command), for each of a line's `a|b` alternatives."""
+    lines = text.splitlines()
+    given: dict[tuple[str, ...], set[str]] = {}
+    current: set[tuple[str, ...]] = set()
+    for line, kind in zip(lines, _kinds(lines)):
+        if kind != "shell":
+            continue
+        if MAY_HOLD_A_COMMAND.search(line):
+            current = {path for path in named_command_paths(line)
+                       if not isinstance(_command_at(path), click.Group)}
+        for path in current:
+            given.setdefault(path, set()).update(OPTION_WORD.findall(re.sub(r"(^|\s)#.*", "", line)))
+    return given
+
+
+def _command_at(path: tuple[str, ...]) -> click.Command:
+    command = main
+    for name in path:
+        command = command.commands[name]
+    return command
+
+
+def options_left_out(given: dict[tuple[str, ...], set[str]]) -> list[str]:
+    left_out = []
+    for path, words in sorted(given.items()):
+        for param in _command_at(path).params:
+            names = set(param.opts) | set(param.secondary_opts) if isinstance(param, click.Option) else set()
+            if names and not param.hidden and not names & (words | SAID_IN_PROSE | {"--help"}):
+                left_out.append(f"recfin {' '.join(path)} {param.opts[0]}")
+    return left_out
+
+
+@pytest.mark.parametrize("page, after, before", SYNOPSES, ids=[page for page, _, _ in SYNOPSES])
+def test_each_synopsis_gives_every_option_its_command_takes(page, after, before):
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert after in text and before in text.split(after, 1)[1], f"{page}: the synopses are no longer where they were"
+    given = synopsis_options(text.split(after, 1)[1].split(before, 1)[0])
+    assert len(given) >= 3, f"{page}: found the synopses of {sorted(given)} only"
+    left_out = options_left_out(given)
+    assert not left_out, f"{page}: a synopsis leaves out " + ", ".join(left_out) + " (add it, or say it in prose)"
+
+
+def test_a_synopsis_continued_on_lines_of_its_own_counts_them_and_one_left_out_is_named():
+    given = synopsis_options("""
+    recfin risk score DEBTOR --history FILE [--as-of DATE]
+                      [--model PATH] [--json]
+    recfin network logs NODE [-n 50] [-f]
+""")
+    assert given[("risk", "score")] >= {"--history", "--as-of", "--model", "--json"}
+    assert given[("network", "logs")] == {"-n", "-f"}
+    assert "recfin risk score --holiday-calendar" in options_left_out(given)
+    assert not [each for each in options_left_out(given) if each.startswith("recfin network logs")]
