@@ -24,7 +24,7 @@ are held to the same rules.
 
 The command synopses of docs/network.md, docs/risk-and-pricing.md and docs/invoices.md, where a reader looks up
 what a command takes, must give every option of each command they show, but those the pages say in prose which
-commands take (--topology, --timeout, --data-root).
+commands take (--topology, --timeout, --data-root). And every option of every command is named on some page.
 """
 from __future__ import annotations
 
@@ -498,3 +498,37 @@ def test_a_synopsis_continued_on_lines_of_its_own_counts_them_and_one_left_out_i
     assert given[("network", "logs")] == {"-n", "-f"}
     assert "recfin risk score --holiday-calendar" in options_left_out(given)
     assert not [each for each in options_left_out(given) if each.startswith("recfin network logs")]
+
+
+# --- Every option is named on some page ---------------------------------------------------------------------
+
+def _every_command() -> Iterator[tuple[str, click.Command]]:
+    """Each `recfin` command that runs (no group) and each click command of bench/, by how it is run."""
+    for path, command in _command_paths(main, ["recfin"]):
+        if not isinstance(command, click.Group):
+            yield " ".join(path), command
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        if "@click.command" in path.read_text(encoding="utf-8"):
+            yield f"python -m bench.{path.stem}", importlib.import_module(f"bench.{path.stem}").main
+
+
+def options_named_nowhere(pages: str, commands: Iterator[tuple[str, click.Command]]) -> list[str]:
+    """Each shown option of the commands that the pages name by none of its spellings (`-n` names `--lines`)."""
+    named = set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", pages))
+    return [f"{name} {param.opts[0]}" for name, command in commands for param in command.params
+            if isinstance(param, click.Option) and not param.hidden and "--help" not in param.opts
+            and not (set(param.opts) | set(param.secondary_opts)) & named]
+
+
+def test_every_option_is_named_on_some_page():
+    """A reader finds an option in --help, but learns what it is for, and that it is there at all, from the
+    pages: an option no page names (as `finance offer --day-count` was) is one only --help knows of."""
+    pages = "\n".join(path.read_text(encoding="utf-8") for path in DOCUMENTS)
+    nowhere = options_named_nowhere(pages, _every_command())
+    assert not nowhere, "no page of README.md and docs/ names " + ", ".join(nowhere)
+
+
+def test_an_option_named_by_another_spelling_counts_and_one_named_nowhere_is_found():
+    logs = _command_at(("network", "logs"))
+    assert options_named_nowhere("`network logs NODE --topology F -n 50 -f`", iter([("network logs", logs)])) == []
+    assert options_named_nowhere("`--topology F -n 50`", iter([("network logs", logs)])) == ["network logs -f"]
