@@ -1,6 +1,8 @@
 """`recfin org ...`: onboard and offboard orgs on the running channel, and bundle an org for its own host."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import functools
 import shlex
 from collections.abc import Callable, Iterator
@@ -10,27 +12,23 @@ from pathlib import Path
 
 import click
 
-from client.gateway import GatewayError
-from client.invoices.credit_code import credit_code_problem
-from client.receivables import Party, RuleViolation, UnreadableAnswer, client_id_of
-from client.receivables.errors import lacks_the_transaction
-from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
+from network import bundle
 from network import membership, org_users
-from network.bundle_host import BundleHost
-from network.crypto import cert_attrs
 from network.errors import NetworkError
-from network.membership import CONTRACT_ROLES, ROLE_ATTRS
-from network.org_change import OrgChange, parties_of
-from network.org_membership import ClaimsCheck, ClaimsUnreadable, OrgMembership
-from network.org_update_file import NotAnUpdateFile
-from network.topology import address_refusal
-from network.topology import load as load_topology
+from network.org_membership import OrgMembership
 
 from . import connection
 from .network_commands import topology_option
 from .options import PathType, ROLE_HELP, RoleType, timeout_option
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
+
+if TYPE_CHECKING:
+    from client.receivables import Party
+    from network import Network
+    from network.org_change import OrgChange
+    from network.org_membership import ClaimsCheck
+    from network.org_update_file import NotAnUpdateFile
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
@@ -147,6 +145,8 @@ def _signers(sign_as: tuple[str, ...], no_sign: bool, update_out: Path | None) -
 
 
 def _write_update(members: OrgMembership, change: OrgChange, update_out: Path, as_json: bool) -> None:
+    from network.org_change import parties_of
+
     path = members.write_update(change, update_out)
     planned = change.summary()
     summary = {"file": str(path), "action": change.action, "msp_id": change.org.msp_id, **parties_of(change.org),
@@ -188,6 +188,8 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
 def _current(config_block: Path | None, offline: bool, net: Network | None = None):
     """The config block to compute against: only for what submits nothing (--dry-run, --update-out). None: the
     channel's config is fetched, which ``net``'s data folder must hold a network for (checked when given)."""
+    from network import channel_config
+
     if config_block is None:
         if net is not None:
             _refuse_without_a_network(net, offline)
@@ -237,6 +239,8 @@ def _new_name(whose: str):
     """A click callback refusing a new org's or user's name that breaks the naming rule (exit 2), before anything
     is read or made: one line with the rule, where the spec's own checks would name its MSP ID and domain too."""
     def check(_ctx, _param, name: str) -> str:
+        from network import membership
+
         if (refusal := membership.name_refusal(name, whose)) is not None:
             raise click.BadParameter(refusal)
         return name
@@ -247,6 +251,8 @@ def _check_stated_enterprise(role: str, enterprise: str | None, *, new_org: bool
     """--enterprise as the role needs it, before anything is read or made: refused for a regulator, whose users act
     for no enterprise; required for any other role's new org (an org of topology.yaml that `org add` brings back
     has its own, so there it may be left out)."""
+    from network import membership
+
     if enterprise is None and not new_org:
         return
     if (refusal := membership.enterprise_refusal(role, enterprise)) is not None:
@@ -257,6 +263,8 @@ def _check_stated_enterprise(role: str, enterprise: str | None, *, new_org: bool
 
 def _check_enterprise(enterprise: str | None, param_hint: str = "--enterprise") -> None:
     """param_hint: the option the code came in (`org user add` takes it as --attr recfin.enterprise=...)."""
+    from client.invoices.credit_code import credit_code_problem
+
     if enterprise and credit_code_problem(enterprise):
         raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
                                  f"social credit code", param_hint=param_hint)
@@ -265,6 +273,8 @@ def _check_enterprise(enterprise: str | None, param_hint: str = "--enterprise") 
 def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str | None) -> None:
     """The role and enterprise a company's definition gives its org must be the ones the admin states: the
     admins sign the role the org's parties will have, which is not theirs to read off the company's file."""
+    from network.membership import CONTRACT_ROLES, ROLE_ATTRS
+
     stated = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
     given = [user.attrs for user in spec.users]
     if spec.role != CONTRACT_ROLES[role] or any({k: a.get(k) for k in stated} != stated for a in given) or (
@@ -329,6 +339,9 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --address 198.51.100.20 --update-out bank2.tx --json
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --definition bank2.definition.json --update-out bank2.tx
     """
+    from network import Network, org_definition_file
+    from network.topology import address_refusal
+
     _check_enterprise(enterprise)
     if address is not None and (refusal := address_refusal(f"org {name}", address, "--address")) is not None:
         raise click.BadParameter(refusal, param_hint="--address")
@@ -410,11 +423,17 @@ def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
     (OrgMembership.check_claims_without): a session as --claims-as ORG[/USER], else as each regulator org's first
     client user in turn until one may read them. sends_nothing: a dry run or --update-out (warned, not refused,
     when they cannot be read)."""
+    from network.org_membership import ClaimsCheck
+
     if no_claim_check and claims_as is not None:
         raise click.UsageError("give --claims-as or --no-claim-check, not both")
     chosen = connection.parse_as(claims_as) if claims_as is not None else None
 
     def as_a_regulator(regulator_orgs, reading):
+        from client.gateway import GatewayError
+        from client.receivables import RuleViolation
+        from network.org_membership import ClaimsUnreadable
+
         failures = []
         for org_name, user in [chosen] if chosen else [(o.name, None) for o in regulator_orgs]:
             try:
@@ -430,6 +449,9 @@ def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
 
     def endorsers(claim_ids, regulator_orgs):
         def reading(client):
+            from client.gateway import GatewayError
+            from client.receivables.errors import lacks_the_transaction
+
             try:
                 return {claim_id: client.receivable_endorsers(claim_id) for claim_id in claim_ids}
             except GatewayError as exc:
@@ -488,6 +510,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
       recfin org remove bank2 --no-sign --update-out remove-bank2.tx
       recfin org remove regulator2 --claims-as regulator2/inspector1
     """
+    from network import Network
+
     if signature_policy is not None and (dry_run or update_out is not None):
         raise click.UsageError("--signature-policy is for the chaincode deployed again after the removal: give it "
                                "to `recfin org remove` without --dry-run/--update-out, or to `recfin org submit`")
@@ -543,6 +567,9 @@ def _file_members(topology_path: Path | None, data_root: Path | None, bundle_roo
                   ) -> tuple[OrgMembership, str | None]:
     """The channel's orgs as this host knows them (a ``membership_class``), and the bundle's org when acting from a
     bundle."""
+    from network import Network
+    from network.bundle_host import BundleHost
+
     if bundle_root is None:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
         return membership_class(net), None
@@ -589,6 +616,8 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
       recfin org sign bank2.tx --as BankMSP --msp-dir /etc/recfin/bank/admin/msp --json
       recfin org sign bank2.tx --bundle /var/recfin
     """
+    from network.org_update_file import NotAnUpdateFile
+
     members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
     as_org = as_org or bundle_org
     if as_org is None:
@@ -656,6 +685,8 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
       recfin org submit bank2.tx --channel-only --bundle /var/recfin
       recfin org submit bank2.tx --channel-only --as supplier --msp-dir /etc/recfin/supplier/admin/msp
     """
+    from network.org_update_file import NotAnUpdateFile
+
     if msp_dir is not None and as_org is None and bundle_root is None:
         raise click.UsageError("--msp-dir is the admin of --as ORG: give both")
     if bundle_root is not None and not channel_only:
@@ -704,6 +735,9 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
       recfin org keys bank2 --role bank --enterprise 91110000MA1K00007E --topology /var/recfin/topology.yaml
       recfin org keys bank2 --role bank --enterprise 91110000MA1K00007E --out /etc/recfin/bank2 --json
     """
+    from network import org_keys
+    from network.topology import load as load_topology
+
     _check_enterprise(enterprise)
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel")
@@ -761,6 +795,9 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     Example:
       recfin org bundle supplier --out /tmp/supplier-bundle --json
     """
+    from network import compose, membership
+    from network.topology import load as load_topology
+
     topo = load_topology(topology_path).on_hosts()
     data_root = data_root or compose.hosts_data_root(topo)
     # an org added by `recfin org add` too; one removed is refused saying so
@@ -875,6 +912,8 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
       recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
       recfin org user add bank officer4 --never-issued
     """
+    from network import Network
+
     attrs = _attrs(attr_pairs)
     public_key = _csr_public_key(csr_file) if csr_file is not None else None
     if keys_root is not None:
@@ -938,6 +977,8 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
       recfin org user list bank3 --keys /etc/recfin/bank3 --json
       recfin org user list bank3 --keys /etc/recfin/bank3 --bundle /var/recfin --sync
     """
+    from network import Network, org_keys
+
     if (bundle_root is not None or msp_dir is not None) and not sync:
         raise click.UsageError("--bundle and --msp-dir are for --sync: listing alone reads this host's folders")
     # with --sync, --data-root names the network the channel's config is fetched from, as for `org user revoke`
@@ -1026,6 +1067,8 @@ def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, e
     """The party whose record lists an identity the contract says acts for none, and how binding and record
     disagree: the records read are the one its binding names (``bound_to``) and the one of the enterprise its
     certificate names. A record elsewhere listing an identity whose binding is gone cannot be found from it."""
+    from client.receivables import RuleViolation
+
     read = []
     for uscc in dict.fromkeys(c for c in (bound_to, enterprise) if c):
         try:
@@ -1061,6 +1104,8 @@ def left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, 
     acts for another party, or other orgs hold its binding), and, when there are none, why. ``revoking``: the CRLs
     of the revocation this run submits (or plans, or found on the channel), counted with the one kept here, which
     may miss a revocation made from another host."""
+    from client.receivables import client_id_of
+
     held: dict[str, list[org_users.HeldCertificate]] = {}
     for certificate in users.held_certificates(org_name, msp_dir, revoking):
         held.setdefault(client_id_of(certificate.cert), []).append(certificate)
@@ -1100,6 +1145,10 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     that does not answer is reported in the step, not raised: by then the certificate's revocation may have
     committed. ``where``: the options the printed commands need to find the data folder; ``revoking``: the CRLs
     of the channel once this revocation is in force (see ``left_to_act``)."""
+    from client.gateway import GatewayError
+    from client.receivables import RuleViolation, UnreadableAnswer, client_id_of
+    from network.crypto import cert_attrs
+
     ca = users.ca(org_name)
     cert = users.user_cert(ca, user)
     client_id = client_id_of(cert)
@@ -1215,6 +1264,8 @@ class _ChannelStepWatched(OrgMembership):
 
     def _check_name_free(self, spec, current):
         # an add whose org the channel has already (an earlier run's update): nothing is to be sent
+        from network import channel_config
+
         super()._check_name_free(spec, current)
         if spec.msp_id in channel_config.application_orgs(current):
             self.reached = "in force"
@@ -1313,11 +1364,29 @@ def _revocation(user: str, channel: str, keep_binding: bool, check: str) -> _Cha
         check=f"`{check}` tells (its revoked column) and writes the channel's CRL here")
 
 
+def _crl_not_written(held: membership.LockHeldError, user: str, members: _ChannelStepWatched,
+                     revocation: _ChannelUpdate, keep_binding: bool, sync: str) -> str:
+    """A revocation whose CRL could not be written here, another run holding the data folder's membership.lock:
+    whether the channel revokes the certificate, that the CRL (and the unbinding after it) waits, and what
+    writes it once that run let go."""
+    channel = members.topology.channel
+    if members.reached != "in force":       # the lock is only taken once the channel has it; said as it is all the same
+        return (f"{user}'s certificate is not revoked: nothing was sent to channel {channel}, and its CRL was not "
+                f"written here, as {held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then "
+                f"{revocation.again}")
+    unbinding, alone = ("", "") if keep_binding else (f", nor was {user} unbound from its party on the ledger",
+                                                      f"; `{sync}` writes the CRL alone")
+    return (f"{revocation.in_force}, but its CRL was not written to the org's MSP folders here{unbinding}, as "
+            f"{held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then {revocation.finish}{alone}")
+
+
 def _definition_with_kept_crls(keys_root: Path, org_name: str, user: str, channel: str, revocation: _ChannelUpdate
                                ) -> Path | None:
     """``org_keys.with_kept_crls``, once the channel revokes ``user``'s certificate: a stop while it writes the
     definition (Ctrl-C, SIGTERM, SIGHUP) says that the certificate is revoked, that the definition may lack the
     revocation, and what writes it (``revocation.finish``), where SIGTERM ended the run at once, saying nothing."""
+    from network import org_keys
+
     try:
         with terminations_raised():
             return org_keys.with_kept_crls(keys_root, org_name)
@@ -1452,7 +1521,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     that, on the channel, it says whether the channel revokes the certificate: not submitted, not
     known (`recfin org user list ORG --sync` tells), or taken, its CRL not yet written here; this
     revoke run again finishes it there too. Stopped while it writes the definition in --keys, it
-    says the certificate is revoked and what writes the definition. --keep-binding
+    says the certificate is revoked and what writes the definition. Where another run holds the data
+    folder's membership.lock past the wait (a stopped `org user add`), it says the certificate is revoked
+    but its CRL not written here, and the `recfin org user list ORG --sync` that writes it. --keep-binding
     revokes the certificate only. --dry-run also names the party USER would be unbound from.
 
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
@@ -1468,6 +1539,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
       recfin org user revoke supplier supplier5 --keep-binding
       recfin org user revoke bank3 officer3 --keys /etc/recfin/bank3 --bundle /var/recfin
     """
+    from network.topology import load as load_topology
+
     if bundle_root is not None and keys_root is None:
         raise click.UsageError("--bundle needs --keys: a bundle holds no CA key, the CRL is signed with the org's own")
     if config_block is not None and not dry_run:
@@ -1494,6 +1567,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
                 change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
         already = exc        # the channel has it: what is left to do is on the ledger
+    except membership.LockHeldError as held:     # writing the CRL here, once the channel has the revocation
+        raise NetworkError(_crl_not_written(held, name, members, revocation, keep_binding,
+                                            _sync_command(org_name, keys_root, bundle_root, msp_dir, where))) from None
     # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
     # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
     definition = _definition_with_kept_crls(keys_root, users.ca(org_name).org.name, name, members.topology.channel,
