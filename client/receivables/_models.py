@@ -60,7 +60,20 @@ def _rate_as_written(value: Any, info: ValidationInfo) -> Any:
         # the contract writes every rate as a decimal string: a whole JSON number was written by something else,
         # and read as a Decimal it would be written back as a string, no longer what was read
         raise TypeError(f"{field}{value!r} is a number: a rate is a decimal string (or a Decimal), e.g. \"{value}\"")
+    # Decimal reads far more than the contract writes (any script's digits, spaces around, a sign, "1_0", ".05"):
+    # "١" would be read as 1, a 100% rate, and "-0.05" could not be written back (rate_text). What no contract
+    # version wrote is unreadable, as a date not written as the contract writes one is.
+    if isinstance(value, str) and not _RATE_AS_WRITTEN.fullmatch(value):
+        raise ValueError(f"{field}{reprlib.repr(value)} is not a rate as the contract writes one: ASCII digits, "
+                         "a point and more digits (\"0.045\"), or an earlier version's exponent form (\"5E-7\")")
     return value
+
+
+_RATE_AS_WRITTEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9](?:\.[0-9]+)?E-[0-9]{1,2}")
+"""A rate as a contract writes it: fixed point (``chaincode.receivables.daycount``'s rate, and the 4 places of a
+financed share), or ``str(Decimal)``'s exponent form of a small one, which a contract before 9555fad stored
+(``5E-7``, ``0E-10``) and its events carry for good. No other exponent: ``1E999999999`` written back in fixed point
+(``rate_text``) would be a gigabyte of zeros."""
 
 
 Fen = Annotated[StrictInt, Field(description="integer fen")]
