@@ -49,6 +49,7 @@ the chaincode image's build context, as compose reads them (`repository_from`).
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import yaml
@@ -310,8 +311,33 @@ def write(topology: Topology, path: Path = COMPOSE_FILE) -> Path:
     if (problem := _not_a_compose_file_to_replace(path)) is not None:
         raise NetworkError(f"not writing the compose file to {path}: {problem}")
     repository = repository_from(path.absolute().parent)
-    write_atomically(path, render(build(topology, data_folder(repository), chaincode_context=repository)))
+    data = data_folder(repository)
+    if _first_closing_brace(data) not in (-1, len(data) - 1):     # -1: Compose reads on to the last `}`
+        raise NetworkError(
+            f"not writing the compose file to {path}: it names the repository by its path, "
+            f"{shlex.quote(str(REPO_ROOT))}, which holds a `}}` that Compose would read as the end of the data "
+            f"folder's `${{{DATA_VARIABLE}:-...}}` (Compose has no way to write a `}}` there), so the containers "
+            f"would mount another folder. Nothing was written: write the compose file inside the repository "
+            f"(it names the repository relatively there), or use a checkout whose path holds no `}}`")
+    write_atomically(path, render(build(topology, data, chaincode_context=repository)))
     return path
+
+
+def _first_closing_brace(value: str) -> int:
+    """Where Compose's interpolation ends the `${` that value starts with: the first `}` that closes no `${`
+    opened inside it (compose-go's template.getFirstBraceClosingIndex, which counts a `${` after a `$$` too);
+    -1 where none does."""
+    depth, i = 0, 0
+    while i < len(value):
+        if value[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        if value.startswith("${", i):
+            depth += 1
+            i += 1
+        i += 1
+    return -1
 
 
 def _not_a_compose_file_to_replace(path: Path) -> str | None:
