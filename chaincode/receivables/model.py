@@ -250,6 +250,20 @@ def parse_request(model: type[D], raw: str | bytes | dict, what: str, *,
     return request
 
 
+def json_object_argument(value: Any, what: str) -> dict:
+    """``value``, a transaction's JSON argument (``schemas.json_argument``: the runtime has parsed it), refused
+    (``argument-invalid``) unless a JSON object, the shape GetMetadata publishes. A string would be read as JSON
+    again by ``parse_request``, which reads transient data as text: a document encoded twice was taken, bound to
+    a request id by other text than the object's, and any other string refused as "not JSON", which it was."""
+    if isinstance(value, dict):
+        return value
+    kind = ("JSON null" if value is None else "a JSON boolean" if isinstance(value, bool)
+            else "a JSON string" if isinstance(value, str) else "a JSON array" if isinstance(value, list)
+            else "a JSON number")
+    raise rule("argument-invalid", f"{what} must be a JSON object, not {kind}: send the object itself"
+               + (", not a string holding its JSON" if isinstance(value, str) else ""))
+
+
 class Action(Doc):
     """Who did what, when, in which transaction: the last change of a document."""
 

@@ -13,7 +13,7 @@ from chaincode.contract import Context, transaction
 from . import attestation, events, keys
 from .arguments import _fingerprint
 from .errors import rule, shown
-from .model import InvoiceAttestation, InvoiceAttestationRequest, parse_request
+from .model import InvoiceAttestation, InvoiceAttestationRequest, json_object_argument, parse_request
 from .schemas import json_argument
 from .session import rules
 from .tx_base import TransactionGroup
@@ -46,7 +46,8 @@ class AttestationTransactions(TransactionGroup):
                        "is empty): nobody may attest an invoice verification until a new chaincode definition "
                        "names a role in attesting_roles")
         attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)
-        raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
+        raw = json.dumps(json_object_argument(attestation_request, "attestation_request"), sort_keys=True,
+                         ensure_ascii=False)
         if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
             return done
         req = parse_request(InvoiceAttestationRequest, attestation_request, "attestation_request")

@@ -23,7 +23,7 @@ from .errors import RuleViolation, parts_named, rule, shown
 from .submitter import submitter_proof
 from .model import (
     CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
-    parse_request,
+    json_object_argument, parse_request,
 )
 from .schemas import json_argument
 from .session import rules
@@ -179,7 +179,7 @@ class DiscountingTransactions(TransactionGroup):
         s = self._session(ctx)
         debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=tuple(_listed_receivables(offer)),
                                          request_id=request_id)
-        raw = json.dumps(offer, sort_keys=True, ensure_ascii=False)
+        raw = json.dumps(json_object_argument(offer, "offer"), sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw,
                                    same_request=functools.partial(_same_discount_offer, offer))) is not None:
             return done

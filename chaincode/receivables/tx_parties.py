@@ -15,7 +15,7 @@ from . import events, keys, queries
 from .arguments import _first_repeat, require_bindable_client_id, require_client_id, require_party_name, require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin, presented_by_a_certificate
-from .model import Party, PartyRegistration, parse_request
+from .model import Party, PartyRegistration, json_object_argument, parse_request
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
 from .store_base import UNREADABLE_VALUE
 from .session import Session, rules
@@ -117,7 +117,7 @@ class PartyTransactions(TransactionGroup):
         if not is_org_admin(ci):
             raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} (certificate "
                        "OU=admin): only org admins register parties")
-        req = parse_request(PartyRegistration, party, "party")
+        req = parse_request(PartyRegistration, json_object_argument(party, "party"), "party")
         if req.msp_id != ci.msp_id:
             raise rule("admin-of-own-org-only", f"an admin of {shown(ci.msp_id)} cannot register a party of "
                        f"{shown(req.msp_id)}: each org admin registers parties of its own org")

@@ -20,7 +20,7 @@ from .errors import parts_named, rule, shown
 from .model import (
     PAPER_FIELDS, REGISTERED, SPLIT, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference,
     Invoice, InvoiceInput, Party, ReceiptPartHeld, Receivable, ReceivableRegistration,
-    buyer_number_character_problem, invoice_label, parse_request, receipt_label,
+    buyer_number_character_problem, invoice_label, json_object_argument, parse_request, receipt_label,
 )
 from .schemas import json_argument
 from .session import Session, rules
@@ -459,7 +459,7 @@ class RegistrationTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         creditor = await s.party_with_role(cfg.SUPPLIER, request_id=request_id)
-        raw = json.dumps(receivable, sort_keys=True, ensure_ascii=False)
+        raw = json.dumps(json_object_argument(receivable, "receivable"), sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(creditor, request_id, "RegisterReceivable", raw)) is not None:
             return done
         req = parse_request(ReceivableRegistration, receivable, "receivable")
