@@ -91,7 +91,8 @@ def percent_of(rate: Fraction, places: int = 2) -> str:
     """An exact rate as a percentage for people, rounded once, half up, to ``places``: Fraction(41, 1000) -> '4.10%'.
     (:func:`client.money.percent` takes a Decimal, already rounded where it came from a division.)"""
     units = money.round_half_up(Fraction(rate) * 100 * 10**places)
-    return f"{Decimal(units).scaleb(-places)}%"
+    # in fixed point: str() writes a Decimal under 10^-6 with an exponent ("5E-7" for 0.0000005)
+    return f"{Decimal(units).scaleb(-places):f}%"
 
 
 def places_apart(rate: Fraction, other: Fraction, at_least: int = 2) -> int:
