@@ -141,6 +141,17 @@ class BankPricing(BaseModel):
     def _base(cls, v: object) -> Decimal:
         return _rate(v, "base_rate")
 
+    @field_validator("bank")
+    @classmethod
+    def _shows_as_itself(cls, v: str) -> str:
+        # it labels every offer quoted and every row of a quote: blank it labels them with nothing, a line break
+        # starts what reads as a row of its own, a space at either end shows as another bank's name
+        if on_one_line(v) != v:
+            raise ValueError(f"{on_one_line(v)} does not show as itself (blank, a line break or another character "
+                             "that does not print, or a space at either end): give the financier's name or credit "
+                             "code as it appears on offers")
+        return v
+
     def currency_refusal(self, currency: str) -> str | None:
         """Why a claim in ``currency`` cannot be priced with these settings, or None when it can: the flat fees,
         the limits and the minimum advance are amounts of ``self.currency``, and the exposure counted against
