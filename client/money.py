@@ -125,7 +125,13 @@ def to_yuan(fen: int) -> Decimal:
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:
-    """The nearest whole number, halves away from zero, computed exactly (no Decimal context precision)."""
+    """The nearest whole number, halves away from zero, computed exactly (no Decimal context precision).
+
+    A float or a bool raises TypeError: neither is money, and a float holds no exact amount to round
+    (``1.005 * 100`` is 100.49999999999999, which gives 100 where 101 was meant)."""
+    if isinstance(value, (bool, float)):
+        raise TypeError(f"round_half_up({value!r}): a {type(value).__name__} is never money; give a Fraction, "
+                        "a Decimal or an int, computed exactly")
     exact = Fraction(value)
     whole = int((abs(exact) + Fraction(1, 2)) // 1)
     return whole if exact >= 0 else -whole
@@ -161,9 +167,16 @@ def non_ascii_digit(text: str) -> str | None:
     return None
 
 
+# The digits a rate may have, as the receivables contract reads one (chaincode/receivables/daycount.py, RATE_WHOLE_DIGITS
+# and RATE_PLACES; not imported, so that this module loads without the contract): "100", "0.0450000000".
+RATE_WHOLE_DIGITS = 3
+RATE_PLACES = 10
+
+
 def rate_text(rate: Decimal | str) -> str:
     """A rate as the contract takes it: a plain decimal string ("0.036"), spelled as given ("0.0360" stays so).
-    Floats are refused, and so is a string with a digit outside ASCII."""
+    Floats are refused, and so is a string with a digit outside ASCII, and a rate of more digits than the contract
+    takes (:data:`RATE_WHOLE_DIGITS` before the point, :data:`RATE_PLACES` after), before it is written out."""
     if isinstance(rate, bool) or isinstance(rate, float):
         never = "a bool" if isinstance(rate, bool) else "a float"
         raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string, never {never}")
@@ -178,6 +191,10 @@ def rate_text(rate: Decimal | str) -> str:
         raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string")
     if not rate.is_finite() or rate.is_signed():  # is_signed: "-0" is no rate either
         raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
+    # Checked before it is written out in full: "1E+999999999" or "1E-999999999" would be a gigabyte of digits
+    if rate.adjusted() >= RATE_WHOLE_DIGITS or rate.as_tuple().exponent < -RATE_PLACES:
+        raise ValueError(f"rate {rate} has more digits than a rate: the contract takes at most "
+                         f"{RATE_WHOLE_DIGITS} digits before the point and {RATE_PLACES} after (0.036 for 3.6%)")
     return format(rate, "f")
 
 

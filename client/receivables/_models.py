@@ -63,10 +63,21 @@ def _rate_as_written(value: Any, info: ValidationInfo) -> Any:
     # Decimal reads far more than the contract writes (any script's digits, spaces around, a sign, "1_0", ".05"):
     # "١" would be read as 1, a 100% rate, and "-0.05" could not be written back (rate_text). What no contract
     # version wrote is unreadable, as a date not written as the contract writes one is.
-    if isinstance(value, str) and not _RATE_AS_WRITTEN.fullmatch(value):
-        raise ValueError(f"{field}{reprlib.repr(value)} is not a rate as the contract writes one: ASCII digits, "
-                         "a point and more digits (\"0.045\"), or an earlier version's exponent form (\"5E-7\")")
+    if isinstance(value, str):
+        why = ("ASCII digits, a point and more digits (\"0.045\"), or an earlier version's exponent form (\"5E-7\")"
+               if not _RATE_AS_WRITTEN.fullmatch(value) else _unwritten(value))
+        if why is not None:
+            raise ValueError(f"{field}{reprlib.repr(value)} is not a rate as the contract writes one: {why}")
     return value
+
+
+def _unwritten(rate: str) -> str | None:
+    """Why ``rate`` could not be written back (``rate_text``: more digits than a rate has), or None."""
+    try:
+        rate_text(rate)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 _RATE_AS_WRITTEN = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9](?:\.[0-9]+)?E-[0-9]{1,2}")
