@@ -259,10 +259,16 @@ class _OrderIndex:
         self.position = {id(l): n for n, l in enumerate(po.lines)}
         self.by_name: dict[str, list[OrderLine]] = {}
         self.by_code: dict[str, list[OrderLine]] = {}
+        # by name and code together: lines of one name (bolts in many sizes) told apart by their codes are looked
+        # up by code, not found by going over every line of the name for each invoice line and receipt line
+        self.by_name_and_code: dict[tuple[str, str], list[OrderLine]] = {}
         for l in po.lines:
-            self.by_name.setdefault(item_key(l.item_name), []).append(l)
+            name = item_key(l.item_name)
+            self.by_name.setdefault(name, []).append(l)
             if l.item_code:
-                self.by_code.setdefault(item_key(l.item_code), []).append(l)
+                code = item_key(l.item_code)
+                self.by_code.setdefault(code, []).append(l)
+                self.by_name_and_code.setdefault((name, code), []).append(l)
         # by what decides them (name, code, price, unit): a receipt repeats these for many of its lines
         self.of_receipt_line: dict[tuple[str, str | None, Decimal | None, str | None], list[OrderLine]] = {}
         # each receipt line's factor into its PO lines' unit, by id (the line kept, so its id stays its own)
@@ -281,8 +287,14 @@ class _OrderIndex:
         return _converted(received.quantity, self.receipt_factor(received))
 
     def named(self, name: str) -> list[OrderLine]:
-        """The lines whose name has the item key ``name``."""
-        return list(self.by_name.get(name, ()))
+        """The lines whose name has the item key ``name``: the index's own list, not to be changed (a copy for
+        each of thousands of items of one name would take memory in the square of their count)."""
+        return self.by_name.get(name, [])
+
+    def named_and_coded(self, name: str, code: str) -> list[OrderLine]:
+        """The lines whose name and item code have the item keys ``name`` and ``code``: the index's own list, not
+        to be changed."""
+        return self.by_name_and_code.get((name, code), [])
 
     def coded(self, codes: set[str], taken_by_name: frozenset[int] = frozenset()) -> list[OrderLine]:
         """The lines whose item code has one of the item keys ``codes``, but those in ``taken_by_name``."""
@@ -317,13 +329,13 @@ def _spec_keys(line: InvoiceLine) -> set[str]:
     return {item_key(line.spec)} if line.spec else set()
 
 
-def _spec_holding(named: list[OrderLine], line: InvoiceLine) -> tuple[list[OrderLine], bool]:
-    """The lines whose item code is the invoice line's spec (and True), or failing that holds it (an ERP
-    code often wraps the maker's part number: R0805-10K for spec 0805-10K)."""
+def _spec_holding(index: _OrderIndex, named: list[OrderLine], line: InvoiceLine) -> tuple[list[OrderLine], bool]:
+    """The lines of its name (``named``) whose item code is the invoice line's spec (and True), or failing that
+    holds it (an ERP code often wraps the maker's part number: R0805-10K for spec 0805-10K)."""
     if not line.spec:
         return [], True
     spec = item_key(line.spec)
-    exact = [l for l in named if l.item_code and item_key(l.item_code) == spec]
+    exact = index.named_and_coded(item_key(line.name), spec)
     return (exact, True) if exact else ([l for l in named if l.item_code and spec in item_key(l.item_code)], False)
 
 
@@ -333,14 +345,14 @@ def _tightest(lines: list[OrderLine]) -> list[OrderLine]:
     return [l for l in lines if len(item_key(l.item_code or "")) == shortest]
 
 
-def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]
+def _spec_agreeing_all(index: _OrderIndex, items: list[_Item], named: dict[int, list[OrderLine]]
                        ) -> tuple[dict[int, list[OrderLine]], dict[int, list[OrderLine]]]:
     """The lines each item's spec picks among those of its name: the exact code, else the tightest code
     holding it, leaving out the lines another item (of another spec) picks while others remain, so that
     specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K. And, for an item picked by the
     tightest code, every line whose code holds its spec that no other spec picks (R0805 and R0805-10K for
     0805), among which a price may choose (:func:`_split_by_price`)."""
-    holding = {item.number: _spec_holding(named[item.number], item.line) for item in items}
+    holding = {item.number: _spec_holding(index, named[item.number], item.line) for item in items}
     picks = {n: lines if exact else _tightest(lines) for n, (lines, exact) in holding.items()}
     spec_of = {item.number: frozenset(_spec_keys(item.line)) for item in items}
     # the specs picking each line (by id), so that an item asks of its own lines which another spec picks: the
@@ -412,7 +424,7 @@ def _order_lines(index: _OrderIndex, items: list[_Item]) -> dict[int, tuple[Orde
     invoice_names = {item_key(item.line.name) for item in items}
     taken_by_name = frozenset(id(l) for name in invoice_names for l in index.by_name.get(name, ()))
     named = {item.number: index.named(item_key(item.line.name)) for item in items}
-    agreeing, holding_spec = _spec_agreeing_all(items, named)
+    agreeing, holding_spec = _spec_agreeing_all(index, items, named)
     ordered = _narrow_all(named, agreeing)
     for item in items:
         if item.number not in ordered:
@@ -437,7 +449,7 @@ def _po_lines_of_receipt_line(received: OrderLine, index: _OrderIndex) -> list[O
     candidates = index.named(name)
     if code is not None:
         if candidates:
-            coded = [l for l in candidates if l.item_code and item_key(l.item_code) == code]
+            coded = index.named_and_coded(name, code)
         else:
             coded = list(index.by_code.get(code, ()))
         if not coded and _of_other_codes(received, candidates):

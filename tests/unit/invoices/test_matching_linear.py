@@ -16,16 +16,20 @@ from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder, mat
 from ._samples import invoice, line
 
 
-def _documents(count: int, spec_in_code: bool) -> tuple:
+def _documents(count: int, spec_in_code: bool, one_name: bool = False) -> tuple:
     """An invoice of ``count`` items, each on its own PO line and receipt line. With ``spec_in_code`` the
-    invoice line's spec is held in the PO line's code (0805-7 in R0805-7), not the code itself."""
-    lines = tuple(line(f"*电子元件*零件{n}", "2", "1.50", "0.13", unit="个", spec=f"0805-{n}") for n in range(count))
+    invoice line's spec is held in the PO line's code (0805-7 in R0805-7), not the code itself. With
+    ``one_name`` every item has the same name (螺栓 in many sizes), told apart by its code alone."""
+    name = "零件{}".format
+    if one_name:
+        name = "零件".format
+    lines = tuple(line(f"*电子元件*{name(n)}", "2", "1.50", "0.13", unit="个", spec=f"0805-{n}") for n in range(count))
     code = "R0805-{}" if spec_in_code else "0805-{}"
     po = PurchaseOrder(number="PO-1", lines=tuple(
-        OrderLine(line=str(n + 1), item_name=f"零件{n}", item_code=code.format(n), quantity=Decimal(2),
+        OrderLine(line=str(n + 1), item_name=name(n), item_code=code.format(n), quantity=Decimal(2),
                   unit_price=Decimal("1.50"), unit="个") for n in range(count)))
     receipt = GoodsReceipt(number="GR-1", po_number="PO-1", lines=tuple(
-        OrderLine(line=str(n + 1), item_name=f"零件{n}", item_code=code.format(n), quantity=Decimal(2),
+        OrderLine(line=str(n + 1), item_name=name(n), item_code=code.format(n), quantity=Decimal(2),
                   unit="个") for n in range(count)))
     return invoice(lines=lines), po, receipt
 
@@ -62,6 +66,22 @@ def test_twice_the_lines_take_about_twice_the_steps(spec_in_code, part_of_delive
 
         def work():
             result = match_invoice(*documents, part_of_delivery=part_of_delivery)
+            assert result.status == "matched", result.problems
+        return _steps(work)
+
+    small, large = steps(150), steps(300)
+    assert large < 2.3 * small, f"{small} steps for 150 lines of each, {large} for 300"
+
+
+def test_items_of_one_name_told_apart_by_their_codes_take_steps_in_proportion_to_their_lines():
+    """Lines of one name (bolts in many sizes) are paired by the code that is the invoice line's spec: looking
+    the code up among every line of the name, for each invoice line and each receipt line, took time in the square
+    of the line count (2,000 lines of each 4.7 s, 4,000 18 s)."""
+    def steps(count: int) -> int:
+        documents = _documents(count, spec_in_code=False, one_name=True)
+
+        def work():
+            result = match_invoice(*documents)
             assert result.status == "matched", result.problems
         return _steps(work)
 
