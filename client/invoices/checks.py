@@ -14,7 +14,8 @@ totals.in_words        only where the invoice gives its total in words (价税�
                        amounts are written in words (壹万壹仟叁佰圆整, （负数）伍佰圆整) and say 价税合计 in figures
 totals.tax_rounding    the lines' taxes are within 1.27 of their amounts x rates summed, however many lines: each
                        line's tolerance does not add up past what a whole invoice may round by
-line.amount            per line: quantity x unit price = amount, within tolerance
+line.amount            per line: quantity x unit price = amount, within tolerance; a quantity and a unit price both
+                       negative fail, whatever their product
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
                        2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31;
@@ -345,6 +346,13 @@ def _lines(inv: Invoice, tolerance: int | None, items: list) -> list[Finding]:
             out.append(Finding(check="line.amount", status="skipped",
                                message=f"line {i}: no quantity or unit price to check the amount against",
                                details={"line": i}))
+        elif line.quantity < 0 and line.unit_price < 0:
+            out.append(Finding(check="line.amount", status="fail", message=(
+                f"line {i}: quantity {line.quantity} and unit price {line.unit_price} are both negative: a line "
+                "taking goods back (a red-letter line, a discount) prints a negative quantity at its price, or a "
+                "negative price alone, never both, whose product would pass for a sale of "
+                f"{plain_yuan(line_amount_fen(line.quantity, line.unit_price))}; check the line against the invoice"),
+                details={"line": i, "amount_fen": line.amount_fen}))
         else:
             expected = line_amount_fen(line.quantity, line.unit_price)
             out.append(_ok("line.amount", abs(expected - line.amount_fen) <= amount_tolerance,
