@@ -14,7 +14,9 @@ a block's orderer signatures (:mod:`.block_integrity`) are judged alike, here:
   NodeOUs on, exactly one NodeOU OU), and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
   role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
 
-Signatures that do not verify (a high-S ECDSA signature among them), signatures of a certificate signed with
+Signatures that do not verify (a high-S ECDSA signature among them), signatures of an org whose MSP definition
+Fabric's MSP setup refuses (:func:`.msp.definition_problem`: a CA certificate breaking a rule of setup, named with
+the rule), signatures of a certificate signed with
 ECDSA that does not chain to its MSP's CAs (Fabric's MSP cannot deserialize it), signatures of a certificate that a
 CRL of its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a
 CRL without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose
@@ -288,6 +290,10 @@ def refusal(signer: SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Conf
         return (f"{signer.msp_id} is no MSP of this channel ({', '.join(sorted(msps)) or 'none'}), so the "
                 "ordering service cannot read the signer's identity and drops the signature: only the "
                 "signatures of the channel's orgs count")
+    if (refused := msp.identities.definition_problem) is not None:
+        # setup fails for such an MSP, and with it the whole channel config: no signature of it counts
+        return (f"Fabric refuses {signer.msp_id}'s MSP definition in the channel config, so it reads no identity of "
+                f"{signer.msp_id} and drops the signature: {refused}")
     if identity_of(signer, msps) is None:
         return (f"its certificate is no identity {signer.msp_id}'s MSP can read: it does not chain to the MSP's CAs in "
                 "the channel config (or its CA's ECDSA signature on it is not one Fabric reads), so Fabric drops the "
@@ -334,7 +340,7 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
     :func:`listed_admin` compares them: with NodeOUs on, one of them is the admin without that validation, as in
     Fabric)."""
     msp = msps.get(msp_id)
-    if msp is None or signer.msp_id != msp_id or not signer.valid:
+    if msp is None or signer.msp_id != msp_id or not signer.valid or msp.identities.definition_problem is not None:
         return False
     identities, cert = msp.identities, signer.certificate
     if role == "admin" and admin_unvalidated(cert, msp):

@@ -13,6 +13,11 @@ auditor asks more: every certificate of the chain was within its dates at the mo
 here trusts an MSP ID written in a message: the MSP is the one the configuration defines under that ID, and the
 certificate must chain to its CAs.
 
+Before any of that, Fabric's MSP must set the definition up (msp/mspimplsetup.go setupCAs, finalizeSetupCAs): it
+refuses the whole definition, and the orderer the channel config holding it, when a CA certificate breaks a rule of
+setup (:func:`definition_problem`); no identity of such an MSP is valid, and each refusal names the certificate and
+the rule, where a CA taken as issuing nothing would leave the MSP's other CAs issuing identities Fabric never takes.
+
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
 attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
 MSP lists organizational unit identifiers, one OU of the identity must be one of them (issued under the chain the
@@ -123,6 +128,12 @@ class ChannelMsp:
     def issues_identities(self, ca: x509.Certificate) -> bool:
         """Whether an identity issued by ``ca`` can be the MSP's: ``ca`` is a leaf of its certification tree."""
         return ca.public_bytes(serialization.Encoding.DER) not in self.internal_cas
+
+    @cached_property
+    def definition_problem(self) -> str | None:
+        """Why Fabric's MSP refuses this definition at setup for one of its CA certificates, or None
+        (:func:`definition_problem`): it then takes no identity of the MSP."""
+        return definition_problem(self)
 
     def tells_role(self, role: str) -> bool:
         """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
@@ -570,10 +581,11 @@ def role_problem(chain: list[x509.Certificate], msp: ChannelMsp, role: str) -> s
 def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
                         role: str | None = None) -> str | None:
     """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime; None: as Fabric's MSP
-    validates it, expiry aside), or None when it is: it chains to one of the MSP's roots through CAs within their
-    dates at :func:`fabric_moment`, its issuer issued none of the MSP's intermediate CAs
-    (:meth:`ChannelMsp.issues_identities`), it and its CAs are within their dates at ``at``, each issuing CA has a
-    Subject Key Identifier Fabric reads, no CRL of an issuing CA (matched as the MSP matches them) lists it or a
+    validates it, expiry aside), or None when it is: Fabric's MSP sets up the definition (none of its CA
+    certificates breaks a rule of :func:`definition_problem`, which asks each for a Subject Key Identifier Fabric
+    reads), it chains to one of the MSP's roots through CAs within their dates at :func:`fabric_moment`, its issuer
+    issued none of the MSP's intermediate CAs (:meth:`ChannelMsp.issues_identities`), it and its CAs are within
+    their dates at ``at``, no CRL of an issuing CA (matched as the MSP matches them) lists it or a
     CA between it and the root, its organizational units are the MSP's (its OU identifiers, its NodeOUs:
     :func:`_ou_problem`), and, with ``role`` and an MSP whose NodeOUs tell it, it is of that role. A certificate
     whose fields cannot be read is no identity."""
@@ -581,6 +593,53 @@ def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | 
         return _certificate_problem(cert, msp, at, role)
     except CERTIFICATE_ERRORS as error:
         return f"the certificate cannot be read as an identity ({type(error).__name__}: {error})"
+
+
+def definition_problem(msp: ChannelMsp) -> str | None:
+    """Why Fabric's MSP refuses ``msp``'s definition as it sets it up, for its CA certificates, or None: the first
+    rule broken, naming the certificate. Setup (msp/mspimplsetup.go setupCAs and finalizeSetupCAs, with
+    validateCAIdentity of msp/mspimplvalidate.go) fails unless the MSP lists a root CA certificate and every root
+    and intermediate CA certificate it lists is a CA (basic constraints CA:TRUE), has a Subject Key Identifier
+    Fabric reads, and verifies as the MSP verifies its identities: exactly one chain of the MSP's CAs at a second
+    past its own notBefore, as Go's x509 builds it (signatures other than SHA-1, issuers allowed to issue, extended
+    key usages, critical extensions; a root alone is its chain), which Go 1.14's name constraints take; and an
+    intermediate CA must pass the MSP's CRLs as an identity does: none lacking an Authority Key Identifier Fabric
+    reads, none of its issuer listing it. The orderer refuses a channel config holding such a definition whole."""
+    if not msp.roots:
+        return (f"{msp.msp_id}'s MSP lists no root CA certificate, and Fabric's MSP expects one at least "
+                "(\"expected at least one CA certificate\")")
+    for kind, ca in [("root", root) for root in msp.roots] + [("intermediate", ca) for ca in msp.intermediates]:
+        if (problem := _ca_problem(ca, kind, msp)) is not None:
+            return problem
+    return None
+
+
+def _ca_problem(ca: x509.Certificate, kind: str, msp: ChannelMsp) -> str | None:
+    """Why Fabric's MSP setup refuses the CA certificate ``ca``, one of ``msp``'s ``kind`` ("root" or
+    "intermediate") CAs, or None (:func:`definition_problem`)."""
+    who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
+    if not _unreadable_extensions(ca) and not _is_ca(ca):
+        return (f"{who} is not a CA certificate (its basic constraints do not say CA:TRUE), which Fabric's MSP asks "
+                "of every root and intermediate CA certificate it lists (\"CA Certificate did not have the CA "
+                "attribute\"): list only CA certificates there")
+    if (unreadable := revocation.ski_problem(ca)) is not None:
+        return (f"{who} {unreadable}, which Fabric's MSP asks of every root and intermediate CA certificate it lists "
+                "(\"CA Certificate problem with Subject Key Identifier extension\"): have it issued again with one")
+    chain, unchained = _unique_chain(ca, msp, f"the CA certificate, and {msp.msp_id}'s MSP definition with it")
+    if chain is None:
+        return f"{who} does not verify as Fabric's MSP verifies its CA certificates (validateCAIdentity): {unchained}"
+    if len(chain) == 1:
+        return None                                     # a root: Fabric checks no CRL for it
+    found = revocation.refusing(msp.crls, chain[1], ca.serial_number)
+    if found is None:
+        return None
+    place, listing, revokes = found
+    crl = revocation.describe(place, len(msp.crls), listing, msp.msp_id)
+    if revokes:
+        return (f"{who} is revoked: {crl} of its issuer {_subject(chain[1])} lists it, and Fabric's MSP checks its "
+                "intermediate CA certificates against its CRLs (\"The certificate has been revoked\")")
+    return (f"{crl} has no Authority Key Identifier Fabric reads, which fails the check of {who} against the MSP's "
+            "CRLs (\"could not obtain Authority Key Identifier for crl\"): give that CRL its CA's key identifier")
 
 
 def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
@@ -591,18 +650,19 @@ def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
             f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
 
 
-def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
-    """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none)."""
+def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp, refused: str = "the identity") -> str:
+    """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none); ``refused``, what Fabric
+    refuses for it."""
     who, moment = _subject(cert), fabric_moment(cert)
     then = validation_chains(cert, msp, moment)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"
     if unhandled := unhandled_critical_extensions(cert):
         return (f"the certificate of {who} marks critical the extensions {', '.join(unhandled)}, which Go's x509 "
-                "(Fabric's MSP's) does not handle: Fabric refuses the identity")
+                f"(Fabric's MSP's) does not handle: Fabric refuses {refused}")
     if _signed_with_sha1(cert):
         return (f"the certificate of {who} is signed with SHA-1, which Go's x509 Verify (Fabric's MSP's) takes no "
-                "chain through: Fabric refuses the identity; have its CA issue it again with SHA-256")
+                f"chain through: Fabric refuses {refused}; have its CA issue it again with SHA-256")
     undated = chain_to(cert, msp)
     if undated is None:
         return (f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config "
@@ -611,26 +671,40 @@ def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp) -> str:
                 "an extension Go's x509 does not handle)")
     # the chain at Fabric's moment would be this one had all its links been valid then
     return (f"{_dates_problem(undated, moment)}, a second past the notBefore of {who}, when Fabric's MSP verifies "
-            "its chain: Fabric refuses the identity")
+            f"its chain: Fabric refuses {refused}")
+
+
+def _unique_chain(cert: x509.Certificate, msp: ChannelMsp,
+                  refused: str = "the identity") -> tuple[list[x509.Certificate] | None, str | None]:
+    """``cert``'s one chain to the MSP's roots as Fabric's MSP takes it (getUniqueValidationChain), and None; or
+    None and why it has none (no chain, several, or Go 1.14's name constraints refuse the one); ``refused``, what
+    Fabric refuses for it."""
+    chains = fabric_chains(cert, msp)
+    if len(chains) > 1:
+        through = "; ".join(" -> ".join(f"{_subject(ca)} (serial {ca.serial_number:x})" for ca in chain[1:])
+                            for chain in chains)
+        return None, (f"the certificate of {_subject(cert)} has {len(chains)} validation chains to {msp.msp_id}'s CA "
+                      f"certificates in the channel config a second past its notBefore ({through}), and Fabric's "
+                      f"MSP supports a single validation chain: it refuses {refused} (list only one of those CA "
+                      "certificates valid then)")
+    if not chains:
+        return None, _chainless_problem(cert, msp, refused)
+    if (legacy := _legacy_name_constraints_problem(chains[0])) is not None:
+        return None, legacy
+    return chains[0], None
 
 
 def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
                          role: str | None) -> str | None:
     who = _subject(cert)
+    if (refused := msp.definition_problem) is not None:
+        return (f"Fabric refuses {msp.msp_id}'s MSP definition in the channel config, so it takes no identity of "
+                f"{msp.msp_id}: {refused}")
     if _is_ca(cert):
         return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
-    chains = fabric_chains(cert, msp)
-    if len(chains) > 1:
-        through = "; ".join(" -> ".join(f"{_subject(ca)} (serial {ca.serial_number:x})" for ca in chain[1:])
-                            for chain in chains)
-        return (f"the certificate of {who} has {len(chains)} validation chains to {msp.msp_id}'s CA certificates "
-                f"in the channel config a second past its notBefore ({through}), and Fabric's MSP supports a single "
-                "validation chain: it refuses the identity (list only one of those CA certificates valid then)")
-    if not chains:
-        return _chainless_problem(cert, msp)
-    chain = chains[0]
-    if (legacy := _legacy_name_constraints_problem(chain)) is not None:
-        return legacy
+    chain, unchained = _unique_chain(cert, msp)
+    if chain is None:
+        return unchained
     if len(chain) > 1 and not msp.issues_identities(chain[1]):
         return (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA of "
                 f"{msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "
@@ -638,12 +712,7 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime |
     if at is not None and (expired := _dates_problem(chain, at)) is not None:
         return expired
     for child, issuer in zip(chain, chain[1:]):
-        unreadable = revocation.ski_problem(issuer)
-        if unreadable is not None:
-            # Fabric reads the issuer's SKI before any CRL ("could not obtain Subject Key Identifier for signer
-            # cert"), and fails the identity without it, whatever the MSP's CRLs are
-            return (f"the CA certificate of {_subject(issuer)}, which issued {_subject(child)}, {unreadable}, so "
-                    f"Fabric refuses {who}")
+        # each issuer is one of the MSP's CAs, whose Subject Key Identifier the definition's check read
         found = revocation.refusing(msp.crls, issuer, child.serial_number)
         if found is None:
             continue

@@ -113,11 +113,14 @@ def test_with_node_ous_on_the_msps_organizational_units_are_asked_too():
     assert "organizational unit identifiers (bank-unit" in certificate_problem(_user(ca, ["peer"]), msp, NOW, PEER)
 
 
-def test_an_identity_whose_issuer_has_no_subject_key_identifier_is_refused_naming_the_issuer():
+def test_an_identity_of_an_msp_whose_ca_has_no_subject_key_identifier_is_refused_naming_the_ca():
+    # Fabric's MSP setup asks every CA certificate it lists for one (finalizeSetupCAs), so refuses the definition
     ca = _ca(ski=None)
     problem = certificate_problem(_user(ca, ["peer"]), _msp(ca, node_ous=ROLES), NOW, PEER)
-    assert problem == ("the CA certificate of CN=ca, which issued OU=peer,CN=user1, has no Subject Key Identifier, "
-                       "so Fabric refuses OU=peer,CN=user1")
+    assert problem == ("Fabric refuses BankMSP's MSP definition in the channel config, so it takes no identity of "
+                       "BankMSP: the root CA certificate of CN=ca (serial 1) has no Subject Key Identifier, which "
+                       "Fabric's MSP asks of every root and intermediate CA certificate it lists (\"CA Certificate "
+                       "problem with Subject Key Identifier extension\"): have it issued again with one")
 
 
 def test_a_subject_key_identifier_is_read_as_go_reads_it():

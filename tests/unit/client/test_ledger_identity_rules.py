@@ -98,14 +98,17 @@ def _intermediate_and_leaf(ca_key, *, intermediate_until: datetime):
     return inter, leaf
 
 
-def test_an_identity_under_an_intermediate_ca_the_root_revoked_is_refused():
-    # the root's CRL lists the intermediate, not the identity: every link of the chain is looked up, not the first
+def test_an_identity_under_an_intermediate_ca_the_root_revoked_is_refused_with_the_msps_definition():
+    # the root's CRL lists the intermediate, not the identity: Fabric's MSP setup checks its intermediate CAs against
+    # its CRLs (finalizeSetupCAs, validateCAIdentity) and refuses the whole definition
     ca_key, ca, _ = _ca_and_user()
     inter, leaf = _intermediate_and_leaf(ca_key, intermediate_until=NOW + timedelta(days=365))
     assert certificate_problem(leaf, ChannelMsp("BankMSP", (ca,), (inter,), ()), NOW) is None
     revoking = _crl(ca_key, [inter.serial_number], aki_of=ca_key.public_key())
     problem = certificate_problem(leaf, ChannelMsp("BankMSP", (ca,), (inter,), (revoking,)), NOW)
-    assert problem.startswith("the certificate of CN=ica (serial 2a) is on BankMSP's revocation list"), problem
+    assert problem.startswith("Fabric refuses BankMSP's MSP definition in the channel config, so it takes no identity "
+                              "of BankMSP: the intermediate CA certificate of CN=ica (serial 2a) is revoked: CRL 1 of "
+                              "1 in BankMSP's MSP in the channel config (issuer CN=ca"), problem
 
 
 def test_an_identity_whose_intermediate_ca_had_expired_at_the_moment_is_refused():
