@@ -15,13 +15,14 @@ import pytest
 from pydantic import ValidationError
 
 from client.gateway import ChaincodeEvent
-from client.receivables import DiscountOffer, Exposure, OfferTerms, ReceivablesClient, ReceivablesEvent, UnreadableAnswer
+from client.receivables import (DiscountOffer, Exposure, OfferTerms, ReceivablesClient, ReceivablesEvent,
+                                UnreadableAnswer)
 
 from . import fakes
 from .fakes import FakeContract
 
-NOT_WRITTEN_BY_THE_CONTRACT = ["١", "٠.٠٥", "０.05", " 0.05", "0.05\n", "-0.05", "+0.05", ".05", "5.", "1_0", "0x1",
-                               "-0", "5E-7 ", "1E+2", "1E999999999", "1000", "0E-11", "1.5E-10"]
+NOT_WRITTEN_BY_THE_CONTRACT = ["١", "٠.٠٥", "０.05", " 0.05", "0.05\n", "-0.05", "+0.05", ".05", "5.", "1_0",
+                               "0x1", "-0", "5E-7 ", "1E+2", "1E999999999", "1000", "0E-11", "1.5E-10"]
 AS_THE_CONTRACT_WRITES = ["0.05", "0.0360", "0.2500", "1", "100", "0.0000005", "5E-7", "0E-10", "1.5E-7"]
 
 
