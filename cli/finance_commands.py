@@ -48,7 +48,7 @@ import click
 from click.core import ParameterSource
 
 from chaincode.receivables.dates import days_text
-from client.money import exact_percent, rate_text
+from client.money import exact_percent
 from client.gateway import GatewayError
 from client.pricing import (
     LimitStanding,
@@ -65,6 +65,7 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, TermsNotOnThisPeer, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import APR_PERCENT_PLACES, percent_of
+from client.pricing.pricer import probability_text
 from client.pricing.proposals import apr_places, nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
 from client.receivables import PassedOver, ReceivablesError, RuleViolation, unless_refused_the_read
@@ -249,7 +250,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
             "debtor_grade": result.debtor_grade,
             # only where the bank's policy for a debtor with no payment on record priced another grade's terms
             **({"priced_grade": result.priced_grade} if result.priced_grade != result.debtor_grade else {}),
-            "probability_late": None if result.probability_late is None else rate_text(result.probability_late),
+            "probability_late": None if result.probability_late is None else probability_text(result.probability_late),
             "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
             "open_offers": shown(result.open_offers), "available": shown(result.available)}
     if result.declined:

@@ -50,7 +50,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, computed_field
 
 from client.money import money
 
@@ -61,11 +61,18 @@ from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms,
 
 
 def _unsigned_zero(p: Decimal) -> Decimal:
-    return p.copy_abs() if p.is_zero() else p   # "-0" typed is 0 (and rate_text refuses a signed one)
+    return p.copy_abs() if p.is_zero() else p   # "-0" typed is 0, and written "0"
 
 
-# A probability in JSON as a rate is written: fixed point ("0.0000001", where str() gives "1E-7")
-Probability = Annotated[Rate, AfterValidator(_unsigned_zero)]
+def probability_text(p: Decimal) -> str:
+    """A probability as quotes write it: fixed point ("0.0000001", where str() gives "1E-7"), every digit given. Not
+    :func:`~client.money.rate_text`: a probability is no rate sent to the contract, and one given to 17 places (a
+    model's float written out) is written as given, not refused for having more than a rate's 10."""
+    return format(p, "f")
+
+
+Probability = Annotated[Decimal, AfterValidator(_unsigned_zero),
+                        PlainSerializer(probability_text, return_type=str, when_used="json")]
 
 
 class RateParts(BaseModel):
@@ -134,13 +141,18 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     priced for disbursement ``on``, given what the bank already lends against the debtor and what its open offers on
     the debtor's other claims would advance (both fen in the claim's currency, which must be the configuration's).
     ``offered_on``: the day the offer is made (on the ledger, its today), from which it is open
-    ``offer_valid_days`` [default: ``on``]. ``thin_record``: none of the debtor's claims has fallen due, so
+    ``offer_valid_days`` [default: ``on``]. ``probability_late``: the debtor's, shown on the quote (a fraction from 0 to 1, else a ValueError).
+    ``thin_record``: none of the debtor's claims has fallen due, so
     ``grade`` is the model's extrapolation; priced at the configuration's ``thin_record_grade`` where that is
     riskier."""
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
     if exposure < 0 or open_offers < 0:
         raise ValueError("exposure and open offers cannot be negative")
+    # the quote shows it beside the grade it is priced at
+    if probability_late is not None and not 0 <= probability_late <= 1:
+        raise ValueError(f"probability_late {probability_late} is not a probability: give a fraction from 0 to 1 "
+                         "(0.3 is 30%), or None")
     if grade not in config.grades:
         raise ValueError(f"grade {grade!r} is not one of {', '.join(config.grades)}")
     priced_grade = _grade_priced(config, grade, thin_record)
