@@ -629,13 +629,16 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     """Every offer priced for the holder taking cash on ``on``. Ranked, and ordered ``by`` cost or cash: those
     takeable now and those takeable after a first step, together, so a bank's offer and the debtor's early payment
     are compared even while only one of them can be taken. Then the eligible ones no step would make takeable, then
-    the ineligible ones."""
+    the ineligible ones. ``by`` another than "cost" or "cash" is a ValueError."""
     # one offer alone is refused by name: a pydantic model iterates as its (field, value) pairs, so it would fail
     # further on as an AttributeError on a tuple, naming neither the argument nor the fix
     for argument, offers, kind in (("bank_offers", bank_offers, BankOffer),
                                    ("early_payments", early_payments, EarlyPaymentOffer)):
         if isinstance(offers, kind):
             raise TypeError(f"{argument} takes a list of {kind.__name__}, not one alone: pass [offer]")
+    if by not in ("cost", "cash"):   # any other was taken for cash: the most cash first, asked for the cheapest
+        raise ValueError(f"by={by!r}: rank by 'cost' (the effective annual cost, cheapest first) or by 'cash' (the "
+                         "net cash now, most first)")
     if terms.status in NOTHING_OUTSTANDING:   # refused as the ledger reader refuses it, whatever its financing
         raise ValueError(nothing_outstanding(terms.receivable_id, terms.status))
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
