@@ -99,8 +99,8 @@ def request_message(message_type: int, payload: bytes, tx_id: str,
 
 
 class MalformedMessage(Exception):
-    """The peer sent bytes that do not parse as a ChaincodeMessage: the stream cannot be read on, and ends. The
-    text is what the peer is told (gRPC status INVALID_ARGUMENT)."""
+    """The peer sent bytes that do not parse as a ChaincodeMessage: the stream ends, as the Go shim ends it on a
+    failed receive. The text is what the peer is told (gRPC status INVALID_ARGUMENT)."""
 
 
 class _State(enum.Enum):
@@ -265,8 +265,11 @@ class StreamHandler:
                 try:
                     message = await self._next_message()
                 except DecodeError as exc:
-                    # gRPC cannot read past bytes that do not parse: the stream ends, with one line saying why
-                    # rather than gRPC's traceback of an unexpected error (and status UNKNOWN for the peer)
+                    # gRPC could read on, but such bytes name no transaction: the reply or TRANSACTION they
+                    # carried would leave its transaction waiting out the peer's execute timeout. Ended, the
+                    # stream has the peer fail its transactions at once ("chaincode stream terminated") and dial
+                    # again, as after the Go shim's failed receive; one line says why, not gRPC's traceback of
+                    # an unexpected error (and status UNKNOWN for the peer)
                     problem = f"malformed ChaincodeMessage from the peer: {exc}"
                     logger.error("ending the chaincode stream: %s", problem)
                     raise MalformedMessage(f"{problem}; the chaincode server ended the stream") from None
