@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chaincode.receivables.fingerprint import code_characters_problem, paper_number_problem
 from client.gateway._twins import Steps
 
 from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id,
@@ -14,8 +15,21 @@ from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
-from .errors import RuleViolation
+from .errors import RefusedBeforeSending, RuleViolation
 from ..money import Amount
+
+
+def _paper_identity(paper_code: str, paper_number: str) -> tuple[str, str]:
+    """A paper form's identity to link, checked as the contract checks the fields of an invoice naming one (its
+    ``InvoiceInput``, by the same functions): what it refuses whatever the claim holds raises
+    :class:`RefusedBeforeSending` under the contract's rule, nothing sent."""
+    code, number = _id(paper_code, "paper_code"), _id(paper_number, "paper_number")
+    # in the order the contract's model reads them: the code, then the number
+    if (why := code_characters_problem(code)) is not None:
+        raise RefusedBeforeSending("LinkPaperIdentity", "invoice-code-invalid", f"paper_code: {why}")
+    if (why := paper_number_problem(number)) is not None:
+        raise RefusedBeforeSending("LinkPaperIdentity", "invoice-number-invalid", f"paper_number: {why}")
+    return code, number
 
 
 class _ClaimOperations:
@@ -111,10 +125,13 @@ class _ClaimOperations:
         change are its root's, which is returned. Only the claim's creditor, the invoice's seller, links it,
         before or after the debtor confirms the claim (anyone else: ``not-the-creditor``, as the registry holds
         the identity under the seller's tax id); refused on a frozen root, an ended lineage, an invoice naming a
-        paper identity already, and an identity a registration would refuse or that backs a claim."""
+        paper identity already, and an identity a registration would refuse or that backs a claim. A paper number
+        that is not 8 ASCII digits (``invoice-number-invalid``) or a paper code holding anything but ASCII digits
+        (``invoice-code-invalid``) is refused by the contract's own rule before anything is sent
+        (:class:`RefusedBeforeSending`)."""
         return self._submit("LinkPaperIdentity", _record_id(receivable_id, "receivable_id"),
-                            _id(invoice_number, "invoice_number"), _id(paper_code, "paper_code"),
-                            _id(paper_number, "paper_number"), model=Receivable)
+                            _id(invoice_number, "invoice_number"), *_paper_identity(paper_code, paper_number),
+                            model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
         """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).
