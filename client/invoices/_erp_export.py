@@ -18,7 +18,7 @@ from client.user_files import UnreadableFile, read_user_bytes, user_text
 
 from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
-from ._reading import ValueProblem, json_spelled, refuse_power_of_ten, shown_value, to_decimal
+from ._reading import ValueProblem, as_written, refuse_power_of_ten, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .parse import _Tree, parse_json, refuse_gzip
 
@@ -665,7 +665,7 @@ def _holds_nul(value: Any) -> bool:
 def _filled(value: Any) -> str:
     """A cell's text without surrounding spaces, ``""`` where it is empty or absent; a JSON value that is no text
     as JSON spells it (``true``, not Python's ``True``), as a message naming it shows it."""
-    return "" if value is None else (value if isinstance(value, str) else json_spelled(value)).strip()
+    return "" if value is None else as_written(value).strip()
 
 
 def _cell(row: dict[str, Any], field: str) -> str:

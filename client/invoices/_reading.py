@@ -358,9 +358,15 @@ def grouped_in_thousands(text: str) -> bool:
 def shown_value(value: object) -> str:
     """A value for a message, cut short when it is too long to be read in one: text in quotes, anything else as
     JSON spells it (:func:`json_spelled`), as a JSON file wrote it: ``true``, not Python's ``True``."""
-    written = value if isinstance(value, str) else json_spelled(value)
+    written = as_written(value)
     text = repr(value) if isinstance(value, str) else written
     return text if len(text) <= SHOWN_LENGTH else f"{text[:40]}...{text[-12:]} ({len(written)} characters)"
+
+
+def as_written(value: object) -> str:
+    """A value read from a file as the file wrote it: text as it is, any other JSON value as JSON spells it
+    (:func:`json_spelled`: ``null``, not Python's ``None``)."""
+    return value if isinstance(value, str) else json_spelled(value)
 
 
 # the longest a value is shown in a message

@@ -30,8 +30,8 @@ from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import (SHOWN_LENGTH, ValueProblem, deduction_problem, difference_tax, json_spelled, offset_invoice,
-                       plain_digits, shown_value, to_fen, to_line_tax, to_plain_decimal, to_rate)
+from ._reading import (SHOWN_LENGTH, ValueProblem, as_written, deduction_problem, difference_tax, json_spelled,
+                       offset_invoice, plain_digits, shown_value, to_fen, to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
 from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
@@ -1016,6 +1016,7 @@ def _refuse_unreviewed(r: _Reader, listed: Any) -> None:
     if not isinstance(listed, list) or not all(isinstance(u, dict) for u in listed):
         raise r.fail("unreviewed", "not a list of flagged fields: it lists the fields of a scan's reading that a "
                                    f"person must check; {UNREVIEWED_ADVICE}")
-    named = "; ".join(f"{u.get('field', '?')} ({u.get('reason', 'flagged')})" for u in listed)
+    named = "; ".join(f"{as_written(u.get('field', '?'))} ({as_written(u.get('reason', 'flagged'))})"
+                      for u in listed)
     raise r.fail("unreviewed", f"{len(listed)} field(s) flagged when the scan was read, not yet checked: {named}; "
                                f"{UNREVIEWED_ADVICE}")

@@ -77,3 +77,10 @@ def test_a_number_inside_a_list_is_shown_as_the_file_wrote_it():
     with pytest.raises(MalformedInput) as err:
         parse_invoice(text.encode())
     assert '{"value": 200, "price": 1.50}' in err.value.problem, err.value.problem
+
+
+def test_an_unreviewed_entry_names_its_values_as_the_file_wrote_them():
+    doc = {**invoice_to_json(invoice()), "unreviewed": [{"field": None, "reason": True}, {"field": "number"}]}
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(json.dumps(doc).encode())
+    assert "null (true); number (flagged)" in err.value.problem, err.value.problem
