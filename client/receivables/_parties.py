@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import TypeAdapter
 
-from chaincode.receivables.arguments import require_bindable_client_id, require_party_name
+from chaincode.receivables.arguments import (require_bindable_client_id, require_client_id, require_party_name,
+                                             require_text)
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
@@ -23,6 +24,16 @@ def _party_name(name: str, transaction: str) -> str:
     ``transaction`` would answer with, before anything is read or sent."""
     with _as_the_contract_checks(transaction):
         return require_party_name(_text(name, "name"))
+
+
+def _client_id(client_id: str, transaction: str) -> str:
+    """A client identity ``transaction`` names, sent as given once the contract's own check of it passes
+    (``require_client_id``: at most 1,000 characters); what it refuses raises :class:`RefusedBeforeSending`
+    ``argument-invalid``, nothing sent."""
+    client_id = _id(client_id, "client_id")
+    with _as_the_contract_checks(transaction):
+        require_client_id(client_id)
+    return client_id
 
 
 class _PartyOperations:
@@ -97,17 +108,23 @@ class _PartyOperations:
         Any identity the party record lists is taken off it; its binding is deleted where it names this party.
         Refused, as ``RuleViolation``, for an identity the party's record does not list (``identity-not-bound``)
         and when no other identity it lists would act for the party (``last-identity-of-party``: bind another
-        first)."""
-        return self._submit("UnbindPartyIdentity", _id(uscc, "uscc"), _id(client_id, "client_id"),
-                            model=Party)
+        first). An identity of more than 1,000 characters is refused by the contract's own check before anything is
+        sent (:class:`RefusedBeforeSending`, ``argument-invalid``)."""
+        return self._submit("UnbindPartyIdentity", _id(uscc, "uscc"),
+                            _client_id(client_id, "UnbindPartyIdentity"), model=Party)
 
     def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
         """Which party a client identity of org ``msp_id`` acts for (``.party``; None: it acts for none), as every
         transaction decides it: its binding names the party and the party's record lists it. ``.bound_to`` is the
         credit code the binding names all the same (with ``.party`` None: a party whose record does not list it).
         For an admin of that org (before unbinding a leaver), the identity itself and the regulator;
-        others are refused (``not-permitted-to-read``)."""
-        return self._evaluate("FindIdentityParty", _id(msp_id, "msp_id"), _id(client_id, "client_id"),
+        others are refused (``not-permitted-to-read``). An ``msp_id`` of more than 200 characters or an identity of
+        more than 1,000 is refused by the contract's own check before anything is sent (:class:`RefusedBeforeSending`,
+        ``argument-invalid``)."""
+        msp_id = _id(msp_id, "msp_id")
+        with _as_the_contract_checks("FindIdentityParty"):
+            require_text(msp_id, "msp_id", 200, one_line=False)
+        return self._evaluate("FindIdentityParty", msp_id, _client_id(client_id, "FindIdentityParty"),
                               model=IdentityParty)
 
     def get_party(self, uscc: str) -> Party:

@@ -6,15 +6,13 @@ Each refusal names the rule the contract answers with, checked on MemoryLedger a
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient, RefusedBeforeSending
+from client.receivables import ReceivablesClient, RefusedBeforeSending
 from client.receivables.errors import RULE_PATTERN
 
 from .fakes import FakeContract
-from .test_async_client import FakeAsyncContract
+from .test_argument_refusals_name_the_contracts_rule import refusal_of_both_clients
 from .test_contract_agreement import Lifecycle
 
 NUMBER = "26312000000012345678"     # the invoice of Lifecycle.claim_to_split's claim
@@ -29,16 +27,8 @@ def claim():
 
 
 def refused_by_both_clients(claim_id: str, paper_code: str, paper_number: str) -> RefusedBeforeSending:
-    raised = []
-    for contract, client_class in ((FakeContract(), ReceivablesClient), (FakeAsyncContract(), AsyncReceivablesClient)):
-        with pytest.raises(RefusedBeforeSending) as refused:
-            made = client_class(contract).link_paper_identity(claim_id, NUMBER, paper_code, paper_number)
-            if client_class is AsyncReceivablesClient:
-                asyncio.run(made)
-        assert contract.calls == []
-        raised.append((refused.value.transaction, refused.value.rule, refused.value.detail))
-    assert raised[0] == raised[1]
-    return refused.value
+    return refusal_of_both_clients(
+        lambda client: client.link_paper_identity(claim_id, NUMBER, paper_code, paper_number))[0]
 
 
 @pytest.mark.parametrize("paper_number", ["1234", "0001234５", " 00012345", "0001-2345", "000123456"])
