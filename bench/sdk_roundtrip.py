@@ -41,7 +41,7 @@ from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
 from cli.output import emit, progress, table
 from client.gateway import CommitError
-from client.gateway._context import MAX_SECONDS
+from client.timeouts import MAX_SECONDS
 
 from . import cpu
 from .driver import CONCURRENCY, Operation, Plan

@@ -10,20 +10,20 @@ today or earlier), which the report's first line and its verdict name (in JSON, 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 import click
 
-from client.gateway import GatewayError
-from client.ledger.block_integrity import genesis_block, header_hash
-from client.ledger.qscc import LedgerReadError
-from client.receivables import RuleViolation
-from client.receivables.audit import AuditCheck, ReceivableAudit
 from network.errors import NetworkError
 
 from . import connection
 from .options import PathType, names_a_record
 from .output import as_typed, emit
+
+if TYPE_CHECKING:
+    from client.receivables.audit import AuditCheck
 
 EXIT_PASSED, EXIT_CHECK_FAILED, EXIT_NOT_AUDITED = 0, 1, 3
 AUDIT_COLUMNS = ["what", "subject", "expected_msp", "result", "tx_id", "reason"]
@@ -105,6 +105,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
       recfin receivable audit R-0123456789abcdef --as bank/officer1
       recfin receivable audit R-0123456789abcdef.2 --as bank --json
     """
+    from client.gateway import GatewayError
+    from client.ledger.qscc import LedgerReadError
+    from client.receivables import RuleViolation
+    from client.receivables.audit import ReceivableAudit
+
     who_org, who_user = connection.caller(as_, org, user, "bank")
     claim, auditor = as_typed(receivable_id), as_typed(who_org)
     genesis_hash = None if genesis_file is None else _genesis_hash(genesis_file)
@@ -141,6 +146,9 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
 
 def _genesis_hash(path: Path) -> bytes:
     """The header hash of the genesis block in ``path``; a usage error (exit 2) naming the file where it is none."""
+    from client.ledger.block_integrity import genesis_block, header_hash
+    from client.ledger.qscc import LedgerReadError
+
     try:
         return header_hash(genesis_block(path.read_bytes(), str(path)).header)
     except OSError as error:

@@ -2,18 +2,15 @@
 and bring the ledger's records of earlier contract versions up to the deployed one (`upgrade-ledger`)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from chaincode.receivables.config import NetworkConfig
-from client.receivables import RuleViolation
-from client.receivables.ledger_keys import split_key
-from network import ccservers, contract_config
 from network.errors import ChaincodeError
-from network.lifecycle import Lifecycle, check_name, check_version, compiled_signature_policy
 
 from .connection import acting, describe
 from .network_commands import open_network, topology_option
@@ -21,6 +18,9 @@ from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
 from .request_ids import Terminated, terminations_raised, may_have_committed
+
+if TYPE_CHECKING:
+    from chaincode.receivables.config import NetworkConfig
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version",
                  "deployed_endorsement_policy", "deployed", "committed_version", "committed_sequence",
@@ -45,22 +45,30 @@ def _refused_as_the_option(ctx: click.Context, check, value: str | None) -> str 
 
 def _chaincode_name(ctx, _param, name: str | None) -> str | None:
     # a blank one (an unset variable) would stand for the default: the topology's chaincode, or every one
+    from network.lifecycle import check_name
+
     return _refused_as_the_option(ctx, check_name, name)
 
 
 def _definition_version(ctx, _param, version: str | None) -> str | None:
+    from network.lifecycle import check_version
+
     return _refused_as_the_option(ctx, check_version, version)
 
 
 def _signature_policy(ctx, _param, policy: str | None) -> str | None:
     # one Fabric's policy language cannot read; whether one org could meet it is the deploy's to say, from the
     # topology's orgs
+    from network.lifecycle import compiled_signature_policy
+
     return _refused_as_the_option(ctx, compiled_signature_policy, policy)
 
 
 @contextmanager
 def _on_the_servers_path():
     """sys.path as a chaincode server has it: `python -m chaincode` runs in the checkout, which comes first."""
+    from network import ccservers
+
     sys.path.insert(0, str(ccservers.REPO_ROOT))
     try:
         yield
@@ -221,6 +229,9 @@ def config_command(topology_path, committed, as_json):
       recfin chaincode config
       recfin chaincode config --committed --json
     """
+    from network import contract_config
+    from network.lifecycle import Lifecycle
+
     net = open_network(topology_path, as_json)
     topo = net.topology
     definition = None
@@ -392,6 +403,8 @@ def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | Non
     """The line saying how to go on after the page from ``bookmark`` failed or was stopped (Ctrl-C, SIGTERM,
     SIGHUP), ``pages_done`` pages after the first one sent; None where running the same command again is the
     way (the first page sent failed, before it could have committed, for another cause than its bookmark)."""
+    from client.receivables import RuleViolation
+
     if isinstance(failure, RuleViolation) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
         return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
@@ -458,5 +471,7 @@ def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: 
 
 def _key_parts(key: str) -> dict[str, str]:
     """A record's composite key as its type and its attributes (a key that is no composite key, as its type)."""
+    from client.receivables.ledger_keys import split_key
+
     object_type, attributes = split_key(key) or (key, [])
     return {"type": object_type, "id": " ".join(attributes)}

@@ -12,26 +12,23 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
-from cryptography import x509
-from pydantic import ValidationError
 
-from chaincode.receivables.identity import is_org_admin
-from client.gateway import (CommitStatusError, EncryptedKeyError, EventStreamError, GatewayError, Gateway, Identity,
-                            Signer, SubmitError, Timeouts, TransactionError, connect, open_msp_folder)
-from client.ledger.msp import ChannelMsp, chain_to
-from client.pricing import validation_problems
-from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
-                                client_id_of)
-from network import profiles
+from client.timeouts import Timeouts
 from network.errors import NetworkError
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .options import PathType
 from .output import joined_lines, one_line
+
+if TYPE_CHECKING:
+    from client.gateway import Gateway, GatewayError, Identity, Signer
+    from client.receivables import ReceivablesClient
+    from cryptography import x509
+    from network import profiles
 
 
 @dataclass
@@ -46,6 +43,8 @@ class Session:
     @property
     def client_id(self) -> str:
         """The user's client identity as the contract spells it (for party binding)."""
+        from client.receivables import client_id_of
+
         return client_id_of(self.user.cert)
 
 
@@ -73,6 +72,8 @@ def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) ->
 
 
 def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile:
+    from network import profiles
+
     return profiles.load(org, data_root)
 
 
@@ -83,6 +84,9 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
 
     msp_dir: sign as the identity in this MSP folder instead of the profile's folder of that user (an org admin's
     folder kept elsewhere, as `--msp-dir` gives it to the commands that change the channel config)."""
+    from client.gateway import connect
+    from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient
+
     profile = load_profile(org, data_root)
     refuse_missing_tls_root(profile, data_root)
     who = profile.user(user if user is not None else default_user(profile, admin=admin))
@@ -129,6 +133,8 @@ def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path
 def _profile_file(org: str, data_root: Path | None) -> Path:
     """The org's connection profile file, as `recfin network up` names it (profiles/ORG.json of the data folder);
     the profiles/ folder where the org's profile was found in a file named otherwise."""
+    from network import profiles
+
     folder = profiles.profiles_dir(Path(data_root) if data_root else profiles.default_data_root())
     own_file = folder / f"{org}.json"
     return own_file if own_file.is_file() else folder
@@ -161,6 +167,8 @@ def refuse_another_orgs_certificate(profile: profiles.ConnectionProfile, who: pr
     the cacerts/ and intermediatecerts/ of its other users' folders the profile names (not the signing folder's
     own, which a folder copied from another org brings along); with none of them here, the peer's MSP alone
     decides."""
+    from client.ledger.msp import ChannelMsp, chain_to
+
     folders = [Path(user.msp_dir) for user in profile.users.values()
                if Path(user.msp_dir).absolute() != Path(who.msp_dir).absolute()]
     roots = _certificates_in(folder / "cacerts" for folder in folders)
@@ -186,6 +194,8 @@ def refuse_no_admin(profile: profiles.ConnectionProfile, who: profiles.UserIdent
     upgrade-ledger`: open_session's ``admin``) signed by an identity that is no admin of the org as the
     contract tells one (is_org_admin: the certificate's OU=admin and no other role's OU). `--as ORG/USER`
     naming a client user signs as that client, and the contract's refusal does not say whom to act as."""
+    from chaincode.receivables.identity import is_org_admin
+
     if is_org_admin(identity):
         return
     admin = next((name for name, user in profile.users.items() if user.role == "admin"), "admin")
@@ -204,6 +214,8 @@ def refuse_no_admin(profile: profiles.ConnectionProfile, who: profiles.UserIdent
 
 def _certificates_in(folders: Iterable[Path]) -> list[x509.Certificate]:
     """The certificates of the *.pem files in those folders that are there and read as PEM certificates."""
+    from cryptography import x509
+
     found = []
     for folder in folders:
         for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
@@ -218,6 +230,8 @@ def _certificates_in(folders: Iterable[Path]) -> list[x509.Certificate]:
 def open_user_folder(msp_dir: Path, msp_id: str) -> Iterator[tuple[Identity, Signer]]:
     """open_msp_folder for a command: an encrypted keystore key is named with what the command's user can do,
     as no command takes a key's password (the SDK's advice, load_msp_folder(..., password=...), is not theirs)."""
+    from client.gateway import EncryptedKeyError, open_msp_folder
+
     with ExitStack() as stack:
         try:
             opened = stack.enter_context(open_msp_folder(msp_dir, msp_id))
@@ -401,6 +415,8 @@ def acting(default_org: str, *, admin: bool = False,
         @functools.wraps(fn)
         def wrapper(as_: str | None, org: str | None, user: str | None, data_root: Path | None, as_json: bool,
                     msp_dir: Path | None = None, **kwargs):
+            from client.gateway import GatewayError
+
             who_org, who_user = caller(as_, org, user, default_org)
             signing = {"msp_dir": msp_dir} if msp_dir is not None else {}
             from .request_ids import terminations_raised
@@ -438,6 +454,10 @@ def acting(default_org: str, *, admin: bool = False,
 
 def describe(error: BaseException) -> str:
     """One line a person can act on."""
+    from client.pricing import validation_problems
+    from client.receivables import RuleViolation
+    from pydantic import ValidationError
+
     if isinstance(error, RuleViolation):
         return f"{error.transaction} refused: RULE {error.rule}: {error.detail}"
     if isinstance(error, ValidationError):   # a request the SDK's model refused: each field and its problem
@@ -459,6 +479,8 @@ def _own_line(error: BaseException) -> str:
     ``Timeouts`` field and the step's ``timeout=`` that set it, Python no command line reaches: what the call
     changed is said in the SDK's words without that sentence (``advice_without_timeout``), :func:`_no_answer_hint`
     what to look at, and :func:`_longer_timeout_hint` the option that waits longer."""
+    from client.gateway import CommitStatusError, EventStreamError, SubmitError
+
     if isinstance(error, (SubmitError, CommitStatusError, EventStreamError)):
         return joined_lines(error.without_advice())
     if _own_timeout_passed(error):
@@ -469,6 +491,8 @@ def _own_line(error: BaseException) -> str:
 def _own_timeout_passed(error: BaseException) -> bool:
     """Whether ``error`` is of a call whose own timeout passed before the peer answered (the SDK's ``timeout``
     set): its line, :func:`_no_answer_hint` and :func:`_longer_timeout_hint` each say so in their part."""
+    from client.gateway import TransactionError
+
     return isinstance(error, TransactionError) and error.timeout is not None
 
 
@@ -480,6 +504,8 @@ _TIME_WINDOW_REFUSAL = "peer.authentication.timewindow"
 def _clock_hint(error: BaseException) -> str:
     """A proposal a peer refused as stamped outside its time window: the stamp is this machine's clock, so that
     is what to set right; Fabric's words name the window but not the machine at fault. "" for any other error."""
+    from client.gateway import GatewayError
+
     if not isinstance(error, GatewayError):
         return ""
     said = [str(error), *(detail.message for detail in error.details)]
@@ -493,6 +519,8 @@ def _unavailable_hint(error: BaseException) -> str:
     """What to look at when a peer or orderer could not be reached (gRPC UNAVAILABLE: most often a network that is
     not up, or a --data-root whose profiles name another one), said after the gateway's own words, which name no
     step to take; "" for any other error."""
+    from client.gateway import GatewayError
+
     if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "UNAVAILABLE"):
         return ""
     if _host_not_resolved(error):
@@ -541,6 +569,8 @@ def _no_answer_hint(error: BaseException) -> str:
     orderer may have taken that transaction, which its line says with what to do; and for a call that never
     left this machine (``sent`` False: its signer, an HSM or a signing service, gave no signature in time,
     which its line says), where no node is to blame."""
+    from client.gateway import CommitStatusError, GatewayError, SubmitError
+
     if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "DEADLINE_EXCEEDED"):
         return ""
     if not error.sent:
@@ -726,6 +756,9 @@ def reports_ledger_errors(fn: Callable) -> Callable:
     ClickException with one line."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from client.gateway import GatewayError
+        from client.receivables import ReceivablesError
+
         try:
             return fn(*args, **kwargs)
         # a ReceivablesError: a refusal (RuleViolation), or an answer the SDK could not use (a listing's

@@ -68,44 +68,29 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import click
-import grpc
 
-from chaincode.receivables.dates import days_text
-from client.business_dates import business_today
-from client.gateway import CommitStatusError, GatewayError, SubmitError
-from client.invoices.credit_code import credit_code_check_digit
 from client.money import percent
-from client.pricing.money import percent_of
-from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
-from client.receivables import (
-    DiscountOfferRequest,
-    Exposure,
-    FinancingTerms,
-    InvoiceInput,
-    Party,
-    Receivable,
-    ReceivablesClient,
-    ReceivableRegistration,
-    RuleViolation,
-    Statistics,
-    orgs_without_endorsing_peers,
-)
-from network import Network, ccservers, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError, first_few
-from network.org_users import ENTERPRISE_ATTR
 from network.probes import accepting
-from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
 
 from . import connection
 from .amounts import money
 from .network_commands import topology_option
-from .options import PathType
+from .options import PathType, business_today
 from .output import emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 from .request_ids import EXIT_INTERRUPTED, AnswerLost
+
+if TYPE_CHECKING:
+    from client.gateway import GatewayError
+    from client.pricing.proposals import BankOffer
+    from client.receivables import (Exposure, Party, Receivable, ReceivableRegistration, ReceivablesClient,
+                                    RuleViolation, Statistics)
+    from network import profiles
+    from network.topology import Topology
 
 REGULATOR_CODE_BODY = "11110000MB000001X"  # a synthetic credit code for the demo's regulator (GB 32100 form)
 SECOND_BANK_CODE_BODY = "91110000MA1K00099"  # a synthetic credit code for the demo's second bank
@@ -228,6 +213,8 @@ class Run:
 
 def credit_code_of(session: connection.Session, fallback_body: str) -> str:
     """The enterprise a user acts for (its `recfin.enterprise` attribute in the topology), or a synthetic code."""
+    from network.org_users import ENTERPRISE_ATTR
+
     return session.user.attrs.get(ENTERPRISE_ATTR) or with_check_digit(fallback_body)
 
 
@@ -237,6 +224,8 @@ def listed(items: list[str]) -> str:
 
 
 def with_check_digit(body: str) -> str:
+    from client.invoices.credit_code import credit_code_check_digit
+
     return body + credit_code_check_digit(body)
 
 
@@ -249,6 +238,8 @@ def actor_codes(users: dict[str, tuple[str, str, dict[str, str]]], where: str) -
     sharing a code would be one party (a supplier registered under the regulator's code, a split to oneself).
     So a ClickException names every actor without a code and every code two actors share, and where the
     attributes are set (``where``), before anything is registered."""
+    from network.org_users import ENTERPRISE_ATTR
+
     codes, without = {}, []
     for key, (org, user, attrs) in users.items():
         if key == "bank2":
@@ -279,6 +270,8 @@ def actor_codes(users: dict[str, tuple[str, str, dict[str, str]]], where: str) -
 def demo_codes(sessions: dict[str, connection.Session], data_root: Path | None) -> dict[str, str]:
     """Each actor's credit code, read from the user its session acts as in data_root's connection profiles
     (default: the topology's folder, as connection.open_session reads them; see :func:`actor_codes`)."""
+    from network import profiles
+
     folder = profiles.profiles_dir(data_root or profiles.default_data_root())
     return actor_codes({key: (s.profile.org, s.user.name, s.user.attrs) for key, s in sessions.items()},
                        f"the connection profiles in {folder}")
@@ -300,6 +293,8 @@ def check_story_fits(defined: Topology, topology_file: Path, data_root: Path) ->
 
     The network is the topology file as data_root's membership.yaml changes it (membership.effective), as the
     network and its profiles have it: a user issued with `recfin org user add` is one of its org's users."""
+    from network import membership
+
     topology = membership.effective(defined, data_root)
     where = str(topology_file) if topology is defined else f"{topology_file} and {membership.state_path(data_root)}"
     lacking = []
@@ -330,6 +325,8 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
     before a later one failed), the error says so, and how to go on or stop them (:func:`setup_stopped_line`):
     the network's own line names only what failed, and the operator of a first run would not know that the
     rest is up."""
+    from network import Network
+
     net = Network(topology, data_root=data_root, say=say)
     say("network: bringing it up if needed")
     try:
@@ -398,6 +395,11 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
       recfin demo --json > demo.json
       recfin demo --skip-setup --data-root /srv/recfin/network
     """
+    from client.gateway import GatewayError
+    from client.receivables import RuleViolation
+    from network import membership
+    from network.topology import DEFAULT_TOPOLOGY, load as load_topology
+
     say = progress(as_json)
     topology = load_topology(topology_path)
     topology_file = topology_path or DEFAULT_TOPOLOGY
@@ -530,6 +532,8 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
     KeyboardInterrupt (the SDK's ``may_have_been_ordered`` on it says whether the orderer was handed its
     transaction; False: it cannot commit). command_options: the ``--data-root`` of the network the demo ran
     on, where the commands it names must be given it."""
+    from client.gateway import CommitStatusError, GatewayError, SubmitError
+
     n = len(run.steps)
     acting = run.turns.acting
     who = acting_key(run, s)
@@ -575,6 +579,8 @@ def logs_to_read(topology: Topology, session: connection.Session, topology_path:
     """Where to read why a step failed on the network: the logs of the acting org's gateway peer and of its
     chaincode server, as `recfin network logs` names them (given the topology to use, as
     :func:`network_command_options` says)."""
+    from network import ccservers
+
     org = session.profile.org
     peers = topology.peers(org)
     if not peers:
@@ -591,6 +597,9 @@ def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Sessi
     UNAVAILABLE that reached no orderer; else none, and the error's own line stands. Such an error's line names a
     transaction (``[tx ...]``) that was never sent: a peer that is down is what to say. A submit that may have
     been ordered keeps its line, whose tx id is what to look up."""
+    import grpc
+    from client.gateway import CommitStatusError, SubmitError
+
     if error.code != grpc.StatusCode.UNAVAILABLE or isinstance(error, (SubmitError, CommitStatusError)):
         return []
     peers: dict[str, str] = {}
@@ -603,6 +612,8 @@ def network_command_options(topology_path: Path | None, other_data_root: Path | 
     """What `recfin network up|status|logs`, which take no --data-root and act on their topology's data
     folder, need to reach the demo's network: their --topology option, and what to say of FILE where the demo
     ran on another --data-root (``other_data_root``) than its topology's ("" otherwise)."""
+    from network.topology import DEFAULT_TOPOLOGY
+
     if other_data_root is not None:
         return " --topology FILE", (
             f". Those commands act on the data folder of their topology, not on --data-root: FILE is a "
@@ -634,6 +645,8 @@ def chaincode_not_deployed(error: GatewayError, profile: profiles.ConnectionProf
     another org is no such sign); discovery holds no definition of it; no peer to evaluate it on; or a peer's
     refusal that it is not defined there. Each names the chaincode, or the acting org, so another chaincode's
     failure (qscc's, say) is not taken for it."""
+    from client.receivables import orgs_without_endorsing_peers
+
     name, channel = profile.chaincode, profile.channel
     signs = (f"No metadata was found for chaincode {name} in channel {channel}",
              f"no peers available to evaluate chaincode {name} in channel {channel}",
@@ -665,6 +678,8 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
     (an older demo bound it so): the story then finances with First Bank alone (``make_offers``).
 
     command_options: what the `recfin party` commands the refusal suggests need to reach this network's folder."""
+    from client.receivables import RuleViolation, client_id_of
+
     admins: dict[str, connection.Session] = {}
     bound_elsewhere: list[str] = []
     for key, name, role, users in PARTIES:
@@ -672,7 +687,7 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
         if org not in admins:
             admins[org] = stack.enter_context(connection.open_session(org, None, data_root, admin=True))
         admin = admins[org]
-        client_ids = {u: connection.client_id_of(admin.profile.user(u).cert) for u in users}
+        client_ids = {u: client_id_of(admin.profile.user(u).cert) for u in users}
         try:
             party = run.turns(admin).register_party(codes[key], name, role, admin.profile.msp_id, client_ids.values())
             run.step(f"{org}-admin", f"register party {name}", party.tx_id, uscc=codes[key])
@@ -727,6 +742,8 @@ def bound_elsewhere_hint(admin: connection.Session, name: str, code: str, acting
 
 def fixed_code_hint(key: str) -> str:
     """What gives an actor another code: its user's attribute, except for Second Bank, whose code is fixed."""
+    from network.org_users import ENTERPRISE_ATTR
+
     if key == "bank2":
         return ""
     org, user = ACTORS[key]
@@ -761,6 +778,8 @@ def bind_hint(admin: connection.Session, code: str, users: list[str], command_op
 def delivery(codes: dict[str, str], today: date, amounts: tuple[Decimal, Decimal]) -> ReceivableRegistration:
     """The tier-1 supplier's claim on the core enterprise for one delivery: its invoice (a new number each run,
     dated today), due ``TERM_DAYS`` from today."""
+    from client.receivables import InvoiceInput, ReceivableRegistration
+
     amount, tax = amounts
     invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today, amount=amount,
                            tax=tax, seller_tax_id=codes["tier1"], buyer_tax_id=codes["core"])
@@ -781,6 +800,8 @@ ATTESTATION_NEEDED = (
 def register_and_confirm(run: Run, by: Callable[[str], ReceivablesClient], registration: ReceivableRegistration,
                          what: str) -> Receivable:
     """The tier-1 supplier registers ``what`` (a claim on one invoice); the core enterprise confirms it."""
+    from client.receivables import RuleViolation
+
     try:
         r = by("tier1").register_receivable(registration)
     except RuleViolation as error:
@@ -805,6 +826,11 @@ def financed_shares(total: dict[str, Exposure]) -> str:
 def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     """Tell the story; return what --json prints after the steps (amounts in integer fen), and the regulator's
     closing statistics (the exposure table people get)."""
+    from chaincode.receivables.dates import days_text
+    from client.pricing.money import percent_of
+    from client.pricing.proposals import ReceivableTerms, rank_proposals
+    from client.receivables import DiscountOfferRequest, RuleViolation
+
     def by(key: str) -> ReceivablesClient:
         """The actor's client, its peer caught up with the story's latest change."""
         return run.turns(s[key])
@@ -959,6 +985,9 @@ def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, 
     """Each bank offers its quote; a second bank that is not a separate party (an older ledger bound officer2 to
     First Bank) is reported and skipped. Each offer is shown, and compared, on the terms the ledger holds for it,
     read back by its bank: the public offer keeps only their hash."""
+    from client.pricing.proposals import BankOffer
+    from client.receivables import FinancingTerms
+
     out: dict[str, tuple[BankOffer, Any]] = {}
     first = run.turns(s["bank"]).who_am_i().uscc
     for key in ("bank", "bank2"):

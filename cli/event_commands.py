@@ -10,6 +10,8 @@ passed over: left before it, the checkpoint would stop every restart on the same
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import os
 import re
@@ -20,14 +22,16 @@ from pathlib import Path
 import click
 
 from client.atomic_file import check_output_file
-from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
-from client.gateway import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
-from client.receivables import CheckpointOfAnotherLedger, ReceivablesEvent
+from client.block_numbers import MAX_BLOCK_NUMBER
 
 from .amounts import with_money
 from .connection import acting, describe
 from .options import PathType, WholeNumberRange
 from .output import as_typed, file_refused, key_values, on_one_line, one_line
+
+if TYPE_CHECKING:
+    from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, NotACheckpointFile
+    from client.receivables import ReceivablesEvent
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
 # escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
@@ -67,6 +71,8 @@ def _event_line(raw: ChaincodeEvent, as_json: bool) -> str:
     Such a line, raised, would end the follower before the checkpoint passed the event, and so every restart at the
     same event; reported as unreadable, the event is recorded and passed over. Any other failure is a fault of this
     code, left to stop the follower with the checkpoint before the event."""
+    from client.receivables import ReceivablesEvent
+
     event = ReceivablesEvent.from_chaincode_event(raw)
     try:
         text = _line(event, as_json=False)
@@ -94,6 +100,8 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
     """--checkpoint, checked before anything connects: a file its folder lets this user write (each event's record
     is written there, and the first would otherwise fail once events were being printed), that holds a checkpoint
     if it holds anything, and that no other follower holds."""
+    from client.gateway import FileCheckpointer, NotACheckpointFile
+
     if path is None:
         return None
     if not path.parent.is_dir():
@@ -146,6 +154,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
       recfin events --start-block 0 --limit 20
       recfin events --checkpoint events.checkpoint --json >> events.jsonl
     """
+    from client.gateway import FileCheckpointer, GatewayError, NotACheckpointFile, holds_position
+
     try:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
     except BlockingIOError:
@@ -219,6 +229,8 @@ def _not_a_checkpoint(refusal: NotACheckpointFile) -> str:
     (a transactionId not in Fabric's form: without it the user is left to guess which field to look at), and the
     way to go on that loses no event: removed alone, the file would have the follower start at the next commit,
     past every event committed since the last good checkpoint."""
+    from client.gateway import CHECKPOINT_FILE_FORM
+
     found = f" ({on_one_line(refusal.problem)})" if refusal.problem else ""
     return (f"{as_typed(refusal.path)} is not a checkpoint file{found} ({CHECKPOINT_FILE_FORM}): give another file; "
             "or, to go on without missing an event, remove it and run again with --start-block N, N the block of the "
@@ -265,6 +277,9 @@ def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, check
     network's) the follower would print nothing, ever, without a word. Only that answer says so: a read refused or
     not answered says nothing of the file, and the stream asked next meets the same peer and says what it meets.
     A file that names no transaction (one before its first event) the SDK asks nothing of."""
+    from client.gateway import GatewayError
+    from client.receivables import CheckpointOfAnotherLedger
+
     try:
         session.client.check_checkpoint(checkpointer, msp_id=session.profile.msp_id)
     except CheckpointOfAnotherLedger as other:

@@ -42,41 +42,18 @@ from contextlib import ExitStack
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 from click.core import ParameterSource
 
-from chaincode.receivables.dates import days_text
 from client.money import exact_percent
-from client.gateway import GatewayError
-from client.pricing import (
-    LimitStanding,
-    PricingConfigError,
-    Proposal,
-    QuoteLockTimeout,
-    ReceivableTerms,
-    bank_config_path,
-    load_bank_config,
-    quote as price_quote,
-    quote_lock,
-    rank_proposals,
-    validation_problems,
-)
-from client.pricing.ledger import ProposalInputs, TermsNotOnThisPeer, proposal_inputs_from_ledger, receivable_terms
-from client.pricing.money import APR_PERCENT_PLACES, percent_of
-from client.pricing.pricer import probability_text
-from client.pricing.proposals import apr_places, nothing_outstanding
-from client.pricing.quote_lock import PendingOffer, QuoteTurn
-from client.receivables import PassedOver, ReceivablesError, RuleViolation, unless_refused_the_read
-from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
-from client.business_dates import business_today
 from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option,
-                      endorsing_organizations, holiday_calendar_option, names_a_record)
+from .options import (DATE, FRACTION, FiniteFloatRange, PathType, business_today, endorsing_org_option,
+                      endorsing_organizations, holiday_calendar_option, names_a_record, ReadWhenShown)
 from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
@@ -98,8 +75,17 @@ from .risk_commands import (
     offline_hint,
     refuse_a_debtor_the_ledger_has_not,
     score_meaning,
+    shipped_model,
     thin_record,
 )
+
+if TYPE_CHECKING:
+    from client.pricing import LimitStanding, Proposal
+    from client.pricing.ledger import ProposalInputs as OffersFile   # the --offers file: what the ledger reader returns
+    from client.pricing.ledger import TermsNotOnThisPeer
+    from client.pricing.quote_lock import PendingOffer, QuoteTurn
+    from client.receivables import PassedOver
+    from client.risk import LatePaymentModel
 
 
 def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
@@ -147,9 +133,11 @@ def _score(model: LatePaymentModel, model_path: Path | None, history, day) -> De
     """The debtor's risk as ``model`` (read from ``model_path``, None for the shipped one) scores ``history`` as of
     ``day``, with the notes `risk score` gives of what the grade rests on (a thin record, a record shorter than
     any the model was trained on, claims that fell due under a freeze) said on stderr as it says them."""
+    from client.risk import score_debtor
+
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
-    note_fewer_than_trained_on(scored, model_path or DEFAULT_MODEL)
+    note_fewer_than_trained_on(scored, model_path or shipped_model())
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored),
                       claims_not_counted=history.claims_not_counted,
                       claims_in_other_currencies=history.claims_in_other_currencies,
@@ -172,7 +160,7 @@ def _refuse_history_in_another_currency(risk: DebtorRisk, history_file: Path | N
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
     """--model (the shipped model by default), or why it cannot score, as `risk score` says it."""
-    return load_model(model_path or DEFAULT_MODEL, "--model" if model_path is not None else None)
+    return load_model(model_path or shipped_model(), "--model" if model_path is not None else None)
 
 
 def _given_risk(grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
@@ -183,6 +171,8 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
     ``read_as_of``), else its last event's date (``day``, the disbursement date, if that is earlier). As of a
     later date every claim open in it and due since would count as unpaid.
     """
+    from client.risk import grade_for
+
     if sum(x is not None for x in (grade, probability, history_file)) > 1:
         raise click.UsageError("give at most one of --grade, --probability, --history (the debtor's risk)")
     if model_path is not None and (grade is not None or probability is not None):
@@ -244,6 +234,9 @@ def _quote_rows(result, receivable: str, day) -> dict:
     """The quote as the table shows it. Each label is the place of the same figure in the quote's --json
     (``offer.discount_rate``: the key discount_rate in the object offer), so a script written from the table finds
     it there; only the form differs: money and percentages here, fen and decimal fractions there."""
+    from client.pricing.money import APR_PERCENT_PLACES, percent_of
+    from client.pricing.pricer import probability_text
+
     def shown(fen: int) -> str:
         return money(fen, result.currency)
     rows = {"bank": result.bank, "receivable_id": receivable, "currency": result.currency, "on": day.isoformat(),
@@ -330,6 +323,8 @@ def _quote_locks() -> Path:
 
 
 def _config(config_path: Path | None, name: str):
+    from client.pricing import PricingConfigError, bank_config_path, load_bank_config
+
     path = config_path or bank_config_path(name)
     if config_path is None and not os.path.isfile(path):   # False too for a name the file system refuses
         raise click.ClickException(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
@@ -363,11 +358,11 @@ def _config(config_path: Path | None, name: str):
 @click.option("--debtor", metavar="DEBTOR",
               help="The debtor's id in --history (without the ledger, only with --history); on the ledger it must "
                    "be the receivable's debtor, with or without --history.")
-@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="The late-payment model artefact that scores the debtor's history (on the ledger or --history), "
-                   "with the model card training wrote beside it (NAME.card.md for NAME.json; refused without it "
-                   "or with another model's card, as `recfin risk score --model` is) "
-                   f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
+@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), cls=ReadWhenShown,
+              help=lambda: "The late-payment model artefact that scores the debtor's history (on the ledger or "
+                           "--history), with the model card training wrote beside it (NAME.card.md for NAME.json; "
+                           "refused without it or with another model's card, as `recfin risk score --model` is) "
+                           f"[default: the shipped client/risk/models/{shipped_model().name}].")
 @holiday_calendar_option()
 @click.option("--exposure", type=AMOUNT,
               help=f"Without the ledger (--face, --due): what the bank already lends against this debtor, "
@@ -462,6 +457,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
     """
+    from client.pricing import ReceivableTerms, quote as price_quote
+
     if face is not None or due is not None:
         if face is None or due is None:
             raise click.UsageError("quoting without the ledger needs both --face AMOUNT and --due YYYY-MM-DD")
@@ -528,6 +525,8 @@ def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organiz
     contract when another offer of the bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
     offered; a new quote prices on the new figures). ``endorsing_organizations``: --endorsing-org, None for the
     SDK's choice."""
+    from client.receivables import RuleViolation
+
     try:
         return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version,
                              endorsing_organizations=endorsing_organizations, uncounted_offers=held.uncounted_offers)
@@ -549,6 +548,8 @@ def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organiz
 def _ledger_today(session, r) -> date | None:
     """The ledger's today, read where the caller may read the claim's debtor's payment record (a bank, the regulator,
     the debtor), else None."""
+    from client.receivables import RuleViolation
+
     try:
         return session.client.debtor_payment_record(r.debtor, page_size=1).as_of
     except RuleViolation:
@@ -607,6 +608,13 @@ _THE_CLAIMS_DEBTOR = ("on the ledger --debtor is the receivable's debtor, named 
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
                          exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations: list[str] | None) -> None:
+    from client.gateway import GatewayError
+    from client.pricing import LimitStanding, quote as price_quote
+    from client.pricing.ledger import receivable_terms
+    from client.pricing.proposals import nothing_outstanding
+    from client.receivables import ReceivablesError
+    from client.risk import history_from_ledger, ledger_as_of
+
     org, user = connection.parse_as(as_)
     if debtor is not None:   # it must be the claim's debtor, which the ledger names by credit code
         refuse_a_debtor_the_ledger_has_not(debtor, _THE_CLAIMS_DEBTOR)
@@ -803,6 +811,8 @@ def _exit_if_declined(result) -> None:
 def _take_turn(turn: ExitStack, channel: str, bank: str, r, as_: str, timeout: float | None) -> QuoteTurn:
     """Hold the lock of ``bank``'s quotes on ``r``'s debtor on ``channel`` on this host until ``turn`` closes,
     waiting for another quote that holds it (saying so); waited for in vain, one line and nothing offered."""
+    from client.pricing import QuoteLockTimeout, quote_lock
+
     def waiting(holder: str) -> None:
         bound = f", at most {timeout:g} s (--lock-timeout)" if timeout is not None else ""
         click.echo(f"waiting for another quote of {bank} on {r.debtor} ({as_typed(holder)}) to make or decline "
@@ -858,6 +868,8 @@ def _own_offer_open(session, bank: str, r):
     offer per bank and request until the bank withdraws it (rule offer-already-made), so sending the quote's would
     be refused. None when it has none, or when the request is not the bank's to read (the offer is sent, and the
     contract says why it refuses it)."""
+    from client.receivables import unless_refused_the_read
+
     financing = unless_refused_the_read(lambda: session.client.get_financing(r.financing_id))
     offers = financing.offers if financing is not None else []
     return next((o for o in offers if o.financier == bank and o.status == "OPEN"), None)
@@ -951,6 +963,8 @@ def _compare_row(p: Proposal, currency: str, apr_places: int) -> dict:
     """A proposal as the compare table shows it: the figures of its --json in the table's form (money for fen,
     percentages for decimal fractions, the APR rounded once from the exact value to ``apr_places``); an offer that
     is not eligible pays nothing, so its amounts show as "-"."""
+    from client.pricing.money import percent_of
+
     def shown(fen: int) -> str | None:
         return money(fen, currency) if p.eligible else None
     # every column is the proposal's field of that name; these five are shown in the table's form
@@ -960,10 +974,10 @@ def _compare_row(p: Proposal, currency: str, apr_places: int) -> dict:
         "apr": percent_of(p.exact_apr, apr_places) if p.apr is not None else None}
 
 
-OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns
-
-
 def _read_offers(path: Path) -> OffersFile:
+    from client.pricing import validation_problems
+    from client.pricing.ledger import ProposalInputs as OffersFile   # the --offers file has the shape it returns
+
     data = read_json_file(path, "--offers", "a receivable and the offers on it")
     return validated(OffersFile, data, "--offers",
                      lambda exc: f"{as_typed(path)}: {validation_problems(exc)}")
@@ -1000,6 +1014,9 @@ def _refuse_a_date_gone_by(on: date | None) -> None:
 @connection.reports_ledger_errors
 def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None,
                           passed_over: PassedOver, not_here: list[TermsNotOnThisPeer]) -> OffersFile:
+    from client.pricing.ledger import proposal_inputs_from_ledger
+    from client.receivables import RuleViolation
+
     org, user = connection.parse_as(as_)
     with offline_hint("pass --offers FILE"), connection.open_session(org, user, data_root) as session:
         try:
@@ -1088,6 +1105,9 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --json
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --discount-offer DD-1
     """
+    from client.pricing import rank_proposals
+    from client.receivables import PassedOver
+
     passed_over = PassedOver()   # the request's offers the peer could not read: in no row, and said
     # the request's open offers whose private terms this peer does not hold yet: in no row either, and said, the
     # rest compared all the same (a partial answer, exit 0, as `finance get` shows such an offer)
@@ -1135,6 +1155,9 @@ def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked
                    left_out: bool = False) -> None:
     """The claim, the table of ``ranked`` offers and why each ranks where it does. ``left_out``: an open offer was
     not compared (its private terms are not on this peer yet), so none ranked is not none open."""
+    from chaincode.receivables.dates import days_text
+    from client.pricing.proposals import apr_places
+
     claim = data.receivable
     early = (claim.due_date - day).days
     timing = f"{days_text(early)} early" if early >= 0 else f"{days_text(-early)} after the due date"

@@ -1,18 +1,20 @@
 """`recfin host ...`: on a company's own host, join the channel and approve the chaincode from its bundle."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 import click
 
-from network.bundle import DEFAULT_INSTALL_ROOT
-from network.bundle_host import BundleHost, HostOperations, files_unchecked_note
-from network.bundle_keys import adopt_keys
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 
-from .options import PathType, timeout_option
+from .options import PathType, ReadWhenShown, timeout_option
 from .output import emit, progress, reports_errors
+
+if TYPE_CHECKING:
+    from network.bundle_host import HostOperations
 
 PEER_COLUMNS = ["peer", "address", "joined", "height", "installed", "error"]
 
@@ -37,16 +39,25 @@ def host() -> None:
     """
 
 
+def _install_root() -> Path:
+    """Where a bundle is unpacked by default: network.bundle's, whose module loads the network's crypto."""
+    from network.bundle import DEFAULT_INSTALL_ROOT
+
+    return DEFAULT_INSTALL_ROOT
+
+
 def _bundle_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
     fn = timeout_option("Seconds each `peer` call may take.", default=120.0)(fn)
     fn = click.option("--bundle", "bundle_root", type=PathType(file_okay=False, path_type=Path),
-                      envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
+                      envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=_install_root, show_default=True,
                       help="The unpacked bundle (env RECFIN_BUNDLE).")(fn)
     return fn
 
 
 def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperations:
+    from network.bundle_host import BundleHost, HostOperations, files_unchecked_note
+
     bundle = BundleHost.open(bundle_root)
     if not bundle.files_checked:
         progress(as_json)(files_unchecked_note(bundle.root, bundle.org))
@@ -56,7 +67,7 @@ def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperati
 
 @host.command("adopt-keys")
 @click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path),
-              envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
+              envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=_install_root, show_default=True,
               help="The unpacked bundle (env RECFIN_BUNDLE).")
 @click.option("--keys", "keys_root", required=True, type=PathType(exists=True, file_okay=False, path_type=Path),
               help="The folder `recfin org keys` wrote on this host (its --out).")
@@ -80,6 +91,8 @@ def adopt_keys_command(bundle_root, keys_root, as_json):
       recfin host adopt-keys --bundle /var/recfin --keys /etc/recfin/bank2
       recfin host adopt-keys --keys bank2-keys --json
     """
+    from network.bundle_keys import adopt_keys
+
     done = adopt_keys(bundle_root, keys_root, progress(as_json))
     emit({"org": done.org, "msp_id": done.msp_id, "bundle": done.root, "package_id": done.package_id,
           "files": len(done.files), "missing": ", ".join(done.missing) or None},

@@ -12,31 +12,27 @@ tooling signs with its keystore key.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 import sys
 from pathlib import Path
 
 import click
-from cryptography import x509
-from cryptography.x509.oid import NameOID
 
 from client.atomic_file import refuse_special_target, write_atomically, written_path
-from client.gateway import HSMSignerFile, key_id_for
-from client.gateway.hsm import (
-    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, SeveralKeysMatch,
-    certificate_request, destroy_key_pair, generate_private_key, import_private_key, token_login,
-)
-from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, pin_env_problem, tighten_folder
-from network.crypto import keystore_key, load_cert, load_key
 from client.user_files import SpecialFile
-from network.topology import MAX_COMMON_NAME
 
 from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
     with_options,
 )
-from .options import PathType
+from .options import PathType, ReadWhenShown
 from .output import as_typed, emit
+
+if TYPE_CHECKING:
+    from client.gateway import HSMSignerFile
+    from client.gateway.hsm import HSMSignerFactory
 
 
 def _absolute(_ctx, _param, library: str) -> str:
@@ -69,19 +65,36 @@ def _token_label(_ctx, _param, token_label: str) -> str:
 
 def _variable_name(_ctx, _param, pin_env: str) -> str:
     # refused as the option, before the module is loaded or a PIN asked for: the value may be the PIN itself
+    from client.gateway.hsm_msp import pin_env_problem
+
     if problem := pin_env_problem(pin_env):
         raise click.BadParameter(problem, param_hint="--pin-env")
     return pin_env
 
 
-_library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True), default=SOFTHSM2_LIBRARY,
-                        show_default=True, callback=_absolute,
+
+# the defaults the SDK's HSM modules keep, read from them when wanted: they load cryptography
+def _softhsm2_library() -> str:
+    from client.gateway.hsm import SOFTHSM2_LIBRARY
+
+    return SOFTHSM2_LIBRARY
+
+
+def _default_pin_env() -> str:
+    from client.gateway.hsm_msp import DEFAULT_PIN_ENV
+
+    return DEFAULT_PIN_ENV
+
+
+_library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True), cls=ReadWhenShown,
+                        default=_softhsm2_library, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
                              "another user could replace it (it, or a folder or symlink on its path, writable or "
                              "owned by others).")
 _token = click.option("--token", "token_label", required=True, callback=_token_label,
                       help="Label of the token that keeps the key.")
-_pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=_variable_name,
+_pin_env = click.option("--pin-env", cls=ReadWhenShown, default=_default_pin_env, show_default=True,
+                        callback=_variable_name,
                         help="Name of the environment variable holding the token's user PIN (asked for on stderr "
                              "when unset, in a terminal); never the PIN itself.")
 _json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -114,6 +127,8 @@ def _refuse_a_signer_file_place_taken(who) -> None:
     (or the one a symlink there leads to) or goes where nothing is. A folder, a device or a FIFO there would
     fail that write only after the folder's permissions were tightened (and, for import, the key put into
     the token)."""
+    from client.gateway.hsm_msp import HSM_SIGNER_FILE
+
     path = Path(who.msp_dir) / HSM_SIGNER_FILE
     try:
         refuse_special_target(written_path(path))   # written through a symlink, as it is read through one
@@ -151,6 +166,8 @@ def _sign_in_token(profile, who, described: HSMSignerFile, pin: str) -> tuple[Pa
     Never before: a file naming a key that does not sign for the certificate would turn every later
     ``--as`` of the user into a refusal.
     """
+    from client.gateway.hsm_msp import open_hsm_key, tighten_folder
+
     with open_hsm_key(who.msp_dir, profile.msp_id, described, user_pin=pin):   # a test signature, checked
         pass
     tightened = tighten_folder(who.msp_dir)
@@ -206,6 +223,10 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
       RECFIN_HSM_PIN=1234 recfin hsm import --as supplier/supplier1 --token recfin
       recfin hsm import --as bank --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
     """
+    from client.gateway import HSMSignerFile, key_id_for
+    from client.gateway.hsm import HSMSignerFactory, token_login
+    from network.crypto import keystore_key
+
     profile, who = _profile_user(as_, org, user, data_root)
     _refuse_the_admin(profile, who)
     _refuse_a_signer_file_place_taken(who)
@@ -239,6 +260,9 @@ def _import_labelled(library: str, token_label: str, pin: str, key, chosen: str 
     names its key by CKA_ID, so nothing of recfin's needs the label to be that one, and the new key takes
     ORG/USER followed by the first 16 hex digits of its CKA_ID rather than be refused. A label chosen with
     --key-label is the caller's to keep unique: a clash there is refused, naming the option."""
+    from client.gateway import key_id_for
+    from client.gateway.hsm import KeyLabelTaken, import_private_key
+
     try:
         return import_private_key(library, token_label, pin, key, key_label=chosen or default)
     except KeyLabelTaken as taken:
@@ -253,6 +277,8 @@ def _import_labelled(library: str, token_label: str, pin: str, key, chosen: str 
 def _certificates_key(who, key_file: Path):
     """The key in key_file, once shown to be the user's certificate's: a token holding another key under the
     user's name would sign for no one."""
+    from network.crypto import load_cert, load_key
+
     key = load_key(key_file)
     if key.public_key() != load_cert(Path(who.cert)).public_key():
         raise click.ClickException(
@@ -263,6 +289,9 @@ def _certificates_key(who, key_file: Path):
 
 def _key_file_name(who) -> str:
     """The keystore file name of the user's certificate's key, as the generator names it (its Fabric SKI)."""
+    from client.gateway import key_id_for
+    from network.crypto import load_cert
+
     return f"keystore/{key_id_for(load_cert(Path(who.cert))).hex()}_sk"
 
 
@@ -271,6 +300,8 @@ def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: byt
     happens next). Any other error (a wrong PIN, no such token) is the run's: read as "not held", the import
     would log in with the same wrong PIN again, a second try counted towards locking the token. Several keys
     under the ID are refused here, as the import would leave the token so: `hsm import` takes no key ID to pick one."""
+    from client.gateway.hsm import HSMSignerOptions, KeyNotFound, SeveralKeysMatch
+
     try:
         factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)).close()
     except KeyNotFound:
@@ -284,6 +315,9 @@ def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: byt
 
 
 def _no_keystore_key(profile, who) -> str:
+    from client.gateway import HSMSignerFile
+    from client.gateway.hsm_msp import HSM_SIGNER_FILE
+
     name = f"{profile.org}/{who.name}"
     keystore = Path(who.msp_dir) / "keystore"
     if os.path.lexists(Path(who.msp_dir) / HSM_SIGNER_FILE):   # read() names one that is not a file
@@ -327,6 +361,10 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
       RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
       recfin hsm link --as bank/officer3 --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
     """
+    from client.gateway import HSMSignerFile, key_id_for
+    from client.gateway.hsm import HSMSignerFactory
+    from cryptography import x509
+
     profile, who = _profile_user(as_, org, user, data_root)
     _refuse_the_admin(profile, who)
     _refuse_a_signer_file_place_taken(who)
@@ -356,6 +394,9 @@ def check(as_, org, user, data_root, as_json) -> None:
       RECFIN_HSM_PIN=1234 recfin hsm check --as supplier/supplier1
       recfin hsm check --as bank/officer1 --json
     """
+    from client.gateway import HSMSignerFile
+    from client.gateway.hsm_msp import HSM_SIGNER_FILE
+
     profile, who = _profile_user(as_, org, user, data_root)
     # lexists: a signer file that is a folder or a dangling symlink is an error (read() names it), never "keystore"
     described = HSMSignerFile.read(who.msp_dir) if os.path.lexists(Path(who.msp_dir) / HSM_SIGNER_FILE) else None
@@ -375,6 +416,8 @@ def _one_line_origin(origin: dict) -> str:
 
 def _common_name(_ctx, _param, common_name: str) -> str:
     # X.509 holds a CN to 1..64 characters (RFC 5280 ub-common-name); refused as the option, before a key is made
+    from network.topology import MAX_COMMON_NAME
+
     if not 1 <= len(common_name) <= MAX_COMMON_NAME:
         raise click.BadParameter(f"{len(common_name)} characters: a certificate request's common name has 1 to "
                                  f"{MAX_COMMON_NAME} characters, e.g. supplier3@supplier")
@@ -428,6 +471,11 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
       recfin hsm generate --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --curve P-384 \\
         --common-name officer3@bank --csr officer3.csr --json
     """
+    from client.gateway.hsm import (HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, certificate_request,
+                                    generate_private_key, token_login)
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])   # refused before a key is made
     _refuse_an_existing_request(csr_file)
     with HSMSignerFactory(library) as factory:
@@ -456,6 +504,8 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
 def _forget_new_key(library: str, token_label: str, pin: str, key_id: bytes, failure: BaseException) -> None:
     """Delete a key pair this run put into the token when what was to follow failed: a key no certificate was
     requested for, or that signed nothing the certificate verifies, is of no use there."""
+    from client.gateway.hsm import HSMError, destroy_key_pair
+
     try:
         destroy_key_pair(library, token_label, pin, key_id)
     except HSMError as cleanup:

@@ -28,75 +28,27 @@ from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 import click
 
-from chaincode.receivables.attestation import ATTESTED_CURRENCY
-from client.invoices import (
-    CheckOptions,
-    ChecksFailed,
-    Enterprise,
-    Finding,
-    FingerprintRegistry,
-    Invoice,
-    InvoiceError,
-    LedgerAnswerInvalid,
-    LedgerRegistry,
-    MalformedInput,
-    MissingDependency,
-    NotMatched,
-    ReferenceBusinessRegistry,
-    ReferenceCreditBureau,
-    ReferenceTaxInvoiceVerifier,
-    ScanResult,
-    SourceUnavailable,
-    Tolerances,
-    attestation,
-    check_invoice,
-    invoice_fingerprint,
-    invoice_to_json,
-    match_invoice,
-    read_goods_receipt,
-    read_invoice,
-    read_purchase_order,
-    read_scans,
-    registration_from_documents,
-    verify_with_sources,
-)
-from client.invoices.checks import offset_identity
-from client.invoices.fingerprint import fingerprint_of, is_fingerprint
-from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
-from client.invoices.parse import LOW_CONFIDENCE_ADVICE, UNREVIEWED_ADVICE
-from client.invoices.sources import canonical_evidence
-from client.invoices.register import (
-    GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
-    GOODS_RECEIPTS_NEED_AN_UPGRADE,
-    MAX_REGISTRATION_TOLERANCE_FEN,
-    PAPER_IDENTITIES_NEED_AN_UPGRADE,
-    predates_goods_receipt_parts,
-    predates_goods_receipts,
-    predates_paper_identities,
-    tax_left_unchecked,
-)
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
-from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, MAX_SCAN_BYTES, SCAN_TOO_LARGE_ADVICE, first_of_several, \
-    pages_text
-from client.business_dates import business_today
-from client.gateway import GatewayError
-from client.receivables import CONTRACT_NAME, ReceivableRegistration, RuleViolation, UnreadableAnswer
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
 from network.errors import NetworkError
 
 from . import connection
 from .amounts import money
-from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
+from .options import (DATE, FractionType, PathType, ReadWhenShown, WholeNumberRange, WholeNumberUpTo, business_today,
+                      credit_code_option)
 from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
                           request_get_command, request_id_option)
+
+if TYPE_CHECKING:
+    from client.invoices import ChecksFailed, Enterprise, Finding, FingerprintRegistry, Invoice, ScanResult
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -119,6 +71,8 @@ class Refused(CommandError):
 
 
 def _call(fn: Callable[[], T]) -> T:
+    from client.invoices import InvoiceError, MalformedInput, MissingDependency, SourceUnavailable
+
     try:
         return fn()
     except MalformedInput as exc:
@@ -144,6 +98,8 @@ _REGISTRATION_REFUSES_UNCHECKED = "recfin invoice register refuses the invoice u
 def _finding_json(inv: Invoice, finding: Finding) -> dict[str, Any]:
     """A finding of verify's report as --json prints it. A line.tax left unchecked says, as its text line does, that
     a registration refuses the invoice for it: "registration": "refused", and why in "registration_reason"."""
+    from client.invoices.register import tax_left_unchecked
+
     doc = finding.model_dump(mode="json")
     if tax_left_unchecked(inv, finding):
         doc["registration"] = "refused"
@@ -151,8 +107,46 @@ def _finding_json(inv: Invoice, finding: Finding) -> dict[str, Any]:
     return doc
 
 
+# The invoice reader's bounds and defaults, read from its modules when a value is checked or the help shown: they
+# load pydantic and the contract's models, which defining the commands has no need of.
+def _fraction_problem(number: Decimal) -> str | None:
+    from client.invoices.matching import fraction_problem
+
+    return fraction_problem(number)
+
+
+def _max_registration_tolerance_fen() -> int:
+    from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
+
+    return MAX_REGISTRATION_TOLERANCE_FEN
+
+
+def _max_export_bytes() -> int:
+    from client.invoices.matching import MAX_EXPORT_BYTES
+
+    return MAX_EXPORT_BYTES
+
+
+def _max_scan_bytes() -> int:
+    from client.invoices.scan import MAX_SCAN_BYTES
+
+    return MAX_SCAN_BYTES
+
+
+def _scan_too_large_advice() -> str:
+    from client.invoices.scan import SCAN_TOO_LARGE_ADVICE
+
+    return SCAN_TOO_LARGE_ADVICE
+
+
+def _default_min_confidence() -> float:
+    from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
+
+    return DEFAULT_MIN_CONFIDENCE
+
+
 # a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
-_FRACTION = FractionType(fraction_problem, example="0.005")
+_FRACTION = FractionType(_fraction_problem, example="0.005")
 
 
 _TOLERANCE_HELP = ("rounding allowed per line between computed and printed money (quantity x price, amount x rate)"
@@ -161,17 +155,14 @@ _TOLERANCE_HELP = ("rounding allowed per line between computed and printed money
                    "x price 1 fen]")
 
 
-def _tolerance_option(max_fen: int | None, limit: str = ""):
-    """--tolerance-fen: verify and register check an invoice alike, with one default; register bounds it."""
-    return click.option("--tolerance-fen", type=WholeNumberRange(min=0, max=max_fen), default=None, metavar="FEN",
-                        help=_TOLERANCE_HELP.format(limit=limit))
-
-
 # verify may look further (how far off is a figure?); a registration allows no more than the device rule
-_VERIFY_TOLERANCE = _tolerance_option(None)
-_REGISTER_TOLERANCE = _tolerance_option(
-    MAX_REGISTRATION_TOLERANCE_FEN, f", 0 to {MAX_REGISTRATION_TOLERANCE_FEN} (the tax-control device's rule: a "
-                                    "figure further off is wrong, not rounded)")
+_VERIFY_TOLERANCE = click.option("--tolerance-fen", type=WholeNumberRange(min=0), default=None, metavar="FEN",
+                                 help=_TOLERANCE_HELP.format(limit=""))
+_REGISTER_TOLERANCE = click.option(
+    "--tolerance-fen", type=WholeNumberUpTo(_max_registration_tolerance_fen), default=None, metavar="FEN",
+    cls=ReadWhenShown, help=lambda: _TOLERANCE_HELP.format(
+        limit=f", 0 to {_max_registration_tolerance_fen()} (the tax-control device's rule: a figure further off is "
+              "wrong, not rounded)"))
 
 _PART_OF_DELIVERY = click.option(
     "--part-of-delivery", is_flag=True,
@@ -275,6 +266,12 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
       recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30 \\
         --tolerance-fen 3
     """
+    from client.invoices import (CheckOptions, ReferenceBusinessRegistry, ReferenceCreditBureau,
+                                 ReferenceTaxInvoiceVerifier, check_invoice, invoice_fingerprint, read_invoice,
+                                 verify_with_sources)
+    from client.invoices.checks import offset_identity
+    from client.invoices.register import tax_left_unchecked
+
     debtor_party = _registered_party("--debtor", debtor, debtor_name)
     supplier_party = _registered_party("--supplier", supplier, supplier_name)
     _only_with_ledger(ledger, {"--as": as_, "--org": org, "--user": user, "--data-root": data_root})
@@ -337,6 +334,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
 def _paper_identity_json(inv: Invoice) -> dict[str, str]:
     """The paper identity of an invoice delivered on paper and its fingerprint, for a --json document naming the
     invoice; nothing for any other invoice, whose document stays as it was."""
+    from client.invoices.fingerprint import fingerprint_of
+
     if not inv.paper_code:
         return {}
     return {"paper_code": inv.paper_code, "paper_number": inv.paper_number,
@@ -347,6 +346,8 @@ def _registered_party(option: str, credit_code: str | None, name: str | None) ->
     """The party ``--debtor``/``--supplier`` (and its ``-name``) name, or None when neither is given. The check
     compares the invoice's party by credit code first and then by name, so a name alone is a usage error rather
     than a check silently skipped."""
+    from client.invoices import Enterprise
+
     if name is not None and credit_code is None:
         raise CommandError(f"{option}-name needs {option} CREDIT_CODE: the party is checked by its credit code, and "
                            "its name is compared as well", EXIT_BAD_INPUT)
@@ -372,6 +373,10 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
     A failure to connect or to ask exits 3 with one line: the duplicate check
     could not run, so the invoice must not be reported as passing it.
     """
+    from client.gateway import GatewayError
+    from client.invoices import LedgerAnswerInvalid, LedgerRegistry
+    from client.receivables import CONTRACT_NAME
+
     if not wanted:
         yield None
         return
@@ -400,7 +405,7 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
 
 # an order's or a receipt's export: refused past the size its reader takes (MAX_EXPORT_BYTES), naming the
 # option, before anything reads it
-_EXPORT_FILE = PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MAX_EXPORT_BYTES)
+_EXPORT_FILE = PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=_max_export_bytes)
 
 
 @invoice.command("match")
@@ -451,6 +456,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
         --po client/invoices/reference_data/samples/purchase_order.csv \\
         --receipt client/invoices/reference_data/samples/goods_receipt.csv --json
     """
+    from client.invoices import Tolerances, match_invoice, read_goods_receipt, read_invoice, read_purchase_order
+
     inv = _call(lambda: read_invoice(invoice_file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
@@ -496,9 +503,10 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 
 @invoice.command("read")
-@click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MAX_SCAN_BYTES,
-                                      too_large_advice=SCAN_TOO_LARGE_ADVICE))
-@click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
+@click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=_max_scan_bytes,
+                                      too_large_advice=_scan_too_large_advice))
+@click.option("--min-confidence", cls=ReadWhenShown, default=lambda: str(_default_min_confidence()),
+              show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person; a file --invoice-out "
                    "writes below the default is refused by verify, match and register until a person has checked "
                    "every field and deleted its \"min_confidence\" entry")
@@ -564,6 +572,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
       recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --each --json
       recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --each --invoice-out invoice.json
     """
+    from client.invoices import read_scans
+
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
     if invoice_out is not None:    # with --each, the first file's (each one's name is known once the file is read)
@@ -637,7 +647,7 @@ def _read_below_the_default(result: ScanResult) -> bool:
     """The reading's fields were flagged below a confidence under the default, as it recorded it (the float the
     readers of its file compare), so that no field of it is known to be right."""
     threshold = result.invoice.min_confidence if result.invoice is not None else None
-    return threshold is not None and threshold < DEFAULT_MIN_CONFIDENCE
+    return threshold is not None and threshold < _default_min_confidence()
 
 
 def _print_reading(result: ScanResult, indent: str = "") -> None:
@@ -653,7 +663,7 @@ def _print_reading(result: ScanResult, indent: str = "") -> None:
         # nothing flagged only because the bar was lowered: no field is known to be right, and what the reading
         # writes is refused until a person has checked each one
         click.echo(f"{indent}READ below the default confidence ({result.invoice.min_confidence:.2f} < "
-                   f"{DEFAULT_MIN_CONFIDENCE:.2f}): no field flagged, but a person must check every field before "
+                   f"{_default_min_confidence():.2f}): no field flagged, but a person must check every field before "
                    f"verify, match and register take it")
     elif result.ok:
         click.echo(f"{indent}READ: every field read with confidence")
@@ -664,6 +674,8 @@ def _print_reading(result: ScanResult, indent: str = "") -> None:
 
 def _invoice_named(result: ScanResult) -> str:
     """An invoice of a file of several, as a person finds it in the file: its number, seller and pages."""
+    from client.invoices.scan import pages_text
+
     number, seller = result.fields["number"].value, result.fields["seller.name"].value
     return (f"{number or 'number not read'}{f' of {seller}' if seller else ''} on "
             f"{pages_text(result.pages)}")
@@ -673,6 +685,8 @@ def _several_invoices(scan: Path, results: list[ScanResult], invoice_out: Path |
     """A file of several invoices read without --each: none of them is the file's invoice, so each is named with
     its pages and nothing is written (exit 1, a person splits the file or reads it again with --each). --json
     prints what ``read_scan`` returns: the first's fields, no invoice, and the flagged field ``invoices``."""
+    from client.invoices.scan import first_of_several
+
     if invoice_out is not None:
         click.echo(f"{invoice_out} not written: {scan} holds {len(results)} invoices, and a file is read as one "
                    f"invoice: with --each, --invoice-out writes one file per invoice "
@@ -743,6 +757,9 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
     checked them and deleted the entry. The file records the ``min_confidence`` the fields were flagged below: one
     under the default flagged none read with less, and every reader refuses it until a person has checked every
     field and deleted that entry. ``which`` names the invoice among several (--each)."""
+    from client.invoices import invoice_to_json
+    from client.invoices.parse import LOW_CONFIDENCE_ADVICE, UNREVIEWED_ADVICE
+
     if result.invoice is None:
         click.echo(f"{path} not written: the reading{f' of {which}' if which else ''} is incomplete "
                    f"({len(result.flagged)} field(s) flagged)", err=True)
@@ -755,7 +772,7 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
                f"register refuse it until you {UNREVIEWED_ADVICE}" if result.invoice.unreviewed else "")
     # the threshold the reading recorded, as the readers of the file will compare it: a --min-confidence within
     # float rounding of the default is recorded as the default, and the file then is not refused for it
-    below = (f"; read with --min-confidence {min_confidence}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, it "
+    below = (f"; read with --min-confidence {min_confidence}, below the default {_default_min_confidence():.2f}, it "
              f"flags no field read with less, and verify, match and register refuse it until you "
              f"{LOW_CONFIDENCE_ADVICE}" if _read_below_the_default(result) else "")
     click.echo(f"{which or 'invoice'} written to {path}{flagged}{below}", err=True)
@@ -767,6 +784,9 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
 def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
     """A Gateway session as ``ORG[/USER]``. A contract refusal exits 1 naming the rule (:class:`Refused`); an
     answer this client cannot read, a network, profile or gateway failure exits 3 with one line."""
+    from client.gateway import GatewayError
+    from client.receivables import RuleViolation, UnreadableAnswer
+
     org, user = connection.parse_as(identity)
     try:
         with connection.open_session(org, user, data_root) as session:
@@ -873,6 +893,8 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
       recfin invoice attest invoice.xml --as bank/officer1 --request-id VER-2026-0311 \\
         --evidence invoice.evidence.json
     """
+    from client.invoices import (ReferenceBusinessRegistry, ReferenceCreditBureau, ReferenceTaxInvoiceVerifier,
+                                 attestation, read_invoice, verify_with_sources)
     from client.invoices.attest import LedgerAttestation, attestation_request
 
     if request_id is not None and evidence_file is None:
@@ -1077,6 +1099,8 @@ def _create_evidence(evidence_file: Path, document: dict, request_id: str, made:
     """Write the evidence of a call about to be sent with ``request_id``, then its id beside it; never over a file
     that appeared since the command looked (then the id beside it is left alone). The folders made for it are
     added to ``made``; when the writing fails, the files and those folders are removed again."""
+    from client.invoices.sources import canonical_evidence
+
     try:
         _make_folders(evidence_file.parent, made)
         write_atomically(evidence_file, canonical_evidence(document), replace=False)
@@ -1101,6 +1125,8 @@ def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None
     over a file: the path was free when the command looked, and a file that appeared since may be another
     attestation's evidence (an OSError, as any failed write: the caller prints the document instead, and the
     folders made for the file are removed again)."""
+    from client.invoices.sources import canonical_evidence
+
     made: list[Path] = []
     try:
         _make_folders(evidence_file.parent, made)
@@ -1179,6 +1205,8 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
     first attempt with that id, remade from this verification at its time. Only identical arguments are answered
     with the first attestation (anything else is refused request-id-reused), so the file must have been sent with
     this id and be this verification's evidence."""
+    from client.invoices import attestation
+
     if _sent_with(evidence_file) != request_id:
         raise CommandError(
             f"{evidence_file} {_what_the_file_was_sent_with(evidence_file)}: sent with --request-id {request_id} it "
@@ -1203,6 +1231,8 @@ def _names_an_invoice(_ctx: click.Context, _param: click.Parameter, invoice_ref:
     it names no invoice: empty or blank (an unset shell variable; ``Path("")`` is the current folder, refused as
     "Is a directory"), a folder, or no file and no fingerprint either (what the user meant is unknown, so the
     message says both forms)."""
+    from client.invoices.fingerprint import is_fingerprint
+
     give = "give the invoice's XML or JSON file, or its fingerprint (64 hex digits)"
     if not invoice_ref.strip():
         raise click.BadParameter(f"{invoice_ref!r} names nothing (an unset shell variable?): {give}")
@@ -1234,6 +1264,9 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
     Example:
       recfin invoice attestations invoice.xml --as supplier/supplier1 --json
     """
+    from client.invoices import invoice_fingerprint, read_invoice
+    from client.invoices.fingerprint import is_fingerprint
+
     if is_fingerprint(invoice_ref.lower()) and not Path(invoice_ref).exists():
         fingerprint = invoice_ref.lower()      # as printed by other tools in upper case; the ledger's is lower
     else:
@@ -1258,6 +1291,8 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
 
 def _verified(a) -> str:
     """The values an attestation verified, as a registration compares them."""
+    from chaincode.receivables.attestation import ATTESTED_CURRENCY
+
     if a.total_with_tax is None:  # a record of the contract before attestations carried the values
         return "no values on record (attested before they were recorded): it counts for no registration"
     return f"total with tax {money(a.total_with_tax, ATTESTED_CURRENCY)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
@@ -1334,6 +1369,13 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
       recfin invoice register invoice-1-of-2.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2027-08-31 --part-of-delivery --as supplier/supplier1
     """
+    from client.invoices import (ChecksFailed, InvoiceError, NotMatched, read_goods_receipt, read_invoice,
+                                 read_purchase_order, registration_from_documents)
+    from client.invoices.register import (GOODS_RECEIPTS_NEED_AN_UPGRADE, GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
+                                          PAPER_IDENTITIES_NEED_AN_UPGRADE, predates_goods_receipt_parts,
+                                          predates_goods_receipts, predates_paper_identities)
+    from client.receivables import ReceivableRegistration, RuleViolation
+
     inv = _call(lambda: read_invoice(file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))

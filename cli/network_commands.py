@@ -1,6 +1,8 @@
 """`recfin network ...`: bring the Fabric network up and down, and look at it."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -9,29 +11,33 @@ import click
 from click.core import ParameterSource
 
 from client.user_files import on_one_line
-from network import Network, backup as backups, backup_restore as restores, compose, compose_down, crypto, membership, namespaces, profiles
 from network.backup_archive import NotABackupArchive
-from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_field
-from network.compose_status import compose_status, leaderless
-from network.compose_up import ComposeUp, services_not_the_channels, start_containers
-from network.control import (NodeStatus, kill_command, mark_data_root, owned_pid_files, pid_file_owner, purge_refusal,
-                             run_lock, writes_said)
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.supervisor import log_hint, unrecorded_under
 from network.tools import Tools
-from network.topology import Topology, load as load_topology
-from network.tuning import OrderingTuning
 
-from .options import PathType, WholeNumberRange, timeout_option
+from .options import PathType, ReadWhenShown, WholeNumberRange, timeout_option
 from .output import as_typed, emit, emit_report, file_refused, one_line, progress, reports_errors
+
+if TYPE_CHECKING:
+    from network import Network, compose_down
+    from network.control import NodeStatus
+    from network.topology import Topology
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 
+def _topology_variable() -> str:
+    """The variable that names a topology file, as network.profiles reads it: its module loads cryptography."""
+    from network import profiles
+
+    return profiles.TOPOLOGY_VARIABLE
+
+
 def topology_option(fn):
     return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
-                        envvar=profiles.TOPOLOGY_VARIABLE, default=None, callback=_a_topology,
+                        cls=ReadWhenShown, envvar=_topology_variable, default=None, callback=_a_topology,
                         help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY). One that "
                              "cannot be read or is no valid topology is a usage error (exit 2).")(fn)
 
@@ -41,18 +47,22 @@ def _a_topology(ctx: click.Context, param: click.Parameter, path: Path | None) -
     that cannot be read or is no valid topology is a usage error naming --topology and what is wrong (exit
     2), not one line exiting 1, the code of what a command itself answers. Each command loads it again where
     it uses it; the packaged topology (None), which no option named, is not read here."""
+    from network.topology import load as load_topology
+
     if path is None:
         return None
     try:
         load_topology(path)
     except TopologyError as exc:
-        given_by = (f"given by {profiles.TOPOLOGY_VARIABLE}: "
+        given_by = (f"given by {_topology_variable()}: "
                     if ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT else "")
         raise file_refused("--topology", f"{given_by}{one_line(exc)}") from None
     return path
 
 
 def open_network(topology_path: Path | None, as_json: bool = False, timeout: float = 60.0) -> Network:
+    from network import Network
+
     return Network.load(topology_path, say=progress(as_json), timeout=timeout)
 
 
@@ -214,6 +224,8 @@ def down(topology_path, purge, as_json):
 def _stop_recorded_compose(net: Network, *, purge: bool,
                            say: Callable[[str], None]) -> compose_down.ComposeDown | None:
     """`down`'s compose part: stop the compose network compose-up recorded, if any, saying what went."""
+    from network import compose_down
+
     composed = compose_down.stop_recorded(net.topology, purge=purge, say=say)
     if composed is not None:
         say(f"compose network down: {composed.compose_file}'s containers removed" + (
@@ -341,6 +353,8 @@ def certificates_ending_lines(statuses: list[NodeStatus]) -> list[str]:
     """The stderr lines of `status` naming each CA, node and admin certificate of the data folder that ends
     within 90 days or has ended (the rows' certificates_ending, each once), with its file and date; [] when
     none does."""
+    from network import crypto
+
     ending = list({end.file: end for row in statuses for end in row.certificates_ending}.values())
     if not ending:
         return []
@@ -354,6 +368,8 @@ def left_behind_line(net: Network) -> str | None:
     """The stderr line of `status` naming the processes a node or chaincode server started that run on while its own
     process has exited (Supervisor.left_behind), as `down` finds them (by pid file), None when there are none. Its row
     shows it down, which it is, while they may still hold its ports."""
+    from network.control import owned_pid_files
+
     left = [(name, pids) for name, pid_file in owned_pid_files(net.data_root)
             if (pids := net.supervisor.left_behind(pid_file))]
     if not left:
@@ -365,6 +381,8 @@ def left_behind_line(net: Network) -> str | None:
 def unrecorded_line(net: Network) -> str | None:
     """The stderr line of `status` naming each process started for a pid file of the data folder that is gone
     (supervisor.unrecorded_under), None when there is none. Its row shows its node down, and `down` passes it by."""
+    from network.control import kill_command, pid_file_owner
+
     found = unrecorded_under(net.data_root)
     if not found:
         return None
@@ -381,6 +399,8 @@ def moved_folder_line(net: Network) -> str | None:
     """The stderr line of `status` and `up` naming each node and chaincode server that runs from where the data folder
     was before it was moved or renamed (Supervisor.started_elsewhere), None when none does. Each counts as running,
     its pid file having moved along, while it opens its files by the old paths."""
+    from network.control import owned_pid_files
+
     root = net.data_root
     moved = [(name, net.supervisor.running_pid(pid_file), old) for name, pid_file in owned_pid_files(root)
              if (old := net.supervisor.started_elsewhere(pid_file)) is not None]
@@ -449,6 +469,11 @@ def prepare(topology_path, hostnames, data_root, as_json):
     Example:
       recfin network prepare --hostnames --json
     """
+    from network import compose
+    from network import Network, crypto
+    from network.control import mark_data_root, run_lock, writes_said
+    from network.topology import load as load_topology
+
     say = progress(as_json)
     topo = load_topology(topology_path)
     if hostnames:
@@ -475,6 +500,13 @@ def prepare(topology_path, hostnames, data_root, as_json):
         emit({"data_root": net.data_root, "block": block, "packages": packages}, as_json=True)
 
 
+def _compose_file() -> Path:
+    """The repository's docker-compose.yaml, as network.compose names it: its module loads the network's crypto."""
+    from network import compose
+
+    return compose.COMPOSE_FILE
+
+
 @network.command("compose")
 @topology_option
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
@@ -482,8 +514,9 @@ def prepare(topology_path, hostnames, data_root, as_json):
                    "`recfin org`; default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data "
                    "folder). A folder not there is a usage error (exit 2).")
 @click.option("--write", "write_file", is_flag=True,
-              help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it "
-                   f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
+              cls=ReadWhenShown,
+              help=lambda: f"Write {_compose_file().name} at the top of the repository instead of printing it "
+                           f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
 @click.option("--output", type=PathType(dir_okay=False, path_type=Path), default=None,
               help="With --write: write this file instead (a file there that `compose --write` did not write "
                    "is refused, not written over).")
@@ -501,6 +534,10 @@ def compose_command(topology_path, data_root, write_file, output):
       recfin network compose --write
       recfin network compose --data-root .recfin/network --write --output /tmp/docker-compose.yaml
     """
+    from network import compose
+    from network import membership
+    from network.topology import load as load_topology
+
     if output is not None and not write_file:
         raise click.UsageError("--output is where --write writes: add --write (without it the file is printed)")
     topo = load_topology(topology_path)
@@ -535,6 +572,8 @@ def _refuse_a_missing_data_folder(data_root: Path, give: str) -> None:
 
 def _hosts_folder(topo: Topology) -> str:
     """What a compose command's --data-root must name, for a refusal of one that is not there."""
+    from network import compose
+
     return f"the folder `recfin network prepare --hostnames` wrote (by default {compose.hosts_data_root(topo)})"
 
 
@@ -570,8 +609,8 @@ def _a_compose_file(_ctx: click.Context, param: click.Parameter, path: Path) -> 
 @click.option("--start", is_flag=True,
               help="Run `docker compose up -d --renew-anon-volumes --remove-orphans` first (needs Docker; "
                    "without it, the containers must be running).")
-@click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path, reads=True), default=compose.COMPOSE_FILE,
-              show_default=True, callback=_a_compose_file,
+@click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path, reads=True), cls=ReadWhenShown,
+              default=_compose_file, show_default=True, callback=_a_compose_file,
               help="The compose file the containers run from: the one --start starts, and the one `recfin "
                    "network down` stops. One not there is a usage error (exit 2), before anything is looked "
                    "for or run.")
@@ -596,6 +635,12 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
       recfin network prepare --hostnames && docker compose up -d && recfin network compose-up
       recfin network compose-up --start --json
     """
+    from network import compose
+    from network import membership
+    from network.compose_up import ComposeUp, services_not_the_channels, start_containers
+    from network.control import purge_refusal
+    from network.topology import load as load_topology
+
     say = progress(as_json)
     topo = load_topology(topology_path)
     if data_root is not None:
@@ -604,6 +649,8 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
 
     def record_running(started: bool) -> None:
         # Containers started by hand may come from another compose file than --compose-file names.
+        from network import compose_down
+
         reason = None if started else compose_down.not_running_from(compose_file, data_root.absolute())
         if reason:
             say(f"  not recorded for `recfin network down`: {reason}; rerun with --compose-file naming the file "
@@ -671,6 +718,11 @@ def compose_status_command(topology_path, data_root, as_json):
       docker compose ps && recfin network compose-status
       recfin network compose-status --data-root .recfin/hosts --json
     """
+    from network import compose
+    from network.compose_status import compose_status, leaderless
+    from network.compose_up import ComposeUp
+    from network.topology import load as load_topology
+
     topo = load_topology(topology_path)
     if data_root is not None:
         _refuse_a_missing_data_folder(data_root, _hosts_folder(topo))
@@ -715,6 +767,8 @@ def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, pr
       recfin network tune --batch-size 500 --batch-timeout 1s
       recfin network tune --preferred-max-bytes "4 MB" --json
     """
+    from network.batch_tuning import BatchTuner, batch_of
+
     changes = {"max_message_count": max_message_count, "batch_timeout": batch_timeout,
                "absolute_max_bytes": absolute_max_bytes, "preferred_max_bytes": preferred_max_bytes}
     _check_batch_options(changes)
@@ -740,6 +794,9 @@ def _check_batch_options(changes: dict[str, object]) -> None:
     out of range is the operator's to mend whether or not the network runs, and is named by its option. So is
     a --preferred-max-bytes above the --absolute-max-bytes given with it (Fabric refuses such a batch), which
     needs no channel to tell."""
+    from network.batch_tuning import changed_batch, checked_field
+    from network.tuning import OrderingTuning
+
     for name, value in changes.items():
         if value is None:
             continue
@@ -807,6 +864,9 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
       recfin network backup /srv/backups/recfin-network.tar.gz --stop
       recfin network backup bank-node.tar.gz --for-org bank --json
     """
+    from network import Network, backup as backups
+    from network.topology import load as load_topology
+
     net = Network(load_topology(topology_path), data_root=data_root, say=progress(as_json), timeout=timeout)
     try:
         report = backups.back_up(net, out, org=org_name, replace=replace, stop=stop)
@@ -864,6 +924,9 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
       recfin network restore /srv/backups/recfin-network.tar.gz --data-root /srv/recfin/network
       recfin network restore backup.tar.gz --replace --json && recfin network up
     """
+    from network import backup as backups, backup_restore as restores
+    from network.topology import load as load_topology
+
     topology = load_topology(topology_path)
     root = (data_root or topology.resolved_data_root()).absolute()
     try:
@@ -883,10 +946,25 @@ NETNS_COLUMNS = ("org", "netns", "address", "link", "exists", "connected", "proc
 def _namespace_prefix(_ctx, param, prefix: str) -> str:
     """Every namespace and link named <prefix>-... is this command's to make or remove: a prefix outside the
     names `netns up` gives (e.g. one matching another tool's links) is refused before anything is listed."""
+    from network import namespaces
+
     if not namespaces.PREFIX_RE.match(prefix):
         raise click.BadParameter(f"{prefix!r}: 1-8 lower-case letters and digits, starting with a letter "
                                  f"(default {namespaces.DEFAULT_PREFIX})", param=param)
     return prefix
+
+
+# the namespaces' defaults, read from their module when wanted: it loads the topology's models
+def _default_subnet() -> str:
+    from network import namespaces
+
+    return namespaces.DEFAULT_SUBNET
+
+
+def _default_prefix() -> str:
+    from network import namespaces
+
+    return namespaces.DEFAULT_PREFIX
 
 
 def netns_options(fn):
@@ -894,9 +972,10 @@ def netns_options(fn):
                       help="The namespaced network's folder: its topology.yaml and data folder, whose membership.yaml "
                            "names orgs added or removed by `recfin org` (default: .recfin/netns next to the native "
                            "data folder).")(fn)
-    fn = click.option("--subnet", default=namespaces.DEFAULT_SUBNET, show_default=True,
+    fn = click.option("--subnet", cls=ReadWhenShown, default=_default_subnet, show_default=True,
                       envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
-    fn = click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
+    fn = click.option("--prefix", cls=ReadWhenShown, default=_default_prefix, show_default=True,
+                      envvar="RECFIN_NETNS_PREFIX",
                       callback=_namespace_prefix,
                       help="Start of every namespace and link name (1-8 lower-case letters and digits).")(fn)
     return topology_option(fn)
@@ -906,6 +985,9 @@ def netns_layout(topology_path, prefix, subnet, folder, *, live: bool = True):
     """The topology file, its namespaced folder, and the layout of the channel's orgs as that folder records them.
     live: refused when the prefix's bridge is up on another subnet than --subnet (`netns up`, passing False,
     refuses it saying how to move the network too)."""
+    from network import namespaces
+    from network.topology import load as load_topology
+
     topo = load_topology(topology_path)
     folder = folder or namespaces.default_folder(topo)
     layout = namespaces.channel_layout(topo, prefix, subnet, folder)
@@ -950,6 +1032,8 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
       recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
       recfin network netns up --subnet 10.213.9.0/24 --json
     """
+    from network import namespaces
+
     topo, folder, layout = netns_layout(topology_path, prefix, subnet, folder, live=False)
     reason = namespaces.unavailable_reason(prefix)
     if reason:
@@ -968,8 +1052,8 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
 
 
 @netns.command("down")
-@click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
-              callback=_namespace_prefix,
+@click.option("--prefix", cls=ReadWhenShown, default=_default_prefix, show_default=True,
+              envvar="RECFIN_NETNS_PREFIX", callback=_namespace_prefix,
               help="Remove every namespace and link whose name starts with this and a dash (1-8 lower-case letters "
                    "and digits).")
 @click.option("--kill", is_flag=True, help="SIGKILL processes still running inside the namespaces first.")
@@ -982,6 +1066,8 @@ def netns_down(prefix, kill, as_json):
     Example:
       recfin network netns down --kill
     """
+    from network import namespaces
+
     removed = namespaces.down(prefix, kill=kill)
     if as_json:
         emit({"removed": removed}, as_json=True)
@@ -992,6 +1078,8 @@ def netns_down(prefix, kill, as_json):
 def _change_org_link(change, topology_path, prefix, subnet, folder, org: str, as_json: bool) -> None:
     """Cut or restore ORG's link (change: namespaces.cut or namespaces.restore), then print the org's state.
     Refused where the namespaces are not made, naming the `netns up` of the options given."""
+    from network import namespaces
+
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     change(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
     [state] = [s for s in namespaces.status(layout) if s.org == layout.org(org).org]
@@ -1014,6 +1102,8 @@ def netns_cut(topology_path, prefix, subnet, folder, org, as_json):
     Example:
       recfin network netns cut supplier
     """
+    from network import namespaces
+
     _change_org_link(namespaces.cut, topology_path, prefix, subnet, folder, org, as_json)
 
 
@@ -1029,6 +1119,8 @@ def netns_restore(topology_path, prefix, subnet, folder, org, as_json):
     Example:
       recfin network netns restore supplier
     """
+    from network import namespaces
+
     _change_org_link(namespaces.restore, topology_path, prefix, subnet, folder, org, as_json)
 
 
@@ -1046,6 +1138,8 @@ def netns_status(topology_path, prefix, subnet, folder, as_json):
     Example:
       recfin network netns status --json
     """
+    from network import namespaces
+
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     emit(namespaces.status(layout), as_json=as_json, columns=NETNS_COLUMNS)
 
@@ -1067,6 +1161,8 @@ def netns_exec(topology_path, prefix, subnet, folder, org, command):
     Example:
       recfin network netns exec bank -- python -m network.ccprobe connection.json
     """
+    from network import namespaces
+
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     done = namespaces.run_in(layout.org(org).netns, list(command),
                              up=namespaces.up_command(prefix, subnet, topology_path, folder))

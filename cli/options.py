@@ -13,12 +13,10 @@ from typing import Any
 
 import click
 
-from chaincode.receivables.keys import spaces_around_id
-from client.receivables import record_id_problem
 from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
-from network.topology import ORG_ADD_ROLES, contract_role_named
+from network.roles import ORG_ADD_ROLES, contract_role_named
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
@@ -57,6 +55,8 @@ def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None
     hex digits (``keys.new_id``), a split's parts adding ``.1`` or ``.2`` (``keys.child_id``), so sent as given
     it could only come back not-found, exit 1, as though the record were not there. Of a repeatable option, each
     value is held to it."""
+    from client.receivables import record_id_problem
+
     names_something(ctx, param, value)
     for given, what in _each_given(param, value):
         if (problem := record_id_problem(given, what)) is not None:   # the SDK's rule, refused before it
@@ -72,6 +72,8 @@ def names_something(_ctx: click.Context, param: click.Parameter, value: str | No
     with spaces around it, as a table's column pasted gives: no id or fingerprint holds a space, so sent as
     given it could only come back not-found, exit 1, as though the record were not there. Of a repeatable
     option, each value is held to it."""
+    from chaincode.receivables.keys import spaces_around_id
+
     for given, what in _each_given(param, value):
         if not given.strip():
             raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the {what} "
@@ -186,6 +188,15 @@ def names_an_identity(what: str) -> Callable[[click.Context, click.Parameter, An
 
 DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_EXAMPLE = "2026-03-02"
+
+
+def business_today() -> date:
+    """Today's business date, the date a transaction sent now carries (``client.business_dates``', whose module
+    loads pydantic): each command module that dates a request names it as its own, so that a test sets the date
+    one command sees."""
+    from client import business_dates
+
+    return business_dates.business_today()
 
 
 def read_date(text: str) -> date:
@@ -305,6 +316,24 @@ class WholeNumberRange(click.IntRange):
         return int(min(max(100, self._lowest()), high))
 
 
+class WholeNumberUpTo(WholeNumberRange):
+    """A whole number from ``min`` up to a bound read when a number is given or its range shown (``bound``, a
+    function of no arguments): the bound is kept by a module (the SDK's, the invoice reader's) that defining the
+    command has no need to load."""
+
+    def __init__(self, bound: Callable[[], int], min: int = 0) -> None:
+        self._bound = bound
+        super().__init__(min=min)
+
+    @property
+    def max(self) -> int:
+        return self._bound()
+
+    @max.setter
+    def max(self, _given: int | None) -> None:
+        """Nothing to keep: click's range sets the bound it was given, where this one is always ``bound``'s."""
+
+
 # The one set of role names --help shows (`recfin org add`'s); contract_role_named reads the others too.
 ROLE_NAMES = sorted(ORG_ADD_ROLES.values())
 ROLE_HELP = ("a bank is the ledger's financier; the names financier and core_enterprise are taken too, in any case, "
@@ -313,7 +342,7 @@ ROLE_HELP = ("a bank is the ledger's financier; the names financier and core_ent
 
 class RoleType(click.ParamType):
     """A role option (`recfin org add|keys --role`, `recfin party register --role`): any spelling
-    :func:`network.topology.contract_role_named` reads, as the contract's role (``contract_names``) or as `org
+    :func:`network.roles.contract_role_named` reads, as the contract's role (``contract_names``) or as `org
     add`'s name, which the org commands key their tables by."""
 
     name = "role"
@@ -403,6 +432,36 @@ def endorsing_organizations(endorsing_orgs: tuple[str, ...]) -> list[str] | None
     return list(endorsing_orgs) or None
 
 
+class ReadWhenShown(click.Option):
+    """An option whose help or default is a value kept in a module that defining the command has no need of
+    (the SDK's, the contract's, the risk model's, which load gRPC, cryptography and pydantic): ``help``,
+    ``default`` and ``envvar`` given as functions of no arguments, called when the help is shown or the value is
+    wanted, so that a group's --help and the completion of a command's name load none of those modules. The
+    help shows the default read, where click would show "(dynamic)" for a function."""
+
+    def __init__(self, *args: Any, help: str | Callable[[], str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, help=None if callable(help) else help, **kwargs)
+        self._help_when_shown = help if callable(help) else None
+
+    @property
+    def envvar(self) -> str | None:
+        if callable(self._envvar):
+            self._envvar = self._envvar()
+        return self._envvar
+
+    @envvar.setter
+    def envvar(self, given: str | Callable[[], str] | None) -> None:
+        self._envvar = given
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        if self._help_when_shown is not None:
+            self.help, self._help_when_shown = self._help_when_shown(), None
+        return super().get_help_record(ctx)
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        return super().get_default(ctx, call=True)
+
+
 class PathType(click.Path):
     """Every path option and argument of `recfin`: ``click.Path``, that refuses an empty value as a usage error
     naming the option. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
@@ -411,10 +470,13 @@ class PathType(click.Path):
 
     ``reads=True``, for a file the command reads: a FIFO or a device there is refused, naming the option, before
     anything reads it (a FIFO would wait for a writer forever, /dev/zero fill memory), and so is a file larger than
-    ``max_bytes`` (None: no bound, for a file read a piece at a time)."""
+    ``max_bytes`` (None: no bound, for a file read a piece at a time). ``max_bytes`` and ``too_large_advice`` may
+    be functions of no arguments, called when a file is checked: the reader that sets them may be a module that
+    defining the command has no need to load."""
 
-    def __init__(self, *args: Any, reads: bool = False, max_bytes: int | None = MAX_USER_FILE_BYTES,
-                 too_large_advice: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reads: bool = False,
+                 max_bytes: int | None | Callable[[], int] = MAX_USER_FILE_BYTES,
+                 too_large_advice: str | Callable[[], str] = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reads = reads
         self.max_bytes = max_bytes
@@ -438,9 +500,10 @@ class PathType(click.Path):
         shown = on_one_line(os.fsdecode(path))
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             self.fail(f"{shown} is {not_a_file(special_kind(mode))}", param, ctx)
-        if self.max_bytes is not None and stat.S_ISREG(mode) and size > self.max_bytes:
-            advice = f" {self.too_large_advice}" if self.too_large_advice else ""
-            self.fail(f"{shown} is {too_large(self.max_bytes)}{advice}", param, ctx)
+        max_bytes = self.max_bytes() if callable(self.max_bytes) else self.max_bytes
+        if max_bytes is not None and stat.S_ISREG(mode) and size > max_bytes:
+            advice = self.too_large_advice() if callable(self.too_large_advice) else self.too_large_advice
+            self.fail(f"{shown} is {too_large(max_bytes)}{f' {advice}' if advice else ''}", param, ctx)
 
 
 def holiday_calendar_option() -> Callable:
@@ -449,16 +512,23 @@ def holiday_calendar_option() -> Callable:
     is read as the line is, so a file that cannot be used is a usage error (exit 2) naming it, the year and the
     entry, and, when the variable named it, the variable, before the command reads or connects to anything. The
     value is not passed to the command: the working-day calendar holds it."""
-    # imported here, as the invoice package is above: most commands never score, and this module is read by all
-    from client.risk.working_days import CALENDAR_ENV, HOLIDAY_YEARS
+    # read when the line or the help is: most commands never score, and the risk package loads pydantic and numpy
+    def variable() -> str:
+        from client.risk.working_days import CALENDAR_ENV
 
-    return click.option("--holiday-calendar", type=PathType(dir_okay=False, reads=True), envvar=CALENDAR_ENV,
-                        callback=_use_holiday_calendar, expose_value=False, metavar="FILE",
-                        help="A calendar file (YAML or JSON) with the public holidays and the weekend days worked in "
-                             "exchange of the years the built-in working-day calendar "
-                             f"({HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]}) lacks: a claim due on a Saturday, Sunday "
-                             "or public holiday is on time paid on the next working day. Default: the file "
-                             f"{CALENDAR_ENV} names.")
+        return CALENDAR_ENV
+
+    def help_text() -> str:
+        from client.risk.working_days import HOLIDAY_YEARS
+
+        return ("A calendar file (YAML or JSON) with the public holidays and the weekend days worked in exchange of "
+                f"the years the built-in working-day calendar ({HOLIDAY_YEARS[0]} to {HOLIDAY_YEARS[-1]}) lacks: a "
+                "claim due on a Saturday, Sunday or public holiday is on time paid on the next working day. "
+                f"Default: the file {variable()} names.")
+
+    return click.option("--holiday-calendar", cls=ReadWhenShown, type=PathType(dir_okay=False, reads=True),
+                        envvar=variable, callback=_use_holiday_calendar, expose_value=False, metavar="FILE",
+                        help=help_text)
 
 
 def _use_holiday_calendar(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:

@@ -9,18 +9,20 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from pydantic import BaseModel, ValidationError
 
-from client.invoices.parse import UNPAIRED_SURROGATE, unpaired_surrogate_in
 from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, too_large,
                                user_text)
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+# pydantic and the invoice reader are imported where a file is read: --help loads neither
+M = TypeVar("M", bound="BaseModel")
 
 
 def _plain(value: Any) -> Any:
@@ -244,6 +246,8 @@ def validated(model: type[M], document: Any, option: str | None,
     :func:`file_refused` refuses a file that cannot be read: a usage error (exit 2) naming the option, with
     ``refusal``'s words on the error, which name the file and the field. The file given is wrong, which a
     script must tell from what the command itself answers (a declined quote, a contract's refusal: exit 1)."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(document)
     except ValidationError as exc:
@@ -314,6 +318,8 @@ def json_read(content: bytes, source: str, option: str | None, what: str,
         shown_key = key if _plain_key(key) else json.dumps(key)
         raise file_refused(option, f"{source}: the key {shown_key} is given more than once in "
                                    f"{inside}: keep one (which of them is meant cannot be told)")
+    from client.invoices.parse import UNPAIRED_SURROGATE, unpaired_surrogate_in
+
     # "\ud800" alone reads as half of a surrogate pair, no character: taken, it failed where the text was printed
     # or sent as UTF-8 (a traceback), or was refused in words about parsing "raw data"; UTF-8 text holds none raw
     if "\\u" in text and (where := unpaired_surrogate_in(doc)) is not None:

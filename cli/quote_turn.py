@@ -6,29 +6,25 @@ holds is client.pricing.quote_lock.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import copy
 from collections.abc import Sequence
 from dataclasses import replace
 
 import click
 
-from client.gateway import GatewayError, Status
-from client.pricing.quote_lock import PendingOffer, QuoteTurn, ask_outcome
-from client.receivables import (
-    FinancierExposure,
-    FinancingTerms,
-    Offer,
-    ReceivablesClient,
-    ReceivablesError,
-    RuleViolation,
-    unless_refused_the_read,
-)
 
 from . import connection
 from .amounts import money
 from .output import as_typed
 from .request_ids import (EXIT_INTERRUPTED, AnswerLost, committed_unread, may_have_committed,
                           transaction_status_command)
+
+if TYPE_CHECKING:
+    from client.gateway import Status
+    from client.pricing.quote_lock import PendingOffer, QuoteTurn
+    from client.receivables import FinancierExposure, Offer
 
 # How long a quote whose offer's commit status was lost keeps its turn asking for it again; and how long a quote asks
 # for each offer an earlier one left pending. A transaction in a block is answered at once, one on its way within a
@@ -51,6 +47,8 @@ class OfferInterrupted(click.ClickException):
 def ask_pending(turn: QuoteTurn, session) -> None:
     """Ask for the outcome of each offer an earlier quote left pending in the turn, forgetting those now known:
     committed (the exposure read next has it) or invalid (it never will)."""
+    from client.pricing.quote_lock import ask_outcome
+
     for p in turn.pending:
         click.echo(f"asking whether offer transaction {p.transaction_id} on {p.financing_id}, left pending by an "
                    f"earlier quote on this host, has committed (at most {PENDING_ASK_SECONDS:g} s)", err=True)
@@ -104,6 +102,8 @@ def _still_requested(session, turn: QuoteTurn, p: PendingOffer) -> bool:
     (this channel name's before a reset of the network, under a recfin home kept since). Said on stderr, as the
     note is dropped from the lock file, rather than refusing every quote of the bank on the debtor until the note
     would have expired."""
+    from client.receivables import RuleViolation, unless_refused_the_read
+
     try:
         financing = unless_refused_the_read(lambda: session.client.get_financing(p.financing_id))
     except RuleViolation as refusal:
@@ -198,6 +198,10 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_versio
     or on Ctrl-C after the transaction was sent to the orderer, one line says the offer may still commit and how to
     check, and the note stays for the next quote. Ctrl-C before it was sent, or after its commit status came back,
     ends with the outcome known (:func:`_interrupted_offer`)."""
+    from client.gateway import GatewayError
+    from client.pricing.quote_lock import PendingOffer
+    from client.receivables import FinancingTerms, ReceivablesClient, ReceivablesError
+
     o = result.offer
     terms = FinancingTerms(advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees,
                            recourse=o.recourse, day_count=o.day_count, expires_on=o.expires_on)
@@ -263,6 +267,8 @@ def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, 
                          as_: str) -> Offer:
     """The offer whose submit ended without its outcome (``exc``), once its commit status says it committed;
     invalid, or still not known after OUTCOME_WAIT_SECONDS, one line."""
+    from client.pricing.quote_lock import ask_outcome
+
     transaction_id = exc.transaction_id
     if transaction_id not in noted:
         note(transaction_id)

@@ -23,55 +23,31 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
-from pydantic import TypeAdapter, ValidationError
 
-from chaincode.receivables.arguments import require_bindable_client_id, require_party_name, require_text
-from chaincode.receivables.daycount import parse_rate
-from chaincode.receivables.dates import days_text
-from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import (identity_problem, is_fingerprint, issue_year_problem, one_spelling,
-                                               paper_identity_problem)
-from chaincode.receivables.model import DiscountTerms, PartyRegistration, ScaleTier, buyer_number_as_shown
-from chaincode.receivables.settlement import check_discount_terms
-from client.business_dates import business_today
-from client.gateway import GatewayError
 from client.money import exact_percent, rate_text, yuan
-from client.pricing import validation_problems
-from client.pricing.ledger import early_payment_offer, receivable_terms
-from client.pricing.proposals import nothing_outstanding, price_early_payment
-from client.receivables import (
-    STATUSES,
-    DiscountOffer,
-    DiscountOfferRequest,
-    FinancingTerms,
-    InvoiceInput,
-    Receivable,
-    ReceivableRegistration,
-    ReceivablesError,
-    RuleViolation,
-    unless_refused_the_read,
-)
-from network.crypto import load_cert
 from network.errors import NetworkError
-from network.org_users import HeldCertificate
 
 from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, claim_currency_code, each_once,
-                      credit_code_option, endorsing_org_option, endorsing_organizations, names_a_record,
-                      names_an_identity, names_something, read_date, said_on_the_record)
-from .org_commands import identity_not_counted, left_to_act
+from .options import (DATE, PathType, ROLE_HELP, ReadWhenShown, RoleType, as_the_contract_checks, business_today,
+                      claim_currency_code, each_once, credit_code_option, endorsing_org_option,
+                      endorsing_organizations, names_a_record, names_an_identity, names_something, read_date,
+                      said_on_the_record)
 from .output import (as_typed, emit, on_one_line, paper_identity_text, read_json_file, read_json_stdin,
                      read_option_file, show, validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
                                   ledger_exit_codes, with_page_options)
 from .request_ids import (REQUEST_ID, exactly_once_naming_its_id, request_get_command, request_id_option,
                           transaction_status_command)
+
+if TYPE_CHECKING:
+    from client.receivables import DiscountOffer, Receivable
+    from network.org_users import HeldCertificate
 
 T = TypeVar("T")
 
@@ -127,6 +103,9 @@ class RateType(click.ParamType):
 
     def checked(self, value: Any, field: str, param, ctx) -> str:
         """``value`` as the contract's rate string; ``field`` names it as the contract's refusal would."""
+        from chaincode.receivables.daycount import parse_rate
+        from chaincode.receivables.errors import RuleViolation as ContractRule
+
         text = str(value).strip()
         try:
             exponent = Decimal(text).as_tuple().exponent
@@ -151,9 +130,14 @@ APR = RateType(example="0.05 for 5% a year")        # a discount offer's annual 
 ADVANCE_RATE = RateType(positive=True, example="0.9 for 90% of what the debtor owes")
 
 
-# the contract's own bounds on a tier's days (ScaleTier's Field(ge=..., le=...))
-_TIER_DAYS = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
-TIER_DAYS_MIN, TIER_DAYS_MAX = _TIER_DAYS["Ge"].ge, _TIER_DAYS["Le"].le
+@functools.cache
+def tier_days() -> tuple[int, int]:
+    """The contract's own bounds on a tier's days (ScaleTier's Field(ge=..., le=...)), read from its model when a
+    tier is given or its help shown: the model loads pydantic, which defining the commands has no need of."""
+    from chaincode.receivables.model import ScaleTier
+
+    bounds = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
+    return bounds["Ge"].ge, bounds["Le"].le
 
 
 class TierType(click.ParamType):
@@ -170,10 +154,10 @@ class TierType(click.ParamType):
         if not sep or ":" in apr or not re.fullmatch(r"[0-9]+", days.strip()) or not apr.strip():
             self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
         digits = days.strip().lstrip("0")
+        fewest, most = tier_days()
         # the length first: int() refuses a number of over 4300 digits
-        if len(digits) > len(str(TIER_DAYS_MAX)) or not TIER_DAYS_MIN <= int(digits or "0") <= TIER_DAYS_MAX:
-            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {TIER_DAYS_MIN} to "
-                      f"{TIER_DAYS_MAX}", param, ctx)
+        if len(digits) > len(str(most)) or not fewest <= int(digits or "0") <= most:
+            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {fewest} to {most}", param, ctx)
         return {"min_days_early": int(digits), "apr": APR.checked(apr, "apr", param, ctx)}
 
 
@@ -203,11 +187,31 @@ def _client_ids_held_to(check: Callable[[str], object]) -> Callable[[click.Conte
     return lambda ctx, param, value: held(ctx, param, blank(ctx, param, value))
 
 
-# RegisterParty and BindPartyIdentity bind an id, so only one a certificate presents; UnbindPartyIdentity takes any
-# id of 1 to 1000 characters, such as one an earlier contract version bound
-_BINDABLE_CLIENT_ID = _client_ids_held_to(lambda given: require_bindable_client_id(given, "client id"))
-_LISTED_CLIENT_ID = _client_ids_held_to(lambda given: require_text(given, "client id", 1000, one_line=False))
-_PARTY_NAME = as_the_contract_checks(require_party_name)
+# The contract's checks of a party's arguments (chaincode.receivables.arguments), imported when a value is checked:
+# the module loads pydantic and cryptography. RegisterParty and BindPartyIdentity bind an id, so only one a
+# certificate presents; UnbindPartyIdentity takes any id of 1 to 1000 characters, such as one an earlier contract
+# version bound.
+def _bindable_client_id(given: str) -> object:
+    from chaincode.receivables.arguments import require_bindable_client_id
+
+    return require_bindable_client_id(given, "client id")
+
+
+def _listed_client_id(given: str) -> object:
+    from chaincode.receivables.arguments import require_text
+
+    return require_text(given, "client id", 1000, one_line=False)
+
+
+def _party_name(given: str) -> object:
+    from chaincode.receivables.arguments import require_party_name
+
+    return require_party_name(given)
+
+
+_BINDABLE_CLIENT_ID = _client_ids_held_to(_bindable_client_id)
+_LISTED_CLIENT_ID = _client_ids_held_to(_listed_client_id)
+_PARTY_NAME = as_the_contract_checks(_party_name)
 
 
 def _some_identity_named(clients: tuple[str, ...], client_ids: tuple[str, ...], **_: Any) -> None:
@@ -241,8 +245,14 @@ def _users_to_bind(*, clients: tuple[str, ...] = (), client_user: str | None = N
             _bindable_user(profile, name)
 
 
-# the client ids a registration lists, as the contract reads them (trimmed) before it looks for one listed twice
-_IDS_AS_REGISTERED = TypeAdapter(PartyRegistration.model_fields["client_ids"].annotation)
+@functools.cache
+def _ids_as_registered():
+    """The client ids a registration lists, as the contract reads them (trimmed) before it looks for one listed
+    twice: its model's type, built when a registration is checked (the model loads pydantic)."""
+    from chaincode.receivables.model import PartyRegistration
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(PartyRegistration.model_fields["client_ids"].annotation)
 
 
 def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str, ...] = (), **options: Any) -> None:
@@ -251,8 +261,11 @@ def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str,
     contract refuses (argument-invalid, "list each identity once"): told from the line and the user's certificate
     in the data folder before anything connects. A user whose certificate cannot be read here is left to the
     session, which says what is wrong."""
+    from client.receivables import client_id_of
+    from pydantic import ValidationError
+
     try:
-        read = _IDS_AS_REGISTERED.validate_python(list(client_ids))
+        read = _ids_as_registered().validate_python(list(client_ids))
     except ValidationError:   # refused by the contract for what it is, not for a repeat
         return
     given: dict[str, str] = {}
@@ -265,7 +278,7 @@ def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str,
         return
     for name in clients:
         try:
-            own = connection.client_id_of(profile.user(name).cert)
+            own = client_id_of(profile.user(name).cert)
         except (NetworkError, OSError, ValueError):
             continue
         if own in given:
@@ -413,7 +426,9 @@ def unbind_party(session, uscc, client_user, client_id, force):
       recfin party unbind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
         --client-id 'x509::CN=supplier3@supplier.recfin.local,OU=client,...::CN=ca.supplier.recfin.local,...'
     """
-    leaving = client_id or connection.client_id_of(session.profile.user(client_user).cert)
+    from client.receivables import client_id_of
+
+    leaving = client_id or client_id_of(session.profile.user(client_user).cert)
     if not force:
         _refuse_leaving_no_one_to_act(session, uscc, leaving)
     return session.client.unbind_party_identity(uscc, leaving)
@@ -421,7 +436,9 @@ def unbind_party(session, uscc, client_user, client_id, force):
 
 def _live_client_id(session, user_name: str) -> str:
     """The client id of a profile user to act for a party (:func:`_bindable_user`)."""
-    return connection.client_id_of(_bindable_user(session.profile, user_name).cert)
+    from client.receivables import client_id_of
+
+    return client_id_of(_bindable_user(session.profile, user_name).cert)
 
 
 def _bindable_user(profile, user_name: str):
@@ -447,6 +464,9 @@ class _ProfileCertificates:
         self.session = session
 
     def held_certificates(self, _org_name, _msp_dir, _revoking) -> list[HeldCertificate]:
+        from network.crypto import load_cert
+        from network.org_users import HeldCertificate
+
         users = {**self.session.profile.users, self.session.user.name: self.session.user}   # --msp-dir's cert
         return [HeldCertificate(name, load_cert(user.cert), user.revoked) for name, user in users.items()
                 if user.cert.is_file()]
@@ -456,6 +476,10 @@ def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
     """Refuse (exit 1, nothing sent) an unbind after which none of the party's other identities is a profile user
     not revoked that the contract counts (``left_to_act``). Left to the contract's own refusals: a record the
     caller cannot read, one of another org, one that does not list ``leaving``, or lists no other identity."""
+    from client.receivables import RuleViolation
+
+    from .org_commands import identity_not_counted, left_to_act   # a group of its own, which loads the network's
+
     try:
         party = session.client.get_party(uscc)
     except RuleViolation:
@@ -571,6 +595,8 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
 
     Whoever may transfer, pay or offer on a claim may read it: when the contract refuses the caller the read, the
     action is refused as well, and is sent as written for the contract to say why (``not-the-holder``...)."""
+    from client.receivables import unless_refused_the_read
+
     if amount.currency is None:
         return amount.fen
     claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
@@ -660,6 +686,8 @@ def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
     number, and the two run together as a 20-digit number), which the contract compares in the one spelling both
     share (``one_spelling``). Its fingerprint holds the seller too, which is the caller for every invoice. The code
     and number are compared as :func:`_invoice_parts` gives them, trimmed."""
+    from chaincode.receivables.fingerprint import one_spelling
+
     first_given: dict[tuple[str, str], InvoiceGiven] = {}
     for given in invoices:
         shared = one_spelling(given.code, given.number)
@@ -782,6 +810,8 @@ def register_receivable(session, as_json, debtor, face_fen, issue_date, due_date
         --face 113,000.00 --issue 2026-12-01 --due 2027-11-30 --contract-file contract.pdf \\
         --invoice 26312000000012345678,2026-11-30,100000.00,13000.00,,131002400111,87654321
     """
+    from client.receivables import InvoiceInput, ReceivableRegistration
+
     me = session.client.who_am_i().uscc
     parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in invoice_lines]
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
@@ -815,6 +845,8 @@ def _invoice_given(text: str) -> InvoiceGiven:
     """One ``--invoice`` read (:func:`_invoice_parts`): its date and amounts as every date and amount option reads
     them; a usage error naming the invoice as written otherwise, or when a 20-digit number does not open with
     its date's year (the client's check before a registration, which the contract does not make)."""
+    from chaincode.receivables.fingerprint import issue_year_problem
+
     number, day, amount, tax, code, paper_code, paper_number = _invoice_parts(text)
     try:
         given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code, paper_code,
@@ -835,6 +867,8 @@ def _invoice_parts(text: str) -> list[str]:
     a 20-digit number with no code (数电纸质发票: the code left empty, ``N,DATE,AMOUNT,TAX,,PAPER_CODE,PAPER_NUMBER``).
     A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after it: the
     error then names the amount that looks so written, rather than the code the contract would blame."""
+    from chaincode.receivables.fingerprint import identity_problem, paper_identity_problem
+
     parts = [p.strip() for p in text.split(",")]
     given = (parts + [""] * 7)[:7]   # the parts not given empty (and too few or too many refused below)
     number, _, _, _, code, paper_code, paper_number = given
@@ -1133,6 +1167,8 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
     with tax: what the part asks of the debtor against the receipt. A character a number may not hold (invisible,
     or a look-alike), which a claim on a receipt registered before that rule can carry, or one that does not print,
     is printed escaped (``\\u200b``), so that the number does not read as another receipt's."""
+    from chaincode.receivables.model import buyer_number_as_shown
+
     numbers = f"PO {buyer_number_as_shown(gr.po_number)}, receipt {buyer_number_as_shown(gr.receipt_number)}"
     if gr.part is None:
         return f"{numbers} (whole)"
@@ -1256,6 +1292,8 @@ def _invoice_fingerprint(ctx: click.Context, param: click.Parameter, fingerprint
     upper case, which `invoice attestations` takes too). What is none (an invoice file's path, one cut short) is a
     usage error naming it before anything connects, where the contract refused it (fingerprint-invalid) once
     connected, and a network that was down was to be started first."""
+    from chaincode.receivables.fingerprint import is_fingerprint
+
     names_something(ctx, param, fingerprint)
     if not is_fingerprint(fingerprint.lower()):
         raise click.BadParameter(f"{fingerprint!r} is not an invoice fingerprint: give its 64 hex digits (`recfin "
@@ -1301,9 +1339,9 @@ def _one_listing(holder: str | None, debtor: str | None, status: str | None, fin
 @click.option("--debtor", metavar="USCC",
               callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
-@click.option("--status", type=regulator_commands.STATUS, metavar="STATUS",
-              help=f"A status, one of {', '.join(STATUSES)}, in any case (the regulator; also `recfin regulator "
-                   f"list`).")
+@click.option("--status", type=regulator_commands.STATUS, metavar="STATUS", cls=ReadWhenShown,
+              help=lambda: f"A status, one of {', '.join(regulator_commands.STATUS.choices)}, in any case (the "
+                           f"regulator; also `recfin regulator list`).")
 @click.option("--financier", metavar="USCC", callback=credit_code_option("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
@@ -1449,6 +1487,8 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 \\
         --expires 2027-06-30 --as supplier/supplier3 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
+    from client.receivables import FinancingTerms, unless_refused_the_read
+
     fees_fen = fees.fen
     if fees.currency is not None:
         # a bank refused the read is refused the offer: the contract says why
@@ -1736,6 +1776,9 @@ def _with_expiry(session, o, unread_terms: list[tuple[str, BaseException]], not_
     ``terms_on_this_peer`` says which it was, for a script that finds no expiry: true (read), false (this peer
     does not hold them yet: ask again, or a peer of another member org), null (not read: refused to the caller,
     the read failed, or an earlier contract's offer whose expiry is public)."""
+    from client.gateway import GatewayError
+    from client.receivables import ReceivablesError, RuleViolation, unless_refused_the_read
+
     row = {**o.to_json(), "terms_on_this_peer": None}
     if o.expires_on is not None:
         return row
@@ -1835,6 +1878,10 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
     the same days, discount-terms-invalid)."""
     @functools.wraps(command)
     def checked(*args: Any, apr: Any, tiers: tuple, **kwargs: Any) -> T:
+        from chaincode.receivables.errors import RuleViolation as ContractRule
+        from chaincode.receivables.model import ScaleTier
+        from chaincode.receivables.settlement import check_discount_terms
+
         if apr is not None and tiers:
             raise click.UsageError("give --apr RATE (a flat rate) or --tier DAYS:APR (a sliding scale), not both")
         if apr is None and not tiers:
@@ -1856,9 +1903,9 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 
 @discount.command("publish")
 @click.option("--apr", type=APR, help="A flat annual rate, a decimal fraction from 0 to 1 (0.05 for 5% a year).")
-@click.option("--tier", "tiers", multiple=True, type=TierType(),
-              help=f"A sliding-scale tier: paid at least DAYS days early ({TIER_DAYS_MIN} to {TIER_DAYS_MAX}), the "
-                   "annual rate APR, a decimal fraction (30:0.04); repeatable, each at its own DAYS.")
+@click.option("--tier", "tiers", multiple=True, type=TierType(), cls=ReadWhenShown,
+              help=lambda: "A sliding-scale tier: paid at least DAYS days early ({} to {}), the annual rate APR, a "
+                           "decimal fraction (30:0.04); repeatable, each at its own DAYS.".format(*tier_days()))
 @click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")
@@ -1882,6 +1929,8 @@ def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count,
       recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2027-06-30 --as coreenterprise \\
         --request-id DISC-2026-03
     """
+    from client.receivables import DiscountOfferRequest
+
     request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
                                    expires_on=expires_on, receivable_ids=list(receivable_ids))
     offer, sent_with = exactly_once_naming_its_id(
@@ -1898,6 +1947,9 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
     is no discount offer's document (the shape the SDK sends the terms of: ``DiscountTerms.as_read``) or is
     another offer's. Stdin is read as a file is (``read_json_stdin``): a key given twice with copies that
     differ is refused there too, not the last copy taken."""
+    from client.pricing import validation_problems
+    from client.receivables import DiscountOffer
+
     shown = "stdin" if str(path) == "-" else as_typed(path)
     if str(path) == "-":
         document = read_json_stdin("--as-read", AS_READ_WHAT)
@@ -1987,6 +2039,9 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read, req
       recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2 \\
         --as-read offer.json
     """
+    from chaincode.receivables.model import DiscountTerms
+    from client.receivables import unless_refused_the_read
+
     if as_read is None:
         # a caller refused the read (not the holder) is refused the acceptance by the contract's own rule:
         # sent without terms, it cannot settle anything, so there is nothing to agree to first
@@ -2035,6 +2090,10 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: st
     settled, or its JSON). An offer the contract would refuse to pay on the claim today says why and asks
     nothing. A claim settled already with a ``request_id`` given is a retry: sent without asking, it is
     answered with the claim the acceptance under that id settled, or refused by the claim's status."""
+    from chaincode.receivables.dates import days_text
+    from client.pricing.ledger import early_payment_offer, receivable_terms
+    from client.pricing.proposals import nothing_outstanding, price_early_payment
+
     claim = session.client.get_receivable(receivable_id)
     if claim.outstanding == 0 and request_id is not None:   # nothing to agree to: nothing can be settled twice
         return True

@@ -18,11 +18,7 @@ from typing import Any
 
 import click
 
-from chaincode.receivables.model import order_key
 from client.money import percent
-from client.receivables import STATUSES, unless_refused_the_read
-from client.receivables import next_bookmark
-from client.receivables.ledger_keys import split_key
 
 from .amounts import with_money
 from .connection import acting, with_options
@@ -157,6 +153,9 @@ def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: s
     the order with --lifts says that is meant. The orders are compared as the contract compares them
     (``order_key``). A claim the caller may not read, or one no order binds now, is left to the
     contract."""
+    from chaincode.receivables.model import order_key
+    from client.receivables import unless_refused_the_read
+
     claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
     last = claim.last_unfreeze if claim is not None else None
     # the contract's comparison of order references (full-width, spaces, case): a retry typed otherwise is one
@@ -245,6 +244,8 @@ def note_passed_over(unreadable: list[str], newer_version: list[str], where: str
 
 def _first_keys(ledger_keys: list[str]) -> str:
     """The first five of ``ledger_keys`` as type and id, and how many more: a warning line stays one line."""
+    from client.receivables.ledger_keys import split_key
+
     shown = [" ".join([parts[0], *parts[1]]) if (parts := split_key(k)) else k for k in ledger_keys[:5]]
     more = len(ledger_keys) - 5
     return as_typed(", ".join(shown)) + (f" and {more} more" if more > 0 else "")
@@ -336,6 +337,8 @@ def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str, un
     """The records of the page at ``bookmark`` and of every page after it; the keys each page passed over added
     to ``unreadable`` and ``newer_version``, where given (the SDK's walks, which start from the first page, yield
     the records alone)."""
+    from client.receivables import next_bookmark
+
     sent = {bookmark}
     while True:
         page = list_page(page_size=page_size, bookmark=bookmark)
@@ -360,16 +363,30 @@ page_options = [
 class StatusChoice(click.Choice):
     """A claim's status as `regulator list STATUS` and `receivable list --status` take it: the ledger's upper-case
     name, typed in any case (the value passed on is the ledger's). Its refusal names the statuses as the ledger
-    writes them, where click's own would print them folded to lower case."""
+    writes them, where click's own would print them folded to lower case. The statuses are the SDK's, read when a
+    status is given or shown: its module loads the contract's models, which defining the commands has no need of."""
+
+    def __init__(self) -> None:
+        super().__init__((), case_sensitive=False)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from client.receivables import STATUSES
+
+        return STATUSES
+
+    @choices.setter
+    def choices(self, _given: tuple[str, ...]) -> None:
+        """Nothing to keep: click.Choice sets the choices it was given, and these are always the SDK's."""
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
         # FROZEN is what a regulator after its frozen claims types: a freeze leaves the status as it was
         frozen = (": a frozen claim keeps its status, and a listing of that status shows the order in its FROZEN "
                   "column" if str(value).strip().upper() == "FROZEN" else "")
-        return f"{value!r} is not a claim status{frozen}: give one of {', '.join(STATUSES)} (in any case)"
+        return f"{value!r} is not a claim status{frozen}: give one of {', '.join(self.choices)} (in any case)"
 
 
-STATUS = StatusChoice(STATUSES, case_sensitive=False)     # give it metavar="STATUS": its usage line stays one word
+STATUS = StatusChoice()     # give it metavar="STATUS": its usage line stays one word
 
 
 def with_page_options(fn):

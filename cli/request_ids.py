@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 import click
 
-from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 
 __all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
            "request_get_command", "transaction_status_command", "exactly_once", "exactly_once_naming_its_id"]
@@ -34,6 +33,8 @@ class RequestIdType(click.ParamType):
     name = "ID"
 
     def convert(self, value: Any, param, ctx) -> str:
+        from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
+
         text = str(value)
         if not is_request_id(text):
             self.fail(f"{text!r} is not a request id: write 1 to {REQUEST_ID_MAX} letters, digits, '-', '_', '.' or "

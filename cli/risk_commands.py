@@ -10,6 +10,8 @@ file (``--history``) or from the simulator (``--synthetic-seed``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import importlib
 import os
 import time
@@ -20,24 +22,19 @@ from pathlib import Path
 
 import click
 from click.core import ParameterSource
-from pydantic import ValidationError
 
 from client.atomic_file import check_output_file
-from client.gateway import GatewayError
-from client.gateway.errors import TransactionError
-from client.receivables import RuleViolation
 from network.errors import NetworkError
-from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
-                         ledger_as_of, score_debtor)
-from client.risk.model import (GRADES, ArtefactRefused, card_path, check_card, check_digest, fewest_fell_due_365,
-                               read_card)
-from client.risk.working_days import CALENDAR_ENV, CalendarFileError, calendar_years
-from client.business_dates import business_today
 from client.money import money
 
 from . import connection
-from .options import DateType, PathType, WholeNumberRange, credit_code_option, currency_code, holiday_calendar_option
+from .options import (DateType, PathType, ReadWhenShown, WholeNumberRange, business_today, credit_code_option,
+                      currency_code, holiday_calendar_option)
 from .output import as_typed, emit, file_refused, progress, read_json_file, table, validated
+
+if TYPE_CHECKING:
+    from client.risk import DebtorScore, LatePaymentModel, ReceivableHistory
+    from pydantic import ValidationError
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
@@ -129,6 +126,10 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
     model). A file that is not there, cannot be read as JSON or holds a wrong field is a usage error naming
     ``option``, the option that named it (None: the shipped model, read by default, which no option named:
     one line, as for the rest); its damage or card, checked against each other, is one line (exit 1)."""
+    from client.risk import LatePaymentModel
+    from client.risk.model import check_card, check_digest, read_card
+    from client.risk.working_days import CalendarFileError, calendar_years
+
     # Only where nothing is: a device or a FIFO (--model /dev/zero) is there, and read_json_file says what it is
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
@@ -157,18 +158,28 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
 
 def _refused(check, *args):
     """``check(*args)``, an artefact's refusal by it (ArtefactRefused) one line of the command's."""
+    from client.risk.model import ArtefactRefused
+
     try:
         return check(*args)
     except ArtefactRefused as exc:
         raise click.ClickException(str(exc)) from None
 
 
+def shipped_model() -> Path:
+    """The model artefact shipped with recfin, scored with when no --model is given: the risk module that keeps it
+    loads pydantic and numpy, which defining the commands has no need of."""
+    from client.risk import DEFAULT_MODEL
+
+    return DEFAULT_MODEL
+
+
 def _how_to_train(path: Path) -> str:
     """What to run for a model at ``path``: a bare `risk train` writes only the shipped model's place."""
-    if Path(path).absolute() == DEFAULT_MODEL.absolute():
+    if Path(path).absolute() == shipped_model().absolute():
         return "run `recfin risk train` first"
     folder = Path(path).parent
-    written = folder / DEFAULT_MODEL.name   # the name train gives the artefact, whatever --model says
+    written = folder / shipped_model().name   # the name train gives the artefact, whatever --model says
     train = f"check the path, or train one there with `recfin risk train --out {as_typed(folder)}`"
     if written == Path(path):
         return train
@@ -199,6 +210,8 @@ def _without_the_files_own_currency(given: list[str], file_currency: str, curren
 
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
     """The --history file: a ReceivableHistory object, or a bare list of events of one debtor."""
+    from client.risk import ReceivableHistory
+
     data = read_json_file(path, "--history", f"the receivable history of {debtor}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
@@ -285,6 +298,8 @@ def note_fewer_than_trained_on(score: DebtorScore, model_path: Path) -> None:
     """A debtor with some claims fallen due in the 365 days before the date, but fewer than any debtor the model
     was trained on (the fewest its card gives), is scored from a record unlike any it was fitted on: one claim
     paid a day late grades it D. Say so (stderr, beside --json), as for a debtor with none (:func:`thin_record`)."""
+    from client.risk.model import fewest_fell_due_365, read_card
+
     fell_due = score.features.fell_due_365
     fewest = fewest_fell_due_365(_refused(read_card, Path(model_path)))
     if not fell_due or fewest is None or fell_due >= fewest:
@@ -364,6 +379,8 @@ def note_holiday_years_unknown(score: DebtorScore) -> None:
     """Claims that fell due in a year whose public holidays the working-day calendar does not hold were counted
     with the weekends as the only days off there (features.holiday_years_unknown): say which years, and how to
     give their holidays (stderr, beside --json)."""
+    from client.risk.working_days import CALENDAR_ENV, calendar_years
+
     years = score.features.holiday_years_unknown
     if not years:
         return
@@ -434,6 +451,8 @@ def _synthetic_number(debtor: str) -> int | None:
 def score_meaning(as_of: date, horizon_days: int) -> str:
     """What probability_late and the grade say (docs/risk-and-pricing.md, "The model"): a bare 0.2025 could be
     read as the share of the debtor's claims paid late so far, or as a default probability."""
+    from client.risk.model import GRADES
+
     bands = ", ".join(f"{grade} below {float(upper * 100):g}%" for grade, upper in GRADES[:-1])
     return (f"the probability that a confirmed receivable of the debtor, open on {as_of} and falling due "
             f"in the {horizon_days} days after it, is not paid by its due date (or the next working day when "
@@ -508,6 +527,9 @@ def risk() -> None:
 @contextmanager
 def offline_hint(hint: str) -> Iterator[None]:
     """A connection that cannot be made (no profile, no gateway) says what works without a network (``hint``)."""
+    from client.gateway import GatewayError
+    from client.gateway.errors import TransactionError
+
     try:
         yield
     except (NetworkError, GatewayError) as exc:
@@ -542,6 +564,9 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
     The contract lets banks, the debtor itself and the regulator read a
     debtor's payment record; anyone else is told what to do instead.
     """
+    from client.receivables import RuleViolation
+    from client.risk import history_from_ledger, ledger_as_of
+
     org, user = connection.parse_as(as_)
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
@@ -627,12 +652,12 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                    "is scored as of that day instead, and says so (a later day would count every open claim as "
                    "overdue); one after a file's read_as_of is refused. "
                    "From 1900-01-01 to 2999-12-31.")
-@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), default=DEFAULT_MODEL,
-              show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
-                                      "writes one), with the model card training wrote beside it "
-                                      "(NAME.card.md for NAME.json); refused without the card, if its bytes "
-                                      "do not have the sha256 the card records, or if the card names another "
-                                      "model or other features.")
+@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
+              cls=ReadWhenShown, default=shipped_model, show_default=True,
+              help="The late-payment model artefact that scores the history (recfin risk train writes one), with the "
+                   "model card training wrote beside it (NAME.card.md for NAME.json); refused without the card, if "
+                   "its bytes do not have the sha256 the card records, or if the card names another model or other "
+                   "features.")
 @holiday_calendar_option()
 @connection.call_timeout_option()
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
@@ -658,6 +683,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
       recfin risk score SYN-DEBTOR-0007 --history client/risk/samples/history.json --as-of 2025-12-30 --json
       recfin risk score SYN-DEBTOR-0007 --synthetic-seed 20261128 --json
     """
+    from client.risk import score_debtor
+
     if history_file and synthetic_seed is not None:
         raise click.UsageError("give --history or --synthetic-seed, not both")
     if synthetic_seed is None and \
@@ -804,6 +831,7 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
       recfin risk train --seed 20261128 --debtors 300 --out /tmp/model --json
       recfin risk train --compare --replace     # re-train the shipped model
     """
+    from client.risk.model import card_path
     from client.risk.model import DEFAULT_MODEL, MODELS_DIR   # where the model is written without --out
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
     _check_training_installed("train")
@@ -847,6 +875,8 @@ def _check_model_paths(artefact: Path, given: bool) -> None:
     FIFO where one of them goes, or a folder this user may not write, would fail only once the work is done). A
     folder still to be made holds nothing in the way; training makes it first, and one that cannot be made fails
     then, before the work. ``given``: the folder is --out's, and a problem a usage error naming it."""
+    from client.risk.model import card_path
+
     if not os.path.isdir(artefact.parent):
         return
     for path in (card_path(artefact), artefact):

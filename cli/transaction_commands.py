@@ -17,21 +17,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from fabric_protos.common import common_pb2, ledger_pb2
-from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from client.gateway import GatewayError
-from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_tx_id, decoded, enum_name,
-                                not_as_block_holds, other_channel, position_in_block, transaction_by_id,
-                                transaction_header)
-from client.receivables.audit import no_such_transaction
 from network.errors import NetworkError
 
 from . import connection
 from .output import as_typed, emit
+
+if TYPE_CHECKING:
+    from fabric_protos.common import common_pb2
 
 EXIT_VALID, EXIT_INVALID, EXIT_NOT_READ, EXIT_NOT_FOUND = 0, 1, 3, 4
 TRANSACTION_ID = re.compile(r"[0-9a-f]{64}")
@@ -110,6 +106,9 @@ def _called(payload: common_pb2.Payload) -> tuple[str | None, str | None]:
     function its proposal named (the first argument, ``contract:Function`` for a named contract); None for
     what does not read. A committed transaction keeps its proposal's input (only transient data is
     dropped)."""
+    from client.ledger.qscc import LedgerReadError, decoded
+    from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+
     chaincode = function = None
     try:
         transaction = decoded(transaction_pb2.Transaction, payload.data, "the transaction")
@@ -140,6 +139,10 @@ def _called(payload: common_pb2.Payload) -> tuple[str | None, str | None]:
 def _ledger_height(qscc, msp_id: str, channel: str) -> int | None:
     """The number of blocks the peer's ledger holds, said with a not-found answer; None where it cannot be
     read (the answer stands without it)."""
+    from client.gateway import GatewayError
+    from client.ledger.qscc import LedgerReadError, ask_own_org, decoded
+    from fabric_protos.common import ledger_pb2
+
     try:
         answer = ask_own_org(qscc, msp_id, "GetChainInfo", channel)
         return decoded(ledger_pb2.BlockchainInfo, answer, f"the chain info of {channel}").height
@@ -154,6 +157,13 @@ def transaction_status(qscc, msp_id: str, channel: str, tx_id: str) -> Transacti
     answer that it holds no such transaction), and LedgerReadError where its answer is not of ``tx_id``: a
     transaction whose header names another id or another channel, or a block said to hold it that holds
     none of it."""
+    from client.gateway import GatewayError
+    from client.ledger.qscc import (LedgerReadError, block_by_tx_id, enum_name, not_as_block_holds, other_channel,
+                                    position_in_block, transaction_by_id, transaction_header)
+    from client.receivables.audit import no_such_transaction
+    from fabric_protos.common import common_pb2
+    from fabric_protos.peer import transaction_pb2
+
     try:
         processed = transaction_by_id(qscc, msp_id, channel, tx_id)
     except GatewayError as error:
@@ -244,6 +254,9 @@ def status(tx_id: str, as_: str | None, org: str | None, user: str | None, data_
       recfin transaction status 5c3f9a0e7d21b4c68e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f --as bank
       recfin transaction status 5c3f9a0e7d21b4c68e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f --json
     """
+    from client.gateway import GatewayError
+    from client.ledger.qscc import LedgerReadError, QSCC
+
     who_org, who_user = connection.caller(as_, org, user, "supplier")
     asker = as_typed(who_org)
     try:

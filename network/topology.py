@@ -22,6 +22,7 @@ from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapp
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
+from .roles import ORG_ADD_ROLES
 from .tuning import Tuning
 
 DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
@@ -314,21 +315,6 @@ class UserSpec(_Model):
 USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier", "financier": "financier",
                               "regulator": "regulator"}
 DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
-# The contract role -> its name for `recfin org add --role` (network.membership.CONTRACT_ROLES reads it back).
-ORG_ADD_ROLES = {"core_enterprise": "core-enterprise", "supplier": "supplier", "financier": "bank",
-                 "regulator": "regulator"}
-
-
-def contract_role_named(spelling: str) -> str | None:
-    """The contract role a role's spelling names, None when it names none. Both commands that take a role
-    (`recfin org add|keys --role`, `recfin party register --role`) accept either of its names, the contract's
-    (financier, core_enterprise) or `org add`'s (bank, core-enterprise), in any case and with '-' or '_': an org
-    onboarded as a bank registers its enterprises as the same role without a second name to know."""
-    key = spelling.strip().lower().replace("-", "_")
-    return next((contract_role for contract_role, add_role in ORG_ADD_ROLES.items()
-                 if key in (contract_role, add_role.replace("-", "_"))), None)
-
-
 # What the receivables contract cannot do while no org of the channel holds the role.
 _WITHOUT_ROLE = {
     "core_enterprise": "no claim could have a debtor",

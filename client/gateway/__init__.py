@@ -21,7 +21,7 @@ from ._checkpointer import (
     NotACheckpointFile,
 )
 from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
-from ._context import MAX_SECONDS, Timeouts
+from ..timeouts import MAX_SECONDS, Timeouts
 from ._contract import AsyncContract, Contract, SubmitResult
 from ._event_iterators import AsyncEventIterator, EventIterator
 from ._events import (

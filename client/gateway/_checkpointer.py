@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
 from ..atomic_file import errors_named_by, fill, staged_file, sync_folder, written_path
+from ..block_numbers import MAX_BLOCK_NUMBER
 from ..user_files import not_a_file, special_kind
 from ._commit import _TRANSACTION_ID
 
@@ -32,9 +33,6 @@ try:
     import fcntl
 except ImportError:  # Windows: no flock; a checkpoint file is then not guarded against a second user
     fcntl = None
-
-MAX_BLOCK_NUMBER = 2**64 - 1
-"""The highest block number: Fabric's are uint64."""
 
 
 @runtime_checkable

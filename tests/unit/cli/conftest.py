@@ -6,7 +6,6 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli import connection
 from network import Network, crypto, profiles
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
@@ -160,7 +159,7 @@ def connecting(network_copy, monkeypatch):
         connected.append((address, identity.msp_id, identity.certificate.subject.rfc4514_string()))
         raise click.ClickException("connecting")
 
-    monkeypatch.setattr(connection, "connect", connect)
+    monkeypatch.setattr("client.gateway.connect", connect)   # cli.connection imports it when it connects
     return connected
 
 
@@ -173,6 +172,6 @@ def timeouts_given(monkeypatch):
         given.append(timeouts)
         raise click.ClickException("connecting")
 
-    monkeypatch.setattr(connection, "connect", connect)
+    monkeypatch.setattr("client.gateway.connect", connect)   # cli.connection imports it when it connects
     monkeypatch.delenv("RECFIN_TIMEOUT", raising=False)
     return given

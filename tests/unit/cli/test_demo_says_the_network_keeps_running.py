@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cli import demo_commands
 from client.gateway import CommitStatusError
+from network.topology import DEFAULT_TOPOLOGY
 
 from ..receivables_client import test_demo_on_contract
 from ..receivables_client.test_demo_on_contract import failing_at
@@ -38,7 +39,7 @@ def test_with_json_it_is_said_on_stderr_and_stdout_holds_the_document_alone(worl
 
 def test_on_another_topology_its_commands_name_that_topology(world, tmp_path):
     topology = tmp_path / "other.yaml"
-    topology.write_text(demo_commands.DEFAULT_TOPOLOGY.read_text())
+    topology.write_text(DEFAULT_TOPOLOGY.read_text())
     res = CliRunner().invoke(demo_commands.demo, ["--topology", str(topology)])
     assert res.exit_code == 0, res.output
     assert f"`recfin network down --topology {topology}` stops it" in said(res.output)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cli import demo_commands
 from cli.main import main
 from network.control import DeployResult, NodeStatus
 from network.errors import ChaincodeError, MissingBinariesError, NodeTimeoutError
+from network.topology import DEFAULT_TOPOLOGY
 
 
 def status_row(name: str, pid: int | None) -> NodeStatus:
@@ -42,7 +42,7 @@ class FailingNetwork:
 
 @pytest.fixture
 def failing(monkeypatch):
-    monkeypatch.setattr(demo_commands, "Network", FailingNetwork)
+    monkeypatch.setattr("network.Network", FailingNetwork)
     monkeypatch.setattr(FailingNetwork, "running", ["orderer0", "orderer1", "orderer2", "peer0.coreenterprise"])
     return FailingNetwork
 
@@ -67,7 +67,7 @@ def test_a_setup_failing_with_nodes_running_says_they_keep_running_how_to_go_on_
 
 def test_the_commands_it_names_take_the_topology_the_demo_ran_on(runner, failing, tmp_path):
     topology = tmp_path / "other.yaml"
-    topology.write_text(Path(demo_commands.DEFAULT_TOPOLOGY).read_text())
+    topology.write_text(Path(DEFAULT_TOPOLOGY).read_text())
     result = runner.invoke(main, ["demo", "--topology", str(topology)])
     assert result.exit_code == 1
     assert f"`recfin network down --topology {topology}`" in result.output.replace("\n", " ")

@@ -13,11 +13,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import cli.connection
-from cli import hsm_commands
 from cli.connection import who_acts_options, with_options
 from cli.main import main
 from client.gateway import HSMSignerFile, Identity, connect, key_id_for
-from client.gateway.hsm import HSMError
+from client.gateway.hsm import HSMError, generate_private_key
 from network import crypto, profiles
 from network.crypto import cert_attrs, issued_by, load_cert, load_key, org_crypto
 from network.errors import NetworkError
@@ -55,7 +54,7 @@ def submit_as(monkeypatch, org, user, data_root):
     """One transaction through cli.connection.open_session, the path of every `--as ORG/USER` command, against
     the SDK's recording transport; the endorse and submit requests it signed."""
     transport = FakeTransport()
-    monkeypatch.setattr(cli.connection, "connect",
+    monkeypatch.setattr("client.gateway.connect",
                         lambda address, *, identity, signer, **tls: connect(identity=identity, signer=signer,
                                                                             transport=transport))
     with cli.connection.open_session(org, user, data_root) as session:
@@ -168,7 +167,7 @@ def test_a_failed_test_signature_takes_the_key_it_imported_out_of_the_token_agai
     ski = key_id_for(x509.load_pem_x509_certificate(user.cert.read_bytes()))
     assert ski not in private_key_ids(token)
     with monkeypatch.context() as patched:
-        patched.setattr(hsm_commands, "open_hsm_key", _test_signature_fails)
+        patched.setattr("client.gateway.hsm_msp.open_hsm_key", _test_signature_fails)
         failed = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
                      "--data-root", str(data_root))
     assert failed.exit_code == 1 and "does not sign for the certificate" in failed.output, failed.output
@@ -179,7 +178,7 @@ def test_a_failed_test_signature_takes_the_key_it_imported_out_of_the_token_agai
                "--data-root", str(data_root))
     assert done.exit_code == 0, done.output
     with monkeypatch.context() as patched:
-        patched.setattr(hsm_commands, "open_hsm_key", _test_signature_fails)
+        patched.setattr("client.gateway.hsm_msp.open_hsm_key", _test_signature_fails)
         again = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
                     "--data-root", str(data_root))
     assert again.exit_code == 1 and ski in private_key_ids(token)
@@ -336,14 +335,14 @@ def test_a_request_that_appears_while_the_key_is_made_is_kept_and_the_new_key_go
                                                                                  monkeypatch):
     csr_file = tmp_path / "supplier9.csr"
     before = private_key_ids(token)
-    make_key = hsm_commands.generate_private_key
+    make_key = generate_private_key
 
     def another_run_writes_first(*args, **kwargs):
         made = make_key(*args, **kwargs)
         csr_file.write_text("another run's request\n")
         return made
 
-    monkeypatch.setattr(hsm_commands, "generate_private_key", another_run_writes_first)
+    monkeypatch.setattr("client.gateway.hsm.generate_private_key", another_run_writes_first)
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
                  "--csr", str(csr_file))
     assert result.exit_code == 1, result.output

@@ -28,7 +28,7 @@ def loaded(monkeypatch):
         def close(self):
             pass
 
-    monkeypatch.setattr(hsm_commands, "HSMSignerFactory", Factory)
+    monkeypatch.setattr("client.gateway.hsm.HSMSignerFactory", Factory)
     monkeypatch.setattr(hsm_commands, "_pin", lambda pin_env, token: asked.append(("pin", token)) or "1234")
     return asked
 
@@ -54,7 +54,7 @@ def test_a_token_label_that_names_no_token_is_refused_before_the_module_or_the_p
 def test_a_label_of_printable_characters_goes_on_to_the_module_and_the_pin(runner, loaded, tmp_path, monkeypatch):
     def stop_here(*_):
         raise OSError("stopped here: the label was taken")
-    monkeypatch.setattr(hsm_commands, "token_login", stop_here)
+    monkeypatch.setattr("client.gateway.hsm.token_login", stop_here)
     result = runner.invoke(main, ["hsm", "generate", "--token", "供应商 HSM", "--common-name", "supplier9@supplier",
                                   "--csr", str(tmp_path / "x.csr")])
     assert [what for what, _ in loaded] == ["module", "pin"] and loaded[1] == ("pin", "供应商 HSM"), result.output

@@ -72,7 +72,6 @@ def test_a_ledger_command_names_the_gateway_peer_it_waited_for(runner, network_c
     """A peer that took the connection but never answered: gRPC's words name no address, so the line names the
     gateway peer of the caller's connection profile the command asked (its address and host name), which the
     operator looks at first."""
-    from cli import connection
     from cli.main import main
     from network import profiles
     from network.topology import load
@@ -97,8 +96,8 @@ def test_a_ledger_command_names_the_gateway_peer_it_waited_for(runner, network_c
         def close(self):
             pass
 
-    monkeypatch.setattr(connection, "connect", lambda *_args, **_kwargs: Gateway())
-    monkeypatch.setattr(connection, "ReceivablesClient", lambda *_args, **_kwargs: Unanswered())
+    monkeypatch.setattr("client.gateway.connect", lambda *_args, **_kwargs: Gateway())
+    monkeypatch.setattr("client.receivables.ReceivablesClient", lambda *_args, **_kwargs: Unanswered())
     result = runner.invoke(main, ["receivable", "get", "R-0123456789abcdef", "--as", "supplier"])
     assert result.exit_code == 1, result.output
     line = result.output.strip().splitlines()[-1]

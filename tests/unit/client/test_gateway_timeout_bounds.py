@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 
 from client.gateway import GatewayError, Identity, RetryPolicy, Timeouts, connect, connect_async, private_key_signer
-from client.gateway._context import MAX_SECONDS
+from client.timeouts import MAX_SECONDS
 from .gateway_fakes import (AsyncFakeTransport, FakeTransport, Servicer, events_response, make_key_and_cert,
                             start_server)
 

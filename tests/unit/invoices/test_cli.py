@@ -163,11 +163,11 @@ def test_a_read_invoice_written_out_goes_on_to_verify(tmp_path):
 @pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 def test_an_incomplete_reading_writes_no_invoice(tmp_path, monkeypatch):
     pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
-    from cli import invoice_commands
+    from client.invoices import read_scans
     path = _render.save_text_pdf(invoice(), tmp_path / "inv.pdf")
-    [whole] = invoice_commands.read_scans(path)
+    [whole] = read_scans(path)
     # a reading that left fields out has no invoice: nothing to write
-    monkeypatch.setattr(invoice_commands, "read_scans", lambda *a, **k: [whole.model_copy(update={"invoice": None})])
+    monkeypatch.setattr("client.invoices.read_scans", lambda *a, **k: [whole.model_copy(update={"invoice": None})])
     out = tmp_path / "invoice.json"
     r = run("read", path, "--invoice-out", out)
     assert f"{out} not written: the reading is incomplete" in r.output and not out.exists()

@@ -50,20 +50,20 @@ def config_in(currency: str, folder: Path) -> str:
 
 
 def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch, tmp_path):
-    import cli.finance_commands as commands
+    import client.risk
 
     net = world.net
     dollars = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 20_000_000, due_in=60,
                                         currency="USD"))
     world.client("tier2").request_financing(dollars["id"])
-    read, real = [], commands.history_from_ledger
+    read, real = [], client.risk.history_from_ledger
 
     def history_from_ledger(*args, **kwargs):  # the real read, noting which claims it scored
         history = real(*args, **kwargs)
         read.append((kwargs.get("currency"), {e.receivable_id for e in history.events}))
         return history
 
-    monkeypatch.setattr(commands, "history_from_ledger", history_from_ledger)
+    monkeypatch.setattr(client.risk, "history_from_ledger", history_from_ledger)   # as the quote imports it
     for receivable, config in ((dollars["id"], config_in("USD", tmp_path)), (world.receivable, CONFIG)):
         result = CliRunner().invoke(finance, ["quote", receivable, "--as", "bank", "--config", config,
                                               "--on", world.today, "--json"])

@@ -303,15 +303,13 @@ def test_quote_scores_with_the_model_given(tmp_path):
 
 
 def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypatch):
-    import cli.finance_commands as commands
+    from client.risk import DEFAULT_MODEL
     damaged = tmp_path / "model.json"
-    damaged.write_text(json.dumps({**json.loads(commands.DEFAULT_MODEL.read_text()), "version": "v3"}))
+    damaged.write_text(json.dumps({**json.loads(DEFAULT_MODEL.read_text()), "version": "v3"}))
     result = quote_from_history("2025-12-30", "--model", str(damaged))
     assert result.exit_code == 2 and f"{damaged} is not a usable model artefact: version: the artefact is " \
         "late_payment-v3" in error_line(result)
-    import cli.risk_commands   # the shipped one lost: where both commands look for it
-    for module in (commands, cli.risk_commands):
-        monkeypatch.setattr(module, "DEFAULT_MODEL", tmp_path / "missing.json")
+    monkeypatch.setattr("client.risk.DEFAULT_MODEL", tmp_path / "missing.json")   # the shipped one lost
     result = quote_from_history("2025-12-30")
     assert result.exit_code == 1 and f"no model at {tmp_path / 'missing.json'}: run `recfin risk train` first" in \
         error_line(result)

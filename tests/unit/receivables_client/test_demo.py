@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from cli import connection, demo_commands
 from client.gateway.errors import EndorseError, ErrorDetail, SubmitError
 from client.receivables import ReceivablesClient
+from network.topology import DEFAULT_TOPOLOGY
 
 from . import fakes
 from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
@@ -213,9 +214,9 @@ def ledger(monkeypatch):
         yield connection.Session(ReceivablesClient(state.contract((org, user, admin))), p, u)
 
     monkeypatch.setattr(connection, "open_session", open_session)
-    monkeypatch.setattr(connection, "client_id_of", lambda cert: f"x509::CN={cert}::CN=ca")
+    monkeypatch.setattr("client.receivables.client_id_of", lambda cert: f"x509::CN={cert}::CN=ca")
     FakeNetwork.instances = []
-    monkeypatch.setattr(demo_commands, "Network", FakeNetwork)
+    monkeypatch.setattr("network.Network", FakeNetwork)
     monkeypatch.setattr(demo_commands, "business_today", lambda: TODAY)
     return state
 
@@ -468,13 +469,13 @@ def test_skip_setup_on_another_data_folder_that_is_down_names_it_and_the_topolog
            f"there): start the network in {tmp_path} with `recfin network up --topology FILE` (or run the demo " \
            "without --skip-setup, which starts it), and see its nodes with `recfin network status --topology " \
            "FILE`. Those commands act on the data folder of their topology, not on --data-root: FILE is a topology " \
-           f"like {demo_commands.DEFAULT_TOPOLOGY} whose data_root is {tmp_path}" in said, said
+           f"like {DEFAULT_TOPOLOGY} whose data_root is {tmp_path}" in said, said
 
 
 def test_a_peer_down_right_after_setup_is_named_with_where_to_look(ledger, monkeypatch, closed_address, tmp_path):
     peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
     topology = tmp_path / "t.yaml"
-    topology.write_text(Path(demo_commands.DEFAULT_TOPOLOGY).read_text())
+    topology.write_text(Path(DEFAULT_TOPOLOGY).read_text())
     res = run_demo("--topology", str(topology))
     assert res.exit_code == 1
     said = " ".join(res.output.split())
@@ -487,7 +488,7 @@ def test_a_peer_down_right_after_setup_on_another_data_folder_names_it_and_the_t
         ledger, monkeypatch, closed_address, tmp_path):
     peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
     topology = tmp_path / "t.yaml"
-    topology.write_text(Path(demo_commands.DEFAULT_TOPOLOGY).read_text())
+    topology.write_text(Path(DEFAULT_TOPOLOGY).read_text())
     data = tmp_path / "data"
     res = run_demo("--topology", str(topology), "--data-root", str(data))
     assert res.exit_code == 1

@@ -28,7 +28,7 @@ from client.gateway.errors import EndorseError, ErrorDetail
 from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import client_id_of
 from network.contract_config import network_config
-from network.topology import load as load_topology
+from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 
 from ..ledger_contract import Channel, LedgerContract, TopologySessions
 from .test_demo import FakeNetwork
@@ -57,7 +57,7 @@ def world(monkeypatch, tmp_path) -> tuple[Channel, TopologySessions]:
     channel = Channel(network_config(topology), now=NOW)
     sessions = TopologySessions(channel, topology, tmp_path)
     monkeypatch.setattr(connection, "open_session", sessions.open_session)
-    monkeypatch.setattr(demo_commands, "Network", FakeNetwork)
+    monkeypatch.setattr("network.Network", FakeNetwork)
     # the client's clock is the one its proposals carry: the demo's "today" is the ledger's
     monkeypatch.setattr(demo_commands, "business_today", channel.today)
     FakeNetwork.instances = []
@@ -506,7 +506,7 @@ def test_a_step_the_network_failed_names_the_logs_that_say_why(world, monkeypatc
         "failed to endorse", transaction_id="cd" * 32,
         details=[ErrorDetail("peer0.supplier:7051", "SupplierMSP", "chaincode stream terminated")]))
     topology = tmp_path / "t.yaml"
-    topology.write_text(demo_commands.DEFAULT_TOPOLOGY.read_text())
+    topology.write_text(DEFAULT_TOPOLOGY.read_text())
     res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--topology", str(topology)])
     assert res.exit_code == 1, res.output
     said = " ".join(res.output.split())
@@ -609,7 +609,7 @@ def test_with_json_ctrl_c_midway_prints_the_steps_done_and_exit_130(world, monke
 
 
 def test_with_json_a_step_stopped_before_any_call_of_its_own_names_none(world, monkeypatch):
-    monkeypatch.setattr(demo_commands, "rank_proposals", lambda *args, **kwargs: [])   # no offer to take
+    monkeypatch.setattr("client.pricing.proposals.rank_proposals", lambda *args, **kwargs: [])   # no offer to take
     out, error_line = stopped_with_json(exit_code=1)
     assert out["steps"][-1]["what"].startswith("offer ")      # the second bank's offer: its call is done
     assert out["stopped"]["call"] is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cli import connection
+from client.receivables import client_id_of
 
 from ..ledger_contract import Channel
 from .test_cli_pages_and_currencies import TIER1, parties_on_the_contract
@@ -21,7 +22,7 @@ def channel(monkeypatch, tmp_path) -> Channel:
 
 
 def _client_id(session, user: str) -> str:
-    return connection.client_id_of(session.profile.user(user).cert)
+    return client_id_of(session.profile.user(user).cert)
 
 
 def test_the_party_a_bind_or_unbind_returns_has_that_writes_transaction_and_a_read_its_registration(channel):
