@@ -364,17 +364,18 @@ def test_an_existing_archive_is_not_written_over_unless_replace(data, topology, 
 def test_restore_refuses_a_folder_holding_anything_and_replace_keeps_it_aside(data, topology, tmp_path):
     out = tmp_path / "backup.tar.gz"
     backup.write_backup(data, out, topology=topology)
-    target = tmp_path / "restored"
+    target = tmp_path / "restored here"         # named as one word: its space quoted
     target.mkdir()
     (target / "notes.txt").write_text("the operator's")
     result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target)])
-    assert result.exit_code == 1 and "it is not empty. Nothing was written" in result.output
+    assert result.exit_code == 1
+    assert f"refusing to restore into '{target}': it is not empty. Nothing was written" in result.output
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
 
     result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target), "--replace", "--json"])
     assert result.exit_code == 0, result.output
     aside = Path(json.loads(result.stdout)["moved_aside"])
-    assert aside.name.startswith("restored.before-restore-") and aside.parent == tmp_path
+    assert aside.name.startswith("restored here.before-restore-") and aside.parent == tmp_path
     assert (aside / "notes.txt").read_text() == "the operator's"
     assert (target / "crypto").is_dir() and not (target / "notes.txt").exists()
 
@@ -768,13 +769,13 @@ def test_a_manifest_nested_deeper_than_the_stack_is_refused_as_no_json(tmp_path)
 def test_restore_onto_a_symlinked_data_folder_names_the_folder_it_leads_to(data, topology, tmp_path):
     out = tmp_path / "b.tar.gz"
     backup.write_backup(data, out, topology=topology)
-    link = tmp_path / "current"
+    link = tmp_path / "current link"
     link.symlink_to(data)
     before = tree(data)
     for replace in (False, True):
         with pytest.raises(NetworkError) as refused:
             backup_restore.restore_backup(out, link, replace=replace)
-        assert f"{link} is a symlink to {data.resolve()}: " in str(refused.value)
+        assert f"'{link}' is a symlink to {data.resolve()}: " in str(refused.value)
         assert str(refused.value).endswith(f"give --data-root {data.resolve()} itself")
     assert link.is_symlink() and tree(data) == before
 
