@@ -39,7 +39,7 @@ def host() -> None:
     """
 
 
-def _install_root() -> Path:
+def default_install_root() -> Path:
     """Where a bundle is unpacked by default: network.bundle's, whose module loads the network's crypto."""
     from network.bundle import DEFAULT_INSTALL_ROOT
 
@@ -50,7 +50,7 @@ def _bundle_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
     fn = timeout_option("Seconds each `peer` call may take.", default=120.0)(fn)
     fn = click.option("--bundle", "bundle_root", type=PathType(file_okay=False, path_type=Path),
-                      envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=_install_root, show_default=True,
+                      envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=default_install_root, show_default=True,
                       help="The unpacked bundle (env RECFIN_BUNDLE).")(fn)
     return fn
 
@@ -67,7 +67,7 @@ def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperati
 
 @host.command("adopt-keys")
 @click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path),
-              envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=_install_root, show_default=True,
+              envvar="RECFIN_BUNDLE", cls=ReadWhenShown, default=default_install_root, show_default=True,
               help="The unpacked bundle (env RECFIN_BUNDLE).")
 @click.option("--keys", "keys_root", required=True, type=PathType(exists=True, file_okay=False, path_type=Path),
               help="The folder `recfin org keys` wrote on this host (its --out).")

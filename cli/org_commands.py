@@ -12,23 +12,22 @@ from pathlib import Path
 
 import click
 
-from network import bundle
-from network import membership, org_users
 from network.errors import NetworkError
-from network.org_membership import OrgMembership
 
 from . import connection
 from .network_commands import topology_option
-from .options import PathType, ROLE_HELP, RoleType, timeout_option
+from .host_commands import default_install_root
+from .options import PathType, ROLE_HELP, ReadWhenShown, RoleType, timeout_option
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
 
 if TYPE_CHECKING:
     from client.receivables import Party
-    from network import Network
+    from network import Network, membership, org_users
     from network.org_change import OrgChange
-    from network.org_membership import ClaimsCheck
+    from network.org_membership import ClaimsCheck, OrgMembership
     from network.org_update_file import NotAnUpdateFile
+    from .org_steps import ChannelStepWatched
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
@@ -207,6 +206,8 @@ def _current(config_block: Path | None, offline: bool, net: Network | None = Non
 def _csr_public_key(csr_file: Path):
     """The public key of the certificate request --csr names; one that is no request a Fabric client could
     use is refused as the file --csr names (exit 2), as one that cannot be read is."""
+    from network import org_users
+
     request = read_option_file(csr_file, "--csr", "a PEM certificate request")
     try:
         return org_users.csr_public_key(request, str(csr_file))
@@ -342,6 +343,8 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     from network import Network, org_definition_file
     from network.topology import address_refusal
 
+    from .org_steps import ChannelStepWatched
+
     _check_enterprise(enterprise)
     if address is not None and (refusal := address_refusal(f"org {name}", address, "--address")) is not None:
         raise click.BadParameter(refusal, param_hint="--address")
@@ -354,7 +357,7 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
                                "so its node starts there; the update goes on with `recfin org sign` and "
                                "`recfin org submit --channel-only`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
-    members = _ChannelStepWatched(net)
+    members = ChannelStepWatched(net)
     signers = _signers(sign_as, no_sign, update_out)
     if definition is not None:
         if update_out is not None and dry_run:
@@ -512,11 +515,13 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     """
     from network import Network
 
+    from .org_steps import ChannelStepWatched
+
     if signature_policy is not None and (dry_run or update_out is not None):
         raise click.UsageError("--signature-policy is for the chaincode deployed again after the removal: give it "
                                "to `recfin org remove` without --dry-run/--update-out, or to `recfin org submit`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
-    members = _ChannelStepWatched(net)
+    members = ChannelStepWatched(net)
     signers = _signers(sign_as, no_sign, update_out)
     claims = _claims_check(net.data_root, claims_as, no_claim_check,
                            sends_nothing=dry_run or update_out is not None)
@@ -563,10 +568,13 @@ def _admin_as_option(acts: str, help_text: str):
 
 
 def _file_members(topology_path: Path | None, data_root: Path | None, bundle_root: Path | None, timeout: float,
-                  as_json: bool, membership_class: type[OrgMembership] = OrgMembership
+                  as_json: bool, membership_class: type[OrgMembership] | None = None
                   ) -> tuple[OrgMembership, str | None]:
-    """The channel's orgs as this host knows them (a ``membership_class``), and the bundle's org when acting from a
-    bundle."""
+    """The channel's orgs as this host knows them (a ``membership_class``, by default OrgMembership), and the
+    bundle's org when acting from a bundle."""
+    from network.org_membership import OrgMembership
+
+    membership_class = membership_class or OrgMembership
     from network import Network
     from network.bundle_host import BundleHost
 
@@ -687,12 +695,14 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     """
     from network.org_update_file import NotAnUpdateFile
 
+    from .org_steps import ChannelStepWatched
+
     if msp_dir is not None and as_org is None and bundle_root is None:
         raise click.UsageError("--msp-dir is the admin of --as ORG: give both")
     if bundle_root is not None and not channel_only:
         raise click.UsageError("--bundle submits with --channel-only: a company's host runs its node from its "
                                "bundle, so nothing is started or stopped there")
-    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, _ChannelStepWatched)
+    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, ChannelStepWatched)
     try:
         with _channel_step(members, lambda: _file_update(update_file, members.topology.channel, channel_only,
                                                          record=bundle_root is None)):
@@ -758,6 +768,8 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
     """--install-root: the profile and compose file name files under it on the org's host, where a relative path
     would be read from whatever folder they are used in, and a control character (a line break) would split the
     lines of the README and the compose file that quote it."""
+    from network import bundle
+
     text = str(value)   # as typed: a Path would show "" as "."
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise click.BadParameter(f"{text!r} has a control character: give the absolute path of the folder the org "
@@ -777,8 +789,8 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")
-@click.option("--install-root", type=PathType(file_okay=False, path_type=str), default=str(bundle.DEFAULT_INSTALL_ROOT),
-              show_default=True, callback=_install_root,
+@click.option("--install-root", type=PathType(file_okay=False, path_type=str), cls=ReadWhenShown,
+              default=lambda: str(default_install_root()), show_default=True, callback=_install_root,
               help="Where the org will unpack the bundle on its host (paths in the profile): an absolute path.")
 @click.option("--json", "as_json", is_flag=True, help="Print the bundle's summary as JSON.")
 @reports_errors
@@ -795,7 +807,7 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     Example:
       recfin org bundle supplier --out /tmp/supplier-bundle --json
     """
-    from network import compose, membership
+    from network import bundle, compose, membership
     from network.topology import load as load_topology
 
     topo = load_topology(topology_path).on_hosts()
@@ -832,6 +844,8 @@ def _keys_option(fn):
 
 
 def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
+    from network import org_users
+
     attrs: dict[str, str] = {}
     for pair in pairs:
         key, eq, value = pair.partition("=")
@@ -912,7 +926,8 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
       recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
       recfin org user add bank officer4 --never-issued
     """
-    from network import Network
+    from network import Network, org_users
+    from network.org_membership import OrgMembership
 
     attrs = _attrs(attr_pairs)
     public_key = _csr_public_key(csr_file) if csr_file is not None else None
@@ -977,7 +992,7 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
       recfin org user list bank3 --keys /etc/recfin/bank3 --json
       recfin org user list bank3 --keys /etc/recfin/bank3 --bundle /var/recfin --sync
     """
-    from network import Network, org_keys
+    from network import Network, org_keys, org_users
 
     if (bundle_root is not None or msp_dir is not None) and not sync:
         raise click.UsageError("--bundle and --msp-dir are for --sync: listing alone reads this host's folders")
@@ -1145,6 +1160,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     that does not answer is reported in the step, not raised: by then the certificate's revocation may have
     committed. ``where``: the options the printed commands need to find the data folder; ``revoking``: the CRLs
     of the channel once this revocation is in force (see ``left_to_act``)."""
+    from network import org_users
     from client.gateway import GatewayError
     from client.receivables import RuleViolation, UnreadableAnswer, client_id_of
     from network.crypto import cert_attrs
@@ -1243,59 +1259,6 @@ def _unbinding_stopped(stopped: KeyboardInterrupt, user: str, channel: str, part
                       f"{said}run this revoke again, or {unbind})", getattr(stopped, "exit_code", EXIT_INTERRUPTED))
 
 
-class _ChannelStepWatched(OrgMembership):
-    """The channel's orgs, noting how far a command's config update got (``reached``), so that a stop in its
-    channel step says what it left (_channel_step): ``"not sent"`` until `peer channel update` starts,
-    ``"sending"`` while it runs (the ordering service may or may not take it), ``"sent"`` once it returned (the
-    ordering service took it) and ``"in force"`` once the channel's config was seen to carry it, or was found to
-    carry it already (an earlier run's update) before anything was to be sent."""
-
-    reached = "not sent"
-
-    def send(self, *args, **kwargs):
-        self.reached = "sending"
-        sent = super().send(*args, **kwargs)
-        self.reached = "sent"
-        return sent
-
-    def wait_for_config(self, *args, **kwargs):
-        super().wait_for_config(*args, **kwargs)
-        self.reached = "in force"
-
-    def _check_name_free(self, spec, current):
-        # an add whose org the channel has already (an earlier run's update): nothing is to be sent
-        from network import channel_config
-
-        super()._check_name_free(spec, current)
-        if spec.msp_id in channel_config.application_orgs(current):
-            self.reached = "in force"
-
-    def _check(self, *args, **kwargs):
-        # an update file the channel has already (an earlier run's): nothing is sent, and the steps after it run
-        checked = super()._check(*args, **kwargs)
-        if checked.applied:
-            self.reached = "in force"
-        return checked
-
-    def _after_add(self, *args, **kwargs):
-        self.reached = "in force"
-        return super()._after_add(*args, **kwargs)
-
-    def _after_remove(self, *args, **kwargs):
-        self.reached = "in force"
-        return super()._after_remove(*args, **kwargs)
-
-
-class _RevocationWatched(org_users.OrgUsers):
-    """The org's users, noting in its _ChannelStepWatched that a revocation the channel has already (an earlier run's,
-    or another host's) is in force once its CRL is being written here: nothing is sent then, and a stop is past the
-    channel step."""
-
-    def _keep_channel_crl(self, *args, **kwargs):
-        self.members.reached = "in force"
-        return super()._keep_channel_crl(*args, **kwargs)
-
-
 @dataclass(frozen=True)
 class _ChannelUpdate:
     """A command's config update, worded for the line a stop in its channel step prints (_channel_step_stopped);
@@ -1318,7 +1281,7 @@ def _channel_step_stopped(stopped: KeyboardInterrupt, reached: str, channel: str
                           ) -> AnswerLost:
     """The one line of a config update stopped (Ctrl-C, SIGTERM, SIGHUP) in its command's channel step, and its
     exit status (130, or 128 + the signal): whether the channel has ``update``, as far as ``reached``
-    (:class:`_ChannelStepWatched`) tells, what stays as it was here, and the way on. The command run again submits
+    (:class:`ChannelStepWatched`) tells, what stays as it was here, and the way on. The command run again submits
     the update where the channel lacks it, or finds it there and finishes."""
     check = f"{update.check}; then " if update.check else ""
     said = {
@@ -1337,7 +1300,7 @@ def _channel_step_stopped(stopped: KeyboardInterrupt, reached: str, channel: str
 
 
 @contextmanager
-def _channel_step(members: _ChannelStepWatched, update: Callable[[], _ChannelUpdate]) -> Iterator[None]:
+def _channel_step(members: ChannelStepWatched, update: Callable[[], _ChannelUpdate]) -> Iterator[None]:
     """A command's channel step: SIGTERM and SIGHUP stop it as Ctrl-C does, and a stop ends it with the line that
     says whether the channel has ``update()`` (_channel_step_stopped) instead of a bare "interrupted"."""
     try:
@@ -1364,7 +1327,7 @@ def _revocation(user: str, channel: str, keep_binding: bool, check: str) -> _Cha
         check=f"`{check}` tells (its revoked column) and writes the channel's CRL here")
 
 
-def _crl_not_written(held: membership.LockHeldError, user: str, members: _ChannelStepWatched,
+def _crl_not_written(held: membership.LockHeldError, user: str, members: ChannelStepWatched,
                      revocation: _ChannelUpdate, keep_binding: bool, sync: str) -> str:
     """A revocation whose CRL could not be written here, another run holding the data folder's membership.lock:
     whether the channel revokes the certificate, that the CRL (and the unbinding after it) waits, and what
@@ -1539,15 +1502,18 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
       recfin org user revoke supplier supplier5 --keep-binding
       recfin org user revoke bank3 officer3 --keys /etc/recfin/bank3 --bundle /var/recfin
     """
+    from network import membership, org_users
     from network.topology import load as load_topology
+
+    from .org_steps import ChannelStepWatched, RevocationWatched
 
     if bundle_root is not None and keys_root is None:
         raise click.UsageError("--bundle needs --keys: a bundle holds no CA key, the CRL is signed with the org's own")
     if config_block is not None and not dry_run:
         raise click.UsageError("--config-block is for --dry-run: a submitted revocation starts from the channel's "
                                "config")
-    members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, _ChannelStepWatched)
-    users = _RevocationWatched(members, keys_root)
+    members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, ChannelStepWatched)
+    users = RevocationWatched(members, keys_root)
     # the printed commands must read profiles from the data folder acted from; without --data-root they read the
     # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
     acted_elsewhere = members.root.absolute() != load_topology().resolved_data_root().absolute()
