@@ -109,6 +109,24 @@ in (docs/sdk-receivables.md).
 """
 
 
+def _orgs_named(endorsing_organizations: Sequence[str]) -> list[str]:
+    """``endorsing_organizations`` as sent: MSP IDs, at least one. Empty, it would be no choice at all, and the
+    Gateway would plan the orgs itself (a confirmation to orgs an audit does not take, a read from any org's peer):
+    refused, as is a name that is no text or blank, before anything is sent."""
+    orgs = list(as_tuple(endorsing_organizations, "endorsing_organizations"))
+    if not orgs:
+        raise ValueError("endorsing_organizations is empty, which names no org: name the MSP IDs whose peers are to "
+                         "endorse or answer, or pass None to leave the choice to the SDK; nothing was sent")
+    for org in orgs:
+        if not isinstance(org, str):
+            raise TypeError(f"endorsing_organizations holds {org!r}, a {type(org).__name__}: name each org by its "
+                            "MSP ID, a str; nothing was sent")
+        if not org.strip():
+            raise ValueError(f"endorsing_organizations holds {org!r}, which names no org: give each org's MSP ID; "
+                             "nothing was sent")
+    return orgs
+
+
 class _ContractCalls:
     """Each operation as one call of the contract: ``_submit`` or ``_evaluate``, through the ``_call`` of the
     blocking or the async client. Uses the ``contract`` and ``retry`` :class:`_Operations` keeps."""
@@ -132,7 +150,7 @@ class _ContractCalls:
         if transient is not None:
             options["transient"] = transient
         if endorsing_organizations is not None:
-            options["endorsing_organizations"] = list(as_tuple(endorsing_organizations, "endorsing_organizations"))
+            options["endorsing_organizations"] = _orgs_named(endorsing_organizations)
         if kind == "submit" and self.retry is not None:
             options["retry"] = self.retry
         return options
