@@ -1,17 +1,12 @@
 """The simulator writes only histories the contract can produce, so the model learns from none a ledger could
 never hold: a claim is financed after it is confirmed, before it falls due or is paid, and never on a day a
 freeze order binds it (a frozen claim is refused financing, `receivable-frozen`); nothing follows its
-settlement; it is marked overdue only after its due date. Checked over the training seed's whole simulation,
-whose unchecked financing days fell inside a freeze on seven claims."""
+settlement; it is marked overdue only after its due date. Checked over the first 300 debtors of the shipped
+model's simulation (each debtor's history is drawn from the seed and its own id, so they are the simulation of
+300), whose unchecked financing days fell inside a freeze on seven claims."""
 from datetime import date, timedelta
 
 import pytest
-
-from client.risk.simulator import SimulationConfig, simulate
-
-# the shipped model's seed, at the simulator's default size (300 debtors; the shipped model is trained on 1,000,
-# whose first 300 are these: each debtor's history is drawn from the seed and its own id)
-CFG = SimulationConfig()
 
 
 def events_by_claim(histories):
@@ -36,9 +31,14 @@ def bound_days(events):
             for k, frozen in enumerate(dates_of(events, "frozen"))]
 
 
+CHECKED = 300
+
+
 @pytest.fixture(scope="module")
-def claims():
-    return events_by_claim(simulate(CFG))
+def claims(shipped_simulation):
+    """The first CHECKED debtors' claims of the shipped model's simulation (conftest), simulated once for these
+    tests and its training run (test_risk_training's default_run)."""
+    return events_by_claim(shipped_simulation.read()[:CHECKED])
 
 
 def test_no_claim_is_financed_on_a_day_a_freeze_order_binds_it(claims):

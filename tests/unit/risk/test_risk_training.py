@@ -31,8 +31,8 @@ def last_day(cfg: SimulationConfig) -> date:
 
 
 @pytest.fixture(scope="module")
-def default_run():
-    return run(DEFAULT_SEED, DEFAULT_DEBTORS)
+def default_run(shipped_simulation):
+    return run(DEFAULT_SEED, DEFAULT_DEBTORS, histories=shipped_simulation.take())
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,16 @@ def test_training_is_deterministic_with_a_seed(small_fit):
     assert (again_model.coef, again_model.intercept, again_model.mean, again_model.scale) == \
         (model.coef, model.intercept, model.mean, model.scale)
     assert again_report.model == report.model and again_report.baseline == report.baseline
+
+
+def test_a_run_given_its_simulation_refuses_histories_of_other_debtors():
+    """Given the histories of another simulation, training refuses them rather than fitting a model on them that
+    its artefact and card would say is the seed and size's. (Given its own, it trains what it would simulate:
+    default_run, given them, trains the shipped artefact.)"""
+    with pytest.raises(ValueError, match="not those of the simulation of seed 5 with 20 debtors"):
+        run(5, 20, histories=simulate(SimulationConfig(debtors=3, seed=5)))
+    with pytest.raises(ValueError, match="not those of the simulation of seed 5 with 3 debtors"):
+        run(5, 3, histories=simulate(SimulationConfig(debtors=3, seed=6)))
 
 
 def test_held_out_debtors_are_never_trained_on():
