@@ -11,6 +11,7 @@ from client.gateway import GatewayError, RetryPolicy, holds_position
 from client.gateway._twins import Steps
 from client.ledger.qscc import QSCC, ask_own_org
 
+from ._arguments import _id
 from ._choosing_endorsers import _EndorserChoice
 from ._claims import _ClaimOperations
 from ._contract_calls import _ContractCalls
@@ -86,13 +87,14 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         caller needs the channel's Readers policy, as for events); a checkpoint that holds no position (None, or
         block 0 with no transaction: a file before its first event) asks nothing. Any other failure of the read (a
         peer that does not answer, access refused) is raised as the gateway's error: it says nothing of the
-        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor.
+        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor, and
+        for an empty or blank ``msp_id`` (TypeError for one that is no str), before anything is asked.
         """
         network = network or self.network
         if network is None:
             raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
                              "or check_checkpoint(..., network=...)")
-        return self._run_steps(self._check_checkpoint_steps)(checkpoint, msp_id, network)
+        return self._run_steps(self._check_checkpoint_steps)(checkpoint, _id(msp_id, "msp_id"), network)
 
     @staticmethod
     def _check_checkpoint_steps(checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:
