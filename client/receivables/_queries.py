@@ -157,7 +157,7 @@ class _QueryOperations:
         debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
             raise RefusedBeforeSending("ListDiscountOffers", "argument-invalid", "debtor and receivable_id are both "
-                                       "empty: name the debtor or a receivable whose discount offers to list")
+                                       "empty: name the debtor or a receivable")
         _one_of(scope, "scope", DISCOUNT_OFFER_SCOPES, "ListDiscountOffers")
         return self._evaluate("ListDiscountOffers", debtor, receivable_id, _page_size(page_size, "ListDiscountOffers"),
                               _text(bookmark, "bookmark"), scope, model=DiscountOfferPage)

@@ -123,6 +123,15 @@ def test_a_discount_offer_scope_the_contract_does_not_know_is_refused_by_its_rul
     assert "open" in refused.detail and "all" in refused.detail
 
 
+@pytest.mark.parametrize("debtor, receivable_id", [(None, None), ("", ""), (None, "")])
+def test_discount_offers_of_no_debtor_and_no_claim_are_refused_as_by_the_contract(regulator, debtor, receivable_id):
+    refused = refusal_of_both_clients(lambda client: client.list_discount_offers(debtor, receivable_id))[0]
+    life, reader = regulator
+    answered = life.call(reader, "ListDiscountOffers", "", "", "20", "", "open", evaluate=True)
+    assert (refused.transaction, refused.rule, refused.detail) == (
+        "ListDiscountOffers", *RULE_PATTERN.search(answered.message).groups())
+
+
 def test_the_refusal_reads_as_the_peers_refusal_would():
     """``RULE <code>: <detail>`` in its text, on one line, as a RuleViolation's."""
     refused = refusal_of_both_clients(lambda client: client.list_by_holder(TIER1, page_size=0))[0]
