@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-import cli.invoice_commands
+import client.invoices
 import client.invoices.register
 from client.invoices import ChecksFailed, NotMatched, invoice_to_json, match_invoice, registration_from_documents, \
     registration_from_match
@@ -24,14 +24,15 @@ SUPPLIER = ["--due", "2026-11-30", "--as", "supplier/supplier1"]
 
 @pytest.fixture
 def matches(monkeypatch):
-    """The three-way matches computed, wherever the command or the SDK computes them."""
+    """The three-way matches computed, wherever the command or the SDK computes them (the command imports
+    ``match_invoice`` from ``client.invoices`` when it runs)."""
     computed = []
 
     def counted(*args, **kwargs):
         computed.append(args[0].number)
         return match_invoice(*args, **kwargs)
 
-    for module in (cli.invoice_commands, client.invoices.register):
+    for module in (client.invoices, client.invoices.register):
         monkeypatch.setattr(module, "match_invoice", counted)
     return computed
 
