@@ -433,15 +433,25 @@ def endorsing_organizations(endorsing_orgs: tuple[str, ...]) -> list[str] | None
 
 
 class ReadWhenShown(click.Option):
-    """An option whose help or default is a value kept in a module that defining the command has no need of
-    (the SDK's, the contract's, the risk model's, which load gRPC, cryptography and pydantic): ``help``,
+    """An option whose help, default or variable is a value kept in a module that defining the command has no need
+    of (the SDK's, the contract's, the risk model's, which load gRPC, cryptography and pydantic): ``help``,
     ``default`` and ``envvar`` given as functions of no arguments, called when the help is shown or the value is
-    wanted, so that a group's --help and the completion of a command's name load none of those modules. The
-    help shows the default read, where click would show "(dynamic)" for a function."""
+    wanted and kept as read, so that a group's --help and the completion of a command's name load none of those
+    modules. The help shows the default read, where click would show "(dynamic)" for a function."""
 
     def __init__(self, *args: Any, help: str | Callable[[], str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, help=None if callable(help) else help, **kwargs)
         self._help_when_shown = help if callable(help) else None
+
+    @property
+    def default(self) -> Any:
+        if callable(self._default):
+            self._default = self._default()
+        return self._default
+
+    @default.setter
+    def default(self, given: Any) -> None:
+        self._default = given
 
     @property
     def envvar(self) -> str | None:
@@ -457,9 +467,6 @@ class ReadWhenShown(click.Option):
         if self._help_when_shown is not None:
             self.help, self._help_when_shown = self._help_when_shown(), None
         return super().get_help_record(ctx)
-
-    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
-        return super().get_default(ctx, call=True)
 
 
 class PathType(click.Path):
