@@ -46,7 +46,7 @@ limit and fees meant for other money.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Annotated
 
@@ -73,6 +73,14 @@ def probability_text(p: Decimal) -> str:
 
 Probability = Annotated[Decimal, AfterValidator(_unsigned_zero),
                         PlainSerializer(probability_text, return_type=str, when_used="json")]
+
+
+def _a_probability(p: Decimal) -> bool:
+    """Whether ``p`` is a fraction from 0 to 1; a Decimal NaN is not, and compares with nothing (InvalidOperation)."""
+    try:
+        return 0 <= p <= 1
+    except InvalidOperation:
+        return False
 
 
 class RateParts(BaseModel):
@@ -150,7 +158,7 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     if exposure < 0 or open_offers < 0:
         raise ValueError("exposure and open offers cannot be negative")
     # the quote shows it beside the grade it is priced at
-    if probability_late is not None and not 0 <= probability_late <= 1:
+    if probability_late is not None and not _a_probability(probability_late):
         raise ValueError(f"probability_late {probability_late} is not a probability: give a fraction from 0 to 1 "
                          "(0.3 is 30%), or None")
     if grade not in config.grades:

@@ -31,7 +31,8 @@ def test_an_order_it_does_not_know_is_refused(by):
         rank_proposals(TERMS, ON, OFFERS, by=by)
 
 
-@pytest.mark.parametrize("probability", [Decimal("1.5"), Decimal("-0.1")])
+# a Decimal NaN compares with nothing (InvalidOperation, no ValueError): it is no probability either
+@pytest.mark.parametrize("probability", [Decimal("1.5"), Decimal("-0.1"), Decimal("NaN"), Decimal("sNaN")])
 def test_a_probability_outside_0_to_1_is_refused(probability):
     config = load_bank_config(bank_config_path("bank"))
     with pytest.raises(ValueError, match=f"probability_late {probability} is not a probability"):
