@@ -78,6 +78,16 @@ def hundredths_problem(currency: str) -> str | None:
     return None
 
 
+def invoice_currency_problem(number: str, invoice_currency: str, claim_currency: str) -> str | None:
+    """Why invoice ``number``, in ``invoice_currency``, cannot back a claim in ``claim_currency`` (the face amount is
+    compared with the invoices' totals: figures in one currency only), or None; the client checks it before sending
+    in these words too."""
+    if invoice_currency == claim_currency:
+        return None
+    return (f"invoice {number} is in {invoice_currency}, the claim in {claim_currency}: register the claim in its "
+            f"invoices' currency (a VAT invoice is in {DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
+
+
 def yuan(fen: int) -> str:
     """For messages: 123456 -> '1234.56'."""
     return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"

@@ -515,10 +515,8 @@ class RegistrationTransactions(TransactionGroup):
             if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
                 raise rule("invoice-parties-mismatch", f"invoice {inv.number}: seller must be the creditor {creditor.uscc} and buyer the debtor {debtor.uscc}")
             # the face amount is compared with the invoices' totals below: figures in one currency only
-            if inv.currency != req.currency:
-                raise rule("invoice-currency-mismatch", f"invoice {inv.number} is in {inv.currency}, the claim in "
-                           f"{req.currency}: register the claim in its invoices' currency (a VAT invoice is in "
-                           f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
+            if (why := money.invoice_currency_problem(inv.number, inv.currency, req.currency)) is not None:
+                raise rule("invoice-currency-mismatch", why)
             invoice_date = date.fromisoformat(inv.date)
             if invoice_date > s.today:
                 raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after "

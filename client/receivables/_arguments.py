@@ -15,7 +15,7 @@ from chaincode.receivables.arguments import require_order_reference, require_tex
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.fingerprint import is_fingerprint
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id, spaces_around_id
-from chaincode.receivables.money import DEFAULT_CURRENCY, hundredths_problem, parse_amount
+from chaincode.receivables.money import hundredths_problem, invoice_currency_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
 
 from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
@@ -155,11 +155,8 @@ def _registration_currency(registration: contract.ReceivableRegistration) -> Non
     if (why := hundredths_problem(registration.currency)) is not None:
         raise ContractRuleViolation("currency-invalid", why)
     for inv in registration.invoices:
-        if inv.currency != registration.currency:
-            raise ContractRuleViolation(
-                "invoice-currency-mismatch", f"invoice {inv.number} is in {inv.currency}, the claim in "
-                f"{registration.currency}: register the claim in its invoices' currency (a VAT invoice is in "
-                f"{DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
+        if (why := invoice_currency_problem(inv.number, inv.currency, registration.currency)) is not None:
+            raise ContractRuleViolation("invoice-currency-mismatch", why)
 
 
 def _discount_terms(offer: contract.DiscountOfferRequest) -> None:
