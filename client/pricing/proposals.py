@@ -125,6 +125,9 @@ def _shown(value: object) -> str:
 
 # A rate in JSON: the plain decimal string the contract takes ("0.0000002", where str() would give "2E-7").
 Rate = Annotated[Decimal, PlainSerializer(rate_text, return_type=str, when_used="json")]
+# A proposal's APR, fees included, is computed, no rate sent to the contract: written as it is, in fixed point, where
+# rate_text would refuse one of 1000 and above (fees large beside the cash over a few days) as no contract rate
+ComputedApr = Annotated[Decimal, PlainSerializer(lambda apr: format(apr, "f"), return_type=str, when_used="json")]
 
 
 def _whole_fen(value: object) -> object:
@@ -342,7 +345,7 @@ class Proposal(BaseModel):
     fees: int = 0
     net_cash: int = 0
     remainder_at_maturity: int = 0
-    apr: Rate | None = None
+    apr: ComputedApr | None = None
     rank_by_cost: int | None = None
     rank_by_cash: int | None = None
     why: str = ""
