@@ -292,12 +292,10 @@ def party_name_shown(name: str) -> str:
         raise ValueError("name has no visible character: give the enterprise's registered name")
     if (trimmed := without_invisible_ends(name)) != name:
         # "Acme Ltd " prints as "Acme Ltd": a second party whose name reads as the first's
-        ends = [where for where, end in (("starts", name[0]), ("ends", name[-1])) if _invisible(end)]
-        first = name[0] if _invisible(name[0]) else name[-1]
-        raise ValueError(f"name {' and '.join(ends)} with U+{ord(first):04X} "
-                         f"{unicodedata.name(first, 'FORMAT CHARACTER')}, white space or an invisible character: it "
-                         "would print as the name without it, which another party may have; send "
-                         f"{shown(trimmed, _WHOLE_NAME)}")
+        ends = [f"{where} with U+{ord(end):04X} {unicodedata.name(end, 'FORMAT CHARACTER')}"
+                for where, end in (("starts", name[0]), ("ends", name[-1])) if _invisible(end)]
+        raise ValueError(f"name {' and '.join(ends)}, white space or an invisible character: it would print as the "
+                         f"name without it, which another party may have; send {shown(trimmed, _WHOLE_NAME)}")
     return name
 
 

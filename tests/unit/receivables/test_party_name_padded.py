@@ -19,7 +19,8 @@ PADDED = [("Acme Ltd ", "'Acme Ltd'", "ends", "U+0020 SPACE"),
           (" Acme Ltd", "'Acme Ltd'", "starts", "U+0020 SPACE"),
           ("\ufeffAcme Ltd", "'Acme Ltd'", "starts", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
           ("Acme Ltd\u200b", "'Acme Ltd'", "ends", "U+200B ZERO WIDTH SPACE"),
-          ("\u3000深圳市零部件有限公司\xa0", "'深圳市零部件有限公司'", "starts and ends", "U+3000 IDEOGRAPHIC SPACE"),
+          ("\u3000深圳市零部件有限公司\xa0", "'深圳市零部件有限公司'", "starts with U+3000 IDEOGRAPHIC SPACE and ends",
+           "U+00A0 NO-BREAK SPACE"),
           ("Acme\u200b Ltd\u2060", "'Acme\\u200b Ltd'", "ends", "U+2060 WORD JOINER")]
 PADDED_IDS = ["trailing-space", "leading-space", "bom", "zero-width-space", "ideographic-and-no-break", "word-joiner"]
 
