@@ -160,3 +160,25 @@ def test_a_backup_records_itself_as_a_lasting_holder(data, topology, tmp_path, m
     [record] = seen
     assert (record["pid"], record["what"], record["lasting"]) == (os.getpid(), "`recfin network backup`", True)
     assert (data / membership.LOCK_FILE).read_text() == ""
+
+
+def test_a_record_naming_a_running_process_that_does_not_hold_the_lock_keeps_nobody_waiting(short_wait, never_hangs,
+                                                                                            tmp_path):
+    """A lasting record whose process runs (this one, its start read as the holder writes it) while another process
+    holds the flock without a record (an older recfin): only the flock's holder counts, so the wait stays short."""
+    root = tmp_path / "data ü"
+    root.mkdir()
+    (root / membership.LOCK_FILE).write_bytes(membership._own_record("`recfin network backup`", lasting=True))
+    plain_holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
+                               "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.readline()",
+         str(root / membership.LOCK_FILE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert plain_holder.stdout.readline() == "held\n"
+        with pytest.raises(NetworkError) as refused:
+            with membership.locked(root):
+                pytest.fail("the lock was taken while another process held it")
+    finally:
+        plain_holder.kill()
+        plain_holder.wait()
+    assert "another recfin run has held" in str(refused.value)
