@@ -11,7 +11,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 import grpc
 
-from ._context import as_seconds, check_seconds
+from ..timeouts import as_seconds, check_seconds
 from ._reraise import Reraise
 from ._transport import TransportError, task_being_cancelled
 from ._twins import refuse_awaitable

@@ -15,9 +15,10 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from ..timeouts import Timeouts
 from . import hashing
 from ._commit import Commit
-from ._context import Context, SigningIdentity, Timeouts
+from ._context import Context, SigningIdentity
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
 from ._identity import (
     _CERTIFICATE_LABELS, _PADDING, _PEM_BLOCK, _UTF8_BOM, Identity, _is_encrypted, _public_bytes,

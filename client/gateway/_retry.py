@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from fabric_protos.peer import transaction_pb2
 
-from ._context import check_seconds
+from ..timeouts import check_seconds
 
 
 @dataclass(frozen=True)
