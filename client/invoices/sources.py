@@ -53,7 +53,7 @@ from pydantic import (
 from chaincode.receivables import uscc
 from client.business_dates import IsoDay, business_today
 from client.money import plain_yuan
-from client.user_files import UnreadableFile, read_user_text
+from client.user_files import UnreadableFile, on_one_line, read_user_text
 
 from .checks import normalise_name
 from .credit_code import check_tax_id
@@ -86,10 +86,20 @@ def _not_blank(why: str) -> AfterValidator:
     return AfterValidator(given)
 
 
-# a name or rating a source gives: never empty
+def _shows_as_itself(text: str) -> str:
+    # a name or rating is printed in findings and reports as the source's answer: a line break (a quoted CSV cell may
+    # hold one) or a NUL would print it across lines, or as another name than the one compared
+    if on_one_line(text) != text:
+        raise ValueError(f"{on_one_line(text)} does not show as itself (a line break, a NUL or another character "
+                         "that does not print, or a space at either end): write the value on one line, as the source "
+                         "gives it")
+    return text
+
+
+# a name or rating a source gives: never empty, and shown as it is
 SourceText = Annotated[str, _not_blank(
     "empty: write the value the source gives, since the record is reported as its answer (an empty name would read "
-    "as the invoice disagreeing with the source, an empty rating as a rating given)")]
+    "as the invoice disagreeing with the source, an empty rating as a rating given)"), AfterValidator(_shows_as_itself)]
 # the credit code a registry's or credit bureau's record is of: never empty
 RecordCode = Annotated[str, _not_blank(
     "no credit code: a record is of the enterprise whose credit code it gives (it is compared with the party's tax "
