@@ -958,8 +958,14 @@ class ReceivableAudit:
         is refused one another claim holds, but two orgs running altered chaincode can write a claim already
         holding another claim's invoice, and the debtor's peer confirms it (ConfirmReceivable reads no
         registry): financing it finances that invoice twice. None (no such check) for a split part whose
-        root's registration was not read: its `changes before confirmation` check fails, saying why."""
-        root = receivable.root_id if receivable.parent_id is not None else receivable.id
+        root's registration was not read: its `changes before confirmation` check fails, saying why. A claim
+        whose key was created REGISTERED is checked on its own invoices, whatever parent or root its value names:
+        the contract's registration names none."""
+        # a claim whose key was created REGISTERED (its registration read by `changes before confirmation`) is its
+        # own root, whatever parent its value names: two orgs may register one naming another claim as its root,
+        # whose registration was never read, and so hide the invoices it holds from this check
+        own_root = receivable.parent_id is None or receivable.id in self._registered
+        root = receivable.id if own_root else receivable.root_id
         expected = _Expectation("invoice registry", root, receivable_key(root), "", "status")
         invoices = (receivable.invoices if root == receivable.id
                     else getattr(self._registered.get(root), "invoices", None))
