@@ -78,6 +78,10 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     except UnreadableFile as exc:
         raise MalformedInput(source, None, exc.problem) from None
     stripped = text.lstrip()
+    if stripped.startswith(_BYTE_ORDER_MARK):
+        raise MalformedInput(source, None, f"the file begins with a second byte order mark (U+FEFF) after the one a "
+                                           f"UTF-8 file may begin with, which would be read as part of its first "
+                                           f"value; {_SAVE_AGAIN_AS_UTF8}")
     is_json = stripped.startswith(("{", "["))
     if not stripped:
         raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
@@ -319,6 +323,7 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
         fieldnames = next(records, [])
         last_row = 1
         given = [h.strip() for h in fieldnames]
+        _refuse_stray_byte_order_mark(given, source)
         headers = [_column_read_as(h) for h in given]
         read_as = dict(zip(given, headers))
         if not any(h in _COLUMNS["item_name"] for h in headers):
@@ -339,6 +344,23 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
         if (problem := _quote_problem(str(exc))) is not None:
             raise MalformedInput(source, f"row {last_row + 1}", problem) from None
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+_BYTE_ORDER_MARK = "\ufeff"
+_SAVE_AGAIN_AS_UTF8 = ("a tool that adds its own mark to a file that has one writes it so; save the file "
+                       "again as UTF-8 (Excel: Save As, CSV UTF-8 (Comma delimited)), and send that")
+
+
+def _refuse_stray_byte_order_mark(headers: list[str], source: str) -> None:
+    """Refuse a header cell holding a byte order mark (U+FEFF) past the one a UTF-8 file may begin with (and that
+    :func:`user_text` takes off): unseen, it makes ``\ufeffpo_number`` another column's name than ``po_number``,
+    and the file was refused as lacking the PO number that its first column gives."""
+    for number, name in enumerate(headers, start=1):
+        if _BYTE_ORDER_MARK in name:
+            raise MalformedInput(source, f"header: column {number}", (
+                f"{shown_value(name)} holds a byte order mark (U+FEFF), which no column's name does: read, it makes "
+                f"the column another than {shown_value(name.replace(_BYTE_ORDER_MARK, ''))}; "
+                f"{_SAVE_AGAIN_AS_UTF8}"))
 
 
 _QUOTING_ADVICE = ("a cell holding a quote is written in quotes with the quote twice "
