@@ -235,7 +235,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
     (``offer.discount_rate``: the key discount_rate in the object offer), so a script written from the table finds
     it there; only the form differs: money and percentages here, fen and decimal fractions there."""
     from client.pricing.money import APR_PERCENT_PLACES, percent_of
-    from client.pricing.pricer import probability_text
+    from client.pricing.proposals import fixed_point_text
 
     def shown(fen: int) -> str:
         return money(fen, result.currency)
@@ -243,7 +243,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
             "debtor_grade": result.debtor_grade,
             # only where the bank's policy for a debtor with no payment on record priced another grade's terms
             **({"priced_grade": result.priced_grade} if result.priced_grade != result.debtor_grade else {}),
-            "probability_late": None if result.probability_late is None else probability_text(result.probability_late),
+            "probability_late": None if result.probability_late is None else fixed_point_text(result.probability_late),
             "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
             "open_offers": shown(result.open_offers), "available": shown(result.available)}
     if result.declined:

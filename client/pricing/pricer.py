@@ -57,22 +57,15 @@ from client.money import money
 from .config import BankPricing
 from .money import days_between, proportion_fen
 from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, advance_rounds_to_nothing,
-                        past_maturity, price_bank_offer)
+                        fixed_point_text, past_maturity, price_bank_offer)
 
 
 def _unsigned_zero(p: Decimal) -> Decimal:
     return p.copy_abs() if p.is_zero() else p   # "-0" typed is 0, and written "0"
 
 
-def probability_text(p: Decimal) -> str:
-    """A probability as quotes write it: fixed point ("0.0000001", where str() gives "1E-7"), every digit given. Not
-    :func:`~client.money.rate_text`: a probability is no rate sent to the contract, and one given to 17 places (a
-    model's float written out) is written as given, not refused for having more than a rate's 10."""
-    return format(p, "f")
-
-
 Probability = Annotated[Decimal, AfterValidator(_unsigned_zero),
-                        PlainSerializer(probability_text, return_type=str, when_used="json")]
+                        PlainSerializer(fixed_point_text, return_type=str, when_used="json")]
 
 
 def _a_probability(p: Decimal) -> bool:

@@ -125,9 +125,18 @@ def _shown(value: object) -> str:
 
 # A rate in JSON: the plain decimal string the contract takes ("0.0000002", where str() would give "2E-7").
 Rate = Annotated[Decimal, PlainSerializer(rate_text, return_type=str, when_used="json")]
-# A proposal's APR, fees included, is computed, no rate sent to the contract: written as it is, in fixed point, where
-# rate_text would refuse one of 1000 and above (fees large beside the cash over a few days) as no contract rate
-ComputedApr = Annotated[Decimal, PlainSerializer(lambda apr: format(apr, "f"), return_type=str, when_used="json")]
+
+
+def fixed_point_text(value: Decimal) -> str:
+    """A computed fraction as quotes and proposals write it: fixed point ("0.0000001", where str() gives "1E-7"), every
+    digit given. Not :func:`~client.money.rate_text`: a proposal's APR or a debtor's probability of paying late is no
+    rate sent to the contract, so it is not held to a rate's form: an APR of 1000 and above (fees large beside the
+    cash over a few days), or a probability given to 17 places (a model's float written out), is written as it is."""
+    return format(value, "f")
+
+
+# A proposal's APR, fees included: computed, written as it is (fixed_point_text)
+ComputedApr = Annotated[Decimal, PlainSerializer(fixed_point_text, return_type=str, when_used="json")]
 
 
 def _whole_fen(value: object) -> object:
@@ -785,5 +794,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str
 
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "TIER_DAYS_MAX",
            "TIER_DAYS_MIN", "BankOffer", "EarlyPaymentOffer",
-           "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "apr_places", "nothing_outstanding",
-           "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
+           "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "apr_places", "fixed_point_text",
+           "nothing_outstanding", "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
