@@ -41,8 +41,8 @@ def validate_utf8(text: str, what: str) -> None:
 
 
 def _validate_component(component: str, what: str) -> None:
-    if not isinstance(component, str):
-        raise TypeError(f"composite key {what} must be a str, got {type(component).__name__}")
+    # one that is no str (bytes, None, an int) is the caller's to mend: refused as the stub refuses a key that is
+    # no str, naming the argument, where a TypeError would reach the caller as an internal error
     validate_utf8(component, f"composite key {what}")
     if MIN_UNICODE_RUNE in component or MAX_UNICODE_RUNE in component:
         raise InvalidValue(f"composite key {what} {excerpt(component)} must not contain U+0000 or U+10FFFF")
@@ -75,15 +75,15 @@ def _has_utf8_form(text: str) -> bool:
 
 def _checked_composite_key(object_type: str, attributes: list[str] | tuple[str, ...]) -> str:
     """``create_composite_key`` one component at a time: refuses the first bad one by name."""
-    _validate_component(object_type, "object type")
+    _validate_component(object_type, "object_type")
     # a str is iterable too: taken as is, "inv-7" would become the five attributes "i", "n", "v", "-", "7"
     if not isinstance(attributes, (list, tuple)):
-        raise TypeError(f"composite key attributes must be a list or tuple of str, got {type(attributes).__name__}"
-                        + (f" {excerpt(attributes)}: wrap a single attribute in a list" if isinstance(attributes, str)
-                           else ": pass list(...) of them"))
+        raise InvalidValue(f"composite key attributes must be a list or tuple of str, got {type(attributes).__name__}"
+                           + (f" {excerpt(attributes)}: wrap a single attribute in a list"
+                              if isinstance(attributes, str) else ": pass list(...) of them"))
     parts = [COMPOSITE_KEY_NAMESPACE, object_type, MIN_UNICODE_RUNE]
-    for attribute in attributes:
-        _validate_component(attribute, "attribute")
+    for position, attribute in enumerate(attributes):
+        _validate_component(attribute, f"attributes[{position}]")
         parts.append(attribute)
         parts.append(MIN_UNICODE_RUNE)
     return "".join(parts)

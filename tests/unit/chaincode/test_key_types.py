@@ -31,6 +31,17 @@ CALLS = {
     "split_composite_key bytes": ("composite key", "bytes",
                                   lambda stub: _async(stub.split_composite_key(b"\x00invoice\x00inv-1\x00"))),
     "split_composite_key None": ("composite key", "NoneType", lambda stub: _async(stub.split_composite_key(None))),
+    # a composite key's part that is no str: it was "internal error (TypeError)"
+    "create_composite_key object_type": ("composite key object_type", "bytes",
+                                         lambda stub: _async(stub.create_composite_key(b"invoice", ["inv-1"]))),
+    "create_composite_key attribute": ("composite key attributes[1]", "NoneType",
+                                       lambda stub: _async(stub.create_composite_key("invoice", ["alice", None]))),
+    "get_state_by_partial_composite_key": (
+        "composite key attributes[0]", "int",
+        lambda stub: stub.get_state_by_partial_composite_key("invoice", [7]).collect()),
+    "get_state_by_partial_composite_key_with_pagination": (
+        "composite key object_type", "NoneType",
+        lambda stub: stub.get_state_by_partial_composite_key_with_pagination(None, [], 10)),
 }
 
 
