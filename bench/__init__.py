@@ -4,6 +4,7 @@ and reports (outcomes by cause, throughput, latency percentiles, CPU per committ
 - ``workloads``: register, confirm, transfer and the mixed business flow, as endless operations, and ``hotkey``
   (many clients on one receivable family);
 - ``exactly_once``: the hotkey workload's check that every acknowledged transfer is on the ledger once;
+- ``choices``: the modes, workloads and knobs `recfin bench` offers, in a module that loads nothing else;
 - ``driver``: open loop (latency from the scheduled time) and closed loop, warm-up then a measured window;
 - ``outcomes``: each operation's cause (committed, MVCC conflict, endorsement, timeout...) from the SDK's errors;
 - ``stats``, ``cpu``, ``report``, ``plot``: percentiles, /proc CPU seconds, the JSON report, the PNG;

@@ -29,15 +29,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .choices import CONCURRENCY, MAX_RATE, MODES, RATE
 from .outcomes import ANSWERED, COMMITTED, SUCCEEDED, Outcome, classify
-
-RATE = "rate"
-CONCURRENCY = "concurrency"
-MODES = (RATE, CONCURRENCY)
-MAX_RATE = 100_000
-"""The highest fixed rate, operations per second: far above what one Fabric channel commits (thousands a
-second), and the pools are prepared at the rate (``workloads.pool_size_for``: rate x seconds), so a rate much
-above it would spend the run preparing; due times, in nanoseconds, would also all round to 0 near 1e9/s."""
 
 
 @dataclass(frozen=True)

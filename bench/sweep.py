@@ -20,9 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from network.errors import NetworkError
 from network.tuning import ChaincodeRuntimeTuning, OrderingTuning, PeerTuning, duration_seconds
 
-ORDERING = "ordering"       # a channel config update on the running channel
-TOPOLOGY = "topology"       # the topology's tuning: block, then network down and up
-CLIENT = "client"           # an option of the run
+from .choices import CLIENT, GRPC, KNOB_SETTINGS, ORDERING, TOPOLOGY
 
 
 @dataclass(frozen=True)
@@ -77,19 +75,7 @@ def _client_value(knob: Knob, text: str) -> Any:
         return text
 
 
-KNOBS = {knob.name: knob for knob in (
-    Knob("batch-timeout", ORDERING, "ordering", "batch_timeout"),
-    Knob("batch-size", ORDERING, "ordering", "max_message_count"),
-    Knob("gateway-concurrency", TOPOLOGY, "peer", "gateway_concurrency"),
-    Knob("endorser-concurrency", TOPOLOGY, "peer", "endorser_concurrency"),
-    Knob("deliver-concurrency", TOPOLOGY, "peer", "deliver_concurrency"),
-    Knob("write-batch", TOPOLOGY, "chaincode_runtime", "use_write_batch"),
-    Knob("write-batch-size", TOPOLOGY, "chaincode_runtime", "max_size_write_batch"),
-    Knob("multi-key-reads", TOPOLOGY, "chaincode_runtime", "use_get_multiple_keys"),
-    Knob("multi-key-reads-size", TOPOLOGY, "chaincode_runtime", "max_size_get_multiple_keys"),
-    Knob("clients", CLIENT, "", "clients"),
-)}
-GRPC = "grpc.NAME"      # any gRPC channel option of the client's connections, as --grpc-option names it
+KNOBS = {settings[0]: Knob(*settings) for settings in KNOB_SETTINGS}
 
 
 @dataclass(frozen=True)

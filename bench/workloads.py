@@ -46,6 +46,7 @@ from client.receivables import (
     new_request_id,
 )
 
+from .choices import CONFIRM, HOTKEY, MIXED, REGISTER, TRANSFER
 from .driver import CONCURRENCY, MODES, RATE, Operation
 from .exactly_once import (Acknowledgement, check, ledger_transfers, read_family, read_records,
                            read_split_requests)
@@ -229,7 +230,7 @@ class Workload:
 
 
 class RegisterWorkload(Workload):
-    name = "register"
+    name = REGISTER
 
     def operations(self) -> Iterator[Operation]:
         while True:
@@ -237,7 +238,7 @@ class RegisterWorkload(Workload):
 
 
 class ConfirmWorkload(Workload):
-    name = "confirm"
+    name = CONFIRM
     sends_only_its_pool = True
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
@@ -249,7 +250,7 @@ class ConfirmWorkload(Workload):
 
 
 class TransferWorkload(Workload):
-    name = "transfer"
+    name = TRANSFER
     sends_only_its_pool = True
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
@@ -263,7 +264,7 @@ class TransferWorkload(Workload):
 
 
 class MixedWorkload(Workload):
-    name = "mixed"
+    name = MIXED
 
     def __init__(self, parties: Parties, *, mix: tuple[tuple[str, int], ...] = MIX) -> None:
         super().__init__(parties)
@@ -356,7 +357,7 @@ class HotKeyWorkload(Workload):
     ``conclude`` reads the family back and checks exactly that (``bench/exactly_once.py``).
     """
 
-    name = "hotkey"
+    name = HOTKEY
     in_all = False            # a correctness workload: it measures contention, not throughput
     node_counterpart = False
     # Not rate mode: the hot key commits about one split a block (SPLIT_SECONDS), so requests sent at a fixed

@@ -4,35 +4,30 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from bench import cpu, exactly_once, node_compare
-from bench.driver import CONCURRENCY, MAX_RATE, MODES, RATE, Plan
-from bench.network_session import ensure_parties
-from bench.plot import plot
-from bench.profiling import machine, machine_line
-from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
-from bench.runner import ClientProcessError, Settings, run_on_network
-from bench.sweep import GRPC, KNOBS, NetworkSteps, Sweep, parse_sweep, run_sweep, table_lines
-from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
-from client.gateway import MAX_SECONDS
-from network import Network, contract_config
-from network.batch_tuning import BatchTuner, batch_of
+from bench import cpu
+from bench.choices import CONCURRENCY, GRPC, KNOB_NAMES, MAX_RATE, MODES, RATE, WORKLOAD_NAMES
+from client.timeouts import MAX_SECONDS
 from network.errors import MissingBinariesError, NetworkError
-from network.lifecycle import Lifecycle, committed_endorsement_policy
-from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
 from .options import MAX_TIMEOUT_SECONDS, FiniteFloatRange, PathType, WholeNumberRange
 from .output import emit, progress
 
+if TYPE_CHECKING:
+    from bench.sweep import Sweep
+    from network import Network
+
 
 def running_network(topology_path: Path | None, data_root: Path | None) -> tuple[Network, list]:
     """The network and its status rows; a ClickException with how to start it unless every orderer and peer is
     healthy and each org's server of every deployed chaincode is running and healthy (the report counts their CPU)."""
+    from network import Network
+
     net = Network.load(topology_path, data_root=data_root)
     statuses = [s for s in net.status() if s.in_topology]     # a node the topology no longer names is not benchmarked
     nodes = [s for s in statuses if s.kind != "chaincode"]
@@ -92,6 +87,8 @@ TOPOLOGY_FILE = "topology file"
 def channel_batch(net: Network) -> tuple[dict[str, Any], str]:
     """The ordering batch the running channel has (`recfin network tune` changes it there) and where it was read:
     the channel config, or, when that cannot be fetched, the topology's with why."""
+    from network.batch_tuning import BatchTuner, batch_of
+
     try:
         batch = batch_of(BatchTuner(net).fetch_config())
         return batch.model_dump(mode="json"), f"channel {net.topology.channel} config"
@@ -102,6 +99,9 @@ def channel_batch(net: Network) -> tuple[dict[str, Any], str]:
 def committed_policy(net: Network) -> tuple[str | None, str]:
     """The endorsement policy of the chaincode's committed definition (`recfin chaincode deploy --signature-policy`
     sets it) and where it was read: the definition, or, when the channel cannot be asked, the topology's with why."""
+    from network import contract_config
+    from network.lifecycle import Lifecycle, committed_endorsement_policy
+
     topo = net.topology
     try:
         net.fabric.require(("peer",))
@@ -144,6 +144,8 @@ def rate_option(_ctx, _param, rate: float) -> float:
 
 def workloads_named(chosen: tuple[str, ...]) -> list[str]:
     """The workloads to run, in the order named, each once: ``all`` stands for every one but hotkey."""
+    from bench.workloads import WORKLOADS
+
     expanded = []
     for name in chosen:
         expanded.extend([n for n, w in WORKLOADS.items() if w.in_all] if name == "all" else [name])
@@ -153,6 +155,8 @@ def workloads_named(chosen: tuple[str, ...]) -> list[str]:
 def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: int, max_in_flight: int) -> None:
     """A usage error, before anything runs, for a workload that cannot run in ``mode``, or a concurrency (or in
     rate mode a cap on operations in flight) that cannot be shared by ``clients`` processes."""
+    from bench.workloads import WORKLOADS, mode_refusal
+
     for name in names:
         if mode not in WORKLOADS[name].modes:
             raise click.UsageError(mode_refusal(name, mode))
@@ -171,6 +175,8 @@ def refuse_short_pool(names: list[str], pool_size: int | None, clients: int) -> 
     where a workload sends only its pool and splits it among the processes: that process would send nothing
     and run dry at once, and a run runs dry when its first process does, so the whole run would report no
     throughput. (A --pool of 0, with which such a workload sends nothing at all, --pool's type refuses.)"""
+    from bench.workloads import WORKLOADS
+
     split = [name for name in names
              if WORKLOADS[name].sends_only_its_pool and not WORKLOADS[name].pool_per_process]
     if pool_size is not None and clients > pool_size and split:
@@ -183,6 +189,8 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
     """A usage error, before anything runs, for ``--compare-node`` with a Python side the Node client would not
     match: the Node script runs as one process with grpc-js's default channel options. Only when something would
     be compared: a workload without a Node counterpart (hotkey) is not sent by the Node client."""
+    from bench.workloads import WORKLOADS
+
     given = ([f"--clients {clients}"] if clients > 1 else []) + [f"--grpc-option {k}={v}" for k, v in grpc_options]
     if compare_node and given and any(WORKLOADS[name].node_counterpart for name in names):
         raise click.UsageError(
@@ -194,6 +202,8 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
 
 def knob_option(_ctx, _param, text: str | None) -> Sweep | None:
     """--knob NAME=V1,V2,...: a usage error naming the knob or the value outside its range, before anything runs."""
+    from bench.sweep import parse_sweep
+
     if text is None:
         return None
     try:
@@ -231,6 +241,9 @@ def sweep_one_knob(sweep: Sweep, names, mode, rate, concurrency, warmup, duratio
                    max_in_flight, grpc_options, output_dir, replace, topology_path, data_root, as_json,
                    say) -> None:
     """`recfin bench --knob`: the runs of the sweep (each as `recfin bench` runs it), its table and sweep.json."""
+    from bench.report import write_json
+    from bench.sweep import NetworkSteps, run_sweep, table_lines
+
     knob = sweep.knob
     folders = {value: value_folder(output_dir, sweep, value) for value in sweep.values}
     earlier = {value: refuse_earlier_reports(folder, replace) for value, folder in folders.items()}
@@ -301,7 +314,7 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 
 
 @click.command()
-@click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
+@click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOAD_NAMES, "all"]), multiple=True,
               default=("all",), show_default=True,
               help="Workload(s) to run, one after the other, each once; all: every one but hotkey (the contention "
                    "check, concurrency mode only).")
@@ -339,7 +352,7 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
                    "the pinned packages), as one process with default gRPC options: not with --clients above 1 "
                    "or --grpc-option (hotkey, which it does not send, excepted).")
 @click.option("--knob", "sweep", default=None, callback=knob_option, metavar="NAME=V1,V2,...",
-              help=f"Run the workload once per value of one knob ({', '.join(KNOBS)} or {GRPC}), applied as "
+              help=f"Run the workload once per value of one knob ({', '.join(KNOB_NAMES)} or {GRPC}), applied as "
                    "docs/benchmark.md \"The knobs\" says, and print one table (value, tx/s, p50/p95/p99, "
                    "failures, CPU per tx) with the baseline (the setting before the sweep, else the first value) "
                    "marked; the setting is put back afterwards, on failure or Ctrl-C too. One workload; the "
@@ -375,6 +388,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
       recfin bench --workload hotkey --mode concurrency --concurrency 8 --duration 30
       recfin bench --workload register --rate 100 --knob batch-timeout=100ms,250ms,500ms
     """
+    from bench import node_compare
+    from bench.workloads import WORKLOADS
+
     say = progress(as_json)
     names = workloads_named(workloads)
     if sweep is not None:
@@ -410,6 +426,16 @@ def measure(names: list[str], mode: str, rate: float, concurrency: int, warmup: 
     """Run the workloads on the running network and write their reports in ``output_dir`` (``earlier``: the
     files --replace removes there): the summary, and what failed (exactly-once, the Node client) for the command
     to say once every report is written."""
+    from bench import exactly_once, node_compare
+    from bench.driver import Plan
+    from bench.network_session import ensure_parties
+    from bench.plot import plot
+    from bench.profiling import machine, machine_line
+    from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
+    from bench.runner import ClientProcessError, Settings, run_on_network
+    from bench.workloads import WORKLOADS, pool_size_for
+    from network.tuning import duration_seconds
+
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)

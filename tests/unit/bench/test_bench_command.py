@@ -46,8 +46,8 @@ def wire_to_a_recording_client(monkeypatch, network=None, latency: float | None 
 
     network = network or a_network_without_fabric_tools()
     monkeypatch.setattr(bench_commands, "running_network", lambda topology, root: (network, []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
-    monkeypatch.setattr(bench_commands, "run_on_network", fake_run)
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda root, say: {})
+    monkeypatch.setattr("bench.runner.run_on_network", fake_run)
     return got
 
 

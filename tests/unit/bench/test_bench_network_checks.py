@@ -16,7 +16,7 @@ from bench.driver import Plan
 from bench import network_session
 from cli import bench_commands
 from cli.bench_commands import bench, network_settings
-from network import Network, channel_config
+from network import Network, channel_config, contract_config
 from network.batch_tuning import BATCH_SIZE, BATCH_TIMEOUT
 from network.control import NodeStatus
 from network.fabric_bin import FabricInstall
@@ -99,7 +99,7 @@ def a_network_reporting(monkeypatch, rows: list[NodeStatus]) -> None:
         def status(self):
             return rows
 
-    monkeypatch.setattr(bench_commands.Network, "load", lambda *a, **k: Reporting())
+    monkeypatch.setattr(Network, "load", lambda *a, **k: Reporting())
 
 
 def test_a_chaincode_server_down_or_unhealthy_is_refused_with_one_line_naming_each_and_how_to_start_them(
@@ -198,7 +198,7 @@ def test_where_the_channel_cannot_be_asked_the_settings_say_they_are_the_topolog
     topology = load_topology(None)
     settings = network_settings(a_network_without_fabric_tools(tmp_path))
     assert settings["batch_timeout"] == topology.batch_timeout
-    assert settings["endorsement_policy"] == bench_commands.contract_config.endorsement_policy(topology)
+    assert settings["endorsement_policy"] == contract_config.endorsement_policy(topology)
     assert settings["sources"]["batch_timeout"].startswith("topology file (the channel config: Fabric binary peer "
                                                            "not found")
     assert settings["sources"]["endorsement_policy"].startswith("topology file (the committed definition: ")

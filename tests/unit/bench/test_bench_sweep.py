@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench import runner
 from bench.runner import ClientProcessError
 from bench.sweep import KNOBS, NetworkSteps, cpu_ms_per_tx_by_kind, parse_sweep
 from cli import bench_commands
@@ -41,7 +42,7 @@ def wire_a_sweep(monkeypatch, now="250ms", fail_on=None, latency=0.05) -> list:
     ``fail_on``-th value raises what it is given."""
     log: list = []
     wire_to_a_recording_client(monkeypatch, latency=latency)
-    recorded_run = bench_commands.run_on_network
+    recorded_run = runner.run_on_network
 
     async def logged_run(settings, codes, processes, say):
         log.append(("run", settings.workload, settings.clients, settings.grpc_options))
@@ -49,8 +50,8 @@ def wire_a_sweep(monkeypatch, now="250ms", fail_on=None, latency=0.05) -> list:
             raise fail_on[1]
         return await recorded_run(settings, codes, processes, say)
 
-    monkeypatch.setattr(bench_commands, "run_on_network", logged_run)
-    monkeypatch.setattr(bench_commands, "NetworkSteps", lambda topology, root, say: RecordedSteps(log, now))
+    monkeypatch.setattr("bench.runner.run_on_network", logged_run)
+    monkeypatch.setattr("bench.sweep.NetworkSteps", lambda topology, root, say: RecordedSteps(log, now))
     return log
 
 
@@ -115,7 +116,7 @@ def test_a_setting_not_put_back_is_said_with_how_to_put_it_back(tmp_path, monkey
         def restore(self, knob, original):
             raise OSError("the channel did not answer")
 
-    monkeypatch.setattr(bench_commands, "NetworkSteps", lambda topology, root, say: RestoreFails([], "250ms"))
+    monkeypatch.setattr("bench.sweep.NetworkSteps", lambda topology, root, say: RestoreFails([], "250ms"))
     result = CliRunner().invoke(bench, [*QUICK, "--knob", "batch-timeout=100ms", "--output", str(tmp_path)])
     assert result.exit_code == 1
     assert ("tuning.ordering.batch_timeout was not put back to 250ms, the setting before the sweep: "

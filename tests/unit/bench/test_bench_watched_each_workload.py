@@ -5,6 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from bench import runner
 from bench.cpu import Watched
 from cli import bench_commands
 from cli.bench_commands import bench
@@ -21,13 +22,13 @@ def watching_each_workload(monkeypatch, network) -> list:
     """The processes each workload is run watching, one list per workload, as the bench hands them on."""
     wire_to_a_recording_client(monkeypatch, network)
     watched = []
-    recording_run = bench_commands.run_on_network
+    recording_run = runner.run_on_network
 
     async def run_watching(settings, codes, processes, say):
         watched.append(list(processes))
         return await recording_run(settings, codes, processes, say)
 
-    monkeypatch.setattr(bench_commands, "run_on_network", run_watching)
+    monkeypatch.setattr("bench.runner.run_on_network", run_watching)
     return watched
 
 

@@ -385,11 +385,11 @@ def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_pat
 
     monkeypatch.setattr(bench_commands, "running_network",
                         lambda topology, root: (a_network_without_fabric_tools(), []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda root, say: {})
     args = ["--mode", "concurrency", "--concurrency", "3", "--warmup", "0", "--duration", "1"]
 
     world = World()
-    monkeypatch.setattr(bench_commands, "run_on_network", fake_run_with(HotKeyWorkload))
+    monkeypatch.setattr("bench.runner.run_on_network", fake_run_with(HotKeyWorkload))
     result = CliRunner().invoke(bench_commands.bench, ["-w", "hotkey", *args, "--output", str(tmp_path / "ok")])
     assert result.exit_code == 0, result.output
     assert "exactly once: acknowledged 6  found 6  duplicated 0  lost 0" in result.output
@@ -397,7 +397,7 @@ def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_pat
     assert report["exactly_once"]["holds"] and report["hot_key"]["requests"] == 6
 
     world = World()
-    monkeypatch.setattr(bench_commands, "run_on_network", fake_run_with(ResendsWithoutItsRequestId))
+    monkeypatch.setattr("bench.runner.run_on_network", fake_run_with(ResendsWithoutItsRequestId))
     result = CliRunner().invoke(bench_commands.bench, ["-w", "hotkey", *args, "--output", str(tmp_path / "bad")])
     assert result.exit_code == 1 and "exactly-once does not hold for hotkey" in result.output
     assert "duplicated: request" in result.output

@@ -30,10 +30,6 @@ finally:
     print("\\n" + " ".join(sorted(sys.modules)))
 """
 
-# the groups whose options still take their values from those modules when they are defined
-STILL_HEAVY = {"bench": "its choices (workloads, modes, knobs) are read from the bench modules, which load the SDK"}
-
-
 def heavy_imported(*args: str, **env: str) -> tuple[subprocess.CompletedProcess, list[str]]:
     """recfin run with ``args`` (env added to its environment) in a process of its own: how it ended, and the heavy
     modules it imported (a package, or a module under it)."""
@@ -44,8 +40,7 @@ def heavy_imported(*args: str, **env: str) -> tuple[subprocess.CompletedProcess,
                           if module == heavy or module.startswith(heavy + ".")})
 
 
-@pytest.mark.parametrize("group", [pytest.param(name, marks=pytest.mark.xfail(reason=STILL_HEAVY[name], strict=True))
-                                   if name in STILL_HEAVY else name for name in main.commands])
+@pytest.mark.parametrize("group", list(main.commands))
 def test_a_groups_help_imports_nothing_heavy(group):
     ended, heavy = heavy_imported(group, "--help")
     assert ended.returncode == 0, ended.stderr

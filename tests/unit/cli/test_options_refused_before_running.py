@@ -68,7 +68,7 @@ def test_a_name_with_its_credit_code_is_compared():
 def test_a_time_or_rate_that_is_not_finite_is_refused_before_the_network_is_touched(monkeypatch, option, value):
     touched = []
     monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
     assert result.exit_code == 2, result.output
     # --call-timeout's range has a maximum too: inf is named as not finite all the same, not as out of range
@@ -81,7 +81,7 @@ def test_a_call_timeout_over_a_year_is_refused_before_the_network_is_touched(mon
     # Longer than a gateway deadline can be: found only once the parties were registered, in the SDK's words.
     touched = []
     monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", "--call-timeout", value])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '--call-timeout': {value} is not in the range 0<x<=31536000." in result.output
@@ -171,7 +171,7 @@ def test_a_bench_window_over_a_day_is_refused_before_the_network_is_touched(monk
     # The pools are prepared at rate x (warm-up + duration): 1e300 seconds sized a pool never ready.
     touched = []
     monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}': {value} is not in the range" in result.output

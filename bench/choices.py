@@ -1,0 +1,42 @@
+"""The names `recfin bench` offers on its command line: the driver's modes and highest rate, the workloads and the
+knobs a sweep turns. They live here, in a module that imports nothing, so that defining the command (its --help,
+the completion of its options) loads none of the SDK, gRPC or pydantic that running a workload needs; the driver,
+the workloads and the sweep take them from here."""
+from __future__ import annotations
+
+RATE = "rate"
+CONCURRENCY = "concurrency"
+MODES = (RATE, CONCURRENCY)
+MAX_RATE = 100_000
+"""The highest fixed rate, operations per second: far above what one Fabric channel commits (thousands a
+second), and the pools are prepared at the rate (``workloads.pool_size_for``: rate x seconds), so a rate much
+above it would spend the run preparing; due times, in nanoseconds, would also all round to 0 near 1e9/s."""
+
+REGISTER = "register"
+CONFIRM = "confirm"
+TRANSFER = "transfer"
+MIXED = "mixed"
+HOTKEY = "hotkey"
+WORKLOAD_NAMES = (REGISTER, CONFIRM, TRANSFER, MIXED, HOTKEY)
+"""Every workload (``workloads.WORKLOADS``), in the order `--workload all` runs them."""
+
+ORDERING = "ordering"       # a channel config update on the running channel
+TOPOLOGY = "topology"       # the topology's tuning: block, then network down and up
+CLIENT = "client"           # an option of the run
+
+KNOB_SETTINGS = (
+    # name on the command line, how it is applied, the tuning: section ("" for a client knob), the setting in it
+    ("batch-timeout", ORDERING, "ordering", "batch_timeout"),
+    ("batch-size", ORDERING, "ordering", "max_message_count"),
+    ("gateway-concurrency", TOPOLOGY, "peer", "gateway_concurrency"),
+    ("endorser-concurrency", TOPOLOGY, "peer", "endorser_concurrency"),
+    ("deliver-concurrency", TOPOLOGY, "peer", "deliver_concurrency"),
+    ("write-batch", TOPOLOGY, "chaincode_runtime", "use_write_batch"),
+    ("write-batch-size", TOPOLOGY, "chaincode_runtime", "max_size_write_batch"),
+    ("multi-key-reads", TOPOLOGY, "chaincode_runtime", "use_get_multiple_keys"),
+    ("multi-key-reads-size", TOPOLOGY, "chaincode_runtime", "max_size_get_multiple_keys"),
+    ("clients", CLIENT, "", "clients"),
+)
+"""The knobs a sweep turns (``sweep.KNOBS``), as docs/benchmark.md "The knobs" lists them."""
+KNOB_NAMES = tuple(name for name, *_ in KNOB_SETTINGS)
+GRPC = "grpc.NAME"      # any gRPC channel option of the client's connections, as --grpc-option names it
