@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import os
-import shlex
 import stat
 import tarfile
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, 
 from .bundle import PUBLIC_SUFFIXES
 from .control import (DATA_ROOT_MARKER, DISK_FULL_ERRNOS, NOT_WRITABLE_ERRNOS, RUN_LOCK_FILE, STAGED_LEFTOVER,
                       RunLockedError, owned_pid_files, run_lock)
-from .errors import DataRootNotWritable, NetworkError, first_few
+from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
 from .supervisor import ROTATED_LOGS, Supervisor
@@ -75,8 +74,8 @@ class BackupReport:
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of " if self.org else ""
-        return [f"backed up {scope}{self.data_root} (channel {self.channel}): {self.files} files, {self.bytes} bytes",
-                f"wrote {self.archive} (sha256 {self.sha256}), mode {self.archive_mode}: it holds private keys, "
+        return [f"backed up {scope}{shell_word(self.data_root)} (channel {self.channel}): {self.files} files, {self.bytes} bytes",
+                f"wrote {shell_word(self.archive)} (sha256 {self.sha256}), mode {self.archive_mode}: it holds private keys, "
                 f"keep it where only you can read it"]
 
 
@@ -122,7 +121,7 @@ def refuse_while_running(data_root: Path, supervisor: Supervisor | None, what: s
     do instead)."""
     running = running_processes(data_root, supervisor)
     if running:
-        raise NetworkRunningError(f"refusing to {what} while {len(running)} process(es) of {data_root} run "
+        raise NetworkRunningError(f"refusing to {what} while {len(running)} process(es) of {shell_word(data_root)} run "
                                   f"({first_few(running)}). Nothing was written: {hint}")
 
 
@@ -147,9 +146,9 @@ def _holding_run_lock(data_root: Path, what: str, *, membership: bool = False,
             if cause.errno not in NOT_WRITABLE_ERRNOS or Path(cause.filename or "").name not in _LOCK_FILES:
                 raise
             raise NetworkError(
-                f"cannot lock {data_root}: `{what}` holds lock files in the data folder ({RUN_LOCK_FILE}, "
+                f"cannot lock {shell_word(data_root)}: `{what}` holds lock files in the data folder ({RUN_LOCK_FILE}, "
                 f"{MEMBERSHIP_LOCK_FILE}) while it runs, so that no `up`, `down`, deploy or `org user` "
-                f"change starts meanwhile, and this user cannot write {cause.filename} ({cause.strerror}). "
+                f"change starts meanwhile, and this user cannot write {shell_word(cause.filename)} ({cause.strerror}). "
                 f"Nothing was written: {unwritable_hint or _unwritable_hint(data_root)}") from exc
         yield
 
@@ -160,7 +159,7 @@ _LOCK_FILES = (RUN_LOCK_FILE, MEMBERSHIP_LOCK_FILE)
 def _unwritable_hint(data_root: Path) -> str:
     return (f"run it as the user who may write the folder (the one that runs the network), or, for a "
             f"read-only copy (a snapshot, a read-only mount), copy it to a folder you may write "
-            f"(`cp -a {shlex.quote(str(data_root))} NEW`) and give --data-root NEW")
+            f"(`cp -a {shell_word(data_root)} NEW`) and give --data-root NEW")
 
 
 _WHILE_RUNNING_HINT = ("a ledger copied while its node writes it may not be whole: run `recfin network down` first, "
@@ -311,7 +310,7 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
     chosen = _Selection()
     for rel, info in _considered(root, scope, chosen.left_out):
         if (why := _too_long(rel)) is not None:
-            raise NetworkError(f"{root} holds the path {_shown(rel)}, {why}: a restore would refuse it. Nothing "
+            raise NetworkError(f"{shell_word(root)} holds the path {_shown(rel)}, {why}: a restore would refuse it. Nothing "
                                f"was written: move it out of the data folder")
         chosen.listed[rel] = _stamp(info)
         mode = stat.S_IMODE(info.st_mode)
@@ -323,7 +322,7 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
             chosen.files.append(FileEntry(rel, info.st_size, mode, _file_sha256(root / rel)))
         else:
             kind = "a symlink" if stat.S_ISLNK(info.st_mode) else "not a regular file"
-            raise NetworkError(f"{root / rel} is {kind}: a backup holds regular files and folders only (a restore "
+            raise NetworkError(f"{shell_word(root / rel)} is {kind}: a backup holds regular files and folders only (a restore "
                                f"refuses anything else). Nothing was written: replace it with what it stands for, "
                                f"or move it out of the data folder")
     return chosen
@@ -351,19 +350,19 @@ def _check_request(root: Path, out: Path, replace: bool, topology: Topology) -> 
     topology's (_refuse_another_channel), or out is not a file that may be written (there already without
     --replace, a folder, inside the data folder itself)."""
     if not (root / "crypto").is_dir():
-        raise NetworkError(f"no network in {root} (no crypto/ there): give --data-root the folder `recfin network "
+        raise NetworkError(f"no network in {shell_word(root)} (no crypto/ there): give --data-root the folder `recfin network "
                            f"up` wrote (or the --topology it ran with)")
     if (problem := check_output_file(out)) is not None:
-        raise NetworkError(f"cannot write the backup to {out}: {problem}")
+        raise NetworkError(f"cannot write the backup to {shell_word(out)}: {problem}")
     _refuse_another_channel(root, topology)
     if out.exists() and not replace:
-        raise NetworkError(f"{out} exists: nothing was written; give another file, or --replace to write over it")
+        raise NetworkError(f"{shell_word(out)} exists: nothing was written; give another file, or --replace to write over it")
     # Where the archive is written: with replace, through a symlink at out (staged_file's written_path), which
     # may lead into the data folder from outside it, and the archive would replace the file it names there.
     written = written_path(out) if replace else out
     if written.absolute().parent.resolve().is_relative_to(root.resolve()):
-        through = f" (a symlink to {written})" if written != out else ""
-        raise NetworkError(f"{out}{through} is inside the data folder {root}, which the backup reads: "
+        through = f" (a symlink to {shell_word(written)})" if written != out else ""
+        raise NetworkError(f"{shell_word(out)}{through} is inside the data folder {shell_word(root)}, which the backup reads: "
                            f"nothing was written; write it elsewhere")
 
 
@@ -375,7 +374,7 @@ def _refuse_another_channel(root: Path, topology: Topology) -> None:
     ours = configtx.genesis_block_path(root, topology.channel)
     blocks = sorted(path.name for path in ours.parent.glob("*.block")) if ours.parent.is_dir() else []
     if blocks and ours.name not in blocks:
-        raise NetworkError(f"{root} is not a data folder of the topology's channel {topology.channel}: its "
+        raise NetworkError(f"{shell_word(root)} is not a data folder of the topology's channel {topology.channel}: its "
                            f"channel/ holds {first_few(blocks)}, not {ours.name}. Nothing was written: give "
                            f"--topology the topology its network runs with (or --data-root that topology's "
                            f"data folder)")
@@ -410,8 +409,8 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
                 _check_listing_unchanged(root, scope, chosen.listed)
                 digest = _file_sha256(temporary)
         except FileExistsError:
-            raise NetworkError(f"{out} appeared while the backup was written: it is left as it is; give another "
-                               f"file, or --replace") from None
+            raise NetworkError(f"{shell_word(out)} appeared while the backup was written: it is left as it is; give "
+                               f"another file, or --replace") from None
         except OSError as exc:
             if exc.errno not in DISK_FULL_ERRNOS:
                 raise
@@ -430,7 +429,7 @@ def _disk_full(out: Path, exc: OSError, size: int) -> str:
         free = f"{stats.f_bavail * stats.f_frsize} bytes free there"
     except OSError:
         free = "free space unknown"
-    return (f"the backup could not be written to {out} ({exc.strerror}): the disk holding {folder} is full "
+    return (f"the backup could not be written to {shell_word(out)} ({exc.strerror}): the disk holding {shell_word(folder)} is full "
             f"({free}; the data folder's files take {size} bytes before compression). Nothing was written (the "
             f"part written is removed): free space there, or give a path on another disk")
 
@@ -491,7 +490,7 @@ def _check_listing_unchanged(root: Path, scope: OrgScope | None, listed: dict[st
 
 
 def _changed(source: Path, how: str = "changed") -> NetworkError:
-    return NetworkError(f"{source} {how} while the data folder was backed up, so a process writes the folder "
+    return NetworkError(f"{shell_word(source)} {how} while the data folder was backed up, so a process writes the folder "
                         f"although no node or chaincode server of it runs by its pid files (one started by hand or "
                         f"in a container): stop it (`recfin network down`, or give --stop) and back up again. "
                         f"Nothing was written")
@@ -549,7 +548,7 @@ def _start_again(net: Network, out: Path, failed: BaseException | None) -> None:
     except Exception as restart:
         written = (f"was not written: {_first_line(failed)}" if failed is not None else "was written")
         raise NetworkLeftDownError(
-            f"the backup {out} {written}, but the network stopped for it did not start again "
+            f"the backup {shell_word(out)} {written}, but the network stopped for it did not start again "
             f"({_first_line(restart)}): it is down; run `recfin network up`") from (failed or restart)
 
 

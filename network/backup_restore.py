@@ -12,7 +12,6 @@ import fcntl
 import os
 import re
 import secrets
-import shlex
 import shutil
 import stat
 import tempfile
@@ -28,7 +27,7 @@ from . import block_files, membership
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER, write_fix
-from .errors import DataRootNotWritable, NetworkError, first_few
+from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
 from .restore_asides import aside_path, asides_of, finished_mark
@@ -58,29 +57,29 @@ class RestoreReport:
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
-        out = [f"verified {shlex.quote(str(self.archive))} (sha256 {self.sha256}): {scope} of channel {self.channel}, "
+        out = [f"verified {shell_word(self.archive)} (sha256 {self.sha256}): {scope} of channel {self.channel}, "
                f"backed up {self.created}",
-               f"restored {self.files} files, {self.bytes} bytes into {shlex.quote(str(self.data_root))}"]
+               f"restored {self.files} files, {self.bytes} bytes into {shell_word(self.data_root)}"]
         if self.moved_aside is not None:
-            out.append(f"what was there is kept in {shlex.quote(str(self.moved_aside))}")
+            out.append(f"what was there is kept in {shell_word(self.moved_aside)}")
         if self.rolled_back:
             out.append(f"rolled back (--allow-rollback): {'; '.join(r.text() for r in self.rolled_back)}; the blocks "
-                       f"past the restored heights are only in {shlex.quote(str(self.moved_aside))}")
+                       f"past the restored heights are only in {shell_word(self.moved_aside)}")
         if self.leftovers_removed:
             out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
                        f"{first_few([p.name for p in self.leftovers_removed])}")
         for folder in self.leftovers_kept:
             # chmod first: a restore killed after it set the modes may have left read-only folders in it (a
             # keystore kept 0500), which refuse `rm -rf` the removal of what they hold, as any user but root.
-            out.append(f"left {shlex.quote(str(folder))}: a restore killed midway, or one still running, wrote it (it "
+            out.append(f"left {shell_word(folder)}: a restore killed midway, or one still running, wrote it (it "
                        f"holds private keys); once no restore runs, remove it with `chmod -R u+rwX "
-                       f"{shlex.quote(str(folder))} && rm -rf {shlex.quote(str(folder))}`")
+                       f"{shell_word(folder)} && rm -rf {shell_word(folder)}`")
         for folder in self.interrupted_asides:
-            out.append(f"{shlex.quote(str(self.data_root))} was not there but {shlex.quote(str(folder))} is: a "
+            out.append(f"{shell_word(self.data_root)} was not there but {shell_word(folder)} is: a "
                        f"`restore --replace` stopped midway (killed, or the machine went down) moved the data folder "
                        f"there and did not put its own in place. It is kept as it was (it holds private keys): remove "
-                       f"it once you no longer need it, or to go back to it, move {shlex.quote(str(self.data_root))} "
-                       f"aside and `mv {shlex.quote(str(folder))} {shlex.quote(str(self.data_root))}`")
+                       f"it once you no longer need it, or to go back to it, move {shell_word(self.data_root)} "
+                       f"aside and `mv {shell_word(folder)} {shell_word(self.data_root)}`")
         out.extend(self._next_steps())
         return out
 
@@ -92,7 +91,7 @@ class RestoreReport:
                 f"channel's files, other orgs' certificates): `recfin network up` cannot run on it, as the other "
                 f"orgs' keys are not in it",
                 f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
-                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {shlex.quote(str(self.data_root))}` "
+                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {shell_word(self.data_root)}` "
                 f"writes its bundle again, to unpack at its install root (docs/deployment.md, section 3)"]
 
 
@@ -138,10 +137,10 @@ def _check_rollback(archive: Path, target: Path, rollbacks: list[LedgerRollback]
         return
     aside = aside_path(target)
     raise NetworkError(
-        f"refusing to restore {shlex.quote(str(archive))} over {shlex.quote(str(target))}: it would roll ledgers back "
+        f"refusing to restore {shell_word(archive)} over {shell_word(target)}: it would roll ledgers back "
         f"({'; '.join(r.text() for r in rollbacks)}). Those nodes would start again from the archive's blocks, and the "
-        f"blocks past them would be kept only in the folder {shlex.quote(str(target))} is moved aside to "
-        f"({shlex.quote(str(aside))}, named by the time of the restore). Nothing was written: restore a newer archive, "
+        f"blocks past them would be kept only in the folder {shell_word(target)} is moved aside to "
+        f"({shell_word(aside)}, named by the time of the restore). Nothing was written: restore a newer archive, "
         f"or give --allow-rollback to restore this one anyway")
 
 
@@ -153,20 +152,20 @@ def _holds_anything(target: Path) -> bool:
         # The restored folder is renamed to target's name, which would replace the link, not fill what it leads to.
         leads_to = target.resolve()
         there = "" if leads_to.is_dir() else " (no folder is there)"
-        raise NetworkError(f"{shlex.quote(str(target))} is a symlink to {shlex.quote(str(leads_to))}{there}: a restore "
+        raise NetworkError(f"{shell_word(target)} is a symlink to {shell_word(leads_to)}{there}: a restore "
                            f"renames its new folder into the place of --data-root, which would replace the link. "
-                           f"Nothing was written: give --data-root {shlex.quote(str(leads_to))} itself")
+                           f"Nothing was written: give --data-root {shell_word(leads_to)} itself")
     if not target.is_dir():
-        raise NetworkError(f"{shlex.quote(str(target))} is not a folder: give --data-root a new or empty folder to "
+        raise NetworkError(f"{shell_word(target)} is not a folder: give --data-root a new or empty folder to "
                            f"restore into")
     if _is_mount_point(target):
         # The new folder is written beside it, on the parent's disk (whose free space was checked), and renamed
         # into its place, which needs the mount point gone: the rename fails (EBUSY) once everything is written.
-        raise NetworkError(f"refusing to restore into {shlex.quote(str(target))}: it is a mount point, and a restore "
-                           f"writes its new folder beside the data folder (on {shlex.quote(str(target.parent))}'s "
+        raise NetworkError(f"refusing to restore into {shell_word(target)}: it is a mount point, and a restore "
+                           f"writes its new folder beside the data folder (on {shell_word(target.parent)}'s "
                            f"disk) and renames it into its place, which a mount point cannot give up. Nothing was "
                            f"written: restore into a new folder inside it (--data-root "
-                           f"{shlex.quote(str(target / 'network'))}) and point the topology's data_root (or "
+                           f"{shell_word(target / 'network')}) and point the topology's data_root (or "
                            f"--data-root) at that")
     return any(target.iterdir())
 
@@ -202,24 +201,24 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     data_root, their modes restored, and that folder renamed into place."""
     archive, target = Path(archive), Path(data_root).absolute()
     if not archive.is_file():
-        raise NetworkError(f"{shlex.quote(str(archive))} is not a file: give the archive `recfin network backup` wrote")
+        raise NetworkError(f"{shell_word(archive)} is not a file: give the archive `recfin network backup` wrote")
     # The wrong file given (NotABackupArchive) is told first, from the archive's start, before the data folder
     # is looked at: the CLI names it as ARCHIVE's usage error, not as a refusal of where it would go.
     listed = read_manifest(archive)
     holds = _holds_anything(target)
     if holds and not replace:
-        raise NetworkError(f"refusing to restore into {shlex.quote(str(target))}: it is not empty. Nothing was "
+        raise NetworkError(f"refusing to restore into {shell_word(target)}: it is not empty. Nothing was "
                            f"written: give --data-root a new or empty folder, or --replace to move what is there aside "
                            f"to {target.name}.before-restore-<timestamp>")
     if holds:
         if (reason := _not_a_data_folder_to_move(target, topology)) is not None:
-            raise NetworkError(f"refusing to restore over {shlex.quote(str(target))}: {reason}, which --replace would "
+            raise NetworkError(f"refusing to restore over {shell_word(target)}: {reason}, which --replace would "
                                f"move aside whole, putting the restored data folder in its place. Nothing was written: "
                                f"give --data-root the network's own data folder, or a new one")
         if listed.org is not None and (others := _other_orgs_material(target, listed)):
             raise NetworkError(
-                f"refusing to restore {shlex.quote(str(archive))} over {shlex.quote(str(target))}: the archive is org "
-                f"{listed.org}'s part alone (`backup --for-org`), and {shlex.quote(str(target))} holds what that part "
+                f"refusing to restore {shell_word(archive)} over {shell_word(target)}: the archive is org "
+                f"{listed.org}'s part alone (`backup --for-org`), and {shell_word(target)} holds what that part "
                 f"lacks ({first_few(others)}: other orgs' keys or nodes), which --replace would move aside, leaving a "
                 f"folder no `recfin network up` can start. Nothing was written: restore an org's part into a folder of "
                 f"its own (--data-root NEW), or restore a whole network's backup here")
@@ -227,7 +226,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     records: dict[str, bytes] = {MEMBERSHIP_STATE_FILE: b""}      # its membership.yaml, read as it is checked
     # the heights of its ledgers too: a rollback is refused before anything is written or removed beside the data
     # folder, the archive unpacked nowhere (the second reading, which unpacks it, checks it is the same archive)
-    archive_ledgers = block_files.StreamedLedgers(where=lambda rel: f"{rel} in {shlex.quote(str(archive))}")
+    archive_ledgers = block_files.StreamedLedgers(where=lambda rel: f"{rel} in {shell_word(archive)}")
     manifest, digest = verify_archive(archive, kept=records, readers=archive_ledgers.reader)
     if topology is not None:
         channel_topology = _channel_topology(archive, topology, records[MEMBERSHIP_STATE_FILE])
@@ -271,8 +270,8 @@ def _unpacking_said(target: Path, staging: Path) -> Iterator[None]:
         if fix is None:
             raise
         raise DataRootNotWritable(
-            f"`recfin network restore` could not write {shlex.quote(str(exc.filename or staging))} ({exc.strerror}), "
-            f"where it unpacks the archive beside {shlex.quote(str(target))} before renaming it into place: {fix}, "
+            f"`recfin network restore` could not write {shell_word(exc.filename or staging)} ({exc.strerror}), "
+            f"where it unpacks the archive beside {shell_word(target)} before renaming it into place: {fix}, "
             f"then restore again. Nothing was restored", exc) from exc
 
 
@@ -299,18 +298,18 @@ def _not_a_data_folder_to_move(target: Path, topology: Topology | None = None) -
     no data folder. Nor a folder inside a data folder (_enclosing_data_folder): its network's crypto/, a
     node's ledger, which the restored data folder would take the place of, from under a node that runs."""
     if (enclosing := _enclosing_data_folder(target, topology)) is not None:
-        return (f"it is a folder inside the data folder {shlex.quote(str(enclosing))} (of its crypto, a node's ledger "
+        return (f"it is a folder inside the data folder {shell_word(enclosing)} (of its crypto, a node's ledger "
                 f"or its config, which that network's nodes read and write; its pid files lie outside it)")
     root, home, repo = target.resolve(), Path.home().resolve(), REPO_ROOT.resolve()
     if len(root.parts) < 3 or home.is_relative_to(root):
         return ("it is not a folder of its own (the file system's root, a folder right under it, or a home "
                 "folder)")
     if repo.is_relative_to(root):
-        return f"it holds the repository {shlex.quote(str(repo))}"
+        return f"it holds the repository {shell_word(repo)}"
     data_folders = repo / ".recfin"
     if root.is_relative_to(repo) and not (root != data_folders and root.is_relative_to(data_folders)):
-        return (f"it is inside the repository {shlex.quote(str(repo))}, whose only data folders are under "
-                f"{shlex.quote(str(data_folders))}")
+        return (f"it is inside the repository {shell_word(repo)}, whose only data folders are under "
+                f"{shell_word(data_folders)}")
     return None
 
 
@@ -337,12 +336,12 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
     """NetworkRunningError, nothing written, while anything runs that moving target aside would move from
     under it: target's own network, the topology's when its data folder lies inside target (`--data-root /srv`
     over /srv/network), or any process a pid file anywhere in target records (another data folder in it)."""
-    what = f"restore over {shlex.quote(str(target))}"
+    what = f"restore over {shell_word(target)}"
     refuse_while_running(target, supervisor, what, _NOT_OVER_A_RUNNING_NETWORK)
     inner = Path(os.path.abspath(topology.resolved_data_root())) if topology is not None else None
     if inner is not None and _strictly_inside(inner, target):
         refuse_while_running(inner, supervisor, f"{what}, which holds the topology's data folder "
-                                                f"{shlex.quote(str(inner))},",
+                                                f"{shell_word(inner)},",
                              _NOT_OVER_A_RUNNING_NETWORK)
     running = running_within(target, supervisor)
     if running:
@@ -374,7 +373,7 @@ def _channel_topology(archive: Path, topology: Topology, membership_record: byte
             return membership.effective(topology, Path(folder))
         except NetworkError as exc:
             problem = str(exc).replace(str(record), MEMBERSHIP_STATE_FILE)
-            raise NetworkError(f"refusing to restore {shlex.quote(str(archive))}: {problem}. Nothing was written: "
+            raise NetworkError(f"refusing to restore {shell_word(archive)}: {problem}. Nothing was written: "
                                f"`recfin network up` could not read it either") from None
 
 
@@ -396,7 +395,7 @@ def _check_topology(archive: Path, target: Path, manifest: Manifest, topology: T
         differences.append(f"its orgs are {', '.join(sorted(manifest.orgs))}, the topology's "
                            f"{', '.join(wanted)}")
     if differences:
-        raise NetworkError(f"refusing to restore {shlex.quote(str(archive))} into {shlex.quote(str(target))}: it is a "
+        raise NetworkError(f"refusing to restore {shell_word(archive)} into {shell_word(target)}: it is a "
                            f"backup of another network than the topology's ({'; '.join(differences)}). Nothing was "
                            f"written: give --topology the topology the backup was made with")
 
@@ -407,8 +406,8 @@ def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:
     there = next(folder for folder in (target.parent, *target.parents) if folder.is_dir())
     free = shutil.disk_usage(there).free
     if needed > free:
-        raise NetworkError(f"refusing to restore {shlex.quote(str(archive))} into {shlex.quote(str(target))}: its "
-                           f"files take {needed} bytes and the disk of {shlex.quote(str(there))} has {free} free. "
+        raise NetworkError(f"refusing to restore {shell_word(archive)} into {shell_word(target)}: its "
+                           f"files take {needed} bytes and the disk of {shell_word(there)} has {free} free. "
                            f"Nothing was written: free space there, or restore into a folder on another disk")
 
 
@@ -517,14 +516,14 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
                 raise
             # something (an `up`, another restore) wrote into the folder, empty when it was checked, while the
             # archive was read: what it wrote is left alone
-            raise NetworkError(f"refusing to restore into {shlex.quote(str(target))}: it filled while the archive was "
+            raise NetworkError(f"refusing to restore into {shell_word(target)}: it filled while the archive was "
                                f"read (another command wrote there). Nothing was written: see what is there now, then "
                                f"restore again with --replace to move it aside, or into a new folder") from None
         return None
     # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
     with _holding_run_lock(target, "recfin network restore", membership=True,
                            unwritable_hint=f"restore into a folder this user may write, or restore as the user who "
-                                           f"owns {shlex.quote(str(target))}"):
+                                           f"owns {shell_word(target)}"):
         _refuse_over_running(target, supervisor, topology)
         aside = aside_path(target)
         os.rename(target, aside)

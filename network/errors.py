@@ -13,12 +13,19 @@
 """
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
+from os import PathLike
 
 
 def first_few(items: Sequence[str], limit: int = 5) -> str:
     """How an error names a list that may be long: its first ``limit`` items, then ", ..." if there are more."""
     return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
+
+
+def shell_word(path: str | PathLike[str]) -> str:
+    """How a message names a path: as a shell would need it pasted, so a space or a quote in it cannot split it."""
+    return shlex.quote(str(path))
 
 
 class NetworkError(Exception):

@@ -48,7 +48,6 @@ import datetime as dt
 import json
 import os
 import re
-import shlex
 import sys
 import threading
 import time
@@ -63,7 +62,7 @@ from pydantic import ValidationError
 from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
-from .errors import NetworkError, TopologyError
+from .errors import NetworkError, TopologyError, shell_word
 from .flock_wait import flock_within
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
@@ -253,14 +252,14 @@ def _wait_for_lock(fd: int, path: Path) -> None:
                 deadline = now + LOCK_WAIT_SECONDS
                 if record != announced:
                     announced = record
-                    print(f"waiting for {record.named()} to let go of {shlex.quote(str(path))}: it holds it while "
+                    print(f"waiting for {record.named()} to let go of {shell_word(path)}: it holds it while "
                           f"it runs (Ctrl-C stops waiting)", file=sys.stderr, flush=True)
         if now >= deadline:
             raise _lock_held(path, record, state, now - started)
 
 
 def _lock_held(path: Path, record: HolderRecord | None, state: str, waited: float) -> LockHeldError:
-    shown = shlex.quote(str(path))
+    shown = shell_word(path)
     find = f"`fuser {shown}` or `lsof {shown}` names it"
     if record is not None and state == "running" and record.lasting:
         return LockHeldError(path, f"{record.named()} has held {path} for over {waited:.0f} s, more than a run "
