@@ -52,7 +52,8 @@ deletes a claim's or a party record's key, and a write after a delete would pass
 what it held before (a claim given to another holder, a rejected claim revived, a party record under another
 org). So does a history whose first transaction read the key at a version, or one listing no write of a claim
 the peer holds: it does not reach the key's creation, which each check takes its first change for (a peer that
-joined the channel from a snapshot holds no history from before it).
+joined the channel from a snapshot holds no history from before it). So does a history that leaves out a write
+between two it lists: the later read the key at another version than the earlier wrote.
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
@@ -1062,7 +1063,44 @@ class ReceivableAudit:
             changes.append(change)
         if changes and (cut := self._history_cut_short(expected, changes[0])) is not None:
             return cut
+        if (gap := self._history_gap(expected, changes)) is not None:
+            return gap
         return changes
+
+    def _history_gap(self, expected: _Expectation, changes: Sequence[_Change]) -> AuditCheck | None:
+        """The failed check where a transaction of the key's history read the key at another version than the one
+        the transaction listed before it wrote, so that the history leaves out a write between them (a rejection
+        and a revival, a change and its undoing, which comparing the values either side cannot see); None where
+        each read version is the write listed before it. A write of the key's policy alone (UpgradeLedger) is
+        in no history but gives the key a version: the read is followed back through it, as far as
+        ``POLICY_HOPS`` such writes. A transaction that read nothing of the key (a blind write) tells nothing."""
+        namespace_key = (self.chaincode, expected.key)
+        for earlier, later in zip(changes, changes[1:]):
+            wrote_at = self._placed.get(earlier.transaction.tx_id)
+            versions = later.reads.versions.get(namespace_key)
+            if wrote_at is None or not versions:
+                continue
+            version = versions[0]
+            for _ in range(POLICY_HOPS):
+                if version is None or version == wrote_at:
+                    break
+                found = self._transaction_at(version)
+                if (isinstance(found, str) or found[0].validation != "VALID"
+                        or namespace_key not in found[1].metadata_written
+                        or found[0].writes_of(self.chaincode, expected.key)):
+                    break
+                version = (found[1].versions.get(namespace_key) or [None])[0]
+            if version == wrote_at:
+                continue
+            read = "as not existing" if version is None else f"as written at {_at(version)}"
+            tx_id = later.transaction.tx_id
+            return expected.check(tx_id, False,
+                                  f"the history of {expected.subject} on {self.msp_id}'s peer lists transaction "
+                                  f"{tx_id} after {earlier.transaction.tx_id}, which wrote its key at "
+                                  f"{_at(wrote_at)}, but {tx_id} read the key {read}: the history leaves out a "
+                                  f"write between them, so it does not show every change of the {expected.record}; "
+                                  f"audit from another peer of {self.msp_id}")
+        return None
 
     def _history_cut_short(self, expected: _Expectation, first: _Change) -> AuditCheck | None:
         """The failed check where ``first``, the first transaction the key's history lists, read the key at a

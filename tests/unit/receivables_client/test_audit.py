@@ -46,7 +46,8 @@ CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP",
 R = keys.new_id("R", "t-register")   # the claim the registration t-register makes
 PART = f"{R}.1"
 BLOCK_OF = {tx_id: number for number, tx_id in enumerate(
-    ("t-register", "t-taken", "t-confirm", "t-reseal", "t-forged", "t-split", "t-split-2", "t-split-3"), start=3)}
+    ("t-register", "t-taken", "t-confirm", "t-reseal", "t-forged", "t-split", "t-split-2", "t-split-3",
+     "t-reject", "t-withdraw", "t-back", "t-freeze", "t-unfreeze"), start=3)}
 """The block the claims' transactions of these names are committed in (alone in it), after the config block and
 two others: the version a later transaction reads of a key one of them wrote."""
 
@@ -460,6 +461,14 @@ def _invoice_changed_before_confirmation(ledger):
     _confirmed_as_changed(ledger, invoices=[invoice])
 
 
+def _confirmation_reads_the_history(ledger) -> None:
+    """The confirmation, endorsed by the debtor's and the holder's orgs, read the claim's key as the transaction its
+    history lists before it wrote it, as Fabric commits it: at the version that transaction's write gave it."""
+    key = receivable_key(R)
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {key: ledger.receivable}, ledger.peers(CORE, SUPPLIER),
+                                                reads=reading(ledger.history, "t-confirm", key))
+
+
 def _rejected_then_confirmed(ledger):
     # a rejection released the claim's invoices; two orgs put it back REGISTERED, and the debtor's org confirms it
     registered = {**ledger.receivable, "status": "REGISTERED"}
@@ -470,6 +479,7 @@ def _rejected_then_confirmed(ledger):
                                                               "rejection_reason": "not ours"}},
                              ledger.peers(CORE, SUPPLIER)),
         "t-back": endorsed("t-back", {receivable_key(R): registered}, ledger.peers(REGULATOR, BANK))})
+    _confirmation_reads_the_history(ledger)
 
 
 def _withdrawn_then_confirmed(ledger):
@@ -484,6 +494,7 @@ def _withdrawn_then_confirmed(ledger):
                                                                   "withdrawal_reason": "typo in the amount"}},
                                ledger.peers(CORE, SUPPLIER)),
         "t-back": endorsed("t-back", {receivable_key(R): registered}, ledger.peers(REGULATOR, BANK))})
+    _confirmation_reads_the_history(ledger)
 
 
 def _deleted_and_written_for_another_holder_before_confirmation(ledger):
@@ -815,6 +826,7 @@ def _frozen_and_unfrozen_by_the_regulator_with_gateway_planned_orgs(ledger):
         "t-unfreeze": endorsed("t-unfreeze", {receivable_key(R): {**registered,
                                                                   "last": fakes.action("UnfreezeReceivable")}},
                                ledger.peers(REGULATOR, CORE))})
+    _confirmation_reads_the_history(ledger)
 
 
 def _registered_by_an_earlier_version(ledger):

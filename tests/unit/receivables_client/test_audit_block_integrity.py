@@ -92,12 +92,22 @@ def test_the_command_exits_1_on_a_block_no_orderer_signed(as_bank):
     assert confirmation["passed"] is False and f"block {CONFIRMED_IN} is not signed" in confirmation["reason"]
 
 
+def confirmed_after(ledger, registered_at: tuple[int, int]) -> None:
+    """The confirmation, endorsed by the debtor's and the holder's orgs, reading the claim at the version the
+    registration wrote, committed at ``registered_at`` (block, position)."""
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER), reads={receivable_key(R): registered_at})
+
+
 def updated_config_ledger(ledger) -> list[common_pb2.Block]:
-    """The confirmation committed in block 4, under config block 3, an update of the genesis block's config:
-    block 3 is verified under the genesis block's config, read through block 2, the block before it."""
+    """The registration committed in block 4, the confirmation, reading the claim as it wrote it, in block 5,
+    both under config block 3, an update of the genesis block's config: block 3 is verified under the genesis
+    block's config, read through block 2, the block before it."""
+    confirmed_after(ledger, (4, 0))
     blocks = [config_block(list(ledger.orgs.values())), plain_block(1, 0), plain_block(2, 0),
               config_block(list(ledger.orgs.values()), number=3),
-              with_last_config(transaction_block(4, [ledger.transactions["t-confirm"]]), 3)]
+              with_last_config(transaction_block(4, [ledger.transactions["t-register"]]), 3),
+              with_last_config(transaction_block(5, [ledger.transactions["t-confirm"]]), 3)]
     ledger.qscc = lambda: ScriptedQscc(blocks, ledger.transactions)
     return blocks
 
@@ -175,8 +185,9 @@ def test_a_block_under_the_last_of_many_config_updates_is_checked_back_to_the_ge
     # first, where checking the newest first nested a call per update and ended in a RecursionError
     updates = 400
     blocks = [config_block(list(ledger.orgs.values()), number=n) for n in range(updates)]
-    confirmed = transaction_block(updates, [ledger.transactions["t-confirm"]])
-    blocks.append(with_last_config(confirmed, updates - 1))
+    confirmed_after(ledger, (updates, 0))
+    for number, tx_id in enumerate(("t-register", "t-confirm"), start=updates):
+        blocks.append(with_last_config(transaction_block(number, [ledger.transactions[tx_id]]), updates - 1))
     ledger.qscc = lambda: ScriptedQscc(blocks, ledger.transactions)
     report = ledger.audit()[0]
     assert report.passed, report.checks

@@ -13,14 +13,16 @@ orgs_keys, ledger = audit_tests.orgs_keys, audit_tests.ledger
 
 
 def committed_then_updated(ledger, update) -> None:
-    """The confirmation committed in block 2 under config block 0; then ``update`` changes the ledger's orgs,
-    and a config update (block 3) carries their MSPs as they are after it: the config in force today."""
+    """The registration committed in block 3 (the version the confirmation read), the confirmation in block 4,
+    under config block 0; then ``update`` changes the ledger's orgs, and a config update (block 5) carries their
+    MSPs as they are after it: the config in force today."""
     ledger.orgs = dict(ledger.orgs)     # the module's orgs stay as they are for the tests after
     then = config_block(list(ledger.orgs.values()))
-    confirmed = transaction_block(2, [ledger.transactions["t-confirm"]])
+    registered = transaction_block(3, [ledger.transactions["t-register"]])
+    confirmed = transaction_block(4, [ledger.transactions["t-confirm"]])
     update(ledger)
-    today = config_block(list(ledger.orgs.values()), number=3)
-    blocks = [then, plain_block(1, 0), confirmed, today, plain_block(4, 3)]
+    today = config_block(list(ledger.orgs.values()), number=5)
+    blocks = [then, plain_block(1, 0), plain_block(2, 0), registered, confirmed, today, plain_block(6, 5)]
     ledger.qscc = lambda: ScriptedQscc(blocks, ledger.transactions)
 
 
