@@ -21,13 +21,14 @@ from pathlib import Path
 import click
 
 from client.atomic_file import refuse_special_target, write_atomically, written_path
+from client.hsm_defaults import DEFAULT_PIN_ENV, SOFTHSM2_LIBRARY
 from client.user_files import SpecialFile
 
 from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
     with_options,
 )
-from .options import PathType, ReadWhenShown
+from .options import PathType
 from .output import as_typed, emit
 
 if TYPE_CHECKING:
@@ -72,28 +73,14 @@ def _variable_name(_ctx, _param, pin_env: str) -> str:
     return pin_env
 
 
-
-# the defaults the SDK's HSM modules keep, read from them when wanted: they load cryptography
-def _softhsm2_library() -> str:
-    from client.gateway.hsm import SOFTHSM2_LIBRARY
-
-    return SOFTHSM2_LIBRARY
-
-
-def _default_pin_env() -> str:
-    from client.gateway.hsm_msp import DEFAULT_PIN_ENV
-
-    return DEFAULT_PIN_ENV
-
-
-_library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True), cls=ReadWhenShown,
-                        default=_softhsm2_library, show_default=True, callback=_absolute,
+_library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True),
+                        default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
                              "another user could replace it (it, or a folder or symlink on its path, writable or "
                              "owned by others).")
 _token = click.option("--token", "token_label", required=True, callback=_token_label,
                       help="Label of the token that keeps the key.")
-_pin_env = click.option("--pin-env", cls=ReadWhenShown, default=_default_pin_env, show_default=True,
+_pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True,
                         callback=_variable_name,
                         help="Name of the environment variable holding the token's user PIN (asked for on stderr "
                              "when unset, in a terminal); never the PIN itself.")

@@ -77,6 +77,7 @@ from typing import Iterator
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
+from ..hsm_defaults import SOFTHSM2_LIBRARY
 from ._signer import _CURVE_ORDERS, _checked
 
 __all__ = [
@@ -96,8 +97,6 @@ __all__ = [
     "SOFTHSM2_LIBRARY",
 ]
 
-SOFTHSM2_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
-"""Where Debian's ``softhsm2`` package puts its PKCS#11 module."""
 
 _CURVES_BY_NAME = {"secp256r1": ec.SECP256R1, "secp384r1": ec.SECP384R1}
 _CURVE_NAMES = {"P-256": "secp256r1", "P-384": "secp384r1"}

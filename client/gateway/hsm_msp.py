@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ..atomic_file import refuse_special_target, write_atomically, written_path
+from ..hsm_defaults import DEFAULT_PIN_ENV
 from ..yaml_files import read_yaml_mapping
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
@@ -44,7 +45,6 @@ __all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_fold
            "pin_env_problem"]
 
 HSM_SIGNER_FILE = "hsm-signer.yaml"
-DEFAULT_PIN_ENV = "RECFIN_HSM_PIN"
 _KEYS = ("library", "token", "key_id", "pin_env")   # all the file holds; anything else is refused, not passed over
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
