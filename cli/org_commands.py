@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from network.errors import NetworkError
+from network.errors import NetworkError, shell_word
 
 from . import connection
 from .network_commands import topology_option
@@ -1328,37 +1328,46 @@ def _revocation(user: str, channel: str, keep_binding: bool, check: str) -> _Cha
 
 
 def _crl_not_written(held: membership.LockHeldError, user: str, members: ChannelStepWatched,
-                     revocation: _ChannelUpdate, keep_binding: bool, sync: str) -> str:
+                     revocation: _ChannelUpdate, keep_binding: bool, sync: str, definition: Path | None = None) -> str:
     """A revocation whose CRL could not be written here, another run holding the data folder's membership.lock:
     whether the channel revokes the certificate, that the CRL (and the unbinding after it) waits, and what
-    writes it once that run let go."""
+    writes it once that run let go. With definition (the keys folder's org definition, written again once the
+    channel revokes the certificate and its CRL is here), the keys folder's lock was held: the definition waits."""
     channel = members.topology.channel
-    if members.reached != "in force":       # the lock is only taken once the channel has it; said as it is all the same
+    if definition is None and members.reached != "in force":   # the lock is only taken once the channel has it
         return (f"{user}'s certificate is not revoked: nothing was sent to channel {channel}, and its CRL was not "
                 f"written here, as {held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then "
                 f"{revocation.again}")
+    unwritten, waiting = ("its CRL was not written to the org's MSP folders here", "the CRL") if definition is None \
+        else (f"{shell_word(definition)} was not written again with the org's CRLs (its MSP folders have the CRL), so "
+              f"the definition sent to add the org back would lift the revocation", "the definition")
     unbinding, alone = ("", "") if keep_binding else (f", nor was {user} unbound from its party on the ledger",
-                                                      f"; `{sync}` writes the CRL alone")
-    return (f"{revocation.in_force}, but its CRL was not written to the org's MSP folders here{unbinding}, as "
-            f"{held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then {revocation.finish}{alone}")
+                                                      f"; `{sync}` writes {waiting} alone")
+    finish = f"`{sync}` writes it" if keep_binding and definition is not None else revocation.finish
+    return (f"{revocation.in_force}, but {unwritten}{unbinding}, as {held.holder}. "
+            f"{held.advice[:1].upper()}{held.advice[1:]}, then {finish}{alone}")
 
 
-def _definition_with_kept_crls(keys_root: Path, org_name: str, user: str, channel: str, revocation: _ChannelUpdate
-                               ) -> Path | None:
+def _definition_with_kept_crls(keys_root: Path, org_name: str, user: str, members: ChannelStepWatched,
+                               revocation: _ChannelUpdate, keep_binding: bool, sync: str) -> Path | None:
     """``org_keys.with_kept_crls``, once the channel revokes ``user``'s certificate: a stop while it writes the
     definition (Ctrl-C, SIGTERM, SIGHUP) says that the certificate is revoked, that the definition may lack the
-    revocation, and what writes it (``revocation.finish``), where SIGTERM ended the run at once, saying nothing."""
-    from network import org_keys
+    revocation, and what writes it (``revocation.finish``), where SIGTERM ended the run at once, saying nothing;
+    so does the keys folder's lock held past the wait (_crl_not_written), not the bare lock's message."""
+    from network import membership, org_keys
 
     try:
         with terminations_raised():
             return org_keys.with_kept_crls(keys_root, org_name)
+    except membership.LockHeldError as held:
+        raise NetworkError(_crl_not_written(held, user, members, revocation, keep_binding, sync,
+                                            definition=org_keys.definition_path(keys_root, org_name))) from None
     except KeyboardInterrupt as stopped:
         raise AnswerLost(
-            f"{connection.describe(stopped)} ({user}'s certificate is revoked on channel {channel}, but the run was "
-            f"stopped while it wrote {org_keys.definition_path(keys_root, org_name)} again with the org's CRLs: the "
-            f"definition sent to add {org_name} back may lack the revocation, and {revocation.unchanged}; "
-            f"{revocation.finish})", getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
+            f"{connection.describe(stopped)} ({user}'s certificate is revoked on channel {members.topology.channel}, "
+            f"but the run was stopped while it wrote {org_keys.definition_path(keys_root, org_name)} again with the "
+            f"org's CRLs: the definition sent to add {org_name} back may lack the revocation, and "
+            f"{revocation.unchanged}; {revocation.finish})", getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from None
 
 
 def _addition(name: str, channel: str, dry_run: str) -> _ChannelUpdate:
@@ -1484,7 +1493,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     that, on the channel, it says whether the channel revokes the certificate: not submitted, not
     known (`recfin org user list ORG --sync` tells), or taken, its CRL not yet written here; this
     revoke run again finishes it there too. Stopped while it writes the definition in --keys, it
-    says the certificate is revoked and what writes the definition. Where another run holds the data
+    says the certificate is revoked and what writes the definition, as it does where another run holds the keys
+    folder's membership.lock past the wait then. Where another run holds the data
     folder's membership.lock past the wait (a stopped `org user add`), it says the certificate is revoked
     but its CRL not written here, and the `recfin org user list ORG --sync` that writes it. --keep-binding
     revokes the certificate only. --dry-run also names the party USER would be unbound from.
@@ -1522,8 +1532,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     change = None
     refused = None          # a dry run's: what the run would refuse its update with before sending it
     # the revocation's way on, said by a stop in its channel step or while the keys folder's definition is written
-    revocation = _revocation(name, members.topology.channel, keep_binding,
-                             _sync_command(org_name, keys_root, bundle_root, msp_dir, where))
+    sync = _sync_command(org_name, keys_root, bundle_root, msp_dir, where)
+    revocation = _revocation(name, members.topology.channel, keep_binding, sync)
     try:
         if dry_run:
             change, admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
@@ -1534,12 +1544,11 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     except org_users.AlreadyRevokedError as exc:
         already = exc        # the channel has it: what is left to do is on the ledger
     except membership.LockHeldError as held:     # writing the CRL here, once the channel has the revocation
-        raise NetworkError(_crl_not_written(held, name, members, revocation, keep_binding,
-                                            _sync_command(org_name, keys_root, bundle_root, msp_dir, where))) from None
+        raise NetworkError(_crl_not_written(held, name, members, revocation, keep_binding, sync)) from None
     # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
     # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
-    definition = _definition_with_kept_crls(keys_root, users.ca(org_name).org.name, name, members.topology.channel,
-                                            revocation) \
+    definition = _definition_with_kept_crls(keys_root, users.ca(org_name).org.name, name, members, revocation,
+                                            keep_binding, sync) \
         if keys_root is not None and not dry_run and (change is not None or already is not None) else None
     if already is not None and (keep_binding or config_block is not None):
         if definition is None:

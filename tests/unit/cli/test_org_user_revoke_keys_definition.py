@@ -28,6 +28,16 @@ def _keys_folder_of_a_revoked_user(root, tmp_path):
     return keys, definition_path, current, revoked
 
 
+def _revoked_keeping_binding(runner, keys, monkeypatch, with_kept_crls):
+    """`org user revoke supplier supplier2 --keys KEYS --keep-binding` with org_keys.with_kept_crls replaced: its
+    exit code, the last line it said on stderr, and the `org user list --sync` that command names."""
+    with monkeypatch.context() as writing:
+        writing.setattr(org_keys, "with_kept_crls", with_kept_crls)
+        result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys), "--keep-binding"])
+    return (result.exit_code, result.stderr.strip().splitlines()[-1],
+            f"recfin org user list supplier --sync --keys {keys}")
+
+
 def test_a_keep_binding_revoke_the_channel_has_writes_the_keys_definition_too(
         runner, network_home, scripted_peer_cli, tmp_path):
     """The channel already revokes supplier2 (a run whose wait stopped, or another host): the revoke run
@@ -68,13 +78,8 @@ def test_stopped_while_it_writes_the_keys_definition_says_the_certificate_is_rev
     keys, definition_path, current, revoked = _keys_folder_of_a_revoked_user(root, tmp_path)
     scripted_peer_cli(ScriptedChannel(load(), current))
     before = definition_path.read_bytes()
-    with monkeypatch.context() as stopping:
-        stopping.setattr(org_keys, "with_kept_crls", lambda *_: terminated_here())
-        result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys),
-                                     "--keep-binding"])
-    assert result.exit_code == 143, result.output
-    line = result.stderr.strip().splitlines()[-1]
-    sync = f"recfin org user list supplier --sync --keys {keys}"
+    exit_code, line, sync = _revoked_keeping_binding(runner, keys, monkeypatch, lambda *_: terminated_here())
+    assert exit_code == 143, line
     assert line == (f"Error: terminated by SIGTERM (supplier2's certificate is revoked on channel receivables, but "
                     f"the run was stopped while it wrote {definition_path} again with the org's CRLs: the definition "
                     f"sent to add supplier back may lack the revocation, and nothing changed on the ledger; `{sync}` "
@@ -84,3 +89,28 @@ def test_stopped_while_it_writes_the_keys_definition_says_the_certificate_is_rev
     finished = runner.invoke(org, ["user", "list", "supplier", "--sync", "--keys", str(keys)])   # the way on
     assert finished.exit_code == 0, finished.output
     assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
+
+
+def test_the_keys_folder_locked_while_it_writes_the_definition_says_what_is_done_and_what_finishes_it(
+        runner, network_home, scripted_peer_cli, tmp_path, monkeypatch):
+    """Another run holds the keys folder's membership.lock past the wait when the definition is written again
+    with the channel's CRL: the run says the certificate is revoked, that the definition lacks the revocation
+    (the MSP folders have its CRL), and the command that writes it, not the bare lock's "run the command again"."""
+    from network import membership
+
+    root, _ = network_home
+    keys, definition_path, current, revoked = _keys_folder_of_a_revoked_user(root, tmp_path)
+    scripted_peer_cli(ScriptedChannel(load(), current))
+    before = definition_path.read_bytes()
+
+    def held(keys_root, org_name):
+        raise membership.LockHeldError(keys_root / "membership.lock", "another recfin run (pid 4242) holds it",
+                                       "let it finish or stop it")
+
+    exit_code, line, sync = _revoked_keeping_binding(runner, keys, monkeypatch, held)
+    assert exit_code == 1, line
+    assert line == (f"Error: supplier2's certificate is revoked on channel receivables, but {definition_path} was not "
+                    f"written again with the org's CRLs (its MSP folders have the CRL), so the definition sent to add "
+                    f"the org back would lift the revocation, as another recfin run (pid 4242) holds it. Let it finish "
+                    f"or stop it, then `{sync}` writes it"), line
+    assert definition_path.read_bytes() == before
