@@ -15,8 +15,8 @@ a block's orderer signatures (:mod:`.block_integrity`) are judged alike, here:
   role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
 
 Signatures that do not verify (a high-S ECDSA signature among them), signatures of an org whose MSP definition
-Fabric's MSP setup refuses (:func:`.msp.definition_problem`: a CA certificate breaking a rule of setup, named with
-the rule), signatures of a certificate signed with
+Fabric's MSP setup refuses (:func:`.msp.definition_problem`: a CA certificate, a CRL or the admins breaking a rule
+of setup, named with the rule), signatures of a certificate signed with
 ECDSA that does not chain to its MSP's CAs (Fabric's MSP cannot deserialize it), signatures of a certificate that a
 CRL of its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a
 CRL without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose

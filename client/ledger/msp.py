@@ -13,10 +13,11 @@ auditor asks more: every certificate of the chain was within its dates at the mo
 here trusts an MSP ID written in a message: the MSP is the one the configuration defines under that ID, and the
 certificate must chain to its CAs.
 
-Before any of that, Fabric's MSP must set the definition up (msp/mspimplsetup.go setupCAs, finalizeSetupCAs): it
-refuses the whole definition, and the orderer the channel config holding it, when a CA certificate breaks a rule of
-setup (:func:`definition_problem`); no identity of such an MSP is valid, and each refusal names the certificate and
-the rule, where a CA taken as issuing nothing would leave the MSP's other CAs issuing identities Fabric never takes.
+Before any of that, Fabric's MSP must set the definition up (msp/mspimplsetup.go, setupV142 for the MSP version
+Fabric 2 and 3 channels use): it refuses the whole definition, and the orderer the channel config holding it, when a
+CA certificate, a CRL or the admins break a rule of setup (:func:`definition_problem`); no identity of such an MSP is
+valid, and each refusal names the certificate or CRL and the rule, where a CA taken as issuing nothing would leave
+the MSP's other CAs issuing identities Fabric never takes.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
 attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
@@ -36,7 +37,7 @@ family (its crypto config, SHA2 when unset) says which digest its identities sig
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -103,6 +104,9 @@ class ChannelMsp:
     node_ous: Mapping[str, NodeOU] | None = field(default=None, compare=False)
     ou_identifiers: tuple[NodeOU, ...] = field(default=(), compare=False)
     signature_hash_family: str = field(default=DEFAULT_HASH_FAMILY, compare=False)
+    admins: tuple[x509.Certificate, ...] | None = field(default=None, compare=False)
+    """The admin certificates the definition lists; None where the MSP is known by its CAs alone (a connection
+    profile's), whose admin rules of setup are then not asked."""
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
@@ -110,7 +114,8 @@ class ChannelMsp:
                    tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
                    tuple(conf.revocation_list), _node_ous(conf),
                    tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers),
-                   conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY)
+                   conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY,
+                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins))
 
     def signature_hash(self) -> hashes.HashAlgorithm | None:
         """The hash whose digest of a message the MSP's identities sign, or None when its family is none Fabric
@@ -156,16 +161,19 @@ class OrgMsp:
     @cached_property
     def identities(self) -> ChannelMsp:
         """The MSP as it validates identities (ChannelMsp), from ``config``; for an OrgMsp made of its parts
-        alone, from those (its roots, CRLs and NodeOUs). ValueError where a certificate of it does not load."""
+        alone, from those (its roots, CRLs, NodeOUs and admins; made without admins, its admins are unknown, not
+        none). ValueError where a certificate of it does not load."""
         conf = self.config
-        if conf is None:
-            conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
-                                                  revocation_list=self.revocation_list)
-            if self.node_ous:
-                conf.fabric_node_ous.enable = True
-                for role, ou in self.node_ous.items():
-                    getattr(conf.fabric_node_ous, f"{role}_ou_identifier").organizational_unit_identifier = ou
-        return ChannelMsp.of(conf)
+        if conf is not None:
+            return ChannelMsp.of(conf)
+        conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
+                                              revocation_list=self.revocation_list, admins=self.admins)
+        if self.node_ous:
+            conf.fabric_node_ous.enable = True
+            for role, ou in self.node_ous.items():
+                getattr(conf.fabric_node_ous, f"{role}_ou_identifier").organizational_unit_identifier = ou
+        msp = ChannelMsp.of(conf)
+        return msp if self.admins else replace(msp, admins=None)
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> OrgMsp:
@@ -596,21 +604,74 @@ def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | 
 
 
 def definition_problem(msp: ChannelMsp) -> str | None:
-    """Why Fabric's MSP refuses ``msp``'s definition as it sets it up, for its CA certificates, or None: the first
-    rule broken, naming the certificate. Setup (msp/mspimplsetup.go setupCAs and finalizeSetupCAs, with
-    validateCAIdentity of msp/mspimplvalidate.go) fails unless the MSP lists a root CA certificate and every root
-    and intermediate CA certificate it lists is a CA (basic constraints CA:TRUE), has a Subject Key Identifier
-    Fabric reads, and verifies as the MSP verifies its identities: exactly one chain of the MSP's CAs at a second
-    past its own notBefore, as Go's x509 builds it (signatures other than SHA-1, issuers allowed to issue, extended
-    key usages, critical extensions; a root alone is its chain), which Go 1.14's name constraints take; and an
-    intermediate CA must pass the MSP's CRLs as an identity does: none lacking an Authority Key Identifier Fabric
-    reads, none of its issuer listing it. The orderer refuses a channel config holding such a definition whole."""
+    """Why Fabric's MSP refuses ``msp``'s definition as it sets it up, or None: the first rule broken, naming the
+    certificate or CRL. Setup, as Fabric 2 and 3 channels run it (MSP version 1.4.3: msp/mspimplsetup.go
+    preSetupV142 and postSetupV142), fails unless:
+
+    - the MSP lists a root CA certificate (setupCAs);
+    - every CRL it lists parses, PEM or DER (setupCRLs, "could not parse RevocationList");
+    - every root and intermediate CA certificate it lists is a CA (basic constraints CA:TRUE), has a Subject Key
+      Identifier Fabric reads, and verifies as the MSP verifies its identities: exactly one chain of the MSP's CAs
+      at a second past its own notBefore, as Go's x509 builds it (signatures other than SHA-1, issuers allowed to
+      issue, extended key usages, critical extensions; a root alone is its chain), which Go 1.14's name
+      constraints take; and an intermediate CA must pass the MSP's CRLs as an identity does: none lacking an
+      Authority Key Identifier Fabric reads, none of its issuer listing it (finalizeSetupCAs, validateCAIdentity
+      of msp/mspimplvalidate.go);
+    - every admin certificate it lists reads as an identity of the MSP (one signed with ECDSA has exactly one
+      chain to its CAs, getIdentityFromConf), and it lists one at least unless its NodeOUs are on with an admin
+      OU (setupAdminsV142);
+    - with NodeOUs off, every listed admin certificate validates as an identity of the MSP; with NodeOUs on, each
+      carries the client or the admin OU, its issuer not asked (postSetupV142).
+
+    An MSP whose admins are unknown (``admins`` None) is not asked the admin rules. The orderer refuses a channel
+    config holding such a definition whole."""
     if not msp.roots:
         return (f"{msp.msp_id}'s MSP lists no root CA certificate, and Fabric's MSP expects one at least "
                 "(\"expected at least one CA certificate\")")
+    for place, data in enumerate(msp.crls, start=1):
+        if revocation.load(data) is None:
+            return (f"CRL {place} of {len(msp.crls)} in {msp.msp_id}'s MSP in the channel config is no CRL Fabric "
+                    "parses (neither PEM nor DER), and Fabric's MSP refuses a definition holding one (\"could not "
+                    "parse RevocationList\"): replace it with the CRL its CA wrote, or leave it out")
     for kind, ca in [("root", root) for root in msp.roots] + [("intermediate", ca) for ca in msp.intermediates]:
         if (problem := _ca_problem(ca, kind, msp)) is not None:
             return problem
+    return None if msp.admins is None else _admins_problem(msp)
+
+
+def _admins_problem(msp: ChannelMsp) -> str | None:
+    """Why Fabric's MSP setup refuses ``msp``'s definition for its admins (listed ones, or none), or None
+    (:func:`definition_problem`)."""
+    for index, admin in enumerate(msp.admins):
+        who = f"the admin certificate of {_subject(admin)} (serial {admin.serial_number:x})"
+        try:
+            if fabric_identity(admin, msp) is None:
+                _, unchained = _unique_chain(admin, msp, f"the admin, and {msp.msp_id}'s MSP definition with it")
+                return (f"{who} listed in {msp.msp_id}'s MSP is no identity Fabric's MSP reads, as it reads each "
+                        f"listed admin at setup: {unchained or 'its CA signature is not one Fabric re-encodes'}")
+            if msp.node_ous is None:
+                problem = _identity_problem(admin, msp, None, None)
+            elif not any(role in msp.node_ous and msp.node_ous[role].ou in _organizational_units(admin)
+                         for role in ("client", "admin")):
+                roles = ", ".join(f"{role} OU {msp.node_ous[role].ou}" for role in ("client", "admin")
+                                  if role in msp.node_ous) or "no client or admin OU"
+                return (f"{who} listed in {msp.msp_id}'s MSP carries neither its client nor its admin OU ({roles}; "
+                        f"it carries {', '.join(_organizational_units(admin)) or 'no OU'}), and with NodeOUs on "
+                        f"Fabric's MSP asks that of every listed admin (\"admin {index} is invalid\"): list only admins "
+                        "issued with one of those OUs")
+            else:
+                problem = None
+        except CERTIFICATE_ERRORS as error:
+            problem = f"the certificate cannot be read as an identity ({type(error).__name__}: {error})"
+        if problem is not None:
+            return (f"{who} listed in {msp.msp_id}'s MSP is no valid identity of it ({problem}), and with NodeOUs "
+                    f"off Fabric's MSP validates every listed admin at setup (\"admin {index} is invalid\"): list only "
+                    "admins the MSP takes")
+    if not msp.admins and not msp.tells_role("admin"):
+        return (f"{msp.msp_id}'s MSP lists no admin certificate and has no admin OU (NodeOUs "
+                f"{'on without an admin OU identifier' if msp.node_ous is not None else 'off'}), and Fabric's MSP "
+                "refuses such a definition (\"administrators must be declared when no admin ou classification is "
+                "set\"): list the org's admin certificate, or enable NodeOUs with an admin OU")
     return None
 
 
@@ -696,10 +757,17 @@ def _unique_chain(cert: x509.Certificate, msp: ChannelMsp,
 
 def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
                          role: str | None) -> str | None:
-    who = _subject(cert)
     if (refused := msp.definition_problem) is not None:
         return (f"Fabric refuses {msp.msp_id}'s MSP definition in the channel config, so it takes no identity of "
                 f"{msp.msp_id}: {refused}")
+    return _identity_problem(cert, msp, at, role)
+
+
+def _identity_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
+                      role: str | None) -> str | None:
+    """:func:`certificate_problem` of an MSP whose definition Fabric sets up (setup itself validates the listed
+    admins so)."""
+    who = _subject(cert)
     if _is_ca(cert):
         return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
     chain, unchained = _unique_chain(cert, msp)

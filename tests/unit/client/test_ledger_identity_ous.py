@@ -46,8 +46,12 @@ def _user(ca, ous, cn: str = "user1") -> x509.Certificate:
 
 def _msp(*cas, node_ous=None, ou_identifiers=()) -> ChannelMsp:
     """The MSP of these CAs as the channel config would carry it: ``node_ous`` role -> OU (NodeOUs enabled), each
-    of ``ou_identifiers`` an OU or (OU, CA certificate)."""
+    of ``ou_identifiers`` an OU or (OU, CA certificate); without an admin OU, it lists an admin of the first CA
+    carrying the first OU identifier, as Fabric's MSP setup refuses a definition naming no admin."""
     conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[c.public_bytes(Encoding.PEM) for _, c in cas])
+    if not (node_ous or {}).get("admin"):
+        ous = [identifier if isinstance(identifier, str) else identifier[0] for identifier in ou_identifiers]
+        conf.admins.append(_user(cas[0], ous[:1], cn="admin").public_bytes(Encoding.PEM))
     for identifier in ou_identifiers:
         ou, cert = identifier if isinstance(identifier, tuple) else (identifier, None)
         conf.organizational_unit_identifiers.add(organizational_unit_identifier=ou,

@@ -8,12 +8,12 @@ issuing identities; now no identity of the MSP is valid, and the refusal names t
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 
 from client.ledger.config_policies import OrgMsp, SignedBy, refusal, satisfies
-from client.ledger.msp import ChannelMsp, certificate_problem, definition_problem
+from client.ledger.msp import ChannelMsp, NodeOU, certificate_problem, definition_problem
 from .test_ledger_identity_validation_chains import DAY, NOW, _certificate, _key, _root, _signed_with_sha1
 
 REFUSED = "Fabric refuses BankMSP's MSP definition in the channel config, so it takes no identity of BankMSP: "
@@ -128,3 +128,93 @@ def _with_intermediate(msp: ChannelMsp, intermediate: x509.Certificate) -> msp_c
     return msp_config_pb2.FabricMSPConfig(name=msp.msp_id,
                                           root_certs=[root.public_bytes(Encoding.PEM) for root in msp.roots],
                                           intermediate_certs=[intermediate.public_bytes(Encoding.PEM)])
+
+
+# ---- the admin rules and the CRLs of setup (Fabric 2 and 3 channels: MSP version 1.4.3, setupV142) ----------
+NODE_OUS = {role: NodeOU(role) for role in ("client", "peer", "admin", "orderer")}
+
+
+def _member(cn: str, root_key, ous=(), serial: int = 9) -> x509.Certificate:
+    """A certificate the root issued, with these OUs."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+                     + [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou) for ou in ous])
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(x509.Name.from_rfc4514_string("CN=root"))
+            .public_key(_key().public_key()).serial_number(serial).not_valid_before(NOW - DAY)
+            .not_valid_after(NOW + 300 * DAY).add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+            .sign(root_key, hashes.SHA256()))
+
+
+def test_a_definition_naming_no_admin_is_refused_unless_an_admin_ou_names_them():
+    root_key, root, user = _sound()
+    expected = ("BankMSP's MSP lists no admin certificate and has no admin OU (NodeOUs off), and Fabric's MSP refuses "
+                "such a definition (\"administrators must be declared when no admin ou classification is set\"): "
+                "list the org's admin certificate, or enable NodeOUs with an admin OU")
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (), admins=())) == expected
+    assert certificate_problem(user, ChannelMsp("BankMSP", (root,), (), (), admins=()), NOW) == REFUSED + expected
+    no_admin_ou = {role: NodeOU(role) for role in ("client", "peer")}
+    assert "has no admin OU (NodeOUs on without an admin OU identifier)" in definition_problem(
+        ChannelMsp("BankMSP", (root,), (), (), node_ous=no_admin_ou, admins=()))
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS, admins=())) is None
+    listed = _member("admin", root_key)
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (), admins=(listed,))) is None
+    # an MSP known by its CAs alone (a connection profile's) is not asked its admins
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), ())) is None
+
+
+def test_with_node_ous_off_a_listed_admin_that_is_no_valid_identity_refuses_the_definition():
+    root_key, root, _ = _sound()
+    revoked = _member("admin", root_key, serial=0x41)
+    problem = definition_problem(ChannelMsp("BankMSP", (root,), (), (_crl(root_key, [0x41]),),
+                                            admins=(_member("admin0", root_key), revoked)))
+    assert problem.startswith("the admin certificate of CN=admin (serial 41) listed in BankMSP's MSP is no valid "
+                              "identity of it (the certificate of CN=admin (serial 41) is on BankMSP's revocation "
+                              "list"), problem
+    assert problem.endswith("and with NodeOUs off Fabric's MSP validates every listed admin at setup (\"admin 1 is "
+                            "invalid\"): list only admins the MSP takes"), problem
+    # with NodeOUs on, setup does not validate a listed admin: its CRLs do not refuse the definition
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (_crl(root_key, [0x41]),), node_ous=NODE_OUS,
+                                         admins=(_member("admin", root_key, ["admin"], serial=0x41),))) is None
+
+
+def test_with_node_ous_on_a_listed_admin_needs_the_client_or_the_admin_ou():
+    root_key, root, _ = _sound()
+    for ous in (["client"], ["admin"]):
+        assert definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS,
+                                             admins=(_member("admin", root_key, ous),))) is None
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS,
+                                         admins=(_member("admin", root_key, ["peer"], serial=0x33),))) == (
+        "the admin certificate of OU=peer,CN=admin (serial 33) listed in BankMSP's MSP carries neither its client nor "
+        "its admin OU (client OU client, admin OU admin; it carries peer), and with NodeOUs on Fabric's MSP asks that "
+        "of every listed admin (\"admin 0 is invalid\"): list only admins issued with one of those OUs")
+
+
+def test_a_listed_admin_of_another_ca_refuses_the_definition_even_with_node_ous_on():
+    # Fabric reads each listed admin as an identity at setup, and one signed with ECDSA needs a chain to sanitize it
+    _, root, _ = _sound()
+    stranger = _member("admin", _key(), ["admin"], serial=0x77)
+    problem = definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS, admins=(stranger,)))
+    assert problem.startswith("the admin certificate of OU=admin,CN=admin (serial 77) listed in BankMSP's MSP is no "
+                              "identity Fabric's MSP reads, as it reads each listed admin at setup: the certificate "
+                              "of OU=admin,CN=admin does not chain to a CA certificate of BankMSP"), problem
+
+
+def test_a_crl_that_does_not_parse_refuses_the_definition():
+    root_key, root, user = _sound()
+    msp = ChannelMsp("BankMSP", (root,), (), (_crl(root_key, [99]), b"not a CRL"))
+    expected = ("CRL 2 of 2 in BankMSP's MSP in the channel config is no CRL Fabric parses (neither PEM nor DER), and "
+                "Fabric's MSP refuses a definition holding one (\"could not parse RevocationList\"): replace it with "
+                "the CRL its CA wrote, or leave it out")
+    assert definition_problem(msp) == expected
+    assert certificate_problem(user, msp, NOW) == REFUSED + expected
+    der = x509.load_pem_x509_crl(_crl(root_key, [99])).public_bytes(Encoding.DER)
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (der,))) is None       # DER parses too
+
+
+def test_a_config_definition_without_admins_drops_its_orgs_signatures():
+    root_key, root, _ = _sound()
+    admin = _member("admin", root_key, serial=9)
+    conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[root.public_bytes(Encoding.PEM)])
+    msps = {"BankMSP": OrgMsp("BankMSP", (root.public_bytes(Encoding.PEM),), (), {}, config=conf)}
+    said = refusal(SignedBy("BankMSP", admin, True), msps, configtx_pb2.Config())
+    assert said.startswith("Fabric refuses BankMSP's MSP definition in the channel config, so it reads no identity of "
+                           "BankMSP and drops the signature: BankMSP's MSP lists no admin certificate"), said

@@ -47,14 +47,16 @@ def pem(cert: x509.Certificate) -> bytes:
 
 @dataclass
 class Org:
-    """An org's CA and one peer identity of it; ``revoked`` serials go on its CRL in the channel config;
-    ``node_ous``: whether its MSP enables NodeOUs (the project's network does)."""
+    """An org's CA, one peer identity of it and its admin, whose certificate its MSP lists (Fabric's setup asks
+    for one where NodeOUs are off); ``revoked`` serials go on its CRL in the channel config; ``node_ous``: whether
+    its MSP enables NodeOUs (the project's network does)."""
 
     msp_id: str
     ca_key: ec.EllipticCurvePrivateKey = field(init=False)
     ca_cert: x509.Certificate = field(init=False)
     peer_key: ec.EllipticCurvePrivateKey = field(init=False)
     peer_cert: x509.Certificate = field(init=False)
+    admin_cert: x509.Certificate = field(init=False)
     revoked: list[int] = field(default_factory=list)
     node_ous: bool = True
 
@@ -62,6 +64,7 @@ class Org:
         name = self.msp_id.removesuffix("MSP").lower()
         self.ca_key, self.ca_cert = crypto.make_ca(f"ca.{name}", self.msp_id)
         self.peer_key, self.peer_cert = self.issue(f"peer0.{name}")
+        self.admin_cert = self.issue(f"admin.{name}", ou="admin")[1]
 
     def issue(self, cn: str, ou: str = "peer") -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
         key = crypto.new_key()
@@ -71,7 +74,7 @@ class Org:
         crls = [crl.pem(crl.build(self.ca_key, self.ca_cert, {s: moment() for s in self.revoked}, 1))] \
             if self.revoked else []
         fabric = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=[pem(self.ca_cert)],
-                                                revocation_list=crls)
+                                                revocation_list=crls, admins=[pem(self.admin_cert)])
         if self.node_ous:
             fabric.fabric_node_ous.enable = True
             for role in crypto.NODE_OUS:
