@@ -40,8 +40,8 @@ def host() -> None:
 
 
 def default_install_root() -> Path:
-    """Where a bundle is unpacked by default: network.bundle's, whose module loads the network's crypto."""
-    from network.bundle import DEFAULT_INSTALL_ROOT
+    """Where a bundle is unpacked by default, as network.bundle has it (kept where loading it loads nothing more)."""
+    from network.default_paths import DEFAULT_INSTALL_ROOT
 
     return DEFAULT_INSTALL_ROOT
 

@@ -501,10 +501,10 @@ def prepare(topology_path, hostnames, data_root, as_json):
 
 
 def _compose_file() -> Path:
-    """The repository's docker-compose.yaml, as network.compose names it: its module loads the network's crypto."""
-    from network import compose
+    """The repository's docker-compose.yaml, as network.compose names it (kept where loading it loads nothing more)."""
+    from network.default_paths import COMPOSE_FILE
 
-    return compose.COMPOSE_FILE
+    return COMPOSE_FILE
 
 
 @network.command("compose")

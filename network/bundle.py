@@ -66,12 +66,12 @@ from client.atomic_file import write_atomically
 
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
+from .default_paths import DEFAULT_INSTALL_ROOT
 from .errors import NetworkError, NodeNotFoundError
 from .flock_wait import flock_within
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
-DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 MANIFEST = "bundle.json"
 TOPOLOGY_FILE = "topology.yaml"
 PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")

@@ -51,7 +51,8 @@ def test_a_groups_help_imports_nothing_heavy(group):
 @pytest.mark.parametrize("command", [
     ("receivable", "get"), ("receivable", "register"), ("party", "register"), ("finance", "request"),
     ("invoice", "verify"), ("regulator", "list"), ("transaction", "status"), ("network", "up"),
-    ("chaincode", "deploy"), ("org", "remove"), ("hsm", "import"), ("hsm", "link"), ("hsm", "generate")])
+    ("chaincode", "deploy"), ("org", "remove"), ("hsm", "import"), ("hsm", "link"), ("hsm", "generate"),
+    ("network", "compose"), ("network", "compose-up"), ("host", "adopt-keys"), ("host", "approve")])
 def test_a_commands_help_imports_nothing_heavy(command):
     ended, heavy = heavy_imported(*command, "--help")
     assert ended.returncode == 0, ended.stderr
