@@ -373,6 +373,9 @@ def main() -> None:
     # back, it gives the user's own bytes instead of failing, as Python itself prints under the C locale.
     if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="surrogateescape")
+    # a run waiting for a data folder's lock behind a running backup says so on stderr, its output left clean
+    from network import flock_wait
+    flock_wait.say_waits = lambda line: click.echo(line, err=True)
 
 
 def _text_checked_first(command: click.Command) -> None:

@@ -6,6 +6,15 @@ import time
 from collections.abc import Callable
 
 
+def _unsaid(line: str) -> None:
+    """A wait said nowhere: a library caller hears of it by giving the lock its own say."""
+
+
+# How a run waiting for a lock says what it waits for where its caller gives no say of its own: nowhere, but on
+# stderr in the CLI, which wires it here (cli.main), as the package's other progress goes through a caller's say.
+say_waits: Callable[[str], None] = _unsaid
+
+
 def flock_within(descriptor: int, wait: float, poll: float,
                  held_for_good: Callable[[], bool] = lambda: False) -> bool:
     """Whether an exclusive flock on descriptor was taken within wait seconds, tried again every poll seconds.

@@ -48,10 +48,9 @@ import datetime as dt
 import json
 import os
 import re
-import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -63,6 +62,7 @@ from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError, shell_word
+from . import flock_wait
 from .flock_wait import flock_within
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
@@ -97,7 +97,8 @@ class LockOrderError(RuntimeError):
 
 
 @contextmanager
-def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False) -> Iterator[None]:
+def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False,
+           say: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the exclusive lock of each data folder (created when missing) until the block ends; other processes
     and threads wait for it. Taken in one order (by resolved path), so two holders of several never deadlock;
     a thread that holds one already goes on. The lock file holds this run's record meanwhile (HolderRecord: what,
@@ -106,7 +107,10 @@ def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False)
 
     Nested, a block may take only folders that come after every folder the thread holds already: holding B,
     asking for A (alone or as locked(A, B)) would take A after B while another holder of A may be waiting for
-    B, so it is refused (LockOrderError) before anything is taken. Ask for every folder in the outer block."""
+    B, so it is refused (LockOrderError) before anything is taken. Ask for every folder in the outer block.
+
+    say: where a wait behind a lasting holder is said (by default flock_wait.say_waits: nowhere, but on stderr in
+    the CLI); a say that fails (an unwritable stderr) fails no wait."""
     if not hasattr(_held, "roots"):
         _held.roots = set()
     held: set[Path] = _held.roots
@@ -120,7 +124,7 @@ def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False)
         record = _own_record(what, lasting)
         for root in wanted:
             make_folders(root)
-            fd = _held_lock_file(root)
+            fd = _held_lock_file(root, say or flock_wait.say_waits)
             stack.callback(os.close, fd)
             _write_record(fd, record)
             stack.callback(_write_record, fd, b"")      # emptied before the lock is let go
@@ -129,7 +133,7 @@ def locked(*data_roots: Path, what: str = "a recfin run", lasting: bool = False)
         yield
 
 
-def _held_lock_file(root: Path) -> int:
+def _held_lock_file(root: Path, say: Callable[[str], None]) -> int:
     """The descriptor of root's lock file, exclusively flocked: the file at root/LOCK_FILE once it is held.
     A `network restore --replace` holds the lock while it moves the folder aside and renames the restored one
     into its place: the file waited on meanwhile is then the aside folder's, and held, it would guard nothing
@@ -137,7 +141,7 @@ def _held_lock_file(root: Path) -> int:
     while True:
         fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            _wait_for_lock(fd, root / LOCK_FILE)
+            _wait_for_lock(fd, root / LOCK_FILE, say)
             if os.path.samestat(os.fstat(fd), os.stat(root / LOCK_FILE)):
                 return fd
         except FileNotFoundError:   # the restored folder has no lock file yet: opened again, it is made
@@ -236,9 +240,9 @@ def _holder(fd: int) -> tuple[HolderRecord | None, str]:
     return record, "stopped" if stat[0] in "Tt" else "running"
 
 
-def _wait_for_lock(fd: int, path: Path) -> None:
+def _wait_for_lock(fd: int, path: Path, say: Callable[[str], None]) -> None:
     """Take fd's exclusive flock, waiting LOCK_WAIT_SECONDS for its holder, or, behind a lasting holder seen running,
-    as long as it runs (up to LASTING_HOLDER_WAIT_SECONDS), saying once on stderr what it waits for; LockHeldError
+    as long as it runs (up to LASTING_HOLDER_WAIT_SECONDS), saying once with say what it waits for; LockHeldError
     when that wait ends. Ctrl-C stops it."""
     started = time.monotonic()
     deadline = started + LOCK_WAIT_SECONDS
@@ -252,8 +256,11 @@ def _wait_for_lock(fd: int, path: Path) -> None:
                 deadline = now + LOCK_WAIT_SECONDS
                 if record != announced:
                     announced = record
-                    print(f"waiting for {record.named()} to let go of {shell_word(path)}: it holds it while "
-                          f"it runs (Ctrl-C stops waiting)", file=sys.stderr, flush=True)
+                    try:
+                        say(f"waiting for {record.named()} to let go of {shell_word(path)}: it holds it while it "
+                            f"runs (Ctrl-C stops waiting)")
+                    except OSError:     # a notice that cannot be written: the wait goes on all the same
+                        pass
         if now >= deadline:
             raise _lock_held(path, record, state, now - started)
 

@@ -76,15 +76,18 @@ def _let_go_later(process: subprocess.Popen, after: float) -> threading.Timer:
 
 
 def test_a_run_behind_a_running_backup_waits_until_it_lets_go(holder, short_wait, never_hangs, tmp_path, capsys):
+    """It says what it waits for once, to its caller's say (the CLI's is stderr), and nothing on stderr itself."""
     root = tmp_path / "data ü"
     backup = holder()
     timer = _let_go_later(backup, 1.5)
+    notices = []
     try:
-        with membership.locked(root):
+        with membership.locked(root, say=notices.append):
             assert (root / "done").is_file()       # taken once the backup let go, not refused before
     finally:
         timer.cancel()
-    said = capsys.readouterr().err
+    assert capsys.readouterr().err == "" and len(notices) == 1, notices
+    said = notices[0]
     assert f"waiting for `recfin network backup` (pid {backup.pid}, holding it since " in said
     assert f"to let go of '{root / membership.LOCK_FILE}'" in said
     assert "Ctrl-C stops waiting" in said
@@ -182,3 +185,25 @@ def test_a_record_naming_a_running_process_that_does_not_hold_the_lock_keeps_nob
         plain_holder.kill()
         plain_holder.wait()
     assert "another recfin run has held" in str(refused.value)
+
+
+class _Unwritable:
+    """A stderr that cannot be written: a closed terminal, a full disk, a reader gone."""
+
+    def write(self, text):
+        raise OSError(5, "Input/output error")
+
+    def flush(self):
+        raise OSError(5, "Input/output error")
+
+
+def test_an_unwritable_stderr_fails_no_wait_that_succeeds(holder, short_wait, never_hangs, tmp_path, monkeypatch):
+    root = tmp_path / "data ü"
+    backup = holder()
+    timer = _let_go_later(backup, 1.5)
+    monkeypatch.setattr(sys, "stderr", _Unwritable())
+    try:
+        with membership.locked(root):
+            assert (root / "done").is_file()
+    finally:
+        timer.cancel()
