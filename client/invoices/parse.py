@@ -838,16 +838,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         if node is None:
             raise r.fail(f"EInvoice/EInvoiceData/{name}", f"missing; {DOWNLOAD_AGAIN}")
     number = _number(r)
-    issued = r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)
-    if issued is None:
-        issued = r.text(basic, ("RequestTime",))
-        date_field = f"{basic.path}/RequestTime"
-    else:
-        date_field = "EInvoice/TaxSupervisionInfo/IssueTime"
-    try:
-        issue_date = _parse_date(issued)
-    except ValueProblem as exc:
-        raise r.fail(date_field, str(exc)) from None
+    issue_date = _issue_date(r, basic)
     items = data.children("IssuItemInformation")
     if not items:
         raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", f"no item lines; {DOWNLOAD_AGAIN}")
@@ -880,6 +871,30 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         taxed_on_difference=taxed_on_difference,
         source=source,
     ), r, {"number": "EInvoice/TaxSupervisionInfo/InvoiceNumber", "seller": f"{seller.path}/SellerIdNum"})
+
+
+def _issue_date(r: _Reader, basic: _Tree) -> date:
+    """The issue date: ``TaxSupervisionInfo/IssueTime``, else ``BasicInformation/RequestTime``. Where the file gives
+    both, each is read, and two dates that differ are refused, as two invoice numbers are (:func:`_number`): which
+    day the invoice was issued on cannot be told, and the date checks and the fingerprint's record go by it. Two
+    times of one day are no disagreement: the request is made moments before the invoice is issued."""
+    given = [(field, text) for field, text in (
+        ("EInvoice/TaxSupervisionInfo/IssueTime", r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)),
+        (f"{basic.path}/RequestTime", r.text(basic, ("RequestTime",), required=False))) if text is not None]
+    if not given:
+        r.text(basic, ("RequestTime",))  # refused as missing, naming the element read last
+    dates = []
+    for field, text in given:
+        try:
+            dates.append(_parse_date(text))
+        except ValueProblem as exc:
+            raise r.fail(field, str(exc)) from None
+    if len(dates) == 2 and dates[0] != dates[1]:
+        (field, issued), (other, requested) = given
+        raise r.fail(field, f"{issued!r}, but {other} is {requested!r}: two issue dates that differ ({dates[0]} and "
+                            f"{dates[1]}), and which day the invoice was issued on cannot be told; check the file "
+                            "against the invoice, or download it again from where it was issued")
+    return dates[0]
 
 
 def _number(r: _Reader) -> str:
