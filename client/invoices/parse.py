@@ -21,7 +21,7 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -875,9 +875,11 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
 
 def _issue_date(r: _Reader, basic: _Tree) -> date:
     """The issue date: ``TaxSupervisionInfo/IssueTime``, else ``BasicInformation/RequestTime``. Where the file gives
-    both, each is read, and two dates that differ are refused, as two invoice numbers are (:func:`_number`): which
-    day the invoice was issued on cannot be told, and the date checks and the fingerprint's record go by it. Two
-    times of one day are no disagreement: the request is made moments before the invoice is issued."""
+    both, each is read, and a request dated after the issue, or more than a day before it, is refused, as two
+    invoice numbers are (:func:`_number`): which day the invoice was issued on cannot be told, and the date checks
+    and the fingerprint's record go by it. A request of the same day, or of the day before, is no disagreement: the
+    request is made moments before the invoice is issued, and one made just before midnight is issued the next
+    day."""
     given = [(field, text) for field, text in (
         ("EInvoice/TaxSupervisionInfo/IssueTime", r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)),
         (f"{basic.path}/RequestTime", r.text(basic, ("RequestTime",), required=False))) if text is not None]
@@ -889,11 +891,12 @@ def _issue_date(r: _Reader, basic: _Tree) -> date:
             dates.append(_parse_date(text))
         except ValueProblem as exc:
             raise r.fail(field, str(exc)) from None
-    if len(dates) == 2 and dates[0] != dates[1]:
+    if len(dates) == 2 and not timedelta(0) <= dates[0] - dates[1] <= timedelta(days=1):
         (field, issued), (other, requested) = given
         raise r.fail(field, f"{issued!r}, but {other} is {requested!r}: two issue dates that differ ({dates[0]} and "
-                            f"{dates[1]}), and which day the invoice was issued on cannot be told; check the file "
-                            "against the invoice, or download it again from where it was issued")
+                            f"{dates[1]}; a request comes on the day of the issue or the day before), and which day "
+                            "the invoice was issued on cannot be told; check the file against the invoice, or "
+                            "download it again from where it was issued")
     return dates[0]
 
 

@@ -1,6 +1,7 @@
 """An e-invoice giving both IssueTime and a RequestTime of another day was read by IssueTime, the other date passed
-over without a word. Two issue dates that differ are refused naming both, as two invoice numbers that differ are;
-two times of one day are read."""
+over without a word. A request dated after the issue, or more than a day before it, is refused naming both, as two
+invoice numbers that differ are; a request of the same day, or of the day before (made just before midnight), is
+read."""
 
 import json
 
@@ -22,8 +23,9 @@ def test_an_xml_request_time_of_another_day_is_refused_naming_both():
     assert refused.value.field == "EInvoice/TaxSupervisionInfo/IssueTime"
     assert refused.value.problem == (
         "'2026-09-01', but EInvoice/EInvoiceData/BasicInformation/RequestTime is '2026-08-03 10:11:12': two issue "
-        "dates that differ (2026-09-01 and 2026-08-03), and which day the invoice was issued on cannot be told; check "
-        "the file against the invoice, or download it again from where it was issued")
+        "dates that differ (2026-09-01 and 2026-08-03; a request comes on the day of the issue or the day before), "
+        "and which day the invoice was issued on cannot be told; check the file against the invoice, or download it "
+        "again from where it was issued")
 
 
 def test_a_json_twin_whose_request_time_is_another_day_is_refused():
@@ -32,7 +34,16 @@ def test_a_json_twin_whose_request_time_is_another_day_is_refused():
     with pytest.raises(MalformedInput) as refused:
         parse_invoice(json.dumps(doc).encode())
     assert refused.value.field == "EInvoice/TaxSupervisionInfo/IssueTime"
-    assert "(2026-09-01 and 2026-09-02)" in refused.value.problem
+    assert "(2026-09-01 and 2026-09-02; " in refused.value.problem
+
+
+def test_a_request_just_before_midnight_for_an_invoice_issued_the_next_day_is_read_by_its_issue():
+    xml = einvoice_xml(invoice())
+    late = xml.replace(REQUESTED, "<RequestTime>2026-08-31 23:59:58</RequestTime>")
+    assert str(parse_invoice(late.encode()).issue_date) == "2026-09-01"
+    two_days = xml.replace(REQUESTED, "<RequestTime>2026-08-30 23:59:58</RequestTime>")
+    with pytest.raises(MalformedInput, match=r"\(2026-09-01 and 2026-08-30; "):
+        parse_invoice(two_days.encode())
 
 
 def test_an_unreadable_request_time_beside_an_issue_time_is_refused_naming_it():
