@@ -50,7 +50,6 @@ import hashlib
 import json
 import os
 import re
-import shlex
 import shutil
 import stat
 import tempfile
@@ -67,7 +66,7 @@ from client.atomic_file import write_atomically
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .default_paths import DEFAULT_INSTALL_ROOT
-from .errors import NetworkError, NodeNotFoundError
+from .errors import NetworkError, NodeNotFoundError, shell_word
 from .flock_wait import flock_within
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
@@ -362,7 +361,7 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict, res: Resolution) -> 
                    if contract_config.collections_path(bundle.root, cc).is_file() else "")
     # Every `recfin host` command names the install root, quoted for the shell: run without --bundle, one
     # opens /var/recfin, not a bundle unpacked elsewhere (--install-root)
-    bundle_root = shlex.quote(str(bundle.install_root))   # as the shell must be given it: a space splits it
+    bundle_root = shell_word(bundle.install_root)   # as the shell must be given it: a space splits it
     package_note = (f"Keep chaincode/{cc}/{org.name}/*.tar.gz private too (written readable by its owner alone): its\n"
                     f"connection.json holds the client key your peers present to your chaincode server.\n"
                     if bundle.package_id is not None else "")
@@ -414,7 +413,7 @@ def keys_missing_note(org_name: str, install_root: Path) -> str:
     root quoted for the shell, as the README's other `recfin host` commands have it)."""
     return (f"{org_name}'s own keys (its peers', users' and chaincode TLS pairs, so its chaincode package too): "
             f"they are on its own host, where `recfin org keys` made them; there, run `recfin host adopt-keys "
-            f"--bundle {shlex.quote(str(install_root))} --keys <that folder>`")
+            f"--bundle {shell_word(install_root)} --keys <that folder>`")
 
 
 def channel_org(defined: Topology, channel: Topology, data_root: Path, name: str) -> PeerOrgSpec:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -32,7 +31,7 @@ from .bundle import (DIGESTS, MANIFEST, TOPOLOGY_FILE, collections_source, diges
                      keys_missing_note, load_manifest)
 from .containers import Hints, container_health
 from .crypto import org_crypto
-from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
+from .errors import ChaincodeError, NetworkError, ToolError, TopologyError, shell_word
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .org_stranded import committed_differences
@@ -214,7 +213,7 @@ class BundleHost:
                                f"{_rewrite_hint(doc['org'])}")
         if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc["install_root"])) in doc["missing"]:
             raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "
-                               f"with `recfin host adopt-keys --bundle {shlex.quote(str(root))} --keys DIR`, DIR the folder "
+                               f"with `recfin host adopt-keys --bundle {shell_word(root)} --keys DIR`, DIR the folder "
                                f"`recfin org keys` wrote on this company's host")
         if not doc.get("package_id"):
             raise NetworkError(f"{root / MANIFEST} lacks package_id: write the bundle again with `recfin org bundle`")

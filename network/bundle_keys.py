@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +29,7 @@ from .bundle import (DIGESTS, MANIFEST, REWRITTEN, TOPOLOGY_FILE, Bundle, copy_o
                      keys_missing_note, real_folder, topology_text)
 from .bundle_host import check_digests, read_network, rewrite_fix
 from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
-from .errors import NetworkError
+from .errors import NetworkError, shell_word
 from .topology import PeerOrgSpec, Topology
 
 
@@ -170,6 +169,6 @@ def _removed_after_revocation(org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path
         f"{cert.serial_number:x}, its copy in {copy}) that the keys folder's CRL does not list: restore the folder "
         f"from a backup, then run adopt-keys again; `recfin org keys` issues no certificate in its place. A lost "
         f"user is revoked with the org's CA key (`recfin org user revoke {org.name} {user} --keys "
-        f"{shlex.quote(str(keys_root))}`); once the keys folder's CRL lists it (a revocation made from another host "
-        f"reaches it with `recfin org user list {org.name} --keys {shlex.quote(str(keys_root))} --sync`), adopt-keys "
+        f"{shell_word(keys_root)}`); once the keys folder's CRL lists it (a revocation made from another host "
+        f"reaches it with `recfin org user list {org.name} --keys {shell_word(keys_root)} --sync`), adopt-keys "
         f"passes the user over")

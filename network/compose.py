@@ -49,7 +49,6 @@ the chaincode image's build context, as compose reads them (`repository_from`).
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 import yaml
@@ -58,7 +57,7 @@ from client.atomic_file import check_output_file, write_atomically, written_path
 
 from . import ccservers, contract_config, nodeconfig, packaging
 from .crypto import org_crypto
-from .errors import NetworkError
+from .errors import NetworkError, shell_word
 from .default_paths import COMPOSE_FILE
 from .fabric_bin import FABRIC_RELEASE, REPO_ROOT
 from .topology import Node, Topology
@@ -315,7 +314,7 @@ def write(topology: Topology, path: Path = COMPOSE_FILE) -> Path:
     if _first_closing_brace(data) not in (-1, len(data) - 1):     # -1: Compose reads on to the last `}`
         raise NetworkError(
             f"not writing the compose file to {path}: it names the repository by its path, "
-            f"{shlex.quote(str(REPO_ROOT))}, which holds a `}}` that Compose would read as the end of the data "
+            f"{shell_word(REPO_ROOT)}, which holds a `}}` that Compose would read as the end of the data "
             f"folder's `${{{DATA_VARIABLE}:-...}}` (Compose has no way to write a `}}` there), so the containers "
             f"would mount another folder. Nothing was written: write the compose file inside the repository "
             f"(it names the repository relatively there), or use a checkout whose path holds no `}}`")

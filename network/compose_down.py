@@ -23,7 +23,6 @@ costs one quick call. When docker fails, nothing is removed.
 from __future__ import annotations
 
 import json
-import shlex
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from client.atomic_file import write_atomically
 
 from .compose_up import REMOVE_ORPHANS, docker_compose
 from .control import data_root_removal_refused, remove_data_root
-from .errors import NetworkError
+from .errors import NetworkError, shell_word
 from .tools import last_error_line
 from .topology import Topology
 
@@ -108,7 +107,7 @@ def not_running_from(compose_file: Path, data_root: Path, *,
         return str(exc)
     containers = done.stdout.split()
     if not containers:
-        return f"`docker compose -f {shlex.quote(str(compose_file))} ps` lists no running container"
+        return f"`docker compose -f {shell_word(compose_file)} ps` lists no running container"
     inspected = run(["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}',
                      *containers], capture_output=True, text=True)
     if inspected.returncode != 0:

@@ -33,7 +33,7 @@ import yaml
 
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
-from .errors import NetworkError, NodeTimeoutError, ToolError
+from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
 
@@ -86,7 +86,7 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
         link = "~/" + shlex.quote(f"recfin-hosts-{data_root.name.replace(':', '-')}")
         raise NetworkError(f"the data folder {data_root} holds a ':' in its path, which Docker Compose's volume "
                            f"syntax (HOST:CONTAINER:ro) cannot name: give --data-root a path without one, such as a "
-                           f"link to it (`ln -s {shlex.quote(str(data_root))} {link}`, then --data-root {link})")
+                           f"link to it (`ln -s {shell_word(data_root)} {link}`, then --data-root {link})")
     if run is subprocess.run and shutil.which("docker") is None:
         raise NetworkError(f"docker is not installed here: {without_docker}")
     argv = ["docker", "compose", "-f", str(compose_file), *args]
@@ -128,7 +128,7 @@ def services_not_the_channels(compose_file: Path, channel_topology: Topology, da
                    else []) + ([f"its services {', '.join(extra)} are no node of the channel (an org removed since "
                                 f"it was written?)"] if extra else [])
     return (f"{compose_file} does not run the channel's nodes as {data_root} records them: {'; '.join(differences)}. "
-            f"Write the channel's compose file with `recfin network compose --data-root {shlex.quote(str(data_root))} --write "
+            f"Write the channel's compose file with `recfin network compose --data-root {shell_word(data_root)} --write "
             f"--output FILE` and give --compose-file FILE")
 
 

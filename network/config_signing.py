@@ -14,7 +14,6 @@ and signs the outer envelope.
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from client.ledger.msp import ChannelMsp, channel_msps
 from client.ledger.qscc import LedgerReadError
 
 from .channel_config import ConfigUpdateError
-from .errors import NetworkError
+from .errors import NetworkError, shell_word
 from .flock_wait import flock_within
 
 NONCE_BYTES = 24
@@ -180,7 +179,7 @@ def update_file_lock(path: Path) -> Iterator[None]:
     folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         if not flock_within(folder, UPDATE_FILE_WAIT_SECONDS, _UPDATE_FILE_POLL_SECONDS):
-            shown = shlex.quote(str(path.parent))
+            shown = shell_word(path.parent)
             raise UpdateFileError(f"another run signing or writing an update file in {path.parent} has held its lock "
                                   f"for over {UPDATE_FILE_WAIT_SECONDS:g} s (a `recfin org sign` stopped with Ctrl-Z "
                                   f"or hung; `fuser {shown}` or `lsof {shown}` names it): {path} was left as it "

@@ -29,7 +29,7 @@ from client.atomic_file import make_folders, write_atomically
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
                namespaces, nodeconfig, packaging, probes, profiles, supervisor)
 from .errors import (ChaincodeError, DataRootNotWritable, MissingBinariesError, NetworkError, NodeNotFoundError,
-                     NodeTimeoutError, ProcessesNotStoppedError, first_few)
+                     NodeTimeoutError, ProcessesNotStoppedError, first_few, shell_word)
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .flock_wait import flock_within
 from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
@@ -351,12 +351,12 @@ def write_fix(exc: OSError, folder: Path, elsewhere: str) -> str | None:
     """What to do about exc, an OSError writing in folder: free space, remount, or write as the user who may; None
     for an error of another kind. elsewhere: how to give the command another folder (for a read-only mount)."""
     if exc.errno in DISK_FULL_ERRNOS:
-        return f"free space on that disk (`df -h {shlex.quote(str(folder))}`)"
+        return f"free space on that disk (`df -h {shell_word(folder)}`)"
     if exc.errno == errno.EROFS:
         return f"it is on a read-only filesystem: remount it read-write, or {elsewhere}"
     if exc.errno in NOT_WRITABLE_ERRNOS:
         return (f"run the command as the user who may write {folder}, the one that runs the network (`ls -ld "
-                f"{shlex.quote(str(folder))}` shows its owner)")
+                f"{shell_word(folder)}` shows its owner)")
     return None
 
 
@@ -389,7 +389,7 @@ def _no_file_named(root: Path, exc: OSError, what: str) -> DataRootNotWritable |
     user's process): the operation that failed named, and said to name no file, rather than taken for the data
     folder's, which it need not be. None for an error write_fix has nothing to say about."""
     if exc.errno in DISK_FULL_ERRNOS:
-        fix = (f"free space on the disk it was writing: the data folder's (`df -h {shlex.quote(str(root))}`; "
+        fix = (f"free space on the disk it was writing: the data folder's (`df -h {shell_word(root)}`; "
                f"rotated logs, "
                f"{_ROTATED_NODE_LOGS}, may be deleted) or the temporary folder's "
                f"(`df -h {shlex.quote(tempfile.gettempdir())}`), then {_run_again(what)}")
@@ -492,7 +492,7 @@ def _refuse_where_a_restore_stopped(data_root: Path) -> None:
                        f"restore --replace` stopped midway (killed, or the machine went down) moved the data folder "
                        f"there and did not put its own in place, and `up` would start a new network, with new keys "
                        f"and an empty ledger, in its stead. Put it back "
-                       f"(`mv {shlex.quote(str(asides[-1]))} {shlex.quote(str(data_root))}`) or run the "
+                       f"(`mv {shell_word(asides[-1])} {shell_word(data_root)}`) or run the "
                        f"restore again, then `recfin network up`; to start a new network there after all, move the "
                        f"folder(s) named elsewhere first")
 
@@ -1231,7 +1231,7 @@ class Network:
         if dep.name == self.topology.chaincode.name:
             return "recfin chaincode deploy"
         kept = ccservers.kept_collections(self.data_root, dep)
-        return _deploy_command(dep, f" --collections-config {shlex.quote(str(kept))}" if kept else "")
+        return _deploy_command(dep, f" --collections-config {shell_word(kept)}" if kept else "")
 
     def _every_peer_sees_the_approvals(self, lc: Lifecycle, definition: Definition) -> dict[str, bool]:
         """Commit readiness as the first org's peer sees it, once every org's peer sees every approval.

@@ -5,7 +5,6 @@ no endorsement policy or collection would still need the leaving org.
 from __future__ import annotations
 
 import hashlib
-import shlex
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
@@ -14,7 +13,7 @@ from chaincode.receivables import collections as contract_collections
 from chaincode.receivables.config import untagged_version
 
 from . import ccservers, channel_config, config_policy, contract_config, membership, packaging
-from .errors import ChaincodeError, ToolError
+from .errors import ChaincodeError, ToolError, shell_word
 from .lifecycle import Definition, Lifecycle
 from .org_admins import ChannelAdmins
 from .org_change import OrgChangeError
@@ -72,7 +71,7 @@ class OrgChaincode(ChannelAdmins):
             elif lc.approve_as_committed(org.name, definition, pkg.package_id):
                 done = "approved"
             else:
-                collections = f" --collections-config {shlex.quote(str(definition.collections_config))}" \
+                collections = f" --collections-config {shell_word(definition.collections_config)}" \
                     if definition.collections_config else ""
                 # Both definitions named, the channel's and the record's, for the operator to choose which the orgs
                 # should have; a failed query must not hide the refusal and its way out.
@@ -276,7 +275,7 @@ class OrgChaincode(ChannelAdmins):
             collections_option = ""
             if (kept := ccservers.kept_collections(self.root, dep)) is not None:
                 # the definition keeps its collections as committed: Fabric refuses one that drops a collection
-                collections_option = f" --collections-config {shlex.quote(str(kept))}"
+                collections_option = f" --collections-config {shell_word(kept)}"
                 if collections := contract_config.collections_naming(kept, org.msp_id):
                     named.append(f"the member policy of its collections {', '.join(c.name for c in collections)} "
                                  f"names {org.msp_id}: no org added later could approve its definition (the "

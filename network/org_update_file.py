@@ -4,7 +4,6 @@ which then finishes the add or removal as OrgMembership's own do.
 """
 from __future__ import annotations
 
-import shlex
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from client.ledger.msp import channel_msps
 from . import channel_config, config_policy, config_signing, membership, namespaces
 from .control import run_lock
 from .crypto import org_crypto
+from .errors import shell_word
 from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
                          peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
@@ -313,7 +313,7 @@ class OrgUpdateFiles(ChannelAdmins):
                          f"nothing submitted")
         else:
             if not checked.verdict.ok:
-                remedy = (f"Have the missing admins sign it with `recfin org sign {shlex.quote(str(path))} --as ORG`"
+                remedy = (f"Have the missing admins sign it with `recfin org sign {shell_word(path)} --as ORG`"
                           if checked.verdict.signable else UNSIGNABLE)
                 raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. {remedy}")
             # `peer channel update` adds the submitter's own signature: one identity signs once.
@@ -326,8 +326,8 @@ class OrgUpdateFiles(ChannelAdmins):
                 submitter, others, checked.current,
                 f"Submit it as the admin of an org whose MSP is {PEER_CLI_FAMILY} (--as ORG, or from its "
                 f"host): {submitter.org.msp_id}'s admin's signature in the file, made with `recfin org sign "
-                f"{shlex.quote(str(path))} --as {submitter.org.name}`, then goes with it and counts; or have another "
-                f"org's admin sign it with `recfin org sign {shlex.quote(str(path))} --as ORG` in its place")
+                f"{shell_word(path)} --as {submitter.org.name}`, then goes with it and counts; or have another "
+                f"org's admin sign it with `recfin org sign {shell_word(path)} --as ORG` in its place")
             self.send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
             self._wait_for_config(submitter, checked.msp_id, present=adding)
             self.net.say(f"  submitted as {submitter.org.msp_id}'s admin; {checked.msp_id} is "
@@ -486,7 +486,7 @@ class OrgUpdateFiles(ChannelAdmins):
             say("  not recorded here (this host's network is its bundle's, and the next bundle names the orgs "
                 "as they are); nothing started or stopped on this host. Next:")
         say(f"  1. the data folder the bundles are written from records the change too (if it is another: "
-            f"`recfin org submit {shlex.quote(str(path))} --channel-only --data-root <that folder>` there; the "
+            f"`recfin org submit {shell_word(path)} --channel-only --data-root <that folder>` there; the "
             f"channel has the update, so it is not sent again), then every org's bundle is written again: "
             f"{'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
         if keys_elsewhere is not None:

@@ -58,7 +58,6 @@ import fcntl
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import subprocess
@@ -70,7 +69,7 @@ from typing import BinaryIO, NamedTuple
 
 from client.atomic_file import make_folders, staged_file, write_atomically
 
-from .errors import NamespaceError, NetworkError, NodeTimeoutError, first_few
+from .errors import NamespaceError, NetworkError, NodeTimeoutError, first_few, shell_word
 from .flock_wait import flock_within
 
 # The environment entry naming the pid file a process was started for (its absolute path).
@@ -184,7 +183,7 @@ class LogLockHeld(NamedTuple):
     waited: float                   # seconds the start waited for the lock
 
     def line(self) -> str:
-        shown = shlex.quote(str(self.log))
+        shown = shell_word(self.log)
         return (f"{self.log} was not rotated at this start: another process held its lock for {self.waited:g} s "
                 f"(a `recfin network status` stopped with Ctrl-Z or hung, say; `fuser {shown}` or `lsof {shown}` "
                 f"names it): the node was started on it, and the log grows on until that process ends "
@@ -550,7 +549,7 @@ def _log_opened(spec: ProcessSpec) -> Iterator[BinaryIO]:
 
 def _log_not_written(spec: ProcessSpec, exc: OSError) -> str:
     return (f"{spec.name}: its log {spec.log} could not be written ({exc.strerror or exc}), so it was not started: "
-            f"free space on that disk (`df -h {shlex.quote(str(spec.log.parent))}`) or fix the folder's "
+            f"free space on that disk (`df -h {shell_word(spec.log.parent)}`) or fix the folder's "
             f"permissions, then run the "
             f"command again")
 
@@ -567,7 +566,7 @@ def _not_run(spec: ProcessSpec, exc: OSError) -> str:
     elif exc.errno == errno.ENOENT:
         why = "it is not there"
     elif exc.errno == errno.EACCES:
-        why = (f"it may not be executed: `chmod +x {shlex.quote(str(program))}`, and check each folder above it may "
+        why = (f"it may not be executed: `chmod +x {shell_word(program)}`, and check each folder above it may "
                f"be searched")
     elif exc.errno == errno.ENOEXEC:
         why = "it is neither a program for this machine (one built for another architecture?) nor a #! script"

@@ -31,7 +31,7 @@ def test_a_repository_whose_path_holds_a_closing_brace_is_refused_before_writing
         compose.write(topology, out)
     said = str(refused.value)
     assert f"not writing the compose file to {out}" in said
-    assert f"{compose.shlex.quote(str(repository))}, which holds a `}}`" in said
+    assert f"{compose.shell_word(repository)}, which holds a `}}`" in said
     assert "write the compose file inside the repository" in said
     assert not out.exists()
 
