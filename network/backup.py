@@ -74,9 +74,10 @@ class BackupReport:
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of " if self.org else ""
-        return [f"backed up {scope}{shell_word(self.data_root)} (channel {self.channel}): {self.files} files, {self.bytes} bytes",
-                f"wrote {shell_word(self.archive)} (sha256 {self.sha256}), mode {self.archive_mode}: it holds private keys, "
-                f"keep it where only you can read it"]
+        return [f"backed up {scope}{shell_word(self.data_root)} (channel {self.channel}): {self.files} files, "
+                f"{self.bytes} bytes",
+                f"wrote {shell_word(self.archive)} (sha256 {self.sha256}), mode {self.archive_mode}: it holds private "
+                f"keys, keep it where only you can read it"]
 
 
 # ---- what runs ---------------------------------------------------------------------------------------------------
@@ -310,8 +311,8 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
     chosen = _Selection()
     for rel, info in _considered(root, scope, chosen.left_out):
         if (why := _too_long(rel)) is not None:
-            raise NetworkError(f"{shell_word(root)} holds the path {_shown(rel)}, {why}: a restore would refuse it. Nothing "
-                               f"was written: move it out of the data folder")
+            raise NetworkError(f"{shell_word(root)} holds the path {_shown(rel)}, {why}: a restore would refuse it. "
+                               f"Nothing was written: move it out of the data folder")
         chosen.listed[rel] = _stamp(info)
         mode = stat.S_IMODE(info.st_mode)
         if stat.S_ISDIR(info.st_mode):
@@ -322,9 +323,9 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
             chosen.files.append(FileEntry(rel, info.st_size, mode, _file_sha256(root / rel)))
         else:
             kind = "a symlink" if stat.S_ISLNK(info.st_mode) else "not a regular file"
-            raise NetworkError(f"{shell_word(root / rel)} is {kind}: a backup holds regular files and folders only (a restore "
-                               f"refuses anything else). Nothing was written: replace it with what it stands for, "
-                               f"or move it out of the data folder")
+            raise NetworkError(f"{shell_word(root / rel)} is {kind}: a backup holds regular files and folders only "
+                               f"(a restore refuses anything else). Nothing was written: replace it with what it "
+                               f"stands for, or move it out of the data folder")
     return chosen
 
 
@@ -350,20 +351,21 @@ def _check_request(root: Path, out: Path, replace: bool, topology: Topology) -> 
     topology's (_refuse_another_channel), or out is not a file that may be written (there already without
     --replace, a folder, inside the data folder itself)."""
     if not (root / "crypto").is_dir():
-        raise NetworkError(f"no network in {shell_word(root)} (no crypto/ there): give --data-root the folder `recfin network "
-                           f"up` wrote (or the --topology it ran with)")
+        raise NetworkError(f"no network in {shell_word(root)} (no crypto/ there): give --data-root the folder "
+                           f"`recfin network up` wrote (or the --topology it ran with)")
     if (problem := check_output_file(out)) is not None:
         raise NetworkError(f"cannot write the backup to {shell_word(out)}: {problem}")
     _refuse_another_channel(root, topology)
     if out.exists() and not replace:
-        raise NetworkError(f"{shell_word(out)} exists: nothing was written; give another file, or --replace to write over it")
+        raise NetworkError(f"{shell_word(out)} exists: nothing was written; give another file, or --replace to write "
+                           f"over it")
     # Where the archive is written: with replace, through a symlink at out (staged_file's written_path), which
     # may lead into the data folder from outside it, and the archive would replace the file it names there.
     written = written_path(out) if replace else out
     if written.absolute().parent.resolve().is_relative_to(root.resolve()):
         through = f" (a symlink to {shell_word(written)})" if written != out else ""
-        raise NetworkError(f"{shell_word(out)}{through} is inside the data folder {shell_word(root)}, which the backup reads: "
-                           f"nothing was written; write it elsewhere")
+        raise NetworkError(f"{shell_word(out)}{through} is inside the data folder {shell_word(root)}, which the "
+                           f"backup reads: nothing was written; write it elsewhere")
 
 
 def _refuse_another_channel(root: Path, topology: Topology) -> None:
@@ -429,7 +431,8 @@ def _disk_full(out: Path, exc: OSError, size: int) -> str:
         free = f"{stats.f_bavail * stats.f_frsize} bytes free there"
     except OSError:
         free = "free space unknown"
-    return (f"the backup could not be written to {shell_word(out)} ({exc.strerror}): the disk holding {shell_word(folder)} is full "
+    return (f"the backup could not be written to {shell_word(out)} ({exc.strerror}): the disk holding "
+            f"{shell_word(folder)} is full "
             f"({free}; the data folder's files take {size} bytes before compression). Nothing was written (the "
             f"part written is removed): free space there, or give a path on another disk")
 
@@ -490,9 +493,9 @@ def _check_listing_unchanged(root: Path, scope: OrgScope | None, listed: dict[st
 
 
 def _changed(source: Path, how: str = "changed") -> NetworkError:
-    return NetworkError(f"{shell_word(source)} {how} while the data folder was backed up, so a process writes the folder "
-                        f"although no node or chaincode server of it runs by its pid files (one started by hand or "
-                        f"in a container): stop it (`recfin network down`, or give --stop) and back up again. "
+    return NetworkError(f"{shell_word(source)} {how} while the data folder was backed up, so a process writes the "
+                        f"folder although no node or chaincode server of it runs by its pid files (one started by "
+                        f"hand or in a container): stop it (`recfin network down`, or give --stop) and back up again. "
                         f"Nothing was written")
 
 
