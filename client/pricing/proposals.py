@@ -63,7 +63,7 @@ from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as Contr
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
-from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
+from client.money import LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, money, percent, rate_text
 
 from .money import (APR_DAY_COUNT, APR_PERCENT_PLACES, BASES, annual_cost, days_between, effective_annual_cost,
                     interest_fen, percent_of, places_apart, proportion_fen)
@@ -75,8 +75,7 @@ Basis = Literal["ACT/360", "ACT/365"]
 # digits, a point and up to ten decimals, at most 1. A rate is held to it when read, before any arithmetic:
 # more decimals would be refused on the ledger, and an exponent such as 1e-300000000 would make Decimal and
 # Fraction arithmetic run for minutes.
-RATE_TEXT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,10})?")
-RATE_PLACES = 10
+RATE_TEXT = re.compile(rf"[0-9]{{1,{RATE_WHOLE_DIGITS}}}(\.[0-9]{{1,{RATE_PLACES}}})?")
 RATE_FORM = "a decimal fraction from 0 to 1 with at most 10 decimal places and no exponent, e.g. \"0.045\" for 4.5%"
 
 
@@ -89,7 +88,7 @@ def _rate(value: object, field: str) -> Decimal:
             raise ValueError(_not_a_fraction(_shown(value), Decimal(value) if 1 < value <= 100 else None))
         text = str(value)
     elif isinstance(value, Decimal):   # from code: its form is checked before it is written out (see RATE_TEXT)
-        fits = value.is_finite() and value.as_tuple().exponent >= -RATE_PLACES and value.adjusted() < 3
+        fits = value.is_finite() and value.as_tuple().exponent >= -RATE_PLACES and value.adjusted() < RATE_WHOLE_DIGITS
         text = format(value, "f") if fits else None
     elif isinstance(value, str):
         text = value
