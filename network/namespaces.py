@@ -43,7 +43,7 @@ import yaml
 from client.atomic_file import write_atomically
 
 from . import membership, ports, supervisor
-from .errors import NamespaceError
+from .errors import NamespaceError, shell_word
 from .supervisor import command_in, ip_binary as _ip_binary
 from .topology import OrgNamespace, Topology
 from .topology import load as load_topology
@@ -578,7 +578,7 @@ def write_topology(topology: Topology, layout: Layout, folder: Path) -> Path:
     path = folder / TOPOLOGY_FILE
     header = (f"# Written by `recfin network netns up`: {topology.name} with each org in its own network namespace\n"
               f"# ({layout.prefix}-<org>, bridge {layout.bridge}, {layout.subnet}). Use it with\n"
-              f"# `recfin network up --topology {shlex.quote(str(path))}`; docs/network.md, \"Across network namespaces\".\n")
+              f"# `recfin network up --topology {shell_word(path)}`; docs/network.md, \"Across network namespaces\".\n")
     write_atomically(path, header + yaml.safe_dump(placed.model_dump(mode="json", exclude_none=True), sort_keys=False))
     return path
 
