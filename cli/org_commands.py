@@ -992,7 +992,7 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
       recfin org user list bank3 --keys /etc/recfin/bank3 --json
       recfin org user list bank3 --keys /etc/recfin/bank3 --bundle /var/recfin --sync
     """
-    from network import Network, org_keys, org_users
+    from network import Network, org_users
 
     if (bundle_root is not None or msp_dir is not None) and not sync:
         raise click.UsageError("--bundle and --msp-dir are for --sync: listing alone reads this host's folders")
@@ -1010,7 +1010,8 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked" if number is None
                    else f"{said}: " + (f"written into {len(kept.folders)} MSP folder(s) here" if kept.written
                                        else "this host has it already"), err=True)
-        if keys_root is not None and (definition := org_keys.with_kept_crls(keys_root, kept.org.name)) is not None:
+        if keys_root is not None and (definition := _synced_definition(keys_root, kept.org.name, bundle_root, msp_dir,
+                                                                      data_root)) is not None:
             click.echo(f"{definition} written again with the org's CRLs", err=True)
         root, spec = keys_root or members.root, kept.org
     elif keys_root is not None:
@@ -1020,6 +1021,30 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         root, spec = net.data_root, net.topology.org(org_name)
     emit(org_users.list_users(root, spec), as_json=as_json,
          columns=["user", "role", "recfin_role", "enterprise", "serial", "ends", "revoked", "client_id"])
+
+
+def _synced_definition(keys_root: Path, org_name: str, bundle_root: Path | None, msp_dir: Path | None,
+                       data_root: Path | None) -> Path | None:
+    """``org_keys.with_kept_crls`` after `org user list --sync --keys` wrote the channel's CRLs into the MSP folders:
+    the keys folder's lock held past the wait says that the definition lacks them and the sync that writes it, not
+    the bare lock's message."""
+    from network import membership, org_keys
+
+    try:
+        return org_keys.with_kept_crls(keys_root, org_name)
+    except membership.LockHeldError as held:
+        where = f" --data-root {shlex.quote(str(data_root))}" if data_root is not None else ""
+        sync = _sync_command(org_name, keys_root, bundle_root, msp_dir, where)
+        raise NetworkError(f"{_definition_unwritten(org_keys.definition_path(keys_root, org_name))}, as "
+                           f"{held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then run `{sync}` again: it "
+                           f"writes the definition") from None
+
+
+def _definition_unwritten(definition: Path) -> str:
+    """What a keys folder's org definition not written again with its MSP folders' CRLs leaves: the definition sent
+    to add the org back lifts their revocations."""
+    return (f"{shell_word(definition)} was not written again with the org's CRLs (its MSP folders have the CRL), so "
+            f"the definition sent to add the org back would lift the revocation")
 
 
 # ---- revoking: the certificate on the channel, then its rights on the ledger -------------------------------
@@ -1339,8 +1364,7 @@ def _crl_not_written(held: membership.LockHeldError, user: str, members: Channel
                 f"written here, as {held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then "
                 f"{revocation.again}")
     unwritten, waiting = ("its CRL was not written to the org's MSP folders here", "the CRL") if definition is None \
-        else (f"{shell_word(definition)} was not written again with the org's CRLs (its MSP folders have the CRL), so "
-              f"the definition sent to add the org back would lift the revocation", "the definition")
+        else (_definition_unwritten(definition), "the definition")
     unbinding, alone = ("", "") if keep_binding else (f", nor was {user} unbound from its party on the ledger",
                                                       f"; `{sync}` writes {waiting} alone")
     finish = f"`{sync}` writes it" if keep_binding and definition is not None else revocation.finish

@@ -37,7 +37,8 @@ pid, its start and what it is), emptied when it lets go. A run waits LOCK_WAIT_S
 longer (up to LASTING_HOLDER_WAIT_SECONDS, saying so) only behind a holder whose work lasts with the folder's size
 (`network backup`, `restore`) seen running: a stopped, gone or unrecorded holder is refused as before, and a record
 counts only while its process holds the flock, so a record left by a killed run never keeps anyone waiting.
-It orders the processes of one host;
+A refusal names the holder by its record (pid, since when) where one counts, and the file to ask `fuser` about where
+none does. It orders the processes of one host;
 on a data folder shared over NFS, whether two clients' flocks exclude each other depends on the NFS
 setup (Linux emulates flock with the server's byte-range locks, where locking is served at all), so run
 the commands that change one folder from one host.
@@ -276,6 +277,12 @@ def _lock_held(path: Path, record: HolderRecord | None, state: str, waited: floa
         return LockHeldError(path, f"{record.named()} holds {path} and is stopped (Ctrl-Z, a debugger): it lets "
                                    f"go of it only once resumed (`kill -CONT {record.pid}`) or ended",
                              "resume it (or stop it)")
+    if record is not None and state == "running":
+        # a brief holder (an `org user add` hung midway) past the wait: named as the others are, so the operator
+        # finds it without fuser
+        return LockHeldError(path, f"{record.named()} has held {path} for over {LOCK_WAIT_SECONDS:g} s, where a run "
+                                   f"holds it for seconds (it may be hung)",
+                             f"wait for it to finish, or stop it (`kill {record.pid}`)")
     return LockHeldError(path, f"another recfin run has held {path} for over {LOCK_WAIT_SECONDS:g} s (a `recfin "
                                f"network backup` holds it while it writes its archive; an `org user add|revoke` "
                                f"stopped with Ctrl-Z or hung holds it for ever; {find})",

@@ -117,11 +117,12 @@ def test_a_run_behind_a_stopped_backup_stops_saying_so(holder, short_wait, never
 
 
 def test_a_run_behind_a_brief_holder_still_stops_after_the_wait(holder, short_wait, never_hangs, tmp_path):
-    holder(what="a recfin run", lasting=False)
+    brief = holder(what="a recfin run", lasting=False)
     with pytest.raises(NetworkError) as refused:
         with membership.locked(tmp_path / "data ü"):
             pytest.fail("the lock was taken while another run held it")
-    assert "another recfin run has held" in str(refused.value)
+    said = str(refused.value)       # named by its record, as a stopped or lasting holder is
+    assert f"a recfin run (pid {brief.pid}, holding it since " in said and f"`kill {brief.pid}`" in said
 
 
 def test_a_record_of_a_run_that_is_gone_keeps_nobody_waiting(short_wait, never_hangs, tmp_path):
