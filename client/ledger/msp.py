@@ -260,14 +260,18 @@ def fabric_identity(cert: x509.Certificate, msp: ChannelMsp) -> bytes | None:
     at :func:`fabric_moment` (no chain, or more than one: the identity does not deserialize; the tree is not asked
     here, only when the identity is validated) and its CA's signature on it re-encoded with S in the low half
     of the issuer's curve order, so a certificate and its twin with the other S are one identity."""
-    der = cert.public_bytes(serialization.Encoding.DER)
     if cert.signature_algorithm_oid not in ECDSA_SIGNED:
-        return der
+        return cert.public_bytes(serialization.Encoding.DER)
     chain = fabric_chain(cert, msp)
-    if chain is None:
-        return None
-    # a root CA is its own issuer: fabric_chain gives it alone
-    return _low_s_certificate(der, cert.signature, chain[min(1, len(chain) - 1)].public_key())
+    return None if chain is None else _sanitized(cert, chain)
+
+
+def _sanitized(cert: x509.Certificate, chain: list[x509.Certificate]) -> bytes | None:
+    """The certificate (DER) Fabric's MSP names the ECDSA-signed ``cert`` by, given its one chain
+    (:func:`fabric_chain`); None where its CA's signature cannot be re-encoded (:func:`_low_s_certificate`)."""
+    # a root CA is its own issuer: its chain holds it alone
+    return _low_s_certificate(cert.public_bytes(serialization.Encoding.DER), cert.signature,
+                              chain[min(1, len(chain) - 1)].public_key())
 
 
 def _low_s_certificate(der: bytes, signature: bytes, issuer_key) -> bytes | None:
@@ -479,7 +483,12 @@ def fabric_chains(cert: x509.Certificate, msp: ChannelMsp) -> list[list[x509.Cer
     """``cert``'s chains to the MSP's roots that Go's x509 Verify gives Fabric's MSP: built at
     :func:`fabric_moment`, those whose extended key usages Go refuses (:func:`_usage_problem`) left out. Fabric
     takes an identity with exactly one."""
-    return [chain for chain in validation_chains(cert, msp, fabric_moment(cert)) if _usage_problem(chain) is None]
+    return _usable(validation_chains(cert, msp, fabric_moment(cert)))
+
+
+def _usable(chains: list[list[x509.Certificate]]) -> list[list[x509.Certificate]]:
+    """Those of ``chains`` whose extended key usages Go's x509 Verify takes (:func:`_usage_problem`)."""
+    return [chain for chain in chains if _usage_problem(chain) is None]
 
 
 def fabric_chain(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
@@ -645,10 +654,12 @@ def _admins_problem(msp: ChannelMsp) -> str | None:
     for index, admin in enumerate(msp.admins):
         who = f"the admin certificate of {_subject(admin)} (serial {admin.serial_number:x})"
         try:
-            if fabric_identity(admin, msp) is None:
-                _, unchained = _unique_chain(admin, msp, f"the admin, and {msp.msp_id}'s MSP definition with it")
-                return (f"{who} listed in {msp.msp_id}'s MSP is no identity Fabric's MSP reads, as it reads each "
-                        f"listed admin at setup: {unchained or 'its CA signature is not one Fabric re-encodes'}")
+            if admin.signature_algorithm_oid in ECDSA_SIGNED:
+                # read as fabric_identity reads it, the chain built once for the identity and for the refusal
+                chain, unchained = _unique_chain(admin, msp, f"the admin, and {msp.msp_id}'s MSP definition with it")
+                if chain is None or _sanitized(admin, chain) is None:
+                    return (f"{who} listed in {msp.msp_id}'s MSP is no identity Fabric's MSP reads, as it reads each "
+                            f"listed admin at setup: {unchained or 'its CA signature is not one Fabric re-encodes'}")
             if msp.node_ous is None:
                 problem = _identity_problem(admin, msp, None, None)
             elif not any(role in msp.node_ous and msp.node_ous[role].ou in _organizational_units(admin)
@@ -711,11 +722,11 @@ def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
             f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
 
 
-def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp, refused: str = "the identity") -> str:
-    """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none); ``refused``, what Fabric
-    refuses for it."""
+def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp, refused: str,
+                       then: list[list[x509.Certificate]]) -> str:
+    """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none among ``then``, its chains at
+    :func:`fabric_moment`); ``refused``, what Fabric refuses for it."""
     who, moment = _subject(cert), fabric_moment(cert)
-    then = validation_chains(cert, msp, moment)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"
     if unhandled := unhandled_critical_extensions(cert):
@@ -740,7 +751,8 @@ def _unique_chain(cert: x509.Certificate, msp: ChannelMsp,
     """``cert``'s one chain to the MSP's roots as Fabric's MSP takes it (getUniqueValidationChain), and None; or
     None and why it has none (no chain, several, or Go 1.14's name constraints refuse the one); ``refused``, what
     Fabric refuses for it."""
-    chains = fabric_chains(cert, msp)
+    then = validation_chains(cert, msp, fabric_moment(cert))
+    chains = _usable(then)
     if len(chains) > 1:
         through = "; ".join(" -> ".join(f"{_subject(ca)} (serial {ca.serial_number:x})" for ca in chain[1:])
                             for chain in chains)
@@ -749,7 +761,7 @@ def _unique_chain(cert: x509.Certificate, msp: ChannelMsp,
                       f"MSP supports a single validation chain: it refuses {refused} (list only one of those CA "
                       "certificates valid then)")
     if not chains:
-        return None, _chainless_problem(cert, msp, refused)
+        return None, _chainless_problem(cert, msp, refused, then)
     if (legacy := _legacy_name_constraints_problem(chains[0])) is not None:
         return None, legacy
     return chains[0], None

@@ -218,3 +218,21 @@ def test_a_config_definition_without_admins_drops_its_orgs_signatures():
     said = refusal(SignedBy("BankMSP", admin, True), msps, configtx_pb2.Config())
     assert said.startswith("Fabric refuses BankMSP's MSP definition in the channel config, so it reads no identity of "
                            "BankMSP and drops the signature: BankMSP's MSP lists no admin certificate"), said
+
+
+def test_a_listed_admin_without_a_chain_has_its_chains_built_once(monkeypatch):
+    # the refusal's reason comes from the same chains that found none, not from building them again
+    from client.ledger import msp as msp_module
+    _, root, _ = _sound()
+    stranger = _member("admin", _key(), ["admin"], serial=0x77)
+    built = []
+    real = msp_module.validation_chains
+
+    def counted(cert, msp, at=None):
+        if cert == stranger and at is not None:
+            built.append(at)
+        return real(cert, msp, at)
+    monkeypatch.setattr(msp_module, "validation_chains", counted)
+    problem = definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS, admins=(stranger,)))
+    assert "does not chain to a CA certificate of BankMSP" in problem, problem
+    assert built == [msp_module.fabric_moment(stranger)]
