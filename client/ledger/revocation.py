@@ -2,7 +2,8 @@
 
 Validating an identity, Fabric's MSP takes the CRL whose Authority Key Identifier equals the Subject Key
 Identifier of the CA that issued the certificate; when that CRL lists the certificate's serial and its
-signature verifies under that CA's key, the identity is refused (msp/mspimplvalidate.go). A CRL signed by
+signature verifies under that CA's key (`signed_by`, as Go's CheckCRLSignature verifies it: an ECDSA signature
+with S in either half, one over SHA-1 too), the identity is refused (msp/mspimplvalidate.go). A CRL signed by
 another key revokes nothing here. A CRL without an AKI matches no CA either, but the MSP, walking its CRLs,
 fails the identity when it reaches one ("could not obtain Authority Key Identifier for crl"): one such CRL
 in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds it). Before any CRL, the MSP
@@ -24,6 +25,10 @@ from asn1crypto import core
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import SignatureAlgorithmOID
 
 
 def load(data: bytes) -> x509.CertificateRevocationList | None:
@@ -250,9 +255,28 @@ def _as_cas(crl: x509.CertificateRevocationList, ca_cert: x509.Certificate) -> x
         ski = fabric_ski(ca_cert)
     except ValueError:
         return None
-    if aki != ski or not crl.is_signature_valid(ca_cert.public_key()):
+    if aki != ski or not signed_by(crl, ca_cert):
         return None
     return crl
+
+
+def signed_by(crl: x509.CertificateRevocationList, ca_cert: x509.Certificate) -> bool:
+    """Whether ca_cert's key signed the CRL, as Fabric's MSP checks it before the CRL revokes anything (Go's
+    Certificate.CheckCRLSignature): the signature over its TBSCertList, under the algorithm the CRL names. An ECDSA
+    signature counts whichever half of the curve order its S is in (neither Go's ECDSA verification nor
+    cryptography's asks for a low S), and one over SHA-1 counts too: Go's CheckSignature still takes ECDSA and RSA
+    with SHA-1, which cryptography's CRL check refuses."""
+    key, algorithm = ca_cert.public_key(), crl.signature_algorithm_oid
+    try:
+        if algorithm == SignatureAlgorithmOID.ECDSA_WITH_SHA1 and isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(crl.signature, crl.tbs_certlist_bytes, ec.ECDSA(hashes.SHA1()))
+        elif algorithm == SignatureAlgorithmOID.RSA_WITH_SHA1 and isinstance(key, rsa.RSAPublicKey):
+            key.verify(crl.signature, crl.tbs_certlist_bytes, padding.PKCS1v15(), hashes.SHA1())
+        else:
+            return crl.is_signature_valid(key)
+    except (InvalidSignature, UnsupportedAlgorithm, TypeError):     # TypeError: a key no signature verifies under
+        return False
+    return True
 
 
 def lists(crls: Iterable[x509.CertificateRevocationList], serial: int) -> x509.CertificateRevocationList | None:
@@ -265,7 +289,9 @@ def refusing(crls: Sequence[bytes], ca_cert: x509.Certificate,
     """The CRL of an MSP's revocation list (``crls``, in its order) at which Fabric's MSP refuses the certificate
     of ``serial`` issued by ``ca_cert``, walking the list as validateCertAgainstChain does: (its place, from 1, the
     CRL, True when it revokes the serial or False when it has no readable AKI, which fails every identity of the
-    MSP); None when the walk ends without a refusal. A CRL that cannot be read at all is passed over."""
+    MSP); None when the walk ends without a refusal. A CRL that cannot be read at all is passed over here, but
+    Fabric's MSP never walks a list holding one: its setup refuses the whole definition first (setupCRLs, "could not
+    parse RevocationList"; :func:`client.ledger.msp.definition_problem`), which a caller asks before this walk."""
     for place, data in enumerate(crls, start=1):
         crl = load(data)
         if crl is None:
@@ -285,7 +311,9 @@ def without_aki(revocation_list: Sequence[bytes]) -> tuple[int, x509.Certificate
     Fabric's MSP reads the list without looking inside (setupCRLs only parses each CRL), then, validating any
     identity of the MSP, walks it and fails the identity at such a CRL ("could not obtain Authority Key Identifier
     for crl", msp/mspimplvalidate.go): with one in its list, the MSP validates none of its identities, its admins'
-    included. A CRL that cannot be read at all is passed over, as refusing passes it."""
+    included. A CRL that cannot be read at all is passed over here, as refusing passes it: it is no CRL without an
+    AKI but one Fabric's MSP setup refuses the whole definition for ("could not parse RevocationList"), before any
+    identity is validated (:func:`client.ledger.msp.definition_problem` names it)."""
     for place, data in enumerate(revocation_list, start=1):
         found = load(data)
         if found is not None and not has_authority_key_id(found):
