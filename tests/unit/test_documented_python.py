@@ -1,7 +1,8 @@
 """Every ```python block of README.md and docs/*.md fits the real SDK: nothing it names is renamed or unbuilt.
 
 Integrators copy these blocks, so a renamed method or keyword must fail here rather than in their code. The
-blocks are parsed and never run (most need a network). Each block is parsed with ``compile(...,
+blocks are parsed and never run here (most need a network; test_documented_python_runs.py runs the pages' that
+need none). Each block is parsed with ``compile(...,
 ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)``, so ``await``, ``async with`` and ``async for`` may
 stand at top level, as a reader inside a coroutine writes them. Then:
 
