@@ -194,7 +194,8 @@ class _ContractBase:
                 return SubmitResult(submitted.result, status.transaction_id)
             if not policy.should_retry(attempt, status.code):
                 raise CommitError(transaction_id=status.transaction_id, validation_code=status.code,
-                                  block_number=status.block_number, attempts=attempt)
+                                  block_number=status.block_number, attempts=attempt,
+                                  retried_codes=policy.retry_on if policy.max_attempts > 1 else None)
             # committed as invalid, it wrote nothing; the next attempt is not yet endorsed
             with _given_up(status.transaction_id, may_have_been_ordered=False):
                 yield Pause(policy.delay(attempt))

@@ -15,7 +15,8 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │   │                        (+ result, the endorsed result, from submit)
     │   └── CommitError          committed to a block but marked invalid
     │                            (validation_code, e.g. MVCC_READ_CONFLICT; attempts, the
-    │                            submissions a retry policy made); code is None
+    │                            submissions a retry policy made; retried_codes, its retry_on);
+    │                            code is None
     ├── BlockWaitTimeoutError    the Gateway peer did not commit a block in time
     │                            (Network.wait_for_block): channel, block_number, address
     ├── DeliverStatusError       a block events stream ended by the peer's Deliver status
@@ -303,14 +304,17 @@ class CommitError(TransactionError):
     ``ENDORSEMENT_POLICY_FAILURE``...). ``code`` is ``None``: the gRPC calls
     succeeded. ``attempts`` is how many submissions were made, this one the last: more than 1 where a
     ``RetryPolicy`` sent the transaction anew, each attempt committing as invalid; :attr:`advice` then says so,
-    as sending it anew at once has been done already (``message`` stays the last attempt's).
+    as sending it anew at once has been done already (``message`` stays the last attempt's), and, where this
+    attempt's code is not among ``retried_codes`` (the policy's ``retry_on``), that the policy stopped on it.
     """
 
-    def __init__(self, *, transaction_id: str, validation_code: int, block_number: int, attempts: int = 1) -> None:
+    def __init__(self, *, transaction_id: str, validation_code: int, block_number: int, attempts: int = 1,
+                 retried_codes: frozenset[int] | None = None) -> None:
         self.validation_code = validation_code
         self.validation_code_name = validation_code_name(validation_code)
         self.block_number = block_number
         self.attempts = attempts
+        self.retried_codes = retried_codes
         super().__init__(
             f"transaction committed in block {block_number} as invalid: {self.validation_code_name}",
             transaction_id=transaction_id,
@@ -321,6 +325,11 @@ class CommitError(TransactionError):
         # a retry policy's attempts: the last one's words alone read as one failure, to be sent anew at once
         retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
                    "that committed as invalid. " if self.attempts > 1 else "")
+        if retried and self.retried_codes is not None and self.validation_code not in self.retried_codes:
+            # stopped on a code it does not retry, not for want of attempts: a longer policy would not have helped
+            retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
+                       f"that committed as invalid: the policy stopped here, as it does not retry "
+                       f"{self.validation_code_name}. ")
         if self.validation_code in READ_CONFLICT_CODES:
             return (f"{retried}It wrote nothing: a transaction committed before it changed what it read; sent anew "
                     "(a new proposal), it runs on what is there now.")

@@ -225,11 +225,24 @@ def test_the_commit_error_of_the_last_retry_says_how_many_attempts_were_made(con
     assert error.message.endswith("as invalid: MVCC_READ_CONFLICT")   # the last attempt's, as without a policy
 
 
+def test_a_retry_stopped_by_a_code_it_does_not_retry_says_so(contract, transport):
+    """Attempts were left: the advice must not read as a policy run out, which more attempts would mend."""
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.ENDORSEMENT_POLICY_FAILURE]
+    with pytest.raises(CommitError) as caught:
+        contract.submit_transaction("Confirm", "R-1", retry=RetryPolicy(max_attempts=5))
+    error = caught.value
+    assert error.attempts == 2 and len(transport.requests("endorse")) == 2
+    assert error.advice.startswith("This was the last of 2 attempts the retry policy made")
+    assert "the policy stopped here, as it does not retry ENDORSEMENT_POLICY_FAILURE" in error.advice
+    assert pickle.loads(pickle.dumps(error)).advice == error.advice
+
+
 def test_a_commit_error_without_a_retry_says_nothing_of_attempts(contract, transport):
     transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
     with pytest.raises(CommitError) as caught:
         contract.submit_transaction("Confirm", "R-1")
     assert caught.value.attempts == 1 and "attempts" not in str(caught.value)
+    assert caught.value.retried_codes is None
 
 
 def test_a_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(contract, transport):
