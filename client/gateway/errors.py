@@ -323,13 +323,14 @@ class CommitError(TransactionError):
     @property
     def advice_without_timeout(self) -> str:
         # a retry policy's attempts: the last one's words alone read as one failure, to be sent anew at once
-        retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
-                   "that committed as invalid. " if self.attempts > 1 else "")
-        if retried and self.retried_codes is not None and self.validation_code not in self.retried_codes:
-            # stopped on a code it does not retry, not for want of attempts: a longer policy would not have helped
+        retried = ""
+        if self.attempts > 1:
             retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
-                       f"that committed as invalid: the policy stopped here, as it does not retry "
-                       f"{self.validation_code_name}. ")
+                       "that committed as invalid")
+            if self.retried_codes is not None and self.validation_code not in self.retried_codes:
+                # stopped on a code it does not retry, not for want of attempts: more would not have helped
+                retried += f": the policy stopped here, as it does not retry {self.validation_code_name}"
+            retried += ". "
         if self.validation_code in READ_CONFLICT_CODES:
             return (f"{retried}It wrote nothing: a transaction committed before it changed what it read; sent anew "
                     "(a new proposal), it runs on what is there now.")
