@@ -16,7 +16,7 @@ from client.ledger.msp import channel_msps
 from . import channel_config, config_policy, config_signing, membership, namespaces
 from .control import run_lock
 from .crypto import org_crypto
-from .errors import shell_word
+from .errors import NetworkError, shell_word
 from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
                          peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
@@ -488,7 +488,7 @@ class OrgUpdateFiles(ChannelAdmins):
         say(f"  1. the data folder the bundles are written from records the change too (if it is another: "
             f"`recfin org submit {shell_word(path)} --channel-only --data-root <that folder>` there; the "
             f"channel has the update, so it is not sent again), then every org's bundle is written again: "
-            f"{'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
+            f"{'; '.join(f'recfin org bundle {o.name}{self._bundles_written_here(recorded)}' for o in now.orgs)}")
         if keys_elsewhere is not None:
             say(f"     {keys_elsewhere.name}'s keys are not in this data folder: a bundle written where they are not "
                 f"comes without them. Made on its own host (`recfin org keys`): the company puts them in with "
@@ -497,6 +497,22 @@ class OrgUpdateFiles(ChannelAdmins):
         say("  2. each company unpacks its new bundle, runs `docker compose up -d` in it (its chaincode server "
             "takes the new configuration), then `recfin host join` (a new org) and `recfin host approve`")
         say("  3. once every org has approved, one of them runs `recfin host commit`")
+
+    def _bundles_written_here(self, recorded: bool) -> str:
+        """The --data-root of the `recfin org bundle` lines said next: this folder, where it recorded the change and
+        the bundles are written from it (made with `prepare --hostnames`) while `org bundle` would read another by
+        default; nothing where that default is this folder, or the bundles come from elsewhere (a native folder,
+        a bundle)."""
+        from .bundle import check_prepared_for_hostnames
+        from .compose import hosts_data_root
+
+        if not recorded or self.root.resolve() == hosts_data_root(self.topology).resolve():
+            return ""
+        try:
+            check_prepared_for_hostnames(self.topology, self.root)
+        except NetworkError:
+            return ""
+        return f" --data-root {shell_word(self.root)}"
 
     def _name_of(self, msp_id: str | None) -> str | None:
         return next((o.name for o in self.topology.orgs if o.msp_id == msp_id), None)
