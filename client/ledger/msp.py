@@ -21,9 +21,11 @@ the MSP's other CAs issuing identities Fabric never takes.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
 attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
-MSP lists organizational unit identifiers, one OU of the identity must be one of them (issued under the chain the
-identifier names); where it enables NodeOUs and sets at least one role's identifier, exactly one of the identity's
-OU attributes, each one counted, must be a NodeOU's (OU=peer twice is none; client and admin both, none either).
+MSP lists organizational unit identifiers, one OU of the identity must be one of them, the identity issued by the CA
+certificate the identifier names (its chain above the identity that CA's; setup refuses an identifier naming no
+certificate, or one that is none of the MSP's CAs or issued another of its intermediate CAs); where it enables NodeOUs
+and sets at least one role's identifier, exactly one of the identity's OU attributes, each one counted, must be a
+NodeOU's (OU=peer twice is none; client and admin both, none either).
 
 Which role an identity has (peer, client, admin, orderer) only an MSP with NodeOUs enabled can tell: the role
 is the organizational unit of its certificate, matched against the MSP's NodeOU identifiers (and, where one
@@ -104,18 +106,24 @@ class ChannelMsp:
     node_ous: Mapping[str, NodeOU] | None = field(default=None, compare=False)
     ou_identifiers: tuple[NodeOU, ...] = field(default=(), compare=False)
     signature_hash_family: str = field(default=DEFAULT_HASH_FAMILY, compare=False)
+    node_ou_identifiers: Mapping[str, NodeOU] = field(default_factory=dict, compare=False)
+    """Each role's NodeOU identifier the definition sets, NodeOUs enabled or not: Fabric's MSP setup reads the CA
+    certificate each names either way (setupNodeOUsV142), while only ``node_ous`` tell roles."""
     admins: tuple[x509.Certificate, ...] | None = field(default=None, compare=False)
     """The admin certificates the definition lists; None where the MSP is known by its CAs alone (a connection
     profile's), whose admin rules of setup are then not asked."""
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
+        node_ou_identifiers = _node_ou_identifiers(conf)
+        # an MSP that enables NodeOUs but sets no role's identifier enforces none (Fabric's setupNodeOUsV142)
+        node_ous = (node_ou_identifiers or None) if conf.fabric_node_ous.enable else None
         return cls(conf.name, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.root_certs),
                    tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
-                   tuple(conf.revocation_list), _node_ous(conf),
+                   tuple(conf.revocation_list), node_ous,
                    tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers),
                    conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY,
-                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins))
+                   node_ou_identifiers, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins))
 
     def signature_hash(self) -> hashes.HashAlgorithm | None:
         """The hash whose digest of a message the MSP's identities sign, or None when its family is none Fabric
@@ -133,6 +141,25 @@ class ChannelMsp:
     def issues_identities(self, ca: x509.Certificate) -> bool:
         """Whether an identity issued by ``ca`` can be the MSP's: ``ca`` is a leaf of its certification tree."""
         return ca.public_bytes(serialization.Encoding.DER) not in self.internal_cas
+
+    @cached_property
+    def fabric_cas(self) -> dict[bytes, x509.Certificate]:
+        """The MSP's root and intermediate CA certificates by the certificate Fabric's MSP names each by
+        (:func:`fabric_identity`), a root first where one is listed twice: how its setup finds the CA an OU
+        identifier names (getCertifiersIdentifier compares them sanitized)."""
+        found: dict[bytes, x509.Certificate] = {}
+        for ca in self.roots + self.intermediates:
+            if (named := fabric_identity(ca, self)) is not None:
+                found.setdefault(named, ca)
+        return found
+
+    @cached_property
+    def certifier_chains(self) -> dict[x509.Certificate, tuple[list[x509.Certificate] | None, str | None]]:
+        """For each CA certificate an OU or NodeOU identifier of the MSP names, its chain as Fabric's MSP setup finds
+        it, or why setup refuses it (:func:`_certifiers_chain`)."""
+        named = (*self.ou_identifiers, *self.node_ou_identifiers.values(), *(self.node_ous or {}).values())
+        return {identifier.certificate: _certifiers_chain(identifier.certificate, self) for identifier in named
+                if identifier.certificate is not None}
 
     @cached_property
     def definition_problem(self) -> str | None:
@@ -193,14 +220,13 @@ def _ou_identifier(identifier: msp_config_pb2.FabricOUIdentifier) -> NodeOU:
                   x509.load_pem_x509_certificate(identifier.certificate) if identifier.certificate else None)
 
 
-def _node_ous(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU] | None:
-    """Each role's NodeOU of an MSP that enables them (a role whose identifier is unset left out), else None. An
-    MSP that enables them but sets no role's identifier enforces none (Fabric's setupNodeOUsV142): None too."""
-    if not conf.HasField("fabric_node_ous") or not conf.fabric_node_ous.enable:
-        return None
-    found = {role: _ou_identifier(getattr(conf.fabric_node_ous, f"{role}_ou_identifier")) for role in NODE_OU_ROLES
-             if conf.fabric_node_ous.HasField(f"{role}_ou_identifier")}
-    return found or None
+def _node_ou_identifiers(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU]:
+    """Each role's NodeOU identifier the definition sets (a role whose identifier is unset left out), NodeOUs
+    enabled or not."""
+    if not conf.HasField("fabric_node_ous"):
+        return {}
+    return {role: _ou_identifier(getattr(conf.fabric_node_ous, f"{role}_ou_identifier")) for role in NODE_OU_ROLES
+            if conf.fabric_node_ous.HasField(f"{role}_ou_identifier")}
 
 
 def channel_msps(config: configtx_pb2.Config) -> dict[str, ChannelMsp]:
@@ -537,8 +563,34 @@ def _organizational_units(cert: x509.Certificate) -> list[str]:
 
 def _issued_as(chain: list[x509.Certificate], identifier: NodeOU, msp: ChannelMsp) -> bool:
     """Whether the identity (``chain[0]``, chained to ``msp``) is issued as the OU identifier asks: where it names a
-    certificate, the chain above the identity is that certificate's (Fabric compares the two chains' hashes)."""
-    return identifier.certificate is None or chain[1:] == (fabric_chain(identifier.certificate, msp) or [])
+    certificate, the chain above the identity is that CA's (:func:`_certifiers_chain`: Fabric compares the two
+    chains' hashes), so that CA issued it."""
+    if identifier.certificate is None:
+        return True
+    certifiers, _ = msp.certifier_chains[identifier.certificate]
+    return certifiers is not None and chain[1:] == certifiers
+
+
+def _certifiers_chain(certificate: x509.Certificate,
+                      msp: ChannelMsp) -> tuple[list[x509.Certificate] | None, str | None]:
+    """The chain of the CA an OU identifier names by ``certificate``, as Fabric's MSP setup finds it
+    (getCertifiersIdentifier): the root alone, or an intermediate CA and the CAs above it; and None. Or None and
+    why setup refuses the identifier, said of the certificate: it is none of the MSP's root or intermediate CA
+    certificates (compared as Fabric names them), or an intermediate CA that issued another of the MSP's."""
+    named = fabric_identity(certificate, msp)
+    listed = None if named is None else msp.fabric_cas.get(named)
+    if listed is None:
+        return None, (f"is none of {msp.msp_id}'s root or intermediate CA certificates (\"Failed adding OU. "
+                      "Certificate [...] not in root or intermediate certs\")")
+    if any(listed is root for root in msp.roots):
+        return [listed], None
+    chain = fabric_chain(listed, msp)
+    if chain is None:
+        return None, "has no single validation chain to the MSP's roots (\"Failed computing validation chain\")"
+    if not msp.issues_identities(listed):
+        return None, (f"is an intermediate CA of {msp.msp_id} that issued another of its intermediate CAs, so issues "
+                      "none of its identities (\"Parent certificate should be a leaf of the certification tree\")")
+    return chain, None
 
 
 def _ou_problem(chain: list[x509.Certificate], msp: ChannelMsp) -> str | None:
@@ -626,6 +678,9 @@ def definition_problem(msp: ChannelMsp) -> str | None:
       constraints take; and an intermediate CA must pass the MSP's CRLs as an identity does: none lacking an
       Authority Key Identifier Fabric reads, none of its issuer listing it (finalizeSetupCAs, validateCAIdentity
       of msp/mspimplvalidate.go);
+    - every organizational unit identifier names a CA certificate, and that one, as the one a NodeOU identifier
+      names (NodeOUs enabled or not), is one of its root CA certificates or of its intermediate CA certificates that
+      issued no other of them (setupOUs, setupNodeOUsV142: getCertifiersIdentifier);
     - every admin certificate it lists reads as an identity of the MSP (one signed with ECDSA has exactly one
       chain to its CAs, getIdentityFromConf), and it lists one at least unless its NodeOUs are on with an admin
       OU (setupAdminsV142);
@@ -645,7 +700,34 @@ def definition_problem(msp: ChannelMsp) -> str | None:
     for kind, ca in [("root", root) for root in msp.roots] + [("intermediate", ca) for ca in msp.intermediates]:
         if (problem := _ca_problem(ca, kind, msp)) is not None:
             return problem
+    if (problem := _ou_identifiers_problem(msp)) is not None:
+        return problem
     return None if msp.admins is None else _admins_problem(msp)
+
+
+def _ou_identifiers_problem(msp: ChannelMsp) -> str | None:
+    """Why Fabric's MSP setup refuses ``msp``'s definition for the CA certificate one of its organizational unit
+    identifiers or NodeOU identifiers names, or None (:func:`definition_problem`): setupOUs reads the one each OU
+    identifier must name, setupNodeOUsV142 the one a NodeOU identifier may name, both with getCertifiersIdentifier."""
+    count = len(msp.ou_identifiers)
+    named = [(f"organizational unit identifier {place} of {count} ({identifier.ou})", identifier)
+             for place, identifier in enumerate(msp.ou_identifiers, start=1)]
+    named += [(f"{role} NodeOU identifier ({identifier.ou})", identifier)
+              for role, identifier in (msp.node_ou_identifiers or msp.node_ous or {}).items()
+              if identifier.certificate is not None]
+    for what, identifier in named:
+        if identifier.certificate is None:
+            return (f"the {what} in {msp.msp_id}'s MSP names no CA certificate, and Fabric's MSP setup reads the one "
+                    f"each organizational unit identifier names (\"failed getting certificate for\"): name the CA "
+                    f"certificate that issues the identities carrying {identifier.ou}")
+        _, refused = msp.certifier_chains[identifier.certificate]
+        if refused is not None:
+            cert = identifier.certificate
+            return (f"the {what} in {msp.msp_id}'s MSP names the certificate of {_subject(cert)} (serial "
+                    f"{cert.serial_number:x}), which {refused}, and Fabric's MSP setup refuses such an identifier: "
+                    f"name the root or intermediate CA certificate of {msp.msp_id} that issues the identities "
+                    f"carrying {identifier.ou}")
+    return None
 
 
 def _admins_problem(msp: ChannelMsp) -> str | None:

@@ -47,7 +47,8 @@ def _user(ca, ous, cn: str = "user1") -> x509.Certificate:
 def _msp(*cas, node_ous=None, ou_identifiers=()) -> ChannelMsp:
     """The MSP of these CAs as the channel config would carry it: ``node_ous`` role -> OU (NodeOUs enabled), each
     of ``ou_identifiers`` an OU or (OU, CA certificate); without an admin OU, it lists an admin of the first CA
-    carrying the first OU identifier, as Fabric's MSP setup refuses a definition naming no admin."""
+    carrying the first OU identifier, as Fabric's MSP setup refuses a definition naming no admin (an OU
+    identifier given as an OU alone names no CA certificate, which setup refuses too)."""
     conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[c.public_bytes(Encoding.PEM) for _, c in cas])
     if not (node_ous or {}).get("admin"):
         ous = [identifier if isinstance(identifier, str) else identifier[0] for identifier in ou_identifiers]
@@ -98,7 +99,7 @@ def test_node_ous_enabled_with_no_role_set_enforce_nothing():
 
 def test_with_node_ous_off_an_identity_needs_one_of_the_msps_organizational_units():
     ca, other = _ca(), _ca("other-ca")
-    msp = _msp(ca, other, ou_identifiers=["bank-unit", ("trade-unit", other[1])])
+    msp = _msp(ca, other, ou_identifiers=[("bank-unit", ca[1]), ("trade-unit", other[1])])
     assert certificate_problem(_user(ca, ["x", "bank-unit"]), msp, NOW) is None
     assert certificate_problem(_user(other, ["trade-unit"]), msp, NOW) is None
     assert certificate_problem(_user(ca, ["other-unit"]), msp, NOW) == (
@@ -112,7 +113,7 @@ def test_with_node_ous_off_an_identity_needs_one_of_the_msps_organizational_unit
 
 def test_with_node_ous_on_the_msps_organizational_units_are_asked_too():
     ca = _ca()
-    msp = _msp(ca, node_ous=ROLES, ou_identifiers=["bank-unit"])
+    msp = _msp(ca, node_ous=ROLES, ou_identifiers=[("bank-unit", ca[1])])
     assert certificate_problem(_user(ca, ["peer", "bank-unit"]), msp, NOW, PEER) is None
     assert "organizational unit identifiers (bank-unit" in certificate_problem(_user(ca, ["peer"]), msp, NOW, PEER)
 

@@ -1032,6 +1032,8 @@ def test_a_peer_certificate_under_another_chain_than_the_peer_node_ou_names_is_n
     other_ca = Org(REGULATOR).ca_cert   # the NodeOU names a CA certificate the debtor's peers are not issued under
 
     def name_other_ca(fabric):
+        # one of the MSP's own CAs, as Fabric's MSP setup asks of the certificate a NodeOU identifier names
+        fabric.root_certs.append(pem(other_ca))
         fabric.fabric_node_ous.peer_ou_identifier.certificate = pem(other_ca)
 
     edit_debtors_msp(monkeypatch, name_other_ca)
