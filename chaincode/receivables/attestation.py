@@ -68,6 +68,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from . import dates, fingerprint, keys, money
+from .dates import as_time
 from .config import REGULATOR, NetworkConfig
 from .errors import NewerVersionRecord, RuleViolation, newer_version_record, rule, shown
 from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationRequest, Party
@@ -149,21 +150,6 @@ def may_read(config: NetworkConfig, party: Party, attestations: list[InvoiceAtte
     if party.role in config.attesting_roles or party.role == REGULATOR:
         return True
     return any(party.uscc in (a.seller_tax_id, a.buyer_tax_id) for a in attestations)
-
-
-def as_time(timestamp: str) -> datetime:
-    """A transaction timestamp as the contract writes it (ISO 8601, UTC, ``Z``), as a time to compare: as text, a
-    timestamp on a whole second ("...:00Z") sorts after one 0.4 s later ("...:00.400000Z")."""
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-
-
-def is_time(timestamp: str) -> bool:
-    """Whether ``timestamp`` is one ``as_time`` reads, with its zone: the contract writes every one so, and a record two
-    orgs wrote need not hold one (a time without a zone compares with none that has one)."""
-    try:
-        return as_time(timestamp).tzinfo is not None
-    except ValueError:
-        return False
 
 
 def attested_time(a: InvoiceAttestation) -> datetime:

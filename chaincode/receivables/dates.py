@@ -64,6 +64,21 @@ def iso_timestamp(timestamp: datetime) -> str:
     return timestamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def as_time(timestamp: str) -> datetime:
+    """A transaction timestamp as the contract writes it (ISO 8601, UTC, ``Z``), as a time to compare: as text, a
+    timestamp on a whole second ("...:00Z") sorts after one 0.4 s later ("...:00.400000Z")."""
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
+def is_time(timestamp: str) -> bool:
+    """Whether ``timestamp`` is one ``as_time`` reads, with its zone: the contract writes every one so, and a record two
+    orgs wrote need not hold one (a time without a zone compares with none that has one)."""
+    try:
+        return as_time(timestamp).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def parse_date(value: object, field: str) -> date:
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise rule("date-invalid", f"{field} is {shown(value)}: give a calendar date as YYYY-MM-DD")

@@ -166,6 +166,28 @@ def mark_overdue(r: Receivable) -> None:
     r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
 
 
+def ensure_dated_from(today_iso: str, earliest: str, step: str, follows: str) -> None:
+    """Refused (``timestamp-out-of-order``) where ``step``, dated ``today_iso`` by its timestamp, would be dated
+    before ``earliest``, the first day of what it follows (``follows`` names it). The peers take a client's
+    timestamp within their time window, so around midnight in China a client whose clock is behind stamps the
+    day before a change that committed first: recorded so, a payment would be on time on a claim marked
+    overdue, a disbursement lend for a day before its acceptance, or an early payment be earlier than its offer
+    can pay."""
+    if today_iso < earliest:
+        raise rule("timestamp-out-of-order", f"this {step}'s timestamp dates it {today_iso}, yet it follows "
+                   f"{follows}: nothing is recorded; the client's clock is behind, so send it again from one whose "
+                   f"clock is right (dated {earliest} or later)")
+
+
+def ensure_paid_as_overdue(r: Receivable, today_iso: str, step: str) -> None:
+    """Refused (``ensure_dated_from``) where a payment of ``r``, marked OVERDUE (only after its due date), would
+    be dated on or before that due date: it would read as paid on time on a claim in arrears."""
+    if r.status == OVERDUE:
+        arrears_from = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
+        ensure_dated_from(today_iso, arrears_from, step, f"the marking of {r.id} OVERDUE, in arrears from "
+                          f"{arrears_from} (the day after its due date {r.due_date})")
+
+
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
                                         due_way_on: str = "", *, sent_again: str = "",
                                         parts: SplitParts | None = None) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from chaincode.shim import PeerError
 
-from . import attestation, keys
+from . import attestation, dates, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
 from .store_base import (HISTORY_NEEDED, UNREADABLE_VALUE, HistoryIncomplete, HistoryUnavailable, StoreBase,
@@ -30,7 +30,7 @@ def _entry_of(value: bytes) -> dict[str, str] | None:
     except ValueError:
         return None
     if not isinstance(entry, dict) or not all(isinstance(entry.get(field), str) for field in _NEWEST_FIELDS) \
-            or not attestation.is_time(entry["at"]):
+            or not dates.is_time(entry["at"]):
         return None
     return entry
 
@@ -185,7 +185,7 @@ class AttestationRecords(StoreBase):
         first = named[0][1]
         ids = {entry["attestation_id"] for tx_id, entry in named if entry["tx_id"] == tx_id}
         return attestation.Vouched(ids=frozenset({first["attestation_id"], *ids}),
-                                   since=attestation.as_time(first["at"]))
+                                   since=dates.as_time(first["at"]))
 
     async def _in_its_first_attesters_name(self, a: InvoiceAttestation) -> bool:
         """Whether the record names the attester, and its org, the first write of its key named (or its key
@@ -216,7 +216,7 @@ class AttestationRecords(StoreBase):
             return None
         entry = parsed_object(raw, {field: str for field in _NEWEST_FIELDS}, keys.ATTESTATION_LAST, fp, attester,
                               remedy=_FORGED_NEWEST)
-        if not attestation.is_time(entry["at"]):
+        if not dates.is_time(entry["at"]):
             raise unreadable(keys.label(keys.ATTESTATION_LAST, fp, attester), f"its at {shown(entry['at'])} is no "
                              "transaction time", _FORGED_NEWEST)
         return attestation.Newest(**{field: entry[field] for field in _NEWEST_FIELDS})
@@ -276,7 +276,7 @@ class AttestationRecords(StoreBase):
             a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)
             if a is None and written_by_a_newer_version(InvoiceAttestation, kv.value):
                 newer_ids.append(attributes[-1])
-            elif (a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at)
+            elif (a is None or a.fingerprint != fp or not dates.is_time(a.attested.at)
                     or not await self._in_its_first_attesters_name(a)):
                 unreadable_ids.append(attributes[-1])
             else:
