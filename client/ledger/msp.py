@@ -670,7 +670,8 @@ def definition_problem(msp: ChannelMsp) -> str | None:
     preSetupV142 and postSetupV142), fails unless:
 
     - the MSP lists a root CA certificate (setupCAs);
-    - every CRL it lists parses, PEM or DER (setupCRLs, "could not parse RevocationList");
+    - every CRL it lists parses as Go's x509.ParseCRL reads one, DER or PEM from its first byte (setupCRLs, "could
+      not parse RevocationList"; :func:`.revocation.load`);
     - every root and intermediate CA certificate it lists is a CA (basic constraints CA:TRUE), has a Subject Key
       Identifier Fabric reads, and verifies as the MSP verifies its identities: exactly one chain of the MSP's CAs
       at a second past its own notBefore, as Go's x509 builds it (signatures other than SHA-1, issuers allowed to
@@ -695,8 +696,8 @@ def definition_problem(msp: ChannelMsp) -> str | None:
     for place, data in enumerate(msp.crls, start=1):
         if revocation.load(data) is None:
             return (f"CRL {place} of {len(msp.crls)} in {msp.msp_id}'s MSP in the channel config is no CRL Fabric "
-                    "parses (neither PEM nor DER), and Fabric's MSP refuses a definition holding one (\"could not "
-                    "parse RevocationList\"): replace it with the CRL its CA wrote, or leave it out")
+                    "parses (DER, or PEM from its first byte), and Fabric's MSP refuses a definition holding one "
+                    "(\"could not parse RevocationList\"): replace it with the CRL its CA wrote, or leave it out")
     for kind, ca in [("root", root) for root in msp.roots] + [("intermediate", ca) for ca in msp.intermediates]:
         if (problem := _ca_problem(ca, kind, msp)) is not None:
             return problem

@@ -31,14 +31,18 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import SignatureAlgorithmOID
 
 
+PEM_CRL_START = b"-----BEGIN X509 CRL"
+
+
 def load(data: bytes) -> x509.CertificateRevocationList | None:
-    """A CRL in PEM or DER (Fabric reads both), None for anything else."""
-    for loader in (x509.load_pem_x509_crl, x509.load_der_x509_crl):
-        try:
-            return loader(data)
-        except ValueError:
-            continue
-    return None
+    """A CRL as Go's x509.ParseCRL reads one for Fabric's MSP (setupCRLs), None where it reads none: PEM where the
+    bytes start with its BEGIN line, DER otherwise. PEM after anything else, a blank line or the text dump
+    `openssl crl -text` writes first, is read as DER, which it is not: Fabric's MSP setup refuses such a CRL."""
+    loader = x509.load_pem_x509_crl if data.startswith(PEM_CRL_START) else x509.load_der_x509_crl
+    try:
+        return loader(data)
+    except ValueError:
+        return None
 
 
 def ca_ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:

@@ -201,9 +201,9 @@ def test_a_listed_admin_of_another_ca_refuses_the_definition_even_with_node_ous_
 def test_a_crl_that_does_not_parse_refuses_the_definition():
     root_key, root, user = _sound()
     msp = ChannelMsp("BankMSP", (root,), (), (_crl(root_key, [99]), b"not a CRL"))
-    expected = ("CRL 2 of 2 in BankMSP's MSP in the channel config is no CRL Fabric parses (neither PEM nor DER), and "
-                "Fabric's MSP refuses a definition holding one (\"could not parse RevocationList\"): replace it with "
-                "the CRL its CA wrote, or leave it out")
+    expected = ("CRL 2 of 2 in BankMSP's MSP in the channel config is no CRL Fabric parses (DER, or PEM from its "
+                "first byte), and Fabric's MSP refuses a definition holding one (\"could not parse RevocationList\"): "
+                "replace it with the CRL its CA wrote, or leave it out")
     assert definition_problem(msp) == expected
     assert certificate_problem(user, msp, NOW) == REFUSED + expected
     der = x509.load_pem_x509_crl(_crl(root_key, [99])).public_bytes(Encoding.DER)
@@ -236,3 +236,18 @@ def test_a_listed_admin_without_a_chain_has_its_chains_built_once(monkeypatch):
     problem = definition_problem(ChannelMsp("BankMSP", (root,), (), (), node_ous=NODE_OUS, admins=(stranger,)))
     assert "does not chain to a CA certificate of BankMSP" in problem, problem
     assert built == [msp_module.fabric_moment(stranger)]
+
+
+def test_a_pem_crl_with_text_before_it_refuses_the_definition_as_go_reads_no_crl_there():
+    # Go's x509.ParseCRL reads PEM only from bytes that start with its BEGIN line, and the rest as DER: a CRL file
+    # `openssl crl -text` wrote, its dump first, goes into the channel config as it is and fails Fabric's setup
+    root_key, root, user = _sound()
+    pem = _crl(root_key, [99])
+    for written in (b"Certificate Revocation List (CRL):\n        Version 2 (0x1)\n" + pem, b"\n" + pem):
+        msp = ChannelMsp("BankMSP", (root,), (), (written,))
+        assert definition_problem(msp) == (
+            "CRL 1 of 1 in BankMSP's MSP in the channel config is no CRL Fabric parses (DER, or PEM from its first "
+            "byte), and Fabric's MSP refuses a definition holding one (\"could not parse RevocationList\"): replace "
+            "it with the CRL its CA wrote, or leave it out")
+        assert certificate_problem(user, msp, NOW).startswith(REFUSED)
+    assert definition_problem(ChannelMsp("BankMSP", (root,), (), (pem + b"\ntrailing text\n",))) is None
