@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .features import (HORIZON_DAYS, DebtorFeatures, OriginalClaim, as_the_debtor_could_pay, claim_states,
-                       debtor_features, original_claims)
+                       debtor_features_on, original_claims)
 from .history import ReceivableHistory
 
 __all__ = ["HORIZON_DAYS", "Examples", "build_examples", "labelled_claims", "late_labels", "snapshot_dates",
@@ -144,13 +144,16 @@ def build_examples(histories: list[ReceivableHistory], as_of_dates: list[date], 
     out = Examples()
     for history in histories:
         claims = original_claims(claim_states(history, history_ends))   # once per history, for every date
+        labelled = {as_of: labels for as_of in sorted(as_of_dates)
+                    if (labels := _labels(claims, as_of, horizon, history_ends))}
+        # the features as of every date from one pass over the history, as debtor_features gives them date by date
+        features = dict(zip(labelled, debtor_features_on(history, list(labelled))))
         for as_of in as_of_dates:
-            labelled = _labels(claims, as_of, horizon, history_ends)
-            if not labelled:
+            if as_of not in labelled:
                 continue
-            feats = debtor_features(history.as_of(as_of), as_of)
+            feats = features[as_of]
             row = feats.model_inputs()
-            for due, label in labelled:
+            for due, label in labelled[as_of]:
                 out.inputs.append(row)
                 out.labels.append(label)
                 out.debtors.append(history.debtor)

@@ -72,14 +72,14 @@ is named in ``originals_not_in_history``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from .history import ReceivableHistory
+from .history import LedgerEvent, ReceivableHistory
 from .history import held_ancestor as _held_ancestor
 from .working_days import next_working_day, years_not_held
 
@@ -466,6 +466,14 @@ class _Claim:
     freeze_changes: list[tuple[date, int]] = field(default_factory=list)
     split: bool = False
 
+    def copy(self) -> "_Claim":
+        """This state as it stands, in a new claim whose later changes leave it as it is, the days it is to be paid
+        by to be worked out again (copied field by field, dataclasses.replace took most of the time it saves)."""
+        claim = _Claim.__new__(_Claim)
+        claim.__dict__.update((name, value) for name, value in self.__dict__.items() if name in _CLAIM_FIELDS)
+        claim.payments, claim.freeze_changes = list(self.payments), list(self.freeze_changes)
+        return claim
+
     @property
     def owed(self) -> int:
         """What is still owed in fen: the face less what was paid (a history without payments owes the face)."""
@@ -539,42 +547,51 @@ class _Claim:
                                         or self.overdue_marked_on > self.pay_by)
 
 
+_CLAIM_FIELDS = frozenset(f.name for f in fields(_Claim))   # what _Claim.copy copies: not the days worked out
+
+
 def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
     """Each receivable of the history as it stood at the end of ``as_of``, by id; later events are ignored."""
     claims: dict[str, _Claim] = {}
     for event in history.events:   # in ledger order (ReceivableHistory sorts them): first to last
         if event.event_date > as_of:
             continue
-        claim = claims.get(event.receivable_id)
-        if claim is None:
-            claim = claims[event.receivable_id] = _Claim(face=event.face_amount, due=event.due_date, holder=event.holder,
-                                                         parent_id=event.parent_id)
-        claim.holder = event.holder
-        kind = event.kind
-        if kind == "confirmed":
-            claim.confirmed_on = claim.confirmed_on or event.event_date
-        elif kind == "rejected":
-            claim.rejected_on = claim.rejected_on or event.event_date
-        elif kind == "financed":
-            claim.financed = True
-        elif kind == "paid":
-            claim.paid += event.amount or 0
-            claim.payments.append((event.event_date, event.amount or 0))
-        elif kind == "settled":
-            claim.settled_on = event.settled_date
-            claim.settled_recorded_on = event.event_date
-        elif kind == "overdue":
-            claim.overdue_marked = True
-            claim.overdue_marked_on = claim.overdue_marked_on or event.event_date
-        elif kind == "frozen":
-            claim.frozen += 1
-            claim.freeze_changes.append((event.event_date, 1))
-        elif kind == "unfrozen":
-            claim.freeze_changes.append((event.event_date, -1))
-        elif kind == "split":
-            claim.split = True
+        _record(claims, event)
     _carry_confirmation_into_parts(claims)
     return claims
+
+
+def _record(claims: dict[str, _Claim], event: LedgerEvent) -> None:
+    """``event`` entered on the state of its receivable in ``claims`` (added on its first event), as the ledger
+    recorded it: what the history holds of each claim, before :func:`_carry_confirmation_into_parts`."""
+    claim = claims.get(event.receivable_id)
+    if claim is None:
+        claim = claims[event.receivable_id] = _Claim(face=event.face_amount, due=event.due_date, holder=event.holder,
+                                                     parent_id=event.parent_id)
+    claim.holder = event.holder
+    kind = event.kind
+    if kind == "confirmed":
+        claim.confirmed_on = claim.confirmed_on or event.event_date
+    elif kind == "rejected":
+        claim.rejected_on = claim.rejected_on or event.event_date
+    elif kind == "financed":
+        claim.financed = True
+    elif kind == "paid":
+        claim.paid += event.amount or 0
+        claim.payments.append((event.event_date, event.amount or 0))
+    elif kind == "settled":
+        claim.settled_on = event.settled_date
+        claim.settled_recorded_on = event.event_date
+    elif kind == "overdue":
+        claim.overdue_marked = True
+        claim.overdue_marked_on = claim.overdue_marked_on or event.event_date
+    elif kind == "frozen":
+        claim.frozen += 1
+        claim.freeze_changes.append((event.event_date, 1))
+    elif kind == "unfrozen":
+        claim.freeze_changes.append((event.event_date, -1))
+    elif kind == "split":
+        claim.split = True
 
 
 def _carry_confirmation_into_parts(claims: dict[str, _Claim]) -> None:
@@ -813,7 +830,49 @@ def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     """The debtor's features at the end of ``as_of``; later events are ignored. A history read from the ledger as
     of an earlier date is refused (:meth:`ReceivableHistory.checked_for`): it cannot tell what was paid since."""
-    claims = claim_states(history.checked_for(as_of), as_of)
+    return _features(history.debtor, claim_states(history.checked_for(as_of), as_of), as_of)
+
+
+def debtor_features_on(history: ReceivableHistory, dates: list[date]) -> list[DebtorFeatures]:
+    """:func:`debtor_features` of ``history`` as of each of ``dates`` (ascending), in one pass over its events.
+
+    Computed date by date from scratch, each date entered every event up to it again, and made every claim and the
+    days it is to be paid by (:attr:`_Claim.pay_by`) anew. Here each event is entered once, in ledger order, up to
+    each date in turn; a claim no event changed since the date before keeps its state, and with it the days it is
+    to be paid by, which only its own events change. What depends on the claims held together (which are split,
+    the confirmation a part takes from its claim: :func:`_carry_confirmation_into_parts`) is worked out again on
+    every date from what the events recorded, as :func:`claim_states` works it out. The features are those of
+    :func:`debtor_features` as of each date (tests/unit/risk/test_risk_features_on_many_dates.py), nothing
+    after it read: the events are in ledger order, by date first (:class:`ReceivableHistory`)."""
+    if any(later < earlier for earlier, later in zip(dates, dates[1:])):
+        raise ValueError(f"dates {', '.join(map(str, dates))} are not in ascending order: sort them")
+    recorded: dict[str, _Claim] = {}   # each claim as its events left it
+    claims: dict[str, _Claim] = {}     # the states the features read: recorded's, carried into the parts
+    events, next_event, out = history.events, 0, []
+    for as_of in dates:
+        history.checked_for(as_of)
+        changed: dict[str, None] = {}   # in the order first changed, which is the order claims were first seen
+        while next_event < len(events) and events[next_event].event_date <= as_of:
+            _record(recorded, events[next_event])
+            changed[events[next_event].receivable_id] = None
+            next_event += 1
+        for receivable_id in changed:   # a new state: its days to be paid by are worked out again
+            claims[receivable_id] = recorded[receivable_id].copy()
+        for receivable_id, claim in claims.items():   # as the events left them, before carrying
+            claim.confirmed_on, claim.split = recorded[receivable_id].confirmed_on, recorded[receivable_id].split
+        _carry_confirmation_into_parts(claims)
+        out.append(_features(history.debtor, claims, as_of))
+    return out
+
+
+class _FellDue(NamedTuple):
+    """The claims that fell due in a window, and those of them paid late or not yet."""
+    claims: list[OriginalClaim]
+    late: list[OriginalClaim]
+
+
+def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeatures:
+    """The features of the claims of :func:`claim_states` as of ``as_of``."""
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
     # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
     # pay them. Of a split claim only the parts an order binds are left out (as_the_debtor_could_pay)
@@ -850,18 +909,14 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         by_holder[c.holder] = by_holder.get(c.holder, 0) + c.owed
     confirmed_amount = sum(c.face for c in confirmed)
 
-    class FellDue(NamedTuple):
-        claims: list[OriginalClaim]
-        late: list[OriginalClaim]   # paid late, or not yet
-
-    def fell_due(window: int, back: int = 0) -> FellDue:
+    def fell_due(window: int, back: int = 0) -> _FellDue:
         end = as_of - timedelta(days=back)
         start = end - timedelta(days=window)
         # a claim due today is left out, paid or not: unpaid, it may still be paid today, and counting only the ones
         # paid by now would count that day's claims on time only. In a window that ended before today (the season a
         # year ago) a claim due on its last day counts, and is late when unpaid.
         due = [o for o in originals if start < o.due <= end and o.due < as_of]
-        return FellDue(due, [o for o in due if o.settled_on is None or o.days_late > 0])
+        return _FellDue(due, [o for o in due if o.settled_on is None or o.days_late > 0])
 
     windows = {w: fell_due(w) for w in (30, *WINDOWS)}
     # the 90 days that, a year ago, followed this date: the season ahead, as it went last time
@@ -873,7 +928,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     scale = smoothing_claims(on_time, late + unpaid_fell_due, [
         o for o in originals if o.settled_on is None and not (o.due < as_of or o.overdue(as_of))])
     return DebtorFeatures(
-        debtor=history.debtor,
+        debtor=debtor,
         as_of=as_of,
         confirmed_count=len(confirmed),
         confirmed_amount=confirmed_amount,
