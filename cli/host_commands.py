@@ -55,6 +55,13 @@ def _bundle_options(fn):
     return fn
 
 
+def _again(command: str, bundle_root: Path) -> str:
+    """`recfin host COMMAND --bundle DIR`, to run again, with the bundle it was given."""
+    from network.errors import shell_word
+
+    return f"recfin host {command} --bundle {shell_word(bundle_root)}"
+
+
 def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperations:
     from network.bundle_host import BundleHost, HostOperations, files_unchecked_note
 
@@ -110,7 +117,8 @@ def join(bundle_root, timeout, as_json):
       recfin host join --bundle /var/recfin
     """
     ops = _operations(bundle_root, timeout, as_json)
-    joined = ops.join()
+    with ops.peers_answering(_again("join", bundle_root)):
+        joined = ops.join()
     rows = [{"peer": name, "channel": ops.host.topology.channel, "joined_now": now} for name, now in joined.items()]
     emit(rows, as_json=as_json, columns=["peer", "channel", "joined_now"])
 
@@ -136,7 +144,8 @@ def approve(bundle_root, timeout, as_json, and_commit):
       recfin host approve --commit --json
     """
     ops = _operations(bundle_root, timeout, as_json)
-    approval = ops.approve()
+    with ops.peers_answering(_again("approve" + (" --commit" if and_commit else ""), bundle_root)):
+        approval = ops.approve()
     result = {"org": ops.host.msp_id, "chaincode": ops.host.chaincode_name, "version": ops.host.chaincode_version,
               "sequence": approval.sequence, "approved_now": approval.approved_now,
               "already_committed": approval.committed,
@@ -145,7 +154,8 @@ def approve(bundle_root, timeout, as_json, and_commit):
         # Any org may commit, but only once every org has approved: until then this approval is the result.
         result["committed_now"] = not result["waiting_for"]
         if result["committed_now"]:
-            ops.commit()
+            with ops.peers_answering(_again("commit", bundle_root)):
+                ops.commit()
         else:
             progress(as_json)(f"not committed yet: waiting for {', '.join(result['waiting_for'])} to approve "
                               f"(`recfin host approve` on their hosts); then run `recfin host commit`")
@@ -166,10 +176,11 @@ def commit(bundle_root, timeout, as_json):
       recfin host commit --bundle /var/recfin --json
     """
     ops = _operations(bundle_root, timeout, as_json)
-    sequence, in_force = ops.approval_target()
-    if in_force is None:
-        sequence = ops.commit()
-    else:
+    with ops.peers_answering(_again("commit", bundle_root)):
+        sequence, in_force = ops.approval_target()
+        if in_force is None:
+            sequence = ops.commit()
+    if in_force is not None:
         progress(as_json)(f"{ops.host.chaincode_name} {ops.host.chaincode_version} is committed already, at "
                           f"sequence {sequence}: nothing to commit")
     emit({"chaincode": ops.host.chaincode_name, "version": ops.host.chaincode_version, "sequence": sequence,

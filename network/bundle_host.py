@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -343,6 +345,12 @@ class Approval:
     installed_now: bool = False      # the org's package was installed by this call
 
 
+# What to do about one of the org's peers that does not answer its admin's `peer` calls: not started, or its
+# hostname resolving elsewhere or nowhere from this host.
+PEER_NOT_ANSWERING = ("start the bundle's containers (`docker compose up -d` in the bundle) and check that its "
+                      "hostname resolves here")
+
+
 class HostOperations:
     """Join, approve, commit and report, as the bundle's org admin."""
 
@@ -350,6 +358,25 @@ class HostOperations:
         self.host, self.tools, self.say = host, tools, say
         host.prepare_cli(tools.fabric)
         self.lifecycle = Lifecycle(tools, host.topology, host.root)
+
+    @contextmanager
+    def peers_answering(self, again: str) -> Iterator[None]:
+        """A `peer` call in the block that failed while one of the org's peers does not answer this admin is said
+        as that: the peer, its error, and what to do, then ``again`` (the command to run again), not the bare
+        call (`peer lifecycle chaincode queryinstalled failed: ...`). The peers are asked only once a call failed;
+        where each answers, the failure is the call's own and goes on as it was."""
+        try:
+            yield
+        except ToolError:
+            topo, silent = self.host.topology, []
+            for node in self.host.peers():
+                try:
+                    channel.peer_channels(self.tools, topo, self.host.root, node)
+                except ToolError as exc:
+                    silent.append(f"{node.name} ({node.address}) did not answer: {exc}")
+            if not silent:
+                raise
+            raise NetworkError(f"{'; '.join(silent)}; {PEER_NOT_ANSWERING}, then run `{again}` again") from None
 
     def join(self) -> dict[str, bool]:
         """Join each of the org's peers to the channel; peer name -> joined now."""
@@ -508,9 +535,7 @@ def status_problems(report: dict) -> list[str]:
     channel_id, problems = report["channel"], []
     for row in report["peers"]:
         if row["error"] is not None:
-            problems.append(f"{row['peer']} ({row['address']}) did not answer: {row['error']}; start the bundle's "
-                            f"containers (`docker compose up -d` in the bundle) and check that its hostname "
-                            f"resolves here")
+            problems.append(f"{row['peer']} ({row['address']}) did not answer: {row['error']}; {PEER_NOT_ANSWERING}")
         elif not row["joined"]:
             problems.append(f"{row['peer']} has not joined {channel_id}: `recfin host join`")
     committed = report["committed"]
