@@ -19,7 +19,8 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - overdue now: open, its last day on time (the due date, or the next working
   day after a day off) before ``as_of`` (or marked overdue after that day),
   its amount owed as for open, and how many days past that day the oldest of
-  them is;
+  them is (of a split claim, its unpaid parts' days, each past its own day:
+  :meth:`OriginalClaim.days_past_due`);
 - financed share: face amount of the claims with a financing live on
   ``as_of`` (or ended in settlement) / confirmed face amount; a financing
   cancelled before disbursement, or taken back to the holder under recourse,
@@ -267,8 +268,9 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
     Each claim that fell due before ``as_of`` weighs as in the late shares (:func:`claim_weight`, and of one paid
     late or not yet, the part of its face still owed when it fell due), halved for every
     ``RECENT_HALF_LIFE_DAYS`` since it fell due. The claims paid late or not yet add their weight times their
-    days late: those paid late their days late, those still unpaid their days past due so far. Halved every 15
-    days, a claim's days late count most some 22 days after it fell due and fade after: the claims long
+    days late: those paid late their days late, those still unpaid their days past due so far (of a split
+    claim, the most of any part's, paid late or unpaid, each from its own last day on time:
+    :meth:`OriginalClaim.days_past_due`). Halved every 15 days, a claim's days late count most some 22 days after it fell due and fade after: the claims long
     overdue are the overdue inputs' (log_overdue_count, log_overdue_days_max). That sum is divided by the
     weight of the claims paid on time, plus ``RECENT_PRIOR_CLAIMS`` times ``scale.late_record``
     (:func:`smoothing_claims`): a debtor with no claim paid on time lately is read by its days late, not
@@ -285,7 +287,7 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
 
     fell_due = [o for o in originals if o.due < as_of]
     days = sum(claim_weight(o.face) * recency(o) * (o.late_amount / o.face)
-               * (o.days_late if o.settled_on is not None else (as_of - o.due).days)
+               * (o.days_late if o.settled_on is not None else max(o.days_late, o.days_past_due(as_of)))
                for o in fell_due if (o.settled_on is None or o.days_late > 0) and o.face)
     on_time = sum(claim_weight(o.face) * recency(o)
                   for o in fell_due if o.settled_on is not None and not o.days_late)
@@ -678,6 +680,12 @@ class OriginalClaim(NamedTuple):
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
         return any(p.settled_on is None and (p.pay_by < as_of or p.marked_overdue) for p in self.parts)
 
+    def days_past_due(self, as_of: date) -> int:
+        """The most days past the day it was to be paid by (:attr:`_Claim.pay_by`) of any part unpaid at the end of
+        ``as_of``, 0 when none is past it: each part's own day, so a part a freeze order held past the claim's due
+        date counts from the day the order was lifted, not from its sibling's due date (``due``, the earliest)."""
+        return max((max(0, (as_of - p.pay_by).days) for p in self.parts if p.settled_on is None), default=0)
+
     @property
     def owed(self) -> int:
         """What its unsettled parts still owe, in fen."""
@@ -940,7 +948,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
         max_days_late=max(days_late, default=0),
         overdue_count=len(overdue),
         overdue_amount=sum(o.owed for o in overdue),
-        overdue_days_max=max((max(0, (as_of - o.due).days) for o in overdue), default=0),
+        overdue_days_max=max((o.days_past_due(as_of) for o in overdue), default=0),
         open_amount=open_amount,
         financed_share=min(1.0, sum(c.face for c in claims.values() if c.financed) / confirmed_amount)
         if confirmed_amount else 0.0,
