@@ -25,14 +25,16 @@ if TYPE_CHECKING:
 
 def running_network(topology_path: Path | None, data_root: Path | None) -> tuple[Network, list]:
     """The network and its status rows; a ClickException with how to start it unless every orderer and peer is
-    healthy and each org's server of every deployed chaincode is running and healthy (the report counts their CPU)."""
+    healthy and each org's server of every deployed chaincode is running and healthy (the report counts their CPU).
+    Only the servers `recfin network status` counts are required: one of an org with no package of the chaincode
+    (it joined after the deploy) is never started, and one of a deploy stopped before its commit serves no peer."""
     from network import Network
 
     net = Network.load(topology_path, data_root=data_root)
     statuses = [s for s in net.status() if s.in_topology]     # a node the topology no longer names is not benchmarked
     nodes = [s for s in statuses if s.kind != "chaincode"]
     healthy = sum(s.healthy for s in nodes)
-    servers = [s for s in statuses if s.kind == "chaincode"]
+    servers = [s for s in statuses if s.kind == "chaincode" and s.counted]
     if healthy < len(nodes) or not servers:
         raise click.ClickException(
             f"no running network to benchmark ({healthy}/{len(nodes)} nodes healthy, {len(servers)} chaincode "

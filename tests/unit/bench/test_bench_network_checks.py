@@ -130,6 +130,19 @@ def test_a_node_the_topology_no_longer_names_is_neither_checked_nor_benchmarked(
     assert bench_commands.running_network(None, None)[1] == rows
 
 
+def test_a_server_the_network_does_not_run_is_not_required(monkeypatch):
+    """An org that joined after the deploy has no package, so `up` starts no server of it, and `recfin network
+    status` does not count its row (nor one a deploy stopped before its commit left): the network is whole, and a
+    benchmark that asked for that server would be refused on a network `status` passes."""
+    rows = statuses(*((org, 300 + i, True) for i, org in enumerate(("supplier", "core", "bank", "regulator"))))
+    log = Path("/dev/null")
+    joined_later = NodeStatus("receivables.auditor", "AuditorMSP", "chaincode", "a", None, False, None, log,
+                              counted=False)
+    left_by_a_deploy = NodeStatus("feature.core", "coreMSP", "chaincode", "", 410, False, None, log, counted=False)
+    a_network_reporting(monkeypatch, [*rows, joined_later, left_by_a_deploy])
+    assert bench_commands.running_network(None, None)[1] == [*rows, joined_later, left_by_a_deploy]
+
+
 def test_no_chaincode_server_at_all_says_to_deploy(monkeypatch):
     a_network_reporting(monkeypatch, statuses())
     with pytest.raises(bench_commands.click.ClickException, match=r"0 chaincode servers in /srv/recfin\): start one "
