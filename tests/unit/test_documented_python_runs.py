@@ -11,9 +11,10 @@ A block that reads a name the page does not bind and RUNNABLE does not give (``c
 function) is not run: NOT_RUN names each such block by its first line and says why, so a new block is either run
 or said not to be.
 
-Each page is run on two days years apart, as "today" (``date.today()``, ``datetime.now()``) reads them: an
-example that checks a dated sample against the day it runs on passes now and fails when the sample has aged, so
-it must pin its day, as the command lines do with `--today` and `--on`.
+Each page is run on two days years apart, as the blocks' own ``datetime`` import reads "today" (``date.today()``,
+``datetime.now()``; the SDK's code keeps the real clock), and must print the same on both: an example that checks
+a dated sample against the day it runs on passes now and fails once the sample has aged, so it must pin its day,
+as the command lines do with `--today` and `--on`.
 """
 from __future__ import annotations
 
