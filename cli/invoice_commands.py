@@ -145,6 +145,19 @@ def _default_min_confidence() -> float:
     return DEFAULT_MIN_CONFIDENCE
 
 
+def _default_max_age_days() -> int:
+    from client.invoices.checks import DEFAULT_MAX_AGE_DAYS
+
+    return DEFAULT_MAX_AGE_DAYS
+
+
+def _max_age_days_option(before: str):
+    """--max-age-days of verify and register: how old an invoice may be and pass date.plausible."""
+    return click.option("--max-age-days", type=WholeNumberRange(min=1), default=_default_max_age_days,
+                        cls=ReadWhenShown, show_default=True,
+                        help=f"oldest plausible issue date (date.plausible), in days before {before}")
+
+
 # a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
 _FRACTION = FractionType(_fraction_problem, example="0.005")
 
@@ -214,8 +227,7 @@ def invoice() -> None:
 @click.option("--supplier-name", metavar="NAME", callback=_party_name_given,
               help="the supplier's registered name, also compared (with --supplier)")
 @click.option("--today", type=DATE, help="reference date (default: today in China Standard Time, as the ledger dates)")
-@click.option("--max-age-days", type=WholeNumberRange(min=1), default=365, show_default=True,
-              help="oldest plausible issue date, in days before --today")
+@_max_age_days_option("--today")
 @_VERIFY_TOLERANCE
 @click.option("--reference-sources", is_flag=True,
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
@@ -1318,6 +1330,7 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 @click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")
 @_REGISTER_TOLERANCE
+@_max_age_days_option("today (China Standard Time, as the ledger dates the registration)")
 @_PART_OF_DELIVERY
 @_as_option("the supplier's", "supplier/supplier1")
 @request_id_option("the receivable it registered")
@@ -1325,14 +1338,16 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 @connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
 def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tolerance_fen: int | None,
-             part_of_delivery: bool, identity: str, request_id: str | None, data_root: Path | None,
-             as_json: bool) -> None:
+             max_age_days: int, part_of_delivery: bool, identity: str, request_id: str | None,
+             data_root: Path | None, as_json: bool) -> None:
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
     The invoice's own checks must pass first (totals, lines and their tax
     rates, tax ids, number and code, as recfin invoice verify reports them, with
-    the same --tolerance-fen, here at most 6 fen; the failed ones are named,
-    exit 1). A line whose tax they cannot check is refused too, though verify
+    the same --tolerance-fen, here at most 6 fen; and its date, date.plausible:
+    not after today, China Standard Time, nor more than --max-age-days before
+    it; the failed ones are named, exit 1). The due date must be after the
+    invoice's date and after today (exit 2). A line whose tax they cannot check is refused too, though verify
     lists it as skipped and may pass the invoice: a line of an invoice taxed
     on the difference (差额征税) that gives no deduction (扣除额), whose tax, and
     the face amount built on it, could be any figure below amount x rate.
@@ -1381,7 +1396,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
         registration = registration_from_documents(inv, po, gr, due_date, tolerance_fen,
-                                                   part_of_delivery=part_of_delivery)
+                                                   part_of_delivery=part_of_delivery, today=business_today(),
+                                                   max_age_days=max_age_days)
     except ChecksFailed as exc:
         raise CommandError(f"{one_line(exc)} ({_where_verify_shows(exc)})", EXIT_FAILED) from None
     except NotMatched as exc:

@@ -34,7 +34,9 @@ number.code            the invoice code is given exactly when the number needs o
                        paper code's) was printed in (digits 5-6 of a 10-digit code, 6-7 of a 12-digit one opening
                        with 0)
 buyer.tax_id           the buyer's tax id passes its check digit
-date.plausible         issued no later than today and no earlier than max_age_days
+date.plausible         issued no later than today and no earlier than max_age_days before it (365 by default,
+                       DEFAULT_MAX_AGE_DAYS); a registration refuses an invoice failing it, against the ledger's
+                       today (China Standard Time)
 parties.debtor         the buyer is the registered debtor (credit code, and name)
 parties.supplier       the seller is the registering supplier (credit code, and name)
 duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled), its other spelling's,
@@ -127,6 +129,12 @@ TOLERANCE_FEN = 1
 # that no issued invoice carries. It holds for a fully digitalised invoice too, whose lines round by less.
 INVOICE_TAX_ROUNDING_FEN = 127
 
+# How old an invoice may be and still be plausible (date.plausible), in days before the reference date: a year, as
+# the contract's default payment term runs a year from the invoice's date and the due date must be after the
+# registration's, so on such a network an invoice older than that backs no new claim. A bank may ask for less, or
+# allow more on a network with a longer term.
+DEFAULT_MAX_AGE_DAYS = 365
+
 
 def default_tolerance_fen(invoice: Invoice) -> int:
     """The tolerance of ``line.tax`` when none is given: 6 fen on an invoice with an 8-digit number and a code
@@ -145,7 +153,7 @@ class CheckOptions:
     amount)."""
 
     today: date | None = None
-    max_age_days: int = 365
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS
     tolerance_fen: int | None = None
     debtor: Enterprise | None = None
     supplier: Enterprise | None = None
@@ -452,17 +460,24 @@ def _seller_as_buyer(inv: Invoice) -> Finding | None:
 def _date(inv: Invoice, o: CheckOptions) -> Finding:
     if o.today is None:
         return Finding(check="date.plausible", status="skipped", message="no reference date given")
+    issued = {"issue_date": inv.issue_date.isoformat(), "today": o.today.isoformat()}
     if inv.issue_date > o.today:
         return Finding(check="date.plausible", status="fail",
-                       message=f"issued {inv.issue_date}, after today {o.today}")
+                       message=f"issued {inv.issue_date}, after today {o.today}: no invoice is dated after the day "
+                               "it is checked; check the date against the invoice (misread or mistyped), or check "
+                               f"it again from {inv.issue_date} on", details=issued)
     try:
         oldest = o.today - timedelta(days=o.max_age_days)
     except OverflowError:  # the age reaches back before 1 January of year 1: no issue date is too old
         oldest = date.min
+    age = (o.today - inv.issue_date).days
     return _ok("date.plausible", inv.issue_date >= oldest,
                f"issued {inv.issue_date}, within {days_text(o.max_age_days)} of {o.today}",
-               f"issued {inv.issue_date}, more than {days_text(o.max_age_days)} before {o.today}",
-               issue_date=inv.issue_date.isoformat())
+               f"issued {inv.issue_date}, {days_text(age)} before {o.today}, more than the {days_text(o.max_age_days)} "
+               "allowed (max_age_days, --max-age-days): an invoice that old is more likely paid, voided or financed "
+               "already; confirm it with its buyer and the tax authority's verification, and only then allow it with "
+               f"a max_age_days of at least {age}",
+               **issued, age_days=age, max_age_days=o.max_age_days)
 
 
 def normalise_name(name: str) -> str:

@@ -2,7 +2,8 @@
 
 :func:`registration_from_match` refuses a scan's invoice whose flagged fields no person has
 reviewed (:class:`NotReviewed`), then runs the invoice's own checks
-(:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code) and
+(:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code, and its date against
+today and ``max_age_days``) and
 refuses an invoice that fails any (:class:`ChecksFailed`), or whose seller or buyer tax id is no 18-character
 credit code (as the contract requires; a valid 15- or 20-character tax id of before 2015 fails its
 ``seller.tax_id`` or ``buyer.tax_id`` here): the face amount is
@@ -46,18 +47,21 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from chaincode.receivables import uscc
 
-from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
+from client.business_dates import business_today
+
+from .checks import DEFAULT_MAX_AGE_DAYS, TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint, paper_identity_problem
 from .matching import (GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice,
                        without_none)
 from .model import DEFAULT_MIN_CONFIDENCE, Finding, Invoice, Report
 
-# The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
-# contract, which checks them against the ledger at the transaction's time.
+# The checks that need nothing but the invoice, and its date against today (the ledger's, China Standard Time): an
+# invoice dated after today, or older than max_age_days, is refused before it is sent. Parties and duplicates are
+# left to the contract, which checks them against the ledger at the transaction's time.
 REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.in_words", "totals.positive",
                        "totals.tax_rounding", "line.amount", "line.rate", "line.tax", "seller.tax_id", "buyer.tax_id",
-                       "number.format", "number.code")
+                       "number.format", "number.code", "date.plausible")
 
 # The most per-line rounding a registration allows: the tax-control device's rule (6 fen of tax), the widest any
 # invoice was issued under. A wider tolerance would let a wrong tax, and the face amount built on it, through.
@@ -255,7 +259,8 @@ def matching_tolerances(tolerance_fen: int | None = None) -> Tolerances:
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             match: MatchResult, due_date: date,
                             tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
-                            reviewed: bool = False, *, part_of_delivery: bool = False) -> ReceivableRegistration:
+                            reviewed: bool = False, *, part_of_delivery: bool = False, today: date | None = None,
+                            max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> ReceivableRegistration:
     """The registration for a matched invoice whose own checks pass.
 
     ``tolerance_fen`` is the per-line rounding the checks allow, as :class:`CheckOptions` takes it (``None``:
@@ -279,13 +284,20 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     below the default (which flagged none read with less), is refused unless ``reviewed`` is true: a person has
     checked those fields (every field) against the scan and corrected the invoice where they were misread.
 
+    ``today`` (``None``: today's business date, China Standard Time, as the ledger dates the registration) is
+    what the invoice's date is held to: ``date.plausible`` fails an invoice dated after it, or more than
+    ``max_age_days`` before it (:data:`~client.invoices.checks.DEFAULT_MAX_AGE_DAYS`, a year), and the due date
+    must be after it, as the contract requires.
+
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
     :data:`REGISTRATION_CHECKS` fails or a ``line.tax`` is left unchecked (:func:`tax_left_unchecked`),
     :class:`NotMatched` if either match is not a full one for these documents, :class:`InvoiceError` for a
-    tolerance outside 0 to 6 fen or a receipt that names no purchase order (its export left the PO column out):
-    the ledger keys a receipt under its PO, so one naming none could back a claim under every PO it matches.
+    tolerance outside 0 to 6 fen, a due date not after the invoice's date or today, or a receipt that names no
+    purchase order (its export left the PO column out): the ledger keys a receipt under its PO, so one naming
+    none could back a claim under every PO it matches.
     """
-    _refuse_unregistrable(invoice, tolerance_fen, reviewed)
+    today = today or business_today()
+    _refuse_unregistrable(invoice, tolerance_fen, reviewed, today, max_age_days)
     if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
@@ -298,31 +310,35 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                          f"{receipt.number} as given here, though the match result passed in says matched (it was "
                          "computed on other documents, or with other tolerances or options); only a matched invoice "
                          "can back a receivable")
-    return _registration(invoice, po, receipt, again, due_date)
+    return _registration(invoice, po, receipt, again, due_date, today)
 
 
 def registration_from_documents(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, due_date: date,
                                 tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
-                                reviewed: bool = False, *, part_of_delivery: bool = False) -> ReceivableRegistration:
+                                reviewed: bool = False, *, part_of_delivery: bool = False, today: date | None = None,
+                                max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> ReceivableRegistration:
     """The registration for an invoice whose own checks pass and that matches ``po`` and ``receipt`` in full, as
     :func:`registration_from_match` gives it, matching the documents itself, once, where that takes a match
     already computed and computes it again: for a caller that has no match of its own to show (``recfin invoice
     register``). An invoice that fails its checks is refused before it is matched.
 
     Raises as :func:`registration_from_match` does, :class:`NotMatched` where the match is not a full one."""
-    _refuse_unregistrable(invoice, tolerance_fen, reviewed)
+    today = today or business_today()
+    _refuse_unregistrable(invoice, tolerance_fen, reviewed, today, max_age_days)
     if tolerances is None:
         tolerances = matching_tolerances(tolerance_fen)
     matched = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
     if not matched.ok:
         raise NotMatched(f"invoice {invoice.number} is {matched.status} against PO {po.number} / receipt "
                          f"{receipt.number}; only a matched invoice can back a receivable")
-    return _registration(invoice, po, receipt, matched, due_date)
+    return _registration(invoice, po, receipt, matched, due_date, today)
 
 
-def _refuse_unregistrable(invoice: Invoice, tolerance_fen: int | None, reviewed: bool) -> None:
+def _refuse_unregistrable(invoice: Invoice, tolerance_fen: int | None, reviewed: bool, today: date,
+                          max_age_days: int) -> None:
     """Refuse an invoice that cannot back a receivable whatever it matches: a tolerance outside 0 to 6 fen, flagged
-    fields no person reviewed, a paper identity that is no pair, or a failed or unchecked registration check."""
+    fields no person reviewed, a paper identity that is no pair, or a failed or unchecked registration check, its
+    date held to ``today`` and ``max_age_days``."""
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
@@ -332,7 +348,7 @@ def _refuse_unregistrable(invoice: Invoice, tolerance_fen: int | None, reviewed:
                                         invoice.paper_number)) is not None:
         # an invoice built in code may bypass the model's own check (model_copy does not validate)
         raise InvoiceError(f"invoice {invoice.number} cannot be registered with its paper identity: {paper[1]}")
-    report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
+    report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen, today=today, max_age_days=max_age_days))
     failed, unchecked = _blocking(invoice, report)
     failed += _not_credit_codes(invoice, failed)
     if failed:
@@ -340,12 +356,17 @@ def _refuse_unregistrable(invoice: Invoice, tolerance_fen: int | None, reviewed:
 
 
 def _registration(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, matched: MatchResult,
-                  due_date: date) -> ReceivableRegistration:
+                  due_date: date, today: date) -> ReceivableRegistration:
     """The request for an invoice that may back a receivable and the full match of it to ``po`` and ``receipt``."""
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} (--due) is not after the date of invoice {invoice.number}, "
                            f"{invoice.issue_date}: a claim falls due after the invoice it is for; give a due date "
                            f"after {invoice.issue_date}")
+    if due_date <= today:
+        # the contract refuses it too (due-date-passed): said here, before anything is sent
+        raise InvoiceError(f"due date {due_date} (--due) is not after today {today} (China Standard Time, as the "
+                           "ledger dates the registration): only a claim not yet due is registered; give the date "
+                           "the debtor pays, after today")
     if not receipt.po_number:
         raise InvoiceError(f"goods receipt {receipt.number} names no purchase order, so it would match any PO and "
                            "one delivery could back a claim under each: export the receipt with its PO column "
@@ -416,7 +437,9 @@ def _blocking(invoice: Invoice, report: Report) -> tuple[tuple[Finding, ...], tu
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
                              receipt: GoodsReceipt, match: MatchResult, due_date: date,
                              tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
-                             reviewed: bool = False, *, part_of_delivery: bool = False) -> str:
+                             reviewed: bool = False, *, part_of_delivery: bool = False, today: date | None = None,
+                             max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> str:
     """Build the registration (:func:`registration_from_match`) and submit it; returns the receivable id."""
     return registrar.register(registration_from_match(invoice, po, receipt, match, due_date, tolerance_fen,
-                                                      tolerances, reviewed, part_of_delivery=part_of_delivery))
+                                                      tolerances, reviewed, part_of_delivery=part_of_delivery,
+                                                      today=today, max_age_days=max_age_days))

@@ -64,8 +64,10 @@ class Ledger:
         return ReceivablesClient(LedgerContract(self.memory, self.identities[org], lambda: self.now))
 
     def serve(self, monkeypatch) -> "Ledger":
-        """Make ``cli.connection.open_session`` open sessions on this ledger."""
-        from cli import connection
+        """Make ``cli.connection.open_session`` open sessions on this ledger, and the invoice commands' today its
+        business date (China Standard Time of ``now``), as they read the ledger's today."""
+        from cli import connection, invoice_commands
+        from client.business_dates import business_date
 
         @contextmanager
         def open_session(org, user=None, data_root=None, *, admin=False):
@@ -75,4 +77,5 @@ class Ledger:
                                   user=SimpleNamespace(name=user))
 
         monkeypatch.setattr(connection, "open_session", open_session)
+        monkeypatch.setattr(invoice_commands, "business_today", lambda: business_date(self.now))
         return self

@@ -164,7 +164,7 @@ def test_an_age_of_one_day_is_said_in_the_singular():
     options = CheckOptions(today=TODAY, max_age_days=1)
     within = check_invoice(invoice(issued=TODAY - timedelta(days=1)), options).finding("date.plausible")
     older = check_invoice(invoice(issued=TODAY - timedelta(days=2)), options).finding("date.plausible")
-    assert f"within 1 day of {TODAY}" in within.message and f"more than 1 day before {TODAY}" in older.message
+    assert f"within 1 day of {TODAY}" in within.message and f"2 days before {TODAY}, more than the 1 day allowed" in older.message
 
 def test_buyer_must_be_the_registered_debtor():
     other = Enterprise(code("91110108MA01C3D5E"), None)

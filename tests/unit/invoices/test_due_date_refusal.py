@@ -23,7 +23,8 @@ def test_a_due_date_not_after_the_invoice_names_the_invoice_and_the_date_to_give
     assert str(refused.value) == ("due date 2026-09-01 (--due) is not after the date of invoice 26442000000012345678, "
                                   "2026-09-01: a claim falls due after the invoice it is for; give a due date after "
                                   "2026-09-01")
-    assert registration_from_match(inv, po, gr, match_invoice(inv, po, gr), date(2026, 9, 2)).due_date == "2026-09-02"
+    assert registration_from_match(inv, po, gr, match_invoice(inv, po, gr), date(2026, 9, 2),
+                                   today=date(2026, 9, 1)).due_date == "2026-09-02"
 
 
 def test_register_refuses_it_as_bad_input_before_connecting(tmp_path):
