@@ -93,7 +93,10 @@ class OrgAddition(ChannelAdmins):
             self._refuse_planning_a_member(spec, current, role, enterprise)
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
-        self._generate(spec, grown, current)
+        # the new org's alone: the host writing the update may hold no more of the channel than an admin's keys,
+        # and completing the other orgs' there would make CAs the channel does not know (or refuse, their CA keys
+        # not being there); it signs as the admins it has
+        self._generate(spec, grown, current, only=[spec.name])
         return self._plan_add(spec, grown, current, sign_as)
 
     def _refuse_planning_a_member(self, spec: PeerOrgSpec, current: configtx_pb2.Config, role: str,
