@@ -5,6 +5,11 @@ the page or on GitHub's 404.
 Anchors are made as GitHub makes them from a heading: inline code marks dropped, lower case, every character
 but a letter, digit, ``_``, ``-`` or space dropped, spaces made ``-``; the second heading of the same anchor
 gets ``-1``, the third ``-2``. Headings inside code fences are none. Links to other sites are not fetched.
+
+The pages also send the reader to a section by its name in quotes, without a link: `docs/network.md, "Folders"`
+to another page, `("Due on a day off", above)` on the same one. Each such name must be the start of a heading or
+of a paragraph's bold or italic title there (`**Working days.**`, `- *What did not help.*`), up to a word's end:
+"Features" names the heading "Features (`client/risk/features.py`)"; a leading "(ledger) " is read past.
 """
 from __future__ import annotations
 
@@ -59,12 +64,19 @@ def broken_links(markdown: str, document: Path) -> list[str]:
     return found
 
 
+def problems_of_every_document(check) -> list[str]:
+    return [problem for document in DOCUMENTS for problem in check(document.read_text(encoding="utf-8"), document)]
+
+
+def found_in_every_document(pattern: re.Pattern[str]) -> int:
+    """How often ``pattern`` occurs in the documents: guards a test against passing because it found nothing."""
+    return sum(len(pattern.findall(document.read_text(encoding="utf-8"))) for document in DOCUMENTS)
+
+
 def test_every_link_of_the_documents_resolves():
-    bad = [problem for document in DOCUMENTS
-           for problem in broken_links(document.read_text(encoding="utf-8"), document)]
+    bad = problems_of_every_document(broken_links)
     assert not bad, f"{len(bad)} link(s) lead nowhere; fix the link (or the heading):\n" + "\n".join(bad)
-    # Guards the test against passing because it found nothing.
-    assert sum(len(LINK.findall(d.read_text(encoding="utf-8"))) for d in DOCUMENTS) > 50
+    assert found_in_every_document(LINK) > 50
 
 
 @pytest.mark.parametrize("link, complaint", [
@@ -85,3 +97,64 @@ def test_links_github_resolves_are_taken():
                 "[a](#the-second-section-v2) [b](#the-second-section-v2-1) [c](#title) [d](network.md) "
                 "[e](https://example.com/x#y) [f](../README.md#recfin)\n")
     assert broken_links(markdown, ROOT / "docs" / "sample.md") == []
+
+
+# --- Sections named in the prose ---------------------------------------------------------------------------
+
+# `docs/network.md, "Folders"`, `network.md, section "X"`: another page's section. A name starts with a capital.
+NAMED_ON_PAGE = re.compile(r"(?:docs/)?([\w-]+\.md)\)?,\s+(?:section\s+)?\"([A-Z][^\"]+)\"")
+# `"X" above`, `("X", below)`, `above, "X"`: a section of the same page.
+NAMED_HERE = re.compile(r"\"([A-Z][^\"]{2,100})\",? (?:above|below)\b|\b(?:above|below),? \"([A-Z][^\"]{2,100})\"")
+TITLE = re.compile(r"\*\*([^*\n]+?)\*\*|(?<![*\w])\*([^*\n]+?)\*(?![*\w])")
+
+
+def _plain(title: str) -> str:
+    return re.sub(r"^\([^)]*\)\s*", "", title.replace("`", "")).strip().rstrip(".:").strip()
+
+
+def section_titles(markdown: str) -> set[str]:
+    """The headings and the bold or italic paragraph titles of ``markdown``, outside code, as plain text."""
+    in_code = {fence.line + i for fence in fences(markdown) for i in range(fence.source.count("\n") + 2)}
+    prose = "\n".join(line for number, line in enumerate(markdown.splitlines(), 1) if number not in in_code)
+    found = {_plain(heading[1]) for heading in map(HEADING.match, prose.splitlines()) if heading}
+    return found | {_plain(title[1] or title[2]) for title in TITLE.finditer(prose)}
+
+
+def _names(titles: set[str], section: str) -> bool:
+    section = _plain(section)
+    return any(title == section or (title.startswith(section) and not title[len(section)].isalnum())
+               for title in titles)
+
+
+def unknown_sections(markdown: str, document: Path) -> list[str]:
+    """Each section ``markdown`` names in quotes that the page it names has no heading or title for."""
+    flat, found = re.sub(r"\s*\n\s*", " ", markdown), []
+    for named in NAMED_ON_PAGE.finditer(flat):
+        page = (ROOT / "README.md") if named[1] == "README.md" else (ROOT / "docs" / named[1])
+        if page.exists() and not _names(section_titles(page.read_text(encoding="utf-8")), named[2]):
+            found.append(f"{document.relative_to(ROOT)}: {named[0]!r}: {page.name} has no section of that name")
+    here = section_titles(markdown)
+    for named in NAMED_HERE.finditer(flat):
+        if not _names(here, named[1] or named[2]):
+            found.append(f"{document.relative_to(ROOT)}: {named[0]!r}: the page has no section of that name")
+    return found
+
+
+def test_every_section_the_prose_names_is_there():
+    bad = problems_of_every_document(unknown_sections)
+    assert not bad, f"{len(bad)} section(s) named that no heading or title has; fix the name:\n" + "\n".join(bad)
+    assert found_in_every_document(NAMED_ON_PAGE) > 30
+
+
+def test_a_section_named_that_is_not_there_is_found():
+    markdown = ("# Title\n\n## Features (`features.py`)\n\n**(ledger) Quotes at once.** Text.\n\n"
+                "- *What did not help.* More.\n\n```text\n## Not a heading\n```\n\n"
+                "As \"Features\" above, (\"Quotes at once\", above), \"What did not help\" above; "
+                "\"Feature\" above, \"Not a heading\" above, and docs/network.md, \"No such section\"; "
+                "README.md, \"A tour\".\n")
+    problems = unknown_sections(markdown, ROOT / "docs" / "sample.md")
+    assert [problem.split(": ", 1)[1] for problem in problems] == [
+        "'docs/network.md, \"No such section\"': network.md has no section of that name",
+        "'\"Feature\" above': the page has no section of that name",
+        "'\"Not a heading\" above': the page has no section of that name",
+    ]
