@@ -470,7 +470,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                         lambda: tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code))
         if record is None:
             findings.append(Finding(check=TAX_FOUND, status="fail",
-                                    message=f"{tax.source}: no such invoice{coded} from seller {invoice.seller.tax_id}"))
+                                    message=f"{tax.source}: no such invoice{coded} from seller {invoice.seller.tax_id}: "
+                                            f"check the number{', the code' if invoice.code else ''} and the seller's "
+                                            "tax id against the invoice; one the tax authority does not know backs no "
+                                            "receivable"))
         else:
             findings.append(Finding(check=TAX_FOUND, status="pass", message=f"{tax.source}: invoice found"))
             if invoice.code or record.code:
@@ -497,15 +500,21 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             check = f"source.registry.{side}"
             if record is None:
                 findings.append(Finding(check=check, status="fail",
-                                        message=f"{registry.source}: no enterprise {party.tax_id}"))
+                                        message=f"{registry.source}: no enterprise {party.tax_id}: check the "
+                                                f"{side}'s tax id against the invoice; an enterprise the registry "
+                                                "does not know is no party to a receivable"))
                 continue
             if not _same_enterprise(party.tax_id, record.credit_code):
                 findings.append(_another_party(check, registry.source, "record", side, party.tax_id, record))
                 said.setdefault(f"{side}.tax_id", {INVOICE_ITSELF: party.tax_id})[registry.source] = record.credit_code
                 continue
             said[f"{side}.name"][registry.source] = record.name
-            findings.append(Finding(check=check, status="pass" if record.status == "active" else "fail",
-                                    message=f"{registry.source}: {record.name} is {record.status}",
+            active = record.status == "active"
+            findings.append(Finding(check=check, status="pass" if active else "fail",
+                                    message=f"{registry.source}: {record.name} is {record.status}" + ("" if active else
+                                            f": an enterprise no longer in business neither sells nor owes; "
+                                            f"confirm the {side}'s status with the registry, and finance nothing "
+                                            "on this invoice until it is active"),
                                     details={"credit_code": record.credit_code, "status": record.status}))
             findings.append(_established(registry.source, side, record, invoice.issue_date))
     else:
@@ -586,15 +595,19 @@ def _tax_status(source: str, record: TaxInvoiceRecord, invoice: Invoice) -> Find
     with that: it is more (so the finding fails, naming both) unless the invoice says another total than the
     source."""
     if record.status != "partially-red-flushed":
-        return Finding(check="source.tax.status", status="pass" if record.status == "normal" else "fail",
-                       message=f"{source}: invoice is {record.status}")
+        normal = record.status == "normal"
+        return Finding(check="source.tax.status", status="pass" if normal else "fail",
+                       message=f"{source}: invoice is {record.status}" + ("" if normal else
+                               ": it backs no receivable; have the seller issue a valid invoice for the sale"))
     remaining = record.remaining_with_tax_fen
     within = invoice.total_with_tax_fen <= remaining
     return Finding(check="source.tax.status", status="pass" if within else "fail",
                    message=f"{source}: invoice is partially red-flushed: {plain_yuan(remaining)} of "
                            f"{plain_yuan(record.total_with_tax_fen)} remains, and the total with tax "
                            f"{plain_yuan(invoice.total_with_tax_fen)} the invoice says (the face amount a "
-                           f"registration claims) is {'within' if within else 'more than'} that",
+                           f"registration claims) is {'within' if within else 'more than'} that"
+                           + ("" if within else ": it backs no receivable for its total; have the seller issue an "
+                                                "invoice for what remains"),
                    details={"remaining_with_tax_fen": remaining, "total_with_tax_fen": invoice.total_with_tax_fen})
 
 
@@ -603,7 +616,8 @@ def _same_code(source: str, ours: str, theirs: str) -> Finding:
     same = ours == theirs
     return Finding(check="source.tax.code", status="pass" if same else "fail",
                    message=f"{source}: invoice code {theirs}" if same else
-                   f"{source}: the invoice's code is {theirs or 'none'}, not {ours or 'none'} as the invoice says",
+                   f"{source}: the invoice's code is {theirs or 'none'}, not {ours or 'none'} as the invoice says: "
+                   "check the code against the invoice; the same number under another code is another invoice",
                    details={"invoice": ours, source: theirs})
 
 
@@ -628,7 +642,8 @@ def _another_party(check: str, source: str, what: str, side: str, asked: str,
     as a tax source's record of another seller is."""
     return Finding(check=check, status="fail",
                    message=f"{source}: asked about {asked}, answered with the {what} of {record.credit_code}, "
-                           f"another enterprise, which says nothing of the {side}",
+                           f"another enterprise, which says nothing of the {side}: ask the source again, and report "
+                           "the answer to its provider if it holds",
                    details={"asked": asked, "credit_code": record.credit_code})
 
 
@@ -640,7 +655,9 @@ def _established(source: str, side: str, record: RegistryRecord, issued: date) -
     before = issued < record.established
     return Finding(check=check, status="fail" if before else "pass",
                    message=(f"{source}: the invoice is dated {issued}, before {record.name} was established on "
-                            f"{record.established}" if before else
+                            f"{record.established}: no enterprise invoices before it exists, so the date or the "
+                            f"{side} is wrong; check both against the invoice, and the enterprise with the registry"
+                            if before else
                             f"{source}: {record.name} was established on {record.established}, before the invoice"),
                    details={"established": record.established.isoformat(), "issue_date": issued.isoformat()})
 
