@@ -38,7 +38,8 @@ def test_a_registry_record_of_another_credit_code_fails_and_disagrees_on_the_tax
         finding = checks[f"source.registry.{side}"]
         assert finding.status == "fail" and finding.message == (
             f"loose-registry: asked about {party.tax_id}, answered with the record of {BUYER_2.tax_id}, another "
-            f"enterprise, which says nothing of the {side}")
+            f"enterprise, which says nothing of the {side}: ask the source again, and report the answer to its "
+            "provider if it holds")
         assert finding.details == {"asked": party.tax_id, "credit_code": BUYER_2.tax_id}
         # nothing of the other enterprise is taken as the party's: neither its establishment date nor its name
         assert f"source.registry.{side}.established" not in checks
