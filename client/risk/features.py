@@ -73,7 +73,7 @@ is named in ``originals_not_in_history``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -472,8 +472,11 @@ class _Claim:
         """This state as it stands, in a new claim whose later changes leave it as it is, the days it is to be paid
         by to be worked out again (copied field by field, dataclasses.replace took most of the time it saves)."""
         claim = _Claim.__new__(_Claim)
-        claim.__dict__.update((name, value) for name, value in self.__dict__.items() if name in _CLAIM_FIELDS)
-        claim.payments, claim.freeze_changes = list(self.payments), list(self.freeze_changes)
+        state = dict(self.__dict__)
+        for worked_out in _WORKED_OUT:
+            state.pop(worked_out, None)
+        state["payments"], state["freeze_changes"] = list(self.payments), list(self.freeze_changes)
+        claim.__dict__ = state
         return claim
 
     @property
@@ -549,7 +552,8 @@ class _Claim:
                                         or self.overdue_marked_on > self.pay_by)
 
 
-_CLAIM_FIELDS = frozenset(f.name for f in fields(_Claim))   # what _Claim.copy copies: not the days worked out
+# what _Claim.copy leaves out: the days worked out from the state (cached_property keeps them beside its fields)
+_WORKED_OUT = tuple(name for name, value in vars(_Claim).items() if isinstance(value, cached_property))
 
 
 def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
