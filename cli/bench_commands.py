@@ -439,6 +439,9 @@ def measure(names: list[str], mode: str, rate: float, concurrency: int, warmup: 
     from network.tuning import duration_seconds
 
     net, statuses = running_network(topology_path, data_root)
+    # the clients act through the profiles of the network found running: without --data-root, those of the
+    # topology's data folder, which --topology may name, not the default topology's
+    data_root = net.data_root
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
     for path in earlier:     # --replace: none of them may stay beside this run's reports as if part of it

@@ -264,3 +264,25 @@ def test_comparing_with_the_node_client_is_not_refused_when_no_workload_named_ha
     refused = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "hotkey", "-w", "register", "--mode",
                                          "concurrency", "--concurrency", "8", "--clients", "2", "--compare-node"])
     assert refused.exit_code == 2 and "--compare-node with --clients 2:" in refused.output, refused.output
+
+
+def test_the_clients_act_through_the_profiles_of_the_network_found_running(tmp_path, monkeypatch):
+    """Without --data-root the network checked is the topology's (a --topology naming a data folder of its own),
+    and the parties, the client processes and the Node client must act through that folder's profiles, not those
+    of the default topology's folder: there they find another network, or none."""
+    network = a_network_without_fabric_tools(tmp_path / "its-own-network")
+    got = wire_to_a_recording_client(monkeypatch, network=network)
+    node_runs = []
+    wire_a_node_client(monkeypatch, latency=0.5)
+    from bench import node_compare
+    stand_in = node_compare.run
+    monkeypatch.setattr(node_compare, "run", lambda name, plan, pool, codes, data_root, settings=None: (
+        node_runs.append(data_root), stand_in(name, plan, pool, codes, data_root, settings))[1])
+    parties_in = []
+    monkeypatch.setattr("bench.network_session.ensure_parties", lambda root, say: parties_in.append(root) or {})
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.3",
+                                        "--compare-node", "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert parties_in == [network.data_root]
+    assert [settings.data_root for settings in got] == [network.data_root]
+    assert node_runs == [network.data_root]
