@@ -204,10 +204,10 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
 
 def knob_option(_ctx, _param, text: str | None) -> Sweep | None:
     """--knob NAME=V1,V2,...: a usage error naming the knob or the value outside its range, before anything runs."""
-    from bench.sweep import parse_sweep
-
     if text is None:
         return None
+    from bench.sweep import parse_sweep
+
     try:
         return parse_sweep(text)
     except ValueError as error:

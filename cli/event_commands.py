@@ -100,10 +100,10 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
     """--checkpoint, checked before anything connects: a file its folder lets this user write (each event's record
     is written there, and the first would otherwise fail once events were being printed), that holds a checkpoint
     if it holds anything, and that no other follower holds."""
-    from client.gateway import FileCheckpointer, NotACheckpointFile
-
     if path is None:
         return None
+    from client.gateway import FileCheckpointer, NotACheckpointFile
+
     if not path.parent.is_dir():
         # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
         raise click.BadParameter(f"{as_typed(path)}: there is no folder {as_typed(path.parent)}: create it first, or "

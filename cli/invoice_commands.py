@@ -35,12 +35,13 @@ import click
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
 from client.atomic_file import check_output_file, staged_file, write_atomically
+from client.invoice_limits import DEFAULT_MIN_CONFIDENCE, TAX_DEVICE_TAX_TOLERANCE_FEN
 from client.money import plain_yuan
 from network.errors import NetworkError
 
 from . import connection
 from .amounts import money
-from .options import (DATE, FractionType, PathType, ReadWhenShown, WholeNumberRange, WholeNumberUpTo, business_today,
+from .options import (DATE, FractionType, PathType, ReadWhenShown, WholeNumberRange, business_today,
                       credit_code_option)
 from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
@@ -115,12 +116,6 @@ def _fraction_problem(number: Decimal) -> str | None:
     return fraction_problem(number)
 
 
-def _max_registration_tolerance_fen() -> int:
-    from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
-
-    return MAX_REGISTRATION_TOLERANCE_FEN
-
-
 def _max_export_bytes() -> int:
     from client.invoices.matching import MAX_EXPORT_BYTES
 
@@ -137,12 +132,6 @@ def _scan_too_large_advice() -> str:
     from client.invoices.scan import SCAN_TOO_LARGE_ADVICE
 
     return SCAN_TOO_LARGE_ADVICE
-
-
-def _default_min_confidence() -> float:
-    from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
-
-    return DEFAULT_MIN_CONFIDENCE
 
 
 def _default_max_age_days() -> int:
@@ -172,10 +161,9 @@ _TOLERANCE_HELP = ("rounding allowed per line between computed and printed money
 _VERIFY_TOLERANCE = click.option("--tolerance-fen", type=WholeNumberRange(min=0), default=None, metavar="FEN",
                                  help=_TOLERANCE_HELP.format(limit=""))
 _REGISTER_TOLERANCE = click.option(
-    "--tolerance-fen", type=WholeNumberUpTo(_max_registration_tolerance_fen), default=None, metavar="FEN",
-    cls=ReadWhenShown, help=lambda: _TOLERANCE_HELP.format(
-        limit=f", 0 to {_max_registration_tolerance_fen()} (the tax-control device's rule: a figure further off is "
-              "wrong, not rounded)"))
+    "--tolerance-fen", type=WholeNumberRange(min=0, max=TAX_DEVICE_TAX_TOLERANCE_FEN), default=None, metavar="FEN",
+    help=_TOLERANCE_HELP.format(limit=f", 0 to {TAX_DEVICE_TAX_TOLERANCE_FEN} (the tax-control device's rule: a "
+                                      "figure further off is wrong, not rounded)"))
 
 _PART_OF_DELIVERY = click.option(
     "--part-of-delivery", is_flag=True,
@@ -517,7 +505,7 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 @invoice.command("read")
 @click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=_max_scan_bytes,
                                       too_large_advice=_scan_too_large_advice))
-@click.option("--min-confidence", cls=ReadWhenShown, default=lambda: str(_default_min_confidence()),
+@click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE),
               show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person; a file --invoice-out "
                    "writes below the default is refused by verify, match and register until a person has checked "
@@ -659,7 +647,7 @@ def _read_below_the_default(result: ScanResult) -> bool:
     """The reading's fields were flagged below a confidence under the default, as it recorded it (the float the
     readers of its file compare), so that no field of it is known to be right."""
     threshold = result.invoice.min_confidence if result.invoice is not None else None
-    return threshold is not None and threshold < _default_min_confidence()
+    return threshold is not None and threshold < DEFAULT_MIN_CONFIDENCE
 
 
 def _print_reading(result: ScanResult, indent: str = "") -> None:
@@ -675,7 +663,7 @@ def _print_reading(result: ScanResult, indent: str = "") -> None:
         # nothing flagged only because the bar was lowered: no field is known to be right, and what the reading
         # writes is refused until a person has checked each one
         click.echo(f"{indent}READ below the default confidence ({result.invoice.min_confidence:.2f} < "
-                   f"{_default_min_confidence():.2f}): no field flagged, but a person must check every field before "
+                   f"{DEFAULT_MIN_CONFIDENCE:.2f}): no field flagged, but a person must check every field before "
                    f"verify, match and register take it")
     elif result.ok:
         click.echo(f"{indent}READ: every field read with confidence")
@@ -784,7 +772,7 @@ def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal,
                f"register refuse it until you {UNREVIEWED_ADVICE}" if result.invoice.unreviewed else "")
     # the threshold the reading recorded, as the readers of the file will compare it: a --min-confidence within
     # float rounding of the default is recorded as the default, and the file then is not refused for it
-    below = (f"; read with --min-confidence {min_confidence}, below the default {_default_min_confidence():.2f}, it "
+    below = (f"; read with --min-confidence {min_confidence}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, it "
              f"flags no field read with less, and verify, match and register refuse it until you "
              f"{LOW_CONFIDENCE_ADVICE}" if _read_below_the_default(result) else "")
     click.echo(f"{which or 'invoice'} written to {path}{flagged}{below}", err=True)

@@ -240,6 +240,7 @@ class _GroupsLoadedWhenUsed(MutableMapping):
             group = self._groups[name]   # KeyError: no such command, as a dict says it
             command = getattr(importlib.import_module(group.module, __package__), group.attribute)
             _text_checked_first(command)
+            _no_callbacks_while_completing(command)
             self._loaded[name] = command
         return self._loaded[name]
 
@@ -398,6 +399,27 @@ def _text_checked_first(command: click.Command) -> None:
     command.parse_args = parse_args_text_checked
     for sub in getattr(command, "commands", {}).values():
         _text_checked_first(sub)
+
+
+def _no_callbacks_while_completing(command: click.Command) -> None:
+    """Have the callbacks of the options and arguments of ``command`` and every command under it pass the value on
+    unchecked while a shell completes a word of the line (click's resilient parsing), as click's own --help does:
+    they hold a value to the contract's, the SDK's or the network's rules, whose modules load pydantic, gRPC and
+    cryptography, and `recfin receivable list <TAB>` loaded them to check values no one had typed yet (click drops
+    what a callback refuses while completing anyway). Set as the group is loaded, with _text_checked_first."""
+    for param in command.params:
+        callback = param.callback
+        if callback is None or getattr(callback, "left_out_while_completing", False):   # a command under two groups
+            continue
+
+        def called_unless_completing(ctx: click.Context, param: click.Parameter, value, callback=callback):
+            return value if ctx.resilient_parsing else callback(ctx, param, value)
+
+        called_unless_completing.left_out_while_completing = True
+        param.callback = called_unless_completing
+    for sub in getattr(command, "commands", {}).values():
+        _no_callbacks_while_completing(sub)
+
 
 if __name__ == "__main__":   # ``python -m cli.main``: run, rather than define the commands and exit 0 silently
     main(prog_name="recfin")

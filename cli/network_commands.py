@@ -12,8 +12,10 @@ from click.core import ParameterSource
 
 from client.user_files import on_one_line
 from network.backup_archive import NotABackupArchive
+from network.default_paths import TOPOLOGY_VARIABLE
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
+from network.namespace_defaults import DEFAULT_PREFIX, DEFAULT_SUBNET, PREFIX_RE
 from network.supervisor import log_hint, unrecorded_under
 from network.tools import Tools
 
@@ -28,17 +30,10 @@ if TYPE_CHECKING:
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 
-def _topology_variable() -> str:
-    """The variable that names a topology file, as network.profiles reads it: its module loads cryptography."""
-    from network import profiles
-
-    return profiles.TOPOLOGY_VARIABLE
-
-
 def topology_option(fn):
     return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
-                        cls=ReadWhenShown, envvar=_topology_variable, default=None, callback=_a_topology,
-                        help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY). One that "
+                        envvar=TOPOLOGY_VARIABLE, default=None, callback=_a_topology,
+                        help=f"Topology file (default: network/topology.yaml; env {TOPOLOGY_VARIABLE}). One that "
                              "cannot be read or is no valid topology is a usage error (exit 2).")(fn)
 
 
@@ -47,14 +42,14 @@ def _a_topology(ctx: click.Context, param: click.Parameter, path: Path | None) -
     that cannot be read or is no valid topology is a usage error naming --topology and what is wrong (exit
     2), not one line exiting 1, the code of what a command itself answers. Each command loads it again where
     it uses it; the packaged topology (None), which no option named, is not read here."""
-    from network.topology import load as load_topology
-
     if path is None:
         return None
+    from network.topology import load as load_topology
+
     try:
         load_topology(path)
     except TopologyError as exc:
-        given_by = (f"given by {_topology_variable()}: "
+        given_by = (f"given by {TOPOLOGY_VARIABLE}: "
                     if ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT else "")
         raise file_refused("--topology", f"{given_by}{one_line(exc)}") from None
     return path
@@ -946,25 +941,10 @@ NETNS_COLUMNS = ("org", "netns", "address", "link", "exists", "connected", "proc
 def _namespace_prefix(_ctx, param, prefix: str) -> str:
     """Every namespace and link named <prefix>-... is this command's to make or remove: a prefix outside the
     names `netns up` gives (e.g. one matching another tool's links) is refused before anything is listed."""
-    from network import namespaces
-
-    if not namespaces.PREFIX_RE.match(prefix):
+    if not PREFIX_RE.match(prefix):
         raise click.BadParameter(f"{prefix!r}: 1-8 lower-case letters and digits, starting with a letter "
-                                 f"(default {namespaces.DEFAULT_PREFIX})", param=param)
+                                 f"(default {DEFAULT_PREFIX})", param=param)
     return prefix
-
-
-# the namespaces' defaults, read from their module when wanted: it loads the topology's models
-def _default_subnet() -> str:
-    from network import namespaces
-
-    return namespaces.DEFAULT_SUBNET
-
-
-def _default_prefix() -> str:
-    from network import namespaces
-
-    return namespaces.DEFAULT_PREFIX
 
 
 def netns_options(fn):
@@ -972,9 +952,9 @@ def netns_options(fn):
                       help="The namespaced network's folder: its topology.yaml and data folder, whose membership.yaml "
                            "names orgs added or removed by `recfin org` (default: .recfin/netns next to the native "
                            "data folder).")(fn)
-    fn = click.option("--subnet", cls=ReadWhenShown, default=_default_subnet, show_default=True,
+    fn = click.option("--subnet", default=DEFAULT_SUBNET, show_default=True,
                       envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
-    fn = click.option("--prefix", cls=ReadWhenShown, default=_default_prefix, show_default=True,
+    fn = click.option("--prefix", default=DEFAULT_PREFIX, show_default=True,
                       envvar="RECFIN_NETNS_PREFIX",
                       callback=_namespace_prefix,
                       help="Start of every namespace and link name (1-8 lower-case letters and digits).")(fn)
@@ -1052,7 +1032,7 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
 
 
 @netns.command("down")
-@click.option("--prefix", cls=ReadWhenShown, default=_default_prefix, show_default=True,
+@click.option("--prefix", default=DEFAULT_PREFIX, show_default=True,
               envvar="RECFIN_NETNS_PREFIX", callback=_namespace_prefix,
               help="Remove every namespace and link whose name starts with this and a dash (1-8 lower-case letters "
                    "and digits).")

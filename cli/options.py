@@ -55,10 +55,10 @@ def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None
     hex digits (``keys.new_id``), a split's parts adding ``.1`` or ``.2`` (``keys.child_id``), so sent as given
     it could only come back not-found, exit 1, as though the record were not there. Of a repeatable option, each
     value is held to it."""
-    from client.receivables import record_id_problem
-
     names_something(ctx, param, value)
     for given, what in _each_given(param, value):
+        from client.receivables import record_id_problem   # once an id is given: the SDK loads gRPC
+
         if (problem := record_id_problem(given, what)) is not None:   # the SDK's rule, refused before it
             raise click.BadParameter(problem)
     return value
@@ -316,24 +316,6 @@ class WholeNumberRange(click.IntRange):
         return int(min(max(100, self._lowest()), high))
 
 
-class WholeNumberUpTo(WholeNumberRange):
-    """A whole number from ``min`` up to a bound read when a number is given or its range shown (``bound``, a
-    function of no arguments): the bound is kept by a module (the SDK's, the invoice reader's) that defining the
-    command has no need to load."""
-
-    def __init__(self, bound: Callable[[], int], min: int = 0) -> None:
-        self._bound = bound
-        super().__init__(min=min)
-
-    @property
-    def max(self) -> int:
-        return self._bound()
-
-    @max.setter
-    def max(self, _given: int | None) -> None:
-        """Nothing to keep: click's range sets the bound it was given, where this one is always ``bound``'s."""
-
-
 # The one set of role names --help shows (`recfin org add`'s); contract_role_named reads the others too.
 ROLE_NAMES = sorted(ORG_ADD_ROLES.values())
 ROLE_HELP = ("a bank is the ledger's financier; the names financier and core_enterprise are taken too, in any case, "
@@ -395,6 +377,8 @@ class FractionType(click.ParamType):
             number = Decimal(text)
         except InvalidOperation:
             self.fail(f"{text!r} is not a number: give a fraction from 0 to 1, e.g. {self.example}", param, ctx)
+        if ctx is not None and ctx.resilient_parsing:   # a shell completing a word: the rule's module may be heavy
+            return number
         if (problem := self.problem(number)) is not None:
             self.fail(f"{text!r} {problem}", param, ctx)
         return number

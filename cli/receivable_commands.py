@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
+from chaincode.receivables.limits import STATUSES, TIER_MAX_DAYS_EARLY, TIER_MIN_DAYS_EARLY
 from client.money import exact_percent, rate_text, yuan
 from network.errors import NetworkError
 
@@ -34,7 +35,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, ReadWhenShown, RoleType, as_the_contract_checks, business_today,
+from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, business_today,
                       claim_currency_code, each_once, credit_code_option, endorsing_org_option,
                       endorsing_organizations, names_a_record, names_an_identity, names_something, read_date,
                       said_on_the_record)
@@ -130,14 +131,6 @@ APR = RateType(example="0.05 for 5% a year")        # a discount offer's annual 
 ADVANCE_RATE = RateType(positive=True, example="0.9 for 90% of what the debtor owes")
 
 
-@functools.cache
-def tier_days() -> tuple[int, int]:
-    """The contract's own bounds on a tier's days (ScaleTier's Field(ge=..., le=...)), read from its model when a
-    tier is given or its help shown: the model loads pydantic, which defining the commands has no need of."""
-    from chaincode.receivables.model import ScaleTier
-
-    bounds = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
-    return bounds["Ge"].ge, bounds["Le"].le
 
 
 class TierType(click.ParamType):
@@ -154,7 +147,7 @@ class TierType(click.ParamType):
         if not sep or ":" in apr or not re.fullmatch(r"[0-9]+", days.strip()) or not apr.strip():
             self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
         digits = days.strip().lstrip("0")
-        fewest, most = tier_days()
+        fewest, most = TIER_MIN_DAYS_EARLY, TIER_MAX_DAYS_EARLY
         # the length first: int() refuses a number of over 4300 digits
         if len(digits) > len(str(most)) or not fewest <= int(digits or "0") <= most:
             self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {fewest} to {most}", param, ctx)
@@ -1339,9 +1332,9 @@ def _one_listing(holder: str | None, debtor: str | None, status: str | None, fin
 @click.option("--debtor", metavar="USCC",
               callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
-@click.option("--status", type=regulator_commands.STATUS, metavar="STATUS", cls=ReadWhenShown,
-              help=lambda: f"A status, one of {', '.join(regulator_commands.STATUS.choices)}, in any case (the "
-                           f"regulator; also `recfin regulator list`).")
+@click.option("--status", type=regulator_commands.STATUS, metavar="STATUS",
+              help=f"A status, one of {', '.join(STATUSES)}, in any case (the regulator; also `recfin regulator "
+                   "list`).")
 @click.option("--financier", metavar="USCC", callback=credit_code_option("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
@@ -1903,9 +1896,10 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 
 @discount.command("publish")
 @click.option("--apr", type=APR, help="A flat annual rate, a decimal fraction from 0 to 1 (0.05 for 5% a year).")
-@click.option("--tier", "tiers", multiple=True, type=TierType(), cls=ReadWhenShown,
-              help=lambda: "A sliding-scale tier: paid at least DAYS days early ({} to {}), the annual rate APR, a "
-                           "decimal fraction (30:0.04); repeatable, each at its own DAYS.".format(*tier_days()))
+@click.option("--tier", "tiers", multiple=True, type=TierType(),
+              help=f"A sliding-scale tier: paid at least DAYS days early ({TIER_MIN_DAYS_EARLY} to "
+                   f"{TIER_MAX_DAYS_EARLY}), the annual rate APR, a decimal fraction (30:0.04); repeatable, each at "
+                   "its own DAYS.")
 @click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day a holder can accept the offer, that day included, in China Standard Time "
                    "(the ledger's business date); not before today there.")

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from chaincode.receivables.limits import STATUSES
 from client.money import percent
 
 from .amounts import with_money
@@ -363,21 +364,11 @@ page_options = [
 class StatusChoice(click.Choice):
     """A claim's status as `regulator list STATUS` and `receivable list --status` take it: the ledger's upper-case
     name, typed in any case (the value passed on is the ledger's). Its refusal names the statuses as the ledger
-    writes them, where click's own would print them folded to lower case. The statuses are the SDK's, read when a
-    status is given or shown: its module loads the contract's models, which defining the commands has no need of."""
+    writes them, where click's own would print them folded to lower case. The statuses are the contract's, from
+    the module that holds them apart from its models (which load pydantic and cryptography)."""
 
     def __init__(self) -> None:
-        super().__init__((), case_sensitive=False)
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from client.receivables import STATUSES
-
-        return STATUSES
-
-    @choices.setter
-    def choices(self, _given: tuple[str, ...]) -> None:
-        """Nothing to keep: click.Choice sets the choices it was given, and these are always the SDK's."""
+        super().__init__(STATUSES, case_sensitive=False)
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
         # FROZEN is what a regulator after its frozen claims types: a freeze leaves the status as it was

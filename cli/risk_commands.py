@@ -167,9 +167,9 @@ def _refused(check, *args):
 
 
 def shipped_model() -> Path:
-    """The model artefact shipped with recfin, scored with when no --model is given: the risk module that keeps it
-    loads pydantic and numpy, which defining the commands has no need of."""
-    from client.risk import DEFAULT_MODEL
+    """The model artefact shipped with recfin, scored with when no --model is given: named by a module of its own,
+    as the risk model's modules load pydantic and numpy, which the commands' --help has no need of."""
+    from client.risk.model_file import DEFAULT_MODEL
 
     return DEFAULT_MODEL
 

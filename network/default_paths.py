@@ -11,3 +11,7 @@ COMPOSE_FILE = REPO_ROOT / "docker-compose.yaml"
 
 DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 """Where a host bundle is unpacked."""
+
+TOPOLOGY_VARIABLE = "RECFIN_TOPOLOGY"
+"""The topology file the commands use when none is given, as `--topology` reads it from the environment."""
+

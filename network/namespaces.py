@@ -44,15 +44,12 @@ from client.atomic_file import write_atomically
 
 from . import membership, ports, supervisor
 from .errors import NamespaceError, shell_word
+from .namespace_defaults import DEFAULT_PREFIX, DEFAULT_SUBNET, PREFIX_RE
 from .supervisor import command_in, ip_binary as _ip_binary
 from .topology import OrgNamespace, Topology
 from .topology import load as load_topology
 
-DEFAULT_PREFIX = "recfin"
-# A /24 from the private range; the addresses exist only inside namespaces made here.
-DEFAULT_SUBNET = "10.213.7.0/24"
 FIRST_ORG_HOST = 10
-PREFIX_RE = re.compile(r"^[a-z][a-z0-9]{0,7}\Z")   # \Z: "$" matches before a final newline too
 LINK_NAME_MAX = 15      # Linux's longest interface name (IFNAMSIZ 16, less the terminating NUL)
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from client.atomic_file import make_folders, write_atomically
 
 from . import crl, membership
+from .default_paths import TOPOLOGY_VARIABLE
 from .crypto import OrgCrypto, client_certificate, keystore_key, org_crypto
 from .errors import NetworkError
 from .topology import Topology, format_validation_error, load as load_topology
@@ -134,10 +135,6 @@ def write_all(topology: Topology, data_root: Path) -> list[Path]:
 def _save(path: Path, profile: ConnectionProfile) -> None:
     """Write through a temporary file renamed into place: a client reading profiles never sees half of one."""
     write_atomically(path, profile.model_dump_json(indent=2) + "\n")
-
-
-# The topology file the commands use when none is given, as `--topology` reads it from the environment.
-TOPOLOGY_VARIABLE = "RECFIN_TOPOLOGY"
 
 
 def default_data_root() -> Path:

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from chaincode.caller_values import first_errors, refuse_repeated_keys
 from chaincode.client_ids import client_id_as_sent
 
-from . import config, dates, daycount, fingerprint, keys, money, uscc
+from . import config, dates, daycount, fingerprint, keys, limits, money, uscc
 from .errors import RuleViolation, rule, shown
 from .identity import refusal_of_client_id
 
@@ -179,7 +179,7 @@ def ensure_one_line(value: str, field: str) -> None:
 REGISTERED, CONFIRMED, REJECTED, WITHDRAWN, SPLIT, FINANCED, OVERDUE, SETTLED = (
     "REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
-STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+STATUSES = limits.STATUSES
 
 
 class Doc(BaseModel):
@@ -1034,7 +1034,7 @@ class AssignmentNotice(Doc):
 # ---------------------------------------------------------------- dynamic discounting
 
 class ScaleTier(Doc):
-    min_days_early: Annotated[int, Field(strict=True, ge=1, le=3660)]
+    min_days_early: Annotated[int, Field(strict=True, ge=limits.TIER_MIN_DAYS_EARLY, le=limits.TIER_MAX_DAYS_EARLY)]
     apr: Rate
 
 

@@ -61,6 +61,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from chaincode.receivables.dates import days_text
+from client.invoice_limits import TAX_DEVICE_TAX_TOLERANCE_FEN
 from client.money import plain_yuan
 
 from ._amount_words import amount_in_words_fen
@@ -119,9 +120,8 @@ class InMemoryRegistry:
         return self.entries.get(fingerprint)
 
 
-# The tax of a line on an invoice from a tax-control device (税控, an 8-digit number with a code) may differ from
-# amount x rate by up to 6 fen (the device's rule); the fully digitalised invoice's platform allows 1.
-TAX_DEVICE_TAX_TOLERANCE_FEN = 6
+# A line's tax may differ from amount x rate by up to 6 fen on an invoice from a tax-control device
+# (TAX_DEVICE_TAX_TOLERANCE_FEN); the fully digitalised invoice's platform allows 1.
 TOLERANCE_FEN = 1
 # The same software bounds a whole invoice: its lines' taxes may differ from their amounts x rates by at most 1.27
 # in all (单张发票税额合计误差不超过1.27元; past it, it has the sale split over invoices). Without that bound each

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .. import invoice_limits
+
 from .fingerprint import offset_identity_problem, paper_identity_problem
 
 
@@ -42,9 +44,7 @@ class InvoiceLine(_Frozen):
                                                                 "its tax is (amount - deduction) x rate")
 
 
-# the confidence (0 to 1) below which a field read from a scan is flagged for a person, unless asked otherwise; a
-# file written from a reading with a lower one is refused by every reader until a person has checked it
-DEFAULT_MIN_CONFIDENCE = 0.80
+DEFAULT_MIN_CONFIDENCE = invoice_limits.DEFAULT_MIN_CONFIDENCE
 
 
 class UnreviewedField(_Frozen):

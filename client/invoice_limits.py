@@ -1,0 +1,11 @@
+"""The invoice checks' figures the CLI shows in its help (``client.invoices``), in a module that imports nothing, so
+that `recfin invoice read|register --help` shows them without loading the invoice models (pydantic)."""
+
+# the confidence (0 to 1) below which a field read from a scan is flagged for a person, unless asked otherwise; a
+# file written from a reading with a lower one is refused by every reader until a person has checked it
+DEFAULT_MIN_CONFIDENCE = 0.80
+
+# The tax of a line on an invoice from a tax-control device (税控, an 8-digit number with a code) may differ from
+# amount x rate by up to 6 fen (the device's rule); the fully digitalised invoice's platform allows 1.
+TAX_DEVICE_TAX_TOLERANCE_FEN = 6
+
