@@ -108,3 +108,27 @@ def test_an_early_payment_dated_before_its_offer_was_published_is_refused():
         assert settled["payments"][-1]["discount"] == 8056
 
     asyncio.run(run())
+
+
+def test_an_offer_dated_before_its_request_and_an_acceptance_dated_before_its_offer_are_refused():
+    """Each step of a financing is dated from the one before it, so its disbursement, dated from the acceptance,
+    never lends for a day before the holder asked."""
+    async def run():
+        net = await standard_net()
+        core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+        claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
+        _just_after_midnight_past(net, 0)
+        requested = await net.ok(tier1, "RequestFinancing", claim["id"])
+        net.advance(minutes=-10)   # the bank's clock behind: the day before the request
+        message = await net.refused(bank, "MakeFinancingOffer", requested["id"], transient=transient_terms(),
+                                    rule="timestamp-out-of-order")
+        assert f"request {requested['id']} made on {requested['requested_on']}" in message, message
+        net.advance(minutes=10)
+        offer = await net.ok(bank, "MakeFinancingOffer", requested["id"], transient=transient_terms())
+        net.advance(minutes=-10)   # the holder's clock behind: the day before the offer
+        message = await net.refused(tier1, "AcceptFinancingOffer", offer["id"], rule="timestamp-out-of-order")
+        assert f"offer {offer['id']} made on {offer['made_on']}" in message, message
+        net.advance(minutes=10)
+        await net.ok(tier1, "AcceptFinancingOffer", offer["id"])
+
+    asyncio.run(run())
