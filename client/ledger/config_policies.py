@@ -43,7 +43,7 @@ from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
-                  fabric_identity, fabric_msp_config, role_problem)
+                  fabric_chain, fabric_identity, fabric_msp_config, role_problem)
 from .revocation import lacking_aki, number_text, refusing, without_aki
 from chaincode.signature_policy import ROLES
 
@@ -237,22 +237,12 @@ def org_msps(config: configtx_pb2.Config) -> dict[str, OrgMsp]:
 
 
 # ---- principals -------------------------------------------------------------------------------------
-def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | None:
-    """The root CA of the MSP that issued cert, None when none of them did."""
-    for pem in msp.root_certs:
-        root = x509.load_pem_x509_certificate(pem)
-        try:
-            cert.verify_directly_issued_by(root)
-            return root
-        except Exception:  # wrong issuer, bad signature, unsupported key: not issued by this root
-            continue
-    return None
-
-
 def _refusing_crl(cert: x509.Certificate, msp: OrgMsp) -> tuple[int, x509.CertificateRevocationList, bool] | None:
-    """Where the MSP's revocation check refuses cert (client.ledger.revocation.refusing), None when it does not."""
-    root = _issuing_root(cert, msp)
-    return None if root is None else refusing(msp.revocation_list, root, cert.serial_number)
+    """Where the MSP's revocation check refuses cert (client.ledger.revocation.refusing) against the CA that issued
+    it, a root or an intermediate CA of its chain as Fabric's MSP builds it (:func:`.msp.fabric_chain`); None when it
+    does not, or when cert has no such chain (it is then refused as no identity of the MSP)."""
+    chain = fabric_chain(cert, msp.identities)
+    return None if chain is None or len(chain) < 2 else refusing(msp.revocation_list, chain[1], cert.serial_number)
 
 
 def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config) -> str | None:

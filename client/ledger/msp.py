@@ -686,7 +686,9 @@ def definition_problem(msp: ChannelMsp) -> str | None:
       chain to its CAs, getIdentityFromConf), and it lists one at least unless its NodeOUs are on with an admin
       OU (setupAdminsV142);
     - with NodeOUs off, every listed admin certificate validates as an identity of the MSP; with NodeOUs on, each
-      carries the client or the admin OU, its issuer not asked (postSetupV142).
+      carries the client or the admin OU (postSetupV142), which Fabric reads through the admin's certification
+      chain: none of a CA certificate, nor of one issued by a CA that issued an intermediate CA of the MSP (its CRLs
+      not asked).
 
     An MSP whose admins are unknown (``admins`` None) is not asked the admin rules. The orderer refuses a channel
     config holding such a definition whole."""
@@ -737,22 +739,29 @@ def _admins_problem(msp: ChannelMsp) -> str | None:
     for index, admin in enumerate(msp.admins):
         who = f"the admin certificate of {_subject(admin)} (serial {admin.serial_number:x})"
         try:
+            refused = f"the admin, and {msp.msp_id}'s MSP definition with it"
+            unique = None
             if admin.signature_algorithm_oid in ECDSA_SIGNED:
                 # read as fabric_identity reads it, the chain built once for the identity and for the refusal
-                chain, unchained = _unique_chain(admin, msp, f"the admin, and {msp.msp_id}'s MSP definition with it")
+                unique = chain, unchained = _unique_chain(admin, msp, refused)
                 if chain is None or _sanitized(admin, chain) is None:
                     return (f"{who} listed in {msp.msp_id}'s MSP is no identity Fabric's MSP reads, as it reads each "
                             f"listed admin at setup: {unchained or 'its CA signature is not one Fabric re-encodes'}")
             if msp.node_ous is None:
                 problem = _identity_problem(admin, msp, None, None)
+            elif (unread := _certification_chain(admin, msp, refused, unique)[1]) is not None:
+                return (f"{who} listed in {msp.msp_id}'s MSP carries no organizational unit Fabric's MSP reads "
+                        f"({unread}; it reads an identity's OUs through its certification chain), and with NodeOUs on "
+                        f"Fabric's MSP asks every listed admin for its client or its admin OU (\"admin {index} is "
+                        "invalid\"): list only admins the MSP takes")
             elif not any(role in msp.node_ous and msp.node_ous[role].ou in _organizational_units(admin)
                          for role in ("client", "admin")):
                 roles = ", ".join(f"{role} OU {msp.node_ous[role].ou}" for role in ("client", "admin")
                                   if role in msp.node_ous) or "no client or admin OU"
                 return (f"{who} listed in {msp.msp_id}'s MSP carries neither its client nor its admin OU ({roles}; "
                         f"it carries {', '.join(_organizational_units(admin)) or 'no OU'}), and with NodeOUs on "
-                        f"Fabric's MSP asks that of every listed admin (\"admin {index} is invalid\"): list only admins "
-                        "issued with one of those OUs")
+                        f"Fabric's MSP asks that of every listed admin (\"admin {index} is invalid\"): list only "
+                        "admins issued with one of those OUs")
             else:
                 problem = None
         except CERTIFICATE_ERRORS as error:
@@ -858,20 +867,34 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime |
     return _identity_problem(cert, msp, at, role)
 
 
+def _certification_chain(cert: x509.Certificate, msp: ChannelMsp, refused: str = "the identity",
+                         unique: tuple[list[x509.Certificate] | None, str | None] | None = None,
+                         ) -> tuple[list[x509.Certificate] | None, str | None]:
+    """``cert``'s chain as Fabric's MSP takes it for an identity (getCertificationChainForBCCSPIdentity), and None;
+    or None and why it has none: a CA certificate is no identity, the chain must be the only one
+    (:func:`_unique_chain`, or ``unique``, what it gave already), and the issuer a leaf of the MSP's certification
+    tree. Fabric reads an identity's OUs through that chain too (GetOrganizationalUnits), none where it has none."""
+    who = _subject(cert)
+    if _is_ca(cert):
+        return None, f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
+    chain, unchained = unique or _unique_chain(cert, msp, refused)
+    if chain is None:
+        return None, unchained
+    if len(chain) > 1 and not msp.issues_identities(chain[1]):
+        return None, (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA "
+                      f"of {msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "
+                      "intermediate CAs")
+    return chain, None
+
+
 def _identity_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime | None,
                       role: str | None) -> str | None:
     """:func:`certificate_problem` of an MSP whose definition Fabric sets up (setup itself validates the listed
     admins so)."""
     who = _subject(cert)
-    if _is_ca(cert):
-        return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
-    chain, unchained = _unique_chain(cert, msp)
+    chain, unchained = _certification_chain(cert, msp)
     if chain is None:
         return unchained
-    if len(chain) > 1 and not msp.issues_identities(chain[1]):
-        return (f"the certificate of {who} is issued by {_subject(chain[1])}, which issued an intermediate CA of "
-                f"{msp.msp_id} too: Fabric's MSP takes identities only from the CAs that issued none of its "
-                "intermediate CAs")
     if at is not None and (expired := _dates_problem(chain, at)) is not None:
         return expired
     for child, issuer in zip(chain, chain[1:]):

@@ -134,13 +134,13 @@ def _with_intermediate(msp: ChannelMsp, intermediate: x509.Certificate) -> msp_c
 NODE_OUS = {role: NodeOU(role) for role in ("client", "peer", "admin", "orderer")}
 
 
-def _member(cn: str, root_key, ous=(), serial: int = 9) -> x509.Certificate:
-    """A certificate the root issued, with these OUs."""
+def _member(cn: str, root_key, ous=(), serial: int = 9, *, issuer: str = "root", ca: bool = False) -> x509.Certificate:
+    """A certificate the root (or the CA named ``issuer``, of key ``root_key``) issued, with these OUs."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]
                      + [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou) for ou in ous])
-    return (x509.CertificateBuilder().subject_name(name).issuer_name(x509.Name.from_rfc4514_string("CN=root"))
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(x509.Name.from_rfc4514_string(f"CN={issuer}"))
             .public_key(_key().public_key()).serial_number(serial).not_valid_before(NOW - DAY)
-            .not_valid_after(NOW + 300 * DAY).add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+            .not_valid_after(NOW + 300 * DAY).add_extension(x509.BasicConstraints(ca=ca, path_length=None), True)
             .sign(root_key, hashes.SHA256()))
 
 
@@ -186,6 +186,32 @@ def test_with_node_ous_on_a_listed_admin_needs_the_client_or_the_admin_ou():
         "the admin certificate of OU=peer,CN=admin (serial 33) listed in BankMSP's MSP carries neither its client nor "
         "its admin OU (client OU client, admin OU admin; it carries peer), and with NodeOUs on Fabric's MSP asks that "
         "of every listed admin (\"admin 0 is invalid\"): list only admins issued with one of those OUs")
+
+
+def test_with_node_ous_on_a_listed_admin_whose_ous_fabric_cannot_read_refuses_the_definition():
+    # Fabric reads an identity's OUs through its certification chain (GetOrganizationalUnits): it reads none of a CA
+    # certificate, nor of one issued by a CA that issued an intermediate CA of the MSP, so such an admin carries
+    # neither the client nor the admin OU for postSetupV142, whatever its subject says
+    root_key, root, _ = _sound()
+    upper_key, lower_key = _key(), _key()
+    upper = _certificate("ica-upper", upper_key, "root", root_key, ca=True, serial=0x21)
+    lower = _certificate("ica-lower", lower_key, "ica-upper", upper_key, ca=True, serial=0x22)
+
+    def listing(admin):
+        return ChannelMsp("BankMSP", (root,), (upper, lower), (), node_ous=NODE_OUS, admins=(admin,))
+    assert definition_problem(listing(_member("admin", lower_key, ["admin"], issuer="ica-lower"))) is None
+    problem = definition_problem(listing(_member("admin", upper_key, ["admin"], 0x31, issuer="ica-upper")))
+    assert problem == (
+        "the admin certificate of OU=admin,CN=admin (serial 31) listed in BankMSP's MSP carries no organizational unit "
+        "Fabric's MSP reads (the certificate of OU=admin,CN=admin is issued by CN=ica-upper, which issued an "
+        "intermediate CA of BankMSP too: Fabric's MSP takes identities only from the CAs that issued none of its "
+        "intermediate CAs; it reads an identity's OUs through its certification chain), and with NodeOUs on Fabric's "
+        "MSP asks every listed admin for its client or its admin OU (\"admin 0 is invalid\"): list only admins the "
+        "MSP takes")
+    problem = definition_problem(listing(_member("admin", root_key, ["admin"], 0x32, ca=True)))
+    assert problem.startswith("the admin certificate of OU=admin,CN=admin (serial 32) listed in BankMSP's MSP carries "
+                              "no organizational unit Fabric's MSP reads (the certificate of OU=admin,CN=admin is a "
+                              "CA certificate, which no MSP takes as an identity;"), problem
 
 
 def test_a_listed_admin_of_another_ca_refuses_the_definition_even_with_node_ous_on():
@@ -251,3 +277,26 @@ def test_a_pem_crl_with_text_before_it_refuses_the_definition_as_go_reads_no_crl
             "it with the CRL its CA wrote, or leave it out")
         assert certificate_problem(user, msp, NOW).startswith(REFUSED)
     assert definition_problem(ChannelMsp("BankMSP", (root,), (), (pem + b"\ntrailing text\n",))) is None
+
+
+def test_a_config_signature_revoked_by_its_intermediate_cas_crl_is_dropped_saying_so():
+    # the revocation reason looked for the signer's issuer among the roots alone: one under an intermediate CA was
+    # dropped later as no principal's, without the reason
+    root_key, root, _ = _sound()
+    ca_key = _key()
+    intermediate = _certificate("ica", ca_key, "root", root_key, ca=True, serial=2)
+    admin, user = (_member(cn, ca_key, serial=serial, issuer="ica") for cn, serial in (("admin", 8), ("user1", 0x41)))
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(x509.Name.from_rfc4514_string("CN=ica"))
+           .last_update(NOW - DAY).next_update(NOW + DAY)
+           .add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(0x41).revocation_date(NOW - DAY)
+                                    .build())
+           .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+           .add_extension(x509.CRLNumber(4), critical=False).sign(ca_key, hashes.SHA256()).public_bytes(Encoding.PEM))
+    conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[root.public_bytes(Encoding.PEM)],
+                                          intermediate_certs=[intermediate.public_bytes(Encoding.PEM)],
+                                          revocation_list=[crl], admins=[admin.public_bytes(Encoding.PEM)])
+    msps = {"BankMSP": OrgMsp.of(conf)}
+    said = refusal(SignedBy("BankMSP", user, True), msps, configtx_pb2.Config())
+    assert said == ("its certificate (serial 41) is revoked: CRL number 4 of its CA in BankMSP's MSP in the channel "
+                    "config lists it, so Fabric refuses its signature"), said
+    assert refusal(SignedBy("BankMSP", admin, True), msps, configtx_pb2.Config()) is None
