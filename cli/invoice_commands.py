@@ -35,14 +35,13 @@ import click
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
 from client.atomic_file import check_output_file, staged_file, write_atomically
-from client.invoice_limits import DEFAULT_MIN_CONFIDENCE, TAX_DEVICE_TAX_TOLERANCE_FEN
+from client.invoice_limits import DEFAULT_MAX_AGE_DAYS, DEFAULT_MIN_CONFIDENCE, TAX_DEVICE_TAX_TOLERANCE_FEN
 from client.money import plain_yuan
 from network.errors import NetworkError
 
 from . import connection
 from .amounts import money
-from .options import (DATE, FractionType, PathType, ReadWhenShown, WholeNumberRange, business_today,
-                      credit_code_option)
+from .options import DATE, FractionType, PathType, WholeNumberRange, business_today, credit_code_option
 from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
@@ -134,16 +133,9 @@ def _scan_too_large_advice() -> str:
     return SCAN_TOO_LARGE_ADVICE
 
 
-def _default_max_age_days() -> int:
-    from client.invoices.checks import DEFAULT_MAX_AGE_DAYS
-
-    return DEFAULT_MAX_AGE_DAYS
-
-
 def _max_age_days_option(before: str):
     """--max-age-days of verify and register: how old an invoice may be and pass date.plausible."""
-    return click.option("--max-age-days", type=WholeNumberRange(min=1), default=_default_max_age_days,
-                        cls=ReadWhenShown, show_default=True,
+    return click.option("--max-age-days", type=WholeNumberRange(min=1), default=DEFAULT_MAX_AGE_DAYS, show_default=True,
                         help=f"oldest plausible issue date (date.plausible), in days before {before}")
 
 

@@ -9,3 +9,9 @@ DEFAULT_MIN_CONFIDENCE = 0.80
 # amount x rate by up to 6 fen (the device's rule); the fully digitalised invoice's platform allows 1.
 TAX_DEVICE_TAX_TOLERANCE_FEN = 6
 
+
+# How old an invoice may be and still be plausible (date.plausible), in days before the reference date: a year, as
+# the contract's default payment term runs a year from the invoice's date and the due date must be after the
+# registration's, so on such a network an invoice older than that backs no new claim. A bank may ask for less, or
+# allow more on a network with a longer term.
+DEFAULT_MAX_AGE_DAYS = 365

@@ -61,6 +61,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from chaincode.receivables.dates import days_text
+from client import invoice_limits
 from client.invoice_limits import TAX_DEVICE_TAX_TOLERANCE_FEN
 from client.money import plain_yuan
 
@@ -129,11 +130,7 @@ TOLERANCE_FEN = 1
 # that no issued invoice carries. It holds for a fully digitalised invoice too, whose lines round by less.
 INVOICE_TAX_ROUNDING_FEN = 127
 
-# How old an invoice may be and still be plausible (date.plausible), in days before the reference date: a year, as
-# the contract's default payment term runs a year from the invoice's date and the due date must be after the
-# registration's, so on such a network an invoice older than that backs no new claim. A bank may ask for less, or
-# allow more on a network with a longer term.
-DEFAULT_MAX_AGE_DAYS = 365
+DEFAULT_MAX_AGE_DAYS = invoice_limits.DEFAULT_MAX_AGE_DAYS   # how old an invoice may be and still be plausible
 
 
 def default_tolerance_fen(invoice: Invoice) -> int:
