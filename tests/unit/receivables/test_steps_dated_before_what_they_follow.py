@@ -12,27 +12,41 @@ from __future__ import annotations
 
 import asyncio
 
-from .support import standard_net, transient_terms
+from .support import Net, standard_net, transient_terms
 
 
-def _just_after_midnight_past(net, due_in: int) -> None:
+async def _claim_due_in(due_in: int, face: int = 1000_00) -> tuple[Net, dict]:
+    """A standard network and tier1's claim on core of ``face``, confirmed, due in ``due_in`` days."""
+    net = await standard_net()
+    return net, await net.confirmed(net.actors["tier1"], net.actors["core"], face, due_in=due_in)
+
+
+def _just_after_midnight_past(net: Net, due_in: int) -> None:
     """The clock (10:00 in Beijing) moved to one minute past midnight the day after ``due_in`` days from now."""
     net.advance(due_in, hours=14, minutes=1)
 
 
+def _clock_behind(net: Net) -> None:
+    """The next caller's clock ten minutes behind: the day before, just after midnight."""
+    net.advance(minutes=-10)
+
+
+def _clock_right(net: Net) -> None:
+    net.advance(minutes=10)
+
+
 def test_a_payment_dated_on_the_due_date_of_a_claim_marked_overdue_is_refused():
     async def run():
-        net = await standard_net()
+        net, claim = await _claim_due_in(1)
         core, tier1 = net.actors["core"], net.actors["tier1"]
-        claim = await net.confirmed(tier1, core, 1000_00, due_in=1)
         _just_after_midnight_past(net, 1)
         await net.ok(tier1, "RecordOverdue", claim["id"])
-        net.advance(minutes=-10)   # the debtor's clock ten minutes behind: 23:51 on the due date
+        _clock_behind(net)   # 23:51 on the due date
         assert net.today == claim["due_date"]
         message = await net.refused(core, "RecordPayment", claim["id"], "100000",
                                     rule="timestamp-out-of-order")
         assert f"dates it {claim['due_date']}" in message and "OVERDUE, in arrears from" in message, message
-        net.advance(minutes=10)
+        _clock_right(net)
         paid = await net.ok(core, "RecordPayment", claim["id"], "100000")
         assert paid["status"] == "SETTLED" and paid["payments"][-1]["late"] is True
 
@@ -41,30 +55,27 @@ def test_a_payment_dated_on_the_due_date_of_a_claim_marked_overdue_is_refused():
 
 def test_a_payment_through_a_split_claim_whose_part_is_overdue_is_refused_so():
     async def run():
-        net = await standard_net()
-        core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
-        claim = await net.confirmed(tier1, core, 1000_00, due_in=1)
-        split = await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, "30000")
-        transferred = split["children"][0]
+        net, claim = await _claim_due_in(1)
+        tier2 = net.actors["tier2"]
+        split = await net.ok(net.actors["tier1"], "TransferReceivable", claim["id"], tier2.uscc, "30000")
         _just_after_midnight_past(net, 1)
-        await net.ok(tier2, "RecordOverdue", transferred)
-        net.advance(minutes=-10)
-        await net.refused(core, "RecordPayment", claim["id"], "50000", rule="timestamp-out-of-order")
+        await net.ok(tier2, "RecordOverdue", split["children"][0])
+        _clock_behind(net)
+        await net.refused(net.actors["core"], "RecordPayment", claim["id"], "50000", rule="timestamp-out-of-order")
 
     asyncio.run(run())
 
 
 def test_a_repayment_dated_on_the_due_date_of_a_claim_marked_overdue_is_refused():
     async def run():
-        net = await standard_net()
-        core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
-        claim = await net.confirmed(tier1, core, 1000_00, due_in=5)
-        financing = await net.financed(tier1, claim["id"])
+        net, claim = await _claim_due_in(5)
+        bank = net.actors["bank"]
+        financing = await net.financed(net.actors["tier1"], claim["id"])
         _just_after_midnight_past(net, 5)
         await net.ok(bank, "RecordOverdue", claim["id"])
-        net.advance(minutes=-10)
+        _clock_behind(net)
         await net.refused(bank, "RecordRepayment", financing["id"], rule="timestamp-out-of-order")
-        net.advance(minutes=10)
+        _clock_right(net)
         await net.ok(bank, "RecordRepayment", financing["id"])
         assert net.doc(claim["id"])["payments"][-1]["late"] is True
 
@@ -73,39 +84,18 @@ def test_a_repayment_dated_on_the_due_date_of_a_claim_marked_overdue_is_refused(
 
 def test_a_disbursement_dated_before_its_acceptance_is_refused():
     async def run():
-        net = await standard_net()
-        core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
-        claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
+        net, claim = await _claim_due_in(30)
+        bank = net.actors["bank"]
         _just_after_midnight_past(net, 0)
         accepted_on = net.today
-        financing = await net.financed(tier1, claim["id"], disburse=False)
-        net.advance(minutes=-10)   # the bank's clock behind: the day before the acceptance
+        financing = await net.financed(net.actors["tier1"], claim["id"], disburse=False)
+        _clock_behind(net)   # the bank's: the day before the acceptance
         message = await net.refused(bank, "RecordDisbursement", financing["id"], transient=transient_terms(),
                                     rule="timestamp-out-of-order")
         assert f"AcceptFinancingOffer dated {accepted_on}" in message, message
-        net.advance(minutes=10)
+        _clock_right(net)
         disbursed = await net.ok(bank, "RecordDisbursement", financing["id"], transient=transient_terms())
         assert disbursed["disbursed_on"] == accepted_on
-
-    asyncio.run(run())
-
-
-def test_an_early_payment_dated_before_its_offer_was_published_is_refused():
-    async def run():
-        net = await standard_net()
-        core, tier1 = net.actors["core"], net.actors["tier1"]
-        claim = await net.confirmed(tier1, core, 1_000_000, due_in=30)
-        _just_after_midnight_past(net, 0)
-        offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.1", "day_count": "ACT/360",
-                                                           "expires_on": net.day(5), "receivable_ids": []})
-        net.advance(minutes=-10)   # the holder's clock behind: 30 days early, a day more than the offer can pay
-        message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim["id"],
-                                    rule="timestamp-out-of-order")
-        assert f"publication on {offer['published_on']}" in message, message
-        net.advance(minutes=10)
-        settled = await net.ok(tier1, "AcceptDiscountOffer", offer["id"], claim["id"])
-        # 29 days early: 1,000,000 fen x 0.1 x 29 / 360 = 8,055.56, half up 8,056
-        assert settled["payments"][-1]["discount"] == 8056
 
     asyncio.run(run())
 
@@ -114,21 +104,39 @@ def test_an_offer_dated_before_its_request_and_an_acceptance_dated_before_its_of
     """Each step of a financing is dated from the one before it, so its disbursement, dated from the acceptance,
     never lends for a day before the holder asked."""
     async def run():
-        net = await standard_net()
-        core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
-        claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
+        net, claim = await _claim_due_in(30)
+        tier1, bank = net.actors["tier1"], net.actors["bank"]
         _just_after_midnight_past(net, 0)
         requested = await net.ok(tier1, "RequestFinancing", claim["id"])
-        net.advance(minutes=-10)   # the bank's clock behind: the day before the request
+        _clock_behind(net)   # the bank's: the day before the request
         message = await net.refused(bank, "MakeFinancingOffer", requested["id"], transient=transient_terms(),
                                     rule="timestamp-out-of-order")
         assert f"request {requested['id']} made on {requested['requested_on']}" in message, message
-        net.advance(minutes=10)
+        _clock_right(net)
         offer = await net.ok(bank, "MakeFinancingOffer", requested["id"], transient=transient_terms())
-        net.advance(minutes=-10)   # the holder's clock behind: the day before the offer
+        _clock_behind(net)   # the holder's: the day before the offer
         message = await net.refused(tier1, "AcceptFinancingOffer", offer["id"], rule="timestamp-out-of-order")
         assert f"offer {offer['id']} made on {offer['made_on']}" in message, message
-        net.advance(minutes=10)
+        _clock_right(net)
         await net.ok(tier1, "AcceptFinancingOffer", offer["id"])
+
+    asyncio.run(run())
+
+
+def test_an_early_payment_dated_before_its_offer_was_published_is_refused():
+    async def run():
+        net, claim = await _claim_due_in(30, 1_000_000)
+        core, tier1 = net.actors["core"], net.actors["tier1"]
+        _just_after_midnight_past(net, 0)
+        offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.1", "day_count": "ACT/360",
+                                                           "expires_on": net.day(5), "receivable_ids": []})
+        _clock_behind(net)   # the holder's: 30 days early, a day more than the offer can pay
+        message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim["id"],
+                                    rule="timestamp-out-of-order")
+        assert f"publication on {offer['published_on']}" in message, message
+        _clock_right(net)
+        settled = await net.ok(tier1, "AcceptDiscountOffer", offer["id"], claim["id"])
+        # 29 days early: 1,000,000 fen x 0.1 x 29 / 360 = 8,055.56, half up 8,056
+        assert settled["payments"][-1]["discount"] == 8056
 
     asyncio.run(run())
