@@ -192,6 +192,8 @@ def _current(config_block: Path | None, offline: bool, net: Network | None = Non
     if config_block is None:
         if net is not None:
             _refuse_without_a_network(net, offline)
+            if offline:
+                _refuse_without_peer_cli(net)
         return None
     if not offline:
         raise click.UsageError("--config-block is for --dry-run and --update-out: a submitted change always "
@@ -226,6 +228,19 @@ def _refuse_without_a_network(net: Network, computed_offline: bool) -> None:
     raise NetworkError(f"no network is set up in {net.data_root}: no org admin of the channel has its keys there to "
                        f"fetch the channel's config with. Run `recfin network up` first, or point --data-root (or "
                        f"RECFIN_HOME) at the network's data folder{offline}")
+
+
+def _refuse_without_peer_cli(net: Network) -> None:
+    """A dry run or --update-out that would fetch the channel's config on a host without Fabric's `peer`: the
+    missing install is said with what else computes it here, the channel's config block (--config-block)."""
+    from network.errors import MissingBinariesError
+
+    try:
+        net.fabric.require(("peer",))
+    except MissingBinariesError as missing:
+        raise MissingBinariesError(f"{missing}; or compute the update without Fabric here, from the channel's config "
+                                   f"block: --config-block FILE (written by `peer channel fetch config` on a host "
+                                   f"that has Fabric)") from None
 
 
 def _role_options(fn):
