@@ -655,7 +655,8 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
     duplicated = sorted(i for i, uses in Counter(ids).items() if uses > 1)   # counted once: ids.count is quadratic
     if duplicated:
-        raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} used more than once")
+        raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} used more than once; give each offer "
+                         "its own offer_id")
     priced = [price_bank_offer(o, terms, on, accepting=True) for o in bank_offers]
     priced += [price_early_payment(e, terms, on) for e in early_payments]
     holds = {o.offer_id: _obstacles(terms, bank_offer=o) for o in bank_offers}

@@ -167,8 +167,8 @@ def test_duplicate_offer_ids_name_the_file(tmp_path):
     data = json.loads(json.dumps(OFFERS))
     data["bank_offers"].append(dict(data["bank_offers"][0]))
     path = offers(tmp_path, data)
-    assert f"{path}: offer ids must be unique: OF-A used more than once" in error_line(
-        invoke("compare", "RCV-1", "--offers", path))
+    assert error_line(invoke("compare", "RCV-1", "--offers", path)).endswith(
+        f"{path}: offer ids must be unique: OF-A used more than once; give each offer its own offer_id")
 
 
 def test_cash_taken_after_the_due_date_is_said_so(tmp_path):

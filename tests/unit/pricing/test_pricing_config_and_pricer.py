@@ -292,3 +292,11 @@ def test_open_offers_count_against_the_limit_beside_exposure(config):
                              f"open offers CNY 300,000.00)")
     with pytest.raises(ValueError, match="cannot be negative"):
         quote(config, TERMS, grade="B", on=ON, open_offers=-1)
+
+
+@pytest.mark.parametrize("argument", ["exposure", "open_offers"])
+def test_a_negative_exposure_or_open_offers_is_named_with_what_to_give(config, argument):
+    with pytest.raises(ValueError) as refused:
+        quote(config, TERMS, grade="B", on=ON, **{argument: -5})
+    said = str(refused.value)
+    assert said.startswith(f"{argument} -5 fen cannot be negative: give ") and said.endswith("0 or more")
