@@ -128,9 +128,10 @@ def measure(path: Path, runs: int, profile: int, name: str | None = None) -> dic
 
 
 def text_report(report: dict[str, Any]) -> list[str]:
+    invoices, copies = report["invoices"], report["copies"]
     out = [machine_line(report["machine"]),
-           f"{report['file']}: {report['pages']} pages, {report['invoices']} invoices read"
-           + (f" (and {report['copies']} further copies)" if report["copies"] else "")
+           f"{report['file']}: {report['pages']} pages, {invoices} invoice{'' if invoices == 1 else 's'} read"
+           + (f" (and {copies} further {'copy' if copies == 1 else 'copies'})" if copies else "")
            + f"; best and median of {report['runs']} runs",
            f"{'':<16} {'wall best s':>12} {'median s':>9} {'CPU best s':>11} {'median s':>9}"]
     rows = [("read_scans", report["read_scans"])] + [(f"  {name}", row) for name, row in report["stages"].items()]
