@@ -32,7 +32,8 @@ the date the ledger was read as of, the simulation's last day) is given, and a
 receivable due on or after it is left out, for whether it will be paid on time
 is not known yet: that day may not be over (a ledger read as of today), so
 labels cover due dates up to the day before it, and a receivable to be paid by
-the day of a lifting on or after it is left out alike. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
+the day of a lifting on or after it is left out alike (of a split receivable,
+one with a part unpaid then that is to be paid by such a day). As-of dates (:func:`snapshot_dates`) are at least ``horizon``
 days apart, so no receivable is labelled at two of them.
 
 Debtors are split into training and held-out sets by a seeded shuffle of their
@@ -122,6 +123,10 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
         # (its ``due``), known only once that day is over
         claim = as_the_debtor_could_pay(claim)
         if claim is None or claim.due >= history_ends:
+            continue
+        # a part unpaid when the history ends is to be paid by its own day, not the claim's earliest (a part an
+        # order held past the due date, by the day of the lifting): on or after that end, its outcome is not known
+        if any(p.settled_on is None and p.pay_by >= history_ends for p in claim.parts):
             continue
         # the other parts settled by as_of: what was open then is the part an order binds since, outcome unknown
         if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:

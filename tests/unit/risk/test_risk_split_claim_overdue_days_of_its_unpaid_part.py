@@ -2,7 +2,7 @@
 another part's: a part a freeze order bound when the claim fell due is to be paid by the day the order is
 lifted, and while its sibling, paid on time on the due date, says nothing of it, the part unpaid ten days
 after the lifting is ten days overdue, as the same claim never split is."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -54,3 +54,29 @@ def test_an_overdue_part_adds_its_own_days_past_due_to_the_recent_days_late():
     weight = 100 ** 0.5 * 0.4 * 0.5 ** (20 / 15)
     assert f.smoothing_claims.late_record == 10.0
     assert f.recent_days_late == pytest.approx(weight * 10 / (0.1 * 10.0))
+
+
+def test_a_split_claim_whose_unpaid_part_is_to_be_paid_by_the_last_day_read_has_no_label():
+    """Labels cover only claims whose outcome the history shows: one to be paid by the day the history ends,
+    not over yet (read as of today), is left out. A split claim is to be paid by each part's own day: the
+    part the order held is to be paid by the day of the lifting, so a history ending that day does not show
+    whether it was paid on time, however its sibling was paid, as for the same claim never split."""
+    from client.risk.dataset import labelled_claims
+
+    def history(*events):
+        return ReceivableHistory(debtor="D", events=list(events))
+    split = history(
+        _event("R", "registered", date(2026, 1, 5), 100), _event("R", "confirmed", date(2026, 1, 6), 100),
+        _event("R", "split", date(2026, 1, 10), 100),
+        _event("R.1", "registered", date(2026, 1, 10), 60, "R"), _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
+        *_frozen_until_after_due("R.2", 40, "R"),
+        _event("R.1", "settled", DUE, 60, "R", settled_date=DUE))
+    whole = history(_event("Q", "registered", date(2026, 1, 5), 40), _event("Q", "confirmed", date(2026, 1, 6), 40),
+                    *_frozen_until_after_due("Q", 40))
+    as_of = date(2026, 1, 20)   # confirmed, falling due in the 90 days after, no order recorded yet
+    assert labelled_claims(whole, as_of, history_ends=LIFTED) == []
+    assert labelled_claims(split, as_of, history_ends=LIFTED) == []
+    # a day later the day is over, and the part unpaid then is late, as the claim never split
+    after = LIFTED + timedelta(days=1)
+    assert labelled_claims(whole, as_of, history_ends=after) == [(LIFTED, 1)]
+    assert [label for _, label in labelled_claims(split, as_of, history_ends=after)] == [1]
