@@ -418,11 +418,18 @@ def keys_missing_note(org_name: str, install_root: Path) -> str:
 
 def channel_org(defined: Topology, channel: Topology, data_root: Path, name: str) -> PeerOrgSpec:
     """The org of the channel (channel: defined, topology.yaml, with data_root's membership.yaml applied) that name
-    (or MSP ID) names. NodeNotFoundError: for an org that has left the channel, saying so, where the lookup alone
-    would take its name for one mistyped; for any other, Topology.org's."""
+    (or MSP ID) names. NodeNotFoundError: for the ordering org or an org that has left the channel, saying so, where
+    the lookup alone would take its name for one mistyped; for any other, Topology.org's."""
     try:
         return channel.org(name)
     except NodeNotFoundError:
+        oo = channel.orderer_org
+        if name.lower() in (oo.name.lower(), oo.msp_id.lower()):
+            raise NodeNotFoundError(
+                f"{oo.name} ({oo.msp_id}) is the ordering org: bundles are for the peer orgs "
+                f"({', '.join(o.name for o in channel.orgs)}). Its operator runs the orderers from the repository's "
+                f"docker-compose.yaml (`docker compose up -d {' '.join(n.hostname for n in channel.orderers())}`) "
+                f"or the native runtime, and keeps the orderer org's keys") from None
         departed = next((o for o in membership.departed_orgs(defined, channel, data_root)
                          if name.lower() in (o.name.lower(), o.msp_id.lower())), None)
         if departed is None:
