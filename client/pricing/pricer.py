@@ -148,9 +148,9 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     riskier."""
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
-    for argument, fen, what in (("exposure", exposure, "what the bank lends against the debtor and has not recovered"),
-                                ("open_offers", open_offers,
-                                 "what its open offers on the debtor's other claims would advance")):
+    for argument, fen, what in (
+            ("exposure", exposure, "what the bank lends against the debtor and has not recovered"),
+            ("open_offers", open_offers, "what its open offers on the debtor's other claims would advance")):
         if fen < 0:
             raise ValueError(f"{argument} {fen} fen cannot be negative: give {what}, in fen, 0 or more")
     # the quote shows it beside the grade it is priced at

@@ -33,8 +33,9 @@ receivable due on or after it is left out, for whether it will be paid on time
 is not known yet: that day may not be over (a ledger read as of today), so
 labels cover due dates up to the day before it, and a receivable to be paid by
 the day of a lifting on or after it is left out alike (of a split receivable,
-one with a part unpaid then that is to be paid by such a day). As-of dates (:func:`snapshot_dates`) are at least ``horizon``
-days apart, so no receivable is labelled at two of them.
+one with a part unpaid then that is to be paid by such a day). As-of dates
+(:func:`snapshot_dates`) are at least ``horizon`` days apart, so no receivable
+is labelled at two of them.
 
 Debtors are split into training and held-out sets by a seeded shuffle of their
 ids, so no held-out debtor's history, at any date, is seen in training.

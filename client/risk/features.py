@@ -270,8 +270,9 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
     ``RECENT_HALF_LIFE_DAYS`` since it fell due. The claims paid late or not yet add their weight times their
     days late: those paid late their days late, those still unpaid their days past due so far (of a split
     claim, the most of any part's, paid late or unpaid, each from its own last day on time:
-    :meth:`OriginalClaim.days_past_due`). Halved every 15 days, a claim's days late count most some 22 days after it fell due and fade after: the claims long
-    overdue are the overdue inputs' (log_overdue_count, log_overdue_days_max). That sum is divided by the
+    :meth:`OriginalClaim.days_past_due`). Halved every 15 days, a claim's days late count most some 22 days
+    after it fell due and fade after: the claims long overdue are the overdue inputs' (log_overdue_count,
+    log_overdue_days_max). That sum is divided by the
     weight of the claims paid on time, plus ``RECENT_PRIOR_CLAIMS`` times ``scale.late_record``
     (:func:`smoothing_claims`): a debtor with no claim paid on time lately is read by its days late, not
     divided by nothing, and a clean record reads 0.
@@ -470,7 +471,8 @@ class _Claim:
 
     def copy(self) -> "_Claim":
         """This state as it stands, in a new claim whose later changes leave it as it is, the days it is to be paid
-        by to be worked out again (copied field by field, dataclasses.replace took most of the time it saves)."""
+        by to be worked out again (a copy of its attributes: dataclasses.replace took back much of the time
+        :func:`debtor_features_on` saves)."""
         claim = _Claim.__new__(_Claim)
         state = dict(self.__dict__)
         for worked_out in _WORKED_OUT:

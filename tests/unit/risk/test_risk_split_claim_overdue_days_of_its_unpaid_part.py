@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from client.risk.dataset import labelled_claims
 from client.risk.features import debtor_features
 from client.risk.history import LedgerEvent, ReceivableHistory
 
@@ -24,17 +25,26 @@ def _frozen_until_after_due(receivable_id, face, parent_id=None):
             _event(receivable_id, "unfrozen", LIFTED, face, parent_id)]
 
 
-def test_a_split_claims_days_overdue_are_those_of_its_unpaid_part():
-    split = ReceivableHistory(debtor="D", events=[
+def _split_claim() -> ReceivableHistory:
+    """R of 100 fen split into R.1 (60), paid on its due date, and R.2 (40), frozen until after it."""
+    return ReceivableHistory(debtor="D", events=[
         _event("R", "registered", date(2026, 1, 5), 100), _event("R", "confirmed", date(2026, 1, 6), 100),
         _event("R", "split", date(2026, 1, 10), 100),
-        _event("R.1", "registered", date(2026, 1, 10), 60, "R"), _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
+        _event("R.1", "registered", date(2026, 1, 10), 60, "R"),
+        _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
         *_frozen_until_after_due("R.2", 40, "R"),
         _event("R.1", "settled", DUE, 60, "R", settled_date=DUE)])
-    whole = ReceivableHistory(debtor="D", events=[
+
+
+def _never_split() -> ReceivableHistory:
+    """Q, R.2 as a claim of its own: 40 fen, frozen until after its due date."""
+    return ReceivableHistory(debtor="D", events=[
         _event("Q", "registered", date(2026, 1, 5), 40), _event("Q", "confirmed", date(2026, 1, 6), 40),
         *_frozen_until_after_due("Q", 40)])
-    f, alone = debtor_features(split, AS_OF), debtor_features(whole, AS_OF)
+
+
+def test_a_split_claims_days_overdue_are_those_of_its_unpaid_part():
+    f, alone = debtor_features(_split_claim(), AS_OF), debtor_features(_never_split(), AS_OF)
     assert (alone.overdue_count, alone.overdue_days_max) == (1, 10)
     assert (f.overdue_count, f.overdue_amount, f.overdue_days_max) == (1, 40, 10)
 
@@ -42,13 +52,7 @@ def test_a_split_claims_days_overdue_are_those_of_its_unpaid_part():
 def test_an_overdue_part_adds_its_own_days_past_due_to_the_recent_days_late():
     """The recent days late weigh an unpaid claim by its days past due so far: the part's ten, not the twenty
     since its sibling's due date (the weight, halved from the day the claim fell due, is the claim's)."""
-    split = ReceivableHistory(debtor="D", events=[
-        _event("R", "registered", date(2026, 1, 5), 100), _event("R", "confirmed", date(2026, 1, 6), 100),
-        _event("R", "split", date(2026, 1, 10), 100),
-        _event("R.1", "registered", date(2026, 1, 10), 60, "R"), _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
-        *_frozen_until_after_due("R.2", 40, "R"),
-        _event("R.1", "settled", DUE, 60, "R", settled_date=DUE)])
-    f = debtor_features(split, AS_OF)
+    f = debtor_features(_split_claim(), AS_OF)
     # weight sqrt(100) x 40/100 owed when it fell due, halved for the 20 days since DUE, times 10 days; over a
     # tenth of the late record's claim (the claim's sqrt(100): none was paid on time)
     weight = 100 ** 0.5 * 0.4 * 0.5 ** (20 / 15)
@@ -61,18 +65,7 @@ def test_a_split_claim_whose_unpaid_part_is_to_be_paid_by_the_last_day_read_has_
     not over yet (read as of today), is left out. A split claim is to be paid by each part's own day: the
     part the order held is to be paid by the day of the lifting, so a history ending that day does not show
     whether it was paid on time, however its sibling was paid, as for the same claim never split."""
-    from client.risk.dataset import labelled_claims
-
-    def history(*events):
-        return ReceivableHistory(debtor="D", events=list(events))
-    split = history(
-        _event("R", "registered", date(2026, 1, 5), 100), _event("R", "confirmed", date(2026, 1, 6), 100),
-        _event("R", "split", date(2026, 1, 10), 100),
-        _event("R.1", "registered", date(2026, 1, 10), 60, "R"), _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
-        *_frozen_until_after_due("R.2", 40, "R"),
-        _event("R.1", "settled", DUE, 60, "R", settled_date=DUE))
-    whole = history(_event("Q", "registered", date(2026, 1, 5), 40), _event("Q", "confirmed", date(2026, 1, 6), 40),
-                    *_frozen_until_after_due("Q", 40))
+    split, whole = _split_claim(), _never_split()
     as_of = date(2026, 1, 20)   # confirmed, falling due in the 90 days after, no order recorded yet
     assert labelled_claims(whole, as_of, history_ends=LIFTED) == []
     assert labelled_claims(split, as_of, history_ends=LIFTED) == []
