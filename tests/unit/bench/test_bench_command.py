@@ -272,12 +272,15 @@ def test_the_clients_act_through_the_profiles_of_the_network_found_running(tmp_p
     of the default topology's folder: there they find another network, or none."""
     network = a_network_without_fabric_tools(tmp_path / "its-own-network")
     got = wire_to_a_recording_client(monkeypatch, network=network)
-    node_runs = []
     wire_a_node_client(monkeypatch, latency=0.5)
     from bench import node_compare
-    stand_in = node_compare.run
-    monkeypatch.setattr(node_compare, "run", lambda name, plan, pool, codes, data_root, settings=None: (
-        node_runs.append(data_root), stand_in(name, plan, pool, codes, data_root, settings))[1])
+    stand_in, node_runs = node_compare.run, []
+
+    def node_run(name, plan, pool, codes, data_root, settings=None):
+        node_runs.append(data_root)
+        return stand_in(name, plan, pool, codes, data_root, settings)
+
+    monkeypatch.setattr(node_compare, "run", node_run)
     parties_in = []
     monkeypatch.setattr("bench.network_session.ensure_parties", lambda root, say: parties_in.append(root) or {})
     result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.3",
