@@ -20,8 +20,8 @@ from tests.unit.test_documented_python import ROOT, fences
 
 # page -> the words that open its block of command lines needing no network
 OFFLINE_BLOCKS = {
-    "docs/invoices.md": "Run from the repository root, these read the shipped samples and need no network:",
-    "docs/risk-and-pricing.md": "saying which IDs the file holds. From the repository root:",
+    "docs/invoices.md": "these read the shipped samples and need no network:",
+    "docs/risk-and-pricing.md": "From the repository root:",
 }
 SHOWN_OUTPUT = re.compile(r"`((?:\.venv/bin/)?recfin [^`]+)`\s+prints\b[^`]*?\n```text\n")
 
@@ -32,6 +32,8 @@ def _page(document: str) -> str:
 
 def offline_commands(markdown: str, opening: str) -> list[list[str]]:
     """The command lines of the indented block that follows ``opening``, continuations joined, as words."""
+    if opening not in markdown:
+        return []
     after = markdown.split(opening, 1)[1].lstrip("\n").splitlines()
     block = []
     for line in after:
