@@ -464,7 +464,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     others = [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]
     for name, domain in [(org.name, org.domain), *others]:
         if not org_crypto(data_root, name, domain).ca_cert.is_file():
-            raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
+            raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare "
+                               f"--hostnames --data-root {shell_word(data_root)}`, or give --data-root the folder "
+                               f"it was prepared in")
     check_prepared_for_hostnames(topology, data_root)
     collections_source(topology, data_root)
     _check_out(out, org)
