@@ -58,6 +58,11 @@ def _in_business_tz(timestamp: datetime) -> datetime:
                            ) from None
 
 
+def start_of(day: date) -> str:
+    """The first instant of business date ``day`` (midnight in China Standard Time), as ``iso_timestamp`` writes it."""
+    return iso_timestamp(datetime(day.year, day.month, day.day, tzinfo=BUSINESS_TZ))
+
+
 def iso_timestamp(timestamp: datetime) -> str:
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from . import dates
 from .errors import parts_named, rule, shown
 from .money import MAX_AMOUNT, amount_text, amount_to_send
 from .model import (
@@ -166,26 +167,38 @@ def mark_overdue(r: Receivable) -> None:
     r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
 
 
-def ensure_dated_from(today_iso: str, earliest: str, step: str, follows: str) -> None:
-    """Refused (``timestamp-out-of-order``) where ``step``, dated ``today_iso`` by its timestamp, would be dated
-    before ``earliest``, the first day of what it follows (``follows`` names it). The peers take a client's
-    timestamp within their time window, so around midnight in China a client whose clock is behind stamps the
-    day before a change that committed first: recorded so, a payment would be on time on a claim marked
-    overdue, a disbursement lend for a day before its acceptance, or an early payment be earlier than its offer
-    can pay."""
-    if today_iso < earliest:
-        raise rule("timestamp-out-of-order", f"this {step}'s timestamp dates it {today_iso}, yet it follows "
-                   f"{follows}: nothing is recorded; the client's clock is behind, so send it again from one whose "
-                   f"clock is right (dated {earliest} or later)")
+# How far before a change that committed first a step may be stamped by honest clients: peers checking proposal
+# timestamps take each within their time window of their own clocks, so the first may be stamped that much ahead
+# and the second that much behind.
+MISORDER_ALLOWED = 2 * dates.PEER_TIME_WINDOW
 
 
-def ensure_paid_as_overdue(r: Receivable, today_iso: str, step: str) -> None:
-    """Refused (``ensure_dated_from``) where a payment of ``r``, marked OVERDUE (only after its due date), would
-    be dated on or before that due date: it would read as paid on time on a claim in arrears."""
+def ensure_stamped_after(now: str, earlier: str, step: str, follows: str) -> None:
+    """Refused (``timestamp-out-of-order``) where ``step``, stamped ``now``, is stamped more than
+    ``MISORDER_ALLOWED`` before ``earlier``, the stamp of ``follows``, a change that committed before it. No two
+    clients within the peers' time window stamp so; a client the peers did not hold to it (peers without the
+    check, docs/network.md) could date a disbursement weeks before its acceptance, or a payment on time on a
+    claim marked overdue weeks after its due date. Within that allowance both stamps stand, as the window lets
+    them (docs/receivables.md, "Rules that hold everywhere"). A stamp a record two orgs wrote need not hold is
+    passed over."""
+    if not (dates.is_time(now) and dates.is_time(earlier)):
+        return
+    if dates.as_time(now) < dates.as_time(earlier) - MISORDER_ALLOWED:
+        minutes = MISORDER_ALLOWED // timedelta(minutes=1)
+        raise rule("timestamp-out-of-order", f"this {step} is stamped {now}, more than {minutes} minutes before "
+                   f"{follows} ({earlier}), which committed before it: no two clients within the peers' time window "
+                   "stamp so, so its client's clock is wrong; nothing is recorded: send it again from a client "
+                   "whose clock is right")
+
+
+def ensure_paid_as_overdue(r: Receivable, now: str, step: str) -> None:
+    """``ensure_stamped_after`` for a payment of ``r``: marked OVERDUE, it was marked from the start of the day
+    after its due date (China time) on, which its payment follows."""
     if r.status == OVERDUE:
-        arrears_from = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
-        ensure_dated_from(today_iso, arrears_from, step, f"the marking of {r.id} OVERDUE, in arrears from "
-                          f"{arrears_from} (the day after its due date {r.due_date})")
+        arrears_from = date.fromisoformat(r.due_date) + timedelta(days=1)
+        ensure_stamped_after(now, dates.start_of(arrears_from), step, f"the marking of {r.id} OVERDUE, stamped no "
+                             f"earlier than the start of {arrears_from.isoformat()} in China, the day after its due "
+                             f"date {r.due_date}")
 
 
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,

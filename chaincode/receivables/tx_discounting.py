@@ -311,9 +311,9 @@ class DiscountingTransactions(TransactionGroup):
                        "ones)")
         # before anything is priced, and before the holder is told to end its financing request for this offer
         _ensure_as_read(d, read)
-        # dated before the offer was published, the claim would be paid for a day early more than it could be
-        lifecycle.ensure_dated_from(s.today_iso, d.published_on, "AcceptDiscountOffer",
-                                    f"discount offer {d.id}'s publication on {d.published_on}")
+        # stamped before the offer was published, the claim would be paid for more days early than it could be
+        lifecycle.ensure_stamped_after(s.now, d.last.at, "AcceptDiscountOffer",
+                                       f"discount offer {d.id}'s {d.last.action}")
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))   # at least 1: checked above
         apr = settlement.discount_rate_for(d, early)
         if apr is None:

@@ -10,7 +10,7 @@ from chaincode.contract import Context, transaction
 
 from . import collections as colls
 from . import config as cfg
-from . import dates, events, keys, lifecycle, money
+from . import events, keys, lifecycle, money
 from . import financing as fin
 from .arguments import require_text
 from .errors import rule
@@ -97,10 +97,7 @@ class LoanTransactions(FinancingGroup):
                        "those: the financing record was changed outside the contract, and nothing is lent on it; end "
                        "the financing (CancelFinancing)")
         terms = self._offered_terms(ctx, f.terms_hash)
-        if dates.is_time(f.last.at):   # a record two orgs wrote need not hold a time
-            accepted = dates.business_date(dates.as_time(f.last.at)).isoformat()
-            lifecycle.ensure_dated_from(s.today_iso, accepted, "RecordDisbursement",
-                                        f"financing {f.id}'s {f.last.action} dated {accepted}")
+        lifecycle.ensure_stamped_after(s.now, f.last.at, "RecordDisbursement", f"financing {f.id}'s {f.last.action}")
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
                              days=_days_to_maturity(r, s.today))
@@ -171,7 +168,7 @@ class LoanTransactions(FinancingGroup):
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "repayment follows disbursement, once",
                                                  step="RecordRepayment")
-        lifecycle.ensure_paid_as_overdue(r, s.today_iso, "RecordRepayment")
+        lifecycle.ensure_paid_as_overdue(r, s.now, "RecordRepayment")
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
         # what the claim still owed, recorded as paid to the bank today: none where the debtor's payments settled it

@@ -134,8 +134,7 @@ class FinancingOfferTransactions(FinancingGroup):
         if terms.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}: give "
                        "an expires_on of today or later, the last day the holder may accept it")
-        lifecycle.ensure_dated_from(s.today_iso, f.requested_on, "MakeFinancingOffer",
-                                    f"financing request {f.id} made on {f.requested_on}")
+        lifecycle.ensure_stamped_after(s.now, f.last.at, "MakeFinancingOffer", f"financing {f.id}'s {f.last.action}")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
         if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
             raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank "
@@ -284,10 +283,9 @@ class FinancingOfferTransactions(FinancingGroup):
             raise rule("offer-expired", f"offer {o.id} expired on {expiry}: ask {o.financier} for a new "
                        "offer (it withdraws this one, WithdrawFinancingOffer, and offers again), or accept "
                        "another bank's")
-        # each step of a financing dated from the one before, so its disbursement (dated from the acceptance)
-        # never lends for a day before the holder asked
-        lifecycle.ensure_dated_from(s.today_iso, o.made_on, "AcceptFinancingOffer",
-                                    f"offer {o.id} made on {o.made_on}")
+        # each step of a financing stamped after the one before, so its disbursement (after the acceptance) never
+        # lends for days before the holder asked
+        lifecycle.ensure_stamped_after(s.now, o.last.at, "AcceptFinancingOffer", f"offer {o.id}'s {o.last.action}")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
         # Terms that could never be disbursed (no fen advanced, fees taking the advance) are refused when the
         # offer is made (private data is not read in endorsement, the debtor's org holds none), and the
