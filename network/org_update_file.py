@@ -485,10 +485,11 @@ class OrgUpdateFiles(ChannelAdmins):
         else:
             say("  not recorded here (this host's network is its bundle's, and the next bundle names the orgs "
                 "as they are); nothing started or stopped on this host. Next:")
+        from_here = self._bundles_written_here(recorded)
         say(f"  1. the data folder the bundles are written from records the change too (if it is another: "
             f"`recfin org submit {shell_word(path)} --channel-only --data-root <that folder>` there; the "
             f"channel has the update, so it is not sent again), then every org's bundle is written again: "
-            f"{'; '.join(f'recfin org bundle {o.name}{self._bundles_written_here(recorded)}' for o in now.orgs)}")
+            f"{'; '.join(f'recfin org bundle {o.name}{from_here}' for o in now.orgs)}")
         if keys_elsewhere is not None:
             say(f"     {keys_elsewhere.name}'s keys are not in this data folder: a bundle written where they are not "
                 f"comes without them. Made on its own host (`recfin org keys`): the company puts them in with "
