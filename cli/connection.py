@@ -7,7 +7,6 @@ commands, so neither package imports the other.
 from __future__ import annotations
 
 import functools
-import shlex
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
@@ -18,7 +17,7 @@ import click
 from click.core import ParameterSource
 
 from client.timeouts import Timeouts
-from network.errors import NetworkError
+from network.errors import NetworkError, shell_word
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .options import PathType
@@ -607,11 +606,11 @@ def _longer_timeout_hint(error: BaseException) -> str:
 
 
 def _network_status_command() -> tuple[Path | None, str, str]:
-    """The command's --data-root (None when not given), as shell text ("DIR" where it does not print as
+    """The command's --data-root (None when not given), as a shell word (escaped where it does not print as
     itself), and the `recfin network status` that looks at that network."""
     ctx = click.get_current_context(silent=True)
     data_root = ctx.params.get("data_root") if ctx is not None else None
-    shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
+    shown = shell_word(data_root) if data_root is not None else ""
     return data_root, shown, f"`recfin network status{f' --data-root {shown}' if data_root else ''}`"
 
 

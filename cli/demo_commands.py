@@ -61,7 +61,6 @@ another org's change, its peer is waited for until it has that change's block (`
 from __future__ import annotations
 
 import secrets
-import shlex
 import textwrap
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -73,7 +72,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import click
 
 from client.money import percent
-from network.errors import NetworkError, NodeNotFoundError, first_few
+from network.errors import NetworkError, NodeNotFoundError, first_few, shell_word
 from network.probes import accepting
 
 from . import connection
@@ -414,7 +413,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     data_root = data_root or topology.resolved_data_root()
     check_story_fits(topology, topology_file, data_root)
     # commands the ending suggests name that folder unless it is the one they find by default
-    network_options = f" --data-root {shlex.quote(str(data_root))}" if on_another_network else ""
+    network_options = f" --data-root {shell_word(data_root)}" if on_another_network else ""
     if not skip_setup:
         ensure_network(topology, data_root, say, topology_path, other_data_root)
     run = Run(say)
@@ -618,7 +617,7 @@ def network_command_options(topology_path: Path | None, other_data_root: Path | 
         return " --topology FILE", (
             f". Those commands act on the data folder of their topology, not on --data-root: FILE is a "
             f"topology like {topology_path or DEFAULT_TOPOLOGY} whose data_root is {other_data_root}")
-    return (f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""), ""
+    return (f" --topology {shell_word(topology_path)}" if topology_path else ""), ""
 
 
 def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | None,

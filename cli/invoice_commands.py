@@ -21,7 +21,6 @@ import errno
 import json
 import logging
 import os
-import shlex
 import signal
 import threading
 from contextlib import ExitStack, contextmanager
@@ -37,7 +36,7 @@ import click
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.invoice_limits import DEFAULT_MAX_AGE_DAYS, DEFAULT_MIN_CONFIDENCE, TAX_DEVICE_TAX_TOLERANCE_FEN
 from client.money import plain_yuan
-from network.errors import NetworkError
+from network.errors import NetworkError, shell_word
 
 from . import connection
 from .amounts import money
@@ -691,7 +690,7 @@ def _several_invoices(scan: Path, results: list[ScanResult], invoice_out: Path |
         for place, result in enumerate(results, start=1):
             click.echo(f"  {place}. {_invoice_named(result)}")
         click.echo(f"NEEDS REVIEW: split the file into one file per invoice, or read each with "
-                   f"`recfin invoice read {shlex.quote(str(scan))} --each`")
+                   f"`recfin invoice read {shell_word(scan)} --each`")
     return EXIT_FAILED
 
 

@@ -13,7 +13,8 @@ from click.core import ParameterSource
 from client.user_files import on_one_line
 from network.backup_archive import NotABackupArchive
 from network.default_paths import TOPOLOGY_VARIABLE
-from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
+from network.errors import (NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few,
+                            shell_word)
 from network.fabric_bin import FabricInstall
 from network.namespace_defaults import DEFAULT_PREFIX, DEFAULT_SUBNET, PREFIX_RE
 from network.supervisor import log_hint, unrecorded_under
@@ -1023,7 +1024,7 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
     say = progress(as_json)
     say(f"{len(layout.orgs)} orgs in namespaces {prefix}-<org> on bridge {layout.bridge} ({layout.subnet}, "
         f"this namespace at {layout.gateway})")
-    say(f"topology: {path}  (next: recfin network up --topology {path})")
+    say(f"topology: {as_typed(path)}  (next: recfin network up --topology {shell_word(path)})")
     states = namespaces.status(layout)
     if as_json:
         emit({"topology": path, "bridge": layout.bridge, "gateway": layout.gateway, "orgs": states}, as_json=True)

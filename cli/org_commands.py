@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from network.errors import NetworkError, shell_word
+from network.errors import NetworkError, shell_word, shell_words
 
 from . import connection
 from .network_commands import topology_option
@@ -405,7 +405,7 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
                 refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
-    with _channel_step(members, lambda: _addition(name, net.topology.channel, shlex.join(
+    with _channel_step(members, lambda: _addition(name, net.topology.channel, shell_words(
             ["recfin", "org", "add", name, "--role", role, *(["--enterprise", enterprise] if enterprise else []),
              *_acted_on(topology_path, data_root), "--dry-run"]))):
         change = members.add(name, role, enterprise, signers, address)
@@ -552,7 +552,7 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
                 refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
-    with _channel_step(members, lambda: _removal(name, net.topology.channel, shlex.join(
+    with _channel_step(members, lambda: _removal(name, net.topology.channel, shell_words(
             ["recfin", "org", "remove", name, *_acted_on(topology_path, data_root), "--dry-run"]))):
         change = members.remove(name, signers, signature_policy, claims)
     _render(change, as_json, submitted=change is not None)
@@ -1187,7 +1187,7 @@ def left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, 
 
 
 def _unbind_command(uscc: str, client_id: str, acting_as: str) -> str:
-    return f"`recfin party unbind {uscc} --client-id {shlex.quote(client_id)} {acting_as}`"
+    return f"`recfin party unbind {uscc} --client-id {shell_word(client_id)} {acting_as}`"
 
 
 def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: Path | None, where: str, *,
@@ -1209,7 +1209,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     cert = users.user_cert(ca, user)
     client_id = client_id_of(cert)
     acting_as = f"--as {ca.org.name}/{ca.org.admin}" + (
-        f" --msp-dir {shlex.quote(str(msp_dir))}" if msp_dir is not None else "") + where
+        f" --msp-dir {shell_word(msp_dir)}" if msp_dir is not None else "") + where
     if keep_binding or offline:
         return LedgerStep("kept" if keep_binding else "not-asked", client_id,
                           next=None if dry_run else _unbind_command("USCC", client_id, acting_as)
@@ -1226,7 +1226,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     def status_command(transaction: str) -> str:
         # of an unbind whose answer was lost, asked as the org's first client user: its peer holds the channel's
         # ledger, and the admin's folder may be kept where that command cannot sign with it
-        return f"recfin transaction status {transaction} --as {shlex.quote(ca.org.name)}{where}"
+        return f"recfin transaction status {transaction} --as {shell_word(ca.org.name)}{where}"
 
     try:
         admin = users.members.admin(ca.org.name, msp_dir)
@@ -1469,8 +1469,8 @@ def _sync_command(org_name: str, keys_root: Path | None, bundle_root: Path | Non
     """`recfin org user list ORG --sync` as this revoke acted: from the keys folder, the bundle, the admin's MSP
     folder and the data folder it was given (``where``: its --data-root; a bundle is its own data folder)."""
     given = [("--keys", keys_root), ("--bundle", bundle_root), ("--msp-dir", msp_dir)]
-    options = "".join(f" {name} {shlex.quote(str(path))}" for name, path in given if path is not None)
-    return f"recfin org user list {shlex.quote(org_name)} --sync{options}" + ("" if bundle_root is not None else where)
+    options = "".join(f" {name} {shell_word(path)}" for name, path in given if path is not None)
+    return f"recfin org user list {shell_word(org_name)} --sync{options}" + ("" if bundle_root is not None else where)
 
 
 @user.command("revoke")
@@ -1566,7 +1566,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     # the printed commands must read profiles from the data folder acted from; without --data-root they read the
     # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
     acted_elsewhere = members.root.absolute() != load_topology().resolved_data_root().absolute()
-    where = f" --data-root {shlex.quote(str(members.root))}" if data_root or bundle_root or acted_elsewhere else ""
+    where = f" --data-root {shell_word(members.root)}" if data_root or bundle_root or acted_elsewhere else ""
     already: org_users.AlreadyRevokedError | None = None
     change = None
     refused = None          # a dry run's: what the run would refuse its update with before sending it

@@ -11,7 +11,6 @@ import base64
 import functools
 import inspect
 import re
-import shlex
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ import click
 
 from chaincode.receivables.limits import STATUSES
 from client.money import percent
+from network.errors import shell_word
 
 from .amounts import with_money
 from .connection import acting, with_options
@@ -163,8 +163,7 @@ def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: s
     if last is None or order_key(last.order_reference) != order_key(order_reference) or claim.frozen is None:
         return
     in_effect = claim.frozen.order_reference
-    # the option as a shell takes it; a reference that does not print is shown escaped instead
-    lifts_option = f"--lifts {shlex.quote(in_effect) if in_effect.isprintable() else as_typed(in_effect)}"
+    lifts_option = f"--lifts {shell_word(in_effect)}"   # as a shell takes it
     raise click.ClickException(
         f"not sent: order {as_typed(order_reference)} already lifted freeze order {as_typed(last.lifted)} of "
         f"{claim.id} (transaction {last.tx_id}, {last.date}), and sent again it would lift the order in "

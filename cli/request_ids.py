@@ -11,7 +11,6 @@ option too (the client is imported only when a call is made).
 """
 from __future__ import annotations
 
-import shlex
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from network.errors import shell_words
 
 __all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
            "request_get_command", "transaction_status_command", "exactly_once", "exactly_once_naming_its_id"]
@@ -170,7 +170,7 @@ def _as_the_caller(words: list[str], more: tuple[str, ...]) -> str:
         words += ["--as", who.strip()]
     if data_root is not None:
         words += ["--data-root", str(data_root)]
-    return shlex.join([*words, *more])
+    return shell_words([*words, *more])
 
 
 RETRY_WITH_THE_ID = ("run the same command with --request-id {request_id} to apply it at most once, or "

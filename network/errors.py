@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from os import PathLike
+from os import PathLike, fsdecode
+
+# what prints as itself (and a space of any kind), as the one-line messages judge it
+from client.user_files import _shown_as_is as shown_as_is
 
 
 def first_few(items: Sequence[str], limit: int = 5) -> str:
@@ -23,9 +26,39 @@ def first_few(items: Sequence[str], limit: int = 5) -> str:
     return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
 
 
-def shell_word(path: str | PathLike[str]) -> str:
-    """How a message names a path: as a shell would need it pasted, so a space or a quote in it cannot split it."""
-    return shlex.quote(str(path))
+def shell_word(word: str | bytes | PathLike) -> str:
+    """How a message names a path, or a word of a command it says to run: as a shell would need it pasted, so a
+    space or a quote in it cannot split it. A word holding a character that does not print as itself (a line break,
+    an escape, a right-to-left override, a byte of a file name that is not UTF-8) is written in ANSI-C quotes,
+    ``$'a\\nb'``, which bash, zsh and ksh read back to the same word: written as it is, it would break the message's
+    line, or drive the terminal, where pasted it would name another file."""
+    text = fsdecode(word)
+    if all(shown_as_is(char) for char in text):
+        return shlex.quote(text)
+    return "$'" + "".join(_ansi_c_escaped(char) for char in text) + "'"
+
+
+def shell_words(words: Sequence[str | PathLike]) -> str:
+    """A command's words as a shell would need them pasted (``shlex.join``, each word as :func:`shell_word` writes
+    it)."""
+    return " ".join(shell_word(word) for word in words)
+
+
+_ANSI_C_NAMED = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _ansi_c_escaped(char: str) -> str:
+    """``char`` as it reads inside $'...': itself if it prints, else an escape."""
+    if char in _ANSI_C_NAMED:
+        return _ANSI_C_NAMED[char]
+    if shown_as_is(char):
+        return char
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:   # a byte of a name that is not UTF-8, as os.fsdecode keeps it: the byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class NetworkError(Exception):
