@@ -954,11 +954,13 @@ def netns_options(fn):
                            "names orgs added or removed by `recfin org` (default: .recfin/netns next to the native "
                            "data folder).")(fn)
     fn = click.option("--subnet", default=DEFAULT_SUBNET, show_default=True,
-                      envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
+                      envvar="RECFIN_NETNS_SUBNET",
+                      help="The private IPv4 network the orgs' addresses come from (env RECFIN_NETNS_SUBNET).")(fn)
     fn = click.option("--prefix", default=DEFAULT_PREFIX, show_default=True,
                       envvar="RECFIN_NETNS_PREFIX",
                       callback=_namespace_prefix,
-                      help="Start of every namespace and link name (1-8 lower-case letters and digits).")(fn)
+                      help="Start of every namespace and link name (1-8 lower-case letters and digits; env "
+                           "RECFIN_NETNS_PREFIX).")(fn)
     return topology_option(fn)
 
 
@@ -1036,7 +1038,7 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
 @click.option("--prefix", default=DEFAULT_PREFIX, show_default=True,
               envvar="RECFIN_NETNS_PREFIX", callback=_namespace_prefix,
               help="Remove every namespace and link whose name starts with this and a dash (1-8 lower-case letters "
-                   "and digits).")
+                   "and digits; env RECFIN_NETNS_PREFIX).")
 @click.option("--kill", is_flag=True, help="SIGKILL processes still running inside the namespaces first.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
 @reports_errors
