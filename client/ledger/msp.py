@@ -15,9 +15,9 @@ certificate must chain to its CAs.
 
 Before any of that, Fabric's MSP must set the definition up (msp/mspimplsetup.go, setupV142 for the MSP version
 Fabric 2 and 3 channels use): it refuses the whole definition, and the orderer the channel config holding it, when a
-CA certificate, a CRL or the admins break a rule of setup (:func:`definition_problem`); no identity of such an MSP is
-valid, and each refusal names the certificate or CRL and the rule, where a CA taken as issuing nothing would leave
-the MSP's other CAs issuing identities Fabric never takes.
+CA certificate (a TLS CA's too), a CRL, an OU identifier or the admins break a rule of setup
+(:func:`definition_problem`); no identity of such an MSP is valid, and each refusal names the certificate or CRL and
+the rule, where a CA taken as issuing nothing would leave the MSP's other CAs issuing identities Fabric never takes.
 
 Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
 attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
@@ -112,6 +112,10 @@ class ChannelMsp:
     admins: tuple[x509.Certificate, ...] | None = field(default=None, compare=False)
     """The admin certificates the definition lists; None where the MSP is known by its CAs alone (a connection
     profile's), whose admin rules of setup are then not asked."""
+    tls_roots: tuple[x509.Certificate, ...] = field(default=(), compare=False)
+    tls_intermediates: tuple[x509.Certificate, ...] = field(default=(), compare=False)
+    """The TLS root and intermediate CA certificates the definition lists: setup checks them
+    (:func:`_tls_ca_problem`), no identity chains to them."""
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
@@ -123,7 +127,9 @@ class ChannelMsp:
                    tuple(conf.revocation_list), node_ous,
                    tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers),
                    conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY,
-                   node_ou_identifiers, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins))
+                   node_ou_identifiers, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins),
+                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.tls_root_certs),
+                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.tls_intermediate_certs))
 
     def signature_hash(self) -> hashes.HashAlgorithm | None:
         """The hash whose digest of a message the MSP's identities sign, or None when its family is none Fabric
@@ -194,6 +200,7 @@ class OrgMsp:
         if conf is not None:
             return ChannelMsp.of(conf)
         conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
+                                              tls_root_certs=self.tls_root_certs,
                                               revocation_list=self.revocation_list, admins=self.admins)
         if self.node_ous:
             conf.fabric_node_ous.enable = True
@@ -679,6 +686,9 @@ def definition_problem(msp: ChannelMsp) -> str | None:
       constraints take; and an intermediate CA must pass the MSP's CRLs as an identity does: none lacking an
       Authority Key Identifier Fabric reads, none of its issuer listing it (finalizeSetupCAs, validateCAIdentity
       of msp/mspimplvalidate.go);
+    - every TLS root and TLS intermediate CA certificate it lists is a CA, has a Subject Key Identifier Fabric
+      reads, and verifies to one of its TLS roots through its TLS CAs, as Go's x509 builds chains (setupTLSCAs; at
+      the moment of setup, whose dates are not asked: :func:`_tls_ca_problem`);
     - every organizational unit identifier names a CA certificate, and that one, as the one a NodeOU identifier
       names (NodeOUs enabled or not), is one of its root CA certificates or of its intermediate CA certificates that
       issued no other of them (setupOUs, setupNodeOUsV142: getCertifiersIdentifier);
@@ -703,6 +713,8 @@ def definition_problem(msp: ChannelMsp) -> str | None:
     for kind, ca in [("root", root) for root in msp.roots] + [("intermediate", ca) for ca in msp.intermediates]:
         if (problem := _ca_problem(ca, kind, msp)) is not None:
             return problem
+    if (problem := _tls_ca_problem(msp)) is not None:
+        return problem
     if (problem := _ou_identifiers_problem(msp)) is not None:
         return problem
     return None if msp.admins is None else _admins_problem(msp)
@@ -778,17 +790,45 @@ def _admins_problem(msp: ChannelMsp) -> str | None:
     return None
 
 
+def _ca_form_problem(ca: x509.Certificate, who: str, kinds: str) -> str | None:
+    """Why Fabric's MSP setup refuses the CA certificate ``ca`` (named ``who``), one of the ``kinds`` of CA
+    certificates it lists, before any chain: it is no CA, or has no Subject Key Identifier Fabric reads."""
+    if not _unreadable_extensions(ca) and not _is_ca(ca):
+        return (f"{who} is not a CA certificate (its basic constraints do not say CA:TRUE), which Fabric's MSP asks "
+                f"of every {kinds} CA certificate it lists (\"CA Certificate did not have the CA attribute\"): list "
+                "only CA certificates there")
+    if (unreadable := revocation.ski_problem(ca)) is not None:
+        return (f"{who} {unreadable}, which Fabric's MSP asks of every {kinds} CA certificate it lists (\"CA "
+                "Certificate problem with Subject Key Identifier extension\"): have it issued again with one")
+    return None
+
+
+def _tls_ca_problem(msp: ChannelMsp) -> str | None:
+    """Why Fabric's MSP setup refuses ``msp``'s definition for one of its TLS root or intermediate CA certificates,
+    or None (:func:`definition_problem`; setupTLSCAs): one that is no CA or has no Subject Key Identifier Fabric
+    reads, or that no chain of the MSP's TLS CAs to one of its TLS roots, as Go's x509 builds chains, verifies
+    (validateTLSCAIdentity). Fabric verifies that chain at the moment it sets the MSP up, where the other CAs' is
+    verified a second past their notBefore: those dates are not asked here, so a TLS CA is refused only where no
+    moment gives it a chain; nor are the MSP's CRLs, which Fabric asks of a TLS intermediate CA too."""
+    tls = ChannelMsp(msp.msp_id, msp.tls_roots, msp.tls_intermediates, ())
+    listed = [("TLS root", ca) for ca in msp.tls_roots] + [("TLS intermediate", ca) for ca in msp.tls_intermediates]
+    for kind, ca in listed:
+        who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
+        if (problem := _ca_form_problem(ca, who, "TLS root and TLS intermediate")) is not None:
+            return problem
+        if not _usable(undated := validation_chains(ca, tls)):
+            refused = f"the TLS CA certificate, and {msp.msp_id}'s MSP definition with it"
+            return (f"{who} does not verify as Fabric's MSP verifies its TLS CA certificates (validateTLSCAIdentity): "
+                    f"{_chainless_problem(ca, tls, refused, undated)}")
+    return None
+
+
 def _ca_problem(ca: x509.Certificate, kind: str, msp: ChannelMsp) -> str | None:
     """Why Fabric's MSP setup refuses the CA certificate ``ca``, one of ``msp``'s ``kind`` ("root" or
     "intermediate") CAs, or None (:func:`definition_problem`)."""
     who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
-    if not _unreadable_extensions(ca) and not _is_ca(ca):
-        return (f"{who} is not a CA certificate (its basic constraints do not say CA:TRUE), which Fabric's MSP asks "
-                "of every root and intermediate CA certificate it lists (\"CA Certificate did not have the CA "
-                "attribute\"): list only CA certificates there")
-    if (unreadable := revocation.ski_problem(ca)) is not None:
-        return (f"{who} {unreadable}, which Fabric's MSP asks of every root and intermediate CA certificate it lists "
-                "(\"CA Certificate problem with Subject Key Identifier extension\"): have it issued again with one")
+    if (problem := _ca_form_problem(ca, who, "root and intermediate")) is not None:
+        return problem
     chain, unchained = _unique_chain(ca, msp, f"the CA certificate, and {msp.msp_id}'s MSP definition with it")
     if chain is None:
         return f"{who} does not verify as Fabric's MSP verifies its CA certificates (validateCAIdentity): {unchained}"

@@ -300,3 +300,37 @@ def test_a_config_signature_revoked_by_its_intermediate_cas_crl_is_dropped_sayin
     assert said == ("its certificate (serial 41) is revoked: CRL number 4 of its CA in BankMSP's MSP in the channel "
                     "config lists it, so Fabric refuses its signature"), said
     assert refusal(SignedBy("BankMSP", admin, True), msps, configtx_pb2.Config()) is None
+
+
+def test_a_tls_ca_certificate_fabric_cannot_set_up_refuses_the_definition():
+    # setupTLSCAs asks of every TLS root and intermediate CA certificate what setup asks of the other CAs, the chain
+    # through the TLS CAs verified at the moment of setup (whose dates are not asked here)
+    root_key, root, user = _sound()
+    tls_key = _key()
+    tls_root = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x71)
+    tls_intermediate = _certificate("tls-ica", _key(), "tls-root", tls_key, ca=True, serial=0x72)
+    admin = _member("admin", root_key)
+
+    def defining(tls_roots, tls_intermediates=()):
+        conf = msp_config_pb2.FabricMSPConfig(
+            name="BankMSP", root_certs=[root.public_bytes(Encoding.PEM)], admins=[admin.public_bytes(Encoding.PEM)],
+            tls_root_certs=[c.public_bytes(Encoding.PEM) for c in tls_roots],
+            tls_intermediate_certs=[c.public_bytes(Encoding.PEM) for c in tls_intermediates])
+        return ChannelMsp.of(conf)
+    assert definition_problem(defining([tls_root], [tls_intermediate])) is None
+    not_a_ca = _certificate("tls-leaf", _key(), "tls-root", tls_key, serial=0x73)
+    msp = defining([tls_root], [not_a_ca])
+    expected = ("the TLS intermediate CA certificate of CN=tls-leaf (serial 73) is not a CA certificate (its basic "
+                "constraints do not say CA:TRUE), which Fabric's MSP asks of every TLS root and TLS intermediate CA "
+                "certificate it lists (\"CA Certificate did not have the CA attribute\"): list only CA certificates "
+                "there")
+    assert definition_problem(msp) == expected
+    assert certificate_problem(user, msp, NOW) == REFUSED + expected
+    stray = _certificate("tls-ica", _key(), "other-root", _key(), ca=True, serial=0x74)
+    problem = definition_problem(defining([tls_root], [stray]))
+    assert problem.startswith("the TLS intermediate CA certificate of CN=tls-ica (serial 74) does not verify as "
+                              "Fabric's MSP verifies its TLS CA certificates (validateTLSCAIdentity): the certificate "
+                              "of CN=tls-ica does not chain to"), problem
+    client_only = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x75,
+                               usages=[ExtendedKeyUsageOID.CLIENT_AUTH])
+    assert "without serverAuth" in definition_problem(defining([client_only]))
