@@ -806,20 +806,27 @@ def _ca_form_problem(ca: x509.Certificate, who: str, kinds: str) -> str | None:
 def _tls_ca_problem(msp: ChannelMsp) -> str | None:
     """Why Fabric's MSP setup refuses ``msp``'s definition for one of its TLS root or intermediate CA certificates,
     or None (:func:`definition_problem`; setupTLSCAs): one that is no CA or has no Subject Key Identifier Fabric
-    reads, or that no chain of the MSP's TLS CAs to one of its TLS roots, as Go's x509 builds chains, verifies
-    (validateTLSCAIdentity). Fabric verifies that chain at the moment it sets the MSP up, where the other CAs' is
-    verified a second past their notBefore: those dates are not asked here, so a TLS CA is refused only where no
-    moment gives it a chain; nor are the MSP's CRLs, which Fabric asks of a TLS intermediate CA too."""
+    reads, or that no chain of the MSP's TLS CAs to one of its TLS roots, as Go's x509 builds chains, verifies, or a
+    TLS intermediate CA the MSP's CRLs refuse under its issuer (validateTLSCAIdentity). Fabric verifies that chain at
+    the moment it sets the MSP up, where the other CAs' is verified a second past their notBefore: those dates are not
+    asked here, so a TLS CA is refused only where it is refused whatever the moment."""
     tls = ChannelMsp(msp.msp_id, msp.tls_roots, msp.tls_intermediates, ())
     listed = [("TLS root", ca) for ca in msp.tls_roots] + [("TLS intermediate", ca) for ca in msp.tls_intermediates]
     for kind, ca in listed:
         who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
         if (problem := _ca_form_problem(ca, who, "TLS root and TLS intermediate")) is not None:
             return problem
-        if not _usable(undated := validation_chains(ca, tls)):
+        chains = _usable(undated := validation_chains(ca, tls))
+        if not chains:
             refused = f"the TLS CA certificate, and {msp.msp_id}'s MSP definition with it"
             return (f"{who} does not verify as Fabric's MSP verifies its TLS CA certificates (validateTLSCAIdentity): "
                     f"{_chainless_problem(ca, tls, refused, undated)}")
+        # Fabric checks a TLS intermediate CA against the MSP's CRLs under the issuer its chain has at setup: refused
+        # under every issuer a chain gives it, it is refused whatever that moment
+        issuers = {chain[1].public_bytes(serialization.Encoding.DER): chain[1] for chain in chains if len(chain) > 1}
+        refusals = [_ca_crl_problem(ca, who, issuer, msp) for issuer in issuers.values()]
+        if refusals and all(refusals):
+            return refusals[0]
     return None
 
 
@@ -834,13 +841,19 @@ def _ca_problem(ca: x509.Certificate, kind: str, msp: ChannelMsp) -> str | None:
         return f"{who} does not verify as Fabric's MSP verifies its CA certificates (validateCAIdentity): {unchained}"
     if len(chain) == 1:
         return None                                     # a root: Fabric checks no CRL for it
-    found = revocation.refusing(msp.crls, chain[1], ca.serial_number)
+    return _ca_crl_problem(ca, who, chain[1], msp)
+
+
+def _ca_crl_problem(ca: x509.Certificate, who: str, issuer: x509.Certificate, msp: ChannelMsp) -> str | None:
+    """Why the MSP's CRLs refuse the intermediate CA certificate ``ca`` (named ``who``) that ``issuer`` issued, as
+    Fabric's MSP setup checks it (validateCertAgainstChain), or None."""
+    found = revocation.refusing(msp.crls, issuer, ca.serial_number)
     if found is None:
         return None
     place, listing, revokes = found
     crl = revocation.describe(place, len(msp.crls), listing, msp.msp_id)
     if revokes:
-        return (f"{who} is revoked: {crl} of its issuer {_subject(chain[1])} lists it, and Fabric's MSP checks its "
+        return (f"{who} is revoked: {crl} of its issuer {_subject(issuer)} lists it, and Fabric's MSP checks its "
                 "intermediate CA certificates against its CRLs (\"The certificate has been revoked\")")
     return (f"{crl} has no Authority Key Identifier Fabric reads, which fails the check of {who} against the MSP's "
             "CRLs (\"could not obtain Authority Key Identifier for crl\"): give that CRL its CA's key identifier")

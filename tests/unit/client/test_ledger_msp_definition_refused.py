@@ -334,3 +334,32 @@ def test_a_tls_ca_certificate_fabric_cannot_set_up_refuses_the_definition():
     client_only = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x75,
                                usages=[ExtendedKeyUsageOID.CLIENT_AUTH])
     assert "without serverAuth" in definition_problem(defining([client_only]))
+
+
+def test_a_tls_intermediate_ca_the_msps_crls_refuse_refuses_the_definition():
+    # validateTLSCAIdentity checks a TLS intermediate CA against the MSP's CRLs as an intermediate CA's identity
+    root_key, root, _ = _sound()
+    tls_key, ica_key = _key(), _key()
+    tls_root = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x71)
+    tls_intermediate = _certificate("tls-ica", ica_key, "tls-root", tls_key, ca=True, serial=0x72)
+
+    def defining(crls, tls_intermediates=(tls_intermediate,)):
+        conf = msp_config_pb2.FabricMSPConfig(
+            name="BankMSP", root_certs=[root.public_bytes(Encoding.PEM)], revocation_list=crls,
+            admins=[_member("admin", root_key).public_bytes(Encoding.PEM)],
+            tls_root_certs=[tls_root.public_bytes(Encoding.PEM)],
+            tls_intermediate_certs=[c.public_bytes(Encoding.PEM) for c in tls_intermediates])
+        return ChannelMsp.of(conf)
+    assert definition_problem(defining([_crl(root_key, [0x72])])) is None     # another CA's CRL
+    problem = definition_problem(defining([_crl(tls_key, [0x72])]))
+    assert problem is not None and problem.startswith(
+        "the TLS intermediate CA certificate of CN=tls-ica (serial 72) is revoked: CRL 1 of 1 in BankMSP's MSP in the "
+        "channel config (issuer CN=root, no CRL number) of its issuer CN=tls-root lists it"), problem
+    problem = definition_problem(defining([_crl(root_key, aki=False)]))
+    assert problem is not None and problem.endswith(
+        "has no Authority Key Identifier Fabric reads, which fails the check of the TLS intermediate CA certificate of "
+        "CN=tls-ica (serial 72) against the MSP's CRLs (\"could not obtain Authority Key Identifier for crl\"): give "
+        "that CRL its CA's key identifier"), problem
+    # without a TLS intermediate CA, the refusal is the listed admin's, which setup validates through that CRL
+    assert definition_problem(defining([_crl(root_key, aki=False)], tls_intermediates=())).startswith(
+        "the admin certificate of CN=admin (serial 9) listed in BankMSP's MSP is no valid identity of it")
