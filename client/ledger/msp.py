@@ -164,8 +164,8 @@ class ChannelMsp:
         """For each CA certificate an OU or NodeOU identifier of the MSP names, its chain as Fabric's MSP setup finds
         it, or why setup refuses it (:func:`_certifiers_chain`)."""
         named = (*self.ou_identifiers, *self.node_ou_identifiers.values(), *(self.node_ous or {}).values())
-        return {identifier.certificate: _certifiers_chain(identifier.certificate, self) for identifier in named
-                if identifier.certificate is not None}
+        certificates = {identifier.certificate for identifier in named if identifier.certificate is not None}
+        return {certificate: _certifiers_chain(certificate, self) for certificate in certificates}
 
     @cached_property
     def definition_problem(self) -> str | None:
