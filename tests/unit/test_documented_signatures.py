@@ -57,6 +57,8 @@ NOT_THE_SDK = {"hex", "sha256", "to_thread", "set_event_loop", "get_loop", "Deci
                "Random",
                # Node's, its Fabric client's and chaincode's, which the benchmark and the contract compare.
                "getStatus", "newFilteredBlockEventsRequest", "cpuUsage", "getID",
+               # Go's, in the comparison with the official Gateway clients: a file's Sync().
+               "Sync",
                # Fabric's endorsement policy language.
                "AND", "OR", "OutOf"}
 
