@@ -19,4 +19,5 @@ def test_the_title_counts_one_invoice_and_one_copy_in_the_singular():
               "stages": {}, "machine": {"nproc": 2, "cpu_model": "AMD EPYC", "python": "3.11.7"}}
     assert text_report(report)[1] == "x.pdf: 2 pages, 1 invoice read (and 1 further copy); best and median of 3 runs"
     report.update(invoices=2, copies=399)
-    assert text_report(report)[1] == "x.pdf: 2 pages, 2 invoices read (and 399 further copies); best and median of 3 runs"
+    assert text_report(report)[1] == ("x.pdf: 2 pages, 2 invoices read (and 399 further copies); "
+                                      "best and median of 3 runs")
