@@ -44,7 +44,7 @@ from google.protobuf.message import DecodeError
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
                   fabric_chain, fabric_identity, fabric_msp_config, role_problem)
-from .revocation import lacking_aki, number_text, refusing, without_aki
+from .revocation import lacking_aki, number_text, read_number, refusing, without_aki
 from chaincode.signature_policy import ROLES
 
 from .signature_policy import Evaluation
@@ -255,8 +255,14 @@ def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config)
         return None
     place, listing, revokes = found
     if revokes:
-        return (f"its certificate (serial {cert.serial_number:x}) is revoked: {number_text(listing)} "
-                f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+        try:
+            number = read_number(listing)
+        except ValueError:
+            number = None
+        # "no CRL number of its CA ... lists it" would read as no CRL listing it
+        which = f"CRL number {number}" if number is not None else f"a CRL ({number_text(listing)})"
+        return (f"its certificate (serial {cert.serial_number:x}) is revoked: {which} of its CA in {msp.msp_id}'s "
+                "MSP in the channel config lists it, so Fabric refuses its signature")
     why = (f"{lacking_aki(place, len(msp.revocation_list), listing, msp.msp_id)}, so Fabric fails every identity "
            f"of {msp.msp_id} (\"could not obtain Authority Key Identifier for crl\") and counts its signature for "
            f"nothing. Its own admins cannot replace that CRL, their signatures failing the same way")

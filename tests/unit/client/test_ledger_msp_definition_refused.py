@@ -300,6 +300,13 @@ def test_a_config_signature_revoked_by_its_intermediate_cas_crl_is_dropped_sayin
     assert said == ("its certificate (serial 41) is revoked: CRL number 4 of its CA in BankMSP's MSP in the channel "
                     "config lists it, so Fabric refuses its signature"), said
     assert refusal(SignedBy("BankMSP", admin, True), msps, configtx_pb2.Config()) is None
+    # a CRL without a number is named as a CRL, not as "no CRL number ... lists it"
+    unnumbered = _crl(ca_key, [0x41])
+    conf.ClearField("revocation_list")
+    conf.revocation_list.append(unnumbered)
+    said = refusal(SignedBy("BankMSP", user, True), {"BankMSP": OrgMsp.of(conf)}, configtx_pb2.Config())
+    assert said == ("its certificate (serial 41) is revoked: a CRL (no CRL number) of its CA in BankMSP's MSP in the "
+                    "channel config lists it, so Fabric refuses its signature"), said
 
 
 def test_a_tls_ca_certificate_fabric_cannot_set_up_refuses_the_definition():
