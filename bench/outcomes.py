@@ -14,10 +14,12 @@ The causes the report counts separately::
                        code: its request's signer failed before it was sent, or the peer answered block 0):
                        it may have committed
     ordering           no orderer took the endorsed transaction: a SubmitError whose ``may_have_been_ordered``
-                       is False, the Gateway peer saying so (a bad request, a channel unknown, the call refused) or
-                       never reached (an UNAVAILABLE gRPC gave before any connection: nothing was sent)
+                       is False, the Gateway peer saying so (a bad request, a channel unknown, the call refused,
+                       every orderer refusing it or unreachable: the Raft cluster without a leader) or never
+                       reached (an UNAVAILABLE gRPC gave before any connection: nothing was sent)
     ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
-                       SubmitError but a DEADLINE_EXCEEDED): it may still commit
+                       SubmitError but a DEADLINE_EXCEEDED: an orderer's stream broken after the send, the
+                       connection to the Gateway peer lost): it may still commit
     refused            the contract refused it on a business rule (RuleViolation)
     invalid            committed as invalid for another validation code (``detail`` names it)
     query_failed       an evaluate call failed (EvaluateError)

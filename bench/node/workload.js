@@ -35,7 +35,8 @@ function grpcCodeName(code) {
 }
 
 // The gRPC codes of a SubmitError that prove no orderer took the transaction (client/gateway/errors.py
-// SUBMIT_REFUSED_CODES). With any other code it may still commit, unless it never left this client (sentNothing).
+// SUBMIT_REFUSED_CODES). With any other code it may still commit, unless it never left this client (sentNothing)
+// or every orderer refused it (orderersRefused).
 const SUBMIT_REFUSED_CODES = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED,
     grpc.status.FAILED_PRECONDITION, grpc.status.UNIMPLEMENTED, grpc.status.UNAUTHENTICATED]);
 
@@ -47,6 +48,19 @@ const NOT_SENT = /^(?:[a-z_]+: )?No connection established|^Name resolution fail
 
 function sentNothing(err) {
     return err.code === grpc.status.UNAVAILABLE && NOT_SENT.test((err.cause && err.cause.details) || '');
+}
+
+// The Gateway's UNAVAILABLE answers to a Submit that no orderer took (client/gateway/errors.py, orderers_refused):
+// it knew no orderer, or every orderer it tried answered with a refusal (as while the Raft cluster has no leader:
+// such an orderer gets no detail) or was never reached (a detail in Go gRPC's words for a failed dial).
+const NO_ORDERERS = 'no orderer nodes available';
+const NO_ORDERER_TOOK_IT = 'no orderers could successfully process transaction';
+
+function orderersRefused(err) {
+    if (err.code !== grpc.status.UNAVAILABLE) return false;
+    const said = (err.cause && err.cause.details) || '';
+    return said === NO_ORDERERS || (said === NO_ORDERER_TOOK_IT
+        && (err.details || []).every((detail) => (detail.message || '').includes('Error while dialing')));
 }
 
 // A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
@@ -91,7 +105,7 @@ function classify(err) {
     }
     if (err.name === 'EndorseError') return ['endorsement', txId, code];
     if (err.name === 'SubmitError') {
-        const notOrdered = SUBMIT_REFUSED_CODES.has(err.code) || sentNothing(err);
+        const notOrdered = SUBMIT_REFUSED_CODES.has(err.code) || sentNothing(err) || orderersRefused(err);
         return [notOrdered ? 'ordering' : 'ordering_unknown', txId, code];
     }
     if (err.name === 'EvaluateError') return ['query_failed', txId, code];

@@ -258,14 +258,21 @@ class SubmitError(TransactionError):
         or its channel was closed, code ``CANCELLED``, or the signer gave no signature within
         the submit's timeout, code ``DEADLINE_EXCEEDED``) or that gRPC failed before any connection
         (the Gateway peer's host name did not resolve, or no connection to it could be made, code
-        ``UNAVAILABLE``), and for the codes with which the Gateway
-        peer says that no orderer took it (:data:`SUBMIT_REFUSED_CODES`); every other code, and
-        a failure without one, may hide a commit.
+        ``UNAVAILABLE``), for the codes with which the Gateway
+        peer says that no orderer took it (:data:`SUBMIT_REFUSED_CODES`), and for its ``UNAVAILABLE``
+        answers that say every orderer refused it or was never reached (:func:`orderers_refused`); every
+        other code, and a failure without one, may hide a commit.
         """
-        return self.sent and self.code not in SUBMIT_REFUSED_CODES
+        return (self.sent and self.code not in SUBMIT_REFUSED_CODES
+                and not orderers_refused(self.code, self.message, self.details))
 
     @property
     def advice_without_timeout(self) -> str:
+        if self.sent and orderers_refused(self.code, self.message, self.details):
+            # the Gateway's words name no refusal, and read as a lost answer
+            return ("No orderer took it, so it cannot commit: each orderer the Gateway peer tried refused it (as "
+                    "while the Raft cluster has no leader) or could not be reached. Submit it anew once the "
+                    "ordering service is back.")
         if not self.may_have_been_ordered:
             return ""
         return may_still_commit(self.transaction_id)
@@ -445,12 +452,45 @@ SUBMIT_REFUSED_CODES = frozenset({
 Fabric's Gateway answers Submit with ``INVALID_ARGUMENT`` for a request it will not send
 (unsigned, no transaction) and ``FAILED_PRECONDITION`` for a channel it does not know;
 ``PERMISSION_DENIED``, ``UNAUTHENTICATED`` and ``UNIMPLEMENTED`` refuse the call itself.
-``UNAVAILABLE`` is not among them: the Gateway gives it both when no orderer could be
-reached and when a broadcast failed after sending. Nor is ``ABORTED`` (an orderer answered
+``UNAVAILABLE`` is not among them: the Gateway gives it both when every orderer refused the
+transaction or could not be reached and when a broadcast failed after sending, told apart by
+its message and details (:func:`orderers_refused`). Nor is ``ABORTED`` (an orderer answered
 with a 4xx status): the Gateway tries the orderers in turn, so an earlier one whose
 connection dropped after the send may have taken the transaction before a later one
 refused it.
 """
+
+
+NO_ORDERER_TOOK_IT = "no orderers could successfully process transaction"
+"""The Gateway's message (code ``UNAVAILABLE``) when a Submit on a Raft channel got no orderer to take it: it
+tried every orderer of the channel in turn, with one ``ErrorDetail`` for each whose broadcast call failed, and none
+for each that answered with a status other than SUCCESS and not 4xx: ``SERVICE_UNAVAILABLE`` when the orderer's
+Order step failed, as with "no Raft leader" while the cluster elects one (its words stay in the peer's log). A
+follower whose forward to the leader outlasted the cluster's RPC timeout (7 s by default) answers so too, and
+that forward may still arrive: with a ``Timeouts.submit`` shorter than that timeout (5 s by default) the call
+ends first, as ``DEADLINE_EXCEEDED``, read as possibly ordered; a longer one leaves that case read as refused.
+A BFT channel's answer has words of its own ("insufficient number of orderers..."): an orderer may have taken
+it there."""
+
+NO_ORDERERS = "no orderer nodes available"
+"""The Gateway's message (code ``UNAVAILABLE``) for a Submit it sent to no orderer: it knows none for the channel."""
+
+_ORDERER_NOT_REACHED = "Error while dialing"
+"""Go gRPC's words, in an orderer's ``ErrorDetail``, for a broadcast that failed because no connection to the
+orderer could be made (nothing listening, the host unknown): the call never went out."""
+
+
+def orderers_refused(code: grpc.StatusCode | None, message: str, details: Iterable[ErrorDetail]) -> bool:
+    """Whether the Gateway's answer to a Submit says that no orderer took the transaction although the call was no
+    bad request: ``UNAVAILABLE`` with :data:`NO_ORDERERS`, or with :data:`NO_ORDERER_TOOK_IT` where every
+    orderer named in the details was never reached, so that each orderer tried either answered with a refusal
+    (they name none) or never got it. A detail of any other failure (a stream broken after the send, an orderer's
+    deadline) leaves the transaction possibly ordered."""
+    if code != grpc.StatusCode.UNAVAILABLE:
+        return False
+    if message == NO_ORDERERS:
+        return True
+    return message == NO_ORDERER_TOOK_IT and all(_ORDERER_NOT_REACHED in detail.message for detail in details)
 
 
 READ_CONFLICT_CODES = frozenset({transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT})

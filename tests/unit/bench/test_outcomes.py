@@ -45,8 +45,13 @@ def committed_as(code):
      outcomes.ORDERING, "FAILED_PRECONDITION"),
     (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ORDERING_UNKNOWN,
      "ABORTED"),
+    # an orderer's stream broke after the send: it may have taken it
     (SubmitError("no orderers could successfully process transaction", transaction_id="tx-1",
-                 code=grpc.StatusCode.UNAVAILABLE), outcomes.ORDERING_UNKNOWN, "UNAVAILABLE"),
+                 code=grpc.StatusCode.UNAVAILABLE, details=[ErrorDetail("orderer0:7050", "OrdererMSP", "EOF")]),
+     outcomes.ORDERING_UNKNOWN, "UNAVAILABLE"),
+    # every orderer refused it (the Raft cluster without a leader): not ordered
+    (SubmitError("no orderers could successfully process transaction", transaction_id="tx-1",
+                 code=grpc.StatusCode.UNAVAILABLE), outcomes.ORDERING, "UNAVAILABLE"),
     (SubmitError("stream reset", transaction_id="tx-1", code=grpc.StatusCode.CANCELLED), outcomes.ORDERING_UNKNOWN,
      "CANCELLED"),
     (SubmitError("submit timeout expired", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED),
@@ -112,6 +117,31 @@ def test_the_node_script_counts_each_submit_error_code_as_python_does():
     python_causes = [classify(SubmitError("failed", transaction_id="tx-1", code=code)).cause for code in codes]
     assert node_causes == python_causes
     assert {outcomes.ORDERING, outcomes.ORDERING_UNKNOWN, outcomes.TIMEOUT} == set(python_causes)
+
+
+@pytest.mark.usefixtures("official_node_client")
+def test_the_node_script_counts_a_submit_every_orderer_refused_as_python_does():
+    """The Gateway's UNAVAILABLE answers, with the orderers' details, land in the same cause in both clients: not
+    ordered where every orderer refused it or was never reached, possibly ordered where one's stream broke."""
+    from .test_cross_org_waits import run_node
+
+    dial = 'connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.4:7050: connect: refused"'
+    answers = [("no orderers could successfully process transaction", []),
+               ("no orderers could successfully process transaction", [dial]),
+               ("no orderers could successfully process transaction", [dial, "error reading from server: EOF"]),
+               ("no orderer nodes available", []),
+               ("insufficient number of orderers could successfully process transaction", [])]
+    node_causes = run_node(f"""
+        console.log(JSON.stringify({json.dumps(answers)}.map(([said, words]) => workload.classify({{
+            name: 'SubmitError', code: 14, transactionId: 'tx-1', cause: {{details: said}},
+            details: words.map((message) => ({{address: 'orderer0:7050', mspId: 'OrdererMSP', message}}))}})[0])));
+    """)
+    python_causes = [classify(SubmitError(said, transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE,
+                                          details=[ErrorDetail("orderer0:7050", "OrdererMSP", m) for m in words])).cause
+                     for said, words in answers]
+    assert node_causes == python_causes
+    assert python_causes == [outcomes.ORDERING] * 2 + [outcomes.ORDERING_UNKNOWN, outcomes.ORDERING,
+                                                        outcomes.ORDERING_UNKNOWN]
 
 
 @pytest.mark.usefixtures("official_node_client")

@@ -28,7 +28,7 @@ from fabric_protos.peer import transaction_pb2
 import cli.quote_turn as quote_turn
 from cli.finance_commands import finance
 from cli.quote_turn import _noting_offers
-from client.gateway import EndorseError, RetryPolicy, Status, SubmitError
+from client.gateway import EndorseError, ErrorDetail, RetryPolicy, Status, SubmitError
 from client.pricing import QuoteLockTimeout, quote_lock
 from client.pricing.quote_lock import PendingOffer, _file_name, ask_outcome, quote_lock_path
 from client.receivables import FinancingTerms
@@ -470,8 +470,11 @@ def test_an_offer_that_committed_invalid_when_asked_again_was_not_made(world, sm
 
 def test_a_submit_that_may_have_been_ordered_is_asked_for_like_a_lost_commit_status(world, small_limit, tmp_path,
                                                                                    one_ask):
+    # an orderer's stream broke after the send: it may have taken the transaction
+    broken = [ErrorDetail("orderer0:7050", "OrdererMSP", "error reading from server: EOF")]
     sent = lose_the_next_offer(world, lambda tx: SubmitError("no orderers could successfully process transaction",
-                                                             transaction_id=tx, code=grpc.StatusCode.UNAVAILABLE),
+                                                             transaction_id=tx, code=grpc.StatusCode.UNAVAILABLE,
+                                                             details=broken),
                                commit="never")
     sent["path"] = lock_file(world, tmp_path)
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes"))
