@@ -45,6 +45,17 @@ _DEFAULT_GRPC_OPTIONS = (
     # No limit on pings sent while the client sends no data: gRPC's default (2) would stop the pings of an
     # event stream, which sends nothing after its request, two pings after it went quiet.
     ("grpc.http2.max_pings_without_data", 0),
+    # Reconnecting to a peer that went away: gRPC waits 1 s after a failed connection attempt, each wait 1.6
+    # times the last, up to 120 s; and until the next attempt every call fails at once (UNAVAILABLE) although
+    # the peer may be back. After a peer restart or a network outage of a minute, writes would stay refused for
+    # up to two minutes more. Capped at 5 s, a peer back is redialled within 5 s (plus gRPC's 20% jitter), at the
+    # cost of one connection attempt per 5 s to a peer that stays down.
+    ("grpc.initial_reconnect_backoff_ms", 1_000),
+    ("grpc.max_reconnect_backoff_ms", 5_000),
+    # The least time one connection attempt is given (gRPC's MIN_CONNECT_TIMEOUT, 20 s by default): one whose
+    # packets go unanswered (a peer behind a partition) holds the next attempt back as long. 5 s is ample for a
+    # TCP and TLS handshake with a peer that answers.
+    ("grpc.min_reconnect_backoff_ms", 5_000),
 )
 
 
@@ -81,7 +92,7 @@ def connect(
       given beside it). ``grpc_options`` are gRPC channel arguments
       (``("grpc.max_receive_message_length", n)``...); each replaces the
       client's default for its key (100 MiB messages, a keepalive ping every 2 minutes, kept up on a quiet
-      event stream).
+      event stream, a peer that went away redialled at least every 5 s).
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
