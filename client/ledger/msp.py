@@ -870,7 +870,8 @@ def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
 def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp, refused: str,
                        then: list[list[x509.Certificate]]) -> str:
     """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none among ``then``, its chains at
-    :func:`fabric_moment`); ``refused``, what Fabric refuses for it."""
+    :func:`fabric_moment`, or at any moment for a TLS CA: :func:`_tls_ca_problem`); ``refused``, what Fabric refuses
+    for it."""
     who, moment = _subject(cert), fabric_moment(cert)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"
