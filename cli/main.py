@@ -407,8 +407,8 @@ def _no_callbacks_while_completing(command: click.Command) -> None:
     they hold a value to the contract's, the SDK's or the network's rules, whose modules load pydantic, gRPC and
     cryptography, and `recfin receivable list <TAB>` loaded them to check values no one had typed yet (click drops
     what a callback refuses while completing anyway). Set as the group is loaded, with _text_checked_first."""
-    for param in command.params:
-        callback = param.callback
+    for parameter in command.params:
+        callback = parameter.callback
         if callback is None or getattr(callback, "left_out_while_completing", False):   # a command under two groups
             continue
 
@@ -416,7 +416,7 @@ def _no_callbacks_while_completing(command: click.Command) -> None:
             return value if ctx.resilient_parsing else callback(ctx, param, value)
 
         called_unless_completing.left_out_while_completing = True
-        param.callback = called_unless_completing
+        parameter.callback = called_unless_completing
     for sub in getattr(command, "commands", {}).values():
         _no_callbacks_while_completing(sub)
 

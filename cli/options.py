@@ -377,7 +377,9 @@ class FractionType(click.ParamType):
             number = Decimal(text)
         except InvalidOperation:
             self.fail(f"{text!r} is not a number: give a fraction from 0 to 1, e.g. {self.example}", param, ctx)
-        if ctx is not None and ctx.resilient_parsing:   # a shell completing a word: the rule's module may be heavy
+        if ctx is not None and ctx.resilient_parsing:
+            # a shell completing a word, which drops a refusal anyway: a command's rule (the invoice reader's
+            # fraction_problem) loads pydantic
             return number
         if (problem := self.problem(number)) is not None:
             self.fail(f"{text!r} {problem}", param, ctx)

@@ -31,7 +31,7 @@ def shell_word(word: str | bytes | PathLike) -> str:
     space or a quote in it cannot split it. A word holding a character that does not print as itself (a line break,
     an escape, a right-to-left override, a byte of a file name that is not UTF-8) is written in ANSI-C quotes,
     ``$'a\\nb'``, which bash, zsh and ksh read back to the same word: written as it is, it would break the message's
-    line, or drive the terminal, where pasted it would name another file."""
+    line, or drive the terminal that shows it."""
     text = fsdecode(word)
     if all(shown_as_is(char) for char in text):
         return shlex.quote(text)
