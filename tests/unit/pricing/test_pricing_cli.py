@@ -309,7 +309,7 @@ def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypa
     result = quote_from_history("2025-12-30", "--model", str(damaged))
     assert result.exit_code == 2 and f"{damaged} is not a usable model artefact: version: the artefact is " \
         "late_payment-v3" in error_line(result)
-    monkeypatch.setattr("client.risk.DEFAULT_MODEL", tmp_path / "missing.json")   # the shipped one lost
+    monkeypatch.setattr("client.risk.model_file.DEFAULT_MODEL", tmp_path / "missing.json")   # the shipped one lost
     result = quote_from_history("2025-12-30")
     assert result.exit_code == 1 and f"no model at {tmp_path / 'missing.json'}: run `recfin risk train` first" in \
         error_line(result)
