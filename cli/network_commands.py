@@ -414,7 +414,8 @@ def moved_folder_line(net: Network) -> str | None:
 @click.option("-n", "--lines", type=WholeNumberRange(min=1), default=50, show_default=True,
               help="How many of the last lines to show (at least 1), read on into the log before its last "
                    "rotation (node.log.1, server.log.1) when the log holds fewer.")
-@click.option("-f", "--follow", is_flag=True, help="Keep printing lines as they are written (Ctrl-C stops).")
+@click.option("-f", "--follow", is_flag=True,
+              help="Keep printing lines as they are written; Ctrl-C stops, with exit status 0.")
 @reports_errors
 def logs(topology_path, node, lines, follow):
     """Show a node's or chaincode server's log.
