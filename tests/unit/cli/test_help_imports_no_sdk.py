@@ -50,10 +50,10 @@ def test_a_groups_help_imports_nothing_heavy(group):
 
 
 # Every command of every group, and every group under a group: its --help, then the completion of what follows its
-# name (which parses its line, calling its options' callbacks with the defaults), each in a process forked from one
-# that has defined every command (and loaded nothing heavy, as the group test holds), as a shell runs recfin: over a
-# hundred processes started afresh took minutes on a busy host. Given the heavy modules' names, prints, as JSON,
-# what each --help printed and the heavy modules each run loaded.
+# name (which parses its line: defaults read, values converted, callbacks given them), each in a process forked from
+# one that has defined every command (and loaded nothing heavy, as the group test holds), as a shell runs recfin:
+# over a hundred processes started afresh took minutes on a busy host. Given the heavy modules' names, prints, as
+# JSON, what each --help printed and the heavy modules each run loaded.
 WALK_EVERY_COMMAND = """
 import contextlib, io, json, os, sys, traceback
 from cli.main import main
