@@ -141,7 +141,7 @@ def test_duplicate_offer_ids_are_refused_naming_each_once():
     early = EarlyPaymentOffer(offer_id="Y", debtor="core", apr="0.05", expires_on=date(2027, 1, 1))
     with pytest.raises(ValueError) as refused:
         rank_proposals(TERMS, ON, [bank("X"), bank("Y"), bank("X"), bank("Z"), bank("X")], [early])
-    assert str(refused.value) == "offer ids must be unique: X, Y used more than once"
+    assert str(refused.value) == "offer ids must be unique: X, Y used more than once; give each offer its own offer_id"
 
 
 def test_rates_must_be_exact_strings_between_0_and_1():
