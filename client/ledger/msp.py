@@ -687,8 +687,8 @@ def definition_problem(msp: ChannelMsp) -> str | None:
       Authority Key Identifier Fabric reads, none of its issuer listing it (finalizeSetupCAs, validateCAIdentity
       of msp/mspimplvalidate.go);
     - every TLS root and TLS intermediate CA certificate it lists is a CA, has a Subject Key Identifier Fabric
-      reads, and verifies to one of its TLS roots through its TLS CAs, as Go's x509 builds chains (setupTLSCAs; at
-      the moment of setup, whose dates are not asked: :func:`_tls_ca_problem`);
+      reads, and verifies as the other CAs do, through its TLS CAs to one of its TLS roots, and a TLS intermediate
+      CA passes the MSP's CRLs (setupTLSCAs, validateTLSCAIdentity: :func:`_tls_ca_problem`);
     - every organizational unit identifier names a CA certificate, and that one, as the one a NodeOU identifier
       names (NodeOUs enabled or not), is one of its root CA certificates or of its intermediate CA certificates that
       issued no other of them (setupOUs, setupNodeOUsV142: getCertifiersIdentifier);
@@ -805,40 +805,31 @@ def _ca_form_problem(ca: x509.Certificate, who: str, kinds: str) -> str | None:
 
 def _tls_ca_problem(msp: ChannelMsp) -> str | None:
     """Why Fabric's MSP setup refuses ``msp``'s definition for one of its TLS root or intermediate CA certificates,
-    or None (:func:`definition_problem`; setupTLSCAs): one that is no CA or has no Subject Key Identifier Fabric
-    reads, or that no chain of the MSP's TLS CAs to one of its TLS roots, as Go's x509 builds chains, verifies, or a
-    TLS intermediate CA the MSP's CRLs refuse under its issuer (validateTLSCAIdentity). Fabric verifies that chain at
-    the moment it sets the MSP up, where the other CAs' is verified a second past their notBefore: those dates are not
-    asked here, so a TLS CA is refused only where it is refused whatever the moment."""
+    or None (:func:`definition_problem`; setupTLSCAs): what :func:`_ca_problem` asks of the other CAs, the chain
+    built of the MSP's TLS CAs alone (validateTLSCAIdentity, at a second past the certificate's notBefore as for
+    the others) and a TLS intermediate CA checked against the MSP's CRLs."""
     tls = ChannelMsp(msp.msp_id, msp.tls_roots, msp.tls_intermediates, ())
     listed = [("TLS root", ca) for ca in msp.tls_roots] + [("TLS intermediate", ca) for ca in msp.tls_intermediates]
     for kind, ca in listed:
-        who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
-        if (problem := _ca_form_problem(ca, who, "TLS root and TLS intermediate")) is not None:
+        if (problem := _ca_problem(ca, kind, msp, tls)) is not None:
             return problem
-        chains = _usable(undated := validation_chains(ca, tls))
-        if not chains:
-            refused = f"the TLS CA certificate, and {msp.msp_id}'s MSP definition with it"
-            return (f"{who} does not verify as Fabric's MSP verifies its TLS CA certificates (validateTLSCAIdentity): "
-                    f"{_chainless_problem(ca, tls, refused, undated)}")
-        # Fabric checks a TLS intermediate CA against the MSP's CRLs under the issuer its chain has at setup: refused
-        # under every issuer a chain gives it, it is refused whatever that moment
-        issuers = {chain[1].public_bytes(serialization.Encoding.DER): chain[1] for chain in chains if len(chain) > 1}
-        refusals = [_ca_crl_problem(ca, who, issuer, msp) for issuer in issuers.values()]
-        if refusals and all(refusals):
-            return refusals[0]
     return None
 
 
-def _ca_problem(ca: x509.Certificate, kind: str, msp: ChannelMsp) -> str | None:
+def _ca_problem(ca: x509.Certificate, kind: str, msp: ChannelMsp, tls: ChannelMsp | None = None) -> str | None:
     """Why Fabric's MSP setup refuses the CA certificate ``ca``, one of ``msp``'s ``kind`` ("root" or
-    "intermediate") CAs, or None (:func:`definition_problem`)."""
+    "intermediate") CAs, or None (:func:`definition_problem`); with ``tls``, the MSP's TLS CAs, ``ca`` is one of
+    those ("TLS root" or "TLS intermediate"), its chain built of them (:func:`_tls_ca_problem`)."""
     who = f"the {kind} CA certificate of {_subject(ca)} (serial {ca.serial_number:x})"
-    if (problem := _ca_form_problem(ca, who, "root and intermediate")) is not None:
+    kinds, checked, chained = (("root and intermediate", "CA certificates (validateCAIdentity)", msp) if tls is None
+                               else ("TLS root and TLS intermediate", "TLS CA certificates (validateTLSCAIdentity)",
+                                     tls))
+    if (problem := _ca_form_problem(ca, who, kinds)) is not None:
         return problem
-    chain, unchained = _unique_chain(ca, msp, f"the CA certificate, and {msp.msp_id}'s MSP definition with it")
+    refused = f"the {'' if tls is None else 'TLS '}CA certificate, and {msp.msp_id}'s MSP definition with it"
+    chain, unchained = _unique_chain(ca, chained, refused)
     if chain is None:
-        return f"{who} does not verify as Fabric's MSP verifies its CA certificates (validateCAIdentity): {unchained}"
+        return f"{who} does not verify as Fabric's MSP verifies its {checked}: {unchained}"
     if len(chain) == 1:
         return None                                     # a root: Fabric checks no CRL for it
     return _ca_crl_problem(ca, who, chain[1], msp)
@@ -870,8 +861,7 @@ def _dates_problem(chain: list[x509.Certificate], at: datetime) -> str | None:
 def _chainless_problem(cert: x509.Certificate, msp: ChannelMsp, refused: str,
                        then: list[list[x509.Certificate]]) -> str:
     """Why ``cert`` has no chain Fabric's MSP takes (:func:`fabric_chains` found none among ``then``, its chains at
-    :func:`fabric_moment`, or at any moment for a TLS CA: :func:`_tls_ca_problem`); ``refused``, what Fabric refuses
-    for it."""
+    :func:`fabric_moment`); ``refused``, what Fabric refuses for it."""
     who, moment = _subject(cert), fabric_moment(cert)
     if then:
         return f"{_usage_problem(then[0])}: Fabric refuses {who}"

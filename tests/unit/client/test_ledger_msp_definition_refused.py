@@ -370,3 +370,29 @@ def test_a_tls_intermediate_ca_the_msps_crls_refuse_refuses_the_definition():
     # without a TLS intermediate CA, the refusal is the listed admin's, which setup validates through that CRL
     assert definition_problem(defining([_crl(root_key, aki=False)], tls_intermediates=())).startswith(
         "the admin certificate of CN=admin (serial 9) listed in BankMSP's MSP is no valid identity of it")
+
+
+def test_a_tls_ca_certificate_is_verified_a_second_past_its_own_not_before():
+    # setupTLSCAs verifies each TLS CA certificate's chain at its notBefore plus a second, as the other CAs': one
+    # issued before its TLS root's notBefore, or under two TLS roots valid then, has no single chain Fabric takes
+    root_key, root, _ = _sound()
+    tls_key = _key()
+    tls_root = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x71, since=NOW - 10 * DAY)
+    early = _certificate("tls-ica", _key(), "tls-root", tls_key, ca=True, serial=0x72, since=NOW - 50 * DAY)
+    timely = _certificate("tls-ica", _key(), "tls-root", tls_key, ca=True, serial=0x73, since=NOW - 5 * DAY)
+
+    def defining(tls_roots, tls_intermediate):
+        conf = msp_config_pb2.FabricMSPConfig(
+            name="BankMSP", root_certs=[root.public_bytes(Encoding.PEM)],
+            admins=[_member("admin", root_key).public_bytes(Encoding.PEM)],
+            tls_root_certs=[c.public_bytes(Encoding.PEM) for c in tls_roots],
+            tls_intermediate_certs=[tls_intermediate.public_bytes(Encoding.PEM)])
+        return ChannelMsp.of(conf)
+    assert definition_problem(defining([tls_root], timely)) is None
+    problem = definition_problem(defining([tls_root], early))
+    assert problem is not None and problem.startswith(
+        "the TLS intermediate CA certificate of CN=tls-ica (serial 72) does not verify as Fabric's MSP verifies its "
+        "TLS CA certificates (validateTLSCAIdentity): "), problem
+    renewed = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x74, since=NOW - 8 * DAY)
+    problem = definition_problem(defining([tls_root, renewed], timely))
+    assert problem is not None and "Fabric's MSP supports a single validation chain" in problem, problem
