@@ -127,12 +127,17 @@ def measure(path: Path, runs: int, profile: int, name: str | None = None) -> dic
     return report
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def text_report(report: dict[str, Any]) -> list[str]:
-    invoices, copies = report["invoices"], report["copies"]
+    copies = report["copies"]
     out = [machine_line(report["machine"]),
-           f"{report['file']}: {report['pages']} pages, {invoices} invoice{'' if invoices == 1 else 's'} read"
-           + (f" (and {copies} further {'copy' if copies == 1 else 'copies'})" if copies else "")
-           + f"; best and median of {report['runs']} runs",
+           f"{report['file']}: {_counted(report['pages'], 'page', 'pages')}, "
+           f"{_counted(report['invoices'], 'invoice', 'invoices')} read"
+           + (f" (and {_counted(copies, 'further copy', 'further copies')})" if copies else "")
+           + f"; best and median of {_counted(report['runs'], 'run', 'runs')}",
            f"{'':<16} {'wall best s':>12} {'median s':>9} {'CPU best s':>11} {'median s':>9}"]
     rows = [("read_scans", report["read_scans"])] + [(f"  {name}", row) for name, row in report["stages"].items()]
     for name, row in rows:

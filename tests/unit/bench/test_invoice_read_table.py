@@ -13,11 +13,11 @@ def test_the_invoice_reading_table_says_its_figures_are_seconds():
     assert stage.split() == ["open", "1.250", "1.500", "1.000", "1.125"]
 
 
-def test_the_title_counts_one_invoice_and_one_copy_in_the_singular():
+def test_the_title_counts_one_page_invoice_copy_and_run_in_the_singular():
     times = {"wall": {"best_s": 1.0, "median_s": 1.0}, "cpu": {"best_s": 1.0, "median_s": 1.0}}
-    report = {"file": "x.pdf", "pages": 2, "invoices": 1, "copies": 1, "runs": 3, "read_scans": times,
+    report = {"file": "x.pdf", "pages": 1, "invoices": 1, "copies": 1, "runs": 1, "read_scans": times,
               "stages": {}, "machine": {"nproc": 2, "cpu_model": "AMD EPYC", "python": "3.11.7"}}
-    assert text_report(report)[1] == "x.pdf: 2 pages, 1 invoice read (and 1 further copy); best and median of 3 runs"
-    report.update(invoices=2, copies=399)
+    assert text_report(report)[1] == "x.pdf: 1 page, 1 invoice read (and 1 further copy); best and median of 1 run"
+    report.update(pages=2, invoices=2, copies=399, runs=3)
     assert text_report(report)[1] == ("x.pdf: 2 pages, 2 invoices read (and 399 further copies); "
                                       "best and median of 3 runs")
