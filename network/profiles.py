@@ -155,6 +155,21 @@ def read(path: Path) -> ConnectionProfile:
                            "`recfin org bundle`)") from None
 
 
+def _is_bundle(root: Path) -> bool:
+    """Whether root is an org's bundle (`recfin org bundle`), which holds that org's profile only."""
+    from .bundle import MANIFEST   # bundle writes profiles: read here only when a profile is not found
+
+    return (root / MANIFEST).is_file()
+
+
+def _made_for_hostnames(root: Path) -> bool:
+    """Whether root is a data folder `recfin network prepare --hostnames` wrote (not a bundle): only that one
+    writes a chaincode.env beside each org's package, and a bundle carries its org's with its bundle.json."""
+    from .compose import CHAINCODE_ENV
+
+    return not _is_bundle(root) and any(root.glob(f"chaincode/*/*/{CHAINCODE_ENV}"))
+
+
 def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
     """Read the connection profile of an org (name or MSP ID) written by `recfin network up`
     (default data_root: that of the topology $RECFIN_TOPOLOGY names, else of network/topology.yaml).
@@ -198,7 +213,18 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
                            f"not of org {org!r} (another org's profile copied over it?): run `recfin network "
                            f"up` to write it again (on a host installed from an org bundle: copy "
                            f"profiles/{own.name} from a new `recfin org bundle`)")
+    on_its_host = (f"run this on {org}'s host with --data-root the folder its bundle is unpacked into "
+                   f"(`recfin org bundle {org}` writes it, profiles/{org}.json)")
+    if _is_bundle(root) and found and not unreadable:
+        # choosing the bundle's own org would not answer a command for another org: that one runs on its own host
+        raise NetworkError(f"no connection profile for org {org!r} in {folder}: {root} is org "
+                           f"{' and '.join(dict.fromkeys(found))}'s bundle, which holds "
+                           f"{' and '.join(dict.fromkeys(found))}'s profile only: {on_its_host}")
     if not found and not unreadable:
+        if _made_for_hostnames(root):
+            # `network up` starts the native network, not nodes that each run on their own org's host
+            raise NetworkError(f"no connection profile for org {org!r} in {folder}: `recfin network prepare "
+                               f"--hostnames` writes none, each org's is in its bundle: {on_its_host}")
         # `network up` writes the profiles into its topology's data folder: one named here by hand may be another
         where = ("" if data_root is None else
                  f" (is {root} the network's data folder? `recfin network up` writes them into its topology's "

@@ -180,3 +180,37 @@ def test_a_ledger_command_on_a_damaged_profile_says_so_in_one_line(topology, dat
     assert res.exit_code == 1 and res.stdout == ""
     assert res.stderr.startswith(f"Error: {path} is not a connection profile (org: Field required; ")
     assert res.stderr.count("\n") == 1 and "run `recfin network up` to write it again" in res.stderr
+
+
+def test_a_hostnames_data_folder_without_profiles_sends_to_the_orgs_bundle_not_to_network_up(tmp_path):
+    """`prepare --hostnames` writes no profiles, and `network up` does not start a network whose orgs run on their own
+    hosts: the profile is the one `org bundle` writes, read on the org's host from its bundle."""
+    hosts = tmp_path / "hosts"
+    (hosts / "chaincode" / "receivables" / "regulator").mkdir(parents=True)
+    (hosts / "chaincode" / "receivables" / "regulator" / "chaincode.env").write_text("CHAINCODE_ID=x\n")
+    with pytest.raises(NetworkError) as refused:
+        profiles.load("regulator", hosts)
+    message = str(refused.value)
+    assert "network up" not in message
+    assert message.startswith(f"no connection profile for org 'regulator' in {hosts / 'profiles'}: "
+                              "`recfin network prepare --hostnames` writes none, each org's is in its bundle")
+    assert "`recfin org bundle regulator`" in message
+    assert "on regulator's host with --data-root the folder its bundle is unpacked into" in message
+
+
+def test_a_bundle_asked_for_another_orgs_profile_says_that_org_has_it_on_its_own_host(topology, data_root, tmp_path):
+    """A bundle holds its own org's profile only: choosing that org instead is no answer to another org's command."""
+    bundle = tmp_path / "bank-bundle"
+    profiles.profiles_dir(bundle).mkdir(parents=True)
+    (bundle / "bundle.json").write_text("{}")
+    profiles.write_all(topology, data_root)
+    (profiles.profiles_dir(bundle) / "bank.json").write_bytes(
+        (profiles.profiles_dir(data_root) / "bank.json").read_bytes())
+    with pytest.raises(NetworkError) as refused:
+        profiles.load("regulator", bundle)
+    message = str(refused.value)
+    assert "network up" not in message and "choose one of" not in message
+    assert message == (f"no connection profile for org 'regulator' in {profiles.profiles_dir(bundle)}: {bundle} is "
+                       "org bank's bundle, which holds bank's profile only: run this on regulator's host with "
+                       "--data-root the folder its bundle is unpacked into (`recfin org bundle regulator` writes "
+                       "it, profiles/regulator.json)")
