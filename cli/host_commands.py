@@ -194,9 +194,12 @@ def commit(bundle_root, timeout, as_json):
 def status(bundle_root, timeout, as_json):
     """The org's peers (joined, block height, package installed), its package and the committed definition.
 
-    Whether the package is installed is asked of each peer, "unknown" (null in --json) while it
-    does not answer; the line of the package gives the first peer's. The committed definition is
-    asked of the first peer, unknown (null) until it has joined the channel.
+    A joined peer's height is read from its metrics at 127.0.0.1:<operations_port>, where the
+    bundle's compose publishes them (so run it on the host the bundle's containers run on), else
+    with `peer channel getinfo`. Whether the package is installed is asked of each peer,
+    "unknown" (null in --json) while it does not answer; the line of the package gives the first
+    peer's. The committed definition is asked of the first peer, unknown (null) until it has
+    joined the channel.
 
     The org's chaincode server is asked of Docker (`docker container inspect`), as
     `recfin network compose-status` asks it: its container's healthcheck asks its /healthz, whose

@@ -386,8 +386,9 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    CN peer-client.{topology.chaincode_server_host(org)}, CHAINCODE_TLS_CLIENT_NAMES; your peer presents
    the pair inside your chaincode package). Each peer's operations endpoint (/healthz,
    /metrics, /logspec) serves without TLS, so without authorization: it is published on this
-   host's loopback interface alone (operations_port in endpoints.yaml): read it on this host,
-   or from elsewhere through an SSH tunnel to it; do not publish it on other interfaces.
+   host's loopback interface alone (operations_port in endpoints.yaml): read it on this host
+   (step 4's `host status` reads each peer's block height there), or from elsewhere through an
+   SSH tunnel to it; do not publish it on other interfaces.
 4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), with recfin and Fabric's
    `peer` installed on this host (`scripts/install` in a recfin checkout puts `recfin` in its
    .venv/bin: put that folder on your PATH, or give the commands below that path):

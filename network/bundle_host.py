@@ -501,7 +501,10 @@ class HostOperations:
             except ToolError as exc:       # not started, not resolvable, or refusing this admin
                 row["error"] = str(exc)
             if row["joined"]:
-                row["height"] = channel.node_height(self.tools, topo, host.root, node)
+                # the bundle's compose publishes the operations port on this host's loopback alone: it serves
+                # without TLS, so it faces no network
+                row["height"] = channel.node_height(self.tools, topo, host.root, node,
+                                                    compose.published_operations_address(node))
             # A peer that listed its channels answers this admin, joined or not, and queryinstalled asks the
             # peer, not the channel: each peer endorses with what it has installed itself.
             if row["error"] is None:

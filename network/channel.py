@@ -276,10 +276,12 @@ def parse_getinfo(output: str) -> int | None:
         return None
 
 
-def node_height(tools: Tools | None, topology: Topology, data_root: Path, node: Node) -> int | None:
-    """Block height of the channel on a node: from its metrics; for a peer not yet reporting
-    the gauge, `peer channel getinfo` (when tools are given)."""
-    metrics = probes.fetch_metrics(node.operations_address)
+def node_height(tools: Tools | None, topology: Topology, data_root: Path, node: Node,
+                operations_address: str | None = None) -> int | None:
+    """Block height of the channel on a node: from its metrics, asked at operations_address (default: the node's
+    own, node.operations_address); for a peer not yet reporting the gauge, `peer channel getinfo` (when tools
+    are given)."""
+    metrics = probes.fetch_metrics(operations_address or node.operations_address)
     if metrics is not None:
         h = (probes.peer_height if node.kind == "peer" else probes.orderer_height)(metrics, topology.channel)
         if h is not None:

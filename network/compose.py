@@ -167,14 +167,21 @@ def from_docker_host(topology: Topology) -> Topology:
 # Ports published on the Docker host's loopback alone: the operations endpoint serves without TLS
 # (nodeconfig), and Fabric then bypasses its authorization, PUT /logspec included.
 LOOPBACK_ONLY_PORTS = ("operations_port",)
+LOOPBACK = "127.0.0.1"
 
 
 def published_ports(node: Node) -> list[str]:
     """Every port a client outside compose needs: the node's, its operations and osnadmin's (not chaincode).
     The operations port is published on 127.0.0.1 only (LOOPBACK_ONLY_PORTS); the others on every interface."""
     keys = [k for k in node.ports if k != "chaincode_port"]
-    return [f"127.0.0.1:{node.ports[k]}:{node.ports[k]}" if k in LOOPBACK_ONLY_PORTS else
+    return [f"{LOOPBACK}:{node.ports[k]}:{node.ports[k]}" if k in LOOPBACK_ONLY_PORTS else
             f"{node.ports[k]}:{node.ports[k]}" for k in keys]
+
+
+def published_operations_address(node: Node) -> str:
+    """Where the Docker host itself reaches a node's operations endpoint (/healthz, /metrics): its loopback, the
+    only interface the port is published on (published_ports), not the node's hostname."""
+    return f"{LOOPBACK}:{node.ports['operations_port']}"
 
 
 def consenter_hosts(topology: Topology, node: Node) -> list[str]:

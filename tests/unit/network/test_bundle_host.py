@@ -487,3 +487,26 @@ def test_host_commit_run_again_once_committed_commits_nothing_and_exits_0(unpack
     assert (out["sequence"], out["committed_now"]) == (1, False)
     assert cli_peer.verbs().count("commit") == 1
     assert "committed already, at sequence 1: nothing to commit" in again.stderr
+
+
+def test_status_reads_a_peers_height_where_the_bundle_publishes_its_operations_port(unpacked, fabric, hosts,
+                                                                                    monkeypatch):
+    """The bundle's compose publishes each peer's operations port on the host's loopback alone (it serves without
+    TLS, its /logspec writable): its metrics are asked there, not at the peer's hostname, where nothing answers."""
+    from network import compose, probes
+
+    host = BundleHost.open(unpacked)
+    supplier = hosts.peers("supplier")[0]
+    published = f"127.0.0.1:{supplier.ports['operations_port']}"
+    assert f"{published}:{supplier.ports['operations_port']}" in compose.published_ports(supplier)
+    asked = []
+
+    def metrics_at(address, timeout=2.0):
+        asked.append(address)
+        return probes.parse_metrics(f'ledger_blockchain_height{{channel="{hosts.channel}"}} 42\n') \
+            if address == published else None
+    monkeypatch.setattr(probes, "fetch_metrics", metrics_at)
+    peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"})
+    report = HostOperations(host, peer).status()
+    assert asked == [published]
+    assert report["peers"][0]["height"] == 42
