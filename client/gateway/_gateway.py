@@ -93,7 +93,7 @@ def connect(
       given beside it). ``grpc_options`` are gRPC channel arguments
       (``("grpc.max_receive_message_length", n)``...); each replaces the
       client's default for its key (100 MiB messages, a keepalive ping every 2 minutes, kept up on a quiet
-      event stream, a peer that went away redialled at least every 5 s).
+      event stream, a peer that went away redialled every 5 s or so, 6 s at most with gRPC's jitter).
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
