@@ -67,7 +67,7 @@ from . import channel_config, compose, configtx, contract_config, crl, membershi
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .default_paths import DEFAULT_INSTALL_ROOT
 from .errors import NetworkError, NodeNotFoundError, shell_word
-from .flock_wait import flock_within
+from .flock_wait import FlockHolder, flock_holder, flock_within
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
@@ -516,12 +516,25 @@ def _sole_writer(out: Path) -> Iterator[None]:
     folder = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         if not flock_within(folder, WRITER_WAIT, _WRITER_POLL):
-            raise NetworkError(f"another `recfin org bundle` has been writing a bundle into {out.parent} for over "
-                               f"{WRITER_WAIT:.0f} s: wait for it to finish (or stop it), then run the command "
-                               f"again. Nothing was written")
+            raise NetworkError(_writer_refusal(out.parent, flock_holder(folder)))
         yield
     finally:
         os.close(folder)        # releases the flock
+
+
+def _writer_refusal(folder: Path, holder: FlockHolder | None) -> str:
+    """The refusal of a write into folder while another run holds its lock past WRITER_WAIT, naming that run where
+    /proc says who it is (holder): the folder's lock is an flock on the folder itself, which holds no record."""
+    if holder is None:
+        return (f"another `recfin org bundle` has been writing a bundle into {folder} for over {WRITER_WAIT:.0f} s: "
+                f"wait for it to finish (or stop it), then run the command again. Nothing was written")
+    run = f"another `recfin org bundle` ({holder.named()})"
+    if holder.stopped:
+        return (f"{run} holds {folder} and is stopped (Ctrl-Z, a debugger): it lets go of it only once resumed "
+                f"(`kill -CONT {holder.pid}`) or ended. Resume it (or stop it), then run the command again. "
+                f"Nothing was written")
+    return (f"{run} has been writing a bundle into {folder} for over {WRITER_WAIT:.0f} s: wait for it to finish "
+            f"(or stop it: `kill {holder.pid}`), then run the command again. Nothing was written")
 
 
 def _leftovers(out: Path) -> dict[str, dict[str, Path]]:

@@ -1,9 +1,13 @@
-"""An exclusive flock taken with a time limit, which a blocking flock cannot be given."""
+"""An exclusive flock taken with a time limit, which a blocking flock cannot be given, and who holds one when it
+is not taken (/proc: its pid, its start, whether it is stopped)."""
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import os
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 
 def _unsaid(line: str) -> None:
@@ -30,3 +34,59 @@ def flock_within(descriptor: int, wait: float, poll: float,
             if held_for_good() or time.monotonic() >= deadline:
                 return False
         time.sleep(poll)
+
+
+def process_stat(pid: int) -> tuple[str, int] | None:
+    """The state letter and start (clock ticks since boot) of process pid, None where there is none (or no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            fields = stat_file.read().rsplit(b")", 1)[1].split()
+        return fields[0].decode(), int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def flock_holders(fd: int) -> set[int] | None:
+    """The pids holding a flock on fd's file or folder (/proc/locks), None where that cannot be read."""
+    st = os.fstat(fd)
+    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks") as locks:
+            return {int(fields[4]) for fields in (line.split() for line in locks)
+                    if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode and fields[4].isdigit()}
+    except OSError:
+        return None
+
+
+class FlockHolder(NamedTuple):
+    """The process holding a flock, as /proc says it: its pid, when it started (UTC), and whether it is stopped
+    (Ctrl-Z, a debugger), when it lets go only once resumed or ended."""
+    pid: int
+    since: str
+    stopped: bool
+
+    def named(self) -> str:
+        return f"pid {self.pid}, running since {self.since}"
+
+
+def _boot_time() -> float | None:
+    """When the machine booted (seconds since the epoch), the origin of a process's start in /proc."""
+    try:
+        with open("/proc/stat") as stat_file:
+            return next(float(line.split()[1]) for line in stat_file if line.startswith("btime "))
+    except (OSError, StopIteration, IndexError, ValueError):
+        return None
+
+
+def flock_holder(fd: int) -> FlockHolder | None:
+    """The process holding the flock on fd's file or folder, for a lock whose holder writes no record of itself
+    (a folder's): None where /proc cannot say (not Linux, or the holder ended meanwhile)."""
+    pids = flock_holders(fd)
+    if not pids:
+        return None
+    pid = min(pids)     # an exclusive flock has one holder; /proc/locks lists it once
+    stat, booted = process_stat(pid), _boot_time()
+    if stat is None or booted is None:
+        return None
+    started = dt.datetime.fromtimestamp(booted + stat[1] / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
+    return FlockHolder(pid, started.strftime("%Y-%m-%dT%H:%M:%SZ"), stat[0] in "Tt")

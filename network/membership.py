@@ -64,7 +64,7 @@ from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError, shell_word
 from . import flock_wait
-from .flock_wait import flock_within
+from .flock_wait import flock_holders, flock_within, process_stat
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
                        org_identifier_clash, org_name_ends_in_hyphen, org_name_too_long)
@@ -176,18 +176,8 @@ class LockHeldError(NetworkError):
         self.path, self.holder, self.advice = path, holder, advice
 
 
-def _process_stat(pid: int) -> tuple[str, int] | None:
-    """The state letter and start (clock ticks since boot) of process pid, None where there is none (or no /proc)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as stat_file:
-            fields = stat_file.read().rsplit(b")", 1)[1].split()
-        return fields[0].decode(), int(fields[19])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def _own_record(what: str, lasting: bool) -> bytes:
-    own = _process_stat(os.getpid())
+    own = process_stat(os.getpid())
     return json.dumps({"pid": os.getpid(), "start_ticks": own[1] if own else None,
                        "since": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                        "what": what, "lasting": lasting}).encode() + b"\n"
@@ -214,18 +204,6 @@ def _read_record(fd: int) -> HolderRecord | None:
         return None
 
 
-def _flock_holders(fd: int) -> set[int] | None:
-    """The pids holding a flock on fd's file (/proc/locks), None where that cannot be read."""
-    st = os.fstat(fd)
-    inode = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
-    try:
-        with open("/proc/locks") as locks:
-            return {int(fields[4]) for fields in (line.split() for line in locks)
-                    if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == inode and fields[4].isdigit()}
-    except OSError:
-        return None
-
-
 def _holder(fd: int) -> tuple[HolderRecord | None, str]:
     """The record of the run holding fd's lock, and that run's state: "running", "stopped" (Ctrl-Z, a debugger),
     "gone" (its process ended, or another took its pid: the record is a killed run's), or "unrecorded" (no record,
@@ -233,10 +211,10 @@ def _holder(fd: int) -> tuple[HolderRecord | None, str]:
     record = _read_record(fd)
     if record is None:
         return None, "unrecorded"
-    stat = _process_stat(record.pid)
+    stat = process_stat(record.pid)
     if stat is None or stat[1] != record.start_ticks or stat[0] in "ZX":
         return record, "gone"
-    if record.pid not in (_flock_holders(fd) or set()):
+    if record.pid not in (flock_holders(fd) or set()):
         return record, "unrecorded"
     return record, "stopped" if stat[0] in "Tt" else "running"
 

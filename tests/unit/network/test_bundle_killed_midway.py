@@ -186,8 +186,10 @@ def test_a_run_writing_into_the_same_folder_is_waited_for_then_named(earlier, ho
     held = os.open(earlier.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(held, fcntl.LOCK_EX)
-        with pytest.raises(NetworkError, match=rf"another `recfin org bundle` has been writing a bundle into "
-                                               rf"{earlier.parent} for over 0 s: wait for it to finish"):
+        # the holder is named as /proc says it: here, this process
+        with pytest.raises(NetworkError, match=rf"another `recfin org bundle` \(pid {os.getpid()}, running since "
+                                               rf"[0-9T:Z-]+\) has been writing a bundle into {earlier.parent} for "
+                                               rf"over 0 s: wait for it to finish"):
             bundle.write(hosts, prepared_hosts, "supplier", earlier)
         assert building.is_dir()
     finally:
