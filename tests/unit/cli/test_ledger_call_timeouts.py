@@ -6,11 +6,13 @@ no number is a usage error (exit 2) before anything connects; a call that ran ou
 from __future__ import annotations
 
 from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 import grpc
 import pytest
 
+from cli import invoice_commands
 from cli.connection import describe
 from cli.main import main
 from client.gateway import CommitStatusError, EndorseError, EvaluateError, Timeouts
@@ -36,9 +38,11 @@ COMMANDS = [
 
 
 @pytest.fixture
-def timeouts_connected(network_copy, timeouts_given):
-    """The Timeouts each connection was given, with every org's profile written."""
+def timeouts_connected(network_copy, timeouts_given, monkeypatch):
+    """The Timeouts each connection was given, with every org's profile written. `invoice register` holds the
+    sample invoice's date and its --due to today before it connects: today is pinned, as `verify --today` is."""
     profiles.write_all(load(), network_copy)
+    monkeypatch.setattr(invoice_commands, "business_today", lambda: date(2026, 11, 30))
     return timeouts_given
 
 
