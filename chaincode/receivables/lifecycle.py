@@ -196,9 +196,9 @@ def ensure_paid_as_overdue(r: Receivable, now: str, step: str) -> None:
     after its due date (China time) on, which its payment follows."""
     if r.status == OVERDUE:
         arrears_from = date.fromisoformat(r.due_date) + timedelta(days=1)
-        ensure_stamped_after(now, dates.start_of(arrears_from), step, f"the marking of {r.id} OVERDUE, stamped no "
-                             f"earlier than the start of {arrears_from.isoformat()} in China, the day after its due "
-                             f"date {r.due_date}")
+        # ensure_stamped_after writes the stamp right after these words: they end on the day it starts
+        ensure_stamped_after(now, dates.start_of(arrears_from), step, f"the marking of {r.id} OVERDUE (due "
+                             f"{r.due_date}), stamped no earlier than the start of {arrears_from.isoformat()} in China")
 
 
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,

@@ -12,6 +12,9 @@ payment dated days before its offer was published, for days more than the offer 
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
+
+from chaincode.receivables.dates import start_of
 
 from .support import Net, standard_net, transient_terms
 
@@ -39,7 +42,10 @@ def test_a_payment_stamped_on_time_weeks_after_the_claim_was_marked_overdue_is_r
         await net.ok(tier1, "RecordOverdue", claim["id"])
         net.advance(-29)   # the debtor's clock: dated before the due date
         message = await net.refused(core, "RecordPayment", claim["id"], "100000", rule="timestamp-out-of-order")
-        assert f"the marking of {claim['id']} OVERDUE" in message, message
+        # the stamp named is the first instant of the day after the due date, beside that day, not the due date
+        arrears_from = date.fromisoformat(claim["due_date"]) + timedelta(days=1)
+        assert (f"the marking of {claim['id']} OVERDUE (due {claim['due_date']}), stamped no earlier than the start "
+                f"of {arrears_from} in China ({start_of(arrears_from)}), which committed before it") in message, message
         net.advance(29)
         paid = await net.ok(core, "RecordPayment", claim["id"], "100000")
         assert paid["status"] == "SETTLED" and paid["payments"][-1]["late"] is True
