@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import functools
-import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -1026,8 +1025,9 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked" if number is None
                    else f"{said}: " + (f"written into {len(kept.folders)} MSP folder(s) here" if kept.written
                                        else "this host has it already"), err=True)
-        if keys_root is not None and (definition := _synced_definition(keys_root, kept.org.name, bundle_root, msp_dir,
-                                                                      data_root)) is not None:
+        if keys_root is not None and (definition := _synced_definition(
+                keys_root, kept.org.name, bundle_root, msp_dir,
+                _data_root_acted_on(members.root, named=data_root is not None))) is not None:
             click.echo(f"{definition} written again with the org's CRLs", err=True)
         root, spec = keys_root or members.root, kept.org
     elif keys_root is not None:
@@ -1040,20 +1040,29 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
 
 
 def _synced_definition(keys_root: Path, org_name: str, bundle_root: Path | None, msp_dir: Path | None,
-                       data_root: Path | None) -> Path | None:
+                       where: str) -> Path | None:
     """``org_keys.with_kept_crls`` after `org user list --sync --keys` wrote the channel's CRLs into the MSP folders:
-    the keys folder's lock held past the wait says that the definition lacks them and the sync that writes it, not
-    the bare lock's message."""
+    the keys folder's lock held past the wait says that the definition lacks them and the sync that writes it (with
+    ``where``, :func:`_data_root_acted_on`), not the bare lock's message."""
     from network import membership, org_keys
 
     try:
         return org_keys.with_kept_crls(keys_root, org_name)
     except membership.LockHeldError as held:
-        where = f" --data-root {shlex.quote(str(data_root))}" if data_root is not None else ""
         sync = _sync_command(org_name, keys_root, bundle_root, msp_dir, where)
         raise NetworkError(f"{_definition_unwritten(org_keys.definition_path(keys_root, org_name))}, as "
                            f"{held.holder}. {held.advice[:1].upper()}{held.advice[1:]}, then run `{sync}` again: it "
                            f"writes the definition") from None
+
+
+def _data_root_acted_on(root: Path, named: bool) -> str:
+    """`` --data-root ROOT`` for the commands a run prints to run next, or "": they must read profiles and fetch the
+    channel's config from the data folder acted from (``root``), where without --data-root they read the packaged
+    topology's, which a folder given (``named``: --data-root, a bundle), --topology or RECFIN_TOPOLOGY may not be."""
+    from network.topology import load as load_topology
+
+    acted_elsewhere = root.absolute() != load_topology().resolved_data_root().absolute()
+    return f" --data-root {shell_word(root)}" if named or acted_elsewhere else ""
 
 
 def _definition_unwritten(definition: Path) -> str:
@@ -1553,7 +1562,6 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
       recfin org user revoke bank3 officer3 --keys /etc/recfin/bank3 --bundle /var/recfin
     """
     from network import membership, org_users
-    from network.topology import load as load_topology
 
     from .org_steps import ChannelStepWatched, RevocationWatched
 
@@ -1564,10 +1572,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
                                "config")
     members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json, ChannelStepWatched)
     users = RevocationWatched(members, keys_root)
-    # the printed commands must read profiles from the data folder acted from; without --data-root they read the
-    # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
-    acted_elsewhere = members.root.absolute() != load_topology().resolved_data_root().absolute()
-    where = f" --data-root {shell_word(members.root)}" if data_root or bundle_root or acted_elsewhere else ""
+    where = _data_root_acted_on(members.root, named=data_root is not None or bundle_root is not None)
     already: org_users.AlreadyRevokedError | None = None
     change = None
     refused = None          # a dry run's: what the run would refuse its update with before sending it

@@ -109,3 +109,35 @@ def test_held_once_the_msp_folders_have_the_crl_says_the_definition_lacks_it(run
     again, _ = _sync(runner, keys)
     assert again.exit_code == 0, again.output
     assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
+
+
+@pytest.mark.parametrize("how", ["--topology", "--data-root"])
+def test_the_sync_said_to_run_again_names_the_data_folder_it_fetched_from(runner, revoked_elsewhere, holder,
+                                                                          monkeypatch, tmp_path, how):
+    """A sync acting on another network than the default one (`--topology` naming another data folder, or a
+    --data-root holding a line break) says it again with that folder, on one line: without it the sync named would
+    fetch the channel's config from the default network."""
+    keys, _definition_path, _revoked = revoked_elsewhere
+    root = tmp_path / "home" / "network"
+    if how == "--topology":
+        topology = tmp_path / "topology.yaml"
+        topology.write_text(f"data_root: {root}\n" + (REPO / "network" / "topology.yaml").read_text())
+        monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "elsewhere"))   # the default network is another one
+        given, shown = ["--topology", str(topology)], str(root)
+    else:
+        moved = tmp_path / "home" / "net\nwork"
+        root.rename(moved)
+        given, shown = ["--data-root", str(moved)], "$'" + str(tmp_path / "home") + "/net\\nwork'"
+    synced = org_users.OrgUsers.sync
+
+    def sync_then_held(self, *args, **kwargs):
+        kept = synced(self, *args, **kwargs)
+        holder(keys)
+        return kept
+
+    monkeypatch.setattr(org_users.OrgUsers, "sync", sync_then_held)
+    result = runner.invoke(org, ["user", "list", "supplier", "--sync", "--keys", str(keys), *given])
+    assert result.exit_code == 1, result.output
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.endswith(f"then run `recfin org user list supplier --sync --keys {keys} --data-root {shown}` again: "
+                         f"it writes the definition"), said
