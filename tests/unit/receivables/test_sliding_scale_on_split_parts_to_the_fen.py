@@ -49,14 +49,13 @@ def test_a_scale_prices_each_split_part_to_the_fen_at_its_tier_boundaries(face, 
         net = await standard_net()
         core, suppliers = net.actors["core"], (net.actors["tier1"], net.actors["tier2"])
         root = (await net.confirmed(suppliers[0], core, face, due_in=due_in))["id"]
-        kept, holder = root, 0
-        for permille in splits:   # the part kept split again, awkward amounts to the other supplier
+        kept = root
+        for permille in splits:   # the part the first supplier keeps split again, awkward amounts to the other
             owed = net.doc(kept)["outstanding"]
             amount = owed * permille // 1000
             if amount == 0 or amount == owed:
                 break
-            split = await net.ok(suppliers[holder], "TransferReceivable", kept, suppliers[1 - holder].uscc,
-                                 str(amount))
+            split = await net.ok(suppliers[0], "TransferReceivable", kept, suppliers[1].uscc, str(amount))
             kept = split["children"][1]
         if (amount := face * paid_permille // 1000) > 0:
             await net.ok(core, "RecordPayment", root, str(amount))   # spread pro rata over the parts
