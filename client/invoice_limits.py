@@ -1,5 +1,5 @@
 """The invoice checks' figures the CLI shows in its help (``client.invoices``), in a module that imports nothing, so
-that `recfin invoice read|register --help` shows them without loading the invoice models (pydantic)."""
+that `recfin invoice read|verify|register --help` shows them without loading the invoice models (pydantic)."""
 
 # the confidence (0 to 1) below which a field read from a scan is flagged for a person, unless asked otherwise; a
 # file written from a reading with a lower one is refused by every reader until a person has checked it
