@@ -311,7 +311,7 @@ def test_a_config_signature_revoked_by_its_intermediate_cas_crl_is_dropped_sayin
 
 def test_a_tls_ca_certificate_fabric_cannot_set_up_refuses_the_definition():
     # setupTLSCAs asks of every TLS root and intermediate CA certificate what setup asks of the other CAs, the chain
-    # through the TLS CAs verified at the moment of setup (whose dates are not asked here)
+    # built of the TLS CAs
     root_key, root, user = _sound()
     tls_key = _key()
     tls_root = _certificate("tls-root", tls_key, "tls-root", tls_key, ca=True, serial=0x71)
