@@ -16,3 +16,14 @@ def test_the_line_names_the_bundle_way_and_the_as_way(runner, network_home, tmp_
     [line] = [line for line in result.output.splitlines() if line.startswith("still to sign")]
     assert line == (f"still to sign (each org's admin: `recfin org sign {out} --bundle DIR` on its own host, or "
                     f"`--as ORG` where its keys are): CoreEnterpriseMSP, RegulatorMSP, SupplierMSP"), line
+
+
+def test_the_file_is_named_as_a_shell_takes_it(runner, network_home, tmp_path):
+    _root, block = network_home
+    out = tmp_path / "updates of\nbank2" / "bank2 add.tx"
+    out.parent.mkdir()
+    result = runner.invoke(org, ["add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
+                                 "--update-out", str(out), "--config-block", str(block), "--sign-as", "bank"])
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("still to sign")]
+    assert f"`recfin org sign $'{tmp_path}/updates of\\nbank2/bank2 add.tx' --bundle DIR`" in line, line
