@@ -213,8 +213,9 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
                            f"not of org {org!r} (another org's profile copied over it?): run `recfin network "
                            f"up` to write it again (on a host installed from an org bundle: copy "
                            f"profiles/{own.name} from a new `recfin org bundle`)")
-    on_its_host = (f"run this on {org}'s host with --data-root the folder its bundle is unpacked into "
-                   f"(`recfin org bundle {org}` writes it, profiles/{org}.json)")
+    # what an operator can run where each org runs from its bundle: a command acting as the org runs on its host
+    on_its_host = (f"act as {org} on its own host, from the bundle unpacked there (--data-root, or --bundle for "
+                   f"`recfin org sign|submit`; `recfin org bundle {org}` writes profiles/{org}.json into it)")
     if _is_bundle(root) and found and not unreadable:
         # choosing the bundle's own org would not answer a command for another org: that one runs on its own host
         raise NetworkError(f"no connection profile for org {org!r} in {folder}: {root} is org "
