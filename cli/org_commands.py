@@ -180,8 +180,8 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
         click.echo(f"policy: NOT satisfied: {summary['verdict']}")
         if summary["missing"]:      # none: no signature can meet it, as the verdict says
             # a company's admin signs on its own host, from its bundle; --as picks one of several admins held here
-            click.echo(f"still to sign (each org's admin: `recfin org sign {shell_word(summary['file'])} --bundle DIR` on its "
-                       f"own host, or `--as ORG` where its keys are): {', '.join(summary['missing'])}")
+            click.echo(f"still to sign (each org's admin: `recfin org sign {shell_word(summary['file'])} --bundle DIR` "
+                       f"on its own host, or `--as ORG` where its keys are): {', '.join(summary['missing'])}")
 
 
 def _current(config_block: Path | None, offline: bool, net: Network | None = None):
