@@ -14,6 +14,7 @@ invalid) that a script under `set -o pipefail` would take the cut output for.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import select
@@ -415,6 +416,8 @@ def _no_callbacks_while_completing(command: click.Command) -> None:
         def called_unless_completing(ctx: click.Context, param: click.Parameter, value, callback=callback):
             return value if ctx.resilient_parsing else callback(ctx, param, value)
 
+        # keeps the callback's name and qualified name, by which a test tells what an option holds its value to
+        functools.update_wrapper(called_unless_completing, callback)
         called_unless_completing.left_out_while_completing = True
         parameter.callback = called_unless_completing
     for sub in getattr(command, "commands", {}).values():

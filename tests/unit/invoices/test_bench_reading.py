@@ -41,7 +41,7 @@ def test_a_pdf_of_ones_own_is_read_and_reported_as_text(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert re.fullmatch(r"machine: \d+ CPUs \(.*\), .*Python [\d.]+.*", lines[0])     # as the other benchmarks
-    assert lines[1] == f"{path}: 2 pages, 1 invoices read (and 1 further copies); best and median of 1 runs"
+    assert lines[1] == f"{path}: 2 pages, 1 invoice read (and 1 further copy); best and median of 1 run"
     assert [line.split()[0] for line in lines[3:]] == ["read_scans", "open", "text_layer", "scanned_layer", "fields"]
 
 
