@@ -31,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import shlex
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -43,7 +42,7 @@ import yaml
 from client.atomic_file import write_atomically
 
 from . import membership, ports, supervisor
-from .errors import NamespaceError, shell_word
+from .errors import NamespaceError, shell_word, shell_words
 from .namespace_defaults import DEFAULT_PREFIX, DEFAULT_SUBNET, PREFIX_RE
 from .supervisor import command_in, ip_binary as _ip_binary
 from .topology import OrgNamespace, Topology
@@ -411,7 +410,7 @@ def _how_to_stop(pids: list[int]) -> str:
         tag = supervisor.tag_of(pid)
         topology = _namespaced_topology_of(Path(tag)) if tag else None
         if topology is not None:
-            command = f"`{shlex.join(['recfin', 'network', 'down', '--topology', str(topology)])}`"
+            command = f"`{shell_words(['recfin', 'network', 'down', '--topology', topology])}`"
             if command not in downs:
                 downs.append(command)
         else:
@@ -456,7 +455,7 @@ def netns_command(words: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = 
         words += ["--prefix", prefix]
     if str(subnet) != DEFAULT_SUBNET:
         words += ["--subnet", str(subnet)]
-    return shlex.join(words)
+    return shell_words(words)
 
 
 def _made_link(layout: Layout, org: str, up: str | None) -> OrgLink:
