@@ -131,8 +131,6 @@ APR = RateType(example="0.05 for 5% a year")        # a discount offer's annual 
 ADVANCE_RATE = RateType(positive=True, example="0.9 for 90% of what the debtor owes")
 
 
-
-
 class TierType(click.ParamType):
     """One ``--tier DAYS:APR`` as the contract's scale tier; anything but exactly two parts is refused, so a
     mistyped tier is never sent as a part of itself, and the APR is read as a :class:`RateType` is."""
