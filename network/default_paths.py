@@ -14,4 +14,3 @@ DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 
 TOPOLOGY_VARIABLE = "RECFIN_TOPOLOGY"
 """The topology file the commands use when none is given, as `--topology` reads it from the environment."""
-
