@@ -34,7 +34,8 @@ import click
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
 from client.atomic_file import check_output_file, staged_file, write_atomically
-from client.invoice_limits import DEFAULT_MAX_AGE_DAYS, DEFAULT_MIN_CONFIDENCE, TAX_DEVICE_TAX_TOLERANCE_FEN
+from client.invoice_limits import (DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_CREDIT_AGE_DAYS, DEFAULT_MIN_CONFIDENCE,
+                                   TAX_DEVICE_TAX_TOLERANCE_FEN)
 from client.money import plain_yuan
 from network.errors import NetworkError, shell_word
 
@@ -138,6 +139,16 @@ def _max_age_days_option(before: str):
                         help=f"oldest plausible issue date (date.plausible), in days before {before}")
 
 
+def _max_credit_age_days_option(before: str):
+    """--max-credit-age-days of the commands that ask the credit bureau: how old its record of the debtor may be and
+    pass source.credit.current."""
+    return click.option("--max-credit-age-days", type=WholeNumberRange(min=0), default=DEFAULT_MAX_CREDIT_AGE_DAYS,
+                        show_default=True,
+                        help=f"oldest credit bureau record of the debtor taken as its standing now "
+                             f"(source.credit.current), in days before {before}; an older one fails: ask the bureau "
+                             "for a current report")
+
+
 # a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
 _FRACTION = FractionType(_fraction_problem, example="0.005")
 
@@ -210,6 +221,7 @@ def invoice() -> None:
 @_VERIFY_TOLERANCE
 @click.option("--reference-sources", is_flag=True,
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
+@_max_credit_age_days_option("--today (with --reference-sources)")
 @click.option("--ledger", is_flag=True,
               help="also ask the ledger whether the invoice already backs a receivable (FindInvoice; needs the network)")
 @click.option("--as", "as_", metavar="ORG[/USER]",
@@ -223,8 +235,8 @@ def invoice() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
            supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int | None,
-           reference_sources: bool, ledger: bool, as_: str | None, org: str | None, user: str | None,
-           data_root: Path | None, as_json: bool) -> None:
+           reference_sources: bool, max_credit_age_days: int, ledger: bool, as_: str | None, org: str | None,
+           user: str | None, data_root: Path | None, as_json: bool) -> None:
     """Check an e-invoice (XML or JSON) and report each named finding.
 
     The duplicate check against the ledger runs with --ledger (the org's user
@@ -280,7 +292,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     sources = None
     if reference_sources:
         sources = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
-                                                    ReferenceCreditBureau()))
+                                                    ReferenceCreditBureau(), today=options.today,
+                                                    max_credit_age_days=max_credit_age_days))
     passed = report.ok and (sources is None or sources.ok)
     findings = list(report.findings) + (list(sources.findings) if sources else [])
     disagreements = list(sources.disagreements) if sources else []
@@ -843,11 +856,12 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
     "and the same command with the same id sends that evidence again (its time included), so a retry after a "
     "timeout returns the first attestation and attests nothing twice; an evidence file sent with another id is "
     "refused."))
+@_max_credit_age_days_option("the day attested (China Standard Time)")
 @_DATA_ROOT
 @connection.call_timeout_option()
 @click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
-def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, data_root: Path | None,
-           as_json: bool) -> None:
+def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, max_credit_age_days: int,
+           data_root: Path | None, as_json: bool) -> None:
     """Verify an invoice with the data sources and attest the result on the ledger.
 
     The tax, registry and credit sources are asked (the reference providers);
@@ -855,7 +869,10 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     digest of the evidence document are signed on the ledger by the --as
     party, at the transaction's time. Where the network requires attestation,
     a registration counts it only for the invoice with those values. A failing
-    verification is attested too (and exits 1): it warns the next bank. One
+    verification is attested too (and exits 1): it warns the next bank. A
+    credit record of the debtor older than --max-credit-age-days before the day
+    attested fails source.credit.current: ask the bureau for a current report,
+    and attest again with it. One
     the ledger would not take (a red-letter invoice's negative total, sources
     that all skipped), or a pass no registration could match (an invoice whose
     amount + tax is not its total with tax), is refused before anything is
@@ -892,16 +909,20 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         raise CommandError("--request-id needs --evidence FILE: a retry sends the evidence written there again (its "
                            "time included), so that the ledger returns the first attestation", EXIT_BAD_INPUT)
     inv = _call(lambda: read_invoice(file))
+    # os.path.exists: a path the OS refuses to look up (a name too long) is no file there, and is refused below
+    sent_again = request_id is not None and os.path.exists(evidence_file)
+    # the credit record is judged on the day attested: a retry's, the day of the evidence it sends again, so that
+    # the verification remade is the one sent, whatever day the retry runs on
+    verified_on = (_evidence_day(evidence_file) if sent_again else None) or business_today()
     result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
-                                               ReferenceCreditBureau()))
+                                               ReferenceCreditBureau(), today=verified_on,
+                                               max_credit_age_days=max_credit_age_days))
     # With --request-id the file must be there before sending, for a retry to send it again; without, it is
     # written only once the call may have committed, so that a refused call leaves no evidence of nothing attested.
     # A file already there is refused in either case (but for that retry): it may be the only copy of an earlier
     # attestation's evidence, whose time cannot be made again.
     written_before = False
     folders_made: list[Path] = []   # by the evidence written before sending: removed with it if the call is refused
-    # os.path.exists: a path the OS refuses to look up (a name too long) is no file there, and is refused below
-    sent_again = request_id is not None and os.path.exists(evidence_file)
     if sent_again:
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
@@ -1014,6 +1035,19 @@ _NO_EVIDENCE_KEPT = ("`{request_get}` tells whether it did; its evidence documen
 def _evidence_time(document: dict) -> datetime:
     """The ``attested_at`` of an evidence document, as :func:`client.invoices.attestation` takes it back."""
     return datetime.fromisoformat(document["attested_at"])
+
+
+def _evidence_day(evidence_file: Path) -> date | None:
+    """The business date (China Standard Time) of the evidence in ``evidence_file``, or None where it holds no
+    evidence time to read: :func:`_evidence_sent_again` then refuses the file, saying why."""
+    from client.business_dates import business_date
+
+    try:
+        document = read_json_file(evidence_file, "--evidence", "the evidence document of the attempt this command "
+                                                               "retries")
+        return business_date(_evidence_time(document))
+    except (click.ClickException, TypeError, KeyError, ValueError):
+        return None
 
 
 def _request_id_file(evidence_file: Path) -> Path:

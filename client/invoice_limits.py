@@ -15,3 +15,9 @@ TAX_DEVICE_TAX_TOLERANCE_FEN = 6
 # registration's, so on such a network an invoice older than that backs no new claim. A bank may ask for less, or
 # allow more on a network with a longer term.
 DEFAULT_MAX_AGE_DAYS = 365
+
+# How old a credit bureau's record of the debtor may be (source.credit.current), in days before the verification's
+# day: a month. Lenders report repayments to the credit bureau monthly, so a record older than that can miss a whole
+# reporting cycle (the overdue payments of the last month), and banks take a credit report drawn within the month
+# before their decision. A bank may ask for a fresher one, or allow an older one where its bureau updates less often.
+DEFAULT_MAX_CREDIT_AGE_DAYS = 30

@@ -51,6 +51,8 @@ from pydantic import (
 )
 
 from chaincode.receivables import uscc
+from chaincode.receivables.dates import days_text
+from client import invoice_limits
 from client.business_dates import IsoDay, business_today
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, on_one_line, read_user_text
@@ -70,6 +72,8 @@ NO_SOURCE = "sources.asked"  # the finding of a verification that asked no sourc
 INVOICE_NOT_CONFIRMED = "sources.confirmed"
 SOURCE_CHECK = "source."  # what the name of each finding of a source's answer begins with
 TAX_FOUND = "source.tax.found"  # the tax invoice verifier's answer whether it knows the invoice
+CREDIT_CURRENT = "source.credit.current"  # whether the credit bureau's record of the debtor is recent enough
+DEFAULT_MAX_CREDIT_AGE_DAYS = invoice_limits.DEFAULT_MAX_CREDIT_AGE_DAYS
 ATTESTATION_KIND = "recfin.invoice-verification/2"
 
 
@@ -447,13 +451,22 @@ def from_a_source(check: str) -> bool:
 
 def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                         registry: BusinessRegistry | None = None,
-                        bureau: CreditBureau | None = None) -> SourceVerification:
+                        bureau: CreditBureau | None = None, *, today: date | None = None,
+                        max_credit_age_days: int = DEFAULT_MAX_CREDIT_AGE_DAYS) -> SourceVerification:
     """Ask each source given about the invoice and its parties; nothing is hidden.
 
+    The credit bureau's record of the debtor is judged as of ``today`` (default: today in China Standard Time, the
+    bureau's business date): one made more than ``max_credit_age_days`` before it fails ``source.credit.current``,
+    since a rating that old is not the debtor's standing now.
+
     Raises ValueError when two sources share a ``source`` name, or one is named ``invoice``: their answers
-    are kept by name, so one would hide the other's. Raises :class:`SourceUnavailable` when a source's lookup
-    raises (it could not answer), naming the source and what it was asked, the provider's error chained.
+    are kept by name, so one would hide the other's; and when ``max_credit_age_days`` is below 0. Raises
+    :class:`SourceUnavailable` when a source's lookup raises (it could not answer), naming the source and what it
+    was asked, the provider's error chained.
     """
+    if max_credit_age_days < 0:
+        raise ValueError(f"max_credit_age_days {max_credit_age_days} is below 0: give how many days old the credit "
+                         f"bureau's record may be, 0 for one made today ({DEFAULT_MAX_CREDIT_AGE_DAYS} by default)")
     used = _source_names(tax, registry, bureau)
     findings: list[Finding] = []
     if not used:
@@ -534,6 +547,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                                     message=f"{bureau.source}: rating {record.rating}, "
                                             f"{record.overdue_count} overdue as of {record.as_of}",
                                     details=record.model_dump(mode="json")))
+            findings.append(_credit_current(bureau.source, record, today or business_today(), max_credit_age_days))
     if used and tax is None:
         # without the tax source the outcome fails (see passes), perhaps with no answer failing: this says why
         if all(f.status == "skipped" for f in findings if from_a_source(f.check)):
@@ -645,6 +659,29 @@ def _another_party(check: str, source: str, what: str, side: str, asked: str,
                            f"another enterprise, which says nothing of the {side}: ask the source again, and report "
                            "the answer to its provider if it holds",
                    details={"asked": asked, "credit_code": record.credit_code})
+
+
+def _credit_current(source: str, record: CreditRecord, today: date, max_age_days: int) -> Finding:
+    """A credit record is the debtor's standing on the day it was made: one older than ``max_age_days`` before
+    ``today`` is not taken as today's, and one made after ``today`` was not known on the day verified."""
+    age = (today - record.as_of).days
+    details = {"as_of": record.as_of.isoformat(), "today": today.isoformat(), "age_days": age,
+               "max_credit_age_days": max_age_days}
+    if age < 0:
+        return Finding(check=CREDIT_CURRENT, status="fail", details=details,
+                       message=f"{source}: the credit record of {record.credit_code} is as of {record.as_of}, after "
+                               f"the day verified ({today}): it was not known that day; verify on a day no earlier "
+                               "than the record's")
+    if age > max_age_days:
+        return Finding(check=CREDIT_CURRENT, status="fail", details=details,
+                       message=f"{source}: the credit record of {record.credit_code} is as of {record.as_of}, "
+                               f"{days_text(age)} before {today}, more than the {days_text(max_age_days)} allowed "
+                               "(max_credit_age_days, --max-credit-age-days): a rating that old is not the debtor's "
+                               "standing now; ask the bureau for a current report of the debtor, and verify again "
+                               "with it")
+    return Finding(check=CREDIT_CURRENT, status="pass", details=details,
+                   message=f"{source}: the credit record is as of {record.as_of}, within "
+                           f"{days_text(max_age_days)} of {today}")
 
 
 def _established(source: str, side: str, record: RegistryRecord, issued: date) -> Finding:

@@ -65,15 +65,15 @@ def test_a_verification_failed_only_by_a_disagreement_counts_it_in_the_summary(t
     assert doc["buyer"]["name"] == "华南精密制造股份有限公司"     # the registry's name; the invoice drops 股份
     doc["buyer"]["name"] = "华南精密制造有限公司"
     other_name = write(tmp_path, "buyer-name.json", json.dumps(doc, ensure_ascii=False))
-    r = run("verify", other_name, "--today", "2026-11-30", "--reference-sources")
+    r = run("verify", other_name, "--today", "2026-09-10", "--reference-sources")
     assert r.exit_code == 1, r.output
     assert "FAIL " not in r.output and "DISAGREE  buyer.name" in r.output
-    assert r.output.strip().splitlines()[-1] == "FAILED: 26 passed, 0 failed, 3 skipped, 1 disagreement"
-    as_json = run("verify", other_name, "--today", "2026-11-30", "--reference-sources", "--json")
+    assert r.output.strip().splitlines()[-1] == "FAILED: 27 passed, 0 failed, 3 skipped, 1 disagreement"
+    as_json = run("verify", other_name, "--today", "2026-09-10", "--reference-sources", "--json")
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
     assert report["result"] == "fail" and [d["field"] for d in report["sources"]["disagreements"]] == ["buyer.name"]
-    assert report["counts"] == {"passed": 26, "failed": 0, "skipped": 3, "disagreements": 1}
+    assert report["counts"] == {"passed": 27, "failed": 0, "skipped": 3, "disagreements": 1}
 
 
 @pytest.mark.parametrize("content", ["<EInvoice><Header>", '{"format": "recfin.invoice/1"}', "plain text"])

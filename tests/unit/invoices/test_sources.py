@@ -30,7 +30,7 @@ def test_reference_sources_agree_on_the_sample(sources):
     assert {f.check: f.status for f in result.findings} == {
         "source.tax.found": "pass", "source.tax.status": "pass", "source.registry.seller": "pass",
         "source.registry.seller.established": "pass", "source.registry.buyer": "pass",
-        "source.registry.buyer.established": "pass", "source.credit.debtor": "pass"}
+        "source.registry.buyer.established": "pass", "source.credit.debtor": "pass", "source.credit.current": "pass"}
 
 
 def test_an_invoice_dated_before_its_seller_was_established_fails(sources):

@@ -27,10 +27,14 @@ channel = test_cli_and_contract_agree.channel   # the fixture of the tests these
 
 
 @pytest.fixture
-def attesting(channel):
+def attesting(channel, monkeypatch):
     """``channel`` on a day after the sample invoice's date: the contract refuses an attestation of an invoice dated
-    after the attestation itself, and the channel's clock starts months before 2026-09-01."""
+    after the attestation itself, and the channel's clock starts months before 2026-09-01. `invoice attest` judges
+    the reference credit record (as of 2026-08-31) on that day too, where it is recent enough to pass."""
+    from client.business_dates import business_date
+
     channel.now = NOW
+    monkeypatch.setattr(invoice_commands, "business_today", lambda: business_date(NOW))
     return channel
 
 
