@@ -84,7 +84,7 @@ def flock_holder(fd: int) -> FlockHolder | None:
     pids = flock_holders(fd)
     if not pids:
         return None
-    pid = min(pids)     # an exclusive flock has one holder; /proc/locks lists it once
+    pid = min(pids)     # an exclusive flock has one holder: the set holds that one pid
     stat, booted = process_stat(pid), _boot_time()
     if stat is None or booted is None:
         return None

@@ -215,12 +215,12 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
                            f"profiles/{own.name} from a new `recfin org bundle`)")
     # what an operator can run where each org runs from its bundle: a command acting as the org runs on its host
     on_its_host = (f"act as {org} on its own host, from the bundle unpacked there (--data-root, or --bundle for "
-                   f"`recfin org sign|submit`; `recfin org bundle {org}` writes profiles/{org}.json into it)")
+                   f"`recfin org sign|submit`; `recfin org bundle {org}` writes its connection profile into it)")
     if _is_bundle(root) and found and not unreadable:
         # choosing the bundle's own org would not answer a command for another org: that one runs on its own host
-        raise NetworkError(f"no connection profile for org {org!r} in {folder}: {root} is org "
-                           f"{' and '.join(dict.fromkeys(found))}'s bundle, which holds "
-                           f"{' and '.join(dict.fromkeys(found))}'s profile only: {on_its_host}")
+        owner = " and ".join(dict.fromkeys(found))
+        raise NetworkError(f"no connection profile for org {org!r} in {folder}: {root} is org {owner}'s bundle, "
+                           f"which holds {owner}'s profile only: {on_its_host}")
     if not found and not unreadable:
         if _made_for_hostnames(root):
             # `network up` starts the native network, not nodes that each run on their own org's host

@@ -195,8 +195,8 @@ def test_a_hostnames_data_folder_without_profiles_sends_to_the_orgs_bundle_not_t
     assert message.startswith(f"no connection profile for org 'regulator' in {hosts / 'profiles'}: "
                               "`recfin network prepare --hostnames` writes none, each org's is in its bundle")
     assert message.endswith("act as regulator on its own host, from the bundle unpacked there (--data-root, or "
-                            "--bundle for `recfin org sign|submit`; `recfin org bundle regulator` writes "
-                            "profiles/regulator.json into it)")
+                            "--bundle for `recfin org sign|submit`; `recfin org bundle regulator` writes its "
+                            "connection profile into it)")
 
 
 def test_a_bundle_asked_for_another_orgs_profile_says_that_org_has_it_on_its_own_host(topology, data_root, tmp_path):
@@ -214,4 +214,4 @@ def test_a_bundle_asked_for_another_orgs_profile_says_that_org_has_it_on_its_own
     assert message == (f"no connection profile for org 'regulator' in {profiles.profiles_dir(bundle)}: {bundle} is "
                        "org bank's bundle, which holds bank's profile only: act as regulator on its own host, "
                        "from the bundle unpacked there (--data-root, or --bundle for `recfin org sign|submit`; "
-                       "`recfin org bundle regulator` writes profiles/regulator.json into it)")
+                       "`recfin org bundle regulator` writes its connection profile into it)")
