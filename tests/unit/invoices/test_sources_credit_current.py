@@ -16,9 +16,9 @@ from client.invoices.sources import DEFAULT_MAX_CREDIT_AGE_DAYS
 
 from ..ledger_contract import LedgerContract
 from ._ledger import Ledger
-from .test_attest import evidence_on_ledger
 from ._review import SAMPLES
 from ._samples import BUYER
+from .test_attest import evidence_on_ledger
 
 INVOICE = SAMPLES / "einvoice.xml"
 AS_OF = date(2026, 8, 31)   # the reference credit bureau's record of the sample's buyer
