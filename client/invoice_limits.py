@@ -18,6 +18,7 @@ DEFAULT_MAX_AGE_DAYS = 365
 
 # How old a credit bureau's record of the debtor may be (source.credit.current), in days before the verification's
 # day: a month. Lenders report repayments to the credit bureau monthly, so a record older than that can miss a whole
-# reporting cycle (the overdue payments of the last month), and banks take a credit report drawn within the month
-# before their decision. A bank may ask for a fresher one, or allow an older one where its bureau updates less often.
+# reporting cycle (the overdue payments of the last month), and banks commonly ask for a credit report drawn within
+# the month before their decision. A bank may ask for a fresher one, or allow an older one where its bureau updates
+# less often.
 DEFAULT_MAX_CREDIT_AGE_DAYS = 30
