@@ -257,12 +257,14 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     invoice it offsets backs, live or settled, or that it backs none.
 
     The examples read the shipped samples from the repository root; the
-    second needs the network; the third allows a line's figures to be 3 fen
-    off (the default is chosen by the invoice, see --tolerance-fen).
+    first checks as of a day the reference credit record (of 2026-08-31) is
+    current on; the second needs the network; the third allows a line's
+    figures to be 3 fen off (the default is chosen by the invoice, see
+    --tolerance-fen).
 
     \b
     Example:
-      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30 \\
+      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-09-10 \\
         --debtor 91440300MA5F7KQ3XU --supplier 91440300MA5G2HT8LX --reference-sources --json
       recfin invoice verify client/invoices/reference_data/samples/einvoice.xml \\
         --ledger --as supplier/supplier1 --json
