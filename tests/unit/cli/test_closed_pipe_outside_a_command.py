@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 
 from cli.main import EXIT_READER_GONE
-from tests.unit.cli.test_closed_pipe import finished_together, start, start_into_a_closed_pipe
+from tests.unit.cli.test_closed_pipe import ROOT, finished_together, start_into_a_closed_pipe
 
 TOP_LEVEL = ["--help", "--version"]
 ERRORS = {"usage error": ["no-such-command"], "command error": ["network", "status", "--json"]}
@@ -24,9 +25,12 @@ def done(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
     started = {option: start_into_a_closed_pipe(["-m", "cli", option], home()) for option in TOP_LEVEL}
     started.update({name: start_into_a_closed_pipe(["-m", "cli", *args], home(), closed="stderr")
                     for name, args in ERRORS.items()})
-    # `recfin ... 2>&-`: no stderr at all
-    started["stderr closed"] = start(["-m", "cli", "party", "get", "x"], home(), stdout=subprocess.PIPE,
-                                     preexec_fn=lambda: os.close(2))
+    # `recfin ... 2>&-`: no stderr at all, closed by a shell as a user's would. Not by a preexec_fn: that makes
+    # subprocess fork this process and run Python in the child before exec, where gRPC's fork handlers, armed by
+    # channels earlier tests opened here, can abort the child (SIGABRT) before recfin starts.
+    started["stderr closed"] = subprocess.Popen(
+        ["sh", "-c", 'exec "$@" 2>&-', "sh", sys.executable, "-m", "cli", "party", "get", "x"], cwd=ROOT,
+        env={**os.environ, "RECFIN_HOME": str(home()), "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
     return finished_together(started)
 
 
