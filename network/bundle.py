@@ -67,7 +67,7 @@ from . import channel_config, compose, configtx, contract_config, crl, membershi
 from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .default_paths import DEFAULT_INSTALL_ROOT
 from .errors import NetworkError, NodeNotFoundError, shell_word
-from .flock_wait import FlockHolder, flock_holder, flock_within
+from .flock_wait import FlockHolder, flock_holder, flock_within, held_while_stopped
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
@@ -530,8 +530,7 @@ def _writer_refusal(folder: Path, holder: FlockHolder | None) -> str:
                 f"wait for it to finish (or stop it), then run the command again. Nothing was written")
     run = f"another `recfin org bundle` ({holder.named()})"
     if holder.stopped:
-        return (f"{run} holds {folder} and is stopped (Ctrl-Z, a debugger): it lets go of it only once resumed "
-                f"(`kill -CONT {holder.pid}`) or ended. Resume it (or stop it), then run the command again. "
+        return (f"{held_while_stopped(run, holder.pid, folder)}. Resume it (or stop it), then run the command again. "
                 f"Nothing was written")
     return (f"{run} has been writing a bundle into {folder} for over {WRITER_WAIT:.0f} s: wait for it to finish "
             f"(or stop it: `kill {holder.pid}`), then run the command again. Nothing was written")

@@ -69,6 +69,12 @@ class FlockHolder(NamedTuple):
         return f"pid {self.pid}, running since {self.since}"
 
 
+def held_while_stopped(holder: str, pid: int, path: object) -> str:
+    """What a lock's stopped holder (named holder, process pid) does to path: the words every lock's refusal uses."""
+    return (f"{holder} holds {path} and is stopped (Ctrl-Z, a debugger): it lets go of it only once resumed "
+            f"(`kill -CONT {pid}`) or ended")
+
+
 def _boot_time() -> float | None:
     """When the machine booted (seconds since the epoch), the origin of a process's start in /proc."""
     try:

@@ -64,7 +64,7 @@ from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError, shell_word
 from . import flock_wait
-from .flock_wait import flock_holders, flock_within, process_stat
+from .flock_wait import flock_holders, flock_within, held_while_stopped, process_stat
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
                        org_identifier_clash, org_name_ends_in_hyphen, org_name_too_long)
@@ -252,9 +252,7 @@ def _lock_held(path: Path, record: HolderRecord | None, state: str, waited: floa
                                    f"waits for it ({LASTING_HOLDER_WAIT_SECONDS:g} s)",
                              "wait for it to finish, or stop it")
     if record is not None and state == "stopped":
-        return LockHeldError(path, f"{record.named()} holds {path} and is stopped (Ctrl-Z, a debugger): it lets "
-                                   f"go of it only once resumed (`kill -CONT {record.pid}`) or ended",
-                             "resume it (or stop it)")
+        return LockHeldError(path, held_while_stopped(record.named(), record.pid, path), "resume it (or stop it)")
     if record is not None and state == "running":
         # a brief holder (an `org user add` hung midway) past the wait: named as the others are, so the operator
         # finds it without fuser
