@@ -57,25 +57,19 @@ def _credit_code(value: Any, info: ValidationInfo) -> str:
     return value
 
 
-def _invoice_number(value: Any, info: ValidationInfo) -> Any:
-    # only a string can be a number; anything else is left to pydantic's type error (argument-invalid)
-    if isinstance(value, str) and (why := fingerprint.number_problem(value)) is not None:
-        raise rule("invoice-number-invalid", f"{info.field_name}: {why}")
-    return value
+def _text_checked(problem: Callable[[str], str | None], code: str) -> Callable[[Any, ValidationInfo], Any]:
+    """A validator refusing (``code``) a string ``problem`` finds wrong, naming the field and the problem.
+    Only a string can be a number or a code; anything else is left to pydantic's type error (argument-invalid)."""
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and (why := problem(value)) is not None:
+            raise rule(code, f"{info.field_name}: {why}")
+        return value
+    return check
 
 
-def _invoice_code(value: Any, info: ValidationInfo) -> Any:
-    # only a string can be a code; anything else is left to pydantic's type error (argument-invalid)
-    if isinstance(value, str) and (why := fingerprint.code_characters_problem(value)) is not None:
-        raise rule("invoice-code-invalid", f"{info.field_name}: {why}")
-    return value
-
-
-def _paper_number(value: Any, info: ValidationInfo) -> Any:
-    # only a string can be a number; anything else is left to pydantic's type error (argument-invalid)
-    if isinstance(value, str) and (why := fingerprint.paper_number_problem(value)) is not None:
-        raise rule("invoice-number-invalid", f"{info.field_name}: {why}")
-    return value
+_invoice_number = _text_checked(fingerprint.number_problem, "invoice-number-invalid")
+_invoice_code = _text_checked(fingerprint.code_characters_problem, "invoice-code-invalid")
+_paper_number = _text_checked(fingerprint.paper_number_problem, "invoice-number-invalid")
 
 
 def _currency(value: Any, info: ValidationInfo) -> str:

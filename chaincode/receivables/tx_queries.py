@@ -48,9 +48,9 @@ async def _require_named_party(s: Session, uscc: str) -> None:
         pass
 
 
-async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:
-    """Refuse a list of a bank's ``listed`` (its ``own``) unless the caller is that bank or the regulator and
-    ``financier`` names a bank."""
+async def _bank_to_list(s: Session, financier: str, debtor: str, listed: str, own: str) -> None:
+    """Refuse a list of a bank's ``listed`` (its ``own``) unless the caller is that bank or the regulator,
+    ``financier`` names a bank and ``debtor``, when given, names a party."""
     party = await s.party()
     if not financier:
         raise rule("argument-invalid", f"financier is empty: name the bank whose {listed} to list (a bank "
@@ -60,6 +60,8 @@ async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> No
     # a code that names no bank is said, not answered with an empty page that reads as "has nothing" (only the
     # bank itself and the regulator get this far)
     await _require_bank(s, financier)
+    if debtor:
+        await _require_named_party(s, debtor)
 
 
 async def _require_bank(s: Session, code: str) -> Party:
@@ -122,6 +124,14 @@ class QueryTransactions(TransactionGroup):
                        "creditor, financier, banks asked to finance it, and the regulator may read it")
         return party, r
 
+    async def _own_page(self, ctx: Context, index: str, uscc: str, refusal: str, page_size: str,
+                        bookmark: str) -> dict:
+        """A page of the claims ``index`` lists under party ``uscc``, for that party or the regulator
+        (``_own_to_list``, saying ``refusal`` to anyone else)."""
+        s = self._session(ctx)
+        await _own_to_list(s, uscc, refusal)
+        return await queries.page(s.store, index, uscc, _page_size(page_size), bookmark)
+
     @transaction(evaluate=True)
     @rules
     async def GetReceivable(self, ctx: Context, receivable_id: str) -> Receivable:
@@ -177,17 +187,15 @@ class QueryTransactions(TransactionGroup):
     @rules
     async def ListReceivablesByHolder(self, ctx: Context, holder: str, page_size: str, bookmark: str) -> Page:
         """A page of the receivables a party holds (the holder itself or the regulator)."""
-        s = self._session(ctx)
-        await _own_to_list(s, holder, "a party lists only the receivables it holds")
-        return await queries.page(s.store, keys.BY_HOLDER, holder, _page_size(page_size), bookmark)
+        return await self._own_page(ctx, keys.BY_HOLDER, holder, "a party lists only the receivables it holds",
+                                    page_size, bookmark)
 
     @transaction(evaluate=True)
     @rules
     async def ListReceivablesByDebtor(self, ctx: Context, debtor: str, page_size: str, bookmark: str) -> Page:
         """A page of a debtor's payables (the debtor itself or the regulator)."""
-        s = self._session(ctx)
-        await _own_to_list(s, debtor, "a debtor lists only its own payables")
-        return await queries.page(s.store, keys.BY_DEBTOR, debtor, _page_size(page_size), bookmark)
+        return await self._own_page(ctx, keys.BY_DEBTOR, debtor, "a debtor lists only its own payables",
+                                    page_size, bookmark)
 
     @transaction(evaluate=True)
     @rules
@@ -197,9 +205,7 @@ class QueryTransactions(TransactionGroup):
         recourse, by debtor then id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else
         that debtor's only."""
         s = self._session(ctx)
-        await _bank_to_list(s, financier, "financed claims", "the claims it finances")
-        if debtor:
-            await _require_named_party(s, debtor)
+        await _bank_to_list(s, financier, debtor, "financed claims", "the claims it finances")
         return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -211,9 +217,7 @@ class QueryTransactions(TransactionGroup):
         is the offer's public record and its claim's debtor; expired ones are listed too, as the expiry is one of
         the private terms this list does not read (GetOfferTerms reads them)."""
         s = self._session(ctx)
-        await _bank_to_list(s, financier, "open offers", "its own open offers")
-        if debtor:
-            await _require_named_party(s, debtor)
+        await _bank_to_list(s, financier, debtor, "open offers", "its own open offers")
         return await queries.open_offers_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
