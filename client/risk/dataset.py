@@ -13,7 +13,9 @@ are the debtor's features as of ``as_of`` (computed from the history cut at
 receivable was not paid by its due date, or by the next working day when that is
 a Saturday, Sunday or public holiday (paid late, or still unpaid when the
 history ends), else 0, as the features count it; the label is dated by that last
-day on time. The model thus estimates: the probability that an open
+day on time (of a split receivable, whose parts are each to be paid by their own
+day, by the day that decided it: the first part's not paid by it when late, the
+last part's when on time). The model thus estimates: the probability that an open
 receivable of this debtor falling due in the next ``horizon`` days is paid
 late. A receivable is counted as the debtor confirmed it, however its holders
 split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
@@ -33,7 +35,7 @@ receivable due on or after it is left out, for whether it will be paid on time
 is not known yet: that day may not be over (a ledger read as of today), so
 labels cover due dates up to the day before it, and a receivable to be paid by
 the day of a lifting on or after it is left out alike (of a split receivable,
-one with a part unpaid then that is to be paid by such a day). As-of dates
+one with a part to be paid by such a day, paid by then or not). As-of dates
 (:func:`snapshot_dates`) are at least ``horizon`` days apart, so no receivable
 is labelled at two of them.
 
@@ -76,13 +78,14 @@ def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORI
     1 = not paid by the due date. This is the only function that reads events after ``as_of``, and they decide
     the label, never which claims are labelled, but for one whose outcome the history does not show (below): the
     horizon holds the due date the debtor confirmed, and the date returned is the day the claim was to be paid
-    by, the day of the lifting for one a freeze order recorded after ``as_of`` held past its due date.
+    by, the day of the lifting for one a freeze order recorded after ``as_of`` held past its due date (of a split
+    claim whose parts are to be paid by different days, the day that decided it: :func:`_label`).
 
     ``history_ends`` is the last date the history covers, which may be today and not over yet: a receivable due on
     or after it is left out (unpaid then, it may yet be paid on time; one due on it is left out paid or not, so that
     day's on-time payments do not lean the labels toward on time), and events after it are not read; so is one a
     freeze order recorded after ``as_of`` held past its due date that binds it still then, or was lifted on that
-    day. A receivable whose settlement the ledger recorded by
+    day (of a split one, any part so held, paid by then or not). A receivable whose settlement the ledger recorded by
     the end of ``as_of`` is left out as well: a bank prices claims that are still open, and the features as of
     ``as_of`` already count that settlement, so its label would be known on the day it is predicted for. One paid by
     then but recorded later is open to the features as of ``as_of``, and is labelled (by its payment date).
@@ -123,18 +126,29 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
         # every part. One whose last order was lifted after it fell due is to be paid by the day of the lifting
         # (its ``due``), known only once that day is over
         claim = as_the_debtor_could_pay(claim)
-        if claim is None or claim.due >= history_ends:
-            continue
-        # a part unpaid when the history ends is to be paid by its own day, not the claim's earliest (a part an
-        # order held past the due date, by the day of the lifting): on or after that end, its outcome is not known
-        if any(p.settled_on is None and p.pay_by >= history_ends for p in claim.parts):
+        # each part is to be paid by its own day (a part an order held past the due date, by the day of the
+        # lifting), and the claim's outcome is known once the last of them is over: one on or after the end is
+        # not, paid that day or not, as for a claim never split (leaving out only the parts unpaid then would
+        # keep those paid early and lean the labels toward on time)
+        if claim is None or max(p.pay_by for p in claim.parts) >= history_ends:
             continue
         # the other parts settled by as_of: what was open then is the part an order binds since, outcome unknown
         if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
             continue
-        on_time = claim.settled_on is not None and claim.days_late == 0
-        labels.append((claim.due, 0 if on_time else 1))
+        labels.append(_label(claim))
     return labels
+
+
+def _label(claim: OriginalClaim) -> tuple[date, int]:
+    """(the day its outcome was decided, label) of a claim whose every part's day to be paid by is over: late (1)
+    from the first day a part was to be paid by and was not, which is that part's, not an earlier part's paid on
+    time, and on time (0) on the last day a part was to be paid by. A claim never split, or whose parts are all to
+    be paid by one day, is dated by that day; one split and late only through a part a freeze order held past
+    the due date, by the day that part was to be paid by (the day of the lifting), as the claim never split is."""
+    late_parts = [p for p in claim.parts if p.late]
+    if late_parts:
+        return min(p.pay_by for p in late_parts), 1
+    return max(p.pay_by for p in claim.parts), 0
 
 
 def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,
