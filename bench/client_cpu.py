@@ -68,6 +68,7 @@ from client.receivables import CONTRACT_NAME
 from network.crypto import issue, make_ca, new_key
 
 from .cast import Cast, setup_parties
+from .command_options import bench_command, json_option, measured_counts, profile_option
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import OnePeerChain, StandInDeliver, creator_msp, prepared_transaction
@@ -549,20 +550,17 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@click.command("client_cpu", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--iterations", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Measured transactions per client, operation and concurrency.")
-@click.option("--warmup", type=click.IntRange(min=0), default=100, show_default=True,
-              help="Unmeasured transactions before each measured loop.")
+@bench_command("client_cpu")
+@measured_counts(1000, "Measured transactions per client, operation and concurrency.",
+                 100, "Unmeasured transactions before each measured loop.")
 @click.option("--concurrency", type=click.IntRange(min=1), multiple=True,
               help="Transactions in flight (repeatable; default 1 and 16). At 1 recfin runs its sync API too.")
 @click.option("--operation", "operations", type=click.Choice(OPERATIONS), multiple=True,
               help="Measure only this operation (repeatable; default both).")
 @click.option("--client", "clients", type=click.Choice(["python", "node"]), multiple=True,
               help="Measure only this client (repeatable; default both).")
-@click.option("--profile", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Then a profiled pass of recfin's sync client: the top N functions by cumulative CPU.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (progress goes to stderr).")
+@profile_option("Then a profiled pass of recfin's sync client: the top N functions by cumulative CPU.")
+@json_option()
 @click.option("--serve-gateway", "gateway_folder", type=click.Path(file_okay=False, path_type=Path), hidden=True)
 def main(iterations, warmup, concurrency, operations, clients, profile, as_json, gateway_folder) -> None:
     """Client CPU per transaction of recfin's Gateway SDK and of the official Node client

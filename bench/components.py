@@ -69,6 +69,7 @@ from client.receivables import CONTRACT_NAME, new_request_id
 
 from . import memory
 from .cast import SPLIT_AMOUNT_FEN, Cast, discount_offer_arguments, offer_terms, setup_parties
+from .command_options import bench_command, json_option, measured_counts, profile_option
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import PreparedReplies, prepared_transaction
 from .profiling import machine, machine_line, profile_lines, top_functions
@@ -425,19 +426,16 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@click.command("components", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--iterations", type=click.IntRange(min=1), default=300, show_default=True,
-              help="Measured transactions of each operation.")
-@click.option("--warmup", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Unmeasured transactions of each operation first.")
+@bench_command("components")
+@measured_counts(300, "Measured transactions of each operation.",
+                 30, "Unmeasured transactions of each operation first.", least_warmup=1)
 @click.option("--part", "parts", type=click.Choice(["chaincode", "client"]), multiple=True,
               help="Measure only this part (repeatable; default both).")
 @click.option("--peer-options", type=click.Choice(sorted(PEER_OPTIONS)), default="fabric-3.1", show_default=True,
               help="What the peer offers the chaincode in READY: Fabric 3.1's write batching and multi-key reads, "
                    "or none.")
-@click.option("--profile", type=click.IntRange(min=0), default=0, metavar="N",
-              help="After the measured pass, a profiled one: the top N functions by cumulative time.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (progress goes to stderr).")
+@profile_option("After the measured pass, a profiled one: the top N functions by cumulative time.")
+@json_option()
 def main(iterations, warmup, parts, peer_options, profile, as_json) -> None:
     """CPU per transaction of the chaincode server and of the Gateway client, without a Fabric
     network: register, confirm and transfer (a split) of the receivables contract; for the chaincode

@@ -32,6 +32,7 @@ from typing import Any
 
 import click
 
+from bench.command_options import bench_command, json_option, profile_option
 from bench.profiling import machine, machine_line, profile_lines, top_functions
 from client.invoices import InvoiceError, read_scans
 from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
@@ -148,15 +149,14 @@ def text_report(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@click.command("invoice_read", context_settings={"help_option_names": ["-h", "--help"]})
+@bench_command("invoice_read")
 @click.argument("pdf", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pages", type=click.IntRange(min=1), default=400, show_default=True,
               help="Without PDF: how many times the sample's page is printed in the file made for the run.")
 @click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
               help="Measured readings (each followed by a reading stage by stage).")
-@click.option("--profile", type=click.IntRange(min=0), default=0, metavar="N",
-              help="After the measured runs, a profiled reading: the top N functions by cumulative time.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@profile_option("After the measured runs, a profiled reading: the top N functions by cumulative time.")
+@json_option("Print the report as JSON.")
 def main(pdf: Path | None, pages: int, runs: int, profile: int, as_json: bool) -> None:
     """Time reading a PDF of invoices (read_scans), whole and stage by stage: opening it, its text layer,
     the check whether that layer is a scanner's, and reading each invoice's fields.

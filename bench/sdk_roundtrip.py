@@ -44,6 +44,7 @@ from client.gateway import CommitError
 from client.timeouts import MAX_SECONDS
 
 from . import cpu
+from .command_options import bench_command, json_option
 from .driver import CONCURRENCY, Operation, Plan
 from .network_session import open_client, step_timeouts
 from .profiling import machine, machine_line
@@ -177,7 +178,7 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
                                     say=say)
 
 
-@click.command("sdk-roundtrip", context_settings={"help_option_names": ["-h", "--help"]})
+@bench_command("sdk-roundtrip")
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who submits: an org of the network and optionally one of its users.")
 @click.option("--concurrency", "concurrencies", type=click.IntRange(min=1), multiple=True,
@@ -196,7 +197,7 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
 @topology_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (progress goes to stderr).")
+@json_option("Print the figures as JSON (progress goes to stderr).")
 @reports_ledger_errors
 def main(as_, concurrencies, warmup, duration, call_timeout, demo_runs, topology_path, data_root, as_json) -> None:
     """The SDK's round trip on the running network: tx/s, latency p50/p99 and client CPU per

@@ -43,10 +43,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
+from cli.options import names_a_pin_variable
 from client.gateway import HSMSignerFactory, HSMSignerOptions, key_id_for, private_key_signer
 from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMError, import_private_key
-from client.gateway.hsm_msp import pin_env_problem
+from client.hsm_defaults import DEFAULT_PIN_ENV
 
+from .command_options import bench_command, json_option, measured_counts
 from .profiling import machine, machine_line
 from .stats import latency_summary
 
@@ -157,25 +159,15 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
     return key_id
 
 
-def variable_name(_ctx, _param, pin_env: str) -> str:
-    """--pin-env, refused without being shown when it is not a variable's name: it may be the PIN itself."""
-    if problem := pin_env_problem(pin_env):
-        raise click.BadParameter(problem, param_hint="--pin-env")
-    return pin_env
-
-
-@click.command("signing", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--iterations", type=click.IntRange(min=1), default=2000, show_default=True,
-              help="Measured signatures per signer.")
-@click.option("--warmup", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Unmeasured signatures first.")
+@bench_command("signing")
+@measured_counts(2000, "Measured signatures per signer.", 50, "Unmeasured signatures first.")
 @click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module; without --token, SoftHSM2's libsofthsm2.so, wherever it is installed.")
 @click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
 @click.option("--key-label", default=None, help="With --token: the key's CKA_LABEL.")
 @click.option("--key-id", default=None, callback=hex_key_id, help="With --token: the key's CKA_ID, hex.")
-@click.option("--pin-env", default="RECFIN_HSM_PIN", show_default=True, callback=variable_name,
+@click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=names_a_pin_variable,
               help="With --token: the name of the environment variable holding the user PIN (never the PIN).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report (machine and rows) as JSON.")
+@json_option("Print the report (machine and rows) as JSON.")
 @click.pass_context
 def main(ctx, iterations, warmup, library, token, key_label, key_id, pin_env, as_json) -> None:
     """Per-signature wall and CPU time: in-process key vs PKCS#11 token.

@@ -28,7 +28,7 @@ from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
     with_options,
 )
-from .options import PathType
+from .options import PathType, names_a_pin_variable
 from .output import as_typed, emit
 
 if TYPE_CHECKING:
@@ -64,15 +64,6 @@ def _token_label(_ctx, _param, token_label: str) -> str:
     return token_label
 
 
-def _variable_name(_ctx, _param, pin_env: str) -> str:
-    # refused as the option, before the module is loaded or a PIN asked for: the value may be the PIN itself
-    from client.gateway.hsm_msp import pin_env_problem
-
-    if problem := pin_env_problem(pin_env):
-        raise click.BadParameter(problem, param_hint="--pin-env")
-    return pin_env
-
-
 _library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True),
                         default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
@@ -81,7 +72,7 @@ _library = click.option("--library", type=PathType(dir_okay=False, path_type=str
 _token = click.option("--token", "token_label", required=True, callback=_token_label,
                       help="Label of the token that keeps the key.")
 _pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True,
-                        callback=_variable_name,
+                        callback=names_a_pin_variable,
                         help="Name of the environment variable holding the token's user PIN (asked for on stderr "
                              "when unset, in a terminal); never the PIN itself.")
 _json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

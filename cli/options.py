@@ -640,3 +640,14 @@ def _not_utf8(command: click.Command, param: click.Parameter, word: str, *, vari
     return (f"{shown} is not UTF-8 text: it holds bytes of another encoding, as a terminal set to GBK or "
             f"another legacy encoding sends; nothing was sent: set the terminal to UTF-8 (and LANG, e.g. "
             f"LANG=zh_CN.UTF-8) and {again}{instead}")
+
+
+def names_a_pin_variable(_ctx: click.Context, _param: click.Parameter, pin_env: str) -> str:
+    """--pin-env, refused as the option, before a module is loaded or a PIN asked for, and without being shown when
+    it is not a variable's name: the value may be the PIN itself."""
+    # imported here: the client.gateway package loads gRPC, which commands that take no --pin-env need not wait for
+    from client.gateway.hsm_msp import pin_env_problem
+
+    if problem := pin_env_problem(pin_env):
+        raise click.BadParameter(problem, param_hint="--pin-env")
+    return pin_env
