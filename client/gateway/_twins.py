@@ -67,52 +67,81 @@ class Offload:
     work given up on, which returns later in its thread, changes what the body holds."""
 
 
+class _Run:
+    """One run of a shared body, for both families: ``for step in run`` gives each step the body yields, and
+    before the next one the loop hands back what that step gave (``reply``) or the error it raised (``fail``:
+    thrown into the body at its ``yield``, which may handle it). Once the body returns, the loop ends and
+    ``result`` holds what it returned."""
+
+    def __init__(self, steps: Steps[Any]) -> None:
+        self._steps = steps
+        self._resume: Callable[[Any], Any] = steps.send
+        self._given: Any = None
+        self.result: Any = None
+
+    def __iter__(self) -> "_Run":
+        return self
+
+    def __next__(self) -> Any:
+        resume, given = self._resume, self._given
+        self._resume, self._given = self._steps.send, None
+        try:
+            return resume(given)
+        except StopIteration as finished:
+            self.result = finished.value
+            raise StopIteration from None
+
+    def reply(self, value: Any) -> None:
+        self._given = value
+
+    def fail(self, error: BaseException) -> None:
+        self._resume, self._given = self._steps.throw, error
+
+    def end(self) -> None:
+        """Closes the body where it stands: no later step is taken."""
+        self._steps.close()
+
+
 def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
     """The sync method that runs ``body``."""
 
     def method(*args, **kwargs):
-        steps = body(*args, **kwargs)
-        resume, reply = steps.send, None
-        while True:
+        run = _Run(body(*args, **kwargs))
+        for step in run:
+            if isinstance(step, (Pause, Offload)):
+                try:
+                    run.reply(_waited_blocking(step))
+                except BaseException as error:  # noqa: BLE001 - Ctrl-C in a sleep, the work's error: to the body
+                    run.fail(error)
+                continue
             try:
-                step = resume(reply)
-            except StopIteration as finished:
-                return finished.value
-            resume = steps.send
-            if isinstance(step, Pause):
-                try:
-                    reply = time.sleep(step.seconds) if step.seconds else None
-                except BaseException as error:  # noqa: BLE001 - Ctrl-C in the sleep reaches the body, as a cancel does
-                    resume, reply = steps.throw, error
-            elif isinstance(step, Offload):
-                try:
-                    reply = done_blocking(step)
-                except BaseException as error:  # noqa: BLE001 - handed to the body, as in the async twin
-                    resume, reply = steps.throw, error
-            else:
-                try:
-                    refuse_awaitable(step)
-                except ValueError:
-                    steps.close()  # no later step
-                    raise
-                reply = step
+                refuse_awaitable(step)
+            except ValueError:
+                run.end()
+                raise
+            run.reply(step)
+        return run.result
 
     return _named_after(body, method)
+
+
+def _waited_blocking(step: "Pause | Offload") -> Any:
+    """What the sync method sends back for a Pause (slept out) or an Offload, as :func:`_awaitable` for its twin."""
+    if isinstance(step, Offload):
+        return done_blocking(step)
+    if step.seconds:
+        time.sleep(step.seconds)
+    return None
 
 
 def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
     """The coroutine method that runs ``body``, awaiting each step."""
 
     async def method(*args, **kwargs):
-        steps = body(*args, **kwargs)
-        resume, reply = steps.send, None
-        while True:
-            try:
-                step = resume(reply)
-            except StopIteration as finished:
-                return finished.value
+        run = _Run(body(*args, **kwargs))
+        for step in run:
             if not isinstance(step, (Pause, Offload)) and not inspect.isawaitable(step):
-                steps.close()  # no later step: a submit after a sync endorse would be ordered unawaited
+                run.end()  # no later step: a submit after a sync endorse would be ordered unawaited
                 raise ValueError(
                     f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
                     "which connect_async() cannot use. That call has already been made (its request reached the "
@@ -120,10 +149,10 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
                     "or give connect_async() an async transport (one whose calls return awaitables)"
                 )
             try:
-                reply = await _awaitable(step)
-                resume = steps.send
+                run.reply(await _awaitable(step))
             except BaseException as error:  # noqa: BLE001 - handed to the body, which re-raises what it does not handle
-                resume, reply = steps.throw, error
+                run.fail(error)
+        return run.result
 
     return _named_after(body, method)
 
