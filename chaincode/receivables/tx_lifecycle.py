@@ -15,8 +15,28 @@ from .arguments import require_text
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, REJECTED, SPLIT, WITHDRAWN, Receivable
 from .schemas import TransferResult
-from .session import rules
+from .session import Session, rules
 from .tx_base import TransactionGroup, step_committed_in, step_hidden_by_a_freeze
+
+
+async def _end_registration(s: Session, r: Receivable, by: str, action: str, reason: str, status: str, event: str,
+                            reason_field: str, **dated: str) -> dict:
+    """End a REGISTERED claim its debtor never confirmed (``action`` by party ``by``: RejectReceivable,
+    WithdrawReceivable) for ``reason``, kept in ``reason_field``, with ``dated`` fields set: its status becomes
+    ``status``, its invoices and goods receipts are released, and ``event`` says why."""
+    # first: a claim confirmed stays confirmed ("reject", "withdraw" in the refusal)
+    lifecycle.ensure_status(r, (REGISTERED,), action.removesuffix("Receivable").lower())
+    why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
+    lifecycle.ensure_not_frozen(r)
+    before = r.model_copy()
+    r.status = status
+    for name, value in {reason_field: why, **dated}.items():
+        setattr(r, name, value)
+    r.last = s.action(action, by)
+    await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
+    await s.store.put_receivable(r, before)
+    s.emit(event, r.id, reason=why)
+    return r.to_json()
 
 
 class LifecycleTransactions(TransactionGroup):
@@ -54,16 +74,8 @@ class LifecycleTransactions(TransactionGroup):
         """The debtor rejects a claim it does not owe; its invoices and goods receipts are released."""
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
-        lifecycle.ensure_status(r, (REGISTERED,), "reject")   # first: a claim confirmed stays confirmed
-        why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
-        lifecycle.ensure_not_frozen(r)
-        before = r.model_copy()
-        r.status, r.rejection_reason = REJECTED, why
-        r.last = s.action("RejectReceivable", debtor.uscc)
-        await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
-        await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_REJECTED, r.id, reason=r.rejection_reason)
-        return r.to_json()
+        return await _end_registration(s, r, debtor.uscc, "RejectReceivable", reason, REJECTED,
+                                       events.RECEIVABLE_REJECTED, "rejection_reason")
 
     @transaction
     @rules
@@ -79,16 +91,8 @@ class LifecycleTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         creditor, r = await self._as_holder(s, receivable_id)
-        lifecycle.ensure_status(r, (REGISTERED,), "withdraw")   # first: a claim confirmed stays confirmed
-        why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
-        lifecycle.ensure_not_frozen(r)
-        before = r.model_copy()
-        r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, why, s.today_iso
-        r.last = s.action("WithdrawReceivable", creditor.uscc)
-        await upgrade.release_invoices(s.store, r)   # as a rejection releases them
-        await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_WITHDRAWN, r.id, reason=r.withdrawal_reason)
-        return r.to_json()
+        return await _end_registration(s, r, creditor.uscc, "WithdrawReceivable", reason, WITHDRAWN,
+                                       events.RECEIVABLE_WITHDRAWN, "withdrawal_reason", withdrawn_on=s.today_iso)
 
     # ================================================================ split and transfer
 
