@@ -157,11 +157,6 @@ def test_timeouts_per_call_kind_reach_the_transport(credentials):
     ]
 
 
-def test_default_timeouts_are_set():
-    timeouts = Timeouts()
-    assert all(t and t > 0 for t in (timeouts.evaluate, timeouts.endorse, timeouts.submit, timeouts.commit_status))
-
-
 def test_submit_async_returns_result_and_commit(contract, transport):
     transport.result = b"r"
     transport.block_number = 42
