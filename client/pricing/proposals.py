@@ -738,6 +738,10 @@ def _tie_break(p: Proposal, ahead: Proposal, by: Literal["cost", "cash"], shown,
     return " by offer id alone: the two are alike in all else"
 
 
+# why an offer on ACT/360 costs more a year than one on ACT/365 at the same quoted rate, in an offer's why
+ACT_360_COSTS_MORE = "ACT/360 charges 365/360 of the quoted rate over a year"
+
+
 def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str:
     """Where ``p`` ranks and why, its APRs to ``places`` (:func:`apr_places`), at which different APRs show apart."""
     def shown(fen: int) -> str:
@@ -784,11 +788,16 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str
         if p.fees:
             parts.append(f"fees {shown(p.fees)} add to the cost")
         if p.day_count == "ACT/360":
-            parts.append("ACT/360 charges 365/360 of the quoted rate over a year")
+            parts.append(ACT_360_COSTS_MORE)
         parts.append("with recourse: you repay if the debtor does not" if p.recourse else "without recourse")
     else:
         parts.append(f"the debtor pays {shown(p.net_cash)} now instead of the {shown(terms.face_amount)} outstanding "
-                     f"on {terms.due_date}; no fees, no recourse")
+                     f"on {terms.due_date}")
+        # the debtor's discount is counted on its basis as a bank's interest is: at one quoted rate, an
+        # early payment on ACT/360 costs more than a bank's offer on ACT/365, and says why as the bank's does
+        if p.day_count == "ACT/360":
+            parts.append(ACT_360_COSTS_MORE)
+        parts.append("no fees, no recourse")
     return "; ".join(parts)
 
 
