@@ -9,9 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from client.gateway._twins import awaiting
-from client.gateway.errors import GatewayError
 
-from ._contract_calls import CALL_GIVEN_UP
 from ._events import AsyncReceivablesEvents
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
@@ -76,25 +74,6 @@ class AsyncReceivablesClient(_Operations):
     while it was endorsed, the transaction cannot commit (nothing reached the orderer); cancelled after the
     orderer was handed it, it may have committed, and the note says how to retry it at most once ("Retries are
     exactly-once" in docs/sdk-receivables.md)."""
-
-    async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(kind, name, args, transient, endorsing_organizations)
-        try:
-            if kind == "submit":
-                payload = await self.contract.submit(name, **options)
-            else:
-                payload = await self.contract.evaluate(name, **options)
-        except GatewayError as error:
-            refusal = self._refusal(error, name)
-            if refusal is error:
-                self._name_request_id(error, kind, name, args)
-                raise
-            raise refusal from error
-        except CALL_GIVEN_UP as given_up:
-            # cancelled or interrupted while it waited: its request id named, and raised on (never swallowed)
-            self._name_request_id(given_up, kind, name, args)
-            raise
-        return self._answer(kind, name, args, model, payload)
 
     _run_steps = staticmethod(awaiting)
 

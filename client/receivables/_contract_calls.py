@@ -133,7 +133,28 @@ class _ContractCalls:
 
     def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
-        raise NotImplementedError
+        """``name`` submitted or evaluated with ``args``, its answer as ``model``: the answer of the blocking
+        client, a coroutine of the async one (:attr:`_run_steps`)."""
+        return self._run_steps(self._call_steps)(kind, name, args, model, transient, endorsing_organizations)
+
+    def _call_steps(self, kind: str, name: str, args: Sequence[str], model: Any, transient: dict[str, bytes] | None,
+                    endorsing_organizations: Sequence[str] | None) -> Steps[Any]:
+        options = self._options(kind, name, args, transient, endorsing_organizations)
+        call = self.contract.submit if kind == "submit" else self.contract.evaluate
+        try:
+            payload = yield call(name, **options)
+        except GatewayError as error:
+            refusal = self._refusal(error, name)
+            if refusal is error:
+                self._name_request_id(error, kind, name, args)
+                raise
+            raise refusal from error
+        except CALL_GIVEN_UP as given_up:
+            # Ctrl-C, a cancellation or a deadline while it waited: its request id named, and raised on (never
+            # swallowed)
+            self._name_request_id(given_up, kind, name, args)
+            raise
+        return self._answer(kind, name, args, model, payload)
 
     _run_steps: Callable[[Callable[..., Steps[Any]]], Callable[..., Any]]
     """How this client runs a body the two clients share (``client.gateway._twins``): ``blocking`` in

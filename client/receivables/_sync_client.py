@@ -7,9 +7,7 @@ from datetime import date
 from typing import Any
 
 from client.gateway._twins import blocking
-from client.gateway.errors import GatewayError
 
-from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
 from ._queries import next_bookmark
@@ -35,22 +33,6 @@ class ReceivablesClient(_Operations):
     (the orgs the claim's key names) name their orgs: see
     "Who endorses" in docs/sdk-receivables.md.
     """
-
-    def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(kind, name, args, transient, endorsing_organizations)
-        try:
-            payload = self.contract.submit(name, **options) if kind == "submit" else self.contract.evaluate(name, **options)
-        except GatewayError as error:
-            refusal = self._refusal(error, name)
-            if refusal is error:
-                self._name_request_id(error, kind, name, args)
-                raise
-            raise refusal from error
-        except CALL_GIVEN_UP as given_up:
-            # Ctrl-C while it waited: named with its request id, then raised on
-            self._name_request_id(given_up, kind, name, args)
-            raise
-        return self._answer(kind, name, args, model, payload)
 
     _run_steps = staticmethod(blocking)
 
