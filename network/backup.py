@@ -37,6 +37,7 @@ from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, 
 from .bundle import PUBLIC_SUFFIXES
 from .control import (DATA_ROOT_MARKER, DISK_FULL_ERRNOS, NOT_WRITABLE_ERRNOS, RUN_LOCK_FILE, STAGED_LEFTOVER,
                       RunLockedError, owned_pid_files, run_lock)
+from .crypto import holds_private_key
 from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
@@ -186,7 +187,7 @@ def _left_out(rel: str) -> bool:
 
 def _holds_private_key(rel: str, data: bytes) -> bool:
     """Whether a file of another org, by its name, folder or content, is a private key (never in an org's backup)."""
-    return rel.endswith((".key", "_sk")) or "/keystore/" in f"/{rel}/" or b"PRIVATE KEY" in data
+    return rel.endswith((".key", "_sk")) or "/keystore/" in f"/{rel}/" or holds_private_key(data)
 
 
 @dataclass(frozen=True)

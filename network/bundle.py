@@ -37,8 +37,8 @@ the topology gives only say where those names point (Topology.host_addresses). P
 profile are under `install_root` (default /var/recfin, the folder the README says to
 unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
 No other org's private key is ever copied: other orgs contribute certificates only (a file among
-them that holds a key, a link to one or a key saved as .pem, is left out; a CA or TLS CA certificate file,
-which every bundle needs, holding one is refused with nothing written). An org that
+them that holds a key, a link to one or a key saved under another name, PEM or DER, is left out; a CA or TLS CA
+certificate file, which every bundle needs, holding one is refused with nothing written). An org that
 made its own keys (`recfin org keys`) has only its certificates in data_root: its bundle is
 written without its identities and package (listed as missing), and its company adds them on
 its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes what follows from them).
@@ -64,7 +64,8 @@ from google.protobuf.message import DecodeError
 from client.atomic_file import write_atomically
 
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
-from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
+from .crypto import (HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, holds_private_key, load_cert, org_crypto,
+                     revoked_by_org)
 from .default_paths import DEFAULT_INSTALL_ROOT
 from .errors import NetworkError, NodeNotFoundError, shell_word
 from .flock_wait import FlockHolder, flock_holder, flock_within, held_while_stopped
@@ -157,7 +158,9 @@ def file_digest(path: Path) -> dict:
 
 
 def _holds_private_key(path: Path, data: bytes) -> bool:
-    return path.suffix == ".key" or path.parent.name == "keystore" or b"PRIVATE KEY" in data
+    """Whether a file is a private key by its name or folder (a key file, a keystore's) or holds one by its content,
+    PEM or DER under any name (crypto.holds_private_key)."""
+    return path.suffix == ".key" or path.parent.name == "keystore" or holds_private_key(data)
 
 
 def _copy(src: Path, dst: Path, bundle: Bundle) -> None:

@@ -55,10 +55,12 @@ operator's word that the CA never issued it (`org user add --never-issued`).
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import ipaddress
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -68,6 +70,7 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -246,6 +249,40 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
             "command again") from None
     except ValueError as error:
         raise _damaged(path, "private key", error) from None
+
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+# A PKCS#12 file's opening (PFX: SEQUENCE { version 3, ContentInfo { pkcs7-data | pkcs7-signedData ...): its bags
+# may be sealed by a password, so a file of that shape counts as holding a key, as a key that asks for one does.
+_PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x02\x01\x03\x30"
+                           rb"(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)"
+                           rb"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07[\x01\x02]", re.DOTALL)
+
+
+def holds_private_key(data: bytes) -> bool:
+    """Whether a file's content holds a private key, whatever the file is named: a PEM block labelled as one (PKCS#8,
+    encrypted or not, SEC1, PKCS#1, OpenSSH), a PEM block of another label whose content is one, a whole file that
+    is one in DER, or a PKCS#12 file. A key asking for a password counts: it is still the key."""
+    blocks = _PEM_BLOCK.findall(data)
+    if any(label.endswith(b"PRIVATE KEY") for label, _ in blocks):
+        return True
+    ders = [data]
+    for _, body in blocks:
+        try:
+            ders.append(base64.b64decode(b"".join(body.split()), validate=True))
+        except ValueError:
+            continue
+    return any(_der_private_key(der) for der in ders) or _PKCS12_START.match(data) is not None
+
+
+def _der_private_key(der: bytes) -> bool:
+    try:
+        serialization.load_der_private_key(der, password=None)
+    except (TypeError, UnsupportedAlgorithm):    # encrypted, or of an algorithm this build cannot use: still a key
+        return True
+    except ValueError:
+        return False
+    return True
 
 
 def holds_key_of(key_path: Path, cert: x509.Certificate) -> bool:

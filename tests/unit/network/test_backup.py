@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import common_pb2
 
 from cli.network_commands import network
@@ -340,6 +341,18 @@ def test_org_backup_holds_no_other_orgs_private_key(data, topology, tmp_path):
     assert {rel for rel in files if rel.startswith("profiles/")} == {"profiles/bank.json"}
     assert {"channel/receivables.block", "chaincode/receivables/deployment.json", "membership.yaml"} <= set(files)
     assert backup_restore.restore_backup(out, tmp_path / "bank-host").org == "bank"
+
+
+def test_org_backup_leaves_out_another_orgs_key_in_der_under_a_certificates_name(data, topology, tmp_path):
+    key = (data / "crypto" / "supplier" / "ca" / "ca.key").read_bytes()
+    der = serialization.load_pem_private_key(key, password=None).private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    (data / "crypto" / "supplier" / "msp" / "cacerts" / "ca-copy.pem").write_bytes(der)
+    out = tmp_path / "bank.tar.gz"
+    backup.write_backup(data, out, topology=topology, org="bank")
+    files = {m.name.removeprefix("data/"): c for m, c in members(out) if m.isreg()}
+    assert "crypto/supplier/msp/cacerts/ca.pem" in files
+    assert "crypto/supplier/msp/cacerts/ca-copy.pem" not in files and der not in files.values()
 
 
 def test_org_backup_of_an_org_the_topology_lacks_is_refused(data, topology, tmp_path):

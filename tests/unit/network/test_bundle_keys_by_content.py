@@ -1,0 +1,84 @@
+"""A bundle carries no private key but the org's own signing keys, whatever the file holding one is called: the
+content decides, a key in DER or PEM (encrypted or not) or a PKCS#12 file, not a name like .key or keystore/."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from network import bundle
+from network.crypto import holds_private_key, org_crypto
+
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PKCS8, SEC1 = serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL
+DER, PEM = serialization.Encoding.DER, serialization.Encoding.PEM
+PLAIN, SEALED = serialization.NoEncryption(), serialization.BestAvailableEncryption(b"password")
+
+
+def _certificate() -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca.example")])
+    now = dt.datetime.now(dt.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(EC_KEY.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+            .sign(EC_KEY, hashes.SHA256()))
+
+
+CERT = _certificate()
+KEYS = {
+    "ec-pkcs8-der": EC_KEY.private_bytes(DER, PKCS8, PLAIN),
+    "ec-sec1-der": EC_KEY.private_bytes(DER, SEC1, PLAIN),
+    "ec-pkcs8-der-encrypted": EC_KEY.private_bytes(DER, PKCS8, SEALED),
+    "rsa-pkcs1-der": RSA_KEY.private_bytes(DER, SEC1, PLAIN),
+    "ec-pkcs8-pem-encrypted": EC_KEY.private_bytes(PEM, PKCS8, SEALED),
+    "rsa-pkcs1-pem": RSA_KEY.private_bytes(PEM, SEC1, PLAIN),
+    "der-key-under-a-certificate-label": (b"-----BEGIN CERTIFICATE-----\n"
+                                          + base64.encodebytes(EC_KEY.private_bytes(DER, PKCS8, PLAIN))
+                                          + b"-----END CERTIFICATE-----\n"),
+    "pkcs12": pkcs12.serialize_key_and_certificates(b"ca", EC_KEY, CERT, None, SEALED),
+}
+PUBLIC = {
+    "certificate-pem": CERT.public_bytes(PEM),
+    "certificate-der": CERT.public_bytes(DER),
+    "public-key-der": EC_KEY.public_key().public_bytes(DER, serialization.PublicFormat.SubjectPublicKeyInfo),
+    "config": b"NodeOUs:\n  Enable: true\n",
+}
+
+
+@pytest.mark.parametrize("content", KEYS.values(), ids=KEYS.keys())
+def test_a_private_key_is_told_by_its_content(content):
+    assert holds_private_key(content)
+
+
+@pytest.mark.parametrize("content", PUBLIC.values(), ids=PUBLIC.keys())
+def test_certificates_and_public_keys_are_no_private_key(content):
+    assert not holds_private_key(content)
+
+
+@pytest.mark.parametrize("org", ["bank", "supplier"])
+def test_a_key_saved_under_a_certificates_name_is_left_out_of_the_bundle(hosts, network_host, tmp_path, org):
+    spec = hosts.org(org)
+    crypto = org_crypto(network_host, spec.name, spec.domain)
+    planted = {}
+    for n, (what, content) in enumerate(KEYS.items()):
+        suffix = (".pem", ".crt", ".der")[n % 3]
+        folder = ("cacerts", "tlscacerts", "intermediatecerts")[n % 3]
+        planted[f"{folder}/{what}{suffix}"] = content
+    planted["cacerts/ca-cert.pem"] = PUBLIC["certificate-pem"]      # a certificate of another name is kept
+    for rel, content in planted.items():
+        (crypto.msp_dir / rel).parent.mkdir(exist_ok=True)
+        (crypto.msp_dir / rel).write_bytes(content)
+
+    written = bundle.write(hosts, network_host, "supplier", tmp_path / "supplier")
+
+    copy = org_crypto(written.root, spec.name, spec.domain)
+    carried = {p.relative_to(copy.msp_dir).as_posix() for p in copy.msp_dir.rglob("*") if p.is_file()}
+    assert "cacerts/ca-cert.pem" in carried and "cacerts/ca.pem" in carried
+    assert not carried & {rel for rel in planted if rel != "cacerts/ca-cert.pem"}
+    assert not [p for p in written.root.rglob("*") if p.is_file() and p.read_bytes() in KEYS.values()]
