@@ -384,9 +384,14 @@ def who_acts_options(as_help: str) -> list[Callable]:
         click.option("--as", "as_", metavar="ORG[/USER]", help=as_help),
         click.option("--org", hidden=True, help="Alias: the ORG of --as."),
         click.option("--user", hidden=True, help="Alias: the USER of --as."),
-        click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
-                     help="Network data folder holding profiles/ (default: the topology's)."),
+        data_root_option(),
     ]
+
+
+def data_root_option() -> Callable:
+    """``--data-root DIR`` of a command that reads an org's connection profile (the command gets ``data_root``)."""
+    return click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
+                        help="Network data folder holding profiles/ (default: the topology's).")
 
 
 def with_options(fn: Callable, options: list[Callable]) -> Callable:

@@ -390,8 +390,7 @@ def _config(config_path: Path | None, name: str):
                    "the command that withdraws it].")
 @endorsing_org_option(f"{OFFER_ENDORSERS} (on the ledger, for the offer)")
 @connection.call_timeout_option()
-@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
-              help="Network data folder holding profiles/ (default: the topology's).")
+@connection.data_root_option()
 @click.option("--json", "as_json", is_flag=True,
               help="Print the quote as JSON (amounts in integer fen, rates as decimal fractions): recfin's pricing, "
                    "not a contract document, each figure under the key the table names it by, with the score it "
@@ -1057,8 +1056,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
 @connection.call_timeout_option()
-@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
-              help="Network data folder holding profiles/ (default: the topology's).")
+@connection.data_root_option()
 @click.option("--json", "as_json", is_flag=True,
               help="Print the ranking as JSON (amounts in integer fen, rates as decimal fractions): recfin's "
                    "comparison, not a contract document: the receivable, on, by and the proposals, each figure "

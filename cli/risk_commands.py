@@ -660,8 +660,7 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                    "features.")
 @holiday_calendar_option()
 @connection.call_timeout_option()
-@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
-              help="Network data folder holding profiles/ (default: the topology's).")
+@connection.data_root_option()
 @click.option("--json", "as_json", is_flag=True,
               help="Print the score as JSON (amounts in integer fen, in currency): the model's score of the "
                    "debtor, not a contract document, with what it is not of (claims_not_counted, "
