@@ -3,6 +3,7 @@ content parsed once for all that read it (:class:`PageContents`)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from contextlib import contextmanager, nullcontext
 
@@ -99,17 +100,35 @@ def text_layer(pages, contents: PageContents | None = None) -> tuple[str, list[T
             with contents.in_place(page), _forms_entered(forms):
                 text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size)))
         text = text or ""
-        texts.append(text)
+        texts.append(_unpaired_surrogates_replaced(text))
         height = round(float(page.mediabox.height))
         placed = _placed_lines(pieces, height, offset) if "".join(p[0] for p in pieces) == text else None
         page_lines = placed if placed is not None else text_lines(text)
         for line in page_lines:
             line.page_number = number
+            _unpaired_surrogates_unsure(line)
         lines.extend(page_lines)
         offset += height
     contents.unread = work.unread()
     contents.text_work += work.spent
     return "\n".join(texts), lines
+
+
+# A font's ToUnicode CMap may map a glyph to half of a UTF-16 surrogate pair (<D800>), which pypdf passes on as it is:
+# no character, which neither a terminal nor a UTF-8 file can take
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unpaired_surrogates_replaced(text: str) -> str:
+    return _UNPAIRED_SURROGATE.sub("\ufffd", text)
+
+
+def _unpaired_surrogates_unsure(line: TextLine) -> None:
+    """Each unpaired surrogate of the line as U+FFFD, the character Unicode has for one it cannot name, read with no
+    confidence: the field holding it is flagged for a person, who reads the character off the page."""
+    for found in _UNPAIRED_SURROGATE.finditer(line.text):
+        line.conf[found.start()] = 0.0
+    line.text = _unpaired_surrogates_replaced(line.text)
 
 
 def _forms_entered(forms: int | None):
