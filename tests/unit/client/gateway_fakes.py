@@ -11,6 +11,7 @@ import asyncio
 import datetime
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from concurrent import futures
 
 import grpc
@@ -379,3 +380,15 @@ def start_server(servicer, credentials=None):
         port = server.add_secure_port("127.0.0.1:0", credentials)
     server.start()
     return server, port
+
+
+@contextmanager
+def serving(servicer, credentials=None):
+    """``servicer`` served in-process for the block, which gets its target (``127.0.0.1:port``); released
+    (``servicer.release``) and stopped at the end."""
+    server, port = start_server(servicer, credentials)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        servicer.release.set()
+        server.stop(None)

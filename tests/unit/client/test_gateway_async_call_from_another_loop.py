@@ -14,7 +14,7 @@ import pytest
 
 from client.gateway import connect_async, private_key_signer
 
-from .gateway_fakes import Servicer, events_response, start_server
+from .gateway_fakes import Servicer, events_response, serving, start_server
 
 CHANNEL = "receivables-channel"
 
@@ -28,10 +28,8 @@ class Peer(Servicer):
 @pytest.fixture
 def served():
     servicer = Peer()
-    server, port = start_server(servicer)
-    yield servicer, f"127.0.0.1:{port}"
-    servicer.release.set()
-    server.stop(None)
+    with serving(servicer) as target:
+        yield servicer, target
 
 
 def in_another_loop(make_call):

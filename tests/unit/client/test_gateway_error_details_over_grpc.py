@@ -12,7 +12,7 @@ from fabric_protos.gateway import gateway_pb2
 
 from client.gateway import (CommitStatusError, EndorseError, ErrorDetail, EvaluateError, SubmitError, connect,
                             connect_async, private_key_signer)
-from .gateway_fakes import Servicer, rpc_status, start_server
+from .gateway_fakes import Servicer, rpc_status, serving
 
 CHANNEL = "receivables-channel"
 DETAILS = (ErrorDetail("peer0.org1:7051", "Org1MSP", "chaincode response 500, no such receivable"),
@@ -36,33 +36,29 @@ class FailingServicer(Servicer):
         super().__init__()
         self.failing, self.code = failing, code
 
-    def _fail(self, context):
-        status = rpc_status(self.code.value[0], f"{self.failing} failed",
-                            [_packed(DETAILS[0]), CUT_SHORT, _packed(DETAILS[1])])
+    def _fail_if_failing(self, name, request, context):
+        if name != self.failing:
+            return
+        self.seen.append((name, request, None, None))
+        status = rpc_status(self.code.value[0], f"{name} failed", [_packed(DETAILS[0]), CUT_SHORT, _packed(DETAILS[1])])
         context.set_trailing_metadata((("grpc-status-details-bin", status),))
-        context.abort(self.code, f"{self.failing} failed")
+        context.abort(self.code, f"{name} failed")
 
     def Evaluate(self, request, context):
-        if self.failing == "evaluate":
-            self.seen.append(("evaluate", request, None, None))
-            self._fail(context)
+        self._fail_if_failing("evaluate", request, context)
         return super().Evaluate(request, context)
 
     def Endorse(self, request, context):
-        if self.failing == "endorse":
-            self.seen.append(("endorse", request, None, None))
-            self._fail(context)
+        self._fail_if_failing("endorse", request, context)
         return super().Endorse(request, context)
 
     def Submit(self, request, context):
-        if self.failing == "submit":
-            self.seen.append(("submit", request, None, None))
-            self._fail(context)
+        self._fail_if_failing("submit", request, context)
         return super().Submit(request, context)
 
     def CommitStatus(self, request, context):
-        self.seen.append(("commit_status", request, None, None))
-        self._fail(context)
+        self._fail_if_failing("commit_status", request, context)
+        return super().CommitStatus(request, context)
 
 
 CALLS = {
@@ -91,9 +87,8 @@ def _check(error, servicer, failing):
 def server(request):
     failing = request.param
     servicer = FailingServicer(failing, CALLS[failing][1])
-    server, port = start_server(servicer)
-    yield servicer, f"127.0.0.1:{port}", failing
-    server.stop(None)
+    with serving(servicer) as target:
+        yield servicer, target, failing
 
 
 @pytest.mark.parametrize("server", list(CALLS), indirect=True)

@@ -4,13 +4,14 @@ closing an iterator cancels its stream, so the peer's end of it closes too. Both
 
 import asyncio
 import threading
+from contextlib import ExitStack
 
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import events_pb2
 
 from client.gateway import connect, connect_async, private_key_signer
-from .gateway_fakes import Servicer, events_response, start_server
+from .gateway_fakes import Servicer, events_response, serving
 
 CHANNEL = "receivables-channel"
 TX = ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
@@ -46,20 +47,15 @@ class EndingServicer(Servicer):
 
 @pytest.fixture
 def serve(credentials):
-    started = []
+    key, identity = credentials
+    with ExitStack() as stack:
 
-    def serving(**options):
-        servicer = EndingServicer(**options)
-        server, port = start_server(servicer)
-        started.append((servicer, server))
-        key, identity = credentials
-        return servicer, dict(target=f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key),
-                              insecure=True)
+        def serving_options(**options):
+            servicer = EndingServicer(**options)
+            target = stack.enter_context(serving(servicer))
+            return servicer, dict(target=target, identity=identity, signer=private_key_signer(key), insecure=True)
 
-    yield serving
-    for servicer, server in started:
-        servicer.release.set()
-        server.stop(None)
+        yield serving_options
 
 
 def _read(network):

@@ -9,18 +9,20 @@ import hashlib
 import pytest
 
 from client.gateway import GatewayError, connect, private_key_signer
-from .gateway_fakes import Servicer, start_server, verify
+from .gateway_fakes import Servicer, serving, verify
 
 CHANNEL = "receivables-channel"
 
 
 @pytest.fixture
-def server():
-    servicer = Servicer()
-    server, port = start_server(servicer)
-    yield servicer, f"127.0.0.1:{port}"
-    servicer.release.set()
-    server.stop(None)
+def servicer():
+    return Servicer()
+
+
+@pytest.fixture
+def target(servicer):
+    with serving(servicer) as served_at:
+        yield served_at
 
 
 def _signed_on_the_wire(servicer):
@@ -53,8 +55,7 @@ def _send_each_kind(gateway, unsigned_gateway, sign):
     return [proposal.digest, events.digest, blocks.digest]
 
 
-def test_each_digest_is_sha256_of_what_the_peer_checks_and_the_signature_given_is_sent(server, credentials):
-    servicer, target = server
+def test_each_digest_is_sha256_of_what_the_peer_checks_and_the_signature_given_is_sent(servicer, target, credentials):
     key, identity = credentials
     given = []
 
@@ -71,8 +72,7 @@ def test_each_digest_is_sha256_of_what_the_peer_checks_and_the_signature_given_i
         verify(key.public_key(), signature, message)
 
 
-def test_an_empty_signature_is_signed_by_the_gateways_signer_as_it_is_sent(server, credentials):
-    servicer, target = server
+def test_an_empty_signature_is_signed_by_the_gateways_signer_as_it_is_sent(servicer, target, credentials):
     key, identity = credentials
     with connect(target, identity=identity, insecure=True) as offline, \
             connect(target, identity=identity, signer=private_key_signer(key), insecure=True) as signing:
@@ -83,8 +83,7 @@ def test_an_empty_signature_is_signed_by_the_gateways_signer_as_it_is_sent(serve
         verify(key.public_key(), signature, message)
 
 
-def test_an_empty_signature_through_a_gateway_without_a_signer_sends_nothing(server, credentials):
-    servicer, target = server
+def test_an_empty_signature_through_a_gateway_without_a_signer_sends_nothing(servicer, target, credentials):
     _, identity = credentials
     with connect(target, identity=identity, insecure=True) as offline:
         network = offline.get_network(CHANNEL)

@@ -3,6 +3,8 @@ attempt as it comes (docs/sdk-gateway.md, "Retries"): an EndorseError, a SubmitE
 been ordered) and a CommitStatusError (it may still commit) are never retried, and one from a later attempt
 carries that attempt's transaction ID. Over real HTTP/2 to an in-process Gateway server."""
 
+from contextlib import ExitStack
+
 import grpc
 import pytest
 from fabric_protos.gateway import gateway_pb2
@@ -10,7 +12,7 @@ from fabric_protos.peer import transaction_pb2
 
 from client.gateway import (CommitError, CommitStatusError, EndorseError, RetryPolicy, SubmitError, Timeouts,
                             connect, private_key_signer)
-from .gateway_fakes import Servicer, prepared_envelope, start_server
+from .gateway_fakes import Servicer, prepared_envelope, serving
 
 CHANNEL = "receivables-channel"
 CONFLICT = transaction_pb2.MVCC_READ_CONFLICT
@@ -57,21 +59,16 @@ class AttemptsServicer(Servicer):
 
 @pytest.fixture
 def serve(credentials):
-    started = []
+    key, identity = credentials
+    with ExitStack() as stack:
 
-    def serving(servicer, retry):
-        server, port = start_server(servicer)
-        key, identity = credentials
-        gateway = connect(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key), insecure=True,
-                          retry=retry, timeouts=Timeouts(commit_status=0.3))
-        started.append((servicer, server, gateway))
-        return gateway.get_network(CHANNEL).get_contract("receivables")
+        def serving_contract(servicer, retry):
+            target = stack.enter_context(serving(servicer))
+            gateway = stack.enter_context(connect(target, identity=identity, signer=private_key_signer(key),
+                                                  insecure=True, retry=retry, timeouts=Timeouts(commit_status=0.3)))
+            return gateway.get_network(CHANNEL).get_contract("receivables")
 
-    yield serving
-    for servicer, server, gateway in started:
-        servicer.release.set()
-        gateway.close()
-        server.stop(None)
+        yield serving_contract
 
 
 def test_a_submit_refused_on_a_later_attempt_is_raised_with_that_attempts_id_and_not_retried(serve):

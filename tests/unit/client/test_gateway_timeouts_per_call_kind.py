@@ -7,7 +7,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
 from client.gateway import MAX_SECONDS, Timeouts, connect, private_key_signer
-from .gateway_fakes import FakeTransport, Servicer, start_server
+from .gateway_fakes import FakeTransport, Servicer, serving
 
 CHANNEL = "receivables-channel"
 DOCUMENTED_DEFAULTS = {"evaluate": 5, "endorse": 15, "submit": 5, "commit_status": 60}
@@ -66,15 +66,12 @@ class AnsweringServicer(Servicer):
 
 def test_over_grpc_each_call_carries_its_kinds_default_deadline(credentials):
     servicer = AnsweringServicer()
-    server, port = start_server(servicer)
     key, identity = credentials
-    try:
-        with connect(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
-            contract = gateway.get_network(CHANNEL).get_contract("receivables")
-            contract.evaluate_transaction("Get", "R-1")
-            contract.submit("Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"])
-    finally:
-        server.stop(None)
+    with serving(servicer) as target, \
+            connect(target, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables")
+        contract.evaluate_transaction("Get", "R-1")
+        contract.submit("Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"])
     seen = [(name, remaining) for name, _, _, remaining in servicer.seen]
     assert [name for name, _ in seen] == list(DOCUMENTED_DEFAULTS)
     for name, remaining in seen:
@@ -85,14 +82,10 @@ def test_over_grpc_each_call_carries_its_kinds_default_deadline(credentials):
 
 def test_over_grpc_no_deadline_reaches_the_server_as_none(credentials):
     servicer = AnsweringServicer()
-    server, port = start_server(servicer)
     key, identity = credentials
-    try:
-        with connect(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key), insecure=True,
-                     timeouts=Timeouts(evaluate=None)) as gateway:
-            gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get", "R-1")
-    finally:
-        server.stop(None)
+    with serving(servicer) as target, connect(target, identity=identity, signer=private_key_signer(key),
+                                              insecure=True, timeouts=Timeouts(evaluate=None)) as gateway:
+        gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get", "R-1")
     ((name, _, _, remaining),) = servicer.seen
     # gRPC's server reads a call without a deadline as one at the end of time
     assert name == "evaluate" and remaining > MAX_SECONDS
