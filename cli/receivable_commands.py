@@ -1302,7 +1302,8 @@ def find_invoice(session, as_json, fingerprint) -> None:
 
     \b
     Example:
-      recfin receivable find-invoice 3f5a...e9 --as bank/officer1 --json
+      recfin receivable find-invoice ad32af03024955001a6872522ab12abbefe88c674e268bb2ba75048fa8ecf5ba \\
+        --as bank/officer1 --json
     """
     emit(session.client.find_invoice(fingerprint).to_json(), as_json=as_json)
 
