@@ -68,7 +68,7 @@ from client.receivables import CONTRACT_NAME
 from network.crypto import issue, make_ca, new_key
 
 from .cast import Cast, setup_parties
-from .command_options import bench_command, json_option, measured_counts, profile_option
+from .command_options import HELP_OPTIONS, json_option, measured_counts, profile_option
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import OnePeerChain, StandInDeliver, creator_msp, prepared_transaction
@@ -550,7 +550,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@bench_command("client_cpu")
+@click.command("client_cpu", context_settings=HELP_OPTIONS)
 @measured_counts(1000, "Measured transactions per client, operation and concurrency.",
                  100, "Unmeasured transactions before each measured loop.")
 @click.option("--concurrency", type=click.IntRange(min=1), multiple=True,

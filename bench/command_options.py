@@ -7,11 +7,8 @@ from collections.abc import Callable
 import click
 
 JSON_HELP = "Print the report as JSON (progress goes to stderr)."
-
-
-def bench_command(name: str) -> Callable:
-    """A benchmark's command, answering -h as well as --help."""
-    return click.command(name, context_settings={"help_option_names": ["-h", "--help"]})
+# a benchmark's command (click.command(name, context_settings=HELP_OPTIONS)) answers -h as well as --help
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 
 def measured_counts(iterations: int, iterations_help: str, warmup: int, warmup_help: str, *,

@@ -69,7 +69,7 @@ from client.receivables import CONTRACT_NAME, new_request_id
 
 from . import memory
 from .cast import SPLIT_AMOUNT_FEN, Cast, discount_offer_arguments, offer_terms, setup_parties
-from .command_options import bench_command, json_option, measured_counts, profile_option
+from .command_options import HELP_OPTIONS, json_option, measured_counts, profile_option
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import PreparedReplies, prepared_transaction
 from .profiling import machine, machine_line, profile_lines, top_functions
@@ -426,7 +426,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@bench_command("components")
+@click.command("components", context_settings=HELP_OPTIONS)
 @measured_counts(300, "Measured transactions of each operation.",
                  30, "Unmeasured transactions of each operation first.", least_warmup=1)
 @click.option("--part", "parts", type=click.Choice(["chaincode", "client"]), multiple=True,

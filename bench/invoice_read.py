@@ -32,7 +32,7 @@ from typing import Any
 
 import click
 
-from bench.command_options import bench_command, json_option, profile_option
+from bench.command_options import HELP_OPTIONS, json_option, profile_option
 from bench.profiling import machine, machine_line, profile_lines, top_functions
 from client.invoices import InvoiceError, read_scans
 from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
@@ -149,7 +149,7 @@ def text_report(report: dict[str, Any]) -> list[str]:
     return out
 
 
-@bench_command("invoice_read")
+@click.command("invoice_read", context_settings=HELP_OPTIONS)
 @click.argument("pdf", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pages", type=click.IntRange(min=1), default=400, show_default=True,
               help="Without PDF: how many times the sample's page is printed in the file made for the run.")

@@ -44,7 +44,7 @@ from client.gateway import CommitError
 from client.timeouts import MAX_SECONDS
 
 from . import cpu
-from .command_options import bench_command, json_option
+from .command_options import HELP_OPTIONS, json_option
 from .driver import CONCURRENCY, Operation, Plan
 from .network_session import open_client, step_timeouts
 from .profiling import machine, machine_line
@@ -178,7 +178,7 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
                                     say=say)
 
 
-@bench_command("sdk-roundtrip")
+@click.command("sdk-roundtrip", context_settings=HELP_OPTIONS)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who submits: an org of the network and optionally one of its users.")
 @click.option("--concurrency", "concurrencies", type=click.IntRange(min=1), multiple=True,

@@ -48,7 +48,7 @@ from client.gateway import HSMSignerFactory, HSMSignerOptions, key_id_for, priva
 from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMError, import_private_key
 from client.hsm_defaults import DEFAULT_PIN_ENV
 
-from .command_options import bench_command, json_option, measured_counts
+from .command_options import HELP_OPTIONS, json_option, measured_counts
 from .profiling import machine, machine_line
 from .stats import latency_summary
 
@@ -159,7 +159,7 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
     return key_id
 
 
-@bench_command("signing")
+@click.command("signing", context_settings=HELP_OPTIONS)
 @measured_counts(2000, "Measured signatures per signer.", 50, "Unmeasured signatures first.")
 @click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module; without --token, SoftHSM2's libsofthsm2.so, wherever it is installed.")
 @click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
