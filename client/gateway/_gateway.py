@@ -84,7 +84,8 @@ def connect(
 
     - ``target`` ("host:port"): the client opens its own gRPC channel, with TLS
       using ``tls_root_certificates`` (the network's TLS CA roots, PEM bytes or
-      text, or a file path; system roots if omitted), and mutual TLS when
+      text, or a file path; left out, gRPC's default roots: the file named by GRPC_DEFAULT_SSL_ROOTS_FILE_PATH,
+      else the public CAs bundled with grpcio, not the system's trust store), and mutual TLS when
       ``client_certificate`` and ``client_key`` are given (each in the same forms: a
       str holding ``-----BEGIN`` is the PEM itself, any other str a path).
       ``server_name_override`` sets the name checked against the peer's
