@@ -168,6 +168,12 @@ def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
     assert NEW_BANK_MSP not in committed["approvals"]
     collections = json.loads(contract_config.collections_path(net.data_root, net.topology.chaincode.name).read_text())
     assert "terms-SupplierMSP-Bank2MSP" in {c["name"] for c in collections}
-    # The four orgs still transact without it.
-    with open_session("regulator", data_root=net.data_root) as regulator:
-        assert regulator.client.statistics() is not None
+    # The four orgs still transact without it: a claim registered and confirmed through their peers, which the
+    # regulator then counts.
+    with open_session("supplier", "supplier1", net.data_root) as tier1, \
+            open_session("coreenterprise", "treasurer", net.data_root) as core, \
+            open_session("regulator", data_root=net.data_root) as regulator:
+        confirmed_before = regulator.client.statistics().count_by_status.get("CONFIRMED", 0)
+        claim = register_claim(tier1, core, "1000.00", "130.00")
+        assert caught_up(core, tier1).confirm(claim.id).status == "CONFIRMED"
+        assert caught_up(regulator, core).statistics().count_by_status["CONFIRMED"] == confirmed_before + 1
