@@ -63,7 +63,8 @@ from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as Contr
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
-from client.money import LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, money, percent, rate_text
+from client.money import (LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, exact_percent, money,
+                          rate_text)
 
 from .money import (APR_DAY_COUNT, APR_PERCENT_PLACES, BASES, annual_cost, days_between, effective_annual_cost,
                     interest_fen, percent_of, places_apart, proportion_fen)
@@ -494,7 +495,8 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     net = terms.face_amount - discount
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
-        return not_eligible(f"{percent(rate, 2)} a year for {days_text(days)} early ({offer.day_count}) is a "
+        # the offer's rate as it is: half up to 2 places, 99.995% read as 100.00%, a rate no offer may carry
+        return not_eligible(f"{exact_percent(rate)} a year for {days_text(days)} early ({offer.day_count}) is a "
                             f"discount of {money(discount, terms.currency)} on "
                             f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "
                             f"(rule discount-exceeds-amount); nearer the due date the discount is smaller", **amounts)
