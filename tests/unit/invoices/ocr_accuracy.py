@@ -94,11 +94,7 @@ def main(corpora: tuple[str, ...], variants: tuple[str, ...], as_json: bool) -> 
     """Read the rendered scans by OCR: each field's accuracy, and the time a page takes."""
     with tempfile.TemporaryDirectory(prefix="recfin-ocr-accuracy-") as folder:
         report = measure(list(corpora or CORPORA), list(variants or VARIANTS), Path(folder))
-    if as_json:
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-        return
-    for line in report_lines(report):
-        click.echo(line)
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else "\n".join(report_lines(report)))
 
 
 if __name__ == "__main__":
