@@ -58,16 +58,21 @@ def test_orders_are_lifted_before_the_due_date_after_it_and_some_never(frozen_cl
 
 
 def test_a_frozen_claim_is_paid_and_marked_overdue_only_once_its_order_is_lifted(frozen_claims):
+    checked = {"never lifted": 0, "settled": 0, "overdue": 0}
     for _, rid, kinds in frozen_claims:
         if "unfrozen" not in kinds:
             assert "settled" not in kinds and "overdue" not in kinds, rid
+            checked["never lifted"] += 1
             continue
         lifted = kinds["unfrozen"].event_date
         if "settled" in kinds:
             assert kinds["settled"].settled_date >= lifted, rid
+            checked["settled"] += 1
         if "overdue" in kinds:
             # due by the day of the lifting when lifted after its due date, and marked only after that day
             assert kinds["overdue"].event_date > max(lifted, kinds["frozen"].due_date), rid
+            checked["overdue"] += 1
+    assert min(checked.values()) >= 5, checked     # each rule met on claims enough, not passed over unseen
 
 
 def test_a_claim_lifted_after_its_due_date_is_labelled_by_its_payment_against_the_day_of_the_lifting(
