@@ -168,6 +168,18 @@ def test_submit_async_returns_result_and_commit(contract, transport):
     assert status.transaction_id == submitted.transaction_id
 
 
+def test_the_status_of_a_submitted_transaction_is_asked_of_the_peer_at_each_call(contract, transport):
+    # as the official clients' getStatus(): nothing is kept, so a status asked again says what the peer says now
+    submitted = contract.submit_async("Transfer", arguments=["R-1", "supplierB"])
+    transport.commit_codes, transport.block_number = [transaction_pb2.MVCC_READ_CONFLICT], 7
+    first = submitted.status()
+    transport.commit_codes, transport.block_number = [transaction_pb2.VALID], 9
+    again = submitted.status()
+    assert (first.code, first.block_number, again.code, again.block_number) == (
+        transaction_pb2.MVCC_READ_CONFLICT, 7, transaction_pb2.VALID, 9)
+    assert len(transport.requests("commit_status")) == 2
+
+
 def test_invalid_commit_raises_commit_error(contract, transport):
     transport.commit_codes = [transaction_pb2.ENDORSEMENT_POLICY_FAILURE]
     with pytest.raises(CommitError) as caught:
