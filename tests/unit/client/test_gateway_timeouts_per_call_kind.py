@@ -80,7 +80,7 @@ def test_over_grpc_each_call_carries_its_kinds_default_deadline(credentials):
         assert DOCUMENTED_DEFAULTS[name] / 2 < remaining <= DOCUMENTED_DEFAULTS[name] + 0.5, (name, remaining)
 
 
-def test_over_grpc_no_deadline_reaches_the_server_as_none(credentials):
+def test_over_grpc_a_kind_of_none_sends_its_calls_without_a_deadline(credentials):
     servicer = AnsweringServicer()
     key, identity = credentials
     with serving(servicer) as target, connect(target, identity=identity, signer=private_key_signer(key),
