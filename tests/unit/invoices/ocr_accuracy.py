@@ -78,7 +78,8 @@ def report_lines(report: dict) -> list[str]:
         out.append(f"{name:<22} {row['right']:>4}/{row['read']:<4} {row['right'] / row['read']:>6.1%} "
                    f"{row['wrong_not_flagged']:>19}")
     per_page = report["per_page"]
-    out.append(f"{len(report['pages'])} pages: wall {per_page['wall_median_s']:.2f} s a page (median; slowest "
+    pages = len(report["pages"])
+    out.append(f"{pages} page{'' if pages == 1 else 's'}: wall {per_page['wall_median_s']:.2f} s a page (median; slowest "
                f"{per_page['wall_max_s']:.2f} s), CPU {per_page['cpu_median_s']:.2f} s here and "
                f"{per_page['tesseract_cpu_median_s']:.2f} s in tesseract (medians)")
     return out
