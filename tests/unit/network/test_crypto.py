@@ -144,8 +144,11 @@ def test_every_msp_enables_node_ous(supplier, topology):
 
 
 def test_private_keys_are_not_world_readable(supplier):
-    for key in supplier.root.rglob("*_sk"):
-        assert key.stat().st_mode & 0o077 == 0
+    keys = list(supplier.root.rglob("*_sk"))
+    # every keystore's key among them, so a key under another name is not left unchecked
+    assert keys and {key.parent for key in keys} == set(supplier.root.rglob("keystore"))
+    for key in keys:
+        assert key.stat().st_mode & 0o077 == 0, key
 
 
 def test_no_folder_the_generator_makes_is_writable_by_others_whatever_the_umask(tmp_path, topology):
