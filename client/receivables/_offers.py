@@ -50,7 +50,8 @@ class _OfferOperations:
         the definition cannot be read or names no such collection: ValueError, nothing sent, unless
         ``endorsing_organizations`` names them. Pass ``endorsing_organizations`` to skip the look-ups; the orgs given
         are sent as they are. A caller the contract does not let read the financing or its claim cannot offer on it
-        either: the offer then goes to the caller's own org alone, and the contract's own refusal comes back
+        either, nor can one whose party is no financier: the offer then goes to the caller's own org alone, and the
+        contract's own refusal comes back
         (``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read (``not-found``
         from a peer a block behind) is raised, and nothing is sent.
 
@@ -88,7 +89,11 @@ class _OfferOperations:
         if endorsing_organizations is None:
             financing = yield from self._readable_financing(financing_id)
             claim = yield from self._readable_claim(financing)
-            endorsing_organizations = yield from self._offer_orgs(financing_id, claim, (yield self.who_am_i()).msp_id)
+            caller = yield self.who_am_i()
+            # one that is no bank is refused any offer (role-not-permitted): sent to its own org alone, that refusal
+            # comes back, not what a bank of the holder's org would need to endorse
+            endorsing_organizations = ([caller.msp_id] if caller.role != "financier" else
+                                       (yield from self._offer_orgs(financing_id, claim, caller.msp_id)))
         return (yield self._offer(financing_id, terms, endorsing_organizations, exposure_version, uncounted_offers))
 
     def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str],
