@@ -725,7 +725,8 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
                                                  as_org=as_org or bundle_org, msp_dir=msp_dir,
                                                  record=bundle_root is None,
                                                  signature_policy=signature_policy,
-                                                 claims=_claims_check(members.root, claims_as, no_claim_check))
+                                                 claims=_claims_check(members.root, claims_as, no_claim_check),
+                                                 topology_path=topology_path)
     except NotAnUpdateFile as exc:
         raise _not_an_update_file(exc) from None
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied

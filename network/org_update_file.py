@@ -16,7 +16,7 @@ from client.ledger.msp import channel_msps
 from . import channel_config, config_policy, config_signing, membership, namespaces
 from .control import run_lock
 from .crypto import org_crypto
-from .errors import NetworkError, shell_word
+from .errors import NetworkError, shell_word, shell_words
 from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
                          peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
@@ -243,7 +243,8 @@ class OrgUpdateFiles(ChannelAdmins):
 
     def submit_update_file(self, path: Path, *, channel_only: bool = False, as_org: str | None = None,
                            msp_dir: Path | None = None, record: bool = True,
-                           signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck()) -> UpdateFileCheck:
+                           signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck(),
+                           topology_path: Path | None = None) -> UpdateFileCheck:
         """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
 
         Submitted as as_org's admin (msp_dir, else this data folder's), by default an admin of a staying
@@ -253,7 +254,8 @@ class OrgUpdateFiles(ChannelAdmins):
         again: only the steps after it run. channel_only: start and stop nothing here; record the org's
         arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
         bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`).
-        signature_policy: for a removal here, as for remove; claims: for a removal, as for remove.
+        signature_policy: for a removal here, as for remove; claims: for a removal, as for remove. topology_path: the
+        --topology the network was given, which the commands said next take too (None: the default one).
 
         Unless channel_only, under the data folder's run lock once the file is read (one that is no update writes
         nothing), as add and remove are: they start and stop the org's processes here. channel_only starts and
@@ -268,12 +270,13 @@ class OrgUpdateFiles(ChannelAdmins):
             namespaces.refuse_unreachable(self.topology, leaving=self._name_of(leaving))
         with nullcontext() if channel_only else run_lock(self.root, "recfin org submit"):
             return self._submit_update_file(path, read, channel_only, as_org, msp_dir, record, signature_policy,
-                                            claims)
+                                            claims, topology_path)
 
     def _submit_update_file(self, path: Path, read: tuple[configtx_pb2.ConfigUpdateEnvelope,
                                                           configtx_pb2.ConfigUpdate, CarriedOrg | None],
                             channel_only: bool, as_org: str | None, msp_dir: Path | None, record: bool,
-                            signature_policy: str | None, claims: ClaimsCheck) -> UpdateFileCheck:
+                            signature_policy: str | None, claims: ClaimsCheck,
+                            topology_path: Path | None) -> UpdateFileCheck:
         update_envelope, update, carried = read
         if channel_only:
             self.net.fabric.require(("peer",))
@@ -340,7 +343,7 @@ class OrgUpdateFiles(ChannelAdmins):
                 membership.record_added(self.root, org)
             elif record:
                 membership.record_removed(self.root, org.name)
-            self._say_next_on_hosts(now, path, record, None if keys_here or not adding else org)
+            self._say_next_on_hosts(now, path, record, None if keys_here or not adding else org, topology_path)
         elif adding:
             self._after_add(org, self.grown(org))
         else:
@@ -476,20 +479,25 @@ class OrgUpdateFiles(ChannelAdmins):
                                     [*others, org] if checked.action == "add" else others)
 
     def _say_next_on_hosts(self, now: Topology, path: Path, recorded: bool,
-                           keys_elsewhere: PeerOrgSpec | None) -> None:
+                           keys_elsewhere: PeerOrgSpec | None, topology_path: Path | None) -> None:
         """What the companies do next when each runs its own node: the contract configuration names the
-        channel's orgs, so the chaincode definition changes and every org approves it again."""
+        channel's orgs, so the chaincode definition changes and every org approves it again. The commands said
+        take topology_path (--topology), as the network acted on was given it: without it they would read the
+        default topology, another network's."""
         say = self.net.say
         if recorded:
             say(f"  recorded in {membership.state_path(self.root)}; nothing started or stopped on this host. Next:")
         else:
             say("  not recorded here (this host's network is its bundle's, and the next bundle names the orgs "
                 "as they are); nothing started or stopped on this host. Next:")
+        topology = [] if topology_path is None else ["--topology", str(topology_path)]
         from_here = self._bundles_written_here(recorded)
+        submit = shell_words(["recfin", "org", "submit", str(path), "--channel-only", *topology])
+        bundles = (shell_words(["recfin", "org", "bundle", o.name, *topology]) + from_here for o in now.orgs)
         say(f"  1. the data folder the bundles are written from records the change too (if it is another: "
-            f"`recfin org submit {shell_word(path)} --channel-only --data-root <that folder>` there; the "
+            f"`{submit} --data-root <that folder>` there; the "
             f"channel has the update, so it is not sent again), then every org's bundle is written again: "
-            f"{'; '.join(f'recfin org bundle {o.name}{from_here}' for o in now.orgs)}")
+            f"{'; '.join(bundles)}")
         if keys_elsewhere is not None:
             say(f"     {keys_elsewhere.name}'s keys are not in this data folder: a bundle written where they are not "
                 f"comes without them. Made on its own host (`recfin org keys`): the company puts them in with "

@@ -43,3 +43,22 @@ def test_the_bundle_lines_of_the_default_folder_name_none(hosts, network_host, c
     monkeypatch.setenv(compose.DATA_VARIABLE, str(network_host))
     lines = _bundle_lines_after_submit(hosts, network_host, channel, tmp_path)
     assert lines == [f"recfin org bundle {org}" for org in ("coreenterprise", "supplier", "bank", "regulator", "bank2")]
+
+
+def test_the_next_commands_take_the_topology_the_network_was_given(hosts, network_host, channel, tmp_path,
+                                                                   monkeypatch):
+    # without it, the submit and `org bundle` lines pasted would read the default topology: another network's
+    monkeypatch.setenv(compose.DATA_VARIABLE, str(network_host))
+    topology = tmp_path / "our network" / "topology.yaml"
+    writer = host(hosts, network_host, channel)
+    change = writer.plan_add("bank2", "bank", "91110000MA1K00007E", sign_as=["bank", "supplier", "regulator"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    said: list[str] = []
+    host(hosts, network_host, channel, said).submit_update_file(path, channel_only=True, topology_path=topology)
+    [line] = [line for line in said if "every org's bundle is written again: " in line]
+    quoted = f"'{topology}'"
+    assert f"`recfin org submit {path} --channel-only --topology {quoted} --data-root <that folder>`" in line
+    assert line.split("every org's bundle is written again: ")[1].split("; ") == [
+        f"recfin org bundle {org} --topology {quoted}" for org in ("coreenterprise", "supplier", "bank", "regulator",
+                                                                   "bank2")]
