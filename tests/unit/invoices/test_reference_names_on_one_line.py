@@ -49,5 +49,15 @@ def test_a_credit_rating_with_a_nul_is_refused(tmp_path):
     assert refused.problem.startswith("'A\\x00A' does not show as itself")
 
 
-def test_the_shipped_reference_files_are_read():
-    assert ReferenceTaxInvoiceVerifier() and ReferenceBusinessRegistry() and ReferenceCreditBureau()
+def test_the_shipped_reference_files_are_read_with_each_record_found_by_its_key():
+    invoices = json.loads((REFERENCE_DATA / "tax_invoices.json").read_text(encoding="utf-8"))["records"]
+    verifier = ReferenceTaxInvoiceVerifier()
+    assert invoices and all(verifier.lookup_invoice(r["number"], r["seller_tax_id"], r.get("code", "")).seller_name
+                            == r["seller_name"] for r in invoices)
+    registry_rows = (REFERENCE_DATA / "business_registry.csv").read_text(encoding="utf-8").splitlines()[1:]
+    registry = ReferenceBusinessRegistry()
+    assert registry_rows and all(registry.lookup_enterprise(row.split(",")[0]).name == row.split(",")[1]
+                                 for row in registry_rows)
+    credit = json.loads((REFERENCE_DATA / "credit_bureau.json").read_text(encoding="utf-8"))["records"]
+    bureau = ReferenceCreditBureau()
+    assert credit and all(bureau.lookup_credit(r["credit_code"]).rating == r["rating"] for r in credit)
