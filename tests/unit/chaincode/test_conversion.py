@@ -102,7 +102,7 @@ class Measure(pydantic.BaseModel):
 
 
 @dataclasses.dataclass
-class Reading:
+class ScaledReading:
     value: float
     scaled: float = dataclasses.field(init=False)   # set by the contract, if at all: absent on the argument
 
@@ -124,7 +124,7 @@ class Lenient(Contract):
         return len(attachment.content)
 
     @transaction(evaluate=True)
-    async def Scaled(self, ctx: Context, reading: Reading) -> float:
+    async def Scaled(self, ctx: Context, reading: ScaledReading) -> float:
         return reading.value * 2
 
     @transaction(evaluate=True)
