@@ -44,10 +44,10 @@ class _FinancingOperations:
         asked and one of them is none, ValueError, nothing sent, naming them: the terms may reach none of them. Without the Network, which the definition is read through, that org and the orgs the claim's key names:
         members of the collection, so the terms reach no other org, though a chaincode policy they do not meet would
         make the transaction invalid (where they cannot be read, or leave that org alone, ValueError, nothing sent: pass
-        ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank) or its claim
-        (a bank that has left it), or a financing with no accepted offer (no terms to read back), is sent to the
-        contract all the same (to the caller's own org, and without terms where there are none), so its own refusal
-        comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of the read (``not-found`` from a peer
+        ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank), its claim
+        (a bank that has left it) or the accepted terms (the debtor), or a financing with no accepted offer (no terms
+        to read back), is sent to the contract all the same (to the caller's own org, and without terms where there
+        are none), so its own refusal comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of the read (``not-found`` from a peer
         a block behind) is raised, and nothing is sent.
         """
         return self._run_steps(self._sent_with_accepted_terms)(
@@ -190,7 +190,14 @@ class _FinancingOperations:
         if terms is None or endorsing_organizations is None:
             financing = yield from self._readable_financing(financing_id)
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
-            terms = (yield self.get_offer_terms(offer_id)).as_request()
+            accepted = yield from _unless_refused_the_read_steps(lambda: self.get_offer_terms(offer_id))
+            if accepted is None:
+                # a caller the terms are not for (the debtor) may read the financing but is no bank of it: sent
+                # without terms, to its own org, the action's own refusal comes back, not the read's
+                if endorsing_organizations is None:
+                    endorsing_organizations = [(yield self.who_am_i()).msp_id]
+                return None, _Endorsers(endorsing_organizations)
+            terms = accepted.as_request()
         if endorsing_organizations is not None:
             return terms, _Endorsers(endorsing_organizations)
         deal = _deal_orgs(financing) if not claim_changes else []
