@@ -25,7 +25,9 @@ _UTF32_BYTE_ORDER_MARKS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 UTF32_ADVICE = "it is UTF-32 text: save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f UTF-32 -t UTF-8)"
 
 
-def _shown_as_is(char: str) -> bool:
+def shown_as_is(char: str) -> bool:
+    """Whether a character prints as itself on one line, as the one-line messages judge it (on_one_line here,
+    network.errors.shell_word for the commands a message says to run)."""
     # Python's printable characters, and every space (Zs): a full-width space (U+3000) or a no-break space, common
     # in Chinese names and pasted text, breaks no line. Everything else that does not print is escaped: control
     # characters and line separators would start a line of their own; format characters (a right-to-left
@@ -38,7 +40,7 @@ def on_one_line(text: str) -> str:
     or ends with a space of any kind. Text from a file or the ledger (a quoted YAML key, a party's name) may hold a
     line break, which would start what reads as a line of its own, even a second ``Error:``; unquoted, "no history
     of X, only of X" would not show that one of them ends with a full-width or no-break space."""
-    return text if all(_shown_as_is(c) for c in text) and text == text.strip() else repr(text)
+    return text if all(shown_as_is(c) for c in text) and text == text.strip() else repr(text)
 
 
 class UnreadableFile(ValueError):

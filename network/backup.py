@@ -39,6 +39,7 @@ from .control import (DATA_ROOT_MARKER, DISK_FULL_ERRNOS, NOT_WRITABLE_ERRNOS, R
                       RunLockedError, owned_pid_files, run_lock)
 from .crypto import holds_private_key
 from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
+from .flock_wait import utc_stamp
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .membership import locked as membership_locked
 from .supervisor import ROTATED_LOGS, Supervisor
@@ -398,7 +399,7 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
         chosen = _select(root, scope)
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "recfin_version": _recfin_version(),
-            "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": utc_stamp(),
             "channel": topology.channel, "orderer_org": topology.orderer_org.msp_id,
             "orgs": [o.msp_id for o in topology.orgs], "org": scope.name if scope else None,
             "org_msp_id": scope.msp_id if scope else None,

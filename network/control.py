@@ -13,7 +13,6 @@ import functools
 import hashlib
 import os
 import re
-import shlex
 import shutil
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from client.atomic_file import make_folders, write_atomically
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
                namespaces, nodeconfig, packaging, probes, profiles, supervisor)
 from .errors import (ChaincodeError, DataRootNotWritable, MissingBinariesError, NetworkError, NodeNotFoundError,
-                     NodeTimeoutError, ProcessesNotStoppedError, first_few, shell_word)
+                     NodeTimeoutError, ProcessesNotStoppedError, first_few, shell_word, shell_words)
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .flock_wait import flock_within
 from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
@@ -392,7 +391,7 @@ def _no_file_named(root: Path, exc: OSError, what: str) -> DataRootNotWritable |
         fix = (f"free space on the disk it was writing: the data folder's (`df -h {shell_word(root)}`; "
                f"rotated logs, "
                f"{_ROTATED_NODE_LOGS}, may be deleted) or the temporary folder's "
-               f"(`df -h {shlex.quote(tempfile.gettempdir())}`), then {_run_again(what)}")
+               f"(`df -h {shell_word(tempfile.gettempdir())}`), then {_run_again(what)}")
     elif (fix := write_fix(exc, root, _ANOTHER_DATA_ROOT)) is None:
         return None
     return DataRootNotWritable(f"`{what}` failed in {_operation(exc)} ({exc.strerror}), an error that names no file, "
@@ -1160,7 +1159,7 @@ class Network:
             [f"{failed.name} is stopped"] + \
             ([f"not restarted, still running as before: {', '.join(running)}"] if running else []) + \
             ([f"not started: {', '.join(dead)}"] if dead else [])
-        again = "recfin chaincode restart" + (f" --name {shlex.quote(name)}" if name is not None else "")
+        again = shell_words(["recfin", "chaincode", "restart", *(["--name", name] if name is not None else [])])
         return ChaincodeError(f"{exc}. The restart stopped there: {'; '.join(state)}. Once that is fixed, run "
                               f"`recfin network up`, which starts {failed.name} again"
                               + (" and the others not running" if dead else "")

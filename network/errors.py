@@ -17,8 +17,7 @@ import shlex
 from collections.abc import Sequence
 from os import PathLike, fsdecode
 
-# what prints as itself (and a space of any kind), as the one-line messages judge it
-from client.user_files import _shown_as_is as shown_as_is
+from client.user_files import shown_as_is
 
 
 def first_few(items: Sequence[str], limit: int = 5) -> str:

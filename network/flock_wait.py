@@ -58,6 +58,12 @@ def flock_holders(fd: int) -> set[int] | None:
         return None
 
 
+def utc_stamp(moment: dt.datetime | None = None) -> str:
+    """A moment (default: now) as lock records, lock messages and backup manifests write it: UTC to the second,
+    2026-12-07T06:30:00Z."""
+    return (moment or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class FlockHolder(NamedTuple):
     """The process holding a flock, as /proc says it: its pid, when it started (UTC), and whether it is stopped
     (Ctrl-Z, a debugger), when it lets go only once resumed or ended."""
@@ -95,4 +101,4 @@ def flock_holder(fd: int) -> FlockHolder | None:
     if stat is None or booted is None:
         return None
     started = dt.datetime.fromtimestamp(booted + stat[1] / os.sysconf("SC_CLK_TCK"), dt.timezone.utc)
-    return FlockHolder(pid, started.strftime("%Y-%m-%dT%H:%M:%SZ"), stat[0] in "Tt")
+    return FlockHolder(pid, utc_stamp(started), stat[0] in "Tt")

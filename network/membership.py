@@ -45,7 +45,6 @@ the commands that change one folder from one host.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -64,7 +63,7 @@ from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError, shell_word
 from . import flock_wait
-from .flock_wait import flock_holders, flock_within, held_while_stopped, process_stat
+from .flock_wait import flock_holders, flock_within, held_while_stopped, process_stat, utc_stamp
 from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
                        PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
                        org_identifier_clash, org_name_ends_in_hyphen, org_name_too_long)
@@ -179,7 +178,7 @@ class LockHeldError(NetworkError):
 def _own_record(what: str, lasting: bool) -> bytes:
     own = process_stat(os.getpid())
     return json.dumps({"pid": os.getpid(), "start_ticks": own[1] if own else None,
-                       "since": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "since": utc_stamp(),
                        "what": what, "lasting": lasting}).encode() + b"\n"
 
 

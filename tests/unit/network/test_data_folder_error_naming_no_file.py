@@ -55,3 +55,11 @@ def test_an_error_naming_no_file_that_no_advice_fits_is_left_as_it_is(tmp_path):
         with writes_said(tmp_path, "recfin network up"):
             raise OSError(errno.EIO, os.strerror(errno.EIO))
     assert type(raised.value) is OSError
+
+
+def test_a_temporary_folder_with_a_line_break_is_said_on_one_line(tmp_path, monkeypatch):
+    # `df -h` of it is said as a shell reads it back to the same folder, in ANSI-C quotes, not over two lines
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp\nfolder"))
+    said = refusal(tmp_path, append_to_an_open_file)
+    assert "\n" not in said
+    assert f"or the temporary folder's (`df -h $'{tmp_path}/tmp\\nfolder'`)" in said
