@@ -33,6 +33,10 @@ class QueryIterator(Generic[T]):
     before its first read, it never asks the peer for the query at all, which
     would open an iterator on the peer; closed while the query is out, it waits
     for the reply and releases the iterator that reply opened.
+    A batch without rows that says more follow, which a Fabric peer never sends
+    (it holds back a row for the next batch before saying so), fails every read
+    from then on with a PeerError: asked again, such a peer could answer the same
+    for ever, and the transaction would never end.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class QueryIterator(Generic[T]):
         self._has_more = False
         self._iterator_id = ""
         self._closed = False
+        self._failure: str | None = None   # why no more rows can be read: the peer broke the protocol
         self.response_metadata: bytes = b""  # QueryResponseMetadata of paginated queries
 
     def __aiter__(self) -> QueryIterator[T]:
@@ -65,6 +70,8 @@ class QueryIterator(Generic[T]):
                 row = self._rows[self._position]
                 self._position += 1
                 return self._decode(row)
+            if self._failure is not None:
+                raise PeerError(self._failure)
             if self._started and not self._has_more:
                 break
             await self._fetch_batch()
@@ -97,6 +104,11 @@ class QueryIterator(Generic[T]):
 
     def _accept(self, payload: bytes) -> None:
         response = shim_pb2.QueryResponse.FromString(payload)
+        if response.has_more and not response.results:
+            self._failure = (f"the peer answered {Msg.Type.Name(self._requested())} with no rows yet said more "
+                             f"follow (iterator {response.id!r}), which a Fabric peer never does: the query is "
+                             f"given up rather than asked on for ever; check the peer's version and log")
+            return
         self._started = True
         self._rows = [result.resultBytes for result in response.results]
         self._position = 0
@@ -104,6 +116,10 @@ class QueryIterator(Generic[T]):
         self._iterator_id = response.id
         if response.metadata:
             self.response_metadata = response.metadata
+
+    def _requested(self) -> int:
+        """The request the batch in hand answers: the query, or QUERY_STATE_NEXT once it has answered."""
+        return Msg.QUERY_STATE_NEXT if self._started else self._message_type
 
     async def close(self) -> None:
         """Tell the peer to drop the iterator if it still holds unread batches."""
