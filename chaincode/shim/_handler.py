@@ -169,7 +169,11 @@ class _TransactionRequests:
         if reply.type == Msg.RESPONSE:
             return reply.payload
         if reply.type == Msg.ERROR:
-            raise PeerError(reply.payload.decode("utf-8", "replace"))
+            reason = reply.payload.decode("utf-8", "replace")
+            if not reason.strip():   # a Fabric peer always says why; said as nothing, the caller would learn nothing
+                reason = (f"the peer refused {_type_name(message_type)} without saying why: check the peer's log "
+                          f"for tx {tx_id}")
+            raise PeerError(reason)
         raise PeerError(f"unexpected {_type_name(reply.type)} reply to {_type_name(message_type)}")
 
     def _release(self) -> None:

@@ -97,6 +97,10 @@ class PeerSide:
         """The next message the chaincode sent for the transaction, whatever its type."""
         return await asyncio.wait_for(self._queues[(channel_id, tx_id)].get(), TIMEOUT)
 
+    def unread(self, tx_id: str, channel_id: str = CHANNEL) -> int:
+        """How many messages the chaincode sent for the transaction that no test has taken yet."""
+        return self._queues[(channel_id, tx_id)].qsize()
+
     async def expect(self, tx_id: str, message_type: int, channel_id: str = CHANNEL):
         message = await self.next_message(tx_id, channel_id)
         assert Msg.Type.Name(message.type) == Msg.Type.Name(message_type), message

@@ -1,10 +1,14 @@
 """A peer that misbehaves, or is merely unusual, on the Connect stream: the server keeps serving, answers
 each transaction under its own tx ID, and says what went wrong in one line."""
 
-import pytest
-from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+import asyncio
 
-from .peer_double import Msg, PeerSide, running_server
+import pytest
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2
+
+from chaincode.shim import ChaincodeServer
+
+from .peer_double import CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide, running_server
 from .test_stream_protocol import Wire, kv_row, response_of
 
 
@@ -41,3 +45,83 @@ async def test_a_batch_with_no_rows_that_says_more_follow_fails_the_transaction_
                                     "(iterator 'iter-1'), which a Fabric peer never does: the query is given up "
                                     "rather than asked on for ever; check the peer's version and log")
         await the_stream_still_answers(peer)
+
+
+async def test_replies_for_no_request_in_flight_are_dropped_and_the_waiting_one_gets_its_own():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k")
+        await peer.expect("tx1", Msg.GET_STATE)
+        await peer.reply("ghost", b"not-yours")
+        await peer.reply("ghost", b"not-yours", error=True)
+        await peer.reply("tx1", b"not-yours", channel_id="another-channel")
+        await peer.reply("tx1", b"mine")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.payload) == (200, b"mine")
+        await the_stream_still_answers(peer)
+
+
+@pytest.mark.parametrize("reason", [b"", b" \n"])
+async def test_an_error_without_a_reason_from_the_peer_fails_the_transaction_saying_so(reason):
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k")
+        await peer.expect("tx1", Msg.GET_STATE)
+        await peer.reply("tx1", reason, error=True)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (
+            500, "PeerError: the peer refused GET_STATE without saying why: check the peer's log for tx tx1")
+        await the_stream_still_answers(peer)
+
+
+@pytest.mark.parametrize("again", [Msg.TRANSACTION, Msg.INIT])
+async def test_a_second_transaction_under_a_running_tx_id_is_refused_and_the_first_answered_once(again):
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k")
+        await peer.expect("tx1", Msg.GET_STATE)
+        await peer.send(Msg(type=again, txid="tx1", channel_id=CHANNEL,
+                            payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Read", b"other"]).SerializeToString()))
+        refusal = await peer.expect("tx1", Msg.ERROR)
+        assert refusal.payload == b"transaction tx1 is already running on this stream"
+        await peer.reply("tx1", b"first")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.payload) == (200, b"first")
+        await the_stream_still_answers(peer)
+        assert peer.unread("tx1") == 0, "the second never ran: no request, no second COMPLETED"
+
+
+async def test_a_storm_of_keepalives_is_answered_one_for_one_while_a_transaction_runs():
+    storm = 500
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k")
+        await peer.expect("tx1", Msg.GET_STATE)
+        for _ in range(storm):
+            await peer.send(Msg(type=Msg.KEEPALIVE))
+        await peer.reply("tx1", b"v")
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).payload == b"v"
+        for _ in range(storm):
+            await asyncio.wait_for(peer.keepalives.get(), TIMEOUT)
+        await the_stream_still_answers(peer)
+        assert peer.keepalives.empty()
+
+
+async def test_a_stream_closed_under_waiting_transactions_leaves_nothing_held():
+    server = ChaincodeServer([Wire()], "127.0.0.1:0", PACKAGE_ID)
+    port = await server.start()
+    try:
+        async with PeerSide.connect(port) as peer:
+            for number in range(5):
+                await peer.start(f"tx{number}", "wire:Read", "k")
+                await peer.expect(f"tx{number}", Msg.GET_STATE)
+            (handler,) = server._service._streams
+            assert server.metrics.in_flight == 5
+        # closed by the peer with every request unanswered
+        for _ in range(100):
+            if not server._service._streams and server.metrics.in_flight == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert not server._service._streams
+        assert server.metrics.in_flight == 0
+        assert (handler._running, handler._pending_replies, handler._background) == ({}, {}, set())
+        async with PeerSide.connect(port) as peer:
+            await the_stream_still_answers(peer)
+    finally:
+        await server.stop(0)
