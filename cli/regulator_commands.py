@@ -315,6 +315,7 @@ def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, boo
     said by a warning line after the table (``note_passed_over``); with ``all_pages``, after the table, or on
     stderr beside --json's list of records.
     """
+    list_page = _given_bookmark_named(list_page, bookmark)
     if all_pages:
         unreadable: list[str] = []
         newer_version: list[str] = []
@@ -330,6 +331,25 @@ def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, boo
     note_passed_over(page.unreadable, page.newer_version, "in no row of this page")
     if page.bookmark:
         click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
+
+
+def _given_bookmark_named(list_page: Callable[..., Any], given: str) -> Callable[..., Any]:
+    """``list_page``, its refusal of the ``--bookmark`` page (``bookmark-invalid``: a token another listing printed)
+    said with the option and the token as given. The contract's own words name the decoded key, NUL bytes and all,
+    and advise sending "" for the first page, which is leaving the option out here."""
+    from client.receivables import RuleViolation
+
+    def asked(*, page_size: int, bookmark: str) -> Any:
+        try:
+            return list_page(page_size=page_size, bookmark=bookmark)
+        except RuleViolation as refused:
+            if refused.rule != "bookmark-invalid" or not given or bookmark != given:
+                raise
+            raise RuleViolation(refused.rule, f"--bookmark {bookmark_token(given)} names no page of this list (a "
+                                              "token another listing printed?): pass the token this listing printed "
+                                              "after 'next page:', or leave --bookmark out for the first page",
+                                transaction=refused.transaction, gateway_error=refused.gateway_error) from refused.gateway_error
+    return asked
 
 
 def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str, unreadable: list[str] | None = None,
