@@ -2,6 +2,7 @@
 transactions run through a real ChaincodeServer, driven by the peer's side of the stream."""
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -179,33 +180,10 @@ async def test_healthz_answers_ok_while_serving_and_503_with_the_failed_check_on
     assert "not serving" in document["failed_checks"][0]["reason"]
 
 
-async def test_healthz_answers_503_while_a_stop_lets_a_running_transaction_finish():
-    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
-    port = await server.start()
-    stopping = None
-    try:
-        async with PeerSide.connect(port) as peer:
-            await peer.start("tx1", "features:GetState", "k")
-            await peer.expect("tx1", Msg.GET_STATE)
-            stopping = asyncio.create_task(server.stop(30))
-            await asyncio.sleep(0)   # the stop begins: gRPC drains, the endpoint still answers
-            status, _, body = await http_get(server.operations_port, "/healthz")
-            assert status == 503 and json.loads(body)["failed_checks"][0]["component"] == "grpc"
-            metrics = await scrape(server.operations_port)
-            assert value(metrics, "recfin_chaincode_transactions_in_flight") == 1
-            await peer.reply("tx1", b"v")
-            completed = await peer.expect("tx1", Msg.COMPLETED)
-            assert proposal_response_pb2.Response.FromString(completed.payload).status == 200
-        await stopping
-    finally:
-        if stopping is None:
-            await server.stop(0)
-
-
-async def test_a_transaction_refused_as_the_server_stops_counts_as_refused():
-    """A transaction the peer sends once a stop has begun is answered ERROR without running: counted, so that
-    a restart's refusals show in /metrics as they do to the peer's clients, and not timed."""
-    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+@contextlib.asynccontextmanager
+async def a_stop_begun_while_a_transaction_runs(server: ChaincodeServer):
+    """Starts ``server``, has a peer's transaction "running" wait for the reply to its GET_STATE, begins a
+    stop with 30 s of grace and yields the peer; the stop is awaited once the peer's stream is closed."""
     port = await server.start()
     stopping = None
     try:
@@ -213,15 +191,35 @@ async def test_a_transaction_refused_as_the_server_stops_counts_as_refused():
             await peer.start("running", "features:GetState", "k")
             await peer.expect("running", Msg.GET_STATE)
             stopping = asyncio.create_task(server.stop(30))
-            await asyncio.sleep(0)   # the stop begins: the stream drains
-            await peer.start("late", "features:PutState", "k", "v")
-            await peer.expect("late", Msg.ERROR)
-            await peer.reply("running", b"v")
-            await peer.expect("running", Msg.COMPLETED)
+            await asyncio.sleep(0)   # the stop begins: gRPC drains the stream, the endpoint still answers
+            yield peer
         await stopping
     finally:
         if stopping is None:
             await server.stop(0)
+
+
+async def test_healthz_answers_503_while_a_stop_lets_a_running_transaction_finish():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    async with a_stop_begun_while_a_transaction_runs(server) as peer:
+        status, _, body = await http_get(server.operations_port, "/healthz")
+        assert status == 503 and json.loads(body)["failed_checks"][0]["component"] == "grpc"
+        metrics = await scrape(server.operations_port)
+        assert value(metrics, "recfin_chaincode_transactions_in_flight") == 1
+        await peer.reply("running", b"v")
+        completed = await peer.expect("running", Msg.COMPLETED)
+        assert proposal_response_pb2.Response.FromString(completed.payload).status == 200
+
+
+async def test_a_transaction_refused_as_the_server_stops_counts_as_refused():
+    """A transaction the peer sends once a stop has begun is answered ERROR without running: counted, so that
+    a restart's refusals show in /metrics as they do to the peer's clients, and not timed."""
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+    async with a_stop_begun_while_a_transaction_runs(server) as peer:
+        await peer.start("late", "features:PutState", "k", "v")
+        await peer.expect("late", Msg.ERROR)
+        await peer.reply("running", b"v")
+        await peer.expect("running", Msg.COMPLETED)
     assert server.metrics.transactions == {("features:GetState", "2xx"): 1,
                                            ("features:PutState", "refused"): 1}
     assert "features:PutState" not in server.metrics.durations
