@@ -721,6 +721,15 @@ class Network:
                 self._stop_left_running(passed_over)
                 return self._up()
 
+    def _start_and_join(self, nodes: list[Node], join: Callable[..., bool], block: Path) -> None:
+        """Start every node of nodes, then join each to the channel from block (join: channel.join_orderer or
+        join_peer), saying whether it joined now or was in already."""
+        for node in nodes:
+            self._start_node(node)
+        for node in nodes:
+            joined = join(self.tools, self.topology, self.data_root, node, block)
+            self.say(f"  {node.name} {'joined' if joined else 'already in'} {self.topology.channel}")
+
     def _up(self) -> list[NodeStatus]:
         topo, root = self.topology, self.data_root
         channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
@@ -740,19 +749,11 @@ class Network:
             self.say(f"[3/7] channel {topo.channel} genesis block {block} missing, not made again while the nodes' "
                      f"ledgers here hold the channel: a node that has not joined cannot join until it is back")
         self.say("[4/7] orderers")
-        for node in topo.orderers():
-            self._start_node(node)
-        for node in topo.orderers():
-            joined = channel.join_orderer(self.tools, topo, root, node, block)
-            self.say(f"  {node.name} {'joined' if joined else 'already in'} {topo.channel}")
+        self._start_and_join(topo.orderers(), channel.join_orderer, block)
         leader = self.wait_for_raft_leader()
         self.say(f"  Raft leader: {leader.name if leader else 'elected'}")
         self.say("[5/7] peers")
-        for node in topo.peers():
-            self._start_node(node)
-        for node in topo.peers():
-            joined = channel.join_peer(self.tools, topo, root, node, block)
-            self.say(f"  {node.name} {'joined' if joined else 'already in'} {topo.channel}")
+        self._start_and_join(topo.peers(), channel.join_peer, block)
         self.wait_for_heights()
         self.say("[6/7] chaincode servers")
         started = self.start_chaincode_servers()
