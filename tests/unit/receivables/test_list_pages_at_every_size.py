@@ -1,6 +1,6 @@
 """The lists by holder, debtor, status and bank, followed page by page through their bookmarks at every page size
-from one to past the whole list: each claim comes once, in id order, none skipped; and a claim that leaves or joins
-a list between two pages repeats no claim and makes the list skip none of those that stayed."""
+from one to past the whole list: each claim comes once, in id order, none skipped; and a claim that leaves a list
+between two pages repeats no claim and makes the list skip none of those that stayed."""
 
 from __future__ import annotations
 
@@ -24,17 +24,18 @@ async def _followed(net: Net, actor, fn: str, *values: str, page_size: int, betw
     raise AssertionError(f"{fn} still gave a bookmark after 100 pages of {page_size}: {ids}")
 
 
-async def _claims() -> tuple[Net, list[str]]:
+async def _claims() -> Net:
     """tier1's claims on core: three registered, three confirmed (one split twice, the parts held by tier1 and
-    tier2), one financed by the bank; the ids of those registered."""
+    tier2; one financed by the bank)."""
     net = await standard_net()
     core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
-    registered = [(await net.registered(tier1, core, 1_000 + n))["id"] for n in range(3)]
+    for n in range(3):
+        await net.registered(tier1, core, 1_000 + n)
     split, _, financed = [(await net.confirmed(tier1, core, 2_000 + n))["id"] for n in range(3)]
     await net.ok(tier1, "TransferReceivable", split, tier2.uscc, "700")
     await net.ok(tier2, "TransferReceivable", f"{split}.1", tier1.uscc, "300")
     await net.financed(tier1, financed)
-    return net, registered
+    return net
 
 
 def _listed(net: Net, **fields: str) -> list[str]:
@@ -44,7 +45,7 @@ def _listed(net: Net, **fields: str) -> list[str]:
 
 
 async def test_every_page_size_lists_each_claim_once_in_id_order():
-    net, _ = await _claims()
+    net = await _claims()
     core, tier1, tier2, bank, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "bank", "regulator"))
     lists = [
         (tier1, ("ListReceivablesByHolder", tier1.uscc), _listed(net, holder=tier1.uscc)),
@@ -62,10 +63,10 @@ async def test_every_page_size_lists_each_claim_once_in_id_order():
 
 @pytest.mark.parametrize("page_size", [1, 2, 3])
 async def test_claims_leaving_the_status_list_between_pages_repeat_none_and_skip_none_that_stayed(page_size):
-    net, _ = await _claims()
+    net = await _claims()
     core, reg = net.actors["core"], net.actors["regulator"]
     before = _listed(net, status="REGISTERED")
-    leaving = (before[0], before[-1])   # one on the first page, one on the last
+    leaving = (before[0], before[-1])   # the first listed, read before it leaves, and the last
 
     async def confirm():
         for claim in leaving:
@@ -78,10 +79,10 @@ async def test_claims_leaving_the_status_list_between_pages_repeat_none_and_skip
 
 @pytest.mark.parametrize("page_size", [1, 2, 3, 4])
 async def test_a_claim_leaving_the_holders_list_between_pages_repeats_none_and_skips_none_that_stayed(page_size):
-    net, _ = await _claims()
+    net = await _claims()
     tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
     before = _listed(net, holder=tier1.uscc)
-    # a confirmed claim tier1 holds whole, neither split nor financed: it can pass to tier2 whole
+    # a CONFIRMED claim of tier1's (not split, not financed): transferred whole, it leaves tier1's list
     moving = _listed(net, holder=tier1.uscc, status="CONFIRMED")[0]
 
     async def transfer():
