@@ -198,8 +198,8 @@ def _copy_certificate(src: Path, dst: Path, bundle: Bundle) -> None:
 
 def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False, keys: bool = True) -> None:
     """Copy the files under src to dst. keys False: a file that holds a private key is left out, however
-    it got there (a link to a CA key, a key saved as .pem); public_only: so is every file but a certificate
-    or a config (PUBLIC_SUFFIXES), the keys first of all."""
+    it got there (a link to a CA key, a key saved under a certificate's name, PEM or DER); public_only: so is
+    every file but a certificate or a config (PUBLIC_SUFFIXES), the keys first of all."""
     for path in sorted(p for p in src.rglob("*") if p.is_file()):
         if (public_only or not keys) and _holds_private_key(path, path.read_bytes()):
             continue
