@@ -373,7 +373,10 @@ class ChaincodeStub:
             response = proposal_response_pb2.Response.FromString(reply.payload)
             return Response(response.status, response.message, response.payload)
         # The called chaincode failed before producing a response.
-        return Response(INTERNAL_ERROR, reply.payload.decode("utf-8", "replace"), b"")
+        reason = reply.payload.decode("utf-8", "replace")
+        if not reason.strip():   # said as nothing, the calling contract could tell its caller nothing
+            reason = f"chaincode {target} failed without saying why: check the peer's log for tx {self._tx_id}"
+        return Response(INTERNAL_ERROR, reason, b"")
 
     # -- end of transaction (called by the runtime, not by contracts)
 

@@ -2,6 +2,7 @@
 each transaction under its own tx ID, and says what went wrong in one line."""
 
 import asyncio
+import json
 
 import pytest
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2
@@ -125,3 +126,15 @@ async def test_a_stream_closed_under_waiting_transactions_leaves_nothing_held():
             await the_stream_still_answers(peer)
     finally:
         await server.stop(0)
+
+
+@pytest.mark.parametrize("inner", [Msg(type=Msg.ERROR), Msg(type=Msg.ERROR, payload=b"\n"), None])
+async def test_a_called_chaincode_failing_without_a_reason_is_said_so_to_the_calling_contract(inner):
+    """None: the peer's reply is empty, so no COMPLETED of the called chaincode is in it either."""
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Call", "other", "ch2")
+        await peer.expect("tx1", Msg.INVOKE_CHAINCODE)
+        await peer.reply("tx1", inner.SerializeToString() if inner is not None else b"")
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"status": 500, "payload": "", "message": "chaincode other/ch2 failed without saying "
+                                                                   "why: check the peer's log for tx tx1"}
