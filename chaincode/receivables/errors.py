@@ -8,6 +8,7 @@ into the runtime's ``ContractError`` with the text ``RULE <code>: <message>``.
 
 from __future__ import annotations
 
+import json
 import reprlib
 
 from pydantic import ValidationError
@@ -27,9 +28,11 @@ def rule(code: str, message: str) -> RuleViolation:
     return RuleViolation(code, message)
 
 
-# How a refusal quotes what the caller sent: as repr() writes it, so a line break or any other character that
+# How a refusal quotes what the caller sent: text as repr() writes it, so a line break or any other character that
 # does not print is escaped and the message stays one line, and cut short, so a 100,000-character id or a
-# list of a thousand items does not come back whole. Long text keeps its start and end ("abc...xyz").
+# list of a thousand items does not come back whole. Long text keeps its start and end ("abc...xyz"). A value
+# the caller sent in a JSON document (true, null, an object) is written as JSON spells it, since that is what
+# the caller wrote and looks for: never as Python does (True, None, {'a': None}).
 SHOWN_LENGTH = 60
 IDENTITY_LENGTH = 240  # a client identity (x509::<subject>::<issuer>) shown whole, as an admin needs it to act
 
@@ -55,7 +58,7 @@ def parts_named(part_ids: list[str], claim_id: str) -> str:
 def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     """``value``, from a caller, as a refusal message shows it: quoted, escaped onto one line, about ``limit``
     characters at most. Every caller value a message echoes goes through here."""
-    quote = reprlib.Repr()
+    quote = _Quote()
     quote.maxstring = quote.maxother = limit
     quote.maxlong = 40
     quote.maxlevel, quote.maxlist, quote.maxtuple, quote.maxdict = 3, 4, 4, 4
@@ -113,3 +116,23 @@ def parse_problem(exc: Exception) -> str:
         where = ".".join(str(part) for part in first["loc"])
         return shown(f"{where}: {first['msg']}" if where else first["msg"])
     return shown(str(exc) or type(exc).__name__)
+
+
+class _Quote(reprlib.Repr):
+    """reprlib's cut-short repr, spelling the values a JSON document holds as JSON does: null, true, false, a
+    number's JSON text, and, inside an array or object, strings in double quotes."""
+
+    def repr_NoneType(self, _value: None, _level: int) -> str:
+        return "null"
+
+    def repr_bool(self, value: bool, _level: int) -> str:
+        return "true" if value else "false"
+
+    def repr_float(self, value: float, _level: int) -> str:
+        return json.dumps(value)   # inf and nan as the JSON reader takes them: Infinity, NaN
+
+    def repr_str(self, value: str, level: int) -> str:
+        if level == self.maxlevel:   # a value on its own, not inside an array or object: quoted as ever
+            return super().repr_str(value, level)
+        cut = value if len(value) <= self.maxstring else value[:self.maxstring - 3] + "..."
+        return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in json.dumps(cut, ensure_ascii=False))

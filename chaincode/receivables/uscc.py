@@ -31,7 +31,7 @@ def check_character(first17: str) -> str:
 def problem(code: object) -> str | None:
     """Why ``code`` is not a valid credit code, or ``None`` when it is."""
     if not isinstance(code, str):
-        return f"expected a string, got {type(code).__name__}"
+        return f"expected a string, got {shown(code)}"
     if len(code) != 18:
         return f"{shown(code)} has {len(code)} characters, a credit code has 18"
     if type(code) is not str:  # a str subclass's repr may differ: the answer is not shared

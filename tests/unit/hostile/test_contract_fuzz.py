@@ -1,7 +1,8 @@
 """Hostile input against every transaction of the receivables contract (property-based, reproducible).
 
-The transactions come from GetMetadata, so a new one is fuzzed without a test
-change, and one the seeded ledger has no good call for fails a test. Each example
+The transactions come from the contract's metadata, so a new one is fuzzed without
+a test change, one the seeded ledger has no good call for fails a test, and the
+list is checked against GetMetadata of the contract the chaincode image serves. Each example
 restores a realistic ledger (parties, a confirmed claim, a split, financings
 requested, offered, accepted, disbursed and notified, a discount offer, an
 attestation, a claim under a freeze order with another queued, one frozen under
@@ -23,13 +24,14 @@ Properties:
 
 - the call answers (no exception escapes the router or the runtime, nothing is
   logged as a bug);
-- a refusal (status 500) changes nothing: state, private state, key-level
-  policies of both, history and committed events are equal before and after,
-  and no event;
+- a refusal (status 500) changes nothing: all the ledger holds (state, private
+  state, key-level policies of both, history, committed events, key versions,
+  height and the ids of committed transactions) is equal before and after, and
+  no event;
 - a query (tagged evaluate) writes nothing and emits no event even where a client
   submits it; an answer is JSON;
 - every message is clean: one line, no traceback text, no module paths, no
-  Python repr noise; a contract refusal starts ``RULE <code>: ``, and the only
+  Python repr noise, a JSON value spelt as JSON (null, not None); a contract refusal starts ``RULE <code>: ``, and the only
   other refusals are the runtime's argument-conversion messages. Caller text
   with line breaks (ids, MSP IDs, credit codes, keys of a JSON document) is
   sent to every transaction, so a message that echoes it unescaped fails.
@@ -44,6 +46,7 @@ import logging
 import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -52,13 +55,15 @@ from hypothesis import strategies as st
 from chaincode.contract import ContractRouter
 from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.model import DiscountTerms
-from chaincode.testing import make_identity
+from chaincode.shim.server import load_contract
+from chaincode.testing import MemoryLedger, make_identity
 
 from ..receivables.support import (CORE, SUPPLIER, Actor, attestation_request, client_identity, credit_code,
                                    standard_net, terms, transient_terms)
 from ..receivables.test_claim_policy_never_one_org import guarded_by
 
 CONTRACT = "receivables"
+ROOT = Path(__file__).resolve().parents[3]
 METADATA = ContractRouter([ReceivablesContract()]).metadata()["contracts"][CONTRACT]["transactions"]
 TRANSACTIONS = sorted(t["name"] for t in METADATA)
 PARAMETERS = {t["name"]: [p["name"] for p in t["parameters"]] for t in METADATA}
@@ -75,6 +80,9 @@ CONVERSION_MESSAGE = re.compile(r"[A-Za-z.:]+ takes [0-9-]+ arguments \(.*\), go
                                 r"|[A-Za-z.:]+: argument '[a-z_]+' = .*")
 NOISE = ("Traceback", 'File "', "<class", "<module", " object at 0x", "site-packages", "chaincode/", ".py\"",
          "pydantic", "https://errors.pydantic.dev")
+# a JSON value written back as Python spells it (True, None, NoneType, {'a': ...}), not as the caller sent it; a
+# caller's own text is quoted, so a word of it next to a quote is not counted
+PYTHON_SPELLING = re.compile(r"(?<![\w'])(True|False|None|NoneType)(?![\w'])|\{'[^']*': ")
 
 
 class _World:
@@ -82,9 +90,7 @@ class _World:
 
     def __init__(self) -> None:
         self.net = asyncio.run(self._seed())
-        ledger = self.net.ledger
-        self.saved = copy.deepcopy((ledger.state, ledger.private_state, ledger.validation_parameters,
-                                    ledger.private_validation_parameters, ledger.history, ledger.events))
+        self.saved = self.everything()
 
     async def _seed(self):
         net = await standard_net()
@@ -241,14 +247,22 @@ class _World:
         return encoded
 
     def restore(self) -> None:
-        ledger = self.net.ledger
-        (ledger.state, ledger.private_state, ledger.validation_parameters, ledger.private_validation_parameters,
-         ledger.history, ledger.events) = copy.deepcopy(self.saved)
+        for name, value in zip(LEDGER_DATA, copy.deepcopy(self.saved)):
+            setattr(self.net.ledger, name, value)
 
     def everything(self) -> tuple:
-        ledger = self.net.ledger
-        return copy.deepcopy((ledger.state, ledger.private_state, ledger.validation_parameters,
-                              ledger.private_validation_parameters, ledger.history, ledger.events))
+        """All the ledger holds (LEDGER_DATA), a copy."""
+        return copy.deepcopy(tuple(getattr(self.net.ledger, name) for name in LEDGER_DATA))
+
+
+# what a MemoryLedger holds and a transaction can change: its state, private state, key-level policies of both,
+# history, committed events, each key's version, its height and the ids of the transactions in its blocks. Every
+# other attribute is configuration, set as it is made (test_the_state_compared_is_all_the_ledger_holds).
+LEDGER_DATA = ("state", "private_state", "validation_parameters", "private_validation_parameters", "history",
+               "events", "_versions", "_height", "_committed")
+LEDGER_CONFIGURATION = {"router", "channel_id", "chaincode_name", "peer_options", "query_batch_size",
+                        "total_query_limit", "collections", "_collection_policies", "_chaincode_policy",
+                        "_commit"}  # the last: receivables/support.Net's hook recording each commit
 
 
 _world: _World | None = None
@@ -376,6 +390,8 @@ def clean(message: str) -> list[str]:
     if "\n" in message or "\r" in message:
         problems.append("more than one line")
     problems += [f"contains {n!r}" for n in NOISE if n in message]
+    if spelled := PYTHON_SPELLING.search(message):
+        problems.append(f"spells a value as Python does: {spelled.group()!r}")
     return problems
 
 
@@ -451,9 +467,43 @@ def test_hostile_arguments_never_crash_and_refusals_change_nothing(fn, later):
     run()
 
 
-def test_every_transaction_of_the_metadata_is_fuzzed():
-    assert len(TRANSACTIONS) >= 30 and "TransferReceivable" in TRANSACTIONS
-    assert {"GetMetadata"} & set(TRANSACTIONS) == set()
+def published_transactions() -> dict[str, set[str]]:
+    """Each contract the chaincode image serves (the Dockerfile's --contract, loaded as the server loads it) and
+    its transactions, as its GetMetadata through the runtime answers a client."""
+    command = next(json.loads(line.removeprefix("CMD")) for line in (ROOT / "Dockerfile").read_text().splitlines()
+                   if line.startswith("CMD"))
+    served = load_contract(command[command.index("--contract") + 1])
+    answer = asyncio.run(MemoryLedger(contracts=[served]).evaluate(make_identity("SupplierMSP", "reader"),
+                                                                   "org.hyperledger.fabric:GetMetadata"))
+    assert answer.status == 200, answer.message
+    return {name: {t["name"] for t in contract["transactions"]}
+            for name, contract in json.loads(answer.payload)["contracts"].items()}
+
+
+def _parametrized(test) -> set[str]:
+    """The transactions a parametrized test runs (the first value of each parameter set)."""
+    values = next(mark for mark in test.pytestmark if mark.name == "parametrize").args[1]
+    return {v[0] if isinstance(v, tuple) else v for v in values}
+
+
+def test_every_transaction_the_chaincode_publishes_is_fuzzed():
+    """The transactions each property runs are those the served chaincode publishes, read from its metadata: a
+    transaction added to the contract (or a contract added to the image) is fuzzed, or this fails."""
+    published = published_transactions()
+    assert published == {CONTRACT: set(TRANSACTIONS), "org.hyperledger.fabric": {"GetMetadata"}}
+    for test in (test_hostile_arguments_never_crash_and_refusals_change_nothing,
+                 test_caller_text_with_line_breaks_is_never_echoed_as_a_second_line,
+                 test_every_transaction_has_a_good_call_on_the_seeded_ledger,
+                 test_a_good_call_spoilt_in_one_place_never_crashes_and_its_refusal_changes_nothing):
+        assert _parametrized(test) == published[CONTRACT], test.__name__
+
+
+def test_the_state_compared_is_all_the_ledger_holds():
+    """A refusal is checked to change nothing by comparing LEDGER_DATA: an attribute the ledger gains is either
+    data a transaction can change, and then compared, or configuration."""
+    attributes = set(vars(world().net.ledger))
+    assert attributes == set(LEDGER_DATA) | LEDGER_CONFIGURATION, attributes ^ (set(LEDGER_DATA) |
+                                                                             LEDGER_CONFIGURATION)
 
 
 @SETTINGS

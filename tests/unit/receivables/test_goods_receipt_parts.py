@@ -415,7 +415,7 @@ async def test_who_may_register_reject_and_withdraw_is_as_before():
     ({"received": 0}, "received is 0"),
     ({"received": -1}, "received is -1"),
     ({"received": 100.0}, "received is 100.0"),
-    ({"received": True}, "received is True"),
+    ({"received": True}, "received is true"),
 ])
 async def test_a_received_value_that_is_no_positive_fen_is_refused_as_the_receipts_shape(sent, said):
     net = await standard_net()
