@@ -259,7 +259,8 @@ def interrupted_offer(tmp_path, monkeypatch, credentials, script):
     network = gateway.get_network(CHANNEL)
     client = ReceivablesClient(network.get_contract("receivables", "receivables"), network, retry=RACE_RETRY)
     monkeypatch.setattr(ReceivablesClient, "_readable_financing", financing_unread)
-    monkeypatch.setattr(ReceivablesClient, "who_am_i", lambda self: SimpleNamespace(msp_id=BANK))
+    # the party the offer is made as: a bank (a party that is no financier has its offer sent to its own org alone)
+    monkeypatch.setattr(ReceivablesClient, "who_am_i", lambda self: SimpleNamespace(msp_id=BANK, role="financier"))
     session = SimpleNamespace(client=client, profile=SimpleNamespace(msp_id=BANK, channel=CHANNEL))
     offer = SimpleNamespace(advance_rate="0.95", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
                             expires_on=date(2026, 3, 9))
