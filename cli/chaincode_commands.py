@@ -43,6 +43,18 @@ def _refused_as_the_option(ctx: click.Context, check, value: str | None) -> str 
     return value
 
 
+def _refuse_a_one_org_policy(topology_path: Path | None, policy: str) -> None:
+    """A --signature-policy one org's identities could meet alone (or naming a role other than peer) refused as the
+    option's usage error (exit 2) before anything runs, as its help says: the deploy refuses it too, but only once
+    the Fabric tools were looked for, so a machine without them was sent to build Fabric before being refused."""
+    from network import contract_config
+    from network.topology import load as load_topology
+
+    refusal = contract_config.one_org_policy_refusal(policy, load_topology(topology_path), "endorsement policy")
+    if refusal is not None:
+        raise click.BadParameter(refusal, param_hint="'--signature-policy'")
+
+
 def _chaincode_name(ctx, _param, name: str | None) -> str | None:
     # a blank one (an unset variable) would stand for the default: the topology's chaincode, or every one
     from network.lifecycle import check_name
@@ -169,6 +181,8 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     if allow_one_org_policy and not (signature_policy or channel_policy):
         raise click.UsageError("--allow-one-org-policy is for a --signature-policy or --channel-policy one org "
                                "could meet alone: give it with one, or leave it out")
+    if signature_policy and not allow_one_org_policy:
+        _refuse_a_one_org_policy(topology_path, signature_policy)
     policy = None if channel_policy else (signature_policy or "topology")
     net = open_network(topology_path, as_json, timeout)
     result = net.deploy_chaincode(name=name, contract=contract, version=version_,

@@ -86,3 +86,24 @@ def test_a_contract_is_imported_from_where_the_servers_run(runner, opened, monke
     result = runner.invoke(main, ["chaincode", "deploy", "--name", "house", "--contract", "house_rules:HouseRules"])
     assert result.exit_code == 0, result.output
     assert opened[1][1]["contract"] == "house_rules:HouseRules" and sys.path == path
+
+
+@pytest.mark.parametrize("policy", ["OR('SupplierMSP.peer')", "OutOf(1, 'BankMSP.peer', 'SupplierMSP.peer')",
+                                    "AND('BankMSP.peer', 'BankMSP.admin')"])
+def test_a_policy_one_org_could_meet_alone_is_refused_before_anything_runs(runner, opened, policy):
+    # --help says so; it was refused inside the deploy, after the Fabric tools were looked for, so a machine
+    # without them was told to build Fabric first, and only then refused the policy
+    result = runner.invoke(main, ["chaincode", "deploy", "--signature-policy", policy])
+    assert result.exit_code == 2, result.output
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith("Error: Invalid value for '--signature-policy': endorsement policy "), error
+    assert "Nothing was deployed" in error and "--allow-one-org-policy" in error
+    assert opened == []
+
+
+def test_a_policy_one_org_could_meet_alone_reaches_the_deploy_with_the_opt_in(runner, opened):
+    result = runner.invoke(main, ["chaincode", "deploy", "--signature-policy", "OR('SupplierMSP.peer')",
+                                  "--allow-one-org-policy"])
+    assert result.exit_code == 0, result.output
+    [_, (_, given)] = opened
+    assert (given["signature_policy"], given["allow_one_org_policy"]) == ("OR('SupplierMSP.peer')", True)
