@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import grpc
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, chaincode_shim_pb2_grpc
+from fabric_protos.peer import proposal_response_pb2
 
 from chaincode.shim import ChaincodeServer, PeerOptions
 from chaincode.testing import make_identity
@@ -105,6 +106,15 @@ class PeerSide:
         message = await self.next_message(tx_id, channel_id)
         assert Msg.Type.Name(message.type) == Msg.Type.Name(message_type), message
         return message
+
+    async def still_serves_a_read(self, function: str, tx_id: str = "after") -> None:
+        """Runs ``function``, a transaction that returns the value of the key it is given, to its end: after
+        something that could have broken the stream, it still serves."""
+        await self.start(tx_id, function, "k")
+        await self.expect(tx_id, Msg.GET_STATE)
+        await self.reply(tx_id, b"still here")
+        response = proposal_response_pb2.Response.FromString((await self.expect(tx_id, Msg.COMPLETED)).payload)
+        assert (response.status, response.payload) == (200, b"still here")
 
     async def reply(self, tx_id: str, payload: bytes = b"", *, error: bool = False, channel_id: str = CHANNEL) -> None:
         kind = Msg.ERROR if error else Msg.RESPONSE

@@ -65,13 +65,6 @@ def small_message_limit(monkeypatch):
     return SMALL_LIMIT
 
 
-async def the_stream_still_answers(peer: PeerSide) -> None:
-    await peer.start("after", "big:Read", "k")
-    await peer.expect("after", Msg.GET_STATE)
-    await peer.reply("after", b"still here")
-    assert response_of(await peer.expect("after", Msg.COMPLETED)).payload == b"still here"
-
-
 async def test_an_unknown_function_named_with_megabytes_is_answered_briefly_at_the_real_limit():
     # Quoted whole, each \x01 would become four characters: 108 MB, over the 100 MiB limit.
     name = "big:" + "\x01" * 27_000_000
@@ -81,7 +74,7 @@ async def test_an_unknown_function_named_with_megabytes_is_answered_briefly_at_t
         assert response.status == 500
         assert response.message == (f"function {excerpt(name)} is not a transaction of contract 'big'")
         assert response.message.startswith("function 'big:\\x01\\x01")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("big:Read")
 
 
 async def test_a_response_message_over_4_kib_is_cut_between_characters():
@@ -90,7 +83,7 @@ async def test_a_response_message_over_4_kib_is_cut_between_characters():
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert response.status == 500
         assert response.message == "€" * (MAX_RESPONSE_MESSAGE_BYTES // 3) + "…"
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("big:Read")
 
 
 @pytest.mark.parametrize("function", ["big:Payload", "big:Event"])
@@ -105,7 +98,7 @@ async def test_an_answer_over_the_message_limit_becomes_a_500_saying_so(small_me
         assert head.startswith("response too large: ")
         assert int(head.removeprefix("response too large: ")) > small_message_limit
         assert rest.startswith(f"{small_message_limit}: return a smaller payload or event")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("big:Read")
 
 
 async def test_an_answer_just_under_the_limit_goes_out_whole(small_message_limit):
@@ -131,7 +124,7 @@ async def test_a_request_over_the_message_limit_fails_its_transaction_unsent(sma
         assert response.message.startswith(f"ValueError: {request_type} request too large: ")
         assert f"the limit is {small_message_limit}: {advice}" in response.message
         assert not_said is None or not_said not in response.message
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("big:Read")
 
 
 async def test_batched_writes_that_each_fit_are_cut_into_messages_within_the_limit(small_message_limit):
@@ -166,7 +159,7 @@ async def test_a_batched_write_too_large_on_its_own_fails_its_transaction_unsent
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert response.status == 500
         assert response.message.startswith("ValueError: WRITE_BATCH_STATE request too large: ")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("big:Read")
 
 
 def test_the_cap_keeps_a_message_that_fits_and_cuts_one_that_does_not_between_characters():

@@ -13,14 +13,6 @@ from .peer_double import CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide, running_se
 from .test_stream_protocol import Wire, kv_row, response_of
 
 
-async def the_stream_still_answers(peer: PeerSide, tx_id: str = "after") -> None:
-    await peer.start(tx_id, "wire:Read", "k")
-    await peer.expect(tx_id, Msg.GET_STATE)
-    await peer.reply(tx_id, b"v")
-    response = response_of(await peer.expect(tx_id, Msg.COMPLETED))
-    assert (response.status, response.payload) == (200, b"v")
-
-
 @pytest.mark.parametrize("query", ["plain", "paged"])
 @pytest.mark.parametrize("rows_first", [[], ["a"]])
 async def test_a_batch_with_no_rows_that_says_more_follow_fails_the_transaction_instead_of_asking_for_ever(
@@ -45,7 +37,7 @@ async def test_a_batch_with_no_rows_that_says_more_follow_fails_the_transaction_
         assert response.message == (f"PeerError: the peer answered {request} with no rows yet said more follow "
                                     "(iterator 'iter-1'), which a Fabric peer never does: the query is given up "
                                     "rather than asked on for ever; check the peer's version and log")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("wire:Read")
 
 
 async def test_replies_for_no_request_in_flight_are_dropped_and_the_waiting_one_gets_its_own():
@@ -58,7 +50,7 @@ async def test_replies_for_no_request_in_flight_are_dropped_and_the_waiting_one_
         await peer.reply("tx1", b"mine")
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert (response.status, response.payload) == (200, b"mine")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("wire:Read")
 
 
 @pytest.mark.parametrize("reason", [b"", b" \n"])
@@ -70,7 +62,7 @@ async def test_an_error_without_a_reason_from_the_peer_fails_the_transaction_say
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert (response.status, response.message) == (
             500, "PeerError: the peer refused GET_STATE without saying why: check the peer's log for tx tx1")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("wire:Read")
 
 
 @pytest.mark.parametrize("again", [Msg.TRANSACTION, Msg.INIT])
@@ -85,7 +77,7 @@ async def test_a_second_transaction_under_a_running_tx_id_is_refused_and_the_fir
         await peer.reply("tx1", b"first")
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert (response.status, response.payload) == (200, b"first")
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("wire:Read")
         assert peer.unread("tx1") == 0, "the second never ran: no request, no second COMPLETED"
 
 
@@ -100,7 +92,7 @@ async def test_a_storm_of_keepalives_is_answered_one_for_one_while_a_transaction
         assert response_of(await peer.expect("tx1", Msg.COMPLETED)).payload == b"v"
         for _ in range(storm):
             await asyncio.wait_for(peer.keepalives.get(), TIMEOUT)
-        await the_stream_still_answers(peer)
+        await peer.still_serves_a_read("wire:Read")
         assert peer.keepalives.empty()
 
 
@@ -123,7 +115,7 @@ async def test_a_stream_closed_under_waiting_transactions_leaves_nothing_held():
         assert server.metrics.in_flight == 0
         assert (handler._running, handler._pending_replies, handler._background) == ({}, {}, set())
         async with PeerSide.connect(port) as peer:
-            await the_stream_still_answers(peer)
+            await peer.still_serves_a_read("wire:Read")
     finally:
         await server.stop(0)
 
