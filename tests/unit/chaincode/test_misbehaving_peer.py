@@ -3,6 +3,7 @@ each transaction under its own tx ID, and says what went wrong in one line."""
 
 import asyncio
 import json
+import random
 
 import pytest
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2
@@ -130,3 +131,36 @@ async def test_a_called_chaincode_failing_without_a_reason_is_said_so_to_the_cal
         result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
         assert result == {"status": 500, "payload": "", "message": "chaincode other/ch2 failed without saying "
                                                                    "why: check the peer's log for tx tx1"}
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_transactions_answered_in_a_shuffled_order_among_stray_messages_each_get_their_own_values(seed):
+    """Several transactions on one stream, each reading keys one at a time; the peer answers whichever it
+    likes next, and between answers sends keepalives, replies for tx IDs that run nowhere and late replies
+    for transactions that have ended."""
+    chosen = random.Random(seed)
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        keys_of = {f"tx{number}": [f"k{number}-{read}" for read in range(chosen.randint(1, 4))]
+                   for number in range(chosen.randint(2, 12))}
+        for tx_id, keys in keys_of.items():
+            await peer.start(tx_id, "wire:Many", json.dumps(keys))
+        unread = {tx_id: list(keys) for tx_id, keys in keys_of.items()}
+        ended: list[str] = []
+        while unread:
+            tx_id = chosen.choice(sorted(unread))
+            noise = chosen.random()
+            if noise < 0.2:
+                await peer.send(Msg(type=Msg.KEEPALIVE))
+            elif noise < 0.3:
+                await peer.reply(f"{tx_id}-elsewhere", b"stray")
+            elif noise < 0.4 and ended:
+                await peer.reply(chosen.choice(ended), b"late", error=chosen.random() < 0.5)
+            key = shim_pb2.GetState.FromString((await peer.expect(tx_id, Msg.GET_STATE)).payload).key
+            await peer.reply(tx_id, key.upper().encode())
+            unread[tx_id].remove(key)
+            if not unread[tx_id]:
+                del unread[tx_id]
+                response = response_of(await peer.expect(tx_id, Msg.COMPLETED))
+                assert (response.status, json.loads(response.payload)) == (200, [k.upper() for k in keys_of[tx_id]])
+                ended.append(tx_id)
+        assert all(peer.unread(tx_id) == 0 for tx_id in keys_of)
