@@ -345,10 +345,11 @@ def _given_bookmark_named(list_page: Callable[..., Any], given: str) -> Callable
         except RuleViolation as refused:
             if refused.rule != "bookmark-invalid" or not given or bookmark != given:
                 raise
-            raise RuleViolation(refused.rule, f"--bookmark {bookmark_token(given)} names no page of this list (a "
-                                              "token another listing printed?): pass the token this listing printed "
-                                              "after 'next page:', or leave --bookmark out for the first page",
-                                transaction=refused.transaction, gateway_error=refused.gateway_error) from refused.gateway_error
+            said = (f"--bookmark {bookmark_token(given)} names no page of this list (a token another listing "
+                    "printed?): pass the token this listing printed after 'next page:', or leave --bookmark out for "
+                    "the first page")
+            raise RuleViolation(refused.rule, said, transaction=refused.transaction,
+                                gateway_error=refused.gateway_error) from refused.gateway_error
     return asked
 
 

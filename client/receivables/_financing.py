@@ -47,8 +47,8 @@ class _FinancingOperations:
         ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank), its claim
         (a bank that has left it) or the accepted terms (the debtor), or a financing with no accepted offer (no terms
         to read back), is sent to the contract all the same (to the caller's own org, and without terms where there
-        are none), so its own refusal comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of the read (``not-found`` from a peer
-        a block behind) is raised, and nothing is sent.
+        are none), so its own refusal comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of
+        the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
         """
         return self._run_steps(self._sent_with_accepted_terms)(
             lambda accepted, orgs: self._disbursement(financing_id, accepted, orgs), financing_id, terms,
