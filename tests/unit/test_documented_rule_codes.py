@@ -3,7 +3,8 @@
 A caller reads ``RULE <code>: ...`` and looks the code up in the table, so a code the contract raises must have
 its row, and a row must not name a code no refusal carries any more (a reader would handle a refusal that never
 comes). The codes raised are read from the contract's source: the first argument of ``rule(...)``, of a
-``RuleViolation`` or any subclass of it, and of a subclass's ``super().__init__(...)``. A row may name several
+``RuleViolation`` or any subclass of it, and of a subclass's ``super().__init__(...)``, and a text given to a function
+of the contract where it takes the code it raises with ``rule(code, ...)``. A row may name several
 codes (``not-the-debtor`` / ``not-the-holder``); every code in the first column counts.
 
 Every code the document's prose names after ``RULE`` must be one of them too.
@@ -37,12 +38,27 @@ def _violation_classes(trees: list[ast.Module]) -> set[str]:
     return found
 
 
+def _forwarders(trees: list[ast.Module], raisers: set[str]) -> dict[str, int]:
+    """Each function of the contract that raises ``rule(p, ...)`` (or a violation) with its own parameter ``p`` as
+    the code -> that parameter's position: a code given there is raised too (``_text_checked(check, "code")``)."""
+    found = {}
+    for tree in trees:
+        for function in [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]:
+            parameters = [argument.arg for argument in function.args.args]
+            for call in [node for node in ast.walk(function) if isinstance(node, ast.Call)]:
+                if (isinstance(call.func, ast.Name) and call.func.id in raisers and call.args
+                        and isinstance(call.args[0], ast.Name) and call.args[0].id in parameters):
+                    found[function.name] = parameters.index(call.args[0].id)
+    return found
+
+
 @cache
 def raised_codes() -> dict[str, str]:
     """Each rule code the contract's source raises -> the first module that raises it."""
     modules = sorted(CONTRACT.glob("*.py"))
     trees = [ast.parse(path.read_text(encoding="utf-8")) for path in modules]
     violations = _violation_classes(trees)
+    forwarders = _forwarders(trees, violations | {"rule"})
     codes: dict[str, str] = {}
     for path, tree in zip(modules, trees):
         for cls in [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]:
@@ -59,6 +75,10 @@ def raised_codes() -> dict[str, str]:
             if (isinstance(call.func, ast.Name) and call.func.id in violations | {"rule"}
                     and (code := _first_text_argument(call))):
                 codes.setdefault(code, path.name)
+            if isinstance(call.func, ast.Name) and (position := forwarders.get(call.func.id)) is not None:
+                argument = call.args[position] if position < len(call.args) else None
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    codes.setdefault(argument.value, path.name)
     return codes
 
 
@@ -70,8 +90,9 @@ def documented_codes() -> set[str]:
 
 def test_the_source_is_read_for_codes():
     codes = raised_codes()
-    # one of each way a code is raised: rule(), a subclass's constructor, a subclass's super().__init__
-    assert {"argument-invalid", "record-unreadable", "history-unavailable"} <= set(codes)
+    # one of each way a code is raised: rule(), a subclass's constructor, a subclass's super().__init__, and a
+    # function given the code that it raises with rule()
+    assert {"argument-invalid", "record-unreadable", "history-unavailable", "invoice-number-invalid"} <= set(codes)
 
 
 def test_every_code_raised_has_its_row():
