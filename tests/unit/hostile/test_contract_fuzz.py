@@ -2,8 +2,8 @@
 
 The transactions come from the contract's metadata, so a new one is fuzzed without
 a test change, one the seeded ledger has no good call for fails a test, and the
-list is checked against GetMetadata of the contract the chaincode image serves. Each example
-restores a realistic ledger (parties, a confirmed claim, a split, financings
+list is checked against GetMetadata of the contract the chaincode image serves.
+Each example restores a realistic ledger (parties, a confirmed claim, a split, financings
 requested, offered, accepted, disbursed and notified, a discount offer, an
 attestation, a claim under a freeze order with another queued, one frozen under
 an earlier version's key-level policy, two due in 30 days, one of them financed
@@ -31,8 +31,9 @@ Properties:
 - a query (tagged evaluate) writes nothing and emits no event even where a client
   submits it; an answer is JSON;
 - every message is clean: one line, no traceback text, no module paths, no
-  Python repr noise, a JSON value spelt as JSON (null, not None); a contract refusal starts ``RULE <code>: ``, and the only
-  other refusals are the runtime's argument-conversion messages. Caller text
+  Python repr noise, a JSON value spelt as JSON (null, not None); a contract
+  refusal starts ``RULE <code>: ``, and the only other refusals are the
+  runtime's argument-conversion messages. Caller text
   with line breaks (ids, MSP IDs, credit codes, keys of a JSON document) is
   sent to every transaction, so a message that echoes it unescaped fails.
 """
