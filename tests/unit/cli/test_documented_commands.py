@@ -209,7 +209,8 @@ def problems_in(text: str, in_code: bool) -> list[str]:
 
 
 def _check(command: click.Command, name: str, args: list[str], parent: click.Context | None,
-           complete: bool) -> list[str]:
+           complete: bool, is_placeholder=looks_like_a_placeholder) -> list[str]:
+    """What is wrong with one command's words; ``is_placeholder(word)``: a value that stands for one, not converted."""
     ctx = command.context_class(command, info_name=name, parent=parent, **command.context_settings)
     try:
         # The parser assigns options and arguments to parameters; it converts nothing and runs no callback.
@@ -219,7 +220,7 @@ def _check(command: click.Command, name: str, args: list[str], parent: click.Con
     found = []
     complete = complete and not any(arg in ctx.help_option_names for arg in args)   # `--help` needs nothing more
     for param in command.get_params(ctx):
-        found += _value_problems(param, ctx, values.get(param.name, NOT_GIVEN), complete)
+        found += _value_problems(param, ctx, values.get(param.name, NOT_GIVEN), complete, is_placeholder)
     if not isinstance(command, click.Group):
         if rest and not ctx.allow_extra_args:
             found.append(f"{ctx.command_path}: unexpected arguments {rest} (it takes {_arguments_of(command, ctx)})")
@@ -232,7 +233,7 @@ def _check(command: click.Command, name: str, args: list[str], parent: click.Con
             known = ", ".join(command.list_commands(ctx))
             found.append(f"{ctx.command_path}: no command {sub_name!r} (it has {known})")
         else:
-            found += _check(sub, sub_name, rest[1:], ctx, complete)
+            found += _check(sub, sub_name, rest[1:], ctx, complete, is_placeholder)
     return found
 
 
@@ -241,13 +242,14 @@ def _arguments_of(command: click.Command, ctx: click.Context) -> str:
     return " ".join(names) or "no arguments"
 
 
-def _value_problems(param: click.Parameter, ctx: click.Context, value, complete: bool) -> list[str]:
+def _value_problems(param: click.Parameter, ctx: click.Context, value, complete: bool,
+                    is_placeholder=looks_like_a_placeholder) -> list[str]:
     """What is wrong with the value the parser gave one parameter (NOT_GIVEN or click's sentinel if none)."""
     if isinstance(param, click.Argument):
         given = isinstance(value, str) or (isinstance(value, tuple) and any(isinstance(v, str) for v in value))
         if param.required and not given and complete:
             return [f"{ctx.command_path}: missing argument {param.human_readable_name}"]
-        return _type_problems(param, ctx, value) if param.nargs == 1 else []
+        return _type_problems(param, ctx, value, is_placeholder) if param.nargs == 1 else []
     if not isinstance(param, click.Option):
         return []
     if value is NOT_GIVEN:
@@ -259,17 +261,18 @@ def _value_problems(param: click.Parameter, ctx: click.Context, value, complete:
         if isinstance(one, str) and one.startswith("-") and not re.fullmatch(r"-[\d.]+", one):
             found.append(f"{ctx.command_path}: {param.opts[0]} is given no value ({one} is an option)")
         else:
-            found += _type_problems(param, ctx, one)
+            found += _type_problems(param, ctx, one, is_placeholder)
     return found
 
 
-def _type_problems(param: click.Parameter, ctx: click.Context, value) -> list[str]:
+def _type_problems(param: click.Parameter, ctx: click.Context, value,
+                   is_placeholder=looks_like_a_placeholder) -> list[str]:
     """A literal value the parameter's type refuses; files are not looked for, placeholders not converted."""
     if not isinstance(value, str) or isinstance(param.type, (click.Path, click.File)):
         return []
     found = []
     for alternative in value.split("|"):
-        if looks_like_a_placeholder(alternative):
+        if is_placeholder(alternative):
             continue
         try:
             param.type.convert(alternative, param, ctx)
