@@ -96,7 +96,7 @@ class Scope:
 
 
 class Module:
-    """One integration test module: its functions by name, and which of them wrap a command line."""
+    """One integration test module, read for the `recfin` command lines its calls run."""
 
     def __init__(self, source: str, name: str):
         self.name = name
@@ -169,7 +169,8 @@ class Module:
         positional = [a.arg for a in function.args.posonlyargs + function.args.args]
         skip = len(positional) - (1 if positional[:1] == ["self"] else 0)   # those before *args
         given = scope.words(call.args[skip:]) if len(call.args) >= skip else Words([], False)
-        inner = Scope(self.tree, [function, *self.enclosing(function)], scope.binding, {function.args.vararg.arg: given})
+        inner = Scope(self.tree, [function, *self.enclosing(function)], scope.binding,
+                      {function.args.vararg.arg: given})
         for node in ast.walk(function):
             if isinstance(node, ast.Call) and node is not call:
                 words = self.command(node, inner, seen | {function.name})
