@@ -276,7 +276,11 @@ def test_the_collection_finds_the_command_lines_of_every_kind():
                                     "--sign-as", "coreenterprise", "--data-root", VALUE)),
     ]:
         assert expected in found, expected
-    assert len(COMMAND_LINES) > 150 and all(line.complete for line in COMMAND_LINES)
+    assert len(COMMAND_LINES) > 150
+    partly = [f"{line.where}: recfin {' '.join(line.words)} ..." for line in COMMAND_LINES if not line.complete]
+    assert not partly, ("command lines checked only up to a * of something not written out (so a missing argument "
+                        "goes unseen): splice a list written out in the test, or the wrapper's *args:\n"
+                        + "\n".join(partly))
 
 
 WRONG = '''
@@ -297,7 +301,7 @@ def test_it(net, command, extra):
 '''
 
 
-def test_a_renamed_command_a_wrong_choice_and_an_unknown_option_are_found():
+def test_a_renamed_command_and_a_wrong_choice_are_found_through_parametrize_and_wrappers():
     module = Module(WRONG, "test_wrong.py")
     checked = [(line.where, line.words[:2], line.complete, problems_of(line)) for line in module.command_lines()]
     receivable_commands = ", ".join(main.commands["receivable"].list_commands(None))
