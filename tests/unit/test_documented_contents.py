@@ -6,6 +6,7 @@ link of the list leads to a heading; this checks that no section is left out of 
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from tests.unit.test_documented_links import HEADING, anchor
@@ -56,8 +57,8 @@ def test_every_page_opens_with_a_contents_list_of_its_sections():
 
 def test_readme_links_every_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    unlinked = [page.name for page in PAGES if f"docs/{page.name}" not in readme]
-    assert not unlinked, f"README.md's 'Read next' names no docs/{unlinked}: add a line for each"
+    unlinked = [f"docs/{page.name}" for page in PAGES if f"docs/{page.name}" not in readme]
+    assert not unlinked, f"README.md names no {', '.join(unlinked)}: add a line for each to its 'Read next' list"
 
 
 @pytest.mark.parametrize("contents, complaint", [
