@@ -84,12 +84,6 @@ def _known_roles(field: str, roles: tuple[str, ...]) -> tuple[str, ...]:
     return roles
 
 
-def _as_written(value: object) -> str:
-    # a flag, null or a decimal as JSON and YAML write it (true, null, 90.0), not as Python does (True, None): those
-    # are the files the settings come from
-    return json.dumps(value) if value is None or isinstance(value, (bool, float)) else shown(value)
-
-
 # Of each setting in days: an example, and what null (unset) means, for a refusal of a value that is no number of days
 _UNSET_DAYS = {"max_payment_term_days": ("90", "one calendar year"),
                "max_attestation_age_days": ("30", f"the default of {DEFAULT_MAX_ATTESTATION_AGE_DAYS} days")}
@@ -171,7 +165,7 @@ class ContractSettings(BaseModel):
     def _days_as_a_number(cls, days: object, info: ValidationInfo) -> object:
         if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
             unset = _UNSET_DAYS[info.field_name]
-            raise ValueError(f"{_as_written(days)} is not a whole number of days: write the days as a number, "
+            raise ValueError(f"{shown(days)} is not a whole number of days: write the days as a number, "
                              f"without quotes or decimals (e.g. {unset[0]}), or null for {unset[1]}")
         if info.field_name == "max_attestation_age_days" and days is not None \
                 and not 1 <= days <= MAX_ATTESTATION_AGE_DAYS:
@@ -185,7 +179,7 @@ class ContractSettings(BaseModel):
     @classmethod
     def _true_or_false(cls, value: object) -> object:
         if not isinstance(value, bool):
-            raise ValueError(f"{_as_written(value)} is not true or false: write true or false, without quotes")
+            raise ValueError(f"{shown(value)} is not true or false: write true or false, without quotes")
         return value
 
     @field_validator("attestation_sources")
