@@ -4,7 +4,8 @@ check (exit 0 or 1) or one `Error:` line (exit 2, or 3 for a missing tool), neve
 Each sample (the e-invoice as XML and JSON, the purchase order and goods receipt as CSV and JSON, the PDF and a
 rendered PNG scan) is cut short, has bits flipped, has a value replaced by one of another type (a JSON string by a
 list or a number, an XML element's text by a child element or a stray date, a CSV cell by any text, a PDF's drawing
-operator or its font's character map by another token), or is handed to a command that reads another kind of file.
+operator or its font's character map by another token, a glyph mapped to a control character or to half of a
+surrogate pair), or is handed to a command that reads another kind of file.
 Hypothesis draws the damage from a fixed seed (``derandomize``), so a run repeats the last one.
 """
 
@@ -19,7 +20,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-hypothesis = pytest.importorskip("hypothesis")
+pytest.importorskip("hypothesis")
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
@@ -125,7 +126,7 @@ def xml_retyped(data: bytes):
             if new is None:
                 new = f"<{name}>{escape(draw(ODD_TEXT))}</{name}>"
             changed = changed.replace(old, new, 1)
-        return changed.encode("utf-8", "surrogatepass")
+        return changed.encode()
 
     return retyped()
 
@@ -149,7 +150,7 @@ def csv_retyped(data: bytes):
                 row[at] = draw(ODD_TEXT)
         out = io.StringIO()
         csv.writer(out).writerows(changed)
-        return out.getvalue().encode("utf-8", "surrogatepass")
+        return out.getvalue().encode()
 
     return retyped()
 
@@ -290,12 +291,12 @@ def test_a_damaged_png_scan_is_read_cleanly(tmp_path):
         pytest.skip("no CJK font to render the scan with (Debian fonts-wqy-zenhei)")
     data = _render.save_png(invoice(), tmp_path / "scan.png").read_bytes()
 
-    # cut short or with bits flipped, a PNG fails its checksums or ends early: refused before OCR, so no tesseract
+    # fewer examples: a PNG cut short or with bits flipped mostly fails its checksums and is refused before OCR,
+    # but one that still decodes is read by tesseract, seconds a page
     @settings(SETTINGS, max_examples=30)
     @given(damaged_bytes(data))
     def check(damaged):
-        result = invoke(invoice_group, "read", written(tmp_path, "damaged.png", damaged))
-        assert_clean(result)
+        assert_clean(invoke(invoice_group, "read", written(tmp_path, "damaged.png", damaged)))
 
     check()
 
