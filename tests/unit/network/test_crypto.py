@@ -144,11 +144,12 @@ def test_every_msp_enables_node_ous(supplier, topology):
 
 
 def test_private_keys_are_not_world_readable(supplier):
-    keys = list(supplier.root.rglob("*_sk"))
-    # every keystore's key among them, so a key under another name is not left unchecked
-    assert keys and {key.parent for key in keys} == set(supplier.root.rglob("keystore"))
-    for key in keys:
-        assert key.stat().st_mode & 0o077 == 0, key
+    # every file holding a private key, found by its contents, not its name: the CAs' and TLS pairs' keys too
+    keys = [p for p in supplier.root.rglob("*") if p.is_file() and b"PRIVATE KEY" in p.read_bytes()]
+    # every keystore's key and both CAs' among them, so keys written elsewhere fail here instead of going unchecked
+    assert {key.parent for key in keys if key.name.endswith("_sk")} == set(supplier.root.rglob("keystore"))
+    assert {supplier.ca_key, supplier.tlsca_key} <= set(keys) and any(key.name == "server.key" for key in keys)
+    assert [str(key) for key in keys if key.stat().st_mode & 0o077] == []
 
 
 def test_no_folder_the_generator_makes_is_writable_by_others_whatever_the_umask(tmp_path, topology):
