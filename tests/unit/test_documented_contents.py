@@ -1,6 +1,6 @@
-"""Every page of docs/ can be found and read by its sections: README.md links it, and it opens with a contents
-list that links each of its `## ` sections, in the page's order, before the first of them. A section added,
-renamed or moved without its line in the contents list fails here (test_documented_links.py checks that each
+"""Every page of docs/ can be found and read by its sections: README.md names it by its path, and it opens with a
+contents list that links each of its `## ` sections, in the page's order, before the first of them. A section
+added, renamed or moved without its line in the contents list fails here (test_documented_links.py checks that each
 link of the list leads to a heading; this checks that no section is left out of it).
 """
 from __future__ import annotations
@@ -55,10 +55,10 @@ def test_every_page_opens_with_a_contents_list_of_its_sections():
     assert len(PAGES) >= 10
 
 
-def test_readme_links_every_page():
+def test_readme_names_every_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    unlinked = [f"docs/{page.name}" for page in PAGES if f"docs/{page.name}" not in readme]
-    assert not unlinked, f"README.md names no {', '.join(unlinked)}: add a line for each to its 'Read next' list"
+    unnamed = [f"docs/{page.name}" for page in PAGES if f"docs/{page.name}" not in readme]
+    assert not unnamed, f"README.md names no {', '.join(unnamed)}: add a line for each to its 'Read next' list"
 
 
 @pytest.mark.parametrize("contents, complaint", [
