@@ -495,8 +495,8 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     net = terms.face_amount - discount
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
-        # the offer's rate with every digit: rounded half up to 2 places, 99.995% read as 100.00%, a rate no offer
-        # may carry
+        # the offer's rate with every digit, never rounded: half up to 2 places, 99.995% would read 100.00%, a rate
+        # no offer may carry
         return not_eligible(f"{exact_percent(rate)} a year for {days_text(days)} early ({offer.day_count}) is a "
                             f"discount of {money(discount, terms.currency)} on "
                             f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "

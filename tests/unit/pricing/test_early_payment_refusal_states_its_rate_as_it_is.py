@@ -1,6 +1,6 @@
 """An early-payment offer whose discount would leave nothing to pay is refused naming its rate as the offer
-carries it, every digit: rounded half up to 2 places, 99.995% a year read as 100.00%, a rate no offer may carry
-(a rate is at most 1), beside the discount its own rate gives."""
+carries it, every digit, never rounded: half up to 2 places, 99.995% a year would read 100.00%, a rate no offer may
+carry (a rate is at most 1), beside the discount its own rate gives."""
 from datetime import date
 
 from client.pricing import EarlyPaymentOffer, ReceivableTerms, rank_proposals
