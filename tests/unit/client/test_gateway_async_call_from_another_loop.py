@@ -14,7 +14,7 @@ import pytest
 
 from client.gateway import connect_async, private_key_signer
 
-from .gateway_fakes import Servicer, events_response, serving, start_server
+from .gateway_fakes import Servicer, events_response, serving
 
 CHANNEL = "receivables-channel"
 
@@ -94,13 +94,10 @@ class TwoEvents(Servicer):
 def test_a_read_of_an_open_event_stream_from_another_event_loop_is_refused_and_loses_no_event(credentials):
     """gRPC's read from another loop failed with a bare RuntimeError, took the next event with it and ended the
     stream: the gateway's own loop then read a clean end, as after a close, and never saw that event."""
-    servicer = TwoEvents()
-    server, port = start_server(servicer)
     key, identity = credentials
 
-    async def main():
-        async with connect_async(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key),
-                                 insecure=True) as gateway:
+    async def main(target):
+        async with connect_async(target, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
             events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3)
             first = await events.__anext__()
             thread, outcome = in_another_loop(events.__anext__)
@@ -109,10 +106,8 @@ def test_a_read_of_an_open_event_stream_from_another_event_loop_is_refused_and_l
             await events.aclose()
             return first.block_number, outcome, second.block_number
 
-    try:
-        first, (error,), second = asyncio.run(main())
-    finally:
-        server.stop(None)
+    with serving(TwoEvents()) as target:
+        first, (error,), second = asyncio.run(main(target))
     assert isinstance(error, RuntimeError) and "another event loop" in str(error), error
     assert (first, second) == (3, 4)
 

@@ -45,7 +45,7 @@ def record(seen, *arguments, options, **others):
 @pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
 def test_the_channel_the_client_opens_caps_its_reconnect_backoff(credentials, opened, family, tls):
     key, identity = credentials
-    security = {} if tls else {"insecure": True}   # TLS with the system's roots
+    security = {} if tls else {"insecure": True}   # TLS with gRPC's default roots
     if family == "sync":
         connect("127.0.0.1:7051", identity=identity, signer=private_key_signer(key), **security)
     else:
