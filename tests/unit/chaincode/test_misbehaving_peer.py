@@ -6,7 +6,7 @@ import json
 import random
 
 import pytest
-from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
 
 from chaincode.shim import ChaincodeServer
 
@@ -131,6 +131,17 @@ async def test_a_called_chaincode_failing_without_a_reason_is_said_so_to_the_cal
         result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
         assert result == {"status": 500, "payload": "", "message": "chaincode other/ch2 failed without saying "
                                                                    "why: check the peer's log for tx tx1"}
+
+
+async def test_a_response_the_called_chaincode_gave_is_its_own_even_an_error_without_a_message():
+    """Only a failure before any response is said for it: a called chaincode's own answer is passed on as given."""
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Call", "other", "ch2")
+        await peer.expect("tx1", Msg.INVOKE_CHAINCODE)
+        answered = proposal_response_pb2.Response(status=500, payload=b"partial")
+        await peer.reply("tx1", Msg(type=Msg.COMPLETED, payload=answered.SerializeToString()).SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"status": 500, "payload": "partial", "message": ""}
 
 
 @pytest.mark.parametrize("seed", range(3))
