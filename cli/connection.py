@@ -394,6 +394,14 @@ def data_root_option() -> Callable:
                         help="Network data folder holding profiles/ (default: the topology's).")
 
 
+def timeout_data_root_and_json_options(json_help: str) -> Callable:
+    """``--timeout``, ``--data-root`` and ``--json`` (``json_help``) of a command that opens its session itself
+    rather than through :func:`acting` (`finance quote`, `finance compare`, `risk score`, which also run without a
+    network); the command gets ``data_root`` and ``as_json``."""
+    return lambda fn: with_options(fn, [call_timeout_option(), data_root_option(),
+                                        click.option("--json", "as_json", is_flag=True, help=json_help)])
+
+
 def with_options(fn: Callable, options: list[Callable]) -> Callable:
     """fn with the click options, listed as they appear in --help."""
     for option in reversed(options):

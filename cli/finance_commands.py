@@ -389,12 +389,10 @@ def _config(config_path: Path | None, name: str):
                    "the offer again (exit 3 all the same) [default: the offer stands, and the quote exits 3 naming "
                    "the command that withdraws it].")
 @endorsing_org_option(f"{OFFER_ENDORSERS} (on the ledger, for the offer)")
-@connection.call_timeout_option()
-@connection.data_root_option()
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the quote as JSON (amounts in integer fen, rates as decimal fractions): recfin's pricing, "
-                   "not a contract document, each figure under the key the table names it by, with the score it "
-                   "priced on. On the ledger without --yes, only quotes (no prompt, no offer).")
+@connection.timeout_data_root_and_json_options(
+    "Print the quote as JSON (amounts in integer fen, rates as decimal fractions): recfin's pricing, not a contract "
+    "document, each figure under the key the table names it by, with the score it priced on. On the ledger without "
+    "--yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: date | None,
           grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
           model_path: Path | None, exposure: Amount | None, exposure_outside: Amount | None, on: date | None,
@@ -1055,12 +1053,9 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
-@connection.call_timeout_option()
-@connection.data_root_option()
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the ranking as JSON (amounts in integer fen, rates as decimal fractions): recfin's "
-                   "comparison, not a contract document: the receivable, on, by and the proposals, each figure "
-                   "under the key its column is named by.")
+@connection.timeout_data_root_and_json_options(
+    "Print the ranking as JSON (amounts in integer fen, rates as decimal fractions): recfin's comparison, not a "
+    "contract document: the receivable, on, by and the proposals, each figure under the key its column is named by.")
 def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: Path | None, on: date | None,
             by: str, data_root: Path | None, as_json: bool) -> None:
     """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why.

@@ -659,12 +659,10 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
                    "its bytes do not have the sha256 the card records, or if the card names another model or other "
                    "features.")
 @holiday_calendar_option()
-@connection.call_timeout_option()
-@connection.data_root_option()
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the score as JSON (amounts in integer fen, in currency): the model's score of the "
-                   "debtor, not a contract document, with what it is not of (claims_not_counted, "
-                   "claims_in_other_currencies) and why a grade rests on no payment (thin_record).")
+@connection.timeout_data_root_and_json_options(
+    "Print the score as JSON (amounts in integer fen, in currency): the model's score of the debtor, not a contract "
+    "document, with what it is not of (claims_not_counted, claims_in_other_currencies) and why a grade rests on no "
+    "payment (thin_record).")
 def score(debtor: str, as_: str, currency: str, history_file: Path | None, synthetic_seed: int | None,
           synthetic_debtors: int, as_of: date | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
     """Probability that DEBTOR pays a receivable late, its grade and what drove it.
