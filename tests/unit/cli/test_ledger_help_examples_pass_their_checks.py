@@ -22,20 +22,26 @@ def parsing_problem(words: list[str]) -> str | None:
     start = entry_point(words)
     assert start is not None and not isinstance(start, str), words
     command, name, args = start
+    made: list[click.Context] = []
     try:
-        ctx = command.make_context(name, list(args))
-        while isinstance(ctx.command, click.Group):
+        made.append(command.make_context(name, list(args)))
+        while isinstance(made[-1].command, click.Group):
+            ctx = made[-1]
             # a group keeps its subcommand's name apart from the words after it
             sub_name, sub, rest = ctx.command.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
-            ctx = sub.make_context(sub_name, rest, parent=ctx)
+            made.append(sub.make_context(sub_name, rest, parent=ctx))
     except click.exceptions.Exit:
         return None
     except click.BadParameter as refused:
-        if isinstance(refused.param.type, click.Path) and "does not exist" in refused.format_message():
+        if (refused.param is not None and isinstance(refused.param.type, click.Path)
+                and "does not exist" in refused.format_message()):
             return None   # the operator's own file
         return refused.format_message()
     except click.UsageError as refused:
         return refused.format_message()
+    finally:
+        for ctx in reversed(made):
+            ctx.close()
     return None
 
 
