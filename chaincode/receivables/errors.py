@@ -134,5 +134,16 @@ class _Quote(reprlib.Repr):
     def repr_str(self, value: str, level: int) -> str:
         if level == self.maxlevel:   # a value on its own, not inside an array or object: quoted as ever
             return super().repr_str(value, level)
-        cut = value if len(value) <= self.maxstring else value[:self.maxstring - 3] + "..."
-        return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in json.dumps(cut, ensure_ascii=False))
+        # cut as reprlib cuts a text on its own: as written, escapes counted, keeping its start and end
+        written = _json_string(value[:self.maxstring])
+        if len(written) > self.maxstring:
+            start = max(0, (self.maxstring - 3) // 2)
+            end = max(0, self.maxstring - 3 - start)
+            written = _json_string(value[:start] + value[len(value) - end:])
+            written = written[:start] + self.fillvalue + written[len(written) - end:]
+        return written
+
+
+def _json_string(text: str) -> str:
+    """``text`` in double quotes as JSON writes it, each character that does not print escaped."""
+    return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in json.dumps(text, ensure_ascii=False))
