@@ -19,11 +19,12 @@ from .session import Session, rules
 from .tx_base import TransactionGroup, step_committed_in, step_hidden_by_a_freeze
 
 
-async def _end_registration(s: Session, r: Receivable, by: str, action: str, reason: str, status: str, event: str,
-                            reason_field: str, **dated: str) -> dict:
+async def _end_registration(s: Session, r: Receivable, by: str, action: str, reason: str, status: str,
+                            reason_field: str, **dated: str) -> str:
     """End a REGISTERED claim its debtor never confirmed (``action`` by party ``by``: RejectReceivable,
     WithdrawReceivable) for ``reason``, kept in ``reason_field``, with ``dated`` fields set: its status becomes
-    ``status``, its invoices and goods receipts are released, and ``event`` says why."""
+    ``status`` and its invoices and goods receipts are released. Returns the reason as kept, for the caller's
+    event (emitted there, so every emit names its event by its ``events`` constant)."""
     # first: a claim confirmed stays confirmed ("reject", "withdraw" in the refusal)
     lifecycle.ensure_status(r, (REGISTERED,), action.removesuffix("Receivable").lower())
     why = require_text(reason, "reason")   # before the freeze: no lifting cures a reason left blank
@@ -35,8 +36,7 @@ async def _end_registration(s: Session, r: Receivable, by: str, action: str, rea
     r.last = s.action(action, by)
     await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
     await s.store.put_receivable(r, before)
-    s.emit(event, r.id, reason=why)
-    return r.to_json()
+    return why
 
 
 class LifecycleTransactions(TransactionGroup):
@@ -74,8 +74,9 @@ class LifecycleTransactions(TransactionGroup):
         """The debtor rejects a claim it does not owe; its invoices and goods receipts are released."""
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
-        return await _end_registration(s, r, debtor.uscc, "RejectReceivable", reason, REJECTED,
-                                       events.RECEIVABLE_REJECTED, "rejection_reason")
+        why = await _end_registration(s, r, debtor.uscc, "RejectReceivable", reason, REJECTED, "rejection_reason")
+        s.emit(events.RECEIVABLE_REJECTED, r.id, reason=why)
+        return r.to_json()
 
     @transaction
     @rules
@@ -91,8 +92,10 @@ class LifecycleTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         creditor, r = await self._as_holder(s, receivable_id)
-        return await _end_registration(s, r, creditor.uscc, "WithdrawReceivable", reason, WITHDRAWN,
-                                       events.RECEIVABLE_WITHDRAWN, "withdrawal_reason", withdrawn_on=s.today_iso)
+        why = await _end_registration(s, r, creditor.uscc, "WithdrawReceivable", reason, WITHDRAWN,
+                                      "withdrawal_reason", withdrawn_on=s.today_iso)
+        s.emit(events.RECEIVABLE_WITHDRAWN, r.id, reason=why)
+        return r.to_json()
 
     # ================================================================ split and transfer
 
