@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_core import core_schema
 
+from . import config as cfg
 from .model import DiscountOffer, Doc, Financing, Offer, Party, Receivable, Status
 
 
@@ -214,6 +215,39 @@ class InvoiceLookup(Doc):
     used: bool = Field(description="the registry holds it: a registration naming this invoice is refused")
     receivable_id: str | None = Field(description="the root receivable it backs; null when unused")
     live: bool = Field(description="a claim of that lineage is still unsettled (REGISTERED, CONFIRMED, FINANCED, OVERDUE)")
+
+
+class ContractSettingsView(Doc):
+    """GetContractSettings' answer: the rules of the configuration this peer's chaincode server runs with
+    (``config.ContractSettings``), each unset one with the value the contract applies in its stead."""
+
+    max_payment_term_days: int | None = Field(description="the longest span from a claim's issue date (or its "
+                                                          "earliest invoice's date when earlier) to its due date, "
+                                                          "in days; null: one calendar year (payment_term)")
+    payment_term: str = Field(description="the maximum payment term in words, as a registration's refusal "
+                                          "names it, e.g. one calendar year (the default: max_payment_term_days "
+                                          "is unset)")
+    require_attestation: bool = Field(description="RegisterReceivable refuses an invoice without a passing "
+                                                  "verification attestation")
+    attestation_sources: list[str] = Field(description="sources a passing attestation must name to count for a "
+                                                       "registration; empty: any source")
+    max_attestation_age_days: int | None = Field(description="how many days old a passing attestation may be "
+                                                             "and still count for a registration, as configured; "
+                                                             "null: the default (attestation_age_limit_days)")
+    attestation_age_limit_days: int = Field(description="the limit the contract applies: "
+                                                        "max_attestation_age_days, or its default when unset")
+    attesting_roles: list[str] = Field(description="roles whose parties may attest an invoice verification")
+    config_digest: str = Field(description="sha256 hex of the configuration's canonical JSON: the chaincode "
+                                           "definition's version names its first 12 digits (1.0+cfg.<12 hex>)")
+
+    @classmethod
+    def of(cls, config: cfg.ContractSettings, config_digest: str) -> "ContractSettingsView":
+        return cls(max_payment_term_days=config.max_payment_term_days, payment_term=config.payment_term_text(),
+                   require_attestation=config.require_attestation,
+                   attestation_sources=list(config.attestation_sources),
+                   max_attestation_age_days=config.max_attestation_age_days,
+                   attestation_age_limit_days=config.attestation_age_limit_days,
+                   attesting_roles=list(config.attesting_roles), config_digest=config_digest)
 
 
 class IdentityParty(Doc):

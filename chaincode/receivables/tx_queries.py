@@ -1,5 +1,6 @@
 """The read-only transactions (evaluated): claims, their history and provenance, pages by holder, debtor, bank and
-status, statistics, payment records, exposure, financings, offer terms, notices, discount offers, request ids.
+status, statistics, payment records, exposure, financings, offer terms, notices, discount offers, request ids, and
+the contract's settings.
 
 Apart because they write nothing: each decides who may read what (``_readable``, ``_own_to_list``,
 ``_bank_to_list``) and leaves the reading itself to ``queries``.
@@ -18,7 +19,7 @@ from .errors import RuleViolation, rule, shown, unreadable
 from .identity import is_org_admin
 from .model import AssignmentNotice, Disbursement, DiscountOffer, OfferTerms, Party, Receivable, sha256_hex
 from .schemas import (
-    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
+    ContractSettingsView, DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
     PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
 from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, parsed_private
@@ -112,7 +113,7 @@ def _as_of(value: str, today: date) -> date:
 
 
 class QueryTransactions(TransactionGroup):
-    """GetReceivable, GetReceivableHistory, GetProvenance, GetReceivableEndorsers, FindInvoice,
+    """GetReceivable, GetReceivableHistory, GetProvenance, GetReceivableEndorsers, FindInvoice, GetContractSettings,
     the List* pages, GetStatistics, GetDebtorPaymentRecord, GetFinancierExposure, GetFinancing, GetOfferTerms,
     GetDisbursement, GetAssignmentNotice, ListDiscountOffers, GetRequest, GetDiscountOffer."""
 
@@ -182,6 +183,16 @@ class QueryTransactions(TransactionGroup):
         s = self._session(ctx)
         await s.party()
         return await queries.invoice_use(s.store, _fingerprint(fingerprint))
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetContractSettings(self, ctx: Context) -> ContractSettingsView:
+        """The contract's rules as this peer's chaincode server holds them (the network configuration it was
+        started with): the maximum payment term, whether registration needs an attestation, from which sources,
+        how old and by which roles, each unset one with the value applied in its stead, and the configuration's
+        digest, which the chaincode definition's version names. Any member of the channel may read it, a party
+        or not: a client checks a registration against it before sending, an operator compares the digest."""
+        return ContractSettingsView.of(self.config, cfg.digest(self.config)).to_json()
 
     @transaction(evaluate=True)
     @rules

@@ -1001,6 +1001,23 @@ class InvoiceLookup(Document):
     live: StrictBool
 
 
+class ContractSettingsView(Document):
+    """The contract's rules as the peer's chaincode server holds them (GetContractSettings), each unset one with the
+    value the contract applies in its stead: what a registration is held to before it is sent."""
+
+    max_payment_term_days: int | None = Field(description="the longest span from a claim's issue date (or its "
+                                                          "earliest invoice's date when earlier) to its due date; "
+                                                          "None: one calendar year")
+    payment_term: str = Field(description="the maximum payment term in words, as a refusal names it")
+    require_attestation: StrictBool
+    attestation_sources: list[str] = Field(description="sources a passing attestation must name; empty: any")
+    max_attestation_age_days: int | None = Field(description="as configured; None: the default")
+    attestation_age_limit_days: int = Field(description="the limit applied: max_attestation_age_days or its default")
+    attesting_roles: list[str]
+    config_digest: str = Field(description="sha256 hex of the configuration; the chaincode definition's version "
+                                           "names its first 12 digits (1.0+cfg.<12 hex>)")
+
+
 class IdentityParty(Document):
     """The party a client identity acts for (``party``), or None when it acts for none: never bound, unbound, or
     named by a binding its party's record does not list. ``bound_to``: the credit code its binding names all the

@@ -12,7 +12,7 @@ from client.gateway._twins import Steps
 
 from ._arguments import (_REQUEST_ID_RULE, _date_text, _fingerprint, _id, _known_request_id, _one_of, _optional_id,
                          _optional_record_id, _page_size, _record_id, _text)
-from ._models import (STATUSES, AssignmentNotice, Disbursement, DiscountOffer, DiscountOfferPage,
+from ._models import (STATUSES, AssignmentNotice, ContractSettingsView, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
 from .errors import ReceivablesError, RefusedBeforeSending, RuleViolation, while_reading
@@ -64,6 +64,13 @@ class _QueryOperations:
         digits is refused before it is sent (``RefusedBeforeSending``, rule ``fingerprint-invalid``)."""
         return self._evaluate("FindInvoice", _fingerprint(fingerprint, "FindInvoice"), model=InvoiceLookup,
                               endorsing_organizations=endorsing_organizations)
+
+    def contract_settings(self) -> ContractSettingsView:
+        """The contract's rules as the answering peer's chaincode server holds them: the maximum payment term (in
+        words too), whether a registration needs an attestation, from which sources, how old and by which roles,
+        each unset one with the value applied in its stead, and the configuration's digest, which the chaincode
+        definition's version names. Any member of the channel may ask, a party or not."""
+        return self._evaluate("GetContractSettings", model=ContractSettingsView)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
         return self._page("ListReceivablesByHolder", holder, "holder", page_size, bookmark)

@@ -395,6 +395,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     # invoice nobody attested (test_attestations_of_others_read_as_none)
     ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
+    ("GetContractSettings", s_nothing, set(CALLERS), True),   # the rules every registration is held to
     ("FindIdentityParty", s_identity_party, {"tier1", "regulator", "admin_sup"}, True),
     ("GetRequest", s_request, {"tier1", "regulator", "admin_sup"}, True),
     ("UpgradeLedger", s_upgrade, {"admin_reg"}, False),   # its pages name every claim

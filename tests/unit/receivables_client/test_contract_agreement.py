@@ -58,7 +58,7 @@ METHODS = {
     "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
     "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
     "GetProvenance": "provenance", "GetReceivableEndorsers": "receivable_endorsers",
-    "FindInvoice": "find_invoice", "ListReceivablesByHolder": "list_by_holder",
+    "FindInvoice": "find_invoice", "GetContractSettings": "contract_settings", "ListReceivablesByHolder": "list_by_holder",
     "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
     "ListReceivablesByFinancier": "list_by_financier", "ListOffersByFinancier": "list_offers_by_financier",
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
@@ -329,6 +329,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(tier1, "GetReceivableHistory", rid, evaluate=True)
     lookup = life.ok(bank, "FindInvoice", r["invoices"][0]["fingerprint"], evaluate=True)
     assert lookup["used"] and lookup["receivable_id"] == rid
+    assert life.ok(bank, "GetContractSettings", evaluate=True)["payment_term"].startswith("one calendar year")
 
     # a bank attests a verification of the invoice; the request the SDK builds is accepted as is
     checked = sdk.InvoiceAttestationRequest(
