@@ -55,6 +55,18 @@ def _refuse_a_one_org_policy(topology_path: Path | None, policy: str) -> None:
         raise click.BadParameter(refusal, param_hint="'--signature-policy'")
 
 
+def _refuse_the_channel_policy_of_one_org(net) -> None:
+    """--channel-policy on a channel whose one org's peers alone meet its Endorsement policy refused as a usage error
+    (exit 2) before anything runs, as its help says: the deploy refuses it too, but only once the Fabric tools were
+    looked for. The channel's orgs are those the opened network holds (topology.yaml with what `recfin org
+    add|remove` recorded in the data folder), as the deploy reads them; opening it starts nothing."""
+    from network import contract_config
+
+    refusal = contract_config.channel_policy_refusal(net.topology, net.data_root)
+    if refusal is not None:
+        raise click.UsageError(refusal)
+
+
 def _chaincode_name(ctx, _param, name: str | None) -> str | None:
     # a blank one (an unset variable) would stand for the default: the topology's chaincode, or every one
     from network.lifecycle import check_name
@@ -185,6 +197,8 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
         _refuse_a_one_org_policy(topology_path, signature_policy)
     policy = None if channel_policy else (signature_policy or "topology")
     net = open_network(topology_path, as_json, timeout)
+    if channel_policy and not allow_one_org_policy:
+        _refuse_the_channel_policy_of_one_org(net)
     result = net.deploy_chaincode(name=name, contract=contract, version=version_,
                                   collections_config=collections_config, signature_policy=policy,
                                   allow_one_org_policy=allow_one_org_policy)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import sys
 
 import pytest
+import yaml
 
 from cli import chaincode_commands
 from cli.main import main
 from network import ccservers
+from network.topology import DEFAULT_TOPOLOGY
 
 
 @pytest.fixture
@@ -107,3 +109,42 @@ def test_a_policy_one_org_could_meet_alone_reaches_the_deploy_with_the_opt_in(ru
     assert result.exit_code == 0, result.output
     [_, (_, given)] = opened
     assert (given["signature_policy"], given["allow_one_org_policy"]) == ("OR('SupplierMSP.peer')", True)
+
+
+def _a_channel_of_one_org(tmp_path, recorded_by: str) -> list[str]:
+    """The --topology option (if any) of a channel whose one org's peers alone meet its MAJORITY Endorsement: one
+    topology.yaml defines that way, or the packaged four orgs of which the data folder records three removed."""
+    document = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    if recorded_by == "topology.yaml":
+        document["orgs"] = document["orgs"][:1]
+        (tmp_path / "one_org.yaml").write_text(yaml.safe_dump(document))
+        return ["--topology", str(tmp_path / "one_org.yaml")]
+    data_root = tmp_path / "home" / "network"
+    data_root.mkdir(parents=True)
+    (data_root / "membership.yaml").write_text(yaml.safe_dump({"added": [], "removed": [org["name"] for org in document["orgs"][1:]]}))
+    return []
+
+
+@pytest.mark.parametrize("recorded_by", ["topology.yaml", "membership.yaml"])
+def test_the_channel_policy_on_a_channel_of_one_org_is_refused_before_the_fabric_tools_are_looked_for(
+        runner, tmp_path, recorded_by):
+    # --help says so; it was refused inside the deploy, after the Fabric tools were looked for (the runner's install
+    # is empty), so a machine without them was told to build Fabric first, and only then refused the policy
+    topology = _a_channel_of_one_org(tmp_path, recorded_by)
+    result = runner.invoke(main, ["chaincode", "deploy", *topology, "--channel-policy"])
+    assert result.exit_code == 2, result.output
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith("Error: --channel-policy: the channel's Endorsement policy as recfin writes it, "
+                            "MAJORITY Endorsement over its 1 org(s), is met by the peers of "), error
+    assert "Nothing was deployed" in error and "--allow-one-org-policy" in error and "Fabric" not in error
+
+
+def test_the_channel_policy_on_a_channel_of_two_orgs_or_more_reaches_the_deploy(runner, monkeypatch):
+    from network.control import DeployResult, Network
+
+    asked = []
+    monkeypatch.setattr(Network, "deploy_chaincode",
+                        lambda net, **given: asked.append(given) or DeployResult("receivables", "1.0", 1, False, {}))
+    result = runner.invoke(main, ["chaincode", "deploy", "--channel-policy"])
+    assert result.exit_code == 0, result.output
+    assert [(given["signature_policy"], given["allow_one_org_policy"]) for given in asked] == [(None, False)]
