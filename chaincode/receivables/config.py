@@ -353,7 +353,7 @@ def parse_config(text: str, source: str) -> NetworkConfig:
     except json.JSONDecodeError as exc:
         raise NetworkConfigError(f"{source}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
     if not isinstance(data, dict):
-        raise NetworkConfigError(f"{source}: expected a JSON object, got {type(data).__name__}")
+        raise NetworkConfigError(f"{source}: expected a JSON object, got {shown(data)}")
     try:
         return NetworkConfig.model_validate(data)
     except ValidationError as exc:

@@ -85,3 +85,10 @@ def test_the_topologys_contract_block_takes_a_number_of_days(tmp_path):
                     .replace("  require_attestation: false ", "  require_attestation: true "))
     settings = topology.load(path).contract
     assert (settings.max_payment_term_days, settings.require_attestation) == (90, True)
+
+
+@pytest.mark.parametrize("text, as_written", [("null", "null"), ("[1, true]", "[1, true]"), ('"90"', "'90'")])
+def test_a_file_that_is_no_object_is_refused_naming_what_it_holds_as_json_writes_it(text, as_written):
+    with pytest.raises(NetworkConfigError) as refused:
+        cfg.parse_config(text, "network_config.json")
+    assert str(refused.value) == f"network_config.json: expected a JSON object, got {as_written}"
