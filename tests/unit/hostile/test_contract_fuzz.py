@@ -82,8 +82,9 @@ CONVERSION_MESSAGE = re.compile(r"[A-Za-z.:]+ takes [0-9-]+ arguments \(.*\), go
 NOISE = ("Traceback", 'File "', "<class", "<module", " object at 0x", "site-packages", "chaincode/", ".py\"",
          "pydantic", "https://errors.pydantic.dev")
 # a JSON value written back as Python spells it (True, None, NoneType, {'a': ...}), not as the caller sent it; a
-# caller's own text is quoted, so a word of it next to a quote is not counted
-PYTHON_SPELLING = re.compile(r"(?<![\w'])(True|False|None|NoneType)(?![\w'])|\{'[^']*': ")
+# caller's own text is quoted (in single quotes on its own, in double quotes inside an array or object), so a word
+# of it next to a quote is not counted
+PYTHON_SPELLING = re.compile(r"(?<![\w'\"])(True|False|None|NoneType)(?![\w'\"])|\{'[^']*': ")
 
 
 class _World:
