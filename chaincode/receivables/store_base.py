@@ -19,8 +19,8 @@ from google.protobuf.message import DecodeError
 from chaincode.shim import KV, KeyEndorsementPolicy, PeerError
 
 from . import keys
-from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, newer_version_record, parse_problem, rule,
-                     shown, unreadable)
+from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, json_kind, newer_version_record,
+                     parse_problem, rule, shown, unreadable)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -233,12 +233,12 @@ def parsed_object(raw: bytes, fields: dict[str, type], object_type: str, *attrib
     except (ValueError, RecursionError) as exc:   # not UTF-8, not JSON, nested past the parser's depth
         raise unreadable(record, parse_problem(exc), remedy) from None
     if not isinstance(doc, dict):
-        raise unreadable(record, f"a JSON {type(doc).__name__}, not an object", remedy)
+        raise unreadable(record, f"a JSON {json_kind(type(doc))}, not an object", remedy)
     for field, kind in fields.items():
         if field not in doc:
             raise unreadable(record, f"no {field}", remedy)
         if not isinstance(doc[field], kind):
-            raise unreadable(record, f"its {field} is not a {kind.__name__}", remedy)
+            raise unreadable(record, f"its {field} is not a JSON {json_kind(kind)}", remedy)
         if field in ids and not keys.can_be_attribute(doc[field]):
             raise unreadable(record, f"its {field} holds U+0000, U+10FFFF or a lone surrogate", remedy)
     return doc
