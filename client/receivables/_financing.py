@@ -55,8 +55,8 @@ class _FinancingOperations:
             endorsing_organizations, "record_disbursement", writes_terms_collection=True)
 
     def _disbursement(self, financing_id: str, terms: FinancingTerms | None, endorsing_organizations: Sequence[str]):
-        # no terms only where none could be read back (no accepted offer, or a financing the caller may not read):
-        # the contract refuses such a disbursement before it reads them
+        # no terms only where none could be read back (no accepted offer, or a financing or accepted terms the caller
+        # may not read): the contract refuses such a disbursement before it reads them
         return self._submit("RecordDisbursement", _record_id(financing_id, "financing_id"),
                             transient=None if terms is None else terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Financing)
