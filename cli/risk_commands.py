@@ -799,7 +799,9 @@ def _print_report(report, seconds: float) -> None:
                       for r in report.model.calibration], ["predicted", "examples", "mean_predicted", "observed"]))
     click.echo("")
     click.echo(f"time: simulate {report.simulate_seconds:.1f} s, fit {report.fit_seconds:.2f} s, "
-               f"total {seconds:.1f} s; scoring {report.score_ms_per_debtor:.2f} ms per debtor")
+               f"total {seconds:.1f} s; scoring {report.score_ms_per_debtor:.2f} ms per debtor on average, "
+               f"{report.score_ms_per_debtor_median:.2f} at the median, {report.score_ms_per_debtor_p95:.2f} at the "
+               "95th percentile")
 
 
 @risk.command()

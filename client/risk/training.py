@@ -25,6 +25,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict
 
+from bench.stats import latency_summary
+
 from ..atomic_file import staged_file
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
@@ -115,7 +117,11 @@ class EvaluationReport(BaseModel):
     gradient_boosting: Metrics | None = None
     simulate_seconds: float
     fit_seconds: float
+    # the scorer's time per held-out debtor: the mean, and the median and 95th percentile (bench.stats's type-7
+    # percentiles), which one debtor slowed by other work on the machine does not move as it moves the mean
     score_ms_per_debtor: float
+    score_ms_per_debtor_median: float
+    score_ms_per_debtor_p95: float
     lift_over_baseline: LiftOverBaseline
     held_out_probabilities: list[float] = []
     held_out_labels: list[int] = []
@@ -346,10 +352,12 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
 
     held_histories = [h for h in histories if h.debtor in held_ids]
     say(f"timing the scorer on {len(held_histories)} held-out debtors")
-    t0 = time.perf_counter()
+    per_debtor_ms = []
     for h in held_histories:
+        t0 = time.perf_counter()
         score_debtor(model, h, dates[-1])
-    per_debtor_ms = (time.perf_counter() - t0) * 1000 / max(len(held_histories), 1)
+        per_debtor_ms.append((time.perf_counter() - t0) * 1000)
+    scoring_ms = latency_summary(per_debtor_ms, (50, 95))
 
     report = EvaluationReport(
         data="SYNTHETIC (client.risk.simulator)", seed=seed, debtors=debtors,
@@ -358,7 +366,8 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
         held_out_late_rate=sum(held.labels) / len(held.labels), training_late_rate=prior,
         least_fell_due_365=min(f.fell_due_365 for f in train.features), horizon_days=HORIZON_DAYS,
         model=report_model, baseline=report_base, no_skill=report_no_skill, ceiling=report_ceiling, gradient_boosting=gb,
-        simulate_seconds=simulate_seconds, fit_seconds=fit_seconds, score_ms_per_debtor=per_debtor_ms,
+        simulate_seconds=simulate_seconds, fit_seconds=fit_seconds, score_ms_per_debtor=scoring_ms["mean"],
+        score_ms_per_debtor_median=scoring_ms["p50"], score_ms_per_debtor_p95=scoring_ms["p95"],
         lift_over_baseline=lift, held_out_probabilities=probabilities, held_out_labels=held.labels)
     model = model.model_copy(update={
         "training": {
