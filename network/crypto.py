@@ -260,19 +260,19 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
 
 
 def holds_private_key(data: bytes) -> bool:
-    """Whether a file's content holds a private key, whatever the file is named: a PEM block labelled as one (PKCS#8,
-    encrypted or not, SEC1, PKCS#1, OpenSSH), a PEM block of another label whose content is one, a whole file that
-    is one in DER, or a PKCS#12 file. A key asking for a password counts: it is still the key."""
-    blocks = _PEM_BLOCK.findall(data)
-    if any(label.endswith(b"PRIVATE KEY") for label, _ in blocks):
+    """Whether a file's content holds a private key, whatever the file is named: text naming a PRIVATE KEY (a PEM
+    block labelled as one: PKCS#8, encrypted or not, SEC1, PKCS#1, OpenSSH; whole, or cut short before its END line,
+    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a whole
+    file that is one in DER, or a PKCS#12 file. A key asking for a password counts: it is still the key."""
+    if b"PRIVATE KEY" in data:
         return True
     ders = [data]
-    for _, body in blocks:
+    for _, body in _PEM_BLOCK.findall(data):
         try:
             ders.append(base64.b64decode(b"".join(body.split()), validate=True))
         except ValueError:
             continue
-    return any(_der_private_key(der) for der in ders) or _PKCS12_START.match(data) is not None
+    return any(_der_private_key(der) or _PKCS12_START.match(der) is not None for der in ders)
 
 
 def _der_private_key(der: bytes) -> bool:

@@ -42,6 +42,13 @@ KEYS = {
                                           + base64.encodebytes(EC_KEY.private_bytes(DER, PKCS8, PLAIN))
                                           + b"-----END CERTIFICATE-----\n"),
     "pkcs12": pkcs12.serialize_key_and_certificates(b"ca", EC_KEY, CERT, None, SEALED),
+    # a key cut short before its END line, or closed under another label, still holds the secret
+    "ec-pkcs8-pem-cut-short": EC_KEY.private_bytes(PEM, PKCS8, PLAIN).split(b"-----END")[0],
+    "ec-pkcs8-pem-closed-under-another-label": EC_KEY.private_bytes(PEM, PKCS8, PLAIN).replace(
+        b"-----END PRIVATE KEY-----", b"-----END EC PRIVATE KEY-----"),
+    "pkcs12-pem": (b"-----BEGIN PKCS12-----\n"
+                   + base64.encodebytes(pkcs12.serialize_key_and_certificates(b"ca", EC_KEY, CERT, None, PLAIN))
+                   + b"-----END PKCS12-----\n"),
 }
 PUBLIC = {
     "certificate-pem": CERT.public_bytes(PEM),
