@@ -1404,7 +1404,7 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     from client.invoices.register import (GOODS_RECEIPTS_NEED_AN_UPGRADE, GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
                                           PAPER_IDENTITIES_NEED_AN_UPGRADE, predates_goods_receipt_parts,
                                           predates_goods_receipts, predates_paper_identities)
-    from client.receivables import ReceivableRegistration, RuleViolation
+    from client.receivables import ReceivableRegistration, RefusedBeforeSending, RuleViolation
 
     inv = _call(lambda: read_invoice(file))
     po = _call(lambda: read_purchase_order(po_file))
@@ -1422,9 +1422,13 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
         try:
+            # a due date past the network's maximum payment term is refused before anything is sent
+            session.client.check_payment_term(request, today=business_today())
             r, sent_with = exactly_once_naming_its_id(
                 request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
                 exit_code=EXIT_MISSING)
+        except RefusedBeforeSending as refused:
+            raise Refused(str(refused)) from None
         except RuleViolation as refused:
             if predates_goods_receipts(refused.rule, refused.detail):
                 raise Refused(f"{connection.describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None

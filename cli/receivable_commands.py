@@ -808,6 +808,8 @@ def register_receivable(session, as_json, debtor, face_fen, issue_date, due_date
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date, due_date=due_date, invoices=parsed,
                                           contract_hash=contract_hash)
+    # a due date past the network's maximum payment term is refused before anything is sent, in the contract's words
+    session.client.check_payment_term(registration, today=business_today())
     registered, sent_with = exactly_once_naming_its_id(
         request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
     show(registered, as_json, RECEIVABLE_COLUMNS, request_id=sent_with)

@@ -14,7 +14,7 @@ from datetime import date
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries
+from . import attestation, events, fingerprint, keys, lifecycle, money, payment_term, queries
 from .arguments import _first_repeat
 from .errors import parts_named, rule, shown
 from .model import (
@@ -29,18 +29,6 @@ from .store_registry import BLOCKED_ENTRY
 from .tx_base import TransactionGroup
 
 ReceivableArgument = json_argument(ReceivableRegistration)
-
-
-def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
-    """The day a claim's payment term runs from, and how a refusal names that day: its issue date, or the date of
-    its earliest invoice when that is earlier. The supplier picks the issue date, while its invoices record when it
-    billed the debtor: a claim on old invoices dated today would otherwise start the term afresh."""
-    issue = date.fromisoformat(req.issue_date)
-    position, earliest = min(enumerate(req.invoices), key=lambda listed: listed[1].date)   # the first, on a tie
-    if (invoiced := date.fromisoformat(earliest.date)) < issue:
-        return invoiced, (f"the date of {invoice_label(position, earliest.number)}, {invoiced} (the term runs from "
-                          f"it, as it is earlier than the issue date {issue})")
-    return issue, f"the issue date {issue}"
 
 
 def _fingerprints(invoices) -> list[str]:
@@ -497,19 +485,9 @@ class RegistrationTransactions(TransactionGroup):
                        "date the claim was issued, today or earlier, or register it once that date has come")
         if due <= s.today:
             raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
-        start, started = _payment_term_start(req)
-        if (latest := self.config.payment_term_exceeded(start, due)) is not None:
-            if latest > s.today:
-                advice = f"give a due date on or before {latest}"
-            elif start < issue:   # the invoices set the start, and no issue date moves it later
-                advice = (f"that term ended on {latest}, so no due date after today is within it: the claim can no "
-                          "longer be registered")
-            else:
-                advice = (f"that term ended on {latest}, so no due date after today is within it: check the issue "
-                          "date, which starts the term")
-            term = dates.days_text((due - start).days)
-            raise rule("payment-term-too-long", f"due date {due} is {term} after {started}, past "
-                       f"the maximum payment term of {self.config.payment_term_text()}: {advice}")
+        invoice_dates = [(inv.number, date.fromisoformat(inv.date)) for inv in req.invoices]
+        if (refusal := payment_term.term_refusal(self.config, issue, due, invoice_dates, s.today)) is not None:
+            raise refusal
         invoices: list[Invoice] = []
         for n, inv in enumerate(req.invoices, 1):
             if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
@@ -526,7 +504,7 @@ class RegistrationTransactions(TransactionGroup):
                     or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
                 raise rule("invoice-code-invalid", why)
             # a 20-digit number opens with its issue year: an old invoice dated within the term would start the
-            # payment term afresh (_payment_term_start), the date being the supplier's word
+            # payment term afresh (payment_term.term_start), the date being the supplier's word
             if (why := fingerprint.issue_year_problem(inv.number.strip(), invoice_date)) is not None:
                 raise rule("invoice-code-invalid", f"{invoice_label(n - 1, inv.number)}: {why}")
             _ensure_paper_identity_fits(n - 1, inv, inv.paper_code, inv.paper_number)

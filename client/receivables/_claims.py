@@ -7,15 +7,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from datetime import date
+
+from chaincode.receivables.config import ContractSettings
 from chaincode.receivables.fingerprint import code_characters_problem, paper_number_problem
+from chaincode.receivables.payment_term import term_refusal
+from client.business_dates import business_today
+from client.gateway import GatewayError
 from client.gateway._twins import Steps
 
 from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id,
                          _request_of, _said, _text)
-from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
+from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
-from .errors import RefusedBeforeSending, RuleViolation
+from .errors import ReceivablesError, RefusedBeforeSending, RuleViolation
 from ..money import Amount
 
 
@@ -47,6 +53,33 @@ class _ClaimOperations:
                     "ReceivableRegistration(debtor=..., face_amount=..., issue_date=..., due_date=..., invoices=[...])")
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id, "RegisterReceivable"),
                             model=Receivable)
+
+    def check_payment_term(self, registration: ReceivableRegistration, *,
+                           today: date | None = None) -> ContractSettingsView | None:
+        """Refuse a registration whose due date is past the maximum payment term before it is sent: the settings
+        are asked of the contract (:meth:`contract_settings`) and the claim held to them by the contract's own rule
+        (``chaincode.receivables.payment_term``), on ``today`` (default: today's business date), which only the
+        advice of the refusal depends on. A claim past the term raises :class:`RefusedBeforeSending` with the rule
+        ``payment-term-too-long`` and the words the contract would answer with; nothing is sent. Returns the
+        settings read, or None when they could not be (a chaincode from before GetContractSettings, a peer not
+        answering): the registration is then sent as before and the contract decides."""
+        _request_of(registration, ReceivableRegistration, "check_payment_term",
+                    "ReceivableRegistration(debtor=..., face_amount=..., issue_date=..., due_date=..., invoices=[...])")
+        return self._run_steps(self._payment_term_steps)(registration, today)
+
+    def _payment_term_steps(self, registration: ReceivableRegistration,
+                            today: date | None) -> Steps[ContractSettingsView | None]:
+        try:
+            settings = yield self.contract_settings()
+        except (GatewayError, ReceivablesError):
+            return None
+        term = ContractSettings(max_payment_term_days=settings.max_payment_term_days)
+        refusal = term_refusal(term, registration.issue_date, registration.due_date,
+                               [(inv.number, inv.date) for inv in registration.invoices],
+                               today if today is not None else business_today())
+        if refusal is not None:
+            raise RefusedBeforeSending("RegisterReceivable", refusal.code, refusal.detail)
+        return settings
 
     def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
         """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.

@@ -95,6 +95,16 @@ def party(**over: Any) -> dict:
     return doc
 
 
+def contract_settings(**over: Any) -> dict:
+    """GetContractSettings' answer for the default configuration (one calendar year), changed by ``over``."""
+    doc = {"max_payment_term_days": None,
+           "payment_term": "one calendar year (the default: max_payment_term_days is unset)",
+           "require_attestation": False, "attestation_sources": [], "max_attestation_age_days": None,
+           "attestation_age_limit_days": 30, "attesting_roles": ["financier"], "config_digest": "c" * 64}
+    doc.update(over)
+    return doc
+
+
 def identity_party(**over: Any) -> dict:
     doc = {"msp_id": "SupplierMSP", "client_id": "x509::CN=b::CN=ca", "party": party(), "bound_to": TIER1, "held_by": None}
     doc.update(over)

@@ -435,6 +435,7 @@ def test_default_user_is_the_first_client_or_the_admin(tmp_path):
 def test_register_builds_the_registration_with_the_caller_as_seller(ledger, tmp_path):
     ledger.responses["WhoAmI"] = fakes.party()
     ledger.responses["RegisterReceivable"] = fakes.receivable(status="REGISTERED")
+    ledger.responses["GetContractSettings"] = fakes.contract_settings()
     contract_file = tmp_path / "contract.pdf"
     contract_file.write_bytes(b"the trade contract")
     res = invoke("receivable", "register", "--debtor", CORE, "--face", "113,000.00", "--issue", "2026-03-02",
