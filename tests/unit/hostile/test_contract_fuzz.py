@@ -186,6 +186,7 @@ class _World:
             "GetParty": (tier1, [tier2.uscc]),
             "GetPartyHistory": (tier1, [tier1.uscc]),
             "WhoAmI": (tier1, []),
+            "GetContractSettings": (tier1, []),
             "FindIdentityParty": (admin[SUPPLIER], [SUPPLIER, tier1.identity.id]),
             "RegisterReceivable": (tier1, [self.registration, "seed-new-claim"]),
             "ConfirmReceivable": (core, [registered]),
