@@ -726,7 +726,8 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
                                                  record=bundle_root is None,
                                                  signature_policy=signature_policy,
                                                  claims=_claims_check(members.root, claims_as, no_claim_check),
-                                                 topology_path=topology_path)
+                                                 # a bundle gives the network: an env topology was not used
+                                                 topology_path=topology_path if bundle_root is None else None)
     except NotAnUpdateFile as exc:
         raise _not_an_update_file(exc) from None
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied

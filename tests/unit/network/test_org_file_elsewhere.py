@@ -311,3 +311,25 @@ def test_a_file_adding_an_org_whose_name_ends_in_a_hyphen_is_not_submitted(chann
     with pytest.raises(OrgChangeError, match=r"^bank2- \(Bank2MSP\) cannot join"):
         host(topology, data_root, channel).sign_update_file(older, "coreenterprise")
     assert older.read_bytes() == before
+
+
+def test_submit_from_a_bundle_says_no_topology_the_bundle_did_not_use(fake_fabric, hosts, prepared_hosts, tmp_path,
+                                                                      monkeypatch):
+    """--bundle gives the network: a RECFIN_TOPOLOGY set on the company's host is not the topology of the host the
+    bundles are written from, so the commands said next for that host do not carry it as --topology."""
+    writer_root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, writer_root)
+    channel = ScriptedChannel(hosts, channel_config(hosts, writer_root))
+    writer = host(hosts, writer_root, channel)
+    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "coreenterprise"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    out = bundle.write(hosts, writer_root, "regulator", tmp_path / "regulator-bundle")
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text(hosts.model_dump_json())
+    monkeypatch.setenv("RECFIN_TOPOLOGY", str(elsewhere))
+
+    monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)
+    result = CliRunner().invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root)])
+    assert result.exit_code == 0, result.output
+    assert "recfin org bundle bank2" in result.output and str(elsewhere) not in result.output, result.output
