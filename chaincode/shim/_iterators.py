@@ -36,7 +36,9 @@ class QueryIterator(Generic[T]):
     A batch without rows that says more follow, which a Fabric peer never sends
     (it holds back a row for the next batch before saying so), fails every read
     from then on with a PeerError: asked again, such a peer could answer the same
-    for ever, and the transaction would never end.
+    for ever, and the transaction would never end. The iterator that batch names
+    is released first, whether it answered the query or a QUERY_STATE_NEXT: the
+    contract, whose read failed, has no reason to close it.
     """
 
     def __init__(
@@ -54,7 +56,7 @@ class QueryIterator(Generic[T]):
         self._position = 0
         self._started = False   # the first batch is in
         self._in_flight: asyncio.Future[bytes] | None = None   # the reply to the request sent, shared
-        self._has_more = False
+        self._has_more = False   # the peer holds the iterator (_iterator_id) until it is released
         self._iterator_id = ""
         self._closed = False
         self._failure: str | None = None   # why no more rows can be read: the peer broke the protocol
@@ -101,6 +103,8 @@ class QueryIterator(Generic[T]):
         if self._in_flight is in_flight:   # the first of the readers sharing the reply takes the batch
             self._in_flight = None
             self._accept(payload)
+            if self._failure is not None:
+                await self._release(given_up=True)
 
     def _accept(self, payload: bytes) -> None:
         response = shim_pb2.QueryResponse.FromString(payload)
@@ -108,6 +112,8 @@ class QueryIterator(Generic[T]):
             self._failure = (f"the peer answered {Msg.Type.Name(self._requested())} with no rows yet said more "
                              f"follow (iterator {response.id!r}), which a Fabric peer never does: the query is "
                              f"given up rather than asked on for ever; check the peer's version and log")
+            # the peer says it holds this iterator, as after any batch that says more follow: it is released
+            self._has_more, self._iterator_id = True, response.id
             return
         self._started = True
         self._rows = [result.resultBytes for result in response.results]
@@ -137,9 +143,21 @@ class QueryIterator(Generic[T]):
             if self._in_flight is in_flight:   # no reader took the batch: it is the reply that says what opened
                 self._in_flight = None
                 self._accept(payload)
-        if self._started and self._has_more:
-            close_request = shim_pb2.QueryStateClose(id=self._iterator_id).SerializeToString()
+        await self._release()
+
+    async def _release(self, given_up: bool = False) -> None:
+        """QUERY_STATE_CLOSE for the iterator the peer holds, if it holds one, once. given_up: the peer broke the
+        protocol and the read fails saying so; its refusal of the release is not what the contract should see
+        instead, and the peer drops the iterator as the transaction ends anyway."""
+        if not self._has_more:
+            return
+        self._has_more = False   # before the request: a reader or close() meanwhile sends no second one
+        close_request = shim_pb2.QueryStateClose(id=self._iterator_id).SerializeToString()
+        try:
             await self._transport.request(Msg.QUERY_STATE_CLOSE, close_request)
+        except PeerError:
+            if not given_up:
+                raise
 
     async def collect(self) -> list[T]:
         return [row async for row in self]

@@ -16,9 +16,12 @@ from .test_stream_protocol import Wire, kv_row, response_of
 
 @pytest.mark.parametrize("query", ["plain", "paged"])
 @pytest.mark.parametrize("rows_first", [[], ["a"]])
+@pytest.mark.parametrize("release_refused", [False, True])
 async def test_a_batch_with_no_rows_that_says_more_follow_fails_the_transaction_instead_of_asking_for_ever(
-        query, rows_first):
-    """Asked again, such a peer can answer the same for ever: the transaction would never end."""
+        query, rows_first, release_refused):
+    """Asked again, such a peer can answer the same for ever: the transaction would never end. The iterator the
+    peer says it holds is released first, whether the batch answered the query or a QUERY_STATE_NEXT: the contract,
+    whose read failed, has no reason to close it. A refused release does not hide why the read failed."""
     async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "wire:RangeOf", query, "a", "z")
         await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
@@ -27,12 +30,13 @@ async def test_a_batch_with_no_rows_that_says_more_follow_fails_the_transaction_
                                                            has_more=True, id="iter-1").SerializeToString())
             await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
         await peer.reply("tx1", shim_pb2.QueryResponse(results=[], has_more=True, id="iter-1").SerializeToString())
-        message = await peer.next_message("tx1")
-        if message.type == Msg.QUERY_STATE_CLOSE:   # releasing the iterator the peer says it holds is fine
-            await peer.reply("tx1")
-            message = await peer.next_message("tx1")
-        assert Msg.Type.Name(message.type) == "COMPLETED", message
-        response = response_of(message)
+        release = await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
+        assert shim_pb2.QueryStateClose.FromString(release.payload).id == "iter-1"
+        if release_refused:
+            await peer.reply("tx1", b"no such iterator", error=True)
+        else:
+            await peer.reply("tx1", shim_pb2.QueryResponse(id="iter-1").SerializeToString())
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))   # released once, and nothing else sent
         assert response.status == 500
         request = "QUERY_STATE_NEXT" if rows_first else "GET_STATE_BY_RANGE"
         assert response.message == (f"PeerError: the peer answered {request} with no rows yet said more follow "
