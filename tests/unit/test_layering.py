@@ -1,5 +1,5 @@
-"""The packages depend one way: the SDK (client/) on neither the network tooling (network/) nor the CLI
-(cli/), and network/ not on cli/.
+"""The packages depend one way: the SDK (client/) on neither the network tooling (network/), the CLI (cli/)
+nor the benchmarks (bench/, which drive the SDK), and network/ not on cli/.
 
 Integrators embed client/ alone, and a module of it importing network/ or cli/ drags the operator tooling (and
 its own imports) into their process; two packages importing each other also load in an order that one change
@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # package -> the packages it must not import
-FORBIDDEN = {"client": ("network", "cli"), "network": ("cli",)}
+FORBIDDEN = {"client": ("network", "cli", "bench"), "network": ("cli",)}
 
 
 def _imported(module: Path, root: Path = ROOT) -> list[tuple[int, str]]:
