@@ -1,5 +1,6 @@
-"""`recfin chaincode ...`: deploy (or upgrade) chaincode as a service, restart its servers, show its configuration,
-and bring the ledger's records of earlier contract versions up to the deployed one (`upgrade-ledger`)."""
+"""`recfin chaincode ...`: deploy (or upgrade) chaincode as a service, restart its servers, show its configuration
+and the rules a peer's contract runs with (`settings`), and bring the ledger's records of earlier contract versions
+up to the deployed one (`upgrade-ledger`)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -291,6 +292,45 @@ def _defaults_in_force(config: NetworkConfig) -> dict[str, str]:
     return {"max_payment_term_days": config.payment_term_text(),
             "max_attestation_age_days": config.attestation_age_text(),
             "attestation_sources": "any source (the default: attestation_sources is empty)"}
+
+
+# of GetContractSettings' answer, the lines a person reads: each rule as the contract applies it
+SETTINGS_LINES = ("payment_term", "require_attestation", "attestation_sources", "attestation_age_limit_days",
+                  "attesting_roles", "config_digest")
+
+
+@chaincode.command("settings")
+@acting("supplier", json_help="Print the contract's answer as JSON: each setting as configured (null where "
+                              "unset) beside the value applied (payment_term, attestation_age_limit_days), and "
+                              "the full config_digest.")
+def settings_command(session, as_json) -> None:
+    """The receivables contract's rules as a peer's chaincode server runs them, read from the ledger.
+
+    Asks the contract (GetContractSettings) through a peer of the org --as names: the maximum payment
+    term a registration's due date is held to, whether a registration needs a passing invoice
+    attestation, from which sources, how old and by which roles, each unset rule with the value the
+    contract applies in its stead, and the digest of the configuration the server was started with
+    (the chaincode definition's version names its first 12 hex digits: `recfin chaincode config`
+    shows the one the topology gives). Any member of the channel may ask, a party or not. A contract
+    from before GetContractSettings refuses it: `recfin chaincode config --committed` then shows the
+    configuration deployed.
+
+    \b
+    Example:
+      recfin chaincode settings --as supplier
+      recfin chaincode settings --as bank/officer1 --json
+    """
+    settings = session.client.contract_settings()
+    if as_json:
+        emit(settings.to_json(), as_json=True)
+        return
+    shown = settings.to_json()
+    shown["attestation_sources"] = ", ".join(settings.attestation_sources) or "any source"
+    shown["attesting_roles"] = ", ".join(settings.attesting_roles) or "none"
+    if settings.max_attestation_age_days is None:
+        shown["attestation_age_limit_days"] = f"{settings.attestation_age_limit_days} (the default: " \
+                                              "max_attestation_age_days is unset)"
+    emit(shown, as_json=False, columns=SETTINGS_LINES)
 
 
 # writes: every value and key-level policy the pages wrote; the fields after it count some kinds of them
