@@ -15,9 +15,10 @@ a Saturday, Sunday or public holiday (paid late, or still unpaid when the
 history ends), else 0, as the features count it; the label is dated by that last
 day on time (of a split receivable, whose parts are each to be paid by their own
 day, by the day that decided it: the first part's not paid by it when late, the
-last part's when on time). The model thus estimates: the probability that an open
-receivable of this debtor falling due in the next ``horizon`` days is paid
-late. A receivable is counted as the debtor confirmed it, however its holders
+last part's when on time, the day after which the features count it as well:
+:func:`~client.risk.features.day_decided`). The model thus estimates: the
+probability that an open receivable of this debtor falling due in the next
+``horizon`` days is paid late. A receivable is counted as the debtor confirmed it, however its holders
 split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
 An order recorded after ``as_of`` that binds the receivable when it falls due
 moves only its label: it is to be paid by the day the last order is lifted, and
@@ -79,7 +80,8 @@ def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORI
     the label, never which claims are labelled, but for one whose outcome the history does not show (below): the
     horizon holds the due date the debtor confirmed, and the date returned is the day the claim was to be paid
     by, the day of the lifting for one a freeze order recorded after ``as_of`` held past its due date (of a split
-    claim whose parts are to be paid by different days, the day that decided it: :func:`_label`).
+    claim whose parts are to be paid by different days, the day that decided it:
+    :func:`~client.risk.features.day_decided`, as the features date it).
 
     ``history_ends`` is the last date the history covers, which may be today and not over yet: a receivable due on
     or after it is left out (unpaid then, it may yet be paid on time; one due on it is left out paid or not, so that
@@ -135,20 +137,10 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
         # the other parts settled by as_of: what was open then is the part an order binds since, outcome unknown
         if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
             continue
-        labels.append(_label(claim))
+        # dated by the day its outcome was decided, from the day after which the features count it on time or
+        # late (day_decided): late on the first day a part was to be paid by and was not, on time on the last
+        labels.append((claim.decided_on, int(claim.settled_on is None or claim.days_late > 0)))
     return labels
-
-
-def _label(claim: OriginalClaim) -> tuple[date, int]:
-    """(the day its outcome was decided, label) of a claim whose every part's day to be paid by is over: late (1)
-    from the first day a part was to be paid by and was not, which is that part's, not an earlier part's paid on
-    time, and on time (0) on the last day a part was to be paid by. A claim never split, or whose parts are all to
-    be paid by one day, is dated by that day; one split and late only through a part a freeze order held past
-    the due date, by the day that part was to be paid by (the day of the lifting), as the claim never split is."""
-    late_parts = [p for p in claim.parts if p.late]
-    if late_parts:
-        return min(p.pay_by for p in late_parts), 1
-    return max(p.pay_by for p in claim.parts), 0
 
 
 def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,

@@ -30,13 +30,16 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - trend: late share of the receivables that fell due in the last 30, 90, 180
   and 365 days (counting overdue-now as late), by count and by amount (the face
   the debtor confirmed, and of it what was still owed when it fell due on the
-  parts paid late or not yet: :class:`AmountFellDue`, what the model sees);
+  parts paid late or not yet: :class:`AmountFellDue`, what the model sees); a
+  split claim whose parts are to be paid by different days falls due on the day
+  that decided it, as its training label is dated (:func:`day_decided`);
 - season: late share of those that fell due in the 90 days that followed this
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
   look-ahead);
 - recent days late: the days late of the claims that fell due, each weighed as
-  in the late shares and halved every 15 days since it fell due, over the
+  in the late shares and halved every 15 days since it fell due (a split claim
+  since the day that decided it, as for the windows), over the
   claims paid on time weighed alike (:func:`recent_days_late`, since v16);
 - rejection rate: rejected / (confirmed + rejected), over all time and over
   the decisions of the last 90 days (and for the model, the confirmations of
@@ -58,9 +61,10 @@ on, each owed to its own holder: open amounts and concentration are the
 parts'. Everything about timeliness (settled on time or late, days late,
 overdue now, the late shares) and the confirmation count once per original
 claim, however its holders split it (:class:`OriginalClaim`): it fell due
-once, it is late if any part was paid late or is overdue, and its days late
-are the most of any part's. A part the history gives no confirmation of its
-own is confirmed as its nearest confirmed ancestor. A claim is closed when
+once (on the day that decided it, each part judged by its own day to be paid
+by: :func:`day_decided`), it is late if any part was paid late or is overdue,
+and its days late are the most of any part's. A part the history gives no
+confirmation of its own is confirmed as its nearest confirmed ancestor. A claim is closed when
 the history holds parts of it, its 'split' event or not; a split parent none
 of whose parts the history holds stays payable itself, unless the history
 holds a part that could be its (:func:`_carry_confirmation_into_parts`).
@@ -267,10 +271,12 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
 
     Each claim that fell due before ``as_of`` weighs as in the late shares (:func:`claim_weight`, and of one paid
     late or not yet, the part of its face still owed when it fell due), halved for every
-    ``RECENT_HALF_LIFE_DAYS`` since it fell due. The claims paid late or not yet add their weight times their
-    days late: those paid late their days late, those still unpaid their days past due so far (of a split
-    claim, the most of any part's, paid late or unpaid, each from its own last day on time:
-    :meth:`OriginalClaim.days_past_due`). Halved every 15 days, a claim's days late count most some 22 days
+    ``RECENT_HALF_LIFE_DAYS`` since it fell due (of a split claim, since the day that decided it,
+    :func:`day_decided`: one late through a part a freeze order held past the due date fades from the day that
+    part was to be paid by, not from the due date its sibling was paid by on time). The claims paid late or not
+    yet add their weight times their days late: those paid late their days late, those still unpaid their days
+    past due so far (of a split claim, the most of any part's, paid late or unpaid, each from its own last day
+    on time: :meth:`OriginalClaim.days_past_due`). Halved every 15 days, a claim's days late count most some 22 days
     after it fell due and fade after: the claims long overdue are the overdue inputs' (log_overdue_count,
     log_overdue_days_max). That sum is divided by the
     weight of the claims paid on time, plus ``RECENT_PRIOR_CLAIMS`` times ``scale.late_record``
@@ -284,9 +290,9 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
     paid on time buys next to nothing (tests/unit/risk/test_risk_padding_with_small_claims.py). Nothing after
     ``as_of`` is read: the claims are those of :func:`claim_states` at its end."""
     def recency(o: OriginalClaim) -> float:
-        return 0.5 ** ((as_of - o.due).days / RECENT_HALF_LIFE_DAYS)
+        return 0.5 ** ((as_of - o.decided_on).days / RECENT_HALF_LIFE_DAYS)
 
-    fell_due = [o for o in originals if o.due < as_of]
+    fell_due = [o for o in originals if o.decided_on < as_of]
     days = sum(claim_weight(o.face) * recency(o) * (o.late_amount / o.face)
                * (o.days_late if o.settled_on is not None else max(o.days_late, o.days_past_due(as_of)))
                for o in fell_due if (o.settled_on is None or o.days_late > 0) and o.face)
@@ -655,9 +661,13 @@ class OriginalClaim(NamedTuple):
     """
 
     receivable_id: str
-    # the last day it was on time: its parts' due date, or where a freeze order bound a part when it fell due,
-    # the day the last such order was lifted; the next working day when that is a day off (_Claim.pay_by)
+    # the first day a part of it is to be paid by (_Claim.pay_by: its due date, or where a freeze order bound the
+    # part when it fell due, the day the last such order was lifted; the next working day when that is a day off):
+    # from then on an order binding a part leaves that part out (as_the_debtor_could_pay)
     due: date
+    # the day its outcome was decided (day_decided), by which it falls in the windows, fades in the recent days
+    # late and is labelled (client.risk.dataset): ``due``, unless its parts are to be paid by different days
+    decided_on: date
     face: int                   # as the debtor confirmed it, what was paid before a split included
     parts: tuple[_Claim, ...]   # the payable parts (the claim itself when it was never split)
     settled_on: date | None     # once every part is settled: the last settlement
@@ -704,6 +714,23 @@ class OriginalClaim(NamedTuple):
         was paid before the due date (on the claim before a split, or on a part), was paid on time: weighed at
         the whole face, one part of 1 fen left unpaid made the claim's every yuan late."""
         return sum(p.owed_when_due for p in self.parts if p.late)
+
+
+def day_decided(parts: list[_Claim] | tuple[_Claim, ...]) -> date:
+    """The day the outcome of a claim made of ``parts`` was decided, each part judged by its own day to be paid by
+    (:attr:`_Claim.pay_by`): late on the first day a part was to be paid by and was not, on time on the last day
+    a part was to be paid by. A claim never split, or whose parts are all to be paid by one day, is decided on
+    that day; one split and late only through a part a freeze order held past the due date, on the day that part
+    was to be paid by (the day of the lifting, or the next working day), as the same claim never split is, not on
+    the due date its sibling was paid by on time.
+
+    The features count a claim in the windows from the day after this one, and fade its lateness in the recent
+    days late from it, and the training labels are dated by it (client.risk.dataset): one definition, so that as
+    of any day after it the features count the claim late exactly when its label is late. Read as of a date, a
+    part unpaid then is not paid by its day, so a claim whose outcome that date does not decide yet (a part still
+    to be paid by it or a later day, and none late before) is decided on that date or after it: in no window."""
+    late = [p.pay_by for p in parts if p.late]
+    return min(late) if late else max(p.pay_by for p in parts)
 
 
 def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
@@ -788,8 +815,8 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
     for receivable_id, group in sorted(parts.items()):
         if len(group) == 1 and group[0].parent_id is None:   # never split, as most claims are (quicker)
             claim, settled_on = group[0], group[0].settled_on
-            originals.append(OriginalClaim(receivable_id, claim.pay_by, claim.face, (claim,), settled_on,
-                                           max(0, (settled_on - claim.pay_by).days) if settled_on else 0,
+            originals.append(OriginalClaim(receivable_id, claim.pay_by, claim.pay_by, claim.face, (claim,),
+                                           settled_on, max(0, (settled_on - claim.pay_by).days) if settled_on else 0,
                                            claim.confirmed_on, claim.settled_recorded_on))
             continue
         settled = [p for p in group if p.settled_on is not None]
@@ -798,7 +825,7 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
         confirmed_on = min(m.confirmed_on for m in members[receivable_id])
         every_part_settled = len(settled) == len(group)
         originals.append(OriginalClaim(
-            receivable_id, min(p.pay_by for p in group), face(receivable_id), tuple(group),
+            receivable_id, min(p.pay_by for p in group), day_decided(group), face(receivable_id), tuple(group),
             max(p.settled_on for p in settled) if every_part_settled else None,
             max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0, confirmed_on,
             max(p.settled_recorded_on for p in settled) if every_part_settled else None,
@@ -834,7 +861,7 @@ def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
     settled = [p for p in payable if p.settled_on is not None]
     every_part_settled = len(settled) == len(payable)
     return claim._replace(
-        due=min(p.pay_by for p in payable),
+        due=min(p.pay_by for p in payable), decided_on=day_decided(payable),
         face=claim.face - sum(p.face for p in claim.parts if p.payable_from is None), parts=tuple(payable),
         settled_on=max(p.settled_on for p in settled) if every_part_settled else None,
         days_late=max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0,
@@ -909,7 +936,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # smoothing takes as paid late: a part the history gives a later due date than its claim's is still to
     # pay and not overdue, and left out of them it scaled a window of it alone by nothing, its share 1 and
     # its log-odds a division by zero
-    unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.due < as_of or o.overdue(as_of))]
+    unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.decided_on < as_of or o.overdue(as_of))]
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
     # the debtor's decisions only: a registration its creditor withdrew (WITHDRAWN, withdrawn_on on its payment
@@ -929,7 +956,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
         # a claim due today is left out, paid or not: unpaid, it may still be paid today, and counting only the ones
         # paid by now would count that day's claims on time only. In a window that ended before today (the season a
         # year ago) a claim due on its last day counts, and is late when unpaid.
-        due = [o for o in originals if start < o.due <= end and o.due < as_of]
+        due = [o for o in originals if start < o.decided_on <= end and o.decided_on < as_of]
         return _FellDue(due, [o for o in due if o.settled_on is None or o.days_late > 0])
 
     windows = {w: fell_due(w) for w in (30, *WINDOWS)}
@@ -940,7 +967,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
     # all that fell due: settled, on time or late, or overdue now (as the counts above)
     scale = smoothing_claims(on_time, late + unpaid_fell_due, [
-        o for o in originals if o.settled_on is None and not (o.due < as_of or o.overdue(as_of))])
+        o for o in originals if o.settled_on is None and not (o.decided_on < as_of or o.overdue(as_of))])
     return DebtorFeatures(
         debtor=debtor,
         as_of=as_of,

@@ -1,8 +1,11 @@
 """A history whose split part carries a later due date than its claim (a file written by hand: the contract
-keeps the claim's due date on its parts), one part paid on time and the other still to pay: the windows count
-the claim late, as it fell due and is not paid, and the smoothing of the late shares must count it with the
-claims paid late. Left out of them (late_payment-v8 as first shipped) it scaled a window holding it alone by
-nothing: the share was 1 and `risk score` failed on a division by zero."""
+keeps the claim's due date on its parts), one part paid on time and the other still to pay. Each part is to be
+paid by its own day, so the claim is not late while the later part's day is not over: it falls in no window
+until then, as its label is dated by that day (client.risk.features.day_decided; counted late from its paid
+sibling's due date, it was late in the features before it could be). Once that day is over the windows count
+it late, and the smoothing of the late shares must count it with the claims paid late. Left out of them
+(late_payment-v8 as first shipped) it scaled a window holding it alone by nothing: the share was 1 and
+`risk score` failed on a division by zero."""
 import math
 from datetime import date
 
@@ -15,24 +18,32 @@ from client.risk.features import claim_weight
 from .risk_helpers import DEBTOR, ev, lifecycle
 
 DUE, PART_DUE, AS_OF = date(2026, 3, 1), date(2026, 5, 1), date(2026, 3, 15)
+AFTER_PART_DUE = date(2026, 5, 20)   # the part, due on the Labour Day holiday, was to be paid by 2026-05-06
 
 
-def history():
+def history(sibling_paid_on=DUE):
+    """R of 800,000 fen, due on DUE, split into R.1 paid on ``sibling_paid_on`` and R.2 due on PART_DUE, unpaid."""
     return ReceivableHistory(debtor=DEBTOR, events=[
         ev("R", "registered", date(2026, 1, 4), DUE, face=800_000, holder="S0"),
         ev("R", "confirmed", date(2026, 1, 5), DUE, face=800_000, holder="S0"),
         ev("R", "split", date(2026, 2, 1), DUE, face=800_000, holder="S0"),
         ev("R.1", "registered", date(2026, 2, 1), DUE, face=400_000, holder="S1", parent="R"),
         ev("R.1", "confirmed", date(2026, 2, 1), DUE, face=400_000, holder="S1", parent="R"),
-        ev("R.1", "settled", DUE, DUE, face=400_000, holder="S1", parent="R", settled=DUE),
+        ev("R.1", "settled", sibling_paid_on, DUE, face=400_000, holder="S1", parent="R", settled=sibling_paid_on),
         ev("R.2", "registered", date(2026, 2, 1), PART_DUE, face=400_000, holder="S0", parent="R"),
         ev("R.2", "confirmed", date(2026, 2, 1), PART_DUE, face=400_000, holder="S0", parent="R"),
         # a claim confirmed on the as-of date, so that a file is scored as of it
         *lifecycle("X", AS_OF, date(2026, 6, 1))])
 
 
-def test_a_window_holding_only_a_claim_whose_part_is_due_later_has_a_finite_smoothed_share():
+def test_the_claim_is_in_no_window_while_its_later_parts_day_is_not_over():
     features = debtor_features(history(), AS_OF)
+    assert (features.fell_due_30, features.late_30, features.overdue_count) == (0, 0, 0)
+    assert all(math.isfinite(x) for x in features.model_inputs())
+
+
+def test_a_window_holding_only_a_claim_whose_part_is_due_later_has_a_finite_smoothed_share():
+    features = debtor_features(history(), AFTER_PART_DUE)
     assert (features.fell_due_30, features.late_30) == (1, 1)
     assert features.smoothing_claims.late_record == claim_weight(800_000)   # the claim's, at its face
     inputs = features.model_inputs()

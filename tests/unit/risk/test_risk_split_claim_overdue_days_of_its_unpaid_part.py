@@ -51,11 +51,14 @@ def test_a_split_claims_days_overdue_are_those_of_its_unpaid_part():
 
 def test_an_overdue_part_adds_its_own_days_past_due_to_the_recent_days_late():
     """The recent days late weigh an unpaid claim by its days past due so far: the part's ten, not the twenty
-    since its sibling's due date (the weight, halved from the day the claim fell due, is the claim's)."""
+    since its sibling's due date. The weight, the claim's, is halved from the day the claim was decided late,
+    the day of the lifting its unpaid part was to be paid by, as the same claim never split fades, not from the
+    due date its sibling was paid by on time: the claim was not late then, and the labels date it by the lifting
+    (client.risk.features.day_decided)."""
     f = debtor_features(_split_claim(), AS_OF)
-    # weight sqrt(100) x 40/100 owed when it fell due, halved for the 20 days since DUE, times 10 days; over a
+    # weight sqrt(100) x 40/100 owed when it fell due, halved for the 10 days since LIFTED, times 10 days; over a
     # tenth of the late record's claim (the claim's sqrt(100): none was paid on time)
-    weight = 100 ** 0.5 * 0.4 * 0.5 ** (20 / 15)
+    weight = 100 ** 0.5 * 0.4 * 0.5 ** (10 / 15)
     assert f.smoothing_claims.late_record == 10.0
     assert f.recent_days_late == pytest.approx(weight * 10 / (0.1 * 10.0))
 
