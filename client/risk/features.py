@@ -932,10 +932,10 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
     late = [o for o in originals if o.settled_on is not None and o.days_late]
     overdue = [o for o in originals if o.overdue(as_of)]
-    # every claim a window counts late (paid late, or unpaid and due before as_of) is among those the
-    # smoothing takes as paid late: a part the history gives a later due date than its claim's is still to
-    # pay and not overdue, and left out of them it scaled a window of it alone by nothing, its share 1 and
-    # its log-odds a division by zero
+    # every claim a window counts late (decided before as_of, day_decided, and paid late or not yet) is among
+    # those the smoothing takes as paid late: one late through a part paid late while another, which the history
+    # gives a later due date than its claim's, is still to pay is neither settled nor overdue, and left out of
+    # them such a claim scaled a window of it alone by nothing, its share 1 and its log-odds a division by zero
     unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.decided_on < as_of or o.overdue(as_of))]
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
