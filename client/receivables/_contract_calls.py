@@ -25,7 +25,7 @@ CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
 QUERIES = frozenset({
-    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetDebtorPaymentRecord", "GetDisbursement",
+    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetContractSettings", "GetDebtorPaymentRecord", "GetDisbursement",
     "GetDiscountOffer", "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms",
     "GetParty", "GetPartyHistory", "GetProvenance", "GetReceivable", "GetReceivableEndorsers",
     "GetReceivableHistory", "GetRequest", "GetStatistics", "ListDiscountOffers", "ListOffersByFinancier",

@@ -368,10 +368,16 @@ def peers_caught_up() -> int:
 def register_claim(holder: Session, debtor: Session, amount: str, tax: str = "0.00", *, days: int = 90) -> Receivable:
     """A receivable of ``holder``'s party on ``debtor``'s, registered through the holder's peer: one new invoice
     (a random 20-digit number) issued today for ``amount`` plus ``tax`` yuan, due in ``days`` days."""
+    return holder.client.register_receivable(claim_registration(holder, debtor, amount, tax, days=days))
+
+
+def claim_registration(holder: Session, debtor: Session, amount: str, tax: str = "0.00", *,
+                       days: int = 90) -> ReceivableRegistration:
+    """The registration ``register_claim`` sends."""
     today = business_today()
     seller, buyer = credit_code_of(holder, ""), credit_code_of(debtor, "")
     invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
                            amount=Decimal(amount), tax=Decimal(tax), seller_tax_id=seller, buyer_tax_id=buyer)
-    return holder.client.register_receivable(ReceivableRegistration(
+    return ReceivableRegistration(
         debtor=buyer, face_amount=Decimal(amount) + Decimal(tax), issue_date=today,
-        due_date=today + timedelta(days=days), invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        due_date=today + timedelta(days=days), invoices=[invoice], contract_hash=secrets.token_hex(32))

@@ -29,10 +29,10 @@ from client.invoices.credit_code import credit_code_check_digit
 from client.invoices.fingerprint import fingerprint_of
 from client.receivables import (AsyncReceivablesClient, CheckpointOfAnotherLedger, DiscountOfferRequest,
                                 FinancingTerms, InvoiceAttestationRequest, Receivable, ReceivablesEvent,
-                                RuleViolation)
+                                RefusedBeforeSending, RuleViolation)
 from network import profiles
 
-from .conftest import EVENT_WAIT, peers_caught_up, register_claim
+from .conftest import EVENT_WAIT, claim_registration, peers_caught_up, register_claim
 
 
 async def everywhere() -> int:
@@ -111,6 +111,26 @@ def test_an_org_admin_registers_a_party_and_binds_and_unbinds_its_identities(rec
             history = await regulator.party_history(code)
             assert len(history) == 3 and history[0].tx_id == party.tx_id and history[0].msp_id == supplier.msp_id
             assert (await tier1.who_am_i()).uscc == party_codes["tier1"]
+
+    asyncio.run(scenario())
+
+
+def test_the_contract_settings_are_read_and_a_due_date_past_the_term_refused_before_sending(receivables_deployed):
+    root = receivables_deployed.data_root
+
+    async def scenario():
+        with ExitStack() as sync_stack:
+            tier1_session, core_session = sync_sessions(sync_stack, root, "tier1", "core")
+            async with AsyncExitStack() as stack:
+                tier1, bank = await clients(stack, root, "tier1", "bank")
+                settings = await bank.contract_settings()
+                assert settings.payment_term and len(settings.config_digest) == 64
+                assert (await tier1.check_payment_term(claim_registration(tier1_session, core_session, "100.00",
+                                                                          days=30))) == settings
+                with pytest.raises(RefusedBeforeSending) as refused:
+                    await tier1.check_payment_term(claim_registration(tier1_session, core_session, "100.00",
+                                                                      days=800))
+                assert refused.value.rule == "payment-term-too-long"
 
     asyncio.run(scenario())
 
