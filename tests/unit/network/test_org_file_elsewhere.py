@@ -18,6 +18,7 @@ from fabric_protos.common import configtx_pb2
 from cli.org_commands import org
 from network import bundle, config_signing, membership
 from network.crypto import org_crypto
+from network.default_paths import TOPOLOGY_VARIABLE
 from network.nodeconfig import orderer_tls_ca
 from network.org_change import ORG_SPEC_KEY, OrgChangeError, carried_org
 
@@ -220,8 +221,9 @@ def test_a_removal_is_submitted_by_an_org_that_stays_from_a_host_that_never_knew
     assert membership.load_state(regulator_root)["removed"] == ["bank2"]
 
 
-def test_submit_from_a_companys_bundle(fake_fabric, hosts, prepared_hosts, tmp_path, monkeypatch):
-    """`recfin org submit --channel-only --bundle`: the bundle's network, orderer TLS CA and admin."""
+def _bank2_file_and_regulators_bundle(hosts, prepared_hosts, tmp_path) -> tuple[ScriptedChannel, Path, Path]:
+    """The channel of a hosts data folder, bank2's update file written and signed there (the channel has it once
+    sent), and the regulator's bundle written from that folder."""
     writer_root = tmp_path / "hosts"
     shutil.copytree(prepared_hosts, writer_root)
     channel = ScriptedChannel(hosts, channel_config(hosts, writer_root))
@@ -229,28 +231,33 @@ def test_submit_from_a_companys_bundle(fake_fabric, hosts, prepared_hosts, tmp_p
     change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "coreenterprise"])
     path = writer.write_update(change, tmp_path / "bank2.tx")
     channel.after = with_update(change.current, change.update)
-    out = bundle.write(hosts, writer_root, "regulator", tmp_path / "regulator-bundle")
+    return channel, path, bundle.write(hosts, writer_root, "regulator", tmp_path / "regulator-bundle").root
+
+
+def test_submit_from_a_companys_bundle(fake_fabric, hosts, prepared_hosts, tmp_path, monkeypatch):
+    """`recfin org submit --channel-only --bundle`: the bundle's network, orderer TLS CA and admin."""
+    channel, path, bundle_root = _bank2_file_and_regulators_bundle(hosts, prepared_hosts, tmp_path)
 
     monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)   # the Network the command makes
     runner = CliRunner()
-    result = runner.invoke(org, ["submit", str(path), "--bundle", str(out.root)])
+    result = runner.invoke(org, ["submit", str(path), "--bundle", str(bundle_root)])
     assert result.exit_code == 2 and "--bundle submits with --channel-only" in result.output
-    result = runner.invoke(org, ["sign", str(path), "--bundle", str(out.root), "--json"])
+    result = runner.invoke(org, ["sign", str(path), "--bundle", str(bundle_root), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["signed_now"].startswith("RegulatorMSP ")
-    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root), "--json"])
+    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(bundle_root), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert (summary["submitted"], summary["org"], summary["msp_id"]) == (True, "bank2", "Bank2MSP")
     [(submitter, env, sent)] = channel.updates
-    assert submitter == "RegulatorMSP" and env["CORE_PEER_MSPCONFIGPATH"].startswith(str(out.root))
+    assert submitter == "RegulatorMSP" and env["CORE_PEER_MSPCONFIGPATH"].startswith(str(bundle_root))
     assert sorted(s.msp_id for s in config_signing.signers(sent)) == ["BankMSP", "CoreEnterpriseMSP", "SupplierMSP"]
     args = channel.calls[-2][2]
     assert args[args.index("-o") + 1] == hosts.orderers()[0].address        # by hostname, as the bundle says
-    assert args[args.index("--cafile") + 1] == str(orderer_tls_ca(hosts, out.root))
-    assert not membership.state_path(out.root).exists()                      # its next bundle names bank2
+    assert args[args.index("--cafile") + 1] == str(orderer_tls_ca(hosts, bundle_root))
+    assert not membership.state_path(bundle_root).exists()                   # its next bundle names bank2
     assert "not recorded here" in result.stderr
-    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root)])
+    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(bundle_root)])
     assert result.exit_code == 0, result.output
     assert f"the channel already had the update in {path}: nothing submitted" in result.stdout
     assert "policy:" not in result.stdout and len(channel.updates) == 1
@@ -317,19 +324,12 @@ def test_submit_from_a_bundle_says_no_topology_the_bundle_did_not_use(fake_fabri
                                                                       monkeypatch):
     """--bundle gives the network: a RECFIN_TOPOLOGY set on the company's host is not the topology of the host the
     bundles are written from, so the commands said next for that host do not carry it as --topology."""
-    writer_root = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, writer_root)
-    channel = ScriptedChannel(hosts, channel_config(hosts, writer_root))
-    writer = host(hosts, writer_root, channel)
-    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "coreenterprise"])
-    path = writer.write_update(change, tmp_path / "bank2.tx")
-    channel.after = with_update(change.current, change.update)
-    out = bundle.write(hosts, writer_root, "regulator", tmp_path / "regulator-bundle")
+    channel, path, bundle_root = _bank2_file_and_regulators_bundle(hosts, prepared_hosts, tmp_path)
     elsewhere = tmp_path / "elsewhere.yaml"
     elsewhere.write_text(hosts.model_dump_json())
-    monkeypatch.setenv("RECFIN_TOPOLOGY", str(elsewhere))
+    monkeypatch.setenv(TOPOLOGY_VARIABLE, str(elsewhere))
 
     monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)
-    result = CliRunner().invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root)])
+    result = CliRunner().invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(bundle_root)])
     assert result.exit_code == 0, result.output
     assert "recfin org bundle bank2" in result.output and str(elsewhere) not in result.output, result.output
