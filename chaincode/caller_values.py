@@ -31,8 +31,20 @@ def excerpt(value: str | bytes, limit: int = EXCERPT_CHARACTERS) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
+# JSON's names for the kinds of value a document holds, for a message naming a value's kind without showing it
+_JSON_KINDS = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number",
+               type(None): "null"}
+
+
+def json_kind(kind: type) -> str:
+    """What JSON calls a value of the Python type ``kind`` that ``json.loads`` gives (``type(None)``: null, ``list``:
+    array), never Python's name for it (NoneType, list), which tells a caller about the contract's language and
+    nothing about the document it sent; another type by its own name."""
+    return _JSON_KINDS.get(kind, kind.__name__)
+
+
 class RepeatedKey(ValueError):
-    """Raised inside json.loads, and let through: its message names the key, where "expected a JSON dict" would
+    """Raised inside json.loads, and let through: its message names the key, where "expected a JSON object" would
     not."""
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import pydantic
 import pydantic_core
 
-from chaincode.caller_values import RepeatedKey, first_errors, no_repeated_keys, refuse_repeated_keys
+from chaincode.caller_values import RepeatedKey, first_errors, json_kind, no_repeated_keys, refuse_repeated_keys
 from chaincode.shim._errors import InvalidValue
 from chaincode.shim._text import excerpt
 
@@ -71,7 +71,7 @@ def _as_text(raw: bytes) -> str:
 
 
 class _NumberTooLong(ValueError):
-    """Raised inside json.loads, and let through: its message says more than "expected a JSON dict"."""
+    """Raised inside json.loads, and let through: its message says more than "expected a JSON object"."""
 
 
 def _refuse_oversized_json(raw: bytes) -> None:
@@ -266,8 +266,9 @@ def _finite_number(text: str) -> float:
 
 
 def _json_of(kind: type) -> Callable[[bytes], Any]:
+    # kinds as JSON names them (object, array, null), which is what the caller wrote: never dict or NoneType
     too_deep = (f"its arrays and objects nest more than {MAX_JSON_DEPTH} levels deep: "
-                f"send a flatter {kind.__name__}")
+                f"send a flatter {json_kind(kind)}")
 
     def convert(raw: bytes) -> Any:
         _refuse_oversized_json(raw)
@@ -280,9 +281,9 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
         except RecursionError:   # far deeper than MAX_JSON_DEPTH: the parser itself gave up
             raise ValueError(too_deep) from None
         except ValueError as exc:
-            raise ValueError(f"expected a JSON {kind.__name__}") from exc
+            raise ValueError(f"expected a JSON {json_kind(kind)}") from exc
         if not isinstance(value, kind):
-            raise ValueError(f"expected a JSON {kind.__name__}, got {type(value).__name__}")
+            raise ValueError(f"expected a JSON {json_kind(kind)}, got a JSON {json_kind(type(value))}")
         # Each level opens with a bracket: a document with few of them needs no walk.
         if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _nested_deeper_than(value, MAX_JSON_DEPTH):
             raise ValueError(too_deep)

@@ -68,17 +68,6 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
         return f"an integer of over {quote.maxlong} digits"
 
 
-# JSON's names for the kinds of value a document holds, for a message naming a value's kind without showing it
-_JSON_KINDS = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number",
-               type(None): "null"}
-
-
-def json_kind(kind: type) -> str:
-    """What JSON calls a value of the Python type ``kind`` that ``json.loads`` gives (``type(None)``: null, ``list``:
-    array), never Python's name for it (NoneType, list); another type by its own name."""
-    return _JSON_KINDS.get(kind, kind.__name__)
-
-
 def _identity(client_id: str) -> str:
     """A client identity as a refusal shows it: whole, unless very long (``shown``)."""
     return shown(client_id, IDENTITY_LENGTH)

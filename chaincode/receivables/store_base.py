@@ -16,11 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from google.protobuf.message import DecodeError
 
+from chaincode.caller_values import json_kind
 from chaincode.shim import KV, KeyEndorsementPolicy, PeerError
 
 from . import keys
-from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, json_kind, newer_version_record,
-                     parse_problem, rule, shown, unreadable)
+from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, newer_version_record, parse_problem, rule,
+                     shown, unreadable)
 
 M = TypeVar("M", bound=BaseModel)
 

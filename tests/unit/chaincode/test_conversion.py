@@ -164,9 +164,13 @@ async def test_a_bool_argument_converts_from_true_or_false(text, flag):
         (1, "1.5", "argument 'count' = '1.5': expected a base-10 integer"),
         (1, "12abc", "argument 'count' = '12abc': expected a base-10 integer"),
         (2, "yes", "argument 'flag' = 'yes': expected true or false (lower case, as JSON writes them)"),
-        (4, "[1]", "argument 'obj' = '[1]': expected a JSON dict, got list"),
-        (4, "{nope", "argument 'obj' = '{nope': expected a JSON dict"),
-        (5, "{}", "argument 'items' = '{}': expected a JSON list, got dict"),
+        # kinds named as JSON names them, which is what the caller wrote, never as Python does (dict, NoneType)
+        (4, "[1]", "argument 'obj' = '[1]': expected a JSON object, got a JSON array"),
+        (4, "null", "argument 'obj' = 'null': expected a JSON object, got a JSON null"),
+        (4, "{nope", "argument 'obj' = '{nope': expected a JSON object"),
+        (5, "{}", "argument 'items' = '{}': expected a JSON array, got a JSON object"),
+        (5, "true", "argument 'items' = 'true': expected a JSON array, got a JSON boolean"),
+        (5, '"[1]"', "argument 'items' = '\"[1]\"': expected a JSON array, got a JSON string"),
     ],
 )
 async def test_a_value_that_does_not_convert_is_refused_naming_the_parameter(position, bad, expected):
@@ -196,7 +200,7 @@ async def test_a_json_dict_or_list_holding_a_lone_surrogate_is_refused_naming_th
 ])
 async def test_json_nested_too_deeply_is_refused_naming_the_parameter(position, bad):
     result = await types_with(position, bad)
-    parameter, kind = ("obj", "dict") if position == 4 else ("items", "list")
+    parameter, kind = ("obj", "object") if position == 4 else ("items", "array")
     assert result.status == 500
     assert result.message.startswith(f"Types: argument '{parameter}' = '{bad[:10]}")
     assert result.message.endswith(f"...': its arrays and objects nest more than 200 levels deep: "
