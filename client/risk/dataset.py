@@ -18,8 +18,9 @@ day, by the day that decided it: the first part's not paid by it when late, the
 last part's when on time, the day after which the features count it as well:
 :func:`~client.risk.features.day_decided`). The model thus estimates: the
 probability that an open receivable of this debtor falling due in the next
-``horizon`` days is paid late. A receivable is counted as the debtor confirmed it, however its holders
-split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
+``horizon`` days is paid late. A receivable is counted as the debtor confirmed
+it, however its holders split it (:class:`~client.risk.features.OriginalClaim`),
+as the features count it.
 An order recorded after ``as_of`` that binds the receivable when it falls due
 moves only its label: it is to be paid by the day the last order is lifted, and
 labelled against that day (as the features measure it), whether that day falls

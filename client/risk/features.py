@@ -64,10 +64,11 @@ claim, however its holders split it (:class:`OriginalClaim`): it fell due
 once (on the day that decided it, each part judged by its own day to be paid
 by: :func:`day_decided`), it is late if any part was paid late or is overdue,
 and its days late are the most of any part's. A part the history gives no
-confirmation of its own is confirmed as its nearest confirmed ancestor. A claim is closed when
-the history holds parts of it, its 'split' event or not; a split parent none
-of whose parts the history holds stays payable itself, unless the history
-holds a part that could be its (:func:`_carry_confirmation_into_parts`).
+confirmation of its own is confirmed as its nearest confirmed ancestor. A
+claim is closed when the history holds parts of it, its 'split' event or not;
+a split parent none of whose parts the history holds stays payable itself,
+unless the history holds a part that could be its
+(:func:`_carry_confirmation_into_parts`).
 A claim the history holds only parts of, its original registration left out,
 counts once, under the id its parts lead to, in no dated window of
 confirmations (the day the debtor confirmed it is not in the history), and
