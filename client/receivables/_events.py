@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import reprlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,8 +99,11 @@ class ReceivablesEvent(BaseModel):
         # event for another's, so it is refused rather than trusted (one naming none is the block's, as before)
         named_tx = payload.get("tx_id")
         if named_tx not in (None, "", event.transaction_id):
-            raise ValueError(f"{where} has a payload naming transaction {reprlib.repr(named_tx)}, not the one "
-                             "that emitted it")   # reprlib: a payload's value quoted on one line, cut short
+            # imported when used: client.invoices loads the receivables SDK, and much else a follower has no use for
+            from client.invoices._reading import shown_value   # as JSON spells it (true, not True), cut short
+
+            raise ValueError(f"{where} has a payload naming transaction {shown_value(named_tx)}, not the one "
+                             "that emitted it")
         details = {k: v for k, v in payload.items() if k not in ("event", "receivable_id", "tx_id")}
         try:
             return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),

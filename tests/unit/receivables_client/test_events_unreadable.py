@@ -133,6 +133,16 @@ def test_the_sdk_refuses_a_payload_it_cannot_take_at_its_word_naming_the_event(p
     assert "\n" not in str(refused.value)
 
 
+@pytest.mark.parametrize("named, shown", [(True, "true"), ([None], "[null]"), ({"a": False}, '{"a": false}'),
+                                          ("t\nforged", "'t\\nforged'")])
+def test_the_transaction_a_payload_names_is_shown_as_json_spells_it(named, shown):
+    """What the payload holds, not Python's spelling of it (True, None), which the payload holds nowhere."""
+    with pytest.raises(ValueError) as refused:
+        ReceivablesEvent.from_chaincode_event(payload_event(5, "b" * 64, {"receivable_id": "R-1", "tx_id": named}))
+    assert f"naming transaction {shown}, not the one that emitted it" in str(refused.value), refused.value
+    assert "\n" not in str(refused.value)
+
+
 def test_a_payload_without_a_transaction_is_the_blocks():
     event = ReceivablesEvent.from_chaincode_event(payload_event(5, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", {"receivable_id": "R-1"}))
     assert (event.tx_id, event.block_number) == ("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb1", 5)
