@@ -262,8 +262,9 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
 def holds_private_key(data: bytes) -> bool:
     """Whether a file's content holds a private key, whatever the file is named: text naming a PRIVATE KEY (a PEM
     block labelled as one: PKCS#8, encrypted or not, SEC1, PKCS#1, OpenSSH; whole, or cut short before its END line,
-    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a whole
-    file that is one in DER, or a PKCS#12 file. A key asking for a password counts: it is still the key."""
+    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a file
+    that is one in DER (whatever follows it: a newline an editor added, padding), or a PKCS#12 file. A key asking
+    for a password counts: it is still the key."""
     if b"PRIVATE KEY" in data:
         return True
     ders = [data]
@@ -275,7 +276,22 @@ def holds_private_key(data: bytes) -> bool:
     return any(_der_private_key(der) or _PKCS12_START.match(der) is not None for der in ders)
 
 
+def _first_der_element(data: bytes) -> bytes:
+    """The DER SEQUENCE ``data`` opens with, without what follows it; ``data`` as it is when it opens with none."""
+    if data[:1] != b"\x30" or len(data) < 2:
+        return data
+    size = data[1]
+    if size < 0x80:
+        return data[:2 + size]
+    octets = size - 0x80
+    if not 1 <= octets <= 4 or len(data) < 2 + octets:
+        return data
+    return data[:2 + octets + int.from_bytes(data[2:2 + octets], "big")]
+
+
 def _der_private_key(der: bytes) -> bool:
+    # the key reader refuses a key followed by anything, even the newline an editor adds: the key is still there
+    der = _first_der_element(der)
     try:
         serialization.load_der_private_key(der, password=None)
     except (TypeError, UnsupportedAlgorithm):    # encrypted, or of an algorithm this build cannot use: still a key

@@ -50,10 +50,15 @@ KEYS = {
                    + base64.encodebytes(pkcs12.serialize_key_and_certificates(b"ca", EC_KEY, CERT, None, PLAIN))
                    + b"-----END PKCS12-----\n"),
 }
+# a DER key followed by what an editor or a copy may add after it is still the key
+KEYS.update({f"{name}-then-{what}": KEYS[name] + tail for name in ("ec-pkcs8-der", "ec-pkcs8-der-encrypted",
+                                                                    "rsa-pkcs1-der")
+             for what, tail in (("a-newline", b"\n"), ("crlf-and-spaces", b"\r\n  \t"), ("padding", b"\0" * 16))})
 PUBLIC = {
     "certificate-pem": CERT.public_bytes(PEM),
     "certificate-der": CERT.public_bytes(DER),
     "public-key-der": EC_KEY.public_key().public_bytes(DER, serialization.PublicFormat.SubjectPublicKeyInfo),
+    "certificate-der-then-a-newline": CERT.public_bytes(DER) + b"\n",
     "config": b"NodeOUs:\n  Enable: true\n",
 }
 
