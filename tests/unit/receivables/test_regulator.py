@@ -132,7 +132,8 @@ async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
     await net.ok(bank, "AttestInvoiceVerification", attested)
     fingerprint = r["invoices"][0]["fingerprint"]
     queries = {
-        "GetParty": [tier1.uscc], "GetPartyHistory": [tier1.uscc], "WhoAmI": [], "GetInvoiceAttestations": [fingerprint],
+        "GetParty": [tier1.uscc], "GetPartyHistory": [tier1.uscc], "WhoAmI": [], "GetContractSettings": [],
+        "GetInvoiceAttestations": [fingerprint],
         "GetReceivable": [r["id"]], "GetReceivableEndorsers": [r["id"]], "GetReceivableHistory": [r["id"]],
         "GetProvenance": [f"{split['id']}.1"],
         "FindInvoice": [fingerprint], "ListReceivablesByHolder": [tier1.uscc, "10", ""],
