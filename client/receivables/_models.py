@@ -1005,7 +1005,8 @@ class ContractSettingsView(Document):
     """The contract's rules as the peer's chaincode server holds them (GetContractSettings), each unset one with the
     value the contract applies in its stead: what a registration is held to before it is sent."""
 
-    max_payment_term_days: int | None = Field(description="the longest span from a claim's issue date (or its "
+    max_payment_term_days: int | None = Field(default=..., ge=1,
+                                              description="the longest span from a claim's issue date (or its "
                                                           "earliest invoice's date when earlier) to its due date; "
                                                           "None: one calendar year")
     payment_term: str = Field(description="the maximum payment term in words, as a refusal names it")

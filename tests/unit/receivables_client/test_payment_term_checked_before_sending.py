@@ -69,6 +69,12 @@ def test_a_chaincode_without_the_settings_query_leaves_the_decision_to_the_contr
     assert (asyncio.run(checked) if asyncio.iscoroutine(checked) else checked) is None
 
 
+def test_an_answer_no_configuration_could_give_leaves_the_decision_to_the_contract():
+    # a term of 0 days, which no configuration loads with: not read as "every claim is past the term"
+    contract = FakeContract(responses={"GetContractSettings": fakes.contract_settings(max_payment_term_days=0)})
+    assert ReceivablesClient(contract).check_payment_term(_past_the_term(), today=date(2026, 3, 2)) is None
+
+
 def test_the_cli_refuses_before_sending_in_the_words_the_contract_answers(monkeypatch, tmp_path):
     channel: Channel = parties_on_the_contract(monkeypatch, tmp_path)
     before = len(channel.activity)
