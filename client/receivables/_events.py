@@ -99,7 +99,8 @@ class ReceivablesEvent(BaseModel):
         # event for another's, so it is refused rather than trusted (one naming none is the block's, as before)
         named_tx = payload.get("tx_id")
         if named_tx not in (None, "", event.transaction_id):
-            # imported when used: client.invoices loads the receivables SDK, and much else a follower has no use for
+            # imported when used: importing client.invoices loads its invoice readers (XML, PDF text, OCR layout),
+            # which a follower has no use for
             from client.invoices._reading import shown_value   # as JSON spells it (true, not True), cut short
 
             raise ValueError(f"{where} has a payload naming transaction {shown_value(named_tx)}, not the one "
