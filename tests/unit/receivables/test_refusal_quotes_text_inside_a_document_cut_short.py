@@ -6,7 +6,7 @@ from chaincode.receivables.errors import SHOWN_LENGTH, shown
 
 def test_a_text_of_escaped_characters_inside_an_array_is_cut_to_the_limit_as_written():
     quoted = shown(["\x00" * 1000])
-    # the array's brackets and the "..." aside, no more than the limit: not six characters for each one kept
+    # the array's brackets aside, no more than the limit, its "..." counted in: not six characters for each one kept
     assert quoted.startswith('["\\u0000') and len(quoted) <= SHOWN_LENGTH + 2, quoted
 
 
