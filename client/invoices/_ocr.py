@@ -507,16 +507,20 @@ def turned(page, degrees: int):
     return page.transpose(steps[degrees]) if degrees in steps else page
 
 
-def read_crops(page, boxes: list[Box], mode: ReadMode, source: str) -> list[Reading]:
-    """Read each box of ``page`` on its own, all in one tesseract run; one reading per box, in order."""
+def read_crops(page, boxes: list[Box], mode: ReadMode, source: str,
+               leads: list[Box | None] | None = None) -> list[Reading]:
+    """Read each box of ``page`` on its own, all in one tesseract run; one reading per box, in order. Where
+    ``leads`` gives a box for a crop, the last glyph of that box's ink is set before the crop (:func:`led`),
+    and the reading begins with it."""
     if not boxes:
         return []
     with tempfile.TemporaryDirectory(prefix="recfin-ocr-") as tmp:
         paths = []
-        for i, (left, top, right, bottom) in enumerate(boxes):
-            # inside the page (Pillow fills what lies outside with black, which would read as ink), never empty
-            left, top = min(max(0, left), page.width - 1), min(max(0, top), page.height - 1)
-            crop = page.crop((left, top, max(left + 1, min(page.width, right)), max(top + 1, min(page.height, bottom))))
+        for i, box in enumerate(boxes):
+            crop = _page_crop(page, box)
+            lead = leads[i] if leads else None
+            if lead is not None:
+                crop = led(_page_crop(page, lead), crop)
             crop = fitted(crop) if mode.fit else _framed(crop, _CROP_MARGIN)
             path = Path(tmp) / f"crop{i:04d}.png"
             crop.save(path, format="PNG")
@@ -532,6 +536,39 @@ def read_crops(page, boxes: list[Box], mode: ReadMode, source: str) -> list[Read
         found = sorted(by_crop.get(i, []), key=lambda w: w.box[0])
         readings.append(Reading("".join(w.text for w in found), min((w.confidence for w in found), default=0.0)))
     return readings
+
+
+def _page_crop(page, box: Box):
+    """``box`` of ``page``, inside the page (Pillow fills what lies outside with black, which would read as ink),
+    never empty."""
+    left, top, right, bottom = box
+    left, top = min(max(0, left), page.width - 1), min(max(0, top), page.height - 1)
+    return page.crop((left, top, max(left + 1, min(page.width, right)), max(top + 1, min(page.height, bottom))))
+
+
+def led(lead, crop):
+    """``crop`` (cut to its ink) with the last glyph of ``lead`` (the ink right of its last blank column) set
+    before it, 0.15 text heights apart, both standing on one baseline: a line that goes on from another, read
+    with the character it follows. Read on its own, a wrapped line loses the word it continues: ``0V X7R``
+    after ``100nF 5`` is read ``OV X7R``, a 0 before a letter taken for the letter; after the 5, ``50V``.
+    ``crop`` as it is where either holds no ink, and cut to its ink where ``lead``'s is too faint to count a
+    column."""
+    from PIL import Image
+
+    lead_ink, crop_ink = ink_mask(lead).getbbox(), ink_mask(crop).getbbox()
+    if lead_ink is None or crop_ink is None:
+        return crop
+    lead, crop = lead.crop(lead_ink), crop.crop(crop_ink)
+    glyphs = dark_spans(column_ink(lead, 0, lead.height))  # none where its ink is too faint to count a column
+    if not glyphs:
+        return crop
+    glyph = lead.crop((glyphs[-1][0], 0, lead.width, lead.height))
+    height = max(glyph.height, crop.height)
+    gap = round(0.15 * height)
+    joined = Image.new("L", (glyph.width + gap + crop.width, height), 255)
+    joined.paste(glyph, (0, height - glyph.height))
+    joined.paste(crop, (glyph.width + gap, height - crop.height))
+    return joined
 
 
 def _framed(crop, margin: int):

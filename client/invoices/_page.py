@@ -41,19 +41,21 @@ class ScannedPage:
         self.word_gap = word_gap(image, words)
         for line in self.lines:
             line.page = self
-        self._read: dict[tuple[Box, ReadMode], Reading] = {}
+        self._read: dict[tuple[Box, ReadMode, Box | None], Reading] = {}
 
-    def read_again(self, regions: list[tuple[Box, ReadMode]]) -> list[Reading]:
-        """The reading of each region in its mode: one tesseract run per mode, runs side by side."""
-        todo: dict[ReadMode, list[Box]] = {}
-        for box, mode in regions:
-            if (box, mode) not in self._read and box not in todo.get(mode, []):
-                todo.setdefault(mode, []).append(box)
+    def read_again(self, regions: list[tuple[Box, ReadMode, Box | None]]) -> list[Reading]:
+        """The reading of each region (a box, its mode, and the box of the line it goes on from, or ``None``: see
+        :func:`_ocr.led`) in its mode: one tesseract run per mode, runs side by side."""
+        todo: dict[ReadMode, list[tuple[Box, Box | None]]] = {}
+        for box, mode, lead in regions:
+            if (box, mode, lead) not in self._read and (box, lead) not in todo.get(mode, []):
+                todo.setdefault(mode, []).append((box, lead))
         with ThreadPoolExecutor(max_workers=_PARALLEL_RUNS) as pool:
-            runs = pool.map(lambda job: read_crops(self.image, job[1], job[0], self.source), todo.items())
-            for (mode, boxes), readings in zip(todo.items(), runs):
-                self._read.update({(box, mode): reading for box, reading in zip(boxes, readings)})
-        return [self._read[(box, mode)] for box, mode in regions]
+            runs = pool.map(lambda job: read_crops(self.image, [box for box, _ in job[1]], job[0], self.source,
+                                                   [lead for _, lead in job[1]]), todo.items())
+            for (mode, crops), readings in zip(todo.items(), runs):
+                self._read.update({(box, mode, lead): reading for (box, lead), reading in zip(crops, readings)})
+        return [self._read[region] for region in regions]
 
     def value_region(self, box: Box) -> Box:
         """Where to read a value again, from its box in the page pass: the left edge moved back to where its

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import _item_table
 from ._lines import TextLine
+from ._ocr import Reading
 from ._scan_fields import KINDS, MONEY, NO_TAX_STARS, STRAY, TAX_RATE, Found, _doubts, reconcile
 from .checks import normalise_name
 
@@ -540,19 +541,50 @@ def _clean_row(text: str) -> str:
 
 def read_again(header: dict[str, Found | None], rows: list[Row]) -> None:
     """The second pass, in place: each field that has a place on a scanned page is read there again in its
-    kind's mode and the two readings reconciled; a field without one (from a text layer) is only cleaned."""
+    kind's mode and the two readings reconciled; a field without one (from a text layer) is only cleaned. A
+    wrapped name's further line is read again on its own and after the last glyph of the line above it
+    (:func:`_ocr.led`): the reading that goes on from the line above is taken where it begins with the character
+    that line was read to end with (:func:`_on_from_above`)."""
     # (holder, key, kind): a field is holder[key], a dict's by name or a list's (a wrapped name's lines) by index
     fields: list[tuple[Any, Any, str]] = [(header, name, HEADER_KINDS[name]) for name in header]
     fields += [(row.cells, column, column) for row in rows for column in row.cells]
-    fields += [(row.name_lines, i, "name_line") for row in rows for i in range(len(row.name_lines))]
+    above: dict[int, tuple[Any, Any]] = {}  # a further line's field: the field of the line above it
+    for row in rows:
+        for i in range(len(row.name_lines)):
+            above[len(fields)] = (row.cells, "name") if i == 0 else (row.name_lines, i - 1)
+            fields.append((row.name_lines, i, "name_line"))
     wanted: dict[object, list[int]] = {}
     for i, (holder, name, _) in enumerate(fields):
         found = holder[name]
         if found is not None and found.page is not None and found.box is not None:
             wanted.setdefault(found.page, []).append(i)
-    second = {}
+    second, led = {}, {}
     for page, indexes in wanted.items():
-        regions = [(fields[i][0][fields[i][1]].box, KINDS[fields[i][2]].mode) for i in indexes]
-        second.update(zip(indexes, page.read_again(regions)))
+        leads = {}
+        for i in indexes:
+            line_above = above[i][0][above[i][1]] if i in above else None
+            if line_above is not None and line_above.page is page and line_above.box is not None:
+                leads[i] = line_above.box
+        regions = [(fields[i][0][fields[i][1]].box, KINDS[fields[i][2]].mode, None) for i in indexes]
+        regions += [(fields[i][0][fields[i][1]].box, KINDS[fields[i][2]].mode, box) for i, box in leads.items()]
+        readings = page.read_again(regions)  # in one run per mode, the lines read on from above among them
+        second.update(zip(indexes, readings))
+        led.update(zip(leads, readings[len(indexes):]))
     for i, (holder, name, kind) in enumerate(fields):
-        holder[name] = reconcile(holder[name], second.get(i), KINDS[kind])
+        reading = second.get(i)
+        if i in led:
+            line_above = above[i][0][above[i][1]]
+            reading = _on_from_above(reading, led[i], line_above.value if line_above is not None else "")
+        holder[name] = reconcile(holder[name], reading, KINDS[kind])
+    return None
+
+
+def _on_from_above(alone: Reading | None, led: Reading, above: str) -> Reading | None:
+    """A wrapped name's further line as read after the last glyph of the line above (``led``), that glyph's
+    character taken off, where the reading begins with the character the line above was read to end with
+    (``above``, as reconciled); else the line as read on its own (``alone``): the glyph was read as another
+    character, or ran into the line, so where the line begins in the reading is not known."""
+    text, last = "".join(led.text.split()), "".join(above.split())[-1:]
+    if not last or not text.startswith(last) or len(text) == len(last):
+        return alone
+    return Reading(text[len(last):], led.confidence)
