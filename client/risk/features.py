@@ -30,7 +30,8 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - trend: late share of the receivables that fell due in the last 30, 90, 180
   and 365 days (counting overdue-now as late), by count and by amount (the face
   the debtor confirmed, and of it what was still owed when it fell due on the
-  parts paid late or not yet: :class:`AmountFellDue`, what the model sees); a
+  parts paid late or unpaid past their own day: :class:`AmountFellDue`, what
+  the model sees); a
   split claim whose parts are to be paid by different days falls due on the day
   that decided it, as its training label is dated (:func:`day_decided`);
 - season: late share of those that fell due in the 90 days that followed this
@@ -156,7 +157,8 @@ def mean_claim(faces: list[float]) -> float:
 class AmountFellDue(BaseModel):
     """The claims that fell due in a window weighed by amount: the faces the debtor confirmed of them (a split
     claim once, at its face), and of those paid late or not yet, what was still owed on them when they fell
-    due (:attr:`OriginalClaim.late_amount`: of a split claim, the parts paid late or not yet, each once)."""
+    due (:meth:`OriginalClaim.late_amount`: of a split claim, the parts paid late or unpaid past their own day to
+    be paid by, each once)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -168,10 +170,12 @@ class AmountFellDue(BaseModel):
     late_weight: float = 0.0
 
     @classmethod
-    def of(cls, fell_due: list["OriginalClaim"], late: list["OriginalClaim"]) -> "AmountFellDue":
-        return cls(amount=sum(o.face for o in fell_due), late_amount=sum(o.late_amount for o in late),
+    def of(cls, fell_due: list["OriginalClaim"], late: list["OriginalClaim"], as_of: date) -> "AmountFellDue":
+        """``fell_due`` and those of them paid late or not yet (``late``), read as of ``as_of``."""
+        late_amounts = [(o, o.late_amount(as_of)) for o in late]
+        return cls(amount=sum(o.face for o in fell_due), late_amount=sum(amount for _, amount in late_amounts),
                    weight=sum(claim_weight(o.face) for o in fell_due),
-                   late_weight=sum(claim_weight(o.face) * (o.late_amount / o.face) for o in late if o.face))
+                   late_weight=sum(claim_weight(o.face) * (amount / o.face) for o, amount in late_amounts if o.face))
 
     def weighted_late_share(self) -> float | None:
         """The share of the weight paid late or not yet, unsmoothed: what :meth:`late_share` smooths, each claim
@@ -294,7 +298,7 @@ def recent_days_late(originals: list["OriginalClaim"], as_of: date, scale: "Smoo
         return 0.5 ** ((as_of - o.decided_on).days / RECENT_HALF_LIFE_DAYS)
 
     fell_due = [o for o in originals if o.decided_on < as_of]
-    days = sum(claim_weight(o.face) * recency(o) * (o.late_amount / o.face)
+    days = sum(claim_weight(o.face) * recency(o) * (o.late_amount(as_of) / o.face)
                * (o.days_late if o.settled_on is not None else max(o.days_late, o.days_past_due(as_of)))
                for o in fell_due if (o.settled_on is None or o.days_late > 0) and o.face)
     on_time = sum(claim_weight(o.face) * recency(o)
@@ -504,6 +508,14 @@ class _Claim:
         """Not paid in full by the day it was to be paid by: settled after it, or not settled yet."""
         return self.settled_on is None or self.settled_on > self.pay_by
 
+    def late_at(self, as_of: date) -> bool:
+        """Late at the end of ``as_of``: settled after the day it was to be paid by, or unsettled past that day (or
+        marked overdue). One still to be paid by ``as_of`` or a later day is not late yet, as :attr:`late`, which
+        reads a history whose days are all over, counts it."""
+        if self.settled_on is not None:
+            return self.settled_on > self.pay_by
+        return self.pay_by < as_of or self.marked_overdue
+
     @property
     def payable(self) -> bool:
         """The debtor is to pay it: confirmed, and not closed by a split whose parts the history holds (its parts
@@ -695,7 +707,7 @@ class OriginalClaim(NamedTuple):
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
-        return any(p.settled_on is None and (p.pay_by < as_of or p.marked_overdue) for p in self.parts)
+        return any(p.settled_on is None and p.late_at(as_of) for p in self.parts)
 
     def days_past_due(self, as_of: date) -> int:
         """The most days past the day it was to be paid by (:attr:`_Claim.pay_by`) of any part unpaid at the end of
@@ -708,13 +720,15 @@ class OriginalClaim(NamedTuple):
         """What its unsettled parts still owe, in fen."""
         return sum(p.owed for p in self.parts if p.settled_on is None)
 
-    @property
-    def late_amount(self) -> int:
-        """What of it was paid late or not yet, in fen: what each part paid late or unpaid still owed on the day
-        it was to be paid by (:attr:`_Claim.owed_when_due`), each part once. A part settled on time, and what
-        was paid before the due date (on the claim before a split, or on a part), was paid on time: weighed at
-        the whole face, one part of 1 fen left unpaid made the claim's every yuan late."""
-        return sum(p.owed_when_due for p in self.parts if p.late)
+    def late_amount(self, as_of: date) -> int:
+        """What of it was paid late or not yet at the end of ``as_of``, in fen: what each part paid late, or unpaid
+        past the day it was to be paid by, still owed on that day (:attr:`_Claim.owed_when_due`), each part once
+        (:meth:`_Claim.late_at`). A part settled on time, and what was paid before the due date (on the claim
+        before a split, or on a part), was paid on time: weighed at the whole face, one part of 1 fen left unpaid
+        made the claim's every yuan late. A part still to be paid by ``as_of`` or a later day is not late yet,
+        whatever another part of the claim did (:func:`day_decided`): counted late, a part a freeze order held
+        past the due date was late on the day of its lifting, before it could be."""
+        return sum(p.owed_when_due for p in self.parts if p.late_at(as_of))
 
 
 def day_decided(parts: list[_Claim] | tuple[_Claim, ...]) -> date:
@@ -999,10 +1013,10 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
         smoothing_claims=scale,
         recent_days_late=recent_days_late(originals, as_of, scale),
-        by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue),
-        by_amount_30=AmountFellDue.of(*windows[30]), by_amount_90=AmountFellDue.of(*windows[90]),
-        by_amount_180=AmountFellDue.of(*windows[180]), by_amount_365=AmountFellDue.of(*windows[365]),
-        by_amount_same_season=AmountFellDue.of(*same_season),
+        by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue, as_of),
+        by_amount_30=AmountFellDue.of(*windows[30], as_of), by_amount_90=AmountFellDue.of(*windows[90], as_of),
+        by_amount_180=AmountFellDue.of(*windows[180], as_of), by_amount_365=AmountFellDue.of(*windows[365], as_of),
+        by_amount_same_season=AmountFellDue.of(*same_season, as_of),
         # an original the history holds only parts of was confirmed on a day it does not give: in neither window
         confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on is not None and c.confirmed_on > year_ago),
         confirmed_count_90=len(confirmed_90),

@@ -93,7 +93,7 @@ def test_a_split_claim_counts_once_at_its_face_late_by_what_its_late_parts_owed(
         assert sorted(o.receivable_id for o in originals) == sorted(roots)
         for original in originals:
             assert original.face == roots[original.receivable_id].face
-            assert 0 <= original.late_amount <= original.face
+            assert 0 <= original.late_amount(cfg.end) <= original.face
             # the parts still payable owe together what the claim owed after what was paid before its splits
             assert sum(p.face for p in original.parts) <= original.face
         # each part once: every claim not split again is a part of exactly one original
@@ -112,7 +112,8 @@ def test_the_histories_hold_claims_paid_late_at_less_than_their_face():
     partly_late = split_partly_late = 0
     for history in simulate(cfg):
         for original in original_claims(claim_states(history, cfg.end)):
-            if original.settled_on is not None and original.days_late > 0 and original.late_amount < original.face:
+            if original.settled_on is not None and original.days_late > 0 \
+                    and original.late_amount(cfg.end) < original.face:
                 partly_late += 1
                 split_partly_late += len(original.parts) > 1
     assert partly_late > 0 and split_partly_late > 0

@@ -26,7 +26,8 @@ def _event(receivable_id, kind, day, face, parent_id=None, **fields):
 
 
 def _settled(receivable_id, day, face, parent_id=None):
-    return [_event(receivable_id, "settled", day, face, parent_id, settled_date=day)]
+    """Settled on ``day`` (None: not settled)."""
+    return [] if day is None else [_event(receivable_id, "settled", day, face, parent_id, settled_date=day)]
 
 
 def _frozen_until_after_due(receivable_id, face, parent_id=None, lifted=LIFTED):
@@ -35,8 +36,8 @@ def _frozen_until_after_due(receivable_id, face, parent_id=None, lifted=LIFTED):
 
 
 def _split(frozen_part_paid_on, *, sibling_paid_on=DUE, lifted=LIFTED):
-    """R of 100 fen split into R.1 (60), paid on ``sibling_paid_on``, and R.2 (40), frozen until ``lifted``,
-    after the due date, and paid on ``frozen_part_paid_on`` (None: not at all)."""
+    """R of 100 fen split into R.1 (60), paid on ``sibling_paid_on`` (None: not at all), and R.2 (40), frozen
+    until ``lifted``, after the due date, and paid on ``frozen_part_paid_on`` (None: not at all)."""
     return ReceivableHistory(debtor="D", events=[
         _event("R", "registered", date(2026, 1, 5), 100), _event("R", "confirmed", date(2026, 1, 6), 100),
         _event("R", "split", date(2026, 1, 10), 100),
@@ -44,7 +45,7 @@ def _split(frozen_part_paid_on, *, sibling_paid_on=DUE, lifted=LIFTED):
         _event("R.2", "registered", date(2026, 1, 10), 40, "R"),
         *_frozen_until_after_due("R.2", 40, "R", lifted),
         *_settled("R.1", sibling_paid_on, 60, "R"),
-        *([] if frozen_part_paid_on is None else _settled("R.2", frozen_part_paid_on, 40, "R"))])
+        *_settled("R.2", frozen_part_paid_on, 40, "R")])
 
 
 def _whole(paid_on, *, lifted=LIFTED):
@@ -52,7 +53,7 @@ def _whole(paid_on, *, lifted=LIFTED):
     (None: not)."""
     return ReceivableHistory(debtor="D", events=[
         _event("Q", "registered", date(2026, 1, 5), 40), _event("Q", "confirmed", date(2026, 1, 6), 40),
-        *_frozen_until_after_due("Q", 40, lifted=lifted), *([] if paid_on is None else _settled("Q", paid_on, 40))])
+        *_frozen_until_after_due("Q", 40, lifted=lifted), *_settled("Q", paid_on, 40)])
 
 
 def _days(first, last):
@@ -105,3 +106,13 @@ def test_the_features_count_it_late_from_the_day_after_its_label_is_dated_as_the
                 late = debtor_features(split, day).late_90
                 assert late == (1 if label and day > decided else 0), (lifted, paid_on, day)
                 assert late == debtor_features(whole, day).late_90, (lifted, paid_on, day)
+
+
+def test_a_part_still_to_be_paid_is_not_late_in_amount_beside_a_sibling_already_late():
+    """R.1 (60 fen), unpaid past the due date, makes the claim late; R.2 (40), which the order held until the
+    lifting, is to be paid by that day, so as of it only R.1's 60 fen are late, and the day after all 100."""
+    unpaid = _split(None, sibling_paid_on=None)
+    f = debtor_features(unpaid, LIFTED)
+    assert (f.late_30, f.by_amount_30.late_amount, f.by_amount_all.late_amount) == (1, 60, 60)
+    f = debtor_features(unpaid, LIFTED + timedelta(days=1))
+    assert (f.late_30, f.by_amount_30.late_amount, f.by_amount_all.late_amount) == (1, 100, 100)
