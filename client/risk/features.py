@@ -510,8 +510,8 @@ class _Claim:
 
     def late_at(self, as_of: date) -> bool:
         """Late at the end of ``as_of``: settled after the day it was to be paid by, or unsettled past that day (or
-        marked overdue). One still to be paid by ``as_of`` or a later day is not late yet, as :attr:`late`, which
-        reads a history whose days are all over, counts it."""
+        marked overdue). One still to be paid by ``as_of`` or a later day is not late yet; :attr:`late` counts it
+        late, as the labels read a history whose days are all over and :func:`day_decided` dates it by its day."""
         if self.settled_on is not None:
             return self.settled_on > self.pay_by
         return self.pay_by < as_of or self.marked_overdue
