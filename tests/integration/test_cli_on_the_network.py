@@ -164,6 +164,16 @@ def test_chaincode_config_matches_what_is_deployed_and_committed(recfin):
     assert report["version"] == report["committed_version"]
 
 
+def test_the_settings_each_peer_runs_are_the_configuration_the_definition_names(recfin):
+    """`recfin chaincode settings` reads from a peer of the org --as names the rules its server runs, whose digest
+    is the one the committed definition's version names; any member asks, a party or not."""
+    version = json.loads(recfin.run("chaincode", "config", "--committed", "--json").stdout)["committed_version"]
+    for org in ("supplier", "bank/officer1", "regulator"):
+        settings = recfin.json("chaincode", "settings", as_=org)
+        assert version.endswith(f"+cfg.{settings['config_digest'][:12]}"), (org, settings)
+        assert settings["payment_term"]
+
+
 def test_the_ledger_upgrade_finds_nothing_missing_on_a_ledger_the_deployed_contract_wrote(recfin, codes):
     """Every entry of records this contract version wrote is there: the upgrade reads the ledger to its end,
     as the regulator's org admin, and writes nothing and reports nothing; another org's admin is refused (its pages
