@@ -1,11 +1,12 @@
 """A history whose split part carries a later due date than its claim (a file written by hand: the contract
-keeps the claim's due date on its parts), one part paid on time and the other still to pay. Each part is to be
-paid by its own day, so the claim is not late while the later part's day is not over: it falls in no window
-until then, as its label is dated by that day (client.risk.features.day_decided; counted late from its paid
-sibling's due date, it was late in the features before it could be). Once that day is over the windows count
-it late, and the smoothing of the late shares must count it with the claims paid late. Left out of them
-(late_payment-v8 as first shipped) it scaled a window holding it alone by nothing: the share was 1 and
-`risk score` failed on a division by zero."""
+keeps the claim's due date on its parts), one part paid and the other still to pay. Each part is to be paid by
+its own day, so the claim paid on time so far is not late while the later part's day is not over: it falls in
+no window until then, as its label is dated by that day (client.risk.features.day_decided; counted late from
+its paid sibling's due date, it was late in the features before it could be). One whose first part was paid
+late is decided late on that part's day: the windows count it late while it is neither settled nor overdue,
+and the smoothing of the late shares must count it with the claims paid late. Left out of them
+(late_payment-v8 as first shipped, which counted the claims settled late or overdue) it scaled a window
+holding it alone by nothing: the share was 1 and `risk score` failed on a division by zero."""
 import math
 from datetime import date
 
@@ -18,7 +19,7 @@ from client.risk.features import claim_weight
 from .risk_helpers import DEBTOR, ev, lifecycle
 
 DUE, PART_DUE, AS_OF = date(2026, 3, 1), date(2026, 5, 1), date(2026, 3, 15)
-AFTER_PART_DUE = date(2026, 5, 20)   # the part, due on the Labour Day holiday, was to be paid by 2026-05-06
+SIBLING_PAID_LATE = date(2026, 3, 10)   # its day was 2026-03-02, the next working day after the due date
 
 
 def history(sibling_paid_on=DUE):
@@ -43,8 +44,10 @@ def test_the_claim_is_in_no_window_while_its_later_parts_day_is_not_over():
 
 
 def test_a_window_holding_only_a_claim_whose_part_is_due_later_has_a_finite_smoothed_share():
-    features = debtor_features(history(), AFTER_PART_DUE)
+    features = debtor_features(history(SIBLING_PAID_LATE), AS_OF)
+    # late in the window, neither settled nor overdue
     assert (features.fell_due_30, features.late_30) == (1, 1)
+    assert (features.settled_late_count, features.overdue_count) == (0, 0)
     assert features.smoothing_claims.late_record == claim_weight(800_000)   # the claim's, at its face
     inputs = features.model_inputs()
     assert all(math.isfinite(x) for x in inputs)
@@ -52,7 +55,7 @@ def test_a_window_holding_only_a_claim_whose_part_is_due_later_has_a_finite_smoo
 
 def test_risk_score_scores_it(tmp_path):
     path = tmp_path / "history.json"
-    path.write_text(history().model_dump_json())
+    path.write_text(history(SIBLING_PAID_LATE).model_dump_json())
     result = CliRunner().invoke(risk, ["score", DEBTOR, "--history", str(path), "--as-of", str(AS_OF),
                                        "--json"])
     assert result.exit_code == 0, result.output

@@ -3,17 +3,13 @@ debtor every late share of which is 0 of 0. A claim whose split part a hand-writ
 claim, one part paid late and the other not yet due, is late and not settled: no part of it is overdue, but the
 windows count it late and grade the debtor by it. The note counted only claims settled or overdue, and said its
 payments were not yet known beside a grade of D drawn from them."""
-from datetime import date
-
 from click.testing import CliRunner
 
 from cli.risk_commands import risk
 from client.risk import debtor_features
 
 from .risk_helpers import DEBTOR
-from .test_risk_part_due_after_its_claim import AS_OF, history
-
-SIBLING_PAID_LATE = date(2026, 3, 10)   # its day was 2026-03-02, the next working day after the due date
+from .test_risk_part_due_after_its_claim import AS_OF, SIBLING_PAID_LATE, history
 
 
 def test_no_thin_record_note_for_a_claim_the_windows_count_late(tmp_path):
