@@ -1422,8 +1422,9 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
         try:
-            # a due date past the network's maximum payment term is refused before anything is sent
-            session.client.check_payment_term(request, today=business_today())
+            # a due date past the network's maximum payment term is refused before anything is sent (not a retry
+            # of a registration that committed under --request-id: the contract answers it as it did then)
+            session.client.check_payment_term(request, today=business_today(), request_id=request_id)
             r, sent_with = exactly_once_naming_its_id(
                 request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
                 exit_code=EXIT_MISSING)

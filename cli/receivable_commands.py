@@ -809,7 +809,8 @@ def register_receivable(session, as_json, debtor, face_fen, issue_date, due_date
                                           issue_date=issue_date, due_date=due_date, invoices=parsed,
                                           contract_hash=contract_hash)
     # a due date past the network's maximum payment term is refused before anything is sent, in the contract's words
-    session.client.check_payment_term(registration, today=business_today())
+    # (not a retry of a registration that committed under --request-id: the contract answers it as it did then)
+    session.client.check_payment_term(registration, today=business_today(), request_id=request_id)
     registered, sent_with = exactly_once_naming_its_id(
         request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
     show(registered, as_json, RECEIVABLE_COLUMNS, request_id=sent_with)

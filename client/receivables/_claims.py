@@ -54,21 +54,25 @@ class _ClaimOperations:
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id, "RegisterReceivable"),
                             model=Receivable)
 
-    def check_payment_term(self, registration: ReceivableRegistration, *,
-                           today: date | None = None) -> ContractSettingsView | None:
+    def check_payment_term(self, registration: ReceivableRegistration, *, today: date | None = None,
+                           request_id: str | None = None) -> ContractSettingsView | None:
         """Refuse a registration whose due date is past the maximum payment term before it is sent: the settings
         are asked of the contract (:meth:`contract_settings`) and the claim held to them by the contract's own rule
         (``chaincode.receivables.payment_term``), on ``today`` (default: today's business date), which only the
         advice of the refusal depends on. A claim past the term raises :class:`RefusedBeforeSending` with the rule
         ``payment-term-too-long`` and the words the contract would answer with; nothing is sent. Returns the
         settings read, or None when they could not be (a chaincode from before GetContractSettings, a peer not
-        answering): the registration is then sent as before and the contract decides."""
+        answering): the registration is then sent as before and the contract decides.
+
+        ``request_id``: the one the registration is to be sent with. A claim past the term is not refused when a
+        call with that id committed (:meth:`request`): the contract answers a retry with the receivable that call
+        registered before it checks anything, and the term may have been shortened since."""
         _request_of(registration, ReceivableRegistration, "check_payment_term",
                     "ReceivableRegistration(debtor=..., face_amount=..., issue_date=..., due_date=..., invoices=[...])")
-        return self._run_steps(self._payment_term_steps)(registration, today)
+        return self._run_steps(self._payment_term_steps)(registration, today, request_id)
 
-    def _payment_term_steps(self, registration: ReceivableRegistration,
-                            today: date | None) -> Steps[ContractSettingsView | None]:
+    def _payment_term_steps(self, registration: ReceivableRegistration, today: date | None,
+                            request_id: str | None) -> Steps[ContractSettingsView | None]:
         try:
             settings = yield self.contract_settings()
         except (GatewayError, ReceivablesError):
@@ -78,6 +82,12 @@ class _ClaimOperations:
                                [(inv.number, inv.date) for inv in registration.invoices],
                                today if today is not None else business_today())
         if refusal is not None:
+            if request_id:
+                try:
+                    yield from self._request_steps(request_id, None)
+                    return settings   # committed: the contract answers the retry as it did then
+                except (GatewayError, ReceivablesError):
+                    pass              # not found, or not read: the claim is held to the term
             raise RefusedBeforeSending("RegisterReceivable", refusal.code, refusal.detail)
         return settings
 

@@ -75,6 +75,30 @@ def test_an_answer_no_configuration_could_give_leaves_the_decision_to_the_contra
     assert ReceivablesClient(contract).check_payment_term(_past_the_term(), today=date(2026, 3, 2)) is None
 
 
+@pytest.mark.parametrize("client, contract_class", [(ReceivablesClient, FakeContract),
+                                                     (AsyncReceivablesClient, FakeAsyncContract)])
+def test_a_retry_of_a_registration_that_committed_is_left_to_the_contract(client, contract_class):
+    # the claim registered under this id when the term allowed it: the contract answers the retry with it, so a
+    # term shortened since does not refuse the retry as if nothing had been registered
+    committed = fakes.request_record(request_id="reg-0001", transaction="RegisterReceivable",
+                                     result=fakes.receivable())
+    contract = contract_class(responses={"GetContractSettings": SETTINGS, "GetRequest": committed})
+    checked = client(contract).check_payment_term(_past_the_term(), today=date(2026, 3, 2), request_id="reg-0001")
+    settings = asyncio.run(checked) if asyncio.iscoroutine(checked) else checked
+    assert settings is not None and settings.max_payment_term_days == 90
+    assert [c.name for c in contract.calls] == ["GetContractSettings", "GetRequest"]
+
+
+def test_a_request_id_no_call_committed_with_is_refused_as_any():
+    never = EvaluateError("evaluate call to endorser returned error: chaincode response 500, RULE not-found: no "
+                          "request reg-0002 of yours", transaction_id="t", code=grpc.StatusCode.UNKNOWN)
+    contract = FakeContract(responses={"GetContractSettings": SETTINGS}, errors={"GetRequest": never})
+    with pytest.raises(RefusedBeforeSending) as refused:
+        ReceivablesClient(contract).check_payment_term(_past_the_term(), today=date(2026, 3, 2),
+                                                       request_id="reg-0002")
+    assert refused.value.detail == PAST_THE_TERM
+
+
 def test_the_cli_refuses_before_sending_in_the_words_the_contract_answers(monkeypatch, tmp_path):
     channel: Channel = parties_on_the_contract(monkeypatch, tmp_path)
     before = len(channel.activity)
@@ -103,6 +127,24 @@ def test_the_cli_registers_a_claim_within_the_term(monkeypatch, tmp_path):
     channel = parties_on_the_contract(monkeypatch, tmp_path)
     assert registered("26312000000012345678").startswith("R-")
     assert [c for c in channel.submits if c.transaction == "RegisterReceivable"]
+
+
+def test_the_cli_sends_again_a_registration_that_committed_under_its_request_id(monkeypatch, tmp_path):
+    channel: Channel = parties_on_the_contract(monkeypatch, tmp_path)
+    command = ("receivable", "register", "--as", "supplier/supplier1", "--debtor", CORE, "--face", "1,130.00",
+               "--issue", "2026-03-02", "--due", "2026-05-31", "--contract-hash", "c" * 64, "--request-id",
+               "reg-0001", "--invoice", "26312000000012345678,2026-03-01,1000.00,130.00")
+    first = recfin(*command)
+    assert first.exit_code == 0, first.output
+    # the network's term shortened since (a new definition): the retry is answered with the claim registered
+    contract = channel.ledger.router.default_contract
+    contract.config = contract.config.model_copy(update={"max_payment_term_days": 30})
+    again = recfin(*command)
+    assert again.exit_code == 0, again.output
+    assert again.output.split()[1] == first.output.split()[1]
+    # a new request id is held to the shortened term
+    other = recfin(*command[:-4], "--request-id", "reg-0002", *command[-2:])
+    assert other.exit_code == 1 and "past the maximum payment term of 30 days" in other.output
 
 
 def test_invoice_register_refuses_before_sending_under_the_networks_term(monkeypatch):
