@@ -8,6 +8,8 @@ the lifting, and up to that part's day, the claim is not late yet. Dated by its 
 the windows from the lifting on, before the debtor could be late."""
 from datetime import date, timedelta
 
+import pytest
+
 from client.risk.dataset import labelled_claims
 from client.risk.features import debtor_features
 from client.risk.history import LedgerEvent, ReceivableHistory
@@ -116,3 +118,12 @@ def test_a_part_still_to_be_paid_is_not_late_in_amount_beside_a_sibling_already_
     assert (f.late_30, f.by_amount_30.late_amount, f.by_amount_all.late_amount) == (1, 60, 60)
     f = debtor_features(unpaid, LIFTED + timedelta(days=1))
     assert (f.late_30, f.by_amount_30.late_amount, f.by_amount_all.late_amount) == (1, 100, 100)
+
+
+def test_a_part_still_to_be_paid_adds_nothing_to_the_recent_days_late_beside_a_sibling_already_late():
+    """As of the lifting the recent days late weigh the claim by R.1's 60 fen of its 100, unpaid 10 days since the
+    due date that decided it late, and halved for those 10 days; R.2, still to be paid that day, adds no weight.
+    Over a tenth of the late record's claim (the claim's sqrt(100): none was paid on time)."""
+    f = debtor_features(_split(None, sibling_paid_on=None), LIFTED)
+    assert f.smoothing_claims.late_record == 10.0
+    assert f.recent_days_late == pytest.approx(100 ** 0.5 * 0.6 * 0.5 ** (10 / 15) * 10 / (0.1 * 10.0))
