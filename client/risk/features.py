@@ -31,9 +31,9 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   and 365 days (counting overdue-now as late), by count and by amount (the face
   the debtor confirmed, and of it what was still owed when it fell due on the
   parts paid late or unpaid past their own day: :class:`AmountFellDue`, what
-  the model sees); a
-  split claim whose parts are to be paid by different days falls due on the day
-  that decided it, as its training label is dated (:func:`day_decided`);
+  the model sees); a split claim whose parts are to be paid by different days
+  falls due on the day that decided it, as its training label is dated
+  (:func:`day_decided`);
 - season: late share of those that fell due in the 90 days that followed this
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
