@@ -304,7 +304,7 @@ SETTINGS_LINES = ("payment_term", "require_attestation", "attestation_sources", 
                               "unset) beside the value applied (payment_term, attestation_age_limit_days), and "
                               "the full config_digest.")
 def settings_command(session, as_json) -> None:
-    """The receivables contract's rules as a peer's chaincode server runs them, read from the ledger.
+    """The receivables contract's rules as a peer's chaincode server runs them, asked of the contract.
 
     Asks the contract (GetContractSettings) through a peer of the org --as names: the maximum payment
     term a registration's due date is held to, whether a registration needs a passing invoice
@@ -313,7 +313,7 @@ def settings_command(session, as_json) -> None:
     (the chaincode definition's version names its first 12 hex digits: `recfin chaincode config`
     shows the one the topology gives). Any member of the channel may ask, a party or not. A contract
     from before GetContractSettings refuses it: `recfin chaincode config --committed` then shows the
-    configuration deployed.
+    topology's configuration and whether the committed definition names it.
 
     \b
     Example:

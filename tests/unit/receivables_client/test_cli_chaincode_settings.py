@@ -1,4 +1,4 @@
-"""`recfin chaincode settings` reads the rules the contract runs with from the ledger (GetContractSettings), each
+"""`recfin chaincode settings` asks the contract the rules it runs with (GetContractSettings), each
 unset one as the value the contract applies, for any member of the channel: over the real contract on
 MemoryLedger, as test_cli_pages_and_currencies.py."""
 
