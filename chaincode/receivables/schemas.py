@@ -221,9 +221,10 @@ class ContractSettingsView(Doc):
     """GetContractSettings' answer: the rules of the configuration this peer's chaincode server runs with
     (``config.ContractSettings``), each unset one with the value the contract applies in its stead."""
 
-    max_payment_term_days: int | None = Field(description="the longest span from a claim's issue date (or its "
-                                                          "earliest invoice's date when earlier) to its due date, "
-                                                          "in days; null: one calendar year (payment_term)")
+    max_payment_term_days: int | None = Field(ge=1, description="the longest span from a claim's issue date (or "
+                                                                "its earliest invoice's date when earlier) to its "
+                                                                "due date, in days (as the configuration, at least "
+                                                                "1); null: one calendar year (payment_term)")
     payment_term: str = Field(description="the maximum payment term in words, as a registration's refusal "
                                           "names it, e.g. one calendar year (the default: max_payment_term_days "
                                           "is unset)")

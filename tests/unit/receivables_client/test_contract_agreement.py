@@ -15,6 +15,7 @@ import typing
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import annotated_types
 import pytest
 from pydantic_core import to_jsonable_python
 
@@ -199,6 +200,30 @@ def test_document_models_have_the_published_fields(metadata):
     assert set(sdk.ScaleTierIn.model_fields) == set(schemas["ScaleTier"]["properties"])
     assert _defaults_that_differ(sdk.FinancingTerms, schemas["OfferTerms"]) == []
     assert _defaults_that_differ(sdk.ScaleTierIn, schemas["ScaleTier"]) == []
+
+
+def _published_lowest(prop: dict) -> int | None:
+    for kind in (prop, *prop.get("anyOf", [])):
+        if "minimum" in kind:
+            return kind["minimum"]
+        if "exclusiveMinimum" in kind:
+            return kind["exclusiveMinimum"] + 1
+    return None
+
+
+def test_a_document_model_refuses_no_number_the_contract_publishes_as_possible(metadata):
+    # a reader no stricter than the contract, for the numbers' lower bounds too: where the SDK refuses a number
+    # below a bound (a settings answer's max_payment_term_days of 0, read as unreadable), the schema says so
+    stricter = []
+    for name, schema in metadata["components"]["schemas"].items():
+        model = getattr(sdk, name, None)
+        for field, prop in schema["properties"].items() if model is not None else ():
+            for bound in model.model_fields[field].metadata:
+                ours = (bound.ge if isinstance(bound, annotated_types.Ge)
+                        else bound.gt + 1 if isinstance(bound, annotated_types.Gt) else None)
+                if ours is not None and ((published := _published_lowest(prop)) is None or published < ours):
+                    stricter.append(f"{name}.{field}: at least {ours}, the contract's {published}")
+    assert stricter == []
 
 
 def _defaults_that_differ(model, schema: dict) -> list[str]:
