@@ -81,7 +81,8 @@ class RuleViolation(ReceivablesError):
 class RefusedBeforeSending(ReceivablesError, ValueError):
     """The contract would refuse the call for one of its arguments, whatever the ledger holds, and the client, which
     ran the contract's own check of it, sent nothing (``sent`` is False) and read nothing for it but, for a
-    registration's due date (``check_payment_term``), the network's settings the check holds it to.
+    registration's due date (``check_payment_term``), the network's settings the check holds it to and, given the
+    request id it is to be sent with, that no call under it committed (the contract would answer that one's result).
 
     ``rule`` and ``detail`` are those the contract would answer with, as a :class:`RuleViolation` from the peers
     carries them, so one handler can tell both apart by ``rule``; ``transaction`` is the contract function that was
