@@ -73,6 +73,8 @@ class _ClaimOperations:
 
     def _payment_term_steps(self, registration: ReceivableRegistration, today: date | None,
                             request_id: str | None) -> Steps[ContractSettingsView | None]:
+        # its dates as they will be sent: a copy (model_copy(update=...)) may hold them as text, which the send reads
+        registration = registration.checked()
         try:
             settings = yield self.contract_settings()
         except (GatewayError, ReceivablesError):

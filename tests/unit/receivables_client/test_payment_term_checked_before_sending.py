@@ -47,6 +47,15 @@ def test_a_due_date_past_the_term_is_refused_with_the_contracts_rule_and_nothing
     assert [c.name for c in contract.calls] == ["GetContractSettings"]
 
 
+def test_a_copy_holding_its_due_date_as_text_is_checked_as_it_is_sent():
+    # model_copy(update=...) validates nothing; register_receivable reads "2026-06-01" as the date it is
+    contract = FakeContract(responses={"GetContractSettings": SETTINGS})
+    copy = registration().model_copy(update={"due_date": "2026-06-01"})
+    with pytest.raises(RefusedBeforeSending) as refused:
+        ReceivablesClient(contract).check_payment_term(copy, today=date(2026, 3, 2))
+    assert refused.value.detail == PAST_THE_TERM
+
+
 def test_the_async_client_refuses_it_alike():
     contract = FakeAsyncContract(responses={"GetContractSettings": SETTINGS})
     with pytest.raises(RefusedBeforeSending) as refused:
