@@ -19,7 +19,7 @@ from typing import Any
 from . import _item_table
 from ._lines import TextLine
 from ._ocr import Reading
-from ._scan_fields import KINDS, MONEY, NO_TAX_STARS, STRAY, TAX_RATE, Found, _doubts, reconcile
+from ._scan_fields import KINDS, MONEY, NO_TAX_STARS, STRAY, TAX_RATE, FieldKind, Found, _doubts, reconcile
 from .checks import normalise_name
 
 HEADER_FIELDS = ("number", "issue_date", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id",
@@ -571,12 +571,28 @@ def read_again(header: dict[str, Found | None], rows: list[Row]) -> None:
         second.update(zip(indexes, readings))
         led.update(zip(leads, readings[len(indexes):]))
     for i, (holder, name, kind) in enumerate(fields):
-        reading = second.get(i)
+        alone = reading = second.get(i)
         if i in led:
             line_above = above[i][0][above[i][1]]
-            reading = _on_from_above(reading, led[i], line_above.value if line_above is not None else "")
+            reading = _on_from_above(alone, led[i], line_above.value if line_above is not None else "")
         holder[name] = reconcile(holder[name], reading, KINDS[kind])
+        if reading is not alone:
+            holder[name] = _read_otherwise_alone(holder[name], alone, KINDS[kind])
     return None
+
+
+def _read_otherwise_alone(found: Found | None, alone: Reading | None, kind: FieldKind) -> Found | None:
+    """``found``, reconciled with a further line's reading on from the line above, in doubt where the line read
+    on its own (``alone``) is well formed and reads otherwise: the page pass's and the read-on reading may share
+    a misreading that the third did not make (the line's first character taken alike in both), and the field,
+    flagged where the line was read only on its own, stays flagged."""
+    if found is None or alone is None:
+        return found
+    text = kind.clean(alone.text)
+    if not kind.well_formed(text) or kind.canonical(text) == kind.canonical("".join(found.value.split())):
+        return found
+    return replace(found, doubt=_doubts(found.doubt, f"read on its own as {alone.text!r} ({alone.confidence:.2f}), "
+                                                     f"not {found.value!r}"))
 
 
 def _on_from_above(alone: Reading | None, led: Reading, above: str) -> Reading | None:

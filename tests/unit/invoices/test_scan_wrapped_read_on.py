@@ -14,22 +14,24 @@ FIRST, FURTHER = WRAPPED.lines[0].name[:-5], WRAPPED.lines[0].name[-5:]  # ...-1
 
 
 class ReadOn(RenderedPage):
-    """A rendered page whose second pass reads nothing on its own, and ``led`` where a line is read after the
-    last glyph of the line above it."""
+    """A rendered page whose second pass reads ``led`` where a line is read after the last glyph of the line
+    above it, ``alone`` where such a line is read on its own, and nothing elsewhere."""
 
-    def __init__(self, image, led: str) -> None:
+    def __init__(self, image, led: str, alone: str = "") -> None:
         super().__init__(image)
-        self.led = led
+        self.led, self.alone = led, alone
         self.leads = []
 
     def read_again(self, regions):
         self.leads += [lead for _, _, lead in regions if lead is not None]
-        return [Reading(self.led if lead is not None else "", 0.99) for _, _, lead in regions]
+        further = {box for box, _, lead in regions if lead is not None}  # ``alone`` is the further lines' reading
+        return [Reading(self.led if lead is not None else self.alone if box in further else "", 0.99)
+                for box, _, lead in regions]
 
 
-def read_with(led: str):
+def read_with(led: str, alone: str = ""):
     lines = placed_lines(WRAPPED, scan=True)
-    page = ReadOn(lines[0].page.image, led)
+    page = ReadOn(lines[0].page.image, led, alone)
     for line in lines:
         line.page = page
     fields, _, items = extract_fields(lines, 0.8)
@@ -41,6 +43,22 @@ def test_a_further_line_read_after_the_character_it_goes_on_from_takes_that_read
     assert len(page.leads) == 3  # each further line of the two wrapped names (two lines, three), after its line above
     assert items[0].name == FIRST + "V-X8R"
     assert fields["lines[0].name"].flagged  # read two ways: a person checks it
+
+
+def test_a_line_read_otherwise_on_its_own_keeps_its_field_flagged():
+    # read on from above as the page pass read it, and otherwise on its own: the two readings that agree may share
+    # a misreading the third did not make (the glyph above read as itself, the line's first character as the page
+    # pass took it), so a person checks it, as where the line was read only on its own
+    fields, items, _ = read_with("0V-X7R", alone="V-X8R")
+    assert items[0].name == FIRST + FURTHER
+    assert fields["lines[0].name"].flagged
+    assert "V-X8R" in fields["lines[0].name"].reason
+
+
+def test_a_line_read_alike_on_its_own_and_on_from_above_is_not_flagged_for_it():
+    fields, items, _ = read_with("0V-X7R", alone="V-X7R")
+    assert items[0].name == FIRST + FURTHER
+    assert not fields["lines[0].name"].flagged
 
 
 @pytest.mark.parametrize("led", ["OV-X8R", "0", ""], ids=["another first character", "that character alone",
