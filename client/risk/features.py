@@ -357,8 +357,9 @@ class DebtorFeatures(BaseModel):
     fell_due_same_season: int
     late_same_season: int
     mean_days_late_365: float
-    # the late shares the model sees, by amount (AmountFellDue): all that fell due, the windows, the season
-    # ahead; smoothed with pseudo-observations of a claim the debtor's size (smoothing_claims)
+    # the late shares the model sees, by amount (AmountFellDue): all that fell due (the claims settled by as_of,
+    # and late, those the windows count late over all time and any overdue), the windows, the season ahead;
+    # smoothed with pseudo-observations of a claim the debtor's size (smoothing_claims)
     smoothing_claims: SmoothingClaims = SmoothingClaims()
     by_amount_all: AmountFellDue = AmountFellDue()
     by_amount_30: AmountFellDue = AmountFellDue()
@@ -950,8 +951,12 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # every claim a window counts late (decided before as_of, day_decided, and paid late or not yet) is among
     # those the smoothing takes as paid late: one late through a part paid late while another, which the history
     # gives a later due date than its claim's, is still to pay is neither settled nor overdue, and left out of
-    # them such a claim scaled a window of it alone by nothing, its share 1 and its log-odds a division by zero
+    # them such a claim scaled a window of it alone by nothing, its share 1 and its log-odds a division by zero.
+    # The late share of all time counts late these same claims (by_amount_all): counting those settled late or
+    # overdue, it read such a claim, late in the 365-day window, as never due. Its claims on time are those
+    # settled on time, one paid before its day included, which is in no window yet: so the shipped model was trained
     unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.decided_on < as_of or o.overdue(as_of))]
+    late_by_now = late + unpaid_fell_due
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
     # the debtor's decisions only: a registration its creditor withdrew (WITHDRAWN, withdrawn_on on its payment
@@ -980,8 +985,8 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     settled_late_365 = [o for o in windows[365].late if o.settled_on is not None]
     year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
     confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
-    # all that fell due: settled, on time or late, or overdue now (as the counts above)
-    scale = smoothing_claims(on_time, late + unpaid_fell_due, [
+    # all that fell due: settled, on time or late, or late and unpaid (as the windows count them)
+    scale = smoothing_claims(on_time, late_by_now, [
         o for o in originals if o.settled_on is None and not (o.decided_on < as_of or o.overdue(as_of))])
     return DebtorFeatures(
         debtor=debtor,
@@ -1013,7 +1018,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
         smoothing_claims=scale,
         recent_days_late=recent_days_late(originals, as_of, scale),
-        by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue, as_of),
+        by_amount_all=AmountFellDue.of(on_time + late_by_now, late_by_now, as_of),
         by_amount_30=AmountFellDue.of(*windows[30], as_of), by_amount_90=AmountFellDue.of(*windows[90], as_of),
         by_amount_180=AmountFellDue.of(*windows[180], as_of), by_amount_365=AmountFellDue.of(*windows[365], as_of),
         by_amount_same_season=AmountFellDue.of(*same_season, as_of),

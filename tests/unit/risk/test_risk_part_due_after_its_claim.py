@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cli.risk_commands import risk
 from client.risk import ReceivableHistory, debtor_features
-from client.risk.features import claim_weight
+from client.risk.features import LATE_PRIOR, MODEL_FEATURES, claim_weight, log_odds
 
 from .risk_helpers import DEBTOR, ev, lifecycle
 
@@ -60,3 +60,14 @@ def test_risk_score_scores_it(tmp_path):
                                        "--json"])
     assert result.exit_code == 0, result.output
     assert result.exception is None
+
+
+def test_the_late_share_of_all_time_counts_it_late_as_the_365_day_window_does():
+    # the claim's only one fell due in this history: all time and the year hold the same claims. Counted from the
+    # claims settled late or overdue, the share of all time left it out and read the prior, a clean record
+    features = debtor_features(history(SIBLING_PAID_LATE), AS_OF)
+    assert features.late_365 == 1
+    assert features.by_amount_all == features.by_amount_365
+    assert (features.by_amount_all.amount, features.by_amount_all.late_amount) == (800_000, 400_000)
+    inputs = dict(zip(MODEL_FEATURES, features.model_inputs()))
+    assert inputs["late_log_odds_all"] == inputs["late_log_odds_365"] > log_odds(LATE_PRIOR)
