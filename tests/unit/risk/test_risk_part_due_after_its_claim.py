@@ -6,7 +6,8 @@ its paid sibling's due date, it was late in the features before it could be). On
 late is decided late on that part's day: the windows count it late while it is neither settled nor overdue,
 and the smoothing of the late shares must count it with the claims paid late. Left out of them
 (late_payment-v8 as first shipped, which counted the claims settled late or overdue) it scaled a window
-holding it alone by nothing: the share was 1 and `risk score` failed on a division by zero."""
+holding it alone by nothing: the share was 1 and `risk score` failed on a division by zero. The late share of
+all time counts it late as the windows do: counting the claims settled late or overdue, it read it as never due."""
 import math
 from datetime import date
 
