@@ -64,7 +64,7 @@ def test_risk_score_scores_it(tmp_path):
 
 
 def test_the_late_share_of_all_time_counts_it_late_as_the_365_day_window_does():
-    # the claim's only one fell due in this history: all time and the year hold the same claims. Counted from the
+    # R is the only claim that fell due in this history: all time and the year hold the same claims. Counted from the
     # claims settled late or overdue, the share of all time left it out and read the prior, a clean record
     features = debtor_features(history(SIBLING_PAID_LATE), AS_OF)
     assert features.late_365 == 1
