@@ -90,7 +90,7 @@ def test_the_contract_file_is_hashed_as_before(ledger_sessions, tmp_path, monkey
         def who_am_i(self):
             return type("Party", (), {"uscc": "91310000MA1K00002C"})()
 
-        def check_payment_term(self, registration, today=None):
+        def check_payment_term(self, registration, today=None, request_id=None):
             return None
 
         def register_receivable(self, registration, request_id=None):
