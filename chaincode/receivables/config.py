@@ -163,8 +163,11 @@ class ContractSettings(BaseModel):
     @field_validator("max_payment_term_days", "max_attestation_age_days", mode="before")
     @classmethod
     def _days_as_a_number(cls, days: object, info: ValidationInfo) -> object:
+        unset = _UNSET_DAYS[info.field_name]
+        if isinstance(days, _LongInteger):
+            raise ValueError(f"{shown(days)} is not a number of days any setting takes: write the days as a number "
+                             f"(e.g. {unset[0]}), or null for {unset[1]}")
         if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
-            unset = _UNSET_DAYS[info.field_name]
             raise ValueError(f"{shown(days)} is not a whole number of days: write the days as a number, "
                              f"without quotes or decimals (e.g. {unset[0]}), or null for {unset[1]}")
         if info.field_name == "max_attestation_age_days" and days is not None \
@@ -346,10 +349,29 @@ def _field_path(loc: tuple) -> str:
     return out
 
 
+class _LongInteger:
+    """A JSON integer of more digits than Python turns into an int (its int string conversion limit, 4300 digits
+    by default), read as this stand-in rather than failing the whole file with a bare ValueError: no setting is
+    such a number, and the setting it was given for refuses it by name, as any other bad value."""
+
+    def __init__(self, digits: str) -> None:
+        self.length = len(digits.lstrip("-"))
+
+    def __repr__(self) -> str:   # as errors.shown quotes it
+        return f"an integer of {self.length} digits"
+
+
+def _integer(digits: str) -> int | _LongInteger:
+    try:
+        return int(digits)
+    except ValueError:   # past the int string conversion limit: the only ValueError JSON's digits give
+        return _LongInteger(digits)
+
+
 def parse_config(text: str, source: str) -> NetworkConfig:
     """A configuration from its JSON text; NetworkConfigError names the source and each bad field."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise NetworkConfigError(f"{source}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
     if not isinstance(data, dict):

@@ -1,0 +1,52 @@
+"""A configuration file holding an integer of more digits than Python turns into an int (4300 by default) is
+refused as any other bad value, naming the setting it was given for: json.loads alone failed the whole file with
+Python's bare "Exceeds the limit (4300 digits) for integer string conversion"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import config as cfg
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfigError
+
+DIGITS = 5000
+
+
+def with_setting(name: str, written: str) -> str:
+    """The default configuration's JSON text with setting ``name`` written as ``written``."""
+    settings = json.loads(cfg.to_json(DEFAULT_CONFIG))
+    settings[name] = "PLACE"
+    return json.dumps(settings).replace('"PLACE"', written)
+
+
+@pytest.mark.parametrize("name, example, unset", [("max_payment_term_days", "90", "one calendar year"),
+                                                  ("max_attestation_age_days", "30", "the default of 30 days")])
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_term_of_thousands_of_digits_is_refused_naming_the_setting(name, example, unset, sign):
+    with pytest.raises(NetworkConfigError) as refused:
+        cfg.parse_config(with_setting(name, sign + "9" * DIGITS), "network_config.json")
+    assert str(refused.value) == (f"network_config.json: {name}: an integer of {DIGITS} digits is not a number of "
+                                  f"days any setting takes: write the days as a number (e.g. {example}), or null "
+                                  f"for {unset}")
+
+
+@pytest.mark.parametrize("name, written, expected", [
+    ("require_attestation", "1" * DIGITS, f"require_attestation: an integer of {DIGITS} digits is not true or false"),
+    ("attesting_roles", f"[{'1' * DIGITS}]", "attesting_roles[0]: Input should be a valid string"),
+])
+def test_any_other_setting_refuses_it_by_name(name, written, expected):
+    with pytest.raises(NetworkConfigError) as refused:
+        cfg.parse_config(with_setting(name, written), "network_config.json")
+    assert str(refused.value).startswith(f"network_config.json: {expected}")
+
+
+def test_a_file_that_is_such_a_number_is_no_object():
+    with pytest.raises(NetworkConfigError) as refused:
+        cfg.parse_config("7" * DIGITS, "network_config.json")
+    assert str(refused.value) == f"network_config.json: expected a JSON object, got an integer of {DIGITS} digits"
+
+
+def test_a_number_within_the_limit_is_read_as_ever():
+    assert cfg.parse_config(with_setting("max_payment_term_days", "120"), "c.json").max_payment_term_days == 120
