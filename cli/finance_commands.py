@@ -459,24 +459,22 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     if face is not None or due is not None:
         if face is None or due is None:
             raise click.UsageError("quoting without the ledger needs both --face AMOUNT and --due YYYY-MM-DD")
-        if yes:
-            raise click.UsageError("--yes makes the offer on the ledger; with --face and --due there is no "
-                                   "financing request to offer on, only a quote (drop --yes)")
-        if lock_timeout is not None:
-            raise click.UsageError("--lock-timeout bounds the wait for another quote's offer on the ledger; with "
-                                   "--face and --due nothing is offered and nothing waits (drop --lock-timeout)")
-        if withdraw_over_limit:
-            raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made on the ledger; with "
-                                   "--face and --due nothing is offered (drop --withdraw-over-limit)")
-        if endorsing_orgs:
-            raise click.UsageError("--endorsing-org names who endorses the offer on the ledger; with --face and --due "
-                                   "nothing is offered (drop --endorsing-org)")
-        if exposure_outside is not None:
-            raise click.UsageError("--exposure-outside is added to the exposure read from the ledger; with --face and "
-                                   "--due there is none: give all the bank lends against the debtor as --exposure")
-        if debtor is not None and history_file is None:
-            raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
-                                   "receivable to check it against: drop --debtor, or give --history FILE")
+        _refuse_the_first_given((
+            (yes, "--yes makes the offer on the ledger; with --face and --due there is no financing request to "
+                  "offer on, only a quote (drop --yes)"),
+            (lock_timeout is not None, "--lock-timeout bounds the wait for another quote's offer on the ledger; with "
+                                       "--face and --due nothing is offered and nothing waits (drop --lock-timeout)"),
+            (withdraw_over_limit, "--withdraw-over-limit withdraws an offer the quote made on the ledger; with "
+                                  "--face and --due nothing is offered (drop --withdraw-over-limit)"),
+            (bool(endorsing_orgs), "--endorsing-org names who endorses the offer on the ledger; with --face and "
+                                   "--due nothing is offered (drop --endorsing-org)"),
+            (exposure_outside is not None, "--exposure-outside is added to the exposure read from the ledger; with "
+                                           "--face and --due there is none: give all the bank lends against the "
+                                           "debtor as --exposure"),
+            (debtor is not None and history_file is None, "--debtor names the debtor in --history; without the "
+                                                          "ledger there is no receivable to check it against: drop "
+                                                          "--debtor, or give --history FILE"),
+        ))
         day = on or business_today()
         risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
         if risk is None:
@@ -497,22 +495,34 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
             _print_quote(_quote_rows(result, receivable, day), risk)
         _exit_if_declined(result)
         return
-    if lock_timeout is not None and as_json and not yes:
-        raise click.UsageError("--lock-timeout bounds the wait for another quote's offer; with --json and without "
-                               "--yes nothing is offered and nothing waits: add --yes, or drop --lock-timeout")
-    if withdraw_over_limit and as_json and not yes:
-        raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made; with --json and without --yes "
-                               "nothing is offered: add --yes, or drop --withdraw-over-limit")
-    if endorsing_orgs and as_json and not yes:
-        raise click.UsageError("--endorsing-org names who endorses the quote's offer; with --json and without --yes "
-                               "nothing is offered: add --yes, or drop --endorsing-org")
-    if exposure is not None:   # in place of the ledger's figure it would hide the lending the ledger shows
-        raise click.UsageError("--exposure is the whole exposure of a quote without the ledger (--face, --due); on "
+    offers_nothing = as_json and not yes
+    _refuse_the_first_given((
+        (lock_timeout is not None and offers_nothing, "--lock-timeout bounds the wait for another quote's offer; "
+                                                      "with --json and without --yes nothing is offered and nothing "
+                                                      "waits: add --yes, or drop --lock-timeout"),
+        (withdraw_over_limit and offers_nothing, "--withdraw-over-limit withdraws an offer the quote made; with --json "
+                                                 "and without --yes nothing is offered: add --yes, or drop "
+                                                 "--withdraw-over-limit"),
+        (bool(endorsing_orgs) and offers_nothing, "--endorsing-org names who endorses the quote's offer; with --json "
+                                                  "and without --yes nothing is offered: add --yes, or drop "
+                                                  "--endorsing-org"),
+        # in place of the ledger's figure it would hide the lending the ledger shows
+        (exposure is not None, "--exposure is the whole exposure of a quote without the ledger (--face, --due); on "
                                "the ledger the bank's exposure is read from it: give what the bank lends against the "
-                               "debtor outside the ledger as --exposure-outside AMOUNT, which is added to it")
+                               "debtor outside the ledger as --exposure-outside AMOUNT, which is added to it"),
+    ))
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
                          exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations(endorsing_orgs))
+
+
+def _refuse_the_first_given(refusals: tuple[tuple[bool, str], ...]) -> None:
+    """A usage error saying ``why`` of the first ``(given, why)`` pair whose option was given: an option of a quote
+    that means nothing in the way this quote runs (without the ledger, or only quoting), refused before anything is
+    read, rather than left unused as if it had been heeded."""
+    for given, why in refusals:
+        if given:
+            raise click.UsageError(why)
 
 
 def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organizations: list[str] | None):
