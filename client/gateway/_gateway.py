@@ -28,6 +28,7 @@ from ._network import Network
 from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy, check_retry
 from ._signer import VERIFIED_CURVE_ORDERS, Signer, signer_public_key
+from ._system_roots import roots_left_out
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport, current_loop
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
@@ -84,8 +85,9 @@ def connect(
 
     - ``target`` ("host:port"): the client opens its own gRPC channel, with TLS
       using ``tls_root_certificates`` (the network's TLS CA roots, PEM bytes or
-      text, or a file path; left out, gRPC's default roots: the file named by GRPC_DEFAULT_SSL_ROOTS_FILE_PATH,
-      else the public CAs bundled with grpcio, not the system's trust store), and mutual TLS when
+      text, or a file path; left out, the operating system's trust store, as the Go client's: the file and
+      folder SSL_CERT_FILE and SSL_CERT_DIR name, else OpenSSL's; a ValueError when it holds no CA; the file
+      GRPC_DEFAULT_SSL_ROOTS_FILE_PATH names instead, when it is set), and mutual TLS when
       ``client_certificate`` and ``client_key`` are given (each in the same forms: a
       str holding ``-----BEGIN`` is the PEM itself, any other str a path).
       ``server_name_override`` sets the name checked against the peer's
@@ -765,7 +767,7 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
         return _new_channel(grpc_module, grpc_module.insecure_channel, target, options=options)
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")
-    root = _tls_roots(root) if root is not None else None
+    root = _tls_roots(root) if root is not None else roots_left_out()
     for given, option in ((certificate, "client_certificate"), (key, "client_key")):
         if given is not None and _read(given, option).startswith(_UTF8_BOM):
             # gRPC reads a PEM block only from the start of a line, and finds none after the mark
