@@ -83,8 +83,20 @@ def _org_crypto(topology: Topology, data_root: Path, node: Node) -> OrgCrypto:
     return org_crypto(data_root, org.name, org.domain)
 
 
+# The orderer's variables holding a list of files (orderer_env): Fabric's config parser reads "[a,b]" split at
+# every comma, each part trimmed.
+ORDERER_LIST_VARIABLES = ("ORDERER_GENERAL_TLS_ROOTCAS", "ORDERER_ADMIN_TLS_ROOTCAS", "ORDERER_ADMIN_TLS_CLIENTROOTCAS")
+
+
 def _list(*paths: Path) -> str:
-    """Fabric reads a list from one env var written as [a,b]."""
+    """Fabric reads a list from one env var written as [a,b]. A path holding a comma would reach the orderer as two
+    paths, neither of them a file, and it would stop at start naming neither the variable nor the comma: refused."""
+    for path in paths:
+        if "," in str(path):
+            raise NetworkError(f"the data folder's path holds a comma ({path}): the orderer reads its CA files from "
+                               f"lists ({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look "
+                               f"for files that do not exist; point --data-root, the topology's data_root or "
+                               f"RECFIN_HOME at a folder whose path has no comma")
     return "[" + ",".join(str(p) for p in paths) + "]"
 
 
@@ -221,6 +233,7 @@ def write_node_config(topology: Topology, data_root: Path, node: Node, base_conf
     else:
         base_file = base_config_dir / "orderer.yaml"
         _base_config(base_file)     # the orderer reads it as written; refused here, not in its log at start
+        orderer_env(topology, data_root, node)      # so are paths its environment cannot carry
         write_atomically(dirs.config / "orderer.yaml", base_file.read_text())
     return dirs.config
 

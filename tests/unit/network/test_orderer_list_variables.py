@@ -1,0 +1,37 @@
+"""The orderer reads its CA lists (General.TLS.RootCAs, Admin.TLS.RootCAs and ClientRootCAs) from one variable each,
+written "[a,b]": Fabric's config parser splits it at every comma and trims each part (viperutil's decode hook for
+string slices). A data folder whose path holds a comma would reach the orderer as two paths, neither a file."""
+import shutil
+
+import pytest
+
+from network import nodeconfig
+from network.errors import NetworkError
+
+def as_fabric_reads(value: str) -> list[str]:
+    """A list variable as Fabric's orderer parses it: "[...]" split at each comma, each part trimmed."""
+    assert value.startswith("[") and value.endswith("]")
+    return [part.strip() for part in value[1:-1].split(",")]
+
+
+def test_each_list_variable_names_its_ca_file_as_the_orderer_reads_it(topology, crypto_root, tmp_path):
+    data_root = tmp_path / "data folder with spaces" / "network"
+    shutil.copytree(crypto_root, data_root)
+    env = nodeconfig.orderer_env(topology, data_root, topology.node("orderer0.orderer"))
+    # the refusal below names every variable written as a list
+    assert {name for name, value in env.items() if value.startswith("[")} == set(nodeconfig.ORDERER_LIST_VARIABLES)
+    for variable in nodeconfig.ORDERER_LIST_VARIABLES:
+        [path] = as_fabric_reads(env[variable])
+        assert path.endswith("tls/ca.crt") and (data_root / path).is_file(), variable
+
+
+def test_a_data_folder_whose_path_holds_a_comma_is_refused_before_an_orderer_config_is_written(
+        topology, crypto_root, tmp_path, fake_fabric):
+    data_root = tmp_path / "receivables,2026" / "network"
+    shutil.copytree(crypto_root, data_root)
+    node = topology.node("orderer0.orderer")
+    with pytest.raises(NetworkError, match=r"comma \(.*receivables,2026.*ORDERER_GENERAL_TLS_ROOTCAS.*no comma"):
+        nodeconfig.orderer_env(topology, data_root, node)
+    with pytest.raises(NetworkError, match="comma"):
+        nodeconfig.write_node_config(topology, data_root, node, fake_fabric / "config")
+    assert not (nodeconfig.node_dirs(data_root, node.name).config / "orderer.yaml").exists()
