@@ -8,6 +8,7 @@ import pytest
 from network import nodeconfig
 from network.errors import NetworkError
 
+
 def as_fabric_reads(value: str) -> list[str]:
     """A list variable as Fabric's orderer parses it: "[...]" split at each comma, each part trimmed."""
     assert value.startswith("[") and value.endswith("]")
