@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from .shown import past_the_digit_limit
 from .user_files import SpecialFile, on_one_line, read_regular_file
 
 # Far above any real file: the shipped topology is a few KB, and a membership record of 20,000 users is 2.0 MB,
@@ -46,9 +47,6 @@ MAX_LISTED_PROBLEMS = 20
 _BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
-# An integer of at most this many bits has at most 603 decimal digits, within Python's int string conversion
-# limit (4300 digits unless set lower, to no less than 640): only a longer one is written out to be checked
-_BITS_ALWAYS_SHOWN = 2000
 # what PyYAML resolves as a YAML 1.1 octal integer (0 then octal digits or _), which YAML 1.2 reads as decimal
 _LEADING_ZERO = re.compile(r"[-+]?0[0-7_]+")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")     # what PyYAML counts as the end of a line
@@ -147,9 +145,10 @@ class _RecfinLoader(yaml.SafeLoader):
                           problem_mark=node.start_mark)
         try:
             value = super().construct_object(node, deep)
-            if node.tag == _INT_TAG and isinstance(value, int) and value.bit_length() > _BITS_ALWAYS_SHOWN:
-                # hex and binary digits are read past the decimal limit: an integer no message could show
-                # would fail as a bare ValueError wherever one names it (a holiday calendar's year key)
+            if node.tag == _INT_TAG and isinstance(value, int) and past_the_digit_limit(value):
+                # hex and binary digits are read past the decimal limit: an integer no message could show would
+                # fail as a bare ValueError wherever one names it (a holiday calendar's year key); raised here, with
+                # Python's reason, as one written in decimal is
                 str(value)
             return value
         except ValueError as exc:

@@ -14,11 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from client.shown import shown_value
 from client.user_files import UnreadableFile, read_user_bytes, user_text
 
 from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
-from ._reading import ValueProblem, as_written, refuse_power_of_ten, shown_value, to_decimal
+from ._reading import ValueProblem, as_written, refuse_power_of_ten, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .parse import _Tree, parse_json, refuse_gzip
 

@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from ._reading import beyond_digit_limits, shown_value, without_trailing_zeros
+from client.shown import shown_value
+
+from ._reading import beyond_digit_limits, without_trailing_zeros
 
 
 class _Frozen(BaseModel):

@@ -8,7 +8,6 @@ rounding rule in :mod:`client.money`.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from fractions import Fraction
 from typing import Iterable
 
 from client import money
+from client.shown import json_spelled, shown_value
 
 from .credit_code import check_tax_id, is_valid_resident_id
 
@@ -355,64 +355,10 @@ def grouped_in_thousands(text: str) -> bool:
     return _THOUSANDS.fullmatch(text) is not None
 
 
-def shown_value(value: object) -> str:
-    """A value for a message, cut short when it is too long to be read in one: text in quotes, anything else as
-    JSON spells it (:func:`json_spelled`), as a JSON file wrote it: ``true``, not Python's ``True``."""
-    written = as_written(value)
-    text = repr(value) if isinstance(value, str) else written
-    return text if len(text) <= SHOWN_LENGTH else f"{text[:40]}...{text[-12:]} ({len(written)} characters)"
-
-
 def as_written(value: object) -> str:
     """A value read from a file as the file wrote it: text as it is, any other JSON value as JSON spells it
     (:func:`json_spelled`: ``null``, not Python's ``None``)."""
     return value if isinstance(value, str) else json_spelled(value)
-
-
-# the longest a value is shown in a message
-SHOWN_LENGTH = 60
-
-
-class _Written(str):
-    """Text :func:`json_spelled` writes as it is (brackets, commas, a key already quoted)."""
-
-
-def json_spelled(value: object, limit: int | None = None) -> str:
-    """A value decoded from JSON written as JSON spells it: ``true``, ``false``, ``null``, a string in double
-    quotes, a number as the file wrote it (a Decimal's own digits: ``1.50``, not the string ``"1.50"``), arrays and
-    objects of these. A message naming a value the file gave shows it so, never as Python does (``True``, ``None``,
-    ``{'a': None}``), which the file holds nowhere. With ``limit``, the text stops soon after that many characters
-    (the caller cuts it): a value may be nested as deep as the decoder allows, which no recursion would walk, or
-    hold thousands of items no message shows."""
-    pieces: list[str] = []
-    length = 0
-    pending: list[object] = [value]
-    while pending and (limit is None or length <= limit):
-        node = pending.pop()
-        if isinstance(node, _Written):
-            piece = str(node)
-        elif node is None or isinstance(node, bool):
-            piece = {None: "null", True: "true", False: "false"}[node]
-        elif isinstance(node, str):
-            piece = json.dumps(node, ensure_ascii=False)
-        elif isinstance(node, (list, tuple)):
-            inner: list[object] = []
-            for i, item in enumerate(node):
-                inner.extend(([_Written(", ")] if i else []) + [item])
-            pending.extend(reversed([_Written("["), *inner, _Written("]")]))
-            continue
-        elif isinstance(node, dict):
-            inner = []
-            for i, (key, item) in enumerate(node.items()):
-                inner.extend(([_Written(", ")] if i else []) + [_Written(json.dumps(str(key), ensure_ascii=False)
-                                                                         + ": "), item])
-            pending.extend(reversed([_Written("{"), *inner, _Written("}")]))
-            continue
-        else:
-            piece = str(node)   # a number: an int, a Decimal as written, a float
-        pieces.append(piece)
-        length += len(piece)
-    return "".join(pieces)
 
 
 def to_fen(value: object) -> int:

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from client.money import plain_yuan
+from client.shown import SHOWN_LENGTH, json_spelled, shown_value
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import (SHOWN_LENGTH, ValueProblem, as_written, deduction_problem, difference_tax, json_spelled,
-                       offset_invoice, plain_digits, shown_value, to_fen, to_line_tax, to_plain_decimal, to_rate)
+from ._reading import (ValueProblem, as_written, deduction_problem, difference_tax, offset_invoice, plain_digits,
+                       to_fen, to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
 from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
@@ -538,7 +539,7 @@ class _Repeated(Exception):
         # a string quoted, a number not, true, false and null as JSON writes them: the string "1.5" and the
         # number 1.5 are two values, and are shown so. Only plain values are written out, the only ones shown:
         # a whole block, nested perhaps hundreds deep, would be written as text for nothing
-        values = list(dict.fromkeys(_shown_copy(c) for c in copies)) if scalars else []
+        values = list(dict.fromkeys(shown_value(c) for c in copies)) if scalars else []
         # the values that differ, where they are few and short (40 characters, a string's quotes aside):
         # identifiers or figures, not whole blocks
         shown = (f" ({', '.join(values)})" if scalars and len(values) <= 3
@@ -546,10 +547,6 @@ class _Repeated(Exception):
         self.problem = (f"given {len(copies)} times with different values{shown}: which one the {document} means "
                         f"cannot be told; check the file against the {document}")
         super().__init__(path, self.problem)
-
-
-def _shown_copy(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else json_spelled(value)
 
 
 class _Tree:

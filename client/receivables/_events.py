@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.gateway import ChaincodeEvent
+from client.shown import shown_value
 
 from ._event_details import EVENT_DETAILS, EventDetails
 from ._validation_problems import _problem_in
@@ -99,10 +100,6 @@ class ReceivablesEvent(BaseModel):
         # event for another's, so it is refused rather than trusted (one naming none is the block's, as before)
         named_tx = payload.get("tx_id")
         if named_tx not in (None, "", event.transaction_id):
-            # imported when used: importing client.invoices loads its invoice readers (XML, PDF text, OCR layout),
-            # which a follower has no use for
-            from client.invoices._reading import shown_value   # as JSON spells it (true, not True), cut short
-
             raise ValueError(f"{where} has a payload naming transaction {shown_value(named_tx)}, not the one "
                              "that emitted it")
         details = {k: v for k, v in payload.items() if k not in ("event", "receivable_id", "tx_id")}

@@ -134,7 +134,9 @@ def test_the_sdk_refuses_a_payload_it_cannot_take_at_its_word_naming_the_event(p
 
 
 @pytest.mark.parametrize("named, shown", [(True, "true"), ([None], "[null]"), ({"a": False}, '{"a": false}'),
-                                          ("t\nforged", "'t\\nforged'")])
+                                          ("t\nforged", "'t\\nforged'"),
+                                          # a line separator inside an array: escaped, as it is in a text on its own
+                                          (["t\u2028forged"], '["t\\u2028forged"]')])
 def test_the_transaction_a_payload_names_is_shown_as_json_spells_it(named, shown):
     """What the payload holds, not Python's spelling of it (True, None), which the payload holds nowhere."""
     with pytest.raises(ValueError) as refused:
