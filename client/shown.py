@@ -7,13 +7,16 @@ value as JSON spells it (``true``, ``null``, ``[1, "a"]``), as the file or the p
 does (``True``, ``None``), which the caller's document holds nowhere; and cut short, keeping its start and end and
 saying its length, so a 100,000-character value does not come back whole.
 
-There are two such helpers. The contract quotes a value it refuses with its own, ``chaincode.receivables.errors.shown``,
-in the same spelling (text quoted, JSON values as JSON writes them, cut short): the chaincode package is deployed
-without client/ and must not import it, and what it writes is the contract's answer, which changes with a chaincode
-upgrade and never with an SDK release. So the SDK's messages are written here, the contract's there.
+There are two such helpers. The contract quotes a value it refuses with its own,
+``chaincode.receivables.errors.shown``, in the same spelling (text quoted, JSON values as JSON writes them, cut
+short): the chaincode package is deployed without client/ and must not import it, and what it writes is the
+contract's answer, which changes with a chaincode upgrade, never with an SDK release. So the SDK's messages are
+written here, the contract's there.
 
 ``client.user_files.on_one_line`` is for something else: text a line prints as itself (a name in a table, a path),
 quoted only when it would otherwise break the line. A value a message says is wrong is shown here, quoted always.
+A YAML file's messages name a key or a number by its spelling in the file, unquoted (``client.yaml_files``): that
+spelling is text whatever it holds, and quotes would say the file quoted it.
 """
 
 from __future__ import annotations

@@ -39,7 +39,9 @@ def on_one_line(text: str) -> str:
     """``text`` as it is, or as repr() writes it when it holds a character that does not print as itself, or begins
     or ends with a space of any kind. Text from a file or the ledger (a quoted YAML key, a party's name) may hold a
     line break, which would start what reads as a line of its own, even a second ``Error:``; unquoted, "no history
-    of X, only of X" would not show that one of them ends with a full-width or no-break space."""
+    of X, only of X" would not show that one of them ends with a full-width or no-break space. This is for text a
+    line prints as itself (a name, a path); a value a message says is wrong is shown by
+    :func:`client.shown.shown_value`, quoted always, cut short, and as JSON spells it when it is no text."""
     return text if all(shown_as_is(c) for c in text) and text == text.strip() else repr(text)
 
 
