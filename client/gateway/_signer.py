@@ -20,6 +20,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, utils, x448, x25519
 
+from ..der import DerError, der_element
+
 Signer = Callable[[bytes], bytes]
 """Digest in, signature out, synchronously (in connect_async() too): bytes, bytearray or memoryview. For ECDSA:
 DER-encoded, either S form (the Gateway sends the low-S one, without anything after the DER). One whose key is not
@@ -187,17 +189,11 @@ def leading_der_signature(data: bytes) -> tuple[int, int] | None:
 def _der_element(data: bytes, start: int, limit: int, tag: int) -> tuple[int, int] | None:
     """Where the content of the DER element tagged ``tag`` at ``start`` begins and ends, within ``limit``; None when
     there is none: another tag, an indefinite or non-minimal length (which DER and Go refuse), or too few bytes."""
-    if limit < start + 2 or data[start] != tag:
+    try:
+        element = der_element(data, start, limit)
+    except DerError:
         return None
-    length, offset = data[start + 1], start + 2
-    if length & 0x80:
-        count = length & 0x7F
-        if not 0 < count <= 4 or limit < offset + count or data[offset] == 0:
-            return None
-        length, offset = int.from_bytes(data[offset:offset + count], "big"), offset + count
-        if length < 0x80:
-            return None
-    return (offset, offset + length) if offset + length <= limit else None
+    return (element.start, element.end) if element.tag == tag else None
 
 
 def _positive_integer(content: bytes) -> int | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from ..der import DerError, DerProblem, der_element
 from .extended_key_usages import purpose_names
 
 TRUSTED_CERTIFICATE_LABEL = "TRUSTED CERTIFICATE"
@@ -147,22 +148,27 @@ def _check_algorithm_identifiers(content: bytes) -> None:
 
 
 def _element(data: bytes, offset: int, what: str) -> tuple[int, int, int]:
-    """The tag, the start of the contents and the end of the DER element at ``offset``."""
-    if offset + 2 > len(data):
-        raise ValueError(f"it ends before the tag and length of an element of {what}")
-    tag, length, start = data[offset], data[offset + 1], offset + 2
-    if tag & 0x1F == 0x1F:
-        raise ValueError(f"an element of {what} has a multi-byte tag, which neither a certificate nor its trust "
-                         "settings use")
-    if length & 0x80:
-        octets = length & 0x7F
-        if not 1 <= octets <= 4 or start + octets > len(data):
-            raise ValueError(f"an element of {what} has a length cut short or not in DER form")
-        length, start = int.from_bytes(data[start:start + octets], "big"), start + octets
-    if start + length > len(data):
-        raise ValueError(f"an element of {what} announces {length} bytes where {len(data) - start} remain: it is "
-                         "cut short")
-    return tag, start, start + length
+    """The tag, the start of the contents and the end of the DER element at ``offset``. A long-form length with a
+    leading zero octet, or for a length below 128, is taken, as OpenSSL's decoder takes it."""
+    try:
+        element = der_element(data, offset, minimal_length=False)
+    except DerError as error:
+        raise ValueError(_ELEMENT_PROBLEMS[error.reason].format(what=what, length=error.length,
+                                                                remain=error.available)) from None
+    return element.tag, element.start, element.end
+
+
+_NOT_DER = "an element of {what} has a length cut short or not in DER form"
+_ELEMENT_PROBLEMS = {
+    DerProblem.HEADER_CUT_SHORT: "it ends before the tag and length of an element of {what}",
+    DerProblem.MULTI_BYTE_TAG: ("an element of {what} has a multi-byte tag, which neither a certificate nor its "
+                                "trust settings use"),
+    DerProblem.INDEFINITE_LENGTH: _NOT_DER,
+    DerProblem.LENGTH_TOO_LONG: _NOT_DER,
+    DerProblem.LENGTH_CUT_SHORT: _NOT_DER,
+    DerProblem.NON_MINIMAL_LENGTH: _NOT_DER,    # not raised: minimal_length=False
+    DerProblem.PAST_THE_END: "an element of {what} announces {length} bytes where {remain} remain: it is cut short",
+}
 
 
 def _dotted(content: bytes, name: str) -> str:

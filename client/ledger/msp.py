@@ -53,6 +53,7 @@ from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
+from ..der import der_element
 from ..gateway.extended_key_usages import purpose_names
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from . import revocation
@@ -323,7 +324,7 @@ def _low_s_certificate(der: bytes, signature: bytes, issuer_key) -> bytes | None
     old_value = _der_tlv(0x03, b"\x00" + signature)
     if not der.endswith(old_value):
         return None
-    body_start = 2 + (der[1] & 0x7F if der[1] & 0x80 else 0)     # past the outer SEQUENCE's tag and length
+    body_start = der_element(der).start                        # past the outer SEQUENCE's tag and length
     return _der_tlv(0x30, der[body_start:len(der) - len(old_value)] + _der_tlv(0x03, b"\x00" + low))
 
 
