@@ -77,6 +77,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from client.atomic_file import FOLDER_MODE, PRIVATE_FOLDER_MODE, make_folders, write_atomically
+from client.der import SEQUENCE, DerError, der_element
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
@@ -262,36 +263,51 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
 def holds_private_key(data: bytes) -> bool:
     """Whether a file's content holds a private key, whatever the file is named: text naming a PRIVATE KEY (a PEM
     block labelled as one: PKCS#8, encrypted or not, SEC1, PKCS#1, OpenSSH; whole, or cut short before its END line,
-    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a file
-    that is one in DER (whatever follows it: a newline an editor added, padding), or a PKCS#12 file. A key asking
-    for a password counts: it is still the key."""
+    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a key in
+    DER or a PKCS#12 file, alone or among other DER elements, before, between or after PEM blocks (a certificate's
+    PEM with its key's DER appended, a newline an editor added, padding). A key asking for a password counts: it
+    is still the key."""
     if b"PRIVATE KEY" in data:
         return True
-    ders = [data]
-    for _, body in _PEM_BLOCK.findall(data):
+    stretches, after_last_block = [], 0
+    for block in _PEM_BLOCK.finditer(data):
+        stretches.append(data[after_last_block:block.start()])
+        after_last_block = block.end()
         try:
-            ders.append(base64.b64decode(b"".join(body.split()), validate=True))
+            stretches.append(base64.b64decode(b"".join(block.group(2).split()), validate=True))
         except ValueError:
             continue
-    return any(_der_private_key(der) or _PKCS12_START.match(der) is not None for der in ders)
+    stretches.append(data[after_last_block:])
+    return any(_der_private_key(der) or _PKCS12_START.match(der) is not None
+               for stretch in stretches for der in _der_run(stretch))
 
 
-def _first_der_element(data: bytes) -> bytes:
-    """The DER SEQUENCE ``data`` opens with, without what follows it; ``data`` as it is when it opens with none."""
-    if data[:1] != b"\x30" or len(data) < 2:
-        return data
-    size = data[1]
-    if size < 0x80:
-        return data[:2 + size]
-    octets = size - 0x80
-    if not 1 <= octets <= 4 or len(data) < 2 + octets:
-        return data
-    return data[:2 + octets + int.from_bytes(data[2:2 + octets], "big")]
+_SPACE = re.compile(rb"\s*")
+# SEQUENCEs walked in a row at most: a key is looked for after a certificate chain (a few), not after thousands of
+# elements, each of which would be tried as a key
+_LONGEST_RUN = 64
+
+
+def _der_run(stretch: bytes) -> Iterator[bytes]:
+    """The DER SEQUENCEs ``stretch`` holds one after the other from its start (whitespace allowed before each, at
+    most _LONGEST_RUN), each without what follows it: every private key and PKCS#12 file is one, and a key may
+    follow a certificate. At the first SEQUENCE that is not whole, the rest of the stretch as it is (a PKCS#12
+    file cut short is still told by its opening); the first element of another tag ends the run, so text is not
+    walked through."""
+    at = _SPACE.match(stretch).end()
+    for _ in range(_LONGEST_RUN):
+        if at == len(stretch) or stretch[at] != SEQUENCE:
+            return
+        try:
+            end = der_element(stretch, at).end
+        except DerError:
+            yield stretch[at:]
+            return
+        yield stretch[at:end]
+        at = _SPACE.match(stretch, end).end()
 
 
 def _der_private_key(der: bytes) -> bool:
-    # the key reader refuses a key followed by anything, even the newline an editor adds: the key is still there
-    der = _first_der_element(der)
     try:
         serialization.load_der_private_key(der, password=None)
     except (TypeError, UnsupportedAlgorithm):    # encrypted, or of an algorithm this build cannot use: still a key

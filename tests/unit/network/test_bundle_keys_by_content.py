@@ -54,12 +54,28 @@ KEYS = {
 KEYS.update({f"{name}-then-{what}": KEYS[name] + tail for name in ("ec-pkcs8-der", "ec-pkcs8-der-encrypted",
                                                                     "rsa-pkcs1-der")
              for what, tail in (("a-newline", b"\n"), ("crlf-and-spaces", b"\r\n  \t"), ("padding", b"\0" * 16))})
+# a certificate file a key was appended to, or written before, in DER: a bundle or a backup would carry the key
+KEYS.update({
+    "certificate-pem-then-a-der-key": CERT.public_bytes(PEM) + KEYS["ec-pkcs8-der"],
+    "certificate-pem-then-a-sealed-der-key-and-a-newline": CERT.public_bytes(PEM) + KEYS["ec-pkcs8-der-encrypted"]
+    + b"\n",
+    "certificate-pem-then-a-der-key-then-another-certificate-pem": (CERT.public_bytes(PEM) + KEYS["rsa-pkcs1-der"]
+                                                                     + b"\n" + CERT.public_bytes(PEM)),
+    "a-der-key-then-a-certificate-pem": KEYS["ec-sec1-der"] + b"\n" + CERT.public_bytes(PEM),
+    "certificate-der-then-a-der-key": CERT.public_bytes(DER) + KEYS["ec-pkcs8-der"],
+    "certificate-pem-then-a-pkcs12": CERT.public_bytes(PEM) + KEYS["pkcs12"],
+})
 PUBLIC = {
     "certificate-pem": CERT.public_bytes(PEM),
     "certificate-der": CERT.public_bytes(DER),
     "public-key-der": EC_KEY.public_key().public_bytes(DER, serialization.PublicFormat.SubjectPublicKeyInfo),
     "certificate-der-then-a-newline": CERT.public_bytes(DER) + b"\n",
     "config": b"NodeOUs:\n  Enable: true\n",
+    "two-certificates-pem": CERT.public_bytes(PEM) * 2,
+    "certificate-pem-then-its-der": CERT.public_bytes(PEM) + CERT.public_bytes(DER) + b"\n",
+    "certificate-as-openssl-x509-text-prints-it": (
+        b"Certificate:\n    Data:\n        Version: 3 (0x2)\n        Serial Number: 1 (0x1)\n"
+        b"            04:2b:0a:30:81:9f:02:01:00\n" + CERT.public_bytes(PEM)),
 }
 
 
