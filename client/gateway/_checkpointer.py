@@ -449,8 +449,11 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     except (ValueError, RecursionError):
         state = None
     block_number = state.get("blockNumber") if isinstance(state, dict) else -1
-    if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit():
-        block_number = int(block_number)    # the Node client writes its BigInt block number as a decimal string
+    # the Node client writes its BigInt block number as a decimal string; one longer than any uint64 is left as
+    # text, refused below naming the file (int() of thousands of digits fails past Python's conversion limit)
+    if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit() \
+            and len(block_number) <= len(str(MAX_BLOCK_NUMBER)):
+        block_number = int(block_number)
     transaction_id = state.get("transactionId") if isinstance(state, dict) else None
     channel = state.get("channel") if isinstance(state, dict) else None
     chaincode = state.get("chaincode") if isinstance(state, dict) else None
