@@ -36,7 +36,7 @@ import functools
 import inspect
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Callable, Generator, TypeVar
 
 T = TypeVar("T")
@@ -114,6 +114,9 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 except BaseException as error:  # noqa: BLE001 - Ctrl-C in a sleep, the work's error: to the body
                     run.fail(error)
                 continue
+            if inspect.isawaitable(step) and not _of_this_package(body):
+                run.end()
+                raise ValueError(_mixed_families(body, args, step, asynchronous=False))
             try:
                 refuse_awaitable(step)
             except ValueError:
@@ -142,6 +145,8 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
         for step in run:
             if not isinstance(step, (Pause, Offload)) and not inspect.isawaitable(step):
                 run.end()  # no later step: a submit after a sync endorse would be ordered unawaited
+                if not _of_this_package(body):
+                    raise ValueError(_mixed_families(body, args, step, asynchronous=True))
                 raise ValueError(
                     f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
                     "which connect_async() cannot use. That call has already been made (its request reached the "
@@ -244,6 +249,61 @@ def refuse_awaitable(returned: Any) -> None:
         f"connect() cannot use. {fate}. Give the transport to connect_async(), or give connect() a sync "
         "transport (calls that return their answers, or a class deriving from GatewayTransport)"
     )
+
+
+def _of_this_package(body: Callable) -> bool:
+    """Whether ``body`` is one of the gateway's own, whose steps are its transport's calls; a body of a client built
+    on the gateway's objects (the receivables clients) yields the calls of the Contract and Network it was given."""
+    module = getattr(body, "__module__", None) or ""
+    return module == __package__ or module.startswith(f"{__package__}.")
+
+
+def _mixed_families(body: Callable, args: tuple, step: Any, *, asynchronous: bool) -> str:
+    """The message of a body run by one family (``asynchronous``: awaited) whose step came from a gateway object of
+    the other: which client was given which objects, what became of the call, and what to give or use instead.
+
+    The client is the body's own object (a bound method's, else its first argument); the objects named are the
+    gateway objects of the other family among its attributes (``contract``, ``network``)."""
+    owner = getattr(body, "__self__", None) or (args[0] if args else None)
+    client = type(owner).__name__
+    held = [(name, type(value).__name__) for name, value in vars(owner).items()
+            if _family_of(value) is (not asynchronous)] if hasattr(owner, "__dict__") else []
+    given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in held)
+             or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
+    wanted = " and ".join(f"the {_twin_name(kind)}" for _, kind in held) or "the Contract and Network"
+    if asynchronous:
+        return (f"{client} awaits its calls, and was given {given}, of the sync client connect() makes: a call "
+                f"returned {type(step).__name__}, not an awaitable. That call has already run to its end, blocking "
+                "the event loop (a submit so made was sent to the orderer); nothing after it was sent. Give "
+                f"{client} {wanted} of a gateway from connect_async(), or use {_twin_name(client)} with these")
+    if inspect.iscoroutine(step):
+        step.close()
+        fate = "it was closed without being run, so nothing was sent"
+    else:
+        fate = "it was not awaited"
+    return (f"{client} runs each call to its end, and was given {given}, of the async client connect_async() "
+            f"makes: a call returned {type(step).__name__}, an awaitable, and {fate}. Give {client} {wanted} "
+            f"of a gateway from connect(), or use {_twin_name(client)} with these, awaiting its calls")
+
+
+def _family_of(value: Any) -> bool | None:
+    """True for an object of the gateway's async family (an AsyncContract...), False for one of its sync family,
+    None for anything else."""
+    from ._models import ASYNC, SYNC  # here: the models' modules import this one
+
+    for models, asynchronous in ((ASYNC, True), (SYNC, False)):
+        if isinstance(value, tuple(getattr(models, field.name) for field in fields(models))):
+            return asynchronous
+    return None
+
+
+def _twin_name(name: str) -> str:
+    """The name of a class's twin of the other family, as the twins are named: Contract and AsyncContract."""
+    return name[len("Async"):] if name.startswith("Async") else f"Async{name}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "AEIOU" else "a"
 
 
 def _named_after(body: Callable, method: Callable) -> Callable:

@@ -1,0 +1,72 @@
+"""A client built on the gateway's objects given the objects of the other family: ReceivablesClient (which runs each
+call to its end) over connect_async()'s AsyncContract, or AsyncReceivablesClient over connect()'s Contract. The error
+names the client, what it was given and what to give or use instead, not a transport given to the wrong connect
+function (the client was given no transport)."""
+
+import asyncio
+
+import pytest
+
+from client.gateway import connect, connect_async, private_key_signer
+from client.receivables import AsyncReceivablesClient, ReceivablesClient
+
+from .gateway_fakes import AsyncFakeTransport, FakeTransport
+
+CHANNEL = "receivables-channel"
+
+
+def _signing(credentials):
+    key, identity = credentials
+    return dict(identity=identity, signer=private_key_signer(key))
+
+
+async def _blocking_client_over_an_async_contract(credentials, fake):
+    async with connect_async(transport=AsyncFakeTransport(fake), **_signing(credentials)) as gateway:
+        network = gateway.get_network(CHANNEL)
+        ReceivablesClient(network.get_contract("receivables"), network).get_receivable("R-1")
+
+
+async def _async_client_over_a_contract(credentials, fake):
+    with connect(transport=fake, **_signing(credentials)) as gateway:
+        network = gateway.get_network(CHANNEL)
+        await AsyncReceivablesClient(network.get_contract("receivables")).get_receivable("R-1")
+
+
+@pytest.mark.parametrize("mixed, opening, fate, closing, sent", [
+    (_blocking_client_over_an_async_contract,
+     "ReceivablesClient runs each call to its end, and was given an AsyncContract as its contract and an AsyncNetwork "
+     "as its network, of the async client connect_async() makes",
+     "closed without being run, so nothing was sent",
+     "Give ReceivablesClient the Contract and the Network of a gateway from connect(), or use AsyncReceivablesClient "
+     "with these, awaiting its calls",
+     []),
+    (_async_client_over_a_contract,
+     "AsyncReceivablesClient awaits its calls, and was given a Contract as its contract, of the sync client connect() "
+     "makes: a call returned bytes, not an awaitable",
+     "That call has already run to its end, blocking the event loop",
+     "Give AsyncReceivablesClient the AsyncContract of a gateway from connect_async(), or use ReceivablesClient with "
+     "these",
+     ["evaluate"]),
+], ids=["blocking-client-async-contract", "async-client-contract"])
+def test_a_client_given_the_other_familys_objects_names_them_and_what_to_use(credentials, mixed, opening, fate,
+                                                                              closing, sent):
+    fake = FakeTransport()
+    with pytest.raises(ValueError) as refused:
+        asyncio.run(mixed(credentials, fake))
+    message = str(refused.value)
+    assert message.startswith(opening) and fate in message and message.endswith(closing), message
+    assert "transport" not in message
+    assert [name for name, *_ in fake.calls] == sent
+
+
+def test_a_transport_of_the_other_family_is_still_named_as_the_transport(credentials):
+    # the gateway's own calls take their steps from the transport: there the advice stays the connect function's
+    fake = FakeTransport()
+
+    async def main():
+        async with connect_async(transport=fake, **_signing(credentials)) as gateway:
+            await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get", "R-1")
+
+    with pytest.raises(ValueError, match=r"^the transport returned EvaluateResponse, not an awaitable: it is a sync "
+                                         r"transport, which connect_async\(\) cannot use"):
+        asyncio.run(main())
