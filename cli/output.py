@@ -308,8 +308,11 @@ def json_read(content: bytes, source: str, option: str | None, what: str,
     try:
         marked: list[_KeyRepeated] = []
         doc = json.loads(text, object_pairs_hook=lambda pairs: _once_each(pairs, marked))
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise file_refused(option, f"{source} is not JSON ({exc}): give {what}") from None
+    except ValueError:   # the only other: an integer longer than Python converts (sys.get_int_max_str_digits())
+        raise file_refused(option, f"{source}: a JSON number of more than {sys.get_int_max_str_digits()} digits, "
+                                   f"which no field of {what} holds: check the file") from None
     except RecursionError:
         raise file_refused(option, f"{source} is nested too deeply to be {what}") from None
     if marked and (repeated := _first_repeated_key(doc)) is not None:
