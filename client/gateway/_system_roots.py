@@ -59,11 +59,19 @@ def _roots_at(file: str | None, folder: str | None) -> bytes:
         # Every file of the folder, as Go reads SSL_CERT_DIR, not only the hashed names OpenSSL looks up: a CA
         # copied in without `c_rehash` is taken too. The same CA under several names (Debian keeps each as a
         # .pem file, its hashed link and a line of the bundle beside them) is taken once.
-        for entry in sorted(Path(folder).iterdir()):
-            if entry.is_file():
-                certificates.update(dict.fromkeys(_certificates_in(_read(entry))))
+        for entry in _files_of(Path(folder)):
+            certificates.update(dict.fromkeys(_certificates_in(_read(entry))))
     certificates.update(dict.fromkeys(_windows_store()))
     return b"\n".join(certificate_block(der) for der in certificates) + b"\n" if certificates else b""
+
+
+def _files_of(folder: Path) -> list[Path]:
+    """The files of a folder of the store, by name (links followed); none when it cannot be listed, as OpenSSL
+    passes over a folder it cannot read."""
+    try:
+        return sorted(entry for entry in folder.iterdir() if entry.is_file())
+    except OSError:
+        return []
 
 
 def _read(path: Path) -> bytes:

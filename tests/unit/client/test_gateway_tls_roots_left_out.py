@@ -227,3 +227,17 @@ def test_windows_stores_certificates_trusted_for_servers_are_taken(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setattr(_system_roots.ssl, "enum_certificates", stores.__getitem__, raising=False)
     assert _system_roots._windows_store() == [_der(any_use_ca), _der(server_ca)]
+
+
+def test_a_store_folder_that_cannot_be_listed_is_passed_over(credentials, handed, monkeypatch, tmp_path):
+    _, stored = make_key_and_cert("stored-ca")
+    (tmp_path / "bundle.pem").write_bytes(stored)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "locked"))
+    (tmp_path / "locked").mkdir()
+
+    def refused(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+    monkeypatch.setattr(_system_roots.Path, "iterdir", refused)
+    _connect("sync", credentials)
+    assert _ders(handed[0]) == [_der(stored)]
