@@ -270,7 +270,8 @@ def _mixed_families(body: Callable, args: tuple, step: Any, *, asynchronous: boo
             if _family_of(value) is (not asynchronous)] if hasattr(owner, "__dict__") else []
     given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in held)
              or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
-    wanted = " and ".join(f"the {_twin_name(kind)}" for _, kind in held) or "the Contract and Network"
+    wanted = (" and ".join(f"the {_twin_name(kind)}" for _, kind in held)
+              or ("an AsyncContract and AsyncNetwork" if asynchronous else "a Contract and Network"))
     if asynchronous:
         return (f"{client} awaits its calls, and was given {given}, of the sync client connect() makes: a call "
                 f"returned {type(step).__name__}, not an awaitable. That call has already run to its end, blocking "

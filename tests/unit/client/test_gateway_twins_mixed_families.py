@@ -70,3 +70,31 @@ def test_a_transport_of_the_other_family_is_still_named_as_the_transport(credent
     with pytest.raises(ValueError, match=r"^the transport returned EvaluateResponse, not an awaitable: it is a sync "
                                          r"transport, which connect_async\(\) cannot use"):
         asyncio.run(main())
+
+
+class _Forwarding:
+    """A contract of neither family by its class (a wrapper forwarding each call), whose calls return what the
+    wrapped contract's return."""
+
+    def __init__(self, contract):
+        self._wrapped = contract
+
+    def __getattr__(self, name):
+        return getattr(self._wrapped, name)
+
+
+def test_a_client_given_a_wrapper_of_the_other_family_says_what_to_give(credentials):
+    fake = FakeTransport()
+
+    async def main():
+        with connect(transport=fake, **_signing(credentials)) as gateway:
+            contract = _Forwarding(gateway.get_network(CHANNEL).get_contract("receivables"))
+            await AsyncReceivablesClient(contract).get_receivable("R-1")
+
+    with pytest.raises(ValueError) as refused:
+        asyncio.run(main())
+    message = str(refused.value)
+    assert message.startswith("AsyncReceivablesClient awaits its calls, and was given objects whose calls return "
+                              "their answers, of the sync client connect() makes"), message
+    assert message.endswith("Give AsyncReceivablesClient an AsyncContract and AsyncNetwork of a gateway from "
+                            "connect_async(), or use ReceivablesClient with these"), message
