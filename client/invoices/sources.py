@@ -55,6 +55,7 @@ from chaincode.receivables.dates import days_text
 from client import invoice_limits
 from client.business_dates import IsoDay, business_today
 from client.money import plain_yuan
+from client.shown import shown_value
 from client.user_files import UnreadableFile, on_one_line, read_user_text
 
 from .checks import normalise_name
@@ -94,7 +95,7 @@ def _shows_as_itself(text: str) -> str:
     # a name or rating is printed in findings and reports as the source's answer: a line break (a quoted CSV cell may
     # hold one) or a NUL would print it across lines, or as another name than the one compared
     if on_one_line(text) != text:
-        raise ValueError(f"{on_one_line(text)} does not show as itself (a line break, a NUL or another character "
+        raise ValueError(f"{shown_value(text)} does not show as itself (a line break, a NUL or another character "
                          "that does not print, or a space at either end): write the value on one line, as the source "
                          "gives it")
     return text

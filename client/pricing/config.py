@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from client.shown import shown_value
 from client.user_files import UTF8_ADVICE, cannot_read, on_one_line
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
 
@@ -147,7 +148,7 @@ class BankPricing(BaseModel):
         # it labels every offer quoted and every row of a quote: blank it labels them with nothing, a line break
         # starts what reads as a row of its own, a space at either end shows as another bank's name
         if on_one_line(v) != v:
-            raise ValueError(f"{on_one_line(v)} does not show as itself (blank, a line break or another character "
+            raise ValueError(f"{shown_value(v)} does not show as itself (blank, a line break or another character "
                              "that does not print, or a space at either end): give the financier's name or credit "
                              "code as it appears on offers")
         return v

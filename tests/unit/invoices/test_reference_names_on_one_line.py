@@ -49,6 +49,14 @@ def test_a_credit_rating_with_a_nul_is_refused(tmp_path):
     assert refused.problem.startswith("'A\\x00A' does not show as itself")
 
 
+def test_a_long_name_refused_is_shown_cut_short_with_its_length(tmp_path):
+    """A name of a thousand characters is quoted by its start and end, as every refused value is, not whole."""
+    value = "深圳市某某\n" + "科" * 1000
+    refused = _json_refusal(tmp_path, "tax_invoices.json", ReferenceTaxInvoiceVerifier, "seller_name", value)
+    assert refused.problem.startswith("'深圳市某某\\n" + "科" * 32 + "..." + "科" * 11 + "' (1006 characters) does "
+                                      "not show as itself")
+
+
 def test_the_shipped_reference_files_are_read_with_each_record_found_by_its_key():
     invoices = json.loads((REFERENCE_DATA / "tax_invoices.json").read_text(encoding="utf-8"))["records"]
     verifier = ReferenceTaxInvoiceVerifier()
