@@ -478,8 +478,7 @@ def prepare(topology_path, hostnames, data_root, as_json):
         data_root = data_root or compose.hosts_data_root(topo)
     net = Network(topo, data_root=data_root, say=say)      # net.topology: with the folder's membership.yaml
     packages = {}
-    if not hostnames:
-        net.fabric.require(("configtxgen",))    # as prepare does, before the folder is made
+    net.refuse_before_prepare(node_config=not hostnames)    # as prepare does, before the folder is made
     with writes_said(net.data_root, "recfin network prepare"):
         mark_data_root(net.data_root)   # refuses a folder holding other files before anything is written there
         # The run lock `up` holds: two prepares at once, or one beside an `up` or a deploy, would each make an

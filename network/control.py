@@ -699,10 +699,24 @@ class Network:
                                        f"ledger") from exc
         self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
 
+    def refuse_misread_path(self, *, native: bool = True) -> None:
+        """NetworkError when Fabric would misread the paths under the data folder (nodeconfig.data_root_path_problem;
+        native: its nodes run here, from it), before a command writes or starts anything there."""
+        if (problem := nodeconfig.data_root_path_problem(self.data_root, native=native)) is not None:
+            raise NetworkError(problem)
+
+    def refuse_before_prepare(self, *, node_config: bool = True) -> None:
+        """What prepare refuses before it writes anything: a data folder path Fabric would misread, and, for the
+        native runtime (node_config), a missing configtxgen."""
+        self.refuse_misread_path(native=node_config)
+        if node_config:
+            self.fabric.require(("configtxgen",))
+
     # ---- up ---------------------------------------------------------------------
     def up(self) -> list[NodeStatus]:
         """Bring the whole network up; nodes already running and healthy are left alone."""
         topo = self.topology
+        self.refuse_misread_path()
         self.fabric.require()
         # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
         _refuse_if_run_locked(self.data_root, "recfin network up")
@@ -768,8 +782,7 @@ class Network:
         """Crypto material, configtx.yaml and the channel's genesis block; with node_config, also
         each node's config folder and the ccaas builder (native runtime). Starts nothing: all that
         compose or a separate host needs from the generator. Returns the genesis block path."""
-        if node_config:
-            self.fabric.require(("configtxgen",))
+        self.refuse_before_prepare(node_config=node_config)
         with writes_said(self.data_root, "recfin network prepare"):
             return self._prepare(node_config)
 

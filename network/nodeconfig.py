@@ -13,6 +13,8 @@ run from the base orderer.yaml, copied unchanged, with environment overrides onl
 from __future__ import annotations
 
 import copy
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,18 +88,45 @@ def _org_crypto(topology: Topology, data_root: Path, node: Node) -> OrgCrypto:
 # The orderer's variables holding a list of files (orderer_env): Fabric's config parser reads "[a,b]" split at
 # every comma, each part trimmed.
 ORDERER_LIST_VARIABLES = ("ORDERER_GENERAL_TLS_ROOTCAS", "ORDERER_ADMIN_TLS_ROOTCAS", "ORDERER_ADMIN_TLS_CLIENTROOTCAS")
+# A `$` that Go's os.ExpandEnv replaces: before a name, a brace or one of the shell's special parameters. Any other
+# `$` (before a slash, a dot, a space, or at the end) it leaves as it is.
+EXPANDED_DOLLAR = re.compile(r"\$[{A-Za-z0-9_*#$@!?-]")
 
 
 def _list(*paths: Path) -> str:
-    """Fabric reads a list from one env var written as [a,b]. A path holding a comma would reach the orderer as two
-    paths, neither of them a file, and it would stop at start naming neither the variable nor the comma: refused."""
-    for path in paths:
-        if "," in str(path):
-            raise NetworkError(f"the data folder's path holds a comma ({path}): the orderer reads its CA files from "
-                               f"lists ({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look "
-                               f"for files that do not exist; point --data-root, the topology's data_root or "
-                               f"RECFIN_HOME at a folder whose path has no comma")
+    """Fabric reads a list from one env var written as [a,b]: a path holding a comma cannot be in one
+    (data_root_path_problem refuses such a data folder)."""
     return "[" + ",".join(str(p) for p in paths) + "]"
+
+
+def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | None:
+    """Why Fabric would not find the files under data_root by the paths recfin writes for it, or None.
+
+    Always (configtxgen reads configtx.yaml on this machine): a path that is not UTF-8, which a YAML file cannot
+    spell. With native (the nodes run here, from data_root): a comma, at which the orderer splits its CA lists, and
+    a `$` that the peer's config reader expands in FABRIC_CFG_PATH. Every other character (a space, a colon, a
+    quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. Checked before anything is
+    written, so a refused folder is left as it was."""
+    fix = "point --data-root, the topology's data_root or RECFIN_HOME at a folder whose path"
+    try:
+        str(data_root).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(data_root).decode("utf-8", "backslashreplace")
+        readers = "configtxgen and the peers" if native else "configtxgen"
+        return (f"the data folder's path is not UTF-8 ({shown}): configtx.yaml{' and each core.yaml' if native else ''}"
+                f" name files under it, and a YAML file holds UTF-8 text only, so {readers} would look for those "
+                f"files under another name; {fix} is UTF-8")
+    if not native:
+        return None
+    if "," in str(data_root):
+        return (f"the data folder's path holds a comma ({data_root}): the orderer reads its CA files from lists "
+                f"({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look for files that do not "
+                f"exist; {fix} has no comma")
+    if (dollar := EXPANDED_DOLLAR.search(str(data_root))) is not None:
+        return (f"the data folder's path holds {dollar.group()} ({data_root}): a peer finds its core.yaml through "
+                f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that "
+                f"variable's value, so the peer would look for its configuration in another folder; {fix} has no $")
+    return None
 
 
 def gossip_bootstrap(topology: Topology, node: Node) -> str:
@@ -233,7 +262,6 @@ def write_node_config(topology: Topology, data_root: Path, node: Node, base_conf
     else:
         base_file = base_config_dir / "orderer.yaml"
         _base_config(base_file)     # the orderer reads it as written; refused here, not in its log at start
-        orderer_env(topology, data_root, node)      # so are paths its environment cannot carry
         write_atomically(dirs.config / "orderer.yaml", base_file.read_text())
     return dirs.config
 
