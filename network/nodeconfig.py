@@ -105,11 +105,11 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
     Always (configtxgen reads configtx.yaml on this machine): a path that is not UTF-8, which a YAML file cannot
     spell. With native (the nodes run here, from data_root): a comma, at which the orderer splits its CA lists, and
     a `$` that the peer's config reader expands in FABRIC_CFG_PATH. Every other character (a space, a colon, a
-    quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. Checked before anything is
-    written, so a refused folder is left as it was."""
-    fix = "point --data-root, the topology's data_root or RECFIN_HOME at a folder whose path"
+    quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. `up` and `prepare` ask before
+    they write anything, so a folder they refuse is left as it was."""
+    path, fix = str(data_root), "point --data-root, the topology's data_root or RECFIN_HOME at a folder whose path"
     try:
-        str(data_root).encode("utf-8")
+        path.encode("utf-8")
     except UnicodeEncodeError:
         shown = os.fsencode(data_root).decode("utf-8", "backslashreplace")
         readers = "configtxgen and the peers" if native else "configtxgen"
@@ -118,12 +118,12 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
                 f"files under another name; {fix} is UTF-8")
     if not native:
         return None
-    if "," in str(data_root):
+    if "," in path:
         return (f"the data folder's path holds a comma ({data_root}): the orderer reads its CA files from lists "
                 f"({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look for files that do not "
                 f"exist; {fix} has no comma")
-    if (dollar := EXPANDED_DOLLAR.search(str(data_root))) is not None:
-        return (f"the data folder's path holds {dollar.group()} ({data_root}): a peer finds its core.yaml through "
+    if EXPANDED_DOLLAR.search(path) is not None:
+        return (f"the data folder's path holds a $ ({data_root}): a peer finds its core.yaml through "
                 f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that "
                 f"variable's value, so the peer would look for its configuration in another folder; {fix} has no $")
     return None

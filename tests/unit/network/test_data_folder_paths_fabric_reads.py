@@ -107,8 +107,11 @@ def test_a_dollar_is_refused_where_the_peers_viper_would_replace_it(path, expand
     problem = nodeconfig.data_root_path_problem(Path(path))
     assert (problem is not None) is expanded
     if expanded:
-        assert problem.startswith("the data folder's path holds $") and f"({path}): a peer finds its core.yaml " \
-               f"through FABRIC_CFG_PATH" in problem and problem.endswith("at a folder whose path has no $")
+        assert problem == (f"the data folder's path holds a $ ({path}): a peer finds its core.yaml through "
+                           f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} "
+                           f"with that variable's value, so the peer would look for its configuration in another "
+                           f"folder; point --data-root, the topology's data_root or RECFIN_HOME at a folder whose "
+                           f"path has no $")
 
 
 def test_a_data_folder_whose_name_is_not_utf8_cannot_be_spelled_in_a_yaml_file(topology, crypto_root, fake_fabric,
