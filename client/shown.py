@@ -38,11 +38,11 @@ def shown_value(value: object) -> str:
         text, length = repr(value), len(value)
     else:
         written = json_spelled(value)
-        text, length = _printable(written), len(written)
+        text, length = printable_json(written), len(written)
     return text if len(text) <= SHOWN_LENGTH else f"{text[:CUT_START]}...{text[-CUT_END:]} ({length} characters)"
 
 
-def _printable(text: str) -> str:
+def printable_json(text: str) -> str:
     """JSON text with each character that does not print as itself (a line or paragraph separator, a right-to-left
     override, a zero-width space) escaped as JSON escapes it (``\\u2028``): outside a string JSON's text holds none,
     and inside one it would break the message's line or reorder it, as ``repr()`` escapes it in a text on its own."""

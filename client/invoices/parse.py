@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from client.money import plain_yuan
-from client.shown import SHOWN_LENGTH, json_spelled, shown_value
+from client.shown import SHOWN_LENGTH, json_spelled, printable_json, shown_value
 from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
@@ -604,7 +604,7 @@ class _Tree:
             return f"element(s) {', '.join(self.obj)} inside it"
         kind = ("an object" if isinstance(self.obj, dict) else "a list" if isinstance(self.obj, list)
                 else "a boolean" if isinstance(self.obj, bool) else type(self.obj).__name__)
-        shown = json_spelled(self.obj, SHOWN_LENGTH)
+        shown = printable_json(json_spelled(self.obj, SHOWN_LENGTH))
         described = f"{kind} ({shown})" if len(shown) <= SHOWN_LENGTH else kind
         if isinstance(self.obj, dict) and any(key.startswith(("@", "#")) for key in self.obj):
             described += ", as an XML-to-JSON converter writes an element with attributes"

@@ -84,3 +84,17 @@ def test_an_unreviewed_entry_names_its_values_as_the_file_wrote_them():
     with pytest.raises(MalformedInput) as err:
         parse_invoice(json.dumps(doc).encode())
     assert "null (true); number (flagged)" in err.value.problem, err.value.problem
+
+
+@pytest.mark.parametrize("inside", ["\u2028", "\u202e", "\x85"])
+@pytest.mark.parametrize("given", [lambda c: {"a": f"x{c}y"}, lambda c: [f"x{c}y"]], ids=["object", "list"])
+def test_a_value_refused_for_its_shape_escapes_what_does_not_print(inside, given, tmp_path):
+    """An object or a list where a value goes is shown as the file wrote it, but a line separator, a right-to-left
+    override or a NEL in a string inside it is escaped, as it is in a value refused on its own: raw, it would
+    break the message's line or reorder what follows."""
+    given = given(inside)
+    doc = json.loads(json.dumps(ORDER))
+    doc["lines"][0]["quantity"] = given
+    refusal = _refusal(read_purchase_order, doc, tmp_path)
+    assert inside not in refusal.problem and refusal.problem.isprintable(), refusal.problem
+    assert f"({json.dumps(given)})" in refusal.problem, refusal.problem
