@@ -58,6 +58,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import ipaddress
+import itertools
 import json
 import os
 import re
@@ -278,24 +279,29 @@ def holds_private_key(data: bytes) -> bool:
         except ValueError:
             continue
     stretches.append(data[after_last_block:])
+    runs = [_der_run(stretch) for stretch in stretches]
+    # each stretch's first SEQUENCE is tried (a PEM block's content, a key appended after a certificate's END line),
+    # then the ones after those, _MOST_FOLLOWING_ELEMENTS in the whole file: a file of thousands of PEM blocks each
+    # followed by DER elements costs a key reading or two a block, not one per element
+    firsts = (der for run in runs for der in itertools.islice(run, 1))
+    following = itertools.islice(itertools.chain.from_iterable(runs), _MOST_FOLLOWING_ELEMENTS)
     return any(_der_private_key(der) or _PKCS12_START.match(der) is not None
-               for stretch in stretches for der in _der_run(stretch))
+               for der in itertools.chain(firsts, following))
 
 
 _SPACE = re.compile(rb"\s*")
-# SEQUENCEs walked in a row at most: a key is looked for after a certificate chain (a few), not after thousands of
-# elements, each of which would be tried as a key
-_LONGEST_RUN = 64
+# SEQUENCEs tried after the first of their stretch, in a whole file: a key is looked for after a certificate chain
+# (a few), not after thousands of elements, each of which would be read as a key
+_MOST_FOLLOWING_ELEMENTS = 64
 
 
 def _der_run(stretch: bytes) -> Iterator[bytes]:
-    """The DER SEQUENCEs ``stretch`` holds one after the other from its start (whitespace allowed before each, at
-    most _LONGEST_RUN), each without what follows it: every private key and PKCS#12 file is one, and a key may
-    follow a certificate. At the first SEQUENCE that is not whole, the rest of the stretch as it is (a PKCS#12
-    file cut short is still told by its opening); the first element of another tag ends the run, so text is not
-    walked through."""
+    """The DER SEQUENCEs ``stretch`` holds one after the other from its start (whitespace allowed before each),
+    each without what follows it, read as they are asked for: every private key and PKCS#12 file is one, and a key
+    may follow a certificate. At the first SEQUENCE that is not whole, the rest of the stretch as it is (a PKCS#12
+    file cut short is still told by its opening); the first element of another tag ends the run."""
     at = _SPACE.match(stretch).end()
-    for _ in range(_LONGEST_RUN):
+    while True:
         if at == len(stretch) or stretch[at] != SEQUENCE:
             return
         try:

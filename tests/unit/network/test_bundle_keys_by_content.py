@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from network import bundle
+from network import bundle, crypto
 from network.crypto import holds_private_key, org_crypto
 
 EC_KEY = ec.generate_private_key(ec.SECP256R1())
@@ -110,3 +110,16 @@ def test_a_key_saved_under_a_certificates_name_is_left_out_of_the_bundle(hosts, 
     assert "cacerts/ca-cert.pem" in carried and "cacerts/ca.pem" in carried
     assert not carried & {rel for rel in planted if rel != "cacerts/ca-cert.pem"}
     assert not [p for p in written.root.rglob("*") if p.is_file() and p.read_bytes() in KEYS.values()]
+
+
+def test_der_elements_between_many_pem_blocks_are_not_each_tried_as_a_key(monkeypatch):
+    # each block's content is read as a key, and the first DER element after each END line (where a key appended
+    # to a certificate lies); the elements after those are few in the whole file, not up to a run in each stretch
+    blocks = 200
+    tried = []
+    reader = crypto._der_private_key
+    monkeypatch.setattr(crypto, "_der_private_key", lambda der: tried.append(der) or reader(der))
+    content = (CERT.public_bytes(PEM) + b"\x30\x03\x02\x01\x00" * 20) * blocks
+
+    assert not holds_private_key(content)
+    assert len(tried) < 3 * blocks        # 20 elements after each block were 21 readings a block
