@@ -99,6 +99,8 @@ def up(topology_path, timeout, as_json):
     stderr with the `recfin chaincode restart` that starts it afresh.
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
+    So is one whose path Fabric would misread (a comma, a `$NAME`, a name not in UTF-8; docs/network.md,
+    "Folders"), before anything is written or started.
 
     \b
     Example:
@@ -460,7 +462,8 @@ def prepare(topology_path, hostnames, data_root, as_json):
     peer dials with) and the chaincode.env holding that package's ID.
 
     Refused, nothing written, while another run (`up`, a deploy, another `prepare`) holds
-    the data folder's network.lock.
+    the data folder's network.lock, or for a data folder whose path Fabric would misread (without
+    --hostnames: a comma, a `$NAME`; either way: a name not in UTF-8; docs/network.md, "Folders").
 
     \b
     Example:
