@@ -42,3 +42,10 @@ def test_an_integer_python_will_not_write_is_named_not_raised():
     assert past_the_digit_limit(huge) and not past_the_digit_limit(10 ** 600)
     assert shown_value([huge]) == "[(an integer of over 4300 digits)]"
 
+
+@pytest.mark.parametrize("number, past", [(10 ** 4299, False), (-(10 ** 4299), False), (10 ** 4300, True)],
+                         ids=["4300 digits", "minus 4300 digits", "4301 digits"])
+def test_an_integer_of_thousands_of_digits_is_told_apart_by_writing_it(number, past):
+    """Past the bits that are always written, the limit itself decides: 4300 digits are written, 4301 are not."""
+    assert past_the_digit_limit(number) is past
+    assert (shown_value([number]) == "[(an integer of over 4300 digits)]") is past
