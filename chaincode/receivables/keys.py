@@ -103,6 +103,7 @@ INDEX_VALUE = b"\x00"
 # what no attribute of a composite key may hold: the shim joins attributes with U+0000, and a range of keys
 # ends at U+10FFFF (the peer's partial-key range), so the shim refuses either in an attribute
 KEY_DELIMITERS = ("\x00", "\U0010ffff")
+_NUL, _RANGE_END = KEY_DELIMITERS
 
 
 def can_be_attribute(value: str) -> bool:
@@ -110,8 +111,12 @@ def can_be_attribute(value: str) -> bool:
     (``KEY_DELIMITERS``), nor a lone surrogate (no UTF-8 form, which the shim refuses in a key too: ``json``
     reads one from a ``\\udc80`` escape, pydantic's parser does not). Every id, credit code and date this
     contract writes can; a value a caller sends, or a record two orgs wrote outside the contract, may not."""
-    if any(delimiter in value for delimiter in KEY_DELIMITERS):
+    # called for every attribute of every entry a scan reads (a bank's offer scans all its entries on the
+    # debtor): the two tests spelt out, and ASCII text, which every id and credit code is, needs no encoding
+    if _NUL in value or _RANGE_END in value:
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

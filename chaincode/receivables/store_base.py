@@ -115,7 +115,7 @@ def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
     invoice's attestations (``Store.attestation_records``, which also holds each to the invoice's
     fingerprint). The id is the key's last attribute, of as many as the type's keys have (``KEY_ATTRIBUTES``):
     a copy under the id with an attribute more (or less), which a scan of the type reaches, is no record."""
-    field = next((f for f in _OWN_KEY_FIELDS if f in type(doc).model_fields), None)
+    field = _own_key_field(type(doc))
     # a key of no attributes (the type's bare key, which a range scan reaches), or of another count, is no
     # record's own key
     of_its_shape = bool(attributes) and len(attributes) == KEY_ATTRIBUTES.get(object_type, len(attributes))
@@ -123,6 +123,13 @@ def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
         raise unreadable(keys.label(object_type, *attributes),
                          f"its {field} is {shown(getattr(doc, field))}, another key's", remedy)
     return doc
+
+
+@functools.cache
+def _own_key_field(model: type[BaseModel]) -> str | None:
+    """The field by which records of ``model`` name their own key (``_OWN_KEY_FIELDS``), None where they name
+    none: a class's fields are fixed, and a scan holds every record it reads to this."""
+    return next((f for f in _OWN_KEY_FIELDS if f in model.model_fields), None)
 
 
 def readable_record(model: type[M], raw: bytes | None, object_type: str,
@@ -398,7 +405,7 @@ class StoreBase:
         # an attribute holding U+10FFFF (a key no shim forms, which two orgs can write all the same) names no
         # record whose key could be formed: read, it would refuse the list argument-invalid
         of_its_shape = (found_type == object_type and len(attributes) == KEY_ATTRIBUTES[object_type]
-                        and all(keys.can_be_attribute(a) for a in attributes))
+                        and all(map(keys.can_be_attribute, attributes)))
         return attributes if of_its_shape else None
 
     async def index_page(self, index: str, values: Sequence[str], page_size: int,

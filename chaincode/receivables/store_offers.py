@@ -7,6 +7,7 @@ figures, which the contract and the SDK share, is ``arguments.uncounted_offers_p
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Collection
@@ -17,7 +18,8 @@ from . import collections as colls
 from . import keys
 from .errors import NewerVersionRecord, UnreadableRecord, rule, shown, unreadable
 from .model import Offer, OfferParties, Receivable
-from .store_base import UNREADABLE_VALUE, PassedOver, StoreBase, contract_policy_orgs, parsed_private
+from .store_base import (UNREADABLE_VALUE, PassedOver, StoreBase, contract_policy_orgs, parsed, parsed_private,
+                         stored_under_own_key)
 
 
 # why the bank's transaction dropped an offer's ``keys.OFFER_MADE`` entry, as its ``keys.OFFER_MADE_DROPPED`` mark says
@@ -120,6 +122,20 @@ _FORGED_OFFER_REMEDY = ("Nothing is done on its word: while the request it was m
                         "offers, and requests financing again; report the key to the network's operators, "
                         "whose peers' history of the key names the transaction that wrote it and the orgs "
                         "that endorsed it")
+
+
+# each offer of a bank's own next offer on a debtor reads every offer the bank has open there (``_still_open``):
+# the same records, unchanged, offer after offer, so each stored value's answer is kept, a few hundred kB at most
+_OFFER_STATUSES_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=_OFFER_STATUSES_KEPT)
+def _offer_status(raw: bytes, offer_id: str) -> str:
+    """The status of the offer ``raw`` holds, read from the key of ``offer_id`` as ``StoreBase._get`` reads it:
+    refused ``record-unreadable`` or ``record-newer-version`` alike, and each time, as a refusal is not kept. The
+    answer depends on the value and the id alone, so a kept one is the answer reading them again would give: a
+    changed offer is another value."""
+    return stored_under_own_key(parsed(Offer, raw, keys.OFFER, offer_id), keys.OFFER, (offer_id,)).status
 
 
 class OfferRecords(StoreBase):
@@ -262,11 +278,13 @@ class OfferRecords(StoreBase):
         or delete it), holds no open offer. A newer contract version's offer refuses the transaction
         (``record-newer-version``): this peer cannot tell whether it is open, and taken for closed, an
         open offer would lose its entry and never be accepted, even once every peer runs that version."""
+        raw = await self.stub.get_state(self.key(keys.OFFER, offer_id))
+        if not raw:   # as ``_get`` reads it: no offer
+            return False
         try:
-            o = await self._get(Offer, keys.OFFER, offer_id)
+            return _offer_status(raw, offer_id) == "OPEN"
         except UnreadableRecord:
             return False
-        return o is not None and o.status == "OPEN"
 
     async def _readable_offer(self, offer_id: str, passed: PassedOver) -> Offer | None:
         """The offer, or None where its key holds none or a value no offer parses to (any two orgs can write or
