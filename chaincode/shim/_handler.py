@@ -321,9 +321,12 @@ class StreamHandler:
         # received only when its read resumes, so cancelling a read it had already completed would lose the
         # message, a TRANSACTION then getting neither COMPLETED nor the ERROR refusing it.
         reading = asyncio.ensure_future(self._read())
-        self._drained = asyncio.get_running_loop().create_future()
+        # one future the read's end or the drain resolves, whichever comes first: the loop waits so once per
+        # message from the peer, and asyncio.wait over the two would add half the cost of the read's task again
+        woken = self._drained = asyncio.get_running_loop().create_future()
+        reading.add_done_callback(lambda _: woken.done() or woken.set_result(None))
         try:
-            await asyncio.wait((reading, self._drained), return_when=asyncio.FIRST_COMPLETED)
+            await woken
         except BaseException:   # cancelled (gRPC ending the call): that stands, and the read goes with it
             _abandon(reading)
             raise

@@ -78,6 +78,10 @@ def _utf8(text: str, what: str) -> bytes:
 
 def _require(value: str, what: str) -> None:
     """A key, collection or name: a str, neither empty nor without a UTF-8 form."""
+    # a transaction checks some 20-30 keys, nearly all composite keys of ASCII text: a str that is ASCII
+    # (``isascii`` reads a flag the str carries) has a UTF-8 form, and needs no encoding to show it
+    if type(value) is str and value and value.isascii():
+        return
     composite.require_str(value, what)   # first: None is no empty string
     if not value:
         raise InvalidValue(f"{what} must not be an empty string")
