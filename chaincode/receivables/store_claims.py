@@ -12,7 +12,7 @@ from chaincode.shim import KeyEndorsementPolicy
 from . import keys, lifecycle, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
-from .store_base import StoreBase, contract_policy_orgs, earlier_form_orgs, readable_record
+from .store_base import StoreBase, contract_policy_orgs, earlier_form_orgs
 
 
 class ClaimReseal(NamedTuple):
@@ -42,9 +42,7 @@ class ClaimRecords(StoreBase):
         """The claim, to name the records a transaction reads next from it (``prefetch``); None where its key
         cannot be formed, holds none or holds a value ``receivable`` refuses. Nothing is refused here: the read
         that refuses such a claim comes later, where it came before anything was read ahead."""
-        if (key := self.key_or_none(keys.RECEIVABLE, receivable_id)) is None:
-            return None
-        return readable_record(Receivable, await self.stub.get_state(key), keys.RECEIVABLE, [receivable_id])
+        return await self.read_ahead(Receivable, keys.RECEIVABLE, [receivable_id])
 
     async def put_receivable(self, r: Receivable, before: Receivable | None, *,
                              split_from: Receivable | None = None) -> None:
