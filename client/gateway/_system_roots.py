@@ -3,9 +3,9 @@
 Left to itself, grpcio trusts the public CAs bundled with it (its Python package sets gRPC's roots to that file),
 never the system's store; the official Go client trusts the system's (crypto/x509's SystemCertPool). So the client
 reads the store itself, where Python's ``ssl`` module finds it (``ssl.get_default_verify_paths``: the file
-``SSL_CERT_FILE`` names, else OpenSSL's default file, and the folder ``SSL_CERT_DIR`` names, else OpenSSL's
+``SSL_CERT_FILE`` names, else OpenSSL's default file, and the folders ``SSL_CERT_DIR`` names, else OpenSSL's
 default folder), and on Windows the system's ROOT and CA stores too, as ``ssl.create_default_context`` reads them;
-and hands gRPC what it found as PEM.
+and hands gRPC what it found as PEM. macOS's Keychain is not read, as Python's ``ssl`` does not read it.
 """
 
 from __future__ import annotations
@@ -42,27 +42,41 @@ def system_roots() -> bytes:
 
     Read once for each place the store is found at (a changed ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` is read
     anew), as the Go client reads the system's pool once: a CA added to the store later is trusted by a
-    process started after it."""
+    process started after it. A store found holding no CA is not kept: the error says to fill it, and the next
+    call reads it again."""
     paths = ssl.get_default_verify_paths()
-    roots = _roots_at(paths.cafile, paths.capath)
-    if not roots:
-        raise ValueError(_no_store(paths))
-    return roots
+    try:
+        return _roots_at(paths.cafile, tuple(filter(os.path.isdir, _folders_named(paths))))
+    except _EmptyStore:
+        raise ValueError(_no_store(paths)) from None
+
+
+class _EmptyStore(Exception):
+    """Raised, not returned, so that the cache keeps no empty store."""
+
+
+def _folders_named(paths: ssl.DefaultVerifyPaths) -> list[str]:
+    """The folders ``SSL_CERT_DIR`` names, else OpenSSL's default one. The variable names several separated as in
+    PATH, as OpenSSL and the Go client read it; ``ssl.get_default_verify_paths`` takes it as one folder, so finds
+    none in such a list."""
+    return os.environ.get(paths.openssl_capath_env, paths.openssl_capath).split(os.pathsep)
 
 
 @functools.lru_cache(maxsize=8)
-def _roots_at(file: str | None, folder: str | None) -> bytes:
+def _roots_at(file: str | None, folders: tuple[str, ...]) -> bytes:
     certificates: dict[bytes, None] = {}  # DER, in the order found: a dict keeps each once
     if file:
         certificates.update(dict.fromkeys(_certificates_in(_read(Path(file)))))
-    if folder:
+    for folder in folders:
         # Every file of the folder, as Go reads SSL_CERT_DIR, not only the hashed names OpenSSL looks up: a CA
         # copied in without `c_rehash` is taken too. The same CA under several names (Debian keeps each as a
         # .pem file, its hashed link and a line of the bundle beside them) is taken once.
         for entry in _files_of(Path(folder)):
             certificates.update(dict.fromkeys(_certificates_in(_read(entry))))
     certificates.update(dict.fromkeys(_windows_store()))
-    return b"\n".join(certificate_block(der) for der in certificates) + b"\n" if certificates else b""
+    if not certificates:
+        raise _EmptyStore
+    return b"\n".join(certificate_block(der) for der in certificates) + b"\n"
 
 
 def _files_of(folder: Path) -> list[Path]:
@@ -128,9 +142,10 @@ def _windows_store() -> list[bytes]:
 
 def _no_store(paths: ssl.DefaultVerifyPaths) -> str:
     file = os.environ.get(paths.openssl_cafile_env) or paths.openssl_cafile
-    folder = os.environ.get(paths.openssl_capath_env) or paths.openssl_capath
+    folders = (os.environ.get(paths.openssl_capath_env) or paths.openssl_capath).split(os.pathsep)
+    folder = f"the folder {folders[0]}" if len(folders) == 1 else f"the folders {', '.join(folders)}"
     return (f"tls_root_certificates was left out, so the operating system's trust store is trusted, and no CA "
-            f"certificate was found in it (looked in the file {file} and the folder {folder}, which "
+            f"certificate was found in it (looked in the file {file} and {folder}, which "
             f"{paths.openssl_cafile_env} and {paths.openssl_capath_env} name when set): give tls_root_certificates, "
             "the network's TLS CA certificates (such as its tlsca/tlsca.pem), or set "
             f"{paths.openssl_cafile_env} to a PEM file of the CAs to trust")

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from client.gateway import _system_roots, connect, connect_async, private_key_signer
 
 from .gateway_fakes import Servicer, key_pem, make_key_and_cert, serving
+from .trusted_blocks import EMAIL_PROTECTION, SERVER_AUTH, trust_settings, trusted_block
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 PEER = "peer0.org1.example.com"
@@ -241,3 +242,50 @@ def test_a_store_folder_that_cannot_be_listed_is_passed_over(credentials, handed
     monkeypatch.setattr(_system_roots.Path, "iterdir", refused)
     _connect("sync", credentials)
     assert _ders(handed[0]) == [_der(stored)]
+
+
+def test_every_folder_ssl_cert_dir_names_is_read(credentials, handed, monkeypatch, tmp_path):
+    # several folders, separated as in PATH, as OpenSSL and the Go client read the variable
+    _, first = make_key_and_cert("first-folder-ca")
+    _, second = make_key_and_cert("second-folder-ca")
+    for name, certificate in (("first", first), ("second", second)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "ca.pem").write_bytes(certificate)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-file.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", os.pathsep.join([str(tmp_path / "first"), str(tmp_path / "none"),
+                                                        str(tmp_path / "second")]))
+    _connect("sync", credentials)
+    assert _ders(handed[0]) == [_der(first), _der(second)]
+
+
+def test_a_store_found_empty_is_read_again_once_it_holds_a_ca(credentials, handed, monkeypatch, tmp_path):
+    # the error says to put the CAs in the file SSL_CERT_FILE names: done, the next connect trusts them
+    (tmp_path / "bundle.pem").write_text("# no certificate here yet\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path / "none"))
+    with pytest.raises(ValueError, match="no CA certificate was found"):
+        _connect("sync", credentials)
+    _, added = make_key_and_cert("added-ca")
+    (tmp_path / "bundle.pem").write_bytes(added)
+    _connect("sync", credentials)
+    assert _ders(handed[0]) == [_der(added)]
+
+
+def test_a_store_of_trusted_certificate_blocks_der_files_and_link_loops(credentials, handed, monkeypatch, tmp_path):
+    # as OpenSSL reads the store: a TRUSTED CERTIFICATE block whose settings leave it trusted for servers is taken,
+    # one rejecting serverAuth or trusting it for mail only is not; a DER file and a loop of links are passed over
+    server, rejected, mail, der_only = (make_key_and_cert(name)[1] for name in ("server-ca", "rejected-ca",
+                                                                                 "mail-ca", "der-ca"))
+    (tmp_path / "bundle.pem").write_bytes(
+        b"# trusted for servers\n" + trusted_block(server, trust_settings([SERVER_AUTH]))
+        + b"# distrusted\n" + trusted_block(rejected, trust_settings([SERVER_AUTH], reject=[SERVER_AUTH]))
+        + b"# mail only\n" + trusted_block(mail, trust_settings([EMAIL_PROTECTION])))
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    (folder / "der-ca.crt").write_bytes(_der(der_only))
+    (folder / "loop.0").symlink_to(folder / "loop.1")
+    (folder / "loop.1").symlink_to(folder / "loop.0")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(folder))
+    _connect("sync", credentials)
+    assert _ders(handed[0]) == [_der(server)]
