@@ -86,7 +86,7 @@ def connect(
     - ``target`` ("host:port"): the client opens its own gRPC channel, with TLS
       using ``tls_root_certificates`` (the network's TLS CA roots, PEM bytes or
       text, or a file path; left out, the operating system's trust store, as the Go client's: the file and
-      folder SSL_CERT_FILE and SSL_CERT_DIR name, else OpenSSL's; a ValueError when it holds no CA; the file
+      folders SSL_CERT_FILE and SSL_CERT_DIR name, else OpenSSL's; a ValueError when it holds no CA; the file
       GRPC_DEFAULT_SSL_ROOTS_FILE_PATH names instead, when it is set), and mutual TLS when
       ``client_certificate`` and ``client_key`` are given (each in the same forms: a
       str holding ``-----BEGIN`` is the PEM itself, any other str a path).
