@@ -263,7 +263,8 @@ def thin_record(score: DebtorScore) -> str | None:
     f = score.features
     # fell_due_365 too: the windows count late a claim fallen due and not paid in full though none of its parts
     # is overdue (a part a hand-written history gives a later due date than its claim's), and every window, the
-    # season a year ago included, lies within those 365 days
+    # season a year ago included, lies within those 365 days. A claim paid before its due date is a payment on
+    # record, though the late shares count it only from the day after it falls due (since late_payment-v18)
     if f.settled_on_time_count + f.settled_late_count + f.overdue_count + f.fell_due_365:
         return None
     # a claim that fell due under a freeze counts in no timeliness measure (fell_due_under_a_freeze): it is

@@ -34,6 +34,10 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   the model sees); a split claim whose parts are to be paid by different days
   falls due on the day that decided it, as its training label is dated
   (:func:`day_decided`);
+- late share of all time: the same, by amount, over every claim that fell due
+  before ``as_of``; a claim paid before its day counts, here as in the windows,
+  from the day after it falls due, as the claims due that day and not yet paid
+  do (since v18; from its payment before);
 - season: late share of those that fell due in the 90 days that followed this
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
@@ -230,11 +234,14 @@ class SmoothingClaims(BaseModel):
 def smoothing_claims(on_time: list["OriginalClaim"], late: list["OriginalClaim"],
                      not_yet_due: list["OriginalClaim"] = ()) -> SmoothingClaims:
     """The claim sizes the late shares are smoothed with, from the claims of the whole record (not of each
-    window) paid by their due date (``on_time``) and paid late or overdue (``late``). A window at least a
+    window) that fell due and were paid by their day (``on_time``) and paid late or overdue (``late``), each
+    counted as the windows count it, from the day after it fell due (one paid before its day among the claims not
+    yet due until then, since v18). A window at least a
     tenth late takes the largest claim paid on time, or the smallest paid late if that is larger (with none
     paid on time, the smallest claim that fell due); a window less late takes the mean claim paid on time
     (:func:`mean_claim`), the largest paid late or the mean claim confirmed and not yet due (``not_yet_due``:
-    open, not overdue), whichever is largest. For claims of one size both are that size.
+    open and not overdue, or paid before its day), whichever is largest. For claims of one size both are that
+    size.
 
     The claims not yet due keep dust paid on time from scaling a clean record: a debtor none of whose real
     claims had fallen due, with sixty claims of 1 fen paid on time through a supplier it controls (60 fen in
@@ -357,8 +364,9 @@ class DebtorFeatures(BaseModel):
     fell_due_same_season: int
     late_same_season: int
     mean_days_late_365: float
-    # the late shares the model sees, by amount (AmountFellDue): all that fell due (the claims settled by as_of,
-    # and late, those the windows count late over all time and any overdue), the windows, the season ahead;
+    # the late shares the model sees, by amount (AmountFellDue): all that fell due (the claims settled on time
+    # that fell due before as_of, as the windows count them, one paid before its day from the day after it, and
+    # late, those the windows count late over all time and any overdue), the windows, the season ahead;
     # smoothed with pseudo-observations of a claim the debtor's size (smoothing_claims)
     smoothing_claims: SmoothingClaims = SmoothingClaims()
     by_amount_all: AmountFellDue = AmountFellDue()
@@ -953,10 +961,15 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # gives a later due date than its claim's, is still to pay is neither settled nor overdue, and left out of
     # them such a claim scaled a window of it alone by nothing, its share 1 and its log-odds a division by zero.
     # The late share of all time counts late these same claims (by_amount_all): counting those settled late or
-    # overdue, it read such a claim, late in the 365-day window, as never due. Its claims on time are those
-    # settled on time, one paid before its day included, which is in no window yet: so the shipped model was trained
+    # overdue, it read such a claim, late in the 365-day window, as never due.
     unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.decided_on < as_of or o.overdue(as_of))]
     late_by_now = late + unpaid_fell_due
+    # The late shares and their smoothing count a claim on time, as the windows do, from the day after it falls due
+    # (since v18), not from the day it is paid: counted from its payment, a claim paid before its day was on time
+    # in the share of all time while the claims due the same days and not yet paid counted nowhere, so of the
+    # claims not yet due only those paid early, every one on time, moved the share. Until then it is among the
+    # claims not yet due. settled_on_time_count counts the settlements on the record, one paid early included.
+    on_time_fell_due = [o for o in on_time if o.decided_on < as_of]
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
     # the debtor's decisions only: a registration its creditor withdrew (WITHDRAWN, withdrawn_on on its payment
@@ -985,9 +998,9 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     settled_late_365 = [o for o in windows[365].late if o.settled_on is not None]
     year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
     confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
-    # all that fell due: settled, on time or late, or late and unpaid (as the windows count them)
-    scale = smoothing_claims(on_time, late_by_now, [
-        o for o in originals if o.settled_on is None and not (o.decided_on < as_of or o.overdue(as_of))])
+    # all that fell due: on time or late, or late and unpaid (as the windows count them); and the rest, not yet due
+    scale = smoothing_claims(on_time_fell_due, late_by_now,
+                             [o for o in originals if not (o.decided_on < as_of or o.overdue(as_of))])
     return DebtorFeatures(
         debtor=debtor,
         as_of=as_of,
@@ -1018,7 +1031,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
         smoothing_claims=scale,
         recent_days_late=recent_days_late(originals, as_of, scale),
-        by_amount_all=AmountFellDue.of(on_time + late_by_now, late_by_now, as_of),
+        by_amount_all=AmountFellDue.of(on_time_fell_due + late_by_now, late_by_now, as_of),
         by_amount_30=AmountFellDue.of(*windows[30], as_of), by_amount_90=AmountFellDue.of(*windows[90], as_of),
         by_amount_180=AmountFellDue.of(*windows[180], as_of), by_amount_365=AmountFellDue.of(*windows[365], as_of),
         by_amount_same_season=AmountFellDue.of(*same_season, as_of),

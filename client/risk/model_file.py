@@ -39,7 +39,9 @@ from pathlib import Path
 #  since it fell due (features.recent_days_late); the other inputs and the labels are v15's;
 #  v17: a claim due on a Saturday, Sunday or public holiday is on time when paid on the next working day, and its
 #  days late and overdue count from that day, in the features and the labels alike (client.risk.working_days);
-#  trained on a simulator whose debtors pay such a claim on that day, and on 1,000 simulated debtors, not 300)
-VERSION = "v17"
+#  trained on a simulator whose debtors pay such a claim on that day, and on 1,000 simulated debtors, not 300;
+#  v18: the late share of all time and the smoothing of the late shares count a claim paid before its due date
+#  from the day after it falls due, as the windows count it, not from its payment; the labels are v17's)
+VERSION = "v18"
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"

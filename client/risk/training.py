@@ -521,7 +521,11 @@ paid late, whichever is larger; for one less late, the mean claim paid on time
 mean claim confirmed and not yet due, whichever is largest, so dust paid on
 time does not read as a clean record when no real claim has fallen due. So a
 claim paid late or overdue, whatever its size, never lowers a share, nor does
-paying a claim late rather than on time. They enter as log-odds, the scale on which a logistic model adds
+paying a claim late rather than on time. The late share of all time, as each
+window's, counts a claim from the day after it falls due (since v18), one
+paid before its due date included: counted on time from its payment, it
+moved that share while the claims due the same days and not yet paid were
+counted nowhere. They enter as log-odds, the scale on which a logistic model adds
 evidence; counts and days enter as log1p, days late as the most days any
 claim was paid late, which no claim added can lower (`client/risk/features.py`). The recent days late
 (`log_recent_days_late`, since v16) are the days late of the claims that fell due, each weighed as in the late
