@@ -48,6 +48,7 @@ class Cell:
     page_text: str
     page_confidence: float
     doubt: str | None = None  # a blank inside it that may or may not be a space
+    characters: tuple[float, ...] = ()  # the confidence of each character of page_text but its spaces, where known
 
 
 def is_header(line: TextLine) -> bool:
@@ -112,7 +113,8 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
             doubt = "; ".join(filter(None, (_straddle_doubt(straddled, "ink", _narrow_blanks(inside, band / 4),
                                                             "scan"), doubt)))
         confidence = min((line.conf[i] for i in chars), default=0.0)
-        cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
+        cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt,
+                             tuple(line.conf[i] for i in chars if not line.text[i].isspace()))
     return without_empty_marks(cells)
 
 

@@ -108,10 +108,12 @@ class Word:
 
 @dataclass(frozen=True)
 class Reading:
-    """A region read again: its text and the lowest confidence of its words (0 when nothing was read)."""
+    """A region read again: its text, the lowest confidence of its words (0 when nothing was read), and the
+    confidence of each of its characters (its word's), where the reading gives them."""
 
     text: str
     confidence: float
+    characters: tuple[float, ...] = ()
 
 
 # The first bytes of each image format read by OCR, and its name
@@ -534,7 +536,8 @@ def read_crops(page, boxes: list[Box], mode: ReadMode, source: str,
     readings = []
     for i in range(len(boxes)):
         found = sorted(by_crop.get(i, []), key=lambda w: w.box[0])
-        readings.append(Reading("".join(w.text for w in found), min((w.confidence for w in found), default=0.0)))
+        readings.append(Reading("".join(w.text for w in found), min((w.confidence for w in found), default=0.0),
+                                tuple(w.confidence for w in found for _ in w.text)))
     return readings
 
 

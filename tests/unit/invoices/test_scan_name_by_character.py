@@ -1,0 +1,57 @@
+"""An item name's two readings weighed character by character: where the page pass read a Chinese character
+otherwise, and more surely than the crop's reading (``--psm 13``) read it, the page pass's is taken; the field
+stays flagged, both readings named. No OCR here: readings are made up."""
+
+from client.invoices._ocr import Reading
+from client.invoices._scan_fields import KINDS, Found, reconcile, surer_characters
+
+
+def _sure(text: str, confidence: float, **unsure: float) -> tuple[float, ...]:
+    """Each character of ``text`` (spaces aside) at ``confidence``, those named in ``unsure`` at theirs."""
+    return tuple(unsure.get(char, confidence) for char in "".join(text.split()))
+
+
+def test_a_character_the_page_pass_read_more_surely_is_taken_and_the_name_stays_flagged():
+    # the crop's reading misreads 瓷 as 赛 at 0.00, its other words at 0.80 and more; the page pass read 陶瓷 at 0.77
+    page = "*#电子元件*多层片式陶瓷电容器高频"
+    crop = "*电子元件*多层片式陶赛电容器高频"
+    found = reconcile(Found(page, 0.42, characters=_sure(page, 0.9, 陶=0.77, 瓷=0.77)),
+                      Reading(crop, 0.0, _sure(crop, 0.92, 赛=0.0)), KINDS["name"])
+    assert found.value == "*电子元件*多层片式陶瓷电容器高频"
+    assert "'*电子元件*多层片式陶赛电容器高频'" in found.doubt and "'瓷' for '赛'" in found.doubt
+
+
+def test_a_character_the_crop_read_more_surely_stays():
+    # the page pass reads 芯 as 心 at 0.62, the crop 芯片 at 0.93: the crop's reading stands, as before
+    page = "*#电子元件*集成电路心片"
+    crop = "*电子元件*集成电路芯片"
+    found = reconcile(Found(page, 0.42, characters=_sure(page, 0.92, 心=0.62)),
+                      Reading(crop, 0.05, _sure(crop, 0.93)), KINDS["name"])
+    assert found.value == "*电子元件*集成电路芯片" and "taken from" not in found.doubt and found.doubt
+
+
+def test_only_chinese_characters_read_as_as_many_others_are_weighed():
+    # an asterisk read as 人, a character more or fewer, letters and digits: the crop's reading stands
+    cases = [("*#金属制品*内六角螺栓M8x30", "*人金属制品*内六角螺栓M8x30"),  # 人 for the page pass's #
+             ("*#有电子元件*贴片电容", "*电子元件*贴片电容"),  # a character the crop did not read
+             ("*电子元件*贴片电容0603-100nF50", "*电子元件*贴片电容0603-1O0nF-50")]
+    for page, crop in cases:
+        text, taken = surer_characters(Reading(crop, 0.0, _sure(crop, 0.0)), page, _sure(page, 0.99))
+        assert (text, taken) == (crop, []), page
+
+
+def test_without_each_characters_confidence_the_crop_is_kept():
+    # a text layer's reading, or one whose characters do not match its confidences, gives nothing to weigh
+    page, crop = "*电子元件*多层片式陶瓷电容器", "*电子元件*多层片式陶赛电容器"
+    assert reconcile(Found(page, 1.0), Reading(crop, 0.0, _sure(crop, 0.0)), KINDS["name"]).value == crop
+    assert reconcile(Found(page, 0.9, characters=(0.9,)), Reading(crop, 0.0, _sure(crop, 0.0)),
+                     KINDS["name"]).value == crop
+    assert reconcile(Found(page, 0.9, characters=_sure(page, 0.9)), Reading(crop, 0.0), KINDS["name"]).value == crop
+
+
+def test_spaces_the_page_pass_read_are_kept_around_what_is_taken():
+    page = "*电线电缆*铜芯电力电缆 YJV 3x95"
+    crop = "*电线电缆*铜艺电力电缆YJV3x95"
+    found = reconcile(Found(page, 0.13, characters=_sure(page, 0.9)),
+                      Reading(crop, 0.0, _sure(crop, 0.9, 艺=0.17)), KINDS["name"])
+    assert found.value == "*电线电缆*铜芯电力电缆 YJV 3x95" and found.doubt
