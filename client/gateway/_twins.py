@@ -265,26 +265,45 @@ def _mixed_families(body: Callable, args: tuple, step: Any, *, asynchronous: boo
     The client is the body's own object (a bound method's, else its first argument); the objects named are the
     gateway objects of the other family among its attributes (``contract``, ``network``)."""
     owner = getattr(body, "__self__", None) or (args[0] if args else None)
-    client = type(owner).__name__
-    held = [(name, type(value).__name__) for name, value in vars(owner).items()
-            if _family_of(value) is (not asynchronous)] if hasattr(owner, "__dict__") else []
-    given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in held)
-             or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
-    wanted = (" and ".join(f"the {_twin_name(kind)}" for _, kind in held)
-              or ("an AsyncContract and AsyncNetwork" if asynchronous else "a Contract and Network"))
+    given, advice = mixed_families(type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {},
+                                   asynchronous=asynchronous)
     if asynchronous:
-        return (f"{client} awaits its calls, and was given {given}, of the sync client connect() makes: a call "
-                f"returned {type(step).__name__}, not an awaitable. That call has already run to its end, blocking "
-                "the event loop (a submit so made was sent to the orderer); nothing after it was sent. Give "
-                f"{client} {wanted} of a gateway from connect_async(), or use {_twin_name(client)} with these")
+        return (f"{given}: a call returned {type(step).__name__}, not an awaitable. That call has already run to its "
+                "end, blocking the event loop (a submit so made was sent to the orderer); nothing after it was sent. "
+                f"{advice}")
     if inspect.iscoroutine(step):
         step.close()
         fate = "it was closed without being run, so nothing was sent"
     else:
         fate = "it was not awaited"
-    return (f"{client} runs each call to its end, and was given {given}, of the async client connect_async() "
-            f"makes: a call returned {type(step).__name__}, an awaitable, and {fate}. Give {client} {wanted} "
-            f"of a gateway from connect(), or use {_twin_name(client)} with these, awaiting its calls")
+    return f"{given}: a call returned {type(step).__name__}, an awaitable, and {fate}. {advice}"
+
+
+def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool) -> tuple[str, str]:
+    """What to say of ``client``, a client built on the gateway's objects of one family (``asynchronous``: one that
+    awaits its calls), that holds objects of the other (``held``: what it holds, by the names it holds them under):
+    which objects of the other family it was given, and what to give it instead, or the twin client to use with
+    them. Said of objects no gateway class tells the family of (a wrapper) when it holds no gateway object of the
+    other family; the twin is advised only when it holds none of its own family either, with which the twin would
+    be as mixed."""
+    others = [(name, type(value).__name__) for name, value in held.items() if _family_of(value) is (not asynchronous)]
+    twin = "" if any(_family_of(value) is asynchronous for value in held.values()) else \
+        f", or use {_twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
+    given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in others)
+             or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
+    wanted = (" and ".join(f"the {_twin_name(kind)}" for _, kind in others)
+              or ("an AsyncContract and AsyncNetwork" if asynchronous else "a Contract and Network"))
+    if asynchronous:
+        return (f"{client} awaits its calls, and was given {given}, of the sync client connect() makes",
+                f"Give {client} {wanted} of a gateway from connect_async(){twin}")
+    return (f"{client} runs each call to its end, and was given {given}, of the async client connect_async() makes",
+            f"Give {client} {wanted} of a gateway from connect(){twin}")
+
+
+def of_the_other_family(held: dict[str, Any], *, asynchronous: bool) -> bool:
+    """Whether any of ``held`` is an object of the gateway's other family than ``asynchronous`` names: told by the
+    classes a Gateway builds, so that an object of neither (a wrapper, a test's stand-in) is never one."""
+    return any(_family_of(value) is (not asynchronous) for value in held.values())
 
 
 def _family_of(value: Any) -> bool | None:

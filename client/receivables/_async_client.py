@@ -75,6 +75,7 @@ class AsyncReceivablesClient(_Operations):
     orderer was handed it, it may have committed, and the note says how to retry it at most once ("Retries are
     exactly-once" in docs/sdk-receivables.md)."""
 
+    _awaits = True
     _run_steps = staticmethod(awaiting)
 
     async def wait_for_block(self, block_number: int, *, timeout: float | None = None) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from client.gateway import GatewayError, RetryPolicy, holds_position
-from client.gateway._twins import Steps
+from client.gateway._twins import Steps, mixed_families, of_the_other_family
 from client.ledger.qscc import QSCC, ask_own_org
 
 from ._arguments import _id
@@ -34,9 +34,11 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         """contract: a ``client.gateway`` Contract of the ``receivables`` chaincode; network: its Network (for
         events and cross-org waits; without it ``last_committed_block`` is None, ``catch_up`` of clients that
         committed nothing returns at once and any real wait raises ValueError); retry: the RetryPolicy every
-        submit of this client carries (default: the Gateway's)."""
+        submit of this client carries (default: the Gateway's). ValueError for a contract or network of the other
+        client's family (an AsyncContract given to ReceivablesClient, a Network to AsyncReceivablesClient)."""
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a client.gateway.RetryPolicy, not {type(retry).__name__}")
+        self._refuse_the_other_family({"contract": contract, "network": network})
         self.contract = contract
         self.network = network
         self.retry = retry
@@ -44,6 +46,35 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         # either find the other's terms from the public terms_hash (``_offer`` refuses it); the most recent
         # OFFER_SALTS_KEPT only, so that a long-lived client does not grow without bound
         self._offer_salts: OrderedDict[str, str] = OrderedDict()
+
+    _awaits: bool
+    """Whether this client awaits its calls (AsyncReceivablesClient), and so takes the gateway's async objects."""
+
+    def _refuse_the_other_family(self, held: dict[str, Any]) -> None:
+        """ValueError, before anything is sent, when the ``contract`` or ``network`` in ``held`` is of the gateway's
+        other family than this client's. Found out at a call instead, it comes too late: the async client's call
+        of a sync Contract has run to its end (a submit committed) when it is found not to be awaitable, and a
+        Network's ``wait_for_block`` (which no shared body runs) gives the blocking client an unawaited coroutine
+        and the async one a block number it cannot await. Objects of neither family (a wrapper, a stand-in) are
+        taken as given: they show their family at their first call."""
+        if of_the_other_family(held, asynchronous=self._awaits):
+            given, advice = mixed_families(type(self).__name__, held, asynchronous=self._awaits)
+            raise ValueError(f"{given}; nothing was sent. {advice}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # a contract or network put in place of the one the constructor took is refused as the constructor refuses
+        # it (the constructor checks both before it keeps either)
+        if name in ("contract", "network") and "network" in vars(self):
+            self._refuse_the_other_family({"contract": self.contract, "network": self.network, name: value})
+        super().__setattr__(name, value)
+
+    def _own_network(self, network: Any | None) -> Any | None:
+        """The network a call was given, else this client's; refused if of the other family, as the constructor
+        refuses it."""
+        if network is None:
+            return self.network
+        self._refuse_the_other_family({"contract": self.contract, "network": network})
+        return network
 
     # ------------------------------------------------------------ read-your-writes across orgs
 
@@ -68,10 +99,11 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
     def events(self, *, start_block: int | None = None, checkpoint: Any = None, network: Any | None = None):
         """The contract's chaincode events, typed, without end (close to stop).
 
-        Needs the ``client.gateway`` Network (given here or to the constructor).
+        Needs the ``client.gateway`` Network (given here or to the constructor); one given here of the other
+        client's family is refused as the constructor refuses it.
         Starts at the next block, at ``start_block``, or at the checkpoint.
         """
-        network = network or self.network
+        network = self._own_network(network)
         if network is None:
             raise ValueError("events need the gateway Network: ReceivablesClient(contract, network) or events(network=...)")
         raw = network.chaincode_events(self.contract.chaincode_name, start_block=start_block, checkpoint=checkpoint)
@@ -87,10 +119,11 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         caller needs the channel's Readers policy, as for events); a checkpoint that holds no position (None, or
         block 0 with no transaction: a file before its first event) asks nothing. Any other failure of the read (a
         peer that does not answer, access refused) is raised as the gateway's error: it says nothing of the
-        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor, and
-        for an empty or blank ``msp_id`` (TypeError for one that is no str), before anything is asked.
+        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor, for
+        a ``network`` of the other client's family (as the constructor refuses it), and for an empty or blank
+        ``msp_id`` (TypeError for one that is no str), before anything is asked.
         """
-        network = network or self.network
+        network = self._own_network(network)
         if network is None:
             raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
                              "or check_checkpoint(..., network=...)")

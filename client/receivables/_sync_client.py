@@ -34,6 +34,7 @@ class ReceivablesClient(_Operations):
     "Who endorses" in docs/sdk-receivables.md.
     """
 
+    _awaits = False
     _run_steps = staticmethod(blocking)
 
     def wait_for_block(self, block_number: int, *, timeout: float | None = None) -> int:

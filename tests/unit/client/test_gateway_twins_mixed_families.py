@@ -1,7 +1,8 @@
 """A client built on the gateway's objects given the objects of the other family: ReceivablesClient (which runs each
-call to its end) over connect_async()'s AsyncContract, or AsyncReceivablesClient over connect()'s Contract. The error
-names the client, what it was given and what to give or use instead, not a transport given to the wrong connect
-function (the client was given no transport)."""
+call to its end) over connect_async()'s AsyncContract, or AsyncReceivablesClient over connect()'s Contract, refused
+when it is made, before anything is sent; a wrapper of such a contract, at its first call. The error names the client,
+what it was given and what to give or use instead, not a transport given to the wrong connect function (the client was
+given no transport)."""
 
 import asyncio
 
@@ -36,17 +37,17 @@ async def _async_client_over_a_contract(credentials, fake):
     (_blocking_client_over_an_async_contract,
      "ReceivablesClient runs each call to its end, and was given an AsyncContract as its contract and an AsyncNetwork "
      "as its network, of the async client connect_async() makes",
-     "closed without being run, so nothing was sent",
+     "nothing was sent",
      "Give ReceivablesClient the Contract and the Network of a gateway from connect(), or use AsyncReceivablesClient "
      "with these, awaiting its calls",
      []),
     (_async_client_over_a_contract,
      "AsyncReceivablesClient awaits its calls, and was given a Contract as its contract, of the sync client connect() "
-     "makes: a call returned bytes, not an awaitable",
-     "That call has already run to its end, blocking the event loop",
+     "makes",
+     "nothing was sent",
      "Give AsyncReceivablesClient the AsyncContract of a gateway from connect_async(), or use ReceivablesClient with "
      "these",
-     ["evaluate"]),
+     []),
 ], ids=["blocking-client-async-contract", "async-client-contract"])
 def test_a_client_given_the_other_familys_objects_names_them_and_what_to_use(credentials, mixed, opening, fate,
                                                                               closing, sent):

@@ -9,9 +9,7 @@ import asyncio
 
 import pytest
 
-from client.receivables import AsyncReceivablesClient
-
-from .test_events_checkpoint_of_another_ledger import TX, Checkpoint, FakeTransport, _asked, _client
+from .test_events_checkpoint_of_another_ledger import TX, Checkpoint, FakeTransport, _async_client, _asked, _client
 
 
 @pytest.mark.parametrize("msp_id, kind", [("", ValueError), ("  ", ValueError), (None, TypeError), (7, TypeError)])
@@ -20,8 +18,12 @@ def test_an_org_of_no_name_is_refused_before_the_peer_is_asked(msp_id, kind):
     client = _client(transport)
     with pytest.raises(kind, match="msp_id"):
         client.check_checkpoint(Checkpoint(6, TX), msp_id=msp_id)
-    waiting = AsyncReceivablesClient(client.contract, client.network).check_checkpoint(Checkpoint(6, TX),
-                                                                                       msp_id=msp_id)
-    with pytest.raises(kind, match="msp_id"):
-        asyncio.run(waiting)
+
+    async def awaited():
+        async with _async_client(transport) as waiting_client:
+            waiting = waiting_client.check_checkpoint(Checkpoint(6, TX), msp_id=msp_id)
+            with pytest.raises(kind, match="msp_id"):
+                await waiting
+
+    asyncio.run(awaited())
     assert _asked(transport) == []

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import pickle
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import grpc
 import pytest
@@ -45,6 +47,16 @@ def _client(transport: FakeTransport) -> ReceivablesClient:
                       signer=private_key_signer(key))
     network = gateway.get_network(CHANNEL)
     return ReceivablesClient(network.get_contract("receivables", CONTRACT_NAME), network)
+
+
+@asynccontextmanager
+async def _async_client(transport: FakeTransport) -> AsyncIterator[AsyncReceivablesClient]:
+    """The async twin of :func:`_client`, over ``transport``, while its gateway is open."""
+    key, cert = make_key_and_cert("user1")
+    async with connect_async(transport=AsyncFakeTransport(transport), identity=Identity.from_pem("Org1MSP", cert),
+                             signer=private_key_signer(key)) as gateway:
+        network = gateway.get_network(CHANNEL)
+        yield AsyncReceivablesClient(network.get_contract("receivables", CONTRACT_NAME), network)
 
 
 def _asked(transport: FakeTransport) -> list[tuple[str, list[bytes], list[str]]]:
@@ -110,13 +122,9 @@ def test_a_client_without_its_network_is_told_to_give_it():
 def test_the_async_client_awaits_the_same_check():
     transport = FakeTransport()
     transport.fail["evaluate"] = _not_on_this_ledger(TX)
-    key, cert = make_key_and_cert("user1")
 
     async def check():
-        async with connect_async(transport=AsyncFakeTransport(transport), identity=Identity.from_pem("Org1MSP", cert),
-                                 signer=private_key_signer(key)) as gateway:
-            network = gateway.get_network(CHANNEL)
-            client = AsyncReceivablesClient(network.get_contract("receivables", CONTRACT_NAME), network)
+        async with _async_client(transport) as client:
             await client.check_checkpoint(Checkpoint(6, TX), msp_id="Org1MSP")
 
     with pytest.raises(CheckpointOfAnotherLedger):
