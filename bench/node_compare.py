@@ -96,12 +96,18 @@ def unlike_the_lock(folder: Path) -> list[str]:
     return out
 
 
+def require_node() -> None:
+    """NodeUnavailableError unless Node.js NODE_MAJOR or later is on PATH: what ``install`` checks first, without
+    fetching anything, for a caller that asks something else (the network) before the packages are fetched."""
+    _check_version(_tool("node"))
+
+
 def install(folder: Path = NODE_DIR) -> None:
     """Check Node.js and install the pinned packages into bench/node/node_modules unless they are there at the
     versions its lock file pins (``unlike_the_lock``: the figures are of those versions, which the docs name);
     NodeUnavailableError naming what is missing (node, npm, a recent enough node) and how to get it, and
     NodeClientError when the install fails."""
-    _check_version(_tool("node"))
+    require_node()
     unlike = unlike_the_lock(folder)
     if not unlike:
         return

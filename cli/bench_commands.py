@@ -408,7 +408,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         return
     earlier = refuse_earlier_reports(output_dir, replace)
     if compare_node and any(WORKLOADS[name].node_counterpart for name in names):
-        try:                    # before the network is asked or anything runs: Node.js and the pinned packages
+        try:                    # Node.js before the network is asked or anything runs; the pinned packages, which
+            node_compare.require_node()     # npm ci fetches from the registry, only once a network to compare on
+            running_network(topology_path, data_root)   # is found running (its ClickException passes through)
             node_compare.install()
         except node_compare.NodeClientError as error:
             raise click.ClickException(f"--compare-node: {error}; or leave out --compare-node") from error

@@ -227,7 +227,8 @@ def wire_a_node_client(monkeypatch, latency: float) -> list:
         return node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.1}, name, plan, pool, settings)
 
     monkeypatch.setattr(node_compare, "run", fake_node_run)
-    monkeypatch.setattr(node_compare, "install", lambda: None)      # the stand-in needs no Node.js
+    monkeypatch.setattr(node_compare, "require_node", lambda: None)     # the stand-in needs no Node.js
+    monkeypatch.setattr(node_compare, "install", lambda: None)
     return got
 
 

@@ -57,6 +57,18 @@ def test_compare_node_without_a_usable_node_is_refused_before_the_network_is_ask
     assert asked == [] and got == [] and not output.exists()
 
 
+def test_compare_node_without_a_running_network_says_so_before_npm_fetches_the_node_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", a_path_holding(tmp_path / "bin", node="echo v20.11.1"))
+    installed = []
+    monkeypatch.setattr(node_compare, "install", lambda: installed.append("npm ci"))
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path / "no-network"), "-w", "register",
+                                        "--compare-node", "--duration", "1"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: no running network to benchmark"), result.output
+    assert installed == []
+
+
 def test_compare_node_is_not_checked_when_no_workload_named_has_a_node_counterpart(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", a_path_holding(tmp_path / "bin"))
     result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "hotkey", "--mode", "concurrency",
