@@ -63,6 +63,13 @@ DEFAULT_MAX_ATTESTATION_AGE_DAYS = 30
 # holds (999999999 days) and fail every attested registration as an internal error, where refused at
 # load it names the setting.
 MAX_ATTESTATION_AGE_DAYS = 36_500
+# The most max_payment_term_days may be: a hundred years, past any term a claim is given, so no term a network means
+# is refused. The rule itself compares days and is exact for any term; the bound is for how a term is written. The
+# contract writes it in every GetContractSettings answer and in its refusals, and Python writes an integer of more
+# digits than its limit (PYTHONINTMAXSTRDIGITS, as low as 640) not at all: a server started with a lower limit would
+# answer with an internal error where the others answer the term. A client reading JSON numbers as doubles (as
+# JavaScript does) reads a term past 2**53 days as another number.
+MAX_PAYMENT_TERM_DAYS = 36_500
 
 
 # How an attestation names a data source, and how many it names at most: one definition for the attestation
@@ -84,9 +91,16 @@ def _known_roles(field: str, roles: tuple[str, ...]) -> tuple[str, ...]:
     return roles
 
 
-# Of each setting in days: an example, and what null (unset) means, for a refusal of a value that is no number of days
-_UNSET_DAYS = {"max_payment_term_days": ("90", "one calendar year"),
-               "max_attestation_age_days": ("30", f"the default of {DEFAULT_MAX_ATTESTATION_AGE_DAYS} days")}
+# Of each setting in days, for a refusal of a value that is no number of days or out of its range: an example, what
+# null (unset) means, the most it may be in numbers and in words, and what the number bounds
+_DAYS_SETTINGS = {
+    "max_payment_term_days": ("90", "one calendar year", MAX_PAYMENT_TERM_DAYS, "a hundred years",
+                              "a claim may fall due at most that many days after its term starts"),
+    "max_attestation_age_days": ("30", f"the default of {DEFAULT_MAX_ATTESTATION_AGE_DAYS} days",
+                                 MAX_ATTESTATION_AGE_DAYS, "a hundred years",
+                                 "a passing attestation counts for a registration made at most that many days "
+                                 "after it"),
+}
 
 
 class ContractSettings(BaseModel):
@@ -95,10 +109,10 @@ class ContractSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_payment_term_days: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=MAX_PAYMENT_TERM_DAYS,
         description="longest allowed span to the due date, in days, from the issue date or from the claim's earliest "
-                    "invoice's date when that is earlier; unset (null, the default): one "
-                    "calendar year, after the 2025 rules on supply-chain payment terms: the due date no later than "
+                    f"invoice's date when that is earlier, 1 to {MAX_PAYMENT_TERM_DAYS}; unset (null, the default): "
+                    "one calendar year, after the 2025 rules on supply-chain payment terms: the due date no later than "
                     "the same day a year after that day (28 February from a 29 February), so 365 or "
                     "366 days as the year has a 29 February or not",
     )
@@ -163,19 +177,18 @@ class ContractSettings(BaseModel):
     @field_validator("max_payment_term_days", "max_attestation_age_days", mode="before")
     @classmethod
     def _days_as_a_number(cls, days: object, info: ValidationInfo) -> object:
-        unset = _UNSET_DAYS[info.field_name]
+        example, unset, most, most_in_words, bounds = _DAYS_SETTINGS[info.field_name]
         if isinstance(days, _LongInteger):
             raise ValueError(f"{shown(days)} is not a number of days any setting takes: write the days as a number "
-                             f"(e.g. {unset[0]}), or null for {unset[1]}")
+                             f"(e.g. {example}), or null for {unset}")
         if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
             raise ValueError(f"{shown(days)} is not a whole number of days: write the days as a number, "
-                             f"without quotes or decimals (e.g. {unset[0]}), or null for {unset[1]}")
-        if info.field_name == "max_attestation_age_days" and days is not None \
-                and not 1 <= days <= MAX_ATTESTATION_AGE_DAYS:
-            # 0 could be read as "no limit" or as "no pass counts": neither is offered, a network sets a number
-            raise ValueError(f"{days} days: a passing attestation counts for a registration made at "
-                             f"most that many days after it, so write 1 to {MAX_ATTESTATION_AGE_DAYS} "
-                             f"(a hundred years), or null for {_UNSET_DAYS[info.field_name][1]}")
+                             f"without quotes or decimals (e.g. {example}), or null for {unset}")
+        if days is not None and not 1 <= days <= most:
+            # 0 could be read as "no limit" or as "none allowed": neither is offered, a network sets a number.
+            # shown(): the number may be too long for str() on this interpreter (see MAX_PAYMENT_TERM_DAYS)
+            raise ValueError(f"{shown(days)} days: {bounds}, so write 1 to {most} ({most_in_words}), or null "
+                             f"for {unset}")
         return days
 
     @field_validator("require_attestation", mode="before")

@@ -79,7 +79,9 @@ class _ClaimOperations:
             settings = yield self.contract_settings()
         except (GatewayError, ReceivablesError):
             return None
-        term = ContractSettings(max_payment_term_days=settings.max_payment_term_days)
+        # as the contract answered it, unchecked: a contract of another version may allow a longer term than
+        # this one's configuration bound (config.MAX_PAYMENT_TERM_DAYS), and the rule holds a claim to any term
+        term = ContractSettings.model_construct(max_payment_term_days=settings.max_payment_term_days)
         refusal = term_refusal(term, registration.issue_date, registration.due_date,
                                [(inv.number, inv.date) for inv in registration.invoices],
                                today if today is not None else business_today())

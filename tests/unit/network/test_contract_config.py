@@ -76,7 +76,7 @@ def test_the_contract_block_sets_the_contract_rules(topology):
     ({"attesting_roles": ["financier", "regulator"]},
      "topology.yaml: contract.attesting_roles: regulator may not attest: the regulator reads everything but changes "
      "only freeze state"),
-    ({"max_payment_term_days": 0}, "topology.yaml: contract.max_payment_term_days: Input should be greater than"),
+    ({"max_payment_term_days": 0}, "topology.yaml: contract.max_payment_term_days: 0 days: a claim may fall due at most"),
     ({"require_attestations": True}, "topology.yaml: contract.require_attestations: Extra inputs are not permitted"),
 ])
 def test_a_bad_contract_block_is_reported_by_field(topology, contract_block, message):

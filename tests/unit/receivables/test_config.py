@@ -44,7 +44,7 @@ def test_a_missing_file_is_named_with_the_variable_and_what_to_do(tmp_path):
 
 @pytest.mark.parametrize("change, where, what", [
     ({"org_roles": {BANK2: ["lender"]}}, "org_roles", "org_roles.Bank2MSP: lender is not one of"),
-    ({"max_payment_term_days": 0}, "max_payment_term_days", "greater than or equal to 1"),
+    ({"max_payment_term_days": 0}, "max_payment_term_days", "0 days: a claim may fall due at most that many"),
     ({"require_attestation": "sometimes"}, "require_attestation", "is not true or false"),
     ({"surprise": 1}, "surprise", "Extra inputs are not permitted"),
 ])
