@@ -10,6 +10,7 @@ neither ``chaincode.shim`` nor ``chaincode.contract``, nor the Fabric protos the
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pydantic
@@ -29,6 +30,12 @@ def excerpt(value: str | bytes, limit: int = EXCERPT_CHARACTERS) -> str:
     with "..." ending a value that was cut (bytes are read as UTF-8, invalid bytes replaced)."""
     text = value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else value
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+# Python's default limit on the digits it converts to an int: the most digits a whole number the runtime or the
+# receivables contract reads may have (an argument, a number in the network configuration). Fixed here rather than
+# read from the interpreter, whose limit an environment variable can change: every endorsing peer must agree.
+MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
 
 
 # JSON's names for the kinds of value a document holds, for a message naming a value's kind without showing it

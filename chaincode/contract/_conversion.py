@@ -24,7 +24,8 @@ from typing import Any
 import pydantic
 import pydantic_core
 
-from chaincode.caller_values import RepeatedKey, first_errors, json_kind, no_repeated_keys, refuse_repeated_keys
+from chaincode.caller_values import (MAX_INTEGER_DIGITS, RepeatedKey, first_errors, json_kind, no_repeated_keys,
+                                     refuse_repeated_keys)
 from chaincode.shim._errors import InvalidValue
 from chaincode.shim._text import excerpt
 
@@ -32,9 +33,6 @@ from ._errors import ContractError
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _EMPTY = inspect.Parameter.empty
-# Python's default limit on the digits it converts to an int. Fixed here rather than read from the
-# interpreter, whose limit an environment variable can change: every endorsing peer must agree.
-MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
 # The lowest limit an interpreter can be started with: a whole number of no more digits converts on every peer, so
 # a JSON document without a longer run of digits has its whole numbers built by json's own C code, not one Python
 # call each (_whole_number).

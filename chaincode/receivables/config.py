@@ -22,11 +22,14 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
                       model_validator)
+
+from chaincode.caller_values import MAX_INTEGER_DIGITS
 
 from . import dates
 from .errors import shown
@@ -101,6 +104,18 @@ _DAYS_SETTINGS = {
                                  "a passing attestation counts for a registration made at most that many days "
                                  "after it"),
 }
+
+# An integer from this on is named by its length (an integer of N digits) where a setting refuses it, as a longer one
+# in the file is: written out it would be cut, and past the interpreter's digit limit (which may be set as low as
+# 640) not written at all, so servers would word one refusal differently
+_LONGEST_SHOWN = 10 ** 40
+
+
+def _as_refused(value: object) -> object:
+    """``value`` as a setting's refusal shows it: an integer too long to show by its length (``_LONGEST_SHOWN``)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _LONGEST_SHOWN:
+        return _LongInteger(Decimal(value).adjusted() + 1)
+    return value
 
 
 class ContractSettings(BaseModel):
@@ -178,6 +193,7 @@ class ContractSettings(BaseModel):
     @classmethod
     def _days_as_a_number(cls, days: object, info: ValidationInfo) -> object:
         example, unset, most, most_in_words, bounds = _DAYS_SETTINGS[info.field_name]
+        days = _as_refused(days)
         if isinstance(days, _LongInteger):
             raise ValueError(f"{shown(days)} is not a number of days any setting takes: write the days as a number "
                              f"(e.g. {example}), or null for {unset}")
@@ -185,9 +201,8 @@ class ContractSettings(BaseModel):
             raise ValueError(f"{shown(days)} is not a whole number of days: write the days as a number, "
                              f"without quotes or decimals (e.g. {example}), or null for {unset}")
         if days is not None and not 1 <= days <= most:
-            # 0 could be read as "no limit" or as "none allowed": neither is offered, a network sets a number.
-            # shown(): the number may be too long for str() on this interpreter (see MAX_PAYMENT_TERM_DAYS)
-            raise ValueError(f"{shown(days)} days: {bounds}, so write 1 to {most} ({most_in_words}), or null "
+            # 0 could be read as "no limit" or as "none allowed": neither is offered, a network sets a number
+            raise ValueError(f"{days} days: {bounds}, so write 1 to {most} ({most_in_words}), or null "
                              f"for {unset}")
         return days
 
@@ -195,7 +210,8 @@ class ContractSettings(BaseModel):
     @classmethod
     def _true_or_false(cls, value: object) -> object:
         if not isinstance(value, bool):
-            raise ValueError(f"{shown(value)} is not true or false: write true or false, without quotes")
+            raise ValueError(f"{shown(_as_refused(value))} is not true or false: write true or false, without "
+                             "quotes")
         return value
 
     @field_validator("attestation_sources")
@@ -363,22 +379,24 @@ def _field_path(loc: tuple) -> str:
 
 
 class _LongInteger:
-    """A JSON integer of more digits than Python turns into an int (its int string conversion limit, 4300 digits
-    by default), read as this stand-in rather than failing the whole file with a bare ValueError: no setting is
-    such a number, and the setting it was given for refuses it by name, as any other bad value."""
+    """A JSON integer of more than MAX_INTEGER_DIGITS digits, read as this stand-in and never converted (the time
+    that takes grows with the square of its length): no setting is such a number, and the setting it was given for
+    refuses it by name, as any other bad value. A number of days too long to show is named so too
+    (``_LONGEST_SHOWN``)."""
 
-    def __init__(self, digits: str) -> None:
-        self.length = len(digits.lstrip("-"))
+    def __init__(self, length: int) -> None:
+        self.length = length
 
     def __repr__(self) -> str:   # as errors.shown quotes it
         return f"an integer of {self.length} digits"
 
 
 def _integer(digits: str) -> int | _LongInteger:
-    try:
-        return int(digits)
-    except ValueError:   # past the int string conversion limit: the only ValueError JSON's digits give
-        return _LongInteger(digits)
+    """A JSON integer, or the stand-in for one of more than MAX_INTEGER_DIGITS digits: a fixed limit, not the
+    interpreter's own (PYTHONINTMAXSTRDIGITS), so that every server refuses the same files. Converted through
+    Decimal, which that limit does not bind."""
+    length = len(digits.lstrip("-"))
+    return _LongInteger(length) if length > MAX_INTEGER_DIGITS else int(Decimal(digits))
 
 
 def parse_config(text: str, source: str) -> NetworkConfig:

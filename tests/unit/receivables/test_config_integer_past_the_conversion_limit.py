@@ -5,6 +5,10 @@ Python's bare "Exceeds the limit (4300 digits) for integer string conversion".""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +54,41 @@ def test_a_file_that_is_such_a_number_is_no_object():
 
 def test_a_number_within_the_limit_is_read_as_ever():
     assert cfg.parse_config(with_setting("max_payment_term_days", "120"), "c.json").max_payment_term_days == 120
+
+
+# Each setting's refusal of a long integer, in a server started with the digit limit PYTHONINTMAXSTRDIGITS gives
+_REFUSALS = """
+import json, sys
+from chaincode.receivables import config as cfg
+settings = json.loads(cfg.to_json(cfg.DEFAULT_CONFIG))
+for name in ("max_payment_term_days", "max_attestation_age_days", "require_attestation"):
+    for digits in (700, 4300, 4301, 5000):
+        settings[name] = "PLACE"
+        try:
+            cfg.parse_config(json.dumps(settings).replace('"PLACE"', "9" * digits), "network_config.json")
+        except cfg.NetworkConfigError as refused:
+            print(refused)
+        else:
+            print(name, digits, "loaded")
+        settings[name] = None if name != "require_attestation" else False
+"""
+
+
+def _refusals(limit: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONINTMAXSTRDIGITS"}
+    if limit is not None:
+        env["PYTHONINTMAXSTRDIGITS"] = limit
+    run = subprocess.run([sys.executable, "-c", _REFUSALS], env=env, capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[3])
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_every_server_refuses_the_same_files_in_the_same_words_whatever_its_digit_limit():
+    # the limit fixed at Python's default (MAX_INTEGER_DIGITS), as the runtime's argument conversion fixes it: a
+    # server started with a lower limit (640 the lowest) or none (0) read the same file otherwise
+    default = _refusals(None)
+    assert "loaded" not in default and "an integer of 4301 digits is not a number of days" in default
+    assert "an integer of 4300 digits is not a number of days" in default
+    assert _refusals("640") == default
+    assert _refusals("0") == default
