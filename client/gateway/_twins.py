@@ -116,7 +116,7 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 continue
             if inspect.isawaitable(step) and not _of_this_package(body):
                 run.end()
-                raise ValueError(_mixed_families(body, args, step, asynchronous=False))
+                raise ValueError(_mixed_families(body, args, kwargs, step, asynchronous=False))
             try:
                 refuse_awaitable(step)
             except ValueError:
@@ -146,7 +146,7 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
             if not isinstance(step, (Pause, Offload)) and not inspect.isawaitable(step):
                 run.end()  # no later step: a submit after a sync endorse would be ordered unawaited
                 if not _of_this_package(body):
-                    raise ValueError(_mixed_families(body, args, step, asynchronous=True))
+                    raise ValueError(_mixed_families(body, args, kwargs, step, asynchronous=True))
                 raise ValueError(
                     f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
                     "which connect_async() cannot use. That call has already been made (its request reached the "
@@ -258,15 +258,22 @@ def _of_this_package(body: Callable) -> bool:
     return module == __package__ or module.startswith(f"{__package__}.")
 
 
-def _mixed_families(body: Callable, args: tuple, step: Any, *, asynchronous: bool) -> str:
+def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asynchronous: bool) -> str:
     """The message of a body run by one family (``asynchronous``: awaited) whose step came from a gateway object of
     the other: which client was given which objects, what became of the call, and what to give or use instead.
 
     The client is the body's own object (a bound method's, else its first argument); the objects named are the
-    gateway objects of the other family among its attributes (``contract``, ``network``)."""
-    owner = getattr(body, "__self__", None) or (args[0] if args else None)
-    given, advice = mixed_families(type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {},
-                                   asynchronous=asynchronous)
+    gateway objects of the other family among its attributes (``contract``, ``network``). A body given a gateway
+    object itself as its first argument is a function's (client.ledger's ``current_config(qscc, ...)``): the
+    function is named, with the gateway objects among its arguments and its twin function."""
+    owner = getattr(body, "__self__", None) or (args[0] if args else kwargs.get(_first_parameter(body)))
+    if _family_of(owner) is None:
+        given, advice = mixed_families(type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {},
+                                       asynchronous=asynchronous)
+    else:
+        function, twin = _functions_running(body, asynchronous)
+        given, advice = mixed_families(function, inspect.signature(body).bind_partial(*args, **kwargs).arguments,
+                                       asynchronous=asynchronous, twin=twin)
     if asynchronous:
         return (f"{given}: a call returned {type(step).__name__}, not an awaitable. That call has already run to its "
                 "end, blocking the event loop (a submit so made was sent to the orderer); nothing after it was sent. "
@@ -279,16 +286,17 @@ def _mixed_families(body: Callable, args: tuple, step: Any, *, asynchronous: boo
     return f"{given}: a call returned {type(step).__name__}, an awaitable, and {fate}. {advice}"
 
 
-def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool) -> tuple[str, str]:
+def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool, twin: str | None = None
+                   ) -> tuple[str, str]:
     """What to say of ``client``, a client built on the gateway's objects of one family (``asynchronous``: one that
     awaits its calls), that holds objects of the other (``held``: what it holds, by the names it holds them under):
     which objects of the other family it was given, and what to give it instead, or the twin client to use with
     them. Said of objects no gateway class tells the family of (a wrapper) when it holds no gateway object of the
     other family; the twin is advised only when it holds none of its own family either, with which the twin would
-    be as mixed."""
+    be as mixed. ``twin``: its name, where it is not the client's with Async added or taken away (a function's)."""
     others = [(name, type(value).__name__) for name, value in held.items() if _family_of(value) is (not asynchronous)]
     twin = "" if any(_family_of(value) is asynchronous for value in held.values()) else \
-        f", or use {_twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
+        f", or use {twin or _twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
     given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in others)
              or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
     wanted = (" and ".join(f"the {_twin_name(kind)}" for _, kind in others)
@@ -304,6 +312,21 @@ def of_the_other_family(held: dict[str, Any], *, asynchronous: bool) -> bool:
     """Whether any of ``held`` is an object of the gateway's other family than ``asynchronous`` names: told by the
     classes a Gateway builds, so that an object of neither (a wrapper, a test's stand-in) is never one."""
     return any(_family_of(value) is (not asynchronous) for value in held.values())
+
+
+def _first_parameter(body: Callable) -> str | None:
+    return next(iter(inspect.signature(body).parameters), None)
+
+
+def _functions_running(body: Callable, asynchronous: bool) -> tuple[str, str]:
+    """The names its module gives the function of this family (``asynchronous``) and its twin that run ``body``
+    (``current_config`` and ``current_config_async``): the functions :func:`blocking` and :func:`awaiting` made of
+    it, which their module may name as it likes."""
+    module = inspect.getmodule(body)
+    names = {inspect.iscoroutinefunction(value): name for name, value in vars(module).items()
+             if getattr(value, "__wrapped__", None) is body and not name.startswith("_")} if module else {}
+    own = names.get(asynchronous, body.__name__)
+    return own, names.get(not asynchronous, f"the {'sync' if asynchronous else 'async'} twin of {own}")
 
 
 def _family_of(value: Any) -> bool | None:
