@@ -9,6 +9,8 @@ import asyncio
 import pytest
 
 from client.gateway import connect, connect_async, private_key_signer
+from client.ledger.lifecycle import chaincode_definition
+from client.ledger.qscc import current_config, current_config_async
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
 
 from .gateway_fakes import AsyncFakeTransport, FakeTransport
@@ -33,6 +35,23 @@ async def _async_client_over_a_contract(credentials, fake):
         await AsyncReceivablesClient(network.get_contract("receivables")).get_receivable("R-1")
 
 
+# client.ledger's readers: functions given the gateway's qscc or _lifecycle Contract, not a client holding it
+async def _blocking_reader_over_an_async_contract(credentials, fake):
+    async with connect_async(transport=AsyncFakeTransport(fake), **_signing(credentials)) as gateway:
+        current_config(gateway.get_network(CHANNEL).get_contract("qscc"), "Org1MSP", CHANNEL)
+
+
+async def _async_reader_over_a_contract(credentials, fake):
+    with connect(transport=fake, **_signing(credentials)) as gateway:
+        await current_config_async(gateway.get_network(CHANNEL).get_contract("qscc"), "Org1MSP", CHANNEL)
+
+
+async def _blocking_reader_given_an_async_contract_by_keyword(credentials, fake):
+    async with connect_async(transport=AsyncFakeTransport(fake), **_signing(credentials)) as gateway:
+        chaincode_definition(lifecycle=gateway.get_network(CHANNEL).get_contract("_lifecycle"), msp_id="Org1MSP",
+                             chaincode="receivables")
+
+
 @pytest.mark.parametrize("mixed, opening, fate, closing, sent", [
     (_blocking_client_over_an_async_contract,
      "ReceivablesClient runs each call to its end, and was given an AsyncContract as its contract and an AsyncNetwork "
@@ -48,7 +67,27 @@ async def _async_client_over_a_contract(credentials, fake):
      "Give AsyncReceivablesClient the AsyncContract of a gateway from connect_async(), or use ReceivablesClient with "
      "these",
      []),
-], ids=["blocking-client-async-contract", "async-client-contract"])
+    (_blocking_reader_over_an_async_contract,
+     "current_config runs each call to its end, and was given an AsyncContract as its qscc, of the async client "
+     "connect_async() makes: a call returned coroutine, an awaitable",
+     "it was closed without being run, so nothing was sent",
+     "Give current_config the Contract of a gateway from connect(), or use current_config_async with these, awaiting "
+     "its calls",
+     []),
+    (_async_reader_over_a_contract,
+     "current_config_async awaits its calls, and was given a Contract as its qscc, of the sync client connect() "
+     "makes: a call returned bytes, not an awaitable",
+     "That call has already run to its end",
+     "Give current_config_async the AsyncContract of a gateway from connect_async(), or use current_config with "
+     "these",
+     ["evaluate"]),
+    (_blocking_reader_given_an_async_contract_by_keyword,
+     "chaincode_definition runs each call to its end, and was given an AsyncContract as its lifecycle",
+     "nothing was sent",
+     "or use chaincode_definition_async with these, awaiting its calls",
+     []),
+], ids=["blocking-client-async-contract", "async-client-contract", "blocking-reader-async-contract",
+        "async-reader-contract", "blocking-reader-async-contract-by-keyword"])
 def test_a_client_given_the_other_familys_objects_names_them_and_what_to_use(credentials, mixed, opening, fate,
                                                                               closing, sent):
     fake = FakeTransport()
