@@ -316,12 +316,13 @@ def note_late_by_count(score: DebtorScore) -> None:
     paid on time moves it little; but a few large claims paid on time (cheapest round-tripped through a
     supplier the debtor controls) outweigh many small ones paid late. When the late share by count is well
     above the weighted share the model weighs, say both (stderr, beside --json), with what to check."""
-    f = score.features
-    fell_due = f.settled_on_time_count + f.settled_late_count + f.overdue_count
-    by_weight = f.by_amount_all.weighted_late_share()
-    if not fell_due or by_weight is None:
+    # both shares of the same claims, those that fell due (by_amount_all): counted from the settlements, a claim
+    # paid before its due date was among them before any late share counted it (late_payment-v18)
+    all_time = score.features.by_amount_all
+    by_weight = all_time.weighted_late_share()
+    if not all_time.count or by_weight is None:
         return
-    by_count = (f.settled_late_count + f.overdue_count) / fell_due
+    by_count = all_time.late_count / all_time.count
     if by_count - by_weight < LATE_BY_COUNT_GAP:
         return
     click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_count:.0%} of the claims "

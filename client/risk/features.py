@@ -168,6 +168,9 @@ class AmountFellDue(BaseModel):
 
     amount: int = 0
     late_amount: int = 0
+    # how many claims fell due, and of them were paid late or not yet: the same claims counted, not weighed
+    count: int = 0
+    late_count: int = 0
     # what the late shares weigh (since v15): each claim its claim_weight, and of one paid late or not yet, that
     # weight times the part of its face still owed when it fell due
     weight: float = 0.0
@@ -178,6 +181,7 @@ class AmountFellDue(BaseModel):
         """``fell_due`` and those of them paid late or not yet (``late``), read as of ``as_of``."""
         late_amounts = [(o, o.late_amount(as_of)) for o in late]
         return cls(amount=sum(o.face for o in fell_due), late_amount=sum(amount for _, amount in late_amounts),
+                   count=len(fell_due), late_count=len(late),
                    weight=sum(claim_weight(o.face) for o in fell_due),
                    late_weight=sum(claim_weight(o.face) * (amount / o.face) for o, amount in late_amounts if o.face))
 

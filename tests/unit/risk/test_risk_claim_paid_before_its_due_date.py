@@ -9,6 +9,7 @@ from client.risk import ReceivableHistory, debtor_features
 from client.risk.features import MODEL_FEATURES
 
 from .risk_helpers import DEBTOR, lifecycle
+from .test_risk_score_notes_what_its_counts_hide import score, small_late_claims_beside_a_large_one_on_time
 
 DUE = date(2026, 3, 2)                 # a Monday: its last day on time
 PAID_EARLY = DUE - timedelta(days=3)   # as the simulator's debtors pay some claims
@@ -52,3 +53,15 @@ def test_once_it_has_fallen_due_the_share_of_all_time_counts_it_on_time_as_the_w
     assert after.by_amount_all.late_amount == before.by_amount_all.late_amount
     assert inputs(after)["late_log_odds_all"] < inputs(before)["late_log_odds_all"]
 
+
+
+def test_the_note_on_late_claims_by_count_counts_the_claims_the_share_of_all_time_weighs(tmp_path):
+    """`risk score` says when the share of the claims that fell due paid late by count is well above the share
+    the grade weighs: both over the same claims. Twenty claims paid before their due date, which no late share
+    counts yet, took the count from 91% (10 of the 11 claims that fell due) to 32%, as if they had fallen due."""
+    paid_early = [event for k in range(20) for event in lifecycle(
+        f"E{k}", date(2026, 4, 1) + timedelta(days=k), date(2026, 7, 15), face=100_000, paid=date(2026, 5, 15))]
+    scored, said = score(tmp_path, small_late_claims_beside_a_large_one_on_time() + paid_early)
+    assert scored["features"]["settled_on_time_count"] == 21   # the large claim and the twenty paid early
+    assert (f"note: {DEBTOR} paid late, or has not yet paid, 91% of the claims that fell due but 4% of them "
+            "weighed by the square root of their amounts") in said.replace("\n", " ")
