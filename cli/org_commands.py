@@ -1037,6 +1037,10 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
     else:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
         root, spec = net.data_root, net.topology.org(org_name)
+        if not (root / "crypto" / spec.name).is_dir():    # listed, every user would read as planned, never issued
+            raise NetworkError(f"no crypto material for {spec.name} in {root}: run `recfin network up` first, or "
+                               f"give --data-root the network's data folder (--keys: the company's own keys folder "
+                               f"`recfin org keys` wrote)")
     emit(org_users.list_users(root, spec), as_json=as_json,
          columns=["user", "role", "recfin_role", "enterprise", "serial", "ends", "revoked", "client_id"])
 

@@ -275,6 +275,15 @@ def test_list_help_says_which_crl_it_reads(runner):
     assert "recfin org user list supplier --sync" in text
 
 
+def test_list_where_no_network_was_set_up_says_so_instead_of_listing_users_never_issued(runner, tmp_path):
+    result = runner.invoke(org, ["user", "list", "supplier"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: no crypto material for supplier in {tmp_path / 'home' / 'network'}: run `recfin network up` first, "
+        "or give --data-root the network's data folder (--keys: the company's own keys folder `recfin org keys` "
+        "wrote)"]
+
+
 @pytest.mark.parametrize("args", [["--bundle", "."], ["--msp-dir", "."]])
 def test_list_takes_bundle_and_msp_dir_only_to_sync(runner, network_home, args):
     result = runner.invoke(org, ["user", "list", "supplier", *args])
