@@ -54,7 +54,6 @@ def test_once_it_has_fallen_due_the_share_of_all_time_counts_it_on_time_as_the_w
     assert inputs(after)["late_log_odds_all"] < inputs(before)["late_log_odds_all"]
 
 
-
 def test_the_note_on_late_claims_by_count_counts_the_claims_the_share_of_all_time_weighs(tmp_path):
     """`risk score` says when the share of the claims that fell due paid late by count is well above the share
     the grade weighs: both over the same claims. Twenty claims paid before their due date, which no late share
