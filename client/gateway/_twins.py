@@ -273,7 +273,7 @@ def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asy
     else:
         function, twin = _functions_running(body, asynchronous)
         given, advice = mixed_families(function, inspect.signature(body).bind_partial(*args, **kwargs).arguments,
-                                       asynchronous=asynchronous, twin=twin)
+                                       asynchronous=asynchronous, twin_name=twin)
     if asynchronous:
         return (f"{given}: a call returned {type(step).__name__}, not an awaitable. That call has already run to its "
                 "end, blocking the event loop (a submit so made was sent to the orderer); nothing after it was sent. "
@@ -286,17 +286,18 @@ def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asy
     return f"{given}: a call returned {type(step).__name__}, an awaitable, and {fate}. {advice}"
 
 
-def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool, twin: str | None = None
+def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool, twin_name: str | None = None
                    ) -> tuple[str, str]:
     """What to say of ``client``, a client built on the gateway's objects of one family (``asynchronous``: one that
     awaits its calls), that holds objects of the other (``held``: what it holds, by the names it holds them under):
     which objects of the other family it was given, and what to give it instead, or the twin client to use with
     them. Said of objects no gateway class tells the family of (a wrapper) when it holds no gateway object of the
     other family; the twin is advised only when it holds none of its own family either, with which the twin would
-    be as mixed. ``twin``: its name, where it is not the client's with Async added or taken away (a function's)."""
+    be as mixed. ``twin_name``: the twin's name, where it is not the client's with Async added or taken away (a
+    function's)."""
     others = [(name, type(value).__name__) for name, value in held.items() if _family_of(value) is (not asynchronous)]
     twin = "" if any(_family_of(value) is asynchronous for value in held.values()) else \
-        f", or use {twin or _twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
+        f", or use {twin_name or _twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
     given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in others)
              or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")
     wanted = (" and ".join(f"the {_twin_name(kind)}" for _, kind in others)
