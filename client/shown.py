@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import sys
 
-# the longest a value is shown in a message; past it, its first CUT_START and last CUT_END characters
+# the longest a value is shown whole in a message; past it, its first CUT_START and last CUT_END characters and its
+# length, unless that is no shorter than the value (a text of up to 69 characters is shown whole)
 SHOWN_LENGTH = 60
 CUT_START = 40
 CUT_END = 12
@@ -33,13 +34,16 @@ CUT_END = 12
 def shown_value(value: object) -> str:
     """``value`` for an error message: text in quotes (``repr()``), anything else as JSON spells it
     (:func:`json_spelled`), each character that does not print escaped; past :data:`SHOWN_LENGTH` characters, its
-    start and end and how many characters it has (``'abc...xyz' (5000 characters)``)."""
+    start and end and how many characters it has (``'abc...xyz' (5000 characters)``) where that is shorter."""
     if isinstance(value, str):
         text, length = repr(value), len(value)
     else:
         written = json_spelled(value)
         text, length = printable_json(written), len(written)
-    return text if len(text) <= SHOWN_LENGTH else f"{text[:CUT_START]}...{text[-CUT_END:]} ({length} characters)"
+    if len(text) <= SHOWN_LENGTH:
+        return text
+    cut = f"{text[:CUT_START]}...{text[-CUT_END:]} ({length} characters)"
+    return cut if len(cut) < len(text) else text
 
 
 def printable_json(text: str) -> str:

@@ -34,7 +34,17 @@ def test_a_long_value_keeps_its_start_and_end_and_says_its_length():
     assert shown_value("a" * 50 + "b" * 50) == f"'{'a' * 39}...{'b' * 11}' (100 characters)"
     shown = shown_value(list(range(1000)))
     assert shown.startswith("[0, 1, 2") and shown.endswith("998, 999] (4890 characters)")
-    assert len(shown_value("x" * SHOWN_LENGTH)) > SHOWN_LENGTH
+
+
+@pytest.mark.parametrize("length", [SHOWN_LENGTH - 1, SHOWN_LENGTH, 69])
+def test_a_value_whose_cut_form_is_no_shorter_is_shown_whole(length):
+    """Its start, end and length note (71 characters for a length of two digits) would be longer than the value."""
+    assert shown_value("x" * length) == repr("x" * length)
+    assert shown_value(["x" * (length - 4)]) == f'["{"x" * (length - 4)}"]'
+
+
+def test_a_value_is_cut_from_where_that_shortens_it():
+    assert shown_value("x" * 70) == f"'{'x' * 39}...{'x' * 11}' (70 characters)"
 
 
 def test_an_integer_python_will_not_write_is_named_not_raised():
