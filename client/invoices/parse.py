@@ -28,10 +28,10 @@ from typing import Any, Callable, Iterator
 
 from client.money import plain_yuan
 from client.shown import SHOWN_LENGTH, json_spelled, printable_json, shown_value
-from client.user_files import UnreadableFile, read_user_bytes
+from client.user_files import UnreadableFile, on_one_line, read_user_bytes
 
 from ._ocr import image_kind
-from ._reading import (ValueProblem, as_written, deduction_problem, difference_tax, offset_invoice, plain_digits,
+from ._reading import (ValueProblem, deduction_problem, difference_tax, offset_invoice, plain_digits,
                        to_fen, to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
@@ -1000,6 +1000,11 @@ def _original_identity(r: _Reader, code: str, number: str, paper_code: str, pape
 
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
                      "entry")
+# How many flagged fields a refusal names, and the longest place or reason it names as written: the reader flags a
+# few fields of an invoice, each with a reason of a sentence or two (one quoting what it read runs to some 300
+# characters), and a hand-edited list may hold anything
+_FLAGS_NAMED = 10
+_FLAG_TEXT_LENGTH = 500
 
 
 LOW_CONFIDENCE_ADVICE = ("check every field against the scan (or read it again without --min-confidence), correct "
@@ -1031,7 +1036,19 @@ def _refuse_unreviewed(r: _Reader, listed: Any) -> None:
     if not isinstance(listed, list) or not all(isinstance(u, dict) for u in listed):
         raise r.fail("unreviewed", "not a list of flagged fields: it lists the fields of a scan's reading that a "
                                    f"person must check; {UNREVIEWED_ADVICE}")
-    named = "; ".join(f"{as_written(u.get('field', '?'))} ({as_written(u.get('reason', 'flagged'))})"
-                      for u in listed)
+    named = "; ".join(f"{_flag_text(u.get('field', '?'))} ({_flag_text(u.get('reason', 'flagged'))})"
+                      for u in listed[:_FLAGS_NAMED])
+    if len(listed) > _FLAGS_NAMED:
+        named += f"; and {len(listed) - _FLAGS_NAMED} more"
     raise r.fail("unreviewed", f"{len(listed)} field(s) flagged when the scan was read, not yet checked: {named}; "
                                f"{UNREVIEWED_ADVICE}")
+
+
+def _flag_text(value: object) -> str:
+    """A flagged field's place or reason as a refusal names it: as the reader wrote it (``lines[1].name``,
+    ``low confidence 0.561 < 0.800``), so a person finds it in the file and in the reading; any other value as every
+    refused value is shown (:func:`~client.shown.shown_value`: quoted, escaped, cut short), as a text holding a
+    character that does not print as itself, or longer than the reader writes, is."""
+    if isinstance(value, str) and len(value) <= _FLAG_TEXT_LENGTH and on_one_line(value) == value:
+        return value
+    return shown_value(value)

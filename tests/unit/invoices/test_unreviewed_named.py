@@ -1,0 +1,43 @@
+"""A file's "unreviewed" list is refused naming each flagged field and why as the reader wrote them, so a person finds
+them in the file; an entry the reader did not write (a line break, a character that does not print, thousands of
+characters, a list of thousands) is shown as any refused value is, quoted, escaped and cut, and the list named in
+part, where it was copied into the message whole."""
+
+from __future__ import annotations
+
+from client.invoices import invoice_to_json
+
+from ._review import file_refused
+from ._samples import invoice
+
+ADVICE = 'check them against the scan, correct the values in this file, then delete the "unreviewed" entry'
+
+
+def _problem(unreviewed: list) -> str:
+    return file_refused({**invoice_to_json(invoice()), "unreviewed": unreviewed}).problem
+
+
+def test_the_readers_own_text_is_named_as_written():
+    reason = ("not compared with the page images covering pages 1 and 2 (no OCR engine): they may print other "
+              "figures than the text layer says; check it against the page; " + "科" * 150)
+    problem = _problem([{"field": "total_with_tax", "reason": reason}])
+    assert problem == f"1 field(s) flagged when the scan was read, not yet checked: total_with_tax ({reason}); {ADVICE}"
+
+
+def test_a_character_that_does_not_print_is_escaped_in_quotes():
+    problem = _problem([{"field": "lines[1].name\nError: forged", "reason": "low\u202e confidence"}])
+    assert problem.isprintable()
+    assert "'lines[1].name\\nError: forged' ('low\\u202e confidence')" in problem
+
+
+def test_a_value_of_thousands_of_characters_is_cut_and_one_no_text_spelled_as_json():
+    problem = _problem([{"field": "x" * 10_000, "reason": {"said": None}}, {"field": 7}])
+    assert f"'{'x' * 39}...{'x' * 11}' (10000 characters) ({{\"said\": null}}); 7 (flagged)" in problem
+    assert len(problem) < 400
+
+
+def test_a_list_of_thousands_names_the_first_ten_and_how_many_more():
+    problem = _problem([{"field": f"lines[{i}].name", "reason": "low confidence"} for i in range(1000)])
+    assert problem.startswith("1000 field(s) flagged when the scan was read, not yet checked: lines[0].name (low "
+                              "confidence); lines[1].name")
+    assert "lines[9].name (low confidence); and 990 more; check them" in problem and "lines[10]" not in problem
