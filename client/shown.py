@@ -25,7 +25,7 @@ import json
 import sys
 
 # the longest a value is shown whole in a message; past it, its first CUT_START and last CUT_END characters and its
-# length, unless that is no shorter than the value (a text of up to 69 characters is shown whole)
+# length, unless that is no shorter (a value written in up to 71 characters, a plain text of up to 69, is whole)
 SHOWN_LENGTH = 60
 CUT_START = 40
 CUT_END = 12

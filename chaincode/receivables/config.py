@@ -381,8 +381,8 @@ def _field_path(loc: tuple) -> str:
 class _LongInteger:
     """A JSON integer of more than MAX_INTEGER_DIGITS digits, read as this stand-in and never converted (the time
     that takes grows with the square of its length): no setting is such a number, and the setting it was given for
-    refuses it by name, as any other bad value. A number of days too long to show is named so too
-    (``_LONGEST_SHOWN``)."""
+    refuses it by name, as any other bad value. An integer too long to show in a setting's refusal is named so too
+    (``_as_refused``)."""
 
     def __init__(self, length: int) -> None:
         self.length = length

@@ -1045,10 +1045,10 @@ def _refuse_unreviewed(r: _Reader, listed: Any) -> None:
 
 
 def _flag_text(value: object) -> str:
-    """A flagged field's place or reason as a refusal names it: as the reader wrote it (``lines[1].name``,
-    ``low confidence 0.561 < 0.800``), so a person finds it in the file and in the reading; any other value as every
-    refused value is shown (:func:`~client.shown.shown_value`: quoted, escaped, cut short), as a text holding a
-    character that does not print as itself, or longer than the reader writes, is."""
+    """A flagged field's place or reason as a refusal names it: text as the reader wrote it (``lines[1].name``,
+    ``low confidence 0.561 < 0.800``), so a person finds it in the file and in the reading; anything else (no text,
+    or text holding a character that does not print as itself, or longer than the reader writes) as every refused
+    value is shown, quoted, escaped and cut short (:func:`~client.shown.shown_value`)."""
     if isinstance(value, str) and len(value) <= _FLAG_TEXT_LENGTH and on_one_line(value) == value:
         return value
     return shown_value(value)
