@@ -63,9 +63,11 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
 
     def __setattr__(self, name: str, value: Any) -> None:
         # a contract or network put in place of the one the constructor took is refused as the constructor refuses
-        # it (the constructor checks both before it keeps either)
-        if name in ("contract", "network") and "network" in vars(self):
-            self._refuse_the_other_family({"contract": self.contract, "network": self.network, name: value})
+        # it. What the client holds is read with a default: a subclass may keep its network before the constructor
+        # runs, or hold it behind a property, and is checked as any client is
+        if name in ("contract", "network"):
+            self._refuse_the_other_family({"contract": getattr(self, "contract", None),
+                                           "network": getattr(self, "network", None), name: value})
         super().__setattr__(name, value)
 
     def _own_network(self, network: Any | None) -> Any | None:
@@ -129,8 +131,9 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
                              "or check_checkpoint(..., network=...)")
         return self._run_steps(self._check_checkpoint_steps)(checkpoint, _id(msp_id, "msp_id"), network)
 
-    @staticmethod
-    def _check_checkpoint_steps(checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:
+    def _check_checkpoint_steps(self, checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:
+        # a method, not a static one: the runner names the body's own object (this client, not the checkpoint) when
+        # a step is of the other family's (a wrapped network's)
         # as the gateway decides whether a checkpoint wins over start_block: one that holds no position names no
         # transaction to meet
         if not holds_position(checkpoint) or not checkpoint.transaction_id:

@@ -200,3 +200,65 @@ def test_a_wrapper_of_an_async_contract_is_made_and_refused_at_its_first_call_un
         "run, so nothing was sent. Give ReceivablesClient a Contract and Network of a gateway from connect(), or use "
         "AsyncReceivablesClient with these, awaiting its calls")
     assert fake.calls == []
+
+
+class _NetworkFirst(ReceivablesClient):
+    """A subclass that keeps its network before the constructor runs."""
+
+    def __init__(self, contract, network=None):
+        self.network = network
+        super().__init__(contract, network)
+
+
+class _NetworkAsProperty(ReceivablesClient):
+    """A subclass that holds its network under another name, behind a property."""
+
+    @property
+    def network(self):
+        return self._held_network
+
+    @network.setter
+    def network(self, network):
+        self._held_network = network
+
+
+def test_a_subclass_keeping_its_network_first_is_made_and_a_later_contract_still_checked():
+    async def made(networks):
+        client = _NetworkFirst(_contract(networks["sync"]), networks["sync"])
+        return client.network is networks["sync"], await _refused(
+            lambda: setattr(client, "contract", _contract(networks["async"])))
+
+    (kept, refused), sent = _over_both_families(made)
+    assert kept
+    assert refused == ("_NetworkFirst runs each call to its end, and was given an AsyncContract as its contract, of "
+                       "the async client connect_async() makes; nothing was sent. Give _NetworkFirst the Contract of "
+                       "a gateway from connect()")
+    assert sent == []
+
+
+def test_a_subclass_holding_its_network_behind_a_property_still_refuses_the_other_familys_later():
+    async def swapped(networks):
+        client = _NetworkAsProperty(_contract(networks["sync"]), networks["sync"])
+        return client, [await _refused(lambda: setattr(client, name, other))
+                        for name, other in (("network", networks["async"]), ("contract", _contract(networks["async"])))]
+
+    (client, refusals), sent = _over_both_families(swapped)
+    assert [refusal and refusal.split(",")[1] for refusal in refusals] == [
+        " and was given an AsyncNetwork as its network", " and was given an AsyncContract as its contract"]
+    assert type(client.network).__name__ == "Network" and type(client.contract).__name__ == "Contract"
+    assert sent == []
+
+
+def test_a_wrapped_network_of_the_other_family_given_to_check_checkpoint_names_the_client():
+    async def checked(networks):
+        client = ReceivablesClient(_contract(networks["sync"]), networks["sync"])
+        return await _refused(lambda: client.check_checkpoint(Checkpoint(6, TX), msp_id="Org1MSP",
+                                                               network=_Forwarding(networks["async"])))
+
+    refused, sent = _over_both_families(checked)
+    assert refused == (
+        "ReceivablesClient runs each call to its end, and was given objects whose calls return awaitables, of the "
+        "async client connect_async() makes: a call returned coroutine, an awaitable, and it was closed without being "
+        "run, so nothing was sent. Give ReceivablesClient a Contract and Network of a gateway from connect()")
+    assert sent == []
+
