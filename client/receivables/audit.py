@@ -97,6 +97,7 @@ the confirmation, which the claim's key-level policy (debtor's and holder's orgs
 """
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -369,11 +370,13 @@ class ReceivableAudit:
     ``genesis_hash``: the header hash (``block_integrity.header_hash``) of the channel's genesis block as the
     auditor knows it from elsewhere than the peer (the block its org joined with, an org bundle's
     ``channel/<channel>.block``: ``block_integrity.genesis_block`` reads one), which the peer's block 0 must have;
-    None takes block 0 as the peer holds it.
+    None takes block 0 as the peer holds it. ValueError for a client that awaits its calls (an
+    AsyncReceivablesClient), before anything is read: the audit runs each call to its end.
     """
 
     def __init__(self, receivables: Any, qscc: Any, *, channel: str, msp_id: str, chaincode: str,
                  genesis_hash: bytes | None = None) -> None:
+        _refuse_an_awaiting_client(receivables)
         self.receivables, self.qscc = receivables, qscc
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
         self.genesis_hash = genesis_hash
@@ -401,6 +404,7 @@ class ReceivableAudit:
     @classmethod
     def of(cls, receivables: Any, msp_id: str, *, genesis_hash: bytes | None = None) -> ReceivableAudit:
         """The audit over a ReceivablesClient built with its Network: qscc and the channel come from it."""
+        _refuse_an_awaiting_client(receivables)
         network = receivables.network
         if network is None:
             raise ValueError("an audit reads blocks through the gateway Network: ReceivablesClient(contract, network)")
@@ -1427,6 +1431,15 @@ def _policy_note(judgement: endorsement_policy.Judgement) -> str:
     more = len(judgement.untold) - UNTOLD_NAMED
     return (f"; whether its endorsements meet every policy Fabric's validation held it to cannot be told from the "
             f"blocks read: {named}" + (f"; and {more} more" if more > 0 else ""))
+
+
+def _refuse_an_awaiting_client(receivables: Any) -> None:
+    """ValueError for a receivables client whose reads are awaited: the audit reads each answer as its call
+    returns, and would take the coroutine of an AsyncReceivablesClient for the claim, left never awaited."""
+    if inspect.iscoroutinefunction(getattr(receivables, "get_receivable", None)):
+        raise ValueError(f"ReceivableAudit runs each call to its end, and was given a client that awaits its calls "
+                         f"({type(receivables).__name__}); nothing was read. Give it a ReceivablesClient over the "
+                         "Contract and Network of a gateway from connect()")
 
 
 def no_such_transaction(error: GatewayError, tx_id: str) -> bool:

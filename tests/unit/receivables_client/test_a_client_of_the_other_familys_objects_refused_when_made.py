@@ -14,6 +14,7 @@ import pytest
 
 from client.gateway import Identity, connect, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient
+from client.receivables.audit import ReceivableAudit
 from tests.unit.client.gateway_fakes import AsyncFakeTransport, FakeTransport, make_key_and_cert
 from tests.unit.client.test_gateway_twins_mixed_families import _Forwarding
 
@@ -262,3 +263,14 @@ def test_a_wrapped_network_of_the_other_family_given_to_check_checkpoint_names_t
         "run, so nothing was sent. Give ReceivablesClient a Contract and Network of a gateway from connect()")
     assert sent == []
 
+
+def test_an_audit_of_a_client_that_awaits_its_calls_is_refused_when_made():
+    async def audited(networks):
+        client = AsyncReceivablesClient(_contract(networks["async"]), networks["async"])
+        return await _refused(lambda: ReceivableAudit.of(client, "Org1MSP").audit("R-0000000000000001"))
+
+    refused, sent = _over_both_families(audited)
+    assert refused == ("ReceivableAudit runs each call to its end, and was given a client that awaits its calls "
+                       "(AsyncReceivablesClient); nothing was read. Give it a ReceivablesClient over the Contract and "
+                       "Network of a gateway from connect()")
+    assert sent == []
