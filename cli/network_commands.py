@@ -462,8 +462,8 @@ def prepare(topology_path, hostnames, data_root, as_json):
     peer dials with) and the chaincode.env holding that package's ID.
 
     Refused, nothing written, while another run (`up`, a deploy, another `prepare`) holds
-    the data folder's network.lock, or for a data folder whose path Fabric would misread (without
-    --hostnames: a comma, a `$NAME`; either way: a name not in UTF-8; docs/network.md, "Folders").
+    the data folder's network.lock, or for a data folder whose path Fabric would misread (a `$NAME`,
+    a name not in UTF-8, and without --hostnames a comma; docs/network.md, "Folders").
 
     \b
     Example:

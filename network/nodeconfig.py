@@ -102,12 +102,15 @@ def _list(*paths: Path) -> str:
 def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | None:
     """Why Fabric would not find the files under data_root by the paths recfin writes for it, or None.
 
-    Always (configtxgen reads configtx.yaml on this machine): a path that is not UTF-8, which a YAML file cannot
-    spell. With native (the nodes run here, from data_root): a comma, at which the orderer splits its CA lists, and
-    a `$` that the peer's config reader expands in FABRIC_CFG_PATH. Every other character (a space, a colon, a
-    quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. `up` and `prepare` ask before
-    they write anything, so a folder they refuse is left as it was."""
-    path, fix = str(data_root), "point --data-root, the topology's data_root or RECFIN_HOME at a folder whose path"
+    Always: a path that is not UTF-8, which a YAML file cannot spell (configtxgen reads configtx.yaml on this
+    machine), and a `$` that viper expands in FABRIC_CFG_PATH (the `peer` CLI recfin runs as an org's admin finds
+    its core.yaml under data_root, bundle_host.prepare_peer_cli; with native, each peer too). With native (the nodes
+    run here, from data_root): a comma, at which the orderer splits its CA lists. Every other character (a space, a
+    colon, a quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. `up` and `prepare`
+    ask before they write anything, so a folder they refuse is left as it was."""
+    path = str(data_root)
+    fix = ("point --data-root, the topology's data_root or RECFIN_HOME" if native
+           else "point --data-root or RECFIN_HOSTS_DATA") + " at a folder whose path"
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -116,16 +119,16 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
         return (f"the data folder's path is not UTF-8 ({shown}): configtx.yaml{' and each core.yaml' if native else ''}"
                 f" name files under it, and a YAML file holds UTF-8 text only, so {readers} would look for those "
                 f"files under another name; {fix} is UTF-8")
-    if not native:
-        return None
-    if "," in path:
+    if native and "," in path:
         return (f"the data folder's path holds a comma ({data_root}): the orderer reads its CA files from lists "
                 f"({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look for files that do not "
                 f"exist; {fix} has no comma")
     if EXPANDED_DOLLAR.search(path) is not None:
-        return (f"the data folder's path holds a $ ({data_root}): a peer finds its core.yaml through "
+        finder = "each peer, and the `peer` CLI recfin runs as an org's admin," if native else \
+            "the `peer` CLI recfin runs as an org's admin"
+        return (f"the data folder's path holds a $ ({data_root}): {finder} finds its core.yaml under it through "
                 f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that "
-                f"variable's value, so the peer would look for its configuration in another folder; {fix} has no $")
+                f"variable's value, so it would look for its configuration in another folder; {fix} has no $")
     return None
 
 

@@ -109,11 +109,11 @@ def test_a_dollar_is_refused_where_the_peers_viper_would_replace_it(path, expand
     problem = nodeconfig.data_root_path_problem(Path(path))
     assert (problem is not None) is expanded
     if expanded:
-        assert problem == (f"the data folder's path holds a $ ({path}): a peer finds its core.yaml through "
-                           f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} "
-                           f"with that variable's value, so the peer would look for its configuration in another "
-                           f"folder; point --data-root, the topology's data_root or RECFIN_HOME at a folder whose "
-                           f"path has no $")
+        assert problem == (f"the data folder's path holds a $ ({path}): each peer, and the `peer` CLI recfin runs "
+                           f"as an org's admin, finds its core.yaml under it through FABRIC_CFG_PATH, in which "
+                           f"Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that variable's value, "
+                           f"so it would look for its configuration in another folder; point --data-root, the "
+                           f"topology's data_root or RECFIN_HOME at a folder whose path has no $")
 
 
 def test_a_data_folder_whose_name_is_not_utf8_cannot_be_spelled_in_a_yaml_file(topology, crypto_root, fake_fabric,
@@ -133,12 +133,28 @@ def test_a_data_folder_whose_name_is_not_utf8_cannot_be_spelled_in_a_yaml_file(t
             rf"the data folder's path is not UTF-8 ({tmp_path}/caf\xe9/network): configtx.yaml"
             + (" and each core.yaml" if native else "") + " name files under it, and a YAML file holds UTF-8 text "
             f"only, so configtxgen{' and the peers' if native else ''} would look for those files under another "
-            "name; point --data-root, the topology's data_root or RECFIN_HOME at a folder whose path is UTF-8")
+            "name; point --data-root" + (", the topology's data_root or RECFIN_HOME" if native else
+                                         " or RECFIN_HOSTS_DATA") + " at a folder whose path is UTF-8")
 
 
-def test_a_compose_data_folder_is_not_refused_for_a_comma_or_a_dollar(tmp_path):
-    """Its nodes run in containers, which see it at /var/recfin: only configtxgen, here, reads its paths."""
-    assert nodeconfig.data_root_path_problem(tmp_path / "a,b$c" / "hosts", native=False) is None
+def test_a_compose_data_folder_is_not_refused_for_a_comma(tmp_path):
+    """Its nodes run in containers, which see it at /var/recfin: here configtxgen reads its paths, and the `peer`
+    CLI finds its core.yaml there, neither from a list."""
+    assert nodeconfig.data_root_path_problem(tmp_path / "a,b" / "hosts", native=False) is None
+
+
+def test_a_compose_data_folder_with_a_dollar_is_refused_for_the_peer_cli_run_from_it(hosts, tmp_path):
+    """`network compose-up` runs the `peer` CLI as each org's admin with FABRIC_CFG_PATH in the hosts data folder
+    (bundle_host.prepare_peer_cli puts core.yaml there): viper expands it as it does a peer's."""
+    root = tmp_path / "ops$team" / "hosts"
+    config_path = nodeconfig.peer_admin_env(hosts, root, hosts.peers()[0].org_name)["FABRIC_CFG_PATH"]
+    assert Path(config_path).is_relative_to(root)
+    assert as_viper_adds_config_path(config_path, {}) != config_path
+    assert nodeconfig.data_root_path_problem(root, native=False) == (
+        f"the data folder's path holds a $ ({root}): the `peer` CLI recfin runs as an org's admin finds its core.yaml "
+        f"under it through FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with "
+        f"that variable's value, so it would look for its configuration in another folder; point --data-root or "
+        f"RECFIN_HOSTS_DATA at a folder whose path has no $")
 
 
 REFUSED = {"comma": "receivables,2026", "dollar": "ops$team", "not UTF-8": os.fsdecode(b"caf\xe9")}
@@ -190,3 +206,12 @@ def test_prepare_hostnames_takes_a_folder_with_a_comma(fake_fabric, tmp_path, mo
     result = CliRunner().invoke(network_group, ["prepare", "--hostnames", "--data-root", str(root)])
     assert "comma" not in result.output
     assert (root / "crypto").is_dir() and (root / "config" / "configtx.yaml").is_file()
+
+
+def test_prepare_hostnames_refuses_a_folder_with_a_dollar_leaving_it_untouched(fake_fabric, tmp_path):
+    top = tmp_path / "ops$team"
+    root = top / "hosts"
+    result = CliRunner().invoke(network_group, ["prepare", "--hostnames", "--data-root", str(root)])
+    assert result.exit_code == 1, result.output
+    assert result.output.count(f"the data folder's path holds a $ ({root}): ") == 1
+    _untouched(top)
