@@ -923,10 +923,12 @@ class Network:
     # ---- status and logs -----------------------------------------------------------
     def no_network_here(self) -> str | None:
         """What `status` and `down` say when the data folder does not exist, None when it does. No network ever ran
-        there: the folder looked in is likely not the one meant (another topology, RECFIN_HOME unset)."""
+        there: either none was started yet (a fresh machine) or the folder looked in is not the one meant (another
+        topology, RECFIN_HOME unset); both are named."""
         if self.data_root.is_dir():
             return None
-        return f"no network in {self.data_root}: check --topology / RECFIN_TOPOLOGY / RECFIN_HOME"
+        return (f"no network in {self.data_root}: `recfin network up` starts one there; if one runs from another "
+                f"folder, check --topology / RECFIN_TOPOLOGY / RECFIN_HOME")
 
     def status(self) -> list[NodeStatus]:
         out = []

@@ -81,7 +81,8 @@ def test_down_runs_docker_compose_down_with_the_data_folder_and_keeps_everything
     assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "--remove-orphans"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert result.output.splitlines() == [
-        f"no network in {home / 'network'}: check --topology / RECFIN_TOPOLOGY / RECFIN_HOME; nothing stopped",
+        f"no network in {home / 'network'}: `recfin network up` starts one there; if one runs from another folder, "
+        "check --topology / RECFIN_TOPOLOGY / RECFIN_HOME; nothing stopped",
         f"docker compose -f {compose_file} down --remove-orphans  ({compose.DATA_VARIABLE}={hosts_data})",
         f"compose network down: {compose_file}'s containers removed; ledgers kept in its volumes, data in {hosts_data}"]
     assert (hosts_data / "channel" / f"{CHANNEL}.block").is_file() and (hosts_data / "crypto").is_dir()

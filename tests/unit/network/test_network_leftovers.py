@@ -340,10 +340,11 @@ def home(tmp_path, monkeypatch) -> Path:
     return tmp_path / "home"
 
 
-NO_NETWORK = "no network in {}: check --topology / RECFIN_TOPOLOGY / RECFIN_HOME"
+NO_NETWORK = ("no network in {}: `recfin network up` starts one there; if one runs from another folder, check "
+              "--topology / RECFIN_TOPOLOGY / RECFIN_HOME")
 
 
-def test_status_of_a_data_folder_that_is_not_there_says_where_it_looked_and_fails(home):
+def test_status_of_a_data_folder_that_is_not_there_says_where_it_looked_how_to_start_one_and_fails(home):
     result = CliRunner().invoke(main, ["network", "status"])
     assert result.exit_code == 1 and result.output == f"Error: {NO_NETWORK.format(home / 'network')}\n"
 
