@@ -376,3 +376,9 @@ def test_down_on_a_data_folder_that_is_not_there_says_so_not_that_ledgers_were_k
         result = CliRunner().invoke(main, ["network", "down", *args])
         assert result.exit_code == 0, result.output
         assert result.output == f"{NO_NETWORK.format(home / 'network')}; nothing stopped\n"
+
+
+def test_down_purge_json_on_a_data_folder_that_is_not_there_says_nothing_was_purged(home):
+    result = CliRunner().invoke(main, ["network", "down", "--purge", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["purged"] is False and result.stderr.endswith("; nothing stopped\n")
