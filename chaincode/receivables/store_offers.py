@@ -125,18 +125,29 @@ _FORGED_OFFER_REMEDY = ("Nothing is done on its word: while the request it was m
 
 
 # each offer of a bank's own next offer on a debtor reads every offer the bank has open there (``_still_open``):
-# the same records, unchanged, offer after offer, so each stored value's answer is kept: under 1 MB (a value and
-# its key take under 1 kB)
+# the same records, unchanged, offer after offer, so each stored value's answer is kept. Only a value of the
+# length this contract writes (an offer's is some 600 bytes): any two orgs can rewrite an offer's key with a
+# value of any length that still parses, up to the peer's 100 MB message, which every bank's offer on the
+# debtor would then keep. So 1,024 answers hold under 2.5 MB.
 _OFFER_STATUSES_KEPT = 1024
+_OFFER_VALUE_KEPT_MAX = 2048
 
 
-@functools.lru_cache(maxsize=_OFFER_STATUSES_KEPT)
 def _offer_status(raw: bytes, offer_id: str) -> str:
     """The status of the offer ``raw`` holds, read from the key of ``offer_id`` as ``StoreBase._get`` reads it:
     refused ``record-unreadable`` or ``record-newer-version`` alike, and each time, as a refusal is not kept. The
     answer depends on the value and the id alone, so a kept one is the answer reading them again would give: a
     changed offer is another value."""
+    if len(raw) > _OFFER_VALUE_KEPT_MAX:
+        return _read_offer_status(raw, offer_id)
+    return _kept_offer_status(raw, offer_id)
+
+
+def _read_offer_status(raw: bytes, offer_id: str) -> str:
     return stored_under_own_key(parsed(Offer, raw, keys.OFFER, offer_id), keys.OFFER, (offer_id,)).status
+
+
+_kept_offer_status = functools.lru_cache(maxsize=_OFFER_STATUSES_KEPT)(_read_offer_status)
 
 
 class OfferRecords(StoreBase):

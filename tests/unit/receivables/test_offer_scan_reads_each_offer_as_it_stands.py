@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from chaincode.receivables import keys
+from chaincode.receivables import keys, store_offers
 
 from .support import standard_net
 from .test_exposure_entries_guarded import OFFER_MADE, OFFER_MADE_DROPPED, _as_two_orgs_write, _offered
@@ -44,3 +44,17 @@ async def test_an_open_offers_value_copied_under_another_offers_key_is_no_open_o
     standing, mark = _entry_and_mark(net, second["id"])
     assert not standing and mark["dropped"] == "closed"
     assert _entry_and_mark(net, first["id"]) == (True, None)
+
+
+async def test_an_offers_value_longer_than_any_the_contract_writes_is_read_but_not_kept():
+    # two orgs can rewrite an offer's key with a value of any length that still parses (here padded with
+    # spaces): each bank's offer reads it, and a server keeping each such value would hold a thousand of them
+    net = await standard_net()
+    _, _, first = await _offered(net, due_in=30)
+    _, _, second = await _offered(net, due_in=40)
+    key = net._key(keys.OFFER, first["id"])
+    _as_two_orgs_write(net, key, net.ledger.state[key] + b" " * 100_000)
+    store_offers._kept_offer_status.cache_clear()
+    await _offered(net, due_in=50)                     # reads the first, open still, and the second
+    assert _entry_and_mark(net, first["id"]) == (True, None)
+    assert store_offers._kept_offer_status.cache_info().currsize == 1   # the second's value alone
