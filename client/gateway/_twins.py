@@ -116,7 +116,7 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 continue
             if inspect.isawaitable(step) and not _of_this_package(body):
                 run.end()
-                raise ValueError(_mixed_families(body, args, kwargs, step, asynchronous=False))
+                raise ValueError(_mixed_families_message(body, args, kwargs, step, asynchronous=False))
             try:
                 refuse_awaitable(step)
             except ValueError:
@@ -146,7 +146,7 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
             if not isinstance(step, (Pause, Offload)) and not inspect.isawaitable(step):
                 run.end()  # no later step: a submit after a sync endorse would be ordered unawaited
                 if not _of_this_package(body):
-                    raise ValueError(_mixed_families(body, args, kwargs, step, asynchronous=True))
+                    raise ValueError(_mixed_families_message(body, args, kwargs, step, asynchronous=True))
                 raise ValueError(
                     f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
                     "which connect_async() cannot use. That call has already been made (its request reached the "
@@ -258,7 +258,7 @@ def _of_this_package(body: Callable) -> bool:
     return module == __package__ or module.startswith(f"{__package__}.")
 
 
-def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asynchronous: bool) -> str:
+def _mixed_families_message(body: Callable, args: tuple, kwargs: dict, step: Any, *, asynchronous: bool) -> str:
     """The message of a body run by one family (``asynchronous``: awaited) whose step came from a gateway object of
     the other: which client was given which objects, what became of the call, and what to give or use instead.
 
@@ -268,12 +268,13 @@ def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asy
     function is named, with the gateway objects among its arguments and its twin function."""
     owner = getattr(body, "__self__", None) or (args[0] if args else kwargs.get(_first_parameter(body)))
     if _family_of(owner) is None:
-        given, advice = mixed_families(type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {},
-                                       asynchronous=asynchronous)
+        given, advice = mixed_families_given_and_advice(
+            type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {}, asynchronous=asynchronous)
     else:
         function, twin = _functions_running(body, asynchronous)
-        given, advice = mixed_families(function, inspect.signature(body).bind_partial(*args, **kwargs).arguments,
-                                       asynchronous=asynchronous, twin_name=twin)
+        given, advice = mixed_families_given_and_advice(
+            function, inspect.signature(body).bind_partial(*args, **kwargs).arguments, asynchronous=asynchronous,
+            twin_name=twin)
     if asynchronous:
         return (f"{given}: a call returned {type(step).__name__}, not an awaitable. That call has already run to its "
                 "end, blocking the event loop (a submit so made was sent to the orderer); nothing after it was sent. "
@@ -286,8 +287,8 @@ def _mixed_families(body: Callable, args: tuple, kwargs: dict, step: Any, *, asy
     return f"{given}: a call returned {type(step).__name__}, an awaitable, and {fate}. {advice}"
 
 
-def mixed_families(client: str, held: dict[str, Any], *, asynchronous: bool, twin_name: str | None = None
-                   ) -> tuple[str, str]:
+def mixed_families_given_and_advice(client: str, held: dict[str, Any], *, asynchronous: bool,
+                                    twin_name: str | None = None) -> tuple[str, str]:
     """What to say of ``client``, a client built on the gateway's objects of one family (``asynchronous``: one that
     awaits its calls), that holds objects of the other (``held``: what it holds, by the names it holds them under):
     which objects of the other family it was given, and what to give it instead, or the twin client to use with

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from client.gateway import GatewayError, RetryPolicy, holds_position
-from client.gateway._twins import Steps, mixed_families, of_the_other_family
+from client.gateway._twins import Steps, mixed_families_given_and_advice, of_the_other_family
 from client.ledger.qscc import QSCC, ask_own_org
 
 from ._arguments import _id
@@ -58,7 +58,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         and the async one a block number it cannot await. Objects of neither family (a wrapper, a stand-in) are
         taken as given: they show their family at their first call."""
         if of_the_other_family(held, asynchronous=self._awaits):
-            given, advice = mixed_families(type(self).__name__, held, asynchronous=self._awaits)
+            given, advice = mixed_families_given_and_advice(type(self).__name__, held, asynchronous=self._awaits)
             raise ValueError(f"{given}; nothing was sent. {advice}")
 
     def __setattr__(self, name: str, value: Any) -> None:
