@@ -370,15 +370,16 @@ def _han(text: str) -> bool:
     return all("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def surer_characters(second: Reading, first: str, first_characters: tuple[float, ...]) -> tuple[str, list]:
+def surer_characters(second: Reading, first: str,
+                     first_characters: tuple[float, ...]) -> tuple[str, list[tuple[str, str]]]:
     """``second``'s text (spaces aside) with each run of Chinese characters that ``first`` read as other Chinese
     characters, as many, taken from ``first`` where its characters there are surer (``first_characters``: the
     confidence of each of its characters but its spaces); and the runs taken, as (second's, first's). A psm 13
     reading's confidence is the lowest of its words', and the asterisk of ``*category*`` stands as a word of its own,
     read unsure on most lines: the reading is not to be weighed whole against the page pass's. Its words are
-    weighed one by one, where it misreads a rare character: 瓷 read 赛 at 0.00 beside its other words at 0.80 to
-    0.96, where the page pass read 陶瓷 at 0.77. ``second``'s text as it is (nothing taken) where either reading
-    lacks a character's confidence."""
+    weighed one by one, where it misreads a rare character: 瓷 read 赛 at 0.00 beside Chinese words at 0.80 to
+    0.96, where the page pass read 陶瓷 at 0.77. ``second``'s text (spaces aside), nothing taken, where either
+    reading lacks a character's confidence."""
     mine, theirs = "".join(second.text.split()), "".join(first.split())
     if len(second.characters) != len(mine) or len(first_characters) != len(theirs):
         return mine, []
