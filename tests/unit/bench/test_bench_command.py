@@ -227,9 +227,17 @@ def wire_a_node_client(monkeypatch, latency: float) -> list:
         return node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.1}, name, plan, pool, settings)
 
     monkeypatch.setattr(node_compare, "run", fake_node_run)
-    monkeypatch.setattr(node_compare, "require_node", lambda: None)     # the stand-in needs no Node.js
-    monkeypatch.setattr(node_compare, "install", lambda: None)
+    without_node_installed(monkeypatch)
     return got
+
+
+def without_node_installed(monkeypatch) -> None:
+    """--compare-node's checks of Node.js and its install of the pinned packages as no-ops, for a stand-in of
+    node_compare.run, which needs neither: the test then runs on a machine without Node.js too."""
+    from bench import node_compare
+
+    monkeypatch.setattr(node_compare, "require_node", lambda: None)
+    monkeypatch.setattr(node_compare, "install", lambda: None)
 
 
 def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mode_compares_latency(tmp_path,

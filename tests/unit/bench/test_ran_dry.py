@@ -17,7 +17,7 @@ from bench.workloads import pool_size_for
 from cli.bench_commands import bench
 
 from .fakeclock import FakeClock, run_with
-from .test_bench_command import a_network_without_fabric_tools, wire_to_a_recording_client
+from .test_bench_command import a_network_without_fabric_tools, without_node_installed, wire_to_a_recording_client
 from .test_driver import taking
 
 PLAN = Plan(CONCURRENCY, concurrency=1, warmup=10, duration=60)
@@ -141,7 +141,7 @@ def test_recfin_bench_withholds_the_node_ratio_when_a_side_ran_dry_and_says_why(
         return node_compare.report_from({"samples": rows, "exhausted": True, "cpu_s": 0.1}, name, plan, pool, settings)
 
     monkeypatch.setattr(node_compare, "run", node_run_that_ran_dry)
-    monkeypatch.setattr(node_compare, "install", lambda: None)
+    without_node_installed(monkeypatch)
     result = CliRunner().invoke(bench, ["-w", "register", "--mode", "concurrency", "--concurrency", "2", "--warmup",
                                         "0", "--duration", "0.3", "--compare-node", "--output", str(tmp_path),
                                         "--json"])
