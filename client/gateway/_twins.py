@@ -272,9 +272,10 @@ def _mixed_families_message(body: Callable, args: tuple, kwargs: dict, step: Any
             type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {}, asynchronous=asynchronous)
     else:
         function, twin = _functions_running(body, asynchronous)
-        given, advice = mixed_families_given_and_advice(
-            function, inspect.signature(body).bind_partial(*args, **kwargs).arguments, asynchronous=asynchronous,
-            twin_name=twin)
+        arguments = inspect.signature(body).bind_partial(*args, **kwargs).arguments
+        gateway_objects = {name: value for name, value in arguments.items() if _family_of(value) is not None}
+        given, advice = mixed_families_given_and_advice(function, gateway_objects, asynchronous=asynchronous,
+                                                        twin_name=twin)
     if asynchronous:
         return (f"{given}: a call returned {type(step).__name__}, not an awaitable. That call has already run to its "
                 "end, blocking the event loop (a submit so made was sent to the orderer); nothing after it was sent. "
@@ -293,11 +294,13 @@ def mixed_families_given_and_advice(client: str, held: dict[str, Any], *, asynch
     awaits its calls), that holds objects of the other (``held``: what it holds, by the names it holds them under):
     which objects of the other family it was given, and what to give it instead, or the twin client to use with
     them. Said of objects no gateway class tells the family of (a wrapper) when it holds no gateway object of the
-    other family; the twin is advised only when it holds none of its own family either, with which the twin would
-    be as mixed. ``twin_name``: the twin's name, where it is not the client's with Async added or taken away (a
-    function's)."""
+    other family: their calls told it. The twin is advised only for objects whose family is known: not when it
+    holds one of its own family, nor, beside the other family's, one no gateway class tells the family of (a
+    test's stand-in), with which the twin could be as mixed. ``twin_name``: the twin's name, where it is not the
+    client's with Async added or taken away (a function's)."""
     others = [(name, type(value).__name__) for name, value in held.items() if _family_of(value) is (not asynchronous)]
-    twin = "" if any(_family_of(value) is asynchronous for value in held.values()) else \
+    unknown = any(value is not None and _family_of(value) is None for value in held.values())
+    twin = "" if any(_family_of(value) is asynchronous for value in held.values()) or (others and unknown) else \
         f", or use {twin_name or _twin_name(client)} with these{'' if asynchronous else ', awaiting its calls'}"
     given = (" and ".join(f"{_article(kind)} {kind} as its {name}" for name, kind in others)
              or f"objects whose calls return {'their answers' if asynchronous else 'awaitables'}")

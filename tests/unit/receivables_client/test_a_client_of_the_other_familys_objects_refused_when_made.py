@@ -145,6 +145,19 @@ def test_a_stand_in_of_neither_family_is_taken_as_given(client_class, contract):
     assert client_class(contract).contract is contract
 
 
+@pytest.mark.parametrize("client_class, stand_in, network_family, advice", [
+    (AsyncReceivablesClient, FakeAsyncContract(), "sync",
+     "Give AsyncReceivablesClient the AsyncNetwork of a gateway from connect_async()"),
+    (ReceivablesClient, FakeContract(), "async", "Give ReceivablesClient the Network of a gateway from connect()")])
+def test_a_stand_in_given_with_the_other_familys_network_is_not_told_to_use_the_twin(client_class, stand_in,
+                                                                                     network_family, advice):
+    # the stand-in's family is not known: the twin client, given it, could be as mixed; only the network is named
+    refused, sent = _over_both_families(
+        lambda networks: _refused(lambda: client_class(stand_in, networks[network_family])))
+    assert refused.endswith(f"nothing was sent. {advice}"), refused
+    assert sent == []
+
+
 def test_a_network_of_the_other_family_given_to_a_call_is_refused_before_anything_is_sent():
     async def given_to_calls(networks):
         blocking = ReceivablesClient(_contract(networks["sync"]), networks["sync"])
