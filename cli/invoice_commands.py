@@ -528,13 +528,16 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
                    "per invoice, named by the invoice's place in the file: invoice.json gives invoice-1.json, "
                    "invoice-2.json, ... (a place is always there and never shared, where a number may be misread "
                    "or printed by two sellers)")
+@click.option("--replace", is_flag=True,
+              help="write over a file already at --invoice-out (with --each, at any of its files); without it "
+                   "one is refused, as it may hold a person's corrections of an earlier reading")
 @click.option("--no-image-check", "image_check", flag_value=False, default=True,
               help="do not read by OCR the images covering half a page or more of a PDF whose text layer is read "
                    "(seconds a page): its number, date, tax ids and totals are then flagged as not compared with "
                    "what the page shows")
 @click.option("--json", "as_json", is_flag=True, help="print the fields and the invoice as JSON")
-def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | None, image_check: bool,
-         as_json: bool) -> None:
+def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | None, replace: bool,
+         image_check: bool, as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
@@ -552,7 +555,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     --min-confidence used: one below the default flagged no field read with
     less, and those commands refuse it until a person has checked every field
     and deleted its "min_confidence" entry. An incomplete reading writes
-    nothing. A file of more than 50 pages (or frames) to read by OCR is
+    nothing. A file already at --invoice-out (with --each, at any of its
+    files) is refused (exit 2), nothing written, unless --replace: it may
+    hold a person's corrections of an earlier reading. A file of more than 50 pages (or frames) to read by OCR is
     refused (exit 2): split it. Stopped by SIGTERM, the command stops
     tesseract, removes the page images it wrote for it and exits 143.
 
@@ -583,14 +588,14 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
     if invoice_out is not None:    # with --each, the first file's (each one's name is known once the file is read)
-        _refuse_writing_over_the_scan(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name
-                                      else invoice_out)
+        _refuse_invoice_out(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name else invoice_out,
+                            replace)
     with _sigterm_exits():
         results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence), image_check=image_check))
     if results[0].no_invoice_text:
         raise SystemExit(_no_invoice_text(results[0], each, as_json))
     if each:
-        raise SystemExit(_read_each(scan, results, invoice_out, min_confidence, as_json))
+        raise SystemExit(_read_each(scan, results, invoice_out, replace, min_confidence, as_json))
     if len(results) > 1:
         raise SystemExit(_several_invoices(scan, results, invoice_out, as_json))
     [result] = results
@@ -709,14 +714,14 @@ def _several_invoices(scan: Path, results: list[ScanResult], invoice_out: Path |
     return EXIT_FAILED
 
 
-def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, min_confidence: Decimal,
-               as_json: bool) -> int:
+def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, replace: bool,
+               min_confidence: Decimal, as_json: bool) -> int:
     """--each: every invoice of the file, in the order printed (--json a list, one reading each); the exit code is
     the worst of theirs. --invoice-out writes each invoice to its own file (:func:`_each_invoice_path`)."""
     if invoice_out is not None:
         paths = [_each_invoice_path(invoice_out, place) for place in range(1, len(results) + 1)]
         for path in paths:      # all of them before any is written: no file is half the answer
-            _refuse_writing_over_the_scan(scan, path)
+            _refuse_invoice_out(scan, path, replace)
         for place, (result, path) in enumerate(zip(results, paths), start=1):
             _write_invoice_read(result, path, min_confidence, f"invoice {place} of {len(results)}")
     if as_json:
@@ -745,15 +750,20 @@ def _each_invoice_path(invoice_out: Path, place: int) -> Path:
     return invoice_out.with_name(f"{invoice_out.stem}-{place}{invoice_out.suffix}")
 
 
-def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
-    """Before anything is read or written: --invoice-out must not be the scan, nor lead to a device, FIFO or
-    folder (a regular file would replace it), nor be in a missing folder (a mistyped one is not made)."""
+def _refuse_invoice_out(scan: Path, invoice_out: Path, replace: bool) -> None:
+    """Before anything is written: --invoice-out must not be the scan, nor lead to a device, FIFO or folder (a
+    regular file would replace it), nor be in a missing folder (a mistyped one is not made); nor, without
+    --replace, be a file already there, which may be an earlier reading a person has since corrected."""
     if os.path.exists(scan) and os.path.exists(invoice_out) and os.path.samefile(scan, invoice_out):
         raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
                            "lost", EXIT_BAD_INPUT)
     problem = check_output_file(invoice_out)
     if problem is not None:
         raise CommandError(f"--invoice-out {invoice_out}: {problem}", EXIT_BAD_INPUT)
+    if os.path.exists(invoice_out) and not replace:
+        raise CommandError(f"--invoice-out {invoice_out} exists: it may hold a person's corrections of an earlier "
+                           "reading; nothing was written: give another file, or --replace to write over it",
+                           EXIT_BAD_INPUT)
 
 
 def _write_invoice_read(result: ScanResult, path: Path, min_confidence: Decimal, which: str | None = None) -> None:

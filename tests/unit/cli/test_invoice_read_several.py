@@ -123,6 +123,18 @@ def test_each_on_a_file_of_one_invoice_is_a_list_of_one_and_its_file_is_numbered
     assert not out.exists() and json.loads((tmp_path / "invoice-1.json").read_text())["number"] == FIRST.number
 
 
+def test_each_writes_none_of_its_files_where_one_is_already_there_unless_replace(tmp_path):
+    path = pdf_of(tmp_path, FIRST, MISPRINTED)
+    corrected = tmp_path / "invoice-2.json"
+    corrected.write_text("corrected by hand")
+    r = run(path, "--each", "--invoice-out", tmp_path / "invoice.json")
+    assert r.exit_code == 2 and f"--invoice-out {corrected} exists: it may hold a person's corrections" in r.output
+    assert corrected.read_text() == "corrected by hand" and not (tmp_path / "invoice-1.json").exists()
+    r = run(path, "--each", "--invoice-out", tmp_path / "invoice.json", "--replace")
+    assert r.exit_code == 1     # the second invoice's flagged field
+    assert json.loads(corrected.read_text())["number"] == MISPRINTED.number
+
+
 def test_each_never_writes_an_invoice_over_the_scan(tmp_path):
     path = pdf_of(tmp_path, FIRST, SECOND, name="batch-2.pdf")
     before = path.read_bytes()

@@ -1,6 +1,6 @@
 """`invoice read --invoice-out PATH` writes a regular file (through a symlink) and nothing else: a device, FIFO or
 folder at PATH is left as it is, and a missing folder is not made, each refused (exit 2) before anything is read or
-written."""
+written; so is a file already there, unless --replace."""
 import os
 import stat
 from pathlib import Path
@@ -49,10 +49,24 @@ def test_a_symlink_is_written_through_and_kept(tmp_path):
     target.write_text("kept")
     link = tmp_path / "invoice.json"
     link.symlink_to(target)
-    r = read("--invoice-out", link)
+    r = read("--invoice-out", link, "--replace")     # the file it leads to is there: written over only so
     assert r.exit_code == 0, r.output
     assert link.is_symlink() and target.read_text().startswith("{")
     assert _entries(tmp_path) == ["invoice.json", "kept.json"]
+
+
+def test_a_file_already_there_is_kept_unless_replace(tmp_path):
+    """It may be an earlier reading a person has corrected: reading the scan again would lose the corrections."""
+    out = tmp_path / "invoice.json"
+    out.write_text('{"number": "corrected by hand"}')
+    r = read("--invoice-out", out)
+    assert r.exit_code == 2
+    assert error_line(r) == (f"Error: --invoice-out {out} exists: it may hold a person's corrections of an earlier "
+                             "reading; nothing was written: give another file, or --replace to write over it")
+    assert out.read_text() == '{"number": "corrected by hand"}' and _entries(tmp_path) == ["invoice.json"]
+    r = read("--invoice-out", out, "--replace")
+    assert r.exit_code == 0, r.output
+    assert out.read_text().startswith("{\n") and "corrected by hand" not in out.read_text()
 
 
 @pytest.mark.parametrize("out, says", [("notes.txt/invoice.json", "Not a directory"),
