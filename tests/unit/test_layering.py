@@ -1,9 +1,12 @@
 """The packages depend one way: the SDK (client/) on neither the network tooling (network/), the CLI (cli/)
-nor the benchmarks (bench/, which drive the SDK), and network/ not on cli/.
+nor the benchmarks (bench/, which drive the SDK), network/ not on cli/, and the chaincode (chaincode/) on no
+other package of the repository, tests/ included.
 
 Integrators embed client/ alone, and a module of it importing network/ or cli/ drags the operator tooling (and
 its own imports) into their process; two packages importing each other also load in an order that one change
-can break. Every module is parsed, not imported, so an import inside a function counts as much as one at the top.
+can break. The chaincode server's image holds chaincode/ alone (the Dockerfile copies that folder and installs
+chaincode/requirements.txt), and so does a host that runs only a chaincode server: an import of another package
+would fail there when the server starts, not in a checkout, where every package is at hand. Every module is parsed, not imported, so an import inside a function counts as much as one at the top.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # package -> the packages it must not import
-FORBIDDEN = {"client": ("network", "cli", "bench"), "network": ("cli",)}
+FORBIDDEN = {"client": ("network", "cli", "bench"), "network": ("cli",),
+             "chaincode": ("client", "cli", "network", "bench", "tests")}
 
 
 def _imported(module: Path, root: Path = ROOT) -> list[tuple[int, str]]:
