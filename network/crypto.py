@@ -56,7 +56,6 @@ operator's word that the CA never issued it (`org user add --never-issued`).
 from __future__ import annotations
 
 import base64
-import bisect
 import datetime as dt
 import ipaddress
 import itertools
@@ -83,6 +82,7 @@ from client.der import SEQUENCE, DerError, der_element
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
+from client.pem import PemBlockFinder
 
 from .errors import NetworkError, first_few
 from .topology import Node, Topology, UserSpec, peer_client_name
@@ -254,10 +254,8 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
         raise _damaged(path, "private key", error) from None
 
 
-# A PEM block: "-----BEGIN <label>-----", its body, and the first "-----END <label>-----" after it. A label holds no
-# dash, so every END line, label and all, is found in one pass before the BEGIN lines are read.
-_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
-_PEM_END = re.compile(rb"-----END ([A-Z0-9 ]+)(?=-----)")
+# A PEM block: "-----BEGIN <label>-----", its body, and the first "-----END <label>-----" after it
+_PEM_BLOCK = PemBlockFinder(rb"[A-Z0-9 ]+")
 # A PKCS#12 file's opening (PFX: SEQUENCE { version 3, ContentInfo { pkcs7-data | pkcs7-signedData ...): its bags
 # may be sealed by a password, so a file of that shape counts as holding a key, as a key that asks for one does.
 _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x02\x01\x03\x30"
@@ -275,11 +273,11 @@ def holds_private_key(data: bytes) -> bool:
     if b"PRIVATE KEY" in data:
         return True
     stretches, after_last_block = [], 0
-    for start, end, body in _pem_blocks(data):
-        stretches.append(data[after_last_block:start])
-        after_last_block = end
+    for block in _PEM_BLOCK.finditer(data):
+        stretches.append(data[after_last_block:block.start()])
+        after_last_block = block.end()
         try:
-            stretches.append(base64.b64decode(b"".join(body.split()), validate=True))
+            stretches.append(base64.b64decode(b"".join(block.body.split()), validate=True))
         except ValueError:
             continue
     stretches.append(data[after_last_block:])
@@ -291,26 +289,6 @@ def holds_private_key(data: bytes) -> bool:
     following = itertools.islice(itertools.chain.from_iterable(runs), _MOST_FOLLOWING_ELEMENTS)
     return any(_der_private_key(der) or _PKCS12_START.match(der) is not None
                for der in itertools.chain(firsts, following))
-
-
-def _pem_blocks(data: bytes) -> Iterator[tuple[int, int, bytes]]:
-    """Where each PEM block of ``data`` starts and ends, and its body, one after the other. The END line of a BEGIN
-    line's label is looked up among those found in one pass, not searched for to the end of ``data``: a file of
-    thousands of BEGIN lines none ends would cost a search to its end for each."""
-    ends: dict[bytes, list[int]] = {}
-    for end_line in _PEM_END.finditer(data):
-        ends.setdefault(end_line.group(1), []).append(end_line.start())
-    at = 0
-    while (begin := _PEM_BEGIN.search(data, at)) is not None:
-        label, body_start = begin.group(1), begin.end()
-        label_ends = ends.get(label, [])
-        index = bisect.bisect_left(label_ends, body_start)
-        if index == len(label_ends):        # no END line of its label after it: not a block
-            at = begin.start() + 1
-            continue
-        body_end = label_ends[index]
-        at = body_end + len(b"-----END -----") + len(label)
-        yield begin.start(), at, data[body_start:body_end]
 
 
 _SPACE = re.compile(rb"\s*")

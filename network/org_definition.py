@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2, policies_pb2
@@ -26,6 +25,7 @@ from chaincode.signature_policy import SignaturePolicySyntaxError
 from chaincode.signature_policy import signature_policy as compile_signature_policy
 from client.ledger.msp import OrgMsp
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
+from client.pem import PemBlockFinder
 from client.yaml_files import read_yaml_mapping, yaml_kind
 
 from .errors import NetworkError
@@ -79,8 +79,7 @@ def config_policy(spec: dict, mod_policy: str = ADMINS) -> configtx_pb2.ConfigPo
 # ---- the MSP value ------------------------------------------------------------------------
 # A PEM block as Go's pem.Decode finds one: its BEGIN line at the start of the data or of a line, its END line at the
 # start of a line, each ending in nothing but spaces and tabs (Go's getLine trims them)
-_PEM_BLOCK = re.compile(rb"(?:\A|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n"
-                        rb"(.*?)(?<=\n)-----END \1-----[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_PEM_BLOCK = PemBlockFinder(rb"[^\r\n]*?", at_line_starts=True)
 CERTIFICATE_PEM, CRL_PEM = "CERTIFICATE", "X509 CRL"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
+from ..pem import PemBlockFinder
 from ._signer import SIGNING_KEYS, EncryptedKeyError, Signer, _is_encrypted, private_key_signer, unsupported_key
 
 
@@ -208,7 +208,7 @@ def _no_certificate(folder: Path) -> str:
 
 
 # A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n-]*)-----.*?-----END \1-----", re.DOTALL)
+_PEM_BLOCK = PemBlockFinder(rb"[^\r\n-]*")
 # the labels a certificate is written under (RFC 7468 section 5.1 names the second a legacy one); both are read alike
 _CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
 _UTF8_BOM = b"\xef\xbb\xbf"
