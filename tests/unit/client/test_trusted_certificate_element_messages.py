@@ -34,7 +34,8 @@ def _settings_block(aux: bytes) -> bytes:
      "settings use"),
     (_block_of(b"\x30\x80" + b"\x00" * 8), f"an element of the certificate {NOT_DER}"),     # BER's indefinite length
     (_settings_block(b"\x30\x80\x00\x00"), f"an element of what follows the certificate {NOT_DER}"),
-    (_settings_block(b"\x30\x82\x01"), f"an element of what follows the certificate {NOT_DER}"),  # 2 announced, 1
+    # two length octets announced, one there; four announced, two there
+    (_settings_block(b"\x30\x82\x01"), f"an element of what follows the certificate {NOT_DER}"),
     (_block_of(b"\x30\x84\x00\x00"), f"an element of the certificate {NOT_DER}"),
 ], ids=["header cut short: the certificate", "header cut short: the settings", "header cut short: a list",
         "multi-byte tag", "indefinite length: the certificate", "indefinite length: the settings",
