@@ -32,9 +32,9 @@ def excerpt(value: str | bytes, limit: int = EXCERPT_CHARACTERS) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
-# Python's default limit on the digits it converts to an int: the most digits a whole number the runtime or the
-# receivables contract reads may have (an argument, a number in the network configuration). Fixed here rather than
-# read from the interpreter, whose limit an environment variable can change: every endorsing peer must agree.
+# Python's default limit on the digits it converts to an int: the most digits a whole number argument may have.
+# Fixed here rather than read from the interpreter, whose limit an environment variable can change: every endorsing
+# peer must agree.
 MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
 
 

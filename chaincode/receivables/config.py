@@ -29,8 +29,6 @@ from typing import Annotated, Literal, get_args
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
                       model_validator)
 
-from chaincode.caller_values import MAX_INTEGER_DIGITS
-
 from . import dates
 from .errors import shown
 
@@ -105,10 +103,12 @@ _DAYS_SETTINGS = {
                                  "after it"),
 }
 
-# An integer from this on is named by its length (an integer of N digits) where a setting refuses it, as a longer one
-# in the file is: written out it would be cut, and past the interpreter's digit limit (which may be set as low as
-# 640) not written at all, so servers would word one refusal differently
-_LONGEST_SHOWN = 10 ** 40
+# An integer of more digits than this is named by its length (an integer of N digits) wherever a refusal shows it:
+# written out it would be cut (errors.shown writes at most 40 characters of a number), and past the interpreter's
+# digit limit (which may be set as low as 640) not written at all, so servers would word one refusal differently.
+# No setting takes such a number.
+_DIGITS_SHOWN = 40
+_LONGEST_SHOWN = 10 ** _DIGITS_SHOWN
 
 
 def _as_refused(value: object) -> object:
@@ -379,10 +379,10 @@ def _field_path(loc: tuple) -> str:
 
 
 class _LongInteger:
-    """A JSON integer of more than MAX_INTEGER_DIGITS digits, read as this stand-in and never converted (the time
-    that takes grows with the square of its length): no setting is such a number, and the setting it was given for
-    refuses it by name, as any other bad value. An integer too long to show in a setting's refusal is named so too
-    (``_as_refused``)."""
+    """A JSON integer of more than _DIGITS_SHOWN digits, read as this stand-in and never converted (the time that
+    takes grows with the square of its length, and past the interpreter's digit limit it fails): no setting is such a
+    number, and the setting it was given for refuses it by name, as any other bad value, in the same words on every
+    server. A topology's integer too long to show in a setting's refusal is named so too (``_as_refused``)."""
 
     def __init__(self, length: int) -> None:
         self.length = length
@@ -392,11 +392,11 @@ class _LongInteger:
 
 
 def _integer(digits: str) -> int | _LongInteger:
-    """A JSON integer, or the stand-in for one of more than MAX_INTEGER_DIGITS digits: a fixed limit, not the
-    interpreter's own (PYTHONINTMAXSTRDIGITS), so that every server refuses the same files. Converted through
-    Decimal, which that limit does not bind."""
+    """A JSON integer, or the stand-in for one of more than _DIGITS_SHOWN digits: a fixed limit, not the
+    interpreter's own (PYTHONINTMAXSTRDIGITS, 640 at the lowest), so that every server refuses the same files in the
+    same words, wherever in the file the number is (a file that is no object is shown in its refusal)."""
     length = len(digits.lstrip("-"))
-    return _LongInteger(length) if length > MAX_INTEGER_DIGITS else int(Decimal(digits))
+    return _LongInteger(length) if length > _DIGITS_SHOWN else int(digits)
 
 
 def parse_config(text: str, source: str) -> NetworkConfig:

@@ -71,6 +71,11 @@ for name in ("max_payment_term_days", "max_attestation_age_days", "require_attes
         else:
             print(name, digits, "loaded")
         settings[name] = None if name != "require_attestation" else False
+for document in ("9" * 700, "[" + "9" * 700 + "]"):   # a file that is no object, shown in its refusal
+    try:
+        cfg.parse_config(document, "network_config.json")
+    except cfg.NetworkConfigError as refused:
+        print(refused)
 """
 
 
@@ -85,10 +90,13 @@ def _refusals(limit: str | None) -> str:
 
 
 def test_every_server_refuses_the_same_files_in_the_same_words_whatever_its_digit_limit():
-    # the limit fixed at Python's default (MAX_INTEGER_DIGITS), as the runtime's argument conversion fixes it: a
-    # server started with a lower limit (640 the lowest) or none (0) read the same file otherwise
+    # a fixed limit on the digits converted, as the runtime's argument conversion fixes one: a server started with a
+    # lower limit (640 the lowest) or none (0) read the same file otherwise, and a file that is no object holding a
+    # number of 641 or more digits was shown cut (999...999) by one and as "an integer of over 40 digits" by another
     default = _refusals(None)
     assert "loaded" not in default and "an integer of 4301 digits is not a number of days" in default
     assert "an integer of 4300 digits is not a number of days" in default
+    assert "expected a JSON object, got an integer of 700 digits\n" in default
+    assert "expected a JSON object, got [an integer of 700 digits]\n" in default
     assert _refusals("640") == default
     assert _refusals("0") == default
