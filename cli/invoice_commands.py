@@ -27,7 +27,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
 
 import click
 
@@ -42,7 +42,7 @@ from network.errors import NetworkError, shell_word
 from . import connection
 from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, business_today, credit_code_option
-from .output import emit, on_one_line, one_line, paper_identity_text, read_json_file
+from .output import display_width, emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
                           request_get_command, request_id_option)
@@ -88,6 +88,22 @@ def _emit_json(doc: Any) -> None:
 
 
 _MARK = {"pass": "PASS", "fail": "FAIL", "skipped": "SKIP"}
+
+
+def _print_findings(findings: Sequence[Finding], disagreements: Sequence[Any],
+                    note: Callable[[Finding], str] = lambda finding: "") -> None:
+    """verify's and attest's findings, then the sources' disagreements, one a line: the check (or field) in a column
+    as wide as the longest one, as table() sizes its columns, so a long name (source.registry.seller.established)
+    does not push its message out of line with the others'. ``note`` adds to a finding's message."""
+    width = max((len(f.check) for f in findings), default=0)
+    for f in findings:
+        click.echo(f"  {_MARK[f.status]}  {f.check:<{width}} {on_one_line(f.message)}{note(f)}")
+    fields = [on_one_line(d.field) for d in disagreements]
+    width = max(map(display_width, fields), default=0)
+    for field, d in zip(fields, disagreements):
+        said = "; ".join(f"{on_one_line(k)}: {on_one_line(v)}" for k, v in d.values.items())
+        click.echo(f"  DISAGREE  {field}{' ' * (width - display_width(field))} {said}")
+
 
 # verify passes an invoice whose line tax it could not check (taxed on the difference, no deduction given), and
 # lists the line as skipped; a registration refuses it (tax_left_unchecked), which the line says, so that a PASSED
@@ -324,12 +340,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
                    f"{on_one_line(inv.seller.name)} -> "
                    f"{on_one_line(inv.buyer.name)}  {plain_yuan(inv.total_with_tax_fen)} {on_one_line(inv.currency)}  "
                    f"issued {inv.issue_date}")
-        for f in findings:
-            note = f"; {_REGISTRATION_REFUSES_UNCHECKED}" if tax_left_unchecked(inv, f) else ""
-            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {on_one_line(f.message)}{note}")
-        for d in disagreements:
-            said = "; ".join(f"{on_one_line(k)}: {on_one_line(v)}" for k, v in d.values.items())
-            click.echo(f"  DISAGREE  {on_one_line(d.field):<20} {said}")
+        _print_findings(findings, disagreements,
+                        lambda f: f"; {_REGISTRATION_REFUSES_UNCHECKED}" if tax_left_unchecked(inv, f) else "")
         disagreed = counts["disagreements"]
         click.echo(f"{'PASSED' if passed else 'FAILED'}: {counts['pass']} passed, {counts['fail']} failed, "
                    f"{counts['skipped']} skipped"
@@ -1016,11 +1028,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         # holding a line break or a terminal escape would otherwise print an ATTESTED line of its own, or hide the
         # one below that the ledger's record gives
         click.echo(f"invoice {on_one_line(inv.number)}  fingerprint {record.fingerprint}")
-        for f in result.findings:
-            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {on_one_line(f.message)}")
-        for d in result.disagreements:
-            said = "; ".join(f"{on_one_line(k)}: {on_one_line(v)}" for k, v in d.values.items())
-            click.echo(f"  DISAGREE  {on_one_line(d.field):<20} {said}")
+        _print_findings(result.findings, result.disagreements)
         click.echo(f"ATTESTED {record.outcome.upper()} by {record.attester} ({record.attester_role}, "
                    f"{record.attested.msp_id}) at {record.attested.at} in tx {record.tx_id}")
         click.echo(f"  verified {_verified(record)}")
