@@ -639,6 +639,7 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     from network import membership
     from network.compose_up import ComposeUp, services_not_the_channels, start_containers
     from network.control import purge_refusal
+    from network.nodeconfig import hosts_data_root_problem
     from network.topology import load as load_topology
 
     say = progress(as_json)
@@ -646,6 +647,8 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     if data_root is not None:
         _refuse_a_missing_data_folder(data_root, _hosts_folder(topo))
     data_root = data_root or compose.hosts_data_root(topo)
+    if (problem := hosts_data_root_problem(data_root)) is not None:    # a folder prepared before prepare refused it
+        raise click.ClickException(problem)
 
     def record_running(started: bool) -> None:
         # Containers started by hand may come from another compose file than --compose-file names.
@@ -721,13 +724,17 @@ def compose_status_command(topology_path, data_root, as_json):
     from network import compose
     from network.compose_status import compose_status, leaderless
     from network.compose_up import ComposeUp
+    from network.nodeconfig import hosts_data_root_problem
     from network.topology import load as load_topology
 
     topo = load_topology(topology_path)
     if data_root is not None:
         _refuse_a_missing_data_folder(data_root, _hosts_folder(topo))
+    data_root = data_root or compose.hosts_data_root(topo)
+    if (problem := hosts_data_root_problem(data_root)) is not None:
+        raise click.ClickException(problem)
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
-    up = ComposeUp(topo, data_root or compose.hosts_data_root(topo), Tools(fabric))
+    up = ComposeUp(topo, data_root, Tools(fabric))
     rows = compose_status(up)
     nodes = [r for r in rows if r.kind != "chaincode"]
     servers = [r for r in rows if r.kind == "chaincode"]

@@ -37,7 +37,7 @@ from .errors import ChaincodeError, NetworkError, ToolError, TopologyError, shel
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .org_stranded import committed_differences
-from .nodeconfig import node_dirs, orderer_tls_ca
+from .nodeconfig import expanded_dollar_problem, node_dirs, orderer_tls_ca
 from .tools import Tools
 from .topology import Node, Topology, parse
 
@@ -205,6 +205,11 @@ class BundleHost:
     def open(cls, root: str | Path) -> BundleHost:
         # absolute: the peer CLI reads a relative MSP or TLS path against FABRIC_CFG_PATH's folder, not ours
         root = Path(root).absolute()
+        # first: the `peer` CLI finds its core.yaml under the bundle (prepare_cli), through a FABRIC_CFG_PATH that
+        # viper expands, and `network prepare` never saw the folder it was unpacked to
+        moved = "give --bundle the bundle moved or unpacked to a folder whose path"
+        if (problem := expanded_dollar_problem(root, folder_named="the bundle", fix=moved)) is not None:
+            raise NetworkError(problem)
         doc, topology = read_network(root)
         # The peer CLI acts as the topology's MSP ID (peer_admin_env), while messages and the approval
         # looked up would use the manifest's: both must be the one the channel knows the org by.

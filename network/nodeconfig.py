@@ -109,8 +109,7 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
     colon, a quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. `up` and `prepare`
     ask before they write anything, so a folder they refuse is left as it was."""
     path = str(data_root)
-    fix = ("point --data-root, the topology's data_root or RECFIN_HOME" if native
-           else "point --data-root or RECFIN_HOSTS_DATA") + " at a folder whose path"
+    fix = _data_root_fix(native)
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -123,13 +122,36 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
         return (f"the data folder's path holds a comma ({data_root}): the orderer reads its CA files from lists "
                 f"({', '.join(ORDERER_LIST_VARIABLES)}) split at every comma, so it would look for files that do not "
                 f"exist; {fix} has no comma")
-    if EXPANDED_DOLLAR.search(path) is not None:
-        finder = "each peer, and the `peer` CLI recfin runs as an org's admin," if native else \
-            "the `peer` CLI recfin runs as an org's admin"
-        return (f"the data folder's path holds a $ ({data_root}): {finder} finds its core.yaml under it through "
-                f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that "
-                f"variable's value, so it would look for its configuration in another folder; {fix} has no $")
-    return None
+    finder = "each peer, and the `peer` CLI recfin runs as an org's admin," if native else None
+    return expanded_dollar_problem(data_root, fix=fix, finder=finder)
+
+
+def _data_root_fix(native: bool) -> str:
+    """What to point at another folder, whose path ends the sentence: the settings that choose the data folder."""
+    return ("point --data-root, the topology's data_root or RECFIN_HOME" if native
+            else "point --data-root or RECFIN_HOSTS_DATA") + " at a folder whose path"
+
+
+def hosts_data_root_problem(data_root: Path) -> str | None:
+    """data_root_path_problem's `$` part for a hosts data folder (native False), for the commands that run the
+    `peer` CLI from one `prepare --hostnames` wrote (compose-up, compose-status): a folder prepared before
+    prepare refused it is refused there too, before anything starts. The rest is configtxgen's, run by prepare."""
+    return expanded_dollar_problem(Path(data_root).absolute(), fix=_data_root_fix(False))
+
+
+def expanded_dollar_problem(folder: Path, *, fix: str, folder_named: str = "the data folder",
+                            finder: str | None = None) -> str | None:
+    """Why the `peer` CLI recfin runs as an org's admin (or ``finder``) would not find its core.yaml under
+    ``folder`` (``folder_named``), or None: a `$` in its path that viper expands in FABRIC_CFG_PATH. ``fix``:
+    what to point at a folder whose path has no $. Asked, before anything starts, of each folder the `peer` CLI
+    finds its core.yaml in (bundle_host.prepare_peer_cli puts it there): a data folder by up and prepare, a hosts
+    data folder by compose-up and compose-status, a bundle when it is opened."""
+    if EXPANDED_DOLLAR.search(str(folder)) is None:
+        return None
+    finder = finder or "the `peer` CLI recfin runs as an org's admin"
+    return (f"{folder_named}'s path holds a $ ({folder}): {finder} finds its core.yaml under it through "
+            f"FABRIC_CFG_PATH, in which Fabric's config reader (viper) replaces $NAME and ${{NAME}} with that "
+            f"variable's value, so it would look for its configuration in another folder; {fix} has no $")
 
 
 def gossip_bootstrap(topology: Topology, node: Node) -> str:
