@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import importlib
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -209,16 +210,28 @@ def _without_the_files_own_currency(given: list[str], file_currency: str, curren
 
 
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
-    """The --history file: a ReceivableHistory object, or a bare list of events of one debtor."""
+    """The --history file: a ReceivableHistory object, or a bare list of events of one debtor.
+
+    An empty list names no debtor and holds no event, so nothing in it is ``debtor``'s (an empty export, the wrong
+    file): refused, where scoring it would grade the debtor as one with no record without a word. A history
+    naming the debtor with no event says so on stderr: the debtor is then scored as one with no record."""
     from client.risk import ReceivableHistory
 
     data = read_json_file(path, "--history", f"the receivable history of {debtor}")
+    if data == []:
+        raise file_refused("--history", f"{as_typed(path)} holds no event and names no debtor: nothing in it is "
+                                        f"the history of {as_typed(debtor)}; give the file of its events, or, to "
+                                        f"score it as a debtor with no record, write "
+                                        f"{json.dumps({'debtor': debtor, 'events': []}, ensure_ascii=False)}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
     history = validated(ReceivableHistory, data, "--history", lambda exc: _history_problem(path, exc))
     if history.debtor != debtor:
         raise file_refused("--history", f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, "
                                         f"not {as_typed(debtor)}")
+    if not history.events:
+        click.echo(f"note: {as_typed(path)} holds no event of {as_typed(debtor)}: it is scored as a debtor with "
+                   "no record", err=True)
     return history
 
 

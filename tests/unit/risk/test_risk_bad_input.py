@@ -96,6 +96,18 @@ def test_a_debtor_with_no_record_is_scored_with_a_note_on_stderr(tmp_path):
     assert r.exit_code == 0
     assert json.loads(r.stdout)["debtor"] == "D1"
     assert "no confirmed receivable on record by 2025-06-01" in r.stderr
+    assert f"note: {path} holds no event of D1: it is scored as a debtor with no record" in r.stderr
+
+
+def test_an_empty_list_is_no_history_of_the_debtor_and_is_refused(tmp_path):
+    """It names no debtor and holds no event: an empty export or the wrong file, not a debtor known to have none."""
+    path = tmp_path / "h.json"
+    path.write_text("[]")
+    r = invoke("score", "D1", "--history", path, "--json")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r).endswith(f"{path} holds no event and names no debtor: nothing in it is the history of D1; "
+                                  'give the file of its events, or, to score it as a debtor with no record, write '
+                                  '{"debtor": "D1", "events": []}')
 
 
 def test_a_model_that_is_not_an_artefact_names_the_field(tmp_path):
