@@ -38,7 +38,7 @@ def test_a_long_value_keeps_its_start_and_end_and_says_its_length():
 
 @pytest.mark.parametrize("length", [SHOWN_LENGTH - 1, SHOWN_LENGTH, 69])
 def test_a_value_whose_cut_form_is_no_shorter_is_shown_whole(length):
-    """Its start, end and length note (71 characters for a length of two digits) would be longer than the value."""
+    """Its start, end and length note (71 characters for a length of two digits) would be no shorter than the value."""
     assert shown_value("x" * length) == repr("x" * length)
     assert shown_value(["x" * (length - 4)]) == f'["{"x" * (length - 4)}"]'
 
