@@ -1001,10 +1001,10 @@ def _original_identity(r: _Reader, code: str, number: str, paper_code: str, pape
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
                      "entry")
 # How many flagged fields a refusal names, and the longest place or reason it names as written: the reader flags a
-# few fields of an invoice, each with a reason of a sentence or two (one quoting what it read runs to some 300
-# characters), and a hand-edited list may hold anything
+# few fields of an invoice, each with a reason of a sentence or a few (one naming why the page images could not be
+# read, joined to the field's own reason, runs past 550 characters), and a hand-edited list may hold anything
 _FLAGS_NAMED = 10
-_FLAG_TEXT_LENGTH = 500
+_FLAG_TEXT_LENGTH = 1000
 
 
 LOW_CONFIDENCE_ADVICE = ("check every field against the scan (or read it again without --min-confidence), correct "

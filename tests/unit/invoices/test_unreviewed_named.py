@@ -41,3 +41,18 @@ def test_a_list_of_thousands_names_the_first_ten_and_how_many_more():
     assert problem.startswith("1000 field(s) flagged when the scan was read, not yet checked: lines[0].name (low "
                               "confidence); lines[1].name")
     assert "lines[9].name (low confidence); and 990 more; check them" in problem and "lines[10]" not in problem
+
+
+def test_the_longest_reason_the_reader_writes_is_named_whole():
+    # a key field's reason where tesseract timed out re-reading the fields behind a picture covering the page, joined
+    # to the field's own reason: over 500 characters, each part written by the reader
+    timed_out = ("tesseract reading 7 field(s) of the page again (-l eng --psm 7 -c tessedit_char_whitelist="
+                 "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ) did not finish within 300 s and was stopped: the image is "
+                 "likely no scanned invoice page or is far larger than one; crop it to the invoice and scan at 300 "
+                 "dpi, or ask the sender for the invoice's XML or its PDF")
+    reason = (f"not compared with the page images covering page 1 (they could not be read: {timed_out}): they may "
+              "print other figures than the text layer says; check it against the page; derived, not read: 价税合计 - "
+              "合计金额, which the item rows' taxes add up to")
+    assert len(reason) > 550
+    problem = _problem([{"field": "total_tax", "reason": reason}])
+    assert problem == f"1 field(s) flagged when the scan was read, not yet checked: total_tax ({reason}); {ADVICE}"
