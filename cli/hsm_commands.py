@@ -424,7 +424,7 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
               help="CKA_LABEL for the new key (printable characters); one another key holds is refused "
                    "[default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
-              help="CN written in the request (1 to 64 characters), e.g. supplier3@supplier; informational: "
+              help="CN written in the request (1 to 64 characters), e.g. supplier5@supplier; informational: "
                    "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
 @click.option("--csr", "csr_file", type=PathType(dir_okay=False, path_type=Path), required=True,
               help="Where to write the PEM certificate request: a new file (an existing one is refused).")
@@ -441,11 +441,17 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     ORG/USER --token ...` has the user sign with this key. When the request cannot be made or
     written, the new key pair is deleted from the token again. A file already at --csr is refused
     before any key is made: it may be the request of a key pair an earlier run made, which a new
-    request in its place would leave in the token with none.
+    request in its place would leave in the token with none. For a user's key born in the token, in
+    this order (the request the first command writes is the one the second reads):
+
+    \b
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
+      recfin org user add supplier supplier5 --csr supplier5.csr --attr recfin.enterprise=91310000MA1K00002C
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
 
     \b
     Example:
-      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier3@supplier --csr supplier3.csr
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
       recfin hsm generate --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --curve P-384 \\
         --common-name officer3@bank --csr officer3.csr --json
     """
