@@ -119,7 +119,8 @@ def _first_pem_block(msp_id: str, id_bytes: bytes) -> bytes:
     begin = 0 if id_bytes.startswith(b"-----BEGIN ") else id_bytes.find(b"\n-----BEGIN ") + 1
     # Go's pem.Decode (since Go 1.24.8 and 1.25.2) takes the last BEGIN before the first "\n-----END ", and after a
     # block it cannot read goes on right after that END, where a BEGIN on the same line counts: with no dashes
-    # before the BEGIN chosen here, every version of it chooses this one too
+    # before the BEGIN chosen here, every version of it chooses this one too. Matched there alone, never searched
+    # for: a search would scan from every BEGIN line to the end, in time growing with the square of their number
     block = _PEM_BLOCK.match(id_bytes, begin) if b"-----" not in id_bytes[:begin] else None
     body = re.sub(rb"[ \t\r\n]", b"", block.group(2)) if block is not None else b""
     if block is None or not _BASE64_BODY.fullmatch(body):

@@ -101,3 +101,25 @@ async def test_a_client_appending_the_admins_certificate_is_not_taken_for_the_ad
     result = await ledger.evaluate(forged, "RegisterParty", json.dumps({"x": 1}))
     assert result.status == 500
     assert "not-an-org-admin" in result.message   # acting as mallory, a client: never as the admin
+
+
+
+# A creator the peer authenticates may carry any text after its certificate's block (Go's pem.Decode ignores it),
+# and, since Go 1.24.8, BEGIN lines of another label before it (pem.Decode takes the last BEGIN before the first
+# END). The block is matched where the first BEGIN line stands, never searched for: a search tries every BEGIN line
+# no END line closes to the end of the text, so 4,000 of them took 7 seconds and a hundred thousand over an hour.
+def unclosed_begin_lines(label: str) -> bytes:
+    return f"-----BEGIN {label}-----\n".encode() * 100_000
+
+
+def test_begin_lines_no_end_line_closes_after_the_block_are_passed_over_as_the_peer_does():
+    assert read(pem_of(MALLORY) + unclosed_begin_lines("CERTIFICATE")) == MALLORY.id
+
+
+@pytest.mark.parametrize("id_bytes", [
+    pytest.param(unclosed_begin_lines("CERTIFICATE REQUEST") + pem_of(MALLORY), id="before the block"),
+    pytest.param(unclosed_begin_lines("CERTIFICATE"), id="and no block"),
+])
+def test_begin_lines_no_end_line_closes_are_refused(id_bytes):
+    with pytest.raises(ValueError, match="not a PEM X.509 certificate: send the signer's certificate"):
+        read(id_bytes)
