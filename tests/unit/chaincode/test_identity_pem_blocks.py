@@ -103,7 +103,6 @@ async def test_a_client_appending_the_admins_certificate_is_not_taken_for_the_ad
     assert "not-an-org-admin" in result.message   # acting as mallory, a client: never as the admin
 
 
-
 # A creator the peer authenticates may carry any text after its certificate's block (Go's pem.Decode ignores it),
 # and, since Go 1.24.8, BEGIN lines of another label before it (pem.Decode takes the last BEGIN before the first
 # END). The block is matched where the first BEGIN line stands, never searched for: a search tries every BEGIN line
