@@ -1,5 +1,6 @@
 """What read_trusted_certificate says of an element whose tag or length cannot be read, in the certificate or in
-the trust settings after it: each reason the DER reader gives has its own words, and none shows the block."""
+the trust settings after it: a header cut short and a multi-byte tag each in words of their own, an indefinite
+length and length octets cut short in one message for both; none shows the block."""
 from __future__ import annotations
 
 import base64
