@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import json
 import os
-import re
 import stat
 import sys
 from pathlib import Path
@@ -27,27 +25,16 @@ from client.block_numbers import MAX_BLOCK_NUMBER
 from .amounts import with_money
 from .connection import acting, describe
 from .options import PathType, WholeNumberRange
-from .output import as_typed, file_refused, key_values, on_one_line, one_line
+from .output import as_typed, file_refused, json_text, key_values, on_one_line, one_line
 
 if TYPE_CHECKING:
     from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, NotACheckpointFile
     from client.receivables import ReceivablesEvent
 
-# Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
-# escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
-_JSON_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-# An unpaired surrogate (valid JSON as "\ud800", which a payload may hold) is left raw by ensure_ascii=False, and no
-# UTF-8 stream takes it: escaped, the line reads back as the payload was sent, where printing it stopped the follower.
-_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _json_line(record: dict) -> str:
-    line = json.dumps(record, sort_keys=True, ensure_ascii=False)
-    for char, escaped in _JSON_LINE_BREAKS.items():
-        line = line.replace(char, escaped)
-    return _UNPAIRED_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", line)
+    """One event's JSON on one line, written as every command's --json is (a line break in a reason escaped, so it
+    cannot split the line for a reader that splits at U+2028 too)."""
+    return json_text(record)
 
 
 def _line(event: ReceivablesEvent, as_json: bool) -> str:

@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -97,11 +98,25 @@ def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
                      for row in cells)
 
 
+# Characters JSON leaves as they are (it escapes only those below U+0020) that still do harm written raw: the C1
+# controls (U+009B starts a terminal's control sequence as ESC [ does), U+0085 and the two Unicode line and paragraph
+# separators (Python's str.splitlines breaks a line there), and an unpaired surrogate (valid JSON as "\ud800", which
+# a payload may hold, but no UTF-8 stream takes it). Escaped, the text reads back as it was.
+_ESCAPED_IN_JSON = re.compile("[\x80-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(data: Any, *, indent: int | None = None) -> str:
+    """Every command's --json text: keys sorted, text beyond ASCII (Chinese names, ¥) written as itself in UTF-8,
+    not as \\uXXXX escapes, but for the characters :data:`_ESCAPED_IN_JSON` names. ``indent`` None: one line."""
+    text = json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False)
+    return _ESCAPED_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> None:
-    """Print data as JSON, or as a table (list of records) / key: value lines (one record)."""
+    """Print data as JSON (:func:`json_text`), or as a table (list of records) / key: value lines (one record)."""
     plain = _plain(data)
     if as_json:
-        click.echo(json.dumps(plain, indent=2, sort_keys=True))
+        click.echo(json_text(plain, indent=2))
     elif isinstance(plain, list):
         click.echo(table(plain, columns or (list(plain[0]) if plain else [])))
     elif isinstance(plain, dict):
