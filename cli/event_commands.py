@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, NotACheckpointFile
     from client.receivables import ReceivablesEvent
 
+
 def _json_line(record: dict) -> str:
     """One event's JSON on one line, written as every command's --json is (a line break in a reason escaped, so it
     cannot split the line for a reader that splits at U+2028 too)."""

@@ -569,8 +569,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     and deleted its "min_confidence" entry. An incomplete reading writes
     nothing. A file already at --invoice-out (with --each, at any of its
     files) is refused (exit 2), nothing written, unless --replace: it may
-    hold a person's corrections of an earlier reading. A file of more than 50 pages (or frames) to read by OCR is
-    refused (exit 2): split it. Stopped by SIGTERM, the command stops
+    hold a person's corrections of an earlier reading. A file of more than
+    50 pages (or frames) to read by OCR is refused (exit 2): split it.
+    Stopped by SIGTERM, the command stops
     tesseract, removes the page images it wrote for it and exits 143.
 
     A file is read as one invoice. Where it holds several, none is read
