@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import invoice_limits
+from ..shown import shown_value
+from ..user_files import on_one_line
 
 from .fingerprint import offset_identity_problem, paper_identity_problem
 
@@ -53,6 +56,33 @@ class UnreviewedField(_Frozen):
 
     field: str
     reason: str
+
+
+# How many flagged fields a refusal names, and the longest place or reason it names as written: the reader flags a
+# few fields of an invoice, each with a reason of a sentence or a few (one naming why the page images could not be
+# read, joined to the field's own reason, runs past 550 characters), and a hand-edited list may hold anything
+_FLAGS_NAMED = 10
+_FLAG_TEXT_LENGTH = 1000
+
+
+def flagged_fields_named(flags: Sequence[tuple[object, object]]) -> str:
+    """Flagged fields, each a place and why it was flagged, as a refusal names them (an invoice file's
+    ``unreviewed`` list, :attr:`Invoice.unreviewed`): ``lines[1].name (low confidence 0.561 < 0.800); ...``, the
+    first ten of a longer list and how many more."""
+    named = "; ".join(f"{_flag_text(field)} ({_flag_text(reason)})" for field, reason in flags[:_FLAGS_NAMED])
+    if len(flags) > _FLAGS_NAMED:
+        named += f"; and {len(flags) - _FLAGS_NAMED} more"
+    return named
+
+
+def _flag_text(value: object) -> str:
+    """A flagged field's place or reason as a refusal names it: text as the reader wrote it (``lines[1].name``,
+    ``low confidence 0.561 < 0.800``), so a person finds it in the file and in the reading; anything else (no text,
+    or text holding a character that does not print as itself, or longer than the reader writes) as every refused
+    value is shown, quoted, escaped and cut short (:func:`~client.shown.shown_value`)."""
+    if isinstance(value, str) and len(value) <= _FLAG_TEXT_LENGTH and on_one_line(value) == value:
+        return value
+    return shown_value(value)
 
 
 class Invoice(_Frozen):

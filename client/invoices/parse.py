@@ -28,14 +28,14 @@ from typing import Any, Callable, Iterator
 
 from client.money import plain_yuan
 from client.shown import SHOWN_LENGTH, json_spelled, printable_json, shown_value
-from client.user_files import UnreadableFile, on_one_line, read_user_bytes
+from client.user_files import UnreadableFile, read_user_bytes
 
 from ._ocr import image_kind
 from ._reading import (ValueProblem, deduction_problem, difference_tax, offset_invoice, plain_digits,
                        to_fen, to_line_tax, to_plain_decimal, to_rate)
 from .errors import MalformedInput, UnsupportedFormat
 from .fingerprint import code_characters_problem, code_form_problem, offset_identity_problem, paper_identity_problem
-from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party
+from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party, flagged_fields_named
 
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
 MAX_BYTES = 5 * 1024 * 1024
@@ -1000,11 +1000,6 @@ def _original_identity(r: _Reader, code: str, number: str, paper_code: str, pape
 
 UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
                      "entry")
-# How many flagged fields a refusal names, and the longest place or reason it names as written: the reader flags a
-# few fields of an invoice, each with a reason of a sentence or a few (one naming why the page images could not be
-# read, joined to the field's own reason, runs past 550 characters), and a hand-edited list may hold anything
-_FLAGS_NAMED = 10
-_FLAG_TEXT_LENGTH = 1000
 
 
 LOW_CONFIDENCE_ADVICE = ("check every field against the scan (or read it again without --min-confidence), correct "
@@ -1036,19 +1031,8 @@ def _refuse_unreviewed(r: _Reader, listed: Any) -> None:
     if not isinstance(listed, list) or not all(isinstance(u, dict) for u in listed):
         raise r.fail("unreviewed", "not a list of flagged fields: it lists the fields of a scan's reading that a "
                                    f"person must check; {UNREVIEWED_ADVICE}")
-    named = "; ".join(f"{_flag_text(u.get('field', '?'))} ({_flag_text(u.get('reason', 'flagged'))})"
-                      for u in listed[:_FLAGS_NAMED])
-    if len(listed) > _FLAGS_NAMED:
-        named += f"; and {len(listed) - _FLAGS_NAMED} more"
+    named = flagged_fields_named([(u.get("field", "?"), u.get("reason", "flagged")) for u in listed])
     raise r.fail("unreviewed", f"{len(listed)} field(s) flagged when the scan was read, not yet checked: {named}; "
                                f"{UNREVIEWED_ADVICE}")
 
 
-def _flag_text(value: object) -> str:
-    """A flagged field's place or reason as a refusal names it: text as the reader wrote it (``lines[1].name``,
-    ``low confidence 0.561 < 0.800``), so a person finds it in the file and in the reading; anything else (no text,
-    or text holding a character that does not print as itself, or longer than the reader writes) as every refused
-    value is shown, quoted, escaped and cut short (:func:`~client.shown.shown_value`)."""
-    if isinstance(value, str) and len(value) <= _FLAG_TEXT_LENGTH and on_one_line(value) == value:
-        return value
-    return shown_value(value)

@@ -54,7 +54,7 @@ from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint, paper_identity_problem
 from .matching import (GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice,
                        without_none)
-from .model import DEFAULT_MIN_CONFIDENCE, Finding, Invoice, Report
+from .model import DEFAULT_MIN_CONFIDENCE, Finding, Invoice, Report, flagged_fields_named
 
 # The checks that need nothing but the invoice, and its date against today (the ledger's, China Standard Time): an
 # invoice dated after today, or older than max_age_days, is refused before it is sent. Parties and duplicates are
@@ -90,7 +90,7 @@ def ensure_reviewed(invoice: Invoice, reviewed: bool, then: str) -> None:
         said.append(f"min_confidence {invoice.min_confidence:g}, below the default {DEFAULT_MIN_CONFIDENCE:.2f}, so "
                     "no field read with less confidence was flagged for a person")
     if invoice.unreviewed:
-        named = "; ".join(f"{u.field} ({u.reason})" for u in invoice.unreviewed)
+        named = flagged_fields_named([(u.field, u.reason) for u in invoice.unreviewed])
         said.append(f"{len(invoice.unreviewed)} field(s) flagged and not yet reviewed: {named}")
     if said:
         raise NotReviewed(f"invoice {invoice.number} was read from a scan with {'; and with '.join(said)}; check "

@@ -1,13 +1,16 @@
 """A file's "unreviewed" list is refused naming each flagged field and why as the reader wrote them, so a person finds
 them in the file; an entry the reader did not write (a line break, a character that does not print, thousands of
 characters, a list of thousands) is shown as any refused value is, quoted, escaped and cut, and the list named in
-part, where it was copied into the message whole."""
+part, where it was copied into the message whole. A registration (or attestation) refusing an invoice whose flagged
+fields no person reviewed names them alike."""
 
 from __future__ import annotations
 
-from client.invoices import invoice_to_json
+import pytest
 
-from ._review import file_refused
+from client.invoices import NotReviewed, UnreviewedField, invoice_to_json
+
+from ._review import file_refused, registration
 from ._samples import invoice
 
 ADVICE = 'check them against the scan, correct the values in this file, then delete the "unreviewed" entry'
@@ -56,3 +59,17 @@ def test_the_longest_reason_the_reader_writes_is_named_whole():
     assert len(reason) > 550
     problem = _problem([{"field": "total_tax", "reason": reason}])
     assert problem == f"1 field(s) flagged when the scan was read, not yet checked: total_tax ({reason}); {ADVICE}"
+
+
+def test_a_registration_names_the_flagged_fields_of_an_invoice_alike(sample_documents):
+    reason = "low confidence 0.561 < 0.800; " + "科" * 600
+    flags = [UnreviewedField(field="lines[1].name\nError: forged", reason="x" * 10_000),
+             UnreviewedField(field="total_tax", reason=reason),
+             *(UnreviewedField(field=f"lines[{i}].name", reason="low confidence") for i in range(2, 1000))]
+    with pytest.raises(NotReviewed) as refused:
+        registration(invoice().model_copy(update={"unreviewed": tuple(flags)}), sample_documents)
+    said = str(refused.value)
+    assert said.isprintable() and len(said) < 1500
+    assert (f"1000 field(s) flagged and not yet reviewed: 'lines[1].name\\nError: forged' ('{'x' * 39}...{'x' * 11}' "
+            f"(10000 characters)); total_tax ({reason}); lines[2].name (low confidence); ") in said
+    assert "lines[9].name (low confidence); and 990 more; check them" in said and "lines[10]" not in said
