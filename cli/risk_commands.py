@@ -271,37 +271,27 @@ def history_debtors(path: Path) -> list[str]:
 
 def thin_record(score: DebtorScore) -> str | None:
     """Why the grade of a debtor none of whose receivables had fallen due by the date rests on no payment
-    (every late share is 0 of 0), None when it rests on some: the stderr note, and ``thin_record`` in --json,
-    so a script can tell a grade earned from one given for want of a record."""
+    (every late share is 0 of 0), None when it has a payment on record: the stderr note, and ``thin_record`` in
+    --json, so a script can tell a grade earned from one given for want of a record. A claim paid before its due
+    date is a payment on record, so a bank's ``thin_record_grade`` does not price its debtor, though no late share
+    counts it until it falls due (since late_payment-v18): the grade of a debtor whose only payments were made
+    so is the model's view of one with none."""
     f = score.features
-    # the claims the late share of all time counts (by_amount_all), every late share's among them: those settled
-    # late, those overdue, and those a window counts, late though not overdue included (a claim not paid in full
-    # whose unpaid part a hand-written history gives a later due date than its claim's). Not one paid before its
-    # due date until the day after it falls due (since late_payment-v18): every share, and the grade, read as
-    # without it, so counted as a settlement it passed a grade given for want of a record for one drawn from it
-    if f.by_amount_all.count:
+    # fell_due_365 too: the windows count late a claim fallen due and not paid in full though none of its parts
+    # is overdue (a part a hand-written history gives a later due date than its claim's), and every window, the
+    # season a year ago included, lies within those 365 days. A claim paid before its due date is a payment on
+    # record, though the late shares count it only from the day after it falls due (since late_payment-v18)
+    if f.settled_on_time_count + f.settled_late_count + f.overdue_count + f.fell_due_365:
         return None
     # a claim that fell due under a freeze counts in no timeliness measure (fell_due_under_a_freeze): it is
     # neither "not yet settled or overdue" nor a payment to go by
     frozen, waiting = len(f.fell_due_frozen), f.confirmed_count - len(f.fell_due_frozen)
-    # none fell due, so every settlement on the record was paid by a due date not past yet
-    paid_early = f.settled_on_time_count
-    on_record = f"on record by {score.as_of}"
-    if f.confirmed_count == 0:
-        record = f"has no confirmed receivable {on_record}"
-    elif waiting == 0:
-        record = (f"has no confirmed receivable {on_record} but {frozen} that fell due under a freeze order (not "
-                  "counted, on time or late)")
-    elif waiting == 1:
-        record = f"has 1 confirmed receivable {on_record}, " + (
-            "paid before its due date, which no late share counts until it falls due" if paid_early else
-            "not yet settled or overdue")
-    elif paid_early:
-        its, falls = ("its due date", "it falls") if paid_early == 1 else ("their due dates", "they fall")
-        record = (f"has {waiting} confirmed receivables {on_record}, none yet fallen due ({paid_early} paid before "
-                  f"{its}, which no late share counts until {falls} due)")
-    else:
-        record = f"has {waiting} confirmed receivables {on_record}, none yet settled or overdue"
+    record = (f"has no confirmed receivable on record by {score.as_of}" if f.confirmed_count == 0 else
+              f"has no confirmed receivable on record by {score.as_of} but {frozen} that fell due under a "
+              "freeze order (not counted, on time or late)" if waiting == 0 else
+              f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
+              if waiting == 1 else
+              f"has {waiting} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
     return (f"{score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose payments "
             "are not yet known, not of its payments")
 

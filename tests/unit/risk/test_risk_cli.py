@@ -128,8 +128,8 @@ def test_a_synthetic_debtor_is_scored_no_later_than_the_simulations_last_day():
 
 
 def test_a_debtor_with_nothing_fallen_due_yet_is_scored_with_a_note(tmp_path):
-    """Confirmed claims none of which has fallen due, paid before its due date or not, give every late share 0 of
-    0: the grade rests on no payment, as for a debtor with no claim at all, and the command says so."""
+    """Confirmed claims none of which is settled or overdue give every late share 0 of 0: the grade rests on no
+    payment, as for a debtor with no claim at all, and the command says so."""
     due = date(2025, 3, 1)
 
     def event(rid, kind, on, **more):
@@ -154,10 +154,7 @@ def test_a_debtor_with_nothing_fallen_due_yet_is_scored_with_a_note(tmp_path):
     _, said = notes(confirmed, "2025-03-01")   # due today, unpaid: it may still be paid today
     assert len(said) == 1 and "has 2 confirmed receivables on record by 2025-03-01, none yet settled or overdue" \
         in said[0]
-    # one paid before its due date: no late share counts it until it falls due (since late_payment-v18)
-    _, said = notes(confirmed + [settled], "2025-02-20")
-    assert len(said) == 1 and ("has 2 confirmed receivables on record by 2025-02-20, none yet fallen due (1 paid "
-                               "before its due date, which no late share counts until it falls due)") in said[0]
+    assert notes(confirmed + [settled], "2025-02-20")[1] == []   # one paid: a payment to go by
     # due on a Saturday: payable on time until Monday the 3rd, overdue from the 4th
     assert len(notes(confirmed, "2025-03-03")[1]) == 1
     assert notes(confirmed, "2025-03-04")[1] == []               # both overdue
