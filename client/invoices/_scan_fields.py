@@ -359,8 +359,8 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
     doubt = f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"
     if kind.by_character and first.characters:
         merged, taken = surer_characters(second, first_read, first.characters)
-        if taken and kind.well_formed(kind.clean(merged)):
-            value = kind.clean(merged)
+        if taken and kind.well_formed(kind.clean(merged.text)):
+            value, conf = kind.clean(merged.text), merged.confidence
             doubt += "; " + ", ".join(f"{theirs!r} for {mine!r}" for mine, theirs in taken) \
                 + f" taken from the page pass's reading, surer there: {value!r}"
     return replace(first, value=value, confidence=conf, doubt=_doubts(first.doubt, second_doubt, doubt))
@@ -371,27 +371,30 @@ def _han(text: str) -> bool:
 
 
 def surer_characters(second: Reading, first: str,
-                     first_characters: tuple[float, ...]) -> tuple[str, list[tuple[str, str]]]:
+                     first_characters: tuple[float, ...]) -> tuple[Reading, list[tuple[str, str]]]:
     """``second``'s text (spaces aside) with each run of Chinese characters that ``first`` read as other Chinese
     characters, as many, taken from ``first`` where its characters there are surer (``first_characters``: the
-    confidence of each of its characters but its spaces); and the runs taken, as (second's, first's). A psm 13
-    reading's confidence is the lowest of its words', and the asterisk of ``*category*`` stands as a word of its own,
-    read unsure on most lines: the reading is not to be weighed whole against the page pass's. Its words are
-    weighed one by one, where it misreads a rare character: 瓷 read 赛 at 0.00 beside Chinese words at 0.80 to
-    0.96, where the page pass read 陶瓷 at 0.77. ``second``'s text (spaces aside), nothing taken, where either
-    reading lacks a character's confidence."""
+    confidence of each of its characters but its spaces), as a reading whose characters keep the confidences of
+    the reading each came from, and as sure as the least sure of them (a character taken out no longer counts);
+    and the runs taken, as (second's, first's). A psm 13 reading's confidence is the lowest of its words', and the
+    asterisk of ``*category*`` stands as a word of its own, read unsure on most lines: the reading is not to be
+    weighed whole against the page pass's. Its words are weighed one by one, where it misreads a rare character:
+    瓷 read 赛 at 0.00 beside Chinese words at 0.80 to 0.96, where the page pass read 陶瓷 at 0.77. ``second``'s
+    text (spaces aside) at its confidence, nothing taken, where either reading lacks a character's confidence."""
     mine, theirs = "".join(second.text.split()), "".join(first.split())
     if len(second.characters) != len(mine) or len(first_characters) != len(theirs):
-        return mine, []
-    out, taken = [], []
+        return Reading(mine, second.confidence), []
+    out, confidences, taken = [], [], []
     for op, a1, a2, b1, b2 in SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
         if (op == "replace" and a2 - a1 == b2 - b1 and _han(mine[a1:a2]) and _han(theirs[b1:b2])
                 and min(first_characters[b1:b2]) > min(second.characters[a1:a2])):
             out.append(theirs[b1:b2])
+            confidences += first_characters[b1:b2]
             taken.append((mine[a1:a2], theirs[b1:b2]))
         else:
             out.append(mine[a1:a2])
-    return "".join(out), taken
+            confidences += second.characters[a1:a2]
+    return Reading("".join(out), min(confidences, default=0.0), tuple(confidences)), taken
 
 
 def _misread_otherwise(first: str, second: str) -> str | None:

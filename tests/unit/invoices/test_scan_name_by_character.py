@@ -19,6 +19,18 @@ def test_a_character_the_page_pass_read_more_surely_is_taken_and_the_name_stays_
                       Reading(crop, 0.0, _sure(crop, 0.92, 赛=0.0)), KINDS["name"])
     assert found.value == "*电子元件*多层片式陶瓷电容器高频"
     assert "'*电子元件*多层片式陶赛电容器高频'" in found.doubt and "'瓷' for '赛'" in found.doubt
+    # as sure as its least sure character where it was read: 瓷 on the page, at 0.77; 赛's 0.00 is no longer in it
+    assert found.confidence == 0.77
+
+
+def test_a_name_taken_in_part_from_the_page_pass_is_as_sure_as_its_least_sure_character():
+    # the crop's asterisk, a word of its own, read at 0.31, below 瓷 on the page (0.77), is the name's least sure
+    page = "*#电子元件*多层片式陶瓷电容器高频"
+    crop = "*电子元件*多层片式陶赛电容器高频"
+    reading, taken = surer_characters(Reading(crop, 0.0, _sure(crop, 0.92, 赛=0.0, **{"*": 0.31})), page,
+                                      _sure(page, 0.9, 陶=0.77, 瓷=0.77))
+    assert (reading.text, taken) == ("*电子元件*多层片式陶瓷电容器高频", [("赛", "瓷")])
+    assert reading.confidence == 0.31 and len(reading.characters) == len(reading.text)
 
 
 def test_a_character_the_crop_read_more_surely_stays():
@@ -36,8 +48,8 @@ def test_only_chinese_characters_read_as_as_many_others_are_weighed():
              ("*#有电子元件*贴片电容", "*电子元件*贴片电容"),  # a character the crop did not read
              ("*电子元件*贴片电容0603-100nF50", "*电子元件*贴片电容0603-1O0nF-50")]
     for page, crop in cases:
-        text, taken = surer_characters(Reading(crop, 0.0, _sure(crop, 0.0)), page, _sure(page, 0.99))
-        assert (text, taken) == (crop, []), page
+        reading, taken = surer_characters(Reading(crop, 0.0, _sure(crop, 0.0)), page, _sure(page, 0.99))
+        assert (reading.text, reading.confidence, taken) == (crop, 0.0, []), page
 
 
 def test_without_each_characters_confidence_the_crop_is_kept():
