@@ -671,9 +671,10 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
                          f"(it reads a block only from the start of a line): save the file without it (as plain UTF-8 "
                          f"or ASCII), and {_WHAT_TO_GIVE}")
     certificates, plain = 0, []  # plain: (start, end, CERTIFICATE block) for each TRUSTED CERTIFICATE block
+    line, counted_to = 1, 0      # each block's line counted on from the last one's, not from the file's start
     for number, block in enumerate(_PEM_BLOCK.finditer(pem), start=1):
         label = block.group(1).decode("ascii", "replace")
-        line = pem.count(b"\n", 0, block.start()) + 1
+        line, counted_to = line + pem.count(b"\n", counted_to, block.start()), block.start()
         at = f"block {number}, line {line}"
         if "PRIVATE KEY" in label:
             raise ValueError(
