@@ -65,6 +65,7 @@ from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
 from client.money import (LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, exact_percent, money,
                           rate_text)
+from client.shown import shown_value
 
 from .money import (APR_DAY_COUNT, APR_PERCENT_PLACES, BASES, annual_cost, days_between, effective_annual_cost,
                     interest_fen, percent_of, places_apart, proportion_fen)
@@ -86,7 +87,7 @@ def _rate(value: object, field: str) -> Decimal:
         raise ValueError("write rates as strings, e.g. \"0.045\" for 4.5% (a float is not exact)")
     if isinstance(value, int):   # an unquoted 0 or 1 in YAML or JSON
         if not 0 <= value <= 1:
-            raise ValueError(_not_a_fraction(_shown(value), Decimal(value) if 1 < value <= 100 else None))
+            raise ValueError(_not_a_fraction(shown_value(value), Decimal(value) if 1 < value <= 100 else None))
         text = str(value)
     elif isinstance(value, Decimal):   # from code: its form is checked before it is written out (see RATE_TEXT)
         fits = value.is_finite() and value.as_tuple().exponent >= -RATE_PLACES and value.adjusted() < RATE_WHOLE_DIGITS
@@ -94,9 +95,9 @@ def _rate(value: object, field: str) -> Decimal:
     elif isinstance(value, str):
         text = value
     else:
-        raise ValueError(f"{_shown(value)} is not a decimal rate")
+        raise ValueError(f"{shown_value(value)} is not a decimal rate")
     if text is None or not RATE_TEXT.fullmatch(text):
-        raise ValueError(f"{_shown(value)} is not a rate the contract takes: write {RATE_FORM}")
+        raise ValueError(f"{shown_value(value)} is not a rate the contract takes: write {RATE_FORM}")
     rate = Decimal(text)
     if rate > 1:
         raise ValueError(_not_a_fraction(text, rate))
@@ -113,14 +114,6 @@ def _not_a_fraction(shown: str, rate: Decimal | None) -> str:
     if fraction.as_tuple().exponent < -RATE_PLACES:
         return said
     return f'{said}; for {format(rate.normalize(), "f")}%, write "{format(fraction, "f")}"'
-
-
-def _shown(value: object) -> str:
-    """A value as an error message quotes it: whole if short, its start if not (a damaged file can hold megabytes)."""
-    if isinstance(value, int) and abs(value) >= 10**40:   # str() of a huge int is slow, and refused past 4300 digits
-        return "a whole number of more than 40 digits"
-    text = str(value) if isinstance(value, (int, Decimal)) else repr(value)
-    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
 
 
 # A rate in JSON: the plain decimal string the contract takes ("0.0000002", where str() would give "2E-7").
@@ -201,7 +194,7 @@ class ScaleTier(BaseModel):
     @classmethod
     def _days_the_contract_takes(cls, v: int) -> int:
         if not TIER_DAYS_MIN <= v <= TIER_DAYS_MAX:
-            raise ValueError(f"{_shown(v)} days: a tier starts from {TIER_DAYS_MIN} to {TIER_DAYS_MAX} "
+            raise ValueError(f"{shown_value(v)} days: a tier starts from {TIER_DAYS_MIN} to {TIER_DAYS_MAX} "
                              "days early, as the contract takes it (PublishDiscountOffer refuses any other, so "
                              "no offer on the ledger holds one); give a number of days in that range")
         return v
@@ -278,7 +271,8 @@ ClaimStatus = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT
 
 def _currency_code(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
-        raise ValueError(f"{_shown(value)} is not a currency: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+        raise ValueError(f"{shown_value(value)} is not a currency: give a three-letter ISO 4217 code in capitals, "
+                         "e.g. CNY")
     return value
 
 
