@@ -32,3 +32,8 @@ def test_a_tiers_days_of_45_digits_are_shown_whole():
     days = 10**44
     said = _refused(TypeAdapter(ScaleTier), {"min_days_early": days, "apr": "0.05"})
     assert said.startswith(f"Value error, {days} days: a tier starts from 1 to 3660 days early")
+
+
+@pytest.mark.parametrize("value, spelled", [(True, "true"), (None, "null"), (["CNY"], '["CNY"]')])
+def test_a_value_no_text_is_spelled_as_the_file_wrote_it(value, spelled):
+    assert _refused(TypeAdapter(ClaimCurrency), value).startswith(f"Value error, {spelled} is not a currency")
