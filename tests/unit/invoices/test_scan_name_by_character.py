@@ -67,3 +67,23 @@ def test_spaces_the_page_pass_read_are_kept_around_what_is_taken():
     found = reconcile(Found(page, 0.13, characters=_sure(page, 0.9)),
                       Reading(crop, 0.0, _sure(crop, 0.9, 艺=0.17)), KINDS["name"])
     assert found.value == "*电线电缆*铜芯电力电缆 YJV 3x95" and found.doubt
+
+
+def test_a_cell_cut_from_the_page_pass_gives_each_character_but_its_spaces_its_words_confidence():
+    # what surer_characters weighs the page pass's reading by: one confidence per character of the cell's text, spaces
+    # aside (the page pass's own space between words, sure at 1.0, and the one the cell keeps are no characters read)
+    from PIL import Image, ImageDraw
+
+    from client.invoices._item_table import cut_row
+    from client.invoices._lines import TextLine
+    from client.invoices._page import WordGap
+
+    page, line = Image.new("L", (200, 26), 255), TextLine()
+    line.add("0603", 0.6, gap=False, box=(10, 0, 90, 26))
+    line.add("X7R", 0.8, gap=True, box=(104, 0, 170, 26))
+    for left, right in ((10, 90), (104, 170)):
+        ImageDraw.Draw(page).rectangle((left, 2, right - 1, 24), fill=0)
+    columns = {"name": (0, 5), "spec": (20, 160), "unit": (180, 190), "amount": (191, 192), "tax_rate": (193, 194),
+               "tax": (195, 196)}
+    cell = cut_row(page, line, columns, WordGap(10, 1))["spec"]
+    assert cell.page_text == "0603 X7R" and cell.characters == (0.6,) * 4 + (0.8,) * 3
