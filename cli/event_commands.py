@@ -25,7 +25,7 @@ from client.block_numbers import MAX_BLOCK_NUMBER
 from .amounts import with_money
 from .connection import acting, describe
 from .options import PathType, WholeNumberRange
-from .output import as_typed, file_refused, json_text, key_values, on_one_line, one_line
+from .output import as_typed, file_refused, json_for_stdout, key_values, on_one_line, one_line
 
 if TYPE_CHECKING:
     from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, NotACheckpointFile
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 def _json_line(record: dict) -> str:
     """One event's JSON on one line, written as every command's --json is (a line break in a reason escaped, so it
-    cannot split the line for a reader that splits at U+2028 too)."""
-    return json_text(record)
+    cannot split the line for a reader that splits at U+2028 too; all beyond ASCII where stdout cannot carry it)."""
+    return json_for_stdout(record)
 
 
 def _line(event: ReceivablesEvent, as_json: bool) -> str:

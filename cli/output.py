@@ -112,11 +112,25 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
     return _ESCAPED_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
+def json_for_stdout(data: Any, *, indent: int | None = None) -> str:
+    """:func:`json_text`, or, where stdout's encoding cannot carry one of its characters (PYTHONIOENCODING=latin-1,
+    a Windows pipe in code page 1252), the same document with every character beyond ASCII escaped, as it reads
+    back: written raw, the print would fail with a traceback and no document."""
+    text = json_text(data, indent=indent)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"     # click.echo writes to sys.stdout's encoding
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return json.dumps(data, indent=indent, sort_keys=True)
+    return text
+
+
 def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> None:
-    """Print data as JSON (:func:`json_text`), or as a table (list of records) / key: value lines (one record)."""
+    """Print data as JSON (:func:`json_for_stdout`), or as a table (list of records) / key: value lines (one
+    record)."""
     plain = _plain(data)
     if as_json:
-        click.echo(json_text(plain, indent=2))
+        click.echo(json_for_stdout(plain, indent=2))
     elif isinstance(plain, list):
         click.echo(table(plain, columns or (list(plain[0]) if plain else [])))
     elif isinstance(plain, dict):

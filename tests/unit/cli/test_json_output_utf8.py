@@ -1,6 +1,8 @@
 """Every command's --json writes text beyond ASCII as itself in UTF-8, as `events --json` does, through one writer
 (cli.output.json_text): only the characters that harm a terminal or a line-splitting reader are escaped."""
+import io
 import json
+import sys
 
 from click.testing import CliRunner
 
@@ -34,3 +36,15 @@ def test_a_command_json_names_a_chinese_debtor_as_written(tmp_path):
                                        "--json"])
     assert result.exit_code == 0, result.output
     assert '"debtor": "债务人"' in result.stdout and json.loads(result.stdout)["debtor"] == "债务人"
+
+
+def test_a_stdout_that_cannot_carry_a_character_gets_the_same_document_in_ascii(monkeypatch):
+    """PYTHONIOENCODING=latin-1, a Windows pipe in code page 1252: written raw, the print failed with a traceback."""
+    written = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="latin-1"))
+    doc = {"debtor": "债务人", "sign": "¥", "reason": f"a{HARMFUL}b"}
+    emit(doc, as_json=True)
+    event_line = _json_line(doc)
+    sys.stdout.flush()
+    assert written.getvalue().isascii() and json.loads(written.getvalue()) == doc
+    assert event_line.isascii() and json.loads(event_line) == doc and event_line.splitlines() == [event_line]
