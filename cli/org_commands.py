@@ -784,8 +784,10 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
     """--install-root: the profile and compose file name files under it on the org's host, where a relative path
     would be read from whatever folder they are used in, and a control character (a line break) would split the
-    lines of the README and the compose file that quote it."""
+    lines of the README and the compose file that quote it. A `$` viper expands is refused too: `recfin host` runs
+    the `peer` CLI from the bundle, and refuses one unpacked there."""
     from network import bundle
+    from network.nodeconfig import expanded_dollar_problem
 
     text = str(value)   # as typed: a Path would show "" as "."
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
@@ -794,6 +796,10 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
     if not text.startswith("/"):
         raise click.BadParameter(f"{text!r} is not an absolute path: give the absolute path of the folder the org "
                                  f"unpacks the bundle into on its host, e.g. {bundle.DEFAULT_INSTALL_ROOT}")
+    # said here, where the bundle is written, rather than by BundleHost.open on the org's host
+    fix = "give --install-root a folder whose path"
+    if (problem := expanded_dollar_problem(Path(text), folder_named="the install root", fix=fix)) is not None:
+        raise click.BadParameter(problem)
     return Path(text)
 
 
@@ -808,7 +814,8 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
                    "else .recfin/hosts next to the native data folder).")
 @click.option("--install-root", type=PathType(file_okay=False, path_type=str), cls=ReadWhenShown,
               default=lambda: str(default_install_root()), show_default=True, callback=_install_root,
-              help="Where the org will unpack the bundle on its host (paths in the profile): an absolute path.")
+              help="Where the org will unpack the bundle on its host (paths in the profile): an absolute path, "
+                   "with no $ that Fabric expands (`recfin host` refuses a bundle there).")
 @click.option("--json", "as_json", is_flag=True, help="Print the bundle's summary as JSON.")
 @reports_errors
 def bundle_command(topology_path, org_name, out, data_root, install_root, as_json):
