@@ -577,6 +577,18 @@ class OrgUsers:
             return CaFolder(self.ca_root, keys_folder_org(self.ca_root, org_name))
         return CaFolder(self.ca_root, self.members.topology.org(org_name))
 
+    def _admin(self, ca: CaFolder, msp_dir: Path | None) -> Admin:
+        """The admin of ca's org on the channel acted on. A keys folder's org that network lacks (on the company's
+        host, a run without --bundle acts on the default topology's) is said to be so, not an org name mistyped."""
+        known = {identifier.lower() for o in self.members.topology.orgs for identifier in (o.name, o.msp_id)}
+        if self.keys_folder and ca.org.name.lower() not in known:
+            orgs = ", ".join(o.name for o in self.members.topology.orgs)
+            raise OrgUserError(f"{ca.org.name}, whose keys are in {self.ca_root}, is not an org of the network in "
+                               f"{self.members.root} (its orgs: {orgs}): on {ca.org.name}'s host give --bundle, the "
+                               f"folder its bundle (`recfin org bundle {ca.org.name}`) is unpacked in; elsewhere, "
+                               f"--data-root or --topology of the network it was added to")
+        return self.members.admin(ca.org.name, msp_dir)
+
     def user_cert(self, ca: CaFolder, user: str) -> x509.Certificate:
         """The certificate of the org's user, from the CA's folder or the network's, else the copy the org's CA kept
         of it (a user whose folder is lost is revoked too); refused for the admin."""
@@ -606,7 +618,7 @@ class OrgUsers:
         ca = self.ca(org_name)
         ca.require_keys(tls=False)
         cert = self.user_cert(ca, user)
-        admin = self.members.admin(ca.org.name, msp_dir)
+        admin = self._admin(ca, msp_dir)
         if current is None:
             current = self.members.fetch_config(admin, keep=keep)
         signer = config_signing.load_admin(admin.msp_dir, admin.org.msp_id)
@@ -682,7 +694,7 @@ class OrgUsers:
             raise OrgUserError(f"no CA certificate of {ca.org.name} at {ca.paths.ca_cert}: the channel's CRLs are "
                                f"matched to it; give the folder that holds the org's material (--keys, --bundle, "
                                f"--data-root)")
-        admin = self.members.admin(ca.org.name, msp_dir)
+        admin = self._admin(ca, msp_dir)
         current = self.members.fetch_config(admin)
         if ca.org.msp_id not in channel_config.application_orgs(current):
             raise OrgUserError(f"{ca.org.msp_id} is not an org of channel {self.members.topology.channel}: it has "

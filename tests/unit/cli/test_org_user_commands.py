@@ -97,6 +97,20 @@ def test_add_from_a_companys_keys_folder(runner, network_home, tmp_path):
     assert [row["user"] for row in json.loads(listed.stdout)] == ["admin", "officer1", "officer2", "officer3"]
 
 
+def test_revoke_from_a_keys_folder_without_the_bundle_says_to_give_the_bundle(runner, network_home, tmp_path):
+    """On the company's host the revocation acts on the channel its bundle names: run without --bundle, it acted on
+    the default topology's network, which lacks the company's org, and was refused as a mistyped org name ("no peer
+    org named 'bank3'"), though bank3 is the keys folder's own org."""
+    keys = org_keys.make(load(), "bank3", "bank", "91110000MA1K00008H", tmp_path / "bank3-keys").root
+    root, block = network_home
+    result = runner.invoke(org, ["user", "revoke", "bank3", "officer1", "--keys", str(keys), "--dry-run",
+                                 "--config-block", str(block)])
+    assert result.exit_code == 1, result.output
+    assert "no peer org named" not in result.output
+    assert f"bank3, whose keys are in {keys}, is not an org of the network in {root}" in result.output
+    assert "--bundle" in result.output
+
+
 def test_revoke_dry_run_shows_the_one_changed_value_and_the_orgs_admin_policy(runner, network_home):
     root, block = network_home
     before = files_under(root)
