@@ -226,10 +226,12 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
             # `network up` starts the native network, not nodes that each run on their own org's host
             raise NetworkError(f"no connection profile for org {org!r} in {folder}: `recfin network prepare "
                                f"--hostnames` writes none, each org's is in its bundle: {on_its_host}")
-        # `network up` writes the profiles into its topology's data folder: one named here by hand may be another
+        # `network up` writes the profiles into its topology's data folder: one named here by hand may be another,
+        # or, on an org's own host, not the install root its bundle was unpacked at (docs/deployment.md)
         where = ("" if data_root is None else
                  f" (is {root} the network's data folder? `recfin network up` writes them into its topology's "
-                 "data_root)")
+                 "data_root; on an org's own host, give the install root its bundle (`recfin org bundle ORG`) is "
+                 "unpacked at)")
         raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first"
                            + where)
     # dict.fromkeys: an org whose profile was copied into another's file is listed once

@@ -50,9 +50,11 @@ def test_the_default_data_folder_is_that_of_the_topology_recfin_topology_names(t
 def test_missing_profile_says_to_run_up(tmp_path):
     with pytest.raises(NetworkError, match="run `recfin network up` first") as refused:
         profiles.load("bank", tmp_path)
-    # a data folder named by hand may not be the network's: `network up` writes into its topology's
+    # a data folder named by hand may not be the network's: `network up` writes into its topology's; on an org's
+    # host, where no `network up` runs, the profile is in the unpacked bundle
     assert str(refused.value).endswith(f"(is {tmp_path} the network's data folder? `recfin network up` writes them "
-                                       "into its topology's data_root)")
+                                       "into its topology's data_root; on an org's own host, give the install root "
+                                       "its bundle (`recfin org bundle ORG`) is unpacked at)")
 
 
 def test_a_folder_where_the_orgs_profile_goes_is_named_not_taken_for_no_such_org(topology, data_root):
