@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import importlib
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from client.money import money
 from . import connection
 from .options import (DateType, PathType, ReadWhenShown, WholeNumberRange, business_today, credit_code_option,
                       currency_code, holiday_calendar_option)
-from .output import as_typed, emit, file_refused, progress, read_json_file, table, validated
+from .output import as_typed, emit, file_refused, json_text, progress, read_json_file, table, validated
 
 if TYPE_CHECKING:
     from client.risk import DebtorScore, LatePaymentModel, ReceivableHistory
@@ -222,7 +221,7 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
         raise file_refused("--history", f"{as_typed(path)} holds no event and names no debtor: nothing in it is "
                                         f"the history of {as_typed(debtor)}; give the file of its events, or, to "
                                         f"score it as a debtor with no record, write "
-                                        f"{json.dumps({'debtor': debtor, 'events': []}, ensure_ascii=False)}")
+                                        f"{json_text({'debtor': debtor, 'events': []})}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
     history = validated(ReceivableHistory, data, "--history", lambda exc: _history_problem(path, exc))

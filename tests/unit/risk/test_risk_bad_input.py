@@ -110,6 +110,15 @@ def test_an_empty_list_is_no_history_of_the_debtor_and_is_refused(tmp_path):
                                   '{"debtor": "D1", "events": []}')
 
 
+def test_the_file_suggested_for_an_empty_list_keeps_a_line_separator_of_the_debtor_escaped(tmp_path):
+    """A debtor id holding a line separator is escaped in the suggested file too: raw, it split the error line."""
+    path = tmp_path / "h.json"
+    path.write_text("[]")
+    r = invoke("score", "D\u2028X", "--history", path)
+    assert r.exit_code == 2 and "\u2028" not in r.stderr
+    assert error_line(r).endswith('write {"debtor": "D\\u2028X", "events": []}')
+
+
 def test_a_model_that_is_not_an_artefact_names_the_field(tmp_path):
     history = tmp_path / "h.json"
     history.write_text(json.dumps({"debtor": "D1", "events": []}))
