@@ -26,7 +26,6 @@ benchmarks' do.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -44,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 from cli.options import names_a_pin_variable
+from cli.output import emit
 from client.gateway import HSMSignerFactory, HSMSignerOptions, key_id_for, private_key_signer
 from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMError, import_private_key
 from client.hsm_defaults import DEFAULT_PIN_ENV
@@ -191,7 +191,7 @@ def main(ctx, iterations, warmup, library, token, key_label, key_id, pin_env, as
         raise click.ClickException(str(error)) from None
     report = {"schema": SCHEMA, "machine": machine(), "rows": [asdict(r) for r in rows]}
     if as_json:
-        click.echo(json.dumps(report, indent=2))
+        emit(report, as_json=True)
         return
     click.echo(machine_line(report["machine"]))
     click.echo(f"{'signer':<12} {'signatures':>10} {'wall ms/sig':>12} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/sig':>11}")
