@@ -214,7 +214,8 @@ def down(topology_path, purge, as_json):
         outside = [{"name": each.name, "pid": each.pid} for each in net.stopped_alongside if not each.left_running]
         left = [{"name": each.name, "pid": each.pid, "left_by": each.left_by} for each in net.stopped_alongside
                 if each.left_running]
-        # purged: whether a data folder was removed, not whether --purge was given (a missing one removes nothing).
+        # purged: whether data_root was removed, not whether --purge was given (a missing one removes nothing); the
+        # compose network's own data folder is said under compose (data_removed)
         emit({"stopped": stopped, "data_root": net.data_root, "purged": purge and not nowhere, "compose": composed}
              | ({"stopped_outside_group": outside} if outside else {})
              | ({"stopped_left_running": left} if left else {}), as_json=True)
