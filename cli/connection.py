@@ -90,6 +90,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     refuse_missing_tls_root(profile, data_root)
     who = profile.user(user if user is not None else default_user(profile, admin=admin))
     if msp_dir is None:
+        refuse_missing_user_folder(profile, who, data_root)
         refuse_revoked(profile, who)
     else:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
         certs = sorted((Path(msp_dir) / "signcerts").glob("*.pem"))
@@ -124,9 +125,26 @@ def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path
     if tls_root.is_file():
         return
     raise NetworkError(f"the TLS root certificate {tls_root} that org {profile.org}'s connection profile "
-                       f"{_profile_file(profile.org, data_root)} names for its gateway peer is not there: restore "
-                       "it (the crypto/ folder of the network's data folder), or give the running network's data "
-                       "folder with --data-root")
+                       f"{_profile_file(profile.org, data_root)} names for its gateway peer is not there: "
+                       f"{_PROFILE_FILE_GONE}")
+
+
+def refuse_missing_user_folder(profile: profiles.ConnectionProfile, who: profiles.UserIdentity,
+                               data_root: Path | None) -> None:
+    """Refuse, before its key is read, a profile user whose MSP folder is not there, naming the profile that points
+    at it: the SDK's words say to give the identity's MSP folder, which only the commands taking --msp-dir can."""
+    if Path(who.msp_dir).exists():
+        return
+    raise NetworkError(f"the MSP folder {who.msp_dir} that org {profile.org}'s connection profile "
+                       f"{_profile_file(profile.org, data_root)} names for user {who.name} is not there: "
+                       f"{_PROFILE_FILE_GONE}")
+
+
+# what to do about a file a connection profile names that is not there: the profile's paths are absolute, written
+# for the data folder (or, in a bundle, the install root) the files were in then
+_PROFILE_FILE_GONE = ("restore it (the crypto/ folder of the network's data folder), or give the running network's "
+                      "data folder with --data-root; on an org's own host, unpack its bundle at the install root its "
+                      "profile names (`recfin org bundle ORG --install-root DIR` writes one for another)")
 
 
 def _profile_file(org: str, data_root: Path | None) -> Path:

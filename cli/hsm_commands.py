@@ -25,8 +25,8 @@ from client.hsm_defaults import DEFAULT_PIN_ENV, SOFTHSM2_LIBRARY
 from client.user_files import SpecialFile
 
 from .connection import (
-    caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
-    with_options,
+    caller, default_user, describe, load_profile, open_user_folder, refuse_missing_user_folder, reports_ledger_errors,
+    who_acts_options, with_options,
 )
 from .options import PathType, names_a_pin_variable
 from .output import as_typed, emit
@@ -88,7 +88,9 @@ def _profile_user(as_, org, user, data_root):
         raise click.UsageError("say whose key: --as ORG[/USER], e.g. --as supplier/supplier1")
     who_org, who_user = caller(as_, org, user, "")
     profile = load_profile(who_org, data_root)
-    return profile, profile.user(who_user or default_user(profile))
+    who = profile.user(who_user or default_user(profile))
+    refuse_missing_user_folder(profile, who, data_root)
+    return profile, who
 
 
 def _refuse_the_admin(profile, who) -> None:
