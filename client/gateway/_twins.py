@@ -263,15 +263,16 @@ def _mixed_families_message(body: Callable, args: tuple, kwargs: dict, step: Any
     the other: which client was given which objects, what became of the call, and what to give or use instead.
 
     The client is the body's own object (a bound method's, else its first argument); the objects named are the
-    gateway objects of the other family among its attributes (``contract``, ``network``). A body given a gateway
-    object itself as its first argument is a function's (client.ledger's ``current_config(qscc, ...)``): the
-    function is named, with the gateway objects among its arguments and its twin function."""
+    gateway objects of the other family among its attributes (``contract``, ``network``). A body its module makes
+    functions of (client.ledger's ``current_config(qscc, ...)``), or given a gateway object itself as its first
+    argument, is a function's: the function is named, with the gateway objects among its arguments and its twin
+    function; a wrapper of a Contract given to it is no client."""
     owner = getattr(body, "__self__", None) or (args[0] if args else kwargs.get(_first_parameter(body)))
-    if _family_of(owner) is None:
+    if not _functions_running(body) and _family_of(owner) is None:
         given, advice = mixed_families_given_and_advice(
             type(owner).__name__, vars(owner) if hasattr(owner, "__dict__") else {}, asynchronous=asynchronous)
     else:
-        function, twin = _functions_running(body, asynchronous)
+        function, twin = _function_and_twin(body, asynchronous)
         arguments = inspect.signature(body).bind_partial(*args, **kwargs).arguments
         gateway_objects = {name: value for name, value in arguments.items() if _family_of(value) is not None}
         given, advice = mixed_families_given_and_advice(function, gateway_objects, asynchronous=asynchronous,
@@ -323,13 +324,18 @@ def _first_parameter(body: Callable) -> str | None:
     return next(iter(inspect.signature(body).parameters), None)
 
 
-def _functions_running(body: Callable, asynchronous: bool) -> tuple[str, str]:
-    """The names its module gives the function of this family (``asynchronous``) and its twin that run ``body``
-    (``current_config`` and ``current_config_async``): the functions :func:`blocking` and :func:`awaiting` made of
-    it, which their module may name as it likes."""
+def _functions_running(body: Callable) -> dict[bool, str]:
+    """The names its module gives the functions that run ``body``, by family (True: the async one): the functions
+    :func:`blocking` and :func:`awaiting` made of it (``current_config`` and ``current_config_async``), which their
+    module may name as it likes; none for a client's method."""
     module = inspect.getmodule(body)
-    names = {inspect.iscoroutinefunction(value): name for name, value in vars(module).items()
-             if getattr(value, "__wrapped__", None) is body and not name.startswith("_")} if module else {}
+    return {inspect.iscoroutinefunction(value): name for name, value in vars(module).items()
+            if getattr(value, "__wrapped__", None) is body and not name.startswith("_")} if module else {}
+
+
+def _function_and_twin(body: Callable, asynchronous: bool) -> tuple[str, str]:
+    """The names of the function of this family (``asynchronous``) that runs ``body`` and of its twin."""
+    names = _functions_running(body)
     own = names.get(asynchronous, body.__name__)
     return own, names.get(not asynchronous, f"the {'sync' if asynchronous else 'async'} twin of {own}")
 

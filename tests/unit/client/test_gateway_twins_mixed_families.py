@@ -52,6 +52,17 @@ async def _blocking_reader_given_an_async_contract_by_keyword(credentials, fake)
                              chaincode="receivables")
 
 
+# a reader given a wrapper of the other family's Contract: the wrapper is no client to name, nor has it a twin
+async def _blocking_reader_over_a_wrapped_async_contract(credentials, fake):
+    async with connect_async(transport=AsyncFakeTransport(fake), **_signing(credentials)) as gateway:
+        current_config(_Forwarding(gateway.get_network(CHANNEL).get_contract("qscc")), "Org1MSP", CHANNEL)
+
+
+async def _async_reader_over_a_wrapped_contract(credentials, fake):
+    with connect(transport=fake, **_signing(credentials)) as gateway:
+        await current_config_async(_Forwarding(gateway.get_network(CHANNEL).get_contract("qscc")), "Org1MSP", CHANNEL)
+
+
 @pytest.mark.parametrize("mixed, opening, fate, closing, sent", [
     (_blocking_client_over_an_async_contract,
      "ReceivablesClient runs each call to its end, and was given an AsyncContract as its contract and an AsyncNetwork "
@@ -86,8 +97,21 @@ async def _blocking_reader_given_an_async_contract_by_keyword(credentials, fake)
      "nothing was sent",
      "or use chaincode_definition_async with these, awaiting its calls",
      []),
+    (_blocking_reader_over_a_wrapped_async_contract,
+     "current_config runs each call to its end, and was given objects whose calls return awaitables, of the async "
+     "client connect_async() makes",
+     "it was closed without being run, so nothing was sent",
+     "or use current_config_async with these, awaiting its calls",
+     []),
+    (_async_reader_over_a_wrapped_contract,
+     "current_config_async awaits its calls, and was given objects whose calls return their answers, of the sync "
+     "client connect() makes",
+     "That call has already run to its end",
+     "or use current_config with these",
+     ["evaluate"]),
 ], ids=["blocking-client-async-contract", "async-client-contract", "blocking-reader-async-contract",
-        "async-reader-contract", "blocking-reader-async-contract-by-keyword"])
+        "async-reader-contract", "blocking-reader-async-contract-by-keyword", "blocking-reader-wrapped-async-contract",
+        "async-reader-wrapped-contract"])
 def test_a_client_given_the_other_familys_objects_names_them_and_what_to_use(credentials, mixed, opening, fate,
                                                                               closing, sent):
     fake = FakeTransport()
