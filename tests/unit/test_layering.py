@@ -6,7 +6,8 @@ Integrators embed client/ alone, and a module of it importing network/ or cli/ d
 its own imports) into their process; two packages importing each other also load in an order that one change
 can break. The chaincode server's image holds chaincode/ alone (the Dockerfile copies that folder and installs
 chaincode/requirements.txt), and so does a host that runs only a chaincode server: an import of another package
-would fail there when the server starts, not in a checkout, where every package is at hand. Every module is parsed, not imported, so an import inside a function counts as much as one at the top.
+would fail there when the server starts, not in a checkout, where every package is at hand. Every module is
+parsed, not imported, so an import inside a function counts as much as one at the top.
 """
 from __future__ import annotations
 
