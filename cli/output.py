@@ -1,6 +1,7 @@
 """Rendering (tables or --json) and error reporting for every command, in one place."""
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import functools
 import json
@@ -113,16 +114,13 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
 
 
 def json_for_stdout(data: Any, *, indent: int | None = None) -> str:
-    """:func:`json_text`, or, where stdout's encoding cannot carry one of its characters (PYTHONIOENCODING=latin-1,
-    a Windows pipe in code page 1252), the same document with every character beyond ASCII escaped, as it reads
-    back: written raw, the print would fail with a traceback and no document."""
-    text = json_text(data, indent=indent)
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"     # click.echo writes to sys.stdout's encoding
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return json.dumps(data, indent=indent, sort_keys=True)
-    return text
+    """:func:`json_text` for a UTF-8 stdout; for one in another encoding (a GBK or ISO-8859-1 locale,
+    PYTHONIOENCODING=latin-1), the same document with every character beyond ASCII escaped: --json stays UTF-8 (ASCII
+    is), where the text written raw would be GBK bytes, or a traceback for a character the encoding lacks."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"     # click.echo writes in sys.stdout's encoding
+    if codecs.lookup(encoding).name == "utf-8":
+        return json_text(data, indent=indent)
+    return json.dumps(data, indent=indent, sort_keys=True)
 
 
 def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> None:

@@ -4,6 +4,7 @@ import io
 import json
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from cli.event_commands import _json_line
@@ -38,11 +39,12 @@ def test_a_command_json_names_a_chinese_debtor_as_written(tmp_path):
     assert '"debtor": "债务人"' in result.stdout and json.loads(result.stdout)["debtor"] == "债务人"
 
 
-def test_a_stdout_that_cannot_carry_a_character_gets_the_same_document_in_ascii(monkeypatch):
-    """PYTHONIOENCODING=latin-1, a Windows pipe in code page 1252: written raw, the print failed with a traceback."""
+@pytest.mark.parametrize("encoding", ["latin-1", "gbk"])
+def test_a_stdout_in_another_encoding_than_utf_8_gets_the_same_document_in_ascii(monkeypatch, encoding):
+    """Written raw, the print failed with a traceback in latin-1, and wrote GBK bytes in a GBK locale."""
     written = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding="latin-1"))
-    doc = {"debtor": "债务人", "sign": "¥", "reason": f"a{HARMFUL}b"}
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(written, encoding=encoding))
+    doc = {"debtor": "债务人", "reason": f"a{HARMFUL}b"}     # GBK has every character json_text writes raw
     emit(doc, as_json=True)
     event_line = _json_line(doc)
     sys.stdout.flush()
