@@ -709,9 +709,14 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
         raise ValueError(
             f"{where} are not PEM X.509 certificates (no -----BEGIN CERTIFICATE----- block): {_WHAT_TO_GIVE}"
         )
-    for start, end, certificate in reversed(plain):  # from the last, so that the earlier spans still hold
-        pem = pem[:start] + certificate + pem[end:]
-    return pem
+    if not plain:
+        return pem
+    # joined once, not the file rebuilt for each block: that copies the whole file as many times as it has blocks
+    pieces, taken_to = [], 0
+    for start, end, certificate in plain:
+        pieces += [pem[taken_to:start], certificate]
+        taken_to = end
+    return b"".join([*pieces, pem[taken_to:]])
 
 
 def _server_root(block: bytes, where: str, at: str) -> bytes:
