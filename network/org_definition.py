@@ -13,8 +13,6 @@ turns either into a `common.Policy`.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2, policies_pb2
@@ -25,7 +23,7 @@ from chaincode.signature_policy import SignaturePolicySyntaxError
 from chaincode.signature_policy import signature_policy as compile_signature_policy
 from client.ledger.msp import OrgMsp
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
-from client.pem import PemBlockFinder
+from client.pem import go_pem_decode
 from client.yaml_files import read_yaml_mapping, yaml_kind
 
 from .errors import NetworkError
@@ -77,23 +75,14 @@ def config_policy(spec: dict, mod_policy: str = ADMINS) -> configtx_pb2.ConfigPo
 
 
 # ---- the MSP value ------------------------------------------------------------------------
-# A PEM block as Go's pem.Decode finds one: its BEGIN line at the start of the data or of a line, its END line at the
-# start of a line, each ending in nothing but spaces and tabs (Go's getLine trims them)
-_PEM_BLOCK = PemBlockFinder(rb"[^\r\n]*?", at_line_starts=True)
 CERTIFICATE_PEM, CRL_PEM = "CERTIFICATE", "X509 CRL"
 
 
 def _first_pem_type(data: bytes) -> str | None:
-    """The type of the first PEM block of ``data`` whose body decodes (as Go's pem.Decode finds one, passing over a
-    broken block), None when it holds none."""
-    for block in _PEM_BLOCK.finditer(data):
-        body = b"".join(line for line in block.group(2).splitlines() if b":" not in line)   # headers left out
-        try:
-            base64.b64decode(b"".join(body.split()), validate=True)
-        except binascii.Error:
-            continue
-        return block.group(1).decode("ascii", "replace")
-    return None
+    """The label of the PEM block Go's pem.Decode takes first from ``data`` (getPemMaterialFromDir keeps a file it
+    finds one in, the MSP reads that one), None when it finds none."""
+    decoded = go_pem_decode(data)
+    return None if decoded is None else decoded[0].label.decode("ascii", "replace")
 
 
 def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:

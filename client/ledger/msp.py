@@ -54,6 +54,7 @@ from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
 from ..der import der_element
+from ..pem import go_pem_decode
 from ..gateway.extended_key_usages import purpose_names
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from . import revocation
@@ -123,14 +124,14 @@ class ChannelMsp:
         node_ou_identifiers = _node_ou_identifiers(conf)
         # an MSP that enables NodeOUs but sets no role's identifier enforces none (Fabric's setupNodeOUsV142)
         node_ous = (node_ou_identifiers or None) if conf.fabric_node_ous.enable else None
-        return cls(conf.name, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.root_certs),
-                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
+        return cls(conf.name, tuple(fabric_certificate(pem) for pem in conf.root_certs),
+                   tuple(fabric_certificate(pem) for pem in conf.intermediate_certs),
                    tuple(conf.revocation_list), node_ous,
                    tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers),
                    conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY,
-                   node_ou_identifiers, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.admins),
-                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.tls_root_certs),
-                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.tls_intermediate_certs))
+                   node_ou_identifiers, tuple(fabric_certificate(pem) for pem in conf.admins),
+                   tuple(fabric_certificate(pem) for pem in conf.tls_root_certs),
+                   tuple(fabric_certificate(pem) for pem in conf.tls_intermediate_certs))
 
     def signature_hash(self) -> hashes.HashAlgorithm | None:
         """The hash whose digest of a message the MSP's identities sign, or None when its family is none Fabric
@@ -223,9 +224,19 @@ class OrgMsp:
                    tuple(conf.revocation_list), conf)
 
 
+def fabric_certificate(pem: bytes) -> x509.Certificate:
+    """A certificate of an MSP definition as Fabric's MSP reads it (getCertFromPem): the bytes of the first PEM block
+    Go's pem.Decode takes, whatever its label, read as DER; ValueError where it takes none (a BEGIN line it passes
+    over before the certificate, which cryptography's PEM reading refuses, is passed over here too)."""
+    decoded = go_pem_decode(pem)
+    if decoded is None:
+        raise ValueError("no PEM block Go's pem.Decode reads, so Fabric's MSP reads no certificate from it")
+    return x509.load_der_x509_certificate(decoded[1])
+
+
 def _ou_identifier(identifier: msp_config_pb2.FabricOUIdentifier) -> NodeOU:
     return NodeOU(identifier.organizational_unit_identifier,
-                  x509.load_pem_x509_certificate(identifier.certificate) if identifier.certificate else None)
+                  fabric_certificate(identifier.certificate) if identifier.certificate else None)
 
 
 def _node_ou_identifiers(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU]:

@@ -8,14 +8,11 @@ import pytest
 
 from client.pem import PemBlockFinder
 
-# the expressions each form stands in for, as the identity, the org definition and the key finder wrote them
+# the expressions each form stands in for, as the identity and the key finder wrote them
 ANYWHERE = re.compile(rb"-----BEGIN ([^\r\n-]*)-----(.*?)-----END \1-----", re.DOTALL)
-AT_LINE_STARTS = re.compile(rb"(?:\A|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n"
-                            rb"(.*?)(?<=\n)-----END \1-----[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 UPPER_CASE_ANYWHERE = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
 FORMS = {
     "anywhere": (ANYWHERE, PemBlockFinder(rb"[^\r\n-]*")),
-    "at line starts": (AT_LINE_STARTS, PemBlockFinder(rb"[^\r\n]*?", at_line_starts=True)),
     "upper-case labels anywhere": (UPPER_CASE_ANYWHERE, PemBlockFinder(rb"[A-Z0-9 ]+")),
 }
 # pieces of PEM cut and joined every way: labels of one word, of two, empty and with dashes, trailing blanks,
@@ -76,10 +73,9 @@ class _Counted:
         return self.pattern.finditer(data)
 
 
-@pytest.mark.parametrize("at_line_starts", [False, True])
-def test_begin_lines_no_end_line_closes_are_each_read_once(at_line_starts):
+def test_begin_lines_no_end_line_closes_are_each_read_once():
     # a search for its END line from each BEGIN line to the end of the data took minutes for 20,000 of them
-    finder = PemBlockFinder(rb"[^\r\n-]*", at_line_starts=at_line_starts)
+    finder = PemBlockFinder(rb"[^\r\n-]*")
     finder._begin, finder._end = begin, end = _Counted(finder._begin), _Counted(finder._end)
     unclosed = 1000
     data = b"-----BEGIN CERTIFICATE-----\n" * unclosed + b"-----BEGIN A-----\nZm9v\n-----END A-----\n"

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from cryptography.x509.oid import NameOID
 
+from client.ledger.msp import ChannelMsp
 from network.errors import NetworkError
 from network.org_definition import fabric_msp_config
 
@@ -100,4 +101,50 @@ def test_a_file_of_a_hundred_thousand_begin_lines_no_end_line_closes_is_refused_
     with pytest.raises(NetworkError) as refused:
         fabric_msp_config("BankMSP", folder)
     assert str(refused.value).startswith(f"{folder / 'cacerts' / 'ca.pem'} holds no PEM block, not the PEM "
+                                         "CERTIFICATE a .pem file of cacerts/ must hold")
+
+
+def _certificate_file(msp, make) -> tuple[bytes, bytes]:
+    """cacerts/ca.pem written as ``make`` makes it of the CA's PEM: (what it holds, the CA's PEM)."""
+    folder, _, ca, _ = msp
+    pem = ca.public_bytes(Encoding.PEM)
+    data = make(pem)
+    (folder / "cacerts" / "ca.pem").write_bytes(data)
+    return data, pem
+
+
+@pytest.mark.parametrize("make", [
+    lambda pem: b"-----BEGIN CERTIFICATE-----\n" + pem,
+    lambda pem: b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n" + pem,
+    lambda pem: b"-----BEGIN CERTIFICATE-----\nQUJD\n-----END X509 CRL-----\n" + pem,
+    lambda pem: b"-----BEGIN CERTIFICATE-----\nQQ==QQ==\n-----END CERTIFICATE-----\n" + pem,
+    lambda pem: b"-----BEGIN CERTIFICATE-----\r\n" * 100_000 + pem,
+], ids=["a-stray-begin-line", "a-block-whose-body-is-not-base64", "a-block-closed-by-another-label",
+        "a-block-padded-mid-body", "a-hundred-thousand-stray-begin-lines"])
+def test_a_certificate_after_a_begin_line_go_passes_over_is_read_as_fabric_reads_it(msp, make):
+    # Go's pem.Decode pairs a BEGIN line with the first END line after it and, that END line of another label or the
+    # body no base64, looks again just after that BEGIN line: getPemMaterialFromDir keeps the file, whole, and the
+    # MSP reads the certificate that follows (getCertFromPem)
+    data, _ = _certificate_file(msp, make)
+    conf = fabric_msp_config("BankMSP", msp[0])
+    assert list(conf.root_certs) == [data]
+    assert ChannelMsp.of(conf).roots == (msp[2],)
+
+
+@pytest.mark.parametrize("make", [
+    lambda pem: b"\n".join(pem.split(b"\n")[:2] + [b"Comment: a line of the body"] + pem.split(b"\n")[2:]),
+    lambda pem: b"-----BEGIN CERTIFICATE-----\nProc-Type: 4,CRL\n-----END CERTIFICATE-----\n",
+    lambda pem: pem.replace(b"\n", b"\n\x0c", 2),
+    lambda pem: b"-----BEGIN CERTIFICATE-----\nQUJD==\n-----END CERTIFICATE-----\n",
+], ids=["a-colon-line-within-the-body", "headers-right-before-the-end-line", "a-form-feed-in-the-body",
+        "padding-after-a-whole-quantum"])
+def test_a_block_go_cannot_decode_is_refused(msp, make):
+    # Go's pem.Decode takes the Key: value lines right after the BEGIN line alone as headers, wants a newline between
+    # them and the END line, drops spaces, tabs and line ends from the body and nothing else, and decodes it as padded
+    # standard base64: getPemMaterialFromDir passes such a file over
+    data, pem = _certificate_file(msp, make)
+    assert data != pem
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", msp[0])
+    assert str(refused.value).startswith(f"{msp[0] / 'cacerts' / 'ca.pem'} holds no PEM block, not the PEM "
                                          "CERTIFICATE a .pem file of cacerts/ must hold")

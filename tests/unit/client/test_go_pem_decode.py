@@ -1,0 +1,48 @@
+"""client.pem.go_pem_decode: the first PEM block as Go's encoding/pem Decode returns it (its label, its decoded
+bytes, where what it leaves begins), each answer below the one Go gave for the same bytes."""
+from __future__ import annotations
+
+import pytest
+
+from client.pem import go_pem_decode
+
+CASES = [
+    (b"-----BEGIN A-----\nQUJD\n-----END A-----\n", (b"A", b"ABC", 39)),
+    # a BEGIN line whose body holds the next BEGIN line is passed over, and the search goes on just after it
+    (b"-----BEGIN A-----\n-----BEGIN A-----\nQUJD\n-----END A-----\n", (b"A", b"ABC", 57)),
+    (b"-----BEGIN A-----\nnot base64!\n-----END A-----\n-----BEGIN B-----\nQUJD\n-----END B-----\n", (b"B", b"ABC", 85)),
+    # the first END line after a BEGIN line closes it, whatever its label: one of another label passes it over
+    (b"-----BEGIN A-----\nQUJD\n-----END B-----\n-----BEGIN B-----\nRUZH\n-----END B-----\n", (b"B", b"EFG", 78)),
+    (b"-----BEGIN A-----\nQUJD\n-----END B-----\nQUJD\n-----END A-----\n", None),
+    # headers: the Key: value lines right after the BEGIN line, and a newline between them and the END line
+    (b"-----BEGIN A-----\nProc-Type: 4,CRL\nDEK-Info: x\n\nQUJD\n-----END A-----\n", (b"A", b"ABC", 69)),
+    (b"-----BEGIN A-----\nProc-Type: 4\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\nQUJD\nk: v\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\n-----END A-----\n", (b"A", b"", 34)),
+    (b"-----BEGIN A-----\nQU\nJD\n-----END A-----\n", (b"A", b"ABC", 40)),
+    # the body: spaces, tabs and line ends dropped, nothing else; standard base64 padded to whole quantums
+    (b"-----BEGIN A-----\nQUJD\x0c\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\nQUJD==\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\nQUI=QUI=\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\nQR==\n-----END A-----\n", (b"A", b"A", 39)),
+    # the lines: a label with dashes, CRLF, spaces and tabs after them; nothing else after an END line
+    (b"-----BEGIN A-----B----- \r\n QU JD\t\r\n-----END A-----B-----\t\r\n", (b"A-----B", b"ABC", 59)),
+    (b"-----BEGIN A-----\nQUJD\n-----END A----- x\n-----END A-----\n", None),
+    (b"x-----BEGIN A-----\nQUJD\n-----END A-----\n", None),
+    (b"-----BEGIN A-----\nQUJD\n-----END A-----", (b"A", b"ABC", 38)),
+    (b"-----BEGIN A-----\nQUJD\n-----END A-----\r", None),
+]
+
+
+@pytest.mark.parametrize("data, expected", CASES)
+def test_the_block_go_decodes_first(data, expected):
+    found = go_pem_decode(data)
+    assert (None if found is None else (found[0].label, found[1], found[0].end())) == expected
+
+
+def test_a_hundred_thousand_begin_lines_sharing_one_end_line_are_each_passed_over_at_their_successor():
+    # every BEGIN line's body runs to the one END line: decoding each (Go's own way) costs their number times the
+    # length of the data, while each is refused at the dash of the BEGIN line after it
+    data = b"-----BEGIN A-----\n" * 100_000 + b"QUJD\n-----END A-----\n"
+    block, decoded = go_pem_decode(data)
+    assert (block.start(), decoded) == (len(data) - 39, b"ABC")
