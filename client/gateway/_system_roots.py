@@ -141,11 +141,14 @@ def _windows_store() -> list[bytes]:
 
 
 def _no_store(paths: ssl.DefaultVerifyPaths) -> str:
-    file = os.environ.get(paths.openssl_cafile_env) or paths.openssl_cafile
-    folders = (os.environ.get(paths.openssl_capath_env) or paths.openssl_capath).split(os.pathsep)
-    folder = f"the folder {folders[0]}" if len(folders) == 1 else f"the folders {', '.join(folders)}"
+    # what was looked in, as read: a variable set empty names nothing, and OpenSSL's default is not read then either
+    file = os.environ.get(paths.openssl_cafile_env, paths.openssl_cafile)
+    folders = [folder for folder in _folders_named(paths) if folder]
+    file_named = f"the file {file}" if file else f"no file ({paths.openssl_cafile_env} is set but names none)"
+    folders_named = (f"the folder {folders[0]}" if len(folders) == 1 else f"the folders {', '.join(folders)}"
+                     if folders else f"no folder ({paths.openssl_capath_env} is set but names none)")
     return (f"tls_root_certificates was left out, so the operating system's trust store is trusted, and no CA "
-            f"certificate was found in it (looked in the file {file} and {folder}, which "
+            f"certificate was found in it (looked in {file_named} and {folders_named}, which "
             f"{paths.openssl_cafile_env} and {paths.openssl_capath_env} name when set): give tls_root_certificates, "
             "the network's TLS CA certificates (such as its tlsca/tlsca.pem), or set "
             f"{paths.openssl_cafile_env} to a PEM file of the CAs to trust")

@@ -9,6 +9,7 @@ hands gRPC."""
 
 import asyncio
 import os
+import ssl
 import subprocess
 import sys
 import textwrap
@@ -289,3 +290,17 @@ def test_a_store_of_trusted_certificate_blocks_der_files_and_link_loops(credenti
     monkeypatch.setenv("SSL_CERT_DIR", str(folder))
     _connect("sync", credentials)
     assert _ders(handed[0]) == [_der(server)]
+
+
+def test_a_store_variable_set_empty_is_said_to_name_nothing(credentials, handed, monkeypatch, tmp_path):
+    # SSL_CERT_DIR= (an unset shell variable exported) names no folder, and OpenSSL's own is not read then either: the
+    # error does not say it looked in that folder, which may well hold CAs
+    (tmp_path / "empty.pem").write_text("# no certificate here\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "empty.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", "")
+    with pytest.raises(ValueError) as refused:
+        _connect("sync", credentials)
+    message = str(refused.value)
+    assert (f"looked in the file {tmp_path / 'empty.pem'} and no folder (SSL_CERT_DIR is set but names none)"
+            in message), message
+    assert ssl.get_default_verify_paths().openssl_capath not in message
