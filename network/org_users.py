@@ -578,7 +578,7 @@ class OrgUsers:
         return CaFolder(self.ca_root, self.members.topology.org(org_name))
 
     def _admin(self, ca: CaFolder, msp_dir: Path | None) -> Admin:
-        """The admin of ca's org on the channel acted on. A keys folder's org that network lacks (on the company's
+        """The admin of ca's org on the channel acted on. A keys folder's org that the network lacks (on the company's
         host, a run without --bundle acts on the default topology's) is said to be so, not an org name mistyped."""
         known = {identifier.lower() for o in self.members.topology.orgs for identifier in (o.name, o.msp_id)}
         if self.keys_folder and ca.org.name.lower() not in known:

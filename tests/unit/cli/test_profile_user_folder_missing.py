@@ -25,8 +25,9 @@ def _without_supplier1s_folder(data_root):
 
 
 def _names_the_profile_not_the_sdks_advice(message, folder, data_root):
-    assert (f"the MSP folder {folder} that org supplier's connection profile {data_root / 'profiles' / 'supplier.json'} "
-            "names for user supplier1 is not there") in message
+    profile = data_root / "profiles" / "supplier.json"
+    assert (f"the MSP folder {folder} that org supplier's connection profile {profile} names for user supplier1 "
+            "is not there") in message
     assert "--install-root" in message and "give the identity's MSP folder" not in message
 
 
