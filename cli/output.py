@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, too_large,
-                               user_text)
+from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, shown_as_is,
+                               too_large, user_text)
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
@@ -99,18 +99,37 @@ def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
                      for row in cells)
 
 
-# Characters JSON leaves as they are (it escapes only those below U+0020) that still do harm written raw: the C1
-# controls (U+009B starts a terminal's control sequence as ESC [ does), U+0085 and the two Unicode line and paragraph
-# separators (Python's str.splitlines breaks a line there), and an unpaired surrogate (valid JSON as "\ud800", which
-# a payload may hold, but no UTF-8 stream takes it). Escaped, the text reads back as it was.
-_ESCAPED_IN_JSON = re.compile("[\x80-\x9f\u2028\u2029\ud800-\udfff]")
+# Text beyond ASCII that does not print as itself (client.user_files.shown_as_is, as the one-line messages judge it),
+# which JSON leaves raw (it escapes only what is below U+0020): DEL and the C1 controls (U+009B starts a terminal's
+# control sequence as ESC [ does), U+0085 and the line and paragraph separators (Python's str.splitlines breaks a line
+# there), format characters (a right-to-left override reorders the rest of the line, a zero-width space makes two
+# names look alike), and an unpaired surrogate (valid JSON as "\ud800", which a payload may hold, but no UTF-8 stream
+# takes it). Escaped, the text reads back as it was.
+_BEYOND_ASCII = re.compile("[^\x00-\x7e]+")
+
+
+def _json_escape(char: str) -> str:
+    """``char`` as a JSON escape: one \\uXXXX, or the surrogate pair of a character beyond U+FFFF."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _escaped_where_not_shown_as_is(found: re.Match) -> str:
+    run = found.group()
+    if run.isprintable():   # Chinese text, ¥: the common case, judged at once
+        return run
+    return "".join(char if shown_as_is(char) else _json_escape(char) for char in run)
 
 
 def json_text(data: Any, *, indent: int | None = None) -> str:
     """Every command's --json text: keys sorted, text beyond ASCII (Chinese names, ¥) written as itself in UTF-8,
-    not as \\uXXXX escapes, but for the characters :data:`_ESCAPED_IN_JSON` names. ``indent`` None: one line."""
+    not as \\uXXXX escapes, but for the characters that do not print as themselves (above). ``indent`` None: one
+    line."""
     text = json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False)
-    return _ESCAPED_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return _BEYOND_ASCII.sub(_escaped_where_not_shown_as_is, text)
 
 
 def json_for_stdout(data: Any, *, indent: int | None = None) -> str:

@@ -11,15 +11,16 @@ from cli.event_commands import _json_line
 from cli.main import main
 from cli.output import emit, json_text
 
-HARMFUL = "\x85\x9b\u2028\u2029\udc80"
+HARMFUL = "\x7f\x85\x9b\u2028\u2029\u202e\u200b\udc80\U000f0000"
 
 
 def test_the_writer_writes_chinese_as_itself_and_escapes_only_what_harms():
-    doc = {"name": "华南精密制造股份有限公司", "sign": "¥", "reason": f"a{HARMFUL}b"}
+    doc = {"name": "华南精密制造股份有限公司", "sign": "¥", "reason": f"a{HARMFUL}b", "spaced": "华南\u3000精密 😀"}
     for text in (json_text(doc), json_text(doc, indent=2)):
         assert "华南精密制造股份有限公司" in text and "¥" in text and "\\u534e" not in text
+        assert '"华南\u3000精密 😀"' in text     # a full-width space and an emoji print as themselves
         assert text.isascii() is False and not any(char in text for char in HARMFUL)
-        assert '"a\\u0085\\u009b\\u2028\\u2029\\udc80b"' in text
+        assert '"a\\u007f\\u0085\\u009b\\u2028\\u2029\\u202e\\u200b\\udc80\\udb80\\udc00b"' in text
         assert json.loads(text) == doc
 
 
