@@ -30,17 +30,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import SignatureAlgorithmOID
 
+from ..pem import go_pem_decode
+
 
 PEM_CRL_START = b"-----BEGIN X509 CRL"
 
 
 def load(data: bytes) -> x509.CertificateRevocationList | None:
-    """A CRL as Go's x509.ParseCRL reads one for Fabric's MSP (setupCRLs), None where it reads none: PEM where the
-    bytes start with its BEGIN line, DER otherwise. PEM after anything else, a blank line or the text dump
-    `openssl crl -text` writes first, is read as DER, which it is not: Fabric's MSP setup refuses such a CRL."""
-    loader = x509.load_pem_x509_crl if data.startswith(PEM_CRL_START) else x509.load_der_x509_crl
+    """A CRL as Go's x509.ParseCRL reads one for Fabric's MSP (setupCRLs), None where it reads none: where the bytes
+    start with its BEGIN line, the first PEM block Go's pem.Decode takes when it is a CRL (one after a stray repeated
+    BEGIN line too), DER otherwise. PEM after anything else, a blank line or the text dump `openssl crl -text` writes
+    first, is read as DER, which it is not: Fabric's MSP setup refuses such a CRL."""
+    if data.startswith(PEM_CRL_START) and (block := go_pem_decode(data)) is not None and block[0].label == b"X509 CRL":
+        data = block[1]
     try:
-        return loader(data)
+        return x509.load_der_x509_crl(data)
     except ValueError:
         return None
 

@@ -3,6 +3,7 @@
 its name, a folder passed over, and a ``*.pem`` file that holds no PEM of its kind refused rather than written."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from cryptography.x509.oid import NameOID
 
+from client.ledger import revocation
 from client.ledger.msp import ChannelMsp
 from network.errors import NetworkError
 from network.org_definition import fabric_msp_config
@@ -148,3 +150,14 @@ def test_a_block_go_cannot_decode_is_refused(msp, make):
         fabric_msp_config("BankMSP", msp[0])
     assert str(refused.value).startswith(f"{msp[0] / 'cacerts' / 'ca.pem'} holds no PEM block, not the PEM "
                                          "CERTIFICATE a .pem file of cacerts/ must hold")
+
+
+def test_a_crl_after_a_stray_begin_line_is_read_as_fabric_reads_it(msp):
+    # Go's x509.ParseCRL (setupCRLs) takes the block pem.Decode finds first in bytes that start with a CRL's BEGIN line
+    folder, _, _, listing = msp
+    data = b"-----BEGIN X509 CRL-----\n" + listing.public_bytes(Encoding.PEM)
+    (folder / "crls" / "ca.crl").write_bytes(data)
+    conf = fabric_msp_config("BankMSP", folder)
+    assert list(conf.revocation_list) == [data]
+    assert revocation.load(data).public_bytes(Encoding.DER) == listing.public_bytes(Encoding.DER)
+    assert replace(ChannelMsp.of(conf), admins=None).definition_problem is None     # its admins aside
