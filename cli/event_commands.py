@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 def _json_line(record: dict) -> str:
     """One event's JSON on one line, written as every command's --json is (a line break in a reason escaped, so it
-    cannot split the line for a reader that splits at U+2028 too; all beyond ASCII where stdout cannot carry it)."""
+    cannot split the line for a reader that splits at U+2028 too; all beyond ASCII on a stdout not in UTF-8)."""
     return json_for_stdout(record)
 
 

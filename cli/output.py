@@ -99,12 +99,12 @@ def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
                      for row in cells)
 
 
-# Text beyond ASCII that does not print as itself (client.user_files.shown_as_is, as the one-line messages judge it),
-# which JSON leaves raw (it escapes only what is below U+0020): DEL and the C1 controls (U+009B starts a terminal's
-# control sequence as ESC [ does), U+0085 and the line and paragraph separators (Python's str.splitlines breaks a line
-# there), format characters (a right-to-left override reorders the rest of the line, a zero-width space makes two
-# names look alike), and an unpaired surrogate (valid JSON as "\ud800", which a payload may hold, but no UTF-8 stream
-# takes it). Escaped, the text reads back as it was.
+# Of the text beyond ASCII, json_text escapes what does not print as itself (client.user_files.shown_as_is, as the
+# one-line messages judge it), which JSON leaves raw (it escapes only what is below U+0020): DEL and the C1 controls
+# (U+009B starts a terminal's control sequence as ESC [ does), U+0085 and the line and paragraph separators (Python's
+# str.splitlines breaks a line there), format characters (a right-to-left override reorders the rest of the line, a
+# zero-width space makes two names look alike), and an unpaired surrogate (valid JSON as "\ud800", which a payload may
+# hold, but no UTF-8 stream takes it). Escaped, the text reads back as it was.
 _BEYOND_ASCII = re.compile("[^\x00-\x7e]+")
 
 
