@@ -542,7 +542,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
                    "or printed by two sellers)")
 @click.option("--replace", is_flag=True,
               help="write over a file already at --invoice-out (with --each, at any of its files); without it "
-                   "one is refused, as it may hold a person's corrections of an earlier reading")
+                   "one is refused, as it may hold a person's corrections of an earlier reading (without "
+                   "--invoice-out, refused: there is nothing to write over)")
 @click.option("--no-image-check", "image_check", flag_value=False, default=True,
               help="do not read by OCR the images covering half a page or more of a PDF whose text layer is read "
                    "(seconds a page): its number, date, tax ids and totals are then flagged as not compared with "
@@ -600,6 +601,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
 
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    if replace and invoice_out is None:
+        raise CommandError("--replace needs --invoice-out FILE: it lets the reading write over the file there; "
+                           "without --invoice-out nothing is written", EXIT_BAD_INPUT)
     if invoice_out is not None:    # with --each, the first file's (each one's name is known once the file is read)
         _refuse_invoice_out(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name else invoice_out,
                             replace)

@@ -69,6 +69,14 @@ def test_a_file_already_there_is_kept_unless_replace(tmp_path):
     assert out.read_text().startswith("{\n") and "corrected by hand" not in out.read_text()
 
 
+def test_replace_without_invoice_out_is_refused(tmp_path):
+    """It writes over nothing: a --invoice-out left out of the line would otherwise go unnoticed."""
+    r = read("--replace")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == ("Error: --replace needs --invoice-out FILE: it lets the reading write over the file "
+                             "there; without --invoice-out nothing is written")
+
+
 @pytest.mark.parametrize("out, says", [("notes.txt/invoice.json", "Not a directory"),
                                        ("x" * 300 + ".json", "File name too long")])
 def test_a_path_the_system_cannot_look_at_is_one_line(tmp_path, out, says):
