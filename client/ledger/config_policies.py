@@ -43,7 +43,7 @@ from google.protobuf.message import DecodeError
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
-                  fabric_chain, fabric_identity, fabric_msp_config, role_problem)
+                  fabric_certificate, fabric_chain, fabric_identity, fabric_msp_config, role_problem)
 from .revocation import lacking_aki, number_text, read_number, refusing, without_aki
 from chaincode.signature_policy import ROLES
 
@@ -325,7 +325,7 @@ def listed_admin(cert: x509.Certificate, msp: OrgMsp) -> bool:
     def named(certificate: x509.Certificate) -> bytes:
         return fabric_identity(certificate, msp.identities) or certificate.public_bytes(Encoding.DER)
     signer = named(cert)
-    return any(named(x509.load_pem_x509_certificate(pem)) == signer for pem in msp.admins)
+    return any(named(fabric_certificate(pem)) == signer for pem in msp.admins)
 
 
 def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:

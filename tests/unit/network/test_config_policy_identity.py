@@ -37,10 +37,10 @@ def _cert(cn, issuer=None, *, ous=(), ca=False, ski=True, until=NOW + timedelta(
     return key, builder.sign(issuer_key or key, hashes.SHA256())
 
 
-def _org(root, *, intermediates=(), node_ous=ROLES, admins=()) -> OrgMsp:
+def _org(root, *, intermediates=(), node_ous=ROLES, admins=(), before_admins=b"") -> OrgMsp:
     conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[root[1].public_bytes(Encoding.PEM)],
                                           intermediate_certs=[c.public_bytes(Encoding.PEM) for _, c in intermediates],
-                                          admins=[c.public_bytes(Encoding.PEM) for c in admins])
+                                          admins=[before_admins + c.public_bytes(Encoding.PEM) for c in admins])
     if node_ous:
         conf.fabric_node_ous.enable = True
         for role, ou in node_ous.items():
@@ -96,6 +96,14 @@ def test_a_listed_admincert_is_the_admin_without_validation_when_node_ous_are_on
     assert not _counts(both, "member", _org(root, admins=[both]))  # a member must still be valid
     _, other = _cert("admin2", root, ous=["client", "admin"])
     assert not _counts(other, "admin", _org(root, admins=[both]))   # only the very certificate listed
+
+
+def test_a_listed_admincert_after_a_stray_begin_line_is_the_admin_as_fabric_reads_it():
+    # an admincerts/ file as configtxgen keeps it whole: Fabric's MSP reads the certificate Go's pem.Decode takes
+    # first, passing over the BEGIN line no END line of its own closes
+    root = _cert("ca", ca=True)
+    _, admin = _cert("admin1", root, ous=["client", "admin"])
+    assert _counts(admin, "admin", _org(root, admins=[admin], before_admins=b"-----BEGIN CERTIFICATE-----\n"))
 
 
 def test_a_listed_admincert_under_a_root_without_ski_counts_for_nothing_as_fabric_refuses_the_msp():
