@@ -90,8 +90,9 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     refuse_missing_tls_root(profile, data_root)
     who = profile.user(user if user is not None else default_user(profile, admin=admin))
     if msp_dir is None:
-        refuse_missing_user_folder(profile, who, data_root)
+        # revoked first: a revoked user's folder, once removed, is no folder to restore (no peer takes its key)
         refuse_revoked(profile, who)
+        refuse_missing_user_folder(profile, who, data_root)
     else:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
         certs = sorted((Path(msp_dir) / "signcerts").glob("*.pem"))
         who = who.model_copy(update={"msp_dir": Path(msp_dir),

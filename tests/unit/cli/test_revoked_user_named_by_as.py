@@ -2,6 +2,7 @@
 certificate) is refused before anything connects, naming the user and the users to act as instead: sent,
 every peer refuses its signature with words naming neither, and the default user is never a revoked one."""
 import json
+import shutil
 
 import pytest
 
@@ -35,3 +36,15 @@ def test_the_default_user_and_one_not_revoked_still_connect(runner, revoked):
         assert res.output.strip().splitlines()[-1] == "Error: connecting", res.output
     assert [subject.split(",")[0] for _address, _msp_id, subject in revoked] == ["CN=supplier2@supplier.recfin.local",
                                                                  "CN=supplier3@supplier.recfin.local"]
+
+
+def test_a_revoked_user_whose_folder_was_removed_is_named_revoked(runner, network_copy, revoked):
+    """The profile marks a revoked user so whose folder is gone (its CRL lists the copy the org's CA kept): it is
+    named revoked, with the users to act as, not told to restore a folder whose key no peer takes any more."""
+    user_folder = network_copy / "crypto/supplier/users/supplier1@supplier.recfin.local"
+    shutil.rmtree(user_folder)
+    res = runner.invoke(main, ["receivable", "list", "--as", "supplier/supplier1"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert "user supplier1 of org supplier is revoked" in said and "restore it" not in said, said
+    assert revoked == []
