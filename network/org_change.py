@@ -29,6 +29,7 @@ from fabric_protos.common import configtx_pb2, policies_pb2
 from pydantic import ValidationError
 
 from client.ledger import config_policies
+from client.ledger.msp import fabric_certificate
 
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
@@ -443,7 +444,7 @@ def _ca_certificates(msp: OrgMsp, refusal_remedy: str | None = None) -> list[tup
     for kind, pems in listed:
         for number, pem in enumerate(pems, 1):
             try:
-                cert = x509.load_pem_x509_certificate(pem)
+                cert = fabric_certificate(pem)     # as Fabric's MSP reads it (getCertFromPem)
                 cert.subject, cert.public_key()
             except (ValueError, UnsupportedAlgorithm) as exc:
                 if refusal_remedy is None:

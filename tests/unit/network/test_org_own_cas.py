@@ -211,6 +211,16 @@ def test_a_channel_orgs_ca_certificate_that_does_not_load_is_passed_over(company
                                             borrowed.node_ous), current, hosts, "do this")
 
 
+def test_a_joining_ca_after_a_stray_begin_line_is_compared_as_fabric_reads_it(company, hosts, network_host):
+    # an MSP folder file configtxgen keeps whole: Fabric's MSP reads the certificate after the BEGIN line Go passes
+    # over, so it is that certificate which must be no channel org's CA
+    current = channel_config(hosts, network_host)
+    borrowed = borrowing(company, network_host, "bank", "bank.recfin.local")
+    with pytest.raises(OrgChangeError, match=r"is the CA of bank \(BankMSP\).*do this"):
+        org_change.check_cas_its_own(OrgMsp("Bank2MSP", (b"-----BEGIN CERTIFICATE-----\n" + borrowed.ca_cert,),
+                                            (borrowed.tlsca_cert,), borrowed.node_ous), current, hosts, "do this")
+
+
 # ---- a new org's name ------------------------------------------------------------------------------
 def test_a_new_org_whose_host_another_org_has_is_refused_naming_that_org(channel, hosts, network_host):
     """coreenterprise's domain is core.recfin.local: an org named core would have its peer's hostname."""
