@@ -62,6 +62,7 @@ from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from client.atomic_file import make_folders, write_atomically
+from client.ledger.msp import fabric_certificate
 from client.receivables import client_id_of
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
@@ -483,7 +484,7 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
         raise OrgUserError(f"{org.msp_id} is not an org of channel {channel}: only the channel's orgs revoke there")
     group = current.channel_group.groups[channel_config.APPLICATION].groups[org.msp_id]
     ca_cert = load_cert(ca.paths.ca_cert)
-    if ca_cert not in [x509.load_pem_x509_certificate(pem) for pem in decode_msp(group).root_certs]:
+    if ca_cert not in [fabric_certificate(pem) for pem in decode_msp(group).root_certs]:     # as Fabric reads them
         raise OrgUserError(f"{ca.paths.ca_cert} is not the CA the channel gives {org.msp_id}: a CRL it signed would "
                            f"match nothing there; revoke from the folder that holds the org's own keys")
     if not issued_by(cert, ca_cert):

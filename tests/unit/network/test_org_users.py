@@ -321,6 +321,22 @@ def test_the_update_changes_only_the_orgs_revocation_list_and_needs_its_admin(to
     assert not signed_by_bank.verdict.ok       # another org's admin does not satisfy the supplier's Admins
 
 
+def test_a_revocation_matches_the_channels_ca_after_a_stray_begin_line_as_fabric_reads_it(topology, data_root):
+    # the org's cacerts/ file as configtxgen keeps it whole: Fabric's MSP reads the CA certificate after the BEGIN
+    # line Go's pem.Decode passes over
+    org = topology.org("supplier")
+    add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    org = membership.effective(topology, data_root).org("supplier")
+    current = channel_config(topology, data_root)
+    value = current.channel_group.groups["Application"].groups["SupplierMSP"].values[MSP_KEY]
+    conf = _msp(current, "SupplierMSP")
+    conf.root_certs[0] = b"-----BEGIN CERTIFICATE-----\n" + conf.root_certs[0]
+    value.value = msp_config_pb2.MSPConfig(type=0, config=conf.SerializeToString()).SerializeToString()
+    cert = _cert(data_root, org, "supplier9")
+    change = plan_revoke(current, "receivables", CaFolder(data_root, org), "supplier9", cert, None)
+    assert cert.serial_number in crl.revoked_serials([change.crl])
+
+
 def test_earlier_revocations_on_the_channel_are_kept_and_a_revoked_user_is_refused(topology, data_root):
     ca = CaFolder(data_root, topology.org("supplier"))
     current = channel_config(topology, data_root)
