@@ -161,7 +161,7 @@ def hsm() -> None:
     \b
     Example:
       RECFIN_HSM_PIN=1234 recfin hsm import --as supplier/supplier1 --token recfin
-      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier6 --token recfin
     """
 
 
@@ -332,13 +332,13 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     signs with the admin's keystore key. For a key born in the token, in this order:
 
     \b
-      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
-      recfin org user add supplier supplier5 --csr supplier5.csr --attr recfin.enterprise=91310000MA1K00002C
-      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier6@supplier --csr supplier6.csr
+      recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier6 --token recfin
 
     \b
     Example:
-      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier6 --token recfin
       recfin hsm link --as bank/officer3 --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
     """
     from client.gateway import HSMSignerFile, key_id_for
@@ -426,7 +426,7 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
               help="CKA_LABEL for the new key (printable characters); one another key holds is refused "
                    "[default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
-              help="CN written in the request (1 to 64 characters), e.g. supplier5@supplier; informational: "
+              help="CN written in the request (1 to 64 characters), e.g. supplier6@supplier; informational: "
                    "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
 @click.option("--csr", "csr_file", type=PathType(dir_okay=False, path_type=Path), required=True,
               help="Where to write the PEM certificate request: a new file (an existing one is refused).")
@@ -447,13 +447,13 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     this order (the request the first command writes is the one the second reads):
 
     \b
-      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
-      recfin org user add supplier supplier5 --csr supplier5.csr --attr recfin.enterprise=91310000MA1K00002C
-      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier6@supplier --csr supplier6.csr
+      recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier6 --token recfin
 
     \b
     Example:
-      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier6@supplier --csr supplier6.csr
       recfin hsm generate --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --curve P-384 \\
         --common-name officer3@bank --csr officer3.csr --json
     """

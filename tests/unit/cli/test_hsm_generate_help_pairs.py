@@ -28,3 +28,12 @@ def test_the_request_generate_writes_is_the_one_org_user_add_reads_next():
     # the Example block opens with that same request
     example = help_text.split("Example:", 1)[1]
     assert _lines(example, "recfin hsm generate")[0] == generated
+
+
+def test_the_hsm_user_is_not_one_org_user_add_issues_a_key_file_to():
+    # followed one after the other, the two help pages would issue one user twice: the second refused
+    hsm_help = CliRunner().invoke(main, ["hsm", "generate", "--help"], terminal_width=400).output
+    user = _option(_lines(hsm_help, "recfin hsm generate")[0], "--common-name").split("@")[0]
+    add_help = CliRunner().invoke(main, ["org", "user", "add", "--help"], terminal_width=400).output
+    with_key_file = [words[5] for words in _lines(add_help, "recfin org user add") if "--csr" not in words]
+    assert with_key_file and user not in with_key_file
