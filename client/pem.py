@@ -131,7 +131,7 @@ def go_pem_decode(data: bytes) -> tuple[PemBlock, bytes] | None:
     END line after it (and its headers) is not of its label or is followed by more than blanks on its line, or its
     body does not decode as standard padded base64; the search then goes on just after that BEGIN line and its
     headers. Time grows with the length of the data: the END lines are found once, and a body holding a byte base64
-    cannot hold, as one holding the next BEGIN line does, is refused at that byte."""
+    cannot hold, as one holding the next BEGIN line does, is refused at that byte, before its END line is read."""
     end_lines = [found.start() for found in re.finditer(b"\n" + _GO_END, data)]    # where each one's newline is
     rest = 0
     while True:
@@ -162,10 +162,12 @@ def go_pem_decode(data: bytes) -> tuple[PemBlock, bytes] | None:
                 continue
             body_end = end_lines[first_after]
             trailer = body_end + 1 + len(_GO_END)
+        # the body first: whichever check fails, the search goes on from the same place, and this one stops at the
+        # next BEGIN line, where the END line's may read to the end of a line the BEGIN lines before it share
+        if _GO_BODY_BYTES.match(data, rest, body_end).end() != body_end:
+            continue
         close_end = trailer + len(label) + len(_GO_DASHES)
         if not data.startswith(label + _GO_DASHES, trailer) or _go_line(data, close_end)[0] != close_end:
-            continue
-        if _GO_BODY_BYTES.match(data, rest, body_end).end() != body_end:
             continue
         encoded = _GO_DROPPED.sub(b"", data[rest:body_end])
         if _GO_BASE64.fullmatch(encoded) is None:

@@ -54,9 +54,9 @@ from fabric_protos.msp import msp_config_pb2
 from google.protobuf.message import DecodeError
 
 from ..der import der_element
-from ..pem import go_pem_decode
 from ..gateway.extended_key_usages import purpose_names
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
+from ..pem import go_pem_decode
 from . import revocation
 from .qscc import LedgerReadError
 
