@@ -12,10 +12,9 @@ block's ``group(0)`` is the block, ``group(1)`` its label and ``group(2)`` its b
 pattern reads the same.
 
 :func:`go_pem_decode` reads the first block as Go's ``pem.Decode`` returns it (a Fabric peer's MSP, configtxgen),
-in time that grows with the length of the data too: lines at line starts, header lines, and a BEGIN line paired
-with the first END line after it, of whatever label; where that END line is of another label or the body is not
-base64, Go looks again for a BEGIN line just after the one it tried, so the second of two BEGIN lines opens the
-block.
+in time that grows with the length of the data too: the first END line, of whatever label, paired with the last
+BEGIN line before it, header lines after that; where the END line is of another label or the body is not base64,
+Go goes on to the next END line, so the last of repeated BEGIN lines opens the block.
 """
 
 from __future__ import annotations
@@ -124,53 +123,52 @@ def _go_line(data: bytes, at: int) -> tuple[int, int]:
 
 
 def go_pem_decode(data: bytes) -> tuple[PemBlock, bytes] | None:
-    """The first PEM block of ``data`` as Go's ``pem.Decode`` returns it (a Fabric MSP's getPemMaterialFromDir and
-    getCertFromPem, configtxgen), with its decoded bytes; None where Go finds none. Its label is any text the
-    BEGIN line holds before its closing dashes; header lines (``Key: value``) may follow the BEGIN line and are left
-    out of the body. A candidate BEGIN line (at the start of the data or of a line) is passed over when the first
-    END line after it (and its headers) is not of its label or is followed by more than blanks on its line, or its
-    body does not decode as standard padded base64; the search then goes on just after that BEGIN line and its
-    headers. Time grows with the length of the data: the END lines are found once, and a body holding a byte base64
-    cannot hold, as one holding the next BEGIN line does, is refused at that byte, before its END line is read."""
-    end_lines = [found.start() for found in re.finditer(b"\n" + _GO_END, data)]    # where each one's newline is
-    rest = 0
-    while True:
-        if data.startswith(_GO_BEGIN, rest):
-            begin = rest
-        elif (found := data.find(b"\n" + _GO_BEGIN, rest)) >= 0:
-            begin = found + 1
-        else:
-            return None
+    """The first PEM block of ``data`` as Go's ``pem.Decode`` returns it (Go 1.24.8, 1.25.2 and later, which the
+    Fabric tools are built with: a Fabric MSP's getPemMaterialFromDir and getCertFromPem, configtxgen), with its
+    decoded bytes; None where Go finds none. Go takes the END lines in order, and for each the last BEGIN line
+    before it (at a line start, or right where the last END line it tried left off), so of repeated BEGIN lines
+    the last opens the block. Its label is any text that BEGIN line holds before its closing dashes; header lines
+    (``Key: value``) may follow it, left out of the body. The pair is passed over when the END line is not of its
+    label or is followed by more than blanks on its line, or the body does not decode as standard padded base64;
+    the search then goes on after that END line's ``-----END ``. Time grows with the length of the data: each
+    END line is searched for once, each BEGIN line backwards from it once, and a run of header lines read once."""
+    searched_from = 0
+    header_run: tuple[int, int] = (-1, -1)      # the last run of header lines read: where it starts and ends
+    while (end_newline := data.find(b"\n" + _GO_END, searched_from)) >= 0:
+        trailer = end_newline + 1 + len(_GO_END)
+        begin = data.rfind(_GO_BEGIN, searched_from, end_newline)
+        at_line_start = begin == searched_from or (begin > 0 and data[begin - 1] == ord("\n"))
+        searched_from = trailer
+        if begin < 0 or not at_line_start:
+            continue
         label_start = begin + len(_GO_BEGIN)
-        line_end, rest = _go_line(data, label_start)
+        line_end, body_start = _go_line(data, label_start)
         if not data.endswith(_GO_DASHES, label_start, line_end):
             continue
         label = data[label_start:line_end - len(_GO_DASHES)]
-        has_headers = False
-        while True:
-            if rest == len(data):
-                return None
-            header_end, after = _go_line(data, rest)
-            if data.find(b":", rest, header_end) < 0:
-                break
-            has_headers, rest = True, after
-        if not has_headers and data.startswith(_GO_END, rest):
-            body_end, trailer = rest, rest + len(_GO_END)
+        if header_run[0] <= body_start <= header_run[1]:
+            headers_end = header_run[1]       # a later line of a run already read: it ends where it did
         else:
-            first_after = bisect.bisect_left(end_lines, rest)
-            if first_after == len(end_lines):
-                continue
-            body_end = end_lines[first_after]
-            trailer = body_end + 1 + len(_GO_END)
-        # the body first: whichever check fails, the search goes on from the same place, and this one stops at the
-        # next BEGIN line, where the END line's may read to the end of a line the BEGIN lines before it share
-        if _GO_BODY_BYTES.match(data, rest, body_end).end() != body_end:
+            headers_end = body_start
+            while headers_end < len(data) and data.find(b":", headers_end, _go_line(data, headers_end)[0]) >= 0:
+                headers_end = _go_line(data, headers_end)[1]
+            header_run = (body_start, headers_end)
+        if headers_end == len(data):
+            return None
+        has_headers = headers_end > body_start
+        body_start = headers_end
+        if has_headers and body_start > end_newline:
+            # headers right before the END line pass the pair over; a header line that is the END line ends the search
+            if body_start > trailer:
+                return None
             continue
         close_end = trailer + len(label) + len(_GO_DASHES)
         if not data.startswith(label + _GO_DASHES, trailer) or _go_line(data, close_end)[0] != close_end:
             continue
-        encoded = _GO_DROPPED.sub(b"", data[rest:body_end])
-        if _GO_BASE64.fullmatch(encoded) is None:
+        body_end = max(body_start, end_newline)
+        encoded = _GO_DROPPED.sub(b"", data[body_start:body_end])
+        if _GO_BODY_BYTES.fullmatch(data, body_start, body_end) is None or _GO_BASE64.fullmatch(encoded) is None:
             continue
         return PemBlock(data, (begin, _go_line(data, close_end)[1]), (label_start, label_start + len(label)),
-                        (rest, body_end)), base64.b64decode(encoded)
+                        (body_start, body_end)), base64.b64decode(encoded)
+    return None

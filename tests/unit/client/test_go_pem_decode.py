@@ -54,3 +54,20 @@ def test_begin_lines_sharing_an_end_line_with_a_long_tail_of_blanks_are_passed_o
     data = b"-----BEGIN A-----\n" * 20_000 + b"-----END A-----" + b" " * 200_000 + b"\n"
     block, decoded = go_pem_decode(data)
     assert (block.start(), block.end(), decoded) == (18 * 19_999, len(data), b"")
+
+
+# Go 1.24.8 and 1.25.2 changed pem.Decode (the Fabric tools are built with a later Go): it takes the first END line
+# and the last BEGIN line before it, and after a pair it passes over reads on at the next END line, not just after
+# the BEGIN line it tried; each answer below is the one Go 1.26 gave
+@pytest.mark.parametrize("data, expected", [
+    # a BEGIN line within header lines is the last before the END line, and is not at a line start
+    (b"-----BEGIN A-----\nk: x-----BEGIN y\nQUJD\n-----END A-----\n", None),
+    # a header line that is the END line ends the search; headers right before it pass the pair over
+    (b"-----BEGIN A-----\n-----END B:-----\nQUJD\n-----END A-----\n", None),
+    (b"-----BEGIN -----\nk: v\n-----END A-----\n-----BEGIN A-----\nQUJD\n-----END A-----\n", (b"A", b"ABC", 77)),
+    # the search after a pair passed over goes on where that pair's END line's "-----END " stops
+    (b"x\n-----END -----BEGIN A-----\nQUJD\n-----END A-----\n", (b"A", b"ABC", 50)),
+])
+def test_the_block_go_decodes_first_since_it_reads_on_at_the_next_end_line(data, expected):
+    found = go_pem_decode(data)
+    assert (None if found is None else (found[0].label, found[1], found[0].end())) == expected
