@@ -40,17 +40,17 @@ def test_the_block_go_decodes_first(data, expected):
     assert (None if found is None else (found[0].label, found[1], found[0].end())) == expected
 
 
-def test_a_hundred_thousand_begin_lines_sharing_one_end_line_are_each_passed_over_at_their_successor():
-    # every BEGIN line's body runs to the one END line: decoding each (Go's own way) costs their number times the
-    # length of the data, while each is refused at the dash of the BEGIN line after it
+def test_of_a_hundred_thousand_begin_lines_sharing_one_end_line_the_last_opens_the_block():
+    # every BEGIN line's body runs to the one END line: trying each in turn costs their number times the length of
+    # the data, while the last BEGIN line before the END line is the one found
     data = b"-----BEGIN A-----\n" * 100_000 + b"QUJD\n-----END A-----\n"
     block, decoded = go_pem_decode(data)
     assert (block.start(), decoded) == (len(data) - 39, b"ABC")
 
 
 def test_begin_lines_sharing_an_end_line_with_a_long_tail_of_blanks_are_passed_over_before_it_is_read():
-    # the END line's blanks were read (and trimmed) for each BEGIN line before its body was found to hold the next
-    # one: 400 such lines before 100,000 blanks took three seconds, as many as here some minutes
+    # the END line's blanks, read (and trimmed) for each BEGIN line tried, made 400 such lines before 100,000 blanks
+    # take three seconds, as many as here some minutes
     data = b"-----BEGIN A-----\n" * 20_000 + b"-----END A-----" + b" " * 200_000 + b"\n"
     block, decoded = go_pem_decode(data)
     assert (block.start(), block.end(), decoded) == (18 * 19_999, len(data), b"")
