@@ -124,8 +124,8 @@ def _certificate_file(msp, make) -> tuple[bytes, bytes]:
 ], ids=["a-stray-begin-line", "a-block-whose-body-is-not-base64", "a-block-closed-by-another-label",
         "a-block-padded-mid-body", "a-hundred-thousand-stray-begin-lines"])
 def test_a_certificate_after_a_begin_line_go_passes_over_is_read_as_fabric_reads_it(msp, make):
-    # Go's pem.Decode pairs a BEGIN line with the first END line after it and, that END line of another label or the
-    # body no base64, looks again just after that BEGIN line: getPemMaterialFromDir keeps the file, whole, and the
+    # Go's pem.Decode pairs the first END line with the last BEGIN line before it and, that END line of another label
+    # or the body no base64, reads on at the next END line: getPemMaterialFromDir keeps the file, whole, and the
     # MSP reads the certificate that follows (getCertFromPem)
     data, _ = _certificate_file(msp, make)
     conf = fabric_msp_config("BankMSP", msp[0])
