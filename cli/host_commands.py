@@ -62,12 +62,15 @@ def _again(command: str, bundle_root: Path) -> str:
     return f"recfin host {command} --bundle {shell_word(bundle_root)}"
 
 
-def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperations:
+def _operations(bundle_root: Path, timeout: float, as_json: bool, *, reads_block: bool = False) -> HostOperations:
     from network.bundle_host import BundleHost, HostOperations, files_unchecked_note
 
     bundle = BundleHost.open(bundle_root)
     if not bundle.files_checked:
         progress(as_json)(files_unchecked_note(bundle.root, bundle.org))
+    # The bundle's files before Fabric: a host lacking both learns what the bundle lacks too, not Fabric alone.
+    if reads_block:
+        bundle.block()
     fabric = FabricInstall.locate().require(("peer",))
     return HostOperations(bundle, Tools(fabric, timeout=timeout), progress(as_json))
 
@@ -116,7 +119,7 @@ def join(bundle_root, timeout, as_json):
     Example:
       recfin host join --bundle /var/recfin
     """
-    ops = _operations(bundle_root, timeout, as_json)
+    ops = _operations(bundle_root, timeout, as_json, reads_block=True)
     with ops.peers_answering(_again("join", bundle_root)):
         joined = ops.join()
     rows = [{"peer": name, "channel": ops.host.topology.channel, "joined_now": now} for name, now in joined.items()]
