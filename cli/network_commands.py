@@ -431,9 +431,6 @@ def logs(topology_path, node, lines, follow):
       recfin network logs peer0.supplier -n 100
     """
     net = open_network(topology_path)
-    path = net.log_path(node)
-    if not path.is_file():
-        raise NetworkError(f"no log yet for {as_typed(node)} (expected {as_typed(path)}): run `recfin network up`")
     if follow:
         try:
             for line in net.follow(node, lines):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from chaincode.receivables.config import untagged_version
 from client.atomic_file import make_folders, write_atomically
+from client.user_files import on_one_line
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
                namespaces, nodeconfig, packaging, probes, profiles, supervisor)
@@ -1048,11 +1049,23 @@ class Network:
                     return folder / ccservers.SERVER_LOG_FILE
             raise exc
 
+    def _written_log(self, name: str) -> Path:
+        """The log of name, refused while there is none: the node or server has not started from this data folder,
+        which an empty list of lines would not tell from a log nothing was written to yet."""
+        path = self.log_path(name)
+        if not path.is_file():
+            raise NetworkError(f"no log yet for {on_one_line(name)} (expected {on_one_line(os.fsdecode(path))}): "
+                               f"run `recfin network up`")
+        return path
+
     def logs(self, name: str, lines: int = 50) -> list[str]:
-        return supervisor.last_lines(self.log_path(name), lines)
+        """The last lines of name's log (log_path); NetworkError while it has none."""
+        return supervisor.last_lines(self._written_log(name), lines)
 
     def follow(self, name: str, lines: int = 10, *, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
-        return supervisor.follow(self.log_path(name), lines, stop=stop, sleep=self.supervisor.sleep)
+        """The last lines of name's log, then each line written to it until stop() (supervisor.follow);
+        NetworkError, at the call, while it has none."""
+        return supervisor.follow(self._written_log(name), lines, stop=stop, sleep=self.supervisor.sleep)
 
     # ---- chaincode ---------------------------------------------------------------
     def _server_spec(self, dep: ccservers.Deployment, org_name: str) -> ProcessSpec:

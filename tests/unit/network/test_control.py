@@ -117,6 +117,15 @@ def test_logs_of_a_node(topology, tmp_path, fake_fabric):
         net.log_path("peer7.nowhere")
 
 
+def test_logs_of_a_node_not_started_say_so_as_the_cli_does(topology, tmp_path, fake_fabric):
+    # an empty list would read as a log nothing was written to yet, not as a node never started here
+    net, _ = make(topology, tmp_path)
+    for read in (net.logs, net.follow):
+        with pytest.raises(NetworkError, match=r"no log yet for peer0\.supplier \(expected .*node\.log\): "
+                                               r"run `recfin network up`"):
+            read("peer0.supplier")
+
+
 def test_down_stops_running_processes_and_keeps_state(topology, tmp_path, fake_fabric):
     net, lines = make(topology, tmp_path)
     net.supervisor.grace = 2
