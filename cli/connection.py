@@ -47,10 +47,11 @@ class Session:
         return client_id_of(self.user.cert)
 
 
-def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) -> str:
+def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False, data_root: Path | None = None) -> str:
     """The org's admin, or its first client user not revoked, as listed in the profile, whose certificate file is
     there: a client user whose folder was removed (a leaver's) has no identity to sign with. The admin's file is
-    not asked for: its folder may be kept elsewhere (open_session's msp_dir)."""
+    not asked for: its folder may be kept elsewhere (open_session's msp_dir). data_root: where the profile was
+    loaded from, named when none of the client users' folders is there."""
     wanted = "admin" if admin else "client"
     absent = []
     for name, user in profile.users.items():
@@ -64,6 +65,13 @@ def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) ->
         raise NetworkError(f"org {profile.org} has no client user in its profile that is not revoked: "
                            f"issue one where the org's CA keys are (`recfin org user add {profile.org} "
                            f"NAME`), then act as it (--as {profile.org}/NAME)")
+    if absent and not any(Path(user.msp_dir).exists() for user in absent):
+        # not one leaver but the folders all gone (crypto/ not copied, a bundle unpacked elsewhere): --as names
+        # none that signs, and restoring them is the way on
+        raise NetworkError(f"the MSP folders that org {profile.org}'s connection profile "
+                           f"{_profile_file(profile.org, data_root)} names for its client users "
+                           f"({', '.join(u.name for u in absent)}) are not there, {absent[0].msp_dir} among them: "
+                           f"{_PROFILE_FILE_GONE}")
     missing = (f" ({', '.join(u.name for u in absent)} not revoked, but {absent[0].cert} is missing"
                f"{' and theirs too' if len(absent) > 1 else ''})" if absent else "")
     raise NetworkError(f"org {profile.org} has no {wanted} user in its profile that is not revoked and has its "
@@ -88,7 +96,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
 
     profile = load_profile(org, data_root)
     refuse_missing_tls_root(profile, data_root)
-    who = profile.user(user if user is not None else default_user(profile, admin=admin))
+    who = profile.user(user if user is not None else default_user(profile, admin=admin, data_root=data_root))
     if msp_dir is None:
         # revoked first: a revoked user's folder, once removed, is no folder to restore (no peer takes its key)
         refuse_revoked(profile, who)

@@ -88,7 +88,7 @@ def _profile_user(as_, org, user, data_root):
         raise click.UsageError("say whose key: --as ORG[/USER], e.g. --as supplier/supplier1")
     who_org, who_user = caller(as_, org, user, "")
     profile = load_profile(who_org, data_root)
-    who = profile.user(who_user or default_user(profile))
+    who = profile.user(who_user or default_user(profile, data_root=data_root))
     refuse_missing_user_folder(profile, who, data_root)
     return profile, who
 

@@ -44,3 +44,18 @@ def test_a_session_as_a_user_whose_folder_is_not_there_names_the_profile(data_ro
         with cli.connection.open_session("supplier", "supplier1", data_root):
             pass
     _names_the_profile_not_the_sdks_advice(str(refused.value), folder, data_root)
+
+
+def test_hsm_check_of_the_default_user_with_every_user_folder_gone_names_the_profile(runner, data_root):
+    # no user to choose with --as: each one's folder is gone, and restoring them is the way on
+    profile = profiles.load("supplier", data_root)
+    clients = [user for user in profile.users.values() if user.role == "client" and not user.revoked]
+    for user in clients:
+        shutil.rmtree(user.msp_dir)
+    result = runner.invoke(main, ["hsm", "check", "--as", "supplier", "--data-root", str(data_root)])
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.output.split())
+    assert (f"the MSP folders that org supplier's connection profile {data_root / 'profiles' / 'supplier.json'} "
+            f"names for its client users ({', '.join(user.name for user in clients)}) are not there, "
+            f"{clients[0].msp_dir} among them") in message
+    assert "--install-root" in message and "choose one with --as" not in message
