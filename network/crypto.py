@@ -81,6 +81,7 @@ from client.atomic_file import FOLDER_MODE, PRIVATE_FOLDER_MODE, make_folders, w
 from client.der import SEQUENCE, DerError, der_element
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
+from client.ledger.msp import fabric_certificate
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
 from client.pem import PemBlockFinder
 
@@ -513,7 +514,7 @@ def _certs_in(folder: Path) -> list[x509.Certificate]:
     certs = []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         try:
-            certs.append(load_cert(path))
+            certs.append(fabric_certificate(path.read_bytes()))     # as configtxgen and Fabric's MSP read it
         except (ValueError, OSError):
             continue
     return certs

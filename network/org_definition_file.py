@@ -35,10 +35,12 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
 from client.atomic_file import make_folders, write_atomically
+from client.ledger.msp import fabric_certificate
 
 from . import configtx, crl
 from .crypto import NODE_OUS, OrgCrypto, ca_certificate_lacks, issued_by, node_ous_config, org_crypto
@@ -90,12 +92,24 @@ def from_crypto(topology: Topology, data_root: Path, org_name: str) -> OrgDefini
     org = topology.org(org_name)
     group = org_group(configtx.peer_org(topology, data_root, org.name))
     msp = decode_msp(group)
-    ca, tlsca = _only_root(msp, org.msp_id)
     paths = org_crypto(data_root, org.name, org.domain)
+    ca, tlsca = _only_root(msp, org.msp_id)
+    ca, tlsca = _one_pem(ca, paths.msp_dir / "cacerts"), _one_pem(tlsca, paths.msp_dir / "tlscacerts")
     admin = paths.user_msp(org.admin) / "signcerts" / "cert.pem"
-    _check_crls(msp.revocation_list, x509.load_pem_x509_certificate(ca), crl.crl_path(paths).parent)
-    return OrgDefinition(org, ca, tlsca, msp.node_ous, admin.read_bytes(), tuple(decode_anchor_peers(group)),
-                         msp.revocation_list)
+    _check_crls(msp.revocation_list, fabric_certificate(ca), crl.crl_path(paths).parent)
+    return OrgDefinition(org, ca, tlsca, msp.node_ous, _one_pem(admin.read_bytes(), admin),
+                         tuple(decode_anchor_peers(group)), msp.revocation_list)
+
+
+def _one_pem(pem: bytes, source: object) -> bytes:
+    """The certificate Fabric's MSP reads from an MSP folder's file (fabric_certificate), as the one PEM certificate
+    a definition holds: the file may hold a BEGIN line Go's pem.Decode passes over before it, which read() would
+    refuse in a definition."""
+    try:
+        return fabric_certificate(pem).public_bytes(Encoding.PEM)
+    except ValueError as exc:
+        raise OrgDefinitionError(f"{source}: its certificate cannot be read as Fabric's MSP reads it ({exc}): put "
+                                 f"the org's PEM certificate there and run `recfin org keys` again") from None
 
 
 def _only_root(msp: OrgMsp, source: object) -> tuple[bytes, bytes]:
@@ -157,7 +171,7 @@ def _pem(doc: dict, key: str, path: Path) -> bytes:
         raise OrgDefinitionError(f"{path}: {key} is not one PEM certificate: write the definition again with "
                                  f"`recfin org keys`")
     try:
-        x509.load_pem_x509_certificate(value.encode())
+        fabric_certificate(value.encode())      # as the channel's MSP of the org will read it
     except ValueError as exc:
         raise OrgDefinitionError(f"{path}: {key} cannot be read as a certificate ({exc})") from None
     return value.encode()
@@ -224,7 +238,7 @@ def check(definition: OrgDefinition, source: object) -> None:
     _check_crls(definition.crls, ca, f"{source}: msp.crls")
     # a TLS CA's key identifier is for no one but its issuer here: Go's TLS verification does without it
     _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source, key_identifier=False)
-    admin = x509.load_pem_x509_certificate(definition.admin_cert)
+    admin = fabric_certificate(definition.admin_cert)
     if not issued_by(admin, ca):
         raise OrgDefinitionError(f"{source}: admin_cert ({admin.subject.rfc4514_string()}) is not issued by the "
                                  f"org's CA ({ca.subject.rfc4514_string()}) but by {admin.issuer.rfc4514_string()}: "
@@ -269,7 +283,7 @@ def _contract_admin_ou(node_ous: dict[str, str], source: object) -> None:
 def _self_signed_ca(pem: bytes, key: str, source: object, *, key_identifier: bool = True) -> x509.Certificate:
     """The CA certificate in pem, refused unless it signed itself and carries what Fabric checks of a CA
     (ca_certificate_lacks): the channel would hold an MSP whose every identity fails validation."""
-    cert = x509.load_pem_x509_certificate(pem)
+    cert = fabric_certificate(pem)
     lacks = ca_certificate_lacks(cert, key_identifier=key_identifier)
     if "basicConstraints CA:TRUE" in lacks or not issued_by(cert, cert):
         raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) is not a CA that signed "
@@ -328,7 +342,7 @@ def check_revocations_kept(definition: OrgDefinition, kept: dict[str, Sequence[b
     than every CRL of the definition or lists a serial none of them does: a definition written before a later
     revocation, or in the format without CRLs, would add the org back with users its CA revoked able to sign.
     CRLs of another CA are passed over; with none known, the definition is taken as it is."""
-    ca = x509.load_pem_x509_certificate(definition.ca_cert)
+    ca = fabric_certificate(definition.ca_cert)
     carried = [found for found in (crl.of_ca(data, ca) for data in definition.crls) if found is not None]
     highest = max((crl.number(found) for found in carried), default=0)
     serials = crl.revoked_serials(carried)
