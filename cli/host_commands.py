@@ -68,7 +68,7 @@ def _operations(bundle_root: Path, timeout: float, as_json: bool, *, reads_block
     bundle = BundleHost.open(bundle_root)
     if not bundle.files_checked:
         progress(as_json)(files_unchecked_note(bundle.root, bundle.org))
-    # The bundle's files before Fabric: a host lacking both learns what the bundle lacks too, not Fabric alone.
+    # The bundle's files before Fabric: a host lacking both hears of the bundle now, not once Fabric is installed.
     if reads_block:
         bundle.block()
     fabric = FabricInstall.locate().require(("peer",))

@@ -1,5 +1,5 @@
 """`recfin host join` on a host without Fabric names what its bundle lacks first: the bundle's files are mended
-apart from installing Fabric, and the operator should learn of both at once, not of the bundle once Fabric is in."""
+apart from installing Fabric, and the operator should hear of the bundle now, not only once Fabric is installed."""
 from __future__ import annotations
 
 import json
