@@ -1,5 +1,6 @@
 """A run writing bundles into a folder is named by whoever finds it holding the folder's lock: its pid and since when
 it runs, and, stopped, how to resume it, as the holder of a data folder's membership.lock is named."""
+import os
 import re
 import signal
 import subprocess
@@ -53,6 +54,7 @@ def test_a_run_holding_the_folder_is_named_by_its_pid_and_since_when(writer, tmp
 def test_a_stopped_run_holding_the_folder_is_named_with_how_to_resume_it(writer, tmp_path, hosts, prepared_hosts,
                                                                         monkeypatch):
     writer.send_signal(signal.SIGSTOP)
+    os.waitpid(writer.pid, os.WUNTRACED)   # stopped by now: the signal is delivered a moment after it is sent
     try:
         message = _refusal(hosts, prepared_hosts, tmp_path / "bundles" / "bank", monkeypatch)
     finally:

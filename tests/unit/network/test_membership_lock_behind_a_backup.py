@@ -107,6 +107,7 @@ def test_the_holder_s_record_is_there_while_it_holds_the_lock_and_emptied_after(
 def test_a_run_behind_a_stopped_backup_stops_saying_so(holder, short_wait, never_hangs, tmp_path):
     backup = holder()
     os.kill(backup.pid, signal.SIGSTOP)
+    os.waitpid(backup.pid, os.WUNTRACED)   # stopped by now: the signal is delivered a moment after it is sent
     with pytest.raises(NetworkError) as refused:
         with membership.locked(tmp_path / "data ü"):
             pytest.fail("the lock was taken while a stopped backup held it")
