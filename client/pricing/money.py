@@ -38,6 +38,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from client import money
+from client.shown import shown_value
 
 BASES = {"ACT/360": 360, "ACT/365": 365}
 APR_YEAR_DAYS = 365
@@ -60,20 +61,46 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
+def _whole(value: object, what: str, unit: str) -> int:
+    """``value``, an argument in whole ``unit`` (fen, days), unless it is of another type: a TypeError naming
+    ``what``. A float (``1.5``, or ``100.0`` from a JSON number) holds no exact amount, a str may be yuan or fen, and a
+    bool is no count, though Python counts it as an int: each went into the arithmetic and came out as a figure."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int of {unit}, not {type(value).__name__} ({shown_value(value)})")
+    return value
+
+
+def _exact_fraction(value: object, what: str) -> Fraction:
+    """``value``, a rate or a fraction of an amount, exactly: a Decimal (or an int, 0 or 1). A float is refused
+    (TypeError): ``0.7`` is 0.6999999999999999555910790149937..., so 5 fen x 0.7 came out as 3 fen, where
+    ``Decimal("0.7")`` gives 4 (3.5, half up); so is a str, and a NaN or an infinity (ValueError), which raised
+    ``decimal.InvalidOperation`` or ``OverflowError`` from inside the arithmetic."""
+    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int)):
+        raise TypeError(f"{what} must be a Decimal, not {type(value).__name__} ({shown_value(value)}): write it "
+                        "exactly, e.g. Decimal(\"0.045\") for 4.5% (a float is not exact)")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"{what} {value} is not a finite number: give a Decimal fraction, e.g. Decimal(\"0.045\")")
+    return Fraction(value)
+
+
 def proportion_fen(amount_fen: int, fraction: Decimal) -> int:
-    return _round_amount(Fraction(amount_fen) * Fraction(fraction))
+    return _round_amount(_whole(amount_fen, "amount_fen", "fen") * _exact_fraction(fraction, "fraction"))
 
 
 def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str) -> int:
     if basis not in BASES:
         raise ValueError(f"day-count basis {basis!r} is not one of {', '.join(BASES)}")
-    if days < 0:
+    if _whole(days, "days", "days") < 0:
         raise ValueError("days cannot be negative")
-    return _round_amount(Fraction(principal_fen) * Fraction(annual_rate) * days / BASES[basis])
+    return _round_amount(_whole(principal_fen, "principal_fen", "fen") * _exact_fraction(annual_rate, "annual_rate")
+                         * days / BASES[basis])
 
 
 def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
     """(cost / net cash) x 365 / days, exact; 0 when nothing is charged."""
+    for what, value, unit in (("cost_fen", cost_fen, "fen"), ("net_cash_fen", net_cash_fen, "fen"),
+                              ("days", days, "days")):
+        _whole(value, what, unit)
     if net_cash_fen <= 0 or days <= 0:
         raise ValueError("the effective annual cost needs positive net cash and days")
     if cost_fen < 0:
@@ -84,7 +111,10 @@ def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
 def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decimal:
     """:func:`annual_cost` to 6 places half up: the APR as offers and --json state it."""
     millionths = _round_amount(annual_cost(cost_fen, net_cash_fen, days) * 1_000_000)
-    return (Decimal(millionths) / 1_000_000).quantize(APR_PLACES)
+    # built from its digits, exactly: dividing and quantizing rounds to the context's 28 digits, and raised
+    # decimal.InvalidOperation for an APR of more (fees large beside cash received over a day)
+    places = -APR_PLACES.as_tuple().exponent
+    return Decimal((0, tuple(map(int, str(millionths).zfill(places + 1))), -places))
 
 
 def percent_of(rate: Fraction, places: int = 2) -> str:
