@@ -41,6 +41,19 @@ def offers_counted_on() -> date:
     return contract_dates.earliest_date_still_stamped(datetime.now(timezone.utc))
 
 
+def date_argument(value: object, what: str) -> date:
+    """``value``, a date argument given in Python (``what`` names it), unless it is no ``datetime.date``: a
+    TypeError naming it. A datetime is a date to Python too, but its day is the day where it was written, which
+    from 16:00 UTC on is the day before the ledger's: the advice names the ledger's day of that moment."""
+    if isinstance(value, datetime):
+        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass business_date({what}) "
+                        f"(client.business_dates) for the ledger's day of that moment, China Standard Time; "
+                        f"{what}.date() is its day where it was written, which can be the day before")
+    if not isinstance(value, date):
+        raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value
+
+
 def _iso_day(value: object, info: ValidationInfo) -> date:
     # as the contract reads a date (chaincode/receivables/dates.py, parse_date): pydantic alone would read 0 or "0"
     # as 1970-01-01 and "20270301" as a date, so a damaged file would be priced on another day with nothing said

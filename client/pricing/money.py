@@ -61,7 +61,7 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
-def _whole(value: object, what: str, unit: str) -> int:
+def whole_argument(value: object, what: str, unit: str) -> int:
     """``value``, an argument in whole ``unit`` (fen, days), unless it is of another type: a TypeError naming
     ``what``. A float (``1.5``, or ``100.0`` from a JSON number) holds no exact amount, a str may be yuan or fen, and a
     bool is no count, though Python counts it as an int: each went into the arithmetic and came out as a figure."""
@@ -84,23 +84,23 @@ def _exact_fraction(value: object, what: str) -> Fraction:
 
 
 def proportion_fen(amount_fen: int, fraction: Decimal) -> int:
-    return _round_amount(_whole(amount_fen, "amount_fen", "fen") * _exact_fraction(fraction, "fraction"))
+    return _round_amount(whole_argument(amount_fen, "amount_fen", "fen") * _exact_fraction(fraction, "fraction"))
 
 
 def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str) -> int:
     if basis not in BASES:
         raise ValueError(f"day-count basis {basis!r} is not one of {', '.join(BASES)}")
-    if _whole(days, "days", "days") < 0:
+    if whole_argument(days, "days", "days") < 0:
         raise ValueError("days cannot be negative")
-    return _round_amount(_whole(principal_fen, "principal_fen", "fen") * _exact_fraction(annual_rate, "annual_rate")
-                         * days / BASES[basis])
+    principal = whole_argument(principal_fen, "principal_fen", "fen")
+    return _round_amount(principal * _exact_fraction(annual_rate, "annual_rate") * days / BASES[basis])
 
 
 def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
     """(cost / net cash) x 365 / days, exact; 0 when nothing is charged."""
     for what, value, unit in (("cost_fen", cost_fen, "fen"), ("net_cash_fen", net_cash_fen, "fen"),
                               ("days", days, "days")):
-        _whole(value, what, unit)
+        whole_argument(value, what, unit)
     if net_cash_fen <= 0 or days <= 0:
         raise ValueError("the effective annual cost needs positive net cash and days")
     if cost_fen < 0:

@@ -52,10 +52,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, computed_field
 
+from client.business_dates import date_argument
 from client.money import money
+from client.shown import shown_value
 
 from .config import BankPricing
-from .money import days_between, proportion_fen
+from .money import days_between, proportion_fen, whole_argument
 from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, advance_rounds_to_nothing,
                         fixed_point_text, past_maturity, price_bank_offer)
 
@@ -146,14 +148,25 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     ``thin_record``: none of the debtor's claims has fallen due, so
     ``grade`` is the model's extrapolation; priced at the configuration's ``thin_record_grade`` where that is
     riskier."""
+    # each argument of the wrong type named before anything compares it: a str or a NaN raised from inside, a
+    # datetime for ``on`` from the first comparison of days, and a str thin_record ("no") priced at the thin grade
+    date_argument(on, "on")
+    if offered_on is not None:
+        date_argument(offered_on, "offered_on")
+    if not isinstance(thin_record, bool):
+        raise TypeError(f"thin_record must be True or False, not {type(thin_record).__name__} "
+                        f"({shown_value(thin_record)})")
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
     for argument, fen, what in (
             ("exposure", exposure, "what the bank lends against the debtor and has not recovered"),
             ("open_offers", open_offers, "what its open offers on the debtor's other claims would advance")):
-        if fen < 0:
+        if whole_argument(fen, argument, "fen") < 0:
             raise ValueError(f"{argument} {fen} fen cannot be negative: give {what}, in fen, 0 or more")
     # the quote shows it beside the grade it is priced at
+    if isinstance(probability_late, bool) or not isinstance(probability_late, (Decimal, int, float, type(None))):
+        raise TypeError(f"probability_late must be a Decimal fraction from 0 to 1 (0.3 is 30%), or None, not "
+                        f"{type(probability_late).__name__} ({shown_value(probability_late)})")
     if probability_late is not None and not _a_probability(probability_late):
         raise ValueError(f"probability_late {probability_late} is not a probability: give a fraction from 0 to 1 "
                          "(0.3 is 30%), or None")

@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 
 from chaincode.receivables import model as contract
 from chaincode.receivables.arguments import require_order_reference, require_text
@@ -21,6 +21,7 @@ from chaincode.receivables.settlement import check_discount_terms
 from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
                       ReceivableRegistration, fen_sent)
 from .errors import RefusedBeforeSending
+from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 
 
@@ -265,16 +266,8 @@ def _date_text(value: date | None, what: str) -> str:
     """A date argument: ``""`` for none (the contract's today), else YYYY-MM-DD."""
     if value is None:
         return ""
-    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date.
-    # Its .date() is the day in its own time zone (UTC, often), a day before the ledger's from 16:00 UTC on:
-    # the advice names the ledger's day of that moment, in China Standard Time
-    if isinstance(value, datetime):
-        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass business_date({what}) "
-                        f"(client.business_dates) for the ledger's day of that moment, China Standard Time; "
-                        f"{what}.date() is its day where it was written, which can be the day before")
-    if not isinstance(value, date):
-        raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
-    return value.isoformat()
+    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date
+    return date_argument(value, what).isoformat()
 
 
 def _request_of(value, model: type[Request], call: str, build: str) -> None:
