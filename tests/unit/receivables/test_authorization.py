@@ -14,6 +14,8 @@ allowed caller succeeds on a fresh copy of the scenario.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
@@ -422,6 +424,49 @@ async def test_only_the_allowed_callers_succeed(fn, scenario, allowed, evaluate)
 def test_the_matrix_covers_every_transaction():
     transactions = {name for name in dir(ReceivablesContract) if name[0].isupper()}
     assert transactions == {row[0] for row in MATRIX}
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "receivables.md"
+# the callers each column of the docs' table stands for, in its order (core ... stranger)
+DOCS_COLUMNS = (["core"], ["core2"], ["tier1"], ["tier2"], ["bank"], ["bank2"], ["regulator"],
+                ["core_sup", "sup_core", "bank_sup"], ADMINS, ["stranger"])
+
+
+def _docs_matrix() -> list[tuple[list[str], list[str]]]:
+    """Each row of the docs' authorization matrix: (the transactions its first cell names, its other cells)."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("\n## Authorization matrix\n", 1)[1].split("\n## ", 1)[0]
+    transactions = {name for name in dir(ReceivablesContract) if name[0].isupper()}
+    rows = []
+    for line in section.splitlines():
+        if not line.startswith("| ") or line.startswith(("| transaction ", "| ---")):
+            continue
+        first, *cells = (cell.strip() for cell in line.strip().strip("|").split("|"))
+        rows.append(([name for name in re.findall(r"\b[A-Z]\w+", first) if name in transactions], cells))
+    return rows
+
+
+def test_the_docs_matrix_names_every_transaction():
+    """docs/receivables.md says this test runs its table: a transaction left out of it is one a reader cannot
+    tell the callers of."""
+    named = {name for names, _ in _docs_matrix() for name in names}
+    assert {row[0] for row in MATRIX} - named == set()
+
+
+def test_the_docs_matrix_allows_the_callers_the_matrix_does():
+    """A row of plain ✔ and – (no caller qualified by the claim it acts on) allows exactly the callers MATRIX
+    lets succeed."""
+    allowed: dict[str, set[str]] = {}
+    for fn, _, callers, _ in MATRIX:
+        allowed.setdefault(fn, set()).update(callers)
+    wrong = {}
+    for names, cells in _docs_matrix():
+        assert len(cells) == len(DOCS_COLUMNS), (names, cells)
+        if not set(cells) <= {"✔", "–"}:
+            continue
+        documented = {caller for column, cell in zip(DOCS_COLUMNS, cells) if cell == "✔" for caller in column}
+        wrong |= {name: (sorted(documented), sorted(allowed[name])) for name in names if documented != allowed[name]}
+    assert not wrong, f"rows allowing other callers than MATRIX: {wrong}"
 
 
 # the regulator reads everything but changes only freeze state: every submit transaction but these refuses it (a
