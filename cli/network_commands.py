@@ -901,7 +901,9 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     An archive of one org's part (--for-org) is no network `up` can start: the report says what it
     is for, and it is refused over a data folder holding other orgs' keys or nodes. The folders a
     restore killed midway left beside the data folder are removed (or named), and a restore the
-    disk has no room for is refused before it writes.
+    disk has no room for is refused before it writes. So is a data folder whose path Fabric would
+    misread, as `up` refuses it (a `$NAME`, a name not in UTF-8, and but for an org's part a comma;
+    docs/network.md, "Folders").
 
     The whole archive is checked against its manifest before anything is written: every member
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from client.atomic_file import sync_folder
 
-from . import block_files, membership
+from . import block_files, membership, nodeconfig
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER, write_fix
@@ -144,6 +144,18 @@ def _check_rollback(archive: Path, target: Path, rollbacks: list[LedgerRollback]
         f"or give --allow-rollback to restore this one anyway")
 
 
+def _refuse_a_path_fabric_misreads(archive: Path, target: Path, manifest: Manifest) -> None:
+    """Refused, nothing written, when Fabric would misread the paths under target, as `up`, `prepare` and
+    `compose-up` refuse it (nodeconfig.data_root_path_problem): restored there, the network could never start from
+    it. A whole network's archive as a native data folder (the report names `up` next, whose orderers split CA
+    lists at a comma); an org's part not (`org bundle` reads it, and its nodes run from the bundle elsewhere)."""
+    problem = nodeconfig.data_root_path_problem(target, native=manifest.org is None,
+                                                fix="give --data-root a folder whose path")
+    if problem is not None:
+        raise NetworkError(f"refusing to restore {shell_word(archive)} into {shell_word(target)}: {problem}. "
+                           f"Nothing was written")
+
+
 def _holds_anything(target: Path) -> bool:
     """Whether target is there and holds anything (NetworkError when it is there and not a folder)."""
     if not target.exists() and not target.is_symlink():
@@ -192,7 +204,8 @@ def _unescape_mount(field: str) -> str:
 def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, allow_rollback: bool = False,
                    supervisor: Supervisor | None = None, topology: Topology | None = None) -> RestoreReport:
     """Restore the archive `backup` wrote into data_root. Refused, nothing written, when the archive is no
-    archive a backup wrote at all (NotABackupArchive, before anything else is looked at), when data_root holds
+    archive a backup wrote at all (NotABackupArchive, before anything else is looked at), when Fabric would
+    misread the paths under data_root (_refuse_a_path_fabric_misreads), when data_root holds
     anything (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its
     network runs), when the archive does not match its manifest (read whole before anything is written), and,
     given the topology `up` will run on data_root, when the archive is of another channel or other orgs; and,
@@ -205,6 +218,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     # The wrong file given (NotABackupArchive) is told first, from the archive's start, before the data folder
     # is looked at: the CLI names it as ARCHIVE's usage error, not as a refusal of where it would go.
     listed = read_manifest(archive)
+    _refuse_a_path_fabric_misreads(archive, target, listed)
     holds = _holds_anything(target)
     if holds and not replace:
         raise NetworkError(f"refusing to restore into {shell_word(target)}: it is not empty. Nothing was "

@@ -99,7 +99,7 @@ def _list(*paths: Path) -> str:
     return "[" + ",".join(str(p) for p in paths) + "]"
 
 
-def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | None:
+def data_root_path_problem(data_root: Path, *, native: bool = True, fix: str | None = None) -> str | None:
     """Why Fabric would not find the files under data_root by the paths recfin writes for it, or None.
 
     Always: a path that is not UTF-8, which a YAML file cannot spell (configtxgen reads configtx.yaml on this
@@ -107,9 +107,10 @@ def data_root_path_problem(data_root: Path, *, native: bool = True) -> str | Non
     its core.yaml under data_root, bundle_host.prepare_peer_cli; with native, each peer too). With native (the nodes
     run here, from data_root): a comma, at which the orderer splits its CA lists. Every other character (a space, a
     colon, a quote, a newline, a `#`, a name in UTF-8 beyond ASCII) reaches Fabric as written. `up` and `prepare`
-    ask before they write anything, so a folder they refuse is left as it was."""
+    ask before they write anything, so a folder they refuse is left as it was; so does `restore`. ``fix``: what to
+    point at a folder whose path ends the sentence (default: the settings that choose the data folder)."""
     path = str(data_root)
-    fix = _data_root_fix(native)
+    fix = fix or _data_root_fix(native)
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
