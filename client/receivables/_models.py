@@ -39,6 +39,7 @@ from chaincode.receivables.fingerprint import (code_characters_problem, identity
 from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_currency
 from chaincode.receivables.money import parse_currency
 
+from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
@@ -108,6 +109,23 @@ def _date_as_written(value: Any, info: ValidationInfo) -> Any:
 BusinessDate = Annotated[date, BeforeValidator(_date_as_written)]
 """A business date in a document: ``YYYY-MM-DD`` text, as the contract writes it (a ``datetime.date`` in
 Python), read as ``datetime.date``; anything else pydantic would take for a date is refused."""
+
+
+def _date_given(value: Any, info: ValidationInfo) -> Any:
+    # pydantic's date takes a number as a Unix timestamp, so issue_date=0 went out as 1970-01-01 and a timestamp of
+    # a UTC midnight as that day, and a datetime at midnight as its own day, which is not the ledger's day of it
+    # where it was written in UTC: a request's date is a datetime.date, or YYYY-MM-DD text (a JSON document's)
+    what = info.field_name or "date"
+    if not isinstance(value, str):
+        return date_argument(value, what)
+    if _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError(f"{what} {reprlib.repr(value)} is not a date: give a datetime.date, or YYYY-MM-DD text")
+
+
+DateIn = Annotated[date, BeforeValidator(_date_given)]
+"""A date in a request: a ``datetime.date``, or ``YYYY-MM-DD`` text; a number (which pydantic reads as a Unix
+timestamp), a datetime or any other text is refused, naming the field."""
 
 
 RateValue = Annotated[Decimal, BeforeValidator(_rate_as_written), PlainSerializer(rate_text, return_type=str, when_used="json")]
@@ -284,7 +302,7 @@ def _identity_problem(code: str, number: str, paper_code: str, paper_number: str
 class InvoiceInput(Request):
     number: str = Field(description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 of an invoice with an 8-digit number; empty for a fully digitalised e-invoice")
-    date: date
+    date: DateIn
     amount: AmountIn = Field(description="amount excluding tax (合计金额), fen")
     tax: AmountIn = Field(description="tax (合计税额), fen")
     seller_tax_id: str
@@ -443,8 +461,8 @@ class ReceivableRegistration(Request):
     debtor: str
     face_amount: AmountIn
     currency: str = "CNY"
-    issue_date: date
-    due_date: date
+    issue_date: DateIn
+    due_date: DateIn
     invoices: list[InvoiceInput] = Field(
         min_length=1, max_length=INVOICES_MAX,
         description=f"the invoices the claim is for, at most {INVOICES_MAX}: the contract refuses more "
@@ -622,7 +640,7 @@ class FinancingTerms(Request):
     fees: AmountIn = 0
     recourse: StrictBool   # the contract refuses anything but true/false; refuse "yes" here, before signing
     day_count: DayCount = "ACT/360"
-    expires_on: date
+    expires_on: DateIn
     salt: str = Field(default_factory=new_salt, min_length=16, max_length=128)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
@@ -797,7 +815,7 @@ class DiscountOfferRequest(Request):
     apr: CanonicalRateIn | None = None
     scale: list[ScaleTierIn] | None = None
     day_count: DayCount = "ACT/360"
-    expires_on: date
+    expires_on: DateIn
     receivable_ids: list[str] = Field(default_factory=list, description="empty: every confirmed payable of the debtor")
 
 
@@ -848,7 +866,7 @@ class InvoiceAttestationRequest(Request):
     number: str
     fingerprint: str = Field(description="the invoice fingerprint; the contract computes it again and refuses a mismatch")
     buyer_tax_id: str = Field(description="the buyer's credit code, as verified")
-    issue_date: date = Field(description="the invoice's date, as verified")
+    issue_date: DateIn = Field(description="the invoice's date, as verified")
     total_with_tax: AmountIn = Field(description="价税合计 (amount + tax) as verified, fen")
     sources: list[str] = Field(min_length=1)
     sources_skipped: list[str] = Field(default_factory=list,
