@@ -632,8 +632,8 @@ without a build-up, so nothing in the history announces them.
   in parts, are paid later on a real ledger; it sees them only through the
   late shares by amount, as what was still owed when they fell due.
 - {report.held_out_debtors} held-out debtors: other seeds give other figures and
-  another lift over the baseline (docs/risk-and-pricing.md lists ten seeds,
-  each with the interval of its lift).
+  another lift over the baseline (docs/risk-and-pricing.md gives the figures
+  of other seeds, each with the interval of its lift).
 
 Re-train: `{retrain}` (seed {report.seed}, {report.debtors} debtors).
 """
