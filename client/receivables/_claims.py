@@ -12,7 +12,7 @@ from datetime import date
 from chaincode.receivables.config import ContractSettings
 from chaincode.receivables.fingerprint import code_characters_problem, paper_number_problem
 from chaincode.receivables.payment_term import term_refusal
-from client.business_dates import business_today
+from client.business_dates import business_today, date_argument
 from client.gateway import GatewayError
 from client.gateway._twins import Steps
 
@@ -73,6 +73,13 @@ class _ClaimOperations:
 
     def _payment_term_steps(self, registration: ReceivableRegistration, today: date | None,
                             request_id: str | None) -> Steps[ContractSettingsView | None]:
+        # each checked before the settings are read: a today of another type raised from inside the rule, or went
+        # unused, when the claim was within the term, and a request id the registration cannot be sent with was
+        # looked up as if it could
+        if today is not None:
+            date_argument(today, "today")
+        if request_id is not None:
+            _request_id(request_id, "RegisterReceivable")
         # its dates as they will be sent: a copy (model_copy(update=...)) may hold them as text, which the send reads
         registration = registration.checked()
         try:
