@@ -15,6 +15,10 @@ pattern reads the same.
 in time that grows with the length of the data too: the first END line, of whatever label, paired with the last
 BEGIN line before it, header lines after that; where the END line is of another label or the body is not base64,
 Go goes on to the next END line, so the last of repeated BEGIN lines opens the block.
+
+:data:`PEM_BLOCKS` finds the blocks of any label, :data:`CERTIFICATE_LABELS` are those a certificate is written
+under, and :data:`UTF8_BOM` and :data:`PADDING` what before and around the blocks a reader of them refuses or passes
+over: the pieces the SDK's identity, client certificate and TLS roots readers share.
 """
 
 from __future__ import annotations
@@ -97,6 +101,18 @@ class PemBlockFinder:
             after_last = block.end()
         kept.append(data[after_last:])
         return b"".join(kept)
+
+
+# The blocks of any label a PEM file may hold (a label holds no dash and no line end), as RFC 7468 writes them: what
+# the SDK's certificate, identity and TLS roots readers look through.
+PEM_BLOCKS = PemBlockFinder(rb"[^\r\n-]*")
+# the labels a certificate is written under (RFC 7468 section 5.1 names the second a legacy one); both are read alike
+CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
+# Before it, neither a peer (Go's pem.Decode) nor gRPC finds a block: both read one only from the start of a line.
+UTF8_BOM = b"\xef\xbb\xbf"
+# What may stand outside a file's PEM blocks and hides nothing: blanks, and the NULs and Ctrl-Z editors and copies
+# leave after the blocks, which a peer passes over.
+PADDING = b" \t\r\n\x0b\x0c\x00\x1a"
 
 
 _GO_BEGIN, _GO_END, _GO_DASHES = b"-----BEGIN ", b"-----END ", b"-----"

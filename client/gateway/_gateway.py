@@ -15,19 +15,18 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from ..pem import CERTIFICATE_LABELS, PADDING, PEM_BLOCKS, UTF8_BOM
 from ..timeouts import Timeouts
 from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import (
-    _CERTIFICATE_LABELS, _PADDING, _PEM_BLOCK, _UTF8_BOM, Identity, _is_encrypted, _public_bytes,
-)
+from ._identity import Identity, public_key_bytes
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy, check_retry
-from ._signer import VERIFIED_CURVE_ORDERS, Signer, signer_public_key
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, is_encrypted_key, signer_public_key
 from ._system_roots import roots_left_out
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport, current_loop
@@ -435,7 +434,7 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
             "issue the user a certificate for an ECDSA P-256 key (as cryptogen and fabric-ca do by default)"
         )
     signing_key = signer_public_key(signer)
-    if signing_key is not None and _public_bytes(signing_key) != _public_bytes(certificate.public_key()):
+    if signing_key is not None and public_key_bytes(signing_key) != public_key_bytes(certificate.public_key()):
         raise ValueError(
             f"signer signs with a key other than the identity's (its public key is not the one in the "
             f"certificate of {whose}), so every peer would refuse its signatures: give the signer of the "
@@ -666,13 +665,13 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
     """
     pem = _read(value, "tls_root_certificates")
     where = _where("tls_root_certificates", value)
-    if pem.startswith(_UTF8_BOM):
+    if pem.startswith(UTF8_BOM):
         raise ValueError(f"{where} begins with a UTF-8 byte order mark, which hides its first certificate from gRPC "
                          f"(it reads a block only from the start of a line): save the file without it (as plain UTF-8 "
                          f"or ASCII), and {_WHAT_TO_GIVE}")
     certificates, plain = 0, []  # plain: (start, end, CERTIFICATE block) for each TRUSTED CERTIFICATE block
     line, counted_to = 1, 0      # each block's line counted on from the last one's, not from the file's start
-    for number, block in enumerate(_PEM_BLOCK.finditer(pem), start=1):
+    for number, block in enumerate(PEM_BLOCKS.finditer(pem), start=1):
         label = block.group(1).decode("ascii", "replace")
         line, counted_to = line + pem.count(b"\n", counted_to, block.start()), block.start()
         at = f"block {number}, line {line}"
@@ -686,7 +685,7 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
             plain.append((block.start(), block.end(), _server_root(block.group(0), where, f"{label!r}, {at}")))
             certificates += 1
             continue
-        if label not in _CERTIFICATE_LABELS:
+        if label not in CERTIFICATE_LABELS:
             raise ValueError(f"{where} holds a PEM block that is not a certificate ({label!r}, {at}): {_WHAT_TO_GIVE}")
         try:
             with warnings.catch_warnings():
@@ -697,9 +696,9 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
                 f"{where} holds a certificate that does not parse ({at}: {error}): {_WHAT_TO_GIVE}"
             ) from None
         certificates += 1
-    for number, line in enumerate(_PEM_BLOCK.sub(lambda block: b"\n" * block.group(0).count(b"\n"),
+    for number, line in enumerate(PEM_BLOCKS.sub(lambda block: b"\n" * block.group(0).count(b"\n"),
                                                  pem).splitlines(), start=1):
-        if _BROKEN_BLOCK_LINE.search(line.strip(_PADDING)):
+        if _BROKEN_BLOCK_LINE.search(line.strip(PADDING)):
             raise ValueError(
                 f"{where} holds part of a PEM block outside its blocks (line {number}: a -----BEGIN or -----END line "
                 "without its partner, or a line of base64; a block cut short or ended under another label's END "
@@ -741,7 +740,7 @@ def _server_root(block: bytes, where: str, at: str) -> bytes:
 def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
     """A ValueError naming client_key when it is not an unencrypted PEM private key, or not the key of
     client_certificate: gRPC would take it and fail every call as UNAVAILABLE, like a peer that is down."""
-    if _is_encrypted(pem):
+    if is_encrypted_key(pem):
         raise ValueError("client_key is an encrypted private key, and gRPC takes no key password: give it "
                          "decrypted (`openssl pkey -in key.pem -out key.plain.pem` asks for the password)")
     try:
@@ -751,7 +750,7 @@ def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
             f"client_key is not a PEM private key ({error}): give the private key of client_certificate "
             "(PEM bytes or text, or a file path)"
         ) from None
-    if _public_bytes(key.public_key()) != _public_bytes(_client_certificate(certificate_pem).public_key()):
+    if public_key_bytes(key.public_key()) != public_key_bytes(_client_certificate(certificate_pem).public_key()):
         raise ValueError("client_key is not the key of client_certificate (their public keys differ): give the "
                          "private key client_certificate was issued for")
 
@@ -775,7 +774,7 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
         raise ValueError("mutual TLS needs both client_certificate and client_key")
     root = _tls_roots(root) if root is not None else roots_left_out()
     for given, option in ((certificate, "client_certificate"), (key, "client_key")):
-        if given is not None and _read(given, option).startswith(_UTF8_BOM):
+        if given is not None and _read(given, option).startswith(UTF8_BOM):
             # gRPC reads a PEM block only from the start of a line, and finds none after the mark
             raise ValueError(f"{_where(option, given)} begins with a UTF-8 byte order mark, which hides its PEM "
                              f"block from gRPC (every call would fail as UNAVAILABLE, like a peer that is down): "

@@ -11,8 +11,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
-from ..pem import PemBlockFinder
-from ._signer import SIGNING_KEYS, EncryptedKeyError, Signer, _is_encrypted, private_key_signer, unsupported_key
+from ..pem import CERTIFICATE_LABELS, PADDING, PEM_BLOCKS, UTF8_BOM
+from ._signer import SIGNING_KEYS, EncryptedKeyError, Signer, is_encrypted_key, private_key_signer, unsupported_key
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
         password = password.encode()
     folder = Path(path)
     identity, cert_file = msp_folder_identity(folder, msp_id)
-    wanted = _public_bytes(identity.certificate.public_key())
+    wanted = public_key_bytes(identity.certificate.public_key())
 
     keystore = folder / "keystore"
     candidates = _entries(keystore, ("_sk", ".pem"))
@@ -98,7 +98,7 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
     unreadable = []  # files that are no PEM private key at all
     for candidate in candidates:
         pem = _file_bytes(candidate, "a private key")
-        encrypted = _is_encrypted(pem)
+        encrypted = is_encrypted_key(pem)
         try:
             # cryptography refuses a password for a key that has none; the folder may mix both kinds.
             key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
@@ -110,7 +110,7 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
         except (ValueError, TypeError):
             (locked if encrypted else unreadable).append(candidate.name)
             continue
-        if _public_bytes(key.public_key()) == wanted:
+        if public_key_bytes(key.public_key()) == wanted:
             return identity, _signer_of_key_file(key, candidate, cert_file)
     if locked:
         why = "no password was given" if password is None else "the password given is wrong"
@@ -207,14 +207,6 @@ def _no_certificate(folder: Path) -> str:
             "certificate with it)")
 
 
-# A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.
-_PEM_BLOCK = PemBlockFinder(rb"[^\r\n-]*")
-# the labels a certificate is written under (RFC 7468 section 5.1 names the second a legacy one); both are read alike
-_CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
-_UTF8_BOM = b"\xef\xbb\xbf"
-_PADDING = b" \t\r\n\x0b\x0c\x00\x1a"
-
-
 def _certificate_file_bytes(path: Path) -> bytes:
     """The bytes of a certificate file, refused (naming the file) when they hold more than certificates."""
     credentials = path.read_bytes()
@@ -231,12 +223,12 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
     only the first block, so a private key after the certificate (``openssl pkcs12 -nodes`` writes both in one
     file) would be published without anything failing. Nothing of what is refused is shown: it may be secret.
     """
-    labels = [match.group(1).decode("ascii", "replace") for match in _PEM_BLOCK.finditer(credentials)]
+    labels = [match.group(1).decode("ascii", "replace") for match in PEM_BLOCKS.finditer(credentials)]
     if not labels:  # an empty or DER file: cryptography's error would name neither the file nor a remedy
         raise ValueError(f"{where} holds no PEM certificate (no -----BEGIN CERTIFICATE----- block): give the "
                          "identity's certificate in PEM (`openssl x509 -inform der -in FILE -out FILE.pem` "
                          "writes a DER one so)")
-    others = [label for label in labels if label not in _CERTIFICATE_LABELS]
+    others = [label for label in labels if label not in CERTIFICATE_LABELS]
     if any("PRIVATE KEY" in label for label in others):
         if others == labels:   # the key copied in the certificate's place
             raise ValueError(f"{where} holds a private key and no certificate: keep the key in keystore/ and the "
@@ -249,11 +241,11 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
                          "and an identity's bytes go whole into every transaction it sends: keep only its "
                          "CERTIFICATE block(s)")
     # the peer's PEM reading (Go's pem.Decode) finds a block only at the start or after a newline
-    if credentials.startswith(_UTF8_BOM):
+    if credentials.startswith(UTF8_BOM):
         raise ValueError(f"{where} begins with a UTF-8 byte order mark, before which a peer finds no certificate: "
                          "save the file without it (as plain UTF-8 or ASCII)")
     # NULs or Ctrl-Z after the blocks (editors and copies leave them) hide nothing, and the peer passes over them
-    if _PEM_BLOCK.sub(b"", credentials).strip(_PADDING):
+    if PEM_BLOCKS.sub(b"", credentials).strip(PADDING):
         raise ValueError(f"{where} holds text outside its PEM blocks (as openssl's 'Bag Attributes' or "
                          "'subject=' lines), and an identity's bytes go whole into every transaction it sends: "
                          "keep only its -----BEGIN CERTIFICATE----- block(s)")
@@ -264,5 +256,6 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
                          "short; restore the identity's certificate from a backup, or from its CA") from None
 
 
-def _public_bytes(public_key) -> bytes:
+def public_key_bytes(public_key) -> bytes:
+    """A public key's DER SubjectPublicKeyInfo: the bytes a key and a certificate's key are compared by."""
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)

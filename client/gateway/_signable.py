@@ -21,7 +21,7 @@ from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
 
 from ._context import CallDeadline, Context, verifies
-from ._identity import _public_bytes
+from ._identity import public_key_bytes
 from ._signer import VERIFIED_CURVE_ORDERS, leading_der_signature, low_s_der
 from ._twins import Offload
 from .errors import GatewayError, TransactionError
@@ -267,7 +267,7 @@ def same_key(one: bytes, other: bytes) -> bool:
     try:
         certificates = [x509.load_pem_x509_certificate(
             identities_pb2.SerializedIdentity.FromString(each).id_bytes) for each in (one, other)]
-        keys = [_public_bytes(certificate.public_key()) for certificate in certificates]
+        keys = [public_key_bytes(certificate.public_key()) for certificate in certificates]
     except (DecodeError, ValueError, UnsupportedAlgorithm):
         return False
     return keys[0] == keys[1]

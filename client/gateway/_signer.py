@@ -131,7 +131,7 @@ class EncryptedKeyError(ValueError):
         self.key_files = key_files
 
 
-def _is_encrypted(pem: bytes) -> bool:
+def is_encrypted_key(pem: bytes) -> bool:
     """Whether a PEM key is password-protected: PKCS#8 ``ENCRYPTED PRIVATE KEY``, or OpenSSL's
     ``Proc-Type: 4,ENCRYPTED`` header on a traditional key."""
     return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem or b"Proc-Type: 4,ENCRYPTED" in pem
@@ -151,7 +151,7 @@ def signer_from_pem(private_key_pem: bytes | str, password: bytes | str | None =
     if isinstance(password, str):
         password = password.encode()
     pem = bytes(private_key_pem)
-    encrypted = _is_encrypted(pem)
+    encrypted = is_encrypted_key(pem)
     try:
         # cryptography refuses a password for a key that has none; load_msp_folder reads such a key without it
         key = serialization.load_pem_private_key(pem, password=password if encrypted else None)

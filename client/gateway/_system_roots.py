@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from ._identity import _CERTIFICATE_LABELS, _PEM_BLOCK
+from ..pem import CERTIFICATE_LABELS, PEM_BLOCKS
 from ._trusted_certificate import TRUSTED_CERTIFICATE_LABEL, certificate_block, read_trusted_certificate
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"
@@ -103,7 +103,7 @@ def _certificates_in(pem: bytes) -> list[bytes]:
     A store's file holds more than certificates at times (a CRL, a distribution's notes), and a certificate gRPC
     cannot load makes it fail every call: both are passed over, as a store's other entries still stand."""
     found = []
-    for block in _PEM_BLOCK.finditer(pem):
+    for block in PEM_BLOCKS.finditer(pem):
         label = block.group(1).decode("ascii", "replace")
         if label == TRUSTED_CERTIFICATE_LABEL:
             try:
@@ -112,7 +112,7 @@ def _certificates_in(pem: bytes) -> list[bytes]:
                 continue
             if trusted.refusal_for_server_authentication() is None:
                 found.append(trusted.certificate_der)
-        elif label in _CERTIFICATE_LABELS:
+        elif label in CERTIFICATE_LABELS:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # CryptographyDeprecationWarning for an old CA's odd serial
