@@ -14,7 +14,8 @@ from chaincode.receivables import model as contract
 from chaincode.receivables.arguments import require_order_reference, require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.fingerprint import is_fingerprint
-from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id, spaces_around_id
+from chaincode.receivables.keys import (KEY_DELIMITERS, REQUEST_ID_MAX, can_be_attribute, is_request_id,
+                                        spaces_around_id)
 from chaincode.receivables.money import hundredths_problem, invoice_currency_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
 
@@ -40,6 +41,13 @@ def _id(value: str, what: str) -> str:
     if not text.strip():
         raise ValueError(f"{what} {text!r} names nothing: give the {what.replace('_', ' ')} itself; "
                          "nothing was sent")
+    # the contract forms a key of it, which U+0000, U+10FFFF (the keys' delimiters) or text that is not UTF-8 cannot
+    # be part of (keys.can_be_attribute): refused after a round trip to the peers, argument-invalid, where the
+    # Gateway did not refuse it first
+    if not can_be_attribute(text):
+        stray = next((c for c in text if c in KEY_DELIMITERS or "\ud800" <= c <= "\udfff"), "")
+        raise ValueError(f"{what} {text[:80]!r} holds {stray!r}, which no id, credit code or client identity "
+                         "holds (the contract forms a key of it): remove it; nothing was sent")
     return text
 
 
