@@ -71,7 +71,7 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InternalError, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -83,7 +83,6 @@ from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import fabric_certificate
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
-from client.pem import PemBlockFinder
 
 from .errors import NetworkError, first_few
 from .topology import Node, Topology, UserSpec, peer_client_name
@@ -255,71 +254,113 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
         raise _damaged(path, "private key", error) from None
 
 
-# A PEM block: "-----BEGIN <label>-----", its body, and the first "-----END <label>-----" after it
-_PEM_BLOCK = PemBlockFinder(rb"[A-Z0-9 ]+")
 # A PKCS#12 file's opening (PFX: SEQUENCE { version 3, ContentInfo { pkcs7-data | pkcs7-signedData ...): its bags
 # may be sealed by a password, so a file of that shape counts as holding a key, as a key that asks for one does.
 _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x02\x01\x03\x30"
                            rb"(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)"
                            rb"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07[\x01\x02]", re.DOTALL)
+_INTEGER, _OCTET_STRING = 0x02, 0x04
+# Where a DER element that may be a private key opens, at any offset (all but its tag a lookahead, so that openings
+# inside one another are each found): a SEQUENCE of 32 content octets or more (no key the loader takes has fewer: an Ed25519
+# key in PKCS#8, the shortest, has 46) whose first element is the version INTEGER 0 or 1 followed by an INTEGER
+# (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's AlgorithmIdentifier), or is a SEQUENCE opening with
+# an OBJECT IDENTIFIER (an encrypted PKCS#8's AlgorithmIdentifier); _key_shaped looks past the AlgorithmIdentifier.
+# A certificate does not open so (its first element opens with a tag [0] or an INTEGER), nor does a CRL (with an
+# INTEGER or a SEQUENCE).
+_KEY_OPENING = re.compile(rb"\x30(?=(?:[\x20-\x7f]|\x81[\x20-\xff]|\x82..|\x83...|\x84....)"
+                          rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
+                          rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
+# Key-shaped elements read as keys in a whole file, and the longest one read (a 16384-bit RSA key is 9.4 KiB): a file
+# of more, or a longer one, holds something built to look like keys and counts as holding one, unread
+_MOST_KEY_READINGS = 64
+_LONGEST_KEY = 64 * 1024
+# A BEGIN line of any label: its base64 runs to the next five dashes (its END line's, another label's, or the next
+# BEGIN line's; the end of the data when it is cut short)
+_BEGIN_LINE = re.compile(rb"-----BEGIN [^\r\n]*?-----")
+_HEADER_LINE = re.compile(rb"^[^\n:]*:[^\n]*", re.MULTILINE)
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]+")
 
 
 def holds_private_key(data: bytes) -> bool:
     """Whether a file's content holds a private key, whatever the file is named: text naming a PRIVATE KEY (a PEM
     block labelled as one: PKCS#8, encrypted or not, SEC1, PKCS#1, OpenSSH; whole, or cut short before its END line,
-    which still holds the secret), a PEM block of another label whose content is one or a PKCS#12 file, a key in
-    DER or a PKCS#12 file, alone or among other DER elements, before, between or after PEM blocks (a certificate's
-    PEM with its key's DER appended, a newline an editor added, padding). A key asking for a password counts: it
-    is still the key."""
+    which still holds the secret), the base64 after a BEGIN line of another label (closed or not) holding one or a
+    PKCS#12 file, a key in DER or a PKCS#12 file anywhere in the file or in such base64, at any offset, whatever
+    comes before or after it (a certificate's PEM with its key's DER appended, any other bytes, padding). A key
+    asking for a password counts: it is still the key; so does one of an algorithm this build cannot use, one whose
+    secret the loader cannot set up, and one cut short (its secret may be whole).
+
+    Time grows with the length of the file: each offset is matched once against a key's opening (_KEY_OPENING),
+    and only the elements whose first inner elements are a key's (_key_shaped) are given to the key loader. Fail
+    closed: a file holding more than _MOST_KEY_READINGS such elements that are no key, or one longer than
+    _LONGEST_KEY, counts as holding a key without reading the rest."""
     if b"PRIVATE KEY" in data:
         return True
-    stretches, after_last_block = [], 0
-    for block in _PEM_BLOCK.finditer(data):
-        stretches.append(data[after_last_block:block.start()])
-        after_last_block = block.end()
-        try:
-            stretches.append(base64.b64decode(b"".join(block.body.split()), validate=True))
-        except ValueError:
-            continue
-    stretches.append(data[after_last_block:])
-    runs = [_der_run(stretch) for stretch in stretches]
-    # each stretch's first SEQUENCE is tried (a PEM block's content, a key appended after a certificate's END line),
-    # then the ones after those, _MOST_FOLLOWING_ELEMENTS in the whole file: a file of thousands of PEM blocks each
-    # followed by DER elements costs a key reading or two a block, not one per element
-    firsts = (der for run in runs for der in itertools.islice(run, 1))
-    following = itertools.islice(itertools.chain.from_iterable(runs), _MOST_FOLLOWING_ELEMENTS)
-    return any(_der_private_key(der) or _PKCS12_START.match(der) is not None
-               for der in itertools.chain(firsts, following))
+    readings = 0
+    for content in itertools.chain((data,), _pem_contents(data)):
+        if _PKCS12_START.search(content) is not None:
+            return True
+        for opening in _KEY_OPENING.finditer(content):
+            end = _key_shaped(content, opening.start())
+            if end is None:
+                continue
+            readings += 1
+            if (end > len(content) or end - opening.start() > _LONGEST_KEY or readings > _MOST_KEY_READINGS
+                    or _der_private_key(content[opening.start():end])):
+                return True
+    return False
 
 
-_SPACE = re.compile(rb"\s*")
-# SEQUENCEs tried after the first of their stretch, in a whole file: a key is looked for after a certificate chain
-# (a few), not after thousands of elements, each of which would be read as a key
-_MOST_FOLLOWING_ELEMENTS = 64
+def _pem_contents(data: bytes) -> Iterator[bytes]:
+    """What the base64 after each BEGIN line decodes to, read so that no armour hides a key: up to the next five
+    dashes, header lines (``Key: value``) and every byte that is not base64 left out, each run between padding
+    decoded on its own, a last partial quantum too."""
+    for begin in _BEGIN_LINE.finditer(data):
+        body_end = data.find(b"-----", begin.end())
+        body = data[begin.end():body_end if body_end >= 0 else len(data)]
+        for run in _NOT_BASE64.sub(b"", _HEADER_LINE.sub(b"", body)).split(b"="):
+            whole = len(run) - (len(run) % 4 == 1)        # one character alone holds no octet
+            if whole:
+                yield base64.b64decode(run[:whole] + b"=" * (-whole % 4))
 
 
-def _der_run(stretch: bytes) -> Iterator[bytes]:
-    """The DER SEQUENCEs ``stretch`` holds one after the other from its start (whitespace allowed before each),
-    each without what follows it, read as they are asked for: every private key and PKCS#12 file is one, and a key
-    may follow a certificate. At the first SEQUENCE that is not whole, the rest of the stretch as it is (a PKCS#12
-    file cut short is still told by its opening); the first element of another tag ends the run."""
-    at = _SPACE.match(stretch).end()
-    while True:
-        if at == len(stretch) or stretch[at] != SEQUENCE:
-            return
-        try:
-            end = der_element(stretch, at).end
-        except DerError:
-            yield stretch[at:]
-            return
-        yield stretch[at:end]
-        at = _SPACE.match(stretch, end).end()
+def _key_shaped(data: bytes, at: int) -> int | None:
+    """Where the SEQUENCE at ``at`` (which _KEY_OPENING matched) ends, past the end of ``data`` when its content runs
+    past it, if its first inner elements are a private key's: INTEGER 0|1 then an INTEGER (PKCS#1, DSA) or an
+    OCTET STRING (SEC1), or then a SEQUENCE and an OCTET STRING (PKCS#8); a SEQUENCE then an OCTET STRING (an
+    encrypted PKCS#8). None where they are not (a certificate's SubjectPublicKeyInfo: SEQUENCE then BIT STRING)."""
+    length = data[at + 1]
+    start = at + 2 + (length & 0x7F if length & 0x80 else 0)
+    # the shape first, the SEQUENCE's own end only for one of a key's shape: most openings are not
+    wanted = (_INTEGER, _OCTET_STRING) if data[start] == _INTEGER else (_OCTET_STRING,)
+    deciding = _element_end(data, start)       # after the version, or after the AlgorithmIdentifier
+    if wanted != (_OCTET_STRING,) and deciding is not None and data[deciding:deciding + 1] == bytes([SEQUENCE]):
+        wanted, deciding = (_OCTET_STRING,), _element_end(data, deciding)     # PKCS#8's AlgorithmIdentifier
+    if deciding is None or deciding == len(data) or data[deciding] not in wanted:
+        return None
+    try:
+        end = der_element(data, at, minimal_length=False).end
+    except DerError:        # the opening matched whole: only its content can run past the end
+        end = len(data) + 1
+    return end if deciding < end else None
+
+
+def _element_end(data: bytes, at: int) -> int | None:
+    """Where the DER element at ``at`` ends, None where there is no whole one."""
+    try:
+        return der_element(data, at, minimal_length=False).end
+    except DerError:
+        return None
 
 
 def _der_private_key(der: bytes) -> bool:
+    """Whether ``der`` reads as a private key: whether it is one, not whether it is sound (an RSA key's primes are
+    not tested, which for a crafted one of large numbers would take seconds)."""
     try:
-        serialization.load_der_private_key(der, password=None)
+        serialization.load_der_private_key(der, password=None, unsafe_skip_rsa_key_validation=True)
     except (TypeError, UnsupportedAlgorithm):    # encrypted, or of an algorithm this build cannot use: still a key
+        return True
+    except InternalError:   # an algorithm OpenSSL knows, with a secret it cannot set up (an Ed448 key's too short)
         return True
     except ValueError:
         return False
