@@ -5,7 +5,9 @@ never the system's store; the official Go client trusts the system's (crypto/x50
 reads the store itself, where Python's ``ssl`` module finds it (``ssl.get_default_verify_paths``: the file
 ``SSL_CERT_FILE`` names, else OpenSSL's default file, and the folders ``SSL_CERT_DIR`` names, else OpenSSL's
 default folder), and on Windows the system's ROOT and CA stores too, as ``ssl.create_default_context`` reads them;
-and hands gRPC what it found as PEM. macOS's Keychain is not read, as Python's ``ssl`` does not read it.
+and hands gRPC what it found as PEM. macOS's Keychain is not read, as Python's ``ssl`` does not read it: there a
+network's CA is given as ``tls_root_certificates``, or in the file ``SSL_CERT_FILE`` names (docs/sdk-gateway.md,
+"On macOS", says how to export it from the Keychain).
 """
 
 from __future__ import annotations
