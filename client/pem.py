@@ -16,9 +16,9 @@ in time that grows with the length of the data too: the first END line, of whate
 BEGIN line before it, header lines after that; where the END line is of another label or the body is not base64,
 Go goes on to the next END line, so the last of repeated BEGIN lines opens the block.
 
-:data:`PEM_BLOCKS` finds the blocks of any label, :data:`CERTIFICATE_LABELS` are those a certificate is written
-under, and :data:`UTF8_BOM` and :data:`PADDING` what before and around the blocks a reader of them refuses or passes
-over: the pieces the SDK's identity, client certificate and TLS roots readers share.
+:data:`PEM_BLOCKS` finds the blocks of any label, :data:`CERTIFICATE_LABELS` are the labels a certificate is
+written under, :data:`UTF8_BOM` the mark that hides a file's first block, and :data:`PADDING` the bytes around the
+blocks that hide nothing: the pieces the SDK's identity, client certificate and TLS roots readers share.
 """
 
 from __future__ import annotations
@@ -103,12 +103,13 @@ class PemBlockFinder:
         return b"".join(kept)
 
 
-# The blocks of any label a PEM file may hold (a label holds no dash and no line end), as RFC 7468 writes them: what
-# the SDK's certificate, identity and TLS roots readers look through.
+# The blocks of a PEM file under any label without a dash or a line end, each up to the END line of its own label:
+# what the SDK's identity, client certificate and TLS roots readers look through.
 PEM_BLOCKS = PemBlockFinder(rb"[^\r\n-]*")
 # the labels a certificate is written under (RFC 7468 section 5.1 names the second a legacy one); both are read alike
 CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
-# Before it, neither a peer (Go's pem.Decode) nor gRPC finds a block: both read one only from the start of a line.
+# A file that begins with it hides its first block from a peer (Go's pem.Decode) and from gRPC, which both find a
+# block only at the start of a line.
 UTF8_BOM = b"\xef\xbb\xbf"
 # What may stand outside a file's PEM blocks and hides nothing: blanks, and the NULs and Ctrl-Z editors and copies
 # leave after the blocks, which a peer passes over.
