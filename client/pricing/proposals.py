@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -62,7 +62,7 @@ from chaincode.receivables.lifecycle import way_out_of_financing
 from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as ContractScaleTier
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
-from client.business_dates import IsoDay
+from client.business_dates import IsoDay, date_argument
 from client.money import (LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, exact_percent, money,
                           rate_text)
 from client.shown import shown_value
@@ -406,7 +406,7 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     """``offer`` priced for taking the cash on ``on``. ``accepting``: priced for the holder to accept it, which the
     contract allows only on a live financing request (``terms.financing_id``); without it, priced as the bank makes
     it, on the request it is for (what the bank-side pricer quotes)."""
-    days = days_between(on, terms.due_date)
+    days = days_between(date_argument(on, "on"), terms.due_date)
     base = dict(offer_id=offer.offer_id, source="bank", counterparty=offer.financier, days=days,
                 day_count=offer.day_count, recourse=offer.recourse, annual_rate=offer.discount_rate)
     if offer.expires_on < on:
@@ -460,7 +460,7 @@ def _quoted_on_another_amount(offer: BankOffer, terms: ReceivableTerms) -> str:
 
 
 def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: date) -> Proposal:
-    days = days_between(on, terms.due_date)
+    days = days_between(date_argument(on, "on"), terms.due_date)
     rate = offer.apr_for(days)
     base = dict(offer_id=offer.offer_id, source="early-payment", counterparty=offer.debtor, days=days,
                 day_count=offer.day_count, recourse=False, annual_rate=rate)
@@ -631,6 +631,14 @@ def nothing_outstanding(receivable_id: str, status: str, children: Sequence[str]
             f"early")
 
 
+def _model_given(value: object, what: str, model: type[BaseModel]) -> None:
+    """A TypeError unless ``value`` is a ``model``, naming ``what`` and, for a dict, how to build one from it."""
+    if not isinstance(value, model):
+        how = (f": {model.__name__}.model_validate(the_dict) builds one from a dict of its fields, checking each"
+               if isinstance(value, Mapping) else "")
+        raise TypeError(f"{what} must be of type {model.__name__}, not {type(value).__name__}{how}")
+
+
 def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],
                    early_payments: Sequence[EarlyPaymentOffer] = (), *, by: Literal["cost", "cash"] = "cost"
                    ) -> list[Proposal]:
@@ -644,6 +652,18 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
                                    ("early_payments", early_payments, EarlyPaymentOffer)):
         if isinstance(offers, kind):
             raise TypeError(f"{argument} takes a list of {kind.__name__}, not one alone: pass [offer]")
+        if isinstance(offers, (str, bytes, Mapping)) or not isinstance(offers, Iterable):
+            raise TypeError(f"{argument} takes a list of {kind.__name__}, not {type(offers).__name__}")
+    # listed once: a generator read for the offer ids would leave nothing to price
+    bank_offers, early_payments = list(bank_offers), list(early_payments)
+    # each of its model, named with how to build one, where a dict read from JSON raised an AttributeError from
+    # inside, as did terms of another type
+    _model_given(terms, "terms", ReceivableTerms)
+    for argument, offers, kind in (("bank_offers", bank_offers, BankOffer),
+                                   ("early_payments", early_payments, EarlyPaymentOffer)):
+        for i, offer in enumerate(offers):
+            _model_given(offer, f"{argument}[{i}]", kind)
+    date_argument(on, "on")
     if by not in ("cost", "cash"):   # any other was taken for cash: the most cash first, asked for the cheapest
         raise ValueError(f"by={by!r}: rank by 'cost' (the effective annual cost, cheapest first) or by 'cash' (the "
                          "net cash now, most first)")
