@@ -56,7 +56,9 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   timeliness measure, on time, late or overdue (``fell_due_frozen``); one
   whose every order was lifted before it fell due counts as any other, and one
   whose last order was lifted after it is to be paid by the day of the lifting
-  (or the next working day), from which its days late and overdue count. An
+  (or the next working day), from which its days late and overdue count. As
+  of its last day on time itself a claim has not fallen due yet, bound or not
+  (the order may still be lifted that day), as the windows count it. An
   order binds the part of a split claim it names: the claim counts by its
   other parts (:func:`as_the_debtor_could_pay`), and in none only when orders
   bind every part.
@@ -871,7 +873,9 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
     last order was lifted after it is to be paid by the day of the lifting (:attr:`_Claim.pay_by`): the
     debtor knew the due date, and once the order is lifted nothing keeps it from paying. A claim whose orders
     a history dates but not their lifting (a contract older than the liftings in its payment record) reads as
-    bound still. A split parent's orders are not its parts': the contract splits no frozen claim."""
+    bound still. A split parent's orders are not its parts': the contract splits no frozen claim. The features
+    ask it from the day after that last day on time (:func:`_features`): on that day itself the order may still
+    be lifted, and an open claim due then has not fallen due either."""
     return any(p.payable_from is None for p in claim.parts)
 
 
@@ -944,11 +948,13 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     """The features of the claims of :func:`claim_states` as of ``as_of``."""
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
     # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
-    # pay them. Of a split claim only the parts an order binds are left out (as_the_debtor_could_pay)
+    # pay them. Of a split claim only the parts an order binds are left out (as_the_debtor_could_pay). One to be
+    # paid by as_of itself has not fallen due yet, as the windows count a claim due that day: the day may not be
+    # over, and the order may still be lifted in it, leaving the claim payable on time
     originals, fell_due_frozen, parts_fell_due_frozen = [], [], []
     ids = {id(claim): receivable_id for receivable_id, claim in claims.items()}
     for o in original_claims(claims):
-        payable = as_the_debtor_could_pay(o) if o.due <= as_of else o
+        payable = as_the_debtor_could_pay(o) if o.due < as_of else o
         if payable is None:
             fell_due_frozen.append(o)
             continue
