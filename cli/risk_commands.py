@@ -798,9 +798,9 @@ def _print_report(report, seconds: float) -> None:
     click.echo(f"debtors: {report.training_debtors} training, {report.held_out_debtors} held out "
                f"(seed {report.seed}); examples: {report.training_examples} training, "
                f"{report.held_out_examples} held out; held-out late rate {report.held_out_late_rate:.3f}")
-    click.echo(f"label: receivable confirmed and open on the as-of date and falling due in the "
-               f"{report.horizon_days} days after it not paid by its due date, or the next working day when that is "
-               "a day off (a split claim once)")
+    click.echo(f"label: late when a receivable confirmed and open on the as-of date, and falling due in the "
+               f"{report.horizon_days} days after it, is not paid by its due date, or by the next working day when "
+               "that is a day off (a split claim once)")
     click.echo("")
     click.echo(table(_metrics_rows(report), ["model", "auc", "brier"]))
     click.echo("")
