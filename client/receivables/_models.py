@@ -23,7 +23,7 @@ import json
 import re
 import reprlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
@@ -147,6 +147,22 @@ def fen_sent(amount: Any, what: str, *, cap: int = MAX_FEN) -> int:
     return fen
 
 
+def _naming_the_field(check: Callable[..., Any]) -> Callable[[Any, ValidationInfo], Any]:
+    """``check`` of a request's field, its TypeError opening with the field's name: pydantic passes a TypeError on as
+    raised, without the field's path, so a float tax was refused as "amount 1.5 is a float" and a float
+    discount_rate as "rate 0.05 is a float", naming no field of the request."""
+    def checked(value: Any, info: ValidationInfo) -> Any:
+        try:
+            return check(value, info)
+        except TypeError as wrong:
+            field = info.field_name or ""
+            if not field or str(wrong).startswith(field):
+                raise
+            raise TypeError(f"{field}: {wrong}") from None
+    return checked
+
+
+@_naming_the_field
 def _amount_in(value: Any, info: ValidationInfo) -> int:
     return fen_sent(value, info.field_name or "amount", cap=(info.context or {}).get(AMOUNT_CAP, MAX_FEN))
 
@@ -155,12 +171,12 @@ AmountIn = Annotated[int, BeforeValidator(_amount_in)]
 """An amount in a request: int fen or Decimal yuan (exact to the fen), not negative, at most ``MAX_FEN`` unless the
 validation context names another cap (``AMOUNT_CAP``); floats raise TypeError."""
 
-RateIn = Annotated[str, BeforeValidator(rate_text)]
+RateIn = Annotated[str, BeforeValidator(_naming_the_field(lambda value, _: rate_text(value)))]
 """A rate of financing terms: Decimal or decimal string, sent as a plain decimal string spelled as given. Terms
 travel as transient data under a hash of their spelling, which acceptance and disbursement must repeat exactly
 (``OfferTerms.as_request``), so no spelling is changed on the way."""
 
-CanonicalRateIn = Annotated[str, BeforeValidator(canonical_rate_text)]
+CanonicalRateIn = Annotated[str, BeforeValidator(_naming_the_field(lambda value, _: canonical_rate_text(value)))]
 """A rate in a transaction's arguments (a discount offer's): Decimal or decimal string, sent in the one spelling of
 its value (``canonical_rate_text``), so that a retry with the same request id sends the same text whichever way
 the rate was written."""
