@@ -88,9 +88,10 @@ def _first_pem_type(data: bytes) -> str | None:
 def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
     """The files of an MSP subfolder as configtxgen reads them (Fabric's getPemMaterialFromDir): every regular file
     whose first PEM block is a ``kind`` ("CERTIFICATE", "X509 CRL"), whatever its name, in name order; a folder,
-    and a file of another name holding no such PEM, is passed over. A ``*.pem`` file that holds no PEM of ``kind``
-    (DER bytes, a key) is refused, naming it, rather than written into the config, where Fabric's MSP would fail
-    on it or pass it over."""
+    and a file of another name holding no PEM block, is passed over, as Fabric passes it over. A file of any name
+    whose first PEM block is of another kind (a PRIVATE KEY saved as ``key``), which configtxgen would write into
+    the channel config, since it keeps every file holding a PEM block whatever its kind, and a ``*.pem`` file
+    holding no PEM block (DER bytes), which it would pass over, are refused, naming them."""
     if not folder.is_dir():
         return []
     found = []
@@ -105,11 +106,16 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
         first = _first_pem_type(data)
         if first == kind:
             found.append(data)
+        elif first is not None:
+            secret = "; a private key there would reach every org of the channel" if "PRIVATE KEY" in first else ""
+            raise NetworkError(f"{path} holds a PEM {first}, not the PEM {kind} a file of {folder.name}/ must hold "
+                               f"(configtxgen writes every file there holding a PEM block into the channel config, "
+                               f"whatever its name, and Fabric's MSP would fail on it{secret}): move it out of "
+                               f"{folder}")
         elif path.suffix == ".pem":
-            held = "no PEM block" if first is None else f"a PEM {first}"
-            raise NetworkError(f"{path} holds {held}, not the PEM {kind} a .pem file of {folder.name}/ must hold "
-                               f"(configtxgen would pass it over, Fabric's MSP could not use it): write it as PEM "
-                               f"(openssl's -outform PEM), or move it out of {folder}")
+            raise NetworkError(f"{path} holds no PEM block, not the PEM {kind} a .pem file of {folder.name}/ must "
+                               f"hold (configtxgen would pass it over, Fabric's MSP could not use it): write it as "
+                               f"PEM (openssl's -outform PEM), or move it out of {folder}")
     return found
 
 

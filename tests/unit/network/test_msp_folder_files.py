@@ -1,6 +1,7 @@
 """The files of an MSP folder's subfolders as configtxgen reads them into the org's FabricMSPConfig
 (network.org_definition.fabric_msp_config; Fabric's getPemMaterialFromDir): every regular file holding PEM, whatever
-its name, a folder passed over, and a ``*.pem`` file that holds no PEM of its kind refused rather than written."""
+its name, a folder and a file of another name holding no PEM passed over, a file of any name whose first PEM block is
+of another kind and a ``*.pem`` file holding no PEM block refused rather than written or passed over."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -55,7 +56,7 @@ def test_a_pem_crl_of_any_name_is_read_and_other_files_and_folders_are_passed_ov
 
 @pytest.mark.parametrize("where, content, held", [
     ("crls", "der", "holds no PEM block, not the PEM X509 CRL a .pem file of crls/ must hold"),
-    ("cacerts", "key", "holds a PEM PRIVATE KEY, not the PEM CERTIFICATE a .pem file of cacerts/ must hold"),
+    ("cacerts", "key", "holds a PEM PRIVATE KEY, not the PEM CERTIFICATE a file of cacerts/ must hold"),
 ])
 def test_a_pem_file_without_pem_of_its_kind_is_refused_naming_it(msp, where, content, held):
     folder, key, _, listing = msp
@@ -65,6 +66,27 @@ def test_a_pem_file_without_pem_of_its_kind_is_refused_naming_it(msp, where, con
     with pytest.raises(NetworkError) as refused:
         fabric_msp_config("BankMSP", folder)
     assert str(refused.value).startswith(f"{folder / where / 'extra.pem'} {held}")
+
+
+@pytest.mark.parametrize("where, name, content", [
+    ("cacerts", "key", "key"), ("tlscacerts", "notes.txt", "key"), ("cacerts", "ca.crt", "crl"),
+    ("crls", "ca.crl", "certificate"),
+])
+def test_a_file_of_any_name_whose_first_pem_block_is_of_another_kind_is_refused_naming_it(msp, where, name, content):
+    # getPemMaterialFromDir keeps every file holding a PEM block, whatever its kind and name: configtxgen would write
+    # a key into the channel config, or a CRL among the CA certificates, where Fabric's MSP fails on it
+    folder, key, ca, listing = msp
+    data = {"key": key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()),
+            "crl": listing.public_bytes(Encoding.PEM), "certificate": ca.public_bytes(Encoding.PEM)}[content]
+    (folder / where).mkdir(exist_ok=True)
+    (folder / where / name).write_bytes(data)
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    kinds = {"key": "PRIVATE KEY", "crl": "X509 CRL", "certificate": "CERTIFICATE"}
+    wanted = "X509 CRL" if where == "crls" else "CERTIFICATE"
+    assert str(refused.value).startswith(f"{folder / where / name} holds a PEM {kinds[content]}, not the PEM "
+                                         f"{wanted} a file of {where}/ must hold")
+    assert ("a private key there would reach every org of the channel" in str(refused.value)) == (content == "key")
 
 
 @pytest.mark.parametrize("edit", [

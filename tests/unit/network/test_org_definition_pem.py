@@ -11,6 +11,7 @@ import pytest
 
 from network import crl, membership, org_definition_file, org_keys
 from network.crypto import load_cert, load_key, org_crypto
+from network.errors import NetworkError
 from network.org_definition_file import OrgDefinitionError
 
 from . import test_org_own_keys
@@ -74,3 +75,15 @@ def test_org_keys_run_again_takes_a_ca_after_a_repeated_begin_line_in_the_msp(co
     clean = _prefixed(held, REPEATED_BEGIN)
     again = org_keys.make(hosts, org.name, "bank", CODE, company.root)
     assert getattr(org_definition_file.read(again.definition_path), field) == clean
+
+
+def test_a_key_saved_in_cacerts_under_a_name_of_its_own_is_refused_naming_it(company, hosts):
+    # configtxgen keeps every file of cacerts/ holding a PEM block, a key too: it would be written into the channel
+    # config, public to every org
+    org = company.definition.org
+    planted = org_crypto(company.root, org.name, org.domain).msp_dir / "cacerts" / "key"
+    planted.write_bytes((company.crypto / "ca" / "ca.key").read_bytes())
+    with pytest.raises(NetworkError) as refused:
+        org_definition_file.from_crypto(membership.with_orgs(hosts, [*hosts.orgs, org]), company.root, org.name)
+    assert str(refused.value).startswith(f"{planted} holds a PEM PRIVATE KEY, not the PEM CERTIFICATE")
+    assert str(refused.value).endswith(f"move it out of {planted.parent}")
