@@ -18,10 +18,11 @@ from client.receivables import (DiscountOfferRequest, FinancingTerms, InvoiceAtt
 from .test_client_calls import ATTESTATION, TERMS, registration
 
 # each request and its date fields, as an integrator's dict of it would carry them
-REQUESTS = [(ReceivableRegistration, registration(), "issue_date"), (ReceivableRegistration, registration(), "due_date"),
+DISCOUNT = DiscountOfferRequest(apr=Decimal("0.05"), expires_on=date(2026, 4, 1))
+REQUESTS = [(ReceivableRegistration, registration(), "issue_date"),
+            (ReceivableRegistration, registration(), "due_date"),
             (InvoiceInput, registration().invoices[0], "date"), (FinancingTerms, TERMS, "expires_on"),
-            (DiscountOfferRequest, DiscountOfferRequest(apr=Decimal("0.05"), expires_on=date(2026, 4, 1)), "expires_on"),
-            (InvoiceAttestationRequest, ATTESTATION, "issue_date")]
+            (DiscountOfferRequest, DISCOUNT, "expires_on"), (InvoiceAttestationRequest, ATTESTATION, "issue_date")]
 IDS = [f"{model.__name__}.{field}" for model, _, field in REQUESTS]
 
 
