@@ -18,7 +18,7 @@ import click
 from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, shown_as_is,
                                too_large, user_text)
 from client.user_files import on_one_line as text_on_one_line
-from network.errors import NetworkError
+from network.errors import NetworkError, ansi_c_escaped
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -180,10 +180,18 @@ def one_line(exc: BaseException) -> str:
 def joined_lines(text: str) -> str:
     """The lines of ``text`` that hold anything, trimmed and joined by "; ": a message of several lines (an
     error's details, its advice) as the one line a command prints. A line that ends a sentence (".", "!", "?") is
-    followed by a space alone: the next line is a sentence of its own, and ".;" reads as a typo."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    followed by a space alone: the next line is a sentence of its own, and ".;" reads as a typo. A character that
+    does not print as itself is escaped (:func:`_escaped_unless_shown`)."""
+    lines = [_escaped_unless_shown(line.strip()) for line in text.splitlines() if line.strip()]
     return "".join(line + ("" if at == len(lines) - 1 else " " if line.endswith(SENTENCE_ENDS) else "; ")
                    for at, line in enumerate(lines))
+
+
+def _escaped_unless_shown(line: str) -> str:
+    """``line`` with each character that does not print as itself written as its escape (``\\x1b``): a message may
+    name a path or value as it was given, and an ESC in it drives the terminal the error line is shown on (clears
+    it, retitles it), a right-to-left override reorders the line. Text already escaped is left as it is."""
+    return "".join(char if shown_as_is(char) else ansi_c_escaped(char) for char in line)
 
 
 SENTENCE_ENDS = (".", "!", "?")

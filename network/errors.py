@@ -34,7 +34,7 @@ def shell_word(word: str | bytes | PathLike) -> str:
     text = fsdecode(word)
     if all(shown_as_is(char) for char in text):
         return shlex.quote(text)
-    return "$'" + "".join(_ansi_c_escaped(char) for char in text) + "'"
+    return "$'" + "".join(ansi_c_escaped(char) for char in text) + "'"
 
 
 def shell_words(words: Sequence[str | PathLike]) -> str:
@@ -46,7 +46,7 @@ def shell_words(words: Sequence[str | PathLike]) -> str:
 _ANSI_C_NAMED = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
-def _ansi_c_escaped(char: str) -> str:
+def ansi_c_escaped(char: str) -> str:
     """``char`` as it reads inside $'...': itself if it prints, else an escape."""
     if char in _ANSI_C_NAMED:
         return _ANSI_C_NAMED[char]
