@@ -18,6 +18,8 @@ from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, spec
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
 from network.roles import ORG_ADD_ROLES, contract_role_named
 
+from .output import joined_lines
+
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
 
@@ -539,7 +541,8 @@ def _use_holiday_calendar(ctx: click.Context, param: click.Parameter, path: str 
         else:
             use_calendar_file(path)   # None: the built-in table alone
     except CalendarFileError as exc:
-        raise click.BadParameter(str(exc)) from None
+        # the refusal names the path as given: a line break in it would split the error line
+        raise click.BadParameter(joined_lines(str(exc))) from None
     return path
 
 
