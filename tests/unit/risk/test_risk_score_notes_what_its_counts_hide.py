@@ -91,12 +91,18 @@ def test_a_claim_that_fell_due_under_a_freeze_is_named_as_counted_neither_way(tm
     freeze_note = "fell due under a freeze order and counts neither on time nor late"
     _, said = score(tmp_path, on_time_claims())
     assert freeze_note not in said
-    # 2026-05-06: the last day it is on time, the first working day after Labour Day, its due date
+    # 2026-05-06: the last day it is on time, the first working day after Labour Day, its due date; a claim
+    # registered on AS_OF has the file scored as of then, when the claim paid on 2026-05-06 has fallen due
+    registered_later = [ev("N", "registered", AS_OF, date(2026, 9, 1))]
     for paid in (None, date(2026, 6, 10), date(2026, 5, 6)):
-        scored, said = score(tmp_path, on_time_claims() + frozen_claim(paid))
+        scored, said = score(tmp_path, on_time_claims() + frozen_claim(paid) + registered_later)
         assert (f"note: 1 claim of {DEBTOR} (F) fell due under a freeze order and counts neither on time "
                 f"nor late in grade {scored['grade']}: a frozen claim takes no payment until the regulator "
                 "lifts every order on it") in said.replace("\n", " ")
+    # as of that last day itself it has not fallen due yet, as an open claim due that day has not: the order may
+    # still be lifted that day
+    _, said = score(tmp_path, on_time_claims() + frozen_claim(date(2026, 5, 6)))
+    assert "scored as of 2026-05-06" in said and freeze_note not in said
     # an order recorded after the due date finds the claim already late: it counts, with nothing to say
     late = [e if e.kind != "frozen" else ev("F", "frozen", date(2026, 5, 20), e.due_date)
             for e in frozen_claim(date(2026, 6, 10))]
