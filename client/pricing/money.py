@@ -71,7 +71,7 @@ def whole_argument(value: object, what: str, unit: str) -> int:
 
 
 def _exact_fraction(value: object, what: str) -> Fraction:
-    """``value``, a rate or a fraction of an amount, exactly: a Decimal (or an int, 0 or 1). A float is refused
+    """``value``, a rate or a fraction of an amount, exactly: a Decimal (or an int). A float is refused
     (TypeError): ``0.7`` is 0.6999999999999999555910790149937..., so 5 fen x 0.7 came out as 3 fen, where
     ``Decimal("0.7")`` gives 4 (3.5, half up); so is a str, and a NaN or an infinity (ValueError), which raised
     ``decimal.InvalidOperation`` or ``OverflowError`` from inside the arithmetic."""
