@@ -261,12 +261,12 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
                            rb"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07[\x01\x02]", re.DOTALL)
 _INTEGER, _OCTET_STRING = 0x02, 0x04
 # Where a DER element that may be a private key opens, at any offset (all but its tag a lookahead, so that openings
-# inside one another are each found): a SEQUENCE of 32 content octets or more (no key the loader takes has fewer: an Ed25519
-# key in PKCS#8, the shortest, has 46) whose first element is the version INTEGER 0 or 1 followed by an INTEGER
-# (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's AlgorithmIdentifier), or is a SEQUENCE opening with
-# an OBJECT IDENTIFIER (an encrypted PKCS#8's AlgorithmIdentifier); _key_shaped looks past the AlgorithmIdentifier.
-# A certificate does not open so (its first element opens with a tag [0] or an INTEGER), nor does a CRL (with an
-# INTEGER or a SEQUENCE).
+# inside one another are each found): a SEQUENCE of 32 content octets or more (no key the loader takes has fewer:
+# an Ed25519 key in PKCS#8, the shortest, has 46) whose first element is the version INTEGER 0 or 1 followed by an
+# INTEGER (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's AlgorithmIdentifier), or is a SEQUENCE
+# opening with an OBJECT IDENTIFIER (an encrypted PKCS#8's AlgorithmIdentifier); _key_shaped looks past the
+# AlgorithmIdentifier. A certificate does not open so (its first element opens with a tag [0] or an INTEGER), nor
+# does a CRL (with an INTEGER or a SEQUENCE).
 _KEY_OPENING = re.compile(rb"\x30(?=(?:[\x20-\x7f]|\x81[\x20-\xff]|\x82..|\x83...|\x84....)"
                           rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
                           rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
@@ -332,10 +332,11 @@ def _key_shaped(data: bytes, at: int) -> int | None:
     length = data[at + 1]
     start = at + 2 + (length & 0x7F if length & 0x80 else 0)
     # the shape first, the SEQUENCE's own end only for one of a key's shape: most openings are not
-    wanted = (_INTEGER, _OCTET_STRING) if data[start] == _INTEGER else (_OCTET_STRING,)
-    deciding = _element_end(data, start)       # after the version, or after the AlgorithmIdentifier
-    if wanted != (_OCTET_STRING,) and deciding is not None and data[deciding:deciding + 1] == bytes([SEQUENCE]):
-        wanted, deciding = (_OCTET_STRING,), _element_end(data, deciding)     # PKCS#8's AlgorithmIdentifier
+    versioned = data[start] == _INTEGER         # else an encrypted PKCS#8's AlgorithmIdentifier opens it
+    deciding = _element_end(data, start)        # where the tag that decides lies, after the first element
+    wanted = (_INTEGER, _OCTET_STRING) if versioned else (_OCTET_STRING,)
+    if versioned and deciding is not None and deciding < len(data) and data[deciding] == SEQUENCE:
+        wanted, deciding = (_OCTET_STRING,), _element_end(data, deciding)     # after PKCS#8's AlgorithmIdentifier
     if deciding is None or deciding == len(data) or data[deciding] not in wanted:
         return None
     try:
@@ -360,7 +361,7 @@ def _der_private_key(der: bytes) -> bool:
         serialization.load_der_private_key(der, password=None, unsafe_skip_rsa_key_validation=True)
     except (TypeError, UnsupportedAlgorithm):    # encrypted, or of an algorithm this build cannot use: still a key
         return True
-    except InternalError:   # an algorithm OpenSSL knows, with a secret it cannot set up (an Ed448 key's too short)
+    except InternalError:   # an algorithm OpenSSL knows, with a secret it cannot set up (an Ed448 key's of 32 octets)
         return True
     except ValueError:
         return False
