@@ -33,6 +33,7 @@ is a simple (not compounded) annual rate on the cash actually received.
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -62,25 +63,37 @@ def days_between(start: date, end: date) -> int:
 
 
 def whole_argument(value: object, what: str, unit: str) -> int:
-    """``value``, an argument in whole ``unit`` (fen, days), unless it is of another type: a TypeError naming
-    ``what``. A float (``1.5``, or ``100.0`` from a JSON number) holds no exact amount, a str may be yuan or fen, and a
-    bool is no count, though Python counts it as an int: each went into the arithmetic and came out as a figure."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int of {unit}, not {type(value).__name__} ({shown_value(value)})")
-    return value
+    """``value``, an argument in whole ``unit`` (fen, days), as an int, unless it is of another type: a TypeError
+    naming ``what``. A float (``1.5``, or ``100.0`` from a JSON number) holds no exact amount, a str may be yuan or
+    fen, and a bool is no count, though Python counts it as an int: each went into the arithmetic and came out as a
+    figure. Any other integer (numpy's ``int64``, summed from a table) is one, and is computed with as before."""
+    if not isinstance(value, bool):
+        try:
+            return operator.index(value)
+        except TypeError:
+            pass
+    raise TypeError(f"{what} must be an int of {unit}, not {type(value).__name__} ({shown_value(value)})")
 
 
 def _exact_fraction(value: object, what: str) -> Fraction:
-    """``value``, a rate or a fraction of an amount, exactly: a Decimal (or an int). A float is refused
-    (TypeError): ``0.7`` is 0.6999999999999999555910790149937..., so 5 fen x 0.7 came out as 3 fen, where
-    ``Decimal("0.7")`` gives 4 (3.5, half up); so is a str, and a NaN or an infinity (ValueError), which raised
-    ``decimal.InvalidOperation`` or ``OverflowError`` from inside the arithmetic."""
-    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int)):
-        raise TypeError(f"{what} must be a Decimal, not {type(value).__name__} ({shown_value(value)}): write it "
-                        "exactly, e.g. Decimal(\"0.045\") for 4.5% (a float is not exact)")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{what} {value} is not a finite number: give a Decimal fraction, e.g. Decimal(\"0.045\")")
-    return Fraction(value)
+    """``value``, a rate or a fraction of an amount, exactly: a Decimal, or an integer or a Fraction, which are exact
+    too. A float is refused (TypeError): ``0.7`` is 0.6999999999999999555910790149937..., so 5 fen x 0.7 came out as
+    3 fen, where ``Decimal("0.7")`` gives 4 (3.5, half up); so is a str, and a NaN or an infinity (ValueError),
+    which raised ``decimal.InvalidOperation`` or ``OverflowError`` from inside the arithmetic."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} {value} is not a finite number: give a Decimal fraction, e.g. "
+                             "Decimal(\"0.045\")")
+        return Fraction(value)
+    if not isinstance(value, (bool, float)):
+        try:
+            return Fraction(operator.index(value))
+        except TypeError:
+            pass
+    raise TypeError(f"{what} must be a Decimal, not {type(value).__name__} ({shown_value(value)}): write it "
+                    "exactly, e.g. Decimal(\"0.045\") for 4.5% (a float is not exact)")
 
 
 def proportion_fen(amount_fen: int, fraction: Decimal) -> int:
@@ -90,7 +103,8 @@ def proportion_fen(amount_fen: int, fraction: Decimal) -> int:
 def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str) -> int:
     if basis not in BASES:
         raise ValueError(f"day-count basis {basis!r} is not one of {', '.join(BASES)}")
-    if whole_argument(days, "days", "days") < 0:
+    days = whole_argument(days, "days", "days")
+    if days < 0:
         raise ValueError("days cannot be negative")
     principal = whole_argument(principal_fen, "principal_fen", "fen")
     return _round_amount(principal * _exact_fraction(annual_rate, "annual_rate") * days / BASES[basis])
@@ -98,9 +112,9 @@ def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str
 
 def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
     """(cost / net cash) x 365 / days, exact; 0 when nothing is charged."""
-    for what, value, unit in (("cost_fen", cost_fen, "fen"), ("net_cash_fen", net_cash_fen, "fen"),
-                              ("days", days, "days")):
-        whole_argument(value, what, unit)
+    cost_fen = whole_argument(cost_fen, "cost_fen", "fen")
+    net_cash_fen = whole_argument(net_cash_fen, "net_cash_fen", "fen")
+    days = whole_argument(days, "days", "days")
     if net_cash_fen <= 0 or days <= 0:
         raise ValueError("the effective annual cost needs positive net cash and days")
     if cost_fen < 0:

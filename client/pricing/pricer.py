@@ -78,6 +78,19 @@ def _a_probability(p: Decimal) -> bool:
         return False
 
 
+def _a_flag(value: object, what: str) -> bool:
+    """``value`` as True or False, unless it is neither: a TypeError naming ``what``. Text ("no") is truthy, and
+    priced as True; a value equal to True or False is taken as it (1 and 0, as SQLite reads a boolean column back;
+    numpy's bool, as a table's column holds one)."""
+    try:
+        flag = bool(value)
+        if value == flag:
+            return flag
+    except (ArithmeticError, TypeError, ValueError):   # a signalling NaN, an array of several
+        pass
+    raise TypeError(f"{what} must be True or False, not {type(value).__name__} ({shown_value(value)})")
+
+
 class RateParts(BaseModel):
     """How a priced quote's two rates are made from the bank's configuration, each part a decimal fraction:
 
@@ -153,15 +166,15 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     date_argument(on, "on")
     if offered_on is not None:
         date_argument(offered_on, "offered_on")
-    if not isinstance(thin_record, bool):
-        raise TypeError(f"thin_record must be True or False, not {type(thin_record).__name__} "
-                        f"({shown_value(thin_record)})")
+    thin_record = _a_flag(thin_record, "thin_record")
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
+    exposure = whole_argument(exposure, "exposure", "fen")
+    open_offers = whole_argument(open_offers, "open_offers", "fen")
     for argument, fen, what in (
             ("exposure", exposure, "what the bank lends against the debtor and has not recovered"),
             ("open_offers", open_offers, "what its open offers on the debtor's other claims would advance")):
-        if whole_argument(fen, argument, "fen") < 0:
+        if fen < 0:
             raise ValueError(f"{argument} {fen} fen cannot be negative: give {what}, in fen, 0 or more")
     # the quote shows it beside the grade it is priced at
     if isinstance(probability_late, bool) or not isinstance(probability_late, (Decimal, int, float, type(None))):
