@@ -874,8 +874,8 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
     debtor knew the due date, and once the order is lifted nothing keeps it from paying. A claim whose orders
     a history dates but not their lifting (a contract older than the liftings in its payment record) reads as
     bound still. A split parent's orders are not its parts': the contract splits no frozen claim. The features
-    ask it from the day after that last day on time (:func:`_features`): on that day itself the order may still
-    be lifted, and an open claim due then has not fallen due either."""
+    ask it from the day after that due date, or working day (:func:`_features`): on that day itself the order
+    may still be lifted, and an open claim due then has not fallen due either."""
     return any(p.payable_from is None for p in claim.parts)
 
 
