@@ -33,6 +33,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from client.shown import shown_value
+
 __all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "money",
            "yuan", "plain_yuan", "rate_text", "canonical_rate_text", "non_ascii_digit", "percent"]
 
@@ -96,7 +98,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
             if fen.copy_abs() > cap:      # rounded away from zero, across the cap
                 raise above_cap(f"{_shown_number(amount)} yuan", cap)
         return int(fen)
-    raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan")
+    raise TypeError(f"amount {shown_value(amount)} is a {type(amount).__name__}: give int fen or Decimal yuan")
 
 
 def _shown_fen(amount: int) -> str:
@@ -182,13 +184,14 @@ def rate_text(rate: Decimal | str) -> str:
         raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string, never {never}")
     if isinstance(rate, str):
         if (digit := non_ascii_digit(rate)) is not None:
-            raise ValueError(f"rate {rate!r} has the digit {digit}, which is not ASCII (use the digits 0-9)")
+            raise ValueError(f"rate {shown_value(rate)} has the digit {digit}, which is not ASCII (use the digits "
+                             "0-9)")
         try:
             rate = Decimal(rate)
         except InvalidOperation:
-            raise ValueError(f"rate {rate!r} is not a decimal number") from None
+            raise ValueError(f"rate {shown_value(rate)} is not a decimal number") from None
     if not isinstance(rate, Decimal):
-        raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string")
+        raise TypeError(f"rate {shown_value(rate)} is a {type(rate).__name__}: give a Decimal or a decimal string")
     if not rate.is_finite() or rate.is_signed():  # is_signed: "-0" is no rate either
         raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
     # Checked before it is written out in full: "1E+999999999" or "1E-999999999" would be a gigabyte of digits
