@@ -24,6 +24,7 @@ from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRe
 from .errors import RefusedBeforeSending
 from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
+from ..shown import shown_value
 
 
 def _text(value: str, what: str) -> str:
@@ -39,14 +40,14 @@ def _id(value: str, what: str) -> str:
     to answer about a record of no name (``transfer(..., to="")`` was told to register the party "")."""
     text = _text(value, what)
     if not text.strip():
-        raise ValueError(f"{what} {text!r} names nothing: give the {what.replace('_', ' ')} itself; "
+        raise ValueError(f"{what} {shown_value(text)} names nothing: give the {what.replace('_', ' ')} itself; "
                          "nothing was sent")
     # the contract forms a key of it, which U+0000, U+10FFFF (the keys' delimiters) or text that is not UTF-8 cannot
     # be part of (keys.can_be_attribute): refused after a round trip to the peers, argument-invalid, where the
     # Gateway did not refuse it first
     if not can_be_attribute(text):
         stray = next((c for c in text if c in KEY_DELIMITERS or "\ud800" <= c <= "\udfff"), "")
-        raise ValueError(f"{what} {text[:80]!r} holds {stray!r}, which no id, credit code or client identity "
+        raise ValueError(f"{what} {shown_value(text)} holds {stray!r}, which no id, credit code or client identity "
                          "holds (the contract forms a key of it): remove it; nothing was sent")
     return text
 
@@ -95,7 +96,7 @@ def record_id_problem(text: str, what: str) -> str | None:
         return None
     # the example in the kind of id given (F-, O-...), where its prefix says
     example = f"{text[0] if re.match(r'[A-Z]-', text) else 'R'}-0123456789abcdef"
-    return (f"{text!r} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a capital "
+    return (f"{shown_value(text)} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a capital "
             f"letter, '-' and 16 hex digits ({example}), a split claim's parts adding .1 or .2")
 
 

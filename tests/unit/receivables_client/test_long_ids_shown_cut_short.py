@@ -1,0 +1,39 @@
+"""An id refused before sending (blank, holding a character no key or no id the contract makes holds) is shown as
+every other refusal shows a value (``client.shown.shown_value``): cut short past 60 characters, with its start, end
+and length. A 10,000-character one came back whole in the message, or its first 80 characters with nothing said
+of the rest."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from client.receivables import record_id_problem
+
+from .test_argument_types_and_empty_values import both_clients
+
+SPACES = " " * 10_000
+NUL_INSIDE = "9" * 5_000 + "\x00" + "9" * 5_000
+SPACE_INSIDE = "R-" + "a" * 5_000 + " " + "a" * 5_000
+
+
+@pytest.mark.parametrize("call, said", [
+    (lambda c: c.get_party(SPACES), "uscc '" + " " * 39 + "..." + " " * 11 + "' (10000 characters) names nothing: "),
+    (lambda c: c.get_party(NUL_INSIDE), "uscc '" + "9" * 39 + "..." + "9" * 11 + "' (10001 characters) holds '\\x00', "
+                                        "which no id"),
+    (lambda c: c.get_receivable(SPACE_INSIDE), "receivable_id 'R-" + "a" * 37 + "..." + "a" * 11
+                                               + "' (10003 characters) holds ' ', which no receivable id holds"),
+], ids=["blank", "nul", "space-inside"])
+def test_a_long_id_refused_is_shown_cut_short(call, said):
+    raised, contracts = both_clients(call)
+    for error in raised:
+        assert type(error) is ValueError
+        assert re.match(re.escape(said), str(error)), str(error)
+        assert len(str(error)) < 400
+    assert [c.calls for c in contracts] == [[], []]
+
+
+def test_the_rule_the_cli_shares_shows_it_cut_short_too():
+    assert record_id_problem(SPACE_INSIDE, "receivable id").startswith("'R-" + "a" * 37 + "..." + "a" * 11
+                                                                      + "' (10003 characters) holds ' '")
