@@ -459,7 +459,7 @@ class ReadWhenShown(click.Option):
 
 class PathType(click.Path):
     """Every path option and argument of `recfin`: ``click.Path``, that refuses an empty value as a usage error
-    naming the option. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
+    naming the option, and a blank one (spaces alone) where nothing of that name is. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
     write into the current folder (`--out ""` left a model or an org's private keys there) or fail later with a
     message naming no option ("Error: .: Is a directory").
 
@@ -479,9 +479,13 @@ class PathType(click.Path):
         self.too_large_advice = too_large_advice
 
     def convert(self, value: Any, param, ctx) -> Any:
+        what = "a folder" if not self.file_okay else "a file" if not self.dir_okay else "a file or folder"
         if isinstance(value, (str, bytes)) and not value:
-            what = "a folder" if not self.file_okay else "a file" if not self.dir_okay else "a file or folder"
             self.fail(f"'' is empty: give the path of {what} (an unset shell variable gives '')", param, ctx)
+        if isinstance(value, (str, bytes)) and not os.fsdecode(value).strip() and not os.path.lexists(value):
+            # spaces alone naming nothing: read, the reader's error trimmed them away and named no file; written,
+            # they named a file or folder that a listing shows as nothing
+            self.fail(f"{os.fsdecode(value)!r} is blank: give the path of {what}", param, ctx)
         path = super().convert(value, param, ctx)
         if self.reads:
             self._refuse_unreadable(path, param, ctx)
