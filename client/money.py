@@ -35,8 +35,9 @@ from fractions import Fraction
 
 from client.shown import shown_value
 
-__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "money",
-           "yuan", "plain_yuan", "rate_text", "canonical_rate_text", "non_ascii_digit", "percent"]
+__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "in_places",
+           "round_half_up", "money", "yuan", "plain_yuan", "rate_text", "canonical_rate_text", "non_ascii_digit",
+           "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap on amounts sent to it (chaincode/receivables/money.py, MAX_AMOUNT): JavaScript's
@@ -122,8 +123,16 @@ def to_yuan(fen: int) -> Decimal:
     """``Decimal`` yuan with two places (exact) from integer fen."""
     if isinstance(fen, bool) or not isinstance(fen, int):
         raise TypeError(f"fen must be an int, not {type(fen).__name__}")
-    # built from its digits, exactly: dividing and quantizing rounds to the context's 28 digits, and fails past them
-    return Decimal((int(fen < 0), tuple(map(int, str(abs(fen)).zfill(3))), -2))
+    return in_places(fen, 2)
+
+
+def in_places(units: int, places: int) -> Decimal:
+    """``units`` of the ``places``-th decimal place (fen of yuan at 2, millionths at 6) as the Decimal of exactly
+    ``places`` places they make: 12345 at 2 is 123.45, 5 at 6 is 0.000005. Built from the int's digits, exactly:
+    dividing, quantizing or ``scaleb()`` round to the context's 28 digits (quantize fails past them), and the int's
+    text, which Python writes to 4300 digits at most, is not needed."""
+    sign, digits, _ = Decimal(units).as_tuple()
+    return Decimal((sign, digits, -places))
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:

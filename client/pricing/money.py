@@ -125,18 +125,18 @@ def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
 def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decimal:
     """:func:`annual_cost` to 6 places half up: the APR as offers and --json state it."""
     millionths = _round_amount(annual_cost(cost_fen, net_cash_fen, days) * 1_000_000)
-    # built from its digits, exactly: dividing and quantizing rounds to the context's 28 digits, and raised
-    # decimal.InvalidOperation for an APR of more (fees large beside cash received over a day)
-    places = -APR_PLACES.as_tuple().exponent
-    return Decimal((0, tuple(map(int, str(millionths).zfill(places + 1))), -places))
+    # exactly (client.money.in_places): quantize() raised decimal.InvalidOperation for an APR of more than the
+    # context's 28 digits (fees large beside cash received over a day)
+    return money.in_places(millionths, -APR_PLACES.as_tuple().exponent)
 
 
 def percent_of(rate: Fraction, places: int = 2) -> str:
     """An exact rate as a percentage for people, rounded once, half up, to ``places``: Fraction(41, 1000) -> '4.10%'.
     (:func:`client.money.percent` takes a Decimal, already rounded where it came from a division.)"""
     units = money.round_half_up(Fraction(rate) * 100 * 10**places)
-    # in fixed point: str() writes a Decimal under 10^-6 with an exponent ("5E-7" for 0.0000005)
-    return f"{Decimal(units).scaleb(-places):f}%"
+    # in fixed point: str() writes a Decimal under 10^-6 with an exponent ("5E-7" for 0.0000005); exactly, as scaleb()
+    # rounds a percentage of more than 28 digits
+    return f"{money.in_places(units, places):f}%"
 
 
 def places_apart(rate: Fraction, other: Fraction, at_least: int = 2) -> int:
