@@ -270,6 +270,14 @@ _INTEGER, _OCTET_STRING = 0x02, 0x04
 _KEY_OPENING = re.compile(rb"\x30(?=(?:[\x20-\x7f]|\x81[\x20-\xff]|\x82..|\x83...|\x84....)"
                           rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
                           rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
+# The OBJECT IDENTIFIERs (their DER contents) of digest algorithms, as arcs (SHA-2, SHA-3 and SHAKE; MD2, MD4, MD5 and
+# HMAC-SHA*) and alone (SHA-1, SM3). An AlgorithmIdentifier naming one opens a digest: a DigestInfo, a timestamp's
+# MessageImprint, the hash of a logotype or of biometric data that a CA's certificate may carry. No key type is a
+# digest and no key is sealed by one, while the loader takes SEQUENCE { any AlgorithmIdentifier, OCTET STRING } for
+# an encrypted key and a PKCS#8 key of an unknown algorithm for a key it cannot use
+_DIGEST_ARCS = (bytes.fromhex("6086480165030402"), bytes.fromhex("2a864886f70d02"))
+_DIGESTS = (bytes.fromhex("2b0e03021a"), bytes.fromhex("2a811ccf55018311"))
+_OBJECT_IDENTIFIER = 0x06
 # Key-shaped elements read as keys in a whole file, and the longest one read (a 16384-bit RSA key is 9.4 KiB): a file
 # of more, or a longer one, holds something built to look like keys and counts as holding one, unread
 _MOST_KEY_READINGS = 64
@@ -328,22 +336,41 @@ def _key_shaped(data: bytes, at: int) -> int | None:
     """Where the SEQUENCE at ``at`` (which _KEY_OPENING matched) ends, past the end of ``data`` when its content runs
     past it, if its first inner elements are a private key's: INTEGER 0|1 then an INTEGER (PKCS#1, DSA) or an
     OCTET STRING (SEC1), or then a SEQUENCE and an OCTET STRING (PKCS#8); a SEQUENCE then an OCTET STRING (an
-    encrypted PKCS#8). None where they are not (a certificate's SubjectPublicKeyInfo: SEQUENCE then BIT STRING)."""
+    encrypted PKCS#8). None where they are not (a certificate's SubjectPublicKeyInfo: SEQUENCE then BIT STRING), or
+    where the AlgorithmIdentifier names a digest algorithm (a DigestInfo: _names_a_digest)."""
     length = data[at + 1]
     start = at + 2 + (length & 0x7F if length & 0x80 else 0)
     # the shape first, the SEQUENCE's own end only for one of a key's shape: most openings are not
     versioned = data[start] == _INTEGER         # else an encrypted PKCS#8's AlgorithmIdentifier opens it
     deciding = _element_end(data, start)        # where the tag that decides lies, after the first element
     wanted = (_INTEGER, _OCTET_STRING) if versioned else (_OCTET_STRING,)
+    algorithm = None if versioned else start
     if versioned and deciding is not None and deciding < len(data) and data[deciding] == SEQUENCE:
+        algorithm = deciding
         wanted, deciding = (_OCTET_STRING,), _element_end(data, deciding)     # after PKCS#8's AlgorithmIdentifier
     if deciding is None or deciding == len(data) or data[deciding] not in wanted:
+        return None
+    if algorithm is not None and _names_a_digest(data, algorithm, deciding):
         return None
     try:
         end = der_element(data, at, minimal_length=False).end
     except DerError:        # the opening matched whole: only its content can run past the end
         end = len(data) + 1
     return end if deciding < end else None
+
+
+def _names_a_digest(data: bytes, at: int, end: int) -> bool:
+    """Whether the AlgorithmIdentifier at ``at`` (whole, ending at ``end``) names a digest algorithm (_DIGEST_ARCS,
+    _DIGESTS)."""
+    try:
+        inner = der_element(data, at, end, minimal_length=False).start
+        if inner == end or data[inner] != _OBJECT_IDENTIFIER:
+            return False
+        oid = der_element(data, inner, end, minimal_length=False)
+    except DerError:
+        return False
+    named = data[oid.start:oid.end]
+    return named in _DIGESTS or any(named.startswith(arc) and len(named) > len(arc) for arc in _DIGEST_ARCS)
 
 
 def _element_end(data: bytes, at: int) -> int | None:

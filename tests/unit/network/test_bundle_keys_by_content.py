@@ -88,8 +88,41 @@ KEYS.update({
     # more key-shaped elements than are read: built to look like keys, it counts as one unread
     "certificate-pem-then-65-key-shaped-elements": CERT.public_bytes(PEM) + KEY_SHAPED_NO_KEY * 65,
 })
+
+
+def _der(tag: int, *parts: bytes) -> bytes:
+    body = b"".join(parts)
+    return bytes([tag]) + (bytes([len(body)]) if len(body) < 0x80 else b"\x81" + bytes([len(body)])) + body
+
+
+# a digest as certificates carry one: SEQUENCE { AlgorithmIdentifier sha256, OCTET STRING }, shaped as an encrypted
+# PKCS#8 key, and after a version INTEGER 0 as a PKCS#8 key
+SHA256_DIGEST = _der(0x30, _der(0x30, _der(0x06, bytes.fromhex("608648016503040201")), b"\x05\x00"),
+                     _der(0x04, bytes(range(32))))
+LOGOTYPE = _der(0x30, _der(0xA2, _der(0xA0, _der(0x30, _der(0x30, _der(0x30, _der(0x16, b"image/svg+xml"), _der(
+    0x30, SHA256_DIGEST), _der(0x30, _der(0x16, b"https://ca.example/logo.svg"))))))))    # RFC 3709
+BIOMETRIC_INFO = _der(0x30, _der(0x30, b"\x02\x01\x00", SHA256_DIGEST[2:]))     # RFC 3739: a picture's hash
+
+
+def _certificate_with(oid: str, value: bytes) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca.example")])
+    now = dt.datetime.now(dt.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(EC_KEY.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.UnrecognizedExtension(x509.ObjectIdentifier(oid), value), critical=False)
+            .sign(EC_KEY, hashes.SHA256()))
+
+
 PUBLIC = {
     "certificate-pem": CERT.public_bytes(PEM),
+    "certificate-with-a-logotype-pem": _certificate_with("1.3.6.1.5.5.7.1.12", LOGOTYPE).public_bytes(PEM),
+    "certificate-with-biometric-info-der": _certificate_with("1.3.6.1.5.5.7.1.2", BIOMETRIC_INFO).public_bytes(DER),
+    "a-digest-info": SHA256_DIGEST,
+}
+KEYS |= {       # a digest's shape hides no key: one inside it is found where it lies
+    "der-key-as-a-digests-value": _der(0x30, SHA256_DIGEST[2:17], _der(0x04, KEYS["ec-pkcs8-der"])),
+}
+PUBLIC |= {
     "certificate-der": CERT.public_bytes(DER),
     "public-key-der": EC_KEY.public_key().public_bytes(DER, serialization.PublicFormat.SubjectPublicKeyInfo),
     "certificate-der-then-a-newline": CERT.public_bytes(DER) + b"\n",
