@@ -152,7 +152,7 @@ def _genesis_hash(path: Path) -> bytes:
     try:
         return header_hash(genesis_block(path.read_bytes(), str(path)).header)
     except OSError as error:
-        problem = f"{path} cannot be read ({error.strerror or error})"
+        problem = f"{as_typed(path)} cannot be read ({error.strerror or error})"
     except LedgerReadError as error:
         problem = str(error)
     raise click.BadParameter(f"{problem}: give the channel's genesis block file your org joined with (an org "

@@ -829,7 +829,8 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
     except UnreadableAnswer as exc:   # the ledger was reached: it answered in a shape this client does not know
         raise CommandError(connection.describe(exc), EXIT_MISSING) from None
     except (GatewayError, NetworkError, OSError, ValueError) as exc:
-        raise CommandError(f"cannot reach the ledger as {identity}: {connection.describe(exc)}", EXIT_MISSING) from None
+        raise CommandError(f"cannot reach the ledger as {on_one_line(identity)}: {connection.describe(exc)}",
+                           EXIT_MISSING) from None
 
 
 def _parsed_as(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

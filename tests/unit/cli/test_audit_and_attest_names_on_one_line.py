@@ -1,0 +1,25 @@
+"""A line break in the path given to `receivable audit --genesis-block`, or in the identity `invoice attest --as`
+names, leaves the error on one line: both were written into the error as given, and split it into two lines, the
+second reading as output of its own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.main import main
+from tests.unit.cli.test_error_lines_escape_controls import error_line
+
+INVOICE = Path(__file__).resolve().parents[3] / "client/invoices/reference_data/samples/einvoice.xml"
+
+
+def test_a_genesis_block_path_with_a_line_break_is_named_on_the_error_line(runner):
+    result = runner.invoke(main, ["receivable", "audit", "R-0123456789abcdef", "--as", "regulator",
+                                  "--genesis-block", "channel\nreceivables.block"])
+    assert result.exit_code == 2, result.output
+    assert "'channel\\nreceivables.block' cannot be read" in error_line(result)
+
+
+def test_an_identity_with_a_line_break_is_named_on_the_error_line(runner):
+    result = runner.invoke(main, ["invoice", "attest", str(INVOICE), "--as", "bank\nofficer1", "--json"])
+    assert result.exit_code == 3, result.output
+    assert result.stdout == ""
+    assert "cannot reach the ledger as 'bank\\nofficer1':" in error_line(result)
