@@ -26,6 +26,7 @@ from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
 from client.pem import go_pem_decode
 from client.yaml_files import read_yaml_mapping, yaml_kind
 
+from .crypto import holds_private_key
 from .errors import NetworkError
 
 ADMINS = "Admins"
@@ -90,7 +91,8 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
     whose first PEM block is a ``kind`` ("CERTIFICATE", "X509 CRL"), whatever its name, in name order; a folder,
     and a file of another name holding no PEM block, is passed over, as Fabric passes it over. A file of any name
     whose first PEM block is of another kind (a PRIVATE KEY saved as ``key``), which configtxgen would write into
-    the channel config, since it keeps every file holding a PEM block whatever its kind, and a ``*.pem`` file
+    the channel config, since it keeps every file holding a PEM block whatever its kind, a file of ``kind`` that
+    holds a private key after it (crypto.holds_private_key), which it would write whole, and a ``*.pem`` file
     holding no PEM block (DER bytes), which it would pass over, are refused, naming them."""
     if not folder.is_dir():
         return []
@@ -104,6 +106,11 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
             raise NetworkError(f"cannot read {path} ({exc.strerror or exc}): make it readable, or move it out of "
                                f"{folder}") from None
         first = _first_pem_type(data)
+        if first == kind and holds_private_key(data):
+            raise NetworkError(f"{path} holds a private key after its {kind}: configtxgen writes the whole file into "
+                               f"the channel config, which every org of the channel reads, not its first PEM block "
+                               f"alone. Keep the {kind} alone in {path.name} and the key in a file of its own, "
+                               f"outside {folder}")
         if first == kind:
             found.append(data)
         elif first is not None:

@@ -89,6 +89,24 @@ def test_a_file_of_any_name_whose_first_pem_block_is_of_another_kind_is_refused_
     assert ("a private key there would reach every org of the channel" in str(refused.value)) == (content == "key")
 
 
+@pytest.mark.parametrize("where, name, encoding", [
+    ("cacerts", "ca.pem", Encoding.PEM), ("tlscacerts", "tlsca.crt", Encoding.DER), ("crls", "ca.crl", Encoding.PEM),
+])
+def test_a_file_holding_a_private_key_after_its_first_pem_block_is_refused_naming_it(msp, where, name, encoding):
+    # configtxgen writes the whole file into the channel config, not its first block alone: the CA's key saved after
+    # its certificate would reach every org
+    folder, key, ca, listing = msp
+    first = listing if where == "crls" else ca
+    (folder / where).mkdir(exist_ok=True)
+    planted = folder / where / name
+    planted.write_bytes(first.public_bytes(Encoding.PEM) + key.private_bytes(encoding, PrivateFormat.PKCS8,
+                                                                             NoEncryption()))
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    assert str(refused.value).startswith(f"{planted} holds a private key after its ")
+    assert str(refused.value).endswith(f"and the key in a file of its own, outside {folder / where}")
+
+
 @pytest.mark.parametrize("edit", [
     lambda pem: pem.replace(b"-----BEGIN CERTIFICATE-----", b"-----BEGIN CERTIFICATE----- \t", 1),
     lambda pem: pem.replace(b"-----END CERTIFICATE-----", b"-----END CERTIFICATE-----\t ", 1),
