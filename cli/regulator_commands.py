@@ -396,6 +396,10 @@ class StatusChoice(click.Choice):
                   "column" if str(value).strip().upper() == "FROZEN" else "")
         return f"{value!r} is not a claim status{frozen}: give one of {', '.join(self.choices)} (in any case)"
 
+    def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:
+        # on the error's one line, as the ledger writes them: click's own lists them a line each, folded to lower case
+        return f"Give one of {', '.join(self.choices)} (in any case)."
+
 
 STATUS = StatusChoice()     # give it metavar="STATUS": its usage line stays one word
 
