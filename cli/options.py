@@ -459,9 +459,10 @@ class ReadWhenShown(click.Option):
 
 class PathType(click.Path):
     """Every path option and argument of `recfin`: ``click.Path``, that refuses an empty value as a usage error
-    naming the option, and a blank one (spaces alone) where nothing of that name is. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
-    write into the current folder (`--out ""` left a model or an org's private keys there) or fail later with a
-    message naming no option ("Error: .: Is a directory").
+    naming the option, and a blank one (spaces alone) where nothing of that name is. ``Path("")`` is ``.``, so an
+    empty value (as an unset shell variable gives) would otherwise write into the current folder (`--out ""` left
+    a model or an org's private keys there) or fail later with a message naming no option ("Error: .: Is a
+    directory").
 
     ``reads=True``, for a file the command reads: a FIFO or a device there is refused, naming the option, before
     anything reads it (a FIFO would wait for a writer forever, /dev/zero fill memory), and so is a file larger than
