@@ -59,7 +59,7 @@ from client.shown import shown_value
 from .config import BankPricing
 from .money import days_between, proportion_fen, whole_argument
 from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, advance_rounds_to_nothing,
-                        fixed_point_text, past_maturity, price_bank_offer)
+                        fixed_point_text, model_argument, past_maturity, price_bank_offer)
 
 
 def _unsigned_zero(p: Decimal) -> Decimal:
@@ -162,7 +162,10 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     ``grade`` is the model's extrapolation; priced at the configuration's ``thin_record_grade`` where that is
     riskier."""
     # each argument of the wrong type named before anything compares it: a str or a NaN raised from inside, a
-    # datetime for ``on`` from the first comparison of days, and a str thin_record ("no") priced at the thin grade
+    # datetime for ``on`` from the first comparison of days, a dict for the configuration or the terms from where
+    # it was first read (AttributeError), and a str thin_record ("no") priced at the thin grade
+    model_argument(config, "config", BankPricing)
+    model_argument(terms, "terms", ReceivableTerms)
     date_argument(on, "on")
     if offered_on is not None:
         date_argument(offered_on, "offered_on")
@@ -183,8 +186,13 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     if probability_late is not None and not _a_probability(probability_late):
         raise ValueError(f"probability_late {probability_late} is not a probability: give a fraction from 0 to 1 "
                          "(0.3 is 30%), or None")
-    if grade not in config.grades:
-        raise ValueError(f"grade {grade!r} is not one of {', '.join(config.grades)}")
+    try:
+        known = grade in config.grades
+    except TypeError:   # a list or a dict: "unhashable type", naming nothing
+        raise TypeError(f"grade must be a str, one of {', '.join(config.grades)}, not {type(grade).__name__} "
+                        f"({shown_value(grade)})") from None
+    if not known:   # None too, a ValueError as it always was
+        raise ValueError(f"grade {shown_value(grade)} is not one of {', '.join(config.grades)}")
     priced_grade = _grade_priced(config, grade, thin_record)
     terms_by_grade = config.grades[priced_grade]
     factor = terms_by_grade.limit_factor if terms_by_grade else Decimal(0)

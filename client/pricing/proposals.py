@@ -631,7 +631,7 @@ def nothing_outstanding(receivable_id: str, status: str, children: Sequence[str]
             f"early")
 
 
-def _model_given(value: object, what: str, model: type[BaseModel]) -> None:
+def model_argument(value: object, what: str, model: type[BaseModel]) -> None:
     """A TypeError unless ``value`` is a ``model``, naming ``what`` and, for a dict, how to build one from it."""
     if not isinstance(value, model):
         how = (f": {model.__name__}.model_validate(the_dict) builds one from a dict of its fields, checking each"
@@ -658,11 +658,11 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     bank_offers, early_payments = list(bank_offers), list(early_payments)
     # each of its model, named with how to build one, where a dict read from JSON raised an AttributeError from
     # inside, as did terms of another type
-    _model_given(terms, "terms", ReceivableTerms)
+    model_argument(terms, "terms", ReceivableTerms)
     for argument, offers, kind in (("bank_offers", bank_offers, BankOffer),
                                    ("early_payments", early_payments, EarlyPaymentOffer)):
         for i, offer in enumerate(offers):
-            _model_given(offer, f"{argument}[{i}]", kind)
+            model_argument(offer, f"{argument}[{i}]", kind)
     date_argument(on, "on")
     if by not in ("cost", "cash"):   # any other was taken for cash: the most cash first, asked for the cheapest
         raise ValueError(f"by={by!r}: rank by 'cost' (the effective annual cost, cheapest first) or by 'cash' (the "
@@ -821,4 +821,4 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "TIER_DAYS_MAX",
            "TIER_DAYS_MIN", "BankOffer", "EarlyPaymentOffer",
            "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "apr_places", "fixed_point_text",
-           "nothing_outstanding", "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
+           "model_argument", "nothing_outstanding", "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]

@@ -48,3 +48,22 @@ def test_the_arguments_of_their_types_are_priced():
     priced = quote(config, TERMS, grade="A", on=ON, exposure=0, open_offers=0, probability_late=Decimal("0.3"),
                    offered_on=ON, thin_record=False)
     assert priced.offer is not None and priced.exposure == 0
+
+
+@pytest.mark.parametrize("call, kind, said", [
+    (lambda config: quote(config, TERMS.model_dump(), grade="A", on=ON), TypeError,
+     "terms must be of type ReceivableTerms, not dict: ReceivableTerms.model_validate(the_dict) builds one"),
+    (lambda config: quote(config.model_dump(), TERMS, grade="A", on=ON), TypeError,
+     "config must be of type BankPricing, not dict: BankPricing.model_validate(the_dict) builds one"),
+    (lambda config: quote(config, TERMS, grade=["A"], on=ON), TypeError,
+     'grade must be a str, one of A, B, C, D, E, not list (["A"])'),
+    (lambda config: quote(config, TERMS, grade=None, on=ON), ValueError, "grade null is not one of A, B, C, D, E"),
+    (lambda config: quote(config, TERMS, grade="A" * 10_000, on=ON), ValueError,
+     "grade '" + "A" * 39 + "..." + "A" * 11 + "' (10000 characters) is not one of A, B, C, D, E"),
+], ids=["terms-dict", "config-dict", "grade-list", "grade-none", "grade-long"])
+def test_the_configuration_terms_and_grade_are_named_when_of_another_kind(call, kind, said):
+    """A dict for the configuration or the terms raised an AttributeError from inside ('dict' object has no
+    attribute 'currency'), a list for the grade "unhashable type: 'list'", and a long grade came back whole."""
+    config = load_bank_config(bank_config_path("bank"))
+    with pytest.raises(kind, match="^" + re.escape(said)):
+        call(config)
