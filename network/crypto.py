@@ -261,13 +261,13 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
                            rb"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07[\x01\x02]", re.DOTALL)
 _INTEGER, _OCTET_STRING = 0x02, 0x04
 # Where a DER element that may be a private key opens, at any offset (all but its tag a lookahead, so that openings
-# inside one another are each found): a SEQUENCE of 32 content octets or more (no key the loader takes has fewer:
-# an Ed25519 key in PKCS#8, the shortest, has 46) whose first element is the version INTEGER 0 or 1 followed by an
-# INTEGER (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's AlgorithmIdentifier), or is a SEQUENCE
-# opening with an OBJECT IDENTIFIER (an encrypted PKCS#8's AlgorithmIdentifier); _key_shaped looks past the
-# AlgorithmIdentifier. A certificate does not open so (its first element opens with a tag [0] or an INTEGER), nor
-# does a CRL (with an INTEGER or a SEQUENCE).
-_KEY_OPENING = re.compile(rb"\x30(?=(?:[\x20-\x7f]|\x81[\x20-\xff]|\x82..|\x83...|\x84....)"
+# inside one another are each found): a SEQUENCE of 24 content octets or more (no key has fewer: the shortest, an EC
+# key of a 112-bit curve in SEC1 without its public key, has 28; an Ed25519 key in PKCS#8 has 46) whose first element
+# is the version INTEGER 0 or 1 followed by an INTEGER (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's
+# AlgorithmIdentifier), or is a SEQUENCE opening with an OBJECT IDENTIFIER (an encrypted PKCS#8's
+# AlgorithmIdentifier); _key_shaped looks past the AlgorithmIdentifier. A certificate does not open so (its first
+# element opens with a tag [0] or an INTEGER), nor does a CRL (with an INTEGER or a SEQUENCE).
+_KEY_OPENING = re.compile(rb"\x30(?=(?:[\x18-\x7f]|\x81[\x18-\xff]|\x82..|\x83...|\x84....)"
                           rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
                           rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
 # The OBJECT IDENTIFIERs (their DER contents) of digest algorithms, as arcs (SHA-2, SHA-3 and SHAKE; MD2, MD4, MD5 and

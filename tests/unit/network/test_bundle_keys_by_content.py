@@ -83,6 +83,9 @@ KEYS.update({
                                                + base64.encodebytes(CERT.public_bytes(DER) + KEYS["ec-sec1-der"])
                                                + b"-----END CERTIFICATE-----\n"),
     "ec-pkcs8-der-cut-short": KEYS["ec-pkcs8-der"][:-1],
+    # SEC1, no public key: the shortest key there is (28 content octets), of a curve this build cannot use
+    "secp112r1-sec1-der-without-its-public-key": (b"\x30\x1c\x02\x01\x01\x04\x0e" + bytes(range(1, 15))
+                                                  + b"\xa0\x07\x06\x05\x2b\x81\x04\x00\x06"),
     "ed448-pkcs8-der-holding-a-25519-secret": (b"\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x71\x04\x22\x04\x20"
                                                + bytes(range(32))),
     # more key-shaped elements than are read: built to look like keys, it counts as one unread
