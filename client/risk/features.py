@@ -56,7 +56,11 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   timeliness measure, on time, late or overdue (``fell_due_frozen``); one
   whose every order was lifted before it fell due counts as any other, and one
   whose last order was lifted after it is to be paid by the day of the lifting
-  (or the next working day), from which its days late and overdue count. As
+  (or the next working day), from which its days late and overdue count.
+  Until then it is still to be paid, by a day still ahead: it stays among the
+  claims not yet due, and with them in the size a clean record is smoothed
+  with (:func:`smoothing_claims`, since v19), so an order never makes a debtor
+  look safer than the day before its claim fell due. As
   of its last day on time itself a claim has not fallen due yet, bound or not
   (the order may still be lifted that day), as the windows count it. An
   order binds the part of a split claim it names: the claim counts by its
@@ -246,7 +250,8 @@ def smoothing_claims(on_time: list["OriginalClaim"], late: list["OriginalClaim"]
     tenth late takes the largest claim paid on time, or the smallest paid late if that is larger (with none
     paid on time, the smallest claim that fell due); a window less late takes the mean claim paid on time
     (:func:`mean_claim`), the largest paid late or the mean claim confirmed and not yet due (``not_yet_due``:
-    open and not overdue, or paid before its day), whichever is largest. For claims of one size both are that
+    open and not overdue, paid before its day, or held by a freeze order that bound it when it fell due and binds
+    still, since v19), whichever is largest. For claims of one size both are that
     size.
 
     The claims not yet due keep dust paid on time from scaling a clean record: a debtor none of whose real
@@ -869,7 +874,8 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
     read): the contract takes no payment on a frozen claim until the regulator lifts every
     order on it, and an order is about the receivable (a dispute, an invoice the supplier may have faked, a
     court order on the holder), not the debtor's doing, so the claim says nothing yet of how the debtor pays,
-    on time or late. A claim whose every order was lifted before it fell due counts as any other; one whose
+    on time or late: it stays among the claims not yet due until the order is lifted (:func:`_features`, since
+    v19). A claim whose every order was lifted before it fell due counts as any other; one whose
     last order was lifted after it is to be paid by the day of the lifting (:attr:`_Claim.pay_by`): the
     debtor knew the due date, and once the order is lifted nothing keeps it from paying. A claim whose orders
     a history dates but not their lifting (a contract older than the liftings in its payment record) reads as
@@ -898,6 +904,14 @@ def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
         settled_on=max(p.settled_on for p in settled) if every_part_settled else None,
         days_late=max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0,
         settled_recorded_on=max(p.settled_recorded_on for p in settled) if every_part_settled else None)
+
+
+def held_back_by_a_freeze(claim: OriginalClaim, payable: OriginalClaim) -> OriginalClaim:
+    """The parts of ``claim`` a freeze order bound when they fell due and binds still, those
+    :func:`as_the_debtor_could_pay` left out of ``payable``: a claim of their face, still to be paid by the day of
+    the lifting, as the claims not yet due are (:func:`smoothing_claims`)."""
+    return claim._replace(face=claim.face - payable.face,
+                          parts=tuple(p for p in claim.parts if p.payable_from is None))
 
 
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
@@ -952,9 +966,14 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # paid by as_of itself has not fallen due yet, as the windows count a claim due that day: the day may not be
     # over, and the order may still be lifted in it, leaving the claim payable on time
     originals, fell_due_frozen, parts_fell_due_frozen = [], [], []
+    # what an order bound when it fell due and binds still, whole claims and bound parts alike: still to be paid
+    # by the day of the lifting, so still among the claims not yet due (since v19, below)
+    held_by_a_freeze: list[OriginalClaim] = []
     ids = {id(claim): receivable_id for receivable_id, claim in claims.items()}
     for o in original_claims(claims):
         payable = as_the_debtor_could_pay(o) if o.due < as_of else o
+        if payable is not o:
+            held_by_a_freeze.append(o if payable is None else held_back_by_a_freeze(o, payable))
         if payable is None:
             fell_due_frozen.append(o)
             continue
@@ -1008,9 +1027,18 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     settled_late_365 = [o for o in windows[365].late if o.settled_on is not None]
     year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
     confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
-    # all that fell due: on time or late, or late and unpaid (as the windows count them); and the rest, not yet due
+    # all that fell due: on time or late, or late and unpaid (as the windows count them); and the rest, not yet due.
+    # A claim an order bound when it fell due and binds still is among the rest (since v19): it is to be paid by
+    # the day the order is lifted (_Claim.pay_by), a day still ahead, so it stays where it was the day before it
+    # fell due, as a claim the debtor owes and has not yet had to pay. Left out of every group (v9 to v18), a large
+    # claim frozen on its due date took its size out of the clean record's smoothing from the day after, and the
+    # debtor scored safer than the day before or than the same record with the claim still to fall due
+    # (late_payment-v18: 0.0492, B, where both scored 0.0786, C). Counted overdue from its due date instead, it
+    # would grade the regulator's order as the debtor's lateness, which the day of the lifting then undoes
+    # (fell_due_under_a_freeze).
     scale = smoothing_claims(on_time_fell_due, late_by_now,
-                             [o for o in originals if not (o.decided_on < as_of or o.overdue(as_of))])
+                             [o for o in originals if not (o.decided_on < as_of or o.overdue(as_of))]
+                             + held_by_a_freeze)
     return DebtorFeatures(
         debtor=debtor,
         as_of=as_of,

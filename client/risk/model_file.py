@@ -41,7 +41,9 @@ from pathlib import Path
 #  days late and overdue count from that day, in the features and the labels alike (client.risk.working_days);
 #  trained on a simulator whose debtors pay such a claim on that day, and on 1,000 simulated debtors, not 300;
 #  v18: the late share of all time and the smoothing of the late shares count a claim paid before its due date
-#  from the day after it falls due, as the windows count it, not from its payment; the labels are v17's)
-VERSION = "v18"
+#  from the day after it falls due, as the windows count it, not from its payment; the labels are v17's;
+#  v19: a claim a freeze order bound when it fell due and binds still stays among the claims not yet due, and with
+#  them in the size a clean record is smoothed with, until the order is lifted; the labels are v18's)
+VERSION = "v19"
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"

@@ -38,6 +38,14 @@ def big_late_claims():
     return events
 
 
+def six_claims_paid_on_time():
+    """Six claims of 1,000 yuan confirmed from 2025-09-01, each paid on its due date (a Monday), the last on
+    2025-12-15: a clean record of small claims."""
+    return [event for k in range(6) for event in lifecycle(
+        f"S{k}", date(2025, 9, 1) + timedelta(days=20 * k), date(2025, 11, 3) + timedelta(days=14 * k),
+        paid=date(2025, 11, 3) + timedelta(days=14 * k))]
+
+
 def tiny_claims_on_time(count=60):
     """``count`` claims of 1 fen each, confirmed from 2025-08-01, all held by one supplier and paid on their
     due date: what a debtor pads its record with through a supplier it controls."""

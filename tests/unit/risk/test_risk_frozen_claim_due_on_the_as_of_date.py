@@ -8,21 +8,15 @@ from datetime import date, timedelta
 
 from client.risk import ReceivableHistory, debtor_features
 
-from .risk_helpers import DEBTOR, ev, lifecycle
+from .risk_helpers import DEBTOR, ev, lifecycle, six_claims_paid_on_time
 
 DUE = date(2026, 3, 2)   # a Monday: its own last day on time
 LARGE = 400_000_00       # 400,000 yuan, far larger than the claims paid on time
 
 
-def small_claims_paid_on_time():
-    return [event for k in range(6) for event in lifecycle(
-        f"S{k}", date(2025, 9, 1) + timedelta(days=20 * k), date(2025, 11, 3) + timedelta(days=14 * k),
-        paid=date(2025, 11, 3) + timedelta(days=14 * k))]
-
-
 def features(as_of, *, frozen):
     order = [ev("X", "frozen", date(2026, 2, 1), DUE, face=LARGE)] if frozen else []
-    events = small_claims_paid_on_time() + lifecycle("X", date(2026, 1, 10), DUE, face=LARGE) + order
+    events = six_claims_paid_on_time() + lifecycle("X", date(2026, 1, 10), DUE, face=LARGE) + order
     return debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), as_of)
 
 
