@@ -49,6 +49,7 @@ class Cell:
     page_confidence: float
     doubt: str | None = None  # a blank inside it that may or may not be a space
     characters: tuple[float, ...] = ()  # the confidence of each character of page_text but its spaces, where known
+    choices: tuple[str, ...] = ()  # the characters OCR weighed at each of those characters ("" where it does not say)
 
 
 def is_header(line: TextLine) -> bool:
@@ -106,6 +107,8 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
     spans = dark_spans(ink)
     runs = solid_runs(ink, merge_spans(spans, round(_CELL_GAP * height)), band)
     cells = {}
+    # a line put together from others' pieces may not say what was weighed at its characters
+    weighed = line.choices if len(line.choices) == len(line.text) else [""] * len(line.text)
     for column, (left, right), chars, straddled in _cut(line, spans, runs, band / 4, columns):
         inside = [s for s in spans if left <= s[0] and s[1] <= right]
         text, doubt = _scan_text(line, chars, inside, word_gap)
@@ -114,7 +117,8 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
                                                             "scan"), doubt)))
         confidence = min((line.conf[i] for i in chars), default=0.0)
         cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt,
-                             tuple(line.conf[i] for i in chars if not line.text[i].isspace()))
+                             tuple(line.conf[i] for i in chars if not line.text[i].isspace()),
+                             tuple(weighed[i] for i in chars if not line.text[i].isspace()))
     return without_empty_marks(cells)
 
 

@@ -29,6 +29,8 @@ class TextLine:
     conf: list[float] = field(default_factory=list)
     boxes: list[Box | None] = field(default_factory=list)
     starts: list[bool] = field(default_factory=list)
+    # the characters OCR weighed at each character (its choice first), "" where it does not say
+    choices: list[str] = field(default_factory=list)
     page: Any = field(default=None, repr=False, compare=False)  # the scanned page it was read from, if any
     page_number: int = field(default=0, compare=False)  # which of a PDF's pages its text layer has the line on
 
@@ -36,13 +38,15 @@ class TextLine:
         """Whether two lines are on one page: of one scanned image, or of one page of a text layer."""
         return self.page is other.page and self.page_number == other.page_number
 
-    def add(self, text: str, confidence: float, gap: bool, box: Box | None = None) -> None:
+    def add(self, text: str, confidence: float, gap: bool, box: Box | None = None,
+            choices: tuple[str, ...] = ()) -> None:
         if gap and self.text:
             self.add_space()
         self.text += text
         self.conf.extend([confidence] * len(text))
         self.boxes.extend(_split_box(box, len(text)))
         self.starts.extend(i == 0 for i in range(len(text)))
+        self.choices.extend(choices if len(choices) == len(text) else [""] * len(text))
 
     def add_space(self) -> None:
         """A space between two words: a word of its own, sure, with no box."""
@@ -50,6 +54,7 @@ class TextLine:
         self.conf.append(1.0)
         self.boxes.append(None)
         self.starts.append(True)
+        self.choices.append("")
 
     def span_conf(self, start: int, end: int) -> float:
         return min(self.conf[start:end], default=0.0)
@@ -96,7 +101,7 @@ def word_lines(words: list[Word]) -> list[TextLine]:
         previous_right = None
         for w in line_words:
             gap = previous_right is not None and w.box[0] - previous_right > 0.6 * height
-            line.add(w.text, w.confidence, gap, w.box)
+            line.add(w.text, w.confidence, gap, w.box, w.choices)
             previous_right = w.box[2]
         out.append(line)
     return out

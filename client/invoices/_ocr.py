@@ -1,8 +1,9 @@
 """Tesseract, run as the OS binary: a page read into words with boxes, and regions of it read again.
 
 A page is read once (``--psm 6``, a uniform block of text) into words with their
-boxes and confidences. Any region of it can then be read again from its own crop,
-in a :class:`ReadMode` suited to what the region holds (languages, page
+boxes and confidences, and the characters tesseract weighed at each of their
+characters. Any region of it can then be read again from its own crop, in a
+:class:`ReadMode` suited to what the region holds (languages, page
 segmentation mode, a character whitelist). Every crop read in one mode goes
 through a single tesseract run, as a list of images, so a second pass over a page
 costs a few process starts, not one per field. Which way up a page's text stands
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import math
 import os
@@ -29,7 +31,7 @@ import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import MalformedInput, MissingDependency
@@ -98,12 +100,14 @@ PAGE_MODE = ReadMode("chi_sim", 6)
 
 @dataclass(frozen=True)
 class Word:
-    """One word as tesseract read it: text, confidence 0-1, box, and the line it belongs to."""
+    """One word as tesseract read it: text, confidence 0-1, box, and the line it belongs to; and, where the page
+    pass says so, the characters tesseract weighed at each of its characters (its choice first)."""
 
     text: str
     confidence: float
     box: Box
     line: tuple[str, ...]
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,42 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
+# The page pass also writes tesseract's hOCR with each character's alternatives, as its LSTM's beam search weighed
+# them (``lstm_choice_mode=2``): its best reading is the TSV's, the same with the option or without (the 18 test
+# scans' TSV byte for byte), and it costs the page pass 0.09 to 0.37 s of CPU more (of 0.74 to 1.25 s).
+_CHOICES = ("-c", "lstm_choice_mode=2")
+_HOCR_WORD = re.compile(r"<span class='ocrx_word'[^>]*title='bbox (\d+) (\d+) (\d+) (\d+);[^']*'>(.*?)"
+                        r"(?=<span class='ocrx_word'|</p>)", re.S)
+_HOCR_GROUP = re.compile(r"id='lstm_choices[^']*'>(.*?</span>)</span>", re.S)
+_HOCR_CHOICE = re.compile(r"x_confs [\d.]+'>([^<]*)</span>")
+
+
+def hocr_choices(hocr: str) -> dict[Box, tuple[str, ...]]:
+    """Each word of tesseract's hOCR (``lstm_choice_mode=2``) by its box: for each of its characters, the
+    characters tesseract weighed there. A group of choices that are all blank (a space weighed before the word)
+    stands for no character; a word whose groups, so counted, are not one for each of its characters, or two
+    words with one box, give none."""
+    found: dict[Box, tuple[str, ...]] = {}
+    seen = set()
+    for word in _HOCR_WORD.finditer(hocr):
+        box = tuple(int(v) for v in word.group(1, 2, 3, 4))
+        body = word.group(5)
+        text = html.unescape(body.split("<", 1)[0]).strip()
+        groups = ["".join(html.unescape(c).strip() for c in _HOCR_CHOICE.findall(group))
+                  for group in _HOCR_GROUP.findall(body)]
+        groups = [g for g in groups if g]
+        if box in seen:
+            found.pop(box, None)
+        elif text and len(groups) == len(text):
+            found[box] = tuple(groups)
+        seen.add(box)
+    return found
+
+
+def _with_choices(words: list[Word], choices: dict[Box, tuple[str, ...]]) -> list[Word]:
+    return [replace(w, choices=choices.get(w.box, ())) for w in words]
+
+
 def _environment() -> dict[str, str]:
     # tesseract's OpenMP threads spin-wait on each other: on a 2-core machine a page took 4.1 s with them
     # and 1.6 s without. A caller who set the limit keeps it.
@@ -166,12 +206,16 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _tesseract(target: Path, mode: ReadMode, source: str, what: str) -> subprocess.CompletedProcess:
+def _tesseract(target: Path, mode: ReadMode, source: str, what: str,
+               outputs: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """tesseract run over ``target`` (an image, or a list of images) in ``mode``, what it read on stdout (TSV; in
-    ``--psm 0`` the orientation it found); ``what`` it reads, for the error when it cannot start or does not
-    finish. A run that fails otherwise is the caller's to judge."""
+    ``--psm 0`` the orientation it found), or, given ``outputs``, in a file of each of them beside ``target``
+    (``page.tsv`` and ``page.hocr`` for ``page.png``), characters' alternatives in the hOCR; ``what`` it reads,
+    for the error when it cannot start or does not finish. A run that fails otherwise is the caller's to judge."""
+    written = [str(target.with_suffix("")), *mode.args(), *_CHOICES, *outputs] if outputs \
+        else ["stdout", *mode.args(), "tsv"]
     try:
-        proc = subprocess.run([require_tesseract(), str(target), "stdout", *mode.args(), "tsv"],
+        proc = subprocess.run([require_tesseract(), str(target), *written],
                               capture_output=True, timeout=TESSERACT_TIMEOUT_SECONDS, env=_environment())
     except subprocess.TimeoutExpired:
         raise MalformedInput(source, None, (
@@ -465,9 +509,16 @@ def _page_file(page) -> Iterator[Path]:
 
 
 def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:
-    """Read a whole page (a grayscale Pillow image) into words."""
+    """Read a whole page (a grayscale Pillow image) into words, each with the characters weighed at each of its
+    characters (:func:`hocr_choices`)."""
     with _page_file(page) as path:
-        return parse_tsv(_run(path, mode, source, "the page"))
+        proc = _tesseract(path, mode, source, "the page", outputs=("tsv", "hocr"))
+        if proc.returncode != 0:
+            raise _failed(proc, source)
+        read = path.with_suffix("")
+        words = parse_tsv(read.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace"))
+        return _with_choices(words, hocr_choices(read.with_suffix(".hocr").read_text(encoding="utf-8",
+                                                                                       errors="replace")))
 
 
 # Orientation and script detection: which way up the page's text stands, read off the shapes of its characters.

@@ -76,6 +76,8 @@ class Found:
     doubt: str | None = None  # why a person must look although the value is well formed
     # the confidence of each character of value but its spaces, where the page pass gives them; none once reconciled
     characters: tuple[float, ...] = ()
+    # the characters the page pass weighed at each of those characters, its choice first ("" where it does not say)
+    choices: tuple[str, ...] = ()
 
 
 def _nothing_dropped(text: str) -> tuple[str, str | None]:
@@ -301,7 +303,8 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
     """
     found = _reconciled(first, second, kind)
     if found is not None:
-        found = replace(found, characters=())  # the value is now no one reading's: its characters' confidences go
+        # the value is now no one reading's: its characters' confidences and choices go
+        found = replace(found, characters=(), choices=())
     if found is None or first is None or not kind.spaced or " " not in first.value.strip():
         return found
     value, lost = respaced(found.value, first.value)
@@ -358,7 +361,7 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
     (conf, value), (other_conf, other) = readings
     doubt = f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"
     if kind.by_character and first.characters:
-        merged, taken = surer_characters(second, first_read, first.characters)
+        merged, taken = surer_characters(second, first_read, first.characters, first.choices)
         if taken and kind.well_formed(kind.clean(merged.text)):
             value, conf = kind.clean(merged.text), merged.confidence
             doubt += "; " + ", ".join(f"{theirs!r} for {mine!r}" for mine, theirs in taken) \
@@ -370,8 +373,8 @@ def _han(text: str) -> bool:
     return all("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def surer_characters(second: Reading, first: str,
-                     first_characters: tuple[float, ...]) -> tuple[Reading, list[tuple[str, str]]]:
+def surer_characters(second: Reading, first: str, first_characters: tuple[float, ...],
+                     first_choices: tuple[str, ...] = ()) -> tuple[Reading, list[tuple[str, str]]]:
     """``second``'s text (spaces aside) with each run of Chinese characters that ``first`` read as other Chinese
     characters, as many, taken from ``first`` where its characters there are surer (``first_characters``: the
     confidence of each of its characters but its spaces), as a reading whose characters keep the confidences of
@@ -380,14 +383,21 @@ def surer_characters(second: Reading, first: str,
     asterisk of ``*category*`` stands as a word of its own, read unsure on most lines: the reading is not to be
     weighed whole against the page pass's. Its words are weighed one by one, where it misreads a rare character:
     瓷 read 赛 at 0.00 beside Chinese words at 0.80 to 0.96, where the page pass read 陶瓷 at 0.77. ``second``'s
-    text (spaces aside) at its confidence, nothing taken, where either reading lacks a character's confidence."""
+    text (spaces aside) at its confidence, nothing taken, where either reading lacks a character's confidence.
+
+    A run is not taken where the page pass weighed the crop's characters there too (``first_choices``: the
+    characters it weighed at each of its own, from tesseract's alternatives): it was torn between the two, and its
+    confidence in its choice says nothing against the crop's (液压泵's 泵 read 条 at 0.66 in the page pass, 泵 its
+    next choice, where the crop read 泵 at 0.00)."""
     mine, theirs = "".join(second.text.split()), "".join(first.split())
     if len(second.characters) != len(mine) or len(first_characters) != len(theirs):
         return Reading(mine, second.confidence), []
+    weighed = first_choices if len(first_choices) == len(theirs) else ("",) * len(theirs)
     out, confidences, taken = [], [], []
     for op, a1, a2, b1, b2 in SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
         if (op == "replace" and a2 - a1 == b2 - b1 and _han(mine[a1:a2]) and _han(theirs[b1:b2])
-                and min(first_characters[b1:b2]) > min(second.characters[a1:a2])):
+                and min(first_characters[b1:b2]) > min(second.characters[a1:a2])
+                and not all(char in weighed[b1 + k] for k, char in enumerate(mine[a1:a2]))):
             out.append(theirs[b1:b2])
             confidences += first_characters[b1:b2]
             taken.append((mine[a1:a2], theirs[b1:b2]))

@@ -449,7 +449,7 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
         cells = None
         if columns is not None and line.page is not None:  # a scan: the row is cut by its ink
             cells = {c.column: Found(c.page_text, c.page_confidence, c.box, line.page, doubt=c.doubt,
-                                     characters=c.characters)
+                                     characters=c.characters, choices=c.choices)
                      for c in _item_table.cut_row(line.page.image, line, columns, line.page.word_gap).values()}
         elif columns is not None:  # a text layer: by where its characters are, when it says where
             placed = _item_table.cut_text_row(line, columns)

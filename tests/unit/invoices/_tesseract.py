@@ -63,8 +63,8 @@ needs_osd = pytest.mark.skipif(orientation_unavailable() is not None, reason=ori
 
 def without_orientation_data(folder: Path, monkeypatch) -> None:
     """Have tesseract read with the installed chi_sim and eng data alone, from ``folder``, as a custom tessdata
-    folder without osd (tessdata_best or tessdata_fast) has it, with the installed configs (the ``tsv`` output the
-    reader asks for is one); skips where that data is not found to link to."""
+    folder without osd (tessdata_best or tessdata_fast) has it, with the installed configs (the ``tsv`` and
+    ``hocr`` outputs the reader asks for among them); skips where that data is not found to link to."""
     folder.mkdir()
     for name in (*(f"{language}.traineddata" for language in LANGUAGES), "configs"):
         installed = next(Path("/usr/share/tesseract-ocr").glob(f"*/tessdata/{name}"), None)

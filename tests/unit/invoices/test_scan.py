@@ -375,7 +375,7 @@ def test_ocr_field_accuracy_is_measured_and_reported(ocr_runs, capsys):
             print(f"\nOCR field accuracy, {corpus} corpus ({len(runs)} scans): all fields {hc + lc}/{ht + lt} = "
                   f"{(hc + lc) / (ht + lt):.1%}, header fields {hc}/{ht} = {hc / ht:.1%}, item lines {lc}/{lt}")
     # measured with tesseract 5.3.0 + chi_sim 4.1.0 (Debian 12): old corpus 99/99 (header 81/81), new corpus
-    # 35/36, wrapped names 36/39 (header 27/27), spaced names 37/39 (header 27/27); a little room is left for
+    # 36/36, wrapped names 36/39 (header 27/27), spaced names 37/39 (header 27/27); a little room is left for
     # other tesseract builds
     assert figures["old"][0] >= 0.95 and figures["old"][1] >= 0.93
     assert figures["new"][0] >= 0.90 and figures["new"][1] >= 0.85
