@@ -513,12 +513,13 @@ def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:
     characters (:func:`hocr_choices`)."""
     with _page_file(page) as path:
         proc = _tesseract(path, mode, source, "the page", outputs=("tsv", "hocr"))
-        if proc.returncode != 0:
+        tsv, hocr = path.with_suffix(".tsv"), path.with_suffix(".hocr")
+        if proc.returncode != 0 or not tsv.is_file():
             raise _failed(proc, source)
-        read = path.with_suffix("")
-        words = parse_tsv(read.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace"))
-        return _with_choices(words, hocr_choices(read.with_suffix(".hocr").read_text(encoding="utf-8",
-                                                                                       errors="replace")))
+        words = parse_tsv(tsv.read_text(encoding="utf-8", errors="replace"))
+        # the alternatives only spare a character the crop read: a page without them is read as before
+        return _with_choices(words, hocr_choices(hocr.read_text(encoding="utf-8", errors="replace"))
+                             if hocr.is_file() else {})
 
 
 # Orientation and script detection: which way up the page's text stands, read off the shapes of its characters.

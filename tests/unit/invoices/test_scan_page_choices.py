@@ -1,9 +1,12 @@
 """The characters tesseract weighed at each character of the page pass (its hOCR alternatives): where the page pass
 weighed the crop's reading of an item name's character too, its own choice there is not taken over the crop's."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from client.invoices import read_scan
+from client.invoices import MalformedInput, _ocr, read_scan
 from client.invoices._ocr import Reading, hocr_choices
 from client.invoices._scan_fields import KINDS, Found, reconcile, surer_characters
 
@@ -74,3 +77,38 @@ def test_a_scanned_name_keeps_the_character_the_page_pass_weighed_as_its_next_ch
     result = read_scan(VARIANTS["image-pdf"](inv, tmp_path / "new0", scale=NEW_SCALE))
     assert result.line_items[0].name == inv.lines[0].name == "*机械设备*液压泵"
     assert result.fields["lines[0].name"].flagged  # the two readings disagree: a person still looks
+
+
+def _fake_tesseract(monkeypatch, written: dict[str, bytes], returncode: int = 0):
+    """tesseract faked: the page pass writes each of ``written`` (a suffix and its bytes) beside the page."""
+    def run(args, **kw):
+        for suffix, data in written.items():
+            Path(f"{args[2]}{suffix}").write_bytes(data)
+        return subprocess.CompletedProcess(args, returncode, b"", b"Error: could not write the output")
+
+    monkeypatch.setattr(_ocr, "tesseract_path", lambda: "/usr/bin/tesseract")
+    monkeypatch.setattr(_ocr.subprocess, "run", run)
+
+
+_TSV = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "5\t1\t1\t1\t1\t1\t228\t488\t40\t41\t66.5\t压条\n").encode()
+
+
+def test_a_page_pass_without_its_hocr_is_read_without_alternatives(monkeypatch):
+    pytest.importorskip("PIL", reason="Pillow writes the page")
+    from PIL import Image
+
+    _fake_tesseract(monkeypatch, {".tsv": _TSV})
+    [word] = _ocr.read_words(Image.new("L", (600, 600), 255), "page.png")
+    assert (word.text, word.box, word.choices) == ("压条", (228, 488, 268, 529), ())
+    _fake_tesseract(monkeypatch, {".tsv": _TSV, ".hocr": HOCR.encode()})
+    assert _ocr.read_words(Image.new("L", (600, 600), 255), "page.png")[0].choices == ("压丰", "条泵<")
+
+
+def test_a_page_pass_that_wrote_no_tsv_is_refused_saying_what_tesseract_said(monkeypatch):
+    pytest.importorskip("PIL", reason="Pillow writes the page")
+    from PIL import Image
+
+    _fake_tesseract(monkeypatch, {})
+    with pytest.raises(MalformedInput, match="could not write the output"):
+        _ocr.read_words(Image.new("L", (600, 600), 255), "page.png")
