@@ -12,6 +12,7 @@ from client.invoices._scan_fields import KINDS, Found, reconcile, surer_characte
 
 from ._tesseract import needs_tesseract
 from .test_scan import NEW_CORPUS, NEW_SCALE, VARIANTS, needs_font
+from .test_scan_name_by_character import _sure
 
 # tesseract 5.3's hOCR with lstm_choice_mode=2, cut down: a word of two characters, one of one character whose choices
 # begin with a blank group (a space weighed before it), and one whose groups are fewer than its characters
@@ -42,10 +43,6 @@ HOCR = """<span class='ocr_line' id='line_1_1' title="bbox 197 488 900 529">
 
 def test_each_character_of_a_word_has_the_characters_weighed_there():
     assert hocr_choices(HOCR) == {(228, 488, 268, 529): ("压丰", "条泵<"), (300, 490, 330, 529): ("5S",)}
-
-
-def _sure(text: str, confidence: float, **unsure: float) -> tuple[float, ...]:
-    return tuple(unsure.get(char, confidence) for char in "".join(text.split()))
 
 
 def test_a_character_the_page_pass_weighed_as_the_crop_read_it_is_not_taken_from_the_page_pass():
@@ -79,12 +76,13 @@ def test_a_scanned_name_keeps_the_character_the_page_pass_weighed_as_its_next_ch
     assert result.fields["lines[0].name"].flagged  # the two readings disagree: a person still looks
 
 
-def _fake_tesseract(monkeypatch, written: dict[str, bytes], returncode: int = 0):
-    """tesseract faked: the page pass writes each of ``written`` (a suffix and its bytes) beside the page."""
+def _fake_tesseract(monkeypatch, written: dict[str, bytes]):
+    """tesseract faked: the page pass writes each of ``written`` (a suffix and its bytes) beside the page, and
+    exits 0 saying it could not write the rest."""
     def run(args, **kw):
         for suffix, data in written.items():
             Path(f"{args[2]}{suffix}").write_bytes(data)
-        return subprocess.CompletedProcess(args, returncode, b"", b"Error: could not write the output")
+        return subprocess.CompletedProcess(args, 0, b"", b"Error: could not write the output")
 
     monkeypatch.setattr(_ocr, "tesseract_path", lambda: "/usr/bin/tesseract")
     monkeypatch.setattr(_ocr.subprocess, "run", run)
