@@ -66,7 +66,7 @@ def whole_argument(value: object, what: str, unit: str) -> int:
     """``value``, an argument in whole ``unit`` (fen, days), as an int, unless it is of another type: a TypeError
     naming ``what``. A float (``1.5``, or ``100.0`` from a JSON number) holds no exact amount, a str may be yuan or
     fen, and a bool is no count, though Python counts it as an int: each went into the arithmetic and came out as a
-    figure. Any other integer (numpy's ``int64``, summed from a table) is one, and is computed with as before."""
+    figure. Any other integer (numpy's ``int64``, summed from a table) is taken, as its int."""
     if not isinstance(value, bool):
         try:
             return operator.index(value)

@@ -79,9 +79,9 @@ def _a_probability(p: Decimal) -> bool:
 
 
 def _a_flag(value: object, what: str) -> bool:
-    """``value`` as True or False, unless it is neither: a TypeError naming ``what``. Text ("no") is truthy, and
-    priced as True; a value equal to True or False is taken as it (1 and 0, as SQLite reads a boolean column back;
-    numpy's bool, as a table's column holds one)."""
+    """``value`` as True or False: a value equal to one of them is taken as it (1 and 0, as SQLite reads a boolean
+    column back; numpy's bool, as a table's column holds one). Anything else is a TypeError naming ``what``: text
+    ("no") is truthy, and would be priced as True."""
     try:
         flag = bool(value)
         if value == flag:

@@ -821,4 +821,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms, places: int) -> str
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "TIER_DAYS_MAX",
            "TIER_DAYS_MIN", "BankOffer", "EarlyPaymentOffer",
            "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "apr_places", "fixed_point_text",
-           "model_argument", "nothing_outstanding", "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
+           "model_argument", "nothing_outstanding", "past_maturity", "price_bank_offer", "price_early_payment",
+           "rank_proposals"]

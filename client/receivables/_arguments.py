@@ -96,8 +96,8 @@ def record_id_problem(text: str, what: str) -> str | None:
         return None
     # the example in the kind of id given (F-, O-...), where its prefix says
     example = f"{text[0] if re.match(r'[A-Z]-', text) else 'R'}-0123456789abcdef"
-    return (f"{shown_value(text)} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a capital "
-            f"letter, '-' and 16 hex digits ({example}), a split claim's parts adding .1 or .2")
+    return (f"{shown_value(text)} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a "
+            f"capital letter, '-' and 16 hex digits ({example}), a split claim's parts adding .1 or .2")
 
 
 def _optional_id(value: str | None, what: str) -> str:
