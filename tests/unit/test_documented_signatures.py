@@ -54,7 +54,7 @@ NOT_THE_SDK = {"hex", "sha256", "to_thread", "set_event_loop", "get_loop", "Deci
                "caught_up", "peers_caught_up",
                # Python's: the standard library's and builtins.
                "str", "int", "bytes", "format", "anext", "gather", "wait_for", "dumps", "quantiles", "process_time",
-               "Random",
+               "Random", "create_default_context",
                # Node's, its Fabric client's and chaincode's, which the benchmark and the contract compare.
                "getStatus", "newFilteredBlockEventsRequest", "cpuUsage", "getID",
                # Go's, in the comparison with the official Gateway clients: a file's Sync().
