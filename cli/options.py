@@ -546,7 +546,7 @@ def _use_holiday_calendar(ctx: click.Context, param: click.Parameter, path: str 
         else:
             use_calendar_file(path)   # None: the built-in table alone
     except CalendarFileError as exc:
-        # the refusal names the path as given: a line break in it would split the error line
+        # said on one line, as every error is (the refusal names the path quoted, its line breaks escaped)
         raise click.BadParameter(joined_lines(str(exc))) from None
     return path
 

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from ..user_files import cannot_read
+from ..user_files import cannot_read, on_one_line
 from ..yaml_files import read_yaml_mapping
 
 # year -> (the public holidays as announced, (first, last) month-day spans: New Year, Spring Festival, Qingming,
@@ -170,7 +170,8 @@ def read_calendar_file(path: Path, source: str | None = None) -> dict[int, _Year
     or Sunday or lies in a holiday, a year with no holiday, a year the built-in table holds with other days, and a
     run of days off longer than LONGEST_RUN_OFF (the search for the next working day would not reach its end).
     ``source`` names where the path came from (the environment variable), for the messages."""
-    shown = f"{path} (named by {source})" if source else str(path)
+    named = on_one_line(str(path))   # quoted with escapes where a line break or an edge space would hide it
+    shown = f"{named} (named by {source})" if source else named
 
     def refuse(problem: str) -> CalendarFileError:
         return CalendarFileError(f"holiday calendar {shown}: {problem}")

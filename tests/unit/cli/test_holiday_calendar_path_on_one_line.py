@@ -12,3 +12,16 @@ def test_a_line_break_in_the_holiday_calendar_path_leaves_one_error_line(runner)
     assert result.exit_code == 2, result.output
     line = error_line(result)
     assert "--holiday-calendar" in line and "2027.yaml" in line, line
+
+
+def test_the_holiday_calendar_path_is_named_as_given_with_its_line_break_escaped(runner):
+    # joined into one line, "holidays\n2027.yaml" read as "holidays; 2027.yaml", a path of another name
+    result = runner.invoke(main, ["risk", "score", "91310000MA1K000019", "--holiday-calendar", "holidays\n2027.yaml"])
+    assert result.exit_code == 2, result.output
+    assert "holiday calendar 'holidays\\n2027.yaml': cannot read file" in error_line(result)
+
+
+def test_a_holiday_calendar_path_beginning_with_a_space_is_named_quoted(runner):
+    result = runner.invoke(main, ["risk", "score", "91310000MA1K000019", "--holiday-calendar", " 2027.yaml"])
+    assert result.exit_code == 2, result.output
+    assert "holiday calendar ' 2027.yaml': cannot read file" in error_line(result)
