@@ -130,7 +130,11 @@ def in_places(units: int, places: int) -> Decimal:
     """``units`` of the ``places``-th decimal place (fen of yuan at 2, millionths at 6) as the Decimal of exactly
     ``places`` places they make: 12345 at 2 is 123.45, 5 at 6 is 0.000005. Built from the int's digits, exactly:
     dividing, quantizing or ``scaleb()`` round to the context's 28 digits (quantize fails past them), and the int's
-    text, which Python writes to 4300 digits at most, is not needed."""
+    text, which Python writes to 4300 digits at most, is not needed. Anything but an int is a TypeError: another
+    number's digits would be read without its exponent (``Decimal("1E+3")`` written as 0.01)."""
+    if isinstance(units, bool) or not isinstance(units, int):
+        raise TypeError(f"units must be an int, not {type(units).__name__} ({shown_value(units)}): give a whole "
+                        "number of units")
     sign, digits, _ = Decimal(units).as_tuple()
     return Decimal((sign, digits, -places))
 
