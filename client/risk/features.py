@@ -59,8 +59,8 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   (or the next working day), from which its days late and overdue count.
   Until then it is still to be paid, by a day still ahead: it stays among the
   claims not yet due, and with them in the size a clean record is smoothed
-  with (:func:`smoothing_claims`, since v19), so an order never makes a debtor
-  look safer than the day before its claim fell due. As
+  with (:func:`smoothing_claims`, since v19), so while the order binds the
+  debtor scores as with the claim still to fall due. As
   of its last day on time itself a claim has not fallen due yet, bound or not
   (the order may still be lifted that day), as the windows count it. An
   order binds the part of a split claim it names: the claim counts by its

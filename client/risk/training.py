@@ -546,8 +546,9 @@ due none, so neither ever lowers a debtor's probability. A claim a freeze
 order bound when it fell due and binds still, which the contract let no one
 pay, counts in no timeliness measure, on time, late or overdue, and has no
 label; it stays among the claims not yet due, and with them in the size a
-clean record is smoothed with, until the order is lifted (since v19), so an
-order never makes a debtor look safer; one whose every order was lifted before it fell due counts as any
+clean record is smoothed with, until the order is lifted (since v19), so
+while the order binds the debtor scores as with the claim still to fall due;
+one whose every order was lifted before it fell due counts as any
 other, and one lifted after it is to be paid by the day of the lifting. A
 claim an order binds on the as-of date is no training example, however and
 whenever the order is lifted later: which claims are examples is decided

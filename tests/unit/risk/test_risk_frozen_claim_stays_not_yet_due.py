@@ -1,8 +1,9 @@
 """A claim a freeze order bound when it fell due, and binds still, is to be paid by the day the order is lifted, a
 day still ahead: it stays among the claims not yet due, as the day before it fell due, and with them in the size a
 clean record is smoothed with (since late_payment-v19). Left out of every group, a large claim frozen on its due
-date made the debtor score safer from the day after (0.0492, B) than the day before or than the same record with the
-claim still to fall due (0.0786, C): a freeze order is news about the claim, never a reason to look safer."""
+date made the debtor score safer from the day after (late_payment-v18: 0.0492, B) than the day before or than the same
+record with the claim still to fall due (0.0786, C): a freeze order is news about the claim, never a reason to look
+safer."""
 from datetime import date, timedelta
 
 import pytest
