@@ -76,7 +76,7 @@ def _fingerprint(value: str, transaction: str) -> str:
         why = (f"{text!r} is an invoice fingerprint in capitals: give it in lower case (fingerprint.lower()), "
                "the one spelling the invoice registry keys by")
     else:
-        why = (f"{text[:80]!r} is not an invoice fingerprint: give the invoice's 64 lower-case hex digits "
+        why = (f"{shown_value(text)} is not an invoice fingerprint: give the invoice's 64 lower-case hex digits "
                "(client.invoices.fingerprint_of computes them)")
     raise RefusedBeforeSending(transaction, "fingerprint-invalid", why)
 

@@ -37,3 +37,12 @@ def test_a_long_id_refused_is_shown_cut_short(call, said):
 def test_the_rule_the_cli_shares_shows_it_cut_short_too():
     assert record_id_problem(SPACE_INSIDE, "receivable id").startswith("'R-" + "a" * 37 + "..." + "a" * 11
                                                                       + "' (10003 characters) holds ' '")
+
+
+def test_a_long_text_that_is_no_fingerprint_is_shown_cut_short():
+    """It came back as its first 80 characters, with nothing said of the rest."""
+    raised, contracts = both_clients(lambda c: c.find_invoice("f" * 10_000))
+    for error in raised:
+        assert error.detail.startswith("'" + "f" * 39 + "..." + "f" * 11 + "' (10000 characters) is not an invoice "
+                                       "fingerprint: give the invoice's 64 lower-case hex digits"), error.detail
+    assert [c.calls for c in contracts] == [[], []]
