@@ -93,7 +93,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
         below_fen = -(exponent + 2)  # how many of the digits are fractions of a fen
         if below_fen > 0 and any(digits[-below_fen:]):
             if rounding is None:
-                raise ValueError(f"{amount} yuan has fractions of a fen: round it explicitly "
+                raise ValueError(f"{shown_value(amount)} yuan has fractions of a fen: round it explicitly "
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")
             fen = fen.to_integral_value(rounding=rounding)
             if fen.copy_abs() > cap:      # rounded away from zero, across the cap
@@ -206,10 +206,10 @@ def rate_text(rate: Decimal | str) -> str:
     if not isinstance(rate, Decimal):
         raise TypeError(f"rate {shown_value(rate)} is a {type(rate).__name__}: give a Decimal or a decimal string")
     if not rate.is_finite() or rate.is_signed():  # is_signed: "-0" is no rate either
-        raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
+        raise ValueError(f"rate {shown_value(rate)} must be a finite, non-negative fraction")
     # Checked before it is written out in full: "1E+999999999" or "1E-999999999" would be a gigabyte of digits
     if rate.adjusted() >= RATE_WHOLE_DIGITS or rate.as_tuple().exponent < -RATE_PLACES:
-        raise ValueError(f"rate {rate} has more digits than a rate: the contract takes at most "
+        raise ValueError(f"rate {shown_value(rate)} has more digits than a rate: the contract takes at most "
                          f"{RATE_WHOLE_DIGITS} digits before the point and {RATE_PLACES} after (0.036 for 3.6%)")
     return format(rate, "f")
 

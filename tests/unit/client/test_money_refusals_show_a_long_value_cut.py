@@ -5,6 +5,7 @@ A 10,000-character str amount, or a list of thousands, came back whole in the me
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -42,3 +43,22 @@ def test_a_long_value_is_shown_cut_short_with_its_length(call, said):
 def test_a_short_value_is_shown_whole(call, said):
     with pytest.raises((TypeError, ValueError), match="^" + re.escape(said)):
         call()
+
+
+LONG_FRACTION = "0." + "1" * 10_000
+
+
+@pytest.mark.parametrize("call, said", [
+    (lambda: rate_text(LONG_FRACTION), "rate 0." + "1" * 38 + "..." + "1" * 12 + " (10002 characters) has more digits "
+                                       "than a rate"),
+    (lambda: rate_text("-" + LONG_FRACTION), "rate -0." + "1" * 37 + "..." + "1" * 12 + " (10003 characters) must be "
+                                             "a finite, non-negative fraction"),
+    (lambda: to_fen(Decimal("1" + LONG_FRACTION[1:])), "1." + "1" * 38 + "..." + "1" * 12 + " (10002 characters) yuan "
+                                                       "has fractions of a fen"),
+], ids=["rate-digits", "rate-negative", "fen-fractions"])
+def test_a_number_of_thousands_of_digits_refused_for_its_value_is_shown_cut_short(call, said):
+    """Text or a Decimal read as a number, then refused for its digits or its sign, came back whole."""
+    with pytest.raises(ValueError) as refused:
+        call()
+    assert str(refused.value).startswith(said), str(refused.value)[:200]
+    assert len(str(refused.value)) < 300
