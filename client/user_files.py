@@ -46,12 +46,13 @@ def on_one_line(text: str) -> str:
 
 
 class UnreadableFile(ValueError):
-    """A file that cannot be opened, or is not UTF-8 text; ``str()`` is ``PATH: problem``."""
+    """A file that cannot be opened, or is not UTF-8 text; ``str()`` is ``PATH: problem``, the path as
+    :func:`on_one_line` names it (a message made one line is trimmed: a space the name begins with would be lost)."""
 
     def __init__(self, path: str | Path, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{on_one_line(self.path)}: {problem}")
 
 
 # Far above any file a person hands the tools (a 400-page scanned PDF is a few hundred MB at most), and a bound on

@@ -17,6 +17,8 @@ errors: they are reported in a :class:`~client.invoices.model.Report`.
 
 from __future__ import annotations
 
+from client.user_files import on_one_line
+
 
 class InvoiceError(Exception):
     """Base of every error raised by ``client.invoices``."""
@@ -33,7 +35,9 @@ class MalformedInput(InvoiceError):
         self.source = source
         self.field = field
         self.problem = problem
-        where = f"{source}: {field}" if field else source
+        # the file as on_one_line names it: the error line is trimmed, and a space the name begins with was lost
+        named = on_one_line(source)
+        where = f"{named}: {field}" if field else named
         super().__init__(f"{where}: {problem}")
 
 
