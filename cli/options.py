@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
@@ -486,7 +487,13 @@ class PathType(click.Path):
         if isinstance(value, (str, bytes)) and not os.fsdecode(value).strip() and not os.path.lexists(value):
             # spaces alone naming nothing: read, the reader's error trimmed them away and named no file; written,
             # they named a file or folder that a listing shows as nothing
-            self.fail(f"{os.fsdecode(value)!r} is blank: give the path of {what}", param, ctx)
+            blank = f"{os.fsdecode(value)!r} is blank: give the path of {what}"
+            if ctx is not None and param is not None and \
+                    ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
+                # the option the error names is not on the line: the variable is what to mend
+                variable = _environment_value(param, ctx)[0]
+                blank = f"{variable}={blank}, or unset {variable}"
+            self.fail(blank, param, ctx)
         path = super().convert(value, param, ctx)
         if self.reads:
             self._refuse_unreadable(path, param, ctx)
@@ -532,8 +539,6 @@ def holiday_calendar_option() -> Callable:
 
 
 def _use_holiday_calendar(ctx: click.Context, param: click.Parameter, path: str | None) -> str | None:
-    from click.core import ParameterSource
-
     from client.risk.working_days import CalendarFileError, calendar_years, use_calendar_file, \
         use_calendar_from_environment
 

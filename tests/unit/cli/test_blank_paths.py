@@ -37,3 +37,17 @@ def test_a_file_whose_name_is_spaces_is_read_as_any_other(runner, tmp_path, monk
     result = runner.invoke(main, ["invoice", "verify", "   ", "--today", "2026-11-30", "--json"])
     assert "is blank" not in result.stderr, result.stderr
     assert result.exit_code in (0, 1), result.output   # the file's findings, whichever they are
+
+
+@pytest.mark.parametrize("words, variable", [
+    (["network", "status"], "RECFIN_TOPOLOGY"),
+    (["risk", "score", "91310000MA1K000019"], "RECFIN_HOLIDAY_CALENDAR"),
+])
+def test_a_blank_path_from_the_environment_names_the_variable(runner, tmp_path, monkeypatch, words, variable):
+    # the option the error names is not on the line: the variable set to spaces is what to mend
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, "  ")
+    result = runner.invoke(main, words)
+    assert result.exit_code == 2, result.output
+    assert f"{variable}='  ' is blank: give the path of a file, or unset {variable}" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
