@@ -150,7 +150,7 @@ def _genesis_hash(path: Path) -> bytes:
     from client.ledger.qscc import LedgerReadError
 
     try:
-        return header_hash(genesis_block(path.read_bytes(), str(path)).header)
+        return header_hash(genesis_block(path.read_bytes(), as_typed(path)).header)
     except OSError as error:
         problem = f"{as_typed(path)} cannot be read ({error.strerror or error})"
     except LedgerReadError as error:

@@ -23,3 +23,13 @@ def test_an_identity_with_a_line_break_is_named_on_the_error_line(runner):
     assert result.exit_code == 3, result.output
     assert result.stdout == ""
     assert "cannot reach the ledger as 'bank\\nofficer1':" in error_line(result)
+
+
+def test_a_genesis_block_path_with_a_line_break_holding_no_block_is_named_on_the_error_line(runner, tmp_path,
+                                                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "channel\nreceivables.block").write_bytes(b"no block")
+    result = runner.invoke(main, ["receivable", "audit", "R-0123456789abcdef", "--as", "regulator",
+                                  "--genesis-block", "channel\nreceivables.block"])
+    assert result.exit_code == 2, result.output
+    assert "'channel\\nreceivables.block' does not decode as a common.Block" in error_line(result)
