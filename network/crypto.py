@@ -271,12 +271,15 @@ _KEY_OPENING = re.compile(rb"\x30(?=(?:[\x18-\x7f]|\x81[\x18-\xff]|\x82..|\x83..
                           rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
                           rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
 # The OBJECT IDENTIFIERs (their DER contents) of digest algorithms, as arcs (SHA-2, SHA-3 and SHAKE; MD2, MD4, MD5 and
-# HMAC-SHA*) and alone (SHA-1, SM3). An AlgorithmIdentifier naming one opens a digest: a DigestInfo, a timestamp's
+# HMAC-SHA*; HMAC-MD5 and HMAC-SHA1 as IPsec names them) and alone (SHA-1), and SM3 with its arc (SM3 used without a
+# key, and with one: HMAC-SM3). An AlgorithmIdentifier naming one opens a digest: a DigestInfo, a timestamp's
 # MessageImprint, the hash of a logotype or of biometric data that a CA's certificate may carry. No key type is a
 # digest and no key is sealed by one, while the loader takes SEQUENCE { any AlgorithmIdentifier, OCTET STRING } for
 # an encrypted key and a PKCS#8 key of an unknown algorithm for a key it cannot use
-_DIGEST_ARCS = (bytes.fromhex("6086480165030402"), bytes.fromhex("2a864886f70d02"))
-_DIGESTS = (bytes.fromhex("2b0e03021a"), bytes.fromhex("2a811ccf55018311"))
+_SM3 = bytes.fromhex("2a811ccf55018311")
+_DIGEST_ARCS = (bytes.fromhex("6086480165030402"), bytes.fromhex("2a864886f70d02"), bytes.fromhex("2b060105050801"),
+                _SM3)
+_DIGESTS = (bytes.fromhex("2b0e03021a"), _SM3)
 _OBJECT_IDENTIFIER = 0x06
 # Key-shaped elements read as keys in a whole file, and the longest one read (a 16384-bit RSA key is 9.4 KiB): a file
 # of more, or a longer one, holds something built to look like keys and counts as holding one, unread

@@ -98,10 +98,14 @@ def _der(tag: int, *parts: bytes) -> bytes:
     return bytes([tag]) + (bytes([len(body)]) if len(body) < 0x80 else b"\x81" + bytes([len(body)])) + body
 
 
+def _digest_info(algorithm_oid_hex: str) -> bytes:
+    algorithm = _der(0x30, _der(0x06, bytes.fromhex(algorithm_oid_hex)), b"\x05\x00")
+    return _der(0x30, algorithm, _der(0x04, bytes(range(32))))
+
+
 # a digest as certificates carry one: SEQUENCE { AlgorithmIdentifier sha256, OCTET STRING }, shaped as an encrypted
 # PKCS#8 key, and after a version INTEGER 0 as a PKCS#8 key
-SHA256_DIGEST = _der(0x30, _der(0x30, _der(0x06, bytes.fromhex("608648016503040201")), b"\x05\x00"),
-                     _der(0x04, bytes(range(32))))
+SHA256_DIGEST = _digest_info("608648016503040201")
 LOGOTYPE = _der(0x30, _der(0xA2, _der(0xA0, _der(0x30, _der(0x30, _der(0x30, _der(0x16, b"image/svg+xml"), _der(
     0x30, SHA256_DIGEST), _der(0x30, _der(0x16, b"https://ca.example/logo.svg"))))))))    # RFC 3709
 BIOMETRIC_INFO = _der(0x30, _der(0x30, b"\x02\x01\x00", SHA256_DIGEST[2:]))     # RFC 3739: a picture's hash
@@ -121,6 +125,8 @@ PUBLIC = {
     "certificate-with-a-logotype-pem": _certificate_with("1.3.6.1.5.5.7.1.12", LOGOTYPE).public_bytes(PEM),
     "certificate-with-biometric-info-der": _certificate_with("1.3.6.1.5.5.7.1.2", BIOMETRIC_INFO).public_bytes(DER),
     "a-digest-info": SHA256_DIGEST,
+    "an-sm3-digest-info": _digest_info("2a811ccf5501831101"),         # SM3 used without a key: 1.2.156.10197.1.401.1
+    "an-hmac-sha1-digest-info": _digest_info("2b06010505080102"),     # HMAC-SHA1 as IPsec names it: 1.3.6.1.5.5.8.1.2
 }
 KEYS |= {       # a digest's shape hides no key: one inside it is found where it lies
     "der-key-as-a-digests-value": _der(0x30, SHA256_DIGEST[2:17], _der(0x04, KEYS["ec-pkcs8-der"])),
