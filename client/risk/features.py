@@ -966,20 +966,26 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # paid by as_of itself has not fallen due yet, as the windows count a claim due that day: the day may not be
     # over, and the order may still be lifted in it, leaving the claim payable on time
     originals, fell_due_frozen, parts_fell_due_frozen = [], [], []
-    # what an order bound when it fell due and binds still, whole claims and bound parts alike: still to be paid
-    # by the day of the lifting, so still among the claims not yet due (since v19, below)
-    held_by_a_freeze: list[OriginalClaim] = []
+    # the claims not yet due (below), each once: open and not overdue, or paid before its day, and what an order
+    # bound when it fell due and binds still, whole claims and bound parts alike, to be paid by the day of the
+    # lifting (since v19). A split claim none of whose parts has fallen due (an order on a part lifted on as_of,
+    # or on a day off just before it) is one claim of its face, as the day before: taken as its bound parts and
+    # the rest apart, it smoothed a clean record with smaller claims than its own
+    not_yet_due: list[OriginalClaim] = []
     ids = {id(claim): receivable_id for receivable_id, claim in claims.items()}
     for o in original_claims(claims):
         payable = as_the_debtor_could_pay(o) if o.due < as_of else o
-        if payable is not o:
-            held_by_a_freeze.append(o if payable is None else held_back_by_a_freeze(o, payable))
         if payable is None:
             fell_due_frozen.append(o)
+            not_yet_due.append(o)
             continue
         originals.append(payable)
         if payable is not o:   # a split claim counted without its bound parts
             parts_fell_due_frozen += [ids[id(p)] for p in o.parts if p.payable_from is None]
+        if not (payable.decided_on < as_of or payable.overdue(as_of)):
+            not_yet_due.append(o)
+        elif payable is not o:
+            not_yet_due.append(held_back_by_a_freeze(o, payable))
     # confirmations count once: on the original claim, not again on the parts it was split into
     confirmed = _confirmed_originals(claims)
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
@@ -1036,9 +1042,7 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     # (late_payment-v18: 0.0492, B, where both scored 0.0786, C). Counted overdue from its due date instead, it
     # would grade the regulator's order as the debtor's lateness, which the day of the lifting then undoes
     # (fell_due_under_a_freeze).
-    scale = smoothing_claims(on_time_fell_due, late_by_now,
-                             [o for o in originals if not (o.decided_on < as_of or o.overdue(as_of))]
-                             + held_by_a_freeze)
+    scale = smoothing_claims(on_time_fell_due, late_by_now, not_yet_due)
     return DebtorFeatures(
         debtor=debtor,
         as_of=as_of,

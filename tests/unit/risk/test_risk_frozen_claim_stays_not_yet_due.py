@@ -60,6 +60,40 @@ def test_a_bound_part_of_a_split_claim_stays_among_the_claims_not_yet_due():
     assert f.smoothing_claims.clean_record == pytest.approx(claim_weight(part))
 
 
+
+def split_claim_frozen_whole(*, part_lifted_on=None):
+    """Claim R of 400,000 yuan split into R.1 and R.2 of 200,000 each, an order recorded on each before the due
+    date; R.2's lifted on ``part_lifted_on``, R.1's never."""
+    half = LARGE // 2
+    events = [ev("R", "registered", date(2026, 1, 4), DUE, face=LARGE),
+              ev("R", "confirmed", date(2026, 1, 5), DUE, face=LARGE)]
+    for rid in ("R.1", "R.2"):
+        events += [ev(rid, "registered", date(2026, 1, 20), DUE, face=half, holder=rid, parent="R"),
+                   ev(rid, "confirmed", date(2026, 1, 20), DUE, face=half, holder=rid, parent="R"),
+                   ev(rid, "frozen", date(2026, 2, 1), DUE, face=half, holder=rid, parent="R")]
+    if part_lifted_on:
+        events.append(ev("R.2", "unfrozen", part_lifted_on, DUE, face=half, holder="R.2", parent="R"))
+    return events
+
+
+@pytest.mark.parametrize("lifted_on, as_of", [
+    (date(2026, 3, 12), date(2026, 3, 12)),   # lifted on the as-of date (a Thursday): R.2 is to be paid by then
+    (date(2026, 3, 14), date(2026, 3, 16)),   # lifted on a Saturday: R.2 is to be paid by the Monday
+])
+def test_a_split_claim_whose_part_is_still_to_be_paid_is_still_to_fall_due_whole(lifted_on, as_of):
+    """R.1 bound still and R.2 still to be paid by a day not yet over: nothing of R has fallen due, so R stays
+    among the claims not yet due at its face, as the day before and as the same record with it still to fall
+    due. Taken as two claims of half its face, it smoothed a clean record with a smaller claim, and an order
+    lifted on one part scored the debtor safer while nothing of the claim had been paid."""
+    record = six_claims_paid_on_time()
+    lifted = features(record + split_claim_frozen_whole(part_lifted_on=lifted_on), as_of)
+    bound = features(record + split_claim_frozen_whole(), as_of)
+    still_to_fall_due = features(record + large_claim(as_of + timedelta(days=30)), as_of)
+    assert lifted.parts_fell_due_frozen == ["R.1"] and bound.fell_due_frozen == ["R"]
+    assert lifted.smoothing_claims == bound.smoothing_claims == still_to_fall_due.smoothing_claims
+    assert lifted.model_inputs() == still_to_fall_due.model_inputs()
+
+
 face = st.one_of(st.integers(1, 10**12), st.sampled_from([1, 100_000, LARGE, 10**12]))
 # a claim of the record: due this many days before the as-of date, of this face, paid this many days after its due
 # date (0: on it) or not at all
