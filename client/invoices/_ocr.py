@@ -174,22 +174,24 @@ _HOCR_CHOICE = re.compile(r"x_confs [\d.]+'>([^<]*)</span>")
 
 def hocr_choices(hocr: str) -> dict[Box, tuple[str, ...]]:
     """Each word of tesseract's hOCR (``lstm_choice_mode=2``) by its box: for each of its characters, the
-    characters tesseract weighed there. A group of choices that are all blank (a space weighed before the word)
-    stands for no character; a word whose groups, so counted, are not one for each of its characters, or two
-    words with one box, give none."""
+    characters tesseract weighed there. Each group of choices begins with the one tesseract chose: a group that
+    begins with a blank (a space weighed before the word) stands for no character, and a character whose group
+    begins with another character has none ("": on Chinese text tesseract often gives groups that are no
+    character's, ``社会`` as ``全 守 玫`` and ``人 客 和``, each chosen at 0.97). A word whose groups, so counted,
+    are not one for each of its characters, or two words with one box, give none."""
     found: dict[Box, tuple[str, ...]] = {}
     seen = set()
     for word in _HOCR_WORD.finditer(hocr):
         box = tuple(int(v) for v in word.group(1, 2, 3, 4))
         body = word.group(5)
         text = html.unescape(body.split("<", 1)[0]).strip()
-        groups = ["".join(html.unescape(c).strip() for c in _HOCR_CHOICE.findall(group))
+        groups = [[html.unescape(c).strip() for c in _HOCR_CHOICE.findall(group)]
                   for group in _HOCR_GROUP.findall(body)]
-        groups = [g for g in groups if g]
+        groups = [g for g in groups if g and g[0]]
         if box in seen:
             found.pop(box, None)
         elif text and len(groups) == len(text):
-            found[box] = tuple(groups)
+            found[box] = tuple("".join(g) if g[0] == char else "" for char, g in zip(text, groups))
         seen.add(box)
     return found
 

@@ -15,7 +15,9 @@ from .test_scan import NEW_CORPUS, NEW_SCALE, VARIANTS, needs_font
 from .test_scan_name_by_character import _sure
 
 # tesseract 5.3's hOCR with lstm_choice_mode=2, cut down: a word of two characters, one of one character whose choices
-# begin with a blank group (a space weighed before it), and one whose groups are fewer than its characters
+# begin with a blank group (a space weighed before it), and one whose groups are fewer than its characters; then
+# 设备, whose first group is chosen as 和 (no character of the word: 设 has none of its own), 社会, whose groups are
+# chosen as 全 and 人, each at 0.97, and R&D, whose first group is a space weighed before it, with other choices
 HOCR = """<span class='ocr_line' id='line_1_1' title="bbox 197 488 900 529">
  <span class='ocrx_word' id='word_1_1' title='bbox 228 488 268 529; x_wconf 66'>压条
   <span class='ocrx_cinfo' id='lstm_choices_1_1_1'>
@@ -37,12 +39,51 @@ HOCR = """<span class='ocr_line' id='line_1_1' title="bbox 197 488 900 529">
   <span class='ocrx_cinfo' id='lstm_choices_1_3_1'>
    <span class='ocrx_cinfo' id='choice_1_3_1' title='x_confs 0'>业</span></span>
  </span>
+ <span class='ocrx_word' id='word_1_8' title='bbox 117 108 178 144; x_wconf 95'>设备
+  <span class='ocrx_cinfo' id='lstm_choices_1_8_1'>
+   <span class='ocrx_cinfo' id='choice_1_8_1' title='x_confs 93.972557'>和</span>
+   <span class='ocrx_cinfo' id='choice_1_8_2' title='x_confs 0'>认</span></span>
+  <span class='ocrx_cinfo' id='lstm_choices_1_8_2'>
+   <span class='ocrx_cinfo' id='choice_1_8_7' title='x_confs 93.570404'>备</span>
+   <span class='ocrx_cinfo' id='choice_1_8_8' title='x_confs 0'>训</span></span>
+ </span>
+ <span class='ocrx_word' id='word_1_40' title='bbox 460 376 534 413; x_wconf 96'>社会
+  <span class='ocrx_cinfo' id='lstm_choices_1_40_1'>
+   <span class='ocrx_cinfo' id='choice_1_40_1' title='x_confs 97.341805'>全</span>
+   <span class='ocrx_cinfo' id='choice_1_40_2' title='x_confs 0'>守</span></span>
+  <span class='ocrx_cinfo' id='lstm_choices_1_40_2'>
+   <span class='ocrx_cinfo' id='choice_1_40_5' title='x_confs 96.642891'>人</span>
+   <span class='ocrx_cinfo' id='choice_1_40_6' title='x_confs 0'>客</span></span>
+ </span>
+ <span class='ocrx_word' id='word_1_41' title='bbox 155 31 228 59; x_wconf 95'>R&amp;D
+  <span class='ocrx_cinfo' id='lstm_choices_1_41_1'>
+   <span class='ocrx_cinfo' id='choice_1_41_1' title='x_confs 92.149338'> </span>
+   <span class='ocrx_cinfo' id='choice_1_41_2' title='x_confs 0'>_</span></span>
+  <span class='ocrx_cinfo' id='lstm_choices_1_41_2'>
+   <span class='ocrx_cinfo' id='choice_1_41_5' title='x_confs 94.217285'>R</span></span>
+  <span class='ocrx_cinfo' id='lstm_choices_1_41_3'>
+   <span class='ocrx_cinfo' id='choice_1_41_8' title='x_confs 93.291756'>&amp;</span>
+   <span class='ocrx_cinfo' id='choice_1_41_9' title='x_confs 0'>8</span></span>
+  <span class='ocrx_cinfo' id='lstm_choices_1_41_4'>
+   <span class='ocrx_cinfo' id='choice_1_41_14' title='x_confs 94.77269'>D</span></span>
+ </span>
 </span>
 </p>"""
 
 
 def test_each_character_of_a_word_has_the_characters_weighed_there():
-    assert hocr_choices(HOCR) == {(228, 488, 268, 529): ("压丰", "条泵<"), (300, 490, 330, 529): ("5S",)}
+    assert hocr_choices(HOCR) == {(228, 488, 268, 529): ("压丰", "条泵<"), (300, 490, 330, 529): ("5S",),
+                                  (117, 108, 178, 144): ("", "备训"), (460, 376, 534, 413): ("", ""),
+                                  (155, 31, 228, 59): ("R", "&8", "D")}
+
+
+def test_a_group_tesseract_chose_as_another_character_gives_a_character_no_alternatives():
+    # where the crop read 和 for 设, the page pass's surer 设 is taken: the group chosen as 和 is no character's
+    page, crop = "*机械设备*液压泵", "*机械和备*液压泵"
+    reading, taken = surer_characters(Reading(crop, 0.0, _sure(crop, 0.93, 和=0.05)), page, _sure(page, 0.9),
+                                      ("*", "机", "械", *hocr_choices(HOCR)[117, 108, 178, 144],
+                                       "*", "液", "压", "泵"))
+    assert (reading.text, taken) == (page, [("和", "设")])
 
 
 def test_a_character_the_page_pass_weighed_as_the_crop_read_it_is_not_taken_from_the_page_pass():
