@@ -31,9 +31,16 @@ class FiniteFloatRange(click.FloatRange):
     def convert(self, value: Any, param, ctx) -> float:
         if isinstance(value, str) and (problem := ascii_digits_problem(value, "numbers", "60")) is not None:
             self.fail(problem, param, ctx)
+        unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
+        try:
+            as_float = click.FLOAT.convert(value, param, ctx)
+        except click.BadParameter:
+            # click's "is not a valid float." says neither what a number looks like nor that "12,5" is read with
+            # a point, not a comma, before its decimals
+            self.fail(f"{value!r} is not a number: give a number of {unit} in digits, with a point before any "
+                      f"decimals, e.g. 30 or 2.5", param, ctx)
         # finite first: against a range with a maximum, ``inf`` would read as merely out of range
-        if not math.isfinite(click.FLOAT.convert(value, param, ctx)):
-            unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
+        if not math.isfinite(as_float):
             self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
         try:
             number = super().convert(value, param, ctx)
