@@ -92,8 +92,8 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
     and a file of another name holding no PEM block, is passed over, as Fabric passes it over. A file of any name
     whose first PEM block is of another kind (a PRIVATE KEY saved as ``key``), which configtxgen would write into
     the channel config, since it keeps every file holding a PEM block whatever its kind, a file of ``kind`` that
-    holds a private key after it (crypto.holds_private_key), which it would write whole, and a ``*.pem`` file
-    holding no PEM block (DER bytes), which it would pass over, are refused, naming them."""
+    also holds a private key, before or after its blocks (crypto.holds_private_key), which it would write whole,
+    and a ``*.pem`` file holding no PEM block (DER bytes), which it would pass over, are refused, naming them."""
     if not folder.is_dir():
         return []
     found = []
@@ -107,10 +107,10 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
                                f"{folder}") from None
         first = _first_pem_type(data)
         if first == kind and holds_private_key(data):
-            raise NetworkError(f"{path} holds a private key after its {kind}: configtxgen writes the whole file into "
-                               f"the channel config, which every org of the channel reads, not its first PEM block "
-                               f"alone. Keep the {kind} alone in {path.name} and the key in a file of its own, "
-                               f"outside {folder}")
+            raise NetworkError(f"{path} holds a private key besides its {kind}: configtxgen writes the whole file "
+                               f"into the channel config, which every org of the channel reads, not its first PEM "
+                               f"block alone. Keep only the {kind} blocks in {path.name} and the key in a file of its "
+                               f"own, outside {folder}")
         if first == kind:
             found.append(data)
         elif first is not None:

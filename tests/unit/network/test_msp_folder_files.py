@@ -89,22 +89,28 @@ def test_a_file_of_any_name_whose_first_pem_block_is_of_another_kind_is_refused_
     assert ("a private key there would reach every org of the channel" in str(refused.value)) == (content == "key")
 
 
-@pytest.mark.parametrize("where, name, encoding", [
-    ("cacerts", "ca.pem", Encoding.PEM), ("tlscacerts", "tlsca.crt", Encoding.DER), ("crls", "ca.crl", Encoding.PEM),
+@pytest.mark.parametrize("where, name, encoding, key_first", [
+    ("cacerts", "ca.pem", Encoding.PEM, False), ("tlscacerts", "tlsca.crt", Encoding.DER, False),
+    ("crls", "ca.crl", Encoding.PEM, False),
+    # pem.Decode skips what lies before the first BEGIN line: the certificate is still the file's first PEM block
+    ("cacerts", "ca.pem", Encoding.DER, True),
 ])
-def test_a_file_holding_a_private_key_after_its_first_pem_block_is_refused_naming_it(msp, where, name, encoding):
-    # configtxgen writes the whole file into the channel config, not its first block alone: the CA's key saved after
+def test_a_file_holding_a_private_key_besides_its_pem_blocks_is_refused_naming_it(msp, where, name, encoding,
+                                                                                   key_first):
+    # configtxgen writes the whole file into the channel config, not its first block alone: the CA's key saved with
     # its certificate would reach every org
     folder, key, ca, listing = msp
     first = listing if where == "crls" else ca
     (folder / where).mkdir(exist_ok=True)
     planted = folder / where / name
-    planted.write_bytes(first.public_bytes(Encoding.PEM) + key.private_bytes(encoding, PrivateFormat.PKCS8,
-                                                                             NoEncryption()))
+    blocks = [first.public_bytes(Encoding.PEM), key.private_bytes(encoding, PrivateFormat.PKCS8, NoEncryption())]
+    planted.write_bytes(b"\n".join(reversed(blocks)) if key_first else b"".join(blocks))
     with pytest.raises(NetworkError) as refused:
         fabric_msp_config("BankMSP", folder)
-    assert str(refused.value).startswith(f"{planted} holds a private key after its ")
-    assert str(refused.value).endswith(f"and the key in a file of its own, outside {folder / where}")
+    kind = "X509 CRL" if where == "crls" else "CERTIFICATE"
+    assert str(refused.value).startswith(f"{planted} holds a private key besides its {kind}: ")
+    assert str(refused.value).endswith(f"Keep only the {kind} blocks in {name} and the key in a file of its own, "
+                                       f"outside {folder / where}")
 
 
 @pytest.mark.parametrize("edit", [
