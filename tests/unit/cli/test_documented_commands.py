@@ -356,7 +356,7 @@ def test_lines_are_found_with_their_file_and_line():
     ("recfin network up --json=yes", "does not take a value"),
     ("recfin org add bank2 --role banker", "'banker' is not a role"),
     ("recfin org add bank2 --role bank|lender", "'lender' is not a role"),
-    ("recfin bench --rate fast", "not a valid float"),
+    ("recfin bench --rate fast", "'fast' is not a number: give a number of operations per second"),
     ("recfin network tune --<option> 5", "No such option"),
     ("recfin network up [--timeuot 60]", "No such option"),
     ("recfin finance quote R --face --due 2026-01-01", "--face is given no value"),
