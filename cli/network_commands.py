@@ -20,7 +20,7 @@ from network.namespace_defaults import DEFAULT_PREFIX, DEFAULT_SUBNET, PREFIX_RE
 from network.supervisor import log_hint, unrecorded_under
 from network.tools import Tools
 
-from .options import PathType, ReadWhenShown, WholeNumberRange, timeout_option
+from .options import OutputFileType, PathType, ReadWhenShown, WholeNumberRange, timeout_option
 from .output import as_typed, emit, emit_report, file_refused, one_line, progress, reports_errors
 
 if TYPE_CHECKING:
@@ -515,7 +515,7 @@ def _compose_file() -> Path:
               cls=ReadWhenShown,
               help=lambda: f"Write {_compose_file().name} at the top of the repository instead of printing it "
                            f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
-@click.option("--output", type=PathType(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", type=OutputFileType(path_type=Path, checked_before_replacing=True), default=None,
               help="With --write: write this file instead (a file there that `compose --write` did not write "
                    "is refused, not written over).")
 @reports_errors
@@ -843,7 +843,7 @@ def _an_archive_file(_ctx: click.Context, _param: click.Parameter, out: str) -> 
 
 @network.command("backup")
 @topology_option
-@click.argument("out", type=PathType(dir_okay=False), callback=_an_archive_file)
+@click.argument("out", type=OutputFileType(), callback=_an_archive_file)
 @data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
 @click.option("--for-org", "org_name", metavar="ORG", default=None,
               help="Only this org's part (name or MSP ID): its crypto/, nodes, chaincode servers' folders and profile, "

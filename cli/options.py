@@ -513,6 +513,25 @@ class PathType(click.Path):
             self.fail(f"{shown} is {too_large(max_bytes)}{f' {advice}' if advice else ''}", param, ctx)
 
 
+class OutputFileType(PathType):
+    """A file a command writes, replacing it whole (a temporary file beside it, renamed into place): writing needs
+    its folder writable, not the file readable, so click.Path's "is not readable" is not said of it. Where the
+    command reads a file already there to tell whether it may be written over (``checked_before_replacing``), one
+    this user cannot read is refused saying so, and what to do, before anything runs."""
+
+    def __init__(self, *args: Any, checked_before_replacing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, dir_okay=False, readable=False, **kwargs)
+        self.checked_before_replacing = checked_before_replacing
+
+    def convert(self, value: Any, param, ctx) -> Any:
+        path = super().convert(value, param, ctx)
+        if self.checked_before_replacing and os.path.isfile(path) and not os.access(path, os.R_OK):
+            self.fail(f"cannot write {on_one_line(os.fsdecode(path))}: a file is there that this user cannot read, "
+                      "so whether it may be written over cannot be told; nothing was written: give a new file, or "
+                      "make that one readable (chmod u+r) or move it away", param, ctx)
+        return path
+
+
 def holiday_calendar_option() -> Callable:
     """``--holiday-calendar FILE`` (or the file ``RECFIN_HOLIDAY_CALENDAR`` names; the option wins) of every command
     that scores a debtor: the years its calendar file adds to the built-in working-day table count from here on. It

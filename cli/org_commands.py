@@ -16,7 +16,7 @@ from network.errors import NetworkError, shell_word, shell_words
 from . import connection
 from .network_commands import topology_option
 from .host_commands import default_install_root
-from .options import PathType, ROLE_HELP, ReadWhenShown, RoleType, timeout_option
+from .options import OutputFileType, PathType, ROLE_HELP, ReadWhenShown, RoleType, timeout_option
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
 
@@ -59,7 +59,7 @@ def _plan_options(fn, timeout=timeout_option("Seconds to wait for each node or s
                            "`peer channel fetch config`) instead of fetching the channel's.")(fn)
     fn = click.option("--no-sign", is_flag=True,
                       help="With --update-out: write the update unsigned (each org admin signs on its own host).")(fn)
-    fn = click.option("--update-out", type=PathType(dir_okay=False, path_type=Path), default=None,
+    fn = click.option("--update-out", type=OutputFileType(path_type=Path, checked_before_replacing=True), default=None,
                       help="Compute and sign the update, write it to this file for the other org admins "
                            "(`recfin org sign`, or `peer channel signconfigtx` for an org whose MSP is SHA2: "
                            "it signs over SHA-256 whatever the channel config says) and stop: nothing "

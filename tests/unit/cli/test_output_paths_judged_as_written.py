@@ -1,0 +1,60 @@
+"""A path a command writes is judged by whether the file can be written or replaced there, not by whether it can be
+read: click.Path's "is not readable" refused `network backup OUT --replace` over a file this user may not read,
+which is renamed over, never read. Where the command reads the file there to tell whether it may write over it
+(`network compose --output`, `org add|remove --update-out`), one that cannot be read is refused saying that."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from .test_help_examples import ALL, tree
+
+COMMANDS = dict(ALL)
+
+
+@pytest.fixture
+def unreadable(tmp_path, monkeypatch):
+    """A file there that this user cannot read (faked: root reads every file, whatever its mode)."""
+    path = tmp_path / "out.file "   # ends in a space: named quoted, as every message names such a path
+    path.write_bytes(b"kept")
+    real_access = os.access
+
+    def access(target, mode, *args, **kwargs):
+        if mode & os.R_OK and os.fsdecode(target) == str(path):
+            return False
+        return real_access(target, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    return path
+
+
+def run(monkeypatch, path, line):
+    ran = []
+    monkeypatch.setattr(COMMANDS[path], "callback", lambda *_, **__: ran.append(path))
+    return CliRunner().invoke(tree(), [*path, *line]), ran
+
+
+def test_a_backup_written_over_a_file_this_user_cannot_read_is_not_refused_for_reading(monkeypatch, unreadable):
+    result, ran = run(monkeypatch, ("network", "backup"), [str(unreadable), "--replace"])
+    assert "readable" not in result.output
+    assert result.exit_code == 0, result.output
+    assert ran == [("network", "backup")]
+
+
+@pytest.mark.parametrize("path, line", [
+    (("network", "compose"), ["--write", "--output"]),
+    (("org", "add"), ["bank2", "--role", "bank", "--update-out"]),
+    (("org", "remove"), ["bank2", "--update-out"]),
+])
+def test_an_output_checked_before_it_is_replaced_that_cannot_be_read_says_so_and_what_to_do(monkeypatch, unreadable,
+                                                                                            path, line):
+    result, ran = run(monkeypatch, path, [*line, str(unreadable)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {str(unreadable)!r}: a file is there that this user cannot read, so whether it may be " \
+           "written over cannot be told; nothing was written: give a new file, or make that one readable (chmod u+r) " \
+           "or move it away" in result.output
+    assert "is not readable" not in result.output
+    assert ran == []
