@@ -36,7 +36,7 @@ import click
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.invoice_limits import (DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_CREDIT_AGE_DAYS, DEFAULT_MIN_CONFIDENCE,
                                    TAX_DEVICE_TAX_TOLERANCE_FEN)
-from client.money import plain_yuan
+from client.money import MAX_FEN, AboveCap, plain_yuan, to_fen
 from network.errors import NetworkError, shell_word
 
 from . import connection
@@ -182,6 +182,17 @@ _REGISTER_TOLERANCE = click.option(
     "--tolerance-fen", type=WholeNumberRange(min=0, max=TAX_DEVICE_TAX_TOLERANCE_FEN), default=None, metavar="FEN",
     help=_TOLERANCE_HELP.format(limit=f", 0 to {TAX_DEVICE_TAX_TOLERANCE_FEN} (the tax-control device's rule: a "
                                       "figure further off is wrong, not rounded)"))
+
+def _within_the_amount_cap(_ctx: click.Context, _param: click.Parameter, fen: int) -> int:
+    """--total-tolerance-fen held to the cap of the amounts the ledger takes (``to_fen``'s): no two of them differ by
+    more, so a tolerance as wide already lets every total through, and a wider one (40 digits) is a typo, printed
+    in full in every line that names the tolerance."""
+    try:
+        return to_fen(fen)
+    except AboveCap as exc:
+        raise click.BadParameter(f"{exc} (no two amounts the ledger takes differ by more, so a tolerance up to the "
+                                 "cap already lets every total through)") from None
+
 
 _PART_OF_DELIVERY = click.option(
     "--part-of-delivery", is_flag=True,
@@ -436,9 +447,11 @@ _EXPORT_FILE = PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=_m
               help="unit price difference allowed, as a fraction of the PO price")
 @click.option("--quantity-tolerance", default="0", show_default=True, type=_FRACTION,
               help="quantity difference allowed, as a fraction")
-@click.option("--total-tolerance-fen", type=WholeNumberRange(min=0), default=100, show_default=True,
-              help="difference allowed between the invoice amount and the PO value, and between the sum of the "
-                   "invoice's lines and its total amount, in fen")
+@click.option("--total-tolerance-fen", type=WholeNumberRange(min=0), callback=_within_the_amount_cap, default=100,
+              show_default=True,
+              help=f"difference allowed between the invoice amount and the PO value, and between the sum of the "
+                   f"invoice's lines and its total amount, in fen, at most {MAX_FEN} (the cap of the amounts the "
+                   f"ledger takes)")
 @_PART_OF_DELIVERY
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance: Decimal,
