@@ -26,6 +26,8 @@ itself what it makes of a malformed one.
       refused unless ``minimal_length=False``, for a reader that follows a decoder taking them (OpenSSL's).
   ``PAST_THE_END``
       content running past ``limit``; the error's ``length`` and ``available`` say by how much.
+
+:func:`oid_dotted` writes an OBJECT IDENTIFIER's content octets as dotted text; its caller checks them first.
 """
 
 from __future__ import annotations
@@ -92,3 +94,16 @@ def der_element(data: bytes, offset: int = 0, limit: int | None = None, *,
     if start + length > limit:
         raise DerError(DerProblem.PAST_THE_END, offset, length, limit - start)
     return DerElement(tag, start, start + length)
+
+
+def oid_dotted(content: bytes) -> str:
+    """An OBJECT IDENTIFIER's content octets (not empty, the last one ending an arc) as dotted text: 1.3.6.1.5.5.7.3.1
+    for 2b 06 01 05 05 07 03 01."""
+    arcs, value = [], 0
+    for octet in content:
+        value = value << 7 | octet & 0x7F
+        if not octet & 0x80:
+            arcs.append(value)
+            value = 0
+    first = min(arcs[0] // 40, 2)  # the first octets carry two arcs: 40 * first + second
+    return ".".join(map(str, [first, arcs[0] - 40 * first, *arcs[1:]]))

@@ -78,7 +78,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from client.atomic_file import FOLDER_MODE, PRIVATE_FOLDER_MODE, make_folders, write_atomically
-from client.der import SEQUENCE, DerError, der_element
+from client.der import SEQUENCE, DerElement, DerError, der_element, oid_dotted
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import fabric_certificate
@@ -262,11 +262,12 @@ _PKCS12_START = re.compile(rb"\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\
 _INTEGER, _OCTET_STRING = 0x02, 0x04
 # Where a DER element that may be a private key opens, at any offset (all but its tag a lookahead, so that openings
 # inside one another are each found): a SEQUENCE of 24 content octets or more (no key has fewer: the shortest, an EC
-# key of a 112-bit curve in SEC1 without its public key, has 28; an Ed25519 key in PKCS#8 has 46) whose first element
-# is the version INTEGER 0 or 1 followed by an INTEGER (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's
-# AlgorithmIdentifier), or is a SEQUENCE opening with an OBJECT IDENTIFIER (an encrypted PKCS#8's
-# AlgorithmIdentifier); _key_shaped looks past the AlgorithmIdentifier. A certificate does not open so (its first
-# element opens with a tag [0] or an INTEGER), nor does a CRL (with an INTEGER or a SEQUENCE).
+# key of a 112-bit curve in SEC1 without its public key, has 28, one less for each leading zero octet of its secret
+# a writer leaves out; an Ed25519 key in PKCS#8 has 46) whose first element is the version INTEGER 0 or 1 followed
+# by an INTEGER (PKCS#1, DSA), an OCTET STRING (SEC1) or a SEQUENCE (PKCS#8's AlgorithmIdentifier), or is a
+# SEQUENCE opening with an OBJECT IDENTIFIER (an encrypted PKCS#8's AlgorithmIdentifier); _key_shaped looks past the
+# AlgorithmIdentifier. A certificate does not open so (its first element opens with a tag [0] or an INTEGER), nor
+# does a CRL (with an INTEGER or a SEQUENCE).
 _KEY_OPENING = re.compile(rb"\x30(?=(?:[\x18-\x7f]|\x81[\x18-\xff]|\x82..|\x83...|\x84....)"
                           rb"(?:\x02\x01[\x00\x01][\x02\x04\x30]"
                           rb"|\x30(?:[\x00-\x7f]|\x81.|\x82..|\x83...|\x84....)\x06))", re.DOTALL)
@@ -299,7 +300,8 @@ def holds_private_key(data: bytes) -> bool:
     PKCS#12 file, a key in DER or a PKCS#12 file anywhere in the file or in such base64, at any offset, whatever
     comes before or after it (a certificate's PEM with its key's DER appended, any other bytes, padding). A key
     asking for a password counts: it is still the key; so does one of an algorithm this build cannot use, one whose
-    secret the loader cannot set up, and one cut short (its secret may be whole).
+    secret the loader cannot set up, an EC key whose secret was written without its leading zero octets, and one
+    cut short (its secret may be whole).
 
     Time grows with the length of the file: each offset is matched once against a key's opening (_KEY_OPENING),
     and only the elements whose first inner elements are a key's (_key_shaped) are given to the key loader. Fail
@@ -394,8 +396,50 @@ def _der_private_key(der: bytes) -> bool:
     except InternalError:   # an algorithm OpenSSL knows, with a secret it cannot set up (an Ed448 key's of 32 octets)
         return True
     except ValueError:
-        return False
+        return _ec_secret_cut_short(der)
     return True
+
+
+_EC_PUBLIC_KEY = bytes.fromhex("2a8648ce3d0201")     # id-ecPublicKey, a PKCS#8 EC key's algorithm
+_EC_PARAMETERS = 0xA0
+
+
+def _ec_secret_cut_short(der: bytes) -> bool:
+    """Whether ``der`` is an EC key of a named curve, in SEC1 or in PKCS#8, whose secret is shorter than the curve's
+    order: written without its leading zero octets, as older OpenSSL and Bouncy Castle releases and other writers
+    wrote about one key in 256, which the loader refuses as too short. It is still the key."""
+    try:
+        outer, version, second = _sequence_opening(der)
+        curve = None
+        if second.tag == SEQUENCE:      # PKCS#8: AlgorithmIdentifier { id-ecPublicKey, namedCurve }, then SEC1
+            algorithm = der_element(der, second.start, second.end, minimal_length=False)
+            named = der_element(der, algorithm.end, second.end, minimal_length=False)
+            wrapped = der_element(der, second.end, outer.end, minimal_length=False)
+            if (der[algorithm.start:algorithm.end] != _EC_PUBLIC_KEY or named.tag != _OBJECT_IDENTIFIER
+                    or wrapped.tag != _OCTET_STRING):
+                return False
+            curve, der = der[named.start:named.end], der[wrapped.start:wrapped.end]
+            outer, version, second = _sequence_opening(der)
+        if der[version.start - 2:version.end] != b"\x02\x01\x01" or second.tag != _OCTET_STRING:
+            return False
+        if second.end < outer.end:      # SEC1's own parameters: [0] { namedCurve }
+            parameters = der_element(der, second.end, outer.end, minimal_length=False)
+            if parameters.tag == _EC_PARAMETERS:
+                named = der_element(der, parameters.start, parameters.end, minimal_length=False)
+                curve = der[named.start:named.end] if named.tag == _OBJECT_IDENTIFIER else None
+        if not curve or curve[-1] & 0x80:
+            return False
+        order_octets = (ec.get_curve_for_oid(ObjectIdentifier(oid_dotted(curve))).key_size + 7) // 8
+    except (DerError, LookupError, ValueError):
+        return False
+    return 0 < second.end - second.start < order_octets
+
+
+def _sequence_opening(der: bytes) -> tuple[DerElement, DerElement, DerElement]:
+    """The SEQUENCE that ``der`` opens with and its first two elements; DerError where there are none whole."""
+    outer = der_element(der, 0, minimal_length=False)
+    first = der_element(der, outer.start, outer.end, minimal_length=False)
+    return outer, first, der_element(der, first.end, outer.end, minimal_length=False)
 
 
 def holds_key_of(key_path: Path, cert: x509.Certificate) -> bool:

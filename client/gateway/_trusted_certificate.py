@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from ..der import DerError, DerProblem, der_element
+from ..der import DerError, DerProblem, der_element, oid_dotted
 from .extended_key_usages import purpose_names
 
 TRUSTED_CERTIFICATE_LABEL = "TRUSTED CERTIFICATE"
@@ -184,11 +184,4 @@ def _dotted(content: bytes, name: str) -> str:
     if any(octet == 0x80 and (at == 0 or not content[at - 1] & 0x80) for at, octet in enumerate(content)):
         raise ValueError(f"{where} holds an object identifier not in DER form (an arc padded with a leading 0x80 "
                          "octet)")
-    arcs, value = [], 0
-    for octet in content:
-        value = value << 7 | octet & 0x7F
-        if not octet & 0x80:
-            arcs.append(value)
-            value = 0
-    first = min(arcs[0] // 40, 2)  # the first octets carry two arcs: 40 * first + second
-    return ".".join(map(str, [first, arcs[0] - 40 * first, *arcs[1:]]))
+    return oid_dotted(content)

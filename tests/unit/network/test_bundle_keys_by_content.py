@@ -131,6 +131,17 @@ PUBLIC = {
 KEYS |= {       # a digest's shape hides no key: one inside it is found where it lies
     "der-key-as-a-digests-value": _der(0x30, SHA256_DIGEST[2:17], _der(0x04, KEYS["ec-pkcs8-der"])),
 }
+# a P-256 secret written without its leading zero octet (31 octets), as older writers wrote one key in 256: the
+# loader refuses it as too short, and it is still the key
+P256, EC_PUBLIC_KEY = bytes.fromhex("2a8648ce3d030107"), bytes.fromhex("2a8648ce3d0201")
+SHORT_SECRET = _der(0x04, bytes(range(1, 32)))
+KEYS |= {
+    "p256-sec1-der-whose-secret-lost-its-leading-zero": b"text\n" + _der(0x30, b"\x02\x01\x01", SHORT_SECRET, _der(
+        0xA0, _der(0x06, P256))),
+    "p256-pkcs8-der-whose-secret-lost-its-leading-zero": _der(
+        0x30, b"\x02\x01\x00", _der(0x30, _der(0x06, EC_PUBLIC_KEY), _der(0x06, P256)),
+        _der(0x04, _der(0x30, b"\x02\x01\x01", SHORT_SECRET))),
+}
 PUBLIC |= {
     "certificate-der": CERT.public_bytes(DER),
     "public-key-der": EC_KEY.public_key().public_bytes(DER, serialization.PublicFormat.SubjectPublicKeyInfo),
