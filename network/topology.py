@@ -18,6 +18,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       model_serializer, model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
+from client.user_files import on_one_line
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
 
 from .errors import NodeNotFoundError, TopologyError
@@ -874,14 +875,18 @@ def load(path: str | Path | None = None) -> Topology:
     (org_name_too_long) or ends in a hyphen (org_name_ends_in_hyphen): the file is where its orgs' names come
     in."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
-    data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{path.name}: {problem}"),
-                             cannot_read=lambda exc: TopologyError(f"cannot read topology {path}: {exc.strerror}"),
+    # quoted with escapes where an edge space or a line break would hide it, as every message names a path: the
+    # error line is trimmed, and ' topology.yaml' was named 'topology.yaml', a file of another name
+    name = on_one_line(path.name)
+    data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{name}: {problem}"),
+                             cannot_read=lambda exc: TopologyError(
+                                 f"cannot read topology {on_one_line(str(path))}: {exc.strerror}"),
                              hint="copy network/topology.yaml and edit that")
-    topology = parse(data, path.name)
+    topology = parse(data, name)
     if clash := org_identifier_clash((o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]):
-        raise TopologyError(f"{path.name}: {clash}: give one of them another name or MSP ID")
+        raise TopologyError(f"{name}: {clash}: give one of them another name or MSP ID")
     named = [("orderer_org", topology.orderer_org), *((f"orgs[{i}]", o) for i, o in enumerate(topology.orgs))]
-    refused = [f"{path.name}: {where}.name: {problem}: {what_to_do}" for where, org in named
+    refused = [f"{name}: {where}.name: {problem}: {what_to_do}" for where, org in named
                for check, what_to_do in ((org_name_too_long, "give it a shorter name"),
                                          (org_name_ends_in_hyphen, "drop the hyphen"))
                if (problem := check(org.name))]
