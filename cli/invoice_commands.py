@@ -41,7 +41,7 @@ from network.errors import NetworkError, shell_word
 
 from . import connection
 from .amounts import money
-from .options import DATE, FractionType, PathType, WholeNumberRange, business_today, credit_code_option
+from .options import DATE, FractionType, OutputFileType, PathType, WholeNumberRange, business_today, credit_code_option
 from .output import display_width, emit, on_one_line, one_line, paper_identity_text, read_json_file
 from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, exactly_once_naming_its_id,
@@ -545,7 +545,7 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
               help="read every invoice the file holds (a PDF of a month's invoices, two invoices on one page) and "
                    "print each, in the order printed (--json: a list); exit 0 only when every one is read with "
                    "nothing flagged")
-@click.option("--invoice-out", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--invoice-out", type=OutputFileType(path_type=Path),
               help="also write the invoice read as recfin invoice JSON (what verify, match and register read) to "
                    "this file, its flagged fields listed under \"unreviewed\": verify, match and register refuse "
                    "it until they are checked against the scan, corrected, and that entry deleted. With --each, one "

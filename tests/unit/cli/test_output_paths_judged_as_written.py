@@ -1,7 +1,8 @@
-"""A path a command writes is judged by whether the file can be written or replaced there, not by whether it can be
-read: click.Path's "is not readable" refused `network backup OUT --replace` over a file this user may not read,
-which is renamed over, never read. Where the command reads the file there to tell whether it may write over it
-(`network compose --output`, `org add|remove --update-out`), one that cannot be read is refused saying that."""
+"""A path a command writes is judged by whether the file can be written or replaced there, not by whether it can
+be read: click.Path's "is not readable" refused `network backup OUT --replace` (and `invoice read --invoice-out`)
+over a file this user may not read, which is renamed over, never read. Where the command reads the file there to
+tell whether it may write over it (`network compose --output`, `org add|remove --update-out`), one that cannot be
+read is refused saying that."""
 
 from __future__ import annotations
 
@@ -37,11 +38,16 @@ def run(monkeypatch, path, line):
     return CliRunner().invoke(tree(), [*path, *line]), ran
 
 
-def test_a_backup_written_over_a_file_this_user_cannot_read_is_not_refused_for_reading(monkeypatch, unreadable):
-    result, ran = run(monkeypatch, ("network", "backup"), [str(unreadable), "--replace"])
+@pytest.mark.parametrize("path, line", [
+    (("network", "backup"), ["--replace"]),
+    (("invoice", "read"), ["scan.png", "--replace", "--invoice-out"]),
+])
+def test_a_file_written_over_that_this_user_cannot_read_is_not_refused_for_reading(monkeypatch, unreadable, path,
+                                                                                   line):
+    result, ran = run(monkeypatch, path, [*line, str(unreadable)])
     assert "readable" not in result.output
     assert result.exit_code == 0, result.output
-    assert ran == [("network", "backup")]
+    assert ran == [path]
 
 
 @pytest.mark.parametrize("path, line", [
