@@ -183,6 +183,7 @@ _REGISTER_TOLERANCE = click.option(
     help=_TOLERANCE_HELP.format(limit=f", 0 to {TAX_DEVICE_TAX_TOLERANCE_FEN} (the tax-control device's rule: a "
                                       "figure further off is wrong, not rounded)"))
 
+
 def _within_the_amount_cap(_ctx: click.Context, _param: click.Parameter, fen: int) -> int:
     """--total-tolerance-fen held to the cap of the amounts the ledger takes (``to_fen``'s): no two of them differ by
     more, so a tolerance as wide already lets every total through, and a wider one (40 digits) is a typo, printed
