@@ -175,7 +175,7 @@ _HOCR_CHOICE = re.compile(r"x_confs [\d.]+'>([^<]*)</span>")
 def hocr_choices(hocr: str) -> dict[Box, tuple[str, ...]]:
     """Each word of tesseract's hOCR (``lstm_choice_mode=2``) by its box: for each of its characters, the
     characters tesseract weighed there. Each group of choices begins with the one tesseract chose: a group that
-    begins with a blank (a space weighed before the word) stands for no character, and a character whose group
+    begins with a blank (a space weighed beside the word) stands for no character, and a character whose group
     begins with another character has none ("": on Chinese text tesseract often gives groups that are no
     character's, ``社会`` as ``全 守 玫`` and ``人 客 和``, each chosen at 0.97). A word whose groups, so counted,
     are not one for each of its characters, or two words with one box, give none."""
