@@ -49,6 +49,17 @@ def _sign_as_option(fn):
                              "of the channel whose keys are in the data folder).")(fn)
 
 
+def _a_writable_update_file(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> Path | None:
+    """--update-out refused before the channel config is read or the update signed where no file can be written
+    there: the update file's writer makes a missing folder (a mistyped path's), and a file on the way failed only
+    once the update was signed."""
+    from client.atomic_file import check_output_file
+
+    if path is not None and (problem := check_output_file(path)) is not None:
+        raise click.BadParameter(f"cannot write the update to {as_typed(str(path))}: {problem}")
+    return path
+
+
 def _plan_options(fn, timeout=timeout_option("Seconds to wait for each node or signal.")):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")(fn)
     fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
@@ -60,11 +71,13 @@ def _plan_options(fn, timeout=timeout_option("Seconds to wait for each node or s
     fn = click.option("--no-sign", is_flag=True,
                       help="With --update-out: write the update unsigned (each org admin signs on its own host).")(fn)
     fn = click.option("--update-out", type=OutputFileType(path_type=Path, checked_before_replacing=True), default=None,
+                      callback=_a_writable_update_file,
                       help="Compute and sign the update, write it to this file for the other org admins "
                            "(`recfin org sign`, or `peer channel signconfigtx` for an org whose MSP is SHA2: "
                            "it signs over SHA-256 whatever the channel config says) and stop: nothing "
                            "submitted. A file there that holds no config update is refused, not written "
-                           "over.")(fn)
+                           "over; a path in a folder that is not there (it is not made) is refused before "
+                           "anything is signed.")(fn)
     fn = click.option("--dry-run", is_flag=True,
                       help="Compute, sign and check the config update, print it with the policy verdict "
                            "and, where the run would refuse to send it (its submitter's own signature, "
