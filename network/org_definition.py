@@ -86,14 +86,29 @@ def _first_pem_type(data: bytes) -> str | None:
     return None if decoded is None else decoded[0].label.decode("ascii", "replace")
 
 
+def _block_holding_a_key(data: bytes, kind: str) -> int | None:
+    """The number (from 1) of the first PEM block of ``kind`` whose decoded bytes hold a private key, counting the
+    blocks as Go's pem.Decode finds them one after another; None where no such block holds one (the key lies
+    outside them)."""
+    number, rest = 0, data
+    while (decoded := go_pem_decode(rest)) is not None:
+        block, body = decoded
+        number += 1
+        if block.label == kind.encode() and holds_private_key(body):
+            return number
+        rest = rest[block.end():]
+    return None
+
+
 def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
     """The files of an MSP subfolder as configtxgen reads them (Fabric's getPemMaterialFromDir): every regular file
     whose first PEM block is a ``kind`` ("CERTIFICATE", "X509 CRL"), whatever its name, in name order; a folder,
     and a file of another name holding no PEM block, is passed over, as Fabric passes it over. A file of any name
     whose first PEM block is of another kind (a PRIVATE KEY saved as ``key``), which configtxgen would write into
     the channel config, since it keeps every file holding a PEM block whatever its kind, a file of ``kind`` that
-    also holds a private key, before or after its blocks (crypto.holds_private_key), which it would write whole,
-    and a ``*.pem`` file holding no PEM block (DER bytes), which it would pass over, are refused, naming them."""
+    also holds a private key, before, between or after its blocks or inside one (crypto.holds_private_key), which
+    it would write whole, and a ``*.pem`` file holding no PEM block (DER bytes), which it would pass over, are
+    refused, naming them."""
     if not folder.is_dir():
         return []
     found = []
@@ -106,7 +121,13 @@ def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
             raise NetworkError(f"cannot read {path} ({exc.strerror or exc}): make it readable, or move it out of "
                                f"{folder}") from None
         first = _first_pem_type(data)
-        if first == kind and holds_private_key(data):
+        holding_a_key = first == kind and holds_private_key(data)
+        if holding_a_key and (number := _block_holding_a_key(data, kind)) is not None:
+            raise NetworkError(f"{path} holds a private key inside its PEM {kind} block {number}: configtxgen writes "
+                               f"the whole file into the channel config, which every org of the channel reads. Keep "
+                               f"only the {kind} in that block of {path.name} (or take the block out where it holds "
+                               f"none) and the key in a file of its own, outside {folder}")
+        if holding_a_key:
             raise NetworkError(f"{path} holds a private key besides its {kind}: configtxgen writes the whole file "
                                f"into the channel config, which every org of the channel reads, not its first PEM "
                                f"block alone. Keep only the {kind} blocks in {path.name} and the key in a file of its "

@@ -4,6 +4,7 @@ its name, a folder and a file of another name holding no PEM passed over, a file
 of another kind and a ``*.pem`` file holding no PEM block refused rather than written or passed over."""
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -111,6 +112,24 @@ def test_a_file_holding_a_private_key_besides_its_pem_blocks_is_refused_naming_i
     assert str(refused.value).startswith(f"{planted} holds a private key besides its {kind}: ")
     assert str(refused.value).endswith(f"Keep only the {kind} blocks in {name} and the key in a file of its own, "
                                        f"outside {folder / where}")
+
+
+@pytest.mark.parametrize("where, name", [("cacerts", "ca.pem"), ("crls", "ca.crl")])
+def test_a_private_key_inside_a_block_of_the_files_kind_is_refused_naming_that_block(msp, where, name):
+    # a key's base64 pasted between CERTIFICATE (or X509 CRL) lines of a chain: keeping only the file's blocks of
+    # that kind would keep the key, so the message says the key lies in one of them and to take it out
+    folder, key, ca, listing = msp
+    kind = "X509 CRL" if where == "crls" else "CERTIFICATE"
+    (folder / where).mkdir(exist_ok=True)
+    planted = folder / where / name
+    planted.write_bytes((listing if where == "crls" else ca).public_bytes(Encoding.PEM) + (
+        f"-----BEGIN {kind}-----\n".encode() + base64.encodebytes(key.private_bytes(
+            Encoding.DER, PrivateFormat.PKCS8, NoEncryption())) + f"-----END {kind}-----\n".encode()))
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    assert str(refused.value).startswith(f"{planted} holds a private key inside its PEM {kind} block 2: ")
+    assert str(refused.value).endswith(f"Keep only the {kind} in that block of {name} (or take the block out where "
+                                       f"it holds none) and the key in a file of its own, outside {folder / where}")
 
 
 @pytest.mark.parametrize("edit", [
