@@ -92,7 +92,7 @@ from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import code_problem, offset_identity_problem, paper_identity_problem
 from .model import DEFAULT_MIN_CONFIDENCE, Invoice, InvoiceLine, Party, UnreviewedField
-from .parse import refuse_gzip, refuse_ofd
+from .parse import DOWNLOAD_AGAIN, refuse_gzip, refuse_ofd
 
 # The largest scan file read. A page scanned at 300 dpi is a few MB as JPEG or a scanner's PDF, and a file is read
 # for at most MAX_OCR_PAGES pages, so a real scan stays far below this; the 1 GiB of any other file was read whole
@@ -696,11 +696,16 @@ def _pdf_reader(data: bytes, source: str):
             raise MalformedInput(source, None, PDF_PASSWORD_ENCRYPTION)
         return reader
     except (PdfReadError, ValueError, OSError) as exc:
-        raise MalformedInput(source, None, f"not a readable PDF: {exc}") from None
+        raise _damaged_pdf(source, "not a readable PDF", exc) from None
     except NotImplementedError as exc:   # pypdf decrypts only the standard (password) security handler
         if "encrypt" not in str(exc).lower():
-            raise MalformedInput(source, None, f"not a readable PDF: {exc}") from None
+            raise _damaged_pdf(source, "not a readable PDF", exc) from None
         raise MalformedInput(source, None, PDF_OTHER_ENCRYPTION) from None
+
+
+def _damaged_pdf(source: str, what: str, exc: Exception) -> MalformedInput:
+    """A PDF pypdf could not read, in pypdf's words and with what to do: it arrived damaged or cut short."""
+    return MalformedInput(source, None, f"{what}: {exc}; {DOWNLOAD_AGAIN}")
 
 
 def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE, *,
@@ -783,13 +788,13 @@ def _read_scans(path: str | Path, min_confidence: float, image_check: bool = Tru
         try:
             text, layer_lines = text_layer(reader.pages, contents)
         except Exception as exc:  # pypdf raises many types on damaged files
-            raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
+            raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
         if "发票号码" in text or "价税合计" in text:
             layers = _results(source, "text-layer", layer_lines, min_confidence)
             try:
                 verdict = layer_verdict(reader.pages, contents)
             except Exception as exc:  # pypdf raises many types on damaged files
-                raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
+                raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
             if verdict.scanned is not None:
                 return _checked_against_images(reader, source, layers, verdict.scanned, min_confidence, contents)
             if verdict.pictured:
