@@ -83,7 +83,9 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, None, f"the file begins with a second byte order mark (U+FEFF) after the one a "
                                            f"UTF-8 file may begin with, which would be read as part of its first "
                                            f"value; {_SAVE_AGAIN_AS_UTF8}")
-    is_json = stripped.startswith(("{", "["))
+    # told by its content, or by its name: a .json file holding null or a comment first is refused as the JSON it
+    # is meant to be, not for the CSV header it lacks
+    is_json = stripped.startswith(("{", "[")) or p.suffix.lower() == ".json"
     if not stripped:
         raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
     if is_json:
