@@ -56,7 +56,7 @@ from client import invoice_limits
 from client.business_dates import IsoDay, business_today
 from client.money import plain_yuan
 from client.shown import shown_value
-from client.user_files import UnreadableFile, on_one_line, read_user_text
+from client.user_files import UnreadableFile, on_one_line, read_user_bytes, user_text
 
 from .checks import normalise_name
 from .credit_code import check_tax_id
@@ -64,7 +64,7 @@ from .errors import MalformedInput, SourceUnavailable
 from .fingerprint import code_form_problem, code_problem, invoice_fingerprint, number_problem
 from .matching import _csv_row
 from .model import Finding, Invoice
-from .parse import parse_json
+from .parse import parse_json, refuse_gzip
 
 REFERENCE_DATA = Path(__file__).with_name("reference_data")
 INVOICE_ITSELF = "invoice"  # the name the invoice's own values go by in a Disagreement; no source may take it
@@ -216,7 +216,9 @@ class CreditBureau(Protocol):
 
 def _read(path: Path) -> str:
     try:
-        return read_user_text(path)
+        data = read_user_bytes(path)
+        refuse_gzip(data, str(path))   # else refused as not UTF-8, with advice to convert it from GBK
+        return user_text(path, data)
     except UnreadableFile as exc:
         raise MalformedInput(str(path), None, exc.problem) from None
 

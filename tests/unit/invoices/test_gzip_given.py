@@ -1,6 +1,6 @@
-"""A gzip-compressed file (an e-invoice or an ERP export sent as .gz) is refused as one, saying to decompress
-it: its bytes, valid text in no encoding, were refused as not UTF-8 with advice to save the file as UTF-8
-(iconv -f GBK), which does not help."""
+"""A gzip-compressed file (an e-invoice, an ERP export or a reference provider's file sent as .gz) is refused as
+one, saying to decompress it: its bytes, valid text in no encoding, were refused as not UTF-8 with advice to save
+the file as UTF-8 (iconv -f GBK), which does not help."""
 
 import gzip
 from pathlib import Path
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.invoice_commands import invoice as invoice_group
-from client.invoices import UnsupportedFormat, parse_invoice, read_invoice
+from client.invoices import (ReferenceBusinessRegistry, ReferenceCreditBureau, ReferenceTaxInvoiceVerifier,
+                             UnsupportedFormat, parse_invoice, read_invoice)
 from client.invoices.matching import read_goods_receipt, read_purchase_order
 
 from ..cli_errors import invoke
@@ -58,3 +59,14 @@ def test_invoice_match_of_a_compressed_order_or_receipt_says_to_decompress_it(tm
     assert result.exit_code == 2
     line = one_error_line(result)
     assert GZIP_ADVICE in line and str(given[option]) in line and "iconv" not in line
+
+
+@pytest.mark.parametrize("provider,name", [(ReferenceTaxInvoiceVerifier, "tax_invoices.json"),
+                                           (ReferenceBusinessRegistry, "business_registry.csv"),
+                                           (ReferenceCreditBureau, "credit_bureau.json")])
+def test_a_compressed_reference_file_is_refused_saying_to_decompress_it(tmp_path, provider, name):
+    path = tmp_path / f"{name}.gz"
+    path.write_bytes(gzip.compress((SAMPLES.parent / name).read_bytes()))
+    with pytest.raises(UnsupportedFormat) as refused:
+        provider(path)
+    assert str(refused.value) == f"{path}: {GZIP_ADVICE}"
