@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from client.atomic_file import refuse_special_target, write_atomically, written_path
+from client.atomic_file import check_output_file, refuse_special_target, write_atomically, written_path
 from client.hsm_defaults import DEFAULT_PIN_ENV, SOFTHSM2_LIBRARY
 from client.user_files import SpecialFile
 
@@ -28,7 +28,7 @@ from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, refuse_missing_user_folder, reports_ledger_errors,
     who_acts_options, with_options,
 )
-from .options import PathType, names_a_pin_variable
+from .options import OutputFileType, PathType, names_a_pin_variable
 from .output import as_typed, emit
 
 if TYPE_CHECKING:
@@ -406,14 +406,17 @@ def _common_name(_ctx, _param, common_name: str) -> str:
 
 def _refuse_an_existing_request(csr_file: Path) -> None:
     """Before a key is made: a file at --csr may be the only request for a key pair an earlier run left in the token,
-    which a new request in its place would leave with none (and the token with a key no certificate is asked for)."""
-    if not csr_file.parent.is_dir():
-        raise click.BadParameter(f"{as_typed(csr_file.parent)} is not a folder", param_hint="--csr")
+    which a new request in its place would leave with none (and the token with a key no certificate is asked for);
+    and a path no request can be written to (its folder missing or not writable, a file where a folder should be, a
+    name too long), which failed only once the key was made, then deleted again."""
     if os.path.lexists(csr_file):
         raise click.BadParameter(
             f"{as_typed(csr_file)} already exists: it may be the request for a key pair already in the token, which "
             "`recfin org user add ORG USER --csr` would issue the user's certificate for. Nothing was generated: "
             "give another --csr path for a new key pair", param_hint="--csr")
+    if (problem := check_output_file(csr_file)) is not None:
+        raise click.BadParameter(f"cannot write {as_typed(csr_file)}: {problem}; nothing was generated",
+                                 param_hint="--csr")
 
 
 @hsm.command("generate")
@@ -428,8 +431,9 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
 @click.option("--common-name", required=True, callback=_common_name,
               help="CN written in the request (1 to 64 characters), e.g. supplier6@supplier; informational: "
                    "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
-@click.option("--csr", "csr_file", type=PathType(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the PEM certificate request: a new file (an existing one is refused).")
+@click.option("--csr", "csr_file", type=OutputFileType(path_type=Path), required=True,
+              help="Where to write the PEM certificate request: a new file, in a folder that is there (an existing "
+                   "file, or a path no file can be written to, is refused before any key is made).")
 @_json
 @reports_ledger_errors
 def generate(library, token_label, pin_env, curve, key_label, common_name, csr_file, as_json) -> None:
@@ -443,7 +447,8 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     ORG/USER --token ...` has the user sign with this key. When the request cannot be made or
     written, the new key pair is deleted from the token again. A file already at --csr is refused
     before any key is made: it may be the request of a key pair an earlier run made, which a new
-    request in its place would leave in the token with none. For a user's key born in the token, in
+    request in its place would leave in the token with none; so is a path no file can be written
+    to (its folder missing or not writable, a name too long). For a user's key born in the token, in
     this order (the request the first command writes is the one the second reads):
 
     \b

@@ -886,7 +886,7 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
 @invoice.command("attest")
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
 @_as_option("a bank's", "bank/officer1")
-@click.option("--evidence", "evidence_file", type=PathType(dir_okay=False, path_type=str),
+@click.option("--evidence", "evidence_file", type=OutputFileType(path_type=str),
               callback=_evidence_path,
               help="also write the evidence document (the verification the ledger holds the digest of) here, "
                    "as the bytes that digest is taken of (canonical JSON: sha256sum FILE prints it), "

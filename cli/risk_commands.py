@@ -28,8 +28,8 @@ from network.errors import NetworkError
 from client.money import money
 
 from . import connection
-from .options import (DateType, PathType, ReadWhenShown, WholeNumberRange, business_today, credit_code_option,
-                      currency_code, holiday_calendar_option)
+from .options import (DateType, OutputFileType, PathType, ReadWhenShown, WholeNumberRange, business_today,
+                      credit_code_option, currency_code, holiday_calendar_option)
 from .output import as_typed, emit, file_refused, json_text, progress, read_json_file, table, validated
 
 if TYPE_CHECKING:
@@ -942,7 +942,7 @@ def _check_plot_path(path: Path) -> None:
 @click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
               help="Synthetic debtors to simulate (default 1000).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
-@click.option("--plot", "plot_path", type=PathType(dir_okay=False, path_type=Path), default=None,
+@click.option("--plot", "plot_path", type=OutputFileType(path_type=Path), default=None,
               help="Write the calibration curve and score distribution to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON; the stage lines go to stderr.")
 def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Path | None, as_json: bool) -> None:

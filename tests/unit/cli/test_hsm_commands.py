@@ -288,14 +288,39 @@ def test_generate_has_no_subject_options_the_ca_would_ignore(runner, token, tmp_
     assert result.exit_code == 2 and f"No such option '{option}'" in result.output
 
 
-def test_a_request_that_cannot_be_written_leaves_no_key_in_the_token_and_no_file(runner, token, tmp_path):
+@pytest.mark.parametrize("where, problem", [
+    ("x" * 300 + ".csr", "File name too long: give the path of a file to write"),   # a name no file system takes
+    ("mistyped/x.csr", "its folder {folder} is missing: create it first"),
+    ("a-file/x.csr", "Not a directory: give the path of a file to write"),
+])
+def test_a_request_that_cannot_be_written_is_refused_before_a_key_is_made(runner, token, tmp_path, where, problem):
+    # a name too long failed only once the key was made; a mistyped folder was said to be "not a folder"
+    (tmp_path / "a-file").write_text("kept\n", encoding="utf-8")
     before = private_key_ids(token)
-    csr_file = tmp_path / ("x" * 300 + ".csr")   # a name no file system takes
+    csr_file = tmp_path / where
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
                  "--csr", str(csr_file))
-    assert result.exit_code == 1
-    assert result.output == f"Error: {csr_file}: File name too long\n"
-    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+    assert result.exit_code == 2, result.output
+    assert (f"Invalid value for --csr: cannot write {csr_file}: {problem.format(folder=csr_file.parent)}; nothing "
+            "was generated") in result.output
+    assert private_key_ids(token) == before and [p.name for p in tmp_path.iterdir()] == ["a-file"]
+
+
+def test_an_existing_request_this_user_cannot_read_is_refused_as_there_not_as_unreadable(runner, token, tmp_path,
+                                                                                          monkeypatch):
+    csr_file = tmp_path / "supplier9.csr"
+    csr_file.write_text("an earlier run's request\n", encoding="utf-8")
+    real_access = os.access
+    # faked: root reads every file, whatever its mode
+    monkeypatch.setattr(os, "access", lambda target, mode, *a, **k:
+                        False if mode & os.R_OK and os.fsdecode(target) == str(csr_file)
+                        else real_access(target, mode, *a, **k))
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--csr", str(csr_file))
+    assert result.exit_code == 2, result.output
+    assert f"{csr_file} already exists" in result.output and "readable" not in result.output
+    assert private_key_ids(token) == before
 
 
 def test_generate_refuses_an_existing_request_before_it_makes_a_key(runner, token, tmp_path):

@@ -41,6 +41,7 @@ def run(monkeypatch, path, line):
 @pytest.mark.parametrize("path, line", [
     (("network", "backup"), ["--replace"]),
     (("invoice", "read"), ["scan.png", "--replace", "--invoice-out"]),
+    (("risk", "evaluate"), ["--plot"]),
 ])
 def test_a_file_written_over_that_this_user_cannot_read_is_not_refused_for_reading(monkeypatch, unreadable, path,
                                                                                    line):
@@ -64,3 +65,15 @@ def test_an_output_checked_before_it_is_replaced_that_cannot_be_read_says_so_and
            "or move it away" in result.output
     assert "is not readable" not in result.output
     assert ran == []
+
+
+def test_an_evidence_file_this_user_cannot_read_is_left_to_attest_not_refused_for_reading(monkeypatch, unreadable):
+    # attest refuses a file already there as possibly an earlier attestation's only evidence, or, retried with the
+    # request id it was sent with, reads it saying what it could not read: "not readable" said neither
+    invoice = unreadable.parent / "invoice.xml"
+    invoice.write_text("<invoice/>", encoding="utf-8")
+    result, ran = run(monkeypatch, ("invoice", "attest"),
+                      [str(invoice), "--as", "bank/officer1", "--evidence", str(unreadable)])
+    assert "readable" not in result.output
+    assert result.exit_code == 0, result.output
+    assert ran == [("invoice", "attest")]
