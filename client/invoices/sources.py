@@ -253,7 +253,7 @@ def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
             raise MalformedInput(source, "header", f"no column {', '.join(missing)}: the header should be "
                                                    f"{','.join(columns)}"
                                                    + (f" ({', '.join(optional)} may be left out)" if optional else "")
-                                                   + f", and this file's is {','.join(header) or 'empty'}")
+                                                   + f", and this file's is {_header_shown(header) or 'empty'}")
         twice = sorted({h for h in header if header.count(h) > 1})
         if twice:
             raise MalformedInput(source, "header", f"column {', '.join(twice)} appears twice: keep one")
@@ -263,6 +263,12 @@ def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
                 for row in reader]
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+def _header_shown(header: list[str]) -> str:
+    """A CSV header as the file gives it, a cell holding a character that does not print (a second byte order mark,
+    a NUL, a zero-width space) in quotes with it escaped: printed as it is, the header read as the one expected."""
+    return ",".join(cell if cell.isprintable() else shown_value(cell) for cell in header)
 
 
 def _typed(model, rows: list[dict], path: Path, where=_json_row) -> list:
