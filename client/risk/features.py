@@ -885,33 +885,41 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
     return any(p.payable_from is None for p in claim.parts)
 
 
-def as_the_debtor_could_pay(claim: OriginalClaim) -> OriginalClaim | None:
+def as_the_debtor_could_pay(claim: OriginalClaim, as_of: date | None = None) -> OriginalClaim | None:
     """``claim`` fallen due, as far as the debtor could pay it: without the parts a freeze order bound at the end
     of their due date and binds still (:func:`fell_due_under_a_freeze`), None when that is every part. An order
     binds the part it names, not the claim it was split from: the contract takes payment on the other parts,
     so what the debtor owes on them counts as on any claim (read whole, a court order on one tier-2 holder's part
     of 1 yuan kept the 99,999 yuan beside it, unpaid 60 days past due, out of every timeliness measure). Their
     face is the claim's less the bound parts'; it falls due, is settled and is late by the other parts alone.
-    The training labels count such a claim by its other parts too (client.risk.dataset)."""
-    payable = [p for p in claim.parts if p.payable_from is not None]
+    The training labels count such a claim by its other parts too (client.risk.dataset).
+
+    Read as of ``as_of``, a part an order held past its due date and still to be paid by that day or a later one
+    (the order lifted that day, or on a day off just before it) is left out too, with the bound parts: it has not
+    fallen due, as the day before, when the order bound it. Counted in the claim beside a sibling already late, it
+    weighed as a part not late, and the lifting alone scored the debtor safer than the day before while nothing
+    of the claim was paid."""
+    payable = [p for p in claim.parts if p.payable_from is not None
+               and (as_of is None or p.payable_from == p.due or p.pay_by < as_of)]
     if len(payable) == len(claim.parts) or not payable:
         return claim if payable else None
     settled = [p for p in payable if p.settled_on is not None]
     every_part_settled = len(settled) == len(payable)
+    left_out = [p for p in claim.parts if all(p is not q for q in payable)]   # by identity: parts may be alike
     return claim._replace(
         due=min(p.pay_by for p in payable), decided_on=day_decided(payable),
-        face=claim.face - sum(p.face for p in claim.parts if p.payable_from is None), parts=tuple(payable),
+        face=claim.face - sum(p.face for p in left_out), parts=tuple(payable),
         settled_on=max(p.settled_on for p in settled) if every_part_settled else None,
         days_late=max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0,
         settled_recorded_on=max(p.settled_recorded_on for p in settled) if every_part_settled else None)
 
 
 def held_back_by_a_freeze(claim: OriginalClaim, payable: OriginalClaim) -> OriginalClaim:
-    """The parts of ``claim`` a freeze order bound when they fell due and binds still, those
-    :func:`as_the_debtor_could_pay` left out of ``payable``: a claim of their face, still to be paid by the day of
-    the lifting, as the claims not yet due are (:func:`smoothing_claims`)."""
+    """The parts of ``claim`` :func:`as_the_debtor_could_pay` left out of ``payable`` (those a freeze order bound
+    when they fell due and binds still, and those still to be paid by the as-of date or a later day): a claim of
+    their face, still to be paid, as the claims not yet due are (:func:`smoothing_claims`)."""
     return claim._replace(face=claim.face - payable.face,
-                          parts=tuple(p for p in claim.parts if p.payable_from is None))
+                          parts=tuple(p for p in claim.parts if all(p is not q for q in payable.parts)))
 
 
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
@@ -968,9 +976,10 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
     originals, fell_due_frozen, parts_fell_due_frozen = [], [], []
     # the claims not yet due (below), each once: open and not overdue, or paid before its day, and what an order
     # bound when it fell due and binds still, whole claims and bound parts alike, to be paid by the day of the
-    # lifting (since v19). A split claim none of whose parts has fallen due (an order on a part lifted on as_of,
-    # or on a day off just before it) is one claim of its face, as the day before: taken as its bound parts and
-    # the rest apart, it smoothed a clean record with smaller claims than its own
+    # lifting (since v19), and the parts it held past their due date still to be paid by as_of or a later day. A
+    # split claim none of whose parts has fallen due (an order on a part lifted on as_of, or on a day off just
+    # before it) is one claim of its face, as the day before: taken as its bound parts and the rest apart, it
+    # smoothed a clean record with smaller claims than its own
     not_yet_due: list[OriginalClaim] = []
     ids = {id(claim): receivable_id for receivable_id, claim in claims.items()}
     for o in original_claims(claims):
@@ -979,9 +988,12 @@ def _features(debtor: str, claims: dict[str, _Claim], as_of: date) -> DebtorFeat
             fell_due_frozen.append(o)
             not_yet_due.append(o)
             continue
-        originals.append(payable)
         if payable is not o:   # a split claim counted without its bound parts
             parts_fell_due_frozen += [ids[id(p)] for p in o.parts if p.payable_from is None]
+        # nor with a part an order held past its due date and still to be paid by as_of or a later day (the order
+        # lifted that day, or on a day off just before it): it has not fallen due, as the day before
+        payable = (as_the_debtor_could_pay(o, as_of) or payable) if o.due < as_of else o
+        originals.append(payable)
         if not (payable.decided_on < as_of or payable.overdue(as_of)):
             not_yet_due.append(o)
         elif payable is not o:

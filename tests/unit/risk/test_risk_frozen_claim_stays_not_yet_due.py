@@ -7,11 +7,12 @@ safer."""
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, debtor_features
-from client.risk.features import claim_weight
+from client.risk import features as features_module
+from client.risk.features import MODEL_FEATURES, claim_weight
 
 from .risk_helpers import DEBTOR, ev, lifecycle, six_claims_paid_on_time
 
@@ -119,3 +120,94 @@ def test_an_order_that_binds_a_claim_when_it_falls_due_scores_it_as_still_to_fal
                                                       confirmed_on=confirmed_on), as_of)
     assert frozen.fell_due_frozen == ["X"]
     assert frozen.model_inputs() == still_to_fall_due.model_inputs()
+
+
+# Claim R split into R.1 and R.2, R.2 split again into R.2.1 and R.2.2 or not; each part frozen before the due date
+# or not, its order lifted this many days after the due date (never: None), and settled this many days after it
+# (not: None). Due on a working day, a Saturday, a public holiday (Labour Day) or the Friday before Qingming.
+SPLIT_DUES = [date(2026, 3, 2), date(2026, 3, 7), date(2026, 5, 1), date(2026, 4, 3)]
+split_part = st.tuples(st.booleans(), st.one_of(st.none(), st.integers(-5, 25)),
+                       st.one_of(st.none(), st.integers(-3, 25)))
+split_claims = st.fixed_dictionaries(dict(
+    due=st.sampled_from(SPLIT_DUES), face=st.integers(1_000, 10**10), first_share=st.integers(1, 99),
+    parts=st.lists(split_part, min_size=3, max_size=3), grandchildren=st.booleans()))
+
+
+def split_claim_events(*, due, face, first_share, parts, grandchildren):
+    split_on = due - timedelta(days=40)
+    first = max(1, face * first_share // 100)
+    events = [ev("R", "registered", due - timedelta(days=60), due, face=face),
+              ev("R", "confirmed", due - timedelta(days=59), due, face=face),
+              ev("R", "split", split_on, due, face=face)]
+    leaves = [("R.1", first, "R", split_on)]
+    if grandchildren:
+        second = face - first
+        events += [ev("R.2", kind, split_on, due, face=second, holder="R.2", parent="R")
+                   for kind in ("registered", "confirmed")]
+        events.append(ev("R.2", "split", split_on + timedelta(days=1), due, face=second, holder="R.2", parent="R"))
+        third = max(1, second // 3)
+        leaves += [("R.2.1", third, "R.2", split_on + timedelta(days=1)),
+                   ("R.2.2", second - third, "R.2", split_on + timedelta(days=1))]
+    else:
+        leaves.append(("R.2", face - first, "R", split_on))
+    for (rid, part_face, parent, on), (frozen, lifted, paid) in zip(leaves, parts):
+        def part_event(kind, day, **fields):
+            return ev(rid, kind, day, due, face=part_face, holder=rid, parent=parent, **fields)
+        events += [part_event("registered", on), part_event("confirmed", on)]
+        if frozen:
+            events.append(part_event("frozen", due - timedelta(days=10)))
+            if lifted is not None:
+                events.append(part_event("unfrozen", due + timedelta(days=lifted)))
+        if paid is not None:
+            events.append(part_event("settled", due + timedelta(days=paid), settled=due + timedelta(days=paid)))
+    return events
+
+
+@settings(max_examples=150, deadline=None)
+@given(split_claims, st.integers(-2, 26))
+def test_every_fen_of_a_split_claim_is_in_one_group_of_the_smoothing(claim, days_after_due):
+    """However its parts are frozen, lifted, paid or split again, the claim's face is counted once across the
+    claims paid on time, those paid late or overdue and those not yet due, each part in one of them."""
+    groups = []
+    real = features_module.smoothing_claims
+
+    def recording(on_time, late, not_yet_due=()):
+        groups.append([list(on_time), list(late), list(not_yet_due)])
+        return real(on_time, late, not_yet_due)
+
+    features_module.smoothing_claims = recording
+    try:
+        features(split_claim_events(**claim), claim["due"] + timedelta(days=days_after_due))
+    finally:
+        features_module.smoothing_claims = real
+    counted = [o for group in groups[-1] for o in group if o.receivable_id == "R"]
+    assert sum(o.face for o in counted) == claim["face"]
+    parts = [part for o in counted for part in o.parts]
+    assert len({id(part) for part in parts}) == len(parts)
+
+
+def old_clean_record(due):
+    """Six claims of 1,000 yuan paid on their due dates 14 to 15 months before ``due``: in no window as of the days
+    around it, and faded from the recent days late, so that time alone moves no input but the season's."""
+    return [event for k in range(6) for event in lifecycle(
+        f"S{k}", due - timedelta(days=480 + 14 * k), due - timedelta(days=420 + 14 * k), face=1_000_00,
+        paid=due - timedelta(days=420 + 14 * k))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(split_claims, st.integers(-2, 26))
+def test_no_order_or_lifting_on_a_split_claim_scores_the_debtor_safer_than_the_day_before(claim, days_after_due):
+    """Nothing of R paid, its parts frozen or not and the orders lifted on any day: from one day to the next
+    (the season's input, time's alone, held), the debtor never scores safer. A part whose order is lifted after
+    its due date is still to be paid that day, not fallen due: weighed beside a sibling already late as a part
+    not late, it scored the debtor safer on the day of the lifting than the day before."""
+    claim["parts"] = [(frozen, lifted, None) for frozen, lifted, _ in claim["parts"]]
+    events = old_clean_record(claim["due"]) + split_claim_events(**claim)
+    as_of = claim["due"] + timedelta(days=days_after_due)
+    day_before, today = features(events, as_of - timedelta(days=1)), features(events, as_of)
+    # past some 21 days the recent days late of an overdue part fade with time alone, whatever an order did
+    assume(day_before.overdue_days_max <= 15)
+    season = MODEL_FEATURES.index("spring_festival_share")
+    inputs = today.model_inputs()
+    inputs[season] = day_before.model_inputs()[season]
+    assert MODEL.probability(inputs) >= MODEL.probability(day_before.model_inputs())

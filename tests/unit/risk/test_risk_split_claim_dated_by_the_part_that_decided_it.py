@@ -121,9 +121,14 @@ def test_a_part_still_to_be_paid_is_not_late_in_amount_beside_a_sibling_already_
 
 
 def test_a_part_still_to_be_paid_adds_nothing_to_the_recent_days_late_beside_a_sibling_already_late():
-    """As of the lifting the recent days late weigh the claim by R.1's 60 fen of its 100, unpaid 10 days since the
-    due date that decided it late, and halved for those 10 days; R.2, still to be paid that day, adds no weight.
-    Over a tenth of the late record's claim (the claim's sqrt(100): none was paid on time)."""
+    """As of the lifting the recent days late weigh the claim by R.1's 60 fen, unpaid 10 days since the due date
+    that decided it late, and halved for those 10 days, as the day before while the order bound R.2: R.2, still to
+    be paid that day, has not fallen due and adds no weight. Over a tenth of the late record's claim (R.1's
+    sqrt(60): none was paid on time). Weighed at the claim's 100 fen, R.2's 40 not late, the lifting alone took the
+    days late down to 60% of the day before's while nothing of the claim was paid."""
+    day_before = debtor_features(_split(None, sibling_paid_on=None), LIFTED - timedelta(days=1))
     f = debtor_features(_split(None, sibling_paid_on=None), LIFTED)
-    assert f.smoothing_claims.late_record == 10.0
-    assert f.recent_days_late == pytest.approx(100 ** 0.5 * 0.6 * 0.5 ** (10 / 15) * 10 / (0.1 * 10.0))
+    assert f.smoothing_claims == day_before.smoothing_claims
+    assert f.smoothing_claims.late_record == pytest.approx(60 ** 0.5)
+    assert f.recent_days_late == pytest.approx(60 ** 0.5 * 0.5 ** (10 / 15) * 10 / (0.1 * 60 ** 0.5))
+    assert f.recent_days_late > day_before.recent_days_late
