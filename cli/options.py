@@ -14,7 +14,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
+from client.user_files import MAX_USER_FILE_BYTES, blank_path, not_a_file, on_one_line, special_kind, too_large
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
 from network.roles import ORG_ADD_ROLES, contract_role_named
@@ -484,16 +484,12 @@ class PathType(click.Path):
         what = "a folder" if not self.file_okay else "a file" if not self.dir_okay else "a file or folder"
         if isinstance(value, (str, bytes)) and not value:
             self.fail(f"'' is empty: give the path of {what} (an unset shell variable gives '')", param, ctx)
-        if isinstance(value, (str, bytes)) and not os.fsdecode(value).strip() and not os.path.lexists(value):
-            # spaces alone naming nothing: read, the reader's error trimmed them away and named no file; written,
-            # they named a file or folder that a listing shows as nothing
-            blank = f"{os.fsdecode(value)!r} is blank: give the path of {what}"
-            if ctx is not None and param is not None and \
-                    ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
-                # the option the error names is not on the line: the variable is what to mend
-                variable = _environment_value(param, ctx)[0]
-                blank = f"{variable}={blank}, or unset {variable}"
-            self.fail(blank, param, ctx)
+        if isinstance(value, (str, bytes)):
+            # given by the environment, the option the error names is not on the line: the variable is named
+            variable = (_environment_value(param, ctx)[0] if ctx is not None and param is not None and
+                        ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT else None)
+            if (blank := blank_path(os.fsdecode(value), what, variable)) is not None:
+                self.fail(blank, param, ctx)
         path = super().convert(value, param, ctx)
         if self.reads:
             self._refuse_unreadable(path, param, ctx)

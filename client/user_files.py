@@ -86,6 +86,18 @@ def too_large(limit: int = MAX_USER_FILE_BYTES) -> str:
     return f"over {shown}, far larger than such a file could be: is it the right file?"
 
 
+def blank_path(value: str, what: str, variable: str | None = None) -> str | None:
+    """Why ``value``, a path given (by the environment variable ``variable``, where one gave it), names nothing, or
+    None: spaces alone where nothing of that name is (a file named so is a file all the same). Read, the reader's
+    error trimmed the spaces away and named no file; written, they named a file or folder a listing shows as
+    nothing; taken as no path, a mistyped variable went unsaid. ``what`` says what to give ("a file"); where a
+    variable gave the value, it is the variable that is to be mended."""
+    if not value or value.strip() or os.path.lexists(value):
+        return None
+    blank = f"{value!r} is blank: give the path of {what}"
+    return f"{variable}={blank}, or unset {variable}" if variable else blank
+
+
 _READ_CHUNK_BYTES = 64 * 1024
 
 

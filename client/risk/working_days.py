@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from ..user_files import cannot_read, on_one_line
+from ..user_files import blank_path, cannot_read, on_one_line
 from ..yaml_files import read_yaml_mapping
 
 # year -> (the public holidays as announced, (first, last) month-day spans: New Year, Spring Festival, Qingming,
@@ -63,7 +63,8 @@ _added: dict[int, _Year] | None = None
 
 
 class CalendarFileError(ValueError):
-    """A calendar file that cannot be used: ``str()`` names the file, and the year and entry where one is wrong."""
+    """A calendar file that cannot be used: ``str()`` names the file, and the year and entry where one is wrong (or
+    the variable, set to spaces alone, that was to name it)."""
 
 
 def _days(first: date, last: date) -> frozenset[date]:
@@ -79,11 +80,15 @@ def _built_in(year: int) -> _Year:
 
 def _added_years() -> dict[int, _Year]:
     """The years the calendar file in use adds, read from the file ``RECFIN_HOLIDAY_CALENDAR`` names the first
-    time (none when it names none)."""
+    time (none when it is unset or empty). Set to spaces alone it is refused (:class:`CalendarFileError`), as the
+    CLI refuses it: taken as no file, a mistyped variable left the years it was to add counted with weekends alone,
+    unsaid."""
     global _added
     if _added is None:
         named = os.environ.get(CALENDAR_ENV, "")
-        _added = read_calendar_file(Path(named), source=CALENDAR_ENV) if named.strip() else {}
+        if (blank := blank_path(named, "a file", CALENDAR_ENV)) is not None:
+            raise CalendarFileError(blank)
+        _added = read_calendar_file(Path(named), source=CALENDAR_ENV) if named else {}
     return _added
 
 

@@ -181,3 +181,23 @@ def test_a_wrong_file_the_environment_names_stops_a_score_in_one_line(tmp_path, 
         load_model(DEFAULT_MODEL, None)
     assert f"holiday calendar {calendar} (named by {CALENDAR_ENV}): 2031, holiday 1" in refused.value.message
 
+
+
+def test_a_blank_variable_is_refused_by_the_sdk_as_the_cli_refuses_it(tmp_path, monkeypatch):
+    # taken as no file, a mistyped variable left 2031's holidays counted as working days, and nobody was told
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(CALENDAR_ENV, "  ")
+    working_days.use_calendar_from_environment()
+    with pytest.raises(CalendarFileError) as refused:
+        next_working_day(DUE)
+    assert str(refused.value) == f"{CALENDAR_ENV}='  ' is blank: give the path of a file, or unset {CALENDAR_ENV}"
+    with pytest.raises(CalendarFileError):   # not read once and forgotten: every look-up is told
+        calendar_years()
+
+
+def test_a_calendar_file_named_by_spaces_is_read_as_any_other(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    written(tmp_path, MADE_UP, name="  ")
+    monkeypatch.setenv(CALENDAR_ENV, "  ")
+    working_days.use_calendar_from_environment()
+    assert next_working_day(DUE) == date(2031, 1, 4)
