@@ -880,6 +880,10 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
     if parts[-1] in ("", "."):
         raise click.BadParameter(f"{value!r} names a folder, not a file: end it with the evidence file's name, "
                                  f"{example}")
+    # a file on the way is refused before the invoice is read and verified; the rest of what the write needs is
+    # checked once it is known whether a retry sends a file already there (which is not written again)
+    if (problem := _not_a_folder_on_the_way(Path(value))) is not None:
+        raise click.BadParameter(f"{problem}; nothing was attested: give another --evidence path")
     return Path(value)
 
 
@@ -1118,18 +1122,31 @@ def _refuse_existing_evidence(evidence_file: Path) -> None:
         "was attested: give another --evidence path", EXIT_BAD_INPUT)
 
 
+def _nearest_existing(folder: Path) -> Path:
+    """``folder``, or the nearest one above it that is there: the write makes the folders missing below it."""
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _not_a_folder_on_the_way(evidence_file: Path) -> str | None:
+    """Why no evidence can be written at ``evidence_file`` as the nearest existing folder on its path is no folder
+    (a file, a link to nothing), or None."""
+    existing = _nearest_existing(evidence_file.parent)
+    if existing.is_dir():
+        return None
+    return f"cannot write {evidence_file}: {existing} is {'a file' if existing.is_file() else 'a link to nothing'}, " \
+           "not a folder"
+
+
 def _check_writable(evidence_file: Path) -> None:
     """Refuse, before anything is sent, an --evidence path the document cannot be written to, so that a committed
     attestation does not lose its evidence to a path that was never writable: the nearest folder on the path that
     exists must be a folder this user may write in (the write makes the folders missing below it). Nothing is
     made here, so a refused call leaves no folder behind."""
-    existing = evidence_file.parent
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        what = "a file" if existing.is_file() else "a link to nothing"
-        raise CommandError(f"cannot write {evidence_file}: {existing} is {what}, not a folder; nothing was attested: "
-                           "give another --evidence path", EXIT_BAD_INPUT)
+    if (problem := _not_a_folder_on_the_way(evidence_file)) is not None:
+        raise CommandError(f"{problem}; nothing was attested: give another --evidence path", EXIT_BAD_INPUT)
+    existing = _nearest_existing(evidence_file.parent)
     if not os.access(existing, os.W_OK | os.X_OK):
         raise CommandError(f"cannot write {evidence_file}: the folder {existing} is not writable by this user; "
                            "nothing was attested: give another --evidence path", EXIT_BAD_INPUT)

@@ -77,3 +77,18 @@ def test_an_evidence_file_this_user_cannot_read_is_left_to_attest_not_refused_fo
     assert "readable" not in result.output
     assert result.exit_code == 0, result.output
     assert ran == [("invoice", "attest")]
+
+
+def test_an_evidence_path_under_a_file_is_refused_before_the_invoice_is_verified(monkeypatch, tmp_path):
+    # the evidence's missing folders are made as it is written, but a file on the way was found only after the
+    # invoice was read and verified
+    invoice = tmp_path / "invoice.xml"
+    invoice.write_text("<invoice/>", encoding="utf-8")
+    (tmp_path / "a-file").write_text("kept\n", encoding="utf-8")
+    evidence = tmp_path / "a-file" / "evidence.json"
+    result, ran = run(monkeypatch, ("invoice", "attest"),
+                      [str(invoice), "--as", "bank/officer1", "--evidence", str(evidence)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {evidence}: {tmp_path / 'a-file'} is a file, not a folder; nothing was attested: give " \
+           "another --evidence path" in result.output
+    assert ran == []
