@@ -75,6 +75,11 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     text = _decode(data, source)
     if not text.strip():
         raise UnsupportedFormat(source, None, "empty file, expected an e-invoice as XML or JSON")
+    if text.lstrip().startswith("\ufeff"):  # _decode took the first off; else "neither XML nor JSON"
+        raise MalformedInput(source, None, "a second byte order mark (U+FEFF) after the one the file may begin "
+                                           "with, which a tool adding its own mark to a file that has one writes: "
+                                           "save the file again as UTF-8, or download it again from where it was "
+                                           "issued")
     head = text.lstrip()[:1]
     try:
         if head == "<":

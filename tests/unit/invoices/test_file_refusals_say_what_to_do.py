@@ -78,3 +78,15 @@ def test_a_recfin_json_invoice_of_the_wrong_shape_says_what_to_give(key, value, 
     doc = invoice_to_json(invoice())
     doc[key] = value
     assert refusal(json.dumps(doc, ensure_ascii=False)) == f"a.xml: {says}"
+
+
+@pytest.mark.parametrize("form", ["xml", "json"])
+def test_an_invoice_beginning_with_a_second_byte_order_mark_is_refused_saying_so(form):
+    # a tool that adds its own mark to a file that has one: refused as "neither XML nor JSON", the file looked fine
+    text = XML if form == "xml" else json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(b"\xef\xbb\xbf\xef\xbb\xbf" + text.encode("utf-8"), source="a.xml")
+    assert str(refused.value) == (
+        "a.xml: a second byte order mark (U+FEFF) after the one the file may begin with, which a tool adding its "
+        "own mark to a file that has one writes: save the file again as UTF-8, or download it again from where it "
+        "was issued")
