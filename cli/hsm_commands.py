@@ -408,7 +408,7 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
     """Before a key is made: a file at --csr may be the only request for a key pair an earlier run left in the token,
     which a new request in its place would leave with none (and the token with a key no certificate is asked for);
     and a path no request can be written to (its folder missing or not writable, a file where a folder should be, a
-    name too long), which failed only once the key was made, then deleted again."""
+    name too long), which would fail only once the key was made (and the key be deleted again)."""
     if os.path.lexists(csr_file):
         raise click.BadParameter(
             f"{as_typed(csr_file)} already exists: it may be the request for a key pair already in the token, which "

@@ -89,8 +89,8 @@ def too_large(limit: int = MAX_USER_FILE_BYTES) -> str:
 def blank_path(value: str, what: str, variable: str | None = None) -> str | None:
     """Why ``value``, a path given (by the environment variable ``variable``, where one gave it), names nothing, or
     None: spaces alone where nothing of that name is (a file named so is a file all the same). Read, the reader's
-    error trimmed the spaces away and named no file; written, they named a file or folder a listing shows as
-    nothing; taken as no path, a mistyped variable went unsaid. ``what`` says what to give ("a file"); where a
+    error would trim the spaces away and name no file; written, they would name a file or folder a listing shows as
+    nothing; taken as no path, a mistyped variable would go unsaid. ``what`` says what to give ("a file"); where a
     variable gave the value, it is the variable that is to be mended."""
     if not value or value.strip() or os.path.lexists(value):
         return None

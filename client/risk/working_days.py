@@ -81,8 +81,8 @@ def _built_in(year: int) -> _Year:
 def _added_years() -> dict[int, _Year]:
     """The years the calendar file in use adds, read from the file ``RECFIN_HOLIDAY_CALENDAR`` names the first
     time (none when it is unset or empty). Set to spaces alone it is refused (:class:`CalendarFileError`), as the
-    CLI refuses it: taken as no file, a mistyped variable left the years it was to add counted with weekends alone,
-    unsaid."""
+    CLI refuses it: taken as no file, a mistyped variable would leave the years it was to add counted with weekends
+    alone, unsaid."""
     global _added
     if _added is None:
         named = os.environ.get(CALENDAR_ENV, "")
