@@ -54,7 +54,7 @@ from chaincode.receivables import uscc
 from chaincode.receivables.dates import days_text
 from client import invoice_limits
 from client.business_dates import IsoDay, business_today
-from client.money import plain_yuan
+from client.money import MAX_FEN, above_cap, plain_yuan
 from client.shown import shown_value
 from client.user_files import UnreadableFile, on_one_line, read_user_bytes, user_text
 
@@ -126,6 +126,15 @@ class TaxInvoiceRecord(_Frozen):
     remaining_with_tax_fen: StrictInt | None = Field(
         default=None, description="of a partially red-flushed invoice (部分红冲), the total with tax that remains "
                                   "after its red-letter invoices, in fen; given exactly then")
+
+    @field_validator("total_with_tax_fen")
+    @classmethod
+    def _total_within_the_cap(cls, total: int) -> int:
+        # no invoice is read with a total above the cap (to_fen): a record above it is a typo or a damaged file,
+        # and would disagree with every invoice it names, shown as the source's answer
+        if total > MAX_FEN:
+            raise above_cap(f"{shown_value(total)} fen")
+        return total
 
     @field_validator("buyer_tax_id")
     @classmethod

@@ -75,3 +75,24 @@ def test_a_credit_record_with_a_negative_overdue_count_says_what_the_field_holds
         ReferenceCreditBureau(path)
     assert refused.value.problem == ("Input should be greater than or equal to 0: how many payments are overdue: "
                                      "0 or more")
+
+
+@pytest.mark.parametrize("total, shown", [
+    (2**53, "9007199254740992"),
+    (10**30, "1000000000000000000000000000000"),
+    (10**400, "1000000000000000000000000000000000000000...000000000000 (401 characters)"),
+])
+def test_a_total_beyond_the_ledgers_cap_is_refused_in_the_caps_wording(tmp_path, total, shown):
+    # no invoice is read with a total above the cap, so such a record disagreed with every invoice it named, showing
+    # a total of hundreds of digits as the source's answer
+    assert refusal(tmp_path, {"total_with_tax_fen": total}) == (
+        "records[0].total_with_tax_fen",
+        f"amount {shown} fen is above the cap of 90,071,992,547,409.91 yuan (9,007,199,254,740,991 fen) that the "
+        "ledger accepts: check the amount")
+
+
+def test_a_total_at_the_ledgers_cap_is_taken(tmp_path):
+    path = tmp_path / "tax.json"
+    path.write_text(json.dumps({"records": [{**RECORD, "total_with_tax_fen": 2**53 - 1}]}), encoding="utf-8")
+    verifier = ReferenceTaxInvoiceVerifier(path)
+    assert verifier.lookup_invoice(RECORD["number"], RECORD["seller_tax_id"], "").total_with_tax_fen == 2**53 - 1
