@@ -7,7 +7,7 @@ safer."""
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, debtor_features
@@ -196,6 +196,10 @@ def old_clean_record(due):
 
 @settings(max_examples=150, deadline=None)
 @given(split_claims, st.integers(-2, 26))
+# 10 fen of 1,000 unpaid past the due date, the other 990 lifted two days after it: weighed in the claim as not late,
+# the part lifted that day scored the debtor safer than the day before. Drawn by chance such a case is rare
+@example(dict(due=date(2026, 3, 2), face=1_000, first_share=1, grandchildren=False,
+              parts=[(False, None, None), (True, 2, None), (False, None, None)]), 2)
 def test_no_order_or_lifting_on_a_split_claim_scores_the_debtor_safer_than_the_day_before(claim, days_after_due):
     """Nothing of R paid, its parts frozen or not and the orders lifted on any day: from one day to the next
     (the season's input, time's alone, held), the debtor never scores safer. A part whose order is lifted after
