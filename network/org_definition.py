@@ -87,15 +87,17 @@ def _first_pem_type(data: bytes) -> str | None:
 
 
 def _block_holding_a_key(data: bytes, kind: str) -> int | None:
-    """The number (from 1) of the first PEM block of ``kind`` whose decoded bytes hold a private key, counting the
-    blocks as Go's pem.Decode finds them one after another; None where no such block holds one (the key lies
-    outside them)."""
+    """The number (from 1) of the first PEM block of ``kind`` whose decoded bytes hold a private key, among the
+    blocks of that kind as Go's pem.Decode finds them one after another (the message names it as the file's
+    ``kind`` block of that number: a block of another kind between them is not counted); None where no such
+    block holds one (the key lies outside them)."""
     number, rest = 0, data
     while (decoded := go_pem_decode(rest)) is not None:
         block, body = decoded
-        number += 1
-        if block.label == kind.encode() and holds_private_key(body):
-            return number
+        if block.label == kind.encode():
+            number += 1
+            if holds_private_key(body):
+                return number
         rest = rest[block.end():]
     return None
 

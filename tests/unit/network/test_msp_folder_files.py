@@ -132,6 +132,19 @@ def test_a_private_key_inside_a_block_of_the_files_kind_is_refused_naming_that_b
                                        f"it holds none) and the key in a file of its own, outside {folder / where}")
 
 
+def test_the_block_named_as_holding_the_key_is_counted_among_the_blocks_of_its_kind(msp):
+    # a CRL between two certificates: the certificate holding the key is the file's second CERTIFICATE block, where
+    # counting every block called it the third, which the file does not have
+    folder, key, ca, listing = msp
+    planted = folder / "cacerts" / "ca.pem"
+    planted.write_bytes(ca.public_bytes(Encoding.PEM) + listing.public_bytes(Encoding.PEM) + (
+        b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(key.private_bytes(
+            Encoding.DER, PrivateFormat.PKCS8, NoEncryption())) + b"-----END CERTIFICATE-----\n"))
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    assert str(refused.value).startswith(f"{planted} holds a private key inside its PEM CERTIFICATE block 2: ")
+
+
 @pytest.mark.parametrize("edit", [
     lambda pem: pem.replace(b"-----BEGIN CERTIFICATE-----", b"-----BEGIN CERTIFICATE----- \t", 1),
     lambda pem: pem.replace(b"-----END CERTIFICATE-----", b"-----END CERTIFICATE-----\t ", 1),
