@@ -404,7 +404,7 @@ def _common_name(_ctx, _param, common_name: str) -> str:
     return common_name
 
 
-def _refuse_an_existing_request(csr_file: Path) -> None:
+def _refuse_an_unusable_request_path(csr_file: Path) -> None:
     """Before a key is made: a file at --csr may be the only request for a key pair an earlier run left in the token,
     which a new request in its place would leave with none (and the token with a key no certificate is asked for);
     and a path no request can be written to (its folder missing or not writable, a file where a folder should be, a
@@ -468,7 +468,7 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     from cryptography.x509.oid import NameOID
 
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])   # refused before a key is made
-    _refuse_an_existing_request(csr_file)
+    _refuse_an_unusable_request_path(csr_file)
     with HSMSignerFactory(library) as factory:
         pin = _pin(pin_env, token_label)
         with token_login(library, token_label, pin):   # one login for the run, as for import

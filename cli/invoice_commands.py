@@ -865,8 +865,9 @@ _DATA_ROOT = click.option("--data-root", type=PathType(file_okay=False, path_typ
 
 
 def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
-    """--evidence as a path to a file, named through no '..': refused (exit 2, before anything is sent) where it ends
-    in no file name ('.', '..', a trailing '/') or has a '..' part. Through '..' the folders checked before sending,
+    """--evidence as a path to a file, named through no '..': refused (exit 2, before the invoice is read) where it
+    ends in no file name ('.', '..', a trailing '/'), has a '..' part, or has a file (or a link to nothing) on its
+    way, under which no folder is made. Through '..' the folders checked before sending,
     made by the write and removed after a refusal are not the ones the path names (``newdir/../e.json`` needs
     ``newdir``, and a walk up ``a/b/..`` never reaches ``a/b``): an attestation could commit, then find its
     evidence unwritable, or leave folders behind."""

@@ -510,10 +510,11 @@ class PathType(click.Path):
 
 
 class OutputFileType(PathType):
-    """A file a command writes, replacing it whole (a temporary file beside it, renamed into place): writing needs
-    its folder writable, not the file readable, so click.Path's "is not readable" is not said of it. Where the
-    command reads a file already there to tell whether it may be written over (``checked_before_replacing``), one
-    this user cannot read is refused saying so, and what to do, before anything runs."""
+    """A file a command writes whole (a temporary file beside it, put in its place; over a file already there only
+    where the command writes over one): writing needs its folder writable, not the file readable, so click.Path's
+    "is not readable" is not said of it. Where the command reads a file already there to tell whether it may be
+    written over (``checked_before_replacing``), one this user cannot read is refused saying so, and what to do,
+    before anything runs."""
 
     def __init__(self, *args: Any, checked_before_replacing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, dir_okay=False, readable=False, **kwargs)
