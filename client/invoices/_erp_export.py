@@ -83,9 +83,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, None, f"the file begins with a second byte order mark (U+FEFF) after the one a "
                                            f"UTF-8 file may begin with, which would be read as part of its first "
                                            f"value; {_SAVE_AGAIN_AS_UTF8}")
-    # told by its content, or by its name: a .json file holding null or a comment first is refused as the JSON it
-    # is meant to be, not for the CSV header it lacks
-    is_json = stripped.startswith(("{", "[")) or p.suffix.lower() == ".json"
+    is_json = stripped.startswith(("{", "[")) or (p.suffix.lower() == ".json" and not _csv_header_first(stripped))
     if not stripped:
         raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
     if is_json:
@@ -429,6 +427,19 @@ def _all_blank(row: dict[str | None, Any]) -> bool:
 # every column name an export is read by
 _READ_COLUMNS = frozenset(name for names in _COLUMNS.values() for name in names)
 _READ_COLUMN_FOLDED = {unicodedata.normalize("NFKC", name).casefold(): name for name in _READ_COLUMNS}
+
+
+def _csv_header_first(text: str) -> bool:
+    """Whether an export's first line is a CSV header, naming a column the reader reads (in any case or width, with
+    commas, semicolons or tabs between), or Excel's ``sep=`` line. An export is told by its content, and a .json
+    file beginning with neither ``{`` nor ``[`` by its name (null, a number, or a comment first is refused as the
+    JSON it is meant to be, not for a CSV header it lacks), except one that begins so: some ERPs name their CSV
+    export .json."""
+    first = re.split(r"\r\n?|\n", text, maxsplit=1)[0]
+    if first[:4].lower() == "sep=":
+        return True
+    cells = re.split(f"[,{''.join(_SEPARATOR_NAMES)}]", first)
+    return any(_column_read_as(cell.strip().strip('"').strip()) in _READ_COLUMNS for cell in cells)
 
 
 def _column_read_as(header: str) -> str:

@@ -33,3 +33,24 @@ def test_a_csv_file_is_still_told_by_its_content(tmp_path):
     path = tmp_path / "po.txt"
     path.write_text("po_number,line,item_name,quantity,unit_price\nPO-1,1,贴片电容,200,1.50\n", encoding="utf-8")
     assert read_purchase_order(path).number == "PO-1"
+
+
+@pytest.mark.parametrize("content", [
+    "po_number,line,item_name,quantity,unit_price\nPO-1,1,贴片电容,200,1.50\n",
+    "\ufeffPO_Number,Line,Item_Name,Quantity,Unit_Price\r\nPO-1,1,贴片电容,200,1.50\r\n",
+    '"采购订单号","行号","物料名称","数量","单价"\nPO-1,1,贴片电容,200,1.50\n',
+])
+def test_a_csv_export_named_json_is_read_as_the_csv_it_is(tmp_path, content):
+    # some ERPs name their CSV export .json: its header names the export's columns, and it is read as CSV
+    path = tmp_path / "po.json"
+    path.write_text(content, encoding="utf-8")
+    order = read_purchase_order(path)
+    assert (order.number, [line.quantity for line in order.lines]) == ("PO-1", [200])
+
+
+def test_a_csv_export_named_json_in_semicolons_is_refused_as_csv(tmp_path):
+    path = tmp_path / "po.json"
+    path.write_text("po_number;line;item_name;quantity;unit_price\nPO-1;1;贴片电容;200;1.50\n", encoding="utf-8")
+    with pytest.raises(MalformedInput) as refused:
+        read_purchase_order(path)
+    assert refused.value.field == "header" and "semicolons" in refused.value.problem
