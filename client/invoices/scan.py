@@ -703,9 +703,33 @@ def _pdf_reader(data: bytes, source: str):
         raise MalformedInput(source, None, PDF_OTHER_ENCRYPTION) from None
 
 
+# pypdf's own words on a damaged PDF, kept in a message where they are one short sentence ("Stream has ended
+# unexpectedly", "Unsupported filter /NoSuchDecode"): letters, digits, spaces and the punctuation of a PDF name
+_PYPDF_SENTENCE = re.compile(r"[A-Za-z][A-Za-z0-9 /,.:'()-]{0,99}")
+# ... but not where they show raw bytes (b'\x14'), an object's repr with its memory address (IndirectObject(7, 0,
+# 140333773158352)) or an offset into the file (@375): such words tell a person nothing
+_PYPDF_NOT_SAID = re.compile(r"\bb'|\bb\"|\\x|Object\(|@\d")
+
+
+def _pypdf_words(exc: Exception) -> str | None:
+    """What pypdf said of a PDF it could not read, where it is one short sentence a person can read; ``None``
+    otherwise. Only pypdf's own errors (and the NotImplementedError of a filter it lacks) are its words: a
+    KeyError or an AttributeError from inside it ("'NoneType' object has no attribute 'get'") says nothing of the
+    file."""
+    from pypdf.errors import PyPdfError  # imported only where a PDF is read
+
+    if not isinstance(exc, (PyPdfError, NotImplementedError)):
+        return None
+    words = str(exc).strip().rstrip(".")
+    return words if _PYPDF_SENTENCE.fullmatch(words) and not _PYPDF_NOT_SAID.search(words) else None
+
+
 def _damaged_pdf(source: str, what: str, exc: Exception) -> MalformedInput:
-    """A PDF pypdf could not read, in pypdf's words and with what to do: it arrived damaged or cut short."""
-    return MalformedInput(source, None, f"{what}: {exc}; {DOWNLOAD_AGAIN}")
+    """A PDF pypdf could not read, with what to do: it arrived damaged or cut short. pypdf's words are kept where
+    they are a sentence (:func:`_pypdf_words`); raw bytes, reprs and Python's own errors from inside pypdf are not
+    shown, since they say nothing a person can act on."""
+    words = _pypdf_words(exc)
+    return MalformedInput(source, None, f"{what}: {words or 'the file is damaged or cut short'}; {DOWNLOAD_AGAIN}")
 
 
 def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE, *,
@@ -1125,7 +1149,7 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None,
         raise MissingDependency("the Python package Pillow (pypdf needs it to take images out of a PDF)",
                                 "pip install 'pillow>=10,<14'") from None
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise MalformedInput(source, None, f"cannot take the page images out of the PDF: {exc}") from None
+        raise _damaged_pdf(source, "cannot take the page images out of the PDF", exc) from None
     return out
 
 

@@ -28,3 +28,54 @@ def test_a_pdf_whose_page_cannot_be_read_is_refused_saying_to_download_it_again(
     # the first stream is the page's content
     message = refusal(tmp_path, PDF.replace(b"/FlateDecode", b"/NoSuchDecode", 1))
     assert message == f"cannot read the PDF's pages: Unsupported filter /NoSuchDecode; {DOWNLOAD_AGAIN}"
+
+
+def page_content_with(extra: bytes) -> bytes:
+    """The sample PDF with its page content (object 4) written out uncompressed, ``extra`` put before its first
+    text position: an operator no PDF has, which pypdf refuses quoting the raw bytes around it."""
+    import zlib
+
+    start = PDF.index(b"4 0 obj")
+    data_from = PDF.index(b"stream\n", start) + len(b"stream\n")
+    data_to = PDF.index(b"endstream", data_from)
+    content = zlib.decompress(PDF[data_from:data_to]).replace(b" Td", b" " + extra + b" Td", 1)
+    return (PDF[:start] + b"4 0 obj\n<<\n/Length %d\n>>\nstream\n" % len(content) + content + b"\nendstream"
+            + PDF[data_to + len(b"endstream"):])
+
+
+DAMAGED = f"the file is damaged or cut short; {DOWNLOAD_AGAIN}"
+
+
+def test_a_page_holding_raw_bytes_is_refused_without_them(tmp_path):
+    # said in pypdf's words: "Invalid Elementary Object starting with b'\x14' @375: b'.\x00/\x000\x001) T; ..."
+    assert refusal(tmp_path, page_content_with(b"\x14")) == f"cannot read the PDF's pages: {DAMAGED}"
+
+
+def test_an_object_in_a_loop_is_refused_without_its_repr(tmp_path):
+    # a stream whose length is the stream itself: "Detected loop with self reference for IndirectObject(7, 0,
+    # 140333773158352).", a memory address the next run does not repeat
+    assert refusal(tmp_path, PDF.replace(b"/Length 2211", b"/Length 7 0 R", 1)) == (
+        f"cannot read the PDF's pages: {DAMAGED}")
+
+
+@pytest.mark.parametrize("words, kept", [
+    ("Stream has ended unexpectedly", "Stream has ended unexpectedly"),
+    ("Invalid object in /Pages.", "Invalid object in /Pages"),
+    ("Invalid hexadecimal character b'=' in hex string", None),
+    ("Invalid Elementary Object starting with b'\\x14' @375: b'.\\x00/'", None),
+    ("Detected loop with self reference for IndirectObject(7, 0, 140333773158352).", None),
+    ("two\nlines", None),
+    ("x" * 200, None),
+])
+def test_pypdfs_words_are_kept_where_they_are_a_sentence(words, kept):
+    from pypdf.errors import PdfReadError
+
+    from client.invoices.scan import _pypdf_words
+
+    assert _pypdf_words(PdfReadError(words)) == kept
+
+
+def test_python_errors_from_inside_pypdf_are_not_shown_as_its_words():
+    from client.invoices.scan import _pypdf_words
+
+    assert _pypdf_words(AttributeError("'NoneType' object has no attribute 'get_object'")) is None
