@@ -76,3 +76,17 @@ def test_a_tie_is_every_percentile_of_itself_exactly():
         for n in (1, 2, 3, 10):
             summary = latency_summary([value] * n)
             assert summary["p50"] == summary["p95"] == summary["p99"] == summary["max"] == value
+
+
+@pytest.mark.parametrize("values", [
+    [float("nan"), 1.0, 2.0],
+    [1.0, float("nan"), 2.0],       # sorted() leaves a NaN where it was: the answer hung on the input's order
+    [1.0, 2.0, float("inf")],       # inf - inf interpolates to NaN
+    [float("-inf"), 1.0],
+])
+def test_a_value_that_is_not_a_finite_number_is_refused_in_whatever_place(values):
+    for p in (0, 50, 99, 100):
+        with pytest.raises(ValueError, match="not finite numbers .* a percentile needs finite values"):
+            percentile(values, p)
+    with pytest.raises(ValueError, match="a percentile needs finite values"):
+        latency_summary(values)
