@@ -81,7 +81,19 @@ def usage_between(before: Mapping[str, float | None], after: Mapping[str, float 
     return out
 
 
+GONE_BEFORE_WATCHED = -1
+"""The start time given a process that ended between its status row and the reading of its start time: no start
+time after boot, so no process at its pid, a later one that the kernel gave it to included, is read as it."""
+
+
 def network_processes(statuses: Iterable) -> list[Watched]:
     """The running peers, orderers and chaincode servers of ``Network.status()`` rows: those of the topology (a
-    node left running outside it is not the network measured), each with its start time, read now."""
-    return [Watched(s.name, s.kind, s.pid, start_time(s.pid)) for s in statuses if s.pid is not None and s.in_topology]
+    node left running outside it is not the network measured), each with its start time, read now. One that ended
+    in between is still listed, its CPU not measured (``GONE_BEFORE_WATCHED``): without a start time, any process
+    given its pid later would be read as it."""
+    out = []
+    for s in statuses:
+        if s.pid is not None and s.in_topology:
+            started = start_time(s.pid)
+            out.append(Watched(s.name, s.kind, s.pid, GONE_BEFORE_WATCHED if started is None else started))
+    return out

@@ -36,3 +36,15 @@ def test_a_network_process_is_watched_with_its_start_time_and_read_while_it_runs
     assert snapshot([watched])["peer0.bank"] > 0
     # the same pid, once held by a process that started earlier: no longer the one watched
     assert snapshot([Watched("peer0.bank", "peer", me, watched.started - 1)]) == {"peer0.bank": None}
+
+
+def test_a_node_that_ended_before_its_start_time_was_read_is_not_read_as_the_next_process_at_its_pid(monkeypatch,
+                                                                                                      tmp_path):
+    # its status row named its pid, then it ended before start_time read it: the pid is free for the next process,
+    # here this one, which is busy, and whose CPU is not the node's
+    me = os.getpid()
+    row = NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", me, True, 3, tmp_path)
+    monkeypatch.setattr("bench.cpu.start_time", lambda pid, proc=None: None)
+    [watched] = network_processes([row])
+    assert (watched.name, watched.pid) == ("peer0.bank", me)      # still listed: reported as not measured
+    assert snapshot([watched]) == {"peer0.bank": None}
