@@ -170,11 +170,28 @@ class RegistryRecord(_Frozen):
     established: IsoDay | None = None
 
 
+# The most overdue payments a credit record may count. A credit bureau keeps an overdue payment on record for five
+# years (征信业管理条例, article 16) and lenders report monthly, so an enterprise with a hundred credit accounts, each
+# overdue every month of those years, counts 6,000. More is a damaged file or another figure in the count's place
+# (an amount in fen), which would be shown, and attested on the ledger, as the debtor's record.
+MAX_OVERDUE_COUNT = 10_000
+
+
 class CreditRecord(_Frozen):
     credit_code: RecordCode
     rating: SourceText
-    overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: 0 or more")
+    overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: a JSON integer from 0 to "
+                                                       f"{MAX_OVERDUE_COUNT:,}, no decimal point")
     as_of: IsoDay
+
+    @field_validator("overdue_count")
+    @classmethod
+    def _overdue_count_within_reason(cls, count: int) -> int:
+        if count > MAX_OVERDUE_COUNT:
+            raise ValueError(f"{shown_value(count)} is more overdue payments than any credit record counts (at most "
+                             f"{MAX_OVERDUE_COUNT:,}, five years of monthly reports on a hundred accounts): check the "
+                             "count against the bureau's report; an amount or another figure may be in its place")
+        return count
 
     @field_validator("as_of")
     @classmethod

@@ -3,6 +3,7 @@ refused in the validator's own words ("Field required", "Extra inputs are not pe
 integer"), which say neither what the record needs nor what to write. Each refusal says what to do."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -74,7 +75,48 @@ def test_a_credit_record_with_a_negative_overdue_count_says_what_the_field_holds
     with pytest.raises(MalformedInput) as refused:
         ReferenceCreditBureau(path)
     assert refused.value.problem == ("Input should be greater than or equal to 0: how many payments are overdue: "
-                                     "0 or more")
+                                     "a JSON integer from 0 to 10,000, no decimal point")
+
+
+def credit_file(tmp_path, overdue_count: str) -> Path:
+    """The reference credit bureau's file with its first record's overdue count written as ``overdue_count``, JSON
+    text (a number of 400 digits, which json.dumps would write, is written so too)."""
+    records = json.loads((REFERENCE_DATA / "credit_bureau.json").read_text(encoding="utf-8"))["records"]
+    path = tmp_path / "credit.json"
+    path.write_text(json.dumps({"records": [{**records[0], "overdue_count": 0}, records[1]]})
+                    .replace('"overdue_count": 0', f'"overdue_count": {overdue_count}', 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("count, shown", [
+    ("10001", "10001"),
+    ("150000", "150000"),   # an amount in fen in the count's place
+    ("1" + "0" * 400, "1000000000000000000000000000000000000000...000000000000 (401 characters)"),
+])
+def test_an_overdue_count_beyond_any_credit_record_is_refused_naming_file_record_and_field(tmp_path, count, shown):
+    # it was taken, and shown (and attested on the ledger) as the debtor's record: "rating AA, 1000...000 overdue"
+    path = credit_file(tmp_path, count)
+    with pytest.raises(MalformedInput) as refused:
+        ReferenceCreditBureau(path)
+    assert str(refused.value) == (
+        f"{path}: records[0].overdue_count: {shown} is more overdue payments than any credit record counts (at most "
+        "10,000, five years of monthly reports on a hundred accounts): check the count against the bureau's report; "
+        "an amount or another figure may be in its place")
+
+
+def test_an_overdue_count_at_the_bound_is_taken(tmp_path):
+    bureau = ReferenceCreditBureau(credit_file(tmp_path, "10000"))
+    records = json.loads((REFERENCE_DATA / "credit_bureau.json").read_text(encoding="utf-8"))["records"]
+    assert bureau.lookup_credit(records[0]["credit_code"]).overdue_count == 10_000
+
+
+@pytest.mark.parametrize("count", ["3.0", "3e0", "true", '"3"'])
+def test_an_overdue_count_that_is_no_json_integer_is_refused_saying_what_to_write(tmp_path, count):
+    with pytest.raises(MalformedInput) as refused:
+        ReferenceCreditBureau(credit_file(tmp_path, count))
+    assert refused.value.field == "records[0].overdue_count"
+    assert refused.value.problem.endswith("how many payments are overdue: a JSON integer from 0 to 10,000, no decimal "
+                                          "point")
 
 
 @pytest.mark.parametrize("total, shown", [
