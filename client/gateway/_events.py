@@ -150,13 +150,13 @@ class _EventsRequest(Signable):
     def _blocking_events(self) -> EventIterator:
         """Sign the request (unless it carries a signature) within ``Timeouts.open_events``, then open its stream."""
         request = done_blocking(self._sending(self._context.deadline("open_events", None)))
-        return open_events(lambda: self._open(request), self._convert, self._record_listener)
+        return open_events(lambda: self._open(request), self._in_order(), self._record_listener)
 
     def _async_events(self) -> AsyncEventIterator:
         """The async iterator whose first read signs the request and opens its stream (``_opening``)."""
         if not self._signed_part().signature:
             self._refuse_another_identity()   # said by events(), as the blocking twin says it, not at the first read
-        return AsyncEventIterator(self._opening, self._convert, self._record_listener)
+        return AsyncEventIterator(self._opening, self._in_order(), self._record_listener)
 
     async def _opening(self):
         """The stream, opened within ``Timeouts.open_events``: a signer waiting on an HSM or a service signs in
@@ -202,6 +202,63 @@ class _EventsRequest(Signable):
     def _convert(self, response) -> list:
         raise NotImplementedError
 
+    def _block_of(self, response) -> int | None:
+        """The number of the block a response (already ``_convert``-ed) carries, None for one that carries none."""
+        raise NotImplementedError
+
+    def _start_block(self) -> int | None:
+        """The block the request asks its stream to start at, None when it asks for the newest or the next."""
+        raise NotImplementedError
+
+    _blocks_follow_on = True
+    """Whether each block of the stream is the one after the last (Deliver), or only later (chaincode events,
+    which pass over the blocks without one)."""
+
+    def _in_order(self) -> Callable[[object], list]:
+        """``_convert`` for one stream, refusing (GatewayError, which cancels the stream) a block out of the order
+        Fabric sends them in: from the block asked for, each after the last, and for Deliver the very next. Given
+        on, a block after a gap would have a checkpoint of it skip the blocks missed for good, and one going back
+        would give events again that were handled."""
+        start, last = self._start_block(), None
+
+        def convert(response) -> list:
+            nonlocal last
+            events = self._convert(response)
+            number = self._block_of(response)
+            if number is not None:
+                problem = self._out_of_order(number, start, last)
+                if problem:
+                    raise GatewayError(
+                        f"{problem}: the stream was cancelled, and nothing after the last event given was read. "
+                        f"Fabric's peer sends the blocks of a {self._stream_name()} stream in "
+                        "ledger order from the block asked for; something else answered (a proxy, or a service "
+                        "that is not Fabric's): check the peer's address, then open the stream again from the "
+                        "checkpointer, which resumes after the last event checkpointed")
+                last = number
+            return events
+
+        return convert
+
+    def _stream_name(self) -> str:
+        return self._kind.removesuffix(" request")
+
+    def _out_of_order(self, number: int, start: int | None, last: int | None) -> str:
+        """What is wrong with a stream's block ``number`` coming after ``last`` (None: it is the first) on a stream
+        asked to start at ``start`` (None: the newest or next block), or ""."""
+        stream = f"a {self._stream_name()} stream"
+        if last is None:
+            if start is None or number == start or (number > start and not self._blocks_follow_on):
+                return ""
+            return f"the peer sent block {number} first on {stream} asked to start at block {start}"
+        if number == last + 1 or (number > last and not self._blocks_follow_on):
+            return ""
+        if number > last:
+            return (f"the peer sent block {number} after block {last} on {stream}, without block {last + 1} "
+                    f"between them")
+        if number == last:
+            return f"the peer sent block {number} again on {stream}, after all of it"
+        return f"the peer sent block {number} after block {last} on {stream}, going back"
+
     def _refuse_wrong_answer(self, call: str, response, expected: type) -> None:
         """A GatewayError, which ends the stream, for a response that is not the ``expected`` message (a
         transport of your own giving bytes or another message): no EventStreamError, as the stream opened again
@@ -241,6 +298,14 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
 
     def _open(self, request: gateway_pb2.SignedChaincodeEventsRequest):
         return self._context.transport.chaincode_events(request)
+
+    _blocks_follow_on = False
+
+    def _block_of(self, response: gateway_pb2.ChaincodeEventsResponse) -> int:
+        return response.block_number
+
+    def _start_block(self) -> int | None:
+        return _specified_start(gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).start_position)
 
     def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
         self._refuse_wrong_answer("chaincode_events", response, gateway_pb2.ChaincodeEventsResponse)
@@ -366,6 +431,23 @@ class _BlockEventsRequestBase(_EventsRequest):
     def _open(self, envelope: common_pb2.Envelope):
         return self._context.transport.deliver(envelope, self.kind)
 
+    def _stream_name(self) -> str:
+        return DELIVER_KINDS[self.kind].events
+
+    def _block_of(self, response: events_pb2.DeliverResponse) -> int | None:
+        kind = response.WhichOneof("Type")
+        if kind == "block":
+            return response.block.header.number
+        if kind == "filtered_block":
+            return response.filtered_block.number
+        if kind == "block_and_private_data":
+            return response.block_and_private_data.block.header.number
+        return None   # a status
+
+    def _start_block(self) -> int | None:
+        seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(self._message.payload).data)
+        return _specified_start(seek.start)
+
     def _convert(self, response: events_pb2.DeliverResponse) -> list:
         self._refuse_wrong_answer("deliver", response, events_pb2.DeliverResponse)
         service = DELIVER_KINDS[self.kind]
@@ -402,6 +484,11 @@ class _BlockEventsRequestBase(_EventsRequest):
                 "checkpointer's position) and open it at once"
             )
         return refused
+
+
+def _specified_start(position: ab_pb2.SeekPosition) -> int | None:
+    """The block a request's start position names, None for the newest or the next commit."""
+    return position.specified.number if position.WhichOneof("Type") == "specified" else None
 
 
 def _deliver_answer(kind: str | None) -> str:

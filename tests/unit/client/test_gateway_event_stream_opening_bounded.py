@@ -23,7 +23,7 @@ CHANNEL = "receivables-channel"
 OPENING = {
     "chaincode events": lambda network: network.chaincode_events("receivables"),
     "block events": lambda network: network.block_events(),
-    "filtered block events": lambda network: network.filtered_block_events(start_block=3),
+    "filtered block events": lambda network: network.filtered_block_events(start_block=7),   # the block sent
 }
 
 
