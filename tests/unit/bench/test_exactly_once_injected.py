@@ -44,3 +44,8 @@ def test_a_transfer_applied_twice_is_counted_duplicated_and_fails_the_check():
     assert counts(verdict) == (3, 2, 1, 0)     # the request resent under a new id moved two parts
     assert [p.split(":")[0] for p in verdict["problems"]] == ["duplicated"]
     assert not verdict["holds"]
+
+
+def test_the_same_run_without_either_holds():
+    _, _, _, verdict = run_all_at_once(World(), 3, duplicate_every=2)      # resent under its own request id
+    assert counts(verdict) == (3, 3, 0, 0) and verdict["holds"] and not verdict["problems"]
