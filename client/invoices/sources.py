@@ -56,7 +56,7 @@ from client import invoice_limits
 from client.business_dates import IsoDay, business_today
 from client.money import MAX_FEN, above_cap, plain_yuan
 from client.shown import shown_value
-from client.user_files import UnreadableFile, on_one_line, read_user_bytes, user_text
+from client.user_files import UnreadableFile, on_one_line, read_user_bytes, too_large, user_text
 
 from .checks import normalise_name
 from .credit_code import check_tax_id
@@ -240,13 +240,25 @@ class CreditBureau(Protocol):
 
 # --- reference providers over local files ----------------------------------------
 
+# The largest reference file read. It is read whole and every record held: a file of 16 MiB holds some 55,000
+# invoices, read in 3 to 7 s and held in about 100 MB, where the 1 GiB any file a person hands the tools may be
+# (client.user_files) would take minutes and gigabytes before a lookup is answered. A reference provider serves
+# local, synthetic data; a larger data set is a real source's, served by a provider of its own (the Protocols above).
+MAX_REFERENCE_BYTES = 16 * 1024 * 1024
+REFERENCE_TOO_LARGE_ADVICE = ("A reference provider's file holds local data for trying the platform; serve a larger "
+                              "data set through a provider of its own, as a real source is")
+
+
 def _read(path: Path) -> str:
     try:
-        data = read_user_bytes(path)
+        data = read_user_bytes(path, MAX_REFERENCE_BYTES)
         refuse_gzip(data, str(path))   # else refused as not UTF-8, with advice to convert it from GBK
         return user_text(path, data)
     except UnreadableFile as exc:
-        raise MalformedInput(str(path), None, exc.problem) from None
+        problem = exc.problem
+        if problem == too_large(MAX_REFERENCE_BYTES):
+            problem = f"{problem} {REFERENCE_TOO_LARGE_ADVICE}"
+        raise MalformedInput(str(path), None, problem) from None
 
 
 def _load_json(path: Path) -> list[dict]:
