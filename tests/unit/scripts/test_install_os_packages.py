@@ -11,6 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 NOT_FOUND_RECORD = Path(".venv") / "recfin-os-packages-not-found"
+# how every apt-get call starts: not waiting for another apt or dpkg's lock until one is found held
+NO_WAIT = "-o DPkg::Lock::Timeout=0 "
 
 
 def scripted_path(tmp_path: Path, refused: str,
@@ -107,11 +109,11 @@ def test_only_the_packages_dpkg_does_not_have_are_installed(tmp_path):
     with_dpkg_query(tools, ALL_PACKAGES - {"tesseract-ocr-chi-sim"})
     result = run_script(tmp_path, tools)
     assert result.returncode == 0, result.stderr
-    assert apt_calls(tmp_path) == ["update -qq",
-                                   "install -y -qq --no-install-recommends tesseract-ocr-chi-sim"]
+    assert apt_calls(tmp_path) == [NO_WAIT + "update -qq",
+                                   NO_WAIT + "install -y -qq --no-install-recommends tesseract-ocr-chi-sim"]
 
 
-INSTALL_SOFTHSM2 = "install -y -qq --no-install-recommends softhsm2"
+INSTALL_SOFTHSM2 = NO_WAIT + "install -y -qq --no-install-recommends softhsm2"
 
 
 def test_a_package_apt_cannot_find_is_asked_for_once_and_skipped_on_later_runs(tmp_path):
@@ -121,11 +123,11 @@ def test_a_package_apt_cannot_find_is_asked_for_once_and_skipped_on_later_runs(t
     first = run_script(tmp_path, tools)
     assert first.returncode == 0, first.stderr
     # the one package is not asked for a second time on its own
-    assert apt_calls(tmp_path) == ["update -qq", INSTALL_SOFTHSM2]
+    assert apt_calls(tmp_path) == [NO_WAIT + "update -qq", INSTALL_SOFTHSM2]
     assert "could not install softhsm2 " in first.stderr and "later runs skip it" in first.stderr
     second = run_script(tmp_path, tools)
     assert second.returncode == 0, second.stderr
-    assert apt_calls(tmp_path) == ["update -qq", INSTALL_SOFTHSM2], "no apt-get update or install"
+    assert apt_calls(tmp_path) == [NO_WAIT + "update -qq", INSTALL_SOFTHSM2], "no apt-get update or install"
     [said] = second.stderr.splitlines()
     assert said.startswith("install-os-packages: skipping softhsm2: apt could not find it on an earlier run")
     assert "RECFIN_OS_PACKAGES_RETRY=1" in said
@@ -139,7 +141,7 @@ def test_the_retry_variable_asks_apt_again_for_a_package_it_could_not_find(tmp_p
     (tools / "apt-get").write_text(f"#!/bin/sh\necho \"$*\" >> '{tmp_path / 'apt-calls.txt'}'\n")
     again = run_script(tmp_path, tools, RECFIN_OS_PACKAGES_RETRY="1")
     assert again.returncode == 0, again.stderr
-    assert apt_calls(tmp_path)[2:] == ["update -qq", INSTALL_SOFTHSM2]
+    assert apt_calls(tmp_path)[2:] == [NO_WAIT + "update -qq", INSTALL_SOFTHSM2]
     assert not (tmp_path / "checkout" / NOT_FOUND_RECORD).exists(), "installed now: nothing left recorded"
 
 
@@ -152,7 +154,7 @@ def test_the_record_is_for_its_package_list_only(tmp_path):
     record.write_text(record.read_text().replace("packages: ", "packages: some-dropped-package ", 1))
     again = run_script(tmp_path, tools)
     assert again.returncode == 0, again.stderr
-    assert apt_calls(tmp_path)[2:] == ["update -qq", INSTALL_SOFTHSM2]
+    assert apt_calls(tmp_path)[2:] == [NO_WAIT + "update -qq", INSTALL_SOFTHSM2]
     assert "skipping" not in again.stderr
 
 
@@ -160,7 +162,8 @@ def test_a_package_apt_failed_to_install_for_another_reason_is_tried_again(tmp_p
     held = "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 7"
     tools = scripted_path(tmp_path, refused="softhsm2", apt_says=held)
     with_dpkg_query(tools, ALL_PACKAGES - {"softhsm2"})
-    first = run_script(tmp_path, tools)
+    # the lock held beyond the wait (none here)
+    first = run_script(tmp_path, tools, RECFIN_APT_LOCK_WAIT="0")
     assert "could not install softhsm2 " in first.stderr and "later runs skip it" not in first.stderr
-    run_script(tmp_path, tools)
-    assert apt_calls(tmp_path) == ["update -qq", INSTALL_SOFTHSM2] * 2
+    run_script(tmp_path, tools, RECFIN_APT_LOCK_WAIT="0")
+    assert apt_calls(tmp_path) == [NO_WAIT + "update -qq", INSTALL_SOFTHSM2] * 2

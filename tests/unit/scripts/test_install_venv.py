@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+# how every apt-get call starts: not waiting for another apt or dpkg's lock until one is found held
+NO_WAIT = "-o DPkg::Lock::Timeout=0 "
 VENV_PACKAGE = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
 
 
@@ -80,7 +82,7 @@ def test_as_root_it_installs_the_interpreters_venv_package_then_makes_the_venv(t
     result = run_install(checkout, tools)
     assert result.returncode == 0, result.stderr
     made = [call for call in calls(tmp_path) if call.startswith(("python -m venv", "apt-get"))]
-    assert made == ["apt-get update -qq", f"apt-get install -y -qq --no-install-recommends {VENV_PACKAGE}",
+    assert made == [f"apt-get {NO_WAIT}update -qq", f"apt-get {NO_WAIT}install -y -qq --no-install-recommends {VENV_PACKAGE}",
                     "python -m venv .venv"]
 
 
@@ -114,7 +116,7 @@ def test_as_root_the_package_lists_are_updated_once_for_the_venv_package_and_the
     result = run_install(checkout, tools)
     assert result.returncode == 0, result.stderr
     apt = [call for call in calls(tmp_path) if call.startswith("apt-get")]
-    assert apt.count("apt-get update -qq") == 1, apt
+    assert apt.count(f"apt-get {NO_WAIT}update -qq") == 1, apt
     assert [call for call in apt if "tesseract-ocr" in call], "the OS packages are installed too"
 
 
@@ -123,7 +125,7 @@ def test_the_os_packages_step_updates_the_package_lists_itself_when_the_venv_pac
     with_the_os_packages_step_and_none_installed(checkout, tools)
     result = run_install(checkout, tools)
     assert result.returncode == 0, result.stderr
-    assert [call for call in calls(tmp_path) if call.startswith("apt-get")][0] == "apt-get update -qq"
+    assert [call for call in calls(tmp_path) if call.startswith("apt-get")][0] == f"apt-get {NO_WAIT}update -qq"
 
 
 def test_a_failed_pip_install_says_what_failed_and_what_to_do_and_is_run_again_next_time(tmp_path):
