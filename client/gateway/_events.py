@@ -305,7 +305,12 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
         return response.block_number
 
     def _start_block(self) -> int | None:
-        return _specified_start(gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).start_position)
+        request = gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request)
+        if request.after_transaction_id:
+            # the Gateway starts at the block that holds that transaction where its ledger has it, whatever the
+            # block asked for (internal/pkg/gateway/api.go): a checkpoint naming another block starts there
+            return None
+        return _specified_start(request.start_position)
 
     def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
         self._refuse_wrong_answer("chaincode_events", response, gateway_pb2.ChaincodeEventsResponse)

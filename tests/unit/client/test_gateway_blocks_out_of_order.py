@@ -128,14 +128,26 @@ def test_a_chaincode_events_stream_refuses_a_block_that_is_not_later_than_the_la
 
 def test_a_chaincode_events_stream_refuses_a_block_before_its_checkpoint(credentials):
     checkpointer = InMemoryCheckpointer()
-    checkpointer.checkpoint_transaction(5, TX_A)
+    checkpointer.checkpoint_block(4)   # resume at block 5
     transport = FakeTransport()
     transport.event_responses = [events_response(4, TX_B)]
     with connected(credentials, transport) as gateway:
         with pytest.raises(GatewayError) as refused:
             next(gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer))
     _is_the_refusal(refused.value, "block 4 first", "asked to start at block 5")
-    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, TX_A)
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, None)
+
+
+def test_a_chaincode_events_stream_after_a_transaction_starts_at_the_block_the_peer_finds_it_in(credentials):
+    # The Gateway starts at the block that holds the checkpoint's transaction, whatever block the checkpoint
+    # names: one made by hand with another block is put right there, not refused.
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_transaction(5, TX_A)
+    transport = FakeTransport()
+    transport.event_responses = [events_response(3, TX_B), events_response(4, TX_C)]
+    with connected(credentials, transport) as gateway:
+        events = gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
+        assert [(event.block_number, event.transaction_id) for event in events] == [(3, TX_B), (4, TX_C)]
 
 
 def test_chaincode_events_pass_over_blocks_without_events(credentials):
