@@ -54,7 +54,8 @@ from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import (DATE, FRACTION, FiniteFloatRange, PathType, business_today, endorsing_org_option,
                       endorsing_organizations, holiday_calendar_option, names_a_record, ReadWhenShown)
-from .output import as_typed, emit, file_refused, joined_lines, one_line, read_json_file, table, validated
+from .output import (as_typed, emit, escaped_unless_shown, file_refused, joined_lines, one_line, read_json_file, table,
+                     validated)
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
@@ -1151,7 +1152,8 @@ def _note_terms_not_here(not_here: list[TermsNotOnThisPeer], *, err: bool = Fals
     """One line per open bank offer left out as this peer does not hold its private terms yet, under the table
     (beside the JSON, on stderr): a holder reading the ranking alone would take it for one of every offer."""
     for each in not_here:
-        click.echo(f"note: offer {each.offer_id} of {each.financier} is {joined_lines(each.why)}", err=err)
+        click.echo(f"note: offer {as_typed(each.offer_id)} of {as_typed(each.financier)} is {joined_lines(each.why)}",
+                   err=err)
 
 
 def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list, *,
@@ -1173,4 +1175,6 @@ def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked
     click.echo(table([_compare_row(p, claim.currency, places) for p in ranked], COMPARE_COLUMNS))
     click.echo("")
     for p in ranked:
-        click.echo(f"{p.offer_id}: {p.why}")
+        # ids and names from an --offers file, as they print, as the table shows them: raw, a line break in one
+        # started a line of its own and an ESC drove the terminal
+        click.echo(escaped_unless_shown(f"{p.offer_id}: {p.why}"))

@@ -181,13 +181,13 @@ def joined_lines(text: str) -> str:
     """The lines of ``text`` that hold anything, trimmed and joined by "; ": a message of several lines (an
     error's details, its advice) as the one line a command prints. A line that ends a sentence (".", "!", "?") is
     followed by a space alone: the next line is a sentence of its own, and ".;" reads as a typo. A character that
-    does not print as itself is escaped (:func:`_escaped_unless_shown`)."""
-    lines = [_escaped_unless_shown(line.strip()) for line in text.splitlines() if line.strip()]
+    does not print as itself is escaped (:func:`escaped_unless_shown`)."""
+    lines = [escaped_unless_shown(line.strip()) for line in text.splitlines() if line.strip()]
     return "".join(line + ("" if at == len(lines) - 1 else " " if line.endswith(SENTENCE_ENDS) else "; ")
                    for at, line in enumerate(lines))
 
 
-def _escaped_unless_shown(line: str) -> str:
+def escaped_unless_shown(line: str) -> str:
     """``line`` with each character that does not print as itself written as its escape (``\\x1b``): a message may
     name a path or value as it was given, and an ESC in it drives the terminal the error line is shown on (clears
     it, retitles it), a right-to-left override reorders the line. Text already escaped is left as it is."""
