@@ -445,7 +445,11 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     ValueError naming the file if it holds something else (resuming from a guess could skip events or repeat
     them)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))  # empty too: no one wrote that, so where to resume?
+        state = json.loads(path.read_text(encoding="utf-8"),  # empty too: no one wrote that, so where to resume?
+                           object_pairs_hook=_without_repeated_keys)
+    except _RepeatedKey as repeated:
+        # json keeps the last of them: a file merged or edited by hand would resume at a guess between the two
+        raise NotACheckpointFile(path, f"it gives {repeated.key!r:.80} twice") from None
     except (ValueError, RecursionError):
         state = None
     block_number = state.get("blockNumber") if isinstance(state, dict) else -1
@@ -470,6 +474,22 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
         raise NotACheckpointFile(path, f"its transactionId {transaction_id!r:.80} is no Fabric transaction ID, "
                                        "64 lowercase hex digits")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _without_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object's members as a dict, raising _RepeatedKey for a key given twice."""
+    state = {}
+    for key, value in pairs:
+        if key in state:
+            raise _RepeatedKey(key)
+        state[key] = value
+    return state
 
 
 def _checked_position(block_number, transaction_id) -> _Position:
