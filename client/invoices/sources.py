@@ -262,7 +262,21 @@ def _read(path: Path) -> str:
 
 
 def _load_json(path: Path) -> list[dict]:
-    doc = parse_json(_read(path), str(path))
+    text = _read(path)
+    # Each refused as what it is (a CSV file's header shows them, _header_shown): read on, the JSON decoder's words
+    # were "Unexpected UTF-8 BOM (decode using utf-8-sig)" for the first, and for a file of ASCII text saved as UTF-16
+    # without its mark (valid UTF-8, a NUL after every character) "Expecting property name enclosed in double
+    # quotes", which sent nobody to its encoding
+    if text.lstrip().startswith("\ufeff"):
+        raise MalformedInput(str(path), None, "the file begins with a second byte order mark (U+FEFF) after the one a "
+                                              "UTF-8 file may begin with, as a tool adding its own mark to a file that "
+                                              "has one writes it: save the file again as UTF-8")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise MalformedInput(str(path), f"line {line}", "a NUL character (\\0), which no reference file holds: the "
+                                                        "file is damaged, or was saved as UTF-16 or another encoding "
+                                                        "than UTF-8; save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
+    doc = parse_json(text, str(path))
     records = doc.get("records") if isinstance(doc, dict) else None
     if not isinstance(records, list):
         raise MalformedInput(str(path), "records", "missing or not a list")
