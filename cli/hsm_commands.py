@@ -45,7 +45,11 @@ def _absolute(_ctx, _param, library: str) -> str:
 def _key_label(_ctx, _param, key_label: str | None) -> str | None:
     # refused as the option, before a PIN is asked for: a line break (U+2028 and NEL too), another control
     # character or an invisible format character (a right-to-left override) would be stored in the token's
-    # CKA_LABEL, where the HSM's own tools show it split, garbled or reading as another label
+    # CKA_LABEL, where the HSM's own tools show it split, garbled or reading as another label; a blank one (an unset
+    # variable) was taken as none, the key labelled by default unsaid, or stored as spaces no one tells from none
+    if key_label is not None and not key_label.strip():
+        raise click.BadParameter("the key label is blank (an unset variable?): give a label of printable characters, "
+                                 "e.g. supplier/supplier3, or leave --key-label out for the default")
     if key_label is not None and not key_label.isprintable():
         raise click.BadParameter(f"{key_label!r} has a control, line-break or invisible format character: "
                                  "give a label of printable characters, e.g. supplier/supplier3")

@@ -24,6 +24,18 @@ def test_a_key_label_that_is_not_printable_is_refused_and_nothing_is_generated(r
     assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("label", ["", "  ", "\u3000"], ids=["empty", "spaces", "full-width-space"])
+def test_a_blank_key_label_is_refused_and_nothing_is_generated(runner, token, tmp_path, label):
+    """A blank --key-label (an unset variable) was taken as none: the key got the default label, unsaid, or a
+    label of spaces that no one can tell from none in the token's tools."""
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--key-label", label, "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--key-label'" in result.output and "blank" in result.output
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+
+
 def test_a_key_label_of_printable_characters_other_than_ascii_is_taken(runner, token, tmp_path):
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
                  "--key-label", "供应商/supplier9 ü", "--csr", str(tmp_path / "x.csr"))
