@@ -14,7 +14,8 @@ The fast paths replaced (each by the code it shortens):
   UTF-8 form without encoding it.
 
 On every step it also holds what every transaction promises (docs/receivables.md): a refused call emits no
-event, and a call that changes the ledger emits exactly one event, naming the receivable it was called on."""
+event, a call that changes the ledger emits its event, naming the receivable it was called on, a read writes
+nothing, and the regulator changes nothing but freeze state."""
 from __future__ import annotations
 
 import contextlib
@@ -136,11 +137,16 @@ class Differential:
         if result.status != 200:
             assert result.event is None, f"refused {fn} emitted {result.event}"
             return None
-        if not query:
+        if query:
+            assert not endorsement.writes, f"the read {fn} wrote {endorsement.writes}"
+        else:
+            # the regulator reads everything and changes only freeze state
+            assert who != "regulator" or fn in ("FreezeReceivable", "UnfreezeReceivable"), f"the regulator ran {fn}"
             if any(not w.collection for w in endorsement.writes):
                 assert result.event is not None, f"{fn} changed the ledger without an event"
                 if (claim_id := self.claim_called_on(fn, strargs)) is not None:
-                    assert claim_id.encode() in result.event[1], f"{fn}'s event names no {claim_id}"
+                    named = json.loads(result.event[1])["receivable_id"]
+                    assert named == claim_id, f"{fn}'s event names {named}, not {claim_id}"
             assert self.net.ledger.commit(endorsement) == VALID
         return json.loads(result.payload) if result.payload else {}
 
@@ -173,12 +179,14 @@ class Differential:
 # transactions whose first argument is the claim they change, which their event must name
 _ON_A_CLAIM = {"ConfirmReceivable", "RejectReceivable", "TransferReceivable", "RecordPayment", "RecordOverdue",
                "FreezeReceivable", "UnfreezeReceivable", "RequestFinancing"}
-_ON_A_FINANCING = {"MakeFinancingOffer", "RecordDisbursement", "RecordRepayment"}
+_ON_A_FINANCING = {"MakeFinancingOffer", "RecordDisbursement", "RecordRepayment", "CancelFinancing",
+                   "WithdrawFinancing"}
 _ON_AN_OFFER = {"AcceptFinancingOffer", "WithdrawFinancingOffer"}
 
-OPERATIONS = ("burst", "burst", "register", "register", "request", "request", "request", "confirm", "reject", "split", "transfer", "request", "offer", "offer", "accept",
+OPERATIONS = ("burst", "burst", "accept", "disburse", "register", "register", "request", "request", "request", "confirm", "reject", "split", "transfer", "request", "offer", "offer", "accept",
               "withdraw-offer", "disburse", "pay", "repay", "freeze", "unfreeze", "overdue", "advance",
-              "discount", "accept-discount", "tamper-offer", "query", "query", "page")
+              "discount", "accept-discount", "tamper-offer", "cancel", "withdraw-request", "acknowledge", "query",
+              "query", "page")
 WHO = ("core", "core2", "tier1", "tier2", "bank", "bank2", "regulator")
 
 
@@ -249,7 +257,9 @@ async def _step(d: Differential, rnd: random.Random) -> None:
         if o:
             d.offers.append((o["id"], financing_id))
     elif op == "accept" and d.offers:
-        offer_id, financing_id = rnd.choice(d.offers)
+        still_open = [(o, f) for o, f in d.offers
+                      if json.loads(net.ledger.state.get(net._key(keys.OFFER, o), b"{}")).get("status") == "OPEN"]
+        offer_id, financing_id = rnd.choice(still_open if still_open and rnd.random() < 0.8 else d.offers)
         claim_id = dict(d.financings)[financing_id]
         await d.call(caller(d.name_of(json.loads(net.ledger.state[net._key(keys.RECEIVABLE, claim_id)])["holder"])),
                      "AcceptFinancingOffer", offer_id)
@@ -272,6 +282,15 @@ async def _step(d: Differential, rnd: random.Random) -> None:
             await d.call(bank, "RecordDisbursement", financing_id, transient=transient)
         else:
             await d.call(bank, "RecordRepayment", financing_id)
+    elif op == "cancel" and d.financings:
+        financing_id, claim_id = rnd.choice(d.financings)
+        holder_now = d.name_of(net.doc(claim_id)["holder"])
+        await d.call(rnd.choice(("bank", "bank2", holder_now)), "CancelFinancing", financing_id, "terms no longer needed")
+    elif op == "withdraw-request" and d.financings:
+        financing_id, claim_id = rnd.choice(d.financings)
+        await d.call(caller(d.name_of(net.doc(claim_id)["holder"])), "WithdrawFinancing", financing_id)
+    elif op == "acknowledge" and c["notice_id"]:
+        await d.call(caller(debtor), "AcknowledgeAssignment", c["notice_id"])
     elif op == "pay":
         owed = c["outstanding"]
         amount = rnd.choice((1, max(owed // 3, 1), owed, owed + 1))
@@ -284,7 +303,7 @@ async def _step(d: Differential, rnd: random.Random) -> None:
     elif op == "overdue":
         await d.call(rnd.choice((debtor, holder, "bank")), "RecordOverdue", c["id"])
     elif op == "advance":
-        net.advance(days=rnd.choice((1, 3, 7, 20)), hours=rnd.choice((0, 15.9, 16.1)))
+        net.advance(days=rnd.choice((1, 3, 7, 20, 45)), hours=rnd.choice((0, 15.9, 16.1)))
         d.steps.append(f"advance to {net.now}")
     elif op == "discount":
         offer = {"apr": rnd.choice(("0.05", "0.12")), "expires_on": net.day(20)}
