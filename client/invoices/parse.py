@@ -409,11 +409,22 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", 0), (codecs.BOM_UTF16_LE, "utf-16", 0), 
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
+# The first two bytes of UTF-16 text without a byte order mark, by its byte order: an XML file's first character is
+# "<" (or a space, a tab or a line break before it), written with a NUL beside it (XML 1.0, Appendix F: 3C 00 3F 00
+# is UTF-16LE's "<?"). No UTF-8 or GB text holds a NUL, so the file is UTF-16, as some tools save it without the
+# mark ("Unicode" without a preamble); read as UTF-8 it was refused as no UTF-8, told to name its encoding in the
+# declaration that already named UTF-16.
+# Each as _BOMS gives a mark: the bytes, the codec, and how many bytes to cut (none: they are the text's).
+_XML_FIRST_CHARACTERS = (b"<", b" ", b"\t", b"\r", b"\n")
+_UTF16_WITHOUT_MARK = tuple((first + b"\x00", "utf-16-le", 0) for first in _XML_FIRST_CHARACTERS) \
+    + tuple((b"\x00" + first, "utf-16-be", 0) for first in _XML_FIRST_CHARACTERS)
+
+
 def _decode(data: bytes, source: str) -> str:
     if data.startswith(_UTF32_BOMS):
         raise MalformedInput(source, None, "UTF-32 text (its byte order mark says so), which e-invoices are not "
                                            "written in: save the file as UTF-8 (iconv -f UTF-32 -t UTF-8)")
-    for bom, enc, cut in _BOMS:
+    for bom, enc, cut in _BOMS + _UTF16_WITHOUT_MARK:
         if data.startswith(bom):
             encoding, data = enc, data[cut:]
             break
