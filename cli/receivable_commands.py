@@ -936,6 +936,26 @@ def withdraw_receivable(session, receivable_id, reason):
     return session.client.withdraw(receivable_id, reason)
 
 
+def _paper_identity_of_the_right_form(invoice_number: str, paper_code: str, paper_number: str, **_: Any) -> None:
+    """link-paper's invoice number, paper code and paper number held to the contract's rules for an invoice naming
+    a paper identity before connecting (a usage error naming the option, exit 2): the SDK refused some only once
+    connected, under the contract's field names, and sent a paper code of the wrong length to the peers."""
+    from chaincode.receivables.fingerprint import number_problem
+    from client.invoices.fingerprint import paper_identity_problem
+
+    if (why := number_problem(invoice_number)) is not None:
+        raise click.BadParameter(why, param_hint="'--invoice'")
+    if len(invoice_number) != 20:   # the contract's words here would say to leave the paper fields out
+        raise click.BadParameter(f"{invoice_number} is the 8-digit number of an invoice with a code, which has no "
+                                 "paper form to link: give the 20-digit number (数电票号码) of the fully digitalised "
+                                 "invoice printed on it", param_hint="'--invoice'")
+    if (found := paper_identity_problem("", invoice_number, paper_code, paper_number)) is None:
+        return
+    field, why = found
+    option = "--paper-number" if field == "paper_number" else "--paper-code"
+    raise click.BadParameter(why.removeprefix(f"{field}: "), param_hint=f"'{option}'")
+
+
 @receivable.command("link-paper")
 @click.argument("receivable_id", callback=names_a_record)
 @click.option("--invoice", "invoice_number", required=True, metavar="NUMBER",
@@ -944,6 +964,7 @@ def withdraw_receivable(session, receivable_id, reason):
               help="The 10- or 12-digit 发票代码 printed on the invoice's paper form.")
 @click.option("--paper-number", required=True, metavar="NUMBER",
               help="The 8-digit 发票号码 printed beside the code on the paper form.")
+@checked_before_connecting(_paper_identity_of_the_right_form)
 @prints_document("supplier", RECEIVABLE_COLUMNS)
 def link_paper(session, receivable_id, invoice_number, paper_code, paper_number):
     """Link the paper form's code and number to an invoice of RECEIVABLE_ID (数电纸质发票).

@@ -1,0 +1,43 @@
+"""`recfin receivable link-paper` checks --invoice, --paper-code and --paper-number before it connects, by the
+contract's own rules for an invoice naming a paper identity: a value of the wrong form is a usage error naming its
+option, exit status 2, nothing sent (docs/cli.md, "Bad input"). The SDK refused some only once connected, with exit
+status 1 and the contract's field names (`invoice_number: ...`), and sent a paper code of the wrong length to the
+peers; with the network down the user heard of the connection instead."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+
+NUMBER, CODE, PAPER_NUMBER = "26312000000000000001", "144031900111", "00012345"
+
+
+def link(invoice: str = NUMBER, paper_code: str = CODE, paper_number: str = PAPER_NUMBER):
+    return CliRunner().invoke(main, ["receivable", "link-paper", "R-0123456789abcdef", "--invoice", invoice,
+                                     "--paper-code", paper_code, "--paper-number", paper_number])
+
+
+@pytest.mark.parametrize("given, option, says", [
+    (dict(invoice="abc"), "--invoice", "is neither the 20 digits of a fully digitalised e-invoice"),
+    (dict(invoice=""), "--invoice", "is neither the 20 digits of a fully digitalised e-invoice"),
+    (dict(invoice="１" * 20), "--invoice", "is neither the 20 digits"),
+    (dict(invoice="12345678"), "--invoice", "an invoice with a code, which has no paper form to link"),
+    (dict(paper_code="12"), "--paper-code", "is neither 10 digits nor 12 digits"),
+    (dict(paper_code="１４４０３１９００１１１"), "--paper-code", "１"),
+    (dict(paper_code=""), "--paper-code", "without paper_code"),
+    (dict(paper_number="x"), "--paper-number", "is not the 8 digits of the paper form's 发票号码"),
+    (dict(paper_number="1e308"), "--paper-number", "is not the 8 digits"),
+    (dict(paper_number=""), "--paper-number", "without paper_number"),
+])
+def test_a_value_of_the_wrong_form_is_a_usage_error_before_connecting(ledger_sessions, given, option, says):
+    result = link(**given)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output and says in result.output, result.output
+    assert ledger_sessions == []
+
+
+def test_a_paper_identity_of_the_right_form_is_sent(ledger_sessions):
+    result = link()
+    assert result.exit_code != 2, result.output
+    assert len(ledger_sessions) == 1
