@@ -306,11 +306,13 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
     """The network's processes as they are when ``workload`` starts. A node restarted since an earlier workload runs
     under a new pid, which the list read before the first would not watch (its CPU then reported as not measured in
     every later workload, though it ran through their whole windows). A node of that list not running now stays
-    under its old pid, said here, for the report to show it not measured rather than leave it out."""
+    under its old pid, and one that stopped between its status row and the reading of its start time is watched
+    unmeasured (``cpu.GONE_BEFORE_WATCHED``): each is said here, for the report to show it not measured rather than
+    leave it out."""
     now = cpu.network_processes(statuses)
-    running = {p.name for p in now}
-    gone = [p for p in before if p.name not in running]
-    for p in gone:
+    listed = {p.name for p in now}
+    gone = [p for p in before if p.name not in listed]
+    for p in [*(p for p in now if p.started == cpu.GONE_BEFORE_WATCHED), *gone]:
         say(f"{workload}: {p.name} is not running; its CPU is reported as not measured")
     return now + gone
 

@@ -56,3 +56,15 @@ def test_a_node_down_when_a_later_workload_starts_stays_watched_under_its_old_pi
     # left out, its CPU would silently be missing from the second workload's figures
     assert watched == [[Watched("peer0.supplier", "peer", 101)]] * 2
     assert "confirm: peer0.supplier is not running; its CPU is reported as not measured" in result.output
+
+
+def test_a_node_that_stopped_as_it_was_listed_is_named_and_kept_unmeasured(tmp_path, monkeypatch):
+    network = a_network_without_fabric_tools()
+    watched = watching_each_workload(monkeypatch, network)
+    monkeypatch.setattr(bench_commands, "running_network", lambda topology, root: (network, [peer_running_as(101)]))
+    monkeypatch.setattr("bench.cpu.start_time", lambda pid, proc=None: None)    # gone before its start was read
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.2",
+                                        "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert watched == [[Watched("peer0.supplier", "peer", 101)]]
+    assert "register: peer0.supplier is not running; its CPU is reported as not measured" in result.output
