@@ -405,6 +405,14 @@ def _common_name(_ctx, _param, common_name: str) -> str:
     if not 1 <= len(common_name) <= MAX_COMMON_NAME:
         raise click.BadParameter(f"{len(common_name)} characters: a certificate request's common name has 1 to "
                                  f"{MAX_COMMON_NAME} characters, e.g. supplier3@supplier")
+    # as --key-label: the CN is shown by `openssl req -text` and the CA's tools, where a control or format character
+    # would drive the terminal or reorder the line, and a blank one (an unset variable) names no one
+    if not common_name.strip():
+        raise click.BadParameter("the common name is blank (an unset variable?): give the user's name, e.g. "
+                                 "supplier3@supplier")
+    if not common_name.isprintable():
+        raise click.BadParameter(f"{common_name!r} has a control, line-break or invisible format character: give a "
+                                 "name of printable characters, e.g. supplier3@supplier")
     return common_name
 
 
@@ -433,8 +441,9 @@ def _refuse_an_unusable_request_path(csr_file: Path) -> None:
               help="CKA_LABEL for the new key (printable characters); one another key holds is refused "
                    "[default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
-              help="CN written in the request (1 to 64 characters), e.g. supplier6@supplier; informational: "
-                   "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
+              help="CN written in the request (1 to 64 printable characters, not blank), e.g. supplier6@supplier; "
+                   "informational: `recfin org user add --csr` gives the user the org's own subject and the client "
+                   "OU.")
 @click.option("--csr", "csr_file", type=OutputFileType(path_type=Path), required=True,
               help="Where to write the PEM certificate request: a new file, in a folder that is there (an existing "
                    "file, or a path no file can be written to, is refused before any key is made).")

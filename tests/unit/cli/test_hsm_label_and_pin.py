@@ -36,6 +36,19 @@ def test_a_blank_key_label_is_refused_and_nothing_is_generated(runner, token, tm
     assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["  ", "a\x1b[2Jb", "a\u202eb", "a\nb"],
+                         ids=["blank", "escape", "right-to-left-override", "line-break"])
+def test_a_common_name_blank_or_not_printable_is_refused_and_nothing_is_generated(runner, token, tmp_path, name):
+    """The request's CN, which `openssl req -text` and a CA's tools show, held to what --key-label is: a blank one
+    (an unset variable) or one with a control or invisible format character was written into the request."""
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", name,
+                 "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--common-name'" in result.output
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+
+
 def test_a_key_label_of_printable_characters_other_than_ascii_is_taken(runner, token, tmp_path):
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
                  "--key-label", "供应商/supplier9 ü", "--csr", str(tmp_path / "x.csr"))
