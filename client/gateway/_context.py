@@ -64,7 +64,7 @@ class SigningIdentity:
         if self._signer_gives_low_s_der:
             return signature
         if self._curve_order is not None and leading_der_signature(signature) is None:
-            # Unlike a signature given to new_signed_*, this one is of this identity's ECDSA key, so it must be DER.
+            # this identity's key is ECDSA, so a peer reads its signature as DER (as new_signed_* checks one given)
             raise ValueError(
                 f"signer {_named(self.signer)} returned {len(signature)} bytes that are not a DER-encoded ECDSA "
                 f"signature (they begin {signature[:8].hex() or 'with nothing'}): the identity's key is ECDSA, "

@@ -89,20 +89,27 @@ class Signable:
 
     def _checked_signature(self, signature: bytes) -> bytes:
         """A signature given for this object, in the low-S form on the curve of the key of the identity it
-        carries (which may be another than this Gateway's); a ValueError, nothing sent, when it is a signature
-        of that key's kind that the key does not verify over ``digest``: every peer would answer a bare
-        "access denied". One that is no such signature (not DER, or an ``s`` beyond that curve's order) is
-        sent as given, and so is any where that certificate cannot be read (then brought to the low-S form on
-        this Gateway's identity's curve)."""
+        carries (which may be another than this Gateway's); a ValueError, nothing sent, when that key does not
+        verify it over ``digest``, or when the key is ECDSA and it is no ECDSA signature on the key's curve (not
+        DER, or an ``s`` beyond that curve's order): every peer would answer a bare "access denied". Sent as
+        given where that certificate cannot be read (then brought to the low-S form on this Gateway's identity's
+        curve); empty, it leaves the object unsigned."""
+        if not signature:
+            return signature   # the object left unsigned, as in the Go client: this Gateway's signer signs it
         creator = self._creator()
         public_key = _certificate_public_key(creator)
         if public_key is None:
             return self._context.signing.low_s(signature)
         if isinstance(public_key, ec.EllipticCurvePublicKey):
             order = VERIFIED_CURVE_ORDERS.get(public_key.curve.name)
+            if order is None:
+                return signature   # a curve no peer verifies: the peer says so
             numbers = leading_der_signature(signature)
-            if order is None or numbers is None or numbers[1] >= order:
-                return signature   # not a signature on this key's curve: the peer says what is wrong with it
+            if numbers is None or numbers[1] >= order:
+                # a peer reads an ECDSA signature as DER, and verifies no s beyond the curve's order: sent, it
+                # was refused with a bare "access denied", where a signer giving r and s side by side (PKCS#11)
+                # or another key's signature is the thing to put right
+                raise ValueError(_no_signature_of(public_key, signature, numbers is None, self._kind, creator))
             signature = low_s_der(*numbers, order)
         if verifies(public_key, signature, self.digest) is False:
             rebuild = "new_signed_" + self._kind.replace(" ", "_")
@@ -271,6 +278,26 @@ def same_key(one: bytes, other: bytes) -> bool:
     except (DecodeError, ValueError, UnsupportedAlgorithm):
         return False
     return keys[0] == keys[1]
+
+
+def _no_signature_of(public_key: ec.EllipticCurvePublicKey, signature: bytes, not_der: bool, kind: str,
+                     creator: bytes) -> str:
+    """Why ``signature`` (not DER, or DER whose s is beyond the curve's order) cannot be the signature of the ECDSA
+    key ``public_key`` of the identity ``creator`` a ``kind`` carries, and what to give instead."""
+    carried = f"the identity this {kind} carries ({describe_identity(creator)}) has an ECDSA key on {public_key.curve.name}"
+    if not not_der:
+        return (f"the signature given is no signature of that key: its s is beyond the order of the curve, and "
+                f"{carried}, so every peer would refuse it with a bare \"access denied\". Nothing was sent. It was "
+                f"made with a key on another curve: sign the `digest` of the unsigned {kind} with that identity's "
+                "private key")
+    coordinate = (public_key.curve.key_size + 7) // 8
+    side_by_side = (f"; {len(signature)} bytes are r and s side by side, as PKCS#11's CKM_ECDSA and some signing "
+                    "services give them: DER-encode them with cryptography.hazmat.primitives.asymmetric.utils.encode_dss_signature("
+                    f"int.from_bytes(signature[:{coordinate}]), int.from_bytes(signature[{coordinate}:]))"
+                    if len(signature) == 2 * coordinate else "")
+    return (f"the signature given is {len(signature)} bytes that are not a DER-encoded ECDSA signature (they begin "
+            f"{signature[:8].hex()}), and {carried}, so every peer would refuse it with a bare \"access denied\". "
+            f"Nothing was sent. Give the DER SEQUENCE of r and s{side_by_side}")
 
 
 def _certificate_public_key(serialized_identity: bytes):

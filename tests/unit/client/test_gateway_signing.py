@@ -183,19 +183,42 @@ def test_a_pluggable_signer_that_gives_high_s_has_its_signatures_sent_low_s():
 
 
 @pytest.mark.parametrize(
-    "signature",
+    "signature, said",
     [
-        high_s(private_key_signer(ec.generate_private_key(ec.SECP384R1()))(bytes(32)), P384_ORDER),
-        ed25519.Ed25519PrivateKey.generate().sign(bytes(32)),
-        b"not a signature",
+        (high_s(private_key_signer(ec.generate_private_key(ec.SECP384R1()))(bytes(32)), P384_ORDER),
+         "its s is beyond the order of the curve"),
+        (ed25519.Ed25519PrivateKey.generate().sign(bytes(32)), "64 bytes that are not a DER-encoded ECDSA signature"),
+        (b"not a signature", "15 bytes that are not a DER-encoded ECDSA signature (they begin 6e6f742061207369)"),
     ],
     ids=["ECDSA on another curve", "Ed25519", "not DER"],
 )
-def test_a_signature_not_made_on_the_identitys_curve_is_sent_as_given(signature):
-    # An s beyond the P-256 order cannot be a P-256 signature's: n - s would break it rather than mend it.
+def test_a_signature_not_made_on_the_identitys_curve_is_refused_and_nothing_sent(signature, said):
+    # A peer reads an ECDSA signature as DER and verifies no s beyond the curve's order: sent, it answered a bare
+    # "access denied". (n - s would break such an s rather than mend it.)
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", CERT), transport=transport)
+    unsigned = gateway.get_network("ch").get_contract("receivables").new_proposal("Get")
+    with pytest.raises(ValueError) as refused:
+        gateway.new_signed_proposal(unsigned.bytes, signature)
+    assert said in str(refused.value)
+    assert "the identity this proposal carries (CN=signer of MSP 'Org1MSP') has an ECDSA key on secp256r1" in str(
+        refused.value)
+    assert "Nothing was sent" in str(refused.value) and transport.calls == []
+
+
+def test_r_and_s_side_by_side_are_refused_saying_how_to_encode_them_and_so_encoded_are_taken():
+    # PKCS#11's CKM_ECDSA gives r and s as two 32-byte big-endian numbers, not DER
     gateway = connect(identity=Identity("Org1MSP", CERT), transport=FakeTransport())
     unsigned = gateway.get_network("ch").get_contract("receivables").new_proposal("Get")
-    assert gateway.new_signed_proposal(unsigned.bytes, signature).signature == signature
+    r, s = utils.decode_dss_signature(SIGN(unsigned.digest))
+    side_by_side = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    with pytest.raises(ValueError) as refused:
+        gateway.new_signed_proposal(unsigned.bytes, side_by_side)
+    advice = ("DER-encode them with cryptography.hazmat.primitives.asymmetric.utils.encode_dss_signature("
+              "int.from_bytes(signature[:32]), int.from_bytes(signature[32:]))")
+    assert advice in str(refused.value)
+    encoded = utils.encode_dss_signature(int.from_bytes(side_by_side[:32]), int.from_bytes(side_by_side[32:]))
+    assert gateway.new_signed_proposal(unsigned.bytes, encoded).signature == encoded
 
 
 @pytest.mark.parametrize(

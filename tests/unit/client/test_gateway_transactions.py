@@ -344,21 +344,21 @@ def test_offline_rebuild_accepts_only_the_bytes_of_its_own_kind(credentials, tra
     network = gateway.get_network(CHANNEL)
     proposal = network.get_contract("receivables").new_proposal("Confirm", arguments=["R-1"])
     transaction = proposal.endorse()
+    commit, events, blocks = (transaction.submit(), network.new_chaincode_events_request("receivables"),
+                              network.new_block_events_request())
     kinds = {
-        "proposal": (proposal.bytes, gateway.new_signed_proposal),
-        "transaction": (transaction.bytes, gateway.new_signed_transaction),
-        "commit": (transaction.submit().bytes, gateway.new_signed_commit),
-        "chaincode events request": (
-            network.new_chaincode_events_request("receivables").bytes, gateway.new_signed_chaincode_events_request
-        ),
-        "block events request": (
-            network.new_block_events_request().bytes, partial(gateway.new_signed_block_events_request, kind="block")
-        ),
+        "proposal": (proposal, gateway.new_signed_proposal),
+        "transaction": (transaction, gateway.new_signed_transaction),
+        "commit": (commit, gateway.new_signed_commit),
+        "chaincode events request": (events, gateway.new_signed_chaincode_events_request),
+        "block events request": (blocks, partial(gateway.new_signed_block_events_request, kind="block")),
     }
-    for kind, (_, rebuild) in kinds.items():
-        for other, (data, _) in kinds.items():
+    kinds = {kind: (made.bytes, rebuild, made.digest) for kind, (made, rebuild) in kinds.items()}
+    for kind, (_, rebuild, digest) in kinds.items():
+        for other, (data, _, _) in kinds.items():
             if other == kind:
-                assert rebuild(data, b"signature").signature == b"signature"
+                signature = private_key_signer(key)(digest)
+                assert rebuild(data, signature).signature == signature
                 continue
             with pytest.raises(ValueError, match=f"^the bytes given are not a {kind}: .*; pass the `bytes` of the {kind}"):
                 rebuild(data, b"signature")
