@@ -36,6 +36,10 @@ from pathlib import Path
 
 from .errors import MalformedInput, MissingDependency
 
+# What to do with an image Pillow cannot decode (cut short, a header it does not know): its words alone ("Truncated
+# File Read", "cannot identify image file") said what went wrong, not what to do
+DAMAGED_IMAGE = "the file is damaged or cut short: check it, or scan or download the invoice again"
+
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in page pixels
 
 _CROP_MARGIN = 12  # white border around a crop: tesseract misreads glyphs that touch the image edge
@@ -317,8 +321,8 @@ class PageFrames:
                 "or scale the image down, and crop it to the invoice")) from None
         except (OSError, ValueError, EOFError) as exc:
             # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
-            problem = str(exc).replace(repr(stream), repr(self._source))
-            raise MalformedInput(self._source, None, f"cannot decode the image: {problem}") from None
+            problem = str(exc).replace(repr(stream), repr(self._source)).rstrip(".")
+            raise MalformedInput(self._source, None, f"cannot decode the image: {problem}; {DAMAGED_IMAGE}") from None
 
 
 @contextmanager

@@ -100,7 +100,23 @@ def test_an_export_key_the_reader_does_not_read_may_hold_an_object_or_a_list(tmp
 def test_an_image_pillow_cannot_identify_is_named_by_its_file(name, data):
     with pytest.raises(MalformedInput) as refused:
         _ocr.load_pages(data, name)
-    assert str(refused.value) == f"{name}: cannot decode the image: cannot identify image file '{name}'"
+    assert str(refused.value) == (f"{name}: cannot decode the image: cannot identify image file '{name}'; the file "
+                                  "is damaged or cut short: check it, or scan or download the invoice again")
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_an_image_cut_short_says_what_to_do():
+    # Pillow's words alone: "cannot decode the image: Truncated File Read"
+    import io
+
+    from PIL import Image
+
+    whole = io.BytesIO()
+    Image.new("RGB", (200, 200), (255, 255, 255)).save(whole, "JPEG")
+    with pytest.raises(MalformedInput) as refused:
+        _ocr.load_pages(whole.getvalue()[:300], "scan.jpg")
+    assert str(refused.value) == ("scan.jpg: cannot decode the image: Truncated File Read; the file is damaged or cut "
+                                  "short: check it, or scan or download the invoice again")
 
 
 def test_many_invoice_lines_of_one_item_match_with_their_receipt_lines_gathered_once(tmp_path, monkeypatch):
