@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from datetime import date
 
 from chaincode.receivables import model as contract
+from chaincode.receivables import uscc as credit_code
 from chaincode.receivables.arguments import require_order_reference, require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.fingerprint import is_fingerprint
-from chaincode.receivables.keys import (KEY_DELIMITERS, REQUEST_ID_MAX, can_be_attribute, is_request_id,
-                                        spaces_around_id)
+from chaincode.receivables.keys import (KEY_DELIMITERS, REQUEST_ID_MAX, can_be_attribute, child_id, is_request_id,
+                                        new_id, spaces_around_id)
+from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 from chaincode.receivables.money import hundredths_problem, invoice_currency_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
 
@@ -58,9 +60,32 @@ def _record_id(value: str, what: str) -> str:
     from a table's column, or retyped from print with a space inside, went out as given and came back not-found,
     as though the record were not there."""
     text = _id(value, what)
-    if (why := record_id_problem(text, what.replace("_", " "))) is not None:
+    longest = RECEIVABLE_ID_MAX if what == "receivable_id" else RECORD_ID_LENGTH
+    if (why := record_id_problem(text, what.replace("_", " "), longest=longest)) is not None:
         raise ValueError(f"{what} {why}; nothing was sent")
     return text
+
+
+def _party_code(value: str, what: str) -> str:
+    """An argument naming a party (``uscc``, a transfer's ``to``, a listing's holder, debtor or financier...): as
+    :func:`_id`, and a unified social credit code by the contract's own check (``uscc.problem``: 18 characters of
+    its set, the region's digits, the check character). RegisterParty takes no other code, so no party is
+    registered under one; sent, a 10,000-character or lower-case one went to the peers to come back
+    ``party-not-registered``, or, where the caller may not read the party's claims, ``not-permitted-to-read``,
+    which hid the typo."""
+    text = _id(value, what)
+    if (why := credit_code.problem(text)) is not None:
+        raise ValueError(f"{what}: {why}: no party is registered under it, nor can one be (RegisterParty takes valid "
+                         "credit codes only); give the party's 18-character unified social credit code, in upper "
+                         "case as its record shows it; nothing was sent")
+    return text
+
+
+def _optional_party_code(value: str | None, what: str) -> str:
+    """An optional argument naming a party: ``""`` for none (``None`` or ``""``), else as :func:`_party_code`."""
+    if value is None or value == "":
+        return ""
+    return _party_code(value, what)
 
 
 def _fingerprint(value: str, transaction: str) -> str:
@@ -84,16 +109,30 @@ def _fingerprint(value: str, transaction: str) -> str:
 # what no id the contract makes holds (keys.new_id, keys.child_id): anything but ASCII letters, digits, '-' and '.'
 _ID_STRAY = re.compile(r"[^A-Za-z0-9.-]")
 
+RECORD_ID_LENGTH = len(new_id("R", ""))
+"""The length of every id the contract makes (``keys.new_id``: a capital letter, ``-`` and 16 hex digits): a
+financing's, an offer's, a notice's, a discount offer's, and a claim's before any split."""
+RECEIVABLE_ID_MAX = RECORD_ID_LENGTH + MAX_SPLIT_DEPTH * len(child_id("", 2))
+"""The longest receivable id: each split adds ``.1`` or ``.2`` (``keys.child_id``), ``lifecycle.MAX_SPLIT_DEPTH``
+times at most, and no id the contract makes is longer."""
 
-def record_id_problem(text: str, what: str) -> str | None:
+
+def record_id_problem(text: str, what: str, *, longest: int = RECEIVABLE_ID_MAX) -> str | None:
     """Why ``text`` is no id the contract makes (``what``: "receivable id"...), or None: spaces around it
-    (``keys.spaces_around_id``), or a character no id holds (a space inside, an invisible one, ``_``): the contract
+    (``keys.spaces_around_id``), a character no id holds (a space inside, an invisible one, ``_``), or more than
+    ``longest`` characters (default: :data:`RECEIVABLE_ID_MAX`, no id of any record is longer): the contract
     makes every id of a capital letter, ``-`` and 16 hex digits, a split's parts adding ``.1`` or ``.2``. The one
-    rule of the SDK and the CLI."""
+    rule of the SDK and the CLI. A 10,000-character id went out whole, to come back not-found."""
     if (padded := spaces_around_id(text, what)) is not None:
         return padded
     if (stray := _ID_STRAY.search(text)) is None:
-        return None
+        if len(text) <= longest:
+            return None
+        form = ("a capital letter, '-' and 16 hex digits" if longest == RECORD_ID_LENGTH else
+                f"a capital letter, '-' and 16 hex digits, then '.1' or '.2' for each of at most {MAX_SPLIT_DEPTH} "
+                "splits")
+        return (f"{shown_value(text)} is longer than any {what}, which has at most {longest} characters ({form}): "
+                "give it as recfin prints it")
     # the example in the kind of id given (F-, O-...), where its prefix says
     example = f"{text[0] if re.match(r'[A-Z]-', text) else 'R'}-0123456789abcdef"
     return (f"{shown_value(text)} holds {stray.group()!r}, which no {what} holds: give it as recfin prints it, a "
@@ -139,12 +178,16 @@ def _part_of_a_claim(amount: Amount, transaction: str) -> str:
     return str(fen)
 
 
-def _said(value: str, what: str, transaction: str, *, max_len: int = 500) -> str:
+def _said(value: str, what: str, transaction: str, *, max_len: int | None = None) -> str:
     """Text a party writes on a record (a ``reason``; the freeze order an unfreeze ``lifts``, ``max_len`` 200), sent
-    as given once the contract's own check of it passes: neither blank nor over ``max_len`` characters, and on one
-    line (``argument-invalid``), where a blank or multi-line reason went to the peers to be refused there."""
+    as given once the contract's own check of it passes: neither blank nor over ``max_len`` characters (None: the
+    check's own bound, which the contract holds a reason to), and on one line (``argument-invalid``), where a blank
+    or multi-line reason went to the peers to be refused there."""
     with _as_the_contract_checks(transaction):
-        require_text(_text(value, what), what, max_len)
+        if max_len is None:
+            require_text(_text(value, what), what)
+        else:
+            require_text(_text(value, what), what, max_len)
     return value
 
 

@@ -10,14 +10,14 @@ from typing import Any
 from datetime import date
 
 from chaincode.receivables.config import ContractSettings
-from chaincode.receivables.fingerprint import code_characters_problem, paper_number_problem
+from chaincode.receivables.fingerprint import code_characters_problem, number_problem, paper_number_problem
 from chaincode.receivables.payment_term import term_refusal
 from client.business_dates import business_today, date_argument
 from client.gateway import GatewayError
 from client.gateway._twins import Steps
 
-from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _record_id, _request_id,
-                         _request_of, _said, _text)
+from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _party_code, _record_id,
+                         _request_id, _request_of, _said, _text)
 from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -36,6 +36,18 @@ def _paper_identity(paper_code: str, paper_number: str) -> tuple[str, str]:
     if (why := paper_number_problem(number)) is not None:
         raise RefusedBeforeSending("LinkPaperIdentity", "invoice-number-invalid", f"paper_number: {why}")
     return code, number
+
+
+def _linked_invoice_number(invoice_number: str) -> str:
+    """The number of the invoice a paper identity is linked to, as :func:`_id`, refused (ValueError) unless it is an
+    invoice number by the contract's own check (``fingerprint.number_problem``): the contract links the invoice only
+    once the claim's invoice with that number passes as an ``InvoiceInput``, which no other number does, so one of
+    10,000 digits, or with a dash or a space, went to the peers to come back not-found (or, from a caller who may
+    not link, not-the-creditor, hiding the typo)."""
+    number = _id(invoice_number, "invoice_number")
+    if (why := number_problem(number)) is not None:
+        raise ValueError(f"invoice_number: {why}; nothing was sent")
+    return number
 
 
 class _ClaimOperations:
@@ -182,9 +194,10 @@ class _ClaimOperations:
         paper identity already, and an identity a registration would refuse or that backs a claim. A paper number
         that is not 8 ASCII digits (``invoice-number-invalid``) or a paper code holding anything but ASCII digits
         (``invoice-code-invalid``) is refused by the contract's own rule before anything is sent
-        (:class:`RefusedBeforeSending`)."""
+        (:class:`RefusedBeforeSending`); so is an ``invoice_number`` that is no invoice number by the contract's
+        check (ValueError: which rule the contract answers it with depends on the claim and the caller)."""
         return self._submit("LinkPaperIdentity", _record_id(receivable_id, "receivable_id"),
-                            _id(invoice_number, "invoice_number"), *_paper_identity(paper_code, paper_number),
+                            _linked_invoice_number(invoice_number), *_paper_identity(paper_code, paper_number),
                             model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
@@ -194,7 +207,7 @@ class _ClaimOperations:
         ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
-        return self._submit("TransferReceivable", _record_id(receivable_id, "receivable_id"), _id(to, "to"),
+        return self._submit("TransferReceivable", _record_id(receivable_id, "receivable_id"), _party_code(to, "to"),
                             _part_of_a_claim(amount, "TransferReceivable"),
                             _request_id(request_id, "TransferReceivable"), model=TransferResult)
 

@@ -11,7 +11,7 @@ from chaincode.receivables.arguments import (require_bindable_client_id, require
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _as_the_contract_checks, _id, _json, _read_as_the_contract_reads, _text
+from ._arguments import _as_the_contract_checks, _id, _json, _party_code, _read_as_the_contract_reads, _text
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -87,7 +87,7 @@ class _PartyOperations:
         :class:`RefusedBeforeSending` (``argument-invalid``, a ValueError), nothing sent; the contract refuses, as
         ``RuleViolation``, the name the party has already (``party-name-unchanged``) and a party of another org
         (``admin-of-own-org-only``)."""
-        return self._submit("RenameParty", _id(uscc, "uscc"), _party_name(name, "RenameParty"), model=Party)
+        return self._submit("RenameParty", _party_code(uscc, "uscc"), _party_name(name, "RenameParty"), model=Party)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org.
@@ -100,7 +100,7 @@ class _PartyOperations:
         client_id = _id(client_id, "client_id")
         with _as_the_contract_checks("BindPartyIdentity"):
             require_bindable_client_id(client_id)
-        return self._submit("BindPartyIdentity", _id(uscc, "uscc"), client_id, model=Party)
+        return self._submit("BindPartyIdentity", _party_code(uscc, "uscc"), client_id, model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
@@ -110,7 +110,7 @@ class _PartyOperations:
         and when no other identity it lists would act for the party (``last-identity-of-party``: bind another
         first). An identity of more than 1,000 characters is refused by the contract's own check before anything is
         sent (:class:`RefusedBeforeSending`, ``argument-invalid``)."""
-        return self._submit("UnbindPartyIdentity", _id(uscc, "uscc"),
+        return self._submit("UnbindPartyIdentity", _party_code(uscc, "uscc"),
                             _client_id(client_id, "UnbindPartyIdentity"), model=Party)
 
     def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
@@ -128,12 +128,12 @@ class _PartyOperations:
                               model=IdentityParty)
 
     def get_party(self, uscc: str) -> Party:
-        return self._evaluate("GetParty", _id(uscc, "uscc"), model=Party)
+        return self._evaluate("GetParty", _party_code(uscc, "uscc"), model=Party)
 
     def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
         """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
         may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("GetPartyHistory", _id(uscc, "uscc"), model=_PARTY_HISTORY,
+        return self._evaluate("GetPartyHistory", _party_code(uscc, "uscc"), model=_PARTY_HISTORY,
                               endorsing_organizations=endorsing_organizations)
 
     def who_am_i(self) -> Party:

@@ -10,8 +10,8 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import (_REQUEST_ID_RULE, _date_text, _fingerprint, _id, _known_request_id, _one_of, _optional_id,
-                         _optional_record_id, _page_size, _record_id, _text)
+from ._arguments import (_REQUEST_ID_RULE, _date_text, _fingerprint, _id, _known_request_id, _one_of,
+                         _optional_party_code, _optional_record_id, _page_size, _party_code, _record_id, _text)
 from ._models import (STATUSES, AssignmentNotice, ContractSettingsView, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
@@ -73,10 +73,10 @@ class _QueryOperations:
         return self._evaluate("GetContractSettings", model=ContractSettingsView)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByHolder", holder, "holder", page_size, bookmark)
+        return self._page("ListReceivablesByHolder", _party_code(holder, "holder"), "holder", page_size, bookmark)
 
     def list_by_debtor(self, debtor: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByDebtor", debtor, "debtor", page_size, bookmark)
+        return self._page("ListReceivablesByDebtor", _party_code(debtor, "debtor"), "debtor", page_size, bookmark)
 
     def list_by_status(self, status: str, *, page_size: int = 20, bookmark: str = "") -> Page:
         return self._page("ListReceivablesByStatus", _one_of(status, "status", STATUSES, "ListReceivablesByStatus"),
@@ -86,8 +86,8 @@ class _QueryOperations:
                           bookmark: str = "") -> Page:
         """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
         debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
-        return self._evaluate("ListReceivablesByFinancier", _id(financier, "financier"),
-                              _optional_id(debtor, "debtor"), _page_size(page_size, "ListReceivablesByFinancier"),
+        return self._evaluate("ListReceivablesByFinancier", _party_code(financier, "financier"),
+                              _optional_party_code(debtor, "debtor"), _page_size(page_size, "ListReceivablesByFinancier"),
                               _text(bookmark, "bookmark"),
                               model=Page)
 
@@ -97,8 +97,8 @@ class _QueryOperations:
         id: every debtor's, or ``debtor``'s only; each the offer's public record and its claim's ``debtor``. The
         bank itself or the regulator. Expired offers are listed too (their expiry is private: ``get_offer_terms``);
         ``withdraw_offer`` takes any of them back."""
-        return self._evaluate("ListOffersByFinancier", _id(financier, "financier"),
-                              _optional_id(debtor, "debtor"),
+        return self._evaluate("ListOffersByFinancier", _party_code(financier, "financier"),
+                              _optional_party_code(debtor, "debtor"),
                               _page_size(page_size, "ListOffersByFinancier"), _text(bookmark, "bookmark"),
                               model=OfferPage)
 
@@ -161,7 +161,7 @@ class _QueryOperations:
         leaves out an offer no holder can take as published by no member of its debtor's org (the org on the debtor's
         party record, which the offer's ``debtor_msp`` must name).
         """
-        debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
+        debtor, receivable_id = _optional_party_code(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
             raise RefusedBeforeSending("ListDiscountOffers", "argument-invalid", "debtor and receivable_id are both "
                                        "empty: name the debtor or a receivable")
@@ -173,15 +173,15 @@ class _QueryOperations:
                               as_of: date | None = None) -> PaymentRecordPage:
         """A page of the debtor's claims as the ledger stood at the end of ``as_of`` (default: the contract's
         today), for risk scoring: banks (holders as opaque tokens), the debtor itself and the regulator."""
-        return self._evaluate("GetDebtorPaymentRecord", _id(debtor, "debtor"),
+        return self._evaluate("GetDebtorPaymentRecord", _party_code(debtor, "debtor"),
                               _page_size(page_size, "GetDebtorPaymentRecord"),
                               _text(bookmark, "bookmark"), _date_text(as_of, "as_of"), model=PaymentRecordPage)
 
     def financier_exposure(self, debtor: str, financier: str | None = None) -> FinancierExposure:
         """A bank's outstanding financed principal on the debtor's claims: a bank's own (``financier``
         None), or as the regulator, the bank ``financier``'s."""
-        return self._evaluate("GetFinancierExposure", _id(debtor, "debtor"),
-                              _optional_id(financier, "financier"),
+        return self._evaluate("GetFinancierExposure", _party_code(debtor, "debtor"),
+                              _optional_party_code(financier, "financier"),
                               model=FinancierExposure)
 
     def request(self, request_id: str, party: str | None = None) -> RequestRecord:
@@ -197,7 +197,7 @@ class _QueryOperations:
 
     def _request_steps(self, request_id: str, party: str | None) -> Steps[RequestRecord]:
         """:meth:`request`, its ``not-found`` of the caller's own request ids saying whose ids were read."""
-        party = _optional_id(party, "party")
+        party = _optional_party_code(party, "party")
         try:
             return (yield self._evaluate("GetRequest", _known_request_id(_id(request_id, "request_id"), "GetRequest",
                                                                          _ASKED_REQUEST_ID), party,

@@ -22,13 +22,13 @@ ASYNC_ITERATORS = {"iter_receivables", "iter_offers_by_financier", "iter_payment
 
 BAD_ARGUMENTS = [
     # shared with the blocking client (_Operations)
-    ("transfer", lambda c: c.transfer("R-1", "T2", Decimal("-1")), ValueError),
-    ("split", lambda c: c.split("R-1", "T2", Decimal("-1")), ValueError),
+    ("transfer", lambda c: c.transfer("R-1", fakes.TIER2, Decimal("-1")), ValueError),
+    ("split", lambda c: c.split("R-1", fakes.TIER2, Decimal("-1")), ValueError),
     ("reject", lambda c: c.reject(123, "not ours"), TypeError),
     ("list_by_status", lambda c: c.list_by_status("NOPE"), ValueError),
-    ("list_by_holder", lambda c: c.list_by_holder("H", page_size=0), ValueError),
+    ("list_by_holder", lambda c: c.list_by_holder(fakes.TIER1, page_size=0), ValueError),
     ("register_receivable", lambda c: c.register_receivable({"debtor": "D"}), TypeError),
-    ("debtor_payment_record", lambda c: c.debtor_payment_record("D", as_of=datetime(2026, 6, 30, 12)), TypeError),
+    ("debtor_payment_record", lambda c: c.debtor_payment_record(fakes.CORE, as_of=datetime(2026, 6, 30, 12)), TypeError),
     # shared too, as bodies whose steps the async client awaits (client.gateway._twins.awaiting)
     ("confirm", lambda c: c.confirm(123), TypeError),
     ("confirm", lambda c: c.confirm("R-1", endorsing_orgs=["X"]), TypeError),      # a keyword it does not take
@@ -65,7 +65,7 @@ def test_a_bad_argument_in_a_gather_leaves_the_other_calls_awaited():
     client = AsyncReceivablesClient(contract)
 
     async def main():
-        return await asyncio.gather(client.get_receivable("R-1"), client.transfer("R-1", "T2", Decimal("-1")),
+        return await asyncio.gather(client.get_receivable("R-1"), client.transfer("R-1", fakes.TIER2, Decimal("-1")),
                                     return_exceptions=True)
 
     read, refused = asyncio.run(main())
