@@ -29,7 +29,7 @@ import click
 
 from chaincode.receivables.limits import STATUSES, TIER_MAX_DAYS_EARLY, TIER_MIN_DAYS_EARLY
 from client.money import exact_percent, rate_text, yuan
-from network.errors import NetworkError
+from network.errors import NetworkError, shell_words
 
 from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
@@ -436,8 +436,9 @@ def _bindable_user(profile, user_name: str):
     """A profile user to act for a party; a usage error for one the profile does not have, or marks revoked (its
     certificate on the org's CRL): every peer refuses it, while the contract, which cannot see the CRL, would
     count it as an identity left to act for the party and let the last live one be unbound."""
-    user = _profile_user(profile, user_name, f"issue it a certificate first (`recfin org user add {profile.org} "
-                                             f"{user_name}`)")
+    # the command as a shell takes it pasted: a name as given may hold a space, or an ESC that drives the terminal
+    add = shell_words(["recfin", "org", "user", "add", profile.org, user_name])
+    user = _profile_user(profile, user_name, f"issue it a certificate first (`{add}`)")
     if user.revoked:
         raise click.BadParameter(
             f"{user_name} is revoked: {profile.msp_id}'s CRL lists its certificate, so every peer refuses "
