@@ -285,12 +285,42 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
                 first = _manifest_header(archive, tar)
                 manifest = _manifest_member(archive, tar, unpacked, first)
                 yield reading, unpacked, tar, manifest
+        except BackupArchiveError:
+            damage = None if first is None else _gzip_damage(unpacked.handle, os.fstat(raw.fileno()).st_size)
+            if damage is not None:
+                raise _bad(archive, f"it is damaged: its gzip data fails gzip's own check ({damage}), as a file "
+                                    f"corrupted or cut short since the backup does: use another copy of the "
+                                    f"backup") from None
+            raise
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             if isinstance(exc, OSError) and exc.filename is not None:
                 raise       # the disk being written, not the archive
             if first is None:
                 raise _not_a_backup(archive, f"it is not a gzip tar archive ({exc})") from None
             raise _bad(archive, f"it is not a whole gzip tar archive ({exc})") from None
+
+
+# How far the gzip stream is read on for _gzip_damage: a backup's gzip unpacks to a few times its size, and a gzip
+# bomb is not unpacked whole to be told damaged.
+_DAMAGE_READ_RATIO = 64
+_DAMAGE_READ_FLOOR = 64 << 20
+
+
+def _gzip_damage(unpacked: BinaryIO, archive_size: int) -> str | None:
+    """What gzip says is wrong with the rest of the stream (its CRC or length, the deflate data, a stream cut
+    short), read on to its end from where a check of the archive failed; None when it finds none (or the stream
+    unpacks to more than a backup's would). A bit flipped on disk is read on by tarfile and found by the first
+    check after it: a member's digest, the manifest, or a member header read as the tar archive's end, each of
+    which says the archive was changed, where gzip's check, at the end, tells damage."""
+    budget = max(archive_size * _DAMAGE_READ_RATIO, _DAMAGE_READ_FLOOR)
+    try:
+        while budget > 0 and (chunk := unpacked.read(min(_CHUNK, budget))):
+            budget -= len(chunk)
+    except (EOFError, zlib.error, OSError) as exc:     # gzip.BadGzipFile is an OSError
+        if isinstance(exc, OSError) and exc.filename is not None:
+            return None     # the disk, not the archive
+        return str(exc) or type(exc).__name__
+    return None
 
 
 def _manifest_header(archive: Path, tar: tarfile.TarFile) -> tarfile.TarInfo:
