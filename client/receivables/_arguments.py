@@ -280,7 +280,7 @@ def _known_request_id(text: str, transaction: str, advice: str = _REQUEST_ID_ADV
     refuses it: :class:`RefusedBeforeSending` ``request-id-invalid`` then, the contract's answer to it, saying
     ``advice``."""
     if not is_request_id(text):
-        raise RefusedBeforeSending(transaction, "request-id-invalid", f"request_id {text[:140]!r}: {advice}")
+        raise RefusedBeforeSending(transaction, "request-id-invalid", f"request_id {shown_value(text)}: {advice}")
     return text
 
 
@@ -310,7 +310,7 @@ def _one_of(value: str, what: str, known: tuple[str, ...], transaction: str) -> 
     answers it."""
     if _text(value, what) not in known:
         raise RefusedBeforeSending(transaction, "argument-invalid",
-                                   f"{what} {value[:60]!r} is not one of {', '.join(known)}")
+                                   f"{what} {shown_value(value)} is not one of {', '.join(known)}")
     return value
 
 

@@ -46,3 +46,22 @@ def test_a_long_text_that_is_no_fingerprint_is_shown_cut_short():
         assert error.detail.startswith("'" + "f" * 39 + "..." + "f" * 11 + "' (10000 characters) is not an invoice "
                                        "fingerprint: give the invoice's 64 lower-case hex digits"), error.detail
     assert [c.calls for c in contracts] == [[], []]
+
+
+@pytest.mark.parametrize("call, said", [
+    (lambda c: c.transfer("R-00000000000000a1", "91320500MA1K00003D", 100, request_id="a" * 10_000),
+     "request_id '" + "a" * 39 + "..." + "a" * 11 + "' (10000 characters): a request id is 1 to 128"),
+    (lambda c: c.request("b" * 10_000), "request_id '" + "b" * 39 + "..." + "b" * 11 + "' (10000 characters): "),
+    (lambda c: c.list_by_status("X" * 10_000), "status '" + "X" * 39 + "..." + "X" * 11 + "' (10000 characters) is "
+                                               "not one of REGISTERED"),
+    (lambda c: c.list_discount_offers("91310000MA1K000019", scope="y" * 10_000),
+     "scope '" + "y" * 39 + "..." + "y" * 11 + "' (10000 characters) is not one of open, all"),
+], ids=["request id sent", "request id asked", "status", "scope"])
+def test_a_long_word_or_request_id_refused_is_shown_cut_short_saying_its_length(call, said):
+    """A request id, a status or a scope the contract refuses was shown by its first 140 or 60 characters, with
+    nothing said of the rest: as though that were all that was given."""
+    raised, contracts = both_clients(call)
+    for error in raised:
+        assert said in str(error), str(error)
+        assert len(str(error)) < 400
+    assert [c.calls for c in contracts] == [[], []]
