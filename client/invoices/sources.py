@@ -569,9 +569,14 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         findings.append(Finding(check=TAX_FOUND, status="skipped", message="no tax invoice verifier given"))
     if registry is not None:
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
+            check = f"source.registry.{side}"
+            if not party.tax_id:
+                findings.append(_no_tax_id(check, registry.source, side, "fail",
+                                           f"the registry knows an enterprise by its credit code: check the {side}'s "
+                                           "tax id against the invoice; a natural person is no party to a receivable"))
+                continue
             record = _asked(registry, f"about enterprise {party.tax_id}",
                             lambda: registry.lookup_enterprise(party.tax_id))
-            check = f"source.registry.{side}"
             if record is None:
                 findings.append(Finding(check=check, status="fail",
                                         message=f"{registry.source}: no enterprise {party.tax_id}: check the "
@@ -593,7 +598,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             findings.append(_established(registry.source, side, record, invoice.issue_date))
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
-    if bureau is not None:
+    if bureau is not None and not invoice.buyer.tax_id:
+        findings.append(_no_tax_id("source.credit.debtor", bureau.source, "buyer", "skipped",
+                                   "a credit record is found by the debtor's credit code"))
+    elif bureau is not None:
         record = _asked(bureau, f"about the credit of {invoice.buyer.tax_id}",
                         lambda: bureau.lookup_credit(invoice.buyer.tax_id))
         if record is None:
@@ -629,6 +637,15 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                               issue_date=invoice.issue_date, total_with_tax_fen=invoice.total_with_tax_fen,
                               fingerprint=invoice_fingerprint(invoice), sources=tuple(used),
                               findings=tuple(findings), disagreements=tuple(disagreements), skipped=skipped)
+
+
+def _no_tax_id(check: str, source: str, side: str, status: str, why: str) -> Finding:
+    """The finding of a source not asked about a party the invoice gives no tax id (a natural person buying, 个人):
+    asked about "", a provider answered "no enterprise" (a message naming nobody), or a real one could refuse the
+    question, read as the source not answering."""
+    return Finding(check=check, status=status,
+                   message=f"{source}: not asked: the invoice gives the {side} no tax id, as for a natural person "
+                           f"(个人); {why}")
 
 
 def _skipped_sources(findings: list[Finding], tax: TaxInvoiceVerifier | None, registry: BusinessRegistry | None,
