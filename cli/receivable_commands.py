@@ -1981,7 +1981,7 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
                       lambda exc: f"{shown} is not a discount offer's document ({validation_problems(exc)}): "
                                   f"give {AS_READ_WHAT}")
     if offer.id != offer_id:
-        raise click.BadParameter(f"{shown} is discount offer {offer.id}, not {offer_id}: give the offer you "
+        raise click.BadParameter(f"{shown} is discount offer {as_typed(offer.id)}, not {offer_id}: give the offer you "
                                  f"accept, as `recfin discount get {offer_id} --json` printed it",
                                  param_hint="'--as-read'")
     return offer
