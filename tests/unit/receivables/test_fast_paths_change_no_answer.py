@@ -165,7 +165,10 @@ class Differential:
     def claims(self) -> list[dict]:
         docs, known = [], set(self.order)
         for claim_id in self.order:   # grows while read: each split's parts follow their parent, in its order
-            docs.append(self.net.doc(claim_id))
+            try:
+                docs.append(self.net.doc(claim_id))
+            except ValueError:   # two orgs wrote no record there ("tamper-claim")
+                continue
             for child in docs[-1]["children"]:
                 if child not in known:
                     known.add(child)
@@ -185,7 +188,7 @@ _ON_AN_OFFER = {"AcceptFinancingOffer", "WithdrawFinancingOffer"}
 
 OPERATIONS = ("burst", "burst", "accept", "disburse", "register", "register", "request", "request", "request", "confirm", "reject", "split", "transfer", "request", "offer", "offer", "accept",
               "withdraw-offer", "disburse", "pay", "repay", "freeze", "unfreeze", "overdue", "advance",
-              "discount", "accept-discount", "tamper-offer", "cancel", "withdraw-request", "acknowledge", "query",
+              "discount", "accept-discount", "tamper-offer", "tamper-claim", "cancel", "withdraw-request", "acknowledge", "query",
               "query", "page")
 WHO = ("core", "core2", "tier1", "tier2", "bank", "bank2", "regulator")
 
@@ -329,6 +332,24 @@ async def _step(d: Differential, rnd: random.Random) -> None:
             value = json.dumps({**doc, "status": status}, indent=1).encode()
         net.ledger.state[key] = value
         d.steps.append(f"tamper {offer_id} {how}")
+    elif op == "tamper-claim":
+        # the debtor's and the holder's orgs, whose key-level policy guards a claim no bank finances, rewrite it
+        # outside the contract: the same record spelt otherwise, another claim's value copied over it, an amount
+        # changed, or no record at all; a claim read ahead must be refused or read as its own read would
+        key = net._key(keys.RECEIVABLE, c["id"])
+        if c["financing_id"]:
+            return
+        how = rnd.choice(("respelt", "copied", "garbage", "outstanding"))
+        if how == "copied":
+            value = json.dumps(rnd.choice(claims)).encode()
+        elif how == "garbage":
+            value = b'{"doc_type": "receivable"'
+        elif how == "outstanding":
+            value = json.dumps({**c, "outstanding": c["outstanding"] + 1}).encode()
+        else:
+            value = json.dumps(c, indent=2).encode()
+        net.ledger.state[key] = value
+        d.steps.append(f"tamper {c['id']} {how}")
     elif op == "query":
         fn = rnd.choice(("GetReceivable", "GetReceivableHistory", "GetProvenance", "GetReceivableEndorsers"))
         await d.call(rnd.choice(WHO), fn, c["id"], query=True)
