@@ -314,6 +314,16 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
 
     def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
         self._refuse_wrong_answer("chaincode_events", response, gateway_pb2.ChaincodeEventsResponse)
+        listened = gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).chaincode_id
+        foreign = next((event.chaincode_id for event in response.events if event.chaincode_id != listened), None)
+        if foreign is not None:
+            # given on, it would be handled as this chaincode's, and its checkpoint refused only after that
+            raise GatewayError(
+                f"the peer sent an event of chaincode {foreign!r:.80} (block {response.block_number}) on a stream of "
+                f"the events of chaincode {listened!r}: the stream was cancelled, and nothing after the last event given "
+                "was read. Fabric's Gateway sends the events of the chaincode asked for only; something else "
+                "answered (a proxy, or a service that is not Fabric's): check the peer's address, then open the "
+                "stream again from the checkpointer, which resumes after the last event checkpointed")
         return [
             ChaincodeEvent(
                 block_number=response.block_number,

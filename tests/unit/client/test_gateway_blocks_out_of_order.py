@@ -195,3 +195,27 @@ def test_an_async_chaincode_events_stream_refuses_going_back(credentials):
             return got
 
     assert asyncio.run(read()) == [TX_A]
+
+
+def _events_of(chaincode: str, block: int, *tx_ids: str):
+    response = events_response(block, *tx_ids)
+    for event in response.events:
+        event.chaincode_id = chaincode
+    return response
+
+
+def test_a_chaincode_events_stream_refuses_an_event_of_another_chaincode(credentials):
+    # Fabric's Gateway sends the events of the chaincode asked for only: one of another chaincode was handled as
+    # this one's, and only its checkpoint was then refused
+    transport = FakeTransport()
+    transport.event_responses = [events_response(5, TX_A), _events_of("other", 6, TX_B), events_response(7, TX_C)]
+    with connected(credentials, transport) as gateway:
+        events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=5)
+        assert next(events).transaction_id == TX_A
+        with pytest.raises(GatewayError) as refused:
+            next(events)
+        _is_the_refusal(refused.value, "an event of chaincode 'other' (block 6) on a stream of the events of "
+                                       "chaincode 'receivables'")
+        with pytest.raises(GatewayError):
+            next(events)   # block 7 is never given after it
+    assert transport.streams[0].cancelled

@@ -70,7 +70,7 @@ def test_a_number_too_large_for_a_float_is_refused_naming_the_field(seconds):
     gateway = connect(identity=IDENTITY, signer=private_key_signer(KEY), transport=transport)
     with pytest.raises(ValueError, match="timeout must be at most"):
         gateway.get_network("ch").get_contract("cc").new_proposal("Get").evaluate(timeout=seconds)
-    with gateway.get_network("ch").chaincode_events("cc") as events:
+    with gateway.get_network("ch").chaincode_events("receivables") as events:
         with pytest.raises(ValueError, match="timeout must be at most .*use None for no deadline"):
             events.first(timeout=seconds)
 
@@ -108,7 +108,7 @@ def test_first_refuses_a_timeout_its_timer_could_not_hold(monkeypatch):
     transport = FakeTransport()
     transport.event_responses = [events_response(5, "tx1")]
     gateway = connect(identity=IDENTITY, signer=private_key_signer(KEY), transport=transport)
-    with gateway.get_network("ch").chaincode_events("cc") as events:
+    with gateway.get_network("ch").chaincode_events("receivables") as events:
         with pytest.raises(ValueError, match="timeout must be at most .*use None for no deadline"):
             events.first(timeout=sys.maxsize)
         assert events.first(timeout=MAX_SECONDS).transaction_id == "tx1"
@@ -121,7 +121,7 @@ def test_the_async_first_refuses_a_timeout_over_a_year():
         fake = FakeTransport()
         fake.event_responses = [events_response(5, "tx1")]
         gateway = connect_async(identity=IDENTITY, signer=private_key_signer(KEY), transport=AsyncFakeTransport(fake))
-        async with gateway.get_network("ch").chaincode_events("cc") as events:
+        async with gateway.get_network("ch").chaincode_events("receivables") as events:
             with pytest.raises(ValueError, match="timeout must be at most"):
                 await events.first(timeout=300 * YEAR)
             return (await events.first(timeout=MAX_SECONDS)).transaction_id
