@@ -394,7 +394,16 @@ def _text_checked_first(command: click.Command) -> None:
 
     def parse_args_text_checked(ctx: click.Context, args: list[str]) -> list[str]:
         refuse_text_not_utf8(command, ctx, args)
-        return parse_args(ctx, args)
+        try:
+            return parse_args(ctx, args)
+        except click.UsageError as error:
+            # click names extra arguments as given: a line break in one started a second `Error:` line, an ESC
+            # drove the terminal (its other refusals quote the word with repr, and recfin's own escape it)
+            if error.message.startswith("Got unexpected extra argument"):
+                from .output import escaped_unless_shown
+
+                error.message = escaped_unless_shown(error.message)
+            raise
 
     parse_args_text_checked.text_checked = True
     command.parse_args = parse_args_text_checked
