@@ -55,8 +55,8 @@ def _machine_at_start() -> dict[str, Any]:
     # Read once per process: a run's reports (each workload, each client) all name the machine as the run found it
     # at its start, the memory then available among it, and so name one machine, not figures drifting between them.
     model = ""
-    with contextlib.suppress(OSError):
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:      # closed here: left at the break, the file was closed only when collected
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break

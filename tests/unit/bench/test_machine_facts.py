@@ -139,3 +139,12 @@ def test_the_line_names_a_dirty_checkout_and_what_could_not_be_read():
 def test_a_report_saved_before_these_facts_prints_as_it_did():
     assert machine_line({"nproc": 2, "cpu_model": "AMD EPYC", "python": "3.11.7"}) == \
         "machine: 2 CPUs (AMD EPYC), Python 3.11.7"
+
+
+def test_the_cpu_model_is_read_with_the_file_closed_after_it():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        profiling._machine_at_start.__wrapped__()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
