@@ -65,7 +65,8 @@ def draw(reports: Sequence[Mapping[str, Any]]):
     top.set_ylabel("committed tx/s")
     bottom.set_ylabel("latency (s)")
     bottom.set_xlabel("seconds since start (shaded: warm-up, and the drain after the measured window's end)")
-    top.legend(fontsize="small")
-    bottom.legend(fontsize="small")
+    if reports:     # with none there is no series to name, and matplotlib warns of a legend of nothing
+        top.legend(fontsize="small")
+        bottom.legend(fontsize="small")
     figure.tight_layout()
     return figure

@@ -161,6 +161,15 @@ def test_the_plot_is_a_png(tmp_path):
     assert path.stat().st_size > 1000
 
 
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_the_plot_of_no_report_and_of_a_run_that_sent_nothing_is_a_png_without_a_warning(tmp_path):
+    nothing = build(Run(Plan(RATE, rate=1, warmup=0, duration=1, call_timeout=None), []), workload="register",
+                    client="python", cpu_usage={}, process_kinds={})
+    for reports in ([], [nothing]):
+        path = plot(reports, tmp_path / "bench.png")
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_the_plot_shows_a_lone_bin_at_its_middle_and_marks_the_end_of_the_window():
     """A second with commits between two without any (at low rates: no latency there, a gap in the line) is drawn
     as a marker at the middle of its bin, and what follows the measured window is marked off as the warm-up is."""
