@@ -15,6 +15,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
+from google.protobuf.message import DecodeError
 import grpc
 
 from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, FileCheckpointer, InMemoryCheckpointer, _is_transaction_id
@@ -460,7 +461,10 @@ class _BlockEventsRequestBase(_EventsRequest):
         return None   # a status
 
     def _start_block(self) -> int | None:
-        seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(self._message.payload).data)
+        try:
+            seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(self._message.payload).data)
+        except DecodeError:
+            return None   # a request rebuilt from bytes whose seek does not decode: the peer's refusal says so
         return _specified_start(seek.start)
 
     def _convert(self, response: events_pb2.DeliverResponse) -> list:

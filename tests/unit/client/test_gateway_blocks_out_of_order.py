@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from fabric_protos.common import common_pb2
 
 from client.gateway import EventStreamError, GatewayError, InMemoryCheckpointer, connect_async, private_key_signer
 
@@ -219,3 +220,19 @@ def test_a_chaincode_events_stream_refuses_an_event_of_another_chaincode(credent
         with pytest.raises(GatewayError):
             next(events)   # block 7 is never given after it
     assert transport.streams[0].cancelled
+
+
+def test_a_block_events_request_rebuilt_with_a_seek_that_does_not_decode_is_still_sent(credentials):
+    # the start the order is checked from is read from the request: one that cannot be read is the peer's to
+    # refuse, not a protobuf DecodeError out of events()
+    transport = FakeTransport()
+    transport.deliver_responses = [filtered(5), filtered(6)]
+    with connected(credentials, transport) as gateway:
+        made = gateway.get_network(CHANNEL).new_block_events_request(start_block=5, kind="filtered")
+        envelope = common_pb2.Envelope.FromString(made.bytes)
+        payload = common_pb2.Payload.FromString(envelope.payload)
+        payload.data = b"\xff\xff\xff"
+        envelope.payload = payload.SerializeToString()
+        rebuilt = gateway.new_block_events_request(envelope.SerializeToString(), kind="filtered")
+        with rebuilt.events() as blocks:
+            assert [block.number for block in blocks] == [5, 6]
