@@ -93,11 +93,13 @@ def _read_as_of(history: ReceivableHistory, path: Path, asked: date | None) -> d
     """A history file read from the ledger as of a date (its ``read_as_of``) is scored as of that date, not its
     last event's: a claim open then is open as of then, however long ago its last event. An earlier ``asked`` is
     scored as of itself; a later one is a usage error with the SDK's words (ReceivableHistory.checked_for), as the
-    ledger may have recorded since the payment of each claim open when it was read."""
+    ledger may have recorded since the payment of each claim open when it was read, advising the options that
+    score it (the SDK's own advice names a Python call)."""
     read = history.read_as_of
     if asked is not None:
         try:
-            history.checked_for(asked)
+            history.checked_for(asked, advice=f"drop --history to read the ledger as of {asked}, or give --as-of "
+                                              f"{read} or an earlier date")
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
         if asked < read:

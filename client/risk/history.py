@@ -163,18 +163,22 @@ class ReceivableHistory(BaseModel):
         return self.model_copy(update={"read_as_of": read_as_of,
                                        "events": [e for e in self.events if e.event_date <= as_of]})
 
-    def checked_for(self, as_of: date) -> "ReceivableHistory":
+    def checked_for(self, as_of: date, *, advice: str | None = None) -> "ReceivableHistory":
         """This history, if it can be scored as of ``as_of``; else a ValueError saying what to do.
 
         A history read from the ledger as of a date knows nothing after it: as of a later date each claim open
         when it was read would count as unpaid (and, once due, overdue), although the ledger may have recorded
-        its payment since. A history built by hand (no ``read_as_of``) is scored as of any date."""
+        its payment since. A history built by hand (no ``read_as_of``) is scored as of any date. ``advice``, what
+        the error says to do, is the Python calls by default; a caller that speaks of other things (a command
+        line's options) gives its own."""
         if self.read_as_of is not None and as_of > self.read_as_of:
+            if advice is None:
+                advice = (f"read the history again as of {as_of} (history_from_ledger(..., {as_of})), or score as "
+                          f"of {self.read_as_of}")
             raise ValueError(f"as_of {as_of} is after {self.read_as_of}, the date {self.debtor}'s history was read "
                              "from the ledger as of: as of then each claim open when it was read would count as "
                              f"unpaid, and once due as overdue, though the ledger may have recorded its payment "
-                             f"since; read the history again as of {as_of} (history_from_ledger(..., {as_of})), or "
-                             f"score as of {self.read_as_of}")
+                             f"since; {advice}")
         return self
 
 

@@ -48,13 +48,18 @@ def test_an_earlier_as_of_is_scored_as_of_itself(history_file):
     assert "note: scored as of" not in result.stderr
 
 
-def test_a_later_as_of_is_refused_in_the_sdks_words(history_file):
+def test_a_later_as_of_is_refused_in_the_sdks_words_with_what_to_type(history_file):
     result = invoke(risk, "score", DEBTOR, "--history", history_file, "--as-of", "2026-03-01", "--json")
     assert result.exit_code == 2 and result.stdout == ""
     sdk = f"as_of 2026-03-01 is after 2026-02-14, the date {DEBTOR}'s history was read from the ledger as of"
     with pytest.raises(ValueError, match=sdk) as refused:
         READ_LATE.checked_for(date(2026, 3, 1))
-    assert error_line(result) == f"Error: Invalid value for '--as-of': {refused.value}"
+    # the SDK's advice is a Python call; on the command line it is the options that score the debtor
+    said, python_advice = str(refused.value).split("; ")
+    assert python_advice.startswith("read the history again as of 2026-03-01 (history_from_ledger(")
+    assert error_line(result) == (f"Error: Invalid value for '--as-of': {said}; drop --history to read the ledger as "
+                                  "of 2026-03-01, or give --as-of 2026-02-14 or an earlier date")
+    assert "history_from_ledger" not in result.output
 
 
 def test_a_history_read_with_no_claims_is_scored_as_of_the_date_it_was_read(tmp_path):
