@@ -246,7 +246,9 @@ def to_decimal(value: object) -> Decimal:
     if beyond is not None:
         raise ValueProblem(f"{shown_value(value)} has {beyond}, which no figure of an invoice, an order or a receipt "
                            "has: the file is damaged, check it")
-    return number
+    # -0 and -0.00 (a spreadsheet's rounding of a small negative figure) are 0: kept signed, a match said "exceeds
+    # the ordered -0" and "the received -0.00"
+    return number.copy_abs() if number.is_zero() else number
 
 
 def to_plain_decimal(value: object) -> Decimal:
