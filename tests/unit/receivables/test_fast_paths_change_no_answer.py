@@ -14,10 +14,11 @@ The fast paths replaced (each by the code it shortens):
   UTF-8 form without encoding it.
 
 On every step it also holds what every transaction promises (docs/receivables.md): a refused call emits no
-event, a call that changes the ledger sets one event (never one over another), naming the receivable it was called on, a read writes
-nothing, and the regulator changes nothing but freeze state."""
+event, a call that changes the ledger sets one event (never one over another) naming the receivable it was
+called on, a read writes nothing, and the regulator changes nothing but freeze state."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -205,10 +206,13 @@ _ON_A_FINANCING = {"MakeFinancingOffer", "RecordDisbursement", "RecordRepayment"
                    "WithdrawFinancing"}
 _ON_AN_OFFER = {"AcceptFinancingOffer", "WithdrawFinancingOffer"}
 
-OPERATIONS = ("burst", "burst", "accept", "disburse", "register", "register", "request", "request", "request", "confirm", "reject", "split", "transfer", "request", "offer", "offer", "accept",
-              "withdraw-offer", "disburse", "pay", "repay", "freeze", "unfreeze", "overdue", "advance",
-              "discount", "accept-discount", "tamper-offer", "tamper-claim", "cancel", "withdraw-request", "acknowledge", "query",
-              "query", "page")
+# the steps drawn, weighted by repetition: financing most, as the kept offer statuses and the claim read ahead
+# serve it
+OPERATIONS = ("burst", "burst", "accept", "accept", "disburse", "disburse", "register", "register", "request",
+              "request", "request", "request", "confirm", "reject", "split", "transfer", "offer", "offer",
+              "withdraw-offer", "pay", "repay", "freeze", "unfreeze", "overdue", "advance", "discount",
+              "accept-discount", "tamper-offer", "tamper-claim", "cancel", "withdraw-request", "acknowledge",
+              "odd-id", "query", "query", "page")
 WHO = ("core", "core2", "tier1", "tier2", "bank", "bank2", "regulator")
 
 
@@ -307,7 +311,8 @@ async def _step(d: Differential, rnd: random.Random) -> None:
     elif op == "cancel" and d.financings:
         financing_id, claim_id = rnd.choice(d.financings)
         holder_now = d.name_of(net.doc(claim_id)["holder"])
-        await d.call(rnd.choice(("bank", "bank2", holder_now)), "CancelFinancing", financing_id, "terms no longer needed")
+        await d.call(rnd.choice(("bank", "bank2", holder_now)), "CancelFinancing", financing_id,
+                     "terms no longer needed")
     elif op == "withdraw-request" and d.financings:
         financing_id, claim_id = rnd.choice(d.financings)
         await d.call(caller(d.name_of(net.doc(claim_id)["holder"])), "WithdrawFinancing", financing_id)
@@ -369,6 +374,13 @@ async def _step(d: Differential, rnd: random.Random) -> None:
             value = json.dumps(c, indent=2).encode()
         net.ledger.state[key] = value
         d.steps.append(f"tamper {c['id']} {how}")
+    elif op == "odd-id":
+        # ids no key is formed of, or of text beyond ASCII, where the key checks' ASCII fast paths end
+        odd = rnd.choice(("", "\x00", "R-\x00x", "R-x\U0010ffff", "R-é", c["id"] + ".é", "é" * 3, c["id"] + "\t"))
+        fn = rnd.choice(("GetReceivable", "GetReceivableHistory", "GetProvenance", "ConfirmReceivable",
+                         "RequestFinancing", "GetFinancing", "GetOfferTerms", "RecordPayment"))
+        await d.call(rnd.choice(WHO), fn, odd, *(["1"] if fn == "RecordPayment" else []),
+                     query=fn.startswith("Get"))
     elif op == "query":
         fn = rnd.choice(("GetReceivable", "GetReceivableHistory", "GetProvenance", "GetReceivableEndorsers"))
         await d.call(rnd.choice(WHO), fn, c["id"], query=True)
@@ -392,8 +404,6 @@ async def _step(d: Differential, rnd: random.Random) -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.integers(0, 2**32 - 1))
 def test_caches_and_fast_paths_change_no_answer_over_random_sequences(seed):
-    import asyncio
-
     async def run() -> None:
         d = Differential(await standard_net())
         d.net.now = START
