@@ -313,9 +313,14 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
             return None
         return _specified_start(request.start_position)
 
+    @functools.cached_property
+    def _chaincode(self) -> str:
+        """The chaincode whose events the request asks for (its signature, set later, changes none of it)."""
+        return gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).chaincode_id
+
     def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
         self._refuse_wrong_answer("chaincode_events", response, gateway_pb2.ChaincodeEventsResponse)
-        listened = gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).chaincode_id
+        listened = self._chaincode
         foreign = next((event.chaincode_id for event in response.events if event.chaincode_id != listened), None)
         if foreign is not None:
             # given on, it would be handled as this chaincode's, and its checkpoint refused only after that
