@@ -501,13 +501,39 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
 
 
 def _check_out(out: Path, org: PeerOrgSpec) -> None:
-    """Refused unless out is new, empty, or the org's own earlier bundle (_check_replaceable)."""
+    """Refused unless out is new, empty, or the org's own earlier bundle (_check_replaceable) with no other bundle
+    inside it, and lies inside no bundle (_check_outside_bundles)."""
     if out.exists() and not out.is_dir():
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
+    _check_outside_bundles(out, org)
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
     if (out / MANIFEST).is_file():
         _check_replaceable(out, org)
+        inner = next((found.parent for found in out.rglob(MANIFEST) if found.parent != out), None)
+        if inner is not None:
+            raise NetworkError(f"{inner} holds {_whose(inner)}, inside {org.name}'s earlier bundle {out}, which "
+                               f"writing it again deletes with all it holds: move {inner} out of {out} first")
+
+
+def _check_outside_bundles(out: Path, org: PeerOrgSpec) -> None:
+    """Refused when a folder above out holds a bundle: written there, the org's private keys would go to that
+    bundle's company with every copy of it, and be deleted when it is written again (its folder is replaced
+    whole)."""
+    enclosing = next((folder for folder in out.parents if (folder / MANIFEST).is_file()), None)
+    if enclosing is not None:
+        raise NetworkError(f"{out} lies inside {enclosing}, which holds {_whose(enclosing)}: {org.name}'s bundle, "
+                           f"with its private keys, would go wherever that one is copied, and be deleted when it "
+                           f"is written again: choose a folder outside it")
+
+
+def _whose(folder: Path) -> str:
+    """Whose bundle folder holds, as its manifest names the org ("a bundle" when it cannot be read)."""
+    try:
+        doc = _parse_manifest(folder / MANIFEST)
+    except ValueError:
+        return "a bundle"
+    return f"{doc.get('org')}'s bundle ({doc.get('msp_id')})"
 
 
 @contextlib.contextmanager
