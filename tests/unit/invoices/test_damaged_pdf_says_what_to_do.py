@@ -79,3 +79,29 @@ def test_python_errors_from_inside_pypdf_are_not_shown_as_its_words():
     from client.invoices.scan import _pypdf_words
 
     assert _pypdf_words(AttributeError("'NoneType' object has no attribute 'get_object'")) is None
+
+
+def pdf_drawing_one_image(image_dictionary: bytes, image_data: bytes) -> bytes:
+    """A one-page PDF drawing one image over its page, and nothing else (no text layer)."""
+    content = b"q 600 0 0 800 0 0 cm /Im0 Do Q"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources << /XObject << /Im0 5 0 R >> >> "
+               b"/Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+               image_dictionary + b"\nstream\n" + image_data + b"\nendstream"]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return pdf + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_a_page_image_that_cannot_be_taken_out_says_what_to_do(tmp_path):
+    # compressed data that is no zlib stream: said in pypdf's words alone, with nothing to do
+    garbage = b"\x00garbage-not-zlib" * 10
+    image = (b"<< /Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+             b"/Filter /FlateDecode /Length %d >>" % len(garbage))
+    message = refusal(tmp_path, pdf_drawing_one_image(image, garbage))
+    assert message.startswith("cannot take the page images out of the PDF: ") and message.endswith(f"; {DOWNLOAD_AGAIN}")
