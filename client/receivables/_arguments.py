@@ -113,24 +113,31 @@ RECORD_ID_LENGTH = len(new_id("R", ""))
 """The length of every id the contract makes (``keys.new_id``: a capital letter, ``-`` and 16 hex digits): a
 financing's, an offer's, a notice's, a discount offer's, and a claim's before any split."""
 RECEIVABLE_ID_MAX = RECORD_ID_LENGTH + MAX_SPLIT_DEPTH * len(child_id("", 2))
-"""The longest receivable id: each split adds ``.1`` or ``.2`` (``keys.child_id``), ``lifecycle.MAX_SPLIT_DEPTH``
-times at most, and no id the contract makes is longer."""
+"""The longest receivable id the contract makes: each split adds ``.1`` or ``.2`` (``keys.child_id``),
+``lifecycle.MAX_SPLIT_DEPTH`` times at most. A lineage split deeper before that bound existed keeps its longer
+ids (:data:`_SPLIT_STEPS`), which the contract still reads."""
+# what the splits of a claim add to its id (keys.child_id: '.1' for the part passed on, '.2' for the part kept)
+_SPLIT_STEPS = re.compile("(?:%s)+" % "|".join(re.escape(child_id("", part)) for part in (1, 2)))
 
 
 def record_id_problem(text: str, what: str, *, longest: int = RECEIVABLE_ID_MAX) -> str | None:
     """Why ``text`` is no id the contract makes (``what``: "receivable id"...), or None: spaces around it
     (``keys.spaces_around_id``), a character no id holds (a space inside, an invisible one, ``_``), or more than
-    ``longest`` characters (default: :data:`RECEIVABLE_ID_MAX`, no id of any record is longer): the contract
+    ``longest`` characters (default: :data:`RECEIVABLE_ID_MAX`, no id the contract makes now is longer, though a
+    part of a lineage split deeper before it bounded splits, a root's id and split steps only, is): the contract
     makes every id of a capital letter, ``-`` and 16 hex digits, a split's parts adding ``.1`` or ``.2``. The one
     rule of the SDK and the CLI. A 10,000-character id went out whole, to come back not-found."""
     if (padded := spaces_around_id(text, what)) is not None:
         return padded
     if (stray := _ID_STRAY.search(text)) is None:
-        if len(text) <= longest:
+        # a part of a lineage split deeper than the contract now allows, before it bounded splits, is read as any
+        if len(text) <= longest or (longest == RECEIVABLE_ID_MAX
+                                    and _SPLIT_STEPS.fullmatch(text, RECORD_ID_LENGTH) is not None):
             return None
         form = ("a capital letter, '-' and 16 hex digits" if longest == RECORD_ID_LENGTH else
                 f"a capital letter, '-' and 16 hex digits, then '.1' or '.2' for each of at most {MAX_SPLIT_DEPTH} "
-                "splits")
+                "splits; only a part of a lineage split deeper before splits were bounded has more, each '.1' or "
+                "'.2'")
         return (f"{shown_value(text)} is longer than any {what}, which has at most {longest} characters ({form}): "
                 "give it as recfin prints it")
     # the example in the kind of id given (F-, O-...), where its prefix says

@@ -146,3 +146,19 @@ def test_an_invoice_number_the_sdk_refuses_links_nothing_on_the_contract(number)
     assert answered.value.rule == "not-found"
     with pytest.raises(ValueError, match="is neither the 20 digits"):
         client.link_paper_identity(claim, number, "031001900111", "12345678")
+
+
+@pytest.mark.parametrize("argument, call", [(a, c) for a, c in RECORD_ID_CALLS if a == "receivable_id"])
+def test_a_part_of_a_lineage_split_deeper_before_splits_were_bounded_goes_out(argument, call):
+    """Splits were unbounded before the contract stopped them at MAX_SPLIT_DEPTH, and it still reads a lineage split
+    deeper then (its provenance marks the parts below the bound children_omitted): an id of a root and split steps
+    only is sent however long, as the contract takes it."""
+    from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
+
+    deep = IDS["receivable_id"] + ".2.1" * MAX_SPLIT_DEPTH
+    contract = fakes.FakeContract()
+    try:
+        call(ReceivablesClient(contract), deep)
+    except Exception as error:   # the fake answers nothing: the call fails once it has sent
+        assert "longer than any" not in str(error), error
+    assert any(deep in sent.arguments for sent in contract.calls), contract.calls
