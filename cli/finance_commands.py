@@ -324,12 +324,15 @@ def _quote_locks() -> Path:
 
 
 def _config(config_path: Path | None, name: str):
+    """The bank's pricing: --config, else the shipped file of ``name``, the bank --as names. A bank with no shipped
+    file is a usage error naming --as (exit 2, before anything connects), as a --config that cannot be read is one
+    naming --config: the command line names a bank the command cannot price for."""
     from client.pricing import PricingConfigError, bank_config_path, load_bank_config
 
     path = config_path or bank_config_path(name)
     if config_path is None and not os.path.isfile(path):   # False too for a name the file system refuses
-        raise click.ClickException(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
-                                   f"--config YAML (e.g. --config {bank_config_path('bank')})")
+        raise click.BadParameter(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
+                                 f"--config YAML (e.g. --config {bank_config_path('bank')})", param_hint="'--as'")
     try:
         return load_bank_config(path)
     # unreadable, or a setting wrong; a YAML error spans lines: where, then what

@@ -80,9 +80,12 @@ def test_a_missing_key_and_a_rate_out_of_range_name_the_field_once(tmp_path):
     assert "base_rate: 1.5 must be between 0 and 1" in line and "base_rate: base_rate" not in line
 
 
-def test_a_bank_without_a_shipped_configuration_is_told_to_pass_config():
+def test_a_bank_without_a_shipped_configuration_is_a_usage_error_naming_as():
+    # the command line names a bank the command cannot price for: exit 2 naming --as, as an unreadable --config is
+    # exit 2 naming --config, so a script tells both from a declined quote (exit 1)
     r = invoke("quote", "RCV-1", "--as", "no-such-bank", "--face", "1,000,000", "--due", "2027-03-01", "--grade", "B")
-    assert r.exit_code == 1 and "no pricing configuration for no-such-bank" in error_line(r)
+    assert r.exit_code == 2 and error_line(r).startswith(
+        "Error: Invalid value for '--as': no pricing configuration for no-such-bank at ")
     assert "--config" in error_line(r)
 
 

@@ -410,6 +410,6 @@ def test_a_bank_without_shipped_pricing_is_told_to_pass_config(tmp_path):
     for as_, offline in (("other-bank/officer1", []), ("other-bank", ["--face", "100", "--due", "2027-01-01"])):
         result = CliRunner().invoke(finance, ["quote", "R-1", "--as", as_, "--grade", "B", "--data-root",
                                               str(tmp_path), *offline])
-        assert result.exit_code == 1, result.output
-        assert (f"no pricing configuration for other-bank at {bank_config_path('other-bank')}: pass --config YAML "
+        assert result.exit_code == 2, result.output   # before connecting, on the ledger too
+        assert (f"Invalid value for '--as': no pricing configuration for other-bank at {bank_config_path('other-bank')}: pass --config YAML "
                 f"(e.g. --config {bank_config_path('bank')})") in error_line(result)
