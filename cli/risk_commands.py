@@ -926,13 +926,13 @@ def _check_plot_path(path: Path) -> None:
     """Before minutes of evaluation: the plot can be drawn and written where asked."""
     if path.suffix.lower() != ".png":
         raise click.BadParameter(f"{as_typed(path)} does not end in .png: the plot is written as PNG",
-                                 param_hint="--plot")
+                                 param_hint="'--plot'")
     if not os.path.isdir(path.parent):
         raise click.BadParameter(f"no folder {as_typed(path.parent)} to write {as_typed(path.name)} in",
-                                 param_hint="--plot")
+                                 param_hint="'--plot'")
     problem = check_output_file(path)   # a folder, a device or a FIFO there: the plot would fail after the run
     if problem:
-        raise click.BadParameter(f"cannot write {as_typed(path)}: {problem}", param_hint="--plot")
+        raise click.BadParameter(f"cannot write {as_typed(path)}: {problem}", param_hint="'--plot'")
     try:
         importlib.import_module("matplotlib")
     except ImportError:
