@@ -445,8 +445,9 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     ValueError naming the file if it holds something else (resuming from a guess could skip events or repeat
     them)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"),  # empty too: no one wrote that, so where to resume?
-                           object_pairs_hook=_without_repeated_keys)
+        # empty too: no one wrote that, so where to resume? A byte order mark (a file rewound by hand in an editor
+        # that saves one) is passed over, as in the other files a user gives
+        state = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_without_repeated_keys)
     except _RepeatedKey as repeated:
         # json keeps the last of them: a file merged or edited by hand would resume at a guess between the two
         raise NotACheckpointFile(path, f"it gives {repeated.key!r:.80} twice") from None
