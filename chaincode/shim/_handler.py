@@ -174,7 +174,8 @@ class _TransactionRequests:
                 reason = (f"the peer refused {_type_name(message_type)} without saying why: check the peer's log "
                           f"for tx {tx_id}")
             raise PeerError(reason)
-        raise PeerError(f"unexpected {_type_name(reply.type)} reply to {_type_name(message_type)}")
+        raise PeerError(f"the peer answered {_type_name(message_type)} with {_type_name(reply.type)}, not RESPONSE or "
+                        f"ERROR, which a Fabric peer never does: check the peer's version and log for tx {tx_id}")
 
     def _release(self) -> None:
         self._handler._pending_replies.pop(self._key, None)
@@ -402,6 +403,15 @@ class StreamHandler:
             logger.error("ending the chaincode stream: %s out of turn in state %s (the peer sends REGISTERED, "
                          "then READY)", _type_name(kind), self._state.value)
             return False
+        elif (kind != Msg.REGISTERED and kind != Msg.READY
+              and (future := self._pending_replies.get((message.channel_id, message.txid))) is not None
+              and not future.done()):
+            # A type only the chaincode sends (COMPLETED, GET_STATE...) under a transaction awaiting a reply: the
+            # peer's answer, of the wrong type. Ignored, the request would wait out CHAINCODE_PEER_REPLY_TIMEOUT
+            # and the peer its execute timeout; taken, the request fails at once saying what came instead.
+            logger.warning("tx %s on channel %r: the peer answered with %s, not RESPONSE or ERROR", message.txid,
+                           message.channel_id, _type_name(kind))
+            future.set_result(message)
         else:
             # a second REGISTERED or READY once ready included: taken, a REGISTERED would take the stream back to
             # ESTABLISHED and refuse every transaction until another READY came; the stream serves on instead
