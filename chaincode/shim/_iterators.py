@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
-from ._errors import PeerError
+from ._errors import PeerError, parse_peer_reply
 from ._transport import PeerTransport
 
 T = TypeVar("T")
@@ -107,7 +107,7 @@ class QueryIterator(Generic[T]):
                 await self._release(given_up=True)
 
     def _accept(self, payload: bytes) -> None:
-        response = shim_pb2.QueryResponse.FromString(payload)
+        response = parse_peer_reply(shim_pb2.QueryResponse, payload, Msg.Type.Name(self._requested()))
         if response.has_more and not response.results:
             self._failure = (f"the peer answered {Msg.Type.Name(self._requested())} with no rows yet said more "
                              f"follow (iterator {response.id!r}), which a Fabric peer never does: the query is "

@@ -20,7 +20,7 @@ from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
 
 from . import _composite as composite
-from ._errors import InvalidValue, PeerError
+from ._errors import InvalidValue, PeerError, parse_peer_reply
 from ._iterators import QueryIterator
 from ._key_policy import KeyEndorsementPolicy
 from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
@@ -39,12 +39,12 @@ VALIDATION_PARAMETER = "VALIDATION_PARAMETER"
 
 
 def _decode_kv(row: bytes) -> KV:
-    kv = kv_query_result_pb2.KV.FromString(row)
+    kv = parse_peer_reply(kv_query_result_pb2.KV, row, "a query (a row of it)")
     return KV(kv.key, kv.value)
 
 
 def _decode_history(row: bytes) -> KeyModification:
-    mod = kv_query_result_pb2.KeyModification.FromString(row)
+    mod = parse_peer_reply(kv_query_result_pb2.KeyModification, row, "GET_HISTORY_FOR_KEY (a row of it)")
     timestamp = timestamp_to_datetime(mod.timestamp) if mod.HasField("timestamp") else None
     return KeyModification(mod.tx_id, mod.value, timestamp, mod.is_delete)
 
@@ -372,9 +372,9 @@ class ChaincodeStub:
             input=chaincode_pb2.ChaincodeInput(args=encoded),
         )
         payload = await self._transport.request(Msg.INVOKE_CHAINCODE, spec.SerializeToString())
-        reply = Msg.FromString(payload)
+        reply = parse_peer_reply(Msg, payload, "INVOKE_CHAINCODE")
         if reply.type == Msg.COMPLETED:
-            response = proposal_response_pb2.Response.FromString(reply.payload)
+            response = parse_peer_reply(proposal_response_pb2.Response, reply.payload, "INVOKE_CHAINCODE")
             return Response(response.status, response.message, response.payload)
         # The called chaincode failed before producing a response.
         reason = reply.payload.decode("utf-8", "replace")
@@ -457,9 +457,8 @@ class ChaincodeStub:
         values: list[bytes | None] = []
         for chunk in self._key_segments(keys, collection):
             request = shim_pb2.GetStateMultiple(keys=chunk, collection=collection).SerializeToString()
-            result = shim_pb2.GetStateMultipleResult.FromString(
-                await self._transport.request(Msg.GET_STATE_MULTIPLE, request)
-            )
+            result = parse_peer_reply(shim_pb2.GetStateMultipleResult,
+                                      await self._transport.request(Msg.GET_STATE_MULTIPLE, request), "GET_STATE_MULTIPLE")
             if len(result.values) != len(chunk):
                 raise PeerError(f"GET_STATE_MULTIPLE returned {len(result.values)} values for {len(chunk)} keys")
             values.extend(value or None for value in result.values)
@@ -504,7 +503,8 @@ class ChaincodeStub:
 
     async def _get_validation_parameter(self, key: str, collection: str) -> bytes | None:
         request = shim_pb2.GetStateMetadata(key=key, collection=collection).SerializeToString()
-        result = shim_pb2.StateMetadataResult.FromString(await self._transport.request(Msg.GET_STATE_METADATA, request))
+        result = parse_peer_reply(shim_pb2.StateMetadataResult,
+                                  await self._transport.request(Msg.GET_STATE_METADATA, request), "GET_STATE_METADATA")
         for entry in result.entries:
             if entry.metakey == VALIDATION_PARAMETER:
                 return entry.value or None
@@ -539,7 +539,8 @@ class ChaincodeStub:
         query_metadata = shim_pb2.QueryMetadata(pageSize=page_size, bookmark=bookmark).SerializeToString()
         iterator = self._range_iterator("", start, end, query_metadata)
         rows = await iterator.collect()
-        response_metadata = shim_pb2.QueryResponseMetadata.FromString(iterator.response_metadata)
+        response_metadata = parse_peer_reply(shim_pb2.QueryResponseMetadata, iterator.response_metadata,
+                                             "GET_STATE_BY_RANGE (its page's metadata)")
         next_bookmark = response_metadata.bookmark
         if next_bookmark and end and next_bookmark >= end:
             # a CouchDB state database answers the last page with the range's end as its bookmark (LevelDB with

@@ -1,10 +1,13 @@
-"""Answers a Fabric peer never gives, over the Connect stream: a reply of the wrong message type. It fails its own
-transaction at once, saying what came, and the stream serves on."""
+"""Answers a Fabric peer never gives, over the Connect stream: a reply of the wrong message type, bytes that do not
+parse as the reply's protobuf. Each fails its own transaction at once, saying what came, and the stream serves on."""
 
 import pytest
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from .peer_double import CHANNEL, Msg, PeerSide, running_server
-from .test_stream_protocol import Wire, response_of
+from .test_stream_protocol import Wire, kv_row, response_of
+
+NOT_PROTOBUF = b"\xff\xff\xff"   # field 31 of wire type 7, which no protobuf message has
 
 
 @pytest.mark.parametrize("kind, named", [(Msg.COMPLETED, "COMPLETED"), (Msg.PUT_STATE, "PUT_STATE"),
@@ -31,3 +34,37 @@ async def test_a_message_of_the_wrong_type_for_another_channel_leaves_the_waitin
         await peer.reply("tx1", b"mine")
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert (response.status, response.payload) == (200, b"mine")
+
+
+def _range_reply(row: bytes) -> bytes:
+    return shim_pb2.QueryResponse(results=[shim_pb2.QueryResultBytes(resultBytes=row)], id="i").SerializeToString()
+
+
+@pytest.mark.parametrize("args, request_type, reply, said", [
+    (["wire:RangeOf", "plain", "a", "z"], Msg.GET_STATE_BY_RANGE, NOT_PROTOBUF,
+     "GET_STATE_BY_RANGE does not parse as QueryResponse"),
+    (["wire:RangeOf", "plain", "a", "z"], Msg.GET_STATE_BY_RANGE, _range_reply(NOT_PROTOBUF),
+     "a query (a row of it) does not parse as KV"),
+    (["wire:History", "r1"], Msg.GET_HISTORY_FOR_KEY, _range_reply(NOT_PROTOBUF),
+     "GET_HISTORY_FOR_KEY (a row of it) does not parse as KeyModification"),
+    (["wire:Page", "3", ""], Msg.GET_STATE_BY_RANGE,
+     shim_pb2.QueryResponse(results=[kv_row("b")], id="i", metadata=NOT_PROTOBUF).SerializeToString(),
+     "GET_STATE_BY_RANGE (its page's metadata) does not parse as QueryResponseMetadata"),
+    (["wire:Call", "other", "ch2"], Msg.INVOKE_CHAINCODE, NOT_PROTOBUF,
+     "INVOKE_CHAINCODE does not parse as ChaincodeMessage"),
+    (["wire:Call", "other", "ch2"], Msg.INVOKE_CHAINCODE,
+     Msg(type=Msg.COMPLETED, payload=NOT_PROTOBUF).SerializeToString(),
+     "INVOKE_CHAINCODE does not parse as Response"),
+], ids=["range-reply", "range-row", "history-row", "page-metadata", "invoke-reply", "invoke-response"])
+async def test_a_reply_that_does_not_parse_fails_the_transaction_naming_the_request_not_as_an_internal_error(
+        args, request_type, reply, said):
+    """Answered "internal error (DecodeError) in tx ...: see the chaincode server's log", the caller was sent to
+    look for a bug of the chaincode where the peer was at fault."""
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", *args)
+        await peer.expect("tx1", request_type)
+        await peer.reply("tx1", reply)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (
+            500, f"PeerError: the peer's answer to {said}: check the peer's version and log")
+        await peer.still_serves_a_read("wire:Read")
