@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -11,6 +12,7 @@ from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 from ._errors import PeerError, parse_peer_reply
 from ._transport import PeerTransport
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Msg = shim_pb2.ChaincodeMessage
 
@@ -28,7 +30,9 @@ class QueryIterator(Generic[T]):
     next ``__anext__``: a refused query opened nothing, and must not end as if it
     had found no rows.
     ``close()`` releases the peer's iterator early;
-    after the last batch the peer has already released it. A closed iterator
+    after the last batch the peer has already released it. Leaving ``async with``
+    by an exception keeps that exception: a release that fails then is logged,
+    not raised in its place. A closed iterator
     yields nothing more and sends no further query or QUERY_STATE_NEXT: closed
     before its first read, it never asks the peer for the query at all, which
     would open an iterator on the peer; closed while the query is out, it waits
@@ -165,8 +169,20 @@ class QueryIterator(Generic[T]):
     async def __aenter__(self) -> QueryIterator[T]:
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
-        await self.close()
+    async def __aexit__(self, exc_type, exc, traceback) -> None:
+        if exc is None:
+            await self.close()
+            return
+        # The block failed (a contract's ContractError naming the rule it broke, say): that is what the transaction
+        # answers. A release the peer refuses, or that the closing stream cuts, would replace it, the caller
+        # learning of an iterator instead of the rule; the peer drops the iterator as the transaction ends anyway.
+        try:
+            await self.close()
+        except PeerError as release_failure:
+            if isinstance(exc, asyncio.CancelledError):   # the stream is closing: its handler says so, once
+                return
+            logger.warning("could not release the peer's query iterator %r after the block reading it raised "
+                           "%s: %s", self._iterator_id, exc_type.__name__, release_failure)
 
 
 def _retrieve_outcome(request: asyncio.Future) -> None:

@@ -1,13 +1,33 @@
 """Answers a Fabric peer never gives, over the Connect stream: a reply of the wrong message type, bytes that do not
-parse as the reply's protobuf. Each fails its own transaction at once, saying what came, and the stream serves on."""
+parse as the reply's protobuf, a refused iterator release after the contract broke a rule. Each fails its own
+transaction at once, saying what came and what the contract meant, and the stream serves on."""
 
 import pytest
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+from chaincode.contract import Contract, ContractError, Context, transaction
 
 from .peer_double import CHANNEL, Msg, PeerSide, running_server
 from .test_stream_protocol import Wire, kv_row, response_of
 
 NOT_PROTOBUF = b"\xff\xff\xff"   # field 31 of wire type 7, which no protobuf message has
+
+
+class Rules(Contract):
+    """Reads a range in ``async with`` and breaks a rule on its first row, or reads it all."""
+
+    name = "rules"
+
+    @transaction
+    async def Scan(self, ctx: Context, refuse: bool) -> list:
+        keys = []
+        async with ctx.stub.get_state_by_range("a", "z") as rows:
+            async for kv in rows:
+                if refuse:
+                    raise ContractError(f"receivable {kv.key} is frozen: unfreeze it first")
+                keys.append(kv.key)
+                break
+        return keys
 
 
 @pytest.mark.parametrize("kind, named", [(Msg.COMPLETED, "COMPLETED"), (Msg.PUT_STATE, "PUT_STATE"),
@@ -68,3 +88,36 @@ async def test_a_reply_that_does_not_parse_fails_the_transaction_naming_the_requ
         assert (response.status, response.message) == (
             500, f"PeerError: the peer's answer to {said}: check the peer's version and log")
         await peer.still_serves_a_read("wire:Read")
+
+
+@pytest.mark.parametrize("release", ["refused", "granted"])
+async def test_the_rule_a_contract_broke_reading_a_range_is_the_answer_whatever_becomes_of_the_release(release):
+    """Leaving ``async with`` releases the peer's iterator; a refused release (a peer that has dropped the
+    transaction's context says "transaction context not found") replaced the ContractError, and the caller learnt
+    of an iterator instead of the rule."""
+    async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "rules:Scan", "true")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("a")], has_more=True, id="it").SerializeToString())
+        close = await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
+        assert shim_pb2.QueryStateClose.FromString(close.payload).id == "it"
+        if release == "refused":
+            await peer.reply("tx1", b"transaction context not found", error=True)
+        else:
+            await peer.reply("tx1", shim_pb2.QueryResponse(id="it").SerializeToString())
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "receivable a is frozen: unfreeze it first")
+        await peer.still_serves_a_read("wire:Read")
+
+
+async def test_a_refused_release_after_a_block_that_succeeded_still_fails_the_transaction():
+    """Nothing else failed: the refusal is the only news, and the transaction must not report success."""
+    async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "rules:Scan", "false")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("a")], has_more=True, id="it").SerializeToString())
+        await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
+        await peer.reply("tx1", b"transaction context not found", error=True)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "PeerError: transaction context not found")
+
