@@ -124,7 +124,8 @@ class _TransactionRequests:
         self._handler = handler
         self._key: TxKey = (channel_id, tx_id)
         self._lock = asyncio.Lock()   # held from sending a request until its reply is in
-        # Why the transaction sends nothing more: a request the peer left unanswered past the deadline.
+        # Why the transaction sends nothing more: a request the peer left unanswered past the deadline, or
+        # answered with a message of the wrong type.
         self.unanswered: str | None = None
 
     async def request(self, message_type: int, payload: bytes) -> bytes:
@@ -174,8 +175,12 @@ class _TransactionRequests:
                 reason = (f"the peer refused {_type_name(message_type)} without saying why: check the peer's log "
                           f"for tx {tx_id}")
             raise PeerError(reason)
-        raise PeerError(f"the peer answered {_type_name(message_type)} with {_type_name(reply.type)}, not RESPONSE or "
-                        f"ERROR, which a Fabric peer never does: check the peer's version and log for tx {tx_id}")
+        # The reply the peer may still send could come next, and be taken for the next request's: the transaction
+        # sends nothing more, and fails even if the contract catches this
+        self.unanswered = (f"the peer answered {_type_name(message_type)} with {_type_name(reply.type)}, not "
+                           f"RESPONSE or ERROR, which a Fabric peer never does: check the peer's version and log for "
+                           f"tx {tx_id}")
+        raise PeerError(self.unanswered)
 
     def _release(self) -> None:
         self._handler._pending_replies.pop(self._key, None)

@@ -6,6 +6,7 @@ import pytest
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from chaincode.contract import Contract, ContractError, Context, transaction
+from chaincode.shim import PeerError
 
 from .peer_double import CHANNEL, Msg, PeerSide, running_server
 from .test_stream_protocol import Wire, kv_row, response_of
@@ -28,6 +29,15 @@ class Rules(Contract):
                 keys.append(kv.key)
                 break
         return keys
+
+    @transaction(evaluate=True)
+    async def ReadDespiteRefusal(self, ctx: Context, first: str, second: str) -> str:
+        """Reads ``first``, carrying on if the read fails, then returns ``second``'s value."""
+        try:
+            await ctx.stub.get_state(first)
+        except PeerError:
+            pass
+        return (await ctx.stub.get_state(second) or b"<none>").decode()
 
 
 @pytest.mark.parametrize("kind, named", [(Msg.COMPLETED, "COMPLETED"), (Msg.PUT_STATE, "PUT_STATE"),
@@ -54,6 +64,22 @@ async def test_a_message_of_the_wrong_type_for_another_channel_leaves_the_waitin
         await peer.reply("tx1", b"mine")
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
         assert (response.status, response.payload) == (200, b"mine")
+
+
+async def test_after_a_reply_of_the_wrong_type_the_transaction_sends_nothing_more_and_fails_though_the_contract_caught_it():
+    """The peer's own reply to the request may still come: sent, the next request could be answered with it, the
+    contract reading the first key's value for the second's."""
+    async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "rules:ReadDespiteRefusal", "first", "second")
+        await peer.expect("tx1", Msg.GET_STATE)
+        await peer.send(Msg(type=Msg.COMPLETED, payload=b"v", txid="tx1", channel_id=CHANNEL))
+        await peer.reply("tx1", b"value of first")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (
+            500, "PeerError: the peer answered GET_STATE with COMPLETED, not RESPONSE or ERROR, which a Fabric peer "
+                 "never does: check the peer's version and log for tx tx1; GET_STATE not sent")
+        assert peer.unread("tx1") == 0
+        await peer.still_serves_a_read("wire:Read")
 
 
 def _range_reply(row: bytes) -> bytes:
