@@ -17,7 +17,7 @@ from tests.unit.receivables_client import fakes
 from tests.unit.receivables_client.fakes import BANK, CORE, TIER1, FakeContract
 from tests.unit.receivables_client.test_cli import profile
 
-REGULATOR = "91110000MA1K00007X"
+REGULATOR = "91110000MA1K00007E"
 
 
 @pytest.fixture
