@@ -10,6 +10,7 @@ many days before its due date, or the offer the page says is refused, refused by
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -136,3 +137,31 @@ async def test_each_offer_the_page_says_advances_nothing_is_refused():
         request = await net.ok(tier1, "RequestFinancing", claim["id"])
         await net.refused(bank, "MakeFinancingOffer", request["id"],
                           transient=transient_terms(advance_rate=advance_rate), rule="advance-rounds-to-zero")
+
+
+# "a claim of 1,000.00 yuan split into `<id>.1` of 300.01 yuan (transferred) and `<id>.2` of 699.99 yuan (kept),
+# paid 500.00 yuan through the claim: the exact shares are 150.005 and 349.995 yuan, whose floors, 150.00 and
+# 349.99 yuan, leave 1 fen; ... and the parts are paid 150.01 and 349.99 yuan"
+PRO_RATA = pattern(rf"a claim of {YUAN} split into `<id>\.1` of {YUAN} \(transferred\) and `<id>\.2` of {YUAN} "
+                   rf"\(kept\), paid {YUAN} through the claim: the exact shares are ([\d.]+) and ([\d.]+) yuan, "
+                   rf"whose floors, ([\d,]+\.\d\d) and {YUAN}, leave (\d+) fen;[^;]*? the parts are paid ([\d.]+) and {YUAN}")
+
+
+async def test_each_pro_rata_example_is_what_a_payment_through_the_split_claim_allocates():
+    for face, moved, kept, paid, *figures in found(PRO_RATA):
+        exact_moved, exact_kept, floor_moved, floor_kept, left, share_moved, share_kept = figures
+        assert fen(moved) + fen(kept) == fen(face)
+        assert Decimal(exact_moved) * 100 == Decimal(fen(paid) * fen(moved)) / fen(face)
+        assert Decimal(exact_kept) * 100 == Decimal(fen(paid) * fen(kept)) / fen(face)
+        assert (fen(floor_moved), fen(floor_kept)) == (fen(paid) * fen(moved) // fen(face),
+                                                       fen(paid) * fen(kept) // fen(face))
+        assert fen(paid) - fen(floor_moved) - fen(floor_kept) == int(left)
+        net = await standard_net()
+        core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
+        claim = await net.confirmed(tier1, core, fen(face))
+        await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, str(fen(moved)))
+        await net.ok(core, "RecordPayment", claim["id"], str(fen(paid)))
+        _, name, payload = net.ledger.events[-1]
+        assert name == "PaymentRecorded"
+        allocations = {a["receivable_id"]: a["amount"] for a in json.loads(payload)["allocations"]}
+        assert allocations == {f"{claim['id']}.1": fen(share_moved), f"{claim['id']}.2": fen(share_kept)}, face
