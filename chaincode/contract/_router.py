@@ -60,6 +60,21 @@ class SystemContract(Contract):
         return self._router.metadata_json
 
 
+def _refusal_of_group(exc: BaseException) -> ContractError | None:
+    """The first ContractError of an exception group holding nothing else: ``asyncio.TaskGroup`` raises what the
+    checks a contract runs in it raise wrapped in one, and the caller must learn the rule broken, not of an internal
+    ExceptionGroup. A group that also holds any other exception is a bug, answered as one."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return None
+    refusals, others = exc.split(ContractError)
+    if refusals is None or others is not None:
+        return None
+    first: BaseException = refusals
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    return first  # type: ignore[return-value]
+
+
 class ContractRouter:
     """Holds the registered contracts and runs one transaction at a time against them (concurrently safe)."""
 
@@ -151,6 +166,10 @@ class ContractRouter:
         except BaseException as exc:  # any bug must still answer the peer (a stray CancelledError too)
             if not is_transaction_failure(exc):
                 raise
+            refusal = _refusal_of_group(exc)
+            if refusal is not None:
+                logger.debug("transaction %s %s refused: %s", stub.tx_id, function, refusal.message)
+                return Response(INTERNAL_ERROR, refusal.message)
             logger.exception("transaction %s %s failed", stub.tx_id, function)
             return failure_response(exc, stub.tx_id)
         return Response(OK, "", payload)

@@ -1,0 +1,48 @@
+"""A contract's refusal reaches the peer as the rule it names, however the contract ran the check that raised it."""
+
+import asyncio
+import json
+
+import pytest
+
+from chaincode.contract import Contract, ContractError, Context, transaction
+
+from .peer_double import Msg, PeerSide, running_server
+from .test_stream_protocol import Wire, response_of
+
+
+class Checks(Contract):
+    """Runs its checks at once in an asyncio.TaskGroup, which raises what they raise wrapped in an ExceptionGroup."""
+
+    name = "checks"
+
+    @transaction
+    async def Run(self, ctx: Context, failures: list[str]) -> None:
+        async def check(failure: str) -> None:
+            await asyncio.sleep(0)
+            if failure == "bug":
+                raise KeyError("internal-key-name")
+            if failure:
+                raise ContractError(failure)
+
+        async with asyncio.TaskGroup() as group:
+            for failure in failures:
+                group.create_task(check(failure))
+
+
+@pytest.mark.parametrize("failures, message", [
+    (["", "receivable r1 is frozen: unfreeze it first"], "receivable r1 is frozen: unfreeze it first"),
+    (["receivable r1 is frozen: unfreeze it first", "amount -1 is negative"],
+     "receivable r1 is frozen: unfreeze it first"),
+    (["receivable r1 is frozen: unfreeze it first", "bug"], "internal error (ExceptionGroup) in tx tx1: see the "
+                                                            "chaincode server's log"),
+], ids=["one-refusal", "two-refusals", "refusal-and-bug"])
+async def test_a_refusal_raised_in_a_task_group_is_answered_as_the_rule_not_an_internal_exception_group(
+        failures, message):
+    """Answered "internal error (ExceptionGroup) in tx ...", the caller could not tell which rule the call broke. A
+    group that holds a bug as well stays an internal error, its text (a KeyError's key) kept from the caller."""
+    async with running_server([Checks(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "checks:Run", json.dumps(failures))
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, message)
+        await peer.still_serves_a_read("wire:Read")
