@@ -95,3 +95,21 @@ def test_each_worked_fingerprint_is_the_contract_s_of_that_invoice():
         assert form.replace("\\|", "|") == canonical_form(seller, code, number)
         assert invoice_fingerprint(seller, code, number) == fingerprint
         assert hashlib.sha256(form.replace("\\|", "|").encode("utf-8")).hexdigest() == fingerprint
+
+
+# "`terms_hash = sha256(canonical JSON of the terms)` (keys sorted, no spaces, UTF-8)", after the terms' example
+TERMS = re.compile(r"```json\n(\s*\{\"advance_rate\".*?)```.*?`terms_hash = sha256\(canonical JSON of the terms\)`\s+"
+                   r"\(keys sorted, no spaces, UTF-8\)", re.DOTALL)
+
+
+async def test_an_offer_s_terms_hash_is_the_page_s_hash_of_the_terms_sent():
+    found = TERMS.search(PAGE)
+    assert found, "the page gives no example of the terms with their hash's form: reword the test with the page"
+    terms = json.loads(found[1])
+    terms["salt"] = "a salt of sixteen+ characters"   # the page's is a placeholder
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    claim = await net.confirmed(tier1, core, 1000_00)
+    _, offer = await net.offered(tier1, claim["id"], terms={"terms": json.dumps(terms).encode()})
+    canonical = json.dumps(terms, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert offer["terms_hash"] == hashlib.sha256(canonical).hexdigest()
