@@ -634,9 +634,9 @@ REFUSALS = {
     "org name too long": (["receivable", "get", "R-1", "--as", "x" * 300, "--data-root", STOPPED], 1,
                           "File name too long"),
     "bundle name too long": (["host", "status", "--bundle", "@name-too-long"], 1, "File name too long"),
-    "bank name too long": (["finance", "quote", "R-1", "--as", "x" * 300, *OFFLINE_QUOTE], 1,
+    "bank name too long": (["finance", "quote", "R-1", "--as", "x" * 300, *OFFLINE_QUOTE], 2,
                            "no pricing configuration"),
-    "bank name with a newline": (["finance", "quote", "R-1", "--as", FORGED, *OFFLINE_QUOTE], 1,
+    "bank name with a newline": (["finance", "quote", "R-1", "--as", FORGED, *OFFLINE_QUOTE], 2,
                                  "no pricing configuration for 'R-1\\nError: forged'"),
     # a file an option names that cannot be read as what it holds: a usage error naming the option, as a
     # declined quote exits 1
