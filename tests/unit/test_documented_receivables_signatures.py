@@ -6,7 +6,8 @@ A bank's or a supplier's engineer calling the contract from another SDK sends th
 page lists them, and leaves out what it brackets: a parameter missing, out of place, or bracketed while the
 contract requires it is a call refused for its argument count, or an argument read as another.
 test_documented_signatures.py holds the pages' Python calls to the code, and cannot read the brackets; this reads
-the transactions' own form. A name may be written with a space for its underscore (`financing id`).
+the transactions' own form. A name may be written with a space for its underscore (`financing id`). Every read is written so at least once
+on the contract's page: the transactions table gives only the submits' arguments.
 """
 
 from __future__ import annotations
@@ -69,3 +70,12 @@ def test_each_transaction_written_as_a_call_names_its_parameters_and_brackets_th
                              + ", ".join(f"[{p}]" if optional else p for p, optional in contract[name]))
     assert checked >= 20, "the pages write few transactions as calls: reword the test with the pages"
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_read_is_written_as_a_call_on_the_contract_s_page():
+    """The transactions table gives the submits' arguments; a read's are given only by a call written out, so a
+    read the page never writes so is one whose arguments a caller has to guess."""
+    text = (ROOT / "docs" / "receivables.md").read_text(encoding="utf-8")
+    written = {match[1] for match in CALL.finditer(text)}
+    reads = {name for name, (mark, _) in ReceivablesContract().transactions().items() if mark.evaluate}
+    assert reads - written == set()
