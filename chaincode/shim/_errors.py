@@ -8,7 +8,8 @@ from google.protobuf.message import DecodeError, Message
 
 from chaincode.caller_values import InvalidValue
 
-__all__ = ["InvalidValue", "PeerError", "parse_peer_reply"]   # InvalidValue lives with the checks the contracts share, which load no shim
+# InvalidValue lives with the checks the contracts share, which load no shim
+__all__ = ["InvalidValue", "PeerError", "parse_peer_reply"]
 
 
 class PeerError(Exception):

@@ -457,8 +457,8 @@ class ChaincodeStub:
         values: list[bytes | None] = []
         for chunk in self._key_segments(keys, collection):
             request = shim_pb2.GetStateMultiple(keys=chunk, collection=collection).SerializeToString()
-            result = parse_peer_reply(shim_pb2.GetStateMultipleResult,
-                                      await self._transport.request(Msg.GET_STATE_MULTIPLE, request), "GET_STATE_MULTIPLE")
+            reply = await self._transport.request(Msg.GET_STATE_MULTIPLE, request)
+            result = parse_peer_reply(shim_pb2.GetStateMultipleResult, reply, "GET_STATE_MULTIPLE")
             if len(result.values) != len(chunk):
                 raise PeerError(f"GET_STATE_MULTIPLE returned {len(result.values)} values for {len(chunk)} keys")
             values.extend(value or None for value in result.values)

@@ -66,7 +66,7 @@ async def test_a_message_of_the_wrong_type_for_another_channel_leaves_the_waitin
         assert (response.status, response.payload) == (200, b"mine")
 
 
-async def test_after_a_reply_of_the_wrong_type_the_transaction_sends_nothing_more_and_fails_though_the_contract_caught_it():
+async def test_after_a_reply_of_the_wrong_type_the_transaction_sends_nothing_more_and_fails_though_caught():
     """The peer's own reply to the request may still come: sent, the next request could be answered with it, the
     contract reading the first key's value for the second's."""
     async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
@@ -80,6 +80,11 @@ async def test_after_a_reply_of_the_wrong_type_the_transaction_sends_nothing_mor
                  "never does: check the peer's version and log for tx tx1; GET_STATE not sent")
         assert peer.unread("tx1") == 0
         await peer.still_serves_a_read("wire:Read")
+
+
+def _open_batch(key: str, iterator_id: str) -> bytes:
+    """A first batch of one row after which the peer holds the iterator: more follow."""
+    return shim_pb2.QueryResponse(results=[kv_row(key)], has_more=True, id=iterator_id).SerializeToString()
 
 
 def _range_reply(row: bytes) -> bytes:
@@ -124,7 +129,7 @@ async def test_the_rule_a_contract_broke_reading_a_range_is_the_answer_whatever_
     async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "rules:Scan", "true")
         await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
-        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("a")], has_more=True, id="it").SerializeToString())
+        await peer.reply("tx1", _open_batch("a", "it"))
         close = await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
         assert shim_pb2.QueryStateClose.FromString(close.payload).id == "it"
         if release == "refused":
@@ -141,7 +146,7 @@ async def test_a_refused_release_after_a_block_that_succeeded_still_fails_the_tr
     async with running_server([Rules(), Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "rules:Scan", "false")
         await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
-        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("a")], has_more=True, id="it").SerializeToString())
+        await peer.reply("tx1", _open_batch("a", "it"))
         await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
         await peer.reply("tx1", b"transaction context not found", error=True)
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
