@@ -1,6 +1,6 @@
 """Every unified social credit code README.md and docs/*.md write is one the contract takes (GB 32100-2015, its
 check character included): a reader copies an example's code into a command or a call, and one the contract
-refuses (``uscc-invalid``) would fail there for a reason the example is not about.
+refuses (``credit-code-invalid``) would fail there for a reason the example is not about.
 """
 from __future__ import annotations
 
