@@ -204,7 +204,8 @@ class _EventsRequest(Signable):
         raise NotImplementedError
 
     def _block_of(self, response) -> int | None:
-        """The number of the block a response (already ``_convert``-ed) carries, None for one that carries none."""
+        """The number of the block a response (already ``_convert``-ed) carries, None for one that carries none (or,
+        on a chaincode events stream, no event)."""
         raise NotImplementedError
 
     def _start_block(self) -> int | None:
@@ -302,8 +303,10 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
 
     _blocks_follow_on = False
 
-    def _block_of(self, response: gateway_pb2.ChaincodeEventsResponse) -> int:
-        return response.block_number
+    def _block_of(self, response: gateway_pb2.ChaincodeEventsResponse) -> int | None:
+        # Fabric's Gateway sends no response without events; one that comes gives the listener nothing to handle or
+        # checkpoint, so its block number (0 when unset) can neither skip events nor repeat them
+        return response.block_number if response.events else None
 
     def _start_block(self) -> int | None:
         request = gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request)

@@ -236,3 +236,14 @@ def test_a_block_events_request_rebuilt_with_a_seek_that_does_not_decode_is_stil
         rebuilt = gateway.new_block_events_request(envelope.SerializeToString(), kind="filtered")
         with rebuilt.events() as blocks:
             assert [block.number for block in blocks] == [5, 6]
+
+
+def test_a_chaincode_events_response_without_events_is_no_block_of_the_order(credentials):
+    # it gives the listener nothing to handle or checkpoint: its block number (0, unset) skips and repeats nothing
+    transport = FakeTransport()
+    transport.event_responses = [events_response(0), events_response(5, TX_A), events_response(0),
+                                 events_response(9), events_response(7, TX_B)]
+    with connected(credentials, transport) as gateway:
+        events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=5)
+        assert [(event.block_number, event.transaction_id) for event in (next(events), next(events))] == [
+            (5, TX_A), (7, TX_B)]
