@@ -10,8 +10,12 @@
 # for the package lists' lock of apt-get update it does not wait (apt 2.6 fails at once): every call is first made
 # without waiting, and one refused for a lock is said and made again until the wait is up.
 apt_lock_wait=${RECFIN_APT_LOCK_WAIT:-600}
-if [[ ! $apt_lock_wait =~ ^[0-9]+$ ]]; then
-    printf '%s: RECFIN_APT_LOCK_WAIT is %q; it is the seconds to wait for the apt lock: a whole number, 0 not to wait\n' \
+# Read in base 10 (bash's arithmetic takes 010 for 8 and fails on 08, which would end apt_get's caller's command
+# halfway as if it succeeded), and bounded so that the deadline's sum cannot overflow.
+if [[ $apt_lock_wait =~ ^0*([0-9]{1,9})$ ]]; then
+    apt_lock_wait=$((10#${BASH_REMATCH[1]}))
+else
+    printf '%s: RECFIN_APT_LOCK_WAIT is %q; it is the seconds to wait for the apt lock: a whole number below 10^9, 0 not to wait\n' \
         "${0##*/}" "$apt_lock_wait" >&2
     exit 2
 fi
@@ -49,6 +53,15 @@ apt_get() {
     apt_get_said=$said
     [ -z "$said" ] || printf '%s\n' "$said" >&2
     return "$status"
+}
+
+# The seconds left of the wait (all of it where none was needed yet), for the script run next to go on with:
+# scripts/install passes it on to scripts/install-os-packages, so that the wait is one for the whole install.
+apt_lock_wait_left() {
+    local left=$apt_lock_wait
+    [ -z "$apt_lock_deadline" ] || left=$((apt_lock_deadline - SECONDS))
+    [ "$left" -gt 0 ] || left=0
+    printf '%s\n' "$left"
 }
 
 # The line of apt-get's messages ($1) saying another process holds a lock it needs, if any: "Could not get lock"

@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 from .test_install_os_packages import ALL_PACKAGES, NO_WAIT, apt_calls, run_script, with_dpkg_query
-from .test_install_venv import VENV_PACKAGE, calls, checkout_with_stand_ins, run_install
+from .test_install_venv import (VENV_PACKAGE, calls, checkout_with_stand_ins, run_install,
+                                with_the_os_packages_step_and_none_installed)
 
 HELD_FRONTEND = "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 7 (unattended-upgr)"
 HELD_LISTS = "E: Could not get lock /var/lib/apt/lists/lock. It is held by process 7 (apt-get)"
@@ -112,8 +113,30 @@ def test_a_wait_that_is_not_a_number_of_seconds_is_refused_before_apt_runs(tmp_p
     result = run_script(tmp_path, tools, RECFIN_APT_LOCK_WAIT="5m")
     assert result.returncode == 2
     assert result.stderr == ("install-os-packages: RECFIN_APT_LOCK_WAIT is 5m; it is the seconds to wait for the apt"
-                             " lock: a whole number, 0 not to wait\n")
+                             " lock: a whole number below 10^9, 0 not to wait\n")
     assert apt_calls(tmp_path) == []
+
+
+def test_a_wait_too_long_for_bashs_arithmetic_is_refused_before_apt_runs(tmp_path):
+    tools = os_packages_tools(tmp_path, missing={"softhsm2"})
+    lock_held_for(tools, tmp_path / "apt-calls.txt", kind="install", refusals=0, says="")
+    result = run_script(tmp_path, tools, RECFIN_APT_LOCK_WAIT="99999999999999999999")
+    assert result.returncode == 2
+    assert "RECFIN_APT_LOCK_WAIT is 99999999999999999999; it is the seconds" in result.stderr
+    assert apt_calls(tmp_path) == []
+
+
+def test_a_wait_written_with_leading_zeros_is_read_as_decimal_seconds(tmp_path):
+    # bash's arithmetic takes 08 for a bad octal number: the error ended the script's install command halfway,
+    # as if it had succeeded, and nothing was installed
+    tools = os_packages_tools(tmp_path, missing={"softhsm2"})
+    lock_held_for(tools, tmp_path / "apt-calls.txt", kind="install", refusals=1, says=HELD_FRONTEND)
+    result = run_script(tmp_path, tools, RECFIN_APT_LOCK_WAIT="08")
+    assert result.returncode == 0, result.stderr
+    assert "waiting up to 8 s for another apt or dpkg" in result.stderr, result.stderr
+    *_, waited = apt_calls(tmp_path)
+    assert waited_install(waited, "softhsm2"), waited
+    assert "value too great" not in result.stderr
 
 
 def test_scripts_install_waits_for_the_lock_to_install_the_venv_package(tmp_path):
@@ -132,3 +155,22 @@ def test_scripts_install_waits_for_the_lock_to_install_the_venv_package(tmp_path
                         "sleep 5"]
     assert waited_install(made[3], VENV_PACKAGE), made[3]
     assert made[4] == "python -m venv .venv"
+
+
+def test_scripts_install_passes_what_is_left_of_the_wait_on_to_the_os_packages_step(tmp_path):
+    # the package lists' lock held throughout: scripts/install's update uses the whole 1 s wait up, and the OS
+    # packages step, run next, does not start a wait of its own (which made the whole install's wait twice as long)
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=0)
+    with_the_os_packages_step_and_none_installed(checkout, tools)
+    log = tmp_path / "calls.txt"
+    lock_held_for(tools, log, kind="update", refusals=100, says=HELD_LISTS)
+    ensurepip = tmp_path / "ensurepip-installed"
+    (tools / "apt-get").write_text((tools / "apt-get").read_text().replace(
+        "exit 0\n", f'case "$*" in *" {VENV_PACKAGE}") touch "{ensurepip}" ;; esac\nexit 0\n'))
+    # a sleep long enough to use the 1 s wait up, whatever it is asked for
+    (tools / "sleep").write_text(f"#!/bin/sh\necho \"sleep $*\" >> '{log}'\nexec '{shutil.which('sleep')}' 1.1\n")
+    result = run_install(checkout, tools, RECFIN_APT_LOCK_WAIT="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("waiting up to") == 1, result.stderr
+    assert [call for call in calls(tmp_path) if call.startswith("sleep")] == ["sleep 5"]
+    assert [call for call in calls(tmp_path) if "tesseract-ocr" in call], "the OS packages step ran"

@@ -57,9 +57,10 @@ def checkout_with_stand_ins(tmp_path: Path, *, uid: int, apt_provides_ensurepip:
     return checkout, tools
 
 
-def run_install(checkout: Path, tools: Path) -> subprocess.CompletedProcess:
+def run_install(checkout: Path, tools: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([shutil.which("bash"), str(checkout / "scripts" / "install")], cwd=checkout,
-                          env={"PATH": str(tools), "HOME": str(checkout)}, capture_output=True, text=True, timeout=60)
+                          env={"PATH": str(tools), "HOME": str(checkout), **env}, capture_output=True, text=True,
+                          timeout=60)
 
 
 def calls(tmp_path: Path) -> list[str]:
