@@ -230,12 +230,8 @@ class _EventsRequest(Signable):
             if number is not None:
                 problem = self._out_of_order(number, start, last)
                 if problem:
-                    raise GatewayError(
-                        f"{problem}: the stream was cancelled, and nothing after the last event given was read. "
-                        f"Fabric's peer sends the blocks of a {self._stream_name()} stream in "
-                        "ledger order from the block asked for; something else answered (a proxy, or a service "
-                        "that is not Fabric's): check the peer's address, then open the stream again from the "
-                        "checkpointer, which resumes after the last event checkpointed")
+                    raise _not_from_fabric(problem, f"Fabric's peer sends the blocks of a {self._stream_name()} "
+                                                    "stream in ledger order from the block asked for")
                 last = number
             return events
 
@@ -327,12 +323,10 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
         foreign = next((event.chaincode_id for event in response.events if event.chaincode_id != listened), None)
         if foreign is not None:
             # given on, it would be handled as this chaincode's, and its checkpoint refused only after that
-            raise GatewayError(
+            raise _not_from_fabric(
                 f"the peer sent an event of chaincode {foreign!r:.80} (block {response.block_number}) on a stream of "
-                f"the events of chaincode {listened!r}: the stream was cancelled, and nothing after the last event given "
-                "was read. Fabric's Gateway sends the events of the chaincode asked for only; something else "
-                "answered (a proxy, or a service that is not Fabric's): check the peer's address, then open the "
-                "stream again from the checkpointer, which resumes after the last event checkpointed")
+                f"the events of chaincode {listened!r}",
+                "Fabric's Gateway sends the events of the chaincode asked for only")
         return [
             ChaincodeEvent(
                 block_number=response.block_number,
@@ -511,6 +505,15 @@ class _BlockEventsRequestBase(_EventsRequest):
                 "checkpointer's position) and open it at once"
             )
         return refused
+
+
+def _not_from_fabric(problem: str, what_fabric_sends: str) -> GatewayError:
+    """The error that ends a stream on ``problem``, a response Fabric never sends (it sends ``what_fabric_sends``):
+    no EventStreamError, as the stream opened again from the same address gets the same answerer."""
+    return GatewayError(
+        f"{problem}: the stream was cancelled, and nothing after the last event given was read. {what_fabric_sends}; "
+        "something else answered (a proxy, or a service that is not Fabric's): check the peer's address, then open "
+        "the stream again from the checkpointer, which resumes after the last event checkpointed")
 
 
 def _specified_start(position: ab_pb2.SeekPosition) -> int | None:
