@@ -22,7 +22,7 @@ import click
 
 from client.atomic_file import check_output_file, refuse_special_target, write_atomically, written_path
 from client.hsm_defaults import DEFAULT_PIN_ENV, SOFTHSM2_LIBRARY
-from client.user_files import SpecialFile
+from client.user_files import SpecialFile, shown_as_is
 
 from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, refuse_missing_user_folder, reports_ledger_errors,
@@ -42,6 +42,12 @@ def _absolute(_ctx, _param, library: str) -> str:
     return os.path.abspath(library)
 
 
+def _printed_as_is(text: str) -> bool:
+    """Whether every character of ``text`` prints as itself (:func:`client.user_files.shown_as_is`): a full-width or
+    no-break space inside a Chinese name does, though ``str.isprintable`` calls it no printable character."""
+    return all(shown_as_is(char) for char in text)
+
+
 def _key_label(_ctx, _param, key_label: str | None) -> str | None:
     # refused as the option, before a PIN is asked for: a line break (U+2028 and NEL too), another control
     # character or an invisible format character (a right-to-left override) would be stored in the token's
@@ -50,7 +56,7 @@ def _key_label(_ctx, _param, key_label: str | None) -> str | None:
     if key_label is not None and not key_label.strip():
         raise click.BadParameter("the key label is blank (an unset variable?): give a label of printable characters, "
                                  "e.g. supplier/supplier3, or leave --key-label out for the default")
-    if key_label is not None and not key_label.isprintable():
+    if key_label is not None and not _printed_as_is(key_label):
         raise click.BadParameter(f"{key_label!r} has a control, line-break or invisible format character: "
                                  "give a label of printable characters, e.g. supplier/supplier3")
     return key_label
@@ -410,7 +416,7 @@ def _common_name(_ctx, _param, common_name: str) -> str:
     if not common_name.strip():
         raise click.BadParameter("the common name is blank (an unset variable?): give the user's name, e.g. "
                                  "supplier3@supplier")
-    if not common_name.isprintable():
+    if not _printed_as_is(common_name):
         raise click.BadParameter(f"{common_name!r} has a control, line-break or invisible format character: give a "
                                  "name of printable characters, e.g. supplier3@supplier")
     return common_name

@@ -64,3 +64,21 @@ def test_a_pin_that_is_not_utf8_is_refused_without_any_of_it_shown(runner, token
     assert "not UTF-8 text" in result.output
     assert "udce9" not in result.output and "position" not in result.output
     assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0"], ids=["full-width-space", "no-break-space"])
+def test_a_chinese_name_with_a_full_width_or_no_break_space_is_taken_as_label_and_common_name(runner, token,
+                                                                                           tmp_path, space):
+    """A full-width or no-break space inside a name prints as itself, as every one-line message judges it
+    (client.user_files.shown_as_is), though str.isprintable calls it no printable character: a label or common
+    name such as 欧阳　修 was refused as holding a control, line-break or invisible format character."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    name = f"欧阳{space}修"
+    csr = tmp_path / "x.csr"
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", name,
+                 "--key-label", f"供应商/{name}", "--csr", str(csr))
+    assert result.exit_code == 0, result.output
+    request = x509.load_pem_x509_csr(csr.read_bytes())
+    assert request.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == name
