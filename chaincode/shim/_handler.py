@@ -159,7 +159,7 @@ class _TransactionRequests:
             reply: shim_pb2.ChaincodeMessage = await asyncio.shield(reply_future)
         except asyncio.CancelledError:
             if sent and not reply_future.done():
-                self._release_when_answered(reply_future)
+                self._release_when_answered(reply_future, message_type)
             else:
                 self._release()
             raise
@@ -177,10 +177,13 @@ class _TransactionRequests:
             raise PeerError(reason)
         # The reply the peer may still send could come next, and be taken for the next request's: the transaction
         # sends nothing more, and fails even if the contract catches this
-        self.unanswered = (f"the peer answered {_type_name(message_type)} with {_type_name(reply.type)}, not "
-                           f"RESPONSE or ERROR, which a Fabric peer never does: check the peer's version and log for "
-                           f"tx {tx_id}")
+        self.unanswered = self._answered_with_wrong_type(message_type, reply.type)
         raise PeerError(self.unanswered)
+
+    def _answered_with_wrong_type(self, message_type: int, reply_type: int) -> str:
+        """Why the transaction sends nothing more once the peer answered ``message_type`` with ``reply_type``."""
+        return (f"the peer answered {_type_name(message_type)} with {_type_name(reply_type)}, not RESPONSE or ERROR, "
+                f"which a Fabric peer never does: check the peer's version and log for tx {self._key[1]}")
 
     def _release(self) -> None:
         self._handler._pending_replies.pop(self._key, None)
@@ -197,13 +200,17 @@ class _TransactionRequests:
         logger.error("tx %s: %s", self._key[1], self.unanswered)
         reply_future.set_exception(PeerError(self.unanswered))
 
-    def _release_when_answered(self, reply_future: asyncio.Future) -> None:
+    def _release_when_answered(self, reply_future: asyncio.Future, message_type: int) -> None:
         """The caller stopped waiting for a reply the peer still owes: keep the transaction's slot,
         and its lock, until that reply comes (or the stream closes), then drop it."""
 
         def arrived(future: asyncio.Future) -> None:
-            if not future.cancelled():
-                future.exception()   # retrieved: the stream closing fails it, and that is no news
+            # exception() retrieved: the stream closing fails it, and that is no news
+            if not future.cancelled() and future.exception() is None:
+                reply: shim_pb2.ChaincodeMessage = future.result()
+                if reply.type != Msg.RESPONSE and reply.type != Msg.ERROR:
+                    # as for a request still waited for: the peer's own reply may come yet, and answer the next
+                    self.unanswered = self._answered_with_wrong_type(message_type, reply.type)
             logger.debug("tx %s: dropped the reply to an abandoned request", self._key[1])
             self._release()
 

@@ -9,7 +9,7 @@ from chaincode.contract import Contract, ContractError, Context, transaction
 from chaincode.shim import PeerError
 
 from .peer_double import CHANNEL, Msg, PeerSide, running_server
-from .test_stream_protocol import Wire, kv_row, response_of
+from .test_stream_protocol import Impatient, ScriptedPeer, Wire, kv_row, response_of
 
 NOT_PROTOBUF = b"\xff\xff\xff"   # field 31 of wire type 7, which no protobuf message has
 
@@ -80,6 +80,25 @@ async def test_after_a_reply_of_the_wrong_type_the_transaction_sends_nothing_mor
                  "never does: check the peer's version and log for tx tx1; GET_STATE not sent")
         assert peer.unread("tx1") == 0
         await peer.still_serves_a_read("wire:Read")
+
+
+@pytest.mark.parametrize("function", ["ThenReadB", "ThenReturn"])
+async def test_a_reply_of_the_wrong_type_to_a_request_given_up_on_also_stops_the_transaction(function):
+    """The contract stopped waiting for "a" (asyncio.wait_for, say): the wrong type still leaves the peer's own reply
+    to come, which a request for "b" sent next would take as its own, the contract reading "a"'s value for "b"."""
+    peer, contract = ScriptedPeer(), Impatient()
+    async with peer.serving(contract):
+        peer.start("tx1", function)
+        await peer.received(Msg.GET_STATE)
+        contract.give_up.set()
+        await contract.gave_up.wait()
+        peer.send(Msg(type=Msg.COMPLETED, payload=b"v", txid="tx1", channel_id=CHANNEL))
+        response = response_of(await peer.received(Msg.COMPLETED))
+        assert (response.status, response.message.removesuffix("; GET_STATE not sent")) == (
+            500, "PeerError: the peer answered GET_STATE with COMPLETED, not RESPONSE or ERROR, which a Fabric peer "
+                 "never does: check the peer's version and log for tx tx1")
+        peer.reply("tx1", b"value of a")   # the peer's own reply, after all: nothing takes it
+    assert [kind for side, kind in peer.log if side == "chaincode"] == ["REGISTER", "GET_STATE", "COMPLETED"]
 
 
 def _open_batch(key: str, iterator_id: str) -> bytes:
