@@ -17,10 +17,16 @@ from pathlib import Path
 from chaincode.receivables.fingerprint import canonical_form, invoice_fingerprint
 
 from .receivables.support import standard_net
+from .test_documented_receivables_money_examples import pattern
 
 PAGE = (Path(__file__).resolve().parents[2] / "docs" / "receivables.md").read_text(encoding="utf-8")
-FORM = re.compile(r"`H-` \+ the first (\d+) hex digits of the SHA-256 of the UTF-8 text\s+`([^`]+)`\s+"
-                  r"\(the answer's `holder_ids` is\s+`([a-z-]+)`; `([a-z-]+)` for the debtor and the regulator\)")
+FORM = pattern(r"`H-` \+ the first (\d+) hex digits of the SHA-256 of the UTF-8 text `([^`]+)` "
+               r"\(the answer's `holder_ids` is `([a-z-]+)`; `([a-z-]+)` for the debtor and the regulator\)")
+
+
+def one_line(text: str) -> str:
+    """``text``, read from the page, its line breaks and runs of white space as the single spaces they stand for."""
+    return " ".join(text.split())
 
 
 def token(form: str, digits: int, *, bank: str, debtor: str, holder: str) -> str:
@@ -34,6 +40,7 @@ async def test_a_bank_finds_a_known_holder_by_the_token_the_page_says_it_compute
     found = FORM.search(PAGE)
     assert found, "the page writes out no form of the holder token: reword the test with the page"
     digits, form, for_a_bank, for_the_others = found.groups()
+    form = one_line(form)
     net = await standard_net()
     core, tier1, bank, regulator = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
     await net.confirmed(tier1, core, 1000_00)
@@ -47,14 +54,15 @@ async def test_a_bank_finds_a_known_holder_by_the_token_the_page_says_it_compute
         assert [r["holder"] for r in page["records"]] == [tier1.uscc]
 
 
-ID_FORM = re.compile(r"Ids are derived from the transaction id \(((?:`[A-Z]-`, )+)`([A-Z])-` \+ the first (\d+) hex\s+"
-                     r"digits of the SHA-256 of the UTF-8 text `([^`]+)`\)")
+ID_FORM = pattern(r"Ids are derived from the transaction id \(((?:`[A-Z]-`, )+)`([A-Z])-` \+ the first (\d+) hex "
+                  r"digits of the SHA-256 of the UTF-8 text `([^`]+)`\)")
 
 
 async def test_each_id_is_the_page_s_hash_of_the_transaction_that_created_its_record():
     found = ID_FORM.search(PAGE)
     assert found, "the page writes out no form of the ids: reword the test with the page"
     listed, last, digits, form = found.groups()
+    form = one_line(form)
     prefixes = re.findall(r"`([A-Z])-`", listed) + [last]
     assert "<tx id>" in form
 
@@ -98,8 +106,8 @@ def test_each_worked_fingerprint_is_the_contract_s_of_that_invoice():
 
 
 # "`terms_hash = sha256(canonical JSON of the terms)` (keys sorted, no spaces, UTF-8)", after the terms' example
-TERMS = re.compile(r"```json\n(\s*\{\"advance_rate\".*?)```.*?`terms_hash = sha256\(canonical JSON of the terms\)`\s+"
-                   r"\(keys sorted, no spaces, UTF-8\)", re.DOTALL)
+TERMS = pattern(r"(?s)```json\n(\s*\{\"advance_rate\".*?)```.*?`terms_hash = sha256\(canonical JSON of the terms\)` "
+                r"\(keys sorted, no spaces, UTF-8\)")
 
 
 async def test_an_offer_s_terms_hash_is_the_page_s_hash_of_the_terms_sent():
@@ -113,3 +121,14 @@ async def test_an_offer_s_terms_hash_is_the_page_s_hash_of_the_terms_sent():
     _, offer = await net.offered(tier1, claim["id"], terms={"terms": json.dumps(terms).encode()})
     canonical = json.dumps(terms, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert offer["terms_hash"] == hashlib.sha256(canonical).hexdigest()
+
+
+def test_the_forms_are_read_wherever_the_page_breaks_its_lines():
+    """A paragraph rewrapped is the same text: a form read only with the page's present line breaks would fail the
+    tests above for a change that changes nothing."""
+    rewrapped = re.sub(r"(?<=\S) (?=\S)", "\n", PAGE)   # every single space a line break
+    for form in (FORM, ID_FORM, TERMS):
+        as_written, as_rewrapped = form.search(PAGE), form.search(rewrapped)
+        assert as_written and as_rewrapped, form.pattern
+        assert [one_line(group) for group in as_rewrapped.groups()] == \
+            [one_line(group) for group in as_written.groups()], form.pattern
