@@ -221,6 +221,21 @@ def test_r_and_s_side_by_side_are_refused_saying_how_to_encode_them_and_so_encod
     assert gateway.new_signed_proposal(unsigned.bytes, encoded).signature == encoded
 
 
+
+def test_an_empty_signature_of_an_ed25519_identity_leaves_the_proposal_for_the_gateways_signer():
+    # as for an ECDSA identity (and in the Go client): empty, it is no signature to check, where it was refused
+    # as one the identity's key does not verify
+    key = ed25519.Ed25519PrivateKey.generate()
+    _, cert = make_key_and_cert("user", key=key)
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
+    unsigned = gateway.get_network("ch").get_contract("receivables").new_proposal("Get")
+    rebuilt = gateway.new_signed_proposal(unsigned.bytes, b"")
+    assert rebuilt.signature == b""
+    rebuilt.evaluate()
+    ((message, signature),) = signed_parts(transport, "evaluate")
+    verify_like_a_peer(key.public_key(), signature, message)
+
 @pytest.mark.parametrize(
     "key, hash",
     [
