@@ -36,6 +36,16 @@ def _client_id(client_id: str, transaction: str) -> str:
     return client_id
 
 
+def _party_record_code(uscc: str) -> str:
+    """The code a party record is read by (GetParty, GetPartyHistory): as :func:`_id`, not held to the credit-code
+    rule as a party acted on or a listing's party is (:func:`_party_code`). Two orgs running altered chaincode can
+    write a party record under any key, a lower-case code's too; the contract reads it (a claim naming it, the
+    audit's check of the party's writes), and its refusal of such a record tells the caller to read the code's
+    GetPartyHistory. Where no record is under a code no party can have, the contract answers
+    ``party-not-registered`` saying no party can be registered under it, as :func:`_party_code` would."""
+    return _id(uscc, "uscc")
+
+
 class _PartyOperations:
     """Registering parties, binding their identities, and reading them."""
 
@@ -128,12 +138,16 @@ class _PartyOperations:
                               model=IdentityParty)
 
     def get_party(self, uscc: str) -> Party:
-        return self._evaluate("GetParty", _party_code(uscc, "uscc"), model=Party)
+        """The party record under ``uscc``. Sent whatever the code (:func:`_party_record_code`): a code no party
+        can have comes back ``party-not-registered`` saying so, as the contract checks it."""
+        return self._evaluate("GetParty", _party_record_code(uscc), model=Party)
 
     def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
         """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
-        may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("GetPartyHistory", _party_code(uscc, "uscc"), model=_PARTY_HISTORY,
+        may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`). Sent whatever the
+        code, as :meth:`get_party` is: the writes of a record no transaction of the contract made are what it is
+        asked for."""
+        return self._evaluate("GetPartyHistory", _party_record_code(uscc), model=_PARTY_HISTORY,
                               endorsing_organizations=endorsing_organizations)
 
     def who_am_i(self) -> Party:

@@ -9,10 +9,12 @@ party codes it says no party can have), not numbers copied here."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
-from chaincode.receivables import uscc
+from chaincode.receivables import keys, uscc
+from chaincode.shim import KeyModification, create_composite_key
 from client.receivables import Party, Receivable, ReceivablesClient, RuleViolation
 from client.receivables._arguments import RECEIVABLE_ID_MAX, RECORD_ID_LENGTH
 
@@ -62,8 +64,6 @@ def test_a_record_id_as_long_as_the_contract_makes_goes_out(argument, call):
 
 
 PARTY_CODE_CALLS = [
-    ("uscc", lambda c, x: c.get_party(x)),
-    ("uscc", lambda c, x: c.party_history(x)),
     ("uscc", lambda c, x: c.rename_party(x, "Tier-1 Parts")),
     ("uscc", lambda c, x: c.bind_party_identity(x, "x509::CN=clerk::CN=ca")),
     ("uscc", lambda c, x: c.unbind_party_identity(x, "x509::CN=clerk::CN=ca")),
@@ -123,7 +123,7 @@ def test_a_party_code_the_sdk_refuses_is_one_the_contract_says_no_party_can_have
     assert answered.value.rule == "party-not-registered"
     assert "nor can one be" in answered.value.detail
     with pytest.raises(ValueError, match="nor can one be"):
-        client.get_party(code)
+        client.rename_party(code, "Tier-1 Parts")
 
 
 NO_INVOICE_NUMBERS = ["2" * 10_000, "2631-2000-0000-1234-5678", "2631200000001234567"]
@@ -162,3 +162,39 @@ def test_a_part_of_a_lineage_split_deeper_before_splits_were_bounded_goes_out(ar
     except Exception as error:   # the fake answers nothing: the call fails once it has sent
         assert "longer than any" not in str(error), error
     assert any(deep in sent.arguments for sent in contract.calls), contract.calls
+
+
+@pytest.mark.parametrize("code", NO_CREDIT_CODES, ids=["ten-thousand", "lower-case", "check-character"])
+def test_a_party_read_by_a_code_no_party_can_have_is_the_contracts_to_answer(code):
+    """GetParty and GetPartyHistory go out whatever the code: the contract says no party can be registered under
+    one that is no credit code, as the SDK would have."""
+    net = asyncio.run(standard_net())
+    client = ReceivablesClient(LedgerContract(net.ledger, net.actors["tier1"].identity, lambda: net.now))
+    for read in (client.get_party, client.party_history):
+        with pytest.raises(RuleViolation) as answered:
+            read(code)
+        assert answered.value.rule == "party-not-registered" and "nor can one be" in answered.value.detail
+
+
+@pytest.mark.parametrize("stored", ["record", "garbage"])
+def test_a_party_record_written_outside_the_contract_under_a_lower_case_code_is_read(stored):
+    """Two orgs running altered chaincode can write a party record under any key: the contract reads one under a
+    code no registration takes (GetParty answers it, or refuses it record-unreadable telling the caller to read
+    the code's GetPartyHistory), and so must the SDK, for the caller and the audit, which reads the party a claim
+    names, to see who wrote it."""
+    net = asyncio.run(standard_net())
+    tier1 = net.actors["tier1"]
+    code = tier1.uscc.lower()
+    key = create_composite_key(keys.PARTY, [code])
+    value = (json.dumps({**json.loads(net.ledger.state[create_composite_key(keys.PARTY, [tier1.uscc])]),
+                         "uscc": code}).encode() if stored == "record" else b"garbage")
+    net.ledger.state[key] = value
+    net.ledger.history.setdefault(key, []).append(KeyModification("forged-tx", value, net.now, False))
+    client = ReceivablesClient(LedgerContract(net.ledger, tier1.identity, lambda: net.now))
+    assert [entry.tx_id for entry in client.party_history(code)] == ["forged-tx"]
+    if stored == "record":
+        assert client.get_party(code).uscc == code
+    else:
+        with pytest.raises(RuleViolation) as answered:
+            client.get_party(code)
+        assert answered.value.rule == "record-unreadable" and "GetPartyHistory" in answered.value.detail
