@@ -950,6 +950,13 @@ def _paper_identity_of_the_right_form(invoice_number: str, paper_code: str, pape
         raise click.BadParameter(f"{invoice_number} is the 8-digit number of an invoice with a code, which has no "
                                  "paper form to link: give the 20-digit number (数电票号码) of the fully digitalised "
                                  "invoice printed on it", param_hint="'--invoice'")
+    # a link is nothing without a paper identity: the contract refuses none, and its words for one field missing
+    # would say to give "neither"
+    for option, value, what in (("--paper-code", paper_code, "10- or 12-digit 发票代码"),
+                                ("--paper-number", paper_number, "8-digit 发票号码")):
+        if not value:
+            raise click.BadParameter(f"empty (an unset variable?): give the paper form's {what}, exactly as printed",
+                                     param_hint=f"'{option}'")
     if (found := paper_identity_problem("", invoice_number, paper_code, paper_number)) is None:
         return
     field, why = found

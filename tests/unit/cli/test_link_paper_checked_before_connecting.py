@@ -25,15 +25,17 @@ def link(invoice: str = NUMBER, paper_code: str = CODE, paper_number: str = PAPE
     (dict(invoice="12345678"), "--invoice", "an invoice with a code, which has no paper form to link"),
     (dict(paper_code="12"), "--paper-code", "is neither 10 digits nor 12 digits"),
     (dict(paper_code="１４４０３１９００１１１"), "--paper-code", "１"),
-    (dict(paper_code=""), "--paper-code", "without paper_code"),
+    (dict(paper_code=""), "--paper-code", "empty (an unset variable?): give the paper form's 10- or 12-digit"),
+    (dict(paper_code="", paper_number=""), "--paper-code", "empty (an unset variable?)"),
     (dict(paper_number="x"), "--paper-number", "is not the 8 digits of the paper form's 发票号码"),
     (dict(paper_number="1e308"), "--paper-number", "is not the 8 digits"),
-    (dict(paper_number=""), "--paper-number", "without paper_number"),
+    (dict(paper_number=""), "--paper-number", "empty (an unset variable?): give the paper form's 8-digit"),
 ])
 def test_a_value_of_the_wrong_form_is_a_usage_error_before_connecting(ledger_sessions, given, option, says):
     result = link(**given)
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}'" in result.output and says in result.output, result.output
+    assert "or neither" not in result.output, result.output   # a link is nothing without both
     assert ledger_sessions == []
 
 
