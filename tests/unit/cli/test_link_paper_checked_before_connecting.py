@@ -39,7 +39,10 @@ def test_a_value_of_the_wrong_form_is_a_usage_error_before_connecting(ledger_ses
     assert ledger_sessions == []
 
 
-def test_a_paper_identity_of_the_right_form_is_sent(ledger_sessions):
-    result = link()
+@pytest.mark.parametrize("paper_code, paper_number", [(CODE, PAPER_NUMBER), ("3100204130", "12345678"),
+                                                      ("044031900111", "00000000"), ("000001900111", "99999999")],
+                         ids=["12-digit", "10-digit", "12-digit-leading-0", "12-digit-national"])
+def test_a_paper_identity_of_the_right_form_is_sent(ledger_sessions, paper_code, paper_number):
+    result = link(paper_code=paper_code, paper_number=paper_number)
     assert result.exit_code != 2, result.output
     assert len(ledger_sessions) == 1
