@@ -274,7 +274,7 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
     """The archive as a tar stream, its manifest read first; what fails to read as gzip or tar is refused:
     NotABackupArchive until its first member is found to be MANIFEST_NAME (the file is no backup at all),
     after it a damaged backup's BackupArchiveError."""
-    first = None
+    first = manifest = None
     with open(archive, "rb") as raw:
         if os.fstat(raw.fileno()).st_size == 0:
             raise _not_a_backup(archive, "the file is empty")
@@ -286,7 +286,8 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
                 manifest = _manifest_member(archive, tar, unpacked, first)
                 yield reading, unpacked, tar, manifest
         except BackupArchiveError:
-            damage = None if first is None else _gzip_damage(unpacked.handle, os.fstat(raw.fileno()).st_size)
+            damage = None if first is None else _gzip_damage(
+                unpacked.handle, _damage_read_budget(os.fstat(raw.fileno()).st_size, manifest))
             if damage is not None:
                 raise _bad(archive, f"it is damaged: its gzip data fails gzip's own check ({damage}), as a file "
                                     f"corrupted or cut short since the backup does: use another copy of the "
@@ -306,13 +307,25 @@ _DAMAGE_READ_RATIO = 64
 _DAMAGE_READ_FLOOR = 64 << 20
 
 
-def _gzip_damage(unpacked: BinaryIO, archive_size: int) -> str | None:
+def _damage_read_budget(archive_size: int, manifest: Manifest | None) -> int:
+    """How many bytes of the tar stream _gzip_damage reads on: a multiple of the archive's size, or what the
+    manifest (where it was read) lists, with tar's headers and padding, where that is more. An orderer's raft WAL
+    segments are files of 64 MiB preallocated with zeros, which gzip packs a thousandfold: a multiple alone stopped
+    short of the stream's end in a backup of a few of them. What the manifest lists, a restore reads anyway."""
+    budget = max(archive_size * _DAMAGE_READ_RATIO, _DAMAGE_READ_FLOOR)
+    if manifest is not None:
+        listed = sum(-(-entry.size // 512) * 512 for entry in manifest.files.values())
+        budget = max(budget, listed + (1 + len(manifest.files) + len(manifest.folders)) * _HEADER_ROOM + _READ_AHEAD)
+    return budget
+
+
+def _gzip_damage(unpacked: BinaryIO, budget: int) -> str | None:
     """What gzip says is wrong with the rest of the stream (its CRC or length, the deflate data, a stream cut
     short), read on to its end from where a check of the archive failed; None when it finds none (or the stream
     unpacks to more than a backup's would). A bit flipped on disk is read on by tarfile and found by the first
     check after it: a member's digest, the manifest, or a member header read as the tar archive's end, each of
-    which says the archive was changed, where gzip's check, at the end, tells damage."""
-    budget = max(archive_size * _DAMAGE_READ_RATIO, _DAMAGE_READ_FLOOR)
+    which says the archive was changed, where gzip's check, at the end, tells damage. At most ``budget`` bytes
+    are read (_damage_read_budget)."""
     try:
         while budget > 0 and (chunk := unpacked.read(min(_CHUNK, budget))):
             budget -= len(chunk)

@@ -47,3 +47,24 @@ def test_a_member_changed_in_an_archive_gzip_finds_whole_is_still_refused_as_cha
     changed.write_bytes(gzip.compress(bytes(raw)))
     with pytest.raises(BackupArchiveError, match="does not match its digest in the manifest"):
         backup_restore.restore_backup(changed, tmp_path / "restored")
+
+
+@pytest.mark.parametrize("where", [0.05, 0.1, 0.2])
+def test_damage_before_a_raft_wal_segment_of_zeros_is_refused_as_damage(data_root, topology, tmp_path, where):
+    # an orderer's raft WAL segment is a 64 MiB file preallocated with zeros, which gzip packs a thousandfold: the
+    # stream after the flipped bit unpacks to more than 64 times the archive's size, which the manifest lists
+    wal = data_root / "orderers" / "orderer0" / "etcdraft" / "wal"
+    wal.mkdir(parents=True)
+    with open(wal / "0000000000000000-0000000000000000.wal", "wb") as segment:
+        segment.write(b"\x01" * 4096)
+        segment.truncate(80 << 20)
+    archive = tmp_path / "backup.tar.gz"
+    backup.write_backup(data_root, archive, topology=topology)
+    whole = bytearray(archive.read_bytes())
+    whole[int(len(whole) * where)] ^= 0x10
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(bytes(whole))
+    with pytest.raises(BackupArchiveError) as refused:
+        backup_restore.restore_backup(damaged, tmp_path / "restored")
+    said = str(refused.value)
+    assert "not a whole gzip tar archive" in said or "is damaged: its gzip data fails gzip's own check" in said, said
