@@ -304,7 +304,14 @@ def test_a_transaction_signed_with_another_key_is_refused_by_the_orderer(offline
     unsigned_transaction = gateway.new_signed_proposal(unsigned.bytes, signer.sign(unsigned.digest)).endorse()
 
     someone_else = private_key_signer(ec.generate_private_key(ec.SECP256R1()))
-    forged = gateway.new_signed_transaction(unsigned_transaction.bytes, someone_else(unsigned_transaction.digest))
+    forged_signature = someone_else(unsigned_transaction.digest)
+    # The SDK refuses a signature the identity the transaction carries does not verify, before sending anything
+    with pytest.raises(ValueError, match="does not verify with the key of the identity"):
+        gateway.new_signed_transaction(unsigned_transaction.bytes, forged_signature)
+    # ... so the orderer's own check is reached by putting it in place of a good one, as a client that does not
+    # check (or an altered one) would send it.
+    forged = gateway.new_signed_transaction(unsigned_transaction.bytes, signer.sign(unsigned_transaction.digest))
+    forged._signed_part().signature = forged_signature
     # The orderer checks the envelope's signature against the channel's Writers policy and answers FORBIDDEN;
     # the Gateway returns that as a failed Submit (ABORTED), before anything reaches a block.
     with pytest.raises(SubmitError) as refused:
