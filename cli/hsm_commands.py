@@ -181,7 +181,7 @@ def hsm() -> None:
 @_token
 @_pin_env
 @click.option("--key-label", callback=_key_label,
-              help="CKA_LABEL for the key in the token (printable characters); one another key holds is "
+              help="CKA_LABEL for the key in the token (printable characters, not blank); one another key holds is "
                    "refused [default: ORG/USER, or ORG/USER and 16 hex digits of its CKA_ID while another "
                    "key holds ORG/USER].")
 @_json
@@ -444,7 +444,7 @@ def _refuse_an_unusable_request_path(csr_file: Path) -> None:
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True,
               help="The NIST curve of the new EC key; Fabric signs with either.")
 @click.option("--key-label", callback=_key_label,
-              help="CKA_LABEL for the new key (printable characters); one another key holds is refused "
+              help="CKA_LABEL for the new key (printable characters, not blank); one another key holds is refused "
                    "[default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
               help="CN written in the request (1 to 64 printable characters, not blank), e.g. supplier6@supplier; "
