@@ -198,3 +198,26 @@ def test_a_party_record_written_outside_the_contract_under_a_lower_case_code_is_
         with pytest.raises(RuleViolation) as answered:
             client.get_party(code)
         assert answered.value.rule == "record-unreadable" and "GetPartyHistory" in answered.value.detail
+
+
+def test_a_part_of_a_lineage_split_deeper_before_splits_were_bounded_is_read_and_moved_through_the_sdk(monkeypatch):
+    """On MemoryLedger: a lineage split past the bound as the contract split before it had one (the bound raised
+    for the splits only), whose deepest parts' ids are longer than RECEIVABLE_ID_MAX, is read, paid and moved
+    whole through the SDK, as the contract takes it."""
+    from chaincode.receivables import lifecycle
+
+    net = asyncio.run(standard_net())
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    root = asyncio.run(net.confirmed(tier1, core, 100_000_00))["id"]
+    supplier = ReceivablesClient(LedgerContract(net.ledger, tier1.identity, lambda: net.now))
+    debtor = ReceivablesClient(LedgerContract(net.ledger, core.identity, lambda: net.now))
+    kept, passed_on = root, root
+    with monkeypatch.context() as before_the_bound:
+        before_the_bound.setattr(lifecycle, "MAX_SPLIT_DEPTH", lifecycle.MAX_SPLIT_DEPTH + 10)
+        while len(kept) <= RECEIVABLE_ID_MAX + 2:
+            passed_on, kept = supplier.transfer(kept, tier2.uscc, 1).children
+    assert len(passed_on) == len(kept) > RECEIVABLE_ID_MAX
+    assert supplier.get_receivable(kept).id == kept
+    assert debtor.record_payment(passed_on, 1).id == passed_on
+    moved = supplier.transfer(kept, tier2.uscc, supplier.get_receivable(kept).outstanding)
+    assert (moved.id, moved.holder) == (kept, tier2.uscc)
