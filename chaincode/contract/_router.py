@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chaincode.shim._execution import failure_response, is_transaction_failure
+from chaincode.shim._execution import SENT_AS_WRITTEN, failure_response, is_transaction_failure
 from chaincode.shim._stub import ChaincodeStub
 from chaincode.shim._text import excerpt
 from chaincode.shim._types import INTERNAL_ERROR, OK, Response
@@ -60,19 +60,21 @@ class SystemContract(Contract):
         return self._router.metadata_json
 
 
-def _refusal_of_group(exc: BaseException) -> ContractError | None:
-    """The first ContractError of an exception group holding nothing else: ``asyncio.TaskGroup`` raises what the
-    checks a contract runs in it raise wrapped in one, and the caller must learn the rule broken, not of an internal
-    ExceptionGroup. A group that also holds any other exception is a bug, answered as one."""
+def _first_of_group(exc: BaseException) -> BaseException | None:
+    """The first exception of an exception group holding only exceptions written for the caller: ContractErrors
+    and those ``failure_response`` sends as written (a PeerError, the peer's refusal, say). ``asyncio.TaskGroup``
+    raises what the checks and reads a contract runs in it raise wrapped in one, and the caller must learn the rule
+    broken or the peer's refusal, not of an internal ExceptionGroup. A group that also holds any other exception is
+    a bug, answered as one."""
     if not isinstance(exc, BaseExceptionGroup):
         return None
-    refusals, others = exc.split(ContractError)
-    if refusals is None or others is not None:
+    told, others = exc.split((ContractError, *SENT_AS_WRITTEN))
+    if told is None or others is not None:
         return None
-    first: BaseException = refusals
+    first: BaseException = told
     while isinstance(first, BaseExceptionGroup):
         first = first.exceptions[0]
-    return first  # type: ignore[return-value]
+    return first
 
 
 class ContractRouter:
@@ -166,12 +168,12 @@ class ContractRouter:
         except BaseException as exc:  # any bug must still answer the peer (a stray CancelledError too)
             if not is_transaction_failure(exc):
                 raise
-            refusal = _refusal_of_group(exc)
-            if refusal is not None:
-                logger.debug("transaction %s %s refused: %s", stub.tx_id, function, refusal.message)
-                return Response(INTERNAL_ERROR, refusal.message)
+            first = _first_of_group(exc)
+            if isinstance(first, ContractError):
+                logger.debug("transaction %s %s refused: %s", stub.tx_id, function, first.message)
+                return Response(INTERNAL_ERROR, first.message)
             logger.exception("transaction %s %s failed", stub.tx_id, function)
-            return failure_response(exc, stub.tx_id)
+            return failure_response(first if first is not None else exc, stub.tx_id)
         return Response(OK, "", payload)
 
     def metadata(self) -> dict[str, Any]:

@@ -56,7 +56,7 @@ class ExitInTask(Exception):
 
 
 # The exceptions whose text is written for the transaction's caller (failure_response).
-_SENT_AS_WRITTEN = (PeerError, InvalidValue, SystemExit, ExitInTask, asyncio.CancelledError)
+SENT_AS_WRITTEN = (PeerError, InvalidValue, SystemExit, ExitInTask, asyncio.CancelledError)
 
 
 def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio.Task:
@@ -82,7 +82,7 @@ def failure_response(exc: BaseException, tx_id: str) -> Response:
     an error as one line.
     """
     name = "ValueError" if isinstance(exc, InvalidValue) else type(exc).__name__
-    if not isinstance(exc, _SENT_AS_WRITTEN):
+    if not isinstance(exc, SENT_AS_WRITTEN):
         return Response(INTERNAL_ERROR, f"internal error ({name}) in tx {tx_id}: see the chaincode server's log")
     text = str(exc)
     if not text and isinstance(exc, asyncio.CancelledError):
