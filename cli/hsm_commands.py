@@ -68,7 +68,7 @@ def _token_label(_ctx, _param, token_label: str) -> str:
     if not token_label.strip():
         raise click.BadParameter("the token label is blank (an unset variable?): give the label the token was "
                                  "initialised with (softhsm2-util --show-slots lists SoftHSM2's)")
-    if not token_label.isprintable():
+    if not _printed_as_is(token_label):
         raise click.BadParameter(f"{token_label!r} has a control, line-break or invisible format character: give "
                                  "the label the token was initialised with")
     return token_label

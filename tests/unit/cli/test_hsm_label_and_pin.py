@@ -82,3 +82,12 @@ def test_a_chinese_name_with_a_full_width_or_no_break_space_is_taken_as_label_an
     assert result.exit_code == 0, result.output
     request = x509.load_pem_x509_csr(csr.read_bytes())
     assert request.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == name
+
+
+def test_a_token_label_with_a_full_width_space_is_looked_for_not_refused_as_the_option(runner, token, tmp_path):
+    """--token with a full-width space inside (a token initialised as 令牌　一) is a label the token's tools show as
+    it is: it was refused as holding a control, line-break or invisible format character. Here no token has it."""
+    result = run(runner, token, "generate", "--token", "令牌\u3000一", "--common-name", "supplier9@supplier",
+                 "--csr", str(tmp_path / "x.csr"))
+    assert "Invalid value for '--token'" not in result.output, result.output
+    assert result.exit_code == 1 and "no token labelled" in result.output, result.output
