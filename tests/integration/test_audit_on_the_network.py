@@ -1,6 +1,7 @@
 """A bank's audit of the demo's claims on the real network: the confirmation and the party records were endorsed
-by the orgs they name, as the SDK sends them, every signature verifies against the channel's own MSPs, and the
-claim the debtor's org confirmed is the claim its registration wrote (the creditor's org's, ``expected_msp``).
+by the orgs they name, as the SDK sends them, every signature verifies against the channel's own MSPs, the
+claim the debtor's org confirmed is the claim its registration wrote (the creditor's org's, ``expected_msp``),
+and the invoice registry holds the claim's invoice for it.
 
 The demo registers its parties and confirms its claim through the SDK, which names the endorsing orgs of both
 (the party's own org and another; the debtor's org and the holder's). The audit reads the blocks from a peer of
@@ -38,7 +39,8 @@ def test_the_regulator_audits_the_demos_confirmed_claim_and_every_check_passes(d
     assert report["passed"] and report["auditor_msp"] == "RegulatorMSP"
     assert [(c["what"], c["expected_msp"]) for c in report["checks"]] == [
         ("confirmation", "CoreEnterpriseMSP"), ("changes before confirmation", "SupplierMSP"),
-        ("debtor party record", "CoreEnterpriseMSP"), ("holder party record", "SupplierMSP")]
+        ("debtor party record", "CoreEnterpriseMSP"), ("holder party record", "SupplierMSP"),
+        ("invoice registry", "")]                     # read on the auditor's own peer: no org endorses it
     # the claim as confirmed is the one registered; read from values, the check counts no endorsement
     before = report["checks"][1]
     assert before["reason"].startswith(f"its confirmation ({before['tx_id']}) wrote {demo_claims['root']} as its "
