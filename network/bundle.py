@@ -533,7 +533,10 @@ def _whose(folder: Path) -> str:
         doc = _parse_manifest(folder / MANIFEST)
     except ValueError:
         return "a bundle"
-    return f"{doc.get('org')}'s bundle ({doc.get('msp_id')})"
+    org, msp_id = doc.get("org"), doc.get("msp_id")
+    if not (isinstance(org, str) and org):      # a JSON object naming no org: not "None's bundle (None)"
+        return "a bundle"
+    return f"{org}'s bundle ({msp_id})" if isinstance(msp_id, str) and msp_id else f"{org}'s bundle"
 
 
 @contextlib.contextmanager

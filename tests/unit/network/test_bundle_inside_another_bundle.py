@@ -43,3 +43,17 @@ def test_an_orgs_earlier_bundle_holding_another_bundle_is_not_replaced(hosts, pr
         bundle.write(hosts, prepared_hosts, "supplier", suppliers)
     assert f"{inner} holds bank's bundle (BankMSP)" in str(refused.value)
     assert (inner / bundle.MANIFEST).is_file()
+
+
+@pytest.mark.parametrize("manifest", ["{}", '{"org": null, "msp_id": 7}', "[1]"])
+def test_a_bundle_json_naming_no_org_above_the_out_folder_is_named_as_a_bundle(hosts, prepared_hosts, tmp_path,
+                                                                             manifest):
+    enclosing = tmp_path / "kept"
+    enclosing.mkdir()
+    (enclosing / bundle.MANIFEST).write_text(manifest)
+    with pytest.raises(NetworkError) as refused:
+        bundle.write(hosts, prepared_hosts, "bank", enclosing / "bank")
+    said = str(refused.value)
+    assert f"lies inside {enclosing}, which holds a bundle: bank's bundle" in said, said
+    assert "None" not in said
+    assert not (enclosing / "bank").exists()
