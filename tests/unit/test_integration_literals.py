@@ -18,6 +18,8 @@ there until a network runs them. Here each such literal is read from their sourc
   format's fields standing for a value, a transaction's name or a rule's code in the words standing for one;
   only what Fabric or gRPC says (a peer's log, its endorser's refusals) is named below as such, and a value the
   test itself gives (a node's name it asks for) is its own;
+- every key a test reads from a command's JSON or a record (``report["financier_entries"]``) is named by the
+  code, as a string or as a field, argument or variable;
 - every contract rule a test expects (``RULE <code>``, ``.rule == "<code>"``, a ``*_RULE`` constant) is a rule code
   the contract or the SDK names.
 
@@ -229,6 +231,21 @@ class Module:
                     isinstance(t, ast.Name) and t.id.endswith("_RULE") for t in node.targets):
                 yield Literal(self.where(node), node.value.value)
 
+    def keys_read(self) -> Iterator[Literal]:
+        """Each ``x["key"]`` the test reads (a command's JSON, a record's), but for keys it writes itself (a dict
+        it fills, a literal's keys, a value the test gives)."""
+        own = {n.slice.value for n in ast.walk(self.tree) if isinstance(n, ast.Subscript)
+               and isinstance(n.ctx, ast.Store) and isinstance(n.slice, ast.Constant)}
+        own |= {k.value for n in ast.walk(self.tree) if isinstance(n, ast.Dict)
+                for k in n.keys if isinstance(k, ast.Constant)}
+        own |= {n.value for call in self.calls() for argument in call.args for n in ast.walk(argument)
+                if isinstance(n, ast.Constant)}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) \
+                    and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) \
+                    and node.slice.value not in own:
+                yield Literal(self.where(node), node.slice.value)
+
     def calls(self) -> Iterator[ast.Call]:
         return (n for n in ast.walk(self.tree) if isinstance(n, ast.Call))
 
@@ -339,6 +356,25 @@ def said_by_the_code(words: str) -> bool:
 
 
 @functools.cache
+def source_names() -> frozenset[str]:
+    """Every name the project's code gives a field, an argument or a variable: a model's field is a key of the JSON
+    it prints."""
+    found = set()
+    for folder in SOURCES[:-1]:
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    found.add(node.target.id)
+                elif isinstance(node, ast.Assign):
+                    found |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+                elif isinstance(node, ast.keyword) and node.arg is not None:
+                    found.add(node.arg)
+                elif isinstance(node, ast.arg):
+                    found.add(node.arg)
+    return frozenset(found)
+
+
+@functools.cache
 def rule_codes() -> frozenset[str]:
     """Every text of the contract's and the SDK's code that could be a rule's code: words joined by '-'."""
     return frozenset(text for text in source_texts() if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+", text))
@@ -409,6 +445,13 @@ def test_every_rule_the_integration_tests_expect_is_one_the_contract_names():
         "\n".join(unknown)
 
 
+def test_every_key_the_integration_tests_read_is_one_the_code_names():
+    unknown = [f"{key.where}: {key.text!r}" for module in MODULES for key in module.keys_read()
+               if key.text not in source_names() and key.text not in source_texts()]
+    assert not unknown, ("key(s) the integration tests read (from a command's JSON, a record) that no code of the "
+                         "project names, as a string or a field (renamed?):\n" + "\n".join(unknown))
+
+
 def test_the_collection_finds_the_literals_of_every_kind():
     """Guards the tests above against passing because they found nothing."""
     def count(kind: str) -> int:
@@ -420,6 +463,8 @@ def test_the_collection_finds_the_literals_of_every_kind():
     words = {w.text for m in MODULES for w in m.expected_words()}
     assert {"refusing to back up while", "does not verify with the key of the identity", "resuming at block",
             "Error: WhoAmI refused: RULE caller-not-a-party: ", " acts for no party: nothing to unbind"} <= words
+    keys = {k.text for m in MODULES for k in m.keys_read()}
+    assert {"financier_entries", "made_offer", "children_records", "crl_number", "already_revoked"} <= keys
     rules = {r.text for m in MODULES for r in m.expected_rules()}
     assert {"invoice-already-financed", "role-not-permitted", "not-yet-due", "exposure-changed"} <= rules
 
@@ -440,6 +485,7 @@ def test_it(result, refused, today, claim):
     assert "refusing to back up while" in result.output
     assert "refused to back up while" in result.output
     assert refused.value.rule == "no-such-rule"
+    assert json.loads(result.stdout)["financier_entrys"] == 0
     number = f"{today:>10}"
 '''
 
@@ -460,7 +506,9 @@ def test_a_wrong_value_and_a_reworded_message_are_found():
     words = [w.text for w in module.expected_words()]
     assert [said_by_the_code(w) for w in words] == [True, False]
     assert [r.text for r in module.expected_rules() if r.text not in rule_codes()] == ["no-such-rule"]
-    assert module.unreadable == ["test_wrong.py:17: f'{today:>10}': a field {today:>10} this test cannot fill in"]
+    assert [k.text for k in module.keys_read() if k.text not in source_names() | set(source_texts())] == \
+        ["financier_entrys"]
+    assert module.unreadable == ["test_wrong.py:18: f'{today:>10}': a field {today:>10} this test cannot fill in"]
 
 
 @pytest.mark.parametrize("words, template, said", [
