@@ -274,7 +274,7 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
     """The archive as a tar stream, its manifest read first; what fails to read as gzip or tar is refused:
     NotABackupArchive until its first member is found to be MANIFEST_NAME (the file is no backup at all),
     after it a damaged backup's BackupArchiveError."""
-    first = manifest = None
+    first = None
     with open(archive, "rb") as raw:
         if os.fstat(raw.fileno()).st_size == 0:
             raise _not_a_backup(archive, "the file is empty")
@@ -287,7 +287,7 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
                 yield reading, unpacked, tar, manifest
         except BackupArchiveError:
             damage = None if first is None else _gzip_damage(
-                unpacked.handle, _damage_read_budget(os.fstat(raw.fileno()).st_size, manifest))
+                unpacked.handle, max(os.fstat(raw.fileno()).st_size * _DAMAGE_READ_RATIO, _DAMAGE_READ_FLOOR))
             if damage is not None:
                 raise _bad(archive, f"it is damaged: its gzip data fails gzip's own check ({damage}), as a file "
                                     f"corrupted or cut short since the backup does: use another copy of the "
@@ -302,21 +302,11 @@ def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile
 
 
 # How far the gzip stream is read on for _gzip_damage: a backup's gzip unpacks to a few times its size, and a gzip
-# bomb is not unpacked whole to be told damaged.
+# bomb is not unpacked whole to be told damaged (a 100 MB one in some seconds). The floor is for an orderer's raft
+# WAL segments, files of 64 MiB preallocated with zeros that gzip packs a thousandfold: a few of them in a backup of
+# a few MB took the read past 64 times its size, short of the stream's end.
 _DAMAGE_READ_RATIO = 64
-_DAMAGE_READ_FLOOR = 64 << 20
-
-
-def _damage_read_budget(archive_size: int, manifest: Manifest | None) -> int:
-    """How many bytes of the tar stream _gzip_damage reads on: a multiple of the archive's size, or what the
-    manifest (where it was read) lists, with tar's headers and padding, where that is more. An orderer's raft WAL
-    segments are files of 64 MiB preallocated with zeros, which gzip packs a thousandfold: a multiple alone stopped
-    short of the stream's end in a backup of a few of them. What the manifest lists, a restore reads anyway."""
-    budget = max(archive_size * _DAMAGE_READ_RATIO, _DAMAGE_READ_FLOOR)
-    if manifest is not None:
-        listed = sum(-(-entry.size // 512) * 512 for entry in manifest.files.values())
-        budget = max(budget, listed + (1 + len(manifest.files) + len(manifest.folders)) * _HEADER_ROOM + _READ_AHEAD)
-    return budget
+_DAMAGE_READ_FLOOR = 4 << 30
 
 
 def _gzip_damage(unpacked: BinaryIO, budget: int) -> str | None:
@@ -325,7 +315,7 @@ def _gzip_damage(unpacked: BinaryIO, budget: int) -> str | None:
     unpacks to more than a backup's would). A bit flipped on disk is read on by tarfile and found by the first
     check after it: a member's digest, the manifest, or a member header read as the tar archive's end, each of
     which says the archive was changed, where gzip's check, at the end, tells damage. At most ``budget`` bytes
-    are read (_damage_read_budget)."""
+    are read (_DAMAGE_READ_RATIO)."""
     try:
         while budget > 0 and (chunk := unpacked.read(min(_CHUNK, budget))):
             budget -= len(chunk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
+import zlib
 
 import pytest
 
@@ -49,10 +50,22 @@ def test_a_member_changed_in_an_archive_gzip_finds_whole_is_still_refused_as_cha
         backup_restore.restore_backup(changed, tmp_path / "restored")
 
 
-@pytest.mark.parametrize("where", [0.05, 0.1, 0.2])
+
+def compressed_offset(archive, unpacked_offset: int) -> int:
+    """The offset in the gzip file of the deflate data that unpacks to the tar stream's byte ``unpacked_offset``."""
+    data = archive.read_bytes()
+    inflating, unpacked = zlib.decompressobj(16 + zlib.MAX_WBITS), 0
+    for fed in range(0, len(data), 64):
+        unpacked += len(inflating.decompress(data[fed:fed + 64]))
+        if unpacked > unpacked_offset:
+            return fed
+    raise AssertionError(f"{archive} unpacks to less than {unpacked_offset} bytes")
+
+
+@pytest.mark.parametrize("where", ["in the manifest", "after the manifest"])
 def test_damage_before_a_raft_wal_segment_of_zeros_is_refused_as_damage(data_root, topology, tmp_path, where):
     # an orderer's raft WAL segment is a 64 MiB file preallocated with zeros, which gzip packs a thousandfold: the
-    # stream after the flipped bit unpacks to more than 64 times the archive's size, which the manifest lists
+    # stream after the flipped bit unpacks to more than 64 times the archive's size
     wal = data_root / "orderers" / "orderer0" / "etcdraft" / "wal"
     wal.mkdir(parents=True)
     with open(wal / "0000000000000000-0000000000000000.wal", "wb") as segment:
@@ -60,8 +73,15 @@ def test_damage_before_a_raft_wal_segment_of_zeros_is_refused_as_damage(data_roo
         segment.truncate(80 << 20)
     archive = tmp_path / "backup.tar.gz"
     backup.write_backup(data_root, archive, topology=topology)
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+    manifest_end = members[0].offset_data + members[0].size
+    segment_start = next(m for m in members if m.name.endswith(".wal")).offset
+    start, end = compressed_offset(archive, members[0].offset_data + 64), compressed_offset(archive, manifest_end)
+    if where == "after the manifest":
+        start, end = end + 64, compressed_offset(archive, segment_start) - 64
     whole = bytearray(archive.read_bytes())
-    whole[int(len(whole) * where)] ^= 0x10
+    whole[(start + end) // 2] ^= 0x10
     damaged = tmp_path / "damaged.tar.gz"
     damaged.write_bytes(bytes(whole))
     with pytest.raises(BackupArchiveError) as refused:
