@@ -60,8 +60,7 @@ def _record_id(value: str, what: str) -> str:
     from a table's column, or retyped from print with a space inside, went out as given and came back not-found,
     as though the record were not there."""
     text = _id(value, what)
-    longest = RECEIVABLE_ID_MAX if what == "receivable_id" else RECORD_ID_LENGTH
-    if (why := record_id_problem(text, what.replace("_", " "), longest=longest)) is not None:
+    if (why := record_id_problem(text, what.replace("_", " "))) is not None:
         raise ValueError(f"{what} {why}; nothing was sent")
     return text
 
@@ -120,13 +119,28 @@ ids (:data:`_SPLIT_STEPS`), which the contract still reads."""
 _SPLIT_STEPS = re.compile("(?:%s)+" % "|".join(re.escape(child_id("", part)) for part in (1, 2)))
 
 
-def record_id_problem(text: str, what: str, *, longest: int = RECEIVABLE_ID_MAX) -> str | None:
-    """Why ``text`` is no id the contract makes (``what``: "receivable id"...), or None: spaces around it
-    (``keys.spaces_around_id``), a character no id holds (a space inside, an invisible one, ``_``), or more than
-    ``longest`` characters (default: :data:`RECEIVABLE_ID_MAX`, no id the contract makes now is longer, though a
-    part of a lineage split deeper before it bounded splits, a root's id and split steps only, is): the contract
-    makes every id of a capital letter, ``-`` and 16 hex digits, a split's parts adding ``.1`` or ``.2``. The one
-    rule of the SDK and the CLI. A 10,000-character id went out whole, to come back not-found."""
+# the words naming a record whose id no split lengthens (keys.new_id alone): a financing, an offer (a bank's or a
+# debtor's discount offer), a notice
+_UNSPLIT_RECORDS = re.compile(r"(?<![a-z])(?:financing|offer|notice)(?![a-z])")
+
+
+def _longest_id_of(what: str) -> int:
+    """The longest id of the record ``what`` names ("financing id", "discount offer", "receivable id"...):
+    :data:`RECORD_ID_LENGTH` for a financing, an offer or a notice, whose ids no split lengthens;
+    :data:`RECEIVABLE_ID_MAX` for a claim, and for any other words, so that no part of a split claim is refused."""
+    return RECORD_ID_LENGTH if "receivable" not in what and _UNSPLIT_RECORDS.search(what) else RECEIVABLE_ID_MAX
+
+
+def record_id_problem(text: str, what: str, *, longest: int | None = None) -> str | None:
+    """Why ``text`` is no id the contract makes (``what``: "receivable id", "financing id"...), or None: spaces
+    around it (``keys.spaces_around_id``), a character no id holds (a space inside, an invisible one, ``_``), or
+    more than ``longest`` characters (default: the longest id of the record ``what`` names, :data:`RECORD_ID_LENGTH`
+    for a financing, an offer or a notice, else :data:`RECEIVABLE_ID_MAX`: no id the contract makes now is longer,
+    though a part of a lineage split deeper before it bounded splits, a root's id and split steps only, is): the
+    contract makes every id of a capital letter, ``-`` and 16 hex digits, a split's parts adding ``.1`` or ``.2``.
+    The one rule of the SDK and the CLI. A 10,000-character id went out whole, to come back not-found."""
+    if longest is None:
+        longest = _longest_id_of(what)
     if (padded := spaces_around_id(text, what)) is not None:
         return padded
     if (stray := _ID_STRAY.search(text)) is None:
