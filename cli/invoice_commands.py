@@ -502,9 +502,17 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
         # verify)
         click.echo(f"invoice {on_one_line(inv.number)} / PO {on_one_line(po.number)} / receipt "
                    f"{on_one_line(gr.number)}: {result.status}")
+        # each list of lines shown once: the lines of one item (on thousands of invoice lines) name the same
+        # thousands of PO and receipt lines, which, shown again for each, took time in the square of their count
+        shown_lines: dict[tuple[str, ...], str] = {}
+
+        def lines_shown(numbers: tuple[str, ...]) -> str:
+            if numbers not in shown_lines:
+                shown_lines[numbers] = " + ".join(map(on_one_line, numbers))
+            return shown_lines[numbers]
+
         for line in result.lines:
-            po_lines = " + ".join(map(on_one_line, line.po_lines))
-            receipt_lines = " + ".join(map(on_one_line, line.receipt_lines))
+            po_lines, receipt_lines = lines_shown(line.po_lines), lines_shown(line.receipt_lines)
             where = f"PO line {po_lines}" if po_lines else "no PO line"
             if po_lines:
                 where += f", receipt line {receipt_lines}" if receipt_lines else ", not received"

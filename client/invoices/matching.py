@@ -248,6 +248,27 @@ def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
 
 # Lines are told apart by identity (id()), not by their line column: an export need not number them uniquely.
 
+
+class _Once:
+    """What depends on an item's lines and not on the item, worked out once for all the items of the same lines and
+    kept for the match: one item invoiced on many lines (the same name and spec on each) has one tuple of PO lines
+    and one of receipt lines, shared by its items, so each result is keyed by the identity of the objects it is
+    made of (and any plain values besides). Worked out again for each item, every item went over all of them, in
+    the square of the line count: 1,000 lines of one item against as many PO and receipt lines took 11 s. The
+    objects are held here, so that no id is taken by another object while its result is kept."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, Any] = {}
+        self._held: list[object] = []
+
+    def __call__(self, what: str, of: tuple[object, ...], make: Any, *values: Any) -> Any:
+        """The result ``make()`` gives for the objects ``of`` and ``values``, made the first time it is asked."""
+        key = (what, *map(id, of), *values)
+        if key not in self._known:
+            self._held.append(of)
+            self._known[key] = make()
+        return self._known[key]
+
 class _OrderIndex:
     """A PO's lines by name and by item code (their item keys), each in the order's own order, made once
     for a match, and the PO lines each receipt line may be of (:func:`_po_lines_of_receipt_line`). Going over
@@ -273,12 +294,20 @@ class _OrderIndex:
         self.of_receipt_line: dict[tuple[str, str | None, Decimal | None, str | None], list[OrderLine]] = {}
         # each receipt line's factor into its PO lines' unit, by id (the line kept, so its id stays its own)
         self._receipt_factors: dict[int, tuple[OrderLine, Fraction]] = {}
+        # by a receipt line's unit and the id of its PO lines' list (held in of_receipt_line): its factor
+        self._unit_factors: dict[tuple[str | None, int], Fraction] = {}
 
     def receipt_factor(self, received: OrderLine) -> Fraction:
         """What a receipt line's quantity is multiplied by to be in the unit of the PO lines it may be of."""
         known = self._receipt_factors.get(id(received))
         if known is None:
-            known = received, _factor_into(received.unit, _po_lines_of_receipt_line(received, self))
+            po_lines = _po_lines_of_receipt_line(received, self)
+            # once for the receipt lines of one unit and the same PO lines (a delivery received on many lines):
+            # going over the PO lines' units for each took time in the square of the line count
+            factor = self._unit_factors.get((received.unit, id(po_lines)))
+            if factor is None:
+                factor = self._unit_factors[received.unit, id(po_lines)] = _factor_into(received.unit, po_lines)
+            known = received, factor
             self._receipt_factors[id(received)] = known
         return known[1]
 
@@ -318,11 +347,22 @@ def _narrow_all(named: dict[int, list[OrderLine]], agreeing: dict[int, list[Orde
     narrowed = {}
     # Once, not per item (which grows with the cube of the line count): an item's own agreeing lines are none
     # wherever _narrowed asks what the others claim, so those are the lines every item's code agrees with.
-    claimed = {id(l) for agree in agreeing.values() for l in agree}
+    claimed = {id(l) for agree in _each_once(agreeing.values()) for l in agree}
+    # one tuple for the items of the same named and agreeing lists (one item on many lines), made once for them
+    once = _Once()
     for number, lines in named.items():
         if lines:
-            narrowed[number] = _narrowed(lines, agreeing[number], claimed if not agreeing[number] else set())
+            agree = agreeing[number]
+            narrowed[number] = once("narrowed", (lines, agree),
+                                    lambda: _narrowed(lines, agree, claimed if not agree else set()))
     return narrowed
+
+
+def _each_once(lists: Any) -> list[Any]:
+    """Each of the lists or tuples of lines (the values of a dict by item number) once, whatever number of items
+    share it: the items of the same lines (one item invoiced on many lines) share one object, whose lines, gathered
+    for each item, were gone over once for each, in the square of the line count."""
+    return list({id(lines): lines for lines in lists}.values())
 
 
 def _spec_keys(line: InvoiceLine) -> set[str]:
@@ -352,23 +392,33 @@ def _spec_agreeing_all(index: _OrderIndex, items: list[_Item], named: dict[int, 
     specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K. And, for an item picked by the
     tightest code, every line whose code holds its spec that no other spec picks (R0805 and R0805-10K for
     0805), among which a price may choose (:func:`_split_by_price`)."""
-    holding = {item.number: _spec_holding(index, named[item.number], item.line) for item in items}
-    picks = {n: lines if exact else _tightest(lines) for n, (lines, exact) in holding.items()}
-    spec_of = {item.number: frozenset(_spec_keys(item.line)) for item in items}
+    # What an item picks depends on its name and spec alone: worked out once for each of them, its lists shared by
+    # the items of that name and spec (one item invoiced on many lines, each of which went over every line of its
+    # name, in the square of the line count), not to be changed
+    kind_of: dict[int, tuple[str, frozenset[str]]] = {}
+    first_of: dict[tuple[str, frozenset[str]], _Item] = {}
+    for item in items:
+        kind = kind_of[item.number] = (item_key(item.line.name), frozenset(_spec_keys(item.line)))
+        first_of.setdefault(kind, item)
+    holding = {kind: _spec_holding(index, named[item.number], item.line) for kind, item in first_of.items()}
+    picks = {kind: lines if exact else _tightest(lines) for kind, (lines, exact) in holding.items()}
     # the specs picking each line (by id), so that an item asks of its own lines which another spec picks: the
     # lines of every other item's picks, gathered for each item, took time in the square of the item count
     picked_by: dict[int, set[frozenset[str]]] = {}
-    for m, lines in picks.items():
+    for (_, spec), lines in picks.items():
         for l in lines:
-            picked_by.setdefault(id(l), set()).add(spec_of[m])
-    agreeing, holding_spec = {}, {}
-    for n, (lines, exact) in holding.items():
+            picked_by.setdefault(id(l), set()).add(spec)
+    agreeing_of, holding_spec_of = {}, {}
+    for kind, (lines, exact) in holding.items():
         if exact:
-            agreeing[n] = lines
+            agreeing_of[kind] = lines
             continue
-        free = [l for l in lines if not picked_by.get(id(l), set()) - {spec_of[n]}]
-        agreeing[n] = _tightest(free) if free else picks[n]
-        holding_spec[n] = free or picks[n]
+        spec = kind[1]
+        free = [l for l in lines if not picked_by.get(id(l), set()) - {spec}]
+        agreeing_of[kind] = _tightest(free) if free else picks[kind]
+        holding_spec_of[kind] = free or picks[kind]
+    agreeing = {n: agreeing_of[kind] for n, kind in kind_of.items()}
+    holding_spec = {n: holding_spec_of[kind] for n, kind in kind_of.items() if kind in holding_spec_of}
     return agreeing, holding_spec
 
 
@@ -381,9 +431,12 @@ def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]
     0805 at 1.00 and 0805 at 2.00 take R0805 at 1.00 and R0805-10K at 2.00, where the code, settled first,
     gave both R0805 and the second was compared with a line not its own."""
     sharing: dict[frozenset[int], list[_Item]] = {}
+    once = _Once()   # the ids of the items' lines, and their lines of a price, once for the items of the same
+    no_lines: list[OrderLine] = []
     for item in items:
-        if ordered[item.number]:
-            sharing.setdefault(frozenset(id(l) for l in ordered[item.number]), []).append(item)
+        lines = ordered[item.number]
+        if lines:
+            sharing.setdefault(once("ids", (lines,), lambda: frozenset(id(l) for l in lines)), []).append(item)
     for same in sharing.values():
         # prices per the unit of the first line shared, so that 5000 a 吨 and 5 a kg are one price
         unit = ordered[same[0].number][0].unit
@@ -391,8 +444,10 @@ def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]
                 for i in same}) < 2:
             continue
         for item in same:
-            wider = _of_its_price(tuple(holding_spec.get(item.number, ())), item.line, tol, within_only=True)
-            ordered[item.number] = wider or _of_its_price(ordered[item.number], item.line, tol)
+            lines, spec_holding = ordered[item.number], holding_spec.get(item.number, no_lines)
+            ordered[item.number] = once("of its price", (lines, spec_holding), lambda: (
+                _of_its_price(tuple(spec_holding), item.line, tol, within_only=True)
+                or _of_its_price(lines, item.line, tol)), str(item.line.unit_price), item.line.unit)
 
 
 def _of_its_price(lines: tuple[OrderLine, ...], line: InvoiceLine, tol: Tolerances,
@@ -426,10 +481,13 @@ def _order_lines(index: _OrderIndex, items: list[_Item]) -> dict[int, tuple[Orde
     named = {item.number: index.named(item_key(item.line.name)) for item in items}
     agreeing, holding_spec = _spec_agreeing_all(index, items, named)
     ordered = _narrow_all(named, agreeing)
+    coded: dict[frozenset[str], tuple[OrderLine, ...]] = {}   # once for the items of the same name and spec
     for item in items:
         if item.number not in ordered:
-            codes = {item_key(item.line.name)} | _spec_keys(item.line)
-            ordered[item.number] = tuple(index.coded(codes, taken_by_name))
+            codes = frozenset({item_key(item.line.name)} | _spec_keys(item.line))
+            if codes not in coded:
+                coded[codes] = tuple(index.coded(set(codes), taken_by_name))
+            ordered[item.number] = coded[codes]
     _split_by_price(items, ordered, index.tol, holding_spec)
     return ordered
 
@@ -508,36 +566,61 @@ def _receipt_lines(receipt: GoodsReceipt, index: _OrderIndex, ordered_of: dict[i
     # Each id set once, and items of the same PO lines (one item invoiced on many lines) sorted once: set
     # operations per item and receipt line would grow with the cube of the line count. Each item's set of PO
     # lines finds the receipt lines that may be of them through those lines (``touching``): going over every
-    # receipt line for each item took time in the product of the line counts.
-    possible, other_coded = [], []
-    touching: dict[int, list[int]] = {}         # by PO line id: where in ``possible`` the lines of it stand
-    other_touching: dict[int, list[int]] = {}   # the same in ``other_coded``
-    for r in receipt.lines:
+    # receipt line for each item took time in the product of the line counts. The receipt lines that may be of
+    # the same PO lines (one list, :func:`_po_lines_of_receipt_line`: a delivery of one item received on many
+    # lines) are one entry, their PO lines gone over once for all of them, not once for each.
+    possible = _ReceiptLinesByPoLines()
+    other_coded = _ReceiptLinesByPoLines()   # the lines of a name, but of other codes than all its PO lines
+    once = _Once()
+    for at, r in enumerate(receipt.lines):
         candidates = _po_lines_of_receipt_line(r, index)
-        for l in candidates:
-            touching.setdefault(id(l), []).append(len(possible))
-        possible.append((r, frozenset(id(l) for l in candidates), _indistinguishable(candidates)))
+        possible.add(at, r, candidates)
         if not candidates and r.item_code:
             named = index.named(item_key(r.item_name))
-            if _of_other_codes(r, named):
-                for l in named:
-                    other_touching.setdefault(id(l), []).append(len(other_coded))
-                other_coded.append((r, frozenset(id(l) for l in named)))
+            if once("other codes", (named,), lambda: _of_other_codes(r, named), item_key(r.item_code)):
+                other_coded.add(at, r, named)
     of_lines: dict[frozenset[int], tuple[tuple[OrderLine, ...], ...]] = {}
     received: dict[int, tuple[OrderLine, ...]] = {}
     unclear: dict[int, tuple[OrderLine, ...]] = {}
     other_code: dict[int, tuple[OrderLine, ...]] = {}
+    once = _Once()   # each item's set of PO line ids, once for the items of the same lines
     for n, ordered in ordered_of.items():
-        own = frozenset(id(l) for l in ordered)
+        own = once("ids", (ordered,), lambda: frozenset(id(l) for l in ordered))
         if own not in of_lines:
             mine, doubtful = [], []
-            for at in sorted({at for line_id in own for at in touching.get(line_id, ())}):
-                r, ids, alike = possible[at]
+            for ids, alike, r in possible.touching(own):
                 (mine if ids <= own or alike else doubtful).append(r)
-            other = sorted({at for line_id in own for at in other_touching.get(line_id, ())})
-            of_lines[own] = (tuple(mine), tuple(doubtful), tuple(other_coded[at][0] for at in other))
+            of_lines[own] = (tuple(mine), tuple(doubtful), tuple(r for _, _, r in other_coded.touching(own)))
         received[n], unclear[n], other_code[n] = of_lines[own]
     return received, unclear, other_code
+
+
+class _ReceiptLinesByPoLines:
+    """Receipt lines by the list of PO lines each may be of (one list for the lines of the same name, code and
+    price, :func:`_po_lines_of_receipt_line`), found through those PO lines."""
+
+    def __init__(self) -> None:
+        # by id of a list of PO lines: the list, its ids, whether they are alike, and its receipt lines with where
+        # each stands in the receipt
+        self._of: dict[int, tuple[list[OrderLine], frozenset[int], bool, list[tuple[int, OrderLine]]]] = {}
+        self._touching: dict[int, list[int]] = {}   # by PO line id: the ids of the lists holding it
+
+    def add(self, at: int, received: OrderLine, po_lines: list[OrderLine]) -> None:
+        known = self._of.get(id(po_lines))
+        if known is None:
+            known = self._of[id(po_lines)] = (po_lines, frozenset(id(l) for l in po_lines),
+                                              _indistinguishable(po_lines), [])
+            for l in po_lines:
+                self._touching.setdefault(id(l), []).append(id(po_lines))
+        known[3].append((at, received))
+
+    def touching(self, po_line_ids: frozenset[int]) -> list[tuple[frozenset[int], bool, OrderLine]]:
+        """The receipt lines that may be of one of the PO lines ``po_line_ids`` or more, in the receipt's order,
+        each with the ids of the PO lines it may be of and whether those are alike."""
+        lists = {of for line_id in po_line_ids for of in self._touching.get(line_id, ())}
+        found = [(at, ids, alike, r) for of in lists for _, ids, alike, lines in [self._of[of]] for at, r in lines]
+        found.sort(key=lambda each: each[0])
+        return [(ids, alike, r) for _, ids, alike, r in found]
 
 
 def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
@@ -552,8 +635,16 @@ def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
         return n
 
     first_with: dict[int, int] = {}
+    # an item of the same PO and receipt lines as one before (one item invoiced on many lines) joins that one's
+    # group, as going over those lines again would join it, once for each line, in the square of the line count
+    first_of_lines: dict[tuple[int, int], int] = {}
     for item in items:
-        for l in ordered_of[item.number] + received_of[item.number]:
+        ordered, received = ordered_of[item.number], received_of[item.number]
+        same = first_of_lines.setdefault((id(ordered), id(received)), item.number)
+        if same != item.number:
+            leader[find(item.number)] = find(same)
+            continue
+        for l in ordered + received:
             other = first_with.setdefault(id(l), item.number)
             leader[find(item.number)] = find(other)
     groups: dict[int, list[_Item]] = {}
@@ -566,7 +657,7 @@ def _lines_of(group: list[_Item], lines_of: dict[int, tuple[OrderLine, ...]],
               position: dict[int, int]) -> tuple[OrderLine, ...]:
     """Every line of a group's items once, in the document's order (``position``: where each line, by id,
     stands in it), sorted rather than found by going over the whole document for each group."""
-    lines = {id(l): l for item in group for l in lines_of[item.number]}
+    lines = {id(l): l for of_item in _each_once(lines_of[item.number] for item in group) for l in of_item}
     return tuple(sorted(lines.values(), key=lambda l: position[id(l)]))
 
 
@@ -616,9 +707,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     items = fold_discounts(invoice.lines)
     index = _OrderIndex(po, tol)
     ordered_of = _order_lines(index, items)
+    once = _Once()   # what depends on an item's lines alone, once for the items of the same lines
     # each invoice line's quantity and price in its PO lines' unit, where it gives another that converts (吨 to kg)
     items = [item if factor == 1 else replace(item, factor=factor)
-             for item in items for factor in [_factor_into(item.line.unit, ordered_of[item.number])]]
+             for item in items for ordered in [ordered_of[item.number]]
+             for factor in [once("factor", (ordered,), lambda: _factor_into(item.line.unit, ordered), item.line.unit)]]
     on_order = [item for item in items if ordered_of[item.number]]
     received_of, unclear_of, other_code_of = _receipt_lines(
         receipt, index, {item.number: ordered_of[item.number] for item in on_order})
@@ -627,8 +720,12 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     # Each item's PO lines as a set of ids, made once: the same object for the items of the same lines (one item
     # invoiced on many lines), so that telling them apart is `is`, not a comparison of the sets item by item.
     same_lines: dict[frozenset[int], frozenset[int]] = {}
-    line_ids = {item.number: same_lines.setdefault(ids, ids)
-                for item in on_order for ids in [frozenset(id(l) for l in ordered_of[item.number])]}
+
+    def ids_of(lines: tuple[OrderLine, ...]) -> frozenset[int]:
+        ids = frozenset(id(l) for l in lines)
+        return same_lines.setdefault(ids, ids)
+    line_ids = {item.number: once("ids", (ordered,), lambda: ids_of(ordered))
+                for item in on_order for ordered in [ordered_of[item.number]]}
     received_of_group: dict[int, tuple[OrderLine, ...]] = {}   # by id(group): its items share one list
     counts_of_group: dict[int, _GroupCounts] = {}
 
@@ -653,24 +750,29 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         problems, part_note = _item_problems(item, counts_of_group[id(group)], ordered, received,
                                              unclear_of[item.number], index, part_of_delivery,
                                              own=line_ids[item.number], other_code=other_code_of[item.number],
-                                             red_letter=red_letter)
-        unit_problem = _unit_problem(line, ordered, received_of[item.number])
+                                             red_letter=red_letter, once=once)
+        own_received = received_of[item.number]
+        unit_problem = once("unit problem", (ordered, own_received),
+                            lambda: _unit_problem(line, ordered, own_received), line.unit)
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
         problems.extend(_amount_problems(invoice.lines, (item.number, *item.discount_lines), tol.line_fen))
         if item.quantity is not None and item.unit_price is not None:
-            at_po_price = Fraction(item.quantity) * _order_price(ordered, item.unit_price)
+            at_po_price = Fraction(item.quantity) * _order_price_once(once, ordered, item.unit_price)
             expected += at_po_price
             lines_fen += round_half_up(at_po_price * 100)
         expected += Fraction(item.discount_fen, 100)
         lines_fen += item.discount_fen
         status: LineStatus = "partial" if problems else "matched"
-        where = dict(po_line=ordered[0].line, po_lines=_ids(ordered),
-                     receipt_line=received[0].line if received else None, receipt_lines=_ids(received))
+        where = dict(po_line=ordered[0].line, po_lines=once("line names", (ordered,), lambda: _ids(ordered)),
+                     receipt_line=received[0].line if received else None,
+                     receipt_lines=once("line names", (received,), lambda: _ids(received)))
+        converted = once("conversion note", (ordered, own_received),
+                         lambda: _conversion_note(item, ordered, own_received, index), item.factor, line.unit)
+        by_code = once("code pairing note", (ordered,), lambda: _code_pairing_note(line, ordered, index), line.name)
         results.append(LineMatch(invoice_line=item.number, item=line.name, status=status, problems=tuple(problems),
-                                 part_of_delivery=part_note,
-                                 units_converted=_conversion_note(item, ordered, received_of[item.number], index),
-                                 paired_by_code=_code_pairing_note(line, ordered, index), **where))
+                                 part_of_delivery=part_note, units_converted=converted, paired_by_code=by_code,
+                                 **where))
         results.extend(LineMatch(invoice_line=d, item=line.name, status=status, discount_of=item.number, **where)
                        for d in item.discount_lines)
     results.sort(key=lambda r: r.invoice_line)
@@ -685,13 +787,13 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     if part_of_delivery:
         # less than the whole receipt: an item below its received quantity, or receipt lines it does not invoice
         # that received goods (one received in quantity 0 left nothing to invoice, as without the option)
-        backing = {id(l) for lines in received_of.values() for l in lines}
+        backing = {id(l) for lines in _each_once(received_of.values()) for l in lines}
         if any(r.part_of_delivery for r in results) \
                 or any(id(l) not in backing and l.quantity != 0 for l in receipt.lines):
             part, problems = _delivery_part(invoice, index, receipt, lines_fen)
             doc_problems.extend(problems)
     else:
-        invoiced_po_lines = {id(l) for lines in ordered_of.values() for l in lines}
+        invoiced_po_lines = {id(l) for lines in _each_once(ordered_of.values()) for l in lines}
         doc_problems.extend(_receipt_lines_not_invoiced(receipt, index, invoiced_po_lines, received_of,
                                                         unclear_of))
     statuses = {r.status for r in results}
@@ -701,7 +803,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         overall = "unmatched"
     else:
         overall = "partial"
-    on_invoice = {id(l) for ordered in ordered_of.values() for l in ordered}
+    on_invoice = {id(l) for ordered in _each_once(ordered_of.values()) for l in ordered}
     return MatchResult(
         status=overall, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
         lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if id(l) not in on_invoice),
@@ -721,9 +823,9 @@ def _receipt_lines_not_invoiced(receipt: GoodsReceipt, index: _OrderIndex, invoi
     line (free samples, or a name the invoice's item is already reported as not received under) is no part of what
     an invoice for this order claims, nor of the receipt's value, while every PO line is invoiced or received under
     its own name; while one is neither, the line may be its goods under another name, and is named."""
-    invoiced = {id(l) for lines in (*received_of.values(), *unclear_of.values()) for l in lines}
+    invoiced = {id(l) for lines in _each_once((*received_of.values(), *unclear_of.values())) for l in lines}
     po_lines_of = {id(l): _po_lines_of_receipt_line(l, index) for l in receipt.lines}
-    received_po_lines = {id(p) for lines in po_lines_of.values() for p in lines}
+    received_po_lines = {id(p) for lines in _each_once(po_lines_of.values()) for p in lines}
     unaccounted = any(id(p) not in invoiced_po_lines and id(p) not in received_po_lines
                       for p in index.po.lines)
     left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0
@@ -757,21 +859,26 @@ def _receipt_value(receipt: GoodsReceipt, index: _OrderIndex) -> tuple[int | Non
     """:func:`receipt_value`, the PO's lines indexed."""
     po = index.po
     value, problems = 0, []
+    # the prices of a list of PO lines and their names, once for the receipt lines that may be of the same
+    # (a delivery of one item received on many lines), which went over them for each
+    once = _Once()
     for received in receipt.lines:
         candidates = _po_lines_of_receipt_line(received, index)
-        prices = {l.unit_price for l in candidates}
+        prices = once("prices", (candidates,), lambda: frozenset(l.unit_price for l in candidates))
         if not candidates:
             problems.append(f"receipt line {received.line} ({received.item_name}) is of no line of PO {po.number}")
         elif None in prices:
             problems.append(f"receipt line {received.line} ({received.item_name}) is of PO line "
-                            f"{' or '.join(_ids(tuple(candidates)))}, which gives no unit price")
+                            f"{once('names', (candidates,), lambda: ' or '.join(_ids(tuple(candidates))))}, which "
+                            "gives no unit price")
         elif len(prices) > 1:
             problems.append(f"receipt line {received.line} ({received.item_name}) may be of PO line "
-                            f"{' or '.join(_ids(tuple(candidates)))}, at different unit prices "
-                            f"({', '.join(str(p) for p in sorted(prices))}): which was received cannot be told (give "
-                            "the receipt line the item code or unit price of its PO line)")
+                            f"{once('names', (candidates,), lambda: ' or '.join(_ids(tuple(candidates))))}, at "
+                            f"different unit prices ({', '.join(str(p) for p in sorted(prices))}): which was "
+                            "received cannot be told (give the receipt line the item code or unit price of its PO "
+                            "line)")
         else:
-            value += round_half_up(Fraction(index.received(received)) * Fraction(prices.pop()) * 100)
+            value += round_half_up(Fraction(index.received(received)) * Fraction(next(iter(prices))) * 100)
     if problems:
         return None, tuple(problems)
     if value > MAX_FEN:
@@ -820,10 +927,13 @@ def _received_beyond_order(receipt: GoodsReceipt, index: _OrderIndex) -> list[st
         return line_id
 
     of_po_lines = []
+    joined: set[int] = set()   # the lists of PO lines joined: once for the receipt lines that may be of the same
     for received in receipt.lines:
         candidates = _po_lines_of_receipt_line(received, index)
-        for other in candidates[1:]:
-            leader[find(id(other))] = find(id(candidates[0]))
+        if id(candidates) not in joined:   # each list is held by index.of_receipt_line, its id its own
+            joined.add(id(candidates))
+            for other in candidates[1:]:
+                leader[find(id(other))] = find(id(candidates[0]))
         if candidates:
             of_po_lines.append((received, candidates[0]))
     groups: dict[int, tuple[list[OrderLine], list[OrderLine]]] = {}
@@ -966,14 +1076,16 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
                    received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], index: _OrderIndex,
                    part_of_delivery: bool = False, *, own: frozenset[int],
                    other_code: tuple[OrderLine, ...] = (),
-                   red_letter: bool = False) -> tuple[list[str], str | None]:
+                   red_letter: bool = False, once: _Once | None = None) -> tuple[list[str], str | None]:
     """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
     where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines
     (``ordered``, their ids ``own``), shared only with the invoice lines of the same item; its received quantity
     is compared for the whole group of items whose lines overlap (``counts``), so no receipt line counts twice.
     ``other_code``: receipt lines of its name but of another item code, which back nothing. ``red_letter``: the
-    invoice is a red-letter one, whose negative lines are its return, not a blue invoice's to put on one."""
+    invoice is a red-letter one, whose negative lines are its return, not a blue invoice's to put on one.
+    ``once``: the match's :class:`_Once`, what depends on the lines alone worked out once for their items."""
     line, tol = item.line, index.tol
+    once = once or _Once()
     problems: list[str] = []
     shared, overlapping = counts.overlap[id(own)]
     if overlapping:
@@ -984,7 +1096,7 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         problems.append(f"the discount on lines {', '.join(map(str, item.discount_lines))} takes the amount to "
                         f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
     if other_code:
-        problems.append(_other_code_problem(other_code, ordered))
+        problems.append(once("other code", (other_code, ordered), lambda: _other_code_problem(other_code, ordered)))
     if part_of_delivery and (line.amount_fen <= 0 or (line.quantity is not None and line.quantity <= 0)):
         # below the received quantity, it would read as a part: a part of no value, or of negative value, which
         # the registration would send as the invoice's share of the delivery
@@ -1002,37 +1114,37 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
     unit_price = item.unit_price   # in the order's unit
     part_note = None
     if unclear:
-        problems.append(_unclear_problem(unclear, index))
+        problems.append(once("unclear", (unclear,), lambda: _unclear_problem(unclear, index)))
     elif not received:
         problems.append("not received: no goods receipt line for this item; match the invoice against the receipt of "
                         "the delivery that brought it, once the goods are received")
     else:
         invoiced = counts.whole
-        got_each = [index.received(l) for l in received]
-        got = _total(got_each)
-        parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
+        got, got_shown, parts = once("received", (received,), lambda: _received_figures(received, index))
         if part_of_delivery and invoiced.total < got:
-            part_note = f"invoiced {invoiced.shown} of {_shown(got_each)} received{parts}"
+            part_note = f"invoiced {invoiced.shown} of {got_shown} received{parts}"
         elif part_of_delivery and invoiced.total > got:
             # one-sided: parts invoicing above the received quantities could add up to more than was received
             problems.append(f"invoiced quantity {invoiced.shown} is above the received "
-                            f"{_shown(got_each)}{parts}: an invoice of a delivery invoiced "
+                            f"{got_shown}{parts}: an invoice of a delivery invoiced "
                             "in parts invoices at most what was received, whatever the quantity tolerance")
         elif abs(invoiced.total - got) > got * Fraction(tol.quantity_rel):
-            problems.append(f"invoiced quantity {invoiced.shown} is not the received {_shown(got_each)}{parts}, past "
+            problems.append(f"invoiced quantity {invoiced.shown} is not the received {got_shown}{parts}, past "
                             f"the quantity tolerance of {percent(tol.quantity_rel)}: "
                             + (_INVOICED_BELOW_RECEIVED if invoiced.total < got else _INVOICED_ABOVE_RECEIVED))
     invoiced = counts.same_item[id(own)]
-    if invoiced.total > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
-        parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
+    if invoiced.total > once("ordered", (ordered,), lambda: _total(l.quantity for l in ordered)) \
+            * (1 + Fraction(tol.quantity_rel)):
         problems.append(f"invoiced quantity {invoiced.shown} exceeds the ordered "
-                        f"{_shown([l.quantity for l in ordered])}{parts}, past the quantity tolerance of "
+                        f"{once('ordered shown', (ordered,), lambda: _ordered_shown(ordered))}, past the quantity "
+                        "tolerance of "
                         f"{percent(tol.quantity_rel)}: have the invoice reissued for at most what was ordered, or "
                         "match against the order amended to what was delivered")
-    prices = [l.unit_price for l in ordered if l.unit_price is not None]
-    price = _order_price(ordered, unit_price)
-    shown = (str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)") \
-        if prices else ""
+    prices = once("prices", (ordered,), lambda: [l.unit_price for l in ordered if l.unit_price is not None])
+    price = _order_price_once(once, ordered, unit_price)
+    shown = once("price shown", (ordered,), lambda: (
+        str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)")
+        if prices else "", str(unit_price))
     if prices and part_of_delivery and _priced_above(unit_price, price, item.quantity):
         # one-sided: the receipt is valued at the PO's prices, so parts priced above them could add up past it
         problems.append(f"unit price {_number(unit_price)} is above the PO price {shown}: an invoice of a delivery "
@@ -1042,6 +1154,26 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
                         f"{percent(tol.price_rel)}: have the invoice reissued at the order's price, or match against "
                         "the order amended to the price agreed")
     return problems, part_note
+
+
+def _received_figures(received: tuple[OrderLine, ...], index: _OrderIndex) -> tuple[Fraction, str, str]:
+    """The quantity received on an item's receipt lines in the order's unit, that quantity for a message, and the
+    note naming the lines where there are several."""
+    got_each = [index.received(l) for l in received]
+    parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
+    return _total(got_each), _shown(got_each), parts
+
+
+def _ordered_shown(ordered: tuple[OrderLine, ...]) -> str:
+    """The quantity ordered on an item's PO lines for a message, with the note naming the lines where there are
+    several."""
+    parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
+    return f"{_shown([l.quantity for l in ordered])}{parts}"
+
+
+def _order_price_once(once: _Once, ordered: tuple[OrderLine, ...], invoiced_price: Decimal | Fraction) -> Fraction:
+    """:func:`_order_price`, once for the items of the same PO lines at the same invoiced price."""
+    return once("order price", (ordered,), lambda: _order_price(ordered, invoiced_price), str(invoiced_price))
 
 
 def _priced_above(unit_price: Decimal | Fraction, po_price: Fraction, quantity: Decimal | Fraction) -> bool:
@@ -1117,8 +1249,13 @@ def _on_the_red_letter_invoice(line: InvoiceLine) -> str:
 def _unclear_problem(unclear: tuple[OrderLine, ...], index: _OrderIndex) -> str:
     """Which receipt lines may be of which PO lines, alike ones named together."""
     may_be: dict[tuple[str, ...], list[str]] = {}
+    # named once for the receipt lines that may be of the same PO lines (one list, held by the index), not for each
+    names_of: dict[int, tuple[str, ...]] = {}
     for r in unclear:
-        may_be.setdefault(_ids(tuple(_po_lines_of_receipt_line(r, index))), []).append(r.line)
+        candidates = _po_lines_of_receipt_line(r, index)
+        if id(candidates) not in names_of:
+            names_of[id(candidates)] = _ids(tuple(candidates))
+        may_be.setdefault(names_of[id(candidates)], []).append(r.line)
     which = "; ".join((f"receipt lines {', '.join(receipt)} may each be" if len(receipt) > 1 else
                        f"receipt line {receipt[0]} may be") + f" of PO line {' or '.join(candidates)}"
                       for candidates, receipt in may_be.items())
