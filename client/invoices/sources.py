@@ -240,7 +240,7 @@ class CreditBureau(Protocol):
 
 # --- reference providers over local files ----------------------------------------
 
-# The largest reference file read. It is read whole and every record held: a file of 16 MiB holds some 55,000
+# The largest reference file read. It is read whole and every record held: a file of 16 MiB holds some 50,000
 # invoices, read in 3 to 7 s and held in about 100 MB, where the 1 GiB any file a person hands the tools may be
 # (client.user_files) would take minutes and gigabytes before a lookup is answered. A reference provider serves
 # local, synthetic data; a larger data set is a real source's, served by a provider of its own (the Protocols above).
@@ -570,7 +570,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     if registry is not None:
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
             check = f"source.registry.{side}"
-            if not party.tax_id:
+            if not party.tax_id.strip():   # blank as well: a space asked about names nobody too
                 findings.append(_no_tax_id(check, registry.source, side, "fail",
                                            f"the registry knows an enterprise by its credit code: check the {side}'s "
                                            "tax id against the invoice; a natural person is no party to a receivable"))
@@ -598,7 +598,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             findings.append(_established(registry.source, side, record, invoice.issue_date))
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
-    if bureau is not None and not invoice.buyer.tax_id:
+    if bureau is not None and not invoice.buyer.tax_id.strip():
         findings.append(_no_tax_id("source.credit.debtor", bureau.source, "buyer", "skipped",
                                    "a credit record is found by the debtor's credit code"))
     elif bureau is not None:

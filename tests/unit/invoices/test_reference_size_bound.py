@@ -1,5 +1,5 @@
 """A reference provider's file was read whole up to the 1 GiB of any file a person hands the tools: every record is
-held, so a file of 1 GiB took minutes and gigabytes before a lookup was answered (16 MiB, some 55,000 invoices,
+held, so a file of 1 GiB took minutes and gigabytes before a lookup was answered (16 MiB, some 50,000 invoices,
 already takes seconds). One over MAX_REFERENCE_BYTES is refused, naming the file and what to do."""
 
 import pytest

@@ -54,3 +54,15 @@ def test_the_findings_say_why_the_buyer_was_not_asked_about():
     # the seller is still asked about, and the tax source's disagreement on the buyer still reported
     assert found["source.registry.seller"].status == "pass"
     assert {d.field for d in result.disagreements} >= {"buyer.tax_id"}
+
+
+def test_a_tax_id_of_spaces_alone_is_none_either():
+    """An invoice built through the SDK with a tax id of spaces (a form's blank field) was asked about as given, as
+    "" was: the JSON reader refuses such a field, but the SDK takes a Party as it is made."""
+    registry, bureau = RefusesAnEmptyCode("gov-registry"), RefusesAnEmptyCode("gov-credit")
+    result = verify_with_sources(invoice(buyer=Party(name="张三", tax_id=" \u3000")), ReferenceTaxInvoiceVerifier(),
+                                 registry, bureau, today=TODAY)
+    assert " \u3000" not in registry.asked and bureau.asked == []
+    found = {f.check: f.message for f in result.findings}
+    assert "not asked: the invoice gives the buyer no tax id" in found["source.registry.buyer"]
+    assert "not asked: the invoice gives the buyer no tax id" in found["source.credit.debtor"]
