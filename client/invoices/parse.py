@@ -435,6 +435,10 @@ def _decode(data: bytes, source: str) -> str:
             _refuse_mislabelled(data, m.group(1).decode("ascii"), encoding, source)
     # a JSON file has no declaration to name its encoding in: saving it as UTF-8 is the one way
     advice = _JSON_ENCODING_ADVICE if data.lstrip()[:1] in (b"{", b"[") else _ENCODING_ADVICE
+    if encoding.startswith("utf-16"):
+        # its mark, or the NUL beside its first character, shows it is UTF-16: naming an encoding, as the advice
+        # above says, changes nothing; an odd byte at its end or half a surrogate pair is a file cut short or damaged
+        advice = DOWNLOAD_AGAIN
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:

@@ -3,6 +3,8 @@ refused as not UTF-8 and told to name its encoding in the XML declaration, which
 character, "<" or a space before it, written with a NUL beside it says the byte order (XML 1.0, Appendix F), as a
 byte order mark would: it is read as UTF-16, as one with its mark is."""
 
+import codecs
+
 import pytest
 
 from client.invoices import MalformedInput, parse_invoice
@@ -30,3 +32,17 @@ def test_utf16_text_that_is_no_xml_is_still_refused_as_xml():
     with pytest.raises(MalformedInput) as refused:
         parse_invoice("<EInvoice><unclosed></EInvoice>".encode("utf-16-le"))
     assert refused.value.problem.startswith("invalid XML: mismatched tag")
+
+
+@pytest.mark.parametrize("mark, read_as", [(b"", "utf-16-le"), (codecs.BOM_UTF16_LE, "utf-16")],
+                         ids=["without its mark", "with it"])
+@pytest.mark.parametrize("damage", [lambda data: data[:-1],
+                                    lambda data: data + "\ud800".encode("utf-16-le", "surrogatepass")],
+                         ids=["cut short by a byte", "half a surrogate pair"])
+def test_utf16_xml_cut_short_or_damaged_says_so_not_to_name_its_encoding(mark, read_as, damage):
+    """Its mark or its first character shows it is UTF-16: the advice for text in no known encoding, to save it as
+    UTF-8 or name its encoding in the declaration, sent its reader to the declaration that already named UTF-16."""
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(damage(mark + XML.encode("utf-16-le")))
+    assert refused.value.problem == (f"not valid {read_as} text: check the file, or download it again from where it "
+                                     "was issued")
