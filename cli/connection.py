@@ -22,6 +22,7 @@ from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .options import PathType
 from .output import joined_lines, one_line
+from .progress import reporting_waits
 
 if TYPE_CHECKING:
     from client.gateway import Gateway, GatewayError, Identity, Signer
@@ -118,7 +119,8 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
                           **mutual)
         try:
             network = gateway.get_network(profile.channel)
-            contract = network.get_contract(profile.chaincode, CONTRACT_NAME)
+            # each call not answered within a second says on stderr what it waits for (cli.progress)
+            contract = reporting_waits(network.get_contract(profile.chaincode, CONTRACT_NAME))
             # An operator's command that lost a race for a claim is endorsed again rather than failing
             # (bounded; an invalidated transaction wrote nothing): see RACE_RETRY.
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
