@@ -23,7 +23,7 @@ import click
 
 from network.errors import NetworkError
 
-from . import connection
+from . import connection, progress
 from .output import as_typed, emit
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ def status(tx_id: str, as_: str | None, org: str | None, user: str | None, data_
     try:
         with connection.open_session(who_org, who_user, data_root) as session:
             connection.note_caller(session, data_root)   # a failure's hint names the peer and profile it used
-            qscc = session.client.network.get_contract(QSCC)
+            qscc = progress.reporting_waits(session.client.network.get_contract(QSCC))   # says if it waits
             found = transaction_status(qscc, session.profile.msp_id, session.profile.channel, tx_id)
     except (GatewayError, NetworkError, LedgerReadError, OSError, ValueError) as error:
         raise TransactionNotRead(f"cannot read transaction {tx_id} as {asker}: {connection.describe(error)}"

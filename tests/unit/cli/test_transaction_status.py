@@ -276,3 +276,13 @@ def test_an_answer_by_id_whose_validation_code_is_not_its_blocks_exits_3(opened,
     assert ("answered transaction " + CONFLICTED + " unlike its block 3 holds it: validation code VALID where the "
             "block gives MVCC_READ_CONFLICT") in res.output
     assert "COMMITTED VALID" not in res.output
+
+
+def test_the_peers_read_says_what_it_waits_for_when_slow(opened, ledger, monkeypatch):
+    # the QSCC contract the command reads through is the one cli.progress watches, as every ledger command's is
+    import cli.progress as progress
+    watched = []
+    monkeypatch.setattr(progress, "reporting_waits", lambda contract: watched.append(contract) or contract)
+    res = status(CONFIRMED, "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    assert watched == [ledger]
