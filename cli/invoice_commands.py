@@ -39,7 +39,7 @@ from client.invoice_limits import (DEFAULT_MAX_AGE_DAYS, DEFAULT_MAX_CREDIT_AGE_
 from client.money import MAX_FEN, AboveCap, plain_yuan, to_fen
 from network.errors import NetworkError, shell_word
 
-from . import connection
+from . import connection, progress
 from .amounts import money
 from .options import DATE, FractionType, OutputFileType, PathType, WholeNumberRange, business_today, credit_code_option
 from .output import display_width, emit, on_one_line, one_line, paper_identity_text, read_json_file
@@ -428,8 +428,9 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
     who_org, who_user = connection.caller(as_, org, user, "supplier")
     with ExitStack() as stack:
         session = asking(lambda: stack.enter_context(connection.open_session(who_org, who_user, data_root)))
-        contract = asking(lambda: session.gateway.get_network(session.profile.channel)
-                          .get_contract(session.profile.chaincode, CONTRACT_NAME))
+        contract = asking(lambda: progress.reporting_waits(   # says what it waits for when slow
+            session.gateway.get_network(session.profile.channel).get_contract(session.profile.chaincode,
+                                                                              CONTRACT_NAME)))
         yield Registry(LedgerRegistry(contract))
 
 

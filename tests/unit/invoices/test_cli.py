@@ -252,6 +252,21 @@ def test_verify_ledger_reports_a_used_invoice(monkeypatch):
                     "contract": ("recfin-cc", "receivables"), "closed": True}
 
 
+def test_the_ledgers_duplicate_check_says_what_it_waits_for_when_slow(monkeypatch):
+    # the contract the duplicate check asks through is the one cli.progress watches, as every ledger command's is
+    import cli.progress as progress
+    from client.invoices import invoice_fingerprint, read_invoice
+
+    fp = invoice_fingerprint(read_invoice(SAMPLES / "einvoice.xml"))
+    answer = json.dumps({"fingerprint": fp, "used": True, "receivable_id": "R-0123456789abcdef", "live": False})
+    contract, _ = _fake_ledger(monkeypatch, answer.encode())
+    watched = []
+    monkeypatch.setattr(progress, "reporting_waits", lambda asked: watched.append(asked) or asked)
+    r = _verify_ledger("--org", "supplier2", "--user", "alice")
+    assert r.exit_code == 1, r.output
+    assert watched == [contract]
+
+
 def test_verify_ledger_passes_an_unused_invoice(monkeypatch):
     from client.invoices import invoice_fingerprint, read_invoice
 
