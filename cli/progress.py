@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -74,7 +76,7 @@ class Wait:
 
     def _say(self) -> None:
         line = escaped_unless_shown(self._waits_for)
-        self._put(f"{_ERASE_LINE}{line}" if self._in_place else f"{line}\n")
+        self._put(f"{_ERASE_LINE}{_fitted(line, _columns(self._stream))}" if self._in_place else f"{line}\n")
 
     def _put(self, text: str) -> None:
         try:
@@ -82,6 +84,23 @@ class Wait:
             self._stream.flush()
         except (OSError, ValueError):   # stderr closed or gone (a reader that left): progress is not worth a failure
             self._over = True
+
+
+def _fitted(line: str, columns: int) -> str:
+    """``line`` cut to fit one row of a terminal ``columns`` wide, its cut end marked: the erase clears only the row
+    the cursor is on, so a line that wrapped (a transaction id is 64 characters) would leave its first rows behind
+    at each rewrite and after the call. The cursor stays short of the last column, where some terminals wrap."""
+    room = max(columns - 1, 4)
+    return line if len(line) <= room else line[:room - 3] + "..."
+
+
+def _columns(stream: TextIO) -> int:
+    """How wide the terminal ``stream`` writes to is now (it may have been resized since the call began): that of
+    its own file descriptor, else COLUMNS or 80 (shutil's fallback)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):   # no descriptor (a stand-in stream), or not a terminal's
+        return shutil.get_terminal_size().columns
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -130,6 +130,7 @@ def test_a_read_not_answered_within_the_delay_says_it_waits_for_a_peer(said_at_o
 
 def test_on_a_terminal_the_line_is_rewritten_in_place_and_erased_once_answered(said_at_once, credentials,
                                                                                monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")   # a terminal wide enough for the whole line
     stderr = Stderr(terminal=True)
     monkeypatch.setattr("sys.stderr", stderr)
     transport = AnswersOnceSaid("commit_status", stderr, committing)
@@ -137,6 +138,18 @@ def test_on_a_terminal_the_line_is_rewritten_in_place_and_erased_once_answered(s
     said = stderr.getvalue()
     assert "\n" not in said     # one line, rewritten: no line of it is left behind
     assert said.endswith(f"\r\x1b[K{committing(transport.transaction_ids[-1])}\r\x1b[K")
+
+
+def test_on_a_terminal_narrower_than_the_line_it_is_cut_to_one_row(said_at_once, credentials, monkeypatch):
+    # a line that wrapped would leave its first rows behind: the erase clears only the row the cursor is on
+    monkeypatch.setenv("COLUMNS", "80")     # the width of a stand-in stream, which has no terminal of its own
+    stderr = Stderr(terminal=True)
+    monkeypatch.setattr("sys.stderr", stderr)
+    transport = AnswersOnceSaid("commit_status", stderr, lambda tx: committing(tx)[:76])   # said, cut or not
+    contract_over(transport, credentials).submit("RegisterReceivable", arguments=["{}"])
+    rows = stderr.getvalue().split("\r\x1b[K")
+    assert all(len(row) < 80 for row in rows), rows
+    assert rows[-2] == committing(transport.transaction_ids[-1])[:76] + "..."
 
 
 def test_calls_answered_within_the_delay_say_nothing(credentials, monkeypatch):
@@ -153,6 +166,7 @@ def test_calls_answered_within_the_delay_say_nothing(credentials, monkeypatch):
 
 def test_ctrl_c_while_the_commit_is_waited_for_still_says_it_may_have_committed(said_at_once, credentials,
                                                                                   monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")   # a terminal wide enough for the whole line
     stderr = Stderr(terminal=True)
     monkeypatch.setattr("sys.stderr", stderr)
     transport = AnswersOnceSaid("commit_status", stderr, committing, then_raise=KeyboardInterrupt())
