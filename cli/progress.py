@@ -181,6 +181,8 @@ class _Watched:
         self._step, self._name = step, name
 
     def __getattr__(self, attribute: str) -> Any:
+        if attribute == "_step":   # asked before it is set (copy and pickle make the object first): not the step's
+            raise AttributeError(attribute)
         return getattr(self._step, attribute)
 
 

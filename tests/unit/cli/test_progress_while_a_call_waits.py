@@ -4,6 +4,7 @@ through the SDK's own Contract over an in-memory Gateway peer (tests/unit/client
 waits until the line has been written: no test depends on how long anything takes."""
 from __future__ import annotations
 
+import copy
 import io
 import threading
 
@@ -190,6 +191,14 @@ def test_a_failed_call_leaves_no_line_to_come(credentials, monkeypatch):
         contract_over(transport, credentials).submit("RegisterReceivable", arguments=["{}"])
     assert getattr(progress._current, "wait", None) is None
     assert stderr.getvalue() == ""
+
+
+def test_a_step_of_a_watched_call_copies_as_the_sdks_own_does(credentials):
+    # copy.copy makes the object before its step is set: asking the step for an attribute then recursed
+    proposal = contract_over(FakeTransport(), credentials).new_proposal("GetReceivable", arguments=["R1"])
+    copied = copy.copy(proposal)
+    assert copied.transaction_id == proposal.transaction_id
+    assert copied.evaluate() == b"result"
 
 
 data_root = test_hsm_commands.data_root     # the default topology's crypto and profiles
