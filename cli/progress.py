@@ -96,11 +96,13 @@ def _fitted(line: str, columns: int) -> str:
 
 def _columns(stream: TextIO) -> int:
     """How wide the terminal ``stream`` writes to is now (it may have been resized since the call began): that of
-    its own file descriptor, else COLUMNS or 80 (shutil's fallback)."""
+    its own file descriptor, else COLUMNS or 80 (shutil's fallback). A terminal not told its size (a new
+    pseudo-terminal's, a container's) says it is 0 columns wide: that is no width either."""
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        columns = os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, OSError, ValueError):   # no descriptor (a stand-in stream), or not a terminal's
-        return shutil.get_terminal_size().columns
+        columns = 0
+    return columns if columns > 0 else shutil.get_terminal_size().columns
 
 
 def _is_terminal(stream: TextIO) -> bool:

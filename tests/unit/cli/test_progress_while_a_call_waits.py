@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import threading
 
 import pytest
@@ -151,6 +152,19 @@ def test_on_a_terminal_narrower_than_the_line_it_is_cut_to_one_row(said_at_once,
     rows = stderr.getvalue().split("\r\x1b[K")
     assert all(len(row) < 80 for row in rows), rows
     assert rows[-2] == committing(transport.transaction_ids[-1])[:76] + "..."
+
+
+def test_a_terminal_that_says_it_has_no_width_is_taken_as_the_usual_width(monkeypatch):
+    # a new pseudo-terminal (a container's, before its size is set) says it is 0 columns wide: no width, not none
+    monkeypatch.setenv("COLUMNS", "80")
+    screen_end, terminal_end = os.openpty()
+    with open(terminal_end, "w") as terminal, open(screen_end, "rb", buffering=0) as screen:
+        wait = progress.Wait(terminal, 0, "waiting for a peer to answer GetReceivable...")
+        shown = b""
+        while not shown.endswith(b"..."):
+            shown += screen.read(1024)
+        wait.end()
+    assert shown == b"\r\x1b[Kwaiting for a peer to answer GetReceivable..."
 
 
 def test_calls_answered_within_the_delay_say_nothing(credentials, monkeypatch):
