@@ -119,6 +119,44 @@ def test_a_receipt_is_valued_as_before(documents):
     assert _outcome(lambda: receipt_value(receipt, po)) == before
 
 
+def _one_line(name: str, unit: str, code: str | None = None, quantity: int = 4, price: str = "1.50") -> tuple:
+    """A PO of one line and its receipt of one line, both of ``name`` (and ``code``) in ``unit``."""
+    po = PurchaseOrder(number="PO-1", lines=(OrderLine(line="1", item_name=name, item_code=code, unit=unit,
+                                                       quantity=Decimal(quantity), unit_price=Decimal(price)),))
+    receipt = GoodsReceipt(number="GR-1", po_number="PO-1", lines=(
+        OrderLine(line="1", item_name=name, item_code=code, unit=unit, quantity=Decimal(quantity)),))
+    return po, receipt
+
+
+def _each_line_as_before(documents: tuple, field) -> list:
+    """``field`` of each line of the match, checked to be what the functions as they were give."""
+    result = match_invoice(*documents)
+    assert _outcome(lambda: result) == _outcome(lambda: _matching_as_it_was()["match_invoice"](*documents))
+    return [field(l) for l in result.lines]
+
+
+def test_two_spellings_of_one_name_paired_by_code_each_name_their_own_spelling():
+    """The lines of one item key (ＲＥＳ and res) share their PO lines, and what is worked out once for them: the
+    note that a code paired them names the invoice's name as each line writes it, not as the first did."""
+    lines = (line("ＲＥＳ", "2", "1.50", "0.13", unit="个"), line("res", "2", "1.50", "0.13", unit="个"))
+    documents = (invoice(lines=lines), *_one_line("电阻", "个", code="RES"))
+    notes = _each_line_as_before(documents, lambda l: l.paired_by_code)
+    assert ["the invoice names ＲＥＳ," in notes[0], "the invoice names res," in notes[1]] == [True, True]
+
+
+def test_two_spellings_of_one_unit_each_name_their_own_spelling():
+    """KG and kg are one unit, converted alike to the order's 吨 (or not comparable with its 个): the conversion note
+    and the unit problem of each line name its unit as the line writes it, not as the first line of its PO lines
+    did."""
+    lines = tuple(line("*金属制品*螺栓", "1000", "1.50", "0.13", unit=unit) for unit in ("KG", "kg"))
+    notes = _each_line_as_before((invoice(lines=lines), *_one_line("螺栓", "吨", quantity=2, price="1500")),
+                                 lambda l: l.units_converted)
+    assert ["the invoice line in KG:" in notes[0], "the invoice line in kg:" in notes[1]] == [True, True]
+    problems = _each_line_as_before((invoice(lines=lines), *_one_line("螺栓", "个", quantity=2000)),
+                                    lambda l: l.problems[0])
+    assert ["the invoice line in KG," in problems[0], "the invoice line in kg," in problems[1]] == [True, True]
+
+
 def test_the_oracle_is_the_code_as_it_was():
     """The functions given as they were are not the module's own (else the comparison above compares them with
     themselves)."""
