@@ -41,7 +41,7 @@ class Wait:
 
     def __init__(self, stream: TextIO, delay: float, waits_for: str) -> None:
         self._stream = stream
-        self._in_place = _is_terminal(stream)
+        self._in_place = _rewrites_lines(stream)
         self._waits_for = waits_for
         self._lock = threading.Lock()
         self._shown = False
@@ -105,7 +105,11 @@ def _columns(stream: TextIO) -> int:
     return columns if columns > 0 else shutil.get_terminal_size().columns
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _rewrites_lines(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal that takes the erase's control sequence: not one whose TERM says it is
+    dumb (an editor's shell buffer, some CI consoles), which would show it as text."""
+    if os.environ.get("TERM") == "dumb":
+        return False
     try:
         return bool(stream.isatty())
     except (AttributeError, OSError, ValueError):   # no isatty, or a closed stream: write plain lines

@@ -73,6 +73,12 @@ class AnswersOnceSaid(FakeTransport):
         return super().endorse(request, timeout)
 
 
+@pytest.fixture(autouse=True)
+def terminals_take_control_sequences(monkeypatch):
+    """A terminal of these tests is one that takes the erase, whatever TERM they run under (a CI's may be dumb)."""
+    monkeypatch.setenv("TERM", "xterm")
+
+
 @pytest.fixture
 def credentials():
     key, cert_pem = make_key_and_cert("user1@org1")
@@ -165,6 +171,16 @@ def test_a_terminal_that_says_it_has_no_width_is_taken_as_the_usual_width(monkey
             shown += screen.read(1024)
         wait.end()
     assert shown == b"\r\x1b[Kwaiting for a peer to answer GetReceivable..."
+
+
+def test_a_dumb_terminal_is_given_plain_lines(said_at_once, credentials, monkeypatch):
+    # TERM=dumb (an editor's shell buffer) shows a control sequence as text: such a terminal gets what a log gets
+    monkeypatch.setenv("TERM", "dumb")
+    stderr = Stderr(terminal=True)
+    monkeypatch.setattr("sys.stderr", stderr)
+    transport = AnswersOnceSaid("evaluate", stderr, lambda _tx: "waiting for a peer to answer GetReceivable...")
+    assert contract_over(transport, credentials).evaluate("GetReceivable", arguments=["R1"]) == b"result"
+    assert stderr.getvalue() == "waiting for a peer to answer GetReceivable...\n"
 
 
 def test_calls_answered_within_the_delay_say_nothing(credentials, monkeypatch):
