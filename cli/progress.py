@@ -179,17 +179,24 @@ def _reporting_class(contract_class: type) -> type:
     return ReportingWaits
 
 
-class _Watched:
-    """One step object of the SDK (a proposal, an endorsed transaction, a commit) as it is, but for the call that
-    starts the next step, which says what the call now waits for."""
+class StepOfTheSdk:
+    """One step object of the SDK (a proposal, an endorsed transaction, a commit), ``_step``, as it is: what a
+    subclass does not define is the step's own. It copies and pickles as the step does."""
 
-    def __init__(self, step: Any, name: str) -> None:
-        self._step, self._name = step, name
+    _step: Any
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute == "_step":   # asked before it is set (copy and pickle make the object first): not the step's
             raise AttributeError(attribute)
         return getattr(self._step, attribute)
+
+
+class _Watched(StepOfTheSdk):
+    """One step object of the SDK as it is, but for the call that starts the next step, which says what the call
+    now waits for."""
+
+    def __init__(self, step: Any, name: str) -> None:
+        self._step, self._name = step, name
 
 
 class _WatchedProposal(_Watched):

@@ -18,6 +18,7 @@ import click
 from . import connection
 from .amounts import money
 from .output import as_typed
+from .progress import StepOfTheSdk
 from .request_ids import (EXIT_INTERRUPTED, AnswerLost, committed_unread, may_have_committed,
                           transaction_status_command)
 
@@ -135,15 +136,12 @@ class OfferAttempt:
         self.transaction_id, self.sent, self.status = transaction_id, False, None
 
 
-class _Watched:
+class _Watched(StepOfTheSdk):
     """One step object of the SDK (a proposal, an endorsed transaction, a commit) as it is, but for the call that
     moves the offer's attempt on, which it tells ``attempt`` of."""
 
     def __init__(self, step, attempt: OfferAttempt) -> None:
         self._step, self._attempt = step, attempt
-
-    def __getattr__(self, name):
-        return getattr(self._step, name)
 
 
 class _WatchedProposal(_Watched):
