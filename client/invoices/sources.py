@@ -52,6 +52,7 @@ from pydantic import (
 
 from chaincode.receivables import uscc
 from chaincode.receivables.dates import days_text
+from chaincode.receivables.model import visible_characters
 from client import invoice_limits
 from client.business_dates import IsoDay, business_today
 from client.money import MAX_FEN, above_cap, plain_yuan
@@ -466,6 +467,8 @@ class SourceVerification(_Frozen):
     buyer_tax_id: str
     issue_date: date
     total_with_tax_fen: int
+    # "" where the invoice gives the seller no tax id: an invoice is fingerprinted by it (and attested by none
+    # without one, see client.invoices.attest)
     fingerprint: str
     sources: tuple[str, ...]
     findings: tuple[Finding, ...]
@@ -538,7 +541,13 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         "seller.name": {INVOICE_ITSELF: invoice.seller.name},
         "buyer.name": {INVOICE_ITSELF: invoice.buyer.name},
     }
-    if tax is not None:
+    seller_named = _gives_tax_id(invoice.seller.tax_id)
+    if tax is not None and not seller_named:
+        findings.append(_no_tax_id(TAX_FOUND, tax.source, "seller", "fail",
+                                   "the tax authority finds an invoice by its seller's tax id: check the seller's tax "
+                                   "id against the invoice; an invoice the tax authority cannot find backs no "
+                                   "receivable"))
+    elif tax is not None:
         coded = f" with code {invoice.code}" if invoice.code else ""
         record = _asked(tax, f"about invoice {invoice.number}{coded} of seller {invoice.seller.tax_id}",
                         lambda: tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code))
@@ -570,7 +579,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     if registry is not None:
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
             check = f"source.registry.{side}"
-            if not party.tax_id.strip():   # blank as well: a space asked about names nobody too
+            if not _gives_tax_id(party.tax_id):
                 findings.append(_no_tax_id(check, registry.source, side, "fail",
                                            f"the registry knows an enterprise by its credit code: check the {side}'s "
                                            "tax id against the invoice; a natural person is no party to a receivable"))
@@ -598,7 +607,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             findings.append(_established(registry.source, side, record, invoice.issue_date))
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
-    if bureau is not None and not invoice.buyer.tax_id.strip():
+    if bureau is not None and not _gives_tax_id(invoice.buyer.tax_id):
         findings.append(_no_tax_id("source.credit.debtor", bureau.source, "buyer", "skipped",
                                    "a credit record is found by the debtor's credit code"))
     elif bureau is not None:
@@ -635,8 +644,15 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     return SourceVerification(invoice_number=invoice.number, invoice_code=invoice.code,
                               seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id,
                               issue_date=invoice.issue_date, total_with_tax_fen=invoice.total_with_tax_fen,
-                              fingerprint=invoice_fingerprint(invoice), sources=tuple(used),
+                              fingerprint=invoice_fingerprint(invoice) if seller_named else "", sources=tuple(used),
                               findings=tuple(findings), disagreements=tuple(disagreements), skipped=skipped)
+
+
+def _gives_tax_id(tax_id: str) -> bool:
+    """Whether a party's tax id has a character a reader sees: one of spaces (a form's blank field), or of invisible
+    format characters alone (a zero-width space or byte order mark pasted into it, kept by ``str.strip``), asked
+    about names nobody, as "" does."""
+    return bool(visible_characters(tax_id))
 
 
 def _no_tax_id(check: str, source: str, side: str, status: str, why: str) -> Finding:
