@@ -156,7 +156,7 @@ def _genesis_hash(path: Path) -> bytes:
     except LedgerReadError as error:
         problem = str(error)
     raise click.BadParameter(f"{problem}: give the channel's genesis block file your org joined with (an org "
-                             "bundle's channel/<channel>.block)", param_hint="--genesis-block")
+                             "bundle's channel/<channel>.block)", param_hint="'--genesis-block'")
 
 
 def _result(check: AuditCheck) -> str:

@@ -237,7 +237,7 @@ def refuse_no_admin(profile: profiles.ConnectionProfile, who: profiles.UserIdent
         f"{signer} is not an admin of org {profile.org}, whom this command is for: its certificate "
         f"({identity.certificate.subject.rfc4514_string()}) is not an admin's (OU=admin, and no client, "
         f"peer or orderer OU), so the contract would refuse it: nothing was sent; {way_on}",
-        param_hint="--msp-dir" if given_folder else "--as")
+        param_hint="'--msp-dir'" if given_folder else "'--as'")
 
 
 def _certificates_in(folders: Iterable[Path]) -> list[x509.Certificate]:
@@ -380,7 +380,7 @@ def parse_as(text: str) -> tuple[str, str | None]:
     org, slash, user = text.strip().partition("/")
     org, user = org.strip(), user.strip()
     if not org or (slash and not user) or "/" in user:
-        raise click.BadParameter(f"{text!r}: write ORG or ORG/USER, e.g. supplier/supplier1", param_hint="--as")
+        raise click.BadParameter(f"{text!r}: write ORG or ORG/USER, e.g. supplier/supplier1", param_hint="'--as'")
     return org, user or None
 
 
@@ -402,7 +402,7 @@ def not_blank(value: str | None, option: str, what: str) -> str | None:
         return None
     if not value.strip():
         raise click.BadParameter(f"{value!r} is blank (an unset shell variable?): name {what}, or leave {option} "
-                                 "out for the default", param_hint=option)
+                                 "out for the default", param_hint=f"'{option}'")
     return value.strip()
 
 

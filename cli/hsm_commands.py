@@ -431,10 +431,10 @@ def _refuse_an_unusable_request_path(csr_file: Path) -> None:
         raise click.BadParameter(
             f"{as_typed(csr_file)} already exists: it may be the request for a key pair already in the token, which "
             "`recfin org user add ORG USER --csr` would issue the user's certificate for. Nothing was generated: "
-            "give another --csr path for a new key pair", param_hint="--csr")
+            "give another --csr path for a new key pair", param_hint="'--csr'")
     if (problem := check_output_file(csr_file)) is not None:
         raise click.BadParameter(f"cannot write {as_typed(csr_file)}: {problem}; nothing was generated",
-                                 param_hint="--csr")
+                                 param_hint="'--csr'")
 
 
 @hsm.command("generate")

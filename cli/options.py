@@ -678,5 +678,5 @@ def names_a_pin_variable(_ctx: click.Context, _param: click.Parameter, pin_env: 
     from client.gateway.hsm_msp import pin_env_problem
 
     if problem := pin_env_problem(pin_env):
-        raise click.BadParameter(problem, param_hint="--pin-env")
+        raise click.BadParameter(problem, param_hint="'--pin-env'")
     return pin_env

@@ -287,11 +287,12 @@ def _check_stated_enterprise(role: str, enterprise: str | None, *, new_org: bool
     if (refusal := membership.enterprise_refusal(role, enterprise)) is not None:
         if enterprise is None:
             raise click.UsageError(refusal)
-        raise click.BadParameter(refusal, param_hint="--enterprise")
+        raise click.BadParameter(refusal, param_hint="'--enterprise'")
 
 
-def _check_enterprise(enterprise: str | None, param_hint: str = "--enterprise") -> None:
-    """param_hint: the option the code came in (`org user add` takes it as --attr recfin.enterprise=...)."""
+def _check_enterprise(enterprise: str | None, param_hint: str = "'--enterprise'") -> None:
+    """param_hint: the option the code came in, quoted as click names an option (`org user add` takes it as --attr
+    recfin.enterprise=...)."""
     from client.invoices.credit_code import credit_code_problem
 
     if enterprise and credit_code_problem(enterprise):
@@ -375,7 +376,7 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
 
     _check_enterprise(enterprise)
     if address is not None and (refusal := address_refusal(f"org {name}", address, "--address")) is not None:
-        raise click.BadParameter(refusal, param_hint="--address")
+        raise click.BadParameter(refusal, param_hint="'--address'")
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel (with --definition too, "
                                "so the admins say the role they sign for, not the file)")
@@ -889,12 +890,12 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
         key, eq, value = pair.partition("=")
         if not eq or not key.strip() or not value.strip() or pair != pair.strip() or not pair.isprintable():
             raise click.BadParameter(f"{pair!r}: write KEY=VALUE, e.g. recfin.enterprise=91310000MA1K00002C",
-                                     param_hint="--attr")
+                                     param_hint="'--attr'")
         if key in attrs:
-            raise click.BadParameter(f"{key} is given twice", param_hint="--attr")
+            raise click.BadParameter(f"{key} is given twice", param_hint="'--attr'")
         attrs[key] = value
     if org_users.ENTERPRISE_ATTR in attrs:
-        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR], param_hint=f"--attr {org_users.ENTERPRISE_ATTR}")
+        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR], param_hint=f"'--attr {org_users.ENTERPRISE_ATTR}'")
     return attrs
 
 

@@ -224,7 +224,7 @@ def _profile_user(profile, user_name: str, otherwise: str):
     if user is None:
         users = ", ".join(name for name, u in profile.users.items() if u.role == "client" and not u.revoked)
         raise click.BadParameter(f"{user_name!r}: org {profile.org}'s profile has no user of that name (its client "
-                                 f"users: {users or 'none'}): name one of them, or {otherwise}", param_hint="--client")
+                                 f"users: {users or 'none'}): name one of them, or {otherwise}", param_hint="'--client'")
     return user
 
 
@@ -263,7 +263,7 @@ def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str,
     for as_read, as_given in zip(read, client_ids):
         if as_read in given:
             raise click.BadParameter(f"{as_given!r} and {given[as_read]!r} are one identity once trimmed, as the "
-                                     "contract reads them: name each identity once", param_hint="--client-id")
+                                     "contract reads them: name each identity once", param_hint="'--client-id'")
         given[as_read] = as_given
     if not clients or not client_ids or (profile := _profile_of_the_caller(options)) is None:
         return
@@ -274,7 +274,7 @@ def _each_identity_once(*, clients: tuple[str, ...] = (), client_ids: tuple[str,
             continue
         if own in given:
             raise click.BadParameter(f"{given[own]!r} is the identity of {name}, which --client {name} binds "
-                                     "already: name each identity once", param_hint="--client-id")
+                                     "already: name each identity once", param_hint="'--client-id'")
 
 
 def _user_to_unbind(*, client_user: str | None = None, **options: Any) -> None:
@@ -443,7 +443,7 @@ def _bindable_user(profile, user_name: str):
         raise click.BadParameter(
             f"{user_name} is revoked: {profile.msp_id}'s CRL lists its certificate, so every peer refuses "
             f"it and it could not act for the party; name a user that is not revoked (`recfin org user list "
-            f"{profile.org}` shows them, `recfin org user add` issues a new one)", param_hint="--client")
+            f"{profile.org}` shows them, `recfin org user add` issues a new one)", param_hint="'--client'")
     return user
 
 
@@ -669,7 +669,7 @@ def _refuse_dates_surely_refused(issue_date: date, due_date: date, invoices: lis
             raise click.BadParameter(f"{given.text!r}: dated {given.date}, after today {today} {_BUSINESS_DATE}, "
                                      "which the contract refuses (invoice-date-in-future): give the date on the "
                                      "invoice, today or earlier, or register the claim once that date has come",
-                                     param_hint="--invoice")
+                                     param_hint="'--invoice'")
 
 
 def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
@@ -693,7 +693,7 @@ def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
             same = f"code {coded.code} and number {coded.number} run together are the 20-digit number {shared[1]}"
         raise click.BadParameter(f"{given.text!r} is the same invoice as {listed.text!r}: {same} (another date or "
                                  "amount does not make it another invoice), which the contract refuses "
-                                 "(invoice-listed-twice): list each invoice once", param_hint="--invoice")
+                                 "(invoice-listed-twice): list each invoice once", param_hint="'--invoice'")
 
 
 def _split_amount_hint(given: InvoiceGiven, currency: str) -> str:
@@ -738,11 +738,11 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                                   **({"paper_code": given.paper_code, "paper_number": given.paper_number}
                                      if given.paper_code else {})))
             except ValueError as exc:
-                raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="--invoice") from None
+                raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="'--invoice'") from None
             if lines[-1]["amount"] == 0:
                 raise click.BadParameter(f"{given.text!r}: its amount is zero, which the contract refuses "
                                          "(amount-not-positive): give the invoice's amount excluding tax",
-                                         param_hint="--invoice")
+                                         param_hint="'--invoice'")
         _refuse_an_invoice_given_twice(invoices)
         _refuse_a_face_the_invoices_do_not_back(face_fen, sum(line["amount"] + line["tax"] for line in lines),
                                                 currency, invoices)
@@ -847,9 +847,9 @@ def _invoice_given(text: str) -> InvoiceGiven:
         given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code, paper_code,
                              paper_number)
     except ValueError as exc:
-        raise click.BadParameter(f"{text!r}: {exc}", param_hint="--invoice") from None
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint="'--invoice'") from None
     if (why := issue_year_problem(number, given.date)) is not None:
-        raise click.BadParameter(f"{text!r}: {why}", param_hint="--invoice")
+        raise click.BadParameter(f"{text!r}: {why}", param_hint="'--invoice'")
     return given
 
 
@@ -881,7 +881,7 @@ def _invoice_parts(text: str) -> list[str]:
     if split is not None:
         problem = (f"{split!r} looks like an amount written with a thousands separator, whose comma splits the "
                    f"list: write it without one ({split.replace(',', '')})")
-    raise click.BadParameter(f"{text!r}: {problem}", param_hint="--invoice")
+    raise click.BadParameter(f"{text!r}: {problem}", param_hint="'--invoice'")
 
 
 @receivable.command("confirm")

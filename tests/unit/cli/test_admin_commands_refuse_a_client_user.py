@@ -33,7 +33,7 @@ def test_a_client_user_named_by_as_is_refused_before_connecting(runner, connecti
     res = runner.invoke(main, command + ["--as", f"{org}/{user}"])
     assert res.exit_code == 2, res.output
     message = " ".join(res.output.split())
-    assert (f"Invalid value for --as: user {user} of org {org} (a client user in its profile) is not an "
+    assert (f"Invalid value for '--as': user {user} of org {org} (a client user in its profile) is not an "
             f"admin of org {org}, whom this command is for: its certificate (CN={user}@{org}.recfin.local,"
             "OU=client,") in message, message
     assert message.endswith(f"so the contract would refuse it: nothing was sent; act as --as {org}/admin (with "
@@ -47,7 +47,7 @@ def test_an_msp_dir_of_a_client_is_refused_before_connecting(runner, network_cop
     res = runner.invoke(main, ADMIN_COMMANDS["party bind"] + ["--as", "supplier/admin", "--msp-dir", str(kept)])
     assert res.exit_code == 2, res.output
     message = " ".join(res.output.split())
-    assert f"Invalid value for --msp-dir: the certificate {kept / 'signcerts' / 'cert.pem'} --msp-dir " \
+    assert f"Invalid value for '--msp-dir': the certificate {kept / 'signcerts' / 'cert.pem'} --msp-dir " \
            "gives is not an admin of org supplier" in message, message
     assert message.endswith("give --msp-dir the MSP folder of an admin of supplier, or leave it out and act "
                             "as --as supplier/admin"), message

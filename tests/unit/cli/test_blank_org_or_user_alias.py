@@ -16,7 +16,7 @@ def test_a_blank_org_or_user_is_refused_before_connecting(ledger_sessions, comma
     res = CliRunner().invoke(main, command + who)
     assert res.exit_code == 2, res.output
     value = who[who.index(option) + 1]
-    assert res.output.splitlines()[-1] == (f"Error: Invalid value for {option}: {value!r} is blank (an unset shell "
+    assert res.output.splitlines()[-1] == (f"Error: Invalid value for '{option}': {value!r} is blank (an unset shell "
                                            f"variable?): name {named}, or leave {option} out for the default")
     assert ledger_sessions == []
 

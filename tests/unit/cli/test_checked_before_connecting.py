@@ -55,10 +55,10 @@ def test_a_good_registration_gets_as_far_as_connecting(ledger_sessions):
     ({"contract_hash": None}, (), "give exactly one of --contract-file or --contract-hash"),
     ({}, ("--contract-file", __file__), "give exactly one of --contract-file or --contract-hash"),
     ({"invoice": "26312000000012345678,2026-03-01,100000.00,13000.001"}, (),
-     "Invalid value for --invoice: '26312000000012345678,2026-03-01,100000.00,13000.001': '13000.001' has "
+     "Invalid value for '--invoice': '26312000000012345678,2026-03-01,100000.00,13000.001': '13000.001' has "
      "more than two decimals: give yuan with at most two decimals"),
     ({"invoice": "26312000000012345678,2026-03-01,USD 100000.00,13000.00"}, (),
-     "Invalid value for --invoice: '26312000000012345678,2026-03-01,USD 100000.00,13000.00': 'USD 100000.00' is in "
+     "Invalid value for '--invoice': '26312000000012345678,2026-03-01,USD 100000.00,13000.00': 'USD 100000.00' is in "
      "USD, but the amount is in CNY"),
     ({"face": "USD 113,000.00"}, (), "Invalid value for '--face': 'USD 113,000.00' is in USD"),
     ({"due": "2026-03-01"}, (), "Invalid value for '--due': 2026-03-01 is not after the issue date 2026-03-02 "

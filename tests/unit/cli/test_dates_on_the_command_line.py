@@ -90,7 +90,7 @@ def test_receivable_register_refuses_a_week_date_in_its_invoice_before_connectin
                  "2026-03-02", "--due", "2026-05-31", "--contract-hash", "ab" * 32,
                  "--invoice", "26312000000012345678,2026-W09-7,100000.00,13000.00")
     assert result.exit_code == 2, result.output
-    assert "Invalid value for --invoice: '26312000000012345678,2026-W09-7,100000.00,13000.00': '2026-W09-7' is " \
+    assert "Invalid value for '--invoice': '26312000000012345678,2026-W09-7,100000.00,13000.00': '2026-W09-7' is " \
            "not a date written YYYY-MM-DD" in result.output
     assert ledger_sessions == []
 

@@ -301,7 +301,7 @@ def test_a_request_that_cannot_be_written_is_refused_before_a_key_is_made(runner
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
                  "--csr", str(csr_file))
     assert result.exit_code == 2, result.output
-    assert (f"Invalid value for --csr: cannot write {csr_file}: {problem.format(folder=csr_file.parent)}; nothing "
+    assert (f"Invalid value for '--csr': cannot write {csr_file}: {problem.format(folder=csr_file.parent)}; nothing "
             "was generated") in result.output
     assert private_key_ids(token) == before and [p.name for p in tmp_path.iterdir()] == ["a-file"]
 
@@ -525,7 +525,7 @@ def test_a_pin_given_as_pin_env_is_refused_before_anything_and_never_shown(runne
     result = runner.invoke(main, ["hsm", *command, "--token", "t", "--pin-env", "4711", "--library", "/nowhere.so"],
                            env={"RECFIN_HSM_PIN": ""})
     assert result.exit_code == 2, result.output
-    assert "Invalid value for --pin-env: it must be the name of the environment variable holding the user PIN" in \
+    assert "Invalid value for '--pin-env': it must be the name of the environment variable holding the user PIN" in \
         result.output
     assert "4711" not in result.output and "User PIN" not in result.output   # nothing asked for, nothing echoed
 

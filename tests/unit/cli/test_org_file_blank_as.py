@@ -21,7 +21,7 @@ def test_a_blank_as_is_refused_naming_the_org_wanted(tmp_path, members, command,
     update.write_bytes(b"update")
     res = CliRunner().invoke(main, [*command, str(update), "--as", blank])
     assert res.exit_code == 2, res.output
-    assert res.output.splitlines()[-1] == (f"Error: Invalid value for --as: {blank!r} is blank (an unset shell "
+    assert res.output.splitlines()[-1] == (f"Error: Invalid value for '--as': {blank!r} is blank (an unset shell "
                                            f"variable?): name the org whose admin {what}, or leave --as out for "
                                            "the default")
     assert members == []

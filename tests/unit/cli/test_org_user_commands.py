@@ -67,7 +67,7 @@ def test_add_issues_the_user_records_it_and_puts_it_in_the_profile(runner, netwo
 
 @pytest.mark.parametrize("args, code, refusal", [
     (["--attr", "recfin.enterprise"], 2, "write KEY=VALUE"),
-    (["--attr", "recfin.enterprise=91310000MA1K00002D"], 2, "Invalid value for --attr recfin.enterprise:"),
+    (["--attr", "recfin.enterprise=91310000MA1K00002D"], 2, "Invalid value for '--attr recfin.enterprise':"),
     (["--attr", f"recfin.enterprise={CODE}", "--attr", "recfin.role=financier"], 1, "does not fit supplier"),
     ([], 1, "recfin.enterprise=CREDIT_CODE"),
     (["--attr", f"recfin.enterprise={CODE}", "--attr", "hf.Type=admin"], 1, "--attr hf.Type"),

@@ -19,7 +19,7 @@ def test_a_user_the_profile_does_not_have_is_not_bound_and_nothing_connects(runn
     res = runner.invoke(main, [*command, "--client", "supplier9", "--as", "supplier/admin"])
     assert res.exit_code == 2, res.output
     assert res.output.strip().splitlines()[-1] == (
-        f"Error: Invalid value for --client: 'supplier9': org supplier's profile has no user of that name (its "
+        f"Error: Invalid value for '--client': 'supplier9': org supplier's profile has no user of that name (its "
         f"client users: {CLIENT_USERS}): name one of them, or issue it a certificate first (`recfin org user add "
         "supplier supplier9`)")
     assert connecting == []
@@ -29,7 +29,7 @@ def test_unbind_names_the_client_id_for_a_user_no_longer_in_the_profile(runner, 
     res = runner.invoke(main, ["party", "unbind", USCC, "--client", "supplier9", "--as", "supplier/admin"])
     assert res.exit_code == 2, res.output
     assert res.output.strip().splitlines()[-1] == (
-        f"Error: Invalid value for --client: 'supplier9': org supplier's profile has no user of that name (its "
+        f"Error: Invalid value for '--client': 'supplier9': org supplier's profile has no user of that name (its "
         f"client users: {CLIENT_USERS}): name one of them, or give the --client-id of one no longer in the profile "
         "(`recfin party get` lists the party's)")
     assert connecting == []
@@ -44,7 +44,7 @@ def test_a_revoked_user_is_not_bound_and_nothing_connects(runner, network_copy, 
     path.write_text(json.dumps(profile))
     res = runner.invoke(main, [*command, "--client", "supplier2", "--as", "supplier/admin"])
     assert res.exit_code == 2, res.output
-    assert "Invalid value for --client: supplier2 is revoked: SupplierMSP's CRL lists its certificate" in res.output
+    assert "Invalid value for '--client': supplier2 is revoked: SupplierMSP's CRL lists its certificate" in res.output
     assert connecting == []
 
 

@@ -25,7 +25,7 @@ def test_a_users_own_id_given_too_is_refused_before_connecting(runner, network_c
     res = runner.invoke(main, [*REGISTER, "--client", "supplier1", "--client", "supplier3", "--client-id", given])
     assert res.exit_code == 2, res.output
     assert res.output.strip().splitlines()[-1] == (
-        f"Error: Invalid value for --client-id: {given!r} is the identity of supplier3, which --client supplier3 "
+        f"Error: Invalid value for '--client-id': {given!r} is the identity of supplier3, which --client supplier3 "
         "binds already: name each identity once")
     assert connecting == []
 
@@ -42,6 +42,6 @@ def test_two_ids_the_contract_trims_to_one_are_refused_before_connecting(runner,
     res = runner.invoke(main, [*REGISTER, "--client-id", own, "--client-id", f"{own}\t"])
     assert res.exit_code == 2, res.output
     assert res.output.strip().splitlines()[-1] == (
-        f"Error: Invalid value for --client-id: {own + chr(9)!r} and {own!r} are one identity once trimmed, as the "
+        f"Error: Invalid value for '--client-id': {own + chr(9)!r} and {own!r} are one identity once trimmed, as the "
         "contract reads them: name each identity once")
     assert connecting == []

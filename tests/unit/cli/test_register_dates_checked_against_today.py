@@ -41,7 +41,7 @@ def register(issue: str = "2027-03-09", due: str = "2027-06-30", invoice_date: s
      "date), which the contract refuses (issue-date-in-future): give the date the claim was issued, today or "
      "earlier, or register it once that date has come"),
     (dict(invoice_date="2027-03-12"),
-     "Invalid value for --invoice: '27312000000012345678,2027-03-12,1000.00,130.00': dated 2027-03-12, after today "
+     "Invalid value for '--invoice': '27312000000012345678,2027-03-12,1000.00,130.00': dated 2027-03-12, after today "
      "2027-03-10 in China Standard Time (the ledger's business date), which the contract refuses "
      "(invoice-date-in-future): give the date on the invoice, today or earlier, or register the claim once that "
      "date has come"),

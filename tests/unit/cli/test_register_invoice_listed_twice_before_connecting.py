@@ -43,7 +43,7 @@ def run(*invoices: str):
 def test_one_invoice_given_twice_is_refused_before_connecting(ledger_sessions, first, again, same):
     res = run(first, "26312000000087654321,2026-03-01,100.00,13.00", again)
     assert res.exit_code == 2, res.output
-    assert (f"Invalid value for --invoice: {again!r} is the same invoice as {first!r}: {same} (another date or "
+    assert (f"Invalid value for '--invoice': {again!r} is the same invoice as {first!r}: {same} (another date or "
             "amount does not make it another invoice), which the contract refuses (invoice-listed-twice): list "
             "each invoice once") in " ".join(res.output.split())
     assert ledger_sessions == []

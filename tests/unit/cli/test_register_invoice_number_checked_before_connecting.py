@@ -34,7 +34,7 @@ def register(invoice: str):
 def test_a_number_that_is_none_is_a_usage_error_before_connecting(ledger_sessions, number, says):
     result = register(f"{number},2026-03-01,100000.00,13000.00")
     assert result.exit_code == 2, result.output
-    assert "Invalid value for --invoice" in result.output and says in result.output
+    assert "Invalid value for '--invoice'" in result.output and says in result.output
     assert ledger_sessions == []
 
 

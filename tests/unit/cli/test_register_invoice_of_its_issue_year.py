@@ -19,6 +19,6 @@ def test_the_register_command_refuses_it_before_connecting(ledger_sessions):
                                        "--contract-hash", "ab" * 32])
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
-    assert (f"Invalid value for --invoice: '{given}': invoice number {RUN_TOGETHER} does not start with 26, "
+    assert (f"Invalid value for '--invoice': '{given}': invoice number {RUN_TOGETHER} does not start with 26, "
             "the last two digits of its issue year 2026") in said
     assert ledger_sessions == []

@@ -43,7 +43,7 @@ def test_a_revoked_user_is_neither_registered_nor_bound_for_a_party(sessions, re
     res = recfin("party", "register", "--uscc", USCC, "--name", "Tier-1 Wiring Co.", "--role", "supplier",
                  "--client", "supplier3", "--client", "supplier4", "--as", "supplier")
     assert res.exit_code == 2
-    assert "Invalid value for --client: supplier4 is revoked: SupplierMSP's CRL lists its certificate" in res.output
+    assert "Invalid value for '--client': supplier4 is revoked: SupplierMSP's CRL lists its certificate" in res.output
     assert sessions.channel.activity[calls:] == []
 
     ok("party", "register", "--uscc", USCC, "--name", "Tier-1 Wiring Co.", "--role", "supplier",

@@ -36,7 +36,7 @@ def test_an_amount_with_a_thousands_separator_is_named_and_nothing_is_asked(chan
     asked = len(channel.activity)
     res = _register(invoice, face)
     assert res.exit_code == 2, res.output
-    assert "Invalid value for --invoice" in res.output
+    assert "Invalid value for '--invoice'" in res.output
     assert f"'{amount}' looks like an amount written with a thousands separator" in res.output
     assert f"write it without one ({amount.replace(',', '')})" in res.output
     assert len(channel.activity) == asked and channel.documents("recfin.receivable") == {}
@@ -63,7 +63,7 @@ def test_an_amount_in_full_width_digits_is_refused_naming_the_digit(channel):
     asked = len(channel.activity)
     res = _register(f"{NUMBER},2026-03-01,１０００.００,１３０", "1,130.00")
     assert res.exit_code == 2, res.output
-    assert "Invalid value for --invoice" in res.output
+    assert "Invalid value for '--invoice'" in res.output
     assert "has the digit '１' (U+FF11 FULLWIDTH DIGIT ONE), which is not ASCII" in res.output
     face = _register(f"{NUMBER},2026-03-01,1000.00,130.00", "１,１３０")
     assert face.exit_code == 2 and "Invalid value for '--face'" in face.output and "FULLWIDTH DIGIT ONE" in face.output
