@@ -58,8 +58,10 @@ amount, flag the words, and in the second case the total too.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
@@ -684,6 +686,37 @@ PDF_PASSWORD_ENCRYPTION = ("encrypted with a password to open it, which recfin d
                            "reader that has it, and read that")
 
 
+# pypdf logs what it repairs or cannot read in a damaged PDF through Python logging ('pypdf' and the loggers under it),
+# raw bytes and all ("Got invalid hex string: ... (b'6jE5')"): the caller's logs are no place for them, as what the
+# reading found (a field flagged, the PDF refused as damaged) says what matters. Held above CRITICAL while any PDF
+# is read, its level restored once the last reading ends; the caller's own loggers are never touched.
+_PYPDF_LOGGER = "pypdf"
+_pypdf_logging_lock = threading.Lock()
+_pypdf_readings = 0
+_pypdf_level_before = logging.NOTSET
+
+
+@contextmanager
+def _pypdf_logging_held():
+    """Within the block, the 'pypdf' logger (and so each under it whose level is not set: all of pypdf's own) logs
+    nothing; readings in several threads at once share the hold, the level before the first restored after the
+    last."""
+    global _pypdf_readings, _pypdf_level_before
+    logger = logging.getLogger(_PYPDF_LOGGER)
+    with _pypdf_logging_lock:
+        if _pypdf_readings == 0:
+            _pypdf_level_before = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _pypdf_readings += 1
+    try:
+        yield
+    finally:
+        with _pypdf_logging_lock:
+            _pypdf_readings -= 1
+            if _pypdf_readings == 0:
+                logger.setLevel(_pypdf_level_before)
+
+
 def _pdf_reader(data: bytes, source: str):
     try:
         from pypdf import PasswordType, PdfReader
@@ -807,33 +840,8 @@ def _read_scans(path: str | Path, min_confidence: float, image_check: bool = Tru
     refuse_ofd(data, source)
     refuse_gzip(data, source)   # a scan sent as .gz: gunzip, not another format, is what it needs
     if data.startswith(b"%PDF"):
-        reader = _pdf_reader(data, source)
-        contents = PageContents()  # each page's content parsed once, for its text and for the scan check
-        try:
-            text, layer_lines = text_layer(reader.pages, contents)
-        except Exception as exc:  # pypdf raises many types on damaged files
-            raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
-        if "发票号码" in text or "价税合计" in text:
-            layers = _results(source, "text-layer", layer_lines, min_confidence)
-            try:
-                verdict = layer_verdict(reader.pages, contents)
-            except Exception as exc:  # pypdf raises many types on damaged files
-                raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
-            if verdict.scanned is not None:
-                return _checked_against_images(reader, source, layers, verdict.scanned, min_confidence, contents)
-            if verdict.pictured:
-                return _pictures_checked(reader, source, layers, verdict.pictured, min_confidence, contents,
-                                         image_check)
-            return layers
-        images = _pdf_images(reader, source, contents)
-        if not images:
-            # a text layer not read whole may hold an invoice in what was not read: that is what to say
-            raise MalformedInput(source, None, (
-                f"no invoice in what was read of the PDF's text layer ({contents.unread}), and no page images to read "
-                "it from: ask the sender for the invoice's XML or a PDF of its pages as images") if contents.unread
-                else "a PDF with neither an invoice text layer nor page images")
-        return _ocr_results(source, _ocr_images(images, source), min_confidence,
-                            lambda: sorted({page_number + 1 for page_number, _ in images}))
+        with _pypdf_logging_held():
+            return _read_pdf(data, source, min_confidence, image_check)
     if image_kind(data):
         reading = _OcrReading()
         reading.add(data, source, first_page=0)
@@ -844,6 +852,38 @@ def _read_scans(path: str | Path, min_confidence: float, image_check: bool = Tru
     if data.lstrip().startswith((b"<", b"{", b"\xef\xbb\xbf")):
         raise UnsupportedFormat(source, None, "an XML or JSON file, not a scan: check it with `recfin invoice verify`")
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
+
+
+def _read_pdf(data: bytes, source: str, min_confidence: float, image_check: bool) -> list[ScanResult]:
+    """The invoices of a PDF: its text layer's, checked against its page images where it has them, or its page
+    images' read by OCR."""
+    reader = _pdf_reader(data, source)
+    contents = PageContents()  # each page's content parsed once, for its text and for the scan check
+    try:
+        text, layer_lines = text_layer(reader.pages, contents)
+    except Exception as exc:  # pypdf raises many types on damaged files
+        raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
+    if "发票号码" in text or "价税合计" in text:
+        layers = _results(source, "text-layer", layer_lines, min_confidence)
+        try:
+            verdict = layer_verdict(reader.pages, contents)
+        except Exception as exc:  # pypdf raises many types on damaged files
+            raise _damaged_pdf(source, "cannot read the PDF's pages", exc) from None
+        if verdict.scanned is not None:
+            return _checked_against_images(reader, source, layers, verdict.scanned, min_confidence, contents)
+        if verdict.pictured:
+            return _pictures_checked(reader, source, layers, verdict.pictured, min_confidence, contents,
+                                     image_check)
+        return layers
+    images = _pdf_images(reader, source, contents)
+    if not images:
+        # a text layer not read whole may hold an invoice in what was not read: that is what to say
+        raise MalformedInput(source, None, (
+            f"no invoice in what was read of the PDF's text layer ({contents.unread}), and no page images to read "
+            "it from: ask the sender for the invoice's XML or a PDF of its pages as images") if contents.unread
+            else "a PDF with neither an invoice text layer nor page images")
+    return _ocr_results(source, _ocr_images(images, source), min_confidence,
+                        lambda: sorted({page_number + 1 for page_number, _ in images}))
 
 
 def _ocr_results(source: str, reading: _OcrReading, min_confidence: float,
