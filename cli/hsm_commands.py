@@ -48,29 +48,37 @@ def _printed_as_is(text: str) -> bool:
     return all(shown_as_is(char) for char in text)
 
 
+def _refuse_blank_or_unprintable(text: str, what: str, blank_advice: str, unprintable_advice: str) -> None:
+    """The check a name the HSM or a certificate shows shares (a key label, a token label, a common name): a blank
+    one (an unset variable) names nothing, and a control or format character would drive the terminal it is shown
+    on or reorder the line. Refused as the option (click.BadParameter), each saying what to give instead."""
+    if not text.strip():
+        raise click.BadParameter(f"the {what} is blank (an unset variable?): {blank_advice}")
+    if not _printed_as_is(text):
+        raise click.BadParameter(f"{text!r} has a control, line-break or invisible format character: "
+                                 f"{unprintable_advice}")
+
+
 def _key_label(_ctx, _param, key_label: str | None) -> str | None:
     # refused as the option, before a PIN is asked for: a line break (U+2028 and NEL too), another control
     # character or an invisible format character (a right-to-left override) would be stored in the token's
     # CKA_LABEL, where the HSM's own tools show it split, garbled or reading as another label; a blank one (an unset
     # variable) was taken as none, the key labelled by default unsaid, or stored as spaces no one tells from none
-    if key_label is not None and not key_label.strip():
-        raise click.BadParameter("the key label is blank (an unset variable?): give a label of printable characters, "
-                                 "e.g. supplier/supplier3, or leave --key-label out for the default")
-    if key_label is not None and not _printed_as_is(key_label):
-        raise click.BadParameter(f"{key_label!r} has a control, line-break or invisible format character: "
-                                 "give a label of printable characters, e.g. supplier/supplier3")
+    if key_label is not None:
+        _refuse_blank_or_unprintable(
+            key_label, "key label",
+            "give a label of printable characters, e.g. supplier/supplier3, or leave --key-label out for the default",
+            "give a label of printable characters, e.g. supplier/supplier3")
     return key_label
 
 
 def _token_label(_ctx, _param, token_label: str) -> str:
     # refused as the option, before the module is loaded or a PIN asked for: a blank one (an unset variable) names
     # no token, and one with a control character cannot be the label a token's tools show
-    if not token_label.strip():
-        raise click.BadParameter("the token label is blank (an unset variable?): give the label the token was "
-                                 "initialised with (softhsm2-util --show-slots lists SoftHSM2's)")
-    if not _printed_as_is(token_label):
-        raise click.BadParameter(f"{token_label!r} has a control, line-break or invisible format character: give "
-                                 "the label the token was initialised with")
+    _refuse_blank_or_unprintable(
+        token_label, "token label",
+        "give the label the token was initialised with (softhsm2-util --show-slots lists SoftHSM2's)",
+        "give the label the token was initialised with")
     return token_label
 
 
@@ -413,12 +421,8 @@ def _common_name(_ctx, _param, common_name: str) -> str:
                                  f"{MAX_COMMON_NAME} characters, e.g. supplier3@supplier")
     # as --key-label: the CN is shown by `openssl req -text` and the CA's tools, where a control or format character
     # would drive the terminal or reorder the line, and a blank one (an unset variable) names no one
-    if not common_name.strip():
-        raise click.BadParameter("the common name is blank (an unset variable?): give the user's name, e.g. "
-                                 "supplier3@supplier")
-    if not _printed_as_is(common_name):
-        raise click.BadParameter(f"{common_name!r} has a control, line-break or invisible format character: give a "
-                                 "name of printable characters, e.g. supplier3@supplier")
+    _refuse_blank_or_unprintable(common_name, "common name", "give the user's name, e.g. supplier3@supplier",
+                                 "give a name of printable characters, e.g. supplier3@supplier")
     return common_name
 
 
