@@ -262,14 +262,31 @@ def _namespace_rwsets(payload: common_pb2.Payload, what: str) -> Iterator[rwset_
             yield ns
 
 
+# the hash of an empty value, which Fabric computes with SHA-256 (``util.ComputeHash``)
+EMPTY_VALUE_HASH = hashlib.sha256(b"").digest()
+
+
+def is_delete(write: kv_rwset_pb2.KVWrite) -> bool:
+    """Whether a peer commits ``write`` as a delete: Fabric's ``rwsetutil.IsKVWriteDelete`` takes a write with an
+    empty value for one, whatever its ``is_delete`` says (proto3 cannot tell an empty value from none)."""
+    return write.is_delete or not write.value
+
+
+def is_hash_delete(write: kv_rwset_pb2.KVWriteHash) -> bool:
+    """Whether a peer commits a private write's hash as a delete: Fabric's ``rwsetutil.IsKVWriteHashDelete`` takes
+    one with no value hash, or the hash of an empty value, for one, whatever its ``is_delete`` says."""
+    return write.is_delete or not write.value_hash or write.value_hash == EMPTY_VALUE_HASH
+
+
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
-    """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
+    """(key, value or None for a delete, an empty value among them: ``is_delete``) of each valid endorser
+    transaction of a block, in order."""
     for _, _, rwsets in _valid_transactions(block):
         for ns in rwsets:
             if ns.namespace != namespace:
                 continue
             for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
-                yield write.key, None if write.is_delete else write.value
+                yield write.key, None if is_delete(write) else write.value
 
 
 @dataclass
@@ -311,12 +328,12 @@ class Replay:
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
-        then the metadata. A value written alone keeps the key's policy; a delete takes it with it, even one the
-        same transaction wrote; metadata written to a key with no value is dropped; a metadata write without
+        then the metadata. A value written alone keeps the key's policy; a delete (a write with an empty value among
+        them: ``is_delete``) takes it with it, even one the same transaction wrote; metadata written to a key with no value is dropped; a metadata write without
         a VALIDATION_PARAMETER, or with an empty one, clears the policy. A private key's hash and policy alike."""
         rwset = kv_rwset_pb2.KVRWSet.FromString(ns.rwset)
         for write in rwset.writes:
-            if write.is_delete:
+            if is_delete(write):
                 self.deleted[write.key] = self.state.pop(write.key, self.deleted.get(write.key))
                 self.policies.pop(write.key, None)
             else:
@@ -327,7 +344,7 @@ class Replay:
             hashed = kv_rwset_pb2.HashedRWSet.FromString(collection.hashed_rwset)
             for write in hashed.hashed_writes:
                 place = (collection.collection_name, write.key_hash)
-                if write.is_delete or write.is_purge:
+                if is_hash_delete(write) or write.is_purge:
                     self.private_hashes.pop(place, None)
                     self.private_policies.pop(place, None)
                 else:
