@@ -21,7 +21,7 @@ from ._proposal import (
 )
 from ._retry import NO_RETRY, RetryPolicy, check_retry
 from ._twins import Pause, Steps, awaiting, blocking
-from .errors import CommitError, CommitStatusError, SubmitError
+from .errors import CommitError, CommitStatusError, SubmitError, TransactionError
 
 
 class SubmitResult(bytes):
@@ -164,7 +164,8 @@ class _ContractBase:
         failing before it was sent, a signer's error say, included). A SubmitError holds that
         ``result`` too. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
-        policy are retried with a new proposal. Cancelled or interrupted, its
+        policy are retried with a new proposal (so a new transaction ID); the error that ends a call
+        retried so names every attempt's ID (``attempted_transaction_ids``). Cancelled or interrupted, its
         CancelledError (KeyboardInterrupt) says how far it got, as ``submit_async``'s
         does (True also while it waits for the commit status).
         """
@@ -173,33 +174,41 @@ class _ContractBase:
         # Each attempt builds a new proposal from these: read once, or a retry would find a generator spent.
         arguments = as_tuple(arguments, "arguments")
         endorsing_organizations = organizations(endorsing_organizations, "endorsing_organizations")
-        attempt = 1
-        while True:
-            submitted = yield self.submit_async(
-                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-            )
-            try:
-                with _given_up(submitted.transaction_id, may_have_been_ordered=True):
-                    status = yield submitted.status()
-            except CommitStatusError as error:
-                # The transaction may still commit, and its result (an ID the chaincode made) is nowhere else.
-                error.result = submitted.result
-                raise
-            except Exception as error:
-                # The transaction is with the orderer: whatever kept its status request from going out
-                # (a remote signer failing to sign it) must not read as a failed submit, which the caller
-                # would submit anew.
-                raise _status_not_asked(submitted, error) from error
-            if status.successful:
-                return SubmitResult(submitted.result, status.transaction_id)
-            if not policy.should_retry(attempt, status.code):
-                raise CommitError(transaction_id=status.transaction_id, validation_code=status.code,
-                                  block_number=status.block_number, attempts=attempt,
-                                  retried_codes=policy.retry_on if policy.max_attempts > 1 else None)
-            # committed as invalid, it wrote nothing; the next attempt is not yet endorsed
-            with _given_up(status.transaction_id, may_have_been_ordered=False):
-                yield Pause(policy.delay(attempt))
-            attempt += 1
+        # the IDs of the attempts that committed as invalid: whatever ends the call names them all, as each is a
+        # transaction of its own in the ledger and the logs, found by its ID alone
+        invalid_attempts: list[str] = []
+        try:
+            while True:
+                submitted = yield self.submit_async(
+                    name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+                )
+                try:
+                    with _given_up(submitted.transaction_id, may_have_been_ordered=True):
+                        status = yield submitted.status()
+                except CommitStatusError as error:
+                    # The transaction may still commit, and its result (an ID the chaincode made) is nowhere else.
+                    error.result = submitted.result
+                    raise
+                except Exception as error:
+                    # The transaction is with the orderer: whatever kept its status request from going out
+                    # (a remote signer failing to sign it) must not read as a failed submit, which the caller
+                    # would submit anew.
+                    raise _status_not_asked(submitted, error) from error
+                if status.successful:
+                    return SubmitResult(submitted.result, status.transaction_id)
+                attempt = len(invalid_attempts) + 1
+                if not policy.should_retry(attempt, status.code):
+                    raise CommitError(transaction_id=status.transaction_id, validation_code=status.code,
+                                      block_number=status.block_number, attempts=attempt,
+                                      retried_codes=policy.retry_on if policy.max_attempts > 1 else None)
+                invalid_attempts.append(status.transaction_id)
+                # committed as invalid, it wrote nothing; the next attempt is not yet endorsed
+                with _given_up(status.transaction_id, may_have_been_ordered=False):
+                    yield Pause(policy.delay(attempt))
+        except TransactionError as error:
+            if invalid_attempts:
+                error.after_attempts(invalid_attempts)
+            raise
 
     def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[SubmitResult]:
         """Submit with positional arguments and wait for the commit; returns the function's result."""

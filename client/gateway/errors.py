@@ -4,7 +4,8 @@ Every error the client raises on purpose is a :class:`GatewayError`::
 
     GatewayError                 code (grpc.StatusCode or None), details, message, sent
     ├── TransactionError         + transaction_id, timeout (seconds of the call's own timeout, when it
-    │   │                        passed: DEADLINE_EXCEEDED from this client's deadline; else None)
+    │   │                        passed: DEADLINE_EXCEEDED from this client's deadline; else None),
+    │   │                        earlier_transaction_ids (from submit: its retry policy's earlier attempts)
     │   ├── EvaluateError        the Evaluate call failed (no ledger change)
     │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
     │   ├── SubmitError          sending the endorsed transaction for ordering failed; unless
@@ -152,6 +153,10 @@ class TransactionError(GatewayError):
     call_kind = ""
     """The ``Timeouts`` field of the call this error is of ("evaluate", "endorse"...)."""
 
+    earlier_transaction_ids: tuple[str, ...] = ()
+    """The transaction IDs of the attempts a ``RetryPolicy`` made before the one this error is of, oldest first:
+    each committed as invalid and wrote nothing. Empty where this error is of a first (or only) attempt."""
+
     def __init__(
         self,
         message: str,
@@ -166,8 +171,27 @@ class TransactionError(GatewayError):
         self.timeout = timeout
         super().__init__(message, code=code, details=details, sent=sent)
 
+    @property
+    def attempted_transaction_ids(self) -> tuple[str, ...]:
+        """Every transaction ID ``submit`` sent for this call, oldest first, this error's last: its retry policy's
+        earlier attempts (:attr:`earlier_transaction_ids`), then ``transaction_id``."""
+        return (*self.earlier_transaction_ids, self.transaction_id)
+
+    def after_attempts(self, earlier_transaction_ids: Iterable[str]) -> None:
+        """Record that this error is of a retry policy's later attempt, whose earlier attempts (oldest first) were
+        sent as ``earlier_transaction_ids``; ``str()`` then names them, as a search of the ledger or the logs by
+        the last ID alone finds nothing of the others."""
+        self.earlier_transaction_ids = tuple(earlier_transaction_ids)
+        self.args = (self._render(),)
+
     def _stated(self) -> str:
-        return f"[tx {self.transaction_id}] " + super()._stated()
+        return f"[tx {self.transaction_id}] " + super()._stated() + self._earlier_attempts_said()
+
+    def _earlier_attempts_said(self) -> str:
+        if not self.earlier_transaction_ids:
+            return ""
+        return (f"\nThis was attempt {len(self.attempted_transaction_ids)} of a retry policy; its earlier "
+                f"attempts, each committed as invalid (they wrote nothing): tx {', '.join(self.earlier_transaction_ids)}.")
 
     def _deadline_said(self) -> str:
         if self.timeout is None:
@@ -334,6 +358,8 @@ class CommitError(TransactionError):
         if self.attempts > 1:
             retried = (f"This was the last of {self.attempts} attempts the retry policy made, each a new transaction "
                        "that committed as invalid")
+            if self.earlier_transaction_ids:
+                retried += f" (tx {', '.join(self.earlier_transaction_ids)}, then this one)"
             if self.retried_codes is not None and self.validation_code not in self.retried_codes:
                 # stopped on a code it does not retry, not for want of attempts: more would not have helped
                 retried += f": the policy stopped here, as it does not retry {self.validation_code_name}"
@@ -342,6 +368,9 @@ class CommitError(TransactionError):
             return (f"{retried}It wrote nothing: a transaction committed before it changed what it read; sent anew "
                     "(a new proposal), it runs on what is there now.")
         return f"{retried}It wrote nothing: the changes of a transaction that commits as invalid never take effect."
+
+    def _earlier_attempts_said(self) -> str:
+        return ""   # its advice names them, with the attempts it counts
 
 
 class BlockWaitTimeoutError(GatewayError):
