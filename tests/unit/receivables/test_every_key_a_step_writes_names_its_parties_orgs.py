@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 from chaincode.receivables import keys
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
