@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Deadlines in seconds for each kind of call, at most a year (``MAX_SECONDS``); ``None`` means no deadline.
+    """Deadlines in seconds for each kind of call, more than 0 and at most a year (``MAX_SECONDS``); ``None``
+    means no deadline.
 
     Each bounds a call as a whole: a signer that waits (an HSM, a signing service) signs the call's request
     within it, and the gRPC call gets what is left (``CallDeadline``).
@@ -35,7 +36,7 @@ class Timeouts:
         # Checked here: a string would reach gRPC only at the first call (a bare TypeError), and
         # wait_for_block's timer thread would die on it, leaving the wait without a deadline.
         for each in fields(self):
-            check_seconds(f"Timeouts.{each.name}", getattr(self, each.name))
+            check_seconds(f"Timeouts.{each.name}", getattr(self, each.name), zero_allowed=False)
 
 
 MAX_SECONDS = 365 * 24 * 3600
@@ -44,13 +45,16 @@ than about 230 years away fails at once with DEADLINE_EXCEEDED, and a ``threadin
 dies above ``threading.TIMEOUT_MAX`` (about 292 years); a year is far from both, and longer than any wait meant."""
 
 
-def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str | None = None) -> None:
+def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str | None = None,
+                  zero_allowed: bool = True) -> None:
     """Refuse seconds that are not a finite real number from 0 to ``MAX_SECONDS`` (a year), naming ``what``.
 
     ``None`` (no deadline) passes when ``none_allowed``. Any real number gRPC takes passes (numpy's
     too, a Fraction); a bool, and a Decimal, which gRPC cannot add to a float, do not.
     call_kind: the ``Timeouts`` field a call's own ``timeout=`` stands in for; there ``None`` means that
     field, not "no deadline", so the messages say how to go without one.
+    zero_allowed: False for a call's deadline, which 0 makes pass before anything is sent, so that every call
+    fails with DEADLINE_EXCEEDED; given, 0 is most often meant as "no deadline", as some libraries read it.
     """
     if value is None and none_allowed:
         return
@@ -67,7 +71,11 @@ def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str
     except OverflowError:   # an int or Fraction too large for a float: finite, and refused below as over a year
         finite = True
     if not finite or value < 0:
-        raise ValueError(f"{what} must be a finite number of seconds, 0 or more, not {value!r}{hint}")
+        least = "0 or more" if zero_allowed else "more than 0"
+        raise ValueError(f"{what} must be a finite number of seconds, {least}, not {value!r}{hint}")
+    if value == 0 and not zero_allowed:
+        raise ValueError(f"{what} must be more than 0 seconds, not {value!r}: a deadline of 0 passes before the call "
+                         f"is sent, so every call would fail with DEADLINE_EXCEEDED{hint or ': give the seconds to wait'}")
     if value > MAX_SECONDS:
         raise ValueError(f"{what} must be at most {MAX_SECONDS} seconds (a year), not {value!r}{hint}")
 

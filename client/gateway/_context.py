@@ -222,7 +222,7 @@ class Context:
         A call's ``timeout=None`` therefore means "the Gateway's default", never "no deadline": to call
         without one, connect with ``None`` for that kind in ``Timeouts``.
         """
-        check_seconds("timeout", override, call_kind=kind)
+        check_seconds("timeout", override, call_kind=kind, zero_allowed=False)
         return as_seconds(override if override is not None else getattr(self.timeouts, kind))
 
     def call(self, method: str, request, deadline: "CallDeadline", error_type, transaction_id: str) -> Steps:

@@ -140,7 +140,7 @@ class _ContractBase:
                 # past Timeouts.submit), nothing was sent
                 yield transaction._signing("submit", deadline, SubmitError)
             with _given_up(transaction.transaction_id, may_have_been_ordered=True):
-                return (yield transaction.submit(timeout=deadline.remaining()))
+                return (yield from transaction._submit_within(deadline))
         except SubmitError as error:
             # It may still commit (may_have_been_ordered), and its result (an ID the chaincode made) is
             # nowhere else.

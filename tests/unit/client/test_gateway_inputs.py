@@ -22,7 +22,9 @@ def called_function(proposal) -> bytes:
     ("30", TypeError, "must be a number of seconds"),
     (True, TypeError, "must be a number of seconds"),
     ([5], TypeError, "must be a number of seconds"),
-    (-1, ValueError, "0 or more"),
+    (-1, ValueError, "more than 0"),
+    (0, ValueError, "must be more than 0 seconds, not 0: a deadline of 0 passes before the call is sent"),
+    (0.0, ValueError, "use None for no deadline"),
     (math.inf, ValueError, "use None for no deadline"),
     (math.nan, ValueError, "finite"),
 ])
@@ -32,8 +34,8 @@ def test_timeouts_refuse_what_is_not_seconds_naming_the_field(field, value, erro
     assert f"Timeouts.{field}" in str(caught.value)
 
 
-def test_timeouts_take_none_zero_ints_and_floats():
-    assert Timeouts(evaluate=None, endorse=0, submit=2, commit_status=0.5, wait_for_block=None).endorse == 0
+def test_timeouts_take_none_ints_and_floats():
+    assert Timeouts(evaluate=None, endorse=1, submit=2, commit_status=0.5, wait_for_block=None).endorse == 1
 
 
 def test_timeouts_and_retries_take_any_real_number_grpc_takes_but_a_decimal():
