@@ -20,6 +20,7 @@ from client.timeouts import Timeouts
 from network.errors import NetworkError, shell_word
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
+from .forwarding import Forwarding
 from .options import PathType
 from .output import joined_lines, one_line
 from .progress import reporting_waits
@@ -714,20 +715,17 @@ def raise_if_stopped_before_the_orderer(stopped: KeyboardInterrupt, committed_be
     raise AnswerLost(f"{describe(stopped)} ({said})", getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from stopped
 
 
-class _CommitsNoted:
+class _CommitsNoted(Forwarding):
     """A session's contract that notes in ``committed`` the transaction of each submit of the command that
     committed (returned), and is the contract otherwise: a stop before the orderer advises running the command
     again only where nothing of it committed before (:func:`raise_if_stopped_before_the_orderer`)."""
 
     def __init__(self, contract: Any, committed: list[str]) -> None:
-        self._contract = contract
+        super().__init__(contract)
         self.committed = committed
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._contract, name)
-
     def submit(self, name: str, **options: Any) -> Any:
-        result = self._contract.submit(name, **options)
+        result = self._wrapped.submit(name, **options)
         self.committed.append(getattr(result, "transaction_id", None) or "?")
         return result
 

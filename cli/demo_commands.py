@@ -77,6 +77,7 @@ from network.probes import accepting
 
 from . import connection
 from .amounts import money
+from .forwarding import Forwarding
 from .network_commands import topology_option
 from .options import PathType, business_today
 from .output import emit, progress, table
@@ -169,15 +170,16 @@ class Turns:
         return peers
 
 
-class _CallsNoted:
+class _CallsNoted(Forwarding):
     """An actor's client that notes the name of each of its methods the story calls (``Turns.calling``), so
     that a step that fails says which call it made last: its number alone names no step of ``steps``."""
 
     def __init__(self, client: ReceivablesClient, turns: Turns) -> None:
-        self._client, self._turns = client, turns
+        super().__init__(client)
+        self._turns = turns
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._client, name)
+        value = super().__getattr__(name)
         if callable(value):
             self._turns.calling = name
         return value

@@ -49,7 +49,11 @@ def _say_stopped(line: str = INTERRUPTED) -> None:
 
 class _LineEndTrackingStderr:
     """sys.stderr, telling whether the last text written to it left its line open (a prompt's question):
-    everything else is the stream's own."""
+    everything else is the stream's own.
+
+    It forwards as ``cli.forwarding.Forwarding`` does, but is no subclass of it: this module imports no other of
+    its package until a command's group loads, under the guard that makes a Ctrl-C there one line, not a
+    traceback (:class:`_GroupsLoadedWhenUsed`), and this class is made and used before that."""
 
     def __init__(self, stream):
         self._stream = stream
@@ -62,6 +66,8 @@ class _LineEndTrackingStderr:
         return written
 
     def __getattr__(self, name):
+        if name == "_stream":   # asked before it is set (copy and pickle make the object first): not forwarded
+            raise AttributeError(name)
         return getattr(self._stream, name)
 
 

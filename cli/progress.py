@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from .forwarding import Forwarding
 from .output import escaped_unless_shown
 
 PROGRESS_DELAY_SECONDS = 1.0
@@ -179,16 +180,9 @@ def _reporting_class(contract_class: type) -> type:
     return ReportingWaits
 
 
-class StepOfTheSdk:
-    """One step object of the SDK (a proposal, an endorsed transaction, a commit), ``_step``, as it is: what a
+class StepOfTheSdk(Forwarding):
+    """One step object of the SDK (a proposal, an endorsed transaction, a commit), ``_wrapped``, as it is: what a
     subclass does not define is the step's own. It copies and pickles as the step does."""
-
-    _step: Any
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute == "_step":   # asked before it is set (copy and pickle make the object first): not the step's
-            raise AttributeError(attribute)
-        return getattr(self._step, attribute)
 
 
 class _Watched(StepOfTheSdk):
@@ -196,22 +190,22 @@ class _Watched(StepOfTheSdk):
     now waits for."""
 
     def __init__(self, step: Any, name: str) -> None:
-        self._step, self._name = step, name
+        self._wrapped, self._name = step, name
 
 
 class _WatchedProposal(_Watched):
     def endorse(self, *args, **kwargs):
-        _reached(f"waiting for the peers to endorse {self._name} (transaction {self._step.transaction_id})...")
-        return _WatchedTransaction(self._step.endorse(*args, **kwargs), self._name)
+        _reached(f"waiting for the peers to endorse {self._name} (transaction {self._wrapped.transaction_id})...")
+        return _WatchedTransaction(self._wrapped.endorse(*args, **kwargs), self._name)
 
 
 class _WatchedTransaction(_Watched):
     def submit(self, *args, **kwargs):
-        _reached(f"waiting for the orderer to take transaction {self._step.transaction_id} ({self._name})...")
-        return _WatchedCommit(self._step.submit(*args, **kwargs), self._name)
+        _reached(f"waiting for the orderer to take transaction {self._wrapped.transaction_id} ({self._name})...")
+        return _WatchedCommit(self._wrapped.submit(*args, **kwargs), self._name)
 
 
 class _WatchedCommit(_Watched):
     def status(self, *args, **kwargs):
-        _reached(f"waiting for transaction {self._step.transaction_id} ({self._name}) to commit...")
-        return self._step.status(*args, **kwargs)
+        _reached(f"waiting for transaction {self._wrapped.transaction_id} ({self._name}) to commit...")
+        return self._wrapped.status(*args, **kwargs)

@@ -141,23 +141,23 @@ class _Watched(StepOfTheSdk):
     moves the offer's attempt on, which it tells ``attempt`` of."""
 
     def __init__(self, step, attempt: OfferAttempt) -> None:
-        self._step, self._attempt = step, attempt
+        self._wrapped, self._attempt = step, attempt
 
 
 class _WatchedProposal(_Watched):
     def endorse(self, *args, **kwargs):   # to the endorsing peers only: nothing of it can commit yet
-        return _WatchedTransaction(self._step.endorse(*args, **kwargs), self._attempt)
+        return _WatchedTransaction(self._wrapped.endorse(*args, **kwargs), self._attempt)
 
 
 class _WatchedTransaction(_Watched):
     def submit(self, *args, **kwargs):
         self._attempt.sent = True   # from here on the orderer may have it, even if the call never returns
-        return _WatchedCommit(self._step.submit(*args, **kwargs), self._attempt)
+        return _WatchedCommit(self._wrapped.submit(*args, **kwargs), self._attempt)
 
 
 class _WatchedCommit(_Watched):
     def status(self, *args, **kwargs):
-        self._attempt.status = self._step.status(*args, **kwargs)
+        self._attempt.status = self._wrapped.status(*args, **kwargs)
         return self._attempt.status
 
 
