@@ -284,15 +284,19 @@ def _print_quote(rows: dict, risk: DebtorRisk) -> None:
 
 
 def _with_the_score(rows: dict, risk: DebtorRisk) -> dict:
-    """The quote's rows with the as-of date and model of the score it priced on after the probability, and what
-    that probability means, labelled as --json names them: an officer reading the table can tell which model priced
+    """The quote's rows with the as-of date and model of the score it priced on after the probability, what
+    that probability means, and why its grade rests on no payment where it does (``thin_record``), labelled as
+    --json names them: an officer reading the table can tell which model priced
     it, of which day's record (the ledger's today or a history file's snapshot, not ``on`` when that is later), and
     that the probability is of a claim falling due in the model's horizon being paid late (neither a share of the
     claims paid late so far nor a chance of default). None for a grade or probability given: no score was
     computed."""
     if risk.scored_as_of is None:
         return rows
-    score = {"scored_as_of": risk.scored_as_of.isoformat(), "model": risk.model, "meaning": risk.meaning}
+    score = {"scored_as_of": risk.scored_as_of.isoformat(), "model": risk.model, "meaning": risk.meaning,
+             # a grade the model gave for want of any payment (and the thin_record_grade priced on it), as --json
+             # says it: the stderr note alone left a table kept in a file with nothing to tell it from an earned one
+             **({"thin_record": risk.thin_record} if risk.thin_record is not None else {})}
     shown: dict = {}
     for label, value in rows.items():
         shown[label] = value

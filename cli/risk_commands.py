@@ -499,9 +499,13 @@ def _score_rows(score, currency: str, model: LatePaymentModel) -> dict:
     history that does not say its currency (a file's, the simulator's); of the inputs shown, whether ``model``,
     which scored it, weighs them."""
     f = score.features
+    # a grade given for want of any payment says so where it is read, as --json does (thin_record): a table kept in a
+    # file, without the stderr note, showed grade C for a debtor with no record as for one graded C on its payments
+    thin = thin_record(score)
     return {
         "debtor": score.debtor, "as_of": score.as_of.isoformat(),
         "probability_late": str(score.probability_late), "grade": score.grade,
+        **({"thin_record": thin} if thin is not None else {}),
         "meaning": score_meaning(score.as_of, score.horizon_days),
         "horizon_days": score.horizon_days, "model": score.model,
         # bare, "+0.82" reads as points of probability, and a minus as something the debtor did well
