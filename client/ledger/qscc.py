@@ -8,23 +8,147 @@ every member of an application org meets.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import grpc
 from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
 from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
+from ..block_numbers import MAX_BLOCK_NUMBER
 from ..gateway._twins import Steps, awaiting, blocking
-
-if TYPE_CHECKING:
-    from ..gateway.errors import GatewayError
+from ..gateway.errors import EvaluateError, GatewayError
 
 QSCC = "qscc"
 
 
 class LedgerReadError(ValueError):
     """A peer's answer that is not what Fabric stores: a block or transaction that does not decode."""
+
+
+class NotOnLedgerError(EvaluateError):
+    """The own org's peer answered a qscc read that its ledger holds no such block, transaction or channel
+    (:class:`NoSuchBlockError`, :class:`NoSuchTransactionError`, :class:`NoSuchChannelError`). An EvaluateError
+    as before, its ``message`` and ``details`` the peer's words; ``msp_id`` and ``channel`` say whose ledger was
+    read, and :attr:`advice` what to do. A read changes nothing."""
+
+    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str) -> None:
+        self.msp_id, self.channel = msp_id, channel
+        super().__init__(refused.message, transaction_id=refused.transaction_id, code=refused.code,
+                         details=refused.details, sent=refused.sent, timeout=refused.timeout)
+
+
+class NoSuchBlockError(NotOnLedgerError):
+    """The peer's ledger holds no block ``block_number``: one past its newest, or one before the snapshot the peer
+    joined the channel from."""
+
+    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str, block_number: int) -> None:
+        self.block_number = block_number
+        super().__init__(refused, msp_id=msp_id, channel=channel)
+
+    @property
+    def advice_without_timeout(self) -> str:
+        return (f"{self.msp_id}'s peer holds no block {self.block_number} of channel {self.channel}: it is past the "
+                f"peer's newest block (qscc GetChainInfo gives its height; network.wait_for_block("
+                f"{self.block_number}) waits for it), or before the snapshot the peer joined the channel from. "
+                "Nothing was changed.")
+
+
+class NoSuchTransactionError(NotOnLedgerError):
+    """The peer's ledger holds no transaction ``tx_id`` (the one asked for; ``transaction_id`` is the query's)."""
+
+    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str, tx_id: str) -> None:
+        self.tx_id = tx_id
+        super().__init__(refused, msp_id=msp_id, channel=channel)
+
+    @property
+    def advice_without_timeout(self) -> str:
+        return (f"{self.msp_id}'s peer holds no transaction {self.tx_id} on channel {self.channel}. Sent moments "
+                "ago, it may still commit (ordering and delivery take seconds): ask again. Still not found, it did "
+                "not commit: it never reached the orderer, or was sent on another channel, or the ID is mistyped. "
+                "Nothing was changed.")
+
+
+class NoSuchChannelError(NotOnLedgerError):
+    """The peer has joined no channel ``channel``: it keeps no ledger of it."""
+
+    @property
+    def advice_without_timeout(self) -> str:
+        return (f"{self.msp_id}'s peer has joined no channel {self.channel}, so it holds no ledger of it: name a "
+                "channel it has joined (the connection profile's), or have the peer join this one. Nothing was "
+                "changed.")
+
+
+def peer_said(error: GatewayError, said: str) -> bool:
+    """Whether a failed qscc read is the own org's peer answering ``said`` (in the message or an endorser's
+    detail), not a call never sent or failed on its way."""
+    return answered_by_peer(error) and (said in error.message or any(said in detail.message
+                                                                      for detail in error.details))
+
+
+@contextmanager
+def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None,
+                   tx_id: str | None = None) -> Iterator[None]:
+    """The peer's answer, in the block, that its ledger holds no such block (``block_number``), transaction
+    (``tx_id``) or channel, raised as the :class:`NotOnLedgerError` that says so; every other failure as it
+    was raised. qscc's words: "Invalid chain ID, <channel>", "no such block number [<n>]", "no such
+    transaction ID [<tx id>]"."""
+    try:
+        yield
+    except EvaluateError as error:
+        if isinstance(error, NotOnLedgerError):
+            raise
+        if peer_said(error, f"Invalid chain ID, {channel}"):
+            raise NoSuchChannelError(error, msp_id=msp_id, channel=channel) from None
+        if block_number is not None and peer_said(error, f"no such block number [{block_number}]"):
+            raise NoSuchBlockError(error, msp_id=msp_id, channel=channel, block_number=block_number) from None
+        if tx_id is not None and peer_said(error, f"no such transaction ID [{tx_id}]"):
+            raise NoSuchTransactionError(error, msp_id=msp_id, channel=channel, tx_id=tx_id) from None
+        raise
+
+
+def checked_channel(channel) -> str:
+    """``channel`` if it is a channel's name; a TypeError or ValueError naming it, before anything is sent."""
+    if not isinstance(channel, str):
+        raise TypeError(f"channel must be the channel's name, a str such as 'receivables', not "
+                        f"{type(channel).__name__} {channel!r:.80}")
+    if not channel:
+        raise ValueError("channel is empty: give the channel's name, such as 'receivables' (the connection "
+                         "profile's channel)")
+    return channel
+
+
+def checked_tx_id(tx_id) -> str:
+    """``tx_id`` if it is a transaction ID (a non-empty str); a TypeError or ValueError naming it."""
+    if not isinstance(tx_id, str):
+        raise TypeError(f"tx_id must be a transaction ID, a str (64 hex characters, as a SubmitResult's "
+                        f".transaction_id), not {type(tx_id).__name__} {tx_id!r:.80}")
+    if not tx_id:
+        raise ValueError("tx_id is empty: give the transaction ID (64 hex characters, as a SubmitResult's "
+                         ".transaction_id)")
+    return tx_id
+
+
+NEWEST_BLOCK_ASKED = MAX_BLOCK_NUMBER
+"""The block number qscc ``GetBlockByNumber`` reads as "the newest block" (Go's math.MaxUint64), not as a number:
+asked for by number, the answer would be another block."""
+
+
+def checked_block_number(number) -> int:
+    """``number`` as the int of a block number from 0 to 2**64 - 2; a TypeError or ValueError naming it. A bool
+    (True is 1 to Python) and a str are refused: the peer would read True as no number, "7" as any text."""
+    try:
+        if isinstance(number, bool):
+            raise TypeError
+        whole = operator.index(number)
+    except TypeError:
+        raise TypeError(f"block number must be an int, not {type(number).__name__} {number!r:.80}") from None
+    if not 0 <= whole < NEWEST_BLOCK_ASKED:
+        raise ValueError(f"block number {whole} is not a block's: give a whole number from 0 to 2**64 - 2 (2**64 - 1 "
+                         "is qscc's word for the newest block, whose number GetChainInfo's height - 1 gives)")
+    return whole
 
 
 UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -78,16 +202,23 @@ def other_channel(header: common_pb2.ChannelHeader, channel: str, msp_id: str) -
 
 
 def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transaction_pb2.ProcessedTransaction:
-    """The committed transaction ``tx_id`` with its validation code, as the own org's peer stores it."""
-    return decoded(transaction_pb2.ProcessedTransaction,
-                    ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id), f"transaction {tx_id}")
+    """The committed transaction ``tx_id`` with its validation code, as the own org's peer stores it;
+    NoSuchTransactionError (NoSuchChannelError) where the peer answers that it holds no such transaction
+    (channel)."""
+    checked_channel(channel), checked_tx_id(tx_id)
+    with _not_on_ledger(msp_id, channel, tx_id=tx_id):
+        answer = ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id)
+    return decoded(transaction_pb2.ProcessedTransaction, answer, f"transaction {tx_id}")
 
 
 def block_by_tx_id(qscc, msp_id: str, channel: str, tx_id: str) -> common_pb2.Block:
     """The block holding transaction ``tx_id``, as the own org's peer stores it (qscc ``GetBlockByTxID``):
-    LedgerReadError naming the transaction where the answer is no block."""
-    return _block_answer(ask_own_org(qscc, msp_id, "GetBlockByTxID", channel, tx_id),
-                         f"the block of transaction {tx_id} on channel {channel}", msp_id)
+    LedgerReadError naming the transaction where the answer is no block; NoSuchTransactionError
+    (NoSuchChannelError) where the peer answers that it holds no such transaction (channel)."""
+    checked_channel(channel), checked_tx_id(tx_id)
+    with _not_on_ledger(msp_id, channel, tx_id=tx_id):
+        answer = ask_own_org(qscc, msp_id, "GetBlockByTxID", channel, tx_id)
+    return _block_answer(answer, f"the block of transaction {tx_id} on channel {channel}", msp_id)
 
 
 def position_in_block(block: common_pb2.Block, tx_id: str) -> int | None:
@@ -139,15 +270,20 @@ def _block_answer(answer: bytes, what: str, msp_id: str) -> common_pb2.Block:
 def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps[common_pb2.Block]:
     """The steps of :func:`block_by_number`, for a body that runs sync or async
     (``client.gateway._twins``)."""
-    answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
+    checked_channel(channel)
+    number = checked_block_number(number)
+    with _not_on_ledger(msp_id, channel, block_number=number):
+        answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
     return _block_answer(answer, f"block {number} of channel {channel}", msp_id)
 
 
 block_by_number = blocking(block_by_number_steps)
 block_by_number.__name__ = block_by_number.__qualname__ = "block_by_number"
 block_by_number.__doc__ = """Block ``number`` of ``channel`` as the own org's peer stores it; LedgerReadError naming the
-block and the channel where the answer is no block, the GatewayError of a read the peer refused or never answered
-as it was raised. ``qscc`` of an AsyncNetwork: :func:`block_by_number_async`."""
+block and the channel where the answer is no block, NoSuchBlockError (NoSuchChannelError) where the peer answers that
+it holds no such block (channel), the GatewayError of a read the peer refused otherwise or never answered as it was
+raised; a ``number`` that is no block's (a bool, a str, a negative one) a TypeError or ValueError before anything is
+sent. ``qscc`` of an AsyncNetwork: :func:`block_by_number_async`."""
 block_by_number_async = awaiting(block_by_number_steps)
 
 
@@ -183,8 +319,10 @@ def config_of(block: common_pb2.Block) -> configtx_pb2.Config:
 
 def current_config_steps(qscc, msp_id: str, channel: str) -> Steps[configtx_pb2.Config]:
     """The steps of :func:`current_config`, for a body that runs sync or async (``client.gateway._twins``)."""
-    newest_number = decoded(ledger_pb2.BlockchainInfo, (yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)),
-                            f"the chain info of {channel}").height - 1
+    checked_channel(channel)
+    with _not_on_ledger(msp_id, channel):
+        info = yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)
+    newest_number = decoded(ledger_pb2.BlockchainInfo, info, f"the chain info of {channel}").height - 1
     newest = yield from block_by_number_steps(qscc, msp_id, channel, newest_number)
     index = last_config_index(newest)
     if index == newest.header.number:

@@ -66,8 +66,9 @@ def test_an_answer_that_is_no_block_is_a_ledger_read_error_naming_the_block_and_
 
 
 def test_a_read_the_peer_refused_is_raised_as_the_gateway_raised_it():
-    refused = EvaluateError("evaluate call to endorser returned error: Failed to get block number 7, error no such "
-                            "block number [7] in index", transaction_id="q")
+    # its answer that it holds no such block is a NoSuchBlockError (test_ledger_not_on_ledger_typed.py)
+    refused = EvaluateError("evaluate call to endorser returned error: access denied for [GetBlockByNumber]"
+                            f"[{CHANNEL}]: [Failed evaluating policy on signed data]", transaction_id="q")
     with pytest.raises(EvaluateError) as raised:
         block_by_number(AnsweringQscc(refused), OWN_ORG, CHANNEL, 7)
     assert raised.value is refused
