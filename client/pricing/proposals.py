@@ -96,12 +96,27 @@ def _rate(value: object, field: str) -> Decimal:
         text = value
     else:
         raise ValueError(f"{shown_value(value)} is not a decimal rate")
+    if text is not None and (percent := _PERCENT_TEXT.fullmatch(text)):
+        raise ValueError(_a_percentage(shown_value(value), Decimal(percent[1])))
     if text is None or not RATE_TEXT.fullmatch(text):
         raise ValueError(f"{shown_value(value)} is not a rate the contract takes: write {RATE_FORM}")
     rate = Decimal(text)
     if rate > 1:
         raise ValueError(_not_a_fraction(text, rate))
     return rate
+
+
+# a rate written as a percentage ("3.1%", "3.1 %"): the one form whose meaning is plain, so the fraction is named
+_PERCENT_TEXT = re.compile(r"\s*([0-9]{1,12}(?:\.[0-9]{1,12})?)\s*%\s*")
+
+
+def _a_percentage(shown: str, percent: Decimal) -> str:
+    """Why a rate written with a percent sign is refused, with the fraction to write where the contract takes it."""
+    fraction = percent.scaleb(-2)
+    if fraction > 1 or fraction.normalize().as_tuple().exponent < -RATE_PLACES:
+        return f"{shown} is a percentage, and the contract takes {RATE_FORM}"
+    return (f'{shown} is a percentage, and the contract takes a decimal fraction (0.045 is 4.5%); '
+            f'for {format(percent.normalize(), "f")}%, write "{format(fraction.normalize(), "f")}"')
 
 
 def _not_a_fraction(shown: str, rate: Decimal | None) -> str:
