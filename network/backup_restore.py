@@ -3,7 +3,7 @@
 A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything (the
 heights of its ledgers read as it goes), then again as it writes into a temporary folder beside the target, which
 is renamed into place: a target that held anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
-backup takes (network/backup.py).
+backup takes (network/backup.py), and while any other process writes a file in it (writers_within).
 """
 from __future__ import annotations
 
@@ -349,7 +349,8 @@ _NOT_OVER_A_RUNNING_NETWORK = ("stop it with `recfin network down` (the same --t
 def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: Topology | None) -> None:
     """NetworkRunningError, nothing written, while anything runs that moving target aside would move from
     under it: target's own network, the topology's when its data folder lies inside target (`--data-root /srv`
-    over /srv/network), or any process a pid file anywhere in target records (another data folder in it)."""
+    over /srv/network), any process a pid file anywhere in target records (another data folder in it), or any
+    other process holding a file in target open for writing (writers_within: a node no pid file records)."""
     what = f"restore over {shell_word(target)}"
     refuse_while_running(target, supervisor, what, _NOT_OVER_A_RUNNING_NETWORK)
     inner = Path(os.path.abspath(topology.resolved_data_root())) if topology is not None else None
@@ -364,6 +365,56 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
             f"({first_few(running)}): moving it aside would move their folders from under them. Nothing was "
             f"written: stop them (`recfin network down` with the --topology or --data-root of the data "
             f"folder they run from), then restore again")
+    writing = writers_within(target)
+    if writing:
+        raise NetworkRunningError(
+            f"refusing to {what} while {len(writing)} process(es) that no pid file in it records write files "
+            f"in it ({first_few(writing)}: a node started by hand or by another tool): moving it aside would move "
+            f"those files from under them, and they would go on writing the folder moved aside. Nothing was "
+            f"written: stop them, then restore again")
+
+
+def writers_within(folder: Path) -> list[str]:
+    """The processes but this one holding a file under folder (by where its links lead) open for writing, each as
+    `<command> (pid N) writes <the file's path in folder>`, from /proc ([] without it): a peer's or orderer's
+    ledger and log, of a node no pid file records. A process of another user is seen only by root; one that only
+    reads a file there (a `tail -f` of a log) is not named, as it writes nothing a move would take from it."""
+    real, found = folder.resolve(), []
+    proc = Path("/proc")
+    pids = sorted(int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()) if proc.is_dir() else []
+    for pid in pids:
+        if pid == os.getpid():
+            continue
+        written = _file_written_within(proc / str(pid), real)
+        if written is not None:
+            try:
+                command = (proc / str(pid) / "comm").read_text().strip()
+            except OSError:
+                continue        # gone meanwhile
+            found.append(f"{command} (pid {pid}) writes {written}")
+    return found
+
+
+def _file_written_within(process: Path, folder: Path) -> str | None:
+    """The path in folder of the first file the process (its /proc folder) holds open for writing there, None
+    where it holds none (or cannot be read: another user's, or gone)."""
+    try:
+        descriptors = sorted(os.listdir(process / "fd"), key=int)
+    except OSError:
+        return None
+    for fd in descriptors:
+        try:
+            opened = os.readlink(process / "fd" / fd)
+            flags = next(line for line in (process / "fdinfo" / fd).read_text().splitlines()
+                         if line.startswith("flags:"))
+        except (OSError, StopIteration):
+            continue
+        if not opened.startswith("/") or int(flags.split()[1], 8) & os.O_ACCMODE == os.O_RDONLY:
+            continue        # a pipe, socket or other descriptor of no path, or a file read only
+        opened = opened.removesuffix(" (deleted)")
+        if Path(opened).is_relative_to(folder):
+            return Path(opened).relative_to(folder).as_posix()
+    return None
 
 
 def _strictly_inside(path: Path, folder: Path) -> bool:

@@ -1,0 +1,71 @@
+"""`restore --replace` over a data folder that a process writes although no pid file of it records one (a peer
+started by hand, or by another tool) is refused, nothing moved: moving the folder aside would move its ledger from
+under that process, which would go on writing into the aside copy while the restored one took its place. A process
+that only reads a file there (a `tail -f` of a log) does not stop it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from network import backup, backup_restore, nodeconfig
+from network.backup import NetworkRunningError
+from network.control import DATA_ROOT_MARKER, MARKER_TEXT
+
+# Opens argv[1] in the mode argv[2], says so, and holds it open until its stdin closes.
+HOLDER = ("import sys\nheld = open(sys.argv[1], sys.argv[2])\nprint('open', flush=True)\nsys.stdin.read()\n")
+
+
+@pytest.fixture
+def data(data_root, topology):
+    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    ledger = nodeconfig.node_dirs(data_root, "peer0.bank").data / "ledgersData"
+    ledger.mkdir(parents=True)
+    (ledger / "blockfile_000000").write_bytes(b"blocks")
+    return data_root
+
+
+@pytest.fixture
+def holding(request):
+    """Start a process holding a file open (path, mode) with no pid file recording it; stopped after the test."""
+    started = []
+
+    def hold(path, mode):
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), mode], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True)
+        started.append(process)
+        assert process.stdout.readline() == "open\n"     # the file is open once it says so
+        return process
+
+    yield hold
+    for process in started:
+        process.stdin.close()
+        process.wait()
+
+
+def listing(folder):
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+
+def test_a_restore_over_a_folder_a_process_writes_is_refused_naming_it(data, topology, tmp_path, holding):
+    archive = tmp_path / "network.tar.gz"
+    backup.write_backup(data, archive, topology=topology)
+    block_file = nodeconfig.node_dirs(data, "peer0.bank").data / "ledgersData" / "blockfile_000000"
+    writer = holding(block_file, "ab")
+    before = listing(data)
+    with pytest.raises(NetworkRunningError) as refused:
+        backup_restore.restore_backup(archive, data, replace=True, topology=topology)
+    said = str(refused.value)
+    assert f"pid {writer.pid}" in said and "nodes/peer0.bank/data/ledgersData/blockfile_000000" in said
+    assert "Nothing was written" in said
+    assert listing(data) == before
+    assert not list(data.parent.glob(f"{data.name}.before-restore-*"))
+
+
+def test_a_process_that_only_reads_a_file_there_does_not_stop_the_restore(data, topology, tmp_path, holding):
+    archive = tmp_path / "network.tar.gz"
+    backup.write_backup(data, archive, topology=topology)
+    holding(nodeconfig.node_dirs(data, "peer0.bank").data / "ledgersData" / "blockfile_000000", "rb")
+    report = backup_restore.restore_backup(archive, data, replace=True, topology=topology)
+    assert report.moved_aside is not None
