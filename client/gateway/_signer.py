@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, utils, x448, x25519
 
 from ..der import DerError, der_element
+from ..pem import PEM_BLOCKS
 
 Signer = Callable[[bytes], bytes]
 """Digest in, signature out, synchronously (in connect_async() too): bytes, bytearray or memoryview. For ECDSA:
@@ -151,6 +152,12 @@ def signer_from_pem(private_key_pem: bytes | str, password: bytes | str | None =
     if isinstance(password, str):
         password = password.encode()
     pem = bytes(private_key_pem)
+    keys = sum(b"PRIVATE KEY" in block.group(1) for block in PEM_BLOCKS.finditer(pem))
+    if keys > 1:
+        # cryptography reads the first and drops the rest unsaid: the certificate's key, if second, would read as
+        # lost, as connect() then refuses the first as another certificate's key
+        raise ValueError(f"the PEM given holds {keys} private keys, and a signer signs with one: give the text of "
+                         "the one key file (keystore/*_sk) whose key the identity's certificate was issued for")
     encrypted = is_encrypted_key(pem)
     try:
         # cryptography refuses a password for a key that has none; load_msp_folder reads such a key without it
