@@ -1070,7 +1070,9 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "contract takes an offer as of today, so a date gone by is refused (with --offers, any "
                    "date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
-              help="Order by effective annual cost or by net cash now.")
+              help="Order by effective annual cost or by net cash now. Ties break on the other measure, then "
+                   "without recourse before with it, then takeable now before needing a first step, then by offer "
+                   "id; each tied offer's why says which of these put the one before it first.")
 @connection.timeout_data_root_and_json_options(
     "Print the ranking as JSON (amounts in integer fen, rates as decimal fractions): recfin's comparison, not a "
     "contract document: the receivable, on, by and the proposals, each figure under the key its column is named by.")
