@@ -24,7 +24,13 @@ The causes the report counts separately::
     invalid            committed as invalid for another validation code (``detail`` names it)
     query_failed       an evaluate call failed (EvaluateError)
     unavailable        any other gateway failure (peer unreachable, stream broken)
-    client_error       anything else raised in the client (a bug in the workload, a bad argument)
+    client_error       anything else raised in the client (a bug in the workload)
+    not_sent           nothing of the transaction or query was sent (``never_sent``): an argument the SDK
+                       refused before sending (RefusedBeforeSending; a bare ValueError or TypeError the SDK
+                       raised, as it does only for its arguments, such as an over-long id), or its first request
+                       not sent (an EndorseError or EvaluateError whose ``sent`` is False: the gateway closed,
+                       the signer gave no signature, no connection to the Gateway peer could be made). Not
+                       submitted, so the report counts it apart from ``submitted`` and the failures
 """
 from __future__ import annotations
 
@@ -41,7 +47,7 @@ from client.gateway.errors import (
     GatewayError,
     SubmitError,
 )
-from client.receivables.errors import RuleViolation
+from client.receivables.errors import RefusedBeforeSending, RuleViolation
 
 COMMITTED = "committed"
 ANSWERED = "answered"
@@ -56,12 +62,16 @@ INVALID = "invalid"
 QUERY_FAILED = "query_failed"
 UNAVAILABLE = "unavailable"
 CLIENT_ERROR = "client_error"
+NOT_SENT = "not_sent"
 
 CAUSES = (COMMITTED, ANSWERED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, COMMIT_UNKNOWN, ORDERING, ORDERING_UNKNOWN,
-          REFUSED, INVALID, QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR)
+          REFUSED, INVALID, QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR, NOT_SENT)
 """Every outcome, in the order the report lists them."""
 SUCCEEDED = (COMMITTED, ANSWERED)
 """The outcomes that are no failure: a transaction committed as valid, or a query answered."""
+NOT_SUBMITTED = (NOT_SENT,)
+"""The outcomes of operations that sent nothing: neither submitted nor failed (the report counts them apart)."""
+SDK_PACKAGE = "client"   # the receivables SDK and its gateway client (client.receivables, client.gateway...)
 
 _CONFLICT_CODES = {"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"}
 _ENDORSEMENT_CODES = {"ENDORSEMENT_POLICY_FAILURE"}
@@ -87,6 +97,12 @@ def classify(error: BaseException) -> Outcome:
     refusal is the cause, not the endorsement failure that carried it.
     """
     tx_id = getattr(error, "transaction_id", None)
+    if never_sent(error):
+        if isinstance(error, RefusedBeforeSending):
+            return Outcome(NOT_SENT, tx_id, f"{error.transaction}: RULE {error.rule}")
+        if isinstance(error, GatewayError):
+            return Outcome(NOT_SENT, tx_id, error.code.name if error.code else type(error).__name__)
+        return Outcome(NOT_SENT, tx_id, f"{type(error).__name__}: {error}"[:200])
     if isinstance(error, RuleViolation):
         return Outcome(REFUSED, tx_id, error.rule)
     if isinstance(error, CommitError):
@@ -115,3 +131,32 @@ def classify(error: BaseException) -> Outcome:
     if isinstance(error, GatewayError):
         return Outcome(UNAVAILABLE, tx_id, error.code.name if error.code else "")
     return Outcome(CLIENT_ERROR, tx_id, f"{type(error).__name__}: {error}"[:200])
+
+
+def never_sent(error: BaseException) -> bool:
+    """Whether the call that raised ``error`` sent nothing of its transaction or query to the network.
+
+    The SDK says so: a RefusedBeforeSending (the contract's own check, run by the client), or an EndorseError or
+    EvaluateError, the error of a call's first request, whose ``sent`` is False, unless it ended a retry policy's
+    later attempt (``earlier_transaction_ids``), whose earlier ones were sent. A bare ValueError or TypeError raised
+    within the SDK is a wrong argument, refused before anything is sent (``client.receivables.errors``); raised in
+    the workload's own code, it says nothing of what was sent, and stays a ``client_error``. A SubmitError or a
+    CommitStatusError whose ``sent`` is False came after the proposal was sent to the endorsers: submitted."""
+    if isinstance(error, RefusedBeforeSending):
+        return True
+    if isinstance(error, (EndorseError, EvaluateError)):
+        return not error.sent and not getattr(error, "earlier_transaction_ids", ())
+    if type(error) in (ValueError, TypeError):      # the SDK's own errors (UnreadableAnswer...) are subclasses
+        return _raised_within(error, SDK_PACKAGE)
+    return False
+
+
+def _raised_within(error: BaseException, package: str) -> bool:
+    """Whether a frame of ``error``'s traceback runs code of ``package``: the error was raised inside a call of it."""
+    trace = error.__traceback__
+    while trace is not None:
+        module = trace.tb_frame.f_globals.get("__name__", "")
+        if module == package or module.startswith(package + "."):
+            return True
+        trace = trace.tb_next
+    return False

@@ -27,15 +27,16 @@ from typing import Any
 from client.atomic_file import write_atomically
 
 from .driver import Plan, Run, Sample
-from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
+from .outcomes import ANSWERED, CAUSES, COMMITTED, NOT_SUBMITTED, SUCCEEDED
 from .profiling import machine
 from .stats import METHOD as LATENCY_METHOD
 from .stats import PERCENTILES, latency_summary, throughput
 
-SCHEMA = "recfin.bench/3"   # 2: answered queries apart, no longer in committed and throughput; 3: a run that ran
-                            # out of operations: throughput up to its last send, no CPU per tx
-REQUIRED_KEYS = ("schema", "workload", "client", "plan", "exhausted", "ran_dry_at_s", "submitted", "committed",
-                 "answered", "failed", "throughput_tps", "throughput_window_s", "latency_s", "latency_method", "cpu",
+SCHEMA = "recfin.bench/4"   # 2: answered queries apart, no longer in committed and throughput; 3: a run that ran
+                            # out of operations: throughput up to its last send, no CPU per tx; 4: submitted counts
+                            # the operations sent, those that sent nothing apart (not_sent)
+REQUIRED_KEYS = ("schema", "workload", "client", "plan", "exhausted", "ran_dry_at_s", "submitted", "not_sent",
+                 "committed", "answered", "failed", "throughput_tps", "throughput_window_s", "latency_s", "latency_method", "cpu",
                  "by_kind", "timeline")
 
 
@@ -45,11 +46,14 @@ def _counts(samples: list[Sample]) -> dict[str, Any]:
     for s in samples:
         if not s.succeeded and s.detail:
             details.setdefault(s.cause, Counter())[s.detail] += 1
+    # an operation that sent nothing (the SDK refused an argument, the gateway peer could not be reached) was
+    # never submitted: counted apart, neither in submitted nor among its failures
     return {
-        "submitted": len(samples),
+        "submitted": sum(1 for s in samples if s.cause not in NOT_SUBMITTED),
+        "not_sent": sum(causes[cause] for cause in NOT_SUBMITTED),
         "committed": causes[COMMITTED],
         "answered": causes[ANSWERED],
-        "failed": {cause: causes[cause] for cause in CAUSES if cause not in SUCCEEDED},
+        "failed": {cause: causes[cause] for cause in CAUSES if cause not in SUCCEEDED + NOT_SUBMITTED},
         "failed_detail": {cause: dict(c.most_common(5)) for cause, c in details.items()},
     }
 
@@ -228,7 +232,8 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            + (f"  [workload ran out of operations {ran_dry(report)}]" if report["exhausted"] else ""),
            f"  submitted {report['submitted']}  committed valid {report['committed']}  "
            + (f"answered (queries) {report['answered']}  " if report["answered"] else "")
-           + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
+           + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v)
+           + (f"  not sent {report['not_sent']} ({_not_sent_causes(report)})" if report.get("not_sent") else ""),
            f"  throughput {throughput_text}  latency{_latency_text(report, fmt)}"]
     if report["exhausted"]:
         out.append("  ran out of operations: no CPU per tx (the CPU counters span the whole window, its idle end "
@@ -246,6 +251,12 @@ def lines(report: Mapping[str, Any]) -> list[str]:
                    + ("not measured" if cpu["cpu_s"] is None else
                       f"{cpu['cpu_s']:.2f} s" + ("" if per is None else f"  {per * 1000:.2f} ms/tx")))
     return out
+
+
+def _not_sent_causes(report: Mapping[str, Any]) -> str:
+    """What kept the operations that sent nothing from being sent, most frequent first (the five first)."""
+    causes = report.get("failed_detail", {}).get(NOT_SUBMITTED[0], {})
+    return ", ".join(f"{detail} ({count})" for detail, count in causes.items()) or "no detail"
 
 
 def _latency_text(report: Mapping[str, Any], fmt) -> str:

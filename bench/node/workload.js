@@ -47,7 +47,14 @@ const SUBMIT_REFUSED_CODES = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.
 const NOT_SENT = /^(?:[a-z_]+: )?No connection established|^Name resolution failed for target /;
 
 function sentNothing(err) {
-    return err.code === grpc.status.UNAVAILABLE && NOT_SENT.test((err.cause && err.cause.details) || '');
+    return err.code === grpc.status.UNAVAILABLE && NOT_SENT.test(grpcWords(err));
+}
+
+// The gRPC status's message: the package's errors carry that status as their cause, and this script's
+// EvaluateError wraps the package's error.
+function grpcWords(err) {
+    const status = err.name === 'EvaluateError' && err.cause && err.cause.cause ? err.cause.cause : err.cause;
+    return (status && status.details) || '';
 }
 
 // The Gateway's UNAVAILABLE answers to a Submit that no orderer took (client/gateway/errors.py, orderers_refused):
@@ -87,6 +94,11 @@ class CallTimeoutError extends Error {
 // bench/outcomes.py classify reads the Python SDK's errors.
 function classify(err) {
     const txId = err.transactionId || null;
+    // a proposal or query sent nowhere was never submitted: counted apart, as bench/outcomes.py counts the Python
+    // SDK's EndorseError or EvaluateError whose `sent` is False (never_sent)
+    if ((err.name === 'EndorseError' || err.name === 'EvaluateError') && sentNothing(err)) {
+        return ['not_sent', txId, grpcCodeName(err.code)];
+    }
     const texts = [err.message || '', ...(err.details || []).map((d) => d.message || '')];
     const rule = texts.map((t) => /RULE ([a-z0-9-]+):/.exec(t)).find(Boolean);
     if (rule) return ['refused', txId, rule[1]];

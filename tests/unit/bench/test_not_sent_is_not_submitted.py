@@ -1,0 +1,104 @@
+"""An operation that sent nothing (an argument the SDK refused, a proposal that reached no peer) was never submitted:
+the report counts it apart as not_sent, neither in submitted nor among the failures."""
+import asyncio
+import json
+
+import grpc
+import pytest
+
+from bench import outcomes
+from bench.driver import CONCURRENCY, Operation, Plan, drive
+from bench.outcomes import classify
+from bench.report import build, check_schema, lines
+from client.gateway import CommitStatusError, EndorseError, EvaluateError, SubmitError
+from client.receivables import AsyncReceivablesClient
+
+from .fakeclock import FakeClock
+
+TRANSFEREE = "91310000MA1K00002C"
+OVER_LONG_ID = "R-" + "0" * 300
+
+
+class RecordingContract:
+    """A contract that commits every submit and records what was sent to it."""
+
+    chaincode_name = "receivables"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def submit(self, name, **options):
+        self.sent.append(name)
+        raise AssertionError(f"{name} was sent")
+
+    async def evaluate(self, name, **options):
+        self.sent.append(name)
+        raise AssertionError(f"{name} was sent")
+
+
+def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted():
+    contract = RecordingContract()
+    client = AsyncReceivablesClient(contract)
+    calls = iter([lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100),          # a ValueError of the SDK
+                  lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 0),   # RefusedBeforeSending
+                  lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 1.5),  # a TypeError of the SDK
+                  lambda: client.get_receivable(OVER_LONG_ID),
+                  lambda: asyncio.sleep(0, result="tx-1")])                         # one that committed
+    operations = (Operation("transfer", call) for call in calls)
+    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=10, call_timeout=None)
+    clock = FakeClock()
+    run = asyncio.run(clock.run(drive(operations, plan, clock=clock)))
+    assert contract.sent == []
+    report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
+    assert check_schema(report) == []
+    assert (report["submitted"], report["not_sent"], report["committed"]) == (1, 4, 1)
+    assert sum(report["failed"].values()) == 0 and "not_sent" not in report["failed"]
+    assert report["by_kind"]["transfer"]["not_sent"] == 4
+    assert report["failed_detail"]["not_sent"]["TransferReceivable: RULE amount-not-positive"] == 1
+    text = "\n".join(lines(report))
+    assert "submitted 1  committed valid 1" in text and "not sent 4 (" in text and "amount-not-positive" in text
+
+
+def test_a_proposal_or_query_that_reached_no_peer_is_not_sent_unless_an_earlier_attempt_was():
+    unreachable = dict(code=grpc.StatusCode.UNAVAILABLE, sent=False)
+    assert classify(EndorseError("no connection", transaction_id="tx-1", **unreachable)) == \
+        outcomes.Outcome(outcomes.NOT_SENT, "tx-1", "UNAVAILABLE")
+    assert classify(EvaluateError("no connection", transaction_id="tx-1", **unreachable)).cause == outcomes.NOT_SENT
+    # a retry policy's later attempt: its earlier ones were sent (and committed as invalid)
+    retried = EndorseError("no connection", transaction_id="tx-2", **unreachable)
+    retried.after_attempts(["tx-1"])
+    assert classify(retried).cause == outcomes.ENDORSEMENT
+    # a submit or a status request not sent came after the proposal was endorsed: submitted
+    assert classify(SubmitError("gone", transaction_id="tx-1", **unreachable)).cause == outcomes.ORDERING
+    assert classify(CommitStatusError("gone", transaction_id="tx-1", **unreachable)).cause == outcomes.COMMIT_UNKNOWN
+    # sent, and then unreachable: a failure
+    assert classify(EndorseError("gone", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE)).cause == \
+        outcomes.ENDORSEMENT
+
+
+def test_a_value_error_of_the_workloads_own_code_says_nothing_of_what_was_sent():
+    async def after_a_commit():
+        await asyncio.sleep(0)
+        raise ValueError("the workload could not read its own answer")
+
+    with pytest.raises(ValueError) as raised:
+        asyncio.run(after_a_commit())
+    assert classify(raised.value).cause == outcomes.CLIENT_ERROR
+
+
+@pytest.mark.usefixtures("official_node_client")
+def test_the_node_script_counts_a_proposal_or_query_that_reached_no_peer_as_python_does():
+    from .test_cross_org_waits import run_node
+
+    said = "No connection established. Last error: connect ECONNREFUSED 10.0.0.4:7051"
+    node = run_node(f"""
+        console.log(JSON.stringify([
+            workload.classify({{name: 'EndorseError', code: 14, transactionId: 'tx-1', cause: {{details: {json.dumps(said)}}}}}),
+            workload.classify({{name: 'EvaluateError', code: 14, transactionId: 'tx-1',
+                                cause: {{cause: {{details: {json.dumps(said)}}}}}}}),
+            workload.classify({{name: 'EndorseError', code: 14, transactionId: 'tx-1', cause: {{details: 'EOF'}}}})]));
+    """)
+    python = [classify(kind("failed", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE, sent=sent))
+              for kind, sent in ((EndorseError, False), (EvaluateError, False), (EndorseError, True))]
+    assert node == [[o.cause, o.tx_id, o.detail] for o in python]
+    assert [o.cause for o in python] == [outcomes.NOT_SENT, outcomes.NOT_SENT, outcomes.ENDORSEMENT]
