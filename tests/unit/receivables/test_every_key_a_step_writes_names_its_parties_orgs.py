@@ -5,7 +5,9 @@ enterprise, split to a supplier of another org (Supplier2MSP), a part split agai
 of one bank org while another bank org's offer lapses, disbursed, its notice acknowledged, frozen and lifted while
 financed, marked overdue and repaid; a second claim moved whole to the other org and back, financed and cancelled;
 a third financed with recourse and taken back by its holder; a claim frozen twice and lifted order by order, then
-settled early at the debtor's discount; claims rejected and withdrawn; payments direct and through a split claim.
+settled early at the debtor's discount; one backed by a goods receipt, moved to the other org, its invoice's paper
+identity linked, financed and cancelled, requested again and withdrawn; claims rejected and withdrawn; payments
+direct and through a split claim.
 
 After each step, the key-level policy of every key it wrote (a value, a deletion or a policy) is compared with
 what docs/receivables.md ("Endorsement policies and collections") says the key requires, worked out here from the
@@ -29,6 +31,9 @@ from chaincode.testing._policies import policy_orgs
 from .support import BANK, BANK2, CORE, REGULATOR, SUPPLIER, Net, transient_terms
 
 SUPPLIER2 = "Supplier2MSP"
+# an invoice numbered in the digital form whose first 12 digits are no code, and its paper form's code and number
+DIGITAL_NUMBER, PAPER_CODE, PAPER_NUMBER = "26990000000000000001", "144031900111", "00012345"
+RECEIPT = {"po_number": "PO-2026-0042", "receipt_number": "GR-2026-0107"}
 CONFIG = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER2: ("supplier",), BANK2: ("financier",)})
 
 # public keys the contract leaves without a key-level policy (any two orgs' peers write them, as the
@@ -206,6 +211,28 @@ def lifecycle(net: Net) -> list[Step]:
         Step("withdraw the early-payment offer", "core", "WithdrawDiscountOffer", lambda s: [s["D"]["id"]]),
         Step("pay through the split claim", "core", "RecordPayment", lambda s: [s["R"]["id"], "5000"],
              claims=lambda s: {s["split2"]["children"][0]: both}),
+        # claim G: an invoice with a paper identity and a goods receipt, held by the other org, financed, cancelled
+        Step("register G", "tier1", "RegisterReceivable", lambda s: [net.registration(
+            a["tier1"], a["core"], 200_00, invoice_no=DIGITAL_NUMBER, goods_receipts=[RECEIPT])], keep="G"),
+        Step("confirm G", "core", "ConfirmReceivable", lambda s: [s["G"]["id"]]),
+        Step("G to another org", "tier1", "TransferReceivable", lambda s: [s["G"]["id"], a["s2"].uscc, "20000"],
+             claims=lambda s: {s["G"]["id"]: [CORE, SUPPLIER2]}),
+        Step("link G's paper identity", "tier1", "LinkPaperIdentity",
+             lambda s: [s["G"]["id"], DIGITAL_NUMBER, PAPER_CODE, PAPER_NUMBER],
+             claims=lambda s: {s["G"]["id"]: [CORE, SUPPLIER2]}),
+        Step("request G", "s2", "RequestFinancing", lambda s: [s["G"]["id"]], keep="FG"),
+        Step("offer G", "bank", "MakeFinancingOffer", lambda s: [s["FG"]["id"]], transient=transient_terms(),
+             keep="OG"),
+        Step("accept G", "s2", "AcceptFinancingOffer", lambda s: [s["OG"]["id"]],
+             claims=lambda s: {s["G"]["id"]: [BANK, CORE, SUPPLIER2]}),
+        Step("cancel G", "s2", "CancelFinancing", lambda s: [s["FG"]["id"], "no longer needed"],
+             claims=lambda s: {s["G"]["id"]: [CORE, SUPPLIER2]}),
+        Step("request G again", "s2", "RequestFinancing", lambda s: [s["G"]["id"]], keep="FG2"),
+        Step("offer G again", "bank2", "MakeFinancingOffer", lambda s: [s["FG2"]["id"]],
+             transient=transient_terms(), keep="OG2"),
+        Step("withdraw the offer", "bank2", "WithdrawFinancingOffer", lambda s: [s["OG2"]["id"], "repriced"]),
+        Step("withdraw the request", "s2", "WithdrawFinancing", lambda s: [s["FG2"]["id"]],
+             claims=lambda s: {s["G"]["id"]: [CORE, SUPPLIER2]}),
         # claims rejected and withdrawn keep the policy of their registration
         Step("register Y", "tier1", "RegisterReceivable", _registration(net, 100_00), keep="Y"),
         Step("freeze unconfirmed", "regulator", "FreezeReceivable", lambda s: [s["Y"]["id"], "ORD-Y"],
@@ -272,15 +299,15 @@ async def test_every_key_each_step_writes_carries_the_orgs_its_parties_are_of():
     assert written_types >= {keys.RECEIVABLE, keys.FINGERPRINT, keys.BY_DEBTOR, keys.BY_HOLDER, keys.BY_STATUS,
                              keys.BY_FINANCIER, keys.FINANCING, keys.OFFER, keys.NOTICE, keys.OPEN_OFFER,
                              keys.OFFER_MADE, keys.EXPOSURE_VERSION, keys.DISCOUNT, keys.DISCOUNT_BY_DEBTOR,
-                             keys.DISCOUNT_PUBLISHER, keys.REQUEST}
+                             keys.DISCOUNT_PUBLISHER, keys.REQUEST, keys.GOODS_RECEIPT}
     assert set(walked) >= {
         "RegisterReceivable", "ConfirmReceivable", "RejectReceivable", "WithdrawReceivable", "TransferReceivable",
         "RequestFinancing", "MakeFinancingOffer", "AcceptFinancingOffer", "RecordDisbursement",
         "AcknowledgeAssignment", "RecordRepayment", "CancelFinancing", "DemandRecourse", "ExerciseRecourse",
         "PublishDiscountOffer", "AcceptDiscountOffer", "WithdrawDiscountOffer", "RecordPayment", "RecordOverdue",
-        "FreezeReceivable", "UnfreezeReceivable"}
+        "FreezeReceivable", "UnfreezeReceivable", "LinkPaperIdentity", "WithdrawFinancing", "WithdrawFinancingOffer"}
     # no key of the claims' names a single org: its peer could rewrite it alone
     for key, held in net.ledger.validation_parameters.items():
-        if _parts(key)[0] in (keys.RECEIVABLE, keys.FINGERPRINT, keys.BY_DEBTOR, keys.BY_FINANCIER, keys.FINANCING,
-                              keys.NOTICE):
+        if _parts(key)[0] in (keys.RECEIVABLE, keys.FINGERPRINT, keys.GOODS_RECEIPT, keys.BY_DEBTOR,
+                              keys.BY_FINANCIER, keys.FINANCING, keys.NOTICE):
             assert len(policy_orgs(held)) >= 2, key.replace("\x00", "/")
