@@ -1545,6 +1545,17 @@ class LedgerUpgrade(Document):
     # (and the records naming newer_version's) were passed over, nothing written for them
     done: StrictBool
 
+    @model_validator(mode="after")
+    def _done_when_no_bookmark_is_left(self) -> "LedgerUpgrade":
+        """The contract answers ``done`` exactly where no bookmark is left (``upgrade.upgrade_page``, every
+        version). Taken as it came, a page saying otherwise would have a walk (``recfin chaincode upgrade-ledger``)
+        send the first page again without end (not done, no bookmark), or stop with the pages past the bookmark
+        never scanned (done, a bookmark): it is no answer this client can use."""
+        if self.done != (self.bookmark == ""):
+            raise ValueError(f"done is {self.done} with the bookmark {self.bookmark!r}: the contract says done "
+                             "exactly when no bookmark is left")
+        return self
+
     @property
     def written(self) -> int:
         """Every value and key-level policy written on this page (``writes``); from a contract before it

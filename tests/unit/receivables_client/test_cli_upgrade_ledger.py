@@ -341,7 +341,7 @@ def test_every_write_a_page_made_is_counted_where_no_other_count_names_it(ledger
 
 def test_a_page_of_a_contract_before_writes_was_counted_says_what_its_counts_name(ledger):
     older = {k: v for k, v in UPGRADE_PAGE.items() if k != "writes"}
-    ledger.responses["UpgradeLedger"] = {**older, "done": True}
+    ledger.responses["UpgradeLedger"] = {**older, "bookmark": "", "done": True}
     res = invoke()
     assert res.exit_code == 0, res.output
     # the entries and policies its counts name: 1 + 2 + 1 + 1

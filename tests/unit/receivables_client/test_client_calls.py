@@ -192,7 +192,8 @@ CASES = [
      fakes.request_record(request_id="pay-1", transaction="RecordPayment",
                           result={**fakes.receivable(), "allocations": []})),
     (lambda c: c.upgrade_ledger(), "submit", "UpgradeLedger", ["20", ""], UPGRADE_PAGE),
-    (lambda c: c.upgrade_ledger(100, "bm"), "submit", "UpgradeLedger", ["100", "bm"], {**UPGRADE_PAGE, "done": True}),
+    (lambda c: c.upgrade_ledger(100, "bm"), "submit", "UpgradeLedger", ["100", "bm"],
+     {**UPGRADE_PAGE, "bookmark": "", "done": True}),
 ]
 
 
