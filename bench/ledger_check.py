@@ -297,7 +297,8 @@ class Replay:
     VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
     blocks carry of it, and ``private_policies`` the key-level policy of each such key. ``valid_tx_ids``: the id of
     each transaction the blocks mark VALID, with where it first is (block number, position). ``problems``: each
-    endorser transaction marked VALID whose id was already, which Fabric marks DUPLICATE_TXID (``note_duplicate``).
+    endorser transaction marked VALID whose id was already, VALID or, in an earlier block, not
+    (``not_valid_tx_ids``), which Fabric marks DUPLICATE_TXID (``note_valid``).
     ``endorsement_failures``: each transaction marked VALID whose endorsements do not meet the policies Fabric's
     validation held it to, and ``endorsements_untold`` each whose check could not be made (``EndorsementReplay``)."""
 
@@ -307,6 +308,9 @@ class Replay:
     private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
     private_policies: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
     valid_tx_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # tx id -> where the blocks first hold a transaction of that id marked other than VALID (block number, position,
+    # its validation code), from the blocks before the one being replayed (``note_not_valid``)
+    not_valid_tx_ids: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     endorsement_failures: list[str] = field(default_factory=list)
     endorsements_untold: list[str] = field(default_factory=list)
@@ -318,13 +322,41 @@ class Replay:
         applies twice, as the peer did. An empty id is no id to repeat (Fabric marks such a transaction
         BAD_PROPOSAL_TXID: the id must hash its nonce and creator), and is left to the other checks."""
         first = self.valid_tx_ids.setdefault(header.tx_id, (number, position))
-        if header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and first != (number, position):
+        if (header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id
+                and (earlier := self.not_valid_tx_ids.get(header.tx_id)) is not None):
+            # Fabric's block index holds the id of every transaction of a committed block, valid or not, and the
+            # validator asks it of each endorser transaction of the next blocks (checkTxIdDupsLedger)
+            self.problems.append(
+                f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, where block "
+                f"{earlier[0]}, transaction {earlier[1]} already holds a transaction of that id, marked {earlier[2]}: "
+                "Fabric's validator marks a transaction whose id the channel's ledger holds, valid or not, "
+                "DUPLICATE_TXID, so this peer's validation flags are not Fabric's, and the replay applies that "
+                "transaction's writes. Stop the peer and run `peer node reset` so that it fetches its blocks again "
+                "and validates them itself")
+        elif header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and first != (number, position):
             self.problems.append(
                 f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, as it already "
                 f"is in block {first[0]}, transaction {first[1]}, where Fabric marks a transaction whose id the "
                 "channel holds DUPLICATE_TXID: this peer's validation flags are not Fabric's, and the replay applies "
                 "that transaction's writes twice. Stop the peer and run `peer node reset` so that it fetches its "
                 "blocks again and validates them itself")
+
+    def note_not_valid(self, block: common_pb2.Block) -> None:
+        """Each transaction of ``block`` its filter marks other than VALID, by its id (``not_valid_tx_ids``), once the
+        replay is past the block: an id the ledger holds is one a later transaction cannot be VALID under. A
+        transaction whose envelope or header does not decode names no id, nor does an empty one; neither is kept."""
+        flags = validation_flags(block)
+        for position, raw in enumerate(block.data.data):
+            if position >= len(flags) or flags[position] == transaction_pb2.VALID:
+                continue
+            try:
+                tx_id = transaction_header(decoded(common_pb2.Envelope, raw, "its envelope"))[1].tx_id
+            except LedgerReadError:
+                continue
+            if tx_id:
+                self.not_valid_tx_ids.setdefault(
+                    tx_id, (block.header.number, position,
+                            enum_name(transaction_pb2.TxValidationCode, flags[position])))
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
@@ -382,6 +414,7 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
             for ns in rwsets:
                 (replayed if ns.namespace == namespace else others.setdefault(ns.namespace, Replay())).apply(ns)
         endorsements.take_config(block)
+        replayed.note_not_valid(block)
     return replayed
 
 

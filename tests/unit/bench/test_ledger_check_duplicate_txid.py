@@ -54,3 +54,23 @@ def test_endorser_transactions_without_an_id_are_left_to_the_other_checks():
     nameless = envelope([(R1, V1)])
     replayed = replay(sealed([block([nameless, nameless], [VALID, VALID])]), "receivables")
     assert replayed.problems == []
+
+
+def test_a_copy_marked_valid_after_one_an_earlier_block_marked_invalid_is_named_with_both_places():
+    """Fabric's block index holds the id of every transaction of a committed block, valid or not: a later
+    transaction of that id is DUPLICATE_TXID, never VALID, whose writes the replay would otherwise apply."""
+    ledger = check(sealed([block([envelope([(R1, V1)], tx_id="tx-1")], [transaction_pb2.MVCC_READ_CONFLICT]),
+                           block([envelope([], tx_id="tx-2"), envelope([(R1, V2)], tx_id="tx-1")], [VALID, VALID])]),
+                   V2)
+    assert ledger.state_mismatches == [
+        "block 2, transaction 1: transaction tx-1 is marked VALID, where block 1, transaction 0 already holds a "
+        "transaction of that id, marked MVCC_READ_CONFLICT: Fabric's validator marks a transaction whose id the "
+        "channel's ledger holds, valid or not, DUPLICATE_TXID, so this peer's validation flags are not Fabric's, and "
+        "the replay applies that transaction's writes. Stop the peer and run `peer node reset` so that it fetches "
+        "its blocks again and validates them itself"]
+
+
+def test_an_invalid_transaction_whose_envelope_does_not_decode_names_no_id():
+    replayed = replay(sealed([block([b"\xff not an envelope"], [transaction_pb2.BAD_PAYLOAD]),
+                              block([envelope([(R1, V1)], tx_id="tx-1")], [VALID])]), "receivables")
+    assert replayed.problems == [] and replayed.state == {R1: V1}
