@@ -248,7 +248,8 @@ async def read_split_requests(client: Any, msp_id: str | None,
     ledger through ``client`` (an AsyncReceivablesClient with its Network): qscc ``GetTransactionByID`` of the
     transaction that made the split (asked of ``msp_id``'s peers), and its writes of ``recfin.request`` keys
     in the contract's namespace. A split whose transaction cannot be read, is answered by another transaction or
-    by one the peer did not commit VALID, or wrote no request record, is left out (and stays unaccounted)."""
+    by one the peer did not commit VALID, or wrote no request record (deleting one, with an empty value too, writes
+    none), is left out (and stays unaccounted)."""
     transfers = list(transfers)
     if not transfers:
         return {}
@@ -271,7 +272,8 @@ async def read_split_requests(client: Any, msp_id: str | None,
         for action in committed.actions:
             for write in action.writes:
                 parsed = split_key(write.key)
-                if write.namespace == namespace and write.value is not None and parsed \
+                # a write with no value or an empty one deletes the record (Fabric's rwsetutil.IsKVWriteDelete)
+                if write.namespace == namespace and write.value and parsed \
                         and parsed[0] == REQUEST_TYPE and parsed[1]:
                     out[transfer.child_id] = parsed[1][-1]    # the key's attributes: credit code, request id
     return out

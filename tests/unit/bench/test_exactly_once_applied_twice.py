@@ -47,7 +47,7 @@ def test_a_split_whose_transaction_recorded_no_request_of_the_run_stays_unaccoun
 class _Qscc:
     """qscc as a peer answers GetTransactionByID: tx-b made R.2.1 and wrote r1's request record; tx-c wrote
     none; tx-d is not on the peer; tx-e is answered with tx-b's transaction; tx-f wrote r2's record but was
-    invalidated (MVCC_READ_CONFLICT)."""
+    invalidated (MVCC_READ_CONFLICT); tx-g deleted r3's record with an empty value."""
 
     def __init__(self):
         self.asked = []
@@ -58,7 +58,10 @@ class _Qscc:
                            (composite_key("recfin.request", "91310000MA1FL0000X", "r1"), b"{}")],
                   "tx-c": [(receivable_key("R.3.1"), b"{}")],
                   "tx-f": [(receivable_key("R.5.1"), b"{}"),
-                           (composite_key("recfin.request", "91310000MA1FL0000X", "r2"), b"{}")]}
+                           (composite_key("recfin.request", "91310000MA1FL0000X", "r2"), b"{}")],
+                  # an empty value not flagged as a delete: the peer deletes the record
+                  "tx-g": [(receivable_key("R.7.1"), b"{}"),
+                           (composite_key("recfin.request", "91310000MA1FL0000X", "r3"), b"")]}
         asked = arguments[1]
         answered = "tx-b" if asked == "tx-e" else asked
         if answered not in writes:
@@ -98,3 +101,9 @@ def test_no_split_to_read_asks_nothing():
     client = _Client()
     assert asyncio.run(read_split_requests(client, "SupplierMSP", [])) == {}
     assert client.qscc.asked == []
+
+
+def test_a_split_is_not_credited_from_a_transaction_that_wrote_the_request_record_empty():
+    """An empty value is a delete to the peer (Fabric's rwsetutil.IsKVWriteDelete), whatever its is_delete says:
+    such a transaction wrote no record of the request."""
+    assert asyncio.run(read_split_requests(_Client(), "SupplierMSP", [LedgerTransfer("R.7.1", 5, "tx-g")])) == {}
