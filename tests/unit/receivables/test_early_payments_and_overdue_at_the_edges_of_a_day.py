@@ -31,14 +31,15 @@ def _discount(claim: dict) -> tuple[int, int]:
 async def test_an_early_payment_in_the_last_instant_before_the_due_date_is_one_day_early_and_then_none():
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
-    taken = (await net.confirmed(tier1, core, 1000_00, due_date=DUE))["id"]
+    taken = (await net.confirmed(tier1, core, 10_000_00, due_date=DUE))["id"]
     late = (await net.confirmed(tier1, core, 1000_00, due_date=DUE))["id"]
     offer = (await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": DUE}))["id"]
 
     net.now = LAST_INSTANT_BEFORE_DUE   # 9 March in Beijing: one day early
     settled = await net.ok(tier1, "AcceptDiscountOffer", offer, taken)
-    # 100,000 fen x 0.05 x 1 / 360 = 13.89 fen, rounded half up to 14
-    assert _discount(settled) == (99_986, 14)
+    # on the default basis, ACT/360: 1,000,000 fen x 0.05 x 1 / 360 = 138.89 fen, rounded half up to 139
+    # (on ACT/365 it would be 136.99, 137)
+    assert _discount(settled) == (999_861, 139)
     assert settled["status"] == "SETTLED" and settled["outstanding"] == 0
 
     net.now = FIRST_INSTANT_OF_DUE      # 10 March in Beijing, still 9 March in UTC: the due date, nothing early
