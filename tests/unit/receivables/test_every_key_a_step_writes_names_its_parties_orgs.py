@@ -291,6 +291,11 @@ async def test_every_key_each_step_writes_carries_the_orgs_its_parties_are_of():
         assert not wrong, f"{step.name}: keys whose policy is not the one due: {wrong}"
         for claim_id, orgs in step.claims(seen).items():
             assert _held(net, net._key(keys.RECEIVABLE, claim_id)) == orgs, f"{step.name}: {claim_id}"
+        # GetReceivableEndorsers, which `recfin org remove` reads, names the orgs of every claim written as its key
+        for key in dict(net.last_writes):
+            if _parts(key)[0] == keys.RECEIVABLE and key in net.ledger.state:
+                told = await net.ok(net.actors["regulator"], "GetReceivableEndorsers", _parts(key)[1], evaluate=True)
+                assert told == _held(net, key), f"{step.name}: GetReceivableEndorsers of {_parts(key)[1]}: {told}"
         # the step did write those claims
         assert {net._key(keys.RECEIVABLE, c) for c in step.claims(seen)} <= set(dict(net.last_writes)), step.name
         written_types |= {_parts(key)[0] for key in dict(net.last_writes)}
