@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -241,22 +241,45 @@ def load_bank_config(path: str | Path) -> BankPricing:
     try:
         return BankPricing.model_validate(data)
     except ValidationError as exc:
-        raise PricingConfigError(f"{path.name}: {validation_problems(exc)}") from None
+        raise PricingConfigError(f"{path.name}: {validation_problems(exc, BankPricing)}") from None
 
 
-def validation_problems(exc: ValidationError) -> str:
+def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
     """Each field's path and what is wrong with it, on one line; past MAX_LISTED_PROBLEMS, a count of the rest. A
     money field (``Fen``, ``LedgerFen``) says itself that it takes whole fen; a count such as ``min_days_early`` does
-    not."""
+    not. Given the ``model`` validated, a key it does not take (most often misspelt: ``limits.maxdays``) is named
+    with the keys its block does take, as the topology's refusals name them."""
     def problem(e) -> str:
         text = e["msg"].removeprefix("Value error, ")
         if e["type"] in ("model_type", "dict_type"):   # pydantic names the class it reads into, which no file does
             text = f"should be an object of named fields (a JSON object, a YAML mapping), not {_kind(e['input'])}"
+        if e["type"] == "extra_forbidden" and model is not None and (keys := _keys_taken(model, e["loc"])):
+            text = f"{text}: {on_one_line(str(e['loc'][-1]))} is no key of this block, which takes {', '.join(keys)}"
         # a key from the file may hold a line break, which would start what reads as a second error line
         return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in e["loc"]), text)))
     listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
     unlisted = exc.error_count() - len(listed)
     return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))
+
+
+def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys of the block that holds ``loc``'s last key: ``model``'s fields followed along ``loc`` (a dict's keys,
+    such as a grade's name, are no fields and are passed over); none where the block is no model's."""
+    block: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if block is not None and isinstance(part, str) and part in block.model_fields:
+            block = _model_in(block.model_fields[part].annotation)
+    return [] if block is None else list(block.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model a field's annotation holds: itself, or inside Optional or a dict's values; else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
 
 
 def _kind(value: object) -> str:
