@@ -909,10 +909,10 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no
     link or device). The files go into a new folder beside the data folder, with their modes, which
     is then renamed into place. A data folder that holds anything is refused unless --replace, which
-    moves it aside (never deletes it); a running network there, or in a data folder inside it, or
-    any other process writing a file in it, is refused (exit status 2). An archive of another
-    channel or other orgs than the topology's is refused: give --topology the one the backup was
-    made with.
+    moves it aside (never deletes it); a running network there, or in a data folder inside it, a
+    recorded compose network whose containers mount it, or any other process writing a file in it,
+    is refused (exit status 2). An archive of another channel or other orgs than the topology's is
+    refused: give --topology the one the backup was made with.
 
     Over a data folder, each node's ledger of each channel (its block files, read offline) is
     compared with the archive's, as the archive is checked and before anything is written (a peer

@@ -3,7 +3,8 @@
 A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything (the
 heights of its ledgers read as it goes), then again as it writes into a temporary folder beside the target, which
 is renamed into place: a target that held anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
-backup takes (network/backup.py), and while any other process writes a file in it (writers_within).
+backup takes (network/backup.py), while a compose network mounting it runs, and while any other process writes a
+file in it (writers_within).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from client.atomic_file import sync_folder
 
-from . import block_files, membership, nodeconfig
+from . import block_files, compose_down, membership, nodeconfig
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER, write_fix
@@ -349,8 +350,9 @@ _NOT_OVER_A_RUNNING_NETWORK = ("stop it with `recfin network down` (the same --t
 def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: Topology | None) -> None:
     """NetworkRunningError, nothing written, while anything runs that moving target aside would move from
     under it: target's own network, the topology's when its data folder lies inside target (`--data-root /srv`
-    over /srv/network), any process a pid file anywhere in target records (another data folder in it), or any
-    other process holding a file in target open for writing (writers_within: a node no pid file records)."""
+    over /srv/network), any process a pid file anywhere in target records (another data folder in it), the
+    compose network compose-up recorded when it mounts target and its containers run (_refuse_over_compose_network),
+    or any other process holding a file in target open for writing (writers_within: a node no pid file records)."""
     what = f"restore over {shell_word(target)}"
     refuse_while_running(target, supervisor, what, _NOT_OVER_A_RUNNING_NETWORK)
     inner = Path(os.path.abspath(topology.resolved_data_root())) if topology is not None else None
@@ -365,6 +367,7 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
             f"({first_few(running)}): moving it aside would move their folders from under them. Nothing was "
             f"written: stop them (`recfin network down` with the --topology or --data-root of the data "
             f"folder they run from), then restore again")
+    _refuse_over_compose_network(target, topology)
     writing = writers_within(target)
     if writing:
         raise NetworkRunningError(
@@ -372,6 +375,26 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
             f"in it ({first_few(writing)}: a node started by hand or by another tool): moving it aside would move "
             f"those files from under them, and they would go on writing the folder moved aside. Nothing was "
             f"written: stop them, then restore again")
+
+
+def _refuse_over_compose_network(target: Path, topology: Topology | None) -> None:
+    """NetworkRunningError while the compose network `recfin network compose-up` recorded for the topology mounts
+    target (or a folder inside it) and docker says its containers run from the recorded compose file
+    (compose_down.not_running_from): their processes run in containers, recorded by no pid file, with the folder's
+    crypto, config and channel files bind-mounted, which moving it aside would leave them using. Where docker
+    cannot tell (none here, its daemon down), no container of it runs here to be refused."""
+    run = compose_down.recorded(topology) if topology is not None else None
+    if run is None:
+        return
+    mounted = Path(os.path.abspath(run.data_root))
+    if not (mounted == Path(os.path.abspath(target)) or _strictly_inside(mounted, target)):
+        return
+    if compose_down.not_running_from(run.compose_file, run.data_root) is None:
+        raise NetworkRunningError(
+            f"refusing to restore over {shell_word(target)} while the compose network of "
+            f"{shell_word(run.compose_file)} runs from it (docker lists its containers, which mount "
+            f"{shell_word(run.data_root)}): moving it aside would leave them on the folder moved aside. Nothing "
+            f"was written: stop it with `recfin network down` (the same --topology), then restore again")
 
 
 def writers_within(folder: Path) -> list[str]:

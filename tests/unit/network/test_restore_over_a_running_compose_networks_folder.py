@@ -1,0 +1,54 @@
+"""`restore --replace` over the hosts data folder a running compose network mounts (compose-up recorded it, and
+docker says its containers run from the recorded compose file) is refused, nothing moved: its containers have the
+folder's crypto, config and channel files bind-mounted, and would go on with the folder moved aside while the
+restored one took its place. Its processes run in containers, where no pid file of the folder records them. Once
+docker lists none of them running, the restore goes ahead.
+
+`docker` is the scripted executable of scripted_docker.py, first on PATH."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from network import backup, backup_restore, compose, compose_down
+from network.backup import NetworkRunningError
+from network.topology import load
+
+
+@pytest.fixture
+def compose_file(tmp_path) -> Path:
+    return compose.write(load(), tmp_path / "docker-compose.yaml")
+
+
+@pytest.fixture
+def archive(hosts, hosts_data, tmp_path) -> Path:
+    out = tmp_path / "hosts.tar.gz"
+    backup.write_backup(hosts_data, out, topology=hosts)
+    return out
+
+
+def listing(folder):
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*"))
+
+
+def test_a_restore_over_the_folder_a_running_compose_network_mounts_is_refused(home, docker, hosts, hosts_data,
+                                                                              compose_file, archive):
+    assert compose_down.record(load(), compose_file, hosts_data)
+    docker.answer("ps", "-q", stdout="3f2a9c1b7d4e\n")
+    docker.answer("inspect", stdout=f"{compose_file}\n")
+    before = listing(hosts_data)
+    with pytest.raises(NetworkRunningError) as refused:
+        backup_restore.restore_backup(archive, hosts_data, replace=True, topology=load())
+    said = str(refused.value)
+    assert str(compose_file) in said and "recfin network down" in said and "Nothing was written" in said
+    assert listing(hosts_data) == before
+    assert not list(hosts_data.parent.glob(f"{hosts_data.name}.before-restore-*"))
+
+
+def test_once_docker_lists_no_container_of_it_the_restore_goes_ahead(home, docker, hosts, hosts_data, compose_file,
+                                                                     archive):
+    assert compose_down.record(load(), compose_file, hosts_data)
+    docker.answer("ps", "-q", stdout="")
+    report = backup_restore.restore_backup(archive, hosts_data, replace=True, topology=load())
+    assert report.moved_aside is not None
