@@ -251,8 +251,15 @@ def _valid_transactions(block: common_pb2.Block
 
 
 def _namespace_rwsets(payload: common_pb2.Payload, what: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
-    """The read-write set of each namespace each action of an endorser transaction's ``payload`` lists."""
-    for action in decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions:
+    """The read-write set of each namespace the action of an endorser transaction's ``payload`` lists.
+    LedgerReadError where the transaction holds other than one action: Fabric's validator marks such a one invalid
+    (validateEndorserTransaction: only one action per transaction is supported), and its commit reads the first
+    action alone, so a VALID one is not what the peer committed."""
+    actions = decoded(transaction_pb2.Transaction, payload.data, f"{what} its transaction").actions
+    if len(actions) != 1:
+        raise LedgerReadError(f"{what} its transaction holds {len(actions)} actions, where Fabric's validator marks "
+                              "VALID only a transaction of one")
+    for action in actions:
         for ns in action_results(action, f"{what} its")[2].ns_rwset:
             # the writes and private hashes are read here, so that the replay's apply decodes nothing that was not
             # checked
