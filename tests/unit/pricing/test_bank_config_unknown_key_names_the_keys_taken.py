@@ -1,9 +1,14 @@
 """A key a bank's pricing YAML does not take, most often a misspelt one (``maxdays``, ``flat_fee``, a grade's
 ``sprad``), was refused as "limits.maxdays: Extra inputs are not permitted": the file and the key, but not what to
 write instead, where the topology's refusal names the keys its block takes. The pricing file's says them too, for
-the block the key stands in, a grade's included."""
-import pytest
+the block the key stands in, a grade's included, and so does an offers file's (`finance compare --offers`)."""
+import json
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from cli.finance_commands import finance
 from client.pricing import PricingConfigError, bank_config_path, load_bank_config
 
 SHIPPED = bank_config_path("bank").read_text(encoding="utf-8")
@@ -34,3 +39,15 @@ def refusal(tmp_path, old: str, new: str) -> str:
 ])
 def test_an_unknown_key_is_named_with_the_keys_its_block_takes(tmp_path, old, new, said):
     assert said in refusal(tmp_path, old, new)
+
+
+def test_an_offers_file_names_the_keys_an_offer_takes(tmp_path):
+    """`finance compare --offers` refuses a misspelt key of a bank offer alike."""
+    sample = json.loads((Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json").read_text())
+    sample["bank_offers"][0]["fee"] = sample["bank_offers"][0].pop("fees")
+    path = tmp_path / "offers.json"
+    path.write_text(json.dumps(sample))
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", str(path), "--on", "2026-12-01"])
+    assert result.exit_code == 2
+    assert ("bank_offers.0.fee: Extra inputs are not permitted: fee is no key of this block, which takes offer_id, "
+            "financier, advance_rate, discount_rate, fees, recourse") in " ".join(result.output.split())
