@@ -21,7 +21,7 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import Identity, public_key_bytes
+from ._identity import Identity, later_certificate_of, public_key_bytes
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
@@ -435,7 +435,7 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
         )
     signing_key = signer_public_key(signer)
     if signing_key is not None and public_key_bytes(signing_key) != public_key_bytes(certificate.public_key()):
-        later = _later_certificate_of(identity, public_key_bytes(signing_key))
+        later = later_certificate_of(identity, public_key_bytes(signing_key))
         if later is not None:
             position, count, subject = later
             raise ValueError(
@@ -449,20 +449,6 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
             "certificate's own private key (load_msp_folder picks it from keystore/), or the certificate "
             "issued for the key you sign with"
         )
-
-
-def _later_certificate_of(identity: Identity, signing_key: bytes) -> tuple[int, int, str] | None:
-    """Where a certificate after the first of ``identity``'s PEM holds ``signing_key`` (a public key's DER): its
-    1-based position, how many the PEM holds and its subject; None where none does, or one does not parse (the
-    first parsed already: a peer reads no other)."""
-    try:
-        certificates = x509.load_pem_x509_certificates(identity.credentials)
-    except ValueError:
-        return None
-    for position, later in enumerate(certificates[1:], start=2):
-        if public_key_bytes(later.public_key()) == signing_key:
-            return position, len(certificates), later.subject.rfc4514_string()
-    return None
 
 
 def _verified_by_peers(public_key) -> bool:

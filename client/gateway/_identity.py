@@ -96,6 +96,7 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
                          "`recfin hsm link` if the key is in an HSM")
     locked = []  # encrypted keys that the password given (or its absence) did not open
     unreadable = []  # files that are no PEM private key at all
+    read_keys = []  # (file name, public key DER) of each key read that is not the certificate's
     for candidate in candidates:
         pem = _file_bytes(candidate, "a private key")
         encrypted = is_encrypted_key(pem)
@@ -112,6 +113,17 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
             continue
         if public_key_bytes(key.public_key()) == wanted:
             return identity, _signer_of_key_file(key, candidate, cert_file)
+        read_keys.append((candidate.name, public_key_bytes(key.public_key())))
+    for name, key_der in read_keys:
+        later = later_certificate_of(identity, key_der)
+        if later is not None:
+            # not a lost key: the chain's certificates in the wrong order, which revoking would not mend
+            position, count, subject = later
+            raise ValueError(f"{cert_file} holds {count} certificates, and peers take the first "
+                             f"({identity.certificate.subject.rfc4514_string()}) as the identity; {name} in "
+                             f"{keystore} is the key of certificate {position} ({subject}): put the identity's own "
+                             f"certificate first in {cert_file.name} (a chain's CA certificates after it), or "
+                             "keep it alone there")
     if locked:
         why = "no password was given" if password is None else "the password given is wrong"
         raise EncryptedKeyError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
@@ -259,3 +271,17 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
 def public_key_bytes(public_key) -> bytes:
     """A public key's DER SubjectPublicKeyInfo: the bytes a key and a certificate's key are compared by."""
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def later_certificate_of(identity: Identity, signing_key: bytes) -> tuple[int, int, str] | None:
+    """Where a certificate after the first of ``identity``'s PEM holds ``signing_key`` (a public key's DER): its
+    1-based position, how many the PEM holds and its subject; None where none does, or one does not parse (the
+    first parsed already: a peer reads no other)."""
+    try:
+        certificates = x509.load_pem_x509_certificates(identity.credentials)
+    except ValueError:
+        return None
+    for position, later in enumerate(certificates[1:], start=2):
+        if public_key_bytes(later.public_key()) == signing_key:
+            return position, len(certificates), later.subject.rfc4514_string()
+    return None

@@ -31,3 +31,35 @@ def test_the_identitys_certificate_first_with_its_chain_after_it_connects():
                  transport=transport) as gateway:
         gateway.get_network("ch").get_contract("cc").evaluate_transaction("Get")
     assert transport.calls[0][0] == "evaluate"
+
+
+def _msp_folder(tmp_path, signcert: bytes):
+    from cryptography.hazmat.primitives import serialization
+
+    (tmp_path / "signcerts").mkdir()
+    (tmp_path / "keystore").mkdir()
+    (tmp_path / "signcerts" / "cert.pem").write_bytes(signcert)
+    (tmp_path / "keystore" / "priv_sk").write_bytes(KEY.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return tmp_path
+
+
+def test_an_msp_folder_whose_signcert_puts_the_identitys_certificate_second_says_so_not_that_the_key_is_lost(
+        tmp_path):
+    # its key is in keystore/: revoking the identity and issuing a new one, as a lost key asks, mends nothing
+    from client.gateway import load_msp_folder
+
+    folder = _msp_folder(tmp_path, CA_CERT + CERT)
+    with pytest.raises(ValueError) as refused:
+        load_msp_folder(folder, "Org1MSP")
+    assert str(refused.value) == (
+        f"{folder / 'signcerts' / 'cert.pem'} holds 2 certificates, and peers take the first (CN=ca.org1) as the "
+        f"identity; priv_sk in {folder / 'keystore'} is the key of certificate 2 (CN=user1): put the identity's own "
+        "certificate first in cert.pem (a chain's CA certificates after it), or keep it alone there")
+
+
+def test_an_msp_folder_with_the_identitys_certificate_first_loads(tmp_path):
+    from client.gateway import load_msp_folder
+
+    identity, _ = load_msp_folder(_msp_folder(tmp_path, CERT + CA_CERT), "Org1MSP")
+    assert identity.credentials == CERT + CA_CERT
