@@ -20,7 +20,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from ..gateway._twins import Steps, awaiting, blocking
 from . import signature_policy
-from .qscc import ask_own_org, decoded
+from .qscc import ask_own_org, checked_text, decoded
 
 LIFECYCLE = "_lifecycle"
 
@@ -36,13 +36,7 @@ _PRINCIPAL_ORG = {
 def chaincode_definition_steps(lifecycle, msp_id: str, chaincode: str
                                ) -> Steps[lifecycle_pb2.QueryChaincodeDefinitionResult]:
     """The steps of :func:`chaincode_definition`, for a body that runs sync or async (``client.gateway._twins``)."""
-    # protobuf's own refusal of another type names neither the argument nor what to give; an empty name would be
-    # asked of the peer, whose answer names no chaincode
-    if not isinstance(chaincode, str):
-        raise TypeError(f"chaincode must be the chaincode's name, a str such as 'receivables', not "
-                        f"{type(chaincode).__name__} {chaincode!r:.80}")
-    if not chaincode:
-        raise ValueError("chaincode is empty: give the name the chaincode was deployed under, such as 'receivables'")
+    checked_text(chaincode, "chaincode", "the name the chaincode was deployed under, a str such as 'receivables'")
     arguments = lifecycle_pb2.QueryChaincodeDefinitionArgs(name=chaincode).SerializeToString()
     return decoded(lifecycle_pb2.QueryChaincodeDefinitionResult,
                    (yield ask_own_org(lifecycle, msp_id, "QueryChaincodeDefinition", arguments)),

@@ -109,26 +109,27 @@ def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None
         raise
 
 
+def checked_text(value, argument: str, what: str) -> str:
+    """``value`` if it is a non-empty str; before anything is sent, a TypeError or ValueError naming ``argument``
+    and saying to give ``what``: protobuf's own refusal of another type names neither, and an empty one would be
+    asked of the peer, whose answer names nothing."""
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be {what}, not {type(value).__name__} {value!r:.80}")
+    if not value:
+        raise ValueError(f"{argument} is empty: give {what}")
+    return value
+
+
 def checked_channel(channel) -> str:
-    """``channel`` if it is a channel's name; a TypeError or ValueError naming it, before anything is sent."""
-    if not isinstance(channel, str):
-        raise TypeError(f"channel must be the channel's name, a str such as 'receivables', not "
-                        f"{type(channel).__name__} {channel!r:.80}")
-    if not channel:
-        raise ValueError("channel is empty: give the channel's name, such as 'receivables' (the connection "
-                         "profile's channel)")
-    return channel
+    """``channel`` if it is a channel's name (:func:`checked_text`)."""
+    return checked_text(channel, "channel", "the channel's name, a str such as 'receivables' (the connection "
+                                            "profile's channel)")
 
 
 def checked_tx_id(tx_id) -> str:
-    """``tx_id`` if it is a transaction ID (a non-empty str); a TypeError or ValueError naming it."""
-    if not isinstance(tx_id, str):
-        raise TypeError(f"tx_id must be a transaction ID, a str (64 hex characters, as a SubmitResult's "
-                        f".transaction_id), not {type(tx_id).__name__} {tx_id!r:.80}")
-    if not tx_id:
-        raise ValueError("tx_id is empty: give the transaction ID (64 hex characters, as a SubmitResult's "
-                         ".transaction_id)")
-    return tx_id
+    """``tx_id`` if it is a transaction ID (:func:`checked_text`)."""
+    return checked_text(tx_id, "tx_id", "the transaction ID, a str of 64 hex characters (a SubmitResult's "
+                                        ".transaction_id)")
 
 
 NEWEST_BLOCK_ASKED = MAX_BLOCK_NUMBER

@@ -10,8 +10,10 @@ from .test_ledger_block_by_number import AnsweringQscc, AwaitedQscc
 
 
 @pytest.mark.parametrize("chaincode, error, words", [
-    ("", ValueError, r"^chaincode is empty: give the name the chaincode was deployed under, such as 'receivables'$"),
-    (None, TypeError, r"^chaincode must be the chaincode's name, a str such as 'receivables', not NoneType None$"),
+    ("", ValueError, r"^chaincode is empty: give the name the chaincode was deployed under, a str such as "
+                     r"'receivables'$"),
+    (None, TypeError, r"^chaincode must be the name the chaincode was deployed under, a str such as 'receivables', "
+                      r"not NoneType None$"),
     (b"receivables", TypeError, r"not bytes b'receivables'$"),
 ])
 @pytest.mark.parametrize("kind", [AnsweringQscc, AwaitedQscc])

@@ -118,9 +118,10 @@ def test_a_number_that_is_no_blocks_is_refused_before_anything_is_sent(number, e
 @pytest.mark.parametrize("read", [transaction_by_id, block_by_tx_id])
 @pytest.mark.parametrize("channel, tx_id, error, words", [
     ("", TX, ValueError, "channel is empty: give the channel's name"),
-    (None, TX, TypeError, "channel must be the channel's name, a str such as 'receivables', not NoneType None"),
+    (None, TX, TypeError, r"channel must be the channel's name, a str such as 'receivables' \(the connection "
+                          r"profile's channel\), not NoneType None"),
     (CHANNEL, "", ValueError, "tx_id is empty: give the transaction ID"),
-    (CHANNEL, TX.encode(), TypeError, "tx_id must be a transaction ID, a str .* not bytes"),
+    (CHANNEL, TX.encode(), TypeError, "tx_id must be the transaction ID, a str .* not bytes"),
 ])
 def test_a_channel_or_transaction_id_that_is_none_is_refused_before_anything_is_sent(read, channel, tx_id, error,
                                                                                      words):
