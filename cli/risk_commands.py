@@ -606,10 +606,26 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                                        "the debtor itself and the regulator may): read it as one of them (--as bank, "
                                        "--as regulator), or pass --history FILE "
                                        f"({connection.describe(exc)})") from None
+        if not history.events:   # only then: a debtor with claims on record is one
+            refuse_a_party_that_owes_no_claim(session.client, debtor)
     # a read names what it left out (history_from_ledger sets both)
     note_other_currencies(debtor, currency, history.claims_in_other_currencies)
     note_claims_not_counted(debtor, history.claims_not_counted)
     return history, day
+
+
+def refuse_a_party_that_owes_no_claim(client, debtor: str) -> None:
+    """Refuse to score a party with nothing on record that no claim can ever be owed by: the contract takes only a
+    core enterprise as a claim's debtor (rule debtor-not-core-enterprise), so a supplier, a bank or the regulator
+    has no payment record, and scored, it got grade C "for want of a record", a record that can never come (most
+    often the supplier's code given for its buyer's). A core enterprise with no claim yet is scored, as one whose
+    payments are not yet known (:func:`thin_record`)."""
+    role = client.get_party(debtor).role
+    if role != "core_enterprise":
+        raise click.ClickException(f"{as_typed(debtor)} is a {role.replace('_', ' ')}, not a core enterprise: "
+                                   "only a core enterprise owes receivables on the ledger (rule "
+                                   "debtor-not-core-enterprise), so it has no payment record to score; give the "
+                                   "credit code of the core enterprise that owes the claims")
 
 
 def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
