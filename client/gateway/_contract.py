@@ -167,7 +167,8 @@ class _ContractBase:
         policy are retried with a new proposal (so a new transaction ID); the error that ends a call
         retried so names every attempt's ID (``attempted_transaction_ids``). Cancelled or interrupted, its
         CancelledError (KeyboardInterrupt) says how far it got, as ``submit_async``'s
-        does (True also while it waits for the commit status).
+        does (True also while it waits for the commit status), and, in ``earlier_transaction_ids``, the IDs of
+        the attempts before the one it stopped in.
         """
         check_retry(retry)
         policy = retry or self._retry
@@ -208,6 +209,11 @@ class _ContractBase:
         except TransactionError as error:
             if invalid_attempts:
                 error.after_attempts(invalid_attempts)
+            raise
+        except GIVEN_UP as stopped:
+            # its transaction_id is the attempt it stopped in (the last invalid one, while it waited to retry)
+            stopped.earlier_transaction_ids = tuple(
+                attempt for attempt in invalid_attempts if attempt != getattr(stopped, "transaction_id", None))
             raise
 
     def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[SubmitResult]:
