@@ -24,13 +24,18 @@ from .output import joined_lines
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
 
-def credit_code_option(left_out_means: str | None = None
+def credit_code_option(left_out_means: str | None = None, *, capitals_read: bool = False
                        ) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
     """A click callback for a parameter taking a party's credit code (``--debtor``, ``--to``, ``USCC``...), so that
     a code the contract would refuse is a usage error before anything connects: one that is not a unified social
     credit code (its check digit included, as the contract checks it), and an empty or blank one, as an unset
     shell variable gives. ``left_out_means`` says what leaving an optional one out means ("to mean your own", "to
-    skip the check"), which an empty value must not be read as; None for a required one."""
+    skip the check"), which an empty value must not be read as; None for a required one.
+
+    With ``capitals_read`` a code typed in lower case is the code in capitals (:func:`credit_code_in_capitals`),
+    and the callback gives the parameter that code: GB 32100-2015 writes its letters in capitals only, and the
+    contract refuses any other (so no party, claim or offer of the ledger is keyed by one), so lower case can
+    only be the same code typed or pasted carelessly, not another party."""
 
     def checked(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         # imported here: the invoice package takes a second to import, and most commands never read a credit code
@@ -42,12 +47,20 @@ def credit_code_option(left_out_means: str | None = None
         if not value.strip():
             raise click.BadParameter(f"empty: give a unified social credit code (18 characters, e.g. "
                                      f"{CREDIT_CODE_EXAMPLE}){instead}")
-        if (problem := credit_code_problem(value)) is not None:
+        code = credit_code_in_capitals(value) if capitals_read else value
+        if (problem := credit_code_problem(code)) is not None:
             raise click.BadParameter(f"{value!r} is not a unified social credit code ({problem}): give the party's "
                                      f"18 characters as registered, e.g. {CREDIT_CODE_EXAMPLE}")
-        return value
+        return code
 
     return checked
+
+
+def credit_code_in_capitals(given: str) -> str:
+    """``given`` with its ASCII letters in capitals, as a credit code is written; anything else left as it is: a
+    full-width or other non-ASCII character stays (refused as such), since ``str.upper`` would turn some of
+    them into ASCII letters (the ligature ff, one character, into ``FF``) and so into a code nobody typed."""
+    return given.upper() if given.isascii() else given
 
 
 def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

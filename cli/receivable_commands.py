@@ -154,10 +154,22 @@ class TierType(click.ParamType):
 
 # ------------------------------------------------------------------ parties
 
+def _party_code(left_out_means: str | None = None) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """:func:`credit_code_option` of a party's credit code these commands take, lower case read as capitals: the
+    contract registers parties, and so keys claims and offers, by codes in capitals only, so ``91350100m000100y43``
+    pasted from a form can only mean ``91350100M000100Y43``, which is what is sent. A record under a lower-case
+    key can only have been written outside the contract (altered chaincode); these commands never read one (they
+    refused the code before), and the SDK, which sends a code as given, still does (``get_party``)."""
+    return credit_code_option(left_out_means, capitals_read=True)
+
+
 @click.group()
 @ledger_exit_codes()
 def party() -> None:
     """Enterprises on the ledger and the identities that act for them (org admins).
+
+    A credit code (USCC) is read in capitals, as GB 32100-2015 writes it
+    and the ledger keeps it: 91310000ma1k000019 is 91310000MA1K000019.
 
     \b
     Example:
@@ -296,7 +308,7 @@ def _profile_of_the_caller(options: dict[str, Any]):
 
 
 @party.command("register")
-@click.option("--uscc", required=True, callback=credit_code_option(), metavar="USCC",
+@click.option("--uscc", required=True, callback=_party_code(), metavar="USCC",
               help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True, callback=_PARTY_NAME,
               help="The enterprise's name, as it is registered (one line, up to 200 characters, no space at "
@@ -335,7 +347,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 
 
 @party.command("rename")
-@click.argument("uscc", callback=credit_code_option())
+@click.argument("uscc", callback=_party_code())
 @click.option("--name", required=True, callback=_PARTY_NAME,
               help="The enterprise's new name, as it is now registered (one line, up to 200 characters, no space "
                    "at either end).")
@@ -356,7 +368,7 @@ def rename_party(session, uscc, name):
 
 
 @party.command("bind")
-@click.argument("uscc", callback=credit_code_option())
+@click.argument("uscc", callback=_party_code())
 @click.option("--client", "client_user", callback=names_an_identity(_A_USER), metavar="USER",
               help="A user of this org to bind (not one the profile marks revoked). Give it or --client-id, not "
                    "both.")
@@ -387,7 +399,7 @@ def bind_party(session, uscc, client_user, client_id):
 
 
 @party.command("unbind")
-@click.argument("uscc", callback=credit_code_option())
+@click.argument("uscc", callback=_party_code())
 @click.option("--client", "client_user", callback=names_an_identity(_A_USER), metavar="USER",
               help="A user of this org to unbind. Give it or --client-id, not both.")
 @click.option("--client-id", callback=_LISTED_CLIENT_ID, metavar="ID",
@@ -489,10 +501,10 @@ def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
 
 
 @party.command("get")
-@click.argument("uscc", callback=credit_code_option())
+@click.argument("uscc", callback=_party_code())
 @prints_document("supplier", PARTY_COLUMNS)
 def get_party(session, uscc):
-    """A party by credit code.
+    """A party by credit code (lower case is read in capitals, as the ledger keeps it).
 
     \b
     Example:
@@ -505,7 +517,7 @@ PARTY_HISTORY_COLUMNS = ["timestamp", "change", "name", "role", "msp_id", "tx_id
 
 
 @party.command("history")
-@click.argument("uscc", callback=credit_code_option())
+@click.argument("uscc", callback=_party_code())
 @acting("supplier")
 def party_history(session, as_json, uscc) -> None:
     """Every write of party USCC's record, oldest first: when, what changed, the name, role and org
@@ -513,7 +525,8 @@ def party_history(session, as_json, uscc) -> None:
     unbind how many identities it bound or unbound; --json gives the contract's entries, each
     with the identities acting for the party after it). No transaction changes a party's role or
     org: a write that did was made outside the contract, by the party's own org, and is shown as
-    such. Whoever may `party get` USCC may ask.
+    such. Whoever may `party get` USCC may ask. USCC in lower case is read in capitals, as the
+    ledger keeps it.
 
     \b
     Example:
@@ -752,7 +765,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
 
 
 @receivable.command("register")
-@click.option("--debtor", required=True, callback=credit_code_option(), metavar="USCC",
+@click.option("--debtor", required=True, callback=_party_code(), metavar="USCC",
               help="Credit code of the core enterprise that owes.")
 @click.option("--face", required=True, type=AMOUNT,
               help=f"Face amount: {AMOUNT_HELP}; a currency code before it must be --currency's.")
@@ -995,7 +1008,7 @@ def link_paper(session, receivable_id, invoice_number, paper_code, paper_number)
 
 @receivable.command("transfer")
 @click.argument("receivable_id", callback=names_a_record)
-@click.option("--to", "recipient", required=True, callback=credit_code_option(), metavar="USCC",
+@click.option("--to", "recipient", required=True, callback=_party_code(), metavar="USCC",
               help="Credit code of the supplier receiving it.")
 @click.option("--amount", required=True, type=PART_OF_CLAIM,
               help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
@@ -1342,7 +1355,7 @@ def find_invoice(session, as_json, fingerprint) -> None:
 
 # an empty --holder, --debtor or --party (an unset shell variable) is refused, not read as left out, which means
 # the caller's own: its holdings, its requests
-_credit_code_given = credit_code_option("to mean your own")
+_credit_code_given = _party_code("to mean your own")
 
 
 def _one_listing(holder: str | None, debtor: str | None, status: str | None, financier: str | None,
@@ -1361,12 +1374,12 @@ def _one_listing(holder: str | None, debtor: str | None, status: str | None, fin
 @receivable.command("list")
 @click.option("--holder", metavar="USCC", callback=_credit_code_given, help="Credit code of the holder.")
 @click.option("--debtor", metavar="USCC",
-              callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
+              callback=_party_code("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
 @click.option("--status", type=regulator_commands.STATUS, metavar="STATUS",
               help=f"A status, one of {', '.join(STATUSES)}, in any case (the regulator; also `recfin regulator "
                    "list`).")
-@click.option("--financier", metavar="USCC", callback=credit_code_option("to list by holder, debtor or status"),
+@click.option("--financier", metavar="USCC", callback=_party_code("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
 @checked_before_connecting(_one_listing)
@@ -1549,10 +1562,10 @@ def withdraw_offer(session, offer_id, reason):
 
 
 @finance.command("offers")
-@click.option("--financier", callback=credit_code_option("to list your own bank's"), metavar="USCC",
+@click.option("--financier", callback=_party_code("to list your own bank's"), metavar="USCC",
               help="Credit code of the bank whose open offers to list (the regulator names any bank) "
                    "[default: your own].")
-@click.option("--debtor", callback=credit_code_option("to list every debtor's"), metavar="USCC",
+@click.option("--debtor", callback=_party_code("to list every debtor's"), metavar="USCC",
               help="Credit code of a debtor: the offers on its claims only.")
 @with_page_options
 @acting("bank")
@@ -2173,7 +2186,7 @@ def _whose_offers(debtor: str | None, receivable_id: str | None, **_: Any) -> No
 
 
 @discount.command("list")
-@click.option("--debtor", callback=credit_code_option("to list your own, as a debtor"), metavar="USCC",
+@click.option("--debtor", callback=_party_code("to list your own, as a debtor"), metavar="USCC",
               help="Credit code of the debtor whose offers to list [default: your own, for a debtor].")
 @click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID", callback=names_a_record,
               help="The offers covering this receivable, one you may read: how the holder of a claim or of a "

@@ -119,7 +119,8 @@ def test_the_contract_file_is_hashed_as_before(ledger_sessions, tmp_path, monkey
 @pytest.mark.parametrize("args, option", [
     (("receivable", "transfer", "R-1", "--to", BAD_CHECK_DIGIT, "--amount", "1.00"), "--to"),
     (("receivable", "list", "--holder", BAD_CHECK_DIGIT), "--holder"),
-    (("receivable", "list", "--debtor", "91310000ma1k000019"), "--debtor"),
+    # lower case is read in capitals (test_credit_codes_in_lower_case_read_in_capitals.py): wrong so too
+    (("receivable", "list", "--debtor", "91310000ma1k000018"), "--debtor"),
     (("finance", "offers", "--financier", BAD_CHECK_DIGIT), "--financier"),
     (("request", "get", "order-7", "--party", BAD_CHECK_DIGIT), "--party"),
     (("party", "register", "--uscc", BAD_CHECK_DIGIT, "--name", "Tier-1 Parts Co.", "--role", "supplier",
