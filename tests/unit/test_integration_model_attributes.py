@@ -1,0 +1,283 @@
+"""Every attribute the integration tests read from what the receivables SDK returns is one its model has.
+
+The integration tests (tests/integration) need a real Fabric network and skip without one, so a test reading
+``claim.status`` of a Receivable whose field was renamed, or ``page.items`` of a Page that says ``records``, would
+fail there only once a network runs them. Here the type of each value the tests get from the SDK is followed
+through their source, as a type checker would, and each attribute read of it is looked up on its model
+(its pydantic or dataclass fields, properties and methods), never run:
+
+- a call of a method of ``ReceivablesClient`` or ``AsyncReceivablesClient`` (awaited or not) has the type the
+  method's annotation gives, and so has a call of a function the test imports or defines with an annotated return
+  (``register_claim(...) -> Receivable``, ``ReceivableAudit.of(...).audit(...)``), and a model the test makes;
+- a name assigned such a value (``claim = tier1.client.register_receivable(...)``) has its type in the rest of the
+  function, and a name assigned values of different types, none;
+- an element of a list, an iterator or a page (``for entry in history``, ``page.records[0]``,
+  ``async for claim in client.iter_receivables(...)``, a comprehension's) has the element's type;
+- an attribute of a model has its field's type (``claim.last.tx_id``), a property's or a method's return type.
+
+A value of an SDK method named as one of the Gateway's (``events``, ``wait_for_block``) or a built-in type's
+method is not followed: its object may be either's.
+"""
+from __future__ import annotations
+
+import ast
+import collections.abc
+import dataclasses
+import importlib
+import inspect
+import types
+import typing
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple
+
+import pydantic
+
+from client.receivables import AsyncReceivablesClient, ReceivablesClient
+
+from .test_integration_sdk_calls import SDK_METHODS
+
+ROOT = Path(__file__).parents[2]
+INTEGRATION = ROOT / "tests" / "integration"
+ELEMENT_OF = (list, tuple, collections.abc.Iterator, collections.abc.AsyncIterator, collections.abc.Iterable,
+              collections.abc.AsyncIterable, collections.abc.Sequence)
+
+
+class Read(NamedTuple):
+    where: str                  # "tests/integration/test_x.py:12"
+    shown: str                  # "claim.status"
+    models: tuple[type, ...]    # the value read is of one of these
+    attribute: str
+
+
+def hints_of(function: Any) -> Any:
+    """A callable's return type, or None when it has none that resolves."""
+    try:
+        return typing.get_type_hints(function).get("return")
+    except Exception:           # a name its module imports only for type checkers: not followed
+        return None
+
+
+def is_model(kind: Any) -> bool:
+    return inspect.isclass(kind) and (issubclass(kind, pydantic.BaseModel) or dataclasses.is_dataclass(kind))
+
+
+def fields_of(model: type) -> dict[str, Any]:
+    """A model's fields -> their types (a pydantic model's, or a dataclass's)."""
+    if issubclass(model, pydantic.BaseModel):
+        return {name: field.annotation for name, field in model.model_fields.items()}
+    try:
+        hints = typing.get_type_hints(model)
+    except Exception:           # a name its module imports only for type checkers: the fields, their types unknown
+        hints = {}
+    return {field.name: hints.get(field.name) for field in dataclasses.fields(model)}
+
+
+def models_in(hint: Any) -> tuple[type, ...] | None:
+    """The models (pydantic's, dataclasses) a value of ``hint`` is one of; None when it may be anything else too."""
+    if is_model(hint):
+        return (hint,)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        found = [models_in(arm) for arm in typing.get_args(hint) if arm is not type(None)]
+        if found and all(found):
+            return tuple(model for models in found for model in models)
+    return None
+
+
+def element_of(hint: Any) -> Any:
+    """The type of an element of ``hint`` (a list, an iterator, a page's records), or None."""
+    origin = typing.get_origin(hint)
+    if origin in ELEMENT_OF and typing.get_args(hint):
+        return typing.get_args(hint)[0]
+    models = models_in(hint)
+    if models and len(models) == 1 and "records" in fields_of(models[0]):
+        return element_of(fields_of(models[0])["records"])
+    return None
+
+
+def attribute_type(models: tuple[type, ...], name: str) -> Any:
+    """The type of attribute ``name`` of a value of ``models``: its field's, or its property's or method's."""
+    found = []
+    for model in models:
+        if name in fields_of(model):
+            found.append(fields_of(model)[name])
+            continue
+        member = inspect.getattr_static(model, name, None)
+        if isinstance(member, property):
+            found.append(hints_of(member.fget))
+        elif member is not None:
+            found.append(member)            # a method: its calls are typed in ``value_type``
+    return found[0] if len(found) == 1 else None
+
+
+def has_attribute(model: type, name: str) -> bool:
+    return name in fields_of(model) or hasattr(model, name)
+
+
+class Reader(ast.NodeVisitor):
+    """Follows the SDK's values through one function (and the module's top level) and notes each attribute read."""
+
+    def __init__(self, name: str, module_globals: dict[str, Any]) -> None:
+        self.name, self.globals = name, module_globals
+        self.reads: list[Read] = []
+        self.scopes: list[dict[str, Any]] = [{}]
+
+    # ---- the type of an expression
+    def value_type(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Await):
+            return self.value_type(node.value)
+        if isinstance(node, ast.Name):
+            return self.scopes[-1].get(node.id)
+        if isinstance(node, ast.Call):
+            called = node.func
+            if isinstance(called, ast.Attribute) and called.attr in SDK_METHODS:
+                return hints_of(getattr(ReceivablesClient, called.attr, None)
+                                or getattr(AsyncReceivablesClient, called.attr))
+            if isinstance(called, ast.Attribute):
+                method = self.value_type(called)
+                return hints_of(method) if callable(method) and not inspect.isclass(method) else None
+            if isinstance(called, ast.Name) and is_model(self.globals.get(called.id)):
+                return self.globals[called.id]                  # a model made by the test
+            if isinstance(called, ast.Name) and callable(self.globals.get(called.id)) \
+                    and not inspect.isclass(self.globals[called.id]):
+                return hints_of(self.globals[called.id])
+            if isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name) \
+                    and inspect.isclass(self.globals.get(called.value.id)):
+                return hints_of(getattr(self.globals[called.value.id], called.attr, None))  # ``Class.of(...)``
+            return None
+        if isinstance(node, ast.Attribute):
+            models = models_in(self.value_type(node.value))
+            return attribute_type(models, node.attr) if models else None
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+            return element_of(self.value_type(node.value))
+        return None
+
+    # ---- names given values
+    def bind(self, target: ast.AST, hint: Any) -> None:
+        if isinstance(target, ast.Name):
+            scope = self.scopes[-1]
+            if target.id in scope and scope[target.id] != hint:
+                hint = None                 # given values of different types: not followed
+            scope[target.id] = hint
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self.bind(target, self.value_type(node.value))
+            self.visit(target)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+            self.bind(node.target, self.value_type(node.value))
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self.bind(node.target, element_of(self.value_type(node.iter)))
+        for statement in (*node.body, *node.orelse):
+            self.visit(statement)
+
+    visit_AsyncFor = visit_For
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self.visit(node.iter)
+        self.bind(node.target, element_of(self.value_type(node.iter)))
+        for condition in node.ifs:
+            self.visit(condition)
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        for generator in node.generators:          # the targets first: the element reads them
+            self.visit_comprehension(generator)
+        for part in ("elt", "key", "value"):
+            if hasattr(node, part):
+                self.visit(getattr(node, part))
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # a nested function reads its enclosing function's names (a closure), its parameters shadowing them
+        scope = dict(self.scopes[-1])
+        for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+            scope.pop(argument.arg, None)
+        self.scopes.append(scope)
+        for statement in node.body:
+            self.visit(statement)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    # ---- the reads
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.visit(node.value)
+        if isinstance(node.ctx, ast.Load):
+            models = models_in(self.value_type(node.value))
+            if models:
+                self.reads.append(Read(f"{self.name}:{node.lineno}", ast.unparse(node), models, node.attr))
+
+
+def reads_of(source: str, name: str, module_globals: dict[str, Any]) -> Iterator[Read]:
+    reader = Reader(name, module_globals)
+    reader.visit(ast.parse(source))
+    yield from reader.reads
+
+
+def problem(read: Read) -> str | None:
+    """Why no model ``read``'s value may be has its attribute, or None."""
+    if any(has_attribute(model, read.attribute) for model in read.models):
+        return None
+    fields = sorted({field for model in read.models for field in fields_of(model)})
+    return (f"{' | '.join(model.__name__ for model in read.models)} has no {read.attribute!r} "
+            f"(its fields: {', '.join(fields)})")
+
+
+def module_of(path: Path) -> dict[str, Any]:
+    return vars(importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts)))
+
+
+READS = [read for path in sorted(INTEGRATION.glob("*.py"))
+         for read in reads_of(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), module_of(path))]
+
+
+def test_every_attribute_the_integration_tests_read_of_an_sdk_result_is_its_models():
+    bad = [f"{read.where}: {read.shown}: {why}" for read in READS if (why := problem(read))]
+    assert not bad, ("attribute(s) the integration tests read of an SDK result that its model does not have; fix "
+                     "the test (or the model, if the test is right):\n" + "\n".join(bad))
+
+
+def test_the_collection_finds_the_reads():
+    """Guards the test above against passing because it followed nothing."""
+    found = {(read.where.split(":")[0].removeprefix("tests/integration/"), read.shown) for read in READS}
+    for expected in [
+        ("test_receivables_on_the_network.py", "claim.id"),                     # of register_claim's Receivable
+        ("test_async_sdk_on_the_network.py", "refused_page.records"),           # an awaited page
+        ("test_audit_on_the_network.py", "written[0].msp_id"),                  # an element of a list
+    ]:
+        assert expected in found, (expected, sorted(found)[:20])
+    assert len(READS) > 200
+
+
+WRONG = '''
+from tests.integration.conftest import register_claim
+
+def test_it(tier1, core):
+    claim = register_claim(tier1, core, "100.00")
+    assert claim.status == "REGISTERED"
+    assert claim.state == "REGISTERED"
+    assert claim.last.tx_hash
+    page = tier1.client.list_by_status("REGISTERED", page_size=5)
+    assert [r.holder for r in page.records] and page.items
+    for entry in tier1.client.history(claim.id):
+        assert entry.txid
+    async def later():
+        assert (await tier1.client.get_receivable(claim.id)).face
+'''
+
+
+def test_a_renamed_field_and_a_field_of_a_nested_model_are_found():
+    from tests.integration import conftest
+
+    reads = list(reads_of(WRONG, "test_wrong.py", vars(conftest)))
+    bad = {read.shown: problem(read) for read in reads if problem(read)}
+    assert set(bad) == {"claim.state", "claim.last.tx_hash", "page.items", "entry.txid",
+                        "(await tier1.client.get_receivable(claim.id)).face"}, bad
+    assert bad["claim.state"].startswith("Receivable has no 'state' (its fields: ")
+    assert {read.shown for read in reads} >= {"claim.status", "r.holder", "claim.last"}
