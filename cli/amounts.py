@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, above_cap, money, non_ascii_digit, to_fen
+from client.shown import shown_value
 
 __all__ = ["parse_amount", "read_amount", "fen_of_option", "Amount", "AmountType", "AMOUNT", "PART_OF_CLAIM", "money",
            "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
@@ -59,7 +60,7 @@ def _integer_part(text: str, original: str) -> str:
         raise ValueError(f"{original!r} starts with the group {text.partition(',')[0]}, and a comma after a 0 may be a "
                          f"decimal comma, which is not read: write decimals after a point and commas only between "
                          f"thousands, the first group without a leading 0, e.g. 500,000.00 or 0.50")
-    raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+    raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
         return _whole_fen(_integer_part(fen["digits"], original), repr(original), cap)
     whole, dot, fraction = text.partition(".")
     if dot and not (fraction.isascii() and fraction.isdigit()):
-        raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+        raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}")
     integer = _integer_part(whole, original)        # a malformed whole part is named first, as not an amount
     if len(fraction) > 2:
         # refused even where the extra digits are zeros: 30.000 is thirty thousand where a dot groups thousands,
@@ -155,7 +156,7 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
     except AboveCap:
         raise above_cap(repr(original), cap) from None
     except InvalidOperation:
-        raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}") from None
+        raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}") from None
 
 
 class AmountType(click.ParamType):

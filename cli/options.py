@@ -14,7 +14,9 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from client.user_files import MAX_USER_FILE_BYTES, blank_path, not_a_file, on_one_line, special_kind, too_large
+from client.user_files import (MAX_USER_FILE_BYTES, blank_path, not_a_file, on_one_line, shown_as_is, special_kind,
+                               too_large)
+from client.shown import shown_value
 # the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
 from network.roles import ORG_ADD_ROLES, contract_role_named
@@ -49,8 +51,8 @@ def credit_code_option(left_out_means: str | None = None, *, capitals_read: bool
                                      f"{CREDIT_CODE_EXAMPLE}){instead}")
         code = credit_code_in_capitals(value) if capitals_read else value
         if (problem := credit_code_problem(code)) is not None:
-            raise click.BadParameter(f"{value!r} is not a unified social credit code ({problem}): give the party's "
-                                     f"18 characters as registered, e.g. {CREDIT_CODE_EXAMPLE}")
+            raise click.BadParameter(f"{shown_value(value)} is not a unified social credit code ({problem}): give the "
+                                     f"party's 18 characters as registered, e.g. {CREDIT_CODE_EXAMPLE}")
         return code
 
     return checked
@@ -61,6 +63,14 @@ def credit_code_in_capitals(given: str) -> str:
     full-width or other non-ASCII character stays (refused as such), since ``str.upper`` would turn some of
     them into ASCII letters (the ligature ff, one character, into ``FF``) and so into a code nobody typed."""
     return given.upper() if given.isascii() else given
+
+
+class ChoiceCutShort(click.Choice):
+    """``click.Choice``, but a value that is none of the choices is shown cut short in the refusal when long
+    (``client.shown.shown_value``), where click echoes it whole: a 10,000-character paste made a line as long."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return super().get_invalid_choice_message(value, ctx).replace(repr(value), shown_value(value), 1)
 
 
 def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -226,8 +236,8 @@ def read_date(text: str) -> date:
     if (problem := ascii_digits_problem(text, "dates as YYYY-MM-DD", DATE_EXAMPLE)) is not None:
         raise ValueError(problem)
     if not DATE_FORM.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD: give the year in 4 digits, the month and the "
-                         f"day in 2, e.g. {DATE_EXAMPLE}")
+        raise ValueError(f"{shown_value(text)} is not a date written YYYY-MM-DD: give the year in 4 digits, the month "
+                         f"and the day in 2, e.g. {DATE_EXAMPLE}")
     year, month, day = (int(part) for part in text.split("-"))
     if year == 0:
         raise ValueError(f"{text!r}: the calendar has no year 0000; its years are 0001 to 9999")
@@ -317,7 +327,7 @@ class WholeNumberRange(click.IntRange):
             # "-3" is read, for the range to refuse naming itself; "-0" is not where the range takes no number
             # below 0, as it would take it for 0
             if number is None or (number == 0 and value.startswith("-") and self._lowest() >= 0):
-                self.fail(f"{value!r} is not a whole number: give one in the digits 0-9 with no point or "
+                self.fail(f"{shown_value(value)} is not a whole number: give one in the digits 0-9 with no point or "
                           f"unit, e.g. {self._example()}", param, ctx)
             value = number
         return super().convert(value, param, ctx)
@@ -420,10 +430,20 @@ def endorsing_org_option(default: str) -> Callable:
     """``--endorsing-org MSP`` (repeatable): the orgs whose peers endorse, instead of the ones the SDK names
     (``default``, said in the help); the command passes them on as ``endorsing_organizations``."""
     # a blank one (an unset shell variable) was sent as given, and the Gateway answered that it found no peer of
-    # the org "" to endorse
-    return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP",
-                        callback=names_an_identity("an org's MSP ID, e.g. SupplierMSP, or leave --endorsing-org out "
-                                                   "for the default"),
+    # the org "" to endorse; so was one holding a line break, an escape or another character that does not print
+    # (a paste from a terminal or a document), which no channel's MSP ID holds
+    blank = names_an_identity("an org's MSP ID, e.g. SupplierMSP, or leave --endorsing-org out for the default")
+
+    def checked(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+        for given in blank(ctx, param, value):
+            if unprinted := sorted({c for c in given if not shown_as_is(c)}):
+                raise click.BadParameter(
+                    f"{shown_value(given)} holds a character that does not print "
+                    f"({', '.join(repr(c) for c in unprinted)}), which no MSP ID holds: give the org's MSP ID as the "
+                    "channel names it, e.g. SupplierMSP")
+        return value
+
+    return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP", callback=checked,
                         help=f"An org (MSP ID) whose peer endorses (repeatable), sent as given; include the org an "
                              f"audit looks for [default: {default}].")
 

@@ -29,13 +29,14 @@ import click
 
 from chaincode.receivables.limits import STATUSES, TIER_MAX_DAYS_EARLY, TIER_MIN_DAYS_EARLY
 from client.money import exact_percent, rate_text, yuan
+from client.shown import shown_value
 from network.errors import NetworkError, shell_words
 
 from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, RoleType, as_the_contract_checks, business_today,
+from .options import (DATE, ChoiceCutShort, PathType, ROLE_HELP, RoleType, as_the_contract_checks, business_today,
                       claim_currency_code, each_once, credit_code_option, endorsing_org_option,
                       endorsing_organizations, names_a_record, names_an_identity, names_something, read_date,
                       said_on_the_record)
@@ -143,7 +144,8 @@ class TierType(click.ParamType):
         text = str(value)
         days, sep, apr = text.partition(":")
         if not sep or ":" in apr or not re.fullmatch(r"[0-9]+", days.strip()) or not apr.strip():
-            self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
+            self.fail(f"{shown_value(text)}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param,
+                      ctx)
         digits = days.strip().lstrip("0")
         fewest, most = TIER_MIN_DAYS_EARLY, TIER_MAX_DAYS_EARLY
         # the length first: int() refuses a number of over 4300 digits
@@ -894,7 +896,7 @@ def _invoice_parts(text: str) -> list[str]:
     if split is not None:
         problem = (f"{split!r} looks like an amount written with a thousands separator, whose comma splits the "
                    f"list: write it without one ({split.replace(',', '')})")
-    raise click.BadParameter(f"{text!r}: {problem}", param_hint="'--invoice'")
+    raise click.BadParameter(f"{shown_value(text)}: {problem}", param_hint="'--invoice'")
 
 
 @receivable.command("confirm")
@@ -1332,8 +1334,8 @@ def _invoice_fingerprint(ctx: click.Context, param: click.Parameter, fingerprint
 
     names_something(ctx, param, fingerprint)
     if not is_fingerprint(fingerprint.lower()):
-        raise click.BadParameter(f"{fingerprint!r} is not an invoice fingerprint: give its 64 hex digits (`recfin "
-                                 "invoice verify FILE --json` prints an invoice file's)")
+        raise click.BadParameter(f"{shown_value(fingerprint)} is not an invoice fingerprint: give its 64 hex digits "
+                                 "(`recfin invoice verify FILE --json` prints an invoice file's)")
     return fingerprint.lower()
 
 
@@ -1502,7 +1504,7 @@ def withdraw(session, financing_id):
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
 @click.option("--recourse/--no-recourse", default=False, show_default=True,
               help="With recourse the holder repays the bank if the debtor does not pay; without, the bank bears it.")
-@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
+@click.option("--day-count", type=ChoiceCutShort(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="Interest on the actual days to the due date over a year of 360 or of 365 days.")
 @click.option("--expires", "expires_on", type=DATE, required=True, callback=_not_surely_past,
               help="The last day the holder can accept the offer, that day included, in China Standard Time "
@@ -1950,7 +1952,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--receivable", "receivable_ids", multiple=True, callback=each_once(names_a_record),
               metavar="RECEIVABLE_ID",
               help="Limit the offer to this receivable (repeatable) [default: every confirmed payable of yours].")
-@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
+@click.option("--day-count", type=ChoiceCutShort(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
 @request_id_option("the offer it published")
 @_one_rate_form
@@ -2191,7 +2193,7 @@ def _whose_offers(debtor: str | None, receivable_id: str | None, **_: Any) -> No
 @click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID", callback=names_a_record,
               help="The offers covering this receivable, one you may read: how the holder of a claim or of a "
                    "part split from it finds the offers it can take.")
-@click.option("--scope", type=click.Choice(["open", "all"]), default="open", show_default=True,
+@click.option("--scope", type=ChoiceCutShort(["open", "all"]), default="open", show_default=True,
               help="open: the offers a holder can still take today; all: withdrawn and expired ones too.")
 @with_page_options
 @checked_before_connecting(_whose_offers)

@@ -19,6 +19,7 @@ import click
 
 from chaincode.receivables.limits import STATUSES
 from client.money import percent
+from client.shown import shown_value
 from network.errors import shell_word
 
 from .amounts import with_money
@@ -279,8 +280,8 @@ class BookmarkTokenType(click.ParamType):
                 raise ValueError("not base64url")
             return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
         except ValueError:   # binascii.Error and UnicodeDecodeError are ValueErrors
-            self.fail(f"{text!r} is not a bookmark token: pass the token printed after {self.printed_after}, or "
-                      "leave --bookmark out for the first page", param, ctx)
+            self.fail(f"{shown_value(text)} is not a bookmark token: pass the token printed after "
+                      f"{self.printed_after}, or leave --bookmark out for the first page", param, ctx)
 
 
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,
@@ -394,7 +395,8 @@ class StatusChoice(click.Choice):
         # FROZEN is what a regulator after its frozen claims types: a freeze leaves the status as it was
         frozen = (": a frozen claim keeps its status, and a listing of that status shows the order in its FROZEN "
                   "column" if str(value).strip().upper() == "FROZEN" else "")
-        return f"{value!r} is not a claim status{frozen}: give one of {', '.join(self.choices)} (in any case)"
+        return (f"{shown_value(value)} is not a claim status{frozen}: give one of {', '.join(self.choices)} "
+                "(in any case)")
 
     def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:
         # on the error's one line, as the ledger writes them: click's own lists them a line each, folded to lower case

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from client.shown import shown_value
 from network.errors import shell_words
 
 __all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
@@ -37,8 +38,8 @@ class RequestIdType(click.ParamType):
 
         text = str(value)
         if not is_request_id(text):
-            self.fail(f"{text!r} is not a request id: write 1 to {REQUEST_ID_MAX} letters, digits, '-', '_', '.' or "
-                      "':' (an order number, or the id of the call you retry)", param, ctx)
+            self.fail(f"{shown_value(text)} is not a request id: write 1 to {REQUEST_ID_MAX} letters, digits, '-', "
+                      "'_', '.' or ':' (an order number, or the id of the call you retry)", param, ctx)
         return text
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from client.shown import SHOWN_LENGTH, shown_value
 from network.errors import NetworkError
 
 from . import connection, progress
@@ -49,7 +50,9 @@ class TransactionIdType(click.ParamType):
             self.fail(f"{str(value)!r} names nothing (an unset shell variable?): give the transaction id, the 64 "
                       "hexadecimal characters an error line or a command's `tx:` prints", param, ctx)
         if not TRANSACTION_ID.fullmatch(text.lower()):
-            self.fail(f"{as_typed(value)} is not a transaction id: Fabric's are 64 hexadecimal characters, "
+            # as typed, but cut short when long: a 10,000-character paste is not echoed whole
+            shown = as_typed(value) if len(str(value)) <= SHOWN_LENGTH else shown_value(str(value))
+            self.fail(f"{shown} is not a transaction id: Fabric's are 64 hexadecimal characters, "
                       "as an error line or a command's `tx:` prints them (no ledger holds any other, so it "
                       "is a typo)", param, ctx)
         return text.lower()
