@@ -338,7 +338,8 @@ def _config(config_path: Path | None, name: str):
         raise click.BadParameter(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
                                  f"--config YAML (e.g. --config {bank_config_path('bank')})", param_hint="'--as'")
     try:
-        return load_bank_config(path)
+        # the shipped file --as chose is named by where it is: "bank2.yaml: base_rate: ..." did not say where to fix it
+        return load_bank_config(path, named=None if config_path is not None else str(path))
     # unreadable, or a setting wrong; a YAML error spans lines: where, then what
     except PricingConfigError as exc:
         raise file_refused("--config" if config_path is not None else None, one_line(exc)) from None

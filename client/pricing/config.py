@@ -229,8 +229,10 @@ class BankPricing(BaseModel):
                          f"would take all of it: the fees must stay below the advance ({hint})")
 
 
-def load_bank_config(path: str | Path) -> BankPricing:
-    """Read and validate one bank's YAML; errors name the file and the field."""
+def load_bank_config(path: str | Path, *, named: str | None = None) -> BankPricing:
+    """Read and validate one bank's YAML; errors name the file and the field: a setting wrong names the file as
+    ``named`` gives it, else by its name (the one its reader gave), and a file that cannot be read by its path. A
+    caller that chose the file itself (the shipped one of a bank) names it by where it is: its user never saw it."""
     path = Path(path)
     # the YAML reader's cap, not the 1 GiB of a scanned invoice: validation walks every value of what is read
     data = read_yaml_mapping(path, "a bank's pricing settings",
@@ -241,7 +243,7 @@ def load_bank_config(path: str | Path) -> BankPricing:
     try:
         return BankPricing.model_validate(data)
     except ValidationError as exc:
-        raise PricingConfigError(f"{path.name}: {validation_problems(exc, BankPricing)}") from None
+        raise PricingConfigError(f"{named or path.name}: {validation_problems(exc, BankPricing)}") from None
 
 
 def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
