@@ -10,10 +10,15 @@ calls; here, read from the tests' source and bound as Python binds them, never r
   ``ReceivableAudit.of(client, msp)``, ``Network.load(data_root=...)``), called by its name;
 - a function of a project module the test imports (``namespaces.down(PREFIX, kill=True)``,
   ``channel.node_height(...)``): the module must still have it, and it must take the call;
-- a method of the Gateway's classes (``client.gateway``: Gateway, Network, Contract, Proposal, Transaction,
+- a method of an object whose class is known, whatever its name: a test's parameter naming a fixture whose return
+  annotation is a project class (``fabric_network`` and ``receivables_deployed`` are the network package's
+  ``Network``), or a name given an instance of one (``members = OrgMembership(network)``,
+  ``net = Network.load(...)``): the class must still have that method (``network._pid``), and it must take the
+  call;
+- any other method of the Gateway's classes (``client.gateway``: Gateway, Network, Contract, Proposal, Transaction,
   Commit and their async twins, the events requests, the checkpointers; not the transports, a seam tests replace)
-  or of the network package's ``Network`` (``fabric_network.deploy_chaincode(...)``,
-  ``network.wait_for_heights()``), called on whatever object: bound to each method of that name, of those classes,
+  or of the network package's ``Network`` (``contract.submit(...)``, ``network.wait_for_block(...)``), called on
+  an object of no known class: bound to each method of that name, of those classes,
   of the SDK's clients, of the bench's workloads and of the classes the test file defines itself (a transport of
   its own), and fits if one of them takes it. A name a built-in type's method has too (``text.split``) is left
   out, and so is a call on a module that is not the project's (``subprocess.run``).
@@ -27,6 +32,7 @@ import copy
 import importlib
 import inspect
 import types
+import typing
 from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -34,6 +40,7 @@ import bench.workloads
 import client.gateway
 import network
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from tests.integration import conftest as CONFTEST
 
 ROOT = Path(__file__).parents[2]
 INTEGRATION = ROOT / "tests" / "integration"
@@ -116,15 +123,79 @@ def own_methods(tree: ast.Module) -> dict[str, list[Callable]]:
     return found
 
 
+def project_class(hint: Any) -> type | None:
+    """``hint`` when it is a class of the project (``Network``, ``OrgMembership``), else None."""
+    return hint if inspect.isclass(hint) and is_project_object(hint) else None
+
+
+def return_class(function: Any) -> type | None:
+    try:
+        return project_class(typing.get_type_hints(function).get("return"))
+    except Exception:           # a name its module imports only for type checkers: not followed
+        return None
+
+
+def typed_names(tree: ast.Module, imported: dict[str, Any], fixtures: dict[str, type]) -> dict[str, type]:
+    """The names of the file whose object is of a known project class: a fixture's parameter
+    (``fabric_network: Network``, as the fixture's return annotation says) and a name given a project class's
+    instance (``members = OrgMembership(network)``, ``net = Network.load(...)``, ``with Cls(...) as name``). A name
+    given objects of different classes anywhere in the file, or anything else, is none of them."""
+    found: dict[str, type | None] = {}
+
+    def give(name: str, kind: type | None) -> None:
+        found[name] = kind if found.get(name, kind) is kind else None
+
+    def made(value: ast.AST) -> type | None:
+        if not isinstance(value, ast.Call):
+            return None
+        called = value.func
+        if isinstance(called, ast.Name) and called.id in imported:
+            return project_class(imported[called.id]) or return_class(imported[called.id])
+        if isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name) \
+                and project_class(imported.get(called.value.id)):
+            return return_class(getattr(imported[called.value.id], called.attr, None))
+        return None
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                give(argument.arg, fixtures.get(argument.arg))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    give(target.id, made(node.value))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    give(item.optional_vars.id, made(item.context_expr))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
+            give(node.target.id, None)
+    return {name: kind for name, kind in found.items() if kind is not None}
+
+
+def fixture_classes(module: types.ModuleType | None) -> dict[str, type]:
+    """Fixture name -> the project class its return annotation names, for the fixtures of conftest.py and of the
+    test file's module: a test's parameter of that name is of that class."""
+    found = {}
+    for source in (CONFTEST, *([module] if module is not None else [])):
+        for name, value in vars(source).items():
+            # pytest's fixture object: the function it wraps is its __wrapped__
+            if hasattr(value, "_fixture_function_marker") and (kind := return_class(value.__wrapped__)):
+                found[name] = kind
+    return found
+
+
 def is_project_object(value: Any) -> bool:
     module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
     return isinstance(module, str) and is_project(module)
 
 
-def calls_of(source: str, name: str, package: str = "tests.integration") -> Iterator[Call]:
+def calls_of(source: str, name: str, package: str = "tests.integration",
+             module: types.ModuleType | None = None) -> Iterator[Call]:
     tree = ast.parse(source)
     imported = imported_names(tree, package)
     defined_here = own_methods(tree)
+    typed = typed_names(tree, imported, fixture_classes(module))
     nodes = sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
     for node in nodes:
         if not isinstance(node, ast.Call):
@@ -138,6 +209,21 @@ def calls_of(source: str, name: str, package: str = "tests.integration") -> Iter
             value = imported[called.id]
             if is_project_object(value) and callable(value) and not isinstance(value, types.ModuleType):
                 yield Call(where, f"{called.id}(...)", (value,), False, **arguments)
+        elif isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name) \
+                and called.value.id in typed and called.value.id not in imported:
+            # a method of an object whose class is known: that class's method, whatever its name
+            kind = typed[called.value.id]
+            shown = f"{called.value.id}.{called.attr}(...)"
+            if called.attr in getattr(kind, "__dataclass_fields__", {}) or called.attr in getattr(
+                    kind, "model_fields", {}):
+                continue                                            # a field holding a callable: not followed
+            value = inspect.getattr_static(kind, called.attr, None)
+            if value is None:
+                yield Call(where, shown, (), False, **arguments, missing=f"{kind.__qualname__} has no {called.attr}")
+            elif callable(getattr(kind, called.attr)):
+                yield Call(where, shown, (getattr(kind, called.attr),), not isinstance(value, (staticmethod,
+                                                                                              classmethod)),
+                           **arguments)
         elif isinstance(called, ast.Attribute) and isinstance(called.value, ast.Name) \
                 and called.value.id in imported:
             # module.function(...) or Class.classmethod(...) of what the file imports
@@ -198,8 +284,12 @@ def _owner(function: Callable) -> Any:
     return None
 
 
+def module_of(path: Path) -> types.ModuleType:
+    return importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+
+
 CALLS = [call for path in sorted(INTEGRATION.glob("*.py"))
-         for call in calls_of(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+         for call in calls_of(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), module=module_of(path))]
 
 
 def test_every_gateway_network_and_project_call_of_the_integration_tests_fits_what_it_calls():
@@ -215,7 +305,8 @@ def test_the_collection_finds_the_calls():
         ("test_across_namespaces.py", "namespaces.down(...)"),         # a module's function, with kill=
         ("conftest.py", "Network.load(...)"),                          # a classmethod
         ("conftest.py", "connect(...)"),                               # an imported function
-        ("conftest.py", ".deploy_chaincode(...)"),                     # the network package's Network
+        ("conftest.py", "fabric_network.deploy_chaincode(...)"),       # a fixture's Network, by its annotation
+        ("test_across_namespaces.py", "members.add(...)"),             # an OrgMembership the test made
         ("test_gateway_sdk.py", ".new_proposal(...)"),                 # the Gateway's Contract
         ("test_audit_on_the_network.py", "ReceivableAudit.of(...)"),
     ]:
@@ -226,8 +317,9 @@ def test_the_collection_finds_the_calls():
 WRONG = '''
 from client.gateway import connect
 from network import Network, namespaces
+from network.org_membership import OrgMembership
 
-def test_it(fabric_network, contract, address):
+def test_it(fabric_network, contract, address, net):
     namespaces.down("rf", kill=True, quietly=True)
     namespaces.tear_down("rf")
     Network.load(None, fabric_network.data_root)
@@ -236,17 +328,29 @@ def test_it(fabric_network, contract, address):
     connect(address, identity=None, signer=None, tls_root_certificates=b"")
     fabric_network.wait_for_heights()
     "a,b".split(",")
+    members = OrgMembership(fabric_network)
+    members.add("bank9", "bank", code="91110000MA1K000097")
+    fabric_network.start_nodes()
+    net.deploy_chaincode(name="x", sequence=2)
 '''
 
 
 def test_a_renamed_keyword_a_dropped_function_and_an_argument_too_many_are_found():
     calls = list(calls_of(WRONG, "test_wrong.py"))
     found = {call.where: (call.shown, problem(call)) for call in calls}
-    assert "got an unexpected keyword argument 'quietly'" in found["test_wrong.py:6"][1]
-    assert found["test_wrong.py:7"] == ("namespaces.tear_down(...)", "network.namespaces has no tear_down")
-    assert "too many positional arguments" in found["test_wrong.py:8"][1]
-    assert "got an unexpected keyword argument 'sequence'" in found["test_wrong.py:9"][1]
-    assert "too many positional arguments" in found["test_wrong.py:10"][1]
-    assert found["test_wrong.py:11"] == ("connect(...)", None)
-    assert found["test_wrong.py:12"] == (".wait_for_heights(...)", None)
-    assert "test_wrong.py:13" not in found                              # a str's: not the project's
+    assert "got an unexpected keyword argument 'quietly'" in found["test_wrong.py:7"][1]
+    assert found["test_wrong.py:8"] == ("namespaces.tear_down(...)", "network.namespaces has no tear_down")
+    assert "too many positional arguments" in found["test_wrong.py:9"][1]
+    assert found["test_wrong.py:10"][0] == "fabric_network.deploy_chaincode(...)"     # the fixture's Network
+    assert "got an unexpected keyword argument 'sequence'" in found["test_wrong.py:10"][1]
+    assert "too many positional arguments" in found["test_wrong.py:11"][1]
+    assert found["test_wrong.py:12"] == ("connect(...)", None)
+    assert found["test_wrong.py:13"] == ("fabric_network.wait_for_heights(...)", None)
+    assert "test_wrong.py:14" not in found                              # a str's: not the project's
+    assert found["test_wrong.py:15"] == ("OrgMembership(...)", None)
+    # a method of a class the test made: checked though a set's method has its name
+    assert "got an unexpected keyword argument 'code'" in found["test_wrong.py:16"][1]
+    assert found["test_wrong.py:17"] == ("fabric_network.start_nodes(...)", "Network has no start_nodes")
+    # no fixture's name: its class unknown, the call is bound to every Network's and Gateway's of that name
+    assert found["test_wrong.py:18"][0] == ".deploy_chaincode(...)"
+    assert "got an unexpected keyword argument 'sequence'" in found["test_wrong.py:18"][1]
