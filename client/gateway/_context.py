@@ -212,8 +212,11 @@ class Context:
     peer_address: str = ""
     committed_blocks: CommittedBlocks = field(default_factory=CommittedBlocks)
 
-    def deadline(self, kind: str, override: float | None) -> "CallDeadline":
-        """The deadline of one call of ``kind`` (see :meth:`timeout`), shared by its steps."""
+    def deadline(self, kind: str, override: "float | CallDeadline | None") -> "CallDeadline":
+        """The deadline of one call of ``kind`` (see :meth:`timeout`), shared by its steps; ``override`` a
+        CallDeadline itself where a step of the SDK hands on the deadline of the call it is part of."""
+        if isinstance(override, CallDeadline):
+            return override
         return CallDeadline(self.timeout(kind, override))
 
     def timeout(self, kind: str, override: float | None) -> float | None:

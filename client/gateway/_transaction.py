@@ -9,7 +9,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from ._commit import SubmittedTransaction, new_commit
-from ._context import CallDeadline, Context
+from ._context import Context
 from ._signable import ChannelTransaction, channel_header_problem, signature_header_creator
 from ._twins import Steps, awaiting, blocking
 from .errors import SubmitError
@@ -58,12 +58,7 @@ class _TransactionBase(ChannelTransaction):
         block that commits it. ``timeout`` (seconds) bounds this call; None, the
         default, means ``Timeouts.submit``, not no deadline.
         """
-        return (yield from self._submit_within(self._context.deadline("submit", timeout)))
-
-    def _submit_within(self, deadline: CallDeadline) -> Steps[SubmittedTransaction]:
-        """:meth:`submit` within what is left of ``deadline`` (the signature's and the call's): ``submit_async``
-        signs first, then sends within the rest of the same deadline, which may be none (0 s left, a call
-        that fails with DEADLINE_EXCEEDED), where ``timeout=0`` is refused as given."""
+        deadline = self._context.deadline("submit", timeout)   # the signature's and the call's
         signed = yield self._signing("submit", deadline, SubmitError)
         request = gateway_pb2.SubmitRequest(
             transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=signed.envelope
