@@ -13,7 +13,10 @@ through their source, as a type checker would, and each attribute read of it is 
   function, and a name assigned values of different types, none;
 - an element of a list, an iterator or a page (``for entry in history``, ``page.records[0]``,
   ``async for claim in client.iter_receivables(...)``, a comprehension's) has the element's type;
-- an attribute of a model has its field's type (``claim.last.tx_id``), a property's or a method's return type.
+- an attribute of a model has its field's type (``claim.last.tx_id``), a property's or a method's return type;
+- the error a ``with pytest.raises(RuleViolation) as refused`` expects is ``refused.value``, and ``except
+  CommitStatusError as waited`` makes ``waited`` one: an attribute read of it (``refused.value.rule``) is one its
+  classes set (``self.rule = ...``) or define.
 
 A value of an SDK method named as one of the Gateway's (``events``, ``wait_for_block``) or a built-in type's
 method is not followed: its object may be either's.
@@ -25,6 +28,7 @@ import collections.abc
 import dataclasses
 import importlib
 import inspect
+import textwrap
 import types
 import typing
 from pathlib import Path
@@ -32,12 +36,13 @@ from typing import Any, Iterator, NamedTuple
 
 import pydantic
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
 
 from .test_integration_sdk_calls import SDK_METHODS
 
 ROOT = Path(__file__).parents[2]
 INTEGRATION = ROOT / "tests" / "integration"
+PROJECT = ("bench", "chaincode", "cli", "client", "network")
 ELEMENT_OF = (list, tuple, collections.abc.Iterator, collections.abc.AsyncIterator, collections.abc.Iterable,
               collections.abc.AsyncIterable, collections.abc.Sequence)
 
@@ -58,13 +63,40 @@ def hints_of(function: Any) -> Any:
 
 
 def is_model(kind: Any) -> bool:
-    return inspect.isclass(kind) and (issubclass(kind, pydantic.BaseModel) or dataclasses.is_dataclass(kind))
+    return inspect.isclass(kind) and (issubclass(kind, pydantic.BaseModel) or dataclasses.is_dataclass(kind)
+                                      or is_project_error(kind))
+
+
+def is_project_error(kind: type) -> bool:
+    return issubclass(kind, BaseException) and kind.__module__.split(".")[0] in PROJECT
+
+
+class Raised:
+    """What ``pytest.raises(kind) as name`` gives ``name``: its ``value`` is a ``kind``."""
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+
+
+def attributes_set_by(kind: type) -> dict[str, Any]:
+    """The attributes an error's classes set on it (``self.rule = rule`` in its ``__init__``), their types unknown."""
+    found: dict[str, Any] = {}
+    for owner in kind.__mro__:
+        if owner.__module__.split(".")[0] not in PROJECT:
+            continue
+        for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(owner)))):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
+                    and isinstance(node.value, ast.Name) and node.value.id == "self":
+                found.setdefault(node.attr, None)
+    return found
 
 
 def fields_of(model: type) -> dict[str, Any]:
     """A model's fields -> their types (a pydantic model's, or a dataclass's)."""
     if issubclass(model, pydantic.BaseModel):
         return {name: field.annotation for name, field in model.model_fields.items()}
+    if is_project_error(model):
+        return attributes_set_by(model)
     try:
         hints = typing.get_type_hints(model)
     except Exception:           # a name its module imports only for type checkers: the fields, their types unknown
@@ -145,7 +177,10 @@ class Reader(ast.NodeVisitor):
                 return hints_of(getattr(self.globals[called.value.id], called.attr, None))  # ``Class.of(...)``
             return None
         if isinstance(node, ast.Attribute):
-            models = models_in(self.value_type(node.value))
+            owner = self.value_type(node.value)
+            if isinstance(owner, Raised):
+                return owner.kind if node.attr == "value" else None
+            models = models_in(owner)
             return attribute_type(models, node.attr) if models else None
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
             return element_of(self.value_type(node.value))
@@ -158,6 +193,32 @@ class Reader(ast.NodeVisitor):
             if target.id in scope and scope[target.id] != hint:
                 hint = None                 # given values of different types: not followed
             scope[target.id] = hint
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            raised = self.raised_by(item.context_expr)
+            if raised is not None and item.optional_vars is not None:
+                self.bind(item.optional_vars, Raised(raised))
+        for statement in node.body:
+            self.visit(statement)
+
+    visit_AsyncWith = visit_With
+
+    def raised_by(self, node: ast.AST) -> type | None:
+        """The project's error ``pytest.raises(Error)`` expects, or None."""
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "pytest.raises" and node.args \
+                and isinstance(node.args[0], ast.Name):
+            kind = self.globals.get(node.args[0].id)
+            return kind if inspect.isclass(kind) and is_project_error(kind) else None
+        return None
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        kind = self.globals.get(node.type.id) if isinstance(node.type, ast.Name) else None
+        if node.name and inspect.isclass(kind) and is_project_error(kind):
+            self.bind(ast.Name(node.name), kind)
+        for statement in node.body:
+            self.visit(statement)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -269,15 +330,25 @@ def test_it(tier1, core):
         assert entry.txid
     async def later():
         assert (await tier1.client.get_receivable(claim.id)).face
+    with pytest.raises(RuleViolation) as refused:
+        tier1.client.confirm(claim.id)
+    assert refused.value.rule == "role-not-permitted" and refused.value.code
+    try:
+        tier1.client.confirm(claim.id)
+    except RuleViolation as again:
+        assert again.detail and again.reason
 '''
 
 
-def test_a_renamed_field_and_a_field_of_a_nested_model_are_found():
+def test_a_renamed_field_a_field_of_a_nested_model_and_an_errors_attribute_are_found():
     from tests.integration import conftest
 
-    reads = list(reads_of(WRONG, "test_wrong.py", vars(conftest)))
+    reads = list(reads_of(WRONG, "test_wrong.py", {**vars(conftest), "RuleViolation": RuleViolation}))
     bad = {read.shown: problem(read) for read in reads if problem(read)}
     assert set(bad) == {"claim.state", "claim.last.tx_hash", "page.items", "entry.txid",
-                        "(await tier1.client.get_receivable(claim.id)).face"}, bad
+                        "(await tier1.client.get_receivable(claim.id)).face", "refused.value.code",
+                        "again.reason"}, bad
     assert bad["claim.state"].startswith("Receivable has no 'state' (its fields: ")
-    assert {read.shown for read in reads} >= {"claim.status", "r.holder", "claim.last"}
+    assert {read.shown for read in reads} >= {"claim.status", "r.holder", "claim.last", "refused.value.rule",
+                                              "again.detail"}
+    assert bad["refused.value.code"].startswith("RuleViolation has no 'code' (its fields: ")
