@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from chaincode.receivables.model import visible_characters
 from client.money import plain_yuan
 from client.shown import SHOWN_LENGTH, json_spelled, printable_json, shown_value
 from client.user_files import UnreadableFile, read_user_bytes
@@ -605,10 +606,13 @@ class _Tree:
         return node
 
     def text(self) -> str | None:
-        """The value as text; ``None`` where it is blank or no plain value (:meth:`shape` says which)."""
+        """The value as text; ``None`` where it is blank or no plain value (:meth:`shape` says which). Blank is
+        what a reader sees as empty: spaces, or invisible format characters alone (a zero-width space or a byte
+        order mark pasted into a field, which ``str.strip`` keeps), so that every reader (XML, the XML's tree as
+        JSON, recfin's JSON) takes such a field as left out, as it takes one of spaces."""
         if self.is_plain():
             text = str(self.obj).strip()
-            return text or None
+            return text if visible_characters(text) else None
         return None
 
     def is_plain(self) -> bool:
