@@ -13,6 +13,7 @@ import re
 import click
 
 from cli.main import main
+from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 from tests.unit.test_documented_python import ROOT
 
 PAGE = (ROOT / "docs" / "network.md").read_text(encoding="utf-8")
@@ -93,3 +94,43 @@ def test_the_other_waits_last_as_long_as_the_page_says():
              if (option := _takes(c, "--timeout")) is not None and option.envvar is None
              and option.default != (120 if c.startswith("host ") else 60)}
     assert not wrong, f"--timeout defaults other than docs/network.md gives: {wrong}"
+
+
+def _synopses() -> list[tuple[int, str]]:
+    """(line number, text) of each command line of the "Commands" block, continuation lines joined."""
+    start = PAGE.index("\n## Commands\n")
+    block = PAGE[start:PAGE.index("\n\n", PAGE.index("    recfin ", start))]
+    first = PAGE.count("\n", 0, start) + 1
+    lines: list[tuple[int, str]] = []
+    for number, line in enumerate(block.splitlines(), first):
+        if line.startswith("    recfin "):
+            lines.append((number, line.strip()))
+        elif line.startswith("     ") and lines:
+            lines[-1] = (lines[-1][0], f"{lines[-1][1]} {line.strip()}")
+    return lines
+
+
+def test_the_values_the_synopses_show_are_the_defaults():
+    """`[--timeout 60]`, `[-n 50]`, `[--prefix recfin]`: a literal value in brackets is what the command takes
+    when the option is left out (`--name receivables` is the topology's chaincode, which `None` stands for). A
+    value with a capital (`module:Class`) stands for one, as in the pages' notation, and is not compared."""
+    wrong = []
+    for number, line in _synopses():
+        words = line.split()[1:]
+        alternatives = [[]]
+        for word in words[:next((i for i, w in enumerate(words) if not re.fullmatch(r"[a-z][a-z|-]*", w)),
+                                len(words))]:
+            alternatives = [path + [choice] for path in alternatives for choice in word.split("|")]
+        for path in alternatives:
+            command = COMMANDS.get(" ".join(path))
+            assert command is not None, f"docs/network.md:{number}: recfin {' '.join(path)} is no command"
+            for option, shown in re.findall(r"\[(--?[a-z][a-z-]*) ([a-z0-9./][^\]\s|]*)\]", line):
+                if shown != shown.lower():
+                    continue
+                default = _takes(" ".join(path), option).default
+                if default is None and option == "--name":
+                    default = load_topology(DEFAULT_TOPOLOGY).chaincode.name
+                if str(default) != shown and not (isinstance(default, (int, float)) and float(shown) == default):
+                    wrong.append(f"docs/network.md:{number}: recfin {' '.join(path)} {option} shown as {shown}, "
+                                 f"default {default!r}")
+    assert not wrong, "\n".join(wrong)
