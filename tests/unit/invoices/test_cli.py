@@ -127,7 +127,9 @@ def test_match_shows_a_discount_line_and_an_item_received_in_parts(tmp_path):
     r = run("match", write(tmp_path, "inv.json", json.dumps(doc, ensure_ascii=False)),
             "--po", SAMPLES / "purchase_order.csv", "--receipt", write(tmp_path, "gr.csv", receipt.replace(first, parts)))
     assert r.exit_code == 0, r.output
-    assert "2. *电子元件*贴片电容 (discount on line 1; PO line 1, receipt line 1 + 9)" in r.output
+    assert "1. *电子元件*贴片电容 (PO line 1, receipt line 1 + 9)" in r.output
+    # the discount line is of the same PO and receipt lines: named by the line that lists them
+    assert "2. *电子元件*贴片电容 (discount on line 1; PO and receipt lines as line 1)" in r.output
     assert "MATCHED: 4 matched" in r.output
 
 
