@@ -296,6 +296,10 @@ def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str,
                 yield write.key, None if is_delete(write) else write.value
 
 
+# the codes Fabric's commit sets after its validator has taken the transaction's id (markTXIdDuplicates)
+_CONFLICT_CODE_NAMES = ("MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT")
+
+
 @dataclass
 class Replay:
     """The namespace as a peer's blocks leave it. ``state``: each key's value. ``deleted``: the keys whose last
@@ -304,8 +308,8 @@ class Replay:
     VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
     blocks carry of it, and ``private_policies`` the key-level policy of each such key. ``valid_tx_ids``: the id of
     each transaction the blocks mark VALID, with where it first is (block number, position). ``problems``: each
-    endorser transaction marked VALID whose id was already, VALID or, in an earlier block, not
-    (``not_valid_tx_ids``), which Fabric marks DUPLICATE_TXID (``note_valid``).
+    endorser transaction marked VALID whose id was already, VALID, or not (in an earlier block, or earlier in its
+    block with a read conflict: ``not_valid_tx_ids``), which Fabric marks DUPLICATE_TXID (``note_valid``).
     ``endorsement_failures``: each transaction marked VALID whose endorsements do not meet the policies Fabric's
     validation held it to, and ``endorsements_untold`` each whose check could not be made (``EndorsementReplay``)."""
 
@@ -316,7 +320,7 @@ class Replay:
     private_policies: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
     valid_tx_ids: dict[str, tuple[int, int]] = field(default_factory=dict)
     # tx id -> where the blocks first hold a transaction of that id marked other than VALID (block number, position,
-    # its validation code), from the blocks before the one being replayed (``note_not_valid``)
+    # its validation code), up to the block being replayed (``note_not_valid``)
     not_valid_tx_ids: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     endorsement_failures: list[str] = field(default_factory=list)
@@ -329,17 +333,22 @@ class Replay:
         applies twice, as the peer did. An empty id is no id to repeat (Fabric marks such a transaction
         BAD_PROPOSAL_TXID: the id must hash its nonce and creator), and is left to the other checks."""
         first = self.valid_tx_ids.setdefault(header.tx_id, (number, position))
-        if (header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id
-                and (earlier := self.not_valid_tx_ids.get(header.tx_id)) is not None):
+        earlier = self.not_valid_tx_ids.get(header.tx_id)
+        if (header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and earlier is not None
+                and (earlier[0] < number or (earlier[1] < position and earlier[2] in _CONFLICT_CODE_NAMES))):
             # Fabric's block index holds the id of every transaction of a committed block, valid or not, and the
-            # validator asks it of each endorser transaction of the next blocks (checkTxIdDupsLedger)
+            # validator asks it of each endorser transaction of the next blocks (checkTxIdDupsLedger); in one
+            # block, it marks the second of one id DUPLICATE_TXID (markTXIdDuplicates) before the commit finds the
+            # read conflicts, so a first copy invalidated by one held the id already
+            rule = ("a transaction whose id the channel's ledger holds, valid or not," if earlier[0] < number else
+                    "a second transaction of one id in a block, before the commit finds the first one's read "
+                    "conflict,")
             self.problems.append(
                 f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, where block "
                 f"{earlier[0]}, transaction {earlier[1]} already holds a transaction of that id, marked {earlier[2]}: "
-                "Fabric's validator marks a transaction whose id the channel's ledger holds, valid or not, "
-                "DUPLICATE_TXID, so this peer's validation flags are not Fabric's, and the replay applies that "
-                "transaction's writes. Stop the peer and run `peer node reset` so that it fetches its blocks again "
-                "and validates them itself")
+                f"Fabric's validator marks {rule} DUPLICATE_TXID, so this peer's validation flags are not Fabric's, "
+                "and the replay applies that transaction's writes. Stop the peer and run `peer node reset` so that "
+                "it fetches its blocks again and validates them itself")
         elif header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and first != (number, position):
             self.problems.append(
                 f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, as it already "
@@ -349,10 +358,12 @@ class Replay:
                 "blocks again and validates them itself")
 
     def note_not_valid(self, block: common_pb2.Block) -> None:
-        """Each transaction of ``block`` its filter marks other than VALID, by its id (``not_valid_tx_ids``), once the
-        replay is past the block: an id the ledger holds is one a later transaction cannot be VALID under. A
-        transaction whose envelope or header does not decode names no id, nor does an empty one; neither is kept."""
-        flags = validation_flags(block)
+        """Each transaction of ``block`` its filter marks other than VALID, by its id (``not_valid_tx_ids``), before
+        the replay notes the block's VALID ones: an id the ledger holds is one a later block's transaction cannot be
+        VALID under, nor, in the block, a transaction after one of that id invalidated by a read conflict. Of one
+        id, the first in the blocks is kept, or in its block the first with a read conflict. A transaction whose
+        envelope or header does not decode names no id, nor does an empty one; neither is kept."""
+        flags, number = validation_flags(block), block.header.number
         for position, raw in enumerate(block.data.data):
             if position >= len(flags) or flags[position] == transaction_pb2.VALID:
                 continue
@@ -360,10 +371,11 @@ class Replay:
                 tx_id = transaction_header(decoded(common_pb2.Envelope, raw, "its envelope"))[1].tx_id
             except LedgerReadError:
                 continue
-            if tx_id:
-                self.not_valid_tx_ids.setdefault(
-                    tx_id, (block.header.number, position,
-                            enum_name(transaction_pb2.TxValidationCode, flags[position])))
+            code = enum_name(transaction_pb2.TxValidationCode, flags[position])
+            kept = self.not_valid_tx_ids.get(tx_id)
+            if tx_id and (kept is None or (kept[0] == number and kept[2] not in _CONFLICT_CODE_NAMES
+                                           and code in _CONFLICT_CODE_NAMES)):
+                self.not_valid_tx_ids[tx_id] = (number, position, code)
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
         """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
@@ -416,12 +428,12 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
     for block in blocks:
         transactions = list(_valid_transactions(block))
         endorsements.judge(block, transactions)
+        replayed.note_not_valid(block)
         for position, header, rwsets in transactions:
             replayed.note_valid(block.header.number, position, header)
             for ns in rwsets:
                 (replayed if ns.namespace == namespace else others.setdefault(ns.namespace, Replay())).apply(ns)
         endorsements.take_config(block)
-        replayed.note_not_valid(block)
     return replayed
 
 

@@ -74,3 +74,32 @@ def test_an_invalid_transaction_whose_envelope_does_not_decode_names_no_id():
     replayed = replay(sealed([block([b"\xff not an envelope"], [transaction_pb2.BAD_PAYLOAD]),
                               block([envelope([(R1, V1)], tx_id="tx-1")], [VALID])]), "receivables")
     assert replayed.problems == [] and replayed.state == {R1: V1}
+
+
+def test_in_one_block_a_copy_marked_valid_after_one_with_a_read_conflict_is_named():
+    """Fabric's validator marks the second transaction of one id in a block DUPLICATE_TXID before the commit finds
+    the first one's read conflict: a VALID second copy is no flag of Fabric's."""
+    MVCC = transaction_pb2.MVCC_READ_CONFLICT
+    replayed = replay(sealed([block([envelope([], tx_id="tx-1"), envelope([(R1, V1)], tx_id="tx-1")], [MVCC, VALID])]),
+                      "receivables")
+    assert replayed.problems == [
+        "block 1, transaction 1: transaction tx-1 is marked VALID, where block 1, transaction 0 already holds a "
+        "transaction of that id, marked MVCC_READ_CONFLICT: Fabric's validator marks a second transaction of one id "
+        "in a block, before the commit finds the first one's read conflict, DUPLICATE_TXID, so this peer's "
+        "validation flags are not Fabric's, and the replay applies that transaction's writes. Stop the peer and run "
+        "`peer node reset` so that it fetches its blocks again and validates them itself"]
+    # the first with a read conflict is named, after one invalidated otherwise
+    replayed = replay(sealed([block([envelope([], tx_id="tx-1"), envelope([], tx_id="tx-1"),
+                                     envelope([(R1, V1)], tx_id="tx-1")],
+                                    [transaction_pb2.ENDORSEMENT_POLICY_FAILURE, MVCC, VALID])]), "receivables")
+    assert [problem.split(": Fabric's")[0] for problem in replayed.problems] == [
+        "block 1, transaction 2: transaction tx-1 is marked VALID, where block 1, transaction 1 already holds a "
+        "transaction of that id, marked MVCC_READ_CONFLICT"]
+
+
+def test_in_one_block_a_copy_marked_valid_after_one_failing_its_endorsements_is_no_duplicate():
+    """A transaction the validator invalidates (its endorsements) reports no id to the block's duplicate check, and
+    its block is not in the ledger's index yet: a later copy in the same block may be VALID."""
+    replayed = replay(sealed([block([envelope([], tx_id="tx-1"), envelope([(R1, V1)], tx_id="tx-1")],
+                                    [transaction_pb2.ENDORSEMENT_POLICY_FAILURE, VALID])]), "receivables")
+    assert replayed.problems == [] and replayed.state == {R1: V1}
