@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
 import signal
 import threading
@@ -621,8 +620,6 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     """
     from client.invoices import read_scans
 
-    # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
-    logging.getLogger("pypdf").addHandler(logging.NullHandler())
     if replace and invoice_out is None:
         raise CommandError("--replace needs --invoice-out FILE: it lets the reading write over the file there; "
                            "without --invoice-out nothing is written", EXIT_BAD_INPUT)
