@@ -35,6 +35,7 @@ from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
 from .credit_code import credit_code_problem
+from .fingerprint import invoice_fingerprint
 from .model import Invoice
 from .register import ensure_reviewed
 from .sources import TAX_FOUND, Attestation, SourceVerification, attestation, evidence_digest, from_a_source, passes
@@ -140,9 +141,11 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          + ("; ".join(why) if why else "the tax invoice verifier found the invoice, and nothing failed "
                                                        "or disagreed")
                          + "; verify the invoice again and attest that")
+    # the fingerprint too: the ledger files the attestation under it, and one of another invoice beside this one's
+    # number and code (an evidence file edited, its digest taken again) would be refused there once connected
     ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
-            "buyer_tax_id": invoice.buyer.tax_id, "issue_date": invoice.issue_date.isoformat(),
-            "total_with_tax_fen": invoice.total_with_tax_fen}
+            "fingerprint": invoice_fingerprint(invoice), "buyer_tax_id": invoice.buyer.tax_id,
+            "issue_date": invoice.issue_date.isoformat(), "total_with_tax_fen": invoice.total_with_tax_fen}
     differ = [f"{field} {document.get(field)!r}, not {value!r}" for field, value in ours.items()
               if document.get(field) != value]
     if differ:
