@@ -427,6 +427,8 @@ def to_rate(value: object) -> Decimal:
         if to_rate(text) >= to_rate(statutory):
             raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself): {WRITE_RATE}")
     if text.endswith("%"):
+        if not text[:-1].strip():   # read as a number, it was refused as "not a number: ''", quoting nothing
+            raise ValueProblem(f"not a tax rate: {value!r} (a % sign with no figure before it): {WRITE_RATE}")
         rate = to_decimal(text[:-1]) / 100
     else:
         rate = to_decimal(text)
