@@ -7,6 +7,7 @@ commands, so neither package imports the other.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.core import ParameterSource
 
+from client.shown import shown_value
 from client.timeouts import Timeouts
 from network.errors import NetworkError, shell_word
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
@@ -376,13 +378,46 @@ def noted_caller() -> tuple[str, str, Path | None] | None:
     return None if ctx is None else ctx.meta.get(_CALLER)
 
 
+# An org's name, its MSP ID and a user's name are written in ASCII letters, digits and '-' (network.topology's
+# NAME_PATTERN and MSP_ID_PATTERN, an org's name in any case), none longer than an MSP ID may be
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9-]+")
+_PROFILE_NAME_RULE = "ASCII letters, digits and '-'"
+
+
 def parse_as(text: str) -> tuple[str, str | None]:
     """``ORG[/USER]`` -> (org, user or None): the one reading of ``--as`` (org name or MSP ID; user in its profile)."""
     org, slash, user = text.strip().partition("/")
     org, user = org.strip(), user.strip()
     if not org or (slash and not user) or "/" in user:
-        raise click.BadParameter(f"{text!r}: write ORG or ORG/USER, e.g. supplier/supplier1", param_hint="'--as'")
+        raise click.BadParameter(f"{shown_value(text)}: write ORG or ORG/USER, e.g. supplier/supplier1",
+                                 param_hint="'--as'")
     return org, user or None
+
+
+def _names_a_profile(text: str) -> tuple[str, str | None]:
+    """:func:`parse_as`, and one no org or user of a topology can be named by (a character outside ASCII letters,
+    digits and '-', or longer than an MSP ID may be) refused as a usage error: looked up as given, a
+    10,000-character one came back as the file system's "File name too long" with the whole path, and one holding
+    an escape or a line break as a profile not found, after the command had read its other input."""
+    org, user = parse_as(text)
+    for part in (org, user):
+        if part and (problem := _not_a_profile_name(part)) is not None:
+            named = "it" if part == text else shown_value(part)
+            raise click.BadParameter(f"{shown_value(text)}: {named} {problem}: write ORG or ORG/USER, each in "
+                                     f"{_PROFILE_NAME_RULE}, e.g. supplier/supplier1", param_hint="'--as'")
+    return org, user
+
+
+def _not_a_profile_name(name: str) -> str | None:
+    """What ``name`` holds that no org name, MSP ID or user name does (network.topology's rules), or None."""
+    from network.topology import MAX_MSP_ID
+
+    if len(name) > MAX_MSP_ID:
+        return f"has {len(name)} characters, more than any org's name, MSP ID or user's name (at most {MAX_MSP_ID})"
+    if not _PROFILE_NAME.fullmatch(name):
+        odd = ", ".join(repr(c) for c in sorted({c for c in name if not _PROFILE_NAME.fullmatch(c)}))
+        return f"holds {odd}, which no org's name, MSP ID or user's name holds"
+    return None
 
 
 def caller(as_: str | None, org: str | None, user: str | None, default_org: str) -> tuple[str, str | None]:
@@ -390,8 +425,12 @@ def caller(as_: str | None, org: str | None, user: str | None, default_org: str)
     if as_ is not None:
         if org is not None or user is not None:
             raise click.UsageError("give --as ORG[/USER], or --org/--user, not both")
-        return parse_as(as_)
+        return _names_a_profile(as_)
     org, user = not_blank(org, "--org", "the org"), not_blank(user, "--user", "the user of the org's profile")
+    for given, option, what in ((org, "--org", "the org"), (user, "--user", "the user of the org's profile")):
+        if given is not None and (problem := _not_a_profile_name(given)) is not None:
+            raise click.BadParameter(f"{shown_value(given)} {problem}: name {what} in {_PROFILE_NAME_RULE}, or "
+                                     f"leave {option} out for the default", param_hint=f"'{option}'")
     return (default_org if org is None else org), user
 
 

@@ -631,8 +631,9 @@ REFUSALS = {
                                  "not an org definition (not UTF-8 text)"),
     "data folder name too long": (["receivable", "get", "R-1", "--data-root", "@name-too-long"], 1,
                                   "File name too long"),
-    "org name too long": (["receivable", "get", "R-1", "--as", "x" * 300, "--data-root", STOPPED], 1,
-                          "File name too long"),
+    # refused before its profile is looked for (no org or user is named so), where the lookup said "File name too long"
+    "org name too long": (["receivable", "get", "R-1", "--as", "x" * 300, "--data-root", STOPPED], 2,
+                          "it has 300 characters, more than any org's name, MSP ID or user's name"),
     "bundle name too long": (["host", "status", "--bundle", "@name-too-long"], 1, "File name too long"),
     "bank name too long": (["finance", "quote", "R-1", "--as", "x" * 300, *OFFLINE_QUOTE], 2,
                            "no pricing configuration"),

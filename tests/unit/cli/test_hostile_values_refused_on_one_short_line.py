@@ -61,6 +61,10 @@ ENDORSING_LINES = [
     (["finance", "disburse", "F-0123456789ABCDEF", "--endorsing-org", "{}"], "'--endorsing-org'"),
     ([*OFFER, "--endorsing-org", "{}"], "'--endorsing-org'"),
 ]
+# who acts, as no org or user of a topology is named (an org's name, MSP ID and user's name are ASCII letters,
+# digits and '-'): looked up as given, a long one came back as "File name too long" with the whole path
+WHO = [("--as", "x" * 10_000), ("--as", "bank\x1b[31m"), ("--as", "bank/officer\x001"), ("--as", "supplier/\u202e1"),
+       ("--org", "x" * 10_000), ("--org", "bank\tx"), ("--user", "officer\x1b1")]
 AMOUNTS = ["1e3", "1,2,3", "-0.00", "\uff10.\uff15", "", "a\x1b[31mb"]   # \uff10.\uff15: a full-width 0.5
 DATES = ["2026-02-30", "", "2026-3-1", "a\nb"]
 # (command line with {} where the value goes, what the error line calls the option)
@@ -107,6 +111,15 @@ def test_a_long_value_is_shown_cut_short(line, option, ledger_sessions):
 @pytest.mark.parametrize("line, option", ENDORSING_LINES, ids=[f"{line[0]} {line[1]}" for line, _ in ENDORSING_LINES])
 def test_an_endorsing_org_that_does_not_print_is_refused_before_connecting(line, option, value, ledger_sessions):
     assert "does not print" in refused(line, value, option, ledger_sessions)
+
+
+@pytest.mark.parametrize("option, value", WHO)
+@pytest.mark.parametrize("line", [["receivable", "get", RID], ["regulator", "statistics"], ["events"],
+                                  ["receivable", "audit", RID], ["transaction", "status", "ab" * 32]],
+                         ids=lambda line: " ".join(line[:2]))
+def test_who_acts_is_refused_before_connecting_when_no_profile_can_name_it(line, option, value, ledger_sessions):
+    said = refused([*line, option, "{}"], value, f"'{option}'", ledger_sessions)
+    assert "ASCII letters, digits and '-'" in said and len(said) < 500, said[:300]
 
 
 @pytest.mark.parametrize("value", AMOUNTS)
