@@ -30,8 +30,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args, get_origin
 
 import yaml
+from pydantic import BaseModel
 
 from .shown import past_the_digit_limit
 from .user_files import SpecialFile, on_one_line, read_regular_file
@@ -156,6 +158,49 @@ class _RecfinLoader(yaml.SafeLoader):
             value = _shown(str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag)
             raise _Placed(problem=f"cannot read the value {value} at {_at(node.start_mark)} ({reason}): "
                                   f"quote it if it is text", problem_mark=node.start_mark) from None
+
+
+def unknown_key_note(model: type[BaseModel], loc: tuple) -> str:
+    """What to add to pydantic's refusal of a key ``model`` does not take (its ``extra_forbidden`` error at ``loc``),
+    most often a misspelt one: the key, and the keys its block does take ("maxdays is no key of this block, which
+    takes per_debtor, min_advance, max_days"); "" where that block is no model's. Pydantic names only the key, and
+    the topology and a bank's pricing file are written by hand, where a typo is the likeliest mistake."""
+    keys = _keys_taken(model, loc)
+    # a key from the file may hold a line break, which would start what reads as a line of its own
+    return f"{on_one_line(str(loc[-1]))} is no key of this block, which takes {', '.join(keys)}" if keys else ""
+
+
+def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys of the block that holds ``loc``'s last key: ``model``'s fields followed along ``loc``. A list's index
+    and what pydantic adds of its own (a validator's step) are no field, and are passed over; so is a dict's key (a
+    grade's or an org's name) whatever it is, a grade named ``spread`` or an org ``address`` as well; none where the
+    block is no model's."""
+    block: type[BaseModel] | None = model
+    a_dict_key = False     # the part after a dict field names one of its entries, never a field
+    for part in loc[:-1]:
+        if a_dict_key:
+            a_dict_key = False
+        elif block is not None and isinstance(part, str) and part in block.model_fields:
+            annotation = block.model_fields[part].annotation
+            block, a_dict_key = _model_in(annotation), _holds_a_dict(annotation)
+    return [] if block is None else list(block.model_fields)
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model a field's annotation holds: itself, or inside Annotated, Optional, a list or a dict's
+    values; None when it holds none."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in reversed(get_args(annotation)):        # dict[str, Model]: the values' model, not str
+        if (model := _model_in(arg)) is not None:
+            return model
+    return None
+
+
+def _holds_a_dict(annotation: object) -> bool:
+    """Whether a field's annotation is a dict, or Optional or Annotated one: its entries are keyed by name."""
+    return get_origin(annotation) is dict or any(_holds_a_dict(arg) for arg in get_args(annotation)
+                                                 if get_origin(annotation) is not list)
 
 
 def more_problems(unlisted: int) -> str:

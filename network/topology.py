@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, ip_address
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator,
                       model_serializer, model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 from client.user_files import on_one_line
-from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping, unknown_key_note
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
@@ -819,27 +819,6 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    """The pydantic model a field's annotation holds: itself, or inside Annotated, Optional, a list or a
-    dict's values; None when it holds none."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in reversed(get_args(annotation)):        # dict[str, Model]: the values' model, not str
-        if (model := _model_in(arg)) is not None:
-            return model
-    return None
-
-
-def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str] | None:
-    """The keys the block holding loc's last key takes, model's fields followed along loc (list indexes and
-    dict keys are no fields, passed over); None where the block is no model's."""
-    block: type[BaseModel] | None = model
-    for part in loc[:-1]:
-        if block is not None and isinstance(part, str) and part in block.model_fields:
-            block = _model_in(block.model_fields[part].annotation)
-    return None if block is None else list(block.model_fields)
-
-
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line per problem: "<file>: <field path>: <message>"; past MAX_LISTED_PROBLEMS, one line that counts the
     rest."""
@@ -849,9 +828,9 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
         if err["type"] == "string_pattern_mismatch" and (rule := _PATTERN_RULES.get(err["ctx"]["pattern"])):
             msg = f"{msg}: {rule}"
         # most often a misspelt key, which pydantic names without the keys its block does take
-        keys = _keys_taken(_MODELS[exc.title], err["loc"]) if exc.title in _MODELS else None
-        if err["type"] == "extra_forbidden" and keys:
-            msg = f"{msg}: {err['loc'][-1]} is no key of this block, which takes {', '.join(keys)}"
+        if err["type"] == "extra_forbidden" and exc.title in _MODELS and \
+                (note := unknown_key_note(_MODELS[exc.title], err["loc"])):
+            msg = f"{msg}: {note}"
         where = _loc(err["loc"])
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
     unlisted = exc.error_count() - len(lines)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from client.shown import shown_value
 from client.user_files import UTF8_ADVICE, cannot_read, on_one_line
-from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping, unknown_key_note
 
 from .money import proportion_fen
 
@@ -255,33 +255,13 @@ def validation_problems(exc: ValidationError, model: type[BaseModel] | None = No
         text = e["msg"].removeprefix("Value error, ")
         if e["type"] in ("model_type", "dict_type"):   # pydantic names the class it reads into, which no file does
             text = f"should be an object of named fields (a JSON object, a YAML mapping), not {_kind(e['input'])}"
-        if e["type"] == "extra_forbidden" and model is not None and (keys := _keys_taken(model, e["loc"])):
-            text = f"{text}: {on_one_line(str(e['loc'][-1]))} is no key of this block, which takes {', '.join(keys)}"
+        if e["type"] == "extra_forbidden" and model is not None and (note := unknown_key_note(model, e["loc"])):
+            text = f"{text}: {note}"
         # a key from the file may hold a line break, which would start what reads as a second error line
         return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in e["loc"]), text)))
     listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
     unlisted = exc.error_count() - len(listed)
     return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))
-
-
-def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The keys of the block that holds ``loc``'s last key: ``model``'s fields followed along ``loc`` (a dict's keys,
-    such as a grade's name, are no fields and are passed over); none where the block is no model's."""
-    block: type[BaseModel] | None = model
-    for part in loc[:-1]:
-        if block is not None and isinstance(part, str) and part in block.model_fields:
-            block = _model_in(block.model_fields[part].annotation)
-    return [] if block is None else list(block.model_fields)
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    """The pydantic model a field's annotation holds: itself, or inside Optional or a dict's values; else None."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        if (found := _model_in(arg)) is not None:
-            return found
-    return None
 
 
 def _kind(value: object) -> str:
