@@ -92,7 +92,11 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
         return None
     from client.gateway import FileCheckpointer, NotACheckpointFile
 
-    if not path.parent.is_dir():
+    try:
+        folder = path.parent.is_dir()
+    except OSError as exc:   # one the system will not look up (a name too long for it): a traceback, not a line
+        raise click.BadParameter(f"{as_typed(path)}: {exc.strerror}: check the path") from None
+    if not folder:
         # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
         raise click.BadParameter(f"{as_typed(path)}: there is no folder {as_typed(path.parent)}: create it first, or "
                                  "check the path")

@@ -132,3 +132,10 @@ def test_an_amount_no_one_writes_so_is_refused(line, option, value, ledger_sessi
 @pytest.mark.parametrize("line, option", DATE_LINES, ids=[line[1] + " " + option for line, option in DATE_LINES])
 def test_a_date_no_calendar_has_is_refused(line, option, value, ledger_sessions):
     refused(line, value, option, ledger_sessions)
+
+
+@pytest.mark.parametrize("line", [["events"], ["receivable", "events"]], ids=" ".join)
+def test_a_checkpoint_path_the_system_will_not_look_up_is_refused_not_a_traceback(line, ledger_sessions):
+    """A path longer than the system looks up (ENAMETOOLONG) raised OSError from the check of its folder."""
+    said = refused([*line, "--checkpoint", "{}"], "x/" * 3000, "'--checkpoint'", ledger_sessions)
+    assert said.endswith("File name too long: check the path"), said[-200:]
