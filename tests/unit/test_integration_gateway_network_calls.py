@@ -245,34 +245,41 @@ def calls_of(source: str, name: str, package: str = "tests.integration",
                            **arguments)
 
 
+def binding_problem(function: Callable, positional: int | None, keywords: tuple[str, ...], spread: bool,
+                    instance: bool) -> str | None:
+    """Why a call of ``function`` with ``positional`` arguments (None: a ``*args`` among them) and ``keywords`` (and
+    a ``**kwargs`` if ``spread``) does not bind, as Python binds it; None when it does. ``instance``: called on an
+    instance, its first parameter taken. Shared with test_integration_sdk_calls.py."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):          # a built-in without a signature: nothing to check it against
+        return None
+    parameters = signature.parameters
+    shown = getattr(function, "__qualname__", repr(function))
+    if positional is None or spread:
+        # bound with what is spelled out: each keyword must be a parameter, or **kwargs be taken
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        unknown = [k for k in keywords if k not in parameters and not takes_any]
+        return f"{shown} takes no {', '.join(unknown)}" if unknown else None
+    try:
+        signature.bind(*[None] * (instance + positional), **dict.fromkeys(keywords))
+    except TypeError as refused:
+        return f"{shown}{signature}: {refused}"
+    return None
+
+
 def problem(call: Call) -> str | None:
     """Why ``call`` binds to none of its callables, or None."""
     if call.missing:
         return call.missing
     refusals = []
     for function in call.callables:
-        try:
-            signature = inspect.signature(function)
-        except (TypeError, ValueError):          # a built-in without a signature: nothing to check it against
+        instance = call.bound and not inspect.ismethod(function) \
+            and not isinstance(inspect.getattr_static(_owner(function), function.__name__, None), staticmethod)
+        why = binding_problem(function, call.positional, call.keywords, call.spread, instance)
+        if why is None:
             return None
-        parameters = signature.parameters
-        shown = getattr(function, "__qualname__", repr(function))
-        if call.positional is None or call.spread:
-            takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-            unknown = [k for k in call.keywords if k not in parameters and not takes_any]
-            if not unknown:
-                return None
-            refusals.append(f"{shown} takes no {', '.join(unknown)}")
-            continue
-        instance = [None] if call.bound and not inspect.ismethod(function) \
-            and not isinstance(inspect.getattr_static(_owner(function), function.__name__, None), staticmethod) \
-            else []
-        try:
-            signature.bind(*instance, *[None] * call.positional, **dict.fromkeys(call.keywords))
-        except TypeError as refused:
-            refusals.append(f"{shown}{signature}: {refused}")
-        else:
-            return None
+        refusals.append(why)
     return "; ".join(refusals)
 
 

@@ -12,12 +12,13 @@ with what it spells out, its count of positional arguments unchecked.
 from __future__ import annotations
 
 import ast
-import inspect
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from client.gateway import Contract, Gateway, Network
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
+
+from .test_integration_gateway_network_calls import binding_problem
 
 ROOT = Path(__file__).parents[2]
 INTEGRATION = ROOT / "tests" / "integration"
@@ -56,21 +57,10 @@ def problem(call: SdkCall, methods: Callable[[str], list]) -> str | None:
     """Why ``call`` binds to none of the methods of its name, or None."""
     refusals = []
     for method in methods(call.method):
-        parameters = inspect.signature(method).parameters
-        if call.positional is None or call.spread:
-            # bound with what is spelled out: each keyword must be a parameter, or **kwargs be taken
-            takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-            unknown = [k for k in call.keywords if k not in parameters and not takes_any]
-            if not unknown:
-                return None
-            refusals.append(f"{method.__qualname__} takes no {', '.join(unknown)}")
-            continue
-        try:
-            inspect.signature(method).bind(None, *[None] * call.positional, **dict.fromkeys(call.keywords))
-        except TypeError as refused:
-            refusals.append(f"{method.__qualname__}{inspect.signature(method)}: {refused}")
-        else:
+        why = binding_problem(method, call.positional, call.keywords, call.spread, instance=True)
+        if why is None:
             return None
+        refusals.append(why)
     return "; ".join(refusals)
 
 
