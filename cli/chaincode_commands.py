@@ -471,9 +471,10 @@ def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | Non
     """The line saying how to go on after the page from ``bookmark`` failed or was stopped (Ctrl-C, SIGTERM,
     SIGHUP), ``pages_done`` pages after the first one sent; None where running the same command again is the
     way (the first page sent failed, before it could have committed, for another cause than its bookmark)."""
-    from client.receivables import RuleViolation
+    from client.receivables import RefusedBeforeSending, RuleViolation
 
-    if isinstance(failure, RuleViolation) and failure.rule == "bookmark-invalid":
+    # refused by the contract, or by the SDK's own check of it before sending
+    if isinstance(failure, (RuleViolation, RefusedBeforeSending)) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
         return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
                 "start from the first page (pages already upgraded write nothing more)")

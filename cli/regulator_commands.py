@@ -338,17 +338,19 @@ def _given_bookmark_named(list_page: Callable[..., Any], given: str) -> Callable
     """``list_page``, its refusal of the ``--bookmark`` page (``bookmark-invalid``: a token another listing printed)
     said with the option and the token as given. The contract's own words name the decoded key, NUL bytes and all,
     and advise sending "" for the first page, which is leaving the option out here."""
-    from client.receivables import RuleViolation
+    from client.receivables import RefusedBeforeSending, RuleViolation
 
     def asked(*, page_size: int, bookmark: str) -> Any:
         try:
             return list_page(page_size=page_size, bookmark=bookmark)
-        except RuleViolation as refused:
+        except (RuleViolation, RefusedBeforeSending) as refused:
             if refused.rule != "bookmark-invalid" or not given or bookmark != given:
                 raise
             said = (f"--bookmark {bookmark_token(given)} names no page of this list (a token another listing "
                     "printed?): pass the token this listing printed after 'next page:', or leave --bookmark out for "
                     "the first page")
+            if isinstance(refused, RefusedBeforeSending):   # the SDK's own check of it: nothing was sent
+                raise RefusedBeforeSending(refused.transaction, refused.rule, said) from None
             raise RuleViolation(refused.rule, said, transaction=refused.transaction,
                                 gateway_error=refused.gateway_error) from refused.gateway_error
     return asked

@@ -27,6 +27,7 @@ from .errors import RefusedBeforeSending
 from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 from ..shown import shown_value
+from .ledger_keys import composite_key, split_key
 
 
 def _text(value: str, what: str) -> str:
@@ -323,6 +324,77 @@ def _page_size(value: int, transaction: str) -> str:
     if not 1 <= _int(value, "page_size", advice) <= 100:
         raise RefusedBeforeSending(transaction, "page-size-invalid", f"page_size {value!r}: {advice}")
     return str(value)
+
+
+_BOOKMARK_ADVICE = 'pass "" for the first page, then the bookmark the previous page of this same listing returned'
+
+UPGRADE_SCANNED = ("recfin.receivable", "recfin.discount", "recfin.offer", "recfin.financing", "recfin.request",
+                   "recfin.party", "recfin.client", "recfin.fingerprint", "recfin.goods-receipt",
+                   "recfin.by-financier", "recfin.offer-made", "recfin.offer-made-dropped",
+                   "recfin.discount-by-debtor", "recfin.attestation", "recfin.attestation-last")
+"""The kinds of record ``UpgradeLedger`` pages through, in its order (``chaincode.receivables.upgrade.SCANNED``,
+which the SDK cannot import without loading the chaincode runtime; a unit test keeps the two equal): its
+bookmark is a key of one of them."""
+
+
+def _bookmark(value: str, transaction: str, listing: str, *leading: str) -> str:
+    """The ``bookmark`` of a page ``transaction`` asks for, sent as given where the contract takes it
+    (``StoreBase.index_page``): ``""`` for the first page, else a key of the list's own range, the index
+    ``listing`` under its ``leading`` attributes (a holder; a bank, or a bank and a debtor), as the page before
+    returned it. Another one (a bookmark of another listing, or of the same index under another party, text
+    that is no key) went out to come back ``bookmark-invalid`` after a round trip to the peers, and one holding
+    a lone surrogate, which no UTF-8 key holds, failed to encode with no word of the argument: each is
+    :class:`RefusedBeforeSending` ``bookmark-invalid`` here, naming the argument, what it is, and what to do."""
+    text = _text(value, "bookmark")
+    prefix = composite_key(listing, *leading)
+    # the list's range ends at prefix + U+10FFFF (the shim's partial key range), as the contract reads it
+    if text == "" or (text.startswith(prefix) and text < prefix + "\U0010ffff" and _utf8(text)):
+        return text
+    raise RefusedBeforeSending(transaction, "bookmark-invalid",
+                               f"bookmark {shown_value(text)} {_no_page_of(text, listing, leading)}: "
+                               f"{_BOOKMARK_ADVICE}")
+
+
+def _upgrade_bookmark(value: str) -> str:
+    """The ``bookmark`` of an ``UpgradeLedger`` page, sent as given where the contract takes it
+    (``upgrade.upgrade_page``, ``StoreBase.records_from``): ``""`` for the first page, else a key of one of the
+    kinds it scans (:data:`UPGRADE_SCANNED`), as the page before returned it; else as :func:`_bookmark`."""
+    text = _text(value, "bookmark")
+    if text == "" or _utf8(text) and any(text.startswith(start := composite_key(kind))
+                                         and not text.startswith(start + "\U0010ffff") for kind in UPGRADE_SCANNED):
+        return text
+    kind = split_key(text)
+    problem = (_no_page_of(text, "", ()) if kind is None or not _utf8(text) else
+               f"is a key of {kind[0]}, which the ledger upgrade does not page through")
+    raise RefusedBeforeSending("UpgradeLedger", "bookmark-invalid", f"bookmark {shown_value(text)} {problem}: "
+                               "pass \"\" for the first page, then the bookmark the previous page returned")
+
+
+def _present(*values: str) -> tuple[str, ...]:
+    """The leading attributes of a list's index that were given: a listing whose last one (a debtor) was left
+    out (``""``) ranges over every value of it."""
+    return tuple(v for v in values if v)
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate, which no UTF-8 (a key, an argument sent) can carry."""
+    return not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _no_page_of(text: str, listing: str, leading: tuple[str, ...]) -> str:
+    """What a ``bookmark`` that is no key of the listing ``listing`` under ``leading`` is instead."""
+    if not _utf8(text):
+        stray = next(c for c in text if "\ud800" <= c <= "\udfff")
+        return f"holds {stray!r}, a lone surrogate, which no key of the ledger holds"
+    if listing and text.startswith(composite_key(listing, *leading)):
+        return f"is past the end of {listing}" + (f" under {', '.join(leading)}" if leading else "")
+    found = split_key(text)
+    if found is None:
+        return "is no key of the ledger (a page's bookmark is the key the next page starts at)"
+    kind, attributes = found
+    if kind != listing:
+        return f"is a page of {kind}, not of {listing}"
+    return f"is a page of {kind} under {', '.join(attributes[:len(leading)])}, not under {', '.join(leading)}"
 
 
 def _one_of(value: str, what: str, known: tuple[str, ...], transaction: str) -> str:

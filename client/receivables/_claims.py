@@ -17,7 +17,7 @@ from client.gateway import GatewayError
 from client.gateway._twins import Steps
 
 from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _party_code, _record_id,
-                         _request_id, _request_of, _said, _text)
+                         _request_id, _request_of, _said, _text, _upgrade_bookmark)
 from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -339,5 +339,5 @@ class _ClaimOperations:
         fail; one sealed before the page ran keeps that seal); reports invoices registered twice under two
         spellings (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
-        return self._submit("UpgradeLedger", _page_size(page_size, "UpgradeLedger"), _text(bookmark, "bookmark"),
+        return self._submit("UpgradeLedger", _page_size(page_size, "UpgradeLedger"), _upgrade_bookmark(bookmark),
                             model=LedgerUpgrade)

@@ -10,8 +10,10 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import (_REQUEST_ID_RULE, _date_text, _fingerprint, _id, _known_request_id, _one_of,
-                         _optional_party_code, _optional_record_id, _page_size, _party_code, _record_id, _text)
+from chaincode.receivables.keys import BY_DEBTOR, BY_FINANCIER, BY_HOLDER, BY_STATUS, DISCOUNT_BY_DEBTOR, OPEN_OFFER
+
+from ._arguments import (_REQUEST_ID_RULE, _bookmark, _date_text, _fingerprint, _id, _known_request_id, _one_of,
+                         _optional_party_code, _optional_record_id, _page_size, _party_code, _present, _record_id)
 from ._models import (STATUSES, AssignmentNotice, ContractSettingsView, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
@@ -73,22 +75,26 @@ class _QueryOperations:
         return self._evaluate("GetContractSettings", model=ContractSettingsView)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByHolder", _party_code(holder, "holder"), "holder", page_size, bookmark)
+        return self._page("ListReceivablesByHolder", BY_HOLDER, _party_code(holder, "holder"), "holder", page_size,
+                          bookmark)
 
     def list_by_debtor(self, debtor: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByDebtor", _party_code(debtor, "debtor"), "debtor", page_size, bookmark)
+        return self._page("ListReceivablesByDebtor", BY_DEBTOR, _party_code(debtor, "debtor"), "debtor", page_size,
+                          bookmark)
 
     def list_by_status(self, status: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByStatus", _one_of(status, "status", STATUSES, "ListReceivablesByStatus"),
-                          "status", page_size, bookmark)
+        return self._page("ListReceivablesByStatus", BY_STATUS,
+                          _one_of(status, "status", STATUSES, "ListReceivablesByStatus"), "status", page_size, bookmark)
 
     def list_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
                           bookmark: str = "") -> Page:
         """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
         debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
-        return self._evaluate("ListReceivablesByFinancier", _party_code(financier, "financier"),
-                              _optional_party_code(debtor, "debtor"), _page_size(page_size, "ListReceivablesByFinancier"),
-                              _text(bookmark, "bookmark"),
+        financier, debtor = _party_code(financier, "financier"), _optional_party_code(debtor, "debtor")
+        return self._evaluate("ListReceivablesByFinancier", financier, debtor,
+                              _page_size(page_size, "ListReceivablesByFinancier"),
+                              _bookmark(bookmark, "ListReceivablesByFinancier", BY_FINANCIER,
+                                        *_present(financier, debtor)),
                               model=Page)
 
     def list_offers_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
@@ -97,9 +103,10 @@ class _QueryOperations:
         id: every debtor's, or ``debtor``'s only; each the offer's public record and its claim's ``debtor``. The
         bank itself or the regulator. Expired offers are listed too (their expiry is private: ``get_offer_terms``);
         ``withdraw_offer`` takes any of them back."""
-        return self._evaluate("ListOffersByFinancier", _party_code(financier, "financier"),
-                              _optional_party_code(debtor, "debtor"),
-                              _page_size(page_size, "ListOffersByFinancier"), _text(bookmark, "bookmark"),
+        financier, debtor = _party_code(financier, "financier"), _optional_party_code(debtor, "debtor")
+        return self._evaluate("ListOffersByFinancier", financier, debtor,
+                              _page_size(page_size, "ListOffersByFinancier"),
+                              _bookmark(bookmark, "ListOffersByFinancier", OPEN_OFFER, *_present(financier, debtor)),
                               model=OfferPage)
 
     def _lister(self, by: str):
@@ -109,9 +116,11 @@ class _QueryOperations:
             raise ValueError(f"list by {by!r}: choose holder, debtor, status or financier")
         return lister
 
-    def _page(self, name: str, value: str, what: str, page_size: int, bookmark: str) -> Page:
-        """A page of the listing ``name``: the claims whose ``what`` (holder, debtor, status) is ``value``."""
-        return self._evaluate(name, _id(value, what), _page_size(page_size, name), _text(bookmark, "bookmark"),
+    def _page(self, name: str, index: str, value: str, what: str, page_size: int, bookmark: str) -> Page:
+        """A page of the listing ``name``: the claims whose ``what`` (holder, debtor, status) is ``value``, which
+        the contract's ``index`` lists under it."""
+        value = _id(value, what)
+        return self._evaluate(name, value, _page_size(page_size, name), _bookmark(bookmark, name, index, value),
                               model=Page)
 
     def statistics(self) -> Statistics:
@@ -166,16 +175,19 @@ class _QueryOperations:
             raise RefusedBeforeSending("ListDiscountOffers", "argument-invalid", "debtor and receivable_id are both "
                                        "empty: name the debtor or a receivable")
         _one_of(scope, "scope", DISCOUNT_OFFER_SCOPES, "ListDiscountOffers")
+        # a receivable alone names its debtor on the ledger: its bookmark is then held to the index only
         return self._evaluate("ListDiscountOffers", debtor, receivable_id, _page_size(page_size, "ListDiscountOffers"),
-                              _text(bookmark, "bookmark"), scope, model=DiscountOfferPage)
+                              _bookmark(bookmark, "ListDiscountOffers", DISCOUNT_BY_DEBTOR, *_present(debtor)), scope,
+                              model=DiscountOfferPage)
 
     def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
                               as_of: date | None = None) -> PaymentRecordPage:
         """A page of the debtor's claims as the ledger stood at the end of ``as_of`` (default: the contract's
         today), for risk scoring: banks (holders as opaque tokens), the debtor itself and the regulator."""
-        return self._evaluate("GetDebtorPaymentRecord", _party_code(debtor, "debtor"),
-                              _page_size(page_size, "GetDebtorPaymentRecord"),
-                              _text(bookmark, "bookmark"), _date_text(as_of, "as_of"), model=PaymentRecordPage)
+        debtor = _party_code(debtor, "debtor")
+        return self._evaluate("GetDebtorPaymentRecord", debtor, _page_size(page_size, "GetDebtorPaymentRecord"),
+                              _bookmark(bookmark, "GetDebtorPaymentRecord", BY_DEBTOR, debtor),
+                              _date_text(as_of, "as_of"), model=PaymentRecordPage)
 
     def financier_exposure(self, debtor: str, financier: str | None = None) -> FinancierExposure:
         """A bank's outstanding financed principal on the debtor's claims: a bank's own (``financier``

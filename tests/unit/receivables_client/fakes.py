@@ -143,6 +143,12 @@ def invoice_attestation(**over: Any) -> dict:
 PASSED_NONE = {"unreadable": [], "newer_version": []}
 
 
+def bookmark(index: str, *attributes: str) -> str:
+    """A bookmark as a list of the contract returns one: the composite key of its index (``recfin.by-holder``...)
+    its next page starts at, which the SDK checks is of the list asked for before sending it."""
+    return "\x00" + index + "\x00" + "".join(attribute + "\x00" for attribute in attributes)
+
+
 def page(records: list[dict], bookmark: str = "") -> dict:
     return {"records": records, "fetched": len(records), "bookmark": bookmark, **PASSED_NONE}
 

@@ -14,7 +14,7 @@ from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleVi
 
 from . import fakes
 from .fakes import BANK, CORE, TIER1, FakeContract
-from .test_client_calls import CASES, TERMS, listed_offer
+from .test_client_calls import BY_HOLDER, CASES, EVERY_DEBTORS, OPEN_OFFER, TERMS, listed_offer
 
 
 class FakeAsyncContract(FakeContract):
@@ -130,18 +130,18 @@ def test_async_refusal_is_a_rule_violation():
 
 
 def test_async_iteration_over_a_banks_financed_claims():
-    pages = {"": fakes.page([fakes.receivable(id="R-1")], "b"), "b": fakes.page([fakes.receivable(id="R-2")], "")}
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], EVERY_DEBTORS), EVERY_DEBTORS: fakes.page([fakes.receivable(id="R-2")], "")}
     contract = FakeAsyncContract(responses={"ListReceivablesByFinancier": lambda args: pages[args[3]]})
 
     async def main():
         return [r.id async for r in AsyncReceivablesClient(contract).iter_receivables("financier", BANK, page_size=1)]
 
     assert asyncio.run(main()) == ["R-1", "R-2"]
-    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "b"]]
+    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", EVERY_DEBTORS]]
 
 
 def test_async_iteration_over_a_banks_open_offers():
-    pages = {"": fakes.page([listed_offer(id="O-1")], "b"), "b": fakes.page([listed_offer(id="O-2")], "")}
+    pages = {"": fakes.page([listed_offer(id="O-1")], OPEN_OFFER), OPEN_OFFER: fakes.page([listed_offer(id="O-2")], "")}
     contract = FakeAsyncContract(responses={"ListOffersByFinancier": lambda args: pages[args[3]]})
 
     async def main():
@@ -150,13 +150,13 @@ def test_async_iteration_over_a_banks_open_offers():
         return first, [o.id async for o in client.iter_offers_by_financier(BANK, CORE, page_size=1)]
 
     first, ids = asyncio.run(main())
-    assert ([o.id for o in first.records], first.bookmark, ids) == (["O-1"], "b", ["O-1", "O-2"])
+    assert ([o.id for o in first.records], first.bookmark, ids) == (["O-1"], OPEN_OFFER, ["O-1", "O-2"])
     assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", ""],
-                                                     [BANK, CORE, "1", "b"]]
+                                                     [BANK, CORE, "1", OPEN_OFFER]]
 
 
 def test_async_iteration_over_pages_and_events():
-    pages = {"": fakes.page([fakes.receivable(id="R-1")], "b"), "b": fakes.page([fakes.receivable(id="R-2")], "")}
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], BY_HOLDER), BY_HOLDER: fakes.page([fakes.receivable(id="R-2")], "")}
     contract = FakeAsyncContract(responses={"ListReceivablesByHolder": lambda args: pages[args[2]]})
 
     class Stream:

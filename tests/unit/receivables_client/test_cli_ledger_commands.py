@@ -196,12 +196,13 @@ def test_statistics_show_each_currency_apart_and_a_total_per_currency(ledger):
 
 
 def test_regulator_lists_by_status_following_bookmarks(ledger):
-    pages = {"": fakes.page([fakes.receivable()], "k1"), "k1": fakes.page([fakes.receivable(id="R-2")], "")}
+    k1 = fakes.bookmark("recfin.by-status", "CONFIRMED", "R-2")
+    pages = {"": fakes.page([fakes.receivable()], k1), k1: fakes.page([fakes.receivable(id="R-2")], "")}
     ledger.responses["ListReceivablesByStatus"] = lambda args: pages[args[2]]
     res = invoke("regulator", "list", "CONFIRMED", "--all", "--json")
     assert res.exit_code == 0, res.output
     assert [r["id"] for r in json.loads(res.output)] == ["R-00000000000000a1", "R-2"]
-    assert [c.arguments for c in ledger.calls] == [["CONFIRMED", "20", ""], ["CONFIRMED", "20", "k1"]]
+    assert [c.arguments for c in ledger.calls] == [["CONFIRMED", "20", ""], ["CONFIRMED", "20", k1]]
 
 
 def test_regulator_list_refuses_an_unknown_status(ledger):

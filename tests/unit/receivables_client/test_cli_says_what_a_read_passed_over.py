@@ -41,7 +41,8 @@ def test_a_whole_page_says_nothing_more(ledger):
 
 @pytest.mark.parametrize("as_json", [[], ["--json"]], ids=["table", "json"])
 def test_every_page_of_all_adds_what_it_passed_over(ledger, as_json):
-    pages = iter([passed_over_page("next"), {**fakes.page([fakes.receivable(id="R-2")]), "unreadable": [FORGED],
+    next_page = fakes.bookmark("recfin.by-debtor", fakes.receivable()["debtor"], "R-2")
+    pages = iter([passed_over_page(next_page), {**fakes.page([fakes.receivable(id="R-2")]), "unreadable": [FORGED],
                                              "newer_version": []}])
     ledger.responses["ListReceivablesByDebtor"] = lambda args: next(pages)
     res = invoke("receivable", "list", "--debtor", fakes.receivable()["debtor"], "--all", *as_json)

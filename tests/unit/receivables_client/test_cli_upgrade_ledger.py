@@ -24,14 +24,18 @@ ledger = test_cli.ledger  # the recording double behind every session the comman
 
 UNSPELLED = {"receivable_id": "R-00000000000000a3", "code": "", "number": "INV-2026-0001", "fingerprint": "b" * 64}
 
+# bookmarks of UpgradeLedger pages: keys of the records it scans, where each page after the first starts
+K1 = "\x00recfin.receivable\x00R-00000000000000b1\x00"
+K2 = "\x00recfin.discount\x00D-00000000000000c1\x00"
+
 
 def pages(arguments: list[str]) -> dict:
-    """Three pages: receivables from "", receivables from "k1", then the discount offers from "k2"."""
+    """Three pages: receivables from "", receivables from K1, then the discount offers from K2."""
     bookmark = arguments[1]
     if bookmark == "":
-        return {**UPGRADE_PAGE, "bookmark": "k1"}
-    if bookmark == "k1":
-        return {**UPGRADE_PAGE, "collisions": [], "without_current_spelling": [UNSPELLED], "bookmark": "k2"}
+        return {**UPGRADE_PAGE, "bookmark": K1}
+    if bookmark == K1:
+        return {**UPGRADE_PAGE, "collisions": [], "without_current_spelling": [UNSPELLED], "bookmark": K2}
     return {**UPGRADE_PAGE, "scanned": 1, "writes": 4, "financier_entries": 0, "fingerprint_entries": 0,
             "claim_policies": 0,
             "discount_offer_entries": 1, "financing_policies": 3,
@@ -46,7 +50,7 @@ def test_it_follows_the_bookmarks_to_the_end_as_an_admin_and_sums_what_each_page
     ledger.responses["UpgradeLedger"] = pages
     res = invoke("--page-size", "50", "--json")
     assert res.exit_code == 0, res.output
-    assert [c.arguments for c in ledger.calls] == [["50", ""], ["50", "k1"], ["50", "k2"]]
+    assert [c.arguments for c in ledger.calls] == [["50", ""], ["50", K1], ["50", K2]]
     assert {c.kind for c in ledger.calls} == {"submit"}
     assert ledger.opened == [("regulator", None, True)]
     report = json.loads(res.stdout)
@@ -67,7 +71,7 @@ def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_curre
     assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
     assert "R-00000000000000a2" in res.output and "INV-2026-0001" in res.output
     assert res.output.startswith(f"page 1: 20 records, 6 values and key-level policies written, "
-                                 f"1 collision(s); next page: --bookmark {bookmark_token('k1')}\n")
+                                 f"1 collision(s); next page: --bookmark {bookmark_token(K1)}\n")
 
 
 def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting():
@@ -147,23 +151,23 @@ def unreachable(arguments: list[str]) -> dict:
 
 def test_it_starts_from_the_bookmark_given_and_names_the_one_to_go_on_from_when_a_page_fails(ledger):
     def second_page_fails(arguments):
-        if arguments[1] == "k2":
+        if arguments[1] == K2:
             return unreachable(arguments)
         return pages(arguments)
 
     ledger.responses["UpgradeLedger"] = second_page_fails
-    res = invoke("--bookmark", bookmark_token("k1"))
+    res = invoke("--bookmark", bookmark_token(K1))
     assert res.exit_code == 1
-    assert [c.arguments for c in ledger.calls] == [["20", "k1"], ["20", "k2"]]   # the page of "k1" first
+    assert [c.arguments for c in ledger.calls] == [["20", K1], ["20", K2]]   # the page of K1 first
     assert f"page 2 failed; once its cause is put right, go on from it: recfin chaincode upgrade-ledger " \
-           f"--bookmark {bookmark_token('k2')}" in " ".join(res.output.split())
+           f"--bookmark {bookmark_token(K2)}" in " ".join(res.output.split())
 
 
 def found_then_failed(arguments: list[str]) -> dict:
-    """A first page from "" that found a collision, a record passed over and a claim to reseal; the page from "k1"
+    """A first page from "" that found a collision, a record passed over and a claim to reseal; the page from K1
     after it fails."""
     if arguments[1] == "":
-        return {**UPGRADE_PAGE, "unreadable": [GARBAGE_KEY], "claims_to_reseal": [TO_RESEAL], "bookmark": "k1"}
+        return {**UPGRADE_PAGE, "unreadable": [GARBAGE_KEY], "claims_to_reseal": [TO_RESEAL], "bookmark": K1}
     return unreachable(arguments)
 
 
@@ -176,7 +180,7 @@ def test_what_the_pages_before_a_failure_found_is_shown_as_a_run_resumed_from_it
     assert "1 invoice(s) registered twice" in text and "R-00000000000000a2" in text
     assert "R-00000000000000a4 [CoreEnterpriseMSP, SupplierMSP]" in text and "recfin.receivable R-0" in text
     assert f"page 2 failed; once its cause is put right, go on from it: recfin chaincode upgrade-ledger " \
-           f"--bookmark {bookmark_token('k1')}" in " ".join(res.stderr.split())
+           f"--bookmark {bookmark_token(K1)}" in " ".join(res.stderr.split())
 
 
 def test_its_json_on_a_failure_is_what_the_pages_before_it_found_and_the_token_of_the_page_that_failed(ledger):
@@ -184,7 +188,7 @@ def test_its_json_on_a_failure_is_what_the_pages_before_it_found_and_the_token_o
     res = invoke("--json")
     assert res.exit_code == 1 and "connection refused" in res.stderr
     report = json.loads(res.stdout)
-    assert report["pages"] == 1 and report["failed_at"] == bookmark_token("k1")
+    assert report["pages"] == 1 and report["failed_at"] == bookmark_token(K1)
     assert report["collisions"] == UPGRADE_PAGE["collisions"]
     assert report["unreadable"] == [GARBAGE_KEY] and report["claims_to_reseal"] == [TO_RESEAL]
 
@@ -212,7 +216,7 @@ def test_a_bookmark_the_contract_refuses_is_not_advised_again_but_leaving_it_out
 
 def test_the_first_page_sent_failing_for_another_cause_names_no_other_command(ledger):
     ledger.responses["UpgradeLedger"] = unreachable
-    res = invoke("--bookmark", bookmark_token("k1"))
+    res = invoke("--bookmark", bookmark_token(K1))
     assert res.exit_code == 1 and "connection refused" in res.output
     assert "go on from it" not in res.output and "--bookmark" not in res.output   # the same command, run again
 
@@ -233,7 +237,7 @@ def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_t
     third, so what they found is shown, and the token to resume from (the third page may have committed: sent
     again, it writes nothing more)."""
     def third_interrupted(arguments):
-        if arguments[1] == "k2":
+        if arguments[1] == K2:
             raise KeyboardInterrupt
         return pages(arguments)
 
@@ -242,10 +246,10 @@ def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_t
     assert res.exit_code == 1
     assert "pages: 2" in " ".join(res.stdout.split()) and "R-00000000000000a2" in res.stdout
     assert f"page 3 was interrupted (it may have committed: sent again, it writes nothing more); go on " \
-           f"from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k2')}" \
+           f"from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(K2)}" \
            in " ".join(res.stderr.split())
     res = invoke("--json")
-    assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
+    assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token(K2)
 
 
 def test_a_page_interrupted_after_the_orderer_took_it_gets_no_advice_against_sending_it_again(ledger):
@@ -253,7 +257,7 @@ def test_a_page_interrupted_after_the_orderer_took_it_gets_no_advice_against_sen
     its own way on, a page sent again writing nothing more, not the line of a change sent without a request
     id, which would tell the regulator to read the record it changes before sending it again."""
     def third_interrupted(arguments):
-        if arguments[1] == "k2":
+        if arguments[1] == K2:
             stop = KeyboardInterrupt()
             stop.transaction_id, stop.may_have_been_ordered = "tx-page-3", True
             raise stop
@@ -273,11 +277,11 @@ def test_each_pages_line_ends_with_the_next_pages_token_so_any_stop_can_go_on_fr
     assert res.exit_code == 0, res.output
     lines = [line for line in res.stdout.splitlines() if line.startswith("page ")]
     assert [line.rsplit("; ", 1)[1] for line in lines] == [
-        f"next page: --bookmark {bookmark_token('k1')}", f"next page: --bookmark {bookmark_token('k2')}",
+        f"next page: --bookmark {bookmark_token(K1)}", f"next page: --bookmark {bookmark_token(K2)}",
         "the last page"]
     res = invoke("--json")
     assert res.exit_code == 0, res.output
-    assert f"next page: --bookmark {bookmark_token('k2')}" in res.stderr and "page 3:" in res.stderr
+    assert f"next page: --bookmark {bookmark_token(K2)}" in res.stderr and "page 3:" in res.stderr
     assert "next page" not in res.stdout and json.loads(res.stdout)["pages"] == 3
 
 
@@ -297,7 +301,7 @@ def test_a_run_terminated_or_hung_up_during_a_page_shows_what_the_pages_before_f
     """SIGTERM (a stopped job, timeout) or SIGHUP (its ssh session dropped) while the third page is sent
     stops the run as Ctrl-C does, where either ended the process at once, saying nothing of where to go on."""
     def third_stopped(arguments):
-        if arguments[1] == "k2":
+        if arguments[1] == K2:
             # delivered only where the command handles it: left at its default, it would end the test run
             assert signal.getsignal(signum) is not signal.SIG_DFL, "the signal would end the process at once"
             signal.raise_signal(signum)
@@ -309,12 +313,12 @@ def test_a_run_terminated_or_hung_up_during_a_page_shows_what_the_pages_before_f
     assert res.exit_code == 128 + signum, res.output
     assert "pages: 2" in " ".join(res.stdout.split()) and "R-00000000000000a2" in res.stdout
     assert f"page 3 was terminated by {name} (it may have committed: sent again, it writes nothing more); " \
-           f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k2')}" in \
+           f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(K2)}" in \
            " ".join(res.stderr.split())
     assert f"Error: terminated by {name}" in res.stderr
     assert signal.getsignal(signum) is signal.SIG_DFL   # as it was before the command
     res = invoke("--json")
-    assert res.exit_code == 128 + signum and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
+    assert res.exit_code == 128 + signum and json.loads(res.stdout)["failed_at"] == bookmark_token(K2)
 
 
 def writing_only_what_no_count_names(arguments: list[str]) -> dict:
@@ -324,7 +328,7 @@ def writing_only_what_no_count_names(arguments: list[str]) -> dict:
                              "fingerprint_entries", "claim_policies", "financing_policies",
                              "discount_offer_policies"), 0)
     if arguments[1] == "":
-        return {**UPGRADE_PAGE, **nothing, "writes": 6, "collisions": [], "bookmark": "k1"}
+        return {**UPGRADE_PAGE, **nothing, "writes": 6, "collisions": [], "bookmark": K1}
     return {**UPGRADE_PAGE, **nothing, "writes": 0, "collisions": [], "bookmark": "", "done": True}
 
 
@@ -355,7 +359,7 @@ PARTY_KEY = "\x00recfin.party\x0091310000000000001X\x00"
 def party_unreadable_on_two_pages(arguments: list[str]) -> dict:
     """Two pages of claims of one creditor whose party record cannot be read: each page lists its key."""
     if arguments[1] == "":
-        return {**UPGRADE_PAGE, "collisions": [], "unreadable": [PARTY_KEY, GARBAGE_KEY], "bookmark": "k1"}
+        return {**UPGRADE_PAGE, "collisions": [], "unreadable": [PARTY_KEY, GARBAGE_KEY], "bookmark": K1}
     return {**UPGRADE_PAGE, "collisions": [], "unreadable": [PARTY_KEY], "bookmark": "", "done": True}
 
 
@@ -375,7 +379,7 @@ LOST = CommitStatusError("commit status not received: deadline exceeded", transa
 
 @pytest.mark.parametrize("lost_at, go_on", [
     ("", "run the same command again"),
-    ("k1", f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k1')}"),
+    (K1, f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(K1)}"),
 ], ids=["first-page", "second-page"])
 def test_a_page_that_may_have_committed_is_sent_again_as_it_writes_only_what_is_missing(ledger, lost_at,
                                                                                          go_on):

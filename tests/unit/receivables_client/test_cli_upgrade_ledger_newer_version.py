@@ -21,13 +21,17 @@ ledger = test_cli.ledger  # the recording double behind every session the comman
 NEWER_CLAIM = "\x00recfin.receivable\x00R-00000000000000b1\x00"
 NEWER_FINANCING = "\x00recfin.financing\x00F-00000000000000b2\x00"
 
+# bookmarks of UpgradeLedger pages: keys of the records it scans, where each page after the first starts
+K1 = "\x00recfin.receivable\x00R-00000000000000b1\x00"
+K2 = "\x00recfin.discount\x00D-00000000000000c1\x00"
+
 
 def newer_on_two_pages(arguments: list[str]) -> dict:
     """A page of claims passing over one a newer version wrote and a value no version wrote, then a page of
     offers and financings naming that claim again, and a newer version's financing."""
     if arguments[1] == "":
         return {**UPGRADE_PAGE, "collisions": [], "unreadable": [GARBAGE_KEY], "newer_version": [NEWER_CLAIM],
-                "bookmark": "k1"}
+                "bookmark": K1}
     return {**UPGRADE_PAGE, "collisions": [], "newer_version": [NEWER_CLAIM, NEWER_FINANCING], "bookmark": "",
             "done": True}
 

@@ -54,6 +54,15 @@ UPGRADE_PAGE = {"scanned": 20, "writes": 6, "financier_entries": 1, "discount_of
                 "without_current_spelling": [], "unreadable": [], "newer_version": [], "claims_to_reseal": [],
                 "bookmark": "\x00recfin.receivable\x00R-1\x00", "done": False}
 
+# a page's bookmark as each list returns it (the key its next page starts at), and the SDK sends only to that list
+BY_HOLDER = fakes.bookmark("recfin.by-holder", TIER1, "R-2")
+BY_DEBTOR = fakes.bookmark("recfin.by-debtor", CORE, "R-2")
+BY_FINANCIER = fakes.bookmark("recfin.by-financier", BANK, CORE, "R-2")
+EVERY_DEBTORS = fakes.bookmark("recfin.by-financier", BANK, TIER1, "R-2")
+OPEN_OFFER = fakes.bookmark("recfin.open-offer", BANK, CORE, "O-2")
+DISCOUNT = fakes.bookmark("recfin.discount-by-debtor", CORE, "2026-03-02", "D-2")
+LATER_DISCOUNT = fakes.bookmark("recfin.discount-by-debtor", CORE, "2026-03-03", "D-3")
+
 
 def listed_offer(**over) -> dict:
     """A row of ListOffersByFinancier as the contract answers it: an offer made since the expiry became private
@@ -155,18 +164,18 @@ CASES = [
     (lambda c: c.invoice_attestations("f" * 64), "evaluate", "GetInvoiceAttestations", ["f" * 64, "object"],
      [fakes.invoice_attestation(), fakes.invoice_attestation(id="A-00000000000000f2", attester_role="regulator")]),
     (lambda c: c.list_by_holder(TIER1), "evaluate", "ListReceivablesByHolder", [TIER1, "20", ""], fakes.page([])),
-    (lambda c: c.list_by_debtor(CORE, page_size=5, bookmark="bm"), "evaluate", "ListReceivablesByDebtor",
-     [CORE, "5", "bm"], fakes.page([fakes.receivable()])),
+    (lambda c: c.list_by_debtor(CORE, page_size=5, bookmark=BY_DEBTOR), "evaluate", "ListReceivablesByDebtor",
+     [CORE, "5", BY_DEBTOR], fakes.page([fakes.receivable()])),
     (lambda c: c.list_by_status("FINANCED", page_size=100), "evaluate", "ListReceivablesByStatus",
      ["FINANCED", "100", ""], fakes.page([])),
     (lambda c: c.list_by_financier(BANK), "evaluate", "ListReceivablesByFinancier", [BANK, "", "20", ""],
      fakes.page([fakes.receivable(financier=BANK)])),
-    (lambda c: c.list_by_financier(BANK, debtor=CORE, page_size=5, bookmark="bm"), "evaluate",
-     "ListReceivablesByFinancier", [BANK, CORE, "5", "bm"], fakes.page([])),
+    (lambda c: c.list_by_financier(BANK, debtor=CORE, page_size=5, bookmark=BY_FINANCIER), "evaluate",
+     "ListReceivablesByFinancier", [BANK, CORE, "5", BY_FINANCIER], fakes.page([])),
     (lambda c: c.list_offers_by_financier(BANK), "evaluate", "ListOffersByFinancier", [BANK, "", "20", ""],
      fakes.page([listed_offer()])),
-    (lambda c: c.list_offers_by_financier(BANK, debtor=CORE, page_size=5, bookmark="bm"), "evaluate",
-     "ListOffersByFinancier", [BANK, CORE, "5", "bm"], fakes.page([])),
+    (lambda c: c.list_offers_by_financier(BANK, debtor=CORE, page_size=5, bookmark=OPEN_OFFER), "evaluate",
+     "ListOffersByFinancier", [BANK, CORE, "5", OPEN_OFFER], fakes.page([])),
     (lambda c: c.statistics(), "evaluate", "GetStatistics", [], fakes.statistics()),
     (lambda c: c.get_financing(F), "evaluate", "GetFinancing", [F], {**fakes.financing(), "offers": [fakes.offer()],
                                                                      **fakes.PASSED_NONE}),
@@ -176,14 +185,14 @@ CASES = [
     (lambda c: c.get_discount_offer(D), "evaluate", "GetDiscountOffer", [D], fakes.discount_offer()),
     (lambda c: c.list_discount_offers(receivable_id=R), "evaluate", "ListDiscountOffers", ["", R, "20", "", "open"],
      fakes.page([fakes.discount_offer()])),
-    (lambda c: c.list_discount_offers(CORE, page_size=5, bookmark="bm", scope="all"), "evaluate",
-     "ListDiscountOffers", [CORE, "", "5", "bm", "all"], fakes.page([])),
+    (lambda c: c.list_discount_offers(CORE, page_size=5, bookmark=DISCOUNT, scope="all"), "evaluate",
+     "ListDiscountOffers", [CORE, "", "5", DISCOUNT, "all"], fakes.page([])),
     (lambda c: c.debtor_payment_record(CORE), "evaluate", "GetDebtorPaymentRecord", [CORE, "100", "", ""],
      fakes.payment_record_page([fakes.payment_record(), fakes.payment_record(
          receivable_id=R + ".1", parent_id=R, settled_on=None, status="CONFIRMED", days_late=0, freezes=[],
          unfreezes=[])])),
-    (lambda c: c.debtor_payment_record(CORE, page_size=2, bookmark="bm", as_of=date(2026, 6, 1)), "evaluate",
-     "GetDebtorPaymentRecord", [CORE, "2", "bm", "2026-06-01"], fakes.payment_record_page([], as_of="2026-06-01")),
+    (lambda c: c.debtor_payment_record(CORE, page_size=2, bookmark=BY_DEBTOR, as_of=date(2026, 6, 1)), "evaluate",
+     "GetDebtorPaymentRecord", [CORE, "2", BY_DEBTOR, "2026-06-01"], fakes.payment_record_page([], as_of="2026-06-01")),
     (lambda c: c.financier_exposure(CORE), "evaluate", "GetFinancierExposure", [CORE, ""], fakes.financier_exposure()),
     (lambda c: c.financier_exposure(CORE, BANK), "evaluate", "GetFinancierExposure", [CORE, BANK],
      fakes.financier_exposure(exposure={}, financings=[])),
@@ -192,8 +201,8 @@ CASES = [
      fakes.request_record(request_id="pay-1", transaction="RecordPayment",
                           result={**fakes.receivable(), "allocations": []})),
     (lambda c: c.upgrade_ledger(), "submit", "UpgradeLedger", ["20", ""], UPGRADE_PAGE),
-    (lambda c: c.upgrade_ledger(100, "bm"), "submit", "UpgradeLedger", ["100", "bm"],
-     {**UPGRADE_PAGE, "bookmark": "", "done": True}),
+    (lambda c: c.upgrade_ledger(100, UPGRADE_PAGE["bookmark"]), "submit", "UpgradeLedger",
+     ["100", UPGRADE_PAGE["bookmark"]], {**UPGRADE_PAGE, "bookmark": "", "done": True}),
 ]
 
 
@@ -435,45 +444,45 @@ def test_what_a_limit_is_held_against_is_the_exposure_and_the_open_offers_in_tha
 
 
 def test_iter_receivables_follows_bookmarks_to_the_end():
-    pages = {"": fakes.page([fakes.receivable(id="R-1")], "bm1"), "bm1": fakes.page([fakes.receivable(id="R-2")], "")}
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], BY_HOLDER), BY_HOLDER: fakes.page([fakes.receivable(id="R-2")], "")}
     contract = FakeContract(responses={"ListReceivablesByHolder": lambda args: pages[args[2]]})
     ids = [r.id for r in ReceivablesClient(contract).iter_receivables("holder", TIER1, page_size=1)]
     assert ids == ["R-1", "R-2"]
-    assert [c.arguments for c in contract.calls] == [[TIER1, "1", ""], [TIER1, "1", "bm1"]]
+    assert [c.arguments for c in contract.calls] == [[TIER1, "1", ""], [TIER1, "1", BY_HOLDER]]
 
 
 def test_iter_receivables_by_financier_walks_every_debtors_claims_of_the_bank():
-    pages = {"": fakes.page([fakes.receivable(id="R-1")], "bm1"), "bm1": fakes.page([fakes.receivable(id="R-2")], "")}
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], EVERY_DEBTORS), EVERY_DEBTORS: fakes.page([fakes.receivable(id="R-2")], "")}
     contract = FakeContract(responses={"ListReceivablesByFinancier": lambda args: pages[args[3]]})
     ids = [r.id for r in ReceivablesClient(contract).iter_receivables("financier", BANK, page_size=1)]
     assert ids == ["R-1", "R-2"]
-    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "bm1"]]
+    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", EVERY_DEBTORS]]
     with pytest.raises(ValueError, match="holder, debtor, status or financier"):
         ReceivablesClient(contract).iter_receivables("bank", BANK)
 
 
 def test_iter_offers_by_financier_follows_bookmarks_and_keeps_the_debtor_on_every_page():
-    pages = {"": fakes.page([listed_offer(id="O-1")], "bm1"), "bm1": fakes.page([listed_offer(id="O-2")], "")}
+    pages = {"": fakes.page([listed_offer(id="O-1")], OPEN_OFFER), OPEN_OFFER: fakes.page([listed_offer(id="O-2")], "")}
     contract = FakeContract(responses={"ListOffersByFinancier": lambda args: pages[args[3]]})
     offers = list(ReceivablesClient(contract).iter_offers_by_financier(BANK, CORE, page_size=1))
     assert [(o.id, o.debtor) for o in offers] == [("O-1", CORE), ("O-2", CORE)]
-    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", "bm1"]]
+    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", OPEN_OFFER]]
     first = ReceivablesClient(contract).list_offers_by_financier(BANK, page_size=1)
     assert first.more and contract.calls[-1].arguments == [BANK, "", "1", ""]
 
 
 def test_iter_payment_record_follows_bookmarks_at_the_first_pages_date():
-    pages = {"": fakes.payment_record_page([fakes.payment_record(receivable_id="R-1")], "bm1"),
-             "bm1": fakes.payment_record_page([fakes.payment_record(receivable_id="R-2")], "")}
+    pages = {"": fakes.payment_record_page([fakes.payment_record(receivable_id="R-1")], BY_DEBTOR),
+             BY_DEBTOR: fakes.payment_record_page([fakes.payment_record(receivable_id="R-2")], "")}
     contract = FakeContract(responses={"GetDebtorPaymentRecord": lambda args: pages[args[2]]})
     ids = [r.receivable_id for r in ReceivablesClient(contract).iter_payment_record(CORE, page_size=1)]
     assert ids == ["R-1", "R-2"]
-    assert [c.arguments for c in contract.calls] == [[CORE, "1", "", ""], [CORE, "1", "bm1", "2026-06-30"]]
+    assert [c.arguments for c in contract.calls] == [[CORE, "1", "", ""], [CORE, "1", BY_DEBTOR, "2026-06-30"]]
 
 
 def test_iter_discount_offers_follows_bookmarks():
-    pages = {"": fakes.page([fakes.discount_offer(id="D-1")], "bm1"), "bm1": fakes.page([], "bm2"),
-             "bm2": fakes.page([fakes.discount_offer(id="D-2")], "")}
+    pages = {"": fakes.page([fakes.discount_offer(id="D-1")], DISCOUNT), DISCOUNT: fakes.page([], LATER_DISCOUNT),
+             LATER_DISCOUNT: fakes.page([fakes.discount_offer(id="D-2")], "")}
     contract = FakeContract(responses={"ListDiscountOffers": lambda args: pages[args[3]]})
     ids = [d.id for d in ReceivablesClient(contract).iter_discount_offers(receivable_id=R, page_size=1)]
     assert ids == ["D-1", "D-2"]  # an empty page with a bookmark is not the end

@@ -1,0 +1,175 @@
+"""A page ``bookmark`` the contract would refuse (``bookmark-invalid``: one of another listing, of the same index
+under another party, text that is no key, one past the list's range) is refused by the SDK before it is sent
+(``RefusedBeforeSending``, naming the argument, what the bookmark is and what to pass instead), where it went to the
+peers to come back refused; one holding a lone surrogate, which no UTF-8 argument carries, is refused alike rather
+than failing to encode. What the contract takes goes out as given.
+
+The SDK's verdict on each bookmark is checked against the real contract's on MemoryLedger: the same arguments,
+sent to it unchecked, are refused there exactly where the SDK refuses them."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from chaincode.receivables import keys
+from chaincode.receivables.upgrade import SCANNED
+from chaincode.shim import create_composite_key
+from chaincode.testing import make_identity
+from client.gateway.errors import EndorseError, EvaluateError
+from client.receivables import ReceivablesClient, RefusedBeforeSending
+from client.receivables._arguments import UPGRADE_SCANNED
+
+from ..ledger_contract import Channel
+from . import fakes
+from .fakes import FakeContract
+from .test_contract_agreement import Lifecycle
+
+
+def key(object_type: str, *attributes: str) -> str:
+    return create_composite_key(object_type, list(attributes))
+
+
+RID = "R-0123456789abcdef"
+
+
+class Parties:
+    """The contract on MemoryLedger (``Channel``), a debtor, two suppliers, a bank and the regulator registered."""
+
+    def __init__(self) -> None:
+        self.channel = Channel()
+        life = Lifecycle()
+        life.ledger, life.now = self.channel.ledger, self.channel.now
+        self.life = life
+        self.core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
+        self.tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
+        self.tier2 = life.party("SupplierMSP", "supplier", "Tier-2 Castings")
+        self.bank = life.party("BankMSP", "financier", "First Bank")
+        self.regulator = life.party("RegulatorMSP", "regulator", "Regulator")
+        self.core_code, self.tier1_code, self.tier2_code, self.bank_code = (
+            p.uscc for p in (self.core, self.tier1, self.tier2, self.bank))
+
+    def bookmarks(self) -> dict[str, str]:
+        """Bookmarks of every kind a caller may hold: each list's own, another list's, another party's, none."""
+        core, tier1, tier2, bank = self.core_code, self.tier1_code, self.tier2_code, self.bank_code
+        return {
+            "by-holder of tier1": key(keys.BY_HOLDER, tier1, RID),
+            "by-holder of tier2": key(keys.BY_HOLDER, tier2, RID),
+            "by-debtor of core": key(keys.BY_DEBTOR, core, RID),
+            "by-status OVERDUE": key(keys.BY_STATUS, "OVERDUE", RID),
+            "by-financier of bank, core": key(keys.BY_FINANCIER, bank, core, RID),
+            "by-financier of bank, tier1": key(keys.BY_FINANCIER, bank, tier1, RID),
+            "open-offer of bank, core": key(keys.OPEN_OFFER, bank, core, "O-0123456789abcdef"),
+            "discount of core": key(keys.DISCOUNT_BY_DEBTOR, core, "2026-03-02", "D-0123456789abcdef"),
+            "discount of tier1": key(keys.DISCOUNT_BY_DEBTOR, tier1, "2026-03-02", "D-0123456789abcdef"),
+            "a receivable record": key(keys.RECEIVABLE, RID),
+            "a by-holder list's end": key(keys.BY_HOLDER, tier1) + "\U0010ffff",
+            "a CLI token": "AHJlY2Zpbi5ieS1ob2xkZXIA",
+            "a word": "next",
+        }
+
+    def listings(self) -> dict:
+        """Each listing the regulator may ask for: the SDK's call, and the contract's arguments, of a bookmark."""
+        core, tier1, bank = self.core_code, self.tier1_code, self.bank_code
+        return {
+            "ListReceivablesByHolder": (lambda c, b: c.list_by_holder(tier1, bookmark=b), lambda b: [tier1, "20", b]),
+            "ListReceivablesByDebtor": (lambda c, b: c.list_by_debtor(core, bookmark=b), lambda b: [core, "20", b]),
+            "ListReceivablesByStatus": (lambda c, b: c.list_by_status("OVERDUE", bookmark=b),
+                                        lambda b: ["OVERDUE", "20", b]),
+            "ListReceivablesByFinancier": (lambda c, b: c.list_by_financier(bank, debtor=core, bookmark=b),
+                                           lambda b: [bank, core, "20", b]),
+            "ListReceivablesByFinancier every debtor": (lambda c, b: c.list_by_financier(bank, bookmark=b),
+                                                        lambda b: [bank, "", "20", b]),
+            "ListOffersByFinancier": (lambda c, b: c.list_offers_by_financier(bank, debtor=core, bookmark=b),
+                                      lambda b: [bank, core, "20", b]),
+            "ListOffersByFinancier every debtor": (lambda c, b: c.list_offers_by_financier(bank, bookmark=b),
+                                                   lambda b: [bank, "", "20", b]),
+            "GetDebtorPaymentRecord": (lambda c, b: c.debtor_payment_record(core, bookmark=b),
+                                       lambda b: [core, "20", b, ""]),
+            "ListDiscountOffers": (lambda c, b: c.list_discount_offers(core, bookmark=b),
+                                   lambda b: [core, "", "20", b, "all"]),
+        }
+
+
+@pytest.fixture(scope="module")
+def parties() -> Parties:
+    return Parties()
+
+
+def contract_refuses(client: ReceivablesClient, transaction: str, arguments: list[str], submit: bool = False) -> bool:
+    """Whether the contract, sent ``arguments`` unchecked, answers ``bookmark-invalid``."""
+    call = client.contract.submit if submit else client.contract.evaluate
+    try:
+        call(transaction, arguments=arguments)
+    except (EvaluateError, EndorseError) as refused:
+        assert "RULE bookmark-invalid" in str(refused.details[0].message), refused
+        return True
+    return False
+
+
+def test_the_sdk_refuses_a_bookmark_where_the_contract_would_and_only_there(parties):
+    regulator = parties.channel.client(parties.regulator)
+    verdicts = {}
+    for listing, (sdk_call, arguments) in parties.listings().items():
+        transaction = listing.split()[0]
+        for name, bookmark in parties.bookmarks().items():
+            try:
+                sdk_call(regulator, bookmark)
+                sdk_refused = False
+            except RefusedBeforeSending as refused:
+                assert (refused.transaction, refused.rule) == (transaction, "bookmark-invalid")
+                assert refused.detail.startswith("bookmark ") and 'pass "" for the first page' in refused.detail
+                sdk_refused = True
+            verdicts[listing, name] = (sdk_refused, contract_refuses(regulator, transaction, arguments(bookmark)))
+    disagree = {case: verdict for case, verdict in verdicts.items() if verdict[0] != verdict[1]}
+    assert not disagree
+    # each listing takes a bookmark of its own and refuses others
+    assert {refused for refused, _ in verdicts.values()} == {True, False}
+
+
+def test_the_upgrade_takes_a_bookmark_where_the_contract_would_and_only_there(parties):
+    admin = parties.channel.client(make_identity("RegulatorMSP", "regulator-admin", ou="admin"))
+    candidates = {**parties.bookmarks(), "a party record": key(keys.PARTY, parties.core_code),
+                  "past the receivables": key(keys.RECEIVABLE) + "\U0010ffff"}
+    for name, bookmark in candidates.items():
+        try:
+            admin.upgrade_ledger(20, bookmark)
+            sdk_refused = False
+        except RefusedBeforeSending as refused:
+            assert refused.rule == "bookmark-invalid" and 'pass "" for the first page' in refused.detail
+            sdk_refused = True
+        assert sdk_refused == contract_refuses(admin, "UpgradeLedger", ["20", bookmark], submit=True), name
+
+
+def test_the_sdks_list_of_the_kinds_the_upgrade_pages_through_is_the_contracts():
+    assert UPGRADE_SCANNED == SCANNED
+
+
+def test_the_bookmark_each_page_returned_is_taken_back(parties):
+    registered = {parties.life.ok(parties.tier1, "RegisterReceivable", json.dumps(parties.life.registration(
+        parties.tier1, parties.core, Decimal("100.00"), f"2631200000001234567{n}", 90).to_json()))["id"]
+        for n in range(3)}
+    supplier = parties.channel.client(parties.tier1)
+    assert {r.id for r in supplier.iter_receivables("holder", parties.tier1_code, page_size=1)} == registered
+    assert {r.id for r in supplier.iter_receivables("holder", parties.tier1_code, page_size=2)} == registered
+
+
+TIER1, TIER2 = fakes.TIER1, fakes.TIER2
+
+
+@pytest.mark.parametrize("bookmark, said", [
+    (key(keys.BY_STATUS, "OVERDUE", RID), "is a page of recfin.by-status, not of recfin.by-holder"),
+    (key(keys.BY_HOLDER, TIER2, RID), f"is a page of recfin.by-holder under {TIER2}, not under {TIER1}"),
+    ("AHJlY2Zpbi5ieS1ob2xkZXIA", "is no key of the ledger"),
+    (key(keys.BY_HOLDER, TIER1) + "\U0010ffff", f"is past the end of recfin.by-holder under {TIER1}"),
+    (key(keys.BY_HOLDER, TIER1) + "R-\ud800\x00", "holds '\\ud800', a lone surrogate"),
+])
+def test_the_refusal_says_what_the_bookmark_is_and_nothing_is_sent(bookmark, said):
+    contract = FakeContract()
+    with pytest.raises(RefusedBeforeSending, match="ListReceivablesByHolder would be refused: RULE bookmark-invalid: "
+                                                   "bookmark ") as refused:
+        ReceivablesClient(contract).list_by_holder(fakes.TIER1, bookmark=bookmark)
+    assert said in refused.value.detail
+    assert contract.calls == []
