@@ -188,7 +188,7 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
     if history_file is not None:
         if not debtor:
             raise _debtor_needed(history_file)
-        history = load_history(history_file, debtor)
+        history = load_history(history_file, debtor, "--debtor")
         model = _scoring_model(model_path)   # refused before the note on the date, which would be of no quote
         if history.read_as_of is not None:
             # read from the ledger: it tells what the ledger held on its read_as_of, however old its last event, and

@@ -210,12 +210,14 @@ def _without_the_files_own_currency(given: list[str], file_currency: str, curren
     return [option for option in given if option != "--currency"]
 
 
-def load_history(path: Path, debtor: str) -> ReceivableHistory:
+def load_history(path: Path, debtor: str, debtor_option: str = "DEBTOR") -> ReceivableHistory:
     """The --history file: a ReceivableHistory object, or a bare list of events of one debtor.
 
     An empty list names no debtor and holds no event, so nothing in it is ``debtor``'s (an empty export, the wrong
-    file): refused, where scoring it would grade the debtor as one with no record without a word. A history
-    naming the debtor with no event says so on stderr: the debtor is then scored as one with no record."""
+    file): refused, where scoring it would grade the debtor as one with no record without a word. So is a history
+    of another debtor, saying what to give instead: ``debtor``'s file, or the file's debtor as ``debtor_option``
+    (the command's argument or option that named ``debtor``). A history naming the debtor with no event says so on
+    stderr: the debtor is then scored as one with no record."""
     from client.risk import ReceivableHistory
 
     data = read_json_file(path, "--history", f"the receivable history of {debtor}")
@@ -228,8 +230,11 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
         data = {"debtor": debtor, "events": data}
     history = validated(ReceivableHistory, data, "--history", lambda exc: _history_problem(path, exc))
     if history.debtor != debtor:
+        # either may be the one mistaken, the file given or the debtor named: each way out is said
         raise file_refused("--history", f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, "
-                                        f"not {as_typed(debtor)}")
+                                        f"not {as_typed(debtor)}: give the file of {as_typed(debtor)}'s events, "
+                                        f"or give {as_typed(history.debtor)} as {debtor_option} to score the one it "
+                                        "holds")
     if not history.events:
         click.echo(f"note: {as_typed(path)} holds no event of {as_typed(debtor)}: it is scored as a debtor with "
                    "no record", err=True)
@@ -686,7 +691,8 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
 @click.option("--as-of", type=BUSINESS_DATE,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
                    "date the file was read from the ledger as of, its read_as_of, or without one its last event's "
-                   "date; with --synthetic-seed the simulation's last day). Events after it are "
+                   "date, or today for a file with no event; with --synthetic-seed the simulation's last day). "
+                   "Events after it are "
                    "ignored. A date after the ledger's today, the file's last event or the simulation's last day "
                    "is scored as of that day instead, and says so (a later day would count every open claim as "
                    "overdue); one after a file's read_as_of is refused. "
