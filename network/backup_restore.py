@@ -27,7 +27,7 @@ from client.atomic_file import sync_folder
 from . import block_files, compose_down, membership, nodeconfig
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
-from .control import DATA_ROOT_MARKER, write_fix
+from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, write_fix
 from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
@@ -399,45 +399,61 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
 
 def writers_within(folder: Path) -> list[str]:
     """The processes but this one holding a file under folder (by where its links lead) open for writing, each as
-    `<command> (pid N) writes <the file's path in folder>`, from /proc ([] without it): a peer's or orderer's
-    ledger and log, of a node no pid file records. A process of another user is seen only by root; one that only
-    reads a file there (a `tail -f` of a log) is not named, as it writes nothing a move would take from it."""
+    `<command> (pid N) writes <the file's path in folder>` (both as shell_word writes them), from /proc ([] without
+    it): a peer's or orderer's ledger and log, of a node no pid file records. A process of another user is seen only
+    by root; one that only reads a file there (a `tail -f` of a log) is not named, as it writes nothing a move would
+    take from it; nor is a recfin run holding or waiting for the folder's own lock files (_RUN_LOCKS), which order it
+    with the restore: run_lock refuses the restore naming it, and the restore waits for membership.lock."""
     real, found = folder.resolve(), []
+    locks = {real / name for name in _RUN_LOCKS}
     proc = Path("/proc")
     pids = sorted(int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()) if proc.is_dir() else []
     for pid in pids:
         if pid == os.getpid():
             continue
-        written = _file_written_within(proc / str(pid), real)
+        written = _file_written_within(proc / str(pid), real, locks)
         if written is not None:
             try:
-                command = (proc / str(pid) / "comm").read_text().strip()
+                command = (proc / str(pid) / "comm").read_text().removesuffix("\n")
             except OSError:
                 continue        # gone meanwhile
-            found.append(f"{command} (pid {pid}) writes {written}")
+            found.append(f"{shell_word(command)} (pid {pid}) writes {shell_word(written)}")
     return found
 
 
-def _file_written_within(process: Path, folder: Path) -> str | None:
+# The data folder's lock files (control.run_lock's, membership.locked's), which every recfin run that writes there
+# holds open for writing while it runs or waits.
+_RUN_LOCKS = (RUN_LOCK_FILE, membership.LOCK_FILE)
+
+
+def _file_written_within(process: Path, folder: Path, locks: set[Path]) -> str | None:
     """The path in folder of the first file the process (its /proc folder) holds open for writing there, None
-    where it holds none (or cannot be read: another user's, or gone)."""
+    where it holds none, holds one of locks (a recfin run), or cannot be read (another user's, or gone)."""
     try:
         descriptors = sorted(os.listdir(process / "fd"), key=int)
     except OSError:
         return None
+    written = None
     for fd in descriptors:
         try:
             opened = os.readlink(process / "fd" / fd)
+        except OSError:
+            continue            # closed, or the process gone, meanwhile
+        if not opened.startswith("/"):
+            continue            # a pipe, socket or other descriptor of no path
+        path = Path(opened.removesuffix(" (deleted)"))
+        if path in locks:
+            return None
+        if written is not None or not path.is_relative_to(folder):
+            continue
+        try:    # fdinfo read only for a file in folder: a process may hold tens of thousands of descriptors
             flags = next(line for line in (process / "fdinfo" / fd).read_text().splitlines()
                          if line.startswith("flags:"))
         except (OSError, StopIteration):
             continue
-        if not opened.startswith("/") or int(flags.split()[1], 8) & os.O_ACCMODE == os.O_RDONLY:
-            continue        # a pipe, socket or other descriptor of no path, or a file read only
-        opened = opened.removesuffix(" (deleted)")
-        if Path(opened).is_relative_to(folder):
-            return Path(opened).relative_to(folder).as_posix()
-    return None
+        if int(flags.split()[1], 8) & os.O_ACCMODE != os.O_RDONLY:
+            written = path.relative_to(folder).as_posix()
+    return written
 
 
 def _strictly_inside(path: Path, folder: Path) -> bool:
