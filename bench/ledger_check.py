@@ -296,8 +296,10 @@ def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str,
                 yield write.key, None if is_delete(write) else write.value
 
 
-# the codes Fabric's commit sets after its validator has taken the transaction's id (markTXIdDuplicates)
-_CONFLICT_CODE_NAMES = ("MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT")
+# the codes Fabric's commit alone sets, after its validator has taken the transaction's id (markTXIdDuplicates): the
+# read conflicts, and those its preprocessing of the block sets (kvledger's preprocessProtoBlock: no action to read,
+# a write the state database refuses). INVALID_OTHER_REASON, which the validator sets too, says nothing of the id
+_SET_AT_COMMIT_CODE_NAMES = ("MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT", "INVALID_WRITESET", "NIL_TXACTION")
 
 
 @dataclass
@@ -309,7 +311,7 @@ class Replay:
     blocks carry of it, and ``private_policies`` the key-level policy of each such key. ``valid_tx_ids``: the id of
     each transaction the blocks mark VALID, with where it first is (block number, position). ``problems``: each
     endorser transaction marked VALID whose id was already, VALID, or not (in an earlier block, or earlier in its
-    block with a read conflict: ``not_valid_tx_ids``), which Fabric marks DUPLICATE_TXID (``note_valid``).
+    block invalidated by the commit: ``not_valid_tx_ids``), which Fabric marks DUPLICATE_TXID (``note_valid``).
     ``endorsement_failures``: each transaction marked VALID whose endorsements do not meet the policies Fabric's
     validation held it to, and ``endorsements_untold`` each whose check could not be made (``EndorsementReplay``)."""
 
@@ -335,14 +337,13 @@ class Replay:
         first = self.valid_tx_ids.setdefault(header.tx_id, (number, position))
         earlier = self.not_valid_tx_ids.get(header.tx_id)
         if (header.type == common_pb2.ENDORSER_TRANSACTION and header.tx_id and earlier is not None
-                and (earlier[0] < number or (earlier[1] < position and earlier[2] in _CONFLICT_CODE_NAMES))):
+                and (earlier[0] < number or (earlier[1] < position and earlier[2] in _SET_AT_COMMIT_CODE_NAMES))):
             # Fabric's block index holds the id of every transaction of a committed block, valid or not, and the
             # validator asks it of each endorser transaction of the next blocks (checkTxIdDupsLedger); in one
-            # block, it marks the second of one id DUPLICATE_TXID (markTXIdDuplicates) before the commit finds the
-            # read conflicts, so a first copy invalidated by one held the id already
+            # block, it marks the second of one id DUPLICATE_TXID (markTXIdDuplicates) before the commit invalidates
+            # any (a read conflict, a write refused, no action), so a first copy the commit invalidated held the id
             rule = ("a transaction whose id the channel's ledger holds, valid or not," if earlier[0] < number else
-                    "a second transaction of one id in a block, before the commit finds the first one's read "
-                    "conflict,")
+                    "a second transaction of one id in a block, before the commit invalidated the first one,")
             self.problems.append(
                 f"block {number}, transaction {position}: transaction {header.tx_id} is marked VALID, where block "
                 f"{earlier[0]}, transaction {earlier[1]} already holds a transaction of that id, marked {earlier[2]}: "
@@ -360,9 +361,10 @@ class Replay:
     def note_not_valid(self, block: common_pb2.Block) -> None:
         """Each transaction of ``block`` its filter marks other than VALID, by its id (``not_valid_tx_ids``), before
         the replay notes the block's VALID ones: an id the ledger holds is one a later block's transaction cannot be
-        VALID under, nor, in the block, a transaction after one of that id invalidated by a read conflict. Of one
-        id, the first in the blocks is kept, or in its block the first with a read conflict. A transaction whose
-        envelope or header does not decode names no id, nor does an empty one; neither is kept."""
+        VALID under, nor, in the block, a transaction after one of that id the commit invalidated (a read conflict,
+        a write refused, no action: ``_SET_AT_COMMIT_CODE_NAMES``). Of one id, the first in the blocks is kept, or
+        in its block the first the commit invalidated. A transaction whose envelope or header does not decode names
+        no id, nor does an empty one; neither is kept."""
         flags, number = validation_flags(block), block.header.number
         for position, raw in enumerate(block.data.data):
             if position >= len(flags) or flags[position] == transaction_pb2.VALID:
@@ -373,8 +375,8 @@ class Replay:
                 continue
             code = enum_name(transaction_pb2.TxValidationCode, flags[position])
             kept = self.not_valid_tx_ids.get(tx_id)
-            if tx_id and (kept is None or (kept[0] == number and kept[2] not in _CONFLICT_CODE_NAMES
-                                           and code in _CONFLICT_CODE_NAMES)):
+            if tx_id and (kept is None or (kept[0] == number and kept[2] not in _SET_AT_COMMIT_CODE_NAMES
+                                           and code in _SET_AT_COMMIT_CODE_NAMES)):
                 self.not_valid_tx_ids[tx_id] = (number, position, code)
 
     def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:

@@ -2,6 +2,7 @@
 again, in a later block or the same one (validator.go: only endorser transactions are checked). The check counts an
 acknowledged tx once, whatever its copies; and a peer whose blocks mark a second endorser transaction of one id
 VALID is named, block and position, since its writes are then in the replay twice."""
+import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
 
@@ -85,7 +86,7 @@ def test_in_one_block_a_copy_marked_valid_after_one_with_a_read_conflict_is_name
     assert replayed.problems == [
         "block 1, transaction 1: transaction tx-1 is marked VALID, where block 1, transaction 0 already holds a "
         "transaction of that id, marked MVCC_READ_CONFLICT: Fabric's validator marks a second transaction of one id "
-        "in a block, before the commit finds the first one's read conflict, DUPLICATE_TXID, so this peer's "
+        "in a block, before the commit invalidated the first one, DUPLICATE_TXID, so this peer's "
         "validation flags are not Fabric's, and the replay applies that transaction's writes. Stop the peer and run "
         "`peer node reset` so that it fetches its blocks again and validates them itself"]
     # the first with a read conflict is named, after one invalidated otherwise
@@ -103,3 +104,17 @@ def test_in_one_block_a_copy_marked_valid_after_one_failing_its_endorsements_is_
     replayed = replay(sealed([block([envelope([], tx_id="tx-1"), envelope([(R1, V1)], tx_id="tx-1")],
                                     [transaction_pb2.ENDORSEMENT_POLICY_FAILURE, VALID])]), "receivables")
     assert replayed.problems == [] and replayed.state == {R1: V1}
+
+
+@pytest.mark.parametrize("code", ["INVALID_WRITESET", "NIL_TXACTION"])
+def test_in_one_block_a_copy_marked_valid_after_one_the_commit_invalidated_otherwise_is_named(code):
+    """The commit sets INVALID_WRITESET (a write the state database refuses) and NIL_TXACTION (no action to read) as it
+    sets the read conflicts: after the validator, which took the first copy's id and marked the second
+    DUPLICATE_TXID. A VALID second copy after one of them is no flag of Fabric's either."""
+    first = getattr(transaction_pb2, code)
+    replayed = replay(sealed([block([envelope([], tx_id="tx-1"), envelope([(R1, V1)], tx_id="tx-1")], [first, VALID])]),
+                      "receivables")
+    assert [problem.split(": Fabric's")[0] for problem in replayed.problems] == [
+        "block 1, transaction 1: transaction tx-1 is marked VALID, where block 1, transaction 0 already holds a "
+        f"transaction of that id, marked {code}"]
+    assert "before the commit invalidated the first" in replayed.problems[0]
