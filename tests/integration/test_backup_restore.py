@@ -34,9 +34,9 @@ def test_a_restored_backup_reads_back_the_ledger(fabric_network, party_codes, to
     assert made["stopped_and_started"] and made["archive_mode"] == "0600" and made["files"] > 0
     assert all(node.healthy for node in fabric_network.status() if node.kind != "chaincode")
 
-    recfin(topology_file, "network", "down")
     restored_root = tmp_path / "restored" / "network"
     try:
+        recfin(topology_file, "network", "down")
         done = json.loads(recfin(topology_file, "network", "restore", str(archive), "--data-root", str(restored_root),
                                  "--json").stdout)
         assert done["sha256"] == made["sha256"] and done["files"] == made["files"]
@@ -45,8 +45,12 @@ def test_a_restored_backup_reads_back_the_ledger(fabric_network, party_codes, to
         with open_session("supplier", "supplier1", restored_root) as tier1:
             assert tier1.client.get_receivable(claim.id).to_json() == before
     finally:
-        Network.load(data_root=restored_root, say=print).down(purge=True)
-        fabric_network.up()     # the suite's network again, for the tests after this one
+        # The suite's network runs again whatever failed above, a `down` of the restored one among it (a process it
+        # could not stop): every test after this one needs it, and would fail for that instead of for what it tests.
+        try:
+            Network.load(data_root=restored_root, say=print).down(purge=True)
+        finally:
+            fabric_network.up()
 
 
 def test_a_backup_is_refused_while_the_network_runs(fabric_network, topology_file, tmp_path):

@@ -69,10 +69,13 @@ def test_down_then_up_resumes_on_the_same_ledgers(fabric_network, topology_file,
     contract.submit_transaction("PutState", key, "kept")
     heights_before = {n.name: n.height for n in fabric_network.status() if n.kind == "peer"}
 
-    stopped = recfin(topology_file, "network", "down")
-    assert "network down: " in stopped.output and "ledgers kept in" in stopped.output
-    assert all(n.pid is None for n in fabric_network.status())
-    started = json.loads(recfin(topology_file, "network", "up", "--json").stdout)
+    try:
+        stopped = recfin(topology_file, "network", "down")
+        assert "network down: " in stopped.output and "ledgers kept in" in stopped.output
+        assert all(n.pid is None for n in fabric_network.status())
+    finally:
+        # up whatever failed above: the tests after this one (the fault suite's among them) need the network
+        started = json.loads(recfin(topology_file, "network", "up", "--json").stdout)
     assert all(n["healthy"] for n in started if n["kind"] != "chaincode")
     assert all(n["pid"] for n in started)           # the chaincode servers too: `up` starts them again
 
