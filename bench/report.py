@@ -199,7 +199,7 @@ def _no_figure(report: Mapping[str, Any], *, divisor: bool, dry: bool) -> str | 
     counts by cause say what became of its operations."""
     missing = []
     if report["latency_s"].get("p50") is None:
-        missing.append(f"no latency ratio: it committed none of the {report['submitted']} operations "
+        missing.append(f"no latency ratio: it committed none of the {due_in_window(report)} operations "
                        "due in the measured window")
     if not dry and divisor and not report["throughput_tps"]:
         missing.append("no throughput ratio: it committed none that finished in the measured window")
@@ -268,9 +268,17 @@ def _latency_text(report: Mapping[str, Any], fmt) -> str:
     if report["submitted"]:
         why = ("no operation due in the measured window committed (the counts above say what became of the "
                f"{report['submitted']} sent)")
+    elif due_in_window(report):
+        why = f"none of the {due_in_window(report)} operations due in the measured window was sent (not sent above)"
     else:
         why = "no operation was due in the measured window"
     return f": none, {why}; no CPU per tx either"
+
+
+def due_in_window(report: Mapping[str, Any]) -> int:
+    """How many operations were due in the measured window: those submitted and those that sent nothing (a report
+    written before ``not_sent`` was counted apart holds them among ``submitted``)."""
+    return report["submitted"] + report.get("not_sent", 0)
 
 
 def write_json(report: Mapping[str, Any], path: Path) -> Path:

@@ -221,14 +221,16 @@ def run_sweep(sweep: Sweep, steps, measure: Callable[[Any], dict], say: Callable
 
 
 def row(value: Any, summary: dict, *, baseline: bool) -> dict:
-    """One value's figures from its run's summary (one workload): throughput, latency, failures by cause, CPU
-    per transaction by process kind, and the settings the run read back from the network."""
+    """One value's figures from its run's summary (one workload): throughput, latency, failures by cause, the
+    operations not sent (counted apart from the failures), CPU per transaction by process kind, and the settings
+    the run read back from the network."""
     [(workload, entry)] = summary["workloads"].items()
     report = entry["python"]
     return {"value": value, "baseline": baseline, "workload": workload,
             "committed_tps": report["throughput_tps"],
             "latency_s": {p: report["latency_s"].get(p) for p in ("p50", "p95", "p99")},
             "failed": {cause: count for cause, count in report["failed"].items() if count},
+            "not_sent": report.get("not_sent", 0),
             "cpu_ms_per_tx": cpu_ms_per_tx_by_kind(report["cpu"]),
             "settings": summary["settings"]}
 
@@ -253,7 +255,8 @@ def table_lines(result: dict) -> list[str]:
     body = [[f"{r['value']}{' *' if r['baseline'] else ''}",
              "-" if r["committed_tps"] is None else f"{r['committed_tps']:.1f}",
              *(ms(r["latency_s"][p]) for p in ("p50", "p95", "p99")),
-             " ".join(f"{cause} {n}" for cause, n in r["failed"].items()) or "0",
+             " ".join(f"{cause} {n}" for cause, n in [*r["failed"].items(), ("not_sent", r.get("not_sent", 0))]
+                      if n) or "0",
              *("-" if r["cpu_ms_per_tx"].get(k) is None else f"{r['cpu_ms_per_tx'][k]:.2f}" for k in kinds)]
             for r in result["rows"]]
     return _columns([head, *body]) + [f"* baseline ({result['setting']} {result['before']} before the sweep"

@@ -274,3 +274,18 @@ def test_a_second_sweep_in_one_folder_is_refused_unless_replace(tmp_path, monkey
                                         "--replace"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "sweep.json").read_text())["rows"]
+
+
+def test_a_value_whose_operations_were_not_sent_says_so_in_its_row_not_failed_0():
+    from bench.sweep import row, table_lines
+
+    report = {"throughput_tps": None, "latency_s": {}, "failed": {"timeout": 0, "client_error": 1}, "not_sent": 4,
+              "cpu": {}}
+    swept = row("100ms", {"workloads": {"register": {"python": report}}, "settings": {}}, baseline=True)
+    assert (swept["failed"], swept["not_sent"]) == ({"client_error": 1}, 4)
+    table = table_lines({"knob": "batch-timeout", "setting": "s", "before": "100ms", "restored": True,
+                         "rows": [swept]})
+    assert "client_error 1 not_sent 4" in table[1]
+    # a report written before operations not sent were counted apart has none
+    del report["not_sent"]
+    assert row("100ms", {"workloads": {"register": {"python": report}}, "settings": {}}, baseline=True)["not_sent"] == 0

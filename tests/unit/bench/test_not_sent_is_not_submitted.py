@@ -102,3 +102,17 @@ def test_the_node_script_counts_a_proposal_or_query_that_reached_no_peer_as_pyth
               for kind, sent in ((EndorseError, False), (EvaluateError, False), (EndorseError, True))]
     assert node == [[o.cause, o.tx_id, o.detail] for o in python]
     assert [o.cause for o in python] == [outcomes.NOT_SENT, outcomes.NOT_SENT, outcomes.ENDORSEMENT]
+
+
+def test_a_run_whose_every_operation_was_due_but_not_sent_says_so_not_that_none_was_due():
+    from bench.driver import RATE, Run, Sample
+    from bench.report import comparison_note
+
+    plan = Plan(RATE, rate=1, warmup=0, duration=10, call_timeout=None)
+    unsent = [Sample("transfer", 1.0 + i, 1.0 + i, 1.1 + i, outcomes.NOT_SENT, None, "UNAVAILABLE", True)
+              for i in range(3)]
+    report = build(Run(plan, unsent, False), workload="transfer", client="python", cpu_usage={}, process_kinds={})
+    text = "\n".join(lines(report))
+    assert "no operation was due" not in text
+    assert "none of the 3 operations due in the measured window was sent" in text
+    assert "it committed none of the 3 operations due in the measured window" in comparison_note(report, report)
