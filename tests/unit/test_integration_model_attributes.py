@@ -1,14 +1,19 @@
-"""Every attribute the integration tests read from what the receivables SDK returns is one its model has.
+"""Every attribute the integration tests read from what the SDK returns, an error they expect or a fixture's object
+is one its class has.
 
 The integration tests (tests/integration) need a real Fabric network and skip without one, so a test reading
 ``claim.status`` of a Receivable whose field was renamed, or ``page.items`` of a Page that says ``records``, would
 fail there only once a network runs them. Here the type of each value the tests get from the SDK is followed
-through their source, as a type checker would, and each attribute read of it is looked up on its model
-(its pydantic or dataclass fields, properties and methods), never run:
+through their source, as a type checker would, and each attribute read of it is looked up on its class (a pydantic
+model's or a dataclass's fields, what another class of the project sets on ``self``, properties and methods), never
+run:
 
+- a test's parameter named as a fixture whose return annotation is a project class is of that class
+  (``fabric_network``, ``receivables_deployed``: the network package's ``Network``);
 - a call of a method of ``ReceivablesClient`` or ``AsyncReceivablesClient`` (awaited or not) has the type the
   method's annotation gives, and so has a call of a function the test imports or defines with an annotated return
-  (``register_claim(...) -> Receivable``, ``ReceivableAudit.of(...).audit(...)``), and a model the test makes;
+  (``register_claim(...) -> Receivable``, ``ReceivableAudit.of(...).audit(...)``), a method of a value of a known
+  class its annotated return (``fabric_network.status()``: a list of NodeStatus), and a class the test makes;
 - a name assigned such a value (``claim = tier1.client.register_receivable(...)``) has its type in the rest of the
   function, and a name assigned values of different types, none;
 - an element of a list, an iterator or a page (``for entry in history``, ``page.records[0]``,
@@ -26,6 +31,7 @@ from __future__ import annotations
 import ast
 import collections.abc
 import dataclasses
+import functools
 import importlib
 import inspect
 import textwrap
@@ -38,6 +44,7 @@ import pydantic
 
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
 
+from .test_integration_gateway_network_calls import fixture_classes
 from .test_integration_sdk_calls import SDK_METHODS
 
 ROOT = Path(__file__).parents[2]
@@ -64,7 +71,13 @@ def hints_of(function: Any) -> Any:
 
 def is_model(kind: Any) -> bool:
     return inspect.isclass(kind) and (issubclass(kind, pydantic.BaseModel) or dataclasses.is_dataclass(kind)
-                                      or is_project_error(kind))
+                                      or is_project_error(kind) or is_project_class(kind))
+
+
+def is_project_class(kind: type) -> bool:
+    """A class of the project (the network package's Network...): its attributes are what it defines and what its
+    classes set on ``self``."""
+    return kind.__module__.split(".")[0] in PROJECT and not issubclass(kind, types.ModuleType)
 
 
 def is_project_error(kind: type) -> bool:
@@ -91,17 +104,19 @@ def attributes_set_by(kind: type) -> dict[str, Any]:
     return found
 
 
+@functools.cache
 def fields_of(model: type) -> dict[str, Any]:
-    """A model's fields -> their types (a pydantic model's, or a dataclass's)."""
+    """A model's fields -> their types: a pydantic model's, a dataclass's (with what its ``__post_init__`` sets), or
+    what another class of the project, an error among them, sets on ``self`` (its types unknown)."""
     if issubclass(model, pydantic.BaseModel):
         return {name: field.annotation for name, field in model.model_fields.items()}
-    if is_project_error(model):
+    if not dataclasses.is_dataclass(model):
         return attributes_set_by(model)
     try:
         hints = typing.get_type_hints(model)
     except Exception:           # a name its module imports only for type checkers: the fields, their types unknown
         hints = {}
-    return {field.name: hints.get(field.name) for field in dataclasses.fields(model)}
+    return {**attributes_set_by(model), **{field.name: hints.get(field.name) for field in dataclasses.fields(model)}}
 
 
 def models_in(hint: Any) -> tuple[type, ...] | None:
@@ -142,14 +157,18 @@ def attribute_type(models: tuple[type, ...], name: str) -> Any:
 
 
 def has_attribute(model: type, name: str) -> bool:
-    return name in fields_of(model) or hasattr(model, name)
+    # a class of the project answering any name (a ``__getattr__`` passing reads on) has every attribute
+    answers_any = any("__getattr__" in vars(owner) for owner in model.__mro__
+                      if owner.__module__.split(".")[0] in PROJECT)
+    return name in fields_of(model) or hasattr(model, name) or answers_any
 
 
 class Reader(ast.NodeVisitor):
     """Follows the SDK's values through one function (and the module's top level) and notes each attribute read."""
 
-    def __init__(self, name: str, module_globals: dict[str, Any]) -> None:
+    def __init__(self, name: str, module_globals: dict[str, Any], fixtures: dict[str, type] | None = None) -> None:
         self.name, self.globals = name, module_globals
+        self.fixtures = fixtures or {}          # a test's parameter of that name is of that class
         self.reads: list[Read] = []
         self.scopes: list[dict[str, Any]] = [{}]
 
@@ -255,10 +274,13 @@ class Reader(ast.NodeVisitor):
     visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        # a nested function reads its enclosing function's names (a closure), its parameters shadowing them
+        # a nested function reads its enclosing function's names (a closure), its parameters shadowing them; a
+        # parameter named as a fixture whose return annotation is a project class (``fabric_network``) is one
         scope = dict(self.scopes[-1])
         for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
             scope.pop(argument.arg, None)
+            if argument.arg in self.fixtures:
+                scope[argument.arg] = self.fixtures[argument.arg]
         self.scopes.append(scope)
         for statement in node.body:
             self.visit(statement)
@@ -275,8 +297,9 @@ class Reader(ast.NodeVisitor):
                 self.reads.append(Read(f"{self.name}:{node.lineno}", ast.unparse(node), models, node.attr))
 
 
-def reads_of(source: str, name: str, module_globals: dict[str, Any]) -> Iterator[Read]:
-    reader = Reader(name, module_globals)
+def reads_of(source: str, name: str, module_globals: dict[str, Any],
+             fixtures: dict[str, type] | None = None) -> Iterator[Read]:
+    reader = Reader(name, module_globals, fixtures)
     reader.visit(ast.parse(source))
     yield from reader.reads
 
@@ -295,13 +318,14 @@ def module_of(path: Path) -> dict[str, Any]:
 
 
 READS = [read for path in sorted(INTEGRATION.glob("*.py"))
-         for read in reads_of(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), module_of(path))]
+         for read in reads_of(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), module_of(path),
+                              fixture_classes(importlib.import_module(module_of(path)["__name__"])))]
 
 
-def test_every_attribute_the_integration_tests_read_of_an_sdk_result_is_its_models():
+def test_every_attribute_the_integration_tests_read_of_a_result_or_a_fixture_is_its_classes():
     bad = [f"{read.where}: {read.shown}: {why}" for read in READS if (why := problem(read))]
-    assert not bad, ("attribute(s) the integration tests read of an SDK result that its model does not have; fix "
-                     "the test (or the model, if the test is right):\n" + "\n".join(bad))
+    assert not bad, ("attribute(s) the integration tests read of an SDK result, an error or a fixture that its class "
+                     "does not have; fix the test (or the class, if the test is right):\n" + "\n".join(bad))
 
 
 def test_the_collection_finds_the_reads():
@@ -328,8 +352,9 @@ def test_it(tier1, core):
     assert [r.holder for r in page.records] and page.items
     for entry in tier1.client.history(claim.id):
         assert entry.txid
-    async def later():
+    async def later(fabric_network):
         assert (await tier1.client.get_receivable(claim.id)).face
+        assert fabric_network.data_dir and fabric_network.status()[0].kind_of
     with pytest.raises(RuleViolation) as refused:
         tier1.client.confirm(claim.id)
     assert refused.value.rule == "role-not-permitted" and refused.value.code
@@ -340,15 +365,18 @@ def test_it(tier1, core):
 '''
 
 
-def test_a_renamed_field_a_field_of_a_nested_model_and_an_errors_attribute_are_found():
+def test_a_renamed_field_a_field_of_a_nested_model_an_errors_and_a_fixtures_attribute_are_found():
     from tests.integration import conftest
 
-    reads = list(reads_of(WRONG, "test_wrong.py", {**vars(conftest), "RuleViolation": RuleViolation}))
+    reads = list(reads_of(WRONG, "test_wrong.py", {**vars(conftest), "RuleViolation": RuleViolation},
+                          fixture_classes(conftest)))
     bad = {read.shown: problem(read) for read in reads if problem(read)}
     assert set(bad) == {"claim.state", "claim.last.tx_hash", "page.items", "entry.txid",
                         "(await tier1.client.get_receivable(claim.id)).face", "refused.value.code",
-                        "again.reason"}, bad
+                        "again.reason", "fabric_network.data_dir", "fabric_network.status()[0].kind_of"}, bad
     assert bad["claim.state"].startswith("Receivable has no 'state' (its fields: ")
     assert {read.shown for read in reads} >= {"claim.status", "r.holder", "claim.last", "refused.value.rule",
                                               "again.detail"}
     assert bad["refused.value.code"].startswith("RuleViolation has no 'code' (its fields: ")
+    assert bad["fabric_network.data_dir"].startswith("Network has no 'data_dir' (its fields: ")     # the fixture's
+    assert bad["fabric_network.status()[0].kind_of"].startswith("NodeStatus has no 'kind_of'")
