@@ -43,7 +43,7 @@ def recfin_org(net, *args: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def bank2_added(receivables_deployed, tmp_path_factory):
+def bank2_added(receivables_deployed, tmp_path_factory) -> Network:
     """The suite's network with bank2 added through `org add --update-out`, `org sign` x3 and `org submit`:
     a Network loaded afresh, which reads the membership the commands recorded."""
     net = receivables_deployed
