@@ -220,7 +220,7 @@ def load_history(path: Path, debtor: str, debtor_option: str = "DEBTOR") -> Rece
     stderr: the debtor is then scored as one with no record."""
     from client.risk import ReceivableHistory
 
-    data = read_json_file(path, "--history", f"the receivable history of {debtor}")
+    data = read_json_file(path, "--history", f"the receivable history of {as_typed(debtor)}")
     if data == []:
         raise file_refused("--history", f"{as_typed(path)} holds no event and names no debtor: nothing in it is "
                                         f"the history of {as_typed(debtor)}; give the file of its events, or, to "
@@ -298,7 +298,7 @@ def thin_record(score: DebtorScore) -> str | None:
               f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
               if waiting == 1 else
               f"has {waiting} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
-    return (f"{score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose payments "
+    return (f"{as_typed(score.debtor)} {record}: grade {score.grade} is the model's view of a debtor whose payments "
             "are not yet known, not of its payments")
 
 
@@ -327,8 +327,8 @@ def note_fewer_than_trained_on(score: DebtorScore, model_path: Path) -> None:
     fewest = fewest_fell_due_365(_refused(read_card, Path(model_path)))
     if not fell_due or fewest is None or fell_due >= fewest:
         return
-    click.echo(f"note: {score.debtor} has {fell_due} {'claim' if fell_due == 1 else 'claims'} fallen due in the "
-               f"365 days before {score.as_of}, and every debtor {score.model} was trained on had at least "
+    click.echo(f"note: {as_typed(score.debtor)} has {fell_due} {'claim' if fell_due == 1 else 'claims'} fallen due "
+               f"in the 365 days before {score.as_of}, and every debtor {score.model} was trained on had at least "
                f"{fewest}: grade {score.grade} is the model's extrapolation from a record that short, not a "
                "figure measured on such debtors", err=True)
 
@@ -347,7 +347,7 @@ def note_late_by_count(score: DebtorScore) -> None:
     by_count = all_time.late_count / all_time.count
     if by_count - by_weight < LATE_BY_COUNT_GAP:
         return
-    click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_count:.0%} of the claims "
+    click.echo(f"note: {as_typed(score.debtor)} paid late, or has not yet paid, {by_count:.0%} of the claims "
                f"that fell due but {by_weight:.0%} of them weighed by the square root of their amounts: "
                f"grade {score.grade} weighs claims by the square root of their amount, so a few large claims "
                "paid on time outweigh many small ones paid late; check who "
@@ -366,7 +366,7 @@ def note_freezes(score: DebtorScore) -> None:
         return
     claims = "1 claim" if len(frozen) == 1 else f"{len(frozen)} claims"
     verb = "counts" if len(frozen) == 1 else "count"
-    click.echo(f"note: {claims} of {score.debtor} ({first_five(frozen)}) fell due under a freeze order and "
+    click.echo(f"note: {claims} of {as_typed(score.debtor)} ({first_five(frozen)}) fell due under a freeze order and "
                f"{verb} neither on time nor late in grade {score.grade}: a frozen claim takes no payment "
                "until the regulator lifts every order on it, and once it does the claim counts from the day "
                "of the lifting; read from a contract that does not date the liftings, it stays here: see the "
@@ -381,7 +381,7 @@ def note_frozen_parts(score: DebtorScore) -> None:
     if not parts:
         return
     one = len(parts) == 1
-    click.echo(f"note: {'1 part' if one else f'{len(parts)} parts'} of split claims of {score.debtor} "
+    click.echo(f"note: {'1 part' if one else f'{len(parts)} parts'} of split claims of {as_typed(score.debtor)} "
                f"({first_five(parts)}) fell due under a freeze order and {'counts' if one else 'count'} neither "
                f"on time nor late in grade {score.grade}; the claim {'it was' if one else 'each was'} split from "
                "counts by its other parts, which the contract takes payment on: see the freezes and liftings of "
@@ -409,8 +409,8 @@ def note_holiday_years_unknown(score: DebtorScore) -> None:
     if not years:
         return
     named = ", ".join(map(str, years))
-    click.echo(f"note: {score.debtor} has claims that fell due in {named}, whose public holidays the working-day "
-               f"calendar does not hold (it holds {_spans(calendar_years())}): "
+    click.echo(f"note: {as_typed(score.debtor)} has claims that fell due in {named}, whose public holidays the "
+               f"working-day calendar does not hold (it holds {_spans(calendar_years())}): "
                f"grade {score.grade} counts only the weekends of {named} as days off, so a claim due on a public "
                "holiday there counts as due that day, not on the next working day; give each year's holidays as "
                f"the State Council announced them in a calendar file named by {CALENDAR_ENV} or by the command's "
@@ -442,7 +442,7 @@ def note_originals_not_in_history(score: DebtorScore) -> None:
     if not missing:
         return
     shown = first_five(missing)
-    click.echo(f"note: the history of {score.debtor} holds only parts of {len(missing)} confirmed "
+    click.echo(f"note: the history of {as_typed(score.debtor)} holds only parts of {len(missing)} confirmed "
                f"{'claim' if len(missing) == 1 else 'claims'} ({shown}), not the original registration (made before "
                "the history begins, or not readable by the reader): each is scored once, as one claim of what its "
                "parts add up to, and not as a recent confirmation, since the day the debtor confirmed it is not "
@@ -641,7 +641,7 @@ def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
         return
     shown = first_five(history_cut)
     one = len(history_cut) == 1
-    click.echo(f"note: {len(history_cut)} {'claim' if one else 'claims'} of {debtor} "
+    click.echo(f"note: {len(history_cut)} {'claim' if one else 'claims'} of {as_typed(debtor)} "
                f"({shown}) {'is' if one else 'are'} not in this score: the peer's history of "
                "each does not reach the write that created it (cut at the peer's "
                "ledger.state.totalQueryLimit, or a record no transaction of the contract created), or a "
@@ -670,8 +670,8 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
         return
     shown = ", ".join(f"{count} in {code}" for code, count in sorted(left_out.items()))
     options = " or ".join(f"--currency {code}" for code in sorted(left_out))
-    how = f"pass {options}" if own_command else f"run `recfin risk score {debtor}` with {options}"
-    click.echo(f"note: {debtor} is scored on its claims in {currency} only; its claims in other currencies "
+    how = f"pass {options}" if own_command else f"run `recfin risk score {as_typed(debtor)}` with {options}"
+    click.echo(f"note: {as_typed(debtor)} is scored on its claims in {currency} only; its claims in other currencies "
                f"({shown}) are not in this score: {how} to score those", err=True)
 
 
