@@ -138,7 +138,8 @@ def return_class(function: Any) -> type | None:
 def typed_names(tree: ast.Module, imported: dict[str, Any], fixtures: dict[str, type]) -> dict[str, type]:
     """The names of the file whose object is of a known project class: a fixture's parameter
     (``fabric_network: Network``, as the fixture's return annotation says) and a name given a project class's
-    instance (``members = OrgMembership(network)``, ``net = Network.load(...)``, ``with Cls(...) as name``). A name
+    instance (``members = OrgMembership(network)``, ``net = Network.load(...)``, ``with Cls(...) as name``) or
+    another such name (``net = receivables_deployed``). A name
     given objects of different classes anywhere in the file, or anything else, is none of them."""
     found: dict[str, type | None] = {}
 
@@ -156,13 +157,16 @@ def typed_names(tree: ast.Module, imported: dict[str, Any], fixtures: dict[str, 
             return return_class(getattr(imported[called.value.id], called.attr, None))
         return None
 
+    copies: list[tuple[str, str]] = []     # ``net = bank2_added``: given once every name's class is known
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
                 give(argument.arg, fixtures.get(argument.arg))
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name):
+                if isinstance(target, ast.Name) and isinstance(node.value, ast.Name):
+                    copies.append((target.id, node.value.id))
+                elif isinstance(target, ast.Name):
                     give(target.id, made(node.value))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
@@ -170,6 +174,8 @@ def typed_names(tree: ast.Module, imported: dict[str, Any], fixtures: dict[str, 
                     give(item.optional_vars.id, made(item.context_expr))
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(node.target, ast.Name):
             give(node.target.id, None)
+    for target, source in copies:
+        give(target, found.get(source))
     return {name: kind for name, kind in found.items() if kind is not None}
 
 
@@ -339,6 +345,8 @@ def test_it(fabric_network, contract, address, net):
     members.add("bank9", "bank", code="91110000MA1K000097")
     fabric_network.start_nodes()
     net.deploy_chaincode(name="x", sequence=2)
+    same = fabric_network
+    same.start_nodes()
 '''
 
 
@@ -361,3 +369,4 @@ def test_a_renamed_keyword_a_dropped_function_and_an_argument_too_many_are_found
     # no fixture's name: its class unknown, the call is bound to every Network's and Gateway's of that name
     assert found["test_wrong.py:18"][0] == ".deploy_chaincode(...)"
     assert "got an unexpected keyword argument 'sequence'" in found["test_wrong.py:18"][1]
+    assert found["test_wrong.py:20"] == ("same.start_nodes(...)", "Network has no start_nodes")     # a copy's
