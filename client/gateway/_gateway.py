@@ -21,7 +21,7 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import Identity, later_certificate_of, public_key_bytes
+from ._identity import Identity, later_certificate_of, public_key_bytes, same_public_key
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
@@ -435,7 +435,7 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
         )
     signing_key = signer_public_key(signer)
     if signing_key is not None and public_key_bytes(signing_key) != public_key_bytes(certificate.public_key()):
-        later = later_certificate_of(identity, public_key_bytes(signing_key))
+        later = later_certificate_of(identity, same_public_key(public_key_bytes(signing_key)))
         if later is not None:
             position, count, subject = later
             raise ValueError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,15 +116,9 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
             return identity, _signer_of_key_file(key, candidate, cert_file)
         read_keys.append((candidate.name, public_key_bytes(key.public_key())))
     for name, key_der in read_keys:
-        later = later_certificate_of(identity, key_der)
-        if later is not None:
-            # not a lost key: the chain's certificates in the wrong order, which revoking would not mend
-            position, count, subject = later
-            raise ValueError(f"{cert_file} holds {count} certificates, and peers take the first "
-                             f"({identity.certificate.subject.rfc4514_string()}) as the identity; {name} in "
-                             f"{keystore} is the key of certificate {position} ({subject}): put the identity's own "
-                             f"certificate first in {cert_file.name} (a chain's CA certificates after it), or "
-                             "keep it alone there")
+        misplaced = signcert_out_of_order(identity, cert_file, f"{name} in {keystore}", same_public_key(key_der))
+        if misplaced is not None:
+            raise ValueError(misplaced)
     if locked:
         why = "no password was given" if password is None else "the password given is wrong"
         raise EncryptedKeyError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
@@ -273,15 +268,37 @@ def public_key_bytes(public_key) -> bytes:
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def later_certificate_of(identity: Identity, signing_key: bytes) -> tuple[int, int, str] | None:
-    """Where a certificate after the first of ``identity``'s PEM holds ``signing_key`` (a public key's DER): its
-    1-based position, how many the PEM holds and its subject; None where none does, or one does not parse (the
-    first parsed already: a peer reads no other)."""
+def same_public_key(key_der: bytes) -> Callable[[object], bool]:
+    """Whether a public key is the one whose DER SubjectPublicKeyInfo is ``key_der``: a test for
+    :func:`later_certificate_of` where the key is known."""
+    return lambda public_key: public_key_bytes(public_key) == key_der
+
+
+def later_certificate_of(identity: Identity, holds_key: Callable[[object], bool]) -> tuple[int, int, str] | None:
+    """Where a certificate after the first of ``identity``'s PEM holds the key ``holds_key`` tells (given a public
+    key): its 1-based position, how many the PEM holds and its subject; None where none does, or one does not parse
+    (the first parsed already: a peer reads no other)."""
     try:
         certificates = x509.load_pem_x509_certificates(identity.credentials)
     except ValueError:
         return None
     for position, later in enumerate(certificates[1:], start=2):
-        if public_key_bytes(later.public_key()) == signing_key:
+        if holds_key(later.public_key()):
             return position, len(certificates), later.subject.rfc4514_string()
     return None
+
+
+def signcert_out_of_order(identity: Identity, cert_file: Path, key_named: str,
+                          holds_key: Callable[[object], bool]) -> str | None:
+    """Why the key ``key_named`` (a keystore file, an HSM key) of an MSP folder whose signcert ``cert_file`` holds
+    ``identity`` is not the identity's, where it is that of a later certificate in the file (``holds_key``, given a
+    public key, tells): not a lost key, but the chain's certificates in the wrong order, which revoking would not
+    mend. None where no later certificate holds it."""
+    later = later_certificate_of(identity, holds_key)
+    if later is None:
+        return None
+    position, count, subject = later
+    return (f"{cert_file} holds {count} certificates, and peers take the first "
+            f"({identity.certificate.subject.rfc4514_string()}) as the identity; {key_named} is the key of "
+            f"certificate {position} ({subject}): put the identity's own certificate first in {cert_file.name} (a "
+            "chain's CA certificates after it), or keep it alone there")

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from ..atomic_file import refuse_special_target, write_atomically, written_path
 from ..hsm_defaults import DEFAULT_PIN_ENV
 from ..yaml_files import read_yaml_mapping
-from ._identity import Identity, load_msp_folder, msp_folder_identity
+from ._identity import Identity, load_msp_folder, msp_folder_identity, signcert_out_of_order
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, _writers_besides_owner, key_id_for
 
@@ -233,30 +233,41 @@ def open_hsm_key(path: str | Path, msp_id: str, described: HSMSignerFile, *, use
     there: the test signature against the certificate comes first, so the file is written only once it holds.
     """
     folder = Path(path)
-    identity, _ = msp_folder_identity(folder, msp_id)
+    identity, cert_file = msp_folder_identity(folder, msp_id)
     with HSMSignerFactory(described.library) as factory:
         signer = factory.new_signer(HSMSignerOptions(described.token_label, user_pin or described.user_pin(),
                                                      key_id=described.key_id))
-        _check_key_matches(signer, identity, described, folder)
+        _check_key_matches(signer, identity, described, folder, cert_file)
         yield identity, signer
 
 
-def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerFile, folder: Path) -> None:
+def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerFile, folder: Path,
+                       cert_file: Path) -> None:
     digest = os.urandom(32)
-    public_key = identity.certificate.public_key()
-    try:
+    signature = signer(digest)
+
+    def signs_for(public_key) -> bool:
         if not isinstance(public_key, ec.EllipticCurvePublicKey):
-            raise InvalidSignature
-        public_key.verify(signer(digest), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
-    except InvalidSignature:
-        what = (f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r} is not the "
-                f"key of the certificate in {folder / 'signcerts'}")
+            return False
+        try:
+            public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+        except InvalidSignature:
+            return False
+        return True
+
+    public_key = identity.certificate.public_key()
+    if not signs_for(public_key):
+        key_named = f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r}"
+        misplaced = signcert_out_of_order(identity, cert_file, key_named, signs_for)
+        if misplaced is not None:
+            raise HSMError(misplaced)
+        what = f"{key_named} is not the key of the certificate in {folder / 'signcerts'}"
         own_id = key_id_for(public_key) if isinstance(public_key, ec.EllipticCurvePublicKey) else None
         if own_id == described.key_id:
             # naming "the certificate's own key" would name this one again, and hsm import refuses an ID held
             raise HSMError(f"{what}, though that is the certificate's own CKA_ID (Fabric's SKI of its key): "
                            "another key was stored under it. Delete that key from the token with the HSM's "
-                           "tool, then import the user's key (recfin hsm import)") from None
+                           "tool, then import the user's key (recfin hsm import)")
         own = f" (its CKA_ID is Fabric's SKI of the certificate's key, {own_id.hex()})" if own_id else ""
         raise HSMError(f"{what}: name the certificate's own key{own}, or import the user's key "
-                       "(recfin hsm import)") from None
+                       "(recfin hsm import)")
