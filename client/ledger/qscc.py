@@ -318,13 +318,25 @@ def config_of(block: common_pb2.Block) -> configtx_pb2.Config:
     return decoded(configtx_pb2.ConfigEnvelope, payload.data, "the config envelope").config
 
 
+def newest_block_number(chain_info: bytes, channel: str, msp_id: str) -> int:
+    """The number of the newest block of ``channel`` (its height - 1) from ``msp_id``'s peer's answer to qscc
+    ``GetChainInfo``; LedgerReadError where the answer gives a height of 0, which no ledger of a channel has (it holds
+    the genesis block at least): an empty answer decodes as one, and its -1 would be asked as a block number the
+    caller never gave."""
+    height = decoded(ledger_pb2.BlockchainInfo, chain_info, f"the chain info of {channel}").height
+    if height == 0:
+        raise LedgerReadError(f"the chain info of {channel} that {msp_id}'s peer answered gives a height of 0, which "
+                              f"no ledger of a channel has (it holds the genesis block at least): that peer, or what "
+                              f"relays its answers, sent something else ({len(chain_info)} bytes)")
+    return height - 1
+
+
 def current_config_steps(qscc, msp_id: str, channel: str) -> Steps[configtx_pb2.Config]:
     """The steps of :func:`current_config`, for a body that runs sync or async (``client.gateway._twins``)."""
     checked_channel(channel)
     with _not_on_ledger(msp_id, channel):
         info = yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)
-    newest_number = decoded(ledger_pb2.BlockchainInfo, info, f"the chain info of {channel}").height - 1
-    newest = yield from block_by_number_steps(qscc, msp_id, channel, newest_number)
+    newest = yield from block_by_number_steps(qscc, msp_id, channel, newest_block_number(info, channel, msp_id))
     index = last_config_index(newest)
     if index == newest.header.number:
         return config_of(newest)
