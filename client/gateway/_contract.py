@@ -167,8 +167,9 @@ class _ContractBase:
         failing before it was sent, a signer's error say, included). A SubmitError holds that
         ``result`` too. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
-        policy are retried with a new proposal (so a new transaction ID); the error that ends a call
-        retried so names every attempt's ID (``attempted_transaction_ids``). Cancelled or interrupted, its
+        policy are retried with a new proposal (so a new transaction ID); the TransactionError that ends a
+        call retried so names every attempt's ID (``attempted_transaction_ids``; a signer's own error, raised as
+        it is, does not). Cancelled or interrupted, its
         CancelledError (KeyboardInterrupt) says how far it got, as ``submit_async``'s
         does (True also while it waits for the commit status), and, in ``earlier_transaction_ids``, the IDs of
         the attempts before the one it stopped in.
