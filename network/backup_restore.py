@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -379,22 +380,40 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
 
 def _refuse_over_compose_network(target: Path, topology: Topology | None) -> None:
     """NetworkRunningError while the compose network `recfin network compose-up` recorded for the topology mounts
-    target (or a folder inside it) and docker says its containers run from the recorded compose file
-    (compose_down.not_running_from): their processes run in containers, recorded by no pid file, with the folder's
-    crypto, config and channel files bind-mounted, which moving it aside would leave them using. Where docker
-    cannot tell (none here, its daemon down), no container of it runs here to be refused."""
+    target (or a folder inside it; by its path, or where its links lead, as docker mounts it) and docker says its
+    containers run from the recorded compose file (compose_down.not_running_from): their processes run in
+    containers, recorded by no pid file, with the folder's crypto, config and channel files bind-mounted, which
+    moving it aside would leave them using. Where docker cannot tell (none here, its daemon down), no container of it
+    runs here to be refused; docker not answering within DOCKER_ANSWER_TIMEOUT is refused, as it may run them.
+    Docker is asked nothing when no compose network mounting target is recorded."""
     run = compose_down.recorded(topology) if topology is not None else None
     if run is None:
         return
     mounted = Path(os.path.abspath(run.data_root))
-    if not (mounted == Path(os.path.abspath(target)) or _strictly_inside(mounted, target)):
+    if not (mounted == Path(os.path.abspath(target)) or mounted.resolve() == target.resolve()
+            or _strictly_inside(mounted, target)):
         return
-    if compose_down.not_running_from(run.compose_file, run.data_root) is None:
+    try:
+        running = compose_down.not_running_from(run.compose_file, run.data_root, timeout=DOCKER_ANSWER_TIMEOUT) is None
+    except subprocess.TimeoutExpired:
+        raise NetworkRunningError(
+            f"refusing to restore over {shell_word(target)}: docker did not answer within {DOCKER_ANSWER_TIMEOUT:g}s "
+            f"whether the containers of {shell_word(run.compose_file)} run, which "
+            f"{shell_word(compose_down.record_path(topology))} records as mounting {shell_word(run.data_root)}: moving "
+            f"the folder aside would leave any that run on the folder moved aside. Nothing was written: stop them with "
+            f"`recfin network down` (the same --topology), or, if none of them runs, delete that record; then restore "
+            f"again") from None
+    if running:
         raise NetworkRunningError(
             f"refusing to restore over {shell_word(target)} while the compose network of "
             f"{shell_word(run.compose_file)} runs from it (docker lists its containers, which mount "
             f"{shell_word(run.data_root)}): moving it aside would leave them on the folder moved aside. Nothing "
             f"was written: stop it with `recfin network down` (the same --topology), then restore again")
+
+
+# How long the restore waits for each answer of docker (`docker compose ps`, `docker inspect`), which it asks while it
+# holds the data folder's locks: a hung daemon would otherwise hold them, and the restore, for ever.
+DOCKER_ANSWER_TIMEOUT = 30.0
 
 
 def writers_within(folder: Path) -> list[str]:

@@ -85,7 +85,7 @@ def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
 CONFIG_FILES_LABEL = "com.docker.compose.project.config_files"
 
 
-def not_running_from(compose_file: Path, data_root: Path, *,
+def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | None = None,
                      run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> str | None:
     """Why compose_file is not known to run containers here; None when docker says they run from it.
 
@@ -96,12 +96,13 @@ def not_running_from(compose_file: Path, data_root: Path, *,
     compose file recfin writes for a topology (the committed docker-compose.yaml, any `recfin network
     compose --write --output FILE`) has the same one, the topology's name (an org bundle's is
     ``<topology>-<org>``: network.bundle). So each listed container's CONFIG_FILES_LABEL, the files
-    Compose started it from, must name this file."""
+    Compose started it from, must name this file. Given a timeout (seconds, for each docker call), a docker that
+    has not answered by then is killed and subprocess.TimeoutExpired raised: it tells nothing either way."""
     compose_file = Path(compose_file)
     if not compose_file.is_file():
         return f"{compose_file} does not exist"
     try:
-        done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run,
+        done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run, timeout=timeout,
                               without_docker="it cannot tell which compose file the containers run from")
     except NetworkError as exc:
         return str(exc)
@@ -109,7 +110,8 @@ def not_running_from(compose_file: Path, data_root: Path, *,
     if not containers:
         return f"`docker compose -f {shell_word(compose_file)} ps` lists no running container"
     inspected = run(["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}',
-                     *containers], capture_output=True, text=True)
+                     *containers], capture_output=True, text=True,
+                    **({"timeout": timeout} if timeout is not None else {}))
     if inspected.returncode != 0:
         return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
     ours = str(compose_file.resolve())

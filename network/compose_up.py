@@ -72,13 +72,14 @@ REMOVE_ORPHANS = "--remove-orphans"
 
 
 def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
-                   without_docker: str, after_failure: str = "",
+                   without_docker: str, after_failure: str = "", timeout: float | None = None,
                    run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> subprocess.CompletedProcess:
     """`docker compose -f FILE ARGS...`, with the compose file's data folder variable naming data_root; returns
     what ran (its `args` are the command, its stdout what docker printed).
 
     A failure is one line: `docker compose ARGS failed:` and docker's telling line, then
-    after_failure (what to do); without_docker says what to do where docker is not installed."""
+    after_failure (what to do); without_docker says what to do where docker is not installed. Given a timeout
+    (seconds), docker still running after it is killed and subprocess.TimeoutExpired raised."""
     if ":" in str(data_root):
         # Compose reads a volume as HOST:CONTAINER[:MODE], split at every colon, and the file mounts from data_root.
         # The link is offered in the user's home: in /tmp another user could have made its name a folder of theirs
@@ -91,7 +92,8 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
         raise NetworkError(f"docker is not installed here: {without_docker}")
     argv = ["docker", "compose", "-f", str(compose_file), *args]
     say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
-    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True)
+    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True,
+               **({"timeout": timeout} if timeout is not None else {}))
     if done.returncode != 0:
         raise NetworkError(f"docker compose {' '.join(args)} failed: {last_error_line(done.stderr or done.stdout)}"
                            + (f"; {after_failure}" if after_failure else ""))
