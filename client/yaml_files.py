@@ -30,13 +30,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import get_args, get_origin
+from typing import TYPE_CHECKING, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel
 
 from .shown import past_the_digit_limit
 from .user_files import SpecialFile, on_one_line, read_regular_file
+
+if TYPE_CHECKING:   # pydantic is loaded where a model is checked, not by `recfin network --help`, which reads YAML
+    from pydantic import BaseModel
 
 # Far above any real file: the shipped topology is a few KB, and a membership record of 20,000 users is 2.0 MB,
 # which is why the cap is not 2 MiB. It bounds the parser, not makes it quick: 4 MiB of small flow mappings
@@ -189,6 +191,8 @@ def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str]:
 def _model_in(annotation: object) -> type[BaseModel] | None:
     """The pydantic model a field's annotation holds: itself, or inside Annotated, Optional, a list or a dict's
     values; None when it holds none."""
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in reversed(get_args(annotation)):        # dict[str, Model]: the values' model, not str
