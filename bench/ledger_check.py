@@ -71,7 +71,7 @@ from client.gateway import GatewayError
 from client.ledger import endorsement_policy
 from client.ledger.block_integrity import (data_hash, data_problem, genesis_block, header_hash, link_problem,
                                           signature_problem, stale_config_problem)
-from client.ledger.endorsements import action_results
+from client.ledger.endorsements import action_results, is_delete, is_hash_delete
 from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number, config_of,
                                decoded, enum_name, last_config_index, other_channel, transaction_by_id,
                                transaction_header, validation_flags)
@@ -267,22 +267,6 @@ def _namespace_rwsets(payload: common_pb2.Payload, what: str) -> Iterator[rwset_
             for collection in ns.collection_hashed_rwset:
                 decoded(kv_rwset_pb2.HashedRWSet, collection.hashed_rwset, f"{what} its private hashes")
             yield ns
-
-
-# the hash of an empty value, which Fabric computes with SHA-256 (``util.ComputeHash``)
-EMPTY_VALUE_HASH = hashlib.sha256(b"").digest()
-
-
-def is_delete(write: kv_rwset_pb2.KVWrite) -> bool:
-    """Whether a peer commits ``write`` as a delete: Fabric's ``rwsetutil.IsKVWriteDelete`` takes a write with an
-    empty value for one, whatever its ``is_delete`` says (proto3 cannot tell an empty value from none)."""
-    return write.is_delete or not write.value
-
-
-def is_hash_delete(write: kv_rwset_pb2.KVWriteHash) -> bool:
-    """Whether a peer commits a private write's hash as a delete: Fabric's ``rwsetutil.IsKVWriteHashDelete`` takes
-    one with no value hash, or the hash of an empty value, for one, whatever its ``is_delete`` says."""
-    return write.is_delete or not write.value_hash or write.value_hash == EMPTY_VALUE_HASH
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:

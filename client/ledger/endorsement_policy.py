@@ -32,6 +32,9 @@ counts once (two certificates differing only in the S of their CA's ECDSA signat
 Fabric's MSP names it); a principal is met as that MSP satisfies it (its CA chain, its
 organizational units, its role by NodeOU).
 
+A transaction of other than one action fails outright: Fabric's validator marks it INVALID_ENDORSER_TRANSACTION
+before any policy (only one action per transaction is supported), never VALID.
+
 What the policies rest on comes from the caller (:class:`PolicyState`): the ``_lifecycle`` state and each key's
 key-level policy at the start of the block. A caller that cannot tell one raises :class:`Untold`; a check resting
 on it is then neither met nor failed, and what a transaction fails elsewhere still fails it. What is not checked
@@ -232,6 +235,12 @@ def _metadata_written(raw: bytes) -> tuple[list[tuple[str, str, str | bytes]], i
 
 def _judged(transaction: transaction_pb2.Transaction, judge: ChannelJudge, state: PolicyState,
             earlier: dict[tuple[str, str, str | bytes], list[int | str | None]], what: str) -> Judgement:
+    if len(transaction.actions) != 1:
+        # Fabric's validator refuses such a transaction before any policy (validateEndorserTransaction: only one
+        # action per transaction is supported), and the commit reads the first action alone: judged action by
+        # action, one of no action would pass, having been checked against nothing
+        return Judgement((f"it holds {len(transaction.actions)} actions, where Fabric's validator marks VALID only a "
+                          "transaction of one (any other INVALID_ENDORSER_TRANSACTION)",))
     failures: list[str] = []
     untold: list[str] = []
     for action in transaction.actions:

@@ -16,6 +16,7 @@ history and leave another in the state; :meth:`CommittedTransaction.writes_of` g
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +38,21 @@ from .qscc import LedgerReadError, decoded, enum_name, transaction_header
 
 VALIDATION_PARAMETER = "VALIDATION_PARAMETER"     # the metadata entry that holds a key's key-level policy
 
+# the hash of an empty value, which Fabric computes with SHA-256 (``util.ComputeHash``)
+EMPTY_VALUE_HASH = hashlib.sha256(b"").digest()
+
+
+def is_delete(write: kv_rwset_pb2.KVWrite) -> bool:
+    """Whether a peer commits ``write`` as a delete: Fabric's ``rwsetutil.IsKVWriteDelete`` takes a write with an
+    empty value for one, whatever its ``is_delete`` says (proto3 cannot tell an empty value from none)."""
+    return write.is_delete or not write.value
+
+
+def is_hash_delete(write: kv_rwset_pb2.KVWriteHash) -> bool:
+    """Whether a peer commits a private write's hash as a delete: Fabric's ``rwsetutil.IsKVWriteHashDelete`` takes
+    one with no value hash, or the hash of an empty value, for one, whatever its ``is_delete`` says."""
+    return write.is_delete or not write.value_hash or write.value_hash == EMPTY_VALUE_HASH
+
 
 @dataclass(frozen=True)
 class Endorsement:
@@ -54,7 +70,8 @@ class Endorsement:
 
 @dataclass(frozen=True)
 class KeyWrite:
-    """One write of a read-write set: the namespace it is listed under, the key, the value (None: a delete)."""
+    """One write of a read-write set: the namespace it is listed under, the key, the value (None: a delete, as the
+    peer commits one: a write with an empty value among them, :func:`is_delete`)."""
 
     namespace: str
     key: str
@@ -203,7 +220,8 @@ def action_results(action: transaction_pb2.TransactionAction, of: str = "the") -
 
 
 def _read_write_set(results: rwset_pb2.TxReadWriteSet) -> dict:
-    """The namespaces the read-write set lists, every write in order (None for a delete's value), every read and
+    """The namespaces the read-write set lists, every write in order (None for a delete's value, an empty value's
+    among them: :func:`is_delete`), every read and
     every metadata write with the policy it sets: :class:`EndorsedAction`'s fields of the same names."""
     writes: list[KeyWrite] = []
     reads: list[KeyRead] = []
@@ -211,7 +229,7 @@ def _read_write_set(results: rwset_pb2.TxReadWriteSet) -> dict:
     policies_written: list[tuple[str, str, bytes]] = []
     for ns in results.ns_rwset:
         kv = decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"the read-write set of namespace {ns.namespace}")
-        writes.extend(KeyWrite(ns.namespace, w.key, None if w.is_delete else w.value) for w in kv.writes)
+        writes.extend(KeyWrite(ns.namespace, w.key, None if is_delete(w) else w.value) for w in kv.writes)
         reads.extend(KeyRead(ns.namespace, r.key, (r.version.block_num, r.version.tx_num)
                              if r.HasField("version") else None) for r in kv.reads)
         metadata_writes.extend((ns.namespace, w.key) for w in kv.metadata_writes)

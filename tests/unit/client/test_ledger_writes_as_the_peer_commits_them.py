@@ -1,0 +1,76 @@
+"""A committed transaction read as the peer commits it: a write with an empty value is a delete (Fabric's
+rwsetutil.IsKVWriteDelete, whatever its is_delete flag says), and only a transaction of one action is VALID
+(Fabric's validateEndorserTransaction: "only one action per transaction is supported"; any other is
+INVALID_ENDORSER_TRANSACTION), so the endorsement judgement of one marked VALID with other than one action names it
+instead of judging its actions."""
+from fabric_protos.common import common_pb2
+from fabric_protos.peer import transaction_pb2
+
+from client.ledger import endorsement_policy
+from client.ledger.endorsements import committed_transaction
+from client.ledger.qscc import config_of
+from tests.unit.bench.test_ledger_check import block, envelope, receivable_key
+from tests.unit.bench.test_ledger_check_endorsements import (BANK, CLAIM, ORGS, R1, SUPPLIER, definition, endorsed,
+                                                             peers, signed_policy, ANY_TWO)
+from tests.unit.receivables_client.audit_ledger import config_block
+
+VALID = transaction_pb2.VALID
+
+
+def test_a_write_with_an_empty_value_not_flagged_as_a_delete_reads_as_a_delete():
+    key, kept = receivable_key("R-1"), receivable_key("R-2")
+    processed = transaction_pb2.ProcessedTransaction(
+        transactionEnvelope=common_pb2.Envelope.FromString(envelope([(key, b""), (kept, b"{}")], tx_id="tx-1")),
+        validationCode=VALID)
+    assert [(w.key, w.value) for w in committed_transaction(processed).actions[0].writes] == [(key, None),
+                                                                                               (kept, b"{}")]
+
+
+class _Held:
+    """The state at the block's start: the chaincode defined with any two orgs' peers as its policy, no key-level
+    policy anywhere."""
+
+    def __init__(self):
+        self.lifecycle = definition(signed_policy(ANY_TWO))
+
+    def lifecycle_value(self, key):
+        return self.lifecycle.get(key)
+
+    def key_policy(self, namespace, collection, key):
+        return None
+
+
+def _with_actions(*processed):
+    """One envelope holding the actions of each of ``processed``, under the first one's header."""
+    payloads = [common_pb2.Payload.FromString(p.transactionEnvelope.payload) for p in processed]
+    actions = [a for p in payloads for a in transaction_pb2.Transaction.FromString(p.data).actions]
+    payload = common_pb2.Payload(header=payloads[0].header,
+                                 data=transaction_pb2.Transaction(actions=actions).SerializeToString())
+    return common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"signature").SerializeToString()
+
+
+def _judged(raw):
+    judge = endorsement_policy.ChannelJudge(config_of(config_block(ORGS)))
+    return endorsement_policy.block_judgements(block([raw], [VALID]), judge, _Held())[0]
+
+
+def test_a_transaction_of_one_well_endorsed_action_passes():
+    one = endorsed("tx-2", {R1: CLAIM}, peers(SUPPLIER, BANK))
+    assert _judged(_with_actions(one)).met is True
+
+
+def test_a_transaction_marked_valid_with_two_actions_or_none_is_named_not_judged_action_by_action():
+    one = endorsed("tx-2", {R1: CLAIM}, peers(SUPPLIER, BANK))
+    other = endorsed("tx-3", {R1: {**CLAIM, "v": 2}}, peers(SUPPLIER, BANK))
+    for raw, count in ((_with_actions(one, other), 2), (_no_action(one), 0)):
+        judgement = _judged(raw)
+        assert judgement.met is False
+        assert judgement.failures == (
+            f"it holds {count} actions, where Fabric's validator marks VALID only a transaction of one (any other "
+            "INVALID_ENDORSER_TRANSACTION)",)
+
+
+def _no_action(processed):
+    payload = common_pb2.Payload.FromString(processed.transactionEnvelope.payload)
+    payload = common_pb2.Payload(header=payload.header, data=transaction_pb2.Transaction().SerializeToString())
+    return common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"signature").SerializeToString()
