@@ -24,7 +24,8 @@ The causes the report counts separately::
     invalid            committed as invalid for another validation code (``detail`` names it)
     query_failed       an evaluate call failed (EvaluateError)
     unavailable        any other gateway failure (peer unreachable, stream broken)
-    client_error       anything else raised in the client (a bug in the workload)
+    client_error       anything else raised in the client (a bug in the workload); an answer the SDK cannot
+                       read (UnreadableAnswer) too, even of a transaction that committed VALID
     not_sent           nothing of the transaction or query was sent (``never_sent``): an argument the SDK
                        refused before sending (RefusedBeforeSending; a bare ValueError or TypeError the SDK
                        raised, as it does only for its arguments, such as an over-long id), or its first request
@@ -47,7 +48,7 @@ from client.gateway.errors import (
     GatewayError,
     SubmitError,
 )
-from client.receivables.errors import RefusedBeforeSending, RuleViolation
+from client.receivables.errors import RefusedBeforeSending, RuleViolation, UnreadableAnswer
 
 COMMITTED = "committed"
 ANSWERED = "answered"
@@ -130,6 +131,12 @@ def classify(error: BaseException) -> Outcome:
         return Outcome(QUERY_FAILED, tx_id, error.code.name if error.code else "")
     if isinstance(error, GatewayError):
         return Outcome(UNAVAILABLE, tx_id, error.code.name if error.code else "")
+    if isinstance(error, UnreadableAnswer):
+        # a client_error even where it committed VALID (docs/benchmark.md, "An answer the client cannot read"); the
+        # detail leaves the transaction id out, so that failed_detail counts such answers together
+        done = "committed" if error.committed else "answered"
+        return Outcome(CLIENT_ERROR, tx_id,
+                       f"UnreadableAnswer: {error.transaction} {done}, its answer unreadable ({error.problem})"[:200])
     return Outcome(CLIENT_ERROR, tx_id, f"{type(error).__name__}: {error}"[:200])
 
 
