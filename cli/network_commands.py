@@ -910,8 +910,9 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     link or device). The files go into a new folder beside the data folder, with their modes, which
     is then renamed into place. A data folder that holds anything is refused unless --replace, which
     moves it aside (never deletes it); a running network there, or in a data folder inside it, a
-    recorded compose network whose containers mount it, or any other process writing a file in it,
-    is refused (exit status 2). An archive of another channel or other orgs than the topology's is
+    recorded compose network whose containers mount it (or whose docker does not answer within 30
+    seconds), or any other process of this user (any user's, as root) writing a file in it, is
+    refused (exit status 2). An archive of another channel or other orgs than the topology's is
     refused: give --topology the one the backup was made with.
 
     Over a data folder, each node's ledger of each channel (its block files, read offline) is
