@@ -105,3 +105,16 @@ def test_a_docker_that_does_not_answer_refuses_the_restore_rather_than_hang_it(h
     assert "did not answer" in said and "recfin network down" in said and "Nothing was written" in said
     assert str(compose_down.record_path(load())) in said
     assert listing(hosts_data) == before
+
+
+def test_the_docs_and_help_give_the_time_docker_has_to_answer():
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from network.fabric_bin import REPO_ROOT
+
+    said = f"{backup_restore.DOCKER_ANSWER_TIMEOUT:g} seconds"
+    page = " ".join((REPO_ROOT / "docs" / "network.md").read_text(encoding="utf-8").split())
+    assert f"does not answer within {said} whether they run" in page
+    shown = CliRunner().invoke(main, ["network", "restore", "--help"], terminal_width=200)
+    assert shown.exit_code == 0 and f"within {said}" in " ".join(shown.output.split())
