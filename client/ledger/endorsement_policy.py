@@ -207,8 +207,9 @@ def _earlier_code(flags, position: int, in_several_namespaces: bool) -> int | st
 
 def _metadata_written(raw: bytes) -> tuple[list[tuple[str, str, str | bytes]], int]:
     """(namespace, collection, key) of each key whose metadata the transaction ``raw`` writes, public and private,
-    as Fabric records a block's dependencies (a transaction that does not decode records none); and how many
-    namespaces Fabric validates it in (its chaincode's and each it writes to)."""
+    as Fabric records a block's dependencies: of its first action alone (statebased extractDependenciesForTx reads
+    ``tx.Actions[0]``; a transaction of several is never validated, INVALID_ENDORSER_TRANSACTION), none where it
+    does not decode; and how many namespaces Fabric validates it in (its chaincode's and each it writes to)."""
     try:
         envelope = common_pb2.Envelope.FromString(raw)
         payload = common_pb2.Payload.FromString(envelope.payload)
@@ -216,7 +217,7 @@ def _metadata_written(raw: bytes) -> tuple[list[tuple[str, str, str | bytes]], i
         if channel_header.type != common_pb2.ENDORSER_TRANSACTION:
             return [], 0
         keys, validated = [], set()
-        for action in transaction_pb2.Transaction.FromString(payload.data).actions:
+        for action in transaction_pb2.Transaction.FromString(payload.data).actions[:1]:
             _, chaincode_action, results = action_results(action)
             validated.add(chaincode_action.chaincode_id.name)
             for ns in results.ns_rwset:

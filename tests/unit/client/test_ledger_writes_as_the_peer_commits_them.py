@@ -74,3 +74,19 @@ def _no_action(processed):
     payload = common_pb2.Payload.FromString(processed.transactionEnvelope.payload)
     payload = common_pb2.Payload(header=payload.header, data=transaction_pb2.Transaction().SerializeToString())
     return common_pb2.Envelope(payload=payload.SerializeToString(), signature=b"signature").SerializeToString()
+
+
+def test_an_earlier_transaction_of_the_block_holds_later_ones_to_the_metadata_its_first_action_writes_alone():
+    """Fabric records what a transaction before in the block writes of keys' metadata from its first action alone
+    (statebased extractDependenciesForTx reads tx.Actions[0]); one of several actions is never validated
+    (INVALID_ENDORSER_TRANSACTION), so what its later actions write holds no later transaction to anything."""
+    from chaincode.receivables.store_base import org_policy
+
+    plain = endorsed("tx-2", {receivable_key("R-9"): CLAIM}, peers(SUPPLIER, BANK))
+    sealing = endorsed("tx-2", {R1: CLAIM}, peers(SUPPLIER, BANK), metadata={R1: org_policy(["BankMSP"])})
+    writing = endorsed("tx-3", {R1: {**CLAIM, "v": 2}}, peers(SUPPLIER, BANK))
+    judge = endorsement_policy.ChannelJudge(config_of(config_block(ORGS)))
+    raw = [_with_actions(plain, sealing), writing.transactionEnvelope.SerializeToString()]
+    judged = endorsement_policy.block_judgements(
+        block(raw, [transaction_pb2.INVALID_ENDORSER_TRANSACTION, VALID]), judge, _Held())
+    assert judged[1].met is True, judged[1]
