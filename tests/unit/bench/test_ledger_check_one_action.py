@@ -14,12 +14,14 @@ from .test_ledger_check import block, envelope, receivable_key
 R1, R2 = receivable_key("R-1"), receivable_key("R-2")
 
 
-def _with_actions(*envelopes: bytes) -> bytes:
-    """One transaction holding the action of each of ``envelopes``, under the first one's header."""
+def with_actions(*envelopes: bytes, keep: int | None = None) -> bytes:
+    """One transaction holding the action of each of ``envelopes`` (the first ``keep`` of them: 0, none), under the
+    first one's header."""
     actions = []
     for raw in envelopes:
         payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(raw).payload)
         actions += transaction_pb2.Transaction.FromString(payload.data).actions
+    actions = actions[:keep]
     first = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(envelopes[0]).payload)
     payload = common_pb2.Payload(header=first.header,
                                  data=transaction_pb2.Transaction(actions=actions).SerializeToString())
@@ -27,10 +29,8 @@ def _with_actions(*envelopes: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("transaction, actions", [
-    (_with_actions(envelope([(R1, b'{"v":1}')], tx_id="tx-1"), envelope([(R2, b'{"v":1}')], tx_id="tx-1")), 2),
-    (common_pb2.Envelope(payload=common_pb2.Payload(
-        header=common_pb2.Payload.FromString(common_pb2.Envelope.FromString(envelope([], tx_id="tx-1")).payload).header,
-        data=transaction_pb2.Transaction().SerializeToString()).SerializeToString()).SerializeToString(), 0),
+    (with_actions(envelope([(R1, b'{"v":1}')], tx_id="tx-1"), envelope([(R2, b'{"v":1}')], tx_id="tx-1")), 2),
+    (with_actions(envelope([], tx_id="tx-1"), keep=0), 0),
 ], ids=["two actions", "no action"])
 def test_a_transaction_marked_valid_with_other_than_one_action_is_refused(transaction, actions):
     with pytest.raises(LedgerReadError, match=f"block 0's transaction 0, marked VALID: its transaction holds "
@@ -39,5 +39,5 @@ def test_a_transaction_marked_valid_with_other_than_one_action_is_refused(transa
 
 
 def test_such_a_transaction_marked_invalid_is_passed_over():
-    two = _with_actions(envelope([(R1, b'{"v":1}')], tx_id="tx-1"), envelope([(R2, b'{"v":1}')], tx_id="tx-1"))
+    two = with_actions(envelope([(R1, b'{"v":1}')], tx_id="tx-1"), envelope([(R2, b'{"v":1}')], tx_id="tx-1"))
     assert replay([block([two], [transaction_pb2.BAD_PAYLOAD])], "receivables").state == {}
