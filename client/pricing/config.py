@@ -252,13 +252,19 @@ def validation_problems(exc: ValidationError, model: type[BaseModel] | None = No
     not. Given the ``model`` validated, a key it does not take (most often misspelt: ``limits.maxdays``) is named
     with the keys its block does take, as the topology's refusals name them."""
     def problem(e) -> str:
-        text = e["msg"].removeprefix("Value error, ")
+        text, loc = e["msg"].removeprefix("Value error, "), e["loc"]
         if e["type"] in ("model_type", "dict_type"):   # pydantic names the class it reads into, which no file does
             text = f"should be an object of named fields (a JSON object, a YAML mapping), not {_kind(e['input'])}"
-        if e["type"] == "extra_forbidden" and model is not None and (note := unknown_key_note(model, e["loc"])):
+        if e["type"] == "extra_forbidden" and model is not None and (note := unknown_key_note(model, loc)):
             text = f"{text}: {note}"
+        if e["type"] == "invalid_key":
+            # a YAML key read as no text (~, a date, a number, true): pydantic named it by Python's repr, "None:
+            # Keys should be strings" or "datetime.date(2026, 1, 1): ...", which is nothing the file holds
+            loc, kind, shown = loc[:-1], _kind(e["input"]), shown_value(e["input"])
+            text = (f"a key read as {kind}{f' ({shown})' if shown != kind else ''}, not text: quote it if it is meant "
+                    "as a key, or remove it")
         # a key from the file may hold a line break, which would start what reads as a second error line
-        return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in e["loc"]), text)))
+        return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in loc), text)))
     listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
     unlisted = exc.error_count() - len(listed)
     return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))
