@@ -271,7 +271,6 @@ class HSMSigner:
         any public object can be stored under any ID; the first found would be another key's as often as not.
         """
         import pkcs11
-        from cryptography.exceptions import InvalidSignature
 
         _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
@@ -291,13 +290,7 @@ class HSMSigner:
             return None
         digest = os.urandom(32)
         signature = self(digest)
-        for candidate in candidates:
-            try:
-                candidate.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
-            except InvalidSignature:
-                continue
-            return candidate
-        return None
+        return next((candidate for candidate in candidates if verifies(candidate, signature, digest)), None)
 
     def key_origin(self) -> dict[str, bool | None]:
         """What the token says of where the private key came from, for an auditor: its PKCS#11 attributes.
@@ -456,7 +449,6 @@ def _is_public_object_of(public_object, public_key: ec.EllipticCurvePublicKey) -
 def _signs_for(private_object, public_key: ec.EllipticCurvePublicKey, library: str, token_label: str) -> bool:
     """Whether the token's private key object is public_key's private half: a signature it makes verifies with it."""
     import pkcs11
-    from cryptography.exceptions import InvalidSignature
 
     if _guarded(library, token_label, lambda: private_object[pkcs11.Attribute.KEY_TYPE]) != pkcs11.KeyType.EC:
         return False
@@ -468,6 +460,16 @@ def _signs_for(private_object, public_key: ec.EllipticCurvePublicKey, library: s
                        "is the key being imported)") from None
     half = len(raw) // 2
     signature = utils.encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
+    return verifies(public_key, signature, digest)
+
+
+def verifies(public_key, signature: bytes, digest: bytes) -> bool:
+    """Whether ``signature`` (DER ECDSA) of the SHA-256 ``digest`` verifies with ``public_key``: a test signature an
+    HSM key made, to tell which key it is; False for a key that is not an EC key (no HSM key here signs for one)."""
+    from cryptography.exceptions import InvalidSignature
+
+    if not isinstance(public_key, ec.EllipticCurvePublicKey):
+        return False
     try:
         public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
     except InvalidSignature:

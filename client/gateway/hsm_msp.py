@@ -30,16 +30,14 @@ from pathlib import Path
 from typing import Iterator
 
 import yaml
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, utils
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from ..atomic_file import refuse_special_target, write_atomically, written_path
 from ..hsm_defaults import DEFAULT_PIN_ENV
 from ..yaml_files import read_yaml_mapping
 from ._identity import Identity, load_msp_folder, msp_folder_identity, signcert_out_of_order
 from ._signer import Signer
-from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, _writers_besides_owner, key_id_for
+from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, _writers_besides_owner, key_id_for, verifies
 
 __all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key", "tighten_folder",
            "pin_env_problem"]
@@ -247,13 +245,7 @@ def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerF
     signature = signer(digest)
 
     def signs_for(public_key) -> bool:
-        if not isinstance(public_key, ec.EllipticCurvePublicKey):
-            return False
-        try:
-            public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
-        except InvalidSignature:
-            return False
-        return True
+        return verifies(public_key, signature, digest)
 
     public_key = identity.certificate.public_key()
     if not signs_for(public_key):
