@@ -55,7 +55,8 @@ FEATURE_CHAINCODE = "features"
 FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
 WRITE = "PutState"
 DEFAULT_CONCURRENCY = (1, 16)
-SUMMARY_COLUMNS = ["phase", "in_flight", "committed", "failed", "tx_per_s", "p50_ms", "p99_ms", "client_cpu_ms_per_tx"]
+SUMMARY_COLUMNS = ["phase", "in_flight", "committed", "failed", "not_sent", "tx_per_s", "p50_ms", "p99_ms",
+                   "client_cpu_ms_per_tx"]
 
 
 def phase_name(concurrency: int) -> str:
@@ -139,12 +140,13 @@ def time_demo(command: Sequence[str], runs: int, *, run: Callable[..., subproces
 
 
 def summary_rows(reports: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One table row per phase: committed, failed, tx/s, latency p50/p99 and the client's CPU per tx, in ms."""
+    """One table row per phase: committed, failed, not sent (counted apart from the failures; none in a report
+    written before they were), tx/s, latency p50/p99 and the client's CPU per tx, in ms."""
     def ms(value: float | None) -> str | None:
         return None if value is None else f"{value * 1000:.1f}"
 
     return [{"phase": r["phase"], "in_flight": r["plan"]["concurrency"], "committed": r["committed"],
-             "failed": sum(r["failed"].values()),
+             "failed": sum(r["failed"].values()), "not_sent": r.get("not_sent", 0),
              # None where the phase had no measured window (it ran out of work during warm-up)
              "tx_per_s": None if r["throughput_tps"] is None else f"{r['throughput_tps']:.1f}",
              "p50_ms": ms(r["latency_s"]["p50"]), "p99_ms": ms(r["latency_s"]["p99"]),

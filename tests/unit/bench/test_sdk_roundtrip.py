@@ -226,3 +226,12 @@ def test_the_client_takes_each_steps_deadline_from_the_call_timeout(monkeypatch,
         asyncio.run(sdk_roundtrip._run_phases("supplier", None, tmp_path, [1], 0, 1, 42.0, [], print))
     # a submit counts as a timeout at --call-timeout, not at the SDK's 5 s default for the step
     assert seen["timeouts"] == step_timeouts(42.0) and seen["timeouts"].submit == 42.0
+
+
+def test_a_phase_whose_operations_were_not_sent_says_so_in_its_row(reports):
+    """Operations that sent nothing are counted apart from the failures: the row carries them, not failed 0 alone."""
+    measured, _, _ = reports
+    unsent = {**measured[0], "not_sent": 3}
+    assert summary_rows([unsent])[0]["not_sent"] == 3
+    before = {key: value for key, value in measured[0].items() if key != "not_sent"}   # a report of recfin.bench/3
+    assert summary_rows([before])[0]["not_sent"] == 0
