@@ -41,19 +41,24 @@ class NotOnLedgerError(EvaluateError):
 
 
 class NoSuchBlockError(NotOnLedgerError):
-    """The peer's ledger holds no block ``block_number``: one past its newest, or one before the snapshot the peer
-    joined the channel from."""
+    """The peer's ledger holds no block ``block_number``: one past its newest, or, where ``before_snapshot``, one
+    before the snapshot the peer joined the channel from (Fabric's "cannot serve block [<n>]. The ledger is
+    bootstrapped from a snapshot")."""
 
-    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str, block_number: int) -> None:
-        self.block_number = block_number
+    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str, block_number: int,
+                 before_snapshot: bool = False) -> None:
+        self.block_number, self.before_snapshot = block_number, before_snapshot
         super().__init__(refused, msp_id=msp_id, channel=channel)
 
     @property
     def advice_without_timeout(self) -> str:
-        return (f"{self.msp_id}'s peer holds no block {self.block_number} of channel {self.channel}: it is past the "
-                f"peer's newest block (qscc GetChainInfo gives its height; network.wait_for_block("
-                f"{self.block_number}) waits for it), or before the snapshot the peer joined the channel from. "
-                "Nothing was changed.")
+        holds_none = f"{self.msp_id}'s peer holds no block {self.block_number} of channel {self.channel}"
+        if self.before_snapshot:
+            return (f"{holds_none}: it joined the channel from a snapshot and keeps no block before it (its words "
+                    "above name the first it holds); read the block from a peer that joined the channel from its "
+                    "genesis block. Nothing was changed.")
+        return (f"{holds_none}: it is past the peer's newest block (qscc GetChainInfo gives its height; "
+                f"network.wait_for_block({self.block_number}) waits for it). Nothing was changed.")
 
 
 class NoSuchTransactionError(NotOnLedgerError):
@@ -93,8 +98,8 @@ def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None
                    tx_id: str | None = None) -> Iterator[None]:
     """The peer's answer, in the block, that its ledger holds no such block (``block_number``), transaction
     (``tx_id``) or channel, raised as the :class:`NotOnLedgerError` that says so; every other failure as it
-    was raised. qscc's words: "Invalid chain ID, <channel>", "no such block number [<n>]", "no such
-    transaction ID [<tx id>]"."""
+    was raised. qscc's words: "Invalid chain ID, <channel>", "no such block number [<n>]" ("cannot serve block
+    [<n>]. The ledger is bootstrapped from a snapshot" for one before it), "no such transaction ID [<tx id>]"."""
     try:
         yield
     except EvaluateError as error:
@@ -104,6 +109,10 @@ def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None
             raise NoSuchChannelError(error, msp_id=msp_id, channel=channel) from None
         if block_number is not None and peer_said(error, f"no such block number [{block_number}]"):
             raise NoSuchBlockError(error, msp_id=msp_id, channel=channel, block_number=block_number) from None
+        if block_number is not None and peer_said(error, f"cannot serve block [{block_number}]. The ledger is "
+                                                         "bootstrapped from a snapshot"):
+            raise NoSuchBlockError(error, msp_id=msp_id, channel=channel, block_number=block_number,
+                                   before_snapshot=True) from None
         if tx_id is not None and peer_said(error, f"no such transaction ID [{tx_id}]"):
             raise NoSuchTransactionError(error, msp_id=msp_id, channel=channel, tx_id=tx_id) from None
         raise

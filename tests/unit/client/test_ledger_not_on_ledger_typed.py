@@ -44,8 +44,9 @@ def test_a_block_past_the_peers_ledger_is_a_no_such_block_error_saying_what_to_d
     assert (error.message, error.details, error.code, error.transaction_id, error.sent) == (
         refused.message, refused.details, refused.code, refused.transaction_id, refused.sent)
     assert str(error).endswith(f"{OWN_ORG}'s peer holds no block 9 of channel {CHANNEL}: it is past the peer's newest "
-                               "block (qscc GetChainInfo gives its height; network.wait_for_block(9) waits for it), "
-                               "or before the snapshot the peer joined the channel from. Nothing was changed.")
+                               "block (qscc GetChainInfo gives its height; network.wait_for_block(9) waits for it). "
+                               "Nothing was changed.")
+    assert not error.before_snapshot
 
 
 def test_the_async_twin_raises_it_alike():
