@@ -363,8 +363,8 @@ def _upgrade_bookmark(value: str) -> str:
     if text == "" or _utf8(text) and any(text.startswith(start := composite_key(kind))
                                          and not text.startswith(start + "\U0010ffff") for kind in UPGRADE_SCANNED):
         return text
-    kind = split_key(text)
-    problem = (_no_page_of(text, "", ()) if kind is None or not _utf8(text) else
+    kind = split_key(text, 0)
+    problem = (_no_page_of(text, "", ()) if kind is None or not kind[0] or not _utf8(text) else
                f"is a key of {kind[0]}, which the ledger upgrade does not page through")
     raise RefusedBeforeSending("UpgradeLedger", "bookmark-invalid", f"bookmark {shown_value(text)} {problem}: "
                                "pass \"\" for the first page, then the bookmark the previous page returned")
@@ -376,24 +376,30 @@ def _present(*values: str) -> tuple[str, ...]:
     return tuple(v for v in values if v)
 
 
+# a lone surrogate: what no UTF-8 (a key, an argument sent) can carry; searched for by the regex engine, as a
+# bookmark may be megabytes long
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _utf8(text: str) -> bool:
     """Whether ``text`` holds no lone surrogate, which no UTF-8 (a key, an argument sent) can carry."""
-    return not any("\ud800" <= c <= "\udfff" for c in text)
+    return _LONE_SURROGATE.search(text) is None
 
 
 def _no_page_of(text: str, listing: str, leading: tuple[str, ...]) -> str:
     """What a ``bookmark`` that is no key of the listing ``listing`` under ``leading`` is instead."""
-    if not _utf8(text):
-        stray = next(c for c in text if "\ud800" <= c <= "\udfff")
-        return f"holds {stray!r}, a lone surrogate, which no key of the ledger holds"
+    if (stray := _LONE_SURROGATE.search(text)) is not None:
+        return f"holds {stray.group()!r}, a lone surrogate, which no key of the ledger holds"
     if listing and text.startswith(composite_key(listing, *leading)):
         return f"is past the end of {listing}" + (f" under {', '.join(leading)}" if leading else "")
-    found = split_key(text)
-    if found is None:
+    found = split_key(text, len(leading))
+    if found is None or not found[0]:   # no composite key, or one of no kind ("\x00\x00...")
         return "is no key of the ledger (a page's bookmark is the key the next page starts at)"
     kind, attributes = found
     if kind != listing:
         return f"is a page of {kind}, not of {listing}"
+    if not attributes:
+        return f"is the start of {kind}, not a page under {', '.join(leading)}"
     return f"is a page of {kind} under {', '.join(attributes[:len(leading)])}, not under {', '.join(leading)}"
 
 

@@ -15,12 +15,13 @@ def composite_key(object_type: str, *attributes: str) -> str:
     return "\x00" + object_type + "\x00" + "".join(attribute + "\x00" for attribute in attributes)
 
 
-def split_key(key: str) -> tuple[str, list[str]] | None:
+def split_key(key: str, attributes_read: int = -1) -> tuple[str, list[str]] | None:
     """The object type and attributes of a composite key as the shim builds it (``composite_key``), or None for a
-    key that is not one."""
+    key that is not one. ``attributes_read``: split off only that many attributes, the rest of the key left
+    whole in one more, as ``str.split`` leaves it (-1: every one), for a key of any length given by a caller."""
     if len(key) < 2 or key[0] != "\x00" or key[-1] != "\x00":
         return None
-    object_type, *attributes = key[1:-1].split("\x00")
+    object_type, *attributes = key[1:-1].split("\x00", -1 if attributes_read < 0 else attributes_read + 1)
     return object_type, attributes
 
 

@@ -10,6 +10,7 @@ sent to it unchecked, are refused there exactly where the SDK refuses them."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,7 +20,7 @@ from chaincode.receivables.upgrade import SCANNED
 from chaincode.shim import create_composite_key
 from chaincode.testing import make_identity
 from client.gateway.errors import EndorseError, EvaluateError
-from client.receivables import ReceivablesClient, RefusedBeforeSending
+from client.receivables import DiscountOfferRequest, FinancingTerms, ReceivablesClient, RefusedBeforeSending
 from client.receivables._arguments import UPGRADE_SCANNED
 
 from ..ledger_contract import Channel
@@ -156,6 +157,80 @@ def test_the_bookmark_each_page_returned_is_taken_back(parties):
     assert {r.id for r in supplier.iter_receivables("holder", parties.tier1_code, page_size=2)} == registered
 
 
+# the last attributes of entries two orgs could write in any list's range, outside the contract: characters no id the
+# contract makes holds (a control character, a line separator, the last code points before U+10FFFF, a byte order
+# mark), and keys of other shapes (no closing NUL, attributes past the index's); each page ending before one returns
+# it as its bookmark
+UNUSUAL = ["R-\x01", "R-\u2028", "R-\U0010fffe", "\ufeff", "R- ", "\U0001f600", "\x7f", "\U0010fffe\U0010fffe"]
+
+
+@pytest.fixture(scope="module")
+def a_ledger_of_every_list() -> Parties:
+    """Claims of two debtors, financed, offered and discounted, under every list the SDK pages, and entries
+    and records of unusual keys planted in each list's range and each kind the upgrade scans."""
+    p = Parties()
+    life = p.life
+    p.core2 = life.party("CoreEnterpriseMSP", "core_enterprise", "Second Core")
+    terms = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), fees=Decimal("50.00"),
+                           recourse=False, expires_on=life.today(30))
+    p.claims = []
+    for n, debtor in enumerate([p.core, p.core, p.core, p.core2, p.core2, p.core2]):
+        claim = life.ok(p.tier1, "RegisterReceivable", json.dumps(life.registration(
+            p.tier1, debtor, Decimal("100.00"), f"263120000000987654{n:02d}", 90).to_json()))["id"]
+        life.ok(debtor, "ConfirmReceivable", claim)
+        financing = life.ok(p.tier1, "RequestFinancing", claim)
+        offer = life.ok(p.bank, "MakeFinancingOffer", financing["id"], transient=terms.transient())
+        if n % 3:   # one open offer a debtor, the others accepted: financed
+            life.ok(p.tier1, "AcceptFinancingOffer", offer["id"], transient=terms.transient())
+        p.claims.append(claim)
+    for debtor in (p.core, p.core2, p.core):
+        life.ok(debtor, "PublishDiscountOffer", json.dumps(
+            DiscountOfferRequest(apr=Decimal("0.05"), expires_on=life.today(20)).to_json()))
+        life.now += timedelta(days=1)
+    state = p.channel.ledger.state
+    ranges = [(keys.BY_HOLDER, p.tier1_code), (keys.BY_DEBTOR, p.core_code), (keys.BY_STATUS, "FINANCED"),
+              (keys.BY_FINANCIER, p.bank_code, p.core_code), (keys.OPEN_OFFER, p.bank_code, p.core_code),
+              (keys.DISCOUNT_BY_DEBTOR, p.core_code, "2026-01-01"), *((kind,) for kind in SCANNED)]
+    for index, *attributes in ranges:
+        for last in UNUSUAL:
+            start = key(index, *attributes) + last
+            state[start + "\x00"] = state[start] = state[start + "\x00x\x00"] = b"{}"
+    return p
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3])
+def test_every_bookmark_a_page_of_the_contract_returns_is_sent_back(a_ledger_of_every_list, page_size):
+    p = a_ledger_of_every_list
+    regulator, bank, core, tier1 = (p.channel.client(who) for who in (p.regulator, p.bank, p.core, p.tier1))
+    admin = p.channel.client(make_identity("RegulatorMSP", "regulator-admin", ou="admin"))
+    size = {"page_size": page_size}
+    walks = {
+        "by holder": lambda b: regulator.list_by_holder(p.tier1_code, bookmark=b, **size),
+        "by debtor": lambda b: regulator.list_by_debtor(p.core_code, bookmark=b, **size),
+        "by status": lambda b: regulator.list_by_status("FINANCED", bookmark=b, **size),
+        "financed, every debtor": lambda b: bank.list_by_financier(p.bank_code, bookmark=b, **size),
+        "financed, one debtor": lambda b: bank.list_by_financier(p.bank_code, debtor=p.core_code, bookmark=b, **size),
+        "offers, every debtor": lambda b: bank.list_offers_by_financier(p.bank_code, bookmark=b, **size),
+        "offers, one debtor": lambda b: bank.list_offers_by_financier(p.bank_code, debtor=p.core_code, bookmark=b,
+                                                                      **size),
+        "payment record": lambda b: bank.debtor_payment_record(p.core_code, bookmark=b, **size),
+        "discount offers": lambda b: core.list_discount_offers(p.core_code, bookmark=b, scope="all", **size),
+        "discount offers of a claim": lambda b: tier1.list_discount_offers(receivable_id=p.claims[0], bookmark=b,
+                                                                          scope="all", **size),
+        "ledger upgrade": lambda b: admin.upgrade_ledger(page_size, b),
+    }
+    for walk, page_from in walks.items():
+        bookmark, sent = "", []
+        while True:
+            sent.append(bookmark)
+            # a refusal of the SDK's (RefusedBeforeSending) would stop the walk: raised, it fails the test
+            if not (bookmark := page_from(bookmark).bookmark):
+                break
+            assert bookmark not in sent and len(sent) < 1000, walk
+        # the walk went through the planted keys (each a page's bookmark at page size 1)
+        assert page_size > 1 or any(b.endswith(("\U0010fffe\U0010fffe\x00", "\ufeff")) for b in sent), walk
+
+
 TIER1, TIER2 = fakes.TIER1, fakes.TIER2
 
 
@@ -165,11 +240,27 @@ TIER1, TIER2 = fakes.TIER1, fakes.TIER2
     ("AHJlY2Zpbi5ieS1ob2xkZXIA", "is no key of the ledger"),
     (key(keys.BY_HOLDER, TIER1) + "\U0010ffff", f"is past the end of recfin.by-holder under {TIER1}"),
     (key(keys.BY_HOLDER, TIER1) + "R-\ud800\x00", "holds '\\ud800', a lone surrogate"),
+    # NUL bytes alone split as a key of no kind: no key of the ledger, not "a page of , not of recfin.by-holder"
+    ("\x00" * 5, "is no key of the ledger"),
+    # the index's own start, of no holder: not "under , not under ..."
+    (key(keys.BY_HOLDER), f"is the start of recfin.by-holder, not a page under {TIER1}"),
 ])
 def test_the_refusal_says_what_the_bookmark_is_and_nothing_is_sent(bookmark, said):
     contract = FakeContract()
     with pytest.raises(RefusedBeforeSending, match="ListReceivablesByHolder would be refused: RULE bookmark-invalid: "
                                                    "bookmark ") as refused:
         ReceivablesClient(contract).list_by_holder(fakes.TIER1, bookmark=bookmark)
+    assert said in refused.value.detail
+    assert contract.calls == []
+
+
+@pytest.mark.parametrize("bookmark, said", [
+    ("\x00" * 5, "is no key of the ledger"),   # not "is a key of , which the ledger upgrade does not page through"
+    (key(keys.BY_HOLDER, TIER1, RID), "is a key of recfin.by-holder, which the ledger upgrade does not page through"),
+])
+def test_the_upgrades_refusal_says_what_the_bookmark_is(bookmark, said):
+    contract = FakeContract()
+    with pytest.raises(RefusedBeforeSending, match="UpgradeLedger would be refused: RULE bookmark-invalid") as refused:
+        ReceivablesClient(contract).upgrade_ledger(20, bookmark)
     assert said in refused.value.detail
     assert contract.calls == []
