@@ -18,7 +18,7 @@ from .network_commands import open_network, topology_option
 from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
-from .request_ids import Terminated, terminations_raised, may_have_committed
+from .request_ids import Terminated, committed_unread, terminations_raised, may_have_committed
 
 if TYPE_CHECKING:
     from chaincode.receivables.config import NetworkConfig
@@ -450,6 +450,8 @@ def _stopped_at(failure: BaseException, totals: dict[str, int], findings: dict[s
     may have committed, a stop by SIGTERM or SIGHUP), else returns for ``failure`` to be raised as it is."""
     if totals["pages"]:   # a run resumed from the failed page does not send these again: show them now
         _report_upgrade(totals, findings, as_json, failed_at=bookmark_token(bookmark))
+    if committed_unread(failure):   # it did commit: not a page that "may have committed"
+        raise click.ClickException(_committed_unread(failure, totals["pages"] + 1, bookmark)) from failure
     way_on = _way_on(failure, totals["pages"], bookmark)
     if may_have_committed(failure):
         # the connection's generic advice (read the record it changes before sending it again) does not apply:
@@ -467,12 +469,36 @@ def _stopped_at(failure: BaseException, totals: dict[str, int], findings: dict[s
         raise stop from failure
 
 
+def _committed_unread(failure, page: int, bookmark: str) -> str:
+    """The error line of page ``page`` (sent from ``bookmark``), which committed with an answer the SDK cannot read
+    (``UnreadableAnswer``): that it committed and what it wrote is on the ledger, and how to go on from it, which
+    a page sent again does harmlessly (it writes only what is missing). The SDK's own line, for any call, says it
+    "must not be sent again", and the page is not one that only may have committed."""
+    in_transaction = f" in transaction {failure.transaction_id}" if failure.transaction_id else ""
+    go_on = ((f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}" if bookmark
+              else "run the same command again") + " (sent again, the page writes nothing more and says what it found)")
+    if failure.of_no_version:
+        # the same page sent again answers the same: the chaincode is what must change
+        how = ("no version of the contract answers so (do the peers run other chaincode under its name?), so the "
+               f"pages after it were not upgraded; once the peers run the contract, {go_on}")
+    else:
+        how = f"upgrade recfin to the contract's version, then {go_on}"
+    return (f"page {page} of the upgrade committed{in_transaction}, but its answer cannot be read "
+            f"({failure.problem}): what it wrote is on the ledger; {how}")
+
+
 def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | None:
     """The line saying how to go on after the page from ``bookmark`` failed or was stopped (Ctrl-C, SIGTERM,
     SIGHUP), ``pages_done`` pages after the first one sent; None where running the same command again is the
     way (the first page sent failed, before it could have committed, for another cause than its bookmark)."""
     from client.receivables import RefusedBeforeSending, RuleViolation
 
+    if isinstance(failure, RefusedBeforeSending) and failure.rule == "bookmark-invalid" and pages_done:
+        # the bookmark the page before returned, which this recfin's check (the kinds of record it knows the
+        # upgrade scans) refused unsent: started again from the first page, the run would stop here again
+        return (f"page {pages_done} returned a bookmark this recfin knows no page of the upgrade by (of a kind of "
+                "record a newer contract version scans?): upgrade recfin to the contract's version, then go on: "
+                f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}")
     # refused by the contract, or by the SDK's own check of it before sending
     if isinstance(failure, (RuleViolation, RefusedBeforeSending)) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from fabric_protos.peer import transaction_pb2
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
@@ -18,7 +18,7 @@ from client.gateway.errors import CommitStatusError, GatewayError, SubmitError
 
 from ._models import Party
 from ._validation_problems import _problem_in
-from .errors import UnreadableAnswer, rule_violation_from
+from .errors import NO_VERSION_ANSWERS, UnreadableAnswer, rule_violation_from
 
 
 CONTRACT_NAME = "receivables"
@@ -213,8 +213,10 @@ class _ContractCalls:
             else:
                 answer = model.model_validate_json(payload)
         except Exception as problem:  # whatever the reading met, the answer cannot be given as its model
+            of_no_version = isinstance(problem, ValidationError) and any(
+                error["type"] == NO_VERSION_ANSWERS for error in problem.errors())
             unreadable = UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
-                                          transaction_id=transaction_id)
+                                          transaction_id=transaction_id, of_no_version=of_no_version)
             _ContractCalls._name_request_id(unreadable, kind, name, args)
             raise unreadable from problem
         # a party record keeps no last change (only its registration), so a write's own transaction is known only

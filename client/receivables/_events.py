@@ -14,6 +14,7 @@ from client.shown import shown_value
 
 from ._event_details import EVENT_DETAILS, EventDetails
 from ._validation_problems import _problem_in
+from .errors import NO_VERSION_ANSWERS
 
 EVENT_NAMES: tuple[str, ...] = tuple(EVENT_DETAILS)
 """Every event name the contract emits (each has its details model in ``EVENT_DETAILS``)."""
@@ -132,8 +133,12 @@ class ReceivablesEvent(BaseModel):
             # TypeError: a number where a rate is (``_rate_as_written``), which pydantic passes on unwrapped; the SDK's
             # callers get it as a TypeError, but here the float is the event's, unreadable as any other problem
             reason = _problem_in(problem) if isinstance(problem, ValidationError) else str(problem)
-            raise ValueError(f"{where} does not read as {model.__name__}: {reason} (a newer "
-                             "contract's event? upgrade recfin, or read the event's `details`)") from problem
+            # an event no version of the contract emits (NO_VERSION_ANSWERS) is read no better by a newer recfin
+            of_no_version = isinstance(problem, ValidationError) and any(
+                error["type"] == NO_VERSION_ANSWERS for error in problem.errors())
+            why = ("no version of the contract emits it: read the event's `details`" if of_no_version else
+                   "a newer contract's event? upgrade recfin, or read the event's `details`")
+            raise ValueError(f"{where} does not read as {model.__name__}: {reason} ({why})") from problem
 
 
 class ReceivablesEvents:

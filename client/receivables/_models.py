@@ -31,6 +31,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
                       StrictInt, StrictStr, SerializerFunctionWrapHandler, TypeAdapter, ValidationInfo,
                       field_validator, model_serializer, model_validator)
+from pydantic_core import PydanticCustomError
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.fingerprint import (code_characters_problem, identity_problem, invoice_code_years_problem,
@@ -41,6 +42,8 @@ from chaincode.receivables.money import parse_currency
 
 from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
+from ..shown import shown_value
+from .errors import NO_VERSION_ANSWERS
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -1552,8 +1555,10 @@ class LedgerUpgrade(Document):
         send the first page again without end (not done, no bookmark), or stop with the pages past the bookmark
         never scanned (done, a bookmark): it is no answer this client can use."""
         if self.done != (self.bookmark == ""):
-            raise ValueError(f"done is {self.done} with the bookmark {self.bookmark!r}: the contract says done "
-                             "exactly when no bookmark is left")
+            # shown cut short: the bookmark is the contract's answer, of any length
+            raise PydanticCustomError(NO_VERSION_ANSWERS, "done is {done} with the bookmark {bookmark}: the contract "
+                                      "says done exactly when no bookmark is left",
+                                      {"done": json.dumps(self.done), "bookmark": shown_value(self.bookmark)})
         return self
 
     @property

@@ -11,7 +11,8 @@
     ├── UnreadableAnswer             (also a ValueError) the contract answered with a document this
     │                                client cannot read: .committed (True for a submit: it committed),
     │                                .transaction, .transaction_id, .answer (the raw bytes); .request_id
-    │                                for a submit that carried one
+    │                                for a submit that carried one; .of_no_version (an answer no contract
+    │                                version gives)
     └── CheckpointOfAnotherLedger    (also a ValueError) an events checkpoint whose transaction the peer
                                      answers its ledger does not hold (``check_checkpoint``): .channel,
                                      .block_number, .transaction_id
@@ -99,6 +100,12 @@ class RefusedBeforeSending(ReceivablesError, ValueError):
         super().__init__(f"{transaction} would be refused: RULE {rule}: {detail}; nothing was sent")
 
 
+NO_VERSION_ANSWERS = "answer-of-no-contract-version"
+"""The type of the error a model raises (``pydantic_core.PydanticCustomError``) for an answer that no version of the
+contract gives, such as an UpgradeLedger page whose ``done`` and ``bookmark`` disagree: :class:`UnreadableAnswer`
+then says so (``of_no_version``) rather than advising a newer recfin, which would read it no better."""
+
+
 class UnreadableAnswer(ReceivablesError, ValueError):
     """The contract answered with a document of a shape this client does not know (most likely a newer contract
     version's, with a field this version of the models does not have), so it cannot be returned as its model.
@@ -110,17 +117,23 @@ class UnreadableAnswer(ReceivablesError, ValueError):
     submit that carried a business request id keeps it as ``request_id`` (the fresh one a call without one
     made included), whose record (``client.request(request_id).result``) holds the answer as JSON. False for
     an evaluate, which wrote nothing. A ValueError too, as is the model's own ``ValidationError`` (its
-    ``__cause__``).
+    ``__cause__``). ``of_no_version``: the answer is one no version of the contract gives
+    (:data:`NO_VERSION_ANSWERS`), not a newer version's.
     """
 
     def __init__(self, transaction: str, answer: bytes, problem: str, *, committed: bool,
-                 transaction_id: str | None = None) -> None:
+                 transaction_id: str | None = None, of_no_version: bool = False) -> None:
         self.transaction = transaction
         self.answer = bytes(answer)
         self.problem = problem
         self.committed = committed
         self.transaction_id = transaction_id
-        upgrade = "upgrade recfin to the contract's version to read such answers"
+        # ``of_no_version``: no version of the contract answers so (:data:`NO_VERSION_ANSWERS`): a newer recfin
+        # reads it no better
+        self.of_no_version = of_no_version
+        upgrade = ("no version of the contract answers so, and no recfin reads it (do the peers run other chaincode "
+                   "under its name?)" if of_no_version else
+                   "upgrade recfin to the contract's version to read such answers")
         if committed:
             in_tx = f" in transaction {transaction_id}" if transaction_id else ""
             message = (f"{transaction} committed{in_tx}, but its answer cannot be read ({problem}): what it did is "
