@@ -201,8 +201,9 @@ _PART_OF_DELIVERY = click.option(
          "matches as a part of it; a quantity above the received one, a price above the PO's (by half a fen or more "
          "over the line), is no match")
 
-# an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check
-_party_code_given = credit_code_option("to skip the check")
+# an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check;
+# one typed in lower case is the code in capitals, as the party commands read it
+_party_code_given = credit_code_option("to skip the check", capitals_read=True)
 
 
 def _party_name_given(_ctx: click.Context, param: click.Parameter, name: str | None) -> str | None:
@@ -236,11 +237,11 @@ def invoice() -> None:
 @invoice.command("verify")
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
 @click.option("--debtor", metavar="CREDIT_CODE", callback=_party_code_given,
-              help="the registered debtor the buyer must be")
+              help="the registered debtor the buyer must be (read in capitals, as GB 32100-2015 writes it)")
 @click.option("--debtor-name", metavar="NAME", callback=_party_name_given,
               help="the debtor's registered name, also compared (with --debtor)")
 @click.option("--supplier", metavar="CREDIT_CODE", callback=_party_code_given,
-              help="the registering supplier the seller must be")
+              help="the registering supplier the seller must be (read in capitals)")
 @click.option("--supplier-name", metavar="NAME", callback=_party_name_given,
               help="the supplier's registered name, also compared (with --supplier)")
 @click.option("--today", type=DATE, help="reference date (default: today in China Standard Time, as the ledger dates)")

@@ -16,7 +16,8 @@ from network.errors import NetworkError, shell_word, shell_words
 from . import connection
 from .network_commands import topology_option
 from .host_commands import default_install_root
-from .options import OutputFileType, PathType, ROLE_HELP, ReadWhenShown, RoleType, timeout_option
+from .options import (OutputFileType, PathType, ROLE_HELP, ReadWhenShown, RoleType, credit_code_option,
+                      timeout_option)
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
 from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
 
@@ -257,9 +258,9 @@ def _refuse_without_peer_cli(net: Network) -> None:
 
 
 def _role_options(fn):
-    fn = click.option("--enterprise", default=None, metavar="CREDIT_CODE",
+    fn = click.option("--enterprise", default=None, metavar="CREDIT_CODE", callback=_ENTERPRISE_CODE,
                       help="Unified social credit code of the enterprise the org's users act for (all roles but "
-                           "regulator).")(fn)
+                           "regulator); read in capitals, as GB 32100-2015 writes it.")(fn)
     return click.option("--role", default=None, type=RoleType(contract_names=False),
                         help=f"What the org's parties do on the channel ({ROLE_HELP}).")(fn)
 
@@ -290,14 +291,20 @@ def _check_stated_enterprise(role: str, enterprise: str | None, *, new_org: bool
         raise click.BadParameter(refusal, param_hint="'--enterprise'")
 
 
-def _check_enterprise(enterprise: str | None, param_hint: str = "'--enterprise'") -> None:
-    """param_hint: the option the code came in, quoted as click names an option (`org user add` takes it as --attr
-    recfin.enterprise=...)."""
-    from client.invoices.credit_code import credit_code_problem
+# --enterprise, and recfin.enterprise of `org user add --attr`: a code the contract would refuse is refused before
+# anything is read or made, and one typed in lower case is the code in capitals, as the party commands read it
+# (the certificates carry it so, and the contract keys the enterprise's party by it)
+_ENTERPRISE_CODE = credit_code_option("for a regulator org, whose users act for no enterprise", capitals_read=True)
+_ATTR_ENTERPRISE_CODE = credit_code_option(capitals_read=True)
 
-    if enterprise and credit_code_problem(enterprise):
-        raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
-                                 f"social credit code", param_hint=param_hint)
+
+def _enterprise_attr(enterprise: str, param_hint: str) -> str:
+    """recfin.enterprise given as --attr (param_hint: the option quoted as click names one), checked and read as
+    --enterprise is."""
+    try:
+        return _ATTR_ENTERPRISE_CODE(click.get_current_context(), None, enterprise)  # type: ignore[arg-type]
+    except click.BadParameter as refused:
+        raise click.BadParameter(refused.message, param_hint=param_hint) from None
 
 
 def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str | None) -> None:
@@ -374,7 +381,6 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
 
     from .org_steps import ChannelStepWatched
 
-    _check_enterprise(enterprise)
     if address is not None and (refusal := address_refusal(f"org {name}", address, "--address")) is not None:
         raise click.BadParameter(refusal, param_hint="'--address'")
     if role is None:
@@ -779,7 +785,6 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
     from network import org_keys
     from network.topology import load as load_topology
 
-    _check_enterprise(enterprise)
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel")
     _check_stated_enterprise(role, enterprise, new_org=True)
@@ -895,7 +900,8 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{key} is given twice", param_hint="'--attr'")
         attrs[key] = value
     if org_users.ENTERPRISE_ATTR in attrs:
-        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR], param_hint=f"'--attr {org_users.ENTERPRISE_ATTR}'")
+        attrs[org_users.ENTERPRISE_ATTR] = _enterprise_attr(attrs[org_users.ENTERPRISE_ATTR],
+                                                            param_hint=f"'--attr {org_users.ENTERPRISE_ATTR}'")
     return attrs
 
 

@@ -101,3 +101,37 @@ def test_add_help_says_the_definition_goes_with_the_role_and_enterprise_agreed(r
     # and so it is: a definition without --role is refused
     without_role = runner.invoke(org, ["add", "bank2", "--definition", __file__, "--update-out", "u.tx"])
     assert without_role.exit_code == 2 and "give --role" in without_role.output
+
+
+# --enterprise typed in lower case is the code in capitals, as the party commands read a code: the users'
+# certificates carry it so, as the contract keys the enterprise's party. It was refused, naming the code in capitals
+# but making the admin type it again.
+def test_keys_of_an_enterprise_typed_in_lower_case_carry_it_in_capitals(runner, tmp_path):
+    out = tmp_path / "keys"
+    result = runner.invoke(org, ["keys", "bank2", "--role", "bank", "--enterprise", CODE.lower(), "--out", str(out),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    certs = sorted((out / "crypto" / "bank2").rglob("users/*/msp/signcerts/cert.pem"))
+    # the admin's acts for no enterprise
+    enterprises = {cert_attrs(load_cert(cert)).get("recfin.enterprise") for cert in certs} - {None}
+    assert enterprises == {CODE}, enterprises
+
+
+@pytest.mark.parametrize("command", ["keys", "add"])
+@pytest.mark.parametrize("given, refusal", [
+    # full-width, as a Chinese input method types it: only ASCII letters are read in capitals
+    ("９１１１００００ＭＡ１Ｋ００００７Ｅ", "is not a unified social credit code"),
+    (CODE[:17].lower() + "F", "GB 32100-2015 gives 'E'"),
+    ("", "empty: give a unified social credit code"),
+])
+def test_an_enterprise_no_code_in_capitals_either_is_refused_before_anything_is_made(runner, network_home, tmp_path,
+                                                                                     command, given, refusal):
+    root, block = network_home
+    before = files_under(root)
+    out = tmp_path / "keys"
+    where = ["--out", str(out)] if command == "keys" else ["--dry-run", "--config-block", str(block)]
+    result = runner.invoke(org, [command, "bank2", "--role", "bank", "--enterprise", given, *where])
+    assert result.exit_code == 2, result.output
+    (line,) = error_lines(result.output)
+    assert "'--enterprise'" in line and refusal in line
+    assert files_under(root) == before and not out.exists()

@@ -65,6 +65,14 @@ def test_add_issues_the_user_records_it_and_puts_it_in_the_profile(runner, netwo
     assert again.exit_code == 1 and "supplier9 is already a user of supplier" in again.output
 
 
+def test_an_enterprise_attribute_typed_in_lower_case_is_issued_in_capitals(runner, network_home):
+    # read as `org add --enterprise` and the party commands read a code: it was refused, naming it in capitals
+    result = runner.invoke(org, ["user", "add", "supplier", "supplier9", "--attr",
+                                 f"recfin.enterprise={CODE.lower()}", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["attrs"]["recfin.enterprise"] == CODE
+
+
 @pytest.mark.parametrize("args, code, refusal", [
     (["--attr", "recfin.enterprise"], 2, "write KEY=VALUE"),
     (["--attr", "recfin.enterprise=91310000MA1K00002D"], 2, "Invalid value for '--attr recfin.enterprise':"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables import uscc
@@ -40,7 +41,20 @@ def test_verify_names_the_sellers_code_in_capitals(tmp_path):
     assert f"a credit code is written in capitals: {SELLER.tax_id}" in r.output
 
 
-def test_a_debtor_option_in_lower_case_is_refused_naming_it_in_capitals():
-    r = CliRunner().invoke(invoice_group, ["verify", str(INVOICE), "--debtor", BUYER.tax_id.lower()])
+# --debtor and --supplier in lower case are the codes in capitals, as the party commands read a code: they were
+# refused, naming the code in capitals but making the user type it again
+@pytest.mark.parametrize("option, party", [("--debtor", BUYER), ("--supplier", SELLER)])
+def test_a_party_option_in_lower_case_is_checked_as_the_code_in_capitals(option, party):
+    r = CliRunner().invoke(invoice_group, ["verify", str(INVOICE), "--today", "2026-11-30", "--json",
+                                           option, party.tax_id.lower()])
+    assert r.exit_code == 0, r.output
+    finding = "parties.debtor" if option == "--debtor" else "parties.supplier"
+    assert next(f for f in json.loads(r.output)["findings"] if f["check"] == finding)["status"] == "pass"
+
+
+@pytest.mark.parametrize("given", ["９１４４０３００ＭＡ５Ｆ７ＫＱ３ＸＵ", BUYER.tax_id[:17].lower() + "0"])
+def test_a_party_option_no_code_in_capitals_either_is_refused(given):
+    # full-width letters are not read as ASCII ones; a wrong check character is wrong in any case
+    r = CliRunner().invoke(invoice_group, ["verify", str(INVOICE), "--debtor", given])
     assert r.exit_code == 2, r.output
-    assert f"in lower case: a credit code is written in capitals: {BUYER.tax_id}" in r.output
+    assert "is not a unified social credit code" in r.output
