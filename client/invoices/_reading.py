@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Iterable
 
+from chaincode.receivables.model import visible_characters
 from client import money
 from client.shown import json_spelled, shown_value
 
@@ -427,7 +428,9 @@ def to_rate(value: object) -> Decimal:
         if to_rate(text) >= to_rate(statutory):
             raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself): {WRITE_RATE}")
     if text.endswith("%"):
-        if not text[:-1].strip():   # read as a number, it was refused as "not a number: ''", quoting nothing
+        # blank as a field is (parse._Tree.text): spaces, or invisible format characters alone (a zero-width space
+        # pasted before the sign); read as a number, it was refused as "not a number: ''", quoting nothing visible
+        if not visible_characters(text[:-1]):
             raise ValueProblem(f"not a tax rate: {value!r} (a % sign with no figure before it): {WRITE_RATE}")
         rate = to_decimal(text[:-1]) / 100
     else:
