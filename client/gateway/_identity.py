@@ -275,17 +275,35 @@ def same_public_key(key_der: bytes) -> Callable[[object], bool]:
 
 
 def later_certificate_of(identity: Identity, holds_key: Callable[[object], bool]) -> tuple[int, int, str] | None:
-    """Where a certificate after the first of ``identity``'s PEM holds the key ``holds_key`` tells (given a public
-    key): its 1-based position, how many the PEM holds and its subject; None where none does, or one does not parse
-    (the first parsed already: a peer reads no other)."""
+    """Where a certificate after the first of ``identity``'s PEM, not a CA's, holds the key ``holds_key`` tells
+    (given a public key): its 1-based position, how many the PEM holds and its subject; None where none does, or one
+    does not parse (the first parsed already: a peer reads no other)."""
     try:
         certificates = x509.load_pem_x509_certificates(identity.credentials)
     except ValueError:
         return None
     for position, later in enumerate(certificates[1:], start=2):
-        if holds_key(later.public_key()):
+        # a CA's certificate is never an identity's: its key in the signer's place is a wrong key, not the identity's
+        # own certificate put after another, and putting it first would make a CA the identity
+        if holds_key(later.public_key()) and not _says_ca(later):
             return position, len(certificates), later.subject.rfc4514_string()
     return None
+
+
+def _says_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return is_ca_certificate(certificate)
+    except ValueError:   # extensions that do not parse: it does not say so
+        return False
+
+
+def is_ca_certificate(certificate: x509.Certificate) -> bool:
+    """Whether ``certificate`` says it is a CA's (BasicConstraints CA true), which Fabric's MSPs never take as an
+    identity; False where it says nothing. Extensions that do not parse raise cryptography's ValueError."""
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
 
 
 def signcert_out_of_order(identity: Identity, cert_file: Path, key_named: str,

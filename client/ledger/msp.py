@@ -55,6 +55,7 @@ from google.protobuf.message import DecodeError
 
 from ..der import der_element
 from ..gateway.extended_key_usages import purpose_names
+from ..gateway._identity import is_ca_certificate
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from ..pem import go_pem_decode
 from . import revocation
@@ -350,13 +351,6 @@ def _der_tlv(tag: int, content: bytes) -> bytes:
 
 def _within_dates(cert: x509.Certificate, at: datetime) -> bool:
     return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    try:
-        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        return False
 
 
 def _subject(cert: x509.Certificate) -> str:
@@ -805,7 +799,7 @@ def _admins_problem(msp: ChannelMsp) -> str | None:
 def _ca_form_problem(ca: x509.Certificate, who: str, kinds: str) -> str | None:
     """Why Fabric's MSP setup refuses the CA certificate ``ca`` (named ``who``), one of the ``kinds`` of CA
     certificates it lists, before any chain: it is no CA, or has no Subject Key Identifier Fabric reads."""
-    if not _unreadable_extensions(ca) and not _is_ca(ca):
+    if not _unreadable_extensions(ca) and not is_ca_certificate(ca):
         return (f"{who} is not a CA certificate (its basic constraints do not say CA:TRUE), which Fabric's MSP asks "
                 f"of every {kinds} CA certificate it lists (\"CA Certificate did not have the CA attribute\"): list "
                 "only CA certificates there")
@@ -931,7 +925,7 @@ def _certification_chain(cert: x509.Certificate, msp: ChannelMsp, refused: str =
     (:func:`_unique_chain`, or ``unique``, what it gave already), and the issuer a leaf of the MSP's certification
     tree. Fabric reads an identity's OUs through that chain too (GetOrganizationalUnits), none where it has none."""
     who = _subject(cert)
-    if _is_ca(cert):
+    if is_ca_certificate(cert):
         return None, f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
     chain, unchained = unique or _unique_chain(cert, msp, refused)
     if chain is None:

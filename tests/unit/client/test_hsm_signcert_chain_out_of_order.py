@@ -5,6 +5,7 @@ another key or import the user's, which sent the user looking for a key that was
 from __future__ import annotations
 
 import pytest
+from cryptography import x509
 
 from client.gateway import HSMError, HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm_msp import open_hsm_key
@@ -12,13 +13,19 @@ from client.gateway.hsm_msp import open_hsm_key
 from .gateway_fakes import make_key_and_cert
 from .softhsm import softhsm
 
-_, CA_CERT = make_key_and_cert("ca.supplier")
-_, STRANGER = make_key_and_cert("user9@supplier")
+CA_KEY, CA_CERT = make_key_and_cert("ca.supplier")   # self-signed: a CA's (BasicConstraints CA true)
+_, STRANGER = make_key_and_cert("user9@supplier", issuer_key=CA_KEY, issuer_cert=x509.load_pem_x509_certificate(CA_CERT))
 
 
 @pytest.fixture
 def token(tmp_path_factory):
     return softhsm(tmp_path_factory)
+
+
+def _issued_for_the_tokens_key(token) -> bytes:
+    """A certificate the CA issued for the token's user key: an identity's, not a CA's."""
+    return make_key_and_cert("hsmuser@supplier", key=token.user_key, issuer_key=CA_KEY,
+                             issuer_cert=x509.load_pem_x509_certificate(CA_CERT))[1]
 
 
 def _folder(tmp_path, signcert: bytes):
@@ -28,7 +35,7 @@ def _folder(tmp_path, signcert: bytes):
 
 
 def test_the_hsm_keys_certificate_after_a_cas_is_named_with_what_to_do(token, tmp_path):
-    folder = _folder(tmp_path, CA_CERT + token.user_cert)
+    folder = _folder(tmp_path, CA_CERT + _issued_for_the_tokens_key(token))
     key_id = key_id_for(token.user_key.public_key())
     HSMSignerFile(token.library, token.token, key_id).write(folder)
     with pytest.raises(HSMError) as refused:
@@ -51,8 +58,9 @@ def test_a_key_of_none_of_the_certificates_is_still_called_not_the_certificates(
 
 
 def test_the_identitys_certificate_first_with_its_chain_after_it_opens(token, tmp_path):
-    folder = _folder(tmp_path, token.user_cert + CA_CERT)
+    signcert = _issued_for_the_tokens_key(token) + CA_CERT
+    folder = _folder(tmp_path, signcert)
     described = HSMSignerFile(token.library, token.token, key_id_for(token.user_key.public_key()))
     with open_hsm_key(folder, "SupplierMSP", described, user_pin=token.pin) as (identity, signer):
-        assert identity.credentials == token.user_cert + CA_CERT
+        assert identity.credentials == signcert
         assert signer(b"\x01" * 32)
