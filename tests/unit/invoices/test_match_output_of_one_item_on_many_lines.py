@@ -62,3 +62,32 @@ def test_lines_on_one_po_line_each_list_it_as_before(tmp_path):
     doc = json.loads(_match(match_files(tmp_path, inv) + ["--json"]))
     assert [(l["po_lines"], l["receipt_lines"]) for l in doc["lines"]] == [(["1"], ["1"])] * 2
     assert not any("lines_as_on_line" in l for l in doc["lines"])
+
+
+def test_in_json_every_lines_lists_are_rebuilt_as_docs_invoices_md_says(tmp_path):
+    # two items on two PO and receipt lines each, invoiced on alternate lines, and an item not ordered: each later
+    # line names the first line of its own item, one that lists them itself, and its lists are that line's
+    capacitor = line("*电子元件*贴片电容", "2", "1.50", "0.13", unit="个")
+    bolt = line("*金属制品*不锈钢螺栓", "5", "0.80", "0.13", unit="个")
+    inv = invoice(lines=(capacitor, bolt) * 3 + (line("*其他*未订购", "1", "1.00", "0.13"),))
+    (tmp_path / "inv.json").write_text(json.dumps(invoice_to_json(inv), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "po.csv").write_text("po_number,line,item_code,item_name,quantity,unit_price\n"
+                                     "PO-1,1,C0805,贴片电容,3,1.50\nPO-1,2,M6,不锈钢螺栓,7,0.80\n"
+                                     "PO-1,3,C0805,贴片电容,3,1.50\nPO-1,4,M6,不锈钢螺栓,8,0.80\n", encoding="utf-8")
+    (tmp_path / "gr.csv").write_text("receipt_number,po_number,line,item_code,item_name,quantity\n"
+                                     "GR-1,PO-1,1,C0805,贴片电容,3\nGR-1,PO-1,2,M6,不锈钢螺栓,7\n"
+                                     "GR-1,PO-1,3,C0805,贴片电容,3\nGR-1,PO-1,4,M6,不锈钢螺栓,8\n", encoding="utf-8")
+    files = [str(tmp_path / "inv.json"), "--po", str(tmp_path / "po.csv"), "--receipt", str(tmp_path / "gr.csv")]
+    done = CliRunner().invoke(invoice_commands.invoice, ["match", *files, "--json"])
+    doc = json.loads(done.output)
+    by_number = {entry["invoice_line"]: entry for entry in doc["lines"]}
+    rebuilt = {}
+    for entry in doc["lines"]:
+        listing = entry
+        if "lines_as_on_line" in entry:
+            listing = by_number[entry["lines_as_on_line"]]
+            assert entry["lines_as_on_line"] < entry["invoice_line"] and "lines_as_on_line" not in listing
+        rebuilt[entry["invoice_line"]] = (listing["po_lines"], listing["receipt_lines"])
+    each = (["1", "3"], ["1", "3"]), (["2", "4"], ["2", "4"])
+    assert rebuilt == {1: each[0], 2: each[1], 3: each[0], 4: each[1], 5: each[0], 6: each[1], 7: ([], [])}
+    assert [entry.get("lines_as_on_line") for entry in doc["lines"]] == [None, None, 1, 2, 1, 2, None]
