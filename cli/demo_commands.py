@@ -41,6 +41,10 @@ Then, printing who did what and the tx id of each step:
    outstanding, frozen), the disputed claim frozen and unpaid, and the regulator's statistics,
    whose exposure counts it.
 
+Before the story, the regulator's statistics say what the ledger already holds (``held_before``): each earlier
+run leaves its disputed claim frozen, and a run that stopped leaves what its steps did. A rerun says so, and
+its exposure step and end say how much of the exposure they count was there before it.
+
 With --skip-setup, a network that answers without the chaincode deployed stops it before the story starts,
 saying so with `recfin chaincode deploy` to run (``chaincode_not_deployed``).
 
@@ -384,7 +388,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     each transaction when it is sent and the demo does not wait 90 days. Brings the
     network up and deploys the chaincode if needed, and leaves it running (its end
     names `recfin network down`, which stops it); runs again on the same ledger (new
-    invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
+    invoice numbers each run, and one more frozen claim), saying what the ledger held
+    before it, which the exposure it reads counts too. Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
     A step that fails, or Ctrl-C (exit 130), stops it, naming the step and the
     logs to read; the steps before stay on the ledger, and --json still prints
@@ -447,7 +452,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
             except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
                 raise stopped(run, s, error, logs, network_options, left_running) from error
             try:
-                summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
+                summary, stats, before = connection.reports_ledger_errors(story)(run, s, codes)
             except (KeyboardInterrupt, click.ClickException) as error:
                 raise stopped(run, s, error, logs, network_options, left_running) from error
         except click.ClickException as ending:
@@ -473,6 +478,9 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo(table(statistics_rows(stats), EXPOSURE_COLUMNS))   # never empty: the disputed claim stays unpaid
     counts = summary["statistics"]["count_by_status"]
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
+    earlier = exposure_held_before(before)
+    if earlier:
+        click.echo(textwrap.fill(earlier, width=100))
     click.echo("")
     click.echo(textwrap.fill(network_keeps_running(topology_path, other_data_root, story_told=True), width=100))
 
@@ -824,9 +832,10 @@ def financed_shares(total: dict[str, Exposure]) -> str:
     return ", ".join(f"{percent(t.financed_share, 2)} of {c}" for c, t in total.items())
 
 
-def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
-    """Tell the story; return what --json prints after the steps (amounts in integer fen), and the regulator's
-    closing statistics (the exposure table people get)."""
+def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics, Statistics]:
+    """Tell the story; return what --json prints after the steps (amounts in integer fen), the regulator's
+    closing statistics (the exposure table people get) and its statistics before the story (what the ledger
+    held then, which that table counts too)."""
     from chaincode.receivables.dates import days_text
     from client.pricing.money import percent_of
     from client.pricing.proposals import ReceivableTerms, rank_proposals
@@ -835,6 +844,14 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     def by(key: str) -> ReceivablesClient:
         """The actor's client, its peer caught up with the story's latest change."""
         return run.turns(s[key])
+
+    # what the ledger holds before the story (earlier runs' claims: each run leaves one frozen, a stopped run
+    # what its steps did): the exposure step and the end count it too, so they say how much of it was there
+    before = by("regulator").statistics()
+    held = held_before(before)
+    if held:
+        run.note(held)
+    exposure_before = {c: t.exposure for c, t in before.total.items() if t.exposure}
 
     today = business_today()
     registration = delivery(codes, today, FIRST_DELIVERY)
@@ -907,8 +924,10 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     run.step("regulator", "read the exposure", None,
              exposure={c: t.exposure for c, t in stats.total.items()},
              financed_share={c: str(t.financed_share) for c, t in stats.total.items()},
+             exposure_before_this_run=exposure_before,
              shown="exposure=" + ", ".join(money(t.exposure, c) for c, t in stats.total.items())
-             + "  financed_share=" + financed_shares(stats.total))
+             + "  financed_share=" + financed_shares(stats.total)
+             + (f"  ({amounts_text(exposure_before)} of it held before this run)" if exposure_before else ""))
     order = f"DEMO-{business_today():%Y%m%d}-{secrets.token_hex(3).upper()}"
     run.note(f"the core enterprise disputes the goods of the second delivery; a court orders {disputed.id} "
              "frozen until the dispute is decided.")
@@ -952,7 +971,38 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
         "disputed_receivable_id": disputed.id,
         "proposals": [p.model_dump(mode="json") for p in ranked],
         "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": by("regulator").provenance(r.id).to_json(),
-    }, stats
+    }, stats, before
+
+
+def held_before(before: Statistics) -> str:
+    """What the ledger held before this run's story, from the regulator's statistics then ("" where it held no
+    receivable): how many, by status, and how much of them was outstanding. A rerun's figures count them too."""
+    counts = {status: n for status, n in before.count_by_status.items() if n}
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    outstanding = {c: t.exposure for c, t in before.total.items() if t.exposure}
+    return (f"the ledger already holds {total} receivable{'s' if total > 1 else ''} "
+            f"({', '.join(f'{status} {n}' for status, n in counts.items())}), "
+            f"{amounts_text(outstanding) if outstanding else 'nothing'} of them outstanding: earlier runs of the "
+            "demo leave their disputed claim frozen, and a run that stopped leaves what its steps did. This run "
+            "tells its story on new claims, and the exposure it reads counts those too.")
+
+
+def amounts_text(amounts: dict[str, int]) -> str:
+    """Fen per currency as people read them: ``CNY 22,600.00``, ``CNY 1.00 and USD 2.00``."""
+    return listed([money(fen, currency) for currency, fen in amounts.items()])
+
+
+def exposure_held_before(before: Statistics) -> str:
+    """The closing line on the exposure the ledger held before this run (``before``: the regulator's statistics
+    then), which the exposure table counts; "" where there was none."""
+    outstanding = {c: t.exposure for c, t in before.total.items() if t.exposure}
+    if not outstanding:
+        return ""
+    claims = sum(t.receivables for t in before.total.values())
+    return (f"The exposure above counts {amounts_text(outstanding)} the ledger held before this run ({claims} "
+            f"receivable{'s' if claims != 1 else ''} outstanding), with this run's disputed claim.")
 
 
 def lift_a_queued_order(run: Run, by: Callable[[str], ReceivablesClient], frozen: Receivable, court: str) -> None:
