@@ -31,12 +31,17 @@ from pathlib import Path
 from client.atomic_file import write_atomically
 
 from .compose_up import REMOVE_ORPHANS, docker_compose
+from .containers import CHECK_THE_DAEMON, DOCKER_TIMEOUT, DockerNotAnswering
 from .control import data_root_removal_refused, remove_data_root
 from .errors import NetworkError, shell_word
 from .tools import last_error_line
 from .topology import Topology
 
 COMPOSE_RECORD = "compose-run.json"
+# How long `docker compose down` may take: Compose gives each container 10 s to stop after SIGTERM before it kills it,
+# stopping them in parallel, then removes them (and with -v their volumes), which takes seconds. Only a daemon that
+# does not answer takes longer.
+DOWN_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -96,22 +101,29 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
     compose file recfin writes for a topology (the committed docker-compose.yaml, any `recfin network
     compose --write --output FILE`) has the same one, the topology's name (an org bundle's is
     ``<topology>-<org>``: network.bundle). So each listed container's CONFIG_FILES_LABEL, the files
-    Compose started it from, must name this file. Given a timeout (seconds, for each docker call), a docker that
-    has not answered by then is killed and subprocess.TimeoutExpired raised: it tells nothing either way."""
+    Compose started it from, must name this file. A docker that has not answered a call within timeout seconds
+    (DOCKER_TIMEOUT without one) is killed and DockerNotAnswering (a subprocess.TimeoutExpired) raised: it tells nothing either way."""
     compose_file = Path(compose_file)
+    timeout = DOCKER_TIMEOUT if timeout is None else timeout
     if not compose_file.is_file():
         return f"{compose_file} does not exist"
     try:
         done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run, timeout=timeout,
                               without_docker="it cannot tell which compose file the containers run from")
+    except DockerNotAnswering:
+        raise
     except NetworkError as exc:
         return str(exc)
     containers = done.stdout.split()
     if not containers:
         return f"`docker compose -f {shell_word(compose_file)} ps` lists no running container"
-    inspected = run(["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}',
-                     *containers], capture_output=True, text=True,
-                    **({"timeout": timeout} if timeout is not None else {}))
+    argv = ["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}', *containers]
+    try:
+        inspected = run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise DockerNotAnswering(argv, timeout, f"docker inspect did not answer within {timeout:g}s, asked which "
+                                                f"compose file the containers of {compose_file} run from: "
+                                                f"{CHECK_THE_DAEMON}") from None
     if inspected.returncode != 0:
         return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
     ours = str(compose_file.resolve())
@@ -165,11 +177,17 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
         raise refused
     # --remove-orphans: a removed org's containers too, which the compose file written since no longer names
     args = ["down", REMOVE_ORPHANS, *(["-v"] if purge else [])]
-    done = docker_compose(compose_file, data_root, args, say,
+    done = docker_compose(compose_file, data_root, args, say, timeout=DOWN_TIMEOUT,
                           without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "
                                          f"machine, or delete {path} if its containers are gone",
                           after_failure=f"fix that and run `recfin network down` again (compose file {compose_file}; "
-                                        f"nothing was removed)")
+                                        f"nothing was removed)",
+                          after_timeout=f"some containers may be stopped and removed already, the rest still run "
+                                        f"(`docker compose -f {shell_word(compose_file)} ps` lists them)"
+                                        + (", and docker may have removed some of the ledger volumes" if purge else "")
+                                        + f"; the data folder {shell_word(data_root)} and {shell_word(path)} are kept: "
+                                        f"run `recfin network down{' --purge' if purge else ''}` again once docker "
+                                        f"answers")
     if purge:
         remove_data_root(data_root, say)
         path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it

@@ -33,6 +33,7 @@ import yaml
 
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
+from .containers import CHECK_THE_DAEMON, DockerNotAnswering
 from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
@@ -72,14 +73,16 @@ REMOVE_ORPHANS = "--remove-orphans"
 
 
 def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
-                   without_docker: str, after_failure: str = "", timeout: float | None = None,
+                   without_docker: str, timeout: float, after_failure: str = "", after_timeout: str = "",
                    run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> subprocess.CompletedProcess:
     """`docker compose -f FILE ARGS...`, with the compose file's data folder variable naming data_root; returns
     what ran (its `args` are the command, its stdout what docker printed).
 
     A failure is one line: `docker compose ARGS failed:` and docker's telling line, then
-    after_failure (what to do); without_docker says what to do where docker is not installed. Given a timeout
-    (seconds), docker still running after it is killed and subprocess.TimeoutExpired raised."""
+    after_failure (what to do); without_docker says what to do where docker is not installed. Docker still
+    running after timeout seconds (a daemon that does not answer) is killed and DockerNotAnswering raised: its line
+    names the command and the time, says to check `docker info`, then after_timeout (what may be half done, what
+    to do)."""
     if ":" in str(data_root):
         # Compose reads a volume as HOST:CONTAINER[:MODE], split at every colon, and the file mounts from data_root.
         # The link is offered in the user's home: in /tmp another user could have made its name a folder of theirs
@@ -92,8 +95,13 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
         raise NetworkError(f"docker is not installed here: {without_docker}")
     argv = ["docker", "compose", "-f", str(compose_file), *args]
     say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
-    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True,
-               **({"timeout": timeout} if timeout is not None else {}))
+    try:
+        done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True,
+                   timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise DockerNotAnswering(argv, timeout, f"docker compose {' '.join(args)} did not finish within {timeout:g}s "
+                                                f"and was stopped: {CHECK_THE_DAEMON}"
+                                                + (f"; {after_timeout}" if after_timeout else "")) from None
     if done.returncode != 0:
         raise NetworkError(f"docker compose {' '.join(args)} failed: {last_error_line(done.stderr or done.stdout)}"
                            + (f"; {after_failure}" if after_failure else ""))
@@ -134,15 +142,29 @@ def services_not_the_channels(compose_file: Path, channel_topology: Topology, da
             f"--output FILE` and give --compose-file FILE")
 
 
+# How long `up -d` may take: on a first start, or after an upgrade, it pulls the official Fabric images of the pinned
+# release (a few hundred MB) and builds the chaincode server's image (pip installs its requirements), which on a slow
+# link takes minutes; once they are there, it takes seconds. Only a daemon that does not answer takes longer.
+UP_TIMEOUT = 900.0
+
+
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
-                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> None:
+                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run, *,
+                     timeout: float | None = None) -> None:
     """`docker compose -f FILE up -d --renew-anon-volumes --remove-orphans` (UP_ARGS), with the compose file's
-    data folder variable naming data_root."""
+    data folder variable naming data_root; docker not done within timeout seconds (UP_TIMEOUT without one) is stopped
+    (DockerNotAnswering)."""
     if not compose_file.is_file():
         raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
     docker_compose(compose_file, data_root, UP_ARGS, say, run=run,
+                   timeout=UP_TIMEOUT if timeout is None else timeout,
                    without_docker=f"run `docker compose {' '.join(UP_ARGS)}` on the Docker machine, then this command "
-                                  f"without --start")
+                                  f"without --start",
+                   after_timeout=f"some containers may have been created and started (`docker compose -f "
+                                 f"{shell_word(compose_file)} ps` lists them), none is recorded for `recfin network "
+                                 f"down` and no node joined the channel: run this command again once docker answers "
+                                 f"(it goes on from what is there), or remove them with `docker compose -f "
+                                 f"{shell_word(compose_file)} down`")
 
 
 class ComposeUp:
@@ -223,7 +245,13 @@ class ComposeUp:
         report = ComposeReport(topo.channel, first.host.chaincode_name, first.host.chaincode_version, 0, None)
         self.say(f"[1/5] wait for /healthz (up to {self.timeout:g}s each)")
         self.wait_healthy()
-        self.on_running()
+        try:
+            self.on_running()
+        except DockerNotAnswering as hung:
+            # asked whether the containers run from the compose file, to record them for `recfin network down`
+            raise DockerNotAnswering(hung.cmd, hung.timeout, (
+                f"{hung}; every node answers /healthz, but the network is not recorded for `recfin network down` and "
+                f"no node joined {topo.channel} yet: run this command again once docker answers")) from None
         self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
         report.orderers_joined = self.join_orderers(block)
         report.raft_leader = self.wait_for_raft_leader()

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .errors import NetworkError
 from .tools import last_error_line
 
 # What `docker container inspect` says of a container: its state, the status of its healthcheck ("none" without one)
@@ -18,6 +19,22 @@ from .tools import last_error_line
 INSPECT_FORMAT = "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}"
 NO_SUCH_CONTAINER = re.compile(r"No such (container|object)")
 DOCKER_TIMEOUT = 30.0       # seconds: a daemon that does not answer leaves the health unknown, not the command hung
+# What to check when docker does not answer in its time: the daemon itself, which every docker command asks.
+CHECK_THE_DAEMON = "check that the Docker daemon answers (`docker info`)"
+
+
+class DockerNotAnswering(NetworkError, subprocess.TimeoutExpired):
+    """A docker command that had not finished in its time, killed: a NetworkError, which a command prints as its one
+    line (what ran, for how long, what to check, what may be half done), and a subprocess.TimeoutExpired for a
+    caller that must tell "docker did not say" from "docker said no" (a restore refuses then)."""
+
+    def __init__(self, cmd: list[str], timeout: float, message: str):
+        subprocess.TimeoutExpired.__init__(self, cmd, timeout)
+        Exception.__init__(self, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,8 @@ def container_health(container: str, hints: Hints) -> tuple[bool | None, str | N
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_TIMEOUT)
     except subprocess.TimeoutExpired:
-        return None, f"{unknown}: `docker container inspect {container}` did not answer within {DOCKER_TIMEOUT:g}s"
+        return None, (f"{unknown}: `docker container inspect {container}` did not answer within {DOCKER_TIMEOUT:g}s: "
+                      f"{CHECK_THE_DAEMON}")
     if done.returncode != 0:
         said = last_error_line(done.stderr or done.stdout)
         if NO_SUCH_CONTAINER.search(said):
