@@ -102,7 +102,8 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
     compose --write --output FILE`) has the same one, the topology's name (an org bundle's is
     ``<topology>-<org>``: network.bundle). So each listed container's CONFIG_FILES_LABEL, the files
     Compose started it from, must name this file. A docker that has not answered a call within timeout seconds
-    (DOCKER_TIMEOUT without one) is killed and DockerNotAnswering (a subprocess.TimeoutExpired) raised: it tells nothing either way."""
+    (DOCKER_TIMEOUT without one) is killed and DockerNotAnswering (a subprocess.TimeoutExpired) raised: it tells
+    nothing either way."""
     compose_file = Path(compose_file)
     timeout = DOCKER_TIMEOUT if timeout is None else timeout
     if not compose_file.is_file():

@@ -162,9 +162,9 @@ def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], N
                                   f"without --start",
                    after_timeout=f"some containers may have been created and started (`docker compose -f "
                                  f"{shell_word(compose_file)} ps` lists them), none is recorded for `recfin network "
-                                 f"down` and no node joined the channel: run this command again once docker answers "
-                                 f"(it goes on from what is there), or remove them with `docker compose -f "
-                                 f"{shell_word(compose_file)} down`")
+                                 f"down` and no node joined the channel: run `recfin network compose-up --start` "
+                                 f"again once docker answers (it goes on from what is there), or remove them with "
+                                 f"`docker compose -f {shell_word(compose_file)} down`")
 
 
 class ComposeUp:
@@ -251,7 +251,8 @@ class ComposeUp:
             # asked whether the containers run from the compose file, to record them for `recfin network down`
             raise DockerNotAnswering(hung.cmd, hung.timeout, (
                 f"{hung}; every node answers /healthz, but the network is not recorded for `recfin network down` and "
-                f"no node joined {topo.channel} yet: run this command again once docker answers")) from None
+                f"no node joined {topo.channel} yet: run `recfin network compose-up` again once docker "
+                f"answers")) from None
         self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
         report.orderers_joined = self.join_orderers(block)
         report.raft_leader = self.wait_for_raft_leader()

@@ -67,6 +67,7 @@ def test_compose_up_start_stops_waiting_for_docker_and_says_what_may_be_running(
                            f"{SHORT:g}s and was stopped: check that the Docker daemon answers (`docker info`); ")
     assert f"`docker compose -f {compose_file} ps` lists them" in line
     assert "none is recorded for `recfin network down`" in line and f"`docker compose -f {compose_file} down`" in line
+    assert "run `recfin network compose-up --start` again once docker answers" in line
     assert not (home / compose_down.COMPOSE_RECORD).exists()
     assert listing(hosts_data) == before
 
@@ -124,7 +125,7 @@ def test_compose_up_on_containers_started_by_hand_says_nothing_was_recorded_or_j
     assert line.startswith(f"Error: docker compose ps -q did not finish within {SHORT:g}s and was stopped: check that "
                            f"the Docker daemon answers (`docker info`); ")
     assert line.endswith(f"every node answers /healthz, but the network is not recorded for `recfin network down` "
-                         f"and no node joined {CHANNEL} yet: run this command again once docker answers")
+                         f"and no node joined {CHANNEL} yet: run `recfin network compose-up` again once docker answers")
     assert not (home / compose_down.COMPOSE_RECORD).exists()
     assert "[2/5]" not in result.output
 
