@@ -139,3 +139,26 @@ def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, st
         assert old in xml, old
         xml = xml.replace(old, new, 1)
     return xml
+
+
+def einvoice_json_twin(xml: str | bytes) -> dict:
+    """The e-invoice XML as an XML-to-JSON converter writes its tree: each element with children an object of them
+    (a name given more than once, a list of its values), each other the text it holds."""
+    import xml.etree.ElementTree as ET
+
+    def as_json(element: ET.Element):
+        children = list(element)
+        if not children:
+            return element.text or ""
+        out: dict = {}
+        for child in children:
+            value = as_json(child)
+            if child.tag in out:
+                out[child.tag] = (out[child.tag] if isinstance(out[child.tag], list) else [out[child.tag]]) + [value]
+            else:
+                out[child.tag] = value
+        return out
+
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    root = ET.fromstring(data)
+    return {root.tag: as_json(root)}

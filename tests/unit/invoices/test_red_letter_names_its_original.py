@@ -18,7 +18,7 @@ from client.invoices.model import Invoice
 from client.invoices.scan import extract_fields
 
 from . import _render
-from ._samples import einvoice_xml, invoice
+from ._samples import einvoice_json_twin, einvoice_xml, invoice
 
 BLUE_NUMBER = "26442000000012345678"   # the sample invoice's own number
 RED_NUMBER = "26442000000087654321"
@@ -59,20 +59,7 @@ def test_an_einvoice_xml_red_letter_invoice_names_the_invoice_it_offsets(remark)
 def test_the_einvoice_json_twin_names_it_alike():
     xml = with_remark(einvoice_xml(red_letter()), f"被红冲蓝字数电发票号码：{BLUE_NUMBER}")
     # the JSON twin of the same tree, as an XML-to-JSON converter writes it
-    import xml.etree.ElementTree as ET
-
-    def as_json(element):
-        children = list(element)
-        if not children:
-            return element.text or ""
-        out: dict = {}
-        for child in children:
-            value = as_json(child)
-            out[child.tag] = ([*out[child.tag], value] if isinstance(out[child.tag], list) else [out[child.tag], value]
-                              ) if child.tag in out else value
-        return out
-
-    doc = {"EInvoice": as_json(ET.fromstring(xml.split("\n", 1)[1]))}
+    doc = einvoice_json_twin(xml)
     inv = parse_invoice(json.dumps(doc, ensure_ascii=False).encode())
     assert inv.original_number == BLUE_NUMBER and inv == parse_invoice(xml.encode())
 

@@ -12,7 +12,7 @@ import pytest
 from client.invoices.errors import MalformedInput
 from client.invoices.parse import invoice_to_json, parse_invoice
 
-from ._samples import BUYER, SELLER, einvoice_xml, invoice
+from ._samples import BUYER, SELLER, einvoice_json_twin, einvoice_xml, invoice
 
 INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200b \u200c", "\u00ad"]
 INVOICE = invoice()
@@ -30,23 +30,7 @@ def _recfin_json(party: str, tax_id: str) -> bytes:
 
 def _einvoice_json(element: str, old: str, new: str) -> bytes:
     # the same tree as an XML-to-JSON converter writes it, read by the reader of the XML's tree
-    import xml.etree.ElementTree as ET
-
-    def obj(el):
-        kids = list(el)
-        if not kids:
-            return el.text or ""
-        out: dict = {}
-        for kid in kids:
-            value = obj(kid)
-            if kid.tag in out:
-                out[kid.tag] = (out[kid.tag] if isinstance(out[kid.tag], list) else [out[kid.tag]]) + [value]
-            else:
-                out[kid.tag] = value
-        return out
-
-    root = ET.fromstring(_xml(element, old, new))
-    return json.dumps({"EInvoice": obj(root)}, ensure_ascii=False).encode("utf-8")
+    return json.dumps(einvoice_json_twin(_xml(element, old, new)), ensure_ascii=False).encode("utf-8")
 
 
 @pytest.mark.parametrize("hidden", INVISIBLE)
