@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import click
 
-from client.money import percent
+from client.money import exact_percent, percent
 from network.errors import NetworkError, NodeNotFoundError, first_few, shell_word
 from network.probes import accepting
 
@@ -1032,6 +1032,13 @@ def lift_a_queued_order(run: Run, by: Callable[[str], ReceivablesClient], frozen
              shown=f"still frozen under {court}")
 
 
+def term_percent(rate: Decimal, places: int) -> str:
+    """An offer's rate as the line saying what the bank offered shows it: a percentage with at least ``places``
+    decimals and every further digit the ledger holds (0.9 -> '90%', 0.855 -> '85.5%', 0.0325 at 1 -> '3.25%').
+    Rounded, it would read as a rate the offer does not carry."""
+    return exact_percent(rate, places).replace(".%", "%")
+
+
 def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, tuple[BankOffer, Any]]:
     """Each bank offers its quote; a second bank that is not a separate party (an older ledger bound officer2 to
     First Bank) is reported and skipped. Each offer is shown, and compared, on the terms the ledger holds for it,
@@ -1050,7 +1057,7 @@ def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, 
         o = run.turns(s[key]).make_offer(financing_id, terms)
         # any peer of the terms' collection may answer: each the story used has the offer's block first (Turns)
         held = run.turns(s[key]).get_offer_terms(o.id)
-        run.step(key, f"offer {held.advance_rate * 100:.0f}% advance at {held.discount_rate * 100:.1f}% "
+        run.step(key, f"offer {term_percent(held.advance_rate, 0)} advance at {term_percent(held.discount_rate, 1)} "
                       f"{held.day_count}, fees {money(held.fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash)
         out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=held.advance_rate,
                               discount_rate=held.discount_rate, fees=held.fees,

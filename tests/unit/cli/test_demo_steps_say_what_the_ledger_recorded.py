@@ -56,3 +56,15 @@ def test_the_offer_steps_show_the_terms_the_ledger_holds_and_the_offers_are_comp
     proposals = {p["offer_id"]: p for p in json.loads(res.stdout)["proposals"]}
     o1 = proposals["O-1"]
     assert (o1["annual_rate"], o1["fees"], o1["day_count"]) == ("0.04", 30_000, "ACT/365"), o1
+
+
+def test_an_offer_s_rates_are_shown_as_the_ledger_holds_them_not_rounded(ledger):
+    """Rounded to whole and tenth percents, 85.5% advanced at 3.25% read "86% advance at 3.2%": rates the offer
+    does not carry, on the line that says what the bank offered."""
+    stored = {"O-1": fakes.terms(advance_rate="0.855", discount_rate="0.0325"),
+              "O-2": fakes.terms(advance_rate="0.9", discount_rate="0.036")}
+    _answering(ledger, "GetOfferTerms", lambda args, _own: stored[args[0]])
+    res = test_demo.run_demo("--skip-setup", "--json")
+    offered = {s["offer"]: s["what"] for s in _steps(res) if "offer" in s and s["what"].startswith("offer ")}
+    assert offered == {"O-1": "offer 85.5% advance at 3.25% ACT/360, fees CNY 0.00",
+                       "O-2": "offer 90% advance at 3.6% ACT/360, fees CNY 0.00"}
