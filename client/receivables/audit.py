@@ -53,7 +53,8 @@ what it held before (a claim given to another holder, a rejected claim revived, 
 org). So does a history whose first transaction read the key at a version, or one listing no write of a claim
 the peer holds: it does not reach the key's creation, which each check takes its first change for (a peer that
 joined the channel from a snapshot holds no history from before it). So does a history that leaves out a write
-between two it lists: the later read the key at another version than the earlier wrote.
+between two it lists: the later read the key at another version than the earlier wrote. So does an entry naming no
+transaction (an empty ``tx_id``, which no history Fabric keeps gives): nothing is asked of qscc for it.
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
@@ -104,7 +105,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
+from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -115,9 +116,9 @@ from client.gateway.errors import GatewayError
 from client.ledger import block_integrity, endorsement_policy
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import (QSCC, LedgerReadError, answered_by_peer, ask_own_org, block_by_number,
-                                block_by_tx_id, config_of, current_config, decoded, last_config_index, not_as_block_holds,
-                                other_channel, position_in_block, transaction_by_id, transaction_header,
+from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, block_by_tx_id, config_of,
+                                current_config, decoded, last_config_index, newest_block_number, not_as_block_holds,
+                                other_channel, peer_said, position_in_block, transaction_by_id, transaction_header,
                                 validation_flags)
 
 from ._validation_problems import _problem_in
@@ -529,14 +530,14 @@ class ReceivableAudit:
         try:
             if not self._config_blocks:
                 info = ask_own_org(self.qscc, self.msp_id, "GetChainInfo", self.channel)
-                newest = decoded(ledger_pb2.BlockchainInfo, info, f"the chain info of {self.channel}").height - 1
+                newest = newest_block_number(info, self.channel, self.msp_id)
                 self._config_blocks.append(self._config_named(newest))
             while self._config_blocks[-1] >= number and self._config_blocks[-1] > 0:
                 self._config_blocks.append(self._config_named(self._config_blocks[-1] - 1))
         except LedgerReadError as error:
             return f"which config block is in force at block {number} cannot be told: {error}"
         except GatewayError as error:
-            if not peer_answered(error, "Failed to get block number"):
+            if not peer_said(error, "Failed to get block number"):
                 raise
             return f"which config block is in force at block {number} cannot be told: {error.message}"
         in_force = next(config for config in self._config_blocks if config < number)
@@ -896,7 +897,7 @@ class ReceivableAudit:
         try:
             block = block_by_number(self.qscc, self.msp_id, self.channel, number)
         except GatewayError as error:
-            if not peer_answered(error, f"Failed to get block number {number},"):
+            if not peer_said(error, f"Failed to get block number {number},"):
                 raise
             return f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
         except LedgerReadError as error:
@@ -1049,7 +1050,14 @@ class ReceivableAudit:
         first transaction read an earlier version of the key (:meth:`_history_cut_short`): it does not reach
         the key's creation, which every check takes its first change for."""
         changes: list[_Change] = []
-        for entry in entries:
+        for place, entry in enumerate(entries, start=1):
+            if not entry.tx_id:
+                # qscc refuses to ask for no id (nothing would be sent): there is no transaction to read for it
+                return expected.check(None, False,
+                                      f"entry {place} of the history of {expected.subject} on {self.msp_id}'s peer "
+                                      f"(at {entry.timestamp}) names no transaction (its tx_id is empty): Fabric's "
+                                      "history of a key gives the transaction of every write, so what this entry "
+                                      "changed cannot be read from the blocks, nor the history taken at its word")
             change = self._change(expected, entry.tx_id)
             if isinstance(change, str):
                 return expected.check(entry.tx_id, False, change)
@@ -1446,15 +1454,7 @@ def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
     """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
     ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
     of the read that says something of the claim. A call never sent, or failed on its way, is no answer."""
-    return peer_answered(error, f"no such transaction ID [{tx_id}]")
-
-
-def peer_answered(error: GatewayError, said: str) -> bool:
-    """Whether a failed qscc read is the own org's peer answering ``said`` (in the message or an endorser's
-    detail), not a call never sent or failed on its way."""
-    if not answered_by_peer(error):
-        return False
-    return said in error.message or any(said in detail.message for detail in error.details)
+    return peer_said(error, f"no such transaction ID [{tx_id}]")
 
 
 def _read_transaction(processed: transaction_pb2.ProcessedTransaction,
