@@ -61,8 +61,10 @@ def credit_code_option(left_out_means: str | None = None, *, capitals_read: bool
 def credit_code_in_capitals(given: str) -> str:
     """``given`` with its ASCII letters in capitals, as a credit code is written; anything else left as it is: a
     full-width or other non-ASCII character stays (refused as such), since ``str.upper`` would turn some of
-    them into ASCII letters (the ligature ff, one character, into ``FF``) and so into a code nobody typed."""
-    return given.upper() if given.isascii() else given
+    them into ASCII letters (the ligature ff, one character, into ``FF``) and so into a code nobody typed. Each
+    ASCII letter is read so even beside such a character, so that the refusal names only what is wrong, not the
+    lower-case letters it reads."""
+    return "".join(c.upper() if c.isascii() else c for c in given)
 
 
 class ChoiceCutShort(click.Choice):

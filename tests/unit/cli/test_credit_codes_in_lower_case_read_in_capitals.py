@@ -56,3 +56,14 @@ def test_only_ascii_letters_are_read_in_capitals(given):
 def test_a_code_without_capitals_read_is_refused_as_before():
     with pytest.raises(click.BadParameter, match="in lower case: a credit code is written in capitals"):
         credit_code_option()(None, click.Argument(["uscc"]), BANK.lower())
+
+
+# the Turkish dotless i and the German sharp s: neither is read as an ASCII letter, and the lower-case ASCII letters
+# beside them are read in capitals all the same, so that the refusal names only the character no code holds (it
+# named the y and m too, which are read)
+@pytest.mark.parametrize("given, odd", [("91350100\u0131000100y43", "'\u0131'"),
+                                        ("91350100m000100y4\u00df", "'\u00df'")])
+def test_beside_a_character_no_code_holds_only_that_character_is_named(given, odd):
+    with pytest.raises(click.BadParameter) as refused:
+        credit_code_option(capitals_read=True)(None, click.Argument(["uscc"]), given)
+    assert f"(contains {odd}, outside 0-9 and A-Z" in refused.value.message
