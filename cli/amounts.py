@@ -57,9 +57,9 @@ def _integer_part(text: str, original: str) -> str:
     if _GROUPED.match(text):
         return text.replace(",", "")
     if _ZERO_GROUPED.match(text):
-        raise ValueError(f"{original!r} starts with the group {text.partition(',')[0]}, and a comma after a 0 may be a "
-                         f"decimal comma, which is not read: write decimals after a point and commas only between "
-                         f"thousands, the first group without a leading 0, e.g. 500,000.00 or 0.50")
+        raise ValueError(f"{shown_value(original)} starts with the group {text.partition(',')[0]}, and a comma after "
+                         "a 0 may be a decimal comma, which is not read: write decimals after a point and commas only "
+                         "between thousands, the first group without a leading 0, e.g. 500,000.00 or 0.50")
     raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}")
 
 
@@ -75,8 +75,8 @@ class Amount:
     def in_currency(self, currency: str) -> int:
         """The fen, for a claim or registration in ``currency``; ``ValueError`` if another currency was written."""
         if self.currency is not None and self.currency != currency:
-            raise ValueError(f"{self.text!r} is in {self.currency}, but the amount is in {currency}: write it in "
-                             f"{currency}, or without a currency code")
+            raise ValueError(f"{shown_value(self.text)} is in {self.currency}, but the amount is in {currency}: write "
+                             f"it in {currency}, or without a currency code")
         return self.fen
 
 
@@ -90,8 +90,8 @@ def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
     """
     original = text
     if (digit := non_ascii_digit(text)) is not None:
-        raise ValueError(f"{original!r} has the digit {digit}, which is not ASCII: write amounts in the digits 0-9, "
-                         f"e.g. 12,345.67")
+        raise ValueError(f"{shown_value(original)} has the digit {digit}, which is not ASCII: write amounts in the "
+                         "digits 0-9, e.g. 12,345.67")
     text = text.strip()
     code = None
     match = _CURRENCY.match(text) or _CURRENCY_AFTER.match(text)
@@ -99,11 +99,11 @@ def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
         code, text = match["code"], match["rest"].strip()
     if text.startswith("-"):
         # "-0" too: no amount is written with a sign, and a sign on zero is most likely a mistyped figure
-        raise ValueError(f"{original!r} has a minus sign: amounts are not negative; give how much without it, e.g. "
-                         f"12,345.67")
+        raise ValueError(f"{shown_value(original)} has a minus sign: amounts are not negative; give how much without "
+                         "it, e.g. 12,345.67")
     fen = _unsigned_fen(text, original, cap)
     if fen > cap:
-        raise above_cap(repr(original), cap)
+        raise above_cap(shown_value(original), cap)
     return Amount(fen, code, original)
 
 
@@ -137,7 +137,7 @@ def _whole_fen(digits: str, shown: str, cap: int) -> int:
 def _unsigned_fen(text: str, original: str, cap: int) -> int:
     fen = _FEN.match(text)
     if fen:
-        return _whole_fen(_integer_part(fen["digits"], original), repr(original), cap)
+        return _whole_fen(_integer_part(fen["digits"], original), shown_value(original), cap)
     whole, dot, fraction = text.partition(".")
     if dot and not (fraction.isascii() and fraction.isdigit()):
         raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}")
@@ -148,13 +148,13 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
         # 0.500 is half a yuan written with three decimals)
         grouping = (f"if the dot groups thousands, write {int(whole + fraction):,}; "
                     if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", whole, re.ASCII) else "")
-        raise ValueError(f"{original!r} has more than two decimals: {grouping}give yuan with at most two decimals "
-                         "(or whole fen, e.g. 1234567fen)")
+        raise ValueError(f"{shown_value(original)} has more than two decimals: {grouping}give yuan with at most two "
+                         "decimals (or whole fen, e.g. 1234567fen)")
     digits = integer + (dot + fraction if dot else "")
     try:
         return to_fen(Decimal(digits), cap=cap)
     except AboveCap:
-        raise above_cap(repr(original), cap) from None
+        raise above_cap(shown_value(original), cap) from None
     except InvalidOperation:
         raise ValueError(f"{shown_value(original)} is not an amount: write {AMOUNT_HELP}") from None
 
@@ -181,7 +181,7 @@ class AmountType(click.ParamType):
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
         if self.above_zero is not None and amount.fen == 0:
-            self.fail(f"{value!r} is zero: {self.above_zero}", param, ctx)
+            self.fail(f"{shown_value(str(value))} is zero: {self.above_zero}", param, ctx)
         return amount
 
 

@@ -441,8 +441,8 @@ def not_blank(value: str | None, option: str, what: str) -> str | None:
     if value is None:
         return None
     if not value.strip():
-        raise click.BadParameter(f"{value!r} is blank (an unset shell variable?): name {what}, or leave {option} "
-                                 "out for the default", param_hint=f"'{option}'")
+        raise click.BadParameter(f"{shown_value(value)} is blank (an unset shell variable?): name {what}, or leave "
+                                 f"{option} out for the default", param_hint=f"'{option}'")
     return value.strip()
 
 

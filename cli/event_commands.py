@@ -25,7 +25,7 @@ from client.block_numbers import MAX_BLOCK_NUMBER
 from .amounts import with_money
 from .connection import acting, describe
 from .options import PathType, WholeNumberRange
-from .output import as_typed, file_refused, json_for_stdout, key_values, on_one_line, one_line
+from .output import as_typed, as_typed_cut_short, file_refused, json_for_stdout, key_values, on_one_line, one_line
 
 if TYPE_CHECKING:
     from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, NotACheckpointFile
@@ -95,13 +95,13 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
     try:
         folder = path.parent.is_dir()
     except OSError as exc:   # one the system will not look up (a name too long for it): a traceback, not a line
-        raise click.BadParameter(f"{as_typed(path)}: {exc.strerror}: check the path") from None
+        raise click.BadParameter(f"{as_typed_cut_short(path)}: {exc.strerror}: check the path") from None
     if not folder:
         # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
-        raise click.BadParameter(f"{as_typed(path)}: there is no folder {as_typed(path.parent)}: create it first, or "
-                                 "check the path")
+        raise click.BadParameter(f"{as_typed_cut_short(path)}: there is no folder {as_typed_cut_short(path.parent)}: "
+                                 "create it first, or check the path")
     if (problem := check_output_file(path)) is not None:
-        raise click.BadParameter(f"cannot record events in {as_typed(path)}: {problem}")
+        raise click.BadParameter(f"cannot record events in {as_typed_cut_short(path)}: {problem}")
     # what the file holds, read here as the command reads it, so that one holding no checkpoint, or held by another
     # follower, is said with the network down too, not after a connection (or the want of one) was reported first
     try:

@@ -21,7 +21,7 @@ from client.shown import shown_value
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
 from network.roles import ORG_ADD_ROLES, contract_role_named
 
-from .output import joined_lines
+from .output import joined_lines, quoted_cut_short
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
@@ -104,7 +104,7 @@ def names_something(_ctx: click.Context, param: click.Parameter, value: str | No
 
     for given, what in _each_given(param, value):
         if not given.strip():
-            raise click.BadParameter(f"{given!r} names nothing (an unset shell variable?): give the {what} "
+            raise click.BadParameter(f"{shown_value(given)} names nothing (an unset shell variable?): give the {what} "
                                      "itself")
         if (padded := spaces_around_id(given, what)) is not None:
             raise click.BadParameter(padded)
@@ -128,7 +128,7 @@ def each_once(callback: Callable[[click.Context, click.Parameter, Any], Any]
         seen: set[str] = set()
         for given in values or ():
             if given in seen:
-                raise click.BadParameter(f"{given!r} is given twice: give each once")
+                raise click.BadParameter(f"{quoted_cut_short(given)} is given twice: give each once")
             seen.add(given)
         return values
 
@@ -208,7 +208,7 @@ def names_an_identity(what: str) -> Callable[[click.Context, click.Parameter, An
     def checked(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
         for given in (value if isinstance(value, tuple) else (value,)):
             if given is not None and not given.strip():
-                raise click.BadParameter(f"{given!r} is blank (an unset shell variable?): give {what}")
+                raise click.BadParameter(f"{shown_value(given)} is blank (an unset shell variable?): give {what}")
         return value
 
     return checked
@@ -255,7 +255,7 @@ def currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> st
     """A ``--currency`` callback: an ISO 4217 code in capitals, checked before anything is sent or read (a
     misspelt code would match no claim, or be refused by the contract only after connecting)."""
     if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
-        raise click.BadParameter(f"{code!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
+        raise click.BadParameter(f"{shown_value(code)}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
     return code
 
 
@@ -366,7 +366,8 @@ class RoleType(click.ParamType):
     def convert(self, value: Any, param, ctx) -> str:
         role = contract_role_named(str(value))
         if role is None:
-            self.fail(f"{value!r} is not a role: give one of {', '.join(ROLE_NAMES)} ({ROLE_HELP})", param, ctx)
+            self.fail(f"{shown_value(str(value))} is not a role: give one of {', '.join(ROLE_NAMES)} "
+                      f"({ROLE_HELP})", param, ctx)
         return role if self.contract_names else ORG_ADD_ROLES[role]
 
     def shell_complete(self, ctx, param, incomplete: str) -> list:
@@ -404,13 +405,14 @@ class FractionType(click.ParamType):
         try:
             number = Decimal(text)
         except InvalidOperation:
-            self.fail(f"{text!r} is not a number: give a fraction from 0 to 1, e.g. {self.example}", param, ctx)
+            self.fail(f"{shown_value(text)} is not a number: give a fraction from 0 to 1, e.g. "
+                      f"{self.example}", param, ctx)
         if ctx is not None and ctx.resilient_parsing:
             # a shell completing a word, which drops a refusal anyway: a command's rule (the invoice reader's
             # fraction_problem) loads pydantic
             return number
         if (problem := self.problem(number)) is not None:
-            self.fail(f"{text!r} {problem}", param, ctx)
+            self.fail(f"{shown_value(text)} {problem}", param, ctx)
         return number
 
 

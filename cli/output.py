@@ -72,6 +72,29 @@ def on_one_line(value: object) -> str:
 as_typed = on_one_line
 """A value the user gave, for a message: the name the commands' messages know :func:`on_one_line` by."""
 
+# the longest a value the user gave is named whole by :func:`as_typed_cut_short`: a deep path or a bookmark token
+# fits, a paste gone wrong does not
+TYPED_WHOLE_UP_TO = 300
+
+
+def as_typed_cut_short(value: object, whole_up_to: int = TYPED_WHOLE_UP_TO) -> str:
+    """:func:`as_typed`, but past ``whole_up_to`` characters cut as ``client.shown.shown_value`` cuts a value (its
+    start and end, quoted, and its length): a 10,000-character path or token is not echoed whole into an error
+    line as long."""
+    from client.shown import shown_value
+
+    text = os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value)
+    return as_typed(text) if len(text) <= whole_up_to else shown_value(text)
+
+
+def quoted_cut_short(value: str, whole_up_to: int = TYPED_WHOLE_UP_TO) -> str:
+    """``value`` quoted as ``repr()`` quotes it, whole up to ``whole_up_to`` characters (an invoice line with its
+    paper identity, a client id, a hash with a typo: a refusal names where it is wrong), past it cut as
+    ``client.shown.shown_value`` cuts it."""
+    from client.shown import shown_value
+
+    return repr(value) if len(value) <= whole_up_to else shown_value(value)
+
 
 def paper_identity_text(invoice: Any) -> str:
     """The paper form's code and number of an invoice delivered on paper (数电纸质发票), as a line names the invoice

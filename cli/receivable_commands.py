@@ -40,8 +40,8 @@ from .options import (DATE, ChoiceCutShort, PathType, ROLE_HELP, RoleType, as_th
                       claim_currency_code, each_once, credit_code_option, endorsing_org_option,
                       endorsing_organizations, names_a_record, names_an_identity, names_something, read_date,
                       said_on_the_record)
-from .output import (as_typed, emit, on_one_line, paper_identity_text, read_json_file, read_json_stdin,
-                     read_option_file, show, validated)
+from .output import (as_typed, emit, on_one_line, paper_identity_text, quoted_cut_short, read_json_file,
+                     read_json_stdin, read_option_file, show, validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
                                   ledger_exit_codes, with_page_options)
 from .request_ids import (REQUEST_ID, exactly_once_naming_its_id, request_get_command, request_id_option,
@@ -122,7 +122,8 @@ class RateType(click.ParamType):
         try:
             parse_rate(plain, field, allow_zero=not self.positive)
         except ContractRule as refusal:
-            self.fail(f"rate {text!r} is refused by the contract's rate rule ({refusal.detail}): {self.advice}",
+            self.fail(f"rate {shown_value(text)} is refused by the contract's rate rule ({refusal.detail}): "
+                      f"{self.advice}",
                       param, ctx)
         return plain
 
@@ -150,7 +151,8 @@ class TierType(click.ParamType):
         fewest, most = TIER_MIN_DAYS_EARLY, TIER_MAX_DAYS_EARLY
         # the length first: int() refuses a number of over 4300 digits
         if len(digits) > len(str(most)) or not fewest <= int(digits or "0") <= most:
-            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {fewest} to {most}", param, ctx)
+            self.fail(f"{shown_value(text)}: DAYS is how many days early the tier starts, from {fewest} to "
+                      f"{most}", param, ctx)
         return {"min_days_early": int(digits), "apr": APR.checked(apr, "apr", param, ctx)}
 
 
@@ -626,8 +628,8 @@ def receivable() -> None:
 def _sha256_hex(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """--contract-hash: the trade contract's SHA-256, as 64 hex digits (stored in lower case)."""
     if value is not None and not SHA256_HEX.fullmatch(value):
-        raise click.BadParameter(f"{value!r}: give the trade contract's SHA-256 as 64 hex digits (sha256sum FILE), "
-                                 "or the file with --contract-file")
+        raise click.BadParameter(f"{quoted_cut_short(value)}: give the trade contract's SHA-256 as 64 hex digits "
+                                 "(sha256sum FILE), or the file with --contract-file")
     return None if value is None else value.lower()
 
 
@@ -681,9 +683,10 @@ def _refuse_dates_surely_refused(issue_date: date, due_date: date, invoices: lis
                                  "register it once that date has come", param_hint="'--issue'")
     for given in invoices:
         if given.date > today + _TODAY_MARGIN:
-            raise click.BadParameter(f"{given.text!r}: dated {given.date}, after today {today} {_BUSINESS_DATE}, "
-                                     "which the contract refuses (invoice-date-in-future): give the date on the "
-                                     "invoice, today or earlier, or register the claim once that date has come",
+            raise click.BadParameter(f"{quoted_cut_short(given.text)}: dated {given.date}, after today {today} "
+                                     f"{_BUSINESS_DATE}, which the contract refuses (invoice-date-in-future): give "
+                                     "the date on the invoice, today or earlier, or register the claim once that date "
+                                     "has come",
                                      param_hint="'--invoice'")
 
 
@@ -706,7 +709,8 @@ def _refuse_an_invoice_given_twice(invoices: list[InvoiceGiven]) -> None:
         else:
             coded = given if given.code else listed
             same = f"code {coded.code} and number {coded.number} run together are the 20-digit number {shared[1]}"
-        raise click.BadParameter(f"{given.text!r} is the same invoice as {listed.text!r}: {same} (another date or "
+        raise click.BadParameter(f"{quoted_cut_short(given.text)} is the same invoice as "
+                                 f"{quoted_cut_short(listed.text)}: {same} (another date or "
                                  "amount does not make it another invoice), which the contract refuses "
                                  "(invoice-listed-twice): list each invoice once", param_hint="'--invoice'")
 
@@ -753,10 +757,10 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                                   **({"paper_code": given.paper_code, "paper_number": given.paper_number}
                                      if given.paper_code else {})))
             except ValueError as exc:
-                raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="'--invoice'") from None
+                raise click.BadParameter(f"{quoted_cut_short(given.text)}: {exc}", param_hint="'--invoice'") from None
             if lines[-1]["amount"] == 0:
-                raise click.BadParameter(f"{given.text!r}: its amount is zero, which the contract refuses "
-                                         "(amount-not-positive): give the invoice's amount excluding tax",
+                raise click.BadParameter(f"{quoted_cut_short(given.text)}: its amount is zero, which the contract "
+                                         "refuses (amount-not-positive): give the invoice's amount excluding tax",
                                          param_hint="'--invoice'")
         _refuse_an_invoice_given_twice(invoices)
         _refuse_a_face_the_invoices_do_not_back(face_fen, sum(line["amount"] + line["tax"] for line in lines),
@@ -862,9 +866,9 @@ def _invoice_given(text: str) -> InvoiceGiven:
         given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code, paper_code,
                              paper_number)
     except ValueError as exc:
-        raise click.BadParameter(f"{text!r}: {exc}", param_hint="'--invoice'") from None
+        raise click.BadParameter(f"{quoted_cut_short(text)}: {exc}", param_hint="'--invoice'") from None
     if (why := issue_year_problem(number, given.date)) is not None:
-        raise click.BadParameter(f"{text!r}: {why}", param_hint="'--invoice'")
+        raise click.BadParameter(f"{quoted_cut_short(text)}: {why}", param_hint="'--invoice'")
     return given
 
 
@@ -894,9 +898,9 @@ def _invoice_parts(text: str) -> list[str]:
     split = next((f"{before},{after}" for before, after in zip(amounts, amounts[1:])
                   if _BEFORE_A_SEPARATOR.fullmatch(before) and _AFTER_A_SEPARATOR.fullmatch(after)), None)
     if split is not None:
-        problem = (f"{split!r} looks like an amount written with a thousands separator, whose comma splits the "
-                   f"list: write it without one ({split.replace(',', '')})")
-    raise click.BadParameter(f"{shown_value(text)}: {problem}", param_hint="'--invoice'")
+        problem = (f"{shown_value(split)} looks like an amount written with a thousands separator, whose comma splits "
+                   f"the list: write it without one ({split.replace(',', '')})")
+    raise click.BadParameter(f"{quoted_cut_short(text)}: {problem}", param_hint="'--invoice'")
 
 
 @receivable.command("confirm")

@@ -25,7 +25,7 @@ from network.errors import shell_word
 from .amounts import with_money
 from .connection import acting, with_options
 from .options import WholeNumberRange, names_a_record, names_an_order
-from .output import as_typed, emit, inline, show
+from .output import as_typed, as_typed_cut_short, emit, inline, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
@@ -346,9 +346,9 @@ def _given_bookmark_named(list_page: Callable[..., Any], given: str) -> Callable
         except (RuleViolation, RefusedBeforeSending) as refused:
             if refused.rule != "bookmark-invalid" or not given or bookmark != given:
                 raise
-            said = (f"--bookmark {bookmark_token(given)} names no page of this list (a token another listing "
-                    "printed?): pass the token this listing printed after 'next page:', or leave --bookmark out for "
-                    "the first page")
+            said = (f"--bookmark {as_typed_cut_short(bookmark_token(given))} names no page of this list (a token "
+                    "another listing printed?): pass the token this listing printed after 'next page:', or leave "
+                    "--bookmark out for the first page")
             if isinstance(refused, RefusedBeforeSending):   # the SDK's own check of it: nothing was sent
                 raise RefusedBeforeSending(refused.transaction, refused.rule, said) from None
             raise RuleViolation(refused.rule, said, transaction=refused.transaction,

@@ -25,7 +25,7 @@ from client.shown import SHOWN_LENGTH, shown_value
 from network.errors import NetworkError
 
 from . import connection, progress
-from .output import as_typed, emit
+from .output import as_typed, as_typed_cut_short, emit
 
 if TYPE_CHECKING:
     from fabric_protos.common import common_pb2
@@ -47,14 +47,12 @@ class TransactionIdType(click.ParamType):
     def convert(self, value: Any, param, ctx) -> str:
         text = str(value).strip()
         if not text:   # "$TX" of an unset variable: as_typed would show nothing where the value goes
-            self.fail(f"{str(value)!r} names nothing (an unset shell variable?): give the transaction id, the 64 "
-                      "hexadecimal characters an error line or a command's `tx:` prints", param, ctx)
+            self.fail(f"{shown_value(str(value))} names nothing (an unset shell variable?): give the transaction "
+                      "id, the 64 hexadecimal characters an error line or a command's `tx:` prints", param, ctx)
         if not TRANSACTION_ID.fullmatch(text.lower()):
-            # as typed, but cut short when long: a 10,000-character paste is not echoed whole
-            shown = as_typed(value) if len(str(value)) <= SHOWN_LENGTH else shown_value(str(value))
-            self.fail(f"{shown} is not a transaction id: Fabric's are 64 hexadecimal characters, "
-                      "as an error line or a command's `tx:` prints them (no ledger holds any other, so it "
-                      "is a typo)", param, ctx)
+            self.fail(f"{as_typed_cut_short(value, SHOWN_LENGTH)} is not a transaction id: Fabric's are 64 "
+                      "hexadecimal characters, as an error line or a command's `tx:` prints them (no ledger holds "
+                      "any other, so it is a typo)", param, ctx)
         return text.lower()
 
 

@@ -139,3 +139,38 @@ def test_a_checkpoint_path_the_system_will_not_look_up_is_refused_not_a_tracebac
     """A path longer than the system looks up (ENAMETOOLONG) raised OSError from the check of its folder."""
     said = refused([*line, "--checkpoint", "{}"], "x/" * 3000, "'--checkpoint'", ledger_sessions)
     assert said.endswith("File name too long: check the path"), said[-200:]
+
+
+# Long values of the shape that passes an option's first check and was echoed whole by a later one: an amount above
+# the cap, with three decimals, a minus sign, full-width digits or only zeros; a tier's day count; an invoice's
+# amount or date; a contract hash, a role, a currency; an id or a transaction id that is all spaces; a user given
+# twice; a checkpoint path the system will not look up, or whose file name is too long
+LONG_SHAPED_LINES = [
+    (["receivable", "pay", RID, "--amount", "1" * 10_000], "'--amount'"),
+    (["receivable", "pay", RID, "--amount", "1." + "0" * 10_000], "'--amount'"),
+    (["receivable", "pay", RID, "--amount", "1," + "000," * 2_500 + "000"], "'--amount'"),
+    (["receivable", "pay", RID, "--amount", "-" + "1" * 10_000], "'--amount'"),
+    (["receivable", "pay", RID, "--amount", "\uff11" * 10_000], "'--amount'"),
+    (["receivable", "pay", RID, "--amount", "0" * 10_000], "'--amount'"),
+    (["discount", "publish", "--tier", "9" * 10_000 + ":0.04", *PUBLISH[4:]], "'--tier'"),
+    (["receivable", "register", "--invoice", "26312000000012345678,2026-03-01," + "1" * 10_000 + ",130.00",
+      *REGISTER[2:10], *REGISTER[12:]], "'--invoice'"),
+    (["receivable", "register", "--invoice", "26312000000012345678," + "2" * 10_000 + ",1000.00,130.00",
+      *REGISTER[2:10], *REGISTER[12:]], "'--invoice'"),
+    ([*REGISTER[:12], "--contract-hash", "a" * 10_000], "'--contract-hash'"),
+    ([*REGISTER, "--currency", "X" * 10_000], "'--currency'"),
+    (["party", "register", "--uscc", CODE, "--name", "Tier-1 Parts Co.", "--role", "x" * 10_000], "'--role'"),
+    (["receivable", "get", " " * 10_000], "'RECEIVABLE_ID'"),
+    (["party", "register", "--uscc", CODE, "--name", "Tier-1 Parts Co.", "--role", "supplier",
+      "--client", "u" * 10_000, "--client", "u" * 10_000], "'--client'"),
+    (["transaction", "status", " " * 10_000], "'TXID'"),
+    (["events", "--checkpoint", "x/" * 5_000], "'--checkpoint'"),
+    (["events", "--checkpoint", "x" * 10_000], "'--checkpoint'"),
+]
+
+
+@pytest.mark.parametrize("line, option", LONG_SHAPED_LINES, ids=[f"{line[1]} {option} {i}"
+                                                                 for i, (line, option) in enumerate(LONG_SHAPED_LINES)])
+def test_a_long_value_a_later_check_refuses_is_shown_cut_short(line, option, ledger_sessions):
+    said = refused(line, "", option, ledger_sessions)
+    assert "characters)" in said and len(said) < 500, said[:300]
