@@ -912,7 +912,7 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--attr", "attr_pairs", multiple=True, metavar="KEY=VALUE",
               help="An attribute its certificate carries (repeatable): recfin.role or recfin.enterprise, no other. "
                    "recfin.role follows the org's role; recfin.enterprise is one the org's users act for, by "
-                   "default the only one, when they act for one.")
+                   "default the only one, when they act for one (its credit code read in capitals).")
 @click.option("--csr", "csr_file", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The user's certificate request (`recfin hsm generate --csr`): the signing certificate is for "
                    "its key, which stays in the HSM; no keystore key is written.")
