@@ -74,7 +74,7 @@ from .risk_commands import (
     note_what_a_saved_read_left_out,
     note_what_the_score_cannot_tell,
     offline_hint,
-    refuse_a_debtor_the_ledger_has_not,
+    debtor_on_the_ledger,
     score_meaning,
     shipped_model,
     thin_record,
@@ -366,7 +366,8 @@ def _config(config_path: Path | None, name: str):
                    "read from the ledger as of (its read_as_of), else its last event's date; --on, if earlier.")
 @click.option("--debtor", metavar="DEBTOR",
               help="The debtor's id in --history (without the ledger, only with --history); on the ledger it must "
-                   "be the receivable's debtor, with or without --history.")
+                   "be the receivable's debtor, with or without --history: its credit code, read in capitals as "
+                   "the ledger keeps it (91310000ma1k000019 is 91310000MA1K000019).")
 @click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), cls=ReadWhenShown,
               help=lambda: "The late-payment model artefact that scores the debtor's history (on the ledger or "
                            "--history), with the model card training wrote beside it (NAME.card.md for NAME.json; "
@@ -632,8 +633,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     from client.risk import history_from_ledger, ledger_as_of
 
     org, user = connection.parse_as(as_)
-    if debtor is not None:   # it must be the claim's debtor, which the ledger names by credit code
-        refuse_a_debtor_the_ledger_has_not(debtor, _THE_CLAIMS_DEBTOR)
+    if debtor is not None:   # it must be the claim's debtor, which the ledger names by credit code, in capitals
+        debtor = debtor_on_the_ledger(debtor, _THE_CLAIMS_DEBTOR)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after

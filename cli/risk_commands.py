@@ -566,17 +566,20 @@ def offline_hint(hint: str) -> Iterator[None]:
         raise click.ClickException(f"{connection.describe(exc)} (without a network: {hint})") from exc
 
 
-def refuse_a_debtor_the_ledger_has_not(debtor: str, otherwise: str = (
+def debtor_on_the_ledger(debtor: str, otherwise: str = (
         "the ledger names a debtor by its credit code (a history file's or the simulator's debtor is scored with "
-        "--history or --synthetic-seed)")) -> None:
-    """A usage error (exit 2), before anything connects, for a debtor to read from the ledger (the command's
-    parameter ``debtor``) that is no credit code (blank, mistyped, its check digit wrong, or a history file's or the
-    simulator's id): the ledger names debtors by credit code only, and it was found once connected, with the network
-    down as a connection error. ``otherwise`` follows the reason: what the command takes instead."""
+        "--history or --synthetic-seed)")) -> str:
+    """The credit code of a debtor to read from the ledger (the command's parameter ``debtor``) as the ledger keeps
+    it, in capitals, as the `party` commands read one (``credit_code_option(capitals_read=True)``): a code typed in
+    lower case can name no other party, and was refused. A usage error (exit 2), before anything connects, for one
+    that is no credit code (blank, mistyped, its check digit wrong, or a history file's or the simulator's id): the
+    ledger names debtors by credit code only, and it was found once connected, with the network down as a
+    connection error. ``otherwise`` follows the reason: what the command takes instead. Only the ledger's debtor is
+    read so: a history file's or the simulator's id is matched as typed."""
     ctx = click.get_current_context()
     param = next(p for p in ctx.command.params if p.name == "debtor")
     try:
-        credit_code_option()(ctx, param, debtor)
+        return credit_code_option(capitals_read=True)(ctx, param, debtor)
     except click.BadParameter as refused:
         raise click.BadParameter(f"{refused.message}; {otherwise}", ctx, param) from None
 
@@ -714,7 +717,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
 
     DEBTOR is the core enterprise's credit code. By default its history is read
     from the ledger, as of the date (nothing recorded later is used), from its
-    claims in one currency (--currency; amounts are never mixed). The first
+    claims in one currency (--currency; amounts are never mixed); there a code
+    in lower case is read in capitals, as the ledger keeps it. The first
     two examples need the network; the third reads the shipped SYNTHETIC
     history from the repository root.
 
@@ -765,7 +769,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
         as_of = min(as_of or last_day, last_day)
     else:
-        refuse_a_debtor_the_ledger_has_not(debtor)
+        debtor = debtor_on_the_ledger(debtor)
         asked = as_of
         history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
         if asked is not None and as_of < asked:
