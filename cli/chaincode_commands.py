@@ -16,7 +16,7 @@ from network.errors import ChaincodeError
 from .connection import acting, describe
 from .network_commands import open_network, topology_option
 from .options import PathType, WholeNumberRange, timeout_option
-from .output import emit, reports_errors, table
+from .output import as_typed_cut_short, emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
 from .request_ids import Terminated, committed_unread, terminations_raised, may_have_committed
 
@@ -502,8 +502,9 @@ def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | Non
     # refused by the contract, or by the SDK's own check of it before sending
     if isinstance(failure, (RuleViolation, RefusedBeforeSending)) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
-        return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
-                "start from the first page (pages already upgraded write nothing more)")
+        # not to be given again, so a long one (a paste gone wrong) is named cut short
+        return (f"the contract takes no page from --bookmark {as_typed_cut_short(bookmark_token(bookmark))}: leave "
+                "--bookmark out to start from the first page (pages already upgraded write nothing more)")
     go_on = (f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}"
              if pages_done else "run the same command again")
     page = f"page {pages_done + 1}"
