@@ -51,7 +51,8 @@ saying so with `recfin chaincode deploy` to run (``chaincode_not_deployed``).
 A step that fails (a party's registration too) stops the story with the error's own line, naming the step
 and who acted, whether its transaction may still commit (with the `recfin transaction status` that tells)
 and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
-server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130 (its transaction cannot
+server logs (`recfin network logs`; a peer's, of any org, that did not catch up with the story's last block in
+time); Ctrl-C stops it the same way, with exit 130 (its transaction cannot
 commit where the SDK stopped it before the orderer was handed it). The steps before it stay on the ledger,
 and a new run starts a new story. The network keeps running, and the end of a run says so, with the
 `recfin network down` that stops it (``network_keeps_running``); so does a setup that failed or was stopped
@@ -161,6 +162,10 @@ class Turns:
                     self._peer_has[peer] = block
         # to the story a ReceivablesClient, whose calls are noted
         return _CallsNoted(session.client, self)   # type: ignore[return-value]
+
+    def session_of_peer(self, address: str) -> connection.Session | None:
+        """A session of the story whose gateway peer is at ``address`` (None: no session used that peer)."""
+        return next((s for s in self._sessions.values() if s.profile.gateway.address == address), None)
 
     def _latest(self) -> connection.Session | None:
         """The session whose change is the story's latest (the highest block)."""
@@ -541,7 +546,7 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
     KeyboardInterrupt (the SDK's ``may_have_been_ordered`` on it says whether the orderer was handed its
     transaction; False: it cannot commit). command_options: the ``--data-root`` of the network the demo ran
     on, where the commands it names must be given it."""
-    from client.gateway import CommitStatusError, GatewayError, SubmitError
+    from client.gateway import BlockWaitTimeoutError, CommitStatusError, GatewayError, SubmitError
 
     n = len(run.steps)
     acting = run.turns.acting
@@ -574,8 +579,11 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
                    "acting on it.")
     else:
         pending = ""
-    # a refusal names its rule; a gateway error (a peer, orderer or chaincode server failing) is in their logs
-    why = logs(acting) if acting is not None and isinstance(cause, GatewayError) else ""
+    # a refusal names its rule; a gateway error (a peer, orderer or chaincode server failing) is in their logs: the
+    # acting org's, or those of the peer that did not catch up with the story's last block in time (another org's:
+    # before an org acts, every peer the story used is waited for, Turns)
+    late = run.turns.session_of_peer(cause.address) if isinstance(cause, BlockWaitTimeoutError) else None
+    why = logs(late or acting) if acting is not None and isinstance(cause, GatewayError) else ""
     done = (f"Steps 1-{n} stay on the ledger as done (their tx ids above)" if n else
             "No step before it was done")
     what = "was stopped" if interrupted else "failed"
