@@ -139,14 +139,13 @@ def _called(payload: common_pb2.Payload) -> tuple[str | None, str | None]:
 
 def _ledger_height(qscc, msp_id: str, channel: str) -> int | None:
     """The number of blocks the peer's ledger holds, said with a not-found answer; None where it cannot be
-    read (the answer stands without it)."""
+    read, or the answer gives a height of 0, which no channel's ledger has (the answer stands without it)."""
     from client.gateway import GatewayError
-    from client.ledger.qscc import LedgerReadError, ask_own_org, decoded
-    from fabric_protos.common import ledger_pb2
+    from client.ledger.qscc import LedgerReadError, ask_own_org, newest_block_number
 
     try:
         answer = ask_own_org(qscc, msp_id, "GetChainInfo", channel)
-        return decoded(ledger_pb2.BlockchainInfo, answer, f"the chain info of {channel}").height
+        return newest_block_number(answer, channel, msp_id) + 1
     except (GatewayError, LedgerReadError):
         return None
 

@@ -286,3 +286,21 @@ def test_the_peers_read_says_what_it_waits_for_when_slow(opened, ledger, monkeyp
     res = status(CONFIRMED, "--as", "bank/officer1")
     assert res.exit_code == 0, res.output
     assert watched == [ledger]
+
+
+def test_a_chain_info_of_height_0_is_no_ledger_height_and_the_not_found_answer_stands_without_it(opened, ledger):
+    """An empty GetChainInfo answer decodes as a height of 0, which no channel's ledger has (it holds its genesis
+    block): said as "0 blocks long" it would tell of a ledger the peer does not keep."""
+    real = ledger.evaluate
+
+    def empty_chain_info(function, *, arguments=(), endorsing_organizations=None):
+        if function == "GetChainInfo":
+            return b""
+        return real(function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+    ledger.evaluate = empty_chain_info
+    res = status(UNKNOWN)
+    assert res.exit_code == 4, res.output
+    said = " ".join(res.output.split())
+    assert said.startswith(f"NOT FOUND: the ledger of channel {CHANNEL} on {BANK}'s peer holds no transaction "
+                           f"{UNKNOWN}."), said
+    assert json.loads(status(UNKNOWN, "--json").output)["ledger_height"] is None
