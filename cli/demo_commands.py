@@ -396,7 +396,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     invoice numbers each run, and one more frozen claim), saying what the ledger held
     before it, which the exposure it reads counts too. Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
-    A step that fails, or Ctrl-C (exit 130), stops it, naming the step and the
+    A step that fails, or Ctrl-C (exit 130), stops it on one line naming the step,
+    who acted and, where the network rather than the contract failed it, the
     logs to read; the steps before stay on the ledger, and --json still prints
     them, with what stopped the run.
 
