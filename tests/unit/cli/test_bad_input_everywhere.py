@@ -635,10 +635,11 @@ REFUSALS = {
     "org name too long": (["receivable", "get", "R-1", "--as", "x" * 300, "--data-root", STOPPED], 2,
                           "it has 300 characters, more than any org's name, MSP ID or user's name"),
     "bundle name too long": (["host", "status", "--bundle", "@name-too-long"], 1, "File name too long"),
+    # --as names the bank whose pricing file is read: refused as no org's name, before any file is looked for
     "bank name too long": (["finance", "quote", "R-1", "--as", "x" * 300, *OFFLINE_QUOTE], 2,
-                           "no pricing configuration"),
+                           "it has 300 characters, more than any org's name, MSP ID or user's name"),
     "bank name with a newline": (["finance", "quote", "R-1", "--as", FORGED, *OFFLINE_QUOTE], 2,
-                                 "no pricing configuration for 'R-1\\nError: forged'"),
+                                 "holds '\\n', ' ', ':', which no org's name"),
     # a file an option names that cannot be read as what it holds: a usage error naming the option, as a
     # declined quote exits 1
     "pricing nested too deeply": (["finance", "quote", "R-1", "--as", "bank", "--config", "@json-deep",
