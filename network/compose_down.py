@@ -31,7 +31,7 @@ from pathlib import Path
 from client.atomic_file import write_atomically
 
 from .compose_up import REMOVE_ORPHANS, docker_compose
-from .containers import CHECK_THE_DAEMON, DOCKER_TIMEOUT, DockerNotAnswering
+from .containers import CHECK_THE_DAEMON, DOCKER_TIMEOUT, DockerNotAnswering, run_docker
 from .control import data_root_removal_refused, remove_data_root
 from .errors import NetworkError, shell_word
 from .tools import last_error_line
@@ -91,7 +91,7 @@ CONFIG_FILES_LABEL = "com.docker.compose.project.config_files"
 
 
 def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | None = None,
-                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> str | None:
+                     run: Callable[..., subprocess.CompletedProcess] = run_docker) -> str | None:
     """Why compose_file is not known to run containers here; None when docker says they run from it.
 
     compose-up without --start reaches the nodes on their published ports, which containers of any

@@ -33,7 +33,7 @@ import yaml
 
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
-from .containers import CHECK_THE_DAEMON, DockerNotAnswering
+from .containers import CHECK_THE_DAEMON, DockerNotAnswering, run_docker
 from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
@@ -74,7 +74,7 @@ REMOVE_ORPHANS = "--remove-orphans"
 
 def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
                    without_docker: str, timeout: float, after_failure: str = "", after_timeout: str = "",
-                   run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> subprocess.CompletedProcess:
+                   run: Callable[..., subprocess.CompletedProcess] = run_docker) -> subprocess.CompletedProcess:
     """`docker compose -f FILE ARGS...`, with the compose file's data folder variable naming data_root; returns
     what ran (its `args` are the command, its stdout what docker printed).
 
@@ -91,7 +91,7 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
         raise NetworkError(f"the data folder {data_root} holds a ':' in its path, which Docker Compose's volume "
                            f"syntax (HOST:CONTAINER:ro) cannot name: give --data-root a path without one, such as a "
                            f"link to it (`ln -s {shell_word(data_root)} {link}`, then --data-root {link})")
-    if run is subprocess.run and shutil.which("docker") is None:
+    if run is run_docker and shutil.which("docker") is None:
         raise NetworkError(f"docker is not installed here: {without_docker}")
     argv = ["docker", "compose", "-f", str(compose_file), *args]
     say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
@@ -149,7 +149,7 @@ UP_TIMEOUT = 900.0
 
 
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
-                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run, *,
+                     run: Callable[..., subprocess.CompletedProcess] = run_docker, *,
                      timeout: float | None = None) -> None:
     """`docker compose -f FILE up -d --renew-anon-volumes --remove-orphans` (UP_ARGS), with the compose file's
     data folder variable naming data_root; docker not done within timeout seconds (UP_TIMEOUT without one) is stopped

@@ -6,10 +6,13 @@ company's own server run from its bundle; each says what to do in its own words 
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import NetworkError
 from .tools import last_error_line
@@ -35,6 +38,57 @@ class DockerNotAnswering(NetworkError, subprocess.TimeoutExpired):
 
     def __str__(self) -> str:
         return self.message
+
+
+def run_docker(argv: list[str], *, timeout: float, **options) -> subprocess.CompletedProcess:
+    """subprocess.run(argv, timeout=timeout, **options), but docker started in a session of its own, every process of
+    which is killed when it has not finished in its time, or when this one is interrupted (Ctrl-C): `docker compose`
+    runs the compose plugin as a child of its own, in a process group of its own in recent Docker releases, which
+    subprocess.run, killing docker alone, would leave running (stopping or starting containers after the command
+    said it stopped it, racing the next run). Raises subprocess.TimeoutExpired as subprocess.run does."""
+    if options.pop("capture_output", False):
+        options |= {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with subprocess.Popen(argv, start_new_session=True, **options) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            _kill_session(process.pid)
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _kill_session(leader: int) -> None:
+    """SIGKILL every process of the session leader started (itself, its children, theirs, whatever their process
+    group), found in /proc (the leader's process group alone without it). A child forked while the processes are
+    being killed is found by the next look, until one finds no process left to kill."""
+    killed: set[int] = set()
+    for _ in range(10):
+        members = set(_session_members(leader)) - killed
+        if not members:
+            return
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass            # exited meanwhile
+        killed |= members
+
+
+def _session_members(leader: int) -> list[int]:
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return [leader]         # where there is no /proc, the leader's process group, which killing it kills
+    members = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) == leader:
+                members.append(int(entry.name))
+        except OSError:
+            continue            # exited meanwhile
+    return members
 
 
 @dataclass(frozen=True)
