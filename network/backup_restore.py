@@ -433,7 +433,8 @@ def writers_within(folder: Path) -> list[str]:
         written = _file_written_within(proc / str(pid), real, locks)
         if written is not None:
             try:
-                command = (proc / str(pid) / "comm").read_text().removesuffix("\n")
+                # bytes: a process names itself (prctl, its program's file name) in any bytes, UTF-8 or not
+                command = os.fsdecode((proc / str(pid) / "comm").read_bytes().removesuffix(b"\n"))
             except OSError:
                 continue        # gone meanwhile
             found.append(f"{shell_word(command)} (pid {pid}) writes {shell_word(written)}")

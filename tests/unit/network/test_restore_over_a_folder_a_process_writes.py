@@ -119,3 +119,26 @@ def test_a_file_name_that_would_break_the_line_is_quoted(data, topology, tmp_pat
     said = str(refused.value)
     assert "\n" not in said and "\x1b" not in said
     assert "$'nodes/peer0.bank/data/peer\\n\\x1b[2Jlog'" in said
+
+
+# Holds argv[1] open for writing under a name that is not UTF-8 (a process names itself in any bytes), as HOLDER does.
+NAMED_HOLDER = ("import sys\nheld = open(sys.argv[1], 'ab')\n"
+                "open('/proc/self/comm', 'wb').write(b'\\xffpeer\\x1b')\nprint('open', flush=True)\nsys.stdin.read()\n")
+
+
+def test_a_writer_whose_name_is_not_utf8_is_named_quoted(data, topology, tmp_path):
+    archive = tmp_path / "network.tar.gz"
+    backup.write_backup(data, archive, topology=topology)
+    block_file = nodeconfig.node_dirs(data, "peer0.bank").data / "ledgersData" / "blockfile_000000"
+    process = subprocess.Popen([sys.executable, "-c", NAMED_HOLDER, str(block_file)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline() == "open\n"
+        with pytest.raises(NetworkRunningError) as refused:
+            backup_restore.restore_backup(archive, data, replace=True, topology=topology)
+    finally:
+        process.stdin.close()
+        process.wait()
+    said = str(refused.value)
+    assert f"$'\\xffpeer\\x1b' (pid {process.pid}) writes" in said
+    assert not list(data.parent.glob(f"{data.name}.before-restore-*"))
