@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from client.money import non_ascii_digit
+from client.shown import shown_value
 
 # A day: far longer than any node, server or channel takes, and short enough for every timer it is given to
 # (subprocess.run, reading a tool's output, raises OverflowError past 2**31 milliseconds, about 24.8 days).
@@ -16,10 +17,12 @@ MAX_TIMEOUT_SECONDS = 86400
 
 def ascii_digits_problem(text: str, what: str, example: str) -> str | None:
     """Why ``text`` cannot be ``what`` because of a digit other than ASCII 0-9 (which ``int``, ``float``,
-    ``Decimal`` and ``strptime`` would read as one, with nothing to show how), or None."""
+    ``Decimal`` and ``strptime`` would read as one, with nothing to show how), or None. ``text`` is shown cut short
+    where it is long: a pasted page of digits is no error line."""
     if (digit := non_ascii_digit(text)) is None:
         return None
-    return f"{text!r} has the digit {digit}, which is not ASCII: write {what} in the digits 0-9, e.g. {example}"
+    return (f"{shown_value(text)} has the digit {digit}, which is not ASCII: write {what} in the digits 0-9, "
+            f"e.g. {example}")
 
 
 class FiniteFloatRange(click.FloatRange):
@@ -37,11 +40,11 @@ class FiniteFloatRange(click.FloatRange):
         except click.BadParameter:
             # click's "is not a valid float." says neither what a number looks like nor that "12,5" is read with
             # a point, not a comma, before its decimals
-            self.fail(f"{value!r} is not a number: give a number of {unit} in digits, with a point before any "
-                      f"decimals, e.g. 30 or 2.5", param, ctx)
+            self.fail(f"{shown_value(value)} is not a number: give a number of {unit} in digits, with a point "
+                      f"before any decimals, e.g. 30 or 2.5", param, ctx)
         # finite first: against a range with a maximum, ``inf`` would read as merely out of range
         if not math.isfinite(as_float):
-            self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
+            self.fail(f"{shown_value(value)} is not a finite number: give a number of {unit}", param, ctx)
         try:
             number = super().convert(value, param, ctx)
         except click.BadParameter:
