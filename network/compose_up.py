@@ -161,8 +161,9 @@ def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], N
                    without_docker=f"run `docker compose {' '.join(UP_ARGS)}` on the Docker machine, then this command "
                                   f"without --start",
                    after_timeout=f"some containers may have been created and started (`docker compose -f "
-                                 f"{shell_word(compose_file)} ps` lists them), none is recorded for `recfin network "
-                                 f"down` and no node joined the channel: run `recfin network compose-up --start` "
+                                 f"{shell_word(compose_file)} ps` lists them); this run recorded none of them for "
+                                 f"`recfin network down` (a record an earlier compose-up wrote stays) and joined no "
+                                 f"node to the channel: run `recfin network compose-up --start` "
                                  f"again once docker answers (it goes on from what is there), or remove them with "
                                  f"`docker compose -f {shell_word(compose_file)} down`")
 
@@ -250,8 +251,8 @@ class ComposeUp:
         except DockerNotAnswering as hung:
             # asked whether the containers run from the compose file, to record them for `recfin network down`
             raise DockerNotAnswering(hung.cmd, hung.timeout, (
-                f"{hung}; every node answers /healthz, but the network is not recorded for `recfin network down` and "
-                f"no node joined {topo.channel} yet: run `recfin network compose-up` again once docker "
+                f"{hung}; every node answers /healthz, but this run neither recorded the network for `recfin network "
+                f"down` (a record an earlier compose-up wrote stays) nor joined any node to {topo.channel}: run `recfin network compose-up` again once docker "
                 f"answers")) from None
         self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
         report.orderers_joined = self.join_orderers(block)

@@ -66,7 +66,8 @@ def test_compose_up_start_stops_waiting_for_docker_and_says_what_may_be_running(
     assert line.startswith(f"Error: docker compose up -d --renew-anon-volumes --remove-orphans did not finish within "
                            f"{SHORT:g}s and was stopped: check that the Docker daemon answers (`docker info`); ")
     assert f"`docker compose -f {compose_file} ps` lists them" in line
-    assert "none is recorded for `recfin network down`" in line and f"`docker compose -f {compose_file} down`" in line
+    assert "this run recorded none of them for `recfin network down`" in line
+    assert f"`docker compose -f {compose_file} down`" in line
     assert "run `recfin network compose-up --start` again once docker answers" in line
     assert not (home / compose_down.COMPOSE_RECORD).exists()
     assert listing(hosts_data) == before
@@ -98,6 +99,20 @@ def test_network_down_stops_waiting_for_docker_and_removes_nothing(recorded, hun
     assert recorded.is_file() and listing(hosts_data) == before
 
 
+def test_compose_up_start_over_a_recorded_network_does_not_say_none_is_recorded(recorded, hung_docker, hosts_data,
+                                                                                compose_file, fake_fabric):
+    """An earlier compose-up's record stays, and `recfin network down` stops the containers by it: the line says
+    what this run did not do, not that nothing is recorded."""
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert "none is recorded" not in line
+    assert "this run recorded none of them for `recfin network down` (a record an earlier compose-up wrote stays)" \
+        in line
+    assert recorded.is_file()
+
+
 def test_the_time_down_has_outlasts_compose_stopping_each_container():
     assert compose_down.DOWN_TIMEOUT > 10
 
@@ -124,8 +139,9 @@ def test_compose_up_on_containers_started_by_hand_says_nothing_was_recorded_or_j
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: docker compose ps -q did not finish within {SHORT:g}s and was stopped: check that "
                            f"the Docker daemon answers (`docker info`); ")
-    assert line.endswith(f"every node answers /healthz, but the network is not recorded for `recfin network down` "
-                         f"and no node joined {CHANNEL} yet: run `recfin network compose-up` again once docker answers")
+    assert line.endswith(f"every node answers /healthz, but this run neither recorded the network for `recfin network "
+                         f"down` (a record an earlier compose-up wrote stays) nor joined any node to {CHANNEL}: run "
+                         f"`recfin network compose-up` again once docker answers")
     assert not (home / compose_down.COMPOSE_RECORD).exists()
     assert "[2/5]" not in result.output
 
