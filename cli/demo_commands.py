@@ -128,6 +128,9 @@ SECOND_DELIVERY = (Decimal("20000.00"), Decimal("2600.00"))
 SPLIT_OFF = Decimal("30000.00")
 TERM_DAYS = 90
 STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
+# The step lines' actor column fits every name a step gives who acted: a story's actor by its key, an org admin
+# registering a party as ORG-admin (acting_key), so each step's "what" starts in the same column.
+ACTOR_WIDTH = max(len(name) for name in [*ACTORS, *(f"{org}-admin" for org, _user in ACTORS.values())])
 
 
 class Turns:
@@ -207,7 +210,7 @@ class Run:
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
         self.turns.calling = None     # its calls are done: a failure after it is in another step
         extra = shown if shown is not None else "  ".join(f"{k}={v}" for k, v in facts.items())
-        self.say(f"[{n:2d}] {actor:<9} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
+        self.say(f"[{n:2d}] {actor:<{ACTOR_WIDTH}} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
         """A step the contract refused at endorsement: nothing was submitted, so no tx id; the refused proposal's
