@@ -228,9 +228,9 @@ def _stop_recorded_compose(net: Network, *, purge: bool,
 
     composed = compose_down.stop_recorded(net.topology, purge=purge, say=say)
     if composed is not None:
-        say(f"compose network down: {composed.compose_file}'s containers removed" + (
+        say(f"compose network down: {shell_word(composed.compose_file)}'s containers removed" + (
             "; ledger volumes and data folder removed" if purge else
-            f"; ledgers kept in its volumes, data in {composed.data_root}"))
+            f"; ledgers kept in its volumes, data in {shell_word(composed.data_root)}"))
     return composed
 
 

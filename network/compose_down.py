@@ -107,7 +107,7 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
     compose_file = Path(compose_file)
     timeout = DOCKER_TIMEOUT if timeout is None else timeout
     if not compose_file.is_file():
-        return f"{compose_file} does not exist"
+        return f"{shell_word(compose_file)} does not exist"
     try:
         done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run, timeout=timeout,
                               without_docker="it cannot tell which compose file the containers run from")
@@ -123,7 +123,7 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
         inspected = run(argv, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise DockerNotAnswering(argv, timeout, f"docker inspect did not answer within {timeout:g}s, asked which "
-                                                f"compose file the containers of {compose_file} run from: "
+                                                f"compose file the containers of {shell_word(compose_file)} run from: "
                                                 f"{CHECK_THE_DAEMON}") from None
     if inspected.returncode != 0:
         return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
@@ -170,19 +170,19 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
         return None
     compose_file, data_root = compose_run.compose_file, compose_run.data_root
     if not compose_file.is_file():
-        raise NetworkError(f"{compose_file}, the compose file {path} records, does not exist: write it again "
-                           f"(`recfin network compose --write`) and rerun, or stop the containers with "
-                           f"`docker compose down` and delete {path}")
+        raise NetworkError(f"{shell_word(compose_file)}, the compose file {shell_word(path)} records, does not exist: "
+                           f"write it again (`recfin network compose --write`) and rerun, or stop the containers "
+                           f"with `docker compose down` and delete {shell_word(path)}")
     # The data folder's refusal first: `down -v` deletes the ledger volumes, which a refusal after it could not undo.
     if purge and (refused := data_root_removal_refused(data_root)):
         raise refused
     # --remove-orphans: a removed org's containers too, which the compose file written since no longer names
     args = ["down", REMOVE_ORPHANS, *(["-v"] if purge else [])]
     done = docker_compose(compose_file, data_root, args, say, timeout=DOWN_TIMEOUT,
-                          without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "
-                                         f"machine, or delete {path} if its containers are gone",
-                          after_failure=f"fix that and run `recfin network down` again (compose file {compose_file}; "
-                                        f"nothing was removed)",
+                          without_docker=f"{shell_word(path)} records a compose network: run `recfin network down` on "
+                                         f"the Docker machine, or delete {shell_word(path)} if its containers are gone",
+                          after_failure=f"fix that and run `recfin network down` again (compose file "
+                                        f"{shell_word(compose_file)}; nothing was removed)",
                           after_timeout=f"some containers may be stopped and removed already, the rest still run "
                                         f"(`docker compose -f {shell_word(compose_file)} ps` lists them)"
                                         + (", and docker may have removed some of the ledger volumes" if purge else "")
@@ -192,5 +192,5 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
     if purge:
         remove_data_root(data_root, say)
         path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it
-        say(f"removed {path}")
+        say(f"removed {shell_word(path)}")
     return ComposeDown(compose_file, data_root, " ".join(done.args), ledgers_removed=purge, data_removed=purge)

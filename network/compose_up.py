@@ -21,7 +21,6 @@ alone, so a second run changes nothing and says so.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import time
@@ -34,7 +33,7 @@ import yaml
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
 from .containers import CHECK_THE_DAEMON, DockerNotAnswering, run_docker
-from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word
+from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word, shell_words
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
 
@@ -87,14 +86,14 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
         # Compose reads a volume as HOST:CONTAINER[:MODE], split at every colon, and the file mounts from data_root.
         # The link is offered in the user's home: in /tmp another user could have made its name a folder of theirs
         # first, `ln -s` would put the link inside it, and --data-root would name their folder and its keys.
-        link = "~/" + shlex.quote(f"recfin-hosts-{data_root.name.replace(':', '-')}")
-        raise NetworkError(f"the data folder {data_root} holds a ':' in its path, which Docker Compose's volume "
-                           f"syntax (HOST:CONTAINER:ro) cannot name: give --data-root a path without one, such as a "
+        link = "~/" + shell_word(f"recfin-hosts-{data_root.name.replace(':', '-')}")
+        raise NetworkError(f"the data folder {shell_word(data_root)} holds a ':' in its path, which Docker Compose's "
+                           f"volume syntax (HOST:CONTAINER:ro) cannot name: give --data-root a path without one, such as a "
                            f"link to it (`ln -s {shell_word(data_root)} {link}`, then --data-root {link})")
     if run is run_docker and shutil.which("docker") is None:
         raise NetworkError(f"docker is not installed here: {without_docker}")
     argv = ["docker", "compose", "-f", str(compose_file), *args]
-    say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
+    say(f"{shell_words(argv)}  ({compose.DATA_VARIABLE}={shell_word(data_root)})")
     try:
         done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True,
                    timeout=timeout)
@@ -155,7 +154,7 @@ def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], N
     data folder variable naming data_root; docker not done within timeout seconds (UP_TIMEOUT without one) is stopped
     (DockerNotAnswering)."""
     if not compose_file.is_file():
-        raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
+        raise NetworkError(f"{shell_word(compose_file)} does not exist: write it with `recfin network compose --write`")
     docker_compose(compose_file, data_root, UP_ARGS, say, run=run,
                    timeout=UP_TIMEOUT if timeout is None else timeout,
                    without_docker=f"run `docker compose {' '.join(UP_ARGS)}` on the Docker machine, then this command "
