@@ -1,4 +1,4 @@
-"""A `docker compose` stopped in its time is stopped with the compose plugin it runs.
+"""A `docker compose` stopped in its time, or by Ctrl-C, is stopped with the compose plugin it runs.
 
 `docker compose` runs the compose plugin as a child process, in a process group of its own in recent Docker
 releases. `docker` here is a program that does the same (a child that makes a process group of its own), then hangs,
@@ -10,6 +10,8 @@ import os
 import select
 import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,30 @@ def test_docker_compose_not_done_in_its_time_is_killed_with_the_plugin_it_runs(t
     readable, _, _ = select.select([read_end], [], [], 60)
     assert readable and os.read(read_end, 1) == b"", "the compose plugin docker ran is still running"
     assert Path(os.environ["PLUGIN_PID"]).is_file(), "the plugin had not started: the test tells nothing"
+
+
+def _interrupt_once_the_plugin_runs(pid_file: Path) -> None:
+    """Ctrl-C, as the terminal sends it (SIGINT to this process), once the plugin has started."""
+    for _ in range(1200):
+        if pid_file.is_file() and pid_file.read_text():
+            break
+        time.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_docker_compose_interrupted_is_killed_with_the_plugin_it_runs(tmp_path, docker_with_a_plugin):
+    """docker runs in a session of its own, which the terminal's Ctrl-C does not reach: the command kills it."""
+    read_end, write_end = docker_with_a_plugin
+    compose_file = tmp_path / "docker-compose.yaml"
+    compose_file.write_text("services: {}\n")
+    interrupter = threading.Thread(target=_interrupt_once_the_plugin_runs, args=(Path(os.environ["PLUGIN_PID"]),))
+    interrupter.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            compose_up.docker_compose(compose_file, tmp_path, ["up", "-d"], lambda _: None, without_docker="-",
+                                      timeout=600)
+    finally:
+        interrupter.join()
+    os.close(write_end)
+    readable, _, _ = select.select([read_end], [], [], 60)
+    assert readable and os.read(read_end, 1) == b"", "the compose plugin docker ran is still running"
