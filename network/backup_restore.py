@@ -386,7 +386,11 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
     moving it aside would leave them using. Where docker cannot tell (none here, its daemon down), no container of it
     runs here to be refused; docker not answering within DOCKER_ANSWER_TIMEOUT is refused, as it may run them.
     Docker is asked nothing when no compose network mounting target is recorded."""
-    run = compose_down.recorded(topology) if topology is not None else None
+    try:
+        run = compose_down.recorded(topology) if topology is not None else None
+    except NetworkError as unreadable:    # a record it cannot read may name a compose network mounting target
+        raise NetworkError(f"refusing to restore over {shell_word(target)}: {unreadable}. Nothing was written; then "
+                           f"restore again") from None
     if run is None:
         return
     mounted = Path(os.path.abspath(run.data_root))

@@ -14,6 +14,7 @@ import pytest
 from network import backup, backup_restore, compose, compose_down
 from network.backup import NetworkRunningError
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT
+from network.errors import NetworkError
 from network.topology import load
 
 
@@ -118,3 +119,19 @@ def test_the_docs_and_help_give_the_time_docker_has_to_answer():
     assert f"does not answer within {said} whether they run" in page
     shown = CliRunner().invoke(main, ["network", "restore", "--help"], terminal_width=200)
     assert shown.exit_code == 0 and f"within {said}" in " ".join(shown.output.split())
+
+
+def test_a_record_it_cannot_read_refuses_the_restore_saying_so(home, hosts, hosts_data, archive):
+    """A record that is not compose-up's may name a compose network mounting the folder: the restore is refused,
+    saying it is the restore that was refused and that nothing was written."""
+    record = compose_down.record_path(load())
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text("{not json")
+    before = listing(hosts_data)
+    with pytest.raises(NetworkError) as refused:
+        backup_restore.restore_backup(archive, hosts_data, replace=True, topology=load())
+    said = str(refused.value)
+    assert said.startswith(f"refusing to restore over {hosts_data}: {record} is not a record of `recfin network "
+                           f"compose-up`")
+    assert "Nothing was written" in said
+    assert listing(hosts_data) == before
