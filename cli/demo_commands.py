@@ -851,15 +851,24 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics, S
     from chaincode.receivables.dates import days_text
     from client.pricing.money import percent_of
     from client.pricing.proposals import ReceivableTerms, rank_proposals
-    from client.receivables import DiscountOfferRequest, RuleViolation
+    from client.gateway import GatewayError
+    from client.receivables import DiscountOfferRequest, ReceivablesError, RuleViolation
 
     def by(key: str) -> ReceivablesClient:
         """The actor's client, its peer caught up with the story's latest change."""
         return run.turns(s[key])
 
     # what the ledger holds before the story (earlier runs' claims: each run leaves one frozen, a stopped run
-    # what its steps did): the exposure step and the end count it too, so they say how much of it was there
-    before = by("regulator").statistics()
+    # what its steps did): the exposure step and the end count it too, so they say how much of it was there. Where
+    # it cannot be read the story stops here, having sent nothing: its figures would go unexplained, and the
+    # exposure step reads the same statistics
+    regulator = by("regulator")
+    try:
+        before = regulator.statistics()
+    except (ReceivablesError, GatewayError) as error:
+        raise click.ClickException(
+            "reading what the ledger already holds (the regulator's statistics) before this run's story, which "
+            f"sent nothing yet: {connection.describe(error)}") from error
     held = held_before(before)
     if held:
         run.note(held)

@@ -68,3 +68,30 @@ def test_a_query_running_out_of_time_stops_the_demo_on_one_line(world, monkeypat
     assert "of the story failed (regulator acting, after [6] regulator-admin register party" in line, line
     assert "DEADLINE_EXCEEDED: evaluate timed out" in line, line
     assert "Steps 1-6 stay on the ledger as done" in line, line
+
+
+def test_the_read_of_what_the_ledger_held_failing_stops_the_demo_before_the_story_saying_so(world, monkeypatch):
+    """The regulator's statistics are read once before the story (what earlier runs left, which the exposure
+    counts): where that read fails, the line says it was that read, and that nothing of this run's story was sent.
+    Before, it read as step [7] failing with no word of what the step did, the story's first step being a
+    registration the user would look up."""
+    evaluate, submit, sent = LedgerContract.evaluate, LedgerContract.submit, []
+
+    def statistics_unavailable(self, name, **kwargs):
+        if name == "GetStatistics":
+            raise EvaluateError("connection refused", transaction_id="ef" * 32, code=grpc.StatusCode.UNAVAILABLE)
+        return evaluate(self, name, **kwargs)
+
+    def noting(self, name, **kwargs):
+        sent.append(name)
+        return submit(self, name, **kwargs)
+
+    monkeypatch.setattr(LedgerContract, "evaluate", statistics_unavailable)
+    monkeypatch.setattr(LedgerContract, "submit", noting)
+    line = _stopped_line(CliRunner().invoke(demo_commands.demo, ["--skip-setup"]))
+    assert set(sent) == {"RegisterParty"}, sent   # the story sent nothing
+    assert ("of the story failed (regulator acting, after [6] regulator-admin register party Receivables Regulator): "
+            "reading what the ledger already holds (the regulator's statistics) before this run's story, which sent "
+            "nothing yet: ") in line, line
+    assert "UNAVAILABLE: connection refused" in line, line
+    assert "`recfin network logs peer0.regulator`" in line, line   # the network failed it: its logs
