@@ -32,8 +32,8 @@ def holding(request):
     """Start a process holding a file open (path, mode) with no pid file recording it; stopped after the test."""
     started = []
 
-    def hold(path, mode):
-        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), mode], stdin=subprocess.PIPE,
+    def hold(path, mode, program=HOLDER):
+        process = subprocess.Popen([sys.executable, "-c", program, str(path), mode], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, text=True)
         started.append(process)
         assert process.stdout.readline() == "open\n"     # the file is open once it says so
@@ -121,24 +121,16 @@ def test_a_file_name_that_would_break_the_line_is_quoted(data, topology, tmp_pat
     assert "$'nodes/peer0.bank/data/peer\\n\\x1b[2Jlog'" in said
 
 
-# Holds argv[1] open for writing under a name that is not UTF-8 (a process names itself in any bytes), as HOLDER does.
-NAMED_HOLDER = ("import sys\nheld = open(sys.argv[1], 'ab')\n"
-                "open('/proc/self/comm', 'wb').write(b'\\xffpeer\\x1b')\nprint('open', flush=True)\nsys.stdin.read()\n")
+# HOLDER, under a name that is not UTF-8 (a process names itself in any bytes).
+NAMED_HOLDER = HOLDER.replace("print(", "open('/proc/self/comm', 'wb').write(b'\\xffpeer\\x1b')\nprint(")
 
 
-def test_a_writer_whose_name_is_not_utf8_is_named_quoted(data, topology, tmp_path):
+def test_a_writer_whose_name_is_not_utf8_is_named_quoted(data, topology, tmp_path, holding):
     archive = tmp_path / "network.tar.gz"
     backup.write_backup(data, archive, topology=topology)
     block_file = nodeconfig.node_dirs(data, "peer0.bank").data / "ledgersData" / "blockfile_000000"
-    process = subprocess.Popen([sys.executable, "-c", NAMED_HOLDER, str(block_file)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout.readline() == "open\n"
-        with pytest.raises(NetworkRunningError) as refused:
-            backup_restore.restore_backup(archive, data, replace=True, topology=topology)
-    finally:
-        process.stdin.close()
-        process.wait()
-    said = str(refused.value)
-    assert f"$'\\xffpeer\\x1b' (pid {process.pid}) writes" in said
+    writer = holding(block_file, "ab", program=NAMED_HOLDER)
+    with pytest.raises(NetworkRunningError) as refused:
+        backup_restore.restore_backup(archive, data, replace=True, topology=topology)
+    assert f"$'\\xffpeer\\x1b' (pid {writer.pid}) writes" in str(refused.value)
     assert not list(data.parent.glob(f"{data.name}.before-restore-*"))
