@@ -1,7 +1,9 @@
 """The figures `recfin demo` prints (amounts in yuan to the fen, each offer's all-in APR and net cash, the early
 payment's discount, the exposure and its financed share) are the contract's own for the story's inputs: each is
 worked out here from the terms, by the formulas the contract documents (chaincode/receivables/financing.py,
-discount.py), not read from the code that prints it, and the disbursement the contract recorded agrees.
+settlement.py; the all-in APR the offers are compared on is client.pricing's, what the holder gives up over the cash
+it gets, a year of 365 days), not read from the code that prints it, and the disbursement the contract recorded
+agrees.
 
 On the real contract in memory (tests/unit/ledger_contract.py), as test_demo_on_contract.py runs the story."""
 
