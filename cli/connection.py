@@ -408,6 +408,22 @@ def _names_a_profile(text: str) -> tuple[str, str | None]:
     return org, user
 
 
+def names_a_caller(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback of an ``ORG[/USER]`` option of a command that opens its session itself rather than through
+    :func:`acting` (`risk score`, `finance quote` and `compare`, `invoice attest`, `attestations` and `register`,
+    `org remove` and `org submit --claims-as`): held, as the command line is read, to what :func:`caller` holds
+    every other command's ``--as`` to, a usage error naming the option for a name no org or user can have. Read by
+    :func:`parse_as` alone, a 10,000-character one came back, exit 1, as the file system's "File name too long"
+    with the whole path, after the command had read its files (or written an invoice's evidence). The value is
+    kept as typed: the commands name it so in what they say."""
+    if value is not None:
+        try:
+            _names_a_profile(value)
+        except click.BadParameter as refused:   # named as the option it came in (--claims-as), not as --as
+            raise click.BadParameter(refused.message, ctx, param) from None
+    return value
+
+
 def _not_a_profile_name(name: str) -> str | None:
     """What ``name`` holds that no org name, MSP ID or user name does (network.topology's rules), or None."""
     from network.topology import MAX_MSP_ID

@@ -78,7 +78,6 @@ from .risk_commands import (
     score_meaning,
     shipped_model,
     thin_record,
-    who_reads,
 )
 
 if TYPE_CHECKING:
@@ -348,7 +347,7 @@ def _config(config_path: Path | None, name: str):
 
 @finance.command()
 @click.argument("receivable", callback=names_a_record)
-@click.option("--as", "as_", required=True, metavar="ORG[/USER] | BANK", callback=who_reads,
+@click.option("--as", "as_", required=True, metavar="ORG[/USER] | BANK", callback=connection.names_a_caller,
               help="On the ledger: the bank's org (and user) that quotes and offers; its pricing is "
                    "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank's name, pricing "
                    "client/pricing/banks/BANK.yaml.")
@@ -1054,7 +1053,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @finance.command()
 @click.argument("receivable", callback=names_a_record)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
-              callback=who_reads,
+              callback=connection.names_a_caller,
               help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
                    "private terms.")
 @click.option("--discount-offer", metavar="ID", callback=names_a_record,

@@ -884,15 +884,9 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
                            EXIT_MISSING) from None
 
 
-def _parsed_as(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """--as held to ORG[/USER] as the command line is read: before any file is written for the call."""
-    if value is not None:
-        connection.parse_as(value)
-    return value
-
-
 def _as_option(role: str, example: str):
-    return click.option("--as", "identity", required=True, metavar="ORG[/USER]", callback=_parsed_as,
+    # checked as the command line is read: before the invoice is read, or any evidence file written for the call
+    return click.option("--as", "identity", required=True, metavar="ORG[/USER]", callback=connection.names_a_caller,
                         help=f"who acts: {role} org (name or MSP ID) and optionally a user of its profile, "
                              f"e.g. {example}")
 

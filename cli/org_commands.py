@@ -449,7 +449,7 @@ def _claim_check_options(fn):
                            "key-level policy names the orgs of its debtor, holder and financing bank, and "
                            "while it is frozen every regulator org, so once the org has left such a claim "
                            "could never be changed again.")(fn)
-    return click.option("--claims-as", metavar="ORG[/USER]", default=None,
+    return click.option("--claims-as", metavar="ORG[/USER]", default=None, callback=connection.names_a_caller,
                         help="Read the ledger's claims as this user of a regulator org, which must act for a "
                              "registered regulator (default: each regulator org's first client user in turn, the "
                              "leaving org's first).")(fn)

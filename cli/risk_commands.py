@@ -584,17 +584,6 @@ def debtor_on_the_ledger(debtor: str, otherwise: str = (
         raise click.BadParameter(f"{refused.message}; {otherwise}", ctx, param) from None
 
 
-def who_reads(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A click callback of the ``--as`` of a command that opens its session itself (`risk score`, `finance quote`,
-    `finance compare`), not through ``connection.acting``: held to what ``connection.caller`` holds every other
-    command's to as the command line is read, a usage error for a name no org or user can have. Read only by
-    ``connection.parse_as`` later, a 10,000-character one came back, exit 1, as the file system's "File name too
-    long" with the whole path. The value is kept as typed: the commands name it so in what they say."""
-    if value is not None:
-        connection.caller(value, None, None, "")
-    return value
-
-
 @connection.reports_ledger_errors
 def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
                    ) -> tuple[ReceivableHistory, date]:
@@ -691,7 +680,8 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
 
 @risk.command()
 @click.argument("debtor")
-@click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]", callback=who_reads,
+@click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
+              callback=connection.names_a_caller,
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
 @click.option("--currency", default="CNY", show_default=True, callback=currency_code,
               help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only. With "
