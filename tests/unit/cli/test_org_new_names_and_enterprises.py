@@ -65,6 +65,23 @@ def test_keys_refuses_an_enterprise_for_a_regulator_and_writes_nothing(runner, t
     assert not out.exists()
 
 
+@pytest.mark.parametrize("command", ["keys", "add"])
+def test_an_empty_enterprise_for_a_regulator_is_refused_not_taken_as_left_out(runner, network_home, tmp_path,
+                                                                              command):
+    """An empty --enterprise is what an unset shell variable gives: the regulator's keys were made as if it had been
+    left out, though the command line named an enterprise the variable was meant to hold."""
+    root, block = network_home
+    before = files_under(root)
+    out = tmp_path / "keys"
+    where = ["--out", str(out)] if command == "keys" else ["--dry-run", "--config-block", str(block)]
+    result = runner.invoke(org, [command, "reg2", "--role", "regulator", "--enterprise", "", *where])
+    assert result.exit_code == 2, result.output
+    (line,) = error_lines(result.output)
+    assert "'--enterprise'" in line and "empty: give a unified social credit code" in line
+    assert "or leave --enterprise out for a regulator org" in line
+    assert files_under(root) == before and not out.exists()
+
+
 def test_a_regulators_keys_made_without_an_enterprise_carry_none(runner, tmp_path):
     out = tmp_path / "keys"
     result = runner.invoke(org, ["keys", "reg2", "--role", "regulator", "--out", str(out), "--json"])
