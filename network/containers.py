@@ -41,54 +41,67 @@ class DockerNotAnswering(NetworkError, subprocess.TimeoutExpired):
 
 
 def run_docker(argv: list[str], *, timeout: float, **options) -> subprocess.CompletedProcess:
-    """subprocess.run(argv, timeout=timeout, **options), but docker started in a session of its own, every process of
-    which is killed when it has not finished in its time, or when this one is interrupted (Ctrl-C): `docker compose`
-    runs the compose plugin as a child of its own, in a process group of its own in recent Docker releases, which
-    subprocess.run, killing docker alone, would leave running (stopping or starting containers after the command
-    said it stopped it, racing the next run). Raises subprocess.TimeoutExpired as subprocess.run does."""
+    """subprocess.run(argv, timeout=timeout, **options), but when docker has not finished in its time, or this process
+    is interrupted (Ctrl-C), docker is killed with every process it started: `docker compose` runs the compose plugin
+    as a child of its own (in a process group of its own in recent Docker releases), which subprocess.run, killing
+    docker alone, would leave running (stopping or starting containers after the command said it stopped it, racing
+    the next run). Docker stays in this process's group, so a signal to the group (the terminal's) reaches it as
+    before. Raises subprocess.TimeoutExpired as subprocess.run does."""
     if options.pop("capture_output", False):
         options |= {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    with subprocess.Popen(argv, start_new_session=True, **options) as process:
+    with subprocess.Popen(argv, **options) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except BaseException:
-            _kill_session(process.pid)
+            _kill_with_descendants(process.pid)
             process.wait()
             raise
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def _kill_session(leader: int) -> None:
-    """SIGKILL every process of the session leader started (itself, its children, theirs, whatever their process
-    group), found in /proc (the leader's process group alone without it). A child forked while the processes are
-    being killed is found by the next look, until one finds no process left to kill."""
+def _kill_with_descendants(root: int) -> None:
+    """SIGKILL root's descendants, then root, which must be a child of this process not yet waited for: its
+    descendants are found through their parents in /proc while it lives (killed first, they would be another's
+    children). One forked while they are being killed is found by the next look."""
     killed: set[int] = set()
     for _ in range(10):
-        members = set(_session_members(leader)) - killed
-        if not members:
-            return
-        for pid in members:
+        living = _living_descendants(root) - killed
+        if not living:
+            break
+        for pid in living:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass            # exited meanwhile
-        killed |= members
+        killed |= living
+    try:
+        os.kill(root, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
-def _session_members(leader: int) -> list[int]:
+def _living_descendants(root: int) -> set[int]:
+    """The processes descending from root that are not zombies, from /proc (none without it)."""
+    children: dict[int, list[int]] = {}
+    zombies = set()
     proc = Path("/proc")
-    if not proc.is_dir():
-        return [leader]         # where there is no /proc, the leader's process group, which killing it kills
-    members = []
-    for entry in proc.iterdir():
+    for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
             continue
-        try:
-            if os.getsid(int(entry.name)) == leader:
-                members.append(int(entry.name))
-        except OSError:
+        try:    # bytes: the command name in the parentheses may be any bytes, spaces and parentheses too
+            state, parent = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[:2]
+        except (OSError, ValueError):
             continue            # exited meanwhile
-    return members
+        children.setdefault(int(parent), []).append(int(entry.name))
+        if state == b"Z":
+            zombies.add(int(entry.name))
+    found, to_visit = set(), [root]
+    while to_visit:
+        for child in children.get(to_visit.pop(), []):
+            if child not in found:
+                found.add(child)
+                to_visit.append(child)
+    return found - zombies
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from network import compose_up
-from network.containers import DockerNotAnswering
+from network.containers import DockerNotAnswering, run_docker
 
 TIME = 3.0      # seconds: docker's time, long enough for the child to have started before docker is killed
 
@@ -80,7 +80,7 @@ def _interrupt_once_the_plugin_runs(pid_file: Path) -> None:
 
 
 def test_docker_compose_interrupted_is_killed_with_the_plugin_it_runs(tmp_path, docker_with_a_plugin):
-    """docker runs in a session of its own, which the terminal's Ctrl-C does not reach: the command kills it."""
+    """The terminal's Ctrl-C does not reach a plugin in a process group of its own: the command kills it."""
     read_end, write_end = docker_with_a_plugin
     compose_file = tmp_path / "docker-compose.yaml"
     compose_file.write_text("services: {}\n")
@@ -95,3 +95,12 @@ def test_docker_compose_interrupted_is_killed_with_the_plugin_it_runs(tmp_path, 
     os.close(write_end)
     readable, _, _ = select.select([read_end], [], [], 60)
     assert readable and os.read(read_end, 1) == b"", "the compose plugin docker ran is still running"
+
+
+def test_docker_stays_in_the_process_group_a_signal_to_the_command_reaches(tmp_path):
+    """A signal to the command's group (the terminal's hangup, `kill -- -PGID`) reaches docker as it did."""
+    docker = tmp_path / "docker"
+    docker.write_text(f"#!{sys.executable}\nimport os\nprint(os.getpgid(0))\n")
+    docker.chmod(0o755)
+    done = run_docker([str(docker)], timeout=600, capture_output=True, text=True)
+    assert done.returncode == 0 and int(done.stdout) == os.getpgrp()
