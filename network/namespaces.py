@@ -431,7 +431,8 @@ def _namespaced_topology_of(pid_file: Path) -> Path | None:
 
 def _process_name(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/comm").read_text().strip()
+        # any process may name itself in bytes that are no UTF-8: read as the file system's names are
+        return shell_word(os.fsdecode(Path(f"/proc/{pid}/comm").read_bytes()).strip())
     except OSError:
         return "gone meanwhile"
 

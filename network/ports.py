@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from .ccservers import SERVER_PID_FILE
-from .errors import NetworkError, PortInUseError
+from .errors import NetworkError, PortInUseError, shell_word
 from .nodeconfig import node_dirs
 from .supervisor import Supervisor, tag_of
 
@@ -204,7 +204,8 @@ def _processes_with_sockets(sockets: dict[str, int]) -> tuple[dict[int, list[int
 def _describe(pid: int) -> str:
     """A holder of a port as an error names it: pid, program, and, when one of our networks started it, which."""
     try:
-        program = (PROC / str(pid) / "comm").read_text().strip()
+        # any process may name itself in bytes that are no UTF-8: read as the file system's names are
+        program = shell_word(os.fsdecode((PROC / str(pid) / "comm").read_bytes()).strip())
     except OSError:
         program = "?"
     tag = tag_of(pid)

@@ -838,8 +838,10 @@ def _boot_id() -> str | None:
 
 
 def _stat_fields(pid: int) -> list[str]:
-    """/proc/PID/stat after the command name (which may hold spaces and parentheses): field 3 (state) onwards."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    """/proc/PID/stat after the command name (which may hold spaces and parentheses): field 3 (state) onwards.
+    Read as bytes: any process on the machine may give itself a name that is no UTF-8 (the fields after it are
+    ASCII), and one such name must not stop a scan of every process."""
+    return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[-1].decode("ascii").split()
 
 
 def _start_time(pid: int) -> str | None:
