@@ -32,11 +32,12 @@ class Watched:
 def _stat_fields(pid: int, proc: Path) -> list[str] | None:
     """The fields of /proc/<pid>/stat from field 3 (state) on; None when the process is gone."""
     try:
-        text = (proc / str(pid) / "stat").read_text()
+        raw = (proc / str(pid) / "stat").read_bytes()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
-    # The command name (field 2) is in parentheses and may hold spaces or ")": split after the last ")".
-    return text[text.rindex(")") + 2:].split()
+    # The command name (field 2) is in parentheses and may hold spaces, ")" or bytes that are no UTF-8 (a pid
+    # reused by another program): split after the last ")"; the fields after it are ASCII.
+    return raw[raw.rindex(b")") + 2:].decode("ascii").split()
 
 
 def start_time(pid: int, proc: Path = Path("/proc")) -> int | None:

@@ -33,6 +33,14 @@ def test_the_command_name_may_hold_spaces_and_parentheses(tmp_path):
     assert cpu_seconds(4242, proc=tmp_path) == pytest.approx(4.0)
 
 
+def test_the_command_name_may_hold_bytes_that_are_no_utf8(tmp_path):
+    # a watched pid given to another program once its process ended: that program may name itself in any bytes
+    fields = ["S"] + ["0"] * 10 + [str(2 * CLOCK_TICKS), str(CLOCK_TICKS)] + ["0"] * 30
+    (tmp_path / "4243").mkdir()
+    (tmp_path / "4243" / "stat").write_bytes(b"4243 (rf\xff\xfe) " + " ".join(fields).encode() + b"\n")
+    assert cpu_seconds(4243, proc=tmp_path) == pytest.approx(3.0)
+
+
 def test_usage_between_snapshots_and_processes_that_restarted_or_vanished():
     before = {"client": 1.0, "peer0": 5.0, "orderer0": 2.0, "gone": 1.0}
     after = {"client": 1.5, "peer0": 0.2, "orderer0": 2.0, "gone": None}
