@@ -30,7 +30,8 @@ from client.money import money
 from . import connection
 from .options import (DateType, OutputFileType, PathType, ReadWhenShown, WholeNumberRange, business_today,
                       credit_code_option, currency_code, holiday_calendar_option)
-from .output import as_typed, emit, file_refused, json_text, progress, read_json_file, table, validated
+from .output import (TYPED_WHOLE_UP_TO, as_typed, as_typed_cut_short, emit, file_refused, json_text, progress,
+                     read_json_file, table, validated)
 
 if TYPE_CHECKING:
     from client.risk import DebtorScore, LatePaymentModel, ReceivableHistory
@@ -220,21 +221,25 @@ def load_history(path: Path, debtor: str, debtor_option: str = "DEBTOR") -> Rece
     stderr: the debtor is then scored as one with no record."""
     from client.risk import ReceivableHistory
 
-    data = read_json_file(path, "--history", f"the receivable history of {as_typed(debtor)}")
+    # a long debtor named cut short (start, end, length): a 10,000-character paste was echoed whole into the line
+    asked = as_typed_cut_short(debtor)
+    data = read_json_file(path, "--history", f"the receivable history of {asked}")
     if data == []:
+        no_record = json_text({"debtor": debtor if len(debtor) <= TYPED_WHOLE_UP_TO else debtor_option,
+                               "events": []})
         raise file_refused("--history", f"{as_typed(path)} holds no event and names no debtor: nothing in it is "
-                                        f"the history of {as_typed(debtor)}; give the file of its events, or, to "
-                                        f"score it as a debtor with no record, write "
-                                        f"{json_text({'debtor': debtor, 'events': []})}")
+                                        f"the history of {asked}; give the file of its events, or, to score it as "
+                                        f"a debtor with no record, write {no_record}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
     history = validated(ReceivableHistory, data, "--history", lambda exc: _history_problem(path, exc))
     if history.debtor != debtor:
-        # either may be the one mistaken, the file given or the debtor named: each way out is said
-        raise file_refused("--history", f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, "
-                                        f"not {as_typed(debtor)}: give the file of {as_typed(debtor)}'s events, "
-                                        f"or give {as_typed(history.debtor)} as {debtor_option} to score the one it "
-                                        "holds")
+        # either may be the one mistaken, the file given or the debtor named: each way out is said (the file's
+        # debtor cut short as the one asked for is: either was echoed whole, twice)
+        held = as_typed_cut_short(history.debtor)
+        raise file_refused("--history", f"{as_typed(path)} holds the history of {held}, not {asked}: give the file "
+                                        f"of {asked}'s events, or give {held} as {debtor_option} to score the one "
+                                        "it holds")
     if not history.events:
         click.echo(f"note: {as_typed(path)} holds no event of {as_typed(debtor)}: it is scored as a debtor with "
                    "no record", err=True)
