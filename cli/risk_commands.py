@@ -225,8 +225,8 @@ def load_history(path: Path, debtor: str, debtor_option: str = "DEBTOR") -> Rece
     asked = as_typed_cut_short(debtor)
     data = read_json_file(path, "--history", f"the receivable history of {asked}")
     if data == []:
-        no_record = json_text({"debtor": debtor if len(debtor) <= TYPED_WHOLE_UP_TO else debtor_option,
-                               "events": []})
+        # past that length the id is written as the placeholder DEBTOR (risk score's argument, --debtor's metavar)
+        no_record = json_text({"debtor": debtor if len(debtor) <= TYPED_WHOLE_UP_TO else "DEBTOR", "events": []})
         raise file_refused("--history", f"{as_typed(path)} holds no event and names no debtor: nothing in it is "
                                         f"the history of {asked}; give the file of its events, or, to score it as "
                                         f"a debtor with no record, write {no_record}")

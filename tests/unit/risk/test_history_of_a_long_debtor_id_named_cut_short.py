@@ -39,12 +39,15 @@ def test_a_long_debtor_is_named_cut_short(tmp_path, command, asked, held):
 
 
 @pytest.mark.parametrize("written", ["{not json", "[]"], ids=["not JSON", "an empty list"])
-def test_a_long_debtor_is_named_cut_short_by_the_refusal_of_a_file_that_holds_no_history(tmp_path, written):
+@pytest.mark.parametrize("command", ["risk score", "finance quote"])
+def test_a_long_debtor_is_named_cut_short_by_the_refusal_of_a_file_that_holds_no_history(tmp_path, written, command):
     path = tmp_path / "history.json"
     path.write_text(written)
-    said = run("risk score", LONG, path)
+    said = run(command, LONG, path)
     assert LONG not in said and "(10000 characters)" in said
     assert len(said) < 1500
+    if written == "[]":
+        assert '{"debtor": "DEBTOR", "events": []}' in " ".join(said.split())
 
 
 def test_a_debtor_of_the_length_one_types_is_named_whole(tmp_path):
