@@ -22,6 +22,7 @@ import signal
 import sys
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from gettext import ngettext
 from typing import NamedTuple, NoReturn
 
 INTERRUPTED = "Error: interrupted"
@@ -306,6 +307,33 @@ class ShownSuggestionsGroup(click.Group):
             raise
 
 
+def _word_named(word: str) -> str:
+    """A word of the command line as a usage error names it: each character that does not print escaped
+    (:func:`cli.output.escaped_unless_shown`), and past ``cli.output.TYPED_WHOLE_UP_TO`` characters cut short as
+    recfin's own refusals cut a value (``client.shown.shown_value``): its start and end, quoted, and its length."""
+    from client.shown import shown_value
+
+    from .output import TYPED_WHOLE_UP_TO, escaped_unless_shown
+
+    return escaped_unless_shown(word) if len(word) <= TYPED_WHOLE_UP_TO else shown_value(word)
+
+
+@contextmanager
+def _unknown_names_cut_short():
+    """Click's "No such option '...'" and "No such command '...'" name the word as given (in repr's quotes, so
+    escaped): a 10,000-character word made a 10,000-character error line. Past ``cli.output.TYPED_WHOLE_UP_TO``
+    characters it is named cut short, as recfin's own refusals name a value (:func:`cli.output.quoted_cut_short`);
+    click's wording and its "Did you mean" suggestions are kept."""
+    try:
+        yield
+    except (click.NoSuchOption, click.NoSuchCommand) as error:
+        name = error.option_name if isinstance(error, click.NoSuchOption) else error.command_name
+        from .output import quoted_cut_short
+
+        error.message = error.message.replace(repr(name), quoted_cut_short(name), 1)
+        raise
+
+
 class _Recfin(ShownSuggestionsGroup):
     """The top-level group, which runs every subcommand inside its own invoke: a stop anywhere in one reaches it.
     Its commands are imported only when one is run (:class:`_GroupsLoadedWhenUsed`); its help and the completion
@@ -329,11 +357,11 @@ class _Recfin(ShownSuggestionsGroup):
     def make_context(self, *args, **kwargs):
         # recfin's own options, read before any subcommand's: `recfin --help | head -0` ends as any command's
         # output cut off does, where click ends a broken pipe with exit 1
-        with _stops_exit_130(), _closed_pipe_ends_quietly():
+        with _stops_exit_130(), _closed_pipe_ends_quietly(), _unknown_names_cut_short():
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
-        with _stops_exit_130(ctx), _closed_pipe_ends_quietly():
+        with _stops_exit_130(ctx), _closed_pipe_ends_quietly(), _unknown_names_cut_short():
             return super().invoke(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -400,16 +428,19 @@ def _text_checked_first(command: click.Command) -> None:
 
     def parse_args_text_checked(ctx: click.Context, args: list[str]) -> list[str]:
         refuse_text_not_utf8(command, ctx, args)
+        # click names extra arguments as given: a line break in one started a second `Error:` line, an ESC drove the
+        # terminal (its other refusals quote the word with repr, and recfin's own escape it), and a 10,000-character
+        # one made an error line as long. So they are let through click's parse and refused here, in its words,
+        # each named as _word_named names it.
+        extra_refused, ctx.allow_extra_args = not ctx.allow_extra_args, True
         try:
-            return parse_args(ctx, args)
-        except click.UsageError as error:
-            # click names extra arguments as given: a line break in one started a second `Error:` line, an ESC
-            # drove the terminal (its other refusals quote the word with repr, and recfin's own escape it)
-            if error.message.startswith("Got unexpected extra argument"):
-                from .output import escaped_unless_shown
-
-                error.message = escaped_unless_shown(error.message)
-            raise
+            rest = parse_args(ctx, args)
+        finally:
+            ctx.allow_extra_args = not extra_refused
+        if rest and extra_refused and not ctx.resilient_parsing:
+            ctx.fail(ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
+                              len(rest)).format(args=" ".join(_word_named(str(word)) for word in rest)))
+        return rest
 
     parse_args_text_checked.text_checked = True
     command.parse_args = parse_args_text_checked
