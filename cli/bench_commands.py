@@ -15,7 +15,7 @@ from network.errors import MissingBinariesError, NetworkError
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
-from .options import MAX_TIMEOUT_SECONDS, FiniteFloatRange, PathType, WholeNumberRange
+from .options import MAX_TIMEOUT_SECONDS, ChoiceCutShort, FiniteFloatRange, PathType, WholeNumberRange
 from .output import emit, progress
 
 if TYPE_CHECKING:
@@ -318,11 +318,11 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 
 
 @click.command()
-@click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOAD_NAMES, "all"]), multiple=True,
+@click.option("--workload", "-w", "workloads", type=ChoiceCutShort([*WORKLOAD_NAMES, "all"]), multiple=True,
               default=("all",), show_default=True,
               help="Workload(s) to run, one after the other, each once; all: every one but hotkey (the contention "
                    "check, concurrency mode only).")
-@click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
+@click.option("--mode", type=ChoiceCutShort(MODES), default=RATE, show_default=True,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=FiniteFloatRange(min=0, min_open=True), default=50.0, show_default=True,
               callback=rate_option, help=f"Operations per second (rate mode), at most {MAX_RATE:,}.")

@@ -52,7 +52,7 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import (DATE, FRACTION, FiniteFloatRange, PathType, business_today, endorsing_org_option,
+from .options import (DATE, FRACTION, ChoiceCutShort, FiniteFloatRange, PathType, business_today, endorsing_org_option,
                       endorsing_organizations, holiday_calendar_option, names_a_record, ReadWhenShown)
 from .output import (as_typed, emit, escaped_unless_shown, file_refused, joined_lines, one_line, read_json_file, table,
                      validated)
@@ -358,7 +358,7 @@ def _config(config_path: Path | None, name: str):
                    "configuration's currency, CNY unless it names another): its face, or for a partly paid claim the "
                    "amount still owed, which the advance is on.")
 @click.option("--due", type=DATE, help="Without the ledger: the receivable's due date.")
-@click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
+@click.option("--grade", type=ChoiceCutShort(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", type=FRACTION,
               help="The debtor's probability of late payment (a fraction from 0 to 1, e.g. 0.3); sets the grade.")
 @click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
@@ -1072,7 +1072,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "business date), from 1900-01-01 to 2999-12-31. On the ledger today or later: the "
                    "contract takes an offer as of today, so a date gone by is refused (with --offers, any "
                    "date).")
-@click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
+@click.option("--by", type=ChoiceCutShort(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now. Ties break on the other measure, then "
                    "without recourse before with it, then takeable now before needing a first step, then by offer "
                    "id; each tied offer's why says which of these put the one before it first.")

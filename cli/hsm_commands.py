@@ -28,7 +28,7 @@ from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, refuse_missing_user_folder, reports_ledger_errors,
     who_acts_options, with_options,
 )
-from .options import OutputFileType, PathType, names_a_pin_variable
+from .options import ChoiceCutShort, OutputFileType, PathType, names_a_pin_variable
 from .output import as_typed, emit
 
 if TYPE_CHECKING:
@@ -445,7 +445,7 @@ def _refuse_an_unusable_request_path(csr_file: Path) -> None:
 @_library
 @_token
 @_pin_env
-@click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True,
+@click.option("--curve", type=ChoiceCutShort(["P-256", "P-384"]), default="P-256", show_default=True,
               help="The NIST curve of the new EC key; Fabric signs with either.")
 @click.option("--key-label", callback=_key_label,
               help="CKA_LABEL for the new key (printable characters, not blank); one another key holds is refused "
