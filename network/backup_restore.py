@@ -25,7 +25,7 @@ from pathlib import Path
 
 from client.atomic_file import sync_folder
 
-from . import block_files, compose_down, membership, nodeconfig
+from . import block_files, compose_down, containers, membership, nodeconfig
 from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, write_fix
@@ -416,8 +416,9 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
 
 
 # How long the restore waits for each answer of docker (`docker compose ps`, `docker inspect`), which it asks while it
-# holds the data folder's locks: a hung daemon would otherwise hold them, and the restore, for ever.
-DOCKER_ANSWER_TIMEOUT = 30.0
+# holds the data folder's locks: a hung daemon would otherwise hold them, and the restore, for ever. The wait every
+# other docker question of recfin's has, under a name of its own here so that a test can shorten the restore's alone.
+DOCKER_ANSWER_TIMEOUT = containers.DOCKER_TIMEOUT
 
 
 def writers_within(folder: Path) -> list[str]:
