@@ -32,6 +32,8 @@ def checkout_with_stand_ins(tmp_path: Path, *, uid: int, apt_provides_ensurepip:
         (checkout / "scripts" / step).write_text("#!/usr/bin/env bash\nexit 0\n")
         (checkout / "scripts" / step).chmod(0o755)
     (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (checkout / "chaincode").mkdir()
+    shutil.copy(ROOT / "chaincode" / "constraints.txt", checkout / "chaincode" / "constraints.txt")
     log, ensurepip = tmp_path / "calls.txt", tmp_path / "ensurepip-installed"
     if has_ensurepip:
         ensurepip.touch()
