@@ -9,6 +9,7 @@ from network import bundle, compose, crypto
 from network.supervisor import Supervisor
 from network.topology import load
 
+from .operations_stand_in import OperationsStandIn
 from .scripted_docker import ScriptedDocker
 
 
@@ -178,3 +179,13 @@ def never_hangs():
     yield
     signal.alarm(0)
     signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def operations():
+    """A local HTTP stand-in for every node's operations endpoint (/healthz, /metrics, the Raft leader), orderer0
+    leading; a test makes a node unhealthy or the channel leaderless through it."""
+    stand_in = OperationsStandIn([n.name for n in load().nodes()])
+    stand_in.leader = "orderer0.orderer"
+    yield stand_in
+    stand_in.close()

@@ -22,7 +22,7 @@ from network.errors import NetworkError, NodeTimeoutError, ProcessesNotStoppedEr
 from network.fabric_bin import FabricInstall
 from network.topology import load, parse
 
-from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .operations_stand_in import CHANNEL, with_operations_ports
 from .scripted_docker import NO_DAEMON
 from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric
@@ -231,14 +231,6 @@ def test_a_record_that_is_not_json_is_named(home, docker):
 
 
 # ---- compose-up records what runs ---------------------------------------------------------------------
-
-@pytest.fixture
-def operations():
-    stand_in = OperationsStandIn([n.name for n in load().nodes()])
-    stand_in.leader = "orderer0.orderer"
-    yield stand_in
-    stand_in.close()
-
 
 @pytest.fixture
 def compose_up_args(home, hosts_data, operations, fake_fabric, tmp_path, monkeypatch):

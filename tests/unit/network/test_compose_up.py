@@ -20,7 +20,7 @@ from network.errors import NetworkError, NodeTimeoutError, ToolError
 from network.fabric_bin import REPO_ROOT, FabricInstall
 from network.topology import load, parse
 
-from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .operations_stand_in import CHANNEL, with_operations_ports
 from .scripted_docker import NO_DAEMON, ScriptedDocker
 from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
@@ -28,16 +28,10 @@ from .scripted_peer import ScriptedPeer
 
 
 @pytest.fixture
-def operations(hosts):
-    stand_in = OperationsStandIn([n.name for n in hosts.nodes()])
-    stand_in.leader = "orderer1.orderer"
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def topology(operations):
-    """topology.yaml with each node's operations port moved to its stand-in; every other port as published."""
+    """topology.yaml with each node's operations port moved to its stand-in; every other port as published. The
+    leader is orderer1, not the first orderer, so that a report naming it shows it was asked, not assumed."""
+    operations.leader = "orderer1.orderer"
     return parse(with_operations_ports(load().model_dump(mode="json", exclude_none=True), operations))
 
 

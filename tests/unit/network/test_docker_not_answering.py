@@ -20,7 +20,7 @@ from network.errors import NetworkError
 from network.fabric_bin import FabricInstall
 from network.topology import load
 
-from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .operations_stand_in import CHANNEL, with_operations_ports
 from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric
 
@@ -115,14 +115,6 @@ def test_compose_up_start_over_a_recorded_network_does_not_say_none_is_recorded(
 
 def test_the_time_down_has_outlasts_compose_stopping_each_container():
     assert compose_down.DOWN_TIMEOUT > 10
-
-
-@pytest.fixture
-def operations():
-    stand_in = OperationsStandIn([n.name for n in load().nodes()])
-    stand_in.leader = "orderer0.orderer"
-    yield stand_in
-    stand_in.close()
 
 
 def test_compose_up_on_containers_started_by_hand_says_nothing_was_recorded_or_joined(
