@@ -22,7 +22,9 @@ class RetryPolicy:
     again: each attempt is a new transaction.
 
     ``retry_on`` takes ``TxValidationCode`` numbers or names (``"MVCC_READ_CONFLICT"``),
-    one or several; it is kept as a frozenset of numbers.
+    one or several, of :data:`CURABLE_CODES` (the codes a new endorsement can cure); it is kept
+    as a frozenset of numbers. Any other code (``VALID``, ``DUPLICATE_TXID``, ``BAD_PAYLOAD``...)
+    is a ValueError naming it and why a retry cannot cure it.
     """
 
     max_attempts: int = 3
@@ -89,8 +91,61 @@ def validation_codes(codes) -> frozenset[int]:
     return frozenset(_validation_code(code) for code in given)
 
 
+_CODES = transaction_pb2.TxValidationCode
+
+CURABLE_CODES = frozenset({
+    transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT,
+    transaction_pb2.ENDORSEMENT_POLICY_FAILURE, transaction_pb2.EXPIRED_CHAINCODE,
+})
+"""The validation codes a new endorsement can cure, the only ones ``retry_on`` takes.
+
+Each says the ledger moved between endorsement and validation: a key read changed (``MVCC_READ_CONFLICT``), a
+range read gained or lost a key (``PHANTOM_READ_CONFLICT``), the chaincode's or a key's endorsement policy changed
+(``ENDORSEMENT_POLICY_FAILURE``: a fresh endorsement is planned against the policy as it is now), or the chaincode
+was upgraded (``EXPIRED_CHAINCODE``: a fresh endorsement runs the new version). Every other code is refused when the
+policy is made, with its reason from ``_NOT_CURABLE``: retrying it would repeat the failure, or apply a committed
+transaction twice.
+"""
+
+_MALFORMED = ("the transaction the client built and signed is malformed, and each attempt is built and signed "
+              "the same way")
+_CHAINCODE_OUTPUT = ("the chaincode's answer or its read-write set is malformed or writes what it may not, and a "
+                     "new endorsement runs the same chaincode on the same arguments")
+_NOT_CURABLE = {
+    transaction_pb2.VALID: "the transaction committed: sent anew it would apply a second time",
+    transaction_pb2.DUPLICATE_TXID: ("a transaction with its ID is already on the ledger, so it may have committed: "
+                                     "sent anew it could apply a second time"),
+    transaction_pb2.NOT_VALIDATED: "it marks a transaction not validated yet, never the code a commit ends with",
+    transaction_pb2.INVALID_OTHER_REASON: ("its cause is not known (an envelope the peer could not read, a "
+                                           "validation plugin's own error), so a retry is a guess"),
+    transaction_pb2.CHAINCODE_VERSION_CONFLICT: "no Fabric peer sets it (a chaincode upgrade is EXPIRED_CHAINCODE)",
+    transaction_pb2.INVALID_CHAINCODE: "the chaincode is not defined or not callable on the channel",
+    transaction_pb2.TARGET_CHAIN_NOT_FOUND: "the channel the transaction names does not exist on the peer",
+    transaction_pb2.INVALID_CONFIG_TRANSACTION: "a channel configuration update is not a chaincode transaction",
+    **{code: _MALFORMED for code in (
+        transaction_pb2.NIL_ENVELOPE, transaction_pb2.BAD_PAYLOAD, transaction_pb2.BAD_COMMON_HEADER,
+        transaction_pb2.BAD_CREATOR_SIGNATURE, transaction_pb2.INVALID_ENDORSER_TRANSACTION,
+        transaction_pb2.UNSUPPORTED_TX_PAYLOAD, transaction_pb2.BAD_PROPOSAL_TXID, transaction_pb2.UNKNOWN_TX_TYPE,
+        transaction_pb2.MARSHAL_TX_ERROR, transaction_pb2.NIL_TXACTION, transaction_pb2.BAD_HEADER_EXTENSION,
+        transaction_pb2.BAD_CHANNEL_HEADER)},
+    **{code: _CHAINCODE_OUTPUT for code in (
+        transaction_pb2.BAD_RESPONSE_PAYLOAD, transaction_pb2.BAD_RWSET, transaction_pb2.ILLEGAL_WRITESET,
+        transaction_pb2.INVALID_WRITESET)},
+}
+
+
 def _validation_code(code) -> int:
-    known = transaction_pb2.TxValidationCode
+    number = _known_validation_code(code)
+    if number not in CURABLE_CODES:
+        curable = ", ".join(f"{_CODES.Name(c)} ({c})" for c in sorted(CURABLE_CODES))
+        why = _NOT_CURABLE.get(number, "a new endorsement cannot cure it")
+        raise ValueError(f"retry_on: {_CODES.Name(number)} ({number}) cannot be retried: {why}; "
+                         f"retry_on takes only the codes a new endorsement can cure: {curable}")
+    return number
+
+
+def _known_validation_code(code) -> int:
+    known = _CODES
     if isinstance(code, str) and code in known.keys():
         return known.Value(code)
     if isinstance(code, int) and not isinstance(code, bool) and code in known.values():
