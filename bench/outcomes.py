@@ -28,7 +28,8 @@ The causes the report counts separately::
                        read (UnreadableAnswer) too, even of a transaction that committed VALID
     not_sent           nothing of the transaction or query was sent (``never_sent``): an argument the SDK
                        refused before sending (RefusedBeforeSending; a bare ValueError or TypeError the SDK
-                       raised, as it does only for its arguments, such as an over-long id), or its first request
+                       raised for an argument, such as an over-long id, in an operation whose contract calls the
+                       benchmark watches and saw none made: :class:`WatchedContract`), or its first request
                        not sent (an EndorseError or EvaluateError whose ``sent`` is False: the gateway closed,
                        the signer gave no signature, no connection to the Gateway peer could be made). Not
                        submitted, so the report counts it apart from ``submitted`` and the failures
@@ -36,7 +37,11 @@ The causes the report counts separately::
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 
@@ -145,17 +150,84 @@ def never_sent(error: BaseException) -> bool:
 
     The SDK says so: a RefusedBeforeSending (the contract's own check, run by the client), or an EndorseError or
     EvaluateError, the error of a call's first request, whose ``sent`` is False, unless it ended a retry policy's
-    later attempt (``earlier_transaction_ids``), whose earlier ones were sent. A bare ValueError or TypeError raised
-    within the SDK is a wrong argument, refused before anything is sent (``client.receivables.errors``); raised in
-    the workload's own code, it says nothing of what was sent, and stays a ``client_error``. A SubmitError or a
-    CommitStatusError whose ``sent`` is False came after the proposal was sent to the endorsers: submitted."""
+    later attempt (``earlier_transaction_ids``), whose earlier ones were sent. A SubmitError or a CommitStatusError
+    whose ``sent`` is False came after the proposal was sent to the endorsers: submitted.
+
+    A bare ValueError or TypeError says nothing of what was sent: the SDK raises them for a wrong argument before
+    sending, but one raised after its contract call returned (while reading an answer) looks the same, and counted
+    as not sent it would hide a submitted transaction. So it counts as not sent only when raised within the SDK in
+    an operation whose contract calls the benchmark watches (:func:`watching_sends` with ``watched``: its clients'
+    contracts are :class:`WatchedContract`) and which made none; anywhere else (the workload's own code, a client
+    not watched, a contract called) it stays a ``client_error``."""
     if isinstance(error, RefusedBeforeSending):
         return True
     if isinstance(error, (EndorseError, EvaluateError)):
         return not error.sent and not getattr(error, "earlier_transaction_ids", ())
     if type(error) in (ValueError, TypeError):      # the SDK's own errors (UnreadableAnswer...) are subclasses
-        return _raised_within(error, SDK_PACKAGE)
+        watch = _SEND_WATCH.get()
+        return watch is not None and watch.watched and not watch.called and _raised_within(error, SDK_PACKAGE)
     return False
+
+
+@dataclass
+class SendWatch:
+    """What the benchmark saw of one operation's sending: whether its contract calls pass through a
+    :class:`WatchedContract` (``watched``), and whether one was made (``called``)."""
+
+    watched: bool
+    called: bool = False
+
+
+_SEND_WATCH: ContextVar[SendWatch | None] = ContextVar("bench_send_watch", default=None)
+"""The watch of the operation running in this context (the driver sets it around each operation; the tasks an
+operation starts share it, as they copy the context)."""
+
+
+@contextmanager
+def watching_sends(watched: bool) -> Iterator[SendWatch]:
+    """Watch the contract calls of the operation run inside: ``watched`` says its clients' contracts are
+    :class:`WatchedContract` (otherwise a call made goes unseen, and no bare ValueError counts as not sent)."""
+    watch = SendWatch(watched)
+    token = _SEND_WATCH.set(watch)
+    try:
+        yield watch
+    finally:
+        _SEND_WATCH.reset(token)
+
+
+class WatchedContract:
+    """A ``client.gateway`` Contract (sync or async) that marks the operation it is called in as having called its
+    contract (:class:`SendWatch`) before passing the call on: ``submit`` and ``evaluate``, the calls the receivables
+    SDK makes of it, and any other method fetched from it, so that no call goes unseen. Data (``chaincode_name``)
+    passes through unmarked."""
+
+    def __init__(self, contract: Any) -> None:
+        self._contract = contract
+
+    def submit(self, name: str, **options: Any) -> Any:
+        _mark_called()
+        return self._contract.submit(name, **options)
+
+    def evaluate(self, name: str, **options: Any) -> Any:
+        _mark_called()
+        return self._contract.evaluate(name, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._contract, name)
+        if callable(value):
+            _mark_called()
+        return value
+
+
+def _mark_called() -> None:
+    watch = _SEND_WATCH.get()
+    if watch is not None:
+        watch.called = True
+
+
+def sends_watched(*clients: Any) -> bool:
+    """Whether every one of ``clients`` (receivables clients) calls its contract through a :class:`WatchedContract`."""
+    return all(isinstance(getattr(client, "contract", None), WatchedContract) for client in clients)
 
 
 def _raised_within(error: BaseException, package: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from bench import outcomes
 from bench.driver import CONCURRENCY, Operation, Plan, drive
-from bench.outcomes import classify
+from bench.outcomes import WatchedContract, classify, sends_watched, watching_sends
 from bench.report import build, check_schema, lines
 from client.gateway import CommitStatusError, EndorseError, EvaluateError, SubmitError
 from client.receivables import AsyncReceivablesClient
@@ -36,18 +36,22 @@ class RecordingContract:
         raise AssertionError(f"{name} was sent")
 
 
+def drive_all(operations):
+    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=10, call_timeout=None)
+    clock = FakeClock()
+    return asyncio.run(clock.run(drive(operations, plan, clock=clock)))
+
+
 def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted():
     contract = RecordingContract()
-    client = AsyncReceivablesClient(contract)
+    client = AsyncReceivablesClient(WatchedContract(contract))
     calls = iter([lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100),          # a ValueError of the SDK
                   lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 0),   # RefusedBeforeSending
                   lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 1.5),  # a TypeError of the SDK
                   lambda: client.get_receivable(OVER_LONG_ID),
                   lambda: asyncio.sleep(0, result="tx-1")])                         # one that committed
-    operations = (Operation("transfer", call) for call in calls)
-    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=10, call_timeout=None)
-    clock = FakeClock()
-    run = asyncio.run(clock.run(drive(operations, plan, clock=clock)))
+    operations = (Operation("transfer", call, sends_watched=True) for call in calls)
+    run = drive_all(operations)
     assert contract.sent == []
     report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
     assert check_schema(report) == []
@@ -116,3 +120,46 @@ def test_a_run_whose_every_operation_was_due_but_not_sent_says_so_not_that_none_
     assert "no operation was due" not in text
     assert "none of the 3 operations due in the measured window was sent" in text
     assert "it committed none of the 3 operations due in the measured window" in comparison_note(report, report)
+
+
+class ContractFailingInTheSdkAfterTheSend(RecordingContract):
+    """A contract that takes the transaction (records it as sent) and then fails with a bare ValueError raised in
+    the SDK's own code, as reading an answer could: the transaction was sent."""
+
+    async def submit(self, name, **options):
+        from client.receivables._arguments import _id
+
+        self.sent.append(name)
+        _id("", "answer_field")
+
+
+def test_a_bare_value_error_of_the_sdk_after_the_contract_was_called_counts_as_a_failure_not_as_not_sent():
+    contract = ContractFailingInTheSdkAfterTheSend()
+    client = AsyncReceivablesClient(WatchedContract(contract))
+    run = drive_all(iter([Operation("transfer", lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 100),
+                                    sends_watched=True)]))
+    assert contract.sent == ["TransferReceivable"]
+    [sample] = run.samples
+    assert sample.cause == outcomes.CLIENT_ERROR and sample.detail.startswith("ValueError: answer_field")
+
+
+def test_a_bare_value_error_of_the_sdk_in_an_operation_not_watched_counts_as_a_failure():
+    # the contract is not watched: whether it was called cannot be told, so the error cannot be said to be unsent
+    client = AsyncReceivablesClient(RecordingContract())
+    run = drive_all(iter([Operation("transfer", lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100))]))
+    [sample] = run.samples
+    assert sample.cause == outcomes.CLIENT_ERROR
+    report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
+    assert (report["submitted"], report["not_sent"]) == (1, 0)
+
+
+def test_the_watch_marks_only_method_calls_and_is_one_per_operation():
+    contract = WatchedContract(RecordingContract())
+    client = AsyncReceivablesClient(contract)
+    assert sends_watched(client) and not sends_watched(client, AsyncReceivablesClient(RecordingContract()))
+    with watching_sends(True) as watch:
+        assert contract.chaincode_name == "receivables" and not watch.called      # data: no call
+        with watching_sends(True) as inner:
+            with pytest.raises(AssertionError):
+                asyncio.run(contract.evaluate("GetReceivable"))
+        assert inner.called and not watch.called
