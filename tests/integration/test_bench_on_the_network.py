@@ -36,6 +36,8 @@ def check_report(report: dict, client: str, processes: set[str]) -> None:
     assert report["committed"] > 0, report["failed_detail"]
     # every outcome counted: transactions committed, queries answered, failures
     assert report["committed"] + report["answered"] + sum(report["failed"].values()) == report["submitted"]
+    # the workload sends well-formed calls only: one the SDK refused before sending is a bug of the workload
+    assert report["not_sent"] == 0, report["failed_detail"].get("not_sent")
     assert set(report["by_kind"]) <= KINDS and "register" in report["by_kind"]
     assert report["latency_s"]["p50"] > 0 and report["throughput_tps"] > 0
     measured_kinds = {p["kind"] for p in report["cpu"].values() if p["cpu_s_per_tx"]}

@@ -19,17 +19,17 @@ def seen(sent: float, committed: bool) -> chaos.Seen:
                       COMMITTED if committed else UNAVAILABLE)
 
 
-def check(monkeypatch, calls: list[chaos.Seen], prepared: tuple[str, ...] = ()) -> list[str]:
+def check(monkeypatch, calls: list[chaos.Seen], prepared: tuple[str, ...] = (), **ledger) -> list[str]:
     """check_nothing_lost on a run whose client saw ``calls`` (sent at seconds of time.monotonic), after the
     workload's setup committed ``prepared``, every commit found on the one peer: the ledger check passes. Returns
-    the tx ids it was asked to look up."""
+    the tx ids it was asked to look up. ``ledger``: more of what the peer's ledger check found (PeerLedger's fields)."""
     samples = [Sample(s.kind, s.sent, s.sent, s.finished, s.cause, s.tx_id, "", s.sent >= INJECTED) for s in calls]
     measured = Measured(Run(Plan(RATE, rate=1, warmup=INJECTED, duration=90), samples), {}, {}, set())
     looked_up: list[str] = []
 
     def verify(acknowledged, touched, topology, data_root):
         looked_up.extend(acknowledged)
-        return Verdict(len(set(acknowledged)), [PeerLedger("peer0.bank", found=len(set(acknowledged)))])
+        return Verdict(len(set(acknowledged)), [PeerLedger("peer0.bank", found=len(set(acknowledged)), **ledger)])
 
     monkeypatch.setattr(chaos, "verify", verify)
     network = types.SimpleNamespace(wait_for_heights=lambda: 7, topology=None, data_root=None)
@@ -79,3 +79,11 @@ def test_commits_sent_after_the_repair_pass(monkeypatch, capsys):
     check(monkeypatch, calls)
     assert "writes committed of those sent after the fault was injected: 8; after it was repaired (2.0 s later): 8" \
         in capsys.readouterr().out
+
+
+def test_a_transaction_whose_endorsements_could_not_be_checked_fails_the_check(monkeypatch):
+    calls = [seen(t, True) for t in range(20)]
+    untold = "block 7, transaction 0 (tx3): the channel config it was validated under cannot be taken"
+    with pytest.raises(AssertionError, match=r"endorsements not checked: peer0\.bank: block 7, transaction 0 \(tx3\)"):
+        check(monkeypatch, calls, endorsements_untold=[untold])
+    check(monkeypatch, calls, endorsements_untold=[])
