@@ -54,7 +54,7 @@ from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import (DATE, FRACTION, ChoiceCutShort, FiniteFloatRange, PathType, business_today, endorsing_org_option,
                       endorsing_organizations, holiday_calendar_option, names_a_record, ReadWhenShown)
-from .output import (as_typed, emit, escaped_unless_shown, file_refused, joined_lines, one_line, read_json_file, table,
+from .output import (as_typed, as_typed_cut_short, emit, escaped_unless_shown, file_refused, joined_lines, one_line, read_json_file, table,
                      validated)
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
@@ -347,10 +347,11 @@ def _config(config_path: Path | None, name: str):
 
 @finance.command()
 @click.argument("receivable", callback=names_a_record)
-@click.option("--as", "as_", required=True, metavar="ORG[/USER] | BANK", callback=connection.names_a_caller,
-              help="On the ledger: the bank's org (and user) that quotes and offers; its pricing is "
-                   "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank's name, pricing "
-                   "client/pricing/banks/BANK.yaml.")
+@click.option("--as", "as_", metavar="ORG[/USER] | BANK",
+              help="On the ledger (required): the bank's org (and user) that quotes and offers; its pricing is "
+                   "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank whose pricing "
+                   "quotes, client/pricing/banks/BANK.yaml; with --config too the file names the bank (its bank:), "
+                   "so no profile is needed and --as may be left out, or must be that name (e.g. \"Bank of China\").")
 @click.option("--config", "config_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The bank's pricing YAML instead of the shipped one.")
 @click.option("--face", type=AMOUNT, callback=_owing,
@@ -466,7 +467,11 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     """
     from client.pricing import ReceivableTerms, quote as price_quote
 
-    if face is not None or due is not None:
+    offline = face is not None or due is not None
+    offline_with_a_file = offline and config_path is not None
+    if not offline_with_a_file:   # --as names a profile, or the shipped file of a bank: a name an org can have
+        _as_names_an_org(as_, offline)
+    if offline:
         if face is None or due is None:
             raise click.UsageError("quoting without the ledger needs both --face AMOUNT and --due YYYY-MM-DD")
         _refuse_the_first_given((
@@ -486,10 +491,12 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
                                                           "--debtor, or give --history FILE"),
         ))
         day = on or business_today()
+        config = _config(config_path, None if offline_with_a_file else connection.parse_as(as_)[0])
+        if offline_with_a_file:
+            _as_names_the_files_bank(as_, config.bank, config_path)
         risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
-        config = _config(config_path, connection.parse_as(as_)[0])
         _refuse_history_in_another_currency(risk, history_file, debtor, receivable, config.currency,
                                             "give --grade or --probability")
         terms = ReceivableTerms(receivable_id=receivable, face_amount=fen_of_option(face, config.currency, "--face"),
@@ -524,6 +531,39 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
                          exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations(endorsing_orgs))
+
+
+def _as_names_an_org(as_: str | None, offline: bool) -> None:
+    """--as where the quote needs it to name an org: on the ledger the bank's profile, without the ledger
+    (``offline``) and without --config the bank whose shipped file prices (client/pricing/banks/BANK.yaml).
+    Missing, a usage error saying what it is for; a name no org can have, one naming --as
+    (``connection.names_a_caller``), before anything is read or connects; offline, saying that --config takes a
+    bank of any name."""
+    ctx = click.get_current_context()
+    with_a_file = "or give the bank's pricing as --config FILE, which names the bank itself (its bank:)"
+    if as_ is None:
+        raise click.UsageError("Missing option '--as': " + (f"the bank whose client/pricing/banks/BANK.yaml prices, "
+                                                            f"{with_a_file}" if offline else
+                                                            "the bank's org (and user) that quotes on the ledger"),
+                               ctx)
+    try:
+        connection.names_a_caller(ctx, next(p for p in ctx.command.params if p.name == "as_"), as_)
+    except click.BadParameter as refused:
+        if offline:
+            refused.message += f"; {with_a_file}"
+        raise
+
+
+def _as_names_the_files_bank(as_: str | None, bank: str, config_path: Path) -> None:
+    """Without the ledger the --config file is the pricing of the bank its ``bank:`` names, and the quote is
+    labelled with it: --as, which no profile is looked up for there, may be left out, and if given must be that
+    name (or ORG/USER of it), since a quote labelled with one bank and priced on another's terms misleads. It was
+    checked as an org's name before, which refused a bank's name as an analyst writes it ("Bank of China")."""
+    if as_ is None or as_ == bank or as_.partition("/")[0].strip() == bank:
+        return
+    raise click.BadParameter(f"{as_typed_cut_short(as_)} is not the bank {as_typed(config_path)} prices for: it "
+                             f"names {as_typed(bank)} (its bank:); drop --as, as the file names the bank, or pass "
+                             f"--config with the pricing of {as_typed_cut_short(as_)}", param_hint="'--as'")
 
 
 def _refuse_the_first_given(refusals: tuple[tuple[bool, str], ...]) -> None:

@@ -350,7 +350,7 @@ def test_compare_shows_amounts_in_the_claims_currency(tmp_path):
 def test_quote_shows_amounts_in_the_configurations_currency(tmp_path):
     usd = tmp_path / "usd-bank.yaml"
     usd.write_text(bank_config_path("bank").read_text(encoding="utf-8").replace("currency: CNY", "currency: USD"))
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "usd-bank", "--config", str(usd), "--face",
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--config", str(usd), "--face",
                                           "1,000,000", "--due", "2027-03-01", "--grade", "B", "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
     for line in ("debtor_limit: USD 120,000,000.00", "exposure: USD 0.00", "available: USD 120,000,000.00",
