@@ -20,7 +20,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from ..gateway._twins import Steps, awaiting, blocking
 from . import signature_policy
-from .qscc import ask_own_org, checked_text, decoded
+from .qscc import ask_own_org, checked_text, decoded, not_on_ledger
 
 LIFECYCLE = "_lifecycle"
 
@@ -38,15 +38,19 @@ def chaincode_definition_steps(lifecycle, msp_id: str, chaincode: str
     """The steps of :func:`chaincode_definition`, for a body that runs sync or async (``client.gateway._twins``)."""
     checked_text(chaincode, "chaincode", "the name the chaincode was deployed under, a str such as 'receivables'")
     arguments = lifecycle_pb2.QueryChaincodeDefinitionArgs(name=chaincode).SerializeToString()
-    return decoded(lifecycle_pb2.QueryChaincodeDefinitionResult,
-                   (yield ask_own_org(lifecycle, msp_id, "QueryChaincodeDefinition", arguments)),
+    # the channel is the Contract's (a Gateway Contract of ``_lifecycle`` is of one channel), named in the error
+    with not_on_ledger(msp_id, getattr(lifecycle, "channel", None), chaincode=chaincode):
+        answer = yield ask_own_org(lifecycle, msp_id, "QueryChaincodeDefinition", arguments)
+    return decoded(lifecycle_pb2.QueryChaincodeDefinitionResult, answer,
                    f"the committed definition of chaincode {chaincode}")
 
 
 chaincode_definition = blocking(chaincode_definition_steps)
 chaincode_definition.__name__ = chaincode_definition.__qualname__ = "chaincode_definition"
 chaincode_definition.__doc__ = """The definition of ``chaincode`` the channel committed, as the own org's peer has it
-(``peer lifecycle chaincode querycommitted``). ``lifecycle`` of an AsyncNetwork: :func:`chaincode_definition_async`."""
+(``peer lifecycle chaincode querycommitted``); :class:`~.qscc.NoSuchChaincodeError` (an EvaluateError) where the peer
+answers that the channel defines no chaincode of that name, the GatewayError of a query refused otherwise or never
+answered as it was raised. ``lifecycle`` of an AsyncNetwork: :func:`chaincode_definition_async`."""
 chaincode_definition_async = awaiting(chaincode_definition_steps)
 
 

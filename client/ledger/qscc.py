@@ -30,7 +30,8 @@ class LedgerReadError(ValueError):
 
 class NotOnLedgerError(EvaluateError):
     """The own org's peer answered a qscc read that its ledger holds no such block, transaction or channel
-    (:class:`NoSuchBlockError`, :class:`NoSuchTransactionError`, :class:`NoSuchChannelError`). An EvaluateError
+    (:class:`NoSuchBlockError`, :class:`NoSuchTransactionError`, :class:`NoSuchChannelError`), or a ``_lifecycle``
+    query that the channel defines no such chaincode (:class:`NoSuchChaincodeError`). An EvaluateError
     as before, its ``message`` and ``details`` the peer's words; ``msp_id`` and ``channel`` say whose ledger was
     read, and :attr:`advice` what to do. A read changes nothing."""
 
@@ -86,6 +87,25 @@ class NoSuchChannelError(NotOnLedgerError):
                 "changed.")
 
 
+class NoSuchChaincodeError(NotOnLedgerError):
+    """The channel holds no committed definition of chaincode ``chaincode``: a ``_lifecycle`` query of it
+    (``QueryChaincodeDefinition``) that the own org's peer answered "namespace <chaincode> is not defined", as
+    Fabric's lifecycle answers (status 404) for a name no definition was committed under on the channel."""
+
+    def __init__(self, refused: EvaluateError, *, msp_id: str, channel: str | None, chaincode: str) -> None:
+        self.chaincode = chaincode
+        super().__init__(refused, msp_id=msp_id, channel=channel)   # type: ignore[arg-type]
+
+    @property
+    def advice_without_timeout(self) -> str:
+        # ``channel`` None: the lifecycle contract asked was not a Gateway Contract, which names its channel
+        channel = f"channel {self.channel}" if self.channel else "the lifecycle contract's channel"
+        return (f"{self.msp_id}'s peer finds no chaincode {self.chaincode} defined on {channel}: no "
+                "definition of that name was committed there (names are case-sensitive; `peer lifecycle chaincode "
+                "querycommitted` lists the ones that were), or its commit has not reached this peer yet: ask again "
+                "once it has. Nothing was changed.")
+
+
 def peer_said(error: GatewayError, said: str) -> bool:
     """Whether a failed qscc read is the own org's peer answering ``said`` (in the message or an endorser's
     detail), not a call never sent or failed on its way."""
@@ -94,18 +114,19 @@ def peer_said(error: GatewayError, said: str) -> bool:
 
 
 @contextmanager
-def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None,
-                   tx_id: str | None = None) -> Iterator[None]:
+def not_on_ledger(msp_id: str, channel: str | None, *, block_number: int | None = None,
+                  tx_id: str | None = None, chaincode: str | None = None) -> Iterator[None]:
     """The peer's answer, in the block, that its ledger holds no such block (``block_number``), transaction
-    (``tx_id``) or channel, raised as the :class:`NotOnLedgerError` that says so; every other failure as it
-    was raised. qscc's words: "Invalid chain ID, <channel>", "no such block number [<n>]" ("cannot serve block
-    [<n>]. The ledger is bootstrapped from a snapshot" for one before it), "no such transaction ID [<tx id>]"."""
+    (``tx_id``), chaincode definition (``chaincode``) or channel, raised as the :class:`NotOnLedgerError` that
+    says so; every other failure as it was raised. qscc's words: "Invalid chain ID, <channel>", "no such block
+    number [<n>]" ("cannot serve block [<n>]. The ledger is bootstrapped from a snapshot" for one before it), "no
+    such transaction ID [<tx id>]"; ``_lifecycle``'s: "namespace <chaincode> is not defined"."""
     try:
         yield
     except EvaluateError as error:
         if isinstance(error, NotOnLedgerError):
             raise
-        if peer_said(error, f"Invalid chain ID, {channel}"):
+        if channel is not None and peer_said(error, f"Invalid chain ID, {channel}"):
             raise NoSuchChannelError(error, msp_id=msp_id, channel=channel) from None
         if block_number is not None and peer_said(error, f"no such block number [{block_number}]"):
             raise NoSuchBlockError(error, msp_id=msp_id, channel=channel, block_number=block_number) from None
@@ -115,6 +136,8 @@ def _not_on_ledger(msp_id: str, channel: str, *, block_number: int | None = None
                                    before_snapshot=True) from None
         if tx_id is not None and peer_said(error, f"no such transaction ID [{tx_id}]"):
             raise NoSuchTransactionError(error, msp_id=msp_id, channel=channel, tx_id=tx_id) from None
+        if chaincode is not None and peer_said(error, f"namespace {chaincode} is not defined"):
+            raise NoSuchChaincodeError(error, msp_id=msp_id, channel=channel, chaincode=chaincode) from None
         raise
 
 
@@ -216,7 +239,7 @@ def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transactio
     NoSuchTransactionError (NoSuchChannelError) where the peer answers that it holds no such transaction
     (channel)."""
     checked_channel(channel), checked_tx_id(tx_id)
-    with _not_on_ledger(msp_id, channel, tx_id=tx_id):
+    with not_on_ledger(msp_id, channel, tx_id=tx_id):
         answer = ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id)
     return decoded(transaction_pb2.ProcessedTransaction, answer, f"transaction {tx_id}")
 
@@ -226,7 +249,7 @@ def block_by_tx_id(qscc, msp_id: str, channel: str, tx_id: str) -> common_pb2.Bl
     LedgerReadError naming the transaction where the answer is no block; NoSuchTransactionError
     (NoSuchChannelError) where the peer answers that it holds no such transaction (channel)."""
     checked_channel(channel), checked_tx_id(tx_id)
-    with _not_on_ledger(msp_id, channel, tx_id=tx_id):
+    with not_on_ledger(msp_id, channel, tx_id=tx_id):
         answer = ask_own_org(qscc, msp_id, "GetBlockByTxID", channel, tx_id)
     return _block_answer(answer, f"the block of transaction {tx_id} on channel {channel}", msp_id)
 
@@ -282,7 +305,7 @@ def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps
     (``client.gateway._twins``)."""
     checked_channel(channel)
     number = checked_block_number(number)
-    with _not_on_ledger(msp_id, channel, block_number=number):
+    with not_on_ledger(msp_id, channel, block_number=number):
         answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
     return _block_answer(answer, f"block {number} of channel {channel}", msp_id)
 
@@ -343,7 +366,7 @@ def newest_block_number(chain_info: bytes, channel: str, msp_id: str) -> int:
 def current_config_steps(qscc, msp_id: str, channel: str) -> Steps[configtx_pb2.Config]:
     """The steps of :func:`current_config`, for a body that runs sync or async (``client.gateway._twins``)."""
     checked_channel(channel)
-    with _not_on_ledger(msp_id, channel):
+    with not_on_ledger(msp_id, channel):
         info = yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)
     newest = yield from block_by_number_steps(qscc, msp_id, channel, newest_block_number(info, channel, msp_id))
     index = last_config_index(newest)
