@@ -25,18 +25,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from chaincode.receivables.attestation import ATTESTED_CURRENCY
 from chaincode.receivables.fingerprint import (code_characters_problem, code_year_problem, digitalised_year_problem,
                                                identity_problem, issue_year_problem, number_problem)
 from client.business_dates import business_today
 from client.money import plain_yuan
+from client.shown import shown_value
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
 from .credit_code import credit_code_problem
 from .fingerprint import invoice_fingerprint
-from .model import Invoice
+from .model import Invoice, Status
 from .register import ensure_reviewed
 from .sources import TAX_FOUND, Attestation, SourceVerification, attestation, evidence_digest, from_a_source, passes
 
@@ -61,6 +62,10 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     ``min_confidence`` below the default, unless ``reviewed``: a person has checked them, since the ledger would
     record a verification of a misreading.
 
+    Raises ValueError, naming the field, for a document of another shape than
+    :func:`~client.invoices.sources.attestation` writes (a key missing, a list where a mapping is, a number where
+    text is, a value JSON cannot write): one built or edited by hand.
+
     Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take;
     for an invoice in another currency than CNY (:data:`ATTESTED_CURRENCY`), since an attestation verifies a
     VAT invoice and the ledger reads the total it carries as CNY; when
@@ -83,6 +88,9 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     """
     ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
+    if (why := _document_shape_problem(document)) is not None:
+        raise ValueError(f"the evidence of invoice {invoice.number} is no document attestation() makes: {why}; "
+                         "attest the evidence attestation() makes of a verification, as it made it")
     if invoice.total_with_tax_fen <= 0:
         raise ValueError(f"total_with_tax: invoice {invoice.number} has a total with tax of "
                          f"{plain_yuan(invoice.total_with_tax_fen)}: a red-letter (negative) or zero invoice backs no "
@@ -165,6 +173,63 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          "again and attest that")
     _refuse_what_the_ledger_attests_no_invoice_as(invoice)
     return InvoiceAttestationRequest.from_evidence(document, evidence.digest)
+
+
+# the evidence document's fields, as attestation() writes them: a document built or edited by hand is read by these
+# names, and one of another shape (a list where a mapping is, a number where text is) would otherwise fail deep
+# inside the checks below with an AttributeError or KeyError naming no field
+_DOCUMENT_TEXT = ("kind", "invoice_number", "invoice_code", "seller_tax_id", "fingerprint", "buyer_tax_id",
+                  "issue_date", "outcome", "attested_at")
+_DOCUMENT_TEXT_LISTS = ("sources", "sources_skipped")
+_FINDING_TEXT = ("check", "status", "message")
+_FINDING_STATUSES = get_args(Status)
+
+
+def _document_shape_problem(document: dict) -> str | None:
+    """What in an evidence document is not where, or not of the type, :func:`~client.invoices.sources.attestation`
+    writes it, naming the field (``findings[2].status``), or None for a document of that shape."""
+    missing = [name for name in (*_DOCUMENT_TEXT, "total_with_tax_fen", *_DOCUMENT_TEXT_LISTS, "findings",
+                                 "disagreements") if name not in document]
+    if missing:
+        return f"it has no {', '.join(missing)}"
+    for name in _DOCUMENT_TEXT:
+        if not isinstance(document[name], str):
+            return f"{name} is {_kind_of(document[name])}, not text"
+    total = document["total_with_tax_fen"]
+    if not isinstance(total, int) or isinstance(total, bool):
+        return f"total_with_tax_fen is {_kind_of(total)}, not a whole number of fen"
+    for name in _DOCUMENT_TEXT_LISTS:
+        if not isinstance(document[name], list):
+            return f"{name} is {_kind_of(document[name])}, not a list of source names"
+        for at, value in enumerate(document[name]):
+            if not isinstance(value, str):
+                return f"{name}[{at}] is {_kind_of(value)}, not a source name (text)"
+    for name, fields in (("findings", _FINDING_TEXT), ("disagreements", ("field",))):
+        if not isinstance(document[name], list):
+            return f"{name} is {_kind_of(document[name])}, not a list of {name}"
+        for at, item in enumerate(document[name]):
+            if not isinstance(item, dict):
+                return f"{name}[{at}] is {_kind_of(item)}, not a mapping"
+            for field in fields:
+                if field not in item:
+                    return f"{name}[{at}] has no {field}"
+                if not isinstance(item[field], str):
+                    return f"{name}[{at}].{field} is {_kind_of(item[field])}, not text"
+            if name == "findings" and item["status"] not in _FINDING_STATUSES:
+                return (f"findings[{at}].status is {shown_value(item['status'])}, not one of "
+                        f"{', '.join(_FINDING_STATUSES)}")
+    try:
+        evidence_digest(document)
+    except (TypeError, ValueError) as exc:   # a set, a date or another value JSON does not write; a circular one
+        return f"it holds a value JSON cannot write ({exc})"
+    return None
+
+
+def _kind_of(value: Any) -> str:
+    """How a misplaced value is named in a refusal: its JSON kind, with the value where it is short."""
+    kind = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "a mapping"}.get(type(value), f"a {type(value).__name__}")
+    return kind if isinstance(value, (list, dict)) or value is None else f"{kind} {shown_value(value)}"
 
 
 def _refuse_a_tax_id_of_no_credit_code(invoice: Invoice, party: str) -> None:
