@@ -31,7 +31,7 @@ from pathlib import Path
 from client.atomic_file import write_atomically
 
 from .compose_up import REMOVE_ORPHANS, docker_compose
-from .containers import CHECK_THE_DAEMON, DOCKER_TIMEOUT, DockerNotAnswering, run_docker
+from .containers import CHECK_THE_DAEMON, DOCKER_TIMEOUT, DockerCouldNotTell, DockerNotAnswering, run_docker
 from .control import data_root_removal_refused, remove_data_root
 from .errors import NetworkError, shell_word
 from .tools import last_error_line
@@ -103,7 +103,8 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
     ``<topology>-<org>``: network.bundle). So each listed container's CONFIG_FILES_LABEL, the files
     Compose started it from, must name this file. A docker that has not answered a call within timeout seconds
     (DOCKER_TIMEOUT without one) is killed and DockerNotAnswering (a subprocess.TimeoutExpired) raised: it tells
-    nothing either way."""
+    nothing either way. When `docker compose ps` lists containers but `docker inspect` of them fails, they run, from
+    this file or another: DockerCouldNotTell is raised, as that tells nothing either way too."""
     compose_file = Path(compose_file)
     timeout = DOCKER_TIMEOUT if timeout is None else timeout
     if not compose_file.is_file():
@@ -126,7 +127,10 @@ def not_running_from(compose_file: Path, data_root: Path, *, timeout: float | No
                                                 f"compose file the containers of {shell_word(compose_file)} run from: "
                                                 f"{CHECK_THE_DAEMON}") from None
     if inspected.returncode != 0:
-        return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
+        raise DockerCouldNotTell(
+            f"could not tell which compose file the {len(containers)} running container(s) `docker compose -f "
+            f"{shell_word(compose_file)} ps` lists run from: docker inspect failed: "
+            f"{last_error_line(inspected.stderr or inspected.stdout)}")
     ours = str(compose_file.resolve())
     for started_from in inspected.stdout.splitlines():
         if ours not in _files_in_label(started_from):

@@ -32,7 +32,7 @@ import yaml
 
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
-from .containers import CHECK_THE_DAEMON, DockerNotAnswering, run_docker
+from .containers import CHECK_THE_DAEMON, DockerCouldNotTell, DockerNotAnswering, run_docker
 from .errors import NetworkError, NodeTimeoutError, ToolError, shell_word, shell_words
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
@@ -253,6 +253,11 @@ class ComposeUp:
                 f"{hung}; every node answers /healthz, but this run neither recorded the network for `recfin network "
                 f"down` (a record an earlier compose-up wrote stays) nor joined any node to {topo.channel}: run `recfin network compose-up` again once docker "
                 f"answers")) from None
+        except DockerCouldNotTell as unknown:
+            # containers run, maybe from another compose file: joining them goes on, unrecorded, as when docker
+            # says they run from another file
+            self.say(f"  not recorded for `recfin network down`: {unknown}; once docker answers `docker inspect`, "
+                     f"run `recfin network compose-up` again to record them, or stop them with `docker compose down`")
         self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
         report.orderers_joined = self.join_orderers(block)
         report.raft_leader = self.wait_for_raft_leader()

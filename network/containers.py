@@ -40,6 +40,12 @@ class DockerNotAnswering(NetworkError, subprocess.TimeoutExpired):
         return self.message
 
 
+class DockerCouldNotTell(NetworkError):
+    """Docker answered, but not the question: it listed a compose project's running containers, then failed when
+    asked which compose file they run from. Containers run, from that file or another; a caller must not read it
+    as "not running" (a restore would move the folder they mount from under them), nor as "running from it"."""
+
+
 def run_docker(argv: list[str], *, timeout: float, **options) -> subprocess.CompletedProcess:
     """subprocess.run(argv, timeout=timeout, **options), but when docker has not finished in its time, or this process
     is interrupted (Ctrl-C), docker is killed with every process it started: `docker compose` runs the compose plugin
