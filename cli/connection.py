@@ -557,14 +557,21 @@ def describe(error: BaseException) -> str:
 
     if isinstance(error, RuleViolation):
         return f"{error.transaction} refused: RULE {error.rule}: {error.detail}"
-    if isinstance(error, ValidationError):   # a request the SDK's model refused: each field and its problem
-        return validation_problems(error)
+    if isinstance(error, ValidationError):   # a request the SDK's model refused: the document, each field, its problem
+        return f"not a valid {_document_named(error.title)}: {validation_problems(error)}"
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
     hints = _unavailable_hint(error) + _no_answer_hint(error) + _longer_timeout_hint(error) + _clock_hint(error)
     # each hint goes on after "; ": a full stop ending the error's own words before it would read ".;"
     own = _own_line(error)
     return (own.rstrip(".") if hints else own) + hints
+
+
+def _document_named(model_name: str) -> str:
+    """The document a pydantic model holds, in words, from the model's name (``ValidationError.title``):
+    ``ReceivableRegistration`` is "receivable registration". The fields named after it are the model's, so the
+    line says which document they belong to."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", model_name).lower() or "request"
 
 
 def _own_line(error: BaseException) -> str:
