@@ -68,11 +68,12 @@ def credit_code_in_capitals(given: str) -> str:
 
 
 class ChoiceCutShort(click.Choice):
-    """``click.Choice``, but a value that is none of the choices is shown cut short in the refusal when long
-    (``client.shown.shown_value``), where click echoes it whole: a 10,000-character paste made a line as long."""
+    """``click.Choice``, but a value that is none of the choices is shown cut short in the refusal when long, as
+    every other refusal names a value the user typed (``cli.output.quoted_cut_short``: whole up to
+    ``TYPED_WHOLE_UP_TO`` characters), where click echoes it whole: a 10,000-character paste made a line as long."""
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
-        return super().get_invalid_choice_message(value, ctx).replace(repr(value), shown_value(value), 1)
+        return super().get_invalid_choice_message(value, ctx).replace(repr(value), quoted_cut_short(value), 1)
 
 
 def names_a_record(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -25,7 +25,7 @@ from network.errors import shell_word
 from .amounts import with_money
 from .connection import acting, with_options
 from .options import WholeNumberRange, names_a_record, names_an_order
-from .output import as_typed, as_typed_cut_short, emit, inline, show
+from .output import as_typed, as_typed_cut_short, emit, inline, quoted_cut_short, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
@@ -397,7 +397,8 @@ class StatusChoice(click.Choice):
         # FROZEN is what a regulator after its frozen claims types: a freeze leaves the status as it was
         frozen = (": a frozen claim keeps its status, and a listing of that status shows the order in its FROZEN "
                   "column" if str(value).strip().upper() == "FROZEN" else "")
-        return (f"{shown_value(value)} is not a claim status{frozen}: give one of {', '.join(self.choices)} "
+        # a long value cut short as every choice's refusal cuts it (options.ChoiceCutShort)
+        return (f"{quoted_cut_short(str(value))} is not a claim status{frozen}: give one of {', '.join(self.choices)} "
                 "(in any case)")
 
     def get_missing_message(self, param: click.Parameter, ctx: click.Context | None) -> str:
