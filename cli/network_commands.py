@@ -912,7 +912,8 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     moves it aside (never deletes it); a running network there, or in a data folder inside it, a
     recorded compose network whose containers mount it (or whose docker does not answer within 30
     seconds), or any other process of this user (any user's, as root) writing a file in it, is
-    refused (exit status 2). An archive of another channel or other orgs than the topology's is
+    refused (exit status 2); the report says how many processes of other users it could not look
+    into, as only root can (`processes_not_looked_into` in --json). An archive of another channel or other orgs than the topology's is
     refused: give --topology the one the backup was made with.
 
     Over a data folder, each node's ledger of each channel (its block files, read offline) is

@@ -56,6 +56,9 @@ class RestoreReport:
     # Each node's ledger of a channel the restore took back to a lower height (or whose height could not be read),
     # restored only because --allow-rollback said so.
     rolled_back: list[LedgerRollback] = field(default_factory=list)
+    # How many processes of other users could not be looked into for a file they write in the folder moved aside
+    # (their /proc/PID/fd is root's to read): the check found none of this user's, and cannot speak for those.
+    processes_not_looked_into: int = 0
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
@@ -64,6 +67,11 @@ class RestoreReport:
                f"restored {self.files} files, {self.bytes} bytes into {shell_word(self.data_root)}"]
         if self.moved_aside is not None:
             out.append(f"what was there is kept in {shell_word(self.moved_aside)}")
+        if self.processes_not_looked_into:
+            out.append(f"{self.processes_not_looked_into} process(es) of other users could not be looked into for a "
+                       f"file they write in what was moved aside (only root can read which files they hold open): "
+                       f"none of this user's writes there; if a node runs as another user, stop it and restore "
+                       f"again (or restore as root, which looks into every process)")
         if self.rolled_back:
             out.append(f"rolled back (--allow-rollback): {'; '.join(r.text() for r in self.rolled_back)}; the blocks "
                        f"past the restored heights are only in {shell_word(self.moved_aside)}")
@@ -271,7 +279,8 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, all
     sync_folder(target.parent)
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
-                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted, rolled_back)
+                         manifest.org, manifest.created, moved_aside.path, removed, kept, interrupted, rolled_back,
+                         moved_aside.processes_not_looked_into)
 
 
 @contextmanager
@@ -348,12 +357,13 @@ _NOT_OVER_A_RUNNING_NETWORK = ("stop it with `recfin network down` (the same --t
                                "then restore again")
 
 
-def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: Topology | None) -> None:
+def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: Topology | None) -> int:
     """NetworkRunningError, nothing written, while anything runs that moving target aside would move from
     under it: target's own network, the topology's when its data folder lies inside target (`--data-root /srv`
     over /srv/network), any process a pid file anywhere in target records (another data folder in it), the
     compose network compose-up recorded when it mounts target and its containers run (_refuse_over_compose_network),
-    or any other process holding a file in target open for writing (writers_within: a node no pid file records)."""
+    or any other process holding a file in target open for writing (writers_within: a node no pid file records).
+    Otherwise how many processes writers_within could not look into (other users', as any user but root)."""
     what = f"restore over {shell_word(target)}"
     refuse_while_running(target, supervisor, what, _NOT_OVER_A_RUNNING_NETWORK)
     inner = Path(os.path.abspath(topology.resolved_data_root())) if topology is not None else None
@@ -369,13 +379,16 @@ def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: 
             f"written: stop them (`recfin network down` with the --topology or --data-root of the data "
             f"folder they run from), then restore again")
     _refuse_over_compose_network(target, topology)
-    writing = writers_within(target)
-    if writing:
+    writers = writers_within(target)
+    if writers.writing:
+        unseen = (f"; {len(writers.not_looked_into)} process(es) of other users could not be looked into, as only "
+                  f"root can" if writers.not_looked_into else "")
         raise NetworkRunningError(
-            f"refusing to {what} while {len(writing)} process(es) that no pid file in it records write files "
-            f"in it ({first_few(writing)}: a node started by hand or by another tool): moving it aside would move "
-            f"those files from under them, and they would go on writing the folder moved aside. Nothing was "
-            f"written: stop them, then restore again")
+            f"refusing to {what} while {len(writers.writing)} process(es) that no pid file in it records write files "
+            f"in it ({first_few(writers.writing)}: a node started by hand or by another tool{unseen}): moving it "
+            f"aside would move those files from under them, and they would go on writing the folder moved aside. "
+            f"Nothing was written: stop them, then restore again")
+    return len(writers.not_looked_into)
 
 
 def _refuse_over_compose_network(target: Path, topology: Topology | None) -> None:
@@ -421,29 +434,45 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
 DOCKER_ANSWER_TIMEOUT = containers.DOCKER_TIMEOUT
 
 
-def writers_within(folder: Path) -> list[str]:
+@dataclass(frozen=True)
+class Writers:
+    """What writers_within found: the processes writing in the folder (as it names them), and the pids of those
+    whose open files it could not read (another user's, when not root), of which it cannot say either way."""
+
+    writing: list[str]
+    not_looked_into: list[int]
+
+
+# Where writers_within reads the processes' open files: a name a test can point at a folder of its own.
+PROC = Path("/proc")
+
+
+def writers_within(folder: Path) -> Writers:
     """The processes but this one holding a file under folder (by where its links lead) open for writing, each as
-    `<command> (pid N) writes <the file's path in folder>` (both as shell_word writes them), from /proc ([] without
+    `<command> (pid N) writes <the file's path in folder>` (both as shell_word writes them), from /proc (none without
     it): a peer's or orderer's ledger and log, of a node no pid file records. A process of another user is seen only
-    by root; one that only reads a file there (a `tail -f` of a log) is not named, as it writes nothing a move would
-    take from it; nor is a recfin run holding or waiting for the folder's own lock files (_RUN_LOCKS), which order it
-    with the restore: run_lock refuses the restore naming it, and the restore waits for membership.lock."""
-    real, found = folder.resolve(), []
+    by root: as any other user, the pids of those whose open files it may not read are listed apart
+    (not_looked_into), so that no caller takes the folder for free of writers on their account. One that only reads
+    a file there (a `tail -f` of a log) is not named, as it writes nothing a move would take from it; nor is a recfin
+    run holding or waiting for the folder's own lock files (_RUN_LOCKS), which order it with the restore: run_lock
+    refuses the restore naming it, and the restore waits for membership.lock."""
+    real, found, unseen = folder.resolve(), [], []
     locks = {real / name for name in _RUN_LOCKS}
-    proc = Path("/proc")
-    pids = sorted(int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()) if proc.is_dir() else []
+    pids = sorted(int(entry.name) for entry in PROC.iterdir() if entry.name.isdigit()) if PROC.is_dir() else []
     for pid in pids:
         if pid == os.getpid():
             continue
-        written = _file_written_within(proc / str(pid), real, locks)
-        if written is not None:
+        written = _file_written_within(PROC / str(pid), real, locks)
+        if written is _NOT_LOOKED_INTO:
+            unseen.append(pid)
+        elif written is not None:
             try:
                 # bytes: a process names itself (prctl, its program's file name) in any bytes, UTF-8 or not
-                command = os.fsdecode((proc / str(pid) / "comm").read_bytes().removesuffix(b"\n"))
+                command = os.fsdecode((PROC / str(pid) / "comm").read_bytes().removesuffix(b"\n"))
             except OSError:
                 continue        # gone meanwhile
             found.append(f"{shell_word(command)} (pid {pid}) writes {shell_word(written)}")
-    return found
+    return Writers(found, unseen)
 
 
 # The data folder's lock files (control.run_lock's, membership.locked's), which every recfin run that writes there
@@ -451,11 +480,18 @@ def writers_within(folder: Path) -> list[str]:
 _RUN_LOCKS = (RUN_LOCK_FILE, membership.LOCK_FILE)
 
 
+# What _file_written_within answers for a process whose open files this user may not read
+_NOT_LOOKED_INTO = "not looked into"
+
+
 def _file_written_within(process: Path, folder: Path, locks: set[Path]) -> str | None:
     """The path in folder of the first file the process (its /proc folder) holds open for writing there, None
-    where it holds none, holds one of locks (a recfin run), or cannot be read (another user's, or gone)."""
+    where it holds none, holds one of locks (a recfin run), or is gone; _NOT_LOOKED_INTO where this user may not
+    read its open files (another user's)."""
     try:
-        descriptors = sorted(os.listdir(process / "fd"), key=int)
+        descriptors = sorted(_descriptors(process), key=int)
+    except PermissionError:
+        return _NOT_LOOKED_INTO
     except OSError:
         return None
     written = None
@@ -479,6 +515,11 @@ def _file_written_within(process: Path, folder: Path, locks: set[Path]) -> str |
         if int(flags.split()[1], 8) & os.O_ACCMODE != os.O_RDONLY:
             written = path.relative_to(folder).as_posix()
     return written
+
+
+def _descriptors(process: Path) -> list[str]:
+    """The process's open file descriptors (its /proc folder's fd), PermissionError where they are another user's."""
+    return os.listdir(process / "fd")
 
 
 def _strictly_inside(path: Path, folder: Path) -> bool:
@@ -630,9 +671,18 @@ def _set_modes(staging: Path, manifest: Manifest) -> None:
     os.chmod(staging, manifest.data_root_mode & _FOLDER_MODE_BITS)
 
 
+@dataclass(frozen=True)
+class _MovedAside:
+    """Where _swap_in moved what target held (None: it held nothing), and how many processes its last look for a
+    writer there could not look into (_refuse_over_running)."""
+
+    path: Path | None = None
+    processes_not_looked_into: int = 0
+
+
 def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None,
-             topology: Topology | None) -> Path | None:
-    """Rename the restored staging folder to target, what target held moved aside first (its name returned); what
+             topology: Topology | None) -> _MovedAside:
+    """Rename the restored staging folder to target, what target held moved aside first (where, returned); what
     was moved aside goes back when the rename fails. What runs in target, started since it was checked, is
     refused (_refuse_over_running)."""
     if not holds:
@@ -648,12 +698,12 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
             raise NetworkError(f"refusing to restore into {shell_word(target)}: it filled while the archive was "
                                f"read (another command wrote there). Nothing was written: see what is there now, then "
                                f"restore again with --replace to move it aside, or into a new folder") from None
-        return None
+        return _MovedAside()
     # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
     with _holding_run_lock(target, "recfin network restore", membership=True,
                            unwritable_hint=f"restore into a folder this user may write, or restore as the user who "
                                            f"owns {shell_word(target)}"):
-        _refuse_over_running(target, supervisor, topology)
+        not_looked_into = _refuse_over_running(target, supervisor, topology)
         aside = aside_path(target)
         os.rename(target, aside)
         try:
@@ -662,7 +712,7 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
             os.rename(aside, target)
             raise
         _mark_finished(aside)
-    return aside
+    return _MovedAside(aside, not_looked_into)
 
 
 def _mark_finished(aside: Path) -> None:
