@@ -18,6 +18,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       model_serializer, model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
+from client.shown import shown_value
 from client.user_files import on_one_line
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping, unknown_key_note
 
@@ -831,12 +832,28 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
         if err["type"] == "extra_forbidden" and exc.title in _MODELS and \
                 (note := unknown_key_note(_MODELS[exc.title], err["loc"])):
             msg = f"{msg}: {note}"
-        where = _loc(err["loc"])
+        loc = err["loc"]
+        if err["type"] == "invalid_key":        # a model's block
+            loc, msg = loc[:-1], _key_read_as_no_text(exc.title, loc[:-1], shown_value(err["input"]))
+        elif err["type"] == "string_type" and loc[-1:] == ("[key]",):     # a block of names
+            loc, msg = loc[:-2], _key_read_as_no_text(None, loc[:-2], shown_value(err["input"]))
+        where = _loc(loc)
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
     unlisted = exc.error_count() - len(lines)
     if unlisted:
         lines.append(f"{source}: {more_problems(unlisted)}")
     return "\n".join(lines)
+
+
+def _key_read_as_no_text(model: str | None, block: tuple, spelled: str) -> str:
+    """What to say of a key YAML read as no text (``1:``, ``true:``, ``null:``, a date), ``spelled`` as the file
+    spells it, in the block at ``block``: pydantic said "Keys should be strings" under a loc of Python's spelling
+    ("None", "datetime.date(...)"), or "Input should be a valid string" under ``[1]``, read as a list's index. In a
+    model's block, in the words any other key no block takes is named in (unknown_key_note); in a block of names
+    (users' attrs, namespaces), what to do with it."""
+    if model in _MODELS and (note := unknown_key_note(_MODELS[model], (*block, spelled))):
+        return f"{note} (YAML reads it as no text)"
+    return f"{spelled} is a key read as no text: quote it if it is meant as a key, or remove it"
 
 
 def parse(data: object, source: str = "topology.yaml") -> Topology:

@@ -1,0 +1,46 @@
+"""A topology key YAML reads as no text (`1:`, `true:`, `null:`, a date) was refused in pydantic's words, "[1]: Keys
+should be strings" (True and 1 alike), "None: ..." or, in a block of names, "attrs[7]: Input should be a valid
+string", read as a list's index: nothing the file holds. It is named as the file spells it, in the words any other
+key no block takes is named in (client.yaml_files.unknown_key_note), or, in a block of names, with what to do."""
+from __future__ import annotations
+
+import pytest
+
+from client.yaml_files import unknown_key_note
+from network.errors import TopologyError
+from network.topology import DEFAULT_TOPOLOGY, PeerOrgSpec, Topology, load
+
+SHIPPED = DEFAULT_TOPOLOGY.read_text(encoding="utf-8")
+
+
+def refusal(tmp_path, text: str) -> str:
+    path = tmp_path / "topology.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TopologyError) as refused:
+        load(path)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("key, spelled", [("1", "1"), ("true", "true"), ("~", "null"), ("null", "null"),
+                                          ("1.5", "1.5"), ("2026-01-01", "2026-01-01")])
+def test_a_top_level_key_read_as_no_text_is_named_as_any_key_no_block_takes(tmp_path, key, spelled):
+    said = refusal(tmp_path, SHIPPED + f"{key}: x\n")
+    assert said == f"topology.yaml: {unknown_key_note(Topology, (spelled,))} (YAML reads it as no text)"
+
+
+def test_one_in_an_orgs_block_names_the_block_and_the_keys_it_takes(tmp_path):
+    old = "  - name: supplier\n"
+    assert SHIPPED.count(old) == 1
+    said = refusal(tmp_path, SHIPPED.replace(old, old + "    false: x\n"))
+    orgs_index = [line for line in SHIPPED.splitlines() if line.startswith("  - name: ")].index(old.rstrip())
+    assert said == (f"topology.yaml: orgs[{orgs_index}]: {unknown_key_note(PeerOrgSpec, ('false',))} "
+                    f"(YAML reads it as no text)")
+
+
+@pytest.mark.parametrize("key, spelled", [("7", "7"), ("true", "true"), ("~", "null")])
+def test_one_in_a_block_of_names_says_to_quote_it(tmp_path, key, spelled):
+    old = "{name: inspector2, attrs: {recfin.role: regulator}}"
+    assert SHIPPED.count(old) == 1
+    said = refusal(tmp_path, SHIPPED.replace(old, f"{{name: inspector2, attrs: {{recfin.role: regulator, {key}: x}}}}"))
+    assert said.endswith(f".users[1].attrs: {spelled} is a key read as no text: quote it if it is meant as a key, "
+                         f"or remove it"), said
