@@ -511,7 +511,7 @@ def _xml_tree(text: str, source: str) -> "_Tree":
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
         root = ET.fromstring(text)
-        return _Tree(_element_to_obj(root), _local(root.tag))
+        return _Tree(_element_to_obj(root, _namespace(root.tag)), _local(root.tag))
     except ET.ParseError as exc:
         raise MalformedInput(source, None, f"invalid XML: {exc}; {DOWNLOAD_AGAIN}") from None
     except RecursionError:
@@ -522,9 +522,24 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _namespace(tag: str) -> str:
+    """The namespace URI of an element's tag as ElementTree gives it (``{urn:x}Name``), "" for none."""
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
 class _Elements(dict):
-    """An XML element's child elements, by name: told apart from a JSON object only to name it so when it stands
-    where a value belongs."""
+    """An XML element's child elements of the e-invoice's own namespace, by name: told apart from a JSON object
+    only to name it so when it stands where a value belongs. ``foreign`` names those of another namespace it held
+    (``Name (urn:x)``), which are not read: an XML signature or a vendor's extension is no field of the invoice,
+    and an ``<x:TotalTax-includedAmount xmlns:x="urn:other">`` is not its total, even under that name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.foreign: list[str] = []
+
+    def names(self) -> str:
+        """The elements it held, its own and then the foreign ones, for a message."""
+        return ", ".join([*self, *self.foreign])
 
 
 class _MixedContent(_Elements):
@@ -533,7 +548,9 @@ class _MixedContent(_Elements):
     field is refused rather than read as missing."""
 
 
-def _element_to_obj(el: ET.Element) -> Any:
+def _element_to_obj(el: ET.Element, namespace: str) -> Any:
+    """An element's value: its text, or its child elements of ``namespace`` (the root's: the e-invoice's own) or
+    of none by name, those of another namespace named in ``foreign`` and not read."""
     children = list(el)
     if not children:
         return (el.text or "").strip()
@@ -541,7 +558,12 @@ def _element_to_obj(el: ET.Element) -> Any:
     obj: _Elements = _MixedContent() if has_text else _Elements()
     for child in children:
         key = _local(child.tag)
-        value = _element_to_obj(child)
+        # no namespace is the invoice's own too: a schema's local elements are unqualified unless it says
+        # otherwise (elementFormDefault), so a root of a namespace holds its fields in none
+        if (uri := _namespace(child.tag)) not in (namespace, ""):
+            obj.foreign.append(f"{key} ({uri})")
+            continue
+        value = _element_to_obj(child, namespace)
         if key in obj:
             if not isinstance(obj[key], list):
                 obj[key] = [obj[key]]
@@ -549,6 +571,13 @@ def _element_to_obj(el: ET.Element) -> Any:
         else:
             obj[key] = value
     return obj
+
+
+def _holds_nothing(value: Any) -> bool:
+    """An element left empty (null, ``""``, ``{}``, ``[]``: as XML-to-JSON converters variously write
+    ``<Quantity/>``); not one holding elements of another namespace alone, which is no value either, and is
+    refused as such rather than read as left out."""
+    return value in (None, "", {}, []) and not (isinstance(value, _Elements) and value.foreign)
 
 
 class _Repeated(Exception):
@@ -583,7 +612,7 @@ class _Tree:
         element repeated, a JSON list) is read when every copy is the same, and refused
         (:class:`_Repeated`) when they differ: which one the invoice means cannot be told, and the first is no
         better a guess than the last."""
-        if isinstance(self.obj, dict) and name in self.obj and self.obj[name] not in (None, "", {}, []):
+        if isinstance(self.obj, dict) and name in self.obj and not _holds_nothing(self.obj[name]):
             value = self.obj[name]
             if isinstance(value, list):
                 if any(not _same_json_value(copy, value[0]) for copy in value[1:]):
@@ -623,9 +652,9 @@ class _Tree:
         """What a value that is no plain one is, for a message: mixed content, elements, an object, a list, a
         boolean, with the value itself where it is short enough to show."""
         if isinstance(self.obj, _MixedContent):
-            return f"mixed content (text beside the element(s) {', '.join(self.obj)} inside it)"
+            return f"mixed content (text beside the element(s) {self.obj.names()} inside it)"
         if isinstance(self.obj, _Elements):
-            return f"element(s) {', '.join(self.obj)} inside it"
+            return f"element(s) {self.obj.names()} inside it"
         kind = ("an object" if isinstance(self.obj, dict) else "a list" if isinstance(self.obj, list)
                 else "a boolean" if isinstance(self.obj, bool) else type(self.obj).__name__)
         shown = printable_json(json_spelled(self.obj, SHOWN_LENGTH))
@@ -659,7 +688,7 @@ class _Reader:
                                                         "the value alone, or check the file against the invoice")
         if required:
             shown = " or ".join(_join(base.path, p) for p in paths)
-            raise self.fail(shown, f"missing or empty; {self.missing_advice}")
+            raise self.fail(shown, f"missing or empty{_foreign_namesakes(base, paths)}; {self.missing_advice}")
         return None
 
     def identifier(self, node: _Tree | None, *paths: tuple[str, ...], required: bool = True) -> str | None:
@@ -690,6 +719,18 @@ class _Reader:
             return convert(raw)
         except ValueProblem as exc:
             raise self.fail(_join((node or self.root).path, path), str(exc)) from None
+
+
+def _foreign_namesakes(base: _Tree, paths: tuple[tuple[str, ...], ...]) -> str:
+    """For a field found missing: the elements of its name in another namespace, not read, where there are some
+    (``<x:TotalTax-includedAmount xmlns:x="urn:other">``), so that the file is not taken to lack it unseen."""
+    found = []
+    for path in paths:
+        parent = base.find(*path[:-1]) if len(path) > 1 else base
+        if parent is not None and isinstance(parent.obj, _Elements):
+            found += [name for name in parent.obj.foreign if name.startswith(f"{path[-1]} (")]
+    return (f" (an element of its name of another namespace is not the invoice's own, and is not read: "
+            f"{', '.join(dict.fromkeys(found))})") if found else ""
 
 
 def _identified(invoice: Invoice, r: _Reader, fields: dict[str, str]) -> Invoice:
@@ -851,13 +892,15 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     r = _Reader(root, source)
     data = root.child("EInvoiceData")
     if data is None:
-        raise r.fail("EInvoice/EInvoiceData", f"missing; {DOWNLOAD_AGAIN}")
+        raise r.fail("EInvoice/EInvoiceData",
+                     f"missing{_foreign_namesakes(root, (('EInvoiceData',),))}; {DOWNLOAD_AGAIN}")
     seller = data.child("SellerInformation")
     buyer = data.child("BuyerInformation")
     basic = data.child("BasicInformation")
     for name, node in (("SellerInformation", seller), ("BuyerInformation", buyer), ("BasicInformation", basic)):
         if node is None:
-            raise r.fail(f"EInvoice/EInvoiceData/{name}", f"missing; {DOWNLOAD_AGAIN}")
+            raise r.fail(f"EInvoice/EInvoiceData/{name}",
+                         f"missing{_foreign_namesakes(data, ((name,),))}; {DOWNLOAD_AGAIN}")
     number = _number(r)
     issue_date = _issue_date(r, basic)
     items = data.children("IssuItemInformation")
