@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from network import bundle, compose, crypto
+from network import bundle, compose, crypto, nodeconfig
+from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 from network.supervisor import Supervisor
 from network.topology import load
 
@@ -80,6 +81,17 @@ def data_root(tmp_path, crypto_root) -> Path:
     root = tmp_path / "network"
     shutil.copytree(crypto_root, root)
     return root
+
+
+@pytest.fixture
+def data(data_root):
+    """A data folder a restore may move aside: the session's crypto, a peer's ledger and the data folder's mark.
+    A test module needing more (other nodes' ledgers, the genesis block) defines a `data` of its own."""
+    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    ledger = nodeconfig.node_dirs(data_root, "peer0.bank").data / "ledgersData"
+    ledger.mkdir(parents=True)
+    (ledger / "blockfile_000000").write_bytes(b"blocks")
+    return data_root
 
 
 @pytest.fixture

@@ -9,21 +9,11 @@ import sys
 import pytest
 
 from network import backup, backup_restore, nodeconfig
-from network.control import DATA_ROOT_MARKER, MARKER_TEXT
+from network.control import DATA_ROOT_MARKER
 from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
 
 SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
-
-
-@pytest.fixture
-def data(data_root, topology):
-    """The session's crypto, a peer's ledger and the data folder's mark."""
-    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
-    ledger = nodeconfig.node_dirs(data_root, "peer0.bank").data / "ledgersData"
-    ledger.mkdir(parents=True)
-    (ledger / "blockfile_000000").write_bytes(b"blocks")
-    return data_root
 
 
 def listing(folder):

@@ -11,20 +11,10 @@ import pytest
 
 from network import backup, backup_restore, membership, nodeconfig
 from network.backup import NetworkRunningError
-from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 from network.fabric_bin import REPO_ROOT
 
 # Opens argv[1] in the mode argv[2], says so, and holds it open until its stdin closes.
 HOLDER = ("import sys\nheld = open(sys.argv[1], sys.argv[2])\nprint('open', flush=True)\nsys.stdin.read()\n")
-
-
-@pytest.fixture
-def data(data_root, topology):
-    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
-    ledger = nodeconfig.node_dirs(data_root, "peer0.bank").data / "ledgersData"
-    ledger.mkdir(parents=True)
-    (ledger / "blockfile_000000").write_bytes(b"blocks")
-    return data_root
 
 
 @pytest.fixture

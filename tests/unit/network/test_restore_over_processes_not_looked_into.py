@@ -12,18 +12,8 @@ import pytest
 
 from network import backup, backup_restore, nodeconfig
 from network.backup import NetworkRunningError
-from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 
 ANOTHER_USERS_PID, WRITER_PID = 4101, 4102
-
-
-@pytest.fixture
-def data(data_root, topology):
-    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
-    ledger = nodeconfig.node_dirs(data_root, "peer0.bank").data / "ledgersData"
-    ledger.mkdir(parents=True)
-    (ledger / "blockfile_000000").write_bytes(b"blocks")
-    return data_root
 
 
 @pytest.fixture
