@@ -42,6 +42,7 @@ import contextlib
 import cProfile
 import dataclasses
 import json
+import math
 import pstats
 import subprocess
 import sys
@@ -444,10 +445,23 @@ def run_node(address: str, ca_path: Path, workload: Workload, concurrency: int) 
         except subprocess.TimeoutExpired:
             raise NodeClientError(f"the Node client did not finish within {seconds:g} s") from None
     output = script_output(done)
+    unread = [key for key in ("transactions", "cpu_s", "wall_s", "results_matched")
+              if not isinstance(output, dict) or not _count_or_seconds(output.get(key))]
+    if unread:
+        raise NodeClientError("the Node client's figures cannot be read: "
+                              + (f"a JSON {type(output).__name__}, not an object" if not isinstance(output, dict) else
+                                 ", ".join(f"{key} {output.get(key)!r}" for key in unread)
+                                 + " (each a finite number, 0 or more)"))
     if output["transactions"] != len(workload.measured):
         raise NodeClientError(f"the Node client measured {output['transactions']} transactions, "
                               f"not {len(workload.measured)}")
     return row("node", "async", workload, concurrency, output["cpu_s"], output["wall_s"], output["results_matched"])
+
+
+def _count_or_seconds(value: Any) -> bool:
+    """Whether ``value`` is a figure the Node script prints: a finite number, 0 or more (Python's JSON reader takes
+    NaN and Infinity, which the rows would pass on)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
 # ---------------------------------------------------------------- the whole run

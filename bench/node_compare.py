@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from typing import Any
 from network import profiles
 
 from .driver import Plan, Run, Sample
+from .outcomes import CAUSES
 from .network_session import step_timeouts
 from .report import build
 from .workloads import FACE_AMOUNT, Parties, new_registration
@@ -192,13 +194,63 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
 def report_from(output: dict[str, Any], workload: str, plan: Plan, pool_size: int,
                 settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """The script's JSON (samples as rows in Sample's field order, cpu_s) as a report, stating the settings it ran
-    with (``settings``, the network's, with NODE_SETTINGS) and its one client process's share: the whole plan."""
-    run = Run(plan, [Sample(*row) for row in output["samples"]], bool(output["exhausted"]))
+    with (``settings``, the network's, with NODE_SETTINGS) and its one client process's share: the whole plan.
+    A NodeClientError where the JSON is not of that shape (``figures_problem``), as for a script that printed none:
+    the comparison is not made, and says why, rather than the command ending in a traceback or a NaN reaching the
+    report's JSON."""
+    if (problem := figures_problem(output)) is not None:
+        raise NodeClientError(f"the Node client's figures cannot be read: {problem}")
+    run = Run(plan, [Sample(*row) for row in output["samples"]], output["exhausted"])
     share = {"name": "node-client", "rate": plan.rate, "phase_s": plan.phase, "concurrency": plan.concurrency,
              "max_in_flight": plan.max_in_flight, "pool_size": pool_size}
     return build(run, workload=workload, client="node", cpu_usage={"node-client": output.get("cpu_s")},
                  process_kinds={"node-client": "client"},
                  extra={"settings": {**(settings or {}), **NODE_SETTINGS}, "client_processes": [share]})
+
+
+def figures_problem(output: Any) -> str | None:
+    """What keeps the script's JSON from being its figures, or None: an object with ``samples`` (rows of Sample's
+    eight fields: kind, due, sent and finished seconds, a cause of ``outcomes.CAUSES``, tx id or null, detail,
+    measured), ``exhausted`` (true or false) and ``cpu_s`` (seconds, 0 or more, or null). Seconds must be finite
+    numbers: Python's JSON reader takes NaN and Infinity, which the report would pass on."""
+    if not isinstance(output, dict):
+        return f"a JSON {type(output).__name__}, not an object"
+    missing = [key for key in ("samples", "exhausted", "cpu_s") if key not in output]
+    if missing:
+        return f"no {', '.join(missing)} in it"
+    if not isinstance(output["samples"], list):
+        return f"samples is a {type(output['samples']).__name__}, not a list"
+    if not isinstance(output["exhausted"], bool):
+        return f"exhausted is {output['exhausted']!r}, not true or false"
+    cpu_s = output["cpu_s"]
+    if cpu_s is not None and not (_seconds(cpu_s) and cpu_s >= 0):
+        return f"cpu_s is {cpu_s!r}, not seconds (0 or more) or null"
+    for number, row in enumerate(output["samples"], 1):
+        if (why := _row_problem(row)) is not None:
+            return f"sample {number} of {len(output['samples'])} ({str(row)[:100]}): {why}"
+    return None
+
+
+def _seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _row_problem(row: Any) -> str | None:
+    fields = [f.name for f in dataclasses.fields(Sample)]
+    if not isinstance(row, list) or len(row) != len(fields):
+        return f"not a row of {len(fields)} fields ({', '.join(fields)})"
+    kind, due, sent, finished, cause, tx_id, detail, measured = row
+    if not isinstance(kind, str):
+        return "its kind is not text"
+    if not all(_seconds(t) for t in (due, sent, finished)):
+        return "its due, sent and finished times are not all finite numbers of seconds"
+    if cause not in CAUSES:
+        return f"its cause {str(cause)[:40]!r} is none of {', '.join(CAUSES)}"
+    if not (tx_id is None or isinstance(tx_id, str)) or not isinstance(detail, str):
+        return "its tx id (text or null) or detail (text) is of another type"
+    if not isinstance(measured, bool):
+        return "its measured flag is not true or false"
+    return None
 
 
 THROWN_AT = re.compile(r"\S+:\d+")

@@ -64,3 +64,19 @@ def test_a_node_script_that_ends_without_its_figures_is_a_node_client_error(cast
     with pytest.raises(NodeClientError, match=r"^the Node client ended \(exit code 0\) without its figures: "
                                               r"it printed nothing"):
         run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
+
+
+@pytest.mark.parametrize(("last_line", "said"), [
+    ('{"error": "no peer"}', "transactions None, cpu_s None, wall_s None, results_matched None"),
+    ('{"transactions": 2, "cpu_s": NaN, "wall_s": 1.0, "results_matched": 2}', "cpu_s nan (each a finite number"),
+    ("[2, 0.1]", "a JSON list, not an object"),
+])
+def test_a_node_script_whose_last_line_is_json_but_not_its_figures_is_a_node_client_error(cast, samples, tmp_path,
+                                                                                           monkeypatch, last_line,
+                                                                                           said):
+    monkeypatch.setattr(client_cpu.subprocess, "run",
+                        lambda command, **options: subprocess.CompletedProcess(command, 0, last_line + "\n", ""))
+    monkeypatch.setattr(client_cpu, "_tool", lambda name: name)
+    with pytest.raises(NodeClientError) as unread:
+        run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
+    assert str(unread.value).startswith("the Node client's figures cannot be read: ") and said in str(unread.value)
