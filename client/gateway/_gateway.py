@@ -24,7 +24,7 @@ from ._events import BlockEventsRequest, ChaincodeEventsRequest
 from ._identity import Identity, later_certificate_of, public_key_bytes, same_public_key
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
-from ._proposal import Proposal, check_name
+from ._proposal import CHANNEL_NAME, Proposal, check_name
 from ._retry import RetryPolicy, check_retry
 from ._signer import VERIFIED_CURVE_ORDERS, Signer, is_encrypted_key, signer_public_key
 from ._system_roots import roots_left_out
@@ -498,7 +498,7 @@ class _GatewayBase:
 
     def get_network(self, channel: str) -> Network:
         """The channel ``channel`` (an AsyncNetwork from an AsyncGateway)."""
-        check_name(channel, "the channel name", "receivables")
+        check_name(channel, "channel", CHANNEL_NAME)
         return self._models.network(self._context, channel, self._retry)
 
     # Offline signing: rebuild from bytes, with or without a signature. An unsigned

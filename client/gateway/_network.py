@@ -17,7 +17,7 @@ from ._events import (
     newest_position,
     start_position,
 )
-from ._proposal import check_name
+from ._proposal import CHAINCODE_NAME, check_name
 from ._retry import RetryPolicy
 from ._twins import Steps, awaiting, blocking
 from .errors import BlockWaitTimeoutError, EventStreamError, GatewayError
@@ -37,11 +37,12 @@ class _NetworkBase:
         From an AsyncGateway this is an AsyncContract, and the event methods
         below return async iterators.
         """
-        check_name(chaincode, "the chaincode name", "receivables")
+        check_name(chaincode, "chaincode", CHAINCODE_NAME)
         if contract_name == "":
             contract_name = None    # as the official clients read it: the chaincode's default contract
         if contract_name is not None:
-            check_name(contract_name, "the contract name", "Receivable")
+            check_name(contract_name, "contract_name", "the name of a contract of the chaincode, a str such as "
+                                                        "'Receivable', or None for its default contract")
         return self._context.models.contract(self._context, self.name, chaincode, contract_name, self._retry)
 
     def new_commit(self, transaction_id: str) -> Commit:
@@ -113,7 +114,7 @@ class _NetworkBase:
         """The request behind ``chaincode_events``, for signing elsewhere."""
         # checked as get_contract checks it: an empty name matches no event, so the stream would stay silent, and
         # recorded in a checkpointer None made it a block events one, "" a file no restart reads
-        check_name(chaincode, "the chaincode name", "receivables")
+        check_name(chaincode, "chaincode", CHAINCODE_NAME)
         return build_chaincode_events_request(self._context, self.name, chaincode, start_block, checkpoint)
 
     def chaincode_events(

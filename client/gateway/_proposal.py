@@ -67,12 +67,20 @@ def _as_bytes(value: Argument, what: str) -> bytes:
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
-def check_name(value, what: str, example: str) -> str:
-    """``value`` if it is a non-empty str; else a TypeError or ValueError naming ``what``."""
+CHANNEL_NAME = "the channel's name, a str such as 'receivables' (the connection profile's channel)"
+CHAINCODE_NAME = "the name the chaincode was deployed under, a str such as 'receivables'"
+MSP_ID = "an org's MSP ID, a str such as 'Org1MSP'"
+
+
+def check_name(value, argument: str, what: str) -> str:
+    """``value`` if it is a non-empty str; before anything is sent, a TypeError or ValueError naming ``argument``
+    and saying to give ``what`` (:data:`CHANNEL_NAME`, :data:`CHAINCODE_NAME`...): protobuf's own refusal of
+    another type names neither, and an empty one would be sent, to match nothing or be refused in words that name
+    nothing. The value is shown cut to 80 characters: a pasted file's bytes are no name to echo whole."""
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, e.g. {example!r}, not {type(value).__name__} {value!r}")
+        raise TypeError(f"{argument} must be {what}, not {type(value).__name__} {value!r:.80}")
     if not value:
-        raise ValueError(f"{what} must not be empty: give one, e.g. {example!r}")
+        raise ValueError(f"{argument} is empty: give {what}")
     return value
 
 
@@ -100,9 +108,9 @@ def _text(value, what: str):
 
 def organizations(values: Iterable[str] | None, what: str) -> tuple[str, ...]:
     """MSP IDs read once into a tuple (see :func:`as_tuple`), each a non-empty str (bytes read as UTF-8)."""
-    found = tuple(_text(each, f"each of {what}") for each in as_tuple(values, what))
-    for each in found:
-        check_name(each, f"each of {what}", "Org1MSP")
+    found = tuple(_text(each, f"{what}[{index}]") for index, each in enumerate(as_tuple(values, what)))
+    for index, each in enumerate(found):
+        check_name(each, f"{what}[{index}]", MSP_ID)
     return found
 
 

@@ -18,9 +18,10 @@ from fabric_protos.msp import identities_pb2, msp_principal_pb2
 from fabric_protos.peer import collection_pb2, policy_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
 
+from ..gateway._proposal import CHAINCODE_NAME, check_name
 from ..gateway._twins import Steps, awaiting, blocking
 from . import signature_policy
-from .qscc import ask_own_org, checked_text, decoded, not_on_ledger
+from .qscc import ask_own_org, decoded, not_on_ledger
 
 LIFECYCLE = "_lifecycle"
 
@@ -36,7 +37,7 @@ _PRINCIPAL_ORG = {
 def chaincode_definition_steps(lifecycle, msp_id: str, chaincode: str
                                ) -> Steps[lifecycle_pb2.QueryChaincodeDefinitionResult]:
     """The steps of :func:`chaincode_definition`, for a body that runs sync or async (``client.gateway._twins``)."""
-    checked_text(chaincode, "chaincode", "the name the chaincode was deployed under, a str such as 'receivables'")
+    check_name(chaincode, "chaincode", CHAINCODE_NAME)
     arguments = lifecycle_pb2.QueryChaincodeDefinitionArgs(name=chaincode).SerializeToString()
     # the channel is the Contract's (a Gateway Contract of ``_lifecycle`` is of one channel), named in the error
     with not_on_ledger(msp_id, getattr(lifecycle, "channel", None), chaincode=chaincode):

@@ -18,6 +18,7 @@ from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
 from ..block_numbers import MAX_BLOCK_NUMBER
+from ..gateway._proposal import CHANNEL_NAME, check_name
 from ..gateway._twins import Steps, awaiting, blocking
 from ..gateway.errors import EvaluateError, GatewayError
 
@@ -141,27 +142,15 @@ def not_on_ledger(msp_id: str, channel: str | None, *, block_number: int | None 
         raise
 
 
-def checked_text(value, argument: str, what: str) -> str:
-    """``value`` if it is a non-empty str; before anything is sent, a TypeError or ValueError naming ``argument``
-    and saying to give ``what``: protobuf's own refusal of another type names neither, and an empty one would be
-    asked of the peer, whose answer names nothing."""
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be {what}, not {type(value).__name__} {value!r:.80}")
-    if not value:
-        raise ValueError(f"{argument} is empty: give {what}")
-    return value
-
-
 def checked_channel(channel) -> str:
-    """``channel`` if it is a channel's name (:func:`checked_text`)."""
-    return checked_text(channel, "channel", "the channel's name, a str such as 'receivables' (the connection "
-                                            "profile's channel)")
+    """``channel`` if it is a channel's name (:func:`~client.gateway._proposal.check_name`)."""
+    return check_name(channel, "channel", CHANNEL_NAME)
 
 
 def checked_tx_id(tx_id) -> str:
-    """``tx_id`` if it is a transaction ID (:func:`checked_text`)."""
-    return checked_text(tx_id, "tx_id", "the transaction ID, a str of 64 hex characters (a SubmitResult's "
-                                        ".transaction_id)")
+    """``tx_id`` if it is a transaction ID (:func:`~client.gateway._proposal.check_name`)."""
+    return check_name(tx_id, "tx_id", "the transaction ID, a str of 64 hex characters (a SubmitResult's "
+                                      ".transaction_id)")
 
 
 NEWEST_BLOCK_ASKED = MAX_BLOCK_NUMBER

@@ -10,8 +10,9 @@ from client.gateway import FileCheckpointer, connect_async, private_key_signer
 from .gateway_fakes import AsyncFakeTransport, FakeTransport, events_response
 
 CHANNEL = "receivables-channel"
-NAMES = [("", ValueError, "the chaincode name must not be empty"),
-         (None, TypeError, "the chaincode name must be a str, e.g. 'receivables', not NoneType None")]
+NAMES = [("", ValueError, "^chaincode is empty: give the name the chaincode was deployed under"),
+         (None, TypeError, "^chaincode must be the name the chaincode was deployed under, a str such as 'receivables', "
+                           "not NoneType None$")]
 
 
 @pytest.mark.parametrize("entry", ["chaincode_events", "new_chaincode_events_request"])

@@ -94,14 +94,16 @@ def test_a_function_name_of_another_type_is_refused_naming_it(contract, transpor
 
 @pytest.mark.parametrize("channel, error", [(5, TypeError), (None, TypeError), (b"ch", TypeError), ("", ValueError)])
 def test_a_channel_name_must_be_a_non_empty_str(gateway, channel, error):
-    with pytest.raises(error, match="the channel name must"):
+    with pytest.raises(error, match="^channel (must be|is empty: give) the channel's name, a str such as "
+                                    "'receivables'"):
         gateway.get_network(channel)
 
 
 @pytest.mark.parametrize("chaincode, contract_name, words", [
-    (5, None, "the chaincode name must be a str"),
-    ("", None, "the chaincode name must not be empty"),
-    ("receivables", 7, "the contract name must be a str"),
+    (5, None, "^chaincode must be the name the chaincode was deployed under, a str such as 'receivables', not int 5$"),
+    ("", None, "^chaincode is empty: give the name the chaincode was deployed under"),
+    ("receivables", 7, "^contract_name must be the name of a contract of the chaincode, a str such as 'Receivable', or "
+                       "None for its default contract, not int 7$"),
 ])
 def test_chaincode_and_contract_names_are_checked_naming_them(gateway, chaincode, contract_name, words):
     with pytest.raises((TypeError, ValueError), match=words):
@@ -116,9 +118,9 @@ def test_an_empty_contract_name_is_the_default_contract_as_for_the_official_clie
 
 @pytest.mark.parametrize("organizations", [[None], ["Org1MSP", 5], [b"\xff"], [""], [b""]])
 def test_each_endorsing_organization_must_be_an_msp_id_str(contract, transport, organizations):
-    with pytest.raises((TypeError, ValueError), match="each of endorsing_organizations must"):
+    with pytest.raises((TypeError, ValueError), match=r"^endorsing_organizations\[\d\] (must|is empty)"):
         contract.new_proposal("Confirm", endorsing_organizations=organizations)
-    with pytest.raises((TypeError, ValueError), match="each of endorsing_organizations must"):
+    with pytest.raises((TypeError, ValueError), match=r"^endorsing_organizations\[\d\] (must|is empty)"):
         contract.submit("Confirm", endorsing_organizations=iter(organizations))
     assert transport.calls == []
 
@@ -163,7 +165,7 @@ def test_async_contracts_check_the_same_way(credentials):
     key, identity = credentials
     gateway = connect_async(identity=identity, signer=private_key_signer(key),
                             transport=AsyncFakeTransport(FakeTransport()))
-    with pytest.raises(TypeError, match="the channel name must be a str"):
+    with pytest.raises(TypeError, match="^channel must be the channel's name, a str such as 'receivables'"):
         gateway.get_network(5)
     with pytest.raises(TypeError, match="the function name must be str or bytes"):
         gateway.get_network(CHANNEL).get_contract("receivables").new_proposal(5)
