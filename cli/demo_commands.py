@@ -85,7 +85,7 @@ from .amounts import money
 from .forwarding import Forwarding
 from .network_commands import topology_option
 from .options import PathType, business_today
-from .output import emit, progress, table
+from .output import display_width, emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 from .request_ids import EXIT_INTERRUPTED, AnswerLost
 
@@ -131,6 +131,8 @@ STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 # The step lines' actor column fits every name a step gives who acted: a story's actor by its key, an org admin
 # registering a party as ORG-admin (acting_key), so each step's "what" starts in the same column.
 ACTOR_WIDTH = max(len(name) for name in [*ACTORS, *(f"{org}-admin" for org, _user in ACTORS.values())])
+# The step lines' "what" column, in terminal columns, so that each step's tx id starts in the same column.
+WHAT_WIDTH = 48
 
 
 class Turns:
@@ -210,7 +212,9 @@ class Run:
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
         self.turns.calling = None     # its calls are done: a failure after it is in another step
         extra = shown if shown is not None else "  ".join(f"{k}={v}" for k, v in facts.items())
-        self.say(f"[{n:2d}] {actor:<{ACTOR_WIDTH}} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
+        # padded by the columns it takes on a terminal: 确权 takes four, not two
+        padding = " " * max(WHAT_WIDTH - display_width(what), 0)
+        self.say(f"[{n:2d}] {actor:<{ACTOR_WIDTH}} {what}{padding} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
         """A step the contract refused at endorsement: nothing was submitted, so no tx id; the refused proposal's
