@@ -56,6 +56,14 @@ def credit_code_check_digit(first17: str) -> str:
     return uscc.check_character(first17.upper())
 
 
+def in_capitals(code: str) -> str:
+    """``code`` with its ASCII letters in capitals, as a credit code or tax id is written (GB 32100-2015), anything
+    else left as it is: ``str.upper`` would turn some other characters into ASCII letters (the ligature ff into
+    ``FF``), and so into a code nobody wrote. The CLI reads a code typed in lower case so
+    (``cli.options.credit_code_in_capitals``)."""
+    return "".join(c.upper() if c.isascii() else c for c in code)
+
+
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid credit code, or ``None`` when it is.
 

@@ -60,7 +60,7 @@ from client.shown import shown_value
 from client.user_files import UnreadableFile, on_one_line, read_user_bytes, too_large, user_text
 
 from .checks import normalise_name
-from .credit_code import check_tax_id
+from .credit_code import check_tax_id, in_capitals
 from .errors import MalformedInput, SourceUnavailable
 from .fingerprint import code_form_problem, code_problem, invoice_fingerprint, number_problem
 from .matching import _csv_row
@@ -431,7 +431,9 @@ class ReferenceBusinessRegistry:
                                 lambda r: _credit_code_problem("credit_code", r.credit_code))
 
     def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None:
-        return self._records.get(credit_code)
+        # asked in capitals, as the CLI reads a code typed in lower case: the records are written so (_by_key), and
+        # one in lower case is the same enterprise, not one the registry does not know
+        return self._records.get(in_capitals(credit_code))
 
 
 class ReferenceCreditBureau:
@@ -446,7 +448,7 @@ class ReferenceCreditBureau:
                                 key_problem=lambda r: _credit_code_problem("credit_code", r.credit_code))
 
     def lookup_credit(self, credit_code: str) -> CreditRecord | None:
-        return self._records.get(credit_code)
+        return self._records.get(in_capitals(credit_code))   # as lookup_enterprise
 
 
 # --- verification across sources --------------------------------------------------
@@ -736,6 +738,7 @@ def _same_enterprise(asked: str, code: str) -> bool:
     organization code (characters 9-17, GB 32100-2015; characters 7-15 of the legacy id, GB 11714) that names one
     organization nationwide. A provider keyed by credit code answers a legacy id so, and the tax source, which knows
     the invoice by the id on it, agrees with the invoice."""
+    asked = in_capitals(asked)   # a code in lower case is that code (the reference providers look it up so)
     if code == asked:
         return True
     return (len(asked) == 15 and check_tax_id(asked).valid and len(code) == 18 and check_tax_id(code).valid
