@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from cli import connection
 from cli.main import main
 from client.gateway import Timeouts
+from tests.unit.cli.command_tree import leaf_commands
 from tests.unit.test_documented_python import ROOT
 
 PAGE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -43,13 +44,8 @@ def _command(path: tuple[str, ...]) -> click.Command:
 @pytest.fixture
 def nothing_runs(monkeypatch):
     """Every command's own code replaced by a failure: a line the page says is refused must be refused before it."""
-    def walk(group):
-        for command in group.commands.values():
-            if isinstance(command, click.Group):
-                walk(command)
-            else:
-                monkeypatch.setattr(command, "callback", lambda *_, **__: pytest.fail("the command ran"))
-    walk(main)
+    for command in leaf_commands().values():
+        monkeypatch.setattr(command, "callback", lambda *_, **__: pytest.fail("the command ran"))
 
 
 def test_the_refusal_of_a_word_typed_in_another_encoding_is_the_one_the_page_shows(nothing_runs):

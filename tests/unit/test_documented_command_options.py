@@ -12,8 +12,8 @@ import re
 
 import click
 
-from cli.main import main
 from network.topology import DEFAULT_TOPOLOGY, load as load_topology
+from tests.unit.cli.command_tree import leaf_commands
 from tests.unit.test_documented_python import ROOT
 
 PAGE = (ROOT / "docs" / "network.md").read_text(encoding="utf-8")
@@ -25,15 +25,7 @@ def _paragraph() -> str:
     return " ".join(PAGE[start:PAGE.index("\n\n", start)].split())
 
 
-def _commands(group: click.Command = main, path: tuple[str, ...] = ()) -> dict[str, click.Command]:
-    """Every leaf command of the tree by its words, `org user add` for instance."""
-    if isinstance(group, click.Group):
-        return {name: cmd for sub, child in group.commands.items()
-                for name, cmd in _commands(child, path + (sub,)).items()}
-    return {" ".join(path): group}
-
-
-COMMANDS = _commands()
+COMMANDS = leaf_commands()   # every leaf command of the tree by its words, `org user add` for instance
 
 
 def _named(text: str) -> set[str]:

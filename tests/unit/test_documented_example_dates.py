@@ -25,12 +25,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.config import ContractSettings
 
+from .cli.command_tree import every_command
 from .cli.test_help_examples import tree
 from .receivables.support import standard_net, transient_terms
 
@@ -45,19 +45,10 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _JSON_BLOCK = re.compile(r"^( *)```json\n(.*?)^\1```", re.DOTALL | re.MULTILINE)
 
 
-def _command_paths(group: click.Group, path: tuple[str, ...] = ()):
-    yield path
-    for name, cmd in sorted(group.commands.items()):
-        if isinstance(cmd, click.Group):
-            yield from _command_paths(cmd, path + (name,))
-        else:
-            yield path + (name,)
-
-
 def _help_examples() -> list[tuple[str, str]]:
     """(where, command line) of every line of an `Example:` block of every --help, continuations joined."""
     found, recfin = [], tree()
-    for path in _command_paths(recfin):
+    for path, _command in every_command(recfin):
         text = CliRunner().invoke(recfin, [*path, "--help"], terminal_width=400).output
         for block in text.split("Example:")[1:]:
             block = block.split("\n\n", 1)[0].replace("\\\n", " ")

@@ -11,15 +11,9 @@ import pytest
 
 from cli.main import main
 
+from .command_tree import leaf_commands
+
 GROUPS = ["receivable", "regulator", "request", "transaction", "events", "party", "discount", "finance"]
-
-
-def commands(command: click.Command, path: list[str]):
-    if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from commands(sub, [*path, name])
-    else:
-        yield " ".join(path), command
 
 
 def takes_a_credit_code(option: click.Option) -> bool:
@@ -30,7 +24,8 @@ def credit_code_options(command: click.Command) -> list[click.Option]:
     return [option for option in command.params if isinstance(option, click.Option) and takes_a_credit_code(option)]
 
 
-TAKING_A_CREDIT_CODE = [(path, command) for group in GROUPS for path, command in commands(main.commands[group], [group])
+TAKING_A_CREDIT_CODE = [(path, command) for group in GROUPS
+                        for path, command in leaf_commands(main.commands[group], (group,)).items()
                         if credit_code_options(command)]
 
 

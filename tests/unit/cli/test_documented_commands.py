@@ -42,6 +42,8 @@ from click.testing import CliRunner
 from cli.main import main
 from network import bundle
 
+from .command_tree import every_command, leaf_commands
+
 ROOT = Path(__file__).parents[3]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_FENCES = {"", "sh", "bash", "shell", "console"}
@@ -116,11 +118,11 @@ def documented_everywhere() -> list[Documented]:
 
 def help_examples() -> list[Documented]:
     """The lines of each command's `Example:` block (recfin's, and the click commands of bench/)."""
-    commands = list(_command_paths(main, ["recfin"]))
+    commands = list(every_command(main, ("recfin",)))
     for path in sorted((ROOT / "bench").glob("*.py")):
         if "@click.command" in path.read_text(encoding="utf-8"):
             module = f"bench.{path.stem}"
-            commands.append(([f"python -m {module}"], importlib.import_module(module).main))
+            commands.append(((f"python -m {module}",), importlib.import_module(module).main))
     found = []
     for path, command in commands:
         text = CliRunner().invoke(command, [*path[1:], "--help"], terminal_width=400).output
@@ -128,13 +130,6 @@ def help_examples() -> list[Documented]:
             block = text.split("Example:", 1)[1].split("\n\n", 1)[0]
             found += documented_lines("\n" + block, f"{' '.join(path)} --help")
     return [line for line in found if line.in_code]
-
-
-def _command_paths(command: click.Command, path: list[str]) -> Iterator[tuple[list[str], click.Command]]:
-    yield path, command
-    if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
-            yield from _command_paths(sub, [*path, name])
 
 
 # --- From shell text to commands ---------------------------------------------------------------------------
@@ -424,9 +419,9 @@ def test_the_operators_manual_names_every_network_org_host_and_chaincode_command
     named = set()
     for line in documented_lines(manual, "docs/network.md"):
         named |= named_command_paths(line.text)
-    unnamed = [" ".join(path) for path, command in _command_paths(main, [])
+    unnamed = [" ".join(path) for path, command in every_command()
                if len(path) > 1 and path[0] in ("network", "org", "host", "chaincode")
-               and not isinstance(command, click.Group) and tuple(path) not in named]
+               and not isinstance(command, click.Group) and path not in named]
     assert not unnamed, "docs/network.md never names: " + ", ".join(f"recfin {path}" for path in unnamed)
 
 
@@ -507,9 +502,7 @@ def test_a_synopsis_continued_on_lines_of_its_own_counts_them_and_one_left_out_i
 
 def _every_command() -> Iterator[tuple[str, click.Command]]:
     """Each `recfin` command that runs (no group) and each click command of bench/, by how it is run."""
-    for path, command in _command_paths(main, ["recfin"]):
-        if not isinstance(command, click.Group):
-            yield " ".join(path), command
+    yield from leaf_commands(main, ("recfin",)).items()
     for path in sorted((ROOT / "bench").glob("*.py")):
         if "@click.command" in path.read_text(encoding="utf-8"):
             yield f"python -m bench.{path.stem}", importlib.import_module(f"bench.{path.stem}").main

@@ -14,6 +14,8 @@ from cli.event_commands import events
 from cli.main import main
 from cli.regulator_commands import regulator
 
+from .command_tree import command_groups, every_command
+
 # Commands that print no data a machine would parse: a node's log, the compose file, another program's output.
 # docs/sdk-receivables.md names them as the commands without --json.
 NO_DATA = {("network", "logs"), ("network", "compose"), ("network", "netns", "exec")}
@@ -26,23 +28,8 @@ def tree() -> click.Group:
     return click.Group("recfin", commands=commands)
 
 
-def leaves(group: click.Group, path: tuple[str, ...] = ()):
-    for name, cmd in sorted(group.commands.items()):
-        if isinstance(cmd, click.Group):
-            yield from leaves(cmd, path + (name,))
-        else:
-            yield path + (name,), cmd
-
-
-def groups(group: click.Group, path: tuple[str, ...] = ()):
-    yield path, group
-    for name, cmd in sorted(group.commands.items()):
-        if isinstance(cmd, click.Group):
-            yield from groups(cmd, path + (name,))
-
-
-ALL = list(leaves(tree()))
-GROUPS = list(groups(main))
+ALL = [(path, cmd) for path, cmd in every_command(tree()) if not isinstance(cmd, click.Group)]
+GROUPS = command_groups()
 DATA_COMMANDS = [(path, cmd) for path, cmd in ALL if path not in NO_DATA]
 
 

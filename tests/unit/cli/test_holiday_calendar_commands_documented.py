@@ -4,8 +4,9 @@ import re
 
 import click
 
-from cli.main import main
 from tests.unit.test_documented_python import ROOT
+
+from .command_tree import leaf_commands
 
 SECTION = "The working days a score counts"
 
@@ -16,17 +17,10 @@ def _section() -> str:
     return " ".join(page.split(f"\n## {SECTION}\n", 1)[1].split("\n## ", 1)[0].split())
 
 
-def _taking_the_option(group: click.Group, path: tuple[str, ...] = ()) -> dict[str, click.Option]:
-    """Each command of ``group`` (as `recfin` names it, "risk score") that takes --holiday-calendar, and the option."""
-    found = {}
-    for name, command in group.commands.items():
-        if isinstance(command, click.Group):
-            found.update(_taking_the_option(command, (*path, name)))
-            continue
-        for param in command.params:
-            if isinstance(param, click.Option) and "--holiday-calendar" in param.opts:
-                found[" ".join((*path, name))] = param
-    return found
+def _taking_the_option() -> dict[str, click.Option]:
+    """Each command (as `recfin` names it, "risk score") that takes --holiday-calendar, and the option."""
+    return {name: param for name, command in leaf_commands().items() for param in command.params
+            if isinstance(param, click.Option) and "--holiday-calendar" in param.opts}
 
 
 def test_the_commands_said_to_score_are_those_taking_the_calendar_option_from_the_variable_named():
@@ -35,6 +29,6 @@ def test_the_commands_said_to_score_are_those_taking_the_calendar_option_from_th
     assert named, "the section no longer opens with the commands that score a debtor"
     commands = set(re.findall(r"`([a-z ]+)`", named.group(1)))
     variable = re.search(r"the environment variable `([A-Z_]+)`", said).group(1)
-    taking = _taking_the_option(main)
+    taking = _taking_the_option()
     assert set(taking) == commands
     assert {option.envvar for option in taking.values()} == {variable}

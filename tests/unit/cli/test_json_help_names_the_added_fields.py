@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 
 from cli.connection import JSON_HELP
-from cli.main import main
+
+from .command_tree import leaf_commands
 
 CLI_DOC = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
 
 
 def acting_commands():
     """Every command whose --json option is the shared one of ``acting``."""
-    for group_name, group in sorted(main.commands.items()):
-        for name, command in sorted(getattr(group, "commands", {}).items()):
-            helps = [p.help for p in command.params if "--json" in getattr(p, "opts", [])]
-            if helps == [JSON_HELP]:
-                yield f"{group_name} {name}", command
+    for name, command in leaf_commands().items():
+        helps = [p.help for p in command.params if "--json" in getattr(p, "opts", [])]
+        if helps == [JSON_HELP]:
+            yield name, command
 
 
 def added_fields_documented() -> dict[str, set[str]]:

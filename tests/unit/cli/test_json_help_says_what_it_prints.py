@@ -6,19 +6,11 @@ from __future__ import annotations
 
 import click
 
-from cli.main import main
-
-
-def _commands(group: click.Group, path: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        else:
-            yield " ".join((*path, name)), command
+from .command_tree import leaf_commands
 
 
 def test_no_json_help_is_a_bare_print_json():
-    bare = [name for name, command in _commands(main)
+    bare = [name for name, command in leaf_commands().items()
             for option in command.params
             if isinstance(option, click.Option) and "--json" in option.opts
             and (option.help or "").rstrip(".").strip().lower() in ("print json", "")]
@@ -27,7 +19,7 @@ def test_no_json_help_is_a_bare_print_json():
 
 def test_the_computed_documents_say_they_are_not_the_contracts():
     helps = {name: next(o.help for o in command.params if isinstance(o, click.Option) and "--json" in o.opts)
-             for name, command in _commands(main) if name in ("finance quote", "finance compare", "risk score")}
+             for name, command in leaf_commands().items() if name in ("finance quote", "finance compare", "risk score")}
     assert len(helps) == 3
     for name, text in helps.items():
         assert "not a contract document" in text and "integer fen" in text, name

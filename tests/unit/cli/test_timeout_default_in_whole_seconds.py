@@ -10,20 +10,14 @@ from click.testing import CliRunner
 
 from cli.main import main
 
-
-def commands(group: click.Group = main, path: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            yield from commands(command, (*path, name))
-        else:
-            yield " ".join((*path, name)), command
+from .command_tree import leaf_commands
 
 
 def timeout_of(command: click.Command) -> click.Option | None:
     return next((p for p in command.params if "--timeout" in getattr(p, "opts", ())), None)
 
 
-TIMED = [(path, command) for path, command in commands() if timeout_of(command) is not None]
+TIMED = [(path, command) for path, command in leaf_commands().items() if timeout_of(command) is not None]
 
 
 def test_the_commands_with_a_timeout_are_found():
