@@ -77,7 +77,10 @@ class InMemoryCheckpointer:
         self._set(block_number + 1, None)
 
     def checkpoint_transaction(self, block_number: int, transaction_id: str) -> None:
-        """Handled up to and including this transaction of this block."""
+        """Handled up to and including this transaction of this block. For chaincode events, name a transaction
+        whose event was handled: the Gateway passes over every event until it meets the checkpoint transaction's,
+        so one that emitted none (invalid, or its chaincode set none) resumes to no event, ever
+        (``client.ledger.event_checkpoints.check_chaincode_events_checkpoint`` tells)."""
         self._set(block_number, transaction_id)
 
     def checkpoint_chaincode_event(self, event) -> None:
