@@ -97,6 +97,8 @@ def up(topology_path, timeout, as_json):
     stopped, saying why, and it is started afresh. One whose operations endpoint accepts
     nothing (started before servers had /healthz) is left alone once it listens, and named on
     stderr with the `recfin chaincode restart` that starts it afresh.
+    Stopped midway (Ctrl-C), it says which nodes and chaincode servers it started run on: `up`
+    again goes on from there, `down` stops them.
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
     So is one whose path Fabric would misread (a comma, a `$NAME`, a name not in UTF-8; docs/network.md,

@@ -734,7 +734,26 @@ class Network:
             mark_data_root(self.data_root)
             with run_lock(self.data_root, "recfin network up"):
                 self._stop_left_running(passed_over)
-                return self._up()
+                try:
+                    return self._up()
+                except KeyboardInterrupt:
+                    # Nodes run in sessions of their own, so Ctrl-C stops only this run: what it started runs on,
+                    # which the stop's one line ("interrupted") would leave unsaid.
+                    self._say_left_running_by_a_stop()
+                    raise
+
+    def _say_left_running_by_a_stop(self) -> None:
+        """Say which of the network's nodes and chaincode servers run as `up` stops midway (Ctrl-C, SIGTERM), and
+        what to do about them: each is recorded by its pid file, so `up` goes on from there and `down` stops them."""
+        running = [node.name for node in self.topology.nodes() if self._pid(node) is not None]
+        running += [ccservers.folder_server_name(pid_file.parent)
+                    for pid_file in ccservers.server_pid_files(self.data_root)
+                    if self.supervisor.running_pid(pid_file) is not None]
+        if not running:
+            self.say("stopped midway: no node or chaincode server of the network runs")
+            return
+        self.say(f"stopped midway: {len(running)} process(es) run on ({first_few(running)}): `recfin network up` "
+                 f"goes on from here, `recfin network down` stops them")
 
     def _start_and_join(self, nodes: list[Node], join: Callable[..., bool], block: Path) -> None:
         """Start every node of nodes, then join each to the channel from block (join: channel.join_orderer or
