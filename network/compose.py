@@ -22,6 +22,8 @@ What runs where:
   `peer_start_script`) and starts from the copy. The topology's peer tuning (limits, Gateway timeouts,
   chaincode runtime parameters) reaches the containers as the same CORE_* variables the
   native peers get (`nodeconfig.peer_tuning_env`);
+- every orderer and peer: a healthcheck asking its own /healthz on its container's loopback with
+  what the image holds (`node_healthcheck`); no `depends_on`, as no node needs another to start;
 - chaincode servers: the image built from this repository's Dockerfile, running
   `python -m chaincode --contract <topology contract>` over mutual TLS: the server's pair
   and its clients' CA are mounted read-only from the org's crypto folder. The org's ccaas
@@ -194,6 +196,24 @@ def consenter_hosts(topology: Topology, node: Node) -> list[str]:
             if other.hostname != node.hostname and other.hostname in known]
 
 
+# The official images hold neither curl nor python, and which shell tools they hold depends on the base image the
+# release was built on: busybox's wget on Alpine (Fabric 2.4 and before), bash but no wget on Ubuntu (the base of
+# later releases). The check uses bash's /dev/tcp where bash is, else wget; either way sh, head and grep, which the
+# peer's start script already needs. `-Y off`: no proxy (Docker passes the daemon's HTTP_PROXY into containers).
+# A release whose image has neither would never turn healthy; compose-up waits on /healthz itself, from the host,
+# so it is not held up by that.
+def node_healthcheck(port: int) -> dict:
+    """Compose's healthcheck of an orderer or peer: its operations endpoint, inside the container on 127.0.0.1 (it
+    listens on every interface, without TLS), answers GET /healthz with 200 (503 names a failed check).
+
+    No `$` in it: compose would read it as a variable."""
+    probe = (f"if command -v bash >/dev/null 2>&1; then bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port} && "
+             f"printf \"GET /healthz HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && "
+             f"head -n 1 <&3 | grep -q \"^HTTP/1\\.[01] 200 \"'; "
+             f"else wget -q -Y off -O /dev/null http://127.0.0.1:{port}/healthz; fi")
+    return {"test": ["CMD-SHELL", probe], "interval": "10s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+
+
 def node_service(topology: Topology, node: Node, data: str) -> dict:
     service = {
         "image": IMAGES[node.kind],
@@ -203,6 +223,7 @@ def node_service(topology: Topology, node: Node, data: str) -> dict:
         "environment": node_environment(topology, node),
         "ports": published_ports(node),
         "volumes": node_mounts(topology, node, data),
+        "healthcheck": node_healthcheck(node.ports["operations_port"]),
         "networks": [NETWORK],
         "restart": "unless-stopped",
     }
