@@ -280,7 +280,9 @@ def test_the_card_says_which_libraries_the_model_was_fitted_with(small_run):
     fitted_with = (platform.python_version(), version("scikit-learn"), version("numpy"))
     assert tuple(model.training.get(k) for k in ("python", "scikit_learn", "numpy")) == fitted_with
     card = " ".join(model_card(model, report).split())
-    assert (f"Fitted on {model.training['trained_at']} with Python {fitted_with[0]}, scikit-learn {fitted_with[1]} "
+    # no time of the run: it would make each run's bytes differ
+    assert "trained_at" not in model.training
+    assert (f"Fitted with Python {fitted_with[0]}, scikit-learn {fitted_with[1]} "
             f"and numpy {fitted_with[2]}.") in card
 
 
@@ -293,10 +295,12 @@ def test_a_card_of_a_model_without_recorded_versions_says_they_are_not_recorded(
 def test_the_shipped_card_states_the_libraries_the_shipped_artefact_records():
     from client.risk import LatePaymentModel
     training = LatePaymentModel.load(DEFAULT_MODEL).training
-    recorded = [training.get(k) for k in ("trained_at", "python", "scikit_learn", "numpy")]
+    recorded = [training.get(k) for k in ("python", "scikit_learn", "numpy")]
     assert all(recorded), f"the shipped artefact records no {recorded}"
     shipped = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
-    assert "Fitted on {} with Python {}, scikit-learn {} and numpy {}.".format(*recorded) in shipped
+    # an artefact trained before the time of the run was left out of what training writes states it too
+    when = f" on {training['trained_at']}" if training.get("trained_at") else ""
+    assert "Fitted{} with Python {}, scikit-learn {} and numpy {}.".format(when, *recorded) in shipped
 
 
 def test_the_brier_scores_are_read_against_the_late_rate_alone(small_run, small_run_training):
