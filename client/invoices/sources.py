@@ -250,6 +250,17 @@ REFERENCE_TOO_LARGE_ADVICE = ("A reference provider's file holds local data for 
                               "data set through a provider of its own, as a real source is")
 
 
+def _reference_file_advice(path: Path) -> str:
+    """What to do about a reference file that is not there, not readable, empty or of no reference file's shape: the
+    CLI reads the files shipped in ``reference_data/`` only, so one of them is restored; a caller's own path is
+    corrected, or the file written as the shipped one of that name is."""
+    shipped = f"client/invoices/reference_data/{path.name}"
+    if path.parent.resolve() == REFERENCE_DATA.resolve():
+        return f"restore the file shipped with recfin (git checkout -- {shipped}, or install recfin again)"
+    return ("give the path of a reference file written as the shipped one is (client/invoices/reference_data/, "
+            "whose README says what each file holds)")
+
+
 def _read(path: Path) -> str:
     try:
         data = read_user_bytes(path, MAX_REFERENCE_BYTES)
@@ -259,6 +270,9 @@ def _read(path: Path) -> str:
         problem = exc.problem
         if problem == too_large(MAX_REFERENCE_BYTES):
             problem = f"{problem} {REFERENCE_TOO_LARGE_ADVICE}"
+        elif not problem.startswith("not UTF-8 text"):   # that one says how to save it as UTF-8
+            # "No such file or directory", "it is a directory": said with what to do
+            problem = f"{problem}: {_reference_file_advice(path)}"
         raise MalformedInput(str(path), None, problem) from None
 
 
@@ -277,10 +291,20 @@ def _load_json(path: Path) -> list[dict]:
         raise MalformedInput(str(path), f"line {line}", "a NUL character (\\0), which no reference file holds: the "
                                                         "file is damaged, or was saved as UTF-16 or another encoding "
                                                         "than UTF-8; save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
-    doc = parse_json(text, str(path))
+    if not text.strip():
+        raise MalformedInput(str(path), None, f"the file is empty: {_reference_file_advice(path)}")
+    try:
+        doc = parse_json(text, str(path))
+    except MalformedInput as exc:
+        if not exc.problem.startswith("invalid JSON"):
+            raise
+        raise MalformedInput(str(path), exc.field, f"{exc.problem}: correct the JSON there, or "
+                                                   f"{_reference_file_advice(path)}") from None
     records = doc.get("records") if isinstance(doc, dict) else None
     if not isinstance(records, list):
-        raise MalformedInput(str(path), "records", "missing or not a list")
+        raise MalformedInput(str(path), "records", 'missing or not a list: a reference file is a JSON object whose '
+                                                   '"records" lists the records, {"records": [{...}, ...]}; '
+                                                   f"{_reference_file_advice(path)}")
     return records
 
 
@@ -346,6 +370,9 @@ def _record_problem(model, error) -> str:
         return f"empty: every record gives its {field}; fill it in as the source gives it"
     if error["type"] == "missing":
         return f"missing: every record gives its {field}; add it as the source gives it"
+    if error["type"] == "model_type":   # a record that is a list, a number, a string or null, not a JSON object
+        return (f"{shown_value(error['input'])}, not a record: each record is a JSON object of its fields "
+                f"({', '.join(model.model_fields)})")
     if error["type"] == "extra_forbidden":
         return (f"not a field of such a record: correct its name, or delete it (the fields are "
                 f"{', '.join(model.model_fields)})")
