@@ -147,6 +147,10 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
     # the card and the artefact are each read once: the bytes checked against the card are those scored, and
     # the card whose digest they match is the one checked to describe them
     card_text = _refused(read_card, Path(path))
+    # emptied beside its card (a copy or a write cut off at its first byte) it is damaged as one cut short anywhere
+    # else, to be restored or re-trained: read_json_file would only say to give one
+    if card_text is not None and os.path.isfile(path) and os.path.getsize(path) == 0:
+        _refused(check_digest, Path(path), b"", card_text)
     # before the bytes are read as JSON: a truncated artefact is damaged, to be restored or re-trained, not
     # merely "not JSON". A device, a FIFO or a file that cannot be read never gets there: read_json_file says
     # what it is

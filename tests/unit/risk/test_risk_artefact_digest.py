@@ -50,6 +50,7 @@ def _shipped_with_intercept_raised() -> str:
     lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != "metrics"}),   # still a model
     lambda _: _shipped_with_intercept_raised(),           # changed: a model, but not the one trained
     lambda text: text.replace("\n", "\r\n"),            # the same JSON, other bytes
+    lambda _: "",                                       # emptied: a copy cut off at its first byte
 ])
 def test_an_artefact_whose_bytes_are_not_those_its_card_records_is_refused(copied, damage):
     copied.write_text(damage(DEFAULT_MODEL.read_text()), newline="")
