@@ -355,18 +355,23 @@ class Supervisor:
             except OSError as exc:
                 raise NetworkError(_not_run(spec, exc)) from exc
         self._children[proc.pid] = proc
-        # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
-        # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
-        start_time = _start_time(proc.pid)
-        record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": start_time,
-                  "boot_id": _boot_id(), "tag": tag, "cmdline": list(spec.argv)}
-        if spec.command() != spec.argv:
-            record["launcher_cmdline"] = spec.command()
+        start_time = None
         try:
+            # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
+            # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
+            start_time = _start_time(proc.pid)
+            record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": start_time,
+                      "boot_id": _boot_id(), "tag": tag, "cmdline": list(spec.argv)}
+            if spec.command() != spec.argv:
+                record["launcher_cmdline"] = spec.command()
             write_atomically(spec.pid_file, json.dumps(record))
         except BaseException as exc:
             # Recorded nowhere, it would run on unseen: `down` finds what to stop by its pid files, and `down
-            # --purge` would delete the data folder under it. So it is stopped before the start fails.
+            # --purge` would delete the data folder under it. So it is stopped before the start fails, also when the
+            # failure (a Ctrl-C) came before its record was made: a child not yet waited for keeps its pid, so its
+            # start time read now is still its own.
+            if start_time is None:
+                start_time = _start_time(proc.pid)
             left = self._terminate([_Target(proc.pid, group=True, start_time=start_time)])
             if not left:
                 self._children.pop(proc.pid, None)
