@@ -1208,6 +1208,17 @@ def _note_terms_not_here(not_here: list[TermsNotOnThisPeer], *, err: bool = Fals
                    err=err)
 
 
+def _no_offers(receivable: str, claim) -> str:
+    """What a claim with no offer to compare lacks, and who can change it: "no open offers on it" alone left a
+    supplier to guess whether no bank had been asked, or none had answered yet."""
+    debtor = "its debtor has no open early-payment offer on it"
+    if claim.financing_id is None:
+        return (f"no open offers on it: it has no financing request for banks to offer on (its holder asks with "
+                f"`recfin finance request {as_typed(receivable)} --as HOLDER`), and {debtor}")
+    return (f"no open offers on it: no bank has offered on its financing request {as_typed(claim.financing_id)} "
+            f"yet (a bank offers with `recfin finance quote {as_typed(receivable)} --as BANK --yes`), and {debtor}")
+
+
 def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list, *,
                    left_out: bool = False) -> None:
     """The claim, the table of ``ranked`` offers and why each ranks where it does. ``left_out``: an open offer was
@@ -1221,7 +1232,7 @@ def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked
     click.echo(f"{receivable}: {claim.status.lower()}, {money(claim.face_amount, claim.currency)} outstanding, due "
                f"{claim.due_date}; cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:
-        click.echo("no open offer on it could be compared on this peer" if left_out else "no open offers on it")
+        click.echo("no open offer on it could be compared on this peer" if left_out else _no_offers(receivable, claim))
         return
     places = apr_places(ranked)   # as each offer's why below says its APR
     click.echo(table([_compare_row(p, claim.currency, places) for p in ranked], COMPARE_COLUMNS))
