@@ -328,15 +328,6 @@ def _page_size(value: int, transaction: str) -> str:
 
 _BOOKMARK_ADVICE = 'pass "" for the first page, then the bookmark the previous page of this same listing returned'
 
-UPGRADE_SCANNED = ("recfin.receivable", "recfin.discount", "recfin.offer", "recfin.financing", "recfin.request",
-                   "recfin.party", "recfin.client", "recfin.fingerprint", "recfin.goods-receipt",
-                   "recfin.by-financier", "recfin.offer-made", "recfin.offer-made-dropped",
-                   "recfin.discount-by-debtor", "recfin.attestation", "recfin.attestation-last")
-"""The kinds of record ``UpgradeLedger`` pages through, in its order (``chaincode.receivables.upgrade.SCANNED``,
-which the SDK cannot import without loading the chaincode runtime; a unit test keeps the two equal): its
-bookmark is a key of one of them."""
-
-
 def _bookmark(value: str, transaction: str, listing: str, *leading: str) -> str:
     """The ``bookmark`` of a page ``transaction`` asks for, sent as given where the contract takes it
     (``StoreBase.index_page``): ``""`` for the first page, else a key of the list's own range, the index
@@ -356,18 +347,33 @@ def _bookmark(value: str, transaction: str, listing: str, *leading: str) -> str:
 
 
 def _upgrade_bookmark(value: str) -> str:
-    """The ``bookmark`` of an ``UpgradeLedger`` page, sent as given where the contract takes it
-    (``upgrade.upgrade_page``, ``StoreBase.records_from``): ``""`` for the first page, else a key of one of the
-    kinds it scans (:data:`UPGRADE_SCANNED`), as the page before returned it; else as :func:`_bookmark`."""
+    """The ``bookmark`` of an ``UpgradeLedger`` page: ``""`` for the first page, else sent as given unless no
+    version of the contract could take it (:func:`_no_upgrade_page`). Which kinds of record the upgrade pages
+    through is the contract's to say: a newer version scans kinds this SDK does not know of, and where the
+    chaincode is upgraded before the SDKs, a page hands back a bookmark of one, which an SDK holding its own list
+    of the kinds would refuse unsent, stopping the upgrade until every SDK was upgraded too. A key of a kind the
+    channel's contract does not scan comes back from it as ``bookmark-invalid``."""
     text = _text(value, "bookmark")
-    if text == "" or _utf8(text) and any(text.startswith(start := composite_key(kind))
-                                         and not text.startswith(start + "\U0010ffff") for kind in UPGRADE_SCANNED):
+    if text == "" or (problem := _no_upgrade_page(text)) is None:
         return text
-    kind = split_key(text, 0)
-    problem = (_no_page_of(text, "", ()) if kind is None or not kind[0] or not _utf8(text) else
-               f"is a key of {kind[0]}, which the ledger upgrade does not page through")
     raise RefusedBeforeSending("UpgradeLedger", "bookmark-invalid", f"bookmark {shown_value(text)} {problem}: "
                                "pass \"\" for the first page, then the bookmark the previous page returned")
+
+
+def _no_upgrade_page(text: str) -> str | None:
+    """Why ``text`` is the bookmark of no ``UpgradeLedger`` page of any contract version, or None: each page's
+    bookmark is the key of a record the next page starts at (``upgrade.upgrade_page``), so text that is no key
+    of the ledger (U+0000, a kind, U+0000, ...), one holding a lone surrogate, which no UTF-8 key holds, and the
+    end of a kind's range (U+10FFFF right after the kind, the shim's partial-key range end, which no key holds:
+    ``StoreBase.records_from``) are no bookmark of it."""
+    if not _utf8(text):
+        return _no_page_of(text, "", ())
+    kind = text[1:].partition("\x00")[0] if text.startswith("\x00") and "\x00" in text[1:] else ""
+    if not kind:
+        return _no_page_of(text, "", ())
+    if text.startswith(composite_key(kind) + "\U0010ffff"):
+        return f"is past the end of {kind}"
+    return None
 
 
 def _present(*values: str) -> tuple[str, ...]:

@@ -15,13 +15,13 @@ from decimal import Decimal
 
 import pytest
 
-from chaincode.receivables import keys
+from chaincode.receivables import keys, upgrade
 from chaincode.receivables.upgrade import SCANNED
 from chaincode.shim import create_composite_key
 from chaincode.testing import make_identity
 from client.gateway.errors import EndorseError, EvaluateError
-from client.receivables import DiscountOfferRequest, FinancingTerms, ReceivablesClient, RefusedBeforeSending
-from client.receivables._arguments import UPGRADE_SCANNED
+from client.receivables import (DiscountOfferRequest, FinancingTerms, ReceivablesClient, RefusedBeforeSending,
+                                RuleViolation)
 
 from ..ledger_contract import Channel
 from . import fakes
@@ -130,22 +130,59 @@ def test_the_sdk_refuses_a_bookmark_where_the_contract_would_and_only_there(part
     assert {refused for refused, _ in verdicts.values()} == {True, False}
 
 
-def test_the_upgrade_takes_a_bookmark_where_the_contract_would_and_only_there(parties):
+def test_the_upgrade_refuses_only_bookmarks_no_contract_version_takes(parties):
+    """Which kinds of record the upgrade pages through is the contract's to say (a newer version scans more): the
+    SDK refuses unsent only what no version takes, text that is no key, one holding a lone surrogate, the end of a
+    kind's range; a key of any kind goes to the contract, whose refusal of a kind it does not scan comes back as
+    its rule."""
     admin = parties.channel.client(make_identity("RegulatorMSP", "regulator-admin", ou="admin"))
     candidates = {**parties.bookmarks(), "a party record": key(keys.PARTY, parties.core_code),
-                  "past the receivables": key(keys.RECEIVABLE) + "\U0010ffff"}
+                  "past the receivables": key(keys.RECEIVABLE) + "\U0010ffff",
+                  "past a kind no version scans": key("recfin.by-holder") + "\U0010ffff",
+                  "a lone surrogate in a scanned kind": key(keys.RECEIVABLE) + "R-\ud800\x00",
+                  "no kind": "\x00\x00recfin.receivable\x00"}
+    refused_unsent = {"a CLI token", "a word", "past the receivables",
+                      "past a kind no version scans", "a lone surrogate in a scanned kind", "no kind"}
     for name, bookmark in candidates.items():
         try:
             admin.upgrade_ledger(20, bookmark)
-            sdk_refused = False
+            verdict = "taken"
         except RefusedBeforeSending as refused:
             assert refused.rule == "bookmark-invalid" and 'pass "" for the first page' in refused.detail
-            sdk_refused = True
-        assert sdk_refused == contract_refuses(admin, "UpgradeLedger", ["20", bookmark], submit=True), name
+            verdict = "refused unsent"
+        except RuleViolation as refused:
+            assert refused.rule == "bookmark-invalid", name
+            verdict = "refused by the contract"
+        assert (verdict == "refused unsent") == (name in refused_unsent), name
+        if name not in refused_unsent:   # the contract of the channel says
+            contract_refused = contract_refuses(admin, "UpgradeLedger", ["20", bookmark], submit=True)
+            assert verdict == ("refused by the contract" if contract_refused else "taken"), name
+        elif name != "a lone surrogate in a scanned kind":   # which no argument sent can carry
+            # and no version takes it: this one refuses it too
+            assert contract_refuses(admin, "UpgradeLedger", ["20", bookmark], submit=True), name
 
 
-def test_the_sdks_list_of_the_kinds_the_upgrade_pages_through_is_the_contracts():
-    assert UPGRADE_SCANNED == SCANNED
+NEWER_KIND = "recfin.a-kind-of-a-later-version"
+
+
+def test_a_bookmark_of_a_kind_only_a_newer_contract_scans_goes_to_it(monkeypatch):
+    """The chaincode upgraded before the SDKs: its upgrade scans a kind of record this SDK has never heard of, and a
+    page hands back a bookmark of it. The SDK sends it, and the upgrade goes on to its end, where it was refused
+    unsent (``bookmark-invalid``) and the upgrade stopped there until every SDK was upgraded."""
+    p = Parties()
+    monkeypatch.setattr(upgrade, "SCANNED", (*SCANNED, NEWER_KIND))
+    for n in (1, 2):
+        p.channel.ledger.state[key(NEWER_KIND, f"N-{n}")] = b"{}"
+    admin = p.channel.client(make_identity("RegulatorMSP", "regulator-admin", ou="admin"))
+    bookmark, sent = "", []
+    while True:
+        page = admin.upgrade_ledger(1, bookmark)
+        if page.done:
+            break
+        bookmark = page.bookmark
+        sent.append(bookmark)
+        assert len(sent) < 1000
+    assert key(NEWER_KIND, "N-2") in sent
 
 
 def test_the_bookmark_each_page_returned_is_taken_back(parties):
@@ -255,8 +292,10 @@ def test_the_refusal_says_what_the_bookmark_is_and_nothing_is_sent(bookmark, sai
 
 
 @pytest.mark.parametrize("bookmark, said", [
-    ("\x00" * 5, "is no key of the ledger"),   # not "is a key of , which the ledger upgrade does not page through"
-    (key(keys.BY_HOLDER, TIER1, RID), "is a key of recfin.by-holder, which the ledger upgrade does not page through"),
+    ("\x00" * 5, "is no key of the ledger"),
+    ("AHJlY2Zpbi5yZWNlaXZhYmxlAA", "is no key of the ledger"),
+    (key(keys.RECEIVABLE) + "\U0010ffff", "is past the end of recfin.receivable"),
+    (key(keys.RECEIVABLE) + "R-\udfff\x00", "holds '\\udfff', a lone surrogate"),
 ])
 def test_the_upgrades_refusal_says_what_the_bookmark_is(bookmark, said):
     contract = FakeContract()
