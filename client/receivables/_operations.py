@@ -7,9 +7,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from client.gateway import GatewayError, RetryPolicy, holds_position
+from client.gateway import RetryPolicy, holds_position
 from client.gateway._twins import Steps, mixed_families_given_and_advice, of_the_other_family
-from client.ledger.qscc import QSCC, ask_own_org
+from client.ledger.qscc import QSCC, NoSuchTransactionError, ask_own_org, not_on_ledger
 
 from ._arguments import _id
 from ._choosing_endorsers import _EndorserChoice
@@ -21,7 +21,6 @@ from ._offers import _OfferOperations
 from ._parties import _PartyOperations
 from ._queries import _QueryOperations
 from ._settlement import _SettlementOperations
-from .audit import no_such_transaction
 from .errors import CheckpointOfAnotherLedger
 
 
@@ -140,12 +139,12 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
             return
         tx_id = checkpoint.transaction_id
         try:
-            # any answer at all is the transaction: only its absence matters here
-            yield ask_own_org(network.get_contract(QSCC), msp_id, "GetTransactionByID", network.name, tx_id)
-        except GatewayError as error:
-            if no_such_transaction(error, tx_id):
-                raise CheckpointOfAnotherLedger(channel=network.name, block_number=checkpoint.block_number,
-                                                transaction_id=tx_id) from error
-            raise
+            # any answer at all is the transaction: only its absence matters here. What the peer's words mean is
+            # the qscc client's to read (its NotOnLedgerError types), as for every other read of the ledger
+            with not_on_ledger(msp_id, network.name, tx_id=tx_id):
+                yield ask_own_org(network.get_contract(QSCC), msp_id, "GetTransactionByID", network.name, tx_id)
+        except NoSuchTransactionError as error:
+            raise CheckpointOfAnotherLedger(channel=network.name, block_number=checkpoint.block_number,
+                                            transaction_id=tx_id) from error
 
     _events_class: type = ReceivablesEvents

@@ -116,10 +116,10 @@ from client.gateway.errors import GatewayError
 from client.ledger import block_integrity, endorsement_policy
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, last_config_index, newest_block_number, not_as_block_holds,
-                                other_channel, peer_said, position_in_block, transaction_by_id, transaction_header,
-                                validation_flags)
+from client.ledger.qscc import (QSCC, LedgerReadError, NoSuchTransactionError, ask_own_org, block_by_number,
+                                block_by_tx_id, config_of, current_config, decoded, last_config_index,
+                                newest_block_number, not_as_block_holds, other_channel, peer_said, position_in_block,
+                                transaction_by_id, transaction_header, validation_flags)
 
 from ._validation_problems import _problem_in
 from ._models import FinancingView, FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
@@ -1185,9 +1185,7 @@ class ReceivableAudit:
         try:
             processed = transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id)
             block = block_by_tx_id(self.qscc, self.msp_id, self.channel, tx_id)
-        except GatewayError as error:
-            if not no_such_transaction(error, tx_id):
-                raise
+        except NoSuchTransactionError as error:   # the gateway's reading of the peer's answer; any other is raised
             return (f"{self.msp_id}'s peer holds no such transaction, though the key's history lists it: "
                     f"{error.message}")
         except LedgerReadError as error:
@@ -1450,11 +1448,13 @@ def _refuse_an_awaiting_client(receivables: Any) -> None:
                          "Contract and Network of a gateway from connect()")
 
 
-def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
-    """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
-    ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
-    of the read that says something of the claim. A call never sent, or failed on its way, is no answer."""
-    return peer_said(error, f"no such transaction ID [{tx_id}]")
+def no_such_transaction(error: BaseException, tx_id: str) -> bool:
+    """Whether a failed read of transaction ``tx_id`` (``transaction_by_id``, ``block_by_tx_id``) is the own org's
+    peer answering that its ledger holds no such transaction: the gateway's :class:`NoSuchTransactionError` of
+    it, the one failure of the read that says something of the claim. What the peer's words mean is the qscc
+    client's to read (``client.ledger.qscc``), once for every caller; a call never sent, or failed on its way, is
+    no answer."""
+    return isinstance(error, NoSuchTransactionError) and error.tx_id == tx_id
 
 
 def _read_transaction(processed: transaction_pb2.ProcessedTransaction,
