@@ -461,6 +461,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     so that a command says what was finished or removed also when this run then fails (a full disk, say) and
     returns no Bundle."""
     out = real_folder(out)
+    _check_outside_crypto(out, data_root)
     channel = membership.effective(topology, data_root).on_hosts()
     org = channel_org(topology, channel, data_root, org_name)
     topology = channel
@@ -514,6 +515,18 @@ def _check_out(out: Path, org: PeerOrgSpec) -> None:
         if inner is not None:
             raise NetworkError(f"{inner} holds {_whose(inner)}, inside {org.name}'s earlier bundle {out}, which "
                                f"writing it again deletes with all it holds: move {inner} out of {out} first")
+
+
+def _check_outside_crypto(out: Path, data_root: Path) -> None:
+    """Refused when out is, or lies inside, data_root's crypto/ folder: every bundle is copied from the org folders
+    there, an org's node and user folders whole, private keys included, so a bundle written into another org's
+    peer folder would go, with its own org's keys, into that org's next bundle and to its company."""
+    crypto = Path(os.path.abspath(data_root / "crypto"))
+    crypto = crypto.resolve() if crypto.exists() else crypto
+    if out == crypto or crypto in out.parents:
+        raise NetworkError(f"{out} lies inside {crypto}, the data folder's keys, which every later bundle is copied "
+                           f"from (another org's bundle would carry this one's private keys): choose a folder "
+                           f"outside it, such as the default {default_out(data_root, '<org>')}")
 
 
 def _check_outside_bundles(out: Path, org: PeerOrgSpec) -> None:
