@@ -445,39 +445,75 @@ class NotACheckpointFile(ValueError):
 
 def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     """The block number, transaction ID and listener (None in a file that names none) in a checkpoint file; a
-    ValueError naming the file if it holds something else (resuming from a guess could skip events or repeat
-    them)."""
+    NotACheckpointFile naming the file, and what is wrong in it, if it holds something else (resuming from a guess
+    could skip events or repeat them)."""
     try:
         # empty too: no one wrote that, so where to resume? A byte order mark (a file rewound by hand in an editor
         # that saves one) is passed over, as in the other files a user gives
-        state = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_without_repeated_keys)
+        text = path.read_text(encoding="utf-8-sig")
+        state = json.loads(text, object_pairs_hook=_without_repeated_keys)
     except _RepeatedKey as repeated:
         # json keeps the last of them: a file merged or edited by hand would resume at a guess between the two
         raise NotACheckpointFile(path, f"it gives {repeated.key!r:.80} twice") from None
-    except (ValueError, RecursionError):
-        state = None
-    block_number = state.get("blockNumber") if isinstance(state, dict) else -1
+    except UnicodeDecodeError:
+        raise NotACheckpointFile(path, "it is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        said = "it is empty" if not text.strip() else (
+            f"it is not JSON ({error.msg} at line {error.lineno} column {error.colno}: cut short, or damaged)")
+        raise NotACheckpointFile(path, said) from None
+    except ValueError:
+        # json's int() of a number of thousands of digits fails past Python's conversion limit: no block number
+        raise NotACheckpointFile(path, "it holds a number of thousands of digits, no block number") from None
+    except RecursionError:
+        raise NotACheckpointFile(path, "it holds JSON nested too deep to read") from None
+    if not isinstance(state, dict):
+        raise NotACheckpointFile(path, f"it holds a JSON {_json_kind(state)}, not an object")
+    foreign_keys = sorted(set(state) - {"blockNumber", "transactionId", "channel", "chaincode"})
+    if foreign_keys:
+        # a later format (a version field, a position of another shape) is not guessed at: its position could mean
+        # another place in the stream
+        raise NotACheckpointFile(path, f"it holds {'keys' if len(foreign_keys) > 1 else 'a key'} "
+                                       f"{', '.join(repr(key)[:80] for key in foreign_keys[:3])}"
+                                       f"{' and more' if len(foreign_keys) > 3 else ''}, which this version does "
+                                       "not read: a file of a newer version or another program")
+    block_number = state.get("blockNumber")
     # the Node client writes its BigInt block number as a decimal string; one longer than any uint64 is left as
     # text, refused below naming the file (int() of thousands of digits fails past Python's conversion limit)
     if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit() \
             and len(block_number) <= len(str(MAX_BLOCK_NUMBER)):
         block_number = int(block_number)
-    transaction_id = state.get("transactionId") if isinstance(state, dict) else None
-    channel = state.get("channel") if isinstance(state, dict) else None
-    chaincode = state.get("chaincode") if isinstance(state, dict) else None
-    foreign_keys = set(state) - {"blockNumber", "transactionId", "channel", "chaincode"} if isinstance(
-        state, dict) else set()
-    if not (block_number is None or _is_block_number(block_number)) or not (
-            transaction_id is None or isinstance(transaction_id, str)) or foreign_keys or (
-            block_number is None and transaction_id) or not (  # a transaction with no block: where would it resume?
-            channel is None and chaincode is None or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
-        raise NotACheckpointFile(path)
+    transaction_id = state.get("transactionId")
+    channel, chaincode = state.get("channel"), state.get("chaincode")
+    if not (block_number is None or _is_block_number(block_number)):
+        raise NotACheckpointFile(path, f"its blockNumber {_shown(block_number)} is no block number, a whole number "
+                                       "from 0 to 2**64 - 1")
+    if not (transaction_id is None or isinstance(transaction_id, str)):
+        raise NotACheckpointFile(path, f"its transactionId is a JSON {_json_kind(transaction_id)}, not a string")
+    if block_number is None and transaction_id:   # a transaction with no block: where would it resume?
+        raise NotACheckpointFile(path, "it gives a transactionId and no blockNumber")
+    if not (channel is None and chaincode is None
+            or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
+        raise NotACheckpointFile(path, "its channel and chaincode are not a channel's name and, for chaincode events, "
+                                       "a chaincode's, each a non-empty string (a chaincode needs a channel)")
     if transaction_id and not _is_transaction_id(transaction_id):
         # a hand-edited or damaged ID: the peer finds no such transaction in the block, and resumed from it the
         # listener would skip or replay that block's events without a word
         raise NotACheckpointFile(path, f"its transactionId {transaction_id!r:.80} is no Fabric transaction ID, "
                                        "64 lowercase hex digits")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+def _json_kind(value) -> str:
+    """What a JSON value is, as an error names it."""
+    return {dict: "object", list: "list", str: "string", bool: "true or false", type(None): "null"}.get(
+        type(value), "number")
+
+
+def _shown(value) -> str:
+    """A file's value as an error shows it: its JSON, cut to 80 characters (a block number of 5,000 digits too)."""
+    shown = json.dumps(value) if not isinstance(value, int) or len(str(abs(value))) < 100 else "(a number of " \
+        f"{len(str(abs(value)))} digits)"
+    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 class _RepeatedKey(Exception):

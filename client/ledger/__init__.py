@@ -5,6 +5,8 @@
   config block) and the config block a block names (``last_config_index``);
 - :mod:`.lifecycle`: a chaincode's committed definition (``_lifecycle`` ``QueryChaincodeDefinition``), asked as
   qscc is, and the member orgs of one of its private data collections;
+- :mod:`.event_checkpoints`: whether a chaincode events checkpoint can be resumed from (its transaction valid, with
+  an event, in the block it says), asked of the own org's peer before resuming;
 - :mod:`.signature_policy`: a signature policy evaluated as Fabric evaluates it, greedily, each signer counted
   once (a collection's endorsement rule here, a config update's signatures in :mod:`.config_policies`);
 - :mod:`.msp`: the channel's org MSPs as that configuration defines them, and whether a certificate is one of
