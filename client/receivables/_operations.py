@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from client.gateway import RetryPolicy, holds_position
+from client.gateway._events import check_checkpoint as check_events_checkpoint
 from client.gateway._twins import Steps, mixed_families_given_and_advice, of_the_other_family
 from client.ledger.qscc import QSCC, NoSuchTransactionError, ask_own_org, not_on_ledger
 
@@ -92,6 +93,15 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
 
     @staticmethod
     def _latest_block_of(others: Sequence["_Operations"]) -> int | None:
+        """The newest block the ``others`` (``catch_up``'s) committed a change in, or None; a TypeError naming the
+        first that is no client (an id, a name, a list of clients given whole), which raised an AttributeError
+        of Python's words only."""
+        for other in others:
+            if not hasattr(other, "last_committed_block"):
+                raise TypeError(f"catch_up waits for the changes other orgs' clients submitted: {repr(other)[:80]} "
+                                f"is a {type(other).__name__}, not a ReceivablesClient or AsyncReceivablesClient; give "
+                                "each client itself (catch_up(supplier, bank), or catch_up(*clients) for a list); "
+                                "nothing was waited for")
         blocks = [other.last_committed_block for other in others if other.last_committed_block is not None]
         return max(blocks, default=None)
 
@@ -122,8 +132,12 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         peer that does not answer, access refused) is raised as the gateway's error: it says nothing of the
         checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor, for
         a ``network`` of the other client's family (as the constructor refuses it), and for an empty or blank
-        ``msp_id`` (TypeError for one that is no str), before anything is asked.
+        ``msp_id`` (TypeError for one that is no str), and TypeError for a ``checkpoint`` that is no checkpointer (a
+        file's path, a block number: the gateway's check, as ``events`` makes it), before anything is asked.
         """
+        # the gateway's own check of what events() would resume from (a path or a position given in place of the
+        # checkpointer was an AttributeError of Python's words only)
+        check_events_checkpoint(checkpoint)
         network = self._own_network(network)
         if network is None:
             raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
