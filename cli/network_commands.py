@@ -173,7 +173,9 @@ def down(topology_path, purge, as_json):
     stopped_left_running: {name, pid, left_by}, left_by the exited process's pid). A data folder
     that does not exist is said so (exit status 0). A process started for a pid file of the data
     folder that is gone (deleted by hand) is not stopped, nothing recording it: it is named with
-    the `kill` that stops it, and down fails (--purge deleting nothing).
+    the `kill` that stops it, and down fails (--purge deleting nothing). On a data folder whose
+    filesystem is read-only (remounted so after disk errors), the processes are stopped all the
+    same, their pid files left and said to be (--purge is refused there: it would delete).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a

@@ -426,34 +426,55 @@ def writes_said(data_root: Path, what: str) -> Iterator[None]:
 
 
 @contextmanager
-def run_lock(data_root: Path, what: str) -> Iterator[None]:
+def run_lock(data_root: Path, what: str, *, read_only_ok: bool = False) -> Iterator[bool]:
     """Hold <data_root>/network.lock for the block; RunLockedError naming the holder when another run holds it,
     DataRootNotWritable when the lock file cannot be made (unwritable).
 
     Refused rather than waited for: the other run may take minutes (a deploy), and what it leaves (nodes up, a
-    chaincode committed) changes what this run should do, so it is run again once the other has finished."""
+    chaincode committed) changes what this run should do, so it is run again once the other has finished.
+
+    read_only_ok: on a read-only filesystem, the lock file an earlier run made is held through a descriptor opened
+    for reading (flock takes no write), its holder not named in it: a run that writes nothing there (a `down`
+    that only stops processes: their files must be closed before the filesystem can be checked and mounted
+    read-write again) goes on. Yields whether the lock file could be written (False: held so)."""
     root = Path(data_root).resolve()
     held: set[Path] = _runs_held.__dict__.setdefault("roots", set())
     if root in held or not root.is_dir():
         # a folder that does not exist holds nothing to run on: no lock made there (the run finds nothing)
-        yield
+        yield True
         return
     path = root / RUN_LOCK_FILE
-    with writes_said(root, what):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd, writable = _open_run_lock(root, path, what, read_only_ok)
     try:
         if not _took_run_lock(fd):
             raise _run_locked(fd, path, what)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} (`{what}`)\n".encode(), 0)
+        if writable:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} (`{what}`)\n".encode(), 0)
         held.add(root)
         try:
-            yield
+            yield writable
         finally:
             held.discard(root)
-            os.ftruncate(fd, 0)
+            if writable:
+                os.ftruncate(fd, 0)
     finally:
         os.close(fd)        # releases the flock (as the end of the process does, however it ends)
+
+
+def _open_run_lock(root: Path, path: Path, what: str, read_only_ok: bool) -> tuple[int, bool]:
+    """The run lock opened (its descriptor) and whether for writing: for reading only where read_only_ok and the
+    filesystem is read-only (run_lock); DataRootNotWritable otherwise when it cannot be opened for writing."""
+    with writes_said(root, what):
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644), True
+        except OSError as exc:
+            if not (read_only_ok and exc.errno == errno.EROFS):
+                raise
+            try:
+                return os.open(path, os.O_RDONLY), False
+            except OSError:
+                raise exc from None     # no lock file there to hold: refused as the write was
 
 
 # How long run_lock keeps trying a lock held by no run that has said which: _refuse_if_run_locked's shared lock is
@@ -894,8 +915,16 @@ class Network:
         root = Path(self.data_root).resolve()
         ours = (root.is_dir() and any(root.iterdir())
                 and (_marked(root) or _laid_out_as_data_root(root) is None))
-        with run_lock(self.data_root, "recfin network down") if ours else nullcontext():
-            return self._down(purge)
+        # On a read-only filesystem (one the kernel remounted so after disk errors) the processes are stopped all the
+        # same, as nothing else needs writing but by a purge: they hold it busy until they are.
+        with run_lock(self.data_root, "recfin network down", read_only_ok=not purge) if ours \
+                else nullcontext(True) as writable:
+            stopped = self._down(purge)
+        if not writable and (nodeconfig.node_pid_files(self.data_root) or ccservers.server_pid_files(self.data_root)):
+            self.say(f"{self.data_root} is on a read-only filesystem: its pid files were left as they are, each "
+                     f"recording a process that no longer runs (`status` shows them as exited until the next `up` or "
+                     f"`down` on it mounted read-write)")
+        return stopped
 
     def _down(self, purge: bool) -> list[str]:
         stopped: list[str] = []

@@ -450,7 +450,7 @@ class Supervisor:
             targets = _targets_of(members, tag)
         targets += _targets_of(escaped, tag)
         if not targets:
-            pid_file.unlink(missing_ok=True)
+            _forget(pid_file)
             return False
         # Said besides the recorded process: what left its group while it runs, all it left running once it exited.
         alongside = list(escaped) if found.alive else members + escaped
@@ -467,7 +467,7 @@ class Supervisor:
         if left:
             raise NetworkError(_not_stopped(found.name, pid, pid_file, left, to_start=to_start))
         self._children.pop(pid, None)
-        pid_file.unlink(missing_ok=True)
+        _forget(pid_file)
         return found.alive
 
     def _terminate(self, targets: list[_Target]) -> list[_Target]:
@@ -578,6 +578,17 @@ def _not_run(spec: ProcessSpec, exc: OSError) -> str:
     else:
         why = exc.strerror or str(exc)
     return f"{spec.name} could not be started: {program}: {why}; nothing was started"
+
+
+def _forget(pid_file: Path) -> None:
+    """Remove the pid file of a process stopped or gone. On a read-only filesystem (remounted so after disk errors)
+    it stays: it records a process that no longer runs, which find() tells as such, and stopping the processes is
+    what lets the filesystem be checked and mounted read-write again."""
+    try:
+        pid_file.unlink(missing_ok=True)
+    except OSError as exc:
+        if exc.errno != errno.EROFS:
+            raise
 
 
 @dataclass(frozen=True)
