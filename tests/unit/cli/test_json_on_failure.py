@@ -81,6 +81,7 @@ def test_docs_cli_names_each_command_shown_here_to_print_json_on_failure():
     """docs/cli.md said nothing of what --json prints on a failure: its section names each command above."""
     text = DOCS.read_text()
     section = text[text.index("## `--json` when a command fails"):]
-    for command in ("network status", "invoice verify", "finance quote", "transaction status", "demo"):
+    for command in ("network status", "invoice verify", "finance quote", "transaction status", "demo",
+                    "chaincode upgrade-ledger"):
         assert f"`{command}`" in section, command
     assert "stdout holds nothing of the failure" in section
