@@ -85,7 +85,7 @@ from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, loa
 from ._page import ScannedPage
 from ._pdf_text import PageContents, layer_verdict, text_layer
 from ._reading import (ValueProblem, deduction_problem, deduction_spans, difference_tax, grouped_in_thousands,
-                       offset_invoice, offset_invoices_in, to_fen)
+                       half_width_figures, offset_invoice, offset_invoices_in, to_fen)
 from ._remark_lines import remark_wraps_joined
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, HEADER_KINDS, InvoiceInFile, Row, header_readings, invoice_text_on, \
@@ -438,9 +438,16 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
     for name in ("number", "buyer.name", "seller.name"):
         if raw[name] is not None:
             values[name] = raw[name].value
-    if raw["number"] is not None and not KINDS["number"].well_formed(raw["number"].value):
-        problems["number"] = (f"{scanned_number_problem(raw['number'].value)}; probably misread, check it against "
-                              "the invoice")
+    if raw["number"] is not None and not KINDS["number"].well_formed(read := raw["number"].value):
+        half_width = half_width_figures(read)
+        if half_width != read and KINDS["number"].well_formed(half_width):
+            # printed so (a text layer typed in full-width mode): no misreading, and a person sees digits either
+            # way; the number is kept as printed, as the XML and JSON readers keep it (number.format names it too)
+            problems["number"] = (f"invoice number {read!r} is printed in full-width digits, which the ledger does "
+                                  f"not take: in half-width digits it is {half_width}; check it against the invoice "
+                                  "and write it so")
+        else:
+            problems["number"] = f"{scanned_number_problem(read)}; probably misread, check it against the invoice"
     _convert(raw, "issue_date", _scan_date, values, problems)
     number, issued = values.get("number"), values.get("issue_date")
     if "number" in values and "number" not in problems and isinstance(issued, date) \
