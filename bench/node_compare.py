@@ -218,7 +218,7 @@ def figures_problem(output: Any) -> str | None:
     missing = [key for key in ("samples", "exhausted", "cpu_s") if key not in output]
     if missing:
         return f"no {', '.join(missing)} in it"
-    if not isinstance(output["samples"], list):
+    if not isinstance(output["samples"], (list, tuple)):
         return f"samples is a {type(output['samples']).__name__}, not a list"
     if not isinstance(output["exhausted"], bool):
         return f"exhausted is {output['exhausted']!r}, not true or false"
@@ -237,7 +237,7 @@ def _seconds(value: Any) -> bool:
 
 def _row_problem(row: Any) -> str | None:
     fields = [f.name for f in dataclasses.fields(Sample)]
-    if not isinstance(row, list) or len(row) != len(fields):
+    if not isinstance(row, (list, tuple)) or len(row) != len(fields):
         return f"not a row of {len(fields)} fields ({', '.join(fields)})"
     kind, due, sent, finished, cause, tx_id, detail, measured = row
     if not isinstance(kind, str):
