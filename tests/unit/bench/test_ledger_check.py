@@ -11,7 +11,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 
 from bench.ledger_check import (RECEIVABLE_TYPE, PeerLedger, Replay, Verdict, receivable_key, replay, split_key,
                                 valid_writes)
-from client.gateway import GatewayError
+from client.gateway import EvaluateError, GatewayError
 from client.ledger.block_integrity import header_hash
 from client.ledger.qscc import LedgerReadError, config_of
 from tests.unit.receivables_client.audit_ledger import ORDERER, config_block, signed_by, with_last_config
@@ -187,9 +187,9 @@ class OneOrgsQscc:
         self.named.append((function, endorsing_organizations))
         if function == "GetTransactionByID":
             if (code := self.codes.get(arguments[1], transaction_pb2.VALID)) is None:
-                raise GatewayError(f"evaluate call to endorser returned error: Failed to get transaction with id "
-                                   f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index",
-                                   code=grpc.StatusCode.UNKNOWN)
+                raise EvaluateError(f"evaluate call to endorser returned error: Failed to get transaction with id "
+                                    f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index",
+                                    transaction_id=arguments[1], code=grpc.StatusCode.UNKNOWN)
             if isinstance(code, GatewayError):
                 raise code
             return processed(arguments[1], code)
