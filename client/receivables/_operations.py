@@ -70,12 +70,17 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
                                            "network": getattr(self, "network", None), name: value})
         super().__setattr__(name, value)
 
-    def _own_network(self, network: Any | None) -> Any | None:
-        """The network a call was given, else this client's; refused if of the other family, as the constructor
-        refuses it."""
+    def _own_network(self, network: Any | None, call: str, needs: str) -> Any | None:
+        """The network ``call`` was given, else this client's; refused if of the other family, as the constructor
+        refuses it, and, with a TypeError naming it, if it is no network at all (a channel's name, an org's): it
+        lacks the method ``needs`` that ``call`` asks of it, which raised an AttributeError of Python's words only."""
         if network is None:
             return self.network
         self._refuse_the_other_family({"contract": self.contract, "network": network})
+        if not callable(getattr(network, needs, None)):
+            raise TypeError(f"{call}(network=...) takes the gateway Network of the channel (gateway.get_network("
+                            f"channel)), not {type(network).__name__} {repr(network)[:80]}; or leave it out for "
+                            "the client's own; nothing was sent")
         return network
 
     # ------------------------------------------------------------ read-your-writes across orgs
@@ -114,7 +119,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         client's family is refused as the constructor refuses it.
         Starts at the next block, at ``start_block``, or at the checkpoint.
         """
-        network = self._own_network(network)
+        network = self._own_network(network, "events", "chaincode_events")
         if network is None:
             raise ValueError("events need the gateway Network: ReceivablesClient(contract, network) or events(network=...)")
         raw = network.chaincode_events(self.contract.chaincode_name, start_block=start_block, checkpoint=checkpoint)
@@ -138,7 +143,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         # the gateway's own check of what events() would resume from (a path or a position given in place of the
         # checkpointer was an AttributeError of Python's words only)
         check_events_checkpoint(checkpoint)
-        network = self._own_network(network)
+        network = self._own_network(network, "check_checkpoint", "get_contract")
         if network is None:
             raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
                              "or check_checkpoint(..., network=...)")

@@ -201,6 +201,22 @@ def test_check_checkpoint_refuses_what_is_no_checkpointer_as_events_does(checkpo
     assert str(events_refused.value) == done[1]
 
 
+@pytest.mark.parametrize("name", ["events", "check_checkpoint"])
+def test_a_network_argument_that_is_no_network_is_refused_naming_it(name):
+    """A channel's or an org's name given as ``network=`` was an AttributeError of Python's words only ('str' object
+    has no attribute 'chaincode_events')."""
+    for network in HOSTILE:
+        if network is None:   # the client's own
+            continue
+        blocking, awaited = clients(name)
+        done, sent, asked = outcome(blocking, name, ORDINARY[name], {**REQUIRED_KEYWORDS.get(name, {}),
+                                                                     "network": network})
+        assert outcome(awaited, name, ORDINARY[name], {**REQUIRED_KEYWORDS.get(name, {}), "network": network}) == (
+            done, sent, asked)
+        assert done[0] == "TypeError" and f"{name}(network=...) takes the gateway Network of the channel" in done[1]
+        assert f"not {type(network).__name__} " in done[1] and sent == [] and asked == []
+
+
 class FakeNetworkCheckingItsCheckpoint(FakeNetwork):
     """A Network that checks the checkpoint it is given as the gateway's does."""
 
