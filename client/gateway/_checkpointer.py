@@ -284,6 +284,11 @@ class FileCheckpointer(InMemoryCheckpointer):
         with errors_named_by(self.path):
             sync_folder(written_path(self.path).parent)
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` released the file: a checkpoint raises ValueError, and a request refuses it."""
+        return self._closed
+
     def close(self) -> None:
         """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""
         writing = getattr(self, "_writing", None)

@@ -89,6 +89,12 @@ def check_checkpoint(checkpoint) -> None:
             f"checkpoint {checkpoint!r} is a {type(checkpoint).__name__}, not a checkpointer: give "
             "FileCheckpointer(path) to resume from a file, or InMemoryCheckpointer()"
         )
+    if isinstance(checkpoint, FileCheckpointer) and checkpoint.closed:
+        # taken, the stream would open at a position another checkpointer of the file may have moved on from, and
+        # the first event's checkpoint would fail only once that event was handled
+        raise ValueError(f"the checkpointer of {checkpoint.path} is closed (its file released, perhaps held by "
+                         "another checkpointer now): make a new FileCheckpointer of the file, which reads its "
+                         "position, and give that")
     if checkpoint.block_number is not None:
         check_block_number("checkpoint.block_number", checkpoint.block_number)
     if not (checkpoint.transaction_id is None or isinstance(checkpoint.transaction_id, str)):
