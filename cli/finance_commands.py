@@ -1094,8 +1094,8 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.argument("receivable", callback=names_a_record)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               callback=connection.names_a_caller,
-              help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
-                   "private terms.")
+              help="Who reads the offers on the ledger: the receivable's holder (or the regulator), who may read "
+                   "the banks' private terms. Not with --offers, which reads no ledger.")
 @click.option("--discount-offer", metavar="ID", callback=names_a_record,
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
                    "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
@@ -1169,6 +1169,10 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     # rest compared all the same (a partial answer, exit 0, as `finance get` shows such an offer)
     not_here: list[TermsNotOnThisPeer] = []
     if offers_file is not None:
+        # as quote refuses an option that means nothing without the ledger, rather than leave it unused as if heeded
+        if click.get_current_context().get_parameter_source("as_") is ParameterSource.COMMANDLINE:
+            raise click.UsageError("--as names who reads the offers on the ledger; with --offers FILE they are read "
+                                   "from the file and nothing from the ledger (drop --as)")
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
             about = data.receivable.receivable_id
