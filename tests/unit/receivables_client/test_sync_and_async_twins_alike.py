@@ -4,7 +4,8 @@ twin refuses every bad argument the blocking one refuses, with the same error an
 keyword-only arguments included, and the methods that need the Network (waits, events, a checkpoint's check) and
 the ``iter_*`` walks too. The transport is faked: what either sends is compared as well, so nothing reaches a peer.
 
-test_sync_and_async_refuse_alike.py varies the positional arguments of the shared operations; this one the rest."""
+test_sync_and_async_refuse_alike.py varies the positional arguments of the shared operations; this one the rest,
+and what the peers answer: a refusal, an answer that is no document of the contract's, a peer not reached."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+import grpc
 import pytest
 
 from client.gateway import InMemoryCheckpointer
@@ -230,3 +232,60 @@ def test_the_dates_of_a_listing_are_refused_alike():
         blocking, awaited = clients("debtor_payment_record")
         call = ("debtor_payment_record", (CORE,), {"as_of": as_of})
         assert outcome(awaited, *call) == outcome(blocking, *call), repr(as_of)
+
+
+class FailingEverywhere(dict):
+    """Errors of a contract: every transaction raises ``failure``."""
+
+    def __init__(self, failure: Exception) -> None:
+        super().__init__()
+        self.failure = failure
+
+    def __contains__(self, name) -> bool:
+        return True
+
+    def __getitem__(self, name) -> Exception:
+        return self.failure
+
+
+def refuse_every_call(contract: FakeContract, rule: str) -> None:
+    """Every call of ``contract`` refused under ``rule``, as the Gateway raises it: an EndorseError for a submit, an
+    EvaluateError for an evaluate, each with the peer's detail."""
+    from client.gateway import ErrorDetail
+    from client.gateway.errors import EndorseError, EvaluateError
+
+    said = [ErrorDetail("peer0:7051", "SupplierMSP", f"chaincode response 500, RULE {rule}: refused here")]
+    refusal = {"submit": EndorseError("endorse refused", transaction_id="t" * 64, code=grpc.StatusCode.ABORTED,
+                                      details=said),
+               "evaluate": EvaluateError("evaluate refused", transaction_id="t" * 64, code=grpc.StatusCode.UNKNOWN,
+                                         details=said)}
+    answer = contract._answer
+
+    def refused(kind, *args, **kwargs):
+        contract.errors = FailingEverywhere(refusal[kind])
+        return answer(kind, *args, **kwargs)
+
+    contract._answer = refused
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("answer", ["refused", "unreadable", "unreachable"])
+def test_the_twins_raise_alike_what_the_peers_answer(name, answer):
+    """The contract's refusal (a RuleViolation with its rule), an answer that is no document of the contract's, and a
+    peer that is not reached come back from both twins as the same error, with the same words."""
+    from client.gateway.errors import EvaluateError
+
+    outcomes = []
+    for client in clients(name):
+        if answer == "refused":
+            refuse_every_call(client.contract, "not-permitted")
+        elif answer == "unreadable":
+            client.contract.responses = {transaction: b"\xff not json" for transaction in ANSWERS}
+        else:
+            client.contract.errors = FailingEverywhere(EvaluateError(
+                "peer unreachable", transaction_id="t" * 64, code=grpc.StatusCode.UNAVAILABLE, sent=False))
+        outcomes.append(outcome(client, name, ORDINARY[name], REQUIRED_KEYWORDS.get(name, {})))
+    blocking, awaited = outcomes
+    assert awaited == blocking
+    # check_payment_term returns None where the contract's settings cannot be read (a peer not reached...)
+    assert blocking[0][0] != "OK" or name == "check_payment_term", blocking[0]
