@@ -97,8 +97,8 @@ def up(topology_path, timeout, as_json):
     stopped, saying why, and it is started afresh. One whose operations endpoint accepts
     nothing (started before servers had /healthz) is left alone once it listens, and named on
     stderr with the `recfin chaincode restart` that starts it afresh.
-    Stopped midway (Ctrl-C), it says which nodes and chaincode servers it started run on: `up`
-    again goes on from there, `down` stops them.
+    Stopped midway (Ctrl-C, SIGTERM, SIGHUP), it says which nodes and chaincode servers it started
+    run on: `up` again goes on from there, `down` stops them.
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
     So is one whose path Fabric would misread (a comma, a `$NAME`, a name not in UTF-8; docs/network.md,
@@ -108,8 +108,13 @@ def up(topology_path, timeout, as_json):
     Example:
       recfin network up --json
     """
+    from .request_ids import terminations_raised
+
     net = open_network(topology_path, as_json, timeout)
-    statuses = net.up()
+    # SIGTERM and SIGHUP stop it as Ctrl-C does, saying what it started runs on, where they ended it unsaid (and a
+    # process started in the moment before its pid file was written ran on unrecorded)
+    with terminations_raised():
+        statuses = net.up()
     healthy = sum(s.healthy for s in statuses if s.kind != "chaincode" and s.in_topology)
     nodes = sum(1 for s in statuses if s.kind != "chaincode" and s.in_topology)
     progress(as_json)(f"network up: {healthy}/{nodes} nodes healthy on channel {net.topology.channel}; "
