@@ -191,7 +191,7 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     def __init__(self, path: str | os.PathLike) -> None:
         super().__init__()
-        _refuse_unexpanded_home(path)
+        _refuse_unusable_path(path)
         # absolute now: a relative path would name another file once the process changed its folder (os.chdir)
         self.path = Path(path).absolute()
         self._writing = threading.RLock()
@@ -314,11 +314,19 @@ class FileCheckpointer(InMemoryCheckpointer):
             pass
 
 
-def _refuse_unexpanded_home(path) -> None:
-    """A ValueError for a path that starts with ~, which a shell expands and Python does not: taken as a folder named
-    "~" in the working folder, made at the first checkpoint, it held a checkpoint that a follower started from
-    another folder never found, so that one began at the next commit, past the events committed meanwhile."""
+def _refuse_unusable_path(path) -> None:
+    """A ValueError for a path no checkpoint file can have, saying so: an empty one (taken as the working folder,
+    refused only as "a folder"), one holding a NUL (os's "embedded null byte" names neither the path nor the file),
+    and one that starts with ~, which a shell expands and Python does not: taken as a folder named "~" in the working
+    folder, made at the first checkpoint, it held a checkpoint that a follower started from another folder never
+    found, so that one began at the next commit, past the events committed meanwhile."""
     given = os.fspath(path)
+    if not given:
+        raise ValueError("the checkpoint file's path is empty: give the path of the file that keeps the listener's "
+                         "position, e.g. FileCheckpointer('state/events.json')")
+    if ("\0" if isinstance(given, str) else b"\0") in given:
+        raise ValueError(f"checkpoint file {given!r:.80} holds a NUL character, which no file name can: give the "
+                         "path without it")
     if isinstance(given, str) and given.startswith("~"):
         raise ValueError(f"checkpoint file {given!r} starts with ~, which Python does not expand to a home folder: "
                          "give Path(path).expanduser() (or an absolute path), or ./~ for a folder named ~")
