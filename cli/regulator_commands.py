@@ -19,7 +19,6 @@ import click
 
 from chaincode.receivables.limits import STATUSES
 from client.money import percent
-from client.shown import shown_value
 from network.errors import shell_word
 
 from .amounts import with_money
@@ -280,7 +279,9 @@ class BookmarkTokenType(click.ParamType):
                 raise ValueError("not base64url")
             return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
         except ValueError:   # binascii.Error and UnicodeDecodeError are ValueErrors
-            self.fail(f"{shown_value(text)} is not a bookmark token: pass the token printed after "
+            # named as a token that decodes but names no page is (emit_listing): whole at the length a page prints,
+            # so that the character mistyped in it can be found
+            self.fail(f"{quoted_cut_short(text)} is not a bookmark token: pass the token printed after "
                       f"{self.printed_after}, or leave --bookmark out for the first page", param, ctx)
 
 

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from cli.main import main
 from cli.output import TYPED_WHOLE_UP_TO
+from cli.regulator_commands import bookmark_token
+from client.shown import shown_value
 
 CHOICES = [
     (["finance", "compare", "R-1", "--by"], []),                     # options.ChoiceCutShort
@@ -33,3 +35,13 @@ def test_a_value_past_the_typed_length_is_cut_short(before, after):
     assert result.exit_code == 2, result.output
     assert value not in result.output
     assert f"({TYPED_WHOLE_UP_TO + 1} characters)" in result.output, result.output
+
+
+def test_a_bookmark_token_that_does_not_decode_is_named_whole_as_one_that_names_no_page_is():
+    """A token of the length a listing prints (a holder's, about 80 characters) with one character mistyped is named
+    whole, so that the character can be found; it was cut short where a token that decodes was named whole."""
+    token = bookmark_token("\x00recfin.by-holder\x0091310000MA1K00002C\x00R-0123456789abcdef.1\x00") + "+"
+    assert len(shown_value(token)) < len(token) <= TYPED_WHOLE_UP_TO     # a length the old rule cut
+    result = CliRunner().invoke(main, ["receivable", "list", "--bookmark", token, "--as", "supplier/supplier1"])
+    assert result.exit_code == 2, result.output
+    assert f"'{token}' is not a bookmark token" in result.output, result.output
