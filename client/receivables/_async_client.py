@@ -84,7 +84,7 @@ class AsyncReceivablesClient(_Operations):
 
     async def catch_up(self, *others: "_Operations", timeout: float | None = None) -> int | None:
         """The async twin of :meth:`ReceivablesClient.catch_up` (the others may be sync or async clients)."""
-        block = self._latest_block_of(others)
+        block = self._latest_block_of(others, timeout)
         if block is not None:
             await self.wait_for_block(block, timeout=timeout)
         return block

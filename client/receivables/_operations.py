@@ -11,6 +11,7 @@ from client.gateway import RetryPolicy, holds_position
 from client.gateway._events import check_checkpoint as check_events_checkpoint
 from client.gateway._twins import Steps, mixed_families_given_and_advice, of_the_other_family
 from client.ledger.qscc import QSCC, NoSuchTransactionError, ask_own_org, not_on_ledger
+from client.timeouts import check_seconds
 
 from ._arguments import _id
 from ._choosing_endorsers import _EndorserChoice
@@ -97,10 +98,13 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         return self.network
 
     @staticmethod
-    def _latest_block_of(others: Sequence["_Operations"]) -> int | None:
+    def _latest_block_of(others: Sequence["_Operations"], timeout: Any = None) -> int | None:
         """The newest block the ``others`` (``catch_up``'s) committed a change in, or None; a TypeError naming the
         first that is no client (an id, a name, a list of clients given whole), which raised an AttributeError
-        of Python's words only."""
+        of Python's words only. ``timeout``, catch_up's, is checked as the wait checks it, whether or not there is
+        a block to wait for: refused only where the others had committed something, a bad one passed every test
+        run in which they had not."""
+        check_seconds("timeout", timeout, call_kind="wait_for_block", zero_allowed=False)
         for other in others:
             if not hasattr(other, "last_committed_block"):
                 raise TypeError(f"catch_up waits for the changes other orgs' clients submitted: {repr(other)[:80]} "

@@ -54,7 +54,7 @@ class ReceivablesClient(_Operations):
         the claim (each peer commits blocks on its own; without the wait the confirmation may be refused
         ``not-found``). Nothing is waited for when the others committed nothing through a Network.
         """
-        block = self._latest_block_of(others)
+        block = self._latest_block_of(others, timeout)
         if block is not None:
             self.wait_for_block(block, timeout=timeout)
         return block

@@ -190,6 +190,23 @@ def test_catch_up_refuses_what_is_no_client_naming_it_and_waits_for_nothing():
         assert asked == []
 
 
+@pytest.mark.parametrize("timeout", ["5", 0, -1, float("nan"), Decimal("5"), True])
+def test_catch_up_refuses_a_bad_timeout_whether_or_not_there_is_a_block_to_wait_for(timeout):
+    """Checked only by the wait, a bad timeout passed every run in which the other clients had committed nothing,
+    to be refused the first time one had."""
+    idle, busy = ReceivablesClient(FakeContract(), FakeNetwork()), ReceivablesClient(FakeContract(), FakeNetwork())
+    idle.network.last_committed_block = None
+    outcomes = set()
+    for other in (idle, busy):
+        blocking, awaited = clients("catch_up")
+        done, sent, asked = outcome(blocking, "catch_up", (other,), {"timeout": timeout})
+        assert outcome(awaited, "catch_up", (other,), {"timeout": timeout}) == (done, sent, asked)
+        assert asked == []
+        outcomes.add(done)
+    (done,) = outcomes
+    assert done[0] in ("TypeError", "ValueError") and "timeout must be" in done[1]
+
+
 @pytest.mark.parametrize("checkpoint", ["checkpoint.json", 5, (7, "t-1"), InMemoryCheckpointer])
 def test_check_checkpoint_refuses_what_is_no_checkpointer_as_events_does(checkpoint):
     """A file's path or a position given in place of the checkpointer was an AttributeError of Python's words
