@@ -66,7 +66,7 @@ another org's change, its peer is waited for until it has that change's block (`
 from __future__ import annotations
 
 import secrets
-import textwrap
+import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -133,6 +133,8 @@ STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 ACTOR_WIDTH = max(len(name) for name in [*ACTORS, *(f"{org}-admin" for org, _user in ACTORS.values())])
 # The step lines' "what" column, in terminal columns, so that each step's tx id starts in the same column.
 WHAT_WIDTH = 48
+# The widest the story's prose (its notes, the closing paragraphs) is wrapped to; narrower on a narrower terminal.
+PROSE_WIDTH = 100
 
 
 class Turns:
@@ -224,8 +226,27 @@ class Run:
 
     def note(self, text: str) -> None:
         """Say what the steps that follow do and why, where their lines alone could mislead (not a step)."""
-        for line in textwrap.wrap(text, width=100, initial_indent="     ", subsequent_indent="       "):
+        for line in wrapped(text, first_indent="     ", rest_indent="       "):
             self.say(line)
+
+
+def wrapped(text: str, *, first_indent: str = "", rest_indent: str = "") -> list[str]:
+    """``text`` as lines that fit the terminal (at most :data:`PROSE_WIDTH` columns, fewer on a narrower one, as
+    ``COLUMNS`` or the terminal says), broken between words and measured in terminal columns (``display_width``:
+    轮候冻结 takes eight). A word wider than the line (a long path) stays whole on a line of its own: a command
+    cut in two could not be copied."""
+    width = min(PROSE_WIDTH, shutil.get_terminal_size((PROSE_WIDTH, 24)).columns)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if not line:
+            line = (rest_indent if lines else first_indent) + word
+        elif display_width(f"{line} {word}") > width:
+            lines.append(line)
+            line = rest_indent + word
+        else:
+            line = f"{line} {word}"
+    return lines + [line] if line else lines
 
 
 def credit_code_of(session: connection.Session, fallback_body: str) -> str:
@@ -482,10 +503,10 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
                       for row in summary["ledger"]], STORY_COLUMNS))
     for row in summary["ledger"]:
         if row["frozen"]:
-            click.echo(textwrap.fill(
+            click.echo("\n".join(wrapped(
                 f"{row['id']} stays frozen under order {row['frozen']['order_reference']}: {money(row['outstanding'])} "
                 "unpaid, counted in the exposure below. The core enterprise can pay it once the regulator lifts the "
-                "order:", width=100))
+                "order:")))
             click.echo(f"  recfin regulator unfreeze {row['id']} --order ORDER-LIFTING-IT{network_options}")
     click.echo("")
     click.echo(table(statistics_rows(stats), EXPOSURE_COLUMNS))   # never empty: the disputed claim stays unpaid
@@ -493,9 +514,9 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
     earlier = exposure_held_before(before)
     if earlier:
-        click.echo(textwrap.fill(earlier, width=100))
+        click.echo("\n".join(wrapped(earlier)))
     click.echo("")
-    click.echo(textwrap.fill(network_keeps_running(topology_path, other_data_root, story_told=True), width=100))
+    click.echo("\n".join(wrapped(network_keeps_running(topology_path, other_data_root, story_told=True))))
 
 
 def network_keeps_running(topology_path: Path | None, other_data_root: Path | None, *, story_told: bool) -> str:
