@@ -116,10 +116,10 @@ from client.gateway.errors import GatewayError
 from client.ledger import block_integrity, endorsement_policy
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import (QSCC, LedgerReadError, NoSuchTransactionError, ask_own_org, block_by_number,
-                                block_by_tx_id, config_of, current_config, decoded, last_config_index,
-                                newest_block_number, not_as_block_holds, other_channel, peer_said, position_in_block,
-                                transaction_by_id, transaction_header, validation_flags)
+from client.ledger.qscc import (QSCC, LedgerReadError, NoSuchBlockError, NoSuchTransactionError, ask_own_org,
+                                block_by_number, block_by_tx_id, config_of, current_config, decoded,
+                                last_config_index, newest_block_number, not_as_block_holds, other_channel,
+                                position_in_block, transaction_by_id, transaction_header, validation_flags)
 
 from ._validation_problems import _problem_in
 from ._models import FinancingView, FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
@@ -536,9 +536,7 @@ class ReceivableAudit:
                 self._config_blocks.append(self._config_named(self._config_blocks[-1] - 1))
         except LedgerReadError as error:
             return f"which config block is in force at block {number} cannot be told: {error}"
-        except GatewayError as error:
-            if not peer_said(error, "Failed to get block number"):
-                raise
+        except NoSuchBlockError as error:   # the gateway's reading of the peer's answer; any other is raised
             return f"which config block is in force at block {number} cannot be told: {error.message}"
         in_force = next(config for config in self._config_blocks if config < number)
         return block_integrity.stale_config_problem(number, named, in_force)
@@ -896,9 +894,7 @@ class ReceivableAudit:
         raised."""
         try:
             block = block_by_number(self.qscc, self.msp_id, self.channel, number)
-        except GatewayError as error:
-            if not peer_said(error, f"Failed to get block number {number},"):
-                raise
+        except NoSuchBlockError as error:   # past its newest, or before the snapshot it joined from
             return f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
         except LedgerReadError as error:
             return f"block {number} cannot be read: {error}"

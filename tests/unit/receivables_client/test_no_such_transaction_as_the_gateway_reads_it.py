@@ -1,7 +1,8 @@
-"""Whether the own org's peer holds no such transaction is the qscc client's to read from the peer's answer
-(``client.ledger.qscc``: ``NoSuchTransactionError``, ``NoSuchChannelError``), once for every caller: the audit of a
-claim and ``check_checkpoint`` take its typed errors, rather than each matching the peer's words again, so that
-their verdicts cannot drift from the qscc client's, and a channel the peer has not joined is said as such."""
+"""Whether the own org's peer holds no such transaction or block is the qscc client's to read from the peer's
+answer (``client.ledger.qscc``: ``NoSuchTransactionError``, ``NoSuchBlockError``, ``NoSuchChannelError``), once for
+every caller: the audit of a claim and ``check_checkpoint`` take its typed errors, rather than each matching the
+peer's words again, so that their verdicts cannot drift from the qscc client's, and a channel the peer has not
+joined is said as such."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from client.gateway import ErrorDetail
 from client.gateway._transport import TransportError
 from client.gateway.errors import EvaluateError
-from client.ledger.qscc import NoSuchChannelError, NoSuchTransactionError
+from client.ledger.qscc import NoSuchBlockError, NoSuchChannelError, NoSuchTransactionError
 from client.receivables import CheckpointOfAnotherLedger
 from client.receivables import audit as audit_module
 
@@ -96,3 +97,31 @@ def test_the_async_check_checkpoint_reads_the_peers_answer_alike():
     with pytest.raises(CheckpointOfAnotherLedger) as refused:
         asyncio.run(check(_not_on_this_ledger(TX)))
     assert isinstance(refused.value.__cause__, NoSuchTransactionError)
+
+
+def block_reads_fail_with(monkeypatch, failure_of) -> None:
+    """Every read of a block by its number fails with ``failure_of(number)``."""
+    def block_by_number(qscc, msp_id, channel, number):
+        raise failure_of(number)
+
+    monkeypatch.setattr(audit_module, "block_by_number", block_by_number)
+
+
+def test_the_audit_takes_the_gateways_no_such_block_whatever_the_peers_words(ledger, monkeypatch):
+    # a peer that joined from a snapshot, in words of a Fabric version other than 2.5's: the block is one it cannot
+    # give, as the qscc client reads it, where the audit matched Fabric's words again and raised the read
+    block_reads_fail_with(monkeypatch, lambda number: NoSuchBlockError(
+        peer_answer(f"block {number} lies before the snapshot"), msp_id=BANK, channel=CHANNEL, block_number=number,
+        before_snapshot=True))
+    report, _ = ledger.audit()
+    reasons = [reason for passed, reason in checks_of(report).values() if not passed]
+    assert reasons and all("cannot" in reason and "lies before the snapshot" in reason for reason in reasons)
+
+
+def test_a_block_read_the_peer_failed_for_another_cause_is_raised_not_a_failed_check(ledger, monkeypatch):
+    # the peer's own failure (its block store closed under it) says nothing of the claim: the audit was not made
+    failure = peer_answer("Failed to get block number 3, error leveldb: closed")
+    block_reads_fail_with(monkeypatch, lambda number: failure)
+    with pytest.raises(EvaluateError) as raised:
+        ledger.audit()
+    assert raised.value is failure
