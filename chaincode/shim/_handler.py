@@ -261,6 +261,10 @@ class StreamHandler:
         self._running: dict[TxKey, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()  # keeps fire-and-forget sends alive
         self._draining = False
+        # Why each transaction ``cut_running`` cancelled is answered as failed: the cancellation alone would
+        # leave it unanswered, as when the stream closes.
+        self._cut_reasons: dict[TxKey, str] = {}
+        self._answering: set[TxKey] = set()   # transactions sending COMPLETED: cut short, it could be sent twice
         self.closed = False   # the stream has ended: nothing more is read from it, nor sent on it
         # Resolved once the stream is drained, while the loop waits for the next message: the peer sends
         # nothing more on an idle stream, so a drained stream ends by no longer waiting for one.
@@ -355,6 +359,16 @@ class StreamHandler:
         naming the reason, let the running ones finish, then end the stream (``run`` returns)."""
         self._draining = True
         self._end_stream_if_drained()
+
+    def cut_running(self, reason: str) -> None:
+        """Cancel every transaction still running on the stream and answer each with a status-500 COMPLETED
+        saying ``reason``: a stop's grace is over, and cancelled with their stream instead, they would go
+        unanswered, the peer failing them only as \"chaincode stream terminated\". One already sending its
+        COMPLETED is left to finish. Once they have been answered, a draining stream ends."""
+        for key, task in list(self._running.items()):
+            if key not in self._answering:
+                self._cut_reasons[key] = reason
+                task.cancel()
 
     def _end_stream_if_drained(self) -> None:
         """Stop waiting for the next message once draining and no transaction runs. The loop checks
@@ -475,6 +489,7 @@ class StreamHandler:
                            type(exc).__name__)
 
     async def _run_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
+        key = (message.channel_id, message.txid)
         started = self.metrics.transaction_started()
         function: bytes | None = None
         # Set once COMPLETED is sent: stays None (counted as cancelled) when the stream closes
@@ -508,20 +523,29 @@ class StreamHandler:
                     response = failure_response(PeerError(requests.unanswered), message.txid)
                 event = stub.event if response.ok else None
             except BaseException as exc:  # a malformed message must still be answered
-                if not is_transaction_failure(exc):
+                cut_reason = self._cut_reasons.get(key)
+                if cut_reason is not None and isinstance(exc, asyncio.CancelledError) and not self.closed:
+                    asyncio.current_task().uncancel()   # answered: a later cancel (the stream closing) still counts
+                    logger.warning("tx %s on channel %r: %s", message.txid, message.channel_id, cut_reason)
+                    response, event = Response(INTERNAL_ERROR, cut_reason), None
+                elif not is_transaction_failure(exc):
                     raise   # this task is being cancelled: the stream is closing
-                logger.exception("could not run tx %s", message.txid)
-                response, event = failure_response(exc, message.txid), None
+                else:
+                    logger.exception("could not run tx %s", message.txid)
+                    response, event = failure_response(exc, message.txid), None
             response, completed = completed_within_limit(message, response, event)
             if self.closed:   # the transaction ran on as the stream closed (its cleanup): nobody to answer
                 logger.info("tx %s: the peer closed the stream before the transaction ended", message.txid)
                 return
+            self._answering.add(key)
             try:
                 await self._send(completed)
                 status = response.status
             except Exception:
                 logger.exception("could not send COMPLETED for tx %s", message.txid)
         finally:
+            self._answering.discard(key)
+            self._cut_reasons.pop(key, None)
             self.metrics.transaction_finished(function, status, started)
 
 

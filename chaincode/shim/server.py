@@ -10,7 +10,8 @@ common names, e.g. ``peer-client.receivables.bank.recfin.local``) narrows the cl
 a stream from a certificate of any other CN is refused with PERMISSION_DENIED. Without it every
 certificate the client CA issued is accepted (a user's, another node's), and the server says so
 in a warning as it starts. SIGTERM and SIGINT stop it gracefully: new transactions are refused,
-running ones finish, and each peer's stream ends once nothing runs on it (SHUTDOWN_GRACE_SECONDS at most).
+running ones finish, and each peer's stream ends once nothing runs on it (SHUTDOWN_GRACE_SECONDS at most:
+those still running then are cancelled and answered with status 500 saying the server stopped).
 ``--peer-reply-timeout SECONDS`` (or ``CHAINCODE_PEER_REPLY_TIMEOUT``) bounds the wait for the peer's
 answer to each request a transaction sends (60 s by default); one unanswered fails its transaction.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
@@ -50,6 +51,9 @@ logger = logging.getLogger(__name__)
 _exit_guard_users: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
 
 SHUTDOWN_GRACE_SECONDS = 5.0
+# Seconds a stop gives, once its grace is over, for the status-500 answers of the transactions it cut short to
+# go out and their streams to end, before gRPC cancels whatever is left.
+CUT_ANSWER_SECONDS = 1.0
 # The peer dials a chaincode server with Fabric's default client keepalive: an HTTP/2 ping
 # after every minute without traffic, on an idle stream too (internal/pkg/comm
 # DefaultKeepaliveOptions, PermitWithoutStream). gRPC's C core allows one such ping per five
@@ -162,6 +166,12 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
     async def wait_until_drained(self) -> None:
         """Return once every stream has ended after ``drain``, however long its transactions run."""
         await self._all_streams_ended.wait()
+
+    def cut_running(self, reason: str) -> None:
+        """Answer every transaction still running, on every stream, with a status-500 COMPLETED saying
+        ``reason``, cancelling it (StreamHandler.cut_running)."""
+        for handler in list(self._streams):
+            handler.cut_running(reason)
 
     def _note_if_all_streams_ended(self) -> None:
         if self._stopping and not self._streams:
@@ -329,24 +339,32 @@ class ChaincodeServer:
         """Stop gRPC, then the operations endpoint.
 
         Each peer's stream refuses new transactions with an ERROR ("chaincode server is stopping"),
-        lets the running ones finish, then ends; gRPC stops once every stream has ended, or at
-        ``grace`` seconds, when it cancels the streams and the transactions still running on them.
-        With ``grace=None`` there is no such limit: it waits for every stream to end, however long
-        its transactions run.
+        lets the running ones finish, then ends; gRPC stops once every stream has ended. A transaction
+        still running ``grace`` seconds after the stop began is cancelled and answered with status 500
+        saying the server stopped before it finished, so that the client learns why and may submit it
+        again; CUT_ANSWER_SECONDS later gRPC cancels whatever stream is left. ``grace=0`` cancels the
+        streams, and the transactions on them, at once and unanswered. With ``grace=None`` there is no
+        limit: it waits for every stream to end, however long its transactions run.
         """
         server, self._server = self._server, None   # /healthz answers 503 from here on, while draining
         if server is not None:
             # before anything awaits: a transaction arriving from here on is refused, not started
             self._service.drain()
-            if grace is None:
-                # gRPC's own stop(None) cancels every call at once; a peer dialling meanwhile is refused
-                # by Connect (UNAVAILABLE) until gRPC stops taking calls below
+            if grace is None or grace > 0:
+                # gRPC's own stop(None) cancels every call at once, and its stop(grace) every call still open
+                # at the end of the grace, unanswered; a peer dialling meanwhile is refused by Connect
+                # (UNAVAILABLE) until gRPC stops taking calls below
                 try:
-                    await self._service.wait_until_drained()
+                    await asyncio.wait_for(self._service.wait_until_drained(), grace)
+                    grace = 0
+                except TimeoutError:
+                    self._service.cut_running(
+                        f"the chaincode server stopped before this transaction finished: it still ran {grace:g} s "
+                        f"after the stop began; submit it again")
+                    grace = CUT_ANSWER_SECONDS
                 except BaseException:   # this stop() was cancelled: gRPC must not go on serving, unowned
                     await server.stop(0)
                     raise
-                grace = 0
             await server.stop(grace)   # takes no new calls, and returns as soon as the streams have ended
         if self._operations is not None:
             await self._operations.stop()

@@ -115,6 +115,24 @@ async def test_stop_without_a_grace_limit_cancelled_while_waiting_stops_grpc_at_
         del grpc_server
 
 
+async def test_a_transaction_still_running_when_the_grace_ends_is_answered_500_saying_why_and_the_stream_ends():
+    """Cancelled with its stream instead, it went unanswered, and the peer told its client only "chaincode stream
+    terminated"."""
+    async with started_server() as (server, port), PeerSide.connect(port) as peer:
+        await peer.start("running", "lookup:Read", "k")
+        await peer.start("also running", "lookup:Read", "k")
+        for tx_id in ("running", "also running"):
+            await peer.expect(tx_id, Msg.GET_STATE)   # and never answered: they run past any grace
+        await server.stop(0.1)
+        for tx_id in ("running", "also running"):
+            response = response_of(await peer.expect(tx_id, Msg.COMPLETED))
+            assert (response.status, response.message) == (
+                500, "the chaincode server stopped before this transaction finished: it still ran 0.1 s after the "
+                     "stop began; submit it again")
+        assert await stream_status(peer) == grpc.StatusCode.OK   # it ended the stream itself, not gRPC
+    assert server.metrics.in_flight == 0
+
+
 async def test_stop_without_a_grace_limit_and_no_peer_connected_returns():
     async with started_server() as (server, _):
         await asyncio.wait_for(server.stop(None), TIMEOUT)   # nothing to wait for
