@@ -15,9 +15,10 @@ from fabric_protos.peer import chaincode_event_pb2, transaction_pb2
 from google.protobuf.message import DecodeError
 
 from ..gateway import holds_position
+from ..gateway._events import check_checkpoint
 from ..gateway._transaction import chaincode_action_of
 from ..gateway._twins import Steps, awaiting, blocking
-from .qscc import (LedgerReadError, _block_answer, ask_own_org, checked_channel, checked_tx_id, decoded, enum_name,
+from .qscc import (LedgerReadError, _block_answer, ask_own_org, checked_channel, decoded, enum_name,
                    not_on_ledger, position_in_block, validation_flags)
 
 
@@ -70,10 +71,13 @@ def _emits_chaincode_event(envelope: common_pb2.Envelope) -> bool:
 
 def check_chaincode_events_checkpoint_steps(qscc, msp_id: str, channel: str, checkpoint) -> Steps[None]:
     """The steps of :func:`check_chaincode_events_checkpoint`, for a body that runs sync or async."""
+    # what events() would resume from, checked as it checks it, before anything is asked: a path or a position given
+    # in place of the checkpointer, a closed file's, a transaction ID with no block or of another kind than Fabric's
+    check_checkpoint(checkpoint)
+    checked_channel(channel)
     if not holds_position(checkpoint) or not checkpoint.transaction_id:
         return   # no transaction to meet: the stream starts at its block, start_block or the next commit
-    checked_channel(channel)
-    tx_id = checked_tx_id(checkpoint.transaction_id)
+    tx_id = checkpoint.transaction_id
     with not_on_ledger(msp_id, channel, tx_id=tx_id):
         answer = yield ask_own_org(qscc, msp_id, "GetBlockByTxID", channel, tx_id)
     block = _block_answer(answer, f"the block of transaction {tx_id} on channel {channel}", msp_id)
@@ -111,7 +115,10 @@ check_chaincode_events_checkpoint.__doc__ = """Raise :class:`CheckpointNotResuma
 of ``channel`` from ``checkpoint`` would give no event, ever (its transaction committed as invalid, or emitted no
 chaincode event) or start at another block than it says, as the own org's peer (``msp_id``) holds its transaction;
 :class:`~.qscc.NoSuchTransactionError` where that peer holds no such transaction (a checkpoint of another ledger,
-whose resumed stream gives no event either). A checkpoint that names no transaction asks nothing. ``qscc`` is the
+whose resumed stream gives no event either). A checkpoint that names no transaction asks nothing. Before anything
+is asked, a ``checkpoint`` that ``chaincode_events`` would refuse (a file's path or a block number given in its place,
+a closed FileCheckpointer, a transaction ID with no block number) is refused as it refuses it, and a ``channel`` that
+is no channel's name is a TypeError or ValueError naming it. ``qscc`` is the
 Contract of chaincode ``qscc`` (``network.get_contract("qscc")``); of an AsyncNetwork:
 :func:`check_chaincode_events_checkpoint_async`."""
 check_chaincode_events_checkpoint_async = awaiting(check_chaincode_events_checkpoint_steps)
