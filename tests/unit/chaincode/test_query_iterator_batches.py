@@ -8,7 +8,7 @@ import json
 import pytest
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
-from chaincode.contract import Context, Contract, transaction
+from chaincode.contract import Context, Contract, ContractError, transaction
 
 from .peer_double import Msg, PeerSide, running_server
 from .test_stream_protocol import kv_row, response_of
@@ -28,6 +28,12 @@ class Scan(Contract):
         self.gave_up = asyncio.Event()
         self.close_now = asyncio.Event()
         self.closing = asyncio.Event()
+
+    @transaction(evaluate=True)
+    async def RefuseAtTheFirstRow(self, ctx: Context) -> None:
+        """Leaves a bare ``async for`` by an exception, the iterator unclosed."""
+        async for kv in ctx.stub.get_state_by_range("a", "z"):
+            raise ContractError(f"refused at {kv.key}")
 
     @transaction(evaluate=True)
     async def TwoReadersAfterTheFirstRow(self, ctx: Context) -> list:
@@ -123,3 +129,14 @@ async def test_an_iterator_closed_while_its_query_is_out_sends_nothing_more_when
         await peer.reply("tx1", b"no such range", error=True)
         completed = await peer.expect("tx1", Msg.COMPLETED)   # close() itself does not fail; the reader does
         assert response_of(completed).payload == b"error: no such range"
+
+
+async def test_an_iterator_a_bare_async_for_leaves_by_an_exception_is_left_to_the_peer_to_close_with_the_transaction():
+    """The peer closes a transaction's iterators as its COMPLETED arrives: the answer is the rule, at once, with no
+    QUERY_STATE_CLOSE before it, which would cost a round trip for nothing."""
+    async with running_server([Scan()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("t", "scan:RefuseAtTheFirstRow")
+        await peer.expect("t", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("t", batch(["a"], has_more=True))
+        response = response_of(await peer.expect("t", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "refused at a")
