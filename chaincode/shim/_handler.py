@@ -11,6 +11,8 @@ When the server stops, ``drain`` refuses each new transaction with an ERROR
 (the peer fails its endorsement with the reason at once), lets the running ones
 finish, and then ends the stream: the peer never ends it by itself, and gRPC
 would otherwise cancel it, and the transactions on it, at the end of its grace.
+Those still running when the grace ends are cancelled by ``cut_running`` and
+answered with status 500 saying why, rather than left unanswered.
 
 No message may exceed MAX_MESSAGE_BYTES: gRPC ends the whole Connect call on one
 that does, and with it every transaction the peer is running on the stream. A

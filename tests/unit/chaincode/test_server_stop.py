@@ -194,6 +194,36 @@ async def test_grpc_cancelling_the_stream_as_the_drain_ends_it_still_cancels_the
             await running
 
 
+async def test_a_transaction_already_sending_its_answer_when_the_grace_ends_is_neither_cut_nor_answered_twice():
+    read, sent = ReadAsGrpcDoes(), []
+    completing, let_it_go = asyncio.Event(), asyncio.Event()
+
+    async def write(message):
+        if message.type == Msg.COMPLETED:
+            completing.set()
+            await let_it_go.wait()   # gRPC is sending it
+        sent.append(message)
+
+    handler = StreamHandler(ContractRouter([Lookup()]).invoke, PACKAGE_ID, read, write)
+    running = asyncio.create_task(handler.run())
+    try:
+        await read.deliver(Msg(type=Msg.REGISTERED))
+        await read.deliver(Msg(type=Msg.READY))
+        await read.deliver(new_transaction_message(Msg.TRANSACTION, "t1"))
+        while not any(message.type == Msg.GET_STATE for message in sent):
+            await asyncio.sleep(0)
+        await read.deliver(Msg(type=Msg.RESPONSE, payload=b"value of k", txid="t1", channel_id=CHANNEL))
+        await completing.wait()
+        handler.drain()
+        handler.cut_running("the grace is over")
+        let_it_go.set()
+        await asyncio.wait_for(running, TIMEOUT)
+    finally:
+        running.cancel()
+    answers = [response_of(message) for message in sent if message.type == Msg.COMPLETED]
+    assert [(answer.status, answer.payload) for answer in answers] == [(200, b"value of k")]
+
+
 async def test_sigterm_with_a_peer_connected_refuses_new_work_finishes_the_running_transaction_and_exits():
     port = free_port()
     env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}")
