@@ -489,6 +489,12 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
             (debtor is not None and history_file is None, "--debtor names the debtor in --history; without the "
                                                           "ledger there is no receivable to check it against: drop "
                                                           "--debtor, or give --history FILE"),
+            (_given_on_the_command_line("data_root"), "--data-root names the network data folder whose profile a "
+                                                      "quote on the ledger reads; with --face and --due nothing is "
+                                                      "read from a network (drop --data-root)"),
+            # RECFIN_TIMEOUT is set once for every command: only the option given to this one is refused
+            (_given_on_the_command_line("timeout"), "--timeout bounds each call a quote on the ledger makes; with "
+                                                    "--face and --due nothing is called (drop --timeout)"),
         ))
         day = on or business_today()
         config = _config(config_path, None if offline_with_a_file else connection.parse_as(as_)[0])
@@ -564,6 +570,12 @@ def _as_names_the_files_bank(as_: str | None, bank: str, config_path: Path) -> N
     raise click.BadParameter(f"{as_typed_cut_short(as_)} is not the bank {as_typed(config_path)} prices for: it "
                              f"names {as_typed(bank)} (its bank:); drop --as, as the file names the bank, or pass "
                              f"--config with the pricing of {as_typed_cut_short(as_)}", param_hint="'--as'")
+
+
+def _given_on_the_command_line(name: str) -> bool:
+    """Whether the running command's parameter ``name`` was given on its command line (not by a default, nor by an
+    environment variable an operator sets once for every command, as RECFIN_TIMEOUT)."""
+    return click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE
 
 
 def _refuse_the_first_given(refusals: tuple[tuple[bool, str], ...]) -> None:
@@ -1170,9 +1182,15 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     not_here: list[TermsNotOnThisPeer] = []
     if offers_file is not None:
         # as quote refuses an option that means nothing without the ledger, rather than leave it unused as if heeded
-        if click.get_current_context().get_parameter_source("as_") is ParameterSource.COMMANDLINE:
-            raise click.UsageError("--as names who reads the offers on the ledger; with --offers FILE they are read "
-                                   "from the file and nothing from the ledger (drop --as)")
+        # (RECFIN_TIMEOUT is set once for every command: only --timeout given to this one is refused)
+        _refuse_the_first_given(tuple(
+            (_given_on_the_command_line(name), f"{option} {what}; with --offers FILE they are read from the "
+                                               f"file and nothing from the ledger (drop {option})")
+            for option, name, what in (("--as", "as_", "names who reads the offers on the ledger"),
+                                       ("--data-root", "data_root", "names the network data folder whose profile "
+                                                                    "reads the offers on the ledger"),
+                                       ("--timeout", "timeout", "bounds each call that reads the offers on the "
+                                                                "ledger"))))
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
             about = data.receivable.receivable_id

@@ -407,9 +407,10 @@ def test_the_shipped_networks_banks_quote_with_the_shipped_pricing(tmp_path):
 
 
 def test_a_bank_without_shipped_pricing_is_told_to_pass_config(tmp_path):
-    for as_, offline in (("other-bank/officer1", []), ("other-bank", ["--face", "100", "--due", "2027-01-01"])):
-        result = CliRunner().invoke(finance, ["quote", "R-1", "--as", as_, "--grade", "B", "--data-root",
-                                              str(tmp_path), *offline])
+    # --data-root on the ledger only: without it (--face, --due) it is refused, as nothing is read from a network
+    for as_, how in (("other-bank/officer1", ["--data-root", str(tmp_path)]),
+                     ("other-bank", ["--face", "100", "--due", "2027-01-01"])):
+        result = CliRunner().invoke(finance, ["quote", "R-1", "--as", as_, "--grade", "B", *how])
         assert result.exit_code == 2, result.output   # before connecting, on the ledger too
         assert (f"Invalid value for '--as': no pricing configuration for other-bank at {bank_config_path('other-bank')}: pass --config YAML "
                 f"(e.g. --config {bank_config_path('bank')})") in error_line(result)
