@@ -17,7 +17,7 @@ from . import keys
 from .errors import rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
-from .identity import refusal_of_client_id
+from .identity import refusal_of_client_id, refusal_of_node_identity
 from .model import PARTY_NAME_MAX, ensure_one_line, order_key, party_name_shown
 
 
@@ -70,10 +70,10 @@ def require_client_id(value: str, field: str = "client_id") -> str:
 
 
 def require_bindable_client_id(value: str, field: str = "client_id") -> str:
-    """An identity to bind to a party: ``value`` as ``require_client_id`` takes it, refused unless a certificate
-    could present it."""
+    """An identity to bind to a party: ``value`` as ``require_client_id`` takes it, refused unless a client's
+    certificate could present it (not a node's: ``refusal_of_node_identity``)."""
     client_id = require_client_id(value, field)
-    if (refused := refusal_of_client_id(client_id, field)) is not None:
+    if (refused := refusal_of_client_id(client_id, field) or refusal_of_node_identity(client_id, field)):
         raise refused
     return client_id
 

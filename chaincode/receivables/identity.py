@@ -17,6 +17,10 @@
   part of the key, a certificate from another org can never act for the party.
   Binding is explicit and on the ledger: who may act for a party is part of the
   audited record, not of a certificate attribute that any CA of the org could add.
+- A node's identity acts for no party: a certificate carrying the NodeOU ``peer`` or ``orderer`` (matched exactly,
+  as Fabric matches them) is refused as a caller and is never bound (``identity-of-a-node``). Its key is on a node,
+  in its operators' hands, and the channel's Writers admit only an org's admins and clients, so bound, it could not
+  act, yet would count as an identity left to act for its party.
 - Acting for a party takes both: the binding names the party, and the party record
   (under its own org's key-level policy) lists the identity (``lists_identity``). A
   binding alone may have been written by other orgs under the chaincode's policy.
@@ -28,13 +32,59 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
-from chaincode.client_ids import client_id_problem
+from chaincode.client_ids import _dn_problem, _split_unescaped, client_id_problem
 
 from .errors import RuleViolation, _identity, rule
 
 ADMIN_OU = "admin"
 # the other roles' NodeOU identifiers: a certificate carrying one of them as well is no admin to Fabric
 OTHER_ROLE_OUS = frozenset({"client", "peer", "orderer"})
+# the NodeOU identifiers of a node's identity: a peer's or an orderer's, never an enterprise's
+NODE_OUS = ("peer", "orderer")
+
+
+def node_role_of_certificate(certificate: Any) -> str | None:
+    """The node role (``peer``, ``orderer``) the certificate's subject carries as an OU, or None."""
+    if certificate is None:
+        return None
+    ous = {attr.value for attr in certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
+    return next((ou for ou in NODE_OUS if ou in ous), None)
+
+
+def node_role_of(client_id: str) -> str | None:
+    """The node role (``peer``, ``orderer``) the subject DN of ``client_id`` carries as an OU, or None (also for
+    text no certificate presents). The subject is cut from the issuer where ``client_id_problem`` cuts it."""
+    if client_id_problem(client_id) is not None:
+        return None
+    dns = client_id[len("x509::"):]
+    for cut in (index for index in range(len(dns)) if dns.startswith("::", index)):
+        subject, issuer = dns[:cut], dns[cut + 2:]
+        if _dn_problem(subject, may_be_empty=True) is None and _dn_problem(issuer) is None:
+            ous = {_unescaped(attribute[len("OU="):]) for rdn in (_split_unescaped(subject, ",") if subject else [])
+                   for attribute in _split_unescaped(rdn, "+") if attribute.startswith("OU=")}
+            return next((ou for ou in NODE_OUS if ou in ous), None)
+    return None
+
+
+def _unescaped(value: str) -> str:
+    """A DN value as its certificate holds it: each backslash escape taken off."""
+    chars, index = [], 0
+    while index < len(value):
+        if value[index] == "\\":
+            index += 1
+        chars.append(value[index])
+        index += 1
+    return "".join(chars)
+
+
+def refusal_of_node_identity(client_id: str, field: str = "client_id") -> RuleViolation | None:
+    """``identity-of-a-node`` for the id of a peer's or orderer's certificate, or None."""
+    if (node := node_role_of(client_id)) is None:
+        return None
+    return rule("identity-of-a-node", f"{field} {_identity(client_id)} is a {node}'s identity (its subject carries "
+                f"OU={node}): a node's identity acts for no party (its key is the node operators', and the channel "
+                "admits only an org's admins and clients as writers). Bind a client identity of the enterprise's "
+                "user instead (`recfin org user add ORG NAME` issues one; --client NAME binds it)")
 
 
 def lists_identity(party: Any, msp_id: str, client_id: str) -> bool:
@@ -52,9 +102,10 @@ def is_org_admin(client_identity: Any) -> bool:
 
 
 def presented_by_a_certificate(client_id: str) -> bool:
-    """Whether some certificate's id is ``client_id``: of the ids a party record lists, only those can act for
-    it. Others were stored by an older contract as sent (with surrounding spaces, or any text at all)."""
-    return client_id_problem(client_id) is None
+    """Whether some client's certificate's id is ``client_id``: of the ids a party record lists, only those can
+    act for it. Others were stored by an older contract as sent (with surrounding spaces, or any text at all), or
+    are a node's (``node_role_of``), which an older contract bound as any other."""
+    return client_id_problem(client_id) is None and node_role_of(client_id) is None
 
 
 def refusal_of_client_id(client_id: str, field: str = "client_id") -> RuleViolation | None:

@@ -26,7 +26,7 @@ from chaincode.client_ids import client_id_as_sent
 
 from . import config, dates, daycount, fingerprint, keys, limits, money, uscc
 from .errors import RuleViolation, rule, shown
-from .identity import refusal_of_client_id
+from .identity import refusal_of_client_id, refusal_of_node_identity
 
 
 AMOUNT_CAP = "amount_cap"   # the validation context's key for the largest amount a model takes
@@ -318,7 +318,8 @@ class PartyRegistration(Doc):
     @classmethod
     def _ids_certificates_present(cls, client_ids: list[str]) -> list[str]:
         for position, client_id in enumerate(client_ids):
-            if (refused := refusal_of_client_id(client_id, f"client_ids[{position}]")) is not None:
+            field = f"client_ids[{position}]"
+            if (refused := refusal_of_client_id(client_id, field) or refusal_of_node_identity(client_id, field)):
                 raise refused
         return client_ids
 

@@ -19,7 +19,7 @@ from . import config as cfg
 from . import events, keys
 from .arguments import _request_id
 from .errors import RuleViolation, _identity, rule, shown
-from .identity import is_org_admin, lists_identity
+from .identity import is_org_admin, lists_identity, node_role_of_certificate
 from .model import Action, Party
 from .store import Store
 
@@ -77,6 +77,11 @@ class Session:
         caller's binding; with a ``request_id`` its request record is read with the party, for ``replay``.
         """
         ci = self.ctx.client_identity
+        if (node := node_role_of_certificate(ci.certificate)) is not None:
+            # whatever a binding says (an older contract bound a node's id as any other): see identity.py
+            raise rule("identity-of-a-node", f"{_identity(ci.id)} of {shown(ci.msp_id)} is a {node}'s identity (its "
+                       f"certificate carries OU={node}), which acts for no party: send this as a client identity "
+                       "bound to the party (--as ORG/USER)")
         await self.store.prefetch(self.binding, *prefetch)
         uscc = await self.caller_code()
         if uscc is not None and request_id and keys.is_request_id(request_id):

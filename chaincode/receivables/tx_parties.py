@@ -14,7 +14,7 @@ from . import config as cfg
 from . import events, keys, queries
 from .arguments import _first_repeat, require_bindable_client_id, require_client_id, require_party_name, require_text
 from .errors import RuleViolation, _identity, rule, shown
-from .identity import is_org_admin, presented_by_a_certificate
+from .identity import is_org_admin, node_role_of, presented_by_a_certificate
 from .model import Party, PartyRegistration, json_object_argument, parse_request
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
 from .store_base import UNREADABLE_VALUE
@@ -249,7 +249,8 @@ class PartyTransactions(TransactionGroup):
         party.client_ids.remove(client_id)
         # the identities left that act for the party keep their bindings, written again under its org's policy
         if not (acting := await s.store.bindings_to_seal(party)):
-            unpresentable = [c for c in party.client_ids if not presented_by_a_certificate(c)]
+            nodes = [c for c in party.client_ids if node_role_of(c) is not None]
+            unpresentable = [c for c in party.client_ids if not presented_by_a_certificate(c) and c not in nodes]
             presentable = [c for c in party.client_ids if presented_by_a_certificate(c)]
             others = (f" (the others its record lists, {', '.join(_identity(c) for c in presentable)}, act for "
                       "another party or have a binding other orgs hold)" if presentable else "")
@@ -258,6 +259,9 @@ class PartyTransactions(TransactionGroup):
                            f"{'is' if len(unpresentable) == 1 else 'are'} no id a certificate presents "
                            "(x509::<subject DN>::<issuer DN> as the contract forms it): it acts for no one; "
                            "unbind it exactly as listed)")
+            if nodes:           # bound by an older contract, which bound a peer's or orderer's id as any other
+                others += (f" ({', '.join(_identity(c) for c in nodes)} {'is' if len(nodes) == 1 else 'are'} a "
+                           "node's identity, which acts for no party)")
             raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {_identity(client_id)} "
                        f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
                        "for it")

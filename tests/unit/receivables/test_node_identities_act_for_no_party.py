@@ -1,0 +1,85 @@
+"""A node's identity (a certificate carrying the NodeOU ``peer`` or ``orderer``) acts for no party.
+
+Its key sits on a peer or orderer host, in its operators' hands, not an enterprise's; this network's channel admits
+only an org's admins and clients as Writers, so such an identity could never submit what its party must do. Bound to
+a party it would be counted as one left to act for it, and an admin could unbind the party's last real user. So the
+contract binds none (``identity-of-a-node``), and refuses one as a caller even where a binding names it (one an
+earlier contract version wrote): the binding and the record are not enough, the certificate decides.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import keys
+from chaincode.receivables.identity import node_role_of
+from chaincode.testing import make_identity
+
+from .support import SUPPLIER, Actor, credit_code, standard_net
+from .test_admin_ou import identity_with_ous
+
+def list_as_an_earlier_version_could(net, uscc: str, client_id: str) -> None:
+    """Add ``client_id`` to the supplier party ``uscc``'s record and bind it there, as a contract version that
+    bound any certificate's id could: the record lists it and the binding names the party."""
+    key = net._key(keys.PARTY, uscc)
+    record = json.loads(net.ledger.state[key])
+    record["client_ids"].append(client_id)
+    net.ledger.state[key] = json.dumps(record).encode()
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, client_id)] = uscc.encode()
+
+
+NODE_OUS = [["peer"], ["orderer"], ["client", "peer"]]
+
+
+@pytest.mark.parametrize("ous", NODE_OUS, ids=["+".join(ous) for ous in NODE_OUS])
+async def test_registering_or_binding_a_node_identity_is_refused(ous):
+    net = await standard_net()
+    node = identity_with_ous(SUPPLIER, "peer0.supplier", ous)
+    admin = net.admins[SUPPLIER]
+    message = await net.refused(admin, "RegisterParty", {
+        "uscc": credit_code(777), "name": "Node Co", "role": "supplier", "msp_id": SUPPLIER,
+        "client_ids": [node.id]}, rule="identity-of-a-node")
+    assert node.id in message and "client" in message
+    await net.refused(admin, "BindPartyIdentity", net.actors["tier1"].uscc, node.id, rule="identity-of-a-node")
+
+
+async def test_a_client_of_an_affiliation_named_like_a_node_role_in_other_case_is_bound():
+    """NodeOU identifiers match exactly, as Fabric matches them: ``Peer`` is an affiliation, not the peer role."""
+    net = await standard_net()
+    clerk = identity_with_ous(SUPPLIER, "clerk", ["client", "Peer"])
+    await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", net.actors["tier1"].uscc, clerk.id)
+
+
+async def test_a_node_identity_a_binding_names_is_refused_as_caller():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    node = identity_with_ous(SUPPLIER, "peer0.supplier", ["peer"])
+    # as an earlier contract version could bind it: the binding and the record both name the identity
+    list_as_an_earlier_version_could(net, tier1.uscc, node.id)
+    message = await net.refused(Actor("node", SUPPLIER, node), "WhoAmI", evaluate=True, rule="identity-of-a-node")
+    assert "OU=peer" in message
+    await net.refused(Actor("node", SUPPLIER, node), "GetParty", tier1.uscc, evaluate=True,
+                      rule="identity-of-a-node")
+
+
+async def test_a_node_identity_listed_is_not_counted_as_one_left_to_act():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    node = identity_with_ous(SUPPLIER, "peer0.supplier", ["peer"])
+    list_as_an_earlier_version_could(net, tier1.uscc, node.id)
+    await net.refused(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
+                      rule="last-identity-of-party")
+
+
+def test_node_role_of_reads_the_subjects_ous_only():
+    peer = identity_with_ous(SUPPLIER, "peer0", ["peer"])
+    assert node_role_of(peer.id) == "peer"
+    assert node_role_of(make_identity(SUPPLIER, "alice").id) is None
+    assert node_role_of(make_identity(SUPPLIER, "root", ou="admin").id) is None
+    # an issuer (a CA) whose DN carries OU=peer makes no node of its clients
+    assert node_role_of("x509::CN=alice,OU=client,O=Org::CN=ca,OU=peer,O=Org") is None
+    # an escaped value is read unescaped: OU=peer\, ltd is no node role
+    assert node_role_of("x509::CN=alice,OU=peer\\, ltd,O=Org::CN=ca,O=Org") is None
+    assert node_role_of("not an id") is None
