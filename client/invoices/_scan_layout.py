@@ -277,6 +277,7 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
     An invoice begins at the first line of its number's page, where neither a table, totals, nor another number
     stand on that page before the number (a page of its own), else at the number's line (two invoices on one
     page, or a number printed twice in one title block)."""
+    lines = _from_the_first_invoice_page(lines)
     starts = [i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)]
     if len(starts) < 2:  # one title block: one invoice, whatever its number reads as
         return [InvoiceInFile(None, lines, _pages(lines))]
@@ -321,6 +322,23 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
         for printed in (invoice, *invoice.copies):
             printed.pages = _pages(printed.lines)
     return out
+
+
+def _from_the_first_invoice_page(lines: list[TextLine]) -> list[TextLine]:
+    """The lines from the first page that prints an invoice number on: the pages before it, with no item table, are
+    no invoice's (a cover letter, a statement of account sent in one file with the invoice), and read into it their
+    labels would give it their values (a statement's 开票日期 as its issue date, unflagged). A page before it that
+    prints an item table's header is kept, as the invoice's own page whose number was misread: the invoice's rows are
+    on it. Where no number is printed, every line is kept: nothing tells which page the invoice begins on."""
+    first = next((i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)), None)
+    if first is None:
+        return lines
+    begin = first
+    while begin > 0 and lines[begin - 1].same_page(lines[first]):
+        begin -= 1
+    if any(_item_table.is_header(line) for line in lines[:begin]):
+        return lines
+    return lines[begin:]
 
 
 def _pages(lines: list[TextLine]) -> tuple[int, ...]:
