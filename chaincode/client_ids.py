@@ -149,6 +149,37 @@ def client_id_problem(client_id: str) -> str | None:
     Such text can never be a caller's id: bound to a party, it would act for no one. A DN holds the labels
     ``fabric_dn`` writes, in its order, each value escaped as it escapes them. Text holding a control
     character or a line or paragraph separator (an id copied from a wrapped line, say) is refused as well."""
+    read = _subject_and_issuer(client_id)
+    return read if isinstance(read, str) else None
+
+
+def subject_values(client_id: str, label: str) -> list[str] | None:
+    """The values of ``label`` (``OU``, ``CN``, ...) in the subject DN of ``client_id``, each as its certificate
+    holds it (backslash escapes taken off), in the id's order; None when ``client_id`` is no id a certificate
+    presents (``client_id_problem``). The issuer's values are never among them: an id's subject is cut from its
+    issuer where ``client_id_problem`` cuts it."""
+    read = _subject_and_issuer(client_id)
+    if isinstance(read, str):
+        return None
+    subject, _ = read
+    return [_unescaped(attribute[len(label) + 1:]) for rdn in (_split_unescaped(subject, ",") if subject else [])
+            for attribute in _split_unescaped(rdn, "+") if attribute.startswith(f"{label}=")]
+
+
+def _unescaped(value: str) -> str:
+    """A DN value :func:`_escape_dn_value` wrote, as the certificate holds it: each backslash escape taken off."""
+    chars, index = [], 0
+    while index < len(value):
+        if value[index] == "\\":
+            index += 1
+        chars.append(value[index])
+        index += 1
+    return "".join(chars)
+
+
+def _subject_and_issuer(client_id: str) -> tuple[str, str] | str:
+    """The subject and issuer DNs of ``client_id``, cut at the first ``::`` that leaves a DN on each side (a DN
+    value may hold ``::`` itself), or why ``client_id`` is no id a certificate presents."""
     if (odd := next((c for c in client_id if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)) is not None:
         return f"it holds {odd!r} (U+{ord(odd):04X}): an id is one line of text, copy it whole"
     if not client_id.startswith("x509::"):
@@ -162,5 +193,5 @@ def client_id_problem(client_id: str) -> str | None:
         elif (why := _dn_problem(issuer)) is not None:
             problems.append(f"its issuer DN: {why}")
         else:
-            return None
+            return subject, issuer
     return problems[0] if problems else "it has no :: between the subject DN and the issuer DN"

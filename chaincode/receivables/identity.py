@@ -32,7 +32,7 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
-from chaincode.client_ids import _dn_problem, _split_unescaped, client_id_problem
+from chaincode.client_ids import client_id_problem, subject_values
 
 from .errors import RuleViolation, _identity, rule
 
@@ -53,28 +53,9 @@ def node_role_of_certificate(certificate: Any) -> str | None:
 
 def node_role_of(client_id: str) -> str | None:
     """The node role (``peer``, ``orderer``) the subject DN of ``client_id`` carries as an OU, or None (also for
-    text no certificate presents). The subject is cut from the issuer where ``client_id_problem`` cuts it."""
-    if client_id_problem(client_id) is not None:
-        return None
-    dns = client_id[len("x509::"):]
-    for cut in (index for index in range(len(dns)) if dns.startswith("::", index)):
-        subject, issuer = dns[:cut], dns[cut + 2:]
-        if _dn_problem(subject, may_be_empty=True) is None and _dn_problem(issuer) is None:
-            ous = {_unescaped(attribute[len("OU="):]) for rdn in (_split_unescaped(subject, ",") if subject else [])
-                   for attribute in _split_unescaped(rdn, "+") if attribute.startswith("OU=")}
-            return next((ou for ou in NODE_OUS if ou in ous), None)
-    return None
-
-
-def _unescaped(value: str) -> str:
-    """A DN value as its certificate holds it: each backslash escape taken off."""
-    chars, index = [], 0
-    while index < len(value):
-        if value[index] == "\\":
-            index += 1
-        chars.append(value[index])
-        index += 1
-    return "".join(chars)
+    text no certificate presents)."""
+    ous = subject_values(client_id, "OU") or []
+    return next((ou for ou in NODE_OUS if ou in ous), None)
 
 
 def refusal_of_node_identity(client_id: str, field: str = "client_id") -> RuleViolation | None:
