@@ -1232,13 +1232,26 @@ def _note_terms_not_here(not_here: list[TermsNotOnThisPeer], *, err: bool = Fals
 
 def _no_offers(receivable: str, claim) -> str:
     """What a claim with no offer to compare lacks, and who can change it: "no open offers on it" alone left a
-    supplier to guess whether no bank had been asked, or none had answered yet."""
-    debtor = "its debtor has no open early-payment offer on it"
+    supplier to guess whether no bank had been asked, or none had answered yet. A step is named only where the
+    contract would take it: a request or a bank's offer only on a claim CONFIRMED and not frozen, none once a
+    financing is accepted; what stops every offer (a freeze, the claim's status) is said after."""
+    from client.pricing.proposals import what_stops_every_offer
+
+    stopped = what_stops_every_offer(claim)
     if claim.financing_id is None:
-        return (f"no open offers on it: it has no financing request for banks to offer on (its holder asks with "
-                f"`recfin finance request {as_typed(receivable)} --as HOLDER`), and {debtor}")
-    return (f"no open offers on it: no bank has offered on its financing request {as_typed(claim.financing_id)} "
-            f"yet (a bank offers with `recfin finance quote {as_typed(receivable)} --as BANK --yes`), and {debtor}")
+        bank = "it has no financing request for banks to offer on"
+        if not stopped:
+            bank += f" (its holder asks with `recfin finance request {as_typed(receivable)} --as HOLDER`)"
+    elif claim.financing_status in (None, "REQUESTED"):
+        bank = f"no bank has offered on its financing request {as_typed(claim.financing_id)} yet"
+        if not stopped:
+            bank += f" (a bank offers with `recfin finance quote {as_typed(receivable)} --as BANK --yes`)"
+    else:
+        # an offer was accepted: the contract takes no other on the financing, open or not
+        bank = (f"its financing {as_typed(claim.financing_id)} is {claim.financing_status.lower()}, so banks make "
+                "no more offers on it")
+    return (f"no open offers on it: {bank}, and its debtor has no open early-payment offer on it"
+            + "".join(f"; {reason}" for reason in stopped))
 
 
 def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list, *,

@@ -557,6 +557,12 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
     return found
 
 
+def what_stops_every_offer(terms: ReceivableTerms) -> list[str]:
+    """Why the contract takes no offer on the claim today, a bank's or the debtor's, whatever its terms, in the words
+    an offer's why gives them: its freeze orders, a status other than CONFIRMED ([] when neither)."""
+    return [reason for reason, _step in _obstacles(terms)]
+
+
 def _refused_whatever_the_offer(terms: ReceivableTerms) -> str:
     """Why the contract takes no early-payment offer on the claim, ever, before it looks at the offer itself
     (AcceptDiscountOffer): a status other than CONFIRMED that no step changes, a financing the bank has disbursed.

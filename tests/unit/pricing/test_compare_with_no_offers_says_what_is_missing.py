@@ -38,3 +38,29 @@ def test_its_json_lists_no_proposal(tmp_path):
     result = compared(tmp_path, CLAIM, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["proposals"] == []
+
+
+@pytest.mark.parametrize("claim, says", [
+    ({**CLAIM, "status": "REGISTERED"},
+     "it has no financing request for banks to offer on, and its debtor has no open early-payment offer on it; "
+     "RCV-1 is REGISTERED, not yet confirmed by its debtor"),
+    ({**CLAIM, "status": "REJECTED"},
+     "it has no financing request for banks to offer on, and its debtor has no open early-payment offer on it; "
+     "RCV-1 is REJECTED, and the contract takes an offer only on a CONFIRMED claim"),
+    ({**CLAIM, "financing_id": "F-0123456789abcdef", "frozen_by": "FO-1"},
+     "no bank has offered on its financing request F-0123456789abcdef yet, and its debtor has no open early-payment "
+     "offer on it; RCV-1 is frozen by order FO-1"),
+    ({**CLAIM, "financing_id": "F-0123456789abcdef", "financing_status": "ACCEPTED"},
+     "its financing F-0123456789abcdef is accepted, so banks make no more offers on it, and its debtor has no open "
+     "early-payment offer on it"),
+    ({**CLAIM, "financing_id": "F-0123456789abcdef", "financing_status": "DISBURSED", "status": "FINANCED"},
+     "its financing F-0123456789abcdef is disbursed, so banks make no more offers on it"),
+], ids=["registered", "rejected", "frozen with a request", "financing accepted", "financing disbursed"])
+def test_a_step_the_contract_would_refuse_is_not_named(tmp_path, claim, says):
+    # a request or a bank's offer on a claim not confirmed, frozen, or financed already would be refused: naming
+    # its command as the way on sent the holder or a bank to a refusal, and called an accepted financing unanswered
+    result = compared(tmp_path, claim)
+    assert result.exit_code == 0, result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith(f"no open offers on it: {says}"), last
+    assert "`recfin finance request" not in last and "`recfin finance quote" not in last
