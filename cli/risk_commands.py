@@ -753,7 +753,9 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     if history_file or synthetic_seed is not None:
         # options of the ledger read, with none made: a file's or the simulator's history is scored whole, so
         # `--currency USD` would score every claim as if it had picked the USD ones
-        ledger_options = (("--as", "as_"), ("--currency", "currency"), ("--data-root", "data_root"))
+        # (--timeout given to this command only: RECFIN_TIMEOUT is set once for every command)
+        ledger_options = (("--as", "as_"), ("--currency", "currency"), ("--data-root", "data_root"),
+                          ("--timeout", "timeout"))
         given = [option for option, name in ledger_options
                  if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
         named_currency = file_history.currency if file_history is not None and given else None
