@@ -11,7 +11,7 @@ from google.protobuf.message import DecodeError
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, uscc as credit_code
-from .identity import lists_identity, presented_by_a_certificate
+from .identity import lists_identity, node_role_of, presented_by_a_certificate
 from .errors import rule, shown
 from .model import Party
 from .store_base import StoreBase, contract_policy_orgs, parsed_object
@@ -60,7 +60,10 @@ class PartyRecords(StoreBase):
     async def party_acted_for(self, msp_id: str, client_id: str) -> Party | None:
         """The party a client identity acts for, as Session.party decides it: its binding names the party and
         the party record lists it. None for an identity never bound or unbound, and for a binding the record
-        does not list (one other orgs could have written under the chaincode policy)."""
+        does not list (one other orgs could have written under the chaincode policy), and for a node's identity,
+        which Session.party refuses whatever binds it (one an earlier contract version bound)."""
+        if node_role_of(client_id) is not None:
+            return None
         uscc = await self.client_bound(msp_id, client_id)
         party = await self.party(uscc) if uscc is not None else None
         return party if party is not None and lists_identity(party, msp_id, client_id) else None

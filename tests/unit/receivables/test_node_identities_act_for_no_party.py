@@ -83,3 +83,17 @@ def test_node_role_of_reads_the_subjects_ous_only():
     # an escaped value is read unescaped: OU=peer\, ltd is no node role
     assert node_role_of("x509::CN=alice,OU=peer\\, ltd,O=Org::CN=ca,O=Org") is None
     assert node_role_of("not an id") is None
+
+
+async def test_a_node_identity_an_earlier_version_bound_is_found_acting_for_no_party_and_can_be_unbound():
+    """FindIdentityParty decides as every transaction does: refused as a caller, the node's id acts for no party,
+    its binding shown in ``bound_to`` so that the admin sees what to unbind; unbinding it deletes the binding."""
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    node = identity_with_ous(SUPPLIER, "peer0.supplier", ["peer"])
+    list_as_an_earlier_version_could(net, tier1.uscc, node.id)
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, node.id, evaluate=True)
+    assert (found["party"], found["bound_to"]) == (None, tier1.uscc)
+    party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, node.id)
+    assert node.id not in party["client_ids"]
+    assert net._key(keys.CLIENT, SUPPLIER, node.id) not in net.ledger.state
