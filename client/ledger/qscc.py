@@ -18,7 +18,7 @@ from fabric_protos.peer import transaction_pb2
 from google.protobuf.message import DecodeError
 
 from ..block_numbers import MAX_BLOCK_NUMBER
-from ..gateway._proposal import CHANNEL_NAME, check_name
+from ..gateway._proposal import CHANNEL_NAME, MSP_ID, check_name
 from ..gateway._twins import Steps, awaiting, blocking
 from ..gateway.errors import EvaluateError, GatewayError
 
@@ -193,7 +193,10 @@ def enum_name(enum, number: int) -> str:
 
 def ask_own_org(qscc, msp_id: str, function: str, *arguments: str | bytes) -> bytes:
     """A system chaincode query (qscc, ``_lifecycle``) answered by a peer of ``msp_id``'s org: left to choose, the
-    Gateway may pass a query to another org's peer, whose ledger would then answer for the peer being checked."""
+    Gateway may pass a query to another org's peer, whose ledger would then answer for the peer being checked.
+    An ``msp_id`` that is no name is refused here, naming it: left to the Gateway's check of the org list, the
+    refusal named ``endorsing_organizations[0]``, an argument the caller never wrote."""
+    check_name(msp_id, "msp_id", MSP_ID)
     return qscc.evaluate(function, arguments=arguments, endorsing_organizations=[msp_id])
 
 
