@@ -102,9 +102,12 @@ CURABLE_CODES = frozenset({
 Each says the ledger moved between endorsement and validation: a key read changed (``MVCC_READ_CONFLICT``), a
 range read gained or lost a key (``PHANTOM_READ_CONFLICT``), the chaincode's or a key's endorsement policy changed
 (``ENDORSEMENT_POLICY_FAILURE``: a fresh endorsement is planned against the policy as it is now), or the chaincode
-was upgraded (``EXPIRED_CHAINCODE``: a fresh endorsement runs the new version). Every other code is refused when the
-policy is made, with its reason from ``_NOT_CURABLE``: retrying it would repeat the failure, or apply a committed
-transaction twice.
+was upgraded under the v1.x lifecycle (``EXPIRED_CHAINCODE``: a fresh endorsement runs the new version). Only a Fabric
+2.x peer sets that one, on a channel without the V2_0 application capability; Fabric 3 removed the v1.x lifecycle, and
+an upgrade under the new one is an ``MVCC_READ_CONFLICT`` on the definition the endorsement read. A retry of any of
+them cannot apply anything twice: an invalid transaction wrote nothing. Every other code is refused when the policy is
+made, with its reason from ``_NOT_CURABLE``: retrying it would repeat the failure, or apply a committed transaction
+twice.
 """
 
 _MALFORMED = ("the transaction the client built and signed is malformed, and each attempt is built and signed "
@@ -118,7 +121,9 @@ _NOT_CURABLE = {
     transaction_pb2.NOT_VALIDATED: "it marks a transaction not validated yet, never the code a commit ends with",
     transaction_pb2.INVALID_OTHER_REASON: ("its cause is not known (an envelope the peer could not read, a "
                                            "validation plugin's own error), so a retry is a guess"),
-    transaction_pb2.CHAINCODE_VERSION_CONFLICT: "no Fabric peer sets it (a chaincode upgrade is EXPIRED_CHAINCODE)",
+    transaction_pb2.CHAINCODE_VERSION_CONFLICT: ("no Fabric peer sets it (a chaincode upgraded between endorsement "
+                                                 "and validation is an MVCC_READ_CONFLICT on its definition, or "
+                                                 "EXPIRED_CHAINCODE under the v1.x lifecycle)"),
     transaction_pb2.INVALID_CHAINCODE: "the chaincode is not defined or not callable on the channel",
     transaction_pb2.TARGET_CHAIN_NOT_FOUND: "the channel the transaction names does not exist on the peer",
     transaction_pb2.INVALID_CONFIG_TRANSACTION: "a channel configuration update is not a chaincode transaction",

@@ -44,3 +44,12 @@ def test_the_refusal_says_why_a_retry_cannot_cure_the_code(name, why):
 def test_every_code_left_out_has_a_reason_of_its_own():
     from client.gateway._retry import _NOT_CURABLE
     assert set(_NOT_CURABLE) == set(NOT_CURABLE)
+
+
+def test_the_refusal_of_chaincode_version_conflict_says_what_an_upgrade_commits_as():
+    # Fabric 3's validator never sets EXPIRED_CHAINCODE (the v1.x lifecycle's, which it removed): an upgrade
+    # between endorsement and validation is a read conflict on the definition the endorsement read
+    with pytest.raises(ValueError) as refused:
+        RetryPolicy(retry_on="CHAINCODE_VERSION_CONFLICT")
+    assert "an MVCC_READ_CONFLICT on its definition, or EXPIRED_CHAINCODE under the v1.x lifecycle" in str(refused.value)
+    assert "a chaincode upgrade is EXPIRED_CHAINCODE" not in str(refused.value)
