@@ -181,6 +181,8 @@ def down(topology_path, purge, as_json):
     the `kill` that stops it, and down fails (--purge deleting nothing). On a data folder whose
     filesystem is read-only (remounted so after disk errors), the processes are stopped all the
     same, their pid files left and said to be (--purge is refused there: it would delete).
+    Stopped midway (Ctrl-C, SIGTERM, SIGHUP), it says which processes still run: `down` again
+    stops them.
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a
@@ -196,11 +198,14 @@ def down(topology_path, purge, as_json):
       recfin network down
       recfin network down --purge --json
     """
+    from .request_ids import terminations_raised
+
     say = progress(as_json)
     net = open_network(topology_path, as_json)
     nowhere = net.no_network_here()      # looked at before: a purge removes the folder
     try:
-        stopped = net.down(purge=purge)
+        with terminations_raised():     # as Ctrl-C: what still runs is said (Network.down)
+            stopped = net.down(purge=purge)
     except ProcessesNotStoppedError as refused:
         # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
         # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal

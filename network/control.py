@@ -760,12 +760,13 @@ class Network:
                 except KeyboardInterrupt:
                     # Nodes run in sessions of their own, so Ctrl-C stops only this run: what it started runs on,
                     # which the stop's one line ("interrupted") would leave unsaid.
-                    self._say_left_running_by_a_stop()
+                    self._say_running_after_a_stop("`recfin network up` goes on from here, `recfin network down` "
+                                                   "stops them")
                     raise
 
-    def _say_left_running_by_a_stop(self) -> None:
-        """Say which of the network's nodes and chaincode servers run as `up` stops midway (Ctrl-C, SIGTERM), and
-        what to do about them: each is recorded by its pid file, so `up` goes on from there and `down` stops them."""
+    def _say_running_after_a_stop(self, what_to_do: str) -> None:
+        """Say which of the network's nodes and chaincode servers run as `up` or `down` stops midway (Ctrl-C,
+        SIGTERM), and what_to_do about them: each is recorded by its pid file, which `up` and `down` go on from."""
         running = [node.name for node in self.topology.nodes() if self._pid(node) is not None]
         running += [ccservers.folder_server_name(pid_file.parent)
                     for pid_file in ccservers.server_pid_files(self.data_root)
@@ -773,8 +774,7 @@ class Network:
         if not running:
             self.say("stopped midway: no node or chaincode server of the network runs")
             return
-        self.say(f"stopped midway: {len(running)} process(es) run on ({first_few(running)}): `recfin network up` "
-                 f"goes on from here, `recfin network down` stops them")
+        self.say(f"stopped midway: {len(running)} process(es) run on ({first_few(running)}): {what_to_do}")
 
     def _start_and_join(self, nodes: list[Node], join: Callable[..., bool], block: Path) -> None:
         """Start every node of nodes, then join each to the channel from block (join: channel.join_orderer or
@@ -919,7 +919,11 @@ class Network:
         # same, as nothing else needs writing but by a purge: they hold it busy until they are.
         with run_lock(self.data_root, "recfin network down", read_only_ok=not purge) if ours \
                 else nullcontext(True) as writable:
-            stopped = self._down(purge)
+            try:
+                stopped = self._down(purge)
+            except KeyboardInterrupt:
+                self._say_running_after_a_stop("`recfin network down` again stops them")
+                raise
         if not writable and (nodeconfig.node_pid_files(self.data_root) or ccservers.server_pid_files(self.data_root)):
             self.say(f"{self.data_root} is on a read-only filesystem: its pid files were left as they are, each "
                      f"recording a process that no longer runs (`status` shows them as exited until the next `up` or "
