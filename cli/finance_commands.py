@@ -565,11 +565,20 @@ def _as_names_the_files_bank(as_: str | None, bank: str, config_path: Path) -> N
     labelled with it: --as, which no profile is looked up for there, may be left out, and if given must be that
     name (or ORG/USER of it), since a quote labelled with one bank and priced on another's terms misleads. It was
     checked as an org's name before, which refused a bank's name as an analyst writes it ("Bank of China")."""
-    if as_ is None or as_ == bank or as_.partition("/")[0].strip() == bank:
+    if as_ is None or as_ == bank:
         return
-    raise click.BadParameter(f"{as_typed_cut_short(as_)} is not the bank {as_typed(config_path)} prices for: it "
+    named, slash, user = as_.partition("/")
+    if named.strip() == bank and slash:
+        if user.strip() and "/" not in user:
+            return
+        # "BANK/" or "BANK/a/b", refused as ORG/USER is everywhere else: a user named wrong, not another bank
+        raise click.BadParameter(f"{as_typed_cut_short(as_)}: write the bank's name as the file writes it, "
+                                 f"{as_typed(bank)}, or {as_typed(bank)}/USER; or drop --as, as the file names the "
+                                 "bank", param_hint="'--as'")
+    shown = as_typed_cut_short(as_) if as_.strip() else repr(as_)   # an empty --as shown as '' rather than nothing
+    raise click.BadParameter(f"{shown} is not the bank {as_typed(config_path)} prices for: it "
                              f"names {as_typed(bank)} (its bank:); drop --as, as the file names the bank, or pass "
-                             f"--config with the pricing of {as_typed_cut_short(as_)}", param_hint="'--as'")
+                             f"--config with the pricing of {shown}", param_hint="'--as'")
 
 
 def _given_on_the_command_line(name: str) -> bool:

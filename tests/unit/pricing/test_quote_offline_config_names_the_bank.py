@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
@@ -72,3 +73,18 @@ def test_on_the_ledger_as_is_still_required(tmp_path, monkeypatch):
     result = CliRunner().invoke(finance, ["quote", "R-1", "--config", pricing_of(tmp_path, "bank"), "--grade", "B"])
     assert result.exit_code == 2 and "Missing option '--as'" in result.output
     assert "on the ledger" in result.output
+
+
+@pytest.mark.parametrize("as_", ["Bank of China/", "Bank of China/alice/x", "Bank of China/ "])
+def test_the_files_bank_with_a_user_named_wrong_is_refused(tmp_path, as_):
+    # BANK/USER is taken where ORG/USER would be; a user empty or with a slash is refused, as ORG/USER's is
+    result = CliRunner().invoke(finance, [*OFFLINE, "--config", pricing_of(tmp_path, "Bank of China"), "--as", as_])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "Invalid value for '--as'" in said and "or Bank of China/USER" in said and "Traceback" not in said
+
+
+def test_an_empty_as_is_shown_as_such(tmp_path):
+    result = CliRunner().invoke(finance, [*OFFLINE, "--config", pricing_of(tmp_path, "bank"), "--as", ""])
+    assert result.exit_code == 2, result.output
+    assert "'' is not the bank" in " ".join(result.output.split())
