@@ -9,6 +9,12 @@ from client.invoices.sources import MAX_REFERENCE_BYTES, REFERENCE_DATA
 
 PROVIDERS = [(ReferenceTaxInvoiceVerifier, "tax_invoices.json"), (ReferenceBusinessRegistry, "business_registry.csv"),
              (ReferenceCreditBureau, "credit_bureau.json")]
+# a record each shipped reference file holds, asked of a provider of it
+LOOKUPS = {
+    ReferenceTaxInvoiceVerifier: lambda p: p.lookup_invoice("26442000000012345678", "91440300MA5G2HT8LX", ""),
+    ReferenceBusinessRegistry: lambda p: p.lookup_enterprise("91440300MA5F7KQ3XU"),
+    ReferenceCreditBureau: lambda p: p.lookup_credit("91440300MA5F7KQ3XU"),
+}
 
 
 def padded(tmp_path, name: str, size: int):
@@ -33,4 +39,7 @@ def test_a_reference_file_over_the_bound_is_refused_saying_what_to_do(tmp_path, 
 
 @pytest.mark.parametrize("provider, name", PROVIDERS)
 def test_a_reference_file_at_the_bound_is_read(tmp_path, provider, name):
-    provider(padded(tmp_path, name, MAX_REFERENCE_BYTES))
+    at_the_bound = provider(padded(tmp_path, name, MAX_REFERENCE_BYTES))
+    shipped = LOOKUPS[provider](provider())
+    assert shipped is not None                                   # the record asked is one the file holds
+    assert LOOKUPS[provider](at_the_bound) == shipped             # read whole: the same records as the file unpadded
