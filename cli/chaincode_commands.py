@@ -401,10 +401,13 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
       recfin chaincode upgrade-ledger
       recfin chaincode upgrade-ledger --as regulator --page-size 50 --json
     """
+    from client.receivables import next_bookmark
+
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
     findings = {"collisions": [], "without_current_spelling": [], "unreadable": [], "newer_version": [],
                 "claims_to_reseal": []}
     done = False
+    sent = {bookmark}   # a page answering one of these again would have the run read the same pages for ever
     # SIGTERM and SIGHUP (its ssh session dropped) stop it as Ctrl-C does, with what the pages found and the
     # --bookmark to go on from; each page's line names that too, for a stop that leaves no time to say it
     with terminations_raised():
@@ -413,8 +416,11 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
                 # a page invalidated by a record changed or added in its range wrote nothing: the session's
                 # client sends it again (RACE_RETRY, three sends at most)
                 page = session.client.upgrade_ledger(page_size, bookmark)
+                # checked before the page is counted: the run goes on from the page's own bookmark, whose
+                # page sent again writes nothing more and says what it found again
+                next_page_at = next_bookmark(page, sent)
                 _add_page(totals, findings, page)
-                bookmark, done = page.bookmark, page.done
+                bookmark, done = next_page_at, page.done
             except (Exception, KeyboardInterrupt) as failure:   # the pages done are not sent again: show them
                 _stopped_at(failure, totals, findings, as_json, bookmark)
                 raise
@@ -493,13 +499,8 @@ def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | Non
     way (the first page sent failed, before it could have committed, for another cause than its bookmark)."""
     from client.receivables import RefusedBeforeSending, RuleViolation
 
-    if isinstance(failure, RefusedBeforeSending) and failure.rule == "bookmark-invalid" and pages_done:
-        # the bookmark the page before returned, which this recfin's check (the kinds of record it knows the
-        # upgrade scans) refused unsent: started again from the first page, the run would stop here again
-        return (f"page {pages_done} returned a bookmark this recfin knows no page of the upgrade by (of a kind of "
-                "record a newer contract version scans?): upgrade recfin to the contract's version, then go on: "
-                f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}")
-    # refused by the contract, or by the SDK's own check of it before sending
+    # refused by the contract (a key of a kind it does not scan), or by the SDK's own check of it before sending
+    # (text no contract version takes as the key of a page)
     if isinstance(failure, (RuleViolation, RefusedBeforeSending)) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
         # not to be given again, so a long one (a paste gone wrong) is named cut short
