@@ -213,6 +213,11 @@ class WatchedContract:
         return self._contract.evaluate(name, **options)
 
     def __getattr__(self, name: str) -> Any:
+        # only the contract's own names: a copy or pickle asks for _contract (and __setstate__...) before __init__
+        # has run, which looked up through _contract itself recursed without end, and a probe of a special name
+        # (getattr(contract, "__aenter__", None)) is no call of the contract
+        if name == "_contract" or (name.startswith("__") and name.endswith("__")):
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
         value = getattr(self._contract, name)
         if callable(value):
             _mark_called()

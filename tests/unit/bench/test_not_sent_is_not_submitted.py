@@ -163,3 +163,15 @@ def test_the_watch_marks_only_method_calls_and_is_one_per_operation():
             with pytest.raises(AssertionError):
                 asyncio.run(contract.evaluate("GetReceivable"))
         assert inner.called and not watch.called
+
+
+def test_a_watched_contract_copies_and_a_probe_of_a_special_name_is_no_call():
+    import copy
+    import pickle
+
+    contract = WatchedContract(RecordingContract())
+    copied = copy.copy(contract)          # it recursed without end looking up _contract before __init__ had run
+    assert copied.chaincode_name == "receivables" and copied._contract is contract._contract
+    assert pickle.loads(pickle.dumps(contract)).chaincode_name == "receivables"
+    with watching_sends(True) as watch:
+        assert getattr(contract, "__aenter__", None) is None and not watch.called
