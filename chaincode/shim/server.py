@@ -253,6 +253,7 @@ class ChaincodeServer:
         self.client_names = frozenset(client_names)
         self._server: grpc.aio.Server | None = None
         self._service: _ChaincodeService | None = None
+        self._stop_running: asyncio.Future | None = None   # resolved when the stop under way has finished
         self.metrics = ChaincodeMetrics({name.encode(): label
                                          for name, label in self.router.function_spellings().items()})
         if operations_tls is not None and not operations_address:
@@ -344,8 +345,21 @@ class ChaincodeServer:
         saying the server stopped before it finished, so that the client learns why and may submit it
         again; CUT_ANSWER_SECONDS later gRPC cancels whatever stream is left. ``grace=0`` cancels the
         streams, and the transactions on them, at once and unanswered. With ``grace=None`` there is no
-        limit: it waits for every stream to end, however long its transactions run.
+        limit: it waits for every stream to end, however long its transactions run. Called while a stop is
+        under way (a second signal, the embedding program's own call), it returns once that stop has finished:
+        returning at once would say the server has stopped while its transactions still run.
         """
+        if self._stop_running is not None:
+            await asyncio.shield(self._stop_running)   # a caller cancelled stops waiting; the stop goes on
+            return
+        self._stop_running = asyncio.get_running_loop().create_future()
+        try:
+            await self._stop(grace)
+        finally:
+            stop_running, self._stop_running = self._stop_running, None
+            stop_running.set_result(None)
+
+    async def _stop(self, grace: float | None) -> None:
         server, self._server = self._server, None   # /healthz answers 503 from here on, while draining
         if server is not None:
             # before anything awaits: a transaction arriving from here on is refused, not started

@@ -133,6 +133,23 @@ async def test_a_transaction_still_running_when_the_grace_ends_is_answered_500_s
     assert server.metrics.in_flight == 0
 
 
+async def test_a_second_stop_while_one_runs_returns_once_the_first_has_stopped_the_server():
+    """It returned at once, the transactions still running and the operations endpoint stopped under them."""
+    async with started_server() as (server, port), PeerSide.connect(port) as peer:
+        await peer.start("running", "lookup:Read", "k")
+        await peer.expect("running", Msg.GET_STATE)
+        first = asyncio.create_task(server.stop(None))
+        await asyncio.sleep(0)   # the first stop is draining
+        second = asyncio.create_task(server.stop(None))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not second.done()
+        await peer.reply("running", b"value of k")
+        assert response_of(await peer.expect("running", Msg.COMPLETED)).payload == b"value of k"
+        await asyncio.wait_for(second, TIMEOUT)
+        assert first.done()
+
+
 async def test_stop_without_a_grace_limit_and_no_peer_connected_returns():
     async with started_server() as (server, _):
         await asyncio.wait_for(server.stop(None), TIMEOUT)   # nothing to wait for
