@@ -626,7 +626,9 @@ def _a_compose_file(_ctx: click.Context, param: click.Parameter, path: Path) -> 
               help="The compose file the containers run from: the one --start starts, and the one `recfin "
                    "network down` stops. One not there is a usage error (exit 2), before anything is looked "
                    "for or run.")
-@timeout_option("Seconds to wait for each node's /healthz and for a Raft leader.")
+@timeout_option("Seconds to wait for each node's /healthz and for a Raft leader. With --start, `docker compose "
+                "up -d` (which pulls and builds images) has 900 or this, whichever is longer, before docker is "
+                "stopped.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @reports_errors
 def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
@@ -649,6 +651,7 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     """
     from network import compose
     from network import membership
+    from network import compose_up as compose_up_module
     from network.compose_up import ComposeUp, services_not_the_channels, start_containers
     from network.control import purge_refusal
     from network.nodeconfig import hosts_data_root_problem
@@ -694,7 +697,10 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
                                                        data_root)):
         raise click.ClickException(f"not starting the compose network: {problem}")
     if start:
-        start_containers(compose_file, data_root.absolute(), say)
+        # --timeout only lengthens docker's time: sized for a node's /healthz (60 s unless given), it would cut
+        # the pulls and the build of a first start short if it replaced UP_TIMEOUT
+        start_containers(compose_file, data_root.absolute(), say,
+                         timeout=max(timeout, compose_up_module.UP_TIMEOUT))
         record_running(started=True)
     report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout,
                        on_running=lambda: record_running(started=start)).run()

@@ -60,7 +60,7 @@ def test_compose_up_start_stops_waiting_for_docker_and_says_what_may_be_running(
                                                                                 compose_file, fake_fabric):
     before = listing(hosts_data)
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
-                                       "--compose-file", str(compose_file)])
+                                       "--compose-file", str(compose_file), "--timeout", f"{SHORT:g}"])
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: docker compose up -d --renew-anon-volumes --remove-orphans did not finish within "
@@ -73,8 +73,23 @@ def test_compose_up_start_stops_waiting_for_docker_and_says_what_may_be_running(
     assert listing(hosts_data) == before
 
 
+def test_compose_up_timeout_lengthens_the_wait_for_up(home, hung_docker, hosts_data, compose_file, fake_fabric):
+    """--timeout longer than UP_TIMEOUT gives `docker compose up -d` that long; never less than UP_TIMEOUT."""
+    for given, waited in ((SHORT * 3, SHORT * 3), (SHORT / 5, SHORT)):
+        result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                           "--compose-file", str(compose_file), "--timeout", f"{given:g}"])
+        assert result.exit_code == 1
+        assert f"did not finish within {waited:g}s and was stopped" in result.stderr
+
+
 def test_the_time_up_has_is_minutes_for_the_images_it_pulls():
     assert compose_up.UP_TIMEOUT >= 600
+
+
+def test_compose_up_help_names_the_time_up_has_without_a_longer_timeout():
+    result = CliRunner().invoke(main, ["network", "compose-up", "--help"])
+    assert result.exit_code == 0
+    assert f"has {compose_up.UP_TIMEOUT:g} or this, whichever is longer" in " ".join(result.output.split())
 
 
 @pytest.fixture
@@ -104,7 +119,7 @@ def test_compose_up_start_over_a_recorded_network_does_not_say_none_is_recorded(
     """An earlier compose-up's record stays, and `recfin network down` stops the containers by it: the line says
     what this run did not do, not that nothing is recorded."""
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
-                                       "--compose-file", str(compose_file)])
+                                       "--compose-file", str(compose_file), "--timeout", f"{SHORT:g}"])
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert "none is recorded" not in line
