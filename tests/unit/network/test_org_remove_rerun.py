@@ -295,7 +295,12 @@ def test_a_channel_org_this_data_folder_does_not_record_endorses_with_one_peer(t
     with_bank3 = config_of_channel.with_org(
         with_bank2_config, "Bank3MSP", with_bank2_config.channel_group.groups["Application"].groups["Bank2MSP"])
     assert "Bank3MSP" not in [o.msp_id for o in members.topology.orgs]
-    assert members.plan_remove("bank2", current=with_bank3).verdict is not None      # not refused
+    bank2 = members.topology.org("bank2")
+    # without Bank3MSP in the channel, Bank2MSP's leaving would strand ledgerx; with it, nothing
+    assert [s.name for s in members.stranded_without(bank2, with_bank2_config)] == ["ledgerx"]
+    assert members.stranded_without(bank2, with_bank3) == []
+    removal = members.plan_remove("bank2", current=with_bank3)                       # not refused
+    assert (removal.action, removal.org.msp_id) == ("remove", "Bank2MSP")
 
 
 NESTED = ("AND(OR(AND('CoreEnterpriseMSP.peer', 'SupplierMSP.peer'), 'RegulatorMSP.peer', 'Bank2MSP.peer'), "
