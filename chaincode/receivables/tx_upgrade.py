@@ -124,10 +124,11 @@ class UpgradeTransactions(TransactionGroup):
             try:
                 party = await s.party()
             except RuleViolation as refused:
-                if refused.code != "caller-not-a-party":
+                if refused.code not in ("caller-not-a-party", "identity-of-a-node"):
                     raise
-                # acting for no party: binding the identity to one, caller-not-a-party's way on, would only
-                # have it refused as a party; what runs it is an admin certificate of the regulator's org
+                # acting for no party (a node's identity acts for none): binding the identity to one, those rules'
+                # way on, would only have it refused as a party; what runs it is an admin certificate of the
+                # regulator's org
                 raise rule("role-not-permitted", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} "
                            "(certificate OU=admin) and acts for no party: UpgradeLedger reads every claim on "
                            f"the channel, so only an admin of the regulator's org ({regulators}) runs it; "

@@ -97,3 +97,12 @@ async def test_a_node_identity_an_earlier_version_bound_is_found_acting_for_no_p
     party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, node.id)
     assert node.id not in party["client_ids"]
     assert net._key(keys.CLIENT, SUPPLIER, node.id) not in net.ledger.state
+
+
+async def test_a_node_identity_running_upgrade_ledger_is_told_who_runs_it():
+    """Not to send it as a client bound to a party, which would be refused as well: an admin of the regulator's org
+    runs UpgradeLedger."""
+    net = await standard_net()
+    node = identity_with_ous(SUPPLIER, "peer0.supplier", ["peer"])
+    message = await net.refused(Actor("node", SUPPLIER, node), "UpgradeLedger", "10", "", rule="role-not-permitted")
+    assert "admin of the regulator's org" in message
