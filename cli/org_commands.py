@@ -828,7 +828,8 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @click.option("--out", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder to write (default: <hosts data folder>/bundles/<org>). ORG's earlier bundle there is "
                    "replaced; another org's is refused, and so is a folder inside any bundle (its keys would go "
-                   "with that bundle).")
+                   "with that bundle) or inside the data folder's crypto/ (every later bundle is copied from "
+                   "there).")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")

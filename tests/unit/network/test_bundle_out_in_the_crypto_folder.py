@@ -57,3 +57,9 @@ def test_a_link_to_the_crypto_folder_is_refused_too(hosts, network_host, tmp_pat
     link.symlink_to(_own_peer_folder(hosts, network_host, "supplier"))
     with pytest.raises(NetworkError, match="lies inside"):
         bundle.write(hosts, network_host, "bank", link / "bank-bundle")
+
+
+def test_the_out_help_names_the_refusal_of_a_folder_inside_crypto():
+    result = CliRunner().invoke(main, ["org", "bundle", "--help"])
+    assert result.exit_code == 0
+    assert "or inside the data folder's crypto/" in " ".join(result.output.split())
