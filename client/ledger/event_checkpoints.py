@@ -50,9 +50,10 @@ def _rebuilt(cls, fields: dict) -> CheckpointNotResumable:
     return error
 
 
-def _emits_chaincode_event(envelope: common_pb2.Envelope) -> bool:
-    """Whether a transaction carries a chaincode event as Fabric's event iterator reads one: an event with a
-    chaincode, a name and a transaction ID, in one of its actions."""
+def _emits_chaincode_event(envelope: common_pb2.Envelope, tx_id: str) -> bool:
+    """Whether a transaction carries a chaincode event as Fabric's event iterator reads one (an event with a
+    chaincode, a name and a transaction ID, in one of its actions) that the Gateway's matcher meets: one whose
+    transaction ID is ``tx_id``, as the matcher compares the event's own ID, not its transaction's."""
     payload = decoded(common_pb2.Payload, envelope.payload, "the checkpoint's transaction's payload")
     try:
         transaction = transaction_pb2.Transaction.FromString(payload.data)
@@ -64,7 +65,7 @@ def _emits_chaincode_event(envelope: common_pb2.Envelope) -> bool:
             event = chaincode_event_pb2.ChaincodeEvent.FromString(chaincode_action_of(endorsed).events)
         except (DecodeError, RuntimeError):   # an action Fabric's iterator cannot read gives it no event either
             continue
-        if event.chaincode_id and event.event_name and event.tx_id:
+        if event.chaincode_id and event.event_name and event.tx_id == tx_id:
             return True
     return False
 
@@ -102,10 +103,10 @@ def check_chaincode_events_checkpoint_steps(qscc, msp_id: str, channel: str, che
                       "the Gateway passes over every event until it meets that transaction's: resumed from it, the "
                       "stream would give no event, ever, and no error", number)
     envelope = decoded(common_pb2.Envelope, block.data.data[position], f"transaction {tx_id}")
-    if not _emits_chaincode_event(envelope):
-        raise refused("that transaction emitted no chaincode event, and the Gateway passes over every event until "
-                      "it meets that transaction's: resumed from it, the stream would give no event, ever, and no "
-                      "error", number)
+    if not _emits_chaincode_event(envelope, tx_id):
+        raise refused("that transaction emitted no chaincode event of its own, and the Gateway passes over every "
+                      "event until it meets that transaction's: resumed from it, the stream would give no event, "
+                      "ever, and no error", number)
 
 
 check_chaincode_events_checkpoint = blocking(check_chaincode_events_checkpoint_steps)

@@ -25,10 +25,11 @@ CHANNEL, OWN_ORG = "receivables", "BankMSP"
 TX, OTHER = "ab" * 32, "cd" * 32
 
 
-def transaction(tx_id: str, *, event: bool) -> bytes:
-    """A transaction envelope as a block holds it, its chaincode action carrying a chaincode event or none."""
-    emitted = chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=tx_id, event_name="Registered",
-                                                 payload=b"{}") if event else None
+def transaction(tx_id: str, *, event: bool, event_tx_id: str | None = None) -> bytes:
+    """A transaction envelope as a block holds it, its chaincode action carrying a chaincode event (of transaction
+    ``event_tx_id``, its own by default, as the endorsing peer sets it) or none."""
+    emitted = chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=event_tx_id or tx_id,
+                                                 event_name="Registered", payload=b"{}") if event else None
     action = proposal_pb2.ChaincodeAction(events=emitted.SerializeToString() if emitted else b"")
     response_payload = proposal_response_pb2.ProposalResponsePayload(extension=action.SerializeToString())
     endorsed = transaction_pb2.ChaincodeEndorsedAction(proposal_response_payload=response_payload.SerializeToString())
@@ -108,3 +109,11 @@ def test_the_async_twin_refuses_alike():
     qscc = AwaitedQscc(block(7, (transaction(TX, event=True), transaction_pb2.ENDORSEMENT_POLICY_FAILURE)))
     with pytest.raises(CheckpointNotResumable, match="ENDORSEMENT_POLICY_FAILURE"):
         asyncio.run(check_chaincode_events_checkpoint_async(qscc, OWN_ORG, CHANNEL, checkpoint(7, TX)))
+
+
+def test_a_valid_transaction_whose_event_names_another_transaction_is_refused():
+    # Fabric's matcher compares the event's own transaction ID with the checkpoint's: an event naming another one
+    # (endorsed so by peers that did not set it) is never met, and the stream stays silent as for no event at all
+    qscc = AnsweringQscc(block(7, (transaction(TX, event=True, event_tx_id=OTHER), 0)))
+    with pytest.raises(CheckpointNotResumable, match="emitted no chaincode event"):
+        check_chaincode_events_checkpoint(qscc, OWN_ORG, CHANNEL, checkpoint(7, TX))
