@@ -131,7 +131,8 @@ STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 # The step lines' actor column fits every name a step gives who acted: a story's actor by its key, an org admin
 # registering a party as ORG-admin (acting_key), so each step's "what" starts in the same column.
 ACTOR_WIDTH = max(len(name) for name in [*ACTORS, *(f"{org}-admin" for org, _user in ACTORS.values())])
-# The step lines' "what" column, in terminal columns, so that each step's tx id starts in the same column.
+# The step lines' "what" column, in terminal columns, so that each step's tx id starts in the same column: a text
+# wider than it is wrapped in it, the tx id after its last line.
 WHAT_WIDTH = 48
 # The widest the story's prose (its notes, the closing paragraphs) is wrapped to; narrower on a narrower terminal.
 PROSE_WIDTH = 100
@@ -214,9 +215,17 @@ class Run:
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
         self.turns.calling = None     # its calls are done: a failure after it is in another step
         extra = shown if shown is not None else "  ".join(f"{k}={v}" for k, v in facts.items())
-        # padded by the columns it takes on a terminal: 确权 takes four, not two
-        padding = " " * max(WHAT_WIDTH - display_width(what), 0)
-        self.say(f"[{n:2d}] {actor:<{ACTOR_WIDTH}} {what}{padding} tx {tx_id or '-'}  {extra}".rstrip())
+        # wrapped in its column, so the tx id of every step starts in the same column; the continuation lines under
+        # the column, the tx id after the last, so that a step's lines joined read as the step
+        prefix = f"[{n:2d}] {actor:<{ACTOR_WIDTH}} "
+        lines = wrapped(what, width=WHAT_WIDTH) or [""]
+        for i, line in enumerate(lines):
+            head = prefix if i == 0 else " " * display_width(prefix)
+            if i < len(lines) - 1:
+                self.say(head + line)
+            else:   # padded by the columns it takes on a terminal: 确权 takes four, not two
+                padding = " " * max(WHAT_WIDTH - display_width(line), 0)
+                self.say(f"{head}{line}{padding} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
         """A step the contract refused at endorsement: nothing was submitted, so no tx id; the refused proposal's
@@ -230,12 +239,13 @@ class Run:
             self.say(line)
 
 
-def wrapped(text: str, *, first_indent: str = "", rest_indent: str = "") -> list[str]:
-    """``text`` as lines that fit the terminal (at most :data:`PROSE_WIDTH` columns, fewer on a narrower one, as
-    ``COLUMNS`` or the terminal says), broken between words and measured in terminal columns (``display_width``:
-    轮候冻结 takes eight). A word wider than the line (a long path) stays whole on a line of its own: a command
-    cut in two could not be copied."""
-    width = min(PROSE_WIDTH, shutil.get_terminal_size((PROSE_WIDTH, 24)).columns)
+def wrapped(text: str, *, first_indent: str = "", rest_indent: str = "", width: int | None = None) -> list[str]:
+    """``text`` as lines of ``width`` columns at most, by default lines that fit the terminal (at most
+    :data:`PROSE_WIDTH` columns, fewer on a narrower one, as ``COLUMNS`` or the terminal says), broken between words
+    and measured in terminal columns (``display_width``: 轮候冻结 takes eight). A word wider than the line (a long
+    path) stays whole on a line of its own: a command cut in two could not be copied."""
+    if width is None:
+        width = min(PROSE_WIDTH, shutil.get_terminal_size((PROSE_WIDTH, 24)).columns)
     lines: list[str] = []
     line = ""
     for word in text.split():

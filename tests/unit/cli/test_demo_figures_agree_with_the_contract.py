@@ -20,7 +20,7 @@ from chaincode.receivables import keys
 from chaincode.shim import split_composite_key
 from cli import demo_commands
 
-from ..receivables_client import test_demo_on_contract
+from ..receivables_client import test_demo, test_demo_on_contract
 
 world = test_demo_on_contract.world   # the demo on the contract in memory
 
@@ -61,7 +61,7 @@ def test_the_printed_figures_are_the_contract_s_for_the_story_s_inputs(world):
     channel, _ = world
     res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
     assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+    lines = test_demo.one_line_per_step(res.output)
 
     def line(start: str) -> str:
         (found,) = [text for text in lines if re.match(rf"\[\s*\d+\] \S+\s+{re.escape(start)}", text)]

@@ -21,7 +21,7 @@ TABLE_ROW = re.compile(r"(ID|DEBTOR|R-\S+|[0-9A-Z]{18}|TOTAL) {2,}")   # the led
 
 
 def prose_of(output: str) -> list[str]:
-    return [line for line in output.splitlines()
+    return [line for line in test_demo.one_line_per_step(output)
             if line.strip() and not STEP_LINE.match(line) and not TABLE_ROW.match(line)
             and not line.startswith("  recfin ")]      # a command to copy, on a line of its own
 

@@ -225,6 +225,22 @@ def run_demo(*args):
     return CliRunner().invoke(demo_commands.demo, list(args))
 
 
+# a step's text wider than its column goes on under the column, its tx id after its last line
+STEP_TEXT_GOES_ON = " " * len(f"[ 1] {'':<{demo_commands.ACTOR_WIDTH}} ")
+
+
+def one_line_per_step(output: str) -> list[str]:
+    """The lines of the demo's ``output``, each step's on one line: its text's lines joined by a space, as in the
+    step's ``what`` (its --json), followed by its tx id and facts."""
+    lines: list[str] = []
+    for line in output.splitlines():
+        if line.startswith(STEP_TEXT_GOES_ON) and lines and lines[-1].startswith("["):
+            lines[-1] += " " + line.removeprefix(STEP_TEXT_GOES_ON)
+        else:
+            lines.append(line)
+    return lines
+
+
 def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     res = run_demo("--json", "--data-root", str(tmp_path))
     assert res.exit_code == 0, res.output
@@ -349,7 +365,7 @@ def test_the_closing_table_shows_the_disputed_claim_frozen_and_the_others_not(le
 def test_people_see_the_second_order_queued_then_lifted_and_the_court_s_order_holding(ledger):
     res = run_demo("--skip-setup")
     assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+    lines = one_line_per_step(res.output)
     (court,) = [line for line in lines if f"freeze {DISPUTED} under order DEMO-" in line and "queued" not in line]
     order = court.split(" under order ")[1].split()[0]
     (queued,) = [line for line in lines if f"freeze {DISPUTED} under order {order}-2: queued" in line]

@@ -31,7 +31,7 @@ from network.contract_config import network_config
 from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 
 from ..ledger_contract import Channel, LedgerContract, TopologySessions
-from .test_demo import FakeNetwork
+from .test_demo import FakeNetwork, one_line_per_step
 from .test_endorsement import needed_between
 
 NOW = datetime(2026, 3, 1, 18, 30, tzinfo=timezone.utc)  # 02:30 on 2 March in Beijing: the business date is not UTC's
@@ -212,7 +212,7 @@ def test_a_refused_step_names_no_transaction_and_keeps_its_proposal_id_under_its
     assert all("proposal_tx_id" not in s for s in out["steps"] if "rule" not in s)
     # people see no tx id on a refused line, and the rule
     res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
-    lines = [line for line in res.output.splitlines() if "-> refused" in line]
+    lines = [line for line in one_line_per_step(res.output) if "-> refused" in line]
     assert len(lines) == 3 and all(re.search(r" tx -  rule=[a-z-]+$", line) for line in lines), lines
 
 
