@@ -397,7 +397,8 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
     containers run from the recorded compose file (compose_down.not_running_from): their processes run in
     containers, recorded by no pid file, with the folder's crypto, config and channel files bind-mounted, which
     moving it aside would leave them using. Where docker cannot tell (none here, its daemon down), no container of it
-    runs here to be refused; docker not answering within DOCKER_ANSWER_TIMEOUT is refused, as it may run them.
+    runs here to be refused; docker not answering within DOCKER_ANSWER_TIMEOUT is refused, as it may run them, and
+    so is docker listing containers it then cannot say the compose file of (DockerCouldNotTell).
     Docker is asked nothing when no compose network mounting target is recorded."""
     try:
         run = compose_down.recorded(topology) if topology is not None else None
@@ -420,6 +421,14 @@ def _refuse_over_compose_network(target: Path, topology: Topology | None) -> Non
             f"the folder aside would leave any that run on the folder moved aside. Nothing was written: stop them with "
             f"`recfin network down` (the same --topology), or, if none of them runs, delete that record; then restore "
             f"again") from None
+    except containers.DockerCouldNotTell as unknown:
+        # containers run, from the recorded file or another: refused as a running network is (exit status 2), in the
+        # restore's words, not docker's alone
+        raise NetworkRunningError(
+            f"refusing to restore over {shell_word(target)}: {unknown}; moving the folder aside would leave any that "
+            f"mount {shell_word(run.data_root)} on the folder moved aside. Nothing was written: stop them with "
+            f"`recfin network down` (the same --topology), or restore again once docker answers `docker inspect`"
+        ) from None
     if running:
         raise NetworkRunningError(
             f"refusing to restore over {shell_word(target)} while the compose network of "

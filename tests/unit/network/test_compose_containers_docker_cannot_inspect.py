@@ -65,6 +65,21 @@ def test_a_restore_over_the_mounted_folder_is_refused_and_nothing_moved(home, in
     assert not list(hosts_data.parent.glob(f"{hosts_data.name}.before-restore-*"))
 
 
+def test_the_restore_refusal_says_it_is_a_restore_refused_and_exits_as_over_a_running_network(
+        home, inspect_fails, hosts, hosts_data, compose_file, tmp_path):
+    """Refused as over a running network (exit status 2), in the restore's words: docker's alone named neither the
+    restore nor that nothing was written, and exited 1."""
+    archive = tmp_path / "hosts.tar.gz"
+    backup.write_backup(hosts_data, archive, topology=hosts)
+    assert compose_down.record(load(), compose_file, hosts_data)
+    result = CliRunner().invoke(main, ["network", "restore", str(archive), "--data-root", str(hosts_data),
+                                       "--replace"])
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: refusing to restore over {hosts_data}: could not tell which compose file"), line
+    assert "Nothing was written" in line
+
+
 def test_compose_up_says_it_could_not_tell_records_nothing_and_joins(home, inspect_fails, hosts_data, operations,
                                                                      fake_fabric, compose_file, tmp_path,
                                                                      monkeypatch):
