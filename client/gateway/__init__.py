@@ -30,6 +30,7 @@ from ._events import (
     BlockEventsRequest,
     ChaincodeEvent,
     ChaincodeEventsRequest,
+    check_checkpoint,
     holds_position,
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
@@ -96,6 +97,7 @@ __all__ = [
     "CHECKPOINT_FILE_FORM",
     "MAX_BLOCK_NUMBER",
     "holds_position",
+    "check_checkpoint",
     "GatewayTransport",
     "GrpcTransport",
     "TransportError",

@@ -131,6 +131,7 @@ from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_th
 from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
 from .errors import CheckpointOfAnotherLedger, RefusedBeforeSending, ReceivablesError, RuleViolation, UnreadableAnswer
+from ..ledger.event_checkpoints import CheckpointNotResumable
 
 __all__ = [
     "ReceivablesClient",
@@ -147,6 +148,7 @@ __all__ = [
     "RefusedBeforeSending",
     "UnreadableAnswer",
     "CheckpointOfAnotherLedger",
+    "CheckpointNotResumable",
     "READ_REFUSALS",
     "refuses_the_caller",
     "unless_refused_the_read",

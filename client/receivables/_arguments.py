@@ -55,6 +55,17 @@ def _id(value: str, what: str) -> str:
     return text
 
 
+def _msp_id(value: str) -> str:
+    """An org's MSP ID (``msp_id``, the org whose peer a ledger read asks): as :func:`_id`, and without white space
+    around it, which no org's MSP ID holds (the channel's configuration names each org exactly). Sent as given, the
+    Gateway found no org of that name to ask, and refused in words of its own about its endorsing organizations."""
+    text = _id(value, "msp_id")
+    if text != text.strip():
+        raise ValueError(f"msp_id {shown_value(text)} has white space around it, which no org's MSP ID holds: give "
+                         f"{shown_value(text.strip())}, as the connection profile names the org; nothing was sent")
+    return text
+
+
 def _record_id(value: str, what: str) -> str:
     """An argument naming a record the contract made (a claim's, financing's, offer's or notice's id): as
     :func:`_id`, and holding nothing no id holds (:func:`record_id_problem`, as the CLI refuses it). One pasted

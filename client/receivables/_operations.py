@@ -7,13 +7,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from client.gateway import RetryPolicy, holds_position
-from client.gateway._events import check_checkpoint as check_events_checkpoint
+from client.gateway import RetryPolicy
+from client.gateway import check_checkpoint as check_events_checkpoint
 from client.gateway._twins import Steps, mixed_families_given_and_advice, of_the_other_family
-from client.ledger.qscc import QSCC, NoSuchTransactionError, ask_own_org, not_on_ledger
+from client.ledger.event_checkpoints import check_chaincode_events_checkpoint_steps
+from client.ledger.qscc import QSCC, NoSuchTransactionError
 from client.timeouts import check_seconds
 
-from ._arguments import _id
+from ._arguments import _msp_id
 from ._choosing_endorsers import _EndorserChoice
 from ._claims import _ClaimOperations
 from ._contract_calls import _ContractCalls
@@ -130,19 +131,25 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         return self._events_class(raw)
 
     def check_checkpoint(self, checkpoint: Any, *, msp_id: str, network: Any | None = None):
-        """Raise :class:`~client.receivables.errors.CheckpointOfAnotherLedger` when the peer of ``msp_id``'s org
-        answers that its ledger holds no transaction ``checkpoint.transaction_id``; call it before ``events``
-        resumes from a checkpoint that may be another ledger's (a network set up anew).
+        """Raise an error when ``events`` resumed from ``checkpoint`` would give no event, ever, as the peer of
+        ``msp_id``'s org holds the checkpoint's transaction; call it before ``events`` resumes from a checkpoint
+        that may be another ledger's (a network set up anew) or was written by other means than
+        ``checkpoint_chaincode_event``.
 
-        The Gateway passes over every event until it meets the checkpoint's transaction, so resumed from such a
-        checkpoint ``events`` yields nothing, ever, and raises nothing. Asks qscc ``GetTransactionByID`` (the
-        caller needs the channel's Readers policy, as for events); a checkpoint that holds no position (None, or
-        block 0 with no transaction: a file before its first event) asks nothing. Any other failure of the read (a
-        peer that does not answer, access refused) is raised as the gateway's error: it says nothing of the
-        checkpoint. ValueError for a client built without its Network, given neither here nor to the constructor, for
-        a ``network`` of the other client's family (as the constructor refuses it), and for an empty or blank
-        ``msp_id`` (TypeError for one that is no str), and TypeError for a ``checkpoint`` that is no checkpointer (a
-        file's path, a block number: the gateway's check, as ``events`` makes it), before anything is asked.
+        The Gateway passes over every event until it meets the checkpoint transaction's, so resumed from a
+        checkpoint naming a transaction it never meets ``events`` yields nothing, ever, and raises nothing.
+        :class:`~client.receivables.errors.CheckpointOfAnotherLedger` where the peer answers that its ledger holds
+        no such transaction; :class:`~client.ledger.event_checkpoints.CheckpointNotResumable` where it holds it as
+        a transaction that emitted no chaincode event (one that committed as invalid, or whose chaincode set none)
+        or in another block than the checkpoint says (its ``resume_block`` the block to start from instead). Asks
+        qscc ``GetBlockByTxID`` (``check_chaincode_events_checkpoint``; the caller needs the channel's Readers
+        policy, as for events); a checkpoint that holds no position (None, or block 0 with no transaction: a file
+        before its first event) asks nothing. Any other failure of the read (a peer that does not answer, access
+        refused) is raised as the gateway's error: it says nothing of the checkpoint. ValueError for a client built
+        without its Network, given neither here nor to the constructor, for a ``network`` of the other client's
+        family (as the constructor refuses it), and for an empty or blank ``msp_id`` or one with white space around
+        it (TypeError for one that is no str), and TypeError for a ``checkpoint`` that is no checkpointer (a file's
+        path, a block number: the gateway's check, as ``events`` makes it), before anything is asked.
         """
         # the gateway's own check of what events() would resume from (a path or a position given in place of the
         # checkpointer was an AttributeError of Python's words only)
@@ -151,23 +158,20 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         if network is None:
             raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
                              "or check_checkpoint(..., network=...)")
-        return self._run_steps(self._check_checkpoint_steps)(checkpoint, _id(msp_id, "msp_id"), network)
+        return self._run_steps(self._check_checkpoint_steps)(checkpoint, _msp_id(msp_id), network)
 
     def _check_checkpoint_steps(self, checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:
         # a method, not a static one: the runner names the body's own object (this client, not the checkpoint) when
         # a step is of the other family's (a wrapped network's)
-        # as the gateway decides whether a checkpoint wins over start_block: one that holds no position names no
-        # transaction to meet
-        if not holds_position(checkpoint) or not checkpoint.transaction_id:
-            return
-        tx_id = checkpoint.transaction_id
+        # the ledger's own check of a checkpoint (a checkpoint that holds no position asks nothing): that its
+        # transaction is in the block it says and emitted a chaincode event, which the Gateway meets. That the
+        # ledger merely holds it is not enough: one that committed as invalid or whose chaincode set no event is
+        # never met, and the stream resumed from it is as silent as from another ledger's
         try:
-            # any answer at all is the transaction: only its absence matters here. What the peer's words mean is
-            # the qscc client's to read (its NotOnLedgerError types), as for every other read of the ledger
-            with not_on_ledger(msp_id, network.name, tx_id=tx_id):
-                yield ask_own_org(network.get_contract(QSCC), msp_id, "GetTransactionByID", network.name, tx_id)
+            yield from check_chaincode_events_checkpoint_steps(network.get_contract(QSCC), msp_id, network.name,
+                                                               checkpoint)
         except NoSuchTransactionError as error:
             raise CheckpointOfAnotherLedger(channel=network.name, block_number=checkpoint.block_number,
-                                            transaction_id=tx_id) from error
+                                            transaction_id=checkpoint.transaction_id) from error
 
     _events_class: type = ReceivablesEvents

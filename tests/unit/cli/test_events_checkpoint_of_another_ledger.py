@@ -12,6 +12,7 @@ from cli.main import main
 from client.gateway import ErrorDetail
 from client.gateway._transport import TransportError
 from tests.unit.client.gateway_fakes import FakeTransport
+from tests.unit.client.test_ledger_event_checkpoint_resumable import block, transaction
 from tests.unit.receivables_client.test_sdk_docs_events import _events_at
 
 TX = "bb" * 32
@@ -49,7 +50,8 @@ def test_a_checkpoint_whose_transaction_the_ledger_does_not_hold_is_refused_befo
 
 def test_a_checkpoint_whose_transaction_the_ledger_holds_resumes_after_it(tmp_path, over_a_gateway):
     path = _checkpoint(tmp_path)
-    transport = FakeTransport()   # qscc answers, with the transaction
+    transport = FakeTransport()   # qscc answers with the block of the transaction, which emitted an event
+    transport.result = block(6, (transaction(TX, event=True), 0))
     transport.event_responses = [_events_at(7, "cc" * 32)]
     over_a_gateway(transport)
     resumed = CliRunner().invoke(main, ["events", "--checkpoint", str(path), "--limit", "1"])

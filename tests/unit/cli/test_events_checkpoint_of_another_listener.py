@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from tests.unit.client.gateway_fakes import FakeTransport
+from tests.unit.client.test_ledger_event_checkpoint_resumable import block, transaction
 from tests.unit.receivables_client.test_sdk_docs_events import _events_at
 
 OURS = {"channel": "receivables-channel", "chaincode": "receivables"}   # what over_a_gateway connects to
@@ -62,6 +63,7 @@ def test_the_same_listeners_checkpoint_resumes(tmp_path, over_a_gateway):
     path = tmp_path / "events.checkpoint"
     path.write_text(json.dumps({"blockNumber": 5, "transactionId": "aa" * 32, **OURS}))
     transport = FakeTransport()
+    transport.result = block(5, (transaction("aa" * 32, event=True), 0))   # qscc's block of that transaction
     transport.event_responses = [_events_at(6, "bb" * 32)]
     over_a_gateway(transport)
     result = CliRunner().invoke(main, ["events", "--checkpoint", str(path), "--limit", "1"])

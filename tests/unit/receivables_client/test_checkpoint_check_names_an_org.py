@@ -27,3 +27,22 @@ def test_an_org_of_no_name_is_refused_before_the_peer_is_asked(msp_id, kind):
 
     asyncio.run(awaited())
     assert _asked(transport) == []
+
+
+@pytest.mark.parametrize("msp_id", [" Org1MSP", "Org1MSP\n", "\tOrg1MSP ", "R-1\n"])
+def test_an_org_with_white_space_around_it_is_refused_before_the_peer_is_asked(msp_id):
+    """No org's MSP ID has white space around it (a line read from a file keeps its newline): sent as given, the
+    Gateway found no org of that name and refused the query in words about its endorsing organizations."""
+    transport = FakeTransport()
+    with pytest.raises(ValueError) as refused:
+        _client(transport).check_checkpoint(Checkpoint(6, TX), msp_id=msp_id)
+    assert str(refused.value) == (f"msp_id {msp_id!r} has white space around it, which no org's MSP ID holds: give "
+                                  f"{msp_id.strip()!r}, as the connection profile names the org; nothing was sent")
+
+    async def awaited():
+        async with _async_client(transport) as waiting_client:
+            with pytest.raises(ValueError, match="has white space around it"):
+                await waiting_client.check_checkpoint(Checkpoint(6, TX), msp_id=msp_id)
+
+    asyncio.run(awaited())
+    assert _asked(transport) == []

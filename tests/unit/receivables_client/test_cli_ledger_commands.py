@@ -232,7 +232,8 @@ def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path
     assert "block 6  ReceivableConfirmed  R-1  tx bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2" in first.output
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"}
 
-    ledger.network = FakeNetwork([chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")])
+    ledger.network = FakeNetwork([chaincode_event(7, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3")],
+                                 held={"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2": 6})
     again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--limit", "1")
     assert again.exit_code == 0, again.output
     (_, start_block, resume), = ledger.network.requests
@@ -251,7 +252,7 @@ def test_with_json_the_resume_and_stop_notes_go_to_stderr_and_stdout_holds_only_
         yield chaincode_event(8, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4")
         raise KeyboardInterrupt
 
-    ledger.network = FakeNetwork(followed_until_ctrl_c())
+    ledger.network = FakeNetwork(followed_until_ctrl_c(), held={"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2": 6})
     res = invoke("events", "--checkpoint", str(checkpoint), "--json")
     assert res.exit_code == 0, res.output
     assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb3", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4"]

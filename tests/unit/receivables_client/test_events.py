@@ -10,6 +10,7 @@ from client.gateway import ChaincodeEvent
 from client.receivables import ReceivablesClient, ReceivablesEvent
 
 from .fakes import FakeContract
+from ..client.test_ledger_event_checkpoint_resumable import block, transaction
 
 
 class FakeStream:
@@ -32,9 +33,12 @@ class FakeStream:
 class FakeNetwork:
     name = "receivables-channel"   # the channel, as a Network names it
 
-    def __init__(self, events):
+    def __init__(self, events, *, held=None):
+        """``held``: the block of each transaction of the ledger's earlier events (tx ID -> block number), as
+        qscc answers a checkpoint's."""
         self.stream = FakeStream(events)
         self.requests = []
+        self.held = held or {}
 
     def chaincode_events(self, chaincode, *, start_block=None, checkpoint=None):
         self.requests.append((chaincode, start_block, checkpoint))
@@ -42,16 +46,21 @@ class FakeNetwork:
 
     def get_contract(self, name):
         assert name == "qscc"
-        return HoldsEveryTransaction()
+        return HoldsEveryTransaction(self.held.__getitem__)
 
 
 class HoldsEveryTransaction:
-    """qscc of a ledger that holds every transaction asked for, as `recfin events --checkpoint` asks it whether the
-    checkpoint's transaction is there before it resumes after it."""
+    """qscc of a ledger that holds every transaction asked for, each a valid one that emitted a chaincode event, in
+    block ``block_of(tx_id)``, as `recfin events --checkpoint` asks it for the block of the checkpoint's transaction
+    before it resumes after it."""
+
+    def __init__(self, block_of) -> None:
+        self.block_of = block_of
 
     def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
-        assert function == "GetTransactionByID"
-        return b""   # a ProcessedTransaction, all fields default
+        assert function == "GetBlockByTxID"
+        _, tx_id = arguments
+        return block(self.block_of(tx_id), (transaction(tx_id, event=True), 0))
 
 
 def event(name: str, tx: str, block: int, **payload) -> ChaincodeEvent:

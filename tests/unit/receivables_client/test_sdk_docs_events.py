@@ -11,6 +11,7 @@ from fabric_protos.peer import chaincode_event_pb2
 from client.gateway import Identity, connect, private_key_signer
 from client.receivables import CONTRACT_NAME, ReceivablesClient
 from tests.unit.client.gateway_fakes import FakeTransport, make_key_and_cert
+from tests.unit.client.test_ledger_event_checkpoint_resumable import block, transaction
 
 DOC = (Path(__file__).parents[3] / "docs" / "sdk-receivables.md").read_text(encoding="utf-8")
 EXAMPLE = DOC.split("## Events\n\n```python\n", 1)[1].split("```", 1)[0]
@@ -45,6 +46,7 @@ def test_the_events_example_checkpoints_and_a_restart_resumes_after_the_last_eve
     assert first.requests("evaluate") == []   # a new file holds no transaction to look for
 
     restart = FakeTransport()
+    restart.result = block(5, (transaction("aa" * 32, event=True), 0))   # qscc's block of the checkpoint's transaction
     asked = _run_example(restart)
     assert asked.start_position.specified.number == 5 and asked.after_transaction_id == "aa" * 32
     assert len(restart.requests("evaluate")) == 1   # the peer asked whether its ledger holds that transaction

@@ -10,6 +10,7 @@ from fabric_protos.peer import chaincode_event_pb2
 
 from client.receivables import CONTRACT_NAME
 from tests.unit.client.gateway_fakes import FakeTransport
+from tests.unit.client.test_ledger_event_checkpoint_resumable import block, transaction
 
 from .test_sdk_docs_events import _events_at, _run_example
 
@@ -35,5 +36,6 @@ def test_the_events_example_reports_an_unreadable_event_checkpoints_past_it_and_
         "blockNumber": 7, "transactionId": "cc" * 32, "channel": "receivables", "chaincode": "receivables"}
 
     restart = FakeTransport()
+    restart.result = block(7, (transaction("cc" * 32, event=True), 0))   # qscc's block of the checkpoint's transaction
     asked = _run_example(restart)
     assert asked.start_position.specified.number == 7 and asked.after_transaction_id == "cc" * 32

@@ -25,6 +25,7 @@ from client.receivables import AsyncReceivablesClient, ReceivablesClient
 from .fakes import BANK, CORE, TIER1, FakeContract
 from .test_async_client import FakeAsyncContract
 from .test_sync_and_async_refuse_alike import ANSWERS, CALLS, HOSTILE
+from ..client.test_ledger_event_checkpoint_resumable import block, transaction
 
 class FakeEvents:
     """The chaincode events of a network that has none to give yet."""
@@ -45,15 +46,21 @@ class FakeEvents:
         pass
 
 
+CHECKPOINT = InMemoryCheckpointer()
+CHECKPOINT.checkpoint_transaction(5, "ab" * 32)
+CHECKPOINT_BLOCK = block(5, (transaction("ab" * 32, event=True), 0))
+
+
 class FakeNetwork:
-    """A Network recording the waits and the event streams asked of it; its qscc answers any transaction."""
+    """A Network recording the waits and the event streams asked of it; its qscc answers with the block of
+    :data:`CHECKPOINT`'s transaction, which emitted an event."""
 
     name = "receivables"
     last_committed_block = 7   # of a client that committed block 7: what a catch_up with it waits for
 
     def __init__(self) -> None:
         self.asked: list[tuple] = []
-        self.qscc = FakeContract(responses={"GetTransactionByID": b"\x0a\x00"})
+        self.qscc = FakeContract(responses={"GetBlockByTxID": CHECKPOINT_BLOCK})
 
     def wait_for_block(self, block_number, *, timeout=None):
         self.asked.append(("wait_for_block", block_number, timeout))
@@ -70,14 +77,12 @@ class FakeNetwork:
 class FakeAsyncNetwork(FakeNetwork):
     def __init__(self) -> None:
         super().__init__()
-        self.qscc = FakeAsyncContract(responses={"GetTransactionByID": b"\x0a\x00"})
+        self.qscc = FakeAsyncContract(responses={"GetBlockByTxID": CHECKPOINT_BLOCK})
 
     async def wait_for_block(self, block_number, *, timeout=None):
         return FakeNetwork.wait_for_block(self, block_number, timeout=timeout)
 
 
-CHECKPOINT = InMemoryCheckpointer()
-CHECKPOINT.checkpoint_transaction(5, "ab" * 32)
 ITERATORS = {"iter_receivables": ("holder", TIER1), "iter_offers_by_financier": (BANK,),
              "iter_payment_record": (CORE,), "iter_discount_offers": (CORE,)}
 NETWORK_CALLS = {"wait_for_block": (3,), "catch_up": (ReceivablesClient(FakeContract(), FakeNetwork()),), "events": (), "check_checkpoint": (CHECKPOINT,)}
