@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 import traceback
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from chaincode.receivables.config import untagged_version
 from client.atomic_file import make_folders, write_atomically
-from client.user_files import on_one_line
+from client.user_files import on_one_line, special_kind
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
                namespaces, nodeconfig, packaging, probes, profiles, supervisor)
@@ -1096,19 +1097,37 @@ class Network:
                     spec = self._server_spec(dep, org.name)
                     if spec.name == name:
                         return spec.log
+            servers = []
             for folder in ccservers.server_folders(self.data_root):
                 if ccservers.folder_server_name(folder) == name:
                     return folder / ccservers.SERVER_LOG_FILE
-            raise exc
+                servers.append(ccservers.folder_server_name(folder))
+            # A chaincode server's name (receivables.bank) given before any deploy was answered with the nodes
+            # alone, as though servers had no logs
+            servers = sorted(set(servers) | {self._server_spec(dep, org.name).name
+                                             for dep in ccservers.deployments(self.data_root)
+                                             for org in self.topology.orgs})
+            raise NodeNotFoundError(
+                f"{exc}; or a chaincode server: " + (", ".join(servers) if servers else
+                                                    f"none has run from {on_one_line(os.fsdecode(self.data_root))} "
+                                                    f"yet, as `recfin chaincode deploy` starts them")) from None
 
     def _written_log(self, name: str) -> Path:
         """The log of name, refused while there is none: the node or server has not started from this data folder,
         which an empty list of lines would not tell from a log nothing was written to yet."""
         path = self.log_path(name)
-        if not path.is_file():
+        if path.is_file():
+            return path
+        try:
+            mode = path.stat().st_mode
+        except OSError:     # nothing there (or a link leading nowhere)
             raise NetworkError(f"no log yet for {on_one_line(name)} (expected {on_one_line(os.fsdecode(path))}): "
-                               f"run `recfin network up`")
-        return path
+                               f"run `recfin network up`") from None
+        # a folder or a FIFO made there by hand: `up` would not mend it, so "no log yet ... run up" sent the
+        # operator round in circles
+        kind = "a folder" if stat.S_ISDIR(mode) else special_kind(mode)
+        raise NetworkError(f"{on_one_line(os.fsdecode(path))}, where {on_one_line(name)} writes its log, is {kind}, "
+                           f"not a file: move it aside, then run `recfin network up`")
 
     def logs(self, name: str, lines: int = 50) -> list[str]:
         """The last lines of name's log (log_path); NetworkError while it has none."""
