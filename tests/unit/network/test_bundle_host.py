@@ -168,6 +168,7 @@ def test_a_bundle_named_from_its_parent_folder_reaches_the_peer_cli_as_absolute_
     monkeypatch.chdir(unpacked.parent)
     peer = scripted(fabric, hosts)
     HostOperations(BundleHost.open(unpacked.name), peer).join()
+    assert peer.calls                          # the join reached the peer CLI: each of its calls is checked below
     for _, _, _, env in peer.calls:
         for key in ("CORE_PEER_MSPCONFIGPATH", "CORE_PEER_TLS_ROOTCERT_FILE", "FABRIC_CFG_PATH"):
             assert Path(env[key]).is_absolute() and Path(env[key]).exists(), (key, env[key])
