@@ -553,10 +553,14 @@ def _log_opened(spec: ProcessSpec) -> Iterator[BinaryIO]:
 
 
 def _log_not_written(spec: ProcessSpec, exc: OSError) -> str:
+    if exc.errno == errno.EROFS:
+        # neither free space nor permissions mend it: the kernel remounts a filesystem so after disk errors
+        fix = (f"it is on a read-only filesystem: check that disk (`dmesg`), remount it read-write (`df "
+               f"{shell_word(spec.log.parent)}` names its mount point)")
+    else:
+        fix = f"free space on that disk (`df -h {shell_word(spec.log.parent)}`) or fix the folder's permissions"
     return (f"{spec.name}: its log {spec.log} could not be written ({exc.strerror or exc}), so it was not started: "
-            f"free space on that disk (`df -h {shell_word(spec.log.parent)}`) or fix the folder's "
-            f"permissions, then run the "
-            f"command again")
+            f"{fix}, then run the command again")
 
 
 def _not_run(spec: ProcessSpec, exc: OSError) -> str:
