@@ -59,3 +59,11 @@ def test_a_change_of_the_constraints_installs_again(tmp_path):
     result = run_install(checkout, tools)
     assert result.returncode == 0, result.stderr
     assert len(pip_installs(log)) == 2, "pinned versions moved: pip installs them"
+
+
+def test_the_readme_and_the_deployment_guide_say_the_venv_takes_the_constraints():
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"those the chaincode server imports at the versions `{CONSTRAINTS}` fixes" in readme
+    assert f"while `pyproject.toml` and `{CONSTRAINTS}` are the ones it last installed from" in readme
+    deployment = " ".join((ROOT / "docs" / "deployment.md").read_text().split())
+    assert f"`scripts/install` installs those into `.venv` with the same `-c {CONSTRAINTS}`" in deployment
