@@ -12,10 +12,10 @@ that host never holds a key of the org. The file (JSON) holds:
     anchor_peers  where the other orgs' peers reach its peer: [{host, port}]
 
 Reading it checks it is what it says: no private key anywhere in it; each CA certificate a CA
-that signed itself; the admin certificate issued by the org's own CA, with the admin OU; that
-OU ``admin``, by which the receivables contract knows an org's admins, and no other role's; each
-CRL one Fabric takes as that CA's (its key identifier and signature). A certificate or CRL from
-another CA is refused.
+that signed itself; the admin certificate issued by the org's own CA, with the admin OU; the
+admin, peer and orderer OUs each the role's own name, by which the receivables contract knows an
+org's admins and nodes, and no other role's (_contract_role_ous); each CRL one Fabric takes as that
+CA's (its key identifier and signature). A certificate or CRL from another CA is refused.
 
 A file with CRLs is format /2 so that a recfin that reads only /1, and would drop them, refuses it;
 one without stays /1, which every recfin reads. Adding an org from a definition is refused when this
@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
+from chaincode.receivables.identity import NODE_OUS as CONTRACT_NODE_OUS
 from client.atomic_file import make_folders, write_atomically
 from client.ledger.msp import fabric_certificate
 
@@ -233,7 +234,8 @@ def _anchor_peers(value: object, org: PeerOrgSpec, path: Path) -> tuple[tuple[st
 
 def check(definition: OrgDefinition, source: object) -> None:
     """Every certificate chains to the org's own CA: each CA signed itself, the admin's is issued by the CA
-    and carries the admin OU, which is the contract's (``_contract_admin_ou``); each CRL is the CA's."""
+    and carries the admin OU; the OUs the contract reads are the ones it knows (``_contract_role_ous``); each CRL
+    is the CA's."""
     ca = _self_signed_ca(definition.ca_cert, "msp.ca_cert", source)
     _check_crls(definition.crls, ca, f"{source}: msp.crls")
     # a TLS CA's key identifier is for no one but its issuer here: Go's TLS verification does without it
@@ -248,7 +250,7 @@ def check(definition: OrgDefinition, source: object) -> None:
     if definition.node_ous["admin"] not in ous:
         raise OrgDefinitionError(f"{source}: admin_cert carries OU {', '.join(ous) or 'none'}, not the admin OU "
                                  f"{definition.node_ous['admin']!r}: give the org admin's signing certificate")
-    _contract_admin_ou(definition.node_ous, source)
+    _contract_role_ous(definition.node_ous, source)
 
 
 def _check_crls(crls: tuple[bytes, ...], ca: x509.Certificate, source: object) -> None:
@@ -266,18 +268,33 @@ def _check_crls(crls: tuple[bytes, ...], ca: x509.Certificate, source: object) -
                                      f"`recfin org keys`")
 
 
-def _contract_admin_ou(node_ous: dict[str, str], source: object) -> None:
-    """Refused unless the admin OU is the one the receivables contract takes an org admin by, and no other role's:
-    the contract cannot read the channel's MSPs (chaincode/receivables/identity.py), so with another admin OU it
-    would refuse the org's admins, and take any of its certificates that carry OU=admin (an affiliation) for one."""
-    others = sorted(role for role, ou in node_ous.items() if role != "admin" and ou == CONTRACT_ADMIN_OU)
-    if node_ous["admin"] != CONTRACT_ADMIN_OU or others:
-        said = (f"the admin OU is {node_ous['admin']!r}" if node_ous["admin"] != CONTRACT_ADMIN_OU
-                else f"the {' and '.join(others)} OU is {CONTRACT_ADMIN_OU!r} too")
-        raise OrgDefinitionError(f"{source}: {said}, but the receivables contract knows an org's admins by the "
-                                 f"OU {CONTRACT_ADMIN_OU!r} alone: issue the org's admin with OU "
-                                 f"{CONTRACT_ADMIN_OU!r}, give no other role that OU, and write the definition "
-                                 f"again with `recfin org keys`")
+# The roles whose OU the receivables contract reads from a caller's certificate, and the OU it takes for each
+# (chaincode/receivables/identity.py): an org's admins by ADMIN_OU, a node's identity by its role's NodeOU, which it
+# never binds to a party. Each is the role's own name, as network/crypto.py's node_ous_config writes every MSP.
+CONTRACT_ROLE_OUS = {"admin": CONTRACT_ADMIN_OU, **{role: role for role in CONTRACT_NODE_OUS}}
+# whom the contract knows by each of those OUs, and the certificates the org issues with it
+_CONTRACT_KNOWS = {"admin": ("an org's admins", "admin"), "peer": ("a peer's identity", "peers"),
+                   "orderer": ("an orderer's identity", "orderers")}
+
+
+def _contract_role_ous(node_ous: dict[str, str], source: object) -> None:
+    """Refused unless each role the contract reads an OU of (CONTRACT_ROLE_OUS) has that OU, and no other role has it:
+    the contract cannot read the channel's MSPs, so it matches those OUs exactly, as Fabric's MSP matches NodeOU
+    identifiers. With another admin OU it would refuse the org's admins; with another peer or orderer OU it would
+    take the org's nodes for clients and let their identities be bound to parties; a client (or other) role given
+    one of those OUs would have its users taken for admins, or refused as nodes'. The client OU is the org's own."""
+    for role, ou in CONTRACT_ROLE_OUS.items():
+        whom, issued = _CONTRACT_KNOWS[role]
+        others = sorted(other for other, given in node_ous.items() if other != role and given == ou)
+        if role in node_ous and node_ous[role] != ou:
+            said = f"the {role} OU is {node_ous[role]!r}"
+        elif others:
+            said = f"the {' and '.join(others)} OU is {ou!r} too"
+        else:
+            continue
+        raise OrgDefinitionError(f"{source}: {said}, but the receivables contract knows {whom} by the OU {ou!r} "
+                                 f"alone: issue the org's {issued} with OU {ou!r}, give no other role that OU, and "
+                                 f"write the definition again with `recfin org keys`")
 
 
 def _self_signed_ca(pem: bytes, key: str, source: object, *, key_identifier: bool = True) -> x509.Certificate:
