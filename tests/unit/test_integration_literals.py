@@ -12,6 +12,8 @@ there until a network runs them. Here each such literal is read from their sourc
   code (after ``--paper-code``, or ``link_paper_identity``'s third argument) and a paper number make a paper
   identity ``fingerprint.paper_identity_problem`` takes;
 - an id written as ``"R-..."`` (``F-``, ``O-``...) is one ``record_id_problem`` takes;
+- a client identity written out (``"x509::CN=...::CN=..."``) is one the SDK binds to a party: an id a client's
+  certificate could present, not a peer's or an orderer's (``require_bindable_client_id``);
 - every message a test expects in an output, an error or a refusal (``"..." in result.output``,
   ``line.startswith("...")``, ``pytest.raises(..., match="...")``) is said by the project's code: found among the
   string constants of cli, client, chaincode, network and bench (and click, for a usage error), an f-string's or a
@@ -41,6 +43,8 @@ import click
 import pytest
 
 from chaincode.receivables import fingerprint, uscc
+from chaincode.receivables.arguments import require_bindable_client_id
+from chaincode.receivables.errors import RuleViolation
 from client.receivables._arguments import RECEIVABLE_ID_MAX, RECORD_ID_LENGTH, record_id_problem
 from tests.unit.hostile.test_contract_fuzz import TRANSACTIONS
 
@@ -53,6 +57,7 @@ CREDIT_CODE_BODY = {"check_character", "credit_code_check_digit", "with_check_di
 LOOKS_LIKE_CREDIT_CODE = re.compile(r"[0-9A-Z]{2}[0-9]{6}[0-9A-Z]{10}")
 CREDIT_CODE_BODY_FORM = re.compile(f"[{uscc.CHARSET}]{{2}}[0-9]{{6}}[{uscc.CHARSET}]{{9}}")
 RECORD_ID = re.compile(r"[A-Z]-")
+CLIENT_ID_PREFIX = "x509::"
 RULE_CODE = re.compile(r"RULE ([a-z][a-z0-9]*(?:-[a-z0-9]+)+)")
 # what the right-hand side of `"..." in X` or `X.startswith("...")` is named when X is words a person reads
 READS_WORDS = re.compile(r"output|stderr|stdout|str\(|message|refus|line|said|again|reason|errors|\bnext\b")
@@ -186,6 +191,16 @@ class Module:
             if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
                     and RECORD_ID.fullmatch(str(node.values[0].value)):
                 yield self.where(node), self.checked_values(node)
+
+    def client_ids(self) -> Iterator[tuple[str, list[str]]]:
+        pieces = {id(part) for node in ast.walk(self.tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
+                    and str(node.values[0].value).startswith(CLIENT_ID_PREFIX):
+                yield self.where(node), self.checked_values(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in pieces \
+                    and node.value.startswith(CLIENT_ID_PREFIX):
+                yield self.where(node), [node.value]
 
     def expected_words(self) -> Iterator[Literal]:
         """The words a test expects to read in an output, an error or a refusal: the text of each, an f-string's
@@ -398,6 +413,15 @@ def id_problem(record_id: str) -> str | None:
     return record_id_problem(record_id, "record id", longest=RECORD_ID_LENGTH)
 
 
+def client_id_refusal(client_id: str) -> str | None:
+    """Why the SDK refuses to bind ``client_id`` (register_party, bind_party_identity), or None."""
+    try:
+        require_bindable_client_id(client_id)
+    except RuleViolation as refused:
+        return str(refused)
+    return None
+
+
 def test_every_credit_code_the_integration_tests_form_is_one_the_sdk_sends():
     bad = []
     for where, bodies in collected("credit_code_bodies"):
@@ -422,6 +446,8 @@ def test_every_invoice_number_paper_code_and_record_id_they_write_is_one_the_sdk
             if (why := fingerprint.paper_number_problem(number))]
     bad += [f"{where}: {why}" for where, ids in collected("record_ids") for record_id in ids
             if (why := id_problem(record_id))]
+    bad += [f"{where}: {why}" for where, ids in collected("client_ids") for client_id in ids
+            if (why := client_id_refusal(client_id))]
     assert not bad, "value(s) of the integration tests the SDK or the CLI refuses before sending:\n" + "\n".join(bad)
 
 
@@ -460,6 +486,7 @@ def test_the_collection_finds_the_literals_of_every_kind():
     assert count("credit_code_bodies") >= 8                # two bodies of each f-string, and the fixed ones
     assert count("invoice_numbers") >= 10 and count("paper_codes") >= 2 and count("paper_numbers") >= 2
     assert count("record_ids") >= 2
+    assert count("client_ids") >= 2                        # the async suite's two of no user's certificate
     words = {w.text for m in MODULES for w in m.expected_words()}
     assert {"refusing to back up while", "does not verify with the key of the identity", "resuming at block",
             "Error: WhoAmI refused: RULE caller-not-a-party: ", " acts for no party: nothing to unbind"} <= words
@@ -481,6 +508,9 @@ def test_it(result, refused, today, claim):
     paper_number = f"{secrets.randbelow(10**9):09d}"
     unknown = f"R-{secrets.token_hex(100)}"
     offer = f"O-{secrets.token_hex(9)}"
+    peer = f"x509::CN=peer0.bank.example,OU=peer,O=bank.example::CN=ca-{secrets.token_hex(2)}"
+    wrapped = "x509::CN=supplier1\\n::CN=ca"
+    client = f"x509::CN=supplier-{secrets.token_hex(4)},OU=client::CN=ca.supplier"
     run(["receivable", "link-paper", claim, "--paper-code", "14403190011"])
     assert "refusing to back up while" in result.output
     assert "refused to back up while" in result.output
@@ -503,12 +533,16 @@ def test_a_wrong_value_and_a_reworded_message_are_found():
     assert [c for _, v in module.paper_codes() for c in v] == ["14403190011"]
     assert fingerprint.paper_identity_problem("", f"{DAY:%y}{'1' * 18}", "14403190011", "12345678")
     assert [id_problem(i) is not None for _, v in module.record_ids() for i in v] == [True, True, True, True]
+    refusals = [client_id_refusal(i) for _, v in module.client_ids() for i in v]
+    assert len(refusals) == 5, refusals                   # two of each f-string, and the constant
+    assert ["RULE identity-of-a-node" in (r or "") for r in refusals[:2]] == [True, True]
+    assert "RULE client-id-invalid" in (refusals[2] or "") and refusals[3:] == [None, None], refusals
     words = [w.text for w in module.expected_words()]
     assert [said_by_the_code(w) for w in words] == [True, False]
     assert [r.text for r in module.expected_rules() if r.text not in rule_codes()] == ["no-such-rule"]
     assert [k.text for k in module.keys_read() if k.text not in source_names() | set(source_texts())] == \
         ["financier_entrys"]
-    assert module.unreadable == ["test_wrong.py:18: f'{today:>10}': a field {today:>10} this test cannot fill in"]
+    assert module.unreadable == ["test_wrong.py:21: f'{today:>10}': a field {today:>10} this test cannot fill in"]
 
 
 @pytest.mark.parametrize("words, template, said", [
