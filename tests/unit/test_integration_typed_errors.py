@@ -10,8 +10,10 @@ when it changes and the test, unrun, does not. Here the words are read from the 
 its typed error.
 
 Then every error class an integration test expects (``pytest.raises(X)``, ``except X``) is one the project's code
-raises, itself or a subclass of it: one the code stopped raising (its case now refused by another) would still
-import, and the test expecting it would pass unnoticed until a network runs it.
+raises or makes (``raise X``, ``X(...)``, ``X`` given to a factory), itself or a subclass of it: one the code
+stopped raising (its case now refused by another) would still import, and the test expecting it would fail only
+once a network runs it. A class named through a variable (``for call, error in ...: pytest.raises(error)``) is
+read where it is written out, not at the variable.
 """
 from __future__ import annotations
 
