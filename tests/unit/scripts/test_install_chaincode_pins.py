@@ -67,3 +67,39 @@ def test_the_readme_and_the_deployment_guide_say_the_venv_takes_the_constraints(
     assert f"while `pyproject.toml` and `{CONSTRAINTS}` are the ones it last installed from" in readme
     deployment = " ".join((ROOT / "docs" / "deployment.md").read_text().split())
     assert f"`scripts/install` installs those into `.venv` with the same `-c {CONSTRAINTS}`" in deployment
+
+
+def test_no_requirement_of_the_developer_setup_refuses_a_version_the_constraints_fix():
+    """pip installs all of `.[test]` with the constraints, not the chaincode server's packages alone: a test tool or
+    the risk stack requiring another release of a pinned distribution (a typing-extensions, a protobuf) would make
+    scripts/install fail with ResolutionImpossible. Read offline, from what this environment holds of recfin[test]
+    and all it pulls in."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lines = (line.strip() for line in (ROOT / CONSTRAINTS).read_text().splitlines())
+    pins = {canonicalize_name(r.name): next(iter(r.specifier)).version
+            for r in (Requirement(line) for line in lines if line and not line.startswith("#"))}
+    refused, seen, todo = [], set(), [("recfin", frozenset({"test"}))]
+    while todo:
+        distribution, extras = todo.pop()
+        for text in metadata.requires(distribution) or []:
+            requirement = Requirement(text)
+            if requirement.marker and not any(requirement.marker.evaluate({"extra": extra})
+                                              for extra in extras | {""}):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name in pins and not requirement.specifier.contains(pins[name], prereleases=True):
+                refused.append(f"{distribution} requires {requirement}, {CONSTRAINTS} pins {pins[name]}")
+            key = (name, frozenset(requirement.extras))
+            if key not in seen:
+                seen.add(key)
+                try:
+                    metadata.version(requirement.name)
+                except metadata.PackageNotFoundError:
+                    continue
+                todo.append((requirement.name, frozenset(requirement.extras)))
+    assert len(seen) > 20, "recfin[test] pulls in far more than this: is recfin installed here?"
+    assert refused == []
