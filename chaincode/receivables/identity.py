@@ -9,7 +9,8 @@
   carries ``OU=client`` and ``OU=Admin``: a client to Fabric and to this contract.
   The contract cannot read the channel's MSP configuration, so the OUs are this network's
   (each role's OU is its name, as network/crypto.py issues them), and `recfin org add`
-  refuses an org whose admin OU is another.
+  refuses an org whose admin, peer or orderer OU is not the role's name, or that gives
+  another role one of them.
 - Party binding: a party record lists the client identities that act for it, as
   Fabric spells them: ``x509::<subject DN>::<issuer DN>``. The index
   ``recfin.client [MSP ID, client id]`` maps each to the party's credit code, so
