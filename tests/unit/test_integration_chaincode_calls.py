@@ -105,7 +105,7 @@ def test_the_collection_finds_the_calls():
     for expected in [
         ("test_receivables_on_the_network.py", "TransferReceivable"),      # submit with arguments=[...]
         ("test_gateway_sdk.py", "PutState"),                               # the FeatureContract's
-        ("test_hostile_on_the_network.py", "GetTransactionByID"),          # qscc's
+        ("test_hostile_on_the_network.py", "GetReceivable"),               # evaluate_transaction, by position
         ("test_org_onboarding.py", "WhoAmI"),                              # evaluate with no arguments
     ]:
         assert expected in found, expected
