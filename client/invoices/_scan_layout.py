@@ -50,7 +50,9 @@ _TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" 
 COLUMN_GAP = 3
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)
 TOTALS = re.compile(r"^合\s*计\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s*$")
-_WITH_TAX = re.compile(r"价税合计.*?(" + MONEY + r")\s*$")
+# the figure whole or not at all: one a blank breaks (¥2 303.00, as OCR or a text layer may space its digits) is not
+# read as the part after the blank (303.00), which would be another total; 价税合计 is then derived and flagged
+_WITH_TAX = re.compile(r"价税合计.*?(?<!\d\s)(?<!\d\s\s)(" + MONEY + r")\s*$")
 # the words run from the label to （小写） or the figures: no digit, bracket or currency sign is part of them,
 # but for the red-letter prefix （负数） they may start with
 _IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*((?:[ⓧ⊗Ⓧ⊕]\s*)?(?:[（(]\s*负\s*数\s*[)）]\s*)?"
