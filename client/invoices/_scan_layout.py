@@ -35,7 +35,9 @@ _COLON = r"\s*[:：]\s*"
 # the second pass reads again, and what stays malformed is flagged. A number may be printed in groups of digits
 # (2644 2000 0000 1234 5678): each further group that begins with a digit is part of it.
 _NUMBER = re.compile(r"发票号码" + _COLON + r"(\S+(?:\s+\d\S*)*)")
-_DATE = re.compile(r"开票日期" + _COLON + r"(\S+)")
+# a date printed with blanks between its parts (2026 年 09 月 01 日, as a text layer or OCR may space them) whole, not
+# its year alone
+_DATE = re.compile(r"开票日期" + _COLON + r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\S+)")
 # a name runs on across gaps (OCR splits 广州 南方纺织品... at a wide one) up to the next label, if any: another
 # 名称, or the other party's block label (购买方信息 / 销售方信息, or its 信息 alone) where the two are side by side
 _NAME = re.compile(r"(?<![项目])名\s*称" + _COLON +

@@ -62,6 +62,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
@@ -473,7 +474,13 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
             raw[f"{side}.tax_id"] = replace(found, value=text, note=note)
         values[f"{side}.tax_id"] = text
         checked = check_tax_id(text)
-        if not checked.valid:
+        half_width = unicodedata.normalize("NFKC", text)
+        if not checked.valid and half_width != text and half_width.isascii() and check_tax_id(half_width).valid:
+            # printed so (typed in full-width mode): no misreading, and its check digit agrees once half-width
+            problems[f"{side}.tax_id"] = (f"{text!r} is printed in full-width characters, which the ledger does not "
+                                          f"take: in half-width ones it is {half_width}; check it against the invoice "
+                                          "and write it so")
+        elif not checked.valid:
             problems[f"{side}.tax_id"] = (f"{checked.reason}: probably misread, check it against the invoice"
                                           if checked.kind == "unknown" else "check digit fails: probably misread")
     return values, problems
