@@ -4,8 +4,10 @@ Each peer opens its own stream and several peers endorse the same
 transaction at once, so transaction state is keyed by (stream, channel, tx id):
 one handler per stream, and (channel, tx id) within it. All writes to the
 stream go through one lock, since interleaved writes from several tasks lose
-messages. Every transaction ends with a COMPLETED message, whatever happened,
-so the peer never waits out its execute timeout.
+messages, and a write gRPC has taken finishes even when its transaction is
+cancelled: cut short, it would fail every other write on the stream. Every
+transaction ends with a COMPLETED message, whatever happened, so the peer never
+waits out its execute timeout.
 
 When the server stops, ``drain`` refuses each new transaction with an ERROR
 (the peer fails its endorsement with the reason at once), lets the running ones
@@ -153,9 +155,9 @@ class _TransactionRequests:
         sent = False
         try:
             handler.metrics.request_sent(message_type)
-            async with handler._write_lock:
-                sent = True   # from here on gRPC has the message, even if this task is cancelled mid-write
-                await handler._write(outgoing)
+            await handler._write_lock.acquire()   # cancelled while queued here: nothing is sent
+            sent = True   # from here on the message goes out, even if this task is cancelled mid-write
+            await handler._write_holding_lock(outgoing)
             # shielded: cancelling the caller must not cancel the future the reader fills. A reply already
             # queued would otherwise find it done, be dropped, and leave nothing to free the slot.
             reply: shim_pb2.ChaincodeMessage = await asyncio.shield(reply_future)
@@ -273,8 +275,38 @@ class StreamHandler:
         self._drained: asyncio.Future | None = None
 
     async def _send(self, message: shim_pb2.ChaincodeMessage) -> None:
-        async with self._write_lock:
+        """Send ``message`` after the writes before it; cancelled while they go out, it is not sent."""
+        await self._write_lock.acquire()
+        await self._write_holding_lock(message)
+
+    async def _write_holding_lock(self, message: shim_pb2.ChaincodeMessage) -> None:
+        """Write ``message``, the write lock held, and release the lock once gRPC is done with it, not before.
+
+        The write runs as a task of its own that the caller's cancellation does not reach: gRPC cannot take
+        a write back once it has it, and a write cancelled while flow control holds it (the peer not reading
+        yet) goes on inside gRPC, which fails every other write on the stream meanwhile
+        (GRPC_CALL_ERROR_TOO_MANY_OPERATIONS): the other transactions' requests and answers. A transaction
+        cancelled mid-write (its own ``asyncio.wait_for``, the end of a stop's grace) stops waiting; the
+        write finishes, and the next one starts after it."""
+        written = asyncio.get_running_loop().create_future()
+        asyncio.ensure_future(self._write_then_release(message, written))
+        await written
+
+    async def _write_then_release(self, message: shim_pb2.ChaincodeMessage, written: asyncio.Future) -> None:
+        try:
             await self._write(message)
+        except Exception as exc:
+            if not written.done():
+                written.set_exception(exc)
+            else:   # its caller stopped waiting: nobody is left to tell
+                logger.debug("a write on the chaincode stream failed: %s: %s", type(exc).__name__, exc)
+        else:
+            if not written.done():
+                written.set_result(None)
+        finally:
+            self._write_lock.release()
+            if not written.done():   # the write itself was cancelled (the event loop closing): so is the send
+                written.cancel()
 
     async def run(self) -> None:
         """Register, then handle messages until the peer closes the stream, or, after ``drain``,
@@ -543,8 +575,11 @@ class StreamHandler:
             try:
                 await self._send(completed)
                 status = response.status
-            except Exception:
-                logger.exception("could not send COMPLETED for tx %s", message.txid)
+            except Exception as exc:
+                # the stream failed under the write: gRPC ended the call (the peer gone, the end of a stop's
+                # grace) before the handler saw it end. One line says so; gRPC's traceback would add nothing
+                logger.warning("tx %s: its COMPLETED was not sent, the stream failed first (%s: %s)", message.txid,
+                               type(exc).__name__, exc)
         finally:
             self._answering.discard(key)
             self._cut_reasons.pop(key, None)
