@@ -130,7 +130,8 @@ from ._queries import next_bookmark
 from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_the_read
 from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
-from .errors import CheckpointOfAnotherLedger, RefusedBeforeSending, ReceivablesError, RuleViolation, UnreadableAnswer
+from .errors import (ArgumentRefused, ArgumentTypeRefused, CheckpointOfAnotherLedger, RefusedBeforeSending,
+                     ReceivablesError, RuleViolation, UnreadableAnswer)
 from ..ledger.event_checkpoints import CheckpointNotResumable
 
 __all__ = [
@@ -146,6 +147,8 @@ __all__ = [
     "ReceivablesError",
     "RuleViolation",
     "RefusedBeforeSending",
+    "ArgumentRefused",
+    "ArgumentTypeRefused",
     "UnreadableAnswer",
     "CheckpointOfAnotherLedger",
     "CheckpointNotResumable",

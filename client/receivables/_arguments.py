@@ -20,10 +20,11 @@ from chaincode.receivables.keys import (KEY_DELIMITERS, REQUEST_ID_MAX, can_be_a
 from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 from chaincode.receivables.money import hundredths_problem, invoice_currency_problem, parse_amount
 from chaincode.receivables.settlement import check_discount_terms
+from client.gateway._proposal import as_tuple
 
 from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
                       ReceivableRegistration, fen_sent)
-from .errors import RefusedBeforeSending
+from .errors import ArgumentRefused, ArgumentTypeRefused, RefusedBeforeSending
 from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 from ..shown import shown_value
@@ -32,7 +33,7 @@ from .ledger_keys import composite_key, split_key
 
 def _text(value: str, what: str) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+        raise ArgumentTypeRefused(f"{what} must be a str, not {type(value).__name__}")
     return value
 
 
@@ -43,16 +44,26 @@ def _id(value: str, what: str) -> str:
     to answer about a record of no name (``transfer(..., to="")`` was told to register the party "")."""
     text = _text(value, what)
     if not text.strip():
-        raise ValueError(f"{what} {shown_value(text)} names nothing: give the {what.replace('_', ' ')} itself; "
+        raise ArgumentRefused(f"{what} {shown_value(text)} names nothing: give the {what.replace('_', ' ')} itself; "
                          "nothing was sent")
     # the contract forms a key of it, which U+0000, U+10FFFF (the keys' delimiters) or text that is not UTF-8 cannot
     # be part of (keys.can_be_attribute): refused after a round trip to the peers, argument-invalid, where the
     # Gateway did not refuse it first
     if not can_be_attribute(text):
         stray = next((c for c in text if c in KEY_DELIMITERS or "\ud800" <= c <= "\udfff"), "")
-        raise ValueError(f"{what} {shown_value(text)} holds {stray!r}, which no id, credit code or client identity "
+        raise ArgumentRefused(f"{what} {shown_value(text)} holds {stray!r}, which no id, credit code or client identity "
                          "holds (the contract forms a key of it): remove it; nothing was sent")
     return text
+
+
+def _values(values, what: str) -> tuple:
+    """A list argument (``client_ids``, ``endorsing_organizations``) read once into a tuple, as the gateway reads
+    one (``as_tuple``: a lone str or bytes is refused, as iterating it would send its characters one by one), its
+    refusal an :class:`ArgumentTypeRefused` in the gateway's words."""
+    try:
+        return as_tuple(values, what)
+    except TypeError as wrong:   # a lone str, or no list at all (a number)
+        raise ArgumentTypeRefused(str(wrong)) from None
 
 
 def _msp_id(value: str) -> str:
@@ -61,7 +72,7 @@ def _msp_id(value: str) -> str:
     Gateway found no org of that name to ask, and refused in words of its own about its endorsing organizations."""
     text = _id(value, "msp_id")
     if text != text.strip():
-        raise ValueError(f"msp_id {shown_value(text)} has white space around it, which no org's MSP ID holds: give "
+        raise ArgumentRefused(f"msp_id {shown_value(text)} has white space around it, which no org's MSP ID holds: give "
                          f"{shown_value(text.strip())}, as the connection profile names the org; nothing was sent")
     return text
 
@@ -73,7 +84,7 @@ def _record_id(value: str, what: str) -> str:
     as though the record were not there."""
     text = _id(value, what)
     if (why := record_id_problem(text, what.replace("_", " "))) is not None:
-        raise ValueError(f"{what} {why}; nothing was sent")
+        raise ArgumentRefused(f"{what} {why}; nothing was sent")
     return text
 
 
@@ -86,7 +97,7 @@ def _party_code(value: str, what: str) -> str:
     which hid the typo."""
     text = _id(value, what)
     if (why := credit_code.problem(text)) is not None:
-        raise ValueError(f"{what}: {why}: no party is registered under it, nor can one be (RegisterParty takes valid "
+        raise ArgumentRefused(f"{what}: {why}: no party is registered under it, nor can one be (RegisterParty takes valid "
                          "credit codes only); give the party's 18-character unified social credit code, in upper "
                          "case as its record shows it; nothing was sent")
     return text
@@ -299,7 +310,7 @@ def _request_id(value: str | None, transaction: str) -> str:
         return new_request_id()
     text = _text(value, "request_id")
     if not text:
-        raise ValueError(f"request_id '': {_REQUEST_ID_ADVICE}; nothing was sent")
+        raise ArgumentRefused(f"request_id '': {_REQUEST_ID_ADVICE}; nothing was sent")
     return _known_request_id(text, transaction)
 
 
@@ -323,7 +334,7 @@ def _int(value: int, what: str, advice: str) -> int:
     JSON number) is of the wrong type, not a wrong count, and ``True``, though an int to Python, is no
     count at all."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{what} must be an int, not {type(value).__name__} ({repr(value)[:60]}): "
+        raise ArgumentTypeRefused(f"{what} must be an int, not {type(value).__name__} ({repr(value)[:60]}): "
                         f"{advice}; nothing was sent")
     return value
 
@@ -446,7 +457,7 @@ def _request_of(value, model: type[Request], call: str, build: str) -> None:
     name = model.__name__
     how = (f"{name}.model_validate(the_dict) builds one from a dict of its fields, checking each"
            if isinstance(value, Mapping) else f"build one: {build}")
-    raise TypeError(f"{call} takes a {name}, not {type(value).__name__}: {how}; nothing was sent")
+    raise ArgumentTypeRefused(f"{call} takes a {name}, not {type(value).__name__}: {how}; nothing was sent")
 
 
 def _json(request: Request) -> str:

@@ -21,7 +21,7 @@ from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_
 from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
-from .errors import ReceivablesError, RefusedBeforeSending, RuleViolation
+from .errors import ArgumentRefused, ReceivablesError, RefusedBeforeSending, RuleViolation
 from ..money import Amount
 
 
@@ -46,7 +46,7 @@ def _linked_invoice_number(invoice_number: str) -> str:
     not link, not-the-creditor, hiding the typo)."""
     number = _id(invoice_number, "invoice_number")
     if (why := number_problem(number)) is not None:
-        raise ValueError(f"invoice_number: {why}; nothing was sent")
+        raise ArgumentRefused(f"invoice_number: {why}; nothing was sent")
     return number
 
 
@@ -273,7 +273,7 @@ class _ClaimOperations:
         # sent only when given: a contract before queued orders takes the claim id and the lifting order alone
         named = [] if lifts is None else [_text(lifts, "lifts")]
         if named and not lifts.strip():
-            raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
+            raise ArgumentRefused("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
                              "in effect")
         return self._submit("UnfreezeReceivable", _record_id(receivable_id, "receivable_id"),
                             _order(order_reference, "order_reference", "UnfreezeReceivable"),

@@ -12,13 +12,13 @@ from fabric_protos.peer import transaction_pb2
 from pydantic import TypeAdapter, ValidationError
 
 from client.gateway import RetryPolicy
-from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 from client.gateway.errors import CommitStatusError, GatewayError, SubmitError
 
 from ._models import Party
 from ._validation_problems import _problem_in
-from .errors import NO_VERSION_ANSWERS, UnreadableAnswer, rule_violation_from
+from ._arguments import _values
+from .errors import NO_VERSION_ANSWERS, ArgumentRefused, ArgumentTypeRefused, UnreadableAnswer, rule_violation_from
 
 
 CONTRACT_NAME = "receivables"
@@ -123,16 +123,16 @@ def _orgs_named(endorsing_organizations: Sequence[str]) -> list[str]:
     """``endorsing_organizations`` as sent: MSP IDs, at least one. Empty, it would be no choice at all, and the
     Gateway would plan the orgs itself (a confirmation to orgs an audit does not take, a read from any org's peer):
     refused, as is a name that is no text or blank, before anything is sent."""
-    orgs = list(as_tuple(endorsing_organizations, "endorsing_organizations"))
+    orgs = list(_values(endorsing_organizations, "endorsing_organizations"))
     if not orgs:
-        raise ValueError("endorsing_organizations is empty, which names no org: name the MSP IDs whose peers are to "
+        raise ArgumentRefused("endorsing_organizations is empty, which names no org: name the MSP IDs whose peers are to "
                          "endorse or answer, or pass None to leave the choice to the SDK; nothing was sent")
     for org in orgs:
         if not isinstance(org, str):
-            raise TypeError(f"endorsing_organizations holds {org!r}, a {type(org).__name__}: name each org by its "
+            raise ArgumentTypeRefused(f"endorsing_organizations holds {org!r}, a {type(org).__name__}: name each org by its "
                             "MSP ID, a str; nothing was sent")
         if not org.strip():
-            raise ValueError(f"endorsing_organizations holds {org!r}, which names no org: give each org's MSP ID; "
+            raise ArgumentRefused(f"endorsing_organizations holds {org!r}, which names no org: give each org's MSP ID; "
                              "nothing was sent")
     return orgs
 

@@ -41,9 +41,9 @@ from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_cur
 from chaincode.receivables.money import parse_currency
 
 from ..business_dates import date_argument
-from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
+from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, canonical_rate_text, rate_text, to_fen
 from ..shown import shown_value
-from .errors import NO_VERSION_ANSWERS
+from .errors import NO_VERSION_ANSWERS, ArgumentRefused, ArgumentTypeRefused
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -138,14 +138,28 @@ AMOUNT_CAP = "amount_cap"
 """The validation context's key for the largest amount a request takes (default ``MAX_FEN``)."""
 
 
+class AmountAboveCap(AboveCap, ArgumentRefused):
+    """An amount to send above the cap the ledger takes: ``client.money``'s AboveCap, as callers catch it, and an
+    argument this client refused, nothing sent."""
+
+
 def fen_sent(amount: Any, what: str, *, cap: int = MAX_FEN) -> int:
     """``amount`` (int fen or Decimal yuan, :func:`client.money.to_fen`) as the fen sent to the receivables
     contract, which takes no negative amount: a negative one raises ValueError naming ``what``, before anything
-    is sent. (``to_fen`` itself takes negatives: an invoice line can be one, a red-letter invoice or a discount.)"""
-    fen = to_fen(amount, cap=cap)
+    is sent. (``to_fen`` itself takes negatives: an invoice line can be one, a red-letter invoice or a discount.)
+    Each refusal is the client's own, in ``to_fen``'s words: :class:`ArgumentTypeRefused`, :class:`ArgumentRefused`
+    (:class:`AmountAboveCap` above ``cap``, an AboveCap too)."""
+    try:
+        fen = to_fen(amount, cap=cap)
+    except AboveCap as above:
+        raise AmountAboveCap(str(above)) from None
+    except TypeError as wrong:   # a float, a bool, a str
+        raise ArgumentTypeRefused(str(wrong)) from None
+    except ValueError as wrong:  # not finite, fractions of a fen
+        raise ArgumentRefused(str(wrong)) from None
     if fen < 0:
         unit = "fen" if isinstance(amount, int) else "yuan"
-        raise ValueError(f"{what} is {amount} {unit}: the ledger takes no negative amount; give {what} without "
+        raise ArgumentRefused(f"{what} is {amount} {unit}: the ledger takes no negative amount; give {what} without "
                          "a minus sign, in int fen or Decimal yuan")
     return fen
 
@@ -161,7 +175,7 @@ def _naming_the_field(check: Callable[..., Any]) -> Callable[[Any, ValidationInf
             field = info.field_name or ""
             if not field or str(wrong).startswith(field):
                 raise
-            raise TypeError(f"{field}: {wrong}") from None
+            raise ArgumentTypeRefused(f"{field}: {wrong}") from None
     return checked
 
 

@@ -14,6 +14,7 @@ from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
 from ._arguments import _as_the_contract_checks, _int, _read_as_the_contract_reads, _record_id, _said
+from .errors import ArgumentRefused, ArgumentTypeRefused
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -111,7 +112,7 @@ class _OfferOperations:
         financing_id = _record_id(financing_id, "financing_id")
         earlier = self._offer_salts.get(terms.salt)
         if earlier is not None and earlier != financing_id:
-            raise ValueError(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
+            raise ArgumentRefused(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
                              "needs its own, or a holder reading its terms could find the other's from the public "
                              "terms_hash; build FinancingTerms anew, or copy them with "
                              "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
@@ -241,7 +242,7 @@ def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
     repeated at disbursement within the cap they may have been stored under (``OfferTerms.as_request()`` reads
     them so, and its result must not pass as a new offer's)."""
     if not isinstance(terms, FinancingTerms):
-        raise TypeError(f"{what} takes FinancingTerms, not {type(terms).__name__}{_terms_advice(terms, cap)}")
+        raise ArgumentTypeRefused(f"{what} takes FinancingTerms, not {type(terms).__name__}{_terms_advice(terms, cap)}")
     fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
     terms.checked()     # and so does any other term changed since they were built (model_copy validates nothing)
     if cap is None:

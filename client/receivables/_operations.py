@@ -24,7 +24,7 @@ from ._offers import _OfferOperations
 from ._parties import _PartyOperations
 from ._queries import _QueryOperations
 from ._settlement import _SettlementOperations
-from .errors import CheckpointOfAnotherLedger
+from .errors import ArgumentTypeRefused, CheckpointOfAnotherLedger
 
 
 class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _OfferOperations, _SettlementOperations,
@@ -80,7 +80,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
             return self.network
         self._refuse_the_other_family({"contract": self.contract, "network": network})
         if not callable(getattr(network, needs, None)):
-            raise TypeError(f"{call}(network=...) takes the gateway Network of the channel (gateway.get_network("
+            raise ArgumentTypeRefused(f"{call}(network=...) takes the gateway Network of the channel (gateway.get_network("
                             f"channel)), not {type(network).__name__} {repr(network)[:80]}; or leave it out for "
                             "the client's own; nothing was sent")
         return network
@@ -108,7 +108,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         check_seconds("timeout", timeout, call_kind="wait_for_block", zero_allowed=False)
         for other in others:
             if not hasattr(other, "last_committed_block"):
-                raise TypeError(f"catch_up waits for the changes other orgs' clients submitted: {repr(other)[:80]} "
+                raise ArgumentTypeRefused(f"catch_up waits for the changes other orgs' clients submitted: {repr(other)[:80]} "
                                 f"is a {type(other).__name__}, not a ReceivablesClient or AsyncReceivablesClient; give "
                                 "each client itself (catch_up(supplier, bank), or catch_up(*clients) for a list); "
                                 "nothing was waited for")

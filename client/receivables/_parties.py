@@ -8,10 +8,10 @@ from pydantic import TypeAdapter
 
 from chaincode.receivables.arguments import (require_bindable_client_id, require_client_id, require_party_name,
                                              require_text)
-from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _as_the_contract_checks, _id, _json, _party_code, _read_as_the_contract_reads, _text
+from ._arguments import (_as_the_contract_checks, _id, _json, _party_code, _read_as_the_contract_reads, _text,
+                         _values)
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -59,7 +59,7 @@ class _PartyOperations:
         _party_name(name, "RegisterParty")
         request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
                                     client_ids=[_id(client_id, "client_id")
-                                                for client_id in as_tuple(client_ids, "client_ids")])
+                                                for client_id in _values(client_ids, "client_ids")])
         _read_as_the_contract_reads(request)    # a credit code whose check digit is wrong, before the channel is read
         return request
 

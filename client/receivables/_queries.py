@@ -17,7 +17,7 @@ from ._arguments import (_REQUEST_ID_RULE, _bookmark, _date_text, _fingerprint, 
 from ._models import (STATUSES, AssignmentNotice, ContractSettingsView, Disbursement, DiscountOffer, DiscountOfferPage,
                       FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
                       Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
-from .errors import ReceivablesError, RefusedBeforeSending, RuleViolation, while_reading
+from .errors import ArgumentRefused, ReceivablesError, RefusedBeforeSending, RuleViolation, while_reading
 
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
@@ -113,7 +113,7 @@ class _QueryOperations:
         lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status,
                   "financier": self.list_by_financier}.get(by)
         if lister is None:
-            raise ValueError(f"list by {by!r}: choose holder, debtor, status or financier")
+            raise ArgumentRefused(f"list by {by!r}: choose holder, debtor, status or financier")
         return lister
 
     def _page(self, name: str, index: str, value: str, what: str, page_size: int, bookmark: str) -> Page:

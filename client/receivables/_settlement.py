@@ -11,7 +11,7 @@ from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import Amount
-from .errors import RuleViolation
+from .errors import ArgumentRefused, ArgumentTypeRefused, RuleViolation
 
 
 class _SettlementOperations:
@@ -57,9 +57,9 @@ class _SettlementOperations:
             as_read = yield from _unless_refused_the_read_steps(
                 lambda: self.get_discount_offer(offer_id, receivable_id=receivable_id))
         elif not isinstance(as_read, DiscountOffer):
-            raise TypeError("accept_discount_offer's as_read takes the DiscountOffer you read")
+            raise ArgumentTypeRefused("accept_discount_offer's as_read takes the DiscountOffer you read")
         elif as_read.id != offer_id:
-            raise ValueError(f"as_read is discount offer {as_read.id}, not {offer_id}: give the offer you "
+            raise ArgumentRefused(f"as_read is discount offer {as_read.id}, not {offer_id}: give the offer you "
                              "read under the id you accept")
         # "" only where the contract refuses the caller the read: it then says why it refuses the acceptance
         terms = "" if as_read is None else DiscountTerms.as_read(as_read.to_json())

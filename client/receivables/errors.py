@@ -5,7 +5,7 @@
     ReceivablesError                 anything this package raises on purpose
     ├── RuleViolation                the contract refused the call: .rule (code), .detail,
     │                                .transaction_id; __cause__ is the client.gateway error
-    ├── RefusedBeforeSending         (also a ValueError) the contract's own check, run by this client,
+    ├── RefusedBeforeSending         (also an ArgumentRefused) the contract's own check, run by this client,
     │                                refused an argument, so the call was not sent: .transaction, .rule,
     │                                .detail, .sent (False)
     ├── UnreadableAnswer             (also a ValueError) the contract answered with a document this
@@ -27,7 +27,16 @@ chaincode does not have: :func:`lacks_the_transaction`) come through unchanged a
 ``client.gateway.errors.GatewayError`` subclasses.
 Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount, an empty
 id), before anything is sent; one the contract's own check refuses (a transfer of 0, a multi-line reason) raises
-``RefusedBeforeSending``, a ValueError naming the rule as a RuleViolation does.
+``RefusedBeforeSending``, a ValueError naming the rule as a RuleViolation does. Each of them is
+:class:`ArgumentRefused` (a ValueError) or :class:`ArgumentTypeRefused` (a TypeError), ``sent`` False, so that
+a caller who counts what reached the peers tells the client's own refusals from the peers' answers by type,
+not by words (a request model's own ``pydantic.ValidationError``, raised as the call builds it, aside)::
+
+    ValueError
+    └── ArgumentRefused              an argument this client refused; nothing was sent
+        └── RefusedBeforeSending     ... by the contract's own check, naming its rule
+    TypeError
+    └── ArgumentTypeRefused          an argument of a type this client does not take; nothing was sent
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import re
 from client.gateway.errors import GatewayError, _rebuild_error
 
 __all__ = ["ReceivablesError", "RuleViolation", "RefusedBeforeSending", "UnreadableAnswer", "CheckpointOfAnotherLedger",
+           "ArgumentRefused", "ArgumentTypeRefused",
            "rule_violation_from",
            "RULE_PATTERN", "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading", "reworded"]
 
@@ -79,7 +89,24 @@ class RuleViolation(ReceivablesError):
         super().__init__(f"{transaction} refused: RULE {rule}: {detail}")
 
 
-class RefusedBeforeSending(ReceivablesError, ValueError):
+class ArgumentRefused(ValueError):
+    """An argument this client refused before anything was sent (``sent`` is False): a value of the right type that
+    names nothing (an empty id), that no record holds (an id padded with spaces), that the ledger does not take (a
+    negative amount)... A ValueError, as such a refusal always was, in the same words; not a
+    :class:`ReceivablesError`, which a caller catches as an answer about the ledger."""
+
+    sent = False
+
+
+class ArgumentTypeRefused(TypeError):
+    """An argument of a type this client does not take (a float amount, a number for an id, a dict for a request
+    model), refused before anything was sent (``sent`` is False). A TypeError, as it always was, in the same
+    words."""
+
+    sent = False
+
+
+class RefusedBeforeSending(ReceivablesError, ArgumentRefused):
     """The contract would refuse the call for one of its arguments, whatever the ledger holds, and the client, which
     ran the contract's own check of it, sent nothing (``sent`` is False) and read nothing for it but, for a
     registration's due date (``check_payment_term``), the network's settings the check holds it to and, given the

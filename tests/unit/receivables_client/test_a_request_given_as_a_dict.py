@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from client.receivables import DiscountOfferRequest, InvoiceAttestationRequest, ReceivableRegistration
+from client.receivables import (ArgumentTypeRefused, DiscountOfferRequest, InvoiceAttestationRequest,
+                                ReceivableRegistration)
 
 from .test_argument_types_and_empty_values import both_clients
 
@@ -21,7 +22,7 @@ CALLS = [
 def test_a_dict_is_refused_naming_model_validate(name, model, call):
     raised, contracts = both_clients(lambda c: call(c, {"debtor": "91350100M000100Y43"}))
     for error in raised:
-        assert type(error) is TypeError
+        assert type(error) is ArgumentTypeRefused
         assert str(error) == (f"{name} takes a {model.__name__}, not dict: {model.__name__}.model_validate(the_dict) "
                               "builds one from a dict of its fields, checking each; nothing was sent")
     assert [c.calls for c in contracts] == [[], []]
@@ -31,6 +32,6 @@ def test_a_dict_is_refused_naming_model_validate(name, model, call):
 def test_anything_else_is_refused_naming_how_to_build_one(name, model, call):
     raised, contracts = both_clients(lambda c: call(c, "R-1"))
     for error in raised:
-        assert type(error) is TypeError
+        assert type(error) is ArgumentTypeRefused
         assert str(error).startswith(f"{name} takes a {model.__name__}, not str: build one: {model.__name__}")
     assert [c.calls for c in contracts] == [[], []]

@@ -14,7 +14,8 @@ import pytest
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.tx_financing_offers import _version as contract_exposure_version
-from client.receivables import AsyncReceivablesClient, ReceivablesClient, RefusedBeforeSending
+from client.receivables import (ArgumentRefused, ArgumentTypeRefused, AsyncReceivablesClient, ReceivablesClient,
+                                RefusedBeforeSending)
 from client.receivables._offers import EXPOSURE_VERSION_MAX
 
 from . import fakes
@@ -51,7 +52,7 @@ PAGED_CALLS = [lambda c, size: c.list_by_holder(TIER1, page_size=size),
 def test_a_page_size_of_another_type_raises_type_error_naming_it_before_anything_is_sent(paged, size):
     raised, contracts = both_clients(lambda c: paged(c, size))
     for error in raised:
-        assert type(error) is TypeError
+        assert type(error) is ArgumentTypeRefused
         assert str(error).startswith(f"page_size must be an int, not {type(size).__name__} ({size!r}): "
                                      "ask for 1 to 100 records per page")
     assert [c.calls for c in contracts] == [[], []]
@@ -70,7 +71,7 @@ def test_an_exposure_version_of_another_type_raises_type_error(version):
     raised, contracts = both_clients(
         lambda c: c.make_offer(F, TERMS, endorsing_organizations=ORGS, exposure_version=version))
     for error in raised:
-        assert type(error) is TypeError
+        assert type(error) is ArgumentTypeRefused
         assert str(error).startswith(f"exposure_version must be an int, not {type(version).__name__}")
     assert [c.calls for c in contracts] == [[], []]
 
@@ -115,7 +116,7 @@ def test_a_party_registered_with_an_empty_value_is_refused_before_anything_is_se
         raised, contracts = both_clients(lambda c: c.register_party(**arguments,
                                                                     endorsing_organizations=orgs))
         for error in raised:
-            assert type(error) is ValueError
+            assert type(error) is ArgumentRefused
             assert str(error).startswith(refusal), str(error)
             assert str(error).endswith("nothing was sent")
         assert [c.calls for c in contracts] == [[], []]

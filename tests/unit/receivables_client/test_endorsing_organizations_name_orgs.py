@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from client.receivables import ArgumentRefused, ArgumentTypeRefused, AsyncReceivablesClient, ReceivablesClient
 
 from . import fakes
 from .fakes import TIER1, FakeContract
@@ -54,11 +54,11 @@ def raised(call, orgs) -> list[tuple[type, str]]:
 @pytest.mark.parametrize("method", sorted(CALLS))
 def test_an_empty_list_of_orgs_is_refused_before_sending(method):
     (kind, message), _ = raised(CALLS[method], [])
-    assert kind is ValueError and "endorsing_organizations is empty" in message and "None" in message
+    assert kind is ArgumentRefused and "endorsing_organizations is empty" in message and "None" in message
 
 
-@pytest.mark.parametrize("orgs, kind", [(["SupplierMSP", ""], ValueError), ([" ", "BankMSP"], ValueError),
-                                        (["SupplierMSP", 5], TypeError), ((None,), TypeError)])
+@pytest.mark.parametrize("orgs, kind", [(["SupplierMSP", ""], ArgumentRefused), ([" ", "BankMSP"], ArgumentRefused),
+                                        (["SupplierMSP", 5], ArgumentTypeRefused), ((None,), ArgumentTypeRefused)])
 @pytest.mark.parametrize("method", ["confirm", "get_receivable", "make_offer"])
 def test_an_org_of_no_name_is_refused_before_sending(method, orgs, kind):
     (raised_kind, message), _ = raised(CALLS[method], orgs)

@@ -15,7 +15,7 @@ import pytest
 
 from chaincode.receivables import keys, uscc
 from chaincode.shim import KeyModification, create_composite_key
-from client.receivables import Party, Receivable, ReceivablesClient, RuleViolation
+from client.receivables import ArgumentRefused, Party, Receivable, ReceivablesClient, RuleViolation
 from client.receivables._arguments import RECEIVABLE_ID_MAX, RECORD_ID_LENGTH
 
 from ..ledger_contract import LedgerContract
@@ -35,7 +35,7 @@ def longest_of(kind: str) -> str:
 def assert_refused(call, argument: str, value: str, *said: str) -> None:
     raised, contracts = both_clients(lambda c: call(c, value))
     for error in raised:
-        assert type(error) is ValueError, repr(error)
+        assert type(error) is ArgumentRefused, repr(error)
         message = str(error)
         assert message.startswith(f"{argument} ") or message.startswith(f"{argument}: "), message
         assert message.endswith("nothing was sent"), message

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from client.receivables import ArgumentRefused
+
 from .fakes import BANK, CORE, TIER1, TIER2
 from .test_argument_types_and_empty_values import both_clients
 
@@ -34,7 +36,7 @@ def test_an_id_no_key_can_be_formed_of_is_refused_naming_it(argument, call, stra
     given = TIER2[:9] + stray + TIER2[9:]
     raised, contracts = both_clients(lambda c: call(c, given))
     for error in raised:
-        assert type(error) is ValueError
+        assert type(error) is ArgumentRefused
         assert re.fullmatch(re.escape(f"{argument} {given!r} holds {stray!r}, which no id, credit code or client "
                                       "identity holds (the contract forms a key of it): remove it; nothing was sent"),
                             str(error)), str(error)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from client.receivables import record_id_problem
+from client.receivables import ArgumentRefused, record_id_problem
 
 from .test_argument_types_and_empty_values import both_clients
 
@@ -28,7 +28,7 @@ SPACE_INSIDE = "R-" + "a" * 5_000 + " " + "a" * 5_000
 def test_a_long_id_refused_is_shown_cut_short(call, said):
     raised, contracts = both_clients(call)
     for error in raised:
-        assert type(error) is ValueError
+        assert type(error) is ArgumentRefused
         assert re.match(re.escape(said), str(error)), str(error)
         assert len(str(error)) < 400
     assert [c.calls for c in contracts] == [[], []]

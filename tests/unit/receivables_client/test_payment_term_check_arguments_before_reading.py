@@ -12,7 +12,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient, RefusedBeforeSending
+from client.receivables import (ArgumentRefused, ArgumentTypeRefused, AsyncReceivablesClient, ReceivablesClient,
+                                RefusedBeforeSending)
 
 from . import fakes
 from .fakes import FakeContract
@@ -43,8 +44,8 @@ def _raised_by_both(claim, **given):
     ({"today": 1.5}, TypeError, "today must be a datetime.date, not float"),
     ({"today": datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)}, TypeError,
      "today must be a datetime.date, not a datetime: pass business_date(today)"),
-    ({"request_id": 7}, TypeError, "request_id must be a str, not int"),
-    ({"request_id": ""}, ValueError, "request_id '': a request id is 1 to 128"),
+    ({"request_id": 7}, ArgumentTypeRefused, "request_id must be a str, not int"),
+    ({"request_id": ""}, ArgumentRefused, "request_id '': a request id is 1 to 128"),
     ({"request_id": "order 7"}, RefusedBeforeSending,
      "RegisterReceivable would be refused: RULE request-id-invalid: request_id 'order 7'"),
 ], ids=["today-text", "today-float", "today-datetime", "request-id-int", "request-id-empty", "request-id-spaced"])

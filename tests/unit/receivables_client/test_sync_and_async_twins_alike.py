@@ -190,7 +190,7 @@ def test_catch_up_refuses_what_is_no_client_naming_it_and_waits_for_nothing():
         blocking, awaited = clients("catch_up")
         done, sent, asked = outcome(blocking, "catch_up", (other,), {})
         assert outcome(awaited, "catch_up", (other,), {}) == (done, sent, asked), repr(other)[:60]
-        assert done[0] == "TypeError" and "catch_up waits for the changes other orgs' clients submitted" in done[1]
+        assert done[0] == "ArgumentTypeRefused" and "catch_up waits for the changes other orgs' clients submitted" in done[1]
         assert f"is a {type(other).__name__}, not a ReceivablesClient or AsyncReceivablesClient" in done[1]
         assert asked == []
 
@@ -237,7 +237,7 @@ def test_a_network_argument_that_is_no_network_is_refused_naming_it(name):
                                                                      "network": network})
         assert outcome(awaited, name, ORDINARY[name], {**REQUIRED_KEYWORDS.get(name, {}), "network": network}) == (
             done, sent, asked)
-        assert done[0] == "TypeError" and f"{name}(network=...) takes the gateway Network of the channel" in done[1]
+        assert done[0] == "ArgumentTypeRefused" and f"{name}(network=...) takes the gateway Network of the channel" in done[1]
         assert f"not {type(network).__name__} " in done[1] and sent == [] and asked == []
 
 
