@@ -19,7 +19,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -478,6 +478,17 @@ def _open_run_lock(root: Path, path: Path, what: str, read_only_ok: bool) -> tup
                 raise exc from None     # no lock file there to hold: refused as the write was
 
 
+def _purge_on_a_read_only_filesystem(root: Path, refused: DataRootNotWritable) -> DataRootNotWritable:
+    """`down --purge` refused at its run lock on a read-only filesystem: the way on is a `down` without --purge
+    first, which stops the processes there (run_lock's read_only_ok). What unwritable() says for other commands does
+    not do: the running processes prevent a remount read-write, and another data folder would purge nothing here."""
+    return DataRootNotWritable(
+        f"`recfin network down --purge` cannot delete {shell_word(root)}: it is on a read-only filesystem (the kernel "
+        f"remounts one so after disk errors); nothing was stopped or deleted. Run `recfin network down` without "
+        f"--purge, which stops the processes on a read-only filesystem too (they hold it busy until they stop); then "
+        f"check the disk, remount it read-write and run `recfin network down --purge` again", refused.cause)
+
+
 # How long run_lock keeps trying a lock held by no run that has said which: _refuse_if_run_locked's shared lock is
 # held only for the moment of its check (and a run that has just taken the lock writes its name at once).
 _UNNAMED_HOLDER_WAIT = 0.1
@@ -918,8 +929,16 @@ class Network:
                 and (_marked(root) or _laid_out_as_data_root(root) is None))
         # On a read-only filesystem (one the kernel remounted so after disk errors) the processes are stopped all the
         # same, as nothing else needs writing but by a purge: they hold it busy until they are.
-        with run_lock(self.data_root, "recfin network down", read_only_ok=not purge) if ours \
-                else nullcontext(True) as writable:
+        with ExitStack() as held:
+            writable = True
+            if ours:
+                try:
+                    writable = held.enter_context(run_lock(self.data_root, "recfin network down",
+                                                           read_only_ok=not purge))
+                except DataRootNotWritable as refused:
+                    if purge and refused.cause.errno == errno.EROFS:
+                        raise _purge_on_a_read_only_filesystem(root, refused) from refused
+                    raise
             try:
                 stopped = self._down(purge)
             except KeyboardInterrupt:

@@ -64,6 +64,13 @@ def test_a_purge_is_still_refused_and_stops_nothing(data_folder, running_bank_pe
     net = Network.load(None, timeout=5, supervisor_=sup, say=lambda _line: None)
     with monkeypatch.context() as m:
         read_only(m, data_folder.resolve())
-        with pytest.raises(DataRootNotWritable, match="read-only filesystem: remount it read-write"):
+        with pytest.raises(DataRootNotWritable) as refused:
             net.down(purge=True)
     assert sup.running_pid(pid_file) == pid
+    # remounting read-write, which the running processes prevent, or another data folder, which purges nothing here,
+    # is not the way on: a down without --purge first, which stops them
+    assert str(refused.value) == (
+        f"`recfin network down --purge` cannot delete {data_folder.resolve()}: it is on a read-only filesystem (the "
+        f"kernel remounts one so after disk errors); nothing was stopped or deleted. Run `recfin network down` "
+        f"without --purge, which stops the processes on a read-only filesystem too (they hold it busy until they "
+        f"stop); then check the disk, remount it read-write and run `recfin network down --purge` again")
