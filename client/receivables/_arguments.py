@@ -385,14 +385,14 @@ def _upgrade_bookmark(value: str) -> str:
 def _no_upgrade_page(text: str) -> str | None:
     """Why ``text`` is the bookmark of no ``UpgradeLedger`` page of any contract version, or None: each page's
     bookmark is the key of a record the next page starts at (``upgrade.upgrade_page``), so text that is no key
-    of the ledger (U+0000, a kind, U+0000, ...), one holding a lone surrogate, which no UTF-8 key holds, and the
-    end of a kind's range (U+10FFFF right after the kind, the shim's partial-key range end, which no key holds:
-    ``StoreBase.records_from``) are no bookmark of it."""
+    of the ledger (U+0000, a kind, U+0000, ...; a kind holding U+10FFFF, which the shim refuses in a key's type),
+    one holding a lone surrogate, which no UTF-8 key holds, and the end of a kind's range (U+10FFFF right after the
+    kind, the shim's partial-key range end, which no key holds: ``StoreBase.records_from``) are no bookmark of it."""
     if not _utf8(text):
         return _no_page_of(text, "", ())
     kind = text[1:].partition("\x00")[0] if text.startswith("\x00") and "\x00" in text[1:] else ""
-    if not kind:
-        return _no_page_of(text, "", ())
+    if not kind or not can_be_attribute(kind):
+        return _NO_KEY
     if text.startswith(composite_key(kind) + "\U0010ffff"):
         return f"is past the end of {kind}"
     return None
@@ -414,6 +414,9 @@ def _utf8(text: str) -> bool:
     return _LONE_SURROGATE.search(text) is None
 
 
+_NO_KEY = "is no key of the ledger (a page's bookmark is the key the next page starts at)"
+
+
 def _no_page_of(text: str, listing: str, leading: tuple[str, ...]) -> str:
     """What a ``bookmark`` that is no key of the listing ``listing`` under ``leading`` is instead."""
     if (stray := _LONE_SURROGATE.search(text)) is not None:
@@ -422,7 +425,7 @@ def _no_page_of(text: str, listing: str, leading: tuple[str, ...]) -> str:
         return f"is past the end of {listing}" + (f" under {', '.join(leading)}" if leading else "")
     found = split_key(text, len(leading))
     if found is None or not found[0]:   # no composite key, or one of no kind ("\x00\x00...")
-        return "is no key of the ledger (a page's bookmark is the key the next page starts at)"
+        return _NO_KEY
     kind, attributes = found
     if kind != listing:
         return f"is a page of {kind}, not of {listing}"

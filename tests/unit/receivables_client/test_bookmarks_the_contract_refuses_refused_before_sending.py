@@ -140,9 +140,11 @@ def test_the_upgrade_refuses_only_bookmarks_no_contract_version_takes(parties):
                   "past the receivables": key(keys.RECEIVABLE) + "\U0010ffff",
                   "past a kind no version scans": key("recfin.by-holder") + "\U0010ffff",
                   "a lone surrogate in a scanned kind": key(keys.RECEIVABLE) + "R-\ud800\x00",
-                  "no kind": "\x00\x00recfin.receivable\x00"}
+                  "no kind": "\x00\x00recfin.receivable\x00",
+                  "a kind holding the range end": "\x00recfin.receivable\U0010ffff\x00R-1\x00"}
     refused_unsent = {"a CLI token", "a word", "past the receivables",
-                      "past a kind no version scans", "a lone surrogate in a scanned kind", "no kind"}
+                      "past a kind no version scans", "a lone surrogate in a scanned kind", "no kind",
+                      "a kind holding the range end"}
     for name, bookmark in candidates.items():
         try:
             admin.upgrade_ledger(20, bookmark)
@@ -296,6 +298,9 @@ def test_the_refusal_says_what_the_bookmark_is_and_nothing_is_sent(bookmark, sai
     ("AHJlY2Zpbi5yZWNlaXZhYmxlAA", "is no key of the ledger"),
     (key(keys.RECEIVABLE) + "\U0010ffff", "is past the end of recfin.receivable"),
     (key(keys.RECEIVABLE) + "R-\udfff\x00", "holds '\\udfff', a lone surrogate"),
+    # no kind of record holds U+10FFFF (the shim refuses it in a composite key's type): no key of any version
+    ("\x00recfin.receivable\U0010ffff\x00R-1\x00", "is no key of the ledger"),
+    ("\x00\U0010ffff\x00", "is no key of the ledger"),
 ])
 def test_the_upgrades_refusal_says_what_the_bookmark_is(bookmark, said):
     contract = FakeContract()
