@@ -34,14 +34,15 @@ def credit_code_option(left_out_means: str | None = None, *, capitals_read: bool
     shell variable gives. ``left_out_means`` says what leaving an optional one out means ("to mean your own", "to
     skip the check"), which an empty value must not be read as; None for a required one.
 
-    With ``capitals_read`` a code typed in lower case is the code in capitals (:func:`credit_code_in_capitals`),
-    and the callback gives the parameter that code: GB 32100-2015 writes its letters in capitals only, and the
-    contract refuses any other (so no party, claim or offer of the ledger is keyed by one), so lower case can
-    only be the same code typed or pasted carelessly, not another party."""
+    With ``capitals_read`` a code typed in lower case is the code in capitals
+    (:func:`client.invoices.credit_code.in_capitals`), and the callback gives the parameter that code: GB
+    32100-2015 writes its letters in capitals only, and the contract refuses any other (so no party, claim or offer
+    of the ledger is keyed by one), so lower case can only be the same code typed or pasted carelessly, not another
+    party."""
 
     def checked(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         # imported here: the invoice package takes a second to import, and most commands never read a credit code
-        from client.invoices.credit_code import credit_code_problem
+        from client.invoices.credit_code import credit_code_problem, in_capitals
 
         if value is None:
             return None
@@ -49,22 +50,13 @@ def credit_code_option(left_out_means: str | None = None, *, capitals_read: bool
         if not value.strip():
             raise click.BadParameter(f"empty: give a unified social credit code (18 characters, e.g. "
                                      f"{CREDIT_CODE_EXAMPLE}){instead}")
-        code = credit_code_in_capitals(value) if capitals_read else value
+        code = in_capitals(value) if capitals_read else value
         if (problem := credit_code_problem(code)) is not None:
             raise click.BadParameter(f"{shown_value(value)} is not a unified social credit code ({problem}): give the "
                                      f"party's 18 characters as registered, e.g. {CREDIT_CODE_EXAMPLE}")
         return code
 
     return checked
-
-
-def credit_code_in_capitals(given: str) -> str:
-    """``given`` with its ASCII letters in capitals, as a credit code is written; anything else left as it is: a
-    full-width or other non-ASCII character stays (refused as such), since ``str.upper`` would turn some of
-    them into ASCII letters (the ligature ff, one character, into ``FF``) and so into a code nobody typed. Each
-    ASCII letter is read so even beside such a character, so that the refusal names only what is wrong, not the
-    lower-case letters it reads."""
-    return "".join(c.upper() if c.isascii() else c for c in given)
 
 
 class ChoiceCutShort(click.Choice):

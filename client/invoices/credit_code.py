@@ -58,9 +58,12 @@ def credit_code_check_digit(first17: str) -> str:
 
 def in_capitals(code: str) -> str:
     """``code`` with its ASCII letters in capitals, as a credit code or tax id is written (GB 32100-2015), anything
-    else left as it is: ``str.upper`` would turn some other characters into ASCII letters (the ligature ff into
-    ``FF``), and so into a code nobody wrote. The CLI reads a code typed in lower case so
-    (``cli.options.credit_code_in_capitals``)."""
+    else left as it is: a full-width or other non-ASCII character stays (refused as such by
+    :func:`credit_code_problem`), since ``str.upper`` would turn some of them into ASCII letters (the ligature ff,
+    one character, into ``FF``) and so into a code nobody wrote. Each ASCII letter is read so even beside such a
+    character, so that a refusal names only what is wrong, not the lower-case letters read. The CLI reads a code
+    typed in lower case so (``cli.options.credit_code_option(capitals_read=True)``), as the reference providers
+    look one up."""
     return "".join(c.upper() if c.isascii() else c for c in code)
 
 
