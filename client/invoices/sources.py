@@ -35,6 +35,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Iterable, Literal, Protocol
@@ -255,7 +256,9 @@ def _reference_file_advice(path: Path) -> str:
     CLI reads the files shipped in ``reference_data/`` only, so one of them is restored; a caller's own path is
     corrected, or the file written as the shipped one of that name is."""
     shipped = f"client/invoices/reference_data/{path.name}"
-    if path.parent.resolve() == REFERENCE_DATA.resolve():
+    # os.path.realpath, not Path.resolve: resolve raises RuntimeError on a symlink loop (a folder of the path linking
+    # back to itself), which the file's refusal would then be lost in
+    if os.path.realpath(path.parent) == os.path.realpath(REFERENCE_DATA):
         return f"restore the file shipped with recfin (git checkout -- {shipped}, or install recfin again)"
     return ("give the path of a reference file written as the shipped one is (client/invoices/reference_data/, "
             "whose README says what each file holds)")

@@ -69,3 +69,12 @@ def test_a_record_that_is_no_object_is_named_so_with_the_fields_it_has(tmp_path,
     assert refusal(ReferenceCreditBureau, path) == (
         f"{path}: records[0]: {shown}, not a record: each record is a JSON object of its fields (credit_code, "
         "rating, overdue_count, as_of)")
+
+
+def test_a_path_through_a_symlink_loop_is_refused_as_a_file_not_readable(tmp_path):
+    # a folder of the path links back to itself: Path.resolve raised RuntimeError in working out the advice
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    path = tmp_path / "a" / "credit_bureau.json"
+    assert refusal(ReferenceCreditBureau, path) == (f"{path}: cannot read file: Too many levels of symbolic links: "
+                                                    f"{YOUR_OWN}")
