@@ -2003,10 +2003,12 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
         # `discount publish --json` prints the offer with the request id it was sent with, which is no part of
         # the offer: its output is taken as `discount get --json`'s is
         document = {key: value for key, value in document.items() if key != "request_id"}
-    # the model given, a misspelt key is named with the keys an offer does take
+    # the model given, a misspelt key is named with the keys an offer does take, as a JSON object's (the
+    # document is JSON, which has no YAML block)
     offer = validated(DiscountOffer, document, "--as-read",
                       lambda exc: f"{shown} is not a discount offer's document "
-                                  f"({validation_problems(exc, DiscountOffer)}): give {AS_READ_WHAT}")
+                                  f"({validation_problems(exc, DiscountOffer, written_in='JSON')}): "
+                                  f"give {AS_READ_WHAT}")
     if offer.id != offer_id:
         raise click.BadParameter(f"{shown} is discount offer {as_typed(offer.id)}, not {offer_id}: give the offer you "
                                  f"accept, as `recfin discount get {offer_id} --json` printed it",

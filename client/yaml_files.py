@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args, get_origin
+from typing import TYPE_CHECKING, Literal, get_args, get_origin
 
 import yaml
 
@@ -162,14 +162,21 @@ class _RecfinLoader(yaml.SafeLoader):
                                   f"quote it if it is text", problem_mark=node.start_mark) from None
 
 
-def unknown_key_note(model: type[BaseModel], loc: tuple) -> str:
+def unknown_key_note(model: type[BaseModel], loc: tuple, *, written_in: Literal["YAML", "JSON"] = "YAML") -> str:
     """What to add to pydantic's refusal of a key ``model`` does not take (its ``extra_forbidden`` error at ``loc``),
     most often a misspelt one: the key, and the keys its block does take ("maxdays is no key of this block, which
     takes per_debtor, min_advance, max_days"); "" where that block is no model's. Pydantic names only the key, and
-    the topology and a bank's pricing file are written by hand, where a typo is the likeliest mistake."""
+    the topology and a bank's pricing file are written by hand, where a typo is the likeliest mistake. The block is
+    named in the words of the document ``written_in``: a YAML file's block, a JSON document's object (an offer
+    `discount get --json` printed holds no block)."""
     keys = _keys_taken(model, loc)
+    holder = _KEYS_HOLDER[written_in]
     # a key from the file may hold a line break, which would start what reads as a line of its own
-    return f"{on_one_line(str(loc[-1]))} is no key of this block, which takes {', '.join(keys)}" if keys else ""
+    return f"{on_one_line(str(loc[-1]))} is no key of {holder}, which takes {', '.join(keys)}" if keys else ""
+
+
+# What holds the keys of a document, in its format's words
+_KEYS_HOLDER = {"YAML": "this block", "JSON": "this object"}
 
 
 def _keys_taken(model: type[BaseModel], loc: tuple) -> list[str]:

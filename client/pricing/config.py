@@ -243,19 +243,23 @@ def load_bank_config(path: str | Path, *, named: str | None = None) -> BankPrici
     try:
         return BankPricing.model_validate(data)
     except ValidationError as exc:
-        raise PricingConfigError(f"{named or path.name}: {validation_problems(exc, BankPricing)}") from None
+        problems = validation_problems(exc, BankPricing, written_in="YAML")
+        raise PricingConfigError(f"{named or path.name}: {problems}") from None
 
 
-def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None, *,
+                        written_in: Literal["YAML", "JSON"] = "YAML") -> str:
     """Each field's path and what is wrong with it, on one line; past MAX_LISTED_PROBLEMS, a count of the rest. A
     money field (``Fen``, ``LedgerFen``) says itself that it takes whole fen; a count such as ``min_days_early`` does
     not. Given the ``model`` validated, a key it does not take (most often misspelt: ``limits.maxdays``) is named
-    with the keys its block does take, as the topology's refusals name them."""
+    with the keys its block does take, as the topology's refusals name them, in the words of the document
+    ``written_in`` (a YAML file's block, a JSON document's object: ``unknown_key_note``)."""
     def problem(e) -> str:
         text, loc = e["msg"].removeprefix("Value error, "), e["loc"]
         if e["type"] in ("model_type", "dict_type"):   # pydantic names the class it reads into, which no file does
             text = f"should be an object of named fields (a JSON object, a YAML mapping), not {_kind(e['input'])}"
-        if e["type"] == "extra_forbidden" and model is not None and (note := unknown_key_note(model, loc)):
+        if e["type"] == "extra_forbidden" and model is not None and \
+                (note := unknown_key_note(model, loc, written_in=written_in)):
             text = f"{text}: {note}"
         if e["type"] == "invalid_key":
             # a YAML key read as no text (~, a date, a number, true): pydantic named it by Python's repr, "None:
