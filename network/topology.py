@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator,
                       model_serializer, model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 from client.shown import shown_value
 from client.user_files import on_one_line
-from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping, unknown_key_note
+from client.yaml_files import (MAX_LISTED_PROBLEMS, YamlProblem, more_problems, read_yaml_bytes, read_yaml_mapping,
+                               unknown_key_note)
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
@@ -311,6 +313,16 @@ class PeerSpec(_Addressed):
 class UserSpec(_Model):
     name: Name
     attrs: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _attributes_named(self) -> "UserSpec":
+        # an attribute of no name (`"": x`) would be asked of the CA for the user's certificate, which no reader of
+        # the certificate could ask for by name
+        unnamed = [value for attr, value in self.attrs.items() if not attr.strip()]
+        if unnamed:
+            raise ValueError(f"user {self.name}'s attrs hold an attribute of no name ({shown_value(unnamed[0])}): "
+                             f"write its name before the colon, or remove it")
+        return self
 
 
 # The recfin.role attribute of an org's users -> the contract role of the org's parties.
@@ -820,9 +832,15 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-def format_validation_error(source: str, exc: ValidationError) -> str:
+# The text a key has in the file, given the block (a ValidationError's loc) and the key YAML read from it; None where
+# it is not found there.
+KeyText = Callable[[tuple, object], "str | None"]
+
+
+def format_validation_error(source: str, exc: ValidationError, key_text: KeyText | None = None) -> str:
     """One line per problem: "<file>: <field path>: <message>"; past MAX_LISTED_PROBLEMS, one line that counts the
-    rest."""
+    rest. A key YAML read as no text is named by key_text, the file's own spelling of it (``0x1F``, not 31), where
+    that is given and finds it; else as YAML read it (shown_value)."""
     lines = []
     for err in exc.errors()[:MAX_LISTED_PROBLEMS]:
         msg = err["msg"].removeprefix("Value error, ")
@@ -834,9 +852,11 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
             msg = f"{msg}: {note}"
         loc = err["loc"]
         if err["type"] == "invalid_key":        # a model's block
-            loc, msg = loc[:-1], _key_read_as_no_text(exc.title, loc[:-1], shown_value(err["input"]))
+            loc = loc[:-1]
+            msg = _key_read_as_no_text(exc.title, loc, _key_spelled(key_text, loc, err["input"]))
         elif err["type"] == "string_type" and loc[-1:] == ("[key]",):     # a block of names
-            loc, msg = loc[:-2], _key_read_as_no_text(None, loc[:-2], shown_value(err["input"]))
+            loc = loc[:-2]
+            msg = _key_read_as_no_text(None, loc, _key_spelled(key_text, loc, err["input"]))
         where = _loc(loc)
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
     unlisted = exc.error_count() - len(lines)
@@ -845,9 +865,49 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _key_spelled(key_text: KeyText | None, block: tuple, key: object) -> str:
+    """A key YAML read as no text, for a message: as the file spells it where key_text finds it, else as YAML read
+    it."""
+    written = key_text(block, key) if key_text is not None else None
+    return on_one_line(written) if written else shown_value(key)
+
+
+def _same_key(a: object, b: object) -> bool:
+    # Python holds 1 == 1.0 == true as one; a key read twice must be the same value of the same type
+    return type(a) is type(b) and (a == b or repr(a) == repr(b))
+
+
+def key_text_in(text: str) -> KeyText:
+    """key_text for a YAML document's text: the key's own text in the block at a ValidationError's loc, found by
+    walking the document's nodes, which keep what each scalar is written as (``0x1F``, ``Yes``, ``1_000``); None
+    where the loc leads to no mapping or to no key, or to more than one, YAML reads as that value."""
+    def key_text(block: tuple, key: object) -> str | None:
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, RecursionError):
+            return None
+        builder = yaml.SafeLoader("")
+        for part in block:
+            if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            elif isinstance(node, yaml.MappingNode):     # a part that names no key is a validator step of pydantic's
+                node = next((value for name, value in node.value if isinstance(name, yaml.ScalarNode)
+                             and name.tag == "tag:yaml.org,2002:str" and name.value == part), node)
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        try:
+            written = [name.value for name, _value in node.value if isinstance(name, yaml.ScalarNode)
+                       and name.tag != "tag:yaml.org,2002:str" and _same_key(builder.construct_object(name), key)]
+        except (yaml.YAMLError, ValueError):
+            return None
+        return written[0] if len(written) == 1 else None
+    return key_text
+
+
 def _key_read_as_no_text(model: str | None, block: tuple, spelled: str) -> str:
-    """What to say of a key YAML read as no text (``1:``, ``true:``, ``null:``, a date), ``spelled`` as the file
-    spells it, in the block at ``block``: pydantic said "Keys should be strings" under a loc of Python's spelling
+    """What to say of a key YAML read as no text (``1:``, ``true:``, ``0x1F:``, a date), ``spelled`` as the file
+    spells it (_key_spelled), in the block at ``block``: pydantic said "Keys should be strings" under a loc of
+    Python's spelling
     ("None", "datetime.date(...)"), or "Input should be a valid string" under ``[1]``, read as a list's index. In a
     model's block, in the words any other key no block takes is named in (unknown_key_note); in a block of names
     (users' attrs, namespaces), what to do with it."""
@@ -856,13 +916,26 @@ def _key_read_as_no_text(model: str | None, block: tuple, spelled: str) -> str:
     return f"{spelled} is a key read as no text: quote it if it is meant as a key, or remove it"
 
 
-def parse(data: object, source: str = "topology.yaml") -> Topology:
+def parse(data: object, source: str = "topology.yaml", key_text: KeyText | None = None) -> Topology:
+    """data as a Topology, else TopologyError naming each problem; key_text is format_validation_error's."""
     if not isinstance(data, dict):
         raise TopologyError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     try:
         return Topology.model_validate(data)
     except ValidationError as exc:
-        raise TopologyError(format_validation_error(source, exc)) from None
+        raise TopologyError(format_validation_error(source, exc, key_text)) from None
+
+
+def _key_text_in_file(path: Path) -> KeyText:
+    """key_text_in for the file at path, read again only when a key read as no text is to be named: a file that
+    cannot be read again (changed meanwhile) names the key as YAML read it."""
+    def key_text(block: tuple, key: object) -> str | None:
+        try:
+            text = read_yaml_bytes(path, "a topology").decode("utf-8-sig")
+        except (OSError, YamlProblem, UnicodeDecodeError):
+            return None
+        return key_text_in(text)(block, key)
+    return key_text
 
 
 def load(path: str | Path | None = None) -> Topology:
@@ -878,7 +951,7 @@ def load(path: str | Path | None = None) -> Topology:
                              cannot_read=lambda exc: TopologyError(
                                  f"cannot read topology {on_one_line(str(path))}: {exc.strerror}"),
                              hint="copy network/topology.yaml and edit that")
-    topology = parse(data, name)
+    topology = parse(data, name, _key_text_in_file(path))
     if clash := org_identifier_clash((o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]):
         raise TopologyError(f"{name}: {clash}: give one of them another name or MSP ID")
     named = [("orderer_org", topology.orderer_org), *((f"orgs[{i}]", o) for i, o in enumerate(topology.orgs))]
