@@ -36,7 +36,7 @@ from .crypto import org_crypto
 from .errors import NetworkError, NodeNotFoundError, TopologyError
 from .org_definition import (ADMINS, ANCHOR_PEERS_KEY, MSP_KEY, OrgMsp, decode_anchor_peers, decode_msp,
                              org_group, policy_from)
-from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
+from .org_definition_file import OrgDefinition, check_revocations_kept, contract_role_ous_problem, write_public_msp
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
@@ -314,6 +314,18 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
                                      f"orgs. {remedy}")
 
 
+def check_contract_role_ous(msp: OrgMsp, joining_id: str, remedy: str) -> None:
+    """Refused (OrgChangeError, ending with remedy) when a joining org's MSP gives the OUs the receivables contract
+    reads (admin, peer, orderer) to other roles than the contract's, as an org definition is refused
+    (org_definition_file.contract_role_ous_problem): a file another tool wrote, with the client role's OU `peer`,
+    would have every user of the org refused by the contract as a node's; with the peer role's OU `node`, its
+    peers' identities would be taken for clients a party can bind. joining_id: the org's group's key."""
+    problem = contract_role_ous_problem(msp.node_ous)
+    if problem is not None:
+        raise OrgChangeError(f"the update adds {joining_id} with NodeOUs the receivables contract would misread: "
+                             f"{problem}. {remedy}")
+
+
 def check_identifiers_free(topology: Topology, current: configtx_pb2.Config, name: str, msp_id: str,
                            remedy: str) -> None:
     """Refused (OrgChangeError, ending with remedy) when a joining org's name or MSP ID is, in another case,
@@ -504,6 +516,11 @@ def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, 
     folder = org_crypto(org_root or data_root, org.name, org.domain).root
     check_cas_its_own(decode_msp(group), current, topology, f"{org.name} needs a CA of its own: move {folder} out "
                                                             f"of the data folder and run this again, which makes one")
+    node_ous = org_crypto(org_root or data_root, org.name, org.domain).msp_dir / "config.yaml"
+    check_contract_role_ous(decode_msp(group), org.msp_id,
+                            f"Nothing was signed: {org.name}'s NodeOUs are those of {node_ous}: correct them "
+                            f"there, or move {folder} out of the data folder and run this again, which makes the "
+                            f"org's crypto anew")
     desired = channel_config.with_org(current, org.msp_id, group)
     update = channel_config.compute_update(topology.channel, current, desired)
     carry_org(update, "add", org)

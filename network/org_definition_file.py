@@ -278,11 +278,20 @@ _CONTRACT_KNOWS = {"admin": ("an org's admins", "admin"), "peer": ("a peer's ide
 
 
 def _contract_role_ous(node_ous: dict[str, str], source: object) -> None:
-    """Refused unless each role the contract reads an OU of (CONTRACT_ROLE_OUS) has that OU, and no other role has it:
-    the contract cannot read the channel's MSPs, so it matches those OUs exactly, as Fabric's MSP matches NodeOU
+    """Refused unless the OUs the contract reads are the ones it knows (contract_role_ous_problem)."""
+    problem = contract_role_ous_problem(node_ous)
+    if problem is not None:
+        raise OrgDefinitionError(f"{source}: {problem}, and write the definition again with `recfin org keys`")
+
+
+def contract_role_ous_problem(node_ous: dict[str, str]) -> str | None:
+    """What is wrong with an MSP's NodeOUs (role -> OU) for the receivables contract, None when nothing is: each
+    role the contract reads an OU of (CONTRACT_ROLE_OUS) must have that OU, and no other role may have it. The
+    contract cannot read the channel's MSPs, so it matches those OUs exactly, as Fabric's MSP matches NodeOU
     identifiers. With another admin OU it would refuse the org's admins; with another peer or orderer OU it would
     take the org's nodes for clients and let their identities be bound to parties; a client (or other) role given
-    one of those OUs would have its users taken for admins, or refused as nodes'. The client OU is the org's own."""
+    one of those OUs would have its users taken for admins, or refused as nodes'. The client OU is the org's own.
+    The text names the role, the OU it has and the one the contract knows, and ends with what the org does."""
     for role, ou in CONTRACT_ROLE_OUS.items():
         whom, issued = _CONTRACT_KNOWS[role]
         others = sorted(other for other, given in node_ous.items() if other != role and given == ou)
@@ -292,9 +301,9 @@ def _contract_role_ous(node_ous: dict[str, str], source: object) -> None:
             said = f"the {' and '.join(others)} OU is {ou!r} too"
         else:
             continue
-        raise OrgDefinitionError(f"{source}: {said}, but the receivables contract knows {whom} by the OU {ou!r} "
-                                 f"alone: issue the org's {issued} with OU {ou!r}, give no other role that OU, and "
-                                 f"write the definition again with `recfin org keys`")
+        return (f"{said}, but the receivables contract knows {whom} by the OU {ou!r} alone: issue the org's "
+                f"{issued} with OU {ou!r}, give no other role that OU")
+    return None
 
 
 def _self_signed_ca(pem: bytes, key: str, source: object, *, key_identifier: bool = True) -> x509.Certificate:

@@ -20,8 +20,8 @@ from .errors import NetworkError, shell_word, shell_words
 from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
                          peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
-                         check_group_readable, check_held_by_its_own, check_identifiers_free, parties_of,
-                         removed_members, updates_dir)
+                         check_contract_role_ous, check_group_readable, check_held_by_its_own,
+                         check_identifiers_free, parties_of, removed_members, updates_dir)
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
 from .org_definition_file import write_msp_of
@@ -388,8 +388,9 @@ class OrgUpdateFiles(ChannelAdmins):
         a hyphen (an older recfin did not hold names to them; org None: the file carries no spec), to a name
         and MSP ID no other org has in another case (_check_identifiers_free), to an MSP named as its group is
         (the name Fabric knows it by), to CAs of its own (check_cas_its_own) and to a group held by its own admins
-        (check_held_by_its_own: a file edited before anyone signed could give another org's admin its vote);
-        one the channel already has keeps its name, CAs and policies."""
+        (check_held_by_its_own: a file edited before anyone signed could give another org's admin its vote), and
+        to the NodeOUs the receivables contract knows its admins and nodes by (check_contract_role_ous, as a
+        definition is held to them); one the channel already has keeps its name, CAs and policies."""
         if checked.action != "add" or checked.applied:
             return
         if org is not None and (problem := org_name_too_long(org.name)):
@@ -416,6 +417,10 @@ class OrgUpdateFiles(ChannelAdmins):
                           f"Sign and submit none of {checked.path}: the company makes a CA of its own with `recfin "
                           f"org keys`, and the update is written again from the definition it sends",
                           joining_id=checked.msp_id)
+        check_contract_role_ous(added, checked.msp_id,
+                                f"Sign and submit none of {checked.path}: the update is written again from the "
+                                f"definition the company sends (`recfin org add --definition`), which `recfin org "
+                                f"keys` writes with those OUs")
         check_held_by_its_own(group, checked.msp_id,
                               f"Sign and submit none of {checked.path}: write the update again with "
                               f"`recfin org add --update-out` (`--definition` for the definition the "
