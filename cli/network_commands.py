@@ -182,7 +182,8 @@ def down(topology_path, purge, as_json):
     filesystem is read-only (remounted so after disk errors), the processes are stopped all the
     same, their pid files left and said to be (--purge is refused there: it would delete).
     Stopped midway (Ctrl-C, SIGTERM, SIGHUP), it says which processes still run: `down` again
-    stops them.
+    stops them; stopped in `docker compose down`, it stops docker too and says what may be left
+    of the containers (`docker compose ps` lists them): `down` again stops them.
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a
@@ -203,26 +204,28 @@ def down(topology_path, purge, as_json):
     say = progress(as_json)
     net = open_network(topology_path, as_json)
     nowhere = net.no_network_here()      # looked at before: a purge removes the folder
-    try:
-        with terminations_raised():     # as Ctrl-C: what still runs is said (Network.down)
-            stopped = net.down(purge=purge)
-    except ProcessesNotStoppedError as refused:
-        # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
-        # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal
-        # (another run holds the lock, a purge refused) stops nothing more.
+    # As Ctrl-C, the compose part too: what still runs is said (Network.down, compose_down.stop_recorded), and
+    # `docker compose down` is stopped with the command rather than left running after it
+    with terminations_raised():
         try:
-            _stop_recorded_compose(net, purge=False, say=say)
-        except NetworkError as compose_failed:
-            raise NetworkError(f"{refused}; and the compose network: {compose_failed}") from refused
-        raise
-    if nowhere:
-        say(f"{nowhere}; nothing stopped")
-    else:
-        left_running = sum(each.left_running for each in net.stopped_alongside)
-        also = f", and {left_running} that exited nodes or servers had left running" if left_running else ""
-        say(f"network down: {len(stopped)} process(es) stopped{also}" + ("; all state removed" if purge else
-                                                                        f"; ledgers kept in {net.data_root}"))
-    composed = _stop_recorded_compose(net, purge=purge, say=say)
+            stopped = net.down(purge=purge)
+        except ProcessesNotStoppedError as refused:
+            # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
+            # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal
+            # (another run holds the lock, a purge refused) stops nothing more.
+            try:
+                _stop_recorded_compose(net, purge=False, say=say)
+            except NetworkError as compose_failed:
+                raise NetworkError(f"{refused}; and the compose network: {compose_failed}") from refused
+            raise
+        if nowhere:
+            say(f"{nowhere}; nothing stopped")
+        else:
+            left_running = sum(each.left_running for each in net.stopped_alongside)
+            also = f", and {left_running} that exited nodes or servers had left running" if left_running else ""
+            say(f"network down: {len(stopped)} process(es) stopped{also}" + ("; all state removed" if purge else
+                                                                            f"; ledgers kept in {net.data_root}"))
+        composed = _stop_recorded_compose(net, purge=purge, say=say)
     if as_json:
         # Each key only when there were any: the output of a down without them is as it was.
         outside = [{"name": each.name, "pid": each.pid} for each in net.stopped_alongside if not each.left_running]

@@ -182,19 +182,37 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
         raise refused
     # --remove-orphans: a removed org's containers too, which the compose file written since no longer names
     args = ["down", REMOVE_ORPHANS, *(["-v"] if purge else [])]
-    done = docker_compose(compose_file, data_root, args, say, timeout=DOWN_TIMEOUT,
-                          without_docker=f"{shell_word(path)} records a compose network: run `recfin network down` on "
-                                         f"the Docker machine, or delete {shell_word(path)} if its containers are gone",
-                          after_failure=f"fix that and run `recfin network down` again (compose file "
-                                        f"{shell_word(compose_file)}; nothing was removed)",
-                          after_timeout=f"some containers may be stopped and removed already, the rest still run "
-                                        f"(`docker compose -f {shell_word(compose_file)} ps` lists them)"
-                                        + (", and docker may have removed some of the ledger volumes" if purge else "")
-                                        + f"; the data folder {shell_word(data_root)} and {shell_word(path)} are kept: "
-                                        f"run `recfin network down{' --purge' if purge else ''}` again once docker "
-                                        f"answers")
+    try:
+        done = _compose_down(compose_file, data_root, args, path, purge, say)
+    except KeyboardInterrupt:
+        # Ctrl-C, or SIGTERM or SIGHUP raised as it (cli.request_ids.terminations_raised): docker was killed with the
+        # compose plugin (run_docker), partway through its containers
+        say(f"stopped midway: `docker compose -f {shell_word(compose_file)} {' '.join(args)}` was cut short: "
+            f"{_what_a_cut_down_leaves(compose_file, data_root, path, purge)}")
+        raise
     if purge:
         remove_data_root(data_root, say)
         path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it
         say(f"removed {shell_word(path)}")
     return ComposeDown(compose_file, data_root, " ".join(done.args), ledgers_removed=purge, data_removed=purge)
+
+
+def _what_a_cut_down_leaves(compose_file: Path, data_root: Path, path: Path, purge: bool) -> str:
+    """What a `docker compose down` that did not finish (its time ran out, or it was stopped) may have left, and what
+    to do."""
+    return (f"some containers may be stopped and removed already, the rest still run (`docker compose -f "
+            f"{shell_word(compose_file)} ps` lists them)"
+            + (", and docker may have removed some of the ledger volumes" if purge else "")
+            + f"; the data folder {shell_word(data_root)} and {shell_word(path)} are kept: run `recfin network "
+              f"down{' --purge' if purge else ''}` again")
+
+
+def _compose_down(compose_file: Path, data_root: Path, args: list[str], path: Path, purge: bool,
+                  say: Callable[[str], None]) -> subprocess.CompletedProcess:
+    return docker_compose(compose_file, data_root, args, say, timeout=DOWN_TIMEOUT,
+                          without_docker=f"{shell_word(path)} records a compose network: run `recfin network down` on "
+                                         f"the Docker machine, or delete {shell_word(path)} if its containers are gone",
+                          after_failure=f"fix that and run `recfin network down` again (compose file "
+                                        f"{shell_word(compose_file)}; nothing was removed)",
+                          after_timeout=f"{_what_a_cut_down_leaves(compose_file, data_root, path, purge)} once "
+                                        f"docker answers")
