@@ -332,15 +332,16 @@ def _from_the_first_invoice_page(lines: list[TextLine]) -> list[TextLine]:
     """The lines from the first page that prints an invoice number on: the pages before it, with no item table, are
     no invoice's (a cover letter, a statement of account sent in one file with the invoice), and read into it their
     labels would give it their values (a statement's 开票日期 as its issue date, unflagged). A page before it that
-    prints an item table's header is kept, as the invoice's own page whose number was misread: the invoice's rows are
-    on it. Where no number is printed, every line is kept: nothing tells which page the invoice begins on."""
+    prints an item table's header or an item row is kept, as the invoice's own page whose number was misread: the
+    invoice's rows are on it (its header line may be misread too, as OCR may a shaded one). Where no number is
+    printed, every line is kept: nothing tells which page the invoice begins on."""
     first = next((i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)), None)
     if first is None:
         return lines
     begin = first
     while begin > 0 and lines[begin - 1].same_page(lines[first]):
         begin -= 1
-    if any(_item_table.is_header(line) for line in lines[:begin]):
+    if any(_item_table.is_header(line) or _ROW.match(_clean_row(line.text)) for line in lines[:begin]):
         return lines
     return lines[begin:]
 

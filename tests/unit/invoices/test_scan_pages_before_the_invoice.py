@@ -52,3 +52,14 @@ def test_a_page_before_with_an_item_table_is_the_invoices_own_and_is_read(tmp_pa
     result = read_scan(_pdf(tmp_path, [first, [(40, [(40, f"发票号码：{INV.number}")])]]))
     assert result.pages == (1, 2)
     assert result.invoice is not None and result.invoice.lines == INV.lines
+
+
+def test_a_page_before_with_item_rows_but_its_table_header_misread_is_the_invoices_own_and_is_read(tmp_path: Path):
+    # its number's label and its table's header line both misread (OCR may lose a shaded header line): its rows
+    # are the invoice's, and the page was dropped, the invoice read from the next page alone, every field not found
+    first = [(y, [(x, text.replace("发票号码", "发票号马")) for x, text in cells])
+             for y, cells in _render.placed_rows(INV) if not any(text == "项目名称" for _, text in cells)]
+    result = read_scan(_pdf(tmp_path, [first, [(40, [(40, f"发票号码：{INV.number}")])]]))
+    assert result.pages == (1, 2)
+    assert result.invoice is not None and result.invoice.lines == INV.lines
+    assert (result.invoice.seller, result.invoice.total_with_tax_fen) == (INV.seller, INV.total_with_tax_fen)
