@@ -524,9 +524,28 @@ def _check_outside_crypto(out: Path, data_root: Path) -> None:
     crypto = Path(os.path.abspath(data_root / "crypto"))
     crypto = crypto.resolve() if crypto.exists() else crypto
     if out == crypto or crypto in out.parents:
-        raise NetworkError(f"{out} lies inside {crypto}, the data folder's keys, which every later bundle is copied "
-                           f"from (another org's bundle would carry this one's private keys): choose a folder "
-                           f"outside it, such as the default {default_out(data_root, '<org>')}")
+        inside = ""
+    # by identity too: a bind mount of crypto/, or another spelling of it on a filesystem that ignores case, is the
+    # same folder under a path the comparison above does not match
+    elif (alias := _same_folder_above(out, crypto)) is not None:
+        inside = f" (as {alias}, the same folder under another path)"
+    else:
+        return
+    raise NetworkError(f"{out} lies inside {crypto}{inside}, the data folder's keys, which every later bundle is copied "
+                       f"from (another org's bundle would carry this one's private keys): choose a folder outside it, "
+                       f"such as the default {default_out(data_root, '<org>')}")
+
+
+def _same_folder_above(out: Path, folder: Path) -> Path | None:
+    """out, or the one of its parents, that is folder itself (the same device and inode: os.path.samefile), else
+    None; parts of out not yet made are passed over."""
+    for candidate in (out, *out.parents):
+        try:
+            if os.path.samefile(candidate, folder):
+                return candidate
+        except OSError:         # not made yet, or folder does not exist
+            continue
+    return None
 
 
 def _check_outside_bundles(out: Path, org: PeerOrgSpec) -> None:
