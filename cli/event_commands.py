@@ -123,8 +123,10 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
               help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
                    "must exist; one command per FILE at a time). A FILE that holds no checkpoint, or the "
                    "checkpoint of another channel or chaincode than the profile's, is a usage error "
-                   "(exit 2); one whose last transaction the peer's ledger does not hold (another ledger's) is "
-                   "refused (exit 1).")
+                   "(exit 2); one the peer's ledger says cannot be resumed from is refused (exit 1), naming the "
+                   "--start-block to run again with: its last transaction not held (another ledger's), committed "
+                   "as invalid or of no event (the stream would print nothing, ever), or in another block than the "
+                   "file says.")
 @click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
@@ -263,14 +265,18 @@ def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, ses
 
 
 def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, checkpoint_file: Path, session) -> None:
-    """A --checkpoint FILE whose last event's transaction the peer answers its ledger does not hold is refused
-    before the stream is asked for (the SDK's ``check_checkpoint``): the Gateway passes over every event until it
-    meets that transaction, so resumed from a checkpoint of another ledger (a network set up anew, another
-    network's) the follower would print nothing, ever, without a word. Only that answer says so: a read refused or
-    not answered says nothing of the file, and the stream asked next meets the same peer and says what it meets.
-    A file that names no transaction (one before its first event) the SDK asks nothing of."""
+    """A --checkpoint FILE the follower could not resume from as the peer's ledger holds its last event's
+    transaction is refused before the stream is asked for (the SDK's ``check_checkpoint``): the Gateway passes over
+    every event until it meets that transaction, so resumed from a checkpoint of another ledger (a network set up
+    anew, another network's), or of a transaction that committed as invalid or emitted no event, the follower would
+    print nothing, ever, without a word; one whose transaction the ledger holds in another block would skip or
+    replay the events between. Only the peer's answer says so: a read refused or not answered says nothing of the
+    file, and the stream asked next meets the same peer and says what it meets. An answer that is no block is
+    refused too, in CLI words naming the file: the check was not made. A file that names no transaction (one before
+    its first event) the SDK asks nothing of."""
     from client.gateway import GatewayError
-    from client.receivables import CheckpointOfAnotherLedger
+    from client.ledger.qscc import LedgerReadError
+    from client.receivables import CheckpointNotResumable, CheckpointOfAnotherLedger
 
     try:
         session.client.check_checkpoint(checkpointer, msp_id=session.profile.msp_id)
@@ -282,6 +288,19 @@ def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, check
             "gave that event; the gateway, which passes over every event until it meets that transaction, would "
             "print none. To read this ledger's events, move the file away and run again with --start-block 0 "
             "(every event) or without it (new events only)") from None
+    except CheckpointNotResumable as unresumable:
+        # the SDK's words name its own parameters (start_block=, a new checkpointer); the user's are the options
+        raise click.ClickException(
+            f"{checkpoint_file} resumes after transaction {unresumable.transaction_id} of block "
+            f"{unresumable.block_number}, which cannot be resumed from on channel {unresumable.channel}: "
+            f"{on_one_line(unresumable.reason)}. To go on, move the file away and run again with --start-block "
+            f"{unresumable.resume_block} --checkpoint {checkpoint_file} (the events of block "
+            f"{unresumable.resume_block} come again: a consumer keyed by tx_id takes them once)") from None
+    except LedgerReadError as unreadable:
+        raise click.ClickException(
+            f"{checkpoint_file} could not be checked against the peer's ledger before resuming: "
+            f"{on_one_line(unreadable)}. Nothing was followed or recorded: run the same command again, and if the "
+            "peer answers so again, have its operator check it (or what relays its answers)") from None
     except GatewayError:
         pass   # an answer, not the one that it holds no such transaction: the stream says what it meets
 

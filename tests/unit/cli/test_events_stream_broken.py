@@ -11,6 +11,7 @@ from fabric_protos.gateway import gateway_pb2
 from cli.main import main
 from client.gateway._transport import TransportError
 from tests.unit.client.gateway_fakes import FakeTransport
+from tests.unit.client.test_ledger_event_checkpoint_resumable import block, transaction
 from tests.unit.receivables_client.test_sdk_docs_events import _events_at
 
 BROKEN = TransportError(grpc.StatusCode.UNAVAILABLE, "peer went away")
@@ -29,6 +30,8 @@ def test_a_stream_broken_after_events_names_the_checkpoint_to_resume_from(tmp_pa
         f"{path} records that event: run the same command again to resume after it")
     assert json.loads(path.read_text())["blockNumber"] == 6
 
+    # asked before resuming, the peer's ledger holds the file's transaction in its block, as one that emitted an event
+    transport.result = block(6, (transaction("bb" * 32, event=True), 0))
     transport.event_responses = [_events_at(7, "cc" * 32)]
     again = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(path),
                                       "--limit", "1"])
