@@ -27,9 +27,10 @@ The causes the report counts separately::
     client_error       anything else raised in the client (a bug in the workload); an answer the SDK cannot
                        read (UnreadableAnswer) too, even of a transaction that committed VALID
     not_sent           nothing of the transaction or query was sent (``never_sent``): an argument the SDK
-                       refused before sending (RefusedBeforeSending; a bare ValueError or TypeError the SDK
-                       raised for an argument, such as an over-long id, in an operation whose contract calls the
-                       benchmark watches and saw none made: :class:`WatchedContract`), or its first request
+                       refused before sending (the SDK's ArgumentRefused or ArgumentTypeRefused, such as an
+                       over-long id, RefusedBeforeSending among them; a bare ValueError or TypeError raised in the
+                       SDK, in an operation whose contract calls the benchmark watches and saw none made:
+                       :class:`WatchedContract`), or its first request
                        not sent (an EndorseError or EvaluateError whose ``sent`` is False: the gateway closed,
                        the signer gave no signature, no connection to the Gateway peer could be made). Not
                        submitted, so the report counts it apart from ``submitted`` and the failures
@@ -53,7 +54,13 @@ from client.gateway.errors import (
     GatewayError,
     SubmitError,
 )
-from client.receivables.errors import RefusedBeforeSending, RuleViolation, UnreadableAnswer
+from client.receivables.errors import (
+    ArgumentRefused,
+    ArgumentTypeRefused,
+    RefusedBeforeSending,
+    RuleViolation,
+    UnreadableAnswer,
+)
 
 COMMITTED = "committed"
 ANSWERED = "answered"
@@ -148,18 +155,20 @@ def classify(error: BaseException) -> Outcome:
 def never_sent(error: BaseException) -> bool:
     """Whether the call that raised ``error`` sent nothing of its transaction or query to the network.
 
-    The SDK says so: a RefusedBeforeSending (the contract's own check, run by the client), or an EndorseError or
-    EvaluateError, the error of a call's first request, whose ``sent`` is False, unless it ended a retry policy's
-    later attempt (``earlier_transaction_ids``), whose earlier ones were sent. A SubmitError or a CommitStatusError
-    whose ``sent`` is False came after the proposal was sent to the endorsers: submitted.
+    The SDK says so: an ArgumentRefused (a ValueError) or ArgumentTypeRefused (a TypeError), its refusal of an
+    argument before sending (RefusedBeforeSending, the contract's own check run by the client, is one), whether or
+    not the operation is watched; or an EndorseError or EvaluateError, the error of a call's first request, whose
+    ``sent`` is False, unless it ended a retry policy's later attempt (``earlier_transaction_ids``), whose earlier
+    ones were sent. A SubmitError or a CommitStatusError whose ``sent`` is False came after the proposal was sent to
+    the endorsers: submitted.
 
-    A bare ValueError or TypeError says nothing of what was sent: the SDK raises them for a wrong argument before
-    sending, but one raised after its contract call returned (while reading an answer) looks the same, and counted
-    as not sent it would hide a submitted transaction. So it counts as not sent only when raised within the SDK in
-    an operation whose contract calls the benchmark watches (:func:`watching_sends` with ``watched``: its clients'
-    contracts are :class:`WatchedContract`) and which made none; anywhere else (the workload's own code, a client
-    not watched, a contract called) it stays a ``client_error``."""
-    if isinstance(error, RefusedBeforeSending):
+    A bare ValueError or TypeError (of neither type) says nothing of what was sent: the SDK still raises some before
+    sending (a query submitted), but one raised after its contract call returned (while reading an answer) looks
+    the same, and counted as not sent it would hide a submitted transaction. So it counts as not sent only when
+    raised within the SDK in an operation whose contract calls the benchmark watches (:func:`watching_sends` with
+    ``watched``: its clients' contracts are :class:`WatchedContract`) and which made none; anywhere else (the
+    workload's own code, a client not watched, a contract called) it stays a ``client_error``."""
+    if isinstance(error, (ArgumentRefused, ArgumentTypeRefused)):
         return True
     if isinstance(error, (EndorseError, EvaluateError)):
         return not error.sent and not getattr(error, "earlier_transaction_ids", ())

@@ -42,15 +42,17 @@ def drive_all(operations):
     return asyncio.run(clock.run(drive(operations, plan, clock=clock)))
 
 
-def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted():
+@pytest.mark.parametrize("watched", [True, False], ids=["watched", "not-watched"])
+def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted(watched):
+    # the SDK's typed refusals say themselves that nothing was sent: no watch of the contract is needed to count them
     contract = RecordingContract()
-    client = AsyncReceivablesClient(WatchedContract(contract))
-    calls = iter([lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100),          # a ValueError of the SDK
+    client = AsyncReceivablesClient(WatchedContract(contract) if watched else contract)
+    calls = iter([lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100),          # ArgumentRefused
                   lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 0),   # RefusedBeforeSending
-                  lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 1.5),  # a TypeError of the SDK
+                  lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 1.5),  # ArgumentTypeRefused
                   lambda: client.get_receivable(OVER_LONG_ID),
                   lambda: asyncio.sleep(0, result="tx-1")])                         # one that committed
-    operations = (Operation("transfer", call, sends_watched=True) for call in calls)
+    operations = (Operation("transfer", call, sends_watched=watched) for call in calls)
     run = drive_all(operations)
     assert contract.sent == []
     report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
@@ -123,14 +125,29 @@ def test_a_run_whose_every_operation_was_due_but_not_sent_says_so_not_that_none_
 
 
 class ContractFailingInTheSdkAfterTheSend(RecordingContract):
-    """A contract that takes the transaction (records it as sent) and then fails with a bare ValueError raised in
-    the SDK's own code, as reading an answer could: the transaction was sent."""
+    """A contract that takes the transaction (records it as sent) and then fails with a bare ValueError, within the
+    SDK's call of it, as reading an answer could: the transaction was sent."""
 
     async def submit(self, name, **options):
-        from client.receivables._arguments import _id
-
         self.sent.append(name)
-        _id("", "answer_field")
+        raise ValueError("answer_field is not a field of the answer")
+
+
+def submitting_a_query(client):
+    """An operation the SDK refuses before sending with a bare ValueError (not typed): a query submitted."""
+    async def call():
+        client._options("submit", "GetReceivable", ["R-0123456789abcdef"], None, None)
+    return call
+
+
+def test_a_bare_value_error_the_sdk_raised_before_any_contract_call_is_not_sent_only_where_the_contract_is_watched():
+    contract = RecordingContract()
+    watched, not_watched = AsyncReceivablesClient(WatchedContract(contract)), AsyncReceivablesClient(contract)
+    run = drive_all(iter([Operation("transfer", submitting_a_query(watched), sends_watched=True),
+                          Operation("transfer", submitting_a_query(not_watched))]))
+    assert contract.sent == []
+    assert [(s.cause, s.detail.split(":")[0]) for s in run.samples] == \
+        [(outcomes.NOT_SENT, "ValueError"), (outcomes.CLIENT_ERROR, "ValueError")]
 
 
 def test_a_bare_value_error_of_the_sdk_after_the_contract_was_called_counts_as_a_failure_not_as_not_sent():
@@ -145,10 +162,11 @@ def test_a_bare_value_error_of_the_sdk_after_the_contract_was_called_counts_as_a
 
 def test_a_bare_value_error_of_the_sdk_in_an_operation_not_watched_counts_as_a_failure():
     # the contract is not watched: whether it was called cannot be told, so the error cannot be said to be unsent
-    client = AsyncReceivablesClient(RecordingContract())
-    run = drive_all(iter([Operation("transfer", lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100))]))
+    contract = ContractFailingInTheSdkAfterTheSend()
+    client = AsyncReceivablesClient(contract)
+    run = drive_all(iter([Operation("transfer", lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 100))]))
     [sample] = run.samples
-    assert sample.cause == outcomes.CLIENT_ERROR
+    assert contract.sent == ["TransferReceivable"] and sample.cause == outcomes.CLIENT_ERROR
     report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
     assert (report["submitted"], report["not_sent"]) == (1, 0)
 
