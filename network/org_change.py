@@ -36,7 +36,8 @@ from .crypto import org_crypto
 from .errors import NetworkError, NodeNotFoundError, TopologyError
 from .org_definition import (ADMINS, ANCHOR_PEERS_KEY, MSP_KEY, OrgMsp, decode_anchor_peers, decode_msp,
                              org_group, policy_from)
-from .org_definition_file import OrgDefinition, check_revocations_kept, contract_role_ous_problem, write_public_msp
+from .org_definition_file import (OrgDefinition, check_revocations_kept, contract_role_ous_problem,
+                                  needed_node_ous_problem, write_public_msp)
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
@@ -315,11 +316,17 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
 
 
 def check_contract_role_ous(msp: OrgMsp, joining_id: str, remedy: str) -> None:
-    """Refused (OrgChangeError, ending with remedy) when a joining org's MSP gives the OUs the receivables contract
-    reads (admin, peer, orderer) to other roles than the contract's, as an org definition is refused
-    (org_definition_file.contract_role_ous_problem): a file another tool wrote, with the client role's OU `peer`,
-    would have every user of the org refused by the contract as a node's; with the peer role's OU `node`, its
-    peers' identities would be taken for clients a party can bind. joining_id: the org's group's key."""
+    """Refused (OrgChangeError, ending with remedy) when a joining org's MSP has NodeOUs off or lacks the admin,
+    peer or client OU, or gives the OUs the receivables contract reads (admin, peer, orderer) to other roles than
+    the contract's, as an org definition is refused (org_definition_file.needed_node_ous_problem,
+    contract_role_ous_problem): a file another tool wrote, with NodeOUs off, would leave the org's peers and
+    clients in none of the channel's policies and its admins unknown to the contract; with the client role's OU
+    `peer`, every user of the org would be refused by the contract as a node's; with the peer role's OU `node`,
+    its peers' identities would be taken for clients a party can bind. joining_id: the org's group's key."""
+    enabled = msp.config.fabric_node_ous.enable if msp.config is not None else bool(msp.node_ous)
+    lacking = needed_node_ous_problem(msp.node_ous, enabled=enabled)
+    if lacking is not None:
+        raise OrgChangeError(f"the update adds {joining_id} with {lacking}. {remedy}")
     problem = contract_role_ous_problem(msp.node_ous)
     if problem is not None:
         raise OrgChangeError(f"the update adds {joining_id} with NodeOUs the receivables contract would misread: "

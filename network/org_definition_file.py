@@ -189,15 +189,33 @@ def _crls(value: object, path: Path) -> tuple[bytes, ...]:
 # The org's channel policies name its members by these roles: admins sign config updates, peers endorse,
 # clients submit (configtx.peer_org); a role without its OU has no one in it.
 NEEDED_NODE_OUS = ("admin", "peer", "client")
+# what an org's NodeOUs must do, in a definition's refusal and an update file's (needed_node_ous_problem)
+NODE_OUS_RULE = (f"map roles ({', '.join(NODE_OUS)}; {', '.join(NEEDED_NODE_OUS)} among them) to OUs: the "
+                 f"channel's policies name the org's admins, peers and clients by them")
 
 
 def _node_ous(value: object, path: Path) -> dict[str, str]:
     if not isinstance(value, dict) or not all(role in value for role in NEEDED_NODE_OUS) or \
             not all(role in NODE_OUS and isinstance(ou, str) and ou for role, ou in value.items()):
-        raise OrgDefinitionError(f"{path}: msp.node_ous must map roles ({', '.join(NODE_OUS)}; "
-                                 f"{', '.join(NEEDED_NODE_OUS)} among them) to OUs: the channel's policies name "
-                                 f"the org's admins, peers and clients by them")
+        raise OrgDefinitionError(f"{path}: msp.node_ous must {NODE_OUS_RULE}")
     return dict(value)
+
+
+def needed_node_ous_problem(node_ous: dict[str, str], *, enabled: bool = True) -> str | None:
+    """What an MSP's NodeOUs (role -> OU, as OrgMsp.node_ous gives them; enabled: its NodeOUs' Enable) lack of
+    what a definition must map (NEEDED_NODE_OUS), None when nothing. With NodeOUs off, Fabric's MSP cannot tell a
+    peer or client of the org from its others, so the policies naming them are met by no one, and the org's admins
+    would be its admincerts, which the receivables contract does not read; with a role's OU unset, that role of
+    the org has no one in it. The text says what is lacking and the rule, in a definition's words."""
+    if not enabled:
+        said = "NodeOUs switched off"
+    else:
+        missing = [role for role in NEEDED_NODE_OUS if role not in node_ous]
+        if not missing:
+            return None
+        roles = f"{', '.join(missing[:-1])} or {missing[-1]}" if len(missing) > 1 else missing[0]
+        said = f"no OU for the {roles} role"
+    return f"{said}, but its NodeOUs must {NODE_OUS_RULE}"
 
 
 _DNS_NAME_CHECK = TypeAdapter(Domain)      # the topology's own rule for hostnames
