@@ -1058,7 +1058,7 @@ def _read_offers(path: Path) -> OffersFile:
 
     data = read_json_file(path, "--offers", "a receivable and the offers on it")
     return validated(OffersFile, data, "--offers",
-                     lambda exc: f"{as_typed(path)}: {validation_problems(exc, OffersFile)}")
+                     lambda exc: f"{as_typed(path)}: {validation_problems(exc, OffersFile, written_in='JSON')}")
 
 
 def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersFile:

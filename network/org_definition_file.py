@@ -154,7 +154,7 @@ def read(path: Path) -> OrgDefinition:
     try:
         org = PeerOrgSpec.model_validate(doc.get("org"))
     except ValidationError as exc:
-        raise OrgDefinitionError(format_validation_error(f"{path} org", exc)) from None
+        raise OrgDefinitionError(format_validation_error(f"{path} org", exc, written_in="JSON")) from None
     msp = doc.get("msp") if isinstance(doc.get("msp"), dict) else {}
     # /2 says it carries CRLs; a /1 file has none, unless written by the recfin that put them in /1 files
     crls = msp.get("crls") if doc["format"] == FORMAT_WITH_CRLS else msp.get("crls", [])

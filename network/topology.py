@@ -837,10 +837,13 @@ def _loc(loc: tuple) -> str:
 KeyText = Callable[[tuple, object], "str | None"]
 
 
-def format_validation_error(source: str, exc: ValidationError, key_text: KeyText | None = None) -> str:
+def format_validation_error(source: str, exc: ValidationError, key_text: KeyText | None = None, *,
+                            written_in: Literal["YAML", "JSON"] = "YAML") -> str:
     """One line per problem: "<file>: <field path>: <message>"; past MAX_LISTED_PROBLEMS, one line that counts the
     rest. A key YAML read as no text is named by key_text, the file's own spelling of it (``0x1F``, not 31), where
-    that is given and finds it; else as YAML read it (shown_value)."""
+    that is given and finds it; else as YAML read it (shown_value). A key no block takes is named in the words of
+    the document ``written_in`` (unknown_key_note): a YAML file's block, a JSON document's object (an org
+    definition)."""
     lines = []
     for err in exc.errors()[:MAX_LISTED_PROBLEMS]:
         msg = err["msg"].removeprefix("Value error, ")
@@ -848,7 +851,7 @@ def format_validation_error(source: str, exc: ValidationError, key_text: KeyText
             msg = f"{msg}: {rule}"
         # most often a misspelt key, which pydantic names without the keys its block does take
         if err["type"] == "extra_forbidden" and exc.title in _MODELS and \
-                (note := unknown_key_note(_MODELS[exc.title], err["loc"])):
+                (note := unknown_key_note(_MODELS[exc.title], err["loc"], written_in=written_in)):
             msg = f"{msg}: {note}"
         loc = err["loc"]
         if err["type"] == "invalid_key":        # a model's block

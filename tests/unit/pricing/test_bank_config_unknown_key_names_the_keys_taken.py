@@ -42,12 +42,14 @@ def test_an_unknown_key_is_named_with_the_keys_its_block_takes(tmp_path, old, ne
 
 
 def test_an_offers_file_names_the_keys_an_offer_takes(tmp_path):
-    """`finance compare --offers` refuses a misspelt key of a bank offer alike."""
+    """`finance compare --offers` refuses a misspelt key of a bank offer alike, in JSON's words."""
     sample = json.loads((Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json").read_text())
     sample["bank_offers"][0]["fee"] = sample["bank_offers"][0].pop("fees")
     path = tmp_path / "offers.json"
     path.write_text(json.dumps(sample))
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", str(path), "--on", "2026-12-01"])
     assert result.exit_code == 2
-    assert ("bank_offers.0.fee: Extra inputs are not permitted: fee is no key of this block, which takes offer_id, "
-            "financier, advance_rate, discount_rate, fees, recourse") in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    # the file is JSON: its key is an object's, not a YAML block's
+    assert ("bank_offers.0.fee: Extra inputs are not permitted: fee is no key of this object, which takes offer_id, "
+            "financier, advance_rate, discount_rate, fees, recourse") in said, said
