@@ -23,9 +23,8 @@ from chaincode.receivables.settlement import check_discount_terms
 from client.gateway._proposal import as_tuple
 
 from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
-                      ReceivableRegistration, fen_sent)
+                      ReceivableRegistration, date_given, fen_sent)
 from .errors import ArgumentRefused, ArgumentTypeRefused, RefusedBeforeSending
-from ..business_dates import date_argument
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 from ..shown import shown_value
 from .ledger_keys import composite_key, split_key
@@ -449,7 +448,7 @@ def _date_text(value: date | None, what: str) -> str:
     if value is None:
         return ""
     # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date
-    return date_argument(value, what).isoformat()
+    return date_given(value, what).isoformat()
 
 
 def _request_of(value, model: type[Request], call: str, build: str) -> None:

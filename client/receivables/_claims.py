@@ -12,14 +12,14 @@ from datetime import date
 from chaincode.receivables.config import ContractSettings
 from chaincode.receivables.fingerprint import code_characters_problem, number_problem, paper_number_problem
 from chaincode.receivables.payment_term import term_refusal
-from client.business_dates import business_today, date_argument
+from client.business_dates import business_today
 from client.gateway import GatewayError
 from client.gateway._twins import Steps
 
 from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _party_code, _record_id,
                          _request_id, _request_of, _said, _text, _upgrade_bookmark)
 from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
-                      ReceivableRegistration, Reseal, TransferResult)
+                      ReceivableRegistration, Reseal, TransferResult, date_given)
 from ._read_refusals import _unless_refused_the_read_steps
 from .errors import ArgumentRefused, ReceivablesError, RefusedBeforeSending, RuleViolation
 from ..money import Amount
@@ -89,7 +89,7 @@ class _ClaimOperations:
         # unused, when the claim was within the term, and a request id the registration cannot be sent with was
         # looked up as if it could
         if today is not None:
-            date_argument(today, "today")
+            date_given(today, "today")
         if request_id is not None:
             _request_id(request_id, "RegisterReceivable")
         # its dates as they will be sent: a copy (model_copy(update=...)) may hold them as text, which the send reads

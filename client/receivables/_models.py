@@ -114,13 +114,24 @@ BusinessDate = Annotated[date, BeforeValidator(_date_as_written)]
 Python), read as ``datetime.date``; anything else pydantic would take for a date is refused."""
 
 
+def date_given(value: object, what: str) -> date:
+    """``value``, a date argument of a call or a request (``what`` names it), as ``client.business_dates``'
+    :func:`~client.business_dates.date_argument` takes it; its refusal of another type (a datetime, text, a number)
+    an :class:`ArgumentTypeRefused` in the same words: nothing was sent. (``business_dates``, which the CLI and the
+    pricing use too, does not import this package, of which it is a dependency.)"""
+    try:
+        return date_argument(value, what)
+    except TypeError as wrong:
+        raise ArgumentTypeRefused(str(wrong)) from None
+
+
 def _date_given(value: Any, info: ValidationInfo) -> Any:
     # pydantic's date takes a number as a Unix timestamp, so issue_date=0 went out as 1970-01-01 and a timestamp of
     # a UTC midnight as that day, and a datetime at midnight as its own day, which is not the ledger's day of it
     # where it was written in UTC: a request's date is a datetime.date, or YYYY-MM-DD text (a JSON document's)
     what = info.field_name or "date"
     if not isinstance(value, str):
-        return date_argument(value, what)
+        return date_given(value, what)
     if _ISO_DATE.fullmatch(value):
         return value
     raise ValueError(f"{what} {reprlib.repr(value)} is not a date: give a datetime.date, or YYYY-MM-DD text")

@@ -24,7 +24,7 @@ from ._offers import _OfferOperations
 from ._parties import _PartyOperations
 from ._queries import _QueryOperations
 from ._settlement import _SettlementOperations
-from .errors import ArgumentTypeRefused, CheckpointOfAnotherLedger
+from .errors import ArgumentRefused, ArgumentTypeRefused, CheckpointOfAnotherLedger
 
 
 class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _OfferOperations, _SettlementOperations,
@@ -39,7 +39,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         submit of this client carries (default: the Gateway's). ValueError for a contract or network of the other
         client's family (an AsyncContract given to ReceivablesClient, a Network to AsyncReceivablesClient)."""
         if retry is not None and not isinstance(retry, RetryPolicy):
-            raise TypeError(f"retry must be a client.gateway.RetryPolicy, not {type(retry).__name__}")
+            raise ArgumentTypeRefused(f"retry must be a client.gateway.RetryPolicy, not {type(retry).__name__}")
         self._refuse_the_other_family({"contract": contract, "network": network})
         self.contract = contract
         self.network = network
@@ -61,7 +61,7 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         taken as given: they show their family at their first call."""
         if of_the_other_family(held, asynchronous=self._awaits):
             given, advice = mixed_families_given_and_advice(type(self).__name__, held, asynchronous=self._awaits)
-            raise ValueError(f"{given}; nothing was sent. {advice}")
+            raise ArgumentRefused(f"{given}; nothing was sent. {advice}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         # a contract or network put in place of the one the constructor took is refused as the constructor refuses
@@ -126,7 +126,8 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         """
         network = self._own_network(network, "events", "chaincode_events")
         if network is None:
-            raise ValueError("events need the gateway Network: ReceivablesClient(contract, network) or events(network=...)")
+            raise ArgumentRefused("events need the gateway Network: ReceivablesClient(contract, network) or "
+                                  "events(network=...)")
         raw = network.chaincode_events(self.contract.chaincode_name, start_block=start_block, checkpoint=checkpoint)
         return self._events_class(raw)
 
@@ -156,8 +157,8 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         check_events_checkpoint(checkpoint)
         network = self._own_network(network, "check_checkpoint", "get_contract")
         if network is None:
-            raise ValueError("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, network) "
-                             "or check_checkpoint(..., network=...)")
+            raise ArgumentRefused("checking a checkpoint needs the gateway Network: ReceivablesClient(contract, "
+                                  "network) or check_checkpoint(..., network=...)")
         return self._run_steps(self._check_checkpoint_steps)(checkpoint, _msp_id(msp_id), network)
 
     def _check_checkpoint_steps(self, checkpoint: Any, msp_id: str, network: Any) -> Steps[None]:

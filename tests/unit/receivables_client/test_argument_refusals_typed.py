@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,8 +17,9 @@ from pydantic import ValidationError
 from client.money import AboveCap
 from client.receivables import ArgumentRefused, ArgumentTypeRefused, ReceivablesClient, RefusedBeforeSending
 
-from .fakes import TIER2, FakeContract
-from .test_client_calls import TERMS, D, F, R
+from .fakes import CORE, TIER2, FakeContract
+from .test_a_client_of_the_other_familys_objects_refused_when_made import _over_both_families
+from .test_client_calls import TERMS, D, F, R, registration
 from .test_events_checkpoint_of_another_ledger import TX, Checkpoint, FakeTransport, _async_client, _client
 from .test_sync_and_async_refuse_alike import ANSWERS, CALLS, HOSTILE
 
@@ -75,6 +77,17 @@ BAD_CALLS = {
     "a request id of nothing": (lambda c: c.transfer(R, TIER2, 100, request_id=""), ArgumentRefused),
     "a page size that is no int": (lambda c: c.list_by_status("CONFIRMED", page_size="20"), ArgumentTypeRefused),
     "a page size out of range": (lambda c: c.list_by_status("CONFIRMED", page_size=0), RefusedBeforeSending),
+    "a retry that is no RetryPolicy": (lambda c: type(c)(c.contract, retry=3), ArgumentTypeRefused),
+    "events with no network given or held": (lambda c: c.events(), ArgumentRefused),
+    "check_checkpoint with no network given or held": (
+        lambda c: c.check_checkpoint(Checkpoint(6, TX), msp_id="Org1MSP"), ArgumentRefused),
+    "an as_of of text": (lambda c: c.debtor_payment_record(CORE, as_of="2026-03-01"), ArgumentTypeRefused),
+    "an as_of that is a datetime": (lambda c: c.debtor_payment_record(CORE, as_of=datetime(2026, 3, 1)),
+                                    ArgumentTypeRefused),
+    "a today of text": (lambda c: c.check_payment_term(registration(), today="2026-03-01"), ArgumentTypeRefused),
+    "a request's date put in as a datetime": (
+        lambda c: c.register_receivable(registration().model_copy(update={"issue_date": datetime(2026, 3, 2)})),
+        ArgumentTypeRefused),
 }
 
 
@@ -103,3 +116,28 @@ def test_check_checkpoints_refusal_of_its_org_is_typed_blocking_and_awaited(msp_
 
     asyncio.run(awaited())
     assert transport.requests("evaluate") == []
+
+
+def test_a_requests_date_of_another_type_is_typed_as_the_request_is_built():
+    """A request's date field given a number or a datetime is refused as the caller builds the request, before any
+    call: the SDK's own refusal, as a float amount of the request is."""
+    with pytest.raises(ArgumentTypeRefused, match="^due_date must be a datetime.date, not int") as refused:
+        registration().model_validate({**registration().model_dump(), "due_date": 0})
+    assert refused.value.sent is False
+    assert date(2026, 5, 31) == registration().due_date   # the request built from a date is taken as it was
+
+
+@pytest.mark.parametrize("make", [lambda networks, contract: ReceivablesClient(contract, networks["async"]),
+                                  lambda networks, contract: ReceivablesClient(contract).events(
+                                      network=networks["async"])], ids=["made", "events"])
+def test_a_network_of_the_other_family_is_an_argument_refused(make):
+    async def refusal(networks):
+        try:
+            make(networks, FakeContract())
+        except ValueError as refused:
+            return refused
+        return None
+
+    refused, sent = _over_both_families(refusal)
+    assert isinstance(refused, ArgumentRefused) and refused.sent is False, repr(refused)
+    assert "was given an AsyncNetwork as its network" in str(refused) and sent == []

@@ -40,9 +40,9 @@ def _raised_by_both(claim, **given):
 
 @pytest.mark.parametrize("claim", [WITHIN_THE_TERM, PAST_THE_TERM], ids=["within", "past"])
 @pytest.mark.parametrize("given, kind, said", [
-    ({"today": "2026-03-01"}, TypeError, "today must be a datetime.date, not str"),
-    ({"today": 1.5}, TypeError, "today must be a datetime.date, not float"),
-    ({"today": datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)}, TypeError,
+    ({"today": "2026-03-01"}, ArgumentTypeRefused, "today must be a datetime.date, not str"),
+    ({"today": 1.5}, ArgumentTypeRefused, "today must be a datetime.date, not float"),
+    ({"today": datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)}, ArgumentTypeRefused,
      "today must be a datetime.date, not a datetime: pass business_date(today)"),
     ({"request_id": 7}, ArgumentTypeRefused, "request_id must be a str, not int"),
     ({"request_id": ""}, ArgumentRefused, "request_id '': a request id is 1 to 128"),
