@@ -829,7 +829,8 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
               help="Folder to write (default: <hosts data folder>/bundles/<org>). ORG's earlier bundle there is "
                    "replaced; another org's is refused, and so is a folder inside any bundle (its keys would go "
                    "with that bundle) or inside the data folder's crypto/ (every later bundle is copied from "
-                   "there).")
+                   "there), by any path to it: a link, another spelling, or a bind mount of the folder or of one "
+                   "inside it.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")

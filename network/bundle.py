@@ -529,6 +529,11 @@ def _check_outside_crypto(out: Path, data_root: Path) -> None:
     # same folder under a path the comparison above does not match
     elif (alias := _same_folder_above(out, crypto)) is not None:
         inside = f" (as {alias}, the same folder under another path)"
+    # a bind mount of a folder inside crypto/ (a peer folder, say) is neither crypto/ nor below it: where its source
+    # lies, the mount table says
+    elif (alias := next((path for path in _other_paths(out) if path == crypto or crypto in path.parents),
+                        None)) is not None:
+        inside = f" (as {alias}, the same folder under another path)"
     else:
         return
     raise NetworkError(f"{out} lies inside {crypto}{inside}, the data folder's keys, which every later bundle is copied "
@@ -548,15 +553,62 @@ def _same_folder_above(out: Path, folder: Path) -> Path | None:
     return None
 
 
+def _other_paths(out: Path) -> list[Path]:
+    """The other paths out is reached by through bind mounts, as /proc/self/mountinfo lists them (none where it cannot
+    be read): a bind mount shows a folder's tree under a path of its own, so what lies above the folder at its source
+    (crypto/, a bundle) is above none of the mount's paths. The mount holding out's nearest made folder gives where
+    in its file system that folder lies; each other mount of that file system showing it gives another path, kept
+    when it leads to that same folder (os.path.samefile)."""
+    made = next((folder for folder in (out, *out.parents) if folder.is_dir()), None)
+    if made is None:
+        return []
+    try:
+        table = Path("/proc/self/mountinfo").read_text(errors="replace")
+    except OSError:
+        return []       # not Linux, or no /proc
+    # Fields 3-5: the file system's device, the folder of it mounted, and where; a space, tab, newline and backslash
+    # in the last two written as octal escapes.
+    mounts = [(fields[2], PurePosixPath(_unescape_mount(fields[3])), Path(_unescape_mount(fields[4])))
+              for line in table.splitlines() if len(fields := line.split(" ")) > 4]
+    # the one mounted last of those holding it is the one its path reaches
+    holding = [mount for mount in mounts if mount[2] == made or mount[2] in made.parents]
+    if not holding:
+        return []
+    device, mounted, point = max(reversed(holding), key=lambda mount: len(mount[2].parts))
+    source = mounted / made.relative_to(point)
+    rest = out.relative_to(made)
+    found: list[Path] = []
+    for other_device, other_mounted, other_point in mounts:
+        if other_device != device or not (source == other_mounted or other_mounted in source.parents):
+            continue
+        there = other_point / source.relative_to(other_mounted)
+        try:
+            same = there != made and os.path.samefile(there, made)
+        except OSError:     # hidden by a later mount, or gone
+            same = False
+        if same and there / rest not in found:
+            found.append(there / rest)
+    return found
+
+
+def _unescape_mount(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
 def _check_outside_bundles(out: Path, org: PeerOrgSpec) -> None:
     """Refused when a folder above out holds a bundle: written there, the org's private keys would go to that
     bundle's company with every copy of it, and be deleted when it is written again (its folder is replaced
     whole)."""
-    enclosing = next((folder for folder in out.parents if (folder / MANIFEST).is_file()), None)
+    # by the folders above out's other paths too: a bind mount of a folder inside a bundle has no bundle above it
+    for path in (out, *_other_paths(out)):
+        enclosing = next((folder for folder in path.parents if (folder / MANIFEST).is_file()), None)
+        if enclosing is not None:
+            break
     if enclosing is not None:
-        raise NetworkError(f"{out} lies inside {enclosing}, which holds {_whose(enclosing)}: {org.name}'s bundle, "
-                           f"with its private keys, would go wherever that one is copied, and be deleted when it "
-                           f"is written again: choose a folder outside it")
+        inside = "" if path == out else f" (as {path}, the same folder under another path)"
+        raise NetworkError(f"{out} lies inside {enclosing}{inside}, which holds {_whose(enclosing)}: {org.name}'s "
+                           f"bundle, with its private keys, would go wherever that one is copied, and be deleted when "
+                           f"it is written again: choose a folder outside it")
 
 
 def _whose(folder: Path) -> str:
