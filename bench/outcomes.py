@@ -163,7 +163,7 @@ def never_sent(error: BaseException) -> bool:
     the endorsers: submitted.
 
     A bare ValueError or TypeError (of neither type) says nothing of what was sent: the SDK still raises some before
-    sending (a query submitted), but one raised after its contract call returned (while reading an answer) looks
+    sending (a wait for a block by a client made without its Network), but one raised after its contract call returned (while reading an answer) looks
     the same, and counted as not sent it would hide a submitted transaction. So it counts as not sent only when
     raised within the SDK in an operation whose contract calls the benchmark watches (:func:`watching_sends` with
     ``watched``: its clients' contracts are :class:`WatchedContract`) and which made none; anywhere else (the

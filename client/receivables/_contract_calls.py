@@ -177,8 +177,8 @@ class _ContractCalls:
                  ) -> dict[str, Any]:
         """The Gateway call's options; a query is refused as a submit (:data:`QUERIES`), before anything is sent."""
         if kind == "submit" and name in QUERIES:
-            raise ValueError(f"{name} is a query of the contract: evaluate it (submitted, its answer would go into "
-                             "a block, for every org of the channel to read); nothing was sent")
+            raise ArgumentRefused(f"{name} is a query of the contract: evaluate it (submitted, its answer would go "
+                                  "into a block, for every org of the channel to read); nothing was sent")
         options: dict[str, Any] = {"arguments": list(args)}
         if transient is not None:
             options["transient"] = transient

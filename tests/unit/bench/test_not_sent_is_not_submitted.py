@@ -133,18 +133,19 @@ class ContractFailingInTheSdkAfterTheSend(RecordingContract):
         raise ValueError("answer_field is not a field of the answer")
 
 
-def submitting_a_query(client):
-    """An operation the SDK refuses before sending with a bare ValueError (not typed): a query submitted."""
+def waiting_without_a_network(client):
+    """An operation the SDK refuses before sending with a bare ValueError (not typed): a wait for a block by a
+    client made without its Network."""
     async def call():
-        client._options("submit", "GetReceivable", ["R-0123456789abcdef"], None, None)
+        await client.wait_for_block(1)
     return call
 
 
 def test_a_bare_value_error_the_sdk_raised_before_any_contract_call_is_not_sent_only_where_the_contract_is_watched():
     contract = RecordingContract()
     watched, not_watched = AsyncReceivablesClient(WatchedContract(contract)), AsyncReceivablesClient(contract)
-    run = drive_all(iter([Operation("transfer", submitting_a_query(watched), sends_watched=True),
-                          Operation("transfer", submitting_a_query(not_watched))]))
+    run = drive_all(iter([Operation("transfer", waiting_without_a_network(watched), sends_watched=True),
+                          Operation("transfer", waiting_without_a_network(not_watched))]))
     assert contract.sent == []
     assert [(s.cause, s.detail.split(":")[0]) for s in run.samples] == \
         [(outcomes.NOT_SENT, "ValueError"), (outcomes.CLIENT_ERROR, "ValueError")]

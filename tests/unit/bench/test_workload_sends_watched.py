@@ -42,11 +42,11 @@ def causes_of(operation) -> list[str]:
     return [s.cause for s in asyncio.run(clock.run(drive(iter([operation]), plan, clock=clock))).samples]
 
 
-def submitting_a_query(operation, client):
-    """``operation`` made into one the SDK refuses before sending with a bare ValueError (not typed): a query
-    submitted."""
+def waiting_without_a_network(operation, client):
+    """``operation`` made into one the SDK refuses before sending with a bare ValueError (not typed): a wait for a
+    block by a client made without its Network."""
     async def call():
-        client._options("submit", "GetReceivable", [OVER_LONG_ID], None, None)
+        await client.wait_for_block(1)
     return dataclasses.replace(operation, call=call)
 
 
@@ -54,13 +54,13 @@ def test_a_workload_over_watched_clients_marks_its_operations_and_a_bare_refusal
     workload = RegisterWorkload(parties(lambda: WatchedContract(NoContract())))
     assert workload.sends_watched and next(workload.operations()).sends_watched
     assert HotKeyWorkload(workload.parties).sends_watched
-    assert causes_of(submitting_a_query(workload.query(OVER_LONG_ID), workload.parties.debtor)) == [outcomes.NOT_SENT]
+    assert causes_of(waiting_without_a_network(workload.query(OVER_LONG_ID), workload.parties.debtor)) == [outcomes.NOT_SENT]
 
 
 def test_a_workload_over_clients_not_watched_leaves_its_operations_unmarked():
     workload = RegisterWorkload(parties(NoContract))
     assert not workload.sends_watched and not next(workload.operations()).sends_watched
-    assert causes_of(submitting_a_query(workload.query(OVER_LONG_ID), workload.parties.debtor)) == \
+    assert causes_of(waiting_without_a_network(workload.query(OVER_LONG_ID), workload.parties.debtor)) == \
         [outcomes.CLIENT_ERROR]
 
 

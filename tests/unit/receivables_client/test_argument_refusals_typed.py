@@ -77,6 +77,7 @@ BAD_CALLS = {
     "a request id of nothing": (lambda c: c.transfer(R, TIER2, 100, request_id=""), ArgumentRefused),
     "a page size that is no int": (lambda c: c.list_by_status("CONFIRMED", page_size="20"), ArgumentTypeRefused),
     "a page size out of range": (lambda c: c.list_by_status("CONFIRMED", page_size=0), RefusedBeforeSending),
+    "a query submitted": (lambda c: c._submit("GetOfferTerms", "O-1", model=None), ArgumentRefused),
     "a retry that is no RetryPolicy": (lambda c: type(c)(c.contract, retry=3), ArgumentTypeRefused),
     "events with no network given or held": (lambda c: c.events(), ArgumentRefused),
     "check_checkpoint with no network given or held": (
