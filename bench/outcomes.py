@@ -162,12 +162,13 @@ def never_sent(error: BaseException) -> bool:
     ones were sent. A SubmitError or a CommitStatusError whose ``sent`` is False came after the proposal was sent to
     the endorsers: submitted.
 
-    A bare ValueError or TypeError (of neither type) says nothing of what was sent: the SDK still raises some before
-    sending (a wait for a block by a client made without its Network), but one raised after its contract call returned (while reading an answer) looks
-    the same, and counted as not sent it would hide a submitted transaction. So it counts as not sent only when
-    raised within the SDK in an operation whose contract calls the benchmark watches (:func:`watching_sends` with
-    ``watched``: its clients' contracts are :class:`WatchedContract`) and which made none; anywhere else (the
-    workload's own code, a client not watched, a contract called) it stays a ``client_error``."""
+    A bare ValueError or TypeError (of neither type) says nothing of what was sent: the SDK still raises one before
+    sending (a wait for a block by a client made without its Network), but one raised after its contract call
+    returned (while reading an answer) looks the same, and counted as not sent it would hide a submitted
+    transaction. So it counts as not sent only when raised within the SDK in an operation whose contract calls the
+    benchmark watches (:func:`watching_sends` with ``watched``: its clients' contracts are :class:`WatchedContract`)
+    and which made none; anywhere else (the workload's own code, a client not watched, a contract called) it stays a
+    ``client_error``."""
     if isinstance(error, (ArgumentRefused, ArgumentTypeRefused)):
         return True
     if isinstance(error, (EndorseError, EvaluateError)):
