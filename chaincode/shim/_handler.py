@@ -264,6 +264,7 @@ class StreamHandler:
         self._pending_replies: dict[TxKey, asyncio.Future] = {}
         self._running: dict[TxKey, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()  # keeps fire-and-forget sends alive
+        self._writes: set[asyncio.Task] = set()   # keeps each write alive until gRPC is done with it
         self._draining = False
         # Why each transaction ``cut_running`` cancelled is answered as failed: the cancellation alone would
         # leave it unanswered, as when the stream closes.
@@ -289,7 +290,10 @@ class StreamHandler:
         cancelled mid-write (its own ``asyncio.wait_for``, the end of a stop's grace) stops waiting; the
         write finishes, and the next one starts after it."""
         written = asyncio.get_running_loop().create_future()
-        asyncio.ensure_future(self._write_then_release(message, written))
+        # held until done: the loop keeps only a weak reference to a task, and this one outlives its caller
+        task = asyncio.ensure_future(self._write_then_release(message, written))
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
         await written
 
     async def _write_then_release(self, message: shim_pb2.ChaincodeMessage, written: asyncio.Future) -> None:
