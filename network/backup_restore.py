@@ -32,6 +32,7 @@ from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, write_fix
 from .errors import DataRootNotWritable, NetworkError, first_few, shell_word
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
+from .mounts import mount_table
 from .restore_asides import aside_path, asides_of, finished_mark
 from .supervisor import Supervisor
 from .topology import Topology
@@ -197,18 +198,11 @@ def _is_mount_point(folder: Path) -> bool:
     folder of the same file system is on the same device)."""
     if os.path.ismount(folder):
         return True
-    try:
-        mountinfo = Path("/proc/self/mountinfo").read_text(errors="replace")
-    except OSError:
+    mounts = mount_table()
+    if mounts is None:
         return False        # not Linux, or no /proc: ismount is all there is
-    real = str(folder.resolve())
-    # The 5th field is the mount point, with a space, tab, newline and backslash written as octal escapes.
-    return any(len(fields := line.split(" ")) > 4 and _unescape_mount(fields[4]) == real
-               for line in mountinfo.splitlines())
-
-
-def _unescape_mount(field: str) -> str:
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+    real = folder.resolve()
+    return any(mount.point == real for mount in mounts)
 
 
 def restore_backup(archive: Path, data_root: Path, *, replace: bool = False, allow_rollback: bool = False,

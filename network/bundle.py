@@ -69,6 +69,7 @@ from .crypto import (HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, holds_priva
 from .default_paths import DEFAULT_INSTALL_ROOT
 from .errors import NetworkError, NodeNotFoundError, shell_word
 from .flock_wait import FlockHolder, flock_holder, flock_within, held_while_stopped
+from .mounts import mount_table
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
@@ -562,14 +563,10 @@ def _other_paths(out: Path) -> list[Path]:
     made = next((folder for folder in (out, *out.parents) if folder.is_dir()), None)
     if made is None:
         return []
-    try:
-        table = Path("/proc/self/mountinfo").read_text(errors="replace")
-    except OSError:
+    table = mount_table()
+    if table is None:
         return []       # not Linux, or no /proc
-    # Fields 3-5: the file system's device, the folder of it mounted, and where; a space, tab, newline and backslash
-    # in the last two written as octal escapes.
-    mounts = [(fields[2], PurePosixPath(_unescape_mount(fields[3])), Path(_unescape_mount(fields[4])))
-              for line in table.splitlines() if len(fields := line.split(" ")) > 4]
+    mounts = [(mount.device, mount.root, mount.point) for mount in table]
     # the one mounted last of those holding it is the one its path reaches
     holding = [mount for mount in mounts if mount[2] == made or mount[2] in made.parents]
     if not holding:
@@ -590,9 +587,6 @@ def _other_paths(out: Path) -> list[Path]:
             found.append(there / rest)
     return found
 
-
-def _unescape_mount(field: str) -> str:
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 def _check_outside_bundles(out: Path, org: PeerOrgSpec) -> None:
