@@ -54,8 +54,8 @@ from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import (DATE, FRACTION, ChoiceCutShort, FiniteFloatRange, PathType, business_today, endorsing_org_option,
                       endorsing_organizations, holiday_calendar_option, names_a_record, ReadWhenShown)
-from .output import (as_typed, as_typed_cut_short, emit, escaped_unless_shown, file_refused, joined_lines, one_line, read_json_file, table,
-                     validated)
+from .output import (as_typed, as_typed_cut_short, emit, escaped_unless_shown, file_refused, joined_lines, one_line,
+                     read_json_file, table, validated)
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import EXIT_INTERRUPTED, AnswerLost, may_have_committed, terminations_raised
@@ -264,7 +264,8 @@ def _quote_rows(result, receivable: str, day) -> dict:
                      "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),
                      "priced.fees": shown(pr.fees), "priced.net_cash": shown(pr.net_cash),
                      "priced.remainder_at_maturity": shown(pr.remainder_at_maturity),
-                     "priced.apr": percent_of(pr.exact_apr, APR_PERCENT_PLACES),   # fees included: the cost of the cash taken
+                     # fees included: the cost of the cash taken
+                     "priced.apr": percent_of(pr.exact_apr, APR_PERCENT_PLACES),
                      # beside offer.day_count, which is the discount rate's basis, not the APR's
                      "priced.apr_day_count": pr.apr_day_count})
     return rows
@@ -599,10 +600,10 @@ def _refuse_the_first_given(refusals: tuple[tuple[bool, str], ...]) -> None:
 def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organizations: list[str] | None):
     """The quote's offer, sent with the version of the exposure read ``held`` it was priced on, and the read's
     uncounted offers (those of the bank's offers on the debtor its figures left out, which the offer makes
-    unacceptable, so none is lent past the limit priced against): refused by the
-    contract when another offer of the bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
-    offered; a new quote prices on the new figures). ``endorsing_organizations``: --endorsing-org, None for the
-    SDK's choice."""
+    unacceptable, so none is lent past the limit priced against): refused by the contract when another offer of the
+    bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one
+    read from; each said as such (nothing was offered; a new quote prices on the new figures).
+    ``endorsing_organizations``: --endorsing-org, None for the SDK's choice."""
     from client.receivables import RuleViolation
 
     try:
