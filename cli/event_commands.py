@@ -162,7 +162,7 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)
         _refuse_a_checkpoint_of_another_listener(checkpointer, session)
-        _refuse_a_checkpoint_of_another_ledger(checkpointer, checkpoint_file, session)
+        _refuse_a_checkpoint_this_ledger_cannot_resume(checkpointer, checkpoint_file, session)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
     count = 0
@@ -264,7 +264,8 @@ def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, ses
         raise file_refused("--checkpoint", str(exc)) from None
 
 
-def _refuse_a_checkpoint_of_another_ledger(checkpointer: FileCheckpointer, checkpoint_file: Path, session) -> None:
+def _refuse_a_checkpoint_this_ledger_cannot_resume(checkpointer: FileCheckpointer, checkpoint_file: Path,
+                                                   session) -> None:
     """A --checkpoint FILE the follower could not resume from as the peer's ledger holds its last event's
     transaction is refused before the stream is asked for (the SDK's ``check_checkpoint``): the Gateway passes over
     every event until it meets that transaction, so resumed from a checkpoint of another ledger (a network set up
