@@ -106,10 +106,10 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
         _refuse_a_tax_id_of_no_credit_code(invoice, party)
     digest = evidence_digest(document)
     if evidence.digest != digest:
-        raise ValueError(f"digest: the evidence of invoice {invoice.number} gives the digest {evidence.digest!r}, but "
-                         f"its document's SHA-256 is {digest}: the document was changed after it was made, or the "
-                         "digest is another document's, and the ledger would hold the digest of no document anyone "
-                         "keeps; attest the evidence as attestation() makes it")
+        raise ValueError(f"digest: the evidence of invoice {invoice.number} gives the digest "
+                         f"{_named(evidence.digest)}, but its document's SHA-256 is {digest}: the document was "
+                         "changed after it was made, or the digest is another document's, and the ledger would hold "
+                         "the digest of no document anyone keeps; attest the evidence as attestation() makes it")
     sources = document.get("sources")
     skipped = document.get("sources_skipped") or []
     if not sources and not skipped:
@@ -154,7 +154,7 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
             "fingerprint": invoice_fingerprint(invoice), "buyer_tax_id": invoice.buyer.tax_id,
             "issue_date": invoice.issue_date.isoformat(), "total_with_tax_fen": invoice.total_with_tax_fen}
-    differ = [f"{field} {document.get(field)!r}, not {value!r}" for field, value in ours.items()
+    differ = [f"{field} {_named(document.get(field))}, not {_named(value)}" for field, value in ours.items()
               if document.get(field) != value]
     if differ:
         raise ValueError(f"the evidence is not about invoice {invoice.number} as given: it has {'; '.join(differ)}")
@@ -223,6 +223,20 @@ def _document_shape_problem(document: dict) -> str | None:
     except (TypeError, ValueError) as exc:   # a set, a date or another value JSON does not write; a circular one
         return f"it holds a value JSON cannot write ({exc})"
     return None
+
+
+# the longest text a refusal names whole: a fingerprint or a digest (64 hex digits) is; a longer one is no value
+# attestation() writes, and is named by its start, end and length (shown_value), as is a 400-digit total
+_NAMED_WHOLE_UP_TO = 100
+
+
+def _named(value: Any) -> str:
+    """A value of the evidence (or of the invoice) in a refusal: text quoted whole up to :data:`_NAMED_WHOLE_UP_TO`
+    characters, anything longer, and any number, as :func:`~client.shown.shown_value` shows it (cut short past 60
+    characters), so that a document edited by hand to a 400-digit total does not make a refusal as long."""
+    if isinstance(value, str) and len(value) <= _NAMED_WHOLE_UP_TO:
+        return repr(value)
+    return shown_value(value)
 
 
 def _kind_of(value: Any) -> str:

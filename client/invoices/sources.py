@@ -157,9 +157,10 @@ class TaxInvoiceRecord(_Frozen):
             raise ValueError(f"remaining_with_tax_fen is given only for a partially red-flushed invoice, not a "
                              f"{self.status} one")
         if partial and not 0 < self.remaining_with_tax_fen < self.total_with_tax_fen:
-            raise ValueError(f"remaining_with_tax_fen {self.remaining_with_tax_fen} is not between 0 and the total "
-                             f"with tax {self.total_with_tax_fen}: partly red-flushed, something remains and less "
-                             "than the whole")
+            # shown_value: a damaged file's 400-digit remainder is named by its start, end and length, not whole
+            raise ValueError(f"remaining_with_tax_fen {shown_value(self.remaining_with_tax_fen)} is not between 0 "
+                             f"and the total with tax {self.total_with_tax_fen}: partly red-flushed, something "
+                             "remains and less than the whole")
         return self
 
 
