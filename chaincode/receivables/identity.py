@@ -22,6 +22,13 @@
   as Fabric matches them) is refused as a caller and is never bound (``identity-of-a-node``). Its key is on a node,
   in its operators' hands, and the channel's Writers admit only an org's admins and clients, so bound, it could not
   act, yet would count as an identity left to act for its party.
+  Every org's MSP names the peer role (its peers endorse as ``Org.peer``), so ``OU=peer`` is always a role's: the
+  certificate is a peer's, or of two roles and admitted nowhere. The orderer role is optional in an application
+  org's MSP (its orderers are the orderer org's), and where the MSP leaves it out ``OU=orderer`` is a plain
+  affiliation: Fabric CA adds it to a client or admin of affiliation ``orderer``. The contract cannot read which
+  roles the MSP names, but Fabric admits an identity carrying exactly one role's OU: so a certificate carrying
+  ``OU=orderer`` with ``OU=client`` or ``OU=admin`` is a client or an admin (its MSP leaves the orderer role out),
+  or is admitted nowhere (its MSP names it), and is never an orderer's. Only ``OU=orderer`` with neither is.
 - Acting for a party takes both: the binding names the party, and the party record
   (under its own org's key-level policy) lists the identity (``lists_identity``). A
   binding alone may have been written by other orgs under the chaincode's policy.
@@ -38,25 +45,37 @@ from chaincode.client_ids import client_id_problem, subject_values
 from .errors import RuleViolation, _identity, rule
 
 ADMIN_OU = "admin"
-# the other roles' NodeOU identifiers: a certificate carrying one of them as well is no admin to Fabric
-OTHER_ROLE_OUS = frozenset({"client", "peer", "orderer"})
+# the other roles' NodeOU identifiers every org's MSP names: a certificate carrying one of them as well is no admin
+# to Fabric (``orderer`` is not among them: with OU=admin it is an affiliation or the identity is admitted nowhere)
+OTHER_ROLE_OUS = frozenset({"client", "peer"})
 # the NodeOU identifiers of a node's identity: a peer's or an orderer's, never an enterprise's
 NODE_OUS = ("peer", "orderer")
+# the OUs that, on a certificate carrying OU=orderer too, make that OU an affiliation (see above)
+ORDERER_AFFILIATION_BESIDE = frozenset({"client", ADMIN_OU})
+
+
+def node_role_of_ous(ous: set[str] | list[str]) -> str | None:
+    """The node role (``peer``, ``orderer``) a certificate carrying the OUs ``ous`` is of, or None: ``OU=peer``
+    always, ``OU=orderer`` only beside no client's or admin's OU (see above)."""
+    if "peer" in ous:
+        return "peer"
+    if "orderer" in ous and not ORDERER_AFFILIATION_BESIDE.intersection(ous):
+        return "orderer"
+    return None
 
 
 def node_role_of_certificate(certificate: Any) -> str | None:
     """The node role (``peer``, ``orderer``) the certificate's subject carries as an OU, or None."""
     if certificate is None:
         return None
-    ous = {attr.value for attr in certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
-    return next((ou for ou in NODE_OUS if ou in ous), None)
+    return node_role_of_ous({attr.value for attr in
+                             certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)})
 
 
 def node_role_of(client_id: str) -> str | None:
     """The node role (``peer``, ``orderer``) the subject DN of ``client_id`` carries as an OU, or None (also for
     text no certificate presents)."""
-    ous = subject_values(client_id, "OU") or []
-    return next((ou for ou in NODE_OUS if ou in ous), None)
+    return node_role_of_ous(subject_values(client_id, "OU") or [])
 
 
 def refusal_of_node_identity(client_id: str, field: str = "client_id") -> RuleViolation | None:

@@ -30,7 +30,8 @@ def list_as_an_earlier_version_could(net, uscc: str, client_id: str) -> None:
     net.ledger.state[net._key(keys.CLIENT, SUPPLIER, client_id)] = uscc.encode()
 
 
-NODE_OUS = [["peer"], ["orderer"], ["client", "peer"]]
+# an orderer's certificate carries the affiliations Fabric CA gives it as OUs too (here ``supplier``)
+NODE_OUS = [["peer"], ["orderer"], ["client", "peer"], ["orderer", "supplier"], ["peer", "orderer"]]
 
 
 @pytest.mark.parametrize("ous", NODE_OUS, ids=["+".join(ous) for ous in NODE_OUS])
@@ -50,6 +51,28 @@ async def test_a_client_of_an_affiliation_named_like_a_node_role_in_other_case_i
     net = await standard_net()
     clerk = identity_with_ous(SUPPLIER, "clerk", ["client", "Peer"])
     await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", net.actors["tier1"].uscc, clerk.id)
+
+
+async def test_a_client_of_affiliation_orderer_is_bound_and_acts():
+    """An org's MSP may leave the orderer role out (its orderers are the orderer org's): there ``OU=orderer`` is the
+    affiliation Fabric CA adds to a client of affiliation ``orderer``, and Fabric takes the identity for a client.
+    Where the MSP names the role, an identity with the client's OU too has two roles and Fabric admits it nowhere;
+    either way it is no orderer's."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    clerk = identity_with_ous(SUPPLIER, "clerk", ["client", "orderer"])
+    assert node_role_of(clerk.id) is None
+    await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", tier1.uscc, clerk.id)
+    assert (await net.ok(Actor("clerk", SUPPLIER, clerk, tier1.uscc), "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+
+async def test_an_admin_of_affiliation_orderer_is_an_admin():
+    net = await standard_net()
+    officer = Actor("officer", SUPPLIER, identity_with_ous(SUPPLIER, "officer", ["admin", "orderer"]))
+    registered = await net.ok(officer, "RegisterParty", {
+        "uscc": credit_code(777), "name": "Orderer Street Co", "role": "supplier", "msp_id": SUPPLIER,
+        "client_ids": [identity_with_ous(SUPPLIER, "new", ["client"]).id]})
+    assert registered["msp_id"] == SUPPLIER
 
 
 async def test_a_node_identity_a_binding_names_is_refused_as_caller():
