@@ -10,11 +10,11 @@ import sys
 
 import grpc
 import pytest
-from fabric_protos.peer import chaincode_pb2
 
-from chaincode.contract import Context, Contract, ContractRouter, transaction
-from chaincode.shim import ChaincodeServer, StreamHandler
+from chaincode.contract import Context, Contract, transaction
+from chaincode.shim import ChaincodeServer
 
+from .handler_stream import new_transaction_message, ready_handler
 from .peer_double import CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide
 from .test_server import REPO, connect_when_up, free_port
 from .test_stream_protocol import response_of
@@ -53,11 +53,6 @@ async def test_stop_ends_an_idle_peer_stream_itself_instead_of_waiting_for_the_g
     async with started_server() as (server, port), PeerSide.connect(port) as peer:
         await server.stop()   # the default grace: at its end gRPC would cancel the stream, status UNAVAILABLE
         assert await stream_status(peer) == grpc.StatusCode.OK
-
-
-def new_transaction_message(kind: int, tx_id: str):
-    return Msg(type=kind, txid=tx_id, channel_id=CHANNEL,
-               payload=chaincode_pb2.ChaincodeInput(args=[b"lookup:Read", b"k"]).SerializeToString())
 
 
 @pytest.mark.parametrize("kind", [Msg.TRANSACTION, Msg.INIT], ids=["TRANSACTION", "INIT"])
@@ -155,89 +150,41 @@ async def test_stop_without_a_grace_limit_and_no_peer_connected_returns():
         await asyncio.wait_for(server.stop(None), TIMEOUT)   # nothing to wait for
 
 
-class ReadAsGrpcDoes:
-    """A stream's ``read`` as grpc.aio's behaves: a message gRPC has received reaches the reader only when its
-    awaiting read resumes, after whatever else the event loop had ready in the same pass."""
-
-    def __init__(self) -> None:
-        self._reads: asyncio.Queue[asyncio.Future] = asyncio.Queue()
-
-    async def __call__(self):
-        received = asyncio.get_running_loop().create_future()
-        await self._reads.put(received)
-        return await received
-
-    async def next_read(self) -> asyncio.Future:
-        """Once the stream reads: what completes that read, as gRPC does with a message once it is in."""
-        return await self._reads.get()
-
-    async def deliver(self, message) -> None:
-        (await self.next_read()).set_result(message)
-
-
-@contextlib.asynccontextmanager
-async def handler_on_stream(read: ReadAsGrpcDoes, sent: list):
-    """A stream handler, registered and READY, reading with ``read`` and sending into ``sent``; and its run task."""
-    async def write(message):
-        sent.append(message)
-
-    handler = StreamHandler(ContractRouter([Lookup()]).invoke, PACKAGE_ID, read, write)
-    running = asyncio.create_task(handler.run())
-    try:
-        await read.deliver(Msg(type=Msg.REGISTERED))
-        await read.deliver(Msg(type=Msg.READY))
-        yield handler, running
-    finally:
-        running.cancel()   # nothing left to do when the test awaited it
-
-
 async def test_a_transaction_grpc_had_received_when_the_drain_began_is_refused_rather_than_lost():
-    read, sent = ReadAsGrpcDoes(), []
-    async with handler_on_stream(read, sent) as (handler, running):
-        await read.deliver(new_transaction_message(Msg.TRANSACTION, "t1"))   # in, its read not yet resumed
-        handler.drain()   # stop() in the same pass of the event loop
-        await asyncio.wait_for(running, TIMEOUT)
+    async with ready_handler(Lookup()) as stream:
+        await stream.read.deliver(new_transaction_message(Msg.TRANSACTION, "t1"))   # in, its read not yet resumed
+        stream.handler.drain()   # stop() in the same pass of the event loop
+        await asyncio.wait_for(stream.running, TIMEOUT)
     # the peer would otherwise fail it only once the stream ends, with "chaincode stream terminated"
-    assert [(Msg.Type.Name(m.type), m.payload) for m in sent if m.txid == "t1"] == [("ERROR", STOPPING)]
+    assert [(Msg.Type.Name(m.type), m.payload) for m in stream.sent if m.txid == "t1"] == [("ERROR", STOPPING)]
 
 
 async def test_grpc_cancelling_the_stream_as_the_drain_ends_it_still_cancels_the_stream():
-    read, sent = ReadAsGrpcDoes(), []
-    async with handler_on_stream(read, sent) as (handler, running):
-        await read.next_read()   # the stream waits for the next message, which never comes
-        handler.drain()
-        running.cancel()   # the call ended (the peer went away) in the same pass
+    async with ready_handler(Lookup()) as stream:
+        await stream.read.next_read()   # the stream waits for the next message, which never comes
+        stream.handler.drain()
+        stream.running.cancel()   # the call ended (the peer went away) in the same pass
         with pytest.raises(asyncio.CancelledError):
-            await running
+            await stream.running
 
 
 async def test_a_transaction_already_sending_its_answer_when_the_grace_ends_is_neither_cut_nor_answered_twice():
-    read, sent = ReadAsGrpcDoes(), []
     completing, let_it_go = asyncio.Event(), asyncio.Event()
 
     async def write(message):
         if message.type == Msg.COMPLETED:
             completing.set()
             await let_it_go.wait()   # gRPC is sending it
-        sent.append(message)
 
-    handler = StreamHandler(ContractRouter([Lookup()]).invoke, PACKAGE_ID, read, write)
-    running = asyncio.create_task(handler.run())
-    try:
-        await read.deliver(Msg(type=Msg.REGISTERED))
-        await read.deliver(Msg(type=Msg.READY))
-        await read.deliver(new_transaction_message(Msg.TRANSACTION, "t1"))
-        while not any(message.type == Msg.GET_STATE for message in sent):
-            await asyncio.sleep(0)
-        await read.deliver(Msg(type=Msg.RESPONSE, payload=b"value of k", txid="t1", channel_id=CHANNEL))
+    async with ready_handler(Lookup(), write) as stream:
+        await stream.start_awaiting_read("t1")
+        await stream.read.deliver(Msg(type=Msg.RESPONSE, payload=b"value of k", txid="t1", channel_id=CHANNEL))
         await completing.wait()
-        handler.drain()
-        handler.cut_running("the grace is over")
+        stream.handler.drain()
+        stream.handler.cut_running("the grace is over")
         let_it_go.set()
-        await asyncio.wait_for(running, TIMEOUT)
-    finally:
-        running.cancel()
-    answers = [response_of(message) for message in sent if message.type == Msg.COMPLETED]
+        await asyncio.wait_for(stream.running, TIMEOUT)
+    answers = [response_of(message) for message in stream.sent if message.type == Msg.COMPLETED]
     assert [(answer.status, answer.payload) for answer in answers] == [(200, b"value of k")]
 
 

@@ -12,12 +12,12 @@ import pytest
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 from grpc._cython.cygrpc import ExecuteBatchError
 
-from chaincode.contract import Context, Contract, ContractRouter, transaction
-from chaincode.shim import ChaincodeServer, StreamHandler
+from chaincode.contract import Context, Contract, transaction
+from chaincode.shim import ChaincodeServer
 from chaincode.shim._peer_options import MAX_MESSAGE_BYTES
 
+from .handler_stream import ready_handler, until
 from .peer_double import CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide
-from .test_server_stop import ReadAsGrpcDoes, new_transaction_message
 from .test_stream_protocol import response_of
 
 # A value gRPC cannot hand over while the peer reads nothing: a few MB fill the windows and buffers between
@@ -88,13 +88,6 @@ def start_reading(peer: PeerSide) -> None:
     peer._reader = asyncio.create_task(peer._read_all())
 
 
-async def until(condition) -> None:
-    async def polled():
-        while not condition():
-            await asyncio.sleep(0)
-    await asyncio.wait_for(polled(), TIMEOUT)
-
-
 async def test_a_transaction_giving_up_on_a_write_gRPC_holds_leaves_the_stream_to_the_others():
     contract = Writes()
     async with server_and_peer_not_reading(contract) as (_, peer):
@@ -135,30 +128,6 @@ async def test_a_transaction_the_grace_cuts_mid_write_is_answered_after_the_writ
         await peer.still_serves_a_read("writes:Read")
 
 
-@contextlib.asynccontextmanager
-async def transaction_awaiting_its_read(write):
-    """A stream handler writing with ``write`` and running one transaction, t1, which waits for the peer's
-    answer to its read; and the handler, the stream's read, and the handler's run task."""
-    read, sent = ReadAsGrpcDoes(), []
-
-    async def write_and_keep(message):
-        await write(message)
-        sent.append(message)
-
-    handler = StreamHandler(ContractRouter([Writes()]).invoke, PACKAGE_ID, read, write_and_keep)
-    running = asyncio.create_task(handler.run())
-    try:
-        await read.deliver(Msg(type=Msg.REGISTERED))
-        await read.deliver(Msg(type=Msg.READY))
-        message = new_transaction_message(Msg.TRANSACTION, "t1")
-        message.payload = message.payload.replace(b"lookup:Read", b"writes:Read")
-        await read.deliver(message)
-        await until(lambda: any(message.type == Msg.GET_STATE for message in sent))
-        yield handler, read, running
-    finally:
-        running.cancel()
-
-
 async def fail_on_completed(message):
     """A write as gRPC's fails on a call it has ended: the COMPLETED answers here."""
     if message.type == Msg.COMPLETED:
@@ -167,9 +136,10 @@ async def fail_on_completed(message):
 
 
 async def test_an_answer_the_failed_stream_does_not_take_is_said_in_one_line_naming_its_transaction(caplog):
-    async with transaction_awaiting_its_read(fail_on_completed) as (handler, read, running):
-        await read.deliver(Msg(type=Msg.RESPONSE, payload=b"v", txid="t1", channel_id=CHANNEL))
-        await until(lambda: not handler._running)
+    async with ready_handler(Writes(), fail_on_completed) as stream:
+        await stream.start_awaiting_read("t1", "writes:Read")
+        await stream.read.deliver(Msg(type=Msg.RESPONSE, payload=b"v", txid="t1", channel_id=CHANNEL))
+        await until(lambda: not stream.handler._running)
     said = [record for record in caplog.records if "t1" in record.getMessage()]
     assert [(record.levelno, record.exc_info) for record in said] == [(logging.WARNING, None)]
     assert "its COMPLETED was not sent, the stream failed first (ExecuteBatchError: " in said[0].getMessage()
@@ -177,11 +147,12 @@ async def test_an_answer_the_failed_stream_does_not_take_is_said_in_one_line_nam
 
 async def test_grpc_ending_the_stream_in_the_same_step_as_a_cut_leaves_no_traceback(caplog):
     """The cut transaction sends its status-500 answer before the handler sees the call ended; gRPC fails the write."""
-    async with transaction_awaiting_its_read(fail_on_completed) as (handler, read, running):
-        await read.next_read()   # the stream waits for the next message, which never comes
-        handler.cut_running(CUT_REASON)
-        running.cancel()   # gRPC ended the call in the same pass of the event loop
+    async with ready_handler(Writes(), fail_on_completed) as stream:
+        await stream.start_awaiting_read("t1", "writes:Read")
+        await stream.read.next_read()   # the stream waits for the next message, which never comes
+        stream.handler.cut_running(CUT_REASON)
+        stream.running.cancel()   # gRPC ended the call in the same pass of the event loop
         with pytest.raises(asyncio.CancelledError):
-            await asyncio.wait_for(running, TIMEOUT)
+            await asyncio.wait_for(stream.running, TIMEOUT)
     assert not [record for record in caplog.records if record.exc_info]
     assert any("t1" in record.getMessage() and record.levelno == logging.WARNING for record in caplog.records)
