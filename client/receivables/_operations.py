@@ -94,8 +94,13 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         return None if self.network is None else self.network.last_committed_block
 
     def _network_to_wait_on(self) -> Any:
+        """The Network a wait for a block (``wait_for_block``, ``catch_up``) reads; refused, before anything is sent
+        or waited for, as any argument the client cannot use is (ArgumentRefused, ``sent`` False), for a client built
+        without one: a caller counting what reached the peers tells it from an error after a send by its type."""
         if self.network is None:
-            raise ValueError("waiting for a block needs the gateway Network: ReceivablesClient(contract, network)")
+            client = type(self).__name__
+            raise ArgumentRefused(f"waiting for a block needs the gateway Network: {client}(contract, network); this "
+                                  f"{client} was built without one, so nothing was sent or waited for")
         return self.network
 
     @staticmethod

@@ -42,7 +42,8 @@ class ReceivablesClient(_Operations):
 
         Returns the block the peer delivered (its newest, if it had ``block_number`` already). Raises
         ``client.gateway.BlockWaitTimeoutError`` after ``timeout`` seconds (default: the gateway's
-        ``Timeouts.wait_for_block``), and ValueError for a client built without its Network.
+        ``Timeouts.wait_for_block``), and ``ArgumentRefused`` (a ValueError, ``sent`` False) for a client built without
+        its Network.
         """
         return self._network_to_wait_on().wait_for_block(block_number, timeout=timeout)
 

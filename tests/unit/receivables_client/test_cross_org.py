@@ -13,7 +13,7 @@ import json
 import pytest
 
 from client.gateway import BlockWaitTimeoutError, Identity, connect, connect_async, private_key_signer
-from client.receivables import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient
+from client.receivables import CONTRACT_NAME, ArgumentRefused, AsyncReceivablesClient, ReceivablesClient
 
 from ..client.gateway_fakes import HANG, AsyncFakeTransport, FakeTransport, filtered_block, make_key_and_cert
 from . import fakes
@@ -86,12 +86,38 @@ def test_a_peer_that_never_gets_the_block_raises_the_gateways_timeout():
 def test_without_a_network_nothing_is_known_and_a_wait_says_what_is_missing():
     alone = ReceivablesClient(FakeContract())
     assert alone.last_committed_block is None
-    with pytest.raises(ValueError, match=r"needs the gateway Network: ReceivablesClient\(contract, network\)"):
+    with pytest.raises(ArgumentRefused, match=r"needs the gateway Network: ReceivablesClient\(contract, network\)") \
+            as refused:
         alone.wait_for_block(3)
+    assert refused.value.sent is False and "nothing was sent" in str(refused.value)
     supplier = client_on(peer(block_number=12), "SupplierMSP")
     supplier.confirm("R-00000000000000a1")
-    with pytest.raises(ValueError, match="needs the gateway Network"):
+    with pytest.raises(ArgumentRefused, match="needs the gateway Network") as refused:
         alone.catch_up(supplier)
+    assert refused.value.sent is False and alone.contract.calls == []
+
+
+def test_a_wait_without_a_network_is_refused_as_any_argument_before_sending_by_either_client():
+    """The refusal is the typed one every other refusal before sending is (a ValueError still, ``sent`` False), so
+    that a caller counting what reached the peers need not guess from a bare ValueError; and it names the client
+    that was built without its Network."""
+    supplier = client_on(peer(block_number=12), "SupplierMSP")
+    supplier.confirm("R-00000000000000a1")   # a change to catch up with: without one, catch_up waits for nothing
+
+    async def refusals():
+        alone, refused = AsyncReceivablesClient(FakeContract()), []
+        for wait in (lambda: alone.wait_for_block(1), lambda: alone.catch_up(supplier)):
+            try:
+                await wait()
+            except ValueError as error:
+                refused.append(error)
+        return refused
+
+    refused = asyncio.run(refusals())
+    assert len(refused) == 2
+    for error in refused:
+        assert isinstance(error, ArgumentRefused) and error.sent is False, repr(error)
+        assert "AsyncReceivablesClient(contract, network)" in str(error)
 
 
 def test_the_async_client_catches_up_the_same_way():
