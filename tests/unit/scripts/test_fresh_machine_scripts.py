@@ -202,10 +202,24 @@ def test_the_shared_helper_matches_whole_options_and_keeps_every_argument(tmp_pa
     assert made_absolute(tmp_path, "--path-options", "--junitxml", "--", "tests") == ["tests"]
 
 
+def site_of(tmp_path: Path, **installed: tuple[str, ...]) -> dict[str, str]:
+    """The environment of a Python that finds first, ahead of what is installed, the distributions
+    ``installed`` (name: (version, the requirements it has...))."""
+    site = tmp_path / "site"
+    for name, (version, *requires) in installed.items():
+        info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                                       + "".join(f"Requires-Dist: {each}\n" for each in requires))
+    return {**os.environ, "PYTHONPATH": str(site)}
+
+
 def test_venv_is_current_for_this_checkout_only(tmp_path):
+    # recfin's requirements as met, whatever the venv running the tests holds (its own pins are checked below)
+    env = site_of(tmp_path, recfin=("1.0",))
     check = [sys.executable, str(ROOT / "scripts" / "venv-is-current")]
-    assert subprocess.run([*check, str(ROOT)], capture_output=True, timeout=60).returncode == 0
-    elsewhere = subprocess.run([*check, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert subprocess.run([*check, str(ROOT)], env=env, capture_output=True, timeout=60).returncode == 0
+    elsewhere = subprocess.run([*check, str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
     assert elsewhere.returncode == 1
     assert f"not {tmp_path}" in elsewhere.stderr
 
@@ -240,6 +254,41 @@ def test_venv_is_current_names_a_missing_requirement_of_a_dependency(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["missing-below-it is missing (required by dependency-here)"]
+
+
+def test_venv_is_current_names_a_version_other_than_the_constraints_pin(tmp_path):
+    # grpcio installed by hand at another release meets recfin's range but not the pin the install passes to pip
+    env = site_of(tmp_path, recfin=("1.0", "dependency-here>=1", "kept-as-pinned"),
+                  **{"dependency-here": ("1.5",), "kept-as-pinned": ("3.0",), "required-by-nothing": ("1.0",)})
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text("# the server's pins\ndependency-here==1.4  # a comment\nkept-as-pinned==3.0\n"
+                           "required-by-nothing==2.0\nnot-installed-at-all==1.0\n"
+                           'only-elsewhere==9.0; sys_platform == "no-such-platform"\n')
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(ROOT), str(constraints)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    # a pin of what nothing here requires is pip's no concern, so it is no reason to install again either
+    assert done.stderr.splitlines() == [f"dependency-here 1.5 is not the ==1.4 that {constraints} pins"]
+    constraints.write_text(constraints.read_text().replace("==1.4", "==1.5"))
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(ROOT), str(constraints)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_venv_is_current_reads_the_checkouts_constraints_when_none_is_named(tmp_path):
+    # a checkout of its own (one whose cli package is found first), with a constraints file of its own
+    checkout = tmp_path / "checkout"
+    (checkout / "cli").mkdir(parents=True)
+    (checkout / "cli" / "__init__.py").touch()
+    (checkout / "chaincode").mkdir()
+    (checkout / "chaincode" / "constraints.txt").write_text("dependency-here==2.0\n")
+    env = site_of(tmp_path, recfin=("1.0", "dependency-here"), **{"dependency-here": ("1.0",)})
+    env["PYTHONPATH"] += os.pathsep + str(checkout)
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(checkout)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"dependency-here 1.0 is not the ==2.0 that {checkout / 'chaincode' / 'constraints.txt'} pins"]
 
 
 def test_install_runs_a_python_named_by_a_relative_path_from_the_callers_folder(tmp_path):

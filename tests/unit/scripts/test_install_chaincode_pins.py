@@ -103,3 +103,12 @@ def test_no_requirement_of_the_developer_setup_refuses_a_version_the_constraints
                 todo.append((requirement.name, frozenset(requirement.extras)))
     assert len(seen) > 20, "recfin[test] pulls in far more than this: is recfin installed here?"
     assert refused == []
+
+
+def test_the_venv_is_checked_against_the_constraints_it_was_installed_with(tmp_path):
+    # the stamp says the files are unchanged; a release installed by hand over a pin is found by the check
+    checkout, tools, log = with_a_logging_venv(tmp_path)
+    for _ in range(2):
+        assert run_install(checkout, tools).returncode == 0
+    checks = [shlex.split(line) for line in log.read_text().splitlines() if line.startswith("scripts/venv-is-current")]
+    assert checks == [["scripts/venv-is-current", str(checkout), CONSTRAINTS]]
