@@ -412,6 +412,13 @@ def main() -> None:
     # a run waiting for a data folder's lock behind a running backup says so on stderr, its output left clean
     from network import flock_wait
     flock_wait.say_waits = lambda line: click.echo(line, err=True)
+    # a variable exported under a misspelt name would change nothing, without a word: said before the command runs
+    # (not while a shell completes a word, where nothing may be printed)
+    if not click.get_current_context().resilient_parsing:
+        from .environment import misspelt_variable_warnings
+
+        for line in misspelt_variable_warnings(os.environ):
+            click.echo(line, err=True)
 
 
 def _text_checked_first(command: click.Command) -> None:
