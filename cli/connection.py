@@ -7,6 +7,7 @@ commands, so neither package imports the other.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -87,9 +88,31 @@ def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile
     path (:func:`refuse_relative_paths`)."""
     from network import profiles
 
+    if data_root is None:
+        refuse_unreadable_topology_variable()
     profile = profiles.load(org, data_root)
     refuse_relative_paths(profile, data_root)
     return profile
+
+
+def refuse_unreadable_topology_variable() -> None:
+    """Refuse, naming the variable, a RECFIN_TOPOLOGY that names no topology that can be read, where the profiles
+    are looked for in its topology's data folder (no --data-root): the topology's own words name only the file (or
+    its name alone), and the operator, who gave no file on the command line, was left to find which variable or
+    setting pointed at it."""
+    from network.default_paths import TOPOLOGY_VARIABLE
+    from network.errors import TopologyError
+    from network.topology import load as load_topology
+
+    if not (path := os.environ.get(TOPOLOGY_VARIABLE)):
+        return
+    try:
+        load_topology(path)
+    except TopologyError as exc:
+        raise NetworkError(f"{TOPOLOGY_VARIABLE}={on_one_line(path)} names no topology that can be read "
+                           f"({one_line(exc)}), and the connection profiles are looked for in its data folder: "
+                           f"correct {TOPOLOGY_VARIABLE} or unset it (network/topology.yaml is then read), or give "
+                           "the network's data folder with --data-root") from None
 
 
 def refuse_relative_paths(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
