@@ -183,7 +183,9 @@ def down(topology_path, purge, as_json):
     same, their pid files left and said to be (--purge is refused there: it would delete).
     Stopped midway (Ctrl-C, SIGTERM, SIGHUP), it says which processes still run: `down` again
     stops them; stopped in `docker compose down`, it stops docker too and says what may be left
-    of the containers (`docker compose ps` lists them): `down` again stops them.
+    of the containers (`docker compose ps` lists them): `down` again stops them; stopped while
+    --purge deletes a data folder (native, or a compose network's), it says where the rest is
+    (moved aside first): `down --purge` again deletes it.
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a

@@ -15,7 +15,8 @@ in the hosts data folder, so `network down` finds it whichever `--data-root` com
 - with purge: once the hosts data folder is known to be one `down --purge` may delete
   (control.data_root_removal_refused: refused, nothing is removed), `docker compose -f FILE
   down --remove-orphans -v` (the volumes: ledgers), then the hosts data folder and the record are removed, as
-  native `down --purge` removes its data folder. compose-up records no folder it would refuse.
+  native `down --purge` removes its data folder. compose-up records no folder it would refuse. Stopped while the
+  data folder is deleted, the record stays: `down --purge` again finds the network and deletes the rest.
 
 `docker compose down` of containers already gone does nothing and succeeds, so a stale record
 costs one quick call. When docker fails, nothing is removed.
@@ -191,7 +192,14 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
             f"{_what_a_cut_down_leaves(compose_file, data_root, path, purge)}")
         raise
     if purge:
-        remove_data_root(data_root, say)
+        try:
+            remove_data_root(data_root, say)
+        except KeyboardInterrupt:
+            # remove_data_root said what is left of the data folder; the record stays, for the rerun to find it
+            say(f"the containers and their ledger volumes were removed; {shell_word(path)} is kept, so that "
+                f"`recfin network down --purge` again finds the compose network and finishes deleting its data "
+                f"folder")
+            raise
         path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it
         say(f"removed {shell_word(path)}")
     return ComposeDown(compose_file, data_root, " ".join(done.args), ledgers_removed=purge, data_removed=purge)

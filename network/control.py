@@ -318,7 +318,11 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
     root = Path(data_root).resolve()
     aside = purge_aside(root)
     if aside.is_dir() and not aside.is_symlink() and (_marked(aside) or not any(aside.iterdir())):
-        _delete_mark_last(aside)
+        try:
+            _delete_mark_last(aside)
+        except KeyboardInterrupt:
+            say(_purge_cut_short(root, aside, root_touched=False))
+            raise
         say(f"removed {aside}, left by a `down --purge` that stopped midway")
     if not root.exists():
         return
@@ -330,8 +334,28 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
         os.rename(root, aside)
     except OSError:
         aside = root
-    _delete_mark_last(aside)
+    try:
+        _delete_mark_last(aside)
+    except KeyboardInterrupt:
+        # Ctrl-C, or SIGTERM or SIGHUP raised as it (cli.request_ids.terminations_raised)
+        say(_purge_cut_short(root, aside, root_touched=True))
+        raise
     say(f"removed {root}")
+
+
+def _purge_cut_short(root: Path, aside: Path, *, root_touched: bool) -> str:
+    """What remove_data_root stopped while deleting ``aside`` leaves of the data folder ``root``, and that a rerun
+    finishes it: what is left still carries the mark (deleted last), so the next `down --purge` takes it as the
+    network's."""
+    again = "`recfin network down --purge` again deletes the rest"
+    if not root_touched:
+        return (f"stopped midway: deleting {shell_word(aside)}, left by an earlier `down --purge` that stopped "
+                f"midway, was cut short, and the data folder {shell_word(root)} is not deleted yet: {again}")
+    if aside == root:       # emptied in place (a mount point)
+        return (f"stopped midway: deleting the data folder {shell_word(root)} was cut short, part of it is still "
+                f"there: {again}")
+    return (f"stopped midway: deleting the data folder {shell_word(root)} was cut short: it was moved aside to "
+            f"{shell_word(aside)} first, which still holds part of it: {again}")
 
 
 # Held (flock) by `up`, `down`, `chaincode deploy|restart`, `network backup|restore` and `org add|remove|submit` for
