@@ -182,8 +182,9 @@ def non_ascii_digit(text: str) -> str | None:
     return None
 
 
-# The digits a rate may have, as the receivables contract reads one (chaincode/receivables/daycount.py, RATE_WHOLE_DIGITS
-# and RATE_PLACES; not imported, so that this module loads without the contract): "100", "0.0450000000".
+# The digits a rate may have, as the receivables contract reads one (chaincode/receivables/daycount.py,
+# RATE_WHOLE_DIGITS and RATE_PLACES; not imported, so that this module loads without the contract): "100",
+# "0.0450000000".
 RATE_WHOLE_DIGITS = 3
 RATE_PLACES = 10
 

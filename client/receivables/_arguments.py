@@ -50,8 +50,8 @@ def _id(value: str, what: str) -> str:
     # Gateway did not refuse it first
     if not can_be_attribute(text):
         stray = next((c for c in text if c in KEY_DELIMITERS or "\ud800" <= c <= "\udfff"), "")
-        raise ArgumentRefused(f"{what} {shown_value(text)} holds {stray!r}, which no id, credit code or client identity "
-                         "holds (the contract forms a key of it): remove it; nothing was sent")
+        raise ArgumentRefused(f"{what} {shown_value(text)} holds {stray!r}, which no id, credit code or client "
+                              "identity holds (the contract forms a key of it): remove it; nothing was sent")
     return text
 
 
@@ -71,8 +71,9 @@ def _msp_id(value: str) -> str:
     Gateway found no org of that name to ask, and refused in words of its own about its endorsing organizations."""
     text = _id(value, "msp_id")
     if text != text.strip():
-        raise ArgumentRefused(f"msp_id {shown_value(text)} has white space around it, which no org's MSP ID holds: give "
-                         f"{shown_value(text.strip())}, as the connection profile names the org; nothing was sent")
+        raise ArgumentRefused(f"msp_id {shown_value(text)} has white space around it, which no org's MSP ID holds: "
+                              f"give {shown_value(text.strip())}, as the connection profile names the org; nothing "
+                              "was sent")
     return text
 
 
@@ -96,9 +97,9 @@ def _party_code(value: str, what: str) -> str:
     which hid the typo."""
     text = _id(value, what)
     if (why := credit_code.problem(text)) is not None:
-        raise ArgumentRefused(f"{what}: {why}: no party is registered under it, nor can one be (RegisterParty takes valid "
-                         "credit codes only); give the party's 18-character unified social credit code, in upper "
-                         "case as its record shows it; nothing was sent")
+        raise ArgumentRefused(f"{what}: {why}: no party is registered under it, nor can one be (RegisterParty takes "
+                              "valid credit codes only); give the party's 18-character unified social credit code, in "
+                              "upper case as its record shows it; nothing was sent")
     return text
 
 

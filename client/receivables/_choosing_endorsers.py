@@ -58,7 +58,8 @@ class _EndorserChoice:
                 unable.append(error)
         raise EndorseError(f"no other org of the channel could endorse with {msp_id}: tried {', '.join(others)} in "
                            f"turn, and none had a peer able to (last: {unable[-1].message}); start a peer of one of "
-                           "them, or name orgs whose peers are up (endorsing_organizations, `--endorsing-org MSP`)", transaction_id=unable[-1].transaction_id, code=unable[-1].code,
+                           "them, or name orgs whose peers are up (endorsing_organizations, `--endorsing-org MSP`)",
+                           transaction_id=unable[-1].transaction_id, code=unable[-1].code,
                            details=[detail for error in unable for detail in error.details]) from unable[-1]
 
     @staticmethod
@@ -81,13 +82,14 @@ class _EndorserChoice:
         org and the orgs whose parties may be the regulator as the contract's configuration named them when it was
         written (docs/receivables.md, "Key-level policies"; the financing's key and its assignment notice's name
         the same orgs), and the keys written beside it that carry no policy of their own (the claim's index
-        entries, an assignment notice the disbursement issues) against the chaincode's endorsement policy, as its committed definition holds it (``recfin chaincode
-        deploy``: any two orgs by default, or a ``--signature-policy`` of the operator's). So the orgs the key names
-        are read (:meth:`receivable_endorsers`) and named, ``org`` first, the org an audit looks for (named all the
-        same were the key to leave it out), and, where they do not meet the chaincode's policy (one asking three
-        orgs, or naming the regulator's org in no part), the fewest other orgs of the channel that meet it with them
-        (:meth:`EndorsementRule.fewest_added <client.ledger.lifecycle.EndorsementRule.fewest_added>`): no other org
-        is asked, so a peer down in one (a second bank's) stops nothing. ``terms_write``: (the action's name, the
+        entries, an assignment notice the disbursement issues) against the chaincode's endorsement policy, as its
+        committed definition holds it (``recfin chaincode deploy``: any two orgs by default, or a ``--signature-policy``
+        of the operator's). So the orgs the key names are read (:meth:`receivable_endorsers`) and named, ``org`` first,
+        the org an audit looks for (named all the same were the key to leave it out), and, where they do not meet the
+        chaincode's policy (one asking three orgs, or naming the regulator's org in no part), the fewest other orgs of
+        the channel that meet it with them
+        (:meth:`EndorsementRule.fewest_added <client.ledger.lifecycle.EndorsementRule.fewest_added>`): no other org is
+        asked, so a peer down in one (a second bank's) stops nothing. ``terms_write``: (the action's name, the
         financing) where the change writes to the financing's terms' collection, whose policy asks ``org`` and a
         regulator org, read from the same definition (:meth:`_terms_orgs_in`) and named too.
 
@@ -337,12 +339,13 @@ class _EndorserChoice:
                             ) -> list[str]:
         """``orgs``, chosen for ``action`` from the terms' collection of a holder and a bank both parties of ``org``
         (and ``debtor_msp``, the claim's debtor's org, where ``action`` writes the claim too; ``holder_msp``: the
-        holder's org where it is not ``org``, the bank's, whose terms' collection it is then), and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
-        policy in ``definition``, which the keys ``action`` creates answer to: sent without them, the transaction
-        would be ordered and then invalid in its block (ENDORSEMENT_POLICY_FAILURE), the bank's terms sent for
-        nothing. Only members are added, the terms' only readers. ValueError, nothing sent, where no members meet it
-        (:func:`_terms_beyond_collection`, naming the orgs the policy names that would). ``orgs`` as they are where the policy's orgs cannot be told (a channel policy: MAJORITY
-        Endorsement), as before."""
+        holder's org where it is not ``org``, the bank's, whose terms' collection it is then), and the fewest other
+        members of that collection whose peers, with theirs, meet the chaincode's endorsement policy in ``definition``,
+        which the keys ``action`` creates answer to: sent without them, the transaction would be ordered and then
+        invalid in its block (ENDORSEMENT_POLICY_FAILURE), the bank's terms sent for nothing. Only members are added,
+        the terms' only readers. ValueError, nothing sent, where no members meet it (:func:`_terms_beyond_collection`,
+        naming the orgs the policy names that would). ``orgs`` as they are where the policy's orgs cannot be told (a
+        channel policy: MAJORITY Endorsement), as before."""
         try:
             rule = chaincode_endorsement(definition).rule
         except LedgerReadError:

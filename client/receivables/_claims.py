@@ -1,6 +1,6 @@
 """The operations of a claim's life outside financing and settlement: registration, confirmation, rejection,
-withdrawal, a paper identity's link, transfer; the invoice verifications a registration may need; the regulator's freezes and reseals; the
-ledger upgrade."""
+withdrawal, a paper identity's link, transfer; the invoice verifications a registration may need; the regulator's
+freezes and reseals; the ledger upgrade."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from client.gateway._twins import Steps
 
 from ._arguments import (_fingerprint, _id, _json, _order, _page_size, _part_of_a_claim, _party_code, _record_id,
                          _request_id, _request_of, _said, _text, _upgrade_bookmark)
-from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
-                      ReceivableRegistration, Reseal, TransferResult, date_given)
+from ._models import (ContractSettingsView, InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations,
+                      LedgerUpgrade, Receivable, ReceivableRegistration, Reseal, TransferResult, date_given)
 from ._read_refusals import _unless_refused_the_read_steps
 from .errors import ArgumentRefused, ReceivablesError, RefusedBeforeSending, RuleViolation
 from ..money import Amount

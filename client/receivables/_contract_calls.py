@@ -25,9 +25,9 @@ CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
 QUERIES = frozenset({
-    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetContractSettings", "GetDebtorPaymentRecord", "GetDisbursement",
-    "GetDiscountOffer", "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms",
-    "GetParty", "GetPartyHistory", "GetProvenance", "GetReceivable", "GetReceivableEndorsers",
+    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetContractSettings", "GetDebtorPaymentRecord",
+    "GetDisbursement", "GetDiscountOffer", "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations",
+    "GetOfferTerms", "GetParty", "GetPartyHistory", "GetProvenance", "GetReceivable", "GetReceivableEndorsers",
     "GetReceivableHistory", "GetRequest", "GetStatistics", "ListDiscountOffers", "ListOffersByFinancier",
     "ListReceivablesByDebtor", "ListReceivablesByFinancier", "ListReceivablesByHolder",
     "ListReceivablesByStatus", "WhoAmI"})
@@ -125,12 +125,12 @@ def _orgs_named(endorsing_organizations: Sequence[str]) -> list[str]:
     refused, as is a name that is no text or blank, before anything is sent."""
     orgs = list(_values(endorsing_organizations, "endorsing_organizations"))
     if not orgs:
-        raise ArgumentRefused("endorsing_organizations is empty, which names no org: name the MSP IDs whose peers are to "
-                         "endorse or answer, or pass None to leave the choice to the SDK; nothing was sent")
+        raise ArgumentRefused("endorsing_organizations is empty, which names no org: name the MSP IDs whose peers are "
+                              "to endorse or answer, or pass None to leave the choice to the SDK; nothing was sent")
     for org in orgs:
         if not isinstance(org, str):
-            raise ArgumentTypeRefused(f"endorsing_organizations holds {org!r}, a {type(org).__name__}: name each org by its "
-                            "MSP ID, a str; nothing was sent")
+            raise ArgumentTypeRefused(f"endorsing_organizations holds {org!r}, a {type(org).__name__}: name each org "
+                                      "by its MSP ID, a str; nothing was sent")
         if not org.strip():
             raise ArgumentRefused(f"endorsing_organizations holds {org!r}, which names no org: give each org's MSP ID; "
                              "nothing was sent")

@@ -54,8 +54,8 @@ class _Endorsers(NamedTuple):
         if not self.asked or not unable or self.org in unable:
             return None
         return reworded(error, f"{self.action} needs {self.org} and {self.asked} and {', '.join(unable)} could not "
-                               f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name the "
-                               f"endorsing orgs yourself, {self.org} and the orgs the claim's key names among them "
+                               f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name "
+                               f"the endorsing orgs yourself, {self.org} and the orgs the claim's key names among them "
                                "(endorsing_organizations, `--endorsing-org MSP`)")
 
 

@@ -342,7 +342,8 @@ EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model 
     FinancingRequested,
     FinancingWithdrawn, FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
     AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,
-    DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
+    DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue,
+    ReceivableFrozen, ReceivableUnfrozen,
     ReceivableResealed, InvoiceVerificationAttested, LedgerUpgraded,
 )}
 """Each event name the contract emits, and the model of its details (named as the event is)."""

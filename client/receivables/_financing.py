@@ -41,14 +41,15 @@ class _FinancingOperations:
         besides, members of the collection only, are named, as for a :meth:`confirm` of such a claim (every org of the
         channel where those are no plan and every one is a member; a read of the definition that fails is raised,
         nothing sent). Where only orgs outside the collection would meet the chaincode's policy, or every org would be
-        asked and one of them is none, ValueError, nothing sent, naming them: the terms may reach none of them. Without the Network, which the definition is read through, that org and the orgs the claim's key names:
-        members of the collection, so the terms reach no other org, though a chaincode policy they do not meet would
-        make the transaction invalid (where they cannot be read, or leave that org alone, ValueError, nothing sent: pass
-        ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank), its claim
-        (a bank that has left it) or the accepted terms (the debtor), or a financing with no accepted offer (no terms
-        to read back), is sent to the contract all the same (to the caller's own org, and without terms where there
-        are none), so its own refusal comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of
-        the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
+        asked and one of them is none, ValueError, nothing sent, naming them: the terms may reach none of them. Without
+        the Network, which the definition is read through, that org and the orgs the claim's key names: members of the
+        collection, so the terms reach no other org, though a chaincode policy they do not meet would make the
+        transaction invalid (where they cannot be read, or leave that org alone, ValueError, nothing sent: pass
+        ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank), its claim (a
+        bank that has left it) or the accepted terms (the debtor), or a financing with no accepted offer (no terms to
+        read back), is sent to the contract all the same (to the caller's own org, and without terms where there are
+        none), so its own refusal comes back: ``not-the-financier``, ``invalid-state``... Any other refusal of the read
+        (``not-found`` from a peer a block behind) is raised, and nothing is sent.
         """
         return self._run_steps(self._sent_with_accepted_terms)(
             lambda accepted, orgs: self._disbursement(financing_id, accepted, orgs), financing_id, terms,

@@ -142,7 +142,8 @@ DateIn = Annotated[date, BeforeValidator(_date_given)]
 timestamp), a datetime or any other text is refused, naming the field."""
 
 
-RateValue = Annotated[Decimal, BeforeValidator(_rate_as_written), PlainSerializer(rate_text, return_type=str, when_used="json")]
+RateValue = Annotated[Decimal, BeforeValidator(_rate_as_written),
+                      PlainSerializer(rate_text, return_type=str, when_used="json")]
 """A rate: the contract writes decimal strings; Decimal here, the same string in JSON."""
 
 AMOUNT_CAP = "amount_cap"
@@ -345,7 +346,8 @@ def _identity_problem(code: str, number: str, paper_code: str, paper_number: str
 
 class InvoiceInput(Request):
     number: str = Field(description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")
-    code: str = Field(default="", description="发票代码 of an invoice with an 8-digit number; empty for a fully digitalised e-invoice")
+    code: str = Field(default="", description="发票代码 of an invoice with an 8-digit number; empty for a fully "
+                                              "digitalised e-invoice")
     date: DateIn
     amount: AmountIn = Field(description="amount excluding tax (合计金额), fen")
     tax: AmountIn = Field(description="tax (合计税额), fen")
@@ -908,7 +910,8 @@ class InvoiceAttestationRequest(Request):
     seller_tax_id: str
     code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
     number: str
-    fingerprint: str = Field(description="the invoice fingerprint; the contract computes it again and refuses a mismatch")
+    fingerprint: str = Field(description="the invoice fingerprint; the contract computes it again and refuses a "
+                                         "mismatch")
     buyer_tax_id: str = Field(description="the buyer's credit code, as verified")
     issue_date: DateIn = Field(description="the invoice's date, as verified")
     total_with_tax: AmountIn = Field(description="价税合计 (amount + tax) as verified, fen")
@@ -1205,9 +1208,9 @@ class _AttestationsRead(PassedOver):
 
 class InvoiceAttestations(list):
     """``invoice_attestations``: an invoice's attestations, oldest first (a list of :class:`ListedAttestation`, each
-    saying whether a registration counts it), and the records under the invoice the peer that answered passed over as it cannot read them
-    (``unreadable``, ``newer_version``: their ledger keys, as :class:`PassedOver` names them; empty from a
-    contract before the fields). One in ``newer_version`` is an attestation a newer contract version wrote, whose
+    saying whether a registration counts it), and the records under the invoice the peer that answered passed over as it
+    cannot read them (``unreadable``, ``newer_version``: their ledger keys, as :class:`PassedOver` names them; empty
+    from a contract before the fields). One in ``newer_version`` is an attestation a newer contract version wrote, whose
     outcome that peer cannot tell: a registration of the invoice there, under ``require_attestation``, is refused
     ``record-newer-version``."""
 

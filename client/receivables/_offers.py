@@ -42,19 +42,18 @@ class _OfferOperations:
         endorsement policy: it is read from the chaincode's committed definition (through a peer of the bank's org),
         and where the two orgs do not meet it, the fewest other members of the collection are named too; where no
         members do, ValueError naming the policy and the collection's members, nothing sent (a definition that
-        cannot be read leaves the two orgs). Where the claim's holder is a party of the bank's own org, the collection needs a regulator
-        org to endorse with it: that org and the first in name order of the collection's other members, read from the
-        chaincode's committed definition (``_lifecycle``, through a peer of that org), and, where they do not meet the
-        chaincode's endorsement policy read from it, which the offer's new keys answer to, the fewest other members
-        of the collection that do; where no members do, ValueError naming the policy and the collection's members,
-        nothing sent (sent, the offer would be invalid in its block). Where the client has no Network,
-        the definition cannot be read or names no such collection: ValueError, nothing sent, unless
+        cannot be read leaves the two orgs). Where the claim's holder is a party of the bank's own org, the collection
+        needs a regulator org to endorse with it: that org and the first in name order of the collection's other
+        members, read from the chaincode's committed definition (``_lifecycle``, through a peer of that org), and, where
+        they do not meet the chaincode's endorsement policy read from it, which the offer's new keys answer to, the
+        fewest other members of the collection that do; where no members do, ValueError naming the policy and the
+        collection's members, nothing sent (sent, the offer would be invalid in its block). Where the client has no
+        Network, the definition cannot be read or names no such collection: ValueError, nothing sent, unless
         ``endorsing_organizations`` names them. Pass ``endorsing_organizations`` to skip the look-ups; the orgs given
         are sent as they are. A caller the contract does not let read the financing or its claim cannot offer on it
         either, nor can one whose party is no financier: the offer then goes to the caller's own org alone, and the
-        contract's own refusal comes back
-        (``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read (``not-found``
-        from a peer a block behind) is raised, and nothing is sent.
+        contract's own refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's. Any other
+        refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
 
         ``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
         exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
@@ -112,10 +111,10 @@ class _OfferOperations:
         financing_id = _record_id(financing_id, "financing_id")
         earlier = self._offer_salts.get(terms.salt)
         if earlier is not None and earlier != financing_id:
-            raise ArgumentRefused(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
-                             "needs its own, or a holder reading its terms could find the other's from the public "
-                             "terms_hash; build FinancingTerms anew, or copy them with "
-                             "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
+            raise ArgumentRefused(f"these terms carry the salt of this client's offer on financing {earlier}: each "
+                                  "offer needs its own, or a holder reading its terms could find the other's from the "
+                                  "public terms_hash; build FinancingTerms anew, or copy them with "
+                                  "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
         self._keep_salt(terms.salt, financing_id)
         held = earlier is None     # this call's to let go of if nothing went out
         try:

@@ -80,9 +80,9 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
             return self.network
         self._refuse_the_other_family({"contract": self.contract, "network": network})
         if not callable(getattr(network, needs, None)):
-            raise ArgumentTypeRefused(f"{call}(network=...) takes the gateway Network of the channel (gateway.get_network("
-                            f"channel)), not {type(network).__name__} {repr(network)[:80]}; or leave it out for "
-                            "the client's own; nothing was sent")
+            raise ArgumentTypeRefused(f"{call}(network=...) takes the gateway Network of the channel "
+                                      f"(gateway.get_network(channel)), not {type(network).__name__} "
+                                      f"{repr(network)[:80]}; or leave it out for the client's own; nothing was sent")
         return network
 
     # ------------------------------------------------------------ read-your-writes across orgs
@@ -113,10 +113,10 @@ class _Operations(_PartyOperations, _ClaimOperations, _FinancingOperations, _Off
         check_seconds("timeout", timeout, call_kind="wait_for_block", zero_allowed=False)
         for other in others:
             if not hasattr(other, "last_committed_block"):
-                raise ArgumentTypeRefused(f"catch_up waits for the changes other orgs' clients submitted: {repr(other)[:80]} "
-                                f"is a {type(other).__name__}, not a ReceivablesClient or AsyncReceivablesClient; give "
-                                "each client itself (catch_up(supplier, bank), or catch_up(*clients) for a list); "
-                                "nothing was waited for")
+                raise ArgumentTypeRefused(f"catch_up waits for the changes other orgs' clients submitted: "
+                                          f"{repr(other)[:80]} is a {type(other).__name__}, not a ReceivablesClient or "
+                                          "AsyncReceivablesClient; give each client itself (catch_up(supplier, bank), "
+                                          "or catch_up(*clients) for a list); nothing was waited for")
         blocks = [other.last_committed_block for other in others if other.last_committed_block is not None]
         return max(blocks, default=None)
 

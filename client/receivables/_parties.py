@@ -77,11 +77,11 @@ class _PartyOperations:
         left to plan, endorses first on a peer of its own org, which need not be the party's, so the endorsers are
         named: the party's org (``msp_id``) and one other org of the channel, the first in name order, read from the
         channel's config block (qscc, through a peer of ``msp_id``'s org; a failure of that read, a mistyped
-        ``msp_id`` or no peer of that org up, is raised saying what it read and that nothing was sent). When the Gateway finds no peer of that other
-        org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or lack the
-        chaincode), the registration goes to the next other org, each tried once; nothing was ordered in between. A
-        client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
-        ``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
+        ``msp_id`` or no peer of that org up, is raised saying what it read and that nothing was sent). When the Gateway
+        finds no peer of that other org able to endorse (``failed to find any endorsing peers for org(s)``: its peers
+        are down or lack the chaincode), the registration goes to the next other org, each tried once; nothing was
+        ordered in between. A client built without its Network cannot read the channel and leaves the plan to the
+        Gateway. Pass ``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
         """
         request = self._party_request(uscc, name, role, msp_id, client_ids)
         if endorsing_organizations is None:
@@ -142,7 +142,8 @@ class _PartyOperations:
         can have comes back ``party-not-registered`` saying so, as the contract checks it."""
         return self._evaluate("GetParty", _party_record_code(uscc), model=Party)
 
-    def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
+    def party_history(self, uscc: str, *,
+                      endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
         """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
         may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`). Sent whatever the
         code, as :meth:`get_party` is: the writes of a record no transaction of the contract made are what it is

@@ -40,7 +40,8 @@ class _QueryOperations:
         return self._evaluate("GetReceivable", _record_id(receivable_id, "receivable_id"), model=Receivable,
                               endorsing_organizations=endorsing_organizations)
 
-    def history(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[HistoryEntry]:
+    def history(self, receivable_id: str, *,
+                endorsing_organizations: Sequence[str] | None = None) -> list[HistoryEntry]:
         """Every change of a receivable, oldest first (``endorsing_organizations`` as for :meth:`get_receivable`)."""
         return self._evaluate("GetReceivableHistory", _record_id(receivable_id, "receivable_id"),
                               model=_HISTORY, endorsing_organizations=endorsing_organizations)
@@ -151,8 +152,8 @@ class _QueryOperations:
         ``receivable_id``: a receivable you may read that the offer covers; the offer is then shown as
         :meth:`list_discount_offers` by that receivable shows it, so the holder of part ``R.1`` reads an offer
         listing ``R`` (refused without it: ``not-permitted-to-read``). An offer not covering it is refused
-        (``discount-offer-not-for-receivable``). A supplier is refused an offer no member of its debtor's org (the org on
-        the debtor's party record, which the offer's ``debtor_msp`` must name) is shown to have published, which no
+        (``discount-offer-not-for-receivable``). A supplier is refused an offer no member of its debtor's org (the org
+        on the debtor's party record, which the offer's ``debtor_msp`` must name) is shown to have published, which no
         holder can take (``record-unreadable``, naming why); its debtor and the regulator read it.
         """
         # sent only when given: a contract before the argument takes the offer id alone
@@ -170,7 +171,8 @@ class _QueryOperations:
         leaves out an offer no holder can take as published by no member of its debtor's org (the org on the debtor's
         party record, which the offer's ``debtor_msp`` must name).
         """
-        debtor, receivable_id = _optional_party_code(debtor, "debtor"), _optional_record_id(receivable_id, "receivable_id")
+        debtor = _optional_party_code(debtor, "debtor")
+        receivable_id = _optional_record_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
             raise RefusedBeforeSending("ListDiscountOffers", "argument-invalid", "debtor and receivable_id are both "
                                        "empty: name the debtor or a receivable")

@@ -29,8 +29,8 @@ class ReceivablesClient(_Operations):
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
     plans it from the key-level policies of the keys the transaction writes; ``register_party``
     and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
-    (terms as transient data), ``demand_recourse``, ``exercise_recourse``, ``cancel_financing`` and ``reseal_receivable``
-    (the orgs the claim's key names) name their orgs: see
+    (terms as transient data), ``demand_recourse``, ``exercise_recourse``, ``cancel_financing`` and
+    ``reseal_receivable`` (the orgs the claim's key names) name their orgs: see
     "Who endorses" in docs/sdk-receivables.md.
     """
 

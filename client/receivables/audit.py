@@ -15,9 +15,9 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    last_unfreeze and last; UpgradeLedger writes no record value; and a paper identity its creditor linked to an
    invoice registered without one, ``LinkPaperIdentity``: ``_paper_identities_linked``),
    and no transaction between them left it REJECTED or WITHDRAWN (the contract confirms only a REGISTERED claim,
-   and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
-   contract version did not write reads as its default and invoices read as the contract reads them. So no pair
-   of orgs changed its holder, amounts, dates or invoices before its debtor confirmed it, whoever endorsed the
+   and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field
+   an earlier contract version did not write reads as its default and invoices read as the contract reads them. So
+   no pair of orgs changed its holder, amounts, dates or invoices before its debtor confirmed it, whoever endorsed the
    transactions between: the key-level policy asks the creditor's org of each of them only of a claim
    registered with that policy, and one an earlier contract version registered may have been confirmed, frozen
    or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span
@@ -146,8 +146,9 @@ CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "queued_freez
 ConfirmReceivable (status, confirmed_on, last), FreezeReceivable (frozen, or queued_freezes on a claim another
 order froze, and last) and UnfreezeReceivable (frozen, queued_freezes, last_unfreeze, last).
 UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) and
-WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's,
-but for the one change of ``invoices`` LinkPaperIdentity makes (``_paper_identities_linked``)."""
+WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other
+field a confirmation writes is the registration's, but for the one change of ``invoices`` LinkPaperIdentity makes
+(``_paper_identities_linked``)."""
 
 NOT_CHECKED = "not checked: "
 """How the reason of a check that passes without having been made starts. No check of this audit passes so (a
@@ -905,8 +906,8 @@ class ReceivableAudit:
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
         for ``CHANGED_BEFORE_CONFIRMATION``, both read as the SDK's Receivable, and none of ``changes`` left it
-        REJECTED or WITHDRAWN (``RELEASED``). ``expected_msp`` is the org the registration named as the holder's: the creditor's, whose claim
-        the debtor's org confirmed."""
+        REJECTED or WITHDRAWN (``RELEASED``). ``expected_msp`` is the org the registration named as the holder's: the
+        creditor's, whose claim the debtor's org confirmed."""
         creditor_msp = (creation.value or {}).get("holder_msp")
         expected = _Expectation("changes before confirmation", claim_id, receivable_key(claim_id),
                                 creditor_msp if isinstance(creditor_msp, str) else "", "status")
