@@ -90,7 +90,12 @@ def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile
 
     if data_root is None:
         refuse_unreadable_topology_variable()
-    profile = profiles.load(org, data_root)
+    try:
+        profile = profiles.load(org, data_root)
+    except OSError as exc:   # the org's own file, which the SDK reads as it is: its words name no way on
+        raise NetworkError(f"the connection profile of org {on_one_line(org)} cannot be read: {one_line(exc)}: run "
+                           "recfin as a user who may read it, or have its owner let this user read it (`chmod "
+                           "a+r` does: a profile names files, it holds no key)") from None
     refuse_relative_paths(profile, data_root)
     return profile
 
