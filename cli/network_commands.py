@@ -871,9 +871,10 @@ def _an_archive_file(_ctx: click.Context, _param: click.Parameter, out: str) -> 
 @click.argument("out", type=OutputFileType(), callback=_an_archive_file)
 @data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
 @click.option("--for-org", "org_name", metavar="ORG", default=None,
-              help="Only this org's part (name or MSP ID): its crypto/, nodes, chaincode servers' folders and profile, "
-                   "other orgs' certificates and the channel's files; never another org's private key. Not a "
-                   "network `up` can start: of the hostnames data folder, `org bundle` writes the org's bundle from it.")
+              help="Only this org's part (name or MSP ID): its crypto/, nodes, chaincode servers' folders and "
+                   "profile, other orgs' certificates and the channel's files; never another org's private key. "
+                   "Not a network `up` can start: of the hostnames data folder, `org bundle` writes the org's "
+                   "bundle from it.")
 @click.option("--stop", is_flag=True,
               help="Stop a running network first (`down`), and start it again after (`up`).")
 @click.option("--replace", is_flag=True, help="Write over OUT if it exists.")
@@ -938,8 +939,8 @@ def restore_command(topology_path, archive, data_root, replace, allow_rollback, 
     recorded compose network whose containers mount it (or whose docker does not answer within 30
     seconds), or any other process of this user (any user's, as root) writing a file in it, is
     refused (exit status 2); the report says how many processes of other users it could not look
-    into, as only root can (`processes_not_looked_into` in --json). An archive of another channel or other orgs than the topology's is
-    refused: give --topology the one the backup was made with.
+    into, as only root can (`processes_not_looked_into` in --json). An archive of another channel or
+    other orgs than the topology's is refused: give --topology the one the backup was made with.
 
     Over a data folder, each node's ledger of each channel (its block files, read offline) is
     compared with the archive's, as the archive is checked and before anything is written (a peer
@@ -1094,7 +1095,8 @@ def netns_down(prefix, kill, as_json):
     if as_json:
         emit({"removed": removed}, as_json=True)
     else:
-        click.echo(f"removed {len(removed)}: {', '.join(removed)}" if removed else f"nothing named {prefix}-* to remove")
+        click.echo(f"removed {len(removed)}: {', '.join(removed)}" if removed
+                   else f"nothing named {prefix}-* to remove")
 
 
 def _change_org_link(change, topology_path, prefix, subnet, folder, org: str, as_json: bool) -> None:

@@ -537,9 +537,9 @@ def _check_outside_crypto(out: Path, data_root: Path) -> None:
         inside = f" (as {alias}, the same folder under another path)"
     else:
         return
-    raise NetworkError(f"{out} lies inside {crypto}{inside}, the data folder's keys, which every later bundle is copied "
-                       f"from (another org's bundle would carry this one's private keys): choose a folder outside it, "
-                       f"such as the default {default_out(data_root, '<org>')}")
+    raise NetworkError(f"{out} lies inside {crypto}{inside}, the data folder's keys, which every later bundle is "
+                       f"copied from (another org's bundle would carry this one's private keys): choose a folder "
+                       f"outside it, such as the default {default_out(data_root, '<org>')}")
 
 
 def _same_folder_above(out: Path, folder: Path) -> Path | None:
