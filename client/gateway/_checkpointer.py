@@ -7,7 +7,9 @@ its block and skips the events up to and including that transaction; resuming
 from a block restarts at the next block. A checkpointer also records the channel (and
 chaincode) of the first listener whose stream opened with it (given back if that stream fails
 before its first event: the peer refused it), and refuses another, as its position means
-nothing elsewhere; a file checkpoint keeps them in its file.
+nothing elsewhere; a file checkpoint keeps them in its file. It is of one open stream at a time too: a second
+stream opened with it while the first is open is refused (``CheckpointerInUse``); a reconnect, once the first
+failed, ended, was closed or dropped, takes it.
 """
 
 from __future__ import annotations
@@ -48,13 +50,19 @@ class Checkpoint(Protocol):
 
 class InMemoryCheckpointer:
     """A checkpointer for the life of the process (reconnects after a dropped stream), of one listener: the first
-    one whose stream opened with it (``check_listener``)."""
+    one whose stream opened with it (``check_listener``); and of one open stream at a time: another opened while
+    that one is open is refused (``CheckpointerInUse``)."""
 
     def __init__(self) -> None:
         self._block_number: int | None = None
         self._transaction_id: str | None = None
         self._listener: _Listener | None = None
         """The channel and chaincode (None for block events) the checkpoints are of, once known."""
+        self._open_stream: weakref.ref | None = None
+        """The ``_StreamHold`` of the event stream open with this checkpointer, held weakly: its iterator holds
+        it, so a stream dropped unclosed frees the checkpointer with it."""
+        self._streams = threading.Lock()
+        """Held while a stream takes the checkpointer: two opened at once in two threads are not both let in."""
 
     @property
     def block_number(self) -> int | None:
@@ -139,19 +147,43 @@ class InMemoryCheckpointer:
         if self._listener is not None and self._listener != listener:
             raise ValueError(self._of_another_listener(listener))
 
-    def _record_opened_listener(self, channel: str, chaincode: str | None) -> Callable[[], None] | None:
-        """``check_listener`` for a stream just opened with this checkpointer; returns what forgets the
-        listener again if this call recorded it and the stream fails before its first event (None if it was
-        recorded before). A peer refusing a stream (a mistyped channel's NOT_FOUND, a Deliver status) says so
-        at its first read, not when the call is made: a listener that never read an event must not keep the
-        checkpointer from the request made right."""
-        recorded_before = self._listener is not None
-        self.check_listener(channel, chaincode)
-        if recorded_before:
-            return None
-        # held weakly, as the request holds the checkpointer (its iterator keeping a file locked)
-        return functools.partial(_forget_unheard_listener, weakref.ref(self), (channel, chaincode),
-                                 self._position())
+    def _record_opened_listener(self, channel: str, chaincode: str | None) -> _StreamHold:
+        """``check_listener`` for a stream just opened with this checkpointer, which it then holds until the
+        stream is over (``_StreamHold``): a second stream opened meanwhile is refused (``CheckpointerInUse``), as
+        each would checkpoint its own position into it, and a restart resume at whichever wrote last, skipping the
+        events the other had not handled yet or giving again those it had. The hold also forgets the listener
+        again if this call recorded it and the stream fails before its first event. A peer refusing a stream (a
+        mistyped channel's NOT_FOUND, a Deliver status) says so at its first read, not when the call is made: a
+        listener that never read an event must not keep the checkpointer from the request made right."""
+        with self._streams:
+            self.refuse_another_listener(channel, chaincode)   # of another listener: that is what to say
+            if self._open_stream is not None and self._open_stream() is not None:
+                raise CheckpointerInUse(self._in_use_message(), getattr(self, "path", None))
+            recorded_before = self._listener is not None
+            self.check_listener(channel, chaincode)
+            # the checkpointer held weakly, as the request holds it (its iterator keeping a file locked)
+            forget = None if recorded_before else functools.partial(
+                _forget_unheard_listener, weakref.ref(self), (channel, chaincode), self._position())
+            hold = _StreamHold(weakref.ref(self), forget)
+            self._open_stream = weakref.ref(hold)
+            return hold
+
+    def _stream_over(self, hold: _StreamHold) -> None:
+        """The stream of ``hold`` is over (closed, failed, ended): the checkpointer is free for the next."""
+        with self._streams:
+            if self._open_stream is not None and self._open_stream() is hold:
+                self._open_stream = None
+
+    def _in_use_message(self) -> str:
+        return (f"{self._called()} is in use by an open event stream ({_describe(self._listener)}): checkpointed "
+                "by two streams, its position would be whichever wrote last, and a restart would skip the events "
+                "the other had not handled or give again those it had. Close the other stream first (one that "
+                "failed, ended or was closed frees it, so a reconnect takes it), or give this stream its own "
+                f"{self._own()}")
+
+    def _own(self) -> str:
+        """What each listener should have of its own, as errors advise it."""
+        return "checkpointer"
 
     def _forget_listener(self, listener: _Listener, position: _Position) -> None:
         """Forget ``listener`` if it is still the one recorded and nothing was checkpointed since."""
@@ -232,6 +264,9 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     def _called(self) -> str:
         return f"the checkpointer of {self.path}"
+
+    def _own(self) -> str:
+        return "FileCheckpointer, of a file of its own"
 
     def _forget_listener(self, listener: _Listener, position: _Position) -> None:
         if not self._listener_in_file:   # a listener the file names is its own, whatever this process did
@@ -422,6 +457,38 @@ _Listener = tuple[str, str | None]
 
 _Position = tuple[int | None, str | None]
 """A checkpointer's block number and transaction ID."""
+
+
+class CheckpointerInUse(ValueError):
+    """A checkpointer given to an event stream while another stream opened with it is still open (``path``: its
+    file, None for an ``InMemoryCheckpointer``). Nothing was read from the refused stream, which is cancelled, and
+    the checkpointer is as it was."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class _StreamHold:
+    """What an event stream opened with a checkpointer holds while it is open, the checkpointer holding it weakly:
+    ``release()`` (the stream closed, failed or ended), or the hold dropped with its iterator, frees the
+    checkpointer; ``withdraw()`` (the stream failed before its first event) forgets the listener its opening
+    recorded."""
+
+    __slots__ = ("_checkpointer", "_forget", "__weakref__")
+
+    def __init__(self, checkpointer: weakref.ref, forget: Callable[[], None] | None) -> None:
+        self._checkpointer = checkpointer
+        self._forget = forget
+
+    def withdraw(self) -> None:
+        if self._forget is not None:
+            self._forget()
+
+    def release(self) -> None:
+        held = self._checkpointer()
+        if held is not None:
+            held._stream_over(self)
 
 
 def _forget_unheard_listener(checkpointer: weakref.ref, listener: _Listener, position: _Position) -> None:

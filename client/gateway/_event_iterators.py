@@ -7,7 +7,7 @@ import copy
 import inspect
 import threading
 import weakref
-from typing import Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 import grpc
 
@@ -24,14 +24,22 @@ Convert = Callable[[object], Iterable[T]]
 
 Condition = Callable[[T], bool]
 
-Withdraw = Callable[[], None] | None
-"""Undoes what ``OnOpen`` did, for a stream that failed before its first event."""
+class StreamHold(Protocol):
+    """What ``OnOpen`` took for a stream (a checkpointer, held by it while it is open), kept by its iterator."""
 
-OnOpen = Callable[[], Withdraw] | None
-"""Called once the stream is open and taken (a checkpointer recording its listener); what it raises cancels
-the stream and reaches the reader. What it returns is called if the stream fails before its first event: gRPC
-reports a peer's refusal of a stream (a mistyped channel's NOT_FOUND, a Deliver status) at the first read, not
-when the call is made, and a refused listener must not keep the checkpointer from the request made right."""
+    def withdraw(self) -> None:
+        """Undo what ``OnOpen`` did, for a stream that failed before its first event: gRPC reports a peer's
+        refusal of a stream (a mistyped channel's NOT_FOUND, a Deliver status) at the first read, not when the
+        call is made, and a refused listener must not keep the checkpointer from the request made right."""
+
+    def release(self) -> None:
+        """The stream is over (closed, failed or ended): what it held is free for the next (a reconnect).
+        One dropped unreleased (with its iterator) frees it too."""
+
+
+OnOpen = Callable[[], StreamHold | None] | None
+"""Called once the stream is open and taken (a checkpointer recording its listener, held by the stream); what it
+raises cancels the stream and reaches the reader."""
 
 
 _STREAM_FAILURES = Reraise(
@@ -111,10 +119,12 @@ class EventIterator(Generic[T]):
     anything else (Ctrl-C) cancels the stream, and every later read raises an EventStreamError naming it.
     """
 
-    def __init__(self, stream, convert: Convert, withdraw: Withdraw = None) -> None:
+    def __init__(self, stream, convert: Convert, hold: StreamHold | None = None) -> None:
         self._stream = stream
         self._closed = False
-        self._withdraw = withdraw
+        self._hold = hold
+        self._heard = False
+        """Whether an event came: a stream failing before its first one was refused by the peer."""
         # The generator holds the iterator weakly: holding it, its frame made a cycle, and an iterator dropped
         # unclosed (a loop left with break) kept the peer's stream open until the cycle collector ran.
         self._items = _events_of(weakref.ref(self), stream, convert)
@@ -140,10 +150,10 @@ class EventIterator(Generic[T]):
                     self._failure = failure
                     # one that failed on a response it could not read is still open at the peer
                     self._cancel_stream()
-                    if self._withdraw is not None:  # failed before its first event: refused by the peer
-                        self._withdraw()
+                    _stream_over(self._hold, self._heard)
                 raise
             except StopIteration:
+                _stream_over(self._hold, heard=True)   # the stream ended (or was closed): nothing more will come
                 raise
             except BaseException as stopped:
                 # Ctrl-C in the read, or a transport's failure that is no TransportError: the generator is spent,
@@ -152,8 +162,9 @@ class EventIterator(Generic[T]):
                 if not self._closed:
                     self._failure = _read_stopped(stopped)
                     self._cancel_stream()
+                    _stream_over(self._hold, heard=True)   # stopped here, not refused by the peer
                 raise
-            self._withdraw = None  # an event came: the stream was not refused
+            self._heard = True
             return event
 
     def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
@@ -199,6 +210,7 @@ class EventIterator(Generic[T]):
     def close(self) -> None:
         self._closed = True
         self._cancel_stream()
+        _stream_over(self._hold, heard=True)
         if not self._items.gi_running:
             try:
                 self._items.close()
@@ -246,7 +258,16 @@ def open_events(open_stream: Callable[[], object], convert: Convert, on_open: On
     return EventIterator(stream, convert, _opened(stream, on_open))
 
 
-def _opened(stream, on_open: OnOpen) -> Withdraw:
+def _stream_over(hold: StreamHold | None, heard: bool) -> None:
+    """Release what a stream's opening took (``hold``, if anything), first withdrawing it unless an event came."""
+    if hold is None:
+        return
+    if not heard:   # failed before its first event: refused by the peer
+        hold.withdraw()
+    hold.release()
+
+
+def _opened(stream, on_open: OnOpen) -> StreamHold | None:
     """Call ``on_open`` for a stream just opened and taken, giving what it returns; cancel the stream, unread,
     if it raises."""
     if on_open is None:
@@ -321,7 +342,8 @@ class AsyncEventIterator(Generic[T]):
         self._open_stream = open_stream
         self._convert = convert
         self._on_open = on_open
-        self._withdraw: Withdraw = None
+        self._hold: StreamHold | None = None
+        self._heard = False
         self._stream = None
         self._read: asyncio.Future | None = None
         self._pending: list[T] = []
@@ -348,10 +370,12 @@ class AsyncEventIterator(Generic[T]):
                     self._failure = failure
                     # one that failed on a response it could not read is still open at the peer
                     self._cancel_read()
-                    if self._withdraw is not None:  # failed before its first event: refused by the peer
-                        self._withdraw()
+                    _stream_over(self._hold, self._heard)
                 raise
-            self._withdraw = None  # an event came: the stream was not refused
+            except StopAsyncIteration:
+                _stream_over(self._hold, heard=True)   # the stream ended (or was closed): nothing more will come
+                raise
+            self._heard = True
             return event
 
     async def _next_event(self) -> T:
@@ -435,7 +459,7 @@ class AsyncEventIterator(Generic[T]):
             self._refusal = refusal
             raise _raised_again(refusal)
         try:
-            self._withdraw = _opened(stream, self._on_open)
+            self._hold = _opened(stream, self._on_open)
         except Exception as refused:
             self._refusal = _raised_again(refused)  # a copy: the traceback's frames hold this iterator
             raise
@@ -463,6 +487,7 @@ class AsyncEventIterator(Generic[T]):
         self._closed = True
         self._pending.clear()
         self._cancel_read()
+        _stream_over(self._hold, heard=True)
 
     def _cancel_read(self) -> None:
         """Cancel the stream and the read in progress, if any (the read then ends in the event loop)."""

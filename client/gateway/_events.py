@@ -20,7 +20,7 @@ import grpc
 
 from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, FileCheckpointer, InMemoryCheckpointer, _is_transaction_id
 from ._context import CallDeadline, Context
-from ._event_iterators import AsyncEventIterator, EventIterator, open_events
+from ._event_iterators import AsyncEventIterator, EventIterator, OnOpen, StreamHold, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
 from ._transport import DELIVER_KINDS, wrong_answer
@@ -141,10 +141,11 @@ class _EventsRequest(Signable):
     """An events request, signed on demand. A kind of request says which stream it opens
     (``_open``) and what the stream's responses carry (``_convert``)."""
 
-    _record_listener: Callable[[], Callable[[], None] | None] | None = None
+    _record_listener: OnOpen = None
     """Records the listener in the checkpointer the request was made with, once its stream is open, and
-    returns what withdraws that record should the stream fail before its first event; None for a request
-    made without one, or rebuilt from bytes."""
+    returns the stream's hold on it: it withdraws that record should the stream fail before its first event,
+    and frees the checkpointer for the next stream once this one is over; None for a request made without one,
+    or rebuilt from bytes."""
 
     def _records_listener(self, checkpoint: Checkpoint | None, channel: str, chaincode: str | None) -> None:
         """Have the checkpointer record this request's listener when its stream opens (``check_listener``)."""
@@ -272,10 +273,8 @@ class _EventsRequest(Signable):
             raise GatewayError(f"{problem}. The stream was cancelled; nothing after the last event given was read")
 
 
-def _record_listener(
-    checkpointer: weakref.ref, channel: str, chaincode: str | None
-) -> Callable[[], None] | None:
-    """Record the listener (``_record_opened_listener``), giving what withdraws it."""
+def _record_listener(checkpointer: weakref.ref, channel: str, chaincode: str | None) -> StreamHold | None:
+    """Record the listener (``_record_opened_listener``), giving the stream's hold on the checkpointer."""
     held = checkpointer()
     if held is None:   # one dropped has nothing to record in
         return None
