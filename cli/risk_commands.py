@@ -537,7 +537,8 @@ def _score_rows(score, currency: str, model: LatePaymentModel) -> dict:
                             "for every 15 days since it fell due, over those paid on time: "
                             f"{weighed_by(model, 'log_recent_days_late')})",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
-        "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
+        "late_share_90/180/365": (f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, "
+                                  f"{f.late_365}/{f.fell_due_365}"),
         # what the model weighs, unsmoothed: the late share of what fell due, each claim weighed by the square
         # root of its face (since late_payment-v15; by its face from v8 to v14) ("-": none fell due)
         "late_share_by_amount_90/180/365": ", ".join(
@@ -883,8 +884,9 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     Says each stage as it begins (simulating, building features, fitting,
     evaluating, with --compare calibrating the compared model, resampling the
     held-out debtors, timing the scorer, then writing): a run takes a minute or more
-    with the default 1,000 debtors, about a third of that CPU time with --debtors 300. A model of this version already in the folder is kept unless
-    --replace is given, so a trial run cannot change the model every quote uses.
+    with the default 1,000 debtors, about a third of that CPU time with --debtors 300.
+    A model of this version already in the folder is kept unless --replace is
+    given, so a trial run cannot change the model every quote uses.
 
     \b
     Example:

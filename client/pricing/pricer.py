@@ -157,7 +157,8 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     priced for disbursement ``on``, given what the bank already lends against the debtor and what its open offers on
     the debtor's other claims would advance (both fen in the claim's currency, which must be the configuration's).
     ``offered_on``: the day the offer is made (on the ledger, its today), from which it is open
-    ``offer_valid_days`` [default: ``on``]. ``probability_late``: the debtor's, shown on the quote (a fraction from 0 to 1, else a ValueError).
+    ``offer_valid_days`` [default: ``on``]. ``probability_late``: the debtor's, shown on the quote (a fraction from 0
+    to 1, else a ValueError).
     ``thin_record``: none of the debtor's claims has fallen due, so
     ``grade`` is the model's extrapolation; priced at the configuration's ``thin_record_grade`` where that is
     riskier."""

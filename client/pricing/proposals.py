@@ -485,7 +485,8 @@ def _quoted_on_another_amount(offer: BankOffer, terms: ReceivableTerms) -> str:
     quoted, now = offer.quoted_outstanding, terms.face_amount
     return (f"quoted on {shown(quoted)} outstanding, but {terms.receivable_id} now owes {shown(now)}: its advance "
             f"rate and fees of {shown(offer.fees)} were priced for an advance of "
-            f"{shown(proportion_fen(quoted, offer.advance_rate))}, not {shown(proportion_fen(now, offer.advance_rate))}; "
+            f"{shown(proportion_fen(quoted, offer.advance_rate))}, not "
+            f"{shown(proportion_fen(now, offer.advance_rate))}; "
             f"ask {offer.financier} to quote again on {shown(now)} outstanding")
 
 
@@ -727,7 +728,8 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
             # what stands between the holder and the offer first, then how it compares once taken
             "why": reasons if p.takeable_now else f"{_hold(holds[p.offer_id])}; taken then: {reasons}"}))
     order = (lambda p: p.rank_by_cost) if by == "cost" else (lambda p: p.rank_by_cash)
-    never = sorted((p for p in priced if p.eligible and not p.rankable), key=_cost_order if by == "cost" else _cash_order)
+    never = sorted((p for p in priced if p.eligible and not p.rankable),
+                   key=_cost_order if by == "cost" else _cash_order)
     return sorted(ranked, key=order) + never + [p for p in priced if not p.eligible]
 
 

@@ -225,8 +225,8 @@ def _refuse_parent_cycles(events: list[LedgerEvent]) -> None:
             if nxt in on_path:
                 cycle = path[path.index(nxt):] + [nxt]
                 raise ValueError(f"parent_id: the claims {' -> '.join(cycle)} are each split from the next (by "
-                                 "parent_id, or by a parent_id naming one of its parts, its id and .N), so a claim would "
-                                 "descend from itself: correct the parent_id of one of them")
+                                 "parent_id, or by a parent_id naming one of its parts, its id and .N), so a claim "
+                                 "would descend from itself: correct the parent_id of one of them")
             if nxt not in done:
                 path.append(nxt)
                 on_path.add(nxt)

@@ -133,7 +133,8 @@ def read_card(artefact: Path) -> str | None:
 
 # the card's limit that gives the fewest claims any training example's debtor had fall due in the 365 days before
 # its as-of date (client.risk.training.model_card writes it)
-_FEWEST_FELL_DUE = re.compile(r"Every training example's debtor had at least (?P<fewest>\d+) claims fall due in the 365")
+_FEWEST_FELL_DUE = re.compile(r"Every training example's debtor had at least (?P<fewest>\d+) claims fall due in "
+                              r"the 365")
 
 
 def fewest_fell_due_365(card_text: str | None) -> int | None:

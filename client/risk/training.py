@@ -365,7 +365,8 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
         training_examples=len(train), held_out_examples=len(held),
         held_out_late_rate=sum(held.labels) / len(held.labels), training_late_rate=prior,
         least_fell_due_365=min(f.fell_due_365 for f in train.features), horizon_days=HORIZON_DAYS,
-        model=report_model, baseline=report_base, no_skill=report_no_skill, ceiling=report_ceiling, gradient_boosting=gb,
+        model=report_model, baseline=report_base, no_skill=report_no_skill, ceiling=report_ceiling,
+        gradient_boosting=gb,
         simulate_seconds=simulate_seconds, fit_seconds=fit_seconds,
         score_ms_per_debtor=sum(per_debtor_ms) / len(per_debtor_ms),
         score_ms_per_debtor_median=score_median_ms, score_ms_per_debtor_p95=score_p95_ms,
@@ -478,6 +479,7 @@ def model_card(model: LatePaymentModel, report: EvaluationReport, folder: Path |
     model_gain = report.model.auc - report.baseline.auc
     retrain = _retrain_command(report, folder)
     room = report.ceiling.auc - report.baseline.auc
+    no_skill, ceiling = report.no_skill, report.ceiling
     return f"""{CARD_TITLE}{model.name}-{model.version}
 
 {digest_line(model)}
@@ -587,8 +589,9 @@ and the day it is to be paid by was not known); held-out late rate {report.held_
 |---|---|---|
 | this model | {report.model.auc:.4f} | {report.model.brier:.4f} |
 | baseline: last-365-day late share | {report.baseline.auc:.4f} | {report.baseline.brier:.4f} |
-| no skill: the training late rate ({report.training_late_rate:.3f}) for every claim | {report.no_skill.auc:.4f} | {report.no_skill.brier:.4f} |
-| ceiling: the simulator's own probability (no model can see it) | {report.ceiling.auc:.4f} | {report.ceiling.brier:.4f} |
+| no skill: the training late rate ({report.training_late_rate:.3f}) for every claim | {no_skill.auc:.4f} | \
+{no_skill.brier:.4f} |
+| ceiling: the simulator's own probability (no model can see it) | {ceiling.auc:.4f} | {ceiling.brier:.4f} |
 {gb}
 {_against_no_skill(report)}
 
