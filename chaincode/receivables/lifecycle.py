@@ -201,6 +201,17 @@ def ensure_paid_as_overdue(r: Receivable, now: str, step: str) -> None:
                              f"{r.due_date}), stamped no earlier than the start of {arrears_from.isoformat()} in China")
 
 
+def ensure_paid_after_last_change(r: Receivable, now: str, step: str) -> None:
+    """``ensure_stamped_after`` for a payment of ``r`` (the debtor's, the repayment a bank records, an early
+    payment): stamped no earlier than its marking OVERDUE (``ensure_paid_as_overdue``), nor than the claim's last
+    change, which committed before it. Stamped before a lifting of its freeze, or the end of a financing that held
+    the payment back, both past the due date, a payment would be recorded on time on a day the claim could not be
+    paid; before a disbursement, the repayment would be dated before the bank lent anything; before the transfer
+    to its holder, an early payment would be reckoned for days its holder did not hold it."""
+    ensure_paid_as_overdue(r, now, step)
+    ensure_stamped_after(now, r.last.at, step, f"{r.id}'s {r.last.action}")
+
+
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
                                         due_way_on: str = "", *, sent_again: str = "",
                                         parts: SplitParts | None = None) -> None:

@@ -314,6 +314,8 @@ class DiscountingTransactions(TransactionGroup):
         # stamped before the offer was published, the claim would be paid for more days early than it could be
         lifecycle.ensure_stamped_after(s.now, d.last.at, "AcceptDiscountOffer",
                                        f"discount offer {d.id}'s {d.last.action}")
+        # nor before the claim's last change (its transfer to the holder, the lifting of a freeze): the same
+        lifecycle.ensure_paid_after_last_change(r, s.now, "AcceptDiscountOffer")
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))   # at least 1: checked above
         apr = settlement.discount_rate_for(d, early)
         if apr is None:

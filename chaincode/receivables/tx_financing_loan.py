@@ -168,7 +168,7 @@ class LoanTransactions(FinancingGroup):
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "repayment follows disbursement, once",
                                                  step="RecordRepayment")
-        lifecycle.ensure_paid_as_overdue(r, s.now, "RecordRepayment")
+        lifecycle.ensure_paid_after_last_change(r, s.now, "RecordRepayment")
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
         # what the claim still owed, recorded as paid to the bank today: none where the debtor's payments settled it

@@ -252,7 +252,7 @@ class SettlementTransactions(TransactionGroup):
         shares = settlement.allocate_pro_rata(value, owed, currency=r.currency, receivable_id=r.id)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
         for leaf in paid:
-            lifecycle.ensure_paid_as_overdue(leaf, s.now, "RecordPayment")
+            lifecycle.ensure_paid_after_last_change(leaf, s.now, "RecordPayment")
         # the financings not disbursed the payment ends (checked above), read in one round trip
         ending = {leaf.id: leaf.financing_id for leaf in paid
                   if leaf.financing_id is not None and leaf.notice_id is None}

@@ -162,3 +162,104 @@ def test_an_early_payment_stamped_before_its_offer_was_published_is_refused():
         assert settled["payments"][-1]["discount"] == 5556
 
     asyncio.run(run())
+
+
+def test_a_payment_stamped_on_time_before_a_lifting_that_committed_past_the_due_date_is_refused():
+    """Frozen until days after its due date, the claim could not be paid on time: a payment stamped before the
+    lifting, which committed first, would be recorded on time all the same."""
+    async def run():
+        net, claim = await _claim_due_in(10)
+        core, regulator = net.actors["core"], net.actors["regulator"]
+        net.advance(5)
+        await net.ok(regulator, "FreezeReceivable", claim["id"], "ORDER-1")
+        net.advance(15)
+        await net.ok(regulator, "UnfreezeReceivable", claim["id"], "LIFT-1")
+        net.advance(-12)   # the debtor's clock: dated before the due date
+        message = await net.refused(core, "RecordPayment", claim["id"], "100000", rule="timestamp-out-of-order")
+        assert f"{claim['id']}'s UnfreezeReceivable" in message, message
+        net.advance(12)
+        paid = await net.ok(core, "RecordPayment", claim["id"], "100000")
+        assert paid["payments"][-1]["late"] is True
+
+    asyncio.run(run())
+
+
+def test_a_payment_stamped_on_time_before_a_cancellation_past_the_due_date_is_refused():
+    """An accepted financing holds the payment back until its due date; cancelled days after it, the claim was
+    paid late, whatever the debtor's clock says."""
+    async def run():
+        net, claim = await _claim_due_in(5)
+        core, tier1 = net.actors["core"], net.actors["tier1"]
+        financing = await net.financed(tier1, claim["id"], disburse=False)
+        net.advance(8)
+        await net.ok(tier1, "CancelFinancing", financing["id"], "the bank is too slow")
+        net.advance(-6)
+        message = await net.refused(core, "RecordPayment", claim["id"], "100000", rule="timestamp-out-of-order")
+        assert f"{claim['id']}'s CancelFinancing" in message, message
+        net.advance(6)
+        assert (await net.ok(core, "RecordPayment", claim["id"], "100000"))["payments"][-1]["late"] is True
+
+    asyncio.run(run())
+
+
+def test_a_payment_through_a_split_claim_stamped_before_a_parts_lifting_is_refused():
+    async def run():
+        net, claim = await _claim_due_in(10)
+        tier2, regulator = net.actors["tier2"], net.actors["regulator"]
+        split = await net.ok(net.actors["tier1"], "TransferReceivable", claim["id"], tier2.uscc, "30000")
+        net.advance(5)
+        await net.ok(regulator, "FreezeReceivable", split["children"][0], "ORDER-1")
+        net.advance(15)
+        await net.ok(regulator, "UnfreezeReceivable", split["children"][0], "LIFT-1")
+        net.advance(-12)
+        message = await net.refused(net.actors["core"], "RecordPayment", claim["id"], "50000",
+                                    rule="timestamp-out-of-order")
+        assert f"{split['children'][0]}'s UnfreezeReceivable" in message, message
+
+    asyncio.run(run())
+
+
+def test_a_repayment_stamped_before_its_disbursement_is_refused():
+    """The debtor's payment it records would be dated before the bank lent anything."""
+    async def run():
+        net, claim = await _claim_due_in(30)
+        bank = net.actors["bank"]
+        net.advance(5)
+        financing = await net.financed(net.actors["tier1"], claim["id"])
+        _clock_behind(net)
+        message = await net.refused(bank, "RecordRepayment", financing["id"], rule="timestamp-out-of-order")
+        assert f"{claim['id']}'s RecordDisbursement" in message, message
+        _clock_right(net)
+        await net.ok(bank, "RecordRepayment", financing["id"])
+
+    asyncio.run(run())
+
+
+def test_an_early_payment_stamped_before_the_transfer_to_its_holder_is_refused():
+    """Published before the transfer, the offer's own stamp does not bound it: stamped before the claim came to
+    its holder, the early payment would be reckoned for days more than the holder held it."""
+    async def run():
+        net, claim = await _claim_due_in(30, 1_000_000)
+        core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+        offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.1", "day_count": "ACT/360",
+                                                           "expires_on": net.day(20), "receivable_ids": []})
+        net.advance(10)
+        await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, "1000000")
+        _clock_behind(net)
+        message = await net.refused(tier2, "AcceptDiscountOffer", offer["id"], claim["id"],
+                                    rule="timestamp-out-of-order")
+        assert f"{claim['id']}'s TransferReceivable" in message, message
+        _clock_right(net)
+        await net.ok(tier2, "AcceptDiscountOffer", offer["id"], claim["id"])
+
+    asyncio.run(run())
+
+
+def test_a_payment_stamped_within_the_window_of_the_claims_last_change_stands():
+    async def run():
+        net, claim = await _claim_due_in(30)
+        await net.ok(net.actors["tier1"], "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "100000")
+        net.advance(minutes=-29)
+        await net.ok(net.actors["core"], "RecordPayment", claim["id"], "100000")
+
+    asyncio.run(run())
