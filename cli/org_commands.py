@@ -399,7 +399,9 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
             raise click.UsageError("give --dry-run or --update-out, not both")
         try:
             defined = org_definition_file.read(definition)
-        except NetworkError as exc:   # unreadable, or a field wrong: the message names the file and the field
+            org_definition_file.check_in_validity(defined, definition)
+        except NetworkError as exc:   # unreadable, a field wrong, or a certificate out of its validity: the
+            # message names the file and the field
             raise file_refused("--definition", one_line(exc)) from None
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")

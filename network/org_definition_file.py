@@ -27,6 +27,7 @@ update need of an org whose keys are elsewhere, and nothing more.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -269,6 +270,41 @@ def check(definition: OrgDefinition, source: object) -> None:
         raise OrgDefinitionError(f"{source}: admin_cert carries OU {', '.join(ous) or 'none'}, not the admin OU "
                                  f"{definition.node_ous['admin']!r}: give the org admin's signing certificate")
     _contract_role_ous(definition.node_ous, source)
+
+
+# What a certificate out of its validity costs the org joining with it, and what the company does about it
+_OUT_OF_VALIDITY = {
+    "msp.ca_cert": ("every certificate the CA issued is refused with it and none it issues now could be valid",
+                    "renew it for the same key and subject (recfin makes no CA in its place), then write the "
+                    "definition again with `recfin org keys`"),
+    "msp.tlsca_cert": ("no other org's node or client would accept the TLS certificates it issued",
+                       "renew it for the same key and subject (recfin makes no CA in its place), then write the "
+                       "definition again with `recfin org keys`"),
+    "admin_cert": ("the org's admin could act in no channel transaction (the ordering service refuses a creator "
+                   "whose certificate is not valid)",
+                   "issue its admin a new certificate and write the definition again with `recfin org keys`"),
+}
+
+
+def check_in_validity(definition: OrgDefinition, source: object,
+                      now: dt.datetime | None = None) -> None:
+    """Refused (OrgDefinitionError) when the CA, the TLS CA or the admin certificate of a definition an org joins
+    with has ended or has not begun: the channel would take an org none of whose identities it could use. Not
+    part of check(): a company's own definition is read (`org keys` run again, a revocation) to renew just those."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    for key, pem in (("msp.ca_cert", definition.ca_cert), ("msp.tlsca_cert", definition.tlsca_cert),
+                     ("admin_cert", definition.admin_cert)):
+        cert = fabric_certificate(pem)
+        begins, ends = cert.not_valid_before_utc, cert.not_valid_after_utc
+        if ends <= now:
+            when = f"ended on {ends:%Y-%m-%d %H:%M} UTC"
+        elif begins > now:
+            when = f"is valid only from {begins:%Y-%m-%d %H:%M} UTC (a clock set wrong where it was issued?)"
+        else:
+            continue
+        cost, fix = _OUT_OF_VALIDITY[key]
+        raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) {when}: {cost}; the company "
+                                 f"should {fix}")
 
 
 def _check_crls(crls: tuple[bytes, ...], ca: x509.Certificate, source: object) -> None:

@@ -13,14 +13,16 @@ from network.crypto import fabric_ski, load_cert, load_key
 
 
 def renewed_ca_pem(cert_path: Path, key_path: Path, *, ski: bool = True, ca: bool = True,
-                   cert_sign: bool = True) -> bytes:
+                   cert_sign: bool = True, valid: tuple[dt.timedelta, dt.timedelta] | None = None) -> bytes:
     """The PEM of the CA certificate at cert_path renewed for the key at key_path and the same subject, with
-    basicConstraints CA as ``ca``, keyUsage keyCertSign as ``cert_sign`` and a Subject Key Identifier if ``ski``."""
+    basicConstraints CA as ``ca``, keyUsage keyCertSign as ``cert_sign`` and a Subject Key Identifier if ``ski``;
+    valid from and to the two offsets from now in ``valid`` (default: from a minute ago for ten years)."""
     old, key = load_cert(cert_path), load_key(key_path)
     now = dt.datetime.now(dt.timezone.utc)
+    begins, ends = valid or (-dt.timedelta(minutes=1), dt.timedelta(days=3650))
     builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.subject)
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(minutes=1)).not_valid_after(now + dt.timedelta(days=3650))
+               .not_valid_before(now + begins).not_valid_after(now + ends)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
                                             key_encipherment=False, data_encipherment=False,
