@@ -362,7 +362,8 @@ def _check_arguments(
     opens: a bad argument then leaves no channel behind, and is named now rather than at the first call."""
     tls_hash = b""
     if client_certificate is not None:
-        tls_hash = _certificate_hash(_read(client_certificate, "client_certificate"))
+        tls_hash = _certificate_hash(_read(client_certificate, "client_certificate"),
+                                     _where("client_certificate", client_certificate))
     _check_server_name_override(server_name_override)
     if timeouts is not None and not isinstance(timeouts, Timeouts):
         raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
@@ -627,17 +628,18 @@ def _where(option: str, value: bytes | str | Path) -> str:
     return option if _is_pem(value) else f"{option} file {value}"
 
 
-def _certificate_hash(pem: bytes) -> bytes:
-    """SHA-256 of the client TLS certificate (DER), which Fabric binds into Deliver requests."""
-    return sha256(_client_certificate(pem).public_bytes(serialization.Encoding.DER)).digest()
+def _certificate_hash(pem: bytes, where: str) -> bytes:
+    """SHA-256 of the client TLS certificate (DER), which Fabric binds into Deliver requests (``where``: the
+    option, and its file, as errors name it)."""
+    return sha256(_client_certificate(pem, where).public_bytes(serialization.Encoding.DER)).digest()
 
 
-def _client_certificate(pem: bytes) -> x509.Certificate:
+def _client_certificate(pem: bytes, where: str) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(pem)
     except ValueError as error:
         raise ValueError(
-            f"client_certificate is not a PEM X.509 certificate ({error}): give the client's TLS certificate "
+            f"{where} is not a PEM X.509 certificate ({error}): give the client's TLS certificate "
             "(PEM bytes or text, or a file path); its key goes in client_key"
         ) from None
 
@@ -745,22 +747,25 @@ def _server_root(block: bytes, where: str, at: str) -> bytes:
     return certificate_block(trusted.certificate_der)
 
 
-def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
-    """A ValueError naming client_key when it is not an unencrypted PEM private key, or not the key of
-    client_certificate: gRPC would take it and fail every call as UNAVAILABLE, like a peer that is down."""
+def _check_client_key(pem: bytes, certificate_pem: bytes, key_where: str, certificate_where: str) -> None:
+    """A ValueError naming client_key (and its file: ``key_where``) when it is not an unencrypted PEM private key,
+    or not the key of client_certificate (``certificate_where``): gRPC would take it and fail every call as
+    UNAVAILABLE, like a peer that is down."""
     if is_encrypted_key(pem):
-        raise ValueError("client_key is an encrypted private key, and gRPC takes no key password: give it "
+        raise ValueError(f"{key_where} is an encrypted private key, and gRPC takes no key password: give it "
                          "decrypted (`openssl pkey -in key.pem -out key.plain.pem` asks for the password)")
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as error:
         raise ValueError(
-            f"client_key is not a PEM private key ({error}): give the private key of client_certificate "
+            f"{key_where} is not a PEM private key ({error}): give the private key of client_certificate "
             "(PEM bytes or text, or a file path)"
         ) from None
-    if public_key_bytes(key.public_key()) != public_key_bytes(_client_certificate(certificate_pem).public_key()):
-        raise ValueError("client_key is not the key of client_certificate (their public keys differ): give the "
-                         "private key client_certificate was issued for")
+    certificate = _client_certificate(certificate_pem, certificate_where)
+    if public_key_bytes(key.public_key()) != public_key_bytes(certificate.public_key()):
+        raise ValueError(f"{key_where} is not the key of {certificate_where} (their public keys differ): give the "
+                         f"private key client_certificate was issued for "
+                         f"({certificate.subject.rfc4514_string() or 'a certificate with an empty subject'})")
 
 
 def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override,
@@ -779,7 +784,10 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
             )
         return _new_channel(grpc_module, grpc_module.insecure_channel, target, options=options)
     if (certificate is None) != (key is None):
-        raise ValueError("mutual TLS needs both client_certificate and client_key")
+        given = _where("client_certificate", certificate) if key is None else _where("client_key", key)
+        missing = "client_key, its private key" if key is None else "client_certificate, the certificate of that key"
+        raise ValueError(f"mutual TLS needs both client_certificate and client_key: {given} was given alone; give "
+                         f"{missing}, or leave both out for TLS without a client certificate")
     root = _tls_roots(root) if root is not None else roots_left_out()
     for given, option in ((certificate, "client_certificate"), (key, "client_key")):
         if given is not None and _read(given, option).startswith(UTF8_BOM):
@@ -787,12 +795,13 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
             raise ValueError(f"{_where(option, given)} begins with a UTF-8 byte order mark, which hides its PEM "
                              f"block from gRPC (every call would fail as UNAVAILABLE, like a peer that is down): "
                              f"save the file without it, as plain UTF-8 or ASCII")
+    wheres = (_where("client_key", key), _where("client_certificate", certificate)) if key is not None else None
     certificate, key = (_read(pem, option) if pem is not None else None
                         for pem, option in ((certificate, "client_certificate"), (key, "client_key")))
     # Checked here: gRPC takes any bytes, and a wrong one fails each call as UNAVAILABLE "Failed to create
     # security handshaker", which reads as a peer that is down.
     if key is not None:
-        _check_client_key(key, certificate)
+        _check_client_key(key, certificate, *wheres)
     credentials = grpc.ssl_channel_credentials(root_certificates=root, private_key=key, certificate_chain=certificate)
     return _new_channel(grpc_module, grpc_module.secure_channel, target, credentials, options=options)
 
