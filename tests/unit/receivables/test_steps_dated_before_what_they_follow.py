@@ -3,10 +3,12 @@
 Peers that check proposal timestamps take each within their window (15 minutes by default) of their own clocks, so
 of two honest steps the first may be stamped up to 15 minutes ahead and the second up to 15 minutes behind: both
 stand, as docs/receivables.md says the window lets them. Further apart, the client stamped the second wrongly, as
-peers without the check let it: a payment dated on time weeks after the claim was marked OVERDUE, a disbursement,
-and the interest it charges, dated days before the acceptance (or the offer, or the request, it follows), an early
-payment dated days before its offer was published, for days more than the offer can pay. Each is refused
-``timestamp-out-of-order``; sent again with the clock right, it passes.
+peers without the check let it: a payment dated on time weeks after the claim was marked OVERDUE, or before a lifting
+of its freeze or the end of a financing that held it back, both past its due date; a repayment dated before its
+disbursement; a disbursement, and the interest it charges, dated days before the acceptance (or the offer, or the
+request, it follows); an early payment dated days before its offer was published, or before the claim came to its
+holder, for days more than it can pay. Each is refused ``timestamp-out-of-order``; sent again with the clock right,
+it passes.
 """
 
 from __future__ import annotations
