@@ -30,7 +30,9 @@ def as_transport_error(error: grpc.RpcError) -> TransportError:
         if not_resolved:
             return TransportError(code, _not_resolved(not_resolved["address"], message), sent=False)
         if message.startswith(_NOT_CONNECTED):
-            return TransportError(code, message, details_from_metadata(trailers), sent=False)
+            refused = _tls_refused(message)
+            said = f"{refused} gRPC: {message}" if refused else message
+            return TransportError(code, said, details_from_metadata(trailers), sent=False)
     return TransportError(code or grpc.StatusCode.UNKNOWN, message or "", details_from_metadata(trailers))
 
 
@@ -57,6 +59,46 @@ def _not_resolved(address: str, said: str) -> str:
             f"by a name that resolves only inside its own network (a container's name) is reached at an address "
             f"that resolves here, such as 127.0.0.1:{port}, with server_name_override={host!r} (a profile's "
             f"host_name_override) for its TLS name; or add its name to /etc/hosts. gRPC: {said}")
+
+
+_HOST_NOT_IN_CERTIFICATE = re.compile(
+    r"Hostname Verification Check failed|Peer name \S+ is not in peer certificate|No match found for server name")
+"""gRPC's words for a TLS handshake failed as the peer's certificate does not name the host checked (grpcio 1.60 on:
+"Hostname Verification Check failed"; before: "Peer name HOST is not in peer certificate")."""
+
+_CERTIFICATE_NOT_VERIFIED = re.compile(r"CERTIFICATE_VERIFY_FAILED: (?P<reason>[^:]+)")
+"""BoringSSL's words for a peer certificate that did not verify, with its reason ("unable to get local issuer
+certificate", "certificate has expired"...)."""
+
+_NOT_TLS = "WRONG_VERSION_NUMBER"
+"""BoringSSL's words for an answer to the TLS handshake that is no TLS: a plain-text port, or another service."""
+
+
+def _tls_refused(message: str) -> str | None:
+    """What went wrong, and what to do, when a call failed because the TLS handshake with the peer did (gRPC's
+    words alone read as a peer that is down: "failed to connect to all addresses"); None for another failure."""
+    if _HOST_NOT_IN_CERTIFICATE.search(message):
+        return ("the TLS handshake with the peer failed, so nothing was sent: the peer's TLS certificate does not "
+                "name the host checked, the target's host or server_name_override. A peer reached at an IP address "
+                "or by a name other than its own (a tunnel, a forwarded port, a container's name) needs "
+                "server_name_override set to a host name its TLS certificate holds, such as "
+                "'peer0.org1.example.com' (a connection profile's ssl-target-name-override or host_name_override).")
+    not_verified = _CERTIFICATE_NOT_VERIFIED.search(message)
+    if not_verified:
+        reason = not_verified["reason"].strip()
+        if "expired" in reason or "not yet valid" in reason:
+            return (f"the TLS handshake with the peer failed, so nothing was sent: the peer's TLS certificate "
+                    f"({reason}) is outside its validity dates, by this machine's clock. Check the clock here, and "
+                    "have the peer's operator renew its TLS certificate.")
+        return (f"the TLS handshake with the peer failed, so nothing was sent: the peer's TLS certificate is not "
+                f"signed by a CA in the TLS roots ({reason}): give tls_root_certificates the TLS CA certificate of "
+                "the peer's org (its tlsca/tlsca.pem, a connection profile's tlsCACerts), or the CA of the "
+                "address dialled, if that is another peer than meant.")
+    if _NOT_TLS in message:
+        return ("the TLS handshake with the peer failed, so nothing was sent: what answers at the target does not "
+                "speak TLS (a plain-text port, or another service). Check the target's port; for a peer run "
+                "without TLS (development only), connect with insecure=True.")
+    return None
 
 
 _rpc_errors = Reraise(grpc.RpcError, as_transport_error)
