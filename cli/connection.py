@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
@@ -172,6 +173,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             refuse_no_admin(profile, who, identity, given_folder=msp_dir is not None)
         mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
             Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
+        warn_of_keys_open_to_others(who, [Path(who.tls_key)] if mutual else [])
         gateway = connect(profile.gateway.address, identity=identity, signer=signer,
                           tls_root_certificates=profile.gateway.tls_root_cert,
                           server_name_override=profile.gateway.host_name_override, timeouts=_given_timeouts(),
@@ -185,6 +187,24 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
         finally:
             gateway.close()
+
+
+def warn_of_keys_open_to_others(who: profiles.UserIdentity, other_keys: list[Path]) -> None:
+    """Warn, on stderr, of each private key the command signs with (the user's keystore keys, and ``other_keys``:
+    its TLS client key where it is used) that other users of the host may read or write: whoever reads it can
+    sign as the user, and no peer can tell. `recfin network up` and `org bundle` write keys for their owner
+    alone; one copied or unpacked with a looser mode is named with the command that closes it. Not refused: the
+    command is the owner's to run, and the key may be shared on purpose (a test host)."""
+    keys = [path for path in sorted((Path(who.msp_dir) / "keystore").glob("*")) if path.is_file()]
+    for key in [*keys, *other_keys]:
+        try:
+            mode = stat.S_IMODE(key.stat().st_mode)
+        except OSError:   # gone meanwhile: the signer has read what it needs
+            continue
+        if mode & 0o077:
+            click.echo(f"warning: the private key {on_one_line(key)} of user {who.name} is open to other users of "
+                       f"this host (mode {mode:04o}): whoever reads it can sign as {who.name}; make it its "
+                       f"owner's alone: chmod 600 {shell_word(key)}", err=True)
 
 
 def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
