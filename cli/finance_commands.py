@@ -241,6 +241,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
     def shown(fen: int) -> str:
         return money(fen, result.currency)
     rows = {"bank": result.bank, "receivable_id": receivable, "currency": result.currency, "on": day.isoformat(),
+            "due_date": result.due_date.isoformat(),
             "debtor_grade": result.debtor_grade,
             # only where the bank's policy for a debtor with no payment on record priced another grade's terms
             **({"priced_grade": result.priced_grade} if result.priced_grade != result.debtor_grade else {}),

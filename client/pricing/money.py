@@ -11,7 +11,8 @@ records. Amounts here are never negative.
     interest  = advance x annual_rate x days / basis     -> fen, half up
                 (days: actual calendar days from disbursement to the due date, the
                  disbursement day counted and the due date not;
-                 basis 360 for ACT/360, 365 for ACT/365)
+                 basis 360 for ACT/360, 365 for ACT/365, ACT/365 Fixed: 365 in a
+                 leap year too)
     fees      = flat fee + advance x fee rate            -> fen, half up
     net cash  = advance - interest - fees
 

@@ -120,6 +120,9 @@ class Quote(BaseModel):
     priced_grade: str
     probability_late: Probability | None
     on: date
+    # the claim's: the day priced.days run to from ``on``, in calendar days, a Saturday, Sunday or public holiday
+    # included (as the contract counts the days of a disbursement), though the debtor pays on time the next working day
+    due_date: date
     debtor_limit: int
     exposure: int
     open_offers: int = 0
@@ -200,7 +203,8 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     limit = proportion_fen(config.limits.per_debtor, factor)
     available = max(0, limit - exposure - open_offers)
     common = dict(bank=config.bank, receivable_id=terms.receivable_id, currency=terms.currency, debtor_grade=grade,
-                  priced_grade=priced_grade, probability_late=probability_late, on=on, debtor_limit=limit,
+                  priced_grade=priced_grade, probability_late=probability_late, on=on, due_date=terms.due_date,
+                  debtor_limit=limit,
                   exposure=exposure, open_offers=open_offers, available=available)
 
     def declined(reason: str) -> Quote:
