@@ -19,12 +19,15 @@ Invoke = Callable[[ChaincodeStub], Awaitable[Response]]
 def is_transaction_failure(exc: BaseException) -> bool:
     """Whether ``exc``, raised while a transaction ran, is its failure, to be answered with status 500.
 
-    Every BaseException is, but two:
+    Every BaseException is, but three:
 
     - a CancelledError while the running task itself is being cancelled: the stream is closing
       and the task must end. A CancelledError otherwise (contract code that awaits a task it
       cancelled, or a future someone else cancelled) is a failure, since letting it end the
       transaction's task would leave the peer without an answer until its execute timeout.
+    - GeneratorExit: the transaction's coroutine is being closed unfinished, its task destroyed pending (one the
+      process's runner gave up on as it exits): there is nobody left to answer, and a closing coroutine may not
+      await.
     - KeyboardInterrupt: the server turns SIGINT into a graceful stop, so it reaches a
       transaction only where the runtime runs without that handler (a test run, a REPL, a
       second Ctrl-C under ``asyncio.run``), where it is the operator asking the process to
@@ -37,7 +40,7 @@ def is_transaction_failure(exc: BaseException) -> bool:
     if isinstance(exc, asyncio.CancelledError):
         task = asyncio.current_task()
         return task is not None and task.cancelling() == 0
-    return not isinstance(exc, KeyboardInterrupt)
+    return not isinstance(exc, (KeyboardInterrupt, GeneratorExit))
 
 
 # What a SystemExit answered as a transaction's failure says after its code (failure_response, ExitInTask).

@@ -61,6 +61,10 @@ _DRAINED = object()   # what the next message is once a draining stream has no t
 DEFAULT_PEER_REPLY_TIMEOUT = 60.0
 # The tx IDs the warning of a stream that ended under running transactions names; it counts the rest.
 _LOGGED_CUT_TRANSACTIONS = 10
+# Seconds the end of a stream waits for the transactions it cancelled to end before it gives up on them: a
+# cancelled transaction ends within a pass or two of the event loop, unless its contract code swallows the
+# cancellation.
+CANCELLED_TRANSACTION_WAIT_SECONDS = 1.0
 # Seconds after REGISTER by when a stream not yet READY is logged as an error. A peer answers REGISTERED, then
 # READY, as soon as REGISTER arrives; one that refuses the registration (a package ID it is not launching: a
 # stale CHAINCODE_ID after a new package was installed, say) says nothing to the chaincode and leaves the stream
@@ -428,10 +432,17 @@ class StreamHandler:
             logger.warning("the chaincode stream ended with %d transaction(s) running, cancelled unanswered: "
                            "tx %s%s", len(cut), ", tx ".join(cut[:_LOGGED_CUT_TRANSACTIONS]),
                            f" and {unnamed} more" if unnamed > 0 else "")
-        tasks = list(self._running.values())
-        for task in tasks:
+        running = dict(self._running)
+        for task in running.values():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if not running:
+            return
+        # Bounded: contract code that catches CancelledError and carries on would otherwise hold the stream's end,
+        # and the process with it until SIGKILL. The wait runs on when gRPC cancels this call again meanwhile (the
+        # end of a stop), so that those left are still named.
+        ended = asyncio.ensure_future(asyncio.wait(running.values(), timeout=CANCELLED_TRANSACTION_WAIT_SECONDS))
+        ended.add_done_callback(lambda waited: _name_transactions_left(running, waited))
+        await asyncio.shield(ended)
 
     async def _dispatch(self, message: shim_pb2.ChaincodeMessage) -> bool:
         """Handle one message from the peer; False when the stream must end."""
@@ -502,7 +513,9 @@ class StreamHandler:
         if key in self._running:
             self._reply_error(message, f"transaction {message.txid} is already running on this stream")
             return
-        task = asyncio.create_task(self._run_transaction(message), name=f"tx-{message.txid[:8]}")
+        # named in full: the process's runner names the tasks it gives up on as it exits
+        task = asyncio.create_task(self._run_transaction(message),
+                                   name=f"tx {message.txid} on channel {message.channel_id!r}")
         self._running[key] = task
         task.add_done_callback(lambda _: self._transaction_ended(key))
 
@@ -588,6 +601,20 @@ class StreamHandler:
             self._answering.discard(key)
             self._cut_reasons.pop(key, None)
             self.metrics.transaction_finished(function, status, started)
+
+
+def _name_transactions_left(running: dict[TxKey, asyncio.Task], waited: asyncio.Future) -> None:
+    """Log the transactions of ``running`` that had not ended when ``waited``, the bounded wait for them after they
+    were cancelled, gave up: their contract code swallows the cancellation, and they run on unanswered."""
+    if waited.cancelled():   # the event loop itself is closing; the process's runner names what is left
+        return
+    _, left = waited.result()
+    if not left:
+        return
+    named = [f"{tx_id} on channel {channel!r}" for (channel, tx_id), task in running.items() if task in left]
+    logger.error("gave up on %d transaction(s) that did not end when cancelled %g s ago, left running unanswered: "
+                 "tx %s: the contract code catches asyncio.CancelledError and carries on; have it re-raise the "
+                 "error after its cleanup", len(named), CANCELLED_TRANSACTION_WAIT_SECONDS, ", tx ".join(named))
 
 
 def _function_name(message: shim_pb2.ChaincodeMessage) -> bytes | None:

@@ -11,7 +11,8 @@ a stream from a certificate of any other CN is refused with PERMISSION_DENIED. W
 certificate the client CA issued is accepted (a user's, another node's), and the server says so
 in a warning as it starts. SIGTERM and SIGINT stop it gracefully: new transactions are refused,
 running ones finish, and each peer's stream ends once nothing runs on it (SHUTDOWN_GRACE_SECONDS at most:
-those still running then are cancelled and answered with status 500 saying the server stopped).
+those still running then are cancelled and answered with status 500 saying the server stopped; one whose
+contract code swallows the cancellation is named in an error and left behind, and the process exits).
 ``--peer-reply-timeout SECONDS`` (or ``CHAINCODE_PEER_REPLY_TIMEOUT``) bounds the wait for the peer's
 answer to each request a transaction sends (60 s by default); one unanswered fails its transaction.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
@@ -30,15 +31,15 @@ import os
 import signal
 import socket
 import weakref
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING
 
 import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._execution import exits_as_failure
-from ._handler import (DEFAULT_PEER_REPLY_TIMEOUT, MAX_MESSAGE_BYTES, STOPPING_REASON, MalformedMessage,
-                       StreamHandler)
+from ._handler import (CANCELLED_TRANSACTION_WAIT_SECONDS, DEFAULT_PEER_REPLY_TIMEOUT, MAX_MESSAGE_BYTES,
+                       STOPPING_REASON, MalformedMessage, StreamHandler)
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -418,6 +419,44 @@ class ChaincodeServer:
             await self._server.wait_for_termination()
 
 
+def run_until_stopped(main: Coroutine[object, object, None],
+                      left_task_seconds: float = CANCELLED_TRANSACTION_WAIT_SECONDS) -> None:
+    """Run ``main`` (``serve``) in a new event loop, then cancel the tasks it left and close the loop, as
+    ``asyncio.run`` does, but waiting ``left_task_seconds`` at most for them to end. asyncio.run waits for good,
+    and a task that catches each cancellation (a transaction's contract code that swallows asyncio.CancelledError)
+    would keep the stopped server's process up until SIGKILL; each such task is named in an error, by its name
+    (a transaction's says its tx ID and channel), and left behind."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)   # as asyncio.run does: gRPC's aio layer looks the loop up so
+    try:
+        loop.run_until_complete(main)
+    finally:
+        try:
+            _end_tasks_left(loop, left_task_seconds)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+def _end_tasks_left(loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+    left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not left:
+        return
+    for task in left:
+        task.cancel()
+    ended, stubborn = loop.run_until_complete(asyncio.wait(left, timeout=seconds))
+    for task in ended:
+        if not task.cancelled() and task.exception() is not None:   # as asyncio.run reports it
+            loop.call_exception_handler({"message": "unhandled exception in a task as the server stopped",
+                                         "exception": task.exception(), "task": task})
+    if stubborn:
+        logger.error("exiting with %d task(s) that did not end when cancelled %g s ago: %s: their code catches "
+                     "asyncio.CancelledError and carries on; have it re-raise the error after its cleanup",
+                     len(stubborn), seconds, "; ".join(sorted(task.get_name() for task in stubborn)))
+
+
 async def serve(
     contracts: Sequence[Contract],
     address: str,
@@ -572,7 +611,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (TypeError, ValueError) as exc:
         parser.error(f"--contract {' --contract '.join(args.contract)}: {exc}")
     try:
-        asyncio.run(
+        run_until_stopped(
             serve(
                 router,
                 address,
