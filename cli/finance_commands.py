@@ -433,7 +433,10 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     amounts are in fen and rates decimal fractions). In both, each amount is
     rounded once to whole fen, half up (四舍五入), as the contract rounds them;
     the APR (fees included) once, half up, from its exact value, to 4 places
-    in the table.
+    in the table. Interest, and a discount, run for the calendar days from --on
+    to the claim's due date, one on a Saturday, Sunday or public holiday not
+    moved to the next working day, on the offer's day count (ACT/360, or ACT/365
+    Fixed: 365 in a leap year too), as the contract counts them.
 
     \b
     Exit codes:
@@ -1175,7 +1178,10 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     once to whole fen, half up (四舍五入), as the contract rounds them; the APR
     (fees included) once, half up, from its exact value, to 4 places, or more
     where two different APRs would look alike at 4, in the table and in each
-    offer's why alike.
+    offer's why alike. Interest, and a discount, run for the calendar days from
+    --on to the claim's due date, one on a Saturday, Sunday or public holiday
+    not moved to the next working day, on the offer's day count (ACT/360, or
+    ACT/365 Fixed: 365 in a leap year too), as the contract counts them.
 
     \b
     Example:
