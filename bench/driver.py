@@ -30,20 +30,17 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .choices import CONCURRENCY, MAX_RATE, MODES, RATE
-from .outcomes import ANSWERED, COMMITTED, SUCCEEDED, Outcome, classify, watching_sends
+from .outcomes import ANSWERED, COMMITTED, SUCCEEDED, Outcome, classify
 
 
 @dataclass(frozen=True)
 class Operation:
     """One call of a workload: its kind (``register``, ``confirm``...) and a coroutine function that
     performs it and returns the tx id of what it committed, or None for a query, which commits nothing
-    and counts as ``answered`` (never as a committed transaction). ``sends_watched``: its clients call their
-    contracts through a :class:`~bench.outcomes.WatchedContract`, so the driver sees whether it called one (a bare
-    ValueError of the SDK in one that did not counts as not sent: ``outcomes.never_sent``)."""
+    and counts as ``answered`` (never as a committed transaction)."""
 
     kind: str
     call: Callable[[], Awaitable[str | None]]
-    sends_watched: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,17 +229,16 @@ async def _window_marks(plan: Plan, clock: Clock, origin: float, on_window: Wind
 
 async def _perform(op: Operation, plan: Plan, clock: Clock, origin: float, due: float, run: Run) -> None:
     sent = clock.now() - origin
-    with watching_sends(op.sends_watched):
-        try:
-            if plan.call_timeout is None:
-                tx_id = await op.call()
-            else:
-                tx_id = await asyncio.wait_for(op.call(), plan.call_timeout)
-            outcome = Outcome(ANSWERED if tx_id is None else COMMITTED, tx_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # every failure is a counted outcome, never a crash of the run
-            outcome = classify(error)
+    try:
+        if plan.call_timeout is None:
+            tx_id = await op.call()
+        else:
+            tx_id = await asyncio.wait_for(op.call(), plan.call_timeout)
+        outcome = Outcome(ANSWERED if tx_id is None else COMMITTED, tx_id)
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # every failure is a counted outcome, never a crash of the run
+        outcome = classify(error)
     finished = clock.now() - origin
     run.samples.append(Sample(op.kind, due, sent, finished, outcome.cause, outcome.tx_id, outcome.detail,
                               plan.in_window(due)))

@@ -14,7 +14,6 @@ from client.gateway import Timeouts, connect, connect_async, load_msp_folder
 from client.receivables import CONTRACT_NAME, AsyncReceivablesClient
 from network import profiles
 
-from .outcomes import WatchedContract
 from .workloads import Parties
 
 # The workloads' actors among the demo's (cli/demo_commands.ACTORS keys).
@@ -66,8 +65,7 @@ async def open_client(stack: AsyncExitStack, org: str, user: str | None, data_ro
                             grpc_options=grpc_options, timeouts=timeouts, **_mutual_tls(who))
     stack.push_async_callback(gateway.close)
     network = gateway.get_network(profile.channel)
-    # watched: the driver then sees whether an operation called the contract (bench.outcomes.never_sent)
-    return AsyncReceivablesClient(WatchedContract(network.get_contract(profile.chaincode, CONTRACT_NAME)), network)
+    return AsyncReceivablesClient(network.get_contract(profile.chaincode, CONTRACT_NAME), network)
 
 
 async def open_parties(stack: AsyncExitStack, codes: dict[str, str], data_root: Path | None,

@@ -50,7 +50,7 @@ from .choices import CONFIRM, HOTKEY, MIXED, REGISTER, TRANSFER
 from .driver import CONCURRENCY, MODES, RATE, Operation
 from .exactly_once import (Acknowledgement, check, ledger_transfers, read_family, read_records,
                            read_split_requests)
-from .outcomes import classify, sends_watched
+from .outcomes import classify
 
 INVOICE_AMOUNT = Decimal("1000.00")
 INVOICE_TAX = Decimal("130.00")
@@ -116,9 +116,6 @@ class Workload:
         self.touched: set[str] = set()          # every receivable a committed operation wrote (fault checks)
         self.prepared: list[str] = []           # the tx id of each commit prepare made (fault checks look them up)
         self.written_in: dict[str, int] = {}     # pooled receivable -> the block its last change committed in
-        # the parties' clients call their contracts through a WatchedContract (open_parties makes them so): the
-        # driver can then tell an argument the SDK refused before sending from an error after a send
-        self.sends_watched = sends_watched(parties.supplier, parties.debtor)
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         """Register (and confirm) what the operations will consume; nothing by default."""
@@ -136,7 +133,7 @@ class Workload:
             supplier = self.parties.supplier
             registered = await supplier.register_receivable(new_registration(self.parties))
             return self._pooled(registered, supplier, self.registered)
-        return Operation("register", call, self.sends_watched)
+        return Operation("register", call)
 
     def confirm(self, receivable_id: str) -> Operation:
         async def call() -> str:
@@ -144,7 +141,7 @@ class Workload:
             await self._caught_up(debtor, receivable_id)
             confirmed = await debtor.confirm(receivable_id, endorsing_organizations=self.parties.confirm_endorsers())
             return self._pooled(confirmed, debtor, self.confirmed)
-        return Operation("confirm", call, self.sends_watched)
+        return Operation("confirm", call)
 
     def transfer(self, receivable_id: str) -> Operation:
         async def call() -> str:
@@ -153,7 +150,7 @@ class Workload:
             moved = await supplier.transfer(receivable_id, self.parties.transferee_code, FACE_AMOUNT)
             self.touched.add(moved.id)
             return moved.tx_id
-        return Operation("transfer", call, self.sends_watched)
+        return Operation("transfer", call)
 
     def _pooled(self, committed: Any, writer: Any, pool: deque[str]) -> str:
         """Book a commit whose receivable the next operation takes from ``pool``: the block the writer's peer
@@ -183,7 +180,7 @@ class Workload:
         async def call() -> None:
             await self.parties.debtor.get_receivable(receivable_id)
             return None
-        return Operation("query", call, self.sends_watched)
+        return Operation("query", call)
 
     def _confirm_next(self) -> Operation | None:
         """A confirm of the next registered receivable, or None when none is left (each failed confirm of a
@@ -402,7 +399,7 @@ class HotKeyWorkload(Workload):
             request = HotRequest(new_request_id(), amount=1 + (n - 1) % HOT_AMOUNT_CYCLE)
             self.requests[request.request_id] = request
             twice = bool(self.duplicate_every) and n % self.duplicate_every == 0
-            yield Operation("transfer", functools.partial(self._perform, request, twice), self.sends_watched)
+            yield Operation("transfer", functools.partial(self._perform, request, twice))
 
     async def _perform(self, request: HotRequest, twice: bool) -> str:
         """Send the request (twice at once when ``twice``); the tx id of an acknowledged send. When one of two sends

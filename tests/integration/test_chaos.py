@@ -105,7 +105,7 @@ class WatchedMixedWorkload(MixedWorkload):
 
     def operations(self):
         for operation in super().operations():
-            yield Operation(operation.kind, self._watched(operation), operation.sends_watched)
+            yield Operation(operation.kind, self._watched(operation))
 
     def _watched(self, operation: Operation):
         async def call():

@@ -8,14 +8,14 @@ import pytest
 
 from bench import outcomes
 from bench.driver import CONCURRENCY, Operation, Plan, drive
-from bench.outcomes import WatchedContract, classify, sends_watched, watching_sends
+from bench.outcomes import classify
 from bench.report import build, check_schema, lines
 from client.gateway import CommitStatusError, EndorseError, EvaluateError, SubmitError
 from client.receivables import AsyncReceivablesClient
 
 from .fakeclock import FakeClock
 
-TRANSFEREE = "91310000MA1K00002C"
+SUPPLIER, DEBTOR, TRANSFEREE = "91310000MA1K00001E", "91310000MA1K00003A", "91310000MA1K00002C"
 OVER_LONG_ID = "R-" + "0" * 300
 
 
@@ -42,17 +42,16 @@ def drive_all(operations):
     return asyncio.run(clock.run(drive(operations, plan, clock=clock)))
 
 
-@pytest.mark.parametrize("watched", [True, False], ids=["watched", "not-watched"])
-def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted(watched):
-    # the SDK's typed refusals say themselves that nothing was sent: no watch of the contract is needed to count them
+def test_calls_the_sdk_refuses_before_sending_count_as_not_sent_and_not_as_submitted():
+    # the SDK's typed refusals say themselves that nothing was sent
     contract = RecordingContract()
-    client = AsyncReceivablesClient(WatchedContract(contract) if watched else contract)
+    client = AsyncReceivablesClient(contract)
     calls = iter([lambda: client.transfer(OVER_LONG_ID, TRANSFEREE, 100),          # ArgumentRefused
                   lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 0),   # RefusedBeforeSending
                   lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 1.5),  # ArgumentTypeRefused
                   lambda: client.get_receivable(OVER_LONG_ID),
                   lambda: asyncio.sleep(0, result="tx-1")])                         # one that committed
-    operations = (Operation("transfer", call, sends_watched=watched) for call in calls)
+    operations = (Operation("transfer", call) for call in calls)
     run = drive_all(operations)
     assert contract.sent == []
     report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
@@ -134,63 +133,94 @@ class ContractFailingInTheSdkAfterTheSend(RecordingContract):
 
 
 def waiting_without_a_network(client):
-    """An operation the SDK refuses before sending with a bare ValueError (not typed): a wait for a block by a
-    client made without its Network."""
+    """An operation the SDK refuses before sending: a wait for a block by a client made without its Network."""
     async def call():
         await client.wait_for_block(1)
     return call
 
 
-def test_a_bare_value_error_the_sdk_raised_before_any_contract_call_is_not_sent_only_where_the_contract_is_watched():
+def test_a_wait_for_a_block_by_a_client_without_its_network_is_not_sent():
+    # the SDK refuses it with its typed ArgumentRefused, which says by its type that nothing was sent
     contract = RecordingContract()
-    watched, not_watched = AsyncReceivablesClient(WatchedContract(contract)), AsyncReceivablesClient(contract)
-    run = drive_all(iter([Operation("transfer", waiting_without_a_network(watched), sends_watched=True),
-                          Operation("transfer", waiting_without_a_network(not_watched))]))
+    run = drive_all(iter([Operation("transfer", waiting_without_a_network(AsyncReceivablesClient(contract)))]))
     assert contract.sent == []
-    assert [(s.cause, s.detail.split(":")[0]) for s in run.samples] == \
-        [(outcomes.NOT_SENT, "ValueError"), (outcomes.CLIENT_ERROR, "ValueError")]
+    [sample] = run.samples
+    assert (sample.cause, sample.detail.split(":")[0]) == (outcomes.NOT_SENT, "ArgumentRefused")
+    assert "needs the gateway Network" in sample.detail
 
 
 def test_a_bare_value_error_of_the_sdk_after_the_contract_was_called_counts_as_a_failure_not_as_not_sent():
     contract = ContractFailingInTheSdkAfterTheSend()
-    client = AsyncReceivablesClient(WatchedContract(contract))
-    run = drive_all(iter([Operation("transfer", lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 100),
-                                    sends_watched=True)]))
-    assert contract.sent == ["TransferReceivable"]
-    [sample] = run.samples
-    assert sample.cause == outcomes.CLIENT_ERROR and sample.detail.startswith("ValueError: answer_field")
-
-
-def test_a_bare_value_error_of_the_sdk_in_an_operation_not_watched_counts_as_a_failure():
-    # the contract is not watched: whether it was called cannot be told, so the error cannot be said to be unsent
-    contract = ContractFailingInTheSdkAfterTheSend()
     client = AsyncReceivablesClient(contract)
     run = drive_all(iter([Operation("transfer", lambda: client.transfer("R-0123456789abcdef", TRANSFEREE, 100))]))
     [sample] = run.samples
-    assert contract.sent == ["TransferReceivable"] and sample.cause == outcomes.CLIENT_ERROR
+    assert contract.sent == ["TransferReceivable"]
+    assert sample.cause == outcomes.CLIENT_ERROR and sample.detail.startswith("ValueError: answer_field")
     report = build(run, workload="transfer", client="python", cpu_usage={}, process_kinds={})
     assert (report["submitted"], report["not_sent"]) == (1, 0)
 
 
-def test_the_watch_marks_only_method_calls_and_is_one_per_operation():
-    contract = WatchedContract(RecordingContract())
-    client = AsyncReceivablesClient(contract)
-    assert sends_watched(client) and not sends_watched(client, AsyncReceivablesClient(RecordingContract()))
-    with watching_sends(True) as watch:
-        assert contract.chaincode_name == "receivables" and not watch.called      # data: no call
-        with watching_sends(True) as inner:
-            with pytest.raises(AssertionError):
-                asyncio.run(contract.evaluate("GetReceivable"))
-        assert inner.called and not watch.called
+class NetworkFailingItsWait:
+    """A gateway Network whose wait for a block fails with a bare ValueError, as a call of the SDK may after its
+    contract call was sent: the error's type does not tell which."""
+
+    last_committed_block = None
+
+    async def wait_for_block(self, block_number, timeout=None):
+        raise ValueError("the block could not be read")
+
+    def get_contract(self, chaincode, name):
+        return RecordingContract()
 
 
-def test_a_watched_contract_copies_and_a_probe_of_a_special_name_is_no_call():
-    import copy
-    import pickle
+def test_a_bare_value_error_within_the_sdk_over_the_benchmarks_own_clients_is_a_failure_even_before_a_contract_call(
+        monkeypatch, tmp_path):
+    # the benchmark's clients (bench.network_session.open_client) once counted a bare ValueError raised within the
+    # SDK as not sent where no contract call had been seen; only the SDK's typed refusals say nothing was sent
+    from types import SimpleNamespace
 
-    contract = WatchedContract(RecordingContract())
-    copied = copy.copy(contract)          # it recursed without end looking up _contract before __init__ had run
-    assert copied.chaincode_name == "receivables" and copied._contract is contract._contract
-    assert pickle.loads(pickle.dumps(contract)).chaincode_name == "receivables"
-    with watching_sends(True) as watch:
-        assert getattr(contract, "__aenter__", None) is None and not watch.called
+    from bench import network_session
+    from bench.workloads import Parties, RegisterWorkload
+
+    who = SimpleNamespace(msp_dir=tmp_path, tls_cert=tmp_path / "none.crt", tls_key=tmp_path / "none.key")
+    profile = SimpleNamespace(user=lambda name: who, msp_id="SupplierMSP", channel="receivables-channel",
+                              chaincode="receivables",
+                              gateway=SimpleNamespace(address="127.0.0.1:7051", tls_root_cert=tmp_path / "ca.crt",
+                                                      host_name_override=None))
+
+    class Gateway:
+        def get_network(self, channel):
+            return NetworkFailingItsWait()
+
+        async def close(self):
+            pass
+
+    monkeypatch.setattr(network_session.profiles, "load", lambda org, data_root: profile)
+    monkeypatch.setattr("cli.connection.default_user", lambda profile, admin=False: "User1")
+    monkeypatch.setattr(network_session, "load_msp_folder", lambda msp_dir, msp_id: (None, None))
+    monkeypatch.setattr(network_session, "connect_async", lambda address, **options: Gateway())
+
+    async def run_over_the_benchmarks_client():
+        from contextlib import AsyncExitStack
+
+        async with AsyncExitStack() as stack:
+            supplier, debtor = [await network_session.open_client(stack, org, None, tmp_path) for org in "ab"]
+            workload = RegisterWorkload(Parties(supplier=supplier, debtor=debtor, supplier_code=SUPPLIER,
+                                                debtor_code=DEBTOR, transferee_code=TRANSFEREE))
+            workload.written_in["R-0123456789abcdef"] = 5    # a confirm first waits for the block of the register
+            plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=10, call_timeout=None)
+            clock = FakeClock()
+            return await clock.run(drive(iter([workload.confirm("R-0123456789abcdef")]), plan, clock=clock))
+
+    [sample] = asyncio.run(run_over_the_benchmarks_client()).samples
+    assert (sample.cause, sample.detail) == (outcomes.CLIENT_ERROR, "ValueError: the block could not be read")
+
+
+def test_an_argument_the_sdk_refused_in_a_workload_is_not_sent():
+    from bench.workloads import Parties, RegisterWorkload
+
+    debtor = AsyncReceivablesClient(RecordingContract())
+    parties = Parties(supplier=AsyncReceivablesClient(RecordingContract()), debtor=debtor,
+                      supplier_code=SUPPLIER, debtor_code=DEBTOR, transferee_code=TRANSFEREE)
+    run = drive_all(iter([RegisterWorkload(parties).query(OVER_LONG_ID)]))
+    assert [s.cause for s in run.samples] == [outcomes.NOT_SENT] and debtor.contract.sent == []
