@@ -344,12 +344,37 @@ class StreamHandler:
                 if not isinstance(message, shim_pb2.ChaincodeMessage):
                     logger.info("peer closed the chaincode stream")
                     return
+                if (size := message.ByteSize()) > MAX_MESSAGE_BYTES:
+                    self._refuse_oversized(message, size)
+                    continue
                 if not await self._dispatch(message):
                     return
         finally:
             overdue.cancel()
             self.metrics.peer_streams -= 1
             await self._shut_down()
+
+    def _refuse_oversized(self, message: shim_pb2.ChaincodeMessage, size: int) -> None:
+        """Refuse a message from the peer over MAX_MESSAGE_BYTES, saying how large it was and what to change: a
+        TRANSACTION or INIT is answered ERROR, a reply fails the request awaiting it, anything else is dropped.
+        The stream serves on (the server reads messages up to RECEIVE_CEILING_BYTES so that it can say this:
+        at gRPC's limit the whole stream ended, and the log said only that the peer had disconnected)."""
+        kind, tx_id = message.type, message.txid
+        too_large = (f"{_type_name(kind)} message too large: {size} bytes, the chaincode server's limit is "
+                     f"{MAX_MESSAGE_BYTES} bytes (MAX_MESSAGE_BYTES, Fabric's default gRPC limit); the peer sends "
+                     f"one this large only with its peer.maxSendMsgSize (core.yaml) raised above that")
+        if kind == Msg.TRANSACTION or kind == Msg.INIT:
+            self._reply_error(message, f"{too_large}: have the client send smaller arguments and transient data "
+                                       f"(the peer forwards the arguments twice: in the input and in the proposal)")
+            return
+        future = self._pending_replies.get((message.channel_id, tx_id))
+        if (kind == Msg.RESPONSE or kind == Msg.ERROR) and future is not None and not future.done():
+            logger.error("tx %s on channel %r: the peer's reply is %d bytes, over the %d-byte message limit: "
+                         "failing its request", tx_id, message.channel_id, size, MAX_MESSAGE_BYTES)
+            future.set_exception(PeerError(f"{too_large}: read fewer or smaller values in one request"))
+            return
+        logger.error("dropping a %s from the peer for tx %r on channel %r: %s", _type_name(kind), tx_id,
+                     message.channel_id, too_large)
 
     def _registration_overdue(self) -> None:
         """The stream is not ready ``registration_timeout`` seconds after REGISTER: say why that may be, as the

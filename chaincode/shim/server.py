@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 _exit_guard_users: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
 
 SHUTDOWN_GRACE_SECONDS = 5.0
+# The largest message gRPC reads from a peer: any protobuf message (they are under 2 GiB). Those over
+# MAX_MESSAGE_BYTES are refused by the stream's handler, one at a time, with their size.
+RECEIVE_CEILING_BYTES = 2**31 - 1
 # Seconds a stop gives, once its grace is over, for the status-500 answers of the transactions it cut short to
 # go out and their streams to end, before gRPC cancels whatever is left.
 CUT_ANSWER_SECONDS = 1.0
@@ -83,7 +86,9 @@ _PEER_REPLY_TIMEOUT_ADVICE = (f"give a positive number of seconds, e.g. {DEFAULT
 def _grpc_options() -> list[tuple[str, int]]:
     return [
         ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        # gRPC ending the whole stream on a message over MAX_MESSAGE_BYTES, the server would log only that the
+        # peer disconnected; read, the handler refuses it alone, saying how large it was (StreamHandler.run)
+        ("grpc.max_receive_message_length", RECEIVE_CEILING_BYTES),
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_ping_interval_without_data_ms", PEER_PING_MIN_INTERVAL_MS),
         ("grpc.keepalive_time_ms", SERVER_PING_INTERVAL_MS),
