@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import grpc
 from cryptography.exceptions import InvalidSignature
@@ -51,7 +52,9 @@ class SigningIdentity:
         self._public_key = public_key
 
     def digest(self, message: bytes) -> bytes:
-        return _hash_output(self.hash, self.hash(message))
+        with _named_on_failure("hash", self.hash):
+            returned = self.hash(message)
+        return _hash_output(self.hash, returned)
 
     def sign(self, message: bytes) -> bytes:
         if self.signer is None:
@@ -60,7 +63,9 @@ class SigningIdentity:
                 "rebuild it with the Gateway's new_signed_* method"
             )
         digest = self.digest(message)
-        signature = _signer_output(self.signer, self.signer(digest))
+        with _named_on_failure("signer", self.signer):
+            returned = self.signer(digest)
+        signature = _signer_output(self.signer, returned)
         if self._signer_gives_low_s_der:
             return signature
         if self._curve_order is not None and leading_der_signature(signature) is None:
@@ -168,6 +173,22 @@ def _signer_output(signer: Signer, returned) -> bytes:
         f"signer {_named(signer)} returned {type(returned).__name__} {returned!r:.80}, not the signature's bytes: "
         "a signer takes the digest and returns bytes (bytearray and memoryview are taken too)"
     )
+
+
+@contextlib.contextmanager
+def _named_on_failure(role: str, function) -> Iterator[None]:
+    """Let an exception of the signer's or hash's own through as it is (a caller may catch its type: an HSMError,
+    a signing service's TimeoutError), with a note (PEP 678, shown under its traceback) naming the function that
+    raised it and saying that the request it was to sign was not sent: a signer failing on a transaction already
+    endorsed left nothing for the orderer, so nothing can commit."""
+    try:
+        yield
+    except Exception as error:
+        note = (f"raised by the {role} {_named(function)} while signing a request: the request was not sent "
+                "(nothing of it reached a peer or an orderer)")
+        if note not in getattr(error, "__notes__", ()):   # one instance raised again (a retry) is noted once
+            error.add_note(note)
+        raise
 
 
 def _named(signer: Signer) -> str:
