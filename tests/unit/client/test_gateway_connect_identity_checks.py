@@ -45,6 +45,23 @@ def test_a_certificate_still_valid_is_taken():
         assert gateway.get_network("ch").get_contract("cc").evaluate_transaction("Get") == b"result"
 
 
+def test_a_certificate_not_valid_yet_is_taken_as_peers_take_it():
+    # Fabric's MSP checks the chain as of the certificate's start plus a second (getValidityOptsForCert) and
+    # refuses a creator only once its certificate's end has passed: a clock behind the CA's is no refusal
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "user1@org1")])
+    starting_tomorrow = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    ).public_bytes(serialization.Encoding.PEM)
+    identity = Identity("Org1MSP", starting_tomorrow)
+    with connect(identity=identity, signer=private_key_signer(key), transport=FakeTransport()) as gateway:
+        assert gateway.get_network("ch").get_contract("cc").evaluate_transaction("Get") == b"result"
+
+
 @pytest.mark.parametrize("other_key", [
     ec.generate_private_key(ec.SECP256R1()),
     ed25519.Ed25519PrivateKey.generate(),
