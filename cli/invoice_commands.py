@@ -580,7 +580,10 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     "turned" note, not flagged). Without tesseract's osd data a page that
     reads as no invoice is read as scanned (a "not_turned" note, not flagged,
     naming the pages: one of the invoice scanned turned would be missing). Both
-    notes come first among the fields. A scan with no invoice text either way
+    notes come first among the fields. Pages after the one printing the
+    invoice's total with tax (a letter, a statement of account) are not read
+    into it: a "pages_after" note names them, flagged where one prints item
+    rows (a list of goods, whose rows are not counted). A scan with no invoice text either way
     (blank, askew by more than 20 degrees, too small or blurred, or not an invoice) gives that one reason
     and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and

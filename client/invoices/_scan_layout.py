@@ -253,13 +253,18 @@ class InvoiceInFile:
     """One invoice of a file that may hold several: its number as read (``None`` where it was not read, or where
     the file has one title block and it was not looked for; spaces aside, NFKC), its lines, the pages (from 1) they
     are on, each further copy of it the file prints (its title block again after its totals), apart: never read
-    into it, and each number its pages print one or two characters off its own, for a person to check."""
+    into it, and each number its pages print one or two characters off its own, for a person to check.
+    ``pages_after``: the pages after the one printing its total with tax that no other invoice begins on (a letter,
+    a statement of account, a list of goods sent in the same file), not read into it (:func:`_up_to_its_totals`);
+    ``rows_after``: whether any of them prints an item table or item rows."""
 
     number: str | None
     lines: list[TextLine]
     pages: tuple[int, ...]
     copies: list[InvoiceInFile] = field(default_factory=list)
     numbers_read_otherwise: list[NumberReadOtherwise] = field(default_factory=list)
+    pages_after: tuple[int, ...] = ()
+    rows_after: bool = False
 
 
 def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
@@ -280,11 +285,12 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
 
     An invoice begins at the first line of its number's page, where neither a table, totals, nor another number
     stand on that page before the number (a page of its own), else at the number's line (two invoices on one
-    page, or a number printed twice in one title block)."""
+    page, or a number printed twice in one title block). It ends on the page printing its total with tax: the
+    pages after it that no other invoice begins on are not read into it (:func:`_up_to_its_totals`)."""
     lines = _from_the_first_invoice_page(lines)
     starts = [i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)]
     if len(starts) < 2:  # one title block: one invoice, whatever its number reads as
-        return [InvoiceInFile(None, lines, _pages(lines))]
+        return [_up_to_its_totals(InvoiceInFile(None, lines, ()))]
     bounds = [0] + [_invoice_start(lines, i, before) for before, i in zip(starts, starts[1:])] + [len(lines)]
     out: list[InvoiceInFile] = []
     seller_of: dict[int, tuple[str | None, str | None]] = {}  # by id of an invoice in out: its seller as read
@@ -322,10 +328,38 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
             seller_of[id(into)] = seller
         if _has_total_with_tax(part):
             totalled.add(id(into))
-    for invoice in out:
-        for printed in (invoice, *invoice.copies):
-            printed.pages = _pages(printed.lines)
-    return out
+    return [_up_to_its_totals(invoice) for invoice in out]
+
+
+def _up_to_its_totals(invoice: InvoiceInFile) -> InvoiceInFile:
+    """The invoice, and each copy of it, ending on the page that prints its total with tax (价税合计; the first
+    such line after its item table begins, where a table is read), or on a later one printing an invoice number as
+    a field (its own, misread on the page of its rows): the pages after it are no part of it (a cover
+    letter, a statement of account, terms of payment, a list of goods sent in the same file), and read into it
+    their labels would give it their values (a statement's 合计 as its totals, a letter's 备注 as its remark).
+    They are kept in ``pages_after``, with ``rows_after`` where one prints item rows, for the reading to say so.
+    Where no total with tax is read, every line is kept: nothing tells where the invoice ends."""
+    for printed in (invoice, *invoice.copies):
+        lines = printed.lines
+        table = next((i for i, line in enumerate(lines)
+                      if _item_table.is_header(line) or _ROW.match(_clean_row(line.text))), 0)
+        totals = next((i for i in range(table, len(lines)) if _has_total_with_tax([lines[i]])), None)
+        if totals is None:
+            totals = next((i for i, line in enumerate(lines) if _has_total_with_tax([line])), None)
+        end = len(lines)
+        if totals is not None:
+            # to the end of the later of its totals' page and the last page printing an invoice number as a field
+            # (the one page its number was read on, where the page of its rows printed it misread)
+            last = max([totals, *(i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text))])
+            end = last + 1
+            while end < len(lines) and lines[end].same_page(lines[last]):
+                end += 1
+        after = lines[end:]
+        printed.lines = lines[:end]
+        printed.pages = _pages(printed.lines)
+        printed.pages_after = tuple(page for page in _pages(after) if page not in printed.pages)
+        printed.rows_after = any(_item_table.is_header(line) or _ROW.match(_clean_row(line.text)) for line in after)
+    return invoice
 
 
 def _from_the_first_invoice_page(lines: list[TextLine]) -> list[TextLine]:

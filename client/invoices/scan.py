@@ -111,8 +111,11 @@ TURNED = "turned"
 # the note (a field, not flagged) of a reading with pages read as scanned alone, not asked which way up they are
 # (:func:`_with_unturned_note`)
 NOT_TURNED = "not_turned"
+# the note of a reading with pages after the invoice's total with tax, not read into it (:func:`_pages_after_reading`);
+# flagged where one of them prints item rows
+PAGES_AFTER = "pages_after"
 # the fields that are notes on how the pages were read, not what they print
-_NOTES = (TURNED, NOT_TURNED)
+_NOTES = (TURNED, NOT_TURNED, PAGES_AFTER)
 
 
 def shown_confidence(confidence: float) -> float:
@@ -1303,11 +1306,31 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
         turned_pages = _turned_reading([*printed.lines, *(line for copy in printed.copies for line in copy.lines)])
         if turned_pages is not None:
             fields = {TURNED: turned_pages, **fields}
+        if printed.pages_after:
+            fields = {PAGES_AFTER: _pages_after_reading(printed), **fields}
         if invoice is not None:
             invoice = invoice.model_copy(update={"source": source})
         out.append(ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice,
                               pages=printed.pages))
     return out
+
+
+def _pages_after_reading(printed: InvoiceInFile) -> FieldReading:
+    """The note of the pages after the invoice's total with tax, not read into it: a letter or a statement of
+    account sent in the same file says nothing of the invoice. Flagged where one prints item rows: the invoice's
+    list of goods (销货清单), whose rows were not read, or another document whose rows a person tells apart."""
+    after, ends_on = printed.pages_after, pages_text(printed.pages[-1:])
+    several = len(after) > 1
+    said = (f"{pages_text(after)} after the invoice's total with tax (价税合计, on {ends_on}) "
+            f"{'are' if several else 'is'} not read into it")
+    if printed.rows_after:
+        return FieldReading(value=", ".join(map(str, after)), confidence=0.0, flagged=True, reason=(
+            f"{said}, and {'they print' if several else 'it prints'} item rows: a list of goods (销货清单) of the "
+            "invoice, whose rows are not counted in it, or another document; check the rows against the invoice, "
+            f"or remove {'those pages' if several else 'the page'} from the file"))
+    return FieldReading(value=", ".join(map(str, after)), confidence=1.0, flagged=False, reason=(
+        f"{said}: another document sent in the same file (a letter, a statement of account), whose labels would "
+        "otherwise give the invoice their values"))
 
 
 def _with_flag(reading: FieldReading, why: str) -> FieldReading:

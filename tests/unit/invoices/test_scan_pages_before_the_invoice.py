@@ -2,14 +2,15 @@
 sent in one file with it) was read into the invoice, so its labels gave the invoice their values, unflagged: a
 statement's 开票日期 became the invoice's issue date, its 销售方 block the seller. Pages before the first one
 printing an invoice number, with no item table on them, are no invoice's now and are not read into it; a page
-before it that prints an item table is the invoice's own page whose number was misread, and is read."""
+before it that prints an item table is the invoice's own page whose number was misread, and is read. (Pages after
+the invoice: test_scan_pages_after_the_invoice.py.)"""
 
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from client.invoices import read_scan, read_scans
+from client.invoices import read_scan
 
 from . import _render
 from ._samples import invoice
@@ -37,12 +38,6 @@ def test_a_page_before_the_invoice_gives_it_none_of_its_values(tmp_path: Path):
     assert (inv.issue_date, inv.seller, inv.total_with_tax_fen) == (date(2026, 9, 1), INV.seller,
                                                                    INV.total_with_tax_fen)
     assert inv.lines == INV.lines
-
-
-def test_a_page_after_the_invoice_is_read_as_before(tmp_path: Path):
-    terms = [(40, [(40, "付款条件：收到发票后30天内付款")])]
-    [result] = read_scans(_pdf(tmp_path, [_render.placed_rows(INV), terms]))
-    assert result.pages == (1, 2) and result.invoice.issue_date == INV.issue_date
 
 
 def test_a_page_before_with_an_item_table_is_the_invoices_own_and_is_read(tmp_path: Path):

@@ -1,0 +1,81 @@
+"""A PDF of several pages whose first is the invoice: a page after it (a statement of account, a letter, terms of
+payment sent in one file with it) was read into the invoice, so its labels gave the invoice their values: a
+statement's 合计 line became the invoice's total amount and tax. An invoice ends on the page printing its total
+with tax (价税合计) now: the pages after it are not read into it and are named in the field ``pages_after``, a note
+(not flagged), flagged where such a page prints item rows (a list of goods, 销货清单, whose rows are not counted)."""
+
+from pathlib import Path
+
+import pytest
+
+from client.invoices import read_scan, read_scans
+
+from . import _render
+from ._samples import invoice
+from .test_scan import needs_font
+
+pytestmark = [needs_font, pytest.mark.filterwarnings("ignore")]
+
+INV = invoice()
+OTHER = invoice(number="26442000000087654321")
+STATEMENT = [(40, [(40, "对账单")]),
+             (100, [(40, "合计"), (300, "¥9999.00"), (420, "¥1299.87")]),
+             (160, [(40, "价税合计（大写）壹万壹仟贰佰玖拾捌圆捌角柒分"), (560, "（小写）¥11298.87")]),
+             (220, [(40, "备注：对应蓝字发票号码：26442000000000000001")])]
+TERMS = [(40, [(40, "付款条件：收到发票后30天内付款")])]
+
+
+def _pdf(tmp_path: Path, pages) -> Path:
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    return _render.save_pages_pdf(pages, tmp_path / "invoice.pdf")
+
+
+def test_a_statement_after_the_invoice_gives_it_none_of_its_values(tmp_path: Path):
+    result = read_scan(_pdf(tmp_path, [_render.placed_rows(INV), STATEMENT]))
+    assert result.pages == (1,)
+    inv = result.invoice
+    assert (inv.total_amount_fen, inv.total_tax_fen, inv.total_with_tax_fen) == (
+        INV.total_amount_fen, INV.total_tax_fen, INV.total_with_tax_fen)
+    assert inv.lines == INV.lines and inv.original_number == ""
+    note = result.fields["pages_after"]
+    assert (note.value, note.flagged) == ("2", False)
+    assert note.reason.startswith("page 2 after the invoice's total with tax (价税合计, on page 1) is not read into it")
+    assert result.ok, result.flagged
+
+
+def test_terms_of_payment_after_the_invoice_are_named_not_read(tmp_path: Path):
+    result = read_scan(_pdf(tmp_path, [_render.placed_rows(INV), TERMS, TERMS]))
+    assert result.pages == (1,) and result.invoice.issue_date == INV.issue_date
+    assert result.fields["pages_after"].value == "2, 3"
+    assert "pages 2-3 after the invoice's total with tax" in result.fields["pages_after"].reason
+
+
+def test_item_rows_after_the_invoice_are_flagged_not_counted(tmp_path: Path):
+    listed = [(y, cells) for y, cells in _render.placed_rows(OTHER)
+              if not any(text.startswith(("发票号码", "开票日期", "价税合计")) for _, text in cells)]
+    result = read_scan(_pdf(tmp_path, [_render.placed_rows(INV), listed]))
+    assert result.pages == (1,) and result.invoice.lines == INV.lines
+    note = result.fields["pages_after"]
+    assert note.flagged and "item rows: a list of goods (销货清单)" in note.reason
+    assert not result.ok
+
+
+def test_an_invoice_whose_totals_are_on_its_second_page_keeps_both(tmp_path: Path):
+    rows = _render.placed_rows(INV)
+    at = next(i for i, (_, cells) in enumerate(rows) if cells[0][1] == "合计")
+    result = read_scan(_pdf(tmp_path, [rows[:at], rows[at:], TERMS]))
+    assert result.pages == (1, 2) and result.fields["pages_after"].value == "3"
+    assert result.invoice.lines == INV.lines and result.invoice.total_with_tax_fen == INV.total_with_tax_fen
+
+
+def test_a_page_between_two_invoices_is_neither_invoices(tmp_path: Path):
+    first, second = read_scans(_pdf(tmp_path, [_render.placed_rows(INV), STATEMENT, _render.placed_rows(OTHER)]))
+    assert (first.pages, first.fields["pages_after"].value) == ((1,), "2")
+    assert second.pages == (3,) and "pages_after" not in second.fields
+    assert first.invoice.total_amount_fen == INV.total_amount_fen
+    assert second.invoice.number == OTHER.number
+
+
+def test_an_invoice_alone_has_no_note(tmp_path: Path):
+    result = read_scan(_pdf(tmp_path, [_render.placed_rows(INV)]))
+    assert result.pages == (1,) and "pages_after" not in result.fields and result.ok
