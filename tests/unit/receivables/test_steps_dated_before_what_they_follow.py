@@ -14,9 +14,10 @@ it passes.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from chaincode.receivables.dates import start_of
+from chaincode.receivables.lifecycle import MISORDER_ALLOWED
 
 from .support import Net, standard_net, transient_terms
 
@@ -263,5 +264,37 @@ def test_a_payment_stamped_within_the_window_of_the_claims_last_change_stands():
         await net.ok(net.actors["tier1"], "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "100000")
         net.advance(minutes=-29)
         await net.ok(net.actors["core"], "RecordPayment", claim["id"], "100000")
+
+    asyncio.run(run())
+
+
+def test_a_payment_exactly_two_windows_before_the_claims_last_change_stands_a_moment_earlier_is_refused():
+    """The allowance is the other order checks' own (``MISORDER_ALLOWED``, 30 minutes): a stamp that far before the
+    change stands, one a microsecond further is refused."""
+    async def run():
+        net, claim = await _claim_due_in(30)
+        await net.ok(net.actors["tier1"], "TransferReceivable", claim["id"], net.actors["tier2"].uscc, "100000")
+        net.advance(minutes=-MISORDER_ALLOWED.total_seconds() / 60, microseconds=-1)
+        await net.refused(net.actors["core"], "RecordPayment", claim["id"], "100000", rule="timestamp-out-of-order")
+        net.advance(microseconds=1)
+        await net.ok(net.actors["core"], "RecordPayment", claim["id"], "100000")
+
+    asyncio.run(run())
+
+
+def test_a_payment_after_a_change_stamped_in_the_first_minutes_of_year_1_is_recorded():
+    """A client whose clock is wrong can stamp a change of the claim 0001-01-01T00:10Z (peers without the time
+    window check take it): the payment that follows it, stamped right, was an internal error (OverflowError:
+    the allowance taken off a stamp in the first 30 minutes of year 1), and no payment of the claim could ever
+    be recorded."""
+    async def run():
+        net, claim = await _claim_due_in(30)
+        regulator, right = net.actors["regulator"], net.now
+        net.now = datetime(1, 1, 1, 0, 10, tzinfo=timezone.utc)
+        await net.ok(regulator, "FreezeReceivable", claim["id"], "ORDER-1")
+        await net.ok(regulator, "UnfreezeReceivable", claim["id"], "LIFT-1")
+        net.now = right
+        paid = await net.ok(net.actors["core"], "RecordPayment", claim["id"], "100000")
+        assert paid["status"] == "SETTLED" and paid["payments"][-1]["late"] is False
 
     asyncio.run(run())
