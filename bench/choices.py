@@ -11,6 +11,10 @@ MAX_RATE = 100_000
 """The highest fixed rate, operations per second: far above what one Fabric channel commits (thousands a
 second), and the pools are prepared at the rate (``workloads.pool_size_for``: rate x seconds), so a rate much
 above it would spend the run preparing; due times, in nanoseconds, would also all round to 0 near 1e9/s."""
+TIMELINE_RESOLUTION_S = 1e-9
+"""The report's timeline bins start and end on whole nanoseconds, as the driver's due times do
+(``report.bin_starts``): the shortest measured window, since a shorter one rounds to no time at all (`recfin bench
+--duration` refuses one)."""
 
 REGISTER = "register"
 CONFIRM = "confirm"

@@ -86,12 +86,15 @@ def bin_starts(plan: Plan, last: float, width: float) -> list[float]:
     measured window's start to the run's (the first of them shorter where the warm-up is no whole number of
     bins), on from it to the window's end (the last of them cut at the end), then on from the end; up to the bin
     ``last`` (the last completion) falls in. Rounded to the nanosecond, as the driver's due times are, so that
-    a warm-up of 0.3 s in bins of 0.1 s does not start with a bin of 1e-17 s."""
+    a warm-up of 0.3 s in bins of 0.1 s does not start with a bin of 1e-17 s. The first bin starts at 0 and the
+    window has one at least, however short: a window under half a nanosecond rounded to no bin, and with no
+    warm-up and nothing finished after it the timeline had none for what finished in it."""
     def bins(span: float, whole: Callable[[float], float] = math.ceil) -> int:    # bins over ``span`` seconds
         return max(0, int(whole(round(span / width, 9))))
 
-    starts = [max(0.0, plan.warmup - k * width) for k in range(bins(plan.warmup), 0, -1)]
-    starts += [plan.warmup + k * width for k in range(bins(plan.duration))]
+    starts = [0.0]
+    starts += [max(0.0, plan.warmup - k * width) for k in range(bins(plan.warmup), 0, -1)]
+    starts += [plan.warmup + k * width for k in range(max(1, bins(plan.duration)))]
     if last >= plan.end:
         starts += [plan.end + k * width for k in range(bins(last - plan.end, math.floor) + 1)]
     return [t for t in dict.fromkeys(round(t, 9) for t in starts) if t <= last]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bench import cpu
-from bench.choices import CONCURRENCY, GRPC, KNOB_NAMES, MAX_RATE, MODES, RATE, WORKLOAD_NAMES
+from bench.choices import CONCURRENCY, GRPC, KNOB_NAMES, MAX_RATE, MODES, RATE, TIMELINE_RESOLUTION_S, WORKLOAD_NAMES
 from client.timeouts import MAX_SECONDS
 from network.errors import MissingBinariesError, NetworkError
 
@@ -142,6 +142,17 @@ def rate_option(_ctx, _param, rate: float) -> float:
             f"Fabric channel commits, and the pools are prepared at rate x seconds): give --rate {MAX_RATE} "
             "or less, or --mode concurrency to send as many as the network takes")
     return rate
+
+
+def duration_option(_ctx, _param, duration: float) -> float:
+    """--duration, at least TIMELINE_RESOLUTION_S: the driver's due times and the report's timeline bins are whole
+    nanoseconds, so a shorter window rounds to no time at all (one of 1e-10 s once made a timeline with no bin for
+    what finished in it, and the report was lost to an IndexError)."""
+    if duration < TIMELINE_RESOLUTION_S:
+        raise click.BadParameter(
+            f"{duration:g} seconds is shorter than the benchmark's resolution, a nanosecond: give --duration "
+            f"{TIMELINE_RESOLUTION_S:.9f} or more (a run measures whole nanoseconds)")
+    return duration
 
 
 def workloads_named(chosen: tuple[str, ...]) -> list[str]:
@@ -333,7 +344,8 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--warmup", type=FiniteFloatRange(min=0, max=MAX_TIMEOUT_SECONDS), default=10.0, show_default=True,
               help="Warm-up seconds, at most a day (86400).")
 @click.option("--duration", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), default=60.0,
-              show_default=True, help="Measured seconds, at most a day (86400).")
+              show_default=True, callback=duration_option,
+              help="Measured seconds, at least a nanosecond (0.000000001), at most a day (86400).")
 @click.option("--clients", type=WholeNumberRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
                    "and the pool split evenly.")
