@@ -20,12 +20,14 @@ says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, R
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from fabric_protos.common import configtx_pb2, policies_pb2
 
 from client.ledger import config_policies
-from client.ledger.config_policies import (Evaluator, RoleHolders, Verdict, group_at, indexes_one,
+from client.ledger.config_policies import (Evaluator, PolicyCheck, RoleHolders, Verdict, group_at, indexes_one,
                                            policy_path, principal)
+from client.ledger.revocation import without_aki
 
 from . import channel_config, config_signing
 from .org_definition import signature_policy
@@ -111,8 +113,55 @@ def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
     return Counter(leaves(env.rule))
 
 
-def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Verdict:
-    """Check the envelope's signatures against every mod_policy its update touches, in the current config."""
+@dataclass
+class UpdateVerdict(Verdict):
+    """A Verdict on a config update that also knows the policies no signatures of the channel's admins can meet:
+    each still unmet with every org of the channel's admin signing (out_of_reach). Such a policy names principals
+    of orgs the channel does not have, or more of them than it has, so collecting signatures cannot help."""
+
+    out_of_reach: list[PolicyCheck] = field(default_factory=list)
+    signing_orgs: list[str] = field(default_factory=list)   # the orgs whose admins can sign, as the check took them
+
+    @property
+    def signable(self) -> bool:
+        return super().signable and not self.out_of_reach
+
+    def describe(self) -> str:
+        said = super().describe()
+        for check in self.out_of_reach:
+            said += (f"; {check.path} stays unmet even signed by the admin of every org of the channel that can "
+                     f"sign ({', '.join(self.signing_orgs) or 'none'}): {check.describe()}")
+        return said
+
+
+class _EveryAdmin(RoleHolders):
+    """The channel's policies checked as if the admins of every org of config that can sign (one whose own CRL does
+    not lock its admins out: without_aki) had signed, ``copies`` admins of each, with signatures Fabric counts."""
+
+    def __init__(self, config: configtx_pb2.Config, copies: int):
+        self.config = config
+        self.msps = config_policies.org_msps(config)
+        self.signing_orgs = sorted(msp_id for msp_id, msp in self.msps.items() if not without_aki(msp.revocation_list))
+        super().__init__([(msp_id, "admin") for msp_id in self.signing_orgs for _ in range(copies)])
+
+
+def _most_leaves_naming_one_org(config: configtx_pb2.Config) -> int:
+    """The most signed-by leaves any one signature policy of config gives one MSP: an org with that many admins
+    signing meets every part of any policy an admin of it can meet (each identity counts for one leaf)."""
+    most, groups = 1, [config.channel_group]
+    while groups:
+        group = groups.pop()
+        groups.extend(group.groups.values())
+        for held in group.policies.values():
+            if held.policy.type == policies_pb2.Policy.SIGNATURE:
+                counts = leaves_naming(policies_pb2.SignaturePolicyEnvelope.FromString(held.policy.value))
+                most = max(most, *counts.values(), 1)
+    return most
+
+
+def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> UpdateVerdict:
+    """Check the envelope's signatures against every mod_policy its update touches, in the current config, and
+    which of those policies not even the channel's admins all signing could meet (UpdateVerdict.out_of_reach)."""
     update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
     signed = config_signing.signers(update_envelope, current)
     evaluator = Evaluator(current, signed)
@@ -121,4 +170,15 @@ def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigU
         check = evaluator.check(path)
         check.for_elements = elements
         checks.append(check)
-    return evaluator.verdict(checks)
+    verdict = evaluator.verdict(checks)
+    unmet = [check for check in checks if not check.satisfied and check.parts]
+    if not unmet:
+        return UpdateVerdict(**vars(verdict))
+    everyone = _EveryAdmin(current, _most_leaves_naming_one_org(current))
+    out_of_reach = []
+    for path, elements in required_policies(current, update).items():
+        reach = everyone.check(path)
+        if not reach.satisfied and reach.parts:
+            reach.for_elements = elements
+            out_of_reach.append(reach)
+    return UpdateVerdict(**vars(verdict), out_of_reach=out_of_reach, signing_orgs=everyone.signing_orgs)

@@ -93,7 +93,9 @@ class OrgUpdateFiles(ChannelAdmins):
         change (its signatures, and its verdict with them), so what is printed is what the file holds. A file
         of another update is replaced: its signatures are over other bytes. A file that holds no update at all
         (the org's definition, a topology, any file of the operator's named by mistake) is refused, nothing
-        written: it is not this command's to replace."""
+        written: it is not this command's to replace. Nor is an update no signatures of the channel's admins
+        could let through (its verdict not signable) written, for admins to sign in vain."""
+        self._refuse_unsignable(change.verdict, "not written")
         if not path.is_file():
             return config_signing.write_update_file(path, change.channel, change.envelope())
         with config_signing.update_file_lock(path):     # a `recfin org sign` of it here waits, or goes first
@@ -212,6 +214,7 @@ class OrgUpdateFiles(ChannelAdmins):
                 raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
                                      f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
             self._check_joining(checked, checked.org)
+            self._refuse_unsignable(checked.verdict, f"nothing signed, {path} left as it was")
             signed = config_signing.add_signature(checked.envelope,
                                                   config_signing.load_admin(admin.msp_dir, admin.org.msp_id),
                                                   checked.current)
@@ -221,6 +224,13 @@ class OrgUpdateFiles(ChannelAdmins):
             config_signing.write_update_file(path, self.topology.channel, checked.envelope)
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
+
+    @staticmethod
+    def _refuse_unsignable(verdict: config_policies.Verdict, nothing_done: str) -> None:
+        """Refused (PolicyNotSatisfiedError) when no signatures could meet the update's policies (a policy met by
+        no signature, or one the channel's admins all signing leave unmet), saying what was not done."""
+        if not verdict.ok and not verdict.signable:
+            raise PolicyNotSatisfiedError(f"{verdict.describe()}. {UNSIGNABLE}: {nothing_done}")
 
     def _check_counts(self, signed: config_policies.SignedBy, admin: Admin,
                       current: configtx_pb2.Config) -> None:
