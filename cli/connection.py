@@ -93,6 +93,10 @@ def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile
         refuse_unreadable_topology_variable()
     try:
         profile = profiles.load(org, data_root)
+    except NetworkError as exc:
+        if data_root is None and (chosen_by := _missing_default_data_folder()):
+            raise NetworkError(f"{exc} ({chosen_by})") from None
+        raise
     except OSError as exc:   # the org's own file, which the SDK reads as it is: its words name no way on
         raise NetworkError(f"the connection profile of org {on_one_line(org)} cannot be read: {one_line(exc)}: run "
                            "recfin as a user who may read it, or have its owner let this user read it (`chmod "
@@ -119,6 +123,29 @@ def refuse_unreadable_topology_variable() -> None:
                            f"({one_line(exc)}), and the connection profiles are looked for in its data folder: "
                            f"correct {TOPOLOGY_VARIABLE} or unset it (network/topology.yaml is then read), or give "
                            "the network's data folder with --data-root") from None
+
+
+def _missing_default_data_folder() -> str | None:
+    """Where no --data-root was given and the data folder the profiles are looked for in is not there, which setting
+    chose that folder, and the way to give the right one; None where the folder is there. The profiles' own words
+    (`run recfin network up first`) would have an operator whose RECFIN_HOME or topology names the wrong folder
+    start a second network there."""
+    from network.default_paths import TOPOLOGY_VARIABLE
+    from network.topology import load as load_topology
+
+    topology_file = os.environ.get(TOPOLOGY_VARIABLE) or None
+    topology = load_topology(topology_file)
+    root = topology.resolved_data_root()
+    if root.is_dir():
+        return None
+    chosen_by = (f"the data_root of the topology {TOPOLOGY_VARIABLE} names ({on_one_line(topology_file)})"
+                 if topology_file else "the data_root of network/topology.yaml")
+    if topology.data_root is None:
+        home = os.environ.get("RECFIN_HOME")
+        chosen_by = (f"RECFIN_HOME/network, RECFIN_HOME={on_one_line(home)}" if home else
+                     "the repository's .recfin/network: neither RECFIN_HOME nor the topology names one")
+    return (f"no folder {on_one_line(root)} is there; it is {chosen_by}: for a network that runs, give its data "
+            "folder with --data-root DIR")
 
 
 def refuse_relative_paths(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
