@@ -1323,6 +1323,7 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
     with the first attestation (anything else is refused request-id-reused), so the file must have been sent with
     this id and be this verification's evidence."""
     from client.invoices import attestation
+    from client.invoices.sources import non_finite_number_at
 
     if _sent_with(evidence_file) != request_id:
         raise CommandError(
@@ -1331,6 +1332,14 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
             EXIT_BAD_INPUT)
     document = read_json_file(evidence_file, "--evidence",
                               "the evidence document of the attempt this command retries")
+    if (place := non_finite_number_at(document)) is not None:
+        # Python's JSON reader takes NaN and Infinity, which JSON does not have: no evidence document holds one
+        # (canonical_evidence refuses it), so the file was edited; named here, not as another verification's
+        where, number = place
+        raise CommandError(f"{evidence_file}: {where}: {number} is no JSON number (JSON has none for NaN or "
+                           "Infinity), so the file is no evidence document this command wrote, and not what a retry "
+                           f"sends again; to attest anew, give a new --request-id and another --evidence path",
+                           EXIT_BAD_INPUT)
     try:
         evidence = attestation(result, _evidence_time(document))
     except (TypeError, KeyError, ValueError):

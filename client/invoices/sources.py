@@ -35,8 +35,10 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Iterable, Literal, Protocol
 
@@ -828,10 +830,19 @@ def _established(source: str, side: str, record: RegistryRecord, issued: date) -
 
 
 class Attestation(_Frozen):
-    """The document to attest on the ledger, and its SHA-256 digest (hex)."""
+    """The document to attest on the ledger, and its SHA-256 digest (hex). A document holding a NaN or an
+    infinity is refused (ValidationError naming the field): its canonical JSON would be no JSON
+    (:func:`canonical_evidence`)."""
 
     document: dict
     digest: str
+
+    @field_validator("document")
+    @classmethod
+    def _only_numbers_json_has(cls, document: dict) -> dict:
+        if (problem := _non_finite_problem(document)) is not None:
+            raise ValueError(problem)
+        return document
 
 
 def attestation(result: SourceVerification, attested_at: datetime | None = None) -> Attestation:
@@ -873,8 +884,46 @@ def attestation(result: SourceVerification, attested_at: datetime | None = None)
 def canonical_evidence(document: dict) -> bytes:
     """An evidence document's canonical JSON (keys sorted, compact, UTF-8): the bytes its digest is taken
     of, and so the bytes an evidence file holds, for ``sha256sum`` of the file to give the digest on the
-    ledger."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    ledger.
+
+    Raises ValueError, naming the field, for a document holding a number that is NaN or an infinity (one built
+    or edited by hand: :func:`attestation` writes none): Python would write it as ``NaN`` or ``Infinity``, which
+    JSON does not have, so the file would be refused by a JSON reader (jq, a browser, another language's
+    library) and its digest be the digest of no JSON document. Every other document's bytes are as before."""
+    if (problem := _non_finite_problem(document)) is not None:
+        raise ValueError(problem)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def _non_finite_problem(document: object) -> str | None:
+    """Why an evidence document cannot be written as JSON for holding a NaN or an infinity, naming the field."""
+    if (place := non_finite_number_at(document)) is None:
+        return None
+    where, number = place
+    return (f"{where}: {number} is no JSON number (JSON has none for NaN or Infinity), so the evidence document "
+            "would not be JSON and its digest the digest of no JSON document; give a finite number there, or leave "
+            "the field out")
+
+
+def non_finite_number_at(document: object) -> tuple[str, str] | None:
+    """Where a decoded JSON document holds a number that is NaN or an infinity (a float, or a Decimal), as its
+    place (``findings[2].score``; ``the document`` for the whole) and the number as Python writes it into JSON
+    (``NaN``, ``Infinity``, ``-Infinity``); None where it holds none. Looked for in the order the document gives
+    its fields, without recursion: a document nested thousands deep is walked as any other."""
+    pending: list[tuple[str, object]] = [("", document)]
+    while pending:
+        place, node = pending.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return place or "the document", json.dumps(node)
+        if isinstance(node, Decimal) and not node.is_finite():
+            return place or "the document", ("NaN" if node.is_nan() else "-Infinity" if node < 0 else "Infinity")
+        if isinstance(node, dict):
+            pending.extend((f"{place}.{key}" if place else str(key), value)
+                           for key, value in reversed(list(node.items())))
+        elif isinstance(node, (list, tuple)):
+            pending.extend((f"{place}[{at}]", item) for at, item in reversed(list(enumerate(node))))
+    return None
 
 
 def evidence_digest(document: dict) -> str:
