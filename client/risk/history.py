@@ -31,10 +31,10 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from client.business_dates import IsoDay
-from client.money import LEDGER_MAX_FEN
+from client.money import LEDGER_MAX_FEN, to_fen
 
 # 'frozen': a freeze order recorded (one per order, a queued one included); 'unfrozen': one lifted. Listed
 # before it, 'frozen' sorts first on a day both happen, so an order recorded and lifted that day is counted
@@ -43,6 +43,18 @@ EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "
                     "unfrozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
                                 "frozen", "unfrozen", "split")
+
+
+def _within_the_ledgers_cap(value: object) -> object:
+    """An amount past the ledger's cap refused in the words of every other amount past a cap (``to_fen``'s
+    ``AboveCap``, a ValueError): in fen, with the cap in yuan and fen; pydantic's own ``le`` names no unit."""
+    if isinstance(value, int) and value > LEDGER_MAX_FEN:
+        to_fen(value, cap=LEDGER_MAX_FEN)
+    return value
+
+
+# whole fen of a ledger record (its ``le`` and ``strict`` on the field)
+LedgerFen = Annotated[int, BeforeValidator(_within_the_ledgers_cap)]
 
 
 class LedgerEvent(BaseModel):
@@ -55,13 +67,13 @@ class LedgerEvent(BaseModel):
     holder: str = Field(min_length=1, description="who held the claim when the event happened")
     # strict: a float or a string in a history file is a unit mistake (yuan for fen), never rounded into fen;
     # capped as a ledger record is (a claim written under the contract's earlier cap is still scored)
-    face_amount: int = Field(gt=0, le=LEDGER_MAX_FEN, strict=True, description="fen")
+    face_amount: LedgerFen = Field(gt=0, le=LEDGER_MAX_FEN, strict=True, description="fen")
     kind: EventKind
     # IsoDay: written YYYY-MM-DD, as the contract writes dates; "0" or 0 is no date (pydantic alone reads 1970-01-01)
     event_date: IsoDay = Field(description="date of the transaction timestamp")
     due_date: IsoDay
     settled_date: IsoDay | None = Field(default=None, description="on 'settled' events: the payment date")
-    amount: int | None = Field(default=None, gt=0, le=LEDGER_MAX_FEN, strict=True,
+    amount: LedgerFen | None = Field(default=None, gt=0, le=LEDGER_MAX_FEN, strict=True,
                                description="on 'paid' events: fen the payment took off the claim")
     parent_id: str | None = Field(default=None, description="set on the parts of a split claim: the id of the claim "
                                   "it was split from (never empty, never its own)")
