@@ -157,20 +157,44 @@ def client_cpu_per_tx(report: Mapping[str, Any]) -> float | None:
     return None if not values or any(v is None for v in values) else sum(values)
 
 
+# the names of the Node/recfin ratios (the summary's node_to_recfin)
+LATENCY_RATIOS = ("latency_p50_node_to_recfin", "latency_p99_node_to_recfin")
+CPU_RATIO = "client_cpu_per_tx_node_to_recfin"
+THROUGHPUT_RATIO = "throughput_node_to_recfin"
+
+
 def comparison(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, float | None]:
     """The Node client's figures as a ratio to recfin's: latency p50 and p99 (above 1, Node's operations take
     longer), client CPU per tx (above 1, Node spends more), and throughput (above 1, Node commits more; in rate
     mode both are sent the same schedule, so it is about 1 until a client falls behind: RATE_MODE_NOTE).
     Throughput and CPU are None when either side ran out of operations, and a ratio is None when a side has no
-    figure for it (``comparison_note`` says why, so a ratio is never divided by zero without a word)."""
+    figure for it, the Node side's throughput of a run that committed nothing among them: a ratio of 0 would
+    read as a figure measured, of a client that committed nothing (``not_comparable`` and ``comparison_note``
+    say why, so a ratio is never left out, nor divided by zero, without a word)."""
     def ratio(a: float | None, b: float | None) -> float | None:
-        return None if a is None or not b else a / b
+        return None if not a or not b else a / b
 
     dry = ours["exhausted"] or node["exhausted"]
-    return {"latency_p50_node_to_recfin": ratio(node["latency_s"].get("p50"), ours["latency_s"].get("p50")),
-            "latency_p99_node_to_recfin": ratio(node["latency_s"].get("p99"), ours["latency_s"].get("p99")),
-            "client_cpu_per_tx_node_to_recfin": None if dry else ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours)),
-            "throughput_node_to_recfin": None if dry else ratio(node["throughput_tps"], ours["throughput_tps"])}
+    p50, p99 = LATENCY_RATIOS
+    return {p50: ratio(node["latency_s"].get("p50"), ours["latency_s"].get("p50")),
+            p99: ratio(node["latency_s"].get("p99"), ours["latency_s"].get("p99")),
+            CPU_RATIO: None if dry else ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours)),
+            THROUGHPUT_RATIO: None if dry else ratio(node["throughput_tps"], ours["throughput_tps"])}
+
+
+def not_comparable(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, str]:
+    """Why each ratio ``comparison`` leaves None is not comparable, by its name (empty when all are given): the
+    side that ran out of operations, or the side without the figure and why (``_missing_figures``)."""
+    reasons: dict[str, str] = {}
+    dry = [r for r in (ours, node) if r["exhausted"]]
+    for report in dry:
+        for name in (CPU_RATIO, THROUGHPUT_RATIO):
+            reasons.setdefault(name, f"the {report['client']} client ran out of operations {ran_dry(report)}")
+    for report in (ours, node):
+        for names, why in _missing_figures(report, dry=bool(dry)):
+            for name in names:
+                reasons.setdefault(name, f"the {report['client']} client: {why}")
+    return reasons
 
 
 def ran_dry(report: Mapping[str, Any]) -> str:
@@ -191,26 +215,34 @@ def comparison_note(ours: Mapping[str, Any], node: Mapping[str, Any]) -> str | N
         notes.append(f"{' and '.join(dry)}: no throughput or CPU per tx ratio (the clients loaded the "
                      "network for different stretches of the window); prepare a larger --pool to compare "
                      "them")
-    notes += [why for side in (ours, node) if (why := _no_figure(side, divisor=side is ours, dry=bool(dry)))]
+    notes += [why for side in (ours, node) if (why := _no_figure(side, dry=bool(dry)))]
     return "; ".join(notes) or None
 
 
-def _no_figure(report: Mapping[str, Any], *, divisor: bool, dry: bool) -> str | None:
-    """Which ratios ``report``'s side leaves without a figure, and why, or None: no latency with no
-    committed operation due in the window, no CPU per tx with none committed in it or the client's CPU
-    not measured, and, as the divisor (recfin's side), no throughput with none committed in it. Its
-    counts by cause say what became of its operations."""
-    missing = []
+def _missing_figures(report: Mapping[str, Any], *, dry: bool) -> list[tuple[tuple[str, ...], str]]:
+    """The ratios ``report``'s side leaves without a figure, each with why: no latency with no committed
+    operation due in the window, no throughput with none committed in it (on either side: over a run that
+    committed nothing a ratio means nothing), no CPU per tx with none committed in it or the client's CPU not
+    measured. Throughput and CPU not where a side ran out of operations (``dry``): that is said instead."""
+    missing: list[tuple[tuple[str, ...], str]] = []
     if report["latency_s"].get("p50") is None:
-        missing.append(f"no latency ratio: it committed none of the {due_in_window(report)} operations "
-                       "due in the measured window")
-    if not dry and divisor and not report["throughput_tps"]:
-        missing.append("no throughput ratio: it committed none that finished in the measured window")
+        missing.append((LATENCY_RATIOS, f"no latency ratio: it committed none of the {due_in_window(report)} "
+                                        "operations due in the measured window"))
+    if not dry and not report["throughput_tps"]:
+        missing.append(((THROUGHPUT_RATIO,), "no throughput ratio: it committed none that finished in the "
+                                             "measured window"))
     if not dry and client_cpu_per_tx(report) is None:
         clients = [p for p in report["cpu"].values() if p["kind"] == "client"]
-        missing.append("no CPU per tx ratio: " + (
+        missing.append(((CPU_RATIO,), "no CPU per tx ratio: " + (
             "its client CPU was not measured" if not clients or any(p["cpu_s"] is None for p in clients)
-            else "it committed no transaction in the window to divide its client CPU by"))
+            else "it committed no transaction in the window to divide its client CPU by")))
+    return missing
+
+
+def _no_figure(report: Mapping[str, Any], *, dry: bool) -> str | None:
+    """Which ratios ``report``'s side leaves without a figure, and why, or None (``_missing_figures``). Its
+    counts by cause say what became of its operations."""
+    missing = [why for _, why in _missing_figures(report, dry=dry)]
     if not missing:
         return None
     return f"the {report['client']} client: {'; '.join(missing)} (its failed counts say what became of them)"

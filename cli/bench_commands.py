@@ -449,7 +449,8 @@ def measure(names: list[str], mode: str, rate: float, concurrency: int, warmup: 
     from bench.network_session import ensure_parties
     from bench.plot import plot
     from bench.profiling import machine, machine_line
-    from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
+    from bench.report import (RATE_MODE_NOTE, build, comparison, comparison_note, lines, not_comparable,
+                              write_json)
     from bench.runner import ClientProcessError, Settings, run_on_network
     from bench.workloads import WORKLOADS, pool_size_for
     from network.tuning import duration_seconds
@@ -511,9 +512,11 @@ def measure(names: list[str], mode: str, rate: float, concurrency: int, warmup: 
             reports.append(theirs)
             entry["node"] = theirs
             entry["node_to_recfin"] = comparison(ours, theirs)
+            if unlike := not_comparable(ours, theirs):
+                entry["node_to_recfin_not_comparable"] = unlike
             for line in lines(theirs):
                 say(line)
-            say("  node / recfin: " + "  ".join(f"{k} {'-' if v is None else f'{v:.2f}'}"
+            say("  node / recfin: " + "  ".join(f"{k} {'not comparable' if v is None else f'{v:.2f}'}"
                                                 for k, v in entry["node_to_recfin"].items()))
             notes = [note for note in (comparison_note(ours, theirs), RATE_MODE_NOTE if mode == RATE else None)
                      if note]
