@@ -16,11 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 from ..timeouts import Timeouts, as_seconds, check_seconds
 from ._identity import Identity
-from ._signer import (VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
+from ._signer import (_DIGEST_LENGTH, VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
                       signs_low_s_der)
 from ._transport import UNARY_RESPONSES, TransportError, wrong_answer
 from ._twins import Steps
 from .errors import GatewayError
+from . import hashing
 from .hashing import Hash
 
 
@@ -54,7 +55,19 @@ class SigningIdentity:
     def digest(self, message: bytes) -> bytes:
         with _named_on_failure("hash", self.hash):
             returned = self.hash(message)
-        return _hash_output(self.hash, returned)
+        digest = _hash_output(self.hash, returned)
+        if len(digest) != _DIGEST_LENGTH and self.hash is not hashing.none:
+            # private_key_signer and HSMSigner refuse it themselves; a signer of your own (a signing service) would
+            # sign it, its signature verify here over that digest, and every peer refuse it ("access denied")
+            signer = f", for signer {_named(self.signer)} to sign," if self.signer is not None else ""
+            raise ValueError(
+                f"hash {_named(self.hash)} gave a {len(digest)}-byte digest{signer} but Fabric peers verify "
+                "signatures over the 32-byte SHA-256 digest of the message whatever the key type, so every peer "
+                "would refuse the signature; nothing was signed or sent. Connect with the default hash "
+                "(hashing.sha256), hashing.sha3_256 if the channel's MSPs use SHA3, or hashing.none for a signer "
+                "that hashes the whole message itself with SHA-256"
+            )
+        return digest
 
     def sign(self, message: bytes) -> bytes:
         if self.signer is None:

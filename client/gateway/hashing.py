@@ -8,7 +8,8 @@ the channel's MSPs use the SHA2 hash family; keep the default. Use
 :func:`sha3_256` only for MSPs set to SHA3, and :func:`none` only for a
 signing service that computes the SHA-256 digest itself. :func:`sha384` and
 :func:`sha3_384` match the official clients' hash options, but no Fabric MSP
-verifies signatures over them.
+verifies signatures over them: a Gateway given one (or any hash whose digest is not
+32 bytes, :func:`none` aside) refuses to sign with it.
 """
 
 from __future__ import annotations
