@@ -273,7 +273,7 @@ def check(definition: OrgDefinition, source: object) -> None:
 
 
 # What a certificate out of its validity costs the org joining with it, and what the company does about it
-_OUT_OF_VALIDITY = {
+OUT_OF_VALIDITY = {
     "msp.ca_cert": ("every certificate the CA issued is refused with it and none it issues now could be valid",
                     "renew it for the same key and subject (recfin makes no CA in its place), then write the "
                     "definition again with `recfin org keys`"),
@@ -286,23 +286,29 @@ _OUT_OF_VALIDITY = {
 }
 
 
+def out_of_validity(cert: x509.Certificate, now: dt.datetime | None = None) -> str | None:
+    """How cert is out of its validity ("ended on ...", "is valid only from ..."), None when it is in it."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    begins, ends = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if ends <= now:
+        return f"ended on {ends:%Y-%m-%d %H:%M} UTC"
+    if begins > now:
+        return f"is valid only from {begins:%Y-%m-%d %H:%M} UTC (a clock set wrong where it was issued?)"
+    return None
+
+
 def check_in_validity(definition: OrgDefinition, source: object,
                       now: dt.datetime | None = None) -> None:
     """Refused (OrgDefinitionError) when the CA, the TLS CA or the admin certificate of a definition an org joins
     with has ended or has not begun: the channel would take an org none of whose identities it could use. Not
     part of check(): a company's own definition is read (`org keys` run again, a revocation) to renew just those."""
-    now = now or dt.datetime.now(dt.timezone.utc)
     for key, pem in (("msp.ca_cert", definition.ca_cert), ("msp.tlsca_cert", definition.tlsca_cert),
                      ("admin_cert", definition.admin_cert)):
         cert = fabric_certificate(pem)
-        begins, ends = cert.not_valid_before_utc, cert.not_valid_after_utc
-        if ends <= now:
-            when = f"ended on {ends:%Y-%m-%d %H:%M} UTC"
-        elif begins > now:
-            when = f"is valid only from {begins:%Y-%m-%d %H:%M} UTC (a clock set wrong where it was issued?)"
-        else:
+        when = out_of_validity(cert, now)
+        if when is None:
             continue
-        cost, fix = _OUT_OF_VALIDITY[key]
+        cost, fix = OUT_OF_VALIDITY[key]
         raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) {when}: {cost}; the company "
                                  f"should {fix}")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from client.ledger import config_policies
-from client.ledger.msp import channel_msps
+from client.ledger.msp import OrgMsp, channel_msps, fabric_certificate
 
 from . import channel_config, config_policy, config_signing, membership, namespaces
 from .control import run_lock
@@ -24,7 +24,7 @@ from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, cha
                          check_identifiers_free, parties_of, removed_members, updates_dir)
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
-from .org_definition_file import write_msp_of
+from .org_definition_file import OUT_OF_VALIDITY, out_of_validity, write_msp_of
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
@@ -427,6 +427,7 @@ class OrgUpdateFiles(ChannelAdmins):
                           f"Sign and submit none of {checked.path}: the company makes a CA of its own with `recfin "
                           f"org keys`, and the update is written again from the definition it sends",
                           joining_id=checked.msp_id)
+        self._check_cas_in_validity(added, checked)
         check_contract_role_ous(added, checked.msp_id,
                                 f"Sign and submit none of {checked.path}: the update is written again from the "
                                 f"definition the company sends (`recfin org add --definition`), which `recfin org "
@@ -435,6 +436,21 @@ class OrgUpdateFiles(ChannelAdmins):
                               f"Sign and submit none of {checked.path}: write the update again with "
                               f"`recfin org add --update-out` (`--definition` for the definition the "
                               f"company sends)")
+
+    @staticmethod
+    def _check_cas_in_validity(added: OrgMsp, checked: UpdateFileCheck) -> None:
+        """Refused when a CA or TLS CA certificate of the joining org's MSP has ended (or not begun), as `org add
+        --definition` refuses its definition: a file written before it ended, or by a recfin without the check."""
+        for kind, pems in (("msp.ca_cert", added.root_certs), ("msp.tlsca_cert", added.tls_root_certs)):
+            for pem in pems:
+                cert = fabric_certificate(pem)
+                if (when := out_of_validity(cert)) is not None:
+                    cost, fix = OUT_OF_VALIDITY[kind]
+                    raise OrgChangeError(f"the update in {checked.path} adds {checked.msp_id} with the "
+                                         f"{'TLS ' if kind == 'msp.tlsca_cert' else ''}CA certificate "
+                                         f"{cert.subject.rfc4514_string()}, which {when}: {cost}. Sign and "
+                                         f"submit none of it: the company should {fix}, and the update is "
+                                         f"written again from it (`recfin org add --definition`)")
 
     def _check_identifiers_free(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
         """check_identifiers_free against this data folder's record and the channel's MSP IDs: a file

@@ -7,6 +7,7 @@ definition is still read with them (`org keys` run again renews them), so the ch
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -17,12 +18,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cli.org_commands import org
 from network import org_definition_file
 from network.crypto import load_key
+from network.org_change import OrgChangeError
 from network.org_definition_file import OrgDefinitionError
 
 from . import test_org_own_keys
 from .ca_renewal import renewed_ca_pem
 from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel
+from .scripted_channel import ScriptedChannel, admins_host, host
 from .test_org_own_keys import CODE, _altered
 
 
@@ -91,3 +93,26 @@ def test_org_add_refuses_a_definition_whose_ca_has_ended_before_it_asks_the_chan
     assert "Invalid value for '--definition'" in result.output and "msp.ca_cert" in result.output
     assert "ended on" in result.output and "Traceback" not in result.output
     assert channel.calls == [] and not update.exists()
+
+
+@pytest.mark.parametrize("field, folder", [("ca_cert", "ca"), ("tlsca_cert", "tlsca")])
+def test_org_sign_and_submit_refuse_an_update_file_adding_an_org_whose_ca_has_ended(
+        company, fake_fabric, hosts, network_host, tmp_path, field, folder):
+    """Written before the CA ended, or by a recfin without the check: the file reaches the other admins signed."""
+    ended = renewed_ca_pem(company.crypto / folder / f"{folder}.pem", company.crypto / folder / f"{folder}.key",
+                           valid=ENDED)
+    definition = dataclasses.replace(company.definition, **{field: ended})
+    channel = ScriptedChannel(hosts, channel_config(hosts, network_host))
+    writer = host(hosts, network_host, channel)
+    path = writer.write_update(writer.plan_add_definition(definition, sign_as=["bank"]), tmp_path / "bank2.tx")
+    signed = path.read_bytes()
+    refusal = (rf"the update in .*bank2\.tx adds Bank2MSP with the {'TLS ' if folder == 'tlsca' else ''}CA "
+               rf"certificate CN={folder}\.bank2.*, which ended on \d{{4}}-\d\d-\d\d \d\d:\d\d UTC: .*Sign and "
+               rf"submit none of it: the company should renew it")
+    supplier_host = admins_host(hosts, network_host, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=refusal):
+        host(hosts, supplier_host, channel).sign_update_file(path, "supplier")
+    assert path.read_bytes() == signed
+    with pytest.raises(OrgChangeError, match=refusal):
+        host(hosts, network_host, channel).submit_update_file(path, channel_only=True)
+    assert not channel.updates
