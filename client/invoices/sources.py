@@ -125,7 +125,8 @@ class TaxInvoiceRecord(_Frozen):
     # IsoDay: YYYY-MM-DD only; pydantic's date alone reads Unix seconds or milliseconds (a number or its text) and
     # a time with any zone as a date, so a damaged file would verify an invoice on a date nobody wrote
     issue_date: IsoDay
-    total_with_tax_fen: StrictInt = Field(gt=0, description="价税合计 in fen: a JSON integer above 0, no decimal point")
+    total_with_tax_fen: StrictInt = Field(description="价税合计 in fen: a JSON integer, no decimal point; below 0 for "
+                                                      "a red-letter invoice (红字发票), never 0")
     status: Literal["normal", "void", "red-flushed", "partially-red-flushed"]
     remaining_with_tax_fen: StrictInt | None = Field(
         default=None, description="of a partially red-flushed invoice (部分红冲), the total with tax that remains "
@@ -134,10 +135,15 @@ class TaxInvoiceRecord(_Frozen):
     @field_validator("total_with_tax_fen")
     @classmethod
     def _total_within_the_cap(cls, total: int) -> int:
-        # no invoice is read with a total above the cap (to_fen): a record above it is a typo or a damaged file,
-        # and would disagree with every invoice it names, shown as the source's answer
-        if total > MAX_FEN:
+        # no invoice is read with a total above the cap either way (to_fen): a record beyond it is a typo or a
+        # damaged file, and would disagree with every invoice it names, shown as the source's answer. A red-letter
+        # invoice's is below 0: the tax authority's verification finds it as any invoice, and a genuine one read as
+        # unknown to the source would look forged
+        if abs(total) > MAX_FEN:
             raise above_cap(f"{shown_value(total)} fen")
+        if total == 0:
+            raise ValueError("0 is no invoice's total with tax: above 0 for an invoice, below 0 for a red-letter "
+                             "invoice (红字发票); write the total the source gives, in fen")
         return total
 
     @field_validator("buyer_tax_id")
@@ -151,6 +157,10 @@ class TaxInvoiceRecord(_Frozen):
 
     @model_validator(mode="after")
     def _remaining_with_partial_red_flush(self) -> "TaxInvoiceRecord":
+        if self.total_with_tax_fen < 0 and self.status in ("red-flushed", "partially-red-flushed"):
+            raise ValueError(f"a red-letter invoice (total with tax {self.total_with_tax_fen} fen, below 0) is "
+                             f"never {self.status} itself: the invoice it offsets is; give it the status normal "
+                             "(or void), and the invoice it offsets its red-flushed status")
         partial = self.status == "partially-red-flushed"
         if partial and self.remaining_with_tax_fen is None:
             raise ValueError("a partially red-flushed invoice needs remaining_with_tax_fen, the total with tax "

@@ -40,7 +40,8 @@ def test_a_record_with_a_field_no_record_has_names_the_fields_there_are(tmp_path
 def test_a_total_of_the_wrong_kind_says_what_the_field_holds(tmp_path):
     assert refusal(tmp_path, {"total_with_tax_fen": "230300"}) == (
         "records[0].total_with_tax_fen",
-        "Input should be a valid integer: 价税合计 in fen: a JSON integer above 0, no decimal point")
+        "Input should be a valid integer: 价税合计 in fen: a JSON integer, no decimal point; below 0 for a red-letter "
+        "invoice (红字发票), never 0")
 
 
 def test_an_identifier_written_as_a_number_says_to_write_it_as_a_string(tmp_path):
