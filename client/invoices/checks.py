@@ -183,6 +183,21 @@ def _ok(check: str, passed: bool, yes: str, no: str, **details: object) -> Findi
     return Finding(check=check, status="pass" if passed else "fail", message=yes if passed else no, details=details)
 
 
+def _tax_on_the_total(inv: Invoice, amount_fen: int) -> str:
+    """Why a total tax off its lines' taxes is so, where it is the tax on the total amount at the lines' one rate,
+    rounded once (software that taxes the total, not each line): a VAT invoice's 合计税额 is the sum of its lines'
+    taxes, each rounded on its own, which may differ from that by a fen or more. A bank takes the lines' sum; the
+    face amount of a receivable built on the other would be off the tax authority's record of the invoice."""
+    rates = {line.tax_rate for line in inv.lines}
+    if len(rates) != 1 or inv.total_tax_fen != line_tax_fen(amount_fen, next(iter(rates))):
+        return "; check the total tax and the lines' taxes against the invoice"
+    return (f": {plain_yuan(inv.total_tax_fen)} is the tax on the total amount {plain_yuan(amount_fen)} at "
+            f"{percent(next(iter(rates)))} rounded once, but a VAT invoice's total tax (合计税额) is "
+            "the sum of its lines' taxes, each rounded on its own, as the tax authority records it; check the "
+            "total tax against the invoice: if it prints this figure, have the seller reissue the invoice from "
+            "invoicing software that adds up the lines' taxes")
+
+
 def _items(inv: Invoice) -> list:
     """The invoice's lines as a matched invoice's are read (:func:`~client.invoices.matching.fold_discounts`): a
     discount line (折扣行) is a negative amount under a line of the same name, folded into it; any other negative
@@ -207,7 +222,8 @@ def _totals(inv: Invoice, items: list) -> list[Finding]:
             lines_fen=amount, total_fen=inv.total_amount_fen),
         _ok("totals.tax", tax == inv.total_tax_fen,
             f"line taxes add up to the total tax {t(tax)}",
-            f"line taxes add up to {t(tax)} but the total tax is {t(inv.total_tax_fen)}",
+            f"line taxes add up to {t(tax)} but the total tax is {t(inv.total_tax_fen)}"
+            + _tax_on_the_total(inv, amount),
             lines_fen=tax, total_fen=inv.total_tax_fen),
         _ok("totals.with_tax", inv.total_amount_fen + inv.total_tax_fen == inv.total_with_tax_fen,
             f"amount + tax = total with tax {t(inv.total_with_tax_fen)}",
