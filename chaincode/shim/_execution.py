@@ -25,9 +25,11 @@ def is_transaction_failure(exc: BaseException) -> bool:
       and the task must end. A CancelledError otherwise (contract code that awaits a task it
       cancelled, or a future someone else cancelled) is a failure, since letting it end the
       transaction's task would leave the peer without an answer until its execute timeout.
-    - GeneratorExit: the transaction's coroutine is being closed unfinished, its task destroyed pending (one the
-      process's runner gave up on as it exits): there is nobody left to answer, and a closing coroutine may not
-      await.
+    - a GeneratorExit while no task runs: the transaction's coroutine is being closed unfinished, its task
+      destroyed pending (one the process's runner gave up on as it exits): there is nobody left to answer, and a
+      closing coroutine may not await. A GeneratorExit raised while a task runs (contract code, or a library,
+      raising it, or throwing it into a generator that lets it out) is a failure, or the transaction would go
+      unanswered until the peer's execute timeout.
     - KeyboardInterrupt: the server turns SIGINT into a graceful stop, so it reaches a
       transaction only where the runtime runs without that handler (a test run, a REPL, a
       second Ctrl-C under ``asyncio.run``), where it is the operator asking the process to
@@ -40,7 +42,18 @@ def is_transaction_failure(exc: BaseException) -> bool:
     if isinstance(exc, asyncio.CancelledError):
         task = asyncio.current_task()
         return task is not None and task.cancelling() == 0
-    return not isinstance(exc, (KeyboardInterrupt, GeneratorExit))
+    if isinstance(exc, GeneratorExit):
+        return _running_task() is not None
+    return not isinstance(exc, KeyboardInterrupt)
+
+
+def _running_task() -> asyncio.Task | None:
+    """The task the running event loop is stepping, or None: none is, or no loop runs (a coroutine closed as the
+    process exits, after its loop was closed)."""
+    try:
+        return asyncio.current_task()
+    except RuntimeError:   # no running event loop
+        return None
 
 
 # What a SystemExit answered as a transaction's failure says after its code (failure_response, ExitInTask).

@@ -13,7 +13,8 @@ from chaincode.shim import ChaincodeServer, _handler as handler_module, server a
 from chaincode.shim._execution import is_transaction_failure
 
 from .handler_stream import new_transaction_message, ready_handler, until
-from .peer_double import PACKAGE_ID, TIMEOUT, Msg, PeerSide
+from .peer_double import PACKAGE_ID, TIMEOUT, Msg, PeerSide, running_server
+from .test_stream_protocol import response_of
 
 
 class Stubborn(Contract):
@@ -88,6 +89,24 @@ def test_a_coroutine_closed_unfinished_is_no_transaction_failure_to_answer():
     """A task the loop left pending is closed as the process exits (GeneratorExit): answered as a failure, the
     transaction logged a traceback of it at each layer, and awaited again inside a closing coroutine."""
     assert not is_transaction_failure(GeneratorExit())
+
+
+class RaisesGeneratorExit(Contract):
+    name = "closer"
+
+    @transaction
+    async def Raise(self, ctx: Context) -> str:
+        raise GeneratorExit("raised by the contract, its coroutine not being closed")
+
+
+async def test_a_generator_exit_the_contract_raises_as_it_runs_is_answered_as_its_failure():
+    """Only one thrown into a coroutine being closed goes unanswered: this one, let out, left the transaction's task
+    ending with it unanswered, the peer waiting out its execute timeout."""
+    async with running_server([RaisesGeneratorExit()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("closer-tx", "closer:Raise")
+        answer = response_of(await peer.expect("closer-tx", Msg.COMPLETED))
+        assert (answer.status, answer.message) == (500, "internal error (GeneratorExit) in tx closer-tx: see the "
+                                                         "chaincode server's log")
 
 
 def test_the_process_runner_exits_leaving_behind_a_task_that_swallows_its_cancel(caplog):
