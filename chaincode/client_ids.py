@@ -157,13 +157,13 @@ def subject_values(client_id: str, label: str) -> list[str] | None:
     """The values of ``label`` (``OU``, ``CN``, ...) in the subject DN of ``client_id``, each as its certificate
     holds it (backslash escapes taken off), in the id's order; None when ``client_id`` is no id a certificate
     presents (``client_id_problem``). The issuer's values are never among them: an id's subject is cut from its
-    issuer where ``client_id_problem`` cuts it."""
+    issuer where ``client_id_problem`` cuts it, at the first ``::`` that leaves a DN on each side (an id read more
+    than one way: ``subject_values_of_every_reading``)."""
     read = _subject_and_issuer(client_id)
     if isinstance(read, str):
         return None
     subject, _ = read
-    return [_unescaped(attribute[len(label) + 1:]) for rdn in (_split_unescaped(subject, ",") if subject else [])
-            for attribute in _split_unescaped(rdn, "+") if attribute.startswith(f"{label}=")]
+    return _values_of(subject, label)
 
 
 def _unescaped(value: str) -> str:
@@ -177,15 +177,41 @@ def _unescaped(value: str) -> str:
     return "".join(chars)
 
 
+def subject_values_of_every_reading(client_id: str, label: str) -> list[list[str]]:
+    """The values of ``label`` in the subject DN of ``client_id`` as each of its readings has them
+    (``subject_values`` takes the first): none when ``client_id`` is no id a certificate presents.
+
+    A DN value may hold ``::``, so one id can be read more than one way: ``x509::CN=u,OU=orderer+OU=client::OU=x``
+    ``::CN=ca,O=Org`` (one id) is that of a subject with the OUs ``orderer`` and ``client::OU=x`` (an orderer's,
+    where the MSP names that role), and of one with ``orderer`` and ``client`` whose issuer's OU is ``x::CN=ca``.
+    Who reads an id alone cannot tell which certificate presents it."""
+    read = _readings(client_id)
+    if isinstance(read, str):
+        return []
+    return [_values_of(subject, label) for subject, _ in read]
+
+
+def _values_of(subject: str, label: str) -> list[str]:
+    return [_unescaped(attribute[len(label) + 1:]) for rdn in (_split_unescaped(subject, ",") if subject else [])
+            for attribute in _split_unescaped(rdn, "+") if attribute.startswith(f"{label}=")]
+
+
 def _subject_and_issuer(client_id: str) -> tuple[str, str] | str:
     """The subject and issuer DNs of ``client_id``, cut at the first ``::`` that leaves a DN on each side (a DN
     value may hold ``::`` itself), or why ``client_id`` is no id a certificate presents."""
+    read = _readings(client_id, first_only=True)
+    return read if isinstance(read, str) else read[0]
+
+
+def _readings(client_id: str, *, first_only: bool = False) -> list[tuple[str, str]] | str:
+    """The (subject DN, issuer DN) of each cut of ``client_id`` at a ``::`` that leaves a DN on each side, first cut
+    first (only that one where ``first_only``), or why ``client_id`` is no id a certificate presents."""
     if (odd := next((c for c in client_id if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)) is not None:
         return f"it holds {odd!r} (U+{ord(odd):04X}): an id is one line of text, copy it whole"
     if not client_id.startswith("x509::"):
         return "it does not start with x509::"
     dns = client_id[len("x509::"):]
-    problems = []
+    problems, readings = [], []
     for cut in (index for index in range(len(dns)) if dns.startswith("::", index)):
         subject, issuer = dns[:cut], dns[cut + 2:]
         if (why := _dn_problem(subject, may_be_empty=True)) is not None:
@@ -193,5 +219,9 @@ def _subject_and_issuer(client_id: str) -> tuple[str, str] | str:
         elif (why := _dn_problem(issuer)) is not None:
             problems.append(f"its issuer DN: {why}")
         else:
-            return subject, issuer
+            readings.append((subject, issuer))
+            if first_only:
+                break
+    if readings:
+        return readings
     return problems[0] if problems else "it has no :: between the subject DN and the issuer DN"

@@ -28,7 +28,10 @@
   affiliation: Fabric CA adds it to a client or admin of affiliation ``orderer``. The contract cannot read which
   roles the MSP names, but Fabric admits an identity carrying exactly one role's OU: so a certificate carrying
   ``OU=orderer`` with ``OU=client`` or ``OU=admin`` is a client or an admin (its MSP leaves the orderer role out),
-  or is admitted nowhere (its MSP names it), and is never an orderer's. Only ``OU=orderer`` with neither is.
+  or is admitted nowhere (its MSP names it), and is never an orderer's (but in an org whose clients' OU is not
+  ``client``, where an orderer of affiliation ``client`` carries both: bound, it cannot act, as any orderer's
+  identity). Only ``OU=orderer`` with neither is. An id read more than one way is a node's where any reading is
+  (``node_role_of``).
 - Acting for a party takes both: the binding names the party, and the party record
   (under its own org's key-level policy) lists the identity (``lists_identity``). A
   binding alone may have been written by other orgs under the chaincode's policy.
@@ -40,7 +43,7 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
-from chaincode.client_ids import client_id_problem, subject_values
+from chaincode.client_ids import client_id_problem, subject_values_of_every_reading
 
 from .errors import RuleViolation, _identity, rule
 
@@ -74,8 +77,12 @@ def node_role_of_certificate(certificate: Any) -> str | None:
 
 def node_role_of(client_id: str) -> str | None:
     """The node role (``peer``, ``orderer``) the subject DN of ``client_id`` carries as an OU, or None (also for
-    text no certificate presents)."""
-    return node_role_of_ous(subject_values(client_id, "OU") or [])
+    text no certificate presents). An id whose DN values hold ``::`` may be read more than one way
+    (``subject_values_of_every_reading``), each the id of another certificate: it is a node's where any reading
+    is, as the certificate presenting it may be that one (read by the first alone, an orderer's id with the OU
+    ``client::OU=x`` would be bound to a party as ``OU=client`` beside ``OU=orderer``, and refused as a caller)."""
+    return next((role for ous in subject_values_of_every_reading(client_id, "OU")
+                 if (role := node_role_of_ous(ous)) is not None), None)
 
 
 def refusal_of_node_identity(client_id: str, field: str = "client_id") -> RuleViolation | None:

@@ -19,12 +19,13 @@ from chaincode.testing._identities import _NOT_AFTER, _NOT_BEFORE, TestIdentity,
 from .support import SUPPLIER, Actor, credit_code, standard_net
 
 
-def identity_with_ous(msp_id: str, common_name: str, ous: list[str]) -> TestIdentity:
-    """An identity of ``msp_id`` whose certificate, from the MSP's test CA, carries each of ``ous`` in turn."""
+def identity_with_ous(msp_id: str, common_name: str, ous: list[str], *, country_and_org: bool = True) -> TestIdentity:
+    """An identity of ``msp_id`` whose certificate, from the MSP's test CA, carries each of ``ous`` in turn (and
+    ``C`` and ``O`` unless told not: a subject of CN and OUs alone)."""
     ca = _ca_for(msp_id)
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, msp_id),
+    subject = x509.Name([*([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                            x509.NameAttribute(NameOID.ORGANIZATION_NAME, msp_id)] if country_and_org else []),
                          *(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou) for ou in ous),
                          x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca.name)

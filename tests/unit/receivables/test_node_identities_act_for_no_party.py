@@ -14,6 +14,7 @@ import json
 import pytest
 
 from chaincode.receivables import keys
+from chaincode.receivables.identity import NODE_OUS as NODE_OUS_ROLES
 from chaincode.receivables.identity import node_role_of
 from chaincode.testing import make_identity
 
@@ -73,6 +74,28 @@ async def test_an_admin_of_affiliation_orderer_is_an_admin():
         "uscc": credit_code(777), "name": "Orderer Street Co", "role": "supplier", "msp_id": SUPPLIER,
         "client_ids": [identity_with_ous(SUPPLIER, "new", ["client"]).id]})
     assert registered["msp_id"] == SUPPLIER
+
+
+# a node's certificate whose id reads, cut at the first ``::`` that leaves a DN on each side, as a subject carrying
+# the client's OU too (``OU=orderer+OU=client::OU=x::CN=ca...`` is also the id of a subject with OUs ``orderer`` and
+# ``client`` whose issuer's OU is ``x::CN=ca...``), or one without the node's OU at all
+NODE_OUS_READ_AS_A_CLIENTS = [["orderer", "client::OU=x"], ["client::OU=x", "peer"]]
+
+
+@pytest.mark.parametrize("ous", NODE_OUS_READ_AS_A_CLIENTS, ids=["+".join(ous) for ous in NODE_OUS_READ_AS_A_CLIENTS])
+async def test_a_node_identity_whose_id_reads_as_a_clients_too_is_never_bound(ous):
+    """Its certificate is refused as a caller; its id, which the certificate of a client could present too, was
+    bound all the same, counted as one left to act for the party, and found acting for it (FindIdentityParty)."""
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    node = identity_with_ous(SUPPLIER, "node", ous, country_and_org=False)
+    assert node_role_of(node.id) in NODE_OUS_ROLES
+    await net.refused(admin, "BindPartyIdentity", tier1.uscc, node.id, rule="identity-of-a-node")
+    list_as_an_earlier_version_could(net, tier1.uscc, node.id)
+    await net.refused(Actor("node", SUPPLIER, node), "WhoAmI", evaluate=True, rule="identity-of-a-node")
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, node.id, evaluate=True)
+    assert (found["party"], found["bound_to"]) == (None, tier1.uscc)
+    await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id, rule="last-identity-of-party")
 
 
 async def test_a_node_identity_a_binding_names_is_refused_as_caller():
