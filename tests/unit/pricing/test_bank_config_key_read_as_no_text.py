@@ -30,5 +30,5 @@ def test_one_in_a_block_names_the_block(tmp_path):
     path.write_text(SHIPPED.replace(old, old + "  ~: 3\n", 1), encoding="utf-8")
     with pytest.raises(PricingConfigError) as refused:
         load_bank_config(path)
-    assert str(refused.value) == ("bank-c.yaml: limits: a key read as null, not text: quote it if it is meant as a key, "
-                                  "or remove it")
+    assert str(refused.value) == ("bank-c.yaml: limits: a key read as null, not text: quote it if it is meant as a "
+                                  "key, or remove it")

@@ -348,7 +348,8 @@ def test_compare_recommends_early_payment_only_once_the_financing_request_is_wit
 
     waiting = compare()
     # the discount is cheaper and pays more, but the bank's offer is the one the holder can take today
-    assert f"{bank_offer}: #2 by cost, the cheapest takeable now: 5.1336% a year, 3.0956 points above {discount}" in waiting
+    assert (f"{bank_offer}: #2 by cost, the cheapest takeable now: 5.1336% a year, 3.0956 points above {discount}"
+            in waiting)
     assert (f"{discount}: not takeable now: {world.receivable} has a live financing request {world.financing}"
             in waiting) and f"recfin finance withdraw {world.financing}" in waiting
     assert "taken then: cheapest of 2 at 2.0380% a year all-in" in waiting

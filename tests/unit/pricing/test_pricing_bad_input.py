@@ -89,8 +89,9 @@ def test_a_bank_without_a_shipped_configuration_is_a_usage_error_naming_as():
     assert "--config" in error_line(r)
 
 
-@pytest.mark.parametrize("face,expected", [("1.005", "more than two decimals"), ("0", "is zero"), ("1.5fen", "not an amount"),
-                                           ("1" + "0" * 27, "above the cap"), ("USD 1,000,000", "is in USD")])
+@pytest.mark.parametrize("face,expected", [("1.005", "more than two decimals"), ("0", "is zero"),
+                                           ("1.5fen", "not an amount"), ("1" + "0" * 27, "above the cap"),
+                                           ("USD 1,000,000", "is in USD")])
 def test_face_is_an_amount_in_the_banks_currency_under_the_cap(face, expected):
     args = [a if a != "1,000,000" else face for a in QUOTE]
     r = invoke(*args, "--grade", "B")
@@ -216,7 +217,8 @@ def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmet
 
 
 @pytest.mark.parametrize("new,expected", [
-    ("base_rate: " + "9" * 5000, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
+    ("base_rate: " + "9" * 5000,
+     "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
     ("base_rate: 2026-13-01", "month must be in 1..12"),
 ])
 def test_a_value_yaml_reads_but_python_cannot_build_names_the_file_and_line(tmp_path, new, expected):
@@ -304,7 +306,8 @@ def test_the_docs_show_the_shipped_offers_file_and_what_compare_prints_for_it():
      "fees.flat is whole fen: 50000 is 500.00 yuan; fees.rate_of_advance is a fraction"),
 ])
 def test_fees_that_take_the_whole_advance_name_the_setting_at_fault(tmp_path, flat, rate, field, hint):
-    text = SHIPPED.replace("flat: 50000", f"flat: {flat}").replace('rate_of_advance: "0.0005"', f"rate_of_advance: {rate}")
+    text = SHIPPED.replace("flat: 50000", f"flat: {flat}").replace('rate_of_advance: "0.0005"',
+                                                                    f"rate_of_advance: {rate}")
     line = error_line(invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, text)))
     assert f"bank.yaml: {field}" in line and hint in line
     if "fees.flat" not in field.split(":")[0]:

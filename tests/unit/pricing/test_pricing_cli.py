@@ -40,8 +40,8 @@ def test_compare_ranks_with_why(tmp_path):
     assert ("DD-1: not takeable now: RCV-1 has a live financing request F-1, and the contract pays early only a claim "
             "without one (rule receivable-financed); withdraw the request first (recfin finance withdraw F-1), and "
             "the bank offers on it lapse "
-            "then; taken then: #3 by cost: 5.0624% a year, 0.7359 points above OF-A; #2 by cash: CNY 1,232.88 less now than "
-            "OF-B") in result.output
+            "then; taken then: #3 by cost: 5.0624% a year, 0.7359 points above OF-A; #2 by cash: CNY 1,232.88 less now "
+            "than OF-B") in result.output
 
 
 def test_compare_table_says_which_offer_can_be_taken_now_and_the_step_first_for_the_others(tmp_path):
@@ -177,7 +177,8 @@ def test_a_quote_scored_from_a_synthetic_history_says_so_and_one_from_a_real_his
     unmarked = CliRunner().invoke(finance, args + ["--history", str(path)])
     assert unmarked.exit_code == 0, unmarked.output
     assert SYNTHETIC_NOTE not in unmarked.output
-    assert json.loads(CliRunner().invoke(finance, args + ["--history", str(path), "--json"]).stdout)["synthetic"] is False
+    shown = CliRunner().invoke(finance, args + ["--history", str(path), "--json"])
+    assert json.loads(shown.stdout)["synthetic"] is False
     graded = CliRunner().invoke(finance, args[:-2] + ["--grade", "B", "--json"])   # nothing scored
     assert json.loads(graded.stdout)["synthetic"] is False
 
@@ -412,5 +413,6 @@ def test_a_bank_without_shipped_pricing_is_told_to_pass_config(tmp_path):
                      ("other-bank", ["--face", "100", "--due", "2027-01-01"])):
         result = CliRunner().invoke(finance, ["quote", "R-1", "--as", as_, "--grade", "B", *how])
         assert result.exit_code == 2, result.output   # before connecting, on the ledger too
-        assert (f"Invalid value for '--as': no pricing configuration for other-bank at {bank_config_path('other-bank')}: pass --config YAML "
-                f"(e.g. --config {bank_config_path('bank')})") in error_line(result)
+        assert (f"Invalid value for '--as': no pricing configuration for other-bank at "
+                f"{bank_config_path('other-bank')}: pass --config YAML (e.g. --config {bank_config_path('bank')})"
+                ) in error_line(result)

@@ -7,7 +7,8 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from client.money import MAX_FEN, money
-from client.pricing import PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, proportion_fen, quote
+from client.pricing import (PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, proportion_fen,
+                            quote)
 from client.pricing.pricer import _rate_within
 
 ON = date(2026, 12, 1)

@@ -13,7 +13,8 @@ from client.pricing.ledger import proposal_inputs_from_ledger
 class FakeReceivables:
     def get_receivable(self, rid):
         return NS(id=rid, status="CONFIRMED", debtor="core", currency="CNY", outstanding=100_000_000,
-                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, queued_freezes=[], children=[], parent_id=None)
+                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, queued_freezes=[], children=[],
+                  parent_id=None)
 
     def get_financing(self, fid):
         # as the SDK reads an offer's public record: no expiry but on one an earlier contract version made
@@ -62,7 +63,8 @@ def test_rates_read_from_the_ledger_keep_the_contracts_form():
     source.get_offer_terms = lambda oid: NS(advance_rate=Decimal("0.0000002"), discount_rate=Decimal("0.04"), fees=0,
                                             recourse=True, day_count="ACT/360", expires_on=date(2026, 12, 10))
     [offer] = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1").bank_offers
-    assert offer.advance_rate == Decimal("0.0000002")   # str() would have made it "2E-7", not a rate the contract writes
+    # str() would have made it "2E-7", not a rate the contract writes
+    assert offer.advance_rate == Decimal("0.0000002")
 
 
 def test_without_a_discount_offer_id_the_open_ones_covering_the_receivable_are_listed():

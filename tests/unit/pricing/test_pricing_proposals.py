@@ -31,7 +31,8 @@ def test_bank_offer_amounts_are_exact():
 
 
 def test_early_payment_flat_apr():
-    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     [p] = rank_proposals(TERMS, ON, [], [offer])
     # discount = 100,000,000 x 0.05 x 90 / 365 = 1,232,876.71 -> 1,232,877
     assert (p.interest, p.net_cash, p.fees, p.recourse) == (1_232_877, 98_767_123, 0, False)
@@ -65,7 +66,8 @@ def test_a_scale_with_two_tiers_at_the_same_days_is_refused():
 
 
 def test_every_early_payment_offer_is_ranked_and_one_offer_alone_is_refused():
-    flat = EarlyPaymentOffer(offer_id="FLAT", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    flat = EarlyPaymentOffer(offer_id="FLAT", debtor="core", apr="0.05", day_count="ACT/365",
+                             expires_on=date(2027, 1, 1))
     cheaper = EarlyPaymentOffer(offer_id="TIER", debtor="core", scale=[ScaleTier(min_days_early=60, apr="0.03")],
                                 day_count="ACT/365", expires_on=date(2027, 1, 1))
     ranked = rank_proposals(TERMS, ON, [bank("A", rate="0.04")], [flat, cheaper])
@@ -167,7 +169,8 @@ def test_an_early_payment_whose_discount_takes_the_whole_face_is_ineligible_with
 def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_receivable_has_a_financing_request():
     """How a holder picks between a bank and the debtor's own discount: both ranked, with the step each needs."""
     financed = TERMS.model_copy(update={"financing_id": "F-1"})
-    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     ranked = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap])
     assert [(p.offer_id, p.rank_by_cost, p.rank_by_cash, p.takeable_now, p.first_step) for p in ranked] == [
         ("DD", 1, 1, False, "withdraw the financing request"), ("A", 2, 2, True, None)]
@@ -177,8 +180,9 @@ def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_rece
     assert ("withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse then; taken "
             "then: cheapest of 2 at 1.0025% a year all-in; most cash now (CNY 997,534.25)") in early.why
     # the bank's offer is behind one that needs a step first: the best the holder can take today
-    assert offered.why.startswith("#2 by cost, the cheapest takeable now: 5.0624% a year, 4.0599 points above DD; #2 by "
-                                  "cash, the most cash takeable now: CNY 9,863.02 less now than DD; without recourse")
+    assert offered.why.startswith("#2 by cost, the cheapest takeable now: 5.0624% a year, 4.0599 points above DD; "
+                                  "#2 by cash, the most cash takeable now: CNY 9,863.02 less now than DD; without "
+                                  "recourse")
     by_cash = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap], by="cash")
     assert [p.offer_id for p in by_cash] == ["DD", "A"]
     # without a request: the discount can be taken now, the bank's offer once financing is requested
@@ -228,7 +232,8 @@ def test_a_disbursed_financing_says_early_payment_will_not_be_possible():
 
 def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
     frozen = TERMS.model_copy(update={"frozen_by": "ORDER-1", "financing_id": "F-1"})
-    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     ranked = rank_proposals(frozen, ON, [bank("A"), bank("B", rate="0.05", expires=date(2026, 11, 1))], [cheap])
     assert [(p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) for p in ranked] == \
         [("DD", True, False, 1), ("A", True, False, 2), ("B", False, False, None)]   # B expired: not eligible
@@ -257,7 +262,8 @@ def test_orders_queued_behind_the_freeze_are_named_and_one_lifting_is_not_the_st
 
 
 def test_no_offer_on_a_claim_that_is_not_confirmed_is_takeable_citing_the_contracts_rule():
-    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     registered = TERMS.model_copy(update={"status": "REGISTERED"})
     [p] = rank_proposals(registered, ON, [], [cheap])
     assert (p.eligible, p.takeable_now, p.rank_by_cost, p.net_cash) == (True, False, 1, 99_753_425)
@@ -284,7 +290,8 @@ def test_the_gap_to_the_cheapest_is_the_exact_gap_rounded_once():
     # said as the exact gap rounded once, 0.0049 points, not as the 0.0050 between the two rates shown
     assert ranked[1].why.startswith("#2 by cost: 4.0448% a year, 0.0049 points above A;")
     # 4.33% and 5.06% shown, 0.7359 points apart exactly: 0.74, not the 0.73 between the two rounded figures
-    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     cheap, dear = rank_proposals(FINANCED, ON, [bank("A", advance="0.90", fees=50_000, basis="ACT/360")], [early])
     assert cheap.why.startswith("cheapest of 2 at 4.3265% a year all-in")
     assert "taken then: #2 by cost: 5.0624% a year, 0.7359 points above A;" in dear.why
@@ -318,7 +325,8 @@ def test_the_apr_shown_is_rounded_once_from_the_exact_value():
 
 def test_amounts_in_the_reasons_carry_the_claims_currency():
     usd = TERMS.model_copy(update={"currency": "USD", "financing_id": "F-1"})
-    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
     offered, discount = rank_proposals(usd, ON, [bank("A", advance="0.90", fees=50_000)], [early])
     assert ("advances USD 900,000.00 of USD 1,000,000.00 outstanding; the rest comes at maturity; fees USD 500.00 add "
             "to the cost") in offered.why

@@ -58,7 +58,8 @@ def test_a_name_that_reads_like_a_digest_is_digested_too_so_that_two_names_never
     assert digest.startswith("sha256-")
     assert quote_lock_path(tmp_path, CHANNEL, "Bank/MSP", DEBTOR) != \
         quote_lock_path(tmp_path, CHANNEL, digest, DEBTOR)
-    assert quote_lock_path(tmp_path, CHANNEL, BANK, "x/y") != quote_lock_path(tmp_path, CHANNEL, BANK, _file_name("x/y"))
+    assert (quote_lock_path(tmp_path, CHANNEL, BANK, "x/y")
+            != quote_lock_path(tmp_path, CHANNEL, BANK, _file_name("x/y")))
     # on a file system that ignores case, SHA256-... would name sha256-...'s file
     assert _file_name(digest.upper()).startswith("sha256-") and _file_name(digest.upper()) != digest
     assert _file_name(BANK) == BANK and _file_name(DEBTOR) == DEBTOR   # plain names stay readable

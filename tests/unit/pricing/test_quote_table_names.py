@@ -24,7 +24,8 @@ def table_lines(output: str) -> dict[str, str]:
 
 
 def placed(doc: dict, label: str):
-    """The value at the place in ``doc`` that the label names, ``offer.discount_rate``: doc["offer"]["discount_rate"]."""
+    """The value at the place in ``doc`` that the label names, ``offer.discount_rate``:
+    doc["offer"]["discount_rate"]."""
     for key in label.split("."):
         assert isinstance(doc, dict) and key in doc, f"the table's {label} is not in --json"
         doc = doc[key]

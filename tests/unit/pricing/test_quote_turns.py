@@ -225,8 +225,8 @@ def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_pa
     assert result.exit_code == 1
     assert "waiting" not in result.stderr   # no wait announced that does not happen
     assert (f"no offer made on {world.financing}: another quote of {bank} on {debtor} (pid 4242 quoting R-other as "
-            f"bank/officer2) still held {folder / CHANNEL / bank / debtor}.lock after 0 s (--lock-timeout); nothing was "
-            f"offered") in result.stderr
+            f"bank/officer2) still held {folder / CHANNEL / bank / debtor}.lock after 0 s (--lock-timeout); nothing "
+            f"was offered") in result.stderr
     assert world.client("tier1").get_financing(world.financing).offers == []
     assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == 0
 

@@ -8,7 +8,8 @@ TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date
                         financing_id="F-1")
 
 
-def bank(offer_id: str, *, advance: str = "0.90", rate: str = "0.04", fees: int = 0, recourse: bool = True) -> BankOffer:
+def bank(offer_id: str, *, advance: str = "0.90", rate: str = "0.04", fees: int = 0,
+         recourse: bool = True) -> BankOffer:
     return BankOffer(offer_id=offer_id, financier=f"bank-{offer_id}", advance_rate=advance, discount_rate=rate,
                      fees=fees, recourse=recourse, day_count="ACT/360", expires_on=date(2026, 12, 31))
 

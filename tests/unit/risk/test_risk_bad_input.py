@@ -1,4 +1,5 @@
-"""Bad input an operator may hand `recfin risk ...`: one line saying what is wrong, never a traceback, no partial files."""
+"""Bad input an operator may hand `recfin risk ...`: one line saying what is wrong, never a traceback, no partial
+files."""
 import errno
 import json
 from pathlib import Path

@@ -94,7 +94,8 @@ def test_score_a_synthetic_debtor_says_synthetic():
     result = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.output and "grade" in result.output
-    missing = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0009", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
+    missing = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0009", "--synthetic-seed", "5",
+                                        "--synthetic-debtors", "3"])
     assert missing.exit_code == 2 and "no synthetic debtor" in missing.output
 
 

@@ -47,4 +47,5 @@ def test_the_docs_quote_the_interval_of_the_lift_the_shipped_card_states():
     assert f"| AUC | {stated[1]} | {stated[2]} |" in docs
     assert f"| Brier | {stated[3]} | {stated[4]} |" in docs
     assert re.search(rf"\| 20261128 \(shipped\) \| [^|]+ \| {re.escape(stated[1])} \| [^|]+ \| "
-                     rf"{re.escape(stated[3])} \|", docs), "the docs' seed table gives the shipped seed another interval"
+                     rf"{re.escape(stated[3])} \|", docs), \
+        "the docs' seed table gives the shipped seed another interval"

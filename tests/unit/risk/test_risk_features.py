@@ -16,9 +16,9 @@ AS_OF = date(2026, 6, 30)
 def history():
     events = []
     events += lifecycle("R1", date(2026, 1, 5), date(2026, 3, 1), paid=date(2026, 3, 1), face=100_000, financed=True)
-    events += lifecycle("R2", date(2026, 2, 1), date(2026, 4, 1), paid=date(2026, 4, 11), face=200_000)    # 10 days late
-    events += lifecycle("R3", date(2026, 3, 1), date(2026, 6, 1), face=300_000, holder="S2")                # overdue now
-    events += lifecycle("R4", date(2026, 5, 1), date(2026, 8, 1), face=100_000, holder="S1")                # open, not due
+    events += lifecycle("R2", date(2026, 2, 1), date(2026, 4, 1), paid=date(2026, 4, 11), face=200_000)  # 10 days late
+    events += lifecycle("R3", date(2026, 3, 1), date(2026, 6, 1), face=300_000, holder="S2")  # overdue now
+    events += lifecycle("R4", date(2026, 5, 1), date(2026, 8, 1), face=100_000, holder="S1")  # open, not due
     events += [ev("R5", "registered", date(2026, 5, 2), date(2026, 8, 2)),
                ev("R5", "rejected", date(2026, 5, 3), date(2026, 8, 2))]
     events += [ev("R4", "frozen", date(2026, 6, 10), date(2026, 8, 1))]
@@ -115,7 +115,8 @@ def test_no_look_ahead_future_events_change_nothing(extra, claims, also_settle_o
     if also_settle_open_claims:  # the overdue R3 gets paid, R4 gets paid late, tomorrow and later
         future += [ev("R3", "settled", AS_OF + timedelta(days=1), date(2026, 6, 1), face=300_000, holder="S2",
                       settled=AS_OF + timedelta(days=1)),
-                   ev("R4", "settled", AS_OF + timedelta(days=60), date(2026, 8, 1), settled=AS_OF + timedelta(days=60))]
+                   ev("R4", "settled", AS_OF + timedelta(days=60), date(2026, 8, 1),
+                      settled=AS_OF + timedelta(days=60))]
     longer = ReceivableHistory(debtor=DEBTOR, events=base.events + future)
     assert debtor_features(longer, AS_OF) == debtor_features(base, AS_OF)
     assert debtor_features(longer.as_of(AS_OF), AS_OF) == debtor_features(base, AS_OF)
@@ -134,8 +135,8 @@ def test_the_season_counts_an_unpaid_claim_due_on_the_last_day_of_last_years_win
 
 def test_a_claim_due_today_is_left_out_of_the_recent_windows_paid_or_not():
     """Unpaid, it may still be paid today; counting it only once paid would count today's claims on time only."""
-    unpaid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF)),
-                             AS_OF)
+    unpaid = debtor_features(
+        ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF)), AS_OF)
     assert (unpaid.fell_due_30, unpaid.late_30, unpaid.overdue_count) == (0, 0, 0)
     paid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF,
                                                                              paid=AS_OF)), AS_OF)

@@ -13,7 +13,8 @@ def record(rid="RCV-1", **over):
     """A GetDebtorPaymentRecord entry: registered 5 Jan, confirmed 7 Jan, financed 9 Jan, frozen 1 Feb,
     marked overdue 2 Apr, settled 12 Apr (11 days late)."""
     doc = {"receivable_id": rid, "parent_id": None, "holder": "H-0000000000000001", "face_amount": 500_000,
-           "outstanding": 0, "currency": "CNY", "due_date": "2026-04-01", "status": "SETTLED", "registered_on": "2026-01-05",
+           "outstanding": 0, "currency": "CNY", "due_date": "2026-04-01", "status": "SETTLED",
+           "registered_on": "2026-01-05",
            "confirmed_on": "2026-01-07", "rejected_on": None, "financed_on": "2026-01-09",
            "marked_overdue_on": "2026-04-02", "split_on": None, "settled_on": "2026-04-12", "days_late": 11,
            "overdue": False, "freezes": ["2026-02-01"], "frozen": False,

@@ -88,7 +88,8 @@ def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(
 def test_the_history_from_the_ledger_is_in_one_currency(world):
     net = world.net
     dollars = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 900_000, due_in=30, currency="USD"))
-    regulator, debtor, day = world.client("regulator"), world.uscc("core"), world.start + timedelta(days=45)   # the ledger's today
+    # day: the ledger's today
+    regulator, debtor, day = world.client("regulator"), world.uscc("core"), world.start + timedelta(days=45)
     yuan = history_from_ledger(regulator, debtor, day)
     assert dollars["id"] not in {e.receivable_id for e in yuan.events}
     assert debtor_features(yuan, day).confirmed_amount == 12_000_000  # the two CNY claims only

@@ -51,8 +51,8 @@ def test_score_of_a_saved_history_names_what_its_read_left_out(tmp_path):
 
 def test_a_file_without_them_reads_as_not_known(tmp_path):
     path = tmp_path / "history.json"
-    path.write_text(json.dumps({"debtor": DEBTOR, "read_as_of": "2026-01-20",
-                                "events": [ev("R-1", "confirmed", "2026-01-02", "2026-03-01").model_dump(mode="json")]}))
+    confirmed = ev("R-1", "confirmed", "2026-01-02", "2026-03-01").model_dump(mode="json")
+    path.write_text(json.dumps({"debtor": DEBTOR, "read_as_of": "2026-01-20", "events": [confirmed]}))
     result = CliRunner().invoke(risk, ["score", DEBTOR, "--history", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

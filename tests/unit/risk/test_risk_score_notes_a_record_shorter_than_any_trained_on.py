@@ -1,7 +1,7 @@
-"""Every debtor the shipped model was trained on had at least some claims fall due in the 365 days before its as-of
-date (late_payment-v16: 10, v17: 4), as its card says: a debtor with fewer is scored from a record unlike any it was fitted on. `risk score` said
-so only for a debtor with none, so one claim of 1 fen paid a day late graded a debtor D with nothing to say the
-grade was an extrapolation. It says so now, on stderr, beside the table and --json alike."""
+"""Every debtor the shipped model was trained on had at least some claims fall due in the 365 days before its as-of date
+(late_payment-v16: 10, v17: 4), as its card says: a debtor with fewer is scored from a record unlike any it was fitted
+on. `risk score` said so only for a debtor with none, so one claim of 1 fen paid a day late graded a debtor D with
+nothing to say the grade was an extrapolation. It says so now, on stderr, beside the table and --json alike."""
 import json
 from datetime import date, timedelta
 from pathlib import Path

@@ -1,7 +1,7 @@
-"""What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the
-model weighs claims by amount (since late_payment-v8; by the square root of the face since v15), so a few large claims paid on time outweigh many small
-ones paid late; and a claim that fell due under a freeze, which the contract would not let the debtor pay,
-counts neither on time nor late."""
+"""What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the model weighs
+claims by amount (since late_payment-v8; by the square root of the face since v15), so a few large claims paid on time
+outweigh many small ones paid late; and a claim that fell due under a freeze, which the contract would not let the
+debtor pay, counts neither on time nor late."""
 import json
 from datetime import date, timedelta
 
