@@ -21,7 +21,7 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import Identity, later_certificate_of, public_key_bytes, same_public_key
+from ._identity import Identity, expired_certificate, later_certificate_of, public_key_bytes, same_public_key
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import CHANNEL_NAME, Proposal, check_name
@@ -420,13 +420,9 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
     here, none of the three gets as far as a request."""
     certificate = identity.certificate
     whose = f"{certificate.subject.rfc4514_string()}, MSP {identity.msp_id}"
-    expired_on = certificate.not_valid_after_utc
-    if expired_on < datetime.now(timezone.utc):
-        raise ValueError(
-            f"the identity's certificate ({whose}) expired on {expired_on.isoformat()}, and every peer "
-            "refuses the requests of an expired identity: renew it with its CA (same subject and key, "
-            "as fabric-ca's reenroll does) and connect with the new certificate"
-        )
+    expired = expired_certificate(identity, datetime.now(timezone.utc))
+    if expired:
+        raise ValueError(expired)
     public_key = certificate.public_key()
     if not _verified_by_peers(public_key):
         raise ValueError(

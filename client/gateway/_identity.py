@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -58,6 +59,19 @@ class Identity:
     def serialize(self) -> bytes:
         """The ``msp.SerializedIdentity`` bytes Fabric expects as creator."""
         return identities_pb2.SerializedIdentity(mspid=self.msp_id, id_bytes=self.credentials).SerializeToString()
+
+
+def expired_certificate(identity: Identity, now: datetime) -> str | None:
+    """Why every peer refuses ``identity`` at ``now``, if its certificate has expired by then, else None: Fabric's
+    endorsers refuse a creator whose certificate's end has passed ("proposal client identity expired", or a bare
+    "access denied"). Its start is not checked, as peers check none."""
+    certificate = identity.certificate
+    expired_on = certificate.not_valid_after_utc
+    if expired_on >= now:
+        return None
+    return (f"the identity's certificate ({certificate.subject.rfc4514_string()}, MSP {identity.msp_id}) expired on "
+            f"{expired_on.isoformat()}, and every peer refuses the requests of an expired identity: renew it with "
+            "its CA (same subject and key, as fabric-ca's reenroll does) and connect with the new certificate")
 
 
 def _pem_bytes(credentials) -> bytes:
