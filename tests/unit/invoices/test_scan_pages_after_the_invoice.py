@@ -12,6 +12,7 @@ from client.invoices import read_scan, read_scans
 
 from . import _render
 from ._samples import invoice
+from ._tesseract import needs_tesseract
 from .test_scan import needs_font
 
 pytestmark = [needs_font, pytest.mark.filterwarnings("ignore")]
@@ -79,3 +80,23 @@ def test_a_page_between_two_invoices_is_neither_invoices(tmp_path: Path):
 def test_an_invoice_alone_has_no_note(tmp_path: Path):
     result = read_scan(_pdf(tmp_path, [_render.placed_rows(INV)]))
     assert result.pages == (1,) and "pages_after" not in result.fields and result.ok
+
+
+@needs_tesseract
+def test_a_scanned_statement_after_the_invoice_gives_it_none_of_its_values(tmp_path: Path):
+    # the same by OCR: an image-only PDF, the invoice's page then a statement's 合计 line
+    from PIL import Image, ImageDraw, ImageFont
+
+    first = _render.render_image(INV).convert("RGB")
+    second = Image.new("RGB", first.size, "white")
+    draw = ImageDraw.Draw(second)
+    font = ImageFont.truetype(str(_render.cjk_font()), 39)
+    draw.text((56, 56), "对账单", font=font, fill=0)
+    draw.text((56, 140), "合计      ¥9999.00      ¥1299.87", font=font, fill=0)
+    path = tmp_path / "scan.pdf"
+    first.save(path, format="PDF", resolution=150, save_all=True, append_images=[second])
+    result = read_scan(path)
+    assert result.method == "ocr" and result.pages == (1,)
+    assert (result.invoice.total_amount_fen, result.invoice.total_tax_fen) == (INV.total_amount_fen,
+                                                                               INV.total_tax_fen)
+    assert (result.fields["pages_after"].value, result.fields["pages_after"].flagged) == ("2", False)
