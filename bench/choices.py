@@ -15,6 +15,31 @@ TIMELINE_RESOLUTION_S = 1e-9
 """The report's timeline bins start and end on whole nanoseconds, as the driver's due times do
 (``report.bin_starts``): the shortest measured window, since a shorter one rounds to no time at all (`recfin bench
 --duration` refuses one)."""
+MAX_CONCURRENCY = 10_000
+"""The most operations in flight in concurrency mode: as many as rate mode's default cap (--max-in-flight), twenty
+times the peer Gateway's default concurrency limit (500). The driver starts one worker per operation in flight,
+and a figure far past it (1e23 was taken) held the run in making workers it could never run."""
+MAX_CLIENTS = 64
+"""The most client processes a run starts: each is a Python interpreter with its own gateway connections and pool,
+which past the cores of one machine only take turns; a figure far past it (--clients and --max-in-flight of 1e23
+were taken) would have started processes until the machine ran out of memory."""
+GRPC_INT_RANGE = (-2 ** 31, 2 ** 31 - 1)
+"""The whole numbers a gRPC channel option takes (a C int): gRPC raises OverflowError for one outside it only when
+the channel is made, after the pools were prepared."""
+
+
+def grpc_value(name: str, text: str) -> int | str:
+    """A gRPC channel option's value as written on the command line: a whole number for an integer option such as
+    grpc.keepalive_time_ms, anything else (a name, "--5", "²") as text, as written. ValueError, naming ``name``, for
+    a whole number outside GRPC_INT_RANGE."""
+    try:
+        number = int(text)
+    except ValueError:
+        return text
+    low, high = GRPC_INT_RANGE
+    if not low <= number <= high:
+        raise ValueError(f"{name}={text}: gRPC takes a whole number from {low} to {high} for an option")
+    return number
 
 REGISTER = "register"
 CONFIRM = "confirm"

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from network.errors import NetworkError
 from network.tuning import ChaincodeRuntimeTuning, OrderingTuning, PeerTuning, duration_seconds
 
-from .choices import CLIENT, GRPC, KNOB_SETTINGS, ORDERING, TOPOLOGY
+from .choices import CLIENT, GRPC, KNOB_SETTINGS, MAX_CLIENTS, ORDERING, TOPOLOGY, grpc_value
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,12 @@ class Knob:
 
 def _client_value(knob: Knob, text: str) -> Any:
     if knob.field == "clients":
-        if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            raise ValueError(f"clients={text}: not a number of client processes: allowed 1 or more")
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_CLIENTS:
+            raise ValueError(f"clients={text}: not a number of client processes: allowed 1 to {MAX_CLIENTS}")
         return int(text)
     if not text:        # as --grpc-option refuses it
         raise ValueError(f"{knob.name}= gives no value: a whole number or text, e.g. {knob.name}=30000")
-    try:
-        return int(text)
-    except ValueError:
-        return text
+    return grpc_value(knob.name, text)
 
 
 KNOBS = {settings[0]: Knob(*settings) for settings in KNOB_SETTINGS}

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from bench import cpu
-from bench.choices import CONCURRENCY, GRPC, KNOB_NAMES, MAX_RATE, MODES, RATE, TIMELINE_RESOLUTION_S, WORKLOAD_NAMES
+from bench.choices import (CONCURRENCY, GRPC, KNOB_NAMES, MAX_CLIENTS, MAX_CONCURRENCY, MAX_RATE, MODES, RATE,
+                           TIMELINE_RESOLUTION_S, WORKLOAD_NAMES, grpc_value)
 from client.timeouts import MAX_SECONDS
 from network.errors import MissingBinariesError, NetworkError
 
@@ -76,14 +77,17 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
                                      "a whole number (e.g. grpc.keepalive_time_ms=30000) or text (e.g. "
                                      "grpc.primary_user_agent=recfin-bench); leave the option out for gRPC's default")
         try:
-            parsed: Any = int(value)    # a whole number for an integer option such as grpc.keepalive_time_ms
-        except ValueError:              # anything else (a name, "--5", "²") is passed on as text, as written
-            parsed = value
-        out.append((key, parsed))
+            out.append((key, grpc_value(key, value)))
+        except ValueError as error:
+            raise click.BadParameter(f"{error}; give one in that range, or leave the option out for gRPC's "
+                                     "default") from None
     return tuple(out)
 
 
 TOPOLOGY_FILE = "topology file"
+MAX_POOL = MAX_RATE * 2 * MAX_TIMEOUT_SECONDS
+"""The largest --pool: as many as the highest rate sends over the longest warm-up and window (a day each), the most
+any run can take; a pool far past it (1e23 was taken) would be prepared, one registration after another, for ever."""
 
 
 def channel_batch(net: Network) -> tuple[dict[str, Any], str]:
@@ -337,8 +341,8 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=FiniteFloatRange(min=0, min_open=True), default=50.0, show_default=True,
               callback=rate_option, help=f"Operations per second (rate mode), at most {MAX_RATE:,}.")
-@click.option("--concurrency", type=WholeNumberRange(min=1), default=16, show_default=True,
-              help="Operations in flight (concurrency mode).")
+@click.option("--concurrency", type=WholeNumberRange(min=1, max=MAX_CONCURRENCY), default=16, show_default=True,
+              help=f"Operations in flight (concurrency mode), at most {MAX_CONCURRENCY:,}.")
 # A day at most each: the pools are prepared at rate x (warm-up + duration), and 1e300 seconds sized a pool
 # that was never ready, as a rate of 1e300 did.
 @click.option("--warmup", type=FiniteFloatRange(min=0, max=MAX_TIMEOUT_SECONDS), default=10.0, show_default=True,
@@ -346,13 +350,13 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--duration", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), default=60.0,
               show_default=True, callback=duration_option,
               help="Measured seconds, at least a nanosecond (0.000000001), at most a day (86400).")
-@click.option("--clients", type=WholeNumberRange(min=1), default=1, show_default=True,
-              help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
-                   "and the pool split evenly.")
-@click.option("--pool", "pool_size", type=WholeNumberRange(min=1), default=None,
-              help="Receivables to prepare for confirm/transfer/mixed (split among --clients: at least one "
-                   "each for confirm and transfer), transfers off the hot family for hotkey (each client "
-                   "process has its own) (default: enough for the run).")
+@click.option("--clients", type=WholeNumberRange(min=1, max=MAX_CLIENTS), default=1, show_default=True,
+              help=f"Client processes sharing the load, at most {MAX_CLIENTS}: the rate, the concurrency (at most "
+                   "--concurrency processes) and the pool split evenly.")
+@click.option("--pool", "pool_size", type=WholeNumberRange(min=1, max=MAX_POOL), default=None,
+              help=f"Receivables to prepare, at most {MAX_POOL:,}, for confirm/transfer/mixed (split among "
+                   "--clients: at least one each for confirm and transfer), transfers off the hot family for hotkey "
+                   "(each client process has its own) (default: enough for the run).")
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_SECONDS), default=120.0,
               show_default=True,
               help="Seconds before one operation counts as a timeout, at most a year; each step of a call (endorse, "

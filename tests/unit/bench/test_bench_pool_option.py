@@ -18,7 +18,7 @@ def test_a_pool_of_none_is_refused_before_anything_runs(tmp_path, monkeypatch, a
     runs = wire_to_a_recording_client(monkeypatch)
     result = CliRunner().invoke(bench, [*arguments, *QUICK, "--output", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
-    assert "'--pool': 0 is not in the range x>=1" in result.output
+    assert "'--pool': 0 is not in the range 1<=x<=" in result.output
     assert runs == [] and not (tmp_path / "out").exists()
 
 

@@ -1,0 +1,52 @@
+"""`recfin bench` refuses, as a usage error naming the option (exit 2), a figure no run can take, before the network
+is asked or anything is prepared: a concurrency, a number of client processes or a pool far past what a run can use
+(1e23 was taken: the driver would make workers, the runner start processes, the preparation register receivables
+until the machine gave out), and a gRPC option's whole number outside the C int gRPC takes (its OverflowError came
+only as the channel was made, after the pools were prepared)."""
+import pytest
+from click.testing import CliRunner
+
+from bench.choices import GRPC_INT_RANGE, MAX_CLIENTS, MAX_CONCURRENCY
+from bench.sweep import parse_sweep
+from cli.bench_commands import MAX_POOL, bench
+
+HUGE = "99999999999999999999999"
+
+
+def refused(args, tmp_path):
+    result = CliRunner().invoke(bench, [*args, "--data-root", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.output
+
+
+@pytest.mark.parametrize("option, most", [("--concurrency", MAX_CONCURRENCY), ("--clients", MAX_CLIENTS),
+                                          ("--pool", MAX_POOL)])
+@pytest.mark.parametrize("given", ["most + 1", HUGE])
+def test_a_figure_past_what_a_run_can_use_is_refused_naming_the_option_and_its_bound(option, most, given, tmp_path):
+    value = str(most + 1) if given == "most + 1" else given
+    output = refused(["--mode", "concurrency", option, value], tmp_path)
+    assert f"Invalid value for '{option}'" in output and f"x<={most}" in output
+
+
+@pytest.mark.parametrize("value", [str(GRPC_INT_RANGE[1] + 1), str(GRPC_INT_RANGE[0] - 1), HUGE])
+def test_a_grpc_option_past_the_c_int_grpc_takes_is_refused_naming_it(value, tmp_path):
+    output = refused(["--grpc-option", f"grpc.keepalive_time_ms={value}"], tmp_path)
+    assert "Invalid value for '--grpc-option'" in output and f"grpc.keepalive_time_ms={value}" in output
+    assert f"{GRPC_INT_RANGE[1]}" in output
+
+
+@pytest.mark.parametrize("knob", [f"clients={MAX_CLIENTS + 1}", f"clients={HUGE}",
+                                  f"grpc.keepalive_time_ms={GRPC_INT_RANGE[1] + 1}"])
+def test_a_sweep_value_past_what_a_run_can_use_is_refused_as_the_option_is(knob, tmp_path):
+    with pytest.raises(ValueError):
+        parse_sweep(knob)
+    output = refused(["-w", "register", "--knob", knob], tmp_path)
+    assert "Invalid value for '--knob'" in output
+
+
+def test_the_bounds_themselves_and_grpc_text_values_are_taken():
+    assert parse_sweep(f"clients=1,{MAX_CLIENTS}").values == (1, MAX_CLIENTS)
+    assert parse_sweep(f"grpc.keepalive_time_ms={GRPC_INT_RANGE[1]}").values == (GRPC_INT_RANGE[1],)
+    assert parse_sweep("grpc.primary_user_agent=recfin-bench").values == ("recfin-bench",)
