@@ -1,8 +1,6 @@
-"""An update file whose policy no signature can meet (a mod_policy naming no policy of the channel config) is
-written with the verdict saying so, and no empty list of who is still to sign."""
+"""An update whose policy no signature can meet (a mod_policy naming no policy of the channel config) is refused
+before anything is written: the error says so and that more signatures do not help, and asks nobody to sign."""
 from __future__ import annotations
-
-import json
 
 from cli.org_commands import org
 from network.topology import load
@@ -11,19 +9,21 @@ from tests.unit.network.channel_fixtures import channel_config, config_block
 BANK = ["add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E"]
 
 
-def test_update_out_under_a_mod_policy_naming_no_policy_asks_nobody_to_sign(runner, network_home, tmp_path):
+def test_update_out_under_a_mod_policy_naming_no_policy_is_refused_unwritten(runner, network_home, tmp_path):
     root, _ = network_home
     config = channel_config(load(), root)
     config.channel_group.groups["Application"].mod_policy = "Admin"
     block = tmp_path / "broken.block"
     block.write_bytes(config_block(config, "receivables").SerializeToString())
+    update = tmp_path / "bank2.tx"
 
-    result = runner.invoke(org, [*BANK, "--update-out", str(tmp_path / "bank2.tx"), "--config-block", str(block)])
+    for json_flag in ([], ["--json"]):
+        result = runner.invoke(org, [*BANK, "--update-out", str(update), "--config-block", str(block), *json_flag])
 
-    assert result.exit_code == 0, result.output
-    assert ("policy: NOT satisfied: /Channel/Application/Admin is no policy of the channel config, yet the mod_policy "
-            "of group /Channel/Application names it: no signature can meet it") in result.output
-    assert "still to sign" not in result.output
-    result = runner.invoke(org, [*BANK, "--update-out", str(tmp_path / "bank2.tx"), "--config-block", str(block),
-                                 "--json"])
-    assert json.loads(result.stdout)["missing"] == []
+        assert result.exit_code == 1, result.output
+        assert ("/Channel/Application/Admin is no policy of the channel config, yet the mod_policy of group "
+                "/Channel/Application names it: no signature can meet it") in result.stderr
+        assert "More signatures do not help" in result.stderr
+        assert "still to sign" not in result.output
+        assert result.stdout == ""
+        assert not update.exists()
