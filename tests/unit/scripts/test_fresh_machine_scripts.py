@@ -275,6 +275,32 @@ def test_venv_is_current_names_a_version_other_than_the_constraints_pin(tmp_path
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_venv_is_current_reads_a_constraints_file_as_pip_does_and_names_a_line_it_cannot(tmp_path):
+    # hashes after a pin (on the line, or on lines a backslash continues) and a "#" inside a URL, as pip takes them;
+    # a pin this check cannot read (an option naming another file, no requirement) said with its line, no traceback
+    env = site_of(tmp_path, recfin=("1.0", "hashed", "continued", "by-url"),
+                  hashed=("1.5",), continued=("2.5",), **{"by-url": ("3.0",)})
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text("hashed==1.4 --hash=sha256:00ff\n"
+                           "continued==2.4 \\\n    --hash=sha256:00ff \\\n    --hash=sha256:ff00  # two hashes\n"
+                           "by-url @ https://example.org/by_url-3.0-py3-none-any.whl#sha256=00ff\n"
+                           "-c other-constraints.txt\n"
+                           "hashed=1.5\n")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(ROOT), str(constraints)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    *said, unread = done.stderr.splitlines()
+    assert said == [
+        f"hashed 1.5 is not the ==1.4 that {constraints} pins",
+        f"continued 2.5 is not the ==2.4 that {constraints} pins",
+        f"{constraints} line 6: '-c other-constraints.txt' is not a pin this check reads (an option, not a pin, "
+        f"which this check does not follow); so the venv is not taken for current"]
+    # the reason in the parentheses is packaging's own words
+    assert unread.startswith(f"{constraints} line 7: 'hashed=1.5' is not a pin this check reads (")
+    assert unread.endswith("); so the venv is not taken for current")
+
+
 def test_venv_is_current_reads_the_checkouts_constraints_when_none_is_named(tmp_path):
     # a checkout of its own (one whose cli package is found first), with a constraints file of its own
     checkout = tmp_path / "checkout"
