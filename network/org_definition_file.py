@@ -286,14 +286,25 @@ OUT_OF_VALIDITY = {
 }
 
 
+# How far ahead of this machine's clock a certificate may begin and still be taken: the clocks of the machines that
+# issue and check it differ. Fabric's MSP checks no certificate against the current time (it verifies an identity's
+# chain as of the identity's own notBefore); only TLS does, and a TLS CA a few minutes ahead there is refused only
+# until it begins. 15 minutes is the difference a recfin network already allows between clocks
+# (peer.authentication.timewindow, network/nodeconfig.py); a certificate further ahead was issued by a clock set
+# wrong, and the identities it issues would not verify against it.
+CLOCK_SKEW = dt.timedelta(minutes=15)
+
+
 def out_of_validity(cert: x509.Certificate, now: dt.datetime | None = None) -> str | None:
-    """How cert is out of its validity ("ended on ...", "is valid only from ..."), None when it is in it."""
+    """How cert is out of its validity ("ended on ...", "is valid only from ..."), None when it is in it: begun by
+    now, or beginning no more than CLOCK_SKEW after it, and not ended."""
     now = now or dt.datetime.now(dt.timezone.utc)
     begins, ends = cert.not_valid_before_utc, cert.not_valid_after_utc
     if ends <= now:
         return f"ended on {ends:%Y-%m-%d %H:%M} UTC"
-    if begins > now:
-        return f"is valid only from {begins:%Y-%m-%d %H:%M} UTC (a clock set wrong where it was issued?)"
+    if begins > now + CLOCK_SKEW:
+        return (f"is valid only from {begins:%Y-%m-%d %H:%M:%S} UTC, more than {CLOCK_SKEW.seconds // 60} minutes "
+                f"ahead of this machine's clock (a clock set wrong where it was issued, or here?)")
     return None
 
 

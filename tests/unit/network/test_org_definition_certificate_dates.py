@@ -19,7 +19,7 @@ from cli.org_commands import org
 from network import org_definition_file
 from network.crypto import load_key
 from network.org_change import OrgChangeError
-from network.org_definition_file import OrgDefinitionError
+from network.org_definition_file import CLOCK_SKEW, OrgDefinitionError
 
 from . import test_org_own_keys
 from .ca_renewal import renewed_ca_pem
@@ -54,8 +54,36 @@ def test_a_definition_whose_ca_has_not_begun_is_refused(company, sent, tmp_path)
                            valid=NOT_BEGUN).decode()
     path = _altered(sent, tmp_path, lambda d: d["msp"].update(ca_cert=early))
     with pytest.raises(OrgDefinitionError, match=r"msp.ca_cert \(CN=ca.bank2[^)]*\) is valid only from "
-                                                 r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"):
+                                                 r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"):
         joined_with(path)
+
+
+def test_a_ca_issued_by_a_clock_a_minute_ahead_of_this_one_is_taken(company, sent, tmp_path):
+    # made a second ago on the company's machine, whose clock runs a minute ahead: Fabric's MSP checks no
+    # certificate against the current time, so neither does the joining, within CLOCK_SKEW
+    ahead = renewed_ca_pem(company.crypto / "ca" / "ca.pem", company.crypto / "ca" / "ca.key",
+                           valid=(dt.timedelta(seconds=59), dt.timedelta(days=400))).decode()
+    joined_with(_altered(sent, tmp_path, lambda d: d["msp"].update(ca_cert=ahead)))
+
+
+@pytest.mark.parametrize("field, folder", [("ca_cert", "ca"), ("tlsca_cert", "tlsca")])
+def test_a_certificate_is_taken_from_clock_skew_before_it_begins_until_it_ends(company, sent, tmp_path, field,
+                                                                                folder):
+    pem = renewed_ca_pem(company.crypto / folder / f"{folder}.pem", company.crypto / folder / f"{folder}.key",
+                         valid=(dt.timedelta(days=1), dt.timedelta(days=2))).decode()
+    path = _altered(sent, tmp_path, lambda d: d["msp"].update({field: pem}))
+    defined = org_definition_file.read(path)
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    begins, ends = cert.not_valid_before_utc, cert.not_valid_after_utc
+    second = dt.timedelta(seconds=1)
+    for now in (begins - CLOCK_SKEW, begins, ends - second):
+        org_definition_file.check_in_validity(defined, path, now=now)
+    with pytest.raises(OrgDefinitionError, match=rf"msp.{field} \(CN={folder}.bank2[^)]*\) is valid only from "
+                                                 rf"{begins:%Y-%m-%d %H:%M:%S} UTC, more than 15 minutes ahead of "
+                                                 rf"this machine's clock"):
+        org_definition_file.check_in_validity(defined, path, now=begins - CLOCK_SKEW - second)
+    with pytest.raises(OrgDefinitionError, match=rf"msp.{field} .* ended on {ends:%Y-%m-%d %H:%M} UTC"):
+        org_definition_file.check_in_validity(defined, path, now=ends)
 
 
 def test_a_definition_whose_admin_certificate_has_ended_is_refused(company, sent, tmp_path):
