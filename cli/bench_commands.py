@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -305,6 +306,23 @@ def earlier_reports(folder: Path) -> list[Path]:
     return sorted({path for pattern in REPORT_FILES for path in folder.glob(pattern) if not path.is_dir()})
 
 
+def refuse_unwritable_output(folder: Path) -> None:
+    """A usage error naming --output, before anything runs, for a folder the reports cannot be written in: a file
+    (or a device, a link to nothing) on its path where a folder must be, or a nearest existing folder this user may
+    not write in. Found only as the first report was written, it cost the whole measured run. Nothing is made
+    here: a run refused later (no network) leaves no folder behind."""
+    existing = folder
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "a link to nothing" if not existing.exists() else "a file" if existing.is_file() else "no folder"
+        raise click.BadParameter(f"{folder}: {existing} is {what}, so no report can be written under it: give a "
+                                 "folder (it is made if missing)", param_hint="'--output'")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise click.BadParameter(f"{folder}: the folder {existing} is not writable by this user, so no report can "
+                                 "be written in it: give another folder", param_hint="'--output'")
+
+
 def refuse_earlier_reports(folder: Path, replace: bool) -> list[Path]:
     """A usage error, before anything runs, when ``folder`` holds an earlier run's reports and ``replace`` was
     not given; with it, those reports (for the command to remove once the network is found running)."""
@@ -420,6 +438,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         refuse_unlike_comparison(compare_node, names, each, grpc_options)
         refuse_short_pool(names, pool_size, each)
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    refuse_unwritable_output(output_dir)
     if sweep is not None:
         sweep_one_knob(sweep, names, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout,
                        max_in_flight, grpc_options, output_dir, replace, topology_path, data_root, as_json, say)

@@ -50,3 +50,28 @@ def test_the_bounds_themselves_and_grpc_text_values_are_taken():
     assert parse_sweep(f"clients=1,{MAX_CLIENTS}").values == (1, MAX_CLIENTS)
     assert parse_sweep(f"grpc.keepalive_time_ms={GRPC_INT_RANGE[1]}").values == (GRPC_INT_RANGE[1],)
     assert parse_sweep("grpc.primary_user_agent=recfin-bench").values == ("recfin-bench",)
+
+
+@pytest.mark.parametrize("under", ["a-file/sub", "a-file/sub/deeper", "/dev/null", "/dev/null/sub"])
+def test_an_output_folder_that_cannot_be_made_is_refused_before_the_run_not_after_it(under, tmp_path, monkeypatch):
+    # a file where a folder must be was found only as the first report was written: the measured run was lost
+    from .test_bench_command import wire_to_a_recording_client
+
+    runs = wire_to_a_recording_client(monkeypatch)
+    (tmp_path / "a-file").write_text("not a folder")
+    output = under if under.startswith("/") else str(tmp_path / under)
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.2",
+                                        "--output", output])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--output'" in result.output and "no report can be written" in result.output
+    assert runs == []
+
+
+def test_an_output_folder_still_to_be_made_is_taken_and_made(tmp_path, monkeypatch):
+    from .test_bench_command import wire_to_a_recording_client
+
+    wire_to_a_recording_client(monkeypatch)
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.2",
+                                        "--output", str(tmp_path / "new" / "run")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "run" / "summary.json").is_file()
