@@ -19,7 +19,8 @@ answered with status 500 saying why, rather than left unanswered.
 No message may exceed MAX_MESSAGE_BYTES: gRPC ends the whole Connect call on one
 that does, and with it every transaction the peer is running on the stream. A
 request that large fails its own transaction before it is sent, and an answer
-that large is replaced by a status-500 one saying so.
+that large is replaced by a status-500 one saying so. One from the peer that large
+(up to the server's receive ceiling, beyond which gRPC ends the call) is refused alone.
 
 A request the peer leaves unanswered for ``reply_timeout`` seconds (CHAINCODE_PEER_REPLY_TIMEOUT, by
 default DEFAULT_PEER_REPLY_TIMEOUT) fails its transaction with a PeerError saying so: a live peer answers
@@ -346,6 +347,8 @@ class StreamHandler:
                     return
                 if (size := message.ByteSize()) > MAX_MESSAGE_BYTES:
                     self._refuse_oversized(message, size)
+                    # its hundreds of MiB freed now, not once the peer next sends something
+                    del message
                     continue
                 if not await self._dispatch(message):
                     return
@@ -554,7 +557,8 @@ class StreamHandler:
         reply = Msg(type=Msg.ERROR, payload=text.encode(), txid=message.txid, channel_id=message.channel_id)
         task = asyncio.create_task(self._send(reply))
         self._background.add(task)
-        task.add_done_callback(lambda sent: self._refusal_sent(sent, message.txid))
+        tx_id = message.txid   # not the message: one refused as too large is not held while its refusal waits
+        task.add_done_callback(lambda sent: self._refusal_sent(sent, tx_id))
 
     def _refusal_sent(self, task: asyncio.Task, tx_id: str) -> None:
         """A refusal's send has ended: one the stream ended before (the peer gone) is said in a line, rather

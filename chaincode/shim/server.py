@@ -52,9 +52,13 @@ logger = logging.getLogger(__name__)
 _exit_guard_users: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
 
 SHUTDOWN_GRACE_SECONDS = 5.0
-# The largest message gRPC reads from a peer: any protobuf message (they are under 2 GiB). Those over
-# MAX_MESSAGE_BYTES are refused by the stream's handler, one at a time, with their size.
-RECEIVE_CEILING_BYTES = 2**31 - 1
+# The largest message gRPC reads from a peer. Those over MAX_MESSAGE_BYTES, up to this, are read so that the
+# stream's handler can refuse each alone, naming its size; gRPC ends the stream on a larger one (with every
+# transaction on it), as it did on any over MAX_MESSAGE_BYTES. The bound is memory: a message is held whole before
+# it can be refused, its bytes several times over (a 150 MiB TRANSACTION took the server from 55 MB to 850 MB at
+# its peak), on each stream at once; at 2 GiB, one misconfigured peer could take the process past its memory
+# limit, and every peer's stream with it.
+RECEIVE_CEILING_BYTES = 2 * MAX_MESSAGE_BYTES
 # Seconds a stop gives, once its grace is over, for the status-500 answers of the transactions it cut short to
 # go out and their streams to end, before gRPC cancels whatever is left.
 CUT_ANSWER_SECONDS = 1.0
@@ -87,7 +91,8 @@ def _grpc_options() -> list[tuple[str, int]]:
     return [
         ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
         # gRPC ending the whole stream on a message over MAX_MESSAGE_BYTES, the server would log only that the
-        # peer disconnected; read, the handler refuses it alone, saying how large it was (StreamHandler.run)
+        # peer disconnected; read, the handler refuses it alone, saying how large it was (StreamHandler.run), up
+        # to a ceiling that bounds the memory a peer can make the server hold
         ("grpc.max_receive_message_length", RECEIVE_CEILING_BYTES),
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_ping_interval_without_data_ms", PEER_PING_MIN_INTERVAL_MS),
@@ -198,15 +203,25 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write,
                                 self._metrics, self._peer_reply_timeout, peer=peer)
         self._streams.add(handler)
+        malformed = False
         try:
             await handler.run()
         except MalformedMessage as exc:   # logged by the handler
+            malformed = True
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         finally:
             self._streams.discard(handler)
             self._note_if_all_streams_ended()
             # here: also when gRPC cancels the call (the peer gone, the end of a stop's grace)
-            logger.info("peer %s disconnected", peer)
+            if self._stopping or malformed:
+                logger.info("peer %s disconnected", peer)
+            else:
+                # A message over gRPC's receive limit ends the stream as the peer's close or a lost connection
+                # does: the read returns EOF, or the call is cancelled, and gRPC tells the server nothing more. It
+                # is named as a possible cause, with the ceiling, since it is the one the server's settings decide.
+                logger.info("peer %s disconnected (gRPC ends a stream too on a message from the peer over the "
+                            "server's %d-byte receive ceiling, RECEIVE_CEILING_BYTES, answering the peer "
+                            "RESOURCE_EXHAUSTED with its size)", peer, RECEIVE_CEILING_BYTES)
 
 
 class ChaincodeServer:

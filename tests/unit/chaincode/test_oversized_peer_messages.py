@@ -2,14 +2,18 @@
 change, and the stream serves on: at gRPC's limit the whole stream ended, with every transaction on it, and the
 server's log said only that the peer had disconnected."""
 
+import gc
 import logging
+import sys
 
+import grpc
 import pytest
 
 from chaincode.contract import Context, Contract, transaction
 from chaincode.shim import _handler, server
 
-from .peer_double import Msg, PeerSide, running_server
+from .handler_stream import ready_handler, until
+from .peer_double import PACKAGE_ID, TIMEOUT, Msg, PeerSide, running_server
 from .test_stream_protocol import response_of
 
 # Small enough for tests to exceed it quickly, large enough for every other message they send.
@@ -68,3 +72,51 @@ async def test_a_keepalive_over_the_limit_is_dropped_saying_so_and_the_stream_se
         await peer.still_serves_a_read("reader:Read")
     dropped = [record.getMessage() for record in caplog.records if "dropping a KEEPALIVE" in record.getMessage()]
     assert len(dropped) == 1 and "KEEPALIVE message too large" in dropped[0]
+
+
+def test_the_server_reads_no_message_larger_than_twice_the_limit():
+    """Read whole before it can be refused, a message costs its size several times over: at gRPC's 2 GiB, one
+    misconfigured peer could take the server past its memory limit, and every peer's stream with it."""
+    receive_limits = [value for name, value in server._grpc_options() if name == "grpc.max_receive_message_length"]
+    assert receive_limits == [server.RECEIVE_CEILING_BYTES]
+    assert server.MAX_MESSAGE_BYTES < server.RECEIVE_CEILING_BYTES <= 2 * server.MAX_MESSAGE_BYTES
+
+
+async def test_a_message_over_the_receive_ceiling_ends_the_stream_and_the_log_names_the_ceiling(
+        small_message_limit, monkeypatch, caplog):
+    ceiling = 2 * SMALL_LIMIT
+    monkeypatch.setattr(server, "RECEIVE_CEILING_BYTES", ceiling)
+    caplog.set_level(logging.INFO, "chaincode.shim.server")
+    async with running_server([Reader()]) as port:
+        with pytest.raises(grpc.aio.AioRpcError) as ended:
+            async with PeerSide.connect(port) as peer:
+                await peer.send(Msg(type=Msg.KEEPALIVE, payload=b"x" * (ceiling + 1)))
+        assert ended.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        await until(lambda: any("disconnected" in record.getMessage() for record in caplog.records))
+    said = [record.getMessage() for record in caplog.records if "disconnected" in record.getMessage()]
+    assert len(said) == 1 and f"over the server's {ceiling}-byte receive ceiling, RECEIVE_CEILING_BYTES" in said[0]
+
+
+async def test_a_stream_ended_by_a_stop_is_not_said_to_have_had_too_large_a_message(caplog):
+    caplog.set_level(logging.INFO, "chaincode.shim.server")
+    server_ = server.ChaincodeServer([Reader()], "127.0.0.1:0", PACKAGE_ID)
+    port = await server_.start()
+    try:
+        async with PeerSide.connect(port) as peer:
+            await peer.still_serves_a_read("reader:Read")
+            await server_.stop(TIMEOUT)
+    finally:
+        await server_.stop(0)
+    said = [record.getMessage() for record in caplog.records if "disconnected" in record.getMessage()]
+    assert said == [f"peer {said[0].split()[1]} disconnected"]
+
+
+async def test_a_refused_message_is_let_go_at_once_not_held_until_the_peer_sends_the_next(small_message_limit):
+    """Held, a refused message of hundreds of MiB stayed in the server's memory for as long as the stream was idle."""
+    async with ready_handler(Reader()) as stream:
+        oversized = Msg(type=Msg.KEEPALIVE, payload=b"x" * OVER)
+        held_by_this_test = sys.getrefcount(oversized)
+        await stream.read.deliver(oversized)
+        await stream.read.next_read()   # the handler has refused it and waits for the next message
+        gc.collect()
+        assert sys.getrefcount(oversized) == held_by_this_test
