@@ -85,8 +85,8 @@ def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False, da
 
 
 def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile:
-    """The org's connection profile (:func:`network.profiles.load`), refused when it names a file by a relative
-    path (:func:`refuse_relative_paths`)."""
+    """The org's connection profile (:func:`network.profiles.load`: a relative path in it is taken from the
+    profile file's folder)."""
     from network import profiles
 
     if data_root is None:
@@ -101,7 +101,6 @@ def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile
         raise NetworkError(f"the connection profile of org {on_one_line(org)} cannot be read: {one_line(exc)}: run "
                            "recfin as a user who may read it, or have its owner let this user read it (`chmod "
                            "a+r` does: a profile names files, it holds no key)") from None
-    refuse_relative_paths(profile, data_root)
     return profile
 
 
@@ -146,30 +145,6 @@ def _missing_default_data_folder() -> str | None:
                      "the repository's .recfin/network: neither RECFIN_HOME nor the topology names one")
     return (f"no folder {on_one_line(root)} is there; it is {chosen_by}: for a network that runs, give its data "
             "folder with --data-root DIR")
-
-
-def refuse_relative_paths(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
-    """Refuse a profile that names a file or folder by a relative path, naming the field and what to do. recfin
-    writes every path of a profile absolute (`network up`, `org bundle`), so a relative one was written by hand;
-    read as given it would be looked for in the folder the command happens to run in, and found or not as that
-    folder is: one rule, the same from every folder, is that a profile's paths are absolute."""
-    named = [("gateway.tls_root_cert", profile.gateway.tls_root_cert)]
-    named += [(f"peers[{index}].tls_root_cert", peer.tls_root_cert) for index, peer in enumerate(profile.peers)]
-    named += [(f"orderers[{index}].tls_root_cert", orderer.tls_root_cert)
-              for index, orderer in enumerate(profile.orderers)]
-    named += [(f"users.{name}.{field}", getattr(user, field)) for name, user in profile.users.items()
-              for field in ("msp_dir", "cert", "key", "tls_cert", "tls_key")]
-    relative = [(field, path) for field, path in named if not Path(path).is_absolute()]
-    if not relative:
-        return
-    field, path = relative[0]
-    others = f" (and {len(relative) - 1} other path(s))" if len(relative) > 1 else ""
-    raise NetworkError(f"org {profile.org}'s connection profile {_profile_file(profile.org, data_root)} gives "
-                       f"{field} as the relative path {on_one_line(path)}{others}: a profile's paths must be "
-                       "absolute (a relative one would be looked for in whatever folder the command runs in): "
-                       "write it in full, or run `recfin network up` to write the profile again (on a host "
-                       f"installed from an org bundle: copy profiles/{profile.org}.json from a new `recfin org "
-                       "bundle`)")
 
 
 @contextmanager

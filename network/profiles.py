@@ -105,7 +105,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
     path = profiles_dir(data_root) / f"{org_name}.json"
     if not path.is_file():
         return None
-    profile = read(path)
+    profile = _read_as_written(path)
     crypto = org_crypto(data_root, org_name, domain)
     revocations = crl.local_crls(crypto)
     for name, user in profile.users.items():
@@ -143,8 +143,33 @@ def default_data_root() -> Path:
 
 
 def read(path: Path) -> ConnectionProfile:
-    """The connection profile in one file; a file that is not one (empty, cut short, edited by hand, another
-    format) is a NetworkError naming it and how to get it back."""
+    """The connection profile in one file, each relative path in it taken from the file's folder
+    (:func:`resolved_against`); a file that is not one (empty, cut short, edited by hand, another format) is a
+    NetworkError naming it and how to get it back."""
+    return resolved_against(Path(path).absolute().parent, _read_as_written(path))
+
+
+def resolved_against(folder: Path, profile: ConnectionProfile) -> ConnectionProfile:
+    """The profile with each relative path in it (a TLS root certificate, a user's MSP folder, certificate or key
+    files) taken from ``folder``, the folder of the profile's file, whatever folder the command runs in: the rule of
+    kubeconfig and docker-compose files, so a profile written by hand with paths beside it (``../crypto/...``) is
+    read the same from everywhere. An absolute path is kept as it is; recfin writes every path absolute."""
+    def resolved(path: Path) -> Path:
+        return path if path.is_absolute() else folder / path
+
+    def endpoint(each: Endpoint) -> Endpoint:
+        return each.model_copy(update={"tls_root_cert": resolved(each.tls_root_cert)})
+
+    users = {name: user.model_copy(update={field: resolved(getattr(user, field))
+                                           for field in ("msp_dir", "cert", "key", "tls_cert", "tls_key")})
+             for name, user in profile.users.items()}
+    return profile.model_copy(update={"gateway": endpoint(profile.gateway),
+                                      "peers": [endpoint(each) for each in profile.peers],
+                                      "orderers": [endpoint(each) for each in profile.orderers], "users": users})
+
+
+def _read_as_written(path: Path) -> ConnectionProfile:
+    """The profile in the file with its paths as the file gives them (a rewrite keeps a relative one relative)."""
     try:
         return ConnectionProfile.model_validate_json(path.read_bytes())
     except ValidationError as exc:   # not JSON (an empty file included), not UTF-8, or fields missing or wrong
