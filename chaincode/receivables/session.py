@@ -19,7 +19,7 @@ from . import config as cfg
 from . import events, keys
 from .arguments import _request_id
 from .errors import RuleViolation, _identity, rule, shown
-from .identity import is_org_admin, lists_identity, node_role_of_certificate
+from .identity import is_org_admin, lists_identity, node_role_of, node_role_of_certificate
 from .model import Action, Party
 from .store import Store
 
@@ -77,11 +77,16 @@ class Session:
         caller's binding; with a ``request_id`` its request record is read with the party, for ``replay``.
         """
         ci = self.ctx.client_identity
-        if (node := node_role_of_certificate(ci.certificate)) is not None:
-            # whatever a binding says (an older contract bound a node's id as any other): see identity.py
-            raise rule("identity-of-a-node", f"{_identity(ci.id)} of {shown(ci.msp_id)} is a {node}'s identity (its "
-                       f"certificate carries OU={node}), which acts for no party: send this as a client identity "
-                       "bound to the party (--as ORG/USER)")
+        # whatever a binding says (an older contract bound a node's id as any other): see identity.py. An id read
+        # more than one way is a node's where any reading is, as binding it is refused (``node_role_of``)
+        by_certificate = node_role_of_certificate(ci.certificate)
+        if (node := by_certificate or node_role_of(ci.id)) is not None:
+            carries = (f"its certificate carries OU={node}" if by_certificate else
+                       f"its id is also that of a certificate carrying OU={node}, as a DN value holding :: lets it "
+                       "be read")
+            raise rule("identity-of-a-node", f"{_identity(ci.id)} of {shown(ci.msp_id)} is a {node}'s identity "
+                       f"({carries}), which acts for no party: send this as a client identity bound to the party "
+                       "(--as ORG/USER)")
         await self.store.prefetch(self.binding, *prefetch)
         uscc = await self.caller_code()
         if uscc is not None and request_id and keys.is_request_id(request_id):

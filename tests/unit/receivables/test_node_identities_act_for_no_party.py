@@ -98,6 +98,21 @@ async def test_a_node_identity_whose_id_reads_as_a_clients_too_is_never_bound(ou
     await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id, rule="last-identity-of-party")
 
 
+async def test_a_client_whose_id_reads_as_a_nodes_too_is_refused_as_caller_as_its_id_is_refused_binding():
+    """The id of a client with the OUs ``orderer::OU=y`` and ``client`` reads first as a subject with ``OU=orderer``
+    alone: it is never bound, and FindIdentityParty finds it acting for no party; one an earlier version bound
+    acted for its party all the same."""
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    clerk = identity_with_ous(SUPPLIER, "clerk", ["orderer::OU=y", "client"], country_and_org=False)
+    await net.refused(admin, "BindPartyIdentity", tier1.uscc, clerk.id, rule="identity-of-a-node")
+    list_as_an_earlier_version_could(net, tier1.uscc, clerk.id)
+    message = await net.refused(Actor("clerk", SUPPLIER, clerk), "WhoAmI", evaluate=True, rule="identity-of-a-node")
+    assert "its id is also that of a certificate carrying OU=orderer" in message, message
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, clerk.id, evaluate=True)
+    assert (found["party"], found["bound_to"]) == (None, tier1.uscc)
+
+
 async def test_a_node_identity_a_binding_names_is_refused_as_caller():
     net = await standard_net()
     tier1 = net.actors["tier1"]
