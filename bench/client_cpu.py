@@ -62,6 +62,7 @@ from fabric_protos.peer import chaincode_pb2, events_pb2_grpc, proposal_pb2, pro
 
 from chaincode.shim.server import load_contract
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
+from cli.options import WholeNumberRange
 from cli.output import emit_report, progress, table
 from client.business_dates import business_today
 from client.gateway import Identity, connect, connect_async, private_key_signer
@@ -69,6 +70,7 @@ from client.receivables import CONTRACT_NAME
 from network.crypto import issue, make_ca, new_key
 
 from .cast import Cast, setup_parties
+from .choices import MAX_CONCURRENCY
 from .command_options import HELP_OPTIONS, json_option, measured_counts, profile_option
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
@@ -567,7 +569,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
 @click.command("client_cpu", context_settings=HELP_OPTIONS)
 @measured_counts(1000, "Measured transactions per client, operation and concurrency.",
                  100, "Unmeasured transactions before each measured loop.")
-@click.option("--concurrency", type=click.IntRange(min=1), multiple=True,
+@click.option("--concurrency", type=WholeNumberRange(min=1, max=MAX_CONCURRENCY), multiple=True,
               help="Transactions in flight (repeatable; default 1 and 16). At 1 recfin runs its sync API too.")
 @click.option("--operation", "operations", type=click.Choice(OPERATIONS), multiple=True,
               help="Measure only this operation (repeatable; default both).")

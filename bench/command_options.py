@@ -6,20 +6,26 @@ from collections.abc import Callable
 
 import click
 
+from cli.options import WholeNumberRange
+
 JSON_HELP = "Print the report as JSON (progress goes to stderr)."
 # a benchmark's command (click.command(name, context_settings=HELP_OPTIONS)) answers -h as well as --help
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+MAX_COUNT = 1_000_000
+"""The most transactions (or signatures) a count option takes: their arguments are built before the first is
+sent, so a count far past it (1e23 was taken) filled memory before anything was measured; a million is minutes to
+hours of CPU at the figures these commands measure."""
 
 
 def measured_counts(iterations: int, iterations_help: str, warmup: int, warmup_help: str, *,
                     least_warmup: int = 0) -> Callable:
     """--iterations (the measured count, at least 1) and then --warmup (unmeasured first, at least
-    ``least_warmup``), each showing its default."""
+    ``least_warmup``), each at most MAX_COUNT and showing its default."""
     def decorate(command: Callable) -> Callable:
-        command = click.option("--warmup", type=click.IntRange(min=least_warmup), default=warmup, show_default=True,
-                               help=warmup_help)(command)
-        return click.option("--iterations", type=click.IntRange(min=1), default=iterations, show_default=True,
-                            help=iterations_help)(command)
+        command = click.option("--warmup", type=WholeNumberRange(min=least_warmup, max=MAX_COUNT), default=warmup,
+                               show_default=True, help=warmup_help)(command)
+        return click.option("--iterations", type=WholeNumberRange(min=1, max=MAX_COUNT), default=iterations,
+                            show_default=True, help=iterations_help)(command)
     return decorate
 
 

@@ -35,8 +35,8 @@ from typing import Any
 
 import click
 
-from cli.bench_commands import running_network
-from cli.options import FiniteFloatRange
+from cli.bench_commands import duration_option, running_network
+from cli.options import MAX_TIMEOUT_SECONDS, FiniteFloatRange, PathType, WholeNumberRange
 from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
 from cli.output import emit, progress, table
@@ -44,6 +44,7 @@ from client.gateway import CommitError
 from client.timeouts import MAX_SECONDS
 
 from . import cpu
+from .choices import MAX_CONCURRENCY
 from .command_options import HELP_OPTIONS, json_option
 from .driver import CONCURRENCY, Operation, Plan
 from .network_session import open_client, step_timeouts
@@ -183,13 +184,14 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
 @click.command("sdk-roundtrip", context_settings=HELP_OPTIONS)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who submits: an org of the network and optionally one of its users.")
-@click.option("--concurrency", "concurrencies", type=click.IntRange(min=1), multiple=True,
+@click.option("--concurrency", "concurrencies", type=WholeNumberRange(min=1, max=MAX_CONCURRENCY), multiple=True,
               default=DEFAULT_CONCURRENCY, show_default=True,
-              help="Submits in flight for one phase (repeatable; 1 is sequential).")
-@click.option("--warmup", type=FiniteFloatRange(min=0), default=5.0, show_default=True,
-              help="Warm-up seconds of each phase.")
-@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Measured seconds of each phase.")
+              help=f"Submits in flight for one phase (repeatable; 1 is sequential), at most {MAX_CONCURRENCY:,}.")
+@click.option("--warmup", type=FiniteFloatRange(min=0, max=MAX_TIMEOUT_SECONDS), default=5.0, show_default=True,
+              help="Warm-up seconds of each phase, at most a day (86400).")
+@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), default=30.0,
+              show_default=True, callback=duration_option,
+              help="Measured seconds of each phase, at least a nanosecond (0.000000001), at most a day (86400).")
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_SECONDS), default=60.0,
               show_default=True,
               help="Seconds before one submit counts as a timeout, at most a year (the SDK's longest "
@@ -197,7 +199,7 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
 @click.option("--demo-runs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Times to run and time `recfin demo --skip-setup` afterwards (0: none).")
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @json_option("Print the figures as JSON (progress goes to stderr).")
 @reports_ledger_errors

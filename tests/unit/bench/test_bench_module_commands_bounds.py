@@ -1,0 +1,42 @@
+"""The benchmark's own commands (``python -m bench.<name>``) refuse, as `recfin bench` does, a figure no run can
+take, naming the option, before anything runs: a measured window shorter than the nanosecond the driver and the
+report count in or longer than a day, a concurrency past the driver's most, a count of transactions that would be
+built up front past a million (1e23 was taken, and the arguments were made before the first was sent), and an
+empty --data-root (read as the current folder)."""
+import click
+import pytest
+
+from bench import client_cpu, components, sdk_roundtrip, signing
+from bench.choices import MAX_CONCURRENCY
+from bench.command_options import MAX_COUNT
+
+HUGE = "99999999999999999999999"
+
+
+def parse(command: click.Command, args: list[str]) -> click.Context:
+    return command.make_context(command.name, list(args))   # make_context takes the list it is given apart
+
+
+@pytest.mark.parametrize("args", [["--duration", "1e-10"], ["--duration", "1e308"], ["--warmup", "1e308"],
+                                  ["--concurrency", HUGE], ["--concurrency", str(MAX_CONCURRENCY + 1)],
+                                  ["--data-root", ""]])
+def test_the_sdk_round_trip_refuses_a_figure_no_run_can_take_naming_the_option(args):
+    with pytest.raises(click.BadParameter) as refused:
+        parse(sdk_roundtrip.main, args)
+    assert args[0] in refused.value.param.opts
+
+
+@pytest.mark.parametrize("command", [client_cpu.main, components.main, signing.main], ids=lambda c: c.name)
+@pytest.mark.parametrize("option", ["--iterations", "--warmup"])
+def test_a_count_past_a_million_is_refused_naming_the_option(command, option):
+    for value in (HUGE, str(MAX_COUNT + 1)):
+        with pytest.raises(click.BadParameter) as refused:
+            parse(command, [option, value])
+        assert refused.value.param.name == option.lstrip("-")
+    assert parse(command, [option, str(MAX_COUNT)]).params[option.lstrip("-")] == MAX_COUNT
+
+
+def test_the_client_cpu_concurrency_is_bounded_as_the_drivers_is():
+    with pytest.raises(click.BadParameter):
+        parse(client_cpu.main, ["--concurrency", HUGE])
+    assert parse(client_cpu.main, ["--concurrency", str(MAX_CONCURRENCY)]).params["concurrency"] == (MAX_CONCURRENCY,)
