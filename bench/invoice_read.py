@@ -32,13 +32,18 @@ from typing import Any
 
 import click
 
-from bench.command_options import HELP_OPTIONS, json_option, profile_option
+from bench.command_options import HELP_OPTIONS, MAX_COUNT, json_option, profile_option
+from cli.options import WholeNumberRange
 from bench.profiling import machine, machine_line, profile_lines, top_functions
 from client.invoices import InvoiceError, read_scans
 from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, _results
 
 SAMPLE = Path(__file__).resolve().parents[1] / "client" / "invoices" / "reference_data" / "samples" / "einvoice.pdf"
+MAX_SAMPLE_PAGES = 10_000
+"""The most copies of the sample's page (25 KB each) in the file made for the run: about the largest PDF read_scans
+reads (MAX_SCAN_BYTES, 256 MiB). Every copy is held in memory until the file is written, so a figure far past it
+(1e23 was taken) filled memory before anything was read."""
 
 
 def sample_pages_pdf(pages: int, path: Path) -> Path:
@@ -151,9 +156,10 @@ def text_report(report: dict[str, Any]) -> list[str]:
 
 @click.command("invoice_read", context_settings=HELP_OPTIONS)
 @click.argument("pdf", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--pages", type=click.IntRange(min=1), default=400, show_default=True,
-              help="Without PDF: how many times the sample's page is printed in the file made for the run.")
-@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
+@click.option("--pages", type=WholeNumberRange(min=1, max=MAX_SAMPLE_PAGES), default=400, show_default=True,
+              help=f"Without PDF: how many times the sample's page is printed in the file made for the run, at most "
+                   f"{MAX_SAMPLE_PAGES:,}.")
+@click.option("--runs", type=WholeNumberRange(min=1, max=MAX_COUNT), default=3, show_default=True,
               help="Measured readings (each followed by a reading stage by stage).")
 @profile_option("After the measured runs, a profiled reading: the top N functions by cumulative time.")
 @json_option("Print the report as JSON.")

@@ -40,3 +40,17 @@ def test_the_client_cpu_concurrency_is_bounded_as_the_drivers_is():
     with pytest.raises(click.BadParameter):
         parse(client_cpu.main, ["--concurrency", HUGE])
     assert parse(client_cpu.main, ["--concurrency", str(MAX_CONCURRENCY)]).params["concurrency"] == (MAX_CONCURRENCY,)
+
+
+def test_the_invoice_reading_refuses_more_sample_pages_than_a_pdf_it_reads_holds():
+    from bench import invoice_read
+    from client.invoices.scan import MAX_SCAN_BYTES
+
+    # the bound stands for the largest file read_scans takes: the copies of the sample's page must fit in it
+    assert invoice_read.MAX_SAMPLE_PAGES * invoice_read.SAMPLE.stat().st_size <= MAX_SCAN_BYTES
+    for option, most in (("--pages", invoice_read.MAX_SAMPLE_PAGES), ("--runs", MAX_COUNT)):
+        for value in (HUGE, str(most + 1)):
+            with pytest.raises(click.BadParameter) as refused:
+                parse(invoice_read.main, [option, value])
+            assert option in refused.value.param.opts
+        assert parse(invoice_read.main, [option, str(most)]).params[option.lstrip("-")] == most
