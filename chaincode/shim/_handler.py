@@ -107,6 +107,26 @@ def request_message(message_type: int, payload: bytes, tx_id: str,
     return outgoing
 
 
+class OversizedMessage:
+    """A message from the peer over MAX_MESSAGE_BYTES, as :func:`read_peer_message` hands it over: the stream's
+    handler refuses it, saying ``size``, its length on the wire."""
+
+    __slots__ = ("message", "size")
+
+    def __init__(self, message: shim_pb2.ChaincodeMessage, size: int) -> None:
+        self.message = message
+        self.size = size
+
+
+def read_peer_message(raw: bytes) -> shim_pb2.ChaincodeMessage | OversizedMessage:
+    """The Connect stream's deserializer: the ChaincodeMessage ``raw`` holds, or, where ``raw`` is over
+    MAX_MESSAGE_BYTES, an OversizedMessage for the handler to refuse. The size is the wire's, known here for
+    nothing: measured on the parsed message (ByteSize), it is encoded again, a copy of every message the peer
+    sends, and tens of milliseconds of the event loop for a reply of 10 MB."""
+    message = Msg.FromString(raw)
+    return OversizedMessage(message, len(raw)) if len(raw) > MAX_MESSAGE_BYTES else message
+
+
 class MalformedMessage(Exception):
     """The peer sent bytes that do not parse as a ChaincodeMessage: the stream ends, as the Go shim ends it on a
     failed receive. The text is what the peer is told (gRPC status INVALID_ARGUMENT)."""
@@ -235,7 +255,8 @@ class _TransactionRequests:
 class StreamHandler:
     """Speaks the chaincode protocol over one stream, given functions that read and write its messages.
 
-    ``read`` returns the next message, or None (or grpc's EOF) when the peer
+    ``read`` returns the next message (an :class:`OversizedMessage` for one over MAX_MESSAGE_BYTES, which it
+    refuses: :func:`read_peer_message` deserializes so), or None (or grpc's EOF) when the peer
     closed the stream; ``write`` sends one message. ``metrics`` (the server's, shared by its
     streams) counts the stream, its transactions and their requests to the peer. A message
     that does not parse ends the stream with :class:`MalformedMessage`. A request unanswered
@@ -342,14 +363,14 @@ class StreamHandler:
                     await asyncio.gather(*self._background, return_exceptions=True)
                     logger.info("ended the chaincode stream: the server is stopping and no transaction runs on it")
                     return
-                if not isinstance(message, shim_pb2.ChaincodeMessage):
-                    logger.info("peer closed the chaincode stream")
-                    return
-                if (size := message.ByteSize()) > MAX_MESSAGE_BYTES:
-                    self._refuse_oversized(message, size)
+                if isinstance(message, OversizedMessage):
+                    self._refuse_oversized(message.message, message.size)
                     # its hundreds of MiB freed now, not once the peer next sends something
                     del message
                     continue
+                if not isinstance(message, shim_pb2.ChaincodeMessage):
+                    logger.info("peer closed the chaincode stream")
+                    return
                 if not await self._dispatch(message):
                     return
         finally:

@@ -35,11 +35,11 @@ from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING
 
 import grpc
-from fabric_protos.peer import chaincode_shim_pb2_grpc
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2, chaincode_shim_pb2_grpc
 
 from ._execution import exits_as_failure
 from ._handler import (CANCELLED_TRANSACTION_WAIT_SECONDS, DEFAULT_PEER_REPLY_TIMEOUT, MAX_MESSAGE_BYTES,
-                       STOPPING_REASON, MalformedMessage, StreamHandler)
+                       STOPPING_REASON, MalformedMessage, StreamHandler, read_peer_message)
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -52,10 +52,11 @@ logger = logging.getLogger(__name__)
 _exit_guard_users: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
 
 SHUTDOWN_GRACE_SECONDS = 5.0
+_SERVICE_NAME = "protos.Chaincode"   # Fabric's chaincode_shim.proto: the service the peer dials
 # The largest message gRPC reads from a peer. Those over MAX_MESSAGE_BYTES, up to this, are read so that the
 # stream's handler can refuse each alone, naming its size; gRPC ends the stream on a larger one (with every
 # transaction on it), as it did on any over MAX_MESSAGE_BYTES. The bound is memory: a message is held whole before
-# it can be refused, its bytes several times over (a 150 MiB TRANSACTION took the server from 55 MB to 850 MB at
+# it can be refused, its bytes several times over (a 150 MiB TRANSACTION took the server from 55 MB to 520 MB at
 # its peak), on each stream at once; at 2 GiB, one misconfigured peer could take the process past its memory
 # limit, and every peer's stream with it.
 RECEIVE_CEILING_BYTES = 2 * MAX_MESSAGE_BYTES
@@ -224,6 +225,16 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
                             "RESOURCE_EXHAUSTED with its size)", peer, RECEIVE_CEILING_BYTES)
 
 
+def _add_chaincode_service(service: _ChaincodeService, server: grpc.aio.Server) -> None:
+    """chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server, with read_peer_message deserializing what the peer
+    sends, so that the handler learns a message's size from the wire."""
+    handlers = {"Connect": grpc.stream_stream_rpc_method_handler(
+        service.Connect, request_deserializer=read_peer_message,
+        response_serializer=shim_pb2.ChaincodeMessage.SerializeToString)}
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(_SERVICE_NAME, handlers),))
+    server.add_registered_method_handlers(_SERVICE_NAME, handlers)
+
+
 class ChaincodeServer:
     """Serves the contracts to every peer that connects. ``start`` returns the bound port.
 
@@ -302,7 +313,7 @@ class ChaincodeServer:
         server = grpc.aio.server(options=_grpc_options())
         service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names,
                                     self.peer_reply_timeout)
-        chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
+        _add_chaincode_service(service, server)
         tls_cert, tls_key, client_ca = self._tls
         try:
             if tls_cert:

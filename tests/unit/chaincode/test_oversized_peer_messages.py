@@ -114,9 +114,21 @@ async def test_a_stream_ended_by_a_stop_is_not_said_to_have_had_too_large_a_mess
 async def test_a_refused_message_is_let_go_at_once_not_held_until_the_peer_sends_the_next(small_message_limit):
     """Held, a refused message of hundreds of MiB stayed in the server's memory for as long as the stream was idle."""
     async with ready_handler(Reader()) as stream:
-        oversized = Msg(type=Msg.KEEPALIVE, payload=b"x" * OVER)
+        oversized = _handler.read_peer_message(Msg(type=Msg.KEEPALIVE, payload=b"x" * OVER).SerializeToString())
         held_by_this_test = sys.getrefcount(oversized)
         await stream.read.deliver(oversized)
         await stream.read.next_read()   # the handler has refused it and waits for the next message
         gc.collect()
         assert sys.getrefcount(oversized) == held_by_this_test
+
+
+def test_a_message_is_measured_on_the_wire_not_encoded_again(small_message_limit):
+    """ByteSize() encodes the message anew to measure it: a copy of every message from the peer, tens of
+    milliseconds of the event loop for a reply of 10 MB. The deserializer has its length for nothing."""
+    under = Msg(type=Msg.RESPONSE, txid="t", channel_id="recfin", payload=b"v" * (SMALL_LIMIT - 100))
+    read = _handler.read_peer_message(under.SerializeToString())
+    assert isinstance(read, Msg) and read == under
+    over = Msg(type=Msg.RESPONSE, txid="t", channel_id="recfin", payload=b"v" * OVER)
+    read = _handler.read_peer_message(over.SerializeToString())
+    assert isinstance(read, _handler.OversizedMessage)
+    assert (read.message, read.size) == (over, len(over.SerializeToString()))
