@@ -215,12 +215,15 @@ def _marked(root: Path) -> bool:
 def data_root_problem(root: Path) -> str | None:
     """Why no network can have ``root`` as its data folder, or None: it, or the first of its parents that exists, is
     a file (RECFIN_HOME naming a file makes ``<file>/network`` the data folder), where making it would fail with
-    "File exists" and reading it with "Not a directory", naming no setting."""
-    for folder in (root, *root.parents):
+    "File exists" and reading it with "Not a directory", naming no setting. A symbolic link is followed, one to a
+    folder not there too (`down --purge` of a data folder that is a link deletes the folder it points to, and
+    mark_data_root makes that anew)."""
+    followed = Path(os.path.realpath(root))
+    for folder in (followed, *followed.parents):
         if os.path.lexists(folder):
             if os.path.isdir(folder):
                 return None
-            where = "is a file" if folder == root else f"is inside {folder}, which is a file"
+            where = "is a file" if folder == followed else f"is inside {folder}, which is a file"
             return (f"the data folder {root} {where}: point --data-root, the topology's data_root or RECFIN_HOME at a "
                     f"new or empty folder")
     return None
@@ -246,7 +249,7 @@ def mark_data_root(data_root: Path) -> None:
             f"did not write{earlier}, and `recfin network down --purge` deletes its data folder whole. Nothing was "
             f"written: point --data-root, the topology's data_root or RECFIN_HOME at a new or empty folder, or move "
             f"those entries out{_stopped_purge_hint(root, foreign)}")
-    make_folders(root)
+    make_folders(os.path.realpath(root))    # a link's folder, where the link is left pointing to none
     write_atomically(marker, MARKER_TEXT)
 
 
@@ -349,8 +352,11 @@ def _purge_cut_short(root: Path, aside: Path, *, root_touched: bool) -> str:
     network's."""
     again = "`recfin network down --purge` again deletes the rest"
     if not root_touched:
+        # the data folder is there only where `up` made it anew since the earlier stop (which moved it aside)
+        root_state = (f"and the data folder {shell_word(root)} is not deleted yet" if os.path.lexists(root) else
+                      f"the data folder {shell_word(root)} itself was gone already")
         return (f"stopped midway: deleting {shell_word(aside)}, left by an earlier `down --purge` that stopped "
-                f"midway, was cut short, and the data folder {shell_word(root)} is not deleted yet: {again}")
+                f"midway, was cut short, {root_state}: {again}")
     if aside == root:       # emptied in place (a mount point)
         return (f"stopped midway: deleting the data folder {shell_word(root)} was cut short, part of it is still "
                 f"there: {again}")

@@ -7,15 +7,18 @@ rerun finds the network. The command runs as a process of its own (the signal wo
 otherwise), its deletion made to signal it after the first entry it deletes, with the scripted `docker` the
 compose tests use."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import main
 from network import compose_down
-from network.control import DATA_ROOT_MARKER, MARKER_TEXT, purge_aside
+from network import control
+from network.control import DATA_ROOT_MARKER, MARKER_TEXT, purge_aside, remove_data_root
 from network.fabric_bin import REPO_ROOT
 from network.topology import load
 
@@ -81,3 +84,56 @@ def test_a_sigterm_while_deleting_the_native_data_folder_says_what_is_left(home,
     again = CliRunner().invoke(main, ["network", "down", "--purge"])
     assert again.exit_code == 0, again.output
     assert not aside.exists()
+
+
+def test_a_purge_stopped_twice_says_each_time_what_is_left_and_the_third_run_finishes(tmp_path, monkeypatch):
+    # stopped once, the data folder is moved aside; the rerun, stopped too, said "the data folder ... is not deleted
+    # yet" of a folder that was gone since the first (only an `up` in between makes it anew)
+    root = tmp_path / "network"
+    for entry in ("chaincode", "crypto", "nodes"):
+        (root / entry / "kept").mkdir(parents=True)
+    (root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    aside = purge_aside(root)
+    delete = control._delete_mark_last
+
+    def delete_one_then_stop(folder):
+        shutil.rmtree(next(entry for entry in sorted(folder.iterdir()) if entry.name != DATA_ROOT_MARKER))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(control, "_delete_mark_last", delete_one_then_stop)
+    said: list[str] = []
+    for _ in range(2):
+        with pytest.raises(KeyboardInterrupt):
+            remove_data_root(root, said.append)
+    assert said[1] == (f"stopped midway: deleting {aside}, left by an earlier `down --purge` that stopped midway, was "
+                       f"cut short, the data folder {root} itself was gone already: `recfin network down --purge` "
+                       f"again deletes the rest")
+    assert not root.exists() and {entry.name for entry in aside.iterdir()} == {DATA_ROOT_MARKER, "nodes"}
+    # `up` run in between makes the data folder anew: that one is said to be there still
+    (root / "crypto").mkdir(parents=True)
+    (root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    with pytest.raises(KeyboardInterrupt):
+        remove_data_root(root, said.append)
+    assert said[2].endswith(f"cut short, and the data folder {root} is not deleted yet: `recfin network down "
+                            f"--purge` again deletes the rest")
+    monkeypatch.setattr(control, "_delete_mark_last", delete)
+    remove_data_root(root, said.append)
+    assert not root.exists() and not aside.exists()
+    assert said[-2:] == [f"removed {aside}, left by a `down --purge` that stopped midway", f"removed {root}"]
+
+
+def test_a_data_folder_that_is_a_link_is_purged_and_made_again_where_it_points(tmp_path):
+    # a data folder kept on another disk through a link: `down --purge` deletes the folder it points to and leaves
+    # the link, which every command after (the next `up` too) refused with "the data folder ... is a file"
+    target = tmp_path / "disk" / "recfin-data"
+    (target / "crypto" / "kept").mkdir(parents=True)
+    (target / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    (tmp_path / "home").mkdir()
+    link = tmp_path / "home" / "network"
+    link.symlink_to(target)
+    said: list[str] = []
+    remove_data_root(link, said.append)
+    assert said == [f"removed {target}"] and not target.exists() and link.is_symlink()
+    assert control.data_root_problem(link) is None
+    control.mark_data_root(link)
+    assert link.is_symlink() and control._marked(target)
