@@ -35,7 +35,7 @@ from ._events import (
     holds_position,
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
-from ._identity import EncryptedKeyError, Identity, load_msp_folder
+from ._identity import EXPIRY_CLOCK_ALLOWANCE, EncryptedKeyError, Identity, load_msp_folder
 from ._network import AsyncNetwork, Network
 from ._proposal import AsyncProposal, Proposal, transaction_id_for
 from ._retry import RetryPolicy
@@ -72,6 +72,7 @@ __all__ = [
     "SubmitResult",
     "Status",
     "Identity",
+    "EXPIRY_CLOCK_ALLOWANCE",
     "load_msp_folder",
     "Signer",
     "private_key_signer",

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 from ..timeouts import Timeouts, as_seconds, check_seconds
-from ._identity import Identity, expired_certificate
+from ._identity import EXPIRY_CLOCK_ALLOWANCE, Identity, expired_certificate
 from ._signer import (_DIGEST_LENGTH, VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
                       signs_low_s_der)
 from ._transport import UNARY_RESPONSES, TransportError, wrong_answer
@@ -52,7 +52,8 @@ class SigningIdentity:
         # "access denied". An in-process key's was matched with the certificate at connect().
         self._verifies_signatures = signer is not None and signer_public_key(signer) is None
         self._public_key = public_key
-        self._expires = identity.certificate.not_valid_after_utc
+        # past this (by this machine's clock) every peer refuses the identity: checked before each signature
+        self._refused_after = identity.certificate.not_valid_after_utc + EXPIRY_CLOCK_ALLOWANCE
 
     def digest(self, message: bytes) -> bytes:
         with _named_on_failure("hash", self.hash):
@@ -77,10 +78,11 @@ class SigningIdentity:
                 "this Gateway has no signer: sign the object's digest elsewhere and "
                 "rebuild it with the Gateway's new_signed_* method"
             )
-        if _now() > self._expires:
+        now = _now()
+        if now > self._refused_after:
             # expired since connect (a listener or service running for months): each peer would refuse the request
             # with "proposal client identity expired", or a bare "access denied", naming no date
-            raise ValueError(f"{expired_certificate(self.identity, _now())}. Nothing was signed or sent")
+            raise ValueError(f"{expired_certificate(self.identity, now)}. Nothing was signed or sent")
         digest = self.digest(message)
         with _named_on_failure("signer", self.signer):
             returned = self.signer(digest)

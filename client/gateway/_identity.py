@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -61,17 +61,26 @@ class Identity:
         return identities_pb2.SerializedIdentity(mspid=self.msp_id, id_bytes=self.credentials).SerializeToString()
 
 
+EXPIRY_CLOCK_ALLOWANCE = timedelta(minutes=5)
+"""How far past its certificate's end, by this machine's clock, an identity is still signed with: peers refuse an
+expired creator by their own clocks, with no allowance, so a clock here a few minutes ahead of theirs would refuse
+requests they still take (the last minutes of a claim's maturity day, say). Within it a request goes out and the
+peers decide; past it, every peer whose clock is within the same minutes of this one refuses it."""
+
+
 def expired_certificate(identity: Identity, now: datetime) -> str | None:
-    """Why every peer refuses ``identity`` at ``now``, if its certificate has expired by then, else None: Fabric's
-    endorsers refuse a creator whose certificate's end has passed ("proposal client identity expired", or a bare
-    "access denied"). Its start is not checked, as peers check none."""
+    """Why every peer refuses ``identity`` at ``now``, if its certificate's end has passed by then by more than
+    ``EXPIRY_CLOCK_ALLOWANCE``, else None: Fabric's endorsers refuse a creator whose certificate's end has passed
+    by their clock ("proposal client identity expired", or a bare "access denied"). Its start is not checked, as
+    peers check none."""
     certificate = identity.certificate
     expired_on = certificate.not_valid_after_utc
-    if expired_on >= now:
+    if now <= expired_on + EXPIRY_CLOCK_ALLOWANCE:
         return None
     return (f"the identity's certificate ({certificate.subject.rfc4514_string()}, MSP {identity.msp_id}) expired on "
-            f"{expired_on.isoformat()}, and every peer refuses the requests of an expired identity: renew it with "
-            "its CA (same subject and key, as fabric-ca's reenroll does) and connect with the new certificate")
+            f"{expired_on.isoformat()} ({now.isoformat(timespec='seconds')} by this machine's clock), and every peer "
+            "refuses the requests of an expired identity: renew it with its CA (same subject and key, as "
+            "fabric-ca's reenroll does) and connect with the new certificate")
 
 
 def _pem_bytes(credentials) -> bytes:

@@ -38,6 +38,17 @@ def test_an_expired_certificate_is_refused_at_connect_naming_its_end_and_what_to
     assert transport.calls == []
 
 
+def test_a_certificate_ended_minutes_ago_by_this_clock_is_taken_as_peers_whose_clocks_are_behind_take_it():
+    # peers refuse an expired creator by their own clocks: one here a few minutes ahead must not refuse first
+    key = ec.generate_private_key(ec.SECP256R1())
+    identity = Identity("Org1MSP", _certificate(key, valid_for=-datetime.timedelta(minutes=2)))
+    with connect(identity=identity, signer=private_key_signer(key), transport=FakeTransport()) as gateway:
+        assert gateway.get_network("ch").get_contract("cc").evaluate_transaction("Get") == b"result"
+    ended = Identity("Org1MSP", _certificate(key, valid_for=-datetime.timedelta(minutes=6)))
+    with pytest.raises(ValueError, match=r"expired on .* by this machine's clock\), and every peer refuses"):
+        connect(identity=ended, signer=private_key_signer(key), transport=FakeTransport())
+
+
 def test_a_certificate_still_valid_is_taken():
     key = ec.generate_private_key(ec.SECP256R1())
     identity = Identity("Org1MSP", _certificate(key, valid_for=datetime.timedelta(minutes=5)))
