@@ -2063,11 +2063,11 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read, req
     \b
       (no option)  in a terminal: the offer is read with the claim, its
                    terms and what it pays on the claim today (the amount
-                   paid and the discount, priced as `recfin finance
-                   compare` prices it) are shown on stderr, where you are
-                   asked; the terms shown are sent. No: nothing is sent
-                   (exit 0). Without a terminal: a usage error, nothing
-                   sent.
+                   paid, the discount and its effective annual cost on
+                   ACT/365, priced as `recfin finance compare` prices it)
+                   are shown on stderr, where you are asked; the terms
+                   shown are sent. No: nothing is sent (exit 0). Without
+                   a terminal: a usage error, nothing sent.
       --yes        the offer is read as the acceptance is sent, and its
                    terms then are sent, without asking.
       --as-read    the terms of the offer as read earlier (`recfin
@@ -2139,6 +2139,7 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: st
     answered with the claim the acceptance under that id settled, or refused by the claim's status."""
     from chaincode.receivables.dates import days_text
     from client.pricing.ledger import early_payment_offer, receivable_terms
+    from client.pricing.money import APR_PERCENT_PLACES, percent_of
     from client.pricing.proposals import nothing_outstanding, price_early_payment
 
     claim = session.client.get_receivable(receivable_id)
@@ -2159,8 +2160,11 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: st
         f"taken today, {today}")
     if not priced.takeable_now:   # the contract would refuse it: nothing to agree to
         raise click.ClickException(f"not sent: {priced.why}")
+    # and what the discount costs a year on the cash taken, as `finance compare` shows this offer (its APR column,
+    # on ACT/365): the offer's rate is on the claim's face and its own basis, so two offers read apart by it
     say(f"paid {money(priced.net_cash, claim.currency)}, discount {money(priced.interest, claim.currency)} "
-        f"(at {exact_percent(priced.annual_rate)} a year for {days_text(priced.days)} early, {priced.day_count})")
+        f"(at {exact_percent(priced.annual_rate)} a year for {days_text(priced.days)} early, {priced.day_count}); "
+        f"effective annual cost {percent_of(priced.exact_apr, APR_PERCENT_PLACES)} ({priced.apr_day_count})")
     return click.confirm(f"accept {offer.id} on {claim.id} on these terms?", default=False, err=True)
 
 
