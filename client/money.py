@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from client.shown import shown_value
 
-__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "in_places",
-           "round_half_up", "money", "yuan", "plain_yuan", "rate_text", "canonical_rate_text", "non_ascii_digit",
-           "percent"]
+__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "fen_up_to", "to_fen", "to_yuan",
+           "in_places", "round_half_up", "money", "yuan", "plain_yuan", "rate_text", "canonical_rate_text",
+           "non_ascii_digit", "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap on amounts sent to it (chaincode/receivables/money.py, MAX_AMOUNT): JavaScript's
@@ -59,6 +60,23 @@ def above_cap(shown: str, cap: int = MAX_FEN) -> AboveCap:
     with its unit)."""
     return AboveCap(f"amount {shown} is above the cap of {yuan(cap)} yuan ({cap:,} fen) "
                     "that the ledger accepts: check the amount")
+
+
+def fen_up_to(cap: int = MAX_FEN) -> Callable[[object], object]:
+    """A pydantic ``BeforeValidator`` for whole fen read from a file or a record: an int past ``cap`` is refused in
+    the words of :func:`above_cap` (in fen, with the cap in yuan and fen, and what to do), where the field's own
+    ``le`` would say only "Input should be less than or equal to 100000000000000000", of no unit. Anything else is
+    passed on as it is, for the field's own rules (a strict int, ``ge``/``gt``) to take or refuse."""
+    def within_cap(value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool) and value > cap:
+            # imported here: this module loads without pydantic (the CLI's amount options, the invoice readers)
+            from pydantic_core import PydanticCustomError
+
+            # a custom error rather than a ValueError, which pydantic would prefix with "Value error, "
+            raise PydanticCustomError("fen_above_cap", "{problem}",
+                                      {"problem": str(above_cap(_shown_fen(value), cap))})
+        return value
+    return within_cap
 
 
 def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -> int:

@@ -63,8 +63,8 @@ from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as Contr
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay, date_argument
-from client.money import (LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, AboveCap, exact_percent, money,
-                          rate_text, to_fen)
+from client.money import (LEDGER_MAX_FEN, MAX_FEN, RATE_PLACES, RATE_WHOLE_DIGITS, exact_percent, fen_up_to, money,
+                          rate_text)
 from client.shown import shown_value
 
 from .money import (APR_DAY_COUNT, APR_PERCENT_PLACES, BASES, annual_cost, days_between, effective_annual_cost,
@@ -155,25 +155,13 @@ def _whole_fen(value: object) -> object:
     return value
 
 
-def _whole_fen_up_to(cap: int):
-    """``_whole_fen``, and an amount past ``cap`` refused in the words of every other amount past a cap
-    (``client.money.above_cap``, through ``to_fen``): in fen, the cap in yuan and fen. Pydantic's own ``le`` said
-    "Input should be less than or equal to 100000000000000000", of no unit."""
-    def checked(value: object) -> object:
-        if _whole_fen(value) > cap:   # a negative amount is the Field's ``ge``/``gt`` to refuse
-            try:
-                to_fen(value, cap=cap)
-            except AboveCap as over:
-                raise PydanticCustomError("fen_above_cap", "{problem}", {"problem": str(over)}) from None
-        return value
-    return checked
-
-
 # Money in offers and configurations: whole fen as an integer, no float or string (a unit mistake, yuan for fen,
 # is refused rather than rounded), and under the contract's cap.
-Fen = Annotated[int, BeforeValidator(_whole_fen_up_to(MAX_FEN)), Field(ge=0, le=MAX_FEN, strict=True)]
+# An amount past the cap is refused in fen, with the cap in yuan and fen (``fen_up_to``); a negative one by ``ge``.
+Fen = Annotated[int, BeforeValidator(_whole_fen), BeforeValidator(fen_up_to(MAX_FEN)),
+                Field(ge=0, le=MAX_FEN, strict=True)]
 # The same for amounts read from the ledger, which records written under the contract's earlier cap may hold.
-LedgerFen = Annotated[int, BeforeValidator(_whole_fen_up_to(LEDGER_MAX_FEN)),
+LedgerFen = Annotated[int, BeforeValidator(_whole_fen), BeforeValidator(fen_up_to(LEDGER_MAX_FEN)),
                       Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
 
 

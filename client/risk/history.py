@@ -34,7 +34,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from client.business_dates import IsoDay
-from client.money import LEDGER_MAX_FEN, to_fen
+from client.money import LEDGER_MAX_FEN, fen_up_to
 
 # 'frozen': a freeze order recorded (one per order, a queued one included); 'unfrozen': one lifted. Listed
 # before it, 'frozen' sorts first on a day both happen, so an order recorded and lifted that day is counted
@@ -45,16 +45,9 @@ EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed
                                 "frozen", "unfrozen", "split")
 
 
-def _within_the_ledgers_cap(value: object) -> object:
-    """An amount past the ledger's cap refused in the words of every other amount past a cap (``to_fen``'s
-    ``AboveCap``, a ValueError): in fen, with the cap in yuan and fen; pydantic's own ``le`` names no unit."""
-    if isinstance(value, int) and value > LEDGER_MAX_FEN:
-        to_fen(value, cap=LEDGER_MAX_FEN)
-    return value
-
-
-# whole fen of a ledger record (its ``le`` and ``strict`` on the field)
-LedgerFen = Annotated[int, BeforeValidator(_within_the_ledgers_cap)]
+# whole fen of a ledger record (its ``le`` and ``strict`` on the field); one past the ledger's cap is refused in fen,
+# with the cap in yuan and fen
+LedgerFen = Annotated[int, BeforeValidator(fen_up_to(LEDGER_MAX_FEN))]
 
 
 class LedgerEvent(BaseModel):
