@@ -5,12 +5,16 @@ the cases where two reckonings of discount interest part most easily: a tenor ac
 weekend, one day and none, a rate of 0 and the highest rate, a discount of the whole amount and more, half a fen
 to round, fractions of a fen each day that only round away when rounded per day, and amounts at the ledger's cap.
 Each figure is compared, and each refusal of one side is a refusal of the other; then on any days of the years
-around two leap years, any amount the ledger holds and any rate of the contract's 10 places."""
+around two leap years, any amount the ledger holds and any rate of the contract's 10 places, drawn from a fixed seed
+(``derandomize``) so that a run repeats the last one and a failure, printed with its case, is found again.
+The contract's side is the contract's own code (its disbursement, its early payment, the days it counts), not a
+second reckoning of it, so that either side drifting from the other fails here."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -18,6 +22,7 @@ from hypothesis import given, settings, strategies as st
 from chaincode.receivables import financing, settlement
 from chaincode.receivables.errors import RuleViolation
 from chaincode.receivables.model import DiscountTerms, OfferTerms
+from chaincode.receivables.tx_financing_loan import _days_to_maturity
 from client.money import LEDGER_MAX_FEN
 from client.pricing import BankOffer, EarlyPaymentOffer, ReceivableTerms
 from client.pricing.proposals import READ_FROM_THE_LEDGER, price_bank_offer, price_early_payment
@@ -101,7 +106,7 @@ def _contract_disbursement(outstanding: int, terms: OfferTerms, on: date, due: d
     def disburse():
         return financing.disbursement(financing_id="F", receivable_id="R", outstanding=outstanding, currency="CNY",
                                       terms=terms, disbursed_on=on.isoformat(), due_date=due.isoformat(),
-                                      days=(due - on).days)
+                                      days=_days_to_maturity(SimpleNamespace(due_date=due.isoformat()), on))
     refusals = {_refused_by(disburse), _refused_by(lambda: financing.ensure_disbursable(terms, outstanding,
                                                                                           currency="CNY"))} - {None}
     return refusals or disburse()
@@ -153,14 +158,14 @@ days_around_leap_years = st.dates(min_value=date(2027, 1, 1), max_value=date(203
 contract_rates = st.integers(min_value=0, max_value=10**10).map(lambda n: format(Decimal(n).scaleb(-10), "f"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(outstanding=st.integers(min_value=1, max_value=LEDGER_MAX_FEN), rate=contract_rates,
        basis=st.sampled_from(["ACT/360", "ACT/365"]), on=days_around_leap_years, due=days_around_leap_years)
 def test_any_early_payment_is_priced_as_the_contract_settles_it(outstanding, rate, basis, on, due):
     test_an_early_payment_is_priced_as_the_contract_settles_it("any", outstanding, rate, basis, on, due)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(outstanding=st.integers(min_value=1, max_value=LEDGER_MAX_FEN), rate=contract_rates,
        advance_rate=contract_rates.filter(lambda r: Decimal(r) > 0), fees=st.integers(min_value=0, max_value=10**9),
        basis=st.sampled_from(["ACT/360", "ACT/365"]), on=days_around_leap_years, due=days_around_leap_years,
