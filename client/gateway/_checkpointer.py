@@ -157,8 +157,7 @@ class InMemoryCheckpointer:
         listener that never read an event must not keep the checkpointer from the request made right."""
         with self._streams:
             self.refuse_another_listener(channel, chaincode)   # of another listener: that is what to say
-            if self._open_stream is not None and self._open_stream() is not None:
-                raise CheckpointerInUse(self._in_use_message(), getattr(self, "path", None))
+            self._refuse_if_in_use()
             recorded_before = self._listener is not None
             self.check_listener(channel, chaincode)
             # the checkpointer held weakly, as the request holds it (its iterator keeping a file locked)
@@ -167,6 +166,13 @@ class InMemoryCheckpointer:
             hold = _StreamHold(weakref.ref(self), forget)
             self._open_stream = weakref.ref(hold)
             return hold
+
+    def _refuse_if_in_use(self) -> None:
+        """CheckpointerInUse while a stream opened with this checkpointer is open: called as a request is made too
+        (``start_position``), so that the blocking and the async client refuse it at the same call, before anything
+        is signed, and the position a request starts from is not read while another stream may still move it."""
+        if self._open_stream is not None and self._open_stream() is not None:
+            raise CheckpointerInUse(self._in_use_message(), getattr(self, "path", None))
 
     def _stream_over(self, hold: _StreamHold) -> None:
         """The stream of ``hold`` is over (closed, failed, ended): the checkpointer is free for the next."""
@@ -178,7 +184,9 @@ class InMemoryCheckpointer:
         return (f"{self._called()} is in use by an open event stream ({_describe(self._listener)}): checkpointed "
                 "by two streams, its position would be whichever wrote last, and a restart would skip the events "
                 "the other had not handled or give again those it had. Close the other stream first (one that "
-                "failed, ended or was closed frees it, so a reconnect takes it), or give this stream its own "
+                "failed, ended or was closed frees it, so a reconnect takes it; one left open when your own code "
+                "raised in its loop stays open while anything refers to it, that exception's traceback included: "
+                "open each stream in a with block), or give this stream its own "
                 f"{self._own()}")
 
     def _own(self) -> str:

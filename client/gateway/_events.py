@@ -45,7 +45,8 @@ def start_position(
     """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit.
 
     ``channel`` and ``chaincode`` (None for block events) are the listener's: a checkpointer (in memory or a file)
-    of another one is refused (``InMemoryCheckpointer.check_listener``). One that names none records them
+    of another one is refused (``InMemoryCheckpointer.check_listener``), and so is one another stream has open
+    (``CheckpointerInUse``). One that names none records them
     only once the request's stream has opened (``_EventsRequest._records_listener``): a request refused, by
     the peer (a mistyped channel) or here, leaves it free for the one made right.
 
@@ -60,6 +61,7 @@ def start_position(
     check_checkpoint(checkpoint)
     if isinstance(checkpoint, InMemoryCheckpointer):   # a FileCheckpointer too; another Checkpoint has no listener
         checkpoint.refuse_another_listener(channel, chaincode)
+        checkpoint._refuse_if_in_use()   # taken only once the stream opens (an async one at its first read)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""

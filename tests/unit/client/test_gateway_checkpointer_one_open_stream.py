@@ -50,9 +50,11 @@ def test_a_second_stream_opened_while_the_first_is_open_is_refused_and_cancelled
     with pytest.raises(CheckpointerInUse, match=(
             rf"is in use by an open event stream \({LISTENER}\): checkpointed by two streams, its position would be "
             r"whichever wrote last.*Close the other stream first \(one that failed, ended or was closed frees it, so "
-            r"a reconnect takes it\), or give this stream its own")):
+            r"a reconnect takes it; one left open when your own code raised in its loop stays open while anything "
+            r"refers to it, that exception's traceback included: open each stream in a with block\), or give this "
+            r"stream its own")):
         _events(gateway, checkpointer)
-    assert transport.streams[1].cancelled and transport.streams[1].reads == 0   # nothing read from it
+    assert len(transport.streams) == 1   # refused as the request was made: nothing signed, nothing sent
     assert not transport.streams[0].cancelled
     assert (checkpointer.block_number, checkpointer.transaction_id) == (5, TX1)   # as it was
     first.close()
@@ -126,8 +128,8 @@ def test_first_frees_the_checkpointer_for_the_next_wait(gateway, transport, chec
     assert _events(gateway, checkpointer).first().transaction_id == TX1
 
 
-def test_the_async_client_refuses_a_second_open_stream_at_its_first_read_and_takes_a_reconnect(credentials,
-                                                                                              checkpointer):
+def test_the_async_client_refuses_a_second_open_stream_at_the_call_as_the_blocking_one_does(credentials,
+                                                                                           checkpointer):
     transport = FakeTransport()
 
     async def main():
@@ -135,7 +137,28 @@ def test_the_async_client_refuses_a_second_open_stream_at_its_first_read_and_tak
             transport.event_responses = [events_response(5, TX1), HANG]
             first = network.chaincode_events("receivables", checkpoint=checkpointer)
             checkpointer.checkpoint_chaincode_event(await anext(first))
-            second = network.chaincode_events("receivables", checkpoint=checkpointer)
+            with pytest.raises(CheckpointerInUse, match=rf"in use by an open event stream \({LISTENER}\)"):
+                network.chaincode_events("receivables", checkpoint=checkpointer)
+            assert len(transport.streams) == 1
+            await first.aclose()
+            transport.event_responses = [events_response(6, TX2)]
+            async with network.chaincode_events("receivables", checkpoint=checkpointer) as again:
+                checkpointer.checkpoint_chaincode_event(await anext(again))
+
+    asyncio.run(main())
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (6, TX2)
+
+
+def test_an_async_request_made_before_the_other_stream_opened_is_refused_at_its_first_read(credentials,
+                                                                                          checkpointer):
+    transport = FakeTransport()
+
+    async def main():
+        async with _async_network(credentials, transport) as network:
+            transport.event_responses = [events_response(5, TX1), HANG]
+            first = network.chaincode_events("receivables", checkpoint=checkpointer)
+            second = network.chaincode_events("receivables", checkpoint=checkpointer)   # neither open yet
+            checkpointer.checkpoint_chaincode_event(await anext(first))
             with pytest.raises(CheckpointerInUse, match=rf"in use by an open event stream \({LISTENER}\)"):
                 await anext(second)
             with pytest.raises(CheckpointerInUse):   # every later read says the same, sending nothing again
