@@ -920,14 +920,21 @@ def non_finite_number_at(document: object) -> tuple[str, str] | None:
     """Where a decoded JSON document holds a number that is NaN or an infinity (a float, or a Decimal), as its
     place (``findings[2].score``; ``the document`` for the whole) and the number as Python writes it into JSON
     (``NaN``, ``Infinity``, ``-Infinity``); None where it holds none. Looked for in the order the document gives
-    its fields, without recursion: a document nested thousands deep is walked as any other."""
+    its fields, without recursion: a document nested thousands deep is walked as any other. Each list or object is
+    walked once: one built holding itself (no decoded document does) would be walked for ever, and is left to
+    ``json.dumps``, which refuses it (ValueError: Circular reference detected)."""
     pending: list[tuple[str, object]] = [("", document)]
+    walked: set[int] = set()
     while pending:
         place, node = pending.pop()
         if isinstance(node, float) and not math.isfinite(node):
             return place or "the document", json.dumps(node)
         if isinstance(node, Decimal) and not node.is_finite():
             return place or "the document", ("NaN" if node.is_nan() else "-Infinity" if node < 0 else "Infinity")
+        if isinstance(node, (dict, list, tuple)):
+            if id(node) in walked:
+                continue
+            walked.add(id(node))
         if isinstance(node, dict):
             pending.extend((f"{place}.{key}" if place else str(key), value)
                            for key, value in reversed(list(node.items())))

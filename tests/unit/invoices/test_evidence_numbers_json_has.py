@@ -69,3 +69,23 @@ def test_a_retrys_evidence_file_holding_one_is_refused_naming_the_field(monkeypa
     assert r.exit_code == 2, r.output
     assert f"{evidence}: rate: Infinity is no JSON number" in r.output
     assert ledger.opened == []
+
+
+class _ItemsCounted(dict):
+    """An object that counts how often its fields are taken, and stops a walk that takes them over and over."""
+
+    taken = 0
+
+    def items(self):
+        type(self).taken += 1
+        assert type(self).taken <= 3, "the document's fields were taken over and over: it is walked for ever"
+        return super().items()
+
+
+def test_a_document_holding_itself_is_refused_as_json_refuses_it():
+    # built by hand holding itself: the walk for NaN went round it for ever (a hang, memory growing), where the
+    # JSON writer refused it; walked once now, it is refused as before
+    document = _ItemsCounted(_document())
+    document["again"] = document
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        evidence_digest(document)
