@@ -644,7 +644,9 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     The file is checked against the channel's current config, fetched as that admin: it must update
     this channel, be computed against the config in force (not an older one), add or remove one org
     and change nothing else (anything more is named), not be in the channel already, and not be
-    signed by this admin already (a signature of it that Fabric would not count is replaced).
+    signed by this admin already (a signature of it that Fabric would not count is replaced); a
+    removal must not take the channel's last org of a role, which `org submit` refuses (it is
+    written again once another org of that role has joined).
     Every element it changes and the policy verdict after signing are printed; pass the file on
     to the next admin, or to `recfin org submit` once it is satisfied.
 
@@ -653,7 +655,8 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     carries that cannot be read, a spec its own update contradicts, an update of another channel):
     the wrong file, named as FILE; 1 when the update is refused against the channel's config (stale
     versions, one the channel has already, a joining group other admins could act for, a signature
-    that would count for nothing, an admin who signed already) or for any other reason.
+    that would count for nothing, an admin who signed already, a removal of the last org of a role)
+    or for any other reason.
 
     \b
     Example:

@@ -3,6 +3,8 @@ signed update dropping it, then its servers and peers stopped and the chaincode 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from fabric_protos.common import configtx_pb2
 
 from client.ledger import config_policies
@@ -62,19 +64,38 @@ class OrgRemoval(ChannelAdmins):
         (current: an org added or removed from another host counts as the channel has it); their roles are this
         data folder's record of them, since the config holds none. An org of the channel the record does not
         name has a role that cannot be told here: refused too, naming it, unless another org holds the role."""
-        staying = [msp_id for msp_id in channel_config.application_orgs(current) if msp_id != org.msp_id]
-        known = {o.msp_id: o for o in self.topology.orgs}
-        role = membership.role_lost(org, [known[msp_id] for msp_id in staying if msp_id in known])
+        role, unknown = self._role_lost_from(org, current)
         if role is None:
             self._check_admins_without(org, current)
             return
-        if unknown := [msp_id for msp_id in staying if msp_id not in known]:
+        if unknown:
             raise OrgChangeError(f"{org.name} is the channel's last {role} org that {self.root} records; the channel "
                                  f"also has {', '.join(unknown)}, which it does not, so whether one of them is a "
                                  f"{role} org cannot be told here: record them first (`recfin org submit` of the "
                                  f"file that added each, with --channel-only, records an org the channel has), or "
                                  f"run this from a data folder that records them")
         raise _last_of_role(org, role)
+
+    def _role_lost_from(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> tuple[str | None, list[str]]:
+        """The role the channel (current) loses with org gone, by this data folder's record of the orgs that stay
+        (None: one of them holds it), and the MSP IDs of the orgs that stay which the record does not name."""
+        staying = [msp_id for msp_id in channel_config.application_orgs(current) if msp_id != org.msp_id]
+        known = {o.msp_id: o for o in self.topology.orgs}
+        return (membership.role_lost(org, [known[msp_id] for msp_id in staying if msp_id in known]),
+                [msp_id for msp_id in staying if msp_id not in known])
+
+    def check_removal_worth_signing(self, org: PeerOrgSpec, current: configtx_pb2.Config, path: Path) -> None:
+        """For `org sign`: refused when the removal in path would take the channel's (current) last org of org's
+        role, which `org submit` refuses (check_removable_from). The file can never be submitted: the org of
+        that role that must join first changes the channel's orgs, and with them the config the removal was
+        computed from, so it is written again then. Where an org that stays is not in this data folder's
+        record, its role cannot be told here: the submitting host decides."""
+        role, unknown = self._role_lost_from(org, current)
+        if role is not None and not unknown:
+            raise OrgChangeError(f"{_last_of_role(org, role)}. Nothing signed, {path} left as it was: that org's "
+                                 f"joining changes the channel config this removal was computed from, so it is "
+                                 f"written again after (`recfin org remove {org.name} --update-out`), and signed "
+                                 f"then")
 
     @staticmethod
     def _check_admins_without(org: PeerOrgSpec, current: configtx_pb2.Config) -> None:

@@ -214,6 +214,8 @@ class OrgUpdateFiles(ChannelAdmins):
                 raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
                                      f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
             self._check_joining(checked, checked.org)
+            if checked.action == "remove" and (leaving := self._leaving_org_of(checked)) is not None:
+                self.check_removal_worth_signing(leaving, checked.current, path)
             self._refuse_unsignable(checked.verdict, f"nothing signed, {path} left as it was")
             signed = config_signing.add_signature(checked.envelope,
                                                   config_signing.load_admin(admin.msp_dir, admin.org.msp_id),
@@ -461,6 +463,14 @@ class OrgUpdateFiles(ChannelAdmins):
                                f"Sign and submit none of {checked.path}: the org chooses another name "
                                f"(`recfin org keys`, or `recfin org add NAME --update-out` here) and the "
                                f"update is written again")
+
+    def _leaving_org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec | None:
+        """The spec of the org a removal takes out, as _org_of finds it; None where neither this data folder nor
+        the file (an older recfin's) names it, which only the submitting host needs."""
+        try:
+            return self._org_of(checked)
+        except OrgChangeError:
+            return None
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the

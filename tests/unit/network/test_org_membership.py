@@ -555,6 +555,37 @@ def test_a_removal_file_of_the_channel_s_last_regulator_is_refused_before_it_is_
     assert membership.load_state(data_root)["removed"] == []
 
 
+def test_a_removal_file_of_the_channel_s_last_regulator_is_not_signed(channel_peer, topology, data_root, tmp_path):
+    """`org sign` signed it, though `org submit` refuses it and the regulator org that must join first changes the
+    config the removal was computed from: the admins' signatures could never be used."""
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    unsigned = org_change.plan_remove(topology, data_root, members.fetch_config("bank"), "regulator", sign_as=[])
+    path = members.write_update(unsigned, tmp_path / "remove-regulator.tx")
+    written = path.read_bytes()
+    with pytest.raises(OrgChangeError, match=r"regulator is the channel's last regulator org: .* --role regulator` "
+                                             r"first\)\. Nothing signed, .*remove-regulator\.tx left as it was: .*"
+                                             r"`recfin org remove regulator --update-out`"):
+        members.sign_update_file(path, "bank")
+    assert path.read_bytes() == written
+    assert not channel_peer.exists()
+
+
+def test_a_removal_file_is_signed_where_an_org_that_stays_has_a_role_this_data_folder_cannot_tell(
+        channel_peer, topology, data_root, tmp_path):
+    """The channel has Regulator2MSP, added from another host and not recorded here: the submitting host, which
+    records it, decides whether regulator is the last of its role; the signing host signs."""
+    regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
+    grown = membership.with_orgs(topology, [*topology.orgs, regulator2])
+    crypto.generate(grown, data_root)
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(grown, data_root), topology.channel).SerializeToString())
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    unsigned = org_change.plan_remove(topology, data_root, members.fetch_config("bank"), "regulator", sign_as=[])
+    path = members.write_update(unsigned, tmp_path / "remove-regulator.tx")
+    signer, checked = members.sign_update_file(path, "bank")
+    assert signer.startswith("BankMSP ") and "BankMSP" in checked.verdict.signed_by
+
+
 def test_a_removal_is_refused_when_the_channel_has_an_org_whose_role_this_data_folder_cannot_tell(
         channel_peer, topology, data_root, tmp_path):
     regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
