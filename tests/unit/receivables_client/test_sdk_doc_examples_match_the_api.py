@@ -5,7 +5,8 @@ the real signature (a renamed or removed keyword, a positional argument too many
 following what the calls return by their annotations, so that an attribute read of a result (``page.collisions``,
 ``report.checks``, ``event.block_number``) must be one the returned model has. The examples use clients they do not
 build (``supplier``, ``bank_client``...): FREE_NAMES says what each is; a block that reads an attribute of a name
-neither it nor FREE_NAMES gives fails, so that a new example is checked too."""
+neither it nor FREE_NAMES gives fails, so that a new example is checked too. An ``except`` clause must name an
+exception the block imports (or a builtin), and what ``except (A, B) as error`` binds is read as either."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ class Instance:
     """A value of class ``cls`` (what a call returns, what an annotation says)."""
 
     cls: type
+
+
+@dataclasses.dataclass(frozen=True)
+class AnyOf:
+    """A value of any one of ``classes`` (what ``except (A, B) as error`` binds): an attribute read of it must be one
+    each of them has."""
+
+    classes: tuple[type, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,13 +219,31 @@ class _Checker(ast.NodeVisitor):
         for statement in node.body:
             self.visit(statement)
         for handler in node.handlers:
-            caught = self.evaluate(handler.type) if handler.type is not None else None
+            caught = self._caught(handler.type) if handler.type is not None else None
             if handler.name:
-                self._bind(ast.Name(handler.name), Instance(caught) if isinstance(caught, type) else None)
+                self._bind(ast.Name(handler.name), caught)
             for statement in handler.body:
                 self.visit(statement)
         for statement in node.orelse + node.finalbody:
             self.visit(statement)
+
+    def _caught(self, node: ast.expr) -> object:
+        """What an ``except`` clause binds its name to: an Instance of the exception class it names, AnyOf the classes
+        of a tuple, None where that is not known. An exception named that is neither made in the example nor a
+        builtin (one removed from the SDK, or no longer imported by the block) is a problem: the clause would raise
+        NameError the first time an exception reached it."""
+        elements = node.elts if isinstance(node, ast.Tuple) else [node]
+        classes = []
+        for element in elements:
+            caught = self.evaluate(element)
+            if isinstance(element, ast.Name) and caught is None and element.id not in self.scope \
+                    and element.id not in FREE_NAMES:
+                self.problems.append(f"line {element.lineno}: except {element.id}: {element.id} is neither imported "
+                                     "in the example nor a builtin")
+            classes.append(caught)
+        if not all(isinstance(caught, type) for caught in classes):
+            return None
+        return Instance(classes[0]) if len(classes) == 1 else AnyOf(tuple(classes))
 
     def visit_Expr(self, node: ast.Expr) -> None:
         self.evaluate(node.value)
@@ -276,30 +303,11 @@ class _Checker(ast.NodeVisitor):
             self.problems.append(f"line {node.lineno}: {node.value.id}.{node.attr}: {node.value.id} is neither "
                                  "made in the example nor named in FREE_NAMES, so nothing of it can be checked")
             return None
+        if isinstance(owner, AnyOf):
+            found = [self._attribute_of(cls, node) for cls in owner.classes]
+            return found[0] if all(each == found[0] for each in found) else None
         if isinstance(owner, Instance):
-            self.checked += 1
-            cls = owner.cls
-            if node.attr in _fields_of(cls):
-                try:
-                    hints = typing.get_type_hints(cls, include_extras=True)
-                except Exception:   # noqa: BLE001 - a hint this test cannot resolve says nothing checkable
-                    hints = {}
-                if node.attr in hints:
-                    return _type_of_annotation(hints[node.attr])
-                field = getattr(cls, "model_fields", {}).get(node.attr)
-                return _type_of_annotation(field.annotation) if field is not None else None
-            if not hasattr(cls, node.attr):
-                # a method annotated with a family's base class (``typed() -> EventDetails``) gives one of its
-                # subclasses: an attribute of none of them is what is refused
-                if not any(node.attr in _fields_of(kind) or hasattr(kind, node.attr) for kind in _subclasses(cls)):
-                    self.problems.append(f"line {node.lineno}: {cls.__name__} has no attribute {node.attr}")
-                return None
-            member = inspect.getattr_static(cls, node.attr)
-            if isinstance(member, property):
-                return _returned(member.fget)
-            if callable(getattr(cls, node.attr)):
-                return ("method", cls, node.attr)
-            return None
+            return self._attribute_of(owner.cls, node)
         if owner is None or isinstance(owner, (Items, tuple)):
             return None
         if not hasattr(owner, node.attr):
@@ -308,12 +316,37 @@ class _Checker(ast.NodeVisitor):
         self.checked += 1
         return getattr(owner, node.attr)
 
+    def _attribute_of(self, cls: type, node: ast.Attribute) -> object:
+        """What ``node`` reads of an instance of ``cls``; a problem if no such instance has it."""
+        self.checked += 1
+        if node.attr in _fields_of(cls):
+            try:
+                hints = typing.get_type_hints(cls, include_extras=True)
+            except Exception:   # noqa: BLE001 - a hint this test cannot resolve says nothing checkable
+                hints = {}
+            if node.attr in hints:
+                return _type_of_annotation(hints[node.attr])
+            field = getattr(cls, "model_fields", {}).get(node.attr)
+            return _type_of_annotation(field.annotation) if field is not None else None
+        if not hasattr(cls, node.attr):
+            # a method annotated with a family's base class (``typed() -> EventDetails``) gives one of its
+            # subclasses: an attribute of none of them is what is refused
+            if not any(node.attr in _fields_of(kind) or hasattr(kind, node.attr) for kind in _subclasses(cls)):
+                self.problems.append(f"line {node.lineno}: {cls.__name__} has no attribute {node.attr}")
+            return None
+        member = inspect.getattr_static(cls, node.attr)
+        if isinstance(member, property):
+            return _returned(member.fget)
+        if callable(getattr(cls, node.attr)):
+            return ("method", cls, node.attr)
+        return None
+
     def _call(self, node: ast.Call) -> object:
         function = self.evaluate(node.func)
         arguments = [self.evaluate(argument) for argument in node.args]
         for keyword in node.keywords:
             self.evaluate(keyword.value)
-        if function is None or isinstance(function, (Instance, Items)):
+        if function is None or isinstance(function, (Instance, AnyOf, Items)):
             return None
         if function is list and len(arguments) == 1:
             return _items_of(arguments[0])
@@ -416,3 +449,21 @@ def test_every_dotted_name_of_the_sdk_in_the_docs_code_spans_is_there():
                 if not _resolves(dotted) and not as_a_client:
                     missing.append(f"{doc.name}: {span} ({dotted})")
     assert missing == []
+
+
+def test_an_exception_no_longer_there_and_a_field_of_a_caught_one_are_each_found():
+    """An ``except`` clause naming an exception the block neither imports nor has as a builtin (a class removed
+    from the SDK, with its import), and an attribute read of what ``except (A, B) as error`` caught that either class
+    lacks (a renamed error field), fail the check as a renamed keyword does."""
+    found = check(
+        "from client.receivables import RefusedBeforeSending, RuleViolation\n"
+        "try:\n"
+        "    supplier.transfer('R-1', '91320500MA1K00003D', 1)\n"
+        "except (RefusedBeforeSending, RuleViolation) as refused:\n"
+        "    print(refused.rule, refused.no_such_detail)\n"
+        "except (ArgumentRefused, TimeoutError):\n"
+        "    pass\n").problems
+    assert len(found) == 3, found
+    assert "RefusedBeforeSending has no attribute no_such_detail" in found[0]
+    assert "RuleViolation has no attribute no_such_detail" in found[1]
+    assert "except ArgumentRefused: ArgumentRefused is neither imported" in found[2]
