@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 from ..timeouts import Timeouts, as_seconds, check_seconds
 from ._identity import EXPIRY_CLOCK_ALLOWANCE, Identity, expired_certificate
-from ._signer import (_DIGEST_LENGTH, VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
-                      signs_low_s_der)
+from ._signer import (_DIGEST_LENGTH, VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der,
+                      signer_public_key, signs_low_s_der)
 from ._transport import UNARY_RESPONSES, TransportError, wrong_answer
 from ._twins import Steps
 from .errors import GatewayError
