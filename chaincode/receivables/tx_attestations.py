@@ -10,15 +10,36 @@ import json
 
 from chaincode.contract import Context, transaction
 
-from . import attestation, events, keys
+from . import attestation, events, fingerprint, keys
 from .arguments import _fingerprint
 from .errors import rule, shown
 from .model import InvoiceAttestation, InvoiceAttestationRequest, json_object_argument, parse_request
 from .schemas import json_argument
-from .session import rules
+from .session import Session, rules
+from .store_base import UNREADABLE_VALUE
 from .tx_base import TransactionGroup
 
 AttestationArgument = json_argument(InvoiceAttestationRequest)
+
+
+async def _claim_backed(s: Session, a: InvoiceAttestation) -> str | None:
+    """The root claim the invoice ``a`` attests backs, as the fingerprint registry names it under the invoice's
+    fingerprint or that of its other spelling (``fingerprint.other_spelling``), the two a registration reads; None
+    where it backs none. A failure recorded once the claim exists undoes nothing, and its event naming the claim is
+    how the claim's holder and banks following the events learn of it. An entry no registration wrote (two orgs
+    can write a new key) names no claim, and does not stop the attestation being recorded."""
+    fps = [a.fingerprint]
+    if (other := fingerprint.other_spelling(a.code, a.number)) is not None:
+        fps.append(fingerprint.invoice_fingerprint(a.seller_tax_id, *other))
+    await s.store.prefetch(*((keys.FINGERPRINT, fp) for fp in fps))
+    for fp in fps:
+        try:
+            owner = await s.store.fingerprint_owner(fp)
+        except UNREADABLE_VALUE:
+            continue
+        if owner is not None:
+            return owner
+    return None
 
 
 class AttestationTransactions(TransactionGroup):
@@ -39,6 +60,9 @@ class AttestationTransactions(TransactionGroup):
         reads and writes the attester's newest (``Store.newest_attestation``), so
         only the same attester's attestations of the invoice conflict with it. With a
         ``request_id``, a retry returns the first record.
+
+        The event names the root claim the invoice backs (``_claim_backed``), null where it backs none: a failure
+        recorded after the registration undoes nothing, and is seen by whoever follows the claim.
         """
         s = self._session(ctx)
         if not self.config.attesting_roles:
@@ -60,7 +84,7 @@ class AttestationTransactions(TransactionGroup):
         await s.store.put_attestation(a)
         # the sources asked that held nothing: a follower sees from them that a pass clears its attester's failure
         # there (attestation._as_it_stands); left out where none, so an event stays as before the field
-        s.emit(events.INVOICE_VERIFICATION_ATTESTED, None, attestation_id=a.id, fingerprint=a.fingerprint,
+        s.emit(events.INVOICE_VERIFICATION_ATTESTED, await _claim_backed(s, a), attestation_id=a.id, fingerprint=a.fingerprint,
                outcome=a.outcome, sources=a.sources, attester=a.attester,
                **({"sources_skipped": a.sources_skipped} if a.sources_skipped else {}))
         return await s.remember(attester, request_id, "AttestInvoiceVerification", (raw,), a.to_json())
