@@ -1,7 +1,13 @@
 # The chaincode server image: recfin's Python chaincode runtime and contracts, served as
 # chaincode-as-a-service (`python -m chaincode --contract module:Class`). docker-compose.yaml
 # builds it for each org's chaincode server; the peers run the official Fabric images.
-FROM python:3.11-slim
+
+# The base image by tag, which its publisher moves to each new patch release of Python and Debian. No digest is
+# written here (the machines recfin is built on reach no registry to look one up): an operator pins it by passing
+# the image as tag@digest, `--build-arg PYTHON_IMAGE=python:3.11-slim@sha256:...`, or as the chaincode services'
+# build argument in a compose file of their own (docs/deployment.md, step 2).
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 WORKDIR /opt/recfin
 

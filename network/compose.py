@@ -214,6 +214,27 @@ def node_healthcheck(port: int) -> dict:
     return {"test": ["CMD-SHELL", probe], "interval": "10s", "timeout": "5s", "retries": 3, "start_period": "30s"}
 
 
+# Docker's json-file driver keeps a container's whole log unless told otherwise, and a peer logs every block it
+# commits: the log would grow until the disk is full. Each container's log is cut at LOG_FILE_SIZE and the
+# LOG_FILES newest kept (what `docker logs` reads). The driver is named, as its options are its own: with the daemon's
+# default driver left in place, a daemon set to journald or syslog would refuse max-size and start no container.
+LOG_FILE_SIZE, LOG_FILES = "50m", 5
+LOGGING = {"driver": "json-file", "options": {"max-size": LOG_FILE_SIZE, "max-file": str(LOG_FILES)}}
+
+
+def container_logging() -> dict:
+    """LOGGING, a copy for each service: one dict shared by several would be written as a YAML anchor and aliases."""
+    return {"driver": LOGGING["driver"], "options": dict(LOGGING["options"])}
+
+# How long `docker compose stop|down|restart` waits after SIGTERM before it kills (Docker's default: 10 s).
+# A chaincode server lets running transactions finish for chaincode.shim.server's SHUTDOWN_GRACE_SECONDS (5 s),
+# then gives the cut ones CUT_ANSWER_SECONDS (1 s) to be answered: about 7 s with a transaction stuck, which 10 s
+# covers by little on a loaded host; killed sooner, the peer gets no answer for them. An orderer or peer closes its
+# ledger on SIGTERM; killed midway, it replays blocks into its state database at its next start.
+CHAINCODE_STOP_GRACE = "15s"
+NODE_STOP_GRACE = "30s"
+
+
 def node_service(topology: Topology, node: Node, data: str) -> dict:
     service = {
         "image": IMAGES[node.kind],
@@ -226,6 +247,8 @@ def node_service(topology: Topology, node: Node, data: str) -> dict:
         "healthcheck": node_healthcheck(node.ports["operations_port"]),
         "networks": [NETWORK],
         "restart": "unless-stopped",
+        "stop_grace_period": NODE_STOP_GRACE,
+        "logging": container_logging(),
     }
     if node.kind == "orderer" and (extra_hosts := consenter_hosts(topology, node)):
         service["extra_hosts"] = extra_hosts     # a peer org's peers get theirs from its bundle's override file
@@ -287,6 +310,8 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         "healthcheck": chaincode_healthcheck(host, operations_port),
         "networks": [NETWORK],
         "restart": "unless-stopped",
+        "stop_grace_period": CHAINCODE_STOP_GRACE,
+        "logging": container_logging(),
     }
 
 

@@ -519,13 +519,30 @@ def test_dockerfile_installs_exactly_what_the_chaincode_server_imports():
     assert installed <= imported, f"installed, never imported by the chaincode package: {installed - imported}"
 
 
+def _base_image(dockerfile: str, build_args: dict[str, str]) -> str:
+    """The image the Dockerfile's one FROM names, as `docker build` reads it with build_args: the ARGs before the
+    FROM give the defaults."""
+    [base] = re.findall(r"^FROM (\S+)$", dockerfile, re.M)
+    before = dockerfile[:dockerfile.index(f"FROM {base}")]
+    values = dict(re.findall(r"^ARG (\w+)=(\S+)$", before, re.M)) | build_args
+    return re.sub(r"\$\{(\w+)\}", lambda m: values[m[1]], base)
+
+
 def test_dockerfile_is_python_311_slim_and_copies_the_chaincode_package_only():
     text = DOCKERFILE.read_text()
-    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    assert _base_image(text, {}) == "python:3.11-slim"
     assert re.findall(r"^COPY .*$", text, re.M) == ["COPY chaincode/requirements.txt chaincode/constraints.txt "
                                                    "./chaincode/", "COPY chaincode ./chaincode"]
     assert re.search(r"^WORKDIR /opt/recfin$", text, re.M) and re.search(r"^ENV PYTHONPATH=/opt/recfin$", text, re.M)
     assert json.loads(re.search(r"^CMD (.*)$", text, re.M).group(1))[:3] == ["python", "-m", "chaincode"]
+
+
+def test_the_base_image_is_pinned_by_digest_with_a_build_argument_the_dockerfile_unchanged():
+    """No digest is recorded (none could be looked up where recfin is built): the operator's build argument gives one,
+    from a compose file of their own that the generated files (written again by recfin) leave alone."""
+    pinned = "python:3.11-slim@sha256:" + "0" * 64
+    assert _base_image(DOCKERFILE.read_text(), {"PYTHON_IMAGE": pinned}) == pinned
+    assert "`PYTHON_IMAGE`" in (REPO_ROOT / "docs" / "deployment.md").read_text()
 
 
 def _dockerignore_pattern(pattern: str) -> re.Pattern:
