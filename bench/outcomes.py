@@ -24,14 +24,18 @@ The causes the report counts separately::
     invalid            committed as invalid for another validation code (``detail`` names it)
     query_failed       an evaluate call failed (EvaluateError)
     unavailable        any other gateway failure (peer unreachable, stream broken)
-    client_error       anything else raised in the client (a bug in the workload); an answer the SDK cannot
-                       read (UnreadableAnswer) too, even of a transaction that committed VALID
+    client_error       anything else raised in the client (a bug in the workload, a bare ValueError or
+                       TypeError wherever it was raised); an answer the SDK cannot read (UnreadableAnswer) too,
+                       even of a transaction that committed VALID. Submitted, as it may have been sent: it is
+                       never acknowledged, so the fault checks never look it up, and a request it applied counts
+                       as committed unacknowledged in the exactly-once check
     not_sent           nothing of the transaction or query was sent (``never_sent``): an argument the SDK
                        refused before sending (the SDK's ArgumentRefused or ArgumentTypeRefused, such as an
                        over-long id or a wait for a block by a client without its Network, RefusedBeforeSending
-                       among them), or its first request not sent (an EndorseError or EvaluateError whose ``sent`` is False: the gateway closed,
-                       the signer gave no signature, no connection to the Gateway peer could be made). Not
-                       submitted, so the report counts it apart from ``submitted`` and the failures
+                       among them), or its first request not sent (an EndorseError or EvaluateError whose
+                       ``sent`` is False: the gateway closed, the signer gave no signature, no connection to the
+                       Gateway peer could be made). Not submitted, so the report counts it apart from
+                       ``submitted`` and the failures
 """
 from __future__ import annotations
 
