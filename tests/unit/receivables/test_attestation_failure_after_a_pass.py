@@ -52,6 +52,22 @@ async def test_a_failure_after_a_recent_pass_refuses_the_registration(who_fails)
            f"{failed['attested']['tx_id']}" in message
 
 
+async def test_a_party_of_the_same_org_passing_later_clears_nothing_of_its_colleagues_failure():
+    # each party of a bank's org attests in its own name (parties sharing an org's peer are enterprises of their
+    # own): one's later pass is not the other's word, and the failure stands until its own attester passes again
+    net = await _net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    await net.ok(net.actors["bank-desk"], "AttestInvoiceVerification", _verified(net, reg, outcome="fail"))
+    net.advance(hours=1)
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification", _verified(net, reg))
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
+    assert net.actors["bank-desk"].uscc in message
+    net.advance(hours=1)
+    await net.ok(net.actors["bank-desk"], "AttestInvoiceVerification", _verified(net, reg))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
 async def test_a_pass_and_a_failure_of_two_attesters_stamped_at_one_time_refuse_the_registration_in_either_order():
     for passing, failing in (("bank", "other-bank"), ("other-bank", "bank")):
         net = await _net()
