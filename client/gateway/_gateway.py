@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import warnings
 from datetime import datetime, timezone
@@ -119,6 +120,8 @@ def connect(
     peer verifies, or a ``private_key_signer`` over another key than the certificate's, is a ValueError
     (``_check_identity``).
     """
+    tls_root_certificates, client_certificate, client_key = _pem_options(
+        tls_root_certificates, client_certificate, client_key)
     signing, tls_hash = _check_arguments(
         identity, signer, hash, client_certificate, server_name_override, timeouts, retry,
     )  # fmt: skip
@@ -165,6 +168,8 @@ def connect_async(
     With a ``target``, called with no event loop running or set for this thread, it raises a RuntimeError once
     its arguments are checked: the channel it opens belongs to the loop current when it is opened.
     """
+    tls_root_certificates, client_certificate, client_key = _pem_options(
+        tls_root_certificates, client_certificate, client_key)
     signing, tls_hash = _check_arguments(
         identity, signer, hash, client_certificate, server_name_override, timeouts, retry,
     )  # fmt: skip
@@ -587,6 +592,26 @@ class AsyncGateway(_GatewayBase):
 
     async def __aexit__(self, *exc) -> None:
         await self.close()
+
+
+def _pem_options(*given: object) -> tuple[bytes | str | Path | None, ...]:
+    """tls_root_certificates, client_certificate and client_key as the rest of connect reads them: None, PEM bytes
+    (a bytearray or memoryview made bytes, as Identity takes its PEM), text, or a path. Anything else is a TypeError
+    naming the option (Path() said only "expected str, bytes or os.PathLike object"), and an empty path a ValueError
+    (Path("") is the working folder, "cannot be read (Is a directory)")."""
+    options = ("tls_root_certificates", "client_certificate", "client_key")
+    made = []
+    for option, value in zip(options, given):
+        if isinstance(value, (bytearray, memoryview)):
+            value = bytes(value)
+        elif value is not None and not isinstance(value, (bytes, str, os.PathLike)):
+            raise TypeError(f"{option} must be the PEM itself (bytes, or text holding its -----BEGIN line) or the "
+                            f"path of its file (str or pathlib.Path), not {type(value).__name__}")
+        elif isinstance(value, (str, os.PathLike)) and not _is_pem(value) and not os.fspath(value).strip():
+            raise ValueError(f"{option} is an empty path: give the path of its PEM file, or the PEM itself (bytes, "
+                             "or text holding its -----BEGIN line), or leave it out (None)")
+        made.append(value)
+    return tuple(made)
 
 
 def _read(value: bytes | str | Path, option: str) -> bytes:
