@@ -82,9 +82,10 @@ class AttestationTransactions(TransactionGroup):
         if (why := attestation.order_problem(a, newest)) is not None:
             raise why
         await s.store.put_attestation(a)
+        claim = await _claim_backed(s, a)
         # the sources asked that held nothing: a follower sees from them that a pass clears its attester's failure
         # there (attestation._as_it_stands); left out where none, so an event stays as before the field
-        s.emit(events.INVOICE_VERIFICATION_ATTESTED, await _claim_backed(s, a), attestation_id=a.id, fingerprint=a.fingerprint,
+        s.emit(events.INVOICE_VERIFICATION_ATTESTED, claim, attestation_id=a.id, fingerprint=a.fingerprint,
                outcome=a.outcome, sources=a.sources, attester=a.attester,
                **({"sources_skipped": a.sources_skipped} if a.sources_skipped else {}))
         return await s.remember(attester, request_id, "AttestInvoiceVerification", (raw,), a.to_json())
