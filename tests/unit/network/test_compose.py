@@ -585,8 +585,18 @@ def test_the_build_context_sends_what_the_dockerfile_copies_and_nothing_else():
     assert copied == ["chaincode/requirements.txt", "chaincode"]
     sources = [p for p in (REPO_ROOT / "chaincode").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert len(sources) > 20
+    test_helpers = REPO_ROOT / "chaincode" / "testing"        # the unit tests' in-memory ledger
     for path in sources:
-        assert _sent_to_docker(path.relative_to(REPO_ROOT).as_posix()), path
+        assert _sent_to_docker(path.relative_to(REPO_ROOT).as_posix()) != path.is_relative_to(test_helpers), path
+    assert any(path.is_relative_to(test_helpers) for path in sources)
+    for path in sources:        # what the image holds runs without them
+        if path.suffix == ".py" and not path.is_relative_to(test_helpers):
+            for node in ast.walk(ast.parse(path.read_text())):
+                named = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+                relative = isinstance(node, ast.ImportFrom) and node.level and (
+                    "testing" in (node.module or "").split(".") or any(a.name == "testing" for a in node.names))
+                assert not relative and not any(n.startswith("chaincode.testing") for n in named), path
     assert not _sent_to_docker("chaincode/receivables/__pycache__/contract.cpython-311.pyc")
     # every other top-level entry, and whatever an operator writes there
     for entry in REPO_ROOT.iterdir():
