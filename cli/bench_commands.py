@@ -18,7 +18,7 @@ from network.errors import MissingBinariesError, NetworkError
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
 from .options import MAX_TIMEOUT_SECONDS, ChoiceCutShort, FiniteFloatRange, PathType, WholeNumberRange
-from .output import emit, progress
+from .output import emit, on_one_line, progress
 
 if TYPE_CHECKING:
     from bench.sweep import Sweep
@@ -310,17 +310,25 @@ def refuse_unwritable_output(folder: Path) -> None:
     """A usage error naming --output, before anything runs, for a folder the reports cannot be written in: a file
     (or a device, a link to nothing) on its path where a folder must be, or a nearest existing folder this user may
     not write in. Found only as the first report was written, it cost the whole measured run. Nothing is made
-    here: a run refused later (no network) leaves no folder behind."""
+    here: a run refused later (no network) leaves no folder behind. A path the system cannot look up (a name longer
+    than the file system takes, a folder on the way this user may not search) is refused too, with the system's
+    reason: its OSError was an error naming no option."""
     existing = folder
-    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        what = "a link to nothing" if not existing.exists() else "a file" if existing.is_file() else "no folder"
-        raise click.BadParameter(f"{folder}: {existing} is {what}, so no report can be written under it: give a "
-                                 "folder (it is made if missing)", param_hint="'--output'")
+    try:
+        while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            what = "a link to nothing" if not existing.exists() else "a file" if existing.is_file() else "no folder"
+            raise click.BadParameter(f"{on_one_line(folder)}: {on_one_line(existing)} is {what}, so no report can "
+                                     "be written under it: give a folder (it is made if missing)",
+                                     param_hint="'--output'")
+    except OSError as error:
+        raise click.BadParameter(f"{on_one_line(folder)}: {error.strerror or error}, so no report can be written "
+                                 "under it: give another folder", param_hint="'--output'") from None
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise click.BadParameter(f"{folder}: the folder {existing} is not writable by this user, so no report can "
-                                 "be written in it: give another folder", param_hint="'--output'")
+        raise click.BadParameter(f"{on_one_line(folder)}: the folder {on_one_line(existing)} is not writable by "
+                                 "this user, so no report can be written in it: give another folder",
+                                 param_hint="'--output'")
 
 
 def refuse_earlier_reports(folder: Path, replace: bool) -> list[Path]:

@@ -75,3 +75,17 @@ def test_an_output_folder_still_to_be_made_is_taken_and_made(tmp_path, monkeypat
                                         "--output", str(tmp_path / "new" / "run")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "new" / "run" / "summary.json").is_file()
+
+
+@pytest.mark.parametrize("under", ["n" * 300, f"{'n' * 300}/run"])
+def test_an_output_folder_whose_name_the_file_system_cannot_take_is_refused_naming_the_option(under, tmp_path,
+                                                                                              monkeypatch):
+    # looking the path up raised ENAMETOOLONG: an error naming no option, exit 1
+    from .test_bench_command import wire_to_a_recording_client
+
+    runs = wire_to_a_recording_client(monkeypatch)
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.2",
+                                        "--output", str(tmp_path / under)])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--output'" in result.output and "no report can be written" in result.output
+    assert runs == [] and list(tmp_path.iterdir()) == []
