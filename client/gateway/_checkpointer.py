@@ -64,6 +64,18 @@ class InMemoryCheckpointer:
         self._streams = threading.Lock()
         """Held while a stream takes the checkpointer: two opened at once in two threads are not both let in."""
 
+    def __getstate__(self) -> dict:
+        """Its position and listener, as ``copy`` and ``pickle`` take them (a snapshot of where a listener is, kept
+        elsewhere): the lock cannot be copied, and the open stream is the original's, so a copy is held by none."""
+        state = self.__dict__.copy()
+        del state["_streams"], state["_open_stream"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._open_stream = None
+        self._streams = threading.Lock()
+
     @property
     def block_number(self) -> int | None:
         """The block to resume from, or None when nothing has been checkpointed."""
