@@ -234,6 +234,11 @@ def container_logging() -> dict:
 CHAINCODE_STOP_GRACE = "15s"
 NODE_STOP_GRACE = "30s"
 
+# No process in a container gains privileges by executing a file (a setuid binary of the base image, such as su or
+# mount in python:3.11-slim, or file capabilities): the chaincode server, dropped to its user by the entry point's
+# setuid() before it runs, stays that user whatever someone who takes it over runs.
+NO_NEW_PRIVILEGES = "no-new-privileges:true"
+
 
 def node_service(topology: Topology, node: Node, data: str) -> dict:
     service = {
@@ -249,6 +254,7 @@ def node_service(topology: Topology, node: Node, data: str) -> dict:
         "restart": "unless-stopped",
         "stop_grace_period": NODE_STOP_GRACE,
         "logging": container_logging(),
+        "security_opt": [NO_NEW_PRIVILEGES],
     }
     if node.kind == "orderer" and (extra_hosts := consenter_hosts(topology, node)):
         service["extra_hosts"] = extra_hosts     # a peer org's peers get theirs from its bundle's override file
@@ -312,6 +318,7 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         "restart": "unless-stopped",
         "stop_grace_period": CHAINCODE_STOP_GRACE,
         "logging": container_logging(),
+        "security_opt": [NO_NEW_PRIVILEGES],
     }
 
 
