@@ -192,21 +192,88 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
 
 
 def warn_of_keys_open_to_others(who: profiles.UserIdentity, other_keys: list[Path]) -> None:
-    """Warn, on stderr, of each private key the command signs with (the user's keystore keys, and ``other_keys``:
-    its TLS client key where it is used) that other users of the host may read or write: whoever reads it can
-    sign as the user, and no peer can tell. `recfin network up` and `org bundle` write keys for their owner
-    alone; one copied or unpacked with a looser mode is named with the command that closes it. Not refused: the
-    command is the owner's to run, and the key may be shared on purpose (a test host)."""
+    """Warn, on stderr, of each private key file of the user's (its keystore's, and ``other_keys``: its TLS client
+    key where it is used) that other users of the host may read or write: whoever reads it can sign as the user, and
+    no peer can tell. `recfin network up` and `org bundle` write keys for their owner alone; one copied or unpacked
+    with a looser mode is named with what closes it. Not refused: the command is the owner's to run, and the key may
+    be shared on purpose (a test host).
+
+    Said once a command, for each key, however many sessions it opens (:func:`_open_to_others`: a key in a folder
+    others may not enter is not open to them); a user that signs in an HSM (``hsm-signer.yaml``) and has no key file
+    gets no word. On a filesystem that keeps no modes (vfat: every file 0777), chmod changes nothing: the line names
+    the mount option that does, so the warning can always be acted on and then stops."""
+    from client.gateway.hsm_msp import HSM_SIGNER_FILE
+
+    context = click.get_current_context(silent=True)
+    warned = context.find_root().meta.setdefault(_KEYS_WARNED, set()) if context is not None else set()
+    in_an_hsm = (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file()
     keys = [path for path in sorted((Path(who.msp_dir) / "keystore").glob("*")) if path.is_file()]
     for key in [*keys, *other_keys]:
-        try:
-            mode = stat.S_IMODE(key.stat().st_mode)
-        except OSError:   # gone meanwhile: the signer has read what it needs
+        if key in warned or not (mode := _open_to_others(key)):
             continue
-        if mode & 0o077:
-            click.echo(f"warning: the private key {on_one_line(key)} of user {who.name} is open to other users of "
-                       f"this host (mode {mode:04o}): whoever reads it can sign as {who.name}; make it its "
-                       f"owner's alone: chmod 600 {shell_word(key)}", err=True)
+        warned.add(key)
+        if in_an_hsm and key in keys:   # a copy of the key the user signs with in its token, left behind
+            way = f"it signs in an HSM now: move the file to offline storage, or chmod 600 {shell_word(key)}"
+        elif (filesystem := filesystem_type(key)) in FILESYSTEMS_WITHOUT_MODES:
+            way = (f"chmod cannot change it on this {filesystem} filesystem: mount it with {_PRIVATE_MOUNT_OPTIONS}, "
+                   "or keep the key on a filesystem that keeps modes")
+        else:
+            way = f"make it its owner's alone: chmod 600 {shell_word(key)}"
+        click.echo(f"warning: the private key {on_one_line(key)} of user {who.name} is open to other users of this "
+                   f"host (mode {mode:04o}): whoever reads it can sign as {who.name}; {way}", err=True)
+
+
+_KEYS_WARNED = "recfin.keys_warned"   # the root click context's meta key of the key files warned of
+
+# Filesystems whose files' modes come from the mount options, not chmod (Windows' and network shares'): a key on
+# one is as open as the mount made it
+FILESYSTEMS_WITHOUT_MODES = frozenset({"vfat", "msdos", "exfat", "ntfs", "ntfs3", "fuseblk", "cifs", "smb3",
+                                       "drvfs"})
+_PRIVATE_MOUNT_OPTIONS = "uid=YOUR_UID,fmask=0077,dmask=0077 (vfat, exfat, ntfs) or file_mode=0600,dir_mode=0700 (cifs)"
+
+
+def _open_to_others(key: Path) -> int:
+    """The key file's mode where other users of the host may read or write it, else 0: its group's or others'
+    read or write bits, each class's only where every folder on the way to it lets that class in (a key 0644 in a
+    keystore folder 0700, as `org bundle` writes its folders, is its owner's alone). 0 for a file gone meanwhile:
+    the signer has read what it needs."""
+    try:
+        real = Path(os.path.realpath(key))
+        mode = stat.S_IMODE(real.stat().st_mode)
+        open_bits = mode & 0o066
+        for folder in real.parents:
+            entered = folder.stat().st_mode
+            if not entered & stat.S_IXGRP:
+                open_bits &= ~0o060
+            if not entered & stat.S_IXOTH:
+                open_bits &= ~0o006
+    except OSError:
+        return 0
+    return mode if open_bits else 0
+
+
+def filesystem_type(path: Path, mountinfo: str | None = None) -> str | None:
+    """The type of the filesystem ``path`` is on (``vfat``, ``ext4``), from ``mountinfo`` (Linux's
+    /proc/self/mountinfo, read where not given): that of the longest mount point it is under; None where it
+    cannot be told."""
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    real = os.path.realpath(path)
+    found: tuple[int, str] | None = None
+    for line in mountinfo.splitlines():
+        mount, _, after = line.partition(" - ")
+        words = mount.split(" ")
+        if len(words) < 5 or not after:
+            continue
+        # the kernel writes a space, tab, newline or backslash in a mount point as \040, \011, \012, \134
+        point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), words[4])
+        under = real == point or real.startswith(point.rstrip("/") + "/")
+        if under and (found is None or len(point) >= found[0]):
+            found = (len(point), after.split(" ")[0])
+    return found[1] if found else None
 
 
 def refuse_missing_tls_root(profile: profiles.ConnectionProfile, data_root: Path | None) -> None:
