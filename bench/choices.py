@@ -19,10 +19,13 @@ MAX_CONCURRENCY = 10_000
 """The most operations in flight in concurrency mode: as many as rate mode's default cap (--max-in-flight), twenty
 times the peer Gateway's default concurrency limit (500). The driver starts one worker per operation in flight,
 and a figure far past it (1e23 was taken) held the run in making workers it could never run."""
-MAX_CLIENTS = 64
-"""The most client processes a run starts: each is a Python interpreter with its own gateway connections and pool,
-which past the cores of one machine only take turns; a figure far past it (--clients and --max-in-flight of 1e23
-were taken) would have started processes until the machine ran out of memory."""
+MAX_CLIENTS = 256
+"""The most client processes a run starts: one per hardware thread of a two-socket 64-core server, four per core of
+a 64-core one (a client process spends part of its time waiting for commits, so more than one per core can still
+add load). This process keeps two file descriptors per client process, 512 within the 1,024 a common default soft
+limit (ulimit -n) allows, and each is a Python interpreter of about 70 MiB before its pool. A figure far past it
+(--clients and --max-in-flight of 1e23 were taken) would have started processes until the machine ran out of
+memory; 64, the bound before, refused a 32-core machine its 128."""
 GRPC_INT_RANGE = (-2 ** 31, 2 ** 31 - 1)
 """The whole numbers a gRPC channel option takes (a C int): gRPC raises OverflowError for one outside it only when
 the channel is made, after the pools were prepared."""

@@ -377,8 +377,9 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
               show_default=True, callback=duration_option,
               help="Measured seconds, at least a nanosecond (0.000000001), at most a day (86400).")
 @click.option("--clients", type=WholeNumberRange(min=1, max=MAX_CLIENTS), default=1, show_default=True,
-              help=f"Client processes sharing the load, at most {MAX_CLIENTS}: the rate, the concurrency (at most "
-                   "--concurrency processes) and the pool split evenly.")
+              help=f"Client processes sharing the load, at most {MAX_CLIENTS} (one per hardware thread of a "
+                   "large server): the rate, the concurrency (at most --concurrency processes) and the pool split "
+                   "evenly.")
 @click.option("--pool", "pool_size", type=WholeNumberRange(min=1, max=MAX_POOL), default=None,
               help=f"Receivables to prepare, at most {MAX_POOL:,}, for confirm/transfer/mixed (split among "
                    "--clients: at least one each for confirm and transfer), transfers off the hot family for hotkey "

@@ -89,3 +89,18 @@ def test_an_output_folder_whose_name_the_file_system_cannot_take_is_refused_nami
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--output'" in result.output and "no report can be written" in result.output
     assert runs == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_large_machines_client_processes_are_taken(tmp_path, monkeypatch):
+    # 128 processes, as a 32-core machine may want (more than one per core adds load while each waits for commits),
+    # were refused by a bound of 64
+    from .test_bench_command import wire_to_a_recording_client
+
+    runs = wire_to_a_recording_client(monkeypatch)
+    result = CliRunner().invoke(bench, ["-w", "register", "--mode", "concurrency", "--concurrency", "256",
+                                        "--clients", "128", "--warmup", "0", "--duration", "0.2",
+                                        "--output", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    [settings] = runs
+    assert settings.clients == 128 and len(settings.shares()) == 128
+    assert parse_sweep("clients=1,128").values == (1, 128)

@@ -147,7 +147,7 @@ def test_a_client_knob_changes_only_each_runs_option(tmp_path, monkeypatch):
     ("batch-size=0", "batch-size=0: 0 is out of range: allowed 1 to 100000"),
     ("gateway-concurrency=-1", "gateway-concurrency=-1: -1 is out of range: allowed 0 to 1000000 (0: no limit)"),
     ("write-batch=yes", "write-batch=yes: 'yes' is not a flag: allowed true or false"),
-    ("clients=0", "clients=0: not a number of client processes: allowed 1 to 64"),
+    ("clients=0", "clients=0: not a number of client processes: allowed 1 to 256"),
     ("batch-timeout", "'batch-timeout' lists no values"),
     ("batch-timeout=100ms,,1s", "lists no values"),
     ("batch-timeout=1s,1s", "lists a value twice"),
