@@ -44,7 +44,8 @@ def resolve_user(spec: str) -> tuple[int, int, str | None]:
     try:
         entry = pwd.getpwnam(spec)
     except KeyError:
-        raise EntrypointError(f"--user {spec!r}: no such user; give a user of the image (recfin) or UID[:GID]") from None
+        raise EntrypointError(f"--user {spec!r}: no such user; "
+                              "give a user of the image (recfin) or UID[:GID]") from None
     return entry.pw_uid, entry.pw_gid, entry.pw_dir
 
 

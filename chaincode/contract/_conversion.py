@@ -469,7 +469,8 @@ class Signature:
         required = sum(1 for p in self.parameters if p.default is _EMPTY)
         if not required <= len(raw_args) <= len(self.parameters):
             names = ", ".join(p.name for p in self.parameters) or "none"
-            expected = str(len(self.parameters)) if required == len(self.parameters) else f"{required}-{len(self.parameters)}"
+            expected = (str(len(self.parameters)) if required == len(self.parameters)
+                        else f"{required}-{len(self.parameters)}")
             raise ConversionError(
                 f"{function_name} takes {expected} arguments ({names}), got {len(raw_args)}"
             )

@@ -80,7 +80,8 @@ def _first_of_group(exc: BaseException) -> BaseException | None:
 class ContractRouter:
     """Holds the registered contracts and runs one transaction at a time against them (concurrently safe)."""
 
-    def __init__(self, contracts: Sequence[Contract], *, title: str = "recfin chaincode", version: str = "0.1.0") -> None:
+    def __init__(self, contracts: Sequence[Contract], *, title: str = "recfin chaincode",
+                 version: str = "0.1.0") -> None:
         if not contracts:
             raise ValueError("register at least one contract")
         self.title = title

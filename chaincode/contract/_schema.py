@@ -6,13 +6,14 @@ Pydantic models go into ``components.schemas`` (each with its ``$id``) and are r
 Fabric's contract metadata schema (fabric-contract-api's ``contract-schema.json``) allows a
 deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf``, ``const``, ``examples`` or
 ``patternProperties``, a string ``discriminator``, and draft-04's boolean ``exclusiveMinimum``.
-Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (and
-in its ``enum``); an optional model becomes ``{"type": ["object", "null"]}`` described as that
-model, since the subset cannot say "or null" beside a ``$ref``; a ``const`` a one-value ``enum``;
-a tuple's ``prefixItems`` draft-04's array of ``items``; a discriminated union's ``oneOf`` is read
-as an ``anyOf`` and its ``discriminator`` becomes the property's name; ``examples`` the first one, as
-``example``; a dict with constrained keys (``patternProperties``) the values' schema as
-``additionalProperties``, the pattern named in the description.
+Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each schema into that subset: an
+optional ``X | None`` becomes X with ``"null"`` among its types (and in its ``enum``); an optional
+model becomes ``{"type": ["object", "null"]}`` described as that model, since the subset cannot say
+"or null" beside a ``$ref``; a ``const`` a one-value ``enum``; a tuple's ``prefixItems`` draft-04's
+array of ``items``; a discriminated union's ``oneOf`` is read as an ``anyOf`` and its
+``discriminator`` becomes the property's name; ``examples`` the first one, as ``example``; a dict
+with constrained keys (``patternProperties``) the values' schema as ``additionalProperties``, the
+pattern named in the description.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int, *, currency: str) ->
     due date, so terms whose interest takes the cash today may leave some later."""
     if Decimal(terms.advance_rate) == 0:
         raise rule("rate-invalid", "advance_rate is 0: the bank would advance nothing, so no disbursement could be "
-                   "recorded; offer an advance rate above 0 and at most 1 (\"0.8\" advances 80% of the outstanding amount)")
+                   "recorded; offer an advance rate above 0 and at most 1 "
+                   "(\"0.8\" advances 80% of the outstanding amount)")
     advanced = principal(terms, outstanding)
     if advanced == 0:
         raise rule("advance-rounds-to-zero", f"advance_rate {terms.advance_rate} of the outstanding "

@@ -119,7 +119,8 @@ def _basis(value: Any, info: ValidationInfo) -> str:
 Fen = Annotated[int, BeforeValidator(_fen), Field(description="integer fen, > 0")]
 FenOrZero = Annotated[int, BeforeValidator(_fen_or_zero), Field(description="integer fen, >= 0")]
 IsoDate = Annotated[str, BeforeValidator(_date), Field(description="YYYY-MM-DD")]
-CreditCode = Annotated[str, BeforeValidator(_credit_code), Field(description="unified social credit code, GB 32100-2015")]
+CreditCode = Annotated[str, BeforeValidator(_credit_code),
+                       Field(description="unified social credit code, GB 32100-2015")]
 InvoiceNumber = Annotated[str, BeforeValidator(_invoice_number), Field(
     description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one (with a code); "
                 "no other spelling, so that one invoice has one fingerprint")]
@@ -444,8 +445,8 @@ def _buyer_document_number(value: Any, info: ValidationInfo) -> Any:
 # delivery, and on the record the debtor confirms it would read as the first. Fixed code point ranges, not
 # unicodedata's, so every peer on any Python agrees: U+3007 (〇, the Chinese numeral zero of 二〇二六), CJK Unified
 # Ideographs and their extensions A to I, their assigned code points only (Unicode 15.1: a code point left
-# unassigned in a block prints as nothing or a box); the compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are left out,
-# each being another code for a unified one.
+# unassigned in a block prints as nothing or a box); the compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are
+# left out, each being another code for a unified one.
 _CJK_IDEOGRAPHS = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2B739),
                    (0x2B740, 0x2B81D), (0x2B820, 0x2CEA1), (0x2CEB0, 0x2EBE0), (0x2EBF0, 0x2EE5D), (0x30000, 0x3134A),
                    (0x31350, 0x323AF))
@@ -822,10 +823,13 @@ class OfferTerms(Doc):
     fees: FenOrZero = 0
     # Strict: a lenient bool would store "yes", "1" or 0 as a binding recourse term, and the public hash would
     # then be of terms the bank never sent.
-    recourse: Annotated[bool, Field(strict=True, description="whether the bank may reclaim the advance from the holder: JSON true or false")]
+    recourse: Annotated[bool, Field(
+        strict=True, description="whether the bank may reclaim the advance from the holder: JSON true or false")]
     day_count: Basis = daycount.DEFAULT_BASIS
     expires_on: IsoDate
-    salt: Annotated[str, Field(min_length=16, max_length=128, description="random text so the public hash cannot be guessed from the few likely terms")]
+    salt: Annotated[str, Field(
+        min_length=16, max_length=128,
+        description="random text so the public hash cannot be guessed from the few likely terms")]
 
     def terms_hash(self) -> str:
         return sha256_hex(self.to_bytes())
@@ -1094,7 +1098,8 @@ class InvoiceAttestationRequest(Doc):
         = ""
     number: InvoiceNumber
     fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
-                                      description="the invoice fingerprint as the attester computed it; the contract computes it again and refuses a mismatch")]
+                                      description="the invoice fingerprint as the attester computed it; the "
+                                                  "contract computes it again and refuses a mismatch")]
     buyer_tax_id: Annotated[CreditCode, Field(description="the buyer's credit code, as verified")]
     issue_date: Annotated[IsoDate, Field(description="the invoice's date, as verified")]
     total_with_tax: Annotated[Fen, Field(description="价税合计 (amount + tax) as verified, integer fen")]
@@ -1106,7 +1111,8 @@ class InvoiceAttestationRequest(Doc):
                     "in none of sources; left out of the record where empty")
     outcome: Literal["pass", "fail"]
     evidence_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
-                                          description="SHA-256 hex of the canonical verification document (client.invoices.attestation)")]
+                                          description="SHA-256 hex of the canonical verification document "
+                                                      "(client.invoices.attestation)")]
 
     def to_json(self) -> dict:
         """Without ``sources_skipped`` where it is empty: such a record reads as every contract version before the
@@ -1127,4 +1133,5 @@ class InvoiceAttestation(InvoiceAttestationRequest):
     id: KeyAttribute
     attester: KeyAttribute = Field(description="credit code of the attesting party")
     attester_role: Role
-    attested: Action = Field(description="who attested, from which MSP, at the transaction timestamp, in which transaction")
+    attested: Action = Field(description="who attested, from which MSP, at the transaction timestamp, "
+                                         "in which transaction")

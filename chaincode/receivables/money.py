@@ -28,12 +28,14 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 def parse_amount(value: object, field: str, *, allow_zero: bool = False, cap: int = MAX_AMOUNT) -> int:
     """An amount in fen from a JSON integer or a digit string, at most ``cap``; anything else is refused."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen (1 yuan = 100), never a float or boolean")
+        raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen "
+                   "(1 yuan = 100), never a float or boolean")
     if isinstance(value, str):
         if value.startswith("-") and _DIGITS.fullmatch(value[1:]):
             raise rule("amount-negative", f"{field} is {shown(value)}: amounts cannot be negative")
         if not _DIGITS.fullmatch(value):
-            raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen, digits only")
+            raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen, "
+                       "digits only")
         digits = value.lstrip("0") or "0"  # parsed without the zeros: int() refuses over 4300 characters of them
         if len(digits) > len(str(cap)):   # above the cap whatever the digits are: refused before int()
             raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are capped at {cap} fen "
@@ -53,7 +55,8 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False, cap: in
 
 def parse_currency(value: object, field: str = "currency") -> str:
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise rule("currency-invalid", f"{field} is {shown(value)}: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+        raise rule("currency-invalid", f"{field} is {shown(value)}: give a three-letter ISO 4217 code in capitals, "
+                   "e.g. CNY")
     return value
 
 

@@ -36,8 +36,9 @@ from .store_offers import OfferAsMade
 __all__ = ["STATUSES", "reads_as_its_party", "may_read", "leaves", "parts_to_act_on", "history",
            "party_history", "provenance",
            "page", "statistics", "invoice_use",
-           "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
-           "discount_offer_page", "discount_offer_as_seen_by", "shown_whoever_published", "discount_offers_as_seen_by", "financier_exposure",
+           "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page",
+           "may_read_discount_offers", "discount_offer_page", "discount_offer_as_seen_by", "shown_whoever_published",
+           "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record", "key_endorsers"]
 
 M = TypeVar("M", bound=BaseModel)
@@ -124,7 +125,8 @@ def ensure_parts_by_id(r: Receivable) -> None:
     for part_id in r.children:
         if part_id in seen or not split_from_by_id(part_id, r.id):
             why = ("twice" if part_id in seen
-                   else f"but its id is not {r.id}'s with a part's number after it, as the id of a part split from it is")
+                   else f"but its id is not {r.id}'s with a part's number after it, "
+                        "as the id of a part split from it is")
             raise rule("invalid-state", f"claim {r.id} lists {part_id} as one of its parts, {why}: "
                        f"{_written_outside(r.id)}")
         seen.add(part_id)
@@ -748,7 +750,8 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         days_late = max(0, (as_of - due).days) if payable else 0
     return {
         "receivable_id": r.id, "parent_id": r.parent_id, "holder": label(r.holder),
-        "face_amount": r.face_amount, "outstanding": r.outstanding, "currency": r.currency, "due_date": r.due_date, "status": r.status,
+        "face_amount": r.face_amount, "outstanding": r.outstanding, "currency": r.currency, "due_date": r.due_date,
+        "status": r.status,
         "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
         "rejected_on": reached.get(REJECTED), "withdrawn_on": reached.get(WITHDRAWN), "financed_on": financed_on,
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
@@ -893,11 +896,11 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
 
     ``uncounted_offers``: the offers the bank's own ``recfin.offer-made`` entries list on the debtor that
     neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, their loan ended, their record or
-    claim missing or rewritten), in id order; but for an offer its own terms say has expired: AcceptFinancingOffer refuses it
-    by those terms, held to the ones kept under the offer, and named here it would be named in the priced
-    offer's arguments and by the ``uncounted`` mark that offer leaves, both public, telling every org that
-    the private expiry had passed. Two orgs can rewrite an offer's record to hide it while the bank reads
-    and write it back before the bank's next offer, which the version does not see: an offer sent with them
+    claim missing or rewritten), in id order; but for an offer its own terms say has expired: AcceptFinancingOffer
+    refuses it by those terms, held to the ones kept under the offer, and named here it would be named in the
+    priced offer's arguments and by the ``uncounted`` mark that offer leaves, both public, telling every org that
+    the private expiry had passed. Two orgs can rewrite an offer's record to hide it while the bank reads and write
+    it back before the bank's next offer, which the version does not see: an offer sent with them
     (MakeFinancingOffer's ``uncounted_offers``) drops their entries, so none of them can be accepted after, nor
     disbursed if accepted before it committed.
 
@@ -1028,7 +1031,8 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
     if f.status == "DISBURSED":
         raw = await store.get_private(f.collection, keys.DISBURSEMENT, f.id)
         if raw is not None:
-            return parsed_private(Disbursement.model_validate_json, raw, f.collection, keys.DISBURSEMENT, f.id).principal
+            return parsed_private(Disbursement.model_validate_json, raw, f.collection, keys.DISBURSEMENT,
+                                  f.id).principal
         raise not_on_this_peer(f"the private record of financing {f.id} (disbursement)", f.collection)
     raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
     if raw is not None:

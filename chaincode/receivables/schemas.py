@@ -214,7 +214,8 @@ class InvoiceLookup(Doc):
     fingerprint: str
     used: bool = Field(description="the registry holds it: a registration naming this invoice is refused")
     receivable_id: str | None = Field(description="the root receivable it backs; null when unused")
-    live: bool = Field(description="a claim of that lineage is still unsettled (REGISTERED, CONFIRMED, FINANCED, OVERDUE)")
+    live: bool = Field(description="a claim of that lineage is still unsettled "
+                                   "(REGISTERED, CONFIRMED, FINANCED, OVERDUE)")
 
 
 class ContractSettingsView(Doc):

@@ -121,7 +121,8 @@ class Session:
         if not self.config.may_hold(party.msp_id, party.role):
             allowed = ", ".join(self.config.org_roles.get(party.msp_id, ())) or "no role"
             raise rule("role-not-allowed-for-org", f"{shown(party.name)} ({party.uscc}) is registered as a "
-                       f"{party.role}, but this network's configuration lets parties of {party.msp_id} be {allowed} (org_roles): "
+                       f"{party.role}, but this network's configuration lets parties of {party.msp_id} "
+                       f"be {allowed} (org_roles): "
                        f"it {does} in no role until a new chaincode definition gives the org that role again"
                        + (f"; {way_on}" if way_on else ""))
 
@@ -162,7 +163,8 @@ class Session:
                        f"what it applied; send a new request id for a new request")
         return record["result"]
 
-    async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...], result: Any) -> Any:
+    async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...],
+                       result: Any) -> Any:
         """Record the result of a request with an id, so a retry returns it instead of repeating the effect."""
         if request_id:
             await self.store.put_request(party, request_id, {

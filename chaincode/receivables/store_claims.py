@@ -196,8 +196,8 @@ class ClaimRecords(StoreBase):
     def _short_policy(held: bytes | None, due: list[str]) -> tuple[list[str], list[str]] | None:
         """(the orgs ``held`` names, ``due``) where ``held``, the key-level policy a claim's key carries, leaves out
         one of the orgs ``due`` the claim (``policy.endorsing_orgs``); None where it leaves out none, and where the
-        key carries none (the chaincode-level policy guards it until ``restore_receivable_policy``, ``put_receivable`` or
-        ``reseal_receivable`` gives it the orgs due, where those are two or more)."""
+        key carries none (the chaincode-level policy guards it until ``restore_receivable_policy``,
+        ``put_receivable`` or ``reseal_receivable`` gives it the orgs due, where those are two or more)."""
         if not held:
             return None
         now = KeyEndorsementPolicy(held).list_orgs()

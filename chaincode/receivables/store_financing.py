@@ -42,15 +42,16 @@ class FinancingRecords(StoreBase):
     async def put_financing(self, f: Financing, *, parties: tuple[str, str] | None = None) -> None:
         """Write the financing; with ``parties`` (the holder's and the bank's orgs, given by the change that names
         its bank, from the claim and the accepted offer: not from the request's own record, which any two orgs
-        could have rewritten), give its key their key-level policy: from then on the deal's record (its disbursement, demand,
-        repayment, cancellation, recourse) changes only with both parties' peers endorsing, whatever two other
-        orgs run. A request has its claim's orgs' before (``put_financing_request``), not the bank's: the
-        holder's withdrawal and the debtor's payment end it without any bank, and the acceptance, writing the
-        claim's key too, is endorsed by those orgs. Written once: a policy written again fails a later change of
-        the key in the same block. Where one org both holds and finances (a group's finance company lending to a
-        supplier of its own org), that org and the regulator's (``policy.deal_orgs``), as for a claim of one org's
-        parties: under the chaincode-level policy any two other orgs could rewrite the deal's record. None where
-        no regulator's org is another: the request's, its claim's orgs, then stays, two orgs rather than one."""
+        could have rewritten), give its key their key-level policy: from then on the deal's record (its
+        disbursement, demand, repayment, cancellation, recourse) changes only with both parties' peers endorsing,
+        whatever two other orgs run. A request has its claim's orgs' before (``put_financing_request``), not the
+        bank's: the holder's withdrawal and the debtor's payment end it without any bank, and the acceptance,
+        writing the claim's key too, is endorsed by those orgs. Written once: a policy written again fails a later
+        change of the key in the same block. Where one org both holds and finances (a group's finance company
+        lending to a supplier of its own org), that org and the regulator's (``policy.deal_orgs``), as for a claim
+        of one org's parties: under the chaincode-level policy any two other orgs could rewrite the deal's record.
+        None where no regulator's org is another: the request's, its claim's orgs, then stays, two orgs rather
+        than one."""
         key = self.key(keys.FINANCING, f.id)
         await self.stub.put_state(key, f.to_bytes())
         if parties is not None and (orgs := self._deal_policy_orgs(parties)) is not None:

@@ -182,11 +182,11 @@ class OfferRecords(StoreBase):
         outstanding amount and currency as the bank offered on them (``offered_on``: the claim of a new offer), and
         ``offered`` counts the offer's advance on those: before acceptance the debtor's and the holder's orgs can
         rewrite the claim, and one written smaller while the bank reads would count the offer low; acceptance and
-        disbursement refuse a claim that no longer has them (``OfferAsMade.differs_from``). The bank's withdrawal drops that
-        entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor (``_drop_offers_made``),
-        and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted.
-        ``uncounted`` (a new offer's): the offers the figures it was priced on left out, whose entries it drops
-        whatever their records say now (``_drop_offers_made``)."""
+        disbursement refuse a claim that no longer has them (``OfferAsMade.differs_from``). The bank's withdrawal
+        drops that entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor
+        (``_drop_offers_made``), and a dropped entry leaves its mark, so an offer the bank's figures may have left out
+        is never accepted. ``uncounted`` (a new offer's): the offers the figures it was priced on left out, whose
+        entries it drops whatever their records say now (``_drop_offers_made``)."""
         await self._put(o, keys.OFFER, o.id)
         if offered_on is not None:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
@@ -224,8 +224,8 @@ class OfferRecords(StoreBase):
         since)."""
         key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         value = (keys.INDEX_VALUE if claim is None else
-                 json.dumps({"currency": claim.currency, "financing_id": o.financing_id, "outstanding": claim.outstanding,
-                             "receivable_id": claim.id}, sort_keys=True).encode())
+                 json.dumps({"currency": claim.currency, "financing_id": o.financing_id,
+                             "outstanding": claim.outstanding, "receivable_id": claim.id}, sort_keys=True).encode())
         await self.stub.put_state(key, value)
         await self._set_policy(key, [o.financier_msp])
 
@@ -454,12 +454,12 @@ class OfferRecords(StoreBase):
         return True
 
     async def offer_as_made(self, bank: str, debtor: str, offer_id: str, bank_msp: str) -> OfferAsMade:
-        """What ``bank``'s own keys say of its offer ``offer_id`` on ``debtor`` (point reads of its ``keys.OFFER_MADE`` entry and its
-        ``keys.OFFER_MADE_DROPPED`` mark; ``bank_msp``: the bank's org, from its party record). ``entry_standing``:
-        the entry stands under the bank's org alone and its bank never dropped it, so its ``offered`` has counted
-        the offer throughout, whatever the offer's record said meanwhile. The amount is the entry's then, else the
-        mark's; a mark not under the bank's org alone, which two other orgs wrote, says nothing of what the bank did
-        and counts as dropped ``uncounted``."""
+        """What ``bank``'s own keys say of its offer ``offer_id`` on ``debtor`` (point reads of its
+        ``keys.OFFER_MADE`` entry and its ``keys.OFFER_MADE_DROPPED`` mark; ``bank_msp``: the bank's org, from its
+        party record). ``entry_standing``: the entry stands under the bank's org alone and its bank never dropped
+        it, so its ``offered`` has counted the offer throughout, whatever the offer's record said meanwhile. The
+        amount is the entry's then, else the mark's; a mark not under the bank's org alone, which two other orgs
+        wrote, says nothing of what the bank did and counts as dropped ``uncounted``."""
         # the entry and the mark in one round trip: an acceptance reads both, a refusal commits nothing
         await self.prefetch(*offer_made_records(bank, debtor, offer_id))
         mark = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)

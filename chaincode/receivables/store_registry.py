@@ -12,7 +12,8 @@ from .model import REGISTERED, GoodsReceiptEntry, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, _named, org_policy, parsed_object
 
 # what a registrant can do about a registry entry no claim wrote
-BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
+BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: "
+                 "report the key to the network's "
                   "operators, whose peers' history of the key names the transaction that wrote it and the orgs that "
                   "endorsed it, and register the claim once the entry is gone")
 
@@ -75,11 +76,11 @@ class RegistryRecords(StoreBase):
         wrote, whose policy is read. Under the chaincode-level policy alone, any two orgs (its
         supplier's and a bank's) could delete the entry of a confirmed, financed claim and register the invoice or
         the delivery again; the financing bank's org joins them at acceptance (``guard_for_financing``), or the
-        debtor's and the creditor's could. Releasing it needs the same orgs, which endorse the only changes that release it: the
-        rejection or withdrawal of the claim, REGISTERED and unfrozen, its creditor its holder. An entry is guarded by
-        the claim that wrote it first: a receipt's later parts are its creditor's, on the same debtor. None where
-        those orgs are one (no other org's parties may be the regulator): the chaincode-level policy's two orgs
-        guard it better. Whether it wrote one."""
+        debtor's and the creditor's could. Releasing it needs the same orgs, which endorse the only changes that
+        release it: the rejection or withdrawal of the claim, REGISTERED and unfrozen, its creditor its holder. An
+        entry is guarded by the claim that wrote it first: a receipt's later parts are its creditor's, on the same
+        debtor. None where those orgs are one (no other org's parties may be the regulator): the chaincode-level
+        policy's two orgs guard it better. Whether it wrote one."""
         orgs = await self._registry_entry_orgs(r)
         held = None if new else await self.stub.get_state_validation_parameter(key)
         return len(orgs) >= 2 and await self._seal_unguarded(key, orgs, held)
@@ -119,11 +120,12 @@ class RegistryRecords(StoreBase):
         return written
 
     def entries_not_naming(self, root: Receivable, named: list[str]) -> list[tuple[str, str]]:
-        """The registry entries (object type, key attribute) ``root`` was registered under (its invoices' fingerprints as registered,
-        their paper identities', its goods receipts') that no longer name it, ``named`` being the keys of those
-        that do (:meth:`registry_entries_naming`, over those fingerprints at least): deleted, or written again for
-        another claim or none, outside the contract (the debtor's and the creditor's orgs together can, until a
-        financing of the claim gives the entries its bank's org, ``guard_for_financing``)."""
+        """The registry entries (object type, key attribute) ``root`` was registered under (its invoices'
+        fingerprints as registered, their paper identities', its goods receipts') that no longer name it,
+        ``named`` being the keys of those that do (:meth:`registry_entries_naming`, over those fingerprints at
+        least): deleted, or written again for another claim or none, outside the contract (the debtor's and the
+        creditor's orgs together can, until a financing of the claim gives the entries its bank's org,
+        ``guard_for_financing``)."""
         registered = [fp for inv in root.invoices for fp in (inv.fingerprint, inv.paper_fingerprint) if fp]
         wanted = [*((keys.FINGERPRINT, fp) for fp in dict.fromkeys(registered)),
                   *((keys.GOODS_RECEIPT, gr.receipt_key) for gr in root.goods_receipts)]
@@ -168,10 +170,11 @@ class RegistryRecords(StoreBase):
         claims' parts too, which may name the bank of one financed (``guard_for_financing``). In any other
         state, for such an entry, and where those orgs are one, an entry of a claim whose financing is live
         gets its bank's org beside the orgs it names (``guard_for_financing``, which a financing an earlier
-        contract version accepted never ran), in this version's form; any other entry in the earlier form (MSP role MEMBER, which a client certificate of its orgs
-        meets) gets the same orgs' peers (``reseal_earlier_role``), as an UpgradeLedger page writes it: users
-        of those orgs could otherwise delete the entry of a confirmed, financed or settled claim between them
-        and register the invoice or the delivery again, for a second financing."""
+        contract version accepted never ran), in this version's form; any other entry in the earlier form (MSP
+        role MEMBER, which a client certificate of its orgs meets) gets the same orgs' peers
+        (``reseal_earlier_role``), as an UpgradeLedger page writes it: users of those orgs could otherwise
+        delete the entry of a confirmed, financed or settled claim between them and register the invoice or
+        the delivery again, for a second financing."""
         due = await self._registry_entry_orgs(r) if r.status == REGISTERED else []
         bank = r.financier_msp if r.financing_id is not None else None
         rewritten = 0

@@ -167,7 +167,8 @@ class DiscountingTransactions(TransactionGroup):
 
     @transaction
     @rules
-    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument, request_id: str = "") -> DiscountOffer:
+    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument,
+                                   request_id: str = "") -> DiscountOffer:
         """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale.
 
         Each claim listed must be the debtor's, CONFIRMED and not yet due, as AcceptDiscountOffer requires; it
@@ -221,8 +222,9 @@ class DiscountingTransactions(TransactionGroup):
                            f"{dates.days_text(early)} from today, and the scale starts at "
                            f"{dates.days_text(first)} early: no holder could take the offer on it on any day; "
                            "take it out of receivable_ids or add a tier it reaches")
-        d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
-                          status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
+        d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc,
+                          debtor_msp=debtor.msp_id, status="OPEN", published_on=s.today_iso,
+                          last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d, debtor.msp_id)
         await s.store.put_publisher_proof(d, submitter_proof(ctx.stub))
         s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)

@@ -287,10 +287,10 @@ class FinancingGroup(TransactionGroup):
         as the lifting lets it get there, but for an accepted one whose claim is due, which never gets there.
         Every other refusal comes before the freeze, as no lifting cures it (an ended financing, a disbursed one
         disbursed again, a claim past its due date, what the bank sent wrong), so no bank waits for the lifting
-        only to be refused again; an ended one's bank, moreover, may no longer read the claim, and learns nothing of a freeze
-        ordered since (``_ensure_not_frozen_while_live``). ``freeze_checked_after``: the caller refuses a freeze
-        itself, once what it checks next has passed, which no lifting cures either (the loan's records, the
-        terms sent)."""
+        only to be refused again; an ended one's bank, moreover, may no longer read the claim, and learns nothing
+        of a freeze ordered since (``_ensure_not_frozen_while_live``). ``freeze_checked_after``: the caller
+        refuses a freeze itself, once what it checks next has passed, which no lifting cures either (the loan's
+        records, the terms sent)."""
         bank, f, r = await self._as_financier(s, financing_id)
         if f.status != status:
             # an accepted financing's way on is its disbursement, but for one whose claim is due: refused

@@ -35,7 +35,8 @@ class LoanTransactions(FinancingGroup):
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def RecordDisbursement(self, ctx: Context, financing_id: str) -> Financing:
-        """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
+        """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the
+        assignment."""
         s = self._session(ctx)
 
         def ensure_before_maturity(f: Financing, r: Receivable) -> None:
@@ -122,7 +123,8 @@ class LoanTransactions(FinancingGroup):
     @transaction
     @rules
     async def AcknowledgeAssignment(self, ctx: Context, notice_id: str) -> AssignmentNotice:
-        """The debtor acknowledges the assignment notice (while its financing is disbursed): it will pay the financier."""
+        """The debtor acknowledges the assignment notice (while its financing is disbursed): it will pay the
+        financier."""
         s = self._session(ctx)
         await s.store.prefetch(s.binding, (keys.NOTICE, notice_id))
         n = await s.store.notice(notice_id)
@@ -155,7 +157,8 @@ class LoanTransactions(FinancingGroup):
         # last: a notice acknowledged or released, or one of a financing no longer disbursed, is refused above
         # whether or not the claim is frozen, so no debtor waits for the lifting only to be refused again
         lifecycle.ensure_not_frozen(r)
-        n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
+        n.status, n.acknowledged_on, n.last = ("ACKNOWLEDGED", s.today_iso,
+                                               s.action("AcknowledgeAssignment", debtor.uscc))
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)
         return n.to_json()

@@ -161,7 +161,8 @@ class FinancingOfferTransactions(FinancingGroup):
         # the claim's holder org, under the claim's key-level policy: the request's copy is checked against it above
         collection = colls.collection_name(r.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
-            raise rule("no-collection", f"no private data collection {collection} for {r.holder_msp} and {bank.msp_id}: "
+            raise rule("no-collection", f"no private data collection {collection} "
+                       f"for {r.holder_msp} and {bank.msp_id}: "
                        "add the org pair to the chaincode's configuration")
         o = Offer(id=keys.new_id("O", s.tx_id), financing_id=f.id, receivable_id=r.id, financier=bank.uscc,
                   financier_msp=bank.msp_id, collection=collection, terms_hash=terms.terms_hash(),
@@ -315,7 +316,8 @@ class FinancingOfferTransactions(FinancingGroup):
         named = await s.store.registry_entries_naming(root, upgrade.registry_fingerprints(root))
         if freed := s.store.entries_not_naming(root, named):
             of = f"{r.id}'s invoices" if root.id == r.id else f"the invoices of {r.id}'s root {root.id}"
-            raise rule("invoice-already-financed", f"the registry entry {freed[0][0]} {freed[0][1][:12]}… of {of} no longer "
+            raise rule("invoice-already-financed", f"the registry entry {freed[0][0]} {freed[0][1][:12]}… "
+                       f"of {of} no longer "
                        f"names {root.id}: it was deleted or written again outside the contract, so the invoice or "
                        "the delivery may back another claim, and no offer on it is accepted; report the key to the "
                        "network's operators, whose peers' history of the key names the transaction that changed it "

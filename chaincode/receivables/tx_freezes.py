@@ -71,7 +71,8 @@ def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
         place = (f"queued behind order {shown(r.frozen.order_reference)}{queued}, taking effect once the "
                  "orders before it are lifted")
     return (f"{r.id} is already frozen by order {shown(bound.order_reference)}{named}, {place} (recorded by "
-            f"{bound.by} on {bound.date} in transaction {bound.tx_id}): an order binds a claim once, so nothing is recorded; an order of "
+            f"{bound.by} on {bound.date} in transaction {bound.tx_id}): an order binds a claim once, "
+            "so nothing is recorded; an order of "
             "another reference is queued behind those binding the claim (FreezeReceivable), and this one is "
             f"lifted by UnfreezeReceivable with lifts {shown(bound.order_reference)}")
 

@@ -142,8 +142,8 @@ class LifecycleTransactions(TransactionGroup):
             r.holder, r.holder_msp = recipient.uscc, recipient.msp_id
             r.last = s.action("TransferReceivable", holder.uscc)
             await s.store.put_receivable(r, before)
-            s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
-                   "currency": r.currency})
+            s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc,
+                   "amount": transferred, "currency": r.currency})
             return await s.remember(holder, request_id, "TransferReceivable", args, r.to_json())
         children = []
         for n, (amt, owner) in enumerate(((transferred, recipient), (kept, holder)), 1):

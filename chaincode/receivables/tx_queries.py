@@ -19,8 +19,8 @@ from .errors import RuleViolation, rule, shown, unreadable
 from .identity import is_org_admin
 from .model import AssignmentNotice, Disbursement, DiscountOffer, OfferTerms, Party, Receivable, sha256_hex
 from .schemas import (
-    ContractSettingsView, DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
-    PaymentRecordPage, Provenance, RequestRecord, Statistics,
+    ContractSettingsView, DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage,
+    Page, PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
 from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, parsed_private
 from .session import Session, rules
@@ -343,7 +343,8 @@ class QueryTransactions(TransactionGroup):
         # rewritten); an ended request's holder may since have passed the claim on, and still reads its terms
         live = r.financing_id == f.id
         if party.uscc not in (r.holder if live else f.holder, o.financier) and party.role != cfg.REGULATOR:
-            raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the regulator only")
+            raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank "
+                       "and the regulator only")
         # only while the request is open, when withdrawing it is the holder's way out: acceptance refuses a
         # rewritten request, and after it disbursement and recourse must still read the terms
         if f.status == "REQUESTED":
@@ -455,7 +456,8 @@ class QueryTransactions(TransactionGroup):
         elif not debtor:
             raise rule("argument-invalid", "debtor and receivable_id are both empty: name the debtor or a receivable")
         if not queries.may_read_discount_offers(party, debtor):
-            raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, the debtor and the regulator")
+            raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, "
+                       "the debtor and the regulator")
         if scope not in ("open", "all"):
             raise rule("argument-invalid", f"scope {shown(scope)}: ask for open (not withdrawn, not expired) or all")
         if r is None:   # a receivable given names its debtor
@@ -511,7 +513,8 @@ class QueryTransactions(TransactionGroup):
             raise rule("not-permitted-to-read", "discount offers are for a debtor's suppliers, the debtor itself and "
                        "the regulator")
         # every answer but a refusal reads the claim given, and, to a supplier, the offer's publisher record
-        await s.store.prefetch((keys.DISCOUNT, offer_id), *([(keys.RECEIVABLE, receivable_id)] if receivable_id else []),
+        await s.store.prefetch((keys.DISCOUNT, offer_id),
+                               *([(keys.RECEIVABLE, receivable_id)] if receivable_id else []),
                                *([(keys.DISCOUNT_PUBLISHER, offer_id)] if party.role == cfg.SUPPLIER else []))
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):

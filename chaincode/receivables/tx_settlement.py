@@ -275,14 +275,16 @@ class SettlementTransactions(TransactionGroup):
                     await s.store.put_financing(f)
             to_financier = leaf.notice_id is not None and leaf.financing_id is not None
             payee = leaf.financier if to_financier else leaf.holder
-            leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
-                                         date=s.today_iso, tx_id=s.tx_id, late=s.today_iso > leaf.due_date))
+            leaf.payments.append(Payment(amount=share, payee=payee,
+                                         payee_role="financier" if to_financier else "holder", date=s.today_iso,
+                                         tx_id=s.tx_id, late=s.today_iso > leaf.due_date))
             leaf.outstanding -= share
             if leaf.outstanding == 0:
                 leaf.status = SETTLED
             leaf.last = act
             await s.store.put_receivable(leaf, before)
-            allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
+            allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee,
+                                "outstanding": leaf.outstanding})
         # one event per transaction: the requests and accepted financings the payment ended are named in it (with
         # the part, as FinancingWithdrawn and FinancingCancelled name them), as the parts paid are, and only when
         # there are any

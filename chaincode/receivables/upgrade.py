@@ -136,8 +136,9 @@ SCANNED = (*SCANNED_RECORDS, *RESEALED_ONLY)
 
 UNREADABLE = NOT_A_RECORD
 """What reading a record this contract cannot take raises: a value no model of it parses (``record-unreadable``
-where the store reads it by its key), or a claim the record names that is missing (``not-found``). Such a record is passed over and listed (``unreadable``): failing the
-page would fail it every time, and leave every record after it, of every kind, without its entries."""
+where the store reads it by its key), or a claim the record names that is missing (``not-found``). Such a
+record is passed over and listed (``unreadable``): failing the page would fail it every time, and leave every
+record after it, of every kind, without its entries."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -333,8 +334,9 @@ async def _claims_of(store: Store, records: list[tuple[str, M]], claim_id: Calla
 async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], raised: dict[tuple[str, str], str],
                                report: dict[str, Any]) -> int:
     """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers`` (key, offer); how many, each one's
-    bank and debtor added to ``raised`` (with its claim's holder org). The debtor is their claims', read in one batch, and the entries are looked
-    up in another; an offer whose claim cannot be read is listed as unreadable."""
+    bank and debtor added to ``raised`` (with its claim's holder org). The debtor is their claims', read in one
+    batch, and the entries are looked up in another; an offer whose claim cannot be read is listed as
+    unreadable."""
     claims = await _claims_of(store, [(key, o) for key, o in offers if o.status == "OPEN"],
                               lambda o: o.receivable_id, report)
     still_open = [(o, claims[key]) for key, o in offers if key in claims]

@@ -99,7 +99,8 @@ def _decoded(cls: type[ClientIdentity], creator: bytes) -> ClientIdentity:
 # A PEM block as Go's encoding/pem reads one: at the start of a line, a BEGIN line ending in five dashes (spaces and
 # tabs after them dropped), the body, and the END line of the same label with nothing after it on its line but
 # spaces and tabs.
-_PEM_BLOCK = re.compile(rb"(?:^|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n(.*?)\n-----END \1-----[ \t]*(?:\r?\n|\Z)",
+_PEM_BLOCK = re.compile(rb"(?:^|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n"
+                        rb"(.*?)\n-----END \1-----[ \t]*(?:\r?\n|\Z)",
                         re.DOTALL)
 # The body as Go decodes it: spaces, tabs, CRs and LFs dropped, then padded standard base64 (nothing after '=').
 _BASE64_BODY = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")

@@ -3,8 +3,8 @@
 Fabric's peers and orderers serve the same two paths on their operations port, and this one
 answers in their shapes so that one set of probes and scrape configs covers every process:
 
-- ``GET /healthz`` (or ``HEAD``, the same without the body): 200 ``{"status": "OK", "time": <RFC 3339>}`` while the gRPC server
-  serves; 503 ``{"status": "Service Unavailable", "time": ..., "failed_checks":
+- ``GET /healthz`` (or ``HEAD``, the same without the body): 200 ``{"status": "OK", "time": <RFC 3339>}``
+  while the gRPC server serves; 503 ``{"status": "Service Unavailable", "time": ..., "failed_checks":
   [{"component": ..., "reason": ...}]}`` otherwise.
 - ``GET /metrics``: Prometheus text exposition format 0.0.4, every name prefixed
   ``recfin_chaincode_``.
@@ -220,7 +220,8 @@ def parse_address(address: str, what: str = "operations address", example: str =
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
-_REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request",
+            503: "Service Unavailable"}
 
 
 @dataclass(frozen=True)
@@ -387,7 +388,8 @@ class OperationsServer:
                        extra: dict[str, str] | None = None, with_body: bool = True) -> None:
         headers = {"Content-Type": content_type, "Content-Length": str(len(body)), "Connection": "close",
                    **(extra or {})}
-        head = f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head = (f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n"
+                + "".join(f"{k}: {v}\r\n" for k, v in headers.items()))
         writer.write(head.encode("latin-1") + b"\r\n" + (body if with_body else b""))
         await writer.drain()
 

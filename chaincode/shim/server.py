@@ -583,7 +583,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                              f"CHAINCODE_LOG_LEVEL, or INFO)")
     parser.add_argument("--operations-address", default=os.environ.get("CHAINCODE_OPERATIONS_ADDRESS") or None,
                         metavar="HOST:PORT",
-                        help="serve /healthz and /metrics (Prometheus) there, over HTTP, or HTTPS with --operations-tls-* "
+                        help="serve /healthz and /metrics (Prometheus) there, over HTTP, "
+                             "or HTTPS with --operations-tls-* "
                              "(default: CHAINCODE_OPERATIONS_ADDRESS; off when neither is set)")
     parser.add_argument("--operations-tls-cert", default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CERT") or None,
                         metavar="FILE", help="serve the operations endpoint over HTTPS with this PEM certificate "

@@ -183,7 +183,8 @@ class MemoryPeerSession:
         values = self._readable_values(request.collection)
         for key in request.keys:
             self._read(request.collection, key)
-        return shim_pb2.GetStateMultipleResult(values=[values.get(key, b"") for key in request.keys]).SerializeToString()
+        return shim_pb2.GetStateMultipleResult(
+            values=[values.get(key, b"") for key in request.keys]).SerializeToString()
 
     def _get_private_data_hash(self, payload: bytes) -> bytes:
         request = shim_pb2.GetState.FromString(payload)
