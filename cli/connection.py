@@ -22,6 +22,7 @@ from click.core import ParameterSource
 from client.shown import shown_value
 from client.timeouts import Timeouts
 from network.errors import NetworkError, shell_word
+from network.mounts import mount_table
 from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 from .forwarding import Forwarding
@@ -256,23 +257,13 @@ def filesystem_type(path: Path, mountinfo: str | None = None) -> str | None:
     """The type of the filesystem ``path`` is on (``vfat``, ``ext4``), from ``mountinfo`` (Linux's
     /proc/self/mountinfo, read where not given): that of the longest mount point it is under; None where it
     cannot be told."""
-    if mountinfo is None:
-        try:
-            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
     real = os.path.realpath(path)
     found: tuple[int, str] | None = None
-    for line in mountinfo.splitlines():
-        mount, _, after = line.partition(" - ")
-        words = mount.split(" ")
-        if len(words) < 5 or not after:
-            continue
-        # the kernel writes a space, tab, newline or backslash in a mount point as \040, \011, \012, \134
-        point = re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal.group(1), 8)), words[4])
+    for mount in mount_table(mountinfo) or ():
+        point = str(mount.point)
         under = real == point or real.startswith(point.rstrip("/") + "/")
-        if under and (found is None or len(point) >= found[0]):
-            found = (len(point), after.split(" ")[0])
+        if mount.fstype and under and (found is None or len(point) >= found[0]):
+            found = (len(point), mount.fstype)
     return found[1] if found else None
 
 

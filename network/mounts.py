@@ -13,19 +13,22 @@ class Mount:
     device: str            # the file system's major:minor
     root: PurePosixPath    # the folder of that file system mounted
     point: Path            # where it is mounted
+    fstype: str | None = None  # the file system's type (ext4, vfat); None where the line names none
 
 
-def mount_table() -> list[Mount] | None:
-    """Every mount of this process's namespace, in the order mounted; None where there is no such table (not
-    Linux, or no /proc)."""
-    try:
-        table = Path("/proc/self/mountinfo").read_text(errors="replace")
-    except OSError:
-        return None
+def mount_table(mountinfo: str | None = None) -> list[Mount] | None:
+    """Every mount of this process's namespace, in the order mounted, read from /proc/self/mountinfo (or from
+    ``mountinfo``, that file's text, where given); None where there is no such table (not Linux, or no /proc)."""
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
     # Fields 3-5: the device, the root and the mount point; a space, tab, newline and backslash in the last two
-    # written as octal escapes.
-    return [Mount(fields[2], PurePosixPath(_unescaped(fields[3])), Path(_unescaped(fields[4])))
-            for line in table.splitlines() if len(fields := line.split(" ")) > 4]
+    # written as octal escapes, so the " - " ending the optional fields is the first; the type follows it.
+    return [Mount(fields[2], PurePosixPath(_unescaped(fields[3])), Path(_unescaped(fields[4])),
+                  line.partition(" - ")[2].split(" ")[0] or None)
+            for line in mountinfo.splitlines() if len(fields := line.split(" ")) > 4]
 
 
 def _unescaped(field: str) -> str:
