@@ -702,19 +702,19 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     the current config; refused too, as by `recfin org sign`, when it changes more than its org,
     and, for a removal not yet in the channel (not with --channel-only), as `recfin org remove` is
     while another chaincode deployed here needs the org for its endorsement policy or names it in
-    a collection, naming each and the deploy that frees it. Then, as `recfin org add` does: the new org's peer starts and joins, the
-    chaincode is deployed again and the connection profiles written (or, for a removal, the org's
-    nodes stop and the chaincode is deployed again without it, refused before anything is sent
-    while its endorsement policy names the org, until --signature-policy gives one without it); that
-    runs where the new org's keys are, the host that wrote the file. With --channel-only nothing starts or stops: any channel
-    org's admin can submit from its own host, since FILE carries the org's spec; the change is
-    recorded in the data folder (not with --bundle, whose next version names it) and each
-    company's next steps are printed. A FILE the channel already has is not sent again: only the
-    steps after it run (so the host the bundles are written from can record it afterwards); a
-    removal the data folder records as finished is refused saying so (unless --channel-only), as
-    `recfin org remove` is. A
-    removal is refused while live claims' key-level policies name the org, as by `recfin org
-    remove` (--claims-as, --no-claim-check).
+    a collection, naming each and the deploy that frees it. Then, as `recfin org add` does: the new
+    org's peer starts and joins, the chaincode is deployed again and the connection profiles written
+    (or, for a removal, the org's nodes stop and the chaincode is deployed again without it, refused
+    before anything is sent while its endorsement policy names the org, until --signature-policy
+    gives one without it); that runs where the new org's keys are, the host that wrote the file.
+    With --channel-only nothing starts or stops: any channel org's admin can submit from its own
+    host, since FILE carries the org's spec; the change is recorded in the data folder (not with
+    --bundle, whose next version names it) and each company's next steps are printed. A FILE the
+    channel already has is not sent again: only the steps after it run (so the host the bundles are
+    written from can record it afterwards); a removal the data folder records as finished is refused
+    saying so (unless --channel-only), as `recfin org remove` is. A removal is refused while live
+    claims' key-level policies name the org, as by `recfin org remove` (--claims-as,
+    --no-claim-check).
 
     Exit status: 0 when submitted, or already in the channel; 2 for a usage error, a FILE that is no
     update of this channel at all as the file alone shows included (as for `recfin org sign`): the
@@ -778,9 +778,10 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
     `org user revoke --keys` writes into the definition again itself, so an org added back keeps its
     revocations; a definition with CRLs is format recfin.org-definition/2, which an older recfin
     refuses), its admin's
-    certificate and its anchor peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
-    [--enterprise CODE] --definition FILE --update-out F` with the role agreed. --topology is the network's topology.yaml (any bundle holds one): the
-    new org's ports and domain follow it.
+    certificate and its anchor peer: no key. Send it to a channel org's admin, who runs `recfin org
+    add NAME --role ROLE [--enterprise CODE] --definition FILE --update-out F` with the role agreed.
+    --topology is the network's topology.yaml (any bundle holds one): the new org's ports and domain
+    follow it.
 
     \b
     Example:
@@ -1059,7 +1060,8 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         number, count = kept.summary()["channel_crl_number"], len(kept.channel_crls)
         said = (f"the channel's CRL of {kept.org.msp_id} is number {number}" if count == 1
                 else f"the channel holds {count} CRLs of {kept.org.msp_id}'s CA, the newest number {number}")
-        click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked" if number is None
+        click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked"
+                   if number is None
                    else f"{said}: " + (f"written into {len(kept.folders)} MSP folder(s) here" if kept.written
                                        else "this host has it already"), err=True)
         if keys_root is not None and (definition := _synced_definition(
