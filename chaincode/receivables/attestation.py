@@ -545,6 +545,46 @@ def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]]) ->
                               f"refuse it (a failure, or other values verified). {refusal.detail}")
 
 
+def _stake(creditor_msp: str, debtor_msp: str) -> dict[str, str]:
+    """The orgs with a stake in a claim, whose attestations of its invoices do not count (``_why_not_counted``)."""
+    return {debtor_msp: "debtor", creditor_msp: "creditor"}
+
+
+def _invoice_named(invoice: Invoice) -> str:
+    return f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
+
+
+def _first_failure(counted: list[InvoiceAttestation]) -> InvoiceAttestation | None:
+    """The oldest of ``counted`` (what the attesters that count say now, ``standing``) that fails, or None."""
+    return next((a for a in counted if a.outcome == "fail"), None)
+
+
+def _failure_named(a: InvoiceAttestation, invoice: Invoice, unnamed: Mapping[str, str]) -> str:
+    """``invoice``, failure ``a`` of it, its attester and transaction, as each refusal on that failure names them."""
+    return (f"{_invoice_named(invoice)} was attested{_spelled(a, invoice)} as failing verification against "
+            f"{', '.join(a.sources)} by {a.attester} in transaction {a.attested.tx_id}{_unnamed_failure(a, unnamed)}")
+
+
+def financing_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
+                      claim_id: str, creditor_msp: str, debtor_msp: str,
+                      unnamed: Mapping[str, str]) -> RuleViolation | None:
+    """Why no offer on ``claim_id``, a claim ``invoice`` backs (its own, or its root's for a part), may be accepted
+    under ``require_attestation``, or None when one may: an attestation of the invoice that counts (as for the
+    claim's registration: ``creditor_msp`` and ``debtor_msp`` are the orgs of its creditor and debtor) fails, and
+    no later pass of its attester clears it (``standing``, the rule ``registration_problem`` applies). Only the
+    failure is asked about: a pass grown stale, or none (a claim registered before the network required them),
+    holds back no acceptance. Refused ``invoice-verification-failed``, naming the failure's attester and
+    transaction, what clears it, and the request's withdrawal as the holder's way out."""
+    counted, _ = standing(config, attestations, _stake(creditor_msp, debtor_msp), unnamed)
+    if (a := _first_failure(counted)) is None:
+        return None
+    return rule("invoice-verification-failed", f"{_failure_named(a, invoice, unnamed)}, and {claim_id} stands on "
+                "it: this network requires the invoices behind a claim to pass verification "
+                "(require_attestation), so no offer on the claim is accepted while the failure stands, as no "
+                f"registration of the invoice passes; it stands until {_what_clears_a_failure(config, a.sources)}. "
+                "Until then the offer stays open, or the holder withdraws the request (WithdrawFinancing)")
+
+
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
                          creditor_msp: str, debtor_msp: str, registered_at: str,
                          unnamed: Mapping[str, str], unreadable: Sequence[str] = ()) -> RuleViolation | None:
@@ -554,16 +594,13 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     named among those not counted. ``unnamed``: the ids of those of ``attestations`` nothing their attester wrote
     shows are its own, each with its :func:`vouching_gap`, which count against the registration as any other but
     back none."""
-    stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
+    stake = _stake(creditor_msp, debtor_msp)
     counted, ignored = standing(config, attestations, stake, unnamed)
-    named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
-    for a in counted:
-        if a.outcome == "fail":
-            return rule("invoice-verification-failed", f"{named} was attested{_spelled(a, invoice)} as "
-                        f"failing verification against {', '.join(a.sources)} by {a.attester} in transaction "
-                        f"{a.attested.tx_id}{_unnamed_failure(a, unnamed)}: settle the "
-                        "discrepancy with the tax authority, then have that party verify it again and attest the "
-                        f"result; the failure refuses registrations until {_what_clears_a_failure(config, a.sources)}")
+    named = _invoice_named(invoice)
+    if (a := _first_failure(counted)) is not None:
+        return rule("invoice-verification-failed", f"{_failure_named(a, invoice, unnamed)}: settle the "
+                    "discrepancy with the tax authority, then have that party verify it again and attest the "
+                    f"result; the failure refuses registrations until {_what_clears_a_failure(config, a.sources)}")
     required = set(config.attestation_sources)
     passing = [a for a in counted if a.outcome == "pass"]
     # each attester's newest values, whatever sources its pass names (a pass on another source than the required
@@ -628,8 +665,8 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                           for a, differ in newest if a.attester in required_attesters)
         return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources} whose values "
                     f"are still its attester's newest: since, {newer}{not_counted}. "
-                    f"Have it verified again {_sources_to_attest_again(config)} and the result attested (recfin invoice "
-                    "attest), then register again")
+                    f"Have it verified again {_sources_to_attest_again(config)} and the result attested "
+                    "(recfin invoice attest), then register again")
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
                 f"requires one{not_counted}: ask a {' or '.join(config.attesting_roles)} to "
                 "verify it and attest the result (recfin invoice attest), then register again")

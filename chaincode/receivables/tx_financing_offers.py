@@ -12,13 +12,14 @@ from chaincode.contract import Context, transaction
 
 from . import collections as colls
 from . import config as cfg
-from . import events, keys, lifecycle, upgrade
+from . import attestation, events, keys, lifecycle, upgrade
 from . import financing as fin
 from .arguments import require_text, uncounted_offers_problem
 from .errors import rule, shown
-from .model import CONFIRMED, FINANCED, LIVE_FINANCING, Financing, Offer, OfferParties, OfferTerms
-from .session import rules
+from .model import CONFIRMED, FINANCED, LIVE_FINANCING, Financing, Offer, OfferParties, OfferTerms, Receivable
+from .session import Session, rules
 from .store_offers import offer_made_records
+from .tx_registration import invoice_attestations
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
     _ensure_request_of_claims_holder, _how_it_ended, request_ended_for_good,
@@ -85,6 +86,30 @@ def _offer_way_on(f: Financing, bank: str) -> str:
         return (f": its holder accepted {bank}'s offer {f.accepted_offer_id} on it, and the deal is live "
                 f"(GetFinancing {f.id} shows it)")
     return "; the holder makes a new request (RequestFinancing) if it still wants financing"
+
+
+async def _ensure_invoices_still_pass(s: Session, config: cfg.NetworkConfig, r: Receivable,
+                                      root: Receivable) -> None:
+    """Refused ``invoice-verification-failed`` where an invoice of ``root`` (``r`` itself, or the root ``r`` was
+    split from, whose invoices back every part) has a failing attestation that still stands, by the rule a
+    registration of the invoice is refused on (``attestation.financing_problem``). Acceptance is the step that
+    binds a bank's money: the holder, the invoices' seller or a supplier it transferred the claim to, takes an
+    offer the bank priced while the invoices stood, and the bank is party to the deal from then on. A failure
+    attested once the deal is made holds back nothing: the bank, which reads the failure
+    (InvoiceVerificationAttested, GetInvoiceAttestations), cancels the deal (CancelFinancing) or disburses as it
+    judges; its disbursement records money it has paid.
+
+    The invoices' attestations are read as a registration reads them (``tx_registration.invoice_attestations``):
+    an attestation of one of them committed between this acceptance's endorsement and its commit fails it at
+    validation (PHANTOM_READ_CONFLICT, or MVCC_READ_CONFLICT on its attester's entry), and sent again it reads the
+    attestation."""
+    creditor_msp = (await s.store.require_party(root.creditor)).msp_id
+    for inv in root.invoices:
+        kept, _, unnamed = await invoice_attestations(s, inv)
+        why = attestation.financing_problem(config, inv, kept, claim_id=r.id, creditor_msp=creditor_msp,
+                                            debtor_msp=root.debtor_msp, unnamed=unnamed)
+        if why is not None:
+            raise why
 
 
 class FinancingOfferTransactions(FinancingGroup):
@@ -322,6 +347,8 @@ class FinancingOfferTransactions(FinancingGroup):
                        "the delivery may back another claim, and no offer on it is accepted; report the key to the "
                        "network's operators, whose peers' history of the key names the transaction that changed it "
                        "and the orgs that endorsed it, and withdraw the request (WithdrawFinancing)")
+        if self.config.require_attestation:   # only then: the invoices' attestations are read as a range
+            await _ensure_invoices_still_pass(s, self.config, r, root)
         # last: every refusal above stands whether or not the claim is frozen (an offer no longer open or
         # expired, a claim past its due date), so no holder waits for the lifting only to be refused again
         lifecycle.ensure_not_frozen(r)

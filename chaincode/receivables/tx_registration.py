@@ -19,7 +19,7 @@ from .arguments import _first_repeat
 from .errors import parts_named, rule, shown
 from .model import (
     PAPER_FIELDS, REGISTERED, SPLIT, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference,
-    Invoice, InvoiceInput, Party, ReceiptPartHeld, Receivable, ReceivableRegistration,
+    Invoice, InvoiceAttestation, InvoiceInput, Party, ReceiptPartHeld, Receivable, ReceivableRegistration,
     buyer_number_character_problem, invoice_label, json_object_argument, parse_request, receipt_label,
 )
 from .schemas import json_argument
@@ -68,6 +68,33 @@ async def _newer_named(s: Session, fp: str, newer: list[str], unreadable: list[s
     named = await s.store.named_newest(fp, newer)
     return [(fp, attestation_id) for attestation_id in named], \
         [*unreadable, *(attestation_id for attestation_id in newer if attestation_id not in named)]
+
+
+async def invoice_attestations(s: Session, inv: Invoice
+                               ) -> tuple[list[InvoiceAttestation], list[str], dict[str, str]]:
+    """The attestations of ``inv`` a step asks :mod:`attestation` about under ``require_attestation`` (a
+    registration, an acceptance of a financing offer), under either spelling, oldest first, as
+    ``Store.attestations_kept`` keeps them (not those two orgs wrote in an attester's name after its newest); with
+    the ids of the records no attestation parses to, and of those kept that nothing their attester wrote shows are
+    its own, each with why. Refused ``record-newer-version`` where a newer contract version wrote one its
+    attester's entry names (``attestation.newer_version_problem``): this peer cannot tell whether it fails.
+    Reads the invoice's attestations as a range, which Fabric checks again at commit (``PHANTOM_READ_CONFLICT``
+    where an attestation of it commits meanwhile)."""
+    kept, unreadable, newer, unnamed = await s.store.attestations_kept(inv.fingerprint)
+    newer_records, unreadable = await _newer_named(s, inv.fingerprint, newer, unreadable)
+    if (other := _other_spelling(inv)) is not None:
+        # the same invoice under its other spelling, as invoice-already-financed reads it: a failure attested
+        # there is this invoice's too, and naming the spelling it is not under must not pass it (nor another
+        # attester's values verified there)
+        other_kept, other_unreadable, other_newer, other_unnamed = await s.store.attestations_kept(other[2])
+        unnamed |= other_unnamed
+        kept = sorted([*kept, *other_kept], key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
+        other_records, other_unreadable = await _newer_named(s, other[2], other_newer, other_unreadable)
+        unreadable = [*unreadable, *other_unreadable]
+        newer_records += other_records
+    if (why := attestation.newer_version_problem(inv, newer_records)) is not None:
+        raise why
+    return kept, unreadable, unnamed
 
 
 def _one_spelling_fingerprint(inv: Invoice) -> str:
@@ -564,23 +591,7 @@ class RegistrationTransactions(TransactionGroup):
                     invoiced_before=0 if entry is None else entry.invoiced)})
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
-                # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
-                kept, unreadable, newer, unnamed = await s.store.attestations_kept(inv.fingerprint)
-                newer_records, unreadable = await _newer_named(s, inv.fingerprint, newer, unreadable)
-                if (other := _other_spelling(inv)) is not None:
-                    # the same invoice under its other spelling, as invoice-already-financed reads it: a
-                    # failure attested there is this invoice's too, and registering the spelling it is not
-                    # under must not pass it (nor another attester's values verified there)
-                    other_kept, other_unreadable, other_newer, other_unnamed = \
-                        await s.store.attestations_kept(other[2])
-                    unnamed |= other_unnamed
-                    kept = sorted([*kept, *other_kept],
-                                  key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
-                    other_records, other_unreadable = await _newer_named(s, other[2], other_newer, other_unreadable)
-                    unreadable = [*unreadable, *other_unreadable]
-                    newer_records += other_records
-                if (why := attestation.newer_version_problem(inv, newer_records)) is not None:
-                    raise why
+                kept, unreadable, unnamed = await invoice_attestations(s, inv)
                 why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
                                                        registered_at=s.now, unreadable=unreadable,
