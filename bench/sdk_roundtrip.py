@@ -181,6 +181,13 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
                                     say=say)
 
 
+MAX_DEMO_RUNS = 1_000
+"""The most runs of the demo --demo-runs takes: each is a `recfin demo` process of seconds that commits its
+transactions (27 in a run of the demo as shipped) to the ledger, so a thousand is hours of runs, more than a
+median needs; a figure far past it (1e23 was taken) ran the demo until the command was stopped, and
+printed nothing, since the figures come after the last run."""
+
+
 @click.command("sdk-roundtrip", context_settings=HELP_OPTIONS)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who submits: an org of the network and optionally one of its users.")
@@ -196,8 +203,9 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
               show_default=True,
               help="Seconds before one submit counts as a timeout, at most a year (the SDK's longest "
                    "deadline).")
-@click.option("--demo-runs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Times to run and time `recfin demo --skip-setup` afterwards (0: none).")
+@click.option("--demo-runs", type=WholeNumberRange(min=0, max=MAX_DEMO_RUNS), default=1, show_default=True,
+              help=f"Times to run and time `recfin demo --skip-setup` afterwards (0: none), at most "
+                   f"{MAX_DEMO_RUNS:,}.")
 @topology_option
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")

@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from cli.options import names_a_pin_variable
+from cli.options import PathType, names_a_pin_variable
 from cli.output import emit
 from client.gateway import HSMSignerFactory, HSMSignerOptions, key_id_for, private_key_signer
 from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMError, import_private_key
@@ -145,6 +145,16 @@ def refuse_options_without_a_token(ctx: click.Context, library: str, key_label: 
             f"or leave {'them' if len(given) > 1 else 'it'} out")
 
 
+def names_a_label(_ctx, param: click.Parameter, value: str | None) -> str | None:
+    """--token or --key-label: an empty or blank one, as an unset shell variable gives, names no token or key, and
+    is a usage error naming the option; it read as no --token at all (the run's own token) or as a key no token
+    holds."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(f"{value!r} names nothing (an unset shell variable?): give the "
+                                 f"{'token' if param.name == 'token' else 'key'}'s label")
+    return value
+
+
 def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
     """--key-id as bytes; a usage error for text that is not an even number of hex digits."""
     if value is None:
@@ -161,9 +171,11 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
 
 @click.command("signing", context_settings=HELP_OPTIONS)
 @measured_counts(2000, "Measured signatures per signer.", 50, "Unmeasured signatures first.")
-@click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module; without --token, SoftHSM2's libsofthsm2.so, wherever it is installed.")
-@click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
-@click.option("--key-label", default=None, help="With --token: the key's CKA_LABEL.")
+@click.option("--library", type=PathType(dir_okay=False), default=SOFTHSM2_LIBRARY, show_default=True,
+              help="The PKCS#11 module; without --token, SoftHSM2's libsofthsm2.so, wherever it is installed.")
+@click.option("--token", default=None, callback=names_a_label,
+              help="An existing token's label (default: a SoftHSM2 token made for the run).")
+@click.option("--key-label", default=None, callback=names_a_label, help="With --token: the key's CKA_LABEL.")
 @click.option("--key-id", default=None, callback=hex_key_id, help="With --token: the key's CKA_ID, hex.")
 @click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=names_a_pin_variable,
               help="With --token: the name of the environment variable holding the user PIN (never the PIN).")

@@ -54,3 +54,33 @@ def test_the_invoice_reading_refuses_more_sample_pages_than_a_pdf_it_reads_holds
                 parse(invoice_read.main, [option, value])
             assert option in refused.value.param.opts
         assert parse(invoice_read.main, [option, str(most)]).params[option.lstrip("-")] == most
+
+
+def test_the_sdk_round_trip_refuses_more_demo_runs_than_it_takes_naming_the_option():
+    # unbounded, 1e23 runs of the demo were taken: the command ran until stopped, its figures printed after the last
+    for value in (HUGE, str(sdk_roundtrip.MAX_DEMO_RUNS + 1)):
+        with pytest.raises(click.BadParameter) as refused:
+            parse(sdk_roundtrip.main, ["--demo-runs", value])
+        assert "--demo-runs" in refused.value.param.opts
+    most = sdk_roundtrip.MAX_DEMO_RUNS
+    assert parse(sdk_roundtrip.main, ["--demo-runs", str(most)]).params["demo_runs"] == most
+
+
+@pytest.mark.parametrize("args", [["--library", ""], ["--library", "   "], ["--token", ""], ["--token", "  "],
+                                  ["--token", "T", "--key-label", ""]])
+def test_signing_refuses_an_empty_module_token_or_key_label_naming_the_option(args):
+    # an empty --library was refused as "--library  without --token", a blank where the module's name goes
+    with pytest.raises(click.BadParameter) as refused:
+        parse(signing.main, args)
+    assert args[-2] in refused.value.param.opts
+    assert "without --token" not in refused.value.format_message()
+
+
+def test_signing_refuses_a_folder_as_the_module(tmp_path):
+    with pytest.raises(click.BadParameter) as refused:
+        parse(signing.main, ["--library", str(tmp_path)])
+    assert "--library" in refused.value.param.opts
+
+
+def test_signing_takes_a_module_by_its_name_alone_as_the_loader_finds_one():
+    assert parse(signing.main, ["--library", "libsofthsm2.so"]).params["library"] == "libsofthsm2.so"
