@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from chaincode.receivables.config import DEFAULT_CONFIG
 
-from .support import BANK2, CORE, REGULATOR, SUPPLIER, TWO_BANK_ORGS, Net, attestation_request, transient_terms
-
-TAX, REGISTRY = "reference-tax", "reference-registry"
+from .support import BANK2, CORE, REGULATOR, SUPPLIER, TWO_BANK_ORGS, Net, transient_terms
+from .test_attestation_failure_after_a_pass import TAX, _verified
 
 
 async def _net(config=TWO_BANK_ORGS) -> Net:
@@ -28,12 +27,6 @@ async def _net(config=TWO_BANK_ORGS) -> Net:
     if BANK2 in config.org_roles:
         await net.party("other-bank", BANK2, "financier", "Other Bank")
     return net
-
-
-def _verified(net: Net, registration: dict, *, outcome: str = "pass", sources=(TAX, REGISTRY)) -> dict:
-    invoice = registration["invoices"][0]
-    return attestation_request(net.actors["tier1"].uscc, invoice["number"], invoice=invoice, outcome=outcome,
-                               sources=sources)
 
 
 async def _confirmed_on_a_verified_invoice(net: Net) -> tuple[dict, dict]:
