@@ -75,7 +75,8 @@ def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str
         raise ValueError(f"{what} must be a finite number of seconds, {least}, not {value!r}{hint}")
     if value == 0 and not zero_allowed:
         raise ValueError(f"{what} must be more than 0 seconds, not {value!r}: a deadline of 0 passes before the call "
-                         f"is sent, so every call would fail with DEADLINE_EXCEEDED{hint or ': give the seconds to wait'}")
+                         f"is sent, so every call would fail with "
+                         f"DEADLINE_EXCEEDED{hint or ': give the seconds to wait'}")
     if value > MAX_SECONDS:
         raise ValueError(f"{what} must be at most {MAX_SECONDS} seconds (a year), not {value!r}{hint}")
 

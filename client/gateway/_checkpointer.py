@@ -537,7 +537,8 @@ class NotACheckpointFile(ValueError):
         self.path = path
         self.problem = problem
         said = f" ({problem})" if problem else ""
-        super().__init__(f"{path} is not a checkpoint file{said} ({CHECKPOINT_FILE_FORM}): give another file, or remove it "
+        super().__init__(f"{path} is not a checkpoint file{said} ({CHECKPOINT_FILE_FORM}): give another file, "
+                         "or remove it "
                          "and start the listener with start_block at the block of the last event handled (its "
                          "events up to that one come again): removed alone, the listener starts at the next commit "
                          "and skips every event committed since the last good checkpoint")

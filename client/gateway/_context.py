@@ -40,7 +40,8 @@ class SigningIdentity:
         public_key = identity.certificate.public_key()
         # The order of the identity's ECDSA curve, for the low-S form of signatures made elsewhere; None for other keys.
         self._curve_order = (
-            VERIFIED_CURVE_ORDERS.get(public_key.curve.name) if isinstance(public_key, ec.EllipticCurvePublicKey) else None
+            VERIFIED_CURVE_ORDERS.get(public_key.curve.name) if isinstance(public_key, ec.EllipticCurvePublicKey)
+            else None
         )
         # An in-process key's signer returns low-S DER of this very key already: parsed and re-encoded again
         # for each of a submit's three signatures, it cost about a third as much as the signing itself.

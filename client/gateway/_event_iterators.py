@@ -418,7 +418,8 @@ class AsyncEventIterator(Generic[T]):
         """
         if self._read is None:
             if self._stream is None:
-                opened = self._opened()  # a plain stream call opens here, as before; an async def one returns its opening
+                # a plain stream call opens here, as before; an async def one returns its opening
+                opened = self._opened()
                 if inspect.isawaitable(opened):
                     read = _open_then_read(opened, weakref.ref(self))  # holds the iterator weakly: __del__ still runs
                 else:

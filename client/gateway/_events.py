@@ -188,7 +188,8 @@ class _EventsRequest(Signable):
                 raise   # the transport's own
             raise GatewayError(
                 f"the transport's {self._kind.removesuffix(' request')} stream call gave no stream within "
-                f"{deadline.seconds:g}s, Timeouts.open_events: the peer ({self._context.peer_address or 'the gateway'}) "
+                f"{deadline.seconds:g}s, Timeouts.open_events: "
+                f"the peer ({self._context.peer_address or 'the gateway'}) "
                 "may be down, unreachable or overloaded. Check it and open the stream again (from the "
                 "checkpointer, which lost nothing); a peer slow to accept streams needs a longer "
                 "Timeouts.open_events",

@@ -155,7 +155,8 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
     others = "is another certificate's key" if len(candidates) == 1 else "are other certificates' keys"
     raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}: "
                      f"{_few_names([candidate.name for candidate in candidates])} there {others}. Put the key "
-                     f"{cert_file.name} was issued for in keystore/, or run `recfin hsm link` if the key is in an HSM. If it is lost, this "
+                     f"{cert_file.name} was issued for in keystore/, or run `recfin hsm link` if the key is in an HSM. "
+                     "If it is lost, this "
                      "identity cannot sign again: recfin issues a name one certificate only, so revoke it "
                      "(`recfin org user revoke ORG USER`) and issue the person a new user under another name "
                      "(`recfin org user add ORG NAME`)")

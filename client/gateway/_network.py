@@ -85,7 +85,9 @@ class _NetworkBase:
         already (``wait_for_block(0)`` reads a peer's newest block), else ``block_number``.
 
         Raises BlockWaitTimeoutError after ``timeout`` seconds, GatewayError if the peer refuses the
-        stream or it breaks (no EventStreamError: wait again), or (code DEADLINE_EXCEEDED) if the signer gives no signature of the request within them. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
+        stream or it breaks (no EventStreamError: wait again), or (code DEADLINE_EXCEEDED) if the signer
+        gives no signature of the request within them. ``timeout=None``, the default, means
+        ``Timeouts.wait_for_block``, not no limit; only
         None in the Gateway's Timeouts means no limit.
         """
         check_block_number("block_number", block_number)

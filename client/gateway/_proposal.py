@@ -85,7 +85,8 @@ def check_name(value, argument: str, what: str) -> str:
 
 
 def function_name(name) -> str | bytes:
-    """A chaincode function name as given, str or bytes (as arguments may be); refuses anything else and an empty one."""
+    """A chaincode function name as given, str or bytes (as arguments may be); refuses anything else and an empty
+    one."""
     if isinstance(name, (bytearray, memoryview)):
         name = bytes(name)
     if not isinstance(name, (str, bytes)):

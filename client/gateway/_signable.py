@@ -284,7 +284,8 @@ def _no_signature_of(public_key: ec.EllipticCurvePublicKey, signature: bytes, no
                      creator: bytes) -> str:
     """Why ``signature`` (not DER, or DER whose s is beyond the curve's order) cannot be the signature of the ECDSA
     key ``public_key`` of the identity ``creator`` a ``kind`` carries, and what to give instead."""
-    carried = f"the identity this {kind} carries ({describe_identity(creator)}) has an ECDSA key on {public_key.curve.name}"
+    carried = (f"the identity this {kind} carries ({describe_identity(creator)}) has an ECDSA key on "
+               f"{public_key.curve.name}")
     if not not_der:
         return (f"the signature given is no signature of that key: its s is beyond the order of the curve, and "
                 f"{carried}, so every peer would refuse it with a bare \"access denied\". Nothing was sent. It was "
@@ -292,7 +293,8 @@ def _no_signature_of(public_key: ec.EllipticCurvePublicKey, signature: bytes, no
                 "private key")
     coordinate = (public_key.curve.key_size + 7) // 8
     side_by_side = (f"; {len(signature)} bytes are r and s side by side, as PKCS#11's CKM_ECDSA and some signing "
-                    "services give them: DER-encode them with cryptography.hazmat.primitives.asymmetric.utils.encode_dss_signature("
+                    "services give them: DER-encode them with "
+                    "cryptography.hazmat.primitives.asymmetric.utils.encode_dss_signature("
                     f"int.from_bytes(signature[:{coordinate}]), int.from_bytes(signature[{coordinate}:]))"
                     if len(signature) == 2 * coordinate else "")
     return (f"the signature given is {len(signature)} bytes that are not a DER-encoded ECDSA signature (they begin "

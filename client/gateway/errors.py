@@ -191,7 +191,8 @@ class TransactionError(GatewayError):
         if not self.earlier_transaction_ids:
             return ""
         return (f"\nThis was attempt {len(self.attempted_transaction_ids)} of a retry policy; its earlier "
-                f"attempts, each committed as invalid (they wrote nothing): tx {', '.join(self.earlier_transaction_ids)}.")
+                f"attempts, each committed as invalid (they wrote nothing): "
+                f"tx {', '.join(self.earlier_transaction_ids)}.")
 
     def _deadline_said(self) -> str:
         if self.timeout is None:

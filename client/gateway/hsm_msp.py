@@ -13,7 +13,8 @@ accepts too), when its POSIX ACL lets another user or group write it, or when an
 either; the library itself is loaded only when no one else could have replaced it
 (:class:`~client.gateway.hsm.HSMSignerFactory` checks it). Writing the file first
 takes group and others' write permission off an MSP folder of the caller's (:func:`tighten_folder`): one made
-by hand, or by a generator that made folders under the umask, is group-writable under 002 (recfin's makes them 0755 now).
+by hand, or by a generator that made folders under the umask, is group-writable under 002 (recfin's makes them
+0755 now).
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
 acts as a user need not know where the user's key is.
 """

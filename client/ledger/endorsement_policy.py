@@ -40,7 +40,8 @@ key-level policy at the start of the block. A caller that cannot tell one raises
 on it is then neither met nor failed, and what a transaction fails elsewhere still fails it. What is not checked
 at all: a definition naming a validation plugin other than Fabric's default (``vscc``), which may read its
 parameter as it likes (untold), a signature policy naming a principal other than 'MSPID.role' (an identity, an
-organizational unit, an anonymity or combined principal: untold), and anything of Fabric's validation other than the endorsements (the creator's
+organizational unit, an anonymity or combined principal: untold), and anything of Fabric's validation other than
+the endorsements (the creator's
 signature, the read versions).
 """
 from __future__ import annotations
