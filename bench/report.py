@@ -26,6 +26,7 @@ from typing import Any
 
 from client.atomic_file import write_atomically
 
+from .cpu import CLOCK_TICKS
 from .driver import Plan, Run, Sample
 from .outcomes import ANSWERED, CAUSES, COMMITTED, NOT_SUBMITTED, SUCCEEDED
 from .profiling import machine
@@ -231,11 +232,14 @@ def _missing_figures(report: Mapping[str, Any], *, dry: bool) -> list[tuple[tupl
     if not dry and not report["throughput_tps"]:
         missing.append(((THROUGHPUT_RATIO,), "no throughput ratio: it committed none that finished in the "
                                              "measured window"))
-    if not dry and client_cpu_per_tx(report) is None:
+    if not dry and not (cpu := client_cpu_per_tx(report)):
         clients = [p for p in report["cpu"].values() if p["kind"] == "client"]
         missing.append(((CPU_RATIO,), "no CPU per tx ratio: " + (
             "its client CPU was not measured" if not clients or any(p["cpu_s"] is None for p in clients)
-            else "it committed no transaction in the window to divide its client CPU by")))
+            else "it committed no transaction in the window to divide its client CPU by" if cpu is None
+            # a process other than this one is read in the OS's clock ticks (bench.cpu): a short window reads 0
+            else "its client CPU read 0 s in the measured window (counted in the OS's clock ticks of "
+                 f"{1000 // CLOCK_TICKS} ms): measure a longer window")))
     return missing
 
 

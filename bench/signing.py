@@ -147,8 +147,8 @@ def refuse_options_without_a_token(ctx: click.Context, library: str, key_label: 
 
 def names_a_label(_ctx, param: click.Parameter, value: str | None) -> str | None:
     """--token or --key-label: an empty or blank one, as an unset shell variable gives, names no token or key, and
-    is a usage error naming the option; it read as no --token at all (the run's own token) or as a key no token
-    holds."""
+    is a usage error naming the option; it was taken as a label, and the run went on to ask for a key, or to
+    look for a key of no label in the token."""
     if value is not None and not value.strip():
         raise click.BadParameter(f"{value!r} names nothing (an unset shell variable?): give the "
                                  f"{'token' if param.name == 'token' else 'key'}'s label")

@@ -84,3 +84,15 @@ def test_a_client_cpu_not_measured_is_named_as_such():
 
 def test_two_sides_with_every_figure_have_no_note():
     assert comparison_note(report("python", ["committed"] * 4), report("node", ["committed"] * 4)) is None
+
+
+def test_a_client_cpu_that_read_no_time_leaves_the_cpu_ratio_null_and_says_why():
+    # the Node client's CPU is read in the OS's clock ticks (10 ms): a short window can read 0 s, and a ratio over 0
+    # was null with no reason given, in neither node_to_recfin_not_comparable nor the note
+    ours, node = report("python", ["committed"] * 4), report("node", ["committed"] * 4, cpu_s=0.0)
+    assert comparison(ours, node)["client_cpu_per_tx_node_to_recfin"] is None
+    reason = not_comparable(ours, node)["client_cpu_per_tx_node_to_recfin"]
+    assert reason.startswith("the node client: no CPU per tx ratio: its client CPU read 0 s in the measured window")
+    assert "its client CPU read 0 s" in comparison_note(ours, node)
+    ours_at_zero = report("python", ["committed"] * 4, cpu_s=0.0)
+    assert "client_cpu_per_tx_node_to_recfin" in not_comparable(ours_at_zero, report("node", ["committed"] * 4))
