@@ -2,9 +2,9 @@
 
 A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything (the
 heights of its ledgers read as it goes), then again as it writes into a temporary folder beside the target, which
-is renamed into place: a target that held anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
-backup takes (network/backup.py), while a compose network mounting it runs, and while any other process writes a
-file in it (writers_within).
+is renamed into place: a target that held anything is moved aside, never deleted. It is refused while a network
+of the target runs, by the same guard a backup takes (network/backup.py), while a compose network mounting it
+runs, and while any other process writes a file in it (writers_within).
 """
 from __future__ import annotations
 

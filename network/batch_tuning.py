@@ -54,7 +54,8 @@ def with_batch(config: configtx_pb2.Config, batch: OrderingTuning) -> configtx_p
     orderer.values[BATCH_SIZE].value = configuration_pb2.BatchSize(
         max_message_count=batch.max_message_count, absolute_max_bytes=batch.absolute_max_bytes,
         preferred_max_bytes=batch.preferred_max_bytes).SerializeToString()
-    orderer.values[BATCH_TIMEOUT].value = configuration_pb2.BatchTimeout(timeout=batch.batch_timeout).SerializeToString()
+    orderer.values[BATCH_TIMEOUT].value = configuration_pb2.BatchTimeout(
+        timeout=batch.batch_timeout).SerializeToString()
     return desired
 
 

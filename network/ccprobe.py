@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pems = {k: conn[k].encode() for k in PEM_FIELDS if conn.get(k)} if conn.get("tls_required") else {}
     try:
-        registered = probes.chaincode_registers(conn["address"], server_name=args.server_name, timeout=args.timeout, **pems)
+        registered = probes.chaincode_registers(conn["address"], server_name=args.server_name, timeout=args.timeout,
+                                                **pems)
     except grpc.RpcError as exc:
         print(f"{conn['address']}: {exc.code().name}: {exc.details()}")
         return 1

@@ -4,13 +4,15 @@ Each org packages its own connection.json (its server's address and the TLS mate
 peers dial with), so each org has its own package ID; that ID is the server's CHAINCODE_ID.
 The topology's own chaincode also gets RECFIN_NETWORK_CONFIG, the contract configuration
 file of the recorded definition (contract_config.served_config_path: one per configuration
-digest, so a deploy whose commit fails leaves the file of the definition in force alone). Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
+digest, so a deploy whose commit fails leaves the file of the definition in force alone).
+Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
 host and accepts only clients whose certificate comes from its own org's TLS CA and names
-its peers' chaincode client (CN peer-client.<server host>, CHAINCODE_TLS_CLIENT_NAMES), which is
-what the org's peers present (connection.json's client_cert). Servers run under the
-supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
-Each also serves /healthz and /metrics (chaincode.shim.operations) on its listen host,
-OPERATIONS_PORT_SHIFT ports above its gRPC port; `recfin network status` asks its /healthz.
+its peers' chaincode client (CN peer-client.<server host>, CHAINCODE_TLS_CLIENT_NAMES),
+which is what the org's peers present (connection.json's client_cert). Servers run under the
+supervisor like the nodes, with logs and pid files under
+<data_root>/chaincode/<name>/<org>/. Each also serves /healthz and /metrics
+(chaincode.shim.operations) on its listen host, OPERATIONS_PORT_SHIFT ports above its gRPC
+port; `recfin network status` asks its /healthz.
 """
 from __future__ import annotations
 

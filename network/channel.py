@@ -62,7 +62,8 @@ def genesis_block_lost(topology: Topology, data_root: Path) -> str | None:
     if ledger is None:
         return None
     return (f"the genesis block {block} of channel {topology.channel} is not there, while the ledger {ledger} "
-            f"shows the channel was made: a block made again would not be the channel's block 0 (configtxgen stamps each "
+            f"shows the channel was made: a block made again would not be the channel's block 0 "
+            f"(configtxgen stamps each "
             f"block with its own time), and a node joining with it could not follow the channel. Put the block "
             f"back: from an archive `recfin network backup` made (its data/channel/{block.name}), from a bundle "
             f"`recfin org bundle` wrote (its channel/{block.name}), or fetched from a running orderer as an org's "

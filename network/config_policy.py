@@ -87,7 +87,8 @@ def one_org_endorses_alone(policy: str) -> str | None:
     not_peers = sorted({f"'{msp_id}.{role}'" for msp_id, role in map(principal, envelope.identities)
                         if role != ENDORSING_ROLE})
     if not_peers:
-        return (f"it names {', '.join(not_peers)}, of another role than peer: a client's or an admin's certificate of the org signs "
+        return (f"it names {', '.join(not_peers)}, of another role than peer: "
+                f"a client's or an admin's certificate of the org signs "
                 f"an endorsement as well as its peer, so the org could endorse with no peer at all; name "
                 f"'<MSP>.peer' principals only")
     if met_by(envelope, []):

@@ -667,7 +667,8 @@ class Network:
     # ---- processes -----------------------------------------------------------
     def node_spec(self, node: Node) -> ProcessSpec:
         dirs = nodeconfig.node_dirs(self.data_root, node.name)
-        argv = [str(self.fabric.tool("peer")), "node", "start"] if node.kind == "peer" else [str(self.fabric.tool("orderer"))]
+        argv = ([str(self.fabric.tool("peer")), "node", "start"] if node.kind == "peer"
+                else [str(self.fabric.tool("orderer"))])
         env = inherited_env() | nodeconfig.node_env(self.topology, self.data_root, node)
         return ProcessSpec(node.name, argv, env, dirs.log, dirs.pid, cwd=dirs.root, netns=node.netns)
 
@@ -829,7 +830,8 @@ class Network:
 
     def _up(self) -> list[NodeStatus]:
         topo, root = self.topology, self.data_root
-        channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
+        # a kept channel's nodes moved: refused before anything is written
+        channel.check_addresses_kept(topo, root)
         self.say(f"[1/7] crypto material in {root / 'crypto'}")
         crypto.generate(topo, root, say=self.say)
         self.say("[2/7] node configuration and the ccaas builder")
@@ -872,7 +874,8 @@ class Network:
     def _prepare(self, node_config: bool) -> Path:
         topo, root = self.topology, self.data_root
         mark_data_root(root)
-        channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
+        # a kept channel's nodes moved: refused before anything is written
+        channel.check_addresses_kept(topo, root)
         crypto.generate(topo, root, say=self.say)
         self.say(f"crypto material in {root / 'crypto'}")
         if node_config:
@@ -1014,8 +1017,9 @@ class Network:
         # One whose pid file is gone runs on unseen by the stops above, and a purge would delete its folder under it.
         refused += [_unrecorded(Path(tag), pids) for tag, pids in supervisor.unrecorded_under(self.data_root).items()]
         if refused:
-            raise ProcessesNotStoppedError(f"{len(refused)} process(es) not stopped" + (f" ({len(stopped)} stopped)" if stopped
-                               else "") + f": {'; '.join(refused[:3])}{'; ...' if len(refused) > 3 else ''}")
+            raise ProcessesNotStoppedError(f"{len(refused)} process(es) not stopped"
+                                           + (f" ({len(stopped)} stopped)" if stopped else "")
+                                           + f": {'; '.join(refused[:3])}{'; ...' if len(refused) > 3 else ''}")
         if purge:
             self._purge()
         return stopped
@@ -1248,7 +1252,8 @@ class Network:
         started = []
         deps = [d for d in ccservers.deployments(self.data_root) if name in (None, d.name)]
         if name is not None and not deps:
-            raise ChaincodeError(f"chaincode {name!r} was never deployed here: run `recfin chaincode deploy --name {name}`")
+            raise ChaincodeError(f"chaincode {name!r} was never deployed here: "
+                                 f"run `recfin chaincode deploy --name {name}`")
         if restart and not deps:
             first = "`recfin chaincode deploy` first" if self.data_root.is_dir() else \
                 "`recfin network up` and `recfin chaincode deploy` first"
@@ -1507,7 +1512,8 @@ class Network:
         contract = contract or (recorded.contract if recorded else topo.chaincode.contract)
         version_given = bool(version)
         version = version or ccservers.version_to_deploy(recorded, topo.chaincode.version)
-        policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
+        policy = (contract_config.endorsement_policy(topo) if signature_policy == "topology"
+                  else (signature_policy or None))
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
         if policy:
             compiled_signature_policy(policy)     # one the peer cannot read: refused before any write
@@ -1603,7 +1609,8 @@ class Network:
                          f"a change to that code, `recfin chaincode restart --name {name}` runs it, or a deploy with "
                          f"a new --version makes it a new definition, which every org approves")
             return DeployResult(name, version, sequence, False, package_ids)
-        what = "new" if committed is None else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}"
+        what = ("new" if committed is None
+                else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}")
         self.say(f"[2/6] install on every peer ({what}, sequence {sequence})")
         for org in topo.orgs:
             done = lc.install(org.name, packages[org.msp_id].path, package_ids[org.msp_id])

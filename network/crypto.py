@@ -214,7 +214,8 @@ def _pem_cert(cert: x509.Certificate) -> bytes:
 
 
 def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
 
 
 def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -1074,11 +1075,11 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     config/configtx.yaml; without that file, material or a ledger of it here). An orderer outside the consenters
     is a follower (or new): followers are authenticated by the orderer org's TLS CA, not a pinned certificate, so
     it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology
-    and the orderer has no material in its node folder here, which is what a renamed consenter looks like (its ledger may be in a
-    compose volume), or a new orderer beside a consenter dropped from the topology: then it is refused (every
-    orderer missing its pair is, when that consenter has no material here either). So is a pinned orderer's kept
-    certificate lacking a SAN the topology wants (listen_host, or the orderer org's namespace address, changed
-    since), or whose server.key is not its key. All before anything is written.
+    and the orderer has no material in its node folder here, which is what a renamed consenter looks like (its
+    ledger may be in a compose volume), or a new orderer beside a consenter dropped from the topology: then it is
+    refused (every orderer missing its pair is, when that consenter has no material here either). So is a pinned
+    orderer's kept certificate lacking a SAN the topology wants (listen_host, or the orderer org's namespace
+    address, changed since), or whose server.key is not its key. All before anything is written.
 
     A kept server certificate of another node or of a chaincode server that lacks a SAN the topology wants is
     issued again for its key by the same TLS CA, one line to say each (_OrgIssuer.tls_pair).
@@ -1292,7 +1293,8 @@ def attribute_differences(paths: OrgCrypto, users: Iterable[UserSpec], admin: st
         if cert is None:
             continue
         held = cert_attrs(cert)
-        out += [f"{user.name}: {key} {held.get(key, 'absent')} in its certificate, {user.attrs.get(key, 'absent')} given"
+        out += [f"{user.name}: {key} {held.get(key, 'absent')} in its certificate, "
+                f"{user.attrs.get(key, 'absent')} given"
                 for key in sorted(set(held) | set(user.attrs)) if held.get(key) != user.attrs.get(key)]
     return out
 

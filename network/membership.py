@@ -312,7 +312,8 @@ def _damaged(path: Path, problem: str) -> NetworkError:
 
 def _save_state(data_root: Path, state: dict) -> None:
     # durable: after a power loss an empty record would lose the orgs the channel was changed to hold
-    write_atomically(state_path(data_root), "# Orgs added to / removed from the running channel by `recfin org add|remove`, and users issued "
+    write_atomically(state_path(data_root), "# Orgs added to / removed from the running channel "
+                     "by `recfin org add|remove`, and users issued "
                    "by `recfin org user add`.\n"
                    + yaml.safe_dump(state, sort_keys=False), durable=True)
 

@@ -12,8 +12,9 @@ that org from everyone; restoring it sets the end up again.
 Every name starts with the prefix ("recfin" by default, at most 8 characters), so
 `down(prefix)` finds and removes leftovers even after a crash. Link names must stay within
 Linux's 15 characters: a layout whose slots are too long for its prefix is refused, naming
-the prefix length that fits (`_check_link_names`). Everything is done with `ip` (iproute2) and needs CAP_NET_ADMIN (root);
-`unavailable_reason()` says why namespaces cannot be made here, or None.
+the prefix length that fits (`_check_link_names`). Everything is done with `ip` (iproute2)
+and needs CAP_NET_ADMIN (root); `unavailable_reason()` says why namespaces cannot be made
+here, or None.
 
 A topology put into the namespaces (`Topology.in_namespaces(layout.namespaces())`) runs each
 org's nodes and chaincode server inside its namespace (supervisor.ProcessSpec.netns) at the

@@ -59,7 +59,8 @@ class OrgAddition(ChannelAdmins):
                 f"{paths.root} holds {spec.name}'s users from an earlier `recfin org add`, and they are not the "
                 f"users this one gives it or their certificates carry other attributes ({'; '.join(differing)}): a "
                 f"certificate is kept once issued. Run the command with the --role and --enterprise of that first "
-                f"attempt; or, if {spec.msp_id} is not in the channel (no update adding it was submitted), start over: move "
+                f"attempt; or, if {spec.msp_id} is not in the channel (no update adding it was submitted), "
+                f"start over: move "
                 f"{paths.root} out of the data folder and run this command again")
 
     def grown(self, spec: PeerOrgSpec) -> Topology:
@@ -289,7 +290,8 @@ class OrgAddition(ChannelAdmins):
         if not block.is_file():
             # `up` makes it for a new channel only: once the channel was made, another block would not be its block 0
             raise NetworkError(channel.genesis_block_lost(topo, self.root) or
-                               f"no genesis block at {block}: the new peer joins with it; run `recfin network up` first")
+                               f"no genesis block at {block}: the new peer joins with it; "
+                               f"run `recfin network up` first")
         for node in nodes:
             nodeconfig.write_node_config(topo, self.root, node, net.fabric.config_dir)
             net._start_node(node)

@@ -40,7 +40,8 @@ class OrgChaincode(ChannelAdmins):
         raise ChaincodeError(f"{dep.name} was committed with a collections config this host cannot find "
                              f"(sha256 {dep.collections_sha256[:12]}..., no copy at "
                              f"{ccservers.committed_collections_file(self.root, dep.name)}): run "
-                             f"`{_deploy_command(dep, ' --collections-config <that file>')}`, which keeps a copy of the "
+                             f"`{_deploy_command(dep, ' --collections-config <that file>')}`, "
+                             f"which keeps a copy of the "
                              f"file and, with the same definition, commits nothing new, then this command again")
 
     def _join_chaincode(self, spec: PeerOrgSpec, before: Topology) -> None:
@@ -90,7 +91,8 @@ class OrgChaincode(ChannelAdmins):
             ccservers.save_deployment(root, dep)
             say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and {done} for {org.msp_id}")
             started = self.net.start_chaincode_servers(dep.name)
-            say(f"  {len(started)} {dep.name} server(s) started" if started else f"  {dep.name} servers already running")
+            say(f"  {len(started)} {dep.name} server(s) started" if started
+                else f"  {dep.name} servers already running")
 
     def _redeploy(self, dep: ccservers.Deployment, before: Topology, signature_policy: str | None = None) -> None:
         """Deploy the topology's chaincode again for the channel's orgs as they are now.
@@ -157,7 +159,8 @@ class OrgChaincode(ChannelAdmins):
         if (kept := self.kept_policy_naming(org)) is not None:
             problem, staying = kept
             raise OrgChangeError(f"{problem}. Stopped before anything changed: run the command again with the policy "
-                                 f"the chaincode is to have without {org.msp_id}, e.g. --signature-policy \"{staying}\"")
+                                 f"the chaincode is to have without {org.msp_id}, "
+                                 f"e.g. --signature-policy \"{staying}\"")
 
     def kept_policy_naming(self, org: PeerOrgSpec) -> tuple[str, str] | None:
         """When the chaincode definition deployed without the org would keep an endorsement policy naming it (one
@@ -202,7 +205,8 @@ class OrgChaincode(ChannelAdmins):
         if not emptied:
             instead = ""
         elif regulators := contract_config.regulators_policy(contract_config.network_config(after)):
-            instead = (f"; {', '.join(emptied)} would have no member left: give {'it' if len(emptied) == 1 else 'each'} "
+            instead = (f"; {', '.join(emptied)} would have no member left: "
+                       f"give {'it' if len(emptied) == 1 else 'each'} "
                        f"the member policy {regulators}, the regulator orgs, which take on a collection whose members "
                        f"have all left, for their audit, as the derived collections do")
         else:

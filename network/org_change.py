@@ -247,9 +247,10 @@ def locked_out(org: PeerOrgSpec, current: configtx_pb2.Config, verdict: config_p
     adding it again, with its own admins not needed, where enough other orgs' admins can sign
     (config_policies.way_out: not those another such CRL locks out). Fabric does not take the two as one
     update: an element already in the config is judged by its own mod_policy (common/configtx/update.go,
-    verifyDeltaSet), so org's group written again under its key would need org's `Admins` once more. The way out is `recfin org remove`, then `recfin org
-    add`. removable (OrgMembership.check_removable_from): raises OrgChangeError when `recfin org remove` would
-    refuse the org as the channel stands (the last org of its role): what it asks for then comes first."""
+    verifyDeltaSet), so org's group written again under its key would need org's `Admins` once more. The way
+    out is `recfin org remove`, then `recfin org add`. removable (OrgMembership.check_removable_from): raises
+    OrgChangeError when `recfin org remove` would refuse the org as the channel stands (the last org of its
+    role): what it asks for then comes first."""
     group = current.channel_group.groups[channel_config.APPLICATION].groups.get(org.msp_id)
     found = None if group is None else crl.without_aki(decode_msp(group).revocation_list)
     own_group = f"/Channel/{channel_config.APPLICATION}/{org.msp_id}/"

@@ -163,7 +163,8 @@ def _frozen_by(claim) -> str:
             + (f" with {', '.join(queued)} queued behind it" if queued else ""))
 
 
-def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec], unread_why: str | None = None) -> str:
+def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec],
+                     unread_why: str | None = None) -> str:
     """The refusal of a regulator org's removal while the key-level policy of claims (stranded: as the SDK reads
     them) names it; staying: the other regulator orgs. unread_why: why their keys' policies could not be read (a
     contract without GetReceivableEndorsers, a peer failing the query), so they are those today's regulator orgs
@@ -191,7 +192,8 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
             if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
-    unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "
+    unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; "
+              f"a key keeps the regulator orgs of the "
               f"moment its policy was written, so one frozen before {org.msp_id} joined does not name it and may be "
               f"listed all the same: before lifting a freeze, deploy the current contract and run this again (it "
               f"then reads each key's policy), or, once sure from the claims' histories that each was last written "

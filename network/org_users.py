@@ -155,7 +155,8 @@ def user_attrs(org: PeerOrgSpec, given: dict[str, str]) -> dict[str, str]:
                            f"for it); leave {', '.join(unknown)} out")
     if ENTERPRISE_ATTR in given and given[ENTERPRISE_ATTR] not in enterprises and (enterprises or
                                                                                   org.role == "regulator"):
-        raise OrgUserError(f"{ENTERPRISE_ATTR}={given[ENTERPRISE_ATTR]} is not an enterprise of {org.name}, whose users "
+        raise OrgUserError(f"{ENTERPRISE_ATTR}={given[ENTERPRISE_ATTR]} is not an enterprise of {org.name}, "
+                           f"whose users "
                            + (f"act for {', '.join(enterprises)}: give one of those" if enterprises else
                               f"act for none (a regulator's): leave {ENTERPRISE_ATTR} out"))
     attrs = {ROLE_ATTR: role_attr} | ({ENTERPRISE_ATTR: enterprises[0]} if len(enterprises) == 1 else {}) | given
@@ -199,7 +200,8 @@ class IssuedUser:
                 # where the signing key is: the MSP folder's keystore, or with whoever sent the request (--csr)
                 "key": "keystore" if any((msp / "keystore").glob("*_sk")) else "csr",
                 "key_id": fabric_ski(cert.public_key()).hex(),
-                "msp_dir": str(self.paths.user_msp(self.user.name)), "tls_dir": str(self.paths.user_tls(self.user.name)),
+                "msp_dir": str(self.paths.user_msp(self.user.name)),
+                "tls_dir": str(self.paths.user_tls(self.user.name)),
                 "recorded_in": str(self.recorded_in)}
 
 

@@ -2,9 +2,10 @@
 
 A ccaas package is a tar.gz of `metadata.json` ({"type": "ccaas", "label": ...}) and
 `code.tar.gz`, which holds `connection.json` (where the peer dials the chaincode
-server, and the TLS material it dials with). The peer names an installed package `<label>:<sha256 of the package file>`, so
-both archives are written with fixed mtimes (0), owners (0/0, no names), modes (0644),
-entry order and gzip header: packaging the same inputs twice gives the same package ID.
+server, and the TLS material it dials with). The peer names an installed package
+`<label>:<sha256 of the package file>`, so both archives are written with fixed mtimes
+(0), owners (0/0, no names), modes (0644), entry order and gzip header: packaging the
+same inputs twice gives the same package ID.
 """
 from __future__ import annotations
 

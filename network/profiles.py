@@ -78,7 +78,8 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         cert = msp / "signcerts" / "cert.pem"
         users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
                                    key=key or msp / "keystore", tls_cert=tls / "client.crt",
-                                   tls_key=tls / "client.key", attrs=attrs, revoked=user_revoked(revocations, crypto, name))
+                                   tls_key=tls / "client.key", attrs=attrs,
+                                   revoked=user_revoked(revocations, crypto, name))
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
         gateway=peers[0], peers=peers,

@@ -1067,8 +1067,8 @@ def copy_truncate_log(log: Path, limit: int, kept: int = LOG_KEPT) -> LogNotRota
     Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the
     size looked at again once it is held: one that found the log past the limit and copied it after the other
     had emptied it would replace <log>.1, the log's last part, with what little was written since. A look that
-    finds the log held leaves it to that one; a start's rotate_log waits for it. <log>.1 is replaced whole (as write_atomically replaces a
-    file): never seen half-copied."""
+    finds the log held leaves it to that one; a start's rotate_log waits for it. <log>.1 is replaced whole (as
+    write_atomically replaces a file): never seen half-copied."""
     try:
         if log.stat().st_size <= limit:
             return None
