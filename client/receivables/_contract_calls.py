@@ -96,18 +96,17 @@ RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
 """Endorse and submit again, at most three times in all, a transaction that lost a race for a claim or an invoice.
 
 Another transaction committed first and changed a key this one read (``MVCC_READ_CONFLICT``), a range of keys it
-read (``PHANTOM_READ_CONFLICT``: a registration where the network requires attestations reads its invoices'
-attestations, as the first attestation of an invoice does, and an attestation of one committed meanwhile adds to
-them), or the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers across
-orgs, financing, repayment, the bank's recourse exercised, freezes and unfreezes write it). Either way the
-invalidated transaction wrote nothing, and endorsing it again reads the ledger as it is now, so the second try is
-either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are fixed before the
-first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``, ``cancel_financing``,
-``demand_recourse``, ``exercise_recourse``, ``reseal_receivable`` and any call given ``endorsing_organizations``) go
-to the same orgs each time: after a race that changed who must endorse, their tries end in the same CommitError;
-call again to plan anew. The CLI uses this policy; ``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration
-in (docs/sdk-receivables.md).
-"""
+read (``PHANTOM_READ_CONFLICT``: a registration or an offer's acceptance where the network requires attestations
+reads its invoices' attestations, as the first attestation of an invoice does, and an attestation of one committed
+meanwhile adds to them), or the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation,
+transfers across orgs, financing, repayment, the bank's recourse exercised, freezes and unfreezes write it). Either
+way the invalidated transaction wrote nothing, and endorsing it again reads the ledger as it is now, so the second
+try is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are fixed
+before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
+``cancel_financing``, ``demand_recourse``, ``exercise_recourse``, ``reseal_receivable`` and any call given
+``endorsing_organizations``) go to the same orgs each time: after a race that changed who must endorse, their tries
+end in the same CommitError; call again to plan anew. The CLI uses this policy; ``ReceivablesClient(...,
+retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md). """
 
 
 @functools.cache
