@@ -105,8 +105,9 @@ try is either valid or refused by a business rule that names what changed. Calls
 before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
 ``cancel_financing``, ``demand_recourse``, ``exercise_recourse``, ``reseal_receivable`` and any call given
 ``endorsing_organizations``) go to the same orgs each time: after a race that changed who must endorse, their tries
-end in the same CommitError; call again to plan anew. The CLI uses this policy; ``ReceivablesClient(...,
-retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md). """
+end in the same CommitError; call again to plan anew. The CLI uses this policy;
+``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
+"""
 
 
 @functools.cache
