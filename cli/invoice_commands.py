@@ -583,7 +583,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     notes come first among the fields. Pages after the one printing the
     invoice's total with tax (a letter, a statement of account) are not read
     into it: a "pages_after" note names them, flagged where one prints item
-    rows (a list of goods, whose rows are not counted). A scan with no invoice text either way
+    rows (a list of goods, whose rows are not counted) or the invoice's remark
+    may go on there (unread). A scan with no invoice text either way
     (blank, askew by more than 20 degrees, too small or blurred, or not an invoice) gives that one reason
     and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and

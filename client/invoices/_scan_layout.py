@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from . import _item_table
 from ._lines import TextLine
@@ -256,7 +256,9 @@ class InvoiceInFile:
     into it, and each number its pages print one or two characters off its own, for a person to check.
     ``pages_after``: the pages after the one printing its total with tax that no other invoice begins on (a letter,
     a statement of account, a list of goods sent in the same file), not read into it (:func:`_up_to_its_totals`);
-    ``rows_after``: whether any of them prints an item table or item rows."""
+    ``rows_after``: whether any of them prints an item table or item rows; ``remark_runs_on``: why its remark (备注)
+    may go on onto them: ``"ends"`` (its last page ends in its remark), ``"begins"`` (the page after begins with a
+    remark), else ``""``."""
 
     number: str | None
     lines: list[TextLine]
@@ -265,6 +267,7 @@ class InvoiceInFile:
     numbers_read_otherwise: list[NumberReadOtherwise] = field(default_factory=list)
     pages_after: tuple[int, ...] = ()
     rows_after: bool = False
+    remark_runs_on: Literal["", "ends", "begins"] = ""
 
 
 def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
@@ -337,15 +340,18 @@ def _up_to_its_totals(invoice: InvoiceInFile) -> InvoiceInFile:
     a field (its own, misread on the page of its rows): the pages after it are no part of it (a cover
     letter, a statement of account, terms of payment, a list of goods sent in the same file), and read into it
     their labels would give it their values (a statement's 合计 as its totals, a letter's 备注 as its remark).
-    They are kept in ``pages_after``, with ``rows_after`` where one prints item rows, for the reading to say so.
-    Where no total with tax is read, every line is kept: nothing tells where the invoice ends."""
+    They are kept in ``pages_after``, with ``rows_after`` where one prints item rows, and ``remark_runs_on`` where
+    its remark may go on onto them, for the reading to say so. The line that ends it is the first 价税合计 printing
+    its figure: a page of a longer invoice may print the label with no figure (the form's frame, printed on each
+    page, filled on the last), and ending there would leave out the pages of its further rows and its totals. Where
+    no total with tax is read, every line is kept: nothing tells where the invoice ends."""
     for printed in (invoice, *invoice.copies):
         lines = printed.lines
         table = next((i for i, line in enumerate(lines)
                       if _item_table.is_header(line) or _ROW.match(_clean_row(line.text))), 0)
-        totals = next((i for i in range(table, len(lines)) if _has_total_with_tax([lines[i]])), None)
-        if totals is None:
-            totals = next((i for i, line in enumerate(lines) if _has_total_with_tax([line])), None)
+        labelled = [i for i in range(table, len(lines)) if _has_total_with_tax([lines[i]])] \
+            or [i for i, line in enumerate(lines) if _has_total_with_tax([line])]
+        totals = next((i for i in labelled if _WITH_TAX.search(lines[i].text)), labelled[0] if labelled else None)
         end = len(lines)
         if totals is not None:
             # to the end of the later of its totals' page and the last page printing an invoice number as a field
@@ -359,7 +365,26 @@ def _up_to_its_totals(invoice: InvoiceInFile) -> InvoiceInFile:
         printed.pages = _pages(printed.lines)
         printed.pages_after = tuple(page for page in _pages(after) if page not in printed.pages)
         printed.rows_after = any(_item_table.is_header(line) or _ROW.match(_clean_row(line.text)) for line in after)
+        printed.remark_runs_on = (
+            "" if not after or totals is None else "ends" if _ends_in_its_remark(lines[totals:end])
+            else "begins" if _REMARK_LABEL.match(after[0].text.lstrip()) else "")
     return invoice
+
+
+# the remark's label (备注; OCR may read an older invoice's seller block, left of the remark, into its line), and a
+# line beginning with the drawer's, the payee's or the reviewer's (开票人, 收款人, 复核), printed below the remark:
+# after them the remark has ended
+_REMARK_LABEL = re.compile(r"备\s*注")
+_BELOW_THE_REMARK = re.compile(r"\s*(?:开\s*票\s*人|收\s*款\s*人|复\s*核)")
+
+
+def _ends_in_its_remark(lines: list[TextLine]) -> bool:
+    """Whether the lines from an invoice's totals to the end of its last page end in its remark: a line after the
+    totals prints 备注, and none after it begins with a label printed below the remark (开票人). A remark cut there
+    by the page's end may go on onto the next page, with what it names (the invoice a red-letter one offsets, the
+    deduction of one taxed on the difference)."""
+    remark = next((i for i in range(len(lines) - 1, 0, -1) if _REMARK_LABEL.search(lines[i].text)), None)
+    return remark is not None and not any(_BELOW_THE_REMARK.match(line.text) for line in lines[remark + 1:])
 
 
 def _from_the_first_invoice_page(lines: list[TextLine]) -> list[TextLine]:

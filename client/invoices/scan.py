@@ -1318,11 +1318,20 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
 def _pages_after_reading(printed: InvoiceInFile) -> FieldReading:
     """The note of the pages after the invoice's total with tax, not read into it: a letter or a statement of
     account sent in the same file says nothing of the invoice. Flagged where one prints item rows: the invoice's
-    list of goods (销货清单), whose rows were not read, or another document whose rows a person tells apart."""
+    list of goods (销货清单), whose rows were not read, or another document whose rows a person tells apart; and
+    where the invoice's remark may go on onto them: what it names there (the invoice a red-letter one offsets, a
+    deduction) is not read, and the invoice would read as naming none."""
     after, ends_on = printed.pages_after, pages_text(printed.pages[-1:])
     several = len(after) > 1
     said = (f"{pages_text(after)} after the invoice's total with tax (价税合计, on {ends_on}) "
             f"{'are' if several else 'is'} not read into it")
+    if printed.remark_runs_on:
+        return FieldReading(value=", ".join(map(str, after)), confidence=0.0, flagged=True, reason=(
+            f"{said}, and the invoice's remark (备注) may go on there ("
+            + (f"{ends_on} ends in it" if printed.remark_runs_on == "ends" else
+               f"{pages_text(after[:1])} begins with one") + "): what it names there (the invoice a red-letter invoice "
+            "offsets, the deduction of one taxed on the difference) is not read; check the remark there against "
+            "the invoice's reading (original_number, a line's deduction) before it is used"))
     if printed.rows_after:
         return FieldReading(value=", ".join(map(str, after)), confidence=0.0, flagged=True, reason=(
             f"{said}, and {'they print' if several else 'it prints'} item rows: a list of goods (销货清单) of the "
