@@ -53,7 +53,8 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
           genesis_file: Path | None, as_json: bool) -> None:
     """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
     peer's endorsement, that the claim that confirmation wrote is the one its registration wrote (only
-    status, confirmed_on, frozen, queued_freezes, last_unfreeze and last may differ, and no rejection or withdrawal may come between: no holder,
+    status, confirmed_on, frozen, queued_freezes, last_unfreeze and last may differ, and no rejection or
+    withdrawal may come between: no holder,
     amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
     debtor's and holder's party records were created with their own orgs'. A split part was confirmed by
     the split that created it; the comparison is made of its root claim, after checking that each parent
@@ -83,7 +84,8 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     policies Fabric's validation held it to, under the config of its block: the chaincode's, from its
     definition in the blocks, and each key-level policy of the keys it wrote, read back through the
     versions it read (one the peer marks VALID that does not fails its check; what those reads
-    cannot tell, such as a key written without reading it, the reason says). Each block read must be the ordering service's: its header hashes its
+    cannot tell, such as a key written without reading it, the reason says). Each block read must be the
+    ordering service's: its header hashes its
     data, it follows a block before it that the audit read too, and orderer signatures meeting the
     channel's /Channel/Orderer/BlockValidation, under the config it was verified under, sign it (a
     block that fails fails the check naming it). A transaction the peer says it holds none of fails

@@ -154,7 +154,8 @@ def chaincode() -> None:
                    "every way of meeting it takes the peers of two orgs ('MSP.peer' principals only): the "
                    "contract's guarantee that no single org writes alone rests on it.")
 @click.option("--channel-policy", is_flag=True,
-              help="Use the channel's Endorsement policy (MAJORITY of orgs' Endorsement policies, each \"OR('MSP.peer')\" "
+              help="Use the channel's Endorsement policy (MAJORITY of orgs' Endorsement policies, "
+                   "each \"OR('MSP.peer')\" "
                    "as recfin writes them) instead of a signature policy. Refused on a channel of one org, whose "
                    "peers alone meet it, unless --allow-one-org-policy.")
 @click.option("--allow-one-org-policy", is_flag=True,
@@ -208,9 +209,11 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
 
 @chaincode.command()
 @topology_option
-@click.option("--name", default=None, callback=_chaincode_name, help="Only this chaincode (default: every deployed one).")
+@click.option("--name", default=None, callback=_chaincode_name,
+              help="Only this chaincode (default: every deployed one).")
 @timeout_option("Seconds to wait for each server.")
-@click.option("--json", "as_json", is_flag=True, help='Print the servers restarted as JSON: {"restarted": [NAME, ...]}.')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print the servers restarted as JSON: {"restarted": [NAME, ...]}.')
 @reports_errors
 def restart(topology_path, name, timeout, as_json):
     """Restart the chaincode servers of deployed chaincode.
@@ -362,10 +365,12 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
 
     Run once after `recfin chaincode deploy` upgraded a network that holds such records: financings
     accepted, financing offers still open and discount offers published before their indexes
-    existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
+    existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling
+    the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
     whose key has no key-level policy (earlier versions set it only at confirmation, or the claim's orgs
-    due were one org when it was written) gets the orgs due, where they are two or more orgs: every change of it then needs its debtor's
+    due were one org when it was written) gets the orgs due, where they are two or more orgs: every change of it
+    then needs its debtor's
     and its holder's orgs (the bank's while financed, the regulator's while frozen); a financing they accepted gets
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded

@@ -600,7 +600,8 @@ def not_blank(value: str | None, option: str, what: str) -> str | None:
 
 def who_acts_options(as_help: str) -> list[Callable]:
     """``--as ORG[/USER]``, its older aliases ``--org``/``--user``, and ``--data-root``: the options that name a
-    profile user. The command gets ``as_``, ``org``, ``user`` and ``data_root``; :func:`caller` reads the first three."""
+    profile user. The command gets ``as_``, ``org``, ``user`` and ``data_root``; :func:`caller` reads the first
+    three."""
     return [
         click.option("--as", "as_", metavar="ORG[/USER]", help=as_help),
         click.option("--org", hidden=True, help="Alias: the ORG of --as."),

@@ -19,7 +19,8 @@ Then, printing who did what and the tx id of each step:
 3. the tier-1 supplier splits CNY 30,000.00 off to its own tier-2 supplier;
 4. it requests financing on the CNY 83,000.00 it kept; both banks offer (each shown on the terms the
    ledger holds, read back); it prices and ranks the two offers on those terms with
-   ``client.pricing.proposals`` and accepts the cheaper one (lowest all-in annual cost); that bank disburses and the core enterprise acknowledges the
+   ``client.pricing.proposals`` and accepts the cheaper one (lowest all-in annual cost); that bank disburses
+   and the core enterprise acknowledges the
    assignment notice; a second receivable on the same invoice and a second financing of
    the same claim are refused;
 5. the core enterprise offers early payment at 5% APR on the tier-2 part, and the
@@ -474,7 +475,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
         return logs_to_read(network, session, topology_path, other_data_root)
     left_running = network_keeps_running(topology_path, other_data_root, story_told=False)
     with ExitStack() as stack:
-        s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
+        s = {key: stack.enter_context(connection.open_session(org, user, data_root))
+             for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s, data_root)
         try:
             try:

@@ -269,7 +269,8 @@ def claim_currency_code(ctx: click.Context, param: click.Parameter, code: str) -
 class DateType(click.DateTime):
     """A date option (``--due``, ``--on``...) read by :func:`read_date`, as a ``datetime.date``; a bad one is a
     usage error (exit 2) naming the option and what is wrong with the date. ``earliest`` .. ``latest`` (both, or
-    neither) bound it where the command computes on days around it. A ``click.DateTime`` (of the one format it reads), so what
+    neither) bound it where the command computes on days around it. A ``click.DateTime`` (of the one format it
+    reads), so what
     knows a date option by its type still knows this one."""
 
     name = "date"

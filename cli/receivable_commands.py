@@ -240,7 +240,8 @@ def _profile_user(profile, user_name: str, otherwise: str):
     if user is None:
         users = ", ".join(name for name, u in profile.users.items() if u.role == "client" and not u.revoked)
         raise click.BadParameter(f"{user_name!r}: org {profile.org}'s profile has no user of that name (its client "
-                                 f"users: {users or 'none'}): name one of them, or {otherwise}", param_hint="'--client'")
+                                 f"users: {users or 'none'}): name one of them, or {otherwise}",
+                                 param_hint="'--client'")
     return user
 
 
@@ -736,7 +737,8 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
     as such, not hidden behind a network that is down): exactly one of --contract-file and --contract-hash, a due
     date after the issue date (the contract takes a claim issued by today and due after it), the face and the
     invoices' amounts in --currency, and the contract's rules on them: each invoice's amount and the face above
-    zero, each invoice listed once, the face at most the invoices' total with tax. The command gets the face in fen, the invoices as the SDK takes them but
+    zero, each invoice listed once, the face at most the invoices' total with tax. The command gets the face in
+    fen, the invoices as the SDK takes them but
     for the parties (the seller is the caller, which only the ledger says), and the contract's SHA-256."""
     @functools.wraps(command)
     def checked(*args: Any, face: Amount, issue_date: date, due_date: date, invoices: list[InvoiceGiven],
@@ -1135,7 +1137,8 @@ def reseal(session, receivable_id, endorsing_orgs):
       recfin receivable reseal R-0123456789abcdef --as regulator
       recfin receivable reseal R-0123456789abcdef --as supplier --json
     """
-    return session.client.reseal_receivable(receivable_id, endorsing_organizations=endorsing_organizations(endorsing_orgs))
+    return session.client.reseal_receivable(receivable_id,
+                                             endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @receivable.command("get")
@@ -1287,7 +1290,8 @@ def provenance(session, as_json, receivable_id) -> None:
     marked redacted, with the parts split from it below. A part the peer cannot read is marked so
     too, with nothing below it, and a warning line after the tree names it (--json: unreadable,
     newer_version); so is an ancestor, in its place, and where its parent cannot be told (its
-    record unread does not say it) a line says the ancestors end there. --json gives the contract's answer and the claim's currency, which its
+    record unread does not say it) a line says the ancestors end there. --json gives the contract's answer and
+    the claim's currency, which its
     amounts are in.
 
     \b
@@ -1541,7 +1545,8 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on)
     # the expiry is private on the ledger: the bank is shown its own terms'
-    made = session.client.make_offer(financing_id, terms, endorsing_organizations=endorsing_organizations(endorsing_orgs))
+    made = session.client.make_offer(financing_id, terms,
+                                     endorsing_organizations=endorsing_organizations(endorsing_orgs))
     return made.model_copy(update={"expires_on": terms.expires_on})
 
 
@@ -1631,7 +1636,8 @@ def disburse(session, financing_id, endorsing_orgs):
       recfin finance disburse F-0123456789abcdef --as supplier/supplier3 --endorsing-org CoreEnterpriseMSP \\
         --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
-    return session.client.record_disbursement(financing_id, endorsing_organizations=endorsing_organizations(endorsing_orgs))
+    return session.client.record_disbursement(financing_id,
+                                              endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @finance.command("acknowledge")
@@ -1704,7 +1710,8 @@ def demand_recourse(session, as_json, financing_id, reason) -> None:
 
     \b
     Example:
-      recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity; repurchase within 10 days' --as bank/officer1
+      recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity; repurchase within 10 days' \
+--as bank/officer1
       recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity' --as bank/officer1 --json
     """
     f = session.client.demand_recourse(financing_id, reason)
@@ -1734,7 +1741,8 @@ def recourse(session, financing_id, reason):
 
     \b
     Example:
-      recfin finance recourse F-0123456789abcdef --reason 'unpaid at maturity; holder repaid the advance' --as bank/officer1
+      recfin finance recourse F-0123456789abcdef --reason 'unpaid at maturity; holder repaid the advance' \
+--as bank/officer1
       recfin finance recourse F-0123456789abcdef --reason 'unpaid at maturity' --as bank/officer1 --json
     """
     return session.client.exercise_recourse(financing_id, reason)

@@ -430,7 +430,8 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
     Example:
       recfin regulator list FINANCED --all
       recfin regulator list OVERDUE --page-size 50 --json
-      recfin regulator list OVERDUE --page-size 50 --bookmark AHJlY2Zpbi5ieS1zdGF0dXMAT1ZFUkRVRQBSLTAxMjM0NTY3ODlhYmNkZWYA
+      recfin regulator list OVERDUE --page-size 50 \
+--bookmark AHJlY2Zpbi5ieS1zdGF0dXMAT1ZFUkRVRQBSLTAxMjM0NTY3ODlhYmNkZWYA
     """
     emit_listing(session, as_json, "status", status, page_size, bookmark, all_pages, LIST_COLUMNS)
 

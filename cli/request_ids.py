@@ -116,7 +116,8 @@ def may_have_committed(error: BaseException) -> bool:
     """Whether a failed submit may have committed all the same: when its answer was lost after the orderer may have
     taken it. That is a commit status not received (``CommitStatusError``, a deadline included), and a
     ``SubmitError`` whose transaction may have been ordered (``SubmitError.may_have_been_ordered``: every code but
-    the few with which the Gateway peer answers that no orderer took it, and none when this client sent nothing). A failed endorsement sent nothing to the
+    the few with which the Gateway peer answers that no orderer took it, and none when this client sent nothing).
+    A failed endorsement sent nothing to the
     orderer, and a ``CommitError`` is a commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote
     nothing. A committed submit whose answer this client cannot read (:func:`committed_unread`) did commit."""
     from client.gateway.errors import GatewayError
