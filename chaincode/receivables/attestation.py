@@ -528,18 +528,25 @@ def _spelled(a: InvoiceAttestation, invoice: Invoice) -> str:
     return f" under its other spelling, {coded} {a.number} (fingerprint {a.fingerprint[:12]}…),"
 
 
-def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]]) -> NewerVersionRecord | None:
+def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]], *,
+                          claim_id: str | None = None) -> NewerVersionRecord | None:
     """Why ``invoice`` may not back a registration on this peer while ``newer`` (fingerprint and attestation
     id) lists attestations of it a newer contract version wrote, or None when it lists none. This peer runs an
     older version than the channel's and cannot read what they say: one may be a failure, or values that
     contradict the pass this version reads, and counted as no attestation, it would let through a registration
     the channel's version refuses. Refused ``record-newer-version``, naming the first such record: the peer's
-    operators install the channel's version, or the registration goes to another org's peer."""
+    operators install the channel's version, or the registration goes to another org's peer. Given
+    ``claim_id``, the claim ``invoice`` backs, the step refused is the acceptance of an offer on it
+    (``financing_problem``), which such a record, a failure perhaps, holds back as well; the message says so."""
     if not newer:
         return None
     fp, attestation_id = newer[0]
     more = f" (and {len(newer) - 1} more)" if len(newer) > 1 else ""
     refusal = newer_version_record(keys.label(keys.ATTESTATION, fp, attestation_id))
+    if claim_id is not None:
+        return NewerVersionRecord(refusal.code, f"{_invoice_named(invoice)} of {claim_id}: no offer on {claim_id} "
+                                  f"is accepted here, as an attestation of the invoice{more} this peer cannot read "
+                                  f"may be a failure. {refusal.detail}")
     return NewerVersionRecord(refusal.code, f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…) "
                               f"cannot be registered here: an attestation of it{more} this peer cannot read may "
                               f"refuse it (a failure, or other values verified). {refusal.detail}")

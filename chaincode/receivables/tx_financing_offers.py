@@ -105,7 +105,7 @@ async def _ensure_invoices_still_pass(s: Session, config: cfg.NetworkConfig, r: 
     attestation."""
     creditor_msp = (await s.store.require_party(root.creditor)).msp_id
     for inv in root.invoices:
-        kept, _, unnamed = await invoice_attestations(s, inv)
+        kept, _, unnamed = await invoice_attestations(s, inv, claim_id=r.id)
         why = attestation.financing_problem(config, inv, kept, claim_id=r.id, creditor_msp=creditor_msp,
                                             debtor_msp=root.debtor_msp, unnamed=unnamed)
         if why is not None:

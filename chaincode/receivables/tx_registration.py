@@ -70,14 +70,15 @@ async def _newer_named(s: Session, fp: str, newer: list[str], unreadable: list[s
         [*unreadable, *(attestation_id for attestation_id in newer if attestation_id not in named)]
 
 
-async def invoice_attestations(s: Session, inv: Invoice
+async def invoice_attestations(s: Session, inv: Invoice, *, claim_id: str | None = None
                                ) -> tuple[list[InvoiceAttestation], list[str], dict[str, str]]:
     """The attestations of ``inv`` a step asks :mod:`attestation` about under ``require_attestation`` (a
     registration, an acceptance of a financing offer), under either spelling, oldest first, as
     ``Store.attestations_kept`` keeps them (not those two orgs wrote in an attester's name after its newest); with
     the ids of the records no attestation parses to, and of those kept that nothing their attester wrote shows are
     its own, each with why. Refused ``record-newer-version`` where a newer contract version wrote one its
-    attester's entry names (``attestation.newer_version_problem``): this peer cannot tell whether it fails.
+    attester's entry names (``attestation.newer_version_problem``, naming ``claim_id`` for an acceptance on
+    it): this peer cannot tell whether it fails.
     Reads the invoice's attestations as a range, which Fabric checks again at commit (``PHANTOM_READ_CONFLICT``
     where an attestation of it commits meanwhile)."""
     kept, unreadable, newer, unnamed = await s.store.attestations_kept(inv.fingerprint)
@@ -92,7 +93,7 @@ async def invoice_attestations(s: Session, inv: Invoice
         other_records, other_unreadable = await _newer_named(s, other[2], other_newer, other_unreadable)
         unreadable = [*unreadable, *other_unreadable]
         newer_records += other_records
-    if (why := attestation.newer_version_problem(inv, newer_records)) is not None:
+    if (why := attestation.newer_version_problem(inv, newer_records, claim_id=claim_id)) is not None:
         raise why
     return kept, unreadable, unnamed
 

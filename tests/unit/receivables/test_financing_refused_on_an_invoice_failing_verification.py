@@ -11,10 +11,12 @@ network without ``require_attestation`` finances as before.
 
 from __future__ import annotations
 
+from chaincode.receivables import keys
 from chaincode.receivables.config import DEFAULT_CONFIG
 
 from .support import BANK2, CORE, REGULATOR, SUPPLIER, TWO_BANK_ORGS, Net, transient_terms
 from .test_attestation_failure_after_a_pass import TAX, _verified
+from .test_attestation_of_a_newer_version import as_newer_version_wrote
 
 
 async def _net(config=TWO_BANK_ORGS) -> Net:
@@ -126,3 +128,21 @@ async def test_without_require_attestation_a_failure_holds_back_no_acceptance():
     await net.ok(bank, "AttestInvoiceVerification", _verified(net, reg, outcome="fail", sources=(TAX,)))
     accepted = await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
     assert accepted["status"] == "ACCEPTED"
+
+
+async def test_an_attestation_a_newer_version_wrote_refuses_acceptance_naming_the_acceptance_not_a_registration():
+    # this peer cannot tell whether the record fails: the acceptance is refused, and its message speaks of the
+    # acceptance on the claim, not of registering the invoice, which the holder is not doing
+    net = await _net()
+    tier1, other_bank = net.actors["tier1"], net.actors["other-bank"]
+    claim, reg = await _confirmed_on_a_verified_invoice(net)
+    _, o = await net.offered(tier1, claim["id"])
+    net.advance(days=1)
+    later = await net.ok(other_bank, "AttestInvoiceVerification", _verified(net, reg))
+    as_newer_version_wrote(net, net._key(keys.ATTESTATION, later["fingerprint"], later["id"]))
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(),
+                                rule="record-newer-version")
+    number = reg["invoices"][0]["number"]
+    assert f"invoice {number} (fingerprint {later['fingerprint'][:12]}…) of {claim['id']}: no offer on " \
+           f"{claim['id']} is accepted here" in message, message
+    assert "registered" not in message, message
