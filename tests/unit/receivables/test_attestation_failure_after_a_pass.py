@@ -177,3 +177,19 @@ async def test_a_registry_entry_no_registration_wrote_names_no_claim_and_stops_n
     failed = await net.call(net.actors["bank"], "AttestInvoiceVerification", request)
     assert failed.status == 200, failed.message
     assert _event(failed)["receivable_id"] is None
+
+
+async def test_the_claim_an_attestation_names_is_what_find_invoice_tells_its_attester_already():
+    # another org's bank, no party to the claim and refused its record, learns nothing from the event that its own
+    # FindInvoice of the invoice does not tell it: the event is no way around GetReceivable's rules
+    net = await _net()
+    tier1, core, other_bank = net.actors["tier1"], net.actors["core"], net.actors["other-bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification", _verified(net, reg))
+    claim = await net.ok(tier1, "RegisterReceivable", reg)
+    net.advance(days=1)
+    event = _event(await net.call(other_bank, "AttestInvoiceVerification",
+                                  _verified(net, reg, outcome="fail", sources=(TAX,))))
+    found = await net.ok(other_bank, "FindInvoice", event["fingerprint"], evaluate=True)
+    assert (event["receivable_id"], found["receivable_id"]) == (claim["id"], claim["id"])
+    await net.refused(other_bank, "GetReceivable", claim["id"], evaluate=True, rule="not-permitted-to-read")
