@@ -26,8 +26,10 @@ async def _claim_backed(s: Session, a: InvoiceAttestation) -> str | None:
     """The root claim the invoice ``a`` attests backs, as the fingerprint registry names it under the invoice's
     fingerprint or that of its other spelling (``fingerprint.other_spelling``), the two a registration reads; None
     where it backs none. A failure recorded once the claim exists undoes nothing, and its event naming the claim is
-    how the claim's holder and banks following the events learn of it. An entry no registration wrote (two orgs
-    can write a new key) names no claim, and does not stop the attestation being recorded."""
+    how the claim's holder and banks following the events learn of it. An entry not in the form a registration
+    writes (two orgs can write a new key) names no claim, and does not stop the attestation being recorded; one
+    in that form is taken at its word, as ``FindInvoice`` takes it (reading the claim to check it lists the
+    invoice would make every attestation of its invoices conflict with every change of the claim)."""
     fps = [a.fingerprint]
     if (other := fingerprint.other_spelling(a.code, a.number)) is not None:
         fps.append(fingerprint.invoice_fingerprint(a.seller_tax_id, *other))
