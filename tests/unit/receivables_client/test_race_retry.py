@@ -86,7 +86,7 @@ def test_the_calls_it_names_as_sent_to_fixed_orgs_are_every_submit_that_takes_it
     at = next(i for i, node in enumerate(module) if isinstance(node, ast.Assign)
               and [target.id for target in node.targets] == ["RACE_RETRY"])
     docstring = module[at + 1].value.value   # the string under the assignment, as Sphinx reads it
-    fixed = re.search(r"fixed before the\s+first try \((.*?) and any call given", docstring, re.S)
+    fixed = re.search(r"fixed\s+before\s+the\s+first\s+try\s+\((.*?)\s+and\s+any\s+call\s+given", docstring, re.S)
     named = set(re.findall(r"``(\w+)``", fixed.group(1)))
     taking_orgs = {method for transaction, method in METHODS.items() if transaction not in QUERIES
                    and "endorsing_organizations" in inspect.signature(getattr(ReceivablesClient, method)).parameters}
