@@ -140,10 +140,7 @@ def test_the_async_client_refuses_a_second_open_stream_at_the_call_as_the_blocki
             with pytest.raises(CheckpointerInUse, match=rf"in use by an open event stream \({LISTENER}\)"):
                 network.chaincode_events("receivables", checkpoint=checkpointer)
             assert len(transport.streams) == 1
-            await first.aclose()
-            transport.event_responses = [events_response(6, TX2)]
-            async with network.chaincode_events("receivables", checkpoint=checkpointer) as again:
-                checkpointer.checkpoint_chaincode_event(await anext(again))
+            await _closed_then_taken_again(first, network, transport, checkpointer)
 
     asyncio.run(main())
     assert (checkpointer.block_number, checkpointer.transaction_id) == (6, TX2)
@@ -164,10 +161,7 @@ def test_an_async_request_made_before_the_other_stream_opened_is_refused_at_its_
             with pytest.raises(CheckpointerInUse):   # every later read says the same, sending nothing again
                 await anext(second)
             assert len(transport.streams) == 2 and transport.streams[1].cancelled
-            await first.aclose()
-            transport.event_responses = [events_response(6, TX2)]
-            async with network.chaincode_events("receivables", checkpoint=checkpointer) as again:
-                checkpointer.checkpoint_chaincode_event(await anext(again))
+            await _closed_then_taken_again(first, network, transport, checkpointer)
 
     asyncio.run(main())
     assert (checkpointer.block_number, checkpointer.transaction_id) == (6, TX2)
@@ -186,3 +180,11 @@ def test_an_async_stream_the_peer_ended_frees_the_checkpointer(credentials, chec
                 return (await anext(again)).transaction_id
 
     assert asyncio.run(main()) == TX2
+
+
+async def _closed_then_taken_again(first, network, transport, checkpointer):
+    """The open stream closed, a new stream takes the checkpointer and moves it to the next event (block 6, TX2)."""
+    await first.aclose()
+    transport.event_responses = [events_response(6, TX2)]
+    async with network.chaincode_events("receivables", checkpoint=checkpointer) as again:
+        checkpointer.checkpoint_chaincode_event(await anext(again))
